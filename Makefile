@@ -1,0 +1,112 @@
+# pingji — plain Makefile. `make run` starts the demo server, `make check` runs every test.
+# Variants: build/rel (gcc -O2), build/san (clang ASan+UBSan), build/fuzz (clang libFuzzer).
+
+PKGS      := libevent jansson sqlite3 libsodium
+VERSION   := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+CPPFLAGS  := -Iinclude -Isrc -Itests -D_GNU_SOURCE -DPJ_VERSION='"$(VERSION)"'
+STD       := -std=c11
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lglpk -lm -lpthread
+TEST_LIBS  = $(shell pkg-config --libs libcurl 2>/dev/null)
+
+LIB_SRC   := $(shell find src -name '*.c' ! -name main.c | sort)
+TEST_SRC  := $(shell find tests -name '*.c' | sort)
+FUZZ_SRC  := $(wildcard fuzz/fuzz_*.c)
+BENCH_SRC := $(wildcard bench/*.c)
+
+# Per-variant settings
+rel_CC     := gcc
+rel_CFLAGS := -O2 -g $(STD) $(WARN)
+san_CC     := clang
+san_CFLAGS := -O1 -g $(STD) $(WARN) -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+san_LDFLAGS:= -fsanitize=address,undefined
+
+define variant
+$(1)_OBJ  := $$(patsubst %.c,build/$(1)/%.o,$$(LIB_SRC))
+$(1)_TOBJ := $$(patsubst %.c,build/$(1)/%.o,$$(TEST_SRC))
+build/$(1)/%.o: %.c
+	@mkdir -p $$(dir $$@)
+	$$($(1)_CC) $$($(1)_CFLAGS) $$(CPPFLAGS) $$(PKG_CFLAGS) -MMD -MP -c $$< -o $$@
+build/$(1)/libpingji.a: $$($(1)_OBJ)
+	@rm -f $$@
+	ar rcs $$@ $$^
+build/$(1)/pingji: build/$(1)/src/main.o build/$(1)/libpingji.a
+	$$($(1)_CC) $$($(1)_LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
+build/$(1)/pingji-tests: $$($(1)_TOBJ) build/$(1)/libpingji.a
+	$$($(1)_CC) $$($(1)_LDFLAGS) -o $$@ $$^ $$(PKG_LIBS) $$(TEST_LIBS)
+-include $$($(1)_OBJ:.o=.d) $$($(1)_TOBJ:.o=.d)
+endef
+$(eval $(call variant,rel))
+$(eval $(call variant,san))
+
+.PHONY: all deps run check test test-san fuzz-replay fuzz bench format format-check clean web
+all: deps build/rel/pingji
+
+deps:
+	@scripts/deps.sh build
+
+DB ?= data/pingji.db
+PORT ?= 8080
+run: deps build/rel/pingji
+	@mkdir -p $(dir $(DB))
+	build/rel/pingji serve --db $(DB) --port $(PORT) --demo-if-new
+
+# Every test: unit + API + crash tests (release build), the same suite under ASan+UBSan,
+# the fuzz corpora replayed, and the formatting check.
+check: test test-san fuzz-replay format-check
+	@echo "check: all stages passed"
+
+test:
+	@scripts/deps.sh test
+	$(MAKE) --no-print-directory build/rel/pingji build/rel/pingji-tests
+	PJ_BIN=build/rel/pingji build/rel/pingji-tests
+
+test-san:
+	@scripts/deps.sh test
+	$(MAKE) --no-print-directory build/san/pingji build/san/pingji-tests
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  PJ_BIN=build/san/pingji PJ_SANITIZED=1 build/san/pingji-tests
+
+# libFuzzer targets: each links the library built with -fsanitize=fuzzer-no-link.
+FUZZ_CFLAGS := -O1 -g $(STD) $(WARN) -fsanitize=address,undefined,fuzzer-no-link -fno-omit-frame-pointer
+FUZZ_OBJ := $(patsubst %.c,build/fuzz/%.o,$(LIB_SRC))
+build/fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $(CPPFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+build/fuzz/libpingji.a: $(FUZZ_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+build/fuzz/fuzz_%: fuzz/fuzz_%.c build/fuzz/libpingji.a
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $(CPPFLAGS) $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS)
+FUZZ_BINS := $(patsubst fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
+
+fuzz-replay: $(FUZZ_BINS)
+	@scripts/deps.sh test
+	@for f in $(FUZZ_BINS); do n=$$(basename $$f); \
+	  echo "replay $$n: $$(ls fuzz/corpus/$$n | wc -l) inputs"; \
+	  ASAN_OPTIONS=detect_leaks=1 $$f -runs=0 fuzz/corpus/$$n >/dev/null 2>build/fuzz/$$n.log \
+	    || { cat build/fuzz/$$n.log; exit 1; }; done
+
+FUZZ_SECONDS ?= 60
+fuzz: $(FUZZ_BINS)
+	@for f in $(FUZZ_BINS); do n=$$(basename $$f); mkdir -p build/fuzz/new-$$n; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) build/fuzz/new-$$n fuzz/corpus/$$n; done
+
+bench:
+	@scripts/deps.sh bench
+	$(MAKE) --no-print-directory build/rel/pingji $(patsubst bench/%.c,build/rel/bench/%,$(BENCH_SRC))
+	scripts/bench.sh
+
+build/rel/bench/%: bench/%.c build/rel/libpingji.a
+	@mkdir -p $(dir $@)
+	gcc $(rel_CFLAGS) $(CPPFLAGS) $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS) $(shell pkg-config --libs cbc 2>/dev/null)
+
+FMT_FILES = $(shell find src include tests fuzz bench -name '*.[ch]' 2>/dev/null)
+format:
+	clang-format -i $(FMT_FILES)
+format-check:
+	@clang-format --dry-run --Werror $(FMT_FILES) && echo "format-check: ok"
+
+clean:
+	rm -rf build

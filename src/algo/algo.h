@@ -1,0 +1,38 @@
+/* Common parts of the planner's pure solvers (src/algo): options, statistics, timer, RNG.
+ * Solvers take plain structs and return plain structs; they know nothing of HTTP or SQL. */
+#ifndef PJ_ALGO_H
+#define PJ_ALGO_H
+
+#include <stdint.h>
+
+/* Options every solver takes. A time limit of 0 means "the solver's default". */
+typedef struct pj_algo_opts {
+    double time_limit_s;
+    uint64_t seed;
+    /* Optional progress callback, frac in [0,1]; called at most a few times per second. */
+    void (*progress)(void *ud, double frac);
+    void *progress_ud;
+} pj_algo_opts;
+
+/* What every solver reports next to its solution. */
+typedef struct pj_algo_stats {
+    double objective;   /* value of the returned solution */
+    double lower_bound; /* proven bound (minimisation); -INFINITY when the method has none */
+    double gap;         /* (objective - lower_bound) / objective, 0 when proven optimal */
+    double time_s;      /* wall time spent */
+    int optimal;        /* 1 when the solution is proven optimal */
+    int time_limit_hit; /* 1 when the solver stopped on its time limit */
+} pj_algo_stats;
+
+/* Monotonic clock in seconds. */
+double pj_algo_now(void);
+/* Deterministic 64-bit generator (splitmix64); *state is advanced. */
+uint64_t pj_rng_next(uint64_t *state);
+/* Uniform integer in [0, n), n > 0. */
+uint32_t pj_rng_below(uint64_t *state, uint32_t n);
+/* Uniform double in [0, 1). */
+double pj_rng_unit(uint64_t *state);
+/* Fills stats->gap from objective and lower_bound. */
+void pj_algo_stats_finish(pj_algo_stats *stats);
+
+#endif

@@ -1,0 +1,566 @@
+/* The command line: `pingji VERB [SUB] [ARGS] [--opt value]`. Verbs live in one table; each
+ * has its --help. Exit codes: 0 ok, 1 failed, 2 usage. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/util.h"
+#include "domain/audit.h"
+#include "domain/auth.h"
+#include "domain/demo.h"
+#include "domain/registry.h"
+#include "http/server.h"
+#include "pingji/pingji.h"
+
+#include "core/banned.h"
+
+#define MAX_OPTS 32
+#define MAX_POS  8
+
+typedef struct cli {
+    const char *pos[MAX_POS];
+    int npos;
+    const char *key[MAX_OPTS], *val[MAX_OPTS];
+    int nopt;
+} cli;
+
+typedef int (*verb_fn)(cli *a);
+typedef struct verb {
+    const char *name, *usage, *help;
+    verb_fn fn;
+} verb;
+
+static const char *opt(cli *a, const char *k)
+{
+    for (int i = 0; i < a->nopt; i++)
+        if (!strcmp(a->key[i], k)) return a->val[i] ? a->val[i] : "";
+    return NULL;
+}
+
+static const char *db_path(cli *a)
+{
+    const char *p = opt(a, "db");
+    if (!p) p = getenv("PINGJI_DB");
+    return p && *p ? p : "data/pingji.db";
+}
+
+static int usage_fail(const char *msg)
+{
+    fprintf(stderr, "pingji: %s (see pingji help)\n", msg);
+    return 2;
+}
+
+static int fail_err(const pj_err *e)
+{
+    fprintf(stderr, "pingji: %s%s%s%s (%s)\n", e->message, e->field[0] ? " [field " : "", e->field,
+            e->field[0] ? "]" : "", e->code);
+    return 1;
+}
+
+/* Opens the store with the command line acting as a local administrator. */
+typedef struct session {
+    pj_db *db;
+    pj_arena arena;
+    pj_settings settings;
+    pj_ctx ctx;
+    pj_err err;
+} session;
+
+static int session_open(session *s, cli *a)
+{
+    memset(s, 0, sizeof *s);
+    pj_settings_default(&s->settings);
+    if (pj_db_open(&s->db, db_path(a), &s->err)) return fail_err(&s->err);
+    pj_arena_init(&s->arena, 16384);
+    s->ctx = (pj_ctx){.db = s->db,
+                      .arena = &s->arena,
+                      .settings = &s->settings,
+                      .request_id = "cli",
+                      .actor = {.user_id = 0, .username = "cli", .role = PJ_ROLE_ADMIN}};
+    return 0;
+}
+
+static void session_close(session *s)
+{
+    pj_arena_free(&s->arena);
+    pj_db_close(s->db);
+}
+
+static void print_json(const char *text)
+{
+    json_t *v = json_loads(text, 0, NULL);
+    if (v) {
+        char *out = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        puts(out);
+        free(out);
+        json_decref(v);
+    } else {
+        puts(text);
+    }
+}
+
+/* ---- init / serve ---- */
+
+static int bootstrap(session *s, int demo, uint64_t seed)
+{
+    char pw[32];
+    int made = pj_auth_bootstrap(&s->ctx, pw, sizeof pw, &s->err);
+    if (made < 0) return fail_err(&s->err);
+    if (made)
+        printf("pingji: admin login — user: admin  password: %s\n"
+               "        (shown once; change it after logging in)\n",
+               pw);
+    if (demo) {
+        char dpw[32];
+        pj_demo_stats st;
+        /* demo accounts share one random password, printed once */
+        unsigned char raw[8];
+        pj_random_bytes(raw, sizeof raw);
+        char hex[17];
+        pj_hex(raw, sizeof raw, hex);
+        snprintf(dpw, sizeof dpw, "demo-%s", hex);
+        if (pj_demo_build(&s->ctx, seed, dpw, &st, &s->err)) return fail_err(&s->err);
+        printf("pingji: demo district 平谷区: %d townships, %d villages/communities, %d grids, "
+               "%lld residents, %d facilities, %d organisations (synthetic detail labelled)\n",
+               st.townships, st.villages, st.grids, (long long)st.residents, st.facilities,
+               st.organisations);
+        printf(
+            "pingji: demo accounts officer, jinhaihu, wanda, grid01, jd, viewer — password: %s\n",
+            dpw);
+    }
+    return 0;
+}
+
+static int mkparent(const char *path)
+{
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash) return 0;
+    *slash = 0;
+    if (!*dir) return 0;
+    mkdir(dir, 0755);
+    return 0;
+}
+
+static uint64_t seed_opt(cli *a)
+{
+    int64_t seed = 20240801;
+    const char *v = opt(a, "seed");
+    if (v) pj_parse_i64(v, &seed);
+    return (uint64_t)seed;
+}
+
+static int v_init(cli *a)
+{
+    mkparent(db_path(a));
+    session s;
+    if (session_open(&s, a)) return 1;
+    int rc = bootstrap(&s, opt(a, "demo") != NULL, seed_opt(a));
+    if (!rc)
+        printf("pingji: database %s ready (schema %d)\n", db_path(a), pj_db_schema_version(s.db));
+    session_close(&s);
+    return rc;
+}
+
+static int v_serve(cli *a)
+{
+    const char *path = db_path(a);
+    int fresh = access(path, F_OK) != 0;
+    mkparent(path);
+    session s;
+    if (session_open(&s, a)) return 1;
+    if (opt(a, "fast-hash")) s.settings.fast_hash = 1;
+    int rc = bootstrap(&s, fresh && opt(a, "demo-if-new"), seed_opt(a));
+    session_close(&s);
+    if (rc) return rc;
+    pj_server_opts so = {.db_path = path, .host = opt(a, "host"), .access_log = !opt(a, "quiet")};
+    pj_settings_default(&so.settings);
+    if (opt(a, "fast-hash")) so.settings.fast_hash = 1;
+    int64_t port = 8080, idle = 1800;
+    if (opt(a, "port") && (pj_parse_i64(opt(a, "port"), &port) || port < 0 || port > 65535))
+        return usage_fail("--port takes a number from 0 to 65535");
+    if (opt(a, "idle-minutes") &&
+        (pj_parse_i64(opt(a, "idle-minutes"), &idle) || idle < 1 || idle > 1440))
+        return usage_fail("--idle-minutes takes a number from 1 to 1440");
+    if (opt(a, "idle-minutes")) idle *= 60;
+    so.settings.session_idle_s = (int)idle;
+    so.port = (int)port;
+    so.web_dir = opt(a, "web");
+    struct stat st;
+    if (!so.web_dir && stat("web/dist/index.html", &st) == 0) so.web_dir = "web/dist";
+    pj_server *srv;
+    pj_err err;
+    pj_err_clear(&err);
+    if (pj_server_open(&srv, &so, &err)) return fail_err(&err);
+    printf("pingji: serving http://%s:%d/ (database %s)\n", so.host ? so.host : "127.0.0.1",
+           pj_server_port(srv), path);
+    fflush(stdout);
+    pj_server_run(srv);
+    pj_server_free(srv);
+    return 0;
+}
+
+/* ---- entity verbs ---- */
+
+typedef int (*list_fn)(pj_ctx *, const pj_list_filter *, pj_jw *, pj_err *);
+typedef int (*get_fn)(pj_ctx *, int64_t, pj_jw *, pj_err *);
+typedef int (*create_fn)(pj_ctx *, json_t *, pj_jw *, pj_err *);
+typedef int (*update_fn)(pj_ctx *, int64_t, json_t *, pj_jw *, pj_err *);
+typedef int (*delete_fn)(pj_ctx *, int64_t, pj_err *);
+typedef struct entity_ops {
+    list_fn list;
+    get_fn get;
+    create_fn create;
+    update_fn update;
+    delete_fn del;
+} entity_ops;
+
+static int parse_id(const char *s, int64_t *id)
+{
+    return !s || pj_parse_i64(s, id) || *id <= 0 ? -1 : 0;
+}
+
+static json_t *json_arg(cli *a)
+{
+    const char *j = opt(a, "json");
+    if (!j) return NULL;
+    json_error_t je;
+    json_t *v = j[0] == '@' ? json_load_file(j + 1, JSON_REJECT_DUPLICATES, &je)
+                            : json_loads(j, JSON_REJECT_DUPLICATES, &je);
+    if (!v) fprintf(stderr, "pingji: --json: %s (line %d)\n", je.text, je.line);
+    return v;
+}
+
+static int run_entity(cli *a, const entity_ops *ops)
+{
+    const char *sub = a->npos > 1 ? a->pos[1] : "list";
+    session s;
+    if (session_open(&s, a)) return 1;
+    pj_buf out;
+    pj_buf_init(&out, 256 << 20);
+    pj_jw w;
+    pj_jw_init(&w, &out);
+    int rc = 0;
+    int64_t id = 0;
+    json_t *body = NULL;
+    if (!strcmp(sub, "list")) {
+        pj_list_filter f = {.limit = 50};
+        int64_t v;
+        struct {
+            const char *k;
+            int64_t *dst;
+        } ints[] = {{"parent-id", &f.parent_id},
+                    {"township-id", &f.township_id},
+                    {"village-id", &f.village_id},
+                    {"operator-id", &f.operator_id},
+                    {"cursor", &f.cursor}};
+        for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
+            if (opt(a, ints[i].k)) {
+                if (pj_parse_i64(opt(a, ints[i].k), &v) || v < 0) {
+                    rc = usage_fail("a numeric option got a non-number");
+                    goto out;
+                }
+                *ints[i].dst = v;
+            }
+        if (opt(a, "limit")) {
+            if (pj_parse_i64(opt(a, "limit"), &v) || v < 1 || v > PJ_LIST_LIMIT_MAX) {
+                rc = usage_fail("--limit takes 1 to 500");
+                goto out;
+            }
+            f.limit = (int)v;
+        }
+        f.type = opt(a, "type");
+        f.role = opt(a, "role");
+        f.state = opt(a, "state");
+        f.q = opt(a, "q");
+        f.industry = opt(a, "industry");
+        if (ops->list(&s.ctx, &f, &w, &s.err)) rc = fail_err(&s.err);
+    } else if (!strcmp(sub, "get") || !strcmp(sub, "delete")) {
+        if (parse_id(a->npos > 2 ? a->pos[2] : NULL, &id)) {
+            rc = usage_fail("give the id");
+            goto out;
+        }
+        if (!strcmp(sub, "get") ? ops->get(&s.ctx, id, &w, &s.err) : ops->del(&s.ctx, id, &s.err))
+            rc = fail_err(&s.err);
+        else if (!strcmp(sub, "delete"))
+            printf("deleted %lld\n", (long long)id);
+    } else if (!strcmp(sub, "add") || !strcmp(sub, "update")) {
+        int upd = !strcmp(sub, "update");
+        if (upd && parse_id(a->npos > 2 ? a->pos[2] : NULL, &id)) {
+            rc = usage_fail("give the id");
+            goto out;
+        }
+        if (!(body = json_arg(a))) {
+            rc = opt(a, "json") ? 1 : usage_fail("give --json '{…}' or --json @file.json");
+            goto out;
+        }
+        if (upd && !json_object_get(body, "version")) {
+            /* the command line edits the current version */
+            pj_buf cur;
+            pj_buf_init(&cur, 1 << 20);
+            pj_jw cw;
+            pj_jw_init(&cw, &cur);
+            if (ops->get(&s.ctx, id, &cw, &s.err) == 0) {
+                json_t *c = json_loads(cur.data, 0, NULL);
+                if (c) json_object_set(body, "version", json_object_get(c, "version"));
+                json_decref(c);
+            }
+            pj_buf_free(&cur);
+        }
+        if (upd ? ops->update(&s.ctx, id, body, &w, &s.err) : ops->create(&s.ctx, body, &w, &s.err))
+            rc = fail_err(&s.err);
+    } else {
+        rc = usage_fail("sub-commands: list, get ID, add --json J, update ID --json J, delete ID");
+    }
+    if (!rc && out.len) print_json(out.data);
+out:
+    json_decref(body);
+    pj_buf_free(&out);
+    session_close(&s);
+    return rc;
+}
+
+static int v_region(cli *a)
+{
+    static const entity_ops ops = {pj_region_list, pj_region_get, pj_region_create,
+                                   pj_region_update, pj_region_delete};
+    return run_entity(a, &ops);
+}
+static int v_facility(cli *a)
+{
+    static const entity_ops ops = {pj_facility_list, pj_facility_get, pj_facility_create,
+                                   pj_facility_update, pj_facility_delete};
+    return run_entity(a, &ops);
+}
+static int v_org(cli *a)
+{
+    static const entity_ops ops = {pj_org_list, pj_org_get, pj_org_create, pj_org_update,
+                                   pj_org_delete};
+    return run_entity(a, &ops);
+}
+
+static int user_list_adapter(pj_ctx *c, const pj_list_filter *f, pj_jw *w, pj_err *err)
+{
+    return pj_user_list(c, f->role, f->cursor, f->limit, w, err);
+}
+
+static int v_user(cli *a)
+{
+    const char *sub = a->npos > 1 ? a->pos[1] : "list";
+    if (strcmp(sub, "add") || opt(a, "json")) {
+        static const entity_ops ops = {user_list_adapter, pj_user_get, pj_user_create,
+                                       pj_user_update, pj_user_delete};
+        return run_entity(a, &ops);
+    }
+    /* user add NAME --role R [--password P] [--township-id N] … */
+    if (a->npos < 3 || !opt(a, "role")) return usage_fail("user add NAME --role ROLE");
+    json_t *b = json_object();
+    json_object_set_new(b, "username", json_string(a->pos[2]));
+    json_object_set_new(b, "role", json_string(opt(a, "role")));
+    char gen[32] = "";
+    const char *pw = opt(a, "password");
+    if (!pw) {
+        unsigned char raw[10];
+        pj_random_bytes(raw, sizeof raw);
+        pj_hex(raw, sizeof raw, gen);
+        pw = gen;
+    }
+    json_object_set_new(b, "password", json_string(pw));
+    if (opt(a, "name")) json_object_set_new(b, "display_name", json_string(opt(a, "name")));
+    static const char *const refs[][2] = {{"township-id", "township_id"},
+                                          {"facility-id", "facility_id"},
+                                          {"organisation-id", "organisation_id"}};
+    for (int i = 0; i < 3; i++) {
+        int64_t v;
+        if (!opt(a, refs[i][0])) continue;
+        if (parse_id(opt(a, refs[i][0]), &v)) {
+            json_decref(b);
+            return usage_fail("ids are positive numbers");
+        }
+        json_object_set_new(b, refs[i][1], json_integer(v));
+    }
+    if (opt(a, "grid-ids")) {
+        json_t *arr = json_array();
+        char *list = strdup(opt(a, "grid-ids"));
+        for (char *save, *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+            int64_t v;
+            if (parse_id(t, &v) == 0) json_array_append_new(arr, json_integer(v));
+        }
+        free(list);
+        json_object_set_new(b, "grid_ids", arr);
+    }
+    session s;
+    if (session_open(&s, a)) {
+        json_decref(b);
+        return 1;
+    }
+    pj_buf out;
+    pj_buf_init(&out, 1 << 20);
+    pj_jw w;
+    pj_jw_init(&w, &out);
+    int rc = 0;
+    if (pj_user_create(&s.ctx, b, &w, &s.err))
+        rc = fail_err(&s.err);
+    else {
+        print_json(out.data);
+        if (gen[0]) printf("password: %s (shown once)\n", gen);
+    }
+    pj_buf_free(&out);
+    json_decref(b);
+    session_close(&s);
+    return rc;
+}
+
+static int v_audit(cli *a)
+{
+    session s;
+    if (session_open(&s, a)) return 1;
+    pj_audit_filter f = {.limit = 50, .entity = opt(a, "entity"), .action = opt(a, "action")};
+    int64_t v;
+    if (opt(a, "entity-id") && pj_parse_i64(opt(a, "entity-id"), &v) == 0) f.entity_id = v;
+    if (opt(a, "limit") && pj_parse_i64(opt(a, "limit"), &v) == 0 && v > 0 && v <= 500)
+        f.limit = (int)v;
+    pj_buf out;
+    pj_buf_init(&out, 64 << 20);
+    pj_jw w;
+    pj_jw_init(&w, &out);
+    int rc = pj_audit_list(&s.ctx, &f, &w, &s.err) ? fail_err(&s.err) : 0;
+    if (!rc) print_json(out.data);
+    pj_buf_free(&out);
+    session_close(&s);
+    return rc;
+}
+
+static int v_backup(cli *a)
+{
+    if (a->npos < 2) return usage_fail("backup FILE");
+    session s;
+    if (session_open(&s, a)) return 1;
+    int rc = pj_db_backup(s.db, a->pos[1], &s.err) ? fail_err(&s.err) : 0;
+    if (!rc) printf("pingji: backed up %s to %s\n", db_path(a), a->pos[1]);
+    session_close(&s);
+    return rc;
+}
+
+static int v_restore(cli *a)
+{
+    if (a->npos < 2) return usage_fail("restore FILE");
+    pj_err err;
+    pj_err_clear(&err);
+    if (pj_db_restore_file(a->pos[1], db_path(a), &err)) return fail_err(&err);
+    printf("pingji: restored %s from %s\n", db_path(a), a->pos[1]);
+    return 0;
+}
+
+static int v_version(cli *a)
+{
+    printf("pingji %s (schema %d)\n", pj_version(), pj_db_schema_latest());
+    return 0;
+}
+
+static int v_help(cli *a);
+
+static const verb verbs[] = {
+    {"serve",
+     "serve [--db F] [--host H] [--port N] [--web DIR] [--demo-if-new] [--quiet] [--idle-minutes "
+     "N]",
+     "Run the HTTP server. A new database gets an admin account (password printed once) and,\n"
+     "with --demo-if-new, the Pinggu demo district.",
+     v_serve},
+    {"init", "init [--db F] [--demo] [--seed N]",
+     "Create the database, apply migrations, create the admin account; --demo loads the demo\n"
+     "district (deterministic for a seed).",
+     v_init},
+    {"user",
+     "user list|get ID|add NAME --role R [--password P] [--township-id N] [--facility-id N]\n"
+     "     [--organisation-id N] [--grid-ids 1,2]|update ID --json J|delete ID",
+     "Manage user accounts. Roles: admin, district_officer, township_officer,\n"
+     "facility_operator, grid_worker, enterprise, viewer.",
+     v_user},
+    {"region",
+     "region list [--parent-id N] [--township-id N] [--type T] [--q S]|get ID|add --json J|\n"
+     "       update ID --json J|delete ID",
+     "The region tree: district → township → village/community → grid.", v_region},
+    {"org",
+     "org list [--township-id N] [--type T] [--industry I] [--q S]|get ID|add --json J|\n"
+     "    update ID --json J|delete ID",
+     "Organisations: enterprises, departments, banks, labs, operators.", v_org},
+    {"facility",
+     "facility list [--township-id N] [--type T] [--role R] [--state S] [--q S]|get ID|\n"
+     "         add --json J|update ID --json J|delete ID",
+     "Facilities and their emergency roles.", v_facility},
+    {"audit", "audit [--entity E] [--entity-id N] [--action A] [--limit N]",
+     "The audit trail, newest first.", v_audit},
+    {"backup", "backup FILE [--db F]", "Online backup of the database into a new FILE.", v_backup},
+    {"restore", "restore FILE [--db F]",
+     "Replace the database by a backup (stop the server first).", v_restore},
+    {"version", "version", "Print the version.", v_version},
+    {"help", "help [VERB]", "List the verbs, or explain one.", v_help},
+};
+#define NVERBS ((int)(sizeof verbs / sizeof verbs[0]))
+
+static int v_help(cli *a)
+{
+    if (a->npos > 1) {
+        for (int i = 0; i < NVERBS; i++)
+            if (!strcmp(verbs[i].name, a->pos[1])) {
+                printf("usage: pingji %s\n\n%s\n\nCommon: --db FILE (default data/pingji.db or "
+                       "$PINGJI_DB)\n",
+                       verbs[i].usage, verbs[i].help);
+                return 0;
+            }
+        return usage_fail("no such verb");
+    }
+    printf("usage: pingji VERB [ARGS]   (pingji VERB --help for one verb)\n\nverbs:\n");
+    for (int i = 0; i < NVERBS; i++) printf("  %-9s %s\n", verbs[i].name, verbs[i].help);
+    printf("\nexit codes: 0 ok, 1 failed, 2 usage\n");
+    return 0;
+}
+
+const char *pj_version(void)
+{
+    return PJ_VERSION;
+}
+
+int pj_cli_main(int argc, char **argv)
+{
+    cli a;
+    memset(&a, 0, sizeof a);
+    for (int i = 1; i < argc; i++) {
+        if (!strncmp(argv[i], "--", 2) && argv[i][2]) {
+            if (a.nopt == MAX_OPTS) return usage_fail("too many options");
+            const char *k = argv[i] + 2, *eq = strchr(k, '=');
+            if (eq) {
+                a.key[a.nopt] = strndup(k, (size_t)(eq - k)); /* lives for the process */
+                a.val[a.nopt++] = eq + 1;
+            } else {
+                a.key[a.nopt] = k;
+                int flag = i + 1 >= argc || !strncmp(argv[i + 1], "--", 2);
+                a.val[a.nopt++] = flag ? NULL : argv[++i];
+            }
+        } else {
+            if (a.npos == MAX_POS) return usage_fail("too many arguments");
+            a.pos[a.npos++] = argv[i];
+        }
+    }
+    if (a.npos == 0) {
+        v_help(&a);
+        return 2;
+    }
+    for (int i = 0; i < NVERBS; i++) {
+        if (strcmp(verbs[i].name, a.pos[0])) continue;
+        if (opt(&a, "help")) {
+            printf("usage: pingji %s\n\n%s\n", verbs[i].usage, verbs[i].help);
+            return 0;
+        }
+        return verbs[i].fn(&a);
+    }
+    fprintf(stderr, "pingji: unknown verb '%s'\n", a.pos[0]);
+    v_help(&a);
+    return 2;
+}

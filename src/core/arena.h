@@ -1,0 +1,28 @@
+/* Arena allocator: one per HTTP request or CLI command. Everything allocated from it is
+ * freed at once by pj_arena_free (or pj_arena_reset). Allocation failure aborts. */
+#ifndef PJ_ARENA_H
+#define PJ_ARENA_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef struct pj_arena_block pj_arena_block;
+typedef struct pj_arena {
+    pj_arena_block *head;
+    size_t block_size;
+    size_t total; /* bytes handed out, for limits and stats */
+} pj_arena;
+
+void pj_arena_init(pj_arena *a, size_t block_size);
+/* Memory owned by the arena, 16-byte aligned. */
+void *pj_arena_alloc(pj_arena *a, size_t n);
+void *pj_arena_calloc(pj_arena *a, size_t n, size_t size);
+char *pj_arena_strdup(pj_arena *a, const char *s);
+char *pj_arena_strndup(pj_arena *a, const char *s, size_t n);
+char *pj_arena_printf(pj_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *pj_arena_vprintf(pj_arena *a, const char *fmt, va_list ap);
+/* Frees all blocks but the first, which is kept for reuse. */
+void pj_arena_reset(pj_arena *a);
+void pj_arena_free(pj_arena *a);
+
+#endif

@@ -1,0 +1,25 @@
+#include "core/err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/banned.h"
+
+int pj_fail(pj_err *e, int status, const char *code, const char *field, const char *fmt, ...)
+{
+    if (!e) return -1;
+    e->status = status;
+    snprintf(e->code, sizeof e->code, "%s", code ? code : "error");
+    snprintf(e->field, sizeof e->field, "%s", field ? field : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->message, sizeof e->message, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+void pj_err_clear(pj_err *e)
+{
+    memset(e, 0, sizeof *e);
+}

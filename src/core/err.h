@@ -1,0 +1,18 @@
+/* One way to fail: a status (HTTP-style), a stable code, the field at fault and a message,
+ * kept with the caller's pj_err. Functions that fail return -1 after pj_fail(). */
+#ifndef PJ_ERR_H
+#define PJ_ERR_H
+
+typedef struct pj_err {
+    int status;     /* 400, 401, 403, 404, 409, 413, 422, 423, 500 ... */
+    char code[32];  /* e.g. "validation", see docs/api.md */
+    char field[64]; /* "" when no single field is at fault */
+    char message[256];
+} pj_err;
+
+/* Records the failure in e (if e is non-NULL) and returns -1. */
+int pj_fail(pj_err *e, int status, const char *code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+void pj_err_clear(pj_err *e);
+
+#endif

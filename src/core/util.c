@@ -1,0 +1,170 @@
+#include "core/util.h"
+
+#include <errno.h>
+#include <math.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/banned.h"
+
+int pj_utf8_valid(const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t len;
+        unsigned cp;
+        if (c >= 0xC2 && c <= 0xDF)
+            len = 2, cp = c & 0x1F;
+        else if (c >= 0xE0 && c <= 0xEF)
+            len = 3, cp = c & 0x0F;
+        else if (c >= 0xF0 && c <= 0xF4)
+            len = 4, cp = c & 0x07;
+        else
+            return 0;
+        if (i + len > n) return 0;
+        for (size_t k = 1; k < len; k++) {
+            if ((s[i + k] & 0xC0) != 0x80) return 0;
+            cp = (cp << 6) | (s[i + k] & 0x3F);
+        }
+        if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) return 0;
+        if (cp >= 0xD800 && cp <= 0xDFFF) return 0;
+        i += len;
+    }
+    return 1;
+}
+
+size_t pj_utf8_len(const char *s, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80) c++;
+    return c;
+}
+
+int64_t pj_now(void)
+{
+    return (int64_t)time(NULL);
+}
+
+int64_t pj_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void pj_time_iso(int64_t t, char out[21])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int pj_time_parse(const char *s, int64_t *out)
+{
+    int Y, M, D, h = 0, m = 0, sec = 0, n = 0;
+    size_t len = strlen(s);
+    if (len == 10) {
+        if (sscanf(s, "%4d-%2d-%2d%n", &Y, &M, &D, &n) != 3 || n != 10) return -1;
+    } else if (len == 20) {
+        if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &Y, &M, &D, &h, &m, &sec, &n) != 6 || n != 20)
+            return -1;
+    } else {
+        return -1;
+    }
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (Y < 1900 || Y > 2200 || M < 1 || M > 12 || D < 1 || D > mdays[M - 1] || h > 23 || m > 59 ||
+        sec > 59 || h < 0 || m < 0 || sec < 0)
+        return -1;
+    int leap = (Y % 4 == 0 && Y % 100 != 0) || Y % 400 == 0;
+    if (M == 2 && D == 29 && !leap) return -1;
+    struct tm tm = {.tm_year = Y - 1900,
+                    .tm_mon = M - 1,
+                    .tm_mday = D,
+                    .tm_hour = h,
+                    .tm_min = m,
+                    .tm_sec = sec};
+    *out = (int64_t)timegm(&tm);
+    return 0;
+}
+
+int pj_parse_i64(const char *s, int64_t *out)
+{
+    if (!s || !*s) return -1;
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end || end == s || (*s != '-' && (*s < '0' || *s > '9'))) return -1;
+    *out = v;
+    return 0;
+}
+
+int pj_parse_double(const char *s, double *out)
+{
+    if (!s || !*s) return -1;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || *end || end == s || !isfinite(v)) return -1;
+    *out = v;
+    return 0;
+}
+
+static const char uscc_chars[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+static const int uscc_weights[17] = {1,  3,  9,  27, 19, 26, 16, 17, 20,
+                                     29, 25, 13, 8,  24, 10, 30, 28};
+
+char pj_uscc_check_char(const char *p)
+{
+    int sum = 0;
+    for (int i = 0; i < 17; i++) {
+        if (!p[i]) return 0;
+        const char *q = strchr(uscc_chars, p[i]);
+        if (!q) return 0;
+        sum += (int)(q - uscc_chars) * uscc_weights[i];
+    }
+    int c = 31 - sum % 31;
+    if (c == 31) c = 0;
+    return uscc_chars[c];
+}
+
+int pj_uscc_valid(const char *s)
+{
+    if (!s || strlen(s) != 18) return 0;
+    char c = pj_uscc_check_char(s);
+    return c && c == s[17];
+}
+
+void pj_random_bytes(void *out, size_t n)
+{
+    randombytes_buf(out, n);
+}
+
+void pj_hex(const unsigned char *in, size_t n, char *out)
+{
+    static const char hx[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = hx[in[i] >> 4];
+        out[2 * i + 1] = hx[in[i] & 15];
+    }
+    out[2 * n] = 0;
+}
+
+double pj_haversine_km(double lat1, double lon1, double lat2, double lon2)
+{
+    const double r = 6371.0088, d = M_PI / 180.0;
+    double dlat = (lat2 - lat1) * d, dlon = (lon2 - lon1) * d;
+    double a = sin(dlat / 2) * sin(dlat / 2) +
+               cos(lat1 * d) * cos(lat2 * d) * sin(dlon / 2) * sin(dlon / 2);
+    return 2 * r * asin(sqrt(a < 1 ? a : 1));
+}

@@ -1,0 +1,35 @@
+/* Small helpers: UTF-8 validation, time, number parsing, identifier checks. */
+#ifndef PJ_UTIL_H
+#define PJ_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* 1 when s[0..n) is well-formed UTF-8 (no overlongs, no surrogates, ≤ U+10FFFF). */
+int pj_utf8_valid(const char *s, size_t n);
+/* Number of code points in valid UTF-8. */
+size_t pj_utf8_len(const char *s, size_t n);
+/* Seconds since the epoch (UTC). */
+int64_t pj_now(void);
+/* Milliseconds since the epoch. */
+int64_t pj_now_ms(void);
+/* Formats t as "YYYY-MM-DDTHH:MM:SSZ" into out (≥ 21 bytes). */
+void pj_time_iso(int64_t t, char out[21]);
+/* Parses "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ"; returns 0 ok, -1 bad. */
+int pj_time_parse(const char *s, int64_t *out);
+/* Strict decimal integer parse of the whole string; 0 ok, -1 bad or out of range. */
+int pj_parse_i64(const char *s, int64_t *out);
+/* Strict decimal floating-point parse of the whole string; 0 ok, -1 bad. */
+int pj_parse_double(const char *s, double *out);
+/* Unified social credit code (GB 32100-2015): 18 chars, charset and check digit. */
+int pj_uscc_valid(const char *s);
+/* Computes the 18th char for a 17-char prefix; returns 0 on a bad prefix. */
+char pj_uscc_check_char(const char *prefix17);
+/* Fills out with n random bytes from the OS (libsodium); 0 ok. */
+void pj_random_bytes(void *out, size_t n);
+/* Lower-case hex of n bytes into out (2n+1 bytes). */
+void pj_hex(const unsigned char *in, size_t n, char *out);
+/* Great-circle distance in km between two WGS-84 points. */
+double pj_haversine_km(double lat1, double lon1, double lat2, double lon2);
+
+#endif

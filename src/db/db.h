@@ -1,0 +1,60 @@
+/* Store interface. SQLite now (WAL, foreign keys, busy timeout, synchronous=FULL);
+ * PostgreSQL later behind the same calls. SQL text uses `?` placeholders and the subset of
+ * SQL both engines run. Statements are cached per connection by their text. */
+#ifndef PJ_DB_H
+#define PJ_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+typedef struct pj_db pj_db;
+typedef struct pj_stmt pj_stmt;
+
+/* Opens (creating if needed) the database at path and applies pending migrations.
+ * On success *out is owned by the caller (pj_db_close). */
+int pj_db_open(pj_db **out, const char *path, pj_err *err);
+/* Same, applying migrations only up to `upto` (0 = all); for upgrade tests. */
+int pj_db_open_at(pj_db **out, const char *path, int upto, pj_err *err);
+void pj_db_close(pj_db *db);
+/* Highest applied migration number, and the number this build knows. */
+int pj_db_schema_version(pj_db *db);
+int pj_db_schema_latest(void);
+
+/* Transactions. begin takes the write lock at once (BEGIN IMMEDIATE). */
+int pj_db_begin(pj_db *db, pj_err *err);
+int pj_db_commit(pj_db *db, pj_err *err);
+void pj_db_rollback(pj_db *db);
+int pj_db_in_tx(pj_db *db);
+
+/* Runs SQL with no parameters and no rows (DDL, pragmas). */
+int pj_db_exec(pj_db *db, const char *sql, pj_err *err);
+
+/* Returns a cached prepared statement for sql, reset and with bindings cleared; owned by db.
+ * Call pj_stmt_done when finished so it may be reused. NULL + err on failure. */
+pj_stmt *pj_db_prepare(pj_db *db, const char *sql, pj_err *err);
+void pj_stmt_int(pj_stmt *s, int idx, int64_t v);
+void pj_stmt_double(pj_stmt *s, int idx, double v);
+void pj_stmt_text(pj_stmt *s, int idx, const char *v); /* NULL binds NULL; copied */
+void pj_stmt_textn(pj_stmt *s, int idx, const char *v, size_t n);
+void pj_stmt_null(pj_stmt *s, int idx);
+/* 1 = a row, 0 = done, -1 = error (err filled; a constraint violation is 409 "conflict"). */
+int pj_stmt_step(pj_stmt *s, pj_err *err);
+int64_t pj_col_int(pj_stmt *s, int col);
+double pj_col_double(pj_stmt *s, int col);
+/* Valid until the next step/done on s. NULL for SQL NULL. */
+const char *pj_col_text(pj_stmt *s, int col);
+int pj_col_is_null(pj_stmt *s, int col);
+int pj_col_count(pj_stmt *s);
+const char *pj_col_name(pj_stmt *s, int col);
+void pj_stmt_done(pj_stmt *s);
+/* Rows changed by the last statement. */
+int pj_db_changes(pj_db *db);
+
+/* Online backup of the whole database into a new file at path. */
+int pj_db_backup(pj_db *db, const char *path, pj_err *err);
+/* Replaces the database at dst_path by the backup file src (checked first). */
+int pj_db_restore_file(const char *src, const char *dst_path, pj_err *err);
+
+#endif

@@ -1,0 +1,361 @@
+/* SQLite implementation of the store interface (db.h). */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/util.h"
+#include "db/db.h"
+#include "db/migrations.h"
+
+#include "core/banned.h"
+
+#define CACHE_SLOTS 512
+
+struct pj_stmt {
+    sqlite3_stmt *st;
+    pj_db *db;
+    char *sql;
+    uint64_t hash;
+};
+
+struct pj_db {
+    sqlite3 *h;
+    int in_tx;
+    pj_stmt cache[CACHE_SLOTS];
+};
+
+static uint64_t fnv(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static int db_fail(pj_db *db, pj_err *err, const char *what)
+{
+    int rc = sqlite3_extended_errcode(db->h);
+    int prim = rc & 0xff;
+    if (prim == SQLITE_CONSTRAINT)
+        return pj_fail(err, 409, "conflict", "", "%s: %s", what, sqlite3_errmsg(db->h));
+    if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED)
+        return pj_fail(err, 503, "busy", "", "database busy, try again");
+    pj_error("db: %s: %s", what, sqlite3_errmsg(db->h));
+    return pj_fail(err, 500, "internal", "", "database error");
+}
+
+int pj_db_exec(pj_db *db, const char *sql, pj_err *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        pj_error("db exec: %s", msg ? msg : "?");
+        int r = db_fail(db, err, "exec");
+        sqlite3_free(msg);
+        return r;
+    }
+    return 0;
+}
+
+static int migrate(pj_db *db, int upto, pj_err *err)
+{
+    if (pj_db_exec(db,
+                   "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
+                   " title TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+                   err))
+        return -1;
+    int have = pj_db_schema_version(db);
+    if (have > pj_db_schema_latest())
+        return pj_fail(err, 500, "schema_too_new", "",
+                       "database schema %d is newer than this build knows (%d)", have,
+                       pj_db_schema_latest());
+    for (int i = 0; i < pj_migrations_count; i++) {
+        const pj_migration *m = &pj_migrations[i];
+        if (m->number <= have || (upto && m->number > upto)) continue;
+        if (pj_db_begin(db, err)) return -1;
+        if (pj_db_exec(db, m->sql, err)) goto fail;
+        pj_stmt *s = pj_db_prepare(
+            db, "INSERT INTO schema_migrations (version, title, applied_at) VALUES (?, ?, ?)", err);
+        if (!s) goto fail;
+        pj_stmt_int(s, 1, m->number);
+        pj_stmt_text(s, 2, m->title);
+        pj_stmt_int(s, 3, pj_now());
+        int rc = pj_stmt_step(s, err);
+        pj_stmt_done(s);
+        if (rc < 0 || pj_db_commit(db, err)) goto fail;
+        pj_info("db: applied migration %d (%s)", m->number, m->title);
+    }
+    return 0;
+fail:
+    pj_db_rollback(db);
+    return -1;
+}
+
+int pj_db_open_at(pj_db **out, const char *path, int upto, pj_err *err)
+{
+    *out = NULL;
+    pj_db *db = calloc(1, sizeof *db);
+    if (!db) return pj_fail(err, 500, "internal", "", "out of memory");
+    if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK) {
+        pj_fail(err, 500, "db_open", "", "cannot open database %s: %s", path,
+                db->h ? sqlite3_errmsg(db->h) : "out of memory");
+        sqlite3_close(db->h);
+        free(db);
+        return -1;
+    }
+    sqlite3_busy_timeout(db->h, 5000);
+    sqlite3_extended_result_codes(db->h, 1);
+    /* WAL + synchronous=FULL: a commit is fsynced before it is acknowledged. */
+    if (pj_db_exec(db,
+                   "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                   "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;",
+                   err) ||
+        migrate(db, upto, err)) {
+        pj_db_close(db);
+        return -1;
+    }
+    *out = db;
+    return 0;
+}
+
+int pj_db_open(pj_db **out, const char *path, pj_err *err)
+{
+    return pj_db_open_at(out, path, 0, err);
+}
+
+void pj_db_close(pj_db *db)
+{
+    if (!db) return;
+    for (int i = 0; i < CACHE_SLOTS; i++) {
+        if (db->cache[i].st) sqlite3_finalize(db->cache[i].st);
+        free(db->cache[i].sql);
+    }
+    if (db->in_tx) sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(db->h);
+    free(db);
+}
+
+int pj_db_schema_version(pj_db *db)
+{
+    sqlite3_stmt *st;
+    int v = 0;
+    if (sqlite3_prepare_v2(db->h, "SELECT COALESCE(MAX(version),0) FROM schema_migrations", -1, &st,
+                           NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+    }
+    return v;
+}
+
+int pj_db_schema_latest(void)
+{
+    return pj_migrations[pj_migrations_count - 1].number;
+}
+
+int pj_db_begin(pj_db *db, pj_err *err)
+{
+    if (db->in_tx) return pj_fail(err, 500, "internal", "", "nested transaction");
+    if (pj_db_exec(db, "BEGIN IMMEDIATE", err)) return -1;
+    db->in_tx = 1;
+    return 0;
+}
+
+int pj_db_commit(pj_db *db, pj_err *err)
+{
+    if (pj_db_exec(db, "COMMIT", err)) {
+        pj_db_rollback(db);
+        return -1;
+    }
+    db->in_tx = 0;
+    return 0;
+}
+
+void pj_db_rollback(pj_db *db)
+{
+    if (!db->in_tx) return;
+    sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+    db->in_tx = 0;
+}
+
+int pj_db_in_tx(pj_db *db)
+{
+    return db->in_tx;
+}
+
+pj_stmt *pj_db_prepare(pj_db *db, const char *sql, pj_err *err)
+{
+    uint64_t h = fnv(sql);
+    unsigned slot = (unsigned)(h % CACHE_SLOTS);
+    for (int probe = 0; probe < 8; probe++) {
+        pj_stmt *c = &db->cache[(slot + (unsigned)probe) % CACHE_SLOTS];
+        if (c->st && c->hash == h && strcmp(c->sql, sql) == 0) return c;
+        if (!c->st) {
+            if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->st, NULL) !=
+                SQLITE_OK) {
+                pj_error("db prepare: %s in: %s", sqlite3_errmsg(db->h), sql);
+                c->st = NULL;
+                db_fail(db, err, "prepare");
+                return NULL;
+            }
+            c->sql = strdup(sql);
+            c->hash = h;
+            c->db = db;
+            return c;
+        }
+    }
+    /* cache neighbourhood full: replace the home slot */
+    pj_stmt *c = &db->cache[slot];
+    sqlite3_finalize(c->st);
+    free(c->sql);
+    c->st = NULL;
+    c->sql = NULL;
+    if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->st, NULL) != SQLITE_OK) {
+        c->st = NULL;
+        db_fail(db, err, "prepare");
+        return NULL;
+    }
+    c->sql = strdup(sql);
+    c->hash = h;
+    c->db = db;
+    return c;
+}
+
+void pj_stmt_int(pj_stmt *s, int idx, int64_t v)
+{
+    sqlite3_bind_int64(s->st, idx, v);
+}
+void pj_stmt_double(pj_stmt *s, int idx, double v)
+{
+    sqlite3_bind_double(s->st, idx, v);
+}
+void pj_stmt_text(pj_stmt *s, int idx, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(s->st, idx, v, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(s->st, idx);
+}
+void pj_stmt_textn(pj_stmt *s, int idx, const char *v, size_t n)
+{
+    sqlite3_bind_text(s->st, idx, v, (int)n, SQLITE_TRANSIENT);
+}
+void pj_stmt_null(pj_stmt *s, int idx)
+{
+    sqlite3_bind_null(s->st, idx);
+}
+
+int pj_stmt_step(pj_stmt *s, pj_err *err)
+{
+    int rc = sqlite3_step(s->st);
+    if (rc == SQLITE_ROW) return 1;
+    if (rc == SQLITE_DONE) return 0;
+    return db_fail(s->db, err, "step");
+}
+
+int64_t pj_col_int(pj_stmt *s, int col)
+{
+    return sqlite3_column_int64(s->st, col);
+}
+double pj_col_double(pj_stmt *s, int col)
+{
+    return sqlite3_column_double(s->st, col);
+}
+const char *pj_col_text(pj_stmt *s, int col)
+{
+    return (const char *)sqlite3_column_text(s->st, col);
+}
+int pj_col_is_null(pj_stmt *s, int col)
+{
+    return sqlite3_column_type(s->st, col) == SQLITE_NULL;
+}
+int pj_col_count(pj_stmt *s)
+{
+    return sqlite3_column_count(s->st);
+}
+const char *pj_col_name(pj_stmt *s, int col)
+{
+    return sqlite3_column_name(s->st, col);
+}
+
+void pj_stmt_done(pj_stmt *s)
+{
+    sqlite3_reset(s->st);
+    sqlite3_clear_bindings(s->st);
+}
+
+int pj_db_changes(pj_db *db)
+{
+    return sqlite3_changes(db->h);
+}
+
+static int copy_db(sqlite3 *src, sqlite3 *dst, pj_err *err)
+{
+    sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
+    if (!b) return pj_fail(err, 500, "backup", "", "backup init: %s", sqlite3_errmsg(dst));
+    int rc;
+    while ((rc = sqlite3_backup_step(b, 256)) == SQLITE_OK || rc == SQLITE_BUSY ||
+           rc == SQLITE_LOCKED)
+        if (rc != SQLITE_OK) sqlite3_sleep(10);
+    sqlite3_backup_finish(b);
+    if (rc != SQLITE_DONE)
+        return pj_fail(err, 500, "backup", "", "backup failed: %s", sqlite3_errstr(rc));
+    return 0;
+}
+
+int pj_db_backup(pj_db *db, const char *path, pj_err *err)
+{
+    if (access(path, F_OK) == 0)
+        return pj_fail(err, 409, "exists", "file", "%s already exists; not overwriting", path);
+    sqlite3 *dst;
+    if (sqlite3_open(path, &dst) != SQLITE_OK) {
+        sqlite3_close(dst);
+        return pj_fail(err, 500, "backup", "file", "cannot create %s", path);
+    }
+    int r = copy_db(db->h, dst, err);
+    sqlite3_close(dst);
+    if (r) unlink(path);
+    return r;
+}
+
+int pj_db_restore_file(const char *src, const char *dst_path, pj_err *err)
+{
+    sqlite3 *s;
+    if (sqlite3_open_v2(src, &s, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        sqlite3_close(s);
+        return pj_fail(err, 400, "restore", "file", "cannot open %s", src);
+    }
+    /* Check it is a sound pingji database before replacing anything. */
+    sqlite3_stmt *st = NULL;
+    int ok = sqlite3_prepare_v2(s, "PRAGMA integrity_check", -1, &st, NULL) == SQLITE_OK &&
+             sqlite3_step(st) == SQLITE_ROW &&
+             strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
+    sqlite3_finalize(st);
+    int ver = 0;
+    if (ok && sqlite3_prepare_v2(s, "SELECT MAX(version) FROM schema_migrations", -1, &st, NULL) ==
+                  SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW) ver = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+    }
+    if (!ok || ver < 1) {
+        sqlite3_close(s);
+        return pj_fail(err, 400, "restore", "file", "%s is not a pingji database", src);
+    }
+    if (ver > pj_db_schema_latest()) {
+        sqlite3_close(s);
+        return pj_fail(err, 400, "restore", "file", "%s has schema %d, newer than this build", src,
+                       ver);
+    }
+    sqlite3 *d;
+    if (sqlite3_open(dst_path, &d) != SQLITE_OK) {
+        sqlite3_close(d);
+        sqlite3_close(s);
+        return pj_fail(err, 500, "restore", "", "cannot open %s", dst_path);
+    }
+    sqlite3_busy_timeout(d, 5000);
+    int r = copy_db(s, d, err);
+    sqlite3_close(d);
+    sqlite3_close(s);
+    return r;
+}

@@ -1,0 +1,114 @@
+#include "domain/audit.h"
+
+#include <stdio.h>
+
+#include "core/util.h"
+
+#include "core/banned.h"
+
+int pj_audit_add(pj_ctx *c, const char *action, const char *entity, int64_t entity_id,
+                 const char *before, const char *after, pj_err *err)
+{
+    pj_stmt *s =
+        pj_db_prepare(c->db,
+                      "INSERT INTO audit (at, user_id, username, action, entity, entity_id,"
+                      " before_json, after_json, request_id) VALUES (?,?,?,?,?,?,?,?,?)",
+                      err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, pj_now());
+    if (c->actor.user_id)
+        pj_stmt_int(s, 2, c->actor.user_id);
+    else
+        pj_stmt_null(s, 2);
+    pj_stmt_text(s, 3, c->actor.username ? c->actor.username : "system");
+    pj_stmt_text(s, 4, action);
+    pj_stmt_text(s, 5, entity);
+    if (entity_id)
+        pj_stmt_int(s, 6, entity_id);
+    else
+        pj_stmt_null(s, 6);
+    pj_stmt_text(s, 7, before);
+    pj_stmt_text(s, 8, after);
+    pj_stmt_text(s, 9, c->request_id);
+    int rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
+int pj_audit_list(pj_ctx *c, const pj_audit_filter *f, pj_jw *w, pj_err *err)
+{
+    if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE)) return -1;
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT id, at, user_id, username, action, entity, entity_id, before_json, after_json,"
+        " request_id FROM audit"
+        " WHERE (? IS NULL OR entity = ?) AND (? IS NULL OR action = ?)"
+        " AND (? IS NULL OR username = ?) AND (? = 0 OR entity_id = ?)"
+        " AND (? = 0 OR user_id = ?) AND (? = 0 OR at >= ?) AND (? = 0 OR at < ?)"
+        " AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?",
+        err);
+    if (!s) return -1;
+    int i = 1;
+    pj_stmt_text(s, i++, f->entity);
+    pj_stmt_text(s, i++, f->entity);
+    pj_stmt_text(s, i++, f->action);
+    pj_stmt_text(s, i++, f->action);
+    pj_stmt_text(s, i++, f->username);
+    pj_stmt_text(s, i++, f->username);
+    pj_stmt_int(s, i++, f->entity_id);
+    pj_stmt_int(s, i++, f->entity_id);
+    pj_stmt_int(s, i++, f->user_id);
+    pj_stmt_int(s, i++, f->user_id);
+    pj_stmt_int(s, i++, f->since);
+    pj_stmt_int(s, i++, f->since);
+    pj_stmt_int(s, i++, f->until);
+    pj_stmt_int(s, i++, f->until);
+    pj_stmt_int(s, i++, f->cursor);
+    pj_stmt_int(s, i++, f->cursor);
+    pj_stmt_int(s, i++, f->limit + 1);
+    pj_jw_obj(w);
+    pj_jw_key(w, "items");
+    pj_jw_arr(w);
+    int n = 0, rc;
+    int64_t last = 0;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        if (n == f->limit) break;
+        n++;
+        last = pj_col_int(s, 0);
+        char at[21];
+        pj_time_iso(pj_col_int(s, 1), at);
+        pj_jw_obj(w);
+        pj_jw_kint(w, "id", last);
+        pj_jw_kstr(w, "at", at);
+        if (pj_col_is_null(s, 2))
+            pj_jw_knull(w, "user_id");
+        else
+            pj_jw_kint(w, "user_id", pj_col_int(s, 2));
+        pj_jw_kstr(w, "username", pj_col_text(s, 3));
+        pj_jw_kstr(w, "action", pj_col_text(s, 4));
+        pj_jw_kstr(w, "entity", pj_col_text(s, 5));
+        if (pj_col_is_null(s, 6))
+            pj_jw_knull(w, "entity_id");
+        else
+            pj_jw_kint(w, "entity_id", pj_col_int(s, 6));
+        pj_jw_key(w, "before");
+        pj_jw_raw(w, pj_col_text(s, 7));
+        pj_jw_key(w, "after");
+        pj_jw_raw(w, pj_col_text(s, 8));
+        pj_jw_kstr(w, "request_id", pj_col_text(s, 9));
+        pj_jw_obj_end(w);
+    }
+    int more = rc == 1;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    pj_jw_arr_end(w);
+    if (more) {
+        char cur[24];
+        snprintf(cur, sizeof cur, "%lld", (long long)last);
+        pj_jw_kstr(w, "next_cursor", cur);
+    } else {
+        pj_jw_knull(w, "next_cursor");
+    }
+    pj_jw_obj_end(w);
+    return 0;
+}

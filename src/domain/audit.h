@@ -1,0 +1,24 @@
+/* The audit trail: every write appends a row in the same transaction (who, when, what,
+ * before/after JSON). Rows are never updated or deleted by any API. */
+#ifndef PJ_AUDIT_H
+#define PJ_AUDIT_H
+
+#include "domain/ctx.h"
+
+/* Appends an audit row; before/after are JSON texts or NULL. Call inside the write's
+ * transaction. */
+int pj_audit_add(pj_ctx *c, const char *action, const char *entity, int64_t entity_id,
+                 const char *before, const char *after, pj_err *err);
+
+typedef struct pj_audit_filter {
+    const char *entity, *action, *username;
+    int64_t entity_id, user_id;
+    int64_t since, until; /* epoch seconds, 0 = open */
+    int64_t cursor;       /* rows with id < cursor, 0 = newest first */
+    int limit;
+} pj_audit_filter;
+
+/* Writes {"items":[...],"next_cursor":...}. Admin and district officers only. */
+int pj_audit_list(pj_ctx *c, const pj_audit_filter *f, pj_jw *w, pj_err *err);
+
+#endif

@@ -1,0 +1,636 @@
+#include "domain/auth.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "domain/audit.h"
+#include "domain/input.h"
+#include "domain/render.h"
+
+#include "core/banned.h"
+
+static const char *const role_values[] = {
+    "admin",       "district_officer", "township_officer", "facility_operator",
+    "grid_worker", "enterprise",       "viewer",           NULL};
+
+int pj_password_rules(const char *username, const char *password, pj_err *err)
+{
+    if (pj_utf8_len(password, strlen(password)) < 10)
+        return pj_fail(err, 422, "weak_password", "password",
+                       "the password must have at least 10 characters");
+    if (strlen(password) > 256)
+        return pj_fail(err, 422, "too_long", "password", "the password is too long");
+    if (username && *username && strcasestr(password, username))
+        return pj_fail(err, 422, "weak_password", "password",
+                       "the password must not contain the user name");
+    return 0;
+}
+
+static int hash_password(const pj_ctx *c, const char *pw, char out[crypto_pwhash_STRBYTES],
+                         pj_err *err)
+{
+    unsigned long long ops = c->settings && c->settings->fast_hash
+                                 ? crypto_pwhash_OPSLIMIT_MIN
+                                 : crypto_pwhash_OPSLIMIT_INTERACTIVE;
+    size_t mem = c->settings && c->settings->fast_hash ? crypto_pwhash_MEMLIMIT_MIN
+                                                       : crypto_pwhash_MEMLIMIT_INTERACTIVE;
+    if (crypto_pwhash_str_alg(out, pw, strlen(pw), ops, mem, crypto_pwhash_ALG_ARGON2ID13) != 0)
+        return pj_fail(err, 500, "internal", "", "password hashing failed");
+    return 0;
+}
+
+static void token_hash(const char *token, char out[PJ_TOKEN_HEX + 1])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
+    pj_hex(h, sizeof h, out);
+}
+
+/* Renders one user as JSON (grid ids included). */
+static int user_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id, username, display_name, role, township_id, facility_id,"
+                               " organisation_id, disabled, locked_until, created_at, updated_at,"
+                               " version FROM users WHERE id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc <= 0) {
+        pj_stmt_done(s);
+        return rc < 0 ? -1 : pj_fail(err, 404, "not_found", "id", "no user %lld", (long long)id);
+    }
+    pj_jw_obj(w);
+    pj_jw_kint(w, "id", pj_col_int(s, 0));
+    pj_jw_kstr(w, "username", pj_col_text(s, 1));
+    pj_jw_kstr(w, "display_name", pj_col_text(s, 2));
+    pj_jw_kstr(w, "role", pj_col_text(s, 3));
+    pj_render_ref(w, "township_id", s, 4);
+    pj_render_ref(w, "facility_id", s, 5);
+    pj_render_ref(w, "organisation_id", s, 6);
+    pj_jw_kbool(w, "disabled", (int)pj_col_int(s, 7));
+    pj_jw_kbool(w, "locked", pj_col_int(s, 8) > pj_now());
+    pj_render_time(w, "created_at", pj_col_int(s, 9));
+    pj_render_time(w, "updated_at", pj_col_int(s, 10));
+    pj_jw_kint(w, "version", pj_col_int(s, 11));
+    pj_stmt_done(s);
+    pj_jw_key(w, "grid_ids");
+    pj_jw_arr(w);
+    s = pj_db_prepare(
+        c->db, "SELECT region_id FROM grid_workers WHERE user_id = ? ORDER BY region_id", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    while ((rc = pj_stmt_step(s, err)) == 1) pj_jw_int(w, pj_col_int(s, 0));
+    pj_stmt_done(s);
+    pj_jw_arr_end(w);
+    pj_jw_obj_end(w);
+    return rc < 0 ? -1 : 0;
+}
+
+static char *user_json(pj_ctx *c, int64_t id, pj_err *err)
+{
+    return pj_render_to_string(c, id, user_render, err);
+}
+
+static int new_session(pj_ctx *c, int64_t user_id, char token[PJ_TOKEN_HEX + 1], pj_err *err)
+{
+    unsigned char raw[32];
+    pj_random_bytes(raw, sizeof raw);
+    pj_hex(raw, sizeof raw, token);
+    char th[PJ_TOKEN_HEX + 1];
+    token_hash(token, th);
+    pj_stmt *s = pj_db_prepare(
+        c->db, "INSERT INTO sessions (user_id, token_hash, created_at, last_seen) VALUES (?,?,?,?)",
+        err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, user_id);
+    pj_stmt_text(s, 2, th);
+    pj_stmt_int(s, 3, pj_now());
+    pj_stmt_int(s, 4, pj_now());
+    int rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
+int pj_auth_login(pj_ctx *c, const char *username, const char *password, pj_jw *w,
+                  char token_out[PJ_TOKEN_HEX + 1], pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id, password_hash, failed_logins, locked_until, disabled,"
+                               " role FROM users WHERE username = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, username);
+    int rc = pj_stmt_step(s, err);
+    int64_t id = 0, failed = 0, locked_until = 0, disabled = 0;
+    char hash[crypto_pwhash_STRBYTES] = "";
+    char role[32] = "";
+    if (rc == 1) {
+        id = pj_col_int(s, 0);
+        snprintf(hash, sizeof hash, "%s", pj_col_text(s, 1));
+        failed = pj_col_int(s, 2);
+        locked_until = pj_col_int(s, 3);
+        disabled = pj_col_int(s, 4);
+        snprintf(role, sizeof role, "%s", pj_col_text(s, 5));
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    int64_t now = pj_now();
+    if (id && locked_until > now)
+        return pj_fail(err, 423, "locked", "username",
+                       "too many failed logins; try again in %lld minutes",
+                       (long long)((locked_until - now + 59) / 60));
+    int ok = id && !disabled && crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+    if (!ok) {
+        if (id) {
+            /* count the failure (a security record, committed even though the login fails) */
+            c->actor.username = pj_arena_strdup(c->arena, username);
+            if (pj_db_begin(c->db, err)) return -1;
+            if (locked_until && locked_until <= now) failed = 0; /* an expired lock starts anew */
+            failed++;
+            int lock = failed >= c->settings->lockout_failures;
+            s = pj_db_prepare(
+                c->db, "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?", err);
+            if (!s) goto fail;
+            pj_stmt_int(s, 1, lock ? 0 : failed);
+            pj_stmt_int(s, 2, lock ? now + c->settings->lockout_s : 0);
+            pj_stmt_int(s, 3, id);
+            rc = pj_stmt_step(s, err);
+            pj_stmt_done(s);
+            if (rc < 0 ||
+                pj_audit_add(c, lock ? "login_locked" : "login_failed", "user", id, NULL, NULL,
+                             err) ||
+                pj_db_commit(c->db, err))
+                goto fail;
+        }
+        return pj_fail(err, 401, "invalid_credentials", "password", "wrong user name or password");
+    }
+    c->actor.user_id = id;
+    c->actor.username = pj_arena_strdup(c->arena, username);
+    c->actor.role = pj_role_parse(role);
+    if (pj_db_begin(c->db, err)) return -1;
+    s = pj_db_prepare(c->db, "UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?",
+                      err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    if (rc < 0 || new_session(c, id, token_out, err) ||
+        pj_audit_add(c, "login", "user", id, NULL, NULL, err) || pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_obj(w);
+    pj_jw_kstr(w, "token", token_out);
+    pj_jw_kint(w, "expires_in", c->settings->session_idle_s);
+    pj_jw_key(w, "user");
+    if (user_render(c, id, w, err)) return -1;
+    pj_jw_obj_end(w);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_auth_session(pj_ctx *c, const char *token, pj_err *err)
+{
+    if (!token || strlen(token) != PJ_TOKEN_HEX)
+        return pj_fail(err, 401, "unauthorized", "", "log in first");
+    char th[PJ_TOKEN_HEX + 1];
+    token_hash(token, th);
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT s.id, s.last_seen, u.id, u.username, u.role, u.township_id,"
+                               " u.facility_id, u.organisation_id, u.disabled FROM sessions s"
+                               " JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, th);
+    int rc = pj_stmt_step(s, err);
+    if (rc <= 0) {
+        pj_stmt_done(s);
+        return rc < 0 ? -1 : pj_fail(err, 401, "unauthorized", "", "log in first");
+    }
+    int64_t sid = pj_col_int(s, 0), last = pj_col_int(s, 1), now = pj_now();
+    int disabled = (int)pj_col_int(s, 8);
+    c->actor.user_id = pj_col_int(s, 2);
+    c->actor.username = pj_arena_strdup(c->arena, pj_col_text(s, 3));
+    c->actor.role = pj_role_parse(pj_col_text(s, 4));
+    c->actor.township_id = pj_col_int(s, 5);
+    c->actor.facility_id = pj_col_int(s, 6);
+    c->actor.organisation_id = pj_col_int(s, 7);
+    pj_stmt_done(s);
+    if (disabled || now - last > c->settings->session_idle_s) {
+        memset(&c->actor, 0, sizeof c->actor);
+        return pj_fail(err, 401, "session_expired", "", "the session has expired; log in again");
+    }
+    if (now - last >= 60) {
+        s = pj_db_prepare(c->db, "UPDATE sessions SET last_seen = ? WHERE id = ?", err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, now);
+        pj_stmt_int(s, 2, sid);
+        rc = pj_stmt_step(s, err);
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+    }
+    return 0;
+}
+
+int pj_auth_logout(pj_ctx *c, const char *token, pj_err *err)
+{
+    char th[PJ_TOKEN_HEX + 1];
+    token_hash(token ? token : "", th);
+    if (pj_db_begin(c->db, err)) return -1;
+    pj_stmt *s = pj_db_prepare(c->db, "DELETE FROM sessions WHERE token_hash = ?", err);
+    if (!s) goto fail;
+    pj_stmt_text(s, 1, th);
+    int rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    if (rc < 0 || pj_audit_add(c, "logout", "user", c->actor.user_id, NULL, NULL, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_auth_me(pj_ctx *c, pj_jw *w, pj_err *err)
+{
+    return user_render(c, c->actor.user_id, w, err);
+}
+
+static int set_password(pj_ctx *c, int64_t id, const char *pw, pj_err *err)
+{
+    char hash[crypto_pwhash_STRBYTES];
+    if (hash_password(c, pw, hash, err)) return -1;
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = 0, updated_at = ?,"
+        " version = version + 1 WHERE id = ?",
+        err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, hash);
+    pj_stmt_int(s, 2, pj_now());
+    pj_stmt_int(s, 3, id);
+    int rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
+int pj_auth_change_password(pj_ctx *c, json_t *body, pj_err *err)
+{
+    static const char *const allowed[] = {"old_password", "new_password", NULL};
+    const char *oldpw, *newpw;
+    if (pj_in_object(body, err) || pj_in_only(body, allowed, err) ||
+        pj_in_str(body, "old_password", 1, 1, 256, &oldpw, err) < 0 ||
+        pj_in_str(body, "new_password", 1, 1, 256, &newpw, err) < 0 ||
+        pj_password_rules(c->actor.username, newpw, err))
+        return -1;
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT password_hash FROM users WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, c->actor.user_id);
+    int rc = pj_stmt_step(s, err);
+    int ok = rc == 1 && crypto_pwhash_str_verify(pj_col_text(s, 0), oldpw, strlen(oldpw)) == 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (!ok)
+        return pj_fail(err, 422, "invalid_credentials", "old_password",
+                       "the old password is wrong");
+    if (pj_db_begin(c->db, err)) return -1;
+    if (set_password(c, c->actor.user_id, newpw, err) ||
+        pj_audit_add(c, "password", "user", c->actor.user_id, NULL, NULL, err) ||
+        pj_db_commit(c->db, err)) {
+        pj_db_rollback(c->db);
+        return -1;
+    }
+    return 0;
+}
+
+static void random_password(char *out, size_t size)
+{
+    static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    size_t n = size - 1 < 20 ? size - 1 : 20;
+    for (size_t i = 0; i < n; i++) out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+    out[n] = 0;
+}
+
+static int insert_user(pj_ctx *c, const char *username, const char *display, const char *role,
+                       int64_t township, int64_t facility, int64_t org, const char *pw,
+                       int64_t *id_out, pj_err *err)
+{
+    char hash[crypto_pwhash_STRBYTES];
+    if (hash_password(c, pw, hash, err)) return -1;
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "INSERT INTO users (username, display_name, role, township_id, facility_id,"
+        " organisation_id, password_hash, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)"
+        " RETURNING id",
+        err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, username);
+    pj_stmt_text(s, 2, display ? display : "");
+    pj_stmt_text(s, 3, role);
+    if (township) pj_stmt_int(s, 4, township);
+    if (facility) pj_stmt_int(s, 5, facility);
+    if (org) pj_stmt_int(s, 6, org);
+    pj_stmt_text(s, 7, hash);
+    pj_stmt_int(s, 8, pj_now());
+    pj_stmt_int(s, 9, pj_now());
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) *id_out = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    if (rc < 0 && err->status == 409)
+        return pj_fail(err, 409, "conflict", "username", "user name %s is taken", username);
+    return rc == 1 ? 0 : -1;
+}
+
+int pj_auth_bootstrap(pj_ctx *c, char *pw_out, size_t pw_size, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT COUNT(*) FROM users", err);
+    if (!s) return -1;
+    int rc = pj_stmt_step(s, err);
+    int64_t n = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (n > 0) return 0;
+    random_password(pw_out, pw_size);
+    int64_t id;
+    if (pj_db_begin(c->db, err)) return -1;
+    if (insert_user(c, "admin", "管理员", "admin", 0, 0, 0, pw_out, &id, err) ||
+        pj_audit_add(c, "create", "user", id, NULL, "{\"username\":\"admin\",\"role\":\"admin\"}",
+                     err) ||
+        pj_db_commit(c->db, err)) {
+        pj_db_rollback(c->db);
+        return -1;
+    }
+    return 1;
+}
+
+int pj_user_list(pj_ctx *c, const char *role, int64_t cursor, int limit, pj_jw *w, pj_err *err)
+{
+    if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_NONE)) return -1;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id FROM users WHERE (? IS NULL OR role = ?) AND id > ?"
+                               " ORDER BY id LIMIT ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, role);
+    pj_stmt_text(s, 2, role);
+    pj_stmt_int(s, 3, cursor);
+    pj_stmt_int(s, 4, limit + 1);
+    int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(limit + 1));
+    int n = 0, rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) ids[n++] = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    return pj_render_page(c, ids, n, limit, user_render, w, err);
+}
+
+int pj_user_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    if (c->actor.user_id != id && pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_NONE)) return -1;
+    return user_render(c, id, w, err);
+}
+
+/* Validates the scope fields for a role; ids in the body must exist with the right type. */
+static int check_scope(pj_ctx *c, const char *role, int64_t township, int64_t facility, int64_t org,
+                       json_t *grids, pj_err *err)
+{
+    pj_role r = pj_role_parse(role);
+    if (r == PJ_ROLE_TOWNSHIP_OFFICER && !township)
+        return pj_fail(err, 422, "missing_field", "township_id",
+                       "a township officer needs township_id");
+    if (r == PJ_ROLE_FACILITY_OPERATOR && !facility)
+        return pj_fail(err, 422, "missing_field", "facility_id",
+                       "a facility operator needs facility_id");
+    if (r == PJ_ROLE_ENTERPRISE && !org)
+        return pj_fail(err, 422, "missing_field", "organisation_id",
+                       "an enterprise user needs organisation_id");
+    if (r == PJ_ROLE_GRID_WORKER && (!grids || json_array_size(grids) == 0))
+        return pj_fail(err, 422, "missing_field", "grid_ids", "a grid worker needs grid_ids");
+    if (township && pj_render_exists(c, "SELECT 1 FROM regions WHERE id = ? AND type = 'township'",
+                                     township, err) <= 0)
+        return err->status ? -1
+                           : pj_fail(err, 422, "unknown_id", "township_id", "no township %lld",
+                                     (long long)township);
+    if (facility &&
+        pj_render_exists(c, "SELECT 1 FROM facilities WHERE id = ?", facility, err) <= 0)
+        return err->status ? -1
+                           : pj_fail(err, 422, "unknown_id", "facility_id", "no facility %lld",
+                                     (long long)facility);
+    if (org && pj_render_exists(c, "SELECT 1 FROM organisations WHERE id = ?", org, err) <= 0)
+        return err->status ? -1
+                           : pj_fail(err, 422, "unknown_id", "organisation_id",
+                                     "no organisation %lld", (long long)org);
+    if (grids) {
+        if (!json_is_array(grids) || json_array_size(grids) > 500)
+            return pj_fail(err, 422, "wrong_type", "grid_ids",
+                           "grid_ids must be an array of at most 500 grid ids");
+        size_t i;
+        json_t *g;
+        json_array_foreach(grids, i, g)
+        {
+            if (!json_is_integer(g) ||
+                pj_render_exists(c, "SELECT 1 FROM regions WHERE id = ? AND type = 'grid'",
+                                 json_integer_value(g), err) <= 0)
+                return err->status ? -1
+                                   : pj_fail(err, 422, "unknown_id", "grid_ids",
+                                             "grid_ids[%zu] is not a grid", i);
+        }
+    }
+    return 0;
+}
+
+static int set_grids(pj_ctx *c, int64_t uid, json_t *grids, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db, "DELETE FROM grid_workers WHERE user_id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, uid);
+    int rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    size_t i;
+    json_t *g;
+    json_array_foreach(grids, i, g)
+    {
+        s = pj_db_prepare(c->db,
+                          "INSERT INTO grid_workers (region_id, user_id) VALUES (?, ?)"
+                          " ON CONFLICT DO NOTHING",
+                          err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, json_integer_value(g));
+        pj_stmt_int(s, 2, uid);
+        rc = pj_stmt_step(s, err);
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+    }
+    return 0;
+}
+
+static const char *const user_fields[] = {
+    "username",        "display_name", "role",     "password", "township_id", "facility_id",
+    "organisation_id", "grid_ids",     "disabled", "version",  NULL};
+
+int pj_user_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+{
+    if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_NONE)) return -1;
+    const char *username, *display = "", *role, *pw;
+    int64_t township = 0, facility = 0, org = 0;
+    if (pj_in_object(body, err) || pj_in_only(body, user_fields, err) ||
+        pj_in_str(body, "username", 1, 3, 32, &username, err) < 0 ||
+        pj_in_str(body, "display_name", 0, 0, 64, &display, err) < 0 ||
+        pj_in_enum(body, "role", 1, role_values, &role, err) < 0 ||
+        pj_in_str(body, "password", 1, 1, 256, &pw, err) < 0 ||
+        pj_in_ref(body, "township_id", 0, &township, err) < 0 ||
+        pj_in_ref(body, "facility_id", 0, &facility, err) < 0 ||
+        pj_in_ref(body, "organisation_id", 0, &org, err) < 0)
+        return -1;
+    for (const char *p = username; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' ||
+              *p == '-'))
+            return pj_fail(err, 422, "invalid_value", "username",
+                           "username may use a-z, 0-9, '_', '.' and '-' only");
+    json_t *grids = json_object_get(body, "grid_ids");
+    if (pj_password_rules(username, pw, err) ||
+        check_scope(c, role, township, facility, org, grids, err))
+        return -1;
+    int64_t id;
+    if (pj_db_begin(c->db, err)) return -1;
+    if (insert_user(c, username, display, role, township, facility, org, pw, &id, err)) goto fail;
+    if (grids && set_grids(c, id, grids, err)) goto fail;
+    char *after = user_json(c, id, err);
+    if (!after || pj_audit_add(c, "create", "user", id, NULL, after, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    return pj_jw_raw(w, after), 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_user_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
+{
+    if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_NONE)) return -1;
+    static const char *const allowed[] = {
+        "display_name",    "role",     "password", "township_id", "facility_id",
+        "organisation_id", "grid_ids", "disabled", "version",     NULL};
+    if (pj_in_object(body, err) || pj_in_only(body, allowed, err)) return -1;
+    int64_t version;
+    if (pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0) return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT username, display_name, role, township_id, facility_id,"
+                               " organisation_id, disabled, version FROM users WHERE id = ?",
+                               err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc <= 0) {
+        pj_stmt_done(s);
+        if (rc == 0) pj_fail(err, 404, "not_found", "id", "no user %lld", (long long)id);
+        goto fail;
+    }
+    const char *username = pj_arena_strdup(c->arena, pj_col_text(s, 0));
+    const char *display = pj_arena_strdup(c->arena, pj_col_text(s, 1));
+    const char *role = pj_arena_strdup(c->arena, pj_col_text(s, 2));
+    int64_t township = pj_col_int(s, 3), facility = pj_col_int(s, 4), org = pj_col_int(s, 5);
+    int disabled = (int)pj_col_int(s, 6);
+    int64_t cur_version = pj_col_int(s, 7);
+    pj_stmt_done(s);
+    if (cur_version != version) {
+        pj_fail(err, 409, "version_conflict", "version",
+                "the user was changed by someone else (version %lld, yours %lld); reload",
+                (long long)cur_version, (long long)version);
+        goto fail;
+    }
+    const char *pw = NULL;
+    if (pj_in_str(body, "display_name", 0, 0, 64, &display, err) < 0 ||
+        pj_in_enum(body, "role", 0, role_values, &role, err) < 0 ||
+        pj_in_str(body, "password", 0, 1, 256, &pw, err) < 0 ||
+        pj_in_ref(body, "township_id", 0, &township, err) < 0 ||
+        pj_in_ref(body, "facility_id", 0, &facility, err) < 0 ||
+        pj_in_ref(body, "organisation_id", 0, &org, err) < 0 ||
+        pj_in_bool(body, "disabled", 0, &disabled, err) < 0)
+        goto fail;
+    json_t *grids = json_object_get(body, "grid_ids");
+    if ((pw && pj_password_rules(username, pw, err)) ||
+        check_scope(c, role, township, facility, org, grids, err))
+        goto fail;
+    if (id == c->actor.user_id && (disabled || strcmp(role, "admin") != 0)) {
+        pj_fail(err, 422, "invalid_value", disabled ? "disabled" : "role",
+                "you cannot disable or demote your own account");
+        goto fail;
+    }
+    char *before = user_json(c, id, err);
+    if (!before) goto fail;
+    s = pj_db_prepare(
+        c->db,
+        "UPDATE users SET display_name = ?, role = ?, township_id = ?, facility_id = ?,"
+        " organisation_id = ?, disabled = ?, updated_at = ?, version = version + 1"
+        " WHERE id = ?",
+        err);
+    if (!s) goto fail;
+    pj_stmt_text(s, 1, display);
+    pj_stmt_text(s, 2, role);
+    if (township) pj_stmt_int(s, 3, township);
+    if (facility) pj_stmt_int(s, 4, facility);
+    if (org) pj_stmt_int(s, 5, org);
+    pj_stmt_int(s, 6, disabled);
+    pj_stmt_int(s, 7, pj_now());
+    pj_stmt_int(s, 8, id);
+    rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    if (rc < 0 || (pw && set_password(c, id, pw, err)) || (grids && set_grids(c, id, grids, err)))
+        goto fail;
+    if (disabled) {
+        s = pj_db_prepare(c->db, "DELETE FROM sessions WHERE user_id = ?", err);
+        if (!s) goto fail;
+        pj_stmt_int(s, 1, id);
+        rc = pj_stmt_step(s, err);
+        pj_stmt_done(s);
+        if (rc < 0) goto fail;
+    }
+    char *after = user_json(c, id, err);
+    if (!after || pj_audit_add(c, "update", "user", id, before, after, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_user_delete(pj_ctx *c, int64_t id, pj_err *err)
+{
+    if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_NONE)) return -1;
+    if (id == c->actor.user_id)
+        return pj_fail(err, 422, "invalid_value", "id", "you cannot delete your own account");
+    if (pj_db_begin(c->db, err)) return -1;
+    char *before = user_json(c, id, err);
+    if (!before) goto fail;
+    /* Users are disabled, not erased: audit rows keep pointing at them. */
+    pj_stmt *s = pj_db_prepare(
+        c->db, "UPDATE users SET disabled = 1, updated_at = ?, version = version + 1 WHERE id = ?",
+        err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, pj_now());
+    pj_stmt_int(s, 2, id);
+    int rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    if (rc < 0) goto fail;
+    s = pj_db_prepare(c->db, "DELETE FROM sessions WHERE user_id = ?", err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    char *after = user_json(c, id, err);
+    if (rc < 0 || !after || pj_audit_add(c, "delete", "user", id, before, after, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}

@@ -1,0 +1,57 @@
+#include "domain/ctx.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "core/banned.h"
+
+static const char *const role_names[PJ_ROLE_COUNT] = {"",
+                                                      "admin",
+                                                      "district_officer",
+                                                      "township_officer",
+                                                      "facility_operator",
+                                                      "grid_worker",
+                                                      "enterprise",
+                                                      "viewer"};
+
+const char *pj_role_name(pj_role r)
+{
+    return r > 0 && r < PJ_ROLE_COUNT ? role_names[r] : "";
+}
+
+pj_role pj_role_parse(const char *s)
+{
+    if (!s) return PJ_ROLE_NONE;
+    for (int i = 1; i < PJ_ROLE_COUNT; i++)
+        if (strcmp(s, role_names[i]) == 0) return (pj_role)i;
+    return PJ_ROLE_NONE;
+}
+
+void pj_settings_default(pj_settings *s)
+{
+    memset(s, 0, sizeof *s);
+    s->session_idle_s = 1800;
+    s->lockout_failures = 5;
+    s->lockout_s = 900;
+}
+
+int pj_ctx_district(const pj_ctx *c)
+{
+    return c->actor.role == PJ_ROLE_ADMIN || c->actor.role == PJ_ROLE_DISTRICT_OFFICER;
+}
+
+int pj_ctx_require(const pj_ctx *c, pj_err *err, ...)
+{
+    va_list ap;
+    va_start(ap, err);
+    int r;
+    while ((r = va_arg(ap, int)) != PJ_ROLE_NONE) {
+        if ((int)c->actor.role == r) {
+            va_end(ap);
+            return 0;
+        }
+    }
+    va_end(ap);
+    return pj_fail(err, 403, "forbidden", "", "role %s may not do this",
+                   pj_role_name(c->actor.role));
+}

@@ -1,0 +1,59 @@
+/* The context every domain call runs in: the store, an arena for the call, the acting user
+ * (with role and scope), the request id and the settings. Built by the HTTP layer per request
+ * and by the CLI per command. */
+#ifndef PJ_CTX_H
+#define PJ_CTX_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/json.h"
+#include "db/db.h"
+
+typedef enum pj_role {
+    PJ_ROLE_NONE = 0,
+    PJ_ROLE_ADMIN,
+    PJ_ROLE_DISTRICT_OFFICER,
+    PJ_ROLE_TOWNSHIP_OFFICER,
+    PJ_ROLE_FACILITY_OPERATOR,
+    PJ_ROLE_GRID_WORKER,
+    PJ_ROLE_ENTERPRISE,
+    PJ_ROLE_VIEWER,
+    PJ_ROLE_COUNT
+} pj_role;
+
+const char *pj_role_name(pj_role r);
+pj_role pj_role_parse(const char *s); /* PJ_ROLE_NONE when unknown */
+
+typedef struct pj_actor {
+    int64_t user_id; /* 0 for the local command line */
+    const char *username;
+    pj_role role;
+    int64_t township_id, facility_id, organisation_id; /* scope, 0 when none */
+} pj_actor;
+
+typedef struct pj_settings {
+    int session_idle_s;   /* idle expiry of a session, default 1800 */
+    int lockout_failures; /* failed logins before a lockout, default 5 */
+    int lockout_s;        /* default 900 */
+    int fast_hash;        /* tests only: minimal argon2id cost */
+} pj_settings;
+
+typedef struct pj_ctx {
+    pj_db *db;
+    pj_arena *arena;
+    pj_actor actor;
+    const char *request_id;
+    const pj_settings *settings;
+} pj_ctx;
+
+void pj_settings_default(pj_settings *s);
+
+/* 1 for admin and district officer: the whole district. */
+int pj_ctx_district(const pj_ctx *c);
+/* Fails with 403 unless the actor's role is one of the given (PJ_ROLE_NONE-terminated). */
+int pj_ctx_require(const pj_ctx *c, pj_err *err, ...);
+
+#endif

@@ -1,0 +1,192 @@
+#include "domain/input.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "core/util.h"
+
+#include "core/banned.h"
+
+static const char *type_name(json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+        return "an object";
+    case JSON_ARRAY:
+        return "an array";
+    case JSON_STRING:
+        return "a string";
+    case JSON_INTEGER:
+        return "an integer";
+    case JSON_REAL:
+        return "a number";
+    case JSON_TRUE:
+    case JSON_FALSE:
+        return "a boolean";
+    default:
+        return "null";
+    }
+}
+
+static json_t *get(json_t *o, const char *key, int required, int *rc, pj_err *err)
+{
+    json_t *v = json_object_get(o, key);
+    if (!v || (json_is_null(v) && required)) {
+        *rc = required ? pj_fail(err, 422, "missing_field", key, "%s is required", key) : 0;
+        return NULL;
+    }
+    if (json_is_null(v)) {
+        *rc = 0;
+        return NULL;
+    }
+    *rc = 1;
+    return v;
+}
+
+int pj_in_str(json_t *o, const char *key, int required, size_t min_chars, size_t max_chars,
+              const char **out, pj_err *err)
+{
+    int rc;
+    json_t *v = get(o, key, required, &rc, err);
+    if (!v) return rc;
+    if (!json_is_string(v))
+        return pj_fail(err, 422, "wrong_type", key, "%s must be a string, not %s", key,
+                       type_name(v));
+    const char *s = json_string_value(v);
+    size_t n = pj_utf8_len(s, json_string_length(v));
+    if (n < min_chars)
+        return pj_fail(err, 422, min_chars == 1 ? "missing_field" : "out_of_range", key,
+                       "%s must have at least %zu characters", key, min_chars);
+    if (n > max_chars)
+        return pj_fail(err, 422, "too_long", key, "%s must have at most %zu characters", key,
+                       max_chars);
+    *out = s;
+    return 1;
+}
+
+int pj_in_int(json_t *o, const char *key, int required, int64_t min, int64_t max, int64_t *out,
+              pj_err *err)
+{
+    int rc;
+    json_t *v = get(o, key, required, &rc, err);
+    if (!v) return rc;
+    int64_t x;
+    if (json_is_integer(v))
+        x = json_integer_value(v);
+    else if (json_is_real(v) && json_real_value(v) == floor(json_real_value(v)) &&
+             fabs(json_real_value(v)) < 9e15)
+        x = (int64_t)json_real_value(v);
+    else
+        return pj_fail(err, 422, "wrong_type", key, "%s must be an integer, not %s", key,
+                       type_name(v));
+    if (x < min || x > max)
+        return pj_fail(err, 422, "out_of_range", key, "%s must be between %lld and %lld", key,
+                       (long long)min, (long long)max);
+    *out = x;
+    return 1;
+}
+
+int pj_in_num(json_t *o, const char *key, int required, double min, double max, double *out,
+              pj_err *err)
+{
+    int rc;
+    json_t *v = get(o, key, required, &rc, err);
+    if (!v) return rc;
+    if (!json_is_number(v))
+        return pj_fail(err, 422, "wrong_type", key, "%s must be a number, not %s", key,
+                       type_name(v));
+    double x = json_number_value(v);
+    if (!(x >= min && x <= max))
+        return pj_fail(err, 422, "out_of_range", key, "%s must be between %g and %g", key, min,
+                       max);
+    *out = x;
+    return 1;
+}
+
+int pj_in_bool(json_t *o, const char *key, int required, int *out, pj_err *err)
+{
+    int rc;
+    json_t *v = get(o, key, required, &rc, err);
+    if (!v) return rc;
+    if (!json_is_boolean(v))
+        return pj_fail(err, 422, "wrong_type", key, "%s must be true or false", key);
+    *out = json_is_true(v);
+    return 1;
+}
+
+int pj_in_enum(json_t *o, const char *key, int required, const char *const *values,
+               const char **out, pj_err *err)
+{
+    const char *s;
+    int rc = pj_in_str(o, key, required, 0, 64, &s, err);
+    if (rc <= 0) return rc;
+    for (int i = 0; values[i]; i++)
+        if (strcmp(s, values[i]) == 0) {
+            *out = values[i];
+            return 1;
+        }
+    char list[256] = "";
+    size_t len = 0;
+    for (int i = 0; values[i] && len + 1 < sizeof list; i++) {
+        int k = snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", values[i]);
+        if (k < 0) break;
+        len += (size_t)k;
+    }
+    return pj_fail(err, 422, "invalid_value", key, "%s must be one of: %s", key, list);
+}
+
+int pj_in_ref(json_t *o, const char *key, int required, int64_t *out, pj_err *err)
+{
+    json_t *v = json_object_get(o, key);
+    if (v && json_is_null(v) && !required) {
+        *out = 0;
+        return 1;
+    }
+    return pj_in_int(o, key, required, 1, INT64_MAX, out, err);
+}
+
+int pj_in_only(json_t *o, const char *const *allowed, pj_err *err)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(o, k, v)
+    {
+        int ok = 0;
+        for (int i = 0; allowed[i] && !ok; i++) ok = strcmp(k, allowed[i]) == 0;
+        if (!ok) return pj_fail(err, 422, "unknown_field", k, "unknown field %s", k);
+    }
+    return 0;
+}
+
+int pj_in_object(json_t *body, pj_err *err)
+{
+    if (!body || !json_is_object(body))
+        return pj_fail(err, 400, "invalid_json", "", "the request body must be a JSON object");
+    return 0;
+}
+
+int pj_json_depth(json_t *v)
+{
+    int d = 0;
+    if (json_is_object(v)) {
+        const char *k;
+        json_t *x;
+        json_object_foreach(v, k, x)
+        {
+            int dx = pj_json_depth(x);
+            if (dx > d) d = dx;
+        }
+        return d + 1;
+    }
+    if (json_is_array(v)) {
+        size_t i;
+        json_t *x;
+        json_array_foreach(v, i, x)
+        {
+            int dx = pj_json_depth(x);
+            if (dx > d) d = dx;
+        }
+        return d + 1;
+    }
+    return 1;
+}

@@ -1,0 +1,32 @@
+/* Validation of JSON request bodies. Each getter returns 1 when the key is present and valid
+ * (value in *out), 0 when absent and not required, -1 on a validation failure (err filled:
+ * 422 with the field named). Strings are borrowed from the json_t. */
+#ifndef PJ_INPUT_H
+#define PJ_INPUT_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+int pj_in_str(json_t *o, const char *key, int required, size_t min_chars, size_t max_chars,
+              const char **out, pj_err *err);
+int pj_in_int(json_t *o, const char *key, int required, int64_t min, int64_t max, int64_t *out,
+              pj_err *err);
+int pj_in_num(json_t *o, const char *key, int required, double min, double max, double *out,
+              pj_err *err);
+int pj_in_bool(json_t *o, const char *key, int required, int *out, pj_err *err);
+/* values: NULL-terminated list of allowed strings. */
+int pj_in_enum(json_t *o, const char *key, int required, const char *const *values,
+               const char **out, pj_err *err);
+/* Nullable id reference: present as null sets *out = 0 and returns 1. */
+int pj_in_ref(json_t *o, const char *key, int required, int64_t *out, pj_err *err);
+/* Fails on any key of o not in the NULL-terminated list. */
+int pj_in_only(json_t *o, const char *const *allowed, pj_err *err);
+/* Fails unless body is an object. */
+int pj_in_object(json_t *body, pj_err *err);
+/* Maximum nesting depth of a JSON value (1 for a scalar). */
+int pj_json_depth(json_t *v);
+
+#endif

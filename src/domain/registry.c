@@ -1,0 +1,1167 @@
+#include "domain/registry.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "domain/audit.h"
+#include "domain/input.h"
+#include "domain/render.h"
+
+#include "core/banned.h"
+
+const char *const pj_region_types[] = {"district",  "township", "village",
+                                       "community", "grid",     NULL};
+const char *const pj_facility_types[] = {"hotel",
+                                         "homestay_cluster",
+                                         "village_community",
+                                         "expressway_service_area",
+                                         "warehouse",
+                                         "medical_base",
+                                         "sports_venue",
+                                         "school",
+                                         "other",
+                                         NULL};
+const char *const pj_facility_states[] = {"peacetime", "converting", "emergency", "restoring",
+                                          NULL};
+const char *const pj_emergency_roles[] = {"isolation", "resettlement",  "supply_store",
+                                          "medical",   "transport_hub", NULL};
+const char *const pj_org_types[] = {"enterprise", "government", "bank", "lab",
+                                    "operator",   "other",      NULL};
+
+static const char *const units_isolation[] = {"rooms", NULL};
+static const char *const units_beds[] = {"beds", NULL};
+static const char *const units_store[] = {"m3", "t", NULL};
+static const char *const units_hub[] = {"vehicles_per_hour", NULL};
+
+const char *const *pj_emergency_role_units(const char *role)
+{
+    if (!strcmp(role, "isolation")) return units_isolation;
+    if (!strcmp(role, "resettlement") || !strcmp(role, "medical")) return units_beds;
+    if (!strcmp(role, "supply_store")) return units_store;
+    if (!strcmp(role, "transport_hub")) return units_hub;
+    return NULL;
+}
+
+/* ---- shared pieces ---- */
+
+static int not_found(pj_err *err, const char *what, int64_t id)
+{
+    return pj_fail(err, 404, "not_found", "id", "no %s %lld", what, (long long)id);
+}
+
+static int run(pj_stmt *s, pj_err *err)
+{
+    int rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Version check for optimistic concurrency: 409 when the row moved on. */
+static int check_version(pj_ctx *c, const char *table_sql, int64_t id, int64_t version,
+                         const char *what, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db, table_sql, err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    int64_t cur = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (rc == 0) return not_found(err, what, id);
+    if (cur != version)
+        return pj_fail(err, 409, "version_conflict", "version",
+                       "the %s was changed by someone else (version %lld, yours %lld); reload",
+                       what, (long long)cur, (long long)version);
+    return 0;
+}
+
+int64_t pj_region_township(pj_ctx *c, int64_t id, pj_err *err)
+{
+    for (int depth = 0; depth < 6 && id; depth++) {
+        pj_stmt *s = pj_db_prepare(c->db, "SELECT type, parent_id FROM regions WHERE id = ?", err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, id);
+        int rc = pj_stmt_step(s, err);
+        if (rc <= 0) {
+            pj_stmt_done(s);
+            return rc < 0 ? -1 : 0;
+        }
+        int is_town = strcmp(pj_col_text(s, 0), "township") == 0;
+        int64_t parent = pj_col_int(s, 1);
+        pj_stmt_done(s);
+        if (is_town) return id;
+        id = parent;
+    }
+    return 0;
+}
+
+/* Write scope: district roles anywhere; a township officer inside their township. */
+static int require_township_scope(pj_ctx *c, int64_t township_id, pj_err *err)
+{
+    if (pj_ctx_district(c)) return 0;
+    if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER && township_id &&
+        township_id == c->actor.township_id)
+        return 0;
+    return pj_fail(err, 403, "forbidden", "", "outside your scope");
+}
+
+/* ---- regions ---- */
+
+static int region_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s =
+        pj_db_prepare(c->db,
+                      "SELECT id, parent_id, code, name, type, lat, lon, population, source,"
+                      " created_at, updated_at, version FROM regions WHERE id = ?",
+                      err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc <= 0) {
+        pj_stmt_done(s);
+        return rc < 0 ? -1 : not_found(err, "region", id);
+    }
+    int grid = strcmp(pj_col_text(s, 4), "grid") == 0;
+    pj_jw_obj(w);
+    pj_jw_kint(w, "id", pj_col_int(s, 0));
+    pj_render_ref(w, "parent_id", s, 1);
+    pj_render_text(w, "code", s, 2);
+    pj_render_text(w, "name", s, 3);
+    pj_render_text(w, "type", s, 4);
+    if (pj_col_is_null(s, 5)) {
+        pj_jw_knull(w, "lat");
+        pj_jw_knull(w, "lon");
+    } else {
+        pj_jw_knum(w, "lat", pj_col_double(s, 5));
+        pj_jw_knum(w, "lon", pj_col_double(s, 6));
+    }
+    pj_jw_kint(w, "population", pj_col_int(s, 7));
+    pj_render_text(w, "source", s, 8);
+    pj_render_time(w, "created_at", pj_col_int(s, 9));
+    pj_render_time(w, "updated_at", pj_col_int(s, 10));
+    pj_jw_kint(w, "version", pj_col_int(s, 11));
+    pj_stmt_done(s);
+    if (grid) {
+        pj_jw_key(w, "grid_workers");
+        pj_jw_arr(w);
+        s = pj_db_prepare(c->db,
+                          "SELECT u.id, u.username, u.display_name FROM grid_workers g"
+                          " JOIN users u ON u.id = g.user_id WHERE g.region_id = ? ORDER BY u.id",
+                          err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, id);
+        while ((rc = pj_stmt_step(s, err)) == 1) {
+            pj_jw_obj(w);
+            pj_jw_kint(w, "id", pj_col_int(s, 0));
+            pj_render_text(w, "username", s, 1);
+            pj_render_text(w, "display_name", s, 2);
+            pj_jw_obj_end(w);
+        }
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+        pj_jw_arr_end(w);
+    }
+    pj_jw_obj_end(w);
+    return 0;
+}
+
+int pj_region_list(pj_ctx *c, const pj_list_filter *f, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT id FROM regions WHERE id > ? AND (? = 0 OR parent_id = ?)"
+        " AND (? IS NULL OR type = ?) AND (? IS NULL OR name LIKE '%' || ? || '%' OR code = ?)"
+        " AND (? = 0 OR id = ? OR parent_id = ? OR parent_id IN"
+        "      (SELECT id FROM regions WHERE parent_id = ?))"
+        " ORDER BY id LIMIT ?",
+        err);
+    if (!s) return -1;
+    int i = 1;
+    pj_stmt_int(s, i++, f->cursor);
+    pj_stmt_int(s, i++, f->parent_id);
+    pj_stmt_int(s, i++, f->parent_id);
+    pj_stmt_text(s, i++, f->type);
+    pj_stmt_text(s, i++, f->type);
+    pj_stmt_text(s, i++, f->q);
+    pj_stmt_text(s, i++, f->q);
+    pj_stmt_text(s, i++, f->q);
+    for (int k = 0; k < 4; k++) pj_stmt_int(s, i++, f->township_id);
+    pj_stmt_int(s, i++, f->limit + 1);
+    int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(f->limit + 1));
+    int n = 0, rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) ids[n++] = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    return pj_render_page(c, ids, n, f->limit, region_render, w, err);
+}
+
+int pj_region_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return region_render(c, id, w, err);
+}
+
+static const char *parent_type_for(const char *type)
+{
+    if (!strcmp(type, "township")) return "district";
+    if (!strcmp(type, "village") || !strcmp(type, "community")) return "township";
+    if (!strcmp(type, "grid")) return "village|community";
+    return NULL;
+}
+
+static int check_region_parent(pj_ctx *c, const char *type, int64_t parent, pj_err *err)
+{
+    const char *want = parent_type_for(type);
+    if (!want) {
+        if (parent)
+            return pj_fail(err, 422, "invalid_value", "parent_id", "a district has no parent");
+        return 0;
+    }
+    if (!parent)
+        return pj_fail(err, 422, "missing_field", "parent_id", "a %s needs parent_id (a %s)", type,
+                       want);
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT type FROM regions WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, parent);
+    int rc = pj_stmt_step(s, err);
+    char ptype[32] = "";
+    if (rc == 1) snprintf(ptype, sizeof ptype, "%s", pj_col_text(s, 0));
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (rc == 0)
+        return pj_fail(err, 422, "unknown_id", "parent_id", "no region %lld", (long long)parent);
+    if (!strstr(want, ptype) || !*ptype)
+        return pj_fail(err, 422, "invalid_value", "parent_id",
+                       "the parent of a %s must be a %s, not a %s", type, want, ptype);
+    return 0;
+}
+
+static const char *const region_fields[] = {"parent_id", "code",       "name",   "type",    "lat",
+                                            "lon",       "population", "source", "version", NULL};
+
+static int region_read_common(json_t *b, int required, const char **name, const char **code,
+                              double *lat, double *lon, int64_t *pop, const char **source,
+                              pj_err *err)
+{
+    if (pj_in_str(b, "name", required, 1, 64, name, err) < 0 ||
+        pj_in_str(b, "code", required, 1, 32, code, err) < 0 ||
+        pj_in_num(b, "lat", 0, -90, 90, lat, err) < 0 ||
+        pj_in_num(b, "lon", 0, -180, 180, lon, err) < 0 ||
+        pj_in_int(b, "population", 0, 0, 100000000, pop, err) < 0 ||
+        pj_in_str(b, "source", 0, 1, 32, source, err) < 0)
+        return -1;
+    return 0;
+}
+
+int pj_region_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+{
+    const char *name, *code, *type, *source = "manual";
+    int64_t parent = 0, pop = 0;
+    double lat = NAN, lon = NAN;
+    if (pj_in_object(body, err) || pj_in_only(body, region_fields, err) ||
+        pj_in_enum(body, "type", 1, pj_region_types, &type, err) < 0 ||
+        pj_in_ref(body, "parent_id", 0, &parent, err) < 0 ||
+        region_read_common(body, 1, &name, &code, &lat, &lon, &pop, &source, err) ||
+        check_region_parent(c, type, parent, err))
+        return -1;
+    if (isnan(lat) != isnan(lon))
+        return pj_fail(err, 422, "missing_field", isnan(lat) ? "lat" : "lon",
+                       "give both lat and lon, or neither");
+    int64_t town = parent ? pj_region_township(c, parent, err) : 0;
+    if (town < 0 || require_township_scope(c, strcmp(type, "township") ? town : 0, err)) return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    pj_stmt *s =
+        pj_db_prepare(c->db,
+                      "INSERT INTO regions (parent_id, code, name, type, lat, lon, population,"
+                      " source, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)"
+                      " RETURNING id",
+                      err);
+    if (!s) goto fail;
+    if (parent) pj_stmt_int(s, 1, parent);
+    pj_stmt_text(s, 2, code);
+    pj_stmt_text(s, 3, name);
+    pj_stmt_text(s, 4, type);
+    if (!isnan(lat)) {
+        pj_stmt_double(s, 5, lat);
+        pj_stmt_double(s, 6, lon);
+    }
+    pj_stmt_int(s, 7, pop);
+    pj_stmt_text(s, 8, source);
+    pj_stmt_int(s, 9, pj_now());
+    pj_stmt_int(s, 10, pj_now());
+    int rc = pj_stmt_step(s, err);
+    int64_t id = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0 && err->status == 409)
+        pj_fail(err, 409, "conflict", "code", "region code %s is taken", code);
+    if (rc != 1) goto fail;
+    char *after = pj_render_to_string(c, id, region_render, err);
+    if (!after || pj_audit_add(c, "create", "region", id, NULL, after, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_region_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
+{
+    int64_t version;
+    if (pj_in_object(body, err) || pj_in_only(body, region_fields, err) ||
+        pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0)
+        return -1;
+    if (json_object_get(body, "type") || json_object_get(body, "parent_id"))
+        return pj_fail(err, 422, "read_only", json_object_get(body, "type") ? "type" : "parent_id",
+                       "a region's type and parent cannot change; create a new region");
+    int64_t town = pj_region_township(c, id, err);
+    if (town < 0) return -1;
+    if (c->actor.role == PJ_ROLE_GRID_WORKER) {
+        /* a grid worker keeps the population of their own grids current, nothing else */
+        static const char *const gw_fields[] = {"population", "version", NULL};
+        if (pj_in_only(body, gw_fields, err)) {
+            err->status = 403;
+            snprintf(err->code, sizeof err->code, "forbidden");
+            return -1;
+        }
+        pj_stmt *s = pj_db_prepare(
+            c->db, "SELECT 1 FROM grid_workers WHERE region_id = ? AND user_id = ?", err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, id);
+        pj_stmt_int(s, 2, c->actor.user_id);
+        int rc = pj_stmt_step(s, err);
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+        if (rc == 0) return pj_fail(err, 403, "forbidden", "", "not one of your grids");
+    } else if (require_township_scope(c, town, err)) {
+        return -1;
+    }
+    if (pj_db_begin(c->db, err)) return -1;
+    if (check_version(c, "SELECT version FROM regions WHERE id = ?", id, version, "region", err))
+        goto fail;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT name, code, lat, lon, population, source FROM regions"
+                               " WHERE id = ?",
+                               err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    if (pj_stmt_step(s, err) != 1) {
+        pj_stmt_done(s);
+        goto fail;
+    }
+    const char *name = pj_arena_strdup(c->arena, pj_col_text(s, 0));
+    const char *code = pj_arena_strdup(c->arena, pj_col_text(s, 1));
+    double lat = pj_col_is_null(s, 2) ? NAN : pj_col_double(s, 2);
+    double lon = pj_col_is_null(s, 3) ? NAN : pj_col_double(s, 3);
+    int64_t pop = pj_col_int(s, 4);
+    const char *source = pj_arena_strdup(c->arena, pj_col_text(s, 5));
+    pj_stmt_done(s);
+    if (region_read_common(body, 0, &name, &code, &lat, &lon, &pop, &source, err)) goto fail;
+    char *before = pj_render_to_string(c, id, region_render, err);
+    if (!before) goto fail;
+    s = pj_db_prepare(c->db,
+                      "UPDATE regions SET name = ?, code = ?, lat = ?, lon = ?, population = ?,"
+                      " source = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+                      err);
+    if (!s) goto fail;
+    pj_stmt_text(s, 1, name);
+    pj_stmt_text(s, 2, code);
+    if (!isnan(lat)) pj_stmt_double(s, 3, lat);
+    if (!isnan(lon)) pj_stmt_double(s, 4, lon);
+    pj_stmt_int(s, 5, pop);
+    pj_stmt_text(s, 6, source);
+    pj_stmt_int(s, 7, pj_now());
+    pj_stmt_int(s, 8, id);
+    if (run(s, err)) {
+        if (err->status == 409)
+            pj_fail(err, 409, "conflict", "code", "region code %s is taken", code);
+        goto fail;
+    }
+    char *after = pj_render_to_string(c, id, region_render, err);
+    if (!after || pj_audit_add(c, "update", "region", id, before, after, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_region_delete(pj_ctx *c, int64_t id, pj_err *err)
+{
+    int64_t town = pj_region_township(c, id, err);
+    if (town < 0) return -1;
+    /* deleting a township itself is a district decision */
+    if (town == id ? pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE)
+                   : require_township_scope(c, town, err))
+        return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    char *before = pj_render_to_string(c, id, region_render, err);
+    if (!before) goto fail;
+    static const char *const uses[] = {
+        "SELECT 1 FROM regions WHERE parent_id = ? LIMIT 1",
+        "SELECT 1 FROM facilities WHERE township_id = ?1 OR village_id = ?1 LIMIT 1",
+        "SELECT 1 FROM organisations WHERE township_id = ? LIMIT 1",
+        "SELECT 1 FROM users WHERE township_id = ? LIMIT 1"};
+    static const char *const what[] = {"it has sub-regions", "facilities are in it",
+                                       "organisations are in it", "users are scoped to it"};
+    for (int i = 0; i < 4; i++) {
+        int rc = pj_render_exists(c, uses[i], id, err);
+        if (rc < 0) goto fail;
+        if (rc) {
+            pj_fail(err, 409, "in_use", "id", "region %lld cannot be deleted: %s", (long long)id,
+                    what[i]);
+            goto fail;
+        }
+    }
+    pj_stmt *s = pj_db_prepare(c->db, "DELETE FROM regions WHERE id = ?", err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    if (run(s, err) || pj_audit_add(c, "delete", "region", id, before, NULL, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+/* ---- organisations ---- */
+
+/* Whether the actor may see an organisation's contact number unmasked. */
+static int sees_contacts(pj_ctx *c, int64_t org_id, int64_t township_id)
+{
+    if (pj_ctx_district(c)) return 1;
+    if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER && township_id == c->actor.township_id) return 1;
+    if (c->actor.role == PJ_ROLE_ENTERPRISE && org_id == c->actor.organisation_id) return 1;
+    return 0;
+}
+
+static int org_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id, name, uscc, type, industry, township_id, contact_name,"
+                               " contact_phone, source, created_at, updated_at, version"
+                               " FROM organisations WHERE id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc <= 0) {
+        pj_stmt_done(s);
+        return rc < 0 ? -1 : not_found(err, "organisation", id);
+    }
+    pj_jw_obj(w);
+    pj_jw_kint(w, "id", pj_col_int(s, 0));
+    pj_render_text(w, "name", s, 1);
+    pj_render_text(w, "uscc", s, 2);
+    pj_render_text(w, "type", s, 3);
+    pj_render_text(w, "industry", s, 4);
+    pj_render_ref(w, "township_id", s, 5);
+    pj_render_text(w, "contact_name", s, 6);
+    const char *phone = pj_col_text(s, 7);
+    pj_jw_kstr(w, "contact_phone",
+               sees_contacts(c, id, pj_col_int(s, 5)) ? phone : pj_mask(c->arena, phone, 3));
+    pj_render_text(w, "source", s, 8);
+    pj_render_time(w, "created_at", pj_col_int(s, 9));
+    pj_render_time(w, "updated_at", pj_col_int(s, 10));
+    pj_jw_kint(w, "version", pj_col_int(s, 11));
+    pj_jw_obj_end(w);
+    pj_stmt_done(s);
+    return 0;
+}
+
+int pj_org_list(pj_ctx *c, const pj_list_filter *f, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s =
+        pj_db_prepare(c->db,
+                      "SELECT id FROM organisations WHERE id > ? AND (? IS NULL OR type = ?)"
+                      " AND (? = 0 OR township_id = ?) AND (? IS NULL OR industry = ?)"
+                      " AND (? IS NULL OR name LIKE '%' || ? || '%' OR uscc = ?)"
+                      " ORDER BY id LIMIT ?",
+                      err);
+    if (!s) return -1;
+    int i = 1;
+    pj_stmt_int(s, i++, f->cursor);
+    pj_stmt_text(s, i++, f->type);
+    pj_stmt_text(s, i++, f->type);
+    pj_stmt_int(s, i++, f->township_id);
+    pj_stmt_int(s, i++, f->township_id);
+    pj_stmt_text(s, i++, f->industry);
+    pj_stmt_text(s, i++, f->industry);
+    pj_stmt_text(s, i++, f->q);
+    pj_stmt_text(s, i++, f->q);
+    pj_stmt_text(s, i++, f->q);
+    pj_stmt_int(s, i++, f->limit + 1);
+    int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(f->limit + 1));
+    int n = 0, rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) ids[n++] = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    return pj_render_page(c, ids, n, f->limit, org_render, w, err);
+}
+
+int pj_org_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return org_render(c, id, w, err);
+}
+
+static const char *const org_fields[] = {
+    "name",         "uscc",          "type",   "industry", "township_id",
+    "contact_name", "contact_phone", "source", "version",  NULL};
+
+static int org_read(pj_ctx *c, json_t *b, int required, const char **name, const char **uscc,
+                    const char **type, const char **industry, int64_t *town, const char **cname,
+                    const char **cphone, const char **source, pj_err *err)
+{
+    if (pj_in_str(b, "name", required, 1, 128, name, err) < 0 ||
+        pj_in_str(b, "uscc", 0, 18, 18, uscc, err) < 0 ||
+        pj_in_enum(b, "type", required, pj_org_types, type, err) < 0 ||
+        pj_in_str(b, "industry", 0, 0, 64, industry, err) < 0 ||
+        pj_in_ref(b, "township_id", 0, town, err) < 0 ||
+        pj_in_str(b, "contact_name", 0, 0, 64, cname, err) < 0 ||
+        pj_in_str(b, "contact_phone", 0, 0, 32, cphone, err) < 0 ||
+        pj_in_str(b, "source", 0, 1, 32, source, err) < 0)
+        return -1;
+    if (*uscc && !pj_uscc_valid(*uscc))
+        return pj_fail(err, 422, "invalid_credit_code", "uscc",
+                       "not a valid unified social credit code (GB 32100-2015 check failed)");
+    for (const char *p = *cphone; p && *p; p++)
+        if (!((*p >= '0' && *p <= '9') || *p == '-' || *p == '+' || *p == ' '))
+            return pj_fail(err, 422, "invalid_value", "contact_phone",
+                           "a phone number has digits, '+', '-' and spaces only");
+    if (*town) {
+        int rc = pj_render_exists(c, "SELECT 1 FROM regions WHERE id = ? AND type = 'township'",
+                                  *town, err);
+        if (rc < 0) return -1;
+        if (!rc)
+            return pj_fail(err, 422, "unknown_id", "township_id", "no township %lld",
+                           (long long)*town);
+    }
+    return 0;
+}
+
+static int org_write(pj_ctx *c, int64_t id, const char *name, const char *uscc, const char *type,
+                     const char *industry, int64_t town, const char *cname, const char *cphone,
+                     const char *source, int64_t *id_out, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        id ? "UPDATE organisations SET name = ?1, uscc = ?2, type = ?3, industry = ?4,"
+             " township_id = ?5, contact_name = ?6, contact_phone = ?7, source = ?8,"
+             " updated_at = ?9, version = version + 1 WHERE id = ?10 RETURNING id"
+           : "INSERT INTO organisations (name, uscc, type, industry, township_id, contact_name,"
+             " contact_phone, source, created_at, updated_at) VALUES "
+             "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?9)"
+             " RETURNING id",
+        err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, name);
+    pj_stmt_text(s, 2, uscc && *uscc ? uscc : NULL);
+    pj_stmt_text(s, 3, type);
+    pj_stmt_text(s, 4, industry);
+    if (town) pj_stmt_int(s, 5, town);
+    pj_stmt_text(s, 6, cname);
+    pj_stmt_text(s, 7, cphone);
+    pj_stmt_text(s, 8, source);
+    pj_stmt_int(s, 9, pj_now());
+    if (id) pj_stmt_int(s, 10, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) *id_out = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    if (rc < 0 && err->status == 409)
+        return pj_fail(err, 409, "conflict", "uscc", "credit code %s is already registered", uscc);
+    return rc == 1 ? 0 : -1;
+}
+
+int pj_org_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+{
+    const char *name, *uscc = "", *type, *industry = "", *cname = "", *cphone = "",
+                      *source = "manual";
+    int64_t town = 0, id;
+    if (pj_in_object(body, err) || pj_in_only(body, org_fields, err) ||
+        org_read(c, body, 1, &name, &uscc, &type, &industry, &town, &cname, &cphone, &source,
+                 err) ||
+        require_township_scope(c, town, err))
+        return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    char *after;
+    if (org_write(c, 0, name, uscc, type, industry, town, cname, cphone, source, &id, err) ||
+        !(after = pj_render_to_string(c, id, org_render, err)) ||
+        pj_audit_add(c, "create", "organisation", id, NULL, after, err) ||
+        pj_db_commit(c->db, err)) {
+        pj_db_rollback(c->db);
+        return -1;
+    }
+    pj_jw_raw(w, after);
+    return 0;
+}
+
+int pj_org_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
+{
+    int64_t version;
+    if (pj_in_object(body, err) || pj_in_only(body, org_fields, err) ||
+        pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0)
+        return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    if (check_version(c, "SELECT version FROM organisations WHERE id = ?", id, version,
+                      "organisation", err))
+        goto fail;
+    pj_stmt *s =
+        pj_db_prepare(c->db,
+                      "SELECT name, COALESCE(uscc, ''), type, industry, township_id,"
+                      " contact_name, contact_phone, source FROM organisations WHERE id = ?",
+                      err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    if (pj_stmt_step(s, err) != 1) {
+        pj_stmt_done(s);
+        goto fail;
+    }
+    pj_arena *a = c->arena;
+    const char *name = pj_arena_strdup(a, pj_col_text(s, 0)),
+               *uscc = pj_arena_strdup(a, pj_col_text(s, 1)),
+               *type = pj_arena_strdup(a, pj_col_text(s, 2)),
+               *industry = pj_arena_strdup(a, pj_col_text(s, 3)),
+               *cname = pj_arena_strdup(a, pj_col_text(s, 5)),
+               *cphone = pj_arena_strdup(a, pj_col_text(s, 6)),
+               *source = pj_arena_strdup(a, pj_col_text(s, 7));
+    int64_t town = pj_col_int(s, 4), old_town = town;
+    pj_stmt_done(s);
+    /* an enterprise user edits its own record; officers within their township */
+    int own = c->actor.role == PJ_ROLE_ENTERPRISE && c->actor.organisation_id == id;
+    if (!own && require_township_scope(c, old_town, err)) goto fail;
+    if (org_read(c, body, 0, &name, &uscc, &type, &industry, &town, &cname, &cphone, &source, err))
+        goto fail;
+    if (!own && town != old_town && require_township_scope(c, town, err)) goto fail;
+    char *before = pj_render_to_string(c, id, org_render, err), *after;
+    int64_t got;
+    if (!before ||
+        org_write(c, id, name, uscc, type, industry, town, cname, cphone, source, &got, err) ||
+        !(after = pj_render_to_string(c, id, org_render, err)) ||
+        pj_audit_add(c, "update", "organisation", id, before, after, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_org_delete(pj_ctx *c, int64_t id, pj_err *err)
+{
+    if (pj_db_begin(c->db, err)) return -1;
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT township_id FROM organisations WHERE id = ?", err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    int64_t town = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc <= 0) {
+        if (rc == 0) not_found(err, "organisation", id);
+        goto fail;
+    }
+    if (require_township_scope(c, town, err)) goto fail;
+    char *before = pj_render_to_string(c, id, org_render, err);
+    if (!before) goto fail;
+    static const char *const uses[] = {"SELECT 1 FROM facilities WHERE operator_id = ? LIMIT 1",
+                                       "SELECT 1 FROM users WHERE organisation_id = ? LIMIT 1"};
+    for (int i = 0; i < 2; i++) {
+        rc = pj_render_exists(c, uses[i], id, err);
+        if (rc < 0) goto fail;
+        if (rc) {
+            pj_fail(err, 409, "in_use", "id", "organisation %lld is still %s", (long long)id,
+                    i ? "linked to user accounts" : "the operator of facilities");
+            goto fail;
+        }
+    }
+    s = pj_db_prepare(c->db, "DELETE FROM organisations WHERE id = ?", err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    if (run(s, err) || pj_audit_add(c, "delete", "organisation", id, before, NULL, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+/* ---- facilities ---- */
+
+#define FAC_COLS                                                                                   \
+    "f.id, f.name, f.type, f.township_id, t.name, f.village_id, f.address, f.lat, f.lon,"          \
+    " f.operator_id, f.peacetime_function, f.peacetime_capacity, f.peacetime_unit, f.state,"       \
+    " f.source, f.created_at, f.updated_at, f.version, r.role, r.unit, r.capacity"
+
+/* Writes facilities from rows ordered by facility id (roles joined, one row per role).
+ * Returns the number of facilities written, up to max; *last gets the last id written and
+ * *more whether another facility followed. */
+static int facility_emit(pj_stmt *s, pj_jw *w, int max, int64_t *last, int *more, pj_err *err)
+{
+    int n = 0, rc;
+    int64_t cur = 0;
+    *more = 0;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        int64_t id = pj_col_int(s, 0);
+        if (id != cur) {
+            if (cur) {
+                pj_jw_arr_end(w);
+                pj_jw_obj_end(w);
+            }
+            if (n == max) {
+                *more = 1;
+                cur = 0;
+                break;
+            }
+            n++;
+            cur = *last = id;
+            pj_jw_obj(w);
+            pj_jw_kint(w, "id", id);
+            pj_render_text(w, "name", s, 1);
+            pj_render_text(w, "type", s, 2);
+            pj_jw_kint(w, "township_id", pj_col_int(s, 3));
+            pj_render_text(w, "township_name", s, 4);
+            pj_render_ref(w, "village_id", s, 5);
+            pj_render_text(w, "address", s, 6);
+            pj_jw_knum(w, "lat", pj_col_double(s, 7));
+            pj_jw_knum(w, "lon", pj_col_double(s, 8));
+            pj_render_ref(w, "operator_id", s, 9);
+            pj_render_text(w, "peacetime_function", s, 10);
+            pj_jw_kint(w, "peacetime_capacity", pj_col_int(s, 11));
+            pj_render_text(w, "peacetime_unit", s, 12);
+            pj_render_text(w, "state", s, 13);
+            pj_render_text(w, "source", s, 14);
+            pj_render_time(w, "created_at", pj_col_int(s, 15));
+            pj_render_time(w, "updated_at", pj_col_int(s, 16));
+            pj_jw_kint(w, "version", pj_col_int(s, 17));
+            pj_jw_key(w, "emergency_roles");
+            pj_jw_arr(w);
+        }
+        if (!pj_col_is_null(s, 18)) {
+            pj_jw_obj(w);
+            pj_render_text(w, "role", s, 18);
+            pj_jw_knum(w, "capacity", pj_col_double(s, 20));
+            pj_render_text(w, "unit", s, 19);
+            pj_jw_obj_end(w);
+        }
+    }
+    if (cur) {
+        pj_jw_arr_end(w);
+        pj_jw_obj_end(w);
+    }
+    return rc < 0 ? -1 : n;
+}
+
+static int facility_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT " FAC_COLS " FROM facilities f"
+                               " JOIN regions t ON t.id = f.township_id"
+                               " LEFT JOIN facility_roles r ON r.facility_id = f.id"
+                               " WHERE f.id = ? ORDER BY r.role, r.unit",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int64_t last;
+    int more;
+    int n = facility_emit(s, w, 1, &last, &more, err);
+    pj_stmt_done(s);
+    if (n < 0) return -1;
+    return n == 0 ? not_found(err, "facility", id) : 0;
+}
+
+int pj_facility_list(pj_ctx *c, const pj_list_filter *f, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT " FAC_COLS " FROM (SELECT * FROM facilities WHERE id > ?1"
+        " AND (?2 = 0 OR township_id = ?2) AND (?3 IS NULL OR type = ?3)"
+        " AND (?4 IS NULL OR state = ?4) AND (?5 IS NULL OR name LIKE '%' || ?5 || '%')"
+        " AND (?6 = 0 OR village_id = ?6) AND (?7 = 0 OR operator_id = ?7)"
+        " AND (?8 IS NULL OR EXISTS (SELECT 1 FROM facility_roles x WHERE x.facility_id ="
+        " facilities.id AND x.role = ?8)) ORDER BY id LIMIT ?9) f"
+        " JOIN regions t ON t.id = f.township_id"
+        " LEFT JOIN facility_roles r ON r.facility_id = f.id ORDER BY f.id, r.role, r.unit",
+        err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, f->cursor);
+    pj_stmt_int(s, 2, f->township_id);
+    pj_stmt_text(s, 3, f->type);
+    pj_stmt_text(s, 4, f->state);
+    pj_stmt_text(s, 5, f->q);
+    pj_stmt_int(s, 6, f->village_id);
+    pj_stmt_int(s, 7, f->operator_id);
+    pj_stmt_text(s, 8, f->role);
+    pj_stmt_int(s, 9, f->limit + 1);
+    pj_jw_obj(w);
+    pj_jw_key(w, "items");
+    pj_jw_arr(w);
+    int64_t last = 0;
+    int more;
+    int n = facility_emit(s, w, f->limit, &last, &more, err);
+    pj_stmt_done(s);
+    if (n < 0) return -1;
+    pj_jw_arr_end(w);
+    if (more) {
+        char cur[24];
+        snprintf(cur, sizeof cur, "%lld", (long long)last);
+        pj_jw_kstr(w, "next_cursor", cur);
+    } else {
+        pj_jw_knull(w, "next_cursor");
+    }
+    pj_jw_obj_end(w);
+    return 0;
+}
+
+int pj_facility_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return facility_render(c, id, w, err);
+}
+
+static const char *const facility_fields[] = {"name",
+                                              "type",
+                                              "township_id",
+                                              "village_id",
+                                              "address",
+                                              "lat",
+                                              "lon",
+                                              "operator_id",
+                                              "peacetime_function",
+                                              "peacetime_capacity",
+                                              "peacetime_unit",
+                                              "emergency_roles",
+                                              "source",
+                                              "version",
+                                              NULL};
+static const char *const operator_fields[] = {"name",
+                                              "address",
+                                              "peacetime_function",
+                                              "peacetime_capacity",
+                                              "peacetime_unit",
+                                              "emergency_roles",
+                                              "version",
+                                              NULL};
+
+typedef struct fac_in {
+    const char *name, *type, *address, *pfunc, *punit, *source;
+    int64_t town, village, op, pcap;
+    double lat, lon;
+} fac_in;
+
+static int facility_read(pj_ctx *c, json_t *b, int required, fac_in *f, pj_err *err)
+{
+    if (pj_in_str(b, "name", required, 1, 128, &f->name, err) < 0 ||
+        pj_in_enum(b, "type", required, pj_facility_types, &f->type, err) < 0 ||
+        pj_in_ref(b, "township_id", required, &f->town, err) < 0 ||
+        pj_in_ref(b, "village_id", 0, &f->village, err) < 0 ||
+        pj_in_str(b, "address", 0, 0, 256, &f->address, err) < 0 ||
+        pj_in_num(b, "lat", required, -90, 90, &f->lat, err) < 0 ||
+        pj_in_num(b, "lon", required, -180, 180, &f->lon, err) < 0 ||
+        pj_in_ref(b, "operator_id", 0, &f->op, err) < 0 ||
+        pj_in_str(b, "peacetime_function", 0, 0, 128, &f->pfunc, err) < 0 ||
+        pj_in_int(b, "peacetime_capacity", 0, 0, 10000000, &f->pcap, err) < 0 ||
+        pj_in_str(b, "peacetime_unit", 0, 0, 32, &f->punit, err) < 0 ||
+        pj_in_str(b, "source", 0, 1, 32, &f->source, err) < 0)
+        return -1;
+    int rc = pj_render_exists(c, "SELECT 1 FROM regions WHERE id = ? AND type = 'township'",
+                              f->town, err);
+    if (rc <= 0)
+        return rc < 0 ? -1
+                      : pj_fail(err, 422, "unknown_id", "township_id", "no township %lld",
+                                (long long)f->town);
+    if (f->village) {
+        pj_stmt *s = pj_db_prepare(c->db, "SELECT parent_id, type FROM regions WHERE id = ?", err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, f->village);
+        rc = pj_stmt_step(s, err);
+        int ok = rc == 1 && pj_col_int(s, 0) == f->town &&
+                 (!strcmp(pj_col_text(s, 1), "village") || !strcmp(pj_col_text(s, 1), "community"));
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+        if (!ok)
+            return pj_fail(err, 422, "unknown_id", "village_id",
+                           "village %lld is not a village or community of township %lld",
+                           (long long)f->village, (long long)f->town);
+    }
+    if (f->op) {
+        rc = pj_render_exists(c, "SELECT 1 FROM organisations WHERE id = ?", f->op, err);
+        if (rc <= 0)
+            return rc < 0 ? -1
+                          : pj_fail(err, 422, "unknown_id", "operator_id", "no organisation %lld",
+                                    (long long)f->op);
+    }
+    return 0;
+}
+
+/* Validates emergency_roles: [{role, capacity, unit}], no duplicate (role, unit). */
+static int roles_check(json_t *roles, pj_err *err)
+{
+    if (!json_is_array(roles))
+        return pj_fail(err, 422, "wrong_type", "emergency_roles",
+                       "emergency_roles must be an array of {role, capacity, unit}");
+    if (json_array_size(roles) > 20)
+        return pj_fail(err, 422, "too_long", "emergency_roles", "at most 20 emergency roles");
+    size_t i;
+    json_t *r;
+    json_array_foreach(roles, i, r)
+    {
+        char field[24];
+        snprintf(field, sizeof field, "emergency_roles[%u]", (unsigned)(i % 100));
+        if (!json_is_object(r))
+            return pj_fail(err, 422, "wrong_type", field, "%s must be an object", field);
+        static const char *const allowed[] = {"role", "capacity", "unit", NULL};
+        const char *role, *unit;
+        double cap;
+        pj_err sub;
+        pj_err_clear(&sub);
+        if (pj_in_only(r, allowed, &sub) ||
+            pj_in_enum(r, "role", 1, pj_emergency_roles, &role, &sub) < 0 ||
+            pj_in_num(r, "capacity", 1, 0, 1e9, &cap, &sub) < 0) {
+            *err = sub;
+            snprintf(err->field, sizeof err->field, "%s.%.16s", field, sub.field);
+            return -1;
+        }
+        const char *const *units = pj_emergency_role_units(role);
+        if (pj_in_enum(r, "unit", 0, units, &unit, &sub) < 0) {
+            *err = sub;
+            snprintf(err->field, sizeof err->field, "%s.unit", field);
+            return -1;
+        }
+        if (!json_object_get(r, "unit")) unit = units[0];
+        for (size_t k = 0; k < i; k++) {
+            json_t *o = json_array_get(roles, k);
+            const char *ou = json_string_value(json_object_get(o, "unit"));
+            if (!ou) ou = pj_emergency_role_units(json_string_value(json_object_get(o, "role")))[0];
+            if (!strcmp(json_string_value(json_object_get(o, "role")), role) && !strcmp(ou, unit))
+                return pj_fail(err, 422, "duplicate", field, "%s %s is listed twice", role, unit);
+        }
+    }
+    return 0;
+}
+
+static int roles_write(pj_ctx *c, int64_t id, json_t *roles, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db, "DELETE FROM facility_roles WHERE facility_id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    if (run(s, err)) return -1;
+    size_t i;
+    json_t *r;
+    json_array_foreach(roles, i, r)
+    {
+        const char *role = json_string_value(json_object_get(r, "role"));
+        const char *unit = json_string_value(json_object_get(r, "unit"));
+        if (!unit) unit = pj_emergency_role_units(role)[0];
+        s = pj_db_prepare(c->db,
+                          "INSERT INTO facility_roles (facility_id, role, unit, capacity)"
+                          " VALUES (?,?,?,?)",
+                          err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, id);
+        pj_stmt_text(s, 2, role);
+        pj_stmt_text(s, 3, unit);
+        pj_stmt_double(s, 4, json_number_value(json_object_get(r, "capacity")));
+        if (run(s, err)) return -1;
+    }
+    return 0;
+}
+
+static int facility_write(pj_ctx *c, int64_t id, const fac_in *f, int64_t *id_out, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        id ? "UPDATE facilities SET name = ?1, type = ?2, township_id = ?3, village_id = ?4,"
+             " address = ?5, lat = ?6, lon = ?7, operator_id = ?8, peacetime_function = ?9,"
+             " peacetime_capacity = ?10, peacetime_unit = ?11, source = ?12, updated_at = ?13,"
+             " version = version + 1 WHERE id = ?14 RETURNING id"
+           : "INSERT INTO facilities (name, type, township_id, village_id, address, lat, lon,"
+             " operator_id, peacetime_function, peacetime_capacity, peacetime_unit, source,"
+             " created_at, updated_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?13)"
+             " RETURNING id",
+        err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, f->name);
+    pj_stmt_text(s, 2, f->type);
+    pj_stmt_int(s, 3, f->town);
+    if (f->village) pj_stmt_int(s, 4, f->village);
+    pj_stmt_text(s, 5, f->address);
+    pj_stmt_double(s, 6, f->lat);
+    pj_stmt_double(s, 7, f->lon);
+    if (f->op) pj_stmt_int(s, 8, f->op);
+    pj_stmt_text(s, 9, f->pfunc);
+    pj_stmt_int(s, 10, f->pcap);
+    pj_stmt_text(s, 11, f->punit);
+    pj_stmt_text(s, 12, f->source);
+    pj_stmt_int(s, 13, pj_now());
+    if (id) pj_stmt_int(s, 14, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) *id_out = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    return rc == 1 ? 0 : -1;
+}
+
+int pj_facility_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+{
+    fac_in f = {.address = "", .pfunc = "", .punit = "", .source = "manual"};
+    if (pj_in_object(body, err) || pj_in_only(body, facility_fields, err) ||
+        facility_read(c, body, 1, &f, err) || require_township_scope(c, f.town, err))
+        return -1;
+    json_t *roles = json_object_get(body, "emergency_roles");
+    if (roles && roles_check(roles, err)) return -1;
+    int64_t id;
+    char *after;
+    if (pj_db_begin(c->db, err)) return -1;
+    if (facility_write(c, 0, &f, &id, err) || (roles && roles_write(c, id, roles, err)) ||
+        !(after = pj_render_to_string(c, id, facility_render, err)) ||
+        pj_audit_add(c, "create", "facility", id, NULL, after, err) || pj_db_commit(c->db, err)) {
+        pj_db_rollback(c->db);
+        return -1;
+    }
+    pj_jw_raw(w, after);
+    return 0;
+}
+
+int pj_facility_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
+{
+    int64_t version;
+    int operator= c->actor.role == PJ_ROLE_FACILITY_OPERATOR;
+    if (pj_in_object(body, err) ||
+        pj_in_only(body, operator? operator_fields : facility_fields, err) ||
+        pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0) {
+        if (operator&& !strcmp(err->code, "unknown_field") &&
+            pj_in_only(body, facility_fields, NULL) == 0) {
+            err->status = 403;
+            snprintf(err->code, sizeof err->code, "forbidden");
+            snprintf(err->message, sizeof err->message, "a facility operator may not change %s",
+                     err->field);
+        }
+        return -1;
+    }
+    json_t *roles = json_object_get(body, "emergency_roles");
+    if (roles && roles_check(roles, err)) return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    if (check_version(c, "SELECT version FROM facilities WHERE id = ?", id, version, "facility",
+                      err))
+        goto fail;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT name, type, township_id, village_id, address, lat, lon,"
+                               " operator_id, peacetime_function, peacetime_capacity,"
+                               " peacetime_unit, source FROM facilities WHERE id = ?",
+                               err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    if (pj_stmt_step(s, err) != 1) {
+        pj_stmt_done(s);
+        goto fail;
+    }
+    pj_arena *a = c->arena;
+    fac_in f = {.name = pj_arena_strdup(a, pj_col_text(s, 0)),
+                .type = pj_arena_strdup(a, pj_col_text(s, 1)),
+                .town = pj_col_int(s, 2),
+                .village = pj_col_int(s, 3),
+                .address = pj_arena_strdup(a, pj_col_text(s, 4)),
+                .lat = pj_col_double(s, 5),
+                .lon = pj_col_double(s, 6),
+                .op = pj_col_int(s, 7),
+                .pfunc = pj_arena_strdup(a, pj_col_text(s, 8)),
+                .pcap = pj_col_int(s, 9),
+                .punit = pj_arena_strdup(a, pj_col_text(s, 10)),
+                .source = pj_arena_strdup(a, pj_col_text(s, 11))};
+    pj_stmt_done(s);
+    int64_t old_town = f.town;
+    if (operator) {
+        if (c->actor.facility_id != id) {
+            pj_fail(err, 403, "forbidden", "", "you operate another facility");
+            goto fail;
+        }
+    } else if (require_township_scope(c, old_town, err)) {
+        goto fail;
+    }
+    if (facility_read(c, body, 0, &f, err)) goto fail;
+    if (f.town != old_town && require_township_scope(c, f.town, err)) goto fail;
+    char *before = pj_render_to_string(c, id, facility_render, err), *after;
+    int64_t got;
+    if (!before || facility_write(c, id, &f, &got, err) ||
+        (roles && roles_write(c, id, roles, err)) ||
+        !(after = pj_render_to_string(c, id, facility_render, err)) ||
+        pj_audit_add(c, "update", "facility", id, before, after, err) || pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_facility_delete(pj_ctx *c, int64_t id, pj_err *err)
+{
+    if (pj_db_begin(c->db, err)) return -1;
+    pj_stmt *s =
+        pj_db_prepare(c->db, "SELECT township_id, state FROM facilities WHERE id = ?", err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    int64_t town = rc == 1 ? pj_col_int(s, 0) : 0;
+    int peace = rc == 1 && !strcmp(pj_col_text(s, 1), "peacetime");
+    pj_stmt_done(s);
+    if (rc <= 0) {
+        if (rc == 0) not_found(err, "facility", id);
+        goto fail;
+    }
+    if (require_township_scope(c, town, err)) goto fail;
+    if (!peace) {
+        pj_fail(err, 409, "in_use", "state", "only a facility in peacetime can be deleted");
+        goto fail;
+    }
+    rc = pj_render_exists(c, "SELECT 1 FROM users WHERE facility_id = ? LIMIT 1", id, err);
+    if (rc) {
+        if (rc > 0)
+            pj_fail(err, 409, "in_use", "id", "facility %lld has operator accounts", (long long)id);
+        goto fail;
+    }
+    char *before = pj_render_to_string(c, id, facility_render, err);
+    if (!before) goto fail;
+    s = pj_db_prepare(c->db, "DELETE FROM facilities WHERE id = ?", err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    if (run(s, err) || pj_audit_add(c, "delete", "facility", id, before, NULL, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+static void write_list(pj_jw *w, const char *key, const char *const *values)
+{
+    pj_jw_key(w, key);
+    pj_jw_arr(w);
+    for (int i = 0; values[i]; i++) pj_jw_str(w, values[i]);
+    pj_jw_arr_end(w);
+}
+
+int pj_registry_meta(pj_ctx *c, pj_jw *w, pj_err *err)
+{
+    static const char *const roles[] = {
+        "admin",       "district_officer", "township_officer", "facility_operator",
+        "grid_worker", "enterprise",       "viewer",           NULL};
+    pj_jw_obj(w);
+    write_list(w, "region_types", pj_region_types);
+    write_list(w, "facility_types", pj_facility_types);
+    write_list(w, "facility_states", pj_facility_states);
+    write_list(w, "organisation_types", pj_org_types);
+    write_list(w, "user_roles", roles);
+    pj_jw_key(w, "emergency_roles");
+    pj_jw_obj(w);
+    for (int i = 0; pj_emergency_roles[i]; i++)
+        write_list(w, pj_emergency_roles[i], pj_emergency_role_units(pj_emergency_roles[i]));
+    pj_jw_obj_end(w);
+    pj_jw_obj_end(w);
+    return 0;
+}

@@ -1,0 +1,81 @@
+#include "domain/render.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/util.h"
+
+#include "core/banned.h"
+
+void pj_render_ref(pj_jw *w, const char *key, pj_stmt *s, int col)
+{
+    if (pj_col_is_null(s, col) || pj_col_int(s, col) == 0)
+        pj_jw_knull(w, key);
+    else
+        pj_jw_kint(w, key, pj_col_int(s, col));
+}
+
+void pj_render_time(pj_jw *w, const char *key, int64_t t)
+{
+    char buf[21];
+    pj_time_iso(t, buf);
+    pj_jw_kstr(w, key, buf);
+}
+
+void pj_render_text(pj_jw *w, const char *key, pj_stmt *s, int col)
+{
+    pj_jw_kstr(w, key, pj_col_text(s, col));
+}
+
+char *pj_render_to_string(pj_ctx *c, int64_t id, pj_render_fn fn, pj_err *err)
+{
+    pj_buf b;
+    pj_buf_init(&b, 1 << 20);
+    pj_jw w;
+    pj_jw_init(&w, &b);
+    char *out = NULL;
+    if (fn(c, id, &w, err) == 0) out = pj_arena_strndup(c->arena, b.data ? b.data : "", b.len);
+    pj_buf_free(&b);
+    return out;
+}
+
+int pj_render_page(pj_ctx *c, const int64_t *ids, int n, int limit, pj_render_fn fn, pj_jw *w,
+                   pj_err *err)
+{
+    pj_jw_obj(w);
+    pj_jw_key(w, "items");
+    pj_jw_arr(w);
+    int shown = n > limit ? limit : n;
+    for (int i = 0; i < shown; i++)
+        if (fn(c, ids[i], w, err)) return -1;
+    pj_jw_arr_end(w);
+    if (n > limit && shown > 0) {
+        char cur[24];
+        snprintf(cur, sizeof cur, "%lld", (long long)ids[shown - 1]);
+        pj_jw_kstr(w, "next_cursor", cur);
+    } else {
+        pj_jw_knull(w, "next_cursor");
+    }
+    pj_jw_obj_end(w);
+    return 0;
+}
+
+int pj_render_exists(pj_ctx *c, const char *sql, int64_t id, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db, sql, err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    return rc;
+}
+
+char *pj_mask(pj_arena *a, const char *s, int keep_prefix)
+{
+    if (!s) return NULL;
+    size_t n = strlen(s);
+    if (n <= (size_t)keep_prefix + 4) return pj_arena_strdup(a, n ? "****" : "");
+    char *out = pj_arena_strdup(a, s);
+    for (size_t i = (size_t)keep_prefix; i < n - 4; i++) out[i] = '*';
+    return out;
+}

@@ -1,0 +1,25 @@
+/* Shared helpers for writing entities as JSON and for list pages. */
+#ifndef PJ_RENDER_H
+#define PJ_RENDER_H
+
+#include "domain/ctx.h"
+
+typedef int (*pj_render_fn)(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
+
+/* key: integer column or null when the column is NULL/0. */
+void pj_render_ref(pj_jw *w, const char *key, pj_stmt *s, int col);
+/* key: ISO-8601 UTC time from epoch seconds. */
+void pj_render_time(pj_jw *w, const char *key, int64_t t);
+/* key: text column or null. */
+void pj_render_text(pj_jw *w, const char *key, pj_stmt *s, int col);
+/* Renders entity id with fn into a new string in c->arena (for audit rows); NULL on error. */
+char *pj_render_to_string(pj_ctx *c, int64_t id, pj_render_fn fn, pj_err *err);
+/* Writes {"items":[fn(ids[0]) …],"next_cursor":…}; n may be limit+1 (then there is more). */
+int pj_render_page(pj_ctx *c, const int64_t *ids, int n, int limit, pj_render_fn fn, pj_jw *w,
+                   pj_err *err);
+/* 1 when `sql` (one ? for id) returns a row, 0 when not, -1 on error. */
+int pj_render_exists(pj_ctx *c, const char *sql, int64_t id, pj_err *err);
+/* Masks a personal number, keeping a prefix and the last 4 characters: 138****1234. */
+char *pj_mask(pj_arena *a, const char *s, int keep_prefix);
+
+#endif

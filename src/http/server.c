@@ -1,0 +1,462 @@
+#include "http/server.h"
+
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <sys/queue.h>
+#include <event2/keyvalq_struct.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/util.h"
+#include "domain/auth.h"
+
+#include "core/banned.h"
+
+struct pj_server {
+    struct event_base *base;
+    struct evhttp *http;
+    struct evhttp_bound_socket *sock;
+    struct event *ev_term, *ev_int, *ev_flush;
+    pj_db *db;
+    pj_server_opts opts;
+    int port;
+    uint64_t seq;
+    uint32_t rid_prefix;
+    char logbuf[1 << 16];
+};
+
+static const char *method_name(enum evhttp_cmd_type m)
+{
+    switch (m) {
+    case EVHTTP_REQ_GET:
+        return "GET";
+    case EVHTTP_REQ_POST:
+        return "POST";
+    case EVHTTP_REQ_PUT:
+        return "PUT";
+    case EVHTTP_REQ_PATCH:
+        return "PATCH";
+    case EVHTTP_REQ_DELETE:
+        return "DELETE";
+    case EVHTTP_REQ_HEAD:
+        return "HEAD";
+    case EVHTTP_REQ_OPTIONS:
+        return "OPTIONS";
+    default:
+        return "OTHER";
+    }
+}
+
+const char *pj_req_param(pj_req *r, const char *key)
+{
+    for (int i = 0; i < r->nquery; i++)
+        if (strcmp(r->query[i].key, key) == 0) return r->query[i].value;
+    return NULL;
+}
+
+/* Matches a route pattern ("/api/v1/facilities/{id}") against a decoded path. */
+static int match(const char *pat, const char *path, const char **id_seg, size_t *id_len)
+{
+    while (*pat && *path) {
+        if (*pat == '{') {
+            const char *e = strchr(pat, '}');
+            const char *seg_end = strchr(path, '/');
+            if (!seg_end) seg_end = path + strlen(path);
+            if (seg_end == path) return 0;
+            *id_seg = path;
+            *id_len = (size_t)(seg_end - path);
+            pat = e + 1;
+            path = seg_end;
+            continue;
+        }
+        if (*pat != *path) return 0;
+        pat++, path++;
+    }
+    if (*path == '/' && !path[1]) path++; /* tolerate one trailing slash */
+    return !*pat && !*path;
+}
+
+static void write_error(pj_req *r)
+{
+    pj_buf_reset(&r->out);
+    pj_jw_init(&r->w, &r->out);
+    pj_jw_obj(&r->w);
+    pj_jw_key(&r->w, "error");
+    pj_jw_obj(&r->w);
+    pj_jw_kstr(&r->w, "code", r->err.code[0] ? r->err.code : "error");
+    pj_jw_kstr(&r->w, "message", r->err.message);
+    if (r->err.field[0])
+        pj_jw_kstr(&r->w, "field", r->err.field);
+    else
+        pj_jw_knull(&r->w, "field");
+    pj_jw_kstr(&r->w, "request_id", r->request_id);
+    pj_jw_obj_end(&r->w);
+    pj_jw_obj_end(&r->w);
+    r->status = r->err.status ? r->err.status : 500;
+}
+
+static const char *reason(int status)
+{
+    switch (status) {
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 204:
+        return "No Content";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 409:
+        return "Conflict";
+    case 413:
+        return "Payload Too Large";
+    case 422:
+        return "Unprocessable Entity";
+    case 423:
+        return "Locked";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return status >= 500 ? "Internal Server Error" : "Error";
+    }
+}
+
+static int64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void send_reply(pj_server *srv, pj_req *r, int64_t t0)
+{
+    struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
+    evhttp_add_header(h, "X-Request-Id", r->request_id);
+    evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+    struct evbuffer *eb = evbuffer_new();
+    if (r->status != 204) {
+        evhttp_add_header(h, "Content-Type", "application/json; charset=utf-8");
+        evhttp_add_header(h, "Cache-Control", "no-store");
+        evbuffer_add(eb, r->out.data ? r->out.data : "{}", r->out.data ? r->out.len : 2);
+    }
+    if (r->set_cookie) evhttp_add_header(h, "Set-Cookie", r->set_cookie);
+    evhttp_send_reply(r->ev, r->status, reason(r->status), eb);
+    evbuffer_free(eb);
+    if (srv->opts.access_log)
+        pj_log(PJ_LOG_INFO, "access %s %s %s %d %zu %lldus %s", r->request_id, r->method,
+               evhttp_request_get_uri(r->ev), r->status, r->out.len, (long long)(now_us() - t0),
+               r->ctx.actor.username ? r->ctx.actor.username : "-");
+}
+
+static const char *bearer(struct evkeyvalq *in)
+{
+    const char *a = evhttp_find_header(in, "Authorization");
+    if (a && strncasecmp(a, "Bearer ", 7) == 0) return a + 7;
+    const char *ck = evhttp_find_header(in, "Cookie");
+    if (ck) {
+        const char *p = strstr(ck, "pj_session=");
+        if (p) {
+            static __thread char tok[80];
+            p += 11;
+            size_t n = strcspn(p, "; ");
+            if (n < sizeof tok) {
+                memcpy(tok, p, n);
+                tok[n] = 0;
+                return tok;
+            }
+        }
+    }
+    return NULL;
+}
+
+static int serve_static(pj_server *srv, pj_req *r);
+
+static void handle(struct evhttp_request *ev, void *arg)
+{
+    pj_server *srv = arg;
+    int64_t t0 = now_us();
+    pj_req r;
+    memset(&r, 0, sizeof r);
+    r.ev = ev;
+    pj_arena_init(&r.arena, 16384);
+    pj_buf_init(&r.out, 64 << 20);
+    pj_jw_init(&r.w, &r.out);
+    r.ctx.db = srv->db;
+    r.ctx.arena = &r.arena;
+    r.ctx.settings = &srv->opts.settings;
+    r.ctx.request_id = r.request_id;
+    snprintf(r.request_id, sizeof r.request_id, "%08x-%llu", srv->rid_prefix,
+             (unsigned long long)++srv->seq);
+    r.method = method_name(evhttp_request_get_command(ev));
+    r.status = 200;
+
+    const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(ev);
+    const char *rawpath = uri ? evhttp_uri_get_path(uri) : NULL;
+    const char *rawq = uri ? evhttp_uri_get_query(uri) : NULL;
+    struct evkeyvalq *in = evhttp_request_get_input_headers(ev);
+    int nh = 0;
+    struct evkeyval *kv;
+    TAILQ_FOREACH(kv, in, next) nh++;
+    const pj_route *routes;
+    int nroutes;
+    routes = pj_routes(&nroutes);
+    const pj_route *hit = NULL;
+    int path_known = 0;
+    const char *id_seg = NULL;
+    size_t id_len = 0;
+
+    if (nh > PJ_HEADERS_MAX) {
+        pj_fail(&r.err, 431, "too_many_headers", "", "more than %d request headers",
+                PJ_HEADERS_MAX);
+        goto fail;
+    }
+    if (!rawpath || !(r.path = pj_url_decode(&r.arena, rawpath, strlen(rawpath), 0))) {
+        pj_fail(&r.err, 400, "bad_path", "", "malformed request path");
+        goto fail;
+    }
+    if (strncmp(r.path, "/api/", 5) != 0) {
+        if (serve_static(srv, &r) == 0) goto done_raw;
+        goto fail;
+    }
+    for (int i = 0; i < nroutes; i++) {
+        if (!match(routes[i].path, r.path, &id_seg, &id_len)) continue;
+        path_known = 1;
+        if (strcmp(routes[i].method, r.method) == 0) {
+            hit = &routes[i];
+            break;
+        }
+    }
+    if (!hit) {
+        if (path_known)
+            pj_fail(&r.err, 405, "method_not_allowed", "", "%s is not allowed on %s", r.method,
+                    r.path);
+        else
+            pj_fail(&r.err, 404, "not_found", "", "no such endpoint: %s", r.path);
+        goto fail;
+    }
+    if (id_seg) {
+        char *s = pj_arena_strndup(&r.arena, id_seg, id_len);
+        if (pj_parse_i64(s, &r.id) || r.id <= 0) {
+            pj_fail(&r.err, 400, "bad_id", "id", "%s is not a valid id", s);
+            goto fail;
+        }
+    }
+    if (rawq && pj_query_parse(&r.arena, rawq, strlen(rawq), &r.query, &r.nquery, &r.err))
+        goto fail;
+    struct evbuffer *body = evhttp_request_get_input_buffer(ev);
+    size_t blen = evbuffer_get_length(body);
+    if (blen > PJ_BODY_MAX) {
+        pj_fail(&r.err, 413, "body_too_large", "", "the request body is larger than %d bytes",
+                PJ_BODY_MAX);
+        goto fail;
+    }
+    if (blen > 0 && strcmp(r.method, "GET") != 0 && strcmp(r.method, "DELETE") != 0) {
+        const char *ct = evhttp_find_header(in, "Content-Type");
+        if (ct && strncasecmp(ct, "application/json", 16) != 0) {
+            pj_fail(&r.err, 415, "unsupported_media_type", "", "send application/json");
+            goto fail;
+        }
+        if (pj_json_decode((const char *)evbuffer_pullup(body, -1), blen, &r.body, &r.err))
+            goto fail;
+    }
+    r.token = bearer(in);
+    if (hit->roles) {
+        if (pj_auth_session(&r.ctx, r.token, &r.err)) goto fail;
+        if (!(hit->roles & R(r.ctx.actor.role))) {
+            pj_fail(&r.err, 403, "forbidden", "", "role %s may not call %s %s",
+                    pj_role_name(r.ctx.actor.role), hit->method, hit->path);
+            goto fail;
+        }
+    }
+    if (hit->fn(&r) == 0) goto done;
+fail:
+    write_error(&r);
+done:
+    send_reply(srv, &r, t0);
+done_raw:
+    if (r.body) json_decref(r.body);
+    pj_buf_free(&r.out);
+    pj_arena_free(&r.arena);
+}
+
+/* ---- static console files ---- */
+
+static const char *content_type(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    if (!dot) return "application/octet-stream";
+    static const struct {
+        const char *ext, *type;
+    } types[] = {{".html", "text/html; charset=utf-8"},
+                 {".js", "text/javascript; charset=utf-8"},
+                 {".css", "text/css; charset=utf-8"},
+                 {".json", "application/json"},
+                 {".geojson", "application/geo+json"},
+                 {".svg", "image/svg+xml"},
+                 {".png", "image/png"},
+                 {".ico", "image/x-icon"},
+                 {".woff2", "font/woff2"},
+                 {".woff", "font/woff"},
+                 {".ttf", "font/ttf"},
+                 {".map", "application/json"}};
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+        if (strcmp(dot, types[i].ext) == 0) return types[i].type;
+    return "application/octet-stream";
+}
+
+static int serve_static(pj_server *srv, pj_req *r)
+{
+    if (!srv->opts.web_dir) return pj_fail(&r->err, 404, "not_found", "", "no console installed");
+    if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD"))
+        return pj_fail(&r->err, 405, "method_not_allowed", "", "only GET here");
+    if (strstr(r->path, "..") || strchr(r->path, '\\'))
+        return pj_fail(&r->err, 404, "not_found", "", "no such file");
+    const char *rel = r->path + 1;
+    /* client-side routes (no extension) get the console's index page */
+    const char *last = strrchr(r->path, '/');
+    if (!*rel || !strchr(last, '.')) rel = "index.html";
+    char *file = pj_arena_printf(&r->arena, "%s/%s", srv->opts.web_dir, rel);
+    int fd = open(file, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+        if (fd >= 0) close(fd);
+        return pj_fail(&r->err, 404, "not_found", "", "no such file");
+    }
+    struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
+    evhttp_add_header(h, "Content-Type", content_type(rel));
+    evhttp_add_header(h, "X-Request-Id", r->request_id);
+    evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+    evhttp_add_header(h, "Cache-Control",
+                      strncmp(rel, "assets/", 7) == 0 ? "public, max-age=31536000, immutable"
+                                                      : "no-cache");
+    evhttp_add_header(h, "Content-Security-Policy",
+                      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';"
+                      " img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self';"
+                      " object-src 'none'; base-uri 'self'; frame-ancestors 'none'");
+    evhttp_add_header(h, "Referrer-Policy", "same-origin");
+    struct evbuffer *eb = evbuffer_new();
+    if (st.st_size > 0)
+        evbuffer_add_file(eb, fd, 0, st.st_size); /* takes the fd */
+    else
+        close(fd);
+    evhttp_send_reply(r->ev, 200, "OK", eb);
+    evbuffer_free(eb);
+    return 0;
+}
+
+/* ---- lifecycle ---- */
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+    pj_server *srv = arg;
+    pj_info("server: signal %d, stopping: no new connections, finishing in-flight requests",
+            (int)sig);
+    if (srv->sock) {
+        evhttp_del_accept_socket(srv->http, srv->sock);
+        srv->sock = NULL;
+    }
+    struct timeval tv = {0, 300000};
+    event_base_loopexit(srv->base, &tv);
+}
+
+static void on_flush(evutil_socket_t fd, short what, void *arg)
+{
+    fflush(stderr);
+}
+
+int pj_server_open(pj_server **out, const pj_server_opts *opts, pj_err *err)
+{
+    *out = NULL;
+    pj_server *srv = calloc(1, sizeof *srv);
+    if (!srv) return pj_fail(err, 500, "internal", "", "out of memory");
+    srv->opts = *opts;
+    if (!srv->opts.host) srv->opts.host = "127.0.0.1";
+    pj_random_bytes(&srv->rid_prefix, sizeof srv->rid_prefix);
+    if (pj_db_open(&srv->db, opts->db_path, err)) goto fail;
+    srv->base = event_base_new();
+    srv->http = srv->base ? evhttp_new(srv->base) : NULL;
+    if (!srv->http) {
+        pj_fail(err, 500, "internal", "", "cannot create the event loop");
+        goto fail;
+    }
+    evhttp_set_allowed_methods(srv->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PATCH |
+                                              EVHTTP_REQ_DELETE | EVHTTP_REQ_PUT | EVHTTP_REQ_HEAD |
+                                              EVHTTP_REQ_OPTIONS);
+    /* evhttp refuses bodies above 8 MiB itself; between 1 and 8 MiB we answer in JSON */
+    evhttp_set_max_body_size(srv->http, 8 << 20);
+    evhttp_set_max_headers_size(srv->http, 32 << 10);
+    evhttp_set_timeout(srv->http, 60);
+    evhttp_set_gencb(srv->http, handle, srv);
+    srv->sock = evhttp_bind_socket_with_handle(srv->http, srv->opts.host, (ev_uint16_t)opts->port);
+    if (!srv->sock) {
+        pj_fail(err, 500, "bind", "port", "cannot listen on %s:%d: %s", srv->opts.host, opts->port,
+                strerror(errno));
+        goto fail;
+    }
+    struct sockaddr_storage ss;
+    ev_socklen_t sl = sizeof ss;
+    getsockname(evhttp_bound_socket_get_fd(srv->sock), (struct sockaddr *)&ss, &sl);
+    srv->port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+    *out = srv;
+    return 0;
+fail:
+    pj_server_free(srv);
+    return -1;
+}
+
+int pj_server_port(const pj_server *s)
+{
+    return s->port;
+}
+
+int pj_server_run(pj_server *srv)
+{
+    signal(SIGPIPE, SIG_IGN);
+    srv->ev_term = evsignal_new(srv->base, SIGTERM, on_signal, srv);
+    srv->ev_int = evsignal_new(srv->base, SIGINT, on_signal, srv);
+    evsignal_add(srv->ev_term, NULL);
+    evsignal_add(srv->ev_int, NULL);
+    if (srv->opts.access_log) {
+        /* access lines are buffered and flushed a few times a second */
+        setvbuf(stderr, srv->logbuf, _IOFBF, sizeof srv->logbuf);
+        srv->ev_flush = event_new(srv->base, -1, EV_PERSIST, on_flush, srv);
+        struct timeval tv = {0, 250000};
+        event_add(srv->ev_flush, &tv);
+    }
+    event_base_dispatch(srv->base);
+    pj_info("server: stopped");
+    fflush(stderr);
+    setvbuf(stderr, NULL, _IONBF, 0);
+    return 0;
+}
+
+void pj_server_free(pj_server *srv)
+{
+    if (!srv) return;
+    if (srv->ev_term) event_free(srv->ev_term);
+    if (srv->ev_int) event_free(srv->ev_int);
+    if (srv->ev_flush) event_free(srv->ev_flush);
+    if (srv->http) evhttp_free(srv->http);
+    if (srv->base) event_base_free(srv->base);
+    pj_db_close(srv->db);
+    free(srv);
+}

@@ -1,0 +1,73 @@
+/* The HTTP server: libevent evhttp, one event loop, one arena per request, a route table. */
+#ifndef PJ_HTTP_SERVER_H
+#define PJ_HTTP_SERVER_H
+
+#include <jansson.h>
+
+#include "core/buf.h"
+#include "domain/ctx.h"
+#include "http/parse.h"
+
+#define PJ_BODY_MAX       (1 << 20) /* 1 MiB */
+#define PJ_HEADERS_MAX    64
+#define PJ_LIST_LIMIT_MAX 500
+
+typedef struct pj_server_opts {
+    const char *db_path;
+    const char *host;    /* default 127.0.0.1 */
+    int port;            /* 0 = ephemeral */
+    const char *web_dir; /* static console files, NULL = none */
+    int access_log;      /* 1 = one line per request on stderr */
+    pj_settings settings;
+} pj_server_opts;
+
+typedef struct pj_server pj_server;
+
+/* Opens the store, binds the socket; the server is not yet serving. */
+int pj_server_open(pj_server **out, const pj_server_opts *opts, pj_err *err);
+int pj_server_port(const pj_server *s);
+/* Serves until SIGTERM/SIGINT (or pj_server_stop): then stops accepting, lets in-flight
+ * responses finish and closes the store. */
+int pj_server_run(pj_server *s);
+void pj_server_free(pj_server *s);
+
+/* One request as the handlers see it. Everything is in arena, freed when the request ends. */
+typedef struct pj_req {
+    struct evhttp_request *ev;
+    pj_ctx ctx;
+    pj_arena arena;
+    pj_err err;
+    pj_buf out;
+    pj_jw w;
+    const char *method, *path;
+    int64_t id;
+    pj_kv *query;
+    int nquery;
+    json_t *body;
+    const char *token;
+    const char *set_cookie;
+    int status;
+    char request_id[24];
+} pj_req;
+
+typedef int (*pj_handler)(pj_req *r);
+
+/* Role bits for the route table. */
+#define R(x)       (1u << (x))
+#define R_ALL      0xFEu
+#define R_DISTRICT (R(PJ_ROLE_ADMIN) | R(PJ_ROLE_DISTRICT_OFFICER))
+
+typedef struct pj_route {
+    const char *method, *path;
+    pj_handler fn;
+    unsigned roles; /* 0 = public (no login); else the roles allowed to call it */
+    const char *summary;
+} pj_route;
+
+/* The route table (static storage) and its length. */
+const pj_route *pj_routes(int *n);
+
+/* Query parameter value or NULL. */
+const char *pj_req_param(pj_req *r, const char *key);
+
+#endif

@@ -1,0 +1,649 @@
+/* API tests over a real socket: auth, registry endpoints, validation, roles, audit. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "t.h"
+#include "th.h"
+
+static long long find_id(th_server *s, const char *tok, const char *path)
+{
+    json_t *o;
+    int st = th_call(s, "GET", path, tok, NULL, &o);
+    if (st != 200) t_fail(__FILE__, __LINE__, "GET %s: %d", path, st);
+    json_t *items = json_object_get(o, "items");
+    long long id = json_array_size(items) ? th_int(json_array_get(items, 0), "id") : 0;
+    json_decref(o);
+    return id;
+}
+
+static long long version_of(th_server *s, const char *tok, const char *path)
+{
+    json_t *o;
+    CHECK_INT(th_call(s, "GET", path, tok, NULL, &o), 200);
+    long long v = th_int(o, "version");
+    json_decref(o);
+    return v;
+}
+
+TEST(api_health_is_public)
+{
+    th_server s;
+    th_start(&s, 0);
+    json_t *o;
+    char hdr[2048];
+    CHECK_INT(th_call_raw(&s, "GET", "/api/v1/health", NULL, NULL, -1, NULL, &o, hdr, sizeof hdr),
+              200);
+    CHECK_STR(th_str(o, "status"), "ok");
+    CHECK(strstr(hdr, "X-Request-Id:") != NULL);
+    json_decref(o);
+    th_stop(&s);
+}
+
+TEST(api_login_me_logout_and_cookie)
+{
+    th_server s;
+    th_start(&s, 0);
+    json_t *o;
+    char hdr[4096];
+    char body[128];
+    snprintf(body, sizeof body, "{\"username\":\"admin\",\"password\":\"%s\"}", s.admin_pw);
+    CHECK_INT(
+        th_call_raw(&s, "POST", "/api/v1/auth/login", NULL, body, -1, NULL, &o, hdr, sizeof hdr),
+        200);
+    const char *tok = th_str(o, "token");
+    CHECK(tok && strlen(tok) == 64);
+    CHECK_STR(th_str(json_object_get(o, "user"), "role"), "admin");
+    CHECK(strstr(hdr, "pj_session=") && strstr(hdr, "HttpOnly") && strstr(hdr, "SameSite=Strict"));
+    char token[80];
+    snprintf(token, sizeof token, "%s", tok);
+    json_decref(o);
+    /* the token is stored hashed, never in clear */
+    char q[200];
+    snprintf(q, sizeof q, "SELECT COUNT(*) FROM sessions WHERE token_hash = '%s'", token);
+    CHECK_INT(th_sql_int(&s, q), 0);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/auth/me", token, NULL, &o), 200);
+    CHECK_STR(th_str(o, "username"), "admin");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/auth/me", NULL, NULL, &o), 401);
+    CHECK_STR(th_err_code(o), "unauthorized");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/auth/logout", token, NULL, NULL), 204);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/auth/me", token, NULL, NULL), 401);
+    CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'login'") == 1);
+    CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'logout'") == 1);
+    th_stop(&s);
+}
+
+TEST(api_password_stored_as_argon2id)
+{
+    th_server s;
+    th_start(&s, 0);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM users WHERE password_hash LIKE '$argon2id$%'"),
+              1);
+    th_stop(&s);
+}
+
+TEST(api_lockout_after_five_failures)
+{
+    th_server s;
+    th_start(&s, 0);
+    json_t *o;
+    for (int i = 0; i < 5; i++) {
+        CHECK_INT(th_call(&s, "POST", "/api/v1/auth/login", NULL,
+                          "{\"username\":\"admin\",\"password\":\"not-the-password\"}", &o),
+                  401);
+        CHECK_STR(th_err_code(o), "invalid_credentials");
+        json_decref(o);
+    }
+    char body[128];
+    snprintf(body, sizeof body, "{\"username\":\"admin\",\"password\":\"%s\"}", s.admin_pw);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/auth/login", NULL, body, &o), 423);
+    CHECK_STR(th_err_code(o), "locked");
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'login_failed'"), 4);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'login_locked'"), 1);
+    /* an unknown user gets the same answer as a wrong password */
+    CHECK_INT(th_call(&s, "POST", "/api/v1/auth/login", NULL,
+                      "{\"username\":\"nobody\",\"password\":\"whatever-123\"}", &o),
+              401);
+    CHECK_STR(th_err_code(o), "invalid_credentials");
+    json_decref(o);
+    th_stop(&s);
+}
+
+TEST(api_session_idle_expiry)
+{
+    th_server s;
+    th_start_idle(&s, 0, 1);
+    char tok[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/auth/me", tok, NULL, NULL), 200);
+    sleep(3);
+    json_t *o;
+    CHECK_INT(th_call(&s, "GET", "/api/v1/auth/me", tok, NULL, &o), 401);
+    CHECK_STR(th_err_code(o), "session_expired");
+    json_decref(o);
+    th_stop(&s);
+}
+
+TEST(api_password_rules_and_user_admin)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    json_t *o;
+    CHECK_INT(th_call(&s, "POST", "/api/v1/users", tok,
+                      "{\"username\":\"zhang\",\"role\":\"viewer\",\"password\":\"short\"}", &o),
+              422);
+    CHECK_STR(th_err_code(o), "weak_password");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/users", tok,
+                      "{\"username\":\"zhang\",\"role\":\"viewer\",\"password\":\"zhang-1234567\"}",
+                      &o),
+              422);
+    CHECK_STR(th_err_field(o), "password");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/users", tok,
+                      "{\"username\":\"zhang\",\"role\":\"township_officer\","
+                      "\"password\":\"long-enough-pw\"}",
+                      &o),
+              422);
+    CHECK_STR(th_err_field(o), "township_id");
+    json_decref(o);
+    long long grid = th_sql_int(&s, "SELECT MAX(id) FROM regions WHERE type = 'grid'");
+    char body[256];
+    snprintf(body, sizeof body,
+             "{\"username\":\"gw2\",\"role\":\"grid_worker\",\"password\":\"long-enough-pw\","
+             "\"grid_ids\":[%lld]}",
+             grid);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/users", tok, body, &o), 201);
+    long long uid = th_int(o, "id");
+    CHECK_INT(json_integer_value(json_array_get(json_object_get(o, "grid_ids"), 0)), grid);
+    json_decref(o);
+    /* the grid shows its worker */
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/regions/%lld", grid);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    CHECK_STR(th_str(json_array_get(json_object_get(o, "grid_workers"), 0), "username"), "gw2");
+    json_decref(o);
+    /* taken name → 409 */
+    CHECK_INT(th_call(&s, "POST", "/api/v1/users", tok, body, &o), 409);
+    json_decref(o);
+    /* the new user logs in; disabling ends that */
+    char t2[80];
+    th_login(&s, "gw2", "long-enough-pw", t2);
+    snprintf(path, sizeof path, "/api/v1/users/%lld", uid);
+    CHECK_INT(th_call(&s, "DELETE", path, tok, NULL, NULL), 204);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/auth/me", t2, NULL, NULL), 401);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/auth/login", NULL,
+                      "{\"username\":\"gw2\",\"password\":\"long-enough-pw\"}", NULL),
+              401);
+    th_stop(&s);
+}
+
+TEST(api_facility_list_filters_and_cursor)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "viewer", s.demo_pw, tok);
+    json_t *o;
+    /* walk every page: the demo holds ≈300 facilities, each seen once */
+    char path[256] = "/api/v1/facilities?limit=20";
+    int total = 0, pages = 0;
+    long long last = 0;
+    for (;;) {
+        CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+        json_t *items = json_object_get(o, "items");
+        CHECK(json_array_size(items) <= 20);
+        for (size_t i = 0; i < json_array_size(items); i++) {
+            long long id = th_int(json_array_get(items, i), "id");
+            CHECK(id > last);
+            last = id;
+        }
+        total += (int)json_array_size(items);
+        pages++;
+        const char *next = th_str(o, "next_cursor");
+        if (!next) {
+            json_decref(o);
+            break;
+        }
+        snprintf(path, sizeof path, "/api/v1/facilities?limit=20&cursor=%s", next);
+        json_decref(o);
+    }
+    CHECK_INT(total, th_sql_int(&s, "SELECT COUNT(*) FROM facilities"));
+    CHECK(total >= 280 && total <= 320);
+    CHECK(pages == (total + 19) / 20);
+    /* township + type filter */
+    long long jhh = find_id(&s, tok, "/api/v1/regions?type=township&q=%E9%87%91%E6%B5%B7%E6%B9%96");
+    CHECK(jhh > 0);
+    snprintf(path, sizeof path, "/api/v1/facilities?township_id=%lld&limit=500", jhh);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    json_t *items = json_object_get(o, "items");
+    CHECK(json_array_size(items) > 3);
+    for (size_t i = 0; i < json_array_size(items); i++)
+        CHECK_STR(th_str(json_array_get(items, i), "township_name"), "金海湖地区");
+    json_decref(o);
+    CHECK_INT(
+        th_call(&s, "GET", "/api/v1/facilities?role=isolation&type=hotel&limit=500", tok, NULL, &o),
+        200);
+    items = json_object_get(o, "items");
+    CHECK(json_array_size(items) > 10);
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        json_t *f = json_array_get(items, i);
+        CHECK_STR(th_str(f, "type"), "hotel");
+        int has = 0;
+        json_t *roles = json_object_get(f, "emergency_roles");
+        for (size_t k = 0; k < json_array_size(roles); k++)
+            has |= !strcmp(th_str(json_array_get(roles, k), "role"), "isolation");
+        CHECK(has);
+    }
+    json_decref(o);
+    /* search by name, Chinese in the query string */
+    CHECK_INT(th_call(&s, "GET", "/api/v1/facilities?q=%E4%B8%87%E8%BE%BE", tok, NULL, &o), 200);
+    CHECK_INT(json_array_size(json_object_get(o, "items")), 1);
+    CHECK_STR(th_str(json_array_get(json_object_get(o, "items"), 0), "name"), "万达锦华酒店");
+    json_decref(o);
+    /* bad list parameters */
+    CHECK_INT(th_call(&s, "GET", "/api/v1/facilities?limit=501", tok, NULL, &o), 400);
+    CHECK_STR(th_err_field(o), "limit");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/facilities?colour=red", tok, NULL, &o), 400);
+    CHECK_STR(th_err_code(o), "unknown_parameter");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/facilities?township_id=abc", tok, NULL, &o), 400);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/facilities?q=%ZZ", tok, NULL, &o), 400);
+    CHECK_STR(th_err_code(o), "bad_query");
+    json_decref(o);
+    th_stop(&s);
+}
+
+TEST(api_facility_create_update_delete_with_audit)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "officer", s.demo_pw, tok);
+    long long town = th_sql_int(&s, "SELECT id FROM regions WHERE name = '夏各庄镇'");
+    char body[1024];
+    snprintf(body, sizeof body,
+             "{\"name\":\"测试酒店\",\"type\":\"hotel\",\"township_id\":%lld,\"lat\":40.13,"
+             "\"lon\":117.22,\"peacetime_capacity\":80,\"peacetime_unit\":\"rooms\","
+             "\"emergency_roles\":[{\"role\":\"isolation\",\"capacity\":70},"
+             "{\"role\":\"resettlement\",\"capacity\":150,\"unit\":\"beds\"}]}",
+             town);
+    json_t *o;
+    CHECK_INT(th_call(&s, "POST", "/api/v1/facilities", tok, body, &o), 201);
+    long long id = th_int(o, "id");
+    CHECK_STR(th_str(o, "state"), "peacetime");
+    CHECK_INT(th_int(o, "version"), 1);
+    CHECK_INT(json_array_size(json_object_get(o, "emergency_roles")), 2);
+    json_decref(o);
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/facilities/%lld", id);
+    CHECK_INT(
+        th_call(&s, "PATCH", path, tok,
+                "{\"version\":1,\"emergency_roles\":[{\"role\":\"isolation\",\"capacity\":75}]}",
+                &o),
+        200);
+    CHECK_INT(th_int(o, "version"), 2);
+    CHECK_INT(json_array_size(json_object_get(o, "emergency_roles")), 1);
+    json_decref(o);
+    /* a second editor with the old version loses */
+    CHECK_INT(th_call(&s, "PATCH", path, tok, "{\"version\":1,\"name\":\"别的名字\"}", &o), 409);
+    CHECK_STR(th_err_code(o), "version_conflict");
+    json_decref(o);
+    /* state is read-only here */
+    CHECK_INT(th_call(&s, "PATCH", path, tok, "{\"version\":2,\"state\":\"emergency\"}", &o), 422);
+    CHECK_STR(th_err_field(o), "state");
+    json_decref(o);
+    char q[256];
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'facility' AND entity_id = %lld AND"
+             " username = 'officer' AND before_json LIKE '%%\"capacity\":70%%' AND after_json LIKE"
+             " '%%\"capacity\":75%%'",
+             id);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    /* the audit endpoint shows the history of this facility, newest first */
+    char apath[128];
+    snprintf(apath, sizeof apath, "/api/v1/audit?entity=facility&entity_id=%lld", id);
+    CHECK_INT(th_call(&s, "GET", apath, tok, NULL, &o), 200);
+    json_t *items = json_object_get(o, "items");
+    CHECK_INT(json_array_size(items), 2);
+    CHECK_STR(th_str(json_array_get(items, 0), "action"), "update");
+    CHECK_STR(th_str(json_array_get(items, 1), "action"), "create");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "DELETE", path, tok, NULL, NULL), 204);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 404);
+    CHECK_STR(th_err_code(o), "not_found");
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM facility_roles WHERE facility_id NOT IN"
+                             " (SELECT id FROM facilities)"),
+              0);
+    th_stop(&s);
+}
+
+/* Every class of bad input: the right status, code and field, and nothing written. */
+TEST(api_bad_input_writes_nothing)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    long long town = th_sql_int(&s, "SELECT id FROM regions WHERE name = '金海湖地区'");
+    long long fac = th_sql_int(&s, "SELECT id FROM facilities WHERE name = '万达锦华酒店'");
+    char before[512], after[512];
+    th_fingerprint(&s, before, sizeof before);
+    char fpath[64], good[512];
+    snprintf(fpath, sizeof fpath, "/api/v1/facilities/%lld", fac);
+    snprintf(good, sizeof good,
+             "\"type\":\"hotel\",\"township_id\":%lld,\"lat\":40.1,\"lon\":117.2", town);
+    struct bad_case {
+        const char *method, *path, *body;
+        int status;
+        const char *code, *field;
+    } cases[32];
+    int n = 0;
+    char b[16][600];
+#define CASE(m, p, bd, st, c, f) cases[n++] = (struct bad_case){m, p, bd, st, c, f}
+    CASE("POST", "/api/v1/facilities", "{\"name\": \"x\",", 400, "invalid_json", NULL);
+    CASE("POST", "/api/v1/facilities", "[1,2]", 400, "invalid_json", NULL);
+    snprintf(b[0], sizeof b[0], "{\"name\":42,%s}", good);
+    CASE("POST", "/api/v1/facilities", b[0], 422, "wrong_type", "name");
+    snprintf(b[1], sizeof b[1], "{%s}", good);
+    CASE("POST", "/api/v1/facilities", b[1], 422, "missing_field", "name");
+    snprintf(b[2], sizeof b[2],
+             "{\"name\":\"x\",\"type\":\"hotel\",\"township_id\":%lld,"
+             "\"lat\":140.1,\"lon\":117.2}",
+             town);
+    CASE("POST", "/api/v1/facilities", b[2], 422, "out_of_range", "lat");
+    snprintf(b[3], sizeof b[3],
+             "{\"name\":\"x\",\"type\":\"hotel\",\"township_id\":999999,"
+             "\"lat\":40.1,\"lon\":117.2}");
+    CASE("POST", "/api/v1/facilities", b[3], 422, "unknown_id", "township_id");
+    snprintf(b[4], sizeof b[4],
+             "{\"name\":\"x\",\"type\":\"castle\",\"township_id\":%lld,"
+             "\"lat\":40.1,\"lon\":117.2}",
+             town);
+    CASE("POST", "/api/v1/facilities", b[4], 422, "invalid_value", "type");
+    snprintf(b[5], sizeof b[5],
+             "{\"name\":\"x\",%s,\"emergency_roles\":[{\"role\":\"isolation\","
+             "\"capacity\":-5}]}",
+             good);
+    CASE("POST", "/api/v1/facilities", b[5], 422, "out_of_range", "emergency_roles[0].capacity");
+    snprintf(b[6], sizeof b[6],
+             "{\"name\":\"x\",%s,\"emergency_roles\":[{\"role\":\"isolation\","
+             "\"capacity\":5,\"unit\":\"beds\"}]}",
+             good);
+    CASE("POST", "/api/v1/facilities", b[6], 422, "invalid_value", "emergency_roles[0].unit");
+    snprintf(b[7], sizeof b[7], "{\"name\":\"x\",%s,\"colour\":\"red\"}", good);
+    CASE("POST", "/api/v1/facilities", b[7], 422, "unknown_field", "colour");
+    CASE("POST", "/api/v1/organisations",
+         "{\"name\":\"某公司\",\"type\":\"enterprise\",\"uscc\":\"91110117MA01234567\"}", 422,
+         "invalid_credit_code", "uscc");
+    CASE("PATCH", fpath, "{\"name\":\"x\"}", 422, "missing_field", "version");
+    CASE("PATCH", fpath, "{\"version\":99,\"name\":\"x\"}", 409, "version_conflict", "version");
+    CASE("PATCH", "/api/v1/facilities/999999", "{\"version\":1}", 404, "not_found", NULL);
+    CASE("PATCH", "/api/v1/facilities/abc", "{\"version\":1}", 400, "bad_id", "id");
+    CASE("POST", "/api/v1/regions", "{\"type\":\"grid\",\"name\":\"g\",\"code\":\"x1\"}", 422,
+         "missing_field", "parent_id");
+    snprintf(b[8], sizeof b[8],
+             "{\"type\":\"grid\",\"name\":\"g\",\"code\":\"x1\",\"parent_id\":%lld}", town);
+    CASE("POST", "/api/v1/regions", b[8], 422, "invalid_value", "parent_id");
+    CASE("POST", "/api/v1/users",
+         "{\"username\":\"a b\",\"role\":\"viewer\",\"password\":\"long-enough-1\"}", 422,
+         "invalid_value", "username");
+    for (int i = 0; i < n; i++) {
+        json_t *o;
+        int st = th_call(&s, cases[i].method, cases[i].path, tok, cases[i].body, &o);
+        if (st != cases[i].status || !th_err_code(o) || strcmp(th_err_code(o), cases[i].code) ||
+            (cases[i].field && (!th_err_field(o) || strcmp(th_err_field(o), cases[i].field))))
+            t_fail(__FILE__, __LINE__, "case %d %s %s %s: got %d %s field %s", i, cases[i].method,
+                   cases[i].path, cases[i].body, st, th_err_code(o) ? th_err_code(o) : "-",
+                   th_err_field(o) ? th_err_field(o) : "-");
+        CHECK(json_string_value(json_object_get(json_object_get(o, "error"), "message")));
+        json_decref(o);
+    }
+    /* invalid UTF-8 in a string */
+    json_t *o;
+    const char bad_utf8[] = "{\"name\":\"\xff\xfe\"}";
+    CHECK_INT(th_call_raw(&s, "POST", "/api/v1/facilities", tok, bad_utf8, sizeof bad_utf8 - 1,
+                          NULL, &o, NULL, 0),
+              400);
+    CHECK_STR(th_err_code(o), "invalid_utf8");
+    json_decref(o);
+    /* a body over 1 MiB */
+    size_t big = (1 << 20) + 100;
+    char *huge = malloc(big + 1);
+    memset(huge, ' ', big);
+    huge[0] = '{';
+    huge[big - 1] = '}';
+    huge[big] = 0;
+    CHECK_INT(
+        th_call_raw(&s, "POST", "/api/v1/facilities", tok, huge, (long)big, NULL, &o, NULL, 0),
+        413);
+    CHECK_STR(th_err_code(o), "body_too_large");
+    json_decref(o);
+    free(huge);
+    /* nesting deeper than 32 */
+    char deep[200] = "";
+    for (int i = 0; i < 40; i++) deep[i] = '[';
+    for (int i = 0; i < 40; i++) deep[40 + i] = ']';
+    CHECK_INT(th_call(&s, "POST", "/api/v1/facilities", tok, deep, &o), 400);
+    CHECK_STR(th_err_code(o), "too_deep");
+    json_decref(o);
+    /* not JSON at all */
+    CHECK_INT(th_call_raw(&s, "POST", "/api/v1/facilities", tok, "name=x", 6,
+                          "application/x-www-form-urlencoded", &o, NULL, 0),
+              415);
+    json_decref(o);
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    th_stop(&s);
+}
+
+TEST(api_unknown_path_method_and_id)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    json_t *o;
+    CHECK_INT(th_call(&s, "GET", "/api/v1/nothing", tok, NULL, &o), 404);
+    CHECK_STR(th_err_code(o), "not_found");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "PUT", "/api/v1/facilities", tok, "{}", &o), 405);
+    CHECK_STR(th_err_code(o), "method_not_allowed");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/facilities/0", tok, NULL, &o), 400);
+    json_decref(o);
+    th_stop(&s);
+}
+
+TEST(api_personal_numbers_masked_by_role)
+{
+    th_server s;
+    th_start(&s, 1);
+    char officer[80], viewer[80], jd[80];
+    th_login(&s, "officer", s.demo_pw, officer);
+    th_login(&s, "viewer", s.demo_pw, viewer);
+    th_login(&s, "jd", s.demo_pw, jd);
+    long long org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    long long other = th_sql_int(&s, "SELECT MIN(id) FROM organisations WHERE id <> "
+                                     "(SELECT organisation_id FROM users WHERE username = 'jd')");
+    char path[64];
+    json_t *o;
+    snprintf(path, sizeof path, "/api/v1/organisations/%lld", org);
+    CHECK_INT(th_call(&s, "GET", path, officer, NULL, &o), 200);
+    const char *full = th_str(o, "contact_phone");
+    CHECK(full && strlen(full) == 11 && !strchr(full, '*'));
+    char phone[16];
+    snprintf(phone, sizeof phone, "%s", full);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", path, viewer, NULL, &o), 200);
+    CHECK(strchr(th_str(o, "contact_phone"), '*'));
+    CHECK(strncmp(th_str(o, "contact_phone"), phone, 3) == 0);
+    CHECK_STR(th_str(o, "contact_phone") + 7, phone + 7);
+    json_decref(o);
+    /* an enterprise sees its own number, not another firm's */
+    CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 200);
+    CHECK_STR(th_str(o, "contact_phone"), phone);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/organisations/%lld", other);
+    CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 200);
+    CHECK(strchr(th_str(o, "contact_phone"), '*'));
+    json_decref(o);
+    th_stop(&s);
+}
+
+/* role × endpoint → expected status. Writes that a role may do succeed on a fresh target;
+ * the others are refused with 403 and change nothing. */
+TEST_T(api_role_table, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    static const char *const users[] = {"admin",  "officer", "jinhaihu", "wanda",
+                                        "grid01", "jd",      "viewer"};
+    char tok[7][80];
+    for (int i = 0; i < 7; i++) th_login(&s, users[i], i ? s.demo_pw : s.admin_pw, tok[i]);
+    long long jhh = th_sql_int(&s, "SELECT id FROM regions WHERE name = '金海湖地区'");
+    long long other_town = th_sql_int(&s, "SELECT id FROM regions WHERE name = '马坊地区'");
+    long long wanda = th_sql_int(&s, "SELECT id FROM facilities WHERE name = '万达锦华酒店'");
+    long long jhh_fac = th_sql_int(&s, "SELECT MIN(f.id) FROM facilities f JOIN regions t ON"
+                                       " t.id = f.township_id WHERE t.name = '金海湖地区'");
+    long long my_grid = th_sql_int(&s, "SELECT MIN(region_id) FROM grid_workers g JOIN users u ON"
+                                       " u.id = g.user_id WHERE u.username = 'grid01'");
+    long long other_grid = th_sql_int(&s, "SELECT MAX(id) FROM regions WHERE type = 'grid'");
+    long long jd_org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    enum { A = 0, D, T, F, G, E, V };
+    struct {
+        const char *what, *method;
+        char path[96];
+        int expect[7];
+    } rows[16];
+    int n = 0;
+#define ROW(w, m, st0, st1, st2, st3, st4, st5, st6, ...)                                          \
+    do {                                                                                           \
+        rows[n].what = w;                                                                          \
+        rows[n].method = m;                                                                        \
+        snprintf(rows[n].path, sizeof rows[n].path, __VA_ARGS__);                                  \
+        int e_[7] = {st0, st1, st2, st3, st4, st5, st6};                                           \
+        memcpy(rows[n].expect, e_, sizeof e_);                                                     \
+        n++;                                                                                       \
+    } while (0)
+    /*                                        admin off  town fac  grid ent  view */
+    ROW("list facilities", "GET", 200, 200, 200, 200, 200, 200, 200, "/api/v1/facilities");
+    ROW("list regions", "GET", 200, 200, 200, 200, 200, 200, 200, "/api/v1/regions");
+    ROW("meta", "GET", 200, 200, 200, 200, 200, 200, 200, "/api/v1/meta");
+    ROW("audit", "GET", 200, 200, 403, 403, 403, 403, 403, "/api/v1/audit");
+    ROW("list users", "GET", 200, 403, 403, 403, 403, 403, 403, "/api/v1/users");
+    ROW("create facility in 金海湖", "POST", 201, 201, 201, 403, 403, 403, 403,
+        "/api/v1/facilities");
+    ROW("create facility in 马坊", "POST", 201, 201, 403, 403, 403, 403, 403,
+        "/api/v1/facilities#%lld", other_town);
+    ROW("patch 万达锦华酒店", "PATCH", 200, 200, 403, 200, 403, 403, 403, "/api/v1/facilities/%lld",
+        wanda);
+    ROW("patch a 金海湖 facility", "PATCH", 200, 200, 200, 403, 403, 403, 403,
+        "/api/v1/facilities/%lld", jhh_fac);
+    ROW("patch own grid population", "PATCH", 200, 200, 403, 403, 200, 403, 403,
+        "/api/v1/regions/%lld", my_grid);
+    ROW("patch another grid", "PATCH", 200, 200, 403, 403, 403, 403, 403, "/api/v1/regions/%lld",
+        other_grid);
+    ROW("patch own organisation", "PATCH", 200, 200, 403, 403, 403, 200, 403,
+        "/api/v1/organisations/%lld", jd_org);
+    ROW("create user", "POST", 201, 403, 403, 403, 403, 403, 403, "/api/v1/users");
+    for (int r = 0; r < n; r++) {
+        for (int u = 0; u < 7; u++) {
+            char path[96], body[512] = "";
+            snprintf(path, sizeof path, "%s", rows[r].path);
+            char *hash = strchr(path, '#');
+            long long town_for = jhh;
+            if (hash) {
+                town_for = strtoll(hash + 1, NULL, 10);
+                *hash = 0;
+            }
+            const char *b = NULL;
+            if (!strcmp(rows[r].method, "POST") && strstr(path, "facilities")) {
+                snprintf(body, sizeof body,
+                         "{\"name\":\"role-%d-%d\",\"type\":\"school\",\"township_id\":%lld,"
+                         "\"lat\":40.2,\"lon\":117.3}",
+                         r, u, town_for);
+                b = body;
+            } else if (!strcmp(rows[r].method, "POST") && strstr(path, "users")) {
+                snprintf(body, sizeof body,
+                         "{\"username\":\"new%d%d\",\"role\":\"viewer\",\"password\":\"long-enough-"
+                         "pw\"}",
+                         r, u);
+                b = body;
+            } else if (!strcmp(rows[r].method, "PATCH")) {
+                long long v = version_of(&s, tok[0], path);
+                if (strstr(path, "regions"))
+                    snprintf(body, sizeof body, "{\"version\":%lld,\"population\":%d}", v, 500 + u);
+                else if (strstr(path, "organisations"))
+                    snprintf(body, sizeof body, "{\"version\":%lld,\"industry\":\"logistics-%d\"}",
+                             v, u);
+                else
+                    snprintf(body, sizeof body, "{\"version\":%lld,\"peacetime_capacity\":%d}", v,
+                             300 + u);
+                b = body;
+            }
+            char before[512], after[512];
+            th_fingerprint(&s, before, sizeof before);
+            json_t *o;
+            int st = th_call(&s, rows[r].method, path, tok[u], b, &o);
+            if (st != rows[r].expect[u])
+                t_fail(__FILE__, __LINE__, "%s as %s: %d, expected %d (%s)", rows[r].what, users[u],
+                       st, rows[r].expect[u], th_err_code(o) ? th_err_code(o) : "-");
+            if (st == 403) {
+                CHECK_STR(th_err_code(o), "forbidden");
+                th_fingerprint(&s, after, sizeof after);
+                CHECK_STR(after, before);
+            }
+            json_decref(o);
+        }
+    }
+    th_stop(&s);
+}
+
+TEST(api_regions_tree_rules)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "officer", s.demo_pw, tok);
+    long long town = th_sql_int(&s, "SELECT id FROM regions WHERE name = '熊儿寨乡'");
+    char body[256];
+    json_t *o;
+    snprintf(body, sizeof body,
+             "{\"type\":\"village\",\"name\":\"新村\",\"code\":\"110117018999\",\"parent_id\":%lld,"
+             "\"lat\":40.3,\"lon\":117.11,\"population\":120}",
+             town);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/regions", tok, body, &o), 201);
+    long long vid = th_int(o, "id");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/regions", tok, body, &o), 409);
+    CHECK_STR(th_err_field(o), "code");
+    json_decref(o);
+    snprintf(body, sizeof body,
+             "{\"type\":\"grid\",\"name\":\"新村第1网格\",\"code\":\"11011701899901\","
+             "\"parent_id\":%lld}",
+             vid);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/regions", tok, body, &o), 201);
+    json_decref(o);
+    /* a village with a grid cannot be deleted; a township with villages neither */
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/regions/%lld", vid);
+    CHECK_INT(th_call(&s, "DELETE", path, tok, NULL, &o), 409);
+    CHECK_STR(th_err_code(o), "in_use");
+    json_decref(o);
+    /* list by parent */
+    snprintf(path, sizeof path, "/api/v1/regions?parent_id=%lld", vid);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    CHECK_INT(json_array_size(json_object_get(o, "items")), 1);
+    json_decref(o);
+    th_stop(&s);
+}

@@ -1,0 +1,235 @@
+#include "th.h"
+
+#include <curl/curl.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "domain/auth.h"
+#include "domain/demo.h"
+#include "http/server.h"
+#include "t.h"
+
+static void make_db(th_server *s, int demo)
+{
+    snprintf(s->db, sizeof s->db, "%s/pj.db", t_tmpdir());
+    pj_db *db;
+    pj_err err;
+    pj_err_clear(&err);
+    pj_log_level(PJ_LOG_WARN);
+    if (pj_db_open(&db, s->db, &err)) t_fail(__FILE__, __LINE__, "db: %s", err.message);
+    pj_arena a;
+    pj_arena_init(&a, 4096);
+    pj_settings st;
+    pj_settings_default(&st);
+    st.fast_hash = 1;
+    pj_ctx c = {.db = db,
+                .arena = &a,
+                .settings = &st,
+                .request_id = "test",
+                .actor = {.username = "test", .role = PJ_ROLE_ADMIN}};
+    if (pj_auth_bootstrap(&c, s->admin_pw, sizeof s->admin_pw, &err) != 1)
+        t_fail(__FILE__, __LINE__, "bootstrap: %s", err.message);
+    snprintf(s->demo_pw, sizeof s->demo_pw, "demo-password-1");
+    if (demo) {
+        pj_demo_stats ds;
+        if (pj_demo_build(&c, 20240801, s->demo_pw, &ds, &err))
+            t_fail(__FILE__, __LINE__, "demo: %s", err.message);
+    }
+    pj_arena_free(&a);
+    pj_db_close(db);
+}
+
+void th_start_idle(th_server *s, int demo, int idle_s)
+{
+    memset(s, 0, sizeof *s);
+    s->idle_s = idle_s;
+    make_db(s, demo);
+    int pfd[2];
+    if (pipe(pfd)) t_fail(__FILE__, __LINE__, "pipe");
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(pfd[0]);
+        pj_server_opts o = {.db_path = s->db, .port = 0, .access_log = 0};
+        pj_settings_default(&o.settings);
+        o.settings.fast_hash = 1;
+        if (idle_s) o.settings.session_idle_s = idle_s;
+        pj_server *srv;
+        pj_err err;
+        pj_err_clear(&err);
+        int port = -1;
+        if (pj_server_open(&srv, &o, &err) == 0) port = pj_server_port(srv);
+        if (write(pfd[1], &port, sizeof port) != sizeof port) _exit(3);
+        close(pfd[1]);
+        if (port < 0) _exit(2);
+        pj_server_run(srv);
+        pj_server_free(srv);
+        exit(0);
+    }
+    close(pfd[1]);
+    int port = -1;
+    if (read(pfd[0], &port, sizeof port) != sizeof port || port <= 0)
+        t_fail(__FILE__, __LINE__, "server did not start");
+    close(pfd[0]);
+    s->pid = pid;
+    s->port = port;
+}
+
+void th_start(th_server *s, int demo)
+{
+    th_start_idle(s, demo, 0);
+}
+
+void th_stop(th_server *s)
+{
+    if (s->pid <= 0) return;
+    kill(s->pid, SIGTERM);
+    int st;
+    waitpid(s->pid, &st, 0);
+    s->pid = 0;
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        t_fail(__FILE__, __LINE__, "server did not stop cleanly (status %d)", st);
+}
+
+typedef struct {
+    char *data;
+    size_t len;
+} mem;
+
+static size_t collect(char *p, size_t sz, size_t n, void *ud)
+{
+    mem *m = ud;
+    char *q = realloc(m->data, m->len + sz * n + 1);
+    if (!q) return 0;
+    m->data = q;
+    memcpy(m->data + m->len, p, sz * n);
+    m->len += sz * n;
+    m->data[m->len] = 0;
+    return sz * n;
+}
+
+int th_call_raw(th_server *s, const char *method, const char *path, const char *token,
+                const char *body, long body_len, const char *content_type, json_t **out,
+                char *header_out, size_t header_size)
+{
+    CURL *c = curl_easy_init();
+    char url[1024];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", s->port, path);
+    mem resp = {0}, hdr = {0};
+    struct curl_slist *h = NULL;
+    char auth[128];
+    if (token) {
+        snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+        h = curl_slist_append(h, auth);
+    }
+    char ct[128];
+    snprintf(ct, sizeof ct, "Content-Type: %s", content_type ? content_type : "application/json");
+    if (body) h = curl_slist_append(h, ct);
+    h = curl_slist_append(h, "Expect:");
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &resp);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &hdr);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+    if (body) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, body_len >= 0 ? body_len : (long)strlen(body));
+    }
+    CURLcode rc = curl_easy_perform(c);
+    long status = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(h);
+    curl_easy_cleanup(c);
+    if (rc != CURLE_OK)
+        t_fail(__FILE__, __LINE__, "%s %s: %s", method, path, curl_easy_strerror(rc));
+    if (out) *out = resp.data ? json_loads(resp.data, 0, NULL) : NULL;
+    if (header_out && header_size)
+        snprintf(header_out, header_size, "%s", hdr.data ? hdr.data : "");
+    free(resp.data);
+    free(hdr.data);
+    return (int)status;
+}
+
+int th_call(th_server *s, const char *method, const char *path, const char *token, const char *body,
+            json_t **out)
+{
+    return th_call_raw(s, method, path, token, body, -1, NULL, out, NULL, 0);
+}
+
+void th_login(th_server *s, const char *user, const char *pw, char token[80])
+{
+    char body[256];
+    snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"%s\"}", user, pw);
+    json_t *o;
+    int st = th_call(s, "POST", "/api/v1/auth/login", NULL, body, &o);
+    if (st != 200 || !json_string_value(json_object_get(o, "token")))
+        t_fail(__FILE__, __LINE__, "login %s: status %d", user, st);
+    snprintf(token, 80, "%s", json_string_value(json_object_get(o, "token")));
+    json_decref(o);
+}
+
+long long th_sql_int(th_server *s, const char *sql)
+{
+    sqlite3 *db;
+    if (sqlite3_open_v2(s->db, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+        t_fail(__FILE__, __LINE__, "open %s", s->db);
+    sqlite3_busy_timeout(db, 5000);
+    sqlite3_stmt *st;
+    long long v = -1;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    } else {
+        t_fail(__FILE__, __LINE__, "sql: %s: %s", sql, sqlite3_errmsg(db));
+    }
+    sqlite3_close(db);
+    return v;
+}
+
+void th_fingerprint(th_server *s, char *out, size_t size)
+{
+    snprintf(out, size,
+             "audit=%lld users=%lld/%lld regions=%lld/%lld orgs=%lld/%lld fac=%lld/%lld "
+             "roles=%lld/%lld gw=%lld",
+             th_sql_int(s, "SELECT COUNT(*) FROM audit"),
+             th_sql_int(s, "SELECT COUNT(*) FROM users"),
+             th_sql_int(s, "SELECT COALESCE(SUM(version),0) FROM users"),
+             th_sql_int(s, "SELECT COUNT(*) FROM regions"),
+             th_sql_int(s, "SELECT COALESCE(SUM(version + population),0) FROM regions"),
+             th_sql_int(s, "SELECT COUNT(*) FROM organisations"),
+             th_sql_int(s, "SELECT COALESCE(SUM(version),0) FROM organisations"),
+             th_sql_int(s, "SELECT COUNT(*) FROM facilities"),
+             th_sql_int(s, "SELECT COALESCE(SUM(version),0) FROM facilities"),
+             th_sql_int(s, "SELECT COUNT(*) FROM facility_roles"),
+             th_sql_int(s, "SELECT CAST(COALESCE(SUM(capacity),0) AS INTEGER) FROM facility_roles"),
+             th_sql_int(s, "SELECT COUNT(*) FROM grid_workers"));
+}
+
+long long th_int(json_t *o, const char *key)
+{
+    return json_integer_value(json_object_get(o, key));
+}
+
+const char *th_str(json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+const char *th_err_code(json_t *o)
+{
+    return json_string_value(json_object_get(json_object_get(o, "error"), "code"));
+}
+
+const char *th_err_field(json_t *o)
+{
+    return json_string_value(json_object_get(json_object_get(o, "error"), "field"));
+}

@@ -1,0 +1,46 @@
+/* Helpers for API tests: a real pingji server in a child process on an ephemeral port over a
+ * fresh database (optionally the demo district), driven over a real socket with libcurl. */
+#ifndef PJ_TH_H
+#define PJ_TH_H
+
+#include <jansson.h>
+#include <sys/types.h>
+
+typedef struct th_server {
+    pid_t pid;
+    int port;
+    char db[600];
+    char admin_pw[32];
+    char demo_pw[32];
+    int idle_s;
+} th_server;
+
+/* Creates the database in t_tmpdir() (demo district when demo != 0, fast password hashing)
+ * and starts the server. Fails the test on any error. */
+void th_start(th_server *s, int demo);
+/* Same, with a session idle expiry of idle_s seconds. */
+void th_start_idle(th_server *s, int demo, int idle_s);
+/* SIGTERM, waits; fails the test unless the server exited cleanly. */
+void th_stop(th_server *s);
+
+/* One request. body may be NULL; raw_body_len ≥ 0 sends exactly that many bytes of body.
+ * Returns the HTTP status; *out (if out) gets the parsed JSON response or NULL. */
+int th_call(th_server *s, const char *method, const char *path, const char *token, const char *body,
+            json_t **out);
+int th_call_raw(th_server *s, const char *method, const char *path, const char *token,
+                const char *body, long body_len, const char *content_type, json_t **out,
+                char *header_out, size_t header_size);
+/* Logs in and returns a token (static storage per call site is not kept: copy it). */
+void th_login(th_server *s, const char *user, const char *pw, char token[80]);
+/* A fingerprint of everything a write could change (counts, versions, audit rows). */
+void th_fingerprint(th_server *s, char *out, size_t size);
+/* Convenience: integer field of a JSON object. */
+long long th_int(json_t *o, const char *key);
+const char *th_str(json_t *o, const char *key);
+/* Error code of an error response. */
+const char *th_err_code(json_t *o);
+const char *th_err_field(json_t *o);
+/* Runs a SQL query returning one integer against the server's database file. */
+long long th_sql_int(th_server *s, const char *sql);
+
+#endif
