@@ -3,7 +3,7 @@
 
 PKGS      := libevent jansson sqlite3 libsodium
 VERSION   := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
-WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter -Wno-missing-field-initializers
 CPPFLAGS  := -Iinclude -Isrc -Itests -D_GNU_SOURCE -DPJ_VERSION='"$(VERSION)"'
 STD       := -std=c11
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

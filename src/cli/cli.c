@@ -190,6 +190,11 @@ static int v_serve(cli *a)
     if (opt(a, "idle-minutes")) idle *= 60;
     so.settings.session_idle_s = (int)idle;
     so.port = (int)port;
+    int64_t check_ms = 50;
+    if (opt(a, "cache-check-ms") &&
+        (pj_parse_i64(opt(a, "cache-check-ms"), &check_ms) || check_ms < 0 || check_ms > 10000))
+        return usage_fail("--cache-check-ms takes 0 to 10000");
+    so.cache_check_ms = (int)check_ms;
     so.web_dir = opt(a, "web");
     struct stat st;
     if (!so.web_dir && stat("web/dist/index.html", &st) == 0) so.web_dir = "web/dist";
@@ -467,10 +472,11 @@ static int v_help(cli *a);
 
 static const verb verbs[] = {
     {"serve",
-     "serve [--db F] [--host H] [--port N] [--web DIR] [--demo-if-new] [--quiet] [--idle-minutes "
-     "N]",
+     "serve [--db F] [--host H] [--port N] [--web DIR] [--demo-if-new] [--quiet]\n"
+     "      [--idle-minutes N] [--cache-check-ms N]",
      "Run the HTTP server. A new database gets an admin account (password printed once) and,\n"
-     "with --demo-if-new, the Pinggu demo district.",
+     "with --demo-if-new, the Pinggu demo district. Cached reads notice writes made by other\n"
+     "processes (the CLI) within --cache-check-ms (default 50; 0 = on every request).",
      v_serve},
     {"init", "init [--db F] [--demo] [--seed N]",
      "Create the database, apply migrations, create the admin account; --demo loads the demo\n"

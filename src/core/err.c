@@ -9,9 +9,13 @@
 int pj_fail(pj_err *e, int status, const char *code, const char *field, const char *fmt, ...)
 {
     if (!e) return -1;
+    /* code and field may point into e itself */
+    char c[sizeof e->code], f[sizeof e->field];
+    snprintf(c, sizeof c, "%s", code ? code : "error");
+    snprintf(f, sizeof f, "%s", field ? field : "");
     e->status = status;
-    snprintf(e->code, sizeof e->code, "%s", code ? code : "error");
-    snprintf(e->field, sizeof e->field, "%s", field ? field : "");
+    memcpy(e->code, c, sizeof c);
+    memcpy(e->field, f, sizeof f);
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(e->message, sizeof e->message, fmt, ap);

@@ -5,7 +5,7 @@
 
 typedef struct pj_err {
     int status;     /* 400, 401, 403, 404, 409, 413, 422, 423, 500 ... */
-    char code[32];  /* e.g. "validation", see docs/api.md */
+    char code[32];  /* e.g. "missing_field", see docs/api.md */
     char field[64]; /* "" when no single field is at fault */
     char message[256];
 } pj_err;

@@ -58,6 +58,12 @@ void pj_jw_arr_end(pj_jw *w)
     close_(w, ']');
 }
 
+/* 1 for bytes that need escaping in a JSON string. */
+static const unsigned char needs_escape[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0};
+
 void pj_json_escape(pj_buf *out, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
@@ -65,28 +71,26 @@ void pj_json_escape(pj_buf *out, const char *s, size_t n)
     size_t start = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        const char *rep = NULL;
+        if (!needs_escape[c]) continue;
         char u[7];
-        if (c == '"')
-            rep = "\\\"";
-        else if (c == '\\')
-            rep = "\\\\";
+        const char *rep = u;
+        size_t rl = 2;
+        u[0] = '\\';
+        if (c == '"' || c == '\\')
+            u[1] = (char)c;
         else if (c == '\n')
-            rep = "\\n";
+            u[1] = 'n';
         else if (c == '\r')
-            rep = "\\r";
+            u[1] = 'r';
         else if (c == '\t')
-            rep = "\\t";
-        else if (c < 0x20) {
-            u[0] = '\\', u[1] = 'u', u[2] = '0', u[3] = '0', u[4] = hex[c >> 4], u[5] = hex[c & 15];
-            u[6] = 0;
-            rep = u;
+            u[1] = 't';
+        else {
+            u[1] = 'u', u[2] = '0', u[3] = '0', u[4] = hex[c >> 4], u[5] = hex[c & 15];
+            rl = 6;
         }
-        if (rep) {
-            pj_buf_add(out, s + start, i - start);
-            pj_buf_puts(out, rep);
-            start = i + 1;
-        }
+        pj_buf_add(out, s + start, i - start);
+        pj_buf_add(out, rep, rl);
+        start = i + 1;
     }
     pj_buf_add(out, s + start, n - start);
     pj_buf_putc(out, '"');
@@ -115,12 +119,49 @@ void pj_jw_str(pj_jw *w, const char *s)
     pj_jw_strn(w, s, strlen(s));
 }
 
+static size_t fmt_i64(char *end, int64_t v)
+{
+    /* writes backwards from end; returns the length */
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    char *p = end;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) *--p = '-';
+    return (size_t)(end - p);
+}
+
 void pj_jw_int(pj_jw *w, int64_t v)
 {
     pre(w);
     char tmp[24];
-    int n = snprintf(tmp, sizeof tmp, "%" PRId64, v);
-    pj_buf_add(w->out, tmp, (size_t)n);
+    size_t n = fmt_i64(tmp + sizeof tmp, v);
+    pj_buf_add(w->out, tmp + sizeof tmp - n, n);
+}
+
+void pj_jw_fixed(pj_jw *w, double v, int decimals)
+{
+    static const double scale[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+    if (!isfinite(v) || decimals < 0 || decimals > 9 || fabs(v) * scale[decimals] > 9e15) {
+        pj_jw_num(w, v);
+        return;
+    }
+    pre(w);
+    int64_t m = (int64_t)llround(fabs(v) * scale[decimals]);
+    int64_t ip = m / (int64_t)scale[decimals], fp = m % (int64_t)scale[decimals];
+    char tmp[48];
+    char *end = tmp + sizeof tmp, *p = end;
+    int nd = decimals;
+    while (nd > 0 && fp % 10 == 0) fp /= 10, nd--; /* trim trailing zeros */
+    for (int k = 0; k < nd; k++) {
+        *--p = (char)('0' + fp % 10);
+        fp /= 10;
+    }
+    if (nd) *--p = '.';
+    p -= fmt_i64(p, ip);
+    if (v < 0 && m) *--p = '-';
+    pj_buf_add(w->out, p, (size_t)(end - p));
 }
 
 void pj_jw_num(pj_jw *w, double v)

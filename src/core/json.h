@@ -26,6 +26,8 @@ void pj_jw_str(pj_jw *w, const char *s); /* NULL writes null */
 void pj_jw_strn(pj_jw *w, const char *s, size_t n);
 void pj_jw_int(pj_jw *w, int64_t v);
 void pj_jw_num(pj_jw *w, double v); /* non-finite writes null */
+/* Fixed-point with at most `decimals` digits (trailing zeros trimmed); fast, for coordinates. */
+void pj_jw_fixed(pj_jw *w, double v, int decimals);
 void pj_jw_bool(pj_jw *w, int v);
 void pj_jw_null(pj_jw *w);
 /* Writes already-serialised JSON text as one value (trusted input). */

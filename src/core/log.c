@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "core/util.h"
+
 #include "core/banned.h"
 
 static int min_level = PJ_LOG_INFO;

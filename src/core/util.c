@@ -64,10 +64,29 @@ int64_t pj_now_ms(void)
 
 void pj_time_iso(int64_t t, char out[21])
 {
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    /* civil-from-days (H. Hinnant), no locale or time-zone work */
+    int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+    int64_t secs = t - days * 86400;
+    int64_t z = days + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t y = yoe + era * 400;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int64_t d = doy - (153 * mp + 2) / 5 + 1;
+    int64_t m = mp < 10 ? mp + 3 : mp - 9;
+    if (m <= 2) y++;
+    if (y < 0 || y > 9999) y = 0;
+    int h = (int)(secs / 3600), mi = (int)(secs / 60 % 60), s = (int)(secs % 60);
+    char *o = out;
+    o[0] = (char)('0' + y / 1000), o[1] = (char)('0' + y / 100 % 10),
+    o[2] = (char)('0' + y / 10 % 10), o[3] = (char)('0' + y % 10), o[4] = '-',
+    o[5] = (char)('0' + m / 10), o[6] = (char)('0' + m % 10), o[7] = '-',
+    o[8] = (char)('0' + d / 10), o[9] = (char)('0' + d % 10), o[10] = 'T',
+    o[11] = (char)('0' + h / 10), o[12] = (char)('0' + h % 10), o[13] = ':',
+    o[14] = (char)('0' + mi / 10), o[15] = (char)('0' + mi % 10), o[16] = ':',
+    o[17] = (char)('0' + s / 10), o[18] = (char)('0' + s % 10), o[19] = 'Z', o[20] = 0;
 }
 
 int pj_time_parse(const char *s, int64_t *out)

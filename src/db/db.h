@@ -49,6 +49,10 @@ int pj_col_is_null(pj_stmt *s, int col);
 int pj_col_count(pj_stmt *s);
 const char *pj_col_name(pj_stmt *s, int col);
 void pj_stmt_done(pj_stmt *s);
+/* A number that changes whenever the database may have changed: at once for commits through
+ * this connection; for other connections' commits when check_others asks the file (a read
+ * transaction). For caches. */
+uint64_t pj_db_generation(pj_db *db, int check_others);
 /* Rows changed by the last statement. */
 int pj_db_changes(pj_db *db);
 

@@ -24,6 +24,8 @@ struct pj_stmt {
 struct pj_db {
     sqlite3 *h;
     int in_tx;
+    uint64_t commits; /* commits made through this connection */
+    uint64_t others;  /* last data_version seen (commits by other connections) */
     pj_stmt cache[CACHE_SLOTS];
 };
 
@@ -97,8 +99,9 @@ int pj_db_open_at(pj_db **out, const char *path, int upto, pj_err *err)
     *out = NULL;
     pj_db *db = calloc(1, sizeof *db);
     if (!db) return pj_fail(err, 500, "internal", "", "out of memory");
-    if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-        SQLITE_OK) {
+    if (sqlite3_open_v2(path, &db->h,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
         pj_fail(err, 500, "db_open", "", "cannot open database %s: %s", path,
                 db->h ? sqlite3_errmsg(db->h) : "out of memory");
         sqlite3_close(db->h);
@@ -169,6 +172,7 @@ int pj_db_commit(pj_db *db, pj_err *err)
         return -1;
     }
     db->in_tx = 0;
+    db->commits++;
     return 0;
 }
 
@@ -283,6 +287,19 @@ void pj_stmt_done(pj_stmt *s)
 {
     sqlite3_reset(s->st);
     sqlite3_clear_bindings(s->st);
+}
+
+uint64_t pj_db_generation(pj_db *db, int check_others)
+{
+    /* data_version moves when another connection commits (reading it costs a read
+     * transaction); our own commits are counted */
+    if (check_others) {
+        pj_stmt *s = pj_db_prepare(db, "PRAGMA data_version", NULL);
+        if (s && sqlite3_step(s->st) == SQLITE_ROW)
+            db->others = (uint64_t)sqlite3_column_int64(s->st, 0);
+        if (s) sqlite3_reset(s->st);
+    }
+    return (db->others << 32) ^ db->commits;
 }
 
 int pj_db_changes(pj_db *db)

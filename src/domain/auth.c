@@ -143,7 +143,13 @@ int pj_auth_login(pj_ctx *c, const char *username, const char *password, pj_jw *
         return pj_fail(err, 423, "locked", "username",
                        "too many failed logins; try again in %lld minutes",
                        (long long)((locked_until - now + 59) / 60));
-    int ok = id && !disabled && crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+    if (!id) {
+        /* an unknown name costs as much as a wrong password, so timing tells nothing */
+        static char dummy[crypto_pwhash_STRBYTES];
+        if (!dummy[0]) hash_password(c, "pingji-timing-equaliser", dummy, NULL);
+        snprintf(hash, sizeof hash, "%s", dummy);
+    }
+    int ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 && id && !disabled;
     if (!ok) {
         if (id) {
             /* count the failure (a security record, committed even though the login fails) */
@@ -266,14 +272,24 @@ static int set_password(pj_ctx *c, int64_t id, const char *pw, pj_err *err)
     if (hash_password(c, pw, hash, err)) return -1;
     pj_stmt *s = pj_db_prepare(
         c->db,
-        "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = 0, updated_at = ?,"
-        " version = version + 1 WHERE id = ?",
+        "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = 0, updated_at = ?"
+        " WHERE id = ?",
         err);
     if (!s) return -1;
     pj_stmt_text(s, 1, hash);
     pj_stmt_int(s, 2, pj_now());
     pj_stmt_int(s, 3, id);
     int rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    /* a new password ends every other session of the user */
+    s = pj_db_prepare(c->db, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    char th[PJ_TOKEN_HEX + 1] = "";
+    if (c->actor.user_id == id && c->token) token_hash(c->token, th);
+    pj_stmt_text(s, 2, th);
+    rc = pj_stmt_step(s, err);
     pj_stmt_done(s);
     return rc < 0 ? -1 : 0;
 }
@@ -394,8 +410,8 @@ int pj_user_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 }
 
 /* Validates the scope fields for a role; ids in the body must exist with the right type. */
-static int check_scope(pj_ctx *c, const char *role, int64_t township, int64_t facility, int64_t org,
-                       json_t *grids, pj_err *err)
+static int check_scope(pj_ctx *c, int64_t uid, const char *role, int64_t township, int64_t facility,
+                       int64_t org, json_t *grids, pj_err *err)
 {
     pj_role r = pj_role_parse(role);
     if (r == PJ_ROLE_TOWNSHIP_OFFICER && !township)
@@ -407,8 +423,16 @@ static int check_scope(pj_ctx *c, const char *role, int64_t township, int64_t fa
     if (r == PJ_ROLE_ENTERPRISE && !org)
         return pj_fail(err, 422, "missing_field", "organisation_id",
                        "an enterprise user needs organisation_id");
-    if (r == PJ_ROLE_GRID_WORKER && (!grids || json_array_size(grids) == 0))
+    if (r == PJ_ROLE_GRID_WORKER && grids && json_is_array(grids) && json_array_size(grids) == 0)
         return pj_fail(err, 422, "missing_field", "grid_ids", "a grid worker needs grid_ids");
+    if (r == PJ_ROLE_GRID_WORKER && !grids) {
+        /* on an update without grid_ids the user's present grids count */
+        int rc =
+            uid ? pj_render_exists(c, "SELECT 1 FROM grid_workers WHERE user_id = ?", uid, err) : 0;
+        if (rc < 0) return -1;
+        if (!rc)
+            return pj_fail(err, 422, "missing_field", "grid_ids", "a grid worker needs grid_ids");
+    }
     if (township && pj_render_exists(c, "SELECT 1 FROM regions WHERE id = ? AND type = 'township'",
                                      township, err) <= 0)
         return err->status ? -1
@@ -424,9 +448,10 @@ static int check_scope(pj_ctx *c, const char *role, int64_t township, int64_t fa
                            : pj_fail(err, 422, "unknown_id", "organisation_id",
                                      "no organisation %lld", (long long)org);
     if (grids) {
-        if (!json_is_array(grids) || json_array_size(grids) > 500)
-            return pj_fail(err, 422, "wrong_type", "grid_ids",
-                           "grid_ids must be an array of at most 500 grid ids");
+        if (!json_is_array(grids))
+            return pj_fail(err, 422, "wrong_type", "grid_ids", "grid_ids must be an array of ids");
+        if (json_array_size(grids) > 500)
+            return pj_fail(err, 422, "too_long", "grid_ids", "at most 500 grids per worker");
         size_t i;
         json_t *g;
         json_array_foreach(grids, i, g)
@@ -493,11 +518,21 @@ int pj_user_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
                            "username may use a-z, 0-9, '_', '.' and '-' only");
     json_t *grids = json_object_get(body, "grid_ids");
     if (pj_password_rules(username, pw, err) ||
-        check_scope(c, role, township, facility, org, grids, err))
+        check_scope(c, 0, role, township, facility, org, grids, err))
         return -1;
     int64_t id;
     if (pj_db_begin(c->db, err)) return -1;
+    int disabled = 0;
+    if (pj_in_bool(body, "disabled", 0, &disabled, err) < 0) goto fail;
     if (insert_user(c, username, display, role, township, facility, org, pw, &id, err)) goto fail;
+    if (disabled) {
+        pj_stmt *s = pj_db_prepare(c->db, "UPDATE users SET disabled = 1 WHERE id = ?", err);
+        if (!s) goto fail;
+        pj_stmt_int(s, 1, id);
+        int rc = pj_stmt_step(s, err);
+        pj_stmt_done(s);
+        if (rc < 0) goto fail;
+    }
     if (grids && set_grids(c, id, grids, err)) goto fail;
     char *after = user_json(c, id, err);
     if (!after || pj_audit_add(c, "create", "user", id, NULL, after, err) ||
@@ -555,7 +590,7 @@ int pj_user_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         goto fail;
     json_t *grids = json_object_get(body, "grid_ids");
     if ((pw && pj_password_rules(username, pw, err)) ||
-        check_scope(c, role, township, facility, org, grids, err))
+        check_scope(c, id, role, township, facility, org, grids, err))
         goto fail;
     if (id == c->actor.user_id && (disabled || strcmp(role, "admin") != 0)) {
         pj_fail(err, 422, "invalid_value", disabled ? "disabled" : "role",

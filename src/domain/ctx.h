@@ -47,6 +47,7 @@ typedef struct pj_ctx {
     pj_actor actor;
     const char *request_id;
     const pj_settings *settings;
+    const char *token; /* the caller's session token, NULL outside HTTP */
 } pj_ctx;
 
 void pj_settings_default(pj_settings *s);

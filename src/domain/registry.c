@@ -46,6 +46,20 @@ const char *const *pj_emergency_role_units(const char *role)
 
 /* ---- shared pieces ---- */
 
+/* q as a LIKE pattern body: %, _ and \ match themselves (ESCAPE '\'). NULL stays NULL. */
+static const char *like_escape(pj_ctx *c, const char *q)
+{
+    if (!q) return NULL;
+    size_t n = strlen(q);
+    char *out = pj_arena_alloc(c->arena, 2 * n + 1), *o = out;
+    for (const char *p = q; *p; p++) {
+        if (*p == '%' || *p == '_' || *p == '\\') *o++ = '\\';
+        *o++ = *p;
+    }
+    *o = 0;
+    return out;
+}
+
 static int not_found(pj_err *err, const char *what, int64_t id)
 {
     return pj_fail(err, 404, "not_found", "id", "no %s %lld", what, (long long)id);
@@ -134,8 +148,10 @@ static int region_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         pj_jw_knull(w, "lat");
         pj_jw_knull(w, "lon");
     } else {
-        pj_jw_knum(w, "lat", pj_col_double(s, 5));
-        pj_jw_knum(w, "lon", pj_col_double(s, 6));
+        pj_jw_key(w, "lat");
+        pj_jw_fixed(w, pj_col_double(s, 5), 6);
+        pj_jw_key(w, "lon");
+        pj_jw_fixed(w, pj_col_double(s, 6), 6);
     }
     pj_jw_kint(w, "population", pj_col_int(s, 7));
     pj_render_text(w, "source", s, 8);
@@ -169,14 +185,14 @@ static int region_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 
 int pj_region_list(pj_ctx *c, const pj_list_filter *f, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(
-        c->db,
-        "SELECT id FROM regions WHERE id > ? AND (? = 0 OR parent_id = ?)"
-        " AND (? IS NULL OR type = ?) AND (? IS NULL OR name LIKE '%' || ? || '%' OR code = ?)"
-        " AND (? = 0 OR id = ? OR parent_id = ? OR parent_id IN"
-        "      (SELECT id FROM regions WHERE parent_id = ?))"
-        " ORDER BY id LIMIT ?",
-        err);
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id FROM regions WHERE id > ? AND (? = 0 OR parent_id = ?)"
+                               " AND (? IS NULL OR type = ?) AND (? IS NULL OR name LIKE '%' || ? "
+                               "|| '%' ESCAPE '\\' OR code = ?)"
+                               " AND (? = 0 OR id = ? OR parent_id = ? OR parent_id IN"
+                               "      (SELECT id FROM regions WHERE parent_id = ?))"
+                               " ORDER BY id LIMIT ?",
+                               err);
     if (!s) return -1;
     int i = 1;
     pj_stmt_int(s, i++, f->cursor);
@@ -185,7 +201,7 @@ int pj_region_list(pj_ctx *c, const pj_list_filter *f, pj_jw *w, pj_err *err)
     pj_stmt_text(s, i++, f->type);
     pj_stmt_text(s, i++, f->type);
     pj_stmt_text(s, i++, f->q);
-    pj_stmt_text(s, i++, f->q);
+    pj_stmt_text(s, i++, like_escape(c, f->q));
     pj_stmt_text(s, i++, f->q);
     for (int k = 0; k < 4; k++) pj_stmt_int(s, i++, f->township_id);
     pj_stmt_int(s, i++, f->limit + 1);
@@ -322,9 +338,9 @@ int pj_region_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         /* a grid worker keeps the population of their own grids current, nothing else */
         static const char *const gw_fields[] = {"population", "version", NULL};
         if (pj_in_only(body, gw_fields, err)) {
-            err->status = 403;
-            snprintf(err->code, sizeof err->code, "forbidden");
-            return -1;
+            char field[64];
+            snprintf(field, sizeof field, "%s", err->field);
+            return pj_fail(err, 403, "forbidden", field, "a grid worker may not change %s", field);
         }
         pj_stmt *s = pj_db_prepare(
             c->db, "SELECT 1 FROM grid_workers WHERE region_id = ? AND user_id = ?", err);
@@ -359,6 +375,11 @@ int pj_region_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     const char *source = pj_arena_strdup(c->arena, pj_col_text(s, 5));
     pj_stmt_done(s);
     if (region_read_common(body, 0, &name, &code, &lat, &lon, &pop, &source, err)) goto fail;
+    if (isnan(lat) != isnan(lon)) {
+        pj_fail(err, 422, "missing_field", isnan(lat) ? "lat" : "lon",
+                "give both lat and lon, or neither");
+        goto fail;
+    }
     char *before = pj_render_to_string(c, id, region_render, err);
     if (!before) goto fail;
     s = pj_db_prepare(c->db,
@@ -480,7 +501,7 @@ int pj_org_list(pj_ctx *c, const pj_list_filter *f, pj_jw *w, pj_err *err)
         pj_db_prepare(c->db,
                       "SELECT id FROM organisations WHERE id > ? AND (? IS NULL OR type = ?)"
                       " AND (? = 0 OR township_id = ?) AND (? IS NULL OR industry = ?)"
-                      " AND (? IS NULL OR name LIKE '%' || ? || '%' OR uscc = ?)"
+                      " AND (? IS NULL OR name LIKE '%' || ? || '%' ESCAPE '\\' OR uscc = ?)"
                       " ORDER BY id LIMIT ?",
                       err);
     if (!s) return -1;
@@ -493,7 +514,7 @@ int pj_org_list(pj_ctx *c, const pj_list_filter *f, pj_jw *w, pj_err *err)
     pj_stmt_text(s, i++, f->industry);
     pj_stmt_text(s, i++, f->industry);
     pj_stmt_text(s, i++, f->q);
-    pj_stmt_text(s, i++, f->q);
+    pj_stmt_text(s, i++, like_escape(c, f->q));
     pj_stmt_text(s, i++, f->q);
     pj_stmt_int(s, i++, f->limit + 1);
     int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(f->limit + 1));
@@ -607,9 +628,6 @@ int pj_org_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0)
         return -1;
     if (pj_db_begin(c->db, err)) return -1;
-    if (check_version(c, "SELECT version FROM organisations WHERE id = ?", id, version,
-                      "organisation", err))
-        goto fail;
     pj_stmt *s =
         pj_db_prepare(c->db,
                       "SELECT name, COALESCE(uscc, ''), type, industry, township_id,"
@@ -617,8 +635,10 @@ int pj_org_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
                       err);
     if (!s) goto fail;
     pj_stmt_int(s, 1, id);
-    if (pj_stmt_step(s, err) != 1) {
+    int found = pj_stmt_step(s, err);
+    if (found != 1) {
         pj_stmt_done(s);
+        if (found == 0) not_found(err, "organisation", id);
         goto fail;
     }
     pj_arena *a = c->arena;
@@ -633,7 +653,26 @@ int pj_org_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     pj_stmt_done(s);
     /* an enterprise user edits its own record; officers within their township */
     int own = c->actor.role == PJ_ROLE_ENTERPRISE && c->actor.organisation_id == id;
-    if (!own && require_township_scope(c, old_town, err)) goto fail;
+    if (c->actor.role == PJ_ROLE_ENTERPRISE) {
+        /* an enterprise keeps its own contact details and industry current, nothing else */
+        static const char *const ent_fields[] = {"industry", "contact_name", "contact_phone",
+                                                 "version", NULL};
+        if (!own) {
+            pj_fail(err, 403, "forbidden", "", "not your organisation");
+            goto fail;
+        }
+        if (pj_in_only(body, ent_fields, err)) {
+            char field[64];
+            snprintf(field, sizeof field, "%s", err->field);
+            pj_fail(err, 403, "forbidden", field, "an enterprise user may not change %s", field);
+            goto fail;
+        }
+    } else if (require_township_scope(c, old_town, err)) {
+        goto fail;
+    }
+    if (check_version(c, "SELECT version FROM organisations WHERE id = ?", id, version,
+                      "organisation", err))
+        goto fail;
     if (org_read(c, body, 0, &name, &uscc, &type, &industry, &town, &cname, &cphone, &source, err))
         goto fail;
     if (!own && town != old_town && require_township_scope(c, town, err)) goto fail;
@@ -728,8 +767,10 @@ static int facility_emit(pj_stmt *s, pj_jw *w, int max, int64_t *last, int *more
             pj_render_text(w, "township_name", s, 4);
             pj_render_ref(w, "village_id", s, 5);
             pj_render_text(w, "address", s, 6);
-            pj_jw_knum(w, "lat", pj_col_double(s, 7));
-            pj_jw_knum(w, "lon", pj_col_double(s, 8));
+            pj_jw_key(w, "lat");
+            pj_jw_fixed(w, pj_col_double(s, 7), 6);
+            pj_jw_key(w, "lon");
+            pj_jw_fixed(w, pj_col_double(s, 8), 6);
             pj_render_ref(w, "operator_id", s, 9);
             pj_render_text(w, "peacetime_function", s, 10);
             pj_jw_kint(w, "peacetime_capacity", pj_col_int(s, 11));
@@ -781,7 +822,7 @@ int pj_facility_list(pj_ctx *c, const pj_list_filter *f, pj_jw *w, pj_err *err)
         c->db,
         "SELECT " FAC_COLS " FROM (SELECT * FROM facilities WHERE id > ?1"
         " AND (?2 = 0 OR township_id = ?2) AND (?3 IS NULL OR type = ?3)"
-        " AND (?4 IS NULL OR state = ?4) AND (?5 IS NULL OR name LIKE '%' || ?5 || '%')"
+        " AND (?4 IS NULL OR state = ?4) AND (?5 IS NULL OR name LIKE '%' || ?5 || '%' ESCAPE '\\')"
         " AND (?6 = 0 OR village_id = ?6) AND (?7 = 0 OR operator_id = ?7)"
         " AND (?8 IS NULL OR EXISTS (SELECT 1 FROM facility_roles x WHERE x.facility_id ="
         " facilities.id AND x.role = ?8)) ORDER BY id LIMIT ?9) f"
@@ -793,7 +834,7 @@ int pj_facility_list(pj_ctx *c, const pj_list_filter *f, pj_jw *w, pj_err *err)
     pj_stmt_int(s, 2, f->township_id);
     pj_stmt_text(s, 3, f->type);
     pj_stmt_text(s, 4, f->state);
-    pj_stmt_text(s, 5, f->q);
+    pj_stmt_text(s, 5, like_escape(c, f->q));
     pj_stmt_int(s, 6, f->village_id);
     pj_stmt_int(s, 7, f->operator_id);
     pj_stmt_text(s, 8, f->role);
@@ -1045,9 +1086,6 @@ int pj_facility_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *er
     json_t *roles = json_object_get(body, "emergency_roles");
     if (roles && roles_check(roles, err)) return -1;
     if (pj_db_begin(c->db, err)) return -1;
-    if (check_version(c, "SELECT version FROM facilities WHERE id = ?", id, version, "facility",
-                      err))
-        goto fail;
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT name, type, township_id, village_id, address, lat, lon,"
                                " operator_id, peacetime_function, peacetime_capacity,"
@@ -1055,8 +1093,10 @@ int pj_facility_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *er
                                err);
     if (!s) goto fail;
     pj_stmt_int(s, 1, id);
-    if (pj_stmt_step(s, err) != 1) {
+    int found = pj_stmt_step(s, err);
+    if (found != 1) {
         pj_stmt_done(s);
+        if (found == 0) not_found(err, "facility", id);
         goto fail;
     }
     pj_arena *a = c->arena;
@@ -1082,6 +1122,9 @@ int pj_facility_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *er
     } else if (require_township_scope(c, old_town, err)) {
         goto fail;
     }
+    if (check_version(c, "SELECT version FROM facilities WHERE id = ?", id, version, "facility",
+                      err))
+        goto fail;
     if (facility_read(c, body, 0, &f, err)) goto fail;
     if (f.town != old_town && require_township_scope(c, f.town, err)) goto fail;
     char *before = pj_render_to_string(c, id, facility_render, err), *after;

@@ -72,9 +72,10 @@ int pj_query_parse(pj_arena *a, const char *qs, size_t len, pj_kv **out, int *n,
     return 0;
 }
 
+/* depth = containers enclosing v (0 at the top); a container may sit at depth < 32 */
 static int walk(json_t *v, int depth, pj_err *err)
 {
-    if (depth > PJ_JSON_MAX_DEPTH)
+    if ((json_is_object(v) || json_is_array(v)) && depth >= PJ_JSON_MAX_DEPTH)
         return pj_fail(err, 400, "too_deep", "", "JSON nested deeper than %d", PJ_JSON_MAX_DEPTH);
     if (json_is_string(v) && json_string_length(v) > PJ_JSON_MAX_STRING)
         return pj_fail(err, 400, "too_long", "", "a JSON string is longer than %d bytes",
@@ -128,7 +129,7 @@ int pj_json_decode(const char *buf, size_t len, json_t **out, pj_err *err)
     if (!v)
         return pj_fail(err, 400, "invalid_json", "", "malformed JSON at line %d column %d: %s",
                        je.line, je.column, je.text);
-    if (walk(v, 1, err)) {
+    if (walk(v, 0, err)) {
         json_decref(v);
         return -1;
     }

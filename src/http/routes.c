@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <event2/http.h>
+
 #include "core/util.h"
 #include "domain/audit.h"
 #include "domain/input.h"
@@ -16,7 +18,7 @@
 static int q_int(pj_req *r, const char *key, int64_t min, int64_t max, int64_t *out)
 {
     const char *v = pj_req_param(r, key);
-    if (!v) return 0;
+    if (!v || !*v) return 0; /* an empty filter is no filter */
     int64_t x;
     if (pj_parse_i64(v, &x) || x < min || x > max)
         return pj_fail(&r->err, 400, "bad_query", key, "%s must be an integer from %lld to %lld",
@@ -262,7 +264,7 @@ static int h_audit(pj_req *r)
 
 static const pj_route routes[] = {
     {"GET", "/api/v1/health", h_health, 0, "Liveness, version and schema"},
-    {"GET", "/api/v1/meta", h_meta, R_ALL, "Enumerations: types, roles, units"},
+    {"GET", "/api/v1/meta", h_meta, R_ALL, "Enumerations: types, roles, units", PJ_ROUTE_SHARED},
     {"POST", "/api/v1/auth/login", h_login, 0, "Log in; returns a bearer token and sets a cookie"},
     {"POST", "/api/v1/auth/logout", h_logout, R_ALL, "End the session"},
     {"GET", "/api/v1/auth/me", h_me, R_ALL, "The logged-in user"},
@@ -272,9 +274,9 @@ static const pj_route routes[] = {
     {"GET", "/api/v1/users/{id}", h_user_get, R_ALL, "One user (admin, or oneself)"},
     {"PATCH", "/api/v1/users/{id}", h_user_update, R(PJ_ROLE_ADMIN), "Change a user"},
     {"DELETE", "/api/v1/users/{id}", h_user_delete, R(PJ_ROLE_ADMIN), "Disable a user"},
-    {"GET", "/api/v1/regions", h_regions, R_ALL, "List regions"},
+    {"GET", "/api/v1/regions", h_regions, R_ALL, "List regions", PJ_ROUTE_SHARED},
     {"POST", "/api/v1/regions", h_region_create, WRITE_REGISTRY, "Create a region"},
-    {"GET", "/api/v1/regions/{id}", h_region_get, R_ALL, "One region"},
+    {"GET", "/api/v1/regions/{id}", h_region_get, R_ALL, "One region", PJ_ROUTE_SHARED},
     {"PATCH", "/api/v1/regions/{id}", h_region_update, WRITE_REGISTRY | R(PJ_ROLE_GRID_WORKER),
      "Change a region"},
     {"DELETE", "/api/v1/regions/{id}", h_region_delete, WRITE_REGISTRY, "Delete an unused region"},
@@ -285,9 +287,9 @@ static const pj_route routes[] = {
      "Change an organisation"},
     {"DELETE", "/api/v1/organisations/{id}", h_org_delete, WRITE_REGISTRY,
      "Delete an unused organisation"},
-    {"GET", "/api/v1/facilities", h_facilities, R_ALL, "List facilities"},
+    {"GET", "/api/v1/facilities", h_facilities, R_ALL, "List facilities", PJ_ROUTE_SHARED},
     {"POST", "/api/v1/facilities", h_facility_create, WRITE_REGISTRY, "Create a facility"},
-    {"GET", "/api/v1/facilities/{id}", h_facility_get, R_ALL, "One facility"},
+    {"GET", "/api/v1/facilities/{id}", h_facility_get, R_ALL, "One facility", PJ_ROUTE_SHARED},
     {"PATCH", "/api/v1/facilities/{id}", h_facility_update,
      WRITE_REGISTRY | R(PJ_ROLE_FACILITY_OPERATOR), "Change a facility"},
     {"DELETE", "/api/v1/facilities/{id}", h_facility_delete, WRITE_REGISTRY,

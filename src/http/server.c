@@ -21,7 +21,41 @@
 
 #include "core/banned.h"
 
+/* Response cache for SHARED routes: whole 200 responses keyed by URL, all dropped when the
+ * database generation moves (any commit, by this process or another). Bounded in entries
+ * and bytes; the database stays the only source of truth. */
+#define CACHE_SLOTS 1024
+#define CACHE_BYTES (16u << 20)
+typedef struct cached_body {
+    int refs; /* the cache's own reference + responses still being written */
+    size_t len;
+    char data[];
+} cached_body;
+
+typedef struct cache_entry {
+    char *key;
+    cached_body *body;
+    uint64_t hash;
+} cache_entry;
+
+/* Sessions seen recently, so a request need not look its token up again. Valid while the
+ * database generation is unchanged and for at most a quarter of the idle expiry (≤ 30 s). */
+#define SESS_SLOTS 256
+typedef struct sess_entry {
+    char token[72];
+    char username[64];
+    pj_actor actor;
+    int64_t checked_at;
+    uint64_t gen;
+} sess_entry;
+
 struct pj_server {
+    cache_entry cache[CACHE_SLOTS];
+    size_t cache_bytes;
+    uint64_t cache_gen;
+    uint64_t cache_hits, cache_misses;
+    sess_entry sess[SESS_SLOTS];
+    int64_t others_checked_ms;
     struct event_base *base;
     struct evhttp *http;
     struct evhttp_bound_socket *sock;
@@ -33,6 +67,72 @@ struct pj_server {
     uint32_t rid_prefix;
     char logbuf[1 << 16];
 };
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static void body_unref(const void *data, size_t len, void *arg)
+{
+    cached_body *b = arg;
+    if (b && --b->refs == 0) free(b);
+}
+
+static void cache_clear(pj_server *srv)
+{
+    for (int i = 0; i < CACHE_SLOTS; i++) {
+        free(srv->cache[i].key);
+        body_unref(NULL, 0, srv->cache[i].body);
+    }
+    memset(srv->cache, 0, sizeof srv->cache);
+    srv->cache_bytes = 0;
+}
+
+/* Drops everything when the data may have changed since the cache was filled. */
+static void cache_check(pj_server *srv, uint64_t gen)
+{
+    if (gen != srv->cache_gen) {
+        cache_clear(srv);
+        srv->cache_gen = gen;
+    }
+}
+
+static cache_entry *cache_get(pj_server *srv, const char *key, uint64_t h)
+{
+    cache_entry *e = &srv->cache[h % CACHE_SLOTS];
+    return e->key && e->hash == h && !strcmp(e->key, key) ? e : NULL;
+}
+
+static void cache_put(pj_server *srv, const char *key, uint64_t h, const char *body, size_t len)
+{
+    if (len > CACHE_BYTES / 16) return;
+    cache_entry *e = &srv->cache[h % CACHE_SLOTS];
+    if (e->key) { /* direct-mapped: the newer response takes the slot */
+        srv->cache_bytes -= e->body->len;
+        free(e->key);
+        body_unref(NULL, 0, e->body);
+        e->key = NULL;
+        e->body = NULL;
+    }
+    if (srv->cache_bytes + len > CACHE_BYTES) cache_clear(srv);
+    e->key = strdup(key);
+    e->body = malloc(sizeof *e->body + len);
+    if (!e->key || !e->body) {
+        free(e->key);
+        free(e->body);
+        e->key = NULL;
+        e->body = NULL;
+        return;
+    }
+    e->body->refs = 1;
+    e->body->len = len;
+    memcpy(e->body->data, body, len);
+    e->hash = h;
+    srv->cache_bytes += len;
+}
 
 static const char *method_name(enum evhttp_cmd_type m)
 {
@@ -156,15 +256,20 @@ static void send_reply(pj_server *srv, pj_req *r, int64_t t0)
     if (r->status != 204) {
         evhttp_add_header(h, "Content-Type", "application/json; charset=utf-8");
         evhttp_add_header(h, "Cache-Control", "no-store");
-        evbuffer_add(eb, r->out.data ? r->out.data : "{}", r->out.data ? r->out.len : 2);
+        if (r->cached) {
+            r->cached->refs++;
+            evbuffer_add_reference(eb, r->cached->data, r->cached->len, body_unref, r->cached);
+        } else {
+            evbuffer_add(eb, r->out.data ? r->out.data : "{}", r->out.data ? r->out.len : 2);
+        }
     }
     if (r->set_cookie) evhttp_add_header(h, "Set-Cookie", r->set_cookie);
     evhttp_send_reply(r->ev, r->status, reason(r->status), eb);
     evbuffer_free(eb);
     if (srv->opts.access_log)
         pj_log(PJ_LOG_INFO, "access %s %s %s %d %zu %lldus %s", r->request_id, r->method,
-               evhttp_request_get_uri(r->ev), r->status, r->out.len, (long long)(now_us() - t0),
-               r->ctx.actor.username ? r->ctx.actor.username : "-");
+               evhttp_request_get_uri(r->ev), r->status, r->cached ? r->cached->len : r->out.len,
+               (long long)(now_us() - t0), r->ctx.actor.username ? r->ctx.actor.username : "-");
 }
 
 static const char *bearer(struct evkeyvalq *in)
@@ -174,6 +279,7 @@ static const char *bearer(struct evkeyvalq *in)
     const char *ck = evhttp_find_header(in, "Cookie");
     if (ck) {
         const char *p = strstr(ck, "pj_session=");
+        while (p && p != ck && p[-1] != ' ' && p[-1] != ';') p = strstr(p + 1, "pj_session=");
         if (p) {
             static __thread char tok[80];
             p += 11;
@@ -189,6 +295,35 @@ static const char *bearer(struct evkeyvalq *in)
 }
 
 static int serve_static(pj_server *srv, pj_req *r);
+
+/* Resolves the bearer token into the actor, from the session cache when still valid. */
+static int session(pj_server *srv, pj_req *r, uint64_t gen)
+{
+    const char *tok = r->token;
+    int64_t now = pj_now();
+    int ttl = srv->opts.settings.session_idle_s / 4;
+    if (ttl > 30) ttl = 30;
+    sess_entry *e = NULL;
+    if (tok && strlen(tok) < sizeof e->token) {
+        e = &srv->sess[hash_str(tok) % SESS_SLOTS];
+        if (e->gen == gen && now - e->checked_at < ttl && !strcmp(e->token, tok)) {
+            r->ctx.actor = e->actor;
+            r->ctx.actor.username = e->username;
+            return 0;
+        }
+    }
+    if (pj_auth_session(&r->ctx, tok, &r->err)) return -1;
+    if (e && ttl > 0) {
+        snprintf(e->token, sizeof e->token, "%s", tok);
+        snprintf(e->username, sizeof e->username, "%s", r->ctx.actor.username);
+        e->actor = r->ctx.actor;
+        e->checked_at = now;
+        /* the touch of last_seen may have committed: take the generation after it */
+        e->gen = pj_db_generation(srv->db, 0);
+        if (e->gen != gen) e->token[0] = 0;
+    }
+    return 0;
+}
 
 static void handle(struct evhttp_request *ev, void *arg)
 {
@@ -246,10 +381,22 @@ static void handle(struct evhttp_request *ev, void *arg)
         }
     }
     if (!hit) {
-        if (path_known)
+        if (path_known) {
+            /* 405 names the methods the path has */
+            char allow[64] = "";
+            size_t len = 0;
+            for (int i = 0; i < nroutes; i++) {
+                const char *seg;
+                size_t sl;
+                if (!match(routes[i].path, r.path, &seg, &sl)) continue;
+                int k = snprintf(allow + len, sizeof allow - len, "%s%s", len ? ", " : "",
+                                 routes[i].method);
+                if (k > 0 && (size_t)k < sizeof allow - len) len += (size_t)k;
+            }
+            evhttp_add_header(evhttp_request_get_output_headers(ev), "Allow", allow);
             pj_fail(&r.err, 405, "method_not_allowed", "", "%s is not allowed on %s", r.method,
                     r.path);
-        else
+        } else
             pj_fail(&r.err, 404, "not_found", "", "no such endpoint: %s", r.path);
         goto fail;
     }
@@ -271,7 +418,8 @@ static void handle(struct evhttp_request *ev, void *arg)
     }
     if (blen > 0 && strcmp(r.method, "GET") != 0 && strcmp(r.method, "DELETE") != 0) {
         const char *ct = evhttp_find_header(in, "Content-Type");
-        if (ct && strncasecmp(ct, "application/json", 16) != 0) {
+        if (ct && (strncasecmp(ct, "application/json", 16) != 0 ||
+                   (ct[16] && ct[16] != ';' && ct[16] != ' '))) {
             pj_fail(&r.err, 415, "unsupported_media_type", "", "send application/json");
             goto fail;
         }
@@ -279,13 +427,39 @@ static void handle(struct evhttp_request *ev, void *arg)
             goto fail;
     }
     r.token = bearer(in);
+    r.ctx.token = r.token;
+    uint64_t gen = 0;
+    if (hit->roles || (hit->flags & PJ_ROUTE_SHARED)) {
+        /* other processes' writes are looked for at most every cache_check_ms */
+        int64_t ms = pj_now_ms();
+        int check = ms - srv->others_checked_ms >= srv->opts.cache_check_ms;
+        if (check) srv->others_checked_ms = ms;
+        gen = pj_db_generation(srv->db, check);
+    }
     if (hit->roles) {
-        if (pj_auth_session(&r.ctx, r.token, &r.err)) goto fail;
+        if (session(srv, &r, gen)) goto fail;
         if (!(hit->roles & R(r.ctx.actor.role))) {
             pj_fail(&r.err, 403, "forbidden", "", "role %s may not call %s %s",
                     pj_role_name(r.ctx.actor.role), hit->method, hit->path);
             goto fail;
         }
+    }
+    if (hit->flags & PJ_ROUTE_SHARED) {
+        const char *key = evhttp_request_get_uri(ev);
+        uint64_t h = hash_str(key);
+        cache_check(srv, gen);
+        cache_entry *e = cache_get(srv, key, h);
+        if (e) {
+            srv->cache_hits++;
+            r.cached = e->body;
+            goto done;
+        }
+        srv->cache_misses++;
+        if (hit->fn(&r) == 0) {
+            if (r.status == 200 && !r.out.overflow) cache_put(srv, key, h, r.out.data, r.out.len);
+            goto done;
+        }
+        goto fail;
     }
     if (hit->fn(&r) == 0) goto done;
 fail:
@@ -392,7 +566,12 @@ int pj_server_open(pj_server **out, const pj_server_opts *opts, pj_err *err)
     if (!srv->opts.host) srv->opts.host = "127.0.0.1";
     pj_random_bytes(&srv->rid_prefix, sizeof srv->rid_prefix);
     if (pj_db_open(&srv->db, opts->db_path, err)) goto fail;
-    srv->base = event_base_new();
+    /* the change list batches epoll add/delete calls: fewer syscalls per request */
+    struct event_config *cfg = event_config_new();
+    if (cfg) event_config_set_flag(cfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+    srv->base = cfg ? event_base_new_with_config(cfg) : NULL;
+    if (cfg) event_config_free(cfg);
+    if (!srv->base) srv->base = event_base_new();
     srv->http = srv->base ? evhttp_new(srv->base) : NULL;
     if (!srv->http) {
         pj_fail(err, 500, "internal", "", "cannot create the event loop");
@@ -416,6 +595,12 @@ int pj_server_open(pj_server **out, const pj_server_opts *opts, pj_err *err)
     ev_socklen_t sl = sizeof ss;
     getsockname(evhttp_bound_socket_get_fd(srv->sock), (struct sockaddr *)&ss, &sl);
     srv->port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+    /* signals are caught from here on; they are acted on once the loop runs */
+    signal(SIGPIPE, SIG_IGN);
+    srv->ev_term = evsignal_new(srv->base, SIGTERM, on_signal, srv);
+    srv->ev_int = evsignal_new(srv->base, SIGINT, on_signal, srv);
+    evsignal_add(srv->ev_term, NULL);
+    evsignal_add(srv->ev_int, NULL);
     *out = srv;
     return 0;
 fail:
@@ -430,11 +615,6 @@ int pj_server_port(const pj_server *s)
 
 int pj_server_run(pj_server *srv)
 {
-    signal(SIGPIPE, SIG_IGN);
-    srv->ev_term = evsignal_new(srv->base, SIGTERM, on_signal, srv);
-    srv->ev_int = evsignal_new(srv->base, SIGINT, on_signal, srv);
-    evsignal_add(srv->ev_term, NULL);
-    evsignal_add(srv->ev_int, NULL);
     if (srv->opts.access_log) {
         /* access lines are buffered and flushed a few times a second */
         setvbuf(stderr, srv->logbuf, _IOFBF, sizeof srv->logbuf);
@@ -452,6 +632,7 @@ int pj_server_run(pj_server *srv)
 void pj_server_free(pj_server *srv)
 {
     if (!srv) return;
+    cache_clear(srv);
     if (srv->ev_term) event_free(srv->ev_term);
     if (srv->ev_int) event_free(srv->ev_int);
     if (srv->ev_flush) event_free(srv->ev_flush);

@@ -18,6 +18,9 @@ typedef struct pj_server_opts {
     int port;            /* 0 = ephemeral */
     const char *web_dir; /* static console files, NULL = none */
     int access_log;      /* 1 = one line per request on stderr */
+    /* How stale cached reads may be w.r.t. other processes' writes (ms); this process's own
+     * writes are seen at once. 0 = check on every request. */
+    int cache_check_ms;
     pj_settings settings;
 } pj_server_opts;
 
@@ -46,6 +49,7 @@ typedef struct pj_req {
     json_t *body;
     const char *token;
     const char *set_cookie;
+    struct cached_body *cached; /* a response served from the cache */
     int status;
     char request_id[24];
 } pj_req;
@@ -57,11 +61,16 @@ typedef int (*pj_handler)(pj_req *r);
 #define R_ALL      0xFEu
 #define R_DISTRICT (R(PJ_ROLE_ADMIN) | R(PJ_ROLE_DISTRICT_OFFICER))
 
+/* Route flags. SHARED: the response depends only on the URL and the data, not on who asks
+ * (beyond the role check), so it may be served from the response cache until the next write. */
+#define PJ_ROUTE_SHARED 1u
+
 typedef struct pj_route {
     const char *method, *path;
     pj_handler fn;
     unsigned roles; /* 0 = public (no login); else the roles allowed to call it */
     const char *summary;
+    unsigned flags;
 } pj_route;
 
 /* The route table (static storage) and its length. */

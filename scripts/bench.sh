@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# make bench: every benchmark side by side with its named reference, in one run.
+#   HTTP: facility listing vs nginx serving the same bytes (../shared/tools/vs-nginx when
+#   present, else the same method inline), authenticated durable PATCH throughput, server RSS.
+#   Planner solvers: each build/rel/bench/algo_* program (GLPK/CBC and published optima).
+# BENCH_QUICK=1 runs short versions. Results are printed; copy figures to docs/BENCHMARKS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+quick=${BENCH_QUICK:-0}
+dir=$(mktemp -d /tmp/pingji-bench-XXXXXX)
+trap 'kill $srv 2>/dev/null || true; rm -rf "$dir"' EXIT
+bin=build/rel/pingji
+echo "== pingji bench ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores) =="
+init=$($bin init --db "$dir/pj.db" --demo 2>/dev/null)
+pw=$(echo "$init" | sed -n 's/.*user: admin  password: \([^ ]*\).*/\1/p')
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+$bin serve --db "$dir/pj.db" --port "$port" 2>"$dir/server.log" >/dev/null &
+srv=$!
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/api/v1/health" >/dev/null && break; sleep 0.1; done
+token=$(curl -fs -H 'Content-Type: application/json' -d "{\"username\":\"admin\",\"password\":\"$pw\"}" \
+  "http://127.0.0.1:$port/api/v1/auth/login" | sed -n 's/.*"token":"\([0-9a-f]*\)".*/\1/p')
+url="http://127.0.0.1:$port/api/v1/facilities?limit=20"
+rounds=3; [ "$quick" = 1 ] && rounds=1
+
+echo
+echo "-- GET /api/v1/facilities?limit=20 (authenticated, access log on) vs nginx, same bytes"
+vs=../shared/tools/vs-nginx
+if [ -x "$vs" ]; then
+  VS_HEADER="Authorization: Bearer $token" "$vs" "$url" "$rounds"
+else
+  echo "(../shared/tools/vs-nginx not found; skipped)"
+fi
+echo "p99 latency (wrk --latency, 1 thread, 32 connections, 8 s):"
+wrk -t1 -c32 -d8s --latency -H "Authorization: Bearer $token" "$url" | \
+  awk '/Requests\/sec/{print "  pingji req/s " $2} /^ +99%/{print "  pingji p99 " $2}'
+
+echo
+echo "-- PATCH /api/v1/facilities/{id} (authenticated, durable write + audit row), 32 connections"
+PJ_TOKEN=$token wrk -t1 -c32 -d8s -s bench/patch.lua "http://127.0.0.1:$port" | \
+  awk '/Requests\/sec/{print "  req/s " $2} /Non-2xx/{print "  non-2xx " $NF} /requests in/{print "  " $0}'
+echo "  audit rows written: $(sqlite3 "$dir/pj.db" "select count(*) from audit where action='update'" 2>/dev/null || echo '?')"
+
+echo
+echo "-- server memory after the HTTP benchmarks"
+awk '/VmRSS|VmHWM/{printf "  %s %.1f MB\n", $1, $2/1024}' /proc/$srv/status
+kill -TERM $srv; wait $srv 2>/dev/null || true
+
+for b in build/rel/bench/algo_*; do
+  [ -x "$b" ] || continue
+  echo
+  echo "-- $(basename "$b")"
+  if [ "$quick" = 1 ]; then "$b" --quick; else "$b"; fi
+done

@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# The web console (web/): build it, and test it end to end in headless Chromium.
+#
+#   scripts/web.sh build   npm ci (only when web/node_modules is missing or older than
+#                          web/package-lock.json), then vite build into web/dist — skipped
+#                          when web/dist is newer than every source (PJ_WEB_FORCE=1 rebuilds)
+#   scripts/web.sh e2e     build if needed, start a fresh demo server, run tests/e2e/*.test.mjs
+#                          (node --test, Playwright-core + Debian's chromium), screenshots to
+#                          build/e2e/; exit status non-zero on any failure
+#   scripts/web.sh bench   like e2e, but measures bundle sizes and first-load times
+#                          (median of 5) into build/e2e/perf.json
+#
+# Needs node >= 20.19 and npm (for vite 8); e2e/bench install chromium and CJK fonts with
+# apt-get when missing. PJ_BIN overrides the server binary (default build/rel/pingji).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+WEB=$ROOT/web
+OUT=$ROOT/build/e2e
+PJ_BIN=${PJ_BIN:-build/rel/pingji}
+CHROMIUM=${PJ_CHROMIUM:-/usr/bin/chromium}
+
+say() { echo "web: $*" >&2; }
+die() { say "$*"; exit 1; }
+
+need_node() {
+  command -v node >/dev/null && command -v npm >/dev/null || die "node and npm are needed (node >= 20.19)"
+  node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' ||
+    die "node $(node -v) is too old: vite 8 needs node >= 20.19"
+}
+
+# npm ci when node_modules is missing or older than the lockfile (npm writes
+# node_modules/.package-lock.json on every install).
+deps() {
+  need_node
+  local stamp=$WEB/node_modules/.package-lock.json
+  if [ ! -f "$stamp" ] || [ "$WEB/package-lock.json" -nt "$stamp" ] || [ "$WEB/package.json" -nt "$stamp" ]; then
+    say "npm ci"
+    (cd "$WEB" && npm ci --no-audit --no-fund --loglevel=error)
+    touch "$stamp"
+  fi
+}
+
+# True when web/dist/index.html is older than some source of the console.
+stale() {
+  local idx=$WEB/dist/index.html
+  [ -f "$idx" ] || return 0
+  [ "${PJ_WEB_FORCE:-0}" = 1 ] && return 0
+  [ -n "$(find "$WEB/src" "$WEB/public" "$WEB/index.html" "$WEB/vite.config.js" "$WEB/package-lock.json" \
+    -newer "$idx" -print -quit 2>/dev/null)" ]
+}
+
+build() {
+  deps
+  if stale; then
+    say "vite build → web/dist"
+    (cd "$WEB" && npx --no-install vite build --logLevel warn)
+  else
+    say "web/dist is up to date"
+  fi
+}
+
+# Debian's chromium (never a downloaded browser) and CJK fonts for readable screenshots.
+browser() {
+  local want=()
+  [ -x "$CHROMIUM" ] || want+=(chromium)
+  dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q 'install ok installed' || want+=(fonts-noto-cjk)
+  [ ${#want[@]} -eq 0 ] && return 0
+  say "apt-get install ${want[*]}"
+  local SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get install -y -qq --no-install-recommends "${want[@]}" >/dev/null 2>&1 || {
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends "${want[@]}" >/dev/null
+  }
+  [ -x "$CHROMIUM" ] || die "chromium is not at $CHROMIUM after installing it"
+}
+
+SERVER_PID=""
+TMP=""
+cleanup() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$SERVER_PID" 2>/dev/null || true
+  fi
+  [ -n "$TMP" ] && rm -rf "$TMP"
+  return 0
+}
+
+# Fresh demo database and a server on a free port; exports PJ_BASE_URL and the passwords.
+start_server() {
+  if [ ! -x "$PJ_BIN" ]; then
+    [ "$PJ_BIN" = build/rel/pingji ] || die "no server binary at $PJ_BIN"
+    say "building $PJ_BIN"
+    make --no-print-directory build/rel/pingji >&2
+  fi
+  TMP=$(mktemp -d "${TMPDIR:-/tmp}/pingji-e2e.XXXXXX")
+  trap cleanup EXIT
+  trap 'exit 130' INT TERM
+  mkdir -p "$OUT"
+  local init
+  init=$("$PJ_BIN" init --db "$TMP/pj.db" --demo 2>"$TMP/init.err") || { cat "$TMP/init.err" >&2; die "pingji init failed"; }
+  PJ_ADMIN_PASSWORD=$(printf '%s\n' "$init" | sed -n 's/.*admin login.*password: *\([^ ]*\).*/\1/p' | head -1)
+  PJ_DEMO_PASSWORD=$(printf '%s\n' "$init" | sed -n 's/.*demo accounts.*password: *\([^ ]*\).*/\1/p' | head -1)
+  [ -n "$PJ_ADMIN_PASSWORD" ] && [ -n "$PJ_DEMO_PASSWORD" ] || { printf '%s\n' "$init" >&2; die "could not read the passwords from pingji init"; }
+  local port
+  port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+  "$PJ_BIN" serve --db "$TMP/pj.db" --port "$port" --web "$WEB/dist" --quiet --fast-hash >"$OUT/server.log" 2>&1 &
+  SERVER_PID=$!
+  export PJ_BASE_URL="http://127.0.0.1:$port" PJ_ADMIN_PASSWORD PJ_DEMO_PASSWORD PJ_E2E_OUT="$OUT" PJ_CHROMIUM="$CHROMIUM"
+  for _ in $(seq 100); do
+    if node -e 'fetch(process.env.PJ_BASE_URL+"/api/v1/health").then(r=>process.exit(r.ok?0:1),()=>process.exit(1))' 2>/dev/null; then
+      say "server up at $PJ_BASE_URL (pid $SERVER_PID)"
+      return 0
+    fi
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$OUT/server.log" >&2; die "the server exited"; }
+    sleep 0.2
+  done
+  cat "$OUT/server.log" >&2
+  die "the server did not answer /api/v1/health"
+}
+
+e2e() {
+  build
+  browser
+  rm -f "$OUT"/*.png
+  start_server
+  local rc=0
+  node --test --test-concurrency=1 --test-reporter=spec tests/e2e/*.test.mjs || rc=$?
+  [ $rc -eq 0 ] && say "e2e passed; screenshots in build/e2e/" || say "e2e FAILED (screenshots and server.log in build/e2e/)"
+  return $rc
+}
+
+bench() {
+  build
+  browser
+  start_server
+  node tests/e2e/perf.mjs
+}
+
+case "${1:-build}" in
+  build) build ;;
+  e2e) e2e ;;
+  bench) bench ;;
+  *) echo "usage: $0 build|e2e|bench" >&2; exit 2 ;;
+esac

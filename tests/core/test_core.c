@@ -1,0 +1,116 @@
+/* Unit tests of src/core: arena, buffer, JSON writer, UTF-8, time, numbers, credit codes. */
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/json.h"
+#include "core/util.h"
+#include "t.h"
+
+TEST(core_arena_alloc_align_and_big)
+{
+    pj_arena a;
+    pj_arena_init(&a, 256);
+    char *p = pj_arena_alloc(&a, 3);
+    char *q = pj_arena_alloc(&a, 5);
+    CHECK(((uintptr_t)p & 15) == 0 && ((uintptr_t)q & 15) == 0);
+    CHECK(q >= p + 16);
+    char *big = pj_arena_alloc(&a, 10000); /* larger than a block */
+    memset(big, 1, 10000);
+    char *s = pj_arena_printf(&a, "%s-%d", "平谷", 110117);
+    CHECK_STR(s, "平谷-110117");
+    pj_arena_reset(&a);
+    CHECK_STR(pj_arena_strdup(&a, "after reset"), "after reset");
+    pj_arena_free(&a);
+}
+
+TEST(core_buf_limit)
+{
+    pj_buf b;
+    pj_buf_init(&b, 8);
+    CHECK_INT(pj_buf_puts(&b, "1234567"), 0);
+    CHECK_INT(pj_buf_puts(&b, "8"), -1);
+    CHECK(b.overflow);
+    CHECK_STR(b.data, "1234567");
+    pj_buf_free(&b);
+}
+
+TEST(core_json_writer_escapes_and_nests)
+{
+    pj_buf b;
+    pj_buf_init(&b, 0);
+    pj_jw w;
+    pj_jw_init(&w, &b);
+    pj_jw_obj(&w);
+    pj_jw_kstr(&w, "name", "万达\"锦华\"\n\\\x01");
+    pj_jw_kint(&w, "n", -42);
+    pj_jw_knum(&w, "x", 0.5);
+    pj_jw_knum(&w, "inf", INFINITY);
+    pj_jw_key(&w, "list");
+    pj_jw_arr(&w);
+    pj_jw_int(&w, 1);
+    pj_jw_obj(&w);
+    pj_jw_obj_end(&w);
+    pj_jw_null(&w);
+    pj_jw_arr_end(&w);
+    pj_jw_kbool(&w, "ok", 1);
+    pj_jw_obj_end(&w);
+    CHECK_STR(b.data, "{\"name\":\"万达\\\"锦华\\\"\\n\\\\\\u0001\",\"n\":-42,\"x\":0.5,"
+                      "\"inf\":null,\"list\":[1,{},null],\"ok\":true}");
+    pj_buf_free(&b);
+}
+
+TEST(core_utf8_validation)
+{
+    CHECK(pj_utf8_valid("平谷区 abc", strlen("平谷区 abc")));
+    CHECK(!pj_utf8_valid("\xff", 1));
+    CHECK(!pj_utf8_valid("\xc0\xaf", 2));         /* overlong '/' */
+    CHECK(!pj_utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
+    CHECK(!pj_utf8_valid("\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
+    CHECK(!pj_utf8_valid("\xe5\xb9", 2));         /* truncated */
+    CHECK_INT(pj_utf8_len("平谷区", strlen("平谷区")), 3);
+}
+
+TEST(core_time_and_numbers)
+{
+    int64_t t;
+    CHECK_INT(pj_time_parse("2024-08-01", &t), 0);
+    char iso[21];
+    pj_time_iso(t, iso);
+    CHECK_STR(iso, "2024-08-01T00:00:00Z");
+    CHECK_INT(pj_time_parse("2024-02-30", &t), -1);
+    CHECK_INT(pj_time_parse("2023-02-29", &t), -1);
+    CHECK_INT(pj_time_parse("2024-02-29T23:59:59Z", &t), 0);
+    CHECK_INT(pj_time_parse("2024-8-1", &t), -1);
+    int64_t v;
+    CHECK_INT(pj_parse_i64("123", &v), 0);
+    CHECK_INT(v, 123);
+    CHECK_INT(pj_parse_i64("12a", &v), -1);
+    CHECK_INT(pj_parse_i64("", &v), -1);
+    CHECK_INT(pj_parse_i64(" 1", &v), -1);
+    CHECK_INT(pj_parse_i64("99999999999999999999", &v), -1);
+}
+
+TEST(core_unified_social_credit_code)
+{
+    /* published example codes with a correct check character */
+    CHECK(pj_uscc_valid("91350100M000100Y43"));
+    CHECK(pj_uscc_valid("911101087229628467") == (pj_uscc_check_char("91110108722962846") == '7'));
+    CHECK(!pj_uscc_valid("91350100M000100Y44"));
+    CHECK(!pj_uscc_valid("91350100M000100Y4"));  /* 17 chars */
+    CHECK(!pj_uscc_valid("91350100I000100Y43")); /* I is not in the charset */
+    char code[19] = "91110117MA0123456";
+    code[17] = pj_uscc_check_char(code);
+    code[18] = 0;
+    CHECK(pj_uscc_valid(code));
+}
+
+TEST(core_haversine)
+{
+    /* Pinggu centre to Tiananmen ≈ 70 km */
+    double d = pj_haversine_km(40.140, 117.121, 39.9087, 116.3975);
+    CHECK(d > 60 && d < 75);
+    CHECK_NEAR(pj_haversine_km(40, 117, 40, 117), 0, 1e-9);
+}

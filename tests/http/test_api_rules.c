@@ -1,0 +1,159 @@
+/* Regression tests for rules found in review: each names the behaviour a user relies on. */
+#include <stdio.h>
+#include <string.h>
+
+#include "http/parse.h"
+#include "t.h"
+#include "th.h"
+
+TEST(rules_grid_worker_edit_keeps_grids_and_disabled_on_create)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    long long gw = th_sql_int(&s, "SELECT id FROM users WHERE username = 'grid01'");
+    long long grids = th_sql_int(&s, "SELECT COUNT(*) FROM grid_workers g JOIN users u ON"
+                                     " u.id = g.user_id WHERE u.username = 'grid01'");
+    CHECK(grids > 0);
+    char path[64], body[128];
+    json_t *o;
+    snprintf(path, sizeof path, "/api/v1/users/%lld", gw);
+    CHECK_INT(th_call(&s, "PATCH", path, tok, "{\"version\":1,\"display_name\":\"网格员甲\"}", &o),
+              200);
+    CHECK_INT(json_array_size(json_object_get(o, "grid_ids")), grids);
+    json_decref(o);
+    /* a password change through PATCH counts as one version */
+    snprintf(body, sizeof body, "{\"version\":2,\"password\":\"another-long-pw\"}");
+    CHECK_INT(th_call(&s, "PATCH", path, tok, body, &o), 200);
+    CHECK_INT(th_int(o, "version"), 3);
+    json_decref(o);
+    /* an account created disabled cannot log in */
+    CHECK_INT(
+        th_call(&s, "POST", "/api/v1/users", tok,
+                "{\"username\":\"sleeper\",\"role\":\"viewer\",\"password\":\"long-enough-pw\","
+                "\"disabled\":true}",
+                &o),
+        201);
+    CHECK(json_is_true(json_object_get(o, "disabled")));
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/auth/login", NULL,
+                      "{\"username\":\"sleeper\",\"password\":\"long-enough-pw\"}", NULL),
+              401);
+    th_stop(&s);
+}
+
+TEST(rules_password_change_ends_other_sessions)
+{
+    th_server s;
+    th_start(&s, 1);
+    char a[80], b[80];
+    th_login(&s, "viewer", s.demo_pw, a);
+    th_login(&s, "viewer", s.demo_pw, b);
+    json_t *o;
+    CHECK_INT(th_call(&s, "POST", "/api/v1/auth/password", a,
+                      "{\"old_password\":\"wrong-password\",\"new_password\":\"brand-new-pw-1\"}",
+                      &o),
+              422);
+    CHECK_STR(th_err_field(o), "old_password");
+    json_decref(o);
+    char body[160];
+    snprintf(body, sizeof body, "{\"old_password\":\"%s\",\"new_password\":\"brand-new-pw-1\"}",
+             s.demo_pw);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/auth/password", a, body, NULL), 204);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/auth/me", a, NULL, NULL), 200);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/auth/me", b, NULL, NULL), 401);
+    th_login(&s, "viewer", "brand-new-pw-1", b);
+    th_stop(&s);
+}
+
+TEST(rules_enterprise_edits_only_its_contacts)
+{
+    th_server s;
+    th_start(&s, 1);
+    char jd[80];
+    th_login(&s, "jd", s.demo_pw, jd);
+    long long org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/organisations/%lld", org);
+    json_t *o;
+    CHECK_INT(th_call(&s, "PATCH", path, jd, "{\"version\":1,\"type\":\"government\"}", &o), 403);
+    CHECK_STR(th_err_field(o), "type");
+    json_decref(o);
+    CHECK_INT(
+        th_call(&s, "PATCH", path, jd, "{\"version\":1,\"contact_phone\":\"13900001111\"}", &o),
+        200);
+    CHECK_STR(th_str(o, "contact_phone"), "13900001111");
+    CHECK_STR(th_str(o, "type"), "enterprise");
+    json_decref(o);
+    th_stop(&s);
+}
+
+TEST(rules_scope_is_checked_before_version_and_coordinates_pair)
+{
+    th_server s;
+    th_start(&s, 1);
+    char town[80], off[80];
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    th_login(&s, "officer", s.demo_pw, off);
+    long long other = th_sql_int(&s, "SELECT MIN(f.id) FROM facilities f JOIN regions t ON"
+                                     " t.id = f.township_id WHERE t.name = '马坊地区'");
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/facilities/%lld", other);
+    json_t *o;
+    /* outside the officer's township: refused, whatever the version says */
+    CHECK_INT(th_call(&s, "PATCH", path, town, "{\"version\":77,\"peacetime_capacity\":1}", &o),
+              403);
+    json_decref(o);
+    long long town_id = th_sql_int(&s, "SELECT id FROM regions WHERE name = '熊儿寨乡'");
+    char body[200];
+    snprintf(body, sizeof body,
+             "{\"type\":\"village\",\"name\":\"无坐标村\",\"code\":\"X-1\",\"parent_id\":%lld}",
+             town_id);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/regions", off, body, &o), 201);
+    snprintf(path, sizeof path, "/api/v1/regions/%lld", th_int(o, "id"));
+    json_decref(o);
+    /* a region without coordinates cannot get half of them */
+    CHECK_INT(th_call(&s, "PATCH", path, off, "{\"version\":1,\"lat\":40.2}", &o), 422);
+    CHECK_STR(th_err_field(o), "lon");
+    json_decref(o);
+    th_stop(&s);
+}
+
+TEST(rules_search_wildcards_are_literal_and_405_allow)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "viewer", s.demo_pw, tok);
+    json_t *o;
+    CHECK_INT(th_call(&s, "GET", "/api/v1/facilities?q=%25", tok, NULL, &o), 200);
+    CHECK_INT(json_array_size(json_object_get(o, "items")), 0);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/facilities?q=_", tok, NULL, &o), 200);
+    CHECK_INT(json_array_size(json_object_get(o, "items")), 0);
+    json_decref(o);
+    char hdr[2048];
+    CHECK_INT(
+        th_call_raw(&s, "PUT", "/api/v1/facilities/1", tok, "{}", 2, NULL, &o, hdr, sizeof hdr),
+        405);
+    CHECK(strstr(hdr, "Allow: GET, PATCH, DELETE"));
+    json_decref(o);
+    th_stop(&s);
+}
+
+TEST(rules_json_depth_limit_is_32_containers)
+{
+    char in[128];
+    json_t *v;
+    pj_err e = {0};
+    for (int depth = 31; depth <= 33; depth++) {
+        int n = 0;
+        for (int i = 0; i < depth; i++) in[n++] = '[';
+        in[n++] = '1';
+        for (int i = 0; i < depth; i++) in[n++] = ']';
+        int rc = pj_json_decode(in, (size_t)n, &v, &e);
+        CHECK_INT(rc, depth <= 32 ? 0 : -1);
+        if (!rc) json_decref(v);
+    }
+}

@@ -1,0 +1,53 @@
+/* docs/openapi.yaml describes every route of the router table. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/server.h"
+#include "t.h"
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *s = malloc((size_t)n + 1);
+    size_t got = fread(s, 1, (size_t)n, f);
+    s[got] = 0;
+    fclose(f);
+    return s;
+}
+
+TEST(openapi_lists_every_route)
+{
+    char *doc = slurp("docs/openapi.yaml");
+    CHECK(doc != NULL);
+    char *api = slurp("docs/api.md");
+    CHECK(api != NULL);
+    int n;
+    const pj_route *r = pj_routes(&n);
+    CHECK(n > 20);
+    for (int i = 0; i < n; i++) {
+        char key[160], method[32];
+        snprintf(key, sizeof key, "\n  %s:", r[i].path);
+        char *at = strstr(doc, key);
+        if (!at) t_fail(__FILE__, __LINE__, "openapi.yaml lacks path %s", r[i].path);
+        /* the method must appear under this path, before the next path key */
+        char *end = strstr(at + 1, "\n  /");
+        size_t k = 0;
+        for (const char *m = r[i].method; *m && k + 1 < sizeof method; m++)
+            method[k++] = (char)(*m | 0x20);
+        method[k] = 0;
+        char mkey[48];
+        snprintf(mkey, sizeof mkey, "\n    %s:", method);
+        char *mat = strstr(at, mkey);
+        if (!mat || (end && mat > end))
+            t_fail(__FILE__, __LINE__, "openapi.yaml lacks %s %s", r[i].method, r[i].path);
+        /* and the reference names it */
+        if (!strstr(api, r[i].path)) t_fail(__FILE__, __LINE__, "docs/api.md lacks %s", r[i].path);
+    }
+    free(doc);
+    free(api);
+}
