@@ -28,6 +28,14 @@ int pj_db_commit(pj_db *db, pj_err *err);
 void pj_db_rollback(pj_db *db);
 int pj_db_in_tx(pj_db *db);
 
+/* Group commit. While a batch is open, pj_db_begin/commit/rollback work on savepoints inside
+ * one outer transaction, and nothing is durable until pj_db_batch_close commits it all with one
+ * fsync. The caller must not acknowledge any write of the batch before batch_close returns 0;
+ * on failure every write of the batch is gone. */
+int pj_db_batch_open(pj_db *db, pj_err *err);
+int pj_db_batch_active(pj_db *db);
+int pj_db_batch_close(pj_db *db, pj_err *err);
+
 /* Runs SQL with no parameters and no rows (DDL, pragmas). */
 int pj_db_exec(pj_db *db, const char *sql, pj_err *err);
 

@@ -26,6 +26,7 @@ struct pj_db {
     int in_tx;
     uint64_t commits; /* commits made through this connection */
     uint64_t others;  /* last data_version seen (commits by other connections) */
+    int batch;        /* a group-commit batch is open: transactions are savepoints in it */
     pj_stmt cache[CACHE_SLOTS];
 };
 
@@ -160,14 +161,14 @@ int pj_db_schema_latest(void)
 int pj_db_begin(pj_db *db, pj_err *err)
 {
     if (db->in_tx) return pj_fail(err, 500, "internal", "", "nested transaction");
-    if (pj_db_exec(db, "BEGIN IMMEDIATE", err)) return -1;
+    if (pj_db_exec(db, db->batch ? "SAVEPOINT pj_tx" : "BEGIN IMMEDIATE", err)) return -1;
     db->in_tx = 1;
     return 0;
 }
 
 int pj_db_commit(pj_db *db, pj_err *err)
 {
-    if (pj_db_exec(db, "COMMIT", err)) {
+    if (pj_db_exec(db, db->batch ? "RELEASE pj_tx" : "COMMIT", err)) {
         pj_db_rollback(db);
         return -1;
     }
@@ -179,8 +180,36 @@ int pj_db_commit(pj_db *db, pj_err *err)
 void pj_db_rollback(pj_db *db)
 {
     if (!db->in_tx) return;
-    sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_exec(db->h, db->batch ? "ROLLBACK TO pj_tx; RELEASE pj_tx" : "ROLLBACK", NULL, NULL,
+                 NULL);
     db->in_tx = 0;
+}
+
+int pj_db_batch_open(pj_db *db, pj_err *err)
+{
+    if (db->batch || db->in_tx)
+        return pj_fail(err, 500, "internal", "", "batch inside a transaction");
+    if (pj_db_exec(db, "BEGIN IMMEDIATE", err)) return -1;
+    db->batch = 1;
+    return 0;
+}
+
+int pj_db_batch_active(pj_db *db)
+{
+    return db->batch;
+}
+
+int pj_db_batch_close(pj_db *db, pj_err *err)
+{
+    if (!db->batch) return 0;
+    if (db->in_tx) pj_db_rollback(db); /* a transaction left open: it does not count */
+    db->batch = 0;
+    db->commits++; /* readers may have cached what this batch wrote: look again either way */
+    if (pj_db_exec(db, "COMMIT", err)) {
+        sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    return 0;
 }
 
 int pj_db_in_tx(pj_db *db)

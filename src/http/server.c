@@ -49,7 +49,27 @@ typedef struct sess_entry {
     uint64_t gen;
 } sess_entry;
 
+/* A response ready to go. Responses to requests handled while a group-commit batch is open
+ * wait here until the batch is durable. */
+typedef struct reply {
+    struct reply *next;
+    struct evhttp_request *ev;
+    int status;
+    char *body; /* owned (malloc) unless cached */
+    size_t len;
+    struct cached_body *cached;
+    char *cookie; /* owned */
+    char rid[24];
+    char method[8];
+    char user[48];
+    int64_t t0;
+} reply;
+
 struct pj_server {
+    reply *pending, **pending_tail;
+    int npending;
+    struct event *ev_batch;
+    uint64_t batches, batched;
     cache_entry cache[CACHE_SLOTS];
     size_t cache_bytes;
     uint64_t cache_gen;
@@ -247,29 +267,79 @@ static int64_t now_us(void)
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-static void send_reply(pj_server *srv, pj_req *r, int64_t t0)
+static void reply_send(pj_server *srv, reply *p)
 {
-    struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
-    evhttp_add_header(h, "X-Request-Id", r->request_id);
+    struct evkeyvalq *h = evhttp_request_get_output_headers(p->ev);
+    evhttp_add_header(h, "X-Request-Id", p->rid);
     evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
     struct evbuffer *eb = evbuffer_new();
-    if (r->status != 204) {
+    size_t len = p->cached ? p->cached->len : p->len;
+    if (p->status != 204) {
         evhttp_add_header(h, "Content-Type", "application/json; charset=utf-8");
         evhttp_add_header(h, "Cache-Control", "no-store");
-        if (r->cached) {
-            r->cached->refs++;
-            evbuffer_add_reference(eb, r->cached->data, r->cached->len, body_unref, r->cached);
+        if (p->cached) {
+            p->cached->refs++;
+            evbuffer_add_reference(eb, p->cached->data, p->cached->len, body_unref, p->cached);
         } else {
-            evbuffer_add(eb, r->out.data ? r->out.data : "{}", r->out.data ? r->out.len : 2);
+            evbuffer_add(eb, p->body ? p->body : "{}", p->body ? p->len : 2);
         }
     }
-    if (r->set_cookie) evhttp_add_header(h, "Set-Cookie", r->set_cookie);
-    evhttp_send_reply(r->ev, r->status, reason(r->status), eb);
-    evbuffer_free(eb);
+    if (p->cookie) evhttp_add_header(h, "Set-Cookie", p->cookie);
     if (srv->opts.access_log)
-        pj_log(PJ_LOG_INFO, "access %s %s %s %d %zu %lldus %s", r->request_id, r->method,
-               evhttp_request_get_uri(r->ev), r->status, r->cached ? r->cached->len : r->out.len,
-               (long long)(now_us() - t0), r->ctx.actor.username ? r->ctx.actor.username : "-");
+        pj_log(PJ_LOG_INFO, "access %s %s %s %d %zu %lldus %s", p->rid, p->method,
+               evhttp_request_get_uri(p->ev), p->status, len, (long long)(now_us() - p->t0),
+               p->user[0] ? p->user : "-");
+    evhttp_send_reply(p->ev, p->status, reason(p->status), eb);
+    evbuffer_free(eb);
+}
+
+static void reply_free(reply *p)
+{
+    free(p->body);
+    free(p->cookie);
+    free(p);
+}
+
+/* Commits the open batch, then answers every request that waited for it; if the commit
+ * failed, none of their writes happened and each gets an error instead. */
+static void batch_flush(pj_server *srv)
+{
+    if (!pj_db_batch_active(srv->db)) return;
+    pj_err err;
+    pj_err_clear(&err);
+    int ok = pj_db_batch_close(srv->db, &err) == 0;
+    srv->batches++;
+    srv->batched += (uint64_t)srv->npending;
+    reply *p = srv->pending;
+    srv->pending = NULL;
+    srv->pending_tail = &srv->pending;
+    srv->npending = 0;
+    while (p) {
+        reply *next = p->next;
+        if (!ok) {
+            free(p->body);
+            char *msg = NULL;
+            int n = asprintf(&msg,
+                             "{\"error\":{\"code\":\"commit_failed\",\"message\":\"the write could"
+                             " not be made durable (%s); nothing was changed, try again\","
+                             "\"field\":null,\"request_id\":\"%s\"}}",
+                             err.code, p->rid);
+            p->body = n < 0 ? NULL : msg;
+            p->len = n < 0 ? 0 : (size_t)n;
+            if (p->cached) body_unref(NULL, 0, p->cached);
+            p->cached = NULL;
+            p->status = 503;
+        }
+        reply_send(srv, p);
+        if (p->cached) body_unref(NULL, 0, p->cached);
+        reply_free(p);
+        p = next;
+    }
+}
+
+static void on_batch(evutil_socket_t fd, short what, void *arg)
+{
+    batch_flush(arg);
 }
 
 static const char *bearer(struct evkeyvalq *in)
@@ -444,6 +514,11 @@ static void handle(struct evhttp_request *ev, void *arg)
             goto fail;
         }
     }
+    if (strcmp(r.method, "GET") && strcmp(r.method, "HEAD") && !pj_db_batch_active(srv->db)) {
+        /* group commit: writes handled in this turn of the loop share one commit */
+        if (pj_db_batch_open(srv->db, &r.err)) goto fail;
+        event_active(srv->ev_batch, 0, 0);
+    }
     if (hit->flags & PJ_ROUTE_SHARED) {
         const char *key = evhttp_request_get_uri(ev);
         uint64_t h = hash_str(key);
@@ -464,8 +539,31 @@ static void handle(struct evhttp_request *ev, void *arg)
     if (hit->fn(&r) == 0) goto done;
 fail:
     write_error(&r);
-done:
-    send_reply(srv, &r, t0);
+done:;
+    reply *p = calloc(1, sizeof *p);
+    if (!p) abort();
+    p->ev = ev;
+    p->status = r.status;
+    p->body = r.out.data; /* ownership moves to the reply */
+    p->len = r.out.len;
+    r.out.data = NULL;
+    p->cached = r.cached;
+    if (p->cached) p->cached->refs++;
+    p->cookie = r.set_cookie ? strdup(r.set_cookie) : NULL;
+    p->t0 = t0;
+    snprintf(p->rid, sizeof p->rid, "%s", r.request_id);
+    snprintf(p->method, sizeof p->method, "%s", r.method);
+    snprintf(p->user, sizeof p->user, "%s", r.ctx.actor.username ? r.ctx.actor.username : "");
+    if (pj_db_batch_active(srv->db)) {
+        /* answered once the batch is durable */
+        *srv->pending_tail = p;
+        srv->pending_tail = &p->next;
+        srv->npending++;
+    } else {
+        reply_send(srv, p);
+        if (p->cached) body_unref(NULL, 0, p->cached);
+        reply_free(p);
+    }
 done_raw:
     if (r.body) json_decref(r.body);
     pj_buf_free(&r.out);
@@ -544,6 +642,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
     pj_server *srv = arg;
     pj_info("server: signal %d, stopping: no new connections, finishing in-flight requests",
             (int)sig);
+    batch_flush(srv);
     if (srv->sock) {
         evhttp_del_accept_socket(srv->http, srv->sock);
         srv->sock = NULL;
@@ -572,6 +671,12 @@ int pj_server_open(pj_server **out, const pj_server_opts *opts, pj_err *err)
     srv->base = cfg ? event_base_new_with_config(cfg) : NULL;
     if (cfg) event_config_free(cfg);
     if (!srv->base) srv->base = event_base_new();
+    /* three priorities: I/O at the default (1); the batch commit last (2), after every request
+     * that arrived in the same turn of the loop */
+    if (srv->base) event_base_priority_init(srv->base, 3);
+    srv->pending_tail = &srv->pending;
+    srv->ev_batch = srv->base ? event_new(srv->base, -1, 0, on_batch, srv) : NULL;
+    if (srv->ev_batch) event_priority_set(srv->ev_batch, 2);
     srv->http = srv->base ? evhttp_new(srv->base) : NULL;
     if (!srv->http) {
         pj_fail(err, 500, "internal", "", "cannot create the event loop");
@@ -623,7 +728,9 @@ int pj_server_run(pj_server *srv)
         event_add(srv->ev_flush, &tv);
     }
     event_base_dispatch(srv->base);
-    pj_info("server: stopped");
+    batch_flush(srv);
+    pj_info("server: stopped (%llu commits carried %llu write-batch responses)",
+            (unsigned long long)srv->batches, (unsigned long long)srv->batched);
     fflush(stderr);
     setvbuf(stderr, NULL, _IONBF, 0);
     return 0;
@@ -632,6 +739,8 @@ int pj_server_run(pj_server *srv)
 void pj_server_free(pj_server *srv)
 {
     if (!srv) return;
+    if (srv->db) batch_flush(srv);
+    if (srv->ev_batch) event_free(srv->ev_batch);
     cache_clear(srv);
     if (srv->ev_term) event_free(srv->ev_term);
     if (srv->ev_int) event_free(srv->ev_int);

@@ -113,3 +113,40 @@ TEST(db_backup_and_restore_round_trip)
     CHECK_INT(one(db, "SELECT COUNT(*) FROM regions"), 1);
     pj_db_close(db);
 }
+
+/* Group commit: transactions inside a batch are savepoints; one that rolls back leaves the
+ * others; nothing is visible to another connection before the batch commits. */
+TEST(db_group_commit_batch_semantics)
+{
+    pj_db *db = open_at("g.db", 0);
+    pj_db *other = open_at("g.db", 0);
+    pj_err e = {0};
+    CHECK_INT(pj_db_batch_open(db, &e), 0);
+    const char *ins = "INSERT INTO regions (code, name, type, created_at, updated_at)"
+                      " VALUES (?, 'x', 'district', 1, 1)";
+    for (int i = 0; i < 3; i++) {
+        CHECK_INT(pj_db_begin(db, &e), 0);
+        pj_stmt *s = pj_db_prepare(db, ins, &e);
+        char code[8];
+        snprintf(code, sizeof code, "C%d", i);
+        pj_stmt_text(s, 1, code);
+        CHECK_INT(pj_stmt_step(s, &e), 0);
+        pj_stmt_done(s);
+        if (i == 1)
+            pj_db_rollback(db); /* this one fails */
+        else
+            CHECK_INT(pj_db_commit(db, &e), 0);
+    }
+    CHECK_INT(one(other, "SELECT COUNT(*) FROM regions"), 0); /* not yet durable */
+    uint64_t g = pj_db_generation(db, 0);
+    CHECK_INT(pj_db_batch_close(db, &e), 0);
+    CHECK(pj_db_generation(db, 0) != g);
+    CHECK_INT(one(other, "SELECT COUNT(*) FROM regions"), 2);
+    CHECK_INT(one(other, "SELECT COUNT(*) FROM regions WHERE code = 'C1'"), 0);
+    /* another connection's commit moves the generation seen with check_others */
+    uint64_t g2 = pj_db_generation(db, 1);
+    CHECK_INT(pj_db_exec(other, "UPDATE regions SET name = 'y'", &e), 0);
+    CHECK(pj_db_generation(db, 1) != g2);
+    pj_db_close(other);
+    pj_db_close(db);
+}
