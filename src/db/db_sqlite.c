@@ -73,9 +73,18 @@ static int migrate(pj_db *db, int upto, pj_err *err)
         return pj_fail(err, 500, "schema_too_new", "",
                        "database schema %d is newer than this build knows (%d)", have,
                        pj_db_schema_latest());
+    /* every migration not yet recorded is applied, in number order: modules number their
+     * migrations in their own ranges, so a gap is filled when its module arrives */
     for (int i = 0; i < pj_migrations_count; i++) {
         const pj_migration *m = &pj_migrations[i];
-        if (m->number <= have || (upto && m->number > upto)) continue;
+        if (upto && m->number > upto) continue;
+        pj_stmt *q = pj_db_prepare(db, "SELECT 1 FROM schema_migrations WHERE version = ?", err);
+        if (!q) return -1;
+        pj_stmt_int(q, 1, m->number);
+        int done = pj_stmt_step(q, err);
+        pj_stmt_done(q);
+        if (done < 0) return -1;
+        if (done) continue;
         if (pj_db_begin(db, err)) return -1;
         if (pj_db_exec(db, m->sql, err)) goto fail;
         pj_stmt *s = pj_db_prepare(
@@ -155,7 +164,10 @@ int pj_db_schema_version(pj_db *db)
 
 int pj_db_schema_latest(void)
 {
-    return pj_migrations[pj_migrations_count - 1].number;
+    int max = 0;
+    for (int i = 0; i < pj_migrations_count; i++)
+        if (pj_migrations[i].number > max) max = pj_migrations[i].number;
+    return max;
 }
 
 int pj_db_begin(pj_db *db, pj_err *err)

@@ -1,5 +1,8 @@
-/* Numbered schema migrations, applied in order at start; never edit a released one,
- * add a new one. SQL kept to what SQLite and PostgreSQL both run. */
+/* Numbered schema migrations, applied at start; never edit a released one, add a new one.
+ * SQL kept to what SQLite and PostgreSQL both run. Each module numbers its migrations in its
+ * own range and keeps the list in number order:
+ *   1–99 foundation and dual-use, 100–199 eldercare, 200–299 enterprise, 300–399 planner,
+ *   400–499 district development (e-commerce, agri-tech, logistics, indicators). */
 #include "db/migrations.h"
 
 const pj_migration pj_migrations[] = {

@@ -262,7 +262,7 @@ static int h_audit(pj_req *r)
 
 #define WRITE_REGISTRY (R_DISTRICT | R(PJ_ROLE_TOWNSHIP_OFFICER))
 
-static const pj_route routes[] = {
+static const pj_route core_routes[] = {
     {"GET", "/api/v1/health", h_health, 0, "Liveness, version and schema"},
     {"GET", "/api/v1/meta", h_meta, R_ALL, "Enumerations: types, roles, units", PJ_ROUTE_SHARED},
     {"POST", "/api/v1/auth/login", h_login, 0, "Log in; returns a bearer token and sets a cookie"},
@@ -297,8 +297,29 @@ static const pj_route routes[] = {
     {"GET", "/api/v1/audit", h_audit, R_DISTRICT, "The audit trail"},
 };
 
+/* The route table: the foundation's routes above, then each module's table (one line per
+ * module: its routes live beside its handlers in src/http/h_<module>.c). */
+static const struct {
+    const pj_route *routes;
+    const int *count;
+} modules[] = {
+    {core_routes, NULL},
+};
+
+static pj_route all_routes[512];
+static int nall = -1;
+
 const pj_route *pj_routes(int *n)
 {
-    *n = (int)(sizeof routes / sizeof routes[0]);
-    return routes;
+    if (nall < 0) {
+        nall = 0;
+        for (size_t m = 0; m < sizeof modules / sizeof modules[0]; m++) {
+            int cnt = modules[m].count ? *modules[m].count
+                                       : (int)(sizeof core_routes / sizeof core_routes[0]);
+            for (int i = 0; i < cnt && nall < (int)(sizeof all_routes / sizeof all_routes[0]); i++)
+                all_routes[nall++] = modules[m].routes[i];
+        }
+    }
+    *n = nall;
+    return all_routes;
 }
