@@ -40,22 +40,30 @@ endef
 $(eval $(call variant,rel))
 $(eval $(call variant,san))
 
-.PHONY: all deps run check test test-san fuzz-replay fuzz bench format format-check clean web
-all: deps build/rel/pingji
+.PHONY: all deps run check test test-san fuzz-replay fuzz bench format format-check clean web e2e
+all: deps build/rel/pingji web
 
 deps:
 	@scripts/deps.sh build
 
 DB ?= data/pingji.db
 PORT ?= 8080
-run: deps build/rel/pingji
+run: deps build/rel/pingji web
 	@mkdir -p $(dir $(DB))
 	build/rel/pingji serve --db $(DB) --port $(PORT) --demo-if-new
 
 # Every test: unit + API + crash tests (release build), the same suite under ASan+UBSan,
-# the fuzz corpora replayed, and the formatting check.
-check: test test-san fuzz-replay format-check
+# the fuzz corpora replayed, the formatting check and the console's browser tests.
+check: test test-san fuzz-replay format-check e2e
 	@echo "check: all stages passed"
+
+# The web console (web/, Vite + Vue): built into web/dist, which `serve` serves at /.
+web:
+	@scripts/web.sh build
+
+# End-to-end tests of the console in Debian's Chromium against a real server.
+e2e: build/rel/pingji
+	@scripts/web.sh e2e
 
 test:
 	@scripts/deps.sh test

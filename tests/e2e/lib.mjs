@@ -1,0 +1,81 @@
+// Shared helpers for the console's end-to-end tests. Run through `scripts/web.sh e2e`, which
+// starts a fresh demo server and sets PJ_BASE_URL, PJ_ADMIN_PASSWORD, PJ_DEMO_PASSWORD,
+// PJ_E2E_OUT (screenshots) and PJ_CHROMIUM (Debian's /usr/bin/chromium; no downloaded browser).
+import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+const require = createRequire(new URL('../../web/package.json', import.meta.url));
+const { chromium } = require('playwright-core');
+
+export const BASE = process.env.PJ_BASE_URL;
+export const ADMIN_PW = process.env.PJ_ADMIN_PASSWORD;
+export const DEMO_PW = process.env.PJ_DEMO_PASSWORD;
+export const OUT = process.env.PJ_E2E_OUT || path.resolve('build/e2e');
+if (!BASE || !ADMIN_PW || !DEMO_PW) throw new Error('run through scripts/web.sh e2e (PJ_BASE_URL and passwords are not set)');
+mkdirSync(OUT, { recursive: true });
+
+export const DESKTOP = { width: 1920, height: 1080 };
+export const TABLET = { width: 1024, height: 768 };
+
+/** One headless Chromium for a test file; close it in after(). Playwright gives each launch
+ * a fresh temporary profile (it refuses --user-data-dir with launch()). */
+export async function launch() {
+  const browser = await chromium.launch({
+    executablePath: process.env.PJ_CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--lang=zh-CN',
+    ],
+  });
+  return browser;
+}
+
+/**
+ * A fresh context (own cookies) and page. Console errors and page errors — CSP violations
+ * among them — are collected in page.problems; tests assert it stays empty.
+ */
+export async function openPage(browser, viewport = DESKTOP) {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Europe/London', baseURL: BASE });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15000);
+  page.problems = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) page.problems.push(m.text());
+  });
+  page.on('pageerror', (e) => page.problems.push(String(e)));
+  return { context, page };
+}
+
+export async function login(page, username, password) {
+  await page.goto('/login');
+  await page.getByLabel(/用户名|User name/).fill(username);
+  await page.getByLabel(/^(密码|Password)$/).fill(password);
+  await page.getByRole('button', { name: /^(登录|Sign in)$/ }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+}
+
+export async function shot(page, name) {
+  await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: false });
+}
+
+/** Picks an option of an Element Plus select (the dropdown is teleported to <body>). */
+export async function choose(page, select, optionText) {
+  await select.click();
+  await page.getByRole('option', { name: optionText, exact: true }).click();
+}
+
+/** GET from the API with the page's session cookie. */
+export async function apiGet(page, p) {
+  const res = await page.request.get(BASE + '/api/v1' + p);
+  if (!res.ok()) throw new Error(`GET ${p}: ${res.status()} ${await res.text()}`);
+  return res.json();
+}

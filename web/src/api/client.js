@@ -1,0 +1,92 @@
+// The one way the console talks to pingji: same-origin fetch with the HttpOnly session
+// cookie (never a token in JS storage). Errors become ApiError with the API's
+// {code, message, field, request_id}.
+
+export class ApiError extends Error {
+  constructor(status, body, fallback) {
+    const e = (body && body.error) || {};
+    super(e.message || fallback || `HTTP ${status}`);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = e.code || (status === 0 ? 'network' : 'http_' + status);
+    this.field = e.field || '';
+    this.requestId = e.request_id || '';
+  }
+}
+
+const hooks = {
+  /** called after every answered request that the server counted as session activity */
+  onActivity: null,
+  /** called on 401 from anything but the login call */
+  onUnauthorized: null,
+};
+
+export function setApiHooks(h) {
+  Object.assign(hooks, h);
+}
+
+function qs(query) {
+  if (!query) return '';
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined || v === null || v === '') continue;
+    p.set(k, String(v));
+  }
+  const s = p.toString();
+  return s ? '?' + s : '';
+}
+
+export async function api(method, path, { query, body, signal } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let res;
+  try {
+    res = await fetch('/api/v1' + path + qs(query), {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      cache: 'no-store',
+      signal,
+    });
+  } catch (e) {
+    if (e && e.name === 'AbortError') throw e;
+    throw new ApiError(0, null, e && e.message);
+  }
+  let data = null;
+  if (res.status !== 204) {
+    const text = await res.text();
+    if (text) {
+      try {
+        data = JSON.parse(text);
+      } catch {
+        data = null;
+      }
+    }
+  }
+  if (!res.ok) {
+    const err = new ApiError(res.status, data);
+    if (res.status === 401 && path !== '/auth/login' && hooks.onUnauthorized) hooks.onUnauthorized(err);
+    throw err;
+  }
+  if (path !== '/auth/logout' && hooks.onActivity) hooks.onActivity(path);
+  return data;
+}
+
+export const get = (path, query, opts) => api('GET', path, { ...opts, query });
+export const post = (path, body) => api('POST', path, { body });
+export const patch = (path, body) => api('PATCH', path, { body });
+export const del = (path) => api('DELETE', path);
+
+/** Follows next_cursor until the end (or maxPages), returning all items. */
+export async function getAll(path, query = {}, { limit = 500, maxPages = 40, signal } = {}) {
+  const items = [];
+  let cursor;
+  for (let i = 0; i < maxPages; i++) {
+    const page = await get(path, { ...query, limit, cursor }, { signal });
+    items.push(...page.items);
+    if (!page.next_cursor) break;
+    cursor = page.next_cursor;
+  }
+  return items;
+}

@@ -1,0 +1,50 @@
+import { createI18n } from 'vue-i18n';
+import zhCN from './zh-CN.js';
+import en from './en.js';
+
+export const LOCALES = [
+  { code: 'zh-CN', label: '中文' },
+  { code: 'en', label: 'English' },
+];
+const KEY = 'pj_locale'; // the chosen language only (never credentials)
+
+function initial() {
+  try {
+    const v = localStorage.getItem(KEY);
+    if (LOCALES.some((l) => l.code === v)) return v;
+  } catch {
+    /* storage blocked */
+  }
+  return 'zh-CN';
+}
+
+export const i18n = createI18n({
+  legacy: false,
+  globalInjection: true,
+  locale: initial(),
+  fallbackLocale: 'zh-CN',
+  messages: { 'zh-CN': zhCN, en },
+  missingWarn: false,
+  fallbackWarn: false,
+});
+
+export function setLocale(code) {
+  i18n.global.locale.value = code;
+  document.documentElement.lang = code;
+  try {
+    localStorage.setItem(KEY, code);
+  } catch {
+    /* ignore */
+  }
+}
+
+export function currentLocale() {
+  return i18n.global.locale.value;
+}
+
+/** t() with a fallback to the raw value for enumerations the table does not know yet. */
+export function tEnum(group, value) {
+  if (value === null || value === undefined || value === '') return '—';
+  const key = `${group}.${value}`;
+  return i18n.global.te(key) ? i18n.global.t(key) : String(value);
+}

@@ -1,0 +1,17 @@
+// The side menu: each entry needs a permission; entries whose permission the role lacks are
+// hidden, and a group with no visible child is hidden too.
+import { Odometer, OfficeBuilding, Setting, User, Document } from '@element-plus/icons-vue';
+
+export const MENU = [
+  { key: 'dashboard', route: 'dashboard', label: 'nav.dashboard', icon: Odometer, perm: 'dashboard' },
+  { key: 'facilities', route: 'facilities', label: 'nav.facilities', icon: OfficeBuilding, perm: 'facilities' },
+  {
+    key: 'admin',
+    label: 'nav.admin',
+    icon: Setting,
+    children: [
+      { key: 'users', route: 'users', label: 'nav.users', icon: User, perm: 'users' },
+      { key: 'audit', route: 'audit', label: 'nav.audit', icon: Document, perm: 'audit' },
+    ],
+  },
+];

@@ -1,0 +1,88 @@
+// Routes. meta.perm names a permission in auth/permissions.js; a page the role may not use
+// shows the 无权限 page (and its menu entry is hidden). Later pages (manuals, conversions,
+// drills, plans) add a route here, a permission and a menu entry in layouts/menu.js.
+import { createRouter, createWebHistory } from 'vue-router';
+import { session, restore } from '@/auth/session.js';
+import { can } from '@/auth/permissions.js';
+import ConsoleLayout from '@/layouts/ConsoleLayout.vue';
+import LoginView from '@/views/LoginView.vue';
+
+const routes = [
+  { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: 'login.title' } },
+  {
+    path: '/',
+    component: ConsoleLayout,
+    children: [
+      { path: '', redirect: { name: 'dashboard' } },
+      {
+        path: 'dashboard',
+        name: 'dashboard',
+        component: () => import('@/views/DashboardView.vue'),
+        meta: { perm: 'dashboard', title: 'nav.dashboard' },
+      },
+      {
+        path: 'facilities',
+        name: 'facilities',
+        component: () => import('@/views/facilities/FacilityList.vue'),
+        meta: { perm: 'facilities', title: 'nav.facilities', menu: 'facilities' },
+      },
+      {
+        path: 'facilities/:id(\\d+)',
+        name: 'facility',
+        component: () => import('@/views/facilities/FacilityDetail.vue'),
+        props: true,
+        meta: { perm: 'facilities', title: 'facility.detail', menu: 'facilities' },
+      },
+      {
+        path: 'facilities/:id(\\d+)/edit',
+        name: 'facility-edit',
+        component: () => import('@/views/facilities/FacilityEdit.vue'),
+        props: true,
+        meta: { perm: 'facilities.edit', title: 'facility.editTitle', menu: 'facilities' },
+      },
+      { path: 'admin', redirect: { name: 'users' } },
+      {
+        path: 'admin/users',
+        name: 'users',
+        component: () => import('@/views/admin/UserList.vue'),
+        meta: { perm: 'users', title: 'nav.users' },
+      },
+      {
+        path: 'admin/audit',
+        name: 'audit',
+        component: () => import('@/views/admin/AuditLog.vue'),
+        meta: { perm: 'audit', title: 'nav.audit' },
+      },
+      {
+        path: 'forbidden',
+        name: 'forbidden',
+        component: () => import('@/views/ForbiddenView.vue'),
+        meta: { title: 'forbidden.title' },
+      },
+      {
+        path: ':pathMatch(.*)*',
+        name: 'not-found',
+        component: () => import('@/views/NotFoundView.vue'),
+        meta: { title: 'notFound.title' },
+      },
+    ],
+  },
+];
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes,
+  scrollBehavior: () => ({ top: 0 }),
+});
+
+router.beforeEach(async (to) => {
+  const user = session.checked ? session.user : await restore();
+  if (to.meta.public) {
+    if (to.name === 'login' && user) return { name: 'dashboard' };
+    return true;
+  }
+  if (!user) return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} };
+  if (to.meta.perm && !can(user, to.meta.perm))
+    return { name: 'forbidden', query: { from: to.fullPath }, replace: true };
+  return true;
+});

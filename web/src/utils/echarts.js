@@ -1,0 +1,28 @@
+// ECharts, only the parts the console draws (tree-shaken), plus the district outline.
+import * as echarts from 'echarts/core';
+import { ScatterChart, BarChart } from 'echarts/charts';
+import { GeoComponent, TooltipComponent, LegendComponent, GridComponent } from 'echarts/components';
+import { LabelLayout } from 'echarts/features';
+import { CanvasRenderer } from 'echarts/renderers';
+// 平谷区 outline, WGS-84 (converted from the GCJ-02 source by web/scripts/extract-pinggu.mjs);
+// a hashed file under /assets/, fetched once (CSP connect-src 'self').
+import outlineUrl from '@/assets/pinggu.geo.json?url';
+
+echarts.use([ScatterChart, BarChart, GeoComponent, TooltipComponent, LegendComponent, GridComponent, LabelLayout, CanvasRenderer]);
+
+let outline = null;
+export async function loadDistrictMap() {
+  if (!outline) {
+    const res = await fetch(outlineUrl, { credentials: 'same-origin' });
+    if (!res.ok) throw new Error('outline ' + res.status);
+    outline = await res.json();
+    echarts.registerMap('pinggu', outline);
+  }
+  return 'pinggu';
+}
+
+export function escapeHtml(s) {
+  return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+}
+
+export { echarts };

@@ -1,0 +1,72 @@
+// Formatting shared by every page (and imported by the e2e tests, so keep it free of
+// browser-only or Vue imports). Dates are shown in Asia/Shanghai whatever the browser's zone.
+
+export const TIME_ZONE = 'Asia/Shanghai';
+
+const partsFmt = new Intl.DateTimeFormat('en-CA', {
+  timeZone: TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+
+function parts(value) {
+  const d = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(d.getTime())) return null;
+  const p = {};
+  for (const { type, value: v } of partsFmt.formatToParts(d)) p[type] = v;
+  return p;
+}
+
+/** "2026-11-29 11:58:00" in Beijing time, from an ISO string (the API's UTC "…Z") or a Date. */
+export function formatDateTime(value) {
+  if (value === null || value === undefined || value === '') return '—';
+  const p = parts(value);
+  if (!p) return String(value);
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+}
+
+/** "2026-11-29" in Beijing time. */
+export function formatDate(value) {
+  const p = value ? parts(value) : null;
+  return p ? `${p.year}-${p.month}-${p.day}` : '—';
+}
+
+/** The UTC instant ("…Z") at which the given Beijing calendar day (YYYY-MM-DD) starts. */
+export function shanghaiDayStartUtc(day, plusDays = 0) {
+  const [y, m, d] = day.split('-').map(Number);
+  const t = Date.UTC(y, m - 1, d + plusDays, 0, 0, 0) - 8 * 3600 * 1000; // UTC+8, no DST
+  return new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function trimFixed(x, digits) {
+  return x.toFixed(digits).replace(/\.?0+$/, '');
+}
+
+/**
+ * A number for people: in Chinese, 1.23万 / 4.5亿 from ten thousand up and digit grouping
+ * below; in English, digit grouping (12,345). At most two decimals.
+ */
+export function formatNumber(n, locale = 'zh-CN') {
+  if (n === null || n === undefined || Number.isNaN(Number(n))) return '—';
+  const x = Number(n);
+  const zh = String(locale).toLowerCase().startsWith('zh');
+  if (zh) {
+    const a = Math.abs(x);
+    if (a >= 1e8) return trimFixed(x / 1e8, 2) + '亿';
+    if (a >= 1e4) return trimFixed(x / 1e4, 2) + '万';
+  }
+  return x.toLocaleString(zh ? 'zh-CN' : 'en-US', { maximumFractionDigits: 2 });
+}
+
+/** mm:ss (or h:mm:ss) for a count of seconds. */
+export function formatDuration(seconds) {
+  const s = Math.max(0, Math.floor(seconds));
+  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+  const mm = String(m).padStart(h ? 2 : 1, '0'), ss = String(r).padStart(2, '0');
+  return h ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+}
