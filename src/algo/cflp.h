@@ -1,0 +1,133 @@
+/* Capacitated facility location (CFLP): choose which candidate sites to open and how to
+ * serve every customer's demand from the open sites, minimising fixed + service cost.
+ *
+ * Two variants:
+ *   PJ_CFLP_MULTI  — multi-source: a customer's demand may be split over several sites
+ *                    (x_ij continuous in [0,1], y_i binary);
+ *   PJ_CFLP_SINGLE — single-source: each customer is served wholly by one site.
+ *
+ * Methods (see cflp.c): Lagrangian relaxation of the demand constraints (per-site continuous
+ * or 0-1 knapsacks plus a 0-1 cover knapsack on the total capacity, subgradient updates)
+ * for lower bounds; Lagrangian heuristics with an exact transportation solver (multi-source)
+ * or a GAP repair (single-source); local search; and for small instances an exact path
+ * (GLPK branch-and-cut on the strong model, seeded with our incumbent) that proves
+ * optimality. Pure C: plain structs in, plain structs out. */
+#ifndef PJ_CFLP_H
+#define PJ_CFLP_H
+
+#include <stddef.h>
+
+#include "algo/algo.h"
+
+typedef enum pj_cflp_kind {
+    PJ_CFLP_MULTI = 0,  /* split demand allowed */
+    PJ_CFLP_SINGLE = 1, /* each customer wholly to one site */
+} pj_cflp_kind;
+
+typedef enum pj_cflp_status {
+    PJ_CFLP_OK = 0,          /* a feasible solution is returned (stats.optimal says if proven) */
+    PJ_CFLP_INFEASIBLE = 1,  /* proven: no feasible solution exists */
+    PJ_CFLP_NO_SOLUTION = 2, /* none found before the time limit; feasibility unknown */
+    PJ_CFLP_EINVAL = -1,     /* malformed instance (see result.message) */
+    PJ_CFLP_ENOMEM = -2,     /* out of memory */
+} pj_cflp_status;
+
+/* An instance. All arrays are owned by the struct when created with pj_cflp_init (freed by
+ * pj_cflp_free); a caller may also fill the struct with its own arrays and never call
+ * pj_cflp_free. Costs and capacities must be finite and >= 0, except cost entries, where any
+ * non-finite value (INFINITY) forbids the pair (e.g. beyond a maximum distance). */
+typedef struct pj_cflp {
+    int m;                  /* candidate sites */
+    int n;                  /* customers */
+    double *capacity;       /* [m] s_i */
+    double *fixed_cost;     /* [m] f_i */
+    unsigned char *allowed; /* [m] or NULL (all allowed): 0 = the site may not be opened */
+    double *demand;         /* [n] d_j */
+    double *cost;           /* [m*n] cost[i*n + j] = c_ij, cost of serving ALL of j from i */
+} pj_cflp;
+
+/* One positive flow of a multi-source solution: `fraction` of customer's demand from site. */
+typedef struct pj_cflp_flow {
+    int site;
+    int customer;
+    double fraction; /* in (0, 1]; the fractions of one customer sum to 1 */
+} pj_cflp_flow;
+
+/* A solution. All arrays are owned by the result; release them with pj_cflp_result_free.
+ * The assignment is returned in two forms:
+ *   assign[j]  — single-source: the serving site; multi-source: the site serving the
+ *                largest fraction of j (ties: lowest index). -1 when status != PJ_CFLP_OK.
+ *   flows      — sparse list of (site, customer, fraction) with fraction > 0, sorted by
+ *                customer then site; single-source has exactly n entries of fraction 1. */
+typedef struct pj_cflp_result {
+    pj_cflp_status status;
+    pj_cflp_kind kind;
+    int m, n;
+    unsigned char *open; /* [m] 1 = open */
+    int *assign;         /* [n] */
+    pj_cflp_flow *flows; /* [nflows] */
+    int nflows;
+    pj_algo_stats stats; /* objective = fixed + service cost of this solution */
+    int iterations;      /* Lagrangian (subgradient) iterations performed */
+    int mip_used;        /* 1 when the exact (GLPK) path ran */
+    char message[160];   /* human-readable note / error */
+} pj_cflp_result;
+
+/* Allocates an m x n instance: capacities, fixed costs, demands and costs zeroed, allowed
+ * NULL. The arrays are owned by *inst (free with pj_cflp_free). Returns 0, or -1 on bad
+ * sizes / out of memory (then *inst is left empty). */
+int pj_cflp_init(pj_cflp *inst, int m, int n);
+/* Frees the arrays of an instance made by pj_cflp_init / a reader and zeroes it. */
+void pj_cflp_free(pj_cflp *inst);
+/* Checks sizes, finiteness and signs. Returns 0 when valid, else -1 with a message in err
+ * (caller's buffer; may be NULL). */
+int pj_cflp_validate(const pj_cflp *inst, char *err, size_t errlen);
+/* Total demand. */
+double pj_cflp_total_demand(const pj_cflp *inst);
+
+/* Solves the instance. opts may be NULL (defaults: 10 s limit, seed 0). Always fills *res
+ * (even on errors: status, message, zero-length arrays where none); the arrays in *res are
+ * owned by res — call pj_cflp_result_free. Deterministic for a given seed unless the time
+ * limit cuts the search. Returns res->status. */
+pj_cflp_status pj_cflp_solve(const pj_cflp *inst, pj_cflp_kind kind, const pj_algo_opts *opts,
+                             pj_cflp_result *res);
+/* Frees the arrays of a result and zeroes it (safe on a zeroed result). */
+void pj_cflp_result_free(pj_cflp_result *res);
+/* Fills *res with status PJ_CFLP_OK from an open set plus either frac [m*n] (fraction of j
+ * from i at [i*n + j], MULTI) or assign [n] (SINGLE); frees what *res held before; computes
+ * stats.objective. Other stats are left for the caller. res owns the arrays. Returns 0, or
+ * -1 when out of memory (status PJ_CFLP_ENOMEM). */
+int pj_cflp_result_set(pj_cflp_result *res, const pj_cflp *inst, pj_cflp_kind kind,
+                       const unsigned char *open, const double *frac, const int *assign);
+/* Verifies a result against its instance: open flags, allowed sites, forbidden pairs,
+ * every customer fully served (fractions sum to 1 within tol), capacities respected
+ * (load <= s_i * (1 + tol) + tol), single-source integrality; recomputes the objective into
+ * *objective (may be NULL). Returns 0 when valid, else -1 with a message in err. */
+int pj_cflp_result_check(const pj_cflp_result *res, const pj_cflp *inst, double tol,
+                         double *objective, char *err, size_t errlen);
+
+/* --- Building blocks (also used by the benchmark and tests) ----------------------------- */
+
+/* Exact transportation solver for a fixed set of open sites (multi-source assignment):
+ * successive shortest paths over the open sites with potentials. Workspace owned by the
+ * caller: create with pj_cflp_tp_new (returns NULL on bad instance / no memory), free with
+ * pj_cflp_tp_free. The instance must outlive the workspace. */
+typedef struct pj_cflp_tp pj_cflp_tp;
+pj_cflp_tp *pj_cflp_tp_new(const pj_cflp *inst);
+void pj_cflp_tp_free(pj_cflp_tp *tp);
+/* Optimal assignment for open[] (m flags). Returns 0 and the service cost (without fixed
+ * costs) in *service, or 1 when the open sites cannot serve all demand. */
+int pj_cflp_tp_solve(pj_cflp_tp *tp, const unsigned char *open, double *service);
+/* The last solution: fraction of customer j's demand served by site i at [i*n + j].
+ * Pointer owned by tp, valid until the next pj_cflp_tp_solve / pj_cflp_tp_free. */
+const double *pj_cflp_tp_fractions(const pj_cflp_tp *tp);
+
+/* Reference MIP: builds the strong model (y binary; x_ij continuous for MULTI, binary for
+ * SINGLE; sum_i x_ij = 1; sum_j d_j x_ij <= s_i y_i; x_ij <= y_i; total capacity cover) and
+ * runs GLPK's glp_intopt with opts->time_limit_s (0 = no limit). When start is non-NULL and
+ * status PJ_CFLP_OK, it is offered to GLPK as the first incumbent. Fills *res like
+ * pj_cflp_solve (res owns its arrays). stats.optimal = 1 when GLPK proved optimality. */
+pj_cflp_status pj_cflp_mip_glpk(const pj_cflp *inst, pj_cflp_kind kind, const pj_algo_opts *opts,
+                                const pj_cflp_result *start, pj_cflp_result *res);
+
+#endif

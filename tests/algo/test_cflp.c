@@ -1,0 +1,445 @@
+/* Tests of the CFLP solvers (src/algo/cflp*.c): brute force on tiny instances, properties,
+ * infeasibility, the exact transportation solver, public benchmark instances, readers. */
+#include "t.h"
+
+#include "algo/cflp.h"
+#include "algo/cflp_io.h"
+
+#include <glpk.h>
+#include <math.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+/* Random instance with integer data; forbid_pct of the pairs are forbidden (INFINITY). */
+static void rand_inst(pj_cflp *p, int m, int n, uint64_t seed, int forbid_pct, double slack)
+{
+    CHECK(pj_cflp_init(p, m, n) == 0);
+    uint64_t st = seed;
+    double D = 0;
+    for (int j = 0; j < n; j++) D += p->demand[j] = 1 + pj_rng_below(&st, 9);
+    for (int i = 0; i < m; i++) {
+        p->capacity[i] = ceil(D * slack / m * (0.5 + pj_rng_unit(&st)));
+        p->fixed_cost[i] = 5 + pj_rng_below(&st, 40);
+    }
+    for (int i = 0; i < m; i++)
+        for (int j = 0; j < n; j++)
+            p->cost[(size_t)i * n + j] = (int)pj_rng_below(&st, 100) < forbid_pct
+                                             ? INFINITY
+                                             : (double)(1 + pj_rng_below(&st, 30));
+}
+
+/* Transportation LP for a fixed open set, solved with GLPK (independent of cflp_tp.c).
+ * Returns INFINITY when infeasible. */
+static double glpk_transport(const pj_cflp *p, const unsigned char *open)
+{
+    int m = p->m, n = p->n, nx = 0;
+    glp_prob *lp = glp_create_prob();
+    glp_add_rows(lp, n + m);
+    for (int j = 0; j < n; j++) glp_set_row_bnds(lp, j + 1, GLP_FX, 1, 1);
+    for (int i = 0; i < m; i++) glp_set_row_bnds(lp, n + i + 1, GLP_UP, 0, p->capacity[i]);
+    int *ia = malloc(sizeof(int) * (size_t)(2 * m * n + 1));
+    int *ja = malloc(sizeof(int) * (size_t)(2 * m * n + 1));
+    double *ar = malloc(sizeof(double) * (size_t)(2 * m * n + 1));
+    int e = 0;
+    for (int i = 0; i < m; i++)
+        for (int j = 0; j < n; j++) {
+            double c = p->cost[(size_t)i * n + j];
+            if (!open[i] || !isfinite(c)) continue;
+            int col = glp_add_cols(lp, 1);
+            nx++;
+            glp_set_col_bnds(lp, col, GLP_DB, 0, 1);
+            glp_set_obj_coef(lp, col, c);
+            e++, ia[e] = j + 1, ja[e] = col, ar[e] = 1;
+            e++, ia[e] = n + i + 1, ja[e] = col, ar[e] = p->demand[j];
+        }
+    double z = INFINITY;
+    if (nx) {
+        glp_load_matrix(lp, e, ia, ja, ar);
+        glp_smcp sp;
+        glp_init_smcp(&sp);
+        sp.msg_lev = GLP_MSG_OFF;
+        if (glp_simplex(lp, &sp) == 0 && glp_get_status(lp) == GLP_OPT) z = glp_get_obj_val(lp);
+    }
+    glp_delete_prob(lp);
+    free(ia);
+    free(ja);
+    free(ar);
+    return z;
+}
+
+/* Brute force multi-source optimum: all open subsets x exact transportation LP. */
+static double brute_multi(const pj_cflp *p)
+{
+    int m = p->m;
+    double best = INFINITY;
+    unsigned char open[16];
+    for (int s = 1; s < (1 << m); s++) {
+        double f = 0;
+        for (int i = 0; i < m; i++) {
+            open[i] = (s >> i) & 1;
+            if (open[i]) f += p->fixed_cost[i];
+        }
+        if (f >= best) continue;
+        double t = glpk_transport(p, open);
+        if (f + t < best) best = f + t;
+    }
+    return best;
+}
+
+/* Brute force single-source optimum: all m^n assignments (open = used sites). */
+static double brute_single(const pj_cflp *p)
+{
+    int m = p->m, n = p->n;
+    int a[16] = {0};
+    double best = INFINITY;
+    for (;;) {
+        double load[16] = {0}, cost = 0;
+        int used[16] = {0}, ok = 1;
+        for (int j = 0; j < n && ok; j++) {
+            double c = p->cost[(size_t)a[j] * n + j];
+            if (!isfinite(c)) ok = 0;
+            cost += c;
+            load[a[j]] += p->demand[j];
+            used[a[j]] = 1;
+        }
+        for (int i = 0; i < m && ok; i++) {
+            if (load[i] > p->capacity[i]) ok = 0;
+            if (used[i]) cost += p->fixed_cost[i];
+        }
+        if (ok && cost < best) best = cost;
+        int j = 0;
+        while (j < n && ++a[j] == m) a[j++] = 0;
+        if (j == n) break;
+    }
+    return best;
+}
+
+static void check_result(const pj_cflp *p, const pj_cflp_result *r)
+{
+    double obj;
+    char err[200] = "";
+    if (pj_cflp_result_check(r, p, 1e-6, &obj, err, sizeof err) != 0)
+        t_fail(__FILE__, __LINE__, "invalid result: %s", err);
+    CHECK_NEAR(obj, r->stats.objective, 1e-6 * fmax(1, fabs(obj)));
+    CHECK(r->stats.lower_bound <= r->stats.objective + 1e-6 * fmax(1, fabs(obj)));
+    CHECK(r->stats.gap >= 0);
+    if (r->stats.optimal) CHECK_NEAR(r->stats.gap, 0, 1e-9);
+}
+
+TEST(cflp_brute_force_multi)
+{
+    pj_algo_opts o = {0};
+    o.time_limit_s = 5;
+    for (int s = 0; s < 25; s++) {
+        pj_cflp p;
+        rand_inst(&p, 3 + s % 3, 4 + s % 4, 1000 + (uint64_t)s, s % 2 ? 20 : 0, 1.4);
+        double want = brute_multi(&p);
+        pj_cflp_result r;
+        pj_cflp_solve(&p, PJ_CFLP_MULTI, &o, &r);
+        if (!isfinite(want)) {
+            CHECK_INT(r.status, PJ_CFLP_INFEASIBLE);
+        } else {
+            CHECK_INT(r.status, PJ_CFLP_OK);
+            check_result(&p, &r);
+            CHECK_NEAR(r.stats.objective, want, 1e-6 * want);
+            CHECK(r.stats.optimal);
+        }
+        pj_cflp_result_free(&r);
+        pj_cflp_free(&p);
+    }
+}
+
+TEST(cflp_brute_force_single)
+{
+    pj_algo_opts o = {0};
+    o.time_limit_s = 5;
+    int feasible = 0;
+    for (int s = 0; s < 25; s++) {
+        pj_cflp p;
+        rand_inst(&p, 2 + s % 3, 4 + s % 4, 2000 + (uint64_t)s, s % 2 ? 20 : 0, 1.3);
+        double want = brute_single(&p);
+        pj_cflp_result r;
+        pj_cflp_solve(&p, PJ_CFLP_SINGLE, &o, &r);
+        if (!isfinite(want)) {
+            CHECK_INT(r.status, PJ_CFLP_INFEASIBLE);
+        } else {
+            feasible++;
+            CHECK_INT(r.status, PJ_CFLP_OK);
+            check_result(&p, &r);
+            CHECK_NEAR(r.stats.objective, want, 1e-9);
+            CHECK(r.stats.optimal);
+            CHECK_INT(r.nflows, p.n);
+        }
+        pj_cflp_result_free(&r);
+        pj_cflp_free(&p);
+    }
+    CHECK(feasible >= 10);
+}
+
+/* The transportation solver against GLPK's simplex on random open sets. */
+TEST(cflp_transport_matches_lp)
+{
+    for (int s = 0; s < 20; s++) {
+        pj_cflp p;
+        rand_inst(&p, 6, 15 + s, 3000 + (uint64_t)s, s % 3 ? 15 : 0, 1.2);
+        pj_cflp_tp *tp = pj_cflp_tp_new(&p);
+        CHECK(tp != NULL);
+        uint64_t st = (uint64_t)s;
+        for (int rep = 0; rep < 5; rep++) {
+            unsigned char open[6];
+            for (int i = 0; i < 6; i++) open[i] = pj_rng_below(&st, 3) != 0;
+            double want = glpk_transport(&p, open), got = NAN;
+            int rc = pj_cflp_tp_solve(tp, open, &got);
+            if (!isfinite(want)) {
+                CHECK_INT(rc, 1);
+                continue;
+            }
+            CHECK_INT(rc, 0);
+            CHECK_NEAR(got, want, 1e-6 * fmax(1, want));
+            const double *fr = pj_cflp_tp_fractions(tp);
+            for (int j = 0; j < p.n; j++) {
+                double tot = 0;
+                for (int i = 0; i < 6; i++) {
+                    CHECK(fr[i * p.n + j] >= 0);
+                    if (!open[i]) CHECK(fr[i * p.n + j] == 0);
+                    tot += fr[i * p.n + j];
+                }
+                CHECK_NEAR(tot, 1, 1e-9);
+            }
+        }
+        pj_cflp_tp_free(tp);
+        pj_cflp_free(&p);
+    }
+}
+
+/* Medium random instances (too big for the exact path): validity, bound, determinism. */
+TEST(cflp_properties_and_determinism)
+{
+    for (int kind = 0; kind < 2; kind++)
+        for (int s = 0; s < 3; s++) {
+            pj_cflp p;
+            rand_inst(&p, 25, 120, 4000 + (uint64_t)s, 10, 1.6);
+            p.allowed = calloc(25, 1);
+            for (int i = 0; i < 25; i++) p.allowed[i] = i % 7 != 3;
+            pj_algo_opts o = {0};
+            o.time_limit_s = 20;
+            o.seed = 7;
+            pj_cflp_result r1, r2;
+            pj_cflp_solve(&p, (pj_cflp_kind)kind, &o, &r1);
+            pj_cflp_solve(&p, (pj_cflp_kind)kind, &o, &r2);
+            CHECK_INT(r1.status, PJ_CFLP_OK);
+            check_result(&p, &r1);
+            for (int i = 0; i < 25; i++)
+                if (i % 7 == 3) CHECK(!r1.open[i]);
+            CHECK(!r1.stats.time_limit_hit);
+            CHECK(r1.stats.time_s >= 0);
+            CHECK(r1.stats.gap < 0.1);
+            CHECK(r1.stats.objective == r2.stats.objective);
+            CHECK(r1.nflows == r2.nflows);
+            for (int j = 0; j < p.n; j++) CHECK_INT(r1.assign[j], r2.assign[j]);
+            pj_cflp_result_free(&r1);
+            pj_cflp_result_free(&r2);
+            pj_cflp_free(&p);
+        }
+}
+
+TEST(cflp_infeasible_and_invalid)
+{
+    pj_cflp p;
+    rand_inst(&p, 3, 5, 9, 0, 0.5); /* capacity < demand */
+    pj_cflp_result r;
+    for (int kind = 0; kind < 2; kind++) {
+        CHECK_INT(pj_cflp_solve(&p, (pj_cflp_kind)kind, NULL, &r), PJ_CFLP_INFEASIBLE);
+        CHECK(strstr(r.message, "capacity") != NULL);
+        CHECK(pj_cflp_result_check(&r, &p, 1e-6, NULL, NULL, 0) != 0);
+        pj_cflp_result_free(&r);
+    }
+    pj_cflp_free(&p);
+    /* a customer every site is forbidden to serve */
+    rand_inst(&p, 3, 5, 10, 0, 3);
+    for (int i = 0; i < 3; i++) p.cost[i * 5 + 2] = INFINITY;
+    CHECK_INT(pj_cflp_solve(&p, PJ_CFLP_MULTI, NULL, &r), PJ_CFLP_INFEASIBLE);
+    CHECK(strstr(r.message, "customer 2") != NULL);
+    pj_cflp_result_free(&r);
+    /* enough capacity in total, but not reachable: customers 0,1 only via site 0 */
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 5; j++) p.cost[i * 5 + j] = (j < 2) == (i == 0) ? 1 : INFINITY;
+    p.capacity[0] = p.demand[0] + p.demand[1] - 0.5;
+    CHECK_INT(pj_cflp_solve(&p, PJ_CFLP_MULTI, NULL, &r), PJ_CFLP_INFEASIBLE);
+    pj_cflp_result_free(&r);
+    CHECK_INT(pj_cflp_solve(&p, PJ_CFLP_SINGLE, NULL, &r), PJ_CFLP_INFEASIBLE);
+    pj_cflp_result_free(&r);
+    /* invalid data */
+    p.demand[1] = -1;
+    CHECK_INT(pj_cflp_solve(&p, PJ_CFLP_MULTI, NULL, &r), PJ_CFLP_EINVAL);
+    CHECK(strstr(r.message, "demand") != NULL);
+    pj_cflp_result_free(&r);
+    p.demand[1] = 1;
+    p.cost[3] = NAN;
+    CHECK_INT(pj_cflp_solve(&p, PJ_CFLP_SINGLE, NULL, &r), PJ_CFLP_EINVAL);
+    pj_cflp_result_free(&r);
+    pj_cflp_free(&p);
+    CHECK(pj_cflp_init(&p, 0, 3) != 0);
+    CHECK_INT(pj_cflp_solve(&p, PJ_CFLP_MULTI, NULL, &r), PJ_CFLP_EINVAL);
+    pj_cflp_result_free(&r);
+}
+
+static int have_benchmarks(void)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/cflp", t_benchmarks_dir());
+    if (access(path, R_OK) != 0) {
+        printf("note: %s absent, benchmark checks skipped\n", path);
+        return 0;
+    }
+    return 1;
+}
+
+TEST_T(cflp_orlib_cap_optimal, 120)
+{
+    if (!have_benchmarks()) return;
+    static const struct {
+        const char *name;
+        double opt;
+    } cases[] = {{"cap41", 1040444.375},
+                 {"cap71", 932615.750},
+                 {"cap101", 796648.437},
+                 {"cap131", 793439.562}};
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        char path[600], err[256];
+        snprintf(path, sizeof path, "%s/cflp/orlib_cap/%s.txt", t_benchmarks_dir(), cases[k].name);
+        pj_cflp p;
+        if (pj_cflp_read_orlib(path, 0, &p, err, sizeof err) != 0)
+            t_fail(__FILE__, __LINE__, "%s", err);
+        pj_algo_opts o = {0};
+        o.time_limit_s = 30;
+        pj_cflp_result r;
+        CHECK_INT(pj_cflp_solve(&p, PJ_CFLP_MULTI, &o, &r), PJ_CFLP_OK);
+        check_result(&p, &r);
+        CHECK_NEAR(r.stats.objective, cases[k].opt, 2e-3);
+        CHECK(r.stats.optimal);
+        pj_cflp_result_free(&r);
+        pj_cflp_free(&p);
+    }
+}
+
+TEST_T(cflp_holmberg_gap, 120)
+{
+    if (!have_benchmarks()) return;
+    char path[600], err[256];
+    double os[80];
+    snprintf(path, sizeof path, "%s/cflp/sscflp_holmberg/os", t_benchmarks_dir());
+    CHECK_INT(pj_cflp_read_values(path, os, 80, err, sizeof err), 71);
+    static const struct {
+        int k;
+        double max_gap;
+    } cases[] = {{1, 0}, {13, 0}, {40, 0.01}, {60, 0.01}};
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        snprintf(path, sizeof path, "%s/cflp/sscflp_holmberg/p%d", t_benchmarks_dir(), cases[c].k);
+        pj_cflp p;
+        if (pj_cflp_read_sscflp(path, &p, err, sizeof err) != 0)
+            t_fail(__FILE__, __LINE__, "%s", err);
+        pj_algo_opts o = {0};
+        o.time_limit_s = 30;
+        pj_cflp_result r;
+        CHECK_INT(pj_cflp_solve(&p, PJ_CFLP_SINGLE, &o, &r), PJ_CFLP_OK);
+        check_result(&p, &r);
+        double opt = os[cases[c].k - 1];
+        CHECK(r.stats.objective >= opt - 1e-6);
+        CHECK(r.stats.lower_bound <= opt + 1e-6);
+        if ((r.stats.objective - opt) / opt > cases[c].max_gap + 1e-12)
+            t_fail(__FILE__, __LINE__, "p%d: %.0f vs optimum %.0f", cases[c].k, r.stats.objective,
+                   opt);
+        if (cases[c].max_gap == 0) CHECK(r.stats.optimal);
+        pj_cflp_result_free(&r);
+        pj_cflp_free(&p);
+    }
+}
+
+TEST(cflp_read_benchmark_files)
+{
+    if (!have_benchmarks()) return;
+    char path[600], err[256];
+    pj_cflp p;
+    snprintf(path, sizeof path, "%s/cflp/orlib_cap/capa.txt", t_benchmarks_dir());
+    CHECK(pj_cflp_read_orlib(path, 0, &p, err, sizeof err) != 0); /* needs the capacity */
+    CHECK(strstr(err, "capacity") != NULL);
+    CHECK(pj_cflp_read_orlib(path, 8000, &p, err, sizeof err) == 0);
+    CHECK_INT(p.m, 100);
+    CHECK_INT(p.n, 1000);
+    CHECK(p.capacity[0] == 8000 && p.capacity[99] == 8000);
+    CHECK_NEAR(pj_cflp_total_demand(&p), 50886, 1e-6);
+    pj_cflp_free(&p);
+    snprintf(path, sizeof path, "%s/cflp/sscflp_yang/p1", t_benchmarks_dir());
+    CHECK(pj_cflp_read_sscflp(path, &p, err, sizeof err) == 0);
+    CHECK_INT(p.m, 30);
+    CHECK_INT(p.n, 200);
+    pj_cflp_free(&p);
+    /* NUL padding in the public copy of Holmberg p50 reads as blanks */
+    snprintf(path, sizeof path, "%s/cflp/sscflp_holmberg/p50", t_benchmarks_dir());
+    CHECK(pj_cflp_read_sscflp(path, &p, err, sizeof err) == 0);
+    CHECK_INT(p.m, 10);
+    CHECK_INT(p.n, 100);
+    pj_cflp_free(&p);
+}
+
+static int write_file(const char *name, const char *text, char *path, size_t cap)
+{
+    snprintf(path, cap, "%s/%s", t_tmpdir(), name);
+    FILE *f = fopen(path, "w");
+    if (!f) return -1;
+    fputs(text, f);
+    fclose(f);
+    return 0;
+}
+
+TEST(cflp_reader_errors)
+{
+    pj_cflp p;
+    char err[256], path[600];
+    /* valid tiny files in both orientations */
+    CHECK(pj_cflp_parse_orlib("2 3\n10 5\ncapacity 7\n1 4 5\n2 6 7\n3 8 9\n", 12, &p, err,
+                              sizeof err) == 0);
+    CHECK(p.capacity[1] == 12 && p.fixed_cost[1] == 7 && p.demand[2] == 3);
+    CHECK(p.cost[0 * 3 + 1] == 6 && p.cost[1 * 3 + 2] == 9);
+    pj_cflp_free(&p);
+    CHECK(pj_cflp_parse_sscflp("2 3\n10 5\n11 7\n1 2 3\n4 5 6\n7 8 9\n", &p, err, sizeof err) == 0);
+    CHECK(p.cost[0 * 3 + 1] == 5 && p.cost[1 * 3 + 0] == 7 && p.demand[1] == 2);
+    pj_cflp_free(&p);
+    static const struct {
+        const char *text, *needle;
+    } bad[] = {
+        {"", "end of file"},
+        {"2", "end of file"},
+        {"0 3", "positive integer"},
+        {"2.5 3", "positive integer"},
+        {"x 3", "expected site count"},
+        {"1 1\n10 5\n1 2 3", "trailing"},
+        {"1 1\n10 -5\n1 2", "fixed cost"},
+        {"1 2\n10 5\n1 2\n1", "end of file"},
+        {"1 1\n10 5\n1 nan", "allocation cost"},
+        {"1 1\n10 5\n1 1e999", "allocation cost"},
+        {"1 1\ncapacity 5\n1 2", "capacity value"},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        err[0] = 0;
+        if (pj_cflp_parse_orlib(bad[k].text, 0, &p, err, sizeof err) == 0)
+            t_fail(__FILE__, __LINE__, "case %zu parsed", k);
+        CHECK(p.cost == NULL && p.m == 0);
+        if (!strstr(err, bad[k].needle))
+            t_fail(__FILE__, __LINE__, "case %zu: '%s' lacks '%s'", k, err, bad[k].needle);
+    }
+    CHECK(pj_cflp_parse_sscflp("1 2\n10 5\n1 2\n3", &p, err, sizeof err) != 0);
+    CHECK(strstr(err, "assignment cost") != NULL);
+    CHECK(write_file("bad.txt", "2 2\n1 1\n1 1\n1 1 1\n1 x 1\n", path, sizeof path) == 0);
+    CHECK(pj_cflp_read_orlib(path, 0, &p, err, sizeof err) != 0);
+    CHECK(strstr(err, "bad.txt") != NULL && strstr(err, "'x'") != NULL);
+    CHECK(pj_cflp_read_sscflp("/nonexistent/cflp", &p, err, sizeof err) != 0);
+    CHECK(strstr(err, "/nonexistent/cflp") != NULL);
+    double v[4];
+    CHECK(write_file("os", "1\n2\n3\n", path, sizeof path) == 0);
+    CHECK_INT(pj_cflp_read_values(path, v, 4, err, sizeof err), 3);
+    CHECK(v[2] == 3);
+    CHECK(write_file("os2", "1\nz\n", path, sizeof path) == 0);
+    CHECK_INT(pj_cflp_read_values(path, v, 4, err, sizeof err), -1);
+}
