@@ -35,6 +35,18 @@ wrk -t1 -c32 -d8s --latency -H "Authorization: Bearer $token" "$url" | \
   awk '/Requests\/sec/{print "  pingji req/s " $2} /^ +99%/{print "  pingji p99 " $2}'
 
 echo
+echo "-- GET /api/v1/overview?scenario=epidemic (critical paths of every manual, coverage, supplies)"
+echo "   vs the facility listing, same wrk settings, same run"
+ov=$(wrk -t1 -c32 -d8s --latency -H "Authorization: Bearer $token" \
+  "http://127.0.0.1:$port/api/v1/overview?scenario=epidemic")
+li=$(wrk -t1 -c32 -d8s --latency -H "Authorization: Bearer $token" "$url")
+ovr=$(echo "$ov" | awk '/Requests\/sec/{print $2}'); lir=$(echo "$li" | awk '/Requests\/sec/{print $2}')
+echo "  overview req/s $ovr, p99 $(echo "$ov" | awk '/^ +99%/{print $2}')"
+echo "  listing  req/s $lir, p99 $(echo "$li" | awk '/^ +99%/{print $2}')"
+awk -v a="$ovr" -v b="$lir" 'BEGIN{printf "  ratio overview/listing: %.3f\n", a/b}'
+echo "  one overview in-process: $(build/rel/bench/overview "$dir/pj.db" 2>/dev/null || echo '?')"
+
+echo
 echo "-- PATCH /api/v1/facilities/{id} (authenticated, durable write + audit row), 32 connections"
 PJ_TOKEN=$token wrk -t1 -c32 -d8s -s bench/patch.lua "http://127.0.0.1:$port" | \
   awk '/Requests\/sec/{print "  req/s " $2} /Non-2xx/{print "  non-2xx " $NF} /requests in/{print "  " $0}'

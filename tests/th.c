@@ -233,3 +233,14 @@ const char *th_err_field(json_t *o)
 {
     return json_string_value(json_object_get(json_object_get(o, "error"), "field"));
 }
+
+void th_sql_exec(th_server *s, const char *sql)
+{
+    sqlite3 *db;
+    if (sqlite3_open(s->db, &db) != SQLITE_OK) t_fail(__FILE__, __LINE__, "open %s", s->db);
+    sqlite3_busy_timeout(db, 5000);
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+        t_fail(__FILE__, __LINE__, "sql: %s: %s", sql, msg ? msg : "?");
+    sqlite3_close(db);
+}

@@ -42,5 +42,7 @@ const char *th_err_code(json_t *o);
 const char *th_err_field(json_t *o);
 /* Runs a SQL query returning one integer against the server's database file. */
 long long th_sql_int(th_server *s, const char *sql);
+/* Runs SQL against the server's database file (tests arrange recorded times with it). */
+void th_sql_exec(th_server *s, const char *sql);
 
 #endif

@@ -15,66 +15,42 @@
 #include "domain/registry.h"
 #include "http/server.h"
 #include "pingji/pingji.h"
+#include "cli/cli_int.h"
 
 #include "core/banned.h"
 
-#define MAX_OPTS 32
-#define MAX_POS  8
-
-typedef struct cli {
-    const char *pos[MAX_POS];
-    int npos;
-    const char *key[MAX_OPTS], *val[MAX_OPTS];
-    int nopt;
-} cli;
-
-typedef int (*verb_fn)(cli *a);
-typedef struct verb {
-    const char *name, *usage, *help;
-    verb_fn fn;
-} verb;
-
-static const char *opt(cli *a, const char *k)
+const char *cli_opt(cli *a, const char *k)
 {
     for (int i = 0; i < a->nopt; i++)
         if (!strcmp(a->key[i], k)) return a->val[i] ? a->val[i] : "";
     return NULL;
 }
 
-static const char *db_path(cli *a)
+const char *cli_db_path(cli *a)
 {
-    const char *p = opt(a, "db");
+    const char *p = cli_opt(a, "db");
     if (!p) p = getenv("PINGJI_DB");
     return p && *p ? p : "data/pingji.db";
 }
 
-static int usage_fail(const char *msg)
+int cli_usage(const char *msg)
 {
     fprintf(stderr, "pingji: %s (see pingji help)\n", msg);
     return 2;
 }
 
-static int fail_err(const pj_err *e)
+int cli_fail(const pj_err *e)
 {
     fprintf(stderr, "pingji: %s%s%s%s (%s)\n", e->message, e->field[0] ? " [field " : "", e->field,
             e->field[0] ? "]" : "", e->code);
     return 1;
 }
 
-/* Opens the store with the command line acting as a local administrator. */
-typedef struct session {
-    pj_db *db;
-    pj_arena arena;
-    pj_settings settings;
-    pj_ctx ctx;
-    pj_err err;
-} session;
-
-static int session_open(session *s, cli *a)
+int cli_session_open(session *s, cli *a)
 {
     memset(s, 0, sizeof *s);
     pj_settings_default(&s->settings);
-    if (pj_db_open(&s->db, db_path(a), &s->err)) return fail_err(&s->err);
+    if (pj_db_open(&s->db, cli_db_path(a), &s->err)) return cli_fail(&s->err);
     pj_arena_init(&s->arena, 16384);
     s->ctx = (pj_ctx){.db = s->db,
                       .arena = &s->arena,
@@ -84,13 +60,13 @@ static int session_open(session *s, cli *a)
     return 0;
 }
 
-static void session_close(session *s)
+void cli_session_close(session *s)
 {
     pj_arena_free(&s->arena);
     pj_db_close(s->db);
 }
 
-static void print_json(const char *text)
+void cli_print_json(const char *text)
 {
     json_t *v = json_loads(text, 0, NULL);
     if (v) {
@@ -109,7 +85,7 @@ static int bootstrap(session *s, int demo, uint64_t seed)
 {
     char pw[32];
     int made = pj_auth_bootstrap(&s->ctx, pw, sizeof pw, &s->err);
-    if (made < 0) return fail_err(&s->err);
+    if (made < 0) return cli_fail(&s->err);
     if (made)
         printf("pingji: admin login — user: admin  password: %s\n"
                "        (shown once; change it after logging in)\n",
@@ -123,7 +99,7 @@ static int bootstrap(session *s, int demo, uint64_t seed)
         char hex[17];
         pj_hex(raw, sizeof raw, hex);
         snprintf(dpw, sizeof dpw, "demo-%s", hex);
-        if (pj_demo_build(&s->ctx, seed, dpw, &st, &s->err)) return fail_err(&s->err);
+        if (pj_demo_build(&s->ctx, seed, dpw, &st, &s->err)) return cli_fail(&s->err);
         printf("pingji: demo district 平谷区: %d townships, %d villages/communities, %d grids, "
                "%lld residents, %d facilities, %d organisations (synthetic detail labelled)\n",
                st.townships, st.villages, st.grids, (long long)st.residents, st.facilities,
@@ -150,58 +126,60 @@ static int mkparent(const char *path)
 static uint64_t seed_opt(cli *a)
 {
     int64_t seed = 20240801;
-    const char *v = opt(a, "seed");
+    const char *v = cli_opt(a, "seed");
     if (v) pj_parse_i64(v, &seed);
     return (uint64_t)seed;
 }
 
 static int v_init(cli *a)
 {
-    mkparent(db_path(a));
+    mkparent(cli_db_path(a));
     session s;
-    if (session_open(&s, a)) return 1;
-    int rc = bootstrap(&s, opt(a, "demo") != NULL, seed_opt(a));
+    if (cli_session_open(&s, a)) return 1;
+    int rc = bootstrap(&s, cli_opt(a, "demo") != NULL, seed_opt(a));
     if (!rc)
-        printf("pingji: database %s ready (schema %d)\n", db_path(a), pj_db_schema_version(s.db));
-    session_close(&s);
+        printf("pingji: database %s ready (schema %d)\n", cli_db_path(a),
+               pj_db_schema_version(s.db));
+    cli_session_close(&s);
     return rc;
 }
 
 static int v_serve(cli *a)
 {
-    const char *path = db_path(a);
+    const char *path = cli_db_path(a);
     int fresh = access(path, F_OK) != 0;
     mkparent(path);
     session s;
-    if (session_open(&s, a)) return 1;
-    if (opt(a, "fast-hash")) s.settings.fast_hash = 1;
-    int rc = bootstrap(&s, fresh && opt(a, "demo-if-new"), seed_opt(a));
-    session_close(&s);
+    if (cli_session_open(&s, a)) return 1;
+    if (cli_opt(a, "fast-hash")) s.settings.fast_hash = 1;
+    int rc = bootstrap(&s, fresh && cli_opt(a, "demo-if-new"), seed_opt(a));
+    cli_session_close(&s);
     if (rc) return rc;
-    pj_server_opts so = {.db_path = path, .host = opt(a, "host"), .access_log = !opt(a, "quiet")};
+    pj_server_opts so = {
+        .db_path = path, .host = cli_opt(a, "host"), .access_log = !cli_opt(a, "quiet")};
     pj_settings_default(&so.settings);
-    if (opt(a, "fast-hash")) so.settings.fast_hash = 1;
+    if (cli_opt(a, "fast-hash")) so.settings.fast_hash = 1;
     int64_t port = 8080, idle = 1800;
-    if (opt(a, "port") && (pj_parse_i64(opt(a, "port"), &port) || port < 0 || port > 65535))
-        return usage_fail("--port takes a number from 0 to 65535");
-    if (opt(a, "idle-minutes") &&
-        (pj_parse_i64(opt(a, "idle-minutes"), &idle) || idle < 1 || idle > 1440))
-        return usage_fail("--idle-minutes takes a number from 1 to 1440");
-    if (opt(a, "idle-minutes")) idle *= 60;
+    if (cli_opt(a, "port") && (pj_parse_i64(cli_opt(a, "port"), &port) || port < 0 || port > 65535))
+        return cli_usage("--port takes a number from 0 to 65535");
+    if (cli_opt(a, "idle-minutes") &&
+        (pj_parse_i64(cli_opt(a, "idle-minutes"), &idle) || idle < 1 || idle > 1440))
+        return cli_usage("--idle-minutes takes a number from 1 to 1440");
+    if (cli_opt(a, "idle-minutes")) idle *= 60;
     so.settings.session_idle_s = (int)idle;
     so.port = (int)port;
     int64_t check_ms = 50;
-    if (opt(a, "cache-check-ms") &&
-        (pj_parse_i64(opt(a, "cache-check-ms"), &check_ms) || check_ms < 0 || check_ms > 10000))
-        return usage_fail("--cache-check-ms takes 0 to 10000");
+    if (cli_opt(a, "cache-check-ms") &&
+        (pj_parse_i64(cli_opt(a, "cache-check-ms"), &check_ms) || check_ms < 0 || check_ms > 10000))
+        return cli_usage("--cache-check-ms takes 0 to 10000");
     so.cache_check_ms = (int)check_ms;
-    so.web_dir = opt(a, "web");
+    so.web_dir = cli_opt(a, "web");
     struct stat st;
     if (!so.web_dir && stat("web/dist/index.html", &st) == 0) so.web_dir = "web/dist";
     pj_server *srv;
     pj_err err;
     pj_err_clear(&err);
-    if (pj_server_open(&srv, &so, &err)) return fail_err(&err);
+    if (pj_server_open(&srv, &so, &err)) return cli_fail(&err);
     printf("pingji: serving http://%s:%d/ (database %s)\n", so.host ? so.host : "127.0.0.1",
            pj_server_port(srv), path);
     fflush(stdout);
@@ -225,14 +203,14 @@ typedef struct entity_ops {
     delete_fn del;
 } entity_ops;
 
-static int parse_id(const char *s, int64_t *id)
+int cli_parse_id(const char *s, int64_t *id)
 {
     return !s || pj_parse_i64(s, id) || *id <= 0 ? -1 : 0;
 }
 
-static json_t *json_arg(cli *a)
+json_t *cli_json_arg(cli *a)
 {
-    const char *j = opt(a, "json");
+    const char *j = cli_opt(a, "json");
     if (!j) return NULL;
     json_error_t je;
     json_t *v = j[0] == '@' ? json_load_file(j + 1, JSON_REJECT_DUPLICATES, &je)
@@ -245,7 +223,7 @@ static int run_entity(cli *a, const entity_ops *ops)
 {
     const char *sub = a->npos > 1 ? a->pos[1] : "list";
     session s;
-    if (session_open(&s, a)) return 1;
+    if (cli_session_open(&s, a)) return 1;
     pj_buf out;
     pj_buf_init(&out, 256 << 20);
     pj_jw w;
@@ -265,43 +243,43 @@ static int run_entity(cli *a, const entity_ops *ops)
                     {"operator-id", &f.operator_id},
                     {"cursor", &f.cursor}};
         for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
-            if (opt(a, ints[i].k)) {
-                if (pj_parse_i64(opt(a, ints[i].k), &v) || v < 0) {
-                    rc = usage_fail("a numeric option got a non-number");
+            if (cli_opt(a, ints[i].k)) {
+                if (pj_parse_i64(cli_opt(a, ints[i].k), &v) || v < 0) {
+                    rc = cli_usage("a numeric option got a non-number");
                     goto out;
                 }
                 *ints[i].dst = v;
             }
-        if (opt(a, "limit")) {
-            if (pj_parse_i64(opt(a, "limit"), &v) || v < 1 || v > PJ_LIST_LIMIT_MAX) {
-                rc = usage_fail("--limit takes 1 to 500");
+        if (cli_opt(a, "limit")) {
+            if (pj_parse_i64(cli_opt(a, "limit"), &v) || v < 1 || v > PJ_LIST_LIMIT_MAX) {
+                rc = cli_usage("--limit takes 1 to 500");
                 goto out;
             }
             f.limit = (int)v;
         }
-        f.type = opt(a, "type");
-        f.role = opt(a, "role");
-        f.state = opt(a, "state");
-        f.q = opt(a, "q");
-        f.industry = opt(a, "industry");
-        if (ops->list(&s.ctx, &f, &w, &s.err)) rc = fail_err(&s.err);
+        f.type = cli_opt(a, "type");
+        f.role = cli_opt(a, "role");
+        f.state = cli_opt(a, "state");
+        f.q = cli_opt(a, "q");
+        f.industry = cli_opt(a, "industry");
+        if (ops->list(&s.ctx, &f, &w, &s.err)) rc = cli_fail(&s.err);
     } else if (!strcmp(sub, "get") || !strcmp(sub, "delete")) {
-        if (parse_id(a->npos > 2 ? a->pos[2] : NULL, &id)) {
-            rc = usage_fail("give the id");
+        if (cli_parse_id(a->npos > 2 ? a->pos[2] : NULL, &id)) {
+            rc = cli_usage("give the id");
             goto out;
         }
         if (!strcmp(sub, "get") ? ops->get(&s.ctx, id, &w, &s.err) : ops->del(&s.ctx, id, &s.err))
-            rc = fail_err(&s.err);
+            rc = cli_fail(&s.err);
         else if (!strcmp(sub, "delete"))
             printf("deleted %lld\n", (long long)id);
     } else if (!strcmp(sub, "add") || !strcmp(sub, "update")) {
         int upd = !strcmp(sub, "update");
-        if (upd && parse_id(a->npos > 2 ? a->pos[2] : NULL, &id)) {
-            rc = usage_fail("give the id");
+        if (upd && cli_parse_id(a->npos > 2 ? a->pos[2] : NULL, &id)) {
+            rc = cli_usage("give the id");
             goto out;
         }
-        if (!(body = json_arg(a))) {
-            rc = opt(a, "json") ? 1 : usage_fail("give --json '{…}' or --json @file.json");
+        if (!(body = cli_json_arg(a))) {
+            rc = cli_opt(a, "json") ? 1 : cli_usage("give --json '{…}' or --json @file.json");
             goto out;
         }
         if (upd && !json_object_get(body, "version")) {
@@ -318,15 +296,15 @@ static int run_entity(cli *a, const entity_ops *ops)
             pj_buf_free(&cur);
         }
         if (upd ? ops->update(&s.ctx, id, body, &w, &s.err) : ops->create(&s.ctx, body, &w, &s.err))
-            rc = fail_err(&s.err);
+            rc = cli_fail(&s.err);
     } else {
-        rc = usage_fail("sub-commands: list, get ID, add --json J, update ID --json J, delete ID");
+        rc = cli_usage("sub-commands: list, get ID, add --json J, update ID --json J, delete ID");
     }
-    if (!rc && out.len) print_json(out.data);
+    if (!rc && out.len) cli_print_json(out.data);
 out:
     json_decref(body);
     pj_buf_free(&out);
-    session_close(&s);
+    cli_session_close(&s);
     return rc;
 }
 
@@ -357,18 +335,18 @@ static int user_list_adapter(pj_ctx *c, const pj_list_filter *f, pj_jw *w, pj_er
 static int v_user(cli *a)
 {
     const char *sub = a->npos > 1 ? a->pos[1] : "list";
-    if (strcmp(sub, "add") || opt(a, "json")) {
+    if (strcmp(sub, "add") || cli_opt(a, "json")) {
         static const entity_ops ops = {user_list_adapter, pj_user_get, pj_user_create,
                                        pj_user_update, pj_user_delete};
         return run_entity(a, &ops);
     }
     /* user add NAME --role R [--password P] [--township-id N] … */
-    if (a->npos < 3 || !opt(a, "role")) return usage_fail("user add NAME --role ROLE");
+    if (a->npos < 3 || !cli_opt(a, "role")) return cli_usage("user add NAME --role ROLE");
     json_t *b = json_object();
     json_object_set_new(b, "username", json_string(a->pos[2]));
-    json_object_set_new(b, "role", json_string(opt(a, "role")));
+    json_object_set_new(b, "role", json_string(cli_opt(a, "role")));
     char gen[32] = "";
-    const char *pw = opt(a, "password");
+    const char *pw = cli_opt(a, "password");
     if (!pw) {
         unsigned char raw[10];
         pj_random_bytes(raw, sizeof raw);
@@ -376,31 +354,31 @@ static int v_user(cli *a)
         pw = gen;
     }
     json_object_set_new(b, "password", json_string(pw));
-    if (opt(a, "name")) json_object_set_new(b, "display_name", json_string(opt(a, "name")));
+    if (cli_opt(a, "name")) json_object_set_new(b, "display_name", json_string(cli_opt(a, "name")));
     static const char *const refs[][2] = {{"township-id", "township_id"},
                                           {"facility-id", "facility_id"},
                                           {"organisation-id", "organisation_id"}};
     for (int i = 0; i < 3; i++) {
         int64_t v;
-        if (!opt(a, refs[i][0])) continue;
-        if (parse_id(opt(a, refs[i][0]), &v)) {
+        if (!cli_opt(a, refs[i][0])) continue;
+        if (cli_parse_id(cli_opt(a, refs[i][0]), &v)) {
             json_decref(b);
-            return usage_fail("ids are positive numbers");
+            return cli_usage("ids are positive numbers");
         }
         json_object_set_new(b, refs[i][1], json_integer(v));
     }
-    if (opt(a, "grid-ids")) {
+    if (cli_opt(a, "grid-ids")) {
         json_t *arr = json_array();
-        char *list = strdup(opt(a, "grid-ids"));
+        char *list = strdup(cli_opt(a, "grid-ids"));
         for (char *save, *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
             int64_t v;
-            if (parse_id(t, &v) == 0) json_array_append_new(arr, json_integer(v));
+            if (cli_parse_id(t, &v) == 0) json_array_append_new(arr, json_integer(v));
         }
         free(list);
         json_object_set_new(b, "grid_ids", arr);
     }
     session s;
-    if (session_open(&s, a)) {
+    if (cli_session_open(&s, a)) {
         json_decref(b);
         return 1;
     }
@@ -410,55 +388,56 @@ static int v_user(cli *a)
     pj_jw_init(&w, &out);
     int rc = 0;
     if (pj_user_create(&s.ctx, b, &w, &s.err))
-        rc = fail_err(&s.err);
+        rc = cli_fail(&s.err);
     else {
-        print_json(out.data);
+        cli_print_json(out.data);
         if (gen[0]) printf("password: %s (shown once)\n", gen);
     }
     pj_buf_free(&out);
     json_decref(b);
-    session_close(&s);
+    cli_session_close(&s);
     return rc;
 }
 
 static int v_audit(cli *a)
 {
     session s;
-    if (session_open(&s, a)) return 1;
-    pj_audit_filter f = {.limit = 50, .entity = opt(a, "entity"), .action = opt(a, "action")};
+    if (cli_session_open(&s, a)) return 1;
+    pj_audit_filter f = {
+        .limit = 50, .entity = cli_opt(a, "entity"), .action = cli_opt(a, "action")};
     int64_t v;
-    if (opt(a, "entity-id") && pj_parse_i64(opt(a, "entity-id"), &v) == 0) f.entity_id = v;
-    if (opt(a, "limit") && pj_parse_i64(opt(a, "limit"), &v) == 0 && v > 0 && v <= 500)
+    if (cli_opt(a, "entity-id") && pj_parse_i64(cli_opt(a, "entity-id"), &v) == 0) f.entity_id = v;
+    if (cli_opt(a, "limit") && pj_parse_i64(cli_opt(a, "limit"), &v) == 0 && v > 0 && v <= 500)
         f.limit = (int)v;
     pj_buf out;
     pj_buf_init(&out, 64 << 20);
     pj_jw w;
     pj_jw_init(&w, &out);
-    int rc = pj_audit_list(&s.ctx, &f, &w, &s.err) ? fail_err(&s.err) : 0;
-    if (!rc) print_json(out.data);
+    int rc = pj_audit_list(&s.ctx, &f, &w, &s.err) ? cli_fail(&s.err) : 0;
+    if (!rc) cli_print_json(out.data);
     pj_buf_free(&out);
-    session_close(&s);
+    cli_session_close(&s);
     return rc;
 }
 
 static int v_backup(cli *a)
 {
-    if (a->npos < 2) return usage_fail("backup FILE");
+    if (a->npos < 2) return cli_usage("backup FILE");
     session s;
-    if (session_open(&s, a)) return 1;
-    int rc = pj_db_backup(s.db, a->pos[1], &s.err) ? fail_err(&s.err) : 0;
-    if (!rc) printf("pingji: backed up %s to %s\n", db_path(a), a->pos[1]);
-    session_close(&s);
+    if (cli_session_open(&s, a)) return 1;
+    int rc = pj_db_backup(s.db, a->pos[1], &s.err) ? cli_fail(&s.err) : 0;
+    if (!rc) printf("pingji: backed up %s to %s\n", cli_db_path(a), a->pos[1]);
+    cli_session_close(&s);
     return rc;
 }
 
 static int v_restore(cli *a)
 {
-    if (a->npos < 2) return usage_fail("restore FILE");
+    if (a->npos < 2) return cli_usage("restore FILE");
     pj_err err;
     pj_err_clear(&err);
-    if (pj_db_restore_file(a->pos[1], db_path(a), &err)) return fail_err(&err);
-    printf("pingji: restored %s from %s\n", db_path(a), a->pos[1]);
+    if (pj_db_restore_file(a->pos[1], cli_db_path(a), &err)) return cli_fail(&err);
+    printf("pingji: restored %s from %s\n", cli_db_path(a), a->pos[1]);
     return 0;
 }
 
@@ -500,6 +479,36 @@ static const verb verbs[] = {
      "facility list [--township-id N] [--type T] [--role R] [--state S] [--q S]|get ID|\n"
      "         add --json J|update ID --json J|delete ID",
      "Facilities and their emergency roles.", v_facility},
+    {"standard",
+     "standard list [--facility-type T] [--scenario S] [--role R] [--in-force]|get ID|\n"
+     "         add --json J",
+     "Conversion standards (转换标准): target hours, checklist and coverage per facility type ×\n"
+     "scenario × role; add makes a new version.",
+     cli_standard},
+    {"manual",
+     "manual list [--facility-id N] [--scenario S]|get ID|add --json J|export ID [--csv]|\n"
+     "       import --facility-id N --scenario S --role R --title T --csv FILE",
+     "Conversion manuals (工作手册): steps with minutes, predecessors, teams and checklists;\n"
+     "the critical path is checked against the standard's target.",
+     cli_manual},
+    {"convert",
+     "convert list|start --facility-id N --scenario S [--manual-id N]|get ID|\n"
+     "        step-start STEP|step-finish STEP [--remarks R]|sign STEP --item I|\n"
+     "        restore ID|abort ID --reason R|timeline ID",
+     "Live conversions: peacetime → converting → emergency → restoring → peacetime.", cli_convert},
+    {"drill",
+     "drill list|start --facility-id N --scenario S|get ID|step-start STEP|step-finish STEP|\n"
+     "      sign STEP --item I|abort ID --reason R|report ID [--csv]|trend FACILITY_ID|\n"
+     "      finding-add ID --json J|finding-update ID --json J|findings [--status S]",
+     "Drills (转换演练): run a manual without changing the facility's state, then score it.",
+     cli_drill},
+    {"overview", "overview [--scenario S] [--population N]",
+     "The emergency overview: capacity ready/converting/convertible, coverage, manuals over\n"
+     "target, drills overdue, days of supply.",
+     cli_overview},
+    {"stock",
+     "stock list [--facility-id N] [--category C]|add --json J|update ID --json J|delete ID",
+     "Stock lines of the supply stores.", cli_stock},
     {"audit", "audit [--entity E] [--entity-id N] [--action A] [--limit N]",
      "The audit trail, newest first.", v_audit},
     {"backup", "backup FILE [--db F]", "Online backup of the database into a new FILE.", v_backup},
@@ -520,10 +529,11 @@ static int v_help(cli *a)
                        verbs[i].usage, verbs[i].help);
                 return 0;
             }
-        return usage_fail("no such verb");
+        return cli_usage("no such verb");
     }
     printf("usage: pingji VERB [ARGS]   (pingji VERB --help for one verb)\n\nverbs:\n");
-    for (int i = 0; i < NVERBS; i++) printf("  %-9s %s\n", verbs[i].name, verbs[i].help);
+    for (int i = 0; i < NVERBS; i++) /* the first line of each verb's help */
+        printf("  %-9s %.*s\n", verbs[i].name, (int)strcspn(verbs[i].help, "\n"), verbs[i].help);
     printf("\nexit codes: 0 ok, 1 failed, 2 usage\n");
     return 0;
 }
@@ -539,7 +549,7 @@ int pj_cli_main(int argc, char **argv)
     memset(&a, 0, sizeof a);
     for (int i = 1; i < argc; i++) {
         if (!strncmp(argv[i], "--", 2) && argv[i][2]) {
-            if (a.nopt == MAX_OPTS) return usage_fail("too many options");
+            if (a.nopt == MAX_OPTS) return cli_usage("too many options");
             const char *k = argv[i] + 2, *eq = strchr(k, '=');
             if (eq) {
                 a.key[a.nopt] = strndup(k, (size_t)(eq - k)); /* lives for the process */
@@ -550,7 +560,7 @@ int pj_cli_main(int argc, char **argv)
                 a.val[a.nopt++] = flag ? NULL : argv[++i];
             }
         } else {
-            if (a.npos == MAX_POS) return usage_fail("too many arguments");
+            if (a.npos == MAX_POS) return cli_usage("too many arguments");
             a.pos[a.npos++] = argv[i];
         }
     }
@@ -560,7 +570,7 @@ int pj_cli_main(int argc, char **argv)
     }
     for (int i = 0; i < NVERBS; i++) {
         if (strcmp(verbs[i].name, a.pos[0])) continue;
-        if (opt(&a, "help")) {
+        if (cli_opt(&a, "help")) {
             printf("usage: pingji %s\n\n%s\n", verbs[i].usage, verbs[i].help);
             return 0;
         }

@@ -28,6 +28,11 @@ int pj_db_commit(pj_db *db, pj_err *err);
 void pj_db_rollback(pj_db *db);
 int pj_db_in_tx(pj_db *db);
 
+/* A read transaction around several queries: one consistent snapshot and one lock cycle.
+ * Returns 1 when it started one (pass that to pj_db_read_end), 0 when already inside one. */
+int pj_db_read_begin(pj_db *db);
+void pj_db_read_end(pj_db *db, int started);
+
 /* Group commit. While a batch is open, pj_db_begin/commit/rollback work on savepoints inside
  * one outer transaction, and nothing is durable until pj_db_batch_close commits it all with one
  * fsync. The caller must not acknowledge any write of the batch before batch_close returns 0;

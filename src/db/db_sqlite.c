@@ -197,6 +197,21 @@ void pj_db_rollback(pj_db *db)
     db->in_tx = 0;
 }
 
+int pj_db_read_begin(pj_db *db)
+{
+    if (db->in_tx || db->batch) return 0;
+    if (sqlite3_exec(db->h, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) return 0;
+    db->in_tx = 1;
+    return 1;
+}
+
+void pj_db_read_end(pj_db *db, int started)
+{
+    if (!started) return;
+    sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
+    db->in_tx = 0;
+}
+
 int pj_db_batch_open(pj_db *db, pj_err *err)
 {
     if (db->batch || db->in_tx)

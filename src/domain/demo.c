@@ -8,6 +8,7 @@
 #include "algo/algo.h"
 #include "core/util.h"
 #include "domain/audit.h"
+#include "domain/dualuse.h"
 
 #include "core/banned.h"
 
@@ -598,6 +599,8 @@ int pj_demo_build(pj_ctx *c, uint64_t seed, const char *pw, pj_demo_stats *st, p
             goto fail;
         st->users = 6;
     }
+    /* dual-use: standards, manuals, stock, a conversion in progress, past drills */
+    if (pj_dualuse_demo(c, seed, err)) goto fail;
     char summary[256];
     snprintf(summary, sizeof summary,
              "{\"townships\":%d,\"villages\":%d,\"grids\":%d,\"facilities\":%d,"

@@ -7,6 +7,8 @@
 #include <sys/queue.h>
 #include <event2/keyvalq_struct.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,7 +60,8 @@ typedef struct reply {
     char *body; /* owned (malloc) unless cached */
     size_t len;
     struct cached_body *cached;
-    char *cookie; /* owned */
+    char *cookie;      /* owned */
+    const char *ctype; /* static storage; NULL = JSON */
     char rid[24];
     char method[8];
     char user[48];
@@ -247,6 +250,8 @@ static const char *reason(int status)
         return "Conflict";
     case 413:
         return "Payload Too Large";
+    case 415:
+        return "Unsupported Media Type";
     case 422:
         return "Unprocessable Entity";
     case 423:
@@ -275,7 +280,8 @@ static void reply_send(pj_server *srv, reply *p)
     struct evbuffer *eb = evbuffer_new();
     size_t len = p->cached ? p->cached->len : p->len;
     if (p->status != 204) {
-        evhttp_add_header(h, "Content-Type", "application/json; charset=utf-8");
+        evhttp_add_header(h, "Content-Type",
+                          p->ctype ? p->ctype : "application/json; charset=utf-8");
         evhttp_add_header(h, "Cache-Control", "no-store");
         if (p->cached) {
             p->cached->refs++;
@@ -550,6 +556,7 @@ done:;
     p->cached = r.cached;
     if (p->cached) p->cached->refs++;
     p->cookie = r.set_cookie ? strdup(r.set_cookie) : NULL;
+    p->ctype = r.status < 300 ? r.content_type : NULL;
     p->t0 = t0;
     snprintf(p->rid, sizeof p->rid, "%s", r.request_id);
     snprintf(p->method, sizeof p->method, "%s", r.method);
@@ -696,6 +703,9 @@ int pj_server_open(pj_server **out, const pj_server_opts *opts, pj_err *err)
                 strerror(errno));
         goto fail;
     }
+    /* no Nagle delay on replies written in pieces (accepted sockets inherit this on Linux) */
+    int one = 1;
+    setsockopt(evhttp_bound_socket_get_fd(srv->sock), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     struct sockaddr_storage ss;
     ev_socklen_t sl = sizeof ss;
     getsockname(evhttp_bound_socket_get_fd(srv->sock), (struct sockaddr *)&ss, &sl);

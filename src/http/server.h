@@ -50,6 +50,7 @@ typedef struct pj_req {
     const char *token;
     const char *set_cookie;
     struct cached_body *cached; /* a response served from the cache */
+    const char *content_type;   /* NULL = JSON */
     int status;
     char request_id[24];
 } pj_req;

@@ -157,3 +157,25 @@ TEST(rules_json_depth_limit_is_32_containers)
         if (!rc) json_decref(v);
     }
 }
+
+TEST(rules_login_cookie_is_a_session_cookie_and_415_reason)
+{
+    th_server s;
+    th_start(&s, 0);
+    char body[128], hdr[4096];
+    json_t *o;
+    snprintf(body, sizeof body, "{\"username\":\"admin\",\"password\":\"%s\"}", s.admin_pw);
+    CHECK_INT(
+        th_call_raw(&s, "POST", "/api/v1/auth/login", NULL, body, -1, NULL, &o, hdr, sizeof hdr),
+        200);
+    json_decref(o);
+    CHECK(strstr(hdr, "Set-Cookie: pj_session=") && strstr(hdr, "HttpOnly; SameSite=Strict"));
+    CHECK(!strstr(hdr, "Max-Age")); /* the server's idle expiry decides, not the browser */
+    CHECK(!strstr(hdr, "Secure"));
+    CHECK_INT(th_call_raw(&s, "POST", "/api/v1/auth/login", NULL, body, -1, "text/plain", &o, hdr,
+                          sizeof hdr),
+              415);
+    json_decref(o);
+    CHECK(strstr(hdr, "415 Unsupported Media Type"));
+    th_stop(&s);
+}

@@ -1,0 +1,362 @@
+/* Dual-use verbs of the command line: standard, manual, convert, drill, overview, stock. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli_int.h"
+#include "core/util.h"
+#include "domain/dualuse.h"
+
+#include "core/banned.h"
+
+/* What one sub-command does, given the open session, the positional id and the JSON body. */
+typedef int (*sub_fn)(session *s, cli *a, int64_t id, json_t *body, pj_jw *w, pj_buf *csv);
+
+typedef struct sub {
+    const char *name;
+    int needs_id;   /* positional ID after the sub-command */
+    int needs_json; /* --json J (or a body built from options) */
+    sub_fn fn;
+} sub;
+
+static int64_t opt_id(cli *a, const char *k)
+{
+    int64_t v = 0;
+    if (cli_opt(a, k) && cli_parse_id(cli_opt(a, k), &v)) return -1;
+    return v;
+}
+
+static int opt_limit(cli *a)
+{
+    int64_t v = 50;
+    if (cli_opt(a, "limit") && (pj_parse_i64(cli_opt(a, "limit"), &v) || v < 1 || v > 500))
+        return -1;
+    return (int)v;
+}
+
+/* Runs the sub-command named by pos[1] from the table. */
+static int run(cli *a, const sub *subs, const char *def)
+{
+    const char *name = a->npos > 1 ? a->pos[1] : def;
+    const sub *sb = NULL;
+    for (int i = 0; subs[i].name; i++)
+        if (!strcmp(subs[i].name, name)) sb = &subs[i];
+    if (!sb) {
+        char msg[256] = "sub-commands:";
+        size_t len = strlen(msg);
+        for (int i = 0; subs[i].name; i++) {
+            int k = snprintf(msg + len, sizeof msg - len, " %s", subs[i].name);
+            if (k > 0 && (size_t)k < sizeof msg - len) len += (size_t)k;
+        }
+        return cli_usage(msg);
+    }
+    int64_t id = 0;
+    if (sb->needs_id && cli_parse_id(a->npos > 2 ? a->pos[2] : NULL, &id))
+        return cli_usage("give the id after the sub-command");
+    json_t *body = NULL;
+    if (sb->needs_json && !(body = cli_json_arg(a)))
+        return cli_opt(a, "json") ? 1 : cli_usage("give --json '{…}' or --json @file.json");
+    session s;
+    if (cli_session_open(&s, a)) {
+        json_decref(body);
+        return 1;
+    }
+    pj_buf out, csv;
+    pj_buf_init(&out, 256 << 20);
+    pj_buf_init(&csv, 64 << 20);
+    pj_jw w;
+    pj_jw_init(&w, &out);
+    int rc = sb->fn(&s, a, id, body, &w, &csv);
+    if (rc == -1)
+        rc = cli_fail(&s.err);
+    else if (rc == 0 && csv.len)
+        fputs(csv.data, stdout);
+    else if (rc == 0 && out.len)
+        cli_print_json(out.data);
+    pj_buf_free(&out);
+    pj_buf_free(&csv);
+    json_decref(body);
+    cli_session_close(&s);
+    return rc;
+}
+
+/* ---- standard ---- */
+
+static int std_list(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_standard_list(&s->ctx, cli_opt(a, "facility-type"), cli_opt(a, "scenario"),
+                            cli_opt(a, "role"), cli_opt(a, "in-force") != NULL, w, &s->err);
+}
+static int std_get(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_standard_get(&s->ctx, id, w, &s->err);
+}
+static int std_add(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_standard_create(&s->ctx, b, w, &s->err);
+}
+
+int cli_standard(cli *a)
+{
+    static const sub subs[] = {{"list", 0, 0, std_list},
+                               {"get", 1, 0, std_get},
+                               {"add", 0, 1, std_add},
+                               {NULL, 0, 0, NULL}};
+    return run(a, subs, "list");
+}
+
+/* ---- manual ---- */
+
+static int man_list(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    int64_t fid = opt_id(a, "facility-id");
+    int limit = opt_limit(a);
+    if (fid < 0 || limit < 0) return cli_usage("--facility-id and --limit take numbers");
+    return pj_manual_list(&s->ctx, fid, cli_opt(a, "scenario"), 0, limit, w, &s->err);
+}
+static int man_get(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_manual_get(&s->ctx, id, w, &s->err);
+}
+static int man_add(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_manual_create(&s->ctx, b, w, &s->err);
+}
+static int man_export(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return cli_opt(a, "csv") ? pj_manual_export_csv(&s->ctx, id, csv, &s->err)
+                             : pj_manual_get(&s->ctx, id, w, &s->err);
+}
+static int man_import(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    const char *file = cli_opt(a, "csv");
+    int64_t fid = opt_id(a, "facility-id");
+    if (!file || !*file || fid <= 0 || !cli_opt(a, "scenario") || !cli_opt(a, "role") ||
+        !cli_opt(a, "title"))
+        return cli_usage(
+            "manual import --facility-id N --scenario S --role R --title T --csv FILE");
+    FILE *f = fopen(file, "rb");
+    if (!f) return pj_fail(&s->err, 400, "bad_file", "csv", "cannot read %s", file);
+    pj_buf text;
+    pj_buf_init(&text, 1 << 20);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) pj_buf_add(&text, chunk, n);
+    fclose(f);
+    if (text.overflow) {
+        pj_buf_free(&text);
+        return pj_fail(&s->err, 400, "too_long", "csv", "%s is larger than 1 MiB", file);
+    }
+    json_t *req = json_object();
+    json_object_set_new(req, "facility_id", json_integer(fid));
+    json_object_set_new(req, "scenario", json_string(cli_opt(a, "scenario")));
+    json_object_set_new(req, "role", json_string(cli_opt(a, "role")));
+    json_object_set_new(req, "title", json_string(cli_opt(a, "title")));
+    json_object_set_new(req, "csv", json_stringn(text.data ? text.data : "", text.len));
+    pj_buf_free(&text);
+    int rc = pj_manual_create(&s->ctx, req, w, &s->err);
+    json_decref(req);
+    return rc;
+}
+
+int cli_manual(cli *a)
+{
+    static const sub subs[] = {{"list", 0, 0, man_list},     {"get", 1, 0, man_get},
+                               {"add", 0, 1, man_add},       {"export", 1, 0, man_export},
+                               {"import", 0, 0, man_import}, {NULL, 0, 0, NULL}};
+    return run(a, subs, "list");
+}
+
+/* ---- convert and drill ---- */
+
+static int start_common(session *s, cli *a, const char *mode, pj_jw *w)
+{
+    int64_t fid = opt_id(a, "facility-id"), mid = opt_id(a, "manual-id");
+    if (fid <= 0 || mid < 0 || !cli_opt(a, "scenario"))
+        return cli_usage("start --facility-id N --scenario S [--manual-id N]");
+    json_t *req = json_object();
+    json_object_set_new(req, "facility_id", json_integer(fid));
+    json_object_set_new(req, "scenario", json_string(cli_opt(a, "scenario")));
+    json_object_set_new(req, "mode", json_string(mode));
+    if (mid) json_object_set_new(req, "manual_id", json_integer(mid));
+    int rc = pj_conversion_start(&s->ctx, req, w, &s->err);
+    json_decref(req);
+    return rc;
+}
+
+static int conv_start(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return start_common(s, a, "live", w);
+}
+static int drill_start(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return start_common(s, a, "drill", w);
+}
+static int list_common(session *s, cli *a, const char *mode, pj_jw *w)
+{
+    int64_t fid = opt_id(a, "facility-id");
+    int limit = opt_limit(a);
+    if (fid < 0 || limit < 0) return cli_usage("--facility-id and --limit take numbers");
+    return pj_conversion_list(&s->ctx, fid, mode, cli_opt(a, "state"), 0, limit, w, &s->err);
+}
+static int conv_list(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return list_common(s, a, "live", w);
+}
+static int drill_list(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return list_common(s, a, "drill", w);
+}
+static int conv_get(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_conversion_get(&s->ctx, id, w, &s->err);
+}
+static int step_act(session *s, cli *a, int64_t id, const char *action, pj_jw *w)
+{
+    json_t *req = json_object();
+    if (cli_opt(a, "remarks"))
+        json_object_set_new(req, "remarks", json_string(cli_opt(a, "remarks")));
+    if (cli_opt(a, "item")) json_object_set_new(req, "item", json_string(cli_opt(a, "item")));
+    int rc = pj_conversion_step_action(&s->ctx, id, action, req, w, &s->err);
+    json_decref(req);
+    return rc;
+}
+static int step_start(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return step_act(s, a, id, "start", w);
+}
+static int step_finish(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return step_act(s, a, id, "finish", w);
+}
+static int step_sign(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    if (!cli_opt(a, "item")) return cli_usage("sign STEP_ID --item \"checklist item\"");
+    return step_act(s, a, id, "sign", w);
+}
+static int conv_restore(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_conversion_action(&s->ctx, id, "restore", NULL, w, &s->err);
+}
+static int conv_abort(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    if (!cli_opt(a, "reason")) return cli_usage("abort ID --reason R");
+    json_t *req = json_object();
+    json_object_set_new(req, "reason", json_string(cli_opt(a, "reason")));
+    int rc = pj_conversion_action(&s->ctx, id, "abort", req, w, &s->err);
+    json_decref(req);
+    return rc;
+}
+static int conv_timeline(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_conversion_timeline(&s->ctx, id, w, &s->err);
+}
+
+int cli_convert(cli *a)
+{
+    static const sub subs[] = {{"list", 0, 0, conv_list},
+                               {"start", 0, 0, conv_start},
+                               {"get", 1, 0, conv_get},
+                               {"step-start", 1, 0, step_start},
+                               {"step-finish", 1, 0, step_finish},
+                               {"sign", 1, 0, step_sign},
+                               {"restore", 1, 0, conv_restore},
+                               {"abort", 1, 0, conv_abort},
+                               {"timeline", 1, 0, conv_timeline},
+                               {NULL, 0, 0, NULL}};
+    return run(a, subs, "list");
+}
+
+static int drill_report(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return cli_opt(a, "csv") ? pj_drill_report_csv(&s->ctx, id, csv, &s->err)
+                             : pj_drill_report(&s->ctx, id, w, &s->err);
+}
+static int drill_trend(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_drill_trend(&s->ctx, id, w, &s->err);
+}
+static int finding_add(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_finding_create(&s->ctx, id, b, w, &s->err);
+}
+static int finding_update(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_finding_update(&s->ctx, id, b, w, &s->err);
+}
+static int findings(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    int64_t fid = opt_id(a, "facility-id");
+    int limit = opt_limit(a);
+    if (fid < 0 || limit < 0) return cli_usage("--facility-id and --limit take numbers");
+    return pj_finding_list(&s->ctx, cli_opt(a, "status"), fid, 0, limit, w, &s->err);
+}
+
+int cli_drill(cli *a)
+{
+    static const sub subs[] = {{"list", 0, 0, drill_list},
+                               {"start", 0, 0, drill_start},
+                               {"get", 1, 0, conv_get},
+                               {"step-start", 1, 0, step_start},
+                               {"step-finish", 1, 0, step_finish},
+                               {"sign", 1, 0, step_sign},
+                               {"abort", 1, 0, conv_abort},
+                               {"report", 1, 0, drill_report},
+                               {"trend", 1, 0, drill_trend},
+                               {"finding-add", 1, 1, finding_add},
+                               {"finding-update", 1, 1, finding_update},
+                               {"findings", 0, 0, findings},
+                               {NULL, 0, 0, NULL}};
+    return run(a, subs, "list");
+}
+
+/* ---- overview, stock ---- */
+
+static int overview(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    int64_t pop = opt_id(a, "population");
+    if (pop < 0) return cli_usage("--population takes a number");
+    const char *scn = cli_opt(a, "scenario") ? cli_opt(a, "scenario") : "epidemic";
+    int ok = 0;
+    for (int i = 0; pj_scenarios[i]; i++) ok |= !strcmp(scn, pj_scenarios[i]);
+    if (!ok) return cli_usage("--scenario is epidemic, disaster, holiday or event");
+    return pj_overview(&s->ctx, scn, pop, w, &s->err);
+}
+
+int cli_overview(cli *a)
+{
+    static const sub subs[] = {{"show", 0, 0, overview}, {NULL, 0, 0, NULL}};
+    return run(a, subs, "show");
+}
+
+static int stock_list(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    int64_t fid = opt_id(a, "facility-id");
+    int limit = opt_limit(a);
+    if (fid < 0 || limit < 0) return cli_usage("--facility-id and --limit take numbers");
+    return pj_stock_list(&s->ctx, fid, cli_opt(a, "category"), 0, limit, w, &s->err);
+}
+static int stock_add(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_stock_create(&s->ctx, b, w, &s->err);
+}
+static int stock_update(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_stock_update(&s->ctx, id, b, w, &s->err);
+}
+static int stock_delete(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    if (pj_stock_delete(&s->ctx, id, &s->err)) return -1;
+    printf("deleted %lld\n", (long long)id);
+    return 0;
+}
+
+int cli_stock(cli *a)
+{
+    static const sub subs[] = {{"list", 0, 0, stock_list},
+                               {"add", 0, 1, stock_add},
+                               {"update", 1, 1, stock_update},
+                               {"delete", 1, 0, stock_delete},
+                               {NULL, 0, 0, NULL}};
+    return run(a, subs, "list");
+}

@@ -1,0 +1,57 @@
+/* Internal API of the command line, shared by the verb files (src/cli/cli_*.c). */
+#ifndef PJ_CLI_INT_H
+#define PJ_CLI_INT_H
+
+#include <jansson.h>
+
+#include "domain/ctx.h"
+
+#define MAX_OPTS 32
+#define MAX_POS  8
+
+typedef struct cli {
+    const char *pos[MAX_POS];
+    int npos;
+    const char *key[MAX_OPTS], *val[MAX_OPTS];
+    int nopt;
+} cli;
+
+typedef int (*verb_fn)(cli *a);
+typedef struct verb {
+    const char *name, *usage, *help;
+    verb_fn fn;
+} verb;
+
+/* Opens the store with the command line acting as a local administrator. */
+typedef struct session {
+    pj_db *db;
+    pj_arena arena;
+    pj_settings settings;
+    pj_ctx ctx;
+    pj_err err;
+} session;
+
+/* Value of --k (a flag gives ""), NULL when absent. Borrowed from argv. */
+const char *cli_opt(cli *a, const char *k);
+const char *cli_db_path(cli *a);
+/* Prints a usage error; returns 2. */
+int cli_usage(const char *msg);
+/* Prints the error; returns 1. */
+int cli_fail(const pj_err *e);
+/* Opens the database with the command line acting as a local administrator; 0 or exit code. */
+int cli_session_open(session *s, cli *a);
+void cli_session_close(session *s);
+void cli_print_json(const char *text);
+int cli_parse_id(const char *s, int64_t *id);
+/* --json '{…}' or --json @file.json; NULL (message printed) when bad or absent. Caller owns. */
+json_t *cli_json_arg(cli *a);
+
+/* Dual-use verbs: standard, manual, convert, drill, overview, stock. */
+int cli_standard(cli *a);
+int cli_manual(cli *a);
+int cli_convert(cli *a);
+int cli_drill(cli *a);
+int cli_overview(cli *a);
+int cli_stock(cli *a);
+
+#endif

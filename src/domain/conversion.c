@@ -1,0 +1,1132 @@
+/* Dual-use: live conversions and drills of a facility by its manual, step by step. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/csv.h"
+#include "core/util.h"
+#include "domain/audit.h"
+#include "domain/dualuse_int.h"
+#include "domain/input.h"
+#include "domain/registry.h"
+#include "domain/render.h"
+
+#include "core/banned.h"
+
+const char *pj_conv_transition(const char *from, pj_conv_event ev)
+{
+    static const struct {
+        const char *from;
+        pj_conv_event ev;
+        const char *to;
+    } table[] = {{"peacetime", PJ_EV_START, "converting"},
+                 {"converting", PJ_EV_READY, "emergency"},
+                 {"converting", PJ_EV_ABORT, "peacetime"},
+                 {"emergency", PJ_EV_RESTORE, "restoring"},
+                 {"restoring", PJ_EV_RESTORED, "peacetime"}};
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (!strcmp(table[i].from, from) && table[i].ev == ev) return table[i].to;
+    return NULL;
+}
+
+double pj_drill_step_score(double planned, double actual, int done)
+{
+    if (!done) return 0;
+    if (actual <= planned || actual <= 0) return 1;
+    return planned / actual;
+}
+
+/* ---- rendering ---- */
+
+typedef struct conv_head {
+    int64_t id, facility_id, manual_id, standard_id, started_at, ready_at, restore_at, ended_at;
+    int64_t version;
+    const char *facility, *ftype, *scenario, *mode, *state, *started_by, *abort_reason, *fstate;
+} conv_head;
+
+static int conv_load(pj_ctx *c, int64_t id, conv_head *h, pj_err *err)
+{
+    pj_stmt *s =
+        pj_db_prepare(c->db,
+                      "SELECT v.id, v.facility_id, v.manual_id, COALESCE(v.standard_id, 0),"
+                      " v.started_at, COALESCE(v.ready_at, 0),"
+                      " COALESCE(v.restore_started_at, 0), COALESCE(v.ended_at, 0),"
+                      " v.version, f.name, f.type, v.scenario, v.mode, v.state,"
+                      " v.started_by, v.abort_reason, f.state FROM conversions v"
+                      " JOIN facilities f ON f.id = v.facility_id WHERE v.id = ?",
+                      err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) {
+        pj_arena *a = c->arena;
+        *h = (conv_head){.id = pj_col_int(s, 0),
+                         .facility_id = pj_col_int(s, 1),
+                         .manual_id = pj_col_int(s, 2),
+                         .standard_id = pj_col_int(s, 3),
+                         .started_at = pj_col_int(s, 4),
+                         .ready_at = pj_col_int(s, 5),
+                         .restore_at = pj_col_int(s, 6),
+                         .ended_at = pj_col_int(s, 7),
+                         .version = pj_col_int(s, 8),
+                         .facility = pj_arena_strdup(a, pj_col_text(s, 9)),
+                         .ftype = pj_arena_strdup(a, pj_col_text(s, 10)),
+                         .scenario = pj_arena_strdup(a, pj_col_text(s, 11)),
+                         .mode = pj_arena_strdup(a, pj_col_text(s, 12)),
+                         .state = pj_arena_strdup(a, pj_col_text(s, 13)),
+                         .started_by = pj_arena_strdup(a, pj_col_text(s, 14)),
+                         .abort_reason = pj_arena_strdup(a, pj_col_text(s, 15)),
+                         .fstate = pj_arena_strdup(a, pj_col_text(s, 16))};
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (rc == 0) return pj_fail(err, 404, "not_found", "id", "no conversion %lld", (long long)id);
+    return 0;
+}
+
+static void opt_time(pj_jw *w, const char *key, int64_t t)
+{
+    if (t)
+        pj_render_time(w, key, t);
+    else
+        pj_jw_knull(w, key);
+}
+
+static double target_hours_of(pj_ctx *c, const conv_head *h)
+{
+    double t = 0;
+    if (!h->standard_id) return 0;
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT target_hours FROM standards WHERE id = ?", NULL);
+    if (!s) return 0;
+    pj_stmt_int(s, 1, h->standard_id);
+    if (pj_stmt_step(s, NULL) == 1) t = pj_col_double(s, 0);
+    pj_stmt_done(s);
+    return t;
+}
+
+static int conv_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    conv_head h;
+    if (conv_load(c, id, &h, err)) return -1;
+    int64_t now = pj_now();
+    pj_jw_obj(w);
+    pj_jw_kint(w, "id", h.id);
+    pj_jw_kint(w, "facility_id", h.facility_id);
+    pj_jw_kstr(w, "facility_name", h.facility);
+    pj_jw_kstr(w, "facility_state", h.fstate);
+    pj_jw_kint(w, "manual_id", h.manual_id);
+    pj_jw_kstr(w, "scenario", h.scenario);
+    pj_jw_kstr(w, "mode", h.mode);
+    pj_jw_kstr(w, "state", h.state);
+    pj_render_time(w, "started_at", h.started_at);
+    pj_jw_kstr(w, "started_by", h.started_by);
+    opt_time(w, "ready_at", h.ready_at);
+    opt_time(w, "restore_started_at", h.restore_at);
+    opt_time(w, "ended_at", h.ended_at);
+    if (h.abort_reason && *h.abort_reason)
+        pj_jw_kstr(w, "abort_reason", h.abort_reason);
+    else
+        pj_jw_knull(w, "abort_reason");
+    double target = target_hours_of(c, &h);
+    if (target > 0)
+        pj_jw_knum(w, "target_hours", target);
+    else
+        pj_jw_knull(w, "target_hours");
+    int64_t end = h.ready_at ? h.ready_at : (h.ended_at ? h.ended_at : now);
+    pj_jw_knum(w, "elapsed_minutes", floor((double)(end - h.started_at) / 60.0 * 10) / 10);
+    pj_jw_kint(w, "version", h.version);
+    pj_jw_key(w, "steps");
+    pj_jw_arr(w);
+    pj_stmt *s =
+        pj_db_prepare(c->db,
+                      "SELECT cs.id, ms.id, ms.phase, ms.code, ms.name, ms.planned_minutes,"
+                      " ms.team_type, ms.team_count, ms.predecessors, ms.checklist,"
+                      " cs.status, cs.started_at, cs.started_by, cs.finished_at,"
+                      " cs.finished_by, cs.remarks FROM conversion_steps cs"
+                      " JOIN manual_steps ms ON ms.id = cs.step_id"
+                      " WHERE cs.conversion_id = ? ORDER BY ms.phase, ms.seq",
+                      err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc, done = 0, total = 0, overdue = 0;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        const char *status = pj_col_text(s, 10);
+        int64_t planned = pj_col_int(s, 5), st = pj_col_int(s, 11), fin = pj_col_int(s, 13);
+        int is_over = 0, late = 0;
+        if (!strcmp(status, "running") && now - st > planned * 60) is_over = 1;
+        if (!strcmp(status, "done") && fin - st > planned * 60) late = 1;
+        total++;
+        done += !strcmp(status, "done");
+        overdue += is_over;
+        pj_jw_obj(w);
+        pj_jw_kint(w, "id", pj_col_int(s, 0));
+        pj_jw_kint(w, "step_id", pj_col_int(s, 1));
+        pj_render_text(w, "phase", s, 2);
+        pj_render_text(w, "code", s, 3);
+        pj_render_text(w, "name", s, 4);
+        pj_jw_kint(w, "planned_minutes", planned);
+        pj_render_text(w, "team_type", s, 6);
+        pj_jw_kint(w, "team_count", pj_col_int(s, 7));
+        pj_jw_key(w, "predecessors");
+        pj_jw_raw(w, pj_col_text(s, 8));
+        pj_jw_kstr(w, "status", status);
+        opt_time(w, "started_at", st);
+        pj_render_text(w, "started_by", s, 12);
+        opt_time(w, "finished_at", fin);
+        pj_render_text(w, "finished_by", s, 14);
+        pj_render_text(w, "remarks", s, 15);
+        if (st) {
+            int64_t e = fin ? fin : now;
+            pj_jw_knum(w, "actual_minutes", floor((double)(e - st) / 6.0) / 10);
+        } else {
+            pj_jw_knull(w, "actual_minutes");
+        }
+        pj_jw_kbool(w, "overdue", is_over);
+        pj_jw_kbool(w, "late", late);
+        /* checklist items with their signatures */
+        const char *items = pj_col_text(s, 9);
+        json_t *arr = json_loads(items, 0, NULL);
+        pj_jw_key(w, "checklist");
+        pj_jw_arr(w);
+        int64_t step_id = pj_col_int(s, 1);
+        for (size_t k = 0; k < json_array_size(arr); k++) {
+            const char *item = json_string_value(json_array_get(arr, k));
+            pj_stmt *q = pj_db_prepare(c->db,
+                                       "SELECT signed_by, signed_at FROM conversion_checks WHERE"
+                                       " conversion_id = ? AND step_id = ? AND item = ?",
+                                       err);
+            if (!q) {
+                json_decref(arr);
+                pj_stmt_done(s);
+                return -1;
+            }
+            pj_stmt_int(q, 1, id);
+            pj_stmt_int(q, 2, step_id);
+            pj_stmt_text(q, 3, item);
+            pj_jw_obj(w);
+            pj_jw_kstr(w, "item", item);
+            if (pj_stmt_step(q, err) == 1) {
+                pj_render_text(w, "signed_by", q, 0);
+                pj_render_time(w, "signed_at", pj_col_int(q, 1));
+            } else {
+                pj_jw_knull(w, "signed_by");
+                pj_jw_knull(w, "signed_at");
+            }
+            pj_stmt_done(q);
+            pj_jw_obj_end(w);
+        }
+        json_decref(arr);
+        pj_jw_arr_end(w);
+        pj_jw_obj_end(w);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    pj_jw_arr_end(w);
+    pj_jw_key(w, "progress");
+    pj_jw_obj(w);
+    pj_jw_kint(w, "done", done);
+    pj_jw_kint(w, "total", total);
+    pj_jw_kint(w, "overdue", overdue);
+    pj_jw_obj_end(w);
+    pj_jw_obj_end(w);
+    return 0;
+}
+
+int pj_conversion_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return conv_render(c, id, w, err);
+}
+
+int pj_conversion_list(pj_ctx *c, int64_t facility_id, const char *mode, const char *state,
+                       int64_t cursor, int limit, pj_jw *w, pj_err *err)
+{
+    /* newest first */
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id FROM conversions WHERE (? = 0 OR id < ?)"
+                               " AND (? = 0 OR facility_id = ?) AND (? IS NULL OR mode = ?)"
+                               " AND (? IS NULL OR state = ?) ORDER BY id DESC LIMIT ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, cursor);
+    pj_stmt_int(s, 2, cursor);
+    pj_stmt_int(s, 3, facility_id);
+    pj_stmt_int(s, 4, facility_id);
+    pj_stmt_text(s, 5, mode);
+    pj_stmt_text(s, 6, mode);
+    pj_stmt_text(s, 7, state);
+    pj_stmt_text(s, 8, state);
+    pj_stmt_int(s, 9, limit + 1);
+    int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(limit + 1));
+    int n = 0, rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) ids[n++] = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    return pj_render_page(c, ids, n, limit, conv_render, w, err);
+}
+
+/* ---- transitions ---- */
+
+static int set_facility_state(pj_ctx *c, int64_t fid, const char *state, pj_err *err)
+{
+    pj_stmt *s =
+        pj_db_prepare(c->db,
+                      "UPDATE facilities SET state = ?, updated_at = ?, version = version + 1"
+                      " WHERE id = ?",
+                      err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, state);
+    pj_stmt_int(s, 2, pj_now());
+    pj_stmt_int(s, 3, fid);
+    return pj_du_step(s, err);
+}
+
+static int set_conv(pj_ctx *c, int64_t id, const char *state, const char *time_col,
+                    const char *reason, pj_err *err)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "UPDATE conversions SET state = ?, %s = ?, abort_reason = COALESCE(?, abort_reason),"
+             " version = version + 1 WHERE id = ?",
+             time_col);
+    pj_stmt *s = pj_db_prepare(c->db, sql, err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, state);
+    pj_stmt_int(s, 2, pj_now());
+    pj_stmt_text(s, 3, reason);
+    pj_stmt_int(s, 4, id);
+    return pj_du_step(s, err);
+}
+
+static int audit_conv(pj_ctx *c, int64_t id, const char *action, const char *detail, pj_err *err)
+{
+    char *after = pj_render_to_string(c, id, conv_render, err);
+    if (!after) return -1;
+    (void)detail;
+    return pj_audit_add(c, action, "conversion", id, NULL, after, err);
+}
+
+int pj_conversion_start(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"facility_id", "scenario", "mode", "manual_id", NULL};
+    static const char *const modes[] = {"live", "drill", NULL};
+    int64_t fid, mid = 0;
+    const char *scenario, *mode = "live", *ftype = NULL;
+    if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_ref(body, "facility_id", 1, &fid, err) < 0 ||
+        pj_in_enum(body, "scenario", 1, pj_scenarios, &scenario, err) < 0 ||
+        pj_in_enum(body, "mode", 0, modes, &mode, err) < 0 ||
+        pj_in_ref(body, "manual_id", 0, &mid, err) < 0 ||
+        pj_du_facility_scope(c, fid, "facility_id", &ftype, err))
+        return -1;
+    int live = !strcmp(mode, "live");
+    if (pj_db_begin(c->db, err)) return -1;
+    /* the manual: the given one (of this facility and scenario) or the newest */
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id, role FROM manuals WHERE facility_id = ? AND scenario = ?"
+                               " AND (? = 0 OR id = ?) ORDER BY version DESC LIMIT 1",
+                               err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, fid);
+    pj_stmt_text(s, 2, scenario);
+    pj_stmt_int(s, 3, mid);
+    pj_stmt_int(s, 4, mid);
+    int rc = pj_stmt_step(s, err);
+    const char *role = NULL;
+    if (rc == 1) {
+        mid = pj_col_int(s, 0);
+        role = pj_arena_strdup(c->arena, pj_col_text(s, 1));
+    }
+    pj_stmt_done(s);
+    if (rc < 0) goto fail;
+    if (rc == 0) {
+        pj_fail(err, 422, "no_manual", mid ? "manual_id" : "scenario",
+                "facility %lld has no %s manual for scenario %s", (long long)fid,
+                mid ? "such" : "conversion", scenario);
+        goto fail;
+    }
+    if (live) {
+        /* the facility's state machine decides */
+        s = pj_db_prepare(c->db, "SELECT state FROM facilities WHERE id = ?", err);
+        if (!s) goto fail;
+        pj_stmt_int(s, 1, fid);
+        rc = pj_stmt_step(s, err);
+        const char *st = rc == 1 ? pj_arena_strdup(c->arena, pj_col_text(s, 0)) : "";
+        pj_stmt_done(s);
+        if (rc < 0) goto fail;
+        if (!pj_conv_transition(st, PJ_EV_START)) {
+            pj_fail(err, 409, "invalid_transition", "facility_id",
+                    "the facility is %s: a conversion can start only in peacetime", st);
+            goto fail;
+        }
+    }
+    double target = 0;
+    int64_t std = pj_du_standard_in_force(c, ftype, scenario, role, &target, err);
+    if (std < 0) goto fail;
+    s = pj_db_prepare(c->db,
+                      "INSERT INTO conversions (facility_id, manual_id, scenario, mode, state,"
+                      " standard_id, started_at, started_by) VALUES (?,?,?,?,?,?,?,?) RETURNING id",
+                      err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, fid);
+    pj_stmt_int(s, 2, mid);
+    pj_stmt_text(s, 3, scenario);
+    pj_stmt_text(s, 4, mode);
+    pj_stmt_text(s, 5, live ? "converting" : "running");
+    if (std) pj_stmt_int(s, 6, std);
+    pj_stmt_int(s, 7, pj_now());
+    pj_stmt_text(s, 8, c->actor.username);
+    int64_t id = 0;
+    rc = pj_stmt_step(s, err);
+    if (rc == 1) id = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    if (!id) {
+        if (err->status == 409)
+            pj_fail(err, 409, "conflict", "facility_id",
+                    "facility %lld already has a %s in progress", (long long)fid,
+                    live ? "conversion" : "drill");
+        goto fail;
+    }
+    s = pj_db_prepare(c->db,
+                      "INSERT INTO conversion_steps (conversion_id, step_id, phase)"
+                      " SELECT ?, id, phase FROM manual_steps WHERE manual_id = ?",
+                      err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    pj_stmt_int(s, 2, mid);
+    if (pj_du_step(s, err)) goto fail;
+    if (live && set_facility_state(c, fid, "converting", err)) goto fail;
+    if (audit_conv(c, id, live ? "convert_start" : "drill_start", NULL, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    return conv_render(c, id, w, err);
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+/* Whether every step of a phase is done and every checklist item of it signed. */
+static int phase_complete(pj_ctx *c, int64_t conv, const char *phase, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT COUNT(*) FROM conversion_steps WHERE conversion_id = ? AND"
+                               " phase = ? AND status <> 'done'",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, conv);
+    pj_stmt_text(s, 2, phase);
+    int rc = pj_stmt_step(s, err);
+    int64_t open = rc == 1 ? pj_col_int(s, 0) : 1;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (open) return 0;
+    /* count items vs signatures */
+    s = pj_db_prepare(c->db,
+                      "SELECT ms.id, ms.checklist FROM conversion_steps cs JOIN manual_steps ms ON"
+                      " ms.id = cs.step_id WHERE cs.conversion_id = ? AND cs.phase = ?",
+                      err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, conv);
+    pj_stmt_text(s, 2, phase);
+    int64_t items = 0;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        json_t *a = json_loads(pj_col_text(s, 1), 0, NULL);
+        items += (int64_t)json_array_size(a);
+        json_decref(a);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    s = pj_db_prepare(c->db,
+                      "SELECT COUNT(*) FROM conversion_checks k JOIN manual_steps ms ON"
+                      " ms.id = k.step_id WHERE k.conversion_id = ? AND ms.phase = ?",
+                      err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, conv);
+    pj_stmt_text(s, 2, phase);
+    rc = pj_stmt_step(s, err);
+    int64_t signed_n = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    return signed_n >= items;
+}
+
+/* After a step finishes or an item is signed: move the conversion on when a phase is complete. */
+static int advance(pj_ctx *c, conv_head *h, pj_err *err)
+{
+    int live = !strcmp(h->mode, "live");
+    if (!strcmp(h->state, "converting") || !strcmp(h->state, "running")) {
+        int done = phase_complete(c, h->id, "convert", err);
+        if (done < 0) return -1;
+        if (!done) return 0;
+        if (!live)
+            return set_conv(c, h->id, "finished", "ended_at", NULL, err) ||
+                   audit_conv(c, h->id, "drill_finish", NULL, err);
+        const char *to = pj_conv_transition(h->fstate, PJ_EV_READY);
+        if (!to) return pj_fail(err, 409, "invalid_transition", "", "facility is %s", h->fstate);
+        return set_conv(c, h->id, "emergency", "ready_at", NULL, err) ||
+               set_facility_state(c, h->facility_id, to, err) ||
+               audit_conv(c, h->id, "convert_ready", NULL, err);
+    }
+    if (!strcmp(h->state, "restoring")) {
+        int done = phase_complete(c, h->id, "restore", err);
+        if (done <= 0) return done;
+        const char *to = pj_conv_transition(h->fstate, PJ_EV_RESTORED);
+        if (!to) return pj_fail(err, 409, "invalid_transition", "", "facility is %s", h->fstate);
+        return set_conv(c, h->id, "completed", "ended_at", NULL, err) ||
+               set_facility_state(c, h->facility_id, to, err) ||
+               audit_conv(c, h->id, "restore_done", NULL, err);
+    }
+    return 0;
+}
+
+int pj_conversion_step_action(pj_ctx *c, int64_t row, const char *action, json_t *body, pj_jw *w,
+                              pj_err *err)
+{
+    static const char *const f_step[] = {"remarks", NULL};
+    static const char *const f_sign[] = {"item", NULL};
+    const char *remarks = "", *item = NULL;
+    int sign = !strcmp(action, "sign");
+    json_t *empty = NULL;
+    if (!body) body = empty = json_object();
+    int bad = pj_in_object(body, err) || pj_in_only(body, sign ? f_sign : f_step, err) ||
+              (sign ? pj_in_str(body, "item", 1, 1, 200, &item, err) < 0
+                    : pj_in_str(body, "remarks", 0, 0, 1000, &remarks, err) < 0);
+    if (bad) {
+        json_decref(empty);
+        return -1;
+    }
+    if (pj_db_begin(c->db, err)) goto fail0;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT cs.conversion_id, cs.status, cs.phase, ms.id, ms.code,"
+                               " ms.predecessors, ms.checklist FROM conversion_steps cs JOIN"
+                               " manual_steps ms ON ms.id = cs.step_id WHERE cs.id = ?",
+                               err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, row);
+    int rc = pj_stmt_step(s, err);
+    int64_t conv = 0, step_id = 0;
+    const char *status = "", *phase = "", *code = "", *preds = "[]", *checklist = "[]";
+    if (rc == 1) {
+        conv = pj_col_int(s, 0);
+        status = pj_arena_strdup(c->arena, pj_col_text(s, 1));
+        phase = pj_arena_strdup(c->arena, pj_col_text(s, 2));
+        step_id = pj_col_int(s, 3);
+        code = pj_arena_strdup(c->arena, pj_col_text(s, 4));
+        preds = pj_arena_strdup(c->arena, pj_col_text(s, 5));
+        checklist = pj_arena_strdup(c->arena, pj_col_text(s, 6));
+    }
+    pj_stmt_done(s);
+    if (rc <= 0) {
+        if (rc == 0)
+            pj_fail(err, 404, "not_found", "id", "no conversion step %lld", (long long)row);
+        goto fail;
+    }
+    conv_head h;
+    if (conv_load(c, conv, &h, err) || pj_du_facility_scope(c, h.facility_id, NULL, NULL, err))
+        goto fail;
+    /* which phase may move now */
+    const char *open_phase = !strcmp(h.state, "converting") || !strcmp(h.state, "running")
+                                 ? "convert"
+                             : !strcmp(h.state, "restoring") ? "restore"
+                                                             : NULL;
+    if (!open_phase || strcmp(open_phase, phase)) {
+        pj_fail(err, 409, "invalid_transition", "id",
+                "the %s is %s: %s steps cannot be worked on now", h.mode, h.state, phase);
+        goto fail;
+    }
+    if (!strcmp(action, "start")) {
+        if (strcmp(status, "pending")) {
+            pj_fail(err, 409, "conflict", "id", "step %s is already %s", code, status);
+            goto fail;
+        }
+        /* predecessors finished? */
+        json_t *p = json_loads(preds, 0, NULL);
+        for (size_t k = 0; k < json_array_size(p); k++) {
+            pj_stmt *q = pj_db_prepare(c->db,
+                                       "SELECT cs.status FROM conversion_steps cs JOIN manual_steps"
+                                       " ms ON ms.id = cs.step_id WHERE cs.conversion_id = ? AND"
+                                       " ms.phase = ? AND ms.code = ?",
+                                       err);
+            if (!q) {
+                json_decref(p);
+                goto fail;
+            }
+            pj_stmt_int(q, 1, conv);
+            pj_stmt_text(q, 2, phase);
+            pj_stmt_text(q, 3, json_string_value(json_array_get(p, k)));
+            int ok = pj_stmt_step(q, err) == 1 && !strcmp(pj_col_text(q, 0), "done");
+            pj_stmt_done(q);
+            if (!ok) {
+                pj_fail(err, 409, "predecessor_open", "id",
+                        "step %s cannot start before %s is finished", code,
+                        json_string_value(json_array_get(p, k)));
+                json_decref(p);
+                goto fail;
+            }
+        }
+        json_decref(p);
+        s = pj_db_prepare(c->db,
+                          "UPDATE conversion_steps SET status = 'running', started_at = ?,"
+                          " started_by = ?, remarks = ? WHERE id = ? AND status = 'pending'",
+                          err);
+        if (!s) goto fail;
+        pj_stmt_int(s, 1, pj_now());
+        pj_stmt_text(s, 2, c->actor.username);
+        pj_stmt_text(s, 3, remarks);
+        pj_stmt_int(s, 4, row);
+        if (pj_du_step(s, err)) goto fail;
+    } else if (!strcmp(action, "finish")) {
+        if (strcmp(status, "running")) {
+            pj_fail(err, 409, "conflict", "id", "step %s is %s, not running", code, status);
+            goto fail;
+        }
+        s = pj_db_prepare(c->db,
+                          "UPDATE conversion_steps SET status = 'done', finished_at = ?,"
+                          " finished_by = ?, remarks = CASE WHEN ? = '' THEN remarks ELSE ? END"
+                          " WHERE id = ? AND status = 'running'",
+                          err);
+        if (!s) goto fail;
+        pj_stmt_int(s, 1, pj_now());
+        pj_stmt_text(s, 2, c->actor.username);
+        pj_stmt_text(s, 3, remarks);
+        pj_stmt_text(s, 4, remarks);
+        pj_stmt_int(s, 5, row);
+        if (pj_du_step(s, err)) goto fail;
+        if (pj_db_changes(c->db) != 1) {
+            pj_fail(err, 409, "conflict", "id", "step %s was finished by someone else", code);
+            goto fail;
+        }
+    } else { /* sign */
+        json_t *items = json_loads(checklist, 0, NULL);
+        int known = 0;
+        for (size_t k = 0; k < json_array_size(items) && !known; k++)
+            known = !strcmp(json_string_value(json_array_get(items, k)), item);
+        json_decref(items);
+        if (!known) {
+            pj_fail(err, 422, "unknown_id", "item", "step %s has no checklist item \"%s\"", code,
+                    item);
+            goto fail;
+        }
+        s = pj_db_prepare(c->db,
+                          "INSERT INTO conversion_checks (conversion_id, step_id, item, signed_by,"
+                          " signed_at) VALUES (?,?,?,?,?)",
+                          err);
+        if (!s) goto fail;
+        pj_stmt_int(s, 1, conv);
+        pj_stmt_int(s, 2, step_id);
+        pj_stmt_text(s, 3, item);
+        pj_stmt_text(s, 4, c->actor.username);
+        pj_stmt_int(s, 5, pj_now());
+        if (pj_du_step(s, err)) {
+            if (err->status == 409)
+                pj_fail(err, 409, "conflict", "item", "\"%s\" is already signed", item);
+            goto fail;
+        }
+    }
+    char detail[300];
+    snprintf(detail, sizeof detail, "{\"conversion_id\":%lld,\"step\":\"%s\",\"action\":\"%s\"}",
+             (long long)conv, code, action);
+    if (pj_audit_add(c,
+                     sign                       ? "step_sign"
+                     : !strcmp(action, "start") ? "step_start"
+                                                : "step_finish",
+                     "conversion_step", row, NULL, detail, err))
+        goto fail;
+    if (conv_load(c, conv, &h, err) || advance(c, &h, err) || pj_db_commit(c->db, err)) goto fail;
+    json_decref(empty);
+    return conv_render(c, conv, w, err);
+fail:
+    pj_db_rollback(c->db);
+fail0:
+    json_decref(empty);
+    return -1;
+}
+
+int pj_conversion_action(pj_ctx *c, int64_t id, const char *action, json_t *body, pj_jw *w,
+                         pj_err *err)
+{
+    static const char *const f_abort[] = {"reason", NULL};
+    static const char *const f_none[] = {NULL};
+    const char *reason = NULL;
+    int abort_ = !strcmp(action, "abort");
+    json_t *empty = NULL;
+    if (!body) body = empty = json_object();
+    if (pj_in_object(body, err) || pj_in_only(body, abort_ ? f_abort : f_none, err) ||
+        (abort_ && pj_in_str(body, "reason", 1, 1, 500, &reason, err) < 0)) {
+        json_decref(empty);
+        return -1;
+    }
+    json_decref(empty);
+    if (pj_db_begin(c->db, err)) return -1;
+    conv_head h;
+    if (conv_load(c, id, &h, err) || pj_du_facility_scope(c, h.facility_id, NULL, NULL, err))
+        goto fail;
+    int live = !strcmp(h.mode, "live");
+    if (abort_) {
+        if (live) {
+            const char *to = pj_conv_transition(h.state, PJ_EV_ABORT);
+            if (!to) {
+                pj_fail(err, 409, "invalid_transition", "id",
+                        "a conversion can be aborted only while converting (it is %s)", h.state);
+                goto fail;
+            }
+            if (set_conv(c, id, "aborted", "ended_at", reason, err) ||
+                set_facility_state(c, h.facility_id, to, err))
+                goto fail;
+        } else {
+            if (strcmp(h.state, "running")) {
+                pj_fail(err, 409, "invalid_transition", "id", "the drill is %s", h.state);
+                goto fail;
+            }
+            if (set_conv(c, id, "aborted", "ended_at", reason, err)) goto fail;
+        }
+    } else { /* restore */
+        const char *to = live ? pj_conv_transition(h.state, PJ_EV_RESTORE) : NULL;
+        if (!to) {
+            pj_fail(err, 409, "invalid_transition", "id",
+                    "restoring starts from emergency (the %s is %s)", h.mode, h.state);
+            goto fail;
+        }
+        if (set_conv(c, id, "restoring", "restore_started_at", NULL, err) ||
+            set_facility_state(c, h.facility_id, to, err))
+            goto fail;
+        if (conv_load(c, id, &h, err) || advance(c, &h, err)) goto fail; /* no restore steps */
+    }
+    if (audit_conv(c, id, abort_ ? (live ? "convert_abort" : "drill_abort") : "restore_start", NULL,
+                   err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    return conv_render(c, id, w, err);
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_conversion_timeline(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    conv_head h;
+    if (conv_load(c, id, &h, err)) return -1;
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT a.at, a.username, a.action, a.entity, a.entity_id, a.after_json FROM audit a"
+        " WHERE (a.entity = 'conversion' AND a.entity_id = ?1) OR (a.entity = 'conversion_step'"
+        " AND a.entity_id IN (SELECT id FROM conversion_steps WHERE conversion_id = ?1))"
+        " OR (a.entity = 'finding' AND a.entity_id IN (SELECT id FROM drill_findings WHERE"
+        " conversion_id = ?1)) ORDER BY a.id",
+        err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    pj_jw_obj(w);
+    pj_jw_kint(w, "conversion_id", id);
+    pj_jw_key(w, "events");
+    pj_jw_arr(w);
+    int rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        pj_jw_obj(w);
+        pj_render_time(w, "at", pj_col_int(s, 0));
+        pj_render_text(w, "user", s, 1);
+        pj_render_text(w, "action", s, 2);
+        pj_render_text(w, "entity", s, 3);
+        pj_jw_kint(w, "entity_id", pj_col_int(s, 4));
+        const char *a = pj_col_text(s, 5);
+        if (a && !strcmp(pj_col_text(s, 3), "conversion_step")) {
+            pj_jw_key(w, "detail");
+            pj_jw_raw(w, a);
+        } else if (a && !strcmp(pj_col_text(s, 3), "conversion")) {
+            json_t *o = json_loads(a, 0, NULL);
+            pj_jw_kstr(w, "state", json_string_value(json_object_get(o, "state")));
+            json_decref(o);
+        }
+        pj_jw_obj_end(w);
+    }
+    pj_stmt_done(s);
+    pj_jw_arr_end(w);
+    pj_jw_obj_end(w);
+    return rc < 0 ? -1 : 0;
+}
+
+/* ---- drills: report, trend, findings ---- */
+
+typedef struct drill_score {
+    int steps, done, on_time;
+    double total_minutes, target_minutes, score;
+    int passed;
+} drill_score;
+
+static int drill_compute(pj_ctx *c, const conv_head *h, pj_jw *w, drill_score *ds, pj_err *err)
+{
+    memset(ds, 0, sizeof *ds);
+    ds->target_minutes = target_hours_of(c, h) * 60;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT ms.code, ms.name, ms.planned_minutes, cs.status,"
+                               " cs.started_at, cs.finished_at FROM conversion_steps cs JOIN"
+                               " manual_steps ms ON ms.id = cs.step_id WHERE cs.conversion_id = ?"
+                               " AND cs.phase = 'convert' ORDER BY ms.seq",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, h->id);
+    double sum = 0;
+    int64_t last_finish = h->started_at;
+    int rc;
+    if (w) pj_jw_arr(w);
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        double planned = (double)pj_col_int(s, 2);
+        int done = !strcmp(pj_col_text(s, 3), "done");
+        int64_t st = pj_col_int(s, 4), fin = pj_col_int(s, 5);
+        double actual = done ? (double)(fin - st) / 60.0 : 0;
+        double sc = pj_drill_step_score(planned, actual, done);
+        ds->steps++;
+        ds->done += done;
+        ds->on_time += done && actual <= planned;
+        sum += sc;
+        if (done && fin > last_finish) last_finish = fin;
+        if (w) {
+            pj_jw_obj(w);
+            pj_render_text(w, "code", s, 0);
+            pj_render_text(w, "name", s, 1);
+            pj_jw_knum(w, "planned_minutes", planned);
+            if (done)
+                pj_jw_knum(w, "actual_minutes", round(actual * 10) / 10);
+            else
+                pj_jw_knull(w, "actual_minutes");
+            pj_jw_kstr(w, "result", !done ? "not_done" : actual <= planned ? "on_time" : "late");
+            pj_jw_knum(w, "score", round(sc * 1000) / 10);
+            pj_jw_obj_end(w);
+        }
+    }
+    pj_stmt_done(s);
+    if (w) pj_jw_arr_end(w);
+    if (rc < 0) return -1;
+    ds->total_minutes = (double)(last_finish - h->started_at) / 60.0;
+    ds->score = ds->steps ? round(1000.0 * sum / ds->steps) / 10 : 0;
+    ds->passed = ds->steps && ds->done == ds->steps &&
+                 (ds->target_minutes <= 0 || ds->total_minutes <= ds->target_minutes + 1e-9);
+    return 0;
+}
+
+int pj_drill_report(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    conv_head h;
+    if (conv_load(c, id, &h, err)) return -1;
+    if (strcmp(h.mode, "drill"))
+        return pj_fail(err, 422, "invalid_value", "id", "conversion %lld is not a drill",
+                       (long long)id);
+    drill_score ds;
+    pj_jw_obj(w);
+    pj_jw_kint(w, "drill_id", id);
+    pj_jw_kint(w, "facility_id", h.facility_id);
+    pj_jw_kstr(w, "facility_name", h.facility);
+    pj_jw_kstr(w, "scenario", h.scenario);
+    pj_jw_kstr(w, "state", h.state);
+    pj_render_time(w, "started_at", h.started_at);
+    pj_jw_key(w, "steps");
+    if (drill_compute(c, &h, w, &ds, err)) return -1;
+    pj_jw_knum(w, "total_minutes", round(ds.total_minutes * 10) / 10);
+    if (ds.target_minutes > 0)
+        pj_jw_knum(w, "target_minutes", ds.target_minutes);
+    else
+        pj_jw_knull(w, "target_minutes");
+    pj_jw_kint(w, "steps_on_time", ds.on_time);
+    pj_jw_kint(w, "steps_total", ds.steps);
+    pj_jw_knum(w, "score", ds.score);
+    pj_jw_kbool(w, "passed", ds.passed);
+    pj_jw_key(w, "findings");
+    pj_jw_arr(w);
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id, finding, action, owner, due_date, status, closed_at"
+                               " FROM drill_findings WHERE conversion_id = ? ORDER BY id",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        pj_jw_obj(w);
+        pj_jw_kint(w, "id", pj_col_int(s, 0));
+        pj_render_text(w, "finding", s, 1);
+        pj_render_text(w, "action", s, 2);
+        pj_render_text(w, "owner", s, 3);
+        char d[21];
+        pj_time_iso(pj_col_int(s, 4), d);
+        d[10] = 0;
+        pj_jw_kstr(w, "due_date", d);
+        pj_render_text(w, "status", s, 5);
+        pj_jw_kbool(w, "overdue",
+                    !strcmp(pj_col_text(s, 5), "open") && pj_col_int(s, 4) < pj_now());
+        pj_jw_obj_end(w);
+    }
+    pj_stmt_done(s);
+    pj_jw_arr_end(w);
+    pj_jw_obj_end(w);
+    return rc < 0 ? -1 : 0;
+}
+
+int pj_drill_report_csv(pj_ctx *c, int64_t id, pj_buf *out, pj_err *err)
+{
+    pj_buf b;
+    pj_buf_init(&b, 8 << 20);
+    pj_jw w;
+    pj_jw_init(&w, &b);
+    if (pj_drill_report(c, id, &w, err)) {
+        pj_buf_free(&b);
+        return -1;
+    }
+    json_t *r = json_loads(b.data, 0, NULL);
+    pj_buf_free(&b);
+    static const char *const head[] = {"code",           "name",   "planned_minutes",
+                                       "actual_minutes", "result", "score"};
+    for (int k = 0; k < 6; k++) pj_csv_field(out, head[k], k == 5);
+    json_t *steps = json_object_get(r, "steps");
+    for (size_t i = 0; i < json_array_size(steps); i++) {
+        json_t *st = json_array_get(steps, i);
+        for (int k = 0; k < 6; k++) {
+            json_t *v = json_object_get(st, head[k]);
+            char num[32];
+            const char *txt = json_string_value(v);
+            if (json_is_number(v)) {
+                snprintf(num, sizeof num, "%g", json_number_value(v));
+                txt = num;
+            }
+            pj_csv_field(out, txt ? txt : "", k == 5);
+        }
+    }
+    char line[160];
+    snprintf(line, sizeof line, "TOTAL,,%g,%g,%s,%g",
+             json_number_value(json_object_get(r, "target_minutes")),
+             json_number_value(json_object_get(r, "total_minutes")),
+             json_is_true(json_object_get(r, "passed")) ? "passed" : "failed",
+             json_number_value(json_object_get(r, "score")));
+    pj_buf_puts(out, line);
+    pj_buf_puts(out, "\r\n");
+    json_decref(r);
+    return 0;
+}
+
+int pj_drill_trend(pj_ctx *c, int64_t facility_id, pj_jw *w, pj_err *err)
+{
+    if (pj_render_exists(c, "SELECT 1 FROM facilities WHERE id = ?", facility_id, err) <= 0)
+        return err->status ? -1
+                           : pj_fail(err, 404, "not_found", "id", "no facility %lld",
+                                     (long long)facility_id);
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id FROM conversions WHERE facility_id = ? AND mode = 'drill'"
+                               " AND state = 'finished' ORDER BY started_at",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, facility_id);
+    int64_t ids[1000];
+    int n = 0, rc;
+    while ((rc = pj_stmt_step(s, err)) == 1 && n < 1000) ids[n++] = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    pj_jw_obj(w);
+    pj_jw_kint(w, "facility_id", facility_id);
+    pj_jw_key(w, "drills");
+    pj_jw_arr(w);
+    for (int i = 0; i < n; i++) {
+        conv_head h;
+        drill_score ds;
+        if (conv_load(c, ids[i], &h, err) || drill_compute(c, &h, NULL, &ds, err)) return -1;
+        pj_jw_obj(w);
+        pj_jw_kint(w, "drill_id", h.id);
+        pj_jw_kstr(w, "scenario", h.scenario);
+        pj_render_time(w, "started_at", h.started_at);
+        pj_jw_knum(w, "total_minutes", round(ds.total_minutes * 10) / 10);
+        pj_jw_knum(w, "target_minutes", ds.target_minutes);
+        pj_jw_knum(w, "score", ds.score);
+        pj_jw_kbool(w, "passed", ds.passed);
+        pj_jw_obj_end(w);
+    }
+    pj_jw_arr_end(w);
+    pj_jw_obj_end(w);
+    return 0;
+}
+
+static int finding_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT d.id, d.conversion_id, v.facility_id, d.finding, d.action,"
+                               " d.owner, d.due_date, d.status, d.closed_at, d.closed_note,"
+                               " d.created_at, d.version FROM drill_findings d JOIN conversions v"
+                               " ON v.id = d.conversion_id WHERE d.id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc <= 0) {
+        pj_stmt_done(s);
+        return rc < 0 ? -1 : pj_fail(err, 404, "not_found", "id", "no finding %lld", (long long)id);
+    }
+    pj_jw_obj(w);
+    pj_jw_kint(w, "id", pj_col_int(s, 0));
+    pj_jw_kint(w, "drill_id", pj_col_int(s, 1));
+    pj_jw_kint(w, "facility_id", pj_col_int(s, 2));
+    pj_render_text(w, "finding", s, 3);
+    pj_render_text(w, "action", s, 4);
+    pj_render_text(w, "owner", s, 5);
+    char d[21];
+    pj_time_iso(pj_col_int(s, 6), d);
+    d[10] = 0;
+    pj_jw_kstr(w, "due_date", d);
+    pj_render_text(w, "status", s, 7);
+    pj_jw_kbool(w, "overdue", !strcmp(pj_col_text(s, 7), "open") && pj_col_int(s, 6) < pj_now());
+    opt_time(w, "closed_at", pj_col_int(s, 8));
+    pj_render_text(w, "closed_note", s, 9);
+    pj_render_time(w, "created_at", pj_col_int(s, 10));
+    pj_jw_kint(w, "version", pj_col_int(s, 11));
+    pj_jw_obj_end(w);
+    pj_stmt_done(s);
+    return 0;
+}
+
+int pj_finding_create(pj_ctx *c, int64_t conv, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"finding", "action", "owner", "due_date", NULL};
+    const char *finding, *action = "", *owner, *due;
+    int64_t due_t;
+    if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_str(body, "finding", 1, 1, 1000, &finding, err) < 0 ||
+        pj_in_str(body, "action", 0, 0, 1000, &action, err) < 0 ||
+        pj_in_str(body, "owner", 1, 1, 64, &owner, err) < 0 ||
+        pj_in_str(body, "due_date", 1, 10, 10, &due, err) < 0)
+        return -1;
+    if (pj_time_parse(due, &due_t))
+        return pj_fail(err, 422, "invalid_value", "due_date", "due_date must be YYYY-MM-DD");
+    if (pj_db_begin(c->db, err)) return -1;
+    conv_head h;
+    char *after;
+    int64_t id = 0;
+    if (conv_load(c, conv, &h, err) || pj_du_facility_scope(c, h.facility_id, NULL, NULL, err))
+        goto fail;
+    if (strcmp(h.mode, "drill")) {
+        pj_fail(err, 422, "invalid_value", "id", "findings belong to drills");
+        goto fail;
+    }
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "INSERT INTO drill_findings (conversion_id, finding, action, owner,"
+                               " due_date, created_at) VALUES (?,?,?,?,?,?) RETURNING id",
+                               err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, conv);
+    pj_stmt_text(s, 2, finding);
+    pj_stmt_text(s, 3, action);
+    pj_stmt_text(s, 4, owner);
+    pj_stmt_int(s, 5, due_t);
+    pj_stmt_int(s, 6, pj_now());
+    if (pj_stmt_step(s, err) == 1) id = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    if (!id || !(after = pj_render_to_string(c, id, finding_render, err)) ||
+        pj_audit_add(c, "create", "finding", id, NULL, after, err) || pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_finding_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"status",   "closed_note", "action", "owner",
+                                         "due_date", "version",     NULL};
+    static const char *const states[] = {"open", "closed", NULL};
+    int64_t version;
+    if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0)
+        return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT v.facility_id, d.version, d.status, d.closed_note, d.action,"
+                               " d.owner, d.due_date FROM drill_findings d JOIN conversions v ON"
+                               " v.id = d.conversion_id WHERE d.id = ?",
+                               err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    int64_t fid = 0, cur = 0, due_t = 0;
+    const char *status = "", *note = "", *action = "", *owner = "", *due = NULL;
+    if (rc == 1) {
+        fid = pj_col_int(s, 0);
+        cur = pj_col_int(s, 1);
+        status = pj_arena_strdup(c->arena, pj_col_text(s, 2));
+        note = pj_arena_strdup(c->arena, pj_col_text(s, 3));
+        action = pj_arena_strdup(c->arena, pj_col_text(s, 4));
+        owner = pj_arena_strdup(c->arena, pj_col_text(s, 5));
+        due_t = pj_col_int(s, 6);
+    }
+    pj_stmt_done(s);
+    if (rc <= 0) {
+        if (rc == 0) pj_fail(err, 404, "not_found", "id", "no finding %lld", (long long)id);
+        goto fail;
+    }
+    if (pj_du_facility_scope(c, fid, NULL, NULL, err)) goto fail;
+    if (cur != version) {
+        pj_fail(err, 409, "version_conflict", "version",
+                "the finding was changed by someone else (version %lld, yours %lld); reload",
+                (long long)cur, (long long)version);
+        goto fail;
+    }
+    const char *old_status = status;
+    if (pj_in_enum(body, "status", 0, states, &status, err) < 0 ||
+        pj_in_str(body, "closed_note", 0, 0, 1000, &note, err) < 0 ||
+        pj_in_str(body, "action", 0, 0, 1000, &action, err) < 0 ||
+        pj_in_str(body, "owner", 0, 1, 64, &owner, err) < 0 ||
+        pj_in_str(body, "due_date", 0, 10, 10, &due, err) < 0)
+        goto fail;
+    if (due && pj_time_parse(due, &due_t)) {
+        pj_fail(err, 422, "invalid_value", "due_date", "due_date must be YYYY-MM-DD");
+        goto fail;
+    }
+    if (!strcmp(status, "closed") && strcmp(old_status, "closed") && !*note) {
+        pj_fail(err, 422, "missing_field", "closed_note", "closing a finding needs a closed_note");
+        goto fail;
+    }
+    char *before = pj_render_to_string(c, id, finding_render, err), *after;
+    if (!before) goto fail;
+    s = pj_db_prepare(
+        c->db,
+        "UPDATE drill_findings SET status = ?, closed_note = ?, action = ?, owner = ?,"
+        " due_date = ?, closed_at = CASE WHEN ? = 'closed' THEN COALESCE(closed_at, ?)"
+        " ELSE NULL END, version = version + 1 WHERE id = ?",
+        err);
+    if (!s) goto fail;
+    pj_stmt_text(s, 1, status);
+    pj_stmt_text(s, 2, note);
+    pj_stmt_text(s, 3, action);
+    pj_stmt_text(s, 4, owner);
+    pj_stmt_int(s, 5, due_t);
+    pj_stmt_text(s, 6, status);
+    pj_stmt_int(s, 7, pj_now());
+    pj_stmt_int(s, 8, id);
+    if (pj_du_step(s, err) || !(after = pj_render_to_string(c, id, finding_render, err)) ||
+        pj_audit_add(c, "update", "finding", id, before, after, err) || pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_finding_list(pj_ctx *c, const char *status, int64_t facility_id, int64_t cursor, int limit,
+                    pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT d.id FROM drill_findings d JOIN conversions v ON"
+                               " v.id = d.conversion_id WHERE d.id > ? AND (? IS NULL OR"
+                               " d.status = ?) AND (? = 0 OR v.facility_id = ?) ORDER BY d.id"
+                               " LIMIT ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, cursor);
+    pj_stmt_text(s, 2, status);
+    pj_stmt_text(s, 3, status);
+    pj_stmt_int(s, 4, facility_id);
+    pj_stmt_int(s, 5, facility_id);
+    pj_stmt_int(s, 6, limit + 1);
+    int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(limit + 1));
+    int n = 0, rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) ids[n++] = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    return pj_render_page(c, ids, n, limit, finding_render, w, err);
+}

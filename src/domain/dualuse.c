@@ -1,0 +1,1032 @@
+/* Dual-use: standards, team types, manuals (with critical path), stock lines. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "algo/cpm.h"
+#include "core/csv.h"
+#include "core/util.h"
+#include "domain/audit.h"
+#include "domain/dualuse_int.h"
+#include "domain/input.h"
+#include "domain/registry.h"
+#include "domain/render.h"
+
+#include "core/banned.h"
+
+const char *const pj_scenarios[] = {"epidemic", "disaster", "holiday", "event", NULL};
+
+int pj_du_step(pj_stmt *s, pj_err *err)
+{
+    int rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
+int pj_du_facility_scope(pj_ctx *c, int64_t facility_id, const char *field, const char **type,
+                         pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT township_id, type FROM facilities WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, facility_id);
+    int rc = pj_stmt_step(s, err);
+    int64_t town = rc == 1 ? pj_col_int(s, 0) : 0;
+    if (rc == 1 && type) *type = pj_arena_strdup(c->arena, pj_col_text(s, 1));
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (rc == 0)
+        return field ? pj_fail(err, 422, "unknown_id", field, "no facility %lld",
+                               (long long)facility_id)
+                     : pj_fail(err, 404, "not_found", "id", "no facility %lld",
+                               (long long)facility_id);
+    if (pj_ctx_district(c)) return 0;
+    if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER && c->actor.township_id == town) return 0;
+    if (c->actor.role == PJ_ROLE_FACILITY_OPERATOR && c->actor.facility_id == facility_id) return 0;
+    return pj_fail(err, 403, "forbidden", "", "this facility is outside your scope");
+}
+
+double pj_du_setting(pj_ctx *c, const char *key, double def)
+{
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT value FROM settings WHERE key = ?", NULL);
+    if (!s) return def;
+    pj_stmt_text(s, 1, key);
+    double v = def;
+    if (pj_stmt_step(s, NULL) == 1) pj_parse_double(pj_col_text(s, 0), &v);
+    pj_stmt_done(s);
+    return v;
+}
+
+int64_t pj_du_standard_in_force(pj_ctx *c, const char *ftype, const char *scenario,
+                                const char *role, double *target_hours, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id, target_hours FROM standards WHERE facility_type = ?"
+                               " AND scenario = ? AND role = ? AND effective_from <= ?"
+                               " ORDER BY version DESC LIMIT 1",
+                               err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, ftype);
+    pj_stmt_text(s, 2, scenario);
+    pj_stmt_text(s, 3, role);
+    pj_stmt_int(s, 4, pj_now());
+    int64_t id = 0;
+    if (pj_stmt_step(s, err) == 1) {
+        id = pj_col_int(s, 0);
+        if (target_hours) *target_hours = pj_col_double(s, 1);
+    }
+    pj_stmt_done(s);
+    return id;
+}
+
+/* ---- standards ---- */
+
+static int standard_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id, facility_type, scenario, role, version, effective_from,"
+                               " target_hours, checklist, coverage_per_10k, notes, created_at,"
+                               " created_by FROM standards WHERE id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc <= 0) {
+        pj_stmt_done(s);
+        return rc < 0 ? -1
+                      : pj_fail(err, 404, "not_found", "id", "no standard %lld", (long long)id);
+    }
+    pj_jw_obj(w);
+    pj_jw_kint(w, "id", pj_col_int(s, 0));
+    pj_render_text(w, "facility_type", s, 1);
+    pj_render_text(w, "scenario", s, 2);
+    pj_render_text(w, "role", s, 3);
+    pj_jw_kint(w, "version", pj_col_int(s, 4));
+    pj_render_time(w, "effective_from", pj_col_int(s, 5));
+    pj_jw_knum(w, "target_hours", pj_col_double(s, 6));
+    pj_jw_key(w, "checklist");
+    pj_jw_raw(w, pj_col_text(s, 7));
+    if (pj_col_is_null(s, 8))
+        pj_jw_knull(w, "coverage_per_10k");
+    else
+        pj_jw_knum(w, "coverage_per_10k", pj_col_double(s, 8));
+    pj_render_text(w, "notes", s, 9);
+    pj_render_time(w, "created_at", pj_col_int(s, 10));
+    pj_render_text(w, "created_by", s, 11);
+    pj_jw_obj_end(w);
+    pj_stmt_done(s);
+    return 0;
+}
+
+int pj_standard_list(pj_ctx *c, const char *ftype, const char *scenario, const char *role,
+                     int in_force_only, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT id FROM standards s WHERE (?1 IS NULL OR facility_type = ?1)"
+        " AND (?2 IS NULL OR scenario = ?2) AND (?3 IS NULL OR role = ?3)"
+        " AND (?4 = 0 OR version = (SELECT MAX(version) FROM standards x WHERE"
+        " x.facility_type = s.facility_type AND x.scenario = s.scenario AND x.role = s.role"
+        " AND x.effective_from <= ?5)) ORDER BY facility_type, scenario, role, version LIMIT 2000",
+        err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, ftype);
+    pj_stmt_text(s, 2, scenario);
+    pj_stmt_text(s, 3, role);
+    pj_stmt_int(s, 4, in_force_only);
+    pj_stmt_int(s, 5, pj_now());
+    int64_t ids[2000];
+    int n = 0, rc;
+    while ((rc = pj_stmt_step(s, err)) == 1 && n < 2000) ids[n++] = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    return pj_render_page(c, ids, n, 2000, standard_render, w, err);
+}
+
+int pj_standard_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return standard_render(c, id, w, err);
+}
+
+/* A JSON array of 0–max non-empty strings of ≤ maxlen characters. */
+static int string_list(json_t *v, const char *field, int max, size_t maxlen, pj_err *err)
+{
+    if (!v) return 0;
+    if (!json_is_array(v) || (int)json_array_size(v) > max)
+        return pj_fail(err, 422, "wrong_type", field, "%s must be an array of at most %d strings",
+                       field, max);
+    size_t i;
+    json_t *x;
+    json_array_foreach(v, i, x)
+    {
+        if (!json_is_string(x) || json_string_length(x) == 0 ||
+            pj_utf8_len(json_string_value(x), json_string_length(x)) > maxlen)
+            return pj_fail(err, 422, "invalid_value", field,
+                           "%s[%zu] must be a non-empty string of at most %zu characters", field, i,
+                           maxlen);
+    }
+    return 0;
+}
+
+int pj_standard_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+{
+    if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE)) return -1;
+    static const char *const fields[] = {"facility_type", "scenario",       "role",
+                                         "target_hours",  "checklist",      "coverage_per_10k",
+                                         "notes",         "effective_from", NULL};
+    const char *ftype, *scenario, *role, *notes = "", *eff = NULL;
+    double target, cov = NAN;
+    if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_enum(body, "facility_type", 1, pj_facility_types, &ftype, err) < 0 ||
+        pj_in_enum(body, "scenario", 1, pj_scenarios, &scenario, err) < 0 ||
+        pj_in_enum(body, "role", 1, pj_emergency_roles, &role, err) < 0 ||
+        pj_in_num(body, "target_hours", 1, 0.1, 24 * 90, &target, err) < 0 ||
+        pj_in_num(body, "coverage_per_10k", 0, 0, 100000, &cov, err) < 0 ||
+        pj_in_str(body, "notes", 0, 0, 1000, &notes, err) < 0 ||
+        pj_in_str(body, "effective_from", 0, 10, 20, &eff, err) < 0 ||
+        string_list(json_object_get(body, "checklist"), "checklist", 100, 200, err))
+        return -1;
+    int64_t from = pj_now();
+    if (eff && pj_time_parse(eff, &from))
+        return pj_fail(err, 422, "invalid_value", "effective_from",
+                       "effective_from must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
+    json_t *cl = json_object_get(body, "checklist");
+    char *cljson = cl ? json_dumps(cl, JSON_COMPACT) : NULL;
+    if (pj_db_begin(c->db, err)) {
+        free(cljson);
+        return -1;
+    }
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "INSERT INTO standards (facility_type, scenario, role, version, effective_from,"
+        " target_hours, checklist, coverage_per_10k, notes, created_at, created_by)"
+        " SELECT ?1, ?2, ?3, COALESCE(MAX(version), 0) + 1, ?4, ?5, ?6, ?7, ?8, ?9, ?10"
+        " FROM standards WHERE facility_type = ?1 AND scenario = ?2 AND role = ?3 RETURNING id",
+        err);
+    char *after = NULL;
+    int64_t id = 0;
+    if (!s) goto fail;
+    pj_stmt_text(s, 1, ftype);
+    pj_stmt_text(s, 2, scenario);
+    pj_stmt_text(s, 3, role);
+    pj_stmt_int(s, 4, from);
+    pj_stmt_double(s, 5, target);
+    pj_stmt_text(s, 6, cljson ? cljson : "[]");
+    if (!isnan(cov)) pj_stmt_double(s, 7, cov);
+    pj_stmt_text(s, 8, notes);
+    pj_stmt_int(s, 9, pj_now());
+    pj_stmt_text(s, 10, c->actor.username);
+    if (pj_stmt_step(s, err) == 1) id = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    if (!id || !(after = pj_render_to_string(c, id, standard_render, err)) ||
+        pj_audit_add(c, "create", "standard", id, NULL, after, err) || pj_db_commit(c->db, err))
+        goto fail;
+    free(cljson);
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    free(cljson);
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+/* ---- team types ---- */
+
+int pj_team_type_list(pj_ctx *c, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT id, code, name FROM team_types ORDER BY id", err);
+    if (!s) return -1;
+    pj_jw_obj(w);
+    pj_jw_key(w, "items");
+    pj_jw_arr(w);
+    int rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        pj_jw_obj(w);
+        pj_jw_kint(w, "id", pj_col_int(s, 0));
+        pj_render_text(w, "code", s, 1);
+        pj_render_text(w, "name", s, 2);
+        pj_jw_obj_end(w);
+    }
+    pj_stmt_done(s);
+    pj_jw_arr_end(w);
+    pj_jw_obj_end(w);
+    return rc < 0 ? -1 : 0;
+}
+
+int pj_team_type_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+{
+    if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE)) return -1;
+    static const char *const fields[] = {"code", "name", NULL};
+    const char *code, *name;
+    if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_str(body, "code", 1, 1, 32, &code, err) < 0 ||
+        pj_in_str(body, "name", 1, 1, 64, &name, err) < 0)
+        return -1;
+    for (const char *p = code; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+            return pj_fail(err, 422, "invalid_value", "code", "code may use a-z, 0-9 and '_'");
+    if (pj_db_begin(c->db, err)) return -1;
+    pj_stmt *s =
+        pj_db_prepare(c->db, "INSERT INTO team_types (code, name) VALUES (?, ?) RETURNING id", err);
+    int64_t id = 0;
+    if (!s) goto fail;
+    pj_stmt_text(s, 1, code);
+    pj_stmt_text(s, 2, name);
+    if (pj_stmt_step(s, err) == 1) id = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    if (!id) {
+        if (err->status == 409) pj_fail(err, 409, "conflict", "code", "team type %s exists", code);
+        goto fail;
+    }
+    char after[256];
+    snprintf(after, sizeof after, "{\"code\":\"%s\"}", code);
+    if (pj_audit_add(c, "create", "team_type", id, NULL, after, err) || pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_obj(w);
+    pj_jw_kint(w, "id", id);
+    pj_jw_kstr(w, "code", code);
+    pj_jw_kstr(w, "name", name);
+    pj_jw_obj_end(w);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+/* ---- manuals ---- */
+
+typedef struct step_in {
+    const char *phase, *code, *name, *team;
+    int64_t minutes, count;
+    json_t *pred, *check; /* arrays of strings (borrowed or owned by the parse) */
+} step_in;
+
+/* Reads one phase's steps from a JSON array into st[*n…]. */
+static int steps_from_json(pj_ctx *c, json_t *arr, const char *phase, const char *field,
+                           step_in *st, int *n, int max, pj_err *err)
+{
+    if (!arr) return 0;
+    if (!json_is_array(arr))
+        return pj_fail(err, 422, "wrong_type", field, "%s must be an array of steps", field);
+    size_t i;
+    json_t *o;
+    json_array_foreach(arr, i, o)
+    {
+        char f[48];
+        snprintf(f, sizeof f, "%s[%u]", field, (unsigned)(i % 1000));
+        if (*n >= max) return pj_fail(err, 422, "too_long", field, "at most %d steps", max);
+        if (!json_is_object(o))
+            return pj_fail(err, 422, "wrong_type", f, "%s must be an object", f);
+        static const char *const allowed[] = {"code",      "name",       "planned_minutes",
+                                              "team_type", "team_count", "predecessors",
+                                              "checklist", NULL};
+        step_in *s = &st[(*n)++];
+        memset(s, 0, sizeof *s);
+        s->phase = phase;
+        s->count = 1;
+        pj_err sub;
+        pj_err_clear(&sub);
+        if (pj_in_only(o, allowed, &sub) || pj_in_str(o, "code", 1, 1, 32, &s->code, &sub) < 0 ||
+            pj_in_str(o, "name", 1, 1, 128, &s->name, &sub) < 0 ||
+            pj_in_int(o, "planned_minutes", 1, 1, 60 * 24 * 30, &s->minutes, &sub) < 0 ||
+            pj_in_str(o, "team_type", 1, 1, 32, &s->team, &sub) < 0 ||
+            pj_in_int(o, "team_count", 0, 1, 1000, &s->count, &sub) < 0 ||
+            string_list(json_object_get(o, "predecessors"), "predecessors", 50, 32, &sub) ||
+            string_list(json_object_get(o, "checklist"), "checklist", 50, 200, &sub)) {
+            *err = sub;
+            snprintf(err->field, sizeof err->field, "%.30s.%.30s", f, sub.field);
+            return -1;
+        }
+        s->pred = json_object_get(o, "predecessors");
+        s->check = json_object_get(o, "checklist");
+    }
+    (void)c;
+    return 0;
+}
+
+/* CSV columns: phase,code,name,planned_minutes,team_type,team_count,predecessors,checklist
+ * with predecessors and checklist items separated by ';'. */
+static const char *const csv_header[] = {"phase",           "code",      "name",
+                                         "planned_minutes", "team_type", "team_count",
+                                         "predecessors",    "checklist"};
+
+static json_t *split_list(const char *s)
+{
+    json_t *a = json_array();
+    const char *p = s;
+    while (p && *p) {
+        const char *e = strchr(p, ';');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        while (n && (*p == ' ')) p++, n--;
+        while (n && p[n - 1] == ' ') n--;
+        if (n) json_array_append_new(a, json_stringn(p, n));
+        p = e ? e + 1 : NULL;
+    }
+    return a;
+}
+
+static int steps_from_csv(pj_ctx *c, const char *text, step_in *st, int *n, int max, json_t *keep,
+                          pj_err *err)
+{
+    pj_csv csv;
+    if (pj_csv_parse(c->arena, text, strlen(text), &csv, err)) return -1;
+    if (csv.nrows < 1 || csv.ncols[0] < 8)
+        return pj_fail(err, 422, "bad_csv", "csv",
+                       "the first line must name the 8 columns: phase,"
+                       "code,name,planned_minutes,team_type,team_count,"
+                       "predecessors,checklist");
+    for (int k = 0; k < 8; k++)
+        if (strcmp(csv.cells[0][k], csv_header[k]))
+            return pj_fail(err, 422, "bad_csv", "csv", "column %d must be %s, not %s", k + 1,
+                           csv_header[k], csv.cells[0][k]);
+    for (int r = 1; r < csv.nrows; r++) {
+        if (*n >= max) return pj_fail(err, 422, "too_long", "csv", "at most %d steps", max);
+        char **cell = csv.cells[r];
+        if (csv.ncols[r] != 8)
+            return pj_fail(err, 422, "bad_csv", "csv", "line %d has %d fields, not 8", r + 1,
+                           csv.ncols[r]);
+        step_in *s = &st[(*n)++];
+        memset(s, 0, sizeof *s);
+        if (!strcmp(cell[0], "convert"))
+            s->phase = "convert";
+        else if (!strcmp(cell[0], "restore"))
+            s->phase = "restore";
+        else
+            return pj_fail(err, 422, "bad_csv", "csv", "line %d: phase must be convert or restore",
+                           r + 1);
+        s->code = cell[1];
+        s->name = cell[2];
+        s->team = cell[4];
+        if (!*s->code || strlen(s->code) > 32 || !*s->name || !*s->team)
+            return pj_fail(err, 422, "bad_csv", "csv",
+                           "line %d: code, name and team_type are needed", r + 1);
+        if (pj_parse_i64(cell[3], &s->minutes) || s->minutes < 1 || s->minutes > 60 * 24 * 30 ||
+            pj_parse_i64(*cell[5] ? cell[5] : "1", &s->count) || s->count < 1 || s->count > 1000)
+            return pj_fail(err, 422, "bad_csv", "csv",
+                           "line %d: planned_minutes (1–43200) and team_count (1–1000) are numbers",
+                           r + 1);
+        s->pred = split_list(cell[6]);
+        s->check = split_list(cell[7]);
+        json_array_append_new(keep, s->pred); /* keep owns them */
+        json_array_append_new(keep, s->check);
+    }
+    return 0;
+}
+
+/* Validates codes, team types and predecessors of one phase, and that it is a DAG. */
+static int steps_check(pj_ctx *c, step_in *st, int n, const char *phase, const char *field,
+                       double *critical_min, pj_err *err)
+{
+    int idx[512], m = 0;
+    for (int i = 0; i < n; i++)
+        if (!strcmp(st[i].phase, phase)) idx[m++] = i;
+    if (!m) {
+        *critical_min = 0;
+        return 0;
+    }
+    for (int a = 0; a < m; a++) {
+        step_in *s = &st[idx[a]];
+        for (int b = 0; b < a; b++)
+            if (!strcmp(st[idx[b]].code, s->code))
+                return pj_fail(err, 422, "duplicate", field, "step code %s is used twice", s->code);
+        int rc = pj_render_exists(c, "SELECT 1 FROM team_types WHERE code = ?", 0, err);
+        (void)rc;
+        pj_stmt *q = pj_db_prepare(c->db, "SELECT 1 FROM team_types WHERE code = ?", err);
+        if (!q) return -1;
+        pj_stmt_text(q, 1, s->team);
+        rc = pj_stmt_step(q, err);
+        pj_stmt_done(q);
+        if (rc < 0) return -1;
+        if (!rc)
+            return pj_fail(err, 422, "unknown_id", field, "step %s: no team type %s", s->code,
+                           s->team);
+    }
+    double *dur = pj_arena_alloc(c->arena, sizeof(double) * (size_t)m);
+    int *np = pj_arena_alloc(c->arena, sizeof(int) * (size_t)m);
+    int **pred = pj_arena_alloc(c->arena, sizeof(int *) * (size_t)m);
+    for (int a = 0; a < m; a++) {
+        step_in *s = &st[idx[a]];
+        dur[a] = (double)s->minutes;
+        np[a] = s->pred ? (int)json_array_size(s->pred) : 0;
+        pred[a] = pj_arena_alloc(c->arena, sizeof(int) * (size_t)(np[a] + 1));
+        for (int k = 0; k < np[a]; k++) {
+            const char *pc = json_string_value(json_array_get(s->pred, (size_t)k));
+            int found = -1;
+            for (int b = 0; b < m && found < 0; b++)
+                if (!strcmp(st[idx[b]].code, pc)) found = b;
+            if (found < 0)
+                return pj_fail(err, 422, "unknown_id", field,
+                               "step %s: predecessor %s is not a %s step of this manual", s->code,
+                               pc, phase);
+            pred[a][k] = found;
+        }
+    }
+    pj_cpm_result r;
+    int rc = pj_cpm_solve(m, dur, np, (const int *const *)pred, &r);
+    if (rc) {
+        char names[200] = "";
+        size_t len = 0;
+        for (int k = 0; k < r.cycle_len && len + 40 < sizeof names; k++) {
+            int q = snprintf(names + len, sizeof names - len, "%s%s", k ? " → " : "",
+                             st[idx[r.cycle[k]]].code);
+            if (q > 0) len += (size_t)q;
+        }
+        if (r.cycle_len) {
+            int q = snprintf(names + len, sizeof names - len, " → %s", st[idx[r.cycle[0]]].code);
+            (void)q;
+        }
+        pj_cpm_free(&r);
+        return pj_fail(err, 422, "cycle", field, "the %s steps have a cycle: %s", phase, names);
+    }
+    *critical_min = r.length;
+    pj_cpm_free(&r);
+    return 0;
+}
+
+static int manual_steps_render(pj_ctx *c, int64_t id, const char *phase, pj_jw *w, double *len,
+                               pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id, code, name, planned_minutes, team_type, team_count,"
+                               " predecessors, checklist FROM manual_steps WHERE manual_id = ?"
+                               " AND phase = ? ORDER BY seq",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    pj_stmt_text(s, 2, phase);
+    /* load, compute the critical path, then write */
+    int n = 0, rc;
+    struct row {
+        int64_t id, minutes, count;
+        char *code, *name, *team, *pred, *check;
+    } rows[512];
+    while ((rc = pj_stmt_step(s, err)) == 1 && n < 512) {
+        struct row *r = &rows[n++];
+        r->id = pj_col_int(s, 0);
+        r->code = pj_arena_strdup(c->arena, pj_col_text(s, 1));
+        r->name = pj_arena_strdup(c->arena, pj_col_text(s, 2));
+        r->minutes = pj_col_int(s, 3);
+        r->team = pj_arena_strdup(c->arena, pj_col_text(s, 4));
+        r->count = pj_col_int(s, 5);
+        r->pred = pj_arena_strdup(c->arena, pj_col_text(s, 6));
+        r->check = pj_arena_strdup(c->arena, pj_col_text(s, 7));
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    double *dur = pj_arena_alloc(c->arena, sizeof(double) * (size_t)(n + 1));
+    int *np = pj_arena_alloc(c->arena, sizeof(int) * (size_t)(n + 1));
+    int **pred = pj_arena_alloc(c->arena, sizeof(int *) * (size_t)(n + 1));
+    for (int i = 0; i < n; i++) {
+        dur[i] = (double)rows[i].minutes;
+        json_t *p = json_loads(rows[i].pred, 0, NULL);
+        np[i] = 0;
+        pred[i] = pj_arena_alloc(c->arena, sizeof(int) * (json_array_size(p) + 1));
+        for (size_t k = 0; k < json_array_size(p); k++)
+            for (int b = 0; b < n; b++)
+                if (!strcmp(rows[b].code, json_string_value(json_array_get(p, k))))
+                    pred[i][np[i]++] = b;
+        json_decref(p);
+    }
+    pj_cpm_result cp;
+    memset(&cp, 0, sizeof cp);
+    int ok = pj_cpm_solve(n, dur, np, (const int *const *)pred, &cp) == 0;
+    *len = ok ? cp.length : 0;
+    pj_jw_arr(w);
+    for (int i = 0; i < n; i++) {
+        pj_jw_obj(w);
+        pj_jw_kint(w, "id", rows[i].id);
+        pj_jw_kstr(w, "code", rows[i].code);
+        pj_jw_kstr(w, "name", rows[i].name);
+        pj_jw_kint(w, "planned_minutes", rows[i].minutes);
+        pj_jw_kstr(w, "team_type", rows[i].team);
+        pj_jw_kint(w, "team_count", rows[i].count);
+        pj_jw_key(w, "predecessors");
+        pj_jw_raw(w, rows[i].pred);
+        pj_jw_key(w, "checklist");
+        pj_jw_raw(w, rows[i].check);
+        if (ok) {
+            pj_jw_knum(w, "earliest_start", cp.es[i]);
+            pj_jw_knum(w, "slack", cp.ls[i] - cp.es[i]);
+            pj_jw_kbool(w, "critical", cp.critical[i]);
+        }
+        pj_jw_obj_end(w);
+    }
+    pj_jw_arr_end(w);
+    pj_cpm_free(&cp);
+    return 0;
+}
+
+double pj_du_manual_critical_minutes(pj_ctx *c, int64_t manual_id, const char *phase, int *nsteps,
+                                     pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT code, planned_minutes, predecessors FROM manual_steps"
+                               " WHERE manual_id = ? AND phase = ? ORDER BY seq",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, manual_id);
+    pj_stmt_text(s, 2, phase);
+    enum { MAXS = 512 };
+    char(*code)[33] = pj_arena_alloc(c->arena, sizeof *code * MAXS);
+    char **preds = pj_arena_alloc(c->arena, sizeof(char *) * MAXS);
+    double *dur = pj_arena_alloc(c->arena, sizeof(double) * MAXS);
+    int n = 0, rc;
+    while ((rc = pj_stmt_step(s, err)) == 1 && n < MAXS) {
+        snprintf(code[n], sizeof code[n], "%s", pj_col_text(s, 0));
+        dur[n] = (double)pj_col_int(s, 1);
+        preds[n] = pj_arena_strdup(c->arena, pj_col_text(s, 2));
+        n++;
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (nsteps) *nsteps = n;
+    int *np = pj_arena_calloc(c->arena, (size_t)n + 1, sizeof(int));
+    int **pred = pj_arena_alloc(c->arena, sizeof(int *) * ((size_t)n + 1));
+    for (int i = 0; i < n; i++) {
+        pred[i] = pj_arena_alloc(c->arena, sizeof(int) * ((size_t)n + 1));
+        /* predecessors are a JSON array of codes: match each known code, quoted */
+        for (int b = 0; b < n; b++) {
+            char q[40];
+            snprintf(q, sizeof q, "\"%s\"", code[b]);
+            if (strstr(preds[i], q)) pred[i][np[i]++] = b;
+        }
+    }
+    pj_cpm_result r;
+    if (pj_cpm_solve(n, dur, np, (const int *const *)pred, &r)) {
+        pj_cpm_free(&r);
+        return pj_fail(err, 500, "internal", "", "manual %lld has a cycle", (long long)manual_id);
+    }
+    double len = r.length;
+    pj_cpm_free(&r);
+    return len;
+}
+
+static int manual_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT m.id, m.facility_id, f.name, f.type, m.scenario, m.role,"
+                               " m.version, m.title, m.created_at, m.created_by FROM manuals m"
+                               " JOIN facilities f ON f.id = m.facility_id WHERE m.id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc <= 0) {
+        pj_stmt_done(s);
+        return rc < 0 ? -1 : pj_fail(err, 404, "not_found", "id", "no manual %lld", (long long)id);
+    }
+    const char *ftype = pj_arena_strdup(c->arena, pj_col_text(s, 3));
+    const char *scenario = pj_arena_strdup(c->arena, pj_col_text(s, 4));
+    const char *role = pj_arena_strdup(c->arena, pj_col_text(s, 5));
+    pj_jw_obj(w);
+    pj_jw_kint(w, "id", pj_col_int(s, 0));
+    pj_jw_kint(w, "facility_id", pj_col_int(s, 1));
+    pj_render_text(w, "facility_name", s, 2);
+    pj_jw_kstr(w, "scenario", scenario);
+    pj_jw_kstr(w, "role", role);
+    pj_jw_kint(w, "version", pj_col_int(s, 6));
+    pj_render_text(w, "title", s, 7);
+    pj_render_time(w, "created_at", pj_col_int(s, 8));
+    pj_render_text(w, "created_by", s, 9);
+    pj_stmt_done(s);
+    double conv = 0, rest = 0, target = 0;
+    pj_jw_key(w, "steps");
+    if (manual_steps_render(c, id, "convert", w, &conv, err)) return -1;
+    pj_jw_key(w, "restore_steps");
+    if (manual_steps_render(c, id, "restore", w, &rest, err)) return -1;
+    int64_t std = pj_du_standard_in_force(c, ftype, scenario, role, &target, err);
+    if (std < 0) return -1;
+    pj_jw_key(w, "analysis");
+    pj_jw_obj(w);
+    pj_jw_knum(w, "critical_path_minutes", conv);
+    pj_jw_knum(w, "restore_critical_path_minutes", rest);
+    if (std) {
+        pj_jw_kint(w, "standard_id", std);
+        pj_jw_knum(w, "target_hours", target);
+        pj_jw_kbool(w, "meets_target", conv <= target * 60 + 1e-9);
+    } else {
+        pj_jw_knull(w, "standard_id");
+        pj_jw_knull(w, "target_hours");
+        pj_jw_knull(w, "meets_target");
+    }
+    pj_jw_obj_end(w);
+    pj_jw_obj_end(w);
+    return 0;
+}
+
+int pj_manual_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return manual_render(c, id, w, err);
+}
+
+int pj_manual_list(pj_ctx *c, int64_t facility_id, const char *scenario, int64_t cursor, int limit,
+                   pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id FROM manuals WHERE id > ? AND (? = 0 OR facility_id = ?)"
+                               " AND (? IS NULL OR scenario = ?) ORDER BY id LIMIT ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, cursor);
+    pj_stmt_int(s, 2, facility_id);
+    pj_stmt_int(s, 3, facility_id);
+    pj_stmt_text(s, 4, scenario);
+    pj_stmt_text(s, 5, scenario);
+    pj_stmt_int(s, 6, limit + 1);
+    int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(limit + 1));
+    int n = 0, rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) ids[n++] = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    return pj_render_page(c, ids, n, limit, manual_render, w, err);
+}
+
+int pj_manual_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"facility_id", "scenario",      "role", "title",
+                                         "steps",       "restore_steps", "csv",  NULL};
+    int64_t fid;
+    const char *scenario, *role, *title, *csv = NULL;
+    if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_ref(body, "facility_id", 1, &fid, err) < 0 ||
+        pj_in_enum(body, "scenario", 1, pj_scenarios, &scenario, err) < 0 ||
+        pj_in_enum(body, "role", 1, pj_emergency_roles, &role, err) < 0 ||
+        pj_in_str(body, "title", 1, 1, 200, &title, err) < 0 ||
+        pj_in_str(body, "csv", 0, 1, 1 << 20, &csv, err) < 0 ||
+        pj_du_facility_scope(c, fid, "facility_id", NULL, err))
+        return -1;
+    if (csv && (json_object_get(body, "steps") || json_object_get(body, "restore_steps")))
+        return pj_fail(err, 422, "invalid_value", "csv",
+                       "give the steps as csv or as JSON, not both");
+    step_in *st = pj_arena_alloc(c->arena, sizeof(step_in) * 512);
+    int n = 0;
+    json_t *keep = json_array();
+    int rc = csv ? steps_from_csv(c, csv, st, &n, 512, keep, err)
+                 : (steps_from_json(c, json_object_get(body, "steps"), "convert", "steps", st, &n,
+                                    512, err) ||
+                    steps_from_json(c, json_object_get(body, "restore_steps"), "restore",
+                                    "restore_steps", st, &n, 512, err));
+    double crit = 0, rcrit = 0;
+    int nconv = 0;
+    for (int i = 0; i < n; i++) nconv += !strcmp(st[i].phase, "convert");
+    if (!rc && !nconv)
+        rc = pj_fail(err, 422, "missing_field", csv ? "csv" : "steps",
+                     "a manual needs at least one conversion step");
+    if (!rc) rc = steps_check(c, st, n, "convert", csv ? "csv" : "steps", &crit, err);
+    if (!rc) rc = steps_check(c, st, n, "restore", csv ? "csv" : "restore_steps", &rcrit, err);
+    if (rc) {
+        json_decref(keep);
+        return -1;
+    }
+    int64_t id = 0;
+    char *after = NULL;
+    if (pj_db_begin(c->db, err)) goto fail;
+    pj_stmt *s =
+        pj_db_prepare(c->db,
+                      "INSERT INTO manuals (facility_id, scenario, role, version, title,"
+                      " created_at, created_by) SELECT ?1, ?2, ?3, COALESCE(MAX(version), 0)"
+                      " + 1, ?4, ?5, ?6 FROM manuals WHERE facility_id = ?1 AND"
+                      " scenario = ?2 RETURNING id",
+                      err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, fid);
+    pj_stmt_text(s, 2, scenario);
+    pj_stmt_text(s, 3, role);
+    pj_stmt_text(s, 4, title);
+    pj_stmt_int(s, 5, pj_now());
+    pj_stmt_text(s, 6, c->actor.username);
+    if (pj_stmt_step(s, err) == 1) id = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    if (!id) goto fail;
+    for (int i = 0; i < n; i++) {
+        s = pj_db_prepare(c->db,
+                          "INSERT INTO manual_steps (manual_id, phase, seq, code, name,"
+                          " planned_minutes, team_type, team_count, predecessors, checklist)"
+                          " VALUES (?,?,?,?,?,?,?,?,?,?)",
+                          err);
+        if (!s) goto fail;
+        char *pj = st[i].pred ? json_dumps(st[i].pred, JSON_COMPACT) : NULL;
+        char *cj = st[i].check ? json_dumps(st[i].check, JSON_COMPACT) : NULL;
+        pj_stmt_int(s, 1, id);
+        pj_stmt_text(s, 2, st[i].phase);
+        pj_stmt_int(s, 3, i + 1);
+        pj_stmt_text(s, 4, st[i].code);
+        pj_stmt_text(s, 5, st[i].name);
+        pj_stmt_int(s, 6, st[i].minutes);
+        pj_stmt_text(s, 7, st[i].team);
+        pj_stmt_int(s, 8, st[i].count);
+        pj_stmt_text(s, 9, pj ? pj : "[]");
+        pj_stmt_text(s, 10, cj ? cj : "[]");
+        int r2 = pj_du_step(s, err);
+        free(pj);
+        free(cj);
+        if (r2) goto fail;
+    }
+    if (!(after = pj_render_to_string(c, id, manual_render, err)) ||
+        pj_audit_add(c, "create", "manual", id, NULL, after, err) || pj_db_commit(c->db, err))
+        goto fail;
+    json_decref(keep);
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    json_decref(keep);
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_manual_export_csv(pj_ctx *c, int64_t id, pj_buf *out, pj_err *err)
+{
+    if (pj_render_exists(c, "SELECT 1 FROM manuals WHERE id = ?", id, err) <= 0)
+        return err->status ? -1
+                           : pj_fail(err, 404, "not_found", "id", "no manual %lld", (long long)id);
+    for (int k = 0; k < 8; k++) pj_csv_field(out, csv_header[k], k == 7);
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT phase, code, name, planned_minutes, team_type, team_count,"
+                               " predecessors, checklist FROM manual_steps WHERE manual_id = ?"
+                               " ORDER BY phase, seq",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        char num[24];
+        for (int k = 0; k < 8; k++) {
+            const char *v = pj_col_text(s, k);
+            if (k == 3 || k == 5) {
+                snprintf(num, sizeof num, "%lld", (long long)pj_col_int(s, k));
+                v = num;
+            }
+            if (k >= 6) { /* JSON list → "a;b" */
+                json_t *a = json_loads(v, 0, NULL);
+                pj_buf t;
+                pj_buf_init(&t, 1 << 16);
+                for (size_t q = 0; q < json_array_size(a); q++) {
+                    if (q) pj_buf_putc(&t, ';');
+                    pj_buf_puts(&t, json_string_value(json_array_get(a, q)));
+                }
+                pj_csv_field(out, t.data ? t.data : "", k == 7);
+                pj_buf_free(&t);
+                json_decref(a);
+                continue;
+            }
+            pj_csv_field(out, v, 0);
+        }
+    }
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
+/* ---- stock lines ---- */
+
+static int stock_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT l.id, l.facility_id, f.name, l.category, l.quantity, l.unit,"
+                               " l.expiry, l.source, l.updated_at, l.version FROM stock_lines l"
+                               " JOIN facilities f ON f.id = l.facility_id WHERE l.id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc <= 0) {
+        pj_stmt_done(s);
+        return rc < 0 ? -1
+                      : pj_fail(err, 404, "not_found", "id", "no stock line %lld", (long long)id);
+    }
+    pj_jw_obj(w);
+    pj_jw_kint(w, "id", pj_col_int(s, 0));
+    pj_jw_kint(w, "facility_id", pj_col_int(s, 1));
+    pj_render_text(w, "facility_name", s, 2);
+    pj_render_text(w, "category", s, 3);
+    pj_jw_knum(w, "quantity", pj_col_double(s, 4));
+    pj_render_text(w, "unit", s, 5);
+    if (pj_col_is_null(s, 6))
+        pj_jw_knull(w, "expiry");
+    else {
+        char d[21];
+        pj_time_iso(pj_col_int(s, 6), d);
+        d[10] = 0;
+        pj_jw_kstr(w, "expiry", d);
+    }
+    pj_jw_kbool(w, "expired", !pj_col_is_null(s, 6) && pj_col_int(s, 6) < pj_now());
+    pj_render_text(w, "source", s, 7);
+    pj_render_time(w, "updated_at", pj_col_int(s, 8));
+    pj_jw_kint(w, "version", pj_col_int(s, 9));
+    pj_jw_obj_end(w);
+    pj_stmt_done(s);
+    return 0;
+}
+
+int pj_stock_list(pj_ctx *c, int64_t facility_id, const char *category, int64_t cursor, int limit,
+                  pj_jw *w, pj_err *err)
+{
+    pj_stmt *s =
+        pj_db_prepare(c->db,
+                      "SELECT id FROM stock_lines WHERE id > ? AND (? = 0 OR facility_id = ?)"
+                      " AND (? IS NULL OR category = ?) ORDER BY id LIMIT ?",
+                      err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, cursor);
+    pj_stmt_int(s, 2, facility_id);
+    pj_stmt_int(s, 3, facility_id);
+    pj_stmt_text(s, 4, category);
+    pj_stmt_text(s, 5, category);
+    pj_stmt_int(s, 6, limit + 1);
+    int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(limit + 1));
+    int n = 0, rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) ids[n++] = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    return pj_render_page(c, ids, n, limit, stock_render, w, err);
+}
+
+static int stock_read(pj_ctx *c, json_t *b, int required, const char **cat, double *qty,
+                      const char **unit, int64_t *expiry, pj_err *err)
+{
+    const char *exp = NULL;
+    if (pj_in_str(b, "category", required, 1, 32, cat, err) < 0 ||
+        pj_in_num(b, "quantity", required, 0, 1e12, qty, err) < 0 ||
+        pj_in_str(b, "expiry", 0, 10, 10, &exp, err) < 0)
+        return -1;
+    if (exp && pj_time_parse(exp, expiry))
+        return pj_fail(err, 422, "invalid_value", "expiry", "expiry must be YYYY-MM-DD");
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT unit FROM supply_categories WHERE code = ?", err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, *cat);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) *unit = pj_arena_strdup(c->arena, pj_col_text(s, 0));
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (!rc) return pj_fail(err, 422, "unknown_id", "category", "no supply category %s", *cat);
+    return 0;
+}
+
+int pj_stock_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"facility_id", "category", "quantity",
+                                         "expiry",      "source",   NULL};
+    int64_t fid, expiry = 0;
+    const char *cat, *unit = "", *source = "manual";
+    double qty;
+    if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_ref(body, "facility_id", 1, &fid, err) < 0 ||
+        pj_in_str(body, "source", 0, 1, 32, &source, err) < 0 ||
+        stock_read(c, body, 1, &cat, &qty, &unit, &expiry, err) ||
+        pj_du_facility_scope(c, fid, "facility_id", NULL, err))
+        return -1;
+    int64_t id = 0;
+    char *after;
+    if (pj_db_begin(c->db, err)) return -1;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "INSERT INTO stock_lines (facility_id, category, quantity, unit,"
+                               " expiry, source, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)"
+                               " RETURNING id",
+                               err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, fid);
+    pj_stmt_text(s, 2, cat);
+    pj_stmt_double(s, 3, qty);
+    pj_stmt_text(s, 4, unit);
+    if (expiry) pj_stmt_int(s, 5, expiry);
+    pj_stmt_text(s, 6, source);
+    pj_stmt_int(s, 7, pj_now());
+    pj_stmt_int(s, 8, pj_now());
+    if (pj_stmt_step(s, err) == 1) id = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    if (!id || !(after = pj_render_to_string(c, id, stock_render, err)) ||
+        pj_audit_add(c, "create", "stock_line", id, NULL, after, err) || pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+static int64_t stock_facility(pj_ctx *c, int64_t id, int64_t *version, pj_err *err)
+{
+    pj_stmt *s =
+        pj_db_prepare(c->db, "SELECT facility_id, version FROM stock_lines WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    int64_t f = rc == 1 ? pj_col_int(s, 0) : 0;
+    if (rc == 1 && version) *version = pj_col_int(s, 1);
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (!rc) return pj_fail(err, 404, "not_found", "id", "no stock line %lld", (long long)id);
+    return f;
+}
+
+int pj_stock_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"category", "quantity", "expiry", "version", NULL};
+    int64_t version, cur = 0;
+    if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0)
+        return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    int64_t fid = stock_facility(c, id, &cur, err);
+    char *before, *after;
+    if (fid < 0 || pj_du_facility_scope(c, fid, NULL, NULL, err)) goto fail;
+    if (cur != version) {
+        pj_fail(err, 409, "version_conflict", "version",
+                "the stock line was changed by someone else (version %lld, yours %lld); reload",
+                (long long)cur, (long long)version);
+        goto fail;
+    }
+    pj_stmt *s = pj_db_prepare(
+        c->db, "SELECT category, quantity, expiry FROM stock_lines WHERE id = ?", err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    if (pj_stmt_step(s, err) != 1) {
+        pj_stmt_done(s);
+        goto fail;
+    }
+    const char *cat = pj_arena_strdup(c->arena, pj_col_text(s, 0)), *unit = "";
+    double qty = pj_col_double(s, 1);
+    int64_t expiry = pj_col_int(s, 2);
+    pj_stmt_done(s);
+    if (stock_read(c, body, 0, &cat, &qty, &unit, &expiry, err) ||
+        !(before = pj_render_to_string(c, id, stock_render, err)))
+        goto fail;
+    s = pj_db_prepare(c->db,
+                      "UPDATE stock_lines SET category = ?, quantity = ?, unit = ?, expiry = ?,"
+                      " updated_at = ?, version = version + 1 WHERE id = ?",
+                      err);
+    if (!s) goto fail;
+    pj_stmt_text(s, 1, cat);
+    pj_stmt_double(s, 2, qty);
+    pj_stmt_text(s, 3, unit);
+    if (expiry) pj_stmt_int(s, 4, expiry);
+    pj_stmt_int(s, 5, pj_now());
+    pj_stmt_int(s, 6, id);
+    if (pj_du_step(s, err) || !(after = pj_render_to_string(c, id, stock_render, err)) ||
+        pj_audit_add(c, "update", "stock_line", id, before, after, err) || pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_stock_delete(pj_ctx *c, int64_t id, pj_err *err)
+{
+    if (pj_db_begin(c->db, err)) return -1;
+    int64_t fid = stock_facility(c, id, NULL, err);
+    char *before;
+    if (fid < 0 || pj_du_facility_scope(c, fid, NULL, NULL, err) ||
+        !(before = pj_render_to_string(c, id, stock_render, err)))
+        goto fail;
+    pj_stmt *s = pj_db_prepare(c->db, "DELETE FROM stock_lines WHERE id = ?", err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    if (pj_du_step(s, err) || pj_audit_add(c, "delete", "stock_line", id, before, NULL, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}

@@ -1,0 +1,80 @@
+/* Dual-use conversion (平急两用): conversion standards, manuals (steps as a DAG with the
+ * critical path), live conversions and drills, findings, stock lines and the emergency
+ * overview. Writes are scoped like the registry (district roles anywhere, township officers in
+ * their township, facility operators on their own facility) and audited. */
+#ifndef PJ_DUALUSE_H
+#define PJ_DUALUSE_H
+
+#include "core/buf.h"
+#include "domain/ctx.h"
+
+extern const char
+    *const pj_scenarios[]; /* epidemic 平疫, disaster 平灾, holiday 平假, event 平赛 */
+
+/* Standards: versioned per facility type × scenario × role; the version in force is the
+ * newest whose effective_from has passed. */
+int pj_standard_list(pj_ctx *c, const char *ftype, const char *scenario, const char *role,
+                     int in_force_only, pj_jw *w, pj_err *err);
+int pj_standard_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
+int pj_standard_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+
+int pj_team_type_list(pj_ctx *c, pj_jw *w, pj_err *err);
+int pj_team_type_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+
+/* Manuals: per facility × scenario, versioned. create takes steps/restore_steps as JSON, or
+ * the same table as CSV in a "csv" field (import). */
+int pj_manual_list(pj_ctx *c, int64_t facility_id, const char *scenario, int64_t cursor, int limit,
+                   pj_jw *w, pj_err *err);
+int pj_manual_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
+int pj_manual_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+/* Writes the manual's steps as a CSV table (the import format) into out. */
+int pj_manual_export_csv(pj_ctx *c, int64_t id, pj_buf *out, pj_err *err);
+
+/* Live conversions and drills. */
+int pj_conversion_start(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+int pj_conversion_list(pj_ctx *c, int64_t facility_id, const char *mode, const char *state,
+                       int64_t cursor, int limit, pj_jw *w, pj_err *err);
+int pj_conversion_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
+/* action: "start", "finish" or "sign" on one conversion step (body: remarks / item). */
+int pj_conversion_step_action(pj_ctx *c, int64_t step_row, const char *action, json_t *body,
+                              pj_jw *w, pj_err *err);
+/* action: "restore" (emergency → restoring) or "abort" (body: reason). */
+int pj_conversion_action(pj_ctx *c, int64_t id, const char *action, json_t *body, pj_jw *w,
+                         pj_err *err);
+int pj_conversion_timeline(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
+/* Drill report: per-step planned vs actual, total vs target, score, pass/fail, findings. */
+int pj_drill_report(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
+int pj_drill_report_csv(pj_ctx *c, int64_t id, pj_buf *out, pj_err *err);
+int pj_drill_trend(pj_ctx *c, int64_t facility_id, pj_jw *w, pj_err *err);
+int pj_finding_create(pj_ctx *c, int64_t conversion_id, json_t *body, pj_jw *w, pj_err *err);
+int pj_finding_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+int pj_finding_list(pj_ctx *c, const char *status, int64_t facility_id, int64_t cursor, int limit,
+                    pj_jw *w, pj_err *err);
+
+/* Stock lines of supply stores. */
+int pj_stock_list(pj_ctx *c, int64_t facility_id, const char *category, int64_t cursor, int limit,
+                  pj_jw *w, pj_err *err);
+int pj_stock_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+int pj_stock_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+int pj_stock_delete(pj_ctx *c, int64_t id, pj_err *err);
+
+/* The emergency overview for a scenario; population 0 = the whole district's. */
+int pj_overview(pj_ctx *c, const char *scenario, int64_t population, pj_jw *w, pj_err *err);
+
+/* Pure rules, exposed for tests. */
+typedef enum {
+    PJ_EV_START,    /* peacetime → converting */
+    PJ_EV_READY,    /* converting → emergency (all steps done, checklist signed) */
+    PJ_EV_RESTORE,  /* emergency → restoring */
+    PJ_EV_RESTORED, /* restoring → peacetime (all restore steps done) */
+    PJ_EV_ABORT     /* converting → peacetime */
+} pj_conv_event;
+/* The facility state after event in state from, or NULL when the transition is forbidden. */
+const char *pj_conv_transition(const char *from, pj_conv_event ev);
+/* A step's score: 1 when on time, planned/actual when late (0 for a step not done). */
+double pj_drill_step_score(double planned_min, double actual_min, int done);
+
+/* Builds the demo's standards, manuals, stock, a conversion in progress and past drills. */
+int pj_dualuse_demo(pj_ctx *c, uint64_t seed, pj_err *err);
+
+#endif

@@ -1,0 +1,24 @@
+/* Internal helpers shared by the dual-use files. */
+#ifndef PJ_DUALUSE_INT_H
+#define PJ_DUALUSE_INT_H
+
+#include "domain/dualuse.h"
+
+/* Checks that facility_id exists (404, or 422 on `field` when field is non-NULL) and that the
+ * actor may act on it: district roles anywhere, a township officer in their township, a
+ * facility operator on their own facility (403 otherwise). Fills *type (arena) if non-NULL. */
+int pj_du_facility_scope(pj_ctx *c, int64_t facility_id, const char *field, const char **type,
+                         pj_err *err);
+/* Integer setting from the settings table, def when absent. */
+double pj_du_setting(pj_ctx *c, const char *key, double def);
+/* The id and target hours of the standard in force for facility type × scenario × role;
+ * 0 when none. */
+int64_t pj_du_standard_in_force(pj_ctx *c, const char *ftype, const char *scenario,
+                                const char *role, double *target_hours, pj_err *err);
+/* Critical path of a manual's phase ("convert"/"restore") in minutes; -1 on error. Fills
+ * *nsteps when non-NULL. */
+double pj_du_manual_critical_minutes(pj_ctx *c, int64_t manual_id, const char *phase, int *nsteps,
+                                     pj_err *err);
+int pj_du_step(pj_stmt *s, pj_err *err); /* step + done, -1/0 */
+
+#endif

@@ -1,0 +1,312 @@
+/* The emergency overview: capacity ready / converting / convertible per role, by township and
+ * district-wide; coverage against the standards; manuals that cannot meet their targets;
+ * drills overdue; days of supply per category. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "domain/dualuse_int.h"
+#include "domain/registry.h"
+#include "domain/render.h"
+
+#include "core/banned.h"
+
+#define MAX_TOWNS 64
+
+typedef struct town_cap {
+    int64_t id;
+    char name[64];
+    int64_t population;
+    double cap[5][3]; /* role × (ready, converting, convertible) */
+} town_cap;
+
+static int role_index(const char *role)
+{
+    for (int i = 0; pj_emergency_roles[i]; i++)
+        if (!strcmp(pj_emergency_roles[i], role)) return i;
+    return -1;
+}
+
+static int overview(pj_ctx *c, const char *scenario, int64_t population, pj_jw *w, pj_err *err);
+
+int pj_overview(pj_ctx *c, const char *scenario, int64_t population, pj_jw *w, pj_err *err)
+{
+    int started = pj_db_read_begin(c->db); /* one snapshot for every figure */
+    int rc = overview(c, scenario, population, w, err);
+    pj_db_read_end(c->db, started);
+    return rc;
+}
+
+static int overview(pj_ctx *c, const char *scenario, int64_t population, pj_jw *w, pj_err *err)
+{
+    if (c->actor.role == PJ_ROLE_ENTERPRISE)
+        return pj_fail(err, 403, "forbidden", "", "the emergency overview is for officials");
+    town_cap towns[MAX_TOWNS];
+    int nt = 0;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id, name, population FROM regions WHERE type = 'township'"
+                               " ORDER BY id",
+                               err);
+    if (!s) return -1;
+    int rc;
+    int64_t district_pop = 0;
+    while ((rc = pj_stmt_step(s, err)) == 1 && nt < MAX_TOWNS) {
+        town_cap *t = &towns[nt++];
+        memset(t, 0, sizeof *t);
+        t->id = pj_col_int(s, 0);
+        snprintf(t->name, sizeof t->name, "%s", pj_col_text(s, 1));
+        t->population = pj_col_int(s, 2);
+        district_pop += t->population;
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    /* Each facility-role's capacity (main unit only: the first unit of the role) goes to one
+     * column: ready when the facility is in emergency for this scenario, converting when its
+     * live conversion for this scenario is under way, convertible when it is in peacetime and
+     * has a manual for this scenario. */
+    s = pj_db_prepare(
+        c->db,
+        "SELECT f.township_id, r.role, r.unit, r.capacity, f.state,"
+        " (SELECT v.scenario FROM conversions v WHERE v.facility_id = f.id AND v.mode = 'live'"
+        "  AND v.state IN ('converting', 'emergency', 'restoring') LIMIT 1),"
+        " EXISTS (SELECT 1 FROM manuals m WHERE m.facility_id = f.id AND m.scenario = ?)"
+        " FROM facilities f JOIN facility_roles r ON r.facility_id = f.id",
+        err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, scenario);
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        int ri = role_index(pj_col_text(s, 1));
+        if (ri < 0 || strcmp(pj_col_text(s, 2), pj_emergency_role_units(pj_col_text(s, 1))[0]))
+            continue;
+        const char *state = pj_col_text(s, 4);
+        const char *conv_scn = pj_col_text(s, 5);
+        int has_manual = (int)pj_col_int(s, 6);
+        int col = -1;
+        if (conv_scn && !strcmp(conv_scn, scenario))
+            col = !strcmp(state, "emergency") ? 0 : !strcmp(state, "converting") ? 1 : -1;
+        else if (!strcmp(state, "peacetime") && has_manual)
+            col = 2;
+        if (col < 0) continue;
+        int64_t tid = pj_col_int(s, 0);
+        for (int k = 0; k < nt; k++)
+            if (towns[k].id == tid) towns[k].cap[ri][col] += pj_col_double(s, 3);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+
+    pj_jw_obj(w);
+    pj_jw_kstr(w, "scenario", scenario);
+    pj_render_time(w, "as_of", pj_now());
+    pj_jw_kint(w, "district_population", district_pop);
+    /* district totals and coverage per role */
+    pj_jw_key(w, "roles");
+    pj_jw_arr(w);
+    for (int ri = 0; pj_emergency_roles[ri]; ri++) {
+        const char *role = pj_emergency_roles[ri];
+        double tot[3] = {0, 0, 0};
+        for (int k = 0; k < nt; k++)
+            for (int col = 0; col < 3; col++) tot[col] += towns[k].cap[ri][col];
+        /* the coverage target: the highest of the standards in force for this role */
+        double target = NAN;
+        pj_stmt *q = pj_db_prepare(
+            c->db,
+            "SELECT MAX(coverage_per_10k) FROM standards s WHERE scenario = ? AND role = ? AND"
+            " version = (SELECT MAX(version) FROM standards x WHERE x.facility_type ="
+            " s.facility_type AND x.scenario = s.scenario AND x.role = s.role AND"
+            " x.effective_from <= ?)",
+            err);
+        if (!q) return -1;
+        pj_stmt_text(q, 1, scenario);
+        pj_stmt_text(q, 2, role);
+        pj_stmt_int(q, 3, pj_now());
+        if (pj_stmt_step(q, err) == 1 && !pj_col_is_null(q, 0)) target = pj_col_double(q, 0);
+        pj_stmt_done(q);
+        pj_jw_obj(w);
+        pj_jw_kstr(w, "role", role);
+        pj_jw_kstr(w, "unit", pj_emergency_role_units(role)[0]);
+        pj_jw_knum(w, "ready", tot[0]);
+        pj_jw_knum(w, "converting", tot[1]);
+        pj_jw_knum(w, "convertible", tot[2]);
+        double per10k =
+            district_pop ? (tot[0] + tot[1] + tot[2]) * 10000.0 / (double)district_pop : 0;
+        pj_jw_knum(w, "per_10k_residents", round(per10k * 100) / 100);
+        if (!isnan(target)) {
+            pj_jw_knum(w, "target_per_10k", target);
+            pj_jw_kbool(w, "meets_target", per10k >= target);
+        } else {
+            pj_jw_knull(w, "target_per_10k");
+            pj_jw_knull(w, "meets_target");
+        }
+        /* townships below target */
+        pj_jw_key(w, "townships");
+        pj_jw_arr(w);
+        for (int k = 0; k < nt; k++) {
+            double all = towns[k].cap[ri][0] + towns[k].cap[ri][1] + towns[k].cap[ri][2];
+            double t10k = towns[k].population ? all * 10000.0 / (double)towns[k].population : 0;
+            pj_jw_obj(w);
+            pj_jw_kint(w, "township_id", towns[k].id);
+            pj_jw_kstr(w, "name", towns[k].name);
+            pj_jw_knum(w, "ready", towns[k].cap[ri][0]);
+            pj_jw_knum(w, "converting", towns[k].cap[ri][1]);
+            pj_jw_knum(w, "convertible", towns[k].cap[ri][2]);
+            pj_jw_knum(w, "per_10k_residents", round(t10k * 100) / 100);
+            if (!isnan(target))
+                pj_jw_kbool(w, "meets_target", t10k >= target);
+            else
+                pj_jw_knull(w, "meets_target");
+            pj_jw_obj_end(w);
+        }
+        pj_jw_arr_end(w);
+        pj_jw_obj_end(w);
+    }
+    pj_jw_arr_end(w);
+
+    /* live conversions of this scenario, with overdue steps */
+    pj_jw_key(w, "live_conversions");
+    pj_jw_arr(w);
+    s = pj_db_prepare(c->db,
+                      "SELECT v.id, f.id, f.name, v.state, v.started_at,"
+                      " (SELECT COUNT(*) FROM conversion_steps cs JOIN manual_steps ms ON"
+                      "  ms.id = cs.step_id WHERE cs.conversion_id = v.id AND cs.status ="
+                      "  'running' AND ? - cs.started_at > ms.planned_minutes * 60),"
+                      " (SELECT COUNT(*) FROM conversion_steps cs WHERE cs.conversion_id = v.id"
+                      "  AND cs.status = 'done'),"
+                      " (SELECT COUNT(*) FROM conversion_steps cs WHERE cs.conversion_id = v.id)"
+                      " FROM conversions v JOIN facilities f ON f.id = v.facility_id"
+                      " WHERE v.mode = 'live' AND v.scenario = ? AND v.state IN ('converting',"
+                      " 'emergency', 'restoring') ORDER BY v.id",
+                      err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, pj_now());
+    pj_stmt_text(s, 2, scenario);
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        pj_jw_obj(w);
+        pj_jw_kint(w, "conversion_id", pj_col_int(s, 0));
+        pj_jw_kint(w, "facility_id", pj_col_int(s, 1));
+        pj_render_text(w, "facility_name", s, 2);
+        pj_render_text(w, "state", s, 3);
+        pj_render_time(w, "started_at", pj_col_int(s, 4));
+        pj_jw_kint(w, "overdue_steps", pj_col_int(s, 5));
+        pj_jw_kint(w, "steps_done", pj_col_int(s, 6));
+        pj_jw_kint(w, "steps_total", pj_col_int(s, 7));
+        pj_jw_obj_end(w);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    pj_jw_arr_end(w);
+
+    /* newest manual per facility for this scenario: target check and drill due */
+    double interval_days = pj_du_setting(c, "drill_interval_days", 365);
+    int64_t cutoff = pj_now() - (int64_t)(interval_days * 86400);
+    s = pj_db_prepare(c->db,
+                      "SELECT m.id, f.id, f.name, f.type, m.role,"
+                      " (SELECT MAX(v.started_at) FROM conversions v WHERE v.facility_id = f.id"
+                      "  AND v.mode = 'drill' AND v.state = 'finished' AND v.scenario = m.scenario)"
+                      " FROM manuals m JOIN facilities f ON f.id = m.facility_id WHERE"
+                      " m.scenario = ? AND m.version = (SELECT MAX(version) FROM manuals x WHERE"
+                      " x.facility_id = m.facility_id AND x.scenario = m.scenario) ORDER BY m.id",
+                      err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, scenario);
+    struct man {
+        int64_t id, fid, last_drill;
+        char name[128], type[32], role[32];
+    } *mans = pj_arena_alloc(c->arena, sizeof(struct man) * 2000);
+    int nm = 0;
+    while ((rc = pj_stmt_step(s, err)) == 1 && nm < 2000) {
+        struct man *m = &mans[nm++];
+        m->id = pj_col_int(s, 0);
+        m->fid = pj_col_int(s, 1);
+        snprintf(m->name, sizeof m->name, "%s", pj_col_text(s, 2));
+        snprintf(m->type, sizeof m->type, "%s", pj_col_text(s, 3));
+        snprintf(m->role, sizeof m->role, "%s", pj_col_text(s, 4));
+        m->last_drill = pj_col_int(s, 5);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    pj_jw_kint(w, "manuals", nm);
+    pj_jw_key(w, "manuals_over_target");
+    pj_jw_arr(w);
+    for (int i = 0; i < nm; i++) {
+        double target = 0;
+        int64_t std =
+            pj_du_standard_in_force(c, mans[i].type, scenario, mans[i].role, &target, err);
+        if (std < 0) return -1;
+        if (!std) continue;
+        double crit = pj_du_manual_critical_minutes(c, mans[i].id, "convert", NULL, err);
+        if (crit < 0) return -1;
+        if (crit <= target * 60 + 1e-9) continue;
+        pj_jw_obj(w);
+        pj_jw_kint(w, "manual_id", mans[i].id);
+        pj_jw_kint(w, "facility_id", mans[i].fid);
+        pj_jw_kstr(w, "facility_name", mans[i].name);
+        pj_jw_knum(w, "critical_path_minutes", crit);
+        pj_jw_knum(w, "target_minutes", target * 60);
+        pj_jw_obj_end(w);
+    }
+    pj_jw_arr_end(w);
+    pj_jw_knum(w, "drill_interval_days", interval_days);
+    pj_jw_key(w, "drills_overdue");
+    pj_jw_arr(w);
+    for (int i = 0; i < nm; i++) {
+        if (mans[i].last_drill && mans[i].last_drill >= cutoff) continue;
+        pj_jw_obj(w);
+        pj_jw_kint(w, "manual_id", mans[i].id);
+        pj_jw_kint(w, "facility_id", mans[i].fid);
+        pj_jw_kstr(w, "facility_name", mans[i].name);
+        if (mans[i].last_drill)
+            pj_render_time(w, "last_drill_at", mans[i].last_drill);
+        else
+            pj_jw_knull(w, "last_drill_at");
+        pj_jw_obj_end(w);
+    }
+    pj_jw_arr_end(w);
+
+    /* supplies: days of supply for the affected population, and Beijing's share */
+    int64_t affected = population > 0 ? population : district_pop;
+    double bj_pop = pj_du_setting(c, "beijing_population", 21858000);
+    double bj_share = pj_du_setting(c, "beijing_supply_share", 1.0 / 3);
+    pj_jw_kint(w, "affected_population", affected);
+    pj_jw_key(w, "supplies");
+    pj_jw_arr(w);
+    s = pj_db_prepare(c->db,
+                      "SELECT k.code, k.name, k.unit, k.per_person_day,"
+                      " COALESCE((SELECT SUM(l.quantity) FROM stock_lines l WHERE l.category ="
+                      " k.code AND (l.expiry IS NULL OR l.expiry >= ?)), 0),"
+                      " COALESCE((SELECT SUM(l.quantity) FROM stock_lines l WHERE l.category ="
+                      " k.code AND l.expiry < ?), 0) FROM supply_categories k ORDER BY k.code",
+                      err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, pj_now());
+    pj_stmt_int(s, 2, pj_now());
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        double ppd = pj_col_double(s, 3), qty = pj_col_double(s, 4);
+        double days = affected && ppd > 0 ? qty / ((double)affected * ppd) : 0;
+        double bj_days = bj_pop > 0 && ppd > 0 ? qty / (bj_pop * bj_share * ppd) : 0;
+        pj_jw_obj(w);
+        pj_render_text(w, "category", s, 0);
+        pj_render_text(w, "name", s, 1);
+        pj_render_text(w, "unit", s, 2);
+        pj_jw_knum(w, "per_person_day", ppd);
+        pj_jw_knum(w, "quantity", qty);
+        pj_jw_knum(w, "expired_quantity", pj_col_double(s, 5));
+        pj_jw_knum(w, "days_of_supply", round(days * 10) / 10);
+        pj_jw_knum(w, "beijing_share_days", round(bj_days * 100) / 100);
+        pj_jw_obj_end(w);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    pj_jw_arr_end(w);
+    pj_jw_key(w, "beijing_supply_target");
+    pj_jw_obj(w);
+    pj_jw_knum(w, "population", bj_pop);
+    pj_jw_knum(w, "share", bj_share);
+    pj_jw_kstr(w, "note",
+               "Pinggu aims to supply one third of Beijing's agricultural products in"
+               " an emergency; beijing_share_days is how many days the district's"
+               " stock covers that share");
+    pj_jw_obj_end(w);
+    pj_jw_obj_end(w);
+    return 0;
+}

@@ -1,0 +1,269 @@
+/* Routes of the dual-use module: standards, team types, manuals, conversions, drills,
+ * findings, stock lines and the emergency overview. */
+#include <string.h>
+
+#include "domain/dualuse.h"
+#include "domain/input.h"
+#include "http/hutil.h"
+
+#include "core/banned.h"
+
+static const char *fmt_param(pj_req *r)
+{
+    const char *f = pj_req_param(r, "format");
+    return f && *f ? f : "json";
+}
+
+static int csv_reply(pj_req *r, pj_buf *csv)
+{
+    pj_buf_free(&r->out);
+    r->out = *csv; /* the reply takes the buffer */
+    r->content_type = "text/csv; charset=utf-8";
+    return 0;
+}
+
+static int h_standards(pj_req *r)
+{
+    static const char *const acc[] = {"facility_type", "scenario", "role", "in_force", NULL};
+    pj_list_filter f;
+    const char *ftype = NULL, *scn = NULL, *in_force = NULL;
+    if (pj_h_list_params(r, &f, acc) || pj_h_q_str(r, "facility_type", &ftype) ||
+        pj_h_q_str(r, "scenario", &scn) || pj_h_q_str(r, "in_force", &in_force))
+        return -1;
+    return pj_standard_list(&r->ctx, ftype, scn, f.role, in_force && !strcmp(in_force, "1"), &r->w,
+                            &r->err);
+}
+static int h_standard_get(pj_req *r)
+{
+    return pj_standard_get(&r->ctx, r->id, &r->w, &r->err);
+}
+static int h_standard_create(pj_req *r)
+{
+    return pj_h_need_body(r) || pj_standard_create(&r->ctx, r->body, &r->w, &r->err)
+               ? -1
+               : pj_h_created(r);
+}
+static int h_team_types(pj_req *r)
+{
+    return pj_team_type_list(&r->ctx, &r->w, &r->err);
+}
+static int h_team_type_create(pj_req *r)
+{
+    return pj_h_need_body(r) || pj_team_type_create(&r->ctx, r->body, &r->w, &r->err)
+               ? -1
+               : pj_h_created(r);
+}
+
+static int h_manuals(pj_req *r)
+{
+    static const char *const acc[] = {"facility_id", "scenario", NULL};
+    pj_list_filter f;
+    int64_t fid = 0;
+    const char *scn = NULL;
+    if (pj_h_list_params(r, &f, acc) || pj_h_q_int(r, "facility_id", 1, INT64_MAX, &fid) ||
+        pj_h_q_str(r, "scenario", &scn))
+        return -1;
+    return pj_manual_list(&r->ctx, fid, scn, f.cursor, f.limit, &r->w, &r->err);
+}
+static int h_manual_get(pj_req *r)
+{
+    return pj_manual_get(&r->ctx, r->id, &r->w, &r->err);
+}
+static int h_manual_create(pj_req *r)
+{
+    return pj_h_need_body(r) || pj_manual_create(&r->ctx, r->body, &r->w, &r->err)
+               ? -1
+               : pj_h_created(r);
+}
+static int h_manual_export(pj_req *r)
+{
+    const char *f = fmt_param(r);
+    if (!strcmp(f, "json")) return pj_manual_get(&r->ctx, r->id, &r->w, &r->err);
+    if (strcmp(f, "csv"))
+        return pj_fail(&r->err, 400, "bad_query", "format", "format is json or csv");
+    pj_buf csv;
+    pj_buf_init(&csv, 8 << 20);
+    if (pj_manual_export_csv(&r->ctx, r->id, &csv, &r->err)) {
+        pj_buf_free(&csv);
+        return -1;
+    }
+    return csv_reply(r, &csv);
+}
+
+static int h_conversions(pj_req *r)
+{
+    static const char *const acc[] = {"facility_id", "mode", "state", NULL};
+    pj_list_filter f;
+    int64_t fid = 0;
+    const char *mode = NULL;
+    if (pj_h_list_params(r, &f, acc) || pj_h_q_int(r, "facility_id", 1, INT64_MAX, &fid) ||
+        pj_h_q_str(r, "mode", &mode))
+        return -1;
+    return pj_conversion_list(&r->ctx, fid, mode, f.state, f.cursor, f.limit, &r->w, &r->err);
+}
+static int h_conversion_start(pj_req *r)
+{
+    return pj_h_need_body(r) || pj_conversion_start(&r->ctx, r->body, &r->w, &r->err)
+               ? -1
+               : pj_h_created(r);
+}
+static int h_conversion_get(pj_req *r)
+{
+    return pj_conversion_get(&r->ctx, r->id, &r->w, &r->err);
+}
+static int h_conversion_restore(pj_req *r)
+{
+    return pj_conversion_action(&r->ctx, r->id, "restore", r->body, &r->w, &r->err);
+}
+static int h_conversion_abort(pj_req *r)
+{
+    return pj_h_need_body(r)
+               ? -1
+               : pj_conversion_action(&r->ctx, r->id, "abort", r->body, &r->w, &r->err);
+}
+static int h_conversion_timeline(pj_req *r)
+{
+    return pj_conversion_timeline(&r->ctx, r->id, &r->w, &r->err);
+}
+static int h_step_start(pj_req *r)
+{
+    return pj_conversion_step_action(&r->ctx, r->id, "start", r->body, &r->w, &r->err);
+}
+static int h_step_finish(pj_req *r)
+{
+    return pj_conversion_step_action(&r->ctx, r->id, "finish", r->body, &r->w, &r->err);
+}
+static int h_step_sign(pj_req *r)
+{
+    return pj_h_need_body(r)
+               ? -1
+               : pj_conversion_step_action(&r->ctx, r->id, "sign", r->body, &r->w, &r->err);
+}
+static int h_drill_report(pj_req *r)
+{
+    const char *f = fmt_param(r);
+    if (!strcmp(f, "json")) return pj_drill_report(&r->ctx, r->id, &r->w, &r->err);
+    if (strcmp(f, "csv"))
+        return pj_fail(&r->err, 400, "bad_query", "format", "format is json or csv");
+    pj_buf csv;
+    pj_buf_init(&csv, 8 << 20);
+    if (pj_drill_report_csv(&r->ctx, r->id, &csv, &r->err)) {
+        pj_buf_free(&csv);
+        return -1;
+    }
+    return csv_reply(r, &csv);
+}
+static int h_drill_trend(pj_req *r)
+{
+    return pj_drill_trend(&r->ctx, r->id, &r->w, &r->err);
+}
+static int h_finding_create(pj_req *r)
+{
+    return pj_h_need_body(r) || pj_finding_create(&r->ctx, r->id, r->body, &r->w, &r->err)
+               ? -1
+               : pj_h_created(r);
+}
+static int h_finding_update(pj_req *r)
+{
+    return pj_h_need_body(r) ? -1 : pj_finding_update(&r->ctx, r->id, r->body, &r->w, &r->err);
+}
+static int h_findings(pj_req *r)
+{
+    static const char *const acc[] = {"status", "facility_id", NULL};
+    pj_list_filter f;
+    int64_t fid = 0;
+    const char *status = NULL;
+    if (pj_h_list_params(r, &f, acc) || pj_h_q_int(r, "facility_id", 1, INT64_MAX, &fid) ||
+        pj_h_q_str(r, "status", &status))
+        return -1;
+    return pj_finding_list(&r->ctx, status, fid, f.cursor, f.limit, &r->w, &r->err);
+}
+static int h_stock(pj_req *r)
+{
+    static const char *const acc[] = {"facility_id", "category", NULL};
+    pj_list_filter f;
+    int64_t fid = 0;
+    const char *cat = NULL;
+    if (pj_h_list_params(r, &f, acc) || pj_h_q_int(r, "facility_id", 1, INT64_MAX, &fid) ||
+        pj_h_q_str(r, "category", &cat))
+        return -1;
+    return pj_stock_list(&r->ctx, fid, cat, f.cursor, f.limit, &r->w, &r->err);
+}
+static int h_stock_create(pj_req *r)
+{
+    return pj_h_need_body(r) || pj_stock_create(&r->ctx, r->body, &r->w, &r->err) ? -1
+                                                                                  : pj_h_created(r);
+}
+static int h_stock_update(pj_req *r)
+{
+    return pj_h_need_body(r) ? -1 : pj_stock_update(&r->ctx, r->id, r->body, &r->w, &r->err);
+}
+static int h_stock_delete(pj_req *r)
+{
+    return pj_stock_delete(&r->ctx, r->id, &r->err) ? -1 : pj_h_no_content(r);
+}
+static int h_overview(pj_req *r)
+{
+    static const char *const acc[] = {"scenario", "population", NULL};
+    pj_list_filter f;
+    const char *scn = "epidemic";
+    int64_t pop = 0;
+    if (pj_h_list_params(r, &f, acc) || pj_h_q_str(r, "scenario", &scn) ||
+        pj_h_q_int(r, "population", 1, 100000000, &pop))
+        return -1;
+    int ok = 0;
+    for (int i = 0; pj_scenarios[i]; i++) ok |= !strcmp(pj_scenarios[i], scn);
+    if (!ok)
+        return pj_fail(&r->err, 400, "bad_query", "scenario",
+                       "scenario is epidemic, disaster, holiday or event");
+    return pj_overview(&r->ctx, scn, pop, &r->w, &r->err);
+}
+
+#define ALL       R_ALL
+#define DISTRICT  R_DISTRICT
+#define OFFICERS  (R_DISTRICT | R(PJ_ROLE_TOWNSHIP_OFFICER))
+#define OPERATORS (OFFICERS | R(PJ_ROLE_FACILITY_OPERATOR))
+#define OFFICIALS (R_ALL & ~R(PJ_ROLE_ENTERPRISE))
+
+const pj_route pj_routes_dualuse[] = {
+    {"GET", "/api/v1/standards", h_standards, OFFICIALS, "Conversion standards"},
+    {"POST", "/api/v1/standards", h_standard_create, DISTRICT, "A new version of a standard"},
+    {"GET", "/api/v1/standards/{id}", h_standard_get, OFFICIALS, "One standard version"},
+    {"GET", "/api/v1/team-types", h_team_types, OFFICIALS, "Team types"},
+    {"POST", "/api/v1/team-types", h_team_type_create, DISTRICT, "Add a team type"},
+    {"GET", "/api/v1/manuals", h_manuals, OFFICIALS, "Conversion manuals"},
+    {"POST", "/api/v1/manuals", h_manual_create, OPERATORS,
+     "A new manual version (steps as JSON or CSV)"},
+    {"GET", "/api/v1/manuals/{id}", h_manual_get, OFFICIALS, "One manual with its critical path"},
+    {"GET", "/api/v1/manuals/{id}/export", h_manual_export, OFFICIALS,
+     "A manual as JSON or CSV (format=json|csv)"},
+    {"GET", "/api/v1/conversions", h_conversions, OFFICIALS, "Conversions and drills"},
+    {"POST", "/api/v1/conversions", h_conversion_start, OPERATORS,
+     "Start a live conversion or a drill"},
+    {"GET", "/api/v1/conversions/{id}", h_conversion_get, OFFICIALS,
+     "One conversion with steps, checklist and progress"},
+    {"POST", "/api/v1/conversions/{id}/restore", h_conversion_restore, OPERATORS,
+     "Start restoring to peacetime"},
+    {"POST", "/api/v1/conversions/{id}/abort", h_conversion_abort, OPERATORS,
+     "Abort a conversion or drill with a reason"},
+    {"GET", "/api/v1/conversions/{id}/timeline", h_conversion_timeline, OFFICIALS,
+     "Who did what, in order"},
+    {"GET", "/api/v1/conversions/{id}/report", h_drill_report, OFFICIALS,
+     "Drill report (format=json|csv)"},
+    {"POST", "/api/v1/conversions/{id}/findings", h_finding_create, OPERATORS,
+     "Record a drill finding"},
+    {"POST", "/api/v1/conversion-steps/{id}/start", h_step_start, OPERATORS, "Start a step"},
+    {"POST", "/api/v1/conversion-steps/{id}/finish", h_step_finish, OPERATORS, "Finish a step"},
+    {"POST", "/api/v1/conversion-steps/{id}/sign", h_step_sign, OPERATORS,
+     "Sign a checklist item of a step"},
+    {"GET", "/api/v1/findings", h_findings, OFFICIALS, "Drill findings"},
+    {"PATCH", "/api/v1/findings/{id}", h_finding_update, OPERATORS, "Update or close a finding"},
+    {"GET", "/api/v1/facilities/{id}/drills", h_drill_trend, OFFICIALS,
+     "A facility's drills over time"},
+    {"GET", "/api/v1/stock", h_stock, OFFICIALS, "Stock lines of supply stores"},
+    {"POST", "/api/v1/stock", h_stock_create, OPERATORS, "Add a stock line"},
+    {"PATCH", "/api/v1/stock/{id}", h_stock_update, OPERATORS, "Change a stock line"},
+    {"DELETE", "/api/v1/stock/{id}", h_stock_delete, OPERATORS, "Remove a stock line"},
+    {"GET", "/api/v1/overview", h_overview, OFFICIALS, "The emergency overview of a scenario"},
+};
+const int pj_routes_dualuse_count = (int)(sizeof pj_routes_dualuse / sizeof pj_routes_dualuse[0]);

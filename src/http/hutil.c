@@ -1,0 +1,78 @@
+#include "http/hutil.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/util.h"
+
+#include "core/banned.h"
+
+/* ---- query parameters ---- */
+
+int pj_h_q_int(pj_req *r, const char *key, int64_t min, int64_t max, int64_t *out)
+{
+    const char *v = pj_req_param(r, key);
+    if (!v || !*v) return 0; /* an empty filter is no filter */
+    int64_t x;
+    if (pj_parse_i64(v, &x) || x < min || x > max)
+        return pj_fail(&r->err, 400, "bad_query", key, "%s must be an integer from %lld to %lld",
+                       key, (long long)min, (long long)max);
+    *out = x;
+    return 0;
+}
+
+int pj_h_q_str(pj_req *r, const char *key, const char **out)
+{
+    const char *v = pj_req_param(r, key);
+    if (!v || !*v) return 0;
+    if (pj_utf8_len(v, strlen(v)) > 64)
+        return pj_fail(&r->err, 400, "bad_query", key, "%s is longer than 64 characters", key);
+    *out = v;
+    return 0;
+}
+
+/* Reads the list parameters a route accepts; any other parameter is a 400 (names starting
+ * with '_' are left for cache-busting). */
+int pj_h_list_params(pj_req *r, pj_list_filter *f, const char *const *accepted)
+{
+    memset(f, 0, sizeof *f);
+    f->limit = 50;
+    for (int i = 0; i < r->nquery; i++) {
+        const char *k = r->query[i].key;
+        int ok = !strcmp(k, "limit") || !strcmp(k, "cursor") || k[0] == '_';
+        for (int a = 0; accepted[a] && !ok; a++) ok = !strcmp(k, accepted[a]);
+        if (!ok) return pj_fail(&r->err, 400, "unknown_parameter", k, "unknown parameter %s", k);
+    }
+    int64_t limit = 50;
+    if (pj_h_q_int(r, "limit", 1, PJ_LIST_LIMIT_MAX, &limit) ||
+        pj_h_q_int(r, "cursor", 0, INT64_MAX, &f->cursor) ||
+        pj_h_q_int(r, "parent_id", 1, INT64_MAX, &f->parent_id) ||
+        pj_h_q_int(r, "township_id", 1, INT64_MAX, &f->township_id) ||
+        pj_h_q_int(r, "village_id", 1, INT64_MAX, &f->village_id) ||
+        pj_h_q_int(r, "operator_id", 1, INT64_MAX, &f->operator_id) ||
+        pj_h_q_str(r, "type", &f->type) || pj_h_q_str(r, "role", &f->role) ||
+        pj_h_q_str(r, "state", &f->state) || pj_h_q_str(r, "q", &f->q) ||
+        pj_h_q_str(r, "industry", &f->industry))
+        return -1;
+    f->limit = (int)limit;
+    return 0;
+}
+
+int pj_h_need_body(pj_req *r)
+{
+    if (!r->body)
+        return pj_fail(&r->err, 400, "invalid_json", "", "a JSON object body is required");
+    return 0;
+}
+
+int pj_h_created(pj_req *r)
+{
+    r->status = 201;
+    return 0;
+}
+
+int pj_h_no_content(pj_req *r)
+{
+    r->status = 204;
+    return 0;
+}

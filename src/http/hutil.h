@@ -1,0 +1,20 @@
+/* Helpers the route handlers share: query parameters, bodies, statuses. */
+#ifndef PJ_HUTIL_H
+#define PJ_HUTIL_H
+
+#include "domain/registry.h"
+#include "http/server.h"
+
+/* Integer query parameter in [min, max] into *out (untouched when absent or empty); 400. */
+int pj_h_q_int(pj_req *r, const char *key, int64_t min, int64_t max, int64_t *out);
+/* String query parameter (≤ 64 characters) into *out when present and non-empty; 400. */
+int pj_h_q_str(pj_req *r, const char *key, const char **out);
+/* limit, cursor and the filters a list accepts (NULL-terminated); any other parameter is a
+ * 400 unknown_parameter (names starting with '_' are ignored). */
+int pj_h_list_params(pj_req *r, pj_list_filter *f, const char *const *accepted);
+/* 400 unless the request has a JSON body. */
+int pj_h_need_body(pj_req *r);
+int pj_h_created(pj_req *r);    /* status 201, returns 0 */
+int pj_h_no_content(pj_req *r); /* status 204, returns 0 */
+
+#endif
