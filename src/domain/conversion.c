@@ -298,11 +298,10 @@ static int set_conv(pj_ctx *c, int64_t id, const char *state, const char *time_c
     return pj_du_step(s, err);
 }
 
-static int audit_conv(pj_ctx *c, int64_t id, const char *action, const char *detail, pj_err *err)
+static int audit_conv(pj_ctx *c, int64_t id, const char *action, pj_err *err)
 {
     char *after = pj_render_to_string(c, id, conv_render, err);
     if (!after) return -1;
-    (void)detail;
     return pj_audit_add(c, action, "conversion", id, NULL, after, err);
 }
 
@@ -396,8 +395,7 @@ int pj_conversion_start(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     pj_stmt_int(s, 2, mid);
     if (pj_du_step(s, err)) goto fail;
     if (live && set_facility_state(c, fid, "converting", err)) goto fail;
-    if (audit_conv(c, id, live ? "convert_start" : "drill_start", NULL, err) ||
-        pj_db_commit(c->db, err))
+    if (audit_conv(c, id, live ? "convert_start" : "drill_start", err) || pj_db_commit(c->db, err))
         goto fail;
     return conv_render(c, id, w, err);
 fail:
@@ -460,12 +458,12 @@ static int advance(pj_ctx *c, conv_head *h, pj_err *err)
         if (!done) return 0;
         if (!live)
             return set_conv(c, h->id, "finished", "ended_at", NULL, err) ||
-                   audit_conv(c, h->id, "drill_finish", NULL, err);
+                   audit_conv(c, h->id, "drill_finish", err);
         const char *to = pj_conv_transition(h->fstate, PJ_EV_READY);
         if (!to) return pj_fail(err, 409, "invalid_transition", "", "facility is %s", h->fstate);
         return set_conv(c, h->id, "emergency", "ready_at", NULL, err) ||
                set_facility_state(c, h->facility_id, to, err) ||
-               audit_conv(c, h->id, "convert_ready", NULL, err);
+               audit_conv(c, h->id, "convert_ready", err);
     }
     if (!strcmp(h->state, "restoring")) {
         int done = phase_complete(c, h->id, "restore", err);
@@ -474,7 +472,7 @@ static int advance(pj_ctx *c, conv_head *h, pj_err *err)
         if (!to) return pj_fail(err, 409, "invalid_transition", "", "facility is %s", h->fstate);
         return set_conv(c, h->id, "completed", "ended_at", NULL, err) ||
                set_facility_state(c, h->facility_id, to, err) ||
-               audit_conv(c, h->id, "restore_done", NULL, err);
+               audit_conv(c, h->id, "restore_done", err);
     }
     return 0;
 }
@@ -692,7 +690,7 @@ int pj_conversion_action(pj_ctx *c, int64_t id, const char *action, json_t *body
             goto fail;
         if (conv_load(c, id, &h, err) || advance(c, &h, err)) goto fail; /* no restore steps */
     }
-    if (audit_conv(c, id, abort_ ? (live ? "convert_abort" : "drill_abort") : "restore_start", NULL,
+    if (audit_conv(c, id, abort_ ? (live ? "convert_abort" : "drill_abort") : "restore_start",
                    err) ||
         pj_db_commit(c->db, err))
         goto fail;

@@ -429,12 +429,10 @@ static int steps_check(pj_ctx *c, step_in *st, int n, const char *phase, const c
         for (int b = 0; b < a; b++)
             if (!strcmp(st[idx[b]].code, s->code))
                 return pj_fail(err, 422, "duplicate", field, "step code %s is used twice", s->code);
-        int rc = pj_render_exists(c, "SELECT 1 FROM team_types WHERE code = ?", 0, err);
-        (void)rc;
         pj_stmt *q = pj_db_prepare(c->db, "SELECT 1 FROM team_types WHERE code = ?", err);
         if (!q) return -1;
         pj_stmt_text(q, 1, s->team);
-        rc = pj_stmt_step(q, err);
+        int rc = pj_stmt_step(q, err);
         pj_stmt_done(q);
         if (rc < 0) return -1;
         if (!rc)
