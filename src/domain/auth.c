@@ -395,12 +395,7 @@ int pj_user_list(pj_ctx *c, const char *role, int64_t cursor, int limit, pj_jw *
     pj_stmt_text(s, 2, role);
     pj_stmt_int(s, 3, cursor);
     pj_stmt_int(s, 4, limit + 1);
-    int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(limit + 1));
-    int n = 0, rc;
-    while ((rc = pj_stmt_step(s, err)) == 1) ids[n++] = pj_col_int(s, 0);
-    pj_stmt_done(s);
-    if (rc < 0) return -1;
-    return pj_render_page(c, ids, n, limit, user_render, w, err);
+    return pj_render_query_page(c, s, limit, user_render, w, err);
 }
 
 int pj_user_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)

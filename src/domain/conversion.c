@@ -257,12 +257,7 @@ int pj_conversion_list(pj_ctx *c, int64_t facility_id, const char *mode, const c
     pj_stmt_text(s, 7, state);
     pj_stmt_text(s, 8, state);
     pj_stmt_int(s, 9, limit + 1);
-    int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(limit + 1));
-    int n = 0, rc;
-    while ((rc = pj_stmt_step(s, err)) == 1) ids[n++] = pj_col_int(s, 0);
-    pj_stmt_done(s);
-    if (rc < 0) return -1;
-    return pj_render_page(c, ids, n, limit, conv_render, w, err);
+    return pj_render_query_page(c, s, limit, conv_render, w, err);
 }
 
 /* ---- transitions ---- */
@@ -1121,10 +1116,5 @@ int pj_finding_list(pj_ctx *c, const char *status, int64_t facility_id, int64_t 
     pj_stmt_int(s, 4, facility_id);
     pj_stmt_int(s, 5, facility_id);
     pj_stmt_int(s, 6, limit + 1);
-    int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(limit + 1));
-    int n = 0, rc;
-    while ((rc = pj_stmt_step(s, err)) == 1) ids[n++] = pj_col_int(s, 0);
-    pj_stmt_done(s);
-    if (rc < 0) return -1;
-    return pj_render_page(c, ids, n, limit, finding_render, w, err);
+    return pj_render_query_page(c, s, limit, finding_render, w, err);
 }

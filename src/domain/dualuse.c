@@ -671,12 +671,7 @@ int pj_manual_list(pj_ctx *c, int64_t facility_id, const char *scenario, int64_t
     pj_stmt_text(s, 4, scenario);
     pj_stmt_text(s, 5, scenario);
     pj_stmt_int(s, 6, limit + 1);
-    int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(limit + 1));
-    int n = 0, rc;
-    while ((rc = pj_stmt_step(s, err)) == 1) ids[n++] = pj_col_int(s, 0);
-    pj_stmt_done(s);
-    if (rc < 0) return -1;
-    return pj_render_page(c, ids, n, limit, manual_render, w, err);
+    return pj_render_query_page(c, s, limit, manual_render, w, err);
 }
 
 int pj_manual_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
@@ -870,12 +865,7 @@ int pj_stock_list(pj_ctx *c, int64_t facility_id, const char *category, int64_t 
     pj_stmt_text(s, 4, category);
     pj_stmt_text(s, 5, category);
     pj_stmt_int(s, 6, limit + 1);
-    int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(limit + 1));
-    int n = 0, rc;
-    while ((rc = pj_stmt_step(s, err)) == 1) ids[n++] = pj_col_int(s, 0);
-    pj_stmt_done(s);
-    if (rc < 0) return -1;
-    return pj_render_page(c, ids, n, limit, stock_render, w, err);
+    return pj_render_query_page(c, s, limit, stock_render, w, err);
 }
 
 static int stock_read(pj_ctx *c, json_t *b, int required, const char **cat, double *qty,

@@ -205,12 +205,7 @@ int pj_region_list(pj_ctx *c, const pj_list_filter *f, pj_jw *w, pj_err *err)
     pj_stmt_text(s, i++, f->q);
     for (int k = 0; k < 4; k++) pj_stmt_int(s, i++, f->township_id);
     pj_stmt_int(s, i++, f->limit + 1);
-    int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(f->limit + 1));
-    int n = 0, rc;
-    while ((rc = pj_stmt_step(s, err)) == 1) ids[n++] = pj_col_int(s, 0);
-    pj_stmt_done(s);
-    if (rc < 0) return -1;
-    return pj_render_page(c, ids, n, f->limit, region_render, w, err);
+    return pj_render_query_page(c, s, f->limit, region_render, w, err);
 }
 
 int pj_region_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
@@ -517,12 +512,7 @@ int pj_org_list(pj_ctx *c, const pj_list_filter *f, pj_jw *w, pj_err *err)
     pj_stmt_text(s, i++, like_escape(c, f->q));
     pj_stmt_text(s, i++, f->q);
     pj_stmt_int(s, i++, f->limit + 1);
-    int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(f->limit + 1));
-    int n = 0, rc;
-    while ((rc = pj_stmt_step(s, err)) == 1) ids[n++] = pj_col_int(s, 0);
-    pj_stmt_done(s);
-    if (rc < 0) return -1;
-    return pj_render_page(c, ids, n, f->limit, org_render, w, err);
+    return pj_render_query_page(c, s, f->limit, org_render, w, err);
 }
 
 int pj_org_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)

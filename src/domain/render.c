@@ -60,6 +60,16 @@ int pj_render_page(pj_ctx *c, const int64_t *ids, int n, int limit, pj_render_fn
     return 0;
 }
 
+int pj_render_query_page(pj_ctx *c, pj_stmt *s, int limit, pj_render_fn fn, pj_jw *w, pj_err *err)
+{
+    int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(limit + 1));
+    int n = 0, rc;
+    while (n <= limit && (rc = pj_stmt_step(s, err)) == 1) ids[n++] = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    if (n <= limit && rc < 0) return -1;
+    return pj_render_page(c, ids, n, limit, fn, w, err);
+}
+
 int pj_render_exists(pj_ctx *c, const char *sql, int64_t id, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(c->db, sql, err);
