@@ -84,8 +84,11 @@ static int run(cli *a, const sub *subs, const char *def)
 
 static int std_list(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
+    int limit = opt_limit(a);
+    if (limit < 0) return cli_usage("--limit takes 1 to 500");
     return pj_standard_list(&s->ctx, cli_opt(a, "facility-type"), cli_opt(a, "scenario"),
-                            cli_opt(a, "role"), cli_opt(a, "in-force") != NULL, w, &s->err);
+                            cli_opt(a, "role"), cli_opt(a, "in-force") != NULL, 0, limit, w,
+                            &s->err);
 }
 static int std_get(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {

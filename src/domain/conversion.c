@@ -381,13 +381,16 @@ int pj_conversion_start(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
                     live ? "conversion" : "drill");
         goto fail;
     }
+    /* a drill rehearses the conversion; restore steps belong to live conversions */
     s = pj_db_prepare(c->db,
                       "INSERT INTO conversion_steps (conversion_id, step_id, phase)"
-                      " SELECT ?, id, phase FROM manual_steps WHERE manual_id = ?",
+                      " SELECT ?, id, phase FROM manual_steps WHERE manual_id = ?"
+                      " AND (? OR phase = 'convert')",
                       err);
     if (!s) goto fail;
     pj_stmt_int(s, 1, id);
     pj_stmt_int(s, 2, mid);
+    pj_stmt_int(s, 3, live);
     if (pj_du_step(s, err)) goto fail;
     if (live && set_facility_state(c, fid, "converting", err)) goto fail;
     if (audit_conv(c, id, live ? "convert_start" : "drill_start", err) || pj_db_commit(c->db, err))
@@ -524,7 +527,8 @@ int pj_conversion_step_action(pj_ctx *c, int64_t row, const char *action, json_t
                                                              : NULL;
     if (!open_phase || strcmp(open_phase, phase)) {
         pj_fail(err, 409, "invalid_transition", "id",
-                "the %s is %s: %s steps cannot be worked on now", h.mode, h.state, phase);
+                "this %s is %s: %s steps cannot be worked on now",
+                !strcmp(h.mode, "live") ? "conversion" : "drill", h.state, phase);
         goto fail;
     }
     if (!strcmp(action, "start")) {
@@ -677,16 +681,18 @@ int pj_conversion_action(pj_ctx *c, int64_t id, const char *action, json_t *body
         const char *to = live ? pj_conv_transition(h.state, PJ_EV_RESTORE) : NULL;
         if (!to) {
             pj_fail(err, 409, "invalid_transition", "id",
-                    "restoring starts from emergency (the %s is %s)", h.mode, h.state);
+                    "restoring starts from emergency (this %s is %s)",
+                    live ? "conversion" : "drill", h.state);
             goto fail;
         }
         if (set_conv(c, id, "restoring", "restore_started_at", NULL, err) ||
-            set_facility_state(c, h.facility_id, to, err))
+            set_facility_state(c, h.facility_id, to, err) ||
+            audit_conv(c, id, "restore_start", err))
             goto fail;
-        if (conv_load(c, id, &h, err) || advance(c, &h, err)) goto fail; /* no restore steps */
+        /* a manual without restore steps is back in peacetime at once */
+        if (conv_load(c, id, &h, err) || advance(c, &h, err)) goto fail;
     }
-    if (audit_conv(c, id, abort_ ? (live ? "convert_abort" : "drill_abort") : "restore_start",
-                   err) ||
+    if ((abort_ && audit_conv(c, id, live ? "convert_abort" : "drill_abort", err)) ||
         pj_db_commit(c->db, err))
         goto fail;
     return conv_render(c, id, w, err);
@@ -882,9 +888,11 @@ int pj_drill_report_csv(pj_ctx *c, int64_t id, pj_buf *out, pj_err *err)
             pj_csv_field(out, txt ? txt : "", k == 5);
         }
     }
-    char line[160];
-    snprintf(line, sizeof line, "TOTAL,,%g,%g,%s,%g",
-             json_number_value(json_object_get(r, "target_minutes")),
+    char line[160], target[32] = "";
+    if (json_is_number(json_object_get(r, "target_minutes")))
+        snprintf(target, sizeof target, "%g",
+                 json_number_value(json_object_get(r, "target_minutes")));
+    snprintf(line, sizeof line, "TOTAL,,%s,%g,%s,%g", target,
              json_number_value(json_object_get(r, "total_minutes")),
              json_is_true(json_object_get(r, "passed")) ? "passed" : "failed",
              json_number_value(json_object_get(r, "score")));
@@ -924,7 +932,10 @@ int pj_drill_trend(pj_ctx *c, int64_t facility_id, pj_jw *w, pj_err *err)
         pj_jw_kstr(w, "scenario", h.scenario);
         pj_render_time(w, "started_at", h.started_at);
         pj_jw_knum(w, "total_minutes", round(ds.total_minutes * 10) / 10);
-        pj_jw_knum(w, "target_minutes", ds.target_minutes);
+        if (ds.target_minutes > 0)
+            pj_jw_knum(w, "target_minutes", ds.target_minutes);
+        else
+            pj_jw_knull(w, "target_minutes");
         pj_jw_knum(w, "score", ds.score);
         pj_jw_kbool(w, "passed", ds.passed);
         pj_jw_obj_end(w);

@@ -119,15 +119,15 @@ static int standard_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 }
 
 int pj_standard_list(pj_ctx *c, const char *ftype, const char *scenario, const char *role,
-                     int in_force_only, pj_jw *w, pj_err *err)
+                     int in_force_only, int64_t cursor, int limit, pj_jw *w, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(
         c->db,
-        "SELECT id FROM standards s WHERE (?1 IS NULL OR facility_type = ?1)"
+        "SELECT id FROM standards s WHERE id > ?6 AND (?1 IS NULL OR facility_type = ?1)"
         " AND (?2 IS NULL OR scenario = ?2) AND (?3 IS NULL OR role = ?3)"
         " AND (?4 = 0 OR version = (SELECT MAX(version) FROM standards x WHERE"
         " x.facility_type = s.facility_type AND x.scenario = s.scenario AND x.role = s.role"
-        " AND x.effective_from <= ?5)) ORDER BY facility_type, scenario, role, version LIMIT 2000",
+        " AND x.effective_from <= ?5)) ORDER BY id LIMIT ?7",
         err);
     if (!s) return -1;
     pj_stmt_text(s, 1, ftype);
@@ -135,12 +135,9 @@ int pj_standard_list(pj_ctx *c, const char *ftype, const char *scenario, const c
     pj_stmt_text(s, 3, role);
     pj_stmt_int(s, 4, in_force_only);
     pj_stmt_int(s, 5, pj_now());
-    int64_t ids[2000];
-    int n = 0, rc;
-    while ((rc = pj_stmt_step(s, err)) == 1 && n < 2000) ids[n++] = pj_col_int(s, 0);
-    pj_stmt_done(s);
-    if (rc < 0) return -1;
-    return pj_render_page(c, ids, n, 2000, standard_render, w, err);
+    pj_stmt_int(s, 6, cursor);
+    pj_stmt_int(s, 7, limit + 1);
+    return pj_render_query_page(c, s, limit, standard_render, w, err);
 }
 
 int pj_standard_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
@@ -369,7 +366,10 @@ static int steps_from_csv(pj_ctx *c, const char *text, step_in *st, int *n, int 
                           pj_err *err)
 {
     pj_csv csv;
-    if (pj_csv_parse(c->arena, text, strlen(text), &csv, err)) return -1;
+    if (pj_csv_parse(c->arena, text, strlen(text), &csv, err)) {
+        err->status = 422; /* the request is well-formed; its csv field is not */
+        return -1;
+    }
     if (csv.nrows < 1 || csv.ncols[0] < 8)
         return pj_fail(err, 422, "bad_csv", "csv",
                        "the first line must name the 8 columns: phase,"
@@ -385,19 +385,16 @@ static int steps_from_csv(pj_ctx *c, const char *text, step_in *st, int *n, int 
         if (csv.ncols[r] != 8)
             return pj_fail(err, 422, "bad_csv", "csv", "line %d has %d fields, not 8", r + 1,
                            csv.ncols[r]);
-        step_in *s = &st[(*n)++];
-        memset(s, 0, sizeof *s);
-        if (!strcmp(cell[0], "convert"))
-            s->phase = "convert";
-        else if (!strcmp(cell[0], "restore"))
-            s->phase = "restore";
-        else
+        if (strcmp(cell[0], "convert") && strcmp(cell[0], "restore"))
             return pj_fail(err, 422, "bad_csv", "csv", "line %d: phase must be convert or restore",
                            r + 1);
+        step_in *s = &st[(*n)++];
+        memset(s, 0, sizeof *s);
+        s->phase = !strcmp(cell[0], "convert") ? "convert" : "restore";
         s->code = cell[1];
         s->name = cell[2];
         s->team = cell[4];
-        if (!*s->code || strlen(s->code) > 32 || !*s->name || !*s->team)
+        if (!*s->code || !*s->name || !*s->team)
             return pj_fail(err, 422, "bad_csv", "csv",
                            "line %d: code, name and team_type are needed", r + 1);
         if (pj_parse_i64(cell[3], &s->minutes) || s->minutes < 1 || s->minutes > 60 * 24 * 30 ||
@@ -413,10 +410,50 @@ static int steps_from_csv(pj_ctx *c, const char *text, step_in *st, int *n, int 
     return 0;
 }
 
+/* Rules every step obeys, however it came (JSON or CSV): a code of [A-Za-z0-9_.-]{1,32}, a
+ * name of 1–128 characters, ≤ 50 distinct predecessors and ≤ 50 distinct checklist items of
+ * 1–200 characters without ';' (the CSV list separator). */
+static int step_rules(const step_in *s, const char *field, pj_err *err)
+{
+    size_t cl = strlen(s->code);
+    if (!cl || cl > 32 ||
+        strspn(s->code, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                        "0123456789_.-") != cl)
+        return pj_fail(err, 422, "invalid_value", field,
+                       "step code \"%.40s\" must be 1–32 of A-Z, a-z, 0-9, '_', '.', '-'", s->code);
+    size_t nl = pj_utf8_len(s->name, strlen(s->name));
+    if (!nl || nl > 128)
+        return pj_fail(err, 422, "invalid_value", field,
+                       "step %s: the name must have 1–128 characters", s->code);
+    json_t *lists[2] = {s->pred, s->check};
+    for (int l = 0; l < 2; l++) {
+        json_t *a = lists[l];
+        if (!a) continue;
+        if (json_array_size(a) > 50)
+            return pj_fail(err, 422, "too_long", field, "step %s: at most 50 %s", s->code,
+                           l ? "checklist items" : "predecessors");
+        for (size_t i = 0; i < json_array_size(a); i++) {
+            const char *v = json_string_value(json_array_get(a, i));
+            size_t vl = v ? pj_utf8_len(v, strlen(v)) : 0;
+            if (!vl || vl > 200 || strchr(v, ';'))
+                return pj_fail(err, 422, "invalid_value", field,
+                               "step %s: a %s must have 1–200 characters and no ';'", s->code,
+                               l ? "checklist item" : "predecessor");
+            for (size_t k = 0; k < i; k++)
+                if (!strcmp(v, json_string_value(json_array_get(a, k))))
+                    return pj_fail(err, 422, "duplicate", field, "step %s: \"%s\" is listed twice",
+                                   s->code, v);
+        }
+    }
+    return 0;
+}
+
 /* Validates codes, team types and predecessors of one phase, and that it is a DAG. */
 static int steps_check(pj_ctx *c, step_in *st, int n, const char *phase, const char *field,
                        double *critical_min, pj_err *err)
 {
+    for (int i = 0; i < n; i++)
+        if (!strcmp(st[i].phase, phase) && step_rules(&st[i], field, err)) return -1;
     int idx[512], m = 0;
     for (int i = 0; i < n; i++)
         if (!strcmp(st[i].phase, phase)) idx[m++] = i;
@@ -701,7 +738,7 @@ int pj_manual_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
                                     "restore_steps", st, &n, 512, err));
     double crit = 0, rcrit = 0;
     int nconv = 0;
-    for (int i = 0; i < n; i++) nconv += !strcmp(st[i].phase, "convert");
+    for (int i = 0; !rc && i < n; i++) nconv += !strcmp(st[i].phase, "convert");
     if (!rc && !nconv)
         rc = pj_fail(err, 422, "missing_field", csv ? "csv" : "steps",
                      "a manual needs at least one conversion step");

@@ -14,7 +14,7 @@ extern const char
 /* Standards: versioned per facility type × scenario × role; the version in force is the
  * newest whose effective_from has passed. */
 int pj_standard_list(pj_ctx *c, const char *ftype, const char *scenario, const char *role,
-                     int in_force_only, pj_jw *w, pj_err *err);
+                     int in_force_only, int64_t cursor, int limit, pj_jw *w, pj_err *err);
 int pj_standard_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
 int pj_standard_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 

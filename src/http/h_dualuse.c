@@ -30,8 +30,8 @@ static int h_standards(pj_req *r)
     if (pj_h_list_params(r, &f, acc) || pj_h_q_str(r, "facility_type", &ftype) ||
         pj_h_q_str(r, "scenario", &scn) || pj_h_q_str(r, "in_force", &in_force))
         return -1;
-    return pj_standard_list(&r->ctx, ftype, scn, f.role, in_force && !strcmp(in_force, "1"), &r->w,
-                            &r->err);
+    return pj_standard_list(&r->ctx, ftype, scn, f.role, in_force && !strcmp(in_force, "1"),
+                            f.cursor, f.limit, &r->w, &r->err);
 }
 static int h_standard_get(pj_req *r)
 {

@@ -515,3 +515,75 @@ TEST(dualuse_overview_adds_up)
     CHECK_INT(th_call(&s, "GET", "/api/v1/overview?scenario=flood", tok, NULL, NULL), 400);
     th_stop(&s);
 }
+
+/* Regressions from review: a bad CSV phase must not crash the server; duplicate checklist
+ * items would make a conversion impossible to finish; a manual without restore steps returns
+ * to peacetime with its audit rows in order; drills carry no restore steps. */
+TEST(dualuse_review_regressions)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "officer", s.demo_pw, tok);
+    long long fid = peaceful_hotel(&s);
+    char body[2048];
+    snprintf(body, sizeof body,
+             "{\"facility_id\":%lld,\"scenario\":\"event\",\"role\":\"isolation\",\"title\":\"t\","
+             "\"csv\":\"phase,code,name,planned_minutes,team_type,team_count,predecessors,"
+             "checklist\\nrepair,A,a,10,medical,1,,\\n\"}",
+             fid);
+    json_t *o = post(&s, tok, "/api/v1/manuals", body, 422);
+    CHECK_STR(th_err_code(o), "bad_csv");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/health", NULL, NULL, NULL), 200); /* still up */
+    snprintf(body, sizeof body,
+             "{\"facility_id\":%lld,\"scenario\":\"event\",\"role\":\"isolation\",\"title\":\"t\","
+             "\"steps\":[{\"code\":\"A\",\"name\":\"a\",\"planned_minutes\":10,\"team_type\":"
+             "\"medical\",\"checklist\":[\"x\",\"x\"]}]}",
+             fid);
+    o = post(&s, tok, "/api/v1/manuals", body, 422);
+    CHECK_STR(th_err_code(o), "duplicate");
+    json_decref(o);
+    snprintf(body, sizeof body,
+             "{\"facility_id\":%lld,\"scenario\":\"event\",\"role\":\"isolation\",\"title\":\"t\","
+             "\"steps\":[{\"code\":\"A 1\",\"name\":\"a\",\"planned_minutes\":10,\"team_type\":"
+             "\"medical\"}]}",
+             fid);
+    json_decref(post(&s, tok, "/api/v1/manuals", body, 422));
+    /* a one-step manual without restore steps, through a whole live conversion */
+    snprintf(body, sizeof body,
+             "{\"facility_id\":%lld,\"scenario\":\"event\",\"role\":\"isolation\",\"title\":\"t\","
+             "\"steps\":[{\"code\":\"A\",\"name\":\"a\",\"planned_minutes\":10,\"team_type\":"
+             "\"medical\",\"checklist\":[\"x\"]}]}",
+             fid);
+    json_decref(post(&s, tok, "/api/v1/manuals", body, 201));
+    snprintf(body, sizeof body, "{\"facility_id\":%lld,\"scenario\":\"event\"}", fid);
+    json_t *conv = post(&s, tok, "/api/v1/conversions", body, 201);
+    long long cid = th_int(conv, "id");
+    conv = work_phase(&s, tok, conv, "convert");
+    CHECK_STR(th_str(conv, "state"), "emergency");
+    json_decref(conv);
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/restore", cid);
+    conv = post(&s, tok, path, "{}", 200);
+    CHECK_STR(th_str(conv, "state"), "completed");
+    CHECK_STR(th_str(conv, "facility_state"), "peacetime");
+    json_decref(conv);
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/timeline", cid);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    json_t *ev = json_object_get(o, "events");
+    size_t n = json_array_size(ev);
+    CHECK(n >= 2);
+    CHECK_STR(th_str(json_array_get(ev, n - 2), "action"), "restore_start");
+    CHECK_STR(th_str(json_array_get(ev, n - 1), "action"), "restore_done");
+    json_decref(o);
+    /* a drill of the demo manual: only conversion steps, so a finished drill is done/total */
+    snprintf(body, sizeof body,
+             "{\"facility_id\":%lld,\"scenario\":\"epidemic\",\"mode\":\"drill\"}", fid);
+    conv = post(&s, tok, "/api/v1/conversions", body, 201);
+    conv = work_phase(&s, tok, conv, "convert");
+    json_t *pr = json_object_get(conv, "progress");
+    CHECK_INT(th_int(pr, "done"), th_int(pr, "total"));
+    json_decref(conv);
+    th_stop(&s);
+}
