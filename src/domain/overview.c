@@ -68,9 +68,12 @@ static int overview(pj_ctx *c, const char *scenario, int64_t population, pj_jw *
     s = pj_db_prepare(
         c->db,
         "SELECT f.township_id, r.role, r.unit, r.capacity, f.state,"
-        " (SELECT v.scenario FROM conversions v WHERE v.facility_id = f.id AND v.mode = 'live'"
+        /* a role counts when the facility's conversion (or manual) is for that role */
+        " (SELECT v.scenario FROM conversions v JOIN manuals m ON m.id = v.manual_id WHERE"
+        "  v.facility_id = f.id AND v.mode = 'live' AND m.role = r.role"
         "  AND v.state IN ('converting', 'emergency', 'restoring') LIMIT 1),"
-        " EXISTS (SELECT 1 FROM manuals m WHERE m.facility_id = f.id AND m.scenario = ?)"
+        " EXISTS (SELECT 1 FROM manuals m WHERE m.facility_id = f.id AND m.scenario = ?"
+        "  AND m.role = r.role)"
         " FROM facilities f JOIN facility_roles r ON r.facility_id = f.id",
         err);
     if (!s) return -1;
@@ -138,7 +141,7 @@ static int overview(pj_ctx *c, const char *scenario, int64_t population, pj_jw *
             pj_jw_knull(w, "target_per_10k");
             pj_jw_knull(w, "meets_target");
         }
-        /* townships below target */
+        /* every township, with whether it meets the target */
         pj_jw_key(w, "townships");
         pj_jw_arr(w);
         for (int k = 0; k < nt; k++) {

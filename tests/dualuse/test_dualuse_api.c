@@ -472,7 +472,8 @@ TEST(dualuse_overview_adds_up)
     long long want = th_sql_int(
         &s, "SELECT CAST(SUM(r.capacity) AS INTEGER) FROM facilities f JOIN facility_roles r ON"
             " r.facility_id = f.id AND r.role = 'isolation' WHERE f.state = 'peacetime' AND EXISTS"
-            " (SELECT 1 FROM manuals m WHERE m.facility_id = f.id AND m.scenario = 'epidemic')");
+            " (SELECT 1 FROM manuals m WHERE m.facility_id = f.id AND m.scenario = 'epidemic'"
+            " AND m.role = 'isolation')");
     long long converting = th_sql_int(
         &s, "SELECT CAST(SUM(r.capacity) AS INTEGER) FROM facilities f JOIN facility_roles r ON"
             " r.facility_id = f.id AND r.role = 'isolation' WHERE f.state = 'converting'");
@@ -485,6 +486,18 @@ TEST(dualuse_overview_adds_up)
     CHECK_INT((long long)json_number_value(json_object_get(iso, "convertible")), want);
     CHECK_INT((long long)json_number_value(json_object_get(iso, "converting")), converting);
     CHECK_NEAR(json_number_value(json_object_get(iso, "target_per_10k")), 20, 1e-9);
+    /* a hotel's epidemic manual converts it to isolation: its resettlement beds are not
+     * convertible in this scenario (regression: every role of a facility used to count) */
+    json_t *res = NULL;
+    for (size_t i = 0; i < json_array_size(roles); i++)
+        if (!strcmp(th_str(json_array_get(roles, i), "role"), "resettlement"))
+            res = json_array_get(roles, i);
+    long long res_want = th_sql_int(
+        &s, "SELECT CAST(COALESCE(SUM(r.capacity), 0) AS INTEGER) FROM facilities f JOIN"
+            " facility_roles r ON r.facility_id = f.id AND r.role = 'resettlement' WHERE f.state ="
+            " 'peacetime' AND EXISTS (SELECT 1 FROM manuals m WHERE m.facility_id = f.id AND"
+            " m.scenario = 'epidemic' AND m.role = 'resettlement')");
+    CHECK_INT((long long)json_number_value(json_object_get(res, "convertible")), res_want);
     /* townships add up to the district */
     double sum = 0;
     json_t *towns = json_object_get(iso, "townships");
