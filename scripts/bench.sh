@@ -57,7 +57,7 @@ echo "-- server memory after the HTTP benchmarks"
 awk '/VmRSS|VmHWM/{printf "  %s %.1f MB\n", $1, $2/1024}' /proc/$srv/status
 kill -TERM $srv; wait $srv 2>/dev/null || true
 
-for b in build/rel/bench/algo_*; do
+for b in build/rel/bench/algo_* build/rel/bench/enterprise_match; do
   [ -x "$b" ] || continue
   echo
   echo "-- $(basename "$b")"

@@ -12,6 +12,7 @@
 #include "domain/audit.h"
 #include "domain/auth.h"
 #include "domain/demo.h"
+#include "domain/enterprise.h"
 #include "domain/registry.h"
 #include "http/server.h"
 #include "pingji/pingji.h"
@@ -100,6 +101,8 @@ static int bootstrap(session *s, int demo, uint64_t seed)
         pj_hex(raw, sizeof raw, hex);
         snprintf(dpw, sizeof dpw, "demo-%s", hex);
         if (pj_demo_build(&s->ctx, seed, dpw, &st, &s->err)) return cli_fail(&s->err);
+        /* enterprise service: firms, reception days, appeals, policies (own transaction) */
+        if (pj_enterprise_demo(&s->ctx, seed, &s->err)) return cli_fail(&s->err);
         printf("pingji: demo district 平谷区: %d townships, %d villages/communities, %d grids, "
                "%lld residents, %d facilities, %d organisations (synthetic detail labelled)\n",
                st.townships, st.villages, st.grids, (long long)st.residents, st.facilities,

@@ -243,6 +243,8 @@ static const pj_route core_routes[] = {
  * module: its routes live beside its handlers in src/http/h_<module>.c). */
 extern const pj_route pj_routes_dualuse[];
 extern const int pj_routes_dualuse_count;
+extern const pj_route pj_routes_enterprise[];
+extern const int pj_routes_enterprise_count;
 
 static const struct {
     const pj_route *routes;
@@ -250,6 +252,7 @@ static const struct {
 } modules[] = {
     {core_routes, NULL},
     {pj_routes_dualuse, &pj_routes_dualuse_count},
+    {pj_routes_enterprise, &pj_routes_enterprise_count},
 };
 
 static pj_route all_routes[512];

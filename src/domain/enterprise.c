@@ -1,0 +1,508 @@
+/* Enterprise module: shared helpers, the holiday calendar, settings, the dispatch catalogue
+ * and reception days. */
+#include "domain/enterprise_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "domain/audit.h"
+#include "domain/input.h"
+#include "domain/render.h"
+
+#include "core/banned.h"
+
+/* ---- helpers ---- */
+
+int ent_not_found(pj_err *err, const char *what, int64_t id)
+{
+    return pj_fail(err, 404, "not_found", "id", "no %s %lld", what, (long long)id);
+}
+
+int ent_run(pj_stmt *s, pj_err *err)
+{
+    int rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
+int ent_check_version(pj_ctx *c, const char *sql, int64_t id, int64_t version, const char *what,
+                      pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db, sql, err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    int64_t cur = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (rc == 0) return ent_not_found(err, what, id);
+    if (cur != version)
+        return pj_fail(err, 409, "version_conflict", "version",
+                       "the %s was changed by someone else (version %lld, yours %lld); reload",
+                       what, (long long)cur, (long long)version);
+    return 0;
+}
+
+int ent_calendar_load(pj_ctx *c, pj_cal *out, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT COUNT(*) FROM ent_calendar", err);
+    if (!s) return -1;
+    int rc = pj_stmt_step(s, err);
+    int n = rc == 1 ? (int)pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    pj_cal_day *days = pj_arena_alloc(c->arena, sizeof(pj_cal_day) * (size_t)(n + 1));
+    s = pj_db_prepare(c->db, "SELECT day, kind FROM ent_calendar ORDER BY day", err);
+    if (!s) return -1;
+    int k = 0;
+    while (k < n && (rc = pj_stmt_step(s, err)) == 1) {
+        int32_t d;
+        if (pj_cal_parse(pj_col_text(s, 0), &d)) continue;
+        days[k].day = d;
+        days[k].kind = strcmp(pj_col_text(s, 1), "workday") ? PJ_CAL_HOLIDAY : PJ_CAL_WORKDAY;
+        k++;
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    out->days = days;
+    out->n = k;
+    return 0;
+}
+
+double ent_setting(pj_ctx *c, const char *key, double def)
+{
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT value FROM settings WHERE key = ?", NULL);
+    if (!s) return def;
+    pj_stmt_text(s, 1, key);
+    double v = def;
+    if (pj_stmt_step(s, NULL) == 1 && pj_parse_double(pj_col_text(s, 0), &v)) v = def;
+    pj_stmt_done(s);
+    return v;
+}
+
+int ent_is_officer(const pj_ctx *c)
+{
+    return pj_ctx_district(c) || c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER;
+}
+
+int ent_can_see(pj_ctx *c, int64_t org_id, int64_t township_id, const char *what, int64_t id,
+                pj_err *err)
+{
+    switch (c->actor.role) {
+    case PJ_ROLE_ADMIN:
+    case PJ_ROLE_DISTRICT_OFFICER:
+    case PJ_ROLE_VIEWER:
+        return 0;
+    case PJ_ROLE_TOWNSHIP_OFFICER:
+        if (township_id && township_id == c->actor.township_id) return 0;
+        break;
+    case PJ_ROLE_ENTERPRISE:
+        if (org_id && org_id == c->actor.organisation_id) return 0;
+        break;
+    default:
+        break;
+    }
+    return ent_not_found(err, what, id);
+}
+
+int ent_acting_org(pj_ctx *c, json_t *body, int64_t *org_id, int64_t *township_id, pj_err *err)
+{
+    int64_t org = 0;
+    if (c->actor.role == PJ_ROLE_ENTERPRISE) {
+        if (json_object_get(body, "organisation_id") &&
+            (pj_in_ref(body, "organisation_id", 0, &org, err) < 0 ||
+             org != c->actor.organisation_id))
+            return pj_fail(err, 403, "forbidden", "organisation_id",
+                           "an enterprise acts only for its own organisation");
+        org = c->actor.organisation_id;
+        if (!org) return pj_fail(err, 403, "forbidden", "", "your account has no organisation");
+    } else if (pj_in_ref(body, "organisation_id", 1, &org, err) < 0) {
+        return -1;
+    }
+    pj_stmt *s =
+        pj_db_prepare(c->db, "SELECT township_id, type FROM organisations WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, org);
+    int rc = pj_stmt_step(s, err);
+    int64_t town = rc == 1 ? pj_col_int(s, 0) : 0;
+    int is_ent = rc == 1 && !strcmp(pj_col_text(s, 1), "enterprise");
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (rc == 0 || !is_ent)
+        return pj_fail(err, 422, "unknown_id", "organisation_id", "no enterprise %lld",
+                       (long long)org);
+    if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER && town != c->actor.township_id)
+        return pj_fail(err, 403, "forbidden", "organisation_id", "outside your township");
+    *org_id = org;
+    *township_id = town;
+    return 0;
+}
+
+int ent_load_rec(pj_ctx *c, int64_t org_id, pj_rule_rec *rec, pj_err *err)
+{
+    memset(rec, 0, sizeof *rec);
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT o.industry, t.name, p.scale, p.credit, p.employees, p.revenue_wan, p.tax_wan,"
+        " p.founded_year, p.high_tech, p.specialized FROM organisations o"
+        " LEFT JOIN regions t ON t.id = o.township_id LEFT JOIN ent_profiles p ON p.org_id = o.id"
+        " WHERE o.id = ? AND o.type = 'enterprise'",
+        err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, org_id);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) {
+        for (int i = 0; i < PJ_RA_COUNT; i++) {
+            if (pj_col_is_null(s, i)) continue;
+            rec->known[i] = 1;
+            if (pj_rule_attrs[i].type == PJ_RT_STR)
+                rec->s[i] = pj_arena_strdup(c->arena, pj_col_text(s, i));
+            else
+                rec->n[i] = pj_col_double(s, i);
+        }
+        if (rec->s[PJ_RA_INDUSTRY] && !*rec->s[PJ_RA_INDUSTRY]) rec->known[PJ_RA_INDUSTRY] = 0;
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    return rc == 0 ? ent_not_found(err, "enterprise", org_id) : 0;
+}
+
+char *ent_json_text(pj_ctx *c, json_t *v)
+{
+    char *t = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    char *out = pj_arena_strdup(c->arena, t ? t : "null");
+    free(t);
+    return out;
+}
+
+/* ---- calendar ---- */
+
+int pj_ent_calendar_list(pj_ctx *c, int year, pj_jw *w, pj_err *err)
+{
+    char lo[24], hi[24];
+    snprintf(lo, sizeof lo, "%04d-01-01", year ? year : 1900);
+    snprintf(hi, sizeof hi, "%04d-01-01", year ? year + 1 : 3000);
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id, day, kind, name, source FROM ent_calendar"
+                               " WHERE day >= ? AND day < ? ORDER BY day",
+                               err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, lo);
+    pj_stmt_text(s, 2, hi);
+    pj_jw_obj(w);
+    pj_jw_key(w, "items");
+    pj_jw_arr(w);
+    int rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        pj_jw_obj(w);
+        pj_jw_kint(w, "id", pj_col_int(s, 0));
+        pj_render_text(w, "day", s, 1);
+        pj_render_text(w, "kind", s, 2);
+        pj_render_text(w, "name", s, 3);
+        pj_render_text(w, "source", s, 4);
+        pj_jw_obj_end(w);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    pj_jw_arr_end(w);
+    pj_jw_obj_end(w);
+    return 0;
+}
+
+static int calendar_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id, day, kind, name, source FROM ent_calendar"
+                               " WHERE id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) {
+        pj_jw_obj(w);
+        pj_jw_kint(w, "id", pj_col_int(s, 0));
+        pj_render_text(w, "day", s, 1);
+        pj_render_text(w, "kind", s, 2);
+        pj_render_text(w, "name", s, 3);
+        pj_render_text(w, "source", s, 4);
+        pj_jw_obj_end(w);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    return rc == 0 ? ent_not_found(err, "calendar day", id) : 0;
+}
+
+int pj_ent_calendar_set(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"day", "kind", "name", NULL};
+    static const char *const kinds[] = {"holiday", "workday", NULL};
+    const char *day, *kind, *name = "";
+    int32_t d;
+    if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE) ||
+        pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_str(body, "day", 1, 10, 10, &day, err) < 0 ||
+        pj_in_enum(body, "kind", 1, kinds, &kind, err) < 0 ||
+        pj_in_str(body, "name", 0, 0, 64, &name, err) < 0)
+        return -1;
+    if (pj_cal_parse(day, &d))
+        return pj_fail(err, 422, "invalid_value", "day", "day must be a date YYYY-MM-DD");
+    if (pj_db_begin(c->db, err)) return -1;
+    int64_t id = 0;
+    char *before = NULL;
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT id FROM ent_calendar WHERE day = ?", err);
+    if (!s) goto fail;
+    pj_stmt_text(s, 1, day);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) id = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    if (rc < 0) goto fail;
+    if (id) {
+        if (!(before = pj_render_to_string(c, id, calendar_render, err))) goto fail;
+        s = pj_db_prepare(c->db,
+                          "UPDATE ent_calendar SET kind = ?, name = ?, source = 'manual'"
+                          " WHERE id = ?",
+                          err);
+        if (!s) goto fail;
+        pj_stmt_text(s, 1, kind);
+        pj_stmt_text(s, 2, name);
+        pj_stmt_int(s, 3, id);
+        if (ent_run(s, err)) goto fail;
+    } else {
+        s = pj_db_prepare(
+            c->db, "INSERT INTO ent_calendar (day, kind, name) VALUES (?,?,?) RETURNING id", err);
+        if (!s) goto fail;
+        pj_stmt_text(s, 1, day);
+        pj_stmt_text(s, 2, kind);
+        pj_stmt_text(s, 3, name);
+        rc = pj_stmt_step(s, err);
+        if (rc == 1) id = pj_col_int(s, 0);
+        pj_stmt_done(s);
+        if (rc != 1) goto fail;
+    }
+    char *after = pj_render_to_string(c, id, calendar_render, err);
+    if (!after ||
+        pj_audit_add(c, before ? "update" : "create", "ent_calendar", id, before, after, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_ent_calendar_delete(pj_ctx *c, int64_t id, pj_err *err)
+{
+    if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE)) return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    char *before = pj_render_to_string(c, id, calendar_render, err);
+    if (!before) goto fail;
+    pj_stmt *s = pj_db_prepare(c->db, "DELETE FROM ent_calendar WHERE id = ?", err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    if (ent_run(s, err) || pj_audit_add(c, "delete", "ent_calendar", id, before, NULL, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+/* ---- settings ---- */
+
+static const char *const day_keys[] = {"inquiry", "help",       "complaint",
+                                       "report",  "suggestion", NULL};
+static const char *const weight_keys[] = {"response", "resolution", "satisfaction", NULL};
+
+static void settings_render(pj_ctx *c, pj_jw *w)
+{
+    char key[48];
+    pj_jw_obj(w);
+    pj_jw_kint(w, "response_days", (int64_t)ent_setting(c, "ent_response_days", 1));
+    pj_jw_key(w, "completion_days");
+    pj_jw_obj(w);
+    for (int i = 0; day_keys[i]; i++) {
+        snprintf(key, sizeof key, "ent_days_%s", day_keys[i]);
+        pj_jw_kint(w, day_keys[i], (int64_t)ent_setting(c, key, 13));
+    }
+    pj_jw_obj_end(w);
+    pj_jw_key(w, "kpi_weights");
+    pj_jw_obj(w);
+    for (int i = 0; weight_keys[i]; i++) {
+        snprintf(key, sizeof key, "ent_w_%s", weight_keys[i]);
+        pj_jw_knum(w, weight_keys[i], ent_setting(c, key, 1.0 / 3));
+    }
+    pj_jw_obj_end(w);
+    pj_jw_obj_end(w);
+}
+
+int pj_ent_settings_get(pj_ctx *c, pj_jw *w, pj_err *err)
+{
+    settings_render(c, w);
+    return 0;
+}
+
+static int set_value(pj_ctx *c, const char *key, double v, pj_err *err)
+{
+    char val[32];
+    snprintf(val, sizeof val, "%.6g", v);
+    pj_stmt *s = pj_db_prepare(c->db, "DELETE FROM settings WHERE key = ?", err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, key);
+    if (ent_run(s, err)) return -1;
+    s = pj_db_prepare(c->db, "INSERT INTO settings (key, value) VALUES (?, ?)", err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, key);
+    pj_stmt_text(s, 2, val);
+    return ent_run(s, err);
+}
+
+int pj_ent_settings_update(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"response_days", "completion_days", "kpi_weights", NULL};
+    int64_t rd = 0;
+    if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_NONE) || pj_in_object(body, err) ||
+        pj_in_only(body, fields, err) || pj_in_int(body, "response_days", 0, 1, 30, &rd, err) < 0)
+        return -1;
+    json_t *cd = json_object_get(body, "completion_days");
+    json_t *kw = json_object_get(body, "kpi_weights");
+    if (cd && (pj_in_object(cd, err) || pj_in_only(cd, day_keys, err))) {
+        snprintf(err->field, sizeof err->field, "completion_days");
+        return -1;
+    }
+    if (kw && (pj_in_object(kw, err) || pj_in_only(kw, weight_keys, err))) {
+        snprintf(err->field, sizeof err->field, "kpi_weights");
+        return -1;
+    }
+    int64_t days[8] = {0};
+    double wts[4] = {-1, -1, -1, -1};
+    for (int i = 0; cd && day_keys[i]; i++)
+        if (pj_in_int(cd, day_keys[i], 0, 1, 120, &days[i], err) < 0) return -1;
+    for (int i = 0; kw && weight_keys[i]; i++)
+        if (pj_in_num(kw, weight_keys[i], 0, 0, 100, &wts[i], err) < 0) return -1;
+    pj_buf b;
+    pj_buf_init(&b, 4096);
+    pj_jw bw;
+    pj_jw_init(&bw, &b);
+    settings_render(c, &bw);
+    char *before = pj_arena_strdup(c->arena, b.data ? b.data : "{}");
+    pj_buf_free(&b);
+    if (pj_db_begin(c->db, err)) return -1;
+    char key[48];
+    if (rd && set_value(c, "ent_response_days", (double)rd, err)) goto fail;
+    for (int i = 0; day_keys[i]; i++) {
+        snprintf(key, sizeof key, "ent_days_%s", day_keys[i]);
+        if (days[i] && set_value(c, key, (double)days[i], err)) goto fail;
+    }
+    for (int i = 0; weight_keys[i]; i++) {
+        snprintf(key, sizeof key, "ent_w_%s", weight_keys[i]);
+        if (wts[i] >= 0 && set_value(c, key, wts[i], err)) goto fail;
+    }
+    pj_buf_init(&b, 4096);
+    pj_jw_init(&bw, &b);
+    settings_render(c, &bw);
+    char *after = pj_arena_strdup(c->arena, b.data ? b.data : "{}");
+    pj_buf_free(&b);
+    if (pj_audit_add(c, "update", "ent_settings", 0, before, after, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+/* ---- dispatch catalogue ---- */
+
+int pj_ent_dispatch_list(pj_ctx *c, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT d.category, d.department_id, o.name, d.version"
+                               " FROM ent_dispatch d JOIN organisations o ON o.id ="
+                               " d.department_id ORDER BY d.category",
+                               err);
+    if (!s) return -1;
+    pj_jw_obj(w);
+    pj_jw_key(w, "items");
+    pj_jw_arr(w);
+    int rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        pj_jw_obj(w);
+        pj_render_text(w, "category", s, 0);
+        pj_jw_kint(w, "department_id", pj_col_int(s, 1));
+        pj_render_text(w, "department", s, 2);
+        pj_jw_kint(w, "version", pj_col_int(s, 3));
+        pj_jw_obj_end(w);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    pj_jw_arr_end(w);
+    pj_jw_obj_end(w);
+    return 0;
+}
+
+/* 422 unless id is a government department. */
+int ent_check_department(pj_ctx *c, int64_t id, const char *field, pj_err *err);
+int ent_check_department(pj_ctx *c, int64_t id, const char *field, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db, "SELECT 1 FROM organisations WHERE id = ? AND type = 'government'", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (rc == 0)
+        return pj_fail(err, 422, "unknown_id", field, "no government department %lld",
+                       (long long)id);
+    return 0;
+}
+
+int pj_ent_dispatch_set(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"category", "department_id", NULL};
+    const char *cat;
+    int64_t dept;
+    if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE) ||
+        pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_enum(body, "category", 1, pj_appeal_categories, &cat, err) < 0 ||
+        pj_in_ref(body, "department_id", 1, &dept, err) < 0 ||
+        ent_check_department(c, dept, "department_id", err))
+        return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    char before[96] = "";
+    pj_stmt *s =
+        pj_db_prepare(c->db, "SELECT department_id FROM ent_dispatch WHERE category = ?", err);
+    if (!s) goto fail;
+    pj_stmt_text(s, 1, cat);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1)
+        snprintf(before, sizeof before, "{\"category\":\"%s\",\"department_id\":%lld}", cat,
+                 (long long)pj_col_int(s, 0));
+    pj_stmt_done(s);
+    if (rc < 0) goto fail;
+    s = pj_db_prepare(c->db,
+                      rc == 1 ? "UPDATE ent_dispatch SET department_id = ?, version = version + 1"
+                                " WHERE category = ?"
+                              : "INSERT INTO ent_dispatch (department_id, category) VALUES (?, ?)",
+                      err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, dept);
+    pj_stmt_text(s, 2, cat);
+    if (ent_run(s, err)) goto fail;
+    char *after = pj_arena_printf(c->arena, "{\"category\":\"%s\",\"department_id\":%lld}", cat,
+                                  (long long)dept);
+    if (pj_audit_add(c, rc == 1 ? "update" : "create", "ent_dispatch", 0, before[0] ? before : NULL,
+                     after, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}

@@ -1,0 +1,80 @@
+/* Enterprise service (服务企业): the holiday calendar, reception days, appeals tracked to
+ * resolution (接-派-办-评), KPIs, the policy library matched to every firm, bank–enterprise
+ * matching and the cooperation board. Scope: admin and district officers see the district;
+ * township officers the firms of their township; an enterprise user only its own
+ * organisation's records; viewers read. Every write runs in one transaction with its audit
+ * row. JSON in (bodies borrowed), JSON out through w. */
+#ifndef PJ_ENTERPRISE_H
+#define PJ_ENTERPRISE_H
+
+#include "core/buf.h"
+#include "domain/ctx.h"
+
+extern const char *const pj_appeal_types[];
+extern const char *const pj_appeal_categories[];
+extern const char *const pj_appeal_channels[];
+extern const char *const pj_appeal_states[];
+
+typedef struct pj_ent_filter {
+    int64_t organisation_id, department_id, township_id, policy_id;
+    const char *state, *category, *kind, *channel;
+    int overdue;
+    int64_t cursor;
+    int limit;
+} pj_ent_filter;
+
+/* calendar and settings */
+int pj_ent_calendar_list(pj_ctx *c, int year, pj_jw *w, pj_err *err);
+int pj_ent_calendar_set(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+int pj_ent_calendar_delete(pj_ctx *c, int64_t id, pj_err *err);
+int pj_ent_settings_get(pj_ctx *c, pj_jw *w, pj_err *err);
+int pj_ent_settings_update(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+
+/* reception days */
+int pj_ent_reception_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err);
+int pj_ent_reception_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
+int pj_ent_reception_schedule(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+int pj_ent_reception_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+int pj_ent_signup_create(pj_ctx *c, int64_t day_id, json_t *body, pj_jw *w, pj_err *err);
+
+/* dispatch catalogue */
+int pj_ent_dispatch_list(pj_ctx *c, pj_jw *w, pj_err *err);
+int pj_ent_dispatch_set(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+
+/* appeals */
+int pj_ent_appeal_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err);
+int pj_ent_appeal_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
+int pj_ent_appeal_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+/* action: dispatch, accept, return, reply, rate, close, escalate, visit */
+int pj_ent_appeal_act(pj_ctx *c, int64_t id, const char *action, json_t *body, pj_jw *w,
+                      pj_err *err);
+/* Escalates every open appeal past its completion deadline; {"escalated":n}. */
+int pj_ent_appeal_sweep(pj_ctx *c, pj_jw *w, pj_err *err);
+/* Appeals whose deadline has passed and whose requester has not been called back. */
+int pj_ent_return_visits(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err);
+
+/* KPIs over appeals received in [from, to) (epoch seconds); csv != NULL writes CSV instead. */
+int pj_ent_kpis(pj_ctx *c, int64_t from, int64_t to, pj_jw *w, pj_buf *csv, pj_err *err);
+
+/* enterprise profiles (the attributes rules read) and policies */
+int pj_ent_profile_get(pj_ctx *c, int64_t org_id, pj_jw *w, pj_err *err);
+int pj_ent_profile_update(pj_ctx *c, int64_t org_id, json_t *body, pj_jw *w, pj_err *err);
+int pj_ent_rule_check(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+int pj_ent_policy_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err);
+int pj_ent_policy_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
+int pj_ent_policy_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+int pj_ent_policy_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+int pj_ent_policy_matches(pj_ctx *c, int64_t id, const pj_ent_filter *f, pj_jw *w, pj_err *err);
+int pj_ent_policy_explain(pj_ctx *c, int64_t id, int64_t org_id, pj_jw *w, pj_err *err);
+int pj_ent_notice_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err);
+
+/* Bank–enterprise matching (政银企) and the cooperation board (企间合作) are not built yet. */
+
+/* The enterprise demo on top of the demo district (pj_demo_build first): ≈3,000 firms with
+ * profiles (the seed's named firms plus synthetic ones, source = 'synthetic'), departments,
+ * the dispatch catalogue, 24 reception days (2024–2025), ≈1,500 appeals (≈290 solved from
+ * reception days), 40 policies with rules and their matches, 10 bank products, cooperation
+ * posts. Deterministic for a seed; one transaction; 409 when it was loaded already. */
+int pj_enterprise_demo(pj_ctx *c, uint64_t seed, pj_err *err);
+
+#endif

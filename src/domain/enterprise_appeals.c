@@ -1,0 +1,851 @@
+/* Reception days and appeals (诉求): receive → dispatch → handle → evaluate, with returns,
+ * reopenings, escalation of overdue appeals, return visits, and the KPIs. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/csv.h"
+#include "core/util.h"
+#include "domain/audit.h"
+#include "domain/enterprise_int.h"
+#include "domain/input.h"
+#include "domain/render.h"
+
+#include "core/banned.h"
+
+int ent_check_department(pj_ctx *c, int64_t id, const char *field, pj_err *err);
+
+const char *const pj_appeal_types[] = {"inquiry", "help",       "complaint",
+                                       "report",  "suggestion", NULL};
+const char *const pj_appeal_categories[] = {"permits", "land",   "financing", "talent", "utilities",
+                                            "tax",     "market", "logistics", "other",  NULL};
+const char *const pj_appeal_channels[] = {"reception_day", "phone", "account", "visit", NULL};
+const char *const pj_appeal_states[] = {"received", "dispatched", "in_progress",
+                                        "replied",  "closed",     "returned",
+                                        "reopened", "escalated",  NULL};
+static const char *const ratings[] = {"satisfied", "basically", "not_satisfied", NULL};
+
+/* ---- reception days ---- */
+
+static int reception_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id, held_on, first_monday, moved_reason, leaders,"
+                               " department_ids, minutes, state, source, version,"
+                               " (SELECT COUNT(*) FROM ent_signups g WHERE g.reception_day_id ="
+                               " r.id) FROM ent_reception_days r WHERE id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc <= 0) {
+        pj_stmt_done(s);
+        return rc < 0 ? -1 : ent_not_found(err, "reception day", id);
+    }
+    pj_jw_obj(w);
+    pj_jw_kint(w, "id", pj_col_int(s, 0));
+    pj_render_text(w, "held_on", s, 1);
+    pj_render_text(w, "first_monday", s, 2);
+    pj_render_text(w, "moved_reason", s, 3);
+    pj_jw_key(w, "leaders");
+    pj_jw_raw(w, pj_col_text(s, 4));
+    pj_jw_key(w, "department_ids");
+    pj_jw_raw(w, pj_col_text(s, 5));
+    pj_render_text(w, "minutes", s, 6);
+    pj_render_text(w, "state", s, 7);
+    pj_render_text(w, "source", s, 8);
+    pj_jw_kint(w, "version", pj_col_int(s, 9));
+    pj_jw_kint(w, "signup_count", pj_col_int(s, 10));
+    pj_stmt_done(s);
+    /* signups: officers and viewers see all; an enterprise its own */
+    s = pj_db_prepare(c->db,
+                      "SELECT g.id, g.org_id, o.name, g.topic FROM ent_signups g JOIN"
+                      " organisations o ON o.id = g.org_id WHERE g.reception_day_id = ?"
+                      " AND (? = 0 OR g.org_id = ?) ORDER BY g.id",
+                      err);
+    if (!s) return -1;
+    int64_t only = c->actor.role == PJ_ROLE_ENTERPRISE ? c->actor.organisation_id : 0;
+    if (c->actor.role == PJ_ROLE_ENTERPRISE && !only) only = -1;
+    pj_stmt_int(s, 1, id);
+    pj_stmt_int(s, 2, only);
+    pj_stmt_int(s, 3, only);
+    pj_jw_key(w, "signups");
+    pj_jw_arr(w);
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        pj_jw_obj(w);
+        pj_jw_kint(w, "id", pj_col_int(s, 0));
+        pj_jw_kint(w, "organisation_id", pj_col_int(s, 1));
+        pj_render_text(w, "organisation", s, 2);
+        pj_render_text(w, "topic", s, 3);
+        pj_jw_obj_end(w);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    pj_jw_arr_end(w);
+    pj_jw_obj_end(w);
+    return 0;
+}
+
+int pj_ent_reception_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id FROM ent_reception_days WHERE id > ?"
+                               " AND (? IS NULL OR state = ?) ORDER BY id LIMIT ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, f->cursor);
+    pj_stmt_text(s, 2, f->state);
+    pj_stmt_text(s, 3, f->state);
+    pj_stmt_int(s, 4, f->limit + 1);
+    int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(f->limit + 1));
+    int n = 0, rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) ids[n++] = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    return pj_render_page(c, ids, n, f->limit, reception_render, w, err);
+}
+
+int pj_ent_reception_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return reception_render(c, id, w, err);
+}
+
+int pj_ent_reception_schedule(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"year", NULL};
+    int64_t year;
+    pj_cal cal;
+    if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE) ||
+        pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_int(body, "year", 1, 2000, 2100, &year, err) < 0 || ent_calendar_load(c, &cal, err))
+        return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    pj_jw_obj(w);
+    pj_jw_key(w, "created");
+    pj_jw_arr(w);
+    for (int m = 1; m <= 12; m++) {
+        int32_t mon, held = pj_cal_reception_day(&cal, (int)year, m, &mon);
+        char hs[11], ms[11];
+        pj_cal_format(held, hs);
+        pj_cal_format(mon, ms);
+        pj_stmt *s = pj_db_prepare(
+            c->db, "SELECT 1 FROM ent_reception_days WHERE first_monday = ? OR held_on = ?", err);
+        if (!s) goto fail;
+        pj_stmt_text(s, 1, ms);
+        pj_stmt_text(s, 2, hs);
+        int rc = pj_stmt_step(s, err);
+        pj_stmt_done(s);
+        if (rc < 0) goto fail;
+        if (rc == 1) continue;
+        char reason[128] = "";
+        if (held != mon)
+            snprintf(reason, sizeof reason, "%s is not a working day; moved to the next one", ms);
+        s = pj_db_prepare(c->db,
+                          "INSERT INTO ent_reception_days (held_on, first_monday, moved_reason,"
+                          " created_at, updated_at) VALUES (?,?,?,?,?) RETURNING id",
+                          err);
+        if (!s) goto fail;
+        pj_stmt_text(s, 1, hs);
+        pj_stmt_text(s, 2, ms);
+        pj_stmt_text(s, 3, reason);
+        pj_stmt_int(s, 4, pj_now());
+        pj_stmt_int(s, 5, pj_now());
+        rc = pj_stmt_step(s, err);
+        int64_t id = rc == 1 ? pj_col_int(s, 0) : 0;
+        pj_stmt_done(s);
+        if (rc != 1) goto fail;
+        char *after = pj_render_to_string(c, id, reception_render, err);
+        if (!after || pj_audit_add(c, "create", "ent_reception_day", id, NULL, after, err))
+            goto fail;
+        pj_jw_raw(w, after);
+    }
+    pj_jw_arr_end(w);
+    pj_jw_obj_end(w);
+    if (pj_db_commit(c->db, err)) goto fail;
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_ent_reception_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"version", "leaders", "department_ids",
+                                         "minutes", "state",   NULL};
+    static const char *const states[] = {"planned", "held", "cancelled", NULL};
+    int64_t version;
+    const char *minutes = NULL, *state = NULL;
+    if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE) ||
+        pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
+        pj_in_str(body, "minutes", 0, 0, 20000, &minutes, err) < 0 ||
+        pj_in_enum(body, "state", 0, states, &state, err) < 0)
+        return -1;
+    json_t *leaders = json_object_get(body, "leaders"),
+           *depts = json_object_get(body, "department_ids");
+    if (leaders) {
+        if (!json_is_array(leaders) || json_array_size(leaders) > 20)
+            return pj_fail(err, 422, "wrong_type", "leaders", "leaders is a list of ≤ 20 names");
+        for (size_t i = 0; i < json_array_size(leaders); i++) {
+            json_t *v = json_array_get(leaders, i);
+            if (!json_is_string(v) || !json_string_length(v) ||
+                pj_utf8_len(json_string_value(v), json_string_length(v)) > 64)
+                return pj_fail(err, 422, "invalid_value", "leaders",
+                               "each leader is a name of 1–64 characters");
+        }
+    }
+    if (depts) {
+        if (!json_is_array(depts) || json_array_size(depts) > 40)
+            return pj_fail(err, 422, "wrong_type", "department_ids",
+                           "department_ids is a list of ≤ 40 ids");
+        for (size_t i = 0; i < json_array_size(depts); i++) {
+            json_t *v = json_array_get(depts, i);
+            if (!json_is_integer(v) ||
+                ent_check_department(c, json_integer_value(v), "department_ids", err))
+                return json_is_integer(v) ? -1
+                                          : pj_fail(err, 422, "wrong_type", "department_ids",
+                                                    "department_ids holds integers");
+        }
+    }
+    if (pj_db_begin(c->db, err)) return -1;
+    if (ent_check_version(c, "SELECT version FROM ent_reception_days WHERE id = ?", id, version,
+                          "reception day", err))
+        goto fail;
+    char *before = pj_render_to_string(c, id, reception_render, err);
+    if (!before) goto fail;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "UPDATE ent_reception_days SET leaders = COALESCE(?, leaders),"
+                               " department_ids = COALESCE(?, department_ids),"
+                               " minutes = COALESCE(?, minutes), state = COALESCE(?, state),"
+                               " updated_at = ?, version = version + 1 WHERE id = ?",
+                               err);
+    if (!s) goto fail;
+    pj_stmt_text(s, 1, leaders ? ent_json_text(c, leaders) : NULL);
+    pj_stmt_text(s, 2, depts ? ent_json_text(c, depts) : NULL);
+    pj_stmt_text(s, 3, minutes);
+    pj_stmt_text(s, 4, state);
+    pj_stmt_int(s, 5, pj_now());
+    pj_stmt_int(s, 6, id);
+    if (ent_run(s, err)) goto fail;
+    char *after = pj_render_to_string(c, id, reception_render, err);
+    if (!after || pj_audit_add(c, "update", "ent_reception_day", id, before, after, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_ent_signup_create(pj_ctx *c, int64_t day_id, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"organisation_id", "topic", NULL};
+    const char *topic;
+    int64_t org, town;
+    if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_str(body, "topic", 1, 1, 500, &topic, err) < 0 ||
+        ent_acting_org(c, body, &org, &town, err))
+        return -1;
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT state FROM ent_reception_days WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, day_id);
+    int rc = pj_stmt_step(s, err);
+    int planned = rc == 1 && !strcmp(pj_col_text(s, 0), "planned");
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (rc == 0) return ent_not_found(err, "reception day", day_id);
+    if (!planned)
+        return pj_fail(err, 409, "wrong_state", "", "sign-ups close when the day is held");
+    if (pj_db_begin(c->db, err)) return -1;
+    s = pj_db_prepare(c->db,
+                      "INSERT INTO ent_signups (reception_day_id, org_id, topic, created_at)"
+                      " VALUES (?,?,?,?) RETURNING id",
+                      err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, day_id);
+    pj_stmt_int(s, 2, org);
+    pj_stmt_text(s, 3, topic);
+    pj_stmt_int(s, 4, pj_now());
+    rc = pj_stmt_step(s, err);
+    int64_t id = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0 && err->status == 409)
+        pj_fail(err, 409, "conflict", "organisation_id", "already signed up for this day");
+    if (rc != 1) goto fail;
+    pj_buf b;
+    pj_buf_init(&b, 4096);
+    pj_jw bw;
+    pj_jw_init(&bw, &b);
+    pj_jw_obj(&bw);
+    pj_jw_kint(&bw, "id", id);
+    pj_jw_kint(&bw, "reception_day_id", day_id);
+    pj_jw_kint(&bw, "organisation_id", org);
+    pj_jw_kstr(&bw, "topic", topic);
+    pj_jw_obj_end(&bw);
+    char *after = pj_arena_strdup(c->arena, b.data);
+    pj_buf_free(&b);
+    if (pj_audit_add(c, "create", "ent_signup", id, NULL, after, err) || pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+/* ---- appeals ---- */
+
+typedef struct appeal {
+    int64_t id, org_id, township_id, department_id, version, complete_due, responded_at;
+    char state[16];
+} appeal;
+
+static int appeal_load(pj_ctx *c, int64_t id, appeal *a, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT org_id, township_id, department_id, version, state,"
+                               " complete_due, responded_at FROM ent_appeals WHERE id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) {
+        a->id = id;
+        a->org_id = pj_col_int(s, 0);
+        a->township_id = pj_col_int(s, 1);
+        a->department_id = pj_col_int(s, 2);
+        a->version = pj_col_int(s, 3);
+        snprintf(a->state, sizeof a->state, "%s", pj_col_text(s, 4));
+        a->complete_due = pj_col_int(s, 5);
+        a->responded_at = pj_col_int(s, 6);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (rc == 0) return ent_not_found(err, "appeal", id);
+    return ent_can_see(c, a->org_id, a->township_id, "appeal", id, err);
+}
+
+static void opt_time(pj_jw *w, const char *k, pj_stmt *s, int col)
+{
+    if (pj_col_is_null(s, col))
+        pj_jw_knull(w, k);
+    else
+        pj_render_time(w, k, pj_col_int(s, col));
+}
+
+static int appeal_render_x(pj_ctx *c, int64_t id, pj_jw *w, int events, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT a.id, a.org_id, o.name, a.township_id, a.channel, a.type, a.category, a.title,"
+        " a.description, a.attachments, a.contact_phone, a.reception_day_id, a.state,"
+        " a.department_id, d.name, a.first_department_id, a.received_at, a.dispatched_at,"
+        " a.responded_at, a.replied_at, a.closed_at, a.response_due, a.complete_due, a.reply,"
+        " a.resolved, a.rating, a.returns, a.reopens, a.escalated, a.visit_due, a.visited_at,"
+        " a.visit_note, a.source, a.created_by, a.version FROM ent_appeals a"
+        " JOIN organisations o ON o.id = a.org_id"
+        " LEFT JOIN organisations d ON d.id = a.department_id WHERE a.id = ?",
+        err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc <= 0) {
+        pj_stmt_done(s);
+        return rc < 0 ? -1 : ent_not_found(err, "appeal", id);
+    }
+    int full_phone =
+        pj_ctx_district(c) || c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER ||
+        (c->actor.role == PJ_ROLE_ENTERPRISE && c->actor.organisation_id == pj_col_int(s, 1));
+    pj_jw_obj(w);
+    pj_jw_kint(w, "id", pj_col_int(s, 0));
+    pj_jw_kint(w, "organisation_id", pj_col_int(s, 1));
+    pj_render_text(w, "organisation", s, 2);
+    pj_render_ref(w, "township_id", s, 3);
+    pj_render_text(w, "channel", s, 4);
+    pj_render_text(w, "type", s, 5);
+    pj_render_text(w, "category", s, 6);
+    pj_render_text(w, "title", s, 7);
+    pj_render_text(w, "description", s, 8);
+    pj_jw_key(w, "attachments");
+    pj_jw_raw(w, pj_col_text(s, 9));
+    pj_jw_kstr(w, "contact_phone",
+               full_phone ? pj_col_text(s, 10) : pj_mask(c->arena, pj_col_text(s, 10), 3));
+    pj_render_ref(w, "reception_day_id", s, 11);
+    pj_render_text(w, "state", s, 12);
+    pj_render_ref(w, "department_id", s, 13);
+    pj_render_text(w, "department", s, 14);
+    pj_render_ref(w, "first_department_id", s, 15);
+    pj_render_time(w, "received_at", pj_col_int(s, 16));
+    opt_time(w, "dispatched_at", s, 17);
+    opt_time(w, "responded_at", s, 18);
+    opt_time(w, "replied_at", s, 19);
+    opt_time(w, "closed_at", s, 20);
+    pj_render_time(w, "response_due", pj_col_int(s, 21));
+    pj_render_time(w, "complete_due", pj_col_int(s, 22));
+    pj_render_text(w, "reply", s, 23);
+    pj_jw_kbool(w, "resolved", (int)pj_col_int(s, 24));
+    pj_render_text(w, "rating", s, 25);
+    pj_jw_kint(w, "returns", pj_col_int(s, 26));
+    pj_jw_kint(w, "reopens", pj_col_int(s, 27));
+    pj_jw_kbool(w, "escalated", (int)pj_col_int(s, 28));
+    opt_time(w, "visit_due", s, 29);
+    opt_time(w, "visited_at", s, 30);
+    pj_render_text(w, "visit_note", s, 31);
+    pj_render_text(w, "source", s, 32);
+    pj_render_text(w, "created_by", s, 33);
+    pj_jw_kint(w, "version", pj_col_int(s, 34));
+    pj_stmt_done(s);
+    if (events) {
+        s = pj_db_prepare(c->db,
+                          "SELECT at, action, from_state, to_state, department_id, username, note"
+                          " FROM ent_appeal_events WHERE appeal_id = ? ORDER BY id",
+                          err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, id);
+        pj_jw_key(w, "events");
+        pj_jw_arr(w);
+        while ((rc = pj_stmt_step(s, err)) == 1) {
+            pj_jw_obj(w);
+            pj_render_time(w, "at", pj_col_int(s, 0));
+            pj_render_text(w, "action", s, 1);
+            pj_render_text(w, "from_state", s, 2);
+            pj_render_text(w, "to_state", s, 3);
+            pj_render_ref(w, "department_id", s, 4);
+            pj_render_text(w, "username", s, 5);
+            pj_render_text(w, "note", s, 6);
+            pj_jw_obj_end(w);
+        }
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+        pj_jw_arr_end(w);
+    }
+    pj_jw_obj_end(w);
+    return 0;
+}
+
+static int appeal_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return appeal_render_x(c, id, w, 0, err);
+}
+
+int pj_ent_appeal_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    appeal a;
+    if (appeal_load(c, id, &a, err)) return -1;
+    return appeal_render_x(c, id, w, 1, err);
+}
+
+static int scope_where(pj_ctx *c, int64_t *org, int64_t *town)
+{
+    *org = c->actor.role == PJ_ROLE_ENTERPRISE
+               ? (c->actor.organisation_id ? c->actor.organisation_id : -1)
+               : 0;
+    *town = c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER
+                ? (c->actor.township_id ? c->actor.township_id : -1)
+                : 0;
+    return 0;
+}
+
+int pj_ent_appeal_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
+{
+    int64_t org, town;
+    scope_where(c, &org, &town);
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT id FROM ent_appeals WHERE id > ? AND (? = 0 OR org_id = ?)"
+        " AND (? = 0 OR township_id = ?) AND (? = 0 OR org_id = ?) AND (? = 0 OR department_id = ?)"
+        " AND (? IS NULL OR state = ?) AND (? IS NULL OR category = ?) AND (? IS NULL OR channel = "
+        "?)"
+        " AND (? = 0 OR (complete_due < ? AND state NOT IN ('replied', 'closed')))"
+        " ORDER BY id LIMIT ?",
+        err);
+    if (!s) return -1;
+    int i = 1;
+    pj_stmt_int(s, i++, f->cursor);
+    pj_stmt_int(s, i++, org);
+    pj_stmt_int(s, i++, org);
+    pj_stmt_int(s, i++, town);
+    pj_stmt_int(s, i++, town);
+    pj_stmt_int(s, i++, f->organisation_id);
+    pj_stmt_int(s, i++, f->organisation_id);
+    pj_stmt_int(s, i++, f->department_id);
+    pj_stmt_int(s, i++, f->department_id);
+    pj_stmt_text(s, i++, f->state);
+    pj_stmt_text(s, i++, f->state);
+    pj_stmt_text(s, i++, f->category);
+    pj_stmt_text(s, i++, f->category);
+    pj_stmt_text(s, i++, f->channel);
+    pj_stmt_text(s, i++, f->channel);
+    pj_stmt_int(s, i++, f->overdue);
+    pj_stmt_int(s, i++, pj_now());
+    pj_stmt_int(s, i++, f->limit + 1);
+    int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(f->limit + 1));
+    int n = 0, rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) ids[n++] = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    return pj_render_page(c, ids, n, f->limit, appeal_render, w, err);
+}
+
+static int add_event(pj_ctx *c, int64_t id, const char *action, const char *from, const char *to,
+                     int64_t dept, const char *note, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "INSERT INTO ent_appeal_events (appeal_id, at, action, from_state,"
+                               " to_state, department_id, username, note) VALUES (?,?,?,?,?,?,?,?)",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    pj_stmt_int(s, 2, pj_now());
+    pj_stmt_text(s, 3, action);
+    pj_stmt_text(s, 4, from);
+    pj_stmt_text(s, 5, to);
+    if (dept) pj_stmt_int(s, 6, dept);
+    pj_stmt_text(s, 7, c->actor.username ? c->actor.username : "system");
+    pj_stmt_text(s, 8, note ? note : "");
+    return ent_run(s, err);
+}
+
+int pj_ent_appeal_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {
+        "organisation_id", "channel",     "type",          "category",         "title",
+        "description",     "attachments", "contact_phone", "reception_day_id", NULL};
+    const char *channel = "account", *type, *cat, *title, *desc, *phone = "";
+    int64_t org, town, rday = 0;
+    if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_enum(body, "channel", c->actor.role != PJ_ROLE_ENTERPRISE, pj_appeal_channels,
+                   &channel, err) < 0 ||
+        pj_in_enum(body, "type", 1, pj_appeal_types, &type, err) < 0 ||
+        pj_in_enum(body, "category", 1, pj_appeal_categories, &cat, err) < 0 ||
+        pj_in_str(body, "title", 1, 1, 100, &title, err) < 0 ||
+        pj_in_str(body, "description", 1, 1, 5000, &desc, err) < 0 ||
+        pj_in_str(body, "contact_phone", 0, 0, 20, &phone, err) < 0 ||
+        pj_in_ref(body, "reception_day_id", 0, &rday, err) < 0)
+        return -1;
+    if (c->actor.role == PJ_ROLE_ENTERPRISE && strcmp(channel, "account"))
+        return pj_fail(err, 422, "invalid_value", "channel",
+                       "an enterprise files through its account");
+    json_t *att = json_object_get(body, "attachments");
+    if (att) {
+        if (!json_is_array(att) || json_array_size(att) > 10)
+            return pj_fail(err, 422, "wrong_type", "attachments",
+                           "attachments is a list of ≤ 10 references");
+        for (size_t i = 0; i < json_array_size(att); i++) {
+            json_t *v = json_array_get(att, i);
+            if (!json_is_string(v) || !json_string_length(v) || json_string_length(v) > 256)
+                return pj_fail(err, 422, "invalid_value", "attachments",
+                               "each attachment is a reference of 1–256 bytes");
+        }
+    }
+    if (!strcmp(channel, "reception_day") != !!rday)
+        return pj_fail(err, 422, rday ? "invalid_value" : "missing_field", "reception_day_id",
+                       "reception_day_id goes with channel reception_day, and only with it");
+    if (ent_acting_org(c, body, &org, &town, err)) return -1;
+    if (rday) {
+        int rc = pj_render_exists(c, "SELECT 1 FROM ent_reception_days WHERE id = ?", rday, err);
+        if (rc < 0) return -1;
+        if (rc == 0)
+            return pj_fail(err, 422, "unknown_id", "reception_day_id", "no reception day %lld",
+                           (long long)rday);
+    }
+    pj_cal cal;
+    if (ent_calendar_load(c, &cal, err)) return -1;
+    char key[48];
+    snprintf(key, sizeof key, "ent_days_%s", type);
+    int64_t now = pj_now();
+    int64_t rdue = pj_cal_deadline(&cal, now, (int)ent_setting(c, "ent_response_days", 1));
+    int64_t cdue = pj_cal_deadline(&cal, now, (int)ent_setting(c, key, 13));
+    if (pj_db_begin(c->db, err)) return -1;
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "INSERT INTO ent_appeals (org_id, township_id, channel, type, category, title,"
+        " description, attachments, contact_phone, reception_day_id, state, received_at,"
+        " response_due, complete_due, visit_due, created_by)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,'received',?,?,?,?,?) RETURNING id",
+        err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, org);
+    if (town) pj_stmt_int(s, 2, town);
+    pj_stmt_text(s, 3, channel);
+    pj_stmt_text(s, 4, type);
+    pj_stmt_text(s, 5, cat);
+    pj_stmt_text(s, 6, title);
+    pj_stmt_text(s, 7, desc);
+    pj_stmt_text(s, 8, att ? ent_json_text(c, att) : "[]");
+    pj_stmt_text(s, 9, phone);
+    if (rday) pj_stmt_int(s, 10, rday);
+    pj_stmt_int(s, 11, now);
+    pj_stmt_int(s, 12, rdue);
+    pj_stmt_int(s, 13, cdue);
+    pj_stmt_int(s, 14, cdue);
+    pj_stmt_text(s, 15, c->actor.username ? c->actor.username : "system");
+    int rc = pj_stmt_step(s, err);
+    int64_t id = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc != 1) goto fail;
+    if (add_event(c, id, "receive", NULL, "received", 0, channel, err)) goto fail;
+    char *after = pj_render_to_string(c, id, appeal_render, err);
+    if (!after || pj_audit_add(c, "create", "ent_appeal", id, NULL, after, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+#define WHO_OFFICER    1
+#define WHO_ENTERPRISE 2
+
+static const struct {
+    const char *action;
+    const char *from; /* space-separated states */
+    unsigned who;
+} transitions[] = {
+    {"dispatch", " received returned ", WHO_OFFICER},
+    {"accept", " dispatched reopened escalated ", WHO_OFFICER},
+    {"return", " dispatched in_progress ", WHO_OFFICER},
+    {"reply", " in_progress escalated ", WHO_OFFICER},
+    {"rate", " replied ", WHO_OFFICER | WHO_ENTERPRISE},
+    {"close", " replied ", WHO_OFFICER},
+    {"escalate", " dispatched in_progress reopened ", WHO_OFFICER},
+    {"visit", " dispatched in_progress replied closed returned reopened escalated ", WHO_OFFICER},
+};
+
+static int state_in(const char *list, const char *state)
+{
+    char k[24];
+    snprintf(k, sizeof k, " %s ", state);
+    return strstr(list, k) != NULL;
+}
+
+int pj_ent_appeal_act(pj_ctx *c, int64_t id, const char *action, json_t *body, pj_jw *w,
+                      pj_err *err)
+{
+    int t = -1;
+    for (size_t i = 0; i < sizeof transitions / sizeof transitions[0]; i++)
+        if (!strcmp(transitions[i].action, action)) t = (int)i;
+    if (t < 0) return pj_fail(err, 404, "not_found", "", "no action %s", action);
+    static const char *const fields[] = {"version",  "department_id", "reason", "reply",
+                                         "resolved", "rating",        "note",   NULL};
+    json_t *empty = NULL;
+    if (!body) body = empty = json_object();
+    int64_t version = 0, dept = 0;
+    const char *reason = NULL, *reply = NULL, *rating = NULL, *note = "";
+    int resolved = 0;
+    int bad = pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+              pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
+              pj_in_ref(body, "department_id", 0, &dept, err) < 0 ||
+              pj_in_str(body, "reason", !strcmp(action, "return"), 1, 1000, &reason, err) < 0 ||
+              pj_in_str(body, "reply", !strcmp(action, "reply"), 1, 5000, &reply, err) < 0 ||
+              pj_in_bool(body, "resolved", !strcmp(action, "reply"), &resolved, err) < 0 ||
+              pj_in_enum(body, "rating", !strcmp(action, "rate"), ratings, &rating, err) < 0 ||
+              pj_in_str(body, "note", !strcmp(action, "visit"), 1, 2000, &note, err) < 0;
+    json_decref(empty);
+    if (bad) return -1;
+    appeal a;
+    if (appeal_load(c, id, &a, err)) return -1;
+    unsigned who = c->actor.role == PJ_ROLE_ENTERPRISE ? WHO_ENTERPRISE
+                   : ent_is_officer(c)                 ? WHO_OFFICER
+                                                       : 0;
+    if (!(transitions[t].who & who))
+        return pj_fail(err, 403, "forbidden", "", "role %s may not %s an appeal",
+                       pj_role_name(c->actor.role), action);
+    if (!state_in(transitions[t].from, a.state))
+        return pj_fail(err, 409, "wrong_state", "state", "cannot %s an appeal that is %s", action,
+                       a.state);
+    int64_t now = pj_now();
+    if (!strcmp(action, "dispatch")) {
+        if (!dept) {
+            pj_stmt *s = pj_db_prepare(
+                c->db,
+                "SELECT d.department_id FROM ent_dispatch d JOIN ent_appeals a ON a.category ="
+                " d.category WHERE a.id = ?",
+                err);
+            if (!s) return -1;
+            pj_stmt_int(s, 1, id);
+            int rc = pj_stmt_step(s, err);
+            if (rc == 1) dept = pj_col_int(s, 0);
+            pj_stmt_done(s);
+            if (rc < 0) return -1;
+            if (!dept)
+                return pj_fail(err, 422, "missing_field", "department_id",
+                               "the dispatch catalogue has no department for this category;"
+                               " give department_id");
+        }
+        if (ent_check_department(c, dept, "department_id", err)) return -1;
+        if (!strcmp(a.state, "returned") && dept == a.department_id)
+            return pj_fail(err, 422, "invalid_value", "department_id",
+                           "the department returned this appeal; dispatch it to another");
+    }
+    if (!strcmp(action, "escalate") && now <= a.complete_due)
+        return pj_fail(err, 409, "not_overdue", "", "the appeal is not past its deadline");
+    const char *to = a.state;
+    const char *sql = NULL, *binds = "i"; /* d dept, n now, i id, r reply, v resolved, g rating,
+                                              o note: bound in this order */
+    if (!strcmp(action, "dispatch")) {
+        to = "dispatched";
+        sql = "UPDATE ent_appeals SET state = 'dispatched', department_id = ?,"
+              " first_department_id = COALESCE(first_department_id, ?), dispatched_at = ?,"
+              " version = version + 1 WHERE id = ?";
+        binds = "ddni";
+    } else if (!strcmp(action, "accept")) {
+        to = "in_progress";
+        sql = "UPDATE ent_appeals SET state = 'in_progress', responded_at ="
+              " COALESCE(responded_at, ?), version = version + 1 WHERE id = ?";
+        binds = "ni";
+    } else if (!strcmp(action, "return")) {
+        to = "returned";
+        sql = "UPDATE ent_appeals SET state = 'returned', returns = returns + 1,"
+              " version = version + 1 WHERE id = ?";
+    } else if (!strcmp(action, "reply")) {
+        to = "replied";
+        sql = "UPDATE ent_appeals SET state = 'replied', reply = ?, resolved = ?,"
+              " replied_at = ?, responded_at = COALESCE(responded_at, ?), rating = NULL,"
+              " version = version + 1 WHERE id = ?";
+        binds = "rvnni";
+    } else if (!strcmp(action, "rate")) {
+        int bad_rating = !strcmp(rating, "not_satisfied");
+        to = bad_rating ? "reopened" : "closed";
+        sql = bad_rating ? "UPDATE ent_appeals SET state = 'reopened', rating = ?,"
+                           " reopens = reopens + 1, version = version + 1 WHERE id = ?"
+                         : "UPDATE ent_appeals SET state = 'closed', rating = ?, closed_at = ?,"
+                           " version = version + 1 WHERE id = ?";
+        binds = bad_rating ? "gi" : "gni";
+    } else if (!strcmp(action, "close")) {
+        to = "closed";
+        sql = "UPDATE ent_appeals SET state = 'closed', closed_at = ?, version = version + 1"
+              " WHERE id = ?";
+        binds = "ni";
+    } else if (!strcmp(action, "escalate")) {
+        to = "escalated";
+        sql = "UPDATE ent_appeals SET state = 'escalated', escalated = 1, version = version + 1"
+              " WHERE id = ?";
+    } else {
+        sql = "UPDATE ent_appeals SET visited_at = ?, visit_note = ?, version = version + 1"
+              " WHERE id = ?";
+        binds = "noi";
+    }
+    if (pj_db_begin(c->db, err)) return -1;
+    if (ent_check_version(c, "SELECT version FROM ent_appeals WHERE id = ?", id, version, "appeal",
+                          err))
+        goto fail;
+    char *before = pj_render_to_string(c, id, appeal_render, err);
+    if (!before) goto fail;
+    pj_stmt *s = pj_db_prepare(c->db, sql, err);
+    if (!s) goto fail;
+    for (int k = 0; binds[k]; k++) {
+        switch (binds[k]) {
+        case 'd':
+            pj_stmt_int(s, k + 1, dept);
+            break;
+        case 'n':
+            pj_stmt_int(s, k + 1, now);
+            break;
+        case 'i':
+            pj_stmt_int(s, k + 1, id);
+            break;
+        case 'r':
+            pj_stmt_text(s, k + 1, reply);
+            break;
+        case 'v':
+            pj_stmt_int(s, k + 1, resolved);
+            break;
+        case 'g':
+            pj_stmt_text(s, k + 1, rating);
+            break;
+        default:
+            pj_stmt_text(s, k + 1, note);
+        }
+    }
+    if (ent_run(s, err)) goto fail;
+    const char *ev_note = reason ? reason : reply ? reply : rating ? rating : note;
+    if (add_event(c, id, action, a.state, to, dept ? dept : a.department_id, ev_note, err))
+        goto fail;
+    char *after = pj_render_to_string(c, id, appeal_render, err);
+    if (!after || pj_audit_add(c, action, "ent_appeal", id, before, after, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_ent_appeal_sweep(pj_ctx *c, pj_jw *w, pj_err *err)
+{
+    if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE)) return -1;
+    int64_t now = pj_now();
+    if (pj_db_begin(c->db, err)) return -1;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id, state, department_id FROM ent_appeals WHERE"
+                               " complete_due < ? AND state IN ('dispatched', 'in_progress',"
+                               " 'reopened') ORDER BY id LIMIT 10000",
+                               err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, now);
+    int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * 10000);
+    int64_t *depts = pj_arena_alloc(c->arena, sizeof(int64_t) * 10000);
+    char **states = pj_arena_alloc(c->arena, sizeof(char *) * 10000);
+    int n = 0, rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        ids[n] = pj_col_int(s, 0);
+        states[n] = pj_arena_strdup(c->arena, pj_col_text(s, 1));
+        depts[n++] = pj_col_int(s, 2);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) goto fail;
+    for (int i = 0; i < n; i++) {
+        char *before = pj_render_to_string(c, ids[i], appeal_render, err);
+        if (!before) goto fail;
+        s = pj_db_prepare(c->db,
+                          "UPDATE ent_appeals SET state = 'escalated', escalated = 1,"
+                          " version = version + 1 WHERE id = ?",
+                          err);
+        if (!s) goto fail;
+        pj_stmt_int(s, 1, ids[i]);
+        if (ent_run(s, err) ||
+            add_event(c, ids[i], "escalate", states[i], "escalated", depts[i], "overdue", err))
+            goto fail;
+        char *after = pj_render_to_string(c, ids[i], appeal_render, err);
+        if (!after || pj_audit_add(c, "escalate", "ent_appeal", ids[i], before, after, err))
+            goto fail;
+    }
+    if (pj_db_commit(c->db, err)) goto fail;
+    pj_jw_obj(w);
+    pj_jw_kint(w, "escalated", n);
+    pj_jw_obj_end(w);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_ent_return_visits(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
+{
+    int64_t org, town;
+    scope_where(c, &org, &town);
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id FROM ent_appeals WHERE id > ? AND visit_due < ?"
+                               " AND visited_at IS NULL AND (? = 0 OR org_id = ?)"
+                               " AND (? = 0 OR township_id = ?) ORDER BY id LIMIT ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, f->cursor);
+    pj_stmt_int(s, 2, pj_now());
+    pj_stmt_int(s, 3, org);
+    pj_stmt_int(s, 4, org);
+    pj_stmt_int(s, 5, town);
+    pj_stmt_int(s, 6, town);
+    pj_stmt_int(s, 7, f->limit + 1);
+    int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(f->limit + 1));
+    int n = 0, rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) ids[n++] = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    return pj_render_page(c, ids, n, f->limit, appeal_render, w, err);
+}

@@ -1,0 +1,36 @@
+/* Helpers shared by the enterprise module's files (not part of its interface). */
+#ifndef PJ_ENTERPRISE_INT_H
+#define PJ_ENTERPRISE_INT_H
+
+#include "domain/enterprise.h"
+#include "domain/enterprise_calendar.h"
+#include "domain/enterprise_rules.h"
+
+int ent_not_found(pj_err *err, const char *what, int64_t id);
+/* Runs a statement with no rows wanted and releases it. */
+int ent_run(pj_stmt *s, pj_err *err);
+/* 409 version_conflict unless the row's version (sql: one ? for id) equals version. */
+int ent_check_version(pj_ctx *c, const char *sql, int64_t id, int64_t version, const char *what,
+                      pj_err *err);
+/* The holiday calendar, in c->arena. */
+int ent_calendar_load(pj_ctx *c, pj_cal *out, pj_err *err);
+/* A numeric setting, or def when absent. */
+double ent_setting(pj_ctx *c, const char *key, double def);
+/* 1 for admin, district officer, township officer (the departments' desks). */
+int ent_is_officer(const pj_ctx *c);
+/* Read scope over an enterprise (org_id, township): district roles and viewers all; township
+ * officers their township; an enterprise user its own organisation. 0 ok, else 404 (records
+ * outside one's scope do not exist for the caller). */
+int ent_can_see(pj_ctx *c, int64_t org_id, int64_t township_id, const char *what, int64_t id,
+                pj_err *err);
+/* The organisation an enterprise user acts for; others pass the body's organisation_id.
+ * Checks the organisation exists and is in scope; fills its township. */
+int ent_acting_org(pj_ctx *c, json_t *body, int64_t *org_id, int64_t *township_id, pj_err *err);
+/* The enterprise record the rules read, for org_id. 0 ok, 404 when unknown. */
+int ent_load_rec(pj_ctx *c, int64_t org_id, pj_rule_rec *rec, pj_err *err);
+/* A JSON array of strings/ints from the body, as compact text (arena). */
+char *ent_json_text(pj_ctx *c, json_t *v);
+/* Matches every policy to every enterprise (inside the caller's transaction). */
+int ent_policies_match_all(pj_ctx *c, pj_err *err);
+
+#endif

@@ -1,0 +1,302 @@
+/* KPIs of the appeal workflow, per department and district-wide, after Beijing's 12345
+ * regulation: response, resolution and satisfaction rates (weighted into a composite), on-time
+ * rate, median time to close, appeals by category and by month, and problems solved. One scan
+ * of the period's appeals; aggregation in C. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/csv.h"
+#include "core/util.h"
+#include "domain/enterprise_int.h"
+
+#include "core/banned.h"
+
+#define MAX_DEPTS  128
+#define MAX_CATS   16
+#define MAX_MONTHS 240
+
+typedef struct agg {
+    int64_t dept;
+    const char *name;
+    int total, due_resp, resp_ok, closed, resolved, rated, satisfied, basically, due_done, done_ok,
+        open_overdue, solved_rd;
+    double *close_h;
+    int nclose;
+} agg;
+
+static double rate(int a, int b)
+{
+    return b ? (double)a / b : -1;
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+    if (!n) return -1;
+    qsort(v, (size_t)n, sizeof *v, cmp_d);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static void kput(pj_jw *w, const char *k, double v)
+{
+    if (v < 0)
+        pj_jw_knull(w, k);
+    else
+        pj_jw_knum(w, k, (double)(int64_t)(v * 10000 + 0.5) / 10000);
+}
+
+typedef struct weights {
+    double r, s, sat;
+} weights;
+
+static double composite(const agg *a, const weights *wt)
+{
+    double rr = rate(a->resp_ok, a->due_resp), rs = rate(a->resolved, a->closed),
+           sa = rate(a->satisfied + a->basically, a->rated);
+    double num = 0, den = 0;
+    if (rr >= 0) num += wt->r * rr, den += wt->r;
+    if (rs >= 0) num += wt->s * rs, den += wt->s;
+    if (sa >= 0) num += wt->sat * sa, den += wt->sat;
+    return den > 0 ? num / den : -1;
+}
+
+static void agg_json(pj_jw *w, agg *a, const weights *wt)
+{
+    pj_jw_kint(w, "appeals", a->total);
+    kput(w, "response_rate", rate(a->resp_ok, a->due_resp));
+    kput(w, "resolution_rate", rate(a->resolved, a->closed));
+    kput(w, "satisfaction_rate", rate(a->satisfied + a->basically, a->rated));
+    kput(w, "on_time_rate", rate(a->done_ok, a->due_done));
+    kput(w, "composite", composite(a, wt));
+    double m = median(a->close_h, a->nclose);
+    if (m < 0)
+        pj_jw_knull(w, "median_hours_to_close");
+    else
+        pj_jw_knum(w, "median_hours_to_close", (double)(int64_t)(m * 10 + 0.5) / 10);
+    pj_jw_kint(w, "closed", a->closed);
+    pj_jw_kint(w, "resolved", a->resolved);
+    pj_jw_kint(w, "rated", a->rated);
+    pj_jw_kint(w, "satisfied", a->satisfied);
+    pj_jw_kint(w, "basically_satisfied", a->basically);
+    pj_jw_kint(w, "open_overdue", a->open_overdue);
+}
+
+int pj_ent_kpis(pj_ctx *c, int64_t from, int64_t to, pj_jw *w, pj_buf *csv, pj_err *err)
+{
+    if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_TOWNSHIP_OFFICER,
+                       PJ_ROLE_VIEWER, PJ_ROLE_NONE))
+        return -1;
+    if (to <= from) return pj_fail(err, 400, "bad_query", "to", "to must be after from");
+    int64_t town = c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER ? c->actor.township_id : 0;
+    weights wt = {ent_setting(c, "ent_w_response", 0.2), ent_setting(c, "ent_w_resolution", 0.4),
+                  ent_setting(c, "ent_w_satisfaction", 0.4)};
+    pj_stmt *s =
+        pj_db_prepare(c->db,
+                      "SELECT COUNT(*) FROM ent_appeals WHERE received_at >= ? AND received_at < ?"
+                      " AND (? = 0 OR township_id = ?)",
+                      err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, from);
+    pj_stmt_int(s, 2, to);
+    pj_stmt_int(s, 3, town);
+    pj_stmt_int(s, 4, town);
+    int rc = pj_stmt_step(s, err);
+    int total = rc == 1 ? (int)pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    agg all = {.name = "district"};
+    agg *dep = pj_arena_calloc(c->arena, MAX_DEPTS, sizeof(agg));
+    int ndep = 0;
+    all.close_h = pj_arena_alloc(c->arena, sizeof(double) * (size_t)(total + 1));
+    double *pool = pj_arena_alloc(c->arena, sizeof(double) * (size_t)(total + 1));
+    int pool_used = 0;
+    int bycat[MAX_CATS] = {0};
+    /* by month (Beijing time): received and closed counts */
+    int y0, m0, d0, y1, m1, d1;
+    pj_cal_to_civil(pj_cal_local_day(from), &y0, &m0, &d0);
+    pj_cal_to_civil(pj_cal_local_day(to - 1), &y1, &m1, &d1);
+    int nmonths = (y1 - y0) * 12 + (m1 - m0) + 1;
+    if (nmonths > MAX_MONTHS) nmonths = MAX_MONTHS;
+    int *mrecv = pj_arena_calloc(c->arena, (size_t)nmonths, sizeof(int));
+    int *mclosed = pj_arena_calloc(c->arena, (size_t)nmonths, sizeof(int));
+    int64_t now = pj_now();
+    s = pj_db_prepare(c->db,
+                      "SELECT a.department_id, d.name, a.category, a.state, a.received_at,"
+                      " a.responded_at, a.response_due, a.replied_at, a.complete_due,"
+                      " a.closed_at, a.resolved, a.rating, a.channel FROM ent_appeals a"
+                      " LEFT JOIN organisations d ON d.id = a.department_id"
+                      " WHERE a.received_at >= ? AND a.received_at < ?"
+                      " AND (? = 0 OR a.township_id = ?) ORDER BY a.department_id",
+                      err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, from);
+    pj_stmt_int(s, 2, to);
+    pj_stmt_int(s, 3, town);
+    pj_stmt_int(s, 4, town);
+    int seen = 0;
+    while (seen < total && (rc = pj_stmt_step(s, err)) == 1) {
+        seen++;
+        int64_t dept = pj_col_int(s, 0);
+        agg *d = NULL;
+        if (dept) {
+            if (ndep && dep[ndep - 1].dept == dept)
+                d = &dep[ndep - 1];
+            else if (ndep < MAX_DEPTS) {
+                d = &dep[ndep++];
+                d->dept = dept;
+                d->name = pj_arena_strdup(c->arena, pj_col_text(s, 1));
+                d->close_h = pool + pool_used;
+            }
+        }
+        const char *cat = pj_col_text(s, 2), *state = pj_col_text(s, 3);
+        for (int k = 0; pj_appeal_categories[k] && k < MAX_CATS; k++)
+            if (!strcmp(cat, pj_appeal_categories[k])) bycat[k]++;
+        int64_t recv = pj_col_int(s, 4), resp = pj_col_int(s, 5), rdue = pj_col_int(s, 6),
+                repl = pj_col_int(s, 7), cdue = pj_col_int(s, 8), clos = pj_col_int(s, 9);
+        int resolved = (int)pj_col_int(s, 10);
+        const char *rating = pj_col_text(s, 11);
+        int from_rd = !strcmp(pj_col_text(s, 12), "reception_day");
+        int closed = !strcmp(state, "closed");
+        int mi;
+        {
+            int y, m, dd;
+            pj_cal_to_civil(pj_cal_local_day(recv), &y, &m, &dd);
+            mi = (y - y0) * 12 + (m - m0);
+            if (mi >= 0 && mi < nmonths) {
+                mrecv[mi]++;
+                if (closed) mclosed[mi]++;
+            }
+        }
+        agg *targets[2] = {&all, d};
+        for (int k = 0; k < 2; k++) {
+            agg *a = targets[k];
+            if (!a) continue;
+            a->total++;
+            if (resp || rdue < now) {
+                a->due_resp++;
+                if (resp && resp <= rdue) a->resp_ok++;
+            }
+            if (repl) {
+                a->due_done++;
+                if (repl <= cdue) a->done_ok++;
+            } else if (cdue < now && !closed) {
+                a->due_done++;
+                a->open_overdue++;
+            }
+            if (closed) {
+                a->closed++;
+                int ok = resolved && (!rating || strcmp(rating, "not_satisfied"));
+                a->resolved += ok;
+                if (ok && from_rd) a->solved_rd++;
+                a->close_h[a->nclose++] = (double)(clos - recv) / 3600.0;
+                if (a == d) pool_used++;
+            }
+            if (rating) {
+                a->rated++;
+                a->satisfied += !strcmp(rating, "satisfied");
+                a->basically += !strcmp(rating, "basically");
+            }
+        }
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    /* problems solved from reception days, since the mechanism started (not only the period) */
+    s = pj_db_prepare(c->db,
+                      "SELECT COUNT(*) FROM ent_appeals WHERE channel = 'reception_day' AND"
+                      " state = 'closed' AND resolved = 1 AND (rating IS NULL OR rating <>"
+                      " 'not_satisfied') AND (? = 0 OR township_id = ?)",
+                      err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, town);
+    pj_stmt_int(s, 2, town);
+    rc = pj_stmt_step(s, err);
+    int64_t solved_all = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (csv) {
+        pj_csv_field(csv, "department_id", 0);
+        pj_csv_field(csv, "department", 0);
+        static const char *const hdr[] = {
+            "appeals",      "response_rate", "resolution_rate",       "satisfaction_rate",
+            "on_time_rate", "composite",     "median_hours_to_close", "open_overdue"};
+        for (int k = 0; k < 8; k++) pj_csv_field(csv, hdr[k], k == 7);
+        for (int i = 0; i <= ndep; i++) {
+            agg *a = i < ndep ? &dep[i] : &all;
+            char v[32];
+            snprintf(v, sizeof v, "%lld", (long long)a->dept);
+            pj_csv_field(csv, i < ndep ? v : "", 0);
+            pj_csv_field(csv, a->name ? a->name : "", 0);
+            double vals[7] = {a->total,
+                              rate(a->resp_ok, a->due_resp),
+                              rate(a->resolved, a->closed),
+                              rate(a->satisfied + a->basically, a->rated),
+                              rate(a->done_ok, a->due_done),
+                              composite(a, &wt),
+                              median(a->close_h, a->nclose)};
+            for (int k = 0; k < 7; k++) {
+                if (vals[k] < 0)
+                    v[0] = 0;
+                else
+                    snprintf(v, sizeof v, k == 0 ? "%.0f" : "%.4f", vals[k]);
+                pj_csv_field(csv, v, 0);
+            }
+            snprintf(v, sizeof v, "%d", a->open_overdue);
+            pj_csv_field(csv, v, 1);
+        }
+        return csv->overflow ? pj_fail(err, 500, "too_large", "", "report too large") : 0;
+    }
+    char f1[21], t1[21];
+    pj_time_iso(from, f1);
+    pj_time_iso(to, t1);
+    pj_jw_obj(w);
+    pj_jw_kstr(w, "from", f1);
+    pj_jw_kstr(w, "to", t1);
+    pj_jw_key(w, "weights");
+    pj_jw_obj(w);
+    pj_jw_knum(w, "response", wt.r);
+    pj_jw_knum(w, "resolution", wt.s);
+    pj_jw_knum(w, "satisfaction", wt.sat);
+    pj_jw_obj_end(w);
+    pj_jw_key(w, "district");
+    pj_jw_obj(w);
+    agg_json(w, &all, &wt);
+    pj_jw_obj_end(w);
+    pj_jw_kint(w, "problems_solved", solved_all);
+    pj_jw_kint(w, "problems_solved_in_period", all.solved_rd);
+    pj_jw_key(w, "departments");
+    pj_jw_arr(w);
+    for (int i = 0; i < ndep; i++) {
+        pj_jw_obj(w);
+        pj_jw_kint(w, "department_id", dep[i].dept);
+        pj_jw_kstr(w, "department", dep[i].name);
+        agg_json(w, &dep[i], &wt);
+        pj_jw_obj_end(w);
+    }
+    pj_jw_arr_end(w);
+    pj_jw_key(w, "by_category");
+    pj_jw_obj(w);
+    for (int k = 0; pj_appeal_categories[k] && k < MAX_CATS; k++)
+        pj_jw_kint(w, pj_appeal_categories[k], bycat[k]);
+    pj_jw_obj_end(w);
+    pj_jw_key(w, "trend");
+    pj_jw_arr(w);
+    for (int i = 0; i < nmonths; i++) {
+        char mon[16];
+        int y = y0 + (m0 - 1 + i) / 12, m = (m0 - 1 + i) % 12 + 1;
+        snprintf(mon, sizeof mon, "%04d-%02d", y % 10000, m % 100);
+        pj_jw_obj(w);
+        pj_jw_kstr(w, "month", mon);
+        pj_jw_kint(w, "received", mrecv[i]);
+        pj_jw_kint(w, "closed", mclosed[i]);
+        pj_jw_obj_end(w);
+    }
+    pj_jw_arr_end(w);
+    pj_jw_obj_end(w);
+    return 0;
+}

@@ -1,0 +1,713 @@
+/* Enterprise profiles, the policy library (惠企政策) and its matching: every policy's rule is
+ * evaluated on every enterprise when the policy is saved (and for one firm when its profile
+ * changes); newly eligible firms get a notice; a firm sees only what it qualifies for. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "domain/audit.h"
+#include "domain/enterprise_int.h"
+#include "domain/input.h"
+#include "domain/render.h"
+
+#include "core/banned.h"
+
+static const char *const scales[] = {"micro", "small", "medium", "large", NULL};
+static const char *const credits[] = {"A", "B", "C", "D", NULL};
+
+/* ---- profiles ---- */
+
+static int profile_render(pj_ctx *c, int64_t org, pj_jw *w, pj_err *err)
+{
+    pj_rule_rec r;
+    if (ent_load_rec(c, org, &r, err)) return -1;
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT version FROM ent_profiles WHERE org_id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, org);
+    int rc = pj_stmt_step(s, err);
+    int64_t v = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    pj_jw_obj(w);
+    pj_jw_kint(w, "organisation_id", org);
+    for (int i = 0; i < PJ_RA_COUNT; i++) {
+        const char *k = pj_rule_attrs[i].name;
+        if (!r.known[i])
+            pj_jw_knull(w, k);
+        else if (pj_rule_attrs[i].type == PJ_RT_STR)
+            pj_jw_kstr(w, k, r.s[i]);
+        else if (pj_rule_attrs[i].type == PJ_RT_BOOL)
+            pj_jw_kbool(w, k, r.n[i] != 0);
+        else
+            pj_jw_knum(w, k, r.n[i]);
+    }
+    pj_jw_kint(w, "version", v);
+    pj_jw_obj_end(w);
+    return 0;
+}
+
+int pj_ent_profile_get(pj_ctx *c, int64_t org, pj_jw *w, pj_err *err)
+{
+    pj_rule_rec r;
+    if (ent_load_rec(c, org, &r, err)) return -1;
+    int64_t town = 0;
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT township_id FROM organisations WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, org);
+    if (pj_stmt_step(s, err) == 1) town = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    if (ent_can_see(c, org, town, "enterprise", org, err)) return -1;
+    return profile_render(c, org, w, err);
+}
+
+/* Re-evaluates every policy for one firm: matches replaced, notices for new eligibility. */
+static int rematch_org(pj_ctx *c, int64_t org, pj_err *err);
+
+int pj_ent_profile_update(pj_ctx *c, int64_t org, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"version",     "scale",   "credit",       "employees",
+                                         "revenue_wan", "tax_wan", "founded_year", "high_tech",
+                                         "specialized", NULL};
+    int64_t version, emp = -1, year = -1;
+    const char *scale = NULL, *credit = NULL;
+    double rev = -1, tax = -1;
+    int ht = -1, sp = -1;
+    if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_int(body, "version", 1, 0, INT64_MAX, &version, err) < 0 ||
+        pj_in_enum(body, "scale", 0, scales, &scale, err) < 0 ||
+        pj_in_enum(body, "credit", 0, credits, &credit, err) < 0 ||
+        pj_in_int(body, "employees", 0, 0, 10000000, &emp, err) < 0 ||
+        pj_in_num(body, "revenue_wan", 0, 0, 1e9, &rev, err) < 0 ||
+        pj_in_num(body, "tax_wan", 0, 0, 1e9, &tax, err) < 0 ||
+        pj_in_int(body, "founded_year", 0, 1900, 2100, &year, err) < 0 ||
+        pj_in_bool(body, "high_tech", 0, &ht, err) < 0 ||
+        pj_in_bool(body, "specialized", 0, &sp, err) < 0)
+        return -1;
+    pj_rule_rec r;
+    if (ent_load_rec(c, org, &r, err)) return -1;
+    int64_t town = 0;
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT township_id FROM organisations WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, org);
+    if (pj_stmt_step(s, err) == 1) town = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    if (ent_can_see(c, org, town, "enterprise", org, err)) return -1;
+    if (c->actor.role == PJ_ROLE_VIEWER)
+        return pj_fail(err, 403, "forbidden", "", "viewers do not write");
+    if (pj_db_begin(c->db, err)) return -1;
+    s = pj_db_prepare(c->db, "SELECT version FROM ent_profiles WHERE org_id = ?", err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, org);
+    int rc = pj_stmt_step(s, err);
+    int64_t cur = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) goto fail;
+    if (cur != version) {
+        pj_fail(err, 409, "version_conflict", "version",
+                "the profile was changed by someone else (version %lld, yours %lld); reload",
+                (long long)cur, (long long)version);
+        goto fail;
+    }
+    char *before = pj_render_to_string(c, org, profile_render, err);
+    if (!before) goto fail;
+    if (!cur) {
+        s = pj_db_prepare(
+            c->db, "INSERT INTO ent_profiles (org_id, updated_at, version) VALUES (?,?,0)", err);
+        if (!s) goto fail;
+        pj_stmt_int(s, 1, org);
+        pj_stmt_int(s, 2, pj_now());
+        if (ent_run(s, err)) goto fail;
+    }
+    s = pj_db_prepare(c->db,
+                      "UPDATE ent_profiles SET scale = COALESCE(?, scale), credit = COALESCE(?,"
+                      " credit), employees = COALESCE(?, employees), revenue_wan = COALESCE(?,"
+                      " revenue_wan), tax_wan = COALESCE(?, tax_wan), founded_year = COALESCE(?,"
+                      " founded_year), high_tech = COALESCE(?, high_tech), specialized ="
+                      " COALESCE(?, specialized), updated_at = ?, version = version + 1"
+                      " WHERE org_id = ?",
+                      err);
+    if (!s) goto fail;
+    pj_stmt_text(s, 1, scale);
+    pj_stmt_text(s, 2, credit);
+    if (emp >= 0) pj_stmt_int(s, 3, emp);
+    if (rev >= 0) pj_stmt_double(s, 4, rev);
+    if (tax >= 0) pj_stmt_double(s, 5, tax);
+    if (year >= 0) pj_stmt_int(s, 6, year);
+    if (ht >= 0) pj_stmt_int(s, 7, ht);
+    if (sp >= 0) pj_stmt_int(s, 8, sp);
+    pj_stmt_int(s, 9, pj_now());
+    pj_stmt_int(s, 10, org);
+    if (ent_run(s, err) || rematch_org(c, org, err)) goto fail;
+    char *after = pj_render_to_string(c, org, profile_render, err);
+    if (!after || pj_audit_add(c, "update", "ent_profile", org, before, after, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+/* ---- rules ---- */
+
+static void clauses_json(pj_jw *w, pj_rule *r, const pj_rule_rec *rec)
+{
+    int n = pj_rule_nclauses(r);
+    pj_rule_clause cl[PJ_RULE_MAX_NODES];
+    pj_rule_rec none;
+    memset(&none, 0, sizeof none);
+    int v = pj_rule_explain(r, rec ? rec : &none, cl);
+    if (rec)
+        pj_jw_kstr(w, "result",
+                   v == PJ_RULE_TRUE    ? "eligible"
+                   : v == PJ_RULE_FALSE ? "not_eligible"
+                                        : "unknown");
+    pj_jw_key(w, "clauses");
+    pj_jw_arr(w);
+    for (int i = 0; i < n; i++) {
+        pj_jw_obj(w);
+        pj_jw_kstr(w, "text", cl[i].text);
+        pj_jw_kint(w, "column", cl[i].col);
+        if (rec) {
+            pj_jw_kstr(w, "value",
+                       cl[i].value == PJ_RULE_TRUE    ? "held"
+                       : cl[i].value == PJ_RULE_FALSE ? "failed"
+                                                      : "unknown");
+            pj_jw_kbool(w, "decisive", cl[i].decisive);
+        }
+        pj_jw_obj_end(w);
+    }
+    pj_jw_arr_end(w);
+    if (rec && v != PJ_RULE_TRUE) {
+        /* the near miss: the single clauses whose change would make the firm eligible */
+        pj_jw_key(w, "near_miss");
+        pj_jw_arr(w);
+        for (int i = 0; i < n; i++)
+            if (cl[i].decisive) pj_jw_str(w, cl[i].text);
+        pj_jw_arr_end(w);
+    }
+}
+
+int pj_ent_rule_check(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"conditions", "organisation_id", NULL};
+    const char *text;
+    int64_t org = 0;
+    pj_rule *r;
+    if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_str(body, "conditions", 1, 1, PJ_RULE_MAX_LEN, &text, err) < 0 ||
+        pj_in_ref(body, "organisation_id", 0, &org, err) < 0 ||
+        pj_rule_compile(c->arena, text, "conditions", &r, err))
+        return -1;
+    pj_rule_rec rec;
+    if (org && ent_load_rec(c, org, &rec, err)) return -1;
+    pj_jw_obj(w);
+    pj_jw_kbool(w, "ok", 1);
+    pj_jw_key(w, "attributes");
+    pj_jw_arr(w);
+    unsigned used = pj_rule_attrs_used(r);
+    for (int i = 0; i < PJ_RA_COUNT; i++)
+        if (used & (1u << i)) pj_jw_str(w, pj_rule_attrs[i].name);
+    pj_jw_arr_end(w);
+    clauses_json(w, r, org ? &rec : NULL);
+    pj_jw_obj_end(w);
+    return 0;
+}
+
+/* ---- matching ---- */
+
+typedef struct firms {
+    int n;
+    int64_t *ids;
+    pj_rule_rec *rec;
+} firms;
+
+/* Every enterprise's record (org = 0) or one's, in c->arena. */
+static int firms_load(pj_ctx *c, int64_t org, firms *f, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT COUNT(*) FROM organisations WHERE type = 'enterprise'"
+                               " AND (? = 0 OR id = ?)",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, org);
+    pj_stmt_int(s, 2, org);
+    int rc = pj_stmt_step(s, err);
+    int n = rc == 1 ? (int)pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    f->ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(n + 1));
+    f->rec = pj_arena_calloc(c->arena, (size_t)(n + 1), sizeof(pj_rule_rec));
+    s = pj_db_prepare(
+        c->db,
+        "SELECT o.id, o.industry, t.name, p.scale, p.credit, p.employees, p.revenue_wan,"
+        " p.tax_wan, p.founded_year, p.high_tech, p.specialized FROM organisations o"
+        " LEFT JOIN regions t ON t.id = o.township_id LEFT JOIN ent_profiles p ON p.org_id = o.id"
+        " WHERE o.type = 'enterprise' AND (? = 0 OR o.id = ?) ORDER BY o.id",
+        err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, org);
+    pj_stmt_int(s, 2, org);
+    int k = 0;
+    while (k < n && (rc = pj_stmt_step(s, err)) == 1) {
+        f->ids[k] = pj_col_int(s, 0);
+        pj_rule_rec *r = &f->rec[k];
+        for (int i = 0; i < PJ_RA_COUNT; i++) {
+            if (pj_col_is_null(s, i + 1)) continue;
+            r->known[i] = 1;
+            if (pj_rule_attrs[i].type == PJ_RT_STR) {
+                const char *v = pj_col_text(s, i + 1);
+                r->s[i] = pj_arena_strdup(c->arena, v);
+                if (!*v) r->known[i] = 0;
+            } else
+                r->n[i] = pj_col_double(s, i + 1);
+        }
+        k++;
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    f->n = k;
+    return 0;
+}
+
+/* Replaces the matches of one policy over fs; notices (kind) for newly eligible firms.
+ * *newly gets their count. Inside the caller's transaction. */
+static int match_policy(pj_ctx *c, int64_t pid, pj_rule *r, const firms *fs, const char *kind,
+                        int *newly, int *eligible, pj_err *err)
+{
+    *newly = *eligible = 0;
+    int64_t now = pj_now();
+    for (int i = 0; i < fs->n; i++) {
+        int yes = pj_rule_eval(r, &fs->rec[i]) == PJ_RULE_TRUE;
+        pj_stmt *s = pj_db_prepare(c->db,
+                                   "SELECT 1 FROM ent_policy_matches WHERE policy_id = ? AND"
+                                   " org_id = ?",
+                                   err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, pid);
+        pj_stmt_int(s, 2, fs->ids[i]);
+        int had = pj_stmt_step(s, err);
+        pj_stmt_done(s);
+        if (had < 0) return -1;
+        *eligible += yes;
+        if (yes == had) continue;
+        s = pj_db_prepare(c->db,
+                          yes ? "INSERT INTO ent_policy_matches (policy_id, org_id) VALUES (?, ?)"
+                              : "DELETE FROM ent_policy_matches WHERE policy_id = ? AND org_id = ?",
+                          err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, pid);
+        pj_stmt_int(s, 2, fs->ids[i]);
+        if (ent_run(s, err)) return -1;
+        if (!yes) continue;
+        (*newly)++;
+        s = pj_db_prepare(c->db,
+                          "INSERT INTO ent_notices (org_id, policy_id, kind, created_at)"
+                          " VALUES (?,?,?,?)",
+                          err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, fs->ids[i]);
+        pj_stmt_int(s, 2, pid);
+        pj_stmt_text(s, 3, kind);
+        pj_stmt_int(s, 4, now);
+        if (ent_run(s, err)) return -1;
+    }
+    return 0;
+}
+
+static int rematch_org(pj_ctx *c, int64_t org, pj_err *err)
+{
+    firms fs;
+    if (firms_load(c, org, &fs, err)) return -1;
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT COUNT(*) FROM ent_policies", err);
+    if (!s) return -1;
+    int rc = pj_stmt_step(s, err);
+    int n = rc == 1 ? (int)pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(n + 1));
+    char **conds = pj_arena_alloc(c->arena, sizeof(char *) * (size_t)(n + 1));
+    s = pj_db_prepare(c->db, "SELECT id, conditions FROM ent_policies ORDER BY id", err);
+    if (!s) return -1;
+    int k = 0;
+    while (k < n && (rc = pj_stmt_step(s, err)) == 1) {
+        ids[k] = pj_col_int(s, 0);
+        conds[k++] = pj_arena_strdup(c->arena, pj_col_text(s, 1));
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    for (int i = 0; i < k; i++) {
+        pj_rule *r;
+        int nw, el;
+        if (pj_rule_compile(c->arena, conds[i], "conditions", &r, err) ||
+            match_policy(c, ids[i], r, &fs, "profile_changed", &nw, &el, err))
+            return -1;
+    }
+    return 0;
+}
+
+/* ---- policies ---- */
+
+static int policy_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id, title, issuer, issued_on, valid_from, valid_until,"
+                               " benefit, conditions, source, version,"
+                               " (SELECT COUNT(*) FROM ent_policy_matches m WHERE m.policy_id ="
+                               " p.id) FROM ent_policies p WHERE id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc <= 0) {
+        pj_stmt_done(s);
+        return rc < 0 ? -1 : ent_not_found(err, "policy", id);
+    }
+    pj_jw_obj(w);
+    pj_jw_kint(w, "id", pj_col_int(s, 0));
+    pj_render_text(w, "title", s, 1);
+    pj_render_text(w, "issuer", s, 2);
+    pj_render_text(w, "issued_on", s, 3);
+    pj_render_text(w, "valid_from", s, 4);
+    pj_render_text(w, "valid_until", s, 5);
+    pj_render_text(w, "benefit", s, 6);
+    pj_render_text(w, "conditions", s, 7);
+    pj_render_text(w, "source", s, 8);
+    pj_jw_kint(w, "version", pj_col_int(s, 9));
+    if (c->actor.role != PJ_ROLE_ENTERPRISE) pj_jw_kint(w, "eligible_count", pj_col_int(s, 10));
+    pj_stmt_done(s);
+    pj_jw_obj_end(w);
+    return 0;
+}
+
+/* An enterprise sees a policy only when it qualifies (无事不扰). */
+static int policy_visible(pj_ctx *c, int64_t id, pj_err *err)
+{
+    if (c->actor.role != PJ_ROLE_ENTERPRISE) {
+        int rc = pj_render_exists(c, "SELECT 1 FROM ent_policies WHERE id = ?", id, err);
+        return rc < 0 ? -1 : rc ? 0 : ent_not_found(err, "policy", id);
+    }
+    pj_stmt *s = pj_db_prepare(
+        c->db, "SELECT 1 FROM ent_policy_matches WHERE policy_id = ? AND org_id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    pj_stmt_int(s, 2, c->actor.organisation_id);
+    int rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : rc ? 0 : ent_not_found(err, "policy", id);
+}
+
+int pj_ent_policy_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return policy_visible(c, id, err) ? -1 : policy_render(c, id, w, err);
+}
+
+int pj_ent_policy_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
+{
+    int64_t org = c->actor.role == PJ_ROLE_ENTERPRISE
+                      ? (c->actor.organisation_id ? c->actor.organisation_id : -1)
+                      : f->organisation_id;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id FROM ent_policies p WHERE id > ? AND (? = 0 OR EXISTS"
+                               " (SELECT 1 FROM ent_policy_matches m WHERE m.policy_id = p.id"
+                               " AND m.org_id = ?)) ORDER BY id LIMIT ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, f->cursor);
+    pj_stmt_int(s, 2, org);
+    pj_stmt_int(s, 3, org);
+    pj_stmt_int(s, 4, f->limit + 1);
+    int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(f->limit + 1));
+    int n = 0, rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) ids[n++] = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    return pj_render_page(c, ids, n, f->limit, policy_render, w, err);
+}
+
+static const char *const policy_fields[] = {"title",      "issuer",      "issued_on",
+                                            "valid_from", "valid_until", "benefit",
+                                            "conditions", "version",     NULL};
+
+static int read_date(json_t *b, const char *k, int req, const char **out, pj_err *err)
+{
+    int rc = pj_in_str(b, k, req, 10, 10, out, err);
+    int32_t d;
+    if (rc == 1 && pj_cal_parse(*out, &d))
+        return pj_fail(err, 422, "invalid_value", k, "%s must be a date YYYY-MM-DD", k);
+    return rc < 0 ? -1 : 0;
+}
+
+static int policy_save(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
+{
+    int create = id == 0;
+    const char *title = NULL, *issuer = NULL, *issued = NULL, *vfrom = NULL, *vuntil = NULL,
+               *benefit = NULL, *cond = NULL;
+    int64_t version = 0;
+    pj_rule *r = NULL;
+    if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE) ||
+        pj_in_object(body, err) || pj_in_only(body, policy_fields, err) ||
+        (!create && pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0) ||
+        pj_in_str(body, "title", create, 1, 200, &title, err) < 0 ||
+        pj_in_str(body, "issuer", create, 1, 100, &issuer, err) < 0 ||
+        read_date(body, "issued_on", create, &issued, err) ||
+        read_date(body, "valid_from", create, &vfrom, err) ||
+        read_date(body, "valid_until", 0, &vuntil, err) ||
+        pj_in_str(body, "benefit", 0, 0, 2000, &benefit, err) < 0 ||
+        pj_in_str(body, "conditions", create, 1, PJ_RULE_MAX_LEN, &cond, err) < 0)
+        return -1;
+    if (create && json_object_get(body, "version"))
+        return pj_fail(err, 422, "read_only", "version", "version is set by the server");
+    if (cond && pj_rule_compile(c->arena, cond, "conditions", &r, err)) return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    char *before = NULL;
+    pj_stmt *s;
+    if (create) {
+        s = pj_db_prepare(c->db,
+                          "INSERT INTO ent_policies (title, issuer, issued_on, valid_from,"
+                          " valid_until, benefit, conditions, created_at, updated_at)"
+                          " VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
+                          err);
+        if (!s) goto fail;
+        pj_stmt_text(s, 1, title);
+        pj_stmt_text(s, 2, issuer);
+        pj_stmt_text(s, 3, issued);
+        pj_stmt_text(s, 4, vfrom);
+        pj_stmt_text(s, 5, vuntil);
+        pj_stmt_text(s, 6, benefit ? benefit : "");
+        pj_stmt_text(s, 7, cond);
+        pj_stmt_int(s, 8, pj_now());
+        pj_stmt_int(s, 9, pj_now());
+        int rc = pj_stmt_step(s, err);
+        id = rc == 1 ? pj_col_int(s, 0) : 0;
+        pj_stmt_done(s);
+        if (rc != 1) goto fail;
+    } else {
+        if (ent_check_version(c, "SELECT version FROM ent_policies WHERE id = ?", id, version,
+                              "policy", err) ||
+            !(before = pj_render_to_string(c, id, policy_render, err)))
+            goto fail;
+        s = pj_db_prepare(c->db,
+                          "UPDATE ent_policies SET title = COALESCE(?, title), issuer ="
+                          " COALESCE(?, issuer), issued_on = COALESCE(?, issued_on), valid_from ="
+                          " COALESCE(?, valid_from), valid_until = COALESCE(?, valid_until),"
+                          " benefit = COALESCE(?, benefit), conditions = COALESCE(?, conditions),"
+                          " updated_at = ?, version = version + 1 WHERE id = ?",
+                          err);
+        if (!s) goto fail;
+        pj_stmt_text(s, 1, title);
+        pj_stmt_text(s, 2, issuer);
+        pj_stmt_text(s, 3, issued);
+        pj_stmt_text(s, 4, vfrom);
+        pj_stmt_text(s, 5, vuntil);
+        pj_stmt_text(s, 6, benefit);
+        pj_stmt_text(s, 7, cond);
+        pj_stmt_int(s, 8, pj_now());
+        pj_stmt_int(s, 9, id);
+        if (ent_run(s, err)) goto fail;
+    }
+    int newly = 0, eligible = -1;
+    if (r) {
+        firms fs;
+        if (firms_load(c, 0, &fs, err) ||
+            match_policy(c, id, r, &fs, create ? "new_policy" : "policy_changed", &newly, &eligible,
+                         err))
+            goto fail;
+    }
+    char *after = pj_render_to_string(c, id, policy_render, err);
+    if (!after ||
+        pj_audit_add(c, create ? "create" : "update", "ent_policy", id, before, after, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_obj(w);
+    pj_jw_key(w, "policy");
+    pj_jw_raw(w, after);
+    pj_jw_kint(w, "newly_eligible", newly);
+    pj_jw_obj_end(w);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_ent_policy_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+{
+    return policy_save(c, 0, body, w, err);
+}
+
+int pj_ent_policy_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
+{
+    return policy_save(c, id, body, w, err);
+}
+
+int pj_ent_policy_matches(pj_ctx *c, int64_t id, const pj_ent_filter *f, pj_jw *w, pj_err *err)
+{
+    if (policy_visible(c, id, err)) return -1;
+    int64_t town = c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER ? c->actor.township_id : 0;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT o.id, o.name, o.township_id FROM ent_policy_matches m"
+                               " JOIN organisations o ON o.id = m.org_id WHERE m.policy_id = ?"
+                               " AND o.id > ? AND (? = 0 OR o.township_id = ?)"
+                               " ORDER BY o.id LIMIT ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    pj_stmt_int(s, 2, f->cursor);
+    pj_stmt_int(s, 3, town);
+    pj_stmt_int(s, 4, town);
+    pj_stmt_int(s, 5, f->limit + 1);
+    pj_jw_obj(w);
+    pj_jw_key(w, "items");
+    pj_jw_arr(w);
+    int n = 0, rc;
+    int64_t last = 0;
+    while ((rc = pj_stmt_step(s, err)) == 1 && n < f->limit) {
+        n++;
+        last = pj_col_int(s, 0);
+        pj_jw_obj(w);
+        pj_jw_kint(w, "organisation_id", last);
+        pj_render_text(w, "name", s, 1);
+        pj_render_ref(w, "township_id", s, 2);
+        pj_jw_obj_end(w);
+    }
+    int more = rc == 1;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    pj_jw_arr_end(w);
+    if (more) {
+        char cur[24];
+        snprintf(cur, sizeof cur, "%lld", (long long)last);
+        pj_jw_kstr(w, "next_cursor", cur);
+    } else
+        pj_jw_knull(w, "next_cursor");
+    pj_jw_obj_end(w);
+    return 0;
+}
+
+int pj_ent_policy_explain(pj_ctx *c, int64_t id, int64_t org, pj_jw *w, pj_err *err)
+{
+    if (c->actor.role == PJ_ROLE_ENTERPRISE) {
+        if (org && org != c->actor.organisation_id)
+            return pj_fail(err, 403, "forbidden", "organisation_id", "only your own organisation");
+        org = c->actor.organisation_id;
+        /* a firm may ask why it does not qualify for a policy it knows of */
+        int rc = pj_render_exists(c, "SELECT 1 FROM ent_policies WHERE id = ?", id, err);
+        if (rc <= 0) return rc < 0 ? -1 : ent_not_found(err, "policy", id);
+    } else if (policy_visible(c, id, err))
+        return -1;
+    if (!org)
+        return pj_fail(err, 400, "bad_query", "organisation_id", "organisation_id is required");
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT conditions FROM ent_policies WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    char *cond = rc == 1 ? pj_arena_strdup(c->arena, pj_col_text(s, 0)) : NULL;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    pj_rule *r;
+    pj_rule_rec rec;
+    int64_t town = 0;
+    s = pj_db_prepare(c->db, "SELECT township_id FROM organisations WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, org);
+    if (pj_stmt_step(s, err) == 1) town = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    if (ent_load_rec(c, org, &rec, err) || ent_can_see(c, org, town, "enterprise", org, err) ||
+        pj_rule_compile(c->arena, cond, "conditions", &r, err))
+        return -1;
+    pj_jw_obj(w);
+    pj_jw_kint(w, "policy_id", id);
+    pj_jw_kint(w, "organisation_id", org);
+    pj_jw_kstr(w, "conditions", cond);
+    clauses_json(w, r, &rec);
+    pj_jw_obj_end(w);
+    return 0;
+}
+
+int pj_ent_notice_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
+{
+    int64_t org = c->actor.role == PJ_ROLE_ENTERPRISE
+                      ? (c->actor.organisation_id ? c->actor.organisation_id : -1)
+                      : f->organisation_id;
+    int64_t town = c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER ? c->actor.township_id : 0;
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT n.id, n.org_id, o.name, n.policy_id, p.title, n.kind, n.created_at"
+        " FROM ent_notices n JOIN organisations o ON o.id = n.org_id JOIN ent_policies p ON"
+        " p.id = n.policy_id WHERE n.id > ? AND (? = 0 OR n.org_id = ?) AND (? = 0 OR"
+        " o.township_id = ?) AND (? = 0 OR n.policy_id = ?) ORDER BY n.id LIMIT ?",
+        err);
+    if (!s) return -1;
+    int i = 1;
+    pj_stmt_int(s, i++, f->cursor);
+    pj_stmt_int(s, i++, org);
+    pj_stmt_int(s, i++, org);
+    pj_stmt_int(s, i++, town);
+    pj_stmt_int(s, i++, town);
+    pj_stmt_int(s, i++, f->policy_id);
+    pj_stmt_int(s, i++, f->policy_id);
+    pj_stmt_int(s, i++, f->limit + 1);
+    pj_jw_obj(w);
+    pj_jw_key(w, "items");
+    pj_jw_arr(w);
+    int n = 0, rc;
+    int64_t last = 0;
+    while ((rc = pj_stmt_step(s, err)) == 1 && n < f->limit) {
+        n++;
+        last = pj_col_int(s, 0);
+        pj_jw_obj(w);
+        pj_jw_kint(w, "id", last);
+        pj_jw_kint(w, "organisation_id", pj_col_int(s, 1));
+        pj_render_text(w, "organisation", s, 2);
+        pj_jw_kint(w, "policy_id", pj_col_int(s, 3));
+        pj_render_text(w, "policy", s, 4);
+        pj_render_text(w, "kind", s, 5);
+        pj_render_time(w, "created_at", pj_col_int(s, 6));
+        pj_jw_obj_end(w);
+    }
+    int more = rc == 1;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    pj_jw_arr_end(w);
+    if (more) {
+        char cur[24];
+        snprintf(cur, sizeof cur, "%lld", (long long)last);
+        pj_jw_kstr(w, "next_cursor", cur);
+    } else
+        pj_jw_knull(w, "next_cursor");
+    pj_jw_obj_end(w);
+    return 0;
+}
+
+int ent_policies_match_all(pj_ctx *c, pj_err *err)
+{
+    firms fs;
+    if (firms_load(c, 0, &fs, err)) return -1;
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT COUNT(*) FROM ent_policies", err);
+    if (!s) return -1;
+    int rc = pj_stmt_step(s, err);
+    int n = rc == 1 ? (int)pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(n + 1));
+    char **conds = pj_arena_alloc(c->arena, sizeof(char *) * (size_t)(n + 1));
+    s = pj_db_prepare(c->db, "SELECT id, conditions FROM ent_policies ORDER BY id", err);
+    if (!s) return -1;
+    int k = 0;
+    while (k < n && (rc = pj_stmt_step(s, err)) == 1) {
+        ids[k] = pj_col_int(s, 0);
+        conds[k++] = pj_arena_strdup(c->arena, pj_col_text(s, 1));
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    for (int i = 0; i < k; i++) {
+        pj_rule *r;
+        int nw, el;
+        if (pj_rule_compile(c->arena, conds[i], "conditions", &r, err) ||
+            match_policy(c, ids[i], r, &fs, "new_policy", &nw, &el, err))
+            return -1;
+    }
+    return 0;
+}

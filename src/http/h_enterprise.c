@@ -1,0 +1,284 @@
+/* Routes of the enterprise module (服务企业): calendar, settings, reception days, dispatch
+ * catalogue, appeals and their actions, KPIs, profiles, policies, rule checks, notices. */
+#include <string.h>
+
+#include "core/util.h"
+#include "domain/enterprise.h"
+#include "http/hutil.h"
+
+#include "core/banned.h"
+
+static int ent_params(pj_req *r, pj_ent_filter *f, const char *const *acc)
+{
+    pj_list_filter lf;
+    memset(f, 0, sizeof *f);
+    if (pj_h_list_params(r, &lf, acc)) return -1;
+    f->limit = lf.limit;
+    f->cursor = lf.cursor;
+    f->state = lf.state;
+    int64_t overdue = 0;
+    if (pj_h_q_int(r, "organisation_id", 1, INT64_MAX, &f->organisation_id) ||
+        pj_h_q_int(r, "department_id", 1, INT64_MAX, &f->department_id) ||
+        pj_h_q_int(r, "policy_id", 1, INT64_MAX, &f->policy_id) ||
+        pj_h_q_int(r, "overdue", 0, 1, &overdue) || pj_h_q_str(r, "category", &f->category) ||
+        pj_h_q_str(r, "channel", &f->channel))
+        return -1;
+    f->overdue = (int)overdue;
+    return 0;
+}
+
+static const char *const no_filters[] = {NULL};
+
+static int h_calendar(pj_req *r)
+{
+    int64_t year = 0;
+    if (pj_h_q_int(r, "year", 2000, 2100, &year)) return -1;
+    return pj_ent_calendar_list(&r->ctx, (int)year, &r->w, &r->err);
+}
+static int h_calendar_set(pj_req *r)
+{
+    return pj_h_need_body(r) || pj_ent_calendar_set(&r->ctx, r->body, &r->w, &r->err) ? -1 : 0;
+}
+static int h_calendar_delete(pj_req *r)
+{
+    return pj_ent_calendar_delete(&r->ctx, r->id, &r->err) ? -1 : pj_h_no_content(r);
+}
+static int h_settings(pj_req *r)
+{
+    return pj_ent_settings_get(&r->ctx, &r->w, &r->err);
+}
+static int h_settings_update(pj_req *r)
+{
+    return pj_h_need_body(r) ? -1 : pj_ent_settings_update(&r->ctx, r->body, &r->w, &r->err);
+}
+static int h_receptions(pj_req *r)
+{
+    static const char *const acc[] = {"state", NULL};
+    pj_ent_filter f;
+    return ent_params(r, &f, acc) ? -1 : pj_ent_reception_list(&r->ctx, &f, &r->w, &r->err);
+}
+static int h_reception_get(pj_req *r)
+{
+    return pj_ent_reception_get(&r->ctx, r->id, &r->w, &r->err);
+}
+static int h_reception_schedule(pj_req *r)
+{
+    return pj_h_need_body(r) || pj_ent_reception_schedule(&r->ctx, r->body, &r->w, &r->err)
+               ? -1
+               : pj_h_created(r);
+}
+static int h_reception_update(pj_req *r)
+{
+    return pj_h_need_body(r) ? -1
+                             : pj_ent_reception_update(&r->ctx, r->id, r->body, &r->w, &r->err);
+}
+static int h_signup(pj_req *r)
+{
+    return pj_h_need_body(r) || pj_ent_signup_create(&r->ctx, r->id, r->body, &r->w, &r->err)
+               ? -1
+               : pj_h_created(r);
+}
+static int h_dispatch(pj_req *r)
+{
+    return pj_ent_dispatch_list(&r->ctx, &r->w, &r->err);
+}
+static int h_dispatch_set(pj_req *r)
+{
+    return pj_h_need_body(r) ? -1 : pj_ent_dispatch_set(&r->ctx, r->body, &r->w, &r->err);
+}
+static int h_appeals(pj_req *r)
+{
+    static const char *const acc[] = {"organisation_id", "department_id", "state", "category",
+                                      "channel",         "overdue",       NULL};
+    pj_ent_filter f;
+    return ent_params(r, &f, acc) ? -1 : pj_ent_appeal_list(&r->ctx, &f, &r->w, &r->err);
+}
+static int h_appeal_create(pj_req *r)
+{
+    return pj_h_need_body(r) || pj_ent_appeal_create(&r->ctx, r->body, &r->w, &r->err)
+               ? -1
+               : pj_h_created(r);
+}
+static int h_appeal_get(pj_req *r)
+{
+    return pj_ent_appeal_get(&r->ctx, r->id, &r->w, &r->err);
+}
+#define ACT(name)                                                                                  \
+    static int h_appeal_##name(pj_req *r)                                                          \
+    {                                                                                              \
+        return pj_h_need_body(r)                                                                   \
+                   ? -1                                                                            \
+                   : pj_ent_appeal_act(&r->ctx, r->id, #name, r->body, &r->w, &r->err);            \
+    }
+ACT(dispatch)
+ACT(accept)
+ACT(return )
+ACT(reply)
+ACT(rate)
+ACT(close)
+ACT(escalate)
+ACT(visit)
+static int h_sweep(pj_req *r)
+{
+    return pj_ent_appeal_sweep(&r->ctx, &r->w, &r->err);
+}
+static int h_visits(pj_req *r)
+{
+    pj_ent_filter f;
+    return ent_params(r, &f, no_filters) ? -1 : pj_ent_return_visits(&r->ctx, &f, &r->w, &r->err);
+}
+static int h_kpis(pj_req *r)
+{
+    const char *from = pj_req_param(r, "from"), *to = pj_req_param(r, "to"),
+               *fmt = pj_req_param(r, "format");
+    int64_t f = 0, t = pj_now() + 1;
+    if (!from || pj_time_parse(from, &f))
+        return pj_fail(&r->err, 400, "bad_query", "from", "from is required: YYYY-MM-DD");
+    if (to && pj_time_parse(to, &t))
+        return pj_fail(&r->err, 400, "bad_query", "to", "to must be YYYY-MM-DD");
+    /* a bare date is a day in Pinggu: midnight Beijing time (UTC+8) */
+    if (strlen(from) == 10) f -= 8 * 3600;
+    if (to && strlen(to) == 10) t -= 8 * 3600;
+    if (fmt && strcmp(fmt, "csv") && strcmp(fmt, "json"))
+        return pj_fail(&r->err, 400, "bad_query", "format", "format is json or csv");
+    if (fmt && !strcmp(fmt, "csv")) {
+        pj_buf csv;
+        pj_buf_init(&csv, 4 << 20);
+        if (pj_ent_kpis(&r->ctx, f, t, NULL, &csv, &r->err)) {
+            pj_buf_free(&csv);
+            return -1;
+        }
+        pj_buf_free(&r->out);
+        r->out = csv;
+        r->content_type = "text/csv; charset=utf-8";
+        return 0;
+    }
+    return pj_ent_kpis(&r->ctx, f, t, &r->w, NULL, &r->err);
+}
+static int h_profile(pj_req *r)
+{
+    return pj_ent_profile_get(&r->ctx, r->id, &r->w, &r->err);
+}
+static int h_profile_update(pj_req *r)
+{
+    return pj_h_need_body(r) ? -1 : pj_ent_profile_update(&r->ctx, r->id, r->body, &r->w, &r->err);
+}
+static int h_rule_check(pj_req *r)
+{
+    return pj_h_need_body(r) ? -1 : pj_ent_rule_check(&r->ctx, r->body, &r->w, &r->err);
+}
+static int h_policies(pj_req *r)
+{
+    static const char *const acc[] = {"organisation_id", NULL};
+    pj_ent_filter f;
+    return ent_params(r, &f, acc) ? -1 : pj_ent_policy_list(&r->ctx, &f, &r->w, &r->err);
+}
+static int h_policy_create(pj_req *r)
+{
+    return pj_h_need_body(r) || pj_ent_policy_create(&r->ctx, r->body, &r->w, &r->err)
+               ? -1
+               : pj_h_created(r);
+}
+static int h_policy_get(pj_req *r)
+{
+    return pj_ent_policy_get(&r->ctx, r->id, &r->w, &r->err);
+}
+static int h_policy_update(pj_req *r)
+{
+    return pj_h_need_body(r) ? -1 : pj_ent_policy_update(&r->ctx, r->id, r->body, &r->w, &r->err);
+}
+static int h_policy_matches(pj_req *r)
+{
+    pj_ent_filter f;
+    return ent_params(r, &f, no_filters)
+               ? -1
+               : pj_ent_policy_matches(&r->ctx, r->id, &f, &r->w, &r->err);
+}
+static int h_policy_explain(pj_req *r)
+{
+    int64_t org = 0;
+    if (pj_h_q_int(r, "organisation_id", 1, INT64_MAX, &org)) return -1;
+    return pj_ent_policy_explain(&r->ctx, r->id, org, &r->w, &r->err);
+}
+static int h_notices(pj_req *r)
+{
+    static const char *const acc[] = {"organisation_id", "policy_id", NULL};
+    pj_ent_filter f;
+    return ent_params(r, &f, acc) ? -1 : pj_ent_notice_list(&r->ctx, &f, &r->w, &r->err);
+}
+
+#define OFFICERS (R_DISTRICT | R(PJ_ROLE_TOWNSHIP_OFFICER))
+#define ENT_READ (OFFICERS | R(PJ_ROLE_ENTERPRISE) | R(PJ_ROLE_VIEWER))
+#define ENT_ACT  (OFFICERS | R(PJ_ROLE_ENTERPRISE))
+
+const pj_route pj_routes_enterprise[] = {
+    {"GET", "/api/v1/enterprise/calendar", h_calendar, R_ALL,
+     "Holiday calendar: public holidays and make-up working days"},
+    {"POST", "/api/v1/enterprise/calendar", h_calendar_set, R_DISTRICT,
+     "Mark a day a holiday or a make-up working day"},
+    {"DELETE", "/api/v1/enterprise/calendar/{id}", h_calendar_delete, R_DISTRICT,
+     "Remove a calendar exception"},
+    {"GET", "/api/v1/enterprise/settings", h_settings, ENT_READ, "Deadlines and KPI weights"},
+    {"PATCH", "/api/v1/enterprise/settings", h_settings_update, R(PJ_ROLE_ADMIN),
+     "Change deadlines and KPI weights"},
+    {"GET", "/api/v1/enterprise/reception-days", h_receptions, ENT_READ, "Reception days"},
+    {"POST", "/api/v1/enterprise/reception-days", h_reception_schedule, R_DISTRICT,
+     "Schedule a year's reception days (first Mondays, moved off holidays)"},
+    {"GET", "/api/v1/enterprise/reception-days/{id}", h_reception_get, ENT_READ,
+     "One reception day with its sign-ups"},
+    {"PATCH", "/api/v1/enterprise/reception-days/{id}", h_reception_update, R_DISTRICT,
+     "Leaders, departments, minutes, state of a reception day"},
+    {"POST", "/api/v1/enterprise/reception-days/{id}/signups", h_signup, ENT_ACT,
+     "Sign an enterprise up for a reception day with its topic"},
+    {"GET", "/api/v1/enterprise/dispatch-catalogue", h_dispatch, ENT_READ,
+     "Which department handles which category"},
+    {"POST", "/api/v1/enterprise/dispatch-catalogue", h_dispatch_set, R_DISTRICT,
+     "Map a category to a department"},
+    {"GET", "/api/v1/enterprise/appeals", h_appeals, ENT_READ, "Appeals in scope"},
+    {"POST", "/api/v1/enterprise/appeals", h_appeal_create, ENT_ACT, "File an appeal"},
+    {"GET", "/api/v1/enterprise/appeals/{id}", h_appeal_get, ENT_READ,
+     "One appeal with its history"},
+    {"POST", "/api/v1/enterprise/appeals/{id}/dispatch", h_appeal_dispatch, OFFICERS,
+     "Dispatch to a department (catalogue default)"},
+    {"POST", "/api/v1/enterprise/appeals/{id}/accept", h_appeal_accept, OFFICERS,
+     "The department takes the appeal on"},
+    {"POST", "/api/v1/enterprise/appeals/{id}/return", h_appeal_return, OFFICERS,
+     "Return a wrongly dispatched appeal with a reason"},
+    {"POST", "/api/v1/enterprise/appeals/{id}/reply", h_appeal_reply, OFFICERS,
+     "Reply to the enterprise"},
+    {"POST", "/api/v1/enterprise/appeals/{id}/rate", h_appeal_rate, ENT_ACT,
+     "Rate the result: closes, or reopens when not satisfied"},
+    {"POST", "/api/v1/enterprise/appeals/{id}/close", h_appeal_close, OFFICERS,
+     "Close a replied appeal without a rating"},
+    {"POST", "/api/v1/enterprise/appeals/{id}/escalate", h_appeal_escalate, OFFICERS,
+     "Escalate an overdue appeal"},
+    {"POST", "/api/v1/enterprise/appeals/{id}/visit", h_appeal_visit, OFFICERS,
+     "Record the return visit (call-back)"},
+    {"POST", "/api/v1/enterprise/appeal-sweeps", h_sweep, R_DISTRICT,
+     "Escalate every overdue appeal"},
+    {"GET", "/api/v1/enterprise/return-visits", h_visits, OFFICERS,
+     "Appeals past their deadline awaiting the call-back"},
+    {"GET", "/api/v1/enterprise/kpis", h_kpis, OFFICERS | R(PJ_ROLE_VIEWER),
+     "Response, resolution, satisfaction, on-time rates; JSON or CSV"},
+    {"GET", "/api/v1/enterprise/profiles/{id}", h_profile, ENT_READ,
+     "An enterprise's attributes the rules read"},
+    {"PATCH", "/api/v1/enterprise/profiles/{id}", h_profile_update, ENT_ACT,
+     "Change an enterprise's attributes (rematches every policy)"},
+    {"POST", "/api/v1/enterprise/rules/check", h_rule_check, ENT_READ,
+     "Parse a rule (column-precise errors); optionally explain it for a firm"},
+    {"GET", "/api/v1/enterprise/policies", h_policies, ENT_READ,
+     "Policies (an enterprise sees only those it qualifies for)"},
+    {"POST", "/api/v1/enterprise/policies", h_policy_create, R_DISTRICT,
+     "Add a policy; matches every enterprise, notices the eligible"},
+    {"GET", "/api/v1/enterprise/policies/{id}", h_policy_get, ENT_READ, "One policy"},
+    {"PATCH", "/api/v1/enterprise/policies/{id}", h_policy_update, R_DISTRICT,
+     "Change a policy; notices newly eligible firms"},
+    {"GET", "/api/v1/enterprise/policies/{id}/matches", h_policy_matches,
+     OFFICERS | R(PJ_ROLE_VIEWER), "Eligible enterprises"},
+    {"GET", "/api/v1/enterprise/policies/{id}/explain", h_policy_explain, ENT_READ,
+     "Why a firm qualifies (clauses held) or not (near miss)"},
+    {"GET", "/api/v1/enterprise/notices", h_notices, ENT_READ,
+     "Policy notices (an enterprise: its own)"},
+};
+const int pj_routes_enterprise_count =
+    (int)(sizeof pj_routes_enterprise / sizeof pj_routes_enterprise[0]);

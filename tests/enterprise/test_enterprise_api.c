@@ -1,0 +1,361 @@
+/* The enterprise API over a real socket: the appeal workflow with its scopes, versions,
+ * deadlines and audit; KPIs; policies matched, explained and shown only to eligible firms;
+ * reception days. Every refused write leaves the database as it was. */
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/enterprise.h"
+#include "t.h"
+#include "th.h"
+
+static void fp(th_server *s, char *out, size_t n)
+{
+    char base[512];
+    th_fingerprint(s, base, sizeof base);
+    snprintf(out, n, "%s ap=%lld/%lld ev=%lld pol=%lld/%lld m=%lld no=%lld rd=%lld su=%lld", base,
+             th_sql_int(s, "SELECT COUNT(*) FROM ent_appeals"),
+             th_sql_int(s, "SELECT COALESCE(SUM(version),0) FROM ent_appeals"),
+             th_sql_int(s, "SELECT COUNT(*) FROM ent_appeal_events"),
+             th_sql_int(s, "SELECT COUNT(*) FROM ent_policies"),
+             th_sql_int(s, "SELECT COALESCE(SUM(version),0) FROM ent_policies"),
+             th_sql_int(s, "SELECT COUNT(*) FROM ent_policy_matches"),
+             th_sql_int(s, "SELECT COUNT(*) FROM ent_notices"),
+             th_sql_int(s, "SELECT COUNT(*) FROM ent_reception_days"),
+             th_sql_int(s, "SELECT COUNT(*) FROM ent_signups"));
+}
+
+static int act(th_server *s, const char *tok, long long id, const char *action, const char *body,
+               json_t **o)
+{
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/enterprise/appeals/%lld/%s", id, action);
+    return th_call(s, "POST", path, tok, body, o);
+}
+
+TEST(enterprise_api_appeal_workflow_scopes_and_kpis)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], jd[80], town[80], view[80], grid[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    th_login(&s, "viewer", s.demo_pw, view);
+    th_login(&s, "grid01", s.demo_pw, grid);
+    long long commerce = th_sql_int(&s, "SELECT id FROM organisations WHERE name = '平谷区商务局'");
+    long long agri = th_sql_int(&s, "SELECT id FROM organisations WHERE name = '平谷区农业农村局'");
+    char before[1024], after[1024], body[512];
+    json_t *o;
+
+    /* bad input and wrong roles write nothing */
+    fp(&s, before, sizeof before);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/appeals", jd,
+                      "{\"type\":\"rant\",\"category\":\"permits\",\"title\":\"t\","
+                      "\"description\":\"d\"}",
+                      &o),
+              422);
+    CHECK_STR(th_err_field(o), "type");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/appeals", jd,
+                      "{\"type\":\"help\",\"category\":\"permits\",\"title\":\"t\","
+                      "\"description\":\"d\",\"channel\":\"phone\"}",
+                      &o),
+              422);
+    CHECK_STR(th_err_field(o), "channel");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/appeals", view,
+                      "{\"type\":\"help\",\"category\":\"permits\",\"title\":\"t\","
+                      "\"description\":\"d\"}",
+                      &o),
+              403);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/appeals", grid, NULL, &o), 403);
+    json_decref(o);
+    fp(&s, after, sizeof after);
+    CHECK_STR(after, before);
+
+    /* the enterprise files through its own account */
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/appeals", jd,
+                      "{\"type\":\"help\",\"category\":\"permits\",\"title\":\"冷库扩建审批\","
+                      "\"description\":\"扩建冷库需要办理规划许可\",\"contact_phone\":"
+                      "\"13812345678\",\"attachments\":[\"doc-1.pdf\"]}",
+                      &o),
+              201);
+    long long id = th_int(o, "id");
+    CHECK_STR(th_str(o, "state"), "received");
+    CHECK_STR(th_str(o, "channel"), "account");
+    CHECK_STR(th_str(o, "contact_phone"), "13812345678");
+    json_decref(o);
+
+    /* dispatch: no catalogue entry yet → 422; the catalogue then decides */
+    CHECK_INT(act(&s, off, id, "dispatch", "{\"version\":1}", &o), 422);
+    CHECK_STR(th_err_field(o), "department_id");
+    json_decref(o);
+    snprintf(body, sizeof body, "{\"category\":\"permits\",\"department_id\":%lld}", commerce);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/dispatch-catalogue", off, body, NULL), 200);
+    CHECK_INT(act(&s, jd, id, "dispatch", "{\"version\":1}", &o), 403);
+    json_decref(o);
+    CHECK_INT(act(&s, off, id, "dispatch", "{\"version\":1}", &o), 200);
+    CHECK_STR(th_str(o, "state"), "dispatched");
+    CHECK_INT(th_int(o, "department_id"), commerce);
+    json_decref(o);
+    /* stale version, wrong state */
+    fp(&s, before, sizeof before);
+    CHECK_INT(act(&s, off, id, "accept", "{\"version\":1}", &o), 409);
+    CHECK_STR(th_err_code(o), "version_conflict");
+    json_decref(o);
+    CHECK_INT(act(&s, off, id, "reply", "{\"version\":2,\"reply\":\"x\",\"resolved\":true}", &o),
+              409);
+    CHECK_STR(th_err_code(o), "wrong_state");
+    json_decref(o);
+    CHECK_INT(act(&s, off, id, "escalate", "{\"version\":2}", &o), 409);
+    CHECK_STR(th_err_code(o), "not_overdue");
+    json_decref(o);
+    fp(&s, after, sizeof after);
+    CHECK_STR(after, before);
+
+    /* scope: another township's officer does not see it; a viewer sees the phone masked */
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/enterprise/appeals/%lld", id);
+    CHECK_INT(th_call(&s, "GET", path, town, NULL, &o), 404);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", path, view, NULL, &o), 200);
+    CHECK_STR(th_str(o, "contact_phone"), "138****5678");
+    json_decref(o);
+
+    /* wrong department returns it; re-dispatch must go elsewhere; first unit stays recorded */
+    CHECK_INT(act(&s, off, id, "accept", "{\"version\":2}", &o), 200);
+    json_decref(o);
+    CHECK_INT(act(&s, off, id, "return", "{\"version\":3}", &o), 422);
+    CHECK_STR(th_err_field(o), "reason");
+    json_decref(o);
+    CHECK_INT(act(&s, off, id, "return", "{\"version\":3,\"reason\":\"属规划审批\"}", &o), 200);
+    CHECK_STR(th_str(o, "state"), "returned");
+    json_decref(o);
+    snprintf(body, sizeof body, "{\"version\":4,\"department_id\":%lld}", commerce);
+    CHECK_INT(act(&s, off, id, "dispatch", body, &o), 422);
+    json_decref(o);
+    snprintf(body, sizeof body, "{\"version\":4,\"department_id\":%lld}", agri);
+    CHECK_INT(act(&s, off, id, "dispatch", body, &o), 200);
+    CHECK_INT(th_int(o, "department_id"), agri);
+    CHECK_INT(th_int(o, "first_department_id"), commerce);
+    CHECK_INT(th_int(o, "returns"), 1);
+    json_decref(o);
+    /* handle, reply, the enterprise is not satisfied: reopened; then satisfied: closed */
+    CHECK_INT(act(&s, off, id, "accept", "{\"version\":5}", &o), 200);
+    json_decref(o);
+    CHECK_INT(
+        act(&s, off, id, "reply", "{\"version\":6,\"reply\":\"已受理\",\"resolved\":false}", &o),
+        200);
+    json_decref(o);
+    CHECK_INT(act(&s, jd, id, "rate", "{\"version\":7,\"rating\":\"not_satisfied\"}", &o), 200);
+    CHECK_STR(th_str(o, "state"), "reopened");
+    json_decref(o);
+    CHECK_INT(act(&s, off, id, "accept", "{\"version\":8}", &o), 200);
+    json_decref(o);
+    CHECK_INT(
+        act(&s, off, id, "reply", "{\"version\":9,\"reply\":\"许可已办结\",\"resolved\":true}", &o),
+        200);
+    json_decref(o);
+    CHECK_INT(act(&s, jd, id, "rate", "{\"version\":10,\"rating\":\"satisfied\"}", &o), 200);
+    CHECK_STR(th_str(o, "state"), "closed");
+    CHECK_INT(th_int(o, "reopens"), 1);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 200);
+    CHECK_INT(json_array_size(json_object_get(o, "events")), 11);
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'ent_appeal'"), 11);
+
+    /* the enterprise lists only its own; another firm's account sees nothing */
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/appeals", jd, NULL, &o), 200);
+    CHECK_INT(json_array_size(json_object_get(o, "items")), 1);
+    json_decref(o);
+
+    /* KPIs */
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/kpis?from=2020-01-01", off, NULL, &o), 200);
+    json_t *d = json_object_get(o, "district");
+    CHECK_INT(th_int(d, "appeals"), 1);
+    CHECK_INT(th_int(d, "closed"), 1);
+    CHECK_NEAR(json_number_value(json_object_get(d, "satisfaction_rate")), 1.0, 1e-9);
+    CHECK_NEAR(json_number_value(json_object_get(d, "resolution_rate")), 1.0, 1e-9);
+    CHECK_INT(json_array_size(json_object_get(o, "departments")), 1);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/kpis?from=2020-01-01", jd, NULL, &o), 403);
+    json_decref(o);
+    char hdr[2048];
+    CHECK_INT(th_call_raw(&s, "GET", "/api/v1/enterprise/kpis?from=2020-01-01&format=csv", off,
+                          NULL, -1, NULL, NULL, hdr, sizeof hdr),
+              200);
+    CHECK(strstr(hdr, "text/csv"));
+    th_stop(&s);
+}
+
+TEST(enterprise_api_policies_matching_explain_and_reception_days)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], jd[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    long long org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    char before[1024], after[1024], path[128], body[512];
+    json_t *o;
+    /* a syntax error points to its column and writes nothing */
+    fp(&s, before, sizeof before);
+    CHECK_INT(
+        th_call(&s, "POST", "/api/v1/enterprise/policies", off,
+                "{\"title\":\"物流补贴\",\"issuer\":\"区商务局\",\"issued_on\":\"2025-01-01\","
+                "\"valid_from\":\"2025-01-01\",\"conditions\":\"industry == \\\"logistics\\\" "
+                "and employes >= 10\"}",
+                &o),
+        422);
+    CHECK_STR(th_err_code(o), "rule_syntax");
+    CHECK_STR(th_err_field(o), "conditions");
+    CHECK(strstr(json_string_value(json_object_get(json_object_get(o, "error"), "message")),
+                 "column 29") != NULL);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/policies", jd,
+                      "{\"title\":\"x\",\"issuer\":\"y\",\"issued_on\":\"2025-01-01\","
+                      "\"valid_from\":\"2025-01-01\",\"conditions\":\"true\"}",
+                      &o),
+              403);
+    json_decref(o);
+    fp(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    /* the five logistics firms of 马坊地区 qualify and get a notice */
+    CHECK_INT(
+        th_call(&s, "POST", "/api/v1/enterprise/policies", off,
+                "{\"title\":\"物流补贴\",\"issuer\":\"区商务局\",\"issued_on\":\"2025-01-01\","
+                "\"valid_from\":\"2025-01-01\",\"benefit\":\"仓储租金补贴30%\","
+                "\"conditions\":\"industry == \\\"logistics\\\" and township == "
+                "\\\"马坊地区\\\"\"}",
+                &o),
+        201);
+    CHECK_INT(th_int(o, "newly_eligible"), 5);
+    long long p1 = th_int(json_object_get(o, "policy"), "id");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/policies", off,
+                      "{\"title\":\"农业科技\",\"issuer\":\"区农业农村局\",\"issued_on\":"
+                      "\"2025-01-01\",\"valid_from\":\"2025-01-01\",\"conditions\":\"industry == "
+                      "\\\"agritech\\\" or high_tech\"}",
+                      &o),
+              201);
+    long long p2 = th_int(json_object_get(o, "policy"), "id");
+    json_decref(o);
+    /* 无事不扰: the firm sees only what it qualifies for */
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/policies", jd, NULL, &o), 200);
+    CHECK_INT(json_array_size(json_object_get(o, "items")), 1);
+    CHECK_INT(th_int(json_array_get(json_object_get(o, "items"), 0), "id"), p1);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/policies/%lld", p2);
+    CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 404);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/notices", jd, NULL, &o), 200);
+    CHECK_INT(json_array_size(json_object_get(o, "items")), 1);
+    json_decref(o);
+    /* explain a match and a near miss */
+    snprintf(path, sizeof path, "/api/v1/enterprise/policies/%lld/explain", p1);
+    CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 200);
+    CHECK_STR(th_str(o, "result"), "eligible");
+    CHECK_INT(json_array_size(json_object_get(o, "clauses")), 2);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/policies/%lld/explain", p2);
+    CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 200);
+    CHECK_STR(th_str(o, "result"), "unknown"); /* high_tech not reported yet */
+    json_decref(o);
+    /* the firm reports its profile: rematched at once, high_tech makes it eligible */
+    snprintf(path, sizeof path, "/api/v1/enterprise/profiles/%lld", org);
+    CHECK_INT(th_call(&s, "PATCH", path, jd,
+                      "{\"version\":0,\"employees\":120,\"high_tech\":false,\"scale\":\"medium\"}",
+                      &o),
+              200);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/policies/%lld/explain", p2);
+    CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 200);
+    CHECK_STR(th_str(o, "result"), "not_eligible");
+    json_t *nm = json_object_get(o, "near_miss");
+    /* either clause alone would qualify it */
+    CHECK_INT(json_array_size(nm), 2);
+    CHECK_STR(json_string_value(json_array_get(nm, 1)), "high_tech");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/profiles/%lld", org);
+    CHECK_INT(th_call(&s, "PATCH", path, jd, "{\"version\":1,\"high_tech\":true}", &o), 200);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/policies", jd, NULL, &o), 200);
+    CHECK_INT(json_array_size(json_object_get(o, "items")), 2);
+    json_decref(o);
+    /* a changed policy: only jd still qualifies (others' employees unknown), no new notice */
+    snprintf(path, sizeof path, "/api/v1/enterprise/policies/%lld", p1);
+    CHECK_INT(th_call(&s, "PATCH", path, off,
+                      "{\"version\":1,\"conditions\":\"industry == \\\"logistics\\\" and "
+                      "employees >= 10\"}",
+                      &o),
+              200);
+    CHECK_INT(th_int(o, "newly_eligible"), 0);
+    CHECK_INT(th_int(json_object_get(o, "policy"), "eligible_count"), 1);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/rules/check", jd,
+                      "{\"conditions\":\"scale in [\\\"small\\\" \\\"medium\\\"]\"}", &o),
+              422);
+    CHECK_STR(th_err_code(o), "rule_syntax");
+    json_decref(o);
+
+    /* reception days: 2025 scheduled off the holidays; sign-ups once per firm */
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/reception-days", off, "{\"year\":2025}", &o),
+              201);
+    json_t *cr = json_object_get(o, "created");
+    CHECK_INT(json_array_size(cr), 12);
+    CHECK_STR(th_str(json_array_get(cr, 1), "held_on"), "2025-02-05");
+    CHECK_STR(th_str(json_array_get(cr, 9), "held_on"), "2025-10-09");
+    long long day = th_int(json_array_get(cr, 0), "id");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/reception-days/%lld/signups", day);
+    CHECK_INT(th_call(&s, "POST", path, jd, "{\"topic\":\"冷链用地\"}", &o), 201);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", path, jd, "{\"topic\":\"again\"}", &o), 409);
+    json_decref(o);
+    snprintf(body, sizeof body, "{\"organisation_id\":%lld,\"topic\":\"x\"}", org + 1);
+    CHECK_INT(th_call(&s, "POST", path, jd, body, &o), 403);
+    json_decref(o);
+    th_stop(&s);
+}
+
+/* the demo on top of the demo district: figures as promised, KPIs from the seed's 290 */
+TEST(enterprise_demo_loads_and_reports)
+{
+    th_server s;
+    th_start(&s, 1);
+    pj_db *db;
+    pj_err err = {0};
+    CHECK_INT(pj_db_open(&db, s.db, &err), 0);
+    pj_arena a;
+    pj_arena_init(&a, 1 << 16);
+    pj_settings st;
+    pj_settings_default(&st);
+    pj_ctx c = {.db = db,
+                .arena = &a,
+                .settings = &st,
+                .request_id = "t",
+                .actor = {.username = "demo", .role = PJ_ROLE_ADMIN}};
+    if (pj_enterprise_demo(&c, 7, &err)) t_fail(__FILE__, __LINE__, "demo: %s", err.message);
+    CHECK_INT(pj_enterprise_demo(&c, 7, &err), -1);
+    CHECK_INT(err.status, 409);
+    pj_arena_free(&a);
+    pj_db_close(db);
+    CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM organisations WHERE type = 'enterprise'") >= 2985);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ent_reception_days"), 24);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ent_appeals"), 1500);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ent_policies"), 40);
+    CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM ent_policy_matches") > 100);
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    json_t *o;
+    CHECK_INT(
+        th_call(&s, "GET", "/api/v1/enterprise/kpis?from=2024-01-01&to=2026-01-01", off, NULL, &o),
+        200);
+    CHECK_INT(th_int(o, "problems_solved"), 290);
+    CHECK_INT(th_int(json_object_get(o, "district"), "appeals"), 1500);
+    CHECK_INT(json_array_size(json_object_get(o, "trend")), 24);
+    json_decref(o);
+    th_stop(&s);
+}
