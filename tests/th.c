@@ -197,21 +197,38 @@ long long th_sql_int(th_server *s, const char *sql)
 
 void th_fingerprint(th_server *s, char *out, size_t size)
 {
-    snprintf(out, size,
-             "audit=%lld users=%lld/%lld regions=%lld/%lld orgs=%lld/%lld fac=%lld/%lld "
-             "roles=%lld/%lld gw=%lld",
-             th_sql_int(s, "SELECT COUNT(*) FROM audit"),
-             th_sql_int(s, "SELECT COUNT(*) FROM users"),
-             th_sql_int(s, "SELECT COALESCE(SUM(version),0) FROM users"),
-             th_sql_int(s, "SELECT COUNT(*) FROM regions"),
-             th_sql_int(s, "SELECT COALESCE(SUM(version + population),0) FROM regions"),
-             th_sql_int(s, "SELECT COUNT(*) FROM organisations"),
-             th_sql_int(s, "SELECT COALESCE(SUM(version),0) FROM organisations"),
-             th_sql_int(s, "SELECT COUNT(*) FROM facilities"),
-             th_sql_int(s, "SELECT COALESCE(SUM(version),0) FROM facilities"),
-             th_sql_int(s, "SELECT COUNT(*) FROM facility_roles"),
-             th_sql_int(s, "SELECT CAST(COALESCE(SUM(capacity),0) AS INTEGER) FROM facility_roles"),
-             th_sql_int(s, "SELECT COUNT(*) FROM grid_workers"));
+    /* every table of every module: row count, highest rowid and the sum of versions */
+    sqlite3 *db;
+    if (sqlite3_open_v2(s->db, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+        t_fail(__FILE__, __LINE__, "open %s", s->db);
+    sqlite3_busy_timeout(db, 5000);
+    sqlite3_stmt *t;
+    size_t len = 0;
+    out[0] = 0;
+    sqlite3_prepare_v2(db,
+                       "SELECT name, EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name ="
+                       " 'version'), NOT EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE pk"
+                       " > 0 AND type = 'INTEGER') FROM sqlite_master m WHERE type = 'table' AND"
+                       " name NOT LIKE 'sqlite_%' ORDER BY name",
+                       -1, &t, NULL);
+    while (sqlite3_step(t) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(t, 0);
+        char sql[300];
+        snprintf(sql, sizeof sql, "SELECT COUNT(*), COALESCE(MAX(rowid), 0), %s FROM \"%s\"",
+                 sqlite3_column_int(t, 1) ? "COALESCE(SUM(version), 0)" : "0", name);
+        sqlite3_stmt *q;
+        if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK &&
+            sqlite3_step(q) == SQLITE_ROW) {
+            int k = snprintf(out + len, size - len, "%s=%lld/%lld/%lld ", name,
+                             (long long)sqlite3_column_int64(q, 0),
+                             (long long)sqlite3_column_int64(q, 1),
+                             (long long)sqlite3_column_int64(q, 2));
+            if (k > 0 && (size_t)k < size - len) len += (size_t)k;
+        }
+        sqlite3_finalize(q);
+    }
+    sqlite3_finalize(t);
+    sqlite3_close(db);
 }
 
 long long th_int(json_t *o, const char *key)

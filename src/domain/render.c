@@ -34,7 +34,12 @@ char *pj_render_to_string(pj_ctx *c, int64_t id, pj_render_fn fn, pj_err *err)
     pj_jw w;
     pj_jw_init(&w, &b);
     char *out = NULL;
-    if (fn(c, id, &w, err) == 0) out = pj_arena_strndup(c->arena, b.data ? b.data : "", b.len);
+    if (fn(c, id, &w, err) == 0) {
+        if (b.overflow) /* never store a cut-off record in the audit trail */
+            pj_fail(err, 500, "internal", "", "record %lld is larger than 1 MiB", (long long)id);
+        else
+            out = pj_arena_strndup(c->arena, b.data ? b.data : "", b.len);
+    }
     pj_buf_free(&b);
     return out;
 }

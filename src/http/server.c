@@ -448,14 +448,17 @@ static void handle(struct evhttp_request *ev, void *arg)
         if (serve_static(srv, &r) == 0) goto done_raw;
         goto fail;
     }
-    for (int i = 0; i < nroutes; i++) {
-        if (!match(routes[i].path, r.path, &id_seg, &id_len)) continue;
-        path_known = 1;
-        if (strcmp(routes[i].method, r.method) == 0) {
-            hit = &routes[i];
-            break;
+    /* fixed paths first, so /x/sweep is not taken for /x/{id} */
+    for (int pass = 0; pass < 2 && !hit; pass++)
+        for (int i = 0; i < nroutes; i++) {
+            if ((strchr(routes[i].path, '{') != NULL) != pass) continue;
+            if (!match(routes[i].path, r.path, &id_seg, &id_len)) continue;
+            path_known = 1;
+            if (strcmp(routes[i].method, r.method) == 0) {
+                hit = &routes[i];
+                break;
+            }
         }
-    }
     if (!hit) {
         if (path_known) {
             /* 405 names the methods the path has */

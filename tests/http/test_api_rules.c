@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "http/parse.h"
+#include "http/server.h"
 #include "t.h"
 #include "th.h"
 
@@ -177,5 +178,30 @@ TEST(rules_login_cookie_is_a_session_cookie_and_415_reason)
               415);
     json_decref(o);
     CHECK(strstr(hdr, "415 Unsupported Media Type"));
+    th_stop(&s);
+}
+
+/* A fixed path is never taken for a sibling {id} route (e.g. /x/compare vs /x/{id}). */
+TEST(rules_fixed_paths_win_over_id_routes)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    int n;
+    const pj_route *r = pj_routes(&n);
+    for (int i = 0; i < n; i++) {
+        if (strchr(r[i].path, '{')) continue;
+        json_t *o = NULL;
+        int st =
+            th_call(&s, r[i].method, r[i].path, tok, strcmp(r[i].method, "GET") ? "{}" : NULL, &o);
+        if (st == 400 && th_err_code(o) && !strcmp(th_err_code(o), "bad_id"))
+            t_fail(__FILE__, __LINE__, "%s %s was routed to an {id} route", r[i].method, r[i].path);
+        if (st == 404 && th_err_code(o) && !strcmp(th_err_code(o), "not_found") &&
+            strstr(json_string_value(json_object_get(json_object_get(o, "error"), "message")),
+                   "no such endpoint"))
+            t_fail(__FILE__, __LINE__, "%s %s is not routed", r[i].method, r[i].path);
+        json_decref(o);
+    }
     th_stop(&s);
 }
