@@ -55,6 +55,9 @@ build() {
   if stale; then
     say "vite build → web/dist"
     (cd "$WEB" && npx --no-install vite build --logLevel warn)
+    # pre-compressed copies: the server sends file.gz to clients that accept gzip
+    find "$WEB/dist" -type f \( -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.json' \
+      -o -name '*.svg' \) -size +1k -exec gzip -9 -k -f {} \;
   else
     say "web/dist is up to date"
   fi

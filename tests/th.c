@@ -45,6 +45,15 @@ static void make_db(th_server *s, int demo)
     pj_db_close(db);
 }
 
+static const char *web_dir; /* for th_start_web */
+
+void th_start_web(th_server *s, const char *dir)
+{
+    web_dir = dir;
+    th_start_idle(s, 0, 0);
+    web_dir = NULL;
+}
+
 void th_start_idle(th_server *s, int demo, int idle_s)
 {
     memset(s, 0, sizeof *s);
@@ -56,7 +65,7 @@ void th_start_idle(th_server *s, int demo, int idle_s)
     pid_t pid = fork();
     if (pid == 0) {
         close(pfd[0]);
-        pj_server_opts o = {.db_path = s->db, .port = 0, .access_log = 0};
+        pj_server_opts o = {.db_path = s->db, .port = 0, .access_log = 0, .web_dir = web_dir};
         pj_settings_default(&o.settings);
         o.settings.fast_hash = 1;
         if (idle_s) o.settings.session_idle_s = idle_s;

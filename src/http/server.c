@@ -617,7 +617,14 @@ static int serve_static(pj_server *srv, pj_req *r)
     const char *last = strrchr(r->path, '/');
     if (!*rel || !strchr(last, '.')) rel = "index.html";
     char *file = pj_arena_printf(&r->arena, "%s/%s", srv->opts.web_dir, rel);
-    int fd = open(file, O_RDONLY | O_CLOEXEC);
+    /* a pre-compressed copy (made at build time) for clients that accept gzip */
+    const char *ae = evhttp_find_header(evhttp_request_get_input_headers(r->ev), "Accept-Encoding");
+    int gz = 0, fd = -1;
+    if (ae && strstr(ae, "gzip")) {
+        fd = open(pj_arena_printf(&r->arena, "%s.gz", file), O_RDONLY | O_CLOEXEC);
+        gz = fd >= 0;
+    }
+    if (fd < 0) fd = open(file, O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) {
         if (fd >= 0) close(fd);
@@ -625,6 +632,8 @@ static int serve_static(pj_server *srv, pj_req *r)
     }
     struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
     evhttp_add_header(h, "Content-Type", content_type(rel));
+    if (gz) evhttp_add_header(h, "Content-Encoding", "gzip");
+    evhttp_add_header(h, "Vary", "Accept-Encoding");
     evhttp_add_header(h, "X-Request-Id", r->request_id);
     evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
     evhttp_add_header(h, "Cache-Control",
