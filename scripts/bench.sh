@@ -3,7 +3,8 @@
 #   HTTP: facility listing vs nginx serving the same bytes (../shared/tools/vs-nginx when
 #   present, else the same method inline), authenticated durable PATCH throughput, server RSS.
 #   Planner solvers: each build/rel/bench/algo_* program (GLPK/CBC and published optima).
-# BENCH_QUICK=1 runs short versions. Results are printed; copy figures to docs/BENCHMARKS.md.
+# BENCH_QUICK=1 runs short versions; BENCH_ONLY=http stops after the HTTP part. Results are
+# printed; copy figures to docs/BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=${BENCH_QUICK:-0}
@@ -57,6 +58,7 @@ echo "-- server memory after the HTTP benchmarks"
 awk '/VmRSS|VmHWM/{printf "  %s %.1f MB\n", $1, $2/1024}' /proc/$srv/status
 kill -TERM $srv; wait $srv 2>/dev/null || true
 
+[ "${BENCH_ONLY:-}" = http ] && exit 0
 for b in build/rel/bench/algo_* build/rel/bench/enterprise_match; do
   [ -x "$b" ] || continue
   echo

@@ -486,6 +486,39 @@ static void handle(struct evhttp_request *ev, void *arg)
             goto fail;
         }
     }
+    r.token = bearer(in);
+    r.ctx.token = r.token;
+    uint64_t gen = 0;
+    if (hit->roles || (hit->flags & PJ_ROUTE_SHARED)) {
+        /* other processes' writes are looked for at most every cache_check_ms */
+        int64_t ms = pj_now_ms();
+        int check = ms - srv->others_checked_ms >= srv->opts.cache_check_ms;
+        if (check) srv->others_checked_ms = ms;
+        gen = pj_db_generation(srv->db, check);
+    }
+    if (hit->roles) {
+        if (session(srv, &r, gen)) goto fail;
+        if (!(hit->roles & R(r.ctx.actor.role))) {
+            pj_fail(&r.err, 403, "forbidden", "", "role %s may not call %s %s",
+                    pj_role_name(r.ctx.actor.role), hit->method, hit->path);
+            goto fail;
+        }
+    }
+    /* a shared response from the cache needs nothing more than the role check above */
+    const char *ckey = NULL;
+    uint64_t ch = 0;
+    if (hit->flags & PJ_ROUTE_SHARED) {
+        ckey = evhttp_request_get_uri(ev);
+        ch = hash_str(ckey);
+        cache_check(srv, gen);
+        cache_entry *e = cache_get(srv, ckey, ch);
+        if (e) {
+            srv->cache_hits++;
+            r.cached = e->body;
+            goto done;
+        }
+        srv->cache_misses++;
+    }
     if (rawq && pj_query_parse(&r.arena, rawq, strlen(rawq), &r.query, &r.nquery, &r.err))
         goto fail;
     struct evbuffer *body = evhttp_request_get_input_buffer(ev);
@@ -505,47 +538,17 @@ static void handle(struct evhttp_request *ev, void *arg)
         if (pj_json_decode((const char *)evbuffer_pullup(body, -1), blen, &r.body, &r.err))
             goto fail;
     }
-    r.token = bearer(in);
-    r.ctx.token = r.token;
-    uint64_t gen = 0;
-    if (hit->roles || (hit->flags & PJ_ROUTE_SHARED)) {
-        /* other processes' writes are looked for at most every cache_check_ms */
-        int64_t ms = pj_now_ms();
-        int check = ms - srv->others_checked_ms >= srv->opts.cache_check_ms;
-        if (check) srv->others_checked_ms = ms;
-        gen = pj_db_generation(srv->db, check);
-    }
-    if (hit->roles) {
-        if (session(srv, &r, gen)) goto fail;
-        if (!(hit->roles & R(r.ctx.actor.role))) {
-            pj_fail(&r.err, 403, "forbidden", "", "role %s may not call %s %s",
-                    pj_role_name(r.ctx.actor.role), hit->method, hit->path);
-            goto fail;
-        }
-    }
     if (strcmp(r.method, "GET") && strcmp(r.method, "HEAD") && !pj_db_batch_active(srv->db)) {
         /* group commit: writes handled in this turn of the loop share one commit */
         if (pj_db_batch_open(srv->db, &r.err)) goto fail;
         event_active(srv->ev_batch, 0, 0);
     }
-    if (hit->flags & PJ_ROUTE_SHARED) {
-        const char *key = evhttp_request_get_uri(ev);
-        uint64_t h = hash_str(key);
-        cache_check(srv, gen);
-        cache_entry *e = cache_get(srv, key, h);
-        if (e) {
-            srv->cache_hits++;
-            r.cached = e->body;
-            goto done;
-        }
-        srv->cache_misses++;
-        if (hit->fn(&r) == 0) {
-            if (r.status == 200 && !r.out.overflow) cache_put(srv, key, h, r.out.data, r.out.len);
-            goto done;
-        }
-        goto fail;
+    if (hit->fn(&r) == 0) {
+        if (ckey && r.status == 200 && !r.out.overflow)
+            cache_put(srv, ckey, ch, r.out.data, r.out.len);
+        goto done;
     }
-    if (hit->fn(&r) == 0) goto done;
+    goto fail;
 fail:
     write_error(&r);
 done:;
