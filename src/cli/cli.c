@@ -512,6 +512,12 @@ static const verb verbs[] = {
     {"stock",
      "stock list [--facility-id N] [--category C]|add --json J|update ID --json J|delete ID",
      "Stock lines of the supply stores.", cli_stock},
+    {"plan",
+     "plan --scenario FILE.json [--out RESULT.json] [--progress]|list [--status S]|show ID|\n"
+     "     adopt ID|compare A B",
+     "Emergency plans (应急规划): which facilities to convert, who goes where, supplies and the\n"
+     "conversion schedule; saved as drafts, adopted to start the conversions.",
+     cli_plan},
     {"audit", "audit [--entity E] [--entity-id N] [--action A] [--limit N]",
      "The audit trail, newest first.", v_audit},
     {"backup", "backup FILE [--db F]", "Online backup of the database into a new FILE.", v_backup},

@@ -54,4 +54,7 @@ int cli_drill(cli *a);
 int cli_overview(cli *a);
 int cli_stock(cli *a);
 
+/* Planner verb (cli_plan.c): plan --scenario FILE | list | show | adopt | compare. */
+int cli_plan(cli *a);
+
 #endif

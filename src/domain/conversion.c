@@ -300,72 +300,60 @@ static int audit_conv(pj_ctx *c, int64_t id, const char *action, pj_err *err)
     return pj_audit_add(c, action, "conversion", id, NULL, after, err);
 }
 
-int pj_conversion_start(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+int64_t pj_du_conversion_start_tx(pj_ctx *c, int64_t fid, const char *scenario, int live,
+                                  int64_t mid, pj_err *err)
 {
-    static const char *const fields[] = {"facility_id", "scenario", "mode", "manual_id", NULL};
-    static const char *const modes[] = {"live", "drill", NULL};
-    int64_t fid, mid = 0;
-    const char *scenario, *mode = "live", *ftype = NULL;
-    if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
-        pj_in_ref(body, "facility_id", 1, &fid, err) < 0 ||
-        pj_in_enum(body, "scenario", 1, pj_scenarios, &scenario, err) < 0 ||
-        pj_in_enum(body, "mode", 0, modes, &mode, err) < 0 ||
-        pj_in_ref(body, "manual_id", 0, &mid, err) < 0 ||
-        pj_du_facility_scope(c, fid, "facility_id", &ftype, err))
-        return -1;
-    int live = !strcmp(mode, "live");
-    if (pj_db_begin(c->db, err)) return -1;
+    const char *ftype = NULL;
+    if (pj_du_facility_scope(c, fid, "facility_id", &ftype, err)) return -1;
     /* the manual: the given one (of this facility and scenario) or the newest */
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT id, role FROM manuals WHERE facility_id = ? AND scenario = ?"
                                " AND (? = 0 OR id = ?) ORDER BY version DESC LIMIT 1",
                                err);
-    if (!s) goto fail;
+    if (!s) return -1;
     pj_stmt_int(s, 1, fid);
     pj_stmt_text(s, 2, scenario);
     pj_stmt_int(s, 3, mid);
     pj_stmt_int(s, 4, mid);
     int rc = pj_stmt_step(s, err);
     const char *role = NULL;
+    int64_t given = mid;
     if (rc == 1) {
         mid = pj_col_int(s, 0);
         role = pj_arena_strdup(c->arena, pj_col_text(s, 1));
     }
     pj_stmt_done(s);
-    if (rc < 0) goto fail;
-    if (rc == 0) {
-        pj_fail(err, 422, "no_manual", mid ? "manual_id" : "scenario",
-                "facility %lld has no %s manual for scenario %s", (long long)fid,
-                mid ? "such" : "conversion", scenario);
-        goto fail;
-    }
+    if (rc < 0) return -1;
+    if (rc == 0)
+        return pj_fail(err, 422, "no_manual", given ? "manual_id" : "scenario",
+                       "facility %lld has no %s manual for scenario %s", (long long)fid,
+                       given ? "such" : "conversion", scenario);
     if (live) {
         /* the facility's state machine decides */
         s = pj_db_prepare(c->db, "SELECT state FROM facilities WHERE id = ?", err);
-        if (!s) goto fail;
+        if (!s) return -1;
         pj_stmt_int(s, 1, fid);
         rc = pj_stmt_step(s, err);
         const char *st = rc == 1 ? pj_arena_strdup(c->arena, pj_col_text(s, 0)) : "";
         pj_stmt_done(s);
-        if (rc < 0) goto fail;
-        if (!pj_conv_transition(st, PJ_EV_START)) {
-            pj_fail(err, 409, "invalid_transition", "facility_id",
-                    "the facility is %s: a conversion can start only in peacetime", st);
-            goto fail;
-        }
+        if (rc < 0) return -1;
+        if (!pj_conv_transition(st, PJ_EV_START))
+            return pj_fail(err, 409, "invalid_transition", "facility_id",
+                           "facility %lld is %s: a conversion can start only in peacetime",
+                           (long long)fid, st);
     }
     double target = 0;
     int64_t std = pj_du_standard_in_force(c, ftype, scenario, role, &target, err);
-    if (std < 0) goto fail;
+    if (std < 0) return -1;
     s = pj_db_prepare(c->db,
                       "INSERT INTO conversions (facility_id, manual_id, scenario, mode, state,"
                       " standard_id, started_at, started_by) VALUES (?,?,?,?,?,?,?,?) RETURNING id",
                       err);
-    if (!s) goto fail;
+    if (!s) return -1;
     pj_stmt_int(s, 1, fid);
     pj_stmt_int(s, 2, mid);
     pj_stmt_text(s, 3, scenario);
-    pj_stmt_text(s, 4, mode);
+    pj_stmt_text(s, 4, live ? "live" : "drill");
     pj_stmt_text(s, 5, live ? "converting" : "running");
     if (std) pj_stmt_int(s, 6, std);
     pj_stmt_int(s, 7, pj_now());
@@ -379,7 +367,7 @@ int pj_conversion_start(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
             pj_fail(err, 409, "conflict", "facility_id",
                     "facility %lld already has a %s in progress", (long long)fid,
                     live ? "conversion" : "drill");
-        goto fail;
+        return -1;
     }
     /* a drill rehearses the conversion; restore steps belong to live conversions */
     s = pj_db_prepare(c->db,
@@ -387,18 +375,35 @@ int pj_conversion_start(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
                       " SELECT ?, id, phase FROM manual_steps WHERE manual_id = ?"
                       " AND (? OR phase = 'convert')",
                       err);
-    if (!s) goto fail;
+    if (!s) return -1;
     pj_stmt_int(s, 1, id);
     pj_stmt_int(s, 2, mid);
     pj_stmt_int(s, 3, live);
-    if (pj_du_step(s, err)) goto fail;
-    if (live && set_facility_state(c, fid, "converting", err)) goto fail;
-    if (audit_conv(c, id, live ? "convert_start" : "drill_start", err) || pj_db_commit(c->db, err))
-        goto fail;
+    if (pj_du_step(s, err)) return -1;
+    if (live && set_facility_state(c, fid, "converting", err)) return -1;
+    if (audit_conv(c, id, live ? "convert_start" : "drill_start", err)) return -1;
+    return id;
+}
+
+int pj_conversion_start(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"facility_id", "scenario", "mode", "manual_id", NULL};
+    static const char *const modes[] = {"live", "drill", NULL};
+    int64_t fid, mid = 0;
+    const char *scenario, *mode = "live";
+    if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_ref(body, "facility_id", 1, &fid, err) < 0 ||
+        pj_in_enum(body, "scenario", 1, pj_scenarios, &scenario, err) < 0 ||
+        pj_in_enum(body, "mode", 0, modes, &mode, err) < 0 ||
+        pj_in_ref(body, "manual_id", 0, &mid, err) < 0)
+        return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    int64_t id = pj_du_conversion_start_tx(c, fid, scenario, !strcmp(mode, "live"), mid, err);
+    if (id < 0 || pj_db_commit(c->db, err)) {
+        pj_db_rollback(c->db);
+        return -1;
+    }
     return conv_render(c, id, w, err);
-fail:
-    pj_db_rollback(c->db);
-    return -1;
 }
 
 /* Whether every step of a phase is done and every checklist item of it signed. */

@@ -71,12 +71,13 @@ int64_t pj_du_standard_in_force(pj_ctx *c, const char *ftype, const char *scenar
     pj_stmt_text(s, 3, role);
     pj_stmt_int(s, 4, pj_now());
     int64_t id = 0;
-    if (pj_stmt_step(s, err) == 1) {
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) {
         id = pj_col_int(s, 0);
         if (target_hours) *target_hours = pj_col_double(s, 1);
     }
     pj_stmt_done(s);
-    return id;
+    return rc < 0 ? -1 : id;
 }
 
 /* ---- standards ---- */
@@ -601,38 +602,52 @@ double pj_du_manual_critical_minutes(pj_ctx *c, int64_t manual_id, const char *p
     if (!s) return -1;
     pj_stmt_int(s, 1, manual_id);
     pj_stmt_text(s, 2, phase);
-    enum { MAXS = 512 };
-    char(*code)[33] = pj_arena_alloc(c->arena, sizeof *code * MAXS);
-    char **preds = pj_arena_alloc(c->arena, sizeof(char *) * MAXS);
-    double *dur = pj_arena_alloc(c->arena, sizeof(double) * MAXS);
-    int n = 0, rc;
-    while ((rc = pj_stmt_step(s, err)) == 1 && n < MAXS) {
-        snprintf(code[n], sizeof code[n], "%s", pj_col_text(s, 0));
-        dur[n] = (double)pj_col_int(s, 1);
-        preds[n] = pj_arena_strdup(c->arena, pj_col_text(s, 2));
+    /* step codes are [A-Za-z0-9_.-]{1,32} (step_rules), so a quoted code found in the stored
+     * JSON list of predecessors is exactly that predecessor */
+    struct step {
+        char code[36];
+        char *preds;
+        double dur;
+    } *st = NULL;
+    int n = 0, cap = 0, rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        if (n == cap) {
+            cap = cap ? 2 * cap : 32;
+            struct step *g = realloc(st, sizeof *st * (size_t)cap);
+            if (!g) abort();
+            st = g;
+        }
+        snprintf(st[n].code, sizeof st[n].code, "\"%s\"", pj_col_text(s, 0));
+        st[n].dur = (double)pj_col_int(s, 1);
+        st[n].preds = strdup(pj_col_text(s, 2));
         n++;
     }
     pj_stmt_done(s);
-    if (rc < 0) return -1;
+    double len = -1;
+    if (rc < 0) goto out;
     if (nsteps) *nsteps = n;
-    int *np = pj_arena_calloc(c->arena, (size_t)n + 1, sizeof(int));
-    int **pred = pj_arena_alloc(c->arena, sizeof(int *) * ((size_t)n + 1));
+    double *dur = malloc(sizeof(double) * ((size_t)n + 1));
+    int *np = calloc((size_t)n + 1, sizeof(int));
+    int **pred = malloc(sizeof(int *) * ((size_t)n + 1));
     for (int i = 0; i < n; i++) {
-        pred[i] = pj_arena_alloc(c->arena, sizeof(int) * ((size_t)n + 1));
-        /* predecessors are a JSON array of codes: match each known code, quoted */
-        for (int b = 0; b < n; b++) {
-            char q[40];
-            snprintf(q, sizeof q, "\"%s\"", code[b]);
-            if (strstr(preds[i], q)) pred[i][np[i]++] = b;
-        }
+        dur[i] = st[i].dur;
+        pred[i] = malloc(sizeof(int) * ((size_t)n + 1));
+        for (int b = 0; b < n; b++)
+            if (strstr(st[i].preds, st[b].code)) pred[i][np[i]++] = b;
     }
     pj_cpm_result r;
-    if (pj_cpm_solve(n, dur, np, (const int *const *)pred, &r)) {
-        pj_cpm_free(&r);
-        return pj_fail(err, 500, "internal", "", "manual %lld has a cycle", (long long)manual_id);
-    }
-    double len = r.length;
+    if (pj_cpm_solve(n, dur, np, (const int *const *)pred, &r))
+        pj_fail(err, 500, "internal", "", "manual %lld has a cycle", (long long)manual_id);
+    else
+        len = r.length;
     pj_cpm_free(&r);
+    for (int i = 0; i < n; i++) free(pred[i]);
+    free(pred);
+    free(np);
+    free(dur);
+out:
+    for (int i = 0; i < n; i++) free(st[i].preds);
+    free(st);
     return len;
 }
 

@@ -9,7 +9,7 @@
  * facility operator on their own facility (403 otherwise). Fills *type (arena) if non-NULL. */
 int pj_du_facility_scope(pj_ctx *c, int64_t facility_id, const char *field, const char **type,
                          pj_err *err);
-/* Integer setting from the settings table, def when absent. */
+/* Numeric setting from the settings table, def when absent. */
 double pj_du_setting(pj_ctx *c, const char *key, double def);
 /* The id and target hours of the standard in force for facility type × scenario × role;
  * 0 when none. */
@@ -20,5 +20,10 @@ int64_t pj_du_standard_in_force(pj_ctx *c, const char *ftype, const char *scenar
 double pj_du_manual_critical_minutes(pj_ctx *c, int64_t manual_id, const char *phase, int *nsteps,
                                      pj_err *err);
 int pj_du_step(pj_stmt *s, pj_err *err); /* step + done, -1/0 */
+/* Starts a conversion (live = 1) or drill of facility fid by manual mid (0 = the newest for
+ * the scenario) inside the caller's transaction: scope, state machine, steps, facility state,
+ * audit row. Returns the conversion id, or -1. */
+int64_t pj_du_conversion_start_tx(pj_ctx *c, int64_t fid, const char *scenario, int live,
+                                  int64_t mid, pj_err *err);
 
 #endif

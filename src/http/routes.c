@@ -245,6 +245,8 @@ extern const pj_route pj_routes_dualuse[];
 extern const int pj_routes_dualuse_count;
 extern const pj_route pj_routes_enterprise[];
 extern const int pj_routes_enterprise_count;
+extern const pj_route pj_routes_plan[];
+extern const int pj_routes_plan_count;
 
 static const struct {
     const pj_route *routes;
@@ -253,6 +255,7 @@ static const struct {
     {core_routes, NULL},
     {pj_routes_dualuse, &pj_routes_dualuse_count},
     {pj_routes_enterprise, &pj_routes_enterprise_count},
+    {pj_routes_plan, &pj_routes_plan_count},
 };
 
 static pj_route all_routes[512];

@@ -1,0 +1,146 @@
+/* The planner's verb: pingji plan --scenario FILE.json | list | show ID | adopt ID | compare A B */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli_int.h"
+#include "core/util.h"
+#include "domain/plan.h"
+
+#include "core/banned.h"
+
+static void progress(void *ud, const char *phase, double frac)
+{
+    const char **last = ud;
+    (void)frac;
+    if (*last && !strcmp(*last, phase)) return; /* one line per phase */
+    fprintf(stderr, "plan: %s…\n", phase);
+    *last = phase;
+}
+
+static double num(json_t *o, const char *k)
+{
+    return json_number_value(json_object_get(o, k));
+}
+
+static void print_plan(json_t *plan)
+{
+    json_t *res = json_object_get(plan, "result"), *sum = json_object_get(res, "summary");
+    json_t *sites = json_object_get(res, "sites"), *e;
+    size_t i;
+    printf("plan %lld  %s  (%s, %s, %s)\n\n",
+           (long long)json_integer_value(json_object_get(plan, "id")),
+           json_string_value(json_object_get(plan, "name")),
+           json_string_value(json_object_get(plan, "scenario")),
+           json_string_value(json_object_get(plan, "role")),
+           json_string_value(json_object_get(plan, "status")));
+    printf("%8s  %-36s %8s %8s %8s %8s %7s\n", "facility", "name", "people", "capacity", "mean km",
+           "max km", "ready h");
+    json_array_foreach(sites, i, e)
+    {
+        printf("%8lld  %-36s %8lld %8.0f %8.1f %8.1f %7.1f\n",
+               (long long)json_integer_value(json_object_get(e, "facility_id")),
+               json_string_value(json_object_get(e, "name")),
+               (long long)json_integer_value(json_object_get(e, "used")), num(e, "capacity"),
+               num(e, "mean_km"), num(e, "max_km"), num(e, "ready_minutes") / 60.0);
+    }
+    json_t *flags = json_object_get(json_object_get(res, "solver"), "flags");
+    json_t *ts = json_object_get(json_object_get(res, "solver"), "time_s");
+    printf("\nsites %.0f of %.0f candidates; demand %.0f, served %.0f, shortfall %.0f\n",
+           num(sum, "sites"), num(sum, "candidates"), num(sum, "demand"), num(sum, "served"),
+           num(sum, "shortfall"));
+    printf("cost %.1f (fixed %.1f + service %.1f), bound %.1f, gap %.2f%%\n", num(sum, "objective"),
+           num(sum, "fixed_cost"), num(sum, "service_cost"), num(sum, "lower_bound"),
+           100 * num(sum, "gap"));
+    printf("person-km %.1f, mean %.2f km, max %.2f km; all ready after %.1f h\n",
+           num(sum, "person_km"), num(sum, "mean_km"), num(sum, "max_km"),
+           num(sum, "max_ready_minutes") / 60.0);
+    printf("time: load %.3f s, location %.3f s, supply %.3f s, schedule %.3f s%s%s\n",
+           num(ts, "load"), num(ts, "location"), num(ts, "supply"), num(ts, "schedule"),
+           json_is_true(json_object_get(flags, "time_limit_hit")) ? " (time limit hit)" : "",
+           json_is_true(json_object_get(flags, "single_source_relaxed"))
+               ? " (villages split: single source infeasible)"
+               : "");
+    json_t *sv = json_object_get(json_object_get(res, "shortfall"), "villages");
+    json_array_foreach(sv, i, e)
+    {
+        printf("  short: %s (%lld) %lld people\n",
+               json_string_value(json_object_get(e, "village_name")),
+               (long long)json_integer_value(json_object_get(e, "village_id")),
+               (long long)json_integer_value(json_object_get(e, "people")));
+    }
+}
+
+static int make(cli *a, session *s, pj_jw *w, pj_buf *out)
+{
+    json_error_t je;
+    json_t *body = json_load_file(cli_opt(a, "scenario"), 0, &je);
+    if (!body) {
+        fprintf(stderr, "pingji: %s: %s (line %d)\n", cli_opt(a, "scenario"), je.text, je.line);
+        return 1;
+    }
+    const char *last = NULL;
+    pj_plan_progress prog = {progress, &last};
+    int rc = pj_plan_create(&s->ctx, body, cli_opt(a, "progress") ? &prog : NULL, w, &s->err);
+    json_decref(body);
+    if (rc) return cli_fail(&s->err);
+    json_t *plan = json_loads(out->data, 0, NULL);
+    print_plan(plan);
+    json_decref(plan);
+    const char *path = cli_opt(a, "out");
+    if (path && *path) {
+        FILE *f = fopen(path, "w");
+        if (!f || fputs(out->data, f) < 0 || fclose(f)) {
+            perror(path);
+            return 1;
+        }
+        printf("result written to %s\n", path);
+    }
+    return 0;
+}
+
+int cli_plan(cli *a)
+{
+    const char *sub = a->npos > 1 ? a->pos[1] : NULL;
+    int64_t id = 0, id2 = 0;
+    if (!sub && !cli_opt(a, "scenario"))
+        return cli_usage("plan --scenario FILE.json [--out F] [--progress] | list | show ID | "
+                         "adopt ID | compare A B");
+    if (sub && strcmp(sub, "list") && strcmp(sub, "show") && strcmp(sub, "adopt") &&
+        strcmp(sub, "compare"))
+        return cli_usage("sub-commands: list show adopt compare (or --scenario FILE)");
+    if (sub && strcmp(sub, "list") && cli_parse_id(a->npos > 2 ? a->pos[2] : NULL, &id))
+        return cli_usage("give the plan id after the sub-command");
+    if (sub && !strcmp(sub, "compare") && cli_parse_id(a->npos > 3 ? a->pos[3] : NULL, &id2))
+        return cli_usage("compare A B: give two plan ids");
+    session s;
+    if (cli_session_open(&s, a)) return 1;
+    pj_buf out;
+    pj_buf_init(&out, (size_t)512 << 20);
+    pj_jw w;
+    pj_jw_init(&w, &out);
+    int rc;
+    if (!sub) {
+        rc = make(a, &s, &w, &out);
+    } else {
+        if (!strcmp(sub, "list"))
+            rc = pj_plan_list(&s.ctx, cli_opt(a, "status"), 0, 500, &w, &s.err);
+        else if (!strcmp(sub, "show"))
+            rc = pj_plan_get(&s.ctx, id, &w, &s.err);
+        else if (!strcmp(sub, "adopt"))
+            rc = pj_plan_adopt(&s.ctx, id, NULL, &w, &s.err);
+        else
+            rc = pj_plan_compare(&s.ctx, id, id2, &w, &s.err);
+        if (rc)
+            rc = cli_fail(&s.err);
+        else if (!strcmp(sub, "show") || !strcmp(sub, "adopt")) {
+            json_t *plan = json_loads(out.data, 0, NULL);
+            print_plan(plan);
+            json_decref(plan);
+        } else
+            cli_print_json(out.data);
+    }
+    pj_buf_free(&out);
+    cli_session_close(&s);
+    return rc;
+}

@@ -1,0 +1,1378 @@
+/* The emergency planner: scenario in, plan out (see plan.h and docs/api-planner.md).
+ *
+ * Phases:
+ *  1. load      — the affected villages and their demand; the candidate sites (facilities with
+ *                 the role, in peacetime, with a manual for the scenario whose critical path
+ *                 meets the deadline, within reach of an affected village) and their steps.
+ *  2. location  — a min-cost maximum flow (algo/mcf.h) of people from villages to all the
+ *                 candidates finds how many can be served at all and where the shortfall is;
+ *                 the served demand then goes to the capacitated facility location solver
+ *                 (algo/cflp.h), which picks the sites (fixed cost) and assigns the people
+ *                 (people × road km). Vulnerable people are a second demand class that only
+ *                 medical-capable sites may take.
+ *  3. supply    — optional: stock lines of the supply stores to the chosen sites for the
+ *                 people assigned there, per category and day (algo/supply.h).
+ *  4. schedule  — every conversion step of the chosen sites' manuals with the available teams
+ *                 as renewable resources (algo/rcpsp.h): Gantt, ready time per site, curve. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "algo/cflp.h"
+#include "algo/cpm.h"
+#include "algo/mcf.h"
+#include "algo/rcpsp.h"
+#include "algo/supply.h"
+#include "core/util.h"
+#include "domain/dualuse_int.h"
+#include "domain/input.h"
+#include "domain/plan_int.h"
+#include "domain/registry.h"
+
+#include "core/banned.h"
+
+#define MAX_IDS      1000
+#define MAX_TEAMS    32
+#define MAX_STEPS    256 /* per manual */
+#define RESULT_MAX   ((size_t)256 << 20)
+#define DEF_MAX_KM   30.0
+#define DEF_ROAD     1.3
+#define DEF_TIME_S   3.0
+#define W_DISTANCE   1.0   /* per person × road km */
+#define W_CONV_HOURS 100.0 /* per hour of the manual's critical path */
+#define W_PEACETIME  10.0  /* per unit of peacetime capacity lost */
+#define W_SITE       0.0   /* per site opened */
+
+typedef struct pvill {
+    int64_t id;
+    const char *name;
+    double lat, lon;
+    int has_loc;
+    int64_t pop, demand, vuln;     /* vuln is part of demand */
+    int64_t short_reg, short_vuln; /* shortfall per class */
+} pvill;
+
+typedef struct pstep {
+    const char *code, *name, *team;
+    int minutes, count, npred;
+    int *pred; /* indices within the site's steps */
+} pstep;
+
+typedef struct psite {
+    int64_t fid, manual_id, pcap;
+    const char *name, *type;
+    double lat, lon, cap, crit_min, fixed;
+    int main_ok, medical, nsteps;
+    pstep *steps;
+    /* results */
+    int64_t used, used_vuln;
+    double km_sum, km_max;
+    int ready, job0;
+} psite;
+
+typedef struct pcust {
+    int v, vuln;
+    int64_t d, served;
+} pcust;
+
+typedef struct pteam {
+    const char *code;
+    int64_t count;
+    int used;
+} pteam;
+
+typedef struct preq {
+    const char *name, *scenario, *role, *vneeds;
+    json_t *affected;
+    double share, max_km, road, deadline_h, time_s, w_dist, w_hours, w_peace, w_site;
+    int64_t people, vcount, supply_days;
+    int has_share, single, has_deadline;
+    uint64_t seed;
+    pteam teams[MAX_TEAMS];
+    int nteams;
+} preq;
+
+typedef struct prog_tramp {
+    const pj_plan_progress *p;
+    const char *phase;
+} prog_tramp;
+
+static void tramp(void *ud, double frac)
+{
+    prog_tramp *t = ud;
+    if (t->p && t->p->fn) t->p->fn(t->p->ud, t->phase, frac);
+}
+
+static void report(const pj_plan_progress *p, const char *phase, double frac)
+{
+    if (p && p->fn) p->fn(p->ud, phase, frac);
+}
+
+/* Prefixes err->field with "parent." (a nested key failed). Returns -1. */
+static int nested(pj_err *err, const char *parent)
+{
+    char tmp[192];
+    size_t pl = strlen(parent), fl = strlen(err->field);
+    if (pl + 1 + fl + 1 > sizeof tmp) return -1;
+    memcpy(tmp, parent, pl);
+    tmp[pl] = '.';
+    memcpy(tmp + pl + 1, err->field, fl + 1);
+    size_t n = strlen(tmp);
+    if (n >= sizeof err->field) n = sizeof err->field - 1;
+    memcpy(err->field, tmp, n);
+    err->field[n] = 0;
+    return -1;
+}
+
+static int obj_field(json_t *body, const char *key, int required, json_t **out, pj_err *err)
+{
+    json_t *v = json_object_get(body, key);
+    *out = NULL;
+    if (!v || json_is_null(v)) {
+        if (required) return pj_fail(err, 422, "missing_field", key, "%s is required", key);
+        return 0;
+    }
+    if (!json_is_object(v)) return pj_fail(err, 422, "invalid", key, "%s must be an object", key);
+    *out = v;
+    return 1;
+}
+
+/* ---- request ---- */
+
+static int team_exists(pj_ctx *c, const char *code, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT 1 FROM team_types WHERE code = ?", err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, code);
+    int rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    return rc;
+}
+
+static int read_request(pj_ctx *c, json_t *b, preq *q, pj_err *err)
+{
+    static const char *const fields[] = {
+        "name",       "scenario",        "role",         "affected",       "demand",
+        "vulnerable", "max_distance_km", "road_factor",  "deadline_hours", "single_source",
+        "teams",      "supplies",        "time_limit_s", "weights",        "seed",
+        NULL};
+    memset(q, 0, sizeof *q);
+    q->max_km = DEF_MAX_KM;
+    q->road = pj_du_setting(c, "road_factor", DEF_ROAD);
+    q->time_s = DEF_TIME_S;
+    q->w_dist = W_DISTANCE;
+    q->w_hours = W_CONV_HOURS;
+    q->w_peace = W_PEACETIME;
+    q->w_site = W_SITE;
+    q->vneeds = "medical";
+    if (pj_in_object(b, err) || pj_in_only(b, fields, err) ||
+        pj_in_str(b, "name", 1, 1, 128, &q->name, err) < 0 ||
+        pj_in_enum(b, "scenario", 1, pj_scenarios, &q->scenario, err) < 0 ||
+        pj_in_enum(b, "role", 1, pj_emergency_roles, &q->role, err) < 0 ||
+        pj_in_num(b, "max_distance_km", 0, 0.001, 1000, &q->max_km, err) < 0 ||
+        pj_in_num(b, "road_factor", 0, 1, 5, &q->road, err) < 0 ||
+        pj_in_num(b, "time_limit_s", 0, 0.01, 120, &q->time_s, err) < 0)
+        return -1;
+    int rc = pj_in_num(b, "deadline_hours", 0, 0.001, 100000, &q->deadline_h, err);
+    if (rc < 0) return -1;
+    q->has_deadline = rc == 1;
+    q->single = !strcmp(q->role, "resettlement");
+    if (pj_in_bool(b, "single_source", 0, &q->single, err) < 0) return -1;
+    int64_t seed = 0;
+    if (pj_in_int(b, "seed", 0, 0, INT64_MAX, &seed, err) < 0) return -1;
+    q->seed = (uint64_t)seed;
+
+    /* affected: exactly one way of naming the villages */
+    if (obj_field(b, "affected", 1, &q->affected, err) < 0) return -1;
+    static const char *const aff_fields[] = {"township_ids", "village_ids", "center", "radius_km",
+                                             NULL};
+    if (pj_in_only(q->affected, aff_fields, err)) return nested(err, "affected");
+    int ways = !!json_object_get(q->affected, "township_ids") +
+               !!json_object_get(q->affected, "village_ids") +
+               !!json_object_get(q->affected, "center");
+    if (ways != 1)
+        return pj_fail(err, 422, "invalid", "affected",
+                       "affected needs exactly one of township_ids, village_ids or center");
+    if (json_object_get(q->affected, "radius_km") && !json_object_get(q->affected, "center"))
+        return pj_fail(err, 422, "invalid", "affected.radius_km", "radius_km goes with center");
+
+    /* demand: a share of the population or a number of people */
+    json_t *d;
+    if (obj_field(b, "demand", 1, &d, err) < 0) return -1;
+    static const char *const dem_fields[] = {"share", "people", NULL};
+    if (pj_in_only(d, dem_fields, err)) return nested(err, "demand");
+    if (!!json_object_get(d, "share") + !!json_object_get(d, "people") != 1)
+        return pj_fail(err, 422, "invalid", "demand",
+                       "demand needs exactly one of share or people");
+    if ((rc = pj_in_num(d, "share", 0, 0, 1, &q->share, err)) < 0) return nested(err, "demand");
+    q->has_share = rc == 1;
+    if (pj_in_int(d, "people", 0, 0, 100000000, &q->people, err) < 0) return nested(err, "demand");
+
+    json_t *v;
+    if (obj_field(b, "vulnerable", 0, &v, err) < 0) return -1;
+    if (v) {
+        static const char *const vf[] = {"count", "needs", NULL};
+        static const char *const needs[] = {"medical", NULL};
+        if (pj_in_only(v, vf, err) || pj_in_int(v, "count", 1, 0, 100000000, &q->vcount, err) < 0 ||
+            pj_in_enum(v, "needs", 0, needs, &q->vneeds, err) < 0)
+            return nested(err, "vulnerable");
+    }
+
+    json_t *t;
+    if (obj_field(b, "teams", 1, &t, err) < 0) return -1;
+    const char *k;
+    json_t *val;
+    json_object_foreach(t, k, val)
+    {
+        char field[64];
+        snprintf(field, sizeof field, "teams.%.48s", k);
+        if (q->nteams == MAX_TEAMS)
+            return pj_fail(err, 422, "too_many", "teams", "at most %d team types", MAX_TEAMS);
+        if (!json_is_integer(val) || json_integer_value(val) < 0 ||
+            json_integer_value(val) > 100000)
+            return pj_fail(err, 422, "invalid", field,
+                           "the number of %s teams must be an integer from 0 to 100000", k);
+        int known = team_exists(c, k, err);
+        if (known < 0) return -1;
+        if (!known)
+            return pj_fail(err, 422, "unknown_team_type", field,
+                           "no team type %s (see /api/v1/team-types)", k);
+        q->teams[q->nteams++] =
+            (pteam){.code = k, .count = (int64_t)json_integer_value(val), .used = 0};
+    }
+
+    json_t *s;
+    if (obj_field(b, "supplies", 0, &s, err) < 0) return -1;
+    if (s) {
+        static const char *const sf[] = {"days", NULL};
+        if (pj_in_only(s, sf, err) || pj_in_int(s, "days", 1, 1, 365, &q->supply_days, err) < 0)
+            return nested(err, "supplies");
+    }
+
+    json_t *w;
+    if (obj_field(b, "weights", 0, &w, err) < 0) return -1;
+    if (w) {
+        static const char *const wf[] = {"distance", "conversion_hours", "peacetime_capacity",
+                                         "site", NULL};
+        if (pj_in_only(w, wf, err) || pj_in_num(w, "distance", 0, 0, 1e6, &q->w_dist, err) < 0 ||
+            pj_in_num(w, "conversion_hours", 0, 0, 1e9, &q->w_hours, err) < 0 ||
+            pj_in_num(w, "peacetime_capacity", 0, 0, 1e9, &q->w_peace, err) < 0 ||
+            pj_in_num(w, "site", 0, 0, 1e12, &q->w_site, err) < 0)
+            return nested(err, "weights");
+    }
+    return 0;
+}
+
+/* ---- villages ---- */
+
+static int id_list(json_t *arr, const char *field, int64_t **ids, int *n, pj_arena *a, pj_err *err)
+{
+    if (!json_is_array(arr) || json_array_size(arr) == 0 || json_array_size(arr) > MAX_IDS)
+        return pj_fail(err, 422, "invalid", field, "%s must be a list of 1 to %d ids", field,
+                       MAX_IDS);
+    *n = (int)json_array_size(arr);
+    *ids = pj_arena_alloc(a, sizeof(int64_t) * (size_t)*n);
+    for (int i = 0; i < *n; i++) {
+        json_t *e = json_array_get(arr, (size_t)i);
+        if (!json_is_integer(e) || json_integer_value(e) <= 0)
+            return pj_fail(err, 422, "invalid", field, "%s must hold positive integer ids", field);
+        (*ids)[i] = (int64_t)json_integer_value(e);
+    }
+    return 0;
+}
+
+#define VILL_COLS "id, name, type, lat, lon, population"
+
+static void vill_from_row(pj_ctx *c, pj_stmt *s, pvill *v)
+{
+    memset(v, 0, sizeof *v);
+    v->id = pj_col_int(s, 0);
+    v->name = pj_arena_strdup(c->arena, pj_col_text(s, 1));
+    v->has_loc = !pj_col_is_null(s, 3) && !pj_col_is_null(s, 4);
+    v->lat = pj_col_double(s, 3);
+    v->lon = pj_col_double(s, 4);
+    v->pop = pj_col_int(s, 5);
+}
+
+static int is_village(const char *type)
+{
+    return type && (!strcmp(type, "village") || !strcmp(type, "community"));
+}
+
+static int load_villages(pj_ctx *c, const preq *q, pvill **out, int *nout, pj_err *err)
+{
+    json_t *aff = q->affected;
+    pvill *v = NULL;
+    int n = 0, cap = 0, rc;
+    int64_t *ids;
+    int nids;
+    pj_stmt *s;
+    if (json_object_get(aff, "village_ids")) {
+        if (id_list(json_object_get(aff, "village_ids"), "affected.village_ids", &ids, &nids,
+                    c->arena, err))
+            return -1;
+        v = pj_arena_calloc(c->arena, (size_t)nids, sizeof *v);
+        for (int i = 0; i < nids; i++) {
+            int dup = 0;
+            for (int k = 0; k < n; k++) dup |= v[k].id == ids[i];
+            if (dup) continue;
+            s = pj_db_prepare(c->db, "SELECT " VILL_COLS " FROM regions WHERE id = ?", err);
+            if (!s) return -1;
+            pj_stmt_int(s, 1, ids[i]);
+            rc = pj_stmt_step(s, err);
+            int ok = rc == 1 && is_village(pj_col_text(s, 2));
+            if (ok) vill_from_row(c, s, &v[n++]);
+            pj_stmt_done(s);
+            if (rc < 0) return -1;
+            if (!ok)
+                return pj_fail(err, 422, "unknown_village", "affected.village_ids",
+                               rc == 0 ? "no region %lld"
+                                       : "region %lld is not a village or community",
+                               (long long)ids[i]);
+        }
+    } else if (json_object_get(aff, "township_ids")) {
+        if (id_list(json_object_get(aff, "township_ids"), "affected.township_ids", &ids, &nids,
+                    c->arena, err))
+            return -1;
+        for (int i = 0; i < nids; i++) {
+            s = pj_db_prepare(c->db, "SELECT type FROM regions WHERE id = ?", err);
+            if (!s) return -1;
+            pj_stmt_int(s, 1, ids[i]);
+            rc = pj_stmt_step(s, err);
+            int ok = rc == 1 && !strcmp(pj_col_text(s, 0), "township");
+            pj_stmt_done(s);
+            if (rc < 0) return -1;
+            if (!ok)
+                return pj_fail(err, 422, "unknown_township", "affected.township_ids",
+                               rc == 0 ? "no region %lld" : "region %lld is not a township",
+                               (long long)ids[i]);
+            int dup = 0;
+            for (int k = 0; k < i; k++) dup |= ids[k] == ids[i];
+            if (dup) continue;
+            s = pj_db_prepare(c->db,
+                              "SELECT " VILL_COLS " FROM regions WHERE parent_id = ? AND type IN"
+                              " ('village', 'community') ORDER BY id",
+                              err);
+            if (!s) return -1;
+            pj_stmt_int(s, 1, ids[i]);
+            while ((rc = pj_stmt_step(s, err)) == 1) {
+                if (n == cap) {
+                    int nc = cap ? 2 * cap : 64;
+                    pvill *nv = pj_arena_alloc(c->arena, sizeof *nv * (size_t)nc);
+                    if (n) memcpy(nv, v, sizeof *nv * (size_t)n);
+                    v = nv, cap = nc;
+                }
+                vill_from_row(c, s, &v[n++]);
+            }
+            pj_stmt_done(s);
+            if (rc < 0) return -1;
+        }
+    } else {
+        json_t *ctr = json_object_get(aff, "center");
+        double lat, lon, radius;
+        static const char *const cf[] = {"lat", "lon", NULL};
+        if (!json_is_object(ctr))
+            return pj_fail(err, 422, "invalid", "affected.center", "center must be {lat, lon}");
+        if (pj_in_only(ctr, cf, err) || pj_in_num(ctr, "lat", 1, -90, 90, &lat, err) < 0 ||
+            pj_in_num(ctr, "lon", 1, -180, 180, &lon, err) < 0)
+            return nested(err, "affected.center");
+        json_t *r = json_object_get(aff, "radius_km");
+        if (!r)
+            return pj_fail(err, 422, "missing_field", "affected.radius_km",
+                           "radius_km is required");
+        if (!json_is_number(r) || (radius = json_number_value(r)) <= 0 || radius > 1000)
+            return pj_fail(err, 422, "invalid", "affected.radius_km",
+                           "radius_km must be a number above 0 and at most 1000");
+        s = pj_db_prepare(c->db,
+                          "SELECT " VILL_COLS " FROM regions WHERE type IN ('village', 'community')"
+                          " AND lat IS NOT NULL AND lon IS NOT NULL ORDER BY id",
+                          err);
+        if (!s) return -1;
+        while ((rc = pj_stmt_step(s, err)) == 1) {
+            if (pj_haversine_km(lat, lon, pj_col_double(s, 3), pj_col_double(s, 4)) > radius)
+                continue;
+            if (n == cap) {
+                int nc = cap ? 2 * cap : 64;
+                pvill *nv = pj_arena_alloc(c->arena, sizeof *nv * (size_t)nc);
+                if (n) memcpy(nv, v, sizeof *nv * (size_t)n);
+                v = nv, cap = nc;
+            }
+            vill_from_row(c, s, &v[n++]);
+        }
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+    }
+    if (n == 0)
+        return pj_fail(err, 422, "no_villages", "affected",
+                       "no village or community lies in the affected area");
+    *out = v;
+    *nout = n;
+    return 0;
+}
+
+/* Splits total over weights w[0..n) by largest remainders (sum exactly total). */
+static void split(int64_t total, const int64_t *w, int64_t *out, int n, pj_arena *a)
+{
+    double sum = 0;
+    for (int i = 0; i < n; i++) sum += (double)w[i];
+    memset(out, 0, sizeof *out * (size_t)n);
+    if (sum <= 0 || total <= 0) return;
+    double *rem = pj_arena_alloc(a, sizeof(double) * (size_t)n);
+    int64_t given = 0;
+    for (int i = 0; i < n; i++) {
+        double x = (double)total * (double)w[i] / sum;
+        out[i] = (int64_t)floor(x);
+        rem[i] = x - (double)out[i];
+        given += out[i];
+    }
+    while (given < total) {
+        int best = -1;
+        for (int i = 0; i < n; i++)
+            if (w[i] > 0 && (best < 0 || rem[i] > rem[best])) best = i;
+        if (best < 0) break;
+        out[best]++;
+        rem[best] = -1;
+        given++;
+    }
+}
+
+static int set_demand(pj_ctx *c, const preq *q, pvill *v, int n, int64_t *total, pj_err *err)
+{
+    int64_t *w = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)n),
+            *o = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)n);
+    int64_t pop = 0, sum = 0;
+    for (int i = 0; i < n; i++) pop += w[i] = v[i].pop;
+    if (q->has_share) {
+        for (int i = 0; i < n; i++) v[i].demand = llround((double)v[i].pop * q->share);
+    } else {
+        if (pop <= 0 && q->people > 0)
+            return pj_fail(err, 422, "no_population", "demand.people",
+                           "the affected villages have no recorded population to split %lld "
+                           "people over",
+                           (long long)q->people);
+        split(q->people, w, o, n, c->arena);
+        for (int i = 0; i < n; i++) v[i].demand = o[i];
+    }
+    for (int i = 0; i < n; i++) sum += w[i] = v[i].demand;
+    if (sum <= 0)
+        return pj_fail(err, 422, "no_demand", q->has_share ? "demand.share" : "demand.people",
+                       "the scenario asks for no one to be housed");
+    if (q->vcount > sum)
+        return pj_fail(err, 422, "invalid", "vulnerable.count",
+                       "vulnerable.count (%lld) exceeds the people in need (%lld)",
+                       (long long)q->vcount, (long long)sum);
+    split(q->vcount, w, o, n, c->arena);
+    for (int i = 0; i < n; i++) v[i].vuln = o[i] < v[i].demand ? o[i] : v[i].demand;
+    *total = sum;
+    return 0;
+}
+
+/* ---- candidate sites ---- */
+
+static int load_steps(pj_ctx *c, psite *st, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT code, name, planned_minutes, team_type, team_count,"
+                               " predecessors FROM manual_steps WHERE manual_id = ? AND"
+                               " phase = 'convert' ORDER BY seq",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, st->manual_id);
+    pstep *steps = pj_arena_calloc(c->arena, MAX_STEPS, sizeof *steps);
+    const char **preds = pj_arena_alloc(c->arena, sizeof(char *) * MAX_STEPS);
+    int n = 0, rc;
+    while ((rc = pj_stmt_step(s, err)) == 1 && n < MAX_STEPS) {
+        steps[n].code = pj_arena_strdup(c->arena, pj_col_text(s, 0));
+        steps[n].name = pj_arena_strdup(c->arena, pj_col_text(s, 1));
+        steps[n].minutes = (int)pj_col_int(s, 2);
+        steps[n].team = pj_arena_strdup(c->arena, pj_col_text(s, 3));
+        steps[n].count = (int)pj_col_int(s, 4);
+        preds[n] = pj_arena_strdup(c->arena, pj_col_text(s, 5));
+        n++;
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    for (int i = 0; i < n; i++) {
+        json_t *arr = json_loads(preds[i], 0, NULL);
+        size_t np = json_array_size(arr);
+        steps[i].pred = pj_arena_alloc(c->arena, sizeof(int) * (np + 1));
+        for (size_t k = 0; k < np; k++) {
+            const char *code = json_string_value(json_array_get(arr, k));
+            for (int b = 0; code && b < n; b++)
+                if (b != i && !strcmp(steps[b].code, code)) {
+                    steps[i].pred[steps[i].npred++] = b;
+                    break;
+                }
+        }
+        json_decref(arr);
+    }
+    st->steps = steps;
+    st->nsteps = n;
+    /* the critical path of the conversion */
+    double *dur = pj_arena_alloc(c->arena, sizeof(double) * ((size_t)n + 1));
+    int *np = pj_arena_alloc(c->arena, sizeof(int) * ((size_t)n + 1));
+    const int **pr = pj_arena_alloc(c->arena, sizeof(int *) * ((size_t)n + 1));
+    for (int i = 0; i < n; i++) {
+        dur[i] = steps[i].minutes;
+        np[i] = steps[i].npred;
+        pr[i] = steps[i].pred;
+    }
+    pj_cpm_result r;
+    memset(&r, 0, sizeof r);
+    int bad = pj_cpm_solve(n, dur, np, (const int *const *)pr, &r);
+    st->crit_min = bad ? -1 : r.length;
+    pj_cpm_free(&r);
+    return 0;
+}
+
+typedef struct pcount {
+    int with_role, peacetime, with_manual, in_deadline, in_reach;
+} pcount;
+
+/* Facilities with `role` (or, medical_only, with the medical role) as candidate sites. */
+static int load_sites(pj_ctx *c, const preq *q, const char *role, int medical_only, const pvill *v,
+                      int nv, psite **sites, int *ns, int *cap, pcount *cnt, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT f.id, f.name, f.type, f.lat, f.lon, f.state, f.peacetime_capacity,"
+        " (SELECT MAX(capacity) FROM facility_roles x WHERE x.facility_id = f.id AND x.role = ?1),"
+        " (SELECT m.id FROM manuals m WHERE m.facility_id = f.id AND m.scenario = ?2"
+        "  ORDER BY m.version DESC LIMIT 1),"
+        " EXISTS (SELECT 1 FROM facility_roles y WHERE y.facility_id = f.id AND"
+        "  y.role = 'medical')"
+        " FROM facilities f WHERE EXISTS (SELECT 1 FROM facility_roles r WHERE"
+        " r.facility_id = f.id AND r.role = ?1) ORDER BY f.id",
+        err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, role);
+    pj_stmt_text(s, 2, q->scenario);
+    int rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        int64_t fid = pj_col_int(s, 0);
+        int dup = 0;
+        for (int i = 0; i < *ns; i++) dup |= (*sites)[i].fid == fid;
+        if (dup) continue;
+        cnt->with_role++;
+        if (strcmp(pj_col_text(s, 5), "peacetime")) continue;
+        cnt->peacetime++;
+        if (pj_col_is_null(s, 8) || pj_col_double(s, 7) < 1) continue;
+        cnt->with_manual++;
+        if (*ns == *cap) {
+            int nc = *cap ? 2 * *cap : 64;
+            psite *n2 = pj_arena_alloc(c->arena, sizeof *n2 * (size_t)nc);
+            if (*ns) memcpy(n2, *sites, sizeof *n2 * (size_t)*ns);
+            *sites = n2, *cap = nc;
+        }
+        psite *st = &(*sites)[*ns];
+        memset(st, 0, sizeof *st);
+        st->fid = fid;
+        st->name = pj_arena_strdup(c->arena, pj_col_text(s, 1));
+        st->type = pj_arena_strdup(c->arena, pj_col_text(s, 2));
+        st->lat = pj_col_double(s, 3);
+        st->lon = pj_col_double(s, 4);
+        st->pcap = pj_col_int(s, 6);
+        st->cap = floor(pj_col_double(s, 7));
+        st->manual_id = pj_col_int(s, 8);
+        st->medical = (int)pj_col_int(s, 9) || !strcmp(role, "medical");
+        st->main_ok = !medical_only;
+        (*ns)++;
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    /* steps, critical path, deadline, reach: keep the survivors in place */
+    int keep = 0;
+    for (int i = 0; i < *ns; i++) {
+        psite *st = &(*sites)[i];
+        if (st->steps || st->crit_min > 0) { /* already filtered (main set) */
+            (*sites)[keep++] = *st;
+            continue;
+        }
+        if (load_steps(c, st, err)) return -1;
+        if (st->crit_min < 0 || st->nsteps == 0) continue;
+        if (q->has_deadline && st->crit_min > q->deadline_h * 60 + 1e-9) continue;
+        cnt->in_deadline++;
+        double best = INFINITY;
+        for (int j = 0; j < nv; j++)
+            if (v[j].has_loc) {
+                double km = pj_haversine_km(st->lat, st->lon, v[j].lat, v[j].lon) * q->road;
+                if (km < best) best = km;
+            }
+        if (best > q->max_km) continue;
+        cnt->in_reach++;
+        st->fixed = q->w_site + q->w_hours * st->crit_min / 60.0 + q->w_peace * (double)st->pcap;
+        (*sites)[keep++] = *st;
+    }
+    *ns = keep;
+    return 0;
+}
+
+/* ---- the plan ---- */
+
+typedef struct pstate {
+    pj_ctx *c;
+    preq q;
+    pvill *v;
+    int nv;
+    psite *st;
+    int ns;
+    pcust *cu;
+    int nc;
+    double *km;   /* ns × nv road km */
+    double *flow; /* ns × nc people (after rounding) */
+    int64_t demand, served;
+    double t_load, t_loc, t_sup, t_sched;
+    pj_cflp_result cr;
+    int cflp_ran, single_relaxed, fallback;
+    double fixed_cost, service_cost;
+    pj_supply_sol ss;
+    int sup_ran;
+    int64_t *sup_stores; /* facility ids */
+    const char **sup_store_names;
+    int n_stores, n_cats;
+    const char **cat_code, **cat_unit;
+    int *sup_site; /* supply site index -> st index */
+    int n_sup_sites;
+    pj_rcpsp rp;
+    pj_rcpsp_sol rs;
+    int sched_ran;
+    int *job_site, *job_step;
+} pstate;
+
+static int allowed(const pstate *p, int i, int j)
+{
+    const pcust *cu = &p->cu[j];
+    const pvill *v = &p->v[cu->v];
+    if (!v->has_loc) return 0;
+    if (p->km[(size_t)i * (size_t)p->nv + (size_t)cu->v] > p->q.max_km) return 0;
+    return cu->vuln ? p->st[i].medical : p->st[i].main_ok;
+}
+
+/* How many people can be served at all, and where they cannot: a maximum flow of minimum
+ * road distance from the villages to every candidate. */
+static int max_servable(pstate *p, pj_err *err)
+{
+    int m = p->ns, n = p->nc;
+    int64_t *supply = calloc((size_t)(n + m), sizeof *supply);
+    pj_mcf_arc *arcs = malloc(sizeof *arcs * ((size_t)m * (size_t)n + 1));
+    int na = 0;
+    if (!supply || !arcs) {
+        free(supply);
+        free(arcs);
+        return pj_fail(err, 500, "internal", "", "out of memory");
+    }
+    for (int j = 0; j < n; j++) supply[j] = p->cu[j].d;
+    for (int i = 0; i < m; i++) supply[n + i] = -(int64_t)p->st[i].cap;
+    for (int j = 0; j < n; j++)
+        for (int i = 0; i < m; i++)
+            if (allowed(p, i, j))
+                arcs[na++] = (pj_mcf_arc){
+                    .from = j,
+                    .to = n + i,
+                    .cap = PJ_MCF_UNBOUNDED,
+                    .cost = llround(p->km[(size_t)i * (size_t)p->nv + (size_t)p->cu[j].v] * 1000)};
+    pj_mcf net = {.n_nodes = n + m, .supply = supply, .n_arcs = na, .arcs = arcs};
+    pj_mcf_sol sol;
+    int st = pj_mcf_solve(&net, NULL, &sol);
+    int rc = 0;
+    if (st < 0 || st == PJ_MCF_TIME_LIMIT) {
+        rc = pj_fail(err, 500, "internal", "", "max-flow failed (status %d)", st);
+    } else {
+        p->served = 0;
+        for (int j = 0; j < n; j++) {
+            int64_t ex = sol.excess[j];
+            if (ex < 0) ex = 0;
+            if (ex > p->cu[j].d) ex = p->cu[j].d;
+            p->cu[j].served = p->cu[j].d - ex;
+            p->served += p->cu[j].served;
+            if (p->cu[j].vuln)
+                p->v[p->cu[j].v].short_vuln += ex;
+            else
+                p->v[p->cu[j].v].short_reg += ex;
+        }
+        /* keep the flow as the fallback plan */
+        for (int a = 0; a < na; a++)
+            if (sol.flow[a] > 0)
+                p->flow[(size_t)(arcs[a].to - n) * (size_t)n + (size_t)arcs[a].from] =
+                    (double)sol.flow[a];
+    }
+    pj_mcf_sol_free(&sol);
+    free(supply);
+    free(arcs);
+    return rc;
+}
+
+static int locate(pstate *p, const pj_plan_progress *prog, pj_err *err)
+{
+    int m = p->ns, n = p->nc;
+    double t0 = pj_algo_now();
+    p->flow = pj_arena_calloc(p->c->arena, (size_t)m * (size_t)n, sizeof(double));
+    if (max_servable(p, err)) return -1;
+    /* the facility location on the served demand */
+    int *idx = pj_arena_alloc(p->c->arena, sizeof(int) * (size_t)n);
+    int nn = 0;
+    for (int j = 0; j < n; j++)
+        if (p->cu[j].served > 0) idx[nn++] = j;
+    if (nn == 0) {
+        p->t_loc = pj_algo_now() - t0;
+        return 0;
+    }
+    pj_cflp inst;
+    if (pj_cflp_init(&inst, m, nn)) return pj_fail(err, 500, "internal", "", "out of memory");
+    for (int i = 0; i < m; i++) {
+        inst.capacity[i] = p->st[i].cap;
+        inst.fixed_cost[i] = p->st[i].fixed;
+    }
+    for (int k = 0; k < nn; k++) {
+        int j = idx[k];
+        inst.demand[k] = (double)p->cu[j].served;
+        for (int i = 0; i < m; i++)
+            inst.cost[(size_t)i * (size_t)nn + (size_t)k] =
+                allowed(p, i, j) ? p->q.w_dist * (double)p->cu[j].served *
+                                       p->km[(size_t)i * (size_t)p->nv + (size_t)p->cu[j].v]
+                                 : INFINITY;
+    }
+    prog_tramp tr = {prog, "location"};
+    pj_algo_opts o = {.time_limit_s = p->q.time_s * 0.6,
+                      .seed = p->q.seed,
+                      .progress = tramp,
+                      .progress_ud = &tr};
+    pj_cflp_kind kind = p->q.single ? PJ_CFLP_SINGLE : PJ_CFLP_MULTI;
+    pj_cflp_solve(&inst, kind, &o, &p->cr);
+    if (p->cr.status != PJ_CFLP_OK && kind == PJ_CFLP_SINGLE) {
+        /* whole villages do not fit: split them rather than leave people out */
+        pj_cflp_result_free(&p->cr);
+        p->single_relaxed = 1;
+        o.time_limit_s = p->q.time_s * 0.3;
+        pj_cflp_solve(&inst, PJ_CFLP_MULTI, &o, &p->cr);
+    }
+    p->cflp_ran = 1;
+    if (p->cr.status == PJ_CFLP_OK) {
+        memset(p->flow, 0, sizeof(double) * (size_t)m * (size_t)n);
+        for (int f = 0; f < p->cr.nflows; f++) {
+            const pj_cflp_flow *fl = &p->cr.flows[f];
+            int j = idx[fl->customer];
+            p->flow[(size_t)fl->site * (size_t)n + (size_t)j] =
+                fl->fraction * (double)p->cu[j].served;
+        }
+    } else {
+        p->fallback = 1; /* keep the max-flow assignment */
+    }
+    pj_cflp_free(&inst);
+    /* whole people: round each customer's flows, keeping their sum */
+    for (int j = 0; j < n; j++) {
+        int64_t sum = 0;
+        int big = -1;
+        for (int i = 0; i < m; i++) {
+            double *f = &p->flow[(size_t)i * (size_t)n + (size_t)j];
+            *f = (double)llround(*f);
+            sum += (int64_t)*f;
+            if (*f > 0 && (big < 0 || *f > p->flow[(size_t)big * (size_t)n + (size_t)j])) big = i;
+        }
+        if (big >= 0 && sum != p->cu[j].served)
+            p->flow[(size_t)big * (size_t)n + (size_t)j] += (double)(p->cu[j].served - sum);
+    }
+    p->fixed_cost = p->service_cost = 0;
+    for (int i = 0; i < m; i++) {
+        psite *st = &p->st[i];
+        for (int j = 0; j < n; j++) {
+            double f = p->flow[(size_t)i * (size_t)n + (size_t)j];
+            if (f <= 0) continue;
+            double km = p->km[(size_t)i * (size_t)p->nv + (size_t)p->cu[j].v];
+            st->used += (int64_t)f;
+            if (p->cu[j].vuln) st->used_vuln += (int64_t)f;
+            st->km_sum += f * km;
+            if (km > st->km_max) st->km_max = km;
+        }
+        if (st->used > 0) {
+            p->fixed_cost += st->fixed;
+            p->service_cost += p->q.w_dist * st->km_sum;
+        }
+    }
+    p->t_loc = pj_algo_now() - t0;
+    return 0;
+}
+
+static int supply(pstate *p, const pj_plan_progress *prog, pj_err *err)
+{
+    pj_ctx *c = p->c;
+    double t0 = pj_algo_now();
+    /* categories */
+    pj_stmt *s = pj_db_prepare(
+        c->db, "SELECT code, unit, per_person_day FROM supply_categories ORDER BY code", err);
+    if (!s) return -1;
+    int cap = 64, rc;
+    p->cat_code = pj_arena_alloc(c->arena, sizeof(char *) * (size_t)cap);
+    p->cat_unit = pj_arena_alloc(c->arena, sizeof(char *) * (size_t)cap);
+    double *ppd = pj_arena_alloc(c->arena, sizeof(double) * (size_t)cap);
+    p->n_cats = 0;
+    while ((rc = pj_stmt_step(s, err)) == 1 && p->n_cats < cap) {
+        p->cat_code[p->n_cats] = pj_arena_strdup(c->arena, pj_col_text(s, 0));
+        p->cat_unit[p->n_cats] = pj_arena_strdup(c->arena, pj_col_text(s, 1));
+        ppd[p->n_cats++] = pj_col_double(s, 2);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    int K = p->n_cats;
+    /* stores: facilities with the supply_store role and stock that has not expired */
+    s = pj_db_prepare(c->db,
+                      "SELECT f.id, f.name, f.lat, f.lon, l.category, SUM(l.quantity)"
+                      " FROM stock_lines l JOIN facilities f ON f.id = l.facility_id"
+                      " WHERE (l.expiry IS NULL OR l.expiry > ?) AND EXISTS (SELECT 1 FROM"
+                      " facility_roles r WHERE r.facility_id = f.id AND r.role = 'supply_store')"
+                      " GROUP BY f.id, f.name, f.lat, f.lon, l.category ORDER BY f.id",
+                      err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, pj_now());
+    int scap = 0, ns = 0;
+    int64_t *sid = NULL, *stock = NULL;
+    double *slat = NULL, *slon = NULL;
+    const char **sname = NULL;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        int64_t fid = pj_col_int(s, 0);
+        if (!ns || sid[ns - 1] != fid) {
+            if (ns == scap) {
+                int nc = scap ? 2 * scap : 64;
+                int64_t *a = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)nc);
+                int64_t *b =
+                    pj_arena_calloc(c->arena, (size_t)nc * (size_t)(K ? K : 1), sizeof(int64_t));
+                double *la = pj_arena_alloc(c->arena, sizeof(double) * (size_t)nc);
+                double *lo = pj_arena_alloc(c->arena, sizeof(double) * (size_t)nc);
+                const char **nm = pj_arena_alloc(c->arena, sizeof(char *) * (size_t)nc);
+                if (ns) {
+                    memcpy(a, sid, sizeof(int64_t) * (size_t)ns);
+                    memcpy(b, stock, sizeof(int64_t) * (size_t)ns * (size_t)K);
+                    memcpy(la, slat, sizeof(double) * (size_t)ns);
+                    memcpy(lo, slon, sizeof(double) * (size_t)ns);
+                    memcpy(nm, sname, sizeof(char *) * (size_t)ns);
+                }
+                sid = a, stock = b, slat = la, slon = lo, sname = nm, scap = nc;
+            }
+            sid[ns] = fid;
+            sname[ns] = pj_arena_strdup(c->arena, pj_col_text(s, 1));
+            slat[ns] = pj_col_double(s, 2);
+            slon[ns] = pj_col_double(s, 3);
+            ns++;
+        }
+        const char *cat = pj_col_text(s, 4);
+        for (int k = 0; k < K; k++)
+            if (!strcmp(p->cat_code[k], cat))
+                stock[(size_t)(ns - 1) * (size_t)K + (size_t)k] +=
+                    (int64_t)floor(pj_col_double(s, 5));
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    /* sites: the chosen ones */
+    p->sup_site = pj_arena_alloc(c->arena, sizeof(int) * (size_t)(p->ns + 1));
+    p->n_sup_sites = 0;
+    for (int i = 0; i < p->ns; i++)
+        if (p->st[i].used > 0) p->sup_site[p->n_sup_sites++] = i;
+    int nt = p->n_sup_sites;
+    int64_t *demand =
+        pj_arena_calloc(c->arena, (size_t)(nt ? nt : 1) * (size_t)(K ? K : 1), sizeof(int64_t));
+    double *dist =
+        pj_arena_calloc(c->arena, (size_t)(ns ? ns : 1) * (size_t)(nt ? nt : 1), sizeof(double));
+    for (int t = 0; t < nt; t++) {
+        const psite *st = &p->st[p->sup_site[t]];
+        for (int k = 0; k < K; k++)
+            demand[(size_t)t * (size_t)K + (size_t)k] =
+                (int64_t)ceil((double)st->used * ppd[k] * (double)p->q.supply_days - 1e-9);
+        for (int a = 0; a < ns; a++)
+            dist[(size_t)a * (size_t)nt + (size_t)t] =
+                pj_haversine_km(slat[a], slon[a], st->lat, st->lon) * p->q.road;
+    }
+    p->sup_stores = sid;
+    p->sup_store_names = sname;
+    p->n_stores = ns;
+    pj_supply prob = {.n_stores = ns,
+                      .n_sites = nt,
+                      .n_cats = K,
+                      .stock = stock,
+                      .demand = demand,
+                      .dist_km = dist};
+    prog_tramp tr = {prog, "supply"};
+    double lim = p->q.time_s * 0.1;
+    pj_algo_opts o = {.time_limit_s = lim < 0.2 ? 0.2 : lim,
+                      .seed = p->q.seed,
+                      .progress = tramp,
+                      .progress_ud = &tr};
+    int st = pj_supply_solve(&prob, &o, &p->ss);
+    if (st < 0) return pj_fail(err, 500, "internal", "", "supply flow failed (status %d)", st);
+    p->sup_ran = 1;
+    p->t_sup = pj_algo_now() - t0;
+    return 0;
+}
+
+static int schedule(pstate *p, const pj_plan_progress *prog, pj_err *err)
+{
+    pj_ctx *c = p->c;
+    double t0 = pj_algo_now();
+    int nj = 0, np = 0, K = p->q.nteams;
+    for (int i = 0; i < p->ns; i++)
+        if (p->st[i].used > 0) {
+            p->st[i].job0 = nj;
+            nj += p->st[i].nsteps;
+            np++;
+        }
+    if (nj == 0) return 0;
+    pj_rcpsp *r = &p->rp;
+    memset(r, 0, sizeof *r);
+    r->n_jobs = nj;
+    r->n_res = K;
+    r->duration = pj_arena_alloc(c->arena, sizeof(int) * (size_t)nj);
+    r->demand = pj_arena_calloc(c->arena, (size_t)nj * (size_t)(K ? K : 1), sizeof(int));
+    r->capacity = pj_arena_alloc(c->arena, sizeof(int) * (size_t)(K ? K : 1));
+    r->succ_start = pj_arena_calloc(c->arena, (size_t)nj + 1, sizeof(int));
+    r->project = pj_arena_alloc(c->arena, sizeof(int) * (size_t)nj);
+    r->project_value = pj_arena_alloc(c->arena, sizeof(double) * (size_t)np);
+    r->n_projects = np;
+    p->job_site = pj_arena_alloc(c->arena, sizeof(int) * (size_t)nj);
+    p->job_step = pj_arena_alloc(c->arena, sizeof(int) * (size_t)nj);
+    for (int k = 0; k < K; k++) r->capacity[k] = (int)p->q.teams[k].count;
+    int proj = 0, nsucc = 0;
+    for (int i = 0; i < p->ns; i++) {
+        psite *st = &p->st[i];
+        if (st->used <= 0) continue;
+        r->project_value[proj] = st->cap;
+        for (int a = 0; a < st->nsteps; a++) {
+            const pstep *sp = &st->steps[a];
+            int j = st->job0 + a, k = 0;
+            while (k < K && strcmp(p->q.teams[k].code, sp->team)) k++;
+            if (sp->count > 0 && (k == K || p->q.teams[k].count == 0)) {
+                char field[64];
+                snprintf(field, sizeof field, "teams.%.48s", sp->team);
+                return pj_fail(err, 422, "no_teams", field,
+                               "no %s teams are available, but step %s (%s) of %s (facility "
+                               "%lld) needs %d",
+                               sp->team, sp->code, sp->name, st->name, (long long)st->fid,
+                               sp->count);
+            }
+            if (k < K && sp->count > p->q.teams[k].count) {
+                char field[64];
+                snprintf(field, sizeof field, "teams.%.48s", sp->team);
+                return pj_fail(err, 422, "too_few_teams", field,
+                               "step %s (%s) of %s (facility %lld) needs %d %s teams, %lld are "
+                               "available",
+                               sp->code, sp->name, st->name, (long long)st->fid, sp->count,
+                               sp->team, (long long)p->q.teams[k].count);
+            }
+            if (k < K) {
+                r->demand[(size_t)j * (size_t)K + (size_t)k] = sp->count;
+                if (sp->count > 0) p->q.teams[k].used = 1;
+            }
+            r->duration[j] = sp->minutes;
+            r->project[j] = proj;
+            p->job_site[j] = i;
+            p->job_step[j] = a;
+            for (int b = 0; b < sp->npred; b++) r->succ_start[st->job0 + sp->pred[b] + 1]++;
+            nsucc += sp->npred;
+        }
+        proj++;
+    }
+    for (int j = 0; j < nj; j++) r->succ_start[j + 1] += r->succ_start[j];
+    r->succ = pj_arena_alloc(c->arena, sizeof(int) * (size_t)(nsucc + 1));
+    int *fill = pj_arena_calloc(c->arena, (size_t)nj, sizeof(int));
+    for (int j = 0; j < nj; j++) {
+        const pstep *sp = &p->st[p->job_site[j]].steps[p->job_step[j]];
+        int base = p->st[p->job_site[j]].job0;
+        for (int b = 0; b < sp->npred; b++) {
+            int pj_ = base + sp->pred[b];
+            r->succ[r->succ_start[pj_] + fill[pj_]++] = j;
+        }
+    }
+    prog_tramp tr = {prog, "schedule"};
+    pj_algo_opts o = {.time_limit_s = p->q.time_s * 0.3,
+                      .seed = p->q.seed,
+                      .progress = tramp,
+                      .progress_ud = &tr};
+    int st = pj_rcpsp_solve(r, NULL, &o, &p->rs);
+    if (st != PJ_RCPSP_OK)
+        return pj_fail(err, st == PJ_RCPSP_ETOOBIG ? 422 : 500,
+                       st == PJ_RCPSP_ETOOBIG ? "too_big" : "internal", "",
+                       "conversion schedule: %s", p->rs.err);
+    p->sched_ran = 1;
+    for (int i = 0; i < p->ns; i++)
+        if (p->st[i].used > 0) p->st[i].ready = p->rs.project_finish[r->project[p->st[i].job0]];
+    p->t_sched = pj_algo_now() - t0;
+    return 0;
+}
+
+/* ---- the result ---- */
+
+static void stats_obj(pj_jw *w, const char *key, const pj_algo_stats *s, int ran)
+{
+    pj_jw_key(w, key);
+    if (!ran) {
+        pj_jw_null(w);
+        return;
+    }
+    pj_jw_obj(w);
+    pj_jw_knum(w, "objective", s->objective);
+    pj_jw_knum(w, "lower_bound", s->lower_bound);
+    pj_jw_knum(w, "gap", s->gap);
+    pj_jw_knum(w, "time_s", s->time_s);
+    pj_jw_kbool(w, "optimal", s->optimal);
+    pj_jw_kbool(w, "time_limit_hit", s->time_limit_hit);
+    pj_jw_obj_end(w);
+}
+
+static double r1(double x)
+{
+    return round(x * 1000) / 1000;
+}
+
+static void write_result(pstate *p, pj_jw *w, pj_plan_summary *sum)
+{
+    int n = p->nc;
+    int64_t shortfall = p->demand - p->served;
+    double pkm = 0, kmax = 0;
+    int nopen = 0, rmax = 0;
+    double rsum = 0;
+    for (int i = 0; i < p->ns; i++)
+        if (p->st[i].used > 0) {
+            nopen++;
+            pkm += p->st[i].km_sum;
+            if (p->st[i].km_max > kmax) kmax = p->st[i].km_max;
+            if (p->st[i].ready > rmax) rmax = p->st[i].ready;
+            rsum += p->st[i].ready;
+        }
+    double objective = p->fixed_cost + p->service_cost;
+    double lb = p->cflp_ran && p->cr.status == PJ_CFLP_OK ? p->cr.stats.lower_bound : -INFINITY;
+    double gap = p->cflp_ran && p->cr.status == PJ_CFLP_OK ? p->cr.stats.gap : (nopen ? 1 : 0);
+    int tl = (p->cflp_ran && p->cr.stats.time_limit_hit) ||
+             (p->sup_ran && p->ss.stats.time_limit_hit) ||
+             (p->sched_ran && p->rs.stats.time_limit_hit);
+    pj_jw_obj(w);
+    pj_jw_key(w, "summary");
+    pj_jw_obj(w);
+    pj_jw_kint(w, "villages", p->nv);
+    pj_jw_kint(w, "candidates", p->ns);
+    pj_jw_kint(w, "sites", nopen);
+    pj_jw_kint(w, "demand", p->demand);
+    pj_jw_kint(w, "served", p->served);
+    pj_jw_kint(w, "shortfall", shortfall);
+    pj_jw_knum(w, "objective", r1(objective));
+    pj_jw_knum(w, "fixed_cost", r1(p->fixed_cost));
+    pj_jw_knum(w, "service_cost", r1(p->service_cost));
+    pj_jw_knum(w, "lower_bound", isfinite(lb) ? r1(lb) : NAN);
+    pj_jw_knum(w, "gap", gap);
+    pj_jw_knum(w, "person_km", r1(pkm));
+    pj_jw_knum(w, "mean_km", p->served ? r1(pkm / (double)p->served) : 0);
+    pj_jw_knum(w, "max_km", r1(kmax));
+    pj_jw_kint(w, "max_ready_minutes", rmax);
+    pj_jw_knum(w, "mean_ready_minutes", nopen ? r1(rsum / nopen) : 0);
+    pj_jw_kbool(w, "single_source", p->q.single && !p->single_relaxed);
+    pj_jw_knum(w, "road_factor", p->q.road);
+    pj_jw_knum(w, "max_distance_km", p->q.max_km);
+    pj_jw_obj_end(w);
+
+    pj_jw_key(w, "sites");
+    pj_jw_arr(w);
+    for (int i = 0; i < p->ns; i++) {
+        const psite *st = &p->st[i];
+        if (st->used <= 0) continue;
+        pj_jw_obj(w);
+        pj_jw_kint(w, "facility_id", st->fid);
+        pj_jw_kstr(w, "name", st->name);
+        pj_jw_kstr(w, "type", st->type);
+        pj_jw_key(w, "lat");
+        pj_jw_fixed(w, st->lat, 6);
+        pj_jw_key(w, "lon");
+        pj_jw_fixed(w, st->lon, 6);
+        pj_jw_kint(w, "manual_id", st->manual_id);
+        pj_jw_knum(w, "capacity", st->cap);
+        pj_jw_kint(w, "used", st->used);
+        pj_jw_kint(w, "vulnerable", st->used_vuln);
+        pj_jw_kbool(w, "medical", st->medical);
+        pj_jw_knum(w, "mean_km", r1(st->km_sum / (double)st->used));
+        pj_jw_knum(w, "max_km", r1(st->km_max));
+        pj_jw_knum(w, "critical_path_minutes", st->crit_min);
+        pj_jw_knum(w, "fixed_cost", r1(st->fixed));
+        pj_jw_kint(w, "ready_minutes", st->ready);
+        pj_jw_obj_end(w);
+    }
+    pj_jw_arr_end(w);
+
+    pj_jw_key(w, "assignments");
+    pj_jw_arr(w);
+    for (int j = 0; j < n; j++)
+        for (int i = 0; i < p->ns; i++) {
+            double f = p->flow[(size_t)i * (size_t)n + (size_t)j];
+            if (f <= 0) continue;
+            const pvill *v = &p->v[p->cu[j].v];
+            pj_jw_obj(w);
+            pj_jw_kint(w, "village_id", v->id);
+            pj_jw_kstr(w, "village_name", v->name);
+            pj_jw_kint(w, "facility_id", p->st[i].fid);
+            pj_jw_kstr(w, "facility_name", p->st[i].name);
+            pj_jw_kstr(w, "class", p->cu[j].vuln ? "vulnerable" : "general");
+            pj_jw_kint(w, "people", (int64_t)f);
+            pj_jw_knum(w, "km", r1(p->km[(size_t)i * (size_t)p->nv + (size_t)p->cu[j].v]));
+            pj_jw_obj_end(w);
+        }
+    pj_jw_arr_end(w);
+
+    pj_jw_key(w, "shortfall");
+    pj_jw_obj(w);
+    pj_jw_kint(w, "total", shortfall);
+    pj_jw_key(w, "villages");
+    pj_jw_arr(w);
+    for (int k = 0; k < p->nv; k++) {
+        const pvill *v = &p->v[k];
+        if (!v->short_reg && !v->short_vuln) continue;
+        pj_jw_obj(w);
+        pj_jw_kint(w, "village_id", v->id);
+        pj_jw_kstr(w, "village_name", v->name);
+        pj_jw_kint(w, "people", v->short_reg + v->short_vuln);
+        pj_jw_kint(w, "vulnerable", v->short_vuln);
+        pj_jw_kint(w, "demand", v->demand);
+        pj_jw_obj_end(w);
+    }
+    pj_jw_arr_end(w);
+    pj_jw_obj_end(w);
+
+    pj_jw_key(w, "supplies");
+    if (!p->sup_ran) {
+        pj_jw_null(w);
+    } else {
+        const pj_supply_sol *ss = &p->ss;
+        pj_jw_obj(w);
+        pj_jw_kint(w, "days", p->q.supply_days);
+        pj_jw_kint(w, "total_demand", ss->total_demand);
+        pj_jw_kint(w, "total_shipped", ss->total_shipped);
+        pj_jw_kint(w, "total_unmet", ss->total_unmet);
+        pj_jw_knum(w, "unit_km", ss->cost_km);
+        pj_jw_key(w, "flows");
+        pj_jw_arr(w);
+        for (int f = 0; f < ss->n_flows; f++) {
+            const pj_supply_flow *fl = &ss->flows[f];
+            const psite *st = &p->st[p->sup_site[fl->site]];
+            pj_jw_obj(w);
+            pj_jw_kint(w, "store_id", p->sup_stores[fl->store]);
+            pj_jw_kstr(w, "store_name", p->sup_store_names[fl->store]);
+            pj_jw_kint(w, "facility_id", st->fid);
+            pj_jw_kstr(w, "facility_name", st->name);
+            pj_jw_kstr(w, "category", p->cat_code[fl->cat]);
+            pj_jw_kstr(w, "unit", p->cat_unit[fl->cat]);
+            pj_jw_kint(w, "quantity", fl->qty);
+            pj_jw_knum(w, "km", fl->dist_km);
+            pj_jw_obj_end(w);
+        }
+        pj_jw_arr_end(w);
+        pj_jw_key(w, "unmet");
+        pj_jw_arr(w);
+        for (int t = 0; t < p->n_sup_sites; t++)
+            for (int k = 0; k < p->n_cats; k++) {
+                int64_t u = ss->unmet[(size_t)t * (size_t)p->n_cats + (size_t)k];
+                if (u <= 0) continue;
+                pj_jw_obj(w);
+                pj_jw_kint(w, "facility_id", p->st[p->sup_site[t]].fid);
+                pj_jw_kstr(w, "category", p->cat_code[k]);
+                pj_jw_kint(w, "quantity", u);
+                pj_jw_obj_end(w);
+            }
+        pj_jw_arr_end(w);
+        pj_jw_obj_end(w);
+    }
+
+    pj_jw_key(w, "schedule");
+    pj_jw_obj(w);
+    pj_jw_kint(w, "makespan_minutes", p->sched_ran ? p->rs.makespan : 0);
+    pj_jw_key(w, "teams");
+    pj_jw_obj(w);
+    for (int k = 0; k < p->q.nteams; k++) pj_jw_kint(w, p->q.teams[k].code, p->q.teams[k].count);
+    pj_jw_obj_end(w);
+    pj_jw_key(w, "gantt");
+    pj_jw_arr(w);
+    for (int j = 0; p->sched_ran && j < p->rp.n_jobs; j++) {
+        const psite *st = &p->st[p->job_site[j]];
+        const pstep *sp = &st->steps[p->job_step[j]];
+        pj_jw_obj(w);
+        pj_jw_kint(w, "facility_id", st->fid);
+        pj_jw_kstr(w, "facility_name", st->name);
+        pj_jw_kstr(w, "step_code", sp->code);
+        pj_jw_kstr(w, "step_name", sp->name);
+        pj_jw_kstr(w, "team_type", sp->team);
+        pj_jw_kint(w, "team_count", sp->count);
+        pj_jw_key(w, "predecessors");
+        pj_jw_arr(w);
+        for (int b = 0; b < sp->npred; b++) pj_jw_str(w, st->steps[sp->pred[b]].code);
+        pj_jw_arr_end(w);
+        pj_jw_kint(w, "start", p->rs.start[j]);
+        pj_jw_kint(w, "end", p->rs.start[j] + sp->minutes);
+        pj_jw_obj_end(w);
+    }
+    pj_jw_arr_end(w);
+    pj_jw_key(w, "ready");
+    pj_jw_arr(w);
+    for (int i = 0; i < p->ns; i++) {
+        if (p->st[i].used <= 0) continue;
+        pj_jw_obj(w);
+        pj_jw_kint(w, "facility_id", p->st[i].fid);
+        pj_jw_kint(w, "minutes", p->st[i].ready);
+        pj_jw_obj_end(w);
+    }
+    pj_jw_arr_end(w);
+    /* capacity (and people) ready over time */
+    pj_jw_key(w, "curve");
+    pj_jw_arr(w);
+    int last = -1;
+    for (;;) {
+        int t = -1;
+        for (int i = 0; i < p->ns; i++)
+            if (p->st[i].used > 0 && p->st[i].ready > last && (t < 0 || p->st[i].ready < t))
+                t = p->st[i].ready;
+        if (t < 0) break;
+        double capv = 0;
+        int64_t people = 0;
+        for (int i = 0; i < p->ns; i++)
+            if (p->st[i].used > 0 && p->st[i].ready <= t) {
+                capv += p->st[i].cap;
+                people += p->st[i].used;
+            }
+        pj_jw_obj(w);
+        pj_jw_kint(w, "minutes", t);
+        pj_jw_knum(w, "capacity", capv);
+        pj_jw_kint(w, "people", people);
+        pj_jw_obj_end(w);
+        last = t;
+    }
+    pj_jw_arr_end(w);
+    pj_jw_obj_end(w);
+
+    pj_jw_key(w, "solver");
+    pj_jw_obj(w);
+    pj_jw_key(w, "time_s");
+    pj_jw_obj(w);
+    pj_jw_knum(w, "load", p->t_load);
+    pj_jw_knum(w, "location", p->t_loc);
+    pj_jw_knum(w, "supply", p->t_sup);
+    pj_jw_knum(w, "schedule", p->t_sched);
+    pj_jw_knum(w, "total", p->t_load + p->t_loc + p->t_sup + p->t_sched);
+    pj_jw_obj_end(w);
+    stats_obj(w, "location", &p->cr.stats, p->cflp_ran);
+    stats_obj(w, "supply", &p->ss.stats, p->sup_ran);
+    stats_obj(w, "schedule", &p->rs.stats, p->sched_ran);
+    pj_jw_key(w, "flags");
+    pj_jw_obj(w);
+    pj_jw_kbool(w, "time_limit_hit", tl);
+    pj_jw_kbool(w, "single_source_relaxed", p->single_relaxed);
+    pj_jw_kbool(w, "location_fallback", p->fallback);
+    pj_jw_kbool(w, "shortfall", shortfall > 0);
+    pj_jw_obj_end(w);
+    pj_jw_obj_end(w);
+    pj_jw_obj_end(w);
+    sum->objective = objective;
+    sum->gap = gap;
+    sum->demand = p->demand;
+    sum->served = p->served;
+    sum->shortfall = shortfall;
+}
+
+static void state_free(pstate *p)
+{
+    pj_cflp_result_free(&p->cr);
+    pj_supply_sol_free(&p->ss);
+    pj_rcpsp_sol_free(&p->rs);
+    free(p->km);
+}
+
+static int no_candidates(const preq *q, const pcount *k, pj_err *err)
+{
+    if (!k->with_role)
+        return pj_fail(err, 422, "no_candidates", "role", "no facility has the %s role", q->role);
+    if (!k->peacetime)
+        return pj_fail(err, 422, "no_candidates", "role",
+                       "no facility with the %s role is in peacetime", q->role);
+    if (!k->with_manual)
+        return pj_fail(err, 422, "no_candidates", "scenario",
+                       "no peacetime facility with the %s role has a manual for %s", q->role,
+                       q->scenario);
+    if (!k->in_deadline)
+        return pj_fail(err, 422, "no_candidates", "deadline_hours",
+                       "no candidate converts within %g hours (by its manual's critical path)",
+                       q->deadline_h);
+    return pj_fail(err, 422, "no_candidates", "max_distance_km",
+                   "no candidate lies within %g road km of the affected villages", q->max_km);
+}
+
+int pj_plan_solve(pj_ctx *c, json_t *body, const pj_plan_progress *prog, char **result,
+                  pj_plan_summary *sum, pj_err *err)
+{
+    pstate P;
+    memset(&P, 0, sizeof P);
+    P.c = c;
+    memset(sum, 0, sizeof *sum);
+    *result = NULL;
+    int rc = -1;
+    double t0 = pj_algo_now();
+    report(prog, "load", 0);
+    int rd = pj_db_read_begin(c->db);
+    if (read_request(c, body, &P.q, err) || load_villages(c, &P.q, &P.v, &P.nv, err) ||
+        set_demand(c, &P.q, P.v, P.nv, &P.demand, err))
+        goto out;
+    pcount cnt;
+    memset(&cnt, 0, sizeof cnt);
+    int cap = 0;
+    if (load_sites(c, &P.q, P.q.role, 0, P.v, P.nv, &P.st, &P.ns, &cap, &cnt, err)) goto out;
+    if (P.ns == 0) {
+        no_candidates(&P.q, &cnt, err);
+        goto out;
+    }
+    if (P.q.vcount > 0 && strcmp(P.q.role, "medical")) {
+        pcount cm;
+        memset(&cm, 0, sizeof cm);
+        if (load_sites(c, &P.q, "medical", 1, P.v, P.nv, &P.st, &P.ns, &cap, &cm, err)) goto out;
+    }
+    pj_db_read_end(c->db, rd);
+    rd = 0;
+    /* road distances and the customers: one per village and class with demand */
+    P.km = malloc(sizeof(double) * (size_t)P.ns * (size_t)P.nv);
+    if (!P.km) {
+        pj_fail(err, 500, "internal", "", "out of memory");
+        goto out;
+    }
+    for (int i = 0; i < P.ns; i++)
+        for (int j = 0; j < P.nv; j++)
+            P.km[(size_t)i * (size_t)P.nv + (size_t)j] =
+                P.v[j].has_loc
+                    ? pj_haversine_km(P.st[i].lat, P.st[i].lon, P.v[j].lat, P.v[j].lon) * P.q.road
+                    : INFINITY;
+    P.cu = pj_arena_alloc(c->arena, sizeof *P.cu * (size_t)(2 * P.nv));
+    for (int j = 0; j < P.nv; j++) {
+        if (P.v[j].demand - P.v[j].vuln > 0)
+            P.cu[P.nc++] = (pcust){.v = j, .vuln = 0, .d = P.v[j].demand - P.v[j].vuln};
+        if (P.v[j].vuln > 0) P.cu[P.nc++] = (pcust){.v = j, .vuln = 1, .d = P.v[j].vuln};
+    }
+    P.t_load = pj_algo_now() - t0;
+    report(prog, "location", 0);
+    if (locate(&P, prog, err)) goto out;
+    if (P.q.supply_days > 0) {
+        report(prog, "supply", 0);
+        if (supply(&P, prog, err)) goto out;
+    }
+    report(prog, "schedule", 0);
+    if (schedule(&P, prog, err)) goto out;
+    pj_buf b;
+    pj_buf_init(&b, RESULT_MAX);
+    pj_jw w;
+    pj_jw_init(&w, &b);
+    write_result(&P, &w, sum);
+    if (b.overflow) {
+        pj_buf_free(&b);
+        pj_fail(err, 413, "too_large", "", "the plan is larger than %zu bytes", RESULT_MAX);
+        goto out;
+    }
+    *result = pj_arena_strndup(c->arena, b.data, b.len);
+    pj_buf_free(&b);
+    sum->name = P.q.name;
+    sum->scenario = P.q.scenario;
+    sum->role = P.q.role;
+    report(prog, "done", 1);
+    rc = 0;
+out:
+    if (rd) pj_db_read_end(c->db, rd);
+    state_free(&P);
+    return rc;
+}

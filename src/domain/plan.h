@@ -1,0 +1,35 @@
+/* The emergency planner (issue #4): from a scenario (who is affected, how many people need
+ * which emergency role, which teams are available) to a plan — which facilities to convert
+ * (capacitated facility location), who goes where, supply flows from the stores, and the
+ * conversion schedule under the shared teams (RCPSP) with each site's ready time.
+ * Plans are saved (draft), listed, compared and adopted: adopting starts the live conversions
+ * of the chosen facilities in one transaction with the plan's status change. */
+#ifndef PJ_PLAN_H
+#define PJ_PLAN_H
+
+#include "domain/ctx.h"
+
+/* Progress of a running plan: phase is "load", "location", "supply" or "schedule"; frac in
+ * [0,1] within the phase. Optional. */
+typedef struct pj_plan_progress {
+    void (*fn)(void *ud, const char *phase, double frac);
+    void *ud;
+} pj_plan_progress;
+
+/* Validates the scenario in body, solves it and saves the plan as a draft; writes the saved
+ * plan (with its result) to w. Bad input is 422 and writes nothing. Roles: admin, district
+ * and township officers. prog may be NULL. */
+int pj_plan_create(pj_ctx *c, json_t *body, const pj_plan_progress *prog, pj_jw *w, pj_err *err);
+/* Plans newest first, without their results; status NULL = all. */
+int pj_plan_list(pj_ctx *c, const char *status, int64_t cursor, int limit, pj_jw *w, pj_err *err);
+/* One plan with its request and result. */
+int pj_plan_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
+/* Two plans side by side: cost, distance, people served, shortfall, ready times, sites. */
+int pj_plan_compare(pj_ctx *c, int64_t a, int64_t b, pj_jw *w, pj_err *err);
+/* Adopts a draft: starts the live conversion of every chosen facility (by the plan's manual)
+ * and marks the plan adopted, all in one transaction; a facility not in peacetime makes the
+ * whole adoption fail with 409 naming it. Admin and district officers only. body may be NULL
+ * or {"version": N} (optimistic concurrency). */
+int pj_plan_adopt(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+
+#endif

@@ -1,0 +1,428 @@
+/* The planner's store: saving, listing, comparing and adopting plans (tables of migration 300).
+ * A plan's result (sites, assignments, supply flows, the Gantt of planned step start times,
+ * ready times, curve, solver statistics) is kept as JSON text in plans.result_json; the
+ * conversions started by adopting a plan are linked in plan_conversions. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "domain/audit.h"
+#include "domain/dualuse_int.h"
+#include "domain/input.h"
+#include "domain/plan_int.h"
+#include "domain/render.h"
+
+#include "core/banned.h"
+
+static int not_found(pj_err *err, int64_t id)
+{
+    return pj_fail(err, 404, "not_found", "id", "no plan %lld", (long long)id);
+}
+
+#define PLAN_COLS                                                                                  \
+    "id, name, scenario, role, status, objective, gap, demand, served, shortfall, created_at,"     \
+    " created_by, adopted_at, adopted_by, version"
+
+static void head_render(pj_stmt *s, pj_jw *w)
+{
+    pj_jw_kint(w, "id", pj_col_int(s, 0));
+    pj_render_text(w, "name", s, 1);
+    pj_render_text(w, "scenario", s, 2);
+    pj_render_text(w, "role", s, 3);
+    pj_render_text(w, "status", s, 4);
+    pj_jw_knum(w, "objective", pj_col_double(s, 5));
+    pj_jw_knum(w, "gap", pj_col_double(s, 6));
+    pj_jw_kint(w, "demand", pj_col_int(s, 7));
+    pj_jw_kint(w, "served", pj_col_int(s, 8));
+    pj_jw_kint(w, "shortfall", pj_col_int(s, 9));
+    pj_render_time(w, "created_at", pj_col_int(s, 10));
+    pj_render_text(w, "created_by", s, 11);
+    if (pj_col_is_null(s, 12))
+        pj_jw_knull(w, "adopted_at");
+    else
+        pj_render_time(w, "adopted_at", pj_col_int(s, 12));
+    pj_render_text(w, "adopted_by", s, 13);
+    pj_jw_kint(w, "version", pj_col_int(s, 14));
+}
+
+/* The plan without request and result (list rows, audit rows). */
+static int plan_head(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT " PLAN_COLS " FROM plans WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) {
+        pj_jw_obj(w);
+        head_render(s, w);
+        pj_jw_obj_end(w);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    return rc == 0 ? not_found(err, id) : 0;
+}
+
+static int conversions_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT conversion_id, facility_id FROM plan_conversions"
+                               " WHERE plan_id = ? ORDER BY conversion_id",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    pj_jw_key(w, "conversions");
+    pj_jw_arr(w);
+    int rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        pj_jw_obj(w);
+        pj_jw_kint(w, "conversion_id", pj_col_int(s, 0));
+        pj_jw_kint(w, "facility_id", pj_col_int(s, 1));
+        pj_jw_obj_end(w);
+    }
+    pj_stmt_done(s);
+    pj_jw_arr_end(w);
+    return rc < 0 ? -1 : 0;
+}
+
+static int plan_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    int rd = pj_db_read_begin(c->db);
+    pj_stmt *s = pj_db_prepare(
+        c->db, "SELECT " PLAN_COLS ", request_json, result_json FROM plans WHERE id = ?", err);
+    int rc = -1;
+    if (!s) goto out;
+    pj_stmt_int(s, 1, id);
+    rc = pj_stmt_step(s, err);
+    if (rc == 1) {
+        pj_jw_obj(w);
+        head_render(s, w);
+        pj_jw_key(w, "request");
+        pj_jw_raw(w, pj_col_text(s, 15));
+        pj_jw_key(w, "result");
+        pj_jw_raw(w, pj_col_text(s, 16));
+    }
+    pj_stmt_done(s);
+    if (rc < 0) goto out;
+    if (rc == 0) {
+        rc = not_found(err, id);
+        goto out;
+    }
+    rc = conversions_render(c, id, w, err);
+    pj_jw_obj_end(w);
+out:
+    pj_db_read_end(c->db, rd);
+    return rc < 0 ? -1 : 0;
+}
+
+int pj_plan_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return plan_render(c, id, w, err);
+}
+
+int pj_plan_list(pj_ctx *c, const char *status, int64_t cursor, int limit, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id FROM plans WHERE (? = 0 OR id < ?)"
+                               " AND (? IS NULL OR status = ?) ORDER BY id DESC LIMIT ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, cursor);
+    pj_stmt_int(s, 2, cursor);
+    pj_stmt_text(s, 3, status);
+    pj_stmt_text(s, 4, status);
+    pj_stmt_int(s, 5, limit + 1);
+    return pj_render_query_page(c, s, limit, plan_head, w, err);
+}
+
+static const pj_role plan_writers[] = {PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER,
+                                       PJ_ROLE_TOWNSHIP_OFFICER};
+
+static int may_write(pj_ctx *c, int adopt, pj_err *err)
+{
+    for (int i = 0; i < (adopt ? 2 : 3); i++)
+        if (c->actor.role == plan_writers[i]) return 0;
+    return pj_fail(err, 403, "forbidden", "",
+                   adopt ? "only admin and district officers adopt plans"
+                         : "only admin, district and township officers make plans");
+}
+
+int pj_plan_create(pj_ctx *c, json_t *body, const pj_plan_progress *prog, pj_jw *w, pj_err *err)
+{
+    if (may_write(c, 0, err)) return -1;
+    char *result;
+    pj_plan_summary sum;
+    if (pj_plan_solve(c, body, prog, &result, &sum, err)) return -1;
+    char *req = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    if (!req) return pj_fail(err, 500, "internal", "", "out of memory");
+    if (pj_db_begin(c->db, err)) {
+        free(req);
+        return -1;
+    }
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "INSERT INTO plans (name, scenario, role, request_json, result_json, objective, gap,"
+        " demand, served, shortfall, status, created_at, created_by)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,'draft',?,?) RETURNING id",
+        err);
+    int64_t id = 0;
+    if (s) {
+        pj_stmt_text(s, 1, sum.name);
+        pj_stmt_text(s, 2, sum.scenario);
+        pj_stmt_text(s, 3, sum.role);
+        pj_stmt_text(s, 4, req);
+        pj_stmt_text(s, 5, result);
+        pj_stmt_double(s, 6, isfinite(sum.objective) ? sum.objective : 0);
+        pj_stmt_double(s, 7, isfinite(sum.gap) ? sum.gap : 1);
+        pj_stmt_int(s, 8, sum.demand);
+        pj_stmt_int(s, 9, sum.served);
+        pj_stmt_int(s, 10, sum.shortfall);
+        pj_stmt_int(s, 11, pj_now());
+        pj_stmt_text(s, 12, c->actor.username);
+        if (pj_stmt_step(s, err) == 1) id = pj_col_int(s, 0);
+        pj_stmt_done(s);
+    }
+    free(req);
+    char *after;
+    if (!id || !(after = pj_render_to_string(c, id, plan_head, err)) ||
+        pj_audit_add(c, "create", "plan", id, NULL, after, err) || pj_db_commit(c->db, err)) {
+        pj_db_rollback(c->db);
+        return -1;
+    }
+    return plan_render(c, id, w, err);
+}
+
+/* ---- compare ---- */
+
+typedef struct pside {
+    int64_t id;
+    json_t *res; /* owned */
+    const char *name, *status;
+} pside;
+
+static int side_load(pj_ctx *c, int64_t id, pside *p, pj_err *err)
+{
+    memset(p, 0, sizeof *p);
+    pj_stmt *s =
+        pj_db_prepare(c->db, "SELECT name, status, result_json FROM plans WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) {
+        p->id = id;
+        p->name = pj_arena_strdup(c->arena, pj_col_text(s, 0));
+        p->status = pj_arena_strdup(c->arena, pj_col_text(s, 1));
+        p->res = json_loads(pj_col_text(s, 2), 0, NULL);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (rc == 0) return not_found(err, id);
+    if (!p->res) return pj_fail(err, 500, "internal", "", "plan %lld: bad result", (long long)id);
+    return 0;
+}
+
+static double sum_num(json_t *res, const char *key)
+{
+    return json_number_value(json_object_get(json_object_get(res, "summary"), key));
+}
+
+static const char *const cmp_keys[] = {"objective",
+                                       "fixed_cost",
+                                       "service_cost",
+                                       "person_km",
+                                       "mean_km",
+                                       "max_km",
+                                       "demand",
+                                       "served",
+                                       "shortfall",
+                                       "sites",
+                                       "max_ready_minutes",
+                                       "mean_ready_minutes",
+                                       "gap",
+                                       NULL};
+
+static void side_render(const pside *p, pj_jw *w)
+{
+    pj_jw_obj(w);
+    pj_jw_kint(w, "id", p->id);
+    pj_jw_kstr(w, "name", p->name);
+    pj_jw_kstr(w, "status", p->status);
+    for (int k = 0; cmp_keys[k]; k++) pj_jw_knum(w, cmp_keys[k], sum_num(p->res, cmp_keys[k]));
+    pj_jw_obj_end(w);
+}
+
+static json_t *site_of(json_t *res, int64_t fid)
+{
+    json_t *sites = json_object_get(res, "sites"), *e;
+    size_t i;
+    json_array_foreach(sites, i, e) if (json_integer_value(json_object_get(e, "facility_id")) ==
+                                        fid) return e;
+    return NULL;
+}
+
+static void site_cell(pj_jw *w, const char *key, json_t *e)
+{
+    pj_jw_key(w, key);
+    if (!e) {
+        pj_jw_null(w);
+        return;
+    }
+    pj_jw_obj(w);
+    pj_jw_kint(w, "used", json_integer_value(json_object_get(e, "used")));
+    pj_jw_knum(w, "capacity", json_number_value(json_object_get(e, "capacity")));
+    pj_jw_knum(w, "mean_km", json_number_value(json_object_get(e, "mean_km")));
+    pj_jw_kint(w, "ready_minutes", json_integer_value(json_object_get(e, "ready_minutes")));
+    pj_jw_obj_end(w);
+}
+
+int pj_plan_compare(pj_ctx *c, int64_t a, int64_t b, pj_jw *w, pj_err *err)
+{
+    pside pa, pb;
+    memset(&pb, 0, sizeof pb);
+    int rd = pj_db_read_begin(c->db);
+    int rc = side_load(c, a, &pa, err);
+    if (!rc) rc = side_load(c, b, &pb, err);
+    pj_db_read_end(c->db, rd);
+    if (rc) {
+        json_decref(pa.res);
+        json_decref(pb.res);
+        return -1;
+    }
+    pj_jw_obj(w);
+    pj_jw_key(w, "a");
+    side_render(&pa, w);
+    pj_jw_key(w, "b");
+    side_render(&pb, w);
+    pj_jw_key(w, "difference");
+    pj_jw_obj(w);
+    for (int k = 0; cmp_keys[k]; k++)
+        pj_jw_knum(w, cmp_keys[k], sum_num(pb.res, cmp_keys[k]) - sum_num(pa.res, cmp_keys[k]));
+    pj_jw_obj_end(w);
+    /* sites of either plan, a's first */
+    pj_jw_key(w, "sites");
+    pj_jw_arr(w);
+    for (int side = 0; side < 2; side++) {
+        json_t *sites = json_object_get(side ? pb.res : pa.res, "sites"), *e;
+        size_t i;
+        json_array_foreach(sites, i, e)
+        {
+            int64_t fid = json_integer_value(json_object_get(e, "facility_id"));
+            if (side && site_of(pa.res, fid)) continue;
+            pj_jw_obj(w);
+            pj_jw_kint(w, "facility_id", fid);
+            pj_jw_kstr(w, "name", json_string_value(json_object_get(e, "name")));
+            site_cell(w, "a", side ? NULL : e);
+            site_cell(w, "b", side ? e : site_of(pb.res, fid));
+            pj_jw_obj_end(w);
+        }
+    }
+    pj_jw_arr_end(w);
+    pj_jw_obj_end(w);
+    json_decref(pa.res);
+    json_decref(pb.res);
+    return 0;
+}
+
+/* ---- adopt ---- */
+
+/* Starts the live conversion of facility fid by the planned manual mid inside the caller's
+ * transaction (pj_du_conversion_start_tx) and links it to the plan. Returns the conversion id,
+ * or -1; a facility that is not in peacetime is 409 facility_busy naming it. */
+static int64_t conversion_start_in_tx(pj_ctx *c, int64_t plan_id, int64_t fid, int64_t mid,
+                                      const char *scenario, pj_err *err)
+{
+    if (pj_render_exists(c, "SELECT 1 FROM manuals WHERE id = ?", mid, err) == 0)
+        return pj_fail(err, 409, "manual_gone", "facility_id",
+                       "the planned manual %lld of facility %lld no longer exists", (long long)mid,
+                       (long long)fid);
+    int64_t id = pj_du_conversion_start_tx(c, fid, scenario, 1, mid, err);
+    if (id < 0) {
+        if (err->status == 409) {
+            char msg[sizeof err->message];
+            snprintf(msg, sizeof msg, "%s", err->message);
+            pj_fail(err, 409, "facility_busy", "facility_id",
+                    "facility %lld cannot be converted: %s", (long long)fid, msg);
+        }
+        return -1;
+    }
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "INSERT INTO plan_conversions (plan_id, conversion_id, facility_id)"
+                               " VALUES (?,?,?)",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, plan_id);
+    pj_stmt_int(s, 2, id);
+    pj_stmt_int(s, 3, fid);
+    if (pj_du_step(s, err)) return -1;
+    return id;
+}
+
+int pj_plan_adopt(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"version", NULL};
+    int64_t version = 0;
+    if (may_write(c, 1, err)) return -1;
+    if (body && (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+                 pj_in_int(body, "version", 0, 1, INT64_MAX, &version, err) < 0))
+        return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    json_t *res = NULL;
+    pj_stmt *s = pj_db_prepare(
+        c->db, "SELECT status, version, scenario, result_json FROM plans WHERE id = ?", err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    const char *status = "", *scenario = "";
+    int64_t cur = 0;
+    if (rc == 1) {
+        status = pj_arena_strdup(c->arena, pj_col_text(s, 0));
+        cur = pj_col_int(s, 1);
+        scenario = pj_arena_strdup(c->arena, pj_col_text(s, 2));
+        res = json_loads(pj_col_text(s, 3), 0, NULL);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) goto fail;
+    if (rc == 0) {
+        not_found(err, id);
+        goto fail;
+    }
+    if (version && version != cur) {
+        pj_fail(err, 409, "version_conflict", "version",
+                "the plan was changed by someone else (version %lld, yours %lld); reload",
+                (long long)cur, (long long)version);
+        goto fail;
+    }
+    if (strcmp(status, "draft")) {
+        pj_fail(err, 409, "invalid_transition", "id", "plan %lld is %s: only a draft is adopted",
+                (long long)id, status);
+        goto fail;
+    }
+    char *before = pj_render_to_string(c, id, plan_head, err), *after;
+    if (!before) goto fail;
+    json_t *sites = json_object_get(res, "sites"), *e;
+    size_t i;
+    json_array_foreach(sites, i, e)
+    {
+        int64_t fid = json_integer_value(json_object_get(e, "facility_id")),
+                mid = json_integer_value(json_object_get(e, "manual_id"));
+        if (conversion_start_in_tx(c, id, fid, mid, scenario, err) < 0) goto fail;
+    }
+    s = pj_db_prepare(c->db,
+                      "UPDATE plans SET status = 'adopted', adopted_at = ?, adopted_by = ?,"
+                      " version = version + 1 WHERE id = ?",
+                      err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, pj_now());
+    pj_stmt_text(s, 2, c->actor.username);
+    pj_stmt_int(s, 3, id);
+    if (pj_du_step(s, err) || !(after = pj_render_to_string(c, id, plan_head, err)) ||
+        pj_audit_add(c, "adopt", "plan", id, before, after, err) || pj_db_commit(c->db, err))
+        goto fail;
+    json_decref(res);
+    return plan_render(c, id, w, err);
+fail:
+    json_decref(res);
+    pj_db_rollback(c->db);
+    return -1;
+}

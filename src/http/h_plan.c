@@ -1,0 +1,58 @@
+/* Routes of the emergency planner: make, list, fetch, compare and adopt plans. */
+#include <string.h>
+
+#include "domain/plan.h"
+#include "http/hutil.h"
+
+#include "core/banned.h"
+
+static int h_plans(pj_req *r)
+{
+    static const char *const acc[] = {"status", NULL};
+    pj_list_filter f;
+    const char *status = NULL;
+    if (pj_h_list_params(r, &f, acc) || pj_h_q_str(r, "status", &status)) return -1;
+    return pj_plan_list(&r->ctx, status, f.cursor, f.limit, &r->w, &r->err);
+}
+static int h_plan_create(pj_req *r)
+{
+    return pj_h_need_body(r) || pj_plan_create(&r->ctx, r->body, NULL, &r->w, &r->err)
+               ? -1
+               : pj_h_created(r);
+}
+static int h_plan_get(pj_req *r)
+{
+    return pj_plan_get(&r->ctx, r->id, &r->w, &r->err);
+}
+static int h_plan_compare(pj_req *r)
+{
+    int64_t a = 0, b = 0;
+    for (int i = 0; i < r->nquery; i++)
+        if (strcmp(r->query[i].key, "a") && strcmp(r->query[i].key, "b") &&
+            r->query[i].key[0] != '_')
+            return pj_fail(&r->err, 400, "unknown_parameter", r->query[i].key,
+                           "unknown parameter %s", r->query[i].key);
+    if (pj_h_q_int(r, "a", 1, INT64_MAX, &a) || pj_h_q_int(r, "b", 1, INT64_MAX, &b)) return -1;
+    if (!a || !b)
+        return pj_fail(&r->err, 400, "bad_query", a ? "b" : "a", "give two plan ids: ?a=ID&b=ID");
+    return pj_plan_compare(&r->ctx, a, b, &r->w, &r->err);
+}
+static int h_plan_adopt(pj_req *r)
+{
+    return pj_plan_adopt(&r->ctx, r->id, r->body, &r->w, &r->err);
+}
+
+#define READERS  (R_ALL & ~R(PJ_ROLE_ENTERPRISE))
+#define PLANNERS (R_DISTRICT | R(PJ_ROLE_TOWNSHIP_OFFICER))
+
+/* compare before {id}: the first route whose path matches wins */
+const pj_route pj_routes_plan[] = {
+    {"GET", "/api/v1/plans", h_plans, READERS, "Emergency plans, newest first"},
+    {"POST", "/api/v1/plans", h_plan_create, PLANNERS,
+     "Plan a scenario: sites, assignments, supply flows, conversion schedule"},
+    {"GET", "/api/v1/plans/compare", h_plan_compare, READERS, "Two plans side by side"},
+    {"GET", "/api/v1/plans/{id}", h_plan_get, READERS, "One plan with its request and result"},
+    {"POST", "/api/v1/plans/{id}/adopt", h_plan_adopt, R_DISTRICT,
+     "Adopt a draft plan: start the conversions of its sites"},
+};
+const int pj_routes_plan_count = (int)(sizeof pj_routes_plan / sizeof pj_routes_plan[0]);

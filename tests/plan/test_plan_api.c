@@ -1,0 +1,358 @@
+/* The emergency planner over the API on the demo district: a plan for 金海湖地区 checked
+ * from its own output (capacities, distances, totals, the Gantt against precedence and team
+ * limits, ready times), shortfall, compare, adopt (and the 409 of an overlapping adoption),
+ * roles, and bad input that writes nothing. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "t.h"
+#include "th.h"
+
+#define TEAMS                                                                                      \
+    "{\"cleaning\":12,\"logistics\":16,\"security\":4,\"medical\":4,\"catering\":6,\"it\":2}"
+
+static long long town_id(th_server *s)
+{
+    return th_sql_int(s, "SELECT id FROM regions WHERE name = '金海湖地区' AND type = 'township'");
+}
+
+/* A resettlement scenario for 金海湖地区; demand is the JSON of the demand object. */
+static void scenario(th_server *s, char *out, size_t size, const char *name, const char *demand,
+                     const char *extra)
+{
+    snprintf(out, size,
+             "{\"name\":\"%s\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
+             "\"affected\":{\"township_ids\":[%lld]},\"demand\":%s,\"teams\":" TEAMS
+             ",\"time_limit_s\":0.3%s}",
+             name, town_id(s), demand, extra ? extra : "");
+}
+
+static json_t *post(th_server *s, const char *tok, const char *path, const char *body, int want)
+{
+    json_t *o = NULL;
+    int st = th_call(s, "POST", path, tok, body, &o);
+    if (st != want)
+        t_fail(__FILE__, __LINE__, "POST %s: %d, expected %d (%s: %s)", path, st, want,
+               th_err_code(o) ? th_err_code(o) : "-",
+               o ? json_string_value(json_object_get(json_object_get(o, "error"), "message")) : "");
+    return o;
+}
+
+static double num(json_t *o, const char *k)
+{
+    return json_number_value(json_object_get(o, k));
+}
+
+/* Everything a plan promises, checked from the plan itself. */
+static void check_plan(json_t *plan)
+{
+    json_t *req = json_object_get(plan, "request"), *res = json_object_get(plan, "result");
+    json_t *sum = json_object_get(res, "summary"), *sites = json_object_get(res, "sites");
+    json_t *as = json_object_get(res, "assignments"), *sched = json_object_get(res, "schedule");
+    double maxd = json_object_get(req, "max_distance_km") ? num(req, "max_distance_km") : 30;
+    size_t i, k;
+    json_t *e, *f;
+    /* capacities, and assignments add up per site and in total */
+    long long total = 0;
+    json_array_foreach(sites, i, e)
+    {
+        long long used = th_int(e, "used"), got = 0;
+        CHECK(used > 0);
+        CHECK(used <= (long long)num(e, "capacity"));
+        json_array_foreach(as, k, f) if (th_int(f, "facility_id") == th_int(e, "facility_id"))
+            got += th_int(f, "people");
+        CHECK_INT(got, used);
+    }
+    json_array_foreach(as, k, f)
+    {
+        CHECK(th_int(f, "people") > 0);
+        CHECK(num(f, "km") <= maxd + 1e-6);
+        total += th_int(f, "people");
+    }
+    CHECK_INT(total, (long long)num(sum, "demand") - (long long)num(sum, "shortfall"));
+    CHECK_INT(total, (long long)num(sum, "served"));
+    CHECK_INT((long long)num(json_object_get(res, "shortfall"), "total"),
+              (long long)num(sum, "shortfall"));
+    /* the Gantt: precedence within each site */
+    json_t *gantt = json_object_get(sched, "gantt");
+    CHECK(json_array_size(gantt) > 0);
+    json_array_foreach(gantt, i, e)
+    {
+        CHECK(th_int(e, "start") >= 0);
+        CHECK(th_int(e, "end") >= th_int(e, "start"));
+        json_t *preds = json_object_get(e, "predecessors"), *pc;
+        size_t q;
+        json_array_foreach(preds, q, pc)
+        {
+            int found = 0;
+            json_array_foreach(gantt, k,
+                               f) if (th_int(f, "facility_id") == th_int(e, "facility_id") &&
+                                      !strcmp(th_str(f, "step_code"), json_string_value(pc)))
+            {
+                found = 1;
+                CHECK(th_int(f, "end") <= th_int(e, "start"));
+            }
+            CHECK(found);
+        }
+    }
+    /* team limits at every start (usage only rises at a start) */
+    json_t *teams = json_object_get(sched, "teams");
+    json_array_foreach(gantt, i, e)
+    {
+        long long t = th_int(e, "start"), in_use = 0;
+        const char *type = th_str(e, "team_type");
+        json_array_foreach(gantt, k, f) if (!strcmp(th_str(f, "team_type"), type) &&
+                                            th_int(f, "start") <= t && t < th_int(f, "end"))
+            in_use += th_int(f, "team_count");
+        CHECK(in_use <= (long long)json_integer_value(json_object_get(teams, type)));
+    }
+    /* ready time of a site = the end of its last step */
+    json_array_foreach(sites, i, e)
+    {
+        long long last = 0;
+        json_array_foreach(gantt, k, f) if (th_int(f, "facility_id") == th_int(e, "facility_id") &&
+                                            th_int(f, "end") > last) last = th_int(f, "end");
+        CHECK(last > 0);
+        CHECK_INT(th_int(e, "ready_minutes"), last);
+    }
+    json_t *curve = json_object_get(sched, "curve");
+    CHECK(json_array_size(curve) > 0);
+    CHECK_INT(th_int(json_array_get(curve, json_array_size(curve) - 1), "people"), total);
+}
+
+TEST_T(plan_roundtrip_jinhaihu, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[1024], path[96];
+    th_login(&s, "officer", s.demo_pw, tok);
+    scenario(&s, body, sizeof body, "金海湖 安置 10%", "{\"share\":0.1}",
+             ",\"supplies\":{\"days\":3}");
+    json_t *plan = post(&s, tok, "/api/v1/plans", body, 201);
+    CHECK_STR(th_str(plan, "status"), "draft");
+    check_plan(plan);
+    json_t *res = json_object_get(plan, "result");
+    CHECK_INT((long long)num(json_object_get(res, "summary"), "shortfall"), 0);
+    CHECK(json_array_size(json_object_get(json_object_get(res, "supplies"), "flows")) > 0);
+    /* saved: fetched and listed the same */
+    long long id = th_int(plan, "id");
+    snprintf(path, sizeof path, "/api/v1/plans/%lld", id);
+    json_t *got = NULL;
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &got), 200);
+    CHECK(json_equal(json_object_get(got, "result"), res));
+    json_decref(got);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/plans", tok, NULL, &got), 200);
+    CHECK_INT(th_int(json_array_get(json_object_get(got, "items"), 0), "id"), id);
+    json_decref(got);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'plan'"), 1);
+    json_decref(plan);
+    /* isolation with vulnerable people: they go to medical-capable sites only */
+    snprintf(
+        body, sizeof body,
+        "{\"name\":\"隔离\",\"scenario\":\"epidemic\",\"role\":\"isolation\",\"affected\":"
+        "{\"center\":{\"lat\":40.2,\"lon\":117.3},\"radius_km\":8},\"demand\":{\"people\":300},"
+        "\"vulnerable\":{\"count\":12},\"teams\":{\"security\":6,\"logistics\":10,"
+        "\"disinfection\":4,\"medical\":10,\"it\":2,\"catering\":3},\"time_limit_s\":0.3}");
+    plan = post(&s, tok, "/api/v1/plans", body, 201);
+    check_plan(plan);
+    json_t *sites = json_object_get(json_object_get(plan, "result"), "sites"), *e;
+    size_t i;
+    long long vul = 0;
+    json_array_foreach(sites, i, e)
+    {
+        if (th_int(e, "vulnerable") > 0) CHECK(json_is_true(json_object_get(e, "medical")));
+        vul += th_int(e, "vulnerable");
+    }
+    CHECK_INT(vul, 12);
+    json_decref(plan);
+    th_stop(&s);
+}
+
+TEST_T(plan_shortfall_compare, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[1024], path[96];
+    th_login(&s, "officer", s.demo_pw, tok);
+    scenario(&s, body, sizeof body, "too many", "{\"people\":60000}", ",\"max_distance_km\":15");
+    json_t *big = post(&s, tok, "/api/v1/plans", body, 201);
+    check_plan(big);
+    json_t *sum = json_object_get(json_object_get(big, "result"), "summary");
+    CHECK(num(sum, "shortfall") > 0);
+    CHECK_INT((long long)num(sum, "demand"), 60000);
+    json_t *sv = json_object_get(json_object_get(json_object_get(big, "result"), "shortfall"),
+                                 "villages"),
+           *e;
+    size_t i;
+    long long short_sum = 0;
+    json_array_foreach(sv, i, e) short_sum += th_int(e, "people");
+    CHECK_INT(short_sum, (long long)num(sum, "shortfall"));
+    scenario(&s, body, sizeof body, "small", "{\"share\":0.05}", NULL);
+    json_t *small = post(&s, tok, "/api/v1/plans", body, 201);
+    snprintf(path, sizeof path, "/api/v1/plans/compare?a=%lld&b=%lld", th_int(small, "id"),
+             th_int(big, "id"));
+    json_t *cmp = NULL;
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &cmp), 200);
+    CHECK_INT(th_int(json_object_get(cmp, "a"), "id"), th_int(small, "id"));
+    CHECK(num(json_object_get(cmp, "b"), "shortfall") > 0);
+    CHECK_INT((long long)num(json_object_get(cmp, "a"), "shortfall"), 0);
+    CHECK(num(json_object_get(cmp, "difference"), "served") > 0);
+    CHECK(json_array_size(json_object_get(cmp, "sites")) > 0);
+    json_decref(cmp);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/plans/compare?a=1", tok, NULL, &cmp), 400);
+    json_decref(cmp);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/plans/compare?a=1&b=999", tok, NULL, &cmp), 404);
+    json_decref(cmp);
+    json_decref(big);
+    json_decref(small);
+    th_stop(&s);
+}
+
+TEST_T(plan_adopt_starts_conversions, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], town[80], body[1024], path[96], q[256], fp1[4096], fp2[4096];
+    th_login(&s, "officer", s.demo_pw, tok);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    scenario(&s, body, sizeof body, "A", "{\"share\":0.05}", NULL);
+    json_t *a = post(&s, tok, "/api/v1/plans", body, 201);
+    json_t *b = post(&s, town, "/api/v1/plans", body, 201); /* the same sites: overlapping */
+    long long conv0 = th_sql_int(&s, "SELECT COUNT(*) FROM conversions");
+    /* a township officer plans but does not adopt */
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(a, "id"));
+    json_decref(post(&s, town, path, "{}", 403));
+    json_t *ad = post(&s, tok, path, "{}", 200);
+    CHECK_STR(th_str(ad, "status"), "adopted");
+    json_t *sites = json_object_get(json_object_get(a, "result"), "sites"), *e;
+    size_t i;
+    CHECK_INT(json_array_size(json_object_get(ad, "conversions")), json_array_size(sites));
+    json_array_foreach(sites, i, e)
+    {
+        snprintf(q, sizeof q,
+                 "SELECT COUNT(*) FROM facilities f JOIN conversions c ON c.facility_id = f.id"
+                 " WHERE f.id = %lld AND f.state = 'converting' AND c.state = 'converting'"
+                 " AND c.mode = 'live'",
+                 th_int(e, "facility_id"));
+        CHECK_INT(th_sql_int(&s, q), 1);
+    }
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM conversions") - conv0,
+              (long long)json_array_size(sites));
+    json_decref(ad);
+    /* the second, overlapping plan: 409 naming a facility, nothing written */
+    th_fingerprint(&s, fp1, sizeof fp1);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(b, "id"));
+    json_t *o = post(&s, tok, path, "{}", 409);
+    CHECK_STR(th_err_code(o), "facility_busy");
+    CHECK(strstr(json_string_value(json_object_get(json_object_get(o, "error"), "message")),
+                 "facility ") != NULL);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(a, "id"));
+    json_decref(post(&s, tok, path, "{}", 409)); /* already adopted */
+    th_fingerprint(&s, fp2, sizeof fp2);
+    CHECK_STR(fp1, fp2);
+    snprintf(q, sizeof q, "SELECT COUNT(*) FROM plans WHERE id = %lld AND status = 'draft'",
+             th_int(b, "id"));
+    CHECK_INT(th_sql_int(&s, q), 1);
+    json_decref(a);
+    json_decref(b);
+    th_stop(&s);
+}
+
+TEST_T(plan_roles, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], viewer[80], ent[80], body[1024];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "viewer", s.demo_pw, viewer);
+    th_login(&s, "jd", s.demo_pw, ent);
+    scenario(&s, body, sizeof body, "roles", "{\"share\":0.02}", NULL);
+    json_t *p = post(&s, off, "/api/v1/plans", body, 201);
+    json_t *o = NULL;
+    CHECK_INT(th_call(&s, "POST", "/api/v1/plans", viewer, body, &o), 403);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/plans/1/adopt", viewer, "{}", &o), 403);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/plans", viewer, NULL, &o), 200);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/plans/1", viewer, NULL, &o), 200);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/plans", ent, NULL, &o), 403);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/plans/1", ent, NULL, &o), 403);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/plans", ent, body, &o), 403);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/plans/99", off, NULL, &o), 404);
+    json_decref(o);
+    json_decref(p);
+    th_stop(&s);
+}
+
+TEST_T(plan_bad_input_writes_nothing, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], fp1[4096], fp2[4096];
+    th_login(&s, "officer", s.demo_pw, tok);
+    long long t = town_id(&s);
+    static const struct {
+        const char *demand, *affected, *extra, *field;
+        int hub; /* the holiday transport hub scenario instead of disaster resettlement */
+    } cases[] = {
+        {"{\"people\":-5}", NULL, "", "demand.people"},
+        {"{\"share\":1.5}", NULL, "", "demand.share"},
+        {"{\"share\":0.1,\"people\":3}", NULL, "", "demand"},
+        {"{\"share\":0}", NULL, "", "demand.share"},
+        {"{\"share\":0.1}", "{\"village_ids\":[999999]}", "", "affected.village_ids"},
+        {"{\"share\":0.1}", "{\"village_ids\":[1]}", "", "affected.village_ids"},
+        {"{\"share\":0.1}", "{\"township_ids\":[999999]}", "", "affected.township_ids"},
+        {"{\"share\":0.1}", "{\"center\":{\"lat\":40.2,\"lon\":117.3},\"radius_km\":0}", "",
+         "affected.radius_km"},
+        {"{\"share\":0.1}", "{\"center\":{\"lat\":40.2,\"lon\":117.3},\"radius_km\":-2}", "",
+         "affected.radius_km"},
+        /* the one transport hub is far from 金海湖 */
+        {"{\"share\":0.1}", NULL, ",\"max_distance_km\":1", "max_distance_km", 1},
+        {"{\"share\":0.1}", NULL, ",\"deadline_hours\":0.5", "deadline_hours"},
+        {"{\"share\":0.1}", NULL, ",\"vulnerable\":{\"count\":-1}", "vulnerable.count"},
+        {"{\"share\":0.1}", NULL,
+         ",\"teams\":{\"cleaning\":0,\"logistics\":16,\"security\":4,"
+         "\"medical\":4,\"catering\":6,\"it\":2}",
+         "teams.cleaning"},
+        {"{\"share\":0.1}", NULL,
+         ",\"teams\":{\"cleaning\":12,\"logistics\":16,\"security\":4,"
+         "\"medical\":4,\"catering\":6}",
+         "teams.it"},
+        {"{\"share\":0.1}", NULL, ",\"teams\":{\"nope\":1}", "teams.nope"},
+        {"{\"share\":0.1}", NULL, ",\"colour\":1", "colour"},
+    };
+    th_fingerprint(&s, fp1, sizeof fp1);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char aff[160], body[1200];
+        if (cases[i].affected)
+            snprintf(aff, sizeof aff, "%s", cases[i].affected);
+        else
+            snprintf(aff, sizeof aff, "{\"township_ids\":[%lld]}", t);
+        /* a "teams" in extra replaces the default */
+        int hub = cases[i].hub;
+        snprintf(body, sizeof body,
+                 "{\"name\":\"bad\",\"scenario\":\"%s\",\"role\":\"%s\","
+                 "\"affected\":%s,\"demand\":%s%s,\"time_limit_s\":0.2%s}",
+                 hub ? "holiday" : "disaster", hub ? "transport_hub" : "resettlement", aff,
+                 cases[i].demand, strstr(cases[i].extra, "\"teams\"") ? "" : ",\"teams\":" TEAMS,
+                 cases[i].extra);
+        json_t *o = NULL;
+        int st = th_call(&s, "POST", "/api/v1/plans", tok, body, &o);
+        if (st != 422 || !th_err_field(o) || strcmp(th_err_field(o), cases[i].field))
+            t_fail(__FILE__, __LINE__, "case %zu: %d %s field %s, expected 422 field %s", i, st,
+                   th_err_code(o) ? th_err_code(o) : "-", th_err_field(o) ? th_err_field(o) : "-",
+                   cases[i].field);
+        json_decref(o);
+    }
+    th_fingerprint(&s, fp2, sizeof fp2);
+    CHECK_STR(fp1, fp2);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM plans"), 0);
+    th_stop(&s);
+}
