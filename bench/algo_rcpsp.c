@@ -405,8 +405,10 @@ static int run_set(const cfg *c, const char *set)
             if (r.ok) snprintf(ratio, sizeof ratio, "  GA/cbc makespan %.3f", s.makespan / r.obj);
             printf("   %-14s %5d %5d %5s %5.1f %8.3f %8.2f %s%s, cbc/GA time x%.0f\n",
                    names[i].name, s.makespan, ls.makespan, cb, r.bound, s.stats.time_s, r.time_s,
-                   r.optimal ? "opt" : "lim", ratio,
-                   r.time_s / (s.stats.time_s > 1e-6 ? s.stats.time_s : 1e-6));
+                   r.optimal        ? "opt"
+                   : isnan(r.bound) ? "killed"
+                                    : "lim",
+                   ratio, r.time_s / (s.stats.time_s > 1e-6 ? s.stats.time_s : 1e-6));
         }
         pj_rcpsp_sol_free(&ls);
         pj_rcpsp_sol_free(&s);
