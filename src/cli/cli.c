@@ -13,6 +13,7 @@
 #include "domain/auth.h"
 #include "domain/demo.h"
 #include "domain/enterprise.h"
+#include "domain/indicator.h"
 #include "domain/registry.h"
 #include "http/server.h"
 #include "pingji/pingji.h"
@@ -103,6 +104,8 @@ static int bootstrap(session *s, int demo, uint64_t seed)
         if (pj_demo_build(&s->ctx, seed, dpw, &st, &s->err)) return cli_fail(&s->err);
         /* enterprise service: firms, reception days, appeals, policies (own transaction) */
         if (pj_enterprise_demo(&s->ctx, seed, &s->err)) return cli_fail(&s->err);
+        /* district indicators (the seed's figures) and carbon accounts (own transaction) */
+        if (pj_indicators_demo(&s->ctx, seed, &s->err)) return cli_fail(&s->err);
         printf("pingji: demo district 平谷区: %d townships, %d villages/communities, %d grids, "
                "%lld residents, %d facilities, %d organisations (synthetic detail labelled)\n",
                st.townships, st.villages, st.grids, (long long)st.residents, st.facilities,
@@ -518,6 +521,23 @@ static const verb verbs[] = {
      "Emergency plans (应急规划): which facilities to convert, who goes where, supplies and the\n"
      "conversion schedule; saved as drafts, adopted to start the conversions.",
      cli_plan},
+    {"indicator",
+     "indicator list [--q S]|get ID|add --json J|values [--code C] [--region R] [--period P]\n"
+     "          [--from Y] [--to Y]|set --json J|revise ID --json J|derive FN --code C …|\n"
+     "          export [--code C]|dashboard|demo",
+     "District indicators (统计指标): values with revision history; derive yoy|prev|cagr|share|\n"
+     "points|progress|rank; the dashboard; demo loads the seed's figures.",
+     cli_indicator},
+    {"carbon",
+     "carbon factors [--energy-type T]|factor-add --json J|energy [--period P]|\n"
+     "       energy-add --json J|emissions --year Y [--by sector|organisation|energy_type]|\n"
+     "       intensity --year Y [--region R]",
+     "Carbon: versioned emission factors, energy use, tonnes CO2e, energy per 10,000 yuan GDP.",
+     cli_carbon},
+    {"import", "import FILE.csv [--dry-run]",
+     "Import a statistics table (code,region,period,value,unit,source,note): all rows or none;\n"
+     "--dry-run checks every row and writes nothing.",
+     cli_import},
     {"audit", "audit [--entity E] [--entity-id N] [--action A] [--limit N]",
      "The audit trail, newest first.", v_audit},
     {"backup", "backup FILE [--db F]", "Online backup of the database into a new FILE.", v_backup},

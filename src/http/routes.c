@@ -247,6 +247,8 @@ extern const pj_route pj_routes_enterprise[];
 extern const int pj_routes_enterprise_count;
 extern const pj_route pj_routes_plan[];
 extern const int pj_routes_plan_count;
+extern const pj_route pj_routes_indicators[];
+extern const int pj_routes_indicators_count;
 
 static const struct {
     const pj_route *routes;
@@ -256,6 +258,7 @@ static const struct {
     {pj_routes_dualuse, &pj_routes_dualuse_count},
     {pj_routes_enterprise, &pj_routes_enterprise_count},
     {pj_routes_plan, &pj_routes_plan_count},
+    {pj_routes_indicators, &pj_routes_indicators_count},
 };
 
 static pj_route all_routes[512];

@@ -1,0 +1,228 @@
+/* Indicator and carbon verbs of the command line: indicator, carbon, import. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli_int.h"
+#include "core/util.h"
+#include "domain/carbon.h"
+#include "domain/indicator.h"
+
+#include "core/banned.h"
+
+typedef int (*ind_fn)(session *s, cli *a, json_t *body, pj_jw *w, pj_buf *csv);
+typedef struct isub {
+    const char *name;
+    int needs_json;
+    ind_fn fn;
+} isub;
+
+static int run(cli *a, const isub *subs, const char *def)
+{
+    const char *name = a->npos > 1 ? a->pos[1] : def;
+    const isub *sb = NULL;
+    for (int i = 0; subs[i].name; i++)
+        if (!strcmp(subs[i].name, name)) sb = &subs[i];
+    if (!sb) return cli_usage("unknown sub-command; see --help");
+    json_t *body = NULL;
+    if (sb->needs_json && !(body = cli_json_arg(a)))
+        return cli_opt(a, "json") ? 1 : cli_usage("give --json '{…}' or --json @file.json");
+    session s;
+    if (cli_session_open(&s, a)) {
+        json_decref(body);
+        return 1;
+    }
+    pj_buf out, csv;
+    pj_buf_init(&out, 256 << 20);
+    pj_buf_init(&csv, 256 << 20);
+    pj_jw w;
+    pj_jw_init(&w, &out);
+    int rc = sb->fn(&s, a, body, &w, &csv);
+    if (rc == -1)
+        rc = cli_fail(&s.err);
+    else if (rc == 0 && csv.len)
+        fputs(csv.data, stdout);
+    else if (rc == 0 && out.len)
+        cli_print_json(out.data);
+    pj_buf_free(&out);
+    pj_buf_free(&csv);
+    json_decref(body);
+    cli_session_close(&s);
+    return rc;
+}
+
+static int pos_id(cli *a, int64_t *id)
+{
+    return cli_parse_id(a->npos > 2 ? a->pos[2] : NULL, id);
+}
+
+static int i_list(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_indicator_list(&s->ctx, cli_opt(a, "q"), 0, 500, w, &s->err);
+}
+static int i_get(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    int64_t id;
+    if (pos_id(a, &id)) return cli_usage("indicator get ID");
+    return pj_indicator_get(&s->ctx, id, w, &s->err);
+}
+static int i_add(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_indicator_create(&s->ctx, b, w, &s->err);
+}
+static void vfilter(cli *a, pj_value_filter *f)
+{
+    memset(f, 0, sizeof *f);
+    f->code = cli_opt(a, "code");
+    f->region = cli_opt(a, "region");
+    f->period = cli_opt(a, "period");
+    f->from = cli_opt(a, "from");
+    f->to = cli_opt(a, "to");
+    f->limit = 500;
+}
+static int i_values(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    pj_value_filter f;
+    vfilter(a, &f);
+    return pj_ind_value_list(&s->ctx, &f, w, &s->err);
+}
+static int i_set(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_ind_value_create(&s->ctx, b, w, &s->err);
+}
+static int i_revise(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    int64_t id;
+    if (pos_id(a, &id)) return cli_usage("indicator revise ID --json J");
+    return pj_ind_value_update(&s->ctx, id, b, w, &s->err);
+}
+static int i_derive(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    pj_derive_args d = {.fn = a->npos > 2 ? a->pos[2] : NULL,
+                        .code = cli_opt(a, "code"),
+                        .region = cli_opt(a, "region"),
+                        .period = cli_opt(a, "period"),
+                        .from = cli_opt(a, "from"),
+                        .to = cli_opt(a, "to"),
+                        .method = cli_opt(a, "method"),
+                        .of = cli_opt(a, "of"),
+                        .base = cli_opt(a, "base"),
+                        .by = cli_opt(a, "by"),
+                        .target = cli_opt(a, "target")};
+    return pj_ind_derive(&s->ctx, &d, w, &s->err);
+}
+static int i_export(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    pj_value_filter f;
+    vfilter(a, &f);
+    return pj_ind_export_csv(&s->ctx, &f, csv, &s->err);
+}
+static int i_dashboard(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_ind_dashboard(&s->ctx, w, &s->err);
+}
+static int i_demo(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    if (pj_indicators_demo(&s->ctx, 0, &s->err)) return -1;
+    return pj_ind_dashboard(&s->ctx, w, &s->err);
+}
+
+int cli_indicator(cli *a)
+{
+    static const isub subs[] = {
+        {"list", 0, i_list},     {"get", 0, i_get},       {"add", 1, i_add},
+        {"values", 0, i_values}, {"set", 1, i_set},       {"revise", 1, i_revise},
+        {"derive", 0, i_derive}, {"export", 0, i_export}, {"dashboard", 0, i_dashboard},
+        {"demo", 0, i_demo},     {NULL, 0, NULL}};
+    return run(a, subs, "list");
+}
+
+static int c_factors(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_carbon_factor_list(&s->ctx, cli_opt(a, "energy-type"), w, &s->err);
+}
+static int c_factor_add(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_carbon_factor_create(&s->ctx, b, w, &s->err);
+}
+static int c_energy(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_carbon_energy_list(&s->ctx, cli_opt(a, "period"), 0, cli_opt(a, "sector"), 0, 500, w,
+                                 &s->err);
+}
+static int c_energy_add(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_carbon_energy_create(&s->ctx, b, w, &s->err);
+}
+static int year_opt(cli *a)
+{
+    int64_t y = 0;
+    if (!cli_opt(a, "year") || pj_parse_i64(cli_opt(a, "year"), &y) || y < 1901 || y > 2999)
+        return -1;
+    return (int)y;
+}
+static int c_emissions(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    int y = year_opt(a);
+    if (y < 0) return cli_usage("carbon emissions --year YYYY [--period P] [--by B]");
+    return pj_carbon_emissions(&s->ctx, y, cli_opt(a, "period"), cli_opt(a, "by"), w, &s->err);
+}
+static int c_intensity(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    int y = year_opt(a);
+    if (y < 0) return cli_usage("carbon intensity --year YYYY [--region R]");
+    return pj_carbon_intensity(&s->ctx, cli_opt(a, "region"), y, w, &s->err);
+}
+
+int cli_carbon(cli *a)
+{
+    static const isub subs[] = {{"factors", 0, c_factors},
+                                {"factor-add", 1, c_factor_add},
+                                {"energy", 0, c_energy},
+                                {"energy-add", 1, c_energy_add},
+                                {"emissions", 0, c_emissions},
+                                {"intensity", 0, c_intensity},
+                                {NULL, 0, NULL}};
+    return run(a, subs, "factors");
+}
+
+int cli_import(cli *a)
+{
+    const char *path = a->npos > 1 ? a->pos[1] : NULL;
+    if (!path) return cli_usage("import FILE.csv [--dry-run]");
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "pingji: cannot open %s\n", path);
+        return 1;
+    }
+    pj_buf text;
+    pj_buf_init(&text, 512u << 20);
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) pj_buf_add(&text, chunk, n);
+    fclose(f);
+    if (text.overflow) {
+        pj_buf_free(&text);
+        fprintf(stderr, "pingji: %s is larger than 512 MiB\n", path);
+        return 1;
+    }
+    session s;
+    if (cli_session_open(&s, a)) {
+        pj_buf_free(&text);
+        return 1;
+    }
+    pj_buf out;
+    pj_buf_init(&out, 64 << 20);
+    pj_jw w;
+    pj_jw_init(&w, &out);
+    int rc = pj_ind_import_csv(&s.ctx, text.data ? text.data : "", text.len,
+                               cli_opt(a, "dry-run") != NULL, 10000000, &w, &s.err);
+    if (rc)
+        rc = cli_fail(&s.err);
+    else
+        cli_print_json(out.data);
+    pj_buf_free(&out);
+    pj_buf_free(&text);
+    cli_session_close(&s);
+    return rc;
+}

@@ -1,0 +1,579 @@
+/* Carbon: emission factors (versioned), energy use, emissions and energy intensity. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "domain/audit.h"
+#include "domain/carbon.h"
+#include "domain/indicator_int.h"
+#include "domain/input.h"
+#include "domain/render.h"
+
+#include "core/banned.h"
+
+static int factor_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id, energy_type, unit, kg_co2e_per_unit, kgce_per_unit,"
+                               " effective_from, source, created_at, created_by, version FROM"
+                               " emission_factors WHERE id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) {
+        pj_jw_obj(w);
+        pj_jw_kint(w, "id", pj_col_int(s, 0));
+        pj_render_text(w, "energy_type", s, 1);
+        pj_render_text(w, "unit", s, 2);
+        pj_jw_knum(w, "kg_co2e_per_unit", pj_col_double(s, 3));
+        pj_jw_knum(w, "kgce_per_unit", pj_col_double(s, 4));
+        pj_render_text(w, "effective_from", s, 5);
+        pj_render_text(w, "source", s, 6);
+        pj_render_time(w, "created_at", pj_col_int(s, 7));
+        pj_render_text(w, "created_by", s, 8);
+        pj_jw_kint(w, "version", pj_col_int(s, 9));
+        pj_jw_obj_end(w);
+    }
+    pj_stmt_done(s);
+    return rc == 1 ? 0 : rc < 0 ? -1 : pj_fail(err, 404, "not_found", "", "no factor");
+}
+
+int pj_carbon_factor_list(pj_ctx *c, const char *energy_type, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id FROM emission_factors WHERE (? IS NULL OR energy_type ="
+                               " ?) ORDER BY energy_type, effective_from DESC LIMIT 501",
+                               err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, energy_type);
+    pj_stmt_text(s, 2, energy_type);
+    return pj_render_query_page(c, s, 500, factor_render, w, err);
+}
+
+int pj_carbon_factor_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {
+        "energy_type", "unit", "kg_co2e_per_unit", "kgce_per_unit", "effective_from",
+        "source",      NULL};
+    const char *type, *unit, *eff, *source = "manual";
+    double co2, ce;
+    int64_t t;
+    if (pj_ind_require_writer(c, err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_str(body, "energy_type", 1, 1, 32, &type, err) < 0 ||
+        pj_in_str(body, "unit", 1, 1, 16, &unit, err) < 0 ||
+        pj_in_num(body, "kg_co2e_per_unit", 1, 0, 1e6, &co2, err) < 0 ||
+        pj_in_num(body, "kgce_per_unit", 1, 0, 1e6, &ce, err) < 0 ||
+        pj_in_str(body, "effective_from", 1, 10, 10, &eff, err) < 0 ||
+        pj_in_str(body, "source", 0, 1, 128, &source, err) < 0)
+        return -1;
+    if (!pj_ind_code_ok(type))
+        return pj_fail(err, 422, "invalid_value", "energy_type", "energy_type is a-z, 0-9, _");
+    if (pj_time_parse(eff, &t))
+        return pj_fail(err, 422, "invalid_value", "effective_from", "effective_from is YYYY-MM-DD");
+    if (pj_db_begin(c->db, err)) return -1;
+    char *after;
+    pj_stmt *s =
+        pj_db_prepare(c->db, "SELECT unit FROM emission_factors WHERE energy_type = ?", err);
+    if (!s) goto fail;
+    pj_stmt_text(s, 1, type);
+    int rc = pj_stmt_step(s, err);
+    int same = rc == 1 ? !strcmp(pj_col_text(s, 0), unit) : 1;
+    pj_stmt_done(s);
+    if (rc < 0) goto fail;
+    if (!same) {
+        pj_fail(err, 422, "unit_mismatch", "unit", "%s is measured in another unit", type);
+        goto fail;
+    }
+    s = pj_db_prepare(c->db,
+                      "INSERT INTO emission_factors (energy_type, unit, kg_co2e_per_unit,"
+                      " kgce_per_unit, effective_from, source, created_at, created_by) VALUES (?,"
+                      " ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                      err);
+    if (!s) goto fail;
+    pj_stmt_text(s, 1, type);
+    pj_stmt_text(s, 2, unit);
+    pj_stmt_double(s, 3, co2);
+    pj_stmt_double(s, 4, ce);
+    pj_stmt_text(s, 5, eff);
+    pj_stmt_text(s, 6, source);
+    pj_stmt_int(s, 7, pj_now());
+    pj_stmt_text(s, 8, pj_ind_who(c));
+    rc = pj_stmt_step(s, err);
+    int64_t id = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc != 1) {
+        if (err && err->status == 409)
+            pj_fail(err, 409, "conflict", "effective_from", "%s already has a factor from %s", type,
+                    eff);
+        goto fail;
+    }
+    if (!(after = pj_render_to_string(c, id, factor_render, err)) ||
+        pj_audit_add(c, "create", "emission_factor", id, NULL, after, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+static int64_t day_of(const char *ymd)
+{
+    int64_t t = 0;
+    pj_time_parse(ymd, &t);
+    return t >= 0 ? t / 86400 : (t - 86399) / 86400;
+}
+
+int pj_carbon_convert(pj_ctx *c, const char *energy_type, const char *period, double quantity,
+                      double *t_co2e, double *tce, pj_err *err)
+{
+    pj_period p;
+    if (pj_period_parse(period, strlen(period), &p))
+        return pj_fail(err, 422, "invalid_value", "period", "bad period %s", period);
+    int64_t first, after;
+    pj_period_days(&p, &first, &after);
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT effective_from, kg_co2e_per_unit, kgce_per_unit FROM"
+                               " emission_factors WHERE energy_type = ? ORDER BY effective_from",
+                               err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, energy_type);
+    /* each version is in effect from its date to the next version's date */
+    double co2 = 0, ce = 0, covered = 0;
+    int64_t prev_from = 0;
+    double prev_co2 = 0, prev_ce = 0;
+    int rc, have = 0;
+    for (;;) {
+        rc = pj_stmt_step(s, err);
+        if (rc < 0) break;
+        int64_t from = rc == 1 ? day_of(pj_col_text(s, 0)) : INT64_MAX;
+        if (have) {
+            int64_t a = prev_from > first ? prev_from : first, b = from < after ? from : after;
+            if (b > a) {
+                co2 += prev_co2 * (double)(b - a);
+                ce += prev_ce * (double)(b - a);
+                covered += (double)(b - a);
+            }
+        }
+        if (rc == 0) break;
+        prev_from = from;
+        prev_co2 = pj_col_double(s, 1);
+        prev_ce = pj_col_double(s, 2);
+        have = 1;
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    double days = (double)(after - first);
+    if (covered < days)
+        return pj_fail(err, 422, "no_factor", "energy_type",
+                       "no emission factor of %s covers all of %s", energy_type, period);
+    *t_co2e = quantity * co2 / days / 1000.0;
+    *tce = quantity * ce / days / 1000.0;
+    return 0;
+}
+
+static int energy_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT e.id, e.organisation_id, o.name, e.sector, e.period,"
+                               " e.energy_type, e.quantity, f.unit, e.source, e.created_at,"
+                               " e.created_by, e.version FROM energy_use e LEFT JOIN"
+                               " organisations o ON o.id = e.organisation_id LEFT JOIN (SELECT"
+                               " energy_type, MIN(unit) AS unit FROM emission_factors GROUP BY"
+                               " energy_type) f ON f.energy_type = e.energy_type WHERE e.id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc != 1) {
+        pj_stmt_done(s);
+        return rc < 0 ? -1
+                      : pj_fail(err, 404, "not_found", "", "no energy use %lld", (long long)id);
+    }
+    const char *type = pj_arena_strdup(c->arena, pj_col_text(s, 5));
+    const char *per = pj_arena_strdup(c->arena, pj_col_text(s, 4));
+    double q = pj_col_double(s, 6);
+    pj_jw_obj(w);
+    pj_jw_kint(w, "id", pj_col_int(s, 0));
+    pj_render_ref(w, "organisation_id", s, 1);
+    pj_render_text(w, "organisation", s, 2);
+    pj_render_text(w, "sector", s, 3);
+    pj_jw_kstr(w, "period", per);
+    pj_jw_kstr(w, "energy_type", type);
+    pj_jw_knum(w, "quantity", q);
+    pj_render_text(w, "unit", s, 7);
+    pj_render_text(w, "source", s, 8);
+    pj_render_time(w, "created_at", pj_col_int(s, 9));
+    pj_render_text(w, "created_by", s, 10);
+    pj_jw_kint(w, "version", pj_col_int(s, 11));
+    pj_stmt_done(s);
+    double t, ce;
+    pj_err e;
+    if (pj_carbon_convert(c, type, per, q, &t, &ce, &e) == 0) {
+        pj_jw_knum(w, "t_co2e", t);
+        pj_jw_knum(w, "tce", ce);
+    } else {
+        pj_jw_knull(w, "t_co2e");
+        pj_jw_knull(w, "tce");
+    }
+    pj_jw_obj_end(w);
+    return 0;
+}
+
+int pj_carbon_energy_list(pj_ctx *c, const char *period, int64_t org, const char *sector,
+                          int64_t cursor, int limit, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id FROM energy_use WHERE id > ? AND (? IS NULL OR period ="
+                               " ?) AND (? = 0 OR organisation_id = ?) AND (? IS NULL OR sector ="
+                               " ?) ORDER BY id LIMIT ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, cursor);
+    pj_stmt_text(s, 2, period);
+    pj_stmt_text(s, 3, period);
+    pj_stmt_int(s, 4, org);
+    pj_stmt_int(s, 5, org);
+    pj_stmt_text(s, 6, sector);
+    pj_stmt_text(s, 7, sector);
+    pj_stmt_int(s, 8, limit + 1);
+    int started = pj_db_read_begin(c->db);
+    int rc = pj_render_query_page(c, s, limit, energy_render, w, err);
+    pj_db_read_end(c->db, started);
+    return rc;
+}
+
+int pj_carbon_energy_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"organisation_id", "sector", "period", "energy_type",
+                                         "quantity",        "source", NULL};
+    int64_t org = 0;
+    const char *sector, *per, *type, *source = "manual";
+    double q;
+    pj_period p;
+    if (pj_ind_require_writer(c, err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_ref(body, "organisation_id", 0, &org, err) < 0 ||
+        pj_in_str(body, "sector", 1, 1, 32, &sector, err) < 0 ||
+        pj_in_str(body, "period", 1, 4, 7, &per, err) < 0 ||
+        pj_in_str(body, "energy_type", 1, 1, 32, &type, err) < 0 ||
+        pj_in_num(body, "quantity", 1, 0, 1e13, &q, err) < 0 ||
+        pj_in_str(body, "source", 0, 1, 128, &source, err) < 0)
+        return -1;
+    if (pj_period_parse(per, strlen(per), &p))
+        return pj_fail(err, 422, "invalid_value", "period",
+                       "period must be 2024, 2024H1, 2024Q2 or 2024-06");
+    char pers[12];
+    pj_period_format(&p, pers);
+    if (pj_db_begin(c->db, err)) return -1;
+    char *after;
+    double t, ce;
+    if (org) {
+        int rc = pj_render_exists(c, "SELECT 1 FROM organisations WHERE id = ?", org, err);
+        if (rc <= 0) {
+            if (rc == 0)
+                pj_fail(err, 422, "invalid_reference", "organisation_id", "no organisation %lld",
+                        (long long)org);
+            goto fail;
+        }
+    }
+    if (pj_carbon_convert(c, type, pers, q, &t, &ce, err)) goto fail;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "INSERT INTO energy_use (organisation_id, sector, period, year,"
+                               " energy_type, quantity, source, created_at, created_by,"
+                               " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                               err);
+    if (!s) goto fail;
+    int64_t now = pj_now();
+    if (org)
+        pj_stmt_int(s, 1, org);
+    else
+        pj_stmt_null(s, 1);
+    pj_stmt_text(s, 2, sector);
+    pj_stmt_text(s, 3, pers);
+    pj_stmt_int(s, 4, p.year);
+    pj_stmt_text(s, 5, type);
+    pj_stmt_double(s, 6, q);
+    pj_stmt_text(s, 7, source);
+    pj_stmt_int(s, 8, now);
+    pj_stmt_text(s, 9, pj_ind_who(c));
+    pj_stmt_int(s, 10, now);
+    int rc = pj_stmt_step(s, err);
+    int64_t id = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc != 1) {
+        if (err && err->status == 409)
+            pj_fail(err, 409, "conflict", "period", "this use is already recorded for %s", pers);
+        goto fail;
+    }
+    if (!(after = pj_render_to_string(c, id, energy_render, err)) ||
+        pj_audit_add(c, "create", "energy_use", id, NULL, after, err) || pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+#define MAX_GROUPS 500
+
+int pj_carbon_emissions(pj_ctx *c, int year, const char *period, const char *by, pj_jw *w,
+                        pj_err *err)
+{
+    static const char *const bys[] = {"sector", "organisation", "energy_type", NULL};
+    int k = -1;
+    for (int i = 0; bys[i]; i++)
+        if (!strcmp(by ? by : "sector", bys[i])) k = i;
+    if (k < 0)
+        return pj_fail(err, 400, "bad_query", "by", "by is sector, organisation or energy_type");
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT e.sector, COALESCE(o.name, ''), e.energy_type, e.period,"
+                               " e.quantity, e.id FROM energy_use e LEFT JOIN organisations o ON"
+                               " o.id = e.organisation_id WHERE e.year = ? AND (? IS NULL OR"
+                               " e.period = ?) ORDER BY e.id",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, year);
+    pj_stmt_text(s, 2, period);
+    pj_stmt_text(s, 3, period);
+    const char **gname = pj_arena_calloc(c->arena, MAX_GROUPS, sizeof *gname);
+    double *gco2 = pj_arena_calloc(c->arena, MAX_GROUPS, sizeof *gco2);
+    double *gce = pj_arena_calloc(c->arena, MAX_GROUPS, sizeof *gce);
+    int ng = 0, rows = 0, rc;
+    double tot = 0, totce = 0;
+    int started = pj_db_read_begin(c->db);
+    /* rows first (the statement cache reuses the conversion's statement) */
+    typedef struct use {
+        const char *key, *type, *per;
+        double q;
+    } use;
+    int cap = 1024;
+    use *u = pj_arena_alloc(c->arena, sizeof *u * (size_t)cap);
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        if (rows == cap) {
+            use *nu = pj_arena_alloc(c->arena, sizeof *u * (size_t)cap * 2);
+            memcpy(nu, u, sizeof *u * (size_t)cap);
+            u = nu;
+            cap *= 2;
+        }
+        u[rows].key = pj_arena_strdup(c->arena, pj_col_text(s, k == 0 ? 0 : k == 1 ? 1 : 2));
+        if (!*u[rows].key) u[rows].key = "(未关联单位)";
+        u[rows].type = pj_arena_strdup(c->arena, pj_col_text(s, 2));
+        u[rows].per = pj_arena_strdup(c->arena, pj_col_text(s, 3));
+        u[rows].q = pj_col_double(s, 4);
+        rows++;
+    }
+    pj_stmt_done(s);
+    if (rc < 0) goto fail;
+    for (int i = 0; i < rows; i++) {
+        double t, ce;
+        if (pj_carbon_convert(c, u[i].type, u[i].per, u[i].q, &t, &ce, err)) goto fail;
+        int g = 0;
+        while (g < ng && strcmp(gname[g], u[i].key)) g++;
+        if (g == ng) {
+            if (ng == MAX_GROUPS) {
+                pj_fail(err, 413, "too_many_groups", "by", "more than %d groups", MAX_GROUPS);
+                goto fail;
+            }
+            gname[ng++] = u[i].key;
+        }
+        gco2[g] += t;
+        gce[g] += ce;
+        tot += t;
+        totce += ce;
+    }
+    pj_db_read_end(c->db, started);
+    pj_jw_obj(w);
+    pj_jw_kint(w, "year", year);
+    if (period)
+        pj_jw_kstr(w, "period", period);
+    else
+        pj_jw_knull(w, "period");
+    pj_jw_kstr(w, "by", bys[k]);
+    pj_jw_kint(w, "rows", rows);
+    pj_jw_knum(w, "total_t_co2e", tot);
+    pj_jw_knum(w, "total_tce", totce);
+    pj_jw_key(w, "groups");
+    pj_jw_arr(w);
+    for (int g = 0; g < ng; g++) {
+        pj_jw_obj(w);
+        pj_jw_kstr(w, "key", gname[g]);
+        pj_jw_knum(w, "t_co2e", gco2[g]);
+        pj_jw_knum(w, "tce", gce[g]);
+        pj_jw_knum(w, "share", tot > 0 ? gco2[g] / tot * 100.0 : 0);
+        pj_jw_obj_end(w);
+    }
+    pj_jw_arr_end(w);
+    pj_jw_obj_end(w);
+    return 0;
+fail:
+    pj_db_read_end(c->db, started);
+    return -1;
+}
+
+/* Energy (tce) and GDP (万元) of region in year, with the source value ids. 1 ok, 0 missing. */
+static int year_energy(pj_ctx *c, const char *region, int year, double *tce, double *gdp,
+                       int64_t ids[2], const char **how, pj_err *err)
+{
+    char per[12];
+    snprintf(per, sizeof per, "%04d", year % 10000);
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT v.id, v.value FROM indicator_values v JOIN indicators i ON"
+                               " i.id = v.indicator_id WHERE i.code = ? AND v.region = ? AND"
+                               " v.period = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, "gdp");
+    pj_stmt_text(s, 2, region);
+    pj_stmt_text(s, 3, per);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) {
+        ids[0] = pj_col_int(s, 0);
+        *gdp = pj_col_double(s, 1) * 10000.0; /* 亿元 → 万元 */
+    }
+    pj_stmt_done(s);
+    if (rc != 1) return rc;
+    s = pj_db_prepare(c->db,
+                      "SELECT v.id, v.value FROM indicator_values v JOIN indicators i ON i.id ="
+                      " v.indicator_id WHERE i.code = ? AND v.region = ? AND v.period = ?",
+                      err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, "energy_consumption");
+    pj_stmt_text(s, 2, region);
+    pj_stmt_text(s, 3, per);
+    rc = pj_stmt_step(s, err);
+    if (rc == 1) {
+        ids[1] = pj_col_int(s, 0);
+        *tce = pj_col_double(s, 1) * 10000.0; /* 万吨标准煤 → t */
+        *how = "indicator energy_consumption";
+    }
+    pj_stmt_done(s);
+    if (rc != 0 || strcmp(region, PJ_IND_DISTRICT)) return rc;
+    /* no district total entered: the sum of the recorded energy use */
+    pj_buf b;
+    pj_buf_init(&b, 1 << 20);
+    pj_jw tw;
+    pj_jw_init(&tw, &b);
+    rc = pj_carbon_emissions(c, year, NULL, "sector", &tw, err);
+    if (rc == 0) {
+        json_t *o = json_loadb(b.data, b.len, 0, NULL);
+        *tce = json_number_value(json_object_get(o, "total_tce"));
+        rc = json_integer_value(json_object_get(o, "rows")) > 0 ? 1 : 0;
+        json_decref(o);
+        ids[1] = 0;
+        *how = "sum of energy use";
+    }
+    pj_buf_free(&b);
+    return rc;
+}
+
+int pj_carbon_intensity(pj_ctx *c, const char *region, int year, pj_jw *w, pj_err *err)
+{
+    if (!region) region = PJ_IND_DISTRICT;
+    double e1 = 0, g1 = 0, e0 = 0, g0 = 0;
+    int64_t id1[2] = {0, 0}, id0[2] = {0, 0};
+    const char *how1 = "", *how0 = "";
+    int started = pj_db_read_begin(c->db);
+    int r1 = year_energy(c, region, year, &e1, &g1, id1, &how1, err);
+    int r0 = r1 == 1 ? year_energy(c, region, year - 1, &e0, &g0, id0, &how0, err) : 0;
+    pj_db_read_end(c->db, started);
+    if (r1 < 0 || r0 < 0) return -1;
+    if (r1 == 0 || r0 == 0 || g1 <= 0 || g0 <= 0)
+        return pj_fail(err, 404, "missing_value", "year", "%s needs gdp and energy for %d and %d",
+                       region, year, year - 1);
+    double i1 = e1 / g1, i0 = e0 / g0;
+    pj_jw_obj(w);
+    pj_jw_kstr(w, "region", region);
+    pj_jw_kint(w, "year", year);
+    pj_jw_kstr(w, "unit", "tce per 10,000 yuan");
+    pj_jw_knum(w, "intensity", i1);
+    pj_jw_knum(w, "previous", i0);
+    pj_jw_knum(w, "decline_rate", (1.0 - i1 / i0) * 100.0);
+    pj_jw_knum(w, "decline_rate_rounded", pj_ind_round((1.0 - i1 / i0) * 100.0, 1));
+    pj_jw_kstr(w, "energy_from", how1);
+    pj_jw_key(w, "sources");
+    pj_jw_arr(w);
+    int64_t all[4] = {id1[0], id1[1], id0[0], id0[1]};
+    for (int i = 0; i < 4; i++)
+        if (all[i]) pj_jw_int(w, all[i]);
+    pj_jw_arr_end(w);
+    pj_jw_obj_end(w);
+    return 0;
+}
+
+/* Typical published defaults (national grid average, IPCC/GB/T 2589 coefficients), labelled
+ * synthetic: check them against the district's own list before relying on the totals. */
+static const struct {
+    const char *type, *unit, *from;
+    double co2, ce;
+} demo_factors[] = {
+    {"electricity", "kWh", "2023-01-01", 0.5810, 0.1229},
+    {"electricity", "kWh", "2024-07-01", 0.5703, 0.1229},
+    {"natural_gas", "m³", "2023-01-01", 2.162, 1.2143},
+    {"coal", "t", "2023-01-01", 1900.3, 714.3},
+    {"gasoline", "L", "2023-01-01", 2.26, 1.0741},
+    {"diesel", "L", "2023-01-01", 2.68, 1.224},
+    {"heat", "GJ", "2023-01-01", 110.0, 34.12},
+};
+
+int pj_carbon_demo(pj_ctx *c, pj_err *err)
+{
+    int64_t now = pj_now();
+    for (size_t i = 0; i < sizeof demo_factors / sizeof demo_factors[0]; i++) {
+        pj_stmt *s = pj_db_prepare(c->db,
+                                   "INSERT INTO emission_factors (energy_type, unit,"
+                                   " kg_co2e_per_unit, kgce_per_unit, effective_from, source,"
+                                   " created_at, created_by) VALUES (?, ?, ?, ?, ?, 'synthetic',"
+                                   " ?, 'demo')",
+                                   err);
+        if (!s) return -1;
+        pj_stmt_text(s, 1, demo_factors[i].type);
+        pj_stmt_text(s, 2, demo_factors[i].unit);
+        pj_stmt_double(s, 3, demo_factors[i].co2);
+        pj_stmt_double(s, 4, demo_factors[i].ce);
+        pj_stmt_text(s, 5, demo_factors[i].from);
+        pj_stmt_int(s, 6, now);
+        int rc = pj_stmt_step(s, err);
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+    }
+    /* monthly use of a few organisations (the first ones of the registry), synthetic */
+    pj_stmt *q = pj_db_prepare(c->db, "SELECT id FROM organisations ORDER BY id LIMIT 6", err);
+    if (!q) return -1;
+    int64_t orgs[6];
+    int n = 0, rc;
+    while (n < 6 && (rc = pj_stmt_step(q, err)) == 1) orgs[n++] = pj_col_int(q, 0);
+    pj_stmt_done(q);
+    static const char *const sectors[] = {"industry", "logistics", "services"};
+    for (int o = 0; o <= n; o++)
+        for (int m = 1; m <= 12; m++) {
+            char per[12];
+            snprintf(per, sizeof per, "2024-%02d", m);
+            pj_stmt *s = pj_db_prepare(c->db,
+                                       "INSERT INTO energy_use (organisation_id, sector, period,"
+                                       " year, energy_type, quantity, source, created_at,"
+                                       " created_by, updated_at) VALUES (?, ?, ?, 2024, ?, ?,"
+                                       " 'synthetic', ?, 'demo', ?)",
+                                       err);
+            if (!s) return -1;
+            if (o < n)
+                pj_stmt_int(s, 1, orgs[o]);
+            else
+                pj_stmt_null(s, 1);
+            pj_stmt_text(s, 2, o < n ? sectors[o % 3] : "public");
+            pj_stmt_text(s, 3, per);
+            pj_stmt_text(s, 4, o % 2 ? "natural_gas" : "electricity");
+            pj_stmt_double(s, 5,
+                           (o % 2 ? 20000.0 : 150000.0) * (1.0 + 0.1 * o) +
+                               (m >= 6 && m <= 8 ? 30000.0 : 0));
+            pj_stmt_int(s, 6, now);
+            pj_stmt_int(s, 7, now);
+            rc = pj_stmt_step(s, err);
+            pj_stmt_done(s);
+            if (rc < 0) return -1;
+        }
+    return 0;
+}

@@ -1,0 +1,38 @@
+/* Carbon accounting (issue #8): emission factors by energy type, versioned by effective date;
+ * energy use by organisation and sector per period; tonnes CO₂e and tonnes of standard coal
+ * equivalent (tce); district totals; energy per 10,000 yuan of GDP and its yearly decline.
+ *
+ * A period of use that spans a factor change is split by days: each factor version weighs by
+ * the days of the period it was in effect (a month of use is usually within one version). */
+#ifndef PJ_CARBON_H
+#define PJ_CARBON_H
+
+#include "domain/ctx.h"
+
+/* Factors of one energy type (NULL = all), every version, newest first. */
+int pj_carbon_factor_list(pj_ctx *c, const char *energy_type, pj_jw *w, pj_err *err);
+/* {energy_type, unit, kg_co2e_per_unit, kgce_per_unit, effective_from: YYYY-MM-DD, source?}:
+ * a new version from that date; the unit of an energy type never changes. */
+int pj_carbon_factor_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+
+int pj_carbon_energy_list(pj_ctx *c, const char *period, int64_t org, const char *sector,
+                          int64_t cursor, int limit, pj_jw *w, pj_err *err);
+/* {organisation_id?, sector, period, energy_type, quantity, source?} in the factor's unit. */
+int pj_carbon_energy_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+
+/* Emissions of the energy use in year (and optionally one period), grouped by sector,
+ * organisation or energy_type: {total_t_co2e, total_tce, groups:[…], rows}. */
+int pj_carbon_emissions(pj_ctx *c, int year, const char *period, const char *by, pj_jw *w,
+                        pj_err *err);
+/* Energy per 10,000 yuan of GDP in year and year−1 for region, and its decline rate (%). Energy
+ * is the indicator energy_consumption (万吨标准煤) when entered for the region, else (for the
+ * district) the sum of energy use; GDP is the indicator gdp (亿元). */
+int pj_carbon_intensity(pj_ctx *c, const char *region, int year, pj_jw *w, pj_err *err);
+
+/* Tonnes CO₂e and tce of one quantity of energy_type used during period (0 ok, -1 err). */
+int pj_carbon_convert(pj_ctx *c, const char *energy_type, const char *period, double quantity,
+                      double *t_co2e, double *tce, pj_err *err);
+
+int pj_carbon_demo(pj_ctx *c, pj_err *err); /* inside the caller's transaction */
+
+#endif

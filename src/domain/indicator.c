@@ -1,0 +1,751 @@
+/* The indicator store: definitions, values with their revision history, targets. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "domain/audit.h"
+#include "domain/indicator_int.h"
+#include "domain/input.h"
+#include "domain/render.h"
+
+#include "core/banned.h"
+
+const char *const pj_indicator_kinds[] = {"level", "share", "rate", NULL};
+
+const char *pj_ind_who(const pj_ctx *c)
+{
+    return c->actor.username && *c->actor.username ? c->actor.username : "system";
+}
+
+int pj_ind_require_writer(const pj_ctx *c, pj_err *err)
+{
+    return pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE);
+}
+
+int pj_ind_code_ok(const char *s)
+{
+    size_t n = 0;
+    for (; s[n]; n++)
+        if (!((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= '0' && s[n] <= '9') || s[n] == '_'))
+            return 0;
+    return n >= 1 && n <= 48;
+}
+
+int pj_ind_region_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (!n || !pj_utf8_valid(s, n)) return 0;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) return 0;
+    return pj_utf8_len(s, n) <= 32;
+}
+
+int pj_ind_def_load(pj_ctx *c, const char *code, pj_ind_def *d, int want404, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db, "SELECT id, code, name, unit, kind, higher_is_better FROM indicators WHERE code = ?",
+        err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, code);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) {
+        d->id = pj_col_int(s, 0);
+        d->code = pj_arena_strdup(c->arena, pj_col_text(s, 1));
+        d->name = pj_arena_strdup(c->arena, pj_col_text(s, 2));
+        d->unit = pj_arena_strdup(c->arena, pj_col_text(s, 3));
+        d->kind = pj_arena_strdup(c->arena, pj_col_text(s, 4));
+        d->higher_is_better = (int)pj_col_int(s, 5);
+    }
+    pj_stmt_done(s);
+    if (rc == 0 && want404)
+        return pj_fail(err, 404, "not_found", "code", "no indicator with code %s", code);
+    return rc;
+}
+
+int64_t pj_indicator_id(pj_ctx *c, const char *code, pj_err *err)
+{
+    pj_ind_def d;
+    int rc = pj_ind_def_load(c, code, &d, 0, err);
+    return rc < 0 ? -1 : rc ? d.id : 0;
+}
+
+/* ---- definitions ---- */
+
+static int ind_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id, code, name, unit, kind, higher_is_better, source,"
+                               " description, created_at, updated_at, version,"
+                               " (SELECT COUNT(*) FROM indicator_values v WHERE v.indicator_id ="
+                               " i.id) FROM indicators i WHERE id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc != 1) {
+        pj_stmt_done(s);
+        return rc < 0 ? -1 : pj_fail(err, 404, "not_found", "", "no indicator %lld", (long long)id);
+    }
+    pj_jw_obj(w);
+    pj_jw_kint(w, "id", pj_col_int(s, 0));
+    pj_render_text(w, "code", s, 1);
+    pj_render_text(w, "name", s, 2);
+    pj_render_text(w, "unit", s, 3);
+    pj_render_text(w, "kind", s, 4);
+    pj_jw_kbool(w, "higher_is_better", (int)pj_col_int(s, 5));
+    pj_render_text(w, "source", s, 6);
+    pj_render_text(w, "description", s, 7);
+    pj_jw_kint(w, "values", pj_col_int(s, 11));
+    pj_render_time(w, "created_at", pj_col_int(s, 8));
+    pj_render_time(w, "updated_at", pj_col_int(s, 9));
+    pj_jw_kint(w, "version", pj_col_int(s, 10));
+    pj_jw_obj_end(w);
+    pj_stmt_done(s);
+    return 0;
+}
+
+int pj_indicator_list(pj_ctx *c, const char *q, int64_t cursor, int limit, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id FROM indicators WHERE id > ? AND (? IS NULL OR code LIKE"
+                               " ? OR name LIKE ?) ORDER BY id LIMIT ?",
+                               err);
+    if (!s) return -1;
+    char *like = q ? pj_arena_printf(c->arena, "%%%s%%", q) : NULL;
+    pj_stmt_int(s, 1, cursor);
+    pj_stmt_text(s, 2, like);
+    pj_stmt_text(s, 3, like);
+    pj_stmt_text(s, 4, like);
+    pj_stmt_int(s, 5, limit + 1);
+    int started = pj_db_read_begin(c->db);
+    int rc = pj_render_query_page(c, s, limit, ind_render, w, err);
+    pj_db_read_end(c->db, started);
+    return rc;
+}
+
+int pj_indicator_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return ind_render(c, id, w, err);
+}
+
+static int ind_fields(json_t *b, int creating, const char **name, const char **unit,
+                      const char **source, const char **desc, int *hib, pj_err *err)
+{
+    if (pj_in_str(b, "name", creating, 1, 64, name, err) < 0 ||
+        pj_in_str(b, "unit", creating, 1, 16, unit, err) < 0 ||
+        pj_in_str(b, "source", 0, 1, 128, source, err) < 0 ||
+        pj_in_str(b, "description", 0, 0, 1000, desc, err) < 0 ||
+        pj_in_bool(b, "higher_is_better", 0, hib, err) < 0)
+        return -1;
+    return 0;
+}
+
+int pj_indicator_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {
+        "code", "name", "unit", "kind", "source", "description", "higher_is_better", NULL};
+    const char *code, *kind, *name = NULL, *unit = NULL, *source = "manual", *desc = "";
+    int hib = 1;
+    if (pj_ind_require_writer(c, err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_str(body, "code", 1, 1, 48, &code, err) < 0 ||
+        pj_in_enum(body, "kind", 1, pj_indicator_kinds, &kind, err) < 0 ||
+        ind_fields(body, 1, &name, &unit, &source, &desc, &hib, err))
+        return -1;
+    if (!pj_ind_code_ok(code))
+        return pj_fail(err, 422, "invalid_value", "code",
+                       "code is 1-48 characters of a-z, 0-9 and _");
+    if (pj_db_begin(c->db, err)) return -1;
+    int64_t now = pj_now(), id;
+    char *after;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "INSERT INTO indicators (code, name, unit, kind, higher_is_better,"
+                               " source, description, created_at, updated_at) VALUES (?, ?, ?, ?,"
+                               " ?, ?, ?, ?, ?) RETURNING id",
+                               err);
+    if (!s) goto fail;
+    pj_stmt_text(s, 1, code);
+    pj_stmt_text(s, 2, name);
+    pj_stmt_text(s, 3, unit);
+    pj_stmt_text(s, 4, kind);
+    pj_stmt_int(s, 5, hib);
+    pj_stmt_text(s, 6, source);
+    pj_stmt_text(s, 7, desc);
+    pj_stmt_int(s, 8, now);
+    pj_stmt_int(s, 9, now);
+    int rc = pj_stmt_step(s, err);
+    id = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc != 1) {
+        if (err && err->status == 409)
+            pj_fail(err, 409, "conflict", "code", "an indicator with code %s exists", code);
+        goto fail;
+    }
+    if (!(after = pj_render_to_string(c, id, ind_render, err)) ||
+        pj_audit_add(c, "create", "indicator", id, NULL, after, err) || pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_indicator_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {
+        "version", "name", "unit", "source", "description", "higher_is_better", NULL};
+    int64_t version;
+    const char *name = NULL, *unit = NULL, *source = NULL, *desc = NULL;
+    int hib = -1;
+    if (pj_ind_require_writer(c, err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
+        ind_fields(body, 0, &name, &unit, &source, &desc, &hib, err))
+        return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    char *before, *after;
+    if (!(before = pj_render_to_string(c, id, ind_render, err))) goto fail;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "UPDATE indicators SET name = COALESCE(?, name), unit = COALESCE(?,"
+                               " unit), source = COALESCE(?, source), description = COALESCE(?,"
+                               " description), higher_is_better = CASE WHEN ? < 0 THEN"
+                               " higher_is_better ELSE ? END, updated_at = ?, version = version +"
+                               " 1 WHERE id = ? AND version = ?",
+                               err);
+    if (!s) goto fail;
+    pj_stmt_text(s, 1, name);
+    pj_stmt_text(s, 2, unit);
+    pj_stmt_text(s, 3, source);
+    pj_stmt_text(s, 4, desc);
+    pj_stmt_int(s, 5, hib);
+    pj_stmt_int(s, 6, hib);
+    pj_stmt_int(s, 7, pj_now());
+    pj_stmt_int(s, 8, id);
+    pj_stmt_int(s, 9, version);
+    int rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    if (rc < 0) goto fail;
+    if (pj_db_changes(c->db) == 0) {
+        pj_fail(err, 409, "version_conflict", "version",
+                "the indicator was changed by someone else; reload");
+        goto fail;
+    }
+    if (!(after = pj_render_to_string(c, id, ind_render, err)) ||
+        pj_audit_add(c, "update", "indicator", id, before, after, err) || pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+/* ---- values ---- */
+
+static int value_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT v.id, v.indicator_id, i.code, v.region, v.period, v.value,"
+                               " v.unit, v.source, v.note, v.created_at, v.created_by,"
+                               " v.updated_at, v.updated_by, v.version, i.name FROM"
+                               " indicator_values v JOIN indicators i ON i.id = v.indicator_id"
+                               " WHERE v.id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc != 1) {
+        pj_stmt_done(s);
+        return rc < 0
+                   ? -1
+                   : pj_fail(err, 404, "not_found", "", "no indicator value %lld", (long long)id);
+    }
+    pj_jw_obj(w);
+    pj_jw_kint(w, "id", pj_col_int(s, 0));
+    pj_jw_kint(w, "indicator_id", pj_col_int(s, 1));
+    pj_render_text(w, "code", s, 2);
+    pj_render_text(w, "name", s, 14);
+    pj_render_text(w, "region", s, 3);
+    pj_render_text(w, "period", s, 4);
+    pj_jw_knum(w, "value", pj_col_double(s, 5));
+    pj_render_text(w, "unit", s, 6);
+    pj_render_text(w, "source", s, 7);
+    pj_render_text(w, "note", s, 8);
+    pj_render_time(w, "created_at", pj_col_int(s, 9));
+    pj_render_text(w, "created_by", s, 10);
+    pj_render_time(w, "updated_at", pj_col_int(s, 11));
+    pj_render_text(w, "updated_by", s, 12);
+    pj_jw_kint(w, "version", pj_col_int(s, 13));
+    pj_jw_obj_end(w);
+    pj_stmt_done(s);
+    return 0;
+}
+
+/* Parses a period filter; 400 bad_query on a bad one. */
+static int q_period(const char *s, const char *field, pj_period *p, pj_err *err)
+{
+    if (pj_period_parse(s, strlen(s), p))
+        return pj_fail(err, 400, "bad_query", field,
+                       "%s must be a period: 2024, 2024H1, 2024Q2 or 2024-06", field);
+    return 0;
+}
+
+int pj_ind_value_list(pj_ctx *c, const pj_value_filter *f, pj_jw *w, pj_err *err)
+{
+    pj_period from = {'Y', 0, 0}, to = {'Y', 9999, 0}, per;
+    const char *period = NULL;
+    if ((f->from && q_period(f->from, "from", &from, err)) ||
+        (f->to && q_period(f->to, "to", &to, err)))
+        return -1;
+    if (f->period) {
+        char buf[12];
+        if (q_period(f->period, "period", &per, err)) return -1;
+        pj_period_format(&per, buf);
+        period = pj_arena_strdup(c->arena, buf);
+    }
+    const char *kind = NULL;
+    if (f->kind) {
+        static const char *const kinds[] = {"year", "Y",     "half", "H", "quarter",
+                                            "Q",    "month", "M",    NULL};
+        for (int i = 0; kinds[i]; i += 2)
+            if (!strcmp(f->kind, kinds[i])) kind = kinds[i + 1];
+        if (!kind)
+            return pj_fail(err, 400, "bad_query", "period_kind",
+                           "period_kind is year, half, quarter or month");
+    }
+    int64_t ind = 0;
+    if (f->code && (ind = pj_indicator_id(c, f->code, err)) <= 0) {
+        if (ind < 0) return -1;
+        ind = -1; /* no such code: an empty page */
+    }
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT v.id FROM indicator_values v WHERE v.id > ? AND (? = 0 OR v.indicator_id = ?) AND "
+        "(? IS NULL OR v.region = ?) AND (? IS NULL"
+        " OR v.period = ?) AND (? IS NULL OR v.period_kind = ?) AND (? IS NULL OR v.source = ?)"
+        " AND v.year BETWEEN ? AND ? ORDER BY v.id LIMIT ?",
+        err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, f->cursor);
+    pj_stmt_int(s, 2, ind);
+    pj_stmt_int(s, 3, ind);
+    pj_stmt_text(s, 4, f->region);
+    pj_stmt_text(s, 5, f->region);
+    pj_stmt_text(s, 6, period);
+    pj_stmt_text(s, 7, period);
+    pj_stmt_text(s, 8, kind);
+    pj_stmt_text(s, 9, kind);
+    pj_stmt_text(s, 10, f->source);
+    pj_stmt_text(s, 11, f->source);
+    pj_stmt_int(s, 12, from.year);
+    pj_stmt_int(s, 13, to.year);
+    pj_stmt_int(s, 14, f->limit + 1);
+    int started = pj_db_read_begin(c->db);
+    int rc = pj_render_query_page(c, s, f->limit, value_render, w, err);
+    pj_db_read_end(c->db, started);
+    return rc;
+}
+
+static int value_full(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    /* the value's fields, then its revisions, oldest first */
+    pj_buf b;
+    pj_buf_init(&b, 1 << 16);
+    pj_jw tw;
+    pj_jw_init(&tw, &b);
+    if (value_render(c, id, &tw, err)) {
+        pj_buf_free(&b);
+        return -1;
+    }
+    b.data[b.len - 1] = 0; /* drop the closing brace; revisions follow */
+    pj_jw_raw(w, b.data);
+    pj_buf_free(&b);
+    pj_jw *ow = w;
+    /* the raw text left the object open: continue it by hand */
+    pj_buf_puts(ow->out, ",\"revisions\":[");
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id, old_value, old_source, old_note, old_version,"
+                               " new_value, changed_at, changed_by FROM indicator_revisions WHERE"
+                               " value_id = ? ORDER BY id",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc, first = 1;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        pj_buf tb;
+        pj_buf_init(&tb, 4096);
+        pj_jw rw;
+        pj_jw_init(&rw, &tb);
+        pj_jw_obj(&rw);
+        pj_jw_kint(&rw, "id", pj_col_int(s, 0));
+        pj_jw_knum(&rw, "old_value", pj_col_double(s, 1));
+        pj_render_text(&rw, "old_source", s, 2);
+        pj_render_text(&rw, "old_note", s, 3);
+        pj_jw_kint(&rw, "old_version", pj_col_int(s, 4));
+        pj_jw_knum(&rw, "new_value", pj_col_double(s, 5));
+        pj_render_time(&rw, "changed_at", pj_col_int(s, 6));
+        pj_render_text(&rw, "changed_by", s, 7);
+        pj_jw_obj_end(&rw);
+        if (!first) pj_buf_putc(ow->out, ',');
+        pj_buf_add(ow->out, tb.data, tb.len);
+        pj_buf_free(&tb);
+        first = 0;
+    }
+    pj_stmt_done(s);
+    pj_buf_puts(ow->out, "]}");
+    return rc < 0 ? -1 : 0;
+}
+
+int pj_ind_value_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    int started = pj_db_read_begin(c->db);
+    int rc = value_full(c, id, w, err);
+    pj_db_read_end(c->db, started);
+    return rc;
+}
+
+int pj_ind_value_put(pj_ctx *c, int64_t ind, const char *region, const pj_period *p, double v,
+                     const char *unit, const char *source, const char *note, int64_t now,
+                     int64_t *id, pj_err *err)
+{
+    char per[12], kind[2] = {p->kind, 0};
+    pj_period_format(p, per);
+    const char *who = pj_ind_who(c);
+    /* a new row in one statement (the common case of an import); else compare and revise */
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "INSERT INTO indicator_values (indicator_id, region, period,"
+                               " period_kind, year, sub, value, unit, source, note, created_at,"
+                               " created_by, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?,"
+                               " ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (indicator_id, region, period)"
+                               " DO NOTHING RETURNING id",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, ind);
+    pj_stmt_text(s, 2, region);
+    pj_stmt_text(s, 3, per);
+    pj_stmt_text(s, 4, kind);
+    pj_stmt_int(s, 5, p->year);
+    pj_stmt_int(s, 6, p->sub);
+    pj_stmt_double(s, 7, v);
+    pj_stmt_text(s, 8, unit);
+    pj_stmt_text(s, 9, source);
+    pj_stmt_text(s, 10, note ? note : "");
+    pj_stmt_int(s, 11, now);
+    pj_stmt_text(s, 12, who);
+    pj_stmt_int(s, 13, now);
+    pj_stmt_text(s, 14, who);
+    int ins = pj_stmt_step(s, err);
+    if (ins == 1) *id = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    if (ins < 0) return -1;
+    if (ins == 1) return 0;
+    s = pj_db_prepare(c->db,
+                      "SELECT id, value, source, note, version FROM indicator_values"
+                      " WHERE indicator_id = ? AND region = ? AND period = ?",
+                      err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, ind);
+    pj_stmt_text(s, 2, region);
+    pj_stmt_text(s, 3, per);
+    int rc = pj_stmt_step(s, err);
+    if (rc < 0) {
+        pj_stmt_done(s);
+        return -1;
+    }
+    if (rc == 0) { /* deleted in between: cannot happen inside the transaction */
+        pj_stmt_done(s);
+        return pj_fail(err, 500, "internal", "", "indicator value vanished");
+    }
+    *id = pj_col_int(s, 0);
+    double old = pj_col_double(s, 1);
+    const char *osrc = pj_col_text(s, 2), *onote = pj_col_text(s, 3);
+    int64_t over = pj_col_int(s, 4);
+    if (!note) note = onote;
+    if (old == v && !strcmp(osrc, source) && !strcmp(onote, note)) {
+        pj_stmt_done(s);
+        return 2;
+    }
+    osrc = pj_arena_strdup(c->arena, osrc);
+    onote = pj_arena_strdup(c->arena, onote);
+    note = pj_arena_strdup(c->arena, note);
+    pj_stmt_done(s);
+    s = pj_db_prepare(c->db,
+                      "INSERT INTO indicator_revisions (value_id, old_value, old_source, old_note,"
+                      " old_version, new_value, changed_at, changed_by) VALUES (?, ?, ?, ?, ?, ?,"
+                      " ?, ?)",
+                      err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, *id);
+    pj_stmt_double(s, 2, old);
+    pj_stmt_text(s, 3, osrc);
+    pj_stmt_text(s, 4, onote);
+    pj_stmt_int(s, 5, over);
+    pj_stmt_double(s, 6, v);
+    pj_stmt_int(s, 7, now);
+    pj_stmt_text(s, 8, who);
+    rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    s = pj_db_prepare(c->db,
+                      "UPDATE indicator_values SET value = ?, unit = ?, source = ?, note = ?,"
+                      " updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?",
+                      err);
+    if (!s) return -1;
+    pj_stmt_double(s, 1, v);
+    pj_stmt_text(s, 2, unit);
+    pj_stmt_text(s, 3, source);
+    pj_stmt_text(s, 4, note);
+    pj_stmt_int(s, 5, now);
+    pj_stmt_text(s, 6, who);
+    pj_stmt_int(s, 7, *id);
+    rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 1;
+}
+
+/* Reads and checks region, unit and source of a value body against its indicator. */
+static int value_meta(json_t *b, const pj_ind_def *d, const char **region, const char **source,
+                      const char **note, pj_err *err)
+{
+    const char *unit = NULL;
+    if (pj_in_str(b, "region", 0, 1, 32, region, err) < 0 ||
+        pj_in_str(b, "unit", 0, 1, 16, &unit, err) < 0 ||
+        pj_in_str(b, "source", 0, 1, 128, source, err) < 0 ||
+        pj_in_str(b, "note", 0, 0, 500, note, err) < 0)
+        return -1;
+    if (!pj_ind_region_ok(*region))
+        return pj_fail(err, 422, "invalid_value", "region", "region must be a district name");
+    if (unit && d && strcmp(unit, d->unit))
+        return pj_fail(err, 422, "unit_mismatch", "unit",
+                       "indicator %s is in %s, not %s; convert before entering", d->code, d->unit,
+                       unit);
+    return 0;
+}
+
+int pj_ind_value_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"code", "region", "period", "value",
+                                         "unit", "source", "note",   NULL};
+    const char *code, *per, *region = PJ_IND_DISTRICT, *source = "manual", *note = "";
+    double v;
+    pj_period p;
+    if (pj_ind_require_writer(c, err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_str(body, "code", 1, 1, 48, &code, err) < 0 ||
+        pj_in_str(body, "period", 1, 4, 7, &per, err) < 0 ||
+        pj_in_num(body, "value", 1, -1e15, 1e15, &v, err) < 0)
+        return -1;
+    if (pj_period_parse(per, strlen(per), &p))
+        return pj_fail(err, 422, "invalid_value", "period",
+                       "period must be 2024, 2024H1, 2024Q2 or 2024-06");
+    if (pj_db_begin(c->db, err)) return -1;
+    pj_ind_def d;
+    int64_t id = 0;
+    char *after;
+    if (pj_ind_def_load(c, code, &d, 1, err) != 1) {
+        if (err && err->status == 404) err->status = 422;
+        goto fail;
+    }
+    if (value_meta(body, &d, &region, &source, &note, err)) goto fail;
+    char pers[12];
+    pj_period_format(&p, pers);
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id FROM indicator_values WHERE indicator_id = ? AND region"
+                               " = ? AND period = ?",
+                               err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, d.id);
+    pj_stmt_text(s, 2, region);
+    pj_stmt_text(s, 3, pers);
+    int rc = pj_stmt_step(s, err);
+    int64_t old = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) goto fail;
+    if (rc == 1) {
+        pj_fail(err, 409, "value_exists", "period",
+                "%s already has a value for %s %s (id %lld); change it with PATCH", code, region,
+                pers, (long long)old);
+        goto fail;
+    }
+    if (pj_ind_value_put(c, d.id, region, &p, v, d.unit, source, note, pj_now(), &id, err) < 0 ||
+        !(after = pj_render_to_string(c, id, value_render, err)) ||
+        pj_audit_add(c, "create", "indicator_value", id, NULL, after, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_ind_value_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"version", "value", "source", "note", NULL};
+    int64_t version;
+    const char *source = NULL, *note = NULL;
+    double v = 0;
+    int has_v;
+    if (pj_ind_require_writer(c, err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
+        (has_v = pj_in_num(body, "value", 0, -1e15, 1e15, &v, err)) < 0 ||
+        pj_in_str(body, "source", 0, 1, 128, &source, err) < 0 ||
+        pj_in_str(body, "note", 0, 0, 500, &note, err) < 0)
+        return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    char *before, *after;
+    if (!(before = pj_render_to_string(c, id, value_render, err))) goto fail;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT v.indicator_id, v.region, v.period, v.value, v.unit,"
+                               " v.source, v.version FROM indicator_values v WHERE v.id = ?",
+                               err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    if (pj_stmt_step(s, err) != 1) {
+        pj_stmt_done(s);
+        goto fail;
+    }
+    int64_t ind = pj_col_int(s, 0), cur = pj_col_int(s, 6);
+    const char *region = pj_arena_strdup(c->arena, pj_col_text(s, 1));
+    const char *per = pj_arena_strdup(c->arena, pj_col_text(s, 2));
+    const char *unit = pj_arena_strdup(c->arena, pj_col_text(s, 4));
+    if (!has_v) v = pj_col_double(s, 3);
+    if (!source) source = pj_arena_strdup(c->arena, pj_col_text(s, 5));
+    pj_stmt_done(s);
+    if (cur != version) {
+        pj_fail(err, 409, "version_conflict", "version",
+                "the value was changed by someone else (version %lld, yours %lld); reload",
+                (long long)cur, (long long)version);
+        goto fail;
+    }
+    pj_period p;
+    pj_period_parse(per, strlen(per), &p);
+    int64_t vid;
+    int rc = pj_ind_value_put(c, ind, region, &p, v, unit, source, note, pj_now(), &vid, err);
+    if (rc < 0) goto fail;
+    if (rc == 2) { /* nothing changed: no write, no audit row */
+        pj_db_rollback(c->db);
+        pj_jw_raw(w, before);
+        return 0;
+    }
+    if (!(after = pj_render_to_string(c, id, value_render, err)) ||
+        pj_audit_add(c, "update", "indicator_value", id, before, after, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    return value_full(c, id, w, err);
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+/* ---- targets ---- */
+
+static int target_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT t.id, i.code, t.region, t.period, t.value, i.unit,"
+                               " t.source, t.note, t.created_at, t.created_by, t.version FROM"
+                               " indicator_targets t JOIN indicators i ON i.id = t.indicator_id"
+                               " WHERE t.id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc != 1) {
+        pj_stmt_done(s);
+        return rc < 0 ? -1 : pj_fail(err, 404, "not_found", "", "no target %lld", (long long)id);
+    }
+    pj_jw_obj(w);
+    pj_jw_kint(w, "id", pj_col_int(s, 0));
+    pj_render_text(w, "code", s, 1);
+    pj_render_text(w, "region", s, 2);
+    pj_render_text(w, "period", s, 3);
+    pj_jw_knum(w, "value", pj_col_double(s, 4));
+    pj_render_text(w, "unit", s, 5);
+    pj_render_text(w, "source", s, 6);
+    pj_render_text(w, "note", s, 7);
+    pj_render_time(w, "created_at", pj_col_int(s, 8));
+    pj_render_text(w, "created_by", s, 9);
+    pj_jw_kint(w, "version", pj_col_int(s, 10));
+    pj_jw_obj_end(w);
+    pj_stmt_done(s);
+    return 0;
+}
+
+int pj_ind_target_list(pj_ctx *c, const char *code, int64_t cursor, int limit, pj_jw *w,
+                       pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT t.id FROM indicator_targets t JOIN indicators i ON i.id ="
+                               " t.indicator_id WHERE t.id > ? AND (? IS NULL OR i.code = ?)"
+                               " ORDER BY t.id LIMIT ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, cursor);
+    pj_stmt_text(s, 2, code);
+    pj_stmt_text(s, 3, code);
+    pj_stmt_int(s, 4, limit + 1);
+    return pj_render_query_page(c, s, limit, target_render, w, err);
+}
+
+int pj_ind_target_put(pj_ctx *c, int64_t ind, const char *region, const char *period, double v,
+                      const char *source, const char *note, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "INSERT INTO indicator_targets (indicator_id, region, period,"
+                               " value, source, note, created_at, created_by) VALUES (?, ?, ?, ?,"
+                               " ?, ?, ?, ?) RETURNING id",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, ind);
+    pj_stmt_text(s, 2, region);
+    pj_stmt_text(s, 3, period);
+    pj_stmt_double(s, 4, v);
+    pj_stmt_text(s, 5, source);
+    pj_stmt_text(s, 6, note);
+    pj_stmt_int(s, 7, pj_now());
+    pj_stmt_text(s, 8, pj_ind_who(c));
+    int rc = pj_stmt_step(s, err);
+    int64_t id = rc == 1 ? pj_col_int(s, 0) : -1;
+    pj_stmt_done(s);
+    if (rc != 1 && err && err->status == 409)
+        pj_fail(err, 409, "conflict", "period", "a target for %s %s exists", region, period);
+    return rc == 1 ? (int)id : -1;
+}
+
+int pj_ind_target_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"code",   "region", "period", "value",
+                                         "source", "note",   NULL};
+    const char *code, *per, *region = PJ_IND_DISTRICT, *source = "manual", *note = "";
+    double v;
+    pj_period p;
+    if (pj_ind_require_writer(c, err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_str(body, "code", 1, 1, 48, &code, err) < 0 ||
+        pj_in_str(body, "period", 1, 4, 7, &per, err) < 0 ||
+        pj_in_num(body, "value", 1, -1e15, 1e15, &v, err) < 0 ||
+        value_meta(body, NULL, &region, &source, &note, err))
+        return -1;
+    if (pj_period_parse(per, strlen(per), &p))
+        return pj_fail(err, 422, "invalid_value", "period",
+                       "period must be 2024, 2024H1, 2024Q2 or 2024-06");
+    char pers[12];
+    pj_period_format(&p, pers);
+    if (pj_db_begin(c->db, err)) return -1;
+    pj_ind_def d;
+    char *after;
+    int id;
+    if (pj_ind_def_load(c, code, &d, 1, err) != 1) {
+        if (err && err->status == 404) err->status = 422;
+        goto fail;
+    }
+    if ((id = pj_ind_target_put(c, d.id, region, pers, v, source, note, err)) < 0 ||
+        !(after = pj_render_to_string(c, id, target_render, err)) ||
+        pj_audit_add(c, "create", "indicator_target", id, NULL, after, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}

@@ -1,0 +1,421 @@
+/* CSV import and export of indicator values. The import reads the statistical bureau's table
+ * row by row (a streaming RFC-4180 reader: the shared pj_csv_parse holds the whole table and
+ * stops at 10,000 rows, while a yearly table may have 100,000), checks every row before writing
+ * any, then writes all rows in one transaction with one audit row — or none. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/csv.h"
+#include "core/util.h"
+#include "domain/audit.h"
+#include "domain/indicator_int.h"
+#include "domain/input.h"
+
+#include "core/banned.h"
+
+#define MAX_ERRORS  100
+#define MAX_PREVIEW 20
+#define NCOLS       7
+
+enum { C_CODE, C_REGION, C_PERIOD, C_VALUE, C_UNIT, C_SOURCE, C_NOTE };
+static const char *const col_names[NCOLS] = {"code", "region", "period", "value",
+                                             "unit", "source", "note"};
+
+typedef struct rdr {
+    const char *s;
+    size_t n, i;
+    int line;   /* line where the current record starts */
+    int nextln; /* line after it */
+    char *buf;  /* cell text, NUL-separated */
+    size_t cap;
+    char *f[PJ_CSV_MAX_COLS];
+    int nf;
+} rdr;
+
+/* Next record into r->f[0..nf). 1 a record, 0 end, -1 malformed (err). Blank lines skip. */
+static int rdr_next(rdr *r, pj_err *err)
+{
+    for (;;) {
+        if (r->i >= r->n) return 0;
+        r->line = r->nextln;
+        size_t o = 0;
+        r->nf = 0;
+        int blank = 1;
+        for (;;) {
+            if (r->nf == PJ_CSV_MAX_COLS)
+                return pj_fail(err, 422, "bad_csv", "csv", "line %d: more than %d fields", r->line,
+                               PJ_CSV_MAX_COLS);
+            r->f[r->nf++] = r->buf + o;
+            size_t start = o;
+            if (r->i < r->n && r->s[r->i] == '"') {
+                blank = 0;
+                r->i++;
+                for (;;) {
+                    if (r->i >= r->n)
+                        return pj_fail(err, 422, "bad_csv", "csv",
+                                       "line %d, field %d: unclosed quote", r->line, r->nf);
+                    char ch = r->s[r->i];
+                    if (ch == '"') {
+                        if (r->i + 1 < r->n && r->s[r->i + 1] == '"') {
+                            r->i += 2;
+                        } else {
+                            r->i++;
+                            break;
+                        }
+                    } else {
+                        if (ch == '\n') r->nextln++;
+                        r->i++;
+                    }
+                    if (o - start >= PJ_CSV_MAX_CELL) goto too_long;
+                    r->buf[o++] = ch;
+                }
+                if (r->i < r->n && r->s[r->i] != ',' && r->s[r->i] != '\n' && r->s[r->i] != '\r')
+                    return pj_fail(err, 422, "bad_csv", "csv",
+                                   "line %d, field %d: text after a closing quote", r->line, r->nf);
+            } else {
+                while (r->i < r->n && r->s[r->i] != ',' && r->s[r->i] != '\n' &&
+                       r->s[r->i] != '\r') {
+                    if (r->s[r->i] == '"')
+                        return pj_fail(err, 422, "bad_csv", "csv",
+                                       "line %d, field %d: a quote inside an unquoted field",
+                                       r->line, r->nf);
+                    if (o - start >= PJ_CSV_MAX_CELL) goto too_long;
+                    r->buf[o++] = r->s[r->i++];
+                }
+                if (o > start) blank = 0;
+            }
+            r->buf[o++] = 0;
+            if (r->i < r->n && r->s[r->i] == ',') {
+                r->i++;
+                blank = 0;
+                continue;
+            }
+            break;
+        }
+        if (r->i < r->n && r->s[r->i] == '\r') r->i++;
+        if (r->i < r->n && r->s[r->i] == '\n') r->i++;
+        r->nextln++;
+        if (blank && r->nf == 1) continue;
+        return 1;
+    }
+too_long:
+    return pj_fail(err, 422, "bad_csv", "csv", "line %d: a field is longer than %d bytes", r->line,
+                   PJ_CSV_MAX_CELL);
+}
+
+/* The indicators, sorted by code, for lookups without a query per row. */
+typedef struct defs {
+    pj_ind_def *d;
+    int n;
+} defs;
+
+static int defs_load(pj_ctx *c, defs *D, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT COUNT(*) FROM indicators", err);
+    if (!s) return -1;
+    int rc = pj_stmt_step(s, err);
+    int64_t cnt = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    D->d = pj_arena_calloc(c->arena, (size_t)cnt + 1, sizeof *D->d);
+    D->n = 0;
+    s = pj_db_prepare(c->db, "SELECT id, code, unit, kind FROM indicators ORDER BY code", err);
+    if (!s) return -1;
+    while (D->n < cnt && (rc = pj_stmt_step(s, err)) == 1) {
+        pj_ind_def *d = &D->d[D->n++];
+        d->id = pj_col_int(s, 0);
+        d->code = pj_arena_strdup(c->arena, pj_col_text(s, 1));
+        d->unit = pj_arena_strdup(c->arena, pj_col_text(s, 2));
+        d->kind = pj_arena_strdup(c->arena, pj_col_text(s, 3));
+    }
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
+static const pj_ind_def *defs_find(const defs *D, const char *code)
+{
+    int lo = 0, hi = D->n - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2, k = strcmp(D->d[mid].code, code);
+        if (!k) return &D->d[mid];
+        if (k < 0)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return NULL;
+}
+
+typedef struct row {
+    const pj_ind_def *d;
+    const char *region, *source, *note;
+    pj_period p;
+    double v;
+} row;
+
+/* Checks one record; fills *out or records why not (line, column, reason) in e. */
+static int row_check(const defs *D, rdr *r, const int *map, row *out, pj_err *e)
+{
+    const char *cell[NCOLS];
+    for (int k = 0; k < NCOLS; k++) cell[k] = map[k] >= 0 && map[k] < r->nf ? r->f[map[k]] : NULL;
+#define BAD(k, ...) pj_fail(e, 422, "bad_row", col_names[k], __VA_ARGS__)
+    if (!cell[C_CODE] || !*cell[C_CODE]) return BAD(C_CODE, "line %d, column code: empty", r->line);
+    if (!(out->d = defs_find(D, cell[C_CODE])))
+        return BAD(C_CODE, "line %d, column code: no indicator %.60s", r->line, cell[C_CODE]);
+    out->region = cell[C_REGION] && *cell[C_REGION] ? cell[C_REGION] : PJ_IND_DISTRICT;
+    if (!pj_ind_region_ok(out->region))
+        return BAD(C_REGION, "line %d, column region: not a district name", r->line);
+    if (!cell[C_PERIOD] || pj_period_parse(cell[C_PERIOD], strlen(cell[C_PERIOD]), &out->p))
+        return BAD(C_PERIOD,
+                   "line %d, column period: '%.20s' is not 2024, 2024H1, 2024Q2 or 2024-06",
+                   r->line, cell[C_PERIOD] ? cell[C_PERIOD] : "");
+    if (!cell[C_VALUE] || pj_parse_double(cell[C_VALUE], &out->v) || !isfinite(out->v) ||
+        fabs(out->v) > 1e15)
+        return BAD(C_VALUE, "line %d, column value: '%.30s' is not a number", r->line,
+                   cell[C_VALUE] ? cell[C_VALUE] : "");
+    if (cell[C_UNIT] && *cell[C_UNIT] && strcmp(cell[C_UNIT], out->d->unit))
+        return BAD(C_UNIT, "line %d, column unit: %s is in %s, not %.16s", r->line, out->d->code,
+                   out->d->unit, cell[C_UNIT]);
+    out->source = cell[C_SOURCE] && *cell[C_SOURCE] ? cell[C_SOURCE] : "import";
+    out->note = cell[C_NOTE] ? cell[C_NOTE] : "";
+    if (pj_utf8_len(out->source, strlen(out->source)) > 128)
+        return BAD(C_SOURCE, "line %d, column source: longer than 128 characters", r->line);
+    if (pj_utf8_len(out->note, strlen(out->note)) > 500)
+        return BAD(C_NOTE, "line %d, column note: longer than 500 characters", r->line);
+#undef BAD
+    return 0;
+}
+
+static void err_json(pj_jw *w, const pj_err *e, int line)
+{
+    pj_jw_obj(w);
+    pj_jw_kint(w, "line", line);
+    pj_jw_kstr(w, "column", e->field);
+    pj_jw_kstr(w, "code", e->code);
+    pj_jw_kstr(w, "message", e->message);
+    pj_jw_obj_end(w);
+}
+
+int pj_ind_import_csv(pj_ctx *c, const char *text, size_t len, int dry_run, int max_rows, pj_jw *w,
+                      pj_err *err)
+{
+    if (pj_ind_require_writer(c, err)) return -1;
+    if (!pj_utf8_valid(text, len))
+        return pj_fail(err, 422, "bad_csv", "csv", "the CSV is not valid UTF-8");
+    rdr r = {.s = text, .n = len, .line = 1, .nextln = 1};
+    r.cap = PJ_CSV_MAX_CELL * 2 + 64;
+    if (len >= 3 && (unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB &&
+        (unsigned char)text[2] == 0xBF)
+        r.i = 3;
+    /* cells of one record are at most the record's length plus terminators */
+    size_t maxrec = len + PJ_CSV_MAX_COLS + 1;
+    r.buf = pj_arena_alloc(c->arena, maxrec < (1u << 20) ? maxrec : (1u << 20));
+    r.cap = maxrec < (1u << 20) ? maxrec : (1u << 20);
+    int rc = rdr_next(&r, err);
+    if (rc <= 0) return rc < 0 ? -1 : pj_fail(err, 422, "bad_csv", "csv", "the CSV is empty");
+    int map[NCOLS];
+    for (int k = 0; k < NCOLS; k++) map[k] = -1;
+    for (int j = 0; j < r.nf; j++) {
+        int known = 0;
+        for (int k = 0; k < NCOLS; k++)
+            if (!strcmp(r.f[j], col_names[k])) {
+                if (map[k] >= 0)
+                    return pj_fail(err, 422, "bad_csv", "csv", "line 1: column %s twice",
+                                   col_names[k]);
+                map[k] = j;
+                known = 1;
+            }
+        if (!known)
+            return pj_fail(err, 422, "bad_csv", "csv",
+                           "line 1: unknown column '%.40s' (code, region, period, value, unit,"
+                           " source, note)",
+                           r.f[j]);
+    }
+    if (map[C_CODE] < 0 || map[C_PERIOD] < 0 || map[C_VALUE] < 0)
+        return pj_fail(err, 422, "bad_csv", "csv", "line 1: the header needs code, period, value");
+
+    int started = 0;
+    if (dry_run)
+        started = pj_db_read_begin(c->db);
+    else if (pj_db_begin(c->db, err))
+        return -1;
+    defs D;
+    pj_buf eb;
+    pj_buf_init(&eb, 1 << 20);
+    pj_jw ew;
+    pj_jw_init(&ew, &eb);
+    pj_jw_arr(&ew);
+    pj_buf pb;
+    pj_buf_init(&pb, 1 << 20);
+    pj_jw pw;
+    pj_jw_init(&pw, &pb);
+    pj_jw_arr(&pw);
+    int rows = 0, nerr = 0, counts[3] = {0, 0, 0}, first_line = 0;
+    pj_err first;
+    pj_err_clear(&first);
+    int64_t now = pj_now();
+    if (defs_load(c, &D, err)) goto fail;
+    while ((rc = rdr_next(&r, err)) == 1) {
+        if (++rows > max_rows) {
+            pj_fail(err, 413, "too_many_rows", "csv", "more than %d rows; split the file",
+                    max_rows);
+            goto fail;
+        }
+        row x;
+        pj_err e;
+        if (row_check(&D, &r, map, &x, &e)) {
+            if (!nerr) {
+                first = e;
+                first_line = r.line;
+            }
+            if (nerr++ < MAX_ERRORS) err_json(&ew, &e, r.line);
+            continue;
+        }
+        if (nerr) continue; /* a commit will not happen: only look for more errors */
+        if (dry_run) {
+            if (rows <= MAX_PREVIEW) {
+                char per[12];
+                pj_period_format(&x.p, per);
+                pj_jw_obj(&pw);
+                pj_jw_kint(&pw, "line", r.line);
+                pj_jw_kstr(&pw, "code", x.d->code);
+                pj_jw_kstr(&pw, "region", x.region);
+                pj_jw_kstr(&pw, "period", per);
+                pj_jw_knum(&pw, "value", x.v);
+                pj_jw_kstr(&pw, "unit", x.d->unit);
+                pj_jw_kstr(&pw, "source", x.source);
+                pj_jw_obj_end(&pw);
+            }
+            continue;
+        }
+        int64_t id;
+        int k = pj_ind_value_put(c, x.d->id, x.region, &x.p, x.v, x.d->unit, x.source, x.note, now,
+                                 &id, err);
+        if (k < 0) goto fail;
+        counts[k]++;
+    }
+    if (rc < 0) goto fail;
+    pj_jw_arr_end(&ew);
+    pj_jw_arr_end(&pw);
+    if (!dry_run && nerr) {
+        pj_fail(err, 422, "bad_row", first.field, "%s; %d bad row%s of %d, nothing imported",
+                first.message, nerr, nerr == 1 ? "" : "s", rows);
+        goto fail;
+    }
+    (void)first_line;
+    if (!dry_run) {
+        char *summary = pj_arena_printf(c->arena,
+                                        "{\"rows\":%d,\"inserted\":%d,\"revised\":%d,"
+                                        "\"unchanged\":%d}",
+                                        rows, counts[0], counts[1], counts[2]);
+        if (pj_audit_add(c, "import", "indicator_values", 0, NULL, summary, err) ||
+            pj_db_commit(c->db, err))
+            goto fail;
+    } else {
+        pj_db_read_end(c->db, started);
+    }
+    pj_jw_obj(w);
+    pj_jw_kbool(w, "dry_run", dry_run);
+    pj_jw_kbool(w, "ok", nerr == 0);
+    pj_jw_kint(w, "rows", rows);
+    pj_jw_kint(w, "bad_rows", nerr);
+    if (!dry_run) {
+        pj_jw_kint(w, "inserted", counts[0]);
+        pj_jw_kint(w, "revised", counts[1]);
+        pj_jw_kint(w, "unchanged", counts[2]);
+    }
+    pj_jw_key(w, "errors");
+    pj_jw_raw(w, eb.data);
+    if (dry_run) {
+        pj_jw_key(w, "preview");
+        pj_jw_raw(w, pb.data);
+    }
+    pj_jw_obj_end(w);
+    pj_buf_free(&eb);
+    pj_buf_free(&pb);
+    return 0;
+fail:
+    if (dry_run)
+        pj_db_read_end(c->db, started);
+    else
+        pj_db_rollback(c->db);
+    pj_buf_free(&eb);
+    pj_buf_free(&pb);
+    return -1;
+}
+
+int pj_ind_import(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"csv", "dry_run", NULL};
+    int dry = 0;
+    if (pj_ind_require_writer(c, err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_bool(body, "dry_run", 0, &dry, err) < 0)
+        return -1;
+    /* csv: the text, or (for tables over the 64 KiB a JSON string may hold) its lines */
+    json_t *v = json_object_get(body, "csv");
+    if (json_is_string(v))
+        return pj_ind_import_csv(c, json_string_value(v), json_string_length(v), dry, 100000, w,
+                                 err);
+    if (!json_is_array(v) || !json_array_size(v))
+        return pj_fail(err, 422, v ? "wrong_type" : "missing_field", "csv",
+                       "csv is the CSV text or an array of its lines");
+    pj_buf b;
+    pj_buf_init(&b, 1u << 24);
+    size_t i;
+    json_t *line;
+    json_array_foreach(v, i, line)
+    {
+        if (!json_is_string(line)) {
+            pj_buf_free(&b);
+            return pj_fail(err, 422, "wrong_type", "csv", "csv[%zu] must be a string", i);
+        }
+        pj_buf_add(&b, json_string_value(line), json_string_length(line));
+        pj_buf_putc(&b, '\n');
+    }
+    int rc = pj_ind_import_csv(c, b.data, b.len, dry, 100000, w, err);
+    pj_buf_free(&b);
+    return rc;
+}
+
+int pj_ind_export_csv(pj_ctx *c, const pj_value_filter *f, pj_buf *out, pj_err *err)
+{
+    pj_period from = {'Y', 0, 0}, to = {'Y', 9999, 0};
+    if ((f->from && pj_period_parse(f->from, strlen(f->from), &from)) ||
+        (f->to && pj_period_parse(f->to, strlen(f->to), &to)))
+        return pj_fail(err, 400, "bad_query", f->from ? "from" : "to",
+                       "from and to must be periods");
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT i.code, v.region, v.period, v.value, v.unit, v.source, v.note FROM"
+        " indicator_values v JOIN indicators i ON i.id = v.indicator_id WHERE (? IS NULL OR"
+        " i.code = ?) AND (? IS NULL OR v.region = ?) AND v.year BETWEEN ? AND ? ORDER BY i.code,"
+        " v.region, v.year, v.period",
+        err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, f->code);
+    pj_stmt_text(s, 2, f->code);
+    pj_stmt_text(s, 3, f->region);
+    pj_stmt_text(s, 4, f->region);
+    pj_stmt_int(s, 5, from.year);
+    pj_stmt_int(s, 6, to.year);
+    for (int k = 0; k < NCOLS; k++) pj_csv_field(out, col_names[k], k == NCOLS - 1);
+    int rc, started = pj_db_read_begin(c->db);
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        char num[40];
+        snprintf(num, sizeof num, "%.17g", pj_col_double(s, 3)); /* round-trips */
+        pj_csv_field(out, pj_col_text(s, 0), 0);
+        pj_csv_field(out, pj_col_text(s, 1), 0);
+        pj_csv_field(out, pj_col_text(s, 2), 0);
+        pj_csv_field(out, num, 0);
+        pj_csv_field(out, pj_col_text(s, 4), 0);
+        pj_csv_field(out, pj_col_text(s, 5), 0);
+        pj_csv_field(out, pj_col_text(s, 6), 1);
+    }
+    pj_stmt_done(s);
+    pj_db_read_end(c->db, started);
+    if (rc < 0) return -1;
+    if (out->overflow)
+        return pj_fail(err, 413, "too_large", "", "the export is larger than the limit; filter it");
+    return 0;
+}

@@ -1,0 +1,38 @@
+/* Internals shared by the indicator files (store, import, derived figures, dashboard, demo). */
+#ifndef PJ_INDICATOR_INT_H
+#define PJ_INDICATOR_INT_H
+
+#include "domain/indicator.h"
+
+/* Name recorded as created_by / changed_by. */
+const char *pj_ind_who(const pj_ctx *c);
+/* 403 unless admin or district officer. */
+int pj_ind_require_writer(const pj_ctx *c, pj_err *err);
+/* 1 when code is [a-z0-9_]{1,48}. */
+int pj_ind_code_ok(const char *s);
+/* Region text check: 1..32 characters of valid UTF-8, no control characters. */
+int pj_ind_region_ok(const char *s);
+
+typedef struct pj_ind_def {
+    int64_t id;
+    const char *code, *name, *unit, *kind; /* in c->arena */
+    int higher_is_better;
+} pj_ind_def;
+/* 1 found, 0 none (404 in err when want404), -1 error. */
+int pj_ind_def_load(pj_ctx *c, const char *code, pj_ind_def *d, int want404, pj_err *err);
+
+/* Writes value v of indicator ind for region/period inside the caller's transaction: a new
+ * row, or a changed one whose old value goes to the revision history, or nothing when equal.
+ * Returns 0 inserted, 1 revised, 2 unchanged, -1 error; *id the row. */
+int pj_ind_value_put(pj_ctx *c, int64_t ind, const char *region, const pj_period *p, double v,
+                     const char *unit, const char *source, const char *note, int64_t now,
+                     int64_t *id, pj_err *err);
+
+/* Into a target, whose period and region are data. */
+int pj_ind_target_put(pj_ctx *c, int64_t ind, const char *region, const char *period, double v,
+                      const char *source, const char *note, pj_err *err);
+
+/* Renders one derived figure as a JSON object (see pj_ind_derive). */
+int pj_ind_derive_one(pj_ctx *c, const pj_derive_args *a, pj_jw *w, pj_err *err);
+
+#endif

@@ -1,0 +1,217 @@
+/* Routes of district development's indicators and carbon: definitions, values (with revision
+ * history), targets, derived figures, CSV import/export, the dashboard, emission factors,
+ * energy use, emissions and energy intensity. Every role reads; admin and district officers
+ * write. */
+#include <string.h>
+
+#include "domain/carbon.h"
+#include "domain/indicator.h"
+#include "http/hutil.h"
+
+#include "core/banned.h"
+
+static int h_ind_list(pj_req *r)
+{
+    static const char *const acc[] = {"q", NULL};
+    pj_list_filter f;
+    return pj_h_list_params(r, &f, acc)
+               ? -1
+               : pj_indicator_list(&r->ctx, f.q, f.cursor, f.limit, &r->w, &r->err);
+}
+static int h_ind_get(pj_req *r)
+{
+    return pj_indicator_get(&r->ctx, r->id, &r->w, &r->err);
+}
+static int h_ind_create(pj_req *r)
+{
+    return pj_h_need_body(r) || pj_indicator_create(&r->ctx, r->body, &r->w, &r->err)
+               ? -1
+               : pj_h_created(r);
+}
+static int h_ind_update(pj_req *r)
+{
+    return pj_h_need_body(r) ? -1 : pj_indicator_update(&r->ctx, r->id, r->body, &r->w, &r->err);
+}
+
+static int value_filter(pj_req *r, pj_value_filter *vf)
+{
+    static const char *const acc[] = {"code", "region",      "period", "from",
+                                      "to",   "period_kind", "source", NULL};
+    pj_list_filter f;
+    memset(vf, 0, sizeof *vf);
+    if (pj_h_list_params(r, &f, acc) || pj_h_q_str(r, "code", &vf->code) ||
+        pj_h_q_str(r, "region", &vf->region) || pj_h_q_str(r, "period", &vf->period) ||
+        pj_h_q_str(r, "from", &vf->from) || pj_h_q_str(r, "to", &vf->to) ||
+        pj_h_q_str(r, "period_kind", &vf->kind) || pj_h_q_str(r, "source", &vf->source))
+        return -1;
+    vf->cursor = f.cursor;
+    vf->limit = f.limit;
+    return 0;
+}
+static int h_values(pj_req *r)
+{
+    pj_value_filter vf;
+    return value_filter(r, &vf) ? -1 : pj_ind_value_list(&r->ctx, &vf, &r->w, &r->err);
+}
+static int h_value_get(pj_req *r)
+{
+    return pj_ind_value_get(&r->ctx, r->id, &r->w, &r->err);
+}
+static int h_value_create(pj_req *r)
+{
+    return pj_h_need_body(r) || pj_ind_value_create(&r->ctx, r->body, &r->w, &r->err)
+               ? -1
+               : pj_h_created(r);
+}
+static int h_value_update(pj_req *r)
+{
+    return pj_h_need_body(r) ? -1 : pj_ind_value_update(&r->ctx, r->id, r->body, &r->w, &r->err);
+}
+static int h_targets(pj_req *r)
+{
+    static const char *const acc[] = {"code", NULL};
+    pj_list_filter f;
+    const char *code = NULL;
+    return pj_h_list_params(r, &f, acc) || pj_h_q_str(r, "code", &code)
+               ? -1
+               : pj_ind_target_list(&r->ctx, code, f.cursor, f.limit, &r->w, &r->err);
+}
+static int h_target_create(pj_req *r)
+{
+    return pj_h_need_body(r) || pj_ind_target_create(&r->ctx, r->body, &r->w, &r->err)
+               ? -1
+               : pj_h_created(r);
+}
+static int h_derived(pj_req *r)
+{
+    static const char *const acc[] = {"fn",     "code", "region", "period", "from",   "to",
+                                      "method", "of",   "base",   "by",     "target", NULL};
+    pj_list_filter f;
+    pj_derive_args a = {0};
+    if (pj_h_list_params(r, &f, acc) || pj_h_q_str(r, "fn", &a.fn) ||
+        pj_h_q_str(r, "code", &a.code) || pj_h_q_str(r, "region", &a.region) ||
+        pj_h_q_str(r, "period", &a.period) || pj_h_q_str(r, "from", &a.from) ||
+        pj_h_q_str(r, "to", &a.to) || pj_h_q_str(r, "method", &a.method) ||
+        pj_h_q_str(r, "of", &a.of) || pj_h_q_str(r, "base", &a.base) ||
+        pj_h_q_str(r, "by", &a.by) || pj_h_q_str(r, "target", &a.target))
+        return -1;
+    return pj_ind_derive(&r->ctx, &a, &r->w, &r->err);
+}
+static int h_import(pj_req *r)
+{
+    return pj_h_need_body(r) ? -1 : pj_ind_import(&r->ctx, r->body, &r->w, &r->err);
+}
+static int h_export(pj_req *r)
+{
+    pj_value_filter vf;
+    if (value_filter(r, &vf)) return -1;
+    pj_buf csv;
+    pj_buf_init(&csv, 32 << 20);
+    if (pj_ind_export_csv(&r->ctx, &vf, &csv, &r->err)) {
+        pj_buf_free(&csv);
+        return -1;
+    }
+    pj_buf_free(&r->out);
+    r->out = csv; /* the reply takes the buffer */
+    r->content_type = "text/csv; charset=utf-8";
+    return 0;
+}
+static int h_dashboard(pj_req *r)
+{
+    pj_list_filter f;
+    static const char *const acc[] = {NULL};
+    return pj_h_list_params(r, &f, acc) ? -1 : pj_ind_dashboard(&r->ctx, &r->w, &r->err);
+}
+
+static int h_factors(pj_req *r)
+{
+    static const char *const acc[] = {"energy_type", NULL};
+    pj_list_filter f;
+    const char *t = NULL;
+    return pj_h_list_params(r, &f, acc) || pj_h_q_str(r, "energy_type", &t)
+               ? -1
+               : pj_carbon_factor_list(&r->ctx, t, &r->w, &r->err);
+}
+static int h_factor_create(pj_req *r)
+{
+    return pj_h_need_body(r) || pj_carbon_factor_create(&r->ctx, r->body, &r->w, &r->err)
+               ? -1
+               : pj_h_created(r);
+}
+static int h_energy(pj_req *r)
+{
+    static const char *const acc[] = {"period", "organisation_id", "sector", NULL};
+    pj_list_filter f;
+    const char *per = NULL, *sector = NULL;
+    int64_t org = 0;
+    return pj_h_list_params(r, &f, acc) || pj_h_q_str(r, "period", &per) ||
+                   pj_h_q_str(r, "sector", &sector) ||
+                   pj_h_q_int(r, "organisation_id", 1, INT64_MAX, &org)
+               ? -1
+               : pj_carbon_energy_list(&r->ctx, per, org, sector, f.cursor, f.limit, &r->w,
+                                       &r->err);
+}
+static int h_energy_create(pj_req *r)
+{
+    return pj_h_need_body(r) || pj_carbon_energy_create(&r->ctx, r->body, &r->w, &r->err)
+               ? -1
+               : pj_h_created(r);
+}
+static int h_emissions(pj_req *r)
+{
+    static const char *const acc[] = {"year", "period", "by", NULL};
+    pj_list_filter f;
+    int64_t year = 0;
+    const char *per = NULL, *by = NULL;
+    if (pj_h_list_params(r, &f, acc) || pj_h_q_int(r, "year", 1900, 2999, &year) ||
+        pj_h_q_str(r, "period", &per) || pj_h_q_str(r, "by", &by))
+        return -1;
+    if (!year) return pj_fail(&r->err, 400, "missing_parameter", "year", "year is required");
+    return pj_carbon_emissions(&r->ctx, (int)year, per, by, &r->w, &r->err);
+}
+static int h_intensity(pj_req *r)
+{
+    static const char *const acc[] = {"year", "region", NULL};
+    pj_list_filter f;
+    int64_t year = 0;
+    const char *region = NULL;
+    if (pj_h_list_params(r, &f, acc) || pj_h_q_int(r, "year", 1901, 2999, &year) ||
+        pj_h_q_str(r, "region", &region))
+        return -1;
+    if (!year) return pj_fail(&r->err, 400, "missing_parameter", "year", "year is required");
+    return pj_carbon_intensity(&r->ctx, region, (int)year, &r->w, &r->err);
+}
+
+#define WRITE R_DISTRICT
+
+const pj_route pj_routes_indicators[] = {
+    {"GET", "/api/v1/indicators", h_ind_list, R_ALL, "Indicator definitions"},
+    {"POST", "/api/v1/indicators", h_ind_create, WRITE, "Define an indicator"},
+    {"GET", "/api/v1/indicators/values", h_values, R_ALL, "Indicator values (filters)"},
+    {"POST", "/api/v1/indicators/values", h_value_create, WRITE, "Enter a value"},
+    {"GET", "/api/v1/indicators/values/{id}", h_value_get, R_ALL,
+     "One value with its revision history"},
+    {"PATCH", "/api/v1/indicators/values/{id}", h_value_update, WRITE,
+     "Revise a value (the old one is kept)"},
+    {"GET", "/api/v1/indicators/targets", h_targets, R_ALL, "Targets"},
+    {"POST", "/api/v1/indicators/targets", h_target_create, WRITE, "Set a target"},
+    {"GET", "/api/v1/indicators/derived", h_derived, R_ALL,
+     "A derived figure: yoy, prev, cagr, share, points, progress, rank"},
+    {"POST", "/api/v1/indicators/import", h_import, WRITE,
+     "Import a CSV table (dry_run previews; a commit is all or nothing)"},
+    {"GET", "/api/v1/indicators/export", h_export, R_ALL, "Values as CSV"},
+    {"GET", "/api/v1/indicators/{id}", h_ind_get, R_ALL, "One indicator definition"},
+    {"PATCH", "/api/v1/indicators/{id}", h_ind_update, WRITE, "Change a definition"},
+    {"GET", "/api/v1/dashboard", h_dashboard, R_ALL,
+     "The district's headline figures with their source rows", PJ_ROUTE_SHARED},
+    {"GET", "/api/v1/carbon/factors", h_factors, R_ALL, "Emission factors, every version"},
+    {"POST", "/api/v1/carbon/factors", h_factor_create, WRITE, "A new factor version from a date"},
+    {"GET", "/api/v1/carbon/energy", h_energy, R_ALL, "Energy use records"},
+    {"POST", "/api/v1/carbon/energy", h_energy_create, WRITE, "Record energy use"},
+    {"GET", "/api/v1/carbon/emissions", h_emissions, R_ALL,
+     "Tonnes CO2e and tce by sector, organisation or energy type"},
+    {"GET", "/api/v1/carbon/intensity", h_intensity, R_ALL,
+     "Energy per 10,000 yuan of GDP and its decline"},
+};
+const int pj_routes_indicators_count =
+    (int)(sizeof pj_routes_indicators / sizeof pj_routes_indicators[0]);

@@ -1,0 +1,320 @@
+/* Indicators and carbon over the API: the seed's figures computed on the dashboard, value
+ * revisions, import preview (writes nothing) and all-or-nothing commit, roles, bad input,
+ * carbon with a factor change mid-year. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/util.h"
+#include "domain/indicator.h"
+#include "t.h"
+#include "th.h"
+
+static void load_demo(th_server *s)
+{
+    pj_db *db;
+    pj_err err;
+    pj_err_clear(&err);
+    if (pj_db_open(&db, s->db, &err)) t_fail(__FILE__, __LINE__, "db: %s", err.message);
+    pj_arena a;
+    pj_arena_init(&a, 4096);
+    pj_settings st;
+    pj_settings_default(&st);
+    pj_ctx c = {.db = db,
+                .arena = &a,
+                .settings = &st,
+                .request_id = "t",
+                .actor = {.username = "demo", .role = PJ_ROLE_ADMIN}};
+    if (pj_indicators_demo(&c, 7, &err)) t_fail(__FILE__, __LINE__, "demo: %s", err.message);
+    CHECK_INT(pj_indicators_demo(&c, 7, &err), 0); /* idempotent */
+    pj_arena_free(&a);
+    pj_db_close(db);
+}
+
+static json_t *get(th_server *s, const char *tok, const char *path, int want)
+{
+    json_t *o = NULL;
+    int st = th_call(s, "GET", path, tok, NULL, &o);
+    if (st != want)
+        t_fail(__FILE__, __LINE__, "GET %s: %d, expected %d (%s)", path, st, want,
+               th_err_code(o) ? th_err_code(o) : "-");
+    return o;
+}
+
+static json_t *send(th_server *s, const char *m, const char *tok, const char *path,
+                    const char *body, int want)
+{
+    json_t *o = NULL;
+    int st = th_call(s, m, path, tok, body, &o);
+    if (st != want)
+        t_fail(__FILE__, __LINE__, "%s %s: %d, expected %d (%s: %s)", m, path, st, want,
+               th_err_code(o) ? th_err_code(o) : "-",
+               o ? json_string_value(json_object_get(json_object_get(o, "error"), "message")) : "");
+    return o;
+}
+
+static json_t *figure(json_t *dash, const char *key)
+{
+    json_t *f = json_object_get(dash, "figures");
+    for (size_t i = 0; i < json_array_size(f); i++)
+        if (!strcmp(th_str(json_array_get(f, i), "key"), key))
+            return json_object_get(json_array_get(f, i), "figure");
+    t_fail(__FILE__, __LINE__, "no figure %s", key);
+}
+
+static double num(json_t *o, const char *k)
+{
+    return json_number_value(json_object_get(o, k));
+}
+
+TEST_T(indicator_dashboard_holds_the_seed, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demo(&s);
+    char tok[80];
+    th_login(&s, "viewer", s.demo_pw, tok);
+    json_t *d = get(&s, tok, "/api/v1/dashboard", 200);
+    CHECK_NEAR(num(figure(d, "gdp_avg_growth_3y"), "rounded"), 9.1, 1e-9);
+    CHECK_NEAR(num(figure(d, "gdp_avg_growth_3y_levels"), "rounded"), 9.1, 1e-9);
+    CHECK_NEAR(num(figure(d, "gdp_h1_growth"), "rounded"), 6.2, 1e-9);
+    json_t *rev = figure(d, "revenue_h1");
+    CHECK_NEAR(num(rev, "current"), 54.8, 1e-9);
+    CHECK_NEAR(num(rev, "rounded"), 10.2, 1e-9);
+    CHECK_INT(json_array_size(json_object_get(rev, "sources")), 2);
+    CHECK_STR(th_str(json_array_get(json_object_get(rev, "sources"), 0), "source"), "seed");
+    CHECK(th_int(json_array_get(json_object_get(rev, "sources"), 0), "value_id") > 0);
+    CHECK_INT(th_int(figure(d, "revenue_h1_rank"), "rank"), 2);
+    CHECK_INT(th_int(figure(d, "revenue_h1_rank"), "of"), 16);
+    json_t *ag = figure(d, "agri_output");
+    CHECK_NEAR(num(ag, "current"), 39.4, 1e-9);
+    CHECK_NEAR(num(ag, "rounded"), 13.6, 1e-9);
+    CHECK_INT(th_int(figure(d, "agri_output_rank"), "rank"), 1);
+    json_t *ht = figure(d, "high_tech_share");
+    CHECK_NEAR(num(ht, "rounded"), 48.0, 1e-9);
+    CHECK_NEAR(num(ht, "points"), 23.5, 1e-9);
+    json_t *se = figure(d, "strategic_emerging_share");
+    CHECK_NEAR(num(se, "rounded"), 51.3, 1e-9);
+    CHECK_NEAR(num(se, "points"), 23.3, 1e-9);
+    json_t *fr = figure(d, "freight_progress");
+    CHECK_NEAR(num(json_object_get(fr, "target"), "value"), 4000, 1e-9);
+    json_t *wh = figure(d, "warehouse_progress");
+    CHECK_NEAR(num(wh, "current"), 2870000, 1e-6);
+    CHECK_NEAR(num(json_object_get(wh, "target"), "value"), 5600000, 1e-6);
+    CHECK_NEAR(num(wh, "rounded"), 51.25, 1e-9);
+    CHECK_NEAR(num(figure(d, "land_transfer_points"), "rounded"), 13.59, 1e-9);
+    CHECK_NEAR(num(figure(d, "ecommerce_enterprises"), "value"), 284, 1e-9);
+    CHECK_NEAR(num(figure(d, "streamers"), "value"), 140, 1e-9);
+    CHECK_NEAR(num(figure(d, "doctor_farms"), "value"), 117, 1e-9);
+    CHECK_NEAR(num(figure(d, "enterprise_problems_solved"), "value"), 290, 1e-9);
+    CHECK(num(figure(d, "energy_intensity_decline"), "decline_rate") > 0);
+    json_decref(d);
+    /* the same figure on its own, from rates and from levels */
+    d = get(&s, tok, "/api/v1/indicators/derived?fn=cagr&code=gdp&from=2020&to=2023", 200);
+    CHECK_NEAR(num(d, "value"), 9.09503, 1e-4);
+    CHECK_INT(json_array_size(json_object_get(d, "sources")), 4);
+    json_decref(d);
+    d = get(&s, tok, "/api/v1/indicators/derived?fn=yoy&code=budget_revenue&period=2024H1", 200);
+    CHECK_STR(th_str(d, "base_period"), "2023H1");
+    json_decref(d);
+    d = get(&s, tok, "/api/v1/indicators/derived?fn=rank&code=nope&period=2024", 404);
+    json_decref(d);
+    d = get(&s, tok, "/api/v1/indicators/derived?fn=yoy&code=gdp&period=2024H3", 400);
+    CHECK_STR(th_err_field(d), "period");
+    json_decref(d);
+    th_stop(&s);
+}
+
+TEST_T(indicator_values_revisions_roles_and_bad_input, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demo(&s);
+    char adm[80], off[80], view[80], ent[80];
+    th_login(&s, "admin", s.admin_pw, adm);
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "viewer", s.demo_pw, view);
+    th_login(&s, "jd", s.demo_pw, ent);
+    char fp0[16384], fp1[16384];
+    th_fingerprint(&s, fp0, sizeof fp0);
+    /* roles: readers may not write */
+    const char *vb =
+        "{\"code\":\"gdp\",\"period\":\"2024-06\",\"value\":44.5,\"source\":\"统计局\"}";
+    json_decref(send(&s, "POST", view, "/api/v1/indicators/values", vb, 403));
+    json_decref(send(&s, "POST", ent, "/api/v1/indicators/values", vb, 403));
+    json_decref(send(&s, "POST", ent, "/api/v1/indicators/import",
+                     "{\"csv\":\"code,period,value\\ngdp,2019,1\\n\"}", 403));
+    /* bad input: 4xx naming the field, nothing written */
+    static const struct {
+        const char *body, *field;
+        int status;
+    } bad[] = {
+        {"{\"code\":\"gdp\",\"period\":\"2024-13\",\"value\":1}", "period", 422},
+        {"{\"code\":\"gdp\",\"period\":\"2024\",\"value\":\"x\"}", "value", 422},
+        {"{\"code\":\"nope\",\"period\":\"2024\",\"value\":1}", "code", 422},
+        {"{\"code\":\"gdp\",\"period\":\"2024\",\"value\":1,\"unit\":\"万元\"}", "unit", 422},
+        {"{\"code\":\"gdp\",\"period\":\"2024\",\"value\":1,\"x\":1}", "x", 422},
+        {"{\"code\":\"gdp\",\"period\":\"2023\",\"value\":1}", "period", 409},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        json_t *o = send(&s, "POST", off, "/api/v1/indicators/values", bad[i].body, bad[i].status);
+        CHECK_STR(th_err_field(o), bad[i].field);
+        json_decref(o);
+    }
+    json_decref(send(&s, "POST", off, "/api/v1/indicators",
+                     "{\"code\":\"Bad Code\",\"name\":\"x\",\"unit\":\"%\",\"kind\":\"level\"}",
+                     422));
+    json_decref(send(&s, "POST", off, "/api/v1/carbon/factors",
+                     "{\"energy_type\":\"electricity\",\"unit\":\"MWh\",\"kg_co2e_per_unit\":1,"
+                     "\"kgce_per_unit\":1,\"effective_from\":\"2025-01-01\"}",
+                     422));
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    /* a value, then a revision that keeps the old one with who and when */
+    json_t *v = send(&s, "POST", off, "/api/v1/indicators/values", vb, 201);
+    long long id = th_int(v, "id");
+    CHECK_STR(th_str(v, "period"), "2024-06");
+    json_decref(v);
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/indicators/values/%lld", id);
+    json_decref(send(&s, "PATCH", off, path, "{\"version\":1,\"value\":45.0}", 200));
+    json_t *st = send(&s, "PATCH", adm, path, "{\"version\":1,\"value\":46.0}", 409);
+    CHECK_STR(th_err_code(st), "version_conflict");
+    json_decref(st);
+    v = get(&s, view, path, 200);
+    CHECK_NEAR(num(v, "value"), 45.0, 1e-12);
+    CHECK_INT(th_int(v, "version"), 2);
+    json_t *revs = json_object_get(v, "revisions");
+    CHECK_INT(json_array_size(revs), 1);
+    CHECK_NEAR(num(json_array_get(revs, 0), "old_value"), 44.5, 1e-12);
+    CHECK_STR(th_str(json_array_get(revs, 0), "changed_by"), "officer");
+    json_decref(v);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'indicator_value'"), 2);
+    /* lists page with a cursor; export is CSV */
+    v = get(&s, view, "/api/v1/indicators/values?code=budget_revenue&limit=5", 200);
+    CHECK_INT(json_array_size(json_object_get(v, "items")), 5);
+    CHECK(th_str(v, "next_cursor") != NULL);
+    json_decref(v);
+    v = get(&s, view, "/api/v1/indicators/values?limit=501", 400);
+    json_decref(v);
+    th_stop(&s);
+}
+
+TEST_T(indicator_import_preview_and_all_or_nothing, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demo(&s);
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    /* 10,000 rows, one bad (line 5002: value "4.2.1") */
+    pj_buf csv;
+    pj_buf_init(&csv, 4 << 20);
+    pj_buf_puts(&csv, "code,region,period,value,unit,source\n");
+    for (int i = 0; i < 10000; i++) {
+        int y = 1950 + i / 192, m = i % 12 + 1, reg = i / 12 % 16;
+        if (i == 5000)
+            pj_buf_printf(&csv, "gdp,区%d,%d-%02d,4.2.1,亿元,统计局\n", reg, y, m);
+        else
+            pj_buf_printf(&csv, "gdp,区%d,%d-%02d,%d.5,亿元,统计局\n", reg, y, m, i);
+    }
+    /* a JSON string holds at most 64 KiB: the table goes as an array of its lines */
+    json_t *body = json_object();
+    json_t *lines = json_array();
+    for (char *p = csv.data, *nl; (nl = strchr(p, '\n')); p = nl + 1)
+        json_array_append_new(lines, json_stringn(p, (size_t)(nl - p)));
+    json_object_set_new(body, "csv", lines);
+    char fp0[16384], fp1[16384];
+    th_fingerprint(&s, fp0, sizeof fp0);
+    json_object_set_new(body, "dry_run", json_true());
+    char *txt = json_dumps(body, 0);
+    json_t *o = send(&s, "POST", off, "/api/v1/indicators/import", txt, 200);
+    free(txt);
+    CHECK_INT(th_int(o, "rows"), 10000);
+    CHECK_INT(th_int(o, "bad_rows"), 1);
+    json_t *e0 = json_array_get(json_object_get(o, "errors"), 0);
+    CHECK_INT(th_int(e0, "line"), 5002);
+    CHECK_STR(th_str(e0, "column"), "value");
+    json_decref(o);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0); /* the preview wrote nothing */
+    json_object_set_new(body, "dry_run", json_false());
+    txt = json_dumps(body, 0);
+    o = send(&s, "POST", off, "/api/v1/indicators/import", txt, 422);
+    free(txt);
+    CHECK_STR(th_err_field(o), "value");
+    CHECK(strstr(json_string_value(json_object_get(json_object_get(o, "error"), "message")),
+                 "line 5002") != NULL);
+    json_decref(o);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0); /* none imported */
+    /* fixed, the same file imports every row in one go */
+    char *bad = strstr(csv.data, "4.2.1");
+    memcpy(bad, "4.201", 5);
+    lines = json_array();
+    for (char *p = csv.data, *nl; (nl = strchr(p, '\n')); p = nl + 1)
+        json_array_append_new(lines, json_stringn(p, (size_t)(nl - p)));
+    json_object_set_new(body, "csv", lines);
+    txt = json_dumps(body, 0);
+    o = send(&s, "POST", off, "/api/v1/indicators/import", txt, 200);
+    CHECK_INT(th_int(o, "inserted"), 10000);
+    json_decref(o);
+    o = send(&s, "POST", off, "/api/v1/indicators/import", txt, 200); /* again: unchanged */
+    CHECK_INT(th_int(o, "unchanged"), 10000);
+    json_decref(o);
+    free(txt);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'import'"), 2);
+    json_decref(body);
+    pj_buf_free(&csv);
+    /* export round-trips through import */
+    char hdr[2048];
+    long st = th_call_raw(&s, "GET", "/api/v1/indicators/export?code=agri_output", off, NULL, -1,
+                          NULL, NULL, hdr, sizeof hdr);
+    CHECK_INT(st, 200);
+    th_stop(&s);
+}
+
+TEST_T(carbon_factor_change_mid_year, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char adm[80];
+    th_login(&s, "admin", s.admin_pw, adm);
+    json_decref(send(&s, "POST", adm, "/api/v1/carbon/factors",
+                     "{\"energy_type\":\"electricity\",\"unit\":\"kWh\",\"kg_co2e_per_unit\":0.6,"
+                     "\"kgce_per_unit\":0.1229,\"effective_from\":\"2024-01-01\"}",
+                     201));
+    json_decref(send(&s, "POST", adm, "/api/v1/carbon/factors",
+                     "{\"energy_type\":\"electricity\",\"unit\":\"kWh\",\"kg_co2e_per_unit\":0.5,"
+                     "\"kgce_per_unit\":0.1229,\"effective_from\":\"2024-07-01\"}",
+                     201));
+    /* 1,000,000 kWh in June (0.6) and in July (0.5): 600 t + 500 t */
+    json_decref(send(&s, "POST", adm, "/api/v1/carbon/energy",
+                     "{\"sector\":\"industry\",\"period\":\"2024-06\",\"energy_type\":"
+                     "\"electricity\",\"quantity\":1000000}",
+                     201));
+    json_decref(send(&s, "POST", adm, "/api/v1/carbon/energy",
+                     "{\"sector\":\"services\",\"period\":\"2024-07\",\"energy_type\":"
+                     "\"electricity\",\"quantity\":1000000}",
+                     201));
+    json_t *o = get(&s, adm, "/api/v1/carbon/emissions?year=2024&by=sector", 200);
+    CHECK_NEAR(num(o, "total_t_co2e"), 1100.0, 1e-9);
+    CHECK_NEAR(num(o, "total_tce"), 245.8, 1e-9);
+    json_decref(o);
+    /* a whole year's 3,660,000 kWh: 182 days at 0.6 and 184 at 0.5 of 366 */
+    json_t *e = send(&s, "POST", adm, "/api/v1/carbon/energy",
+                     "{\"sector\":\"public\",\"period\":\"2024\",\"energy_type\":\"electricity\","
+                     "\"quantity\":3660000}",
+                     201);
+    CHECK_NEAR(num(e, "t_co2e"), (182 * 0.6 + 184 * 0.5) * 10000 / 1000.0, 1e-6);
+    json_decref(e);
+    /* before the first factor: refused */
+    o = send(&s, "POST", adm, "/api/v1/carbon/energy",
+             "{\"sector\":\"public\",\"period\":\"2023-12\",\"energy_type\":\"electricity\","
+             "\"quantity\":1}",
+             422);
+    CHECK_STR(th_err_code(o), "no_factor");
+    json_decref(o);
+    th_stop(&s);
+}
