@@ -57,7 +57,6 @@ int cli_stock(cli *a);
 /* Planner verb (cli_plan.c): plan --scenario FILE | list | show | adopt | compare. */
 int cli_plan(cli *a);
 
-
 /* Indicator verbs (cli_indicators.c): indicator …, carbon …, import FILE.csv [--dry-run]. */
 int cli_indicator(cli *a);
 int cli_carbon(cli *a);
