@@ -47,7 +47,7 @@ describe('console', { timeout: 120000 }, () => {
     await context.close();
   });
 
-  test('dashboard: district map and capacity totals from the facilities', async () => {
+  test('dashboard: district map, facility counts, and capacity per role from the overview', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'admin', ADMIN_PW);
     await page.waitForURL(/\/dashboard$/);
@@ -56,22 +56,25 @@ describe('console', { timeout: 120000 }, () => {
     await table.getByText('安置床位').waitFor();
 
     const facilities = (await apiGet(page, '/facilities?limit=500')).items;
-    const { lines, counts } = capacityTotals(facilities);
+    const { counts } = capacityTotals(facilities);
     const kpi = page.locator('[data-kpi="facilities"]');
     await assert.doesNotReject(kpi.getByText(formatNumber(counts.total, 'zh-CN'), { exact: true }).waitFor());
-    for (const [label, key] of [
-      ['安置床位', 'resettlement:beds'],
-      ['隔离房间', 'isolation:rooms'],
-      ['物资储备容积', 'supply_store:m3'],
+    await page.locator('[data-kpi="converting"]').getByText(formatNumber(counts.converting, 'zh-CN'), { exact: true }).waitFor();
+    // the capacity per role is the overview's for the scenario shown (平疫 first)
+    const ov = await apiGet(page, '/overview?scenario=epidemic');
+    for (const [label, role] of [
+      ['安置床位', 'resettlement'],
+      ['隔离房间', 'isolation'],
+      ['物资储备容积', 'supply_store'],
     ]) {
-      const line = lines.find((l) => l.key === key);
-      assert.ok(line.total > 0, `${key} has capacity in the demo`);
+      const line = ov.roles.find((r) => r.role === role);
       const row = table.locator('tr', { hasText: label });
       const cells = await row.locator('td').allInnerTexts();
-      // columns: capacity (unit), ready, converting, convertible, restoring, total
-      assert.equal(cells[3].trim(), formatNumber(line.convertible, 'zh-CN'), `${label} convertible`);
-      assert.equal(cells[5].trim(), formatNumber(line.total, 'zh-CN'), `${label} total`);
+      // columns: capacity (unit), ready, converting, convertible, per 10k residents, target
       assert.equal(cells[1].trim(), formatNumber(line.ready, 'zh-CN'), `${label} ready`);
+      assert.equal(cells[2].trim(), formatNumber(line.converting, 'zh-CN'), `${label} converting`);
+      assert.equal(cells[3].trim(), formatNumber(line.convertible, 'zh-CN'), `${label} convertible`);
+      assert.equal(cells[4].trim(), formatNumber(line.per_10k_residents, 'zh-CN'), `${label} per 10k`);
     }
     // the map: a canvas with the district drawn (many non-blank pixels) and township labels
     const map = page.getByTestId('district-map');

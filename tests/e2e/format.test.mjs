@@ -1,8 +1,13 @@
-// The console's pure helpers: Beijing-time dates, 万 numbers, capacity sums by state.
+// The console's pure helpers: Beijing-time dates, 万 numbers, capacity sums by state, and the
+// dual-use arithmetic (which step may move, Gantt rows, critical path, cycles, minutes).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatDateTime, formatDate, formatNumber, formatDuration, shanghaiDayStartUtc } from '../../web/src/utils/format.js';
 import { capacityTotals, relativeSizes } from '../../web/src/utils/capacity.js';
+import {
+  axisMinutes, canFinishStep, canSign, canStartStep, criticalPathMinutes, earliestStarts, findCycle, formatMinutes, ganttRows, manualSchedule,
+  openPhase, phaseProgress, serverNow,
+} from '../../web/src/utils/dualuse.js';
 
 test('dates are Beijing time whatever the machine zone', () => {
   assert.equal(formatDateTime('2026-11-29T03:58:00Z'), '2026-11-29 11:58:00');
@@ -43,4 +48,84 @@ test('capacity totals by state group and (role, unit)', () => {
   assert.equal(size.get(1), 1);
   assert.equal(size.get(2), 80 / 300);
   assert.equal(size.get(4), 0);
+});
+
+test('minutes for people and for a Gantt axis', () => {
+  assert.equal(formatMinutes(525, 'zh-CN'), '8 小时 45 分');
+  assert.equal(formatMinutes(1440, 'zh-CN'), '24 小时');
+  assert.equal(formatMinutes(45, 'zh-CN'), '45 分钟');
+  assert.equal(formatMinutes(0.34, 'zh-CN'), '0.3 分钟');
+  assert.equal(formatMinutes(525, 'en'), '8 h 45 min');
+  assert.equal(formatMinutes(null, 'en'), '—');
+  assert.equal(axisMinutes(525), '8:45');
+  assert.equal(axisMinutes(-30), '-0:30');
+});
+
+// a conversion as GET /conversions/{id} gives it: S1 done, S2 running, S3 waits for S2, S4 for S1
+const t0 = '2026-11-29T00:00:00Z';
+const at = (m) => new Date(Date.parse(t0) + m * 60000).toISOString();
+const step = (o) => ({ phase: 'convert', predecessors: [], checklist: [], status: 'pending', started_at: null, finished_at: null, actual_minutes: null, overdue: false, late: false, ...o });
+const conv = {
+  mode: 'live',
+  state: 'converting',
+  started_at: t0,
+  elapsed_minutes: 100,
+  ready_at: null,
+  restore_started_at: null,
+  steps: [
+    step({ id: 1, code: 'S1', name: 'a', planned_minutes: 60, status: 'done', started_at: at(0), finished_at: at(70), actual_minutes: 70, late: true }),
+    step({ id: 2, code: 'S2', name: 'b', planned_minutes: 20, predecessors: ['S1'], status: 'running', started_at: at(70), actual_minutes: 30, overdue: true, checklist: [{ item: 'x', signed_by: null }, { item: 'y', signed_by: 'wanda' }] }),
+    step({ id: 3, code: 'S3', name: 'c', planned_minutes: 30, predecessors: ['S2'] }),
+    step({ id: 4, code: 'S4', name: 'd', planned_minutes: 90, predecessors: ['S1'] }),
+    step({ id: 5, phase: 'restore', code: 'R1', name: 'e', planned_minutes: 40 }),
+  ],
+};
+
+test('which step may move: the open phase, pending with every predecessor done, running to finish', () => {
+  const [s1, s2, s3, s4, r1] = conv.steps;
+  assert.equal(openPhase(conv), 'convert');
+  assert.equal(openPhase({ ...conv, state: 'emergency' }), null);
+  assert.equal(openPhase({ ...conv, state: 'restoring' }), 'restore');
+  assert.equal(openPhase({ ...conv, mode: 'drill', state: 'running' }), 'convert');
+  assert.deepEqual([s1, s2, s3, s4, r1].map((s) => canStartStep(conv, s)), [false, false, false, true, false]);
+  assert.deepEqual([s1, s2, s3].map((s) => canFinishStep(conv, s)), [false, true, false]);
+  assert.equal(canSign(conv, s2, s2.checklist[0]), true);
+  assert.equal(canSign(conv, s2, s2.checklist[1]), false, 'signed once');
+  assert.equal(canSign({ ...conv, state: 'emergency' }, s2, s2.checklist[0]), false, 'phase closed');
+  assert.deepEqual(phaseProgress(conv, 'convert'), { done: 1, total: 4, signed: 1, items: 2, overdue: 1, running: 1 });
+});
+
+test('Gantt rows: planned from the critical-path schedule, actual from the step times, restore after the plan', () => {
+  const now = serverNow(conv);
+  assert.equal(now, Date.parse(t0) + 100 * 60000, 'the server clock from elapsed_minutes');
+  assert.equal(serverNow({ ...conv, state: 'emergency' }), Date.parse(at(100)), 'else from the running step');
+  const rows = ganttRows(conv, {}, now);
+  const by = Object.fromEntries(rows.map((r) => [r.code, r]));
+  assert.deepEqual(by.S1.planned, [0, 60]);
+  assert.deepEqual(by.S1.actual, [0, 70]);
+  assert.deepEqual(by.S2.planned, [60, 80]);
+  assert.deepEqual(by.S2.actual, [70, 100], 'running: up to now');
+  assert.deepEqual(by.S3.planned, [80, 110]);
+  assert.equal(by.S3.actual, null);
+  assert.deepEqual(by.R1.planned, [150, 190], 'restore after the planned end of the convert phase (S4: 60 + 90)');
+  assert.equal(ganttRows({ ...conv, mode: 'drill' }, {}, now).some((r) => r.phase === 'restore'), false, 'drills have no restore phase');
+  // the manual's schedule wins (critical flags, earliest starts)
+  const sched = manualSchedule({ steps: [{ code: 'S3', earliest_start: 95, slack: 0, critical: true }], restore_steps: [] });
+  const r3 = ganttRows(conv, sched, now).find((r) => r.code === 'S3');
+  assert.deepEqual([r3.planned, r3.critical], [[95, 125], true]);
+});
+
+test('critical path and cycles of manual steps', () => {
+  const steps = [
+    { code: 'A', planned_minutes: 60, predecessors: [] },
+    { code: 'B', planned_minutes: 180, predecessors: ['A'] },
+    { code: 'C', planned_minutes: 60, predecessors: ['A'] },
+    { code: 'D', planned_minutes: 60, predecessors: ['B', 'C'] },
+  ];
+  assert.deepEqual(Object.fromEntries(earliestStarts(steps)), { A: 0, B: 60, C: 60, D: 240 });
+  assert.equal(criticalPathMinutes(steps), 300);
+  assert.equal(findCycle(steps), null);
+  const cyclic = steps.map((s) => (s.code === 'A' ? { ...s, predecessors: ['D'] } : s));
+  const c = findCycle(cyclic);
+  assert.ok(c && c[0] === c[c.length - 1] && c.length >= 3, `cycle ${c}`);
 });

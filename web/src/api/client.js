@@ -73,6 +73,30 @@ export async function api(method, path, { query, body, signal } = {}) {
   return data;
 }
 
+/** GET a non-JSON answer (CSV exports) as text; errors as for api(). */
+export async function getText(path, query) {
+  let res;
+  try {
+    res = await fetch('/api/v1' + path + qs(query), { credentials: 'same-origin', cache: 'no-store' });
+  } catch (e) {
+    throw new ApiError(0, null, e && e.message);
+  }
+  const text = await res.text();
+  if (!res.ok) {
+    let data = null;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      /* not JSON */
+    }
+    const err = new ApiError(res.status, data);
+    if (res.status === 401 && hooks.onUnauthorized) hooks.onUnauthorized(err);
+    throw err;
+  }
+  if (hooks.onActivity) hooks.onActivity(path);
+  return text;
+}
+
 export const get = (path, query, opts) => api('GET', path, { ...opts, query });
 export const post = (path, body) => api('POST', path, { body });
 export const patch = (path, body) => api('PATCH', path, { body });

@@ -1,6 +1,6 @@
 // Named calls per resource, and small caches for reference data (townships, organisations,
 // meta) that many pages show by id.
-import { get, getAll, post, patch, del } from './client.js';
+import { get, getAll, getText, post, patch, del } from './client.js';
 
 export const auth = {
   login: (username, password) => post('/auth/login', { username, password }),
@@ -39,6 +39,50 @@ export const audit = {
   list: (query) => get('/audit', query),
 };
 
+// --- the dual-use module (平急转换): standards, manuals, conversions and drills, overview ---
+export const overview = {
+  get: (scenario, population) => get('/overview', { scenario, population }),
+};
+
+export const standards = {
+  list: (query) => get('/standards', query),
+  get: (id) => get(`/standards/${id}`),
+};
+
+export const manuals = {
+  list: (query) => get('/manuals', query),
+  get: (id) => get(`/manuals/${id}`),
+  /** a new version: {facility_id, scenario, role, title, steps, restore_steps} or {…, csv} */
+  create: (body) => post('/manuals', body),
+  exportText: (id, format) => getText(`/manuals/${id}/export`, { format }),
+};
+
+export const conversions = {
+  list: (query) => get('/conversions', query),
+  get: (id) => get(`/conversions/${id}`),
+  /** {facility_id, scenario, mode: 'live' | 'drill'} */
+  start: (body) => post('/conversions', body),
+  restore: (id) => post(`/conversions/${id}/restore`),
+  abort: (id, reason) => post(`/conversions/${id}/abort`, { reason }),
+  timeline: (id) => get(`/conversions/${id}/timeline`),
+  report: (id) => get(`/conversions/${id}/report`),
+  reportCsv: (id) => getText(`/conversions/${id}/report`, { format: 'csv' }),
+  addFinding: (id, body) => post(`/conversions/${id}/findings`, body),
+  drillTrend: (facilityId) => get(`/facilities/${facilityId}/drills`),
+};
+
+export const steps = {
+  start: (id, remarks) => post(`/conversion-steps/${id}/start`, remarks ? { remarks } : undefined),
+  finish: (id, remarks) => post(`/conversion-steps/${id}/finish`, remarks ? { remarks } : undefined),
+  sign: (id, item) => post(`/conversion-steps/${id}/sign`, { item }),
+};
+
+export const findings = {
+  list: (query) => get('/findings', query),
+  all: (query) => getAll('/findings', query, { limit: 200 }),
+  update: (id, body) => patch(`/findings/${id}`, body),
+};
+
 const cache = new Map();
 function cached(key, fn) {
   if (!cache.has(key)) cache.set(key, fn().catch((e) => { cache.delete(key); throw e; }));
@@ -56,4 +100,6 @@ export const ref = {
   organisations: () => cached('orgs', () => organisations.all()),
   facilityName: (id) => cached('fac:' + id, async () => (await facilities.get(id)).name),
   regionName: (id) => cached('reg:' + id, async () => (await regions.get(id)).name),
+  /** team types [{id, code, name}] */
+  teamTypes: () => cached('team-types', async () => (await get('/team-types')).items),
 };

@@ -4,6 +4,10 @@
 export const ROLES = ['admin', 'district_officer', 'township_officer', 'facility_operator', 'grid_worker', 'enterprise', 'viewer'];
 const ALL = ROLES;
 const DISTRICT = ['admin', 'district_officer'];
+// the dual-use module (src/http/h_dualuse.c): reads for every role but enterprise; writes for
+// the operating roles, within their scope (district: all; township: own; operator: own facility)
+const OFFICIALS = ROLES.filter((r) => r !== 'enterprise');
+const OPERATORS = ['admin', 'district_officer', 'township_officer', 'facility_operator'];
 
 export const PERMISSIONS = {
   dashboard: ALL,
@@ -12,6 +16,11 @@ export const PERMISSIONS = {
   'facilities.history': DISTRICT, // GET /audit is admin + district officer
   users: ['admin'],
   audit: DISTRICT,
+  overview: OFFICIALS, // GET /overview (the dashboard falls back to the facilities list without it)
+  conversions: OFFICIALS,
+  manuals: OFFICIALS,
+  drills: OFFICIALS,
+  'dualuse.write': OPERATORS, // manuals, conversions, steps, findings (scope: canOperate)
 };
 
 export function can(user, perm) {
@@ -31,3 +40,11 @@ export function canEditFacility(user, f) {
 
 /** Fields a facility operator may send in a PATCH (the server refuses others with 403). */
 export const OPERATOR_FACILITY_FIELDS = ['name', 'address', 'peacetime_function', 'peacetime_capacity', 'peacetime_unit', 'emergency_roles'];
+
+/**
+ * Whether the user may write the dual-use records of this facility (manuals, conversions,
+ * drills, steps, findings): the same scope as editing the facility. `f` needs id and township_id.
+ */
+export function canOperate(user, f) {
+  return can(user, 'dualuse.write') && canEditFacility(user, f);
+}

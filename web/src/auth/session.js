@@ -18,6 +18,7 @@ export const session = reactive({
   lastSeen: 0, // ms: our mirror of the server's sessions.last_seen
   now: Date.now(),
   expired: false,
+  lastInput: Date.now(), // ms: the user's last pointer/key/touch (pages that poll pause when it is old)
 });
 
 let expiryHandler = null;
@@ -114,6 +115,7 @@ export function startIdleClock() {
     const t = Date.now();
     if (t - last < 5000) return;
     last = t;
+    session.lastInput = t;
     onActivity();
   };
   for (const ev of ['pointerdown', 'keydown', 'wheel', 'touchstart', 'mousemove'])

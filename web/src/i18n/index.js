@@ -48,3 +48,9 @@ export function tEnum(group, value) {
   const key = `${group}.${value}`;
   return i18n.global.te(key) ? i18n.global.t(key) : String(value);
 }
+
+/** A label from the table, or the API's own name for a code the table does not know yet. */
+export function tNamed(group, code, apiName) {
+  const key = `${group}.${code}`;
+  return i18n.global.te(key) ? i18n.global.t(key) : apiName || (code == null || code === '' ? '—' : String(code));
+}

@@ -1,6 +1,6 @@
 // Routes. meta.perm names a permission in auth/permissions.js; a page the role may not use
-// shows the 无权限 page (and its menu entry is hidden). Later pages (manuals, conversions,
-// drills, plans) add a route here, a permission and a menu entry in layouts/menu.js.
+// shows the 无权限 page (and its menu entry is hidden). A new page adds a route here, a
+// permission and a menu entry in layouts/menu.js.
 import { createRouter, createWebHistory } from 'vue-router';
 import { session, restore } from '@/auth/session.js';
 import { can } from '@/auth/permissions.js';
@@ -39,6 +39,45 @@ const routes = [
         component: () => import('@/views/facilities/FacilityEdit.vue'),
         props: true,
         meta: { perm: 'facilities.edit', title: 'facility.editTitle', menu: 'facilities' },
+      },
+      {
+        path: 'conversions',
+        name: 'conversions',
+        component: () => import('@/views/dualuse/ConversionList.vue'),
+        meta: { perm: 'conversions', title: 'conversion.list', menu: 'conversions' },
+      },
+      {
+        path: 'conversions/:id(\\d+)',
+        name: 'conversion',
+        component: () => import('@/views/dualuse/ConversionCockpit.vue'),
+        props: true,
+        meta: { perm: 'conversions', title: 'conversion.cockpit', menu: 'conversions' },
+      },
+      {
+        path: 'manuals',
+        name: 'manuals',
+        component: () => import('@/views/dualuse/ManualList.vue'),
+        meta: { perm: 'manuals', title: 'manual.list', menu: 'manuals' },
+      },
+      {
+        path: 'manuals/:id(\\d+)',
+        name: 'manual',
+        component: () => import('@/views/dualuse/ManualDetail.vue'),
+        props: true,
+        meta: { perm: 'manuals', title: 'manual.detail', menu: 'manuals' },
+      },
+      {
+        path: 'drills',
+        name: 'drills',
+        component: () => import('@/views/dualuse/DrillList.vue'),
+        meta: { perm: 'drills', title: 'drill.list', menu: 'drills' },
+      },
+      {
+        path: 'drills/:id(\\d+)',
+        name: 'drill-report',
+        component: () => import('@/views/dualuse/DrillReport.vue'),
+        props: true,
+        meta: { perm: 'drills', title: 'drill.report', menu: 'drills' },
       },
       { path: 'admin', redirect: { name: 'users' } },
       {

@@ -1,14 +1,18 @@
 // ECharts, only the parts the console draws (tree-shaken), plus the district outline.
 import * as echarts from 'echarts/core';
-import { ScatterChart, BarChart } from 'echarts/charts';
-import { GeoComponent, TooltipComponent, LegendComponent, GridComponent } from 'echarts/components';
+import { ScatterChart, BarChart, LineChart, CustomChart } from 'echarts/charts';
+import { GeoComponent, TooltipComponent, LegendComponent, GridComponent, MarkLineComponent } from 'echarts/components';
 import { LabelLayout } from 'echarts/features';
 import { CanvasRenderer } from 'echarts/renderers';
 // 平谷区 outline, WGS-84 (converted from the GCJ-02 source by web/scripts/extract-pinggu.mjs);
 // a hashed file under /assets/, fetched once (CSP connect-src 'self').
 import outlineUrl from '@/assets/pinggu.geo.json?url';
 
-echarts.use([ScatterChart, BarChart, GeoComponent, TooltipComponent, LegendComponent, GridComponent, LabelLayout, CanvasRenderer]);
+// custom (Gantt), line (drill trend) and mark lines (targets, now) for the dual-use pages
+echarts.use([
+  ScatterChart, BarChart, LineChart, CustomChart, GeoComponent, TooltipComponent, LegendComponent, GridComponent, MarkLineComponent,
+  LabelLayout, CanvasRenderer,
+]);
 
 let outline = null;
 export async function loadDistrictMap() {

@@ -1,0 +1,352 @@
+// The dual-use pages as their users rely on them: the scenario overview, the conversion
+// cockpit (a facility operator works a step of the live conversion), a drill run to the end
+// with its report and findings, a manual's critical path and editor, and the role limits.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { launch, openPage, login, shot, apiGet, DEMO_PW, TABLET } from './lib.mjs';
+import { formatNumber } from '../../web/src/utils/format.js';
+import { formatMinutes } from '../../web/src/utils/dualuse.js';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+async function noProblems(page) {
+  assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+}
+const fmt = (n) => formatNumber(n, 'zh-CN');
+async function apiPost(page, p, data) {
+  const res = await page.request.post('/api/v1' + p, data === undefined ? {} : { data });
+  if (!res.ok()) throw new Error(`POST ${p}: ${res.status()} ${await res.text()}`);
+  return res.json();
+}
+/** Hotels in peacetime with an epidemic manual (ids), skipping `except`. */
+async function epidemicHotels(page, except = []) {
+  const out = [];
+  for (const h of (await apiGet(page, '/facilities?type=hotel&state=peacetime&limit=50')).items) {
+    if (except.includes(h.id)) continue;
+    if ((await apiGet(page, `/manuals?facility_id=${h.id}&scenario=epidemic&limit=1`)).items.length) out.push(h);
+    if (out.length >= 2) break;
+  }
+  return out;
+}
+
+/** The table row of a step in the cockpit (its code cell carries data-testid step-CODE). */
+const stepRow = (page, phase, code) => page.getByTestId('steps-' + phase).locator('tr', { has: page.getByTestId('step-' + code) });
+/** A convert step that may start now: pending, every predecessor done. */
+function startable(conv) {
+  const byCode = new Map(conv.steps.filter((s) => s.phase === 'convert').map((s) => [s.code, s]));
+  return conv.steps.find((s) => s.phase === 'convert' && s.status === 'pending' && s.predecessors.every((p) => byCode.get(p).status === 'done'));
+}
+async function waitStatus(page, code, status) {
+  await stepRow(page, 'convert', code).locator(`[data-status="${status}"]`).waitFor();
+}
+
+describe('dual-use', { timeout: 120000 }, () => {
+  test('overview: capacity per role for the scenario, the live conversion leads to its cockpit, coverage and days of supply', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'officer', DEMO_PW);
+    await page.getByRole('heading', { name: '平急总览' }).waitFor();
+    const ov = await apiGet(page, '/overview?scenario=epidemic');
+    const table = page.getByTestId('capacity-table');
+    await page.getByText('应急能力（平疫）').waitFor();
+    for (const [label, role] of [
+      ['隔离房间', 'isolation'],
+      ['安置床位', 'resettlement'],
+      ['医疗床位', 'medical'],
+    ]) {
+      const r = ov.roles.find((x) => x.role === role);
+      const cells = await table.locator('tr', { hasText: label }).locator('td').allInnerTexts();
+      // columns: capacity (unit), ready, converting, convertible, per 10k, target
+      assert.deepEqual(cells.slice(1, 5).map((c) => c.trim()), [r.ready, r.converting, r.convertible, r.per_10k_residents].map(fmt), label);
+    }
+    const isoTarget = ov.roles.find((x) => x.role === 'isolation');
+    assert.match(await table.locator('tr', { hasText: '隔离房间' }).locator('td').last().innerText(), new RegExp(`${isoTarget.target_per_10k}\\s*${isoTarget.meets_target ? '达标' : '未达标'}`));
+    // the live conversion of 万达锦华酒店, with its overdue steps
+    const live = ov.live_conversions.find((c) => c.facility_name === '万达锦华酒店');
+    assert.ok(live, 'the demo has a live conversion at 万达锦华酒店');
+    const liveRow = page.getByTestId('live-conversions').locator('tr', { hasText: '万达锦华酒店' });
+    assert.match(await liveRow.innerText(), new RegExp(`转换中[\\s\\S]*${live.steps_done}/${live.steps_total}[\\s\\S]*${live.overdue_steps}`));
+    // coverage chart and days of supply with the Beijing share (the shortest category)
+    await page.getByTestId('coverage-card').locator('canvas').first().waitFor();
+    await page.getByTestId('supplies-card').locator('canvas').first().waitFor();
+    const shortest = ov.supplies.reduce((m, s) => (s.beijing_share_days < m.beijing_share_days ? s : m));
+    await page.getByTestId('beijing-share').getByText(`${fmt(shortest.beijing_share_days)} 天`).waitFor();
+    await page.getByTestId('drills-overdue').getByText(String(ov.drills_overdue.length), { exact: true }).waitFor();
+    await shot(page, '20-overview-epidemic');
+
+    // another scenario: no live conversion, the capacity of that scenario
+    const dis = await apiGet(page, '/overview?scenario=disaster');
+    await page.getByTestId('scenario-switch').getByText('平灾').click();
+    await page.getByText('应急能力（平灾）').waitFor();
+    await page.waitForURL(/scenario=disaster/);
+    const res = dis.roles.find((x) => x.role === 'resettlement');
+    await table.locator('tr', { hasText: '安置床位' }).getByText(fmt(res.convertible), { exact: true }).waitFor();
+    await page.getByTestId('live-conversions').getByText('本场景没有进行中的转换').waitFor();
+    await shot(page, '21-overview-disaster');
+
+    // back to 平疫: the live conversion links to the cockpit
+    await page.getByTestId('scenario-switch').getByText('平疫').click();
+    await liveRow.getByRole('link', { name: '万达锦华酒店' }).click();
+    await page.waitForURL(new RegExp(`/conversions/${live.conversion_id}$`));
+    await page.getByRole('heading', { name: '万达锦华酒店' }).waitFor();
+    await noProblems(page);
+    await context.close();
+  });
+
+  test('cockpit: wanda finishes and starts steps of the live conversion of 万达锦华酒店', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'wanda', DEMO_PW);
+    const live = (await apiGet(page, '/conversions?facility_id=1&mode=live&state=converting')).items[0];
+    assert.ok(live, 'a live conversion in progress');
+    await page.goto(`/conversions/${live.id}`);
+    await page.getByRole('heading', { name: '万达锦华酒店' }).waitFor();
+    await page.getByTestId('gantt').locator('canvas').first().waitFor();
+    await page.getByTestId('poll-status').getByText(/每 5 秒自动刷新/).waitFor();
+    await shot(page, '22-cockpit-live');
+
+    let conv = await apiGet(page, `/conversions/${live.id}`);
+    let step = startable(conv);
+    if (!step) {
+      // the demo's S2 is running and S3 waits for it: finish the running step first
+      const running = conv.steps.find((s) => s.phase === 'convert' && s.status === 'running');
+      assert.ok(running, 'a running step');
+      await stepRow(page, 'convert', running.code).getByTestId('timer-' + running.code).waitFor();
+      await page.getByTestId('finish-' + running.code).click();
+      await waitStatus(page, running.code, 'done');
+      conv = await apiGet(page, `/conversions/${live.id}`);
+      step = startable(conv);
+    }
+    assert.ok(step, 'a pending step whose predecessors are done');
+    await page.getByTestId('start-' + step.code).click();
+    await waitStatus(page, step.code, 'running');
+    await stepRow(page, 'convert', step.code).getByTestId('timer-' + step.code).waitFor();
+    // sign its checklist, then finish it
+    for (const item of step.checklist) {
+      const row = stepRow(page, 'convert', step.code);
+      await row.locator('li', { hasText: item.item }).getByTestId('sign-' + step.code).click();
+      await row.locator('li.signed', { hasText: item.item }).getByText(/wanda/).waitFor();
+    }
+    await page.getByTestId('finish-' + step.code).click();
+    await waitStatus(page, step.code, 'done');
+    const after = (await apiGet(page, `/conversions/${live.id}`)).steps.find((s) => s.id === step.id);
+    assert.equal(after.status, 'done');
+    assert.equal(after.started_by, 'wanda');
+    assert.equal(after.finished_by, 'wanda');
+    assert.ok(after.checklist.every((c) => c.signed_by === 'wanda'));
+    // the activity list names who did it
+    await page.getByTestId('timeline').locator('li', { hasText: `完成步骤 ${step.code}` }).getByText('wanda').waitFor();
+    // the step that waited for it can start now
+    const next = startable(await apiGet(page, `/conversions/${live.id}`));
+    if (next) await page.getByTestId('start-' + next.code).waitFor();
+    await shot(page, '23-cockpit-step-done');
+    await noProblems(page);
+    await context.close();
+  });
+
+  test('drill: an officer runs a drill of another hotel to the end and reads the score, findings and trend', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'officer', DEMO_PW);
+    const [hotel] = await epidemicHotels(page);
+    assert.ok(hotel, 'a hotel in peacetime with an epidemic manual');
+    await page.goto(`/facilities/${hotel.id}`);
+    await page.getByRole('heading', { name: hotel.name }).waitFor();
+    const start = page.getByTestId('start-conversion');
+    await start.getByTestId('start-scenario').getByText('平疫').waitFor();
+    await start.getByTestId('start-drill').click();
+    await page.waitForURL(/\/conversions\/\d+$/);
+    const id = page.url().match(/conversions\/(\d+)/)[1];
+    await page.getByTestId('conv-state').getByText('演练中').waitFor();
+
+    // every step in order: start, sign its checklist, finish
+    for (let guard = 0; guard < 40; guard++) {
+      const conv = await apiGet(page, `/conversions/${id}`);
+      if (conv.state !== 'running') break;
+      const s = startable(conv);
+      assert.ok(s, 'a step can start');
+      await page.getByTestId('start-' + s.code).click();
+      await waitStatus(page, s.code, 'running');
+      if (guard === 0) {
+        await stepRow(page, 'convert', s.code).getByTestId('timer-' + s.code).waitFor();
+        await shot(page, '24-drill-running');
+      }
+      const row = stepRow(page, 'convert', s.code);
+      for (const c of s.checklist) {
+        await row.locator('li', { hasText: c.item }).getByTestId('sign-' + s.code).click();
+        await row.locator('li.signed', { hasText: c.item }).waitFor();
+      }
+      await page.getByTestId('finish-' + s.code).click();
+      await waitStatus(page, s.code, 'done');
+    }
+    await page.getByTestId('conv-state').getByText('演练结束').waitFor();
+    const report = await apiGet(page, `/conversions/${id}/report`);
+    assert.equal(report.passed, true);
+    assert.equal(report.score, 100);
+    assert.equal(report.steps_on_time, report.steps_total);
+
+    // the report: score, pass, planned against actual, trend
+    await page.getByRole('link', { name: '演练报告' }).click();
+    await page.waitForURL(new RegExp(`/drills/${id}$`));
+    await page.getByTestId('drill-score').getByText('100', { exact: true }).waitFor();
+    await page.getByTestId('drill-result').getByText('通过').waitFor();
+    await page.getByTestId('steps-on-time').getByText(`${report.steps_total}/${report.steps_total}`).waitFor();
+    await page.getByTestId('report-bars').locator('canvas').first().waitFor();
+    await page.getByTestId('drill-trend').locator('canvas').first().waitFor();
+    assert.equal(await page.getByTestId('report-steps').locator('tbody tr').count(), report.steps_total);
+
+    // a finding, then closing it with a note
+    await page.getByTestId('add-finding').click();
+    await page.getByTestId('finding-text').fill('消杀物资取用路线不清');
+    await page.getByTestId('finding-action').fill('张贴取用路线图并培训');
+    await page.getByTestId('finding-owner').fill('后勤组');
+    await page.getByTestId('finding-due').fill('2027-01-15');
+    await page.getByTestId('finding-save').click();
+    const finding = page.getByTestId('finding-table').locator('tr', { hasText: '消杀物资取用路线不清' });
+    await finding.getByText('待整改').waitFor();
+    await shot(page, '25-drill-report');
+    await finding.getByTestId('close-finding').click();
+    const box = page.getByRole('dialog', { name: '关闭问题' });
+    await box.locator('textarea').fill('路线图已张贴，全员培训完成');
+    await box.getByRole('button', { name: '关闭', exact: true }).click();
+    await finding.getByText('已关闭').waitFor();
+    await finding.getByText('路线图已张贴').waitFor();
+    const closed = (await apiGet(page, `/findings?facility_id=${hotel.id}`)).items.find((f) => f.finding === '消杀物资取用路线不清');
+    assert.equal(closed.status, 'closed');
+    // the facility has drilled now: no longer overdue
+    const ov = await apiGet(page, '/overview?scenario=epidemic');
+    assert.ok(!ov.drills_overdue.some((d) => d.facility_id === hotel.id), 'no longer in drills_overdue');
+    await noProblems(page);
+    await context.close();
+  });
+
+  test('manual: critical path against the target; a cycle is refused naming the steps; CSV export and import', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'wanda', DEMO_PW);
+    const manual = (await apiGet(page, '/manuals?facility_id=1&scenario=epidemic')).items.sort((a, b) => b.version - a.version)[0];
+    const a = manual.analysis;
+    await page.goto(`/manuals/${manual.id}`);
+    await page.getByRole('heading', { name: manual.title }).waitFor();
+    await page.getByTestId('critical-path').getByText(formatMinutes(a.critical_path_minutes), { exact: true }).waitFor();
+    await page.getByTestId('target').getByText(formatMinutes(a.target_hours * 60), { exact: true }).waitFor();
+    await page.getByTestId('meets-target').getByText(a.meets_target ? '达标' : '超出时限').waitFor();
+    const critical = manual.steps.filter((s) => s.critical).map((s) => s.code);
+    for (const c of critical) await page.getByTestId('manual-steps-convert').getByText('★ ' + c, { exact: true }).waitFor();
+    await page.getByTestId('gantt').locator('canvas').first().waitFor();
+    await shot(page, '26-manual');
+
+    // edit: the first step waits for the last one → a cycle; the server's message names it
+    await page.getByTestId('edit-manual').click();
+    const first = page.getByTestId('editor-convert').locator('.edit-row-0');
+    const last = manual.steps[manual.steps.length - 1].code;
+    await first.getByTestId('edit-preds').click();
+    await page.getByRole('option', { name: last, exact: true }).click();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('local-cycle').getByText(/循环依赖/).waitFor(); // said while editing
+    await page.getByTestId('save-version').click();
+    const err = page.getByTestId('editor-error');
+    await err.getByText('步骤之间存在循环依赖').waitFor();
+    assert.match(await err.innerText(), new RegExp(`cycle: .*${manual.steps[0].code}.*→`));
+    await shot(page, '27-manual-cycle');
+    await page.getByRole('button', { name: '放弃修改' }).click();
+
+    // export as CSV, import it back with a shorter first step: a new version
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+    const csv = readFileSync(await download.path(), 'utf8').replace(/^\ufeff/, '');
+    assert.match(csv, /^phase,code,name,planned_minutes,team_type,team_count,predecessors,checklist\r?\n/);
+    const lines = csv.trim().split(/\r?\n/);
+    assert.equal(lines.length, 1 + manual.steps.length + manual.restore_steps.length);
+    const s1 = manual.steps[0];
+    const edited = csv.replace(`convert,${s1.code},${s1.name},${s1.planned_minutes},`, `convert,${s1.code},${s1.name},${s1.planned_minutes - 15},`);
+    assert.notEqual(edited, csv);
+    await page.getByTestId('import-csv').click();
+    await page.getByTestId('import-file').setInputFiles({ name: 'manual.csv', mimeType: 'text/csv', buffer: Buffer.from('\ufeff' + edited) });
+    await page.getByTestId('import-save').click();
+    await page.getByTestId('manual-version').getByText(`v${manual.version + 1}`).waitFor();
+    await page.getByTestId('critical-path').getByText(formatMinutes(a.critical_path_minutes - (s1.critical ? 15 : 0)), { exact: true }).waitFor();
+    await noProblems(page);
+    await context.close();
+  });
+
+  test('abort a drill with a reason; restore a live conversion that is ready', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'officer', DEMO_PW);
+    const [a, b] = await epidemicHotels(page);
+    assert.ok(a && b, 'two hotels with epidemic manuals');
+    // abort: the reason is asked for and shown
+    const drill = await apiPost(page, '/conversions', { facility_id: a.id, scenario: 'epidemic', mode: 'drill' });
+    await page.goto(`/conversions/${drill.id}`);
+    await page.getByTestId('conv-state').getByText('演练中').waitFor();
+    await page.getByTestId('abort').click();
+    const box = page.getByRole('dialog', { name: /中止/ });
+    await box.getByRole('button', { name: '中止' }).click();
+    await box.getByText('请填写中止原因').waitFor(); // a reason is required
+    await box.locator('textarea').fill('暴雨预警，演练中止');
+    await box.getByRole('button', { name: '中止' }).click();
+    await page.getByTestId('conv-state').getByText('已中止').waitFor();
+    await page.getByText('中止原因：暴雨预警，演练中止').waitFor();
+    assert.equal(await page.locator('[data-testid^="start-"]').count(), 0, 'no step can start any more');
+
+    // a live conversion worked to the end through the API, then restored from the cockpit
+    let conv = await apiPost(page, '/conversions', { facility_id: b.id, scenario: 'epidemic', mode: 'live' });
+    for (let guard = 0; guard < 40 && conv.state === 'converting'; guard++) {
+      const s = startable(conv);
+      conv = await apiPost(page, `/conversion-steps/${s.id}/start`);
+      for (const c of s.checklist) conv = await apiPost(page, `/conversion-steps/${s.id}/sign`, { item: c.item });
+      conv = await apiPost(page, `/conversion-steps/${s.id}/finish`);
+    }
+    assert.equal(conv.state, 'emergency');
+    await page.goto(`/conversions/${conv.id}`);
+    await page.getByTestId('conv-state').getByText('急时运行').waitFor();
+    await page.getByTestId('restore').click();
+    await page.getByRole('dialog', { name: '开始恢复' }).getByRole('button', { name: '开始恢复' }).click();
+    await page.getByTestId('conv-state').getByText('恢复中').waitFor();
+    const first = conv.steps.find((s) => s.phase === 'restore' && !s.predecessors.length);
+    await page.getByTestId('steps-restore').getByTestId('start-' + first.code).waitFor();
+    assert.equal((await apiGet(page, `/facilities/${b.id}`)).state, 'restoring');
+    await page.getByTestId('timeline').getByText('开始恢复').waitFor();
+    await shot(page, '30-cockpit-restoring');
+    await noProblems(page);
+    await context.close();
+  });
+
+  test('roles: an enterprise user is refused the dual-use pages; a viewer follows the cockpit on a tablet without acting', async () => {
+    const { context, page } = await openPage(browser);
+    const forbidden = [];
+    page.on('response', (r) => r.status() === 403 && forbidden.push(r.url()));
+    await login(page, 'jd', DEMO_PW);
+    await page.getByRole('heading', { name: '平急总览' }).waitFor();
+    await page.getByTestId('capacity-table').getByText('安置床位').waitFor(); // from the facilities list
+    const nav = page.getByRole('menubar');
+    await nav.getByText('设施台账').waitFor();
+    for (const label of ['转换驾驶舱', '工作手册', '演练管理']) assert.equal(await nav.getByText(label).count(), 0, `${label} hidden`);
+    for (const path of ['/conversions/1', '/manuals', '/drills']) {
+      await page.goto(path);
+      await page.getByText('无权限', { exact: true }).waitFor();
+      await page.getByText(path).waitFor();
+    }
+    await shot(page, '28-enterprise-forbidden');
+    assert.deepEqual(forbidden, [], 'the console does not call what the role may not');
+    await noProblems(page);
+    await context.close();
+
+    const viewer = await openPage(browser, TABLET);
+    await login(viewer.page, 'viewer', DEMO_PW);
+    const live = (await apiGet(viewer.page, '/conversions?facility_id=1&mode=live&state=converting')).items[0];
+    await viewer.page.goto(`/conversions/${live.id}`);
+    await viewer.page.getByText('只读：您可以查看，但不能操作此设施的转换').waitFor();
+    await viewer.page.getByTestId('gantt').locator('canvas').first().waitFor();
+    await viewer.page.getByTestId('steps-convert').locator('tbody tr').first().waitFor();
+    assert.equal(await viewer.page.locator('[data-testid^="start-"], [data-testid^="finish-"], [data-testid^="sign-"]').count(), 0, 'no step buttons');
+    assert.equal(await viewer.page.getByTestId('abort').count(), 0);
+    const overflow = await viewer.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, 'the cockpit fits 1024 px');
+    await shot(viewer.page, '29-tablet-cockpit-viewer');
+    await noProblems(viewer.page);
+    await viewer.context.close();
+  });
+});

@@ -1,0 +1,227 @@
+// Pure helpers of the dual-use pages (conversions, drills, manuals): which step may move,
+// progress per phase, Gantt rows in minutes since the start, minutes for people. No Vue or
+// browser imports: the e2e tests import this file too.
+
+export const SCENARIOS = ['epidemic', 'disaster', 'holiday', 'event'];
+export const LIVE_STATES = ['converting', 'emergency', 'restoring', 'completed', 'aborted'];
+export const DRILL_STATES = ['running', 'finished', 'aborted'];
+
+/** The phase whose steps may be worked on now (as the server decides), or null. */
+export function openPhase(conv) {
+  if (!conv) return null;
+  if (conv.state === 'converting' || conv.state === 'running') return 'convert';
+  if (conv.state === 'restoring') return 'restore';
+  return null;
+}
+
+/** Whether the conversion is still under way (polling, buttons). */
+export function isActive(conv) {
+  return !!conv && ['converting', 'emergency', 'restoring', 'running'].includes(conv.state);
+}
+
+/** Steps of one phase, in the manual's order. */
+export function phaseSteps(conv, phase) {
+  return (conv?.steps || []).filter((s) => s.phase === phase);
+}
+
+/** The codes of a step's predecessors that are not done yet. */
+export function openPredecessors(conv, step) {
+  const byCode = new Map(phaseSteps(conv, step.phase).map((s) => [s.code, s]));
+  return (step.predecessors || []).filter((c) => (byCode.get(c) || {}).status !== 'done');
+}
+
+/** Whether the step can start now: its phase is open, it is pending, every predecessor done. */
+export function canStartStep(conv, step) {
+  return openPhase(conv) === step.phase && step.status === 'pending' && openPredecessors(conv, step).length === 0;
+}
+
+/** Whether the step can be finished now. */
+export function canFinishStep(conv, step) {
+  return openPhase(conv) === step.phase && step.status === 'running';
+}
+
+/** Whether a checklist item of the step can be signed now (any status, phase open). */
+export function canSign(conv, step, item) {
+  return openPhase(conv) === step.phase && !item.signed_by;
+}
+
+/** {done, total, signed, items, overdue} of one phase. */
+export function phaseProgress(conv, phase) {
+  const steps = phaseSteps(conv, phase);
+  const p = { done: 0, total: steps.length, signed: 0, items: 0, overdue: 0, running: 0 };
+  for (const s of steps) {
+    if (s.status === 'done') p.done++;
+    if (s.status === 'running') p.running++;
+    if (s.overdue) p.overdue++;
+    for (const c of s.checklist || []) {
+      p.items++;
+      if (c.signed_by) p.signed++;
+    }
+  }
+  return p;
+}
+
+const ms = (iso) => (iso ? Date.parse(iso) : NaN);
+
+/**
+ * Rows for the conversion Gantt: minutes since the conversion started, per step of both phases.
+ *   planned: [start, end] — the manual's earliest start (critical-path schedule) from the
+ *            phase's start (restore: when restoring began, else after the convert phase's
+ *            planned end, or after the real one once the conversion was ready);
+ *   actual:  [start, end] from the step's times, a running step up to `nowMs`, or null.
+ * `schedule` maps a step code of a phase to {earliest_start, critical} (from the manual);
+ * without it the earliest starts are computed here from the predecessors.
+ */
+export function ganttRows(conv, schedule = {}, nowMs = Date.now()) {
+  const t0 = ms(conv.started_at);
+  const rel = (iso) => (ms(iso) - t0) / 60000;
+  const convert = phaseSteps(conv, 'convert');
+  const restore = phaseSteps(conv, 'restore');
+  const es = (steps, phase) => {
+    const computed = earliestStarts(steps);
+    return (s) => {
+      const k = schedule[`${phase}:${s.code}`];
+      return k && Number.isFinite(k.earliest_start) ? k.earliest_start : computed.get(s.code) || 0;
+    };
+  };
+  const esC = es(convert, 'convert');
+  const esR = es(restore, 'restore');
+  const convertPlanEnd = convert.reduce((m, s) => Math.max(m, esC(s) + s.planned_minutes), 0);
+  const restoreOrigin = conv.restore_started_at
+    ? rel(conv.restore_started_at)
+    : conv.ready_at
+      ? rel(conv.ready_at)
+      : convertPlanEnd;
+  const row = (s, origin, esOf) => {
+    const k = schedule[`${s.phase}:${s.code}`] || {};
+    const ps = origin + esOf(s);
+    let actual = null;
+    if (s.started_at) {
+      const a = rel(s.started_at);
+      const b = s.finished_at ? rel(s.finished_at) : Math.max(a, (nowMs - t0) / 60000);
+      actual = [a, b];
+    }
+    return {
+      id: s.id,
+      code: s.code,
+      name: s.name,
+      phase: s.phase,
+      status: s.status,
+      overdue: !!s.overdue,
+      late: !!s.late,
+      critical: !!k.critical,
+      planned: [ps, ps + s.planned_minutes],
+      actual,
+    };
+  };
+  return [...convert.map((s) => row(s, 0, esC)), ...(conv.mode === 'drill' ? [] : restore.map((s) => row(s, restoreOrigin, esR)))];
+}
+
+/**
+ * Earliest start (minutes) of each step from its predecessors (longest path), for steps
+ * given in any order; a cycle (which the server refuses) stops at the steps seen.
+ */
+export function earliestStarts(steps) {
+  const byCode = new Map(steps.map((s) => [s.code, s]));
+  const out = new Map();
+  const visiting = new Set();
+  const visit = (s) => {
+    if (out.has(s.code)) return out.get(s.code);
+    if (visiting.has(s.code)) return 0;
+    visiting.add(s.code);
+    let start = 0;
+    for (const p of s.predecessors || []) {
+      const q = byCode.get(p);
+      if (q) start = Math.max(start, visit(q) + (Number(q.planned_minutes) || 0));
+    }
+    visiting.delete(s.code);
+    out.set(s.code, start);
+    return start;
+  };
+  for (const s of steps) visit(s);
+  return out;
+}
+
+/** The codes of a cycle among the steps' predecessors ([A, B, A]), or null (the server refuses cycles). */
+export function findCycle(steps) {
+  const byCode = new Map(steps.map((s) => [s.code, s]));
+  const state = new Map(); // 1 visiting, 2 done
+  const path = [];
+  const visit = (s) => {
+    state.set(s.code, 1);
+    path.push(s.code);
+    for (const p of s.predecessors || []) {
+      const q = byCode.get(p);
+      if (!q) continue;
+      if (state.get(p) === 1) return [...path.slice(path.indexOf(p)), p];
+      if (!state.get(p)) {
+        const c = visit(q);
+        if (c) return c;
+      }
+    }
+    path.pop();
+    state.set(s.code, 2);
+    return null;
+  };
+  for (const s of steps) {
+    if (state.get(s.code)) continue;
+    const c = visit(s);
+    if (c) return c;
+  }
+  return null;
+}
+
+/** Critical-path length of a list of steps (minutes). */
+export function criticalPathMinutes(steps) {
+  const es = earliestStarts(steps);
+  return steps.reduce((m, s) => Math.max(m, (es.get(s.code) || 0) + (Number(s.planned_minutes) || 0)), 0);
+}
+
+/**
+ * Minutes for people: "45 分钟" / "8 小时 45 分" in Chinese, "45 min" / "8 h 45 min" in English;
+ * under 10 minutes with one decimal.
+ */
+export function formatMinutes(m, locale = 'zh-CN') {
+  if (m === null || m === undefined || Number.isNaN(Number(m))) return '—';
+  const zh = String(locale).toLowerCase().startsWith('zh');
+  const x = Math.max(0, Number(m));
+  if (x < 60) {
+    const v = x < 10 ? String(Math.round(x * 10) / 10) : String(Math.round(x));
+    return zh ? `${v} 分钟` : `${v} min`;
+  }
+  const total = Math.round(x);
+  const h = Math.floor(total / 60), r = total % 60;
+  if (zh) return r ? `${h} 小时 ${r} 分` : `${h} 小时`;
+  return r ? `${h} h ${r} min` : `${h} h`;
+}
+
+/** "h:mm" for an axis of minutes (negative values allowed). */
+export function axisMinutes(m) {
+  const sign = m < 0 ? '-' : '';
+  const x = Math.round(Math.abs(m));
+  return `${sign}${Math.floor(x / 60)}:${String(x % 60).padStart(2, '0')}`;
+}
+
+/**
+ * The server's "now" (ms) as the conversion answer shows it, so that timers and the Gantt's
+ * now line do not depend on the browser's clock: a conversion still converting (or a drill
+ * running) has elapsed_minutes up to now; otherwise a running step's actual_minutes is. Falls
+ * back to the browser's clock. One-decimal minutes make this exact to about 6 s.
+ */
+export function serverNow(conv, fallback = Date.now()) {
+  if (!conv) return fallback;
+  if ((conv.state === 'converting' || conv.state === 'running') && conv.elapsed_minutes != null)
+    return Date.parse(conv.started_at) + conv.elapsed_minutes * 60000;
+  const s = (conv.steps || []).find((x) => x.status === 'running' && x.started_at && x.actual_minutes != null);
+  if (s) return Date.parse(s.started_at) + s.actual_minutes * 60000;
+  return fallback;
+}
+
+/** The manual's schedule by "phase:code": {earliest_start, slack, critical}. */
+export function manualSchedule(manual) {
+  const out = {};
+  if (!manual) return out;
+  for (const [phase, list] of [['convert', manual.steps || []], ['restore', manual.restore_steps || []]])
+    for (const s of list) out[`${phase}:${s.code}`] = { earliest_start: s.earliest_start, slack: s.slack, critical: !!s.critical };
+  return out;
+}
