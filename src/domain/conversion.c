@@ -136,6 +136,7 @@ static int conv_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     int64_t end = h.ready_at ? h.ready_at : (h.ended_at ? h.ended_at : now);
     pj_jw_knum(w, "elapsed_minutes", floor((double)(end - h.started_at) / 60.0 * 10) / 10);
     pj_jw_kint(w, "version", h.version);
+    pj_render_time(w, "as_of", now); /* the server's clock, for elapsed and running timers */
     pj_jw_key(w, "steps");
     pj_jw_arr(w);
     pj_stmt *s =
@@ -837,8 +838,9 @@ int pj_drill_report(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_jw_key(w, "findings");
     pj_jw_arr(w);
     pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT id, finding, action, owner, due_date, status, closed_at"
-                               " FROM drill_findings WHERE conversion_id = ? ORDER BY id",
+                               "SELECT id, finding, action, owner, due_date, status, closed_at,"
+                               " closed_note, version FROM drill_findings WHERE conversion_id = ?"
+                               " ORDER BY id",
                                err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
@@ -856,6 +858,9 @@ int pj_drill_report(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         pj_render_text(w, "status", s, 5);
         pj_jw_kbool(w, "overdue",
                     !strcmp(pj_col_text(s, 5), "open") && pj_col_int(s, 4) < pj_now());
+        opt_time(w, "closed_at", pj_col_int(s, 6));
+        pj_render_text(w, "closed_note", s, 7);
+        pj_jw_kint(w, "version", pj_col_int(s, 8));
         pj_jw_obj_end(w);
     }
     pj_stmt_done(s);
