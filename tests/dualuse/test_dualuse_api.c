@@ -277,6 +277,15 @@ TEST(dualuse_drill_scored_by_hand)
               200);
     CHECK_STR(th_str(o, "status"), "closed");
     json_decref(o);
+    /* the report shows the closed finding with what a client needs to edit it again */
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/report", cid);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    json_t *f0 = json_array_get(json_object_get(o, "findings"), 0);
+    CHECK_STR(th_str(f0, "status"), "closed");
+    CHECK_STR(th_str(f0, "closed_note"), "已整改");
+    CHECK_INT(th_int(f0, "version"), 2);
+    CHECK(th_str(f0, "closed_at") != NULL);
+    json_decref(o);
     /* the facility's drill trend includes this drill */
     snprintf(path, sizeof path, "/api/v1/facilities/%lld/drills", fid);
     CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
