@@ -59,7 +59,7 @@ awk '/VmRSS|VmHWM/{printf "  %s %.1f MB\n", $1, $2/1024}' /proc/$srv/status
 kill -TERM $srv; wait $srv 2>/dev/null || true
 
 [ "${BENCH_ONLY:-}" = http ] && exit 0
-for b in build/rel/bench/algo_* build/rel/bench/enterprise_match; do
+for b in build/rel/bench/algo_* build/rel/bench/enterprise_match build/rel/bench/elder_bench; do
   [ -x "$b" ] || continue
   echo
   echo "-- $(basename "$b")"

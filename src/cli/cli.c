@@ -12,6 +12,7 @@
 #include "domain/audit.h"
 #include "domain/auth.h"
 #include "domain/demo.h"
+#include "domain/ecommerce.h"
 #include "domain/enterprise.h"
 #include "domain/indicator.h"
 #include "domain/registry.h"
@@ -106,6 +107,8 @@ static int bootstrap(session *s, int demo, uint64_t seed)
         if (pj_enterprise_demo(&s->ctx, seed, &s->err)) return cli_fail(&s->err);
         /* district indicators (the seed's figures) and carbon accounts (own transaction) */
         if (pj_indicators_demo(&s->ctx, seed, &s->err)) return cli_fail(&s->err);
+        /* livestream e-commerce: bases, studios, streamers, sessions (own transaction) */
+        if (pj_ecommerce_demo(&s->ctx, seed, &s->err)) return cli_fail(&s->err);
         printf("pingji: demo district 平谷区: %d townships, %d villages/communities, %d grids, "
                "%lld residents, %d facilities, %d organisations (synthetic detail labelled)\n",
                st.townships, st.villages, st.grids, (long long)st.residents, st.facilities,
@@ -538,6 +541,18 @@ static const verb verbs[] = {
      "Import a statistics table (code,region,period,value,unit,source,note): all rows or none;\n"
      "--dry-run checks every row and writes nothing.",
      cli_import},
+    {"elder",
+     "elder list [--region-id N] [--tier T] [--vulnerable] [--unpaired] [--reveal]|get ID\n"
+     "      [--reveal]|add --json J|update ID --json J|alerts-scan [--at T]|\n"
+     "      coverage [--group G] [--region-id N] [--csv]|ledger-check|demo [--elders N]",
+     "Mutual-aid elderly care (互助养老): elders, alerts, coverage, the time-credit ledger.",
+     cli_elder},
+    {"helper", "helper list [--region-id N] [--skill S]|get ID|add --json J|update ID --json J",
+     "Helpers (互助员) and their skills, capacity and credits.", cli_helper},
+    {"pair", "pair run --region-id N|show ID [--state S]|accept ID|reject ID|list [--elder-id N]",
+     "Pairing runs (结对): proposals by min-cost flow, with reasons; accept or reject.", cli_pair},
+    {"vulnerable", "vulnerable [--region-id N] [--csv] [--reveal]",
+     "The vulnerable-person list of an area, for door-to-door evacuation.", cli_vulnerable},
     {"audit", "audit [--entity E] [--entity-id N] [--action A] [--limit N]",
      "The audit trail, newest first.", v_audit},
     {"backup", "backup FILE [--db F]", "Online backup of the database into a new FILE.", v_backup},

@@ -61,4 +61,10 @@ int cli_plan(cli *a);
 int cli_indicator(cli *a);
 int cli_carbon(cli *a);
 int cli_import(cli *a);
+
+/* Eldercare verbs (cli_eldercare.c): elder …, helper …, pair …, vulnerable. */
+int cli_elder(cli *a);
+int cli_helper(cli *a);
+int cli_pair(cli *a);
+int cli_vulnerable(cli *a);
 #endif

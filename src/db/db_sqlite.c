@@ -75,8 +75,18 @@ static int migrate(pj_db *db, int upto, pj_err *err)
                        pj_db_schema_latest());
     /* every migration not yet recorded is applied, in number order: modules number their
      * migrations in their own ranges, so a gap is filled when its module arrives */
-    for (int i = 0; i < pj_migrations_count; i++) {
-        const pj_migration *m = &pj_migrations[i];
+    /* in number order, whatever the order of the array */
+    int order[256], n = pj_migrations_count < 256 ? pj_migrations_count : 256;
+    for (int i = 0; i < n; i++) order[i] = i;
+    for (int i = 1; i < n; i++)
+        for (int k = i;
+             k > 0 && pj_migrations[order[k]].number < pj_migrations[order[k - 1]].number; k--) {
+            int t = order[k];
+            order[k] = order[k - 1];
+            order[k - 1] = t;
+        }
+    for (int i = 0; i < n; i++) {
+        const pj_migration *m = &pj_migrations[order[i]];
         if (upto && m->number > upto) continue;
         pj_stmt *q = pj_db_prepare(db, "SELECT 1 FROM schema_migrations WHERE version = ?", err);
         if (!q) return -1;
@@ -265,8 +275,17 @@ pj_stmt *pj_db_prepare(pj_db *db, const char *sql, pj_err *err)
             return c;
         }
     }
-    /* cache neighbourhood full: replace the home slot */
-    pj_stmt *c = &db->cache[slot];
+    /* neighbourhood full: take the first slot whose statement is not being stepped (a caller
+     * between step and done still holds it) */
+    pj_stmt *c = NULL;
+    for (int probe = 0; probe < CACHE_SLOTS && !c; probe++) {
+        pj_stmt *x = &db->cache[(slot + (unsigned)probe) % CACHE_SLOTS];
+        if (!x->st || !sqlite3_stmt_busy(x->st)) c = x;
+    }
+    if (!c) {
+        pj_fail(err, 500, "internal", "", "too many statements in use at once");
+        return NULL;
+    }
     sqlite3_finalize(c->st);
     free(c->sql);
     c->st = NULL;

@@ -9,6 +9,7 @@
 #include "core/util.h"
 #include "domain/audit.h"
 #include "domain/dualuse.h"
+#include "domain/elder.h"
 
 #include "core/banned.h"
 
@@ -601,6 +602,8 @@ int pj_demo_build(pj_ctx *c, uint64_t seed, const char *pw, pj_demo_stats *st, p
     }
     /* dual-use: standards, manuals, stock, a conversion in progress, past drills */
     if (pj_dualuse_demo(c, seed, err)) goto fail;
+    /* mutual-aid elderly care: elders, helpers, pairs, a month of logs ($PINGJI_DEMO_ELDERS) */
+    if (pj_eldercare_demo(c, seed, err)) goto fail;
     char summary[256];
     snprintf(summary, sizeof summary,
              "{\"townships\":%d,\"villages\":%d,\"grids\":%d,\"facilities\":%d,"

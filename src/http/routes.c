@@ -245,10 +245,14 @@ extern const pj_route pj_routes_dualuse[];
 extern const int pj_routes_dualuse_count;
 extern const pj_route pj_routes_enterprise[];
 extern const int pj_routes_enterprise_count;
+extern const pj_route pj_routes_eldercare[];
+extern const int pj_routes_eldercare_count;
 extern const pj_route pj_routes_plan[];
 extern const int pj_routes_plan_count;
 extern const pj_route pj_routes_indicators[];
 extern const int pj_routes_indicators_count;
+extern const pj_route pj_routes_ecommerce[];
+extern const int pj_routes_ecommerce_count;
 
 static const struct {
     const pj_route *routes;
@@ -257,8 +261,10 @@ static const struct {
     {core_routes, NULL},
     {pj_routes_dualuse, &pj_routes_dualuse_count},
     {pj_routes_enterprise, &pj_routes_enterprise_count},
+    {pj_routes_eldercare, &pj_routes_eldercare_count},
     {pj_routes_plan, &pj_routes_plan_count},
     {pj_routes_indicators, &pj_routes_indicators_count},
+    {pj_routes_ecommerce, &pj_routes_ecommerce_count},
 };
 
 static pj_route all_routes[512];

@@ -489,7 +489,7 @@ static void handle(struct evhttp_request *ev, void *arg)
     r.token = bearer(in);
     r.ctx.token = r.token;
     uint64_t gen = 0;
-    if (hit->roles || (hit->flags & PJ_ROUTE_SHARED)) {
+    if (hit->roles || (hit->flags & (PJ_ROUTE_SHARED | PJ_ROUTE_PER_USER))) {
         /* other processes' writes are looked for at most every cache_check_ms */
         int64_t ms = pj_now_ms();
         int check = ms - srv->others_checked_ms >= srv->opts.cache_check_ms;
@@ -507,8 +507,10 @@ static void handle(struct evhttp_request *ev, void *arg)
     /* a shared response from the cache needs nothing more than the role check above */
     const char *ckey = NULL;
     uint64_t ch = 0;
-    if (hit->flags & PJ_ROUTE_SHARED) {
+    if (hit->flags & (PJ_ROUTE_SHARED | PJ_ROUTE_PER_USER)) {
         ckey = evhttp_request_get_uri(ev);
+        if (hit->flags & PJ_ROUTE_PER_USER)
+            ckey = pj_arena_printf(&r.arena, "%s#user=%lld", ckey, (long long)r.ctx.actor.user_id);
         ch = hash_str(ckey);
         cache_check(srv, gen);
         cache_entry *e = cache_get(srv, ckey, ch);
@@ -544,7 +546,8 @@ static void handle(struct evhttp_request *ev, void *arg)
         event_active(srv->ev_batch, 0, 0);
     }
     if (hit->fn(&r) == 0) {
-        if (ckey && r.status == 200 && !r.out.overflow)
+        /* nothing written by the handler itself (e.g. the audit row of an unmasked read) */
+        if (ckey && r.status == 200 && !r.out.overflow && pj_db_generation(srv->db, 0) == gen)
             cache_put(srv, ckey, ch, r.out.data, r.out.len);
         goto done;
     }

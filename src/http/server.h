@@ -65,6 +65,10 @@ typedef int (*pj_handler)(pj_req *r);
 /* Route flags. SHARED: the response depends only on the URL and the data, not on who asks
  * (beyond the role check), so it may be served from the response cache until the next write. */
 #define PJ_ROUTE_SHARED 1u
+/* PER_USER: the response depends on the URL, the data and who asks (scope, masking): cached
+ * per user, until the next write. A request whose handler writes (an audited unmasked read)
+ * is never cached. */
+#define PJ_ROUTE_PER_USER 2u
 
 typedef struct pj_route {
     const char *method, *path;

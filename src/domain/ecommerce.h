@@ -1,0 +1,92 @@
+/* Livestream e-commerce 直播电商 (issue #8): the "1+5+N" bases (one village-streaming academy
+ * HQ, five platforms, N village points) with their shared studios; a studio booking calendar
+ * that never double-books (one row per studio × 30-minute slot under a primary key); the
+ * "new farmer" streamers (personal data masked unless the role needs it, the age rule with a
+ * guardian's consent for 16–17, anonymising delete); follower counts over time; live sessions,
+ * local products with sales by month and channel; the zone's KPIs.
+ *
+ * Money in fen. Dates "YYYY-MM-DD", months "YYYY-MM", times UTC ISO-8601. Reads: every role
+ * (personal data only for admin, district officers, the streamer's township officer and the
+ * streamer's own organisation). Writes: admin, district officers, township officers in their
+ * township, enterprise users for their own organisation's bookings and streamers. */
+#ifndef PJ_ECOMMERCE_H
+#define PJ_ECOMMERCE_H
+
+#include <stdint.h>
+
+#include "domain/ctx.h"
+
+#define PJ_EC_SLOT_S    1800 /* a booking covers whole 30-minute slots */
+#define PJ_EC_MAX_SLOTS 48
+
+extern const char *const pj_ec_tiers[];      /* hq, platform, village */
+extern const char *const pj_ec_platforms[];  /* douyin, kuaishou, … */
+extern const char *const pj_ec_categories[]; /* peach, eggs, farming, culture_tourism, … */
+extern const char *const pj_ec_channels[];   /* livestream, ecommerce, offline, … */
+
+/* Age in whole years on day `today` (days since 1970) of a person born y-m-d. */
+int pj_ec_age(int by, int bm, int bd, int64_t today);
+/* The age rule: 0 ok; -1 with err (422) when younger than 16, or 16–17 without a guardian's
+ * consent (name, relation, date no later than today). birth and consent are "YYYY-MM-DD". */
+int pj_ec_age_rule(const char *birth, const char *guardian_name, const char *guardian_relation,
+                   const char *consent_date, int64_t today, pj_err *err);
+/* Resident ID number (GB 11643): 18 characters, check digit. 1 valid, 0 not. */
+int pj_ec_id_number_valid(const char *s);
+
+typedef struct pj_ec_filter {
+    int64_t base_id, studio_id, streamer_id, organisation_id, township_id;
+    const char *tier, *from, *to, *category, *channel, *platform;
+    int64_t cursor;
+    int limit;
+} pj_ec_filter;
+
+/* bases and studios */
+int pj_ec_base_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err);
+int pj_ec_base_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
+/* {name, tier, township_id?, organisation_id?, facility_id?} */
+int pj_ec_base_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+/* {name}: a shared studio of base id */
+int pj_ec_studio_create(pj_ctx *c, int64_t base_id, json_t *body, pj_jw *w, pj_err *err);
+int pj_ec_studio_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err);
+
+/* bookings: {studio_id, starts_at, ends_at, organisation_id?, streamer_id?, purpose?}; times
+ * on 30-minute boundaries, at most 24 hours; 409 studio_booked when any slot is taken. */
+int pj_ec_booking_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+int pj_ec_booking_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
+/* Filters studio_id, organisation_id, from, to (ISO times); cancelled ones excluded. */
+int pj_ec_booking_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err);
+/* Cancels: frees its slots, keeps the row (state cancelled). */
+int pj_ec_booking_cancel(pj_ctx *c, int64_t id, pj_err *err);
+
+/* streamers: {name, id_number?, phone?, birth_date, guardian_name?, guardian_relation?,
+ * guardian_consent_date?, skill_level 1..5, organisation_id?, township_id?, base_id?,
+ * categories?:[…]} */
+int pj_ec_streamer_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+int pj_ec_streamer_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
+int pj_ec_streamer_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err);
+/* Anonymises: name, ID number, phone, birth date and guardian replaced; sessions kept. */
+int pj_ec_streamer_delete(pj_ctx *c, int64_t id, pj_err *err);
+/* {platform, as_of, followers} */
+int pj_ec_followers_add(pj_ctx *c, int64_t streamer_id, json_t *body, pj_jw *w, pj_err *err);
+
+/* sessions: {streamer_id, studio_id?, platform, date, duration_min, orders, gmv_fen,
+ * product_ids?:[…]} */
+int pj_ec_session_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+int pj_ec_session_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err);
+/* products: {name, category, township_id?} */
+int pj_ec_product_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+int pj_ec_product_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err);
+/* {month, channel, orders, gmv_fen} */
+int pj_ec_sales_add(pj_ctx *c, int64_t product_id, json_t *body, pj_jw *w, pj_err *err);
+/* Monthly sales of a product by channel (from/to months). */
+int pj_ec_sales_list(pj_ctx *c, int64_t product_id, const pj_ec_filter *f, pj_jw *w, pj_err *err);
+/* {sessions, orders, gmv_fen, streamers, streamers_active, avg_followers, zone_enterprises,
+ * bases:{…}, studios, …} over sessions in [from, to] (dates, optional). */
+int pj_ec_kpi(pj_ctx *c, const char *from, const char *to, pj_jw *w, pj_err *err);
+
+/* The seed's figures (source 'seed': 1+5 bases, 40 studios at the 供销 park, 140 streamers
+ * averaging 10,000 followers, 284 zone enterprises) with synthetic detail labelled
+ * 'synthetic', in its own transaction. Idempotent. Needs the demo district's regions. */
+int pj_ecommerce_demo(pj_ctx *c, uint64_t seed, pj_err *err);
+
+#endif

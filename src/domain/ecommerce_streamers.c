@@ -1,0 +1,438 @@
+/* E-commerce: the "new farmer" streamers — personal data masked by role, the age rule,
+ * anonymising delete — and their follower counts over time. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "domain/audit.h"
+#include "domain/ecommerce_int.h"
+#include "domain/indicator.h"
+#include "domain/input.h"
+#include "domain/render.h"
+
+#include "core/banned.h"
+
+int pj_ec_age(int by, int bm, int bd, int64_t today)
+{
+    /* civil date of today */
+    int64_t z = today + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    int m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    int y = (int)(yoe + era * 400 + (m <= 2));
+    int age = y - by;
+    if (m < bm || (m == bm && d < bd)) age--;
+    return age;
+}
+
+int pj_ec_age_rule(const char *birth, const char *guardian_name, const char *guardian_relation,
+                   const char *consent_date, int64_t today, pj_err *err)
+{
+    int y, m, d;
+    int64_t bdays, cdays;
+    if (ec_date(birth, &bdays, &y, &m, &d) || bdays > today)
+        return pj_fail(err, 422, "invalid_value", "birth_date",
+                       "birth_date must be a past date YYYY-MM-DD");
+    int age = pj_ec_age(y, m, d, today);
+    if (age < 16)
+        return pj_fail(err, 422, "too_young", "birth_date",
+                       "a streamer must be at least 16 years old");
+    if (age >= 18) return 0;
+    if (!guardian_name || !*guardian_name)
+        return pj_fail(err, 422, "guardian_consent_required", "guardian_name",
+                       "a streamer of 16 or 17 needs a guardian's consent: name, relation, date");
+    if (!guardian_relation || !*guardian_relation)
+        return pj_fail(err, 422, "guardian_consent_required", "guardian_relation",
+                       "a streamer of 16 or 17 needs a guardian's consent: name, relation, date");
+    if (!consent_date)
+        return pj_fail(err, 422, "guardian_consent_required", "guardian_consent_date",
+                       "a streamer of 16 or 17 needs a guardian's consent: name, relation, date");
+    if (ec_date(consent_date, &cdays, NULL, NULL, NULL) || cdays > today || cdays < bdays)
+        return pj_fail(err, 422, "invalid_value", "guardian_consent_date",
+                       "guardian_consent_date must be a date YYYY-MM-DD, not in the future");
+    return 0;
+}
+
+int pj_ec_id_number_valid(const char *s)
+{
+    static const int wt[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+    static const char chk[] = "10X98765432";
+    if (!s || strlen(s) != 18) return 0;
+    int sum = 0;
+    for (int i = 0; i < 17; i++) {
+        if (s[i] < '0' || s[i] > '9') return 0;
+        sum += (s[i] - '0') * wt[i];
+    }
+    char last = s[17] == 'x' ? 'X' : s[17];
+    return chk[sum % 11] == last;
+}
+
+static int phone_ok(const char *s)
+{
+    if (strlen(s) != 11 || s[0] != '1') return 0;
+    for (int i = 0; i < 11; i++)
+        if (s[i] < '0' || s[i] > '9') return 0;
+    return 1;
+}
+
+/* mode: 0 by the actor's role, 1 masked always (audit rows) */
+static int streamer_render_mode(pj_ctx *c, int64_t id, pj_jw *w, int mode, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT x.id, x.name, x.id_number, x.phone, x.birth_date, x.guardian_name,"
+        " x.guardian_relation, x.guardian_consent_date, x.skill_level, x.organisation_id,"
+        " x.township_id, x.base_id, x.categories, x.anonymised, x.source, x.created_at,"
+        " x.updated_at, x.version, (SELECT COUNT(*) FROM ec_sessions e WHERE e.streamer_id ="
+        " x.id), (SELECT COALESCE(SUM(e.gmv_fen), 0) FROM ec_sessions e WHERE e.streamer_id ="
+        " x.id) FROM ec_streamers x WHERE x.id = ?",
+        err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc != 1) {
+        pj_stmt_done(s);
+        return rc < 0 ? -1 : pj_fail(err, 404, "not_found", "", "no streamer %lld", (long long)id);
+    }
+    int64_t org = pj_col_int(s, 9), town = pj_col_int(s, 10);
+    int full = mode == 0 && ec_privileged(c, town, org);
+    pj_jw_obj(w);
+    pj_jw_kint(w, "id", pj_col_int(s, 0));
+    pj_render_text(w, "name", s, 1);
+    const char *idn = pj_col_text(s, 2), *ph = pj_col_text(s, 3), *bd = pj_col_text(s, 4);
+    pj_jw_kstr(w, "id_number", full ? idn : pj_mask(c->arena, idn, 4));
+    pj_jw_kstr(w, "phone", full ? ph : pj_mask(c->arena, ph, 3));
+    int y, m, d;
+    if (bd && !ec_date(bd, NULL, &y, &m, &d))
+        pj_jw_kint(w, "age", pj_ec_age(y, m, d, ec_today()));
+    else
+        pj_jw_knull(w, "age");
+    pj_jw_kbool(w, "personal_data", full);
+    if (full) {
+        pj_render_text(w, "birth_date", s, 4);
+        pj_render_text(w, "guardian_name", s, 5);
+        pj_render_text(w, "guardian_relation", s, 6);
+        pj_render_text(w, "guardian_consent_date", s, 7);
+    }
+    pj_jw_kbool(w, "guardian_consent", !pj_col_is_null(s, 7));
+    pj_jw_kint(w, "skill_level", pj_col_int(s, 8));
+    pj_render_ref(w, "organisation_id", s, 9);
+    pj_render_ref(w, "township_id", s, 10);
+    pj_render_ref(w, "base_id", s, 11);
+    pj_jw_key(w, "categories");
+    pj_jw_arr(w);
+    const char *cat = pj_col_text(s, 12);
+    while (cat && *cat) {
+        const char *e = strchr(cat, ',');
+        size_t n = e ? (size_t)(e - cat) : strlen(cat);
+        pj_jw_strn(w, cat, n);
+        cat = e ? e + 1 : NULL;
+    }
+    pj_jw_arr_end(w);
+    pj_jw_kbool(w, "anonymised", (int)pj_col_int(s, 13));
+    pj_jw_kint(w, "sessions", pj_col_int(s, 18));
+    pj_jw_kint(w, "gmv_fen", pj_col_int(s, 19));
+    pj_render_text(w, "source", s, 14);
+    pj_render_time(w, "created_at", pj_col_int(s, 15));
+    pj_render_time(w, "updated_at", pj_col_int(s, 16));
+    pj_jw_kint(w, "version", pj_col_int(s, 17));
+    pj_stmt_done(s);
+    /* the latest count per platform, and the history */
+    s = pj_db_prepare(c->db,
+                      "SELECT platform, as_of, followers FROM ec_followers WHERE streamer_id = ?"
+                      " ORDER BY platform, as_of LIMIT 500",
+                      err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int64_t total = 0;
+    char last[32] = "";
+    int64_t last_n = 0;
+    pj_jw_key(w, "followers");
+    pj_jw_arr(w);
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        const char *p = pj_col_text(s, 0);
+        if (strcmp(p, last)) {
+            total += last_n;
+            snprintf(last, sizeof last, "%s", p);
+        }
+        last_n = pj_col_int(s, 2);
+        pj_jw_obj(w);
+        pj_jw_kstr(w, "platform", p);
+        pj_render_text(w, "as_of", s, 1);
+        pj_jw_kint(w, "followers", last_n);
+        pj_jw_obj_end(w);
+    }
+    pj_stmt_done(s);
+    pj_jw_arr_end(w);
+    pj_jw_kint(w, "followers_total", total + last_n);
+    pj_jw_obj_end(w);
+    return rc < 0 ? -1 : 0;
+}
+
+static int streamer_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return streamer_render_mode(c, id, w, 0, err);
+}
+
+static int streamer_render_masked(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return streamer_render_mode(c, id, w, 1, err);
+}
+
+int pj_ec_streamer_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    int started = pj_db_read_begin(c->db);
+    int rc = streamer_render(c, id, w, err);
+    pj_db_read_end(c->db, started);
+    return rc;
+}
+
+int pj_ec_streamer_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id FROM ec_streamers WHERE id > ? AND (? = 0 OR"
+                               " organisation_id = ?) AND (? = 0 OR township_id = ?) AND (? = 0 OR"
+                               " base_id = ?) ORDER BY id LIMIT ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, f->cursor);
+    pj_stmt_int(s, 2, f->organisation_id);
+    pj_stmt_int(s, 3, f->organisation_id);
+    pj_stmt_int(s, 4, f->township_id);
+    pj_stmt_int(s, 5, f->township_id);
+    pj_stmt_int(s, 6, f->base_id);
+    pj_stmt_int(s, 7, f->base_id);
+    pj_stmt_int(s, 8, f->limit + 1);
+    int started = pj_db_read_begin(c->db);
+    int rc = pj_render_query_page(c, s, f->limit, streamer_render, w, err);
+    pj_db_read_end(c->db, started);
+    return rc;
+}
+
+/* categories: an array of known codes, joined with ',' into c->arena */
+static int categories_in(pj_ctx *c, json_t *b, const char **out, pj_err *err)
+{
+    json_t *a = json_object_get(b, "categories");
+    *out = "";
+    if (!a || json_is_null(a)) return 0;
+    if (!json_is_array(a) || json_array_size(a) > 10)
+        return pj_fail(err, 422, "wrong_type", "categories",
+                       "categories must be an array of at most 10 codes");
+    pj_buf bb;
+    pj_buf_init(&bb, 1024);
+    for (size_t i = 0; i < json_array_size(a); i++) {
+        const char *v = json_string_value(json_array_get(a, i));
+        int ok = 0;
+        for (int k = 0; v && pj_ec_categories[k]; k++) ok |= !strcmp(v, pj_ec_categories[k]);
+        if (!ok) {
+            pj_buf_free(&bb);
+            return pj_fail(err, 422, "invalid_value", "categories",
+                           "unknown category; known: peach, eggs, farming, culture_tourism,"
+                           " vegetable, fruit, grain, handicraft, food, other");
+        }
+        if (i) pj_buf_putc(&bb, ',');
+        pj_buf_puts(&bb, v);
+    }
+    pj_buf_putc(&bb, 0);
+    *out = pj_arena_strdup(c->arena, bb.data);
+    pj_buf_free(&bb);
+    return 0;
+}
+
+int pj_ec_streamer_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"name",
+                                         "id_number",
+                                         "phone",
+                                         "birth_date",
+                                         "guardian_name",
+                                         "guardian_relation",
+                                         "guardian_consent_date",
+                                         "skill_level",
+                                         "organisation_id",
+                                         "township_id",
+                                         "base_id",
+                                         "categories",
+                                         NULL};
+    const char *name, *idn = NULL, *phone = NULL, *birth, *gname = NULL, *grel = NULL,
+                      *gdate = NULL, *cats;
+    int64_t level, org = 0, town = 0, base = 0;
+    if (ec_require_writer(c, err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_str(body, "name", 1, 1, 64, &name, err) < 0 ||
+        pj_in_str(body, "id_number", 0, 18, 18, &idn, err) < 0 ||
+        pj_in_str(body, "phone", 0, 11, 11, &phone, err) < 0 ||
+        pj_in_str(body, "birth_date", 1, 10, 10, &birth, err) < 0 ||
+        pj_in_str(body, "guardian_name", 0, 1, 64, &gname, err) < 0 ||
+        pj_in_str(body, "guardian_relation", 0, 1, 32, &grel, err) < 0 ||
+        pj_in_str(body, "guardian_consent_date", 0, 10, 10, &gdate, err) < 0 ||
+        pj_in_int(body, "skill_level", 1, 1, 5, &level, err) < 0 ||
+        pj_in_ref(body, "organisation_id", 0, &org, err) < 0 ||
+        pj_in_ref(body, "township_id", 0, &town, err) < 0 ||
+        pj_in_ref(body, "base_id", 0, &base, err) < 0 || categories_in(c, body, &cats, err))
+        return -1;
+    if (idn && !pj_ec_id_number_valid(idn))
+        return pj_fail(err, 422, "invalid_value", "id_number",
+                       "id_number must be an 18-character resident ID number with its check digit");
+    if (phone && !phone_ok(phone))
+        return pj_fail(err, 422, "invalid_value", "phone", "phone must be 11 digits starting 1");
+    if (pj_ec_age_rule(birth, gname, grel, gdate, ec_today(), err)) return -1;
+    if (c->actor.role == PJ_ROLE_ENTERPRISE && !org) org = c->actor.organisation_id;
+    if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER && !town) town = c->actor.township_id;
+    if (ec_scope(c, town, org, err)) return -1;
+    if (org && ec_ref(c, "SELECT 1 FROM organisations WHERE id = ?", org, "organisation_id", err))
+        return -1;
+    if (town && ec_ref(c, "SELECT 1 FROM regions WHERE id = ? AND type = 'township'", town,
+                       "township_id", err))
+        return -1;
+    if (base && ec_ref(c, "SELECT 1 FROM ec_bases WHERE id = ?", base, "base_id", err)) return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    int64_t now = pj_now();
+    char *after;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "INSERT INTO ec_streamers (name, id_number, phone, birth_date,"
+                               " guardian_name, guardian_relation, guardian_consent_date,"
+                               " skill_level, organisation_id, township_id, base_id, categories,"
+                               " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                               " ?, ?, ?) RETURNING id",
+                               err);
+    if (!s) goto fail;
+    pj_stmt_text(s, 1, name);
+    pj_stmt_text(s, 2, idn);
+    pj_stmt_text(s, 3, phone);
+    pj_stmt_text(s, 4, birth);
+    pj_stmt_text(s, 5, gname);
+    pj_stmt_text(s, 6, grel);
+    pj_stmt_text(s, 7, gdate);
+    pj_stmt_int(s, 8, level);
+    if (org)
+        pj_stmt_int(s, 9, org);
+    else
+        pj_stmt_null(s, 9);
+    if (town)
+        pj_stmt_int(s, 10, town);
+    else
+        pj_stmt_null(s, 10);
+    if (base)
+        pj_stmt_int(s, 11, base);
+    else
+        pj_stmt_null(s, 11);
+    pj_stmt_text(s, 12, cats);
+    pj_stmt_int(s, 13, now);
+    pj_stmt_int(s, 14, now);
+    int rc = pj_stmt_step(s, err);
+    int64_t id = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc != 1) goto fail;
+    /* the audit row keeps no personal data */
+    if (!(after = pj_render_to_string(c, id, streamer_render_masked, err)) ||
+        pj_audit_add(c, "create", "ec_streamer", id, NULL, after, err))
+        goto fail;
+    if (!(after = pj_render_to_string(c, id, streamer_render, err)) || pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+/* Scope of a streamer for writes: 404 when missing, 409 when anonymised. */
+static int streamer_scope(pj_ctx *c, int64_t id, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db, "SELECT township_id, organisation_id, anonymised FROM ec_streamers WHERE id = ?",
+        err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    int64_t town = rc == 1 ? pj_col_int(s, 0) : 0, org = rc == 1 ? pj_col_int(s, 1) : 0;
+    int anon = rc == 1 && pj_col_int(s, 2);
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (rc == 0) return pj_fail(err, 404, "not_found", "", "no streamer %lld", (long long)id);
+    if (ec_scope(c, town, org, err)) return -1;
+    if (anon) return pj_fail(err, 409, "invalid_state", "", "the streamer was deleted");
+    return 0;
+}
+
+int pj_ec_streamer_delete(pj_ctx *c, int64_t id, pj_err *err)
+{
+    if (ec_require_writer(c, err) || streamer_scope(c, id, err)) return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    char *before, *after;
+    if (!(before = pj_render_to_string(c, id, streamer_render_masked, err))) goto fail;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "UPDATE ec_streamers SET name = ?, id_number = NULL, phone = NULL,"
+                               " birth_date = NULL, guardian_name = NULL, guardian_relation ="
+                               " NULL, guardian_consent_date = NULL, anonymised = 1, updated_at ="
+                               " ?, version = version + 1 WHERE id = ?",
+                               err);
+    if (!s) goto fail;
+    pj_stmt_text(s, 1, pj_arena_printf(c->arena, "已注销主播#%lld", (long long)id));
+    pj_stmt_int(s, 2, pj_now());
+    pj_stmt_int(s, 3, id);
+    int rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    if (rc < 0 || !(after = pj_render_to_string(c, id, streamer_render_masked, err)) ||
+        pj_audit_add(c, "anonymise", "ec_streamer", id, before, after, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_ec_followers_add(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"platform", "as_of", "followers", NULL};
+    const char *platform, *as_of;
+    int64_t n;
+    if (ec_require_writer(c, err) || streamer_scope(c, id, err) || pj_in_object(body, err) ||
+        pj_in_only(body, fields, err) ||
+        pj_in_enum(body, "platform", 1, pj_ec_platforms, &platform, err) < 0 ||
+        pj_in_str(body, "as_of", 1, 10, 10, &as_of, err) < 0 ||
+        pj_in_int(body, "followers", 1, 0, 1000000000, &n, err) < 0)
+        return -1;
+    int64_t day;
+    if (ec_date(as_of, &day, NULL, NULL, NULL) || day > ec_today())
+        return pj_fail(err, 422, "invalid_value", "as_of",
+                       "as_of must be a date, not in the future");
+    if (pj_db_begin(c->db, err)) return -1;
+    char *before, *after;
+    if (!(before = pj_render_to_string(c, id, streamer_render_masked, err))) goto fail;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "INSERT INTO ec_followers (streamer_id, platform, as_of, followers,"
+                               " created_at) VALUES (?, ?, ?, ?, ?)",
+                               err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    pj_stmt_text(s, 2, platform);
+    pj_stmt_text(s, 3, as_of);
+    pj_stmt_int(s, 4, n);
+    pj_stmt_int(s, 5, pj_now());
+    int rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    if (rc < 0) {
+        if (err && err->status == 409)
+            pj_fail(err, 409, "conflict", "as_of", "a count for %s on %s exists", platform, as_of);
+        goto fail;
+    }
+    s = pj_db_prepare(c->db, "UPDATE ec_streamers SET version = version + 1 WHERE id = ?", err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    if (rc < 0 || !(after = pj_render_to_string(c, id, streamer_render_masked, err)) ||
+        pj_audit_add(c, "followers", "ec_streamer", id, before, after, err) ||
+        !(after = pj_render_to_string(c, id, streamer_render, err)) || pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}

@@ -1,0 +1,1028 @@
+/* Eldercare: shared helpers (scope, settings, dates, ID numbers, masking) and the elders'
+ * registry. */
+#include "domain/elder.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "domain/audit.h"
+#include "domain/elder_int.h"
+#include "domain/input.h"
+#include "domain/render.h"
+
+#include "core/banned.h"
+
+const char *const pj_elder_skills[] = {"meals",         "cleaning", "escort",
+                                       "companionship", "nursing",  NULL};
+const char *const pj_visit_tiers[] = {"high_risk", "key", "normal", NULL};
+const char *const pj_meal_providers[] = {"none", "family", "helper", "canteen", NULL};
+const char *const pj_service_kinds[] = {
+    "meal", "doctor_visit", "companionship", "cleaning", "escort", "nursing", NULL};
+const char *const pj_alert_kinds[] = {"missed_meal", "overdue_visit", "no_doctor",
+                                      "helper_over_capacity", NULL};
+static const char *const elder_statuses[] = {"active", "moved", "deceased", NULL};
+static const char *const sexes[] = {"F", "M", NULL};
+static const char *const sex_prefs[] = {"any", "F", "M", NULL};
+
+/* ---- GB 11643 ---- */
+
+char pj_id_check_char(const char *p)
+{
+    static const int wt[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+    static const char map[] = "10X98765432";
+    int sum = 0;
+    for (int i = 0; i < 17; i++) {
+        if (p[i] < '0' || p[i] > '9') return 0;
+        sum += (p[i] - '0') * wt[i];
+    }
+    return map[sum % 11];
+}
+
+int pj_id_number_valid(const char *s)
+{
+    if (!s || strlen(s) != 18) return 0;
+    char c = pj_id_check_char(s);
+    if (!c || c != s[17]) return 0;
+    char d[11] = {s[6], s[7], s[8], s[9], '-', s[10], s[11], '-', s[12], s[13], 0};
+    return pj_el_day(d) >= -25567; /* a real date, 1900 or later */
+}
+
+const char *pj_visit_tier_suggest(int living_alone, int empty_nest, int disabled, int ability)
+{
+    if (ability >= 3 || (living_alone && (disabled || ability >= 2))) return "high_risk";
+    if (living_alone || empty_nest || disabled || ability >= 1) return "key";
+    return "normal";
+}
+
+/* ---- dates ---- */
+
+int64_t pj_el_day(const char *date)
+{
+    int64_t t;
+    if (!date || strlen(date) != 10 || date[4] != '-' || date[7] != '-') return INT64_MIN;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (date[i] < '0' || date[i] > '9')) return INT64_MIN;
+    if (pj_time_parse(date, &t)) return INT64_MIN;
+    return t >= 0 ? t / 86400 : (t - 86399) / 86400;
+}
+
+int64_t pj_el_today(pj_ctx *c, int64_t now)
+{
+    /* read once per database generation: lists render many elders */
+    static pj_db *db;
+    static uint64_t gen;
+    static int64_t tz;
+    uint64_t g = pj_db_generation(c->db, 0);
+    if (db != c->db || g != gen) {
+        tz = (int64_t)pj_el_setting(c, "elder_tz_offset_min", 480) * 60;
+        db = c->db, gen = g;
+    }
+    int64_t t = now + tz;
+    return t >= 0 ? t / 86400 : (t - 86399) / 86400;
+}
+
+void pj_el_date(int64_t day, char out[11])
+{
+    char iso[21];
+    pj_time_iso(day * 86400, iso);
+    memcpy(out, iso, 10);
+    out[10] = 0;
+}
+
+int pj_el_age(const char *birth, int64_t today)
+{
+    char t[11];
+    pj_el_date(today, t);
+    int by =
+        (birth[0] - '0') * 1000 + (birth[1] - '0') * 100 + (birth[2] - '0') * 10 + (birth[3] - '0');
+    int ty = (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
+    int age = ty - by;
+    if (memcmp(t + 5, birth + 5, 5) < 0) age--; /* "MM-DD" compares as text */
+    return age;
+}
+
+int pj_el_in_date(json_t *o, const char *key, int required, int past_only, int64_t today,
+                  const char **out, pj_err *err)
+{
+    const char *s;
+    int rc = pj_in_str(o, key, required, 1, 10, &s, err);
+    if (rc <= 0) return rc;
+    int64_t d = pj_el_day(s);
+    if (d == INT64_MIN)
+        return pj_fail(err, 422, "invalid_value", key, "%s must be a date YYYY-MM-DD", key);
+    if (past_only && d > today)
+        return pj_fail(err, 422, "out_of_range", key, "%s is in the future", key);
+    *out = s;
+    return 1;
+}
+
+/* ---- settings, small SQL helpers ---- */
+
+double pj_el_setting(pj_ctx *c, const char *key, double def)
+{
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT value FROM settings WHERE key = ?", NULL);
+    if (!s) return def;
+    pj_stmt_text(s, 1, key);
+    double v = def;
+    if (pj_stmt_step(s, NULL) == 1) pj_parse_double(pj_col_text(s, 0), &v);
+    pj_stmt_done(s);
+    return v;
+}
+
+int pj_el_visit_days(pj_ctx *c, const char *tier)
+{
+    /* read once per database generation: lists render many elders */
+    static pj_db *db;
+    static uint64_t gen;
+    static int days[3];
+    uint64_t g = pj_db_generation(c->db, 0);
+    if (db != c->db || g != gen) {
+        days[0] = (int)pj_el_setting(c, "elder_visit_days_high_risk", 7);
+        days[1] = (int)pj_el_setting(c, "elder_visit_days_key", 30);
+        days[2] = (int)pj_el_setting(c, "elder_visit_days_normal", 90);
+        for (int i = 0; i < 3; i++)
+            if (days[i] < 1) days[i] = 1;
+        db = c->db, gen = g;
+    }
+    if (!strcmp(tier, "high_risk")) return days[0];
+    if (!strcmp(tier, "key")) return days[1];
+    return days[2];
+}
+
+int pj_el_step(pj_stmt *s, pj_err *err)
+{
+    int rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
+int pj_el_int(pj_ctx *c, const char *sql, int64_t id, int64_t def, int64_t *out, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db, sql, err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    *out = rc == 1 && !pj_col_is_null(s, 0) ? pj_col_int(s, 0) : def;
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
+int pj_el_not_found(pj_err *err, const char *what, int64_t id)
+{
+    return pj_fail(err, 404, "not_found", "id", "no %s %lld", what, (long long)id);
+}
+
+int pj_el_version(pj_ctx *c, const char *sql, int64_t id, int64_t version, const char *what,
+                  pj_err *err)
+{
+    int64_t cur;
+    if (pj_el_int(c, sql, id, -1, &cur, err)) return -1;
+    if (cur < 0) return pj_el_not_found(err, what, id);
+    if (cur != version)
+        return pj_fail(err, 409, "version_conflict", "version",
+                       "the %s was changed by someone else (version %lld, yours %lld); reload",
+                       what, (long long)cur, (long long)version);
+    return 0;
+}
+
+/* ---- places and scope ---- */
+
+int pj_el_grid_place(pj_ctx *c, int64_t grid_id, const char *field, pj_el_place *p, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT g.lat, g.lon, v.id, v.parent_id FROM regions g"
+                               " JOIN regions v ON v.id = g.parent_id"
+                               " WHERE g.id = ? AND g.type = 'grid'",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, grid_id);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) {
+        p->grid_id = grid_id;
+        p->lat = pj_col_is_null(s, 0) ? NAN : pj_col_double(s, 0);
+        p->lon = pj_col_is_null(s, 1) ? NAN : pj_col_double(s, 1);
+        p->village_id = pj_col_int(s, 2);
+        p->township_id = pj_col_int(s, 3);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (rc == 0) return pj_fail(err, 422, "unknown_id", field, "no grid %lld", (long long)grid_id);
+    return 0;
+}
+
+int pj_el_region_check(pj_ctx *c, int64_t *region_ptr, const char *field, int64_t *township,
+                       pj_err *err)
+{
+    int64_t region_id = *region_ptr;
+    *township = 0;
+    if (!region_id) return 0;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT r.type, r.parent_id, p.parent_id, q.parent_id"
+                               " FROM regions r LEFT JOIN regions p ON p.id = r.parent_id"
+                               " LEFT JOIN regions q ON q.id = p.parent_id WHERE r.id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, region_id);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) {
+        const char *t = pj_col_text(s, 0);
+        if (!strcmp(t, "township"))
+            *township = region_id;
+        else if (!strcmp(t, "village") || !strcmp(t, "community"))
+            *township = pj_col_int(s, 1);
+        else if (!strcmp(t, "grid"))
+            *township = pj_col_int(s, 2);
+    }
+    int district = rc == 1 && !*township;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (rc == 0)
+        return pj_fail(err, 422, "unknown_id", field, "no region %lld", (long long)region_id);
+    if (district) *region_ptr = 0;
+    return 0;
+}
+
+int pj_el_require_personal(pj_ctx *c, pj_err *err)
+{
+    return pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_TOWNSHIP_OFFICER,
+                          PJ_ROLE_GRID_WORKER, PJ_ROLE_NONE);
+}
+
+int pj_el_reveal_check(pj_ctx *c, pj_err *err)
+{
+    return pj_el_require_personal(c, err);
+}
+
+int pj_el_in_scope(pj_ctx *c, int64_t grid_id, int64_t township_id, pj_err *err)
+{
+    if (pj_ctx_district(c)) return 1;
+    if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER)
+        return township_id && township_id == c->actor.township_id;
+    if (c->actor.role != PJ_ROLE_GRID_WORKER) return 0;
+    pj_stmt *s =
+        pj_db_prepare(c->db, "SELECT 1 FROM grid_workers WHERE region_id = ? AND user_id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, grid_id);
+    pj_stmt_int(s, 2, c->actor.user_id);
+    int rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    return rc;
+}
+
+int pj_el_scope_check(pj_ctx *c, int64_t grid_id, int64_t township_id, pj_err *err)
+{
+    if (pj_el_require_personal(c, err)) return -1;
+    int in = pj_el_in_scope(c, grid_id, township_id, err);
+    if (in < 0) return -1;
+    if (!in) return pj_fail(err, 403, "forbidden", "", "outside your scope");
+    return 0;
+}
+
+int pj_el_officer_check(pj_ctx *c, int64_t township_id, pj_err *err)
+{
+    if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_TOWNSHIP_OFFICER,
+                       PJ_ROLE_NONE))
+        return -1;
+    if (pj_ctx_district(c) || (township_id && township_id == c->actor.township_id)) return 0;
+    return pj_fail(err, 403, "forbidden", "", "outside your township");
+}
+
+const char *pj_el_scope_sql(pj_ctx *c, const char *alias)
+{
+    if (pj_ctx_district(c)) return "";
+    if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER)
+        return pj_arena_printf(c->arena, " AND %s.township_id = ?", alias);
+    if (c->actor.role == PJ_ROLE_GRID_WORKER)
+        return pj_arena_printf(
+            c->arena, " AND %s.grid_id IN (SELECT region_id FROM grid_workers WHERE user_id = ?)",
+            alias);
+    return " AND 0 = ?"; /* other roles see nothing */
+}
+
+void pj_el_scope_bind(pj_ctx *c, pj_stmt *s, int *idx)
+{
+    if (pj_ctx_district(c)) return;
+    if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER)
+        pj_stmt_int(s, (*idx)++, c->actor.township_id);
+    else if (c->actor.role == PJ_ROLE_GRID_WORKER)
+        pj_stmt_int(s, (*idx)++, c->actor.user_id);
+    else
+        pj_stmt_int(s, (*idx)++, 1);
+}
+
+const char *pj_el_region_sql(pj_ctx *c, int64_t region_id, const char *alias)
+{
+    if (!region_id) return "";
+    return pj_arena_printf(c->arena,
+                           " AND (%s.grid_id = ? OR %s.village_id = ? OR %s.township_id = ?)",
+                           alias, alias, alias);
+}
+
+void pj_el_region_bind(pj_stmt *s, int64_t region_id, int *idx)
+{
+    if (!region_id) return;
+    for (int k = 0; k < 3; k++) pj_stmt_int(s, (*idx)++, region_id);
+}
+
+/* ---- personal numbers ---- */
+
+const char *pj_el_mask_id(pj_ctx *c, const char *s, int reveal)
+{
+    return reveal || !s ? s : pj_mask(c->arena, s, 6);
+}
+
+const char *pj_el_mask_phone(pj_ctx *c, const char *s, int reveal)
+{
+    return reveal || !s || !*s ? s : pj_mask(c->arena, s, 3);
+}
+
+int pj_el_audit_reveal(pj_ctx *c, const char *entity, int64_t id, pj_err *err)
+{
+    int own = !pj_db_in_tx(c->db);
+    if (own && pj_db_begin(c->db, err)) return -1;
+    if (pj_audit_add(c, "read_unmasked", entity, id, NULL, NULL, err)) {
+        if (own) pj_db_rollback(c->db);
+        return -1;
+    }
+    if (own && pj_db_commit(c->db, err)) {
+        pj_db_rollback(c->db);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- shared input pieces ---- */
+
+int pj_el_in_skills(json_t *o, const char *key, int required, int *mask, pj_err *err)
+{
+    json_t *v = json_object_get(o, key);
+    if (!v || json_is_null(v)) {
+        if (required) return pj_fail(err, 422, "missing_field", key, "%s is required", key);
+        return 0;
+    }
+    if (!json_is_array(v) || json_array_size(v) > 8)
+        return pj_fail(err, 422, "wrong_type", key, "%s must be an array of skills", key);
+    int m = 0;
+    size_t i;
+    json_t *x;
+    json_array_foreach(v, i, x)
+    {
+        int bit = -1;
+        for (int k = 0; pj_elder_skills[k] && json_is_string(x); k++)
+            if (!strcmp(json_string_value(x), pj_elder_skills[k])) bit = k;
+        if (bit < 0)
+            return pj_fail(err, 422, "invalid_value", key,
+                           "%s items are meals, cleaning, escort, companionship or nursing", key);
+        m |= 1 << bit;
+    }
+    *mask = m;
+    return 1;
+}
+
+void pj_el_skills_write(pj_jw *w, const char *key, int mask)
+{
+    pj_jw_key(w, key);
+    pj_jw_arr(w);
+    for (int k = 0; pj_elder_skills[k]; k++)
+        if (mask & (1 << k)) pj_jw_str(w, pj_elder_skills[k]);
+    pj_jw_arr_end(w);
+}
+
+static int phone_valid(const char *p)
+{
+    size_t n = strlen(p);
+    if (n < 5 || n > 20) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((p[i] >= '0' && p[i] <= '9') || (i == 0 && p[i] == '+') || (i > 0 && p[i] == '-')))
+            return 0;
+    return 1;
+}
+
+static int in_phone(json_t *o, const char *key, const char **out, pj_err *err)
+{
+    const char *p;
+    int rc = pj_in_str(o, key, 0, 0, 20, &p, err);
+    if (rc <= 0) return rc;
+    if (*p && !phone_valid(p))
+        return pj_fail(err, 422, "invalid_value", key, "%s must be 5–20 digits", key);
+    *out = p;
+    return 1;
+}
+
+int pj_el_in_person(pj_ctx *c, json_t *b, int required, pj_el_person *p, int min_age, pj_err *err)
+{
+    int64_t today = pj_el_today(c, pj_now());
+    if (pj_in_str(b, "name", required, 1, 32, &p->name, err) < 0 ||
+        pj_in_enum(b, "sex", required, sexes, &p->sex, err) < 0 ||
+        pj_el_in_date(b, "birth_date", required, 1, today, &p->birth_date, err) < 0 ||
+        pj_in_str(b, "id_number", required, 18, 18, &p->id_number, err) < 0 ||
+        in_phone(b, "phone", &p->phone, err) < 0)
+        return -1;
+    if (!pj_id_number_valid(p->id_number))
+        return pj_fail(err, 422, "invalid_id_number", "id_number",
+                       "not a valid citizen ID number (GB 11643: 17 digits and a check character)");
+    char emb[11] = {p->id_number[6],
+                    p->id_number[7],
+                    p->id_number[8],
+                    p->id_number[9],
+                    '-',
+                    p->id_number[10],
+                    p->id_number[11],
+                    '-',
+                    p->id_number[12],
+                    p->id_number[13],
+                    0};
+    if (strcmp(emb, p->birth_date))
+        return pj_fail(err, 422, "invalid_id_number", "id_number",
+                       "the ID number's birth date %s differs from birth_date %s", emb,
+                       p->birth_date);
+    int male = (p->id_number[16] - '0') % 2 == 1;
+    if (male != (p->sex[0] == 'M'))
+        return pj_fail(err, 422, "invalid_id_number", "id_number",
+                       "the ID number's sex digit does not match sex %s", p->sex);
+    if (min_age && pj_el_age(p->birth_date, today) < min_age)
+        return pj_fail(err, 422, "out_of_range", "birth_date", "must be at least %d years old",
+                       min_age);
+    return 0;
+}
+
+/* Array of short strings (chronic conditions) → compact JSON text in the arena. */
+static int in_str_array(pj_ctx *c, json_t *o, const char *key, size_t max_items, const char **out,
+                        pj_err *err)
+{
+    json_t *v = json_object_get(o, key);
+    if (!v) return 0;
+    if (json_is_null(v)) {
+        *out = "[]";
+        return 1;
+    }
+    if (!json_is_array(v) || json_array_size(v) > max_items)
+        return pj_fail(err, 422, "wrong_type", key, "%s must be an array of at most %zu strings",
+                       key, max_items);
+    size_t i;
+    json_t *x;
+    json_array_foreach(v, i, x)
+    {
+        if (!json_is_string(x) || json_string_length(x) == 0 ||
+            pj_utf8_len(json_string_value(x), json_string_length(x)) > 32)
+            return pj_fail(err, 422, "invalid_value", key, "%s items are 1–32 characters", key);
+    }
+    char *t = json_dumps(v, JSON_COMPACT);
+    if (!t) return pj_fail(err, 500, "internal", key, "out of memory");
+    *out = pj_arena_strdup(c->arena, t);
+    free(t);
+    return 1;
+}
+
+/* Emergency contacts: [{name, relation, phone}] → JSON text. */
+static int in_contacts(pj_ctx *c, json_t *o, const char **out, pj_err *err)
+{
+    static const char *const keys[] = {"name", "relation", "phone", NULL};
+    json_t *v = json_object_get(o, "emergency_contacts");
+    if (!v) return 0;
+    if (json_is_null(v)) {
+        *out = "[]";
+        return 1;
+    }
+    if (!json_is_array(v) || json_array_size(v) > 5)
+        return pj_fail(err, 422, "wrong_type", "emergency_contacts",
+                       "emergency_contacts must be an array of at most 5 contacts");
+    size_t i;
+    json_t *x;
+    json_array_foreach(v, i, x)
+    {
+        const char *n, *r, *p;
+        err->message[0] = 0;
+        if (!json_is_object(x) || pj_in_only(x, keys, err) ||
+            pj_in_str(x, "name", 1, 1, 32, &n, err) < 0 ||
+            pj_in_str(x, "relation", 1, 1, 16, &r, err) < 0 ||
+            pj_in_str(x, "phone", 1, 5, 20, &p, err) < 0 || !phone_valid(p)) {
+            char msg[128];
+            snprintf(msg, sizeof msg, "%.100s",
+                     err->message[0] ? err->message
+                                     : "must be {name, relation, phone 5-20 digits}");
+            return pj_fail(err, 422, "invalid_value", "emergency_contacts", "contact %zu: %s",
+                           i + 1, msg);
+        }
+    }
+    char *t = json_dumps(v, JSON_COMPACT);
+    if (!t) return pj_fail(err, 500, "internal", "", "out of memory");
+    *out = pj_arena_strdup(c->arena, t);
+    free(t);
+    return 1;
+}
+
+/* ---- elders ---- */
+
+#define ELDER_COLS                                                                                 \
+    "e.id, e.name, e.sex, e.birth_date, e.id_number, e.phone, e.household, e.grid_id,"             \
+    " e.village_id, e.township_id, e.lat, e.lon, e.living_alone, e.empty_nest, e.disabled,"        \
+    " e.ability_level, e.chronic_conditions, e.doctor_name, e.doctor_clinic, e.doctor_from,"       \
+    " e.doctor_until, e.doctor_last_visit, e.emergency_contacts, e.meal_provider, e.meal_days,"    \
+    " e.visit_tier, e.help_needed, e.helper_sex_pref, e.last_visit_at, e.status, e.source,"        \
+    " e.created_at, e.updated_at, e.version, g.name, p.helper_id, h.name, p.id, p.start_date"
+
+static int elder_render_x(pj_ctx *c, int64_t id, pj_jw *w, int reveal, pj_err *err)
+{
+    pj_stmt *s =
+        pj_db_prepare(c->db,
+                      "SELECT " ELDER_COLS " FROM elders e"
+                      " JOIN regions g ON g.id = e.grid_id"
+                      " LEFT JOIN elder_pairs p ON p.elder_id = e.id AND p.state = 'active'"
+                      " LEFT JOIN helpers h ON h.id = p.helper_id WHERE e.id = ?",
+                      err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc <= 0) {
+        pj_stmt_done(s);
+        return rc < 0 ? -1 : pj_el_not_found(err, "elder", id);
+    }
+    int64_t now = pj_now(), today = pj_el_today(c, now);
+    pj_jw_obj(w);
+    pj_jw_kint(w, "id", pj_col_int(s, 0));
+    pj_render_text(w, "name", s, 1);
+    pj_render_text(w, "sex", s, 2);
+    pj_render_text(w, "birth_date", s, 3);
+    pj_jw_kint(w, "age", pj_el_age(pj_col_text(s, 3), today));
+    pj_jw_kstr(w, "id_number", pj_el_mask_id(c, pj_col_text(s, 4), reveal));
+    pj_jw_kstr(w, "phone", pj_el_mask_phone(c, pj_col_text(s, 5), reveal));
+    pj_render_text(w, "household", s, 6);
+    pj_jw_kint(w, "grid_id", pj_col_int(s, 7));
+    pj_render_text(w, "grid_name", s, 34);
+    pj_jw_kint(w, "village_id", pj_col_int(s, 8));
+    pj_jw_kint(w, "township_id", pj_col_int(s, 9));
+    pj_jw_key(w, "lat");
+    pj_jw_fixed(w, pj_col_double(s, 10), 6);
+    pj_jw_key(w, "lon");
+    pj_jw_fixed(w, pj_col_double(s, 11), 6);
+    int alone = (int)pj_col_int(s, 12), nest = (int)pj_col_int(s, 13), dis = (int)pj_col_int(s, 14),
+        ability = (int)pj_col_int(s, 15);
+    pj_jw_kbool(w, "living_alone", alone);
+    pj_jw_kbool(w, "empty_nest", nest);
+    pj_jw_kbool(w, "disabled", dis);
+    pj_jw_kint(w, "ability_level", ability);
+    pj_jw_key(w, "chronic_conditions");
+    pj_jw_raw(w, pj_col_text(s, 16));
+    pj_render_text(w, "doctor_name", s, 17);
+    pj_render_text(w, "doctor_clinic", s, 18);
+    pj_render_text(w, "doctor_from", s, 19);
+    pj_render_text(w, "doctor_until", s, 20);
+    pj_render_text(w, "doctor_last_visit", s, 21);
+    const char *until = pj_col_text(s, 20), *from = pj_col_text(s, 19);
+    int64_t du = until ? pj_el_day(until) : INT64_MIN, df = from ? pj_el_day(from) : INT64_MIN;
+    pj_jw_kbool(w, "doctor_contracted", until && du >= today && (!from || df <= today));
+    /* emergency contacts with their phones masked like the elder's */
+    pj_jw_key(w, "emergency_contacts");
+    json_t *ec = json_loads(pj_col_text(s, 22), 0, NULL);
+    pj_jw_arr(w);
+    size_t i;
+    json_t *x;
+    json_array_foreach(ec, i, x)
+    {
+        pj_jw_obj(w);
+        pj_jw_kstr(w, "name", json_string_value(json_object_get(x, "name")));
+        pj_jw_kstr(w, "relation", json_string_value(json_object_get(x, "relation")));
+        pj_jw_kstr(w, "phone",
+                   pj_el_mask_phone(c, json_string_value(json_object_get(x, "phone")), reveal));
+        pj_jw_obj_end(w);
+    }
+    pj_jw_arr_end(w);
+    json_decref(ec);
+    pj_render_text(w, "meal_provider", s, 23);
+    pj_jw_kint(w, "meal_days", pj_col_int(s, 24));
+    pj_jw_kbool(w, "meals_arranged",
+                strcmp(pj_col_text(s, 23), "none") != 0 && pj_col_int(s, 24) > 0);
+    const char *tier = pj_col_text(s, 25);
+    pj_jw_kstr(w, "visit_tier", tier);
+    pj_jw_kstr(w, "visit_tier_suggested", pj_visit_tier_suggest(alone, nest, dis, ability));
+    int every = pj_el_visit_days(c, tier);
+    pj_jw_kint(w, "visit_every_days", every);
+    int64_t last = pj_col_is_null(s, 28) ? 0 : pj_col_int(s, 28);
+    if (last)
+        pj_render_time(w, "last_visit_at", last);
+    else
+        pj_jw_knull(w, "last_visit_at");
+    int64_t due = (last ? last : pj_col_int(s, 31)) + (int64_t)every * 86400;
+    pj_render_time(w, "next_visit_due", due);
+    pj_jw_kbool(w, "visit_overdue", now > due);
+    pj_el_skills_write(w, "help_needed", (int)pj_col_int(s, 26));
+    pj_render_text(w, "helper_sex_pref", s, 27);
+    pj_render_text(w, "status", s, 29);
+    if (pj_col_is_null(s, 35)) {
+        pj_jw_knull(w, "paired_helper");
+    } else {
+        pj_jw_key(w, "paired_helper");
+        pj_jw_obj(w);
+        pj_jw_kint(w, "helper_id", pj_col_int(s, 35));
+        pj_render_text(w, "name", s, 36);
+        pj_jw_kint(w, "pair_id", pj_col_int(s, 37));
+        pj_render_text(w, "since", s, 38);
+        pj_jw_obj_end(w);
+    }
+    pj_render_text(w, "source", s, 30);
+    pj_render_time(w, "created_at", pj_col_int(s, 31));
+    pj_render_time(w, "updated_at", pj_col_int(s, 32));
+    pj_jw_kint(w, "version", pj_col_int(s, 33));
+    pj_jw_kbool(w, "masked", !reveal);
+    pj_jw_obj_end(w);
+    pj_stmt_done(s);
+    return 0;
+}
+
+static int elder_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return elder_render_x(c, id, w, 0, err);
+}
+
+static int elder_render_revealed(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    if (pj_el_audit_reveal(c, "elder", id, err)) return -1;
+    return elder_render_x(c, id, w, 1, err);
+}
+
+int pj_elder_list(pj_ctx *c, const pj_elder_filter *f, pj_jw *w, pj_err *err)
+{
+    if (pj_el_require_personal(c, err) || (f->reveal && pj_el_reveal_check(c, err))) return -1;
+    int64_t town, region = f->region_id;
+    if (pj_el_region_check(c, &region, "region_id", &town, err)) return -1;
+    const char *sql = pj_arena_printf(
+        c->arena,
+        "SELECT e.id FROM elders e WHERE e.id > ?%s%s"
+        " AND (? IS NULL OR e.visit_tier = ?) AND (? IS NULL OR e.status = ?)"
+        " AND (? IS NULL OR e.name LIKE '%%' || ? || '%%' OR e.household LIKE '%%' || ? || '%%')"
+        "%s%s ORDER BY e.id LIMIT ?",
+        pj_el_scope_sql(c, "e"), pj_el_region_sql(c, region, "e"),
+        f->vulnerable_only ? " AND (e.living_alone = 1 OR e.disabled = 1 OR e.ability_level >= 3)"
+                           : "",
+        f->unpaired_only ? " AND NOT EXISTS (SELECT 1 FROM elder_pairs p WHERE p.elder_id = e.id"
+                           " AND p.state = 'active')"
+                         : "");
+    pj_stmt *s = pj_db_prepare(c->db, sql, err);
+    if (!s) return -1;
+    int i = 1;
+    pj_stmt_int(s, i++, f->cursor);
+    pj_el_scope_bind(c, s, &i);
+    pj_el_region_bind(s, region, &i);
+    pj_stmt_text(s, i++, f->visit_tier);
+    pj_stmt_text(s, i++, f->visit_tier);
+    pj_stmt_text(s, i++, f->status);
+    pj_stmt_text(s, i++, f->status);
+    for (int k = 0; k < 3; k++) pj_stmt_text(s, i++, f->q);
+    pj_stmt_int(s, i++, f->limit + 1);
+    if (!f->reveal) {
+        int started = pj_db_read_begin(c->db);
+        int rc = pj_render_query_page(c, s, f->limit, elder_render, w, err);
+        pj_db_read_end(c->db, started);
+        return rc;
+    }
+    /* every record read unmasked gets its audit row, all in one transaction */
+    if (pj_db_begin(c->db, err)) {
+        pj_stmt_done(s);
+        return -1;
+    }
+    if (pj_render_query_page(c, s, f->limit, elder_render_revealed, w, err) ||
+        pj_db_commit(c->db, err)) {
+        pj_db_rollback(c->db);
+        return -1;
+    }
+    return 0;
+}
+
+static int elder_scope_of(pj_ctx *c, int64_t id, int64_t *grid, int64_t *town, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT grid_id, township_id FROM elders WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) *grid = pj_col_int(s, 0), *town = pj_col_int(s, 1);
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (rc == 0) return pj_el_not_found(err, "elder", id);
+    return 0;
+}
+
+int pj_elder_get(pj_ctx *c, int64_t id, int reveal, pj_jw *w, pj_err *err)
+{
+    int64_t grid, town;
+    if (pj_el_require_personal(c, err) || elder_scope_of(c, id, &grid, &town, err) ||
+        pj_el_scope_check(c, grid, town, err))
+        return -1;
+    if (!reveal) return elder_render(c, id, w, err);
+    /* render first into a scratch buffer so a failed audit shows nothing */
+    char *out = NULL;
+    if (pj_db_begin(c->db, err)) return -1;
+    if (!(out = pj_render_to_string(c, id, elder_render_revealed, err)) ||
+        pj_db_commit(c->db, err)) {
+        pj_db_rollback(c->db);
+        return -1;
+    }
+    pj_jw_raw(w, out);
+    return 0;
+}
+
+/* An elder's fields while being created or changed. */
+typedef struct elder_rec {
+    pj_el_person p;
+    const char *household, *chronic, *contacts, *doctor_name, *doctor_clinic, *doctor_from,
+        *doctor_until, *doctor_last_visit, *meal_provider, *visit_tier, *sex_pref, *status, *source;
+    pj_el_place place;
+    double lat, lon;
+    int64_t living_alone, empty_nest, disabled, ability, meal_days;
+    int help_needed;
+} elder_rec;
+
+static const char *const elder_fields[] = {"name",
+                                           "sex",
+                                           "birth_date",
+                                           "id_number",
+                                           "phone",
+                                           "household",
+                                           "grid_id",
+                                           "lat",
+                                           "lon",
+                                           "living_alone",
+                                           "empty_nest",
+                                           "disabled",
+                                           "ability_level",
+                                           "chronic_conditions",
+                                           "doctor_name",
+                                           "doctor_clinic",
+                                           "doctor_from",
+                                           "doctor_until",
+                                           "doctor_last_visit",
+                                           "emergency_contacts",
+                                           "meal_provider",
+                                           "meal_days",
+                                           "visit_tier",
+                                           "help_needed",
+                                           "helper_sex_pref",
+                                           "status",
+                                           "source",
+                                           "version",
+                                           NULL};
+
+static const char *dup(pj_ctx *c, pj_stmt *s, int col)
+{
+    return pj_col_is_null(s, col) ? NULL : pj_arena_strdup(c->arena, pj_col_text(s, col));
+}
+
+static int elder_load(pj_ctx *c, int64_t id, elder_rec *r, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT name, sex, birth_date, id_number, phone, household, grid_id,"
+                               " village_id, township_id, lat, lon, living_alone, empty_nest,"
+                               " disabled, ability_level, chronic_conditions, doctor_name,"
+                               " doctor_clinic, doctor_from, doctor_until, doctor_last_visit,"
+                               " emergency_contacts, meal_provider, meal_days, visit_tier,"
+                               " help_needed, helper_sex_pref, status, source FROM elders"
+                               " WHERE id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) {
+        r->p.name = dup(c, s, 0), r->p.sex = dup(c, s, 1), r->p.birth_date = dup(c, s, 2);
+        r->p.id_number = dup(c, s, 3), r->p.phone = dup(c, s, 4), r->household = dup(c, s, 5);
+        r->place.grid_id = pj_col_int(s, 6), r->place.village_id = pj_col_int(s, 7);
+        r->place.township_id = pj_col_int(s, 8);
+        r->lat = pj_col_double(s, 9), r->lon = pj_col_double(s, 10);
+        r->living_alone = pj_col_int(s, 11), r->empty_nest = pj_col_int(s, 12);
+        r->disabled = pj_col_int(s, 13), r->ability = pj_col_int(s, 14);
+        r->chronic = dup(c, s, 15), r->doctor_name = dup(c, s, 16);
+        r->doctor_clinic = dup(c, s, 17), r->doctor_from = dup(c, s, 18);
+        r->doctor_until = dup(c, s, 19), r->doctor_last_visit = dup(c, s, 20);
+        r->contacts = dup(c, s, 21), r->meal_provider = dup(c, s, 22);
+        r->meal_days = pj_col_int(s, 23), r->visit_tier = dup(c, s, 24);
+        r->help_needed = (int)pj_col_int(s, 25), r->sex_pref = dup(c, s, 26);
+        r->status = dup(c, s, 27), r->source = dup(c, s, 28);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (rc == 0) return pj_el_not_found(err, "elder", id);
+    return 0;
+}
+
+/* Reads the body over r (create: required fields), then checks the combinations. */
+static int elder_read(pj_ctx *c, json_t *b, int create, elder_rec *r, pj_err *err)
+{
+    int64_t today = pj_el_today(c, pj_now());
+    int64_t grid = 0;
+    int bool_v;
+    double lat = NAN, lon = NAN;
+    if (pj_el_in_person(c, b, create, &r->p, 0, err) ||
+        pj_in_str(b, "household", 0, 0, 128, &r->household, err) < 0 ||
+        pj_in_int(b, "grid_id", create, 1, INT64_MAX, &grid, err) < 0 ||
+        pj_in_num(b, "lat", 0, -90, 90, &lat, err) < 0 ||
+        pj_in_num(b, "lon", 0, -180, 180, &lon, err) < 0 ||
+        pj_in_int(b, "ability_level", create, 0, 4, &r->ability, err) < 0 ||
+        in_str_array(c, b, "chronic_conditions", 20, &r->chronic, err) < 0 ||
+        pj_in_str(b, "doctor_name", 0, 1, 32, &r->doctor_name, err) < 0 ||
+        pj_in_str(b, "doctor_clinic", 0, 1, 64, &r->doctor_clinic, err) < 0 ||
+        pj_el_in_date(b, "doctor_from", 0, 0, today, &r->doctor_from, err) < 0 ||
+        pj_el_in_date(b, "doctor_until", 0, 0, today, &r->doctor_until, err) < 0 ||
+        pj_el_in_date(b, "doctor_last_visit", 0, 1, today, &r->doctor_last_visit, err) < 0 ||
+        in_contacts(c, b, &r->contacts, err) < 0 ||
+        pj_in_enum(b, "meal_provider", 0, pj_meal_providers, &r->meal_provider, err) < 0 ||
+        pj_in_int(b, "meal_days", 0, 0, 7, &r->meal_days, err) < 0 ||
+        pj_in_enum(b, "visit_tier", 0, pj_visit_tiers, &r->visit_tier, err) < 0 ||
+        pj_el_in_skills(b, "help_needed", 0, &r->help_needed, err) < 0 ||
+        pj_in_enum(b, "helper_sex_pref", 0, sex_prefs, &r->sex_pref, err) < 0 ||
+        pj_in_enum(b, "status", 0, elder_statuses, &r->status, err) < 0 ||
+        pj_in_str(b, "source", 0, 1, 32, &r->source, err) < 0)
+        return -1;
+    static const char *const flags[] = {"living_alone", "empty_nest", "disabled"};
+    int64_t *fv[] = {&r->living_alone, &r->empty_nest, &r->disabled};
+    for (int k = 0; k < 3; k++) {
+        int rc = pj_in_bool(b, flags[k], 0, &bool_v, err);
+        if (rc < 0) return -1;
+        if (rc) *fv[k] = bool_v;
+    }
+    if (pj_el_age(r->p.birth_date, today) < 60)
+        return pj_fail(err, 422, "out_of_range", "birth_date", "an elder is 60 or older (born %s)",
+                       r->p.birth_date);
+    if (isnan(lat) != isnan(lon))
+        return pj_fail(err, 422, "missing_field", isnan(lat) ? "lat" : "lon",
+                       "give both lat and lon, or neither");
+    if (grid && grid != r->place.grid_id) {
+        if (pj_el_grid_place(c, grid, "grid_id", &r->place, err)) return -1;
+        if (isnan(lat)) lat = r->place.lat, lon = r->place.lon;
+    }
+    if (!isnan(lat)) r->lat = lat, r->lon = lon;
+    if (isnan(r->lat) || isnan(r->lon))
+        return pj_fail(err, 422, "missing_field", "lat", "the grid has no location; give lat/lon");
+    if (r->doctor_from && r->doctor_until && strcmp(r->doctor_from, r->doctor_until) > 0)
+        return pj_fail(err, 422, "invalid_value", "doctor_until",
+                       "doctor_until is before doctor_from");
+    if ((r->doctor_from || r->doctor_until) && !r->doctor_name)
+        return pj_fail(err, 422, "missing_field", "doctor_name",
+                       "a family-doctor contract names the doctor");
+    if (!strcmp(r->meal_provider, "none") && r->meal_days > 0)
+        return pj_fail(err, 422, "invalid_value", "meal_days",
+                       "meal_days must be 0 when meal_provider is none");
+    if (create && !json_object_get(b, "visit_tier"))
+        r->visit_tier = pj_visit_tier_suggest((int)r->living_alone, (int)r->empty_nest,
+                                              (int)r->disabled, (int)r->ability);
+    if (create && !json_object_get(b, "help_needed"))
+        r->help_needed =
+            PJ_SKILL_COMPANIONSHIP | (!strcmp(r->meal_provider, "helper") ? PJ_SKILL_MEALS : 0);
+    if (!r->help_needed)
+        return pj_fail(err, 422, "invalid_value", "help_needed", "help_needed may not be empty");
+    return 0;
+}
+
+static void elder_bind(pj_stmt *s, const elder_rec *r, int *idx)
+{
+    int i = *idx;
+    pj_stmt_text(s, i++, r->p.name);
+    pj_stmt_text(s, i++, r->p.sex);
+    pj_stmt_text(s, i++, r->p.birth_date);
+    pj_stmt_text(s, i++, r->p.id_number);
+    pj_stmt_text(s, i++, r->p.phone ? r->p.phone : "");
+    pj_stmt_text(s, i++, r->household ? r->household : "");
+    pj_stmt_int(s, i++, r->place.grid_id);
+    pj_stmt_int(s, i++, r->place.village_id);
+    pj_stmt_int(s, i++, r->place.township_id);
+    pj_stmt_double(s, i++, r->lat);
+    pj_stmt_double(s, i++, r->lon);
+    pj_stmt_int(s, i++, r->living_alone);
+    pj_stmt_int(s, i++, r->empty_nest);
+    pj_stmt_int(s, i++, r->disabled);
+    pj_stmt_int(s, i++, r->ability);
+    pj_stmt_text(s, i++, r->chronic ? r->chronic : "[]");
+    pj_stmt_text(s, i++, r->doctor_name);
+    pj_stmt_text(s, i++, r->doctor_clinic);
+    pj_stmt_text(s, i++, r->doctor_from);
+    pj_stmt_text(s, i++, r->doctor_until);
+    pj_stmt_text(s, i++, r->doctor_last_visit);
+    pj_stmt_text(s, i++, r->contacts ? r->contacts : "[]");
+    pj_stmt_text(s, i++, r->meal_provider);
+    pj_stmt_int(s, i++, r->meal_days);
+    pj_stmt_text(s, i++, r->visit_tier);
+    pj_stmt_int(s, i++, r->help_needed);
+    pj_stmt_text(s, i++, r->sex_pref);
+    pj_stmt_text(s, i++, r->status);
+    pj_stmt_text(s, i++, r->source);
+    *idx = i;
+}
+
+static int masked_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return elder_render(c, id, w, err);
+}
+
+int pj_elder_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+{
+    elder_rec r = {.meal_provider = "none",
+                   .sex_pref = "any",
+                   .status = "active",
+                   .source = "manual",
+                   .lat = NAN,
+                   .lon = NAN};
+    if (pj_el_require_personal(c, err) || pj_in_object(body, err) ||
+        pj_in_only(body, elder_fields, err))
+        return -1;
+    if (json_object_get(body, "version"))
+        return pj_fail(err, 422, "unknown_field", "version", "version is set by the server");
+    if (elder_read(c, body, 1, &r, err) ||
+        pj_el_scope_check(c, r.place.grid_id, r.place.township_id, err))
+        return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "INSERT INTO elders (name, sex, birth_date, id_number, phone, household, grid_id,"
+        " village_id, township_id, lat, lon, living_alone, empty_nest, disabled, ability_level,"
+        " chronic_conditions, doctor_name, doctor_clinic, doctor_from, doctor_until,"
+        " doctor_last_visit, emergency_contacts, meal_provider, meal_days, visit_tier,"
+        " help_needed, helper_sex_pref, status, source, created_at, updated_at)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+        err);
+    if (!s) goto fail;
+    int i = 1;
+    elder_bind(s, &r, &i);
+    pj_stmt_int(s, i++, pj_now());
+    pj_stmt_int(s, i++, pj_now());
+    int rc = pj_stmt_step(s, err);
+    int64_t id = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0 && err->status == 409)
+        pj_fail(err, 409, "conflict", "id_number", "an elder with this ID number exists");
+    if (rc != 1) goto fail;
+    char *after = pj_render_to_string(c, id, masked_render, err);
+    if (!after || pj_audit_add(c, "create", "elder", id, NULL, after, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_elder_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
+{
+    int64_t version, grid, town;
+    if (pj_el_require_personal(c, err) || pj_in_object(body, err) ||
+        pj_in_only(body, elder_fields, err) ||
+        pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
+        elder_scope_of(c, id, &grid, &town, err) || pj_el_scope_check(c, grid, town, err))
+        return -1;
+    elder_rec r;
+    memset(&r, 0, sizeof r);
+    if (elder_load(c, id, &r, err) || elder_read(c, body, 0, &r, err)) return -1;
+    /* moving an elder to another grid needs scope over the new grid too */
+    if (r.place.grid_id != grid && pj_el_scope_check(c, r.place.grid_id, r.place.township_id, err))
+        return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    if (pj_el_version(c, "SELECT version FROM elders WHERE id = ?", id, version, "elder", err))
+        goto fail;
+    char *before = pj_render_to_string(c, id, masked_render, err);
+    if (!before) goto fail;
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "UPDATE elders SET name = ?, sex = ?, birth_date = ?, id_number = ?, phone = ?,"
+        " household = ?, grid_id = ?, village_id = ?, township_id = ?, lat = ?, lon = ?,"
+        " living_alone = ?, empty_nest = ?, disabled = ?, ability_level = ?,"
+        " chronic_conditions = ?, doctor_name = ?, doctor_clinic = ?, doctor_from = ?,"
+        " doctor_until = ?, doctor_last_visit = ?, emergency_contacts = ?, meal_provider = ?,"
+        " meal_days = ?, visit_tier = ?, help_needed = ?, helper_sex_pref = ?, status = ?,"
+        " source = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+        err);
+    if (!s) goto fail;
+    int i = 1;
+    elder_bind(s, &r, &i);
+    pj_stmt_int(s, i++, pj_now());
+    pj_stmt_int(s, i++, id);
+    if (pj_el_step(s, err)) {
+        if (err->status == 409)
+            pj_fail(err, 409, "conflict", "id_number", "an elder with this ID number exists");
+        goto fail;
+    }
+    /* an elder who moved away or died keeps no active pair */
+    if (strcmp(r.status, "active")) {
+        char today[11];
+        pj_el_date(pj_el_today(c, pj_now()), today);
+        s = pj_db_prepare(c->db,
+                          "UPDATE elder_pairs SET state = 'ended', end_date = ?,"
+                          " ended_note = ?, version = version + 1"
+                          " WHERE elder_id = ? AND state = 'active'",
+                          err);
+        if (!s) goto fail;
+        pj_stmt_text(s, 1, today);
+        pj_stmt_text(s, 2, r.status);
+        pj_stmt_int(s, 3, id);
+        if (pj_el_step(s, err)) goto fail;
+    }
+    char *after = pj_render_to_string(c, id, masked_render, err);
+    if (!after || pj_audit_add(c, "update", "elder", id, before, after, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}

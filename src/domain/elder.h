@@ -1,0 +1,194 @@
+/* Mutual-aid elderly care (互助养老): elders and their three needs (三有: meals, a family
+ * doctor, companionship), helpers (互助员), pairing (结对) proposed by a min-cost flow,
+ * service logs earning time credits in a double-entry ledger (时间银行), alerts with
+ * escalation, village and township centres, coverage reports and the vulnerable-person list.
+ *
+ * Privacy: personal records are seen by admin and district officers (whole district),
+ * township officers (their township) and grid workers (their grids) only; ID numbers and
+ * phones are masked unless `reveal` is asked for, and each record read unmasked is audited
+ * (action "read_unmasked"). Every write is one transaction with its audit row.
+ * Everything written to a pj_jw or pj_buf is owned by the caller's buffer. */
+#ifndef PJ_ELDER_H
+#define PJ_ELDER_H
+
+#include "core/buf.h"
+#include "domain/ctx.h"
+
+/* Skills of helpers and services an elder needs from a helper (bit flags). */
+enum {
+    PJ_SKILL_MEALS = 1,
+    PJ_SKILL_CLEANING = 2,
+    PJ_SKILL_ESCORT = 4,
+    PJ_SKILL_COMPANIONSHIP = 8,
+    PJ_SKILL_NURSING = 16,
+};
+extern const char *const pj_elder_skills[]; /* names in bit order, NULL-terminated */
+extern const char *const pj_visit_tiers[];  /* high_risk, key, normal */
+extern const char *const pj_meal_providers[];
+extern const char *const pj_service_kinds[];
+extern const char *const pj_alert_kinds[];
+extern const char *const pj_centre_checklist[];
+
+/* GB 11643-1999 citizen ID number: 17 digits and a check character (0-9 or X), the embedded
+ * birth date valid. 1 when valid. */
+int pj_id_number_valid(const char *s);
+/* The check character for 17 digits; 0 when the prefix is not 17 digits. */
+char pj_id_check_char(const char *prefix17);
+/* Visit tier suggested from the flags and the ability level (GB/T 42195-2022, 0–4). */
+const char *pj_visit_tier_suggest(int living_alone, int empty_nest, int disabled, int ability);
+
+typedef struct pj_elder_filter {
+    int64_t region_id; /* a township, village or grid (0 = the actor's whole scope) */
+    const char *visit_tier, *q, *status;
+    int vulnerable_only, unpaired_only, reveal;
+    int64_t cursor;
+    int limit;
+} pj_elder_filter;
+
+/* ---- elders and helpers (elder.c, elder_helper.c) ---- */
+int pj_elder_list(pj_ctx *c, const pj_elder_filter *f, pj_jw *w, pj_err *err);
+int pj_elder_get(pj_ctx *c, int64_t id, int reveal, pj_jw *w, pj_err *err);
+int pj_elder_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+int pj_elder_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+
+typedef struct pj_helper_filter {
+    int64_t region_id;
+    const char *skill, *q;
+    int active_only, reveal;
+    int64_t cursor;
+    int limit;
+} pj_helper_filter;
+int pj_helper_list(pj_ctx *c, const pj_helper_filter *f, pj_jw *w, pj_err *err);
+int pj_helper_get(pj_ctx *c, int64_t id, int reveal, pj_jw *w, pj_err *err);
+int pj_helper_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+int pj_helper_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+
+/* ---- pairing (elder_pairing.c) ---- */
+
+/* The pure core, for tests and the benchmark: helpers with a capacity left, elders with the
+ * services they need; pairs as many elders as possible, then at minimum total cost
+ * (distance in metres + a penalty for another village), within the walking distance, skills
+ * and sex preference respected. Only the `candidates` cheapest helpers of each elder are
+ * considered (0 = all): exact w.r.t. that candidate set. */
+typedef struct pj_pair_helper {
+    double lat, lon;
+    int64_t village_id;
+    int skills, cap; /* places left */
+    char sex;        /* 'F' or 'M' */
+    int64_t group;   /* township: pairs stay within a group when both are non-zero */
+} pj_pair_helper;
+typedef struct pj_pair_elder {
+    double lat, lon;
+    int64_t village_id;
+    int needs;     /* skills required */
+    char sex_pref; /* 0 = any, 'F' or 'M' */
+    int64_t group; /* township (0 = any) */
+} pj_pair_elder;
+typedef struct pj_pair_problem {
+    int n_helpers, n_elders;
+    const pj_pair_helper *helpers;
+    const pj_pair_elder *elders;
+    double walk_m;           /* maximum distance */
+    int64_t other_village_m; /* cost penalty when helper and elder live in different villages */
+    int candidates;          /* per elder; 0 = all */
+} pj_pair_problem;
+typedef struct pj_pair_result {
+    int *helper_of;    /* n_elders entries: helper index or -1 (malloc'd: pj_pair_result_free) */
+    int *n_candidates; /* n_elders: feasible helpers within the walk (before capacity) */
+    int *rank;         /* n_elders: 1 = the cheapest candidate was chosen, 0 = unpaired */
+    int64_t *cost;     /* n_elders: cost of the chosen pair */
+    int n_paired, components;
+    int64_t total_cost;
+    double solve_ms;
+} pj_pair_result;
+/* 0 ok, -1 out of memory or bad input. */
+int pj_pair_solve(const pj_pair_problem *p, pj_pair_result *r);
+void pj_pair_result_free(pj_pair_result *r);
+/* Cost of one pair, or -1 when not allowed (walk, skills, sex preference). */
+int64_t pj_pair_cost(const pj_pair_problem *p, int helper, int elder);
+
+/* A pairing run for a region (district, township, village or grid): proposals stored with
+ * their explanation, for officers to accept, edit or reject. */
+int pj_pair_run_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+int pj_pair_run_list(pj_ctx *c, int64_t cursor, int limit, pj_jw *w, pj_err *err);
+/* The run and a page of its proposals (state filter optional). */
+int pj_pair_run_get(pj_ctx *c, int64_t id, const char *state, int64_t cursor, int limit, pj_jw *w,
+                    pj_err *err);
+/* action "accept" or "reject"; body {proposal_ids?:[…], note?}. */
+int pj_pair_run_decide(pj_ctx *c, int64_t id, const char *action, json_t *body, pj_jw *w,
+                       pj_err *err);
+/* Edit a proposal: body {helper_id, version}. */
+int pj_pair_proposal_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+int pj_pair_list(pj_ctx *c, int64_t elder_id, int64_t helper_id, const char *state, int64_t cursor,
+                 int limit, pj_jw *w, pj_err *err);
+int pj_pair_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+int pj_pair_end(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+
+/* ---- service logs and the time-credit ledger (elder_ledger.c) ---- */
+int pj_service_log_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+int pj_service_log_list(pj_ctx *c, int64_t elder_id, int64_t helper_id, const char *kind,
+                        int64_t since, int64_t until, int64_t cursor, int limit, pj_jw *w,
+                        pj_err *err);
+int pj_credit_account_get(pj_ctx *c, int64_t id, int64_t cursor, int limit, pj_jw *w, pj_err *err);
+/* body {minutes, note} (redeem) or {minutes, to_account_id, relation, note} (transfer). */
+int pj_credit_redeem(pj_ctx *c, int64_t account_id, json_t *body, pj_jw *w, pj_err *err);
+int pj_credit_transfer(pj_ctx *c, int64_t account_id, json_t *body, pj_jw *w, pj_err *err);
+/* The ledger's invariants: sum of balances, balances equal their entries, every transaction
+ * balanced, no balance below the overdraft setting. {"ok":true,…}. District roles. */
+int pj_credit_check(pj_ctx *c, pj_jw *w, pj_err *err);
+/* The account of a helper or elder ("helper"/"elder"), created when missing; inside a
+ * transaction. 0 on error. */
+int64_t pj_credit_account_of(pj_ctx *c, const char *kind, int64_t owner_id, const char *name,
+                             pj_err *err);
+
+/* ---- alerts (elder_alerts.c) ---- */
+
+/* Raises the alerts due at time `now` (missed meals, overdue visits, no family doctor,
+ * helpers over capacity) and escalates unacknowledged grid alerts to the township. Idempotent.
+ * Writes {"raised":n,"escalated":n,…}. District roles (and the command line). */
+int pj_alert_scan(pj_ctx *c, int64_t now, pj_jw *w, pj_err *err);
+int pj_alert_list(pj_ctx *c, const char *state, const char *kind, const char *level, int64_t cursor,
+                  int limit, pj_jw *w, pj_err *err);
+/* action "ack" or "resolve"; body {note, version}. */
+int pj_alert_action(pj_ctx *c, int64_t id, const char *action, json_t *body, pj_jw *w, pj_err *err);
+
+/* ---- centres (elder_centres.c) ---- */
+int pj_centre_list(pj_ctx *c, const char *kind, int64_t township_id, int64_t cursor, int limit,
+                   pj_jw *w, pj_err *err);
+int pj_centre_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
+int pj_centre_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+int pj_centre_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+
+/* ---- reports and the vulnerable list (elder_reports.c) ---- */
+
+/* Coverage of the three needs, visits done vs due, alerts and helpers per group
+ * ("grid", "village" or "township") within region_id (0 = the actor's scope) over
+ * [since, until). JSON into w, or CSV into csv when csv is non-NULL. */
+int pj_elder_coverage(pj_ctx *c, const char *group, int64_t region_id, int64_t since, int64_t until,
+                      pj_jw *w, pj_buf *csv, pj_err *err);
+
+/* The vulnerable: living alone, disabled or ability level ≥ 3, with their helper and grid
+ * workers. JSON page (cursor/limit) into w, or the whole list as CSV into csv. */
+int pj_vulnerable_list(pj_ctx *c, int64_t region_id, int reveal, int64_t cursor, int limit,
+                       pj_jw *w, pj_buf *csv, pj_err *err);
+
+/* For the planner: the vulnerable of a region (0 = district) as plain structs in c->arena.
+ * Such people go only to sites with a medical role or barrier-free rooms. */
+typedef struct pj_vulnerable {
+    int64_t elder_id, grid_id, village_id, township_id, helper_id;
+    double lat, lon;
+    int ability_level, living_alone, disabled;
+} pj_vulnerable;
+int pj_vulnerable_collect(pj_ctx *c, int64_t region_id, pj_vulnerable **out, int *n, pj_err *err);
+
+/* ---- demo (elder_demo.c) ---- */
+
+/* Adds synthetic elders (≈ 99,000 unless $PINGJI_DEMO_ELDERS says otherwise), helpers (one
+ * per five elders), centres, pairings (by the solver), a month of service logs with their
+ * credits and some open alerts, all labelled source = 'synthetic'. Runs inside the demo's
+ * transaction; does nothing when elders exist already. */
+int pj_eldercare_demo(pj_ctx *c, uint64_t seed, pj_err *err);
+/* Same with an explicit number of elders (0 = the default). */
+int pj_eldercare_demo_sized(pj_ctx *c, uint64_t seed, int n_elders, pj_err *err);
+
+#endif

@@ -1,0 +1,281 @@
+/* Eldercare: alerts. A scan at time `now` raises
+ *   missed_meal    — an elder whose plan includes meals today (meal_days counted from
+ *                    Monday) has no meal logged from local midnight up to the cut-off
+ *                    (elder_meal_cutoff_min after midnight, inclusive), once the cut-off passed;
+ *   overdue_visit  — the last companionship visit (or registration) is more than the tier's
+ *                    interval ago (elder_visit_days_*);
+ *   no_doctor      — no family-doctor contract in force today;
+ *   helper_over_capacity — a helper with more active pairs than their capacity;
+ * each once (a dedupe key per condition), at level "grid"; alerts still open (not
+ * acknowledged) elder_alert_escalate_hours after they were raised go to level "township".
+ * Local time is UTC + elder_tz_offset_min (Beijing, 480). */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "domain/audit.h"
+#include "domain/elder_int.h"
+#include "domain/input.h"
+#include "domain/render.h"
+
+#include "core/banned.h"
+
+int pj_el_alert_scan_tx(pj_ctx *c, int64_t now, int counts[5], pj_err *err)
+{
+    int64_t tz = (int64_t)pj_el_setting(c, "elder_tz_offset_min", 480) * 60;
+    int64_t cutoff_min = (int64_t)pj_el_setting(c, "elder_meal_cutoff_min", 720);
+    int64_t esc_h = (int64_t)pj_el_setting(c, "elder_alert_escalate_hours", 24);
+    if (cutoff_min < 0 || cutoff_min >= 1440) cutoff_min = 720;
+    int64_t today = pj_el_today(c, now);
+    int64_t day_start = today * 86400 - tz, cutoff = day_start + cutoff_min * 60;
+    int weekday = (int)(((today + 3) % 7 + 7) % 7); /* 1970-01-01 was a Thursday; Monday = 0 */
+    char day[11], hhmm[16];
+    pj_el_date(today, day);
+    snprintf(hhmm, sizeof hhmm, "%02d:%02d", (int)(cutoff_min / 60 % 24), (int)(cutoff_min % 60));
+    int *raised = counts;
+    for (int k = 0; k < 5; k++) counts[k] = 0;
+    pj_stmt *s;
+    if (now >= cutoff) {
+        s = pj_db_prepare(
+            c->db,
+            "INSERT INTO elder_alerts (kind, elder_id, grid_id, township_id, dedupe_key, detail,"
+            " raised_at) SELECT 'missed_meal', e.id, e.grid_id, e.township_id,"
+            " 'missed_meal:' || e.id || ':' || ?, 'no meal logged by ' || ? || ' on ' || ?, ?"
+            " FROM elders e WHERE e.status = 'active' AND e.meal_provider <> 'none'"
+            " AND e.meal_days > ? AND e.created_at <= ? AND NOT EXISTS (SELECT 1 FROM"
+            " elder_service_logs l WHERE l.elder_id = e.id AND l.kind = 'meal'"
+            " AND l.time_in >= ? AND l.time_in <= ?) ON CONFLICT (dedupe_key) DO NOTHING",
+            err);
+        if (!s) goto fail;
+        pj_stmt_text(s, 1, day);
+        pj_stmt_text(s, 2, hhmm);
+        pj_stmt_text(s, 3, day);
+        pj_stmt_int(s, 4, now);
+        pj_stmt_int(s, 5, weekday);
+        pj_stmt_int(s, 6, cutoff);
+        pj_stmt_int(s, 7, day_start);
+        pj_stmt_int(s, 8, cutoff);
+        if (pj_el_step(s, err)) goto fail;
+        raised[0] = pj_db_changes(c->db);
+    }
+    s = pj_db_prepare(
+        c->db,
+        "INSERT INTO elder_alerts (kind, elder_id, grid_id, township_id, dedupe_key, detail,"
+        " raised_at) SELECT 'overdue_visit', e.id, e.grid_id, e.township_id,"
+        " 'overdue_visit:' || e.id || ':' || COALESCE(e.last_visit_at, e.created_at),"
+        " 'no companionship visit for more than ' || (CASE e.visit_tier WHEN 'high_risk' THEN ?"
+        " WHEN 'key' THEN ? ELSE ? END) || ' days (' || e.visit_tier || ')', ?"
+        " FROM elders e WHERE e.status = 'active' AND COALESCE(e.last_visit_at, e.created_at)"
+        " + 86400 * (CASE e.visit_tier WHEN 'high_risk' THEN ? WHEN 'key' THEN ? ELSE ? END) < ?"
+        " ON CONFLICT (dedupe_key) DO NOTHING",
+        err);
+    if (!s) goto fail;
+    int d1 = pj_el_visit_days(c, "high_risk"), d2 = pj_el_visit_days(c, "key"),
+        d3 = pj_el_visit_days(c, "normal");
+    pj_stmt_int(s, 1, d1);
+    pj_stmt_int(s, 2, d2);
+    pj_stmt_int(s, 3, d3);
+    pj_stmt_int(s, 4, now);
+    pj_stmt_int(s, 5, d1);
+    pj_stmt_int(s, 6, d2);
+    pj_stmt_int(s, 7, d3);
+    pj_stmt_int(s, 8, now);
+    if (pj_el_step(s, err)) goto fail;
+    raised[1] = pj_db_changes(c->db);
+    s = pj_db_prepare(
+        c->db,
+        "INSERT INTO elder_alerts (kind, elder_id, grid_id, township_id, dedupe_key, detail,"
+        " raised_at) SELECT 'no_doctor', e.id, e.grid_id, e.township_id,"
+        " 'no_doctor:' || e.id || ':' || COALESCE(e.doctor_until, 'none'),"
+        " CASE WHEN e.doctor_until IS NULL THEN 'no family-doctor contract'"
+        " ELSE 'family-doctor contract not in force (' || COALESCE(e.doctor_from, '') || ' – '"
+        " || e.doctor_until || ')' END, ?"
+        " FROM elders e WHERE e.status = 'active' AND (e.doctor_until IS NULL OR"
+        " e.doctor_until < ? OR (e.doctor_from IS NOT NULL AND e.doctor_from > ?))"
+        " ON CONFLICT (dedupe_key) DO NOTHING",
+        err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, now);
+    pj_stmt_text(s, 2, day);
+    pj_stmt_text(s, 3, day);
+    if (pj_el_step(s, err)) goto fail;
+    raised[2] = pj_db_changes(c->db);
+    s = pj_db_prepare(
+        c->db,
+        "INSERT INTO elder_alerts (kind, helper_id, grid_id, township_id, dedupe_key, detail,"
+        " raised_at) SELECT 'helper_over_capacity', h.id, h.grid_id, h.township_id,"
+        " 'over_capacity:' || h.id || ':' || x.n, 'paired with ' || x.n || ' elders, capacity '"
+        " || h.capacity, ? FROM helpers h JOIN (SELECT helper_id, COUNT(*) AS n FROM elder_pairs"
+        " WHERE state = 'active' GROUP BY helper_id) x ON x.helper_id = h.id"
+        " WHERE x.n > h.capacity ON CONFLICT (dedupe_key) DO NOTHING",
+        err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, now);
+    if (pj_el_step(s, err)) goto fail;
+    raised[3] = pj_db_changes(c->db);
+    s = pj_db_prepare(c->db,
+                      "UPDATE elder_alerts SET level = 'township', escalated_at = ?,"
+                      " version = version + 1 WHERE state = 'open' AND level = 'grid'"
+                      " AND raised_at + ? <= ?",
+                      err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, now);
+    pj_stmt_int(s, 2, esc_h * 3600);
+    pj_stmt_int(s, 3, now);
+    if (pj_el_step(s, err)) goto fail;
+    counts[4] = pj_db_changes(c->db);
+    return 0;
+fail:
+    return -1;
+}
+
+int pj_alert_scan(pj_ctx *c, int64_t now, pj_jw *w, pj_err *err)
+{
+    if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE)) return -1;
+    int n[5];
+    if (pj_db_begin(c->db, err)) return -1;
+    if (pj_el_alert_scan_tx(c, now, n, err)) goto fail;
+    char at[21];
+    pj_time_iso(now, at);
+    char *after = pj_arena_printf(
+        c->arena,
+        "{\"at\":\"%s\",\"raised\":%d,\"missed_meal\":%d,\"overdue_visit\":%d,\"no_doctor\":%d,"
+        "\"helper_over_capacity\":%d,\"escalated\":%d}",
+        at, n[0] + n[1] + n[2] + n[3], n[0], n[1], n[2], n[3], n[4]);
+    if (pj_audit_add(c, "scan", "elder_alerts", 0, NULL, after, err) || pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+static int alert_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT a.id, a.kind, a.elder_id, e.name, a.helper_id, h.name,"
+                               " a.grid_id, g.name, a.township_id, a.detail, a.level, a.state,"
+                               " a.raised_at, a.escalated_at, a.acked_at, a.acked_by,"
+                               " a.resolved_at, a.resolved_by, a.note, a.version"
+                               " FROM elder_alerts a LEFT JOIN elders e ON e.id = a.elder_id"
+                               " LEFT JOIN helpers h ON h.id = a.helper_id"
+                               " LEFT JOIN regions g ON g.id = a.grid_id WHERE a.id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc <= 0) {
+        pj_stmt_done(s);
+        return rc < 0 ? -1 : pj_el_not_found(err, "alert", id);
+    }
+    pj_jw_obj(w);
+    pj_jw_kint(w, "id", pj_col_int(s, 0));
+    pj_render_text(w, "kind", s, 1);
+    pj_render_ref(w, "elder_id", s, 2);
+    pj_render_text(w, "elder_name", s, 3);
+    pj_render_ref(w, "helper_id", s, 4);
+    pj_render_text(w, "helper_name", s, 5);
+    pj_jw_kint(w, "grid_id", pj_col_int(s, 6));
+    pj_render_text(w, "grid_name", s, 7);
+    pj_jw_kint(w, "township_id", pj_col_int(s, 8));
+    pj_render_text(w, "detail", s, 9);
+    pj_render_text(w, "level", s, 10);
+    pj_render_text(w, "state", s, 11);
+    pj_render_time(w, "raised_at", pj_col_int(s, 12));
+    static const char *const tkeys[] = {"escalated_at", "acked_at", NULL, "resolved_at"};
+    for (int k = 0; k < 4; k++) {
+        if (!tkeys[k]) continue;
+        if (pj_col_is_null(s, 13 + k))
+            pj_jw_knull(w, tkeys[k]);
+        else
+            pj_render_time(w, tkeys[k], pj_col_int(s, 13 + k));
+    }
+    pj_render_text(w, "acked_by", s, 15);
+    pj_render_text(w, "resolved_by", s, 17);
+    pj_render_text(w, "note", s, 18);
+    pj_jw_kint(w, "version", pj_col_int(s, 19));
+    pj_jw_obj_end(w);
+    pj_stmt_done(s);
+    return 0;
+}
+
+int pj_alert_list(pj_ctx *c, const char *state, const char *kind, const char *level, int64_t cursor,
+                  int limit, pj_jw *w, pj_err *err)
+{
+    if (pj_el_require_personal(c, err)) return -1;
+    const char *sql =
+        pj_arena_printf(c->arena,
+                        "SELECT a.id FROM elder_alerts a WHERE (? = 0 OR a.id < ?)%s"
+                        " AND (? IS NULL OR a.state = ?) AND (? IS NULL OR a.kind = ?)"
+                        " AND (? IS NULL OR a.level = ?) ORDER BY a.id DESC LIMIT ?",
+                        pj_el_scope_sql(c, "a"));
+    pj_stmt *s = pj_db_prepare(c->db, sql, err);
+    if (!s) return -1;
+    int i = 1;
+    pj_stmt_int(s, i++, cursor);
+    pj_stmt_int(s, i++, cursor);
+    pj_el_scope_bind(c, s, &i);
+    pj_stmt_text(s, i++, state);
+    pj_stmt_text(s, i++, state);
+    pj_stmt_text(s, i++, kind);
+    pj_stmt_text(s, i++, kind);
+    pj_stmt_text(s, i++, level);
+    pj_stmt_text(s, i++, level);
+    pj_stmt_int(s, i++, limit + 1);
+    return pj_render_query_page(c, s, limit, alert_render, w, err);
+}
+
+int pj_alert_action(pj_ctx *c, int64_t id, const char *action, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"note", "version", NULL};
+    int resolve = !strcmp(action, "resolve");
+    int64_t version;
+    const char *note = NULL;
+    if (pj_el_require_personal(c, err) || pj_in_object(body, err) ||
+        pj_in_only(body, fields, err) ||
+        pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
+        pj_in_str(body, "note", resolve, 1, 500, &note, err) < 0)
+        return -1;
+    pj_stmt *s = pj_db_prepare(
+        c->db, "SELECT grid_id, township_id, state FROM elder_alerts WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    int64_t grid = rc == 1 ? pj_col_int(s, 0) : 0, town = rc == 1 ? pj_col_int(s, 1) : 0;
+    char state[16] = "";
+    if (rc == 1) snprintf(state, sizeof state, "%s", pj_col_text(s, 2));
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (rc == 0) return pj_el_not_found(err, "alert", id);
+    if (pj_el_scope_check(c, grid, town, err)) return -1;
+    if (!strcmp(state, "resolved") || (!resolve && strcmp(state, "open")))
+        return pj_fail(err, 409, "invalid_state", "id", "the alert is %s", state);
+    if (pj_db_begin(c->db, err)) return -1;
+    if (pj_el_version(c, "SELECT version FROM elder_alerts WHERE id = ?", id, version, "alert",
+                      err))
+        goto fail;
+    char *before = pj_render_to_string(c, id, alert_render, err);
+    if (!before) goto fail;
+    s = pj_db_prepare(c->db,
+                      resolve ? "UPDATE elder_alerts SET state = 'resolved', resolved_at = ?,"
+                                " resolved_by = ?, note = ?, version = version + 1 WHERE id = ?"
+                              : "UPDATE elder_alerts SET state = 'acked', acked_at = ?,"
+                                " acked_by = ?, note = ?, version = version + 1 WHERE id = ?",
+                      err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, pj_now());
+    pj_stmt_text(s, 2, c->actor.username ? c->actor.username : "system");
+    pj_stmt_text(s, 3, note ? note : "");
+    pj_stmt_int(s, 4, id);
+    if (pj_el_step(s, err)) goto fail;
+    char *after = pj_render_to_string(c, id, alert_render, err);
+    if (!after || pj_audit_add(c, action, "elder_alert", id, before, after, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}

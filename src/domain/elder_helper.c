@@ -1,0 +1,361 @@
+/* Eldercare: the helpers' registry (互助员: neighbours, volunteers, younger elders helping
+ * older ones, 低龄助高龄). */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "domain/audit.h"
+#include "domain/elder_int.h"
+#include "domain/input.h"
+#include "domain/render.h"
+
+#include "core/banned.h"
+
+static int helper_render_x(pj_ctx *c, int64_t id, pj_jw *w, int reveal, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT h.id, h.name, h.sex, h.birth_date, h.id_number, h.phone, h.grid_id, g.name,"
+        " h.village_id, h.township_id, h.lat, h.lon, h.skills, h.availability, h.capacity,"
+        " h.elder_id, h.active, h.source, h.created_at, h.updated_at, h.version,"
+        " (SELECT COUNT(*) FROM elder_pairs p WHERE p.helper_id = h.id AND p.state = 'active'),"
+        " a.id, a.balance_min"
+        " FROM helpers h JOIN regions g ON g.id = h.grid_id"
+        " LEFT JOIN credit_accounts a ON a.owner_kind = 'helper' AND a.owner_id = h.id"
+        " WHERE h.id = ?",
+        err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc <= 0) {
+        pj_stmt_done(s);
+        return rc < 0 ? -1 : pj_el_not_found(err, "helper", id);
+    }
+    pj_jw_obj(w);
+    pj_jw_kint(w, "id", pj_col_int(s, 0));
+    pj_render_text(w, "name", s, 1);
+    pj_render_text(w, "sex", s, 2);
+    pj_render_text(w, "birth_date", s, 3);
+    pj_jw_kint(w, "age", pj_el_age(pj_col_text(s, 3), pj_el_today(c, pj_now())));
+    pj_jw_kstr(w, "id_number", pj_el_mask_id(c, pj_col_text(s, 4), reveal));
+    pj_jw_kstr(w, "phone", pj_el_mask_phone(c, pj_col_text(s, 5), reveal));
+    pj_jw_kint(w, "grid_id", pj_col_int(s, 6));
+    pj_render_text(w, "grid_name", s, 7);
+    pj_jw_kint(w, "village_id", pj_col_int(s, 8));
+    pj_jw_kint(w, "township_id", pj_col_int(s, 9));
+    pj_jw_key(w, "lat");
+    pj_jw_fixed(w, pj_col_double(s, 10), 6);
+    pj_jw_key(w, "lon");
+    pj_jw_fixed(w, pj_col_double(s, 11), 6);
+    pj_el_skills_write(w, "skills", (int)pj_col_int(s, 12));
+    pj_render_text(w, "availability", s, 13);
+    int64_t cap = pj_col_int(s, 14), load = pj_col_int(s, 21);
+    pj_jw_kint(w, "capacity", cap);
+    pj_jw_kint(w, "paired_elders", load);
+    pj_jw_kint(w, "places_left", cap > load ? cap - load : 0);
+    pj_render_ref(w, "elder_id", s, 15);
+    pj_jw_kbool(w, "active", (int)pj_col_int(s, 16));
+    pj_render_ref(w, "credit_account_id", s, 22);
+    pj_jw_kint(w, "credit_balance_min", pj_col_int(s, 23));
+    pj_jw_key(w, "credits");
+    pj_jw_fixed(w, (double)pj_col_int(s, 23) / 60.0, 2);
+    pj_render_text(w, "source", s, 17);
+    pj_render_time(w, "created_at", pj_col_int(s, 18));
+    pj_render_time(w, "updated_at", pj_col_int(s, 19));
+    pj_jw_kint(w, "version", pj_col_int(s, 20));
+    pj_jw_kbool(w, "masked", !reveal);
+    pj_jw_obj_end(w);
+    pj_stmt_done(s);
+    return 0;
+}
+
+static int helper_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return helper_render_x(c, id, w, 0, err);
+}
+
+static int helper_render_revealed(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    if (pj_el_audit_reveal(c, "helper", id, err)) return -1;
+    return helper_render_x(c, id, w, 1, err);
+}
+
+int pj_helper_list(pj_ctx *c, const pj_helper_filter *f, pj_jw *w, pj_err *err)
+{
+    if (pj_el_require_personal(c, err)) return -1;
+    int64_t town, region = f->region_id;
+    int skill = 0;
+    if (pj_el_region_check(c, &region, "region_id", &town, err)) return -1;
+    if (f->skill) {
+        for (int k = 0; pj_elder_skills[k]; k++)
+            if (!strcmp(f->skill, pj_elder_skills[k])) skill = 1 << k;
+        if (!skill)
+            return pj_fail(err, 400, "bad_query", "skill",
+                           "skill is meals, cleaning, escort, companionship or nursing");
+    }
+    const char *sql =
+        pj_arena_printf(c->arena,
+                        "SELECT h.id FROM helpers h WHERE h.id > ?%s%s"
+                        " AND (? = 0 OR (h.skills & ?) <> 0) AND (? = 0 OR h.active = 1)"
+                        " AND (? IS NULL OR h.name LIKE '%%' || ? || '%%')"
+                        " ORDER BY h.id LIMIT ?",
+                        pj_el_scope_sql(c, "h"), pj_el_region_sql(c, region, "h"));
+    pj_stmt *s = pj_db_prepare(c->db, sql, err);
+    if (!s) return -1;
+    int i = 1;
+    pj_stmt_int(s, i++, f->cursor);
+    pj_el_scope_bind(c, s, &i);
+    pj_el_region_bind(s, region, &i);
+    pj_stmt_int(s, i++, skill);
+    pj_stmt_int(s, i++, skill);
+    pj_stmt_int(s, i++, f->active_only);
+    pj_stmt_text(s, i++, f->q);
+    pj_stmt_text(s, i++, f->q);
+    pj_stmt_int(s, i++, f->limit + 1);
+    if (!f->reveal) return pj_render_query_page(c, s, f->limit, helper_render, w, err);
+    if (pj_db_begin(c->db, err)) {
+        pj_stmt_done(s);
+        return -1;
+    }
+    if (pj_render_query_page(c, s, f->limit, helper_render_revealed, w, err) ||
+        pj_db_commit(c->db, err)) {
+        pj_db_rollback(c->db);
+        return -1;
+    }
+    return 0;
+}
+
+static int helper_scope_of(pj_ctx *c, int64_t id, int64_t *grid, int64_t *town, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT grid_id, township_id FROM helpers WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) *grid = pj_col_int(s, 0), *town = pj_col_int(s, 1);
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (rc == 0) return pj_el_not_found(err, "helper", id);
+    return 0;
+}
+
+int pj_helper_get(pj_ctx *c, int64_t id, int reveal, pj_jw *w, pj_err *err)
+{
+    int64_t grid, town;
+    if (pj_el_require_personal(c, err) || helper_scope_of(c, id, &grid, &town, err) ||
+        pj_el_scope_check(c, grid, town, err))
+        return -1;
+    if (!reveal) return helper_render(c, id, w, err);
+    char *out;
+    if (pj_db_begin(c->db, err)) return -1;
+    if (!(out = pj_render_to_string(c, id, helper_render_revealed, err)) ||
+        pj_db_commit(c->db, err)) {
+        pj_db_rollback(c->db);
+        return -1;
+    }
+    pj_jw_raw(w, out);
+    return 0;
+}
+
+typedef struct helper_rec {
+    pj_el_person p;
+    const char *availability, *source;
+    pj_el_place place;
+    double lat, lon;
+    int skills;
+    int64_t capacity, elder_id;
+    int active;
+} helper_rec;
+
+static const char *const helper_fields[] = {
+    "name",   "sex",      "birth_date",   "id_number", "phone",  "grid_id", "lat",     "lon",
+    "skills", "capacity", "availability", "elder_id",  "active", "source",  "version", NULL};
+
+static const char *dup(pj_ctx *c, pj_stmt *s, int col)
+{
+    return pj_col_is_null(s, col) ? NULL : pj_arena_strdup(c->arena, pj_col_text(s, col));
+}
+
+static int helper_load(pj_ctx *c, int64_t id, helper_rec *r, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT name, sex, birth_date, id_number, phone, grid_id,"
+                               " village_id, township_id, lat, lon, skills, availability,"
+                               " capacity, elder_id, active, source FROM helpers WHERE id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) {
+        r->p.name = dup(c, s, 0), r->p.sex = dup(c, s, 1), r->p.birth_date = dup(c, s, 2);
+        r->p.id_number = dup(c, s, 3), r->p.phone = dup(c, s, 4);
+        r->place.grid_id = pj_col_int(s, 5), r->place.village_id = pj_col_int(s, 6);
+        r->place.township_id = pj_col_int(s, 7);
+        r->lat = pj_col_double(s, 8), r->lon = pj_col_double(s, 9);
+        r->skills = (int)pj_col_int(s, 10), r->availability = dup(c, s, 11);
+        r->capacity = pj_col_int(s, 12), r->elder_id = pj_col_int(s, 13);
+        r->active = (int)pj_col_int(s, 14), r->source = dup(c, s, 15);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (rc == 0) return pj_el_not_found(err, "helper", id);
+    return 0;
+}
+
+static int helper_read(pj_ctx *c, json_t *b, int create, helper_rec *r, pj_err *err)
+{
+    int64_t grid = 0;
+    double lat = NAN, lon = NAN;
+    if (pj_el_in_person(c, b, create, &r->p, 18, err) ||
+        pj_in_int(b, "grid_id", create, 1, INT64_MAX, &grid, err) < 0 ||
+        pj_in_num(b, "lat", 0, -90, 90, &lat, err) < 0 ||
+        pj_in_num(b, "lon", 0, -180, 180, &lon, err) < 0 ||
+        pj_el_in_skills(b, "skills", create, &r->skills, err) < 0 ||
+        pj_in_int(b, "capacity", create, 0, 20, &r->capacity, err) < 0 ||
+        pj_in_str(b, "availability", 0, 0, 128, &r->availability, err) < 0 ||
+        pj_in_ref(b, "elder_id", 0, &r->elder_id, err) < 0 ||
+        pj_in_bool(b, "active", 0, &r->active, err) < 0 ||
+        pj_in_str(b, "source", 0, 1, 32, &r->source, err) < 0)
+        return -1;
+    if (!r->skills) return pj_fail(err, 422, "invalid_value", "skills", "name at least one skill");
+    if (isnan(lat) != isnan(lon))
+        return pj_fail(err, 422, "missing_field", isnan(lat) ? "lat" : "lon",
+                       "give both lat and lon, or neither");
+    if (grid && grid != r->place.grid_id) {
+        if (pj_el_grid_place(c, grid, "grid_id", &r->place, err)) return -1;
+        if (isnan(lat)) lat = r->place.lat, lon = r->place.lon;
+    }
+    if (!isnan(lat)) r->lat = lat, r->lon = lon;
+    if (isnan(r->lat) || isnan(r->lon))
+        return pj_fail(err, 422, "missing_field", "lat", "the grid has no location; give lat/lon");
+    if (r->elder_id) {
+        /* a younger elder helping: the same person in the elders' register */
+        pj_stmt *s = pj_db_prepare(c->db, "SELECT id_number FROM elders WHERE id = ?", err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, r->elder_id);
+        int rc = pj_stmt_step(s, err);
+        int same = rc == 1 && !strcmp(pj_col_text(s, 0), r->p.id_number);
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+        if (rc == 0)
+            return pj_fail(err, 422, "unknown_id", "elder_id", "no elder %lld",
+                           (long long)r->elder_id);
+        if (!same)
+            return pj_fail(err, 422, "invalid_value", "elder_id",
+                           "elder %lld has another ID number", (long long)r->elder_id);
+    }
+    return 0;
+}
+
+static void helper_bind(pj_stmt *s, const helper_rec *r, int *idx)
+{
+    int i = *idx;
+    pj_stmt_text(s, i++, r->p.name);
+    pj_stmt_text(s, i++, r->p.sex);
+    pj_stmt_text(s, i++, r->p.birth_date);
+    pj_stmt_text(s, i++, r->p.id_number);
+    pj_stmt_text(s, i++, r->p.phone ? r->p.phone : "");
+    pj_stmt_int(s, i++, r->place.grid_id);
+    pj_stmt_int(s, i++, r->place.village_id);
+    pj_stmt_int(s, i++, r->place.township_id);
+    pj_stmt_double(s, i++, r->lat);
+    pj_stmt_double(s, i++, r->lon);
+    pj_stmt_int(s, i++, r->skills);
+    pj_stmt_text(s, i++, r->availability ? r->availability : "");
+    pj_stmt_int(s, i++, r->capacity);
+    if (r->elder_id)
+        pj_stmt_int(s, i++, r->elder_id);
+    else
+        pj_stmt_null(s, i++);
+    pj_stmt_int(s, i++, r->active);
+    pj_stmt_text(s, i++, r->source);
+    *idx = i;
+}
+
+int pj_helper_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+{
+    helper_rec r = {.source = "manual", .active = 1, .lat = NAN, .lon = NAN};
+    if (pj_el_require_personal(c, err) || pj_in_object(body, err) ||
+        pj_in_only(body, helper_fields, err))
+        return -1;
+    if (json_object_get(body, "version"))
+        return pj_fail(err, 422, "unknown_field", "version", "version is set by the server");
+    if (helper_read(c, body, 1, &r, err) ||
+        pj_el_scope_check(c, r.place.grid_id, r.place.township_id, err))
+        return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    pj_stmt *s =
+        pj_db_prepare(c->db,
+                      "INSERT INTO helpers (name, sex, birth_date, id_number, phone, grid_id,"
+                      " village_id, township_id, lat, lon, skills, availability, capacity,"
+                      " elder_id, active, source, created_at, updated_at)"
+                      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                      err);
+    if (!s) goto fail;
+    int i = 1;
+    helper_bind(s, &r, &i);
+    pj_stmt_int(s, i++, pj_now());
+    pj_stmt_int(s, i++, pj_now());
+    int rc = pj_stmt_step(s, err);
+    int64_t id = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0 && err->status == 409)
+        pj_fail(err, 409, "conflict", "id_number", "a helper with this ID number exists");
+    if (rc != 1) goto fail;
+    if (!pj_credit_account_of(c, "helper", id, r.p.name, err)) goto fail;
+    char *after = pj_render_to_string(c, id, helper_render, err);
+    if (!after || pj_audit_add(c, "create", "helper", id, NULL, after, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_helper_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
+{
+    int64_t version, grid, town;
+    if (pj_el_require_personal(c, err) || pj_in_object(body, err) ||
+        pj_in_only(body, helper_fields, err) ||
+        pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
+        helper_scope_of(c, id, &grid, &town, err) || pj_el_scope_check(c, grid, town, err))
+        return -1;
+    helper_rec r;
+    memset(&r, 0, sizeof r);
+    if (helper_load(c, id, &r, err) || helper_read(c, body, 0, &r, err)) return -1;
+    if (r.place.grid_id != grid && pj_el_scope_check(c, r.place.grid_id, r.place.township_id, err))
+        return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    if (pj_el_version(c, "SELECT version FROM helpers WHERE id = ?", id, version, "helper", err))
+        goto fail;
+    char *before = pj_render_to_string(c, id, helper_render, err);
+    if (!before) goto fail;
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "UPDATE helpers SET name = ?, sex = ?, birth_date = ?, id_number = ?, phone = ?,"
+        " grid_id = ?, village_id = ?, township_id = ?, lat = ?, lon = ?, skills = ?,"
+        " availability = ?, capacity = ?, elder_id = ?, active = ?, source = ?, updated_at = ?,"
+        " version = version + 1 WHERE id = ?",
+        err);
+    if (!s) goto fail;
+    int i = 1;
+    helper_bind(s, &r, &i);
+    pj_stmt_int(s, i++, pj_now());
+    pj_stmt_int(s, i++, id);
+    if (pj_el_step(s, err)) {
+        if (err->status == 409)
+            pj_fail(err, 409, "conflict", "id_number", "a helper with this ID number exists");
+        goto fail;
+    }
+    char *after = pj_render_to_string(c, id, helper_render, err);
+    if (!after || pj_audit_add(c, "update", "helper", id, before, after, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}

@@ -1,0 +1,78 @@
+/* Internal helpers shared by the eldercare files (src/domain/elder*.c). */
+#ifndef PJ_ELDER_INT_H
+#define PJ_ELDER_INT_H
+
+#include "domain/elder.h"
+
+/* Where a grid is: its village, township and centre point. 422 unknown_id on `field` when
+ * grid_id is not a grid. */
+typedef struct pj_el_place {
+    int64_t grid_id, village_id, township_id;
+    double lat, lon;
+} pj_el_place;
+int pj_el_grid_place(pj_ctx *c, int64_t grid_id, const char *field, pj_el_place *p, pj_err *err);
+
+/* 403 unless the actor may see personal records at all (admin, district and township
+ * officers, grid workers). */
+int pj_el_require_personal(pj_ctx *c, pj_err *err);
+/* 1 when the actor's scope covers a record in grid_id / township_id. */
+int pj_el_in_scope(pj_ctx *c, int64_t grid_id, int64_t township_id, pj_err *err);
+/* 403 unless in scope (also the role check). */
+int pj_el_scope_check(pj_ctx *c, int64_t grid_id, int64_t township_id, pj_err *err);
+/* 403 unless the actor is an officer (admin, district, township) with township in scope. */
+int pj_el_officer_check(pj_ctx *c, int64_t township_id, pj_err *err);
+/* SQL condition restricting `alias` (a table with grid_id and township_id columns) to the
+ * actor's scope, starting with " AND"; "" for district roles. Bind with pj_el_scope_bind. */
+const char *pj_el_scope_sql(pj_ctx *c, const char *alias);
+void pj_el_scope_bind(pj_ctx *c, pj_stmt *s, int *idx);
+/* SQL condition " AND (alias.grid_id = ? OR alias.village_id = ? OR alias.township_id = ?)"
+ * for a region filter; "" when region_id is 0. Bind with pj_el_region_bind. */
+const char *pj_el_region_sql(pj_ctx *c, int64_t region_id, const char *alias);
+void pj_el_region_bind(pj_stmt *s, int64_t region_id, int *idx);
+/* 422 unknown_id unless *region_id is a region (0 passes). Fills *township (0 for the
+ * district) and sets *region_id to 0 for the district (no filter). */
+int pj_el_region_check(pj_ctx *c, int64_t *region_id, const char *field, int64_t *township,
+                       pj_err *err);
+
+double pj_el_setting(pj_ctx *c, const char *key, double def);
+int pj_el_step(pj_stmt *s, pj_err *err); /* step + done: -1 or 0 */
+/* One integer from sql with one id parameter; def when no row. -1 with err on failure. */
+int pj_el_int(pj_ctx *c, const char *sql, int64_t id, int64_t def, int64_t *out, pj_err *err);
+int pj_el_not_found(pj_err *err, const char *what, int64_t id);
+int pj_el_version(pj_ctx *c, const char *sql, int64_t id, int64_t version, const char *what,
+                  pj_err *err);
+
+/* "YYYY-MM-DD" → day number since the epoch; -1 when malformed. */
+int64_t pj_el_day(const char *date);
+/* Today's day number (UTC+tz offset setting applied to now). */
+int64_t pj_el_today(pj_ctx *c, int64_t now);
+/* Writes "YYYY-MM-DD" for a day number into out (11 bytes). */
+void pj_el_date(int64_t day, char out[11]);
+/* Whole years between birth date and day `today`. */
+int pj_el_age(const char *birth, int64_t today);
+/* Date field: valid "YYYY-MM-DD"; not after today when past_only. Returns like pj_in_str. */
+int pj_el_in_date(json_t *o, const char *key, int required, int past_only, int64_t today,
+                  const char **out, pj_err *err);
+/* Skills array → mask (422 on unknown names); returns like pj_in_*. */
+int pj_el_in_skills(json_t *o, const char *key, int required, int *mask, pj_err *err);
+void pj_el_skills_write(pj_jw *w, const char *key, int mask);
+/* Personal fields: name, sex, birth date, ID number (checked against birth date and sex),
+ * phone. min_age/max_age bound the age (0 = none). */
+typedef struct pj_el_person {
+    const char *name, *sex, *birth_date, *id_number, *phone;
+} pj_el_person;
+int pj_el_in_person(pj_ctx *c, json_t *b, int required, pj_el_person *p, int min_age, pj_err *err);
+/* The number masked unless reveal: 110117********1234, 138****1234. */
+const char *pj_el_mask_id(pj_ctx *c, const char *s, int reveal);
+const char *pj_el_mask_phone(pj_ctx *c, const char *s, int reveal);
+/* Audits an unmasked read (one row per record); its own transaction when none is open. */
+int pj_el_audit_reveal(pj_ctx *c, const char *entity, int64_t id, pj_err *err);
+/* 403 unless the actor may reveal (same roles as personal). */
+int pj_el_reveal_check(pj_ctx *c, pj_err *err);
+/* The alert rules at `now` inside the caller's transaction; counts: missed meals, overdue
+ * visits, no doctor, helpers over capacity, escalated. */
+int pj_el_alert_scan_tx(pj_ctx *c, int64_t now, int counts[5], pj_err *err);
+/* visit interval in days for a tier (settings). */
+int pj_el_visit_days(pj_ctx *c, const char *tier);
+
+#endif

@@ -1,0 +1,658 @@
+/* Eldercare: service logs and the time-credit ledger (时间银行, 1 hour = 1 credit).
+ *
+ * The ledger is double-entry: every transaction has entries summing to zero, posted to
+ * accounts whose balance is kept with them in the same transaction. Credits are issued from
+ * the system issuance account (which therefore holds minus everything in circulation), so the
+ * sum of all balances is always 0. Amounts are whole minutes. Personal accounts may not go
+ * below -credit_overdraft_min (a setting, default 0). */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "domain/audit.h"
+#include "domain/elder_int.h"
+#include "domain/input.h"
+#include "domain/render.h"
+
+#include "core/banned.h"
+
+#define ACC_ISSUE    1 /* owner_id of the system issuance account */
+#define ACC_REDEEMED 2 /* owner_id of the system account of care redeemed */
+
+static const char *const relations[] = {"spouse",      "parent",     "child",
+                                        "grandparent", "grandchild", NULL};
+
+int64_t pj_credit_account_of(pj_ctx *c, const char *kind, int64_t owner_id, const char *name,
+                             pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db, "SELECT id FROM credit_accounts WHERE owner_kind = ? AND owner_id = ?", err);
+    if (!s) return 0;
+    pj_stmt_text(s, 1, kind);
+    pj_stmt_int(s, 2, owner_id);
+    int rc = pj_stmt_step(s, err);
+    int64_t id = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0 || id) return id;
+    s = pj_db_prepare(c->db,
+                      "INSERT INTO credit_accounts (owner_kind, owner_id, name) VALUES (?,?,?)"
+                      " RETURNING id",
+                      err);
+    if (!s) return 0;
+    pj_stmt_text(s, 1, kind);
+    pj_stmt_int(s, 2, owner_id);
+    pj_stmt_text(s, 3, name ? name : "");
+    rc = pj_stmt_step(s, err);
+    id = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    return id;
+}
+
+typedef struct entry {
+    int64_t account, amount;
+} entry;
+
+/* Posts one balanced transaction; inside the caller's transaction. Returns the txn id, 0 on
+ * failure (409 insufficient_credits when a personal account would go below the overdraft). */
+static int64_t post(pj_ctx *c, const char *kind, const entry *e, int n, int64_t log_id,
+                    const char *relation, const char *note, int64_t at, pj_err *err)
+{
+    int64_t sum = 0;
+    for (int i = 0; i < n; i++) sum += e[i].amount;
+    if (sum != 0) {
+        pj_fail(err, 500, "internal", "", "unbalanced ledger transaction");
+        return 0;
+    }
+    int64_t overdraft = (int64_t)pj_el_setting(c, "credit_overdraft_min", 0);
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "INSERT INTO credit_txns (kind, at, log_id, relation, note,"
+                               " created_by) VALUES (?,?,?,?,?,?) RETURNING id",
+                               err);
+    if (!s) return 0;
+    pj_stmt_text(s, 1, kind);
+    pj_stmt_int(s, 2, at);
+    if (log_id)
+        pj_stmt_int(s, 3, log_id);
+    else
+        pj_stmt_null(s, 3);
+    pj_stmt_text(s, 4, relation);
+    pj_stmt_text(s, 5, note ? note : "");
+    pj_stmt_text(s, 6, c->actor.username ? c->actor.username : "system");
+    int rc = pj_stmt_step(s, err);
+    int64_t txn = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (!txn) return 0;
+    for (int i = 0; i < n; i++) {
+        s = pj_db_prepare(c->db,
+                          "INSERT INTO credit_entries (txn_id, account_id, amount_min)"
+                          " VALUES (?,?,?)",
+                          err);
+        if (!s) return 0;
+        pj_stmt_int(s, 1, txn);
+        pj_stmt_int(s, 2, e[i].account);
+        pj_stmt_int(s, 3, e[i].amount);
+        if (pj_el_step(s, err)) return 0;
+        s = pj_db_prepare(c->db,
+                          "UPDATE credit_accounts SET balance_min = balance_min + ?,"
+                          " version = version + 1 WHERE id = ? RETURNING balance_min, owner_kind",
+                          err);
+        if (!s) return 0;
+        pj_stmt_int(s, 1, e[i].amount);
+        pj_stmt_int(s, 2, e[i].account);
+        rc = pj_stmt_step(s, err);
+        int64_t bal = rc == 1 ? pj_col_int(s, 0) : 0;
+        int personal = rc == 1 && strcmp(pj_col_text(s, 1), "system") != 0;
+        pj_stmt_done(s);
+        if (rc < 0) return 0;
+        if (rc == 0) {
+            pj_fail(err, 422, "unknown_id", "account_id", "no credit account %lld",
+                    (long long)e[i].account);
+            return 0;
+        }
+        if (personal && e[i].amount < 0 && bal < -overdraft) {
+            pj_fail(err, 409, "insufficient_credits", "minutes",
+                    "the account would hold %lld minutes (the limit is %lld)", (long long)bal,
+                    (long long)-overdraft);
+            return 0;
+        }
+    }
+    return txn;
+}
+
+/* ---- service logs ---- */
+
+static const char *const log_fields[] = {"elder_id", "helper_id", "kind",    "time_in",
+                                         "time_out", "minutes",   "remarks", NULL};
+
+typedef struct elder_where {
+    int64_t grid, village, town;
+    char status[16];
+} elder_where;
+
+static int elder_where_of(pj_ctx *c, int64_t id, const char *field, elder_where *p, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db, "SELECT grid_id, village_id, township_id, status FROM elders WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) {
+        p->grid = pj_col_int(s, 0), p->village = pj_col_int(s, 1), p->town = pj_col_int(s, 2);
+        snprintf(p->status, sizeof p->status, "%s", pj_col_text(s, 3));
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (rc == 0) return pj_fail(err, 422, "unknown_id", field, "no elder %lld", (long long)id);
+    return 0;
+}
+
+static int log_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT l.id, l.elder_id, e.name, l.helper_id, h.name, l.kind,"
+                               " l.time_in, l.time_out, l.minutes, l.remarks, l.recorded_by,"
+                               " l.grid_id, l.credit_txn_id, l.source, l.created_at"
+                               " FROM elder_service_logs l JOIN elders e ON e.id = l.elder_id"
+                               " LEFT JOIN helpers h ON h.id = l.helper_id WHERE l.id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc <= 0) {
+        pj_stmt_done(s);
+        return rc < 0 ? -1 : pj_el_not_found(err, "service log", id);
+    }
+    pj_jw_obj(w);
+    pj_jw_kint(w, "id", pj_col_int(s, 0));
+    pj_jw_kint(w, "elder_id", pj_col_int(s, 1));
+    pj_render_text(w, "elder_name", s, 2);
+    pj_render_ref(w, "helper_id", s, 3);
+    pj_render_text(w, "helper_name", s, 4);
+    pj_render_text(w, "kind", s, 5);
+    pj_render_time(w, "time_in", pj_col_int(s, 6));
+    pj_render_time(w, "time_out", pj_col_int(s, 7));
+    pj_jw_kint(w, "minutes", pj_col_int(s, 8));
+    pj_jw_key(w, "credits");
+    pj_jw_fixed(w, pj_col_is_null(s, 12) ? 0.0 : (double)pj_col_int(s, 8) / 60.0, 2);
+    pj_render_text(w, "remarks", s, 9);
+    pj_render_text(w, "recorded_by", s, 10);
+    pj_jw_kint(w, "grid_id", pj_col_int(s, 11));
+    pj_render_ref(w, "credit_txn_id", s, 12);
+    pj_render_text(w, "source", s, 13);
+    pj_render_time(w, "created_at", pj_col_int(s, 14));
+    pj_jw_obj_end(w);
+    pj_stmt_done(s);
+    return 0;
+}
+
+/* One log (body already an object): validated, inserted with its credits; inside the caller's
+ * transaction. *out_id gets the log id. */
+static int log_insert(pj_ctx *c, json_t *b, int quick, int64_t *out_id, pj_err *err)
+{
+    int64_t elder_id, helper_id = 0, minutes = -1, now = pj_now();
+    const char *kind, *tin = NULL, *tout = NULL, *remarks = "";
+    if (pj_in_only(b, log_fields, err) ||
+        pj_in_int(b, "elder_id", 1, 1, INT64_MAX, &elder_id, err) < 0 ||
+        pj_in_ref(b, "helper_id", 0, &helper_id, err) < 0 ||
+        pj_in_enum(b, "kind", 1, pj_service_kinds, &kind, err) < 0 ||
+        pj_in_str(b, "time_in", !quick, 10, 20, &tin, err) < 0 ||
+        pj_in_str(b, "time_out", 0, 10, 20, &tout, err) < 0 ||
+        pj_in_int(b, "minutes", 0, 0, 24 * 60, &minutes, err) < 0 ||
+        pj_in_str(b, "remarks", 0, 0, 500, &remarks, err) < 0)
+        return -1;
+    int64_t t_in = now, t_out;
+    if (tin && pj_time_parse(tin, &t_in))
+        return pj_fail(err, 422, "invalid_value", "time_in", "time_in must be an ISO-8601 time");
+    if (tout && pj_time_parse(tout, &t_out))
+        return pj_fail(err, 422, "invalid_value", "time_out", "time_out must be an ISO-8601 time");
+    if (!tout) t_out = t_in + (minutes > 0 ? minutes * 60 : 0);
+    if (quick && !tin && minutes > 0) t_in = now - minutes * 60, t_out = now;
+    if (t_in > now + 300)
+        return pj_fail(err, 422, "out_of_range", "time_in", "time_in is in the future");
+    if (t_out < t_in)
+        return pj_fail(err, 422, "out_of_range", "time_out", "time_out is before time_in");
+    if (t_out > now + 300)
+        return pj_fail(err, 422, "out_of_range", "time_out", "time_out is in the future");
+    int64_t mins = (t_out - t_in) / 60;
+    int64_t max = (int64_t)pj_el_setting(c, "elder_log_max_minutes", 480);
+    if (mins > max)
+        return pj_fail(err, 422, "out_of_range", "time_out", "a visit lasts at most %lld minutes",
+                       (long long)max);
+    elder_where e;
+    if (elder_where_of(c, elder_id, "elder_id", &e, err) ||
+        pj_el_scope_check(c, e.grid, e.town, err))
+        return -1;
+    if (strcmp(e.status, "active"))
+        return pj_fail(err, 422, "invalid_value", "elder_id", "elder %lld is %s",
+                       (long long)elder_id, e.status);
+    const char *hname = NULL;
+    if (helper_id) {
+        pj_stmt *s = pj_db_prepare(c->db, "SELECT name, active FROM helpers WHERE id = ?", err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, helper_id);
+        int rc = pj_stmt_step(s, err);
+        int active = rc == 1 && pj_col_int(s, 1);
+        if (rc == 1) hname = pj_arena_strdup(c->arena, pj_col_text(s, 0));
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+        if (!active)
+            return pj_fail(err, 422, "unknown_id", "helper_id", "no active helper %lld",
+                           (long long)helper_id);
+    }
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "INSERT INTO elder_service_logs (elder_id, helper_id, kind,"
+                               " time_in, time_out, minutes, remarks, recorded_by, grid_id,"
+                               " village_id, township_id, created_at)"
+                               " VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, elder_id);
+    if (helper_id)
+        pj_stmt_int(s, 2, helper_id);
+    else
+        pj_stmt_null(s, 2);
+    pj_stmt_text(s, 3, kind);
+    pj_stmt_int(s, 4, t_in);
+    pj_stmt_int(s, 5, t_out);
+    pj_stmt_int(s, 6, mins);
+    pj_stmt_text(s, 7, remarks);
+    pj_stmt_text(s, 8, c->actor.username ? c->actor.username : "system");
+    pj_stmt_int(s, 9, e.grid);
+    pj_stmt_int(s, 10, e.village);
+    pj_stmt_int(s, 11, e.town);
+    pj_stmt_int(s, 12, now);
+    int rc = pj_stmt_step(s, err);
+    int64_t id = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc != 1) return -1;
+    if (helper_id && mins > 0) {
+        int64_t acc = pj_credit_account_of(c, "helper", helper_id, hname, err);
+        int64_t issue = acc ? pj_credit_account_of(c, "system", ACC_ISSUE, NULL, err) : 0;
+        if (!acc || !issue) return -1;
+        entry en[2] = {{issue, -mins}, {acc, mins}};
+        int64_t txn = post(c, "earn", en, 2, id, NULL, kind, t_out, err);
+        if (!txn) return -1;
+        s = pj_db_prepare(c->db, "UPDATE elder_service_logs SET credit_txn_id = ? WHERE id = ?",
+                          err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, txn);
+        pj_stmt_int(s, 2, id);
+        if (pj_el_step(s, err)) return -1;
+    }
+    if (!strcmp(kind, "companionship")) {
+        s = pj_db_prepare(c->db,
+                          "UPDATE elders SET last_visit_at = ? WHERE id = ?"
+                          " AND (last_visit_at IS NULL OR last_visit_at < ?)",
+                          err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, t_out);
+        pj_stmt_int(s, 2, elder_id);
+        pj_stmt_int(s, 3, t_out);
+        if (pj_el_step(s, err)) return -1;
+    } else if (!strcmp(kind, "doctor_visit")) {
+        char day[11];
+        pj_el_date(pj_el_today(c, t_in), day);
+        s = pj_db_prepare(c->db,
+                          "UPDATE elders SET doctor_last_visit = ? WHERE id = ?"
+                          " AND (doctor_last_visit IS NULL OR doctor_last_visit < ?)",
+                          err);
+        if (!s) return -1;
+        pj_stmt_text(s, 1, day);
+        pj_stmt_int(s, 2, elder_id);
+        pj_stmt_text(s, 3, day);
+        if (pj_el_step(s, err)) return -1;
+    }
+    *out_id = id;
+    return 0;
+}
+
+int pj_service_log_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+{
+    if (pj_el_require_personal(c, err) || pj_in_object(body, err)) return -1;
+    /* {"entries":[…]}: the grid worker's quick entry, all or nothing; otherwise one log */
+    json_t *entries = json_object_get(body, "entries");
+    int quick = entries != NULL;
+    if (quick) {
+        static const char *const only[] = {"entries", NULL};
+        if (pj_in_only(body, only, err)) return -1;
+        if (!json_is_array(entries) || json_array_size(entries) == 0 ||
+            json_array_size(entries) > 100)
+            return pj_fail(err, 422, "wrong_type", "entries",
+                           "entries must be an array of 1–100 logs");
+    }
+    size_t n = quick ? json_array_size(entries) : 1;
+    int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * n);
+    if (pj_db_begin(c->db, err)) return -1;
+    for (size_t i = 0; i < n; i++) {
+        json_t *b = quick ? json_array_get(entries, i) : body;
+        if (!json_is_object(b)) {
+            pj_fail(err, 422, "wrong_type", "entries", "entry %zu is not an object", i + 1);
+            goto fail;
+        }
+        if (log_insert(c, b, quick, &ids[i], err)) {
+            if (quick && err->status == 422) {
+                char f[128];
+                snprintf(f, sizeof f, "entries[%zu].%s", i, err->field);
+                size_t l = strlen(f) < sizeof err->field ? strlen(f) : sizeof err->field - 1;
+                memcpy(err->field, f, l);
+                err->field[l] = 0;
+            }
+            goto fail;
+        }
+    }
+    pj_buf b;
+    pj_buf_init(&b, 1 << 20);
+    pj_jw bw;
+    pj_jw_init(&bw, &b);
+    if (quick) {
+        pj_jw_obj(&bw);
+        pj_jw_key(&bw, "items");
+        pj_jw_arr(&bw);
+    }
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) rc = log_render(c, ids[i], &bw, err);
+    if (quick) {
+        pj_jw_arr_end(&bw);
+        pj_jw_obj_end(&bw);
+    }
+    char *after = rc ? NULL : pj_arena_strndup(c->arena, b.data ? b.data : "", b.len);
+    pj_buf_free(&b);
+    if (!after || pj_audit_add(c, "create", "service_log", ids[0], NULL, after, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_service_log_list(pj_ctx *c, int64_t elder_id, int64_t helper_id, const char *kind,
+                        int64_t since, int64_t until, int64_t cursor, int limit, pj_jw *w,
+                        pj_err *err)
+{
+    if (pj_el_require_personal(c, err)) return -1;
+    /* newest first */
+    const char *sql = pj_arena_printf(
+        c->arena,
+        "SELECT l.id FROM elder_service_logs l WHERE (? = 0 OR l.id < ?)%s"
+        " AND (? = 0 OR l.elder_id = ?) AND (? = 0 OR l.helper_id = ?)"
+        " AND (? IS NULL OR l.kind = ?) AND (? = 0 OR l.time_in >= ?) AND (? = 0 OR l.time_in < ?)"
+        " ORDER BY l.id DESC LIMIT ?",
+        pj_el_scope_sql(c, "l"));
+    pj_stmt *s = pj_db_prepare(c->db, sql, err);
+    if (!s) return -1;
+    int i = 1;
+    pj_stmt_int(s, i++, cursor);
+    pj_stmt_int(s, i++, cursor);
+    pj_el_scope_bind(c, s, &i);
+    pj_stmt_int(s, i++, elder_id);
+    pj_stmt_int(s, i++, elder_id);
+    pj_stmt_int(s, i++, helper_id);
+    pj_stmt_int(s, i++, helper_id);
+    pj_stmt_text(s, i++, kind);
+    pj_stmt_text(s, i++, kind);
+    pj_stmt_int(s, i++, since);
+    pj_stmt_int(s, i++, since);
+    pj_stmt_int(s, i++, until);
+    pj_stmt_int(s, i++, until);
+    pj_stmt_int(s, i++, limit + 1);
+    return pj_render_query_page(c, s, limit, log_render, w, err);
+}
+
+/* ---- accounts ---- */
+
+typedef struct owner {
+    char kind[16];
+    int64_t owner_id, grid, town, balance;
+    char birth[11];
+    char name[64];
+} owner;
+
+static int account_owner(pj_ctx *c, int64_t account, const char *field, owner *o, pj_err *err)
+{
+    memset(o, 0, sizeof *o);
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT a.owner_kind, a.owner_id, a.balance_min, a.name,"
+        " COALESCE(h.grid_id, e.grid_id), COALESCE(h.township_id, e.township_id),"
+        " COALESCE(h.birth_date, e.birth_date)"
+        " FROM credit_accounts a"
+        " LEFT JOIN helpers h ON a.owner_kind = 'helper' AND h.id = a.owner_id"
+        " LEFT JOIN elders e ON a.owner_kind = 'elder' AND e.id = a.owner_id WHERE a.id = ?",
+        err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, account);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) {
+        snprintf(o->kind, sizeof o->kind, "%s", pj_col_text(s, 0));
+        o->owner_id = pj_col_int(s, 1), o->balance = pj_col_int(s, 2);
+        snprintf(o->name, sizeof o->name, "%s", pj_col_text(s, 3));
+        o->grid = pj_col_int(s, 4), o->town = pj_col_int(s, 5);
+        if (!pj_col_is_null(s, 6)) snprintf(o->birth, sizeof o->birth, "%s", pj_col_text(s, 6));
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (rc == 0) {
+        if (field)
+            return pj_fail(err, 422, "unknown_id", field, "no credit account %lld",
+                           (long long)account);
+        return pj_el_not_found(err, "credit account", account);
+    }
+    return 0;
+}
+
+static int account_render(pj_ctx *c, int64_t id, int64_t cursor, int limit, pj_jw *w, pj_err *err)
+{
+    owner o;
+    if (account_owner(c, id, NULL, &o, err)) return -1;
+    pj_jw_obj(w);
+    pj_jw_kint(w, "id", id);
+    pj_jw_kstr(w, "owner_kind", o.kind);
+    pj_jw_kint(w, "owner_id", o.owner_id);
+    pj_jw_kstr(w, "name", o.name);
+    pj_jw_kint(w, "balance_min", o.balance);
+    pj_jw_key(w, "credits");
+    pj_jw_fixed(w, (double)o.balance / 60.0, 2);
+    pj_jw_key(w, "entries");
+    pj_jw_arr(w);
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT e.id, e.txn_id, e.amount_min, t.kind, t.at, t.note,"
+                               " t.relation, t.log_id,"
+                               " (SELECT x.account_id FROM credit_entries x WHERE x.txn_id ="
+                               " e.txn_id AND x.id <> e.id ORDER BY x.id LIMIT 1)"
+                               " FROM credit_entries e JOIN credit_txns t ON t.id = e.txn_id"
+                               " WHERE e.account_id = ? AND (? = 0 OR e.id < ?)"
+                               " ORDER BY e.id DESC LIMIT ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    pj_stmt_int(s, 2, cursor);
+    pj_stmt_int(s, 3, cursor);
+    pj_stmt_int(s, 4, limit + 1);
+    int rc, n = 0;
+    int64_t last = 0;
+    while ((rc = pj_stmt_step(s, err)) == 1 && n < limit) {
+        pj_jw_obj(w);
+        pj_jw_kint(w, "id", last = pj_col_int(s, 0));
+        pj_jw_kint(w, "txn_id", pj_col_int(s, 1));
+        pj_jw_kint(w, "amount_min", pj_col_int(s, 2));
+        pj_render_text(w, "kind", s, 3);
+        pj_render_time(w, "at", pj_col_int(s, 4));
+        pj_render_text(w, "note", s, 5);
+        pj_render_text(w, "relation", s, 6);
+        pj_render_ref(w, "log_id", s, 7);
+        pj_render_ref(w, "counter_account_id", s, 8);
+        pj_jw_obj_end(w);
+        n++;
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    pj_jw_arr_end(w);
+    if (rc == 1) {
+        char cur[24];
+        snprintf(cur, sizeof cur, "%lld", (long long)last);
+        pj_jw_kstr(w, "next_cursor", cur);
+    } else {
+        pj_jw_knull(w, "next_cursor");
+    }
+    pj_jw_obj_end(w);
+    return 0;
+}
+
+static int account_scope(pj_ctx *c, const owner *o, pj_err *err)
+{
+    if (!strcmp(o->kind, "system")) {
+        if (pj_ctx_district(c)) return 0;
+        return pj_fail(err, 403, "forbidden", "", "system accounts are for district roles");
+    }
+    return pj_el_scope_check(c, o->grid, o->town, err);
+}
+
+int pj_credit_account_get(pj_ctx *c, int64_t id, int64_t cursor, int limit, pj_jw *w, pj_err *err)
+{
+    owner o;
+    if (pj_el_require_personal(c, err) || account_owner(c, id, NULL, &o, err) ||
+        account_scope(c, &o, err))
+        return -1;
+    int started = pj_db_read_begin(c->db);
+    int rc = account_render(c, id, cursor, limit, w, err);
+    pj_db_read_end(c->db, started);
+    return rc;
+}
+
+static int account_str(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return account_render(c, id, 0, 5, w, err);
+}
+
+static int move(pj_ctx *c, int64_t account_id, json_t *body, int transfer, pj_jw *w, pj_err *err)
+{
+    static const char *const redeem_fields[] = {"minutes", "note", NULL};
+    static const char *const transfer_fields[] = {"minutes", "to_account_id", "relation", "note",
+                                                  NULL};
+    int64_t minutes, to = 0;
+    const char *note = "", *relation = NULL;
+    owner o, t;
+    if (pj_in_object(body, err) ||
+        pj_in_only(body, transfer ? transfer_fields : redeem_fields, err) ||
+        pj_in_int(body, "minutes", 1, 1, 1000000, &minutes, err) < 0 ||
+        pj_in_str(body, "note", 0, 0, 200, &note, err) < 0 ||
+        (transfer && (pj_in_int(body, "to_account_id", 1, 1, INT64_MAX, &to, err) < 0 ||
+                      pj_in_enum(body, "relation", 1, relations, &relation, err) < 0)))
+        return -1;
+    if (account_owner(c, account_id, NULL, &o, err)) return -1;
+    if (!strcmp(o.kind, "system"))
+        return pj_fail(err, 422, "invalid_value", "id",
+                       "system accounts do not redeem or transfer");
+    if (pj_el_officer_check(c, o.town, err)) return -1;
+    int64_t today = pj_el_today(c, pj_now());
+    if (!transfer) {
+        int age_min = (int)pj_el_setting(c, "credit_redeem_age", 60);
+        if (!o.birth[0] || pj_el_age(o.birth, today) < age_min)
+            return pj_fail(err, 409, "too_young", "id",
+                           "credits are redeemed for one's own care from age %d", age_min);
+    } else {
+        if (account_owner(c, to, "to_account_id", &t, err)) return -1;
+        if (to == account_id || !strcmp(t.kind, "system"))
+            return pj_fail(err, 422, "invalid_value", "to_account_id",
+                           "transfer to another person's account");
+    }
+    if (pj_db_begin(c->db, err)) return -1;
+    char *before = pj_render_to_string(c, account_id, account_str, err);
+    if (!before) goto fail;
+    int64_t dest = transfer ? to : pj_credit_account_of(c, "system", ACC_REDEEMED, NULL, err);
+    if (!dest) goto fail;
+    entry en[2] = {{account_id, -minutes}, {dest, minutes}};
+    int64_t txn =
+        post(c, transfer ? "transfer" : "redeem", en, 2, 0, relation, note, pj_now(), err);
+    if (!txn) goto fail;
+    char *after = pj_render_to_string(c, account_id, account_str, err);
+    if (!after ||
+        pj_audit_add(c, transfer ? "transfer" : "redeem", "credit_account", account_id, before,
+                     after, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_credit_redeem(pj_ctx *c, int64_t account_id, json_t *body, pj_jw *w, pj_err *err)
+{
+    return move(c, account_id, body, 0, w, err);
+}
+
+int pj_credit_transfer(pj_ctx *c, int64_t account_id, json_t *body, pj_jw *w, pj_err *err)
+{
+    return move(c, account_id, body, 1, w, err);
+}
+
+static int one_int(pj_ctx *c, const char *sql, int64_t *out, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db, sql, err);
+    if (!s) return -1;
+    int rc = pj_stmt_step(s, err);
+    *out = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
+int pj_credit_check(pj_ctx *c, pj_jw *w, pj_err *err)
+{
+    if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE)) return -1;
+    int64_t sum, drift, unbalanced, below, accounts, txns, issued, redeemed;
+    int64_t overdraft = (int64_t)pj_el_setting(c, "credit_overdraft_min", 0);
+    int started = pj_db_read_begin(c->db);
+    int rc = one_int(c, "SELECT COALESCE(SUM(balance_min), 0) FROM credit_accounts", &sum, err) ||
+             one_int(c,
+                     "SELECT COUNT(*) FROM credit_accounts a WHERE a.balance_min <>"
+                     " (SELECT COALESCE(SUM(amount_min), 0) FROM credit_entries e"
+                     " WHERE e.account_id = a.id)",
+                     &drift, err) ||
+             one_int(c,
+                     "SELECT COUNT(*) FROM (SELECT txn_id FROM credit_entries GROUP BY txn_id"
+                     " HAVING SUM(amount_min) <> 0) x",
+                     &unbalanced, err) ||
+             one_int(c, "SELECT COUNT(*) FROM credit_accounts", &accounts, err) ||
+             one_int(c, "SELECT COUNT(*) FROM credit_txns", &txns, err) ||
+             one_int(c,
+                     "SELECT COALESCE(-balance_min, 0) FROM credit_accounts WHERE owner_kind ="
+                     " 'system' AND owner_id = 1",
+                     &issued, err) ||
+             one_int(c,
+                     "SELECT COALESCE(balance_min, 0) FROM credit_accounts WHERE owner_kind ="
+                     " 'system' AND owner_id = 2",
+                     &redeemed, err);
+    if (!rc) {
+        pj_stmt *s = pj_db_prepare(c->db,
+                                   "SELECT COUNT(*) FROM credit_accounts WHERE owner_kind <>"
+                                   " 'system' AND balance_min < ?",
+                                   err);
+        if (!s)
+            rc = -1;
+        else {
+            pj_stmt_int(s, 1, -overdraft);
+            rc = pj_stmt_step(s, err) < 0 ? -1 : 0;
+            below = pj_col_int(s, 0);
+            pj_stmt_done(s);
+        }
+    }
+    pj_db_read_end(c->db, started);
+    if (rc) return -1;
+    pj_jw_obj(w);
+    pj_jw_kbool(w, "ok", sum == 0 && drift == 0 && unbalanced == 0 && below == 0);
+    pj_jw_kint(w, "sum_of_balances_min", sum);
+    pj_jw_kint(w, "accounts_drifted", drift);
+    pj_jw_kint(w, "unbalanced_txns", unbalanced);
+    pj_jw_kint(w, "accounts_below_limit", below);
+    pj_jw_kint(w, "accounts", accounts);
+    pj_jw_kint(w, "txns", txns);
+    pj_jw_kint(w, "issued_min", issued);
+    pj_jw_kint(w, "redeemed_min", redeemed);
+    pj_jw_kint(w, "in_circulation_min", issued - redeemed);
+    pj_jw_obj_end(w);
+    return 0;
+}

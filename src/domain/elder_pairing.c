@@ -1,0 +1,1252 @@
+/* Eldercare: pairing (结对) of elders with helpers.
+ *
+ * The solver (pj_pair_solve) builds, for every elder, the helpers that may serve them
+ * (within the walking distance, with every skill the elder needs, of the preferred sex, with a
+ * place left), keeps the `candidates` cheapest, splits the graph into connected components and
+ * solves each as a capacitated assignment (algo/assign.h: a min-cost max-flow): as many elders
+ * paired as possible, then the least total cost, where cost = metres + a penalty for another
+ * village. Existing active pairs are kept: their elders are not re-paired and their places are
+ * taken off the helpers' capacities. A run stores one proposal per elder considered, with the
+ * reason, for officers to accept, edit or reject. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "algo/algo.h"
+#include "core/util.h"
+#include "domain/audit.h"
+#include "domain/elder_int.h"
+#include "domain/input.h"
+#include "domain/render.h"
+
+#include "core/banned.h"
+
+#define EARTH_M 6371008.8
+
+/* Equirectangular distance, scaled at the first point's latitude (the elder's): exact enough
+ * within a few kilometres, and cheap. */
+static double dist_m(double lat1, double lon1, double lat2, double lon2)
+{
+    double k = M_PI / 180.0;
+    double x = (lon2 - lon1) * k * cos(lat1 * k);
+    double y = (lat2 - lat1) * k;
+    return sqrt(x * x + y * y) * EARTH_M;
+}
+
+/* The cost of helper hi for elder ei, kx = cos(elder latitude); -1 when not allowed. */
+static int64_t cost_k(const pj_pair_problem *p, int hi, int ei, double kx)
+{
+    const pj_pair_helper *h = &p->helpers[hi];
+    const pj_pair_elder *e = &p->elders[ei];
+    if (h->cap <= 0 || (h->skills & e->needs) != e->needs) return -1;
+    if (e->sex_pref && e->sex_pref != h->sex) return -1;
+    if (e->group && h->group && e->group != h->group) return -1;
+    double k = M_PI / 180.0;
+    double x = (h->lon - e->lon) * k * kx, y = (h->lat - e->lat) * k;
+    double d2 = (x * x + y * y) * EARTH_M * EARTH_M;
+    if (d2 > p->walk_m * p->walk_m) return -1;
+    return (int64_t)llround(sqrt(d2)) + (h->village_id != e->village_id ? p->other_village_m : 0);
+}
+
+int64_t pj_pair_cost(const pj_pair_problem *p, int hi, int ei)
+{
+    return cost_k(p, hi, ei, cos(p->elders[ei].lat * M_PI / 180.0));
+}
+
+void pj_pair_result_free(pj_pair_result *r)
+{
+    free(r->helper_of);
+    free(r->n_candidates);
+    free(r->rank);
+    free(r->cost);
+    memset(r, 0, sizeof *r);
+}
+
+typedef struct cand {
+    int helper;
+    int64_t cost;
+} cand;
+
+static int find(int *par, int x)
+{
+    while (par[x] != x) x = par[x] = par[par[x]];
+    return x;
+}
+
+static int cmp_int2(const void *a, const void *b)
+{
+    const int *x = a, *y = b;
+    return x[0] != y[0] ? (x[0] < y[0] ? -1 : 1) : (x[1] < y[1] ? -1 : x[1] > y[1]);
+}
+
+/* ---- the solver: shortest augmenting paths (Hungarian method for capacitated pairing) ----
+ *
+ * As a min-cost flow: source → elder (1) → helper (cost) → sink (capacity), and for every
+ * elder a private "unpaired" arc to the sink of cost BIG (more than any total distance), so
+ * that every elder is routed and the minimum cost pairs as many elders as possible first,
+ * then at the least distance. Elders are added one at a time; each is routed along a shortest
+ * path in the residual network (reduced costs with node potentials, Dijkstra stopped at the
+ * sink), which may re-route already paired elders to other helpers or, when it is cheaper in
+ * that order, leave one unpaired. Potentials of settled nodes move by d - D, which keeps
+ * every reduced cost non-negative; a row-by-row Hungarian method is exact for a complete
+ * assignment, which the unpaired arcs make this. Most searches end at a free helper nearby,
+ * so the work is local except where helpers are saturated. */
+
+typedef struct hitem {
+    int64_t d;
+    int node;
+} hitem;
+
+static void heap_push(hitem *h, int *n, hitem x)
+{
+    int i = (*n)++;
+    while (i > 0) {
+        int p = (i - 1) / 2;
+        if (h[p].d <= x.d) break;
+        h[i] = h[p];
+        i = p;
+    }
+    h[i] = x;
+}
+
+static hitem heap_pop(hitem *h, int *n)
+{
+    hitem top = h[0], x = h[--*n];
+    int i = 0;
+    for (;;) {
+        int l = 2 * i + 1, m = i;
+        if (l >= *n) break;
+        if (l + 1 < *n && h[l + 1].d < h[l].d) l++;
+        if (h[l].d >= x.d) break;
+        h[i] = h[l];
+        i = l;
+        (void)m;
+    }
+    if (*n) h[i] = x;
+    return top;
+}
+
+static int sap(const pj_pair_problem *p, int ne, int nh, int K, const cand *cs, const int *ncs,
+               pj_pair_result *r)
+{
+    int64_t cmax = 0;
+    for (int e = 0; e < ne; e++)
+        for (int k = 0; k < ncs[e]; k++)
+            if (cs[(size_t)e * K + k].cost > cmax) cmax = cs[(size_t)e * K + k].cost;
+    const int64_t BIG = (cmax + 1) * ((int64_t)ne + 1);
+    int N = ne + nh, T = N; /* nodes: elders, helpers, the sink */
+    int64_t *pot = calloc((size_t)N + 1, sizeof(int64_t));
+    int64_t *dist = malloc(sizeof(int64_t) * ((size_t)N + 1));
+    int *stamp = calloc((size_t)N + 1, sizeof(int)), *done = calloc((size_t)N + 1, sizeof(int));
+    int *pred = malloc(sizeof(int) * ((size_t)N + 1));
+    int *settled = malloc(sizeof(int) * ((size_t)N + 1));
+    int *hoff = malloc(sizeof(int) * ((size_t)nh + 1)), *load = calloc((size_t)nh + 1, sizeof(int));
+    int64_t *acost = calloc((size_t)ne + 1, sizeof(int64_t));
+    size_t slots = 0;
+    for (int h = 0; h < nh; h++) slots += (size_t)(p->helpers[h].cap > 0 ? p->helpers[h].cap : 0);
+    int *members = malloc(sizeof(int) * (slots + 1));
+    size_t heap_cap = 1024;
+    hitem *heap = malloc(sizeof(hitem) * heap_cap);
+    int ok =
+        pot && dist && stamp && done && pred && settled && hoff && load && acost && members && heap;
+    for (int h = 0, o = 0; ok && h < nh; h++) {
+        hoff[h] = o;
+        o += p->helpers[h].cap > 0 ? p->helpers[h].cap : 0;
+    }
+    int *as = r->helper_of;
+    for (int e = 0; e < ne; e++) as[e] = -1;
+    for (int root = 0; ok && root < ne; root++) {
+        if (!ncs[root]) continue; /* no candidate: unpaired at no search */
+        int iter = root + 1, hn = 0, ns = 0;
+        int64_t best_t = INT64_MAX;
+        int t_via = -1, t_dummy = 0; /* the node before the sink; 1 when an elder's unpaired arc */
+        dist[root] = 0, stamp[root] = iter, pred[root] = -1;
+        heap_push(heap, &hn, (hitem){0, root});
+        while (hn) {
+            hitem x = heap_pop(heap, &hn);
+            if (x.node == T) break;
+            if (stamp[x.node] != iter || x.d != dist[x.node] || done[x.node] == iter) continue;
+            done[x.node] = iter;
+            settled[ns++] = x.node;
+            if (x.d >= best_t) break;
+            /* room for the pushes of this node */
+            if ((size_t)hn + (size_t)K + (size_t)slots + 4 > heap_cap) {
+                size_t nc = heap_cap * 2 + (size_t)K + slots + 4;
+                hitem *nh2 = realloc(heap, sizeof(hitem) * nc);
+                if (!nh2) {
+                    ok = 0;
+                    break;
+                }
+                heap = nh2, heap_cap = nc;
+            }
+            if (x.node < ne) {
+                int e = x.node;
+                /* the elder's unpaired arc to the sink */
+                int64_t dt = x.d + BIG + pot[e];
+                if (dt < best_t) {
+                    best_t = dt, t_via = e, t_dummy = 1;
+                    heap_push(heap, &hn, (hitem){dt, T});
+                }
+                for (int k = 0; k < ncs[e]; k++) {
+                    const cand *cd = &cs[(size_t)e * K + k];
+                    if (cd->helper == as[e]) continue; /* the matched arc runs backwards */
+                    int v = ne + cd->helper;
+                    int64_t nd = x.d + cd->cost + pot[e] - pot[v];
+                    if (stamp[v] != iter || nd < dist[v]) {
+                        stamp[v] = iter, dist[v] = nd, pred[v] = e;
+                        heap_push(heap, &hn, (hitem){nd, v});
+                    }
+                }
+            } else {
+                int h = x.node - ne;
+                if (load[h] < p->helpers[h].cap) {
+                    int64_t dt = x.d + pot[x.node];
+                    if (dt < best_t) {
+                        best_t = dt, t_via = x.node, t_dummy = 0;
+                        heap_push(heap, &hn, (hitem){dt, T});
+                    }
+                }
+                for (int k = 0; k < load[h]; k++) {
+                    int e = members[hoff[h] + k];
+                    int64_t nd = x.d - acost[e] + pot[x.node] - pot[e];
+                    if (stamp[e] != iter || nd < dist[e]) {
+                        stamp[e] = iter, dist[e] = nd, pred[e] = x.node;
+                        heap_push(heap, &hn, (hitem){nd, e});
+                    }
+                }
+            }
+        }
+        if (!ok) break;
+        /* potentials of the settled nodes; then augment along the path */
+        int64_t D = best_t;
+        for (int k = 0; k < ns; k++) {
+            int v = settled[k];
+            if (dist[v] < D) pot[v] += dist[v] - D;
+        }
+        int hcur; /* helper whose slot the chain fills next */
+        if (t_dummy) {
+            int x = t_via;
+            if (x == root) continue; /* the root stays unpaired */
+            hcur = as[x];            /* x gives up its helper and stays unpaired */
+            for (int k = 0; k < load[hcur]; k++)
+                if (members[hoff[hcur] + k] == x) {
+                    members[hoff[hcur] + k] = members[hoff[hcur] + --load[hcur]];
+                    break;
+                }
+            as[x] = -1;
+            hcur += ne;
+        } else {
+            hcur = t_via;
+        }
+        for (;;) {
+            int e = pred[hcur], h = hcur - ne, old = as[e];
+            int64_t c = -1;
+            for (int k = 0; k < ncs[e]; k++)
+                if (cs[(size_t)e * K + k].helper == h) c = cs[(size_t)e * K + k].cost;
+            if (old >= 0)
+                for (int k = 0; k < load[old]; k++)
+                    if (members[hoff[old] + k] == e) {
+                        members[hoff[old] + k] = members[hoff[old] + --load[old]];
+                        break;
+                    }
+            as[e] = h, acost[e] = c;
+            members[hoff[h] + load[h]++] = e;
+            if (old < 0) break;
+            hcur = ne + old;
+        }
+    }
+    for (int e = 0; ok && e < ne; e++) {
+        if (as[e] < 0) continue;
+        for (int q = 0; q < ncs[e]; q++)
+            if (cs[(size_t)e * K + q].helper == as[e]) {
+                r->rank[e] = q + 1;
+                r->cost[e] = cs[(size_t)e * K + q].cost;
+                break;
+            }
+        r->n_paired++;
+        r->total_cost += r->cost[e];
+    }
+    /* connected parts of the candidate graph, for the record */
+    int *par = ok ? malloc(sizeof(int) * ((size_t)N + 1)) : NULL;
+    if (par) {
+        for (int i = 0; i < N; i++) par[i] = i;
+        for (int e = 0; e < ne; e++)
+            for (int k = 0; k < ncs[e]; k++) {
+                int a = find(par, ne + cs[(size_t)e * K + k].helper), b = find(par, e);
+                if (a != b) par[a] = b;
+            }
+        for (int i = 0; i < N; i++)
+            if (find(par, i) == i && (i >= ne || ncs[i])) r->components += i < ne;
+    }
+    free(par);
+    free(pot), free(dist), free(stamp), free(done), free(pred), free(settled), free(hoff);
+    free(load), free(acost), free(members), free(heap);
+    return ok ? 0 : -1;
+}
+
+int pj_pair_solve(const pj_pair_problem *p, pj_pair_result *r)
+{
+    double t0 = pj_algo_now();
+    memset(r, 0, sizeof *r);
+    int nh = p->n_helpers, ne = p->n_elders;
+    if (nh < 0 || ne < 0 || p->walk_m < 0) return -1;
+    int K = p->candidates > 0 ? p->candidates : (nh > 0 ? nh : 1);
+    r->helper_of = malloc(sizeof(int) * (size_t)(ne ? ne : 1));
+    r->n_candidates = calloc((size_t)(ne ? ne : 1), sizeof(int));
+    r->rank = calloc((size_t)(ne ? ne : 1), sizeof(int));
+    r->cost = calloc((size_t)(ne ? ne : 1), sizeof(int64_t));
+    cand *cs = malloc(sizeof(cand) * (size_t)ne * (size_t)K + 1);
+    int *ncs = calloc((size_t)(ne ? ne : 1), sizeof(int));
+    /* helpers bucketed into cells one walking distance wide */
+    double lat0 = 40.0;
+    if (ne) lat0 = p->elders[0].lat;
+    double cell_lat = (p->walk_m > 1 ? p->walk_m : 1) / (EARTH_M * M_PI / 180.0);
+    double cell_lon = cell_lat / fmax(0.05, cos(lat0 * M_PI / 180.0));
+    int *key = malloc(sizeof(int) * 2 * (size_t)(nh ? nh : 1)); /* (cell hash, helper) pairs */
+    if (!r->helper_of || !r->n_candidates || !r->rank || !r->cost || !cs || !ncs || !key) {
+        free(cs), free(ncs), free(key);
+        pj_pair_result_free(r);
+        return -1;
+    }
+#define CELL(la, lo)                                                                               \
+    ((int)(((int64_t)floor((la) / cell_lat) * 73856093LL) ^                                        \
+           ((int64_t)floor((lo) / cell_lon) * 19349663LL)) &                                       \
+     0x7fffffff)
+    for (int h = 0; h < nh; h++) {
+        key[2 * h] = CELL(p->helpers[h].lat, p->helpers[h].lon);
+        key[2 * h + 1] = h;
+    }
+    qsort(key, (size_t)nh, 2 * sizeof(int), cmp_int2);
+    for (int e = 0; e < ne; e++) {
+        r->helper_of[e] = -1;
+        const pj_pair_elder *el = &p->elders[e];
+        cand *mine = cs + (size_t)e * (size_t)K;
+        int n = 0;
+        int seen[9], nseen = 0;
+        double kx = cos(el->lat * M_PI / 180.0);
+        for (int dy = -1; dy <= 1; dy++)
+            for (int dx = -1; dx <= 1; dx++) {
+                int ck = CELL(el->lat + dy * cell_lat, el->lon + dx * cell_lon);
+                int dupe = 0;
+                for (int k = 0; k < nseen; k++) dupe |= seen[k] == ck;
+                if (dupe) continue;
+                seen[nseen++] = ck;
+                /* binary search the first helper of the cell */
+                int lo = 0, hi = nh;
+                while (lo < hi) {
+                    int mid = (lo + hi) / 2;
+                    if (key[2 * mid] < ck)
+                        lo = mid + 1;
+                    else
+                        hi = mid;
+                }
+                for (int i = lo; i < nh && key[2 * i] == ck; i++) {
+                    int h = key[2 * i + 1];
+                    int64_t c = cost_k(p, h, e, kx);
+                    if (c < 0) continue;
+                    r->n_candidates[e]++;
+                    /* keep the K cheapest, sorted (ties by helper index) */
+                    if (n == K &&
+                        (c > mine[n - 1].cost || (c == mine[n - 1].cost && h > mine[n - 1].helper)))
+                        continue;
+                    int j = n < K ? n++ : K - 1;
+                    while (j > 0 && (mine[j - 1].cost > c ||
+                                     (mine[j - 1].cost == c && mine[j - 1].helper > h))) {
+                        mine[j] = mine[j - 1];
+                        j--;
+                    }
+                    mine[j] = (cand){h, c};
+                }
+            }
+        ncs[e] = n;
+    }
+#undef CELL
+    free(key);
+    int rc = sap(p, ne, nh, K, cs, ncs, r);
+    free(cs), free(ncs);
+    if (rc) {
+        pj_pair_result_free(r);
+        return -1;
+    }
+    r->solve_ms = (pj_algo_now() - t0) * 1000.0;
+    return 0;
+}
+
+/* ---- runs and proposals ---- */
+
+static const char *skills_text(pj_ctx *c, int mask)
+{
+    char buf[96] = "";
+    size_t len = 0;
+    for (int k = 0; pj_elder_skills[k]; k++)
+        if (mask & (1 << k)) {
+            int n =
+                snprintf(buf + len, sizeof buf - len, "%s%s", len ? "+" : "", pj_elder_skills[k]);
+            if (n > 0 && (size_t)n < sizeof buf - len) len += (size_t)n;
+        }
+    return pj_arena_strdup(c->arena, buf);
+}
+
+/* The helpers that may serve a region: those of its township (the whole district for the
+ * district); the elders: active and unpaired, in the region. */
+typedef struct loaded {
+    int nh, ne, kept;
+    pj_pair_helper *h;
+    pj_pair_elder *e;
+    int64_t *hid, *eid;
+    const char **hname, **ename;
+} loaded;
+
+static int load(pj_ctx *c, int64_t region_id, int64_t town, loaded *L, pj_err *err)
+{
+    memset(L, 0, sizeof *L);
+    int64_t nh, ne;
+    const char *hsql =
+        "SELECT COUNT(*) FROM helpers WHERE active = 1 AND (? = 0 OR township_id = ?)";
+    pj_stmt *s = pj_db_prepare(c->db, hsql, err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, town);
+    pj_stmt_int(s, 2, town);
+    if (pj_stmt_step(s, err) < 0) {
+        pj_stmt_done(s);
+        return -1;
+    }
+    nh = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    const char *rsql = pj_el_region_sql(c, region_id, "e");
+    s = pj_db_prepare(c->db,
+                      pj_arena_printf(c->arena,
+                                      "SELECT COUNT(*) FROM elders e WHERE"
+                                      " e.status = 'active'%s",
+                                      rsql),
+                      err);
+    if (!s) return -1;
+    int i = 1;
+    pj_el_region_bind(s, region_id, &i);
+    if (pj_stmt_step(s, err) < 0) {
+        pj_stmt_done(s);
+        return -1;
+    }
+    ne = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    L->h = pj_arena_calloc(c->arena, (size_t)nh + 1, sizeof *L->h);
+    L->hid = pj_arena_calloc(c->arena, (size_t)nh + 1, sizeof *L->hid);
+    L->hname = pj_arena_calloc(c->arena, (size_t)nh + 1, sizeof *L->hname);
+    L->e = pj_arena_calloc(c->arena, (size_t)ne + 1, sizeof *L->e);
+    L->eid = pj_arena_calloc(c->arena, (size_t)ne + 1, sizeof *L->eid);
+    L->ename = pj_arena_calloc(c->arena, (size_t)ne + 1, sizeof *L->ename);
+    s = pj_db_prepare(c->db,
+                      "SELECT h.id, h.lat, h.lon, h.village_id, h.skills, h.sex, h.name,"
+                      " h.township_id,"
+                      " h.capacity - (SELECT COUNT(*) FROM elder_pairs p WHERE p.helper_id = h.id"
+                      " AND p.state = 'active')"
+                      " FROM helpers h WHERE h.active = 1 AND (? = 0 OR h.township_id = ?)"
+                      " ORDER BY h.id",
+                      err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, town);
+    pj_stmt_int(s, 2, town);
+    int rc;
+    while ((rc = pj_stmt_step(s, err)) == 1 && L->nh < nh) {
+        int k = L->nh++;
+        L->hid[k] = pj_col_int(s, 0);
+        L->h[k] = (pj_pair_helper){
+            pj_col_double(s, 1),  pj_col_double(s, 2), pj_col_int(s, 3), (int)pj_col_int(s, 4), 0,
+            pj_col_text(s, 5)[0], pj_col_int(s, 7)};
+        L->hname[k] = pj_arena_strdup(c->arena, pj_col_text(s, 6));
+        int64_t left = pj_col_int(s, 8);
+        L->h[k].cap = left > 0 ? (int)left : 0;
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    s = pj_db_prepare(
+        c->db,
+        pj_arena_printf(c->arena,
+                        "SELECT e.id, e.lat, e.lon, e.village_id, e.help_needed,"
+                        " e.helper_sex_pref, e.name, e.township_id, EXISTS (SELECT 1 FROM"
+                        " elder_pairs p WHERE p.elder_id = e.id AND p.state ="
+                        " 'active') FROM elders e WHERE e.status = 'active'%s"
+                        " ORDER BY e.id",
+                        rsql),
+        err);
+    if (!s) return -1;
+    i = 1;
+    pj_el_region_bind(s, region_id, &i);
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        if (pj_col_int(s, 8)) {
+            L->kept++;
+            continue;
+        }
+        if (L->ne >= ne) break;
+        int k = L->ne++;
+        L->eid[k] = pj_col_int(s, 0);
+        const char *pref = pj_col_text(s, 5);
+        L->e[k] = (pj_pair_elder){pj_col_double(s, 1),
+                                  pj_col_double(s, 2),
+                                  pj_col_int(s, 3),
+                                  (int)pj_col_int(s, 4),
+                                  !strcmp(pref, "any") ? 0 : pref[0],
+                                  pj_col_int(s, 7)};
+        L->ename[k] = pj_arena_strdup(c->arena, pj_col_text(s, 6));
+    }
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
+static int run_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT r.id, r.region_id, g.name, r.township_id, r.state, r.elders,"
+                               " r.kept, r.proposed, r.unmatched, r.total_distance_m, r.params,"
+                               " r.solve_ms, r.created_by, r.created_at, r.version,"
+                               " (SELECT COUNT(*) FROM elder_pair_proposals q WHERE q.run_id ="
+                               " r.id AND q.state = 'accepted'),"
+                               " (SELECT COUNT(*) FROM elder_pair_proposals q WHERE q.run_id ="
+                               " r.id AND q.state = 'rejected')"
+                               " FROM elder_pair_runs r JOIN regions g ON g.id = r.region_id"
+                               " WHERE r.id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc <= 0) {
+        pj_stmt_done(s);
+        return rc < 0 ? -1 : pj_el_not_found(err, "pairing run", id);
+    }
+    pj_jw_obj(w);
+    pj_jw_kint(w, "id", pj_col_int(s, 0));
+    pj_jw_kint(w, "region_id", pj_col_int(s, 1));
+    pj_render_text(w, "region_name", s, 2);
+    pj_render_ref(w, "township_id", s, 3);
+    pj_render_text(w, "state", s, 4);
+    pj_jw_kint(w, "elders_unpaired", pj_col_int(s, 5));
+    pj_jw_kint(w, "pairs_kept", pj_col_int(s, 6));
+    pj_jw_kint(w, "proposed", pj_col_int(s, 7));
+    pj_jw_kint(w, "unmatched", pj_col_int(s, 8));
+    pj_jw_kint(w, "accepted", pj_col_int(s, 15));
+    pj_jw_kint(w, "rejected", pj_col_int(s, 16));
+    pj_jw_kint(w, "total_distance_m", pj_col_int(s, 9));
+    pj_jw_key(w, "params");
+    pj_jw_raw(w, pj_col_text(s, 10));
+    pj_jw_key(w, "solve_ms");
+    pj_jw_fixed(w, pj_col_double(s, 11), 1);
+    pj_render_text(w, "created_by", s, 12);
+    pj_render_time(w, "created_at", pj_col_int(s, 13));
+    pj_jw_kint(w, "version", pj_col_int(s, 14));
+    pj_jw_obj_end(w);
+    pj_stmt_done(s);
+    return 0;
+}
+
+static int proposal_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT q.id, q.run_id, q.elder_id, e.name, q.helper_id, h.name,"
+                               " q.distance_m, q.same_village, q.candidates, q.rank, q.reason,"
+                               " q.state, q.decided_by, q.decided_at, q.pair_id, q.version"
+                               " FROM elder_pair_proposals q JOIN elders e ON e.id = q.elder_id"
+                               " LEFT JOIN helpers h ON h.id = q.helper_id WHERE q.id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc <= 0) {
+        pj_stmt_done(s);
+        return rc < 0 ? -1 : pj_el_not_found(err, "proposal", id);
+    }
+    pj_jw_obj(w);
+    pj_jw_kint(w, "id", pj_col_int(s, 0));
+    pj_jw_kint(w, "run_id", pj_col_int(s, 1));
+    pj_jw_kint(w, "elder_id", pj_col_int(s, 2));
+    pj_render_text(w, "elder_name", s, 3);
+    pj_render_ref(w, "helper_id", s, 4);
+    pj_render_text(w, "helper_name", s, 5);
+    pj_jw_kint(w, "distance_m", pj_col_int(s, 6));
+    pj_jw_kbool(w, "same_village", (int)pj_col_int(s, 7));
+    pj_jw_kint(w, "candidates", pj_col_int(s, 8));
+    pj_jw_kint(w, "rank", pj_col_int(s, 9));
+    pj_render_text(w, "reason", s, 10);
+    pj_render_text(w, "state", s, 11);
+    pj_render_text(w, "decided_by", s, 12);
+    if (pj_col_is_null(s, 13))
+        pj_jw_knull(w, "decided_at");
+    else
+        pj_render_time(w, "decided_at", pj_col_int(s, 13));
+    pj_render_ref(w, "pair_id", s, 14);
+    pj_jw_kint(w, "version", pj_col_int(s, 15));
+    pj_jw_obj_end(w);
+    pj_stmt_done(s);
+    return 0;
+}
+
+/* The township of a region for scope: officers of that township, district roles anywhere. */
+static int region_officer(pj_ctx *c, int64_t *region_id, const char *field, int64_t *town,
+                          pj_err *err)
+{
+    if (pj_el_region_check(c, region_id, field, town, err)) return -1;
+    if (!*town && !pj_ctx_district(c))
+        return pj_fail(err, 403, "forbidden", "", "the whole district is for district roles");
+    return pj_el_officer_check(c, *town, err);
+}
+
+int pj_pair_run_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"region_id", NULL};
+    int64_t region_id, region, town;
+    if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_int(body, "region_id", 1, 1, INT64_MAX, &region_id, err) < 0 ||
+        (region = region_id, region_officer(c, &region, "region_id", &town, err)))
+        return -1;
+    double walk_km = pj_el_setting(c, "elder_walk_km", 2);
+    pj_pair_problem p = {.walk_m = walk_km * 1000.0,
+                         .other_village_m =
+                             (int64_t)pj_el_setting(c, "elder_pair_other_village_m", 800),
+                         .candidates = (int)pj_el_setting(c, "elder_pair_candidates", 16)};
+    if (pj_db_begin(c->db, err)) return -1;
+    loaded L;
+    pj_pair_result res = {0};
+    if (load(c, region, town, &L, err)) goto fail;
+    p.n_helpers = L.nh, p.n_elders = L.ne, p.helpers = L.h, p.elders = L.e;
+    if (pj_pair_solve(&p, &res)) {
+        pj_fail(err, 500, "internal", "", "pairing failed (out of memory)");
+        goto fail;
+    }
+    char params[160];
+    snprintf(params, sizeof params,
+             "{\"walk_m\":%.0f,\"other_village_m\":%lld,\"candidates\":%d,\"components\":%d,"
+             "\"helpers\":%d}",
+             p.walk_m, (long long)p.other_village_m, p.candidates, res.components, L.nh);
+    int64_t total_m = 0;
+    for (int e = 0; e < L.ne; e++)
+        if (res.helper_of[e] >= 0) {
+            const pj_pair_elder *el = &L.e[e];
+            const pj_pair_helper *h = &L.h[res.helper_of[e]];
+            total_m += llround(dist_m(el->lat, el->lon, h->lat, h->lon));
+        }
+    pj_stmt *s =
+        pj_db_prepare(c->db,
+                      "INSERT INTO elder_pair_runs (region_id, township_id, elders, kept,"
+                      " proposed, unmatched, total_distance_m, params, solve_ms,"
+                      " created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                      err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, region_id);
+    if (town)
+        pj_stmt_int(s, 2, town);
+    else
+        pj_stmt_null(s, 2);
+    pj_stmt_int(s, 3, L.ne);
+    pj_stmt_int(s, 4, L.kept);
+    pj_stmt_int(s, 5, res.n_paired);
+    pj_stmt_int(s, 6, L.ne - res.n_paired);
+    pj_stmt_int(s, 7, total_m);
+    pj_stmt_text(s, 8, params);
+    pj_stmt_double(s, 9, res.solve_ms);
+    pj_stmt_text(s, 10, c->actor.username ? c->actor.username : "system");
+    pj_stmt_int(s, 11, pj_now());
+    int rc = pj_stmt_step(s, err);
+    int64_t run = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc != 1) goto fail;
+    for (int e = 0; e < L.ne; e++) {
+        int h = res.helper_of[e];
+        const pj_pair_elder *el = &L.e[e];
+        char reason[400];
+        int64_t d = 0;
+        int same = 0;
+        if (h >= 0) {
+            d = llround(dist_m(el->lat, el->lon, L.h[h].lat, L.h[h].lon));
+            same = L.h[h].village_id == el->village_id;
+            snprintf(reason, sizeof reason,
+                     "%s: %lld m away, %s; has %s%s; choice %d of %d helpers within %.1f km",
+                     L.hname[h], (long long)d,
+                     same ? "same village" : "another village (no free helper nearer at home)",
+                     skills_text(c, el->needs),
+                     el->sex_pref
+                         ? (el->sex_pref == 'F' ? ", female as preferred" : ", male as preferred")
+                         : "",
+                     res.rank[e], res.n_candidates[e], walk_km);
+        } else if (res.n_candidates[e] == 0) {
+            snprintf(reason, sizeof reason,
+                     "no active helper with %s%s and a place left within %.1f km",
+                     skills_text(c, el->needs),
+                     el->sex_pref ? (el->sex_pref == 'F' ? " (female)" : " (male)") : "", walk_km);
+        } else {
+            snprintf(reason, sizeof reason,
+                     "all %d helpers within %.1f km are taken by elders who have no other",
+                     res.n_candidates[e], walk_km);
+        }
+        s = pj_db_prepare(c->db,
+                          "INSERT INTO elder_pair_proposals (run_id, elder_id, helper_id,"
+                          " distance_m, same_village, candidates, rank, reason, state)"
+                          " VALUES (?,?,?,?,?,?,?,?,?)",
+                          err);
+        if (!s) goto fail;
+        pj_stmt_int(s, 1, run);
+        pj_stmt_int(s, 2, L.eid[e]);
+        if (h >= 0)
+            pj_stmt_int(s, 3, L.hid[h]);
+        else
+            pj_stmt_null(s, 3);
+        pj_stmt_int(s, 4, d);
+        pj_stmt_int(s, 5, same);
+        pj_stmt_int(s, 6, res.n_candidates[e]);
+        pj_stmt_int(s, 7, res.rank[e]);
+        pj_stmt_text(s, 8, reason);
+        pj_stmt_text(s, 9, h >= 0 ? "proposed" : "unmatched");
+        if (pj_el_step(s, err)) goto fail;
+    }
+    pj_pair_result_free(&res);
+    char *after = pj_render_to_string(c, run, run_render, err);
+    if (!after || pj_audit_add(c, "create", "pair_run", run, NULL, after, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_pair_result_free(&res);
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+static int run_scope(pj_ctx *c, int64_t id, pj_err *err)
+{
+    int64_t town;
+    if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_TOWNSHIP_OFFICER,
+                       PJ_ROLE_NONE) ||
+        pj_el_int(c, "SELECT COALESCE(township_id, 0) FROM elder_pair_runs WHERE id = ?", id, -1,
+                  &town, err))
+        return -1;
+    if (town < 0) return pj_el_not_found(err, "pairing run", id);
+    if (!town && !pj_ctx_district(c))
+        return pj_fail(err, 403, "forbidden", "", "a district-wide run is for district roles");
+    return pj_el_officer_check(c, town, err);
+}
+
+int pj_pair_run_list(pj_ctx *c, int64_t cursor, int limit, pj_jw *w, pj_err *err)
+{
+    if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_TOWNSHIP_OFFICER,
+                       PJ_ROLE_NONE))
+        return -1;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id FROM elder_pair_runs WHERE (? = 0 OR id < ?)"
+                               " AND (? = 0 OR township_id = ?) ORDER BY id DESC LIMIT ?",
+                               err);
+    if (!s) return -1;
+    int64_t t = pj_ctx_district(c) ? 0 : c->actor.township_id;
+    pj_stmt_int(s, 1, cursor);
+    pj_stmt_int(s, 2, cursor);
+    pj_stmt_int(s, 3, t);
+    pj_stmt_int(s, 4, t);
+    pj_stmt_int(s, 5, limit + 1);
+    return pj_render_query_page(c, s, limit, run_render, w, err);
+}
+
+int pj_pair_run_get(pj_ctx *c, int64_t id, const char *state, int64_t cursor, int limit, pj_jw *w,
+                    pj_err *err)
+{
+    if (run_scope(c, id, err)) return -1;
+    int started = pj_db_read_begin(c->db);
+    pj_jw_obj(w);
+    pj_jw_key(w, "run");
+    int rc = run_render(c, id, w, err);
+    if (!rc) {
+        pj_stmt *s = pj_db_prepare(c->db,
+                                   "SELECT id FROM elder_pair_proposals WHERE run_id = ?"
+                                   " AND id > ? AND (? IS NULL OR state = ?) ORDER BY id LIMIT ?",
+                                   err);
+        if (!s) {
+            rc = -1;
+        } else {
+            pj_stmt_int(s, 1, id);
+            pj_stmt_int(s, 2, cursor);
+            pj_stmt_text(s, 3, state);
+            pj_stmt_text(s, 4, state);
+            pj_stmt_int(s, 5, limit + 1);
+            pj_jw_key(w, "proposals");
+            rc = pj_render_query_page(c, s, limit, proposal_render, w, err);
+        }
+    }
+    pj_jw_obj_end(w);
+    pj_db_read_end(c->db, started);
+    return rc;
+}
+
+/* Places a helper has left: capacity − active pairs − other open proposals of run (when
+ * run_id), excluding proposal `except`. -1 on error. */
+static int64_t places_left(pj_ctx *c, int64_t helper_id, int64_t run_id, int64_t except,
+                           pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT h.capacity - (SELECT COUNT(*) FROM elder_pairs p WHERE"
+                               " p.helper_id = h.id AND p.state = 'active') - (SELECT COUNT(*)"
+                               " FROM elder_pair_proposals q WHERE q.run_id = ? AND q.helper_id ="
+                               " h.id AND q.state = 'proposed' AND q.id <> ?)"
+                               " FROM helpers h WHERE h.id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, run_id);
+    pj_stmt_int(s, 2, except);
+    pj_stmt_int(s, 3, helper_id);
+    int rc = pj_stmt_step(s, err);
+    int64_t left = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : left;
+}
+
+/* Checks that helper may serve elder (active, skills, sex preference, a place left); fills
+ * the distance and same-village flag. 422/409 on the field. */
+static int pair_feasible(pj_ctx *c, int64_t elder_id, int64_t helper_id, int64_t run_id,
+                         int64_t except, int check_walk, int64_t *dist, int *same,
+                         const char **hname, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT e.lat, e.lon, e.village_id, e.help_needed,"
+                               " e.helper_sex_pref, h.lat, h.lon, h.village_id, h.skills, h.sex,"
+                               " h.active, h.name, e.status"
+                               " FROM elders e, helpers h WHERE e.id = ? AND h.id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, elder_id);
+    pj_stmt_int(s, 2, helper_id);
+    int rc = pj_stmt_step(s, err);
+    if (rc <= 0) {
+        pj_stmt_done(s);
+        return rc < 0 ? -1
+                      : pj_fail(err, 422, "unknown_id", "helper_id", "no helper %lld",
+                                (long long)helper_id);
+    }
+    double d =
+        dist_m(pj_col_double(s, 0), pj_col_double(s, 1), pj_col_double(s, 5), pj_col_double(s, 6));
+    int needs = (int)pj_col_int(s, 3), skills = (int)pj_col_int(s, 8);
+    char pref = pj_col_text(s, 4)[0], sex = pj_col_text(s, 9)[0];
+    int active = (int)pj_col_int(s, 10);
+    int elder_active = !strcmp(pj_col_text(s, 12), "active");
+    *same = pj_col_int(s, 2) == pj_col_int(s, 7);
+    *hname = pj_arena_strdup(c->arena, pj_col_text(s, 11));
+    pj_stmt_done(s);
+    *dist = llround(d);
+    if (!elder_active)
+        return pj_fail(err, 422, "invalid_value", "elder_id", "the elder is not active");
+    if (!active) return pj_fail(err, 422, "invalid_value", "helper_id", "the helper is inactive");
+    if ((skills & needs) != needs)
+        return pj_fail(err, 422, "skills_missing", "helper_id", "the helper lacks %s",
+                       skills_text(c, needs & ~skills));
+    if (pref != 'a' && pref != sex)
+        return pj_fail(err, 422, "sex_preference", "helper_id",
+                       "the elder prefers a helper of sex %c", pref);
+    double walk = pj_el_setting(c, "elder_walk_km", 2) * 1000.0;
+    if (check_walk && d > walk)
+        return pj_fail(err, 422, "too_far", "helper_id", "%lld m is beyond the walking distance",
+                       (long long)*dist);
+    int64_t left = places_left(c, helper_id, run_id, except, err);
+    if (left < 0 && err->status) return -1;
+    if (left <= 0)
+        return pj_fail(err, 409, "helper_full", "helper_id", "the helper has no place left");
+    return 0;
+}
+
+static int64_t pair_insert(pj_ctx *c, int64_t elder_id, int64_t helper_id, const char *start,
+                           int64_t dist, const char *reason, int64_t run_id, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "INSERT INTO elder_pairs (elder_id, helper_id, start_date,"
+                               " distance_m, reason, run_id, created_by, created_at)"
+                               " VALUES (?,?,?,?,?,?,?,?) RETURNING id",
+                               err);
+    if (!s) return 0;
+    pj_stmt_int(s, 1, elder_id);
+    pj_stmt_int(s, 2, helper_id);
+    pj_stmt_text(s, 3, start);
+    pj_stmt_int(s, 4, dist);
+    pj_stmt_text(s, 5, reason);
+    if (run_id)
+        pj_stmt_int(s, 6, run_id);
+    else
+        pj_stmt_null(s, 6);
+    pj_stmt_text(s, 7, c->actor.username ? c->actor.username : "system");
+    pj_stmt_int(s, 8, pj_now());
+    int rc = pj_stmt_step(s, err);
+    int64_t id = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0 && err->status == 409)
+        pj_fail(err, 409, "already_paired", "elder_id", "the elder has an active pair");
+    return id;
+}
+
+int pj_pair_run_decide(pj_ctx *c, int64_t id, const char *action, json_t *body, pj_jw *w,
+                       pj_err *err)
+{
+    static const char *const fields[] = {"proposal_ids", "note", NULL};
+    const char *note = "";
+    int accept = !strcmp(action, "accept");
+    json_t *ids = NULL;
+    if (body && (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+                 pj_in_str(body, "note", 0, 0, 200, &note, err) < 0))
+        return -1;
+    if (body) ids = json_object_get(body, "proposal_ids");
+    if (ids && (!json_is_array(ids) || json_array_size(ids) > 100000))
+        return pj_fail(err, 422, "wrong_type", "proposal_ids", "proposal_ids is an array of ids");
+    size_t i;
+    json_t *x;
+    json_array_foreach(ids, i, x)
+    {
+        if (!json_is_integer(x) || json_integer_value(x) < 1)
+            return pj_fail(err, 422, "wrong_type", "proposal_ids", "proposal_ids are ids");
+    }
+    if (run_scope(c, id, err)) return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    char today[11];
+    pj_el_date(pj_el_today(c, pj_now()), today);
+    /* the proposals to decide: those named (each must be of this run), or every open one */
+    int64_t *pick;
+    int n = 0;
+    if (ids) {
+        pick = pj_arena_alloc(c->arena, sizeof(int64_t) * (json_array_size(ids) + 1));
+        json_array_foreach(ids, i, x)
+        {
+            int64_t run;
+            if (pj_el_int(c, "SELECT run_id FROM elder_pair_proposals WHERE id = ?",
+                          json_integer_value(x), 0, &run, err))
+                goto fail;
+            if (run != id) {
+                pj_fail(err, 422, "unknown_id", "proposal_ids", "proposal %lld is not of run %lld",
+                        (long long)json_integer_value(x), (long long)id);
+                goto fail;
+            }
+            pick[n++] = json_integer_value(x);
+        }
+    } else {
+        int64_t cnt;
+        if (pj_el_int(c, "SELECT COUNT(*) FROM elder_pair_proposals WHERE run_id = ?", id, 0, &cnt,
+                      err))
+            goto fail;
+        pick = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(cnt + 1));
+        pj_stmt *s = pj_db_prepare(c->db,
+                                   "SELECT id FROM elder_pair_proposals WHERE run_id = ?"
+                                   " AND state = 'proposed' ORDER BY id",
+                                   err);
+        if (!s) goto fail;
+        pj_stmt_int(s, 1, id);
+        int rc;
+        while ((rc = pj_stmt_step(s, err)) == 1 && n < cnt) pick[n++] = pj_col_int(s, 0);
+        pj_stmt_done(s);
+        if (rc < 0) goto fail;
+    }
+    int done = 0, stale = 0;
+    for (int k = 0; k < n; k++) {
+        pj_stmt *s = pj_db_prepare(c->db,
+                                   "SELECT elder_id, helper_id, distance_m, reason, state FROM"
+                                   " elder_pair_proposals WHERE id = ?",
+                                   err);
+        if (!s) goto fail;
+        pj_stmt_int(s, 1, pick[k]);
+        if (pj_stmt_step(s, err) != 1) {
+            pj_stmt_done(s);
+            goto fail;
+        }
+        int64_t eid = pj_col_int(s, 0), hid = pj_col_is_null(s, 1) ? 0 : pj_col_int(s, 1);
+        int64_t dist = pj_col_int(s, 2);
+        char *reason = pj_arena_strdup(c->arena, pj_col_text(s, 3));
+        int open = !strcmp(pj_col_text(s, 4), "proposed");
+        pj_stmt_done(s);
+        if (!open) {
+            if (ids) {
+                pj_fail(err, 409, "not_open", "proposal_ids", "proposal %lld is not open",
+                        (long long)pick[k]);
+                goto fail;
+            }
+            continue;
+        }
+        const char *to = "rejected";
+        int64_t pair = 0;
+        if (accept) {
+            /* still unpaired, and the helper still has a place? */
+            int64_t paired, left;
+            if (pj_el_int(c,
+                          "SELECT COUNT(*) FROM elder_pairs WHERE elder_id = ? AND state ="
+                          " 'active'",
+                          eid, 0, &paired, err))
+                goto fail;
+            left = places_left(c, hid, 0, 0, err);
+            if (left < 0 && err->status) goto fail;
+            if (paired || left <= 0) {
+                to = "stale";
+                stale++;
+            } else {
+                if (!(pair = pair_insert(c, eid, hid, today, dist, reason, id, err))) goto fail;
+                to = "accepted";
+                done++;
+            }
+        } else {
+            done++;
+        }
+        s = pj_db_prepare(c->db,
+                          "UPDATE elder_pair_proposals SET state = ?, decided_by = ?,"
+                          " decided_at = ?, pair_id = ?, version = version + 1 WHERE id = ?",
+                          err);
+        if (!s) goto fail;
+        pj_stmt_text(s, 1, to);
+        pj_stmt_text(s, 2, c->actor.username ? c->actor.username : "system");
+        pj_stmt_int(s, 3, pj_now());
+        if (pair)
+            pj_stmt_int(s, 4, pair);
+        else
+            pj_stmt_null(s, 4);
+        pj_stmt_int(s, 5, pick[k]);
+        if (pj_el_step(s, err)) goto fail;
+    }
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "UPDATE elder_pair_runs SET state = CASE WHEN EXISTS (SELECT 1 FROM"
+                               " elder_pair_proposals q WHERE q.run_id = elder_pair_runs.id AND"
+                               " q.state = 'proposed') THEN 'open' ELSE 'closed' END,"
+                               " version = version + 1 WHERE id = ?",
+                               err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    if (pj_el_step(s, err)) goto fail;
+    char *run = pj_render_to_string(c, id, run_render, err);
+    if (!run) goto fail;
+    char *after =
+        pj_arena_printf(c->arena, "{\"action\":\"%s\",\"decided\":%d,\"stale\":%d,\"run\":%s}",
+                        action, done, stale, run);
+    if (pj_audit_add(c, action, "pair_run", id, NULL, after, err) || pj_db_commit(c->db, err))
+        goto fail;
+    (void)note;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_pair_proposal_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"helper_id", "version", NULL};
+    int64_t helper_id, version, run, eid;
+    if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_int(body, "helper_id", 1, 1, INT64_MAX, &helper_id, err) < 0 ||
+        pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
+        pj_el_int(c, "SELECT run_id FROM elder_pair_proposals WHERE id = ?", id, 0, &run, err))
+        return -1;
+    if (!run) return pj_el_not_found(err, "proposal", id);
+    if (run_scope(c, run, err) ||
+        pj_el_int(c, "SELECT elder_id FROM elder_pair_proposals WHERE id = ?", id, 0, &eid, err))
+        return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    if (pj_el_version(c, "SELECT version FROM elder_pair_proposals WHERE id = ?", id, version,
+                      "proposal", err))
+        goto fail;
+    int64_t dist;
+    int same;
+    const char *hname;
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT state FROM elder_pair_proposals WHERE id = ?", err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    int editable = rc == 1 && (!strcmp(pj_col_text(s, 0), "proposed") ||
+                               !strcmp(pj_col_text(s, 0), "unmatched"));
+    pj_stmt_done(s);
+    if (rc < 0) goto fail;
+    if (!editable) {
+        pj_fail(err, 409, "not_open", "id", "only open or unmatched proposals can be edited");
+        goto fail;
+    }
+    if (pair_feasible(c, eid, helper_id, run, id, 1, &dist, &same, &hname, err)) goto fail;
+    char *before = pj_render_to_string(c, id, proposal_render, err);
+    if (!before) goto fail;
+    s = pj_db_prepare(c->db,
+                      "UPDATE elder_pair_proposals SET helper_id = ?, distance_m = ?,"
+                      " same_village = ?, rank = 0, reason = ?, state = 'proposed',"
+                      " version = version + 1 WHERE id = ?",
+                      err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, helper_id);
+    pj_stmt_int(s, 2, dist);
+    pj_stmt_int(s, 3, same);
+    pj_stmt_text(s, 4,
+                 pj_arena_printf(c->arena, "%s: chosen by %s; %lld m away, %s", hname,
+                                 c->actor.username ? c->actor.username : "system", (long long)dist,
+                                 same ? "same village" : "another village"));
+    pj_stmt_int(s, 5, id);
+    if (pj_el_step(s, err)) goto fail;
+    char *after = pj_render_to_string(c, id, proposal_render, err);
+    if (!after || pj_audit_add(c, "update", "pair_proposal", id, before, after, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+/* ---- pairs ---- */
+
+static int pair_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT p.id, p.elder_id, e.name, p.helper_id, h.name, p.start_date,"
+                               " p.end_date, p.state, p.distance_m, p.reason, p.run_id,"
+                               " p.created_by, p.created_at, p.ended_note, p.version"
+                               " FROM elder_pairs p JOIN elders e ON e.id = p.elder_id"
+                               " JOIN helpers h ON h.id = p.helper_id WHERE p.id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc <= 0) {
+        pj_stmt_done(s);
+        return rc < 0 ? -1 : pj_el_not_found(err, "pair", id);
+    }
+    pj_jw_obj(w);
+    pj_jw_kint(w, "id", pj_col_int(s, 0));
+    pj_jw_kint(w, "elder_id", pj_col_int(s, 1));
+    pj_render_text(w, "elder_name", s, 2);
+    pj_jw_kint(w, "helper_id", pj_col_int(s, 3));
+    pj_render_text(w, "helper_name", s, 4);
+    pj_render_text(w, "start_date", s, 5);
+    pj_render_text(w, "end_date", s, 6);
+    pj_render_text(w, "state", s, 7);
+    pj_jw_kint(w, "distance_m", pj_col_int(s, 8));
+    pj_render_text(w, "reason", s, 9);
+    pj_render_ref(w, "run_id", s, 10);
+    pj_render_text(w, "created_by", s, 11);
+    pj_render_time(w, "created_at", pj_col_int(s, 12));
+    pj_render_text(w, "ended_note", s, 13);
+    pj_jw_kint(w, "version", pj_col_int(s, 14));
+    pj_jw_obj_end(w);
+    pj_stmt_done(s);
+    return 0;
+}
+
+int pj_pair_list(pj_ctx *c, int64_t elder_id, int64_t helper_id, const char *state, int64_t cursor,
+                 int limit, pj_jw *w, pj_err *err)
+{
+    if (pj_el_require_personal(c, err)) return -1;
+    const char *sql = pj_arena_printf(c->arena,
+                                      "SELECT p.id FROM elder_pairs p JOIN elders e ON e.id ="
+                                      " p.elder_id WHERE p.id > ?%s AND (? = 0 OR p.elder_id = ?)"
+                                      " AND (? = 0 OR p.helper_id = ?) AND (? IS NULL OR p.state ="
+                                      " ?) ORDER BY p.id LIMIT ?",
+                                      pj_el_scope_sql(c, "e"));
+    pj_stmt *s = pj_db_prepare(c->db, sql, err);
+    if (!s) return -1;
+    int i = 1;
+    pj_stmt_int(s, i++, cursor);
+    pj_el_scope_bind(c, s, &i);
+    pj_stmt_int(s, i++, elder_id);
+    pj_stmt_int(s, i++, elder_id);
+    pj_stmt_int(s, i++, helper_id);
+    pj_stmt_int(s, i++, helper_id);
+    pj_stmt_text(s, i++, state);
+    pj_stmt_text(s, i++, state);
+    pj_stmt_int(s, i++, limit + 1);
+    return pj_render_query_page(c, s, limit, pair_render, w, err);
+}
+
+static int elder_town(pj_ctx *c, int64_t elder_id, const char *field, int64_t *town, pj_err *err)
+{
+    if (pj_el_int(c, "SELECT township_id FROM elders WHERE id = ?", elder_id, 0, town, err))
+        return -1;
+    if (!*town) return pj_fail(err, 422, "unknown_id", field, "no elder %lld", (long long)elder_id);
+    return 0;
+}
+
+int pj_pair_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"elder_id", "helper_id", "start_date", "reason", NULL};
+    int64_t eid, hid, town, dist;
+    int same;
+    const char *start = NULL, *reason = NULL, *hname;
+    int64_t today = pj_el_today(c, pj_now());
+    if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_int(body, "elder_id", 1, 1, INT64_MAX, &eid, err) < 0 ||
+        pj_in_int(body, "helper_id", 1, 1, INT64_MAX, &hid, err) < 0 ||
+        pj_el_in_date(body, "start_date", 0, 0, today, &start, err) < 0 ||
+        pj_in_str(body, "reason", 0, 0, 200, &reason, err) < 0 ||
+        elder_town(c, eid, "elder_id", &town, err) || pj_el_officer_check(c, town, err))
+        return -1;
+    char day[11];
+    pj_el_date(today, day);
+    if (!start) start = day;
+    if (pj_db_begin(c->db, err)) return -1;
+    if (pair_feasible(c, eid, hid, 0, 0, 0, &dist, &same, &hname, err)) goto fail;
+    int64_t id = pair_insert(c, eid, hid, start, dist,
+                             reason && *reason
+                                 ? reason
+                                 : pj_arena_printf(c->arena, "paired by %s; %lld m away",
+                                                   c->actor.username ? c->actor.username : "system",
+                                                   (long long)dist),
+                             0, err);
+    if (!id) goto fail;
+    char *after = pj_render_to_string(c, id, pair_render, err);
+    if (!after || pj_audit_add(c, "create", "pair", id, NULL, after, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_pair_end(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"end_date", "note", "version", NULL};
+    int64_t eid, town, version;
+    const char *end = NULL, *note = "";
+    int64_t today = pj_el_today(c, pj_now());
+    if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
+        pj_el_in_date(body, "end_date", 0, 0, today, &end, err) < 0 ||
+        pj_in_str(body, "note", 0, 0, 200, &note, err) < 0 ||
+        pj_el_int(c, "SELECT elder_id FROM elder_pairs WHERE id = ?", id, 0, &eid, err))
+        return -1;
+    if (!eid) return pj_el_not_found(err, "pair", id);
+    if (elder_town(c, eid, "id", &town, err) || pj_el_officer_check(c, town, err)) return -1;
+    char day[11];
+    pj_el_date(today, day);
+    if (!end) end = day;
+    if (pj_db_begin(c->db, err)) return -1;
+    if (pj_el_version(c, "SELECT version FROM elder_pairs WHERE id = ?", id, version, "pair", err))
+        goto fail;
+    char *before = pj_render_to_string(c, id, pair_render, err);
+    if (!before) goto fail;
+    pj_stmt *s =
+        pj_db_prepare(c->db, "SELECT state, start_date FROM elder_pairs WHERE id = ?", err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    int active = rc == 1 && !strcmp(pj_col_text(s, 0), "active");
+    int before_start = rc == 1 && strcmp(end, pj_col_text(s, 1)) < 0;
+    pj_stmt_done(s);
+    if (rc < 0) goto fail;
+    if (!active) {
+        pj_fail(err, 409, "not_active", "id", "the pair has ended already");
+        goto fail;
+    }
+    if (before_start) {
+        pj_fail(err, 422, "out_of_range", "end_date", "end_date is before the start");
+        goto fail;
+    }
+    s = pj_db_prepare(c->db,
+                      "UPDATE elder_pairs SET state = 'ended', end_date = ?, ended_note = ?,"
+                      " version = version + 1 WHERE id = ?",
+                      err);
+    if (!s) goto fail;
+    pj_stmt_text(s, 1, end);
+    pj_stmt_text(s, 2, note);
+    pj_stmt_int(s, 3, id);
+    if (pj_el_step(s, err)) goto fail;
+    char *after = pj_render_to_string(c, id, pair_render, err);
+    if (!after || pj_audit_add(c, "end", "pair", id, before, after, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}

@@ -1,0 +1,598 @@
+/* Eldercare: the coverage report (per grid, village or township: the three needs, visits done
+ * vs due, alerts, helpers and hours) and the vulnerable-person list for emergencies. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/csv.h"
+#include "core/util.h"
+#include "domain/audit.h"
+#include "domain/elder_int.h"
+#include "domain/render.h"
+
+#include "core/banned.h"
+
+typedef struct row {
+    int64_t id;
+    int64_t elders, meals, doctor, paired, visits_done, alerts_open, alerts_resolved, helpers,
+        helpers_active, minutes;
+    double visits_due, resolve_s;
+} row;
+
+typedef struct rows {
+    row *r;
+    int n, cap;
+    int *index; /* region id → row + 1 */
+    int64_t max_id;
+} rows;
+
+static row *row_of(pj_ctx *c, rows *R, int64_t id)
+{
+    if (id < 0 || id > R->max_id) return NULL;
+    if (!R->index[id]) {
+        if (R->n == R->cap) {
+            int nc = R->cap ? 2 * R->cap : 64;
+            row *nr = pj_arena_calloc(c->arena, (size_t)nc, sizeof *nr);
+            if (R->n) memcpy(nr, R->r, sizeof *nr * (size_t)R->n);
+            R->r = nr, R->cap = nc;
+        }
+        R->r[R->n].id = id;
+        R->index[id] = ++R->n;
+    }
+    return &R->r[R->index[id] - 1];
+}
+
+static double pct(int64_t a, int64_t b)
+{
+    return b ? 100.0 * (double)a / (double)b : 0.0;
+}
+
+static void row_json(pj_jw *w, const row *r, const char *name)
+{
+    pj_jw_obj(w);
+    if (r->id)
+        pj_jw_kint(w, "region_id", r->id);
+    else
+        pj_jw_knull(w, "region_id");
+    pj_jw_kstr(w, "name", name);
+    pj_jw_kint(w, "elders", r->elders);
+    pj_jw_kint(w, "meals_arranged", r->meals);
+    pj_jw_key(w, "meals_pct");
+    pj_jw_fixed(w, pct(r->meals, r->elders), 1);
+    pj_jw_kint(w, "doctor_contracted", r->doctor);
+    pj_jw_key(w, "doctor_pct");
+    pj_jw_fixed(w, pct(r->doctor, r->elders), 1);
+    pj_jw_kint(w, "paired", r->paired);
+    pj_jw_key(w, "paired_pct");
+    pj_jw_fixed(w, pct(r->paired, r->elders), 1);
+    pj_jw_key(w, "visits_due");
+    pj_jw_fixed(w, r->visits_due, 1);
+    pj_jw_kint(w, "visits_done", r->visits_done);
+    pj_jw_key(w, "visits_pct");
+    pj_jw_fixed(w, r->visits_due > 0 ? 100.0 * (double)r->visits_done / r->visits_due : 0.0, 1);
+    pj_jw_kint(w, "alerts_open", r->alerts_open);
+    pj_jw_kint(w, "alerts_resolved", r->alerts_resolved);
+    if (r->alerts_resolved) {
+        pj_jw_key(w, "resolve_hours_avg");
+        pj_jw_fixed(w, r->resolve_s / 3600.0 / (double)r->alerts_resolved, 1);
+    } else {
+        pj_jw_knull(w, "resolve_hours_avg");
+    }
+    pj_jw_kint(w, "helpers", r->helpers);
+    pj_jw_kint(w, "helpers_active", r->helpers_active);
+    pj_jw_key(w, "hours_given");
+    pj_jw_fixed(w, (double)r->minutes / 60.0, 1);
+    pj_jw_obj_end(w);
+}
+
+static void row_csv(pj_buf *b, const row *r, const char *name)
+{
+    char v[14][32];
+    snprintf(v[0], 32, "%lld", (long long)r->id);
+    snprintf(v[1], 32, "%lld", (long long)r->elders);
+    snprintf(v[2], 32, "%.1f", pct(r->meals, r->elders));
+    snprintf(v[3], 32, "%.1f", pct(r->doctor, r->elders));
+    snprintf(v[4], 32, "%.1f", pct(r->paired, r->elders));
+    snprintf(v[5], 32, "%.1f", r->visits_due);
+    snprintf(v[6], 32, "%lld", (long long)r->visits_done);
+    snprintf(v[7], 32, "%lld", (long long)r->alerts_open);
+    snprintf(v[8], 32, "%lld", (long long)r->alerts_resolved);
+    if (r->alerts_resolved)
+        snprintf(v[9], 32, "%.1f", r->resolve_s / 3600.0 / (double)r->alerts_resolved);
+    else
+        v[9][0] = 0;
+    snprintf(v[10], 32, "%lld", (long long)r->helpers);
+    snprintf(v[11], 32, "%lld", (long long)r->helpers_active);
+    snprintf(v[12], 32, "%.1f", (double)r->minutes / 60.0);
+    pj_csv_field(b, r->id ? v[0] : "", 0);
+    pj_csv_field(b, name, 0);
+    for (int k = 1; k <= 12; k++) pj_csv_field(b, v[k], k == 12);
+}
+
+/* Scope for aggregates: like personal records, but viewers see the district's figures. */
+static const char *agg_scope_sql(pj_ctx *c, const char *alias)
+{
+    return c->actor.role == PJ_ROLE_VIEWER ? "" : pj_el_scope_sql(c, alias);
+}
+static void agg_scope_bind(pj_ctx *c, pj_stmt *s, int *i)
+{
+    if (c->actor.role != PJ_ROLE_VIEWER) pj_el_scope_bind(c, s, i);
+}
+
+int pj_elder_coverage(pj_ctx *c, const char *group, int64_t region_id, int64_t since, int64_t until,
+                      pj_jw *w, pj_buf *csv, pj_err *err)
+{
+    if (c->actor.role != PJ_ROLE_VIEWER && pj_el_require_personal(c, err)) return -1;
+    const char *col;
+    if (!group || !strcmp(group, "township"))
+        col = "township_id", group = "township";
+    else if (!strcmp(group, "village"))
+        col = "village_id";
+    else if (!strcmp(group, "grid"))
+        col = "grid_id";
+    else
+        return pj_fail(err, 400, "bad_query", "group", "group is grid, village or township");
+    int64_t town;
+    if (pj_el_region_check(c, &region_id, "region_id", &town, err)) return -1;
+    if (until <= 0) until = pj_now();
+    if (since <= 0) since = until - 30 * 86400;
+    if (since >= until)
+        return pj_fail(err, 400, "bad_query", "since", "since must be before until");
+    double days = (double)(until - since) / 86400.0;
+    char today[11];
+    pj_el_date(pj_el_today(c, until), today);
+    rows R = {0};
+    int started = pj_db_read_begin(c->db);
+    int rc = -1;
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT COALESCE(MAX(id), 0) FROM regions", err);
+    if (!s) goto out;
+    if (pj_stmt_step(s, err) < 0) {
+        pj_stmt_done(s);
+        goto out;
+    }
+    R.max_id = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    R.index = pj_arena_calloc(c->arena, (size_t)R.max_id + 1, sizeof(int));
+    /* grid → village → township, to group rows read per grid in C (a GROUP BY over a month
+     * of logs sorts a quarter of a million rows: several times slower) */
+    int level = !strcmp(group, "grid") ? 0 : !strcmp(group, "village") ? 1 : 2;
+    int64_t *up = pj_arena_calloc(c->arena, (size_t)R.max_id + 1, sizeof(int64_t));
+    s = pj_db_prepare(c->db, "SELECT id, parent_id FROM regions WHERE parent_id IS NOT NULL", err);
+    if (!s) goto out;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        int64_t id = pj_col_int(s, 0);
+        if (id >= 0 && id <= R.max_id) up[id] = pj_col_int(s, 1);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) goto out;
+#define GROUP_OF(g)                                                                                \
+    (level == 0 ? (g)                                                                              \
+     : level == 1                                                                                  \
+         ? ((g) >= 0 && (g) <= R.max_id ? up[g] : 0)                                               \
+         : ((g) >= 0 && (g) <= R.max_id && up[g] >= 0 && up[g] <= R.max_id ? up[up[g]] : 0))
+    /* active pairs as a bitmap of elder ids */
+    int64_t max_elder = 0;
+    s = pj_db_prepare(c->db, "SELECT COALESCE(MAX(id), 0) FROM elders", err);
+    if (!s) goto out;
+    if (pj_stmt_step(s, err) == 1) max_elder = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    unsigned char *paired = pj_arena_calloc(c->arena, (size_t)max_elder / 8 + 1, 1);
+    s = pj_db_prepare(c->db, "SELECT elder_id FROM elder_pairs WHERE state = 'active'", err);
+    if (!s) goto out;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        int64_t id = pj_col_int(s, 0);
+        if (id > 0 && id <= max_elder) paired[id / 8] |= (unsigned char)(1u << (id % 8));
+    }
+    pj_stmt_done(s);
+    if (rc < 0) goto out;
+    /* elders and their needs */
+    s = pj_db_prepare(
+        c->db,
+        pj_arena_printf(c->arena,
+                        "SELECT e.id, e.grid_id, e.meal_provider <> 'none' AND e.meal_days > 0,"
+                        " e.doctor_until >= ? AND (e.doctor_from IS NULL OR e.doctor_from <= ?),"
+                        " CASE e.visit_tier WHEN 'high_risk' THEN 0 WHEN 'key' THEN 1 ELSE 2 END"
+                        " FROM elders e WHERE e.status = 'active'%s%s",
+                        agg_scope_sql(c, "e"), pj_el_region_sql(c, region_id, "e")),
+        err);
+    if (!s) goto out;
+    int i = 1;
+    pj_stmt_text(s, i++, today);
+    pj_stmt_text(s, i++, today);
+    agg_scope_bind(c, s, &i);
+    pj_el_region_bind(s, region_id, &i);
+    double due[3] = {days / pj_el_visit_days(c, "high_risk"), days / pj_el_visit_days(c, "key"),
+                     days / pj_el_visit_days(c, "normal")};
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        int64_t id = pj_col_int(s, 0), g = pj_col_int(s, 1);
+        row *r = row_of(c, &R, GROUP_OF(g));
+        if (!r) continue;
+        r->elders++;
+        r->meals += pj_col_int(s, 2) != 0;
+        r->doctor += pj_col_int(s, 3) != 0;
+        int t = (int)pj_col_int(s, 4);
+        r->visits_due += due[t >= 0 && t < 3 ? t : 2];
+        if (id > 0 && id <= max_elder && (paired[id / 8] & (1u << (id % 8)))) r->paired++;
+    }
+    pj_stmt_done(s);
+    if (rc < 0) goto out;
+    /* logs of the period: companionship visits done, hours given */
+    s = pj_db_prepare(c->db,
+                      pj_arena_printf(c->arena,
+                                      "SELECT l.grid_id, l.kind = 'companionship', CASE WHEN"
+                                      " l.helper_id IS NOT NULL THEN l.minutes ELSE 0 END"
+                                      " FROM elder_service_logs l"
+                                      " WHERE l.time_in >= ? AND l.time_in < ?%s%s",
+                                      agg_scope_sql(c, "l"), pj_el_region_sql(c, region_id, "l")),
+                      err);
+    if (!s) goto out;
+    i = 1;
+    pj_stmt_int(s, i++, since);
+    pj_stmt_int(s, i++, until);
+    agg_scope_bind(c, s, &i);
+    pj_el_region_bind(s, region_id, &i);
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        row *r = row_of(c, &R, GROUP_OF(pj_col_int(s, 0)));
+        if (!r) continue;
+        r->visits_done += pj_col_int(s, 1) != 0;
+        r->minutes += pj_col_int(s, 2);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) goto out;
+#undef GROUP_OF
+    s = pj_db_prepare(c->db,
+                      pj_arena_printf(c->arena,
+                                      "SELECT h.%s, COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1"
+                                      " FROM elder_service_logs l WHERE l.helper_id = h.id AND"
+                                      " l.time_in >= ? AND l.time_in < ?) THEN 1 ELSE 0 END)"
+                                      " FROM helpers h WHERE h.active = 1%s%s GROUP BY h.%s",
+                                      col, agg_scope_sql(c, "h"),
+                                      pj_el_region_sql(c, region_id, "h"), col),
+                      err);
+    if (!s) goto out;
+    i = 1;
+    pj_stmt_int(s, i++, since);
+    pj_stmt_int(s, i++, until);
+    agg_scope_bind(c, s, &i);
+    pj_el_region_bind(s, region_id, &i);
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        row *r = row_of(c, &R, pj_col_int(s, 0));
+        if (r) r->helpers = pj_col_int(s, 1), r->helpers_active = pj_col_int(s, 2);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) goto out;
+    /* alerts: open now; resolved within the period and how long they took */
+    const char *acol = !strcmp(group, "village") ? "g.parent_id"
+                       : !strcmp(group, "grid")  ? "a.grid_id"
+                                                 : "a.township_id";
+    s = pj_db_prepare(
+        c->db,
+        pj_arena_printf(
+            c->arena,
+            "SELECT %s, SUM(CASE WHEN a.state <> 'resolved' THEN 1 ELSE 0 END),"
+            " SUM(CASE WHEN a.state = 'resolved' AND a.resolved_at >= ? AND"
+            " a.resolved_at < ? THEN 1 ELSE 0 END), SUM(CASE WHEN a.state ="
+            " 'resolved' AND a.resolved_at >= ? AND a.resolved_at < ? THEN"
+            " a.resolved_at - a.raised_at ELSE 0 END)"
+            " FROM elder_alerts a JOIN regions g ON g.id = a.grid_id WHERE 1 = 1%s%s"
+            " GROUP BY %s",
+            acol, agg_scope_sql(c, "a"),
+            region_id ? " AND (a.grid_id = ? OR g.parent_id = ? OR a.township_id = ?)" : "", acol),
+        err);
+    if (!s) goto out;
+    i = 1;
+    for (int k = 0; k < 2; k++) {
+        pj_stmt_int(s, i++, since);
+        pj_stmt_int(s, i++, until);
+    }
+    agg_scope_bind(c, s, &i);
+    pj_el_region_bind(s, region_id, &i);
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        row *r = row_of(c, &R, pj_col_int(s, 0));
+        if (!r) continue;
+        r->alerts_open = pj_col_int(s, 1), r->alerts_resolved = pj_col_int(s, 2);
+        r->resolve_s = pj_col_double(s, 3);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) goto out;
+    /* names, in region id order */
+    row total = {0};
+    const char **names = pj_arena_calloc(c->arena, (size_t)R.n + 1, sizeof *names);
+    int n = 0;
+    row *sorted = pj_arena_calloc(c->arena, (size_t)R.n + 1, sizeof *sorted);
+    for (int64_t id = 0; id <= R.max_id; id++)
+        if (R.index[id]) sorted[n++] = R.r[R.index[id] - 1];
+    for (int k = 0; k < n; k++) {
+        s = pj_db_prepare(c->db, "SELECT name FROM regions WHERE id = ?", err);
+        if (!s) goto out;
+        pj_stmt_int(s, 1, sorted[k].id);
+        names[k] = pj_stmt_step(s, err) == 1 ? pj_arena_strdup(c->arena, pj_col_text(s, 0)) : "";
+        pj_stmt_done(s);
+        row *r = &sorted[k];
+        total.elders += r->elders, total.meals += r->meals, total.doctor += r->doctor;
+        total.paired += r->paired, total.visits_due += r->visits_due;
+        total.visits_done += r->visits_done, total.alerts_open += r->alerts_open;
+        total.alerts_resolved += r->alerts_resolved, total.resolve_s += r->resolve_s;
+        total.helpers += r->helpers, total.helpers_active += r->helpers_active;
+        total.minutes += r->minutes;
+    }
+    if (csv) {
+        static const char *const head[] = {
+            "region_id",         "name",       "elders",         "meals_pct",   "doctor_pct",
+            "paired_pct",        "visits_due", "visits_done",    "alerts_open", "alerts_resolved",
+            "resolve_hours_avg", "helpers",    "helpers_active", "hours_given", NULL};
+        for (int k = 0; head[k]; k++) pj_csv_field(csv, head[k], !head[k + 1]);
+        for (int k = 0; k < n; k++) row_csv(csv, &sorted[k], names[k]);
+        row_csv(csv, &total, "合计 total");
+    } else {
+        char t0[21], t1[21];
+        pj_time_iso(since, t0);
+        pj_time_iso(until, t1);
+        pj_jw_obj(w);
+        pj_jw_kstr(w, "group", group);
+        if (region_id)
+            pj_jw_kint(w, "region_id", region_id);
+        else
+            pj_jw_knull(w, "region_id");
+        pj_jw_kstr(w, "since", t0);
+        pj_jw_kstr(w, "until", t1);
+        pj_jw_key(w, "period_days");
+        pj_jw_fixed(w, days, 2);
+        pj_jw_key(w, "rows");
+        pj_jw_arr(w);
+        for (int k = 0; k < n; k++) row_json(w, &sorted[k], names[k]);
+        pj_jw_arr_end(w);
+        pj_jw_key(w, "total");
+        row_json(w, &total, "合计 total");
+        pj_jw_obj_end(w);
+    }
+    rc = 0;
+out:
+    pj_db_read_end(c->db, started);
+    return rc;
+}
+
+/* ---- the vulnerable ---- */
+
+#define VULNERABLE " AND (e.living_alone = 1 OR e.disabled = 1 OR e.ability_level >= 3)"
+
+static int vul_row(pj_ctx *c, int64_t id, int reveal, pj_jw *w, pj_buf *csv, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT e.id, e.name, e.sex, e.birth_date, e.ability_level, e.living_alone, e.disabled,"
+        " e.household, e.phone, e.lat, e.lon, e.grid_id, g.name, v.name, t.name, h.id, h.name,"
+        " h.phone, (SELECT GROUP_CONCAT(u.display_name || ' (' || u.username || ')', '; ') FROM"
+        " grid_workers gw JOIN users u ON u.id = gw.user_id WHERE gw.region_id = e.grid_id),"
+        " e.emergency_contacts, e.village_id, e.township_id"
+        " FROM elders e JOIN regions g ON g.id = e.grid_id JOIN regions v ON v.id = e.village_id"
+        " JOIN regions t ON t.id = e.township_id"
+        " LEFT JOIN elder_pairs p ON p.elder_id = e.id AND p.state = 'active'"
+        " LEFT JOIN helpers h ON h.id = p.helper_id WHERE e.id = ?",
+        err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc <= 0) {
+        pj_stmt_done(s);
+        return rc < 0 ? -1 : pj_el_not_found(err, "elder", id);
+    }
+    int age = pj_el_age(pj_col_text(s, 3), pj_el_today(c, pj_now()));
+    const char *phone = pj_el_mask_phone(c, pj_col_text(s, 8), reveal);
+    const char *hphone =
+        pj_col_is_null(s, 17) ? NULL : pj_el_mask_phone(c, pj_col_text(s, 17), reveal);
+    const char *req = "medical_or_barrier_free";
+    /* the first emergency contact, for the door-to-door sheet */
+    json_t *ec = json_loads(pj_col_text(s, 19), 0, NULL);
+    json_t *c0 = json_array_get(ec, 0);
+    const char *cname = c0 ? json_string_value(json_object_get(c0, "name")) : NULL;
+    const char *cphone =
+        c0 ? pj_el_mask_phone(c, json_string_value(json_object_get(c0, "phone")), reveal) : NULL;
+    if (csv) {
+        char v[8][32];
+        snprintf(v[0], 32, "%lld", (long long)pj_col_int(s, 0));
+        snprintf(v[1], 32, "%d", age);
+        snprintf(v[2], 32, "%lld", (long long)pj_col_int(s, 4));
+        snprintf(v[3], 32, "%.6f", pj_col_double(s, 9));
+        snprintf(v[4], 32, "%.6f", pj_col_double(s, 10));
+        pj_csv_field(csv, pj_col_text(s, 14), 0);
+        pj_csv_field(csv, pj_col_text(s, 13), 0);
+        pj_csv_field(csv, pj_col_text(s, 12), 0);
+        pj_csv_field(csv, v[0], 0);
+        pj_csv_field(csv, pj_col_text(s, 1), 0);
+        pj_csv_field(csv, pj_col_text(s, 2), 0);
+        pj_csv_field(csv, v[1], 0);
+        pj_csv_field(csv, v[2], 0);
+        pj_csv_field(csv, pj_col_int(s, 5) ? "1" : "0", 0);
+        pj_csv_field(csv, pj_col_int(s, 6) ? "1" : "0", 0);
+        pj_csv_field(csv, pj_col_text(s, 7), 0);
+        pj_csv_field(csv, phone, 0);
+        pj_csv_field(csv, pj_col_is_null(s, 16) ? "" : pj_col_text(s, 16), 0);
+        pj_csv_field(csv, hphone ? hphone : "", 0);
+        pj_csv_field(csv, pj_col_is_null(s, 18) ? "" : pj_col_text(s, 18), 0);
+        pj_csv_field(csv, cname ? cname : "", 0);
+        pj_csv_field(csv, cphone ? cphone : "", 0);
+        pj_csv_field(csv, v[3], 0);
+        pj_csv_field(csv, v[4], 0);
+        pj_csv_field(csv, req, 1);
+    } else {
+        pj_jw_obj(w);
+        pj_jw_kint(w, "elder_id", pj_col_int(s, 0));
+        pj_render_text(w, "name", s, 1);
+        pj_render_text(w, "sex", s, 2);
+        pj_jw_kint(w, "age", age);
+        pj_jw_kint(w, "ability_level", pj_col_int(s, 4));
+        pj_jw_kbool(w, "living_alone", (int)pj_col_int(s, 5));
+        pj_jw_kbool(w, "disabled", (int)pj_col_int(s, 6));
+        pj_render_text(w, "household", s, 7);
+        pj_jw_kstr(w, "phone", phone);
+        pj_jw_key(w, "lat");
+        pj_jw_fixed(w, pj_col_double(s, 9), 6);
+        pj_jw_key(w, "lon");
+        pj_jw_fixed(w, pj_col_double(s, 10), 6);
+        pj_jw_kint(w, "grid_id", pj_col_int(s, 11));
+        pj_render_text(w, "grid_name", s, 12);
+        pj_jw_kint(w, "village_id", pj_col_int(s, 20));
+        pj_render_text(w, "village_name", s, 13);
+        pj_jw_kint(w, "township_id", pj_col_int(s, 21));
+        pj_render_text(w, "township_name", s, 14);
+        if (pj_col_is_null(s, 15)) {
+            pj_jw_knull(w, "helper");
+        } else {
+            pj_jw_key(w, "helper");
+            pj_jw_obj(w);
+            pj_jw_kint(w, "id", pj_col_int(s, 15));
+            pj_render_text(w, "name", s, 16);
+            pj_jw_kstr(w, "phone", hphone);
+            pj_jw_obj_end(w);
+        }
+        pj_render_text(w, "grid_workers", s, 18);
+        if (c0) {
+            pj_jw_key(w, "emergency_contact");
+            pj_jw_obj(w);
+            pj_jw_kstr(w, "name", cname);
+            pj_jw_kstr(w, "phone", cphone);
+            pj_jw_obj_end(w);
+        } else {
+            pj_jw_knull(w, "emergency_contact");
+        }
+        pj_jw_kstr(w, "site_requirement", req);
+        pj_jw_kbool(w, "masked", !reveal);
+        pj_jw_obj_end(w);
+    }
+    json_decref(ec);
+    pj_stmt_done(s);
+    if (reveal && pj_el_audit_reveal(c, "elder", id, err)) return -1;
+    return 0;
+}
+
+static int vul_masked(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return vul_row(c, id, 0, w, NULL, err);
+}
+static int vul_revealed(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return vul_row(c, id, 1, w, NULL, err);
+}
+
+int pj_vulnerable_list(pj_ctx *c, int64_t region_id, int reveal, int64_t cursor, int limit,
+                       pj_jw *w, pj_buf *csv, pj_err *err)
+{
+    int64_t town;
+    if (pj_el_require_personal(c, err) ||
+        pj_el_region_check(c, &region_id, "region_id", &town, err))
+        return -1;
+    const char *sql = pj_arena_printf(
+        c->arena,
+        "SELECT e.id FROM elders e WHERE e.status = 'active'" VULNERABLE
+        "%s%s AND e.id > ? ORDER BY %s LIMIT ?",
+        pj_el_scope_sql(c, "e"), pj_el_region_sql(c, region_id, "e"),
+        csv ? "e.township_id, e.village_id, e.grid_id, e.ability_level DESC, e.id" : "e.id");
+    pj_stmt *s = pj_db_prepare(c->db, sql, err);
+    if (!s) return -1;
+    int i = 1;
+    pj_el_scope_bind(c, s, &i);
+    pj_el_region_bind(s, region_id, &i);
+    pj_stmt_int(s, i++, csv ? 0 : cursor);
+    pj_stmt_int(s, i++, csv ? 1000000 : limit + 1);
+    if (reveal && pj_db_begin(c->db, err)) {
+        pj_stmt_done(s);
+        return -1;
+    }
+    int started = reveal ? 0 : pj_db_read_begin(c->db);
+    int rc = 0;
+    if (!csv) {
+        rc = pj_render_query_page(c, s, limit, reveal ? vul_revealed : vul_masked, w, err);
+    } else {
+        static const char *const head[] = {"township",
+                                           "village",
+                                           "grid",
+                                           "elder_id",
+                                           "name",
+                                           "sex",
+                                           "age",
+                                           "ability_level",
+                                           "living_alone",
+                                           "disabled",
+                                           "household",
+                                           "phone",
+                                           "helper",
+                                           "helper_phone",
+                                           "grid_workers",
+                                           "emergency_contact",
+                                           "emergency_phone",
+                                           "lat",
+                                           "lon",
+                                           "site_requirement",
+                                           NULL};
+        for (int k = 0; head[k]; k++) pj_csv_field(csv, head[k], !head[k + 1]);
+        int64_t cap = 1024, n = 0;
+        int64_t *ids = malloc(sizeof(int64_t) * (size_t)cap);
+        while (ids && (rc = pj_stmt_step(s, err)) == 1) {
+            if (n == cap) {
+                int64_t *nid = realloc(ids, sizeof(int64_t) * (size_t)(cap *= 2));
+                if (!nid) break;
+                ids = nid;
+            }
+            ids[n++] = pj_col_int(s, 0);
+        }
+        pj_stmt_done(s);
+        rc = ids && rc >= 0 ? 0 : -1;
+        if (rc && !err->status) pj_fail(err, 500, "internal", "", "out of memory");
+        for (int64_t k = 0; k < n && !rc; k++) rc = vul_row(c, ids[k], reveal, NULL, csv, err);
+        free(ids);
+    }
+    if (reveal) {
+        if (rc || pj_db_commit(c->db, err)) {
+            pj_db_rollback(c->db);
+            return -1;
+        }
+    } else {
+        pj_db_read_end(c->db, started);
+    }
+    return rc;
+}
+
+int pj_vulnerable_collect(pj_ctx *c, int64_t region_id, pj_vulnerable **out, int *n, pj_err *err)
+{
+    *out = NULL, *n = 0;
+    int64_t town;
+    if (pj_el_require_personal(c, err) ||
+        pj_el_region_check(c, &region_id, "region_id", &town, err))
+        return -1;
+    const char *sql = pj_arena_printf(
+        c->arena,
+        "SELECT e.id, e.grid_id, e.village_id, e.township_id, p.helper_id, e.lat, e.lon,"
+        " e.ability_level, e.living_alone, e.disabled FROM elders e LEFT JOIN elder_pairs p ON"
+        " p.elder_id = e.id AND p.state = 'active' WHERE e.status = 'active'" VULNERABLE
+        "%s%s ORDER BY e.id",
+        pj_el_scope_sql(c, "e"), pj_el_region_sql(c, region_id, "e"));
+    pj_stmt *s = pj_db_prepare(c->db, sql, err);
+    if (!s) return -1;
+    int i = 1;
+    pj_el_scope_bind(c, s, &i);
+    pj_el_region_bind(s, region_id, &i);
+    int cap = 256, rc;
+    pj_vulnerable *v = pj_arena_alloc(c->arena, sizeof *v * (size_t)cap);
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        if (*n == cap) {
+            pj_vulnerable *nv = pj_arena_alloc(c->arena, sizeof *v * (size_t)cap * 2);
+            memcpy(nv, v, sizeof *v * (size_t)cap);
+            v = nv, cap *= 2;
+        }
+        v[(*n)++] = (pj_vulnerable){pj_col_int(s, 0),
+                                    pj_col_int(s, 1),
+                                    pj_col_int(s, 2),
+                                    pj_col_int(s, 3),
+                                    pj_col_is_null(s, 4) ? 0 : pj_col_int(s, 4),
+                                    pj_col_double(s, 5),
+                                    pj_col_double(s, 6),
+                                    (int)pj_col_int(s, 7),
+                                    (int)pj_col_int(s, 8),
+                                    (int)pj_col_int(s, 9)};
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    *out = v;
+    return 0;
+}

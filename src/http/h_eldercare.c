@@ -1,0 +1,372 @@
+/* Routes of the eldercare module (互助养老): elders, helpers, pairing runs and pairs, service
+ * logs, time-credit accounts, alerts, centres, the coverage report and the vulnerable list.
+ * Each handler translates HTTP to one domain call (src/domain/elder*.c). */
+#include <string.h>
+
+#include "core/util.h"
+#include "domain/elder.h"
+#include "http/hutil.h"
+
+#include "core/banned.h"
+
+static int csv_reply(pj_req *r, pj_buf *csv)
+{
+    pj_buf_free(&r->out);
+    r->out = *csv; /* the reply takes the buffer */
+    r->content_type = "text/csv; charset=utf-8";
+    return 0;
+}
+
+/* format=json|csv: 1 for csv, 0 for json, -1 (400) otherwise. */
+static int want_csv(pj_req *r)
+{
+    const char *f = pj_req_param(r, "format");
+    if (!f || !*f || !strcmp(f, "json")) return 0;
+    if (!strcmp(f, "csv")) return 1;
+    return pj_fail(&r->err, 400, "bad_query", "format", "format is json or csv");
+}
+
+static int q_time(pj_req *r, const char *key, int64_t *out)
+{
+    const char *v = pj_req_param(r, key);
+    if (!v || !*v) return 0;
+    if (pj_time_parse(v, out))
+        return pj_fail(&r->err, 400, "bad_query", key,
+                       "%s must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ", key);
+    return 0;
+}
+
+static int q_flag(pj_req *r, const char *key, int *out)
+{
+    int64_t v = 0;
+    if (pj_h_q_int(r, key, 0, 1, &v)) return -1;
+    *out = (int)v;
+    return 0;
+}
+
+/* ---- elders and helpers ---- */
+
+static int h_elders(pj_req *r)
+{
+    static const char *const acc[] = {"region_id",  "visit_tier", "status", "q",
+                                      "vulnerable", "unpaired",   "reveal", NULL};
+    pj_list_filter lf;
+    pj_elder_filter f = {0};
+    if (pj_h_list_params(r, &lf, acc) || pj_h_q_int(r, "region_id", 1, INT64_MAX, &f.region_id) ||
+        pj_h_q_str(r, "visit_tier", &f.visit_tier) || pj_h_q_str(r, "status", &f.status) ||
+        q_flag(r, "vulnerable", &f.vulnerable_only) || q_flag(r, "unpaired", &f.unpaired_only) ||
+        q_flag(r, "reveal", &f.reveal))
+        return -1;
+    f.q = lf.q, f.cursor = lf.cursor, f.limit = lf.limit;
+    return pj_elder_list(&r->ctx, &f, &r->w, &r->err);
+}
+static int h_elder_get(pj_req *r)
+{
+    static const char *const acc[] = {"reveal", NULL};
+    pj_list_filter lf;
+    int reveal = 0;
+    if (pj_h_list_params(r, &lf, acc) || q_flag(r, "reveal", &reveal)) return -1;
+    return pj_elder_get(&r->ctx, r->id, reveal, &r->w, &r->err);
+}
+static int h_elder_create(pj_req *r)
+{
+    return pj_h_need_body(r) || pj_elder_create(&r->ctx, r->body, &r->w, &r->err) ? -1
+                                                                                  : pj_h_created(r);
+}
+static int h_elder_update(pj_req *r)
+{
+    return pj_h_need_body(r) ? -1 : pj_elder_update(&r->ctx, r->id, r->body, &r->w, &r->err);
+}
+static int h_helpers(pj_req *r)
+{
+    static const char *const acc[] = {"region_id", "skill", "q", "active", "reveal", NULL};
+    pj_list_filter lf;
+    pj_helper_filter f = {0};
+    if (pj_h_list_params(r, &lf, acc) || pj_h_q_int(r, "region_id", 1, INT64_MAX, &f.region_id) ||
+        pj_h_q_str(r, "skill", &f.skill) || q_flag(r, "active", &f.active_only) ||
+        q_flag(r, "reveal", &f.reveal))
+        return -1;
+    f.q = lf.q, f.cursor = lf.cursor, f.limit = lf.limit;
+    return pj_helper_list(&r->ctx, &f, &r->w, &r->err);
+}
+static int h_helper_get(pj_req *r)
+{
+    static const char *const acc[] = {"reveal", NULL};
+    pj_list_filter lf;
+    int reveal = 0;
+    if (pj_h_list_params(r, &lf, acc) || q_flag(r, "reveal", &reveal)) return -1;
+    return pj_helper_get(&r->ctx, r->id, reveal, &r->w, &r->err);
+}
+static int h_helper_create(pj_req *r)
+{
+    return pj_h_need_body(r) || pj_helper_create(&r->ctx, r->body, &r->w, &r->err)
+               ? -1
+               : pj_h_created(r);
+}
+static int h_helper_update(pj_req *r)
+{
+    return pj_h_need_body(r) ? -1 : pj_helper_update(&r->ctx, r->id, r->body, &r->w, &r->err);
+}
+
+/* ---- pairing ---- */
+
+static int h_runs(pj_req *r)
+{
+    static const char *const acc[] = {NULL};
+    pj_list_filter f;
+    return pj_h_list_params(r, &f, acc)
+               ? -1
+               : pj_pair_run_list(&r->ctx, f.cursor, f.limit, &r->w, &r->err);
+}
+static int h_run_create(pj_req *r)
+{
+    return pj_h_need_body(r) || pj_pair_run_create(&r->ctx, r->body, &r->w, &r->err)
+               ? -1
+               : pj_h_created(r);
+}
+static int h_run_get(pj_req *r)
+{
+    static const char *const acc[] = {"state", NULL};
+    pj_list_filter f;
+    return pj_h_list_params(r, &f, acc)
+               ? -1
+               : pj_pair_run_get(&r->ctx, r->id, f.state, f.cursor, f.limit, &r->w, &r->err);
+}
+static int h_run_accept(pj_req *r)
+{
+    return pj_pair_run_decide(&r->ctx, r->id, "accept", r->body, &r->w, &r->err);
+}
+static int h_run_reject(pj_req *r)
+{
+    return pj_pair_run_decide(&r->ctx, r->id, "reject", r->body, &r->w, &r->err);
+}
+static int h_proposal_update(pj_req *r)
+{
+    return pj_h_need_body(r) ? -1
+                             : pj_pair_proposal_update(&r->ctx, r->id, r->body, &r->w, &r->err);
+}
+static int h_pairs(pj_req *r)
+{
+    static const char *const acc[] = {"elder_id", "helper_id", "state", NULL};
+    pj_list_filter f;
+    int64_t eid = 0, hid = 0;
+    if (pj_h_list_params(r, &f, acc) || pj_h_q_int(r, "elder_id", 1, INT64_MAX, &eid) ||
+        pj_h_q_int(r, "helper_id", 1, INT64_MAX, &hid))
+        return -1;
+    return pj_pair_list(&r->ctx, eid, hid, f.state, f.cursor, f.limit, &r->w, &r->err);
+}
+static int h_pair_create(pj_req *r)
+{
+    return pj_h_need_body(r) || pj_pair_create(&r->ctx, r->body, &r->w, &r->err) ? -1
+                                                                                 : pj_h_created(r);
+}
+static int h_pair_end(pj_req *r)
+{
+    return pj_h_need_body(r) ? -1 : pj_pair_end(&r->ctx, r->id, r->body, &r->w, &r->err);
+}
+
+/* ---- service logs and credits ---- */
+
+static int h_logs(pj_req *r)
+{
+    static const char *const acc[] = {"elder_id", "helper_id", "kind", "since", "until", NULL};
+    pj_list_filter f;
+    int64_t eid = 0, hid = 0, since = 0, until = 0;
+    const char *kind = NULL;
+    if (pj_h_list_params(r, &f, acc) || pj_h_q_int(r, "elder_id", 1, INT64_MAX, &eid) ||
+        pj_h_q_int(r, "helper_id", 1, INT64_MAX, &hid) || pj_h_q_str(r, "kind", &kind) ||
+        q_time(r, "since", &since) || q_time(r, "until", &until))
+        return -1;
+    return pj_service_log_list(&r->ctx, eid, hid, kind, since, until, f.cursor, f.limit, &r->w,
+                               &r->err);
+}
+static int h_log_create(pj_req *r)
+{
+    return pj_h_need_body(r) || pj_service_log_create(&r->ctx, r->body, &r->w, &r->err)
+               ? -1
+               : pj_h_created(r);
+}
+static int h_account(pj_req *r)
+{
+    static const char *const acc[] = {NULL};
+    pj_list_filter f;
+    return pj_h_list_params(r, &f, acc)
+               ? -1
+               : pj_credit_account_get(&r->ctx, r->id, f.cursor, f.limit, &r->w, &r->err);
+}
+static int h_redeem(pj_req *r)
+{
+    return pj_h_need_body(r) ? -1 : pj_credit_redeem(&r->ctx, r->id, r->body, &r->w, &r->err);
+}
+static int h_transfer(pj_req *r)
+{
+    return pj_h_need_body(r) ? -1 : pj_credit_transfer(&r->ctx, r->id, r->body, &r->w, &r->err);
+}
+static int h_bank_check(pj_req *r)
+{
+    return pj_credit_check(&r->ctx, &r->w, &r->err);
+}
+
+/* ---- alerts ---- */
+
+static int h_alerts(pj_req *r)
+{
+    static const char *const acc[] = {"state", "kind", "level", NULL};
+    pj_list_filter f;
+    const char *kind = NULL, *level = NULL;
+    if (pj_h_list_params(r, &f, acc) || pj_h_q_str(r, "kind", &kind) ||
+        pj_h_q_str(r, "level", &level))
+        return -1;
+    return pj_alert_list(&r->ctx, f.state, kind, level, f.cursor, f.limit, &r->w, &r->err);
+}
+static int h_alert_scan(pj_req *r)
+{
+    /* body {"at": time} optional: scan as of a past time (tests, catching up) */
+    int64_t at = pj_now();
+    if (r->body) {
+        json_t *v = json_object_get(r->body, "at");
+        if (!json_is_object(r->body) || json_object_size(r->body) > (v ? 1u : 0u))
+            return pj_fail(&r->err, 422, "unknown_field", "", "the body may only have at");
+        if (v &&
+            (!json_is_string(v) || pj_time_parse(json_string_value(v), &at) || at > pj_now() + 60))
+            return pj_fail(&r->err, 422, "invalid_value", "at",
+                           "at must be an ISO-8601 time, not in the future");
+    }
+    return pj_alert_scan(&r->ctx, at, &r->w, &r->err);
+}
+static int h_alert_ack(pj_req *r)
+{
+    return pj_h_need_body(r) ? -1 : pj_alert_action(&r->ctx, r->id, "ack", r->body, &r->w, &r->err);
+}
+static int h_alert_resolve(pj_req *r)
+{
+    return pj_h_need_body(r) ? -1
+                             : pj_alert_action(&r->ctx, r->id, "resolve", r->body, &r->w, &r->err);
+}
+
+/* ---- centres ---- */
+
+static int h_centres(pj_req *r)
+{
+    static const char *const acc[] = {"kind", "township_id", NULL};
+    pj_list_filter f;
+    const char *kind = NULL;
+    if (pj_h_list_params(r, &f, acc) || pj_h_q_str(r, "kind", &kind)) return -1;
+    return pj_centre_list(&r->ctx, kind, f.township_id, f.cursor, f.limit, &r->w, &r->err);
+}
+static int h_centre_get(pj_req *r)
+{
+    return pj_centre_get(&r->ctx, r->id, &r->w, &r->err);
+}
+static int h_centre_create(pj_req *r)
+{
+    return pj_h_need_body(r) || pj_centre_create(&r->ctx, r->body, &r->w, &r->err)
+               ? -1
+               : pj_h_created(r);
+}
+static int h_centre_update(pj_req *r)
+{
+    return pj_h_need_body(r) ? -1 : pj_centre_update(&r->ctx, r->id, r->body, &r->w, &r->err);
+}
+
+/* ---- reports ---- */
+
+static int h_coverage(pj_req *r)
+{
+    static const char *const acc[] = {"group", "region_id", "since", "until", "format", NULL};
+    pj_list_filter f;
+    const char *group = NULL;
+    int64_t region = 0, since = 0, until = 0;
+    int csv;
+    if (pj_h_list_params(r, &f, acc) || pj_h_q_str(r, "group", &group) ||
+        pj_h_q_int(r, "region_id", 1, INT64_MAX, &region) || q_time(r, "since", &since) ||
+        q_time(r, "until", &until) || (csv = want_csv(r)) < 0)
+        return -1;
+    if (!csv) return pj_elder_coverage(&r->ctx, group, region, since, until, &r->w, NULL, &r->err);
+    pj_buf b;
+    pj_buf_init(&b, 16 << 20);
+    if (pj_elder_coverage(&r->ctx, group, region, since, until, NULL, &b, &r->err)) {
+        pj_buf_free(&b);
+        return -1;
+    }
+    return csv_reply(r, &b);
+}
+static int h_vulnerable(pj_req *r)
+{
+    static const char *const acc[] = {"region_id", "reveal", "format", NULL};
+    pj_list_filter f;
+    int64_t region = 0;
+    int reveal = 0, csv;
+    if (pj_h_list_params(r, &f, acc) || pj_h_q_int(r, "region_id", 1, INT64_MAX, &region) ||
+        q_flag(r, "reveal", &reveal) || (csv = want_csv(r)) < 0)
+        return -1;
+    if (!csv)
+        return pj_vulnerable_list(&r->ctx, region, reveal, f.cursor, f.limit, &r->w, NULL, &r->err);
+    pj_buf b;
+    pj_buf_init(&b, 64 << 20);
+    if (pj_vulnerable_list(&r->ctx, region, reveal, 0, 0, NULL, &b, &r->err)) {
+        pj_buf_free(&b);
+        return -1;
+    }
+    return csv_reply(r, &b);
+}
+
+#define PERSONAL (R_DISTRICT | R(PJ_ROLE_TOWNSHIP_OFFICER) | R(PJ_ROLE_GRID_WORKER))
+#define OFFICERS (R_DISTRICT | R(PJ_ROLE_TOWNSHIP_OFFICER))
+#define OFFICIAL (R_ALL & ~R(PJ_ROLE_ENTERPRISE))
+#define REPORTS  (PERSONAL | R(PJ_ROLE_VIEWER))
+
+const pj_route pj_routes_eldercare[] = {
+    {"GET", "/api/v1/elders", h_elders, PERSONAL, "Elders in one's scope (masked numbers)",
+     PJ_ROUTE_PER_USER},
+    {"POST", "/api/v1/elders", h_elder_create, PERSONAL, "Register an elder"},
+    {"GET", "/api/v1/elders/{id}", h_elder_get, PERSONAL,
+     "One elder (reveal=1: unmasked, audited)"},
+    {"PATCH", "/api/v1/elders/{id}", h_elder_update, PERSONAL, "Update an elder"},
+    {"GET", "/api/v1/helpers", h_helpers, PERSONAL, "Helpers in one's scope"},
+    {"POST", "/api/v1/helpers", h_helper_create, PERSONAL, "Register a helper"},
+    {"GET", "/api/v1/helpers/{id}", h_helper_get, PERSONAL, "One helper"},
+    {"PATCH", "/api/v1/helpers/{id}", h_helper_update, PERSONAL, "Update a helper"},
+    {"GET", "/api/v1/pairing-runs", h_runs, OFFICERS, "Pairing runs"},
+    {"POST", "/api/v1/pairing-runs", h_run_create, OFFICERS,
+     "Propose pairings for a region (min-cost flow)"},
+    {"GET", "/api/v1/pairing-runs/{id}", h_run_get, OFFICERS,
+     "A pairing run with its proposals and reasons"},
+    {"POST", "/api/v1/pairing-runs/{id}/accept", h_run_accept, OFFICERS,
+     "Accept proposals (all open, or the ids given)"},
+    {"POST", "/api/v1/pairing-runs/{id}/reject", h_run_reject, OFFICERS,
+     "Reject proposals (all open, or the ids given)"},
+    {"PATCH", "/api/v1/pair-proposals/{id}", h_proposal_update, OFFICERS,
+     "Edit a proposal: another helper"},
+    {"GET", "/api/v1/pairs", h_pairs, PERSONAL, "Pairs and their history"},
+    {"POST", "/api/v1/pairs", h_pair_create, OFFICERS, "Pair an elder with a helper by hand"},
+    {"POST", "/api/v1/pairs/{id}/end", h_pair_end, OFFICERS, "End a pair"},
+    {"GET", "/api/v1/service-logs", h_logs, PERSONAL, "Service logs, newest first"},
+    {"POST", "/api/v1/service-logs", h_log_create, PERSONAL,
+     "Log a service (or a batch: quick entry); earns the helper time credits"},
+    {"GET", "/api/v1/credit-accounts/{id}", h_account, PERSONAL,
+     "A time-credit account with its entries"},
+    {"POST", "/api/v1/credit-accounts/{id}/redeem", h_redeem, OFFICERS,
+     "Redeem credits for the owner's own care (age ≥ 60)"},
+    {"POST", "/api/v1/credit-accounts/{id}/transfer", h_transfer, OFFICERS,
+     "Transfer credits to a direct relative"},
+    {"GET", "/api/v1/time-bank/check", h_bank_check, R_DISTRICT,
+     "The ledger's invariants (sum of balances 0, no drift)"},
+    {"GET", "/api/v1/elder-alerts", h_alerts, PERSONAL, "Alerts in one's scope"},
+    {"POST", "/api/v1/elder-alerts/scan", h_alert_scan, R_DISTRICT,
+     "Raise due alerts and escalate unacknowledged ones"},
+    {"POST", "/api/v1/elder-alerts/{id}/ack", h_alert_ack, PERSONAL, "Acknowledge an alert"},
+    {"POST", "/api/v1/elder-alerts/{id}/resolve", h_alert_resolve, PERSONAL,
+     "Resolve an alert with a note"},
+    {"GET", "/api/v1/elder-centres", h_centres, OFFICIAL, "Village and township centres"},
+    {"POST", "/api/v1/elder-centres", h_centre_create, OFFICERS, "Add a centre"},
+    {"GET", "/api/v1/elder-centres/{id}", h_centre_get, OFFICIAL, "One centre"},
+    {"PATCH", "/api/v1/elder-centres/{id}", h_centre_update, OFFICERS,
+     "Update a centre (status, checklist, occupancy)"},
+    {"GET", "/api/v1/eldercare/coverage", h_coverage, REPORTS,
+     "Coverage of the three needs, visits, alerts, helpers (format=json|csv)"},
+    {"GET", "/api/v1/eldercare/vulnerable", h_vulnerable, PERSONAL,
+     "The vulnerable-person list for an area (format=json|csv)"},
+};
+const int pj_routes_eldercare_count =
+    (int)(sizeof pj_routes_eldercare / sizeof pj_routes_eldercare[0]);

@@ -1,0 +1,461 @@
+/* Livestream e-commerce over the API: the seed's figures from the demo, a studio never
+ * double-booked (two clients at once), the minor-consent rule at its boundaries, anonymising
+ * delete keeping totals, personal data masked by role, bad input writing nothing. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "domain/ecommerce.h"
+#include "t.h"
+#include "th.h"
+
+static void load_demo(th_server *s)
+{
+    pj_db *db;
+    pj_err err;
+    pj_err_clear(&err);
+    if (pj_db_open(&db, s->db, &err)) t_fail(__FILE__, __LINE__, "db: %s", err.message);
+    pj_arena a;
+    pj_arena_init(&a, 4096);
+    pj_settings st;
+    pj_settings_default(&st);
+    pj_ctx c = {.db = db,
+                .arena = &a,
+                .settings = &st,
+                .request_id = "t",
+                .actor = {.username = "demo", .role = PJ_ROLE_ADMIN}};
+    if (pj_ecommerce_demo(&c, 7, &err)) t_fail(__FILE__, __LINE__, "demo: %s", err.message);
+    CHECK_INT(pj_ecommerce_demo(&c, 7, &err), 0); /* idempotent */
+    pj_arena_free(&a);
+    pj_db_close(db);
+}
+
+static json_t *call(th_server *s, const char *m, const char *tok, const char *path,
+                    const char *body, int want, int line)
+{
+    json_t *o = NULL;
+    int st = th_call(s, m, path, tok, body, &o);
+    if (st != want)
+        t_fail(__FILE__, line, "%s %s: %d, expected %d (%s: %s)", m, path, st, want,
+               th_err_code(o) ? th_err_code(o) : "-",
+               o ? json_string_value(json_object_get(json_object_get(o, "error"), "message")) : "");
+    return o;
+}
+#define CALL(s, m, tok, path, body, want) call(s, m, tok, path, body, want, __LINE__)
+
+/* A valid resident ID number from a 17-digit prefix. */
+static void idn(const char *p17, char out[19])
+{
+    static const int wt[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+    int sum = 0;
+    for (int i = 0; i < 17; i++) sum += (p17[i] - '0') * wt[i];
+    snprintf(out, 19, "%s%c", p17, "10X98765432"[sum % 11]);
+}
+
+/* Today (UTC) minus `years` years plus `days` days, as YYYY-MM-DD. */
+static void birth(int years, int days, char out[11])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    tm.tm_year -= years;
+    tm.tm_mday += days;
+    tm.tm_hour = 12;
+    time_t t = timegm(&tm);
+    gmtime_r(&t, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static json_t *kpi(th_server *s, const char *tok)
+{
+    return CALL(s, "GET", tok, "/api/v1/ecommerce/kpi", NULL, 200);
+}
+
+TEST_T(ecommerce_demo_holds_the_seed, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demo(&s);
+    char tok[80];
+    th_login(&s, "viewer", s.demo_pw, tok);
+    json_t *k = kpi(&s, tok);
+    CHECK_INT(th_int(k, "streamers"), 140);
+    CHECK_INT(th_int(k, "avg_followers"), 10000);
+    CHECK_INT(th_int(k, "followers_total"), 1400000);
+    CHECK_INT(th_int(k, "zone_enterprises"), 284);
+    CHECK_INT(th_int(json_object_get(k, "bases"), "hq"), 1);
+    CHECK_INT(th_int(json_object_get(k, "bases"), "platform"), 5);
+    CHECK(th_int(json_object_get(k, "bases"), "village") >= 1);
+    CHECK(th_int(k, "sessions") > 0 && th_int(k, "gmv_fen") > 0);
+    CHECK_INT(th_int(k, "streamers_active"), 140);
+    json_decref(k);
+    json_t *b = CALL(&s, "GET", tok, "/api/v1/ecommerce/bases?tier=platform", NULL, 200);
+    json_t *items = json_object_get(b, "items");
+    CHECK_INT(json_array_size(items), 5);
+    int found = 0;
+    for (size_t i = 0; i < json_array_size(items); i++)
+        if (!strcmp(th_str(json_array_get(items, i), "name"), "国农港智慧云供销村播产业园")) {
+            CHECK_INT(th_int(json_array_get(items, i), "studios"), 40);
+            CHECK_STR(th_str(json_array_get(items, i), "source"), "seed");
+            found = 1;
+        }
+    CHECK(found);
+    json_decref(b);
+    /* the demo's invented rows are labelled */
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ec_streamers WHERE source <> 'synthetic'"), 0);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ec_zone_enterprises WHERE source ="
+                             " 'synthetic'"),
+              284);
+    /* a viewer sees no personal data of the demo's streamers */
+    json_t *st = CALL(&s, "GET", tok, "/api/v1/ecommerce/streamers?limit=3", NULL, 200);
+    json_t *x = json_array_get(json_object_get(st, "items"), 0);
+    CHECK(strstr(th_str(x, "id_number"), "**********") != NULL);
+    CHECK(json_object_get(x, "birth_date") == NULL);
+    json_decref(st);
+    th_stop(&s);
+}
+
+static long long first_studio(th_server *s, const char *tok)
+{
+    json_t *o = CALL(s, "GET", tok, "/api/v1/ecommerce/studios?limit=1", NULL, 200);
+    long long id = th_int(json_array_get(json_object_get(o, "items"), 0), "id");
+    json_decref(o);
+    return id;
+}
+
+TEST_T(ecommerce_studio_never_double_booked, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demo(&s);
+    char tok[80], jd[80];
+    th_login(&s, "officer", s.demo_pw, tok);
+    th_login(&s, "jd", s.demo_pw, jd);
+    long long studio = first_studio(&s, tok);
+    char body[256];
+    snprintf(body, sizeof body,
+             "{\"studio_id\":%lld,\"starts_at\":\"2030-05-01T08:00:00Z\","
+             "\"ends_at\":\"2030-05-01T10:00:00Z\",\"purpose\":\"大桃专场\"}",
+             studio);
+    /* two clients at once: exactly one 201, one 409 */
+    int pipes[2][2];
+    pid_t kids[2];
+    for (int k = 0; k < 2; k++) {
+        if (pipe(pipes[k])) t_fail(__FILE__, __LINE__, "pipe");
+        fflush(NULL);
+        if ((kids[k] = fork()) == 0) {
+            int st = th_call(&s, "POST", "/api/v1/ecommerce/bookings", k ? jd : tok, body, NULL);
+            if (write(pipes[k][1], &st, sizeof st) != sizeof st) _exit(2);
+            _exit(0);
+        }
+    }
+    int got[2];
+    for (int k = 0; k < 2; k++) {
+        if (read(pipes[k][0], &got[k], sizeof got[k]) != sizeof got[k]) got[k] = 0;
+        waitpid(kids[k], NULL, 0);
+    }
+    CHECK((got[0] == 201 && got[1] == 409) || (got[0] == 409 && got[1] == 201));
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ec_bookings"), 1);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ec_booking_slots"), 4);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'ec_booking'"), 1);
+    /* an overlap by one slot is refused with nothing written; the adjacent slot is free */
+    char fp0[8192], fp1[8192];
+    th_fingerprint(&s, fp0, sizeof fp0);
+    snprintf(body, sizeof body,
+             "{\"studio_id\":%lld,\"starts_at\":\"2030-05-01T09:30:00Z\","
+             "\"ends_at\":\"2030-05-01T11:00:00Z\"}",
+             studio);
+    json_t *e = CALL(&s, "POST", tok, "/api/v1/ecommerce/bookings", body, 409);
+    CHECK_STR(th_err_code(e), "studio_booked");
+    json_decref(e);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp0, fp1);
+    snprintf(body, sizeof body,
+             "{\"studio_id\":%lld,\"starts_at\":\"2030-05-01T10:00:00Z\","
+             "\"ends_at\":\"2030-05-01T11:00:00Z\"}",
+             studio);
+    json_t *b2 = CALL(&s, "POST", jd, "/api/v1/ecommerce/bookings", body, 201);
+    long long id2 = th_int(b2, "id");
+    CHECK(th_int(b2, "organisation_id") > 0); /* an enterprise books for itself */
+    json_decref(b2);
+    /* the calendar lists both; cancelling frees the slots for another booking */
+    char path[160];
+    snprintf(path, sizeof path,
+             "/api/v1/ecommerce/bookings?studio_id=%lld&from=2030-05-01&to=2030-05-02", studio);
+    json_t *cal = CALL(&s, "GET", tok, path, NULL, 200);
+    CHECK_INT(json_array_size(json_object_get(cal, "items")), 2);
+    json_decref(cal);
+    snprintf(path, sizeof path, "/api/v1/ecommerce/bookings/%lld", id2);
+    json_decref(CALL(&s, "DELETE", tok, path, NULL, 204));
+    json_decref(CALL(&s, "DELETE", tok, path, NULL, 409));
+    json_decref(CALL(&s, "POST", tok, "/api/v1/ecommerce/bookings", body, 201));
+    json_decref(CALL(&s, "POST", tok, "/api/v1/ecommerce/bookings", body, 409));
+    /* a viewer may not book */
+    char vt[80];
+    th_login(&s, "viewer", s.demo_pw, vt);
+    json_decref(CALL(&s, "POST", vt, "/api/v1/ecommerce/bookings", body, 403));
+    th_stop(&s);
+}
+
+static int create_streamer(th_server *s, const char *tok, const char *birth_date, const char *extra,
+                           json_t **out)
+{
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"name\":\"测试主播\",\"birth_date\":\"%s\",\"skill_level\":4,"
+             "\"categories\":[\"peach\",\"eggs\"]%s}",
+             birth_date, extra);
+    return th_call(s, "POST", "/api/v1/ecommerce/streamers", tok, body, out);
+}
+
+TEST_T(ecommerce_minor_consent_boundaries, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "officer", s.demo_pw, tok);
+    char fp0[8192], fp1[8192], b[11];
+    static const char consent[] = ",\"guardian_name\":\"王芳\",\"guardian_relation\":\"母亲\","
+                                  "\"guardian_consent_date\":\"2024-01-02\"";
+    th_fingerprint(&s, fp0, sizeof fp0);
+    json_t *o = NULL;
+    /* 15 years 364 days: too young even with consent */
+    birth(16, 1, b);
+    CHECK_INT(create_streamer(&s, tok, b, consent, &o), 422);
+    CHECK_STR(th_err_code(o), "too_young");
+    json_decref(o);
+    /* 16 today, without consent: refused */
+    birth(16, 0, b);
+    CHECK_INT(create_streamer(&s, tok, b, "", &o), 422);
+    CHECK_STR(th_err_code(o), "guardian_consent_required");
+    json_decref(o);
+    /* consent incomplete (no date): refused */
+    CHECK_INT(create_streamer(&s, tok, b,
+                              ",\"guardian_name\":\"王芳\",\"guardian_relation\":\"母亲\"", &o),
+              422);
+    CHECK_STR(th_err_field(o), "guardian_consent_date");
+    json_decref(o);
+    /* 17 years 364 days without consent: still refused */
+    birth(18, 1, b);
+    CHECK_INT(create_streamer(&s, tok, b, "", &o), 422);
+    CHECK_STR(th_err_code(o), "guardian_consent_required");
+    json_decref(o);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp0, fp1);
+    /* 16 today with consent: fine */
+    birth(16, 0, b);
+    CHECK_INT(create_streamer(&s, tok, b, consent, &o), 201);
+    CHECK_INT(th_int(o, "age"), 16);
+    CHECK(json_is_true(json_object_get(o, "guardian_consent")));
+    json_decref(o);
+    /* 18 today without consent: fine */
+    birth(18, 0, b);
+    CHECK_INT(create_streamer(&s, tok, b, "", &o), 201);
+    CHECK_INT(th_int(o, "age"), 18);
+    json_decref(o);
+    th_stop(&s);
+}
+
+TEST_T(ecommerce_delete_anonymises_and_keeps_totals, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demo(&s);
+    char tok[80], id_number[19], extra[256], path[96];
+    th_login(&s, "officer", s.demo_pw, tok);
+    idn("11011719900101123", id_number);
+    snprintf(extra, sizeof extra, ",\"id_number\":\"%s\",\"phone\":\"13912345678\"", id_number);
+    json_t *st = NULL;
+    CHECK_INT(create_streamer(&s, tok, "1990-01-01", extra, &st), 201);
+    long long sid = th_int(st, "id");
+    CHECK_STR(th_str(st, "id_number"), id_number); /* the officer sees it */
+    json_decref(st);
+    char body[256];
+    snprintf(body, sizeof body,
+             "{\"streamer_id\":%lld,\"platform\":\"douyin\",\"date\":\"2024-06-01\","
+             "\"duration_min\":120,\"orders\":300,\"gmv_fen\":1234500,\"product_ids\":[1]}",
+             sid);
+    json_decref(CALL(&s, "POST", tok, "/api/v1/ecommerce/sessions", body, 201));
+    snprintf(path, sizeof path, "/api/v1/ecommerce/streamers/%lld/followers", sid);
+    json_decref(CALL(&s, "POST", tok, path,
+                     "{\"platform\":\"kuaishou\",\"as_of\":\"2024-06-30\",\"followers\":5000}",
+                     201));
+    json_t *k0 = kpi(&s, tok);
+    CHECK_INT(th_int(k0, "streamers"), 141);
+    snprintf(path, sizeof path, "/api/v1/ecommerce/streamers/%lld", sid);
+    json_decref(CALL(&s, "DELETE", tok, path, NULL, 204));
+    json_t *k1 = kpi(&s, tok);
+    CHECK_INT(th_int(k1, "sessions"), th_int(k0, "sessions"));
+    CHECK_INT(th_int(k1, "orders"), th_int(k0, "orders"));
+    CHECK_INT(th_int(k1, "gmv_fen"), th_int(k0, "gmv_fen"));
+    CHECK_INT(th_int(k1, "streamers_active"), th_int(k0, "streamers_active"));
+    CHECK_INT(th_int(k1, "streamers"), 140);
+    CHECK_INT(th_int(k1, "streamers_deleted"), 1);
+    json_decref(k0);
+    json_decref(k1);
+    json_t *g = CALL(&s, "GET", tok, path, NULL, 200);
+    CHECK(json_is_true(json_object_get(g, "anonymised")));
+    CHECK(strstr(th_str(g, "name"), "已注销") != NULL);
+    CHECK(json_is_null(json_object_get(g, "id_number")));
+    CHECK(json_is_null(json_object_get(g, "phone")));
+    CHECK_INT(th_int(g, "gmv_fen"), 1234500);
+    CHECK_INT(th_int(g, "sessions"), 1);
+    json_decref(g);
+    /* nothing personal is left anywhere, audit rows included */
+    char q[256];
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE COALESCE(before_json, '') || COALESCE(after_json,"
+             " '') LIKE '%%%s%%' OR COALESCE(after_json, '') LIKE '%%13912345678%%'",
+             id_number);
+    CHECK_INT(th_sql_int(&s, q), 0);
+    snprintf(q, sizeof q, "SELECT COUNT(*) FROM ec_streamers WHERE id_number = '%s'", id_number);
+    CHECK_INT(th_sql_int(&s, q), 0);
+    json_decref(CALL(&s, "DELETE", tok, path, NULL, 409));
+    th_stop(&s);
+}
+
+TEST_T(ecommerce_personal_data_by_role, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char jd[80], off[80], view[80], town[80], id_number[19], extra[256], path[96];
+    th_login(&s, "jd", s.demo_pw, jd);
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "viewer", s.demo_pw, view);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    idn("11011719950505001", id_number);
+    snprintf(extra, sizeof extra, ",\"id_number\":\"%s\",\"phone\":\"13800001234\"", id_number);
+    json_t *st = NULL;
+    CHECK_INT(create_streamer(&s, jd, "1995-05-05", extra, &st), 201); /* for jd's own org */
+    long long sid = th_int(st, "id");
+    long long org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    CHECK_INT(th_int(st, "organisation_id"), org);
+    json_decref(st);
+    snprintf(path, sizeof path, "/api/v1/ecommerce/streamers/%lld", sid);
+    const char *who[] = {jd, off, view, town};
+    const int full[] = {1, 1, 0, 0};
+    for (int i = 0; i < 4; i++) {
+        json_t *g = CALL(&s, "GET", who[i], path, NULL, 200);
+        if (full[i]) {
+            CHECK_STR(th_str(g, "id_number"), id_number);
+            CHECK_STR(th_str(g, "phone"), "13800001234");
+            CHECK_STR(th_str(g, "birth_date"), "1995-05-05");
+        } else {
+            CHECK_STR(th_str(g, "phone"), "138****1234");
+            CHECK(strncmp(th_str(g, "id_number"), "1101**", 6) == 0);
+            CHECK(json_object_get(g, "birth_date") == NULL);
+            CHECK(json_is_false(json_object_get(g, "personal_data")));
+        }
+        CHECK(th_int(g, "age") >= 29);
+        json_decref(g);
+    }
+    /* an enterprise acts only for itself; other roles' writes are refused */
+    snprintf(extra, sizeof extra, ",\"organisation_id\":%lld", org + 1);
+    json_t *o = NULL;
+    CHECK_INT(create_streamer(&s, jd, "1990-01-01", extra, &o), 403);
+    json_decref(o);
+    CHECK_INT(create_streamer(&s, view, "1990-01-01", "", &o), 403);
+    json_decref(o);
+    json_decref(CALL(&s, "DELETE", town, path, NULL, 403));
+    json_decref(CALL(&s, "DELETE", jd, path, NULL, 204));
+    th_stop(&s);
+}
+
+TEST_T(ecommerce_bad_input_writes_nothing, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demo(&s);
+    char tok[80];
+    th_login(&s, "officer", s.demo_pw, tok);
+    long long studio = first_studio(&s, tok);
+    char fp0[8192], fp1[8192];
+    th_fingerprint(&s, fp0, sizeof fp0);
+    char b1[200], b2[200], b3[200], b4[200];
+    snprintf(b1, sizeof b1,
+             "{\"studio_id\":%lld,\"starts_at\":\"2030-05-01T08:10:00Z\",\"ends_at\":"
+             "\"2030-05-01T09:00:00Z\"}",
+             studio);
+    snprintf(b2, sizeof b2,
+             "{\"studio_id\":%lld,\"starts_at\":\"2030-05-01T10:00:00Z\",\"ends_at\":"
+             "\"2030-05-01T09:00:00Z\"}",
+             studio);
+    snprintf(b3, sizeof b3,
+             "{\"studio_id\":%lld,\"starts_at\":\"2030-05-01T00:00:00Z\",\"ends_at\":"
+             "\"2030-05-02T00:30:00Z\"}",
+             studio);
+    snprintf(b4, sizeof b4,
+             "{\"studio_id\":999999,\"starts_at\":\"2030-05-01T00:00:00Z\",\"ends_at\":"
+             "\"2030-05-01T00:30:00Z\"}");
+    static const struct {
+        const char *method, *path;
+        const char *body;
+        int status;
+        const char *field;
+    } bad[] = {
+        {"POST", "/api/v1/ecommerce/bookings", "[]", 400, ""},
+        {"POST", "/api/v1/ecommerce/bookings", "{\"studio_id\":1,\"x\":1}", 422, "x"},
+        {"POST", "/api/v1/ecommerce/streamers",
+         "{\"name\":\"a\",\"birth_date\":\"1990-02-30\",\"skill_level\":3}", 422, "birth_date"},
+        {"POST", "/api/v1/ecommerce/streamers",
+         "{\"name\":\"a\",\"birth_date\":\"1990-02-01\",\"skill_level\":6}", 422, "skill_level"},
+        {"POST", "/api/v1/ecommerce/streamers",
+         "{\"name\":\"a\",\"birth_date\":\"1990-02-01\",\"skill_level\":3,"
+         "\"id_number\":\"110117199002011230\"}",
+         422, "id_number"},
+        {"POST", "/api/v1/ecommerce/streamers",
+         "{\"name\":\"a\",\"birth_date\":\"1990-02-01\",\"skill_level\":3,\"phone\":"
+         "\"2391234567a\"}",
+         422, "phone"},
+        {"POST", "/api/v1/ecommerce/streamers",
+         "{\"name\":\"a\",\"birth_date\":\"1990-02-01\",\"skill_level\":3,"
+         "\"categories\":[\"guns\"]}",
+         422, "categories"},
+        {"POST", "/api/v1/ecommerce/sessions",
+         "{\"streamer_id\":1,\"platform\":\"douyin\",\"date\":\"2024-06-01\","
+         "\"duration_min\":0,\"orders\":1,\"gmv_fen\":1}",
+         422, "duration_min"},
+        {"POST", "/api/v1/ecommerce/sessions",
+         "{\"streamer_id\":1,\"platform\":\"douyin\",\"date\":\"2024-06-01\","
+         "\"duration_min\":60,\"orders\":1,\"gmv_fen\":1,\"product_ids\":[999999]}",
+         422, "product_ids"},
+        {"POST", "/api/v1/ecommerce/sessions",
+         "{\"streamer_id\":1,\"platform\":\"myspace\",\"date\":\"2024-06-01\","
+         "\"duration_min\":60,\"orders\":1,\"gmv_fen\":1}",
+         422, "platform"},
+        {"POST", "/api/v1/ecommerce/products/1/sales",
+         "{\"month\":\"2024-13\",\"channel\":\"livestream\",\"orders\":1,\"gmv_fen\":1}", 422,
+         "month"},
+        {"POST", "/api/v1/ecommerce/products/1/sales",
+         "{\"month\":\"2024-01\",\"channel\":\"livestream\",\"orders\":1,\"gmv_fen\":1}", 409,
+         "month"},
+        {"POST", "/api/v1/ecommerce/streamers/1/followers",
+         "{\"platform\":\"douyin\",\"as_of\":\"2024-06-30\",\"followers\":1}", 409, "as_of"},
+        {"POST", "/api/v1/ecommerce/bases",
+         "{\"name\":\"中国乐谷·村播学院总部基地\",\"tier\":\"hq\"}", 409, "name"},
+        {"POST", "/api/v1/ecommerce/bases", "{\"name\":\"x\",\"tier\":\"galaxy\"}", 422, "tier"},
+        {"GET", "/api/v1/ecommerce/kpi?from=2024-1-1", NULL, 400, "from"},
+        {"GET", "/api/v1/ecommerce/bases?colour=red", NULL, 400, "colour"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        json_t *o = NULL;
+        int st = th_call(&s, bad[i].method, bad[i].path, tok, bad[i].body, &o);
+        if (st != bad[i].status || strcmp(th_err_field(o) ? th_err_field(o) : "", bad[i].field))
+            t_fail(__FILE__, __LINE__, "case %zu: %d %s, expected %d %s", i, st,
+                   th_err_field(o) ? th_err_field(o) : "-", bad[i].status, bad[i].field);
+        json_decref(o);
+    }
+    const char *bk[] = {b1, b2, b3, b4};
+    const char *bf[] = {"starts_at", "ends_at", "ends_at", "studio_id"};
+    for (int i = 0; i < 4; i++) {
+        json_t *o = CALL(&s, "POST", tok, "/api/v1/ecommerce/bookings", bk[i], 422);
+        CHECK_STR(th_err_field(o), bf[i]);
+        json_decref(o);
+    }
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp0, fp1);
+    th_stop(&s);
+}

@@ -1,0 +1,152 @@
+/* E-commerce sessions, products, sales by month and channel, KPIs over a date range, list
+ * paging, and the scopes of township officers and enterprises. */
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/ecommerce.h"
+#include "t.h"
+#include "th.h"
+
+static json_t *call(th_server *s, const char *m, const char *tok, const char *path,
+                    const char *body, int want, int line)
+{
+    json_t *o = NULL;
+    int st = th_call(s, m, path, tok, body, &o);
+    if (st != want)
+        t_fail(__FILE__, line, "%s %s: %d, expected %d (%s: %s)", m, path, st, want,
+               th_err_code(o) ? th_err_code(o) : "-",
+               o ? json_string_value(json_object_get(json_object_get(o, "error"), "message")) : "");
+    return o;
+}
+#define CALL(s, m, tok, path, body, want) call(s, m, tok, path, body, want, __LINE__)
+
+TEST_T(ecommerce_sessions_products_and_kpi, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], town[80], jd[80], view[80], body[512], path[160];
+    th_login(&s, "officer", s.demo_pw, tok);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    th_login(&s, "jd", s.demo_pw, jd);
+    th_login(&s, "viewer", s.demo_pw, view);
+    long long jhh = th_sql_int(&s, "SELECT township_id FROM users WHERE username = 'jinhaihu'");
+    /* figures are compared with a baseline: the demo may hold e-commerce data already */
+    json_t *k0 = CALL(&s, "GET", view, "/api/v1/ecommerce/kpi", NULL, 200);
+    /* a village point in 金海湖 by its township officer, with a studio */
+    snprintf(body, sizeof body,
+             "{\"name\":\"金海湖村播点\",\"tier\":\"village\",\"township_id\":%lld}", jhh);
+    json_t *b = CALL(&s, "POST", town, "/api/v1/ecommerce/bases", body, 201);
+    long long base = th_int(b, "id");
+    json_decref(b);
+    json_decref(CALL(&s, "POST", tok, "/api/v1/ecommerce/bases",
+                     "{\"name\":\"别处\",\"tier\":\"village\"}", 201));
+    json_decref(CALL(&s, "POST", town, "/api/v1/ecommerce/bases",
+                     "{\"name\":\"别处2\",\"tier\":\"village\"}", 403));
+    json_decref(CALL(&s, "POST", jd, "/api/v1/ecommerce/bases",
+                     "{\"name\":\"别处3\",\"tier\":\"village\"}", 403));
+    snprintf(path, sizeof path, "/api/v1/ecommerce/bases/%lld/studios", base);
+    json_t *st = CALL(&s, "POST", town, path, "{\"name\":\"一号间\"}", 201);
+    long long studio = th_int(st, "id");
+    json_decref(st);
+    json_decref(CALL(&s, "POST", town, path, "{\"name\":\"一号间\"}", 409));
+    /* products and their monthly sales */
+    json_t *p = CALL(&s, "POST", tok, "/api/v1/ecommerce/products",
+                     "{\"name\":\"测试用大桃\",\"category\":\"peach\"}", 201);
+    long long pid = th_int(p, "id");
+    json_decref(p);
+    snprintf(path, sizeof path, "/api/v1/ecommerce/products/%lld/sales", pid);
+    json_decref(CALL(&s, "POST", tok, path,
+                     "{\"month\":\"2024-07\",\"channel\":\"livestream\",\"orders\":100,"
+                     "\"gmv_fen\":500000}",
+                     201));
+    json_decref(CALL(&s, "POST", tok, path,
+                     "{\"month\":\"2024-08\",\"channel\":\"livestream\",\"orders\":50,"
+                     "\"gmv_fen\":250000}",
+                     201));
+    json_decref(CALL(&s, "POST", tok, path,
+                     "{\"month\":\"2024-08\",\"channel\":\"offline\",\"orders\":10,"
+                     "\"gmv_fen\":40000}",
+                     201));
+    snprintf(path, sizeof path, "/api/v1/ecommerce/products/%lld/sales?from=2024-08", pid);
+    json_t *sl = CALL(&s, "GET", view, path, NULL, 200);
+    CHECK_INT(json_array_size(json_object_get(sl, "items")), 2);
+    CHECK_INT(th_int(sl, "gmv_fen"), 290000);
+    json_decref(sl);
+    snprintf(path, sizeof path, "/api/v1/ecommerce/products/%lld/sales?channel=livestream", pid);
+    sl = CALL(&s, "GET", view, path, NULL, 200);
+    CHECK_INT(th_int(sl, "orders"), 150);
+    json_decref(sl);
+    json_decref(CALL(&s, "GET", view, "/api/v1/ecommerce/products/999999/sales", NULL, 404));
+    /* a streamer of the township, two sessions in two months */
+    json_t *x = CALL(&s, "POST", town, "/api/v1/ecommerce/streamers",
+                     "{\"name\":\"桃园主播\",\"birth_date\":\"1992-03-03\",\"skill_level\":3,"
+                     "\"categories\":[\"peach\",\"farming\"]}",
+                     201);
+    long long sid = th_int(x, "id");
+    CHECK_INT(th_int(x, "township_id"), jhh);
+    json_decref(x);
+    snprintf(body, sizeof body,
+             "{\"streamer_id\":%lld,\"studio_id\":%lld,\"platform\":\"douyin\",\"date\":"
+             "\"2024-07-10\",\"duration_min\":90,\"orders\":40,\"gmv_fen\":200000,"
+             "\"product_ids\":[%lld]}",
+             sid, studio, pid);
+    json_decref(CALL(&s, "POST", town, "/api/v1/ecommerce/sessions", body, 201));
+    snprintf(body, sizeof body,
+             "{\"streamer_id\":%lld,\"platform\":\"kuaishou\",\"date\":\"2024-08-10\","
+             "\"duration_min\":30,\"orders\":10,\"gmv_fen\":50000}",
+             sid);
+    json_decref(CALL(&s, "POST", tok, "/api/v1/ecommerce/sessions", body, 201));
+    json_decref(CALL(&s, "POST", jd, "/api/v1/ecommerce/sessions", body, 403)); /* not its own */
+    snprintf(path, sizeof path, "/api/v1/ecommerce/streamers/%lld/followers", sid);
+    json_decref(CALL(&s, "POST", town, path,
+                     "{\"platform\":\"douyin\",\"as_of\":\"2024-06-30\",\"followers\":8000}", 201));
+    json_decref(CALL(&s, "POST", town, path,
+                     "{\"platform\":\"douyin\",\"as_of\":\"2024-07-31\",\"followers\":9000}", 201));
+    json_t *f =
+        CALL(&s, "POST", town, path,
+             "{\"platform\":\"kuaishou\",\"as_of\":\"2024-07-31\",\"followers\":3000}", 201);
+    CHECK_INT(th_int(f, "followers_total"), 12000); /* the latest per platform */
+    CHECK_INT(json_array_size(json_object_get(f, "followers")), 3);
+    json_decref(f);
+    json_t *k = CALL(&s, "GET", view, "/api/v1/ecommerce/kpi", NULL, 200);
+    CHECK_INT(th_int(k, "sessions") - th_int(k0, "sessions"), 2);
+    CHECK_INT(th_int(k, "gmv_fen") - th_int(k0, "gmv_fen"), 250000);
+    CHECK_INT(th_int(k, "orders") - th_int(k0, "orders"), 50);
+    CHECK_INT(th_int(k, "streamers") - th_int(k0, "streamers"), 1);
+    CHECK_INT(th_int(k, "followers_total") - th_int(k0, "followers_total"), 12000);
+    long long n = th_int(k, "streamers");
+    CHECK_INT(th_int(k, "avg_followers"), (th_int(k, "followers_total") + n / 2) / n);
+    CHECK_INT(th_int(json_object_get(k, "bases"), "village") -
+                  th_int(json_object_get(k0, "bases"), "village"),
+              2);
+    CHECK_INT(th_int(k, "studios") - th_int(k0, "studios"), 1);
+    json_decref(k);
+    json_decref(k0);
+    k = CALL(&s, "GET", view, "/api/v1/ecommerce/kpi?from=2024-08-01&to=2024-08-31", NULL, 200);
+    CHECK_INT(th_int(k, "sessions"), 1); /* the demo's sessions are in H1 2024 */
+    CHECK_INT(th_int(k, "gmv_fen"), 50000);
+    CHECK_INT(th_int(k, "hours"), 0);
+    CHECK_INT(th_int(k, "streamers_active"), 1);
+    json_decref(k);
+    k = CALL(&s, "GET", view, "/api/v1/ecommerce/kpi?from=2025-01-01", NULL, 200);
+    CHECK_INT(th_int(k, "sessions"), 0);
+    CHECK_INT(th_int(k, "streamers_active"), 0);
+    json_decref(k);
+    snprintf(path, sizeof path, "/api/v1/ecommerce/sessions?streamer_id=%lld&from=2024-08-01", sid);
+    json_t *ls = CALL(&s, "GET", view, path, NULL, 200);
+    CHECK_INT(json_array_size(json_object_get(ls, "items")), 1);
+    json_decref(ls);
+    /* paging: limit and cursor */
+    json_t *pg = CALL(&s, "GET", view, "/api/v1/ecommerce/bases?limit=1", NULL, 200);
+    CHECK_INT(json_array_size(json_object_get(pg, "items")), 1);
+    const char *cur = th_str(pg, "next_cursor");
+    CHECK(cur != NULL);
+    snprintf(path, sizeof path, "/api/v1/ecommerce/bases?limit=1&cursor=%s", cur);
+    json_decref(pg);
+    pg = CALL(&s, "GET", view, path, NULL, 200);
+    CHECK_INT(json_array_size(json_object_get(pg, "items")), 1);
+    CHECK(th_int(json_array_get(json_object_get(pg, "items"), 0), "id") > 1);
+    json_decref(pg);
+    json_decref(CALL(&s, "GET", view, "/api/v1/ecommerce/bases?limit=501", NULL, 400));
+    th_stop(&s);
+}

@@ -1,0 +1,120 @@
+/* Shared helpers of the eldercare tests: valid ID numbers, calls that must succeed, the
+ * demo accounts' grids. */
+#ifndef PJ_EL_FIXTURE_H
+#define PJ_EL_FIXTURE_H
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/elder.h"
+#include "t.h"
+#include "th.h"
+
+/* A valid GB 11643 number for birth "YYYYMMDD", sequence 0–499 and sex 'F' / 'M'. */
+static inline void el_id(char out[19], const char *birth8, int seq, char sex)
+{
+    int s = (seq % 500) * 2 + (sex == 'M' ? 1 : 0); /* odd 17th digit = male */
+    snprintf(out, 19, "110117%.8s%03d", birth8, s);
+    out[17] = pj_id_check_char(out);
+    out[18] = 0;
+}
+
+static inline json_t *el_call(th_server *s, const char *tok, const char *method, const char *path,
+                              const char *body, int want, int line)
+{
+    json_t *o = NULL;
+    int st = th_call(s, method, path, tok, body, &o);
+    if (st != want) {
+        json_t *e = o ? json_object_get(o, "error") : NULL;
+        t_fail(__FILE__, line, "%s %s: %d, expected %d (%s %s: %s)", method, path, st, want,
+               e ? json_string_value(json_object_get(e, "code")) : "-",
+               e ? json_string_value(json_object_get(e, "field")) : "-",
+               e ? json_string_value(json_object_get(e, "message")) : "");
+    }
+    return o;
+}
+#define EL(s, tok, m, path, body, want) el_call(s, tok, m, path, body, want, __LINE__)
+
+/* The first grid of grid01 (a grid worker with three grids in the demo). */
+static inline long long el_grid01_grid(th_server *s)
+{
+    return th_sql_int(s, "SELECT MIN(g.region_id) FROM grid_workers g JOIN users u ON u.id ="
+                         " g.user_id WHERE u.username = 'grid01'");
+}
+
+/* Registers an elder on grid as tok; returns the new id. extra: more JSON members or "". */
+static inline long long el_elder(th_server *s, const char *tok, long long grid, int seq,
+                                 const char *extra)
+{
+    char id[19], body[1024];
+    el_id(id, "19400315", seq, 'F');
+    snprintf(body, sizeof body,
+             "{\"name\":\"老人%d\",\"sex\":\"F\",\"birth_date\":\"1940-03-15\","
+             "\"id_number\":\"%s\",\"phone\":\"13800001234\",\"grid_id\":%lld,"
+             "\"ability_level\":1%s%s}",
+             seq, id, grid, *extra ? "," : "", extra);
+    json_t *o = EL(s, tok, "POST", "/api/v1/elders", body, 201);
+    long long eid = th_int(o, "id");
+    json_decref(o);
+    return eid;
+}
+
+static inline long long el_helper(th_server *s, const char *tok, long long grid, int seq,
+                                  const char *birth, char sex, const char *extra)
+{
+    char id[19], body[1024],
+        b8[9] = {birth[0], birth[1], birth[2], birth[3], birth[5], birth[6], birth[8], birth[9], 0};
+    el_id(id, b8, seq, sex);
+    snprintf(body, sizeof body,
+             "{\"name\":\"互助员%d\",\"sex\":\"%c\",\"birth_date\":\"%s\",\"id_number\":\"%s\","
+             "\"phone\":\"13900005678\",\"grid_id\":%lld,\"skills\":[\"companionship\","
+             "\"meals\"],\"capacity\":2%s%s}",
+             seq, sex, birth, id, grid, *extra ? "," : "", extra);
+    json_t *o = EL(s, tok, "POST", "/api/v1/helpers", body, 201);
+    long long hid = th_int(o, "id");
+    json_decref(o);
+    return hid;
+}
+
+/* A context over the server's database file, acting as role (admin unless given). */
+typedef struct el_local {
+    pj_db *db;
+    pj_arena arena;
+    pj_settings st;
+    pj_ctx c;
+    pj_err err;
+} el_local;
+
+static inline void el_local_open(el_local *l, th_server *s, pj_role role)
+{
+    memset(l, 0, sizeof *l);
+    if (pj_db_open(&l->db, s->db, &l->err)) t_fail(__FILE__, __LINE__, "db: %s", l->err.message);
+    pj_arena_init(&l->arena, 1 << 16);
+    pj_settings_default(&l->st);
+    l->c = (pj_ctx){.db = l->db,
+                    .arena = &l->arena,
+                    .settings = &l->st,
+                    .request_id = "test",
+                    .actor = {.username = "test", .role = role ? role : PJ_ROLE_ADMIN}};
+}
+
+static inline void el_local_close(el_local *l)
+{
+    pj_arena_free(&l->arena);
+    pj_db_close(l->db);
+}
+
+/* Loads the eldercare demo with n elders into the server's database (the demo district is
+ * there already). */
+static inline void el_demo(th_server *s, int n)
+{
+    el_local l;
+    el_local_open(&l, s, PJ_ROLE_ADMIN);
+    if (pj_db_begin(l.db, &l.err) || pj_eldercare_demo_sized(&l.c, 20240801, n, &l.err) ||
+        pj_db_commit(l.db, &l.err))
+        t_fail(__FILE__, __LINE__, "eldercare demo: %s", l.err.message);
+    el_local_close(&l);
+}
+
+#endif

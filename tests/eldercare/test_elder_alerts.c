@@ -1,0 +1,161 @@
+/* Alert rules at their boundaries: a meal logged at 11:59 vs 12:01 (cut-off 12:00 local),
+ * a visit overdue by one second, escalation exactly at the setting; acknowledge and resolve;
+ * scoping. Scans run "as of" past times so nothing depends on the clock of the test. */
+#include <stdlib.h>
+
+#include "core/util.h"
+#include "eldercare/el_fixture.h"
+
+static long long alerts_of(th_server *s, const char *kind, long long elder)
+{
+    char q[200];
+    snprintf(q, sizeof q, "SELECT COUNT(*) FROM elder_alerts WHERE kind = '%s' AND elder_id = %lld",
+             kind, elder);
+    return th_sql_int(s, q);
+}
+
+/* missed-meal alerts of one elder on one local day */
+static long long missed(th_server *s, long long elder, int64_t day)
+{
+    char q[200], iso[21];
+    pj_time_iso(day * 86400, iso);
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM elder_alerts WHERE dedupe_key = 'missed_meal:%lld:%.10s'", elder,
+             iso);
+    return th_sql_int(s, q);
+}
+
+static void scan_at(th_server *s, const char *tok, int64_t at)
+{
+    char iso[21], body[64];
+    pj_time_iso(at, iso);
+    snprintf(body, sizeof body, "{\"at\":\"%s\"}", iso);
+    json_decref(EL(s, tok, "POST", "/api/v1/elder-alerts/scan", body, 200));
+}
+
+static void meal(th_server *s, const char *tok, long long elder, int64_t at)
+{
+    char iso[21], body[200];
+    pj_time_iso(at, iso);
+    snprintf(body, sizeof body, "{\"elder_id\":%lld,\"kind\":\"meal\",\"time_in\":\"%s\"}", elder,
+             iso);
+    json_decref(EL(s, tok, "POST", "/api/v1/service-logs", body, 201));
+}
+
+TEST_T(elder_alert_rules_at_their_boundaries, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80], off[80], town[80];
+    th_login(&s, "grid01", s.demo_pw, g);
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    long long grid = el_grid01_grid(&s);
+    const char *meals = "\"meal_provider\":\"helper\",\"meal_days\":7,\"doctor_name\":\"李医生\","
+                        "\"doctor_from\":\"2000-01-01\",\"doctor_until\":\"2099-12-31\"";
+    long long a = el_elder(&s, g, grid, 1, meals), b = el_elder(&s, g, grid, 2, meals);
+    long long none = el_elder(&s, g, grid, 3,
+                              "\"doctor_name\":\"李医生\",\"doctor_from\":\"2000-01-01\","
+                              "\"doctor_until\":\"2099-12-31\"");
+    long long nodoc = el_elder(&s, g, grid, 4, "");
+    long long visit = el_elder(&s, g, grid, 5,
+                               "\"visit_tier\":\"high_risk\",\"doctor_name\":\"李医生\","
+                               "\"doctor_from\":\"2000-01-01\",\"doctor_until\":\"2099-12-31\"");
+    int64_t now = pj_now();
+    /* everyone registered long ago */
+    char sql[200];
+    snprintf(sql, sizeof sql, "UPDATE elders SET created_at = %lld", (long long)(now - 60 * 86400));
+    th_sql_exec(&s, sql);
+    /* a visit due in exactly 7 days: not overdue at the second, overdue one second later */
+    int64_t last = now - 20 * 86400;
+    snprintf(sql, sizeof sql, "UPDATE elders SET last_visit_at = %lld WHERE id = %lld",
+             (long long)last, visit);
+    th_sql_exec(&s, sql);
+    scan_at(&s, off, last + 7 * 86400);
+    CHECK_INT(alerts_of(&s, "overdue_visit", visit), 0);
+    scan_at(&s, off, last + 7 * 86400 + 1);
+    CHECK_INT(alerts_of(&s, "overdue_visit", visit), 1);
+    int64_t day = (now + 8 * 3600) / 86400 - 3;          /* a local day three days ago */
+    int64_t cutoff = day * 86400 + 12 * 3600 - 8 * 3600; /* 12:00 local */
+    meal(&s, g, a, cutoff - 60);                         /* 11:59 */
+    meal(&s, g, b, cutoff + 60);                         /* 12:01 */
+    /* before the cut-off nothing is missed yet */
+    scan_at(&s, off, cutoff - 1);
+    CHECK_INT(missed(&s, a, day) + missed(&s, b, day), 0);
+    scan_at(&s, off, cutoff + 30 * 60);
+    CHECK_INT(missed(&s, a, day), 0);
+    CHECK_INT(missed(&s, b, day), 1);
+    CHECK_INT(alerts_of(&s, "missed_meal", none), 0);
+    CHECK_INT(alerts_of(&s, "no_doctor", nodoc), 1);
+    CHECK_INT(alerts_of(&s, "no_doctor", a), 0);
+    /* idempotent */
+    scan_at(&s, off, cutoff + 40 * 60);
+    CHECK_INT(missed(&s, b, day), 1);
+    /* acknowledged in time: b's alert of that day stays at the grid */
+    snprintf(sql, sizeof sql,
+             "SELECT MAX(id) FROM elder_alerts WHERE kind = 'missed_meal' AND elder_id = %lld", b);
+    long long doc = th_sql_int(&s, sql);
+    char path[128], body[120];
+    snprintf(sql, sizeof sql, "SELECT version FROM elder_alerts WHERE id = %lld", doc);
+    long long v = th_sql_int(&s, sql);
+    snprintf(path, sizeof path, "/api/v1/elder-alerts/%lld/ack", doc);
+    snprintf(body, sizeof body, "{\"version\":%lld,\"note\":\"已联系\"}", v);
+    json_t *o = EL(&s, g, "POST", path, body, 200);
+    CHECK_STR(th_str(o, "state"), "acked");
+    json_decref(o);
+    json_decref(EL(&s, g, "POST", path, body, 409)); /* not open any more */
+    snprintf(sql, sizeof sql, "SELECT raised_at FROM elder_alerts WHERE id = %lld", doc);
+    int64_t raised = th_sql_int(&s, sql);
+    /* the next day's alert of a: at the grid one second before 24 h, at the township at 24 h */
+    scan_at(&s, off, raised + 24 * 3600 - 1);
+    CHECK_INT(missed(&s, a, day + 1), 1);
+    snprintf(sql, sizeof sql,
+             "SELECT MAX(id) FROM elder_alerts WHERE kind = 'missed_meal' AND elder_id = %lld", a);
+    long long aid = th_sql_int(&s, sql);
+    snprintf(sql, sizeof sql, "SELECT raised_at FROM elder_alerts WHERE id = %lld", aid);
+    int64_t raised2 = th_sql_int(&s, sql);
+    snprintf(sql, sizeof sql, "SELECT level = 'township' FROM elder_alerts WHERE id = %lld", aid);
+    scan_at(&s, off, raised2 + 24 * 3600 - 1);
+    CHECK_INT(th_sql_int(&s, sql), 0);
+    scan_at(&s, off, raised2 + 24 * 3600);
+    CHECK_INT(th_sql_int(&s, sql), 1);
+    snprintf(sql, sizeof sql, "SELECT level = 'grid' FROM elder_alerts WHERE id = %lld", doc);
+    CHECK_INT(th_sql_int(&s, sql), 1);
+    /* resolve needs a note; then it is closed */
+    snprintf(path, sizeof path, "/api/v1/elder-alerts/%lld/resolve", doc);
+    snprintf(body, sizeof body, "{\"version\":%lld}", v + 1);
+    o = EL(&s, g, "POST", path, body, 422);
+    CHECK_STR(th_err_field(o), "note");
+    json_decref(o);
+    snprintf(body, sizeof body, "{\"version\":%lld,\"note\":\"已签约\"}", v + 1);
+    json_decref(EL(&s, g, "POST", path, body, 200));
+    snprintf(body, sizeof body, "{\"version\":%lld,\"note\":\"again\"}", v + 2);
+    json_decref(EL(&s, g, "POST", path, body, 409));
+    /* scope: the grid worker sees these, the other township's officer not; scan is district */
+    o = EL(&s, g, "GET", "/api/v1/elder-alerts?state=open&limit=500", NULL, 200);
+    CHECK(json_array_size(json_object_get(o, "items")) > 0);
+    json_decref(o);
+    o = EL(&s, town, "GET", "/api/v1/elder-alerts?limit=500", NULL, 200);
+    json_t *items = json_object_get(o, "items");
+    for (size_t i = 0; i < json_array_size(items); i++)
+        CHECK(th_int(json_array_get(items, i), "elder_id") != b);
+    json_decref(o);
+    json_decref(EL(&s, g, "POST", "/api/v1/elder-alerts/scan", "{}", 403));
+    json_decref(
+        EL(&s, off, "POST", "/api/v1/elder-alerts/scan", "{\"at\":\"2999-01-01T00:00:00Z\"}", 422));
+    /* a helper over capacity */
+    long long h = el_helper(&s, g, grid, 9, "1970-01-01", 'F', "");
+    snprintf(sql, sizeof sql,
+             "INSERT INTO elder_pairs (elder_id, helper_id, start_date, created_by, created_at)"
+             " VALUES (%lld, %lld, '2024-01-01', 't', 1), (%lld, %lld, '2024-01-01', 't', 1),"
+             " (%lld, %lld, '2024-01-01', 't', 1)",
+             a, h, b, h, none, h);
+    th_sql_exec(&s, sql);
+    scan_at(&s, off, now);
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM elder_alerts WHERE kind = 'helper_over_capacity' AND"
+             " helper_id = %lld",
+             h);
+    CHECK_INT(th_sql_int(&s, sql), 1);
+    th_stop(&s);
+}

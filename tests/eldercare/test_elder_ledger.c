@@ -1,0 +1,180 @@
+/* Service logs and the time-credit ledger: credits earned per log, quick entry all or
+ * nothing, redeem (age ≥ 60) and transfer rules, and the invariants after a random sequence:
+ * the balances sum to 0, each equals its entries, no personal account below the limit. */
+#include <stdlib.h>
+
+#include "algo/algo.h"
+#include "core/util.h"
+#include "eldercare/el_fixture.h"
+
+static void check_invariants(th_server *s)
+{
+    CHECK_INT(th_sql_int(s, "SELECT COALESCE(SUM(balance_min), 0) FROM credit_accounts"), 0);
+    CHECK_INT(th_sql_int(s, "SELECT COUNT(*) FROM credit_accounts a WHERE balance_min <>"
+                            " (SELECT COALESCE(SUM(amount_min), 0) FROM credit_entries e WHERE"
+                            " e.account_id = a.id)"),
+              0);
+    CHECK_INT(th_sql_int(s, "SELECT COUNT(*) FROM (SELECT txn_id FROM credit_entries GROUP BY"
+                            " txn_id HAVING SUM(amount_min) <> 0) x"),
+              0);
+    CHECK_INT(th_sql_int(s, "SELECT COUNT(*) FROM credit_accounts WHERE owner_kind <> 'system'"
+                            " AND balance_min < 0"),
+              0);
+}
+
+static long long account_of(th_server *s, long long helper)
+{
+    char q[160];
+    snprintf(q, sizeof q,
+             "SELECT id FROM credit_accounts WHERE owner_kind = 'helper' AND owner_id = %lld",
+             helper);
+    return th_sql_int(s, q);
+}
+
+static long long balance(th_server *s, long long acc)
+{
+    char q[120];
+    snprintf(q, sizeof q, "SELECT balance_min FROM credit_accounts WHERE id = %lld", acc);
+    return th_sql_int(s, q);
+}
+
+TEST_T(elder_ledger_rules_and_invariants, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80], off[80];
+    th_login(&s, "grid01", s.demo_pw, g);
+    th_login(&s, "officer", s.demo_pw, off);
+    long long grid = el_grid01_grid(&s);
+    long long old = el_helper(&s, g, grid, 1, "1958-04-04", 'F', "");
+    long long young = el_helper(&s, g, grid, 2, "1990-04-04", 'M', "");
+    long long eid = el_elder(&s, g, grid, 1, "");
+    long long a_old = account_of(&s, old), a_young = account_of(&s, young);
+    CHECK(a_old > 0 && a_young > 0);
+    char t_in[21], t_out[21], body[600];
+    int64_t base = pj_now() - 86400;
+    pj_time_iso(base, t_in);
+    pj_time_iso(base + 90 * 60, t_out);
+    snprintf(body, sizeof body,
+             "{\"elder_id\":%lld,\"helper_id\":%lld,\"kind\":\"companionship\","
+             "\"time_in\":\"%s\",\"time_out\":\"%s\",\"remarks\":\"聊天\"}",
+             eid, old, t_in, t_out);
+    json_t *o = EL(&s, g, "POST", "/api/v1/service-logs", body, 201);
+    CHECK_INT(th_int(o, "minutes"), 90);
+    json_decref(o);
+    CHECK_INT(balance(&s, a_old), 90);
+    char q[160];
+    snprintf(q, sizeof q, "SELECT last_visit_at FROM elders WHERE id = %lld", eid);
+    CHECK_INT(th_sql_int(&s, q), base + 90 * 60);
+    check_invariants(&s);
+    /* time_out before time_in, and a future time: 422, nothing written */
+    char fp0[8192], fp1[8192];
+    th_fingerprint(&s, fp0, sizeof fp0);
+    snprintf(body, sizeof body,
+             "{\"elder_id\":%lld,\"helper_id\":%lld,\"kind\":\"meal\",\"time_in\":\"%s\","
+             "\"time_out\":\"%s\"}",
+             eid, old, t_out, t_in);
+    json_decref(EL(&s, g, "POST", "/api/v1/service-logs", body, 422));
+    snprintf(body, sizeof body,
+             "{\"elder_id\":%lld,\"kind\":\"meal\",\"time_in\":\"2099-01-01T00:00:00Z\"}", eid);
+    json_decref(EL(&s, g, "POST", "/api/v1/service-logs", body, 422));
+    /* quick entry is all or nothing: the second entry's kind is bad */
+    snprintf(body, sizeof body,
+             "{\"entries\":[{\"elder_id\":%lld,\"kind\":\"meal\",\"helper_id\":%lld,"
+             "\"minutes\":20},{\"elder_id\":%lld,\"kind\":\"dancing\"}]}",
+             eid, old, eid);
+    o = EL(&s, g, "POST", "/api/v1/service-logs", body, 422);
+    CHECK_STR(th_err_field(o), "entries[1].kind");
+    json_decref(o);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    snprintf(body, sizeof body,
+             "{\"entries\":[{\"elder_id\":%lld,\"kind\":\"meal\",\"helper_id\":%lld,"
+             "\"minutes\":20},{\"elder_id\":%lld,\"kind\":\"cleaning\",\"helper_id\":%lld,"
+             "\"minutes\":30}]}",
+             eid, old, eid, young);
+    o = EL(&s, g, "POST", "/api/v1/service-logs", body, 201);
+    CHECK_INT(json_array_size(json_object_get(o, "items")), 2);
+    json_decref(o);
+    CHECK_INT(balance(&s, a_old), 110);
+    CHECK_INT(balance(&s, a_young), 30);
+    /* redeem: officers only; from age 60 */
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld/redeem", a_old);
+    json_decref(EL(&s, g, "POST", path, "{\"minutes\":30}", 403));
+    o = EL(&s, off, "POST", path, "{\"minutes\":30,\"note\":\"助浴\"}", 200);
+    CHECK_INT(th_int(o, "balance_min"), 80);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld/redeem", a_young);
+    o = EL(&s, off, "POST", path, "{\"minutes\":10}", 409);
+    CHECK_STR(th_err_code(o), "too_young");
+    json_decref(o);
+    /* transfer: beyond the balance is refused and writes nothing; a bad relation is 422 */
+    th_fingerprint(&s, fp0, sizeof fp0);
+    snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld/transfer", a_old);
+    snprintf(body, sizeof body, "{\"minutes\":81,\"to_account_id\":%lld,\"relation\":\"child\"}",
+             a_young);
+    o = EL(&s, off, "POST", path, body, 409);
+    CHECK_STR(th_err_code(o), "insufficient_credits");
+    json_decref(o);
+    snprintf(body, sizeof body,
+             "{\"minutes\":10,\"to_account_id\":%lld,\"relation\":\"neighbour\"}", a_young);
+    json_decref(EL(&s, off, "POST", path, body, 422));
+    snprintf(body, sizeof body, "{\"minutes\":10,\"to_account_id\":%lld,\"relation\":\"child\"}",
+             a_old);
+    json_decref(EL(&s, off, "POST", path, body, 422)); /* to oneself */
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    snprintf(body, sizeof body, "{\"minutes\":20,\"to_account_id\":%lld,\"relation\":\"child\"}",
+             a_young);
+    json_decref(EL(&s, off, "POST", path, body, 200));
+    CHECK_INT(balance(&s, a_old), 60);
+    CHECK_INT(balance(&s, a_young), 50);
+    check_invariants(&s);
+    /* a random sequence of earnings, redemptions and transfers */
+    uint64_t rng = 7;
+    long long accs[2] = {a_old, a_young};
+    for (int i = 0; i < 40; i++) {
+        int op = (int)pj_rng_below(&rng, 3);
+        int who = (int)pj_rng_below(&rng, 2);
+        int m = 1 + (int)pj_rng_below(&rng, 90);
+        int st;
+        if (op == 0) {
+            snprintf(body, sizeof body,
+                     "{\"entries\":[{\"elder_id\":%lld,\"kind\":\"escort\",\"helper_id\":%lld,"
+                     "\"minutes\":%d}]}",
+                     eid, who ? young : old, m);
+            st = th_call(&s, "POST", "/api/v1/service-logs", g, body, NULL);
+            CHECK_INT(st, 201);
+        } else if (op == 1) {
+            snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld/redeem", a_old);
+            snprintf(body, sizeof body, "{\"minutes\":%d}", m);
+            long long before = balance(&s, a_old);
+            st = th_call(&s, "POST", path, off, body, NULL);
+            CHECK_INT(st, before >= m ? 200 : 409);
+        } else {
+            snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld/transfer", accs[who]);
+            snprintf(body, sizeof body,
+                     "{\"minutes\":%d,\"to_account_id\":%lld,\"relation\":\"spouse\"}", m,
+                     accs[!who]);
+            long long before = balance(&s, accs[who]);
+            st = th_call(&s, "POST", path, off, body, NULL);
+            CHECK_INT(st, before >= m ? 200 : 409);
+        }
+        check_invariants(&s);
+    }
+    o = EL(&s, off, "GET", "/api/v1/time-bank/check", NULL, 200);
+    CHECK(json_is_true(json_object_get(o, "ok")));
+    CHECK_INT(th_int(o, "sum_of_balances_min"), 0);
+    json_decref(o);
+    json_decref(EL(&s, g, "GET", "/api/v1/time-bank/check", NULL, 403));
+    /* the grid worker sees the account; the other township's officer does not */
+    char town[80];
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld", a_old);
+    o = EL(&s, g, "GET", path, NULL, 200);
+    CHECK(json_array_size(json_object_get(o, "entries")) > 0);
+    json_decref(o);
+    json_decref(EL(&s, town, "GET", path, NULL, 403));
+    th_stop(&s);
+}

@@ -1,0 +1,206 @@
+/* Pairing: the solver against brute force on tiny instances; a pairing run over the API
+ * (proposals with reasons, accept, edit, reject, kept pairs, history). */
+#include <stdlib.h>
+
+#include "algo/algo.h"
+#include "eldercare/el_fixture.h"
+
+/* Exhaustive: every elder to one allowed helper or none, capacities respected; the best is
+ * the most pairs, then the least cost. */
+static void brute(const pj_pair_problem *p, int e, int *load, int pairs, int64_t cost,
+                  int *best_pairs, int64_t *best_cost)
+{
+    if (e == p->n_elders) {
+        if (pairs > *best_pairs || (pairs == *best_pairs && cost < *best_cost))
+            *best_pairs = pairs, *best_cost = cost;
+        return;
+    }
+    brute(p, e + 1, load, pairs, cost, best_pairs, best_cost);
+    for (int h = 0; h < p->n_helpers; h++) {
+        int64_t c = pj_pair_cost(p, h, e);
+        if (c < 0 || load[h] >= p->helpers[h].cap) continue;
+        load[h]++;
+        brute(p, e + 1, load, pairs + 1, cost + c, best_pairs, best_cost);
+        load[h]--;
+    }
+}
+
+TEST(elder_pairing_equals_brute_force)
+{
+    uint64_t rng = 42;
+    for (int round = 0; round < 400; round++) {
+        int nh = 1 + (int)pj_rng_below(&rng, 4), ne = 1 + (int)pj_rng_below(&rng, 6);
+        pj_pair_helper h[4];
+        pj_pair_elder el[6];
+        for (int i = 0; i < nh; i++)
+            h[i] = (pj_pair_helper){
+                40.1 + pj_rng_unit(&rng) * 0.03,    117.1 + pj_rng_unit(&rng) * 0.03,
+                1 + (int64_t)pj_rng_below(&rng, 2), (int)pj_rng_below(&rng, 32),
+                (int)pj_rng_below(&rng, 3),         pj_rng_below(&rng, 2) ? 'F' : 'M'};
+        for (int i = 0; i < ne; i++)
+            el[i] =
+                (pj_pair_elder){40.1 + pj_rng_unit(&rng) * 0.03, 117.1 + pj_rng_unit(&rng) * 0.03,
+                                1 + (int64_t)pj_rng_below(&rng, 2),
+                                1 << pj_rng_below(&rng, 5) | (pj_rng_below(&rng, 2) ? 8 : 0),
+                                pj_rng_below(&rng, 3) == 0 ? 'F' : 0};
+        pj_pair_problem p = {nh, ne, h, el, 2000.0, 800, round % 2 ? 0 : 2};
+        if (p.candidates) continue; /* limited candidate sets are checked below */
+        pj_pair_result r;
+        CHECK_INT(pj_pair_solve(&p, &r), 0);
+        int load[4] = {0}, bp = 0;
+        int64_t bc = INT64_MAX;
+        brute(&p, 0, load, 0, 0, &bp, &bc);
+        if (r.n_paired != bp || (bp && r.total_cost != bc))
+            t_fail(__FILE__, __LINE__, "round %d: solver %d pairs cost %lld, brute %d cost %lld",
+                   round, r.n_paired, (long long)r.total_cost, bp, (long long)bc);
+        /* the solution itself is feasible and its cost adds up */
+        int used[4] = {0};
+        int64_t sum = 0;
+        for (int e = 0; e < ne; e++) {
+            if (r.helper_of[e] < 0) continue;
+            int64_t c = pj_pair_cost(&p, r.helper_of[e], e);
+            CHECK(c >= 0);
+            CHECK_INT(c, r.cost[e]);
+            CHECK(r.rank[e] >= 1 && r.rank[e] <= r.n_candidates[e]);
+            sum += c;
+            used[r.helper_of[e]]++;
+        }
+        CHECK_INT(sum, r.total_cost);
+        for (int i = 0; i < nh; i++) CHECK(used[i] <= h[i].cap);
+        pj_pair_result_free(&r);
+    }
+}
+
+TEST(elder_pairing_prefers_same_village_and_keeps_capacity)
+{
+    /* two helpers equally near; the one in the elder's village wins; a full helper is never
+     * used; an elder whose preference no helper meets stays unpaired */
+    pj_pair_helper h[3] = {{40.100, 117.100, 1, 8, 1, 'F'},
+                           {40.100, 117.1002, 2, 8, 1, 'M'},
+                           {40.1001, 117.100, 1, 8, 0, 'F'}};
+    pj_pair_elder e[2] = {{40.1001, 117.1001, 2, 8, 0}, {40.1001, 117.1001, 1, 8, 'F'}};
+    pj_pair_problem p = {3, 2, h, e, 2000.0, 800, 0};
+    pj_pair_result r;
+    CHECK_INT(pj_pair_solve(&p, &r), 0);
+    CHECK_INT(r.helper_of[0], 1);
+    CHECK_INT(r.helper_of[1], 0);
+    CHECK_INT(r.n_paired, 2);
+    pj_pair_result_free(&r);
+    e[0].sex_pref = e[1].sex_pref = 'M';
+    CHECK_INT(pj_pair_solve(&p, &r), 0);
+    CHECK_INT(r.n_paired, 1); /* only helper 1 is male, and both want it: one gets it */
+    pj_pair_result_free(&r);
+    /* beyond the walk: nothing */
+    p.walk_m = 1.0;
+    CHECK_INT(pj_pair_solve(&p, &r), 0);
+    CHECK_INT(r.n_paired, 0);
+    CHECK_INT(r.n_candidates[0], 0);
+    pj_pair_result_free(&r);
+}
+
+TEST_T(elder_pairing_run_over_the_api, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], town[80], g[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    th_login(&s, "grid01", s.demo_pw, g);
+    long long grid = el_grid01_grid(&s);
+    char q[200];
+    snprintf(q, sizeof q, "SELECT parent_id FROM regions WHERE id = %lld", grid);
+    long long village = th_sql_int(&s, q);
+    /* three helpers (capacity 2 each) and seven elders in the village: six get paired */
+    long long hs[3];
+    for (int i = 0; i < 3; i++)
+        hs[i] = el_helper(&s, g, grid, 20 + i, "1970-02-02", i == 2 ? 'M' : 'F', "");
+    long long es[7];
+    for (int i = 0; i < 7; i++) es[i] = el_elder(&s, g, grid, 30 + i, "");
+    /* grid workers and the other township's officer may not run pairing here */
+    char body[200];
+    snprintf(body, sizeof body, "{\"region_id\":%lld}", village);
+    json_decref(EL(&s, g, "POST", "/api/v1/pairing-runs", body, 403));
+    json_decref(EL(&s, town, "POST", "/api/v1/pairing-runs", body, 403));
+    json_decref(EL(&s, off, "POST", "/api/v1/pairing-runs", "{\"region_id\":99999999}", 422));
+    json_t *run = EL(&s, off, "POST", "/api/v1/pairing-runs", body, 201);
+    long long rid = th_int(run, "id");
+    CHECK_INT(th_int(run, "elders_unpaired"), 7);
+    CHECK_INT(th_int(run, "proposed"), 6);
+    CHECK_INT(th_int(run, "unmatched"), 1);
+    json_decref(run);
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/pairing-runs/%lld?state=proposed&limit=500", rid);
+    json_t *o = EL(&s, off, "GET", path, NULL, 200);
+    json_t *items = json_object_get(json_object_get(o, "proposals"), "items");
+    CHECK_INT(json_array_size(items), 6);
+    json_t *p0 = json_array_get(items, 0);
+    CHECK(strstr(th_str(p0, "reason"), "m away") != NULL);
+    CHECK(json_is_true(json_object_get(p0, "same_village")));
+    long long prop0 = th_int(p0, "id"), prop1 = th_int(json_array_get(items, 1), "id");
+    json_decref(o);
+    /* edit one proposal to a helper that is full counting the run's proposals: 409 */
+    long long busy = th_sql_int(&s, "SELECT helper_id FROM elder_pair_proposals WHERE state ="
+                                    " 'proposed' GROUP BY helper_id HAVING COUNT(*) = 2"
+                                    " ORDER BY helper_id LIMIT 1");
+    snprintf(path, sizeof path, "/api/v1/pair-proposals/%lld", prop0);
+    snprintf(body, sizeof body, "{\"helper_id\":%lld,\"version\":1}", busy);
+    long long cur = th_sql_int(&s, "SELECT helper_id FROM elder_pair_proposals WHERE id ="
+                                   " (SELECT MIN(id) FROM elder_pair_proposals WHERE state ="
+                                   " 'proposed')");
+    if (cur != busy) {
+        o = EL(&s, off, "PATCH", path, body, 409);
+        CHECK_STR(th_err_code(o), "helper_full");
+        json_decref(o);
+    }
+    /* reject one, accept the rest */
+    snprintf(path, sizeof path, "/api/v1/pairing-runs/%lld/reject", rid);
+    snprintf(body, sizeof body, "{\"proposal_ids\":[%lld]}", prop1);
+    json_decref(EL(&s, off, "POST", path, body, 200));
+    json_decref(EL(&s, off, "POST", path, body, 409)); /* not open any more */
+    snprintf(path, sizeof path, "/api/v1/pairing-runs/%lld/accept", rid);
+    o = EL(&s, off, "POST", path, NULL, 200);
+    CHECK_INT(th_int(o, "decided"), 5);
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM elder_pairs WHERE state = 'active'"), 5);
+    /* no helper over capacity */
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM helpers h WHERE h.capacity < (SELECT"
+                             " COUNT(*) FROM elder_pairs p WHERE p.helper_id = h.id AND"
+                             " p.state = 'active')"),
+              0);
+    /* an elder shows the helper */
+    long long paired = th_sql_int(&s, "SELECT MIN(elder_id) FROM elder_pairs");
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", paired);
+    o = EL(&s, g, "GET", path, NULL, 200);
+    CHECK(json_is_object(json_object_get(o, "paired_helper")));
+    json_decref(o);
+    /* a second run keeps the five pairs and pairs the rest where it can */
+    snprintf(body, sizeof body, "{\"region_id\":%lld}", village);
+    run = EL(&s, off, "POST", "/api/v1/pairing-runs", body, 201);
+    CHECK_INT(th_int(run, "pairs_kept"), 5);
+    CHECK_INT(th_int(run, "elders_unpaired"), 2);
+    CHECK_INT(th_int(run, "proposed"), 1);
+    json_decref(run);
+    /* ending a pair keeps its history */
+    long long pid = th_sql_int(&s, "SELECT MIN(id) FROM elder_pairs");
+    snprintf(path, sizeof path, "/api/v1/pairs/%lld/end", pid);
+    json_decref(EL(&s, off, "POST", path, "{\"version\":1,\"note\":\"搬迁\"}", 200));
+    json_decref(EL(&s, off, "POST", path, "{\"version\":2}", 409));
+    snprintf(path, sizeof path, "/api/v1/pairs?elder_id=%lld", paired);
+    o = EL(&s, g, "GET", path, NULL, 200);
+    CHECK_INT(json_array_size(json_object_get(o, "items")), 1);
+    CHECK_STR(th_str(json_array_get(json_object_get(o, "items"), 0), "state"), "ended");
+    json_decref(o);
+    /* a manual pair: skills missing is refused */
+    snprintf(body, sizeof body, "{\"elder_id\":%lld,\"helper_id\":%lld}", es[0], hs[0]);
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", es[0]);
+    o = EL(&s, g, "GET", path, NULL, 200);
+    int v = (int)th_int(o, "version");
+    json_decref(o);
+    char patch[120];
+    snprintf(patch, sizeof patch, "{\"version\":%d,\"help_needed\":[\"nursing\"]}", v);
+    json_decref(EL(&s, g, "PATCH", path, patch, 200));
+    o = EL(&s, off, "POST", "/api/v1/pairs", body, 422);
+    CHECK_STR(th_err_code(o), "skills_missing");
+    json_decref(o);
+    th_stop(&s);
+}

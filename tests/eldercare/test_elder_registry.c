@@ -1,0 +1,210 @@
+/* Eldercare registry over the API: GB 11643 validation, bad input writing nothing, masking
+ * and audited unmasked reads, role scoping for every role, optimistic versions. */
+#include <stdlib.h>
+
+#include "eldercare/el_fixture.h"
+
+TEST(elder_id_number_check_digit)
+{
+    CHECK(pj_id_number_valid("11010519491231002X"));
+    CHECK(!pj_id_number_valid("110105194912310021"));
+    CHECK(!pj_id_number_valid("11010519491331002X")); /* month 13 */
+    CHECK(!pj_id_number_valid("1101051949123100"));
+    CHECK(!pj_id_number_valid("11010519491231002x"));
+    CHECK_INT(pj_id_check_char("11010519491231002"), 'X');
+    CHECK_INT(pj_id_check_char("1101051949123100A"), 0);
+    CHECK_STR(pj_visit_tier_suggest(1, 0, 0, 2), "high_risk");
+    CHECK_STR(pj_visit_tier_suggest(0, 0, 0, 3), "high_risk");
+    CHECK_STR(pj_visit_tier_suggest(0, 1, 0, 0), "key");
+    CHECK_STR(pj_visit_tier_suggest(0, 0, 0, 0), "normal");
+}
+
+TEST_T(elder_bad_input_writes_nothing, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "grid01", s.demo_pw, tok);
+    long long grid = el_grid01_grid(&s);
+    char good[19], bad[19], body[600];
+    el_id(good, "19400315", 1, 'F');
+    memcpy(bad, good, 19);
+    bad[17] = bad[17] == '1' ? '2' : '1';
+    char fp0[8192], fp1[8192];
+    th_fingerprint(&s, fp0, sizeof fp0);
+    static const struct {
+        const char *fmt, *code, *field;
+    } cases[] = {
+        /* bad check digit */
+        {"{\"name\":\"a\",\"sex\":\"F\",\"birth_date\":\"1940-03-15\",\"id_number\":\"%s\","
+         "\"grid_id\":%lld,\"ability_level\":0}",
+         "invalid_id_number", "id_number"},
+        /* birth date in the future */
+        {"{\"name\":\"a\",\"sex\":\"F\",\"birth_date\":\"2090-03-15\",\"id_number\":\"%s\","
+         "\"grid_id\":%lld,\"ability_level\":0}",
+         "out_of_range", "birth_date"},
+        /* unknown grid */
+        {"{\"name\":\"a\",\"sex\":\"F\",\"birth_date\":\"1940-03-15\",\"id_number\":\"%s\","
+         "\"grid_id\":%lld999,\"ability_level\":0}",
+         "unknown_id", "grid_id"},
+        /* ability level out of range */
+        {"{\"name\":\"a\",\"sex\":\"F\",\"birth_date\":\"1940-03-15\",\"id_number\":\"%s\","
+         "\"grid_id\":%lld,\"ability_level\":5}",
+         "out_of_range", "ability_level"},
+        /* sex digit contradicts sex */
+        {"{\"name\":\"a\",\"sex\":\"M\",\"birth_date\":\"1940-03-15\",\"id_number\":\"%s\","
+         "\"grid_id\":%lld,\"ability_level\":0}",
+         "invalid_id_number", "id_number"},
+        /* birth date differs from the ID number's */
+        {"{\"name\":\"a\",\"sex\":\"F\",\"birth_date\":\"1940-03-16\",\"id_number\":\"%s\","
+         "\"grid_id\":%lld,\"ability_level\":0}",
+         "invalid_id_number", "id_number"},
+        /* meals none with days */
+        {"{\"name\":\"a\",\"sex\":\"F\",\"birth_date\":\"1940-03-15\",\"id_number\":\"%s\","
+         "\"grid_id\":%lld,\"ability_level\":0,\"meal_days\":3}",
+         "invalid_value", "meal_days"},
+        /* bad emergency contact phone */
+        {"{\"name\":\"a\",\"sex\":\"F\",\"birth_date\":\"1940-03-15\",\"id_number\":\"%s\","
+         "\"grid_id\":%lld,\"ability_level\":0,\"emergency_contacts\":[{\"name\":\"儿子\","
+         "\"relation\":\"child\",\"phone\":\"12ab\"}]}",
+         "invalid_value", "emergency_contacts"},
+        /* unknown field */
+        {"{\"name\":\"a\",\"sex\":\"F\",\"birth_date\":\"1940-03-15\",\"id_number\":\"%s\","
+         "\"grid_id\":%lld,\"ability_level\":0,\"salary\":1}",
+         "unknown_field", "salary"},
+        /* doctor contract ends before it starts */
+        {"{\"name\":\"a\",\"sex\":\"F\",\"birth_date\":\"1940-03-15\",\"id_number\":\"%s\","
+         "\"grid_id\":%lld,\"ability_level\":0,\"doctor_name\":\"王医生\",\"doctor_from\":"
+         "\"2024-05-01\",\"doctor_until\":\"2024-01-01\"}",
+         "invalid_value", "doctor_until"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(body, sizeof body, cases[i].fmt, i == 0 ? bad : good, grid);
+        json_t *o = EL(&s, tok, "POST", "/api/v1/elders", body, 422);
+        if (strcmp(th_err_code(o), cases[i].code) || strcmp(th_err_field(o), cases[i].field))
+            t_fail(__FILE__, __LINE__, "case %zu: %s/%s, expected %s/%s", i, th_err_code(o),
+                   th_err_field(o), cases[i].code, cases[i].field);
+        json_decref(o);
+    }
+    /* a helper under 18, a helper without skills, a log for an unknown elder */
+    char hid[19];
+    el_id(hid, "20150101", 1, 'M');
+    snprintf(body, sizeof body,
+             "{\"name\":\"b\",\"sex\":\"M\",\"birth_date\":\"2015-01-01\",\"id_number\":\"%s\","
+             "\"grid_id\":%lld,\"skills\":[\"meals\"],\"capacity\":1}",
+             hid, grid);
+    json_decref(EL(&s, tok, "POST", "/api/v1/helpers", body, 422));
+    el_id(hid, "19700101", 1, 'M');
+    snprintf(body, sizeof body,
+             "{\"name\":\"b\",\"sex\":\"M\",\"birth_date\":\"1970-01-01\",\"id_number\":\"%s\","
+             "\"grid_id\":%lld,\"skills\":[\"dancing\"],\"capacity\":1}",
+             hid, grid);
+    json_decref(EL(&s, tok, "POST", "/api/v1/helpers", body, 422));
+    json_decref(EL(&s, tok, "POST", "/api/v1/service-logs",
+                   "{\"elder_id\":999999,\"kind\":\"meal\",\"time_in\":\"2024-01-01T03:00:00Z\"}",
+                   422));
+    json_decref(EL(&s, tok, "POST", "/api/v1/elders", "[1,2]", 400));
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    th_stop(&s);
+}
+
+TEST_T(elder_masking_reveal_audit_and_scope, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80], off[80], town[80], view[80], ent[80], fac[80];
+    th_login(&s, "grid01", s.demo_pw, g);
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    th_login(&s, "viewer", s.demo_pw, view);
+    th_login(&s, "jd", s.demo_pw, ent);
+    th_login(&s, "wanda", s.demo_pw, fac);
+    long long grid = el_grid01_grid(&s);
+    long long eid = el_elder(&s, g, grid, 7, "\"living_alone\":true");
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", eid);
+    json_t *o = EL(&s, g, "GET", path, NULL, 200);
+    const char *idn = th_str(o, "id_number");
+    CHECK(idn && strlen(idn) == 18 && !strncmp(idn, "110117********", 14));
+    CHECK_STR(th_str(o, "phone"), "138****1234");
+    CHECK(json_is_true(json_object_get(o, "masked")));
+    CHECK_STR(th_str(o, "visit_tier"), "key"); /* suggested: living alone, level 1 */
+    json_decref(o);
+    long long audits = th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'read_unmasked'");
+    CHECK_INT(audits, 0);
+    char rp[160];
+    snprintf(rp, sizeof rp, "%s?reveal=1", path);
+    o = EL(&s, g, "GET", rp, NULL, 200);
+    CHECK(th_str(o, "id_number")[7] != '*');
+    CHECK_STR(th_str(o, "phone"), "13800001234");
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'read_unmasked' AND"
+                             " entity = 'elder' AND username = 'grid01'"),
+              1);
+    /* a revealed list audits each record */
+    long long e2 = el_elder(&s, g, grid, 8, "");
+    (void)e2;
+    o = EL(&s, off, "GET", "/api/v1/elders?reveal=1&limit=500", NULL, 200);
+    size_t n = json_array_size(json_object_get(o, "items"));
+    CHECK(n >= 2);
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'read_unmasked'"),
+              1 + (long long)n);
+    /* district officer sees it; the township officer of another township does not */
+    json_decref(EL(&s, off, "GET", path, NULL, 200));
+    json_decref(EL(&s, town, "GET", path, NULL, 403));
+    o = EL(&s, town, "GET", "/api/v1/elders", NULL, 200);
+    CHECK_INT(json_array_size(json_object_get(o, "items")), 0);
+    json_decref(o);
+    /* roles without personal access */
+    json_decref(EL(&s, view, "GET", "/api/v1/elders", NULL, 403));
+    json_decref(EL(&s, view, "GET", path, NULL, 403));
+    json_decref(EL(&s, ent, "GET", "/api/v1/elders", NULL, 403));
+    json_decref(EL(&s, fac, "GET", "/api/v1/elders", NULL, 403));
+    json_decref(EL(&s, view, "GET", "/api/v1/eldercare/vulnerable", NULL, 403));
+    /* the viewer reads aggregates only */
+    json_decref(EL(&s, view, "GET", "/api/v1/eldercare/coverage", NULL, 200));
+    json_decref(EL(&s, ent, "GET", "/api/v1/eldercare/coverage", NULL, 403));
+    /* a grid worker may not register an elder in someone else's grid */
+    long long other = th_sql_int(&s, "SELECT MAX(id) FROM regions WHERE type = 'grid'");
+    char id[19], body[512];
+    el_id(id, "19400315", 9, 'F');
+    snprintf(body, sizeof body,
+             "{\"name\":\"x\",\"sex\":\"F\",\"birth_date\":\"1940-03-15\",\"id_number\":\"%s\","
+             "\"grid_id\":%lld,\"ability_level\":0}",
+             id, other);
+    json_decref(EL(&s, g, "POST", "/api/v1/elders", body, 403));
+    /* … nor move theirs there */
+    snprintf(body, sizeof body, "{\"version\":1,\"grid_id\":%lld}", other);
+    json_decref(EL(&s, g, "PATCH", path, body, 403));
+    /* optimistic version */
+    o = EL(&s, g, "PATCH", path, "{\"version\":1,\"meal_provider\":\"helper\",\"meal_days\":7}",
+           200);
+    CHECK_INT(th_int(o, "version"), 2);
+    CHECK(json_is_true(json_object_get(o, "meals_arranged")));
+    json_decref(o);
+    o = EL(&s, g, "PATCH", path, "{\"version\":1,\"meal_days\":5}", 409);
+    CHECK_STR(th_err_code(o), "version_conflict");
+    json_decref(o);
+    /* duplicate ID number */
+    el_id(id, "19400315", 7, 'F');
+    snprintf(body, sizeof body,
+             "{\"name\":\"x\",\"sex\":\"F\",\"birth_date\":\"1940-03-15\",\"id_number\":\"%s\","
+             "\"grid_id\":%lld,\"ability_level\":0}",
+             id, grid);
+    json_decref(EL(&s, g, "POST", "/api/v1/elders", body, 409));
+    /* audit rows of writes hold masked numbers */
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'elder' AND"
+                             " after_json LIKE '%13800001234%'"),
+              0);
+    /* helpers: masked too, scoped the same way */
+    long long hid = el_helper(&s, g, grid, 1, "1975-06-01", 'M', "");
+    snprintf(path, sizeof path, "/api/v1/helpers/%lld", hid);
+    o = EL(&s, g, "GET", path, NULL, 200);
+    CHECK_STR(th_str(o, "phone"), "139****5678");
+    json_decref(o);
+    json_decref(EL(&s, town, "GET", path, NULL, 403));
+    json_decref(EL(&s, view, "GET", "/api/v1/helpers", NULL, 403));
+    th_stop(&s);
+}

@@ -1,0 +1,147 @@
+/* The eldercare demo (small), the coverage report and its CSV, the vulnerable list, centres,
+ * and scoping of each for the roles. */
+#include <stdlib.h>
+
+#include "eldercare/el_fixture.h"
+
+static long long total_of(json_t *o, const char *key)
+{
+    return th_int(json_object_get(o, "total"), key);
+}
+
+TEST_T(elder_demo_coverage_vulnerable_centres, 180)
+{
+    th_server s;
+    th_start(&s, 1);
+    el_demo(&s, 2000);
+    /* the demo: synthetic, consistent */
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM elders"), 2000);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM elders WHERE source <> 'synthetic'"), 0);
+    CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM helpers") >= 350);
+    CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM elder_pairs WHERE state = 'active'") > 1000);
+    CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM elder_service_logs") > 500);
+    CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM elder_alerts") > 0);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM helpers h WHERE h.capacity < (SELECT COUNT(*)"
+                             " FROM elder_pairs p WHERE p.helper_id = h.id AND p.state ="
+                             " 'active')"),
+              0);
+    CHECK_INT(th_sql_int(&s, "SELECT SUM(balance_min) FROM credit_accounts"), 0);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM credit_accounts a WHERE balance_min <> (SELECT"
+                             " COALESCE(SUM(amount_min), 0) FROM credit_entries e WHERE"
+                             " e.account_id = a.id)"),
+              0);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM elders WHERE (julianday('now') -"
+                             " julianday(birth_date)) / 365.25 < 60"),
+              0);
+    /* a second call adds nothing */
+    el_demo(&s, 2000);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM elders"), 2000);
+
+    char off[80], g[80], town[80], view[80], ent[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "grid01", s.demo_pw, g);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    th_login(&s, "viewer", s.demo_pw, view);
+    th_login(&s, "jd", s.demo_pw, ent);
+    json_t *o = EL(&s, off, "GET", "/api/v1/eldercare/coverage", NULL, 200);
+    CHECK_INT(json_array_size(json_object_get(o, "rows")), 18);
+    CHECK_INT(total_of(o, "elders"), 2000);
+    CHECK(total_of(o, "paired") > 1000);
+    CHECK(total_of(o, "visits_done") > 0);
+    json_decref(o);
+    o = EL(&s, view, "GET", "/api/v1/eldercare/coverage?group=village", NULL, 200);
+    CHECK_INT(total_of(o, "elders"), 2000);
+    json_decref(o);
+    /* the grid worker's report covers their grids only */
+    long long mine = th_sql_int(&s, "SELECT COUNT(*) FROM elders e JOIN grid_workers w ON"
+                                    " w.region_id = e.grid_id JOIN users u ON u.id = w.user_id"
+                                    " WHERE u.username = 'grid01'");
+    o = EL(&s, g, "GET", "/api/v1/eldercare/coverage?group=grid", NULL, 200);
+    CHECK_INT(total_of(o, "elders"), mine);
+    CHECK(json_array_size(json_object_get(o, "rows")) <= 3);
+    json_decref(o);
+    long long jhh = th_sql_int(&s, "SELECT township_id FROM users WHERE username = 'jinhaihu'");
+    char path[200];
+    snprintf(path, sizeof path, "/api/v1/eldercare/coverage?group=village&region_id=%lld", jhh);
+    o = EL(&s, town, "GET", path, NULL, 200);
+    char q[200];
+    snprintf(q, sizeof q, "SELECT COUNT(*) FROM elders WHERE township_id = %lld", jhh);
+    CHECK_INT(total_of(o, "elders"), th_sql_int(&s, q));
+    json_decref(o);
+    json_decref(EL(&s, off, "GET", "/api/v1/eldercare/coverage?group=county", NULL, 400));
+    json_decref(EL(&s, off, "GET", "/api/v1/eldercare/coverage?region_id=99999999", NULL, 422));
+    json_decref(EL(&s, ent, "GET", "/api/v1/eldercare/coverage", NULL, 403));
+    /* the grid worker's list of their elders */
+    o = EL(&s, g, "GET", "/api/v1/elders?limit=500", NULL, 200);
+    CHECK_INT(json_array_size(json_object_get(o, "items")), mine);
+    json_decref(o);
+    /* vulnerable: all match the rule, all in scope */
+    o = EL(&s, g, "GET", "/api/v1/eldercare/vulnerable?limit=500", NULL, 200);
+    json_t *items = json_object_get(o, "items");
+    long long vul = th_sql_int(&s, "SELECT COUNT(*) FROM elders e JOIN grid_workers w ON"
+                                   " w.region_id = e.grid_id JOIN users u ON u.id = w.user_id"
+                                   " WHERE u.username = 'grid01' AND (e.living_alone = 1 OR"
+                                   " e.disabled = 1 OR e.ability_level >= 3)");
+    CHECK_INT(json_array_size(items), vul);
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        json_t *it = json_array_get(items, i);
+        CHECK(json_is_true(json_object_get(it, "living_alone")) ||
+              json_is_true(json_object_get(it, "disabled")) || th_int(it, "ability_level") >= 3);
+        CHECK_STR(th_str(it, "site_requirement"), "medical_or_barrier_free");
+        CHECK(strchr(th_str(it, "phone"), '*') != NULL);
+    }
+    json_decref(o);
+    /* CSV of the district (in process): one line per vulnerable elder plus the header */
+    el_local l;
+    el_local_open(&l, &s, PJ_ROLE_DISTRICT_OFFICER);
+    pj_buf b;
+    pj_buf_init(&b, 8 << 20);
+    CHECK_INT(pj_vulnerable_list(&l.c, 0, 0, 0, 0, NULL, &b, &l.err), 0);
+    long long lines = 0;
+    for (size_t i = 0; i < b.len; i++) lines += b.data[i] == '\n';
+    CHECK_INT(lines, 1 + th_sql_int(&s, "SELECT COUNT(*) FROM elders WHERE living_alone = 1 OR"
+                                        " disabled = 1 OR ability_level >= 3"));
+    CHECK(strncmp(b.data, "township,village,grid,elder_id", 30) == 0);
+    pj_buf_reset(&b);
+    CHECK_INT(pj_elder_coverage(&l.c, "township", 0, 0, 0, NULL, &b, &l.err), 0);
+    lines = 0;
+    for (size_t i = 0; i < b.len; i++) lines += b.data[i] == '\n';
+    CHECK_INT(lines, 1 + 18 + 1);
+    pj_buf_free(&b);
+    /* the planner's feed */
+    pj_vulnerable *v;
+    int nv;
+    CHECK_INT(pj_vulnerable_collect(&l.c, 0, &v, &nv, &l.err), 0);
+    CHECK_INT(nv, th_sql_int(&s, "SELECT COUNT(*) FROM elders WHERE living_alone = 1 OR"
+                                 " disabled = 1 OR ability_level >= 3"));
+    el_local_close(&l);
+    /* centres: every official reads them; officers of the township write */
+    o = EL(&s, view, "GET", "/api/v1/elder-centres?kind=township&limit=100", NULL, 200);
+    CHECK_INT(json_array_size(json_object_get(o, "items")), 18);
+    json_decref(o);
+    json_decref(EL(&s, ent, "GET", "/api/v1/elder-centres", NULL, 403));
+    long long village = th_sql_int(&s, "SELECT MIN(id) FROM regions WHERE type = 'village' AND"
+                                       " parent_id = (SELECT township_id FROM users WHERE"
+                                       " username = 'jinhaihu')");
+    char body[300];
+    snprintf(body, sizeof body,
+             "{\"kind\":\"village\",\"name\":\"南山村互助养老点\",\"region_id\":%lld,"
+             "\"checklist\":{\"handrails\":true}}",
+             village);
+    o = EL(&s, town, "POST", "/api/v1/elder-centres", body, 201);
+    long long cid = th_int(o, "id");
+    CHECK_INT(th_int(o, "checklist_done"), 1);
+    json_decref(o);
+    json_decref(EL(&s, g, "POST", "/api/v1/elder-centres", body, 403));
+    snprintf(body, sizeof body, "{\"kind\":\"township\",\"name\":\"x\",\"region_id\":%lld}",
+             village);
+    json_decref(EL(&s, town, "POST", "/api/v1/elder-centres", body, 422));
+    snprintf(path, sizeof path, "/api/v1/elder-centres/%lld", cid);
+    o = EL(&s, town, "PATCH", path,
+           "{\"version\":1,\"status\":\"open\",\"checklist\":{\"emergency_call\":true}}", 200);
+    CHECK_INT(th_int(o, "checklist_done"), 2);
+    json_decref(o);
+    json_decref(EL(&s, town, "PATCH", path, "{\"version\":2,\"checklist\":{\"sauna\":true}}", 422));
+    json_decref(EL(&s, town, "PATCH", path, "{\"version\":2,\"capacity\":1,\"occupancy\":2}", 422));
+    th_stop(&s);
+}
