@@ -9,82 +9,11 @@
 
 #include "core/banned.h"
 
-/* What one sub-command does, given the open session, the positional id and the JSON body. */
-typedef int (*sub_fn)(session *s, cli *a, int64_t id, json_t *body, pj_jw *w, pj_buf *csv);
-
-typedef struct sub {
-    const char *name;
-    int needs_id;   /* positional ID after the sub-command */
-    int needs_json; /* --json J (or a body built from options) */
-    sub_fn fn;
-} sub;
-
-static int64_t opt_id(cli *a, const char *k)
-{
-    int64_t v = 0;
-    if (cli_opt(a, k) && cli_parse_id(cli_opt(a, k), &v)) return -1;
-    return v;
-}
-
-static int opt_limit(cli *a)
-{
-    int64_t v = 50;
-    if (cli_opt(a, "limit") && (pj_parse_i64(cli_opt(a, "limit"), &v) || v < 1 || v > 500))
-        return -1;
-    return (int)v;
-}
-
-/* Runs the sub-command named by pos[1] from the table. */
-static int run(cli *a, const sub *subs, const char *def)
-{
-    const char *name = a->npos > 1 ? a->pos[1] : def;
-    const sub *sb = NULL;
-    for (int i = 0; subs[i].name; i++)
-        if (!strcmp(subs[i].name, name)) sb = &subs[i];
-    if (!sb) {
-        char msg[256] = "sub-commands:";
-        size_t len = strlen(msg);
-        for (int i = 0; subs[i].name; i++) {
-            int k = snprintf(msg + len, sizeof msg - len, " %s", subs[i].name);
-            if (k > 0 && (size_t)k < sizeof msg - len) len += (size_t)k;
-        }
-        return cli_usage(msg);
-    }
-    int64_t id = 0;
-    if (sb->needs_id && cli_parse_id(a->npos > 2 ? a->pos[2] : NULL, &id))
-        return cli_usage("give the id after the sub-command");
-    json_t *body = NULL;
-    if (sb->needs_json && !(body = cli_json_arg(a)))
-        return cli_opt(a, "json") ? 1 : cli_usage("give --json '{…}' or --json @file.json");
-    session s;
-    if (cli_session_open(&s, a)) {
-        json_decref(body);
-        return 1;
-    }
-    pj_buf out, csv;
-    pj_buf_init(&out, 256 << 20);
-    pj_buf_init(&csv, 64 << 20);
-    pj_jw w;
-    pj_jw_init(&w, &out);
-    int rc = sb->fn(&s, a, id, body, &w, &csv);
-    if (rc == -1)
-        rc = cli_fail(&s.err);
-    else if (rc == 0 && csv.len)
-        fputs(csv.data, stdout);
-    else if (rc == 0 && out.len)
-        cli_print_json(out.data);
-    pj_buf_free(&out);
-    pj_buf_free(&csv);
-    json_decref(body);
-    cli_session_close(&s);
-    return rc;
-}
-
 /* ---- standard ---- */
 
 static int std_list(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
-    int limit = opt_limit(a);
+    int limit = cli_opt_limit(a);
     if (limit < 0) return cli_usage("--limit takes 1 to 500");
     return pj_standard_list(&s->ctx, cli_opt(a, "facility-type"), cli_opt(a, "scenario"),
                             cli_opt(a, "role"), cli_opt(a, "in-force") != NULL, 0, limit, w,
@@ -101,19 +30,19 @@ static int std_add(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *
 
 int cli_standard(cli *a)
 {
-    static const sub subs[] = {{"list", 0, 0, std_list},
-                               {"get", 1, 0, std_get},
-                               {"add", 0, 1, std_add},
-                               {NULL, 0, 0, NULL}};
-    return run(a, subs, "list");
+    static const cli_sub subs[] = {{"list", 0, 0, std_list},
+                                   {"get", 1, 0, std_get},
+                                   {"add", 0, 1, std_add},
+                                   {NULL, 0, 0, NULL}};
+    return cli_run_subs(a, subs, "list");
 }
 
 /* ---- manual ---- */
 
 static int man_list(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
-    int64_t fid = opt_id(a, "facility-id");
-    int limit = opt_limit(a);
+    int64_t fid = cli_opt_id(a, "facility-id");
+    int limit = cli_opt_limit(a);
     if (fid < 0 || limit < 0) return cli_usage("--facility-id and --limit take numbers");
     return pj_manual_list(&s->ctx, fid, cli_opt(a, "scenario"), 0, limit, w, &s->err);
 }
@@ -133,7 +62,7 @@ static int man_export(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_bu
 static int man_import(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
     const char *file = cli_opt(a, "csv");
-    int64_t fid = opt_id(a, "facility-id");
+    int64_t fid = cli_opt_id(a, "facility-id");
     if (!file || !*file || fid <= 0 || !cli_opt(a, "scenario") || !cli_opt(a, "role") ||
         !cli_opt(a, "title"))
         return cli_usage(
@@ -164,17 +93,17 @@ static int man_import(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_bu
 
 int cli_manual(cli *a)
 {
-    static const sub subs[] = {{"list", 0, 0, man_list},     {"get", 1, 0, man_get},
-                               {"add", 0, 1, man_add},       {"export", 1, 0, man_export},
-                               {"import", 0, 0, man_import}, {NULL, 0, 0, NULL}};
-    return run(a, subs, "list");
+    static const cli_sub subs[] = {{"list", 0, 0, man_list},     {"get", 1, 0, man_get},
+                                   {"add", 0, 1, man_add},       {"export", 1, 0, man_export},
+                                   {"import", 0, 0, man_import}, {NULL, 0, 0, NULL}};
+    return cli_run_subs(a, subs, "list");
 }
 
 /* ---- convert and drill ---- */
 
 static int start_common(session *s, cli *a, const char *mode, pj_jw *w)
 {
-    int64_t fid = opt_id(a, "facility-id"), mid = opt_id(a, "manual-id");
+    int64_t fid = cli_opt_id(a, "facility-id"), mid = cli_opt_id(a, "manual-id");
     if (fid <= 0 || mid < 0 || !cli_opt(a, "scenario"))
         return cli_usage("start --facility-id N --scenario S [--manual-id N]");
     json_t *req = json_object();
@@ -197,8 +126,8 @@ static int drill_start(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_b
 }
 static int list_common(session *s, cli *a, const char *mode, pj_jw *w)
 {
-    int64_t fid = opt_id(a, "facility-id");
-    int limit = opt_limit(a);
+    int64_t fid = cli_opt_id(a, "facility-id");
+    int limit = cli_opt_limit(a);
     if (fid < 0 || limit < 0) return cli_usage("--facility-id and --limit take numbers");
     return pj_conversion_list(&s->ctx, fid, mode, cli_opt(a, "state"), 0, limit, w, &s->err);
 }
@@ -257,17 +186,17 @@ static int conv_timeline(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj
 
 int cli_convert(cli *a)
 {
-    static const sub subs[] = {{"list", 0, 0, conv_list},
-                               {"start", 0, 0, conv_start},
-                               {"get", 1, 0, conv_get},
-                               {"step-start", 1, 0, step_start},
-                               {"step-finish", 1, 0, step_finish},
-                               {"sign", 1, 0, step_sign},
-                               {"restore", 1, 0, conv_restore},
-                               {"abort", 1, 0, conv_abort},
-                               {"timeline", 1, 0, conv_timeline},
-                               {NULL, 0, 0, NULL}};
-    return run(a, subs, "list");
+    static const cli_sub subs[] = {{"list", 0, 0, conv_list},
+                                   {"start", 0, 0, conv_start},
+                                   {"get", 1, 0, conv_get},
+                                   {"step-start", 1, 0, step_start},
+                                   {"step-finish", 1, 0, step_finish},
+                                   {"sign", 1, 0, step_sign},
+                                   {"restore", 1, 0, conv_restore},
+                                   {"abort", 1, 0, conv_abort},
+                                   {"timeline", 1, 0, conv_timeline},
+                                   {NULL, 0, 0, NULL}};
+    return cli_run_subs(a, subs, "list");
 }
 
 static int drill_report(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
@@ -289,35 +218,35 @@ static int finding_update(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, p
 }
 static int findings(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
-    int64_t fid = opt_id(a, "facility-id");
-    int limit = opt_limit(a);
+    int64_t fid = cli_opt_id(a, "facility-id");
+    int limit = cli_opt_limit(a);
     if (fid < 0 || limit < 0) return cli_usage("--facility-id and --limit take numbers");
     return pj_finding_list(&s->ctx, cli_opt(a, "status"), fid, 0, limit, w, &s->err);
 }
 
 int cli_drill(cli *a)
 {
-    static const sub subs[] = {{"list", 0, 0, drill_list},
-                               {"start", 0, 0, drill_start},
-                               {"get", 1, 0, conv_get},
-                               {"step-start", 1, 0, step_start},
-                               {"step-finish", 1, 0, step_finish},
-                               {"sign", 1, 0, step_sign},
-                               {"abort", 1, 0, conv_abort},
-                               {"report", 1, 0, drill_report},
-                               {"trend", 1, 0, drill_trend},
-                               {"finding-add", 1, 1, finding_add},
-                               {"finding-update", 1, 1, finding_update},
-                               {"findings", 0, 0, findings},
-                               {NULL, 0, 0, NULL}};
-    return run(a, subs, "list");
+    static const cli_sub subs[] = {{"list", 0, 0, drill_list},
+                                   {"start", 0, 0, drill_start},
+                                   {"get", 1, 0, conv_get},
+                                   {"step-start", 1, 0, step_start},
+                                   {"step-finish", 1, 0, step_finish},
+                                   {"sign", 1, 0, step_sign},
+                                   {"abort", 1, 0, conv_abort},
+                                   {"report", 1, 0, drill_report},
+                                   {"trend", 1, 0, drill_trend},
+                                   {"finding-add", 1, 1, finding_add},
+                                   {"finding-update", 1, 1, finding_update},
+                                   {"findings", 0, 0, findings},
+                                   {NULL, 0, 0, NULL}};
+    return cli_run_subs(a, subs, "list");
 }
 
 /* ---- overview, stock ---- */
 
 static int overview(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
-    int64_t pop = opt_id(a, "population");
+    int64_t pop = cli_opt_id(a, "population");
     if (pop < 0) return cli_usage("--population takes a number");
     const char *scn = cli_opt(a, "scenario") ? cli_opt(a, "scenario") : "epidemic";
     int ok = 0;
@@ -328,14 +257,14 @@ static int overview(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf 
 
 int cli_overview(cli *a)
 {
-    static const sub subs[] = {{"show", 0, 0, overview}, {NULL, 0, 0, NULL}};
-    return run(a, subs, "show");
+    static const cli_sub subs[] = {{"show", 0, 0, overview}, {NULL, 0, 0, NULL}};
+    return cli_run_subs(a, subs, "show");
 }
 
 static int stock_list(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
-    int64_t fid = opt_id(a, "facility-id");
-    int limit = opt_limit(a);
+    int64_t fid = cli_opt_id(a, "facility-id");
+    int limit = cli_opt_limit(a);
     if (fid < 0 || limit < 0) return cli_usage("--facility-id and --limit take numbers");
     return pj_stock_list(&s->ctx, fid, cli_opt(a, "category"), 0, limit, w, &s->err);
 }
@@ -356,10 +285,10 @@ static int stock_delete(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_
 
 int cli_stock(cli *a)
 {
-    static const sub subs[] = {{"list", 0, 0, stock_list},
-                               {"add", 0, 1, stock_add},
-                               {"update", 1, 1, stock_update},
-                               {"delete", 1, 0, stock_delete},
-                               {NULL, 0, 0, NULL}};
-    return run(a, subs, "list");
+    static const cli_sub subs[] = {{"list", 0, 0, stock_list},
+                                   {"add", 0, 1, stock_add},
+                                   {"update", 1, 1, stock_update},
+                                   {"delete", 1, 0, stock_delete},
+                                   {NULL, 0, 0, NULL}};
+    return cli_run_subs(a, subs, "list");
 }

@@ -46,6 +46,24 @@ int cli_parse_id(const char *s, int64_t *id);
 /* --json '{…}' or --json @file.json; NULL (message printed) when bad or absent. Caller owns. */
 json_t *cli_json_arg(cli *a);
 
+/* A sub-command of a verb, given the open session, the positional id and the JSON body. */
+typedef int (*cli_sub_fn)(session *s, cli *a, int64_t id, json_t *body, pj_jw *w, pj_buf *csv);
+
+typedef struct cli_sub {
+    const char *name;
+    int needs_id;   /* positional ID after the sub-command */
+    int needs_json; /* --json J (or a body built from options) */
+    cli_sub_fn fn;
+} cli_sub;
+
+/* Runs the sub-command named by pos[1] (def when absent) from a NULL-terminated table;
+ * returns the exit code. */
+int cli_run_subs(cli *a, const cli_sub *subs, const char *def);
+/* --k as a positive id (0 when absent, -1 when not a number). */
+int64_t cli_opt_id(cli *a, const char *k);
+/* --limit in 1..500 (50 when absent, -1 when out of range). */
+int cli_opt_limit(cli *a);
+
 /* Dual-use verbs: standard, manual, convert, drill, overview, stock. */
 int cli_standard(cli *a);
 int cli_manual(cli *a);

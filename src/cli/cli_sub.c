@@ -1,0 +1,72 @@
+/* Sub-command tables shared by the verb files: `pingji VERB SUB [ID] [--opts]`. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli_int.h"
+#include "core/util.h"
+
+#include "core/banned.h"
+
+/* What one sub-command does, given the open session, the positional id and the JSON body. */
+
+int64_t cli_opt_id(cli *a, const char *k)
+{
+    int64_t v = 0;
+    if (cli_opt(a, k) && cli_parse_id(cli_opt(a, k), &v)) return -1;
+    return v;
+}
+
+int cli_opt_limit(cli *a)
+{
+    int64_t v = 50;
+    if (cli_opt(a, "limit") && (pj_parse_i64(cli_opt(a, "limit"), &v) || v < 1 || v > 500))
+        return -1;
+    return (int)v;
+}
+
+/* Runs the sub-command named by pos[1] from the table. */
+int cli_run_subs(cli *a, const cli_sub *subs, const char *def)
+{
+    const char *name = a->npos > 1 ? a->pos[1] : def;
+    const cli_sub *sb = NULL;
+    for (int i = 0; subs[i].name; i++)
+        if (!strcmp(subs[i].name, name)) sb = &subs[i];
+    if (!sb) {
+        char msg[256] = "sub-commands:";
+        size_t len = strlen(msg);
+        for (int i = 0; subs[i].name; i++) {
+            int k = snprintf(msg + len, sizeof msg - len, " %s", subs[i].name);
+            if (k > 0 && (size_t)k < sizeof msg - len) len += (size_t)k;
+        }
+        return cli_usage(msg);
+    }
+    int64_t id = 0;
+    if (sb->needs_id && cli_parse_id(a->npos > 2 ? a->pos[2] : NULL, &id))
+        return cli_usage("give the id after the sub-command");
+    json_t *body = NULL;
+    if (sb->needs_json && !(body = cli_json_arg(a)))
+        return cli_opt(a, "json") ? 1 : cli_usage("give --json '{…}' or --json @file.json");
+    session s;
+    if (cli_session_open(&s, a)) {
+        json_decref(body);
+        return 1;
+    }
+    pj_buf out, csv;
+    pj_buf_init(&out, 256 << 20);
+    pj_buf_init(&csv, 64 << 20);
+    pj_jw w;
+    pj_jw_init(&w, &out);
+    int rc = sb->fn(&s, a, id, body, &w, &csv);
+    if (rc == -1)
+        rc = cli_fail(&s.err);
+    else if (rc == 0 && csv.len)
+        fputs(csv.data, stdout);
+    else if (rc == 0 && out.len)
+        cli_print_json(out.data);
+    pj_buf_free(&out);
+    pj_buf_free(&csv);
+    json_decref(body);
+    cli_session_close(&s);
+    return rc;
+}
