@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <sys/queue.h>
@@ -274,6 +275,10 @@ static int64_t now_us(void)
 
 static void reply_send(pj_server *srv, reply *p)
 {
+    /* libevent writes at most 16 KiB per loop turn by default: let a large reply go at once */
+    struct evhttp_connection *conn = evhttp_request_get_connection(p->ev);
+    struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
+    if (bev) bufferevent_set_max_single_write(bev, 4 << 20);
     struct evkeyvalq *h = evhttp_request_get_output_headers(p->ev);
     evhttp_add_header(h, "X-Request-Id", p->rid);
     evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
