@@ -17,6 +17,7 @@ extern const char *const pj_appeal_states[];
 
 typedef struct pj_ent_filter {
     int64_t organisation_id, department_id, township_id, policy_id;
+    int64_t need_id, bank_id, post_id;
     const char *state, *category, *kind, *channel;
     int overdue;
     int64_t cursor;
@@ -68,7 +69,31 @@ int pj_ent_policy_matches(pj_ctx *c, int64_t id, const pj_ent_filter *f, pj_jw *
 int pj_ent_policy_explain(pj_ctx *c, int64_t id, int64_t org_id, pj_jw *w, pj_err *err);
 int pj_ent_notice_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err);
 
-/* Bank–enterprise matching (政银企) and the cooperation board (企间合作) are not built yet. */
+/* Bank–enterprise matching (政银企): banks' financing products (eligibility rules), needs
+ * ranked against them, per-match consent before a bank sees the enterprise, outcomes. A bank
+ * user is an enterprise-role user whose organisation is of type bank. */
+int pj_ent_product_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err);
+int pj_ent_product_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
+int pj_ent_product_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+int pj_ent_product_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+int pj_ent_need_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err);
+int pj_ent_need_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
+int pj_ent_need_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+int pj_ent_match_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err);
+int pj_ent_match_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
+int pj_ent_match_consent(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+int pj_ent_match_outcome(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+
+/* The cooperation board (企间合作): offers and needs, counterpart matching, contact requests
+ * that reveal contact details only once the receiver accepts. */
+int pj_ent_post_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err);
+int pj_ent_post_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
+int pj_ent_post_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+int pj_ent_post_matches(pj_ctx *c, int64_t id, const pj_ent_filter *f, pj_jw *w, pj_err *err);
+int pj_ent_contact_create(pj_ctx *c, int64_t post_id, json_t *body, pj_jw *w, pj_err *err);
+int pj_ent_contact_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err);
+int pj_ent_contact_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
+int pj_ent_contact_respond(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
 
 /* The enterprise demo on top of the demo district (pj_demo_build first): ≈3,000 firms with
  * profiles (the seed's named firms plus synthetic ones, source = 'synthetic'), departments,

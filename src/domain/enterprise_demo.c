@@ -1,7 +1,8 @@
 /* The enterprise demo: departments and the dispatch catalogue, ≈3,000 enterprises with
  * profiles (the demo district's named firms plus synthetic ones, source = 'synthetic'), 24
  * reception days (2024–2025), ≈1,500 appeals (≈290 solved from reception days), 40 policies
- * with rules and their matches. Deterministic for a seed; one transaction. */
+ * with rules and their matches, 10 bank products with 40 financing needs and their matches,
+ * 60 cooperation posts (enterprise_demo_fin.c). Deterministic for a seed; one transaction. */
 #include <stdio.h>
 #include <string.h>
 
@@ -241,6 +242,8 @@ int pj_enterprise_demo(pj_ctx *c, uint64_t seed, pj_err *err)
         pj_stmt_int(s, 6, now);
         if (exec1(s, NULL, err)) goto fail;
     }
+    /* bank products, financing needs and matches, cooperation posts */
+    if (ent_demo_finance_coop(c, &rng, now, err)) goto fail;
     if (ent_policies_match_all(c, err) ||
         pj_audit_add(c, "demo", "enterprise", 0, NULL, "{\"appeals\":1500,\"policies\":40}", err) ||
         pj_db_commit(c->db, err))

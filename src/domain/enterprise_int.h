@@ -32,5 +32,12 @@ int ent_load_rec(pj_ctx *c, int64_t org_id, pj_rule_rec *rec, pj_err *err);
 char *ent_json_text(pj_ctx *c, json_t *v);
 /* Matches every policy to every enterprise (inside the caller's transaction). */
 int ent_policies_match_all(pj_ctx *c, pj_err *err);
+/* The bank an enterprise-role user acts for (its organisation is of type bank), else 0. */
+int64_t ent_bank_of(pj_ctx *c);
+/* Ranks the bank products for one need and stores the matches (caller's transaction). */
+int ent_fin_match_need(pj_ctx *c, int64_t need, int64_t org, int64_t amount_fen, int64_t term,
+                       int *nmatch, pj_err *err);
+/* The bank-matching and cooperation part of the demo (caller's transaction). */
+int ent_demo_finance_coop(pj_ctx *c, uint64_t *rng, int64_t now, pj_err *err);
 
 #endif

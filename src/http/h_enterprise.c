@@ -1,5 +1,6 @@
 /* Routes of the enterprise module (服务企业): calendar, settings, reception days, dispatch
- * catalogue, appeals and their actions, KPIs, profiles, policies, rule checks, notices. */
+ * catalogue, appeals and their actions, KPIs, profiles, policies, rule checks, notices, bank
+ * products, financing needs and matches (政银企), the cooperation board (企间合作). */
 #include <string.h>
 
 #include "core/util.h"
@@ -20,7 +21,12 @@ static int ent_params(pj_req *r, pj_ent_filter *f, const char *const *acc)
     if (pj_h_q_int(r, "organisation_id", 1, INT64_MAX, &f->organisation_id) ||
         pj_h_q_int(r, "department_id", 1, INT64_MAX, &f->department_id) ||
         pj_h_q_int(r, "policy_id", 1, INT64_MAX, &f->policy_id) ||
-        pj_h_q_int(r, "overdue", 0, 1, &overdue) || pj_h_q_str(r, "category", &f->category) ||
+        pj_h_q_int(r, "overdue", 0, 1, &overdue) ||
+        pj_h_q_int(r, "need_id", 1, INT64_MAX, &f->need_id) ||
+        pj_h_q_int(r, "bank_id", 1, INT64_MAX, &f->bank_id) ||
+        pj_h_q_int(r, "post_id", 1, INT64_MAX, &f->post_id) ||
+        pj_h_q_int(r, "township_id", 1, INT64_MAX, &f->township_id) ||
+        pj_h_q_str(r, "kind", &f->kind) || pj_h_q_str(r, "category", &f->category) ||
         pj_h_q_str(r, "channel", &f->channel))
         return -1;
     f->overdue = (int)overdue;
@@ -207,6 +213,107 @@ static int h_notices(pj_req *r)
     return ent_params(r, &f, acc) ? -1 : pj_ent_notice_list(&r->ctx, &f, &r->w, &r->err);
 }
 
+/* bank–enterprise matching (政银企) */
+static int h_products(pj_req *r)
+{
+    static const char *const acc[] = {"bank_id", NULL};
+    pj_ent_filter f;
+    return ent_params(r, &f, acc) ? -1 : pj_ent_product_list(&r->ctx, &f, &r->w, &r->err);
+}
+static int h_product_create(pj_req *r)
+{
+    return pj_h_need_body(r) || pj_ent_product_create(&r->ctx, r->body, &r->w, &r->err)
+               ? -1
+               : pj_h_created(r);
+}
+static int h_product_get(pj_req *r)
+{
+    return pj_ent_product_get(&r->ctx, r->id, &r->w, &r->err);
+}
+static int h_product_update(pj_req *r)
+{
+    return pj_h_need_body(r) ? -1 : pj_ent_product_update(&r->ctx, r->id, r->body, &r->w, &r->err);
+}
+static int h_needs(pj_req *r)
+{
+    static const char *const acc[] = {"organisation_id", "state", NULL};
+    pj_ent_filter f;
+    return ent_params(r, &f, acc) ? -1 : pj_ent_need_list(&r->ctx, &f, &r->w, &r->err);
+}
+static int h_need_create(pj_req *r)
+{
+    return pj_h_need_body(r) || pj_ent_need_create(&r->ctx, r->body, &r->w, &r->err)
+               ? -1
+               : pj_h_created(r);
+}
+static int h_need_get(pj_req *r)
+{
+    return pj_ent_need_get(&r->ctx, r->id, &r->w, &r->err);
+}
+static int h_matches(pj_req *r)
+{
+    static const char *const acc[] = {"organisation_id", "need_id", "bank_id", "state", NULL};
+    pj_ent_filter f;
+    return ent_params(r, &f, acc) ? -1 : pj_ent_match_list(&r->ctx, &f, &r->w, &r->err);
+}
+static int h_match_get(pj_req *r)
+{
+    return pj_ent_match_get(&r->ctx, r->id, &r->w, &r->err);
+}
+static int h_match_consent(pj_req *r)
+{
+    return pj_h_need_body(r) ? -1 : pj_ent_match_consent(&r->ctx, r->id, r->body, &r->w, &r->err);
+}
+static int h_match_outcome(pj_req *r)
+{
+    return pj_h_need_body(r) ? -1 : pj_ent_match_outcome(&r->ctx, r->id, r->body, &r->w, &r->err);
+}
+
+/* cooperation board (企间合作) */
+static int h_posts(pj_req *r)
+{
+    static const char *const acc[] = {"kind",  "category", "township_id", "organisation_id",
+                                      "state", NULL};
+    pj_ent_filter f;
+    return ent_params(r, &f, acc) ? -1 : pj_ent_post_list(&r->ctx, &f, &r->w, &r->err);
+}
+static int h_post_create(pj_req *r)
+{
+    return pj_h_need_body(r) || pj_ent_post_create(&r->ctx, r->body, &r->w, &r->err)
+               ? -1
+               : pj_h_created(r);
+}
+static int h_post_get(pj_req *r)
+{
+    return pj_ent_post_get(&r->ctx, r->id, &r->w, &r->err);
+}
+static int h_post_matches(pj_req *r)
+{
+    pj_ent_filter f;
+    return ent_params(r, &f, no_filters) ? -1
+                                         : pj_ent_post_matches(&r->ctx, r->id, &f, &r->w, &r->err);
+}
+static int h_contact_create(pj_req *r)
+{
+    return pj_h_need_body(r) || pj_ent_contact_create(&r->ctx, r->id, r->body, &r->w, &r->err)
+               ? -1
+               : pj_h_created(r);
+}
+static int h_contacts(pj_req *r)
+{
+    static const char *const acc[] = {"organisation_id", "post_id", "state", NULL};
+    pj_ent_filter f;
+    return ent_params(r, &f, acc) ? -1 : pj_ent_contact_list(&r->ctx, &f, &r->w, &r->err);
+}
+static int h_contact_get(pj_req *r)
+{
+    return pj_ent_contact_get(&r->ctx, r->id, &r->w, &r->err);
+}
+static int h_contact_respond(pj_req *r)
+{
+    return pj_h_need_body(r) ? -1 : pj_ent_contact_respond(&r->ctx, r->id, r->body, &r->w, &r->err);
+}
+
 #define OFFICERS (R_DISTRICT | R(PJ_ROLE_TOWNSHIP_OFFICER))
 #define ENT_READ (OFFICERS | R(PJ_ROLE_ENTERPRISE) | R(PJ_ROLE_VIEWER))
 #define ENT_ACT  (OFFICERS | R(PJ_ROLE_ENTERPRISE))
@@ -279,6 +386,43 @@ const pj_route pj_routes_enterprise[] = {
      "Why a firm qualifies (clauses held) or not (near miss)"},
     {"GET", "/api/v1/enterprise/notices", h_notices, ENT_READ,
      "Policy notices (an enterprise: its own)"},
+    {"GET", "/api/v1/enterprise/bank-products", h_products, ENT_READ,
+     "Banks' financing products (政银企)"},
+    {"POST", "/api/v1/enterprise/bank-products", h_product_create,
+     R_DISTRICT | R(PJ_ROLE_ENTERPRISE),
+     "Publish a financing product (a bank user, or a district officer for a bank)"},
+    {"GET", "/api/v1/enterprise/bank-products/{id}", h_product_get, ENT_READ,
+     "One financing product"},
+    {"PATCH", "/api/v1/enterprise/bank-products/{id}", h_product_update,
+     R_DISTRICT | R(PJ_ROLE_ENTERPRISE), "Change a financing product (its bank)"},
+    {"GET", "/api/v1/enterprise/financing-needs", h_needs, ENT_READ,
+     "Financing needs in scope (a bank: those consented to it)"},
+    {"POST", "/api/v1/enterprise/financing-needs", h_need_create, ENT_ACT,
+     "Post a financing need; ranks the matching products"},
+    {"GET", "/api/v1/enterprise/financing-needs/{id}", h_need_get, ENT_READ,
+     "One financing need with its ranked matches"},
+    {"GET", "/api/v1/enterprise/financing-matches", h_matches, ENT_READ,
+     "Need–product matches in scope (a bank: consented ones only)"},
+    {"GET", "/api/v1/enterprise/financing-matches/{id}", h_match_get, ENT_READ,
+     "One match with its explanation"},
+    {"POST", "/api/v1/enterprise/financing-matches/{id}/consent", h_match_consent,
+     R(PJ_ROLE_ENTERPRISE), "The enterprise grants or refuses sharing its data with the bank"},
+    {"POST", "/api/v1/enterprise/financing-matches/{id}/outcome", h_match_outcome, ENT_ACT,
+     "Track the outcome: applied, approved, rejected, withdrawn"},
+    {"GET", "/api/v1/enterprise/coop-posts", h_posts, ENT_READ,
+     "Cooperation board: offers and needs (no contact details)"},
+    {"POST", "/api/v1/enterprise/coop-posts", h_post_create, ENT_ACT, "Post an offer or a need"},
+    {"GET", "/api/v1/enterprise/coop-posts/{id}", h_post_get, ENT_READ, "One cooperation post"},
+    {"GET", "/api/v1/enterprise/coop-posts/{id}/matches", h_post_matches, ENT_READ,
+     "Counterpart posts: other kind, same category, same township first"},
+    {"POST", "/api/v1/enterprise/coop-posts/{id}/contacts", h_contact_create, ENT_ACT,
+     "Ask the post's enterprise for contact"},
+    {"GET", "/api/v1/enterprise/coop-contacts", h_contacts, ENT_READ,
+     "Contact requests sent or received (details once accepted)"},
+    {"GET", "/api/v1/enterprise/coop-contacts/{id}", h_contact_get, ENT_READ,
+     "One contact request"},
+    {"POST", "/api/v1/enterprise/coop-contacts/{id}/respond", h_contact_respond,
+     R(PJ_ROLE_ENTERPRISE), "The receiver accepts or declines (reveals contact details)"},
 };
 const int pj_routes_enterprise_count =
     (int)(sizeof pj_routes_enterprise / sizeof pj_routes_enterprise[0]);

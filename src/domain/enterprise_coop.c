@@ -1,0 +1,424 @@
+/* The cooperation board (企间合作): enterprises post offers and needs (supply, logistics,
+ * processing, livestream, other) in a township; a post's counterparts are the open posts of
+ * the other kind in the same category, same township first; a contact request to another
+ * firm's post reveals the two organisations' contact details only once the receiver accepts. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "domain/audit.h"
+#include "domain/enterprise_int.h"
+#include "domain/input.h"
+#include "domain/render.h"
+
+#include "core/banned.h"
+
+static const char *const kinds[] = {"offer", "need", NULL};
+static const char *const cats[] = {"supply",     "logistics", "processing",
+                                   "livestream", "other",     NULL};
+
+/* ---- posts ---- */
+
+static int post_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT p.id, p.org_id, o.name, p.kind, p.category, p.township_id,"
+                               " t.name, p.title, p.body, p.state, p.source, p.created_at,"
+                               " p.version FROM ent_coop_posts p JOIN organisations o ON o.id ="
+                               " p.org_id LEFT JOIN regions t ON t.id = p.township_id WHERE"
+                               " p.id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc <= 0) {
+        pj_stmt_done(s);
+        return rc < 0 ? -1 : ent_not_found(err, "cooperation post", id);
+    }
+    /* public: never the contact details (those come through an accepted contact request) */
+    pj_jw_obj(w);
+    pj_jw_kint(w, "id", pj_col_int(s, 0));
+    pj_jw_kint(w, "organisation_id", pj_col_int(s, 1));
+    pj_render_text(w, "organisation", s, 2);
+    pj_render_text(w, "kind", s, 3);
+    pj_render_text(w, "category", s, 4);
+    pj_render_ref(w, "township_id", s, 5);
+    pj_render_text(w, "township", s, 6);
+    pj_render_text(w, "title", s, 7);
+    pj_render_text(w, "body", s, 8);
+    pj_render_text(w, "state", s, 9);
+    pj_render_text(w, "source", s, 10);
+    pj_render_time(w, "created_at", pj_col_int(s, 11));
+    pj_jw_kint(w, "version", pj_col_int(s, 12));
+    pj_jw_obj_end(w);
+    pj_stmt_done(s);
+    return 0;
+}
+
+int pj_ent_post_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return post_render(c, id, w, err);
+}
+
+int pj_ent_post_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id FROM ent_coop_posts WHERE id > ? AND (? IS NULL OR kind"
+                               " = ?) AND (? IS NULL OR category = ?) AND (? = 0 OR township_id ="
+                               " ?) AND (? = 0 OR org_id = ?) AND (? IS NULL OR state = ?)"
+                               " ORDER BY id LIMIT ?",
+                               err);
+    if (!s) return -1;
+    int i = 1;
+    pj_stmt_int(s, i++, f->cursor);
+    pj_stmt_text(s, i++, f->kind);
+    pj_stmt_text(s, i++, f->kind);
+    pj_stmt_text(s, i++, f->category);
+    pj_stmt_text(s, i++, f->category);
+    pj_stmt_int(s, i++, f->township_id);
+    pj_stmt_int(s, i++, f->township_id);
+    pj_stmt_int(s, i++, f->organisation_id);
+    pj_stmt_int(s, i++, f->organisation_id);
+    pj_stmt_text(s, i++, f->state);
+    pj_stmt_text(s, i++, f->state);
+    pj_stmt_int(s, i++, f->limit + 1);
+    return pj_render_query_page(c, s, f->limit, post_render, w, err);
+}
+
+int pj_ent_post_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"organisation_id", "kind", "category", "township_id",
+                                         "title",           "body", NULL};
+    const char *kind, *cat, *title, *text = "";
+    int64_t org, town, ptown = 0;
+    if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_enum(body, "kind", 1, kinds, &kind, err) < 0 ||
+        pj_in_enum(body, "category", 1, cats, &cat, err) < 0 ||
+        pj_in_ref(body, "township_id", 0, &ptown, err) < 0 ||
+        pj_in_str(body, "title", 1, 1, 200, &title, err) < 0 ||
+        pj_in_str(body, "body", 0, 0, 2000, &text, err) < 0 ||
+        ent_acting_org(c, body, &org, &town, err))
+        return -1;
+    if (ptown) {
+        int rc = pj_render_exists(c, "SELECT 1 FROM regions WHERE id = ? AND type = 'township'",
+                                  ptown, err);
+        if (rc <= 0)
+            return rc < 0 ? -1
+                          : pj_fail(err, 422, "unknown_id", "township_id", "no township %lld",
+                                    (long long)ptown);
+    } else
+        ptown = town;
+    if (pj_db_begin(c->db, err)) return -1;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "INSERT INTO ent_coop_posts (org_id, kind, category, township_id,"
+                               " title, body, created_at) VALUES (?,?,?,?,?,?,?) RETURNING id",
+                               err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, org);
+    pj_stmt_text(s, 2, kind);
+    pj_stmt_text(s, 3, cat);
+    if (ptown)
+        pj_stmt_int(s, 4, ptown);
+    else
+        pj_stmt_null(s, 4);
+    pj_stmt_text(s, 5, title);
+    pj_stmt_text(s, 6, text);
+    pj_stmt_int(s, 7, pj_now());
+    int rc = pj_stmt_step(s, err);
+    int64_t id = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc != 1) goto fail;
+    char *after = pj_render_to_string(c, id, post_render, err);
+    if (!after || pj_audit_add(c, "create", "ent_coop_post", id, NULL, after, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+/* Counterparts: open posts of the other kind in the same category by other firms; same
+ * township first, then by id. The cursor is the sort key (township group × 2^40 + id). */
+int pj_ent_post_matches(pj_ctx *c, int64_t id, const pj_ent_filter *f, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db, "SELECT kind, category, township_id, org_id FROM ent_coop_posts WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    char kind[16] = "", cat[16] = "";
+    int64_t town = 0, org = 0;
+    if (rc == 1) {
+        snprintf(kind, sizeof kind, "%s", pj_col_text(s, 0));
+        snprintf(cat, sizeof cat, "%s", pj_col_text(s, 1));
+        town = pj_col_int(s, 2);
+        org = pj_col_int(s, 3);
+    }
+    pj_stmt_done(s);
+    if (rc <= 0) return rc < 0 ? -1 : ent_not_found(err, "cooperation post", id);
+    s = pj_db_prepare(c->db,
+                      "SELECT id, k FROM (SELECT id, (CASE WHEN township_id = ? THEN 0 ELSE 1"
+                      " END) * 1099511627776 + id AS k FROM ent_coop_posts WHERE kind != ? AND"
+                      " category = ? AND state = 'open' AND org_id != ?) WHERE k > ? ORDER BY k"
+                      " LIMIT ?",
+                      err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, town);
+    pj_stmt_text(s, 2, kind);
+    pj_stmt_text(s, 3, cat);
+    pj_stmt_int(s, 4, org);
+    pj_stmt_int(s, 5, f->cursor);
+    pj_stmt_int(s, 6, f->limit + 1);
+    int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(f->limit + 1));
+    int64_t *keys = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(f->limit + 1));
+    int n = 0;
+    while (n <= f->limit && (rc = pj_stmt_step(s, err)) == 1) {
+        ids[n] = pj_col_int(s, 0);
+        keys[n++] = pj_col_int(s, 1);
+    }
+    pj_stmt_done(s);
+    if (n <= f->limit && rc < 0) return -1;
+    int more = n > f->limit;
+    if (more) n = f->limit;
+    pj_jw_obj(w);
+    pj_jw_key(w, "items");
+    pj_jw_arr(w);
+    for (int i = 0; i < n; i++) {
+        pj_jw_obj(w);
+        pj_jw_kbool(w, "same_township", keys[i] < 1099511627776LL);
+        pj_jw_key(w, "post");
+        if (post_render(c, ids[i], w, err)) return -1;
+        pj_jw_obj_end(w);
+    }
+    pj_jw_arr_end(w);
+    if (more) {
+        char cur[24];
+        snprintf(cur, sizeof cur, "%lld", (long long)keys[n - 1]);
+        pj_jw_kstr(w, "next_cursor", cur);
+    } else
+        pj_jw_knull(w, "next_cursor");
+    pj_jw_obj_end(w);
+    return 0;
+}
+
+/* ---- contact requests ---- */
+
+static void party_json(pj_ctx *c, pj_jw *w, const char *key, pj_stmt *s, int col, int reveal)
+{
+    /* columns col..col+3: org id, name, contact name, contact phone */
+    pj_jw_key(w, key);
+    pj_jw_obj(w);
+    pj_jw_kint(w, "organisation_id", pj_col_int(s, col));
+    pj_render_text(w, "name", s, col + 1);
+    if (reveal) {
+        pj_render_text(w, "contact_name", s, col + 2);
+        const char *ph = pj_col_text(s, col + 3);
+        pj_jw_kstr(w, "contact_phone",
+                   c->actor.role == PJ_ROLE_VIEWER ? pj_mask(c->arena, ph, 3) : ph);
+    }
+    pj_jw_obj_end(w);
+}
+
+static int contact_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT k.id, k.post_id, p.title, k.message, k.state, k.created_at, k.responded_at,"
+        " k.version, f.id, f.name, f.contact_name, f.contact_phone, t.id, t.name,"
+        " t.contact_name, t.contact_phone FROM ent_coop_contacts k JOIN ent_coop_posts p ON p.id"
+        " = k.post_id JOIN organisations f ON f.id = k.from_org_id JOIN organisations t ON t.id ="
+        " p.org_id WHERE k.id = ?",
+        err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc <= 0) {
+        pj_stmt_done(s);
+        return rc < 0 ? -1 : ent_not_found(err, "contact request", id);
+    }
+    /* contact details: to the two firms once the receiver accepted; officers always */
+    int reveal = ent_is_officer(c) || !strcmp(pj_col_text(s, 4), "accepted");
+    pj_jw_obj(w);
+    pj_jw_kint(w, "id", pj_col_int(s, 0));
+    pj_jw_kint(w, "post_id", pj_col_int(s, 1));
+    pj_render_text(w, "post_title", s, 2);
+    pj_render_text(w, "message", s, 3);
+    pj_render_text(w, "state", s, 4);
+    pj_render_time(w, "created_at", pj_col_int(s, 5));
+    if (pj_col_is_null(s, 6))
+        pj_jw_knull(w, "responded_at");
+    else
+        pj_render_time(w, "responded_at", pj_col_int(s, 6));
+    pj_jw_kint(w, "version", pj_col_int(s, 7));
+    party_json(c, w, "from", s, 8, reveal);
+    party_json(c, w, "to", s, 12, reveal);
+    pj_jw_obj_end(w);
+    pj_stmt_done(s);
+    return 0;
+}
+
+/* Scope of one request: the two firms, officers of either firm's township, district, viewers. */
+static int contact_scope(pj_ctx *c, int64_t id, int64_t *from, int64_t *to, char *state,
+                         size_t state_size, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT k.from_org_id, p.org_id, f.township_id, t.township_id,"
+                               " k.state FROM ent_coop_contacts k JOIN ent_coop_posts p ON p.id ="
+                               " k.post_id JOIN organisations f ON f.id = k.from_org_id JOIN"
+                               " organisations t ON t.id = p.org_id WHERE k.id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    int64_t fo = 0, tor = 0, ft = 0, tt = 0;
+    if (rc == 1) {
+        fo = pj_col_int(s, 0);
+        tor = pj_col_int(s, 1);
+        ft = pj_col_int(s, 2);
+        tt = pj_col_int(s, 3);
+        if (state) snprintf(state, state_size, "%s", pj_col_text(s, 4));
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (rc == 0) return ent_not_found(err, "contact request", id);
+    if (from) *from = fo;
+    if (to) *to = tor;
+    pj_err e2 = {0};
+    if (!ent_can_see(c, fo, ft, "contact request", id, &e2)) return 0;
+    return ent_can_see(c, tor, tt, "contact request", id, err);
+}
+
+int pj_ent_contact_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return contact_scope(c, id, NULL, NULL, NULL, 0, err) ? -1 : contact_render(c, id, w, err);
+}
+
+int pj_ent_contact_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
+{
+    int64_t org = c->actor.role == PJ_ROLE_ENTERPRISE
+                      ? (c->actor.organisation_id ? c->actor.organisation_id : -1)
+                      : f->organisation_id;
+    int64_t town = c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER ? c->actor.township_id : 0;
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT k.id FROM ent_coop_contacts k JOIN ent_coop_posts p ON p.id = k.post_id JOIN"
+        " organisations fo ON fo.id = k.from_org_id JOIN organisations t ON t.id = p.org_id"
+        " WHERE k.id > ? AND (? = 0 OR k.from_org_id = ? OR p.org_id = ?) AND (? = 0 OR"
+        " fo.township_id = ? OR t.township_id = ?) AND (? = 0 OR k.post_id = ?) AND (? IS NULL"
+        " OR k.state = ?) ORDER BY k.id LIMIT ?",
+        err);
+    if (!s) return -1;
+    int i = 1;
+    pj_stmt_int(s, i++, f->cursor);
+    pj_stmt_int(s, i++, org);
+    pj_stmt_int(s, i++, org);
+    pj_stmt_int(s, i++, org);
+    pj_stmt_int(s, i++, town);
+    pj_stmt_int(s, i++, town);
+    pj_stmt_int(s, i++, town);
+    pj_stmt_int(s, i++, f->post_id);
+    pj_stmt_int(s, i++, f->post_id);
+    pj_stmt_text(s, i++, f->state);
+    pj_stmt_text(s, i++, f->state);
+    pj_stmt_int(s, i++, f->limit + 1);
+    return pj_render_query_page(c, s, f->limit, contact_render, w, err);
+}
+
+int pj_ent_contact_create(pj_ctx *c, int64_t post_id, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"organisation_id", "message", NULL};
+    const char *msg;
+    int64_t org, town;
+    if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_str(body, "message", 1, 1, 1000, &msg, err) < 0 ||
+        ent_acting_org(c, body, &org, &town, err))
+        return -1;
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT org_id, state FROM ent_coop_posts WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, post_id);
+    int rc = pj_stmt_step(s, err);
+    int64_t owner = rc == 1 ? pj_col_int(s, 0) : 0;
+    int open = rc == 1 && !strcmp(pj_col_text(s, 1), "open");
+    pj_stmt_done(s);
+    if (rc <= 0) return rc < 0 ? -1 : ent_not_found(err, "cooperation post", post_id);
+    if (owner == org)
+        return pj_fail(err, 409, "own_post", "organisation_id", "this is your own post");
+    if (!open) return pj_fail(err, 409, "wrong_state", "", "the post is closed");
+    s = pj_db_prepare(c->db,
+                      "SELECT 1 FROM ent_coop_contacts WHERE post_id = ? AND from_org_id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, post_id);
+    pj_stmt_int(s, 2, org);
+    rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (rc == 1)
+        return pj_fail(err, 409, "conflict", "", "a contact request to this post exists already");
+    if (pj_db_begin(c->db, err)) return -1;
+    s = pj_db_prepare(c->db,
+                      "INSERT INTO ent_coop_contacts (post_id, from_org_id, message, state,"
+                      " created_at) VALUES (?,?,?,'pending',?) RETURNING id",
+                      err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, post_id);
+    pj_stmt_int(s, 2, org);
+    pj_stmt_text(s, 3, msg);
+    pj_stmt_int(s, 4, pj_now());
+    rc = pj_stmt_step(s, err);
+    int64_t id = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc != 1) goto fail;
+    char *after = pj_render_to_string(c, id, contact_render, err);
+    if (!after || pj_audit_add(c, "create", "ent_coop_contact", id, NULL, after, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_ent_contact_respond(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"version", "decision", NULL};
+    static const char *const vals[] = {"accept", "decline", NULL};
+    int64_t version, to;
+    const char *dec;
+    char state[16] = "";
+    if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
+        pj_in_enum(body, "decision", 1, vals, &dec, err) < 0 ||
+        contact_scope(c, id, NULL, &to, state, sizeof state, err))
+        return -1;
+    /* the receiver's consent: only the firm whose post it is decides */
+    if (c->actor.role != PJ_ROLE_ENTERPRISE || c->actor.organisation_id != to)
+        return pj_fail(err, 403, "forbidden", "", "only the receiving enterprise decides");
+    if (strcmp(state, "pending"))
+        return pj_fail(err, 409, "wrong_state", "decision", "the request was %s already", state);
+    if (pj_db_begin(c->db, err)) return -1;
+    char *before = NULL, *after = NULL;
+    if (ent_check_version(c, "SELECT version FROM ent_coop_contacts WHERE id = ?", id, version,
+                          "contact request", err) ||
+        !(before = pj_render_to_string(c, id, contact_render, err)))
+        goto fail;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "UPDATE ent_coop_contacts SET state = ?, responded_at = ?, version"
+                               " = version + 1 WHERE id = ?",
+                               err);
+    if (!s) goto fail;
+    pj_stmt_text(s, 1, !strcmp(dec, "accept") ? "accepted" : "declined");
+    pj_stmt_int(s, 2, pj_now());
+    pj_stmt_int(s, 3, id);
+    if (ent_run(s, err) || !(after = pj_render_to_string(c, id, contact_render, err)) ||
+        pj_audit_add(c, "respond", "ent_coop_contact", id, before, after, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}

@@ -1,0 +1,532 @@
+/* Bank–enterprise matching (政银企) and the cooperation board (企间合作) over a real socket:
+ * product rules checked at save time, ranking and eligibility worked by hand, consent gating
+ * what a bank sees, outcome transitions, counterpart matching, contact consent, role scopes.
+ * Every refused write leaves the database as it was. */
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/enterprise.h"
+#include "domain/enterprise_rules.h"
+#include "t.h"
+#include "th.h"
+
+static long long mk_user(th_server *s, const char *adm, const char *name, long long org,
+                         char tok[80])
+{
+    char body[256];
+    snprintf(body, sizeof body,
+             "{\"username\":\"%s\",\"role\":\"enterprise\",\"organisation_id\":%lld,"
+             "\"password\":\"long-enough-pw-9\"}",
+             name, org);
+    json_t *o;
+    CHECK_INT(th_call(s, "POST", "/api/v1/users", adm, body, &o), 201);
+    long long id = th_int(o, "id");
+    json_decref(o);
+    th_login(s, name, "long-enough-pw-9", tok);
+    return id;
+}
+
+static long long product(th_server *s, const char *tok, long long bank, const char *name,
+                         double minw, double maxw, double rate, int term, const char *cond)
+{
+    char body[600];
+    if (bank)
+        snprintf(body, sizeof body,
+                 "{\"bank_id\":%lld,\"name\":\"%s\",\"min_wan\":%g,\"max_wan\":%g,"
+                 "\"rate_pct\":%g,\"term_months\":%d,\"conditions\":\"%s\"}",
+                 bank, name, minw, maxw, rate, term, cond);
+    else
+        snprintf(body, sizeof body,
+                 "{\"name\":\"%s\",\"min_wan\":%g,\"max_wan\":%g,\"rate_pct\":%g,"
+                 "\"term_months\":%d,\"conditions\":\"%s\"}",
+                 name, minw, maxw, rate, term, cond);
+    json_t *o;
+    CHECK_INT(th_call(s, "POST", "/api/v1/enterprise/bank-products", tok, body, &o), 201);
+    long long id = th_int(o, "id");
+    json_decref(o);
+    return id;
+}
+
+static const char *msg_of(json_t *o)
+{
+    return json_string_value(json_object_get(json_object_get(o, "error"), "message"));
+}
+
+TEST(enterprise_finance_ranking_consent_and_outcomes)
+{
+    th_server s;
+    th_start(&s, 1);
+    char adm[80], off[80], jd[80], town[80], view[80], bank[80];
+    th_login(&s, "admin", s.admin_pw, adm);
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    th_login(&s, "viewer", s.demo_pw, view);
+    long long abc =
+        th_sql_int(&s, "SELECT id FROM organisations WHERE name = '中国农业银行北京平谷支行'");
+    long long rcb =
+        th_sql_int(&s, "SELECT id FROM organisations WHERE name = '北京农商银行平谷支行'");
+    long long org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    char sql[400], path[128], body[400], before[16384], after[16384];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO ent_profiles (org_id, scale, credit, employees, revenue_wan, high_tech,"
+             " updated_at) VALUES (%lld, 'medium', 'A', 120, 3000, 0, 0)",
+             org);
+    th_sql_exec(&s, sql);
+    snprintf(sql, sizeof sql,
+             "UPDATE organisations SET contact_name = '王经理', contact_phone = '13900001111'"
+             " WHERE id = %lld",
+             org);
+    th_sql_exec(&s, sql);
+    mk_user(&s, adm, "abcbank", abc, bank);
+    json_t *o;
+
+    /* bad input and wrong roles write nothing */
+    th_fingerprint(&s, before, sizeof before);
+    const char *bad = "industry == \\\"logistics\\\" and and employees >= 10";
+    snprintf(body, sizeof body,
+             "{\"bank_id\":%lld,\"name\":\"x\",\"min_wan\":1,\"max_wan\":10,\"rate_pct\":3,"
+             "\"term_months\":12,\"conditions\":\"%s\"}",
+             abc, bad);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/bank-products", off, body, &o), 422);
+    CHECK_STR(th_err_code(o), "rule_syntax");
+    CHECK_STR(th_err_field(o), "conditions");
+    {
+        /* the column the parser names, which must be the second `and` (column 29) */
+        const char *raw = "industry == \"logistics\" and and employees >= 10";
+        pj_arena a;
+        pj_arena_init(&a, 1 << 14);
+        pj_rule *r;
+        int col = 0;
+        char m[200];
+        CHECK_INT(pj_rule_parse(&a, raw, strlen(raw), &r, &col, m, sizeof m), -1);
+        CHECK_INT(col, 29);
+        pj_arena_free(&a);
+        CHECK(strstr(msg_of(o), "column 29") != NULL);
+    }
+    json_decref(o);
+    snprintf(body, sizeof body,
+             "{\"bank_id\":%lld,\"name\":\"x\",\"min_wan\":100,\"max_wan\":10,\"rate_pct\":3,"
+             "\"term_months\":12,\"conditions\":\"true\"}",
+             abc);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/bank-products", off, body, &o), 422);
+    CHECK_STR(th_err_field(o), "max_wan");
+    json_decref(o);
+    snprintf(body, sizeof body,
+             "{\"bank_id\":%lld,\"name\":\"x\",\"min_wan\":1,\"max_wan\":10,\"rate_pct\":3,"
+             "\"term_months\":12,\"conditions\":\"true\"}",
+             rcb);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/bank-products", bank, body, &o), 403);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/bank-products", jd, body, &o), 403);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/bank-products", view, body, &o), 403);
+    json_decref(o);
+    snprintf(body, sizeof body,
+             "{\"bank_id\":%lld,\"name\":\"x\",\"min_wan\":1,\"max_wan\":10,\"rate_pct\":3,"
+             "\"term_months\":12,\"conditions\":\"true\"}",
+             org);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/bank-products", off, body, &o), 422);
+    CHECK_STR(th_err_field(o), "bank_id");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/financing-needs", jd,
+                      "{\"amount_wan\":0,\"term_months\":12,\"purpose\":\"x\"}", &o),
+              422);
+    CHECK_STR(th_err_field(o), "amount_wan");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/financing-needs", bank,
+                      "{\"amount_wan\":10,\"term_months\":12,\"purpose\":\"x\"}", &o),
+              422);
+    CHECK_STR(th_err_field(o), "organisation_id");
+    json_decref(o);
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+
+    /* products worked by hand for a need of 400 万元 over 24 months from jd (logistics,
+     * 120 employees, credit A, not high-tech) */
+    long long p1 = product(&s, off, abc, "物流贷A", 50, 1000, 3.5, 36,
+                           "industry == \\\"logistics\\\" and employees >= 10");
+    long long p2 =
+        product(&s, bank, 0, "物流贷B", 100, 500, 3.5, 36, "industry == \\\"logistics\\\"");
+    long long p3 = product(&s, off, rcb, "低息贷", 10, 2000, 2.9, 24, "credit == \\\"A\\\"");
+    product(&s, off, rcb, "科创贷", 10, 2000, 2.5, 60, "high_tech");     /* not eligible */
+    product(&s, off, rcb, "大额贷", 1000, 5000, 2.0, 60, "true");        /* amount < min */
+    product(&s, bank, 0, "短贷", 10, 2000, 2.2, 12, "true");             /* term too short */
+    product(&s, off, abc, "未知贷", 10, 2000, 2.1, 60, "tax_wan >= 10"); /* unknown */
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'ent_bank_product'"), 7);
+    snprintf(path, sizeof path, "/api/v1/enterprise/bank-products/%lld", p2);
+    CHECK_INT(th_call(&s, "PATCH", path, bank, "{\"version\":1,\"conditions\":\"(\"}", &o), 422);
+    CHECK_STR(th_err_code(o), "rule_syntax");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/bank-products/%lld", p3);
+    CHECK_INT(th_call(&s, "PATCH", path, bank, "{\"version\":1,\"rate_pct\":1}", &o), 404);
+    json_decref(o);
+
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/financing-needs", jd,
+                      "{\"amount_wan\":400,\"term_months\":24,\"purpose\":\"冷链设备\"}", &o),
+              201);
+    long long need = th_int(o, "id");
+    json_t *ms = json_object_get(o, "matches");
+    /* rate first (低息贷 2.9), then amount fit: 400/500 (物流贷B) before 400/1000 (物流贷A) */
+    CHECK_INT(json_array_size(ms), 3);
+    CHECK_INT(th_int(json_array_get(ms, 0), "product_id"), p3);
+    CHECK_INT(th_int(json_array_get(ms, 1), "product_id"), p2);
+    CHECK_INT(th_int(json_array_get(ms, 2), "product_id"), p1);
+    CHECK_INT(th_int(json_array_get(ms, 2), "rank"), 3);
+    json_t *ex = json_object_get(json_array_get(ms, 2), "explanation");
+    CHECK_STR(th_str(ex, "result"), "eligible");
+    CHECK_INT(json_array_size(json_object_get(ex, "held")), 2);
+    CHECK_STR(json_string_value(json_array_get(json_object_get(ex, "held"), 1)), "employees >= 10");
+    long long m2 = th_int(json_array_get(ms, 1), "id");
+    long long m1 = th_int(json_array_get(ms, 2), "id");
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'ent_fin_need'"), 1);
+
+    /* before consent the bank sees nothing of the need */
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/financing-matches", bank, NULL, &o), 200);
+    CHECK_INT(json_array_size(json_object_get(o, "items")), 0);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/financing-needs", bank, NULL, &o), 200);
+    CHECK_INT(json_array_size(json_object_get(o, "items")), 0);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/financing-matches/%lld", m2);
+    CHECK_INT(th_call(&s, "GET", path, bank, NULL, &o), 404);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/financing-needs/%lld", need);
+    CHECK_INT(th_call(&s, "GET", path, bank, NULL, &o), 404);
+    json_decref(o);
+    /* scopes: another township's officer does not see it, the district does */
+    CHECK_INT(th_call(&s, "GET", path, town, NULL, &o), 404);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", path, off, NULL, &o), 200);
+    CHECK_INT(json_array_size(json_object_get(o, "matches")), 3);
+    json_decref(o);
+
+    /* consent: only the firm itself; bad values and others write nothing */
+    th_fingerprint(&s, before, sizeof before);
+    snprintf(path, sizeof path, "/api/v1/enterprise/financing-matches/%lld/consent", m2);
+    CHECK_INT(th_call(&s, "POST", path, off, "{\"version\":1,\"consent\":\"granted\"}", &o), 403);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", path, bank, "{\"version\":1,\"consent\":\"granted\"}", &o), 404);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", path, jd, "{\"version\":1,\"consent\":\"maybe\"}", &o), 422);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", path, jd, "{\"version\":7,\"consent\":\"granted\"}", &o), 409);
+    CHECK_STR(th_err_code(o), "version_conflict");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/financing-matches/%lld/outcome", m1);
+    CHECK_INT(th_call(&s, "POST", path, jd, "{\"version\":1,\"status\":\"applied\"}", &o), 409);
+    CHECK_STR(th_err_code(o), "consent_required");
+    json_decref(o);
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    snprintf(path, sizeof path, "/api/v1/enterprise/financing-matches/%lld/consent", m2);
+    CHECK_INT(th_call(&s, "POST", path, jd, "{\"version\":1,\"consent\":\"granted\"}", &o), 200);
+    CHECK_STR(th_str(o, "consent"), "granted");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", path, jd, "{\"version\":2,\"consent\":\"refused\"}", &o), 409);
+    CHECK_STR(th_err_code(o), "wrong_state");
+    json_decref(o);
+
+    /* after consent the bank sees that match (only), with the firm's details */
+    snprintf(path, sizeof path, "/api/v1/enterprise/financing-matches/%lld", m2);
+    CHECK_INT(th_call(&s, "GET", path, bank, NULL, &o), 200);
+    json_t *ent = json_object_get(o, "enterprise");
+    CHECK_INT(th_int(ent, "organisation_id"), org);
+    CHECK_STR(th_str(ent, "contact_phone"), "13900001111");
+    CHECK_STR(th_str(ent, "contact_name"), "王经理");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/financing-matches", bank, NULL, &o), 200);
+    CHECK_INT(json_array_size(json_object_get(o, "items")), 1);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/financing-matches/%lld", m1);
+    CHECK_INT(th_call(&s, "GET", path, bank, NULL, &o), 404); /* same bank, no consent */
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/financing-needs/%lld", need);
+    CHECK_INT(th_call(&s, "GET", path, bank, NULL, &o), 200);
+    CHECK_INT(json_array_size(json_object_get(o, "matches")), 1);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/financing-matches/%lld", m2);
+    CHECK_INT(th_call(&s, "GET", path, view, NULL, &o), 200);
+    CHECK_STR(th_str(json_object_get(o, "enterprise"), "contact_phone"), "139****1111");
+    json_decref(o);
+
+    /* outcomes: pending → applied → approved; the rest refused with nothing written */
+    snprintf(path, sizeof path, "/api/v1/enterprise/financing-matches/%lld/outcome", m2);
+    th_fingerprint(&s, before, sizeof before);
+    CHECK_INT(th_call(&s, "POST", path, bank,
+                      "{\"version\":2,\"status\":\"approved\","
+                      "\"approved_wan\":300}",
+                      &o),
+              409);
+    CHECK_STR(th_err_code(o), "wrong_state");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", path, bank, "{\"version\":2,\"status\":\"applied\"}", &o), 403);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", path, view, "{\"version\":2,\"status\":\"applied\"}", &o), 403);
+    json_decref(o);
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    CHECK_INT(th_call(&s, "POST", path, jd, "{\"version\":2,\"status\":\"applied\"}", &o), 200);
+    CHECK_STR(th_str(o, "outcome"), "applied");
+    json_decref(o);
+    th_fingerprint(&s, before, sizeof before);
+    CHECK_INT(th_call(&s, "POST", path, jd,
+                      "{\"version\":3,\"status\":\"approved\",\"approved_wan\":300}", &o),
+              403);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", path, bank, "{\"version\":3,\"status\":\"approved\"}", &o), 422);
+    CHECK_STR(th_err_field(o), "approved_wan");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", path, bank,
+                      "{\"version\":3,\"status\":\"approved\",\"approved_wan\":600}", &o),
+              422);
+    CHECK_STR(th_err_field(o), "approved_wan");
+    json_decref(o);
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    CHECK_INT(th_call(&s, "POST", path, bank,
+                      "{\"version\":3,\"status\":\"approved\",\"approved_wan\":300}", &o),
+              200);
+    CHECK_STR(th_str(o, "outcome"), "approved");
+    CHECK(json_real_value(json_object_get(o, "approved_wan")) == 300.0 ||
+          json_integer_value(json_object_get(o, "approved_wan")) == 300);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", path, jd, "{\"version\":4,\"status\":\"withdrawn\"}", &o), 409);
+    CHECK_STR(th_err_code(o), "wrong_state");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", path, off, "{\"version\":4,\"status\":\"rejected\"}", &o), 409);
+    json_decref(o);
+    /* the firm withdraws another pending match */
+    snprintf(path, sizeof path, "/api/v1/enterprise/financing-matches/%lld/outcome", m1);
+    CHECK_INT(th_call(&s, "POST", path, jd, "{\"version\":1,\"status\":\"withdrawn\"}", &o), 200);
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'ent_fin_match'"), 4);
+    /* the firm lists only its own */
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/financing-matches?need_id=1", jd, NULL, &o),
+              200);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/financing-needs", jd, NULL, &o), 200);
+    CHECK_INT(json_array_size(json_object_get(o, "items")), 1);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/financing-needs", town, NULL, &o), 200);
+    CHECK_INT(json_array_size(json_object_get(o, "items")), 0);
+    json_decref(o);
+    th_stop(&s);
+}
+
+static long long post(th_server *s, const char *tok, long long org, const char *kind,
+                      const char *cat, long long township, const char *title)
+{
+    char body[400], orgs[48] = "", towns[48] = "";
+    if (org) snprintf(orgs, sizeof orgs, "\"organisation_id\":%lld,", org);
+    if (township) snprintf(towns, sizeof towns, "\"township_id\":%lld,", township);
+    snprintf(body, sizeof body, "{%s%s\"kind\":\"%s\",\"category\":\"%s\",\"title\":\"%s\"}", orgs,
+             towns, kind, cat, title);
+    json_t *o;
+    CHECK_INT(th_call(s, "POST", "/api/v1/enterprise/coop-posts", tok, body, &o), 201);
+    long long id = th_int(o, "id");
+    json_decref(o);
+    return id;
+}
+
+TEST(enterprise_coop_matching_and_contact_consent)
+{
+    th_server s;
+    th_start(&s, 1);
+    char adm[80], off[80], jd[80], town[80], view[80], pls[80];
+    th_login(&s, "admin", s.admin_pw, adm);
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    th_login(&s, "viewer", s.demo_pw, view);
+    long long org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    long long plo =
+        th_sql_int(&s, "SELECT id FROM organisations WHERE name = '普洛斯（平谷）物流有限公司'");
+    long long cn =
+        th_sql_int(&s, "SELECT id FROM organisations WHERE name = '菜鸟（平谷）供应链有限公司'");
+    long long blt =
+        th_sql_int(&s, "SELECT id FROM organisations WHERE name = '贝莱特（平谷）物流有限公司'");
+    long long zc =
+        th_sql_int(&s, "SELECT id FROM organisations WHERE name = '正创（平谷）物流有限公司'");
+    long long jhh = th_sql_int(&s, "SELECT township_id FROM users WHERE username = 'jinhaihu'");
+    char sql[300], path[128], before[16384], after[16384];
+    snprintf(sql, sizeof sql,
+             "UPDATE organisations SET contact_name = '王经理', contact_phone = '13900001111'"
+             " WHERE id = %lld",
+             org);
+    th_sql_exec(&s, sql);
+    snprintf(sql, sizeof sql,
+             "UPDATE organisations SET contact_name = '李经理', contact_phone = '13700002222'"
+             " WHERE id = %lld",
+             plo);
+    th_sql_exec(&s, sql);
+    mk_user(&s, adm, "plsuser", plo, pls);
+    json_t *o;
+
+    th_fingerprint(&s, before, sizeof before);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/coop-posts", jd,
+                      "{\"kind\":\"offer\",\"category\":\"food\",\"title\":\"x\"}", &o),
+              422);
+    CHECK_STR(th_err_field(o), "category");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/coop-posts", jd,
+                      "{\"kind\":\"swap\",\"category\":\"supply\",\"title\":\"x\"}", &o),
+              422);
+    CHECK_STR(th_err_field(o), "kind");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/coop-posts", jd,
+                      "{\"kind\":\"offer\",\"category\":\"supply\",\"title\":\"x\","
+                      "\"township_id\":999999}",
+                      &o),
+              422);
+    CHECK_STR(th_err_field(o), "township_id");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/coop-posts", view,
+                      "{\"kind\":\"offer\",\"category\":\"supply\",\"title\":\"x\"}", &o),
+              403);
+    json_decref(o);
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+
+    /* counterparts of jd's logistics offer: needs in logistics, same township (马坊) first */
+    long long far = post(&s, off, cn, "need", "logistics", jhh, "金海湖冷链配送");
+    long long near = post(&s, off, plo, "need", "logistics", 0, "马坊仓配需求");
+    post(&s, off, blt, "offer", "logistics", 0, "同类供给"); /* same kind */
+    post(&s, off, zc, "need", "supply", 0, "其他类别");      /* other category */
+    long long mine = post(&s, jd, 0, "offer", "logistics", 0, "京东仓配能力");
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'ent_coop_post'"), 5);
+    snprintf(path, sizeof path, "/api/v1/enterprise/coop-posts/%lld/matches", mine);
+    CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 200);
+    json_t *it = json_object_get(o, "items");
+    CHECK_INT(json_array_size(it), 2);
+    CHECK_INT(th_int(json_object_get(json_array_get(it, 0), "post"), "id"), near);
+    CHECK(json_is_true(json_object_get(json_array_get(it, 0), "same_township")));
+    CHECK_INT(th_int(json_object_get(json_array_get(it, 1), "post"), "id"), far);
+    CHECK(json_is_false(json_object_get(json_array_get(it, 1), "same_township")));
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/coop-posts/%lld/matches?limit=1", mine);
+    CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 200);
+    char cur[40];
+    snprintf(cur, sizeof cur, "%s", th_str(o, "next_cursor"));
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/coop-posts/%lld/matches?limit=1&cursor=%s",
+             mine, cur);
+    CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 200);
+    it = json_object_get(o, "items");
+    CHECK_INT(th_int(json_object_get(json_array_get(it, 0), "post"), "id"), far);
+    CHECK(json_is_null(json_object_get(o, "next_cursor")));
+    json_decref(o);
+    /* the board is public but never shows contact details */
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/coop-posts?category=logistics", pls, NULL, &o),
+              200);
+    CHECK_INT(json_array_size(json_object_get(o, "items")), 4);
+    CHECK(json_object_get(json_array_get(json_object_get(o, "items"), 0), "contact_phone") == NULL);
+    json_decref(o);
+
+    /* a contact request: pending, details hidden until the receiver accepts */
+    snprintf(path, sizeof path, "/api/v1/enterprise/coop-posts/%lld/contacts", mine);
+    th_fingerprint(&s, before, sizeof before);
+    CHECK_INT(th_call(&s, "POST", path, jd, "{\"message\":\"自己\"}", &o), 409);
+    CHECK_STR(th_err_code(o), "own_post");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", path, pls, "{\"message\":\"\"}", &o), 422);
+    json_decref(o);
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    CHECK_INT(th_call(&s, "POST", path, pls, "{\"message\":\"希望合作仓配\"}", &o), 201);
+    long long req = th_int(o, "id");
+    CHECK_STR(th_str(o, "state"), "pending");
+    CHECK(json_object_get(json_object_get(o, "to"), "contact_phone") == NULL);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", path, pls, "{\"message\":\"again\"}", &o), 409);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/coop-contacts/%lld", req);
+    CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 200);
+    CHECK(json_object_get(json_object_get(o, "from"), "contact_phone") == NULL);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", path, town, NULL, &o), 404); /* 马坊 firms, not 金海湖 */
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/coop-contacts/%lld/respond", req);
+    th_fingerprint(&s, before, sizeof before);
+    CHECK_INT(th_call(&s, "POST", path, pls, "{\"version\":1,\"decision\":\"accept\"}", &o), 403);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", path, off, "{\"version\":1,\"decision\":\"accept\"}", &o), 403);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", path, jd, "{\"version\":1,\"decision\":\"ok\"}", &o), 422);
+    json_decref(o);
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    CHECK_INT(th_call(&s, "POST", path, jd, "{\"version\":1,\"decision\":\"accept\"}", &o), 200);
+    CHECK_STR(th_str(o, "state"), "accepted");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", path, jd, "{\"version\":2,\"decision\":\"decline\"}", &o), 409);
+    CHECK_STR(th_err_code(o), "wrong_state");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/coop-contacts/%lld", req);
+    CHECK_INT(th_call(&s, "GET", path, pls, NULL, &o), 200);
+    CHECK_STR(th_str(json_object_get(o, "to"), "contact_phone"), "13900001111");
+    CHECK_STR(th_str(json_object_get(o, "to"), "contact_name"), "王经理");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 200);
+    CHECK_STR(th_str(json_object_get(o, "from"), "contact_phone"), "13700002222");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", path, view, NULL, &o), 200);
+    CHECK_STR(th_str(json_object_get(o, "to"), "contact_phone"), "139****1111");
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'ent_coop_contact'"), 2);
+
+    /* lists by role: the two firms see it, another township's officer does not */
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/coop-contacts", jd, NULL, &o), 200);
+    CHECK_INT(json_array_size(json_object_get(o, "items")), 1);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/coop-contacts", pls, NULL, &o), 200);
+    CHECK_INT(json_array_size(json_object_get(o, "items")), 1);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/coop-contacts", town, NULL, &o), 200);
+    CHECK_INT(json_array_size(json_object_get(o, "items")), 0);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/coop-contacts?state=accepted", off, NULL, &o),
+              200);
+    CHECK_INT(json_array_size(json_object_get(o, "items")), 1);
+    json_decref(o);
+    th_stop(&s);
+}
+
+/* the demo adds the banks' products, needs with ranked matches, and cooperation posts */
+TEST(enterprise_demo_banks_and_cooperation)
+{
+    th_server s;
+    th_start(&s, 1);
+    pj_db *db;
+    pj_err err = {0};
+    CHECK_INT(pj_db_open(&db, s.db, &err), 0);
+    pj_arena a;
+    pj_arena_init(&a, 1 << 16);
+    pj_settings st;
+    pj_settings_default(&st);
+    pj_ctx c = {.db = db,
+                .arena = &a,
+                .settings = &st,
+                .request_id = "t",
+                .actor = {.username = "demo", .role = PJ_ROLE_ADMIN}};
+    if (pj_enterprise_demo(&c, 7, &err)) t_fail(__FILE__, __LINE__, "demo: %s", err.message);
+    pj_arena_free(&a);
+    pj_db_close(db);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ent_bank_products WHERE source = 'synthetic'"),
+              10);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(DISTINCT bank_id) FROM ent_bank_products"), 3);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ent_fin_needs"), 40);
+    CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM ent_fin_matches") > 40);
+    CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM ent_fin_matches WHERE consent = 'granted'") > 0);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ent_coop_posts"), 60);
+    CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM ent_coop_contacts") > 0);
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    json_t *o;
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/financing-matches?limit=500", off, NULL, &o),
+              200);
+    CHECK(json_array_size(json_object_get(o, "items")) > 40);
+    json_decref(o);
+    th_stop(&s);
+}
