@@ -692,23 +692,29 @@ int pj_elder_list(pj_ctx *c, const pj_elder_filter *f, pj_jw *w, pj_err *err)
     return 0;
 }
 
-static int elder_scope_of(pj_ctx *c, int64_t id, int64_t *grid, int64_t *town, pj_err *err)
+int pj_el_scope_of(pj_ctx *c, const char *what, int64_t id, int64_t *grid, int64_t *town,
+                   pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db, "SELECT grid_id, township_id FROM elders WHERE id = ?", err);
+    /* elders and helpers both carry grid_id and township_id */
+    pj_stmt *s = pj_db_prepare(c->db,
+                               !strcmp(what, "elder")
+                                   ? "SELECT grid_id, township_id FROM elders WHERE id = ?"
+                                   : "SELECT grid_id, township_id FROM helpers WHERE id = ?",
+                               err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
     int rc = pj_stmt_step(s, err);
     if (rc == 1) *grid = pj_col_int(s, 0), *town = pj_col_int(s, 1);
     pj_stmt_done(s);
     if (rc < 0) return -1;
-    if (rc == 0) return pj_el_not_found(err, "elder", id);
+    if (rc == 0) return pj_el_not_found(err, what, id);
     return 0;
 }
 
 int pj_elder_get(pj_ctx *c, int64_t id, int reveal, pj_jw *w, pj_err *err)
 {
     int64_t grid, town;
-    if (pj_el_require_personal(c, err) || elder_scope_of(c, id, &grid, &town, err) ||
+    if (pj_el_require_personal(c, err) || pj_el_scope_of(c, "elder", id, &grid, &town, err) ||
         pj_el_scope_check(c, grid, town, err))
         return -1;
     if (!reveal) return elder_render(c, id, w, err);
@@ -968,7 +974,7 @@ int pj_elder_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     if (pj_el_require_personal(c, err) || pj_in_object(body, err) ||
         pj_in_only(body, elder_fields, err) ||
         pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
-        elder_scope_of(c, id, &grid, &town, err) || pj_el_scope_check(c, grid, town, err))
+        pj_el_scope_of(c, "elder", id, &grid, &town, err) || pj_el_scope_check(c, grid, town, err))
         return -1;
     elder_rec r;
     memset(&r, 0, sizeof r);

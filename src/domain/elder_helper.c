@@ -126,23 +126,10 @@ int pj_helper_list(pj_ctx *c, const pj_helper_filter *f, pj_jw *w, pj_err *err)
     return 0;
 }
 
-static int helper_scope_of(pj_ctx *c, int64_t id, int64_t *grid, int64_t *town, pj_err *err)
-{
-    pj_stmt *s = pj_db_prepare(c->db, "SELECT grid_id, township_id FROM helpers WHERE id = ?", err);
-    if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc == 1) *grid = pj_col_int(s, 0), *town = pj_col_int(s, 1);
-    pj_stmt_done(s);
-    if (rc < 0) return -1;
-    if (rc == 0) return pj_el_not_found(err, "helper", id);
-    return 0;
-}
-
 int pj_helper_get(pj_ctx *c, int64_t id, int reveal, pj_jw *w, pj_err *err)
 {
     int64_t grid, town;
-    if (pj_el_require_personal(c, err) || helper_scope_of(c, id, &grid, &town, err) ||
+    if (pj_el_require_personal(c, err) || pj_el_scope_of(c, "helper", id, &grid, &town, err) ||
         pj_el_scope_check(c, grid, town, err))
         return -1;
     if (!reveal) return helper_render(c, id, w, err);
@@ -320,7 +307,7 @@ int pj_helper_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     if (pj_el_require_personal(c, err) || pj_in_object(body, err) ||
         pj_in_only(body, helper_fields, err) ||
         pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
-        helper_scope_of(c, id, &grid, &town, err) || pj_el_scope_check(c, grid, town, err))
+        pj_el_scope_of(c, "helper", id, &grid, &town, err) || pj_el_scope_check(c, grid, town, err))
         return -1;
     helper_rec r;
     memset(&r, 0, sizeof r);

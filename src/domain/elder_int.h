@@ -39,6 +39,9 @@ int pj_el_step(pj_stmt *s, pj_err *err); /* step + done: -1 or 0 */
 /* One integer from sql with one id parameter; def when no row. -1 with err on failure. */
 int pj_el_int(pj_ctx *c, const char *sql, int64_t id, int64_t def, int64_t *out, pj_err *err);
 int pj_el_not_found(pj_err *err, const char *what, int64_t id);
+/* Grid and township of an elder or helper (what = "elder" | "helper"); 404 when unknown. */
+int pj_el_scope_of(pj_ctx *c, const char *what, int64_t id, int64_t *grid, int64_t *town,
+                   pj_err *err);
 int pj_el_version(pj_ctx *c, const char *sql, int64_t id, int64_t version, const char *what,
                   pj_err *err);
 
