@@ -109,6 +109,8 @@ static int bootstrap(session *s, int demo, uint64_t seed)
         if (pj_indicators_demo(&s->ctx, seed, &s->err)) return cli_fail(&s->err);
         /* livestream e-commerce: bases, studios, streamers, sessions (own transaction) */
         if (pj_ecommerce_demo(&s->ctx, seed, &s->err)) return cli_fail(&s->err);
+        /* the village-streamer academy on top of it (synthetic, own transaction) */
+        if (pj_academy_demo(&s->ctx, seed, &s->err)) return cli_fail(&s->err);
         printf("pingji: demo district 平谷区: %d townships, %d villages/communities, %d grids, "
                "%lld residents, %d facilities, %d organisations (synthetic detail labelled)\n",
                st.townships, st.villages, st.grids, (long long)st.residents, st.facilities,
