@@ -200,6 +200,36 @@ TEST_T(academy_cohort_state_machine, 60)
     th_stop(&s);
 }
 
+/* n clients enrol streamers sid[] at once; counts the 201s and the 409s with `code`. */
+static void race(th_server *s, const char *tok, const fix *f, const long long *sid, int n,
+                 const char *code, int *ok, int *refused)
+{
+    int pipes[16][2];
+    pid_t kids[16];
+    for (int k = 0; k < n && k < 16; k++) {
+        if (pipe(pipes[k])) t_fail(__FILE__, __LINE__, "pipe");
+        fflush(NULL);
+        if ((kids[k] = fork()) == 0) {
+            char b[160];
+            snprintf(b, sizeof b, "{\"cohort_id\":%lld,\"streamer_id\":%lld,\"post_id\":%lld}",
+                     f->cohort, sid[k], f->post);
+            json_t *r = NULL;
+            int st = th_call(s, "POST", "/api/v1/academy/enrolments", tok, b, &r);
+            if (st == 409 && strcmp(th_err_code(r), code)) st = 0;
+            if (write(pipes[k][1], &st, sizeof st) != sizeof st) _exit(2);
+            _exit(0);
+        }
+    }
+    *ok = *refused = 0;
+    for (int k = 0; k < n && k < 16; k++) {
+        int st = 0;
+        if (read(pipes[k][0], &st, sizeof st) != sizeof st) st = 0;
+        waitpid(kids[k], NULL, 0);
+        *ok += st == 201;
+        *refused += st == 409;
+    }
+}
+
 TEST_T(academy_capacity_never_exceeded_under_concurrent_enrolments, 90)
 {
     th_server s;
@@ -219,30 +249,8 @@ TEST_T(academy_capacity_never_exceeded_under_concurrent_enrolments, 90)
         sid[i] = streamer(&s, tok, name, "1995-06-01", "");
     }
     /* eight clients at once for three places */
-    int pipes[N][2];
-    pid_t kids[N];
-    for (int k = 0; k < N; k++) {
-        if (pipe(pipes[k])) t_fail(__FILE__, __LINE__, "pipe");
-        fflush(NULL);
-        if ((kids[k] = fork()) == 0) {
-            char b[160];
-            snprintf(b, sizeof b, "{\"cohort_id\":%lld,\"streamer_id\":%lld,\"post_id\":%lld}",
-                     f.cohort, sid[k], f.post);
-            json_t *r = NULL;
-            int st = th_call(&s, "POST", "/api/v1/academy/enrolments", tok, b, &r);
-            if (st == 409 && strcmp(th_err_code(r), "cohort_full")) st = 0;
-            if (write(pipes[k][1], &st, sizeof st) != sizeof st) _exit(2);
-            _exit(0);
-        }
-    }
     int ok = 0, full = 0;
-    for (int k = 0; k < N; k++) {
-        int st = 0;
-        if (read(pipes[k][0], &st, sizeof st) != sizeof st) st = 0;
-        waitpid(kids[k], NULL, 0);
-        ok += st == 201;
-        full += st == 409;
-    }
+    race(&s, tok, &f, sid, N, "cohort_full", &ok, &full);
     CHECK_INT(ok, 3);
     CHECK_INT(full, N - 3);
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ac_enrolments"), 3);
@@ -271,6 +279,22 @@ TEST_T(academy_capacity_never_exceeded_under_concurrent_enrolments, 90)
     o = CALL(&s, "PATCH", tok, path, b, 422);
     CHECK_STR(th_err_field(o), "capacity");
     json_decref(o);
+    /* the same for a post's openings: a roomy cohort, a post with two openings, five at once */
+    fix g;
+    fixture(&s, tok, "D", 0, 2, 20, &g);
+    CHECK_INT(move(&s, tok, g.cohort, "open", &o), 200);
+    json_decref(o);
+    race(&s, tok, &g, sid, 5, "post_full", &ok, &full);
+    CHECK_INT(ok, 2);
+    CHECK_INT(full, 3);
+    char q[128];
+    snprintf(q, sizeof q,
+             "SELECT filled * 100 + (SELECT enrolled FROM ac_cohorts WHERE id = %lld)"
+             " FROM ac_posts WHERE id = %lld",
+             g.cohort, g.post);
+    CHECK_INT(th_sql_int(&s, q), 202);
+    snprintf(q, sizeof q, "SELECT COUNT(*) FROM ac_enrolments WHERE cohort_id = %lld", g.cohort);
+    CHECK_INT(th_sql_int(&s, q), 2);
     th_stop(&s);
 }
 
