@@ -109,6 +109,8 @@ static int bootstrap(session *s, int demo, uint64_t seed)
         if (pj_indicators_demo(&s->ctx, seed, &s->err)) return cli_fail(&s->err);
         /* livestream e-commerce: bases, studios, streamers, sessions (own transaction) */
         if (pj_ecommerce_demo(&s->ctx, seed, &s->err)) return cli_fail(&s->err);
+        /* the village-streamer academy on top of it (synthetic, own transaction) */
+        if (pj_academy_demo(&s->ctx, seed, &s->err)) return cli_fail(&s->err);
         printf("pingji: demo district 平谷区: %d townships, %d villages/communities, %d grids, "
                "%lld residents, %d facilities, %d organisations (synthetic detail labelled)\n",
                st.townships, st.villages, st.grids, (long long)st.residents, st.facilities,
@@ -553,6 +555,56 @@ static const verb verbs[] = {
      "Pairing runs (结对): proposals by min-cost flow, with reasons; accept or reject.", cli_pair},
     {"vulnerable", "vulnerable [--region-id N] [--csv] [--reveal]",
      "The vulnerable-person list of an area, for door-to-door evacuation.", cli_vulnerable},
+    {"ecommerce",
+     "ecommerce bases [--tier T]|base-get ID|base-add --json J|studios [--base-id N]|\n"
+     "          studio-add BASE_ID --json J|bookings [--studio-id N] [--from T] [--to T]|\n"
+     "          book --json J|booking-get ID|booking-cancel ID|streamers [--base-id N]|\n"
+     "          streamer-get ID|streamer-add --json J|streamer-delete ID|followers-add ID --json "
+     "J|\n"
+     "          sessions [--streamer-id N] [--from D] [--to D]|session-add --json J|products|\n"
+     "          product-add --json J|sales PRODUCT_ID|sales-add PRODUCT_ID --json J|\n"
+     "          zones [--kind K]|zone-get ID|zone-add --json J|zone-update ID --json J|\n"
+     "          kpis [--from D] [--to D]|demo",
+     "Livestream e-commerce (直播电商): the 1+5+N bases, studio bookings, streamers, sessions,\n"
+     "sales, zone enterprises, KPIs; demo loads the seed's figures and the academy demo.",
+     cli_ecommerce},
+    {"academy",
+     "academy courses|course-get ID|course-add --json J|course-update ID --json J|\n"
+     "        cohorts [--state S] [--course-id N]|cohort-get ID|cohort-add --json J|\n"
+     "        cohort-update ID --json J|cohort-state ID --state S --version N|\n"
+     "        posts [--zone-enterprise-id N]|post-get ID|post-add --json J|post-update ID --json "
+     "J|\n"
+     "        enrolments [--cohort-id N] [--state S]|enrolment-get ID|enrol --json J|\n"
+     "        practice ID --session-id N|graduate ID --version N [--on D]|place ID --json J|\n"
+     "        withdraw ID --version N|kpis [--cohort-id N] [--as-of D]|demo",
+     "The village-streamer academy (村播学院): courses, cohorts, job posts, enrolments, practice,\n"
+     "graduation, placement; KPIs per cohort and overall.",
+     cli_academy},
+    {"enterprise",
+     "enterprise receptions|reception-get ID|reception-add --json J|reception-update ID --json J|\n"
+     "           signup DAY_ID --json J|calendar [--year Y]|calendar-set --json J|settings|\n"
+     "           settings-update --json J|dispatch|dispatch-set --json J|\n"
+     "           kpis --from D [--to D] [--csv]|profile ORG_ID|profile-update ORG_ID --json J|\n"
+     "           bank-products|bank-product-get ID|bank-product-add --json J|\n"
+     "           bank-product-update ID --json J|needs|need-get ID|need-add --json J|matches|\n"
+     "           match-get ID|match-consent ID --json J|match-outcome ID --json J|posts|\n"
+     "           post-get ID|post-add --json J|post-matches ID|contact-add POST_ID --json J|\n"
+     "           contacts|contact-get ID|contact-respond ID --json J",
+     "Enterprise service (服务企业): reception days, the calendar, KPIs, profiles, "
+     "bank–enterprise\n"
+     "matching (政银企) and the cooperation board (企间合作).",
+     cli_enterprise},
+    {"appeal",
+     "appeal list [--state S] [--category C] [--organisation-id N] [--overdue]|get ID|\n"
+     "       add --json J|dispatch|accept|return|reply|rate|close|escalate|visit ID [--json J]|\n"
+     "       sweep|return-visits",
+     "Enterprise appeals (诉求) from filing to rating: 接-派-办-评, deadlines, escalation.",
+     cli_appeal},
+    {"policy",
+     "policy list [--organisation-id N]|get ID|add --json J|update ID --json J|matches ID|\n"
+     "       explain ID --organisation-id N|notices [--policy-id N]|rule-check --json J",
+     "The policy library (政策): eligibility rules matched to every firm, with explanations.",
+     cli_policy},
     {"audit", "audit [--entity E] [--entity-id N] [--action A] [--limit N]",
      "The audit trail, newest first.", v_audit},
     {"backup", "backup FILE [--db F]", "Online backup of the database into a new FILE.", v_backup},

@@ -85,4 +85,13 @@ int cli_elder(cli *a);
 int cli_helper(cli *a);
 int cli_pair(cli *a);
 int cli_vulnerable(cli *a);
+
+/* Livestream e-commerce verbs (cli_ecommerce.c): ecommerce …, academy …. */
+int cli_ecommerce(cli *a);
+int cli_academy(cli *a);
+
+/* Enterprise-service verbs (cli_enterprise.c): enterprise …, appeal …, policy …. */
+int cli_enterprise(cli *a);
+int cli_appeal(cli *a);
+int cli_policy(cli *a);
 #endif

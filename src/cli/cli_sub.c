@@ -33,7 +33,7 @@ int cli_run_subs(cli *a, const cli_sub *subs, const char *def)
     for (int i = 0; subs[i].name; i++)
         if (!strcmp(subs[i].name, name)) sb = &subs[i];
     if (!sb) {
-        char msg[256] = "sub-commands:";
+        char msg[768] = "sub-commands:";
         size_t len = strlen(msg);
         for (int i = 0; subs[i].name; i++) {
             int k = snprintf(msg + len, sizeof msg - len, " %s", subs[i].name);

@@ -1,4 +1,5 @@
 /* E-commerce: bases, studios and the booking calendar (one row per studio × slot). */
+#include <stdarg.h>
 #include <string.h>
 #include <time.h>
 
@@ -87,6 +88,49 @@ int64_t ec_today(void)
 {
     int64_t t = pj_now();
     return t >= 0 ? t / 86400 : (t - 86399) / 86400;
+}
+
+int64_t ec_run(pj_ctx *c, pj_err *err, const char *sql, const char *kinds, ...)
+{
+    pj_stmt *s = pj_db_prepare(c->db, sql, err);
+    if (!s) return -1;
+    va_list ap;
+    va_start(ap, kinds);
+    for (int i = 0; kinds[i]; i++) {
+        if (kinds[i] == 's') {
+            pj_stmt_text(s, i + 1, va_arg(ap, const char *));
+        } else {
+            int64_t v = va_arg(ap, int64_t);
+            if (kinds[i] == 'r' && !v)
+                pj_stmt_null(s, i + 1);
+            else
+                pj_stmt_int(s, i + 1, v);
+        }
+    }
+    va_end(ap);
+    int rc = pj_stmt_step(s, err);
+    int64_t v = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : v;
+}
+
+int ec_int(pj_ctx *c, const char *sql, int64_t id, int64_t *out, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db, sql, err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) *out = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    return rc;
+}
+
+void ec_day_str(int64_t day, char out[11])
+{
+    char iso[21];
+    pj_time_iso(day * 86400, iso);
+    memcpy(out, iso, 10);
+    out[10] = 0;
 }
 
 int ec_month_ok(const char *s)

@@ -36,6 +36,9 @@ int pj_ec_id_number_valid(const char *s);
 typedef struct pj_ec_filter {
     int64_t base_id, studio_id, streamer_id, organisation_id, township_id;
     const char *tier, *from, *to, *category, *channel, *platform;
+    /* the academy */
+    int64_t course_id, cohort_id, post_id, zone_enterprise_id;
+    const char *state, *kind, *as_of;
     int64_t cursor;
     int limit;
 } pj_ec_filter;
@@ -88,5 +91,67 @@ int pj_ec_kpi(pj_ctx *c, const char *from, const char *to, pj_jw *w, pj_err *err
  * averaging 10,000 followers, 284 zone enterprises) with synthetic detail labelled
  * 'synthetic', in its own transaction. Idempotent. Needs the demo district's regions. */
 int pj_ecommerce_demo(pj_ctx *c, uint64_t seed, pj_err *err);
+
+/* ---- the village-streamer academy 村播学院 (入学即入岗、实训即实战、毕业即就业) ----
+ * Courses (level 5..1 of the internet-marketer standard), cohorts at the academy HQ or a
+ * village point (planned → open → running → graduated), job posts at settled zone enterprises,
+ * enrolments each tied to a post at enrolment, practical training counted from the streamer's
+ * own live sessions, graduation once the course's practice hours are met, placement. Reads of
+ * enrolments: admin, district officers, viewers; a township officer those of their township's
+ * bases or streamers; an enterprise user only those tied to its own posts. */
+extern const char *const pj_ac_course_categories[];
+extern const char *const pj_ac_cohort_states[]; /* planned, open, running, graduated */
+extern const char *const pj_ac_kinds[];         /* zone enterprise kinds */
+
+/* zone enterprises: {name, kind, organisation_id?, base_id?, settled_on?} */
+int pj_ec_zone_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err);
+int pj_ec_zone_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
+int pj_ec_zone_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+/* {version, settled_on?, base_id?, organisation_id?} */
+int pj_ec_zone_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+
+/* courses: {title, category, hours, level 1..5, practice_hours} */
+int pj_ac_course_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err);
+int pj_ac_course_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
+int pj_ac_course_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+int pj_ac_course_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+/* cohorts: {course_id, base_id (hq or village tier), name, starts_on, ends_on, capacity} */
+int pj_ac_cohort_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err);
+int pj_ac_cohort_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
+int pj_ac_cohort_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+/* {version, name?, starts_on?, ends_on?, capacity?} (capacity not below those enrolled) */
+int pj_ac_cohort_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+/* {state, version}: planned → open → running → graduated; else 409 invalid_transition */
+int pj_ac_cohort_transition(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+/* job posts: {zone_enterprise_id, title, openings} */
+int pj_ac_post_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err);
+int pj_ac_post_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
+int pj_ac_post_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+/* {version, title?, openings?, state? open|closed} */
+int pj_ac_post_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+
+/* enrolments: {cohort_id, streamer_id, post_id, enrolled_on?}; 409 cohort_full / post_full */
+int pj_ac_enrolment_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err);
+int pj_ac_enrolment_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
+int pj_ac_enrolment_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+/* {session_id}: one of the streamer's live sessions on or after enrolment */
+int pj_ac_practice_add(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+/* {version, graduated_on?}: needs the course's practice hours */
+int pj_ac_graduate(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+/* {version, placed_on, at: post|elsewhere, zone_enterprise_id?, employer?} */
+int pj_ac_place(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+/* {version}: frees the cohort place and the post */
+int pj_ac_withdraw(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+/* Placement rate, median days from graduation to first sale, share of graduates still
+ * streaming 6 months after graduation — per cohort and overall, as of f->as_of (a date, today
+ * when NULL); f->cohort_id narrows to one cohort. */
+int pj_ac_kpi(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err);
+/* 6 calendar months after day (days since 1970), the day clamped to the month's end. */
+int64_t pj_ac_plus_6_months(int64_t day);
+
+/* The academy demo (synthetic, labelled): courses, cohorts at the HQ and village points, posts
+ * at settled zone enterprises, enrolments of the 140 new-farmer streamers' first cohorts.
+ * Needs pj_ecommerce_demo first. Idempotent; own transaction. */
+int pj_academy_demo(pj_ctx *c, uint64_t seed, pj_err *err);
 
 #endif

@@ -3,6 +3,7 @@
 #define PJ_ECOMMERCE_INT_H
 
 #include "domain/ecommerce.h"
+#include "domain/render.h"
 
 const char *ec_who(const pj_ctx *c);
 /* 403 unless the actor writes in this module at all. */
@@ -20,5 +21,25 @@ int ec_date(const char *s, int64_t *days, int *y, int *m, int *d);
 int64_t ec_today(void);
 /* Strict "YYYY-MM"; 0 ok. */
 int ec_month_ok(const char *s);
+
+/* Runs sql binding the variadic arguments by kinds: 'i' int64_t, 'r' int64_t id (0 binds NULL),
+ * 's' const char * (NULL binds NULL). Returns column 0 of the first row (e.g. RETURNING id) or
+ * 0 when no row, -1 on error (err filled; a constraint is 409). */
+int64_t ec_run(pj_ctx *c, pj_err *err, const char *sql, const char *kinds, ...);
+/* One integer from sql with one id parameter: 1 found (*out set), 0 none, -1 error. */
+int ec_int(pj_ctx *c, const char *sql, int64_t id, int64_t *out, pj_err *err);
+/* "YYYY-MM-DD" of a day number. */
+void ec_day_str(int64_t day, char out[11]);
+/* A date field "YYYY-MM-DD" of body b into *out and *day: 1 present, 0 absent, -1 (422). */
+int ec_in_day(json_t *b, const char *key, int required, const char **out, int64_t *day,
+              pj_err *err);
+/* 409 version_conflict unless the row sql (one ? for id) selects has `version`; 404 missing. */
+int ec_check_version(pj_ctx *c, const char *sql, int64_t id, int64_t version, const char *what,
+                     pj_err *err);
+/* One audited write in its own transaction: renders before (unless action is NULL), runs
+ * apply, renders after into w, writes the audit row and commits; rolls back on failure. */
+typedef int (*ec_apply_fn)(pj_ctx *c, int64_t id, void *arg, pj_err *err);
+int ec_write_audited(pj_ctx *c, int64_t id, const char *action, const char *entity,
+                     pj_render_fn render, ec_apply_fn apply, void *arg, pj_jw *w, pj_err *err);
 
 #endif

@@ -1,6 +1,7 @@
 /* Routes of livestream e-commerce 直播电商: the 1+5+N bases and their studios, the booking
  * calendar, streamers (personal data by role) and their followers, live sessions, products and
- * their sales, the KPIs. Every role reads; writes are checked by role and scope in the domain. */
+ * their sales, the KPIs; the zone enterprises and the village-streamer academy 村播学院. Every role
+ * reads; writes are checked by role and scope in the domain. */
 #include <string.h>
 
 #include "domain/ecommerce.h"
@@ -19,7 +20,13 @@ static int ec_params(pj_req *r, const char *const *acc, pj_ec_filter *ef)
         pj_h_q_int(r, "township_id", 1, INT64_MAX, &ef->township_id) ||
         pj_h_q_str(r, "tier", &ef->tier) || pj_h_q_str(r, "from", &ef->from) ||
         pj_h_q_str(r, "to", &ef->to) || pj_h_q_str(r, "category", &ef->category) ||
-        pj_h_q_str(r, "channel", &ef->channel))
+        pj_h_q_str(r, "channel", &ef->channel) ||
+        pj_h_q_int(r, "course_id", 1, INT64_MAX, &ef->course_id) ||
+        pj_h_q_int(r, "cohort_id", 1, INT64_MAX, &ef->cohort_id) ||
+        pj_h_q_int(r, "post_id", 1, INT64_MAX, &ef->post_id) ||
+        pj_h_q_int(r, "zone_enterprise_id", 1, INT64_MAX, &ef->zone_enterprise_id) ||
+        pj_h_q_str(r, "state", &ef->state) || pj_h_q_str(r, "kind", &ef->kind) ||
+        pj_h_q_str(r, "as_of", &ef->as_of))
         return -1;
     ef->cursor = f.cursor;
     ef->limit = f.limit;
@@ -144,10 +151,65 @@ static int h_kpi(pj_req *r)
     return ec_params(r, acc, &f) ? -1 : pj_ec_kpi(&r->ctx, f.from, f.to, &r->w, &r->err);
 }
 
+/* ---- the academy 村播学院 ---- */
+
+#define H_LIST(name, fn, ...)                                                                      \
+    static int name(pj_req *r)                                                                     \
+    {                                                                                              \
+        static const char *const acc[] = {__VA_ARGS__, NULL};                                      \
+        pj_ec_filter f;                                                                            \
+        return ec_params(r, acc, &f) ? -1 : fn(&r->ctx, &f, &r->w, &r->err);                       \
+    }
+#define H_GET(name, fn)                                                                            \
+    static int name(pj_req *r)                                                                     \
+    {                                                                                              \
+        return fn(&r->ctx, r->id, &r->w, &r->err);                                                 \
+    }
+#define H_CREATE(name, fn)                                                                         \
+    static int name(pj_req *r)                                                                     \
+    {                                                                                              \
+        return pj_h_need_body(r) || fn(&r->ctx, r->body, &r->w, &r->err) ? -1 : pj_h_created(r);   \
+    }
+#define H_ACT(name, fn)                                                                            \
+    static int name(pj_req *r)                                                                     \
+    {                                                                                              \
+        return pj_h_need_body(r) || fn(&r->ctx, r->id, r->body, &r->w, &r->err) ? -1 : 0;          \
+    }
+
+H_LIST(h_zones, pj_ec_zone_list, "kind", "base_id", "organisation_id")
+H_GET(h_zone_get, pj_ec_zone_get)
+H_CREATE(h_zone_create, pj_ec_zone_create)
+H_ACT(h_zone_update, pj_ec_zone_update)
+H_LIST(h_courses, pj_ac_course_list, "category")
+H_GET(h_course_get, pj_ac_course_get)
+H_CREATE(h_course_create, pj_ac_course_create)
+H_ACT(h_course_update, pj_ac_course_update)
+H_LIST(h_cohorts, pj_ac_cohort_list, "course_id", "base_id", "state", "township_id")
+H_GET(h_cohort_get, pj_ac_cohort_get)
+H_CREATE(h_cohort_create, pj_ac_cohort_create)
+H_ACT(h_cohort_update, pj_ac_cohort_update)
+H_ACT(h_cohort_state, pj_ac_cohort_transition)
+H_LIST(h_posts, pj_ac_post_list, "zone_enterprise_id", "organisation_id", "state")
+H_GET(h_post_get, pj_ac_post_get)
+H_CREATE(h_post_create, pj_ac_post_create)
+H_ACT(h_post_update, pj_ac_post_update)
+H_LIST(h_enrolments, pj_ac_enrolment_list, "cohort_id", "course_id", "streamer_id", "post_id",
+       "zone_enterprise_id", "state")
+H_GET(h_enrolment_get, pj_ac_enrolment_get)
+H_CREATE(h_enrolment_create, pj_ac_enrolment_create)
+H_ACT(h_practice_add, pj_ac_practice_add)
+H_ACT(h_graduate, pj_ac_graduate)
+H_ACT(h_place, pj_ac_place)
+H_ACT(h_withdraw, pj_ac_withdraw)
+H_LIST(h_ac_kpi, pj_ac_kpi, "cohort_id", "as_of")
+
 #define EC_WRITE                                                                                   \
     (R(PJ_ROLE_ADMIN) | R(PJ_ROLE_DISTRICT_OFFICER) | R(PJ_ROLE_TOWNSHIP_OFFICER) |                \
      R(PJ_ROLE_ENTERPRISE))
-#define EC_ADMIN (R(PJ_ROLE_ADMIN) | R(PJ_ROLE_DISTRICT_OFFICER) | R(PJ_ROLE_TOWNSHIP_OFFICER))
+#define EC_ADMIN    (R(PJ_ROLE_ADMIN) | R(PJ_ROLE_DISTRICT_OFFICER) | R(PJ_ROLE_TOWNSHIP_OFFICER))
+#define AC_DISTRICT (R(PJ_ROLE_ADMIN) | R(PJ_ROLE_DISTRICT_OFFICER))
+#define AC_POSTS    (AC_DISTRICT | R(PJ_ROLE_ENTERPRISE))
+#define AC_READ     (EC_WRITE | R(PJ_ROLE_VIEWER))
 
 const pj_route pj_routes_ecommerce[] = {
     {"GET", "/api/v1/ecommerce/bases", h_bases, R_ALL, "The 1+5+N livestream bases"},
@@ -183,6 +245,49 @@ const pj_route pj_routes_ecommerce[] = {
      "Record a month's sales on a channel"},
     {"GET", "/api/v1/ecommerce/kpi", h_kpi, R_ALL,
      "Sessions, GMV, streamers active, average followers, zone enterprises"},
+    {"GET", "/api/v1/ecommerce/zone-enterprises", h_zones, R_ALL,
+     "Enterprises settled in the livestream zone (kind, base_id, organisation_id)"},
+    {"POST", "/api/v1/ecommerce/zone-enterprises", h_zone_create, AC_DISTRICT,
+     "Register a zone enterprise with its settlement date and base"},
+    {"GET", "/api/v1/ecommerce/zone-enterprises/{id}", h_zone_get, R_ALL, "One zone enterprise"},
+    {"PATCH", "/api/v1/ecommerce/zone-enterprises/{id}", h_zone_update, AC_DISTRICT,
+     "Update a zone enterprise's settlement date, base or organisation (version)"},
+    {"GET", "/api/v1/academy/courses", h_courses, R_ALL, "Academy courses (category)"},
+    {"POST", "/api/v1/academy/courses", h_course_create, AC_DISTRICT, "Add a course"},
+    {"GET", "/api/v1/academy/courses/{id}", h_course_get, R_ALL, "One course"},
+    {"PATCH", "/api/v1/academy/courses/{id}", h_course_update, AC_DISTRICT,
+     "Update a course (version)"},
+    {"GET", "/api/v1/academy/cohorts", h_cohorts, R_ALL,
+     "Cohorts (course_id, base_id, state, township_id)"},
+    {"POST", "/api/v1/academy/cohorts", h_cohort_create, EC_ADMIN,
+     "Plan a cohort at the academy HQ or a village point"},
+    {"GET", "/api/v1/academy/cohorts/{id}", h_cohort_get, R_ALL, "One cohort with its places"},
+    {"PATCH", "/api/v1/academy/cohorts/{id}", h_cohort_update, EC_ADMIN,
+     "Update a cohort's name, dates or capacity (version)"},
+    {"POST", "/api/v1/academy/cohorts/{id}/state", h_cohort_state, EC_ADMIN,
+     "Move a cohort planned -> open -> running -> graduated (version)"},
+    {"GET", "/api/v1/academy/posts", h_posts, R_ALL,
+     "Job posts at zone enterprises (zone_enterprise_id, organisation_id, state)"},
+    {"POST", "/api/v1/academy/posts", h_post_create, AC_POSTS,
+     "Offer a job post at a zone enterprise"},
+    {"GET", "/api/v1/academy/posts/{id}", h_post_get, R_ALL, "One job post"},
+    {"PATCH", "/api/v1/academy/posts/{id}", h_post_update, AC_POSTS,
+     "Update a job post's title, openings or state (version)"},
+    {"GET", "/api/v1/academy/enrolments", h_enrolments, AC_READ,
+     "Enrolments (an enterprise sees those on its own posts)"},
+    {"POST", "/api/v1/academy/enrolments", h_enrolment_create, EC_WRITE,
+     "Enrol a streamer in an open cohort on a job post (409 cohort_full, post_full)"},
+    {"GET", "/api/v1/academy/enrolments/{id}", h_enrolment_get, AC_READ, "One enrolment"},
+    {"POST", "/api/v1/academy/enrolments/{id}/practice", h_practice_add, EC_WRITE,
+     "Count one of the streamer's live sessions as practical training"},
+    {"POST", "/api/v1/academy/enrolments/{id}/graduate", h_graduate, EC_ADMIN,
+     "Graduate once the course's practice hours are met (version)"},
+    {"POST", "/api/v1/academy/enrolments/{id}/place", h_place, EC_WRITE,
+     "Record the graduate's employment at the post's enterprise or elsewhere (version)"},
+    {"POST", "/api/v1/academy/enrolments/{id}/withdraw", h_withdraw, EC_WRITE,
+     "Withdraw an enrolment, freeing the place and the post (version)"},
+    {"GET", "/api/v1/academy/kpi", h_ac_kpi, R_ALL,
+     "Placement rate, days to first sale, still streaming at 6 months: per cohort and overall"},
 };
 const int pj_routes_ecommerce_count =
     (int)(sizeof pj_routes_ecommerce / sizeof pj_routes_ecommerce[0]);

@@ -1,0 +1,255 @@
+/* Livestream e-commerce verbs of the command line: ecommerce (bases, studios, bookings,
+ * streamers, sessions, products and sales, zone enterprises, KPIs) and academy (courses,
+ * cohorts, job posts, enrolments, KPIs). The command line acts as a local administrator. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli_int.h"
+#include "core/util.h"
+#include "domain/ecommerce.h"
+
+#include "core/banned.h"
+
+#define SUB(name) static int name(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+
+/* Every filter option the lists take; 0 or a usage error (2). */
+static int ec_filter(cli *a, pj_ec_filter *f)
+{
+    memset(f, 0, sizeof *f);
+    static const char *const ids[] = {
+        "base-id",   "studio-id", "streamer-id", "organisation-id",    "township-id",
+        "course-id", "cohort-id", "post-id",     "zone-enterprise-id", "cursor"};
+    int64_t *outs[] = {
+        &f->base_id,   &f->studio_id, &f->streamer_id, &f->organisation_id,    &f->township_id,
+        &f->course_id, &f->cohort_id, &f->post_id,     &f->zone_enterprise_id, &f->cursor};
+    for (int i = 0; i < 10; i++)
+        if ((*outs[i] = cli_opt_id(a, ids[i])) < 0) {
+            char msg[80];
+            snprintf(msg, sizeof msg, "--%s takes an id", ids[i]);
+            return cli_usage(msg);
+        }
+    if ((f->limit = cli_opt_limit(a)) < 0) return cli_usage("--limit takes 1 to 500");
+    f->tier = cli_opt(a, "tier");
+    f->from = cli_opt(a, "from");
+    f->to = cli_opt(a, "to");
+    f->category = cli_opt(a, "category");
+    f->channel = cli_opt(a, "channel");
+    f->state = cli_opt(a, "state");
+    f->kind = cli_opt(a, "kind");
+    f->as_of = cli_opt(a, "as-of");
+    return 0;
+}
+
+#define LIST(name, fn)                                                                             \
+    SUB(name)                                                                                      \
+    {                                                                                              \
+        pj_ec_filter f;                                                                            \
+        int u = ec_filter(a, &f);                                                                  \
+        return u ? u : fn(&s->ctx, &f, w, &s->err);                                                \
+    }
+#define GET(name, fn)                                                                              \
+    SUB(name)                                                                                      \
+    {                                                                                              \
+        return fn(&s->ctx, id, w, &s->err);                                                        \
+    }
+#define ADD(name, fn)                                                                              \
+    SUB(name)                                                                                      \
+    {                                                                                              \
+        return fn(&s->ctx, b, w, &s->err);                                                         \
+    }
+#define ID_JSON(name, fn)                                                                          \
+    SUB(name)                                                                                      \
+    {                                                                                              \
+        return fn(&s->ctx, id, b, w, &s->err);                                                     \
+    }
+/* a write that answers nothing: print what was done */
+#define ID_ONLY(name, fn, what)                                                                    \
+    SUB(name)                                                                                      \
+    {                                                                                              \
+        if (fn(&s->ctx, id, &s->err)) return -1;                                                   \
+        pj_jw_obj(w);                                                                              \
+        pj_jw_kint(w, "id", id);                                                                   \
+        pj_jw_kbool(w, what, 1);                                                                   \
+        pj_jw_obj_end(w);                                                                          \
+        return 0;                                                                                  \
+    }
+
+/* ---- ecommerce ---- */
+
+LIST(ec_bases, pj_ec_base_list)
+GET(ec_base_get, pj_ec_base_get)
+ADD(ec_base_add, pj_ec_base_create)
+LIST(ec_studios, pj_ec_studio_list)
+ID_JSON(ec_studio_add, pj_ec_studio_create)
+LIST(ec_bookings, pj_ec_booking_list)
+GET(ec_booking_get, pj_ec_booking_get)
+ADD(ec_book, pj_ec_booking_create)
+ID_ONLY(ec_booking_cancel, pj_ec_booking_cancel, "cancelled")
+LIST(ec_streamers, pj_ec_streamer_list)
+GET(ec_streamer_get, pj_ec_streamer_get)
+ADD(ec_streamer_add, pj_ec_streamer_create)
+ID_ONLY(ec_streamer_delete, pj_ec_streamer_delete, "anonymised")
+ID_JSON(ec_followers_add, pj_ec_followers_add)
+LIST(ec_sessions, pj_ec_session_list)
+ADD(ec_session_add, pj_ec_session_create)
+LIST(ec_products, pj_ec_product_list)
+ADD(ec_product_add, pj_ec_product_create)
+ID_JSON(ec_sales_add, pj_ec_sales_add)
+LIST(ec_zones, pj_ec_zone_list)
+GET(ec_zone_get, pj_ec_zone_get)
+ADD(ec_zone_add, pj_ec_zone_create)
+ID_JSON(ec_zone_update, pj_ec_zone_update)
+
+SUB(ec_sales)
+{
+    pj_ec_filter f;
+    int u = ec_filter(a, &f);
+    return u ? u : pj_ec_sales_list(&s->ctx, id, &f, w, &s->err);
+}
+SUB(ec_kpis)
+{
+    return pj_ec_kpi(&s->ctx, cli_opt(a, "from"), cli_opt(a, "to"), w, &s->err);
+}
+SUB(ec_demo)
+{
+    if (pj_ecommerce_demo(&s->ctx, 20240801, &s->err) ||
+        pj_academy_demo(&s->ctx, 20240801, &s->err))
+        return -1;
+    return pj_ec_kpi(&s->ctx, NULL, NULL, w, &s->err);
+}
+
+int cli_ecommerce(cli *a)
+{
+    static const cli_sub subs[] = {{"bases", 0, 0, ec_bases},
+                                   {"base-get", 1, 0, ec_base_get},
+                                   {"base-add", 0, 1, ec_base_add},
+                                   {"studios", 0, 0, ec_studios},
+                                   {"studio-add", 1, 1, ec_studio_add},
+                                   {"bookings", 0, 0, ec_bookings},
+                                   {"booking-get", 1, 0, ec_booking_get},
+                                   {"book", 0, 1, ec_book},
+                                   {"booking-cancel", 1, 0, ec_booking_cancel},
+                                   {"streamers", 0, 0, ec_streamers},
+                                   {"streamer-get", 1, 0, ec_streamer_get},
+                                   {"streamer-add", 0, 1, ec_streamer_add},
+                                   {"streamer-delete", 1, 0, ec_streamer_delete},
+                                   {"followers-add", 1, 1, ec_followers_add},
+                                   {"sessions", 0, 0, ec_sessions},
+                                   {"session-add", 0, 1, ec_session_add},
+                                   {"products", 0, 0, ec_products},
+                                   {"product-add", 0, 1, ec_product_add},
+                                   {"sales", 1, 0, ec_sales},
+                                   {"sales-add", 1, 1, ec_sales_add},
+                                   {"zones", 0, 0, ec_zones},
+                                   {"zone-get", 1, 0, ec_zone_get},
+                                   {"zone-add", 0, 1, ec_zone_add},
+                                   {"zone-update", 1, 1, ec_zone_update},
+                                   {"kpis", 0, 0, ec_kpis},
+                                   {"demo", 0, 0, ec_demo},
+                                   {NULL, 0, 0, NULL}};
+    return cli_run_subs(a, subs, "kpis");
+}
+
+/* ---- academy ---- */
+
+LIST(ac_courses, pj_ac_course_list)
+GET(ac_course_get, pj_ac_course_get)
+ADD(ac_course_add, pj_ac_course_create)
+ID_JSON(ac_course_update, pj_ac_course_update)
+LIST(ac_cohorts, pj_ac_cohort_list)
+GET(ac_cohort_get, pj_ac_cohort_get)
+ADD(ac_cohort_add, pj_ac_cohort_create)
+ID_JSON(ac_cohort_update, pj_ac_cohort_update)
+LIST(ac_posts, pj_ac_post_list)
+GET(ac_post_get, pj_ac_post_get)
+ADD(ac_post_add, pj_ac_post_create)
+ID_JSON(ac_post_update, pj_ac_post_update)
+LIST(ac_enrolments, pj_ac_enrolment_list)
+GET(ac_enrolment_get, pj_ac_enrolment_get)
+ADD(ac_enrol, pj_ac_enrolment_create)
+ID_JSON(ac_place, pj_ac_place)
+LIST(ac_kpis, pj_ac_kpi)
+
+/* A body from options: --version N (required) plus one string option as key (when given). */
+static json_t *versioned(cli *a, const char *opt, const char *key)
+{
+    int64_t v;
+    const char *vs = cli_opt(a, "version");
+    if (!vs || pj_parse_i64(vs, &v) || v < 1) return NULL;
+    json_t *b = json_object();
+    json_object_set_new(b, "version", json_integer(v));
+    if (opt && cli_opt(a, opt)) json_object_set_new(b, key, json_string(cli_opt(a, opt)));
+    return b;
+}
+
+SUB(ac_cohort_state)
+{
+    json_t *body = versioned(a, "state", "state");
+    if (!body || !cli_opt(a, "state")) {
+        json_decref(body);
+        return cli_usage("cohort-state ID --state planned|open|running|graduated --version N");
+    }
+    int rc = pj_ac_cohort_transition(&s->ctx, id, body, w, &s->err);
+    json_decref(body);
+    return rc;
+}
+SUB(ac_graduate)
+{
+    json_t *body = versioned(a, "on", "graduated_on");
+    if (!body) return cli_usage("graduate ID --version N [--on YYYY-MM-DD]");
+    int rc = pj_ac_graduate(&s->ctx, id, body, w, &s->err);
+    json_decref(body);
+    return rc;
+}
+SUB(ac_withdraw)
+{
+    json_t *body = versioned(a, NULL, NULL);
+    if (!body) return cli_usage("withdraw ID --version N");
+    int rc = pj_ac_withdraw(&s->ctx, id, body, w, &s->err);
+    json_decref(body);
+    return rc;
+}
+SUB(ac_practice)
+{
+    int64_t sid = cli_opt_id(a, "session-id");
+    if (sid <= 0) return cli_usage("practice ID --session-id N");
+    json_t *body = json_object();
+    json_object_set_new(body, "session_id", json_integer(sid));
+    int rc = pj_ac_practice_add(&s->ctx, id, body, w, &s->err);
+    json_decref(body);
+    return rc;
+}
+SUB(ac_demo)
+{
+    if (pj_academy_demo(&s->ctx, 20240801, &s->err)) return -1;
+    pj_ec_filter f = {.limit = 50};
+    return pj_ac_kpi(&s->ctx, &f, w, &s->err);
+}
+
+int cli_academy(cli *a)
+{
+    static const cli_sub subs[] = {{"courses", 0, 0, ac_courses},
+                                   {"course-get", 1, 0, ac_course_get},
+                                   {"course-add", 0, 1, ac_course_add},
+                                   {"course-update", 1, 1, ac_course_update},
+                                   {"cohorts", 0, 0, ac_cohorts},
+                                   {"cohort-get", 1, 0, ac_cohort_get},
+                                   {"cohort-add", 0, 1, ac_cohort_add},
+                                   {"cohort-update", 1, 1, ac_cohort_update},
+                                   {"cohort-state", 1, 0, ac_cohort_state},
+                                   {"posts", 0, 0, ac_posts},
+                                   {"post-get", 1, 0, ac_post_get},
+                                   {"post-add", 0, 1, ac_post_add},
+                                   {"post-update", 1, 1, ac_post_update},
+                                   {"enrolments", 0, 0, ac_enrolments},
+                                   {"enrolment-get", 1, 0, ac_enrolment_get},
+                                   {"enrol", 0, 1, ac_enrol},
+                                   {"practice", 1, 0, ac_practice},
+                                   {"graduate", 1, 0, ac_graduate},
+                                   {"place", 1, 1, ac_place},
+                                   {"withdraw", 1, 0, ac_withdraw},
+                                   {"kpis", 0, 0, ac_kpis},
+                                   {"demo", 0, 0, ac_demo},
+                                   {NULL, 0, 0, NULL}};
+    return cli_run_subs(a, subs, "kpis");
+}

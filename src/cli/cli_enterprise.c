@@ -1,0 +1,248 @@
+/* Enterprise-service verbs of the command line (服务企业): enterprise (calendar, settings,
+ * reception days, dispatch catalogue, KPIs, profiles, bank–enterprise matching, the cooperation
+ * board), appeal (接-派-办-评) and policy (the library, matches, explanations, notices). The
+ * command line acts as a local administrator. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli_int.h"
+#include "core/util.h"
+#include "domain/enterprise.h"
+
+#include "core/banned.h"
+
+#define SUB(name) static int name(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+
+static int ent_filter(cli *a, pj_ent_filter *f)
+{
+    memset(f, 0, sizeof *f);
+    static const char *const ids[] = {"organisation-id", "department-id", "township-id",
+                                      "policy-id",       "need-id",       "bank-id",
+                                      "post-id",         "cursor"};
+    int64_t *outs[] = {&f->organisation_id, &f->department_id, &f->township_id, &f->policy_id,
+                       &f->need_id,         &f->bank_id,       &f->post_id,     &f->cursor};
+    for (int i = 0; i < 8; i++)
+        if ((*outs[i] = cli_opt_id(a, ids[i])) < 0) {
+            char msg[80];
+            snprintf(msg, sizeof msg, "--%s takes an id", ids[i]);
+            return cli_usage(msg);
+        }
+    if ((f->limit = cli_opt_limit(a)) < 0) return cli_usage("--limit takes 1 to 500");
+    f->state = cli_opt(a, "state");
+    f->category = cli_opt(a, "category");
+    f->kind = cli_opt(a, "kind");
+    f->channel = cli_opt(a, "channel");
+    f->overdue = cli_opt(a, "overdue") != NULL;
+    return 0;
+}
+
+#define LIST(name, fn)                                                                             \
+    SUB(name)                                                                                      \
+    {                                                                                              \
+        pj_ent_filter f;                                                                           \
+        int u = ent_filter(a, &f);                                                                 \
+        return u ? u : fn(&s->ctx, &f, w, &s->err);                                                \
+    }
+#define ID_LIST(name, fn)                                                                          \
+    SUB(name)                                                                                      \
+    {                                                                                              \
+        pj_ent_filter f;                                                                           \
+        int u = ent_filter(a, &f);                                                                 \
+        return u ? u : fn(&s->ctx, id, &f, w, &s->err);                                            \
+    }
+#define GET(name, fn)                                                                              \
+    SUB(name)                                                                                      \
+    {                                                                                              \
+        return fn(&s->ctx, id, w, &s->err);                                                        \
+    }
+#define ADD(name, fn)                                                                              \
+    SUB(name)                                                                                      \
+    {                                                                                              \
+        return fn(&s->ctx, b, w, &s->err);                                                         \
+    }
+#define ID_JSON(name, fn)                                                                          \
+    SUB(name)                                                                                      \
+    {                                                                                              \
+        return fn(&s->ctx, id, b, w, &s->err);                                                     \
+    }
+
+/* ---- enterprise ---- */
+
+SUB(en_calendar)
+{
+    int64_t year = 0;
+    if (cli_opt(a, "year") &&
+        (pj_parse_i64(cli_opt(a, "year"), &year) || year < 2000 || year > 2100))
+        return cli_usage("--year takes 2000 to 2100");
+    return pj_ent_calendar_list(&s->ctx, (int)year, w, &s->err);
+}
+ADD(en_calendar_set, pj_ent_calendar_set)
+SUB(en_settings)
+{
+    return pj_ent_settings_get(&s->ctx, w, &s->err);
+}
+ADD(en_settings_update, pj_ent_settings_update)
+LIST(en_receptions, pj_ent_reception_list)
+GET(en_reception_get, pj_ent_reception_get)
+ADD(en_reception_add, pj_ent_reception_schedule)
+ID_JSON(en_reception_update, pj_ent_reception_update)
+ID_JSON(en_signup, pj_ent_signup_create)
+SUB(en_dispatch)
+{
+    return pj_ent_dispatch_list(&s->ctx, w, &s->err);
+}
+ADD(en_dispatch_set, pj_ent_dispatch_set)
+SUB(en_kpis)
+{
+    /* a bare date is a day in Pinggu: midnight Beijing time (UTC+8), as in the API */
+    const char *from = cli_opt(a, "from"), *to = cli_opt(a, "to");
+    int64_t f = 0, t = pj_now() + 1;
+    if (!from || pj_time_parse(from, &f) || (to && pj_time_parse(to, &t)))
+        return cli_usage("kpis --from YYYY-MM-DD [--to YYYY-MM-DD] [--csv]");
+    if (strlen(from) == 10) f -= 8 * 3600;
+    if (to && strlen(to) == 10) t -= 8 * 3600;
+    return pj_ent_kpis(&s->ctx, f, t, cli_opt(a, "csv") ? NULL : w, cli_opt(a, "csv") ? csv : NULL,
+                       &s->err);
+}
+GET(en_profile, pj_ent_profile_get)
+ID_JSON(en_profile_update, pj_ent_profile_update)
+LIST(en_bank_products, pj_ent_product_list)
+GET(en_bank_product_get, pj_ent_product_get)
+ADD(en_bank_product_add, pj_ent_product_create)
+ID_JSON(en_bank_product_update, pj_ent_product_update)
+LIST(en_needs, pj_ent_need_list)
+GET(en_need_get, pj_ent_need_get)
+ADD(en_need_add, pj_ent_need_create)
+LIST(en_matches, pj_ent_match_list)
+GET(en_match_get, pj_ent_match_get)
+ID_JSON(en_match_consent, pj_ent_match_consent)
+ID_JSON(en_match_outcome, pj_ent_match_outcome)
+LIST(en_posts, pj_ent_post_list)
+GET(en_post_get, pj_ent_post_get)
+ADD(en_post_add, pj_ent_post_create)
+ID_LIST(en_post_matches, pj_ent_post_matches)
+ID_JSON(en_contact_add, pj_ent_contact_create)
+LIST(en_contacts, pj_ent_contact_list)
+GET(en_contact_get, pj_ent_contact_get)
+ID_JSON(en_contact_respond, pj_ent_contact_respond)
+
+int cli_enterprise(cli *a)
+{
+    static const cli_sub subs[] = {{"calendar", 0, 0, en_calendar},
+                                   {"calendar-set", 0, 1, en_calendar_set},
+                                   {"settings", 0, 0, en_settings},
+                                   {"settings-update", 0, 1, en_settings_update},
+                                   {"receptions", 0, 0, en_receptions},
+                                   {"reception-get", 1, 0, en_reception_get},
+                                   {"reception-add", 0, 1, en_reception_add},
+                                   {"reception-update", 1, 1, en_reception_update},
+                                   {"signup", 1, 1, en_signup},
+                                   {"dispatch", 0, 0, en_dispatch},
+                                   {"dispatch-set", 0, 1, en_dispatch_set},
+                                   {"kpis", 0, 0, en_kpis},
+                                   {"profile", 1, 0, en_profile},
+                                   {"profile-update", 1, 1, en_profile_update},
+                                   {"bank-products", 0, 0, en_bank_products},
+                                   {"bank-product-get", 1, 0, en_bank_product_get},
+                                   {"bank-product-add", 0, 1, en_bank_product_add},
+                                   {"bank-product-update", 1, 1, en_bank_product_update},
+                                   {"needs", 0, 0, en_needs},
+                                   {"need-get", 1, 0, en_need_get},
+                                   {"need-add", 0, 1, en_need_add},
+                                   {"matches", 0, 0, en_matches},
+                                   {"match-get", 1, 0, en_match_get},
+                                   {"match-consent", 1, 1, en_match_consent},
+                                   {"match-outcome", 1, 1, en_match_outcome},
+                                   {"posts", 0, 0, en_posts},
+                                   {"post-get", 1, 0, en_post_get},
+                                   {"post-add", 0, 1, en_post_add},
+                                   {"post-matches", 1, 0, en_post_matches},
+                                   {"contact-add", 1, 1, en_contact_add},
+                                   {"contacts", 0, 0, en_contacts},
+                                   {"contact-get", 1, 0, en_contact_get},
+                                   {"contact-respond", 1, 1, en_contact_respond},
+                                   {NULL, 0, 0, NULL}};
+    return cli_run_subs(a, subs, "receptions");
+}
+
+/* ---- appeal ---- */
+
+LIST(ap_list, pj_ent_appeal_list)
+GET(ap_get, pj_ent_appeal_get)
+ADD(ap_add, pj_ent_appeal_create)
+LIST(ap_visits, pj_ent_return_visits)
+SUB(ap_sweep)
+{
+    return pj_ent_appeal_sweep(&s->ctx, w, &s->err);
+}
+/* appeal ACTION ID [--json J]: the actions of the appeal's life, each its own sub-command */
+static int ap_act(session *s, cli *a, int64_t id, const char *action, pj_jw *w)
+{
+    json_t *body = cli_opt(a, "json") ? cli_json_arg(a) : json_object();
+    if (!body) return 1;
+    int rc = pj_ent_appeal_act(&s->ctx, id, action, body, w, &s->err);
+    json_decref(body);
+    return rc;
+}
+#define ACT(name)                                                                                  \
+    SUB(ap_##name)                                                                                 \
+    {                                                                                              \
+        return ap_act(s, a, id, #name, w);                                                         \
+    }
+ACT(dispatch)
+ACT(accept)
+ACT(return )
+ACT(reply)
+ACT(rate)
+ACT(close)
+ACT(escalate)
+ACT(visit)
+
+int cli_appeal(cli *a)
+{
+    static const cli_sub subs[] = {{"list", 0, 0, ap_list},
+                                   {"get", 1, 0, ap_get},
+                                   {"add", 0, 1, ap_add},
+                                   {"dispatch", 1, 0, ap_dispatch},
+                                   {"accept", 1, 0, ap_accept},
+                                   {"return", 1, 0, ap_return},
+                                   {"reply", 1, 0, ap_reply},
+                                   {"rate", 1, 0, ap_rate},
+                                   {"close", 1, 0, ap_close},
+                                   {"escalate", 1, 0, ap_escalate},
+                                   {"visit", 1, 0, ap_visit},
+                                   {"sweep", 0, 0, ap_sweep},
+                                   {"return-visits", 0, 0, ap_visits},
+                                   {NULL, 0, 0, NULL}};
+    return cli_run_subs(a, subs, "list");
+}
+
+/* ---- policy ---- */
+
+LIST(po_list, pj_ent_policy_list)
+GET(po_get, pj_ent_policy_get)
+ADD(po_add, pj_ent_policy_create)
+ID_JSON(po_update, pj_ent_policy_update)
+ID_LIST(po_matches, pj_ent_policy_matches)
+LIST(po_notices, pj_ent_notice_list)
+ADD(po_rule_check, pj_ent_rule_check)
+SUB(po_explain)
+{
+    int64_t org = cli_opt_id(a, "organisation-id");
+    if (org <= 0) return cli_usage("explain ID --organisation-id N");
+    return pj_ent_policy_explain(&s->ctx, id, org, w, &s->err);
+}
+
+int cli_policy(cli *a)
+{
+    static const cli_sub subs[] = {{"list", 0, 0, po_list},
+                                   {"get", 1, 0, po_get},
+                                   {"add", 0, 1, po_add},
+                                   {"update", 1, 1, po_update},
+                                   {"matches", 1, 0, po_matches},
+                                   {"explain", 1, 0, po_explain},
+                                   {"notices", 0, 0, po_notices},
+                                   {"rule-check", 0, 1, po_rule_check},
+                                   {NULL, 0, 0, NULL}};
+    return cli_run_subs(a, subs, "list");
+}

@@ -1,0 +1,770 @@
+/* The village-streamer academy over the API: the cohort state machine, a cohort's capacity
+ * under concurrent enrolments, the KPIs on a small fixture computed by hand, the enterprise's
+ * view limited to its own posts, anonymising delete keeping the KPIs, bad input writing
+ * nothing, and the demo's figures. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "domain/ecommerce.h"
+#include "domain/indicator.h"
+#include "t.h"
+#include "th.h"
+
+static json_t *call(th_server *s, const char *m, const char *tok, const char *path,
+                    const char *body, int want, int line)
+{
+    json_t *o = NULL;
+    int st = th_call(s, m, path, tok, body, &o);
+    if (st != want)
+        t_fail(__FILE__, line, "%s %s: %d, expected %d (%s: %s)", m, path, st, want,
+               th_err_code(o) ? th_err_code(o) : "-",
+               o ? json_string_value(json_object_get(json_object_get(o, "error"), "message")) : "");
+    return o;
+}
+#define CALL(s, m, tok, path, body, want) call(s, m, tok, path, body, want, __LINE__)
+
+/* POST/PATCH returning the new object's id (or version with key "version"). */
+static long long post_id(th_server *s, const char *tok, const char *m, const char *path,
+                         const char *body, int want, const char *key, int line)
+{
+    json_t *o = call(s, m, tok, path, body, want, line);
+    long long v = th_int(o, key);
+    json_decref(o);
+    return v;
+}
+#define POST_ID(s, tok, path, body) post_id(s, tok, "POST", path, body, 201, "id", __LINE__)
+
+/* Today (UTC) minus years plus days, YYYY-MM-DD. */
+static void day_rel(int years, int days, char out[11])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    tm.tm_year -= years;
+    tm.tm_mday += days;
+    tm.tm_hour = 12;
+    time_t t = timegm(&tm);
+    gmtime_r(&t, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/* The fixture: an HQ base, a settled zone enterprise (of organisation org when org > 0), a post
+ * with `openings`, a course needing 2 practice hours, a cohort of `capacity`. */
+typedef struct fix {
+    long long base, zone, post, course, cohort;
+} fix;
+
+static void fixture(th_server *s, const char *tok, const char *tag, long long org, int openings,
+                    int capacity, fix *f)
+{
+    char b[512];
+    snprintf(b, sizeof b, "{\"name\":\"村播学院%s\",\"tier\":\"hq\"}", tag);
+    f->base = POST_ID(s, tok, "/api/v1/ecommerce/bases", b);
+    if (org > 0)
+        snprintf(b, sizeof b,
+                 "{\"name\":\"直播企业%s\",\"kind\":\"mcn\",\"organisation_id\":%lld,"
+                 "\"settled_on\":\"2023-01-01\"}",
+                 tag, org);
+    else
+        snprintf(b, sizeof b,
+                 "{\"name\":\"直播企业%s\",\"kind\":\"mcn\",\"settled_on\":\"2023-01-01\"}", tag);
+    f->zone = POST_ID(s, tok, "/api/v1/ecommerce/zone-enterprises", b);
+    snprintf(b, sizeof b, "{\"zone_enterprise_id\":%lld,\"title\":\"带货主播\",\"openings\":%d}",
+             f->zone, openings);
+    f->post = POST_ID(s, tok, "/api/v1/academy/posts", b);
+    snprintf(b, sizeof b,
+             "{\"title\":\"直播销售%s\",\"category\":\"livestream_selling\",\"hours\":40,"
+             "\"level\":5,\"practice_hours\":2}",
+             tag);
+    f->course = POST_ID(s, tok, "/api/v1/academy/courses", b);
+    snprintf(b, sizeof b,
+             "{\"course_id\":%lld,\"base_id\":%lld,\"name\":\"班%s\",\"starts_on\":\"2024-03-01\","
+             "\"ends_on\":\"2024-04-30\",\"capacity\":%d}",
+             f->course, f->base, tag, capacity);
+    f->cohort = POST_ID(s, tok, "/api/v1/academy/cohorts", b);
+}
+
+static long long streamer(th_server *s, const char *tok, const char *name, const char *birth,
+                          const char *extra)
+{
+    char b[512];
+    snprintf(b, sizeof b, "{\"name\":\"%s\",\"birth_date\":\"%s\",\"skill_level\":5%s}", name,
+             birth, extra);
+    return POST_ID(s, tok, "/api/v1/ecommerce/streamers", b);
+}
+
+static long long version_of(th_server *s, const char *tok, const char *path)
+{
+    json_t *o = CALL(s, "GET", tok, path, NULL, 200);
+    long long v = th_int(o, "version");
+    json_decref(o);
+    return v;
+}
+
+/* Moves a cohort to `state` with its current version; returns the HTTP status. */
+static int move(th_server *s, const char *tok, long long cohort, const char *state, json_t **out)
+{
+    char path[96], b[96];
+    snprintf(path, sizeof path, "/api/v1/academy/cohorts/%lld", cohort);
+    long long v = version_of(s, tok, path);
+    snprintf(path, sizeof path, "/api/v1/academy/cohorts/%lld/state", cohort);
+    snprintf(b, sizeof b, "{\"state\":\"%s\",\"version\":%lld}", state, v);
+    return th_call(s, "POST", path, tok, b, out);
+}
+
+static long long enrol(th_server *s, const char *tok, const fix *f, long long sid, const char *on,
+                       int want, json_t **out)
+{
+    char b[256];
+    if (on)
+        snprintf(
+            b, sizeof b,
+            "{\"cohort_id\":%lld,\"streamer_id\":%lld,\"post_id\":%lld,\"enrolled_on\":\"%s\"}",
+            f->cohort, sid, f->post, on);
+    else
+        snprintf(b, sizeof b, "{\"cohort_id\":%lld,\"streamer_id\":%lld,\"post_id\":%lld}",
+                 f->cohort, sid, f->post);
+    json_t *o = NULL;
+    int st = th_call(s, "POST", "/api/v1/academy/enrolments", tok, b, &o);
+    if (st != want)
+        t_fail(__FILE__, __LINE__, "enrol %lld: %d, expected %d (%s)", sid, st, want,
+               th_err_code(o) ? th_err_code(o) : "-");
+    long long id = th_int(o, "id");
+    if (out)
+        *out = o;
+    else
+        json_decref(o);
+    return id;
+}
+
+TEST_T(academy_cohort_state_machine, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "officer", s.demo_pw, tok);
+    fix f;
+    fixture(&s, tok, "A", 0, 10, 5, &f);
+    long long sid = streamer(&s, tok, "学员甲", "1990-01-01", "");
+    json_t *o = NULL;
+    /* planned: no enrolment, no skipping ahead */
+    enrol(&s, tok, &f, sid, NULL, 409, &o);
+    CHECK_STR(th_err_code(o), "invalid_state");
+    json_decref(o);
+    static const char *const bad_from_planned[] = {"running", "graduated", "planned"};
+    for (int i = 0; i < 3; i++) {
+        CHECK_INT(move(&s, tok, f.cohort, bad_from_planned[i], &o), 409);
+        CHECK_STR(th_err_code(o), "invalid_transition");
+        json_decref(o);
+    }
+    CHECK_INT(move(&s, tok, f.cohort, "open", &o), 200);
+    CHECK_STR(th_str(o, "state"), "open");
+    json_decref(o);
+    /* open: a cohort without students does not start; it does not graduate before running */
+    CHECK_INT(move(&s, tok, f.cohort, "running", &o), 409);
+    json_decref(o);
+    CHECK_INT(move(&s, tok, f.cohort, "graduated", &o), 409);
+    json_decref(o);
+    enrol(&s, tok, &f, sid, "2024-03-01", 201, NULL);
+    /* a stale version is refused */
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/academy/cohorts/%lld/state", f.cohort);
+    o = CALL(&s, "POST", tok, path, "{\"state\":\"running\",\"version\":1}", 409);
+    CHECK_STR(th_err_code(o), "version_conflict");
+    json_decref(o);
+    CHECK_INT(move(&s, tok, f.cohort, "running", &o), 200);
+    json_decref(o);
+    CHECK_INT(move(&s, tok, f.cohort, "open", &o), 409); /* no way back */
+    json_decref(o);
+    CHECK_INT(move(&s, tok, f.cohort, "graduated", &o), 200);
+    CHECK_STR(th_str(o, "state"), "graduated");
+    json_decref(o);
+    CHECK_INT(move(&s, tok, f.cohort, "running", &o), 409);
+    json_decref(o);
+    /* every step audited: open, running, graduated */
+    char q[160];
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'ac_cohort' AND entity_id = %lld AND"
+             " action IN ('open', 'running', 'graduated')",
+             f.cohort);
+    CHECK_INT(th_sql_int(&s, q), 3);
+    /* a graduated cohort takes no more edits */
+    snprintf(path, sizeof path, "/api/v1/academy/cohorts/%lld", f.cohort);
+    char b[96];
+    snprintf(b, sizeof b, "{\"version\":%lld,\"capacity\":9}", version_of(&s, tok, path));
+    json_decref(CALL(&s, "PATCH", tok, path, b, 409));
+    th_stop(&s);
+}
+
+/* n clients enrol streamers sid[] at once; counts the 201s and the 409s with `code`. */
+static void race(th_server *s, const char *tok, const fix *f, const long long *sid, int n,
+                 const char *code, int *ok, int *refused)
+{
+    int pipes[16][2];
+    pid_t kids[16];
+    for (int k = 0; k < n && k < 16; k++) {
+        if (pipe(pipes[k])) t_fail(__FILE__, __LINE__, "pipe");
+        fflush(NULL);
+        if ((kids[k] = fork()) == 0) {
+            char b[160];
+            snprintf(b, sizeof b, "{\"cohort_id\":%lld,\"streamer_id\":%lld,\"post_id\":%lld}",
+                     f->cohort, sid[k], f->post);
+            json_t *r = NULL;
+            int st = th_call(s, "POST", "/api/v1/academy/enrolments", tok, b, &r);
+            if (st == 409 && strcmp(th_err_code(r), code)) st = 0;
+            if (write(pipes[k][1], &st, sizeof st) != sizeof st) _exit(2);
+            _exit(0);
+        }
+    }
+    *ok = *refused = 0;
+    for (int k = 0; k < n && k < 16; k++) {
+        int st = 0;
+        if (read(pipes[k][0], &st, sizeof st) != sizeof st) st = 0;
+        waitpid(kids[k], NULL, 0);
+        *ok += st == 201;
+        *refused += st == 409;
+    }
+}
+
+TEST_T(academy_capacity_never_exceeded_under_concurrent_enrolments, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "officer", s.demo_pw, tok);
+    fix f;
+    fixture(&s, tok, "C", 0, 50, 3, &f);
+    json_t *o = NULL;
+    CHECK_INT(move(&s, tok, f.cohort, "open", &o), 200);
+    json_decref(o);
+    enum { N = 8 };
+    long long sid[N];
+    for (int i = 0; i < N; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "学员%02d", i);
+        sid[i] = streamer(&s, tok, name, "1995-06-01", "");
+    }
+    /* eight clients at once for three places */
+    int ok = 0, full = 0;
+    race(&s, tok, &f, sid, N, "cohort_full", &ok, &full);
+    CHECK_INT(ok, 3);
+    CHECK_INT(full, N - 3);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ac_enrolments"), 3);
+    CHECK_INT(th_sql_int(&s, "SELECT enrolled FROM ac_cohorts"), 3);
+    CHECK_INT(th_sql_int(&s, "SELECT filled FROM ac_posts"), 3);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'ac_enrolment'"), 3);
+    /* a withdrawal frees one place, which the next student takes; then it is full again */
+    long long eid = th_sql_int(&s, "SELECT MIN(id) FROM ac_enrolments");
+    char path[96], b[64];
+    snprintf(path, sizeof path, "/api/v1/academy/enrolments/%lld", eid);
+    snprintf(b, sizeof b, "{\"version\":%lld}", version_of(&s, tok, path));
+    snprintf(path, sizeof path, "/api/v1/academy/enrolments/%lld/withdraw", eid);
+    json_decref(CALL(&s, "POST", tok, path, b, 200));
+    long long late = th_sql_int(&s, "SELECT MAX(s.id) FROM ec_streamers s WHERE NOT EXISTS"
+                                    " (SELECT 1 FROM ac_enrolments e WHERE e.streamer_id = s.id)");
+    enrol(&s, tok, &f, late, NULL, 201, NULL);
+    long long later = th_sql_int(&s, "SELECT MIN(s.id) FROM ec_streamers s WHERE NOT EXISTS"
+                                     " (SELECT 1 FROM ac_enrolments e WHERE e.streamer_id = s.id)");
+    enrol(&s, tok, &f, later, NULL, 409, &o);
+    CHECK_STR(th_err_code(o), "cohort_full");
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT enrolled FROM ac_cohorts"), 3);
+    /* capacity cannot drop below those enrolled */
+    snprintf(path, sizeof path, "/api/v1/academy/cohorts/%lld", f.cohort);
+    snprintf(b, sizeof b, "{\"version\":%lld,\"capacity\":2}", version_of(&s, tok, path));
+    o = CALL(&s, "PATCH", tok, path, b, 422);
+    CHECK_STR(th_err_field(o), "capacity");
+    json_decref(o);
+    /* the same for a post's openings: a roomy cohort, a post with two openings, five at once */
+    fix g;
+    fixture(&s, tok, "D", 0, 2, 20, &g);
+    CHECK_INT(move(&s, tok, g.cohort, "open", &o), 200);
+    json_decref(o);
+    race(&s, tok, &g, sid, 5, "post_full", &ok, &full);
+    CHECK_INT(ok, 2);
+    CHECK_INT(full, 3);
+    char q[128];
+    snprintf(q, sizeof q,
+             "SELECT filled * 100 + (SELECT enrolled FROM ac_cohorts WHERE id = %lld)"
+             " FROM ac_posts WHERE id = %lld",
+             g.cohort, g.post);
+    CHECK_INT(th_sql_int(&s, q), 202);
+    snprintf(q, sizeof q, "SELECT COUNT(*) FROM ac_enrolments WHERE cohort_id = %lld", g.cohort);
+    CHECK_INT(th_sql_int(&s, q), 2);
+    th_stop(&s);
+}
+
+static void session(th_server *s, const char *tok, long long sid, const char *day, int minutes,
+                    int orders, long long *id)
+{
+    char b[256];
+    snprintf(b, sizeof b,
+             "{\"streamer_id\":%lld,\"platform\":\"douyin\",\"date\":\"%s\",\"duration_min\":%d,"
+             "\"orders\":%d,\"gmv_fen\":%d}",
+             sid, day, minutes, orders, orders * 5000);
+    long long v = POST_ID(s, tok, "/api/v1/ecommerce/sessions", b);
+    if (id) *id = v;
+}
+
+static int act(th_server *s, const char *tok, long long eid, const char *what, const char *more,
+               json_t **out)
+{
+    char path[96], b[256];
+    snprintf(path, sizeof path, "/api/v1/academy/enrolments/%lld", eid);
+    long long v = version_of(s, tok, path);
+    snprintf(path, sizeof path, "/api/v1/academy/enrolments/%lld/%s", eid, what);
+    snprintf(b, sizeof b, "{\"version\":%lld%s}", v, more);
+    return th_call(s, "POST", path, tok, b, out);
+}
+
+static void practice(th_server *s, const char *tok, long long eid, long long session_id, int want)
+{
+    char path[96], b[64];
+    snprintf(path, sizeof path, "/api/v1/academy/enrolments/%lld/practice", eid);
+    snprintf(b, sizeof b, "{\"session_id\":%lld}", session_id);
+    json_decref(CALL(s, "POST", tok, path, b, want));
+}
+
+static json_t *overall(th_server *s, const char *tok, const char *as_of, json_t **whole)
+{
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/academy/kpi?as_of=%s", as_of);
+    json_t *o = CALL(s, "GET", tok, path, NULL, 200);
+    *whole = o;
+    return json_object_get(o, "overall");
+}
+
+/* The fixture, by hand (course: 2 practice hours = 120 minutes):
+ *   s1..s4 enrolled 2024-03-01; practice s1, s2, s3 120 min each, s4 60 min (cannot graduate);
+ *   s1, s2, s3 graduate 2024-04-30 (six-month mark 2024-10-30);
+ *   s1 placed at the post 2024-05-10, s2 elsewhere 2024-05-20, s3 not placed;
+ *   sales after graduation: s1 2024-05-05 (5 days), s2 2024-05-15 (15), s3 2024-06-29 (60);
+ *   later sessions: s1 2024-12-01, s2 2024-11-20 (no orders) — both past the mark; s3 none.
+ * As of 2025-01-31: graduated 3, placed 2 (1 at the post) → 66.7 %; median(5, 15, 60) = 15;
+ * 3 past the mark, 2 streaming → 66.7 %.
+ * As of 2024-05-16: placed 1 of 3 → 33.3 %; sales 5 and 15 → median 10; none past the mark. */
+TEST_T(academy_kpis_by_hand_and_unchanged_by_anonymising, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "officer", s.demo_pw, tok);
+    fix f;
+    fixture(&s, tok, "K", 0, 10, 10, &f);
+    json_t *o = NULL;
+    CHECK_INT(move(&s, tok, f.cohort, "open", &o), 200);
+    json_decref(o);
+    long long sid[4], eid[4], ses;
+    for (int i = 0; i < 4; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "学员K%d", i + 1);
+        sid[i] = streamer(&s, tok, name, "1990-01-01", "");
+        eid[i] = enrol(&s, tok, &f, sid[i], "2024-03-01", 201, NULL);
+    }
+    /* practice counts only while the cohort runs */
+    session(&s, tok, sid[0], "2024-03-10", 120, 0, &ses);
+    practice(&s, tok, eid[0], ses, 409);
+    CHECK_INT(move(&s, tok, f.cohort, "running", &o), 200);
+    json_decref(o);
+    practice(&s, tok, eid[0], ses, 200);
+    practice(&s, tok, eid[0], ses, 409); /* a session counts once */
+    practice(&s, tok, eid[1], ses, 422); /* another streamer's session */
+    for (int i = 1; i < 3; i++) {
+        session(&s, tok, sid[i], "2024-03-10", 120, 0, &ses);
+        practice(&s, tok, eid[i], ses, 200);
+    }
+    session(&s, tok, sid[3], "2024-02-28", 120, 0, &ses);
+    practice(&s, tok, eid[3], ses, 422); /* before the enrolment */
+    session(&s, tok, sid[3], "2024-03-12", 60, 0, &ses);
+    practice(&s, tok, eid[3], ses, 200);
+    CHECK_INT(act(&s, tok, eid[3], "graduate", ",\"graduated_on\":\"2024-04-30\"", &o), 409);
+    CHECK_STR(th_err_code(o), "practice_hours_short");
+    json_decref(o);
+    for (int i = 0; i < 3; i++) {
+        CHECK_INT(act(&s, tok, eid[i], "graduate", ",\"graduated_on\":\"2024-04-30\"", &o), 200);
+        CHECK_STR(th_str(o, "state"), "graduated");
+        CHECK_INT(th_int(o, "practice_minutes"), 120);
+        json_decref(o);
+    }
+    CHECK_INT(act(&s, tok, eid[0], "place", ",\"placed_on\":\"2024-05-10\",\"at\":\"post\"", &o),
+              200);
+    CHECK_INT(th_int(o, "placed_zone_enterprise_id"), f.zone);
+    json_decref(o);
+    CHECK_INT(act(&s, tok, eid[1], "place",
+                  ",\"placed_on\":\"2024-05-20\",\"at\":\"elsewhere\",\"employer\":\"某电商公司\"",
+                  &o),
+              200);
+    json_decref(o);
+    session(&s, tok, sid[0], "2024-05-05", 90, 10, NULL);
+    session(&s, tok, sid[0], "2024-12-01", 90, 1, NULL);
+    session(&s, tok, sid[1], "2024-05-15", 90, 3, NULL);
+    session(&s, tok, sid[1], "2024-11-20", 90, 0, NULL);
+    session(&s, tok, sid[2], "2024-06-29", 90, 5, NULL);
+    session(&s, tok, sid[3], "2024-05-01", 90, 7, NULL); /* not a graduate: not counted */
+    json_t *whole;
+    json_t *k = overall(&s, tok, "2025-01-31", &whole);
+    CHECK_INT(th_int(k, "enrolled"), 4);
+    CHECK_INT(th_int(k, "graduated"), 3);
+    CHECK_INT(th_int(k, "placed"), 2);
+    CHECK_INT(th_int(k, "placed_at_post"), 1);
+    CHECK(json_number_value(json_object_get(k, "placement_rate")) == 66.7);
+    CHECK_INT(th_int(k, "graduates_with_sale"), 3);
+    CHECK(json_number_value(json_object_get(k, "median_days_to_first_sale")) == 15);
+    CHECK_INT(th_int(k, "graduates_6_months_on"), 3);
+    CHECK_INT(th_int(k, "streaming_6_months_on"), 2);
+    CHECK(json_number_value(json_object_get(k, "streaming_6_months_share")) == 66.7);
+    /* the one cohort's figures are the overall ones */
+    json_t *c0 = json_array_get(json_object_get(whole, "cohorts"), 0);
+    CHECK_INT(th_int(c0, "cohort_id"), f.cohort);
+    CHECK_INT(th_int(c0, "placed"), 2);
+    char *before = json_dumps(whole, JSON_SORT_KEYS);
+    json_decref(whole);
+    k = overall(&s, tok, "2024-05-16", &whole);
+    CHECK_INT(th_int(k, "placed"), 1);
+    CHECK(json_number_value(json_object_get(k, "placement_rate")) == 33.3);
+    CHECK_INT(th_int(k, "graduates_with_sale"), 2);
+    CHECK(json_number_value(json_object_get(k, "median_days_to_first_sale")) == 10);
+    CHECK_INT(th_int(k, "graduates_6_months_on"), 0);
+    CHECK(json_is_null(json_object_get(k, "streaming_6_months_share")));
+    json_decref(whole);
+    /* a one-day-early as_of puts none past the six-month mark (2024-10-30) */
+    k = overall(&s, tok, "2024-10-29", &whole);
+    CHECK_INT(th_int(k, "graduates_6_months_on"), 0);
+    json_decref(whole);
+    k = overall(&s, tok, "2024-10-30", &whole);
+    CHECK_INT(th_int(k, "graduates_6_months_on"), 3);
+    CHECK_INT(th_int(k, "streaming_6_months_on"), 0);
+    json_decref(whole);
+    /* deleting (anonymising) streamers changes no figure */
+    for (int i = 0; i < 2; i++) {
+        char path[96];
+        snprintf(path, sizeof path, "/api/v1/ecommerce/streamers/%lld", sid[i]);
+        json_decref(CALL(&s, "DELETE", tok, path, NULL, 204));
+    }
+    overall(&s, tok, "2025-01-31", &whole);
+    char *after = json_dumps(whole, JSON_SORT_KEYS);
+    json_decref(whole);
+    CHECK_STR(before, after);
+    free(before);
+    free(after);
+    th_stop(&s);
+}
+
+TEST(academy_six_months_on_month_ends)
+{
+    /* 2024-08-31 + 6 months is 2025-02-28; 2023-08-31 → 2024-02-29; 2024-04-30 → 2024-10-30 */
+    CHECK_INT(pj_ac_plus_6_months(pj_days_from_civil(2024, 8, 31)),
+              pj_days_from_civil(2025, 2, 28));
+    CHECK_INT(pj_ac_plus_6_months(pj_days_from_civil(2023, 8, 31)),
+              pj_days_from_civil(2024, 2, 29));
+    CHECK_INT(pj_ac_plus_6_months(pj_days_from_civil(2024, 4, 30)),
+              pj_days_from_civil(2024, 10, 30));
+    CHECK_INT(pj_ac_plus_6_months(pj_days_from_civil(2024, 7, 15)),
+              pj_days_from_civil(2025, 1, 15));
+}
+
+TEST_T(academy_enterprise_sees_only_its_posts, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], jd[80], view[80], grid[80], town[80];
+    th_login(&s, "officer", s.demo_pw, tok);
+    th_login(&s, "jd", s.demo_pw, jd);
+    th_login(&s, "viewer", s.demo_pw, view);
+    th_login(&s, "grid01", s.demo_pw, grid);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    long long org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    fix mine, other;
+    fixture(&s, tok, "J", org, 10, 10, &mine);
+    fixture(&s, tok, "O", 0, 10, 10, &other);
+    json_t *o = NULL;
+    CHECK_INT(move(&s, tok, mine.cohort, "open", &o), 200);
+    json_decref(o);
+    CHECK_INT(move(&s, tok, other.cohort, "open", &o), 200);
+    json_decref(o);
+    long long a = streamer(&s, tok, "学员甲", "1990-01-01", "");
+    long long b = streamer(&s, tok, "学员乙", "1991-01-01", "");
+    long long c = streamer(&s, tok, "学员丙", "1992-01-01", "");
+    long long ea = enrol(&s, tok, &mine, a, NULL, 201, NULL);
+    long long eb = enrol(&s, tok, &other, b, NULL, 201, NULL);
+    /* the enterprise lists and reads only the enrolment on its own post */
+    json_t *l = CALL(&s, "GET", jd, "/api/v1/academy/enrolments", NULL, 200);
+    CHECK_INT(json_array_size(json_object_get(l, "items")), 1);
+    CHECK_INT(th_int(json_array_get(json_object_get(l, "items"), 0), "id"), ea);
+    json_decref(l);
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/academy/enrolments/%lld", eb);
+    json_decref(CALL(&s, "GET", jd, path, NULL, 404));
+    snprintf(path, sizeof path, "/api/v1/academy/enrolments/%lld/withdraw", eb);
+    json_decref(CALL(&s, "POST", jd, path, "{\"version\":1}", 404));
+    snprintf(path, sizeof path, "/api/v1/academy/enrolments/%lld", ea);
+    json_decref(CALL(&s, "GET", jd, path, NULL, 200));
+    /* a filter cannot widen it */
+    snprintf(path, sizeof path, "/api/v1/academy/enrolments?post_id=%lld", other.post);
+    l = CALL(&s, "GET", jd, path, NULL, 200);
+    CHECK_INT(json_array_size(json_object_get(l, "items")), 0);
+    json_decref(l);
+    /* it enrols on its own post, not on another's; it posts jobs only for itself */
+    enrol(&s, jd, &mine, c, NULL, 201, NULL);
+    enrol(&s, jd, &other, c, NULL, 403, NULL);
+    char body[160];
+    snprintf(body, sizeof body, "{\"zone_enterprise_id\":%lld,\"title\":\"场控\",\"openings\":1}",
+             other.zone);
+    json_decref(CALL(&s, "POST", jd, "/api/v1/academy/posts", body, 403));
+    snprintf(body, sizeof body, "{\"zone_enterprise_id\":%lld,\"title\":\"场控\",\"openings\":1}",
+             mine.zone);
+    json_decref(CALL(&s, "POST", jd, "/api/v1/academy/posts", body, 201));
+    /* the academy graduates, not the employer */
+    CHECK_INT(act(&s, jd, ea, "graduate", "", &o), 403);
+    json_decref(o);
+    /* the viewer reads all, writes nothing; a grid worker does not see enrolments */
+    l = CALL(&s, "GET", view, "/api/v1/academy/enrolments", NULL, 200);
+    CHECK_INT(json_array_size(json_object_get(l, "items")), 3);
+    json_decref(l);
+    json_decref(CALL(&s, "GET", grid, "/api/v1/academy/enrolments", NULL, 403));
+    CHECK_INT(act(&s, view, ea, "withdraw", "", &o), 403);
+    json_decref(o);
+    /* a township officer sees nothing of cohorts and streamers outside the township, and
+     * plans no cohort at a base outside it */
+    l = CALL(&s, "GET", town, "/api/v1/academy/enrolments", NULL, 200);
+    CHECK_INT(json_array_size(json_object_get(l, "items")), 0);
+    json_decref(l);
+    long long town_id = th_sql_int(&s, "SELECT township_id FROM users WHERE username = 'jinhaihu'");
+    snprintf(body, sizeof body,
+             "{\"course_id\":%lld,\"base_id\":%lld,\"name\":\"外乡班\",\"starts_on\":"
+             "\"2024-03-01\",\"ends_on\":\"2024-04-30\",\"capacity\":5}",
+             mine.course, mine.base);
+    json_decref(CALL(&s, "POST", town, "/api/v1/academy/cohorts", body, 403));
+    char q[128];
+    snprintf(body, sizeof body,
+             "{\"name\":\"金海湖村播点\",\"tier\":\"village\",\"township_id\":%lld}", town_id);
+    long long vb = POST_ID(&s, town, "/api/v1/ecommerce/bases", body);
+    snprintf(body, sizeof body,
+             "{\"course_id\":%lld,\"base_id\":%lld,\"name\":\"本乡班\",\"starts_on\":"
+             "\"2024-03-01\",\"ends_on\":\"2024-04-30\",\"capacity\":5}",
+             mine.course, vb);
+    json_decref(CALL(&s, "POST", town, "/api/v1/academy/cohorts", body, 201));
+    snprintf(q, sizeof q, "SELECT COUNT(*) FROM ac_cohorts WHERE base_id = %lld", vb);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    th_stop(&s);
+}
+
+TEST_T(academy_bad_input_writes_nothing, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "officer", s.demo_pw, tok);
+    fix f, planned;
+    fixture(&s, tok, "B", 0, 1, 1, &f);
+    fixture(&s, tok, "P", 0, 5, 5, &planned);
+    json_t *o = NULL;
+    CHECK_INT(move(&s, tok, f.cohort, "open", &o), 200);
+    json_decref(o);
+    long long adult = streamer(&s, tok, "学员成", "1990-01-01", "");
+    long long adult2 = streamer(&s, tok, "学员成二", "1991-01-01", "");
+    /* 16 today with consent given today: 15 yesterday */
+    char b16[11], b18[11], yesterday[11], today[11];
+    day_rel(16, 0, b16);
+    day_rel(18, 0, b18);
+    day_rel(0, -1, yesterday);
+    day_rel(0, 0, today);
+    char extra[200];
+    snprintf(extra, sizeof extra,
+             ",\"guardian_name\":\"王芳\",\"guardian_relation\":\"母亲\","
+             "\"guardian_consent_date\":\"%s\"",
+             today);
+    long long minor = streamer(&s, tok, "学员少", b16, extra);
+    long long just18 = streamer(&s, tok, "学员十八", b18, "");
+    long long eid = enrol(&s, tok, &f, adult, NULL, 201, NULL);
+    /* an unsettled enterprise's post */
+    long long unsettled = POST_ID(&s, tok, "/api/v1/ecommerce/zone-enterprises",
+                                  "{\"name\":\"未入驻企业\",\"kind\":\"ecommerce\"}");
+    char ub[128];
+    snprintf(ub, sizeof ub, "{\"zone_enterprise_id\":%lld,\"title\":\"主播\",\"openings\":3}",
+             unsettled);
+    long long upost = POST_ID(&s, tok, "/api/v1/academy/posts", ub);
+    long long platform = POST_ID(&s, tok, "/api/v1/ecommerce/bases",
+                                 "{\"name\":\"直播平台基地\",\"tier\":\"platform\"}");
+    char fp0[16384], fp1[16384];
+    th_fingerprint(&s, fp0, sizeof fp0);
+    char bodies[16][256];
+    int nb = 0;
+#define B(...) snprintf(bodies[nb++], sizeof bodies[0], __VA_ARGS__)
+    B("{\"cohort_id\":%lld,\"streamer_id\":%lld,\"post_id\":%lld,\"enrolled_on\":\"%s\"}", f.cohort,
+      minor, f.post, yesterday); /* 0: 15 on that day */
+    B("{\"cohort_id\":%lld,\"streamer_id\":%lld,\"post_id\":%lld,\"enrolled_on\":\"%s\"}", f.cohort,
+      just18, f.post, yesterday); /* 1: 17 without consent */
+    B("{\"cohort_id\":%lld,\"streamer_id\":%lld,\"post_id\":%lld}", f.cohort, adult2,
+      upost); /* 2: enterprise not settled */
+    B("{\"cohort_id\":%lld,\"streamer_id\":%lld,\"post_id\":%lld}", f.cohort, adult2,
+      f.post); /* 3: cohort full (capacity 1) */
+    B("{\"cohort_id\":%lld,\"streamer_id\":%lld,\"post_id\":%lld}", planned.cohort, adult2,
+      planned.post); /* 4: cohort planned */
+    B("{\"course_id\":%lld,\"base_id\":%lld,\"name\":\"平台班\",\"starts_on\":\"2024-03-01\","
+      "\"ends_on\":\"2024-04-30\",\"capacity\":5}",
+      f.course, platform); /* 5: a platform base */
+    B("{\"course_id\":%lld,\"base_id\":%lld,\"name\":\"倒班\",\"starts_on\":\"2024-05-01\","
+      "\"ends_on\":\"2024-04-30\",\"capacity\":5}",
+      f.course, f.base); /* 6: ends before it starts */
+    B("{\"cohort_id\":%lld,\"streamer_id\":%lld,\"post_id\":%lld,\"enrolled_on\":\"2999-01-01\"}",
+      f.cohort, adult2, f.post); /* 7: in the future */
+    B("{\"cohort_id\":%lld,\"streamer_id\":%lld,\"post_id\":%lld}", f.cohort, adult,
+      f.post); /* 8: already enrolled — but full first */
+    B("{\"version\":%lld,\"state\":\"closed\",\"openings\":0}", 1LL); /* 9: openings 0 */
+    B("{\"state\":\"open\",\"version\":1}");                          /* 10: open → open */
+    B("{\"version\":99}");                                            /* 11: stale */
+    char p_post[96], p_state[96], p_withdraw[96], p_grad[96], p_place[96], p_practice[96];
+    snprintf(p_post, sizeof p_post, "/api/v1/academy/posts/%lld", f.post);
+    snprintf(p_state, sizeof p_state, "/api/v1/academy/cohorts/%lld/state", f.cohort);
+    snprintf(p_withdraw, sizeof p_withdraw, "/api/v1/academy/enrolments/%lld/withdraw", eid);
+    snprintf(p_grad, sizeof p_grad, "/api/v1/academy/enrolments/%lld/graduate", eid);
+    snprintf(p_place, sizeof p_place, "/api/v1/academy/enrolments/%lld/place", eid);
+    snprintf(p_practice, sizeof p_practice, "/api/v1/academy/enrolments/%lld/practice", eid);
+    const struct {
+        const char *method, *path, *body;
+        int status;
+        const char *code, *field;
+    } bad[] = {
+        {"POST", "/api/v1/academy/enrolments", bodies[0], 422, "too_young", "streamer_id"},
+        {"POST", "/api/v1/academy/enrolments", bodies[1], 422, "guardian_consent_required",
+         "streamer_id"},
+        {"POST", "/api/v1/academy/enrolments", bodies[2], 422, "not_settled", "post_id"},
+        {"POST", "/api/v1/academy/enrolments", bodies[3], 409, "cohort_full", "cohort_id"},
+        {"POST", "/api/v1/academy/enrolments", bodies[4], 409, "invalid_state", "cohort_id"},
+        {"POST", "/api/v1/academy/cohorts", bodies[5], 422, "invalid_value", "base_id"},
+        {"POST", "/api/v1/academy/cohorts", bodies[6], 422, "invalid_value", "ends_on"},
+        {"POST", "/api/v1/academy/enrolments", bodies[7], 422, "invalid_value", "enrolled_on"},
+        {"POST", "/api/v1/academy/enrolments", bodies[8], 409, "cohort_full", "cohort_id"},
+        {"PATCH", p_post, bodies[9], 422, NULL, "openings"},
+        {"POST", p_state, bodies[10], 409, "invalid_transition", "state"},
+        {"POST", p_withdraw, bodies[11], 409, "version_conflict", "version"},
+        {"POST", p_grad, "{\"version\":1}", 409, "invalid_state", ""},
+        {"POST", p_place, "{\"version\":1,\"placed_on\":\"2024-05-01\",\"at\":\"post\"}", 409,
+         "invalid_state", ""},
+        {"POST", p_place, "{\"version\":1,\"placed_on\":\"2024-05-01\",\"at\":\"moon\"}", 422, NULL,
+         "at"},
+        {"POST", p_practice, "{\"session_id\":999999}", 422, "unknown_id", "session_id"},
+        {"POST", p_practice, "{\"session_id\":1,\"minutes\":60}", 422, NULL, "minutes"},
+        {"POST", "/api/v1/academy/courses",
+         "{\"title\":\"x\",\"category\":\"livestream_selling\",\"hours\":10,\"level\":6,"
+         "\"practice_hours\":1}",
+         422, NULL, "level"},
+        {"POST", "/api/v1/academy/courses",
+         "{\"title\":\"x\",\"category\":\"juggling\",\"hours\":10,\"level\":3,"
+         "\"practice_hours\":1}",
+         422, NULL, "category"},
+        {"POST", "/api/v1/academy/courses",
+         "{\"title\":\"直播销售B\",\"category\":\"other\",\"hours\":10,\"level\":3,"
+         "\"practice_hours\":1}",
+         409, "conflict", "title"},
+        {"POST", "/api/v1/academy/cohorts", "[1]", 400, NULL, ""},
+        {"POST", "/api/v1/ecommerce/zone-enterprises",
+         "{\"name\":\"x\",\"kind\":\"mcn\",\"settled_on\":\"2024-02-30\"}", 422, NULL,
+         "settled_on"},
+        {"POST", "/api/v1/academy/posts",
+         "{\"zone_enterprise_id\":999999,\"title\":\"x\",\"openings\":1}", 422, "unknown_id",
+         "zone_enterprise_id"},
+        {"GET", "/api/v1/academy/kpi?as_of=2024-13-01", NULL, 400, NULL, "as_of"},
+        {"GET", "/api/v1/academy/cohorts?state=dreaming", NULL, 400, NULL, "state"},
+        {"GET", "/api/v1/academy/enrolments?colour=red", NULL, 400, NULL, "colour"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        json_t *r = NULL;
+        int st = th_call(&s, bad[i].method, bad[i].path, tok, bad[i].body, &r);
+        const char *code = th_err_code(r) ? th_err_code(r) : "-";
+        const char *field = th_err_field(r) ? th_err_field(r) : "";
+        if (st != bad[i].status || strcmp(field, bad[i].field) ||
+            (bad[i].code && strcmp(code, bad[i].code)))
+            t_fail(__FILE__, __LINE__, "case %zu: %d %s %s, expected %d %s %s", i, st, code, field,
+                   bad[i].status, bad[i].code ? bad[i].code : "*", bad[i].field);
+        json_decref(r);
+    }
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp0, fp1);
+    th_stop(&s);
+}
+
+static void load_demos(th_server *s)
+{
+    pj_db *db;
+    pj_err err;
+    pj_err_clear(&err);
+    if (pj_db_open(&db, s->db, &err)) t_fail(__FILE__, __LINE__, "db: %s", err.message);
+    pj_arena a;
+    pj_arena_init(&a, 4096);
+    pj_settings st;
+    pj_settings_default(&st);
+    pj_ctx c = {.db = db,
+                .arena = &a,
+                .settings = &st,
+                .request_id = "t",
+                .actor = {.username = "demo", .role = PJ_ROLE_ADMIN}};
+    if (pj_academy_demo(&c, 7, &err) == 0) t_fail(__FILE__, __LINE__, "academy before e-commerce");
+    if (pj_ecommerce_demo(&c, 7, &err) || pj_academy_demo(&c, 7, &err))
+        t_fail(__FILE__, __LINE__, "demo: %s", err.message);
+    CHECK_INT(pj_academy_demo(&c, 7, &err), 0); /* idempotent */
+    pj_arena_free(&a);
+    pj_db_close(db);
+}
+
+TEST_T(academy_demo_is_consistent_and_labelled, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demos(&s);
+    char tok[80];
+    th_login(&s, "viewer", s.demo_pw, tok);
+    /* the seed's figures stand */
+    json_t *k = CALL(&s, "GET", tok, "/api/v1/ecommerce/kpi", NULL, 200);
+    CHECK_INT(th_int(k, "streamers"), 140);
+    CHECK_INT(th_int(k, "avg_followers"), 10000);
+    CHECK_INT(th_int(k, "zone_enterprises"), 284);
+    json_decref(k);
+    /* enrolments only of the seed's streamers, once each; the rules hold in the data */
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ac_enrolments"), 120);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(DISTINCT streamer_id) FROM ac_enrolments"), 120);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ac_enrolments e JOIN ac_posts p ON p.id ="
+                             " e.post_id JOIN ec_zone_enterprises z ON z.id ="
+                             " p.zone_enterprise_id WHERE z.settled_on IS NULL OR z.settled_on >"
+                             " e.enrolled_on"),
+              0);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ac_cohorts h WHERE enrolled > capacity OR"
+                             " enrolled <> (SELECT COUNT(*) FROM ac_enrolments e WHERE"
+                             " e.cohort_id = h.id AND e.state <> 'withdrawn')"),
+              0);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ac_posts p WHERE filled > openings"), 0);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ac_enrolments e JOIN ac_cohorts h ON h.id ="
+                             " e.cohort_id JOIN ac_courses k ON k.id = h.course_id WHERE e.state"
+                             " IN ('graduated', 'placed') AND (SELECT SUM(minutes) FROM"
+                             " ac_practice a WHERE a.enrolment_id = e.id) < k.practice_hours *"
+                             " 60"),
+              0);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ac_practice a JOIN ac_enrolments e ON e.id ="
+                             " a.enrolment_id JOIN ec_sessions q ON q.id = a.session_id WHERE"
+                             " q.streamer_id <> e.streamer_id OR q.day < e.enrolled_on"),
+              0);
+    CHECK_INT(th_sql_int(&s, "SELECT (SELECT COUNT(*) FROM ac_courses WHERE source <>"
+                             " 'synthetic') + (SELECT COUNT(*) FROM ac_cohorts WHERE source <>"
+                             " 'synthetic') + (SELECT COUNT(*) FROM ac_enrolments WHERE source <>"
+                             " 'synthetic') + (SELECT COUNT(*) FROM ac_posts WHERE source <>"
+                             " 'synthetic')"),
+              0);
+    /* the KPIs agree with the rows */
+    json_t *a = CALL(&s, "GET", tok, "/api/v1/academy/kpi?as_of=2025-06-30", NULL, 200);
+    json_t *o = json_object_get(a, "overall");
+    CHECK_INT(th_int(o, "enrolled"), 120);
+    CHECK_INT(th_int(o, "graduated"),
+              th_sql_int(&s, "SELECT COUNT(*) FROM ac_enrolments WHERE state IN ('graduated',"
+                             " 'placed')"));
+    CHECK_INT(th_int(o, "placed"),
+              th_sql_int(&s, "SELECT COUNT(*) FROM ac_enrolments WHERE state = 'placed'"));
+    CHECK(th_int(o, "graduated") > 0 && th_int(o, "placed") > 0);
+    CHECK_INT(json_array_size(json_object_get(a, "cohorts")), 8);
+    json_decref(a);
+    th_stop(&s);
+}
