@@ -682,5 +682,11 @@ const pj_migration pj_migrations[] = {
      "CREATE INDEX elders_report ON elders(status, township_id, village_id, grid_id,"
      " meal_provider, meal_days, doctor_until, doctor_from, visit_tier);"
      "CREATE INDEX elder_pairs_state ON elder_pairs(state, elder_id);"},
+    {301, "planner: plans solved in the background (solving, failed) with their error",
+     "ALTER TABLE plans ADD COLUMN error_json TEXT;"
+     "ALTER TABLE plans ADD COLUMN solver_pid INTEGER;"
+     "ALTER TABLE plans ADD COLUMN solved_at INTEGER;"},
+    {302, "registry: barrier-free (accessible) rooms of a facility",
+     "ALTER TABLE facilities ADD COLUMN barrier_free_rooms INTEGER NOT NULL DEFAULT 0;"},
 };
 const int pj_migrations_count = (int)(sizeof pj_migrations / sizeof pj_migrations[0]);

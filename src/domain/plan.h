@@ -14,6 +14,8 @@
 typedef struct pj_plan_progress {
     void (*fn)(void *ud, const char *phase, double frac);
     void *ud;
+    /* Optional: asked between phases; non-zero stops the solve with 503 "stopped". */
+    int (*cancelled)(void *ud);
 } pj_plan_progress;
 
 /* Validates the scenario in body, solves it and saves the plan as a draft; writes the saved

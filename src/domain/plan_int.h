@@ -15,4 +15,8 @@ typedef struct pj_plan_summary {
 int pj_plan_solve(pj_ctx *c, json_t *body, const pj_plan_progress *prog, char **result,
                   pj_plan_summary *sum, pj_err *err);
 
+/* The validation of pj_plan_solve without the solve: the request, the villages and their
+ * demand, the candidates (reads only; fast). 0, or -1 with err as pj_plan_solve would fail. */
+int pj_plan_check(pj_ctx *c, json_t *body, pj_plan_summary *sum, pj_err *err);
+
 #endif
