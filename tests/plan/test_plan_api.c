@@ -147,12 +147,13 @@ TEST_T(plan_roundtrip_jinhaihu, 120)
     json_decref(got);
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'plan'"), 1);
     json_decref(plan);
-    /* isolation with vulnerable people: they go to medical-capable sites only */
+    /* isolation with vulnerable people who need a medical site: they go to those only */
     snprintf(
         body, sizeof body,
         "{\"name\":\"隔离\",\"scenario\":\"epidemic\",\"role\":\"isolation\",\"affected\":"
         "{\"center\":{\"lat\":40.2,\"lon\":117.3},\"radius_km\":8},\"demand\":{\"people\":300},"
-        "\"vulnerable\":{\"count\":12},\"teams\":{\"security\":6,\"logistics\":10,"
+        "\"vulnerable\":{\"count\":12,\"needs\":\"medical\"},\"teams\":{\"security\":6,"
+        "\"logistics\":10,"
         "\"disinfection\":4,\"medical\":10,\"it\":2,\"catering\":3},\"time_limit_s\":0.3}");
     plan = post(&s, tok, "/api/v1/plans?wait=1", body, 201);
     check_plan(plan);

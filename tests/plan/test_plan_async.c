@@ -114,7 +114,9 @@ TEST_T(plan_async_prompt_progress_same_as_sync, 180)
         usleep(20000);
     }
     CHECK(during >= 3);
-    if (worst > 0.25)
+    /* a solve in the loop would hold a reply for seconds; sanitizers slow every reply */
+    double bound = getenv("PJ_SANITIZED") && *getenv("PJ_SANITIZED") ? 1.0 : 0.25;
+    if (worst > bound)
         t_fail(__FILE__, __LINE__, "GET /facilities took %.3f s while a plan solved", worst);
     char phases[128] = "";
     json_t *done = wait_solved(&s, tok, id, phases, sizeof phases);
@@ -133,13 +135,11 @@ TEST_T(plan_async_prompt_progress_same_as_sync, 180)
     CHECK_INT(th_sql_int(&s, q), 2);
 
     /* the same scenario and seed, in the background and in the request: the same plan */
-    long long town =
-        th_sql_int(&s, "SELECT id FROM regions WHERE name = '金海湖地区' AND type = 'township'");
     snprintf(body, sizeof body,
              "{\"name\":\"same\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
-             "\"affected\":{\"township_ids\":[%lld]},\"demand\":{\"share\":0.05},"
-             "\"teams\":" TEAMS ",\"supplies\":{\"days\":2},\"time_limit_s\":20,\"seed\":3}",
-             town);
+             "\"affected\":{\"center\":{\"lat\":40.2,\"lon\":117.3},\"radius_km\":6},"
+             "\"demand\":{\"people\":400},\"teams\":" TEAMS ",\"supplies\":{\"days\":2},"
+             "\"time_limit_s\":60,\"seed\":3}");
     CHECK_INT(th_call(&s, "POST", "/api/v1/plans", tok, body, &p), 202);
     json_t *bg = wait_solved(&s, tok, th_int(p, "id"), NULL, 0);
     json_decref(p);
