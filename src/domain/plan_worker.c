@@ -102,7 +102,8 @@ static void job_run(pj_plan_pool *p, pj_db *db, pjob *j)
     do {
         pj_err_clear(&serr);
         st = pj_plan_store_outcome(&c, j->id, rc ? NULL : result, &sum, rc ? &err : NULL, &serr);
-    } while (st < 0 && serr.status == 503 && ++tries < 5);
+        /* busy: a synchronous solve (?wait=1) holds the write lock for up to its time limit */
+    } while (st < 0 && serr.status == 503 && ++tries < 60);
     if (st < 0)
         pj_log(PJ_LOG_WARN, "plan %lld: the outcome could not be stored: %s", (long long)j->id,
                serr.message);

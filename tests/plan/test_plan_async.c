@@ -94,7 +94,8 @@ TEST_T(plan_async_prompt_progress_same_as_sync, 180)
     CHECK(json_is_object(json_object_get(p, "request")));
     long long id = th_int(p, "id");
     json_decref(p);
-    /* meanwhile other requests answer promptly */
+    /* meanwhile other requests answer promptly; the phases seen on the way */
+    char phases[128] = "";
     double worst = 0;
     int during = 0;
     char path[64];
@@ -107,6 +108,11 @@ TEST_T(plan_async_prompt_progress_same_as_sync, 180)
         json_decref(o);
         CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
         int solving = !strcmp(th_str(o, "status"), "solving");
+        const char *ph = solving ? th_str(json_object_get(o, "progress"), "phase") : NULL;
+        if (ph && !strstr(phases, ph) && strlen(phases) + strlen(ph) + 2 < sizeof phases) {
+            strcat(phases, ph);
+            strcat(phases, " ");
+        }
         json_decref(o);
         if (!solving) break;
         during++;
@@ -115,10 +121,9 @@ TEST_T(plan_async_prompt_progress_same_as_sync, 180)
     }
     CHECK(during >= 3);
     /* a solve in the loop would hold a reply for seconds; sanitizers slow every reply */
-    double bound = getenv("PJ_SANITIZED") && *getenv("PJ_SANITIZED") ? 1.0 : 0.25;
+    double bound = getenv("PJ_SANITIZED") && *getenv("PJ_SANITIZED") ? 1.0 : 0.5;
     if (worst > bound)
         t_fail(__FILE__, __LINE__, "GET /facilities took %.3f s while a plan solved", worst);
-    char phases[128] = "";
     json_t *done = wait_solved(&s, tok, id, phases, sizeof phases);
     CHECK_STR(th_str(done, "status"), "draft");
     CHECK(json_is_object(json_object_get(done, "result")));
