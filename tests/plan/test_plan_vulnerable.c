@@ -149,6 +149,36 @@ TEST_T(plan_vulnerable_to_barrier_free_site, 60)
     CHECK_INT(th_int(o, "barrier_free_rooms"), 7);
     json_decref(o);
     CHECK_INT(th_sql_int(&s, "SELECT barrier_free_rooms FROM facilities WHERE id = 2"), 7);
+    /* B's conversion needs an IT team: without one B is no candidate (the plan is still made,
+     * the vulnerable unmet); with only IT teams A is none; with neither, 422 naming the first */
+    th_sql_exec(&s, "UPDATE manual_steps SET team_type = 'it' WHERE manual_id = 2");
+    p = post_ok(&s, tok, "/api/v1/plans?wait=1", TINY(""), 201);
+    res = json_object_get(p, "result");
+    CHECK_INT(th_int(json_object_get(res, "summary"), "candidates"), 1);
+    CHECK(site(res, 2) == NULL);
+    CHECK_INT(th_int(json_object_get(res, "vulnerable"), "unmet"), 3);
+    json_decref(p);
+    p = post_ok(&s, tok, "/api/v1/plans?wait=1",
+                "{\"name\":\"it\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
+                "\"affected\":{\"village_ids\":[1001]},\"demand\":{\"share\":0.5},"
+                "\"teams\":{\"it\":1},\"single_source\":false,\"time_limit_s\":1}",
+                201);
+    res = json_object_get(p, "result");
+    CHECK(site(res, 1) == NULL);
+    CHECK_INT(vulnerable_at(res, 2), 3);
+    json_decref(p);
+    char fp1[4096], fp2[4096];
+    th_fingerprint(&s, fp1, sizeof fp1);
+    o = post_ok(&s, tok, "/api/v1/plans",
+                "{\"name\":\"none\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
+                "\"affected\":{\"village_ids\":[1001]},\"demand\":{\"share\":0.5},"
+                "\"teams\":{\"it\":0}}",
+                422);
+    CHECK_STR(th_err_code(o), "no_teams");
+    CHECK_STR(th_err_field(o), "teams.cleaning");
+    json_decref(o);
+    th_fingerprint(&s, fp2, sizeof fp2);
+    CHECK_STR(fp1, fp2);
     th_stop(&s);
 }
 
