@@ -758,5 +758,11 @@ const pj_migration pj_migrations[] = {
      " created_at INTEGER NOT NULL,"
      " created_by TEXT NOT NULL);"
      "CREATE INDEX ac_practice_enrolment ON ac_practice(enrolment_id);"},
+    {301, "planner: plans solved in the background (solving, failed) with their error",
+     "ALTER TABLE plans ADD COLUMN error_json TEXT;"
+     "ALTER TABLE plans ADD COLUMN solver_pid INTEGER;"
+     "ALTER TABLE plans ADD COLUMN solved_at INTEGER;"},
+    {302, "registry: barrier-free (accessible) rooms of a facility",
+     "ALTER TABLE facilities ADD COLUMN barrier_free_rooms INTEGER NOT NULL DEFAULT 0;"},
 };
 const int pj_migrations_count = (int)(sizeof pj_migrations / sizeof pj_migrations[0]);

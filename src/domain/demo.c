@@ -600,6 +600,15 @@ int pj_demo_build(pj_ctx *c, uint64_t seed, const char *pw, pj_demo_stats *st, p
             goto fail;
         st->users = 6;
     }
+    /* barrier-free rooms (synthetic: the seed has no such figure): hotels about 5 % of their
+     * rooms (at least 2), medical bases 10 % of their beds */
+    if (pj_db_exec(c->db,
+                   "UPDATE facilities SET barrier_free_rooms = CASE type"
+                   " WHEN 'hotel' THEN MAX(2, (peacetime_capacity + 19) / 20)"
+                   " ELSE (peacetime_capacity + 9) / 10 END"
+                   " WHERE type IN ('hotel', 'medical_base') AND barrier_free_rooms = 0",
+                   err))
+        goto fail;
     /* dual-use: standards, manuals, stock, a conversion in progress, past drills */
     if (pj_dualuse_demo(c, seed, err)) goto fail;
     /* mutual-aid elderly care: elders, helpers, pairs, a month of logs ($PINGJI_DEMO_ELDERS) */

@@ -50,6 +50,7 @@ typedef struct pvill {
     double lat, lon;
     int has_loc;
     int64_t pop, demand, vuln;     /* vuln is part of demand */
+    int64_t vreg;                  /* vulnerable people on the eldercare list */
     int64_t short_reg, short_vuln; /* shortfall per class */
 } pvill;
 
@@ -63,6 +64,10 @@ typedef struct psite {
     int64_t fid, manual_id, pcap;
     const char *name, *type;
     double lat, lon, cap, crit_min, fixed;
+    double vcap; /* capacity for the vulnerable: all of it (medical), barrier-free rooms, 0 */
+    int64_t bf;  /* barrier-free rooms */
+    int ready0;  /* already converted for the role: capacity from minute 0, no steps */
+    int loaded;  /* steps and filters done */
     int main_ok, medical, nsteps;
     pstep *steps;
     /* results */
@@ -88,10 +93,13 @@ typedef struct preq {
     double share, max_km, road, deadline_h, time_s, w_dist, w_hours, w_peace, w_site;
     int64_t people, vcount, supply_days;
     int has_share, single, has_deadline;
+    int vmode; /* VUL_NONE, VUL_ELDERCARE (the eldercare list, default), VUL_COUNT */
     uint64_t seed;
     pteam teams[MAX_TEAMS];
     int nteams;
 } preq;
+
+enum { VUL_NONE, VUL_ELDERCARE, VUL_COUNT };
 
 typedef struct prog_tramp {
     const pj_plan_progress *p;
@@ -107,6 +115,15 @@ static void tramp(void *ud, double frac)
 static void report(const pj_plan_progress *p, const char *phase, double frac)
 {
     if (p && p->fn) p->fn(p->ud, phase, frac);
+}
+
+/* Between phases: a stopping server abandons the solve. */
+static int stopped(const pj_plan_progress *p, pj_err *err)
+{
+    if (p && p->cancelled && p->cancelled(p->ud))
+        return pj_fail(err, 503, "stopped", "",
+                       "the server stopped before the plan was solved; plan it again");
+    return 0;
 }
 
 /* Prefixes err->field with "parent." (a nested key failed). Returns -1. */
@@ -165,7 +182,7 @@ static int read_request(pj_ctx *c, json_t *b, preq *q, pj_err *err)
     q->w_hours = W_CONV_HOURS;
     q->w_peace = W_PEACETIME;
     q->w_site = W_SITE;
-    q->vneeds = "medical";
+    q->vneeds = "medical_or_barrier_free";
     if (pj_in_object(b, err) || pj_in_only(b, fields, err) ||
         pj_in_str(b, "name", 1, 1, 128, &q->name, err) < 0 ||
         pj_in_enum(b, "scenario", 1, pj_scenarios, &q->scenario, err) < 0 ||
@@ -209,14 +226,22 @@ static int read_request(pj_ctx *c, json_t *b, preq *q, pj_err *err)
     q->has_share = rc == 1;
     if (pj_in_int(d, "people", 0, 0, 100000000, &q->people, err) < 0) return nested(err, "demand");
 
-    json_t *v;
-    if (obj_field(b, "vulnerable", 0, &v, err) < 0) return -1;
-    if (v) {
+    /* vulnerable: true (default) = the eldercare list of the affected villages, false = none,
+     * {"count": V} = V people spread over the villages */
+    json_t *v = json_object_get(b, "vulnerable");
+    q->vmode = VUL_ELDERCARE;
+    if (json_is_boolean(v)) {
+        q->vmode = json_is_true(v) ? VUL_ELDERCARE : VUL_NONE;
+    } else if (v && !json_is_null(v)) {
         static const char *const vf[] = {"count", "needs", NULL};
-        static const char *const needs[] = {"medical", NULL};
+        static const char *const needs[] = {"medical_or_barrier_free", "medical", NULL};
+        if (!json_is_object(v))
+            return pj_fail(err, 422, "invalid", "vulnerable",
+                           "vulnerable must be true, false or {\"count\": N}");
         if (pj_in_only(v, vf, err) || pj_in_int(v, "count", 1, 0, 100000000, &q->vcount, err) < 0 ||
             pj_in_enum(v, "needs", 0, needs, &q->vneeds, err) < 0)
             return nested(err, "vulnerable");
+        q->vmode = VUL_COUNT;
     }
 
     json_t *t;
@@ -458,13 +483,33 @@ static int set_demand(pj_ctx *c, const preq *q, pvill *v, int n, int64_t *total,
     if (sum <= 0)
         return pj_fail(err, 422, "no_demand", q->has_share ? "demand.share" : "demand.people",
                        "the scenario asks for no one to be housed");
-    if (q->vcount > sum)
-        return pj_fail(err, 422, "invalid", "vulnerable.count",
-                       "vulnerable.count (%lld) exceeds the people in need (%lld)",
-                       (long long)q->vcount, (long long)sum);
-    split(q->vcount, w, o, n, c->arena);
-    for (int i = 0; i < n; i++) v[i].vuln = o[i] < v[i].demand ? o[i] : v[i].demand;
     *total = sum;
+    if (q->vmode == VUL_COUNT) {
+        if (q->vcount > sum)
+            return pj_fail(err, 422, "invalid", "vulnerable.count",
+                           "vulnerable.count (%lld) exceeds the people in need (%lld)",
+                           (long long)q->vcount, (long long)sum);
+        split(q->vcount, w, o, n, c->arena);
+        for (int i = 0; i < n; i++) v[i].vuln = o[i] < v[i].demand ? o[i] : v[i].demand;
+        return 0;
+    }
+    if (q->vmode == VUL_NONE) return 0;
+    /* the eldercare list: living alone, disabled or ability level >= 3 (counts only; no
+     * personal data enters the plan). They are among the people in need first. */
+    for (int i = 0; i < n; i++) {
+        pj_stmt *s = pj_db_prepare(c->db,
+                                   "SELECT COUNT(*) FROM elders WHERE village_id = ? AND"
+                                   " status = 'active' AND (living_alone = 1 OR disabled = 1 OR"
+                                   " ability_level >= 3)",
+                                   err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, v[i].id);
+        int rc = pj_stmt_step(s, err);
+        if (rc == 1) v[i].vreg = pj_col_int(s, 0);
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+        v[i].vuln = v[i].vreg < v[i].demand ? v[i].vreg : v[i].demand;
+    }
     return 0;
 }
 
@@ -527,10 +572,40 @@ static int load_steps(pj_ctx *c, psite *st, pj_err *err)
 }
 
 typedef struct pcount {
-    int with_role, peacetime, with_manual, in_deadline, in_reach;
+    int with_role, peacetime, with_manual, with_teams, in_deadline, in_reach, ready0;
+    /* the first team shortage that excluded a candidate */
+    const char *team, *step, *site;
+    int64_t fid;
+    int need, have;
 } pcount;
 
-/* Facilities with `role` (or, medical_only, with the medical role) as candidate sites. */
+/* 0 when the available teams can do every step of st (a count of at least the step's), else
+ * 1 with the shortage noted in cnt (the first one seen). */
+static int teams_short(const preq *q, const psite *st, pcount *cnt)
+{
+    for (int a = 0; a < st->nsteps; a++) {
+        const pstep *sp = &st->steps[a];
+        if (sp->count <= 0) continue;
+        int64_t have = 0;
+        for (int k = 0; k < q->nteams; k++)
+            if (!strcmp(q->teams[k].code, sp->team)) have = q->teams[k].count;
+        if (have >= sp->count) continue;
+        if (!cnt->team) {
+            cnt->team = sp->team;
+            cnt->step = sp->code;
+            cnt->site = st->name;
+            cnt->fid = st->fid;
+            cnt->need = sp->count;
+            cnt->have = (int)have;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+/* Facilities with `role` (or, medical_only, with the medical role) as candidate sites: in
+ * peacetime with a manual for the scenario, or already converted for the role (a live
+ * conversion in emergency whose manual is for the role: ready at minute 0, no steps). */
 static int load_sites(pj_ctx *c, const preq *q, const char *role, int medical_only, const pvill *v,
                       int nv, psite **sites, int *ns, int *cap, pcount *cnt, pj_err *err)
 {
@@ -541,23 +616,28 @@ static int load_sites(pj_ctx *c, const preq *q, const char *role, int medical_on
         " (SELECT m.id FROM manuals m WHERE m.facility_id = f.id AND m.scenario = ?2"
         "  ORDER BY m.version DESC LIMIT 1),"
         " EXISTS (SELECT 1 FROM facility_roles y WHERE y.facility_id = f.id AND"
-        "  y.role = 'medical')"
+        "  y.role = 'medical'),"
+        " f.barrier_free_rooms,"
+        " (SELECT v.manual_id FROM conversions v JOIN manuals m ON m.id = v.manual_id WHERE"
+        "  v.facility_id = f.id AND v.mode = 'live' AND v.state = 'emergency' AND m.role = ?1"
+        "  LIMIT 1)"
         " FROM facilities f WHERE EXISTS (SELECT 1 FROM facility_roles r WHERE"
         " r.facility_id = f.id AND r.role = ?1) ORDER BY f.id",
         err);
     if (!s) return -1;
     pj_stmt_text(s, 1, role);
     pj_stmt_text(s, 2, q->scenario);
-    int rc;
+    int rc, first = *ns;
     while ((rc = pj_stmt_step(s, err)) == 1) {
         int64_t fid = pj_col_int(s, 0);
         int dup = 0;
         for (int i = 0; i < *ns; i++) dup |= (*sites)[i].fid == fid;
         if (dup) continue;
         cnt->with_role++;
-        if (strcmp(pj_col_text(s, 5), "peacetime")) continue;
+        int ready0 = !strcmp(pj_col_text(s, 5), "emergency") && !pj_col_is_null(s, 11);
+        if (!ready0 && strcmp(pj_col_text(s, 5), "peacetime")) continue;
         cnt->peacetime++;
-        if (pj_col_is_null(s, 8) || pj_col_double(s, 7) < 1) continue;
+        if (pj_col_double(s, 7) < 1 || (!ready0 && pj_col_is_null(s, 8))) continue;
         cnt->with_manual++;
         if (*ns == *cap) {
             int nc = *cap ? 2 * *cap : 64;
@@ -574,24 +654,24 @@ static int load_sites(pj_ctx *c, const preq *q, const char *role, int medical_on
         st->lon = pj_col_double(s, 4);
         st->pcap = pj_col_int(s, 6);
         st->cap = floor(pj_col_double(s, 7));
-        st->manual_id = pj_col_int(s, 8);
+        st->ready0 = ready0;
+        st->manual_id = ready0 ? pj_col_int(s, 11) : pj_col_int(s, 8);
         st->medical = (int)pj_col_int(s, 9) || !strcmp(role, "medical");
+        st->bf = pj_col_int(s, 10);
         st->main_ok = !medical_only;
         (*ns)++;
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
-    /* steps, critical path, deadline, reach: keep the survivors in place */
-    int keep = 0;
-    for (int i = 0; i < *ns; i++) {
+    /* steps, critical path, teams, deadline, reach: keep the survivors in place */
+    int keep = first;
+    for (int i = first; i < *ns; i++) {
         psite *st = &(*sites)[i];
-        if (st->steps || st->crit_min > 0) { /* already filtered (main set) */
-            (*sites)[keep++] = *st;
-            continue;
+        if (!st->ready0) {
+            if (load_steps(c, st, err)) return -1;
+            if (st->crit_min < 0 || st->nsteps == 0) continue;
         }
-        if (load_steps(c, st, err)) return -1;
-        if (st->crit_min < 0 || st->nsteps == 0) continue;
-        if (q->has_deadline && st->crit_min > q->deadline_h * 60 + 1e-9) continue;
+        if (!st->ready0 && q->has_deadline && st->crit_min > q->deadline_h * 60 + 1e-9) continue;
         cnt->in_deadline++;
         double best = INFINITY;
         for (int j = 0; j < nv; j++)
@@ -601,7 +681,16 @@ static int load_sites(pj_ctx *c, const preq *q, const char *role, int medical_on
             }
         if (best > q->max_km) continue;
         cnt->in_reach++;
-        st->fixed = q->w_site + q->w_hours * st->crit_min / 60.0 + q->w_peace * (double)st->pcap;
+        if (!st->ready0 && teams_short(q, st, cnt)) continue;
+        cnt->with_teams++;
+        cnt->ready0 += st->ready0;
+        /* a converted site costs no conversion and loses no more peacetime use */
+        st->fixed = st->ready0 ? q->w_site
+                               : q->w_site + q->w_hours * st->crit_min / 60.0 +
+                                     q->w_peace * (double)st->pcap;
+        int bf_ok = strcmp(q->vneeds, "medical") != 0;
+        st->vcap = st->medical ? st->cap : bf_ok ? fmin((double)st->bf, st->cap) : 0;
+        st->loaded = 1;
         (*sites)[keep++] = *st;
     }
     *ns = keep;
@@ -623,8 +712,8 @@ typedef struct pstate {
     double *flow; /* ns × nc people (after rounding) */
     int64_t demand, served;
     double t_load, t_loc, t_sup, t_sched;
-    pj_cflp_result cr;
-    int cflp_ran, single_relaxed, fallback;
+    pj_cflp_result cr, crv; /* general (or all) demand; the vulnerable first when any */
+    int cflp_ran, cflp_v_ran, single_relaxed, fallback;
     double fixed_cost, service_cost;
     pj_supply_sol ss;
     int sup_ran;
@@ -646,16 +735,17 @@ static int allowed(const pstate *p, int i, int j)
     const pvill *v = &p->v[cu->v];
     if (!v->has_loc) return 0;
     if (p->km[(size_t)i * (size_t)p->nv + (size_t)cu->v] > p->q.max_km) return 0;
-    return cu->vuln ? p->st[i].medical : p->st[i].main_ok;
+    return cu->vuln ? p->st[i].vcap >= 1 : p->st[i].main_ok;
 }
 
 /* How many people can be served at all, and where they cannot: a maximum flow of minimum
- * road distance from the villages to every candidate. */
+ * road distance from the villages to every candidate. A site that takes the vulnerable only in
+ * its barrier-free rooms gets a node in front of it whose arc carries at most those rooms. */
 static int max_servable(pstate *p, pj_err *err)
 {
     int m = p->ns, n = p->nc;
-    int64_t *supply = calloc((size_t)(n + m), sizeof *supply);
-    pj_mcf_arc *arcs = malloc(sizeof *arcs * ((size_t)m * (size_t)n + 1));
+    int64_t *supply = calloc((size_t)(n + 2 * m), sizeof *supply);
+    pj_mcf_arc *arcs = malloc(sizeof *arcs * ((size_t)m * (size_t)n + (size_t)m + 1));
     int na = 0;
     if (!supply || !arcs) {
         free(supply);
@@ -666,13 +756,20 @@ static int max_servable(pstate *p, pj_err *err)
     for (int i = 0; i < m; i++) supply[n + i] = -(int64_t)p->st[i].cap;
     for (int j = 0; j < n; j++)
         for (int i = 0; i < m; i++)
-            if (allowed(p, i, j))
+            if (allowed(p, i, j)) {
+                int via = p->cu[j].vuln && p->st[i].vcap < p->st[i].cap;
                 arcs[na++] = (pj_mcf_arc){
                     .from = j,
-                    .to = n + i,
+                    .to = via ? n + m + i : n + i,
                     .cap = PJ_MCF_UNBOUNDED,
                     .cost = llround(p->km[(size_t)i * (size_t)p->nv + (size_t)p->cu[j].v] * 1000)};
-    pj_mcf net = {.n_nodes = n + m, .supply = supply, .n_arcs = na, .arcs = arcs};
+            }
+    int nplain = na;
+    for (int i = 0; i < m; i++)
+        if (p->st[i].vcap >= 1 && p->st[i].vcap < p->st[i].cap)
+            arcs[na++] = (pj_mcf_arc){
+                .from = n + m + i, .to = n + i, .cap = (int64_t)p->st[i].vcap, .cost = 0};
+    pj_mcf net = {.n_nodes = n + 2 * m, .supply = supply, .n_arcs = na, .arcs = arcs};
     pj_mcf_sol sol;
     int st = pj_mcf_solve(&net, NULL, &sol);
     int rc = 0;
@@ -692,10 +789,12 @@ static int max_servable(pstate *p, pj_err *err)
                 p->v[p->cu[j].v].short_reg += ex;
         }
         /* keep the flow as the fallback plan */
-        for (int a = 0; a < na; a++)
-            if (sol.flow[a] > 0)
-                p->flow[(size_t)(arcs[a].to - n) * (size_t)n + (size_t)arcs[a].from] =
-                    (double)sol.flow[a];
+        for (int a = 0; a < nplain; a++)
+            if (sol.flow[a] > 0) {
+                int i = arcs[a].to - n;
+                if (i >= m) i -= m;
+                p->flow[(size_t)i * (size_t)n + (size_t)arcs[a].from] += (double)sol.flow[a];
+            }
     }
     pj_mcf_sol_free(&sol);
     free(supply);
@@ -703,26 +802,17 @@ static int max_servable(pstate *p, pj_err *err)
     return rc;
 }
 
-static int locate(pstate *p, const pj_plan_progress *prog, pj_err *err)
+/* One facility-location solve over the customers idx[0..nn) with the given capacities and
+ * fixed costs; on success their flows in p->flow are replaced by the solution's. */
+static int cflp_stage(pstate *p, const int *idx, int nn, const double *cap, const double *fixed,
+                      double tl, const pj_plan_progress *prog, pj_cflp_result *cr, pj_err *err)
 {
     int m = p->ns, n = p->nc;
-    double t0 = pj_algo_now();
-    p->flow = pj_arena_calloc(p->c->arena, (size_t)m * (size_t)n, sizeof(double));
-    if (max_servable(p, err)) return -1;
-    /* the facility location on the served demand */
-    int *idx = pj_arena_alloc(p->c->arena, sizeof(int) * (size_t)n);
-    int nn = 0;
-    for (int j = 0; j < n; j++)
-        if (p->cu[j].served > 0) idx[nn++] = j;
-    if (nn == 0) {
-        p->t_loc = pj_algo_now() - t0;
-        return 0;
-    }
     pj_cflp inst;
     if (pj_cflp_init(&inst, m, nn)) return pj_fail(err, 500, "internal", "", "out of memory");
     for (int i = 0; i < m; i++) {
-        inst.capacity[i] = p->st[i].cap;
-        inst.fixed_cost[i] = p->st[i].fixed;
+        inst.capacity[i] = cap[i];
+        inst.fixed_cost[i] = fixed[i];
     }
     for (int k = 0; k < nn; k++) {
         int j = idx[k];
@@ -734,33 +824,34 @@ static int locate(pstate *p, const pj_plan_progress *prog, pj_err *err)
                                  : INFINITY;
     }
     prog_tramp tr = {prog, "location"};
-    pj_algo_opts o = {.time_limit_s = p->q.time_s * 0.6,
-                      .seed = p->q.seed,
-                      .progress = tramp,
-                      .progress_ud = &tr};
+    pj_algo_opts o = {.time_limit_s = tl, .seed = p->q.seed, .progress = tramp, .progress_ud = &tr};
     pj_cflp_kind kind = p->q.single ? PJ_CFLP_SINGLE : PJ_CFLP_MULTI;
-    pj_cflp_solve(&inst, kind, &o, &p->cr);
-    if (p->cr.status != PJ_CFLP_OK && kind == PJ_CFLP_SINGLE) {
+    pj_cflp_solve(&inst, kind, &o, cr);
+    if (cr->status != PJ_CFLP_OK && kind == PJ_CFLP_SINGLE) {
         /* whole villages do not fit: split them rather than leave people out */
-        pj_cflp_result_free(&p->cr);
+        pj_cflp_result_free(cr);
         p->single_relaxed = 1;
-        o.time_limit_s = p->q.time_s * 0.3;
-        pj_cflp_solve(&inst, PJ_CFLP_MULTI, &o, &p->cr);
+        o.time_limit_s = tl * 0.5;
+        pj_cflp_solve(&inst, PJ_CFLP_MULTI, &o, cr);
     }
-    p->cflp_ran = 1;
-    if (p->cr.status == PJ_CFLP_OK) {
-        memset(p->flow, 0, sizeof(double) * (size_t)m * (size_t)n);
-        for (int f = 0; f < p->cr.nflows; f++) {
-            const pj_cflp_flow *fl = &p->cr.flows[f];
+    if (cr->status == PJ_CFLP_OK) {
+        for (int k = 0; k < nn; k++)
+            for (int i = 0; i < m; i++) p->flow[(size_t)i * (size_t)n + (size_t)idx[k]] = 0;
+        for (int f = 0; f < cr->nflows; f++) {
+            const pj_cflp_flow *fl = &cr->flows[f];
             int j = idx[fl->customer];
             p->flow[(size_t)fl->site * (size_t)n + (size_t)j] =
                 fl->fraction * (double)p->cu[j].served;
         }
-    } else {
-        p->fallback = 1; /* keep the max-flow assignment */
     }
     pj_cflp_free(&inst);
-    /* whole people: round each customer's flows, keeping their sum */
+    return 0;
+}
+
+/* whole people: round each customer's flows, keeping their sum */
+static void round_flows(pstate *p)
+{
+    int m = p->ns, n = p->nc;
     for (int j = 0; j < n; j++) {
         int64_t sum = 0;
         int big = -1;
@@ -773,6 +864,64 @@ static int locate(pstate *p, const pj_plan_progress *prog, pj_err *err)
         if (big >= 0 && sum != p->cu[j].served)
             p->flow[(size_t)big * (size_t)n + (size_t)j] += (double)(p->cu[j].served - sum);
     }
+}
+
+/* Picks the sites and assigns the served people. Without vulnerable demand: one facility
+ * location over everyone. With it: the vulnerable first, on the sites that may take them
+ * (capacity: all of a medical site, the barrier-free rooms of another), then everyone else on
+ * what is left, the sites opened for the vulnerable costing nothing more to open. */
+static int locate(pstate *p, const pj_plan_progress *prog, pj_err *err)
+{
+    int m = p->ns, n = p->nc;
+    double t0 = pj_algo_now();
+    p->flow = pj_arena_calloc(p->c->arena, (size_t)m * (size_t)n, sizeof(double));
+    if (max_servable(p, err)) return -1;
+    int *gi = pj_arena_alloc(p->c->arena, sizeof(int) * (size_t)(n + 1));
+    int *vi = pj_arena_alloc(p->c->arena, sizeof(int) * (size_t)(n + 1));
+    int ng = 0, nvu = 0;
+    for (int j = 0; j < n; j++)
+        if (p->cu[j].served > 0) {
+            if (p->cu[j].vuln)
+                vi[nvu++] = j;
+            else
+                gi[ng++] = j;
+        }
+    double *cap = pj_arena_alloc(p->c->arena, sizeof(double) * (size_t)(m + 1));
+    double *fixed = pj_arena_alloc(p->c->arena, sizeof(double) * (size_t)(m + 1));
+    if (ng + nvu == 0) {
+        p->t_loc = pj_algo_now() - t0;
+        return 0;
+    }
+    double tl = p->q.time_s * 0.6;
+    if (nvu == 0) {
+        for (int i = 0; i < m; i++) cap[i] = p->st[i].cap, fixed[i] = p->st[i].fixed;
+        if (cflp_stage(p, gi, ng, cap, fixed, tl, prog, &p->cr, err)) return -1;
+        p->cflp_ran = 1;
+        p->fallback = p->cr.status != PJ_CFLP_OK; /* keep the max-flow assignment */
+    } else {
+        double *keep = pj_arena_alloc(p->c->arena, sizeof(double) * (size_t)m * (size_t)n);
+        memcpy(keep, p->flow, sizeof(double) * (size_t)m * (size_t)n);
+        for (int i = 0; i < m; i++) cap[i] = p->st[i].vcap, fixed[i] = p->st[i].fixed;
+        if (cflp_stage(p, vi, nvu, cap, fixed, tl / 3, prog, &p->crv, err)) return -1;
+        p->cflp_v_ran = 1;
+        int ok = p->crv.status == PJ_CFLP_OK;
+        if (ok && ng > 0) {
+            for (int i = 0; i < m; i++) {
+                double vu = 0;
+                for (int k = 0; k < nvu; k++) vu += p->flow[(size_t)i * (size_t)n + (size_t)vi[k]];
+                cap[i] = fmax(0, p->st[i].cap - ceil(vu - 1e-9));
+                fixed[i] = vu > 0 ? 0 : p->st[i].fixed;
+            }
+            if (cflp_stage(p, gi, ng, cap, fixed, tl * 2 / 3, prog, &p->cr, err)) return -1;
+            p->cflp_ran = 1;
+            ok = p->cr.status == PJ_CFLP_OK;
+        }
+        if (!ok) { /* back to the max-flow assignment for everyone */
+            memcpy(p->flow, keep, sizeof(double) * (size_t)m * (size_t)n);
+            p->fallback = 1;
+        }
+    }
+    round_flows(p);
     p->fixed_cost = p->service_cost = 0;
     for (int i = 0; i < m; i++) {
         psite *st = &p->st[i];
@@ -910,7 +1059,7 @@ static int schedule(pstate *p, const pj_plan_progress *prog, pj_err *err)
     double t0 = pj_algo_now();
     int nj = 0, np = 0, K = p->q.nteams;
     for (int i = 0; i < p->ns; i++)
-        if (p->st[i].used > 0) {
+        if (p->st[i].used > 0 && p->st[i].nsteps > 0) {
             p->st[i].job0 = nj;
             nj += p->st[i].nsteps;
             np++;
@@ -933,7 +1082,7 @@ static int schedule(pstate *p, const pj_plan_progress *prog, pj_err *err)
     int proj = 0, nsucc = 0;
     for (int i = 0; i < p->ns; i++) {
         psite *st = &p->st[i];
-        if (st->used <= 0) continue;
+        if (st->used <= 0 || st->nsteps == 0) continue; /* ready at minute 0 */
         r->project_value[proj] = st->cap;
         for (int a = 0; a < st->nsteps; a++) {
             const pstep *sp = &st->steps[a];
@@ -993,7 +1142,8 @@ static int schedule(pstate *p, const pj_plan_progress *prog, pj_err *err)
                        "conversion schedule: %s", p->rs.err);
     p->sched_ran = 1;
     for (int i = 0; i < p->ns; i++)
-        if (p->st[i].used > 0) p->st[i].ready = p->rs.project_finish[r->project[p->st[i].job0]];
+        if (p->st[i].used > 0 && p->st[i].nsteps > 0)
+            p->st[i].ready = p->rs.project_finish[r->project[p->st[i].job0]];
     p->t_sched = pj_algo_now() - t0;
     return 0;
 }
@@ -1040,7 +1190,15 @@ static void write_result(pstate *p, pj_jw *w, pj_plan_summary *sum)
     double objective = p->fixed_cost + p->service_cost;
     double lb = p->cflp_ran && p->cr.status == PJ_CFLP_OK ? p->cr.stats.lower_bound : -INFINITY;
     double gap = p->cflp_ran && p->cr.status == PJ_CFLP_OK ? p->cr.stats.gap : (nopen ? 1 : 0);
+    if (p->cflp_v_ran) {
+        /* two stages in turn: each has its own bound, the plan as a whole has none */
+        lb = -INFINITY;
+        gap = p->fallback ? 1 : fmax(p->crv.stats.gap, p->cflp_ran ? p->cr.stats.gap : 0);
+    }
+    int64_t vdem = 0, vshort = 0;
+    for (int k = 0; k < p->nv; k++) vdem += p->v[k].vuln, vshort += p->v[k].short_vuln;
     int tl = (p->cflp_ran && p->cr.stats.time_limit_hit) ||
+             (p->cflp_v_ran && p->crv.stats.time_limit_hit) ||
              (p->sup_ran && p->ss.stats.time_limit_hit) ||
              (p->sched_ran && p->rs.stats.time_limit_hit);
     pj_jw_obj(w);
@@ -1063,6 +1221,9 @@ static void write_result(pstate *p, pj_jw *w, pj_plan_summary *sum)
     pj_jw_kint(w, "max_ready_minutes", rmax);
     pj_jw_knum(w, "mean_ready_minutes", nopen ? r1(rsum / nopen) : 0);
     pj_jw_kbool(w, "single_source", p->q.single && !p->single_relaxed);
+    pj_jw_kint(w, "vulnerable", vdem);
+    pj_jw_kint(w, "vulnerable_served", vdem - vshort);
+    pj_jw_kint(w, "vulnerable_shortfall", vshort);
     pj_jw_knum(w, "road_factor", p->q.road);
     pj_jw_knum(w, "max_distance_km", p->q.max_km);
     pj_jw_obj_end(w);
@@ -1085,6 +1246,9 @@ static void write_result(pstate *p, pj_jw *w, pj_plan_summary *sum)
         pj_jw_kint(w, "used", st->used);
         pj_jw_kint(w, "vulnerable", st->used_vuln);
         pj_jw_kbool(w, "medical", st->medical);
+        pj_jw_kint(w, "barrier_free_rooms", st->bf);
+        pj_jw_knum(w, "vulnerable_capacity", st->vcap);
+        pj_jw_kbool(w, "ready_at_start", st->ready0);
         pj_jw_knum(w, "mean_km", r1(st->km_sum / (double)st->used));
         pj_jw_knum(w, "max_km", r1(st->km_max));
         pj_jw_knum(w, "critical_path_minutes", st->crit_min);
@@ -1127,6 +1291,52 @@ static void write_result(pstate *p, pj_jw *w, pj_plan_summary *sum)
         pj_jw_kint(w, "people", v->short_reg + v->short_vuln);
         pj_jw_kint(w, "vulnerable", v->short_vuln);
         pj_jw_kint(w, "demand", v->demand);
+        pj_jw_obj_end(w);
+    }
+    pj_jw_arr_end(w);
+    pj_jw_obj_end(w);
+
+    /* the vulnerable per village: where they go, what is unmet */
+    pj_jw_key(w, "vulnerable");
+    pj_jw_obj(w);
+    pj_jw_kstr(w, "source",
+               p->q.vmode == VUL_ELDERCARE ? "eldercare"
+               : p->q.vmode == VUL_COUNT   ? "count"
+                                           : "none");
+    pj_jw_kstr(w, "needs", p->q.vneeds);
+    pj_jw_kint(w, "total", vdem);
+    pj_jw_kint(w, "served", vdem - vshort);
+    pj_jw_kint(w, "unmet", vshort);
+    pj_jw_key(w, "villages");
+    pj_jw_arr(w);
+    for (int k = 0; k < p->nv; k++) {
+        const pvill *v = &p->v[k];
+        if (!v->vuln && !v->vreg) continue;
+        pj_jw_obj(w);
+        pj_jw_kint(w, "village_id", v->id);
+        pj_jw_kstr(w, "village_name", v->name);
+        if (p->q.vmode == VUL_ELDERCARE)
+            pj_jw_kint(w, "registered", v->vreg);
+        else
+            pj_jw_knull(w, "registered");
+        pj_jw_kint(w, "people", v->vuln);
+        pj_jw_kint(w, "served", v->vuln - v->short_vuln);
+        pj_jw_kint(w, "unmet", v->short_vuln);
+        pj_jw_key(w, "sites");
+        pj_jw_arr(w);
+        for (int j = 0; j < n; j++) {
+            if (p->cu[j].v != k || !p->cu[j].vuln) continue;
+            for (int i = 0; i < p->ns; i++) {
+                double f = p->flow[(size_t)i * (size_t)n + (size_t)j];
+                if (f <= 0) continue;
+                pj_jw_obj(w);
+                pj_jw_kint(w, "facility_id", p->st[i].fid);
+                pj_jw_kstr(w, "facility_name", p->st[i].name);
+                pj_jw_kint(w, "people", (int64_t)f);
+                pj_jw_obj_end(w);
+            }
+        }
+        pj_jw_arr_end(w);
         pj_jw_obj_end(w);
     }
     pj_jw_arr_end(w);
@@ -1252,6 +1462,7 @@ static void write_result(pstate *p, pj_jw *w, pj_plan_summary *sum)
     pj_jw_knum(w, "total", p->t_load + p->t_loc + p->t_sup + p->t_sched);
     pj_jw_obj_end(w);
     stats_obj(w, "location", &p->cr.stats, p->cflp_ran);
+    stats_obj(w, "location_vulnerable", &p->crv.stats, p->cflp_v_ran);
     stats_obj(w, "supply", &p->ss.stats, p->sup_ran);
     stats_obj(w, "schedule", &p->rs.stats, p->sched_ran);
     pj_jw_key(w, "flags");
@@ -1259,6 +1470,7 @@ static void write_result(pstate *p, pj_jw *w, pj_plan_summary *sum)
     pj_jw_kbool(w, "time_limit_hit", tl);
     pj_jw_kbool(w, "single_source_relaxed", p->single_relaxed);
     pj_jw_kbool(w, "location_fallback", p->fallback);
+    pj_jw_kbool(w, "vulnerable_first", p->cflp_v_ran);
     pj_jw_kbool(w, "shortfall", shortfall > 0);
     pj_jw_obj_end(w);
     pj_jw_obj_end(w);
@@ -1273,6 +1485,7 @@ static void write_result(pstate *p, pj_jw *w, pj_plan_summary *sum)
 static void state_free(pstate *p)
 {
     pj_cflp_result_free(&p->cr);
+    pj_cflp_result_free(&p->crv);
     pj_supply_sol_free(&p->ss);
     pj_rcpsp_sol_free(&p->rs);
     free(p->km);
@@ -1293,12 +1506,27 @@ static int no_candidates(const preq *q, const pcount *k, pj_err *err)
         return pj_fail(err, 422, "no_candidates", "deadline_hours",
                        "no candidate converts within %g hours (by its manual's critical path)",
                        q->deadline_h);
-    return pj_fail(err, 422, "no_candidates", "max_distance_km",
-                   "no candidate lies within %g road km of the affected villages", q->max_km);
+    if (!k->in_reach)
+        return pj_fail(err, 422, "no_candidates", "max_distance_km",
+                       "no candidate lies within %g road km of the affected villages", q->max_km);
+    if (!k->with_teams) {
+        char field[64];
+        snprintf(field, sizeof field, "teams.%.48s", k->team);
+        if (k->have == 0)
+            return pj_fail(err, 422, "no_teams", field,
+                           "no %s teams are available, but step %s of %s (facility %lld) needs "
+                           "%d, and so does a step of every other candidate",
+                           k->team, k->step, k->site, (long long)k->fid, k->need);
+        return pj_fail(err, 422, "too_few_teams", field,
+                       "step %s of %s (facility %lld) needs %d %s teams, %d are available; no "
+                       "candidate can be converted with the teams given",
+                       k->step, k->site, (long long)k->fid, k->need, k->team, k->have);
+    }
+    return pj_fail(err, 500, "internal", "", "no candidates");
 }
 
-int pj_plan_solve(pj_ctx *c, json_t *body, const pj_plan_progress *prog, char **result,
-                  pj_plan_summary *sum, pj_err *err)
+static int plan_run(pj_ctx *c, json_t *body, const pj_plan_progress *prog, int check_only,
+                    char **result, pj_plan_summary *sum, pj_err *err)
 {
     pstate P;
     memset(&P, 0, sizeof P);
@@ -1327,6 +1555,14 @@ int pj_plan_solve(pj_ctx *c, json_t *body, const pj_plan_progress *prog, char **
     }
     pj_db_read_end(c->db, rd);
     rd = 0;
+    if (check_only) {
+        sum->name = P.q.name;
+        sum->scenario = P.q.scenario;
+        sum->role = P.q.role;
+        rc = 0;
+        goto out;
+    }
+    if (stopped(prog, err)) goto out;
     /* road distances and the customers: one per village and class with demand */
     P.km = malloc(sizeof(double) * (size_t)P.ns * (size_t)P.nv);
     if (!P.km) {
@@ -1347,13 +1583,13 @@ int pj_plan_solve(pj_ctx *c, json_t *body, const pj_plan_progress *prog, char **
     }
     P.t_load = pj_algo_now() - t0;
     report(prog, "location", 0);
-    if (locate(&P, prog, err)) goto out;
+    if (locate(&P, prog, err) || stopped(prog, err)) goto out;
     if (P.q.supply_days > 0) {
         report(prog, "supply", 0);
-        if (supply(&P, prog, err)) goto out;
+        if (supply(&P, prog, err) || stopped(prog, err)) goto out;
     }
     report(prog, "schedule", 0);
-    if (schedule(&P, prog, err)) goto out;
+    if (schedule(&P, prog, err) || stopped(prog, err)) goto out;
     pj_buf b;
     pj_buf_init(&b, RESULT_MAX);
     pj_jw w;
@@ -1375,4 +1611,16 @@ out:
     if (rd) pj_db_read_end(c->db, rd);
     state_free(&P);
     return rc;
+}
+
+int pj_plan_solve(pj_ctx *c, json_t *body, const pj_plan_progress *prog, char **result,
+                  pj_plan_summary *sum, pj_err *err)
+{
+    return plan_run(c, body, prog, 0, result, sum, err);
+}
+
+int pj_plan_check(pj_ctx *c, json_t *body, pj_plan_summary *sum, pj_err *err)
+{
+    char *result;
+    return plan_run(c, body, NULL, 1, &result, sum, err);
 }

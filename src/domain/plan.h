@@ -14,12 +14,31 @@
 typedef struct pj_plan_progress {
     void (*fn)(void *ud, const char *phase, double frac);
     void *ud;
+    /* Optional: asked between phases; non-zero stops the solve with 503 "stopped". */
+    int (*cancelled)(void *ud);
 } pj_plan_progress;
 
 /* Validates the scenario in body, solves it and saves the plan as a draft; writes the saved
  * plan (with its result) to w. Bad input is 422 and writes nothing. Roles: admin, district
  * and township officers. prog may be NULL. */
 int pj_plan_create(pj_ctx *c, json_t *body, const pj_plan_progress *prog, pj_jw *w, pj_err *err);
+/* ---- plans solved in the background (plan_worker.c) ---- */
+typedef struct pj_plan_pool pj_plan_pool;
+/* Fails the plans left 'solving' by a process that is gone, then starts `workers` threads
+ * (each with its own connection to db_path) taking at most queue_max plans at a time
+ * (running + waiting). The pool is the process's (pj_plan_pool_current). */
+int pj_plan_pool_start(pj_plan_pool **out, const char *db_path, const pj_settings *settings,
+                       int workers, int queue_max, pj_err *err);
+/* Fails the waiting plans, lets the running ones stop at their next phase, joins, frees. */
+void pj_plan_pool_stop(pj_plan_pool *p);
+pj_plan_pool *pj_plan_pool_current(void);
+/* A number that grows with every plan outcome the workers commit (for caches). */
+uint64_t pj_plan_pool_commits(pj_plan_pool *p);
+/* Validates like pj_plan_create (422 writes nothing), saves the plan as 'solving' (audited
+ * as create) and hands it to the pool; writes the plan with its progress to w. A full pool is
+ * 429 "too_many_plans" and writes nothing. */
+int pj_plan_submit(pj_ctx *c, pj_plan_pool *pool, json_t *body, pj_jw *w, pj_err *err);
+
 /* Plans newest first, without their results; status NULL = all. */
 int pj_plan_list(pj_ctx *c, const char *status, int64_t cursor, int limit, pj_jw *w, pj_err *err);
 /* One plan with its request and result. */

@@ -15,4 +15,21 @@ typedef struct pj_plan_summary {
 int pj_plan_solve(pj_ctx *c, json_t *body, const pj_plan_progress *prog, char **result,
                   pj_plan_summary *sum, pj_err *err);
 
+/* The validation of pj_plan_solve without the solve: the request, the villages and their
+ * demand, the candidates (reads only; fast). 0, or -1 with err as pj_plan_solve would fail. */
+int pj_plan_check(pj_ctx *c, json_t *body, pj_plan_summary *sum, pj_err *err);
+
+/* Stores a background solve's outcome on plan id (if it is still 'solving'): result + sum
+ * (status draft) or, when fail is non-NULL, the failure (status failed); audited as "solve"
+ * or "fail". Returns 1 when stored, 0 when the plan was not solving (or is gone), -1 + err. */
+int pj_plan_store_outcome(pj_ctx *c, int64_t id, const char *result, const pj_plan_summary *sum,
+                          const pj_err *fail, pj_err *err);
+/* Marks failed every 'solving' plan whose solving process is gone (or is this one). */
+int pj_plan_recover(pj_ctx *c, pj_err *err);
+/* The pool, for plan_store.c. */
+int pj_plan_pool_full(pj_plan_pool *p);
+int pj_plan_pool_add(pj_plan_pool *p, pj_ctx *c, int64_t id, const char *request, pj_err *err);
+/* 1 and the job's progress when plan id is waiting or running in this process's pool. */
+int pj_plan_pool_progress(int64_t id, const char **phase, double *frac, int64_t *elapsed_ms);
+
 #endif

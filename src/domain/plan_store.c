@@ -2,10 +2,13 @@
  * A plan's result (sites, assignments, supply flows, the Gantt of planned step start times,
  * ready times, curve, solver statistics) is kept as JSON text in plans.result_json; the
  * conversions started by adopting a plan are linked in plan_conversions. */
+#include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/util.h"
 #include "domain/audit.h"
@@ -23,7 +26,7 @@ static int not_found(pj_err *err, int64_t id)
 
 #define PLAN_COLS                                                                                  \
     "id, name, scenario, role, status, objective, gap, demand, served, shortfall, created_at,"     \
-    " created_by, adopted_at, adopted_by, version"
+    " created_by, adopted_at, adopted_by, version, error_json, solved_at"
 
 static void head_render(pj_stmt *s, pj_jw *w)
 {
@@ -45,6 +48,31 @@ static void head_render(pj_stmt *s, pj_jw *w)
         pj_render_time(w, "adopted_at", pj_col_int(s, 12));
     pj_render_text(w, "adopted_by", s, 13);
     pj_jw_kint(w, "version", pj_col_int(s, 14));
+    if (pj_col_is_null(s, 16))
+        pj_jw_knull(w, "solved_at");
+    else
+        pj_render_time(w, "solved_at", pj_col_int(s, 16));
+    pj_jw_key(w, "error");
+    if (pj_col_is_null(s, 15))
+        pj_jw_null(w);
+    else
+        pj_jw_raw(w, pj_col_text(s, 15));
+    /* a plan being solved: its phase, the fraction of the phase done, the time since it was
+     * submitted (from this process's pool; a plan solved elsewhere shows "waiting") */
+    pj_jw_key(w, "progress");
+    if (strcmp(pj_col_text(s, 4), "solving")) {
+        pj_jw_null(w);
+        return;
+    }
+    const char *phase = "waiting";
+    double frac = 0;
+    int64_t ms = pj_now_ms() - pj_col_int(s, 10) * 1000;
+    pj_plan_pool_progress(pj_col_int(s, 0), &phase, &frac, &ms);
+    pj_jw_obj(w);
+    pj_jw_kstr(w, "phase", phase);
+    pj_jw_knum(w, "fraction", round(frac * 1000) / 1000);
+    pj_jw_kint(w, "elapsed_ms", ms < 0 ? 0 : ms);
+    pj_jw_obj_end(w);
 }
 
 /* The plan without request and result (list rows, audit rows). */
@@ -99,9 +127,9 @@ static int plan_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         pj_jw_obj(w);
         head_render(s, w);
         pj_jw_key(w, "request");
-        pj_jw_raw(w, pj_col_text(s, 15));
+        pj_jw_raw(w, pj_col_text(s, 17));
         pj_jw_key(w, "result");
-        pj_jw_raw(w, pj_col_text(s, 16));
+        pj_jw_raw(w, pj_col_text(s, 18));
     }
     pj_stmt_done(s);
     if (rc < 0) goto out;
@@ -148,49 +176,170 @@ static int may_write(pj_ctx *c, int adopt, pj_err *err)
                          : "only admin, district and township officers make plans");
 }
 
+/* Inserts the plan (status draft with its result, or solving with none) and its audit row
+ * inside the caller's transaction; *id gets its id. */
+static int plan_insert(pj_ctx *c, json_t *body, const char *result, const pj_plan_summary *sum,
+                       int64_t *id, pj_err *err)
+{
+    char *req = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    if (!req) return pj_fail(err, 500, "internal", "", "out of memory");
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "INSERT INTO plans (name, scenario, role, request_json, result_json, objective, gap,"
+        " demand, served, shortfall, status, created_at, created_by, solver_pid, solved_at)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+        err);
+    *id = 0;
+    if (s) {
+        int64_t now = pj_now();
+        pj_stmt_text(s, 1, sum->name);
+        pj_stmt_text(s, 2, sum->scenario);
+        pj_stmt_text(s, 3, sum->role);
+        pj_stmt_text(s, 4, req);
+        pj_stmt_text(s, 5, result ? result : "null");
+        pj_stmt_double(s, 6, isfinite(sum->objective) ? sum->objective : 0);
+        pj_stmt_double(s, 7, isfinite(sum->gap) ? sum->gap : 1);
+        pj_stmt_int(s, 8, sum->demand);
+        pj_stmt_int(s, 9, sum->served);
+        pj_stmt_int(s, 10, sum->shortfall);
+        pj_stmt_text(s, 11, result ? "draft" : "solving");
+        pj_stmt_int(s, 12, now);
+        pj_stmt_text(s, 13, c->actor.username);
+        if (result)
+            pj_stmt_int(s, 15, now);
+        else
+            pj_stmt_int(s, 14, (int64_t)getpid());
+        if (pj_stmt_step(s, err) == 1) *id = pj_col_int(s, 0);
+        pj_stmt_done(s);
+    }
+    free(req);
+    char *after;
+    if (!*id || !(after = pj_render_to_string(c, *id, plan_head, err)) ||
+        pj_audit_add(c, "create", "plan", *id, NULL, after, err))
+        return -1;
+    return 0;
+}
+
 int pj_plan_create(pj_ctx *c, json_t *body, const pj_plan_progress *prog, pj_jw *w, pj_err *err)
 {
     if (may_write(c, 0, err)) return -1;
     char *result;
     pj_plan_summary sum;
     if (pj_plan_solve(c, body, prog, &result, &sum, err)) return -1;
-    char *req = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    if (!req) return pj_fail(err, 500, "internal", "", "out of memory");
-    if (pj_db_begin(c->db, err)) {
-        free(req);
-        return -1;
-    }
-    pj_stmt *s = pj_db_prepare(
-        c->db,
-        "INSERT INTO plans (name, scenario, role, request_json, result_json, objective, gap,"
-        " demand, served, shortfall, status, created_at, created_by)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,'draft',?,?) RETURNING id",
-        err);
-    int64_t id = 0;
-    if (s) {
-        pj_stmt_text(s, 1, sum.name);
-        pj_stmt_text(s, 2, sum.scenario);
-        pj_stmt_text(s, 3, sum.role);
-        pj_stmt_text(s, 4, req);
-        pj_stmt_text(s, 5, result);
-        pj_stmt_double(s, 6, isfinite(sum.objective) ? sum.objective : 0);
-        pj_stmt_double(s, 7, isfinite(sum.gap) ? sum.gap : 1);
-        pj_stmt_int(s, 8, sum.demand);
-        pj_stmt_int(s, 9, sum.served);
-        pj_stmt_int(s, 10, sum.shortfall);
-        pj_stmt_int(s, 11, pj_now());
-        pj_stmt_text(s, 12, c->actor.username);
-        if (pj_stmt_step(s, err) == 1) id = pj_col_int(s, 0);
-        pj_stmt_done(s);
-    }
-    free(req);
-    char *after;
-    if (!id || !(after = pj_render_to_string(c, id, plan_head, err)) ||
-        pj_audit_add(c, "create", "plan", id, NULL, after, err) || pj_db_commit(c->db, err)) {
+    int64_t id;
+    if (pj_db_begin(c->db, err)) return -1;
+    if (plan_insert(c, body, result, &sum, &id, err) || pj_db_commit(c->db, err)) {
         pj_db_rollback(c->db);
         return -1;
     }
     return plan_render(c, id, w, err);
+}
+
+int pj_plan_submit(pj_ctx *c, pj_plan_pool *pool, json_t *body, pj_jw *w, pj_err *err)
+{
+    if (may_write(c, 0, err)) return -1;
+    pj_plan_summary sum;
+    if (pj_plan_check(c, body, &sum, err)) return -1;
+    if (pj_plan_pool_full(pool))
+        return pj_fail(err, 429, "too_many_plans", "",
+                       "the planner is busy with other plans; try again in a few seconds");
+    int64_t id;
+    char *req;
+    if (pj_db_begin(c->db, err)) return -1;
+    if (plan_insert(c, body, NULL, &sum, &id, err) || pj_db_commit(c->db, err)) {
+        pj_db_rollback(c->db);
+        return -1;
+    }
+    /* the worker reads the request as saved */
+    if (!(req = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER)))
+        return pj_fail(err, 500, "internal", "", "out of memory");
+    int rc = pj_plan_pool_add(pool, c, id, req, err);
+    free(req);
+    return rc ? -1 : plan_render(c, id, w, err);
+}
+
+int pj_plan_store_outcome(pj_ctx *c, int64_t id, const char *result, const pj_plan_summary *sum,
+                          const pj_err *fail, pj_err *err)
+{
+    char *errjson = NULL;
+    if (fail) {
+        pj_buf b;
+        pj_buf_init(&b, 4096);
+        pj_jw w;
+        pj_jw_init(&w, &b);
+        pj_jw_obj(&w);
+        pj_jw_kstr(&w, "code", fail->code[0] ? fail->code : "error");
+        pj_jw_kstr(&w, "message", fail->message);
+        if (fail->field[0])
+            pj_jw_kstr(&w, "field", fail->field);
+        else
+            pj_jw_knull(&w, "field");
+        pj_jw_kint(&w, "status", fail->status ? fail->status : 500);
+        pj_jw_obj_end(&w);
+        errjson = pj_arena_strndup(c->arena, b.data, b.len);
+        pj_buf_free(&b);
+    }
+    if (pj_db_begin(c->db, err)) return -1;
+    char *before = NULL, *after;
+    int rc =
+        pj_render_exists(c, "SELECT 1 FROM plans WHERE id = ? AND status = 'solving'", id, err);
+    if (rc <= 0) {
+        pj_db_rollback(c->db);
+        return rc;
+    }
+    if (!(before = pj_render_to_string(c, id, plan_head, err))) goto fail;
+    pj_stmt *s =
+        pj_db_prepare(c->db,
+                      fail ? "UPDATE plans SET status = 'failed', error_json = ?1, solved_at = ?2,"
+                             " version = version + 1 WHERE id = ?3"
+                           : "UPDATE plans SET status = 'draft', result_json = ?1, solved_at = ?2,"
+                             " objective = ?4, gap = ?5, demand = ?6, served = ?7, shortfall = ?8,"
+                             " version = version + 1 WHERE id = ?3",
+                      err);
+    if (!s) goto fail;
+    pj_stmt_text(s, 1, fail ? errjson : result);
+    pj_stmt_int(s, 2, pj_now());
+    pj_stmt_int(s, 3, id);
+    if (!fail) {
+        pj_stmt_double(s, 4, isfinite(sum->objective) ? sum->objective : 0);
+        pj_stmt_double(s, 5, isfinite(sum->gap) ? sum->gap : 1);
+        pj_stmt_int(s, 6, sum->demand);
+        pj_stmt_int(s, 7, sum->served);
+        pj_stmt_int(s, 8, sum->shortfall);
+    }
+    if (pj_du_step(s, err) || !(after = pj_render_to_string(c, id, plan_head, err)) ||
+        pj_audit_add(c, fail ? "fail" : "solve", "plan", id, before, after, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    return 1;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_plan_recover(pj_ctx *c, pj_err *err)
+{
+    pj_stmt *s =
+        pj_db_prepare(c->db, "SELECT id, solver_pid FROM plans WHERE status = 'solving'", err);
+    if (!s) return -1;
+    int64_t ids[256];
+    int n = 0, rc;
+    while ((rc = pj_stmt_step(s, err)) == 1 && n < 256) {
+        int64_t pid = pj_col_is_null(s, 1) ? 0 : pj_col_int(s, 1);
+        /* alive elsewhere on this machine: that process still solves it */
+        if (pid > 0 && pid != (int64_t)getpid() && (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+            continue;
+        ids[n++] = pj_col_int(s, 0);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    pj_err fail;
+    pj_err_clear(&fail);
+    pj_fail(&fail, 503, "interrupted", "",
+            "the server stopped while the plan was being solved; plan it again");
+    for (int i = 0; i < n; i++)
+        if (pj_plan_store_outcome(c, ids[i], NULL, NULL, &fail, err) < 0) return -1;
+    return 0;
 }
 
 /* ---- compare ---- */
@@ -201,7 +350,7 @@ typedef struct pside {
     const char *name, *status;
 } pside;
 
-static int side_load(pj_ctx *c, int64_t id, pside *p, pj_err *err)
+static int side_load(pj_ctx *c, int64_t id, const char *a_or_b, pside *p, pj_err *err)
 {
     memset(p, 0, sizeof *p);
     pj_stmt *s =
@@ -218,6 +367,9 @@ static int side_load(pj_ctx *c, int64_t id, pside *p, pj_err *err)
     pj_stmt_done(s);
     if (rc < 0) return -1;
     if (rc == 0) return not_found(err, id);
+    if (!p->res && (!strcmp(p->status, "solving") || !strcmp(p->status, "failed")))
+        return pj_fail(err, 409, "not_solved", a_or_b,
+                       "plan %lld is %s: it has no result to compare", (long long)id, p->status);
     if (!p->res) return pj_fail(err, 500, "internal", "", "plan %lld: bad result", (long long)id);
     return 0;
 }
@@ -281,8 +433,8 @@ int pj_plan_compare(pj_ctx *c, int64_t a, int64_t b, pj_jw *w, pj_err *err)
     pside pa, pb;
     memset(&pb, 0, sizeof pb);
     int rd = pj_db_read_begin(c->db);
-    int rc = side_load(c, a, &pa, err);
-    if (!rc) rc = side_load(c, b, &pb, err);
+    int rc = side_load(c, a, "a", &pa, err);
+    if (!rc) rc = side_load(c, b, "b", &pb, err);
     pj_db_read_end(c->db, rd);
     if (rc) {
         json_decref(pa.res);
@@ -406,6 +558,7 @@ int pj_plan_adopt(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     {
         int64_t fid = json_integer_value(json_object_get(e, "facility_id")),
                 mid = json_integer_value(json_object_get(e, "manual_id"));
+        if (json_is_true(json_object_get(e, "ready_at_start"))) continue; /* converted already */
         if (conversion_start_in_tx(c, id, fid, mid, scenario, err) < 0) goto fail;
     }
     s = pj_db_prepare(c->db,

@@ -725,7 +725,8 @@ fail:
 #define FAC_COLS                                                                                   \
     "f.id, f.name, f.type, f.township_id, t.name, f.village_id, f.address, f.lat, f.lon,"          \
     " f.operator_id, f.peacetime_function, f.peacetime_capacity, f.peacetime_unit, f.state,"       \
-    " f.source, f.created_at, f.updated_at, f.version, r.role, r.unit, r.capacity"
+    " f.source, f.created_at, f.updated_at, f.version, r.role, r.unit, r.capacity,"                \
+    " f.barrier_free_rooms"
 
 /* Writes facilities from rows ordered by facility id (roles joined, one row per role).
  * Returns the number of facilities written, up to max; *last gets the last id written and
@@ -765,6 +766,7 @@ static int facility_emit(pj_stmt *s, pj_jw *w, int max, int64_t *last, int *more
             pj_render_text(w, "peacetime_function", s, 10);
             pj_jw_kint(w, "peacetime_capacity", pj_col_int(s, 11));
             pj_render_text(w, "peacetime_unit", s, 12);
+            pj_jw_kint(w, "barrier_free_rooms", pj_col_int(s, 21));
             pj_render_text(w, "state", s, 13);
             pj_render_text(w, "source", s, 14);
             pj_render_time(w, "created_at", pj_col_int(s, 15));
@@ -865,6 +867,7 @@ static const char *const facility_fields[] = {"name",
                                               "peacetime_function",
                                               "peacetime_capacity",
                                               "peacetime_unit",
+                                              "barrier_free_rooms",
                                               "emergency_roles",
                                               "source",
                                               "version",
@@ -874,13 +877,14 @@ static const char *const operator_fields[] = {"name",
                                               "peacetime_function",
                                               "peacetime_capacity",
                                               "peacetime_unit",
+                                              "barrier_free_rooms",
                                               "emergency_roles",
                                               "version",
                                               NULL};
 
 typedef struct fac_in {
     const char *name, *type, *address, *pfunc, *punit, *source;
-    int64_t town, village, op, pcap;
+    int64_t town, village, op, pcap, bf;
     double lat, lon;
 } fac_in;
 
@@ -897,6 +901,7 @@ static int facility_read(pj_ctx *c, json_t *b, int required, fac_in *f, pj_err *
         pj_in_str(b, "peacetime_function", 0, 0, 128, &f->pfunc, err) < 0 ||
         pj_in_int(b, "peacetime_capacity", 0, 0, 10000000, &f->pcap, err) < 0 ||
         pj_in_str(b, "peacetime_unit", 0, 0, 32, &f->punit, err) < 0 ||
+        pj_in_int(b, "barrier_free_rooms", 0, 0, 100000, &f->bf, err) < 0 ||
         pj_in_str(b, "source", 0, 1, 32, &f->source, err) < 0)
         return -1;
     int rc = pj_render_exists(c, "SELECT 1 FROM regions WHERE id = ? AND type = 'township'",
@@ -1009,11 +1014,11 @@ static int facility_write(pj_ctx *c, int64_t id, const fac_in *f, int64_t *id_ou
         id ? "UPDATE facilities SET name = ?1, type = ?2, township_id = ?3, village_id = ?4,"
              " address = ?5, lat = ?6, lon = ?7, operator_id = ?8, peacetime_function = ?9,"
              " peacetime_capacity = ?10, peacetime_unit = ?11, source = ?12, updated_at = ?13,"
-             " version = version + 1 WHERE id = ?14 RETURNING id"
+             " barrier_free_rooms = ?15, version = version + 1 WHERE id = ?14 RETURNING id"
            : "INSERT INTO facilities (name, type, township_id, village_id, address, lat, lon,"
              " operator_id, peacetime_function, peacetime_capacity, peacetime_unit, source,"
-             " created_at, updated_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?13)"
-             " RETURNING id",
+             " created_at, updated_at, barrier_free_rooms) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,"
+             "?10,?11,?12,?13,?13,?15) RETURNING id",
         err);
     if (!s) return -1;
     pj_stmt_text(s, 1, f->name);
@@ -1030,6 +1035,7 @@ static int facility_write(pj_ctx *c, int64_t id, const fac_in *f, int64_t *id_ou
     pj_stmt_text(s, 12, f->source);
     pj_stmt_int(s, 13, pj_now());
     if (id) pj_stmt_int(s, 14, id);
+    pj_stmt_int(s, 15, f->bf);
     int rc = pj_stmt_step(s, err);
     if (rc == 1) *id_out = pj_col_int(s, 0);
     pj_stmt_done(s);
@@ -1079,7 +1085,8 @@ int pj_facility_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *er
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT name, type, township_id, village_id, address, lat, lon,"
                                " operator_id, peacetime_function, peacetime_capacity,"
-                               " peacetime_unit, source FROM facilities WHERE id = ?",
+                               " peacetime_unit, source, barrier_free_rooms FROM facilities"
+                               " WHERE id = ?",
                                err);
     if (!s) goto fail;
     pj_stmt_int(s, 1, id);
@@ -1101,7 +1108,8 @@ int pj_facility_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *er
                 .pfunc = pj_arena_strdup(a, pj_col_text(s, 8)),
                 .pcap = pj_col_int(s, 9),
                 .punit = pj_arena_strdup(a, pj_col_text(s, 10)),
-                .source = pj_arena_strdup(a, pj_col_text(s, 11))};
+                .source = pj_arena_strdup(a, pj_col_text(s, 11)),
+                .bf = pj_col_int(s, 12)};
     pj_stmt_done(s);
     int64_t old_town = f.town;
     if (operator) {

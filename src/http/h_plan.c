@@ -14,11 +14,22 @@ static int h_plans(pj_req *r)
     if (pj_h_list_params(r, &f, acc) || pj_h_q_str(r, "status", &status)) return -1;
     return pj_plan_list(&r->ctx, status, f.cursor, f.limit, &r->w, &r->err);
 }
+/* Default: validated at once, solved by the planner's worker: 202 with the plan 'solving' and
+ * its progress. ?wait=1: solved inside the request (the server's loop waits), 201. */
 static int h_plan_create(pj_req *r)
 {
-    return pj_h_need_body(r) || pj_plan_create(&r->ctx, r->body, NULL, &r->w, &r->err)
-               ? -1
-               : pj_h_created(r);
+    int64_t wait = 0;
+    for (int i = 0; i < r->nquery; i++)
+        if (strcmp(r->query[i].key, "wait") && r->query[i].key[0] != '_')
+            return pj_fail(&r->err, 400, "unknown_parameter", r->query[i].key,
+                           "unknown parameter %s", r->query[i].key);
+    if (pj_h_q_int(r, "wait", 0, 1, &wait) || pj_h_need_body(r)) return -1;
+    pj_plan_pool *pool = pj_plan_pool_current();
+    if (wait || !pool)
+        return pj_plan_create(&r->ctx, r->body, NULL, &r->w, &r->err) ? -1 : pj_h_created(r);
+    if (pj_plan_submit(&r->ctx, pool, r->body, &r->w, &r->err)) return -1;
+    r->status = 202;
+    return 0;
 }
 static int h_plan_get(pj_req *r)
 {
@@ -49,7 +60,7 @@ static int h_plan_adopt(pj_req *r)
 const pj_route pj_routes_plan[] = {
     {"GET", "/api/v1/plans", h_plans, READERS, "Emergency plans, newest first"},
     {"POST", "/api/v1/plans", h_plan_create, PLANNERS,
-     "Plan a scenario: sites, assignments, supply flows, conversion schedule"},
+     "Plan a scenario (solved in the background: 202; ?wait=1: 201 with the result)"},
     {"GET", "/api/v1/plans/compare", h_plan_compare, READERS, "Two plans side by side"},
     {"GET", "/api/v1/plans/{id}", h_plan_get, READERS, "One plan with its request and result"},
     {"POST", "/api/v1/plans/{id}/adopt", h_plan_adopt, R_DISTRICT,

@@ -21,6 +21,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/auth.h"
+#include "domain/plan.h"
 
 #include "core/banned.h"
 
@@ -85,6 +86,8 @@ struct pj_server {
     struct evhttp_bound_socket *sock;
     struct event *ev_term, *ev_int, *ev_flush;
     pj_db *db;
+    pj_plan_pool *plans;        /* the planner's background solves */
+    uint64_t plan_commits_seen; /* their commits, another connection's writes */
     pj_server_opts opts;
     int port;
     uint64_t seq;
@@ -235,6 +238,8 @@ static const char *reason(int status)
         return "OK";
     case 201:
         return "Created";
+    case 202:
+        return "Accepted";
     case 204:
         return "No Content";
     case 400:
@@ -257,6 +262,8 @@ static const char *reason(int status)
         return "Unprocessable Entity";
     case 423:
         return "Locked";
+    case 429:
+        return "Too Many Requests";
     case 431:
         return "Request Header Fields Too Large";
     case 503:
@@ -498,6 +505,9 @@ static void handle(struct evhttp_request *ev, void *arg)
         /* other processes' writes are looked for at most every cache_check_ms */
         int64_t ms = pj_now_ms();
         int check = ms - srv->others_checked_ms >= srv->opts.cache_check_ms;
+        /* a plan the planner's worker finished is a write by another connection: see it now */
+        uint64_t pc = pj_plan_pool_commits(srv->plans);
+        if (pc != srv->plan_commits_seen) srv->plan_commits_seen = pc, check = 1;
         if (check) srv->others_checked_ms = ms;
         gen = pj_db_generation(srv->db, check);
     }
@@ -695,6 +705,8 @@ int pj_server_open(pj_server **out, const pj_server_opts *opts, pj_err *err)
     if (!srv->opts.host) srv->opts.host = "127.0.0.1";
     pj_random_bytes(&srv->rid_prefix, sizeof srv->rid_prefix);
     if (pj_db_open(&srv->db, opts->db_path, err)) goto fail;
+    /* one worker (the machine's cores serve requests too), at most 4 plans at a time */
+    if (pj_plan_pool_start(&srv->plans, opts->db_path, &opts->settings, 1, 4, err)) goto fail;
     /* the change list batches epoll add/delete calls: fewer syscalls per request */
     struct event_config *cfg = event_config_new();
     if (cfg) event_config_set_flag(cfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
@@ -773,6 +785,8 @@ void pj_server_free(pj_server *srv)
 {
     if (!srv) return;
     if (srv->db) batch_flush(srv);
+    /* a running solve stops at its next phase and is marked failed, like the waiting ones */
+    pj_plan_pool_stop(srv->plans);
     if (srv->ev_batch) event_free(srv->ev_batch);
     cache_clear(srv);
     if (srv->ev_term) event_free(srv->ev_term);

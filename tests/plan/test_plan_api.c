@@ -129,7 +129,7 @@ TEST_T(plan_roundtrip_jinhaihu, 120)
     th_login(&s, "officer", s.demo_pw, tok);
     scenario(&s, body, sizeof body, "金海湖 安置 10%", "{\"share\":0.1}",
              ",\"supplies\":{\"days\":3}");
-    json_t *plan = post(&s, tok, "/api/v1/plans", body, 201);
+    json_t *plan = post(&s, tok, "/api/v1/plans?wait=1", body, 201);
     CHECK_STR(th_str(plan, "status"), "draft");
     check_plan(plan);
     json_t *res = json_object_get(plan, "result");
@@ -147,14 +147,15 @@ TEST_T(plan_roundtrip_jinhaihu, 120)
     json_decref(got);
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'plan'"), 1);
     json_decref(plan);
-    /* isolation with vulnerable people: they go to medical-capable sites only */
+    /* isolation with vulnerable people who need a medical site: they go to those only */
     snprintf(
         body, sizeof body,
         "{\"name\":\"隔离\",\"scenario\":\"epidemic\",\"role\":\"isolation\",\"affected\":"
         "{\"center\":{\"lat\":40.2,\"lon\":117.3},\"radius_km\":8},\"demand\":{\"people\":300},"
-        "\"vulnerable\":{\"count\":12},\"teams\":{\"security\":6,\"logistics\":10,"
+        "\"vulnerable\":{\"count\":12,\"needs\":\"medical\"},\"teams\":{\"security\":6,"
+        "\"logistics\":10,"
         "\"disinfection\":4,\"medical\":10,\"it\":2,\"catering\":3},\"time_limit_s\":0.3}");
-    plan = post(&s, tok, "/api/v1/plans", body, 201);
+    plan = post(&s, tok, "/api/v1/plans?wait=1", body, 201);
     check_plan(plan);
     json_t *sites = json_object_get(json_object_get(plan, "result"), "sites"), *e;
     size_t i;
@@ -176,7 +177,7 @@ TEST_T(plan_shortfall_compare, 120)
     char tok[80], body[1024], path[96];
     th_login(&s, "officer", s.demo_pw, tok);
     scenario(&s, body, sizeof body, "too many", "{\"people\":60000}", ",\"max_distance_km\":15");
-    json_t *big = post(&s, tok, "/api/v1/plans", body, 201);
+    json_t *big = post(&s, tok, "/api/v1/plans?wait=1", body, 201);
     check_plan(big);
     json_t *sum = json_object_get(json_object_get(big, "result"), "summary");
     CHECK(num(sum, "shortfall") > 0);
@@ -189,7 +190,7 @@ TEST_T(plan_shortfall_compare, 120)
     json_array_foreach(sv, i, e) short_sum += th_int(e, "people");
     CHECK_INT(short_sum, (long long)num(sum, "shortfall"));
     scenario(&s, body, sizeof body, "small", "{\"share\":0.05}", NULL);
-    json_t *small = post(&s, tok, "/api/v1/plans", body, 201);
+    json_t *small = post(&s, tok, "/api/v1/plans?wait=1", body, 201);
     snprintf(path, sizeof path, "/api/v1/plans/compare?a=%lld&b=%lld", th_int(small, "id"),
              th_int(big, "id"));
     json_t *cmp = NULL;
@@ -217,8 +218,8 @@ TEST_T(plan_adopt_starts_conversions, 120)
     th_login(&s, "officer", s.demo_pw, tok);
     th_login(&s, "jinhaihu", s.demo_pw, town);
     scenario(&s, body, sizeof body, "A", "{\"share\":0.05}", NULL);
-    json_t *a = post(&s, tok, "/api/v1/plans", body, 201);
-    json_t *b = post(&s, town, "/api/v1/plans", body, 201); /* the same sites: overlapping */
+    json_t *a = post(&s, tok, "/api/v1/plans?wait=1", body, 201);
+    json_t *b = post(&s, town, "/api/v1/plans?wait=1", body, 201); /* the same sites: overlapping */
     long long conv0 = th_sql_int(&s, "SELECT COUNT(*) FROM conversions");
     /* a township officer plans but does not adopt */
     snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(a, "id"));
@@ -269,7 +270,7 @@ TEST_T(plan_roles, 60)
     th_login(&s, "viewer", s.demo_pw, viewer);
     th_login(&s, "jd", s.demo_pw, ent);
     scenario(&s, body, sizeof body, "roles", "{\"share\":0.02}", NULL);
-    json_t *p = post(&s, off, "/api/v1/plans", body, 201);
+    json_t *p = post(&s, off, "/api/v1/plans?wait=1", body, 201);
     json_t *o = NULL;
     CHECK_INT(th_call(&s, "POST", "/api/v1/plans", viewer, body, &o), 403);
     json_decref(o);

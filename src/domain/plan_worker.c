@@ -1,0 +1,281 @@
+/* Plans solved in the background (see plan.h): a small pool of worker threads, each with its
+ * own database connection and arena. A job is the saved plan's id and its request; the worker
+ * solves it (pj_plan_solve), keeping its phase and fraction here for GET /plans/{id}, and
+ * stores the result or the failure (pj_plan_store_outcome). A stopping pool fails the queued
+ * jobs at once and the running ones at their next phase boundary. */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/util.h"
+#include "domain/plan_int.h"
+
+#include "core/banned.h"
+
+#define MAX_WORKERS 4
+
+typedef struct pjob {
+    struct pjob *next;
+    int64_t id;
+    char *request; /* JSON text, owned */
+    char username[64];
+    char request_id[24];
+    pj_actor actor;
+    /* progress, under the pool's lock */
+    const char *phase; /* static storage */
+    double frac;
+    int64_t t0_ms;
+    struct pj_plan_pool *pool;
+} pjob;
+
+struct pj_plan_pool {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pjob *head, **tail;
+    pjob *running[MAX_WORKERS];
+    int nworkers, nqueued, queue_max, started;
+    atomic_int stopping;
+    atomic_uint_fast64_t commits;
+    pthread_t th[MAX_WORKERS];
+    char *db_path;
+    pj_settings settings;
+};
+
+static pj_plan_pool *g_pool; /* the process's pool, for progress lookups */
+
+static void on_progress(void *ud, const char *phase, double frac)
+{
+    pjob *j = ud;
+    pthread_mutex_lock(&j->pool->mu);
+    j->phase = phase;
+    j->frac = frac < 0 ? 0 : frac > 1 ? 1 : frac;
+    pthread_mutex_unlock(&j->pool->mu);
+}
+
+static int on_cancelled(void *ud)
+{
+    pjob *j = ud;
+    return atomic_load(&j->pool->stopping);
+}
+
+static void job_run(pj_plan_pool *p, pj_db *db, pjob *j)
+{
+    pj_arena arena;
+    pj_arena_init(&arena, 1 << 16);
+    pj_ctx c;
+    memset(&c, 0, sizeof c);
+    c.db = db;
+    c.arena = &arena;
+    c.actor = j->actor;
+    c.actor.username = j->username;
+    c.request_id = j->request_id;
+    c.settings = &p->settings;
+    pj_err err;
+    pj_err_clear(&err);
+    char *result = NULL;
+    pj_plan_summary sum;
+    memset(&sum, 0, sizeof sum);
+    int rc = -1;
+    if (atomic_load(&p->stopping)) {
+        pj_fail(&err, 503, "stopped", "",
+                "the server stopped before the plan was solved; plan it again");
+    } else {
+        json_t *body = json_loads(j->request, 0, NULL);
+        pj_plan_progress prog = {on_progress, j, on_cancelled};
+        if (!body)
+            pj_fail(&err, 500, "internal", "", "the saved request could not be read");
+        else
+            rc = pj_plan_solve(&c, body, &prog, &result, &sum, &err);
+        json_decref(body);
+    }
+    on_progress(j, "saving", 1);
+    pj_err serr;
+    /* the plan's row was written by the server's connection in a batch that may not have
+     * committed yet: the update takes the write lock, so it sees the row once it has */
+    int tries = 0, st;
+    do {
+        pj_err_clear(&serr);
+        st = pj_plan_store_outcome(&c, j->id, rc ? NULL : result, &sum, rc ? &err : NULL, &serr);
+        /* busy: a synchronous solve (?wait=1) holds the write lock for up to its time limit */
+    } while (st < 0 && serr.status == 503 && ++tries < 60);
+    if (st < 0)
+        pj_log(PJ_LOG_WARN, "plan %lld: the outcome could not be stored: %s", (long long)j->id,
+               serr.message);
+    else if (st > 0)
+        atomic_fetch_add(&p->commits, 1);
+    pj_arena_free(&arena);
+}
+
+static void *worker(void *arg)
+{
+    pj_plan_pool *p = arg;
+    pj_db *db = NULL;
+    pj_err err;
+    pj_err_clear(&err);
+    if (pj_db_open(&db, p->db_path, &err))
+        pj_log(PJ_LOG_ERROR, "planner worker: cannot open the database: %s", err.message);
+    int slot = -1;
+    pthread_mutex_lock(&p->mu);
+    for (int i = 0; i < p->nworkers; i++)
+        if (pthread_equal(p->th[i], pthread_self())) slot = i;
+    for (;;) {
+        while (!p->head && !atomic_load(&p->stopping)) pthread_cond_wait(&p->cv, &p->mu);
+        pjob *j = p->head;
+        if (!j) break; /* stopping, nothing left */
+        p->head = j->next;
+        if (!p->head) p->tail = &p->head;
+        p->nqueued--;
+        if (slot >= 0) p->running[slot] = j;
+        j->phase = "load";
+        j->frac = 0;
+        pthread_mutex_unlock(&p->mu);
+        if (db) job_run(p, db, j);
+        pthread_mutex_lock(&p->mu);
+        if (slot >= 0) p->running[slot] = NULL;
+        free(j->request);
+        free(j);
+    }
+    pthread_mutex_unlock(&p->mu);
+    pj_db_close(db);
+    return NULL;
+}
+
+int pj_plan_pool_start(pj_plan_pool **out, const char *db_path, const pj_settings *settings,
+                       int workers, int queue_max, pj_err *err)
+{
+    *out = NULL;
+    if (workers < 1) workers = 1;
+    if (workers > MAX_WORKERS) workers = MAX_WORKERS;
+    /* plans left solving by a process that is gone fail first */
+    pj_db *db;
+    if (pj_db_open(&db, db_path, err)) return -1;
+    pj_arena arena;
+    pj_arena_init(&arena, 4096);
+    pj_ctx c;
+    memset(&c, 0, sizeof c);
+    c.db = db;
+    c.arena = &arena;
+    c.actor.username = "server";
+    c.request_id = "startup";
+    c.settings = settings;
+    int rc = pj_plan_recover(&c, err);
+    pj_arena_free(&arena);
+    pj_db_close(db);
+    if (rc) return -1;
+    pj_plan_pool *p = calloc(1, sizeof *p);
+    if (!p || !(p->db_path = strdup(db_path))) {
+        free(p);
+        return pj_fail(err, 500, "internal", "", "out of memory");
+    }
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, NULL);
+    p->tail = &p->head;
+    p->settings = *settings;
+    p->queue_max = queue_max < 1 ? 1 : queue_max;
+    /* the workers wait for jobs with every signal blocked: the event loop handles them */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    pthread_mutex_lock(&p->mu);
+    for (int i = 0; i < workers; i++) {
+        if (pthread_create(&p->th[i], NULL, worker, p)) break;
+        p->nworkers++;
+    }
+    pthread_mutex_unlock(&p->mu);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (!p->nworkers) {
+        pj_plan_pool_stop(p);
+        return pj_fail(err, 500, "internal", "", "cannot start the planner's worker");
+    }
+    g_pool = p;
+    *out = p;
+    return 0;
+}
+
+void pj_plan_pool_stop(pj_plan_pool *p)
+{
+    if (!p) return;
+    pthread_mutex_lock(&p->mu);
+    atomic_store(&p->stopping, 1);
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    for (int i = 0; i < p->nworkers; i++) pthread_join(p->th[i], NULL);
+    if (g_pool == p) g_pool = NULL;
+    for (pjob *j = p->head, *n; j; j = n) { /* only when no worker ever started */
+        n = j->next;
+        free(j->request);
+        free(j);
+    }
+    pthread_cond_destroy(&p->cv);
+    pthread_mutex_destroy(&p->mu);
+    free(p->db_path);
+    free(p);
+}
+
+pj_plan_pool *pj_plan_pool_current(void)
+{
+    return g_pool;
+}
+
+uint64_t pj_plan_pool_commits(pj_plan_pool *p)
+{
+    return p ? (uint64_t)atomic_load(&p->commits) : 0;
+}
+
+int pj_plan_pool_full(pj_plan_pool *p)
+{
+    pthread_mutex_lock(&p->mu);
+    int busy = p->nqueued;
+    for (int i = 0; i < p->nworkers; i++) busy += p->running[i] != NULL;
+    int full = busy >= p->queue_max || atomic_load(&p->stopping);
+    pthread_mutex_unlock(&p->mu);
+    return full;
+}
+
+int pj_plan_pool_add(pj_plan_pool *p, pj_ctx *c, int64_t id, const char *request, pj_err *err)
+{
+    pjob *j = calloc(1, sizeof *j);
+    if (!j || !(j->request = strdup(request))) {
+        free(j);
+        return pj_fail(err, 500, "internal", "", "out of memory");
+    }
+    j->id = id;
+    j->pool = p;
+    j->actor = c->actor;
+    snprintf(j->username, sizeof j->username, "%s", c->actor.username ? c->actor.username : "");
+    snprintf(j->request_id, sizeof j->request_id, "%s", c->request_id ? c->request_id : "");
+    j->actor.username = NULL;
+    j->phase = "queued";
+    j->t0_ms = pj_now_ms();
+    pthread_mutex_lock(&p->mu);
+    *p->tail = j;
+    p->tail = &j->next;
+    p->nqueued++;
+    pthread_cond_signal(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    return 0;
+}
+
+int pj_plan_pool_progress(int64_t id, const char **phase, double *frac, int64_t *elapsed_ms)
+{
+    pj_plan_pool *p = g_pool;
+    if (!p) return 0;
+    int found = 0;
+    pthread_mutex_lock(&p->mu);
+    for (pjob *j = p->head; j && !found; j = j->next)
+        if (j->id == id)
+            found = 1, *phase = j->phase, *frac = j->frac, *elapsed_ms = pj_now_ms() - j->t0_ms;
+    for (int i = 0; i < p->nworkers && !found; i++) {
+        pjob *j = p->running[i];
+        if (j && j->id == id)
+            found = 1, *phase = j->phase, *frac = j->frac, *elapsed_ms = pj_now_ms() - j->t0_ms;
+    }
+    pthread_mutex_unlock(&p->mu);
+    return found;
+}

@@ -1,0 +1,270 @@
+/* Plans solved in the background, over real sockets: 202 with progress, other requests answered
+ * while a plan solves, the final plan equal to the synchronous one (?wait=1) for the same
+ * scenario and seed, the audit rows, the 429 of a full queue, a shutdown during a solve and
+ * the restart that fails a plan left solving by a process that is gone. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http/server.h"
+#include "t.h"
+#include "th.h"
+
+#define TEAMS                                                                                      \
+    "{\"cleaning\":12,\"logistics\":16,\"security\":4,\"medical\":4,\"catering\":6,\"it\":2}"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The whole district, 5 % to resettle: a solve that uses its time limit. */
+static void district_body(th_server *s, char *out, size_t size, double limit, int seed)
+{
+    char towns[512] = "";
+    size_t len = 0;
+    long long n = th_sql_int(s, "SELECT COUNT(*) FROM regions WHERE type = 'township'");
+    for (long long k = 0; k < n; k++) {
+        char q[160];
+        snprintf(q, sizeof q,
+                 "SELECT id FROM regions WHERE type = 'township' ORDER BY id LIMIT 1 OFFSET %lld",
+                 k);
+        len += (size_t)snprintf(towns + len, sizeof towns - len, "%s%lld", k ? "," : "",
+                                th_sql_int(s, q));
+    }
+    snprintf(out, size,
+             "{\"name\":\"district\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
+             "\"affected\":{\"township_ids\":[%s]},\"demand\":{\"share\":0.05},\"teams\":" TEAMS
+             ",\"supplies\":{\"days\":3},\"time_limit_s\":%g,\"seed\":%d}",
+             towns, limit, seed);
+}
+
+static json_t *wait_solved(th_server *s, const char *tok, long long id, char *phases, size_t psz)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/plans/%lld", id);
+    double t0 = now_s();
+    for (;;) {
+        json_t *p = NULL;
+        CHECK_INT(th_call(s, "GET", path, tok, NULL, &p), 200);
+        if (strcmp(th_str(p, "status"), "solving")) return p;
+        json_t *pr = json_object_get(p, "progress");
+        CHECK(json_is_object(pr));
+        const char *ph = th_str(pr, "phase");
+        if (phases && ph && !strstr(phases, ph) && strlen(phases) + strlen(ph) + 2 < psz) {
+            strcat(phases, ph);
+            strcat(phases, " ");
+        }
+        double f = json_number_value(json_object_get(pr, "fraction"));
+        CHECK(f >= 0 && f <= 1);
+        CHECK(th_int(pr, "elapsed_ms") >= 0);
+        json_decref(p);
+        if (now_s() - t0 > 60) t_fail(__FILE__, __LINE__, "plan %lld still solving after 60 s", id);
+        usleep(50000);
+    }
+}
+
+static json_t *without_solver(json_t *result)
+{
+    json_t *r = json_deep_copy(result);
+    json_object_del(r, "solver"); /* times differ from run to run */
+    return r;
+}
+
+TEST_T(plan_async_prompt_progress_same_as_sync, 180)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[2048];
+    th_login(&s, "officer", s.demo_pw, tok);
+    district_body(&s, body, sizeof body, 2, 7);
+    json_t *p = NULL;
+    double t0 = now_s();
+    CHECK_INT(th_call(&s, "POST", "/api/v1/plans", tok, body, &p), 202);
+    CHECK(now_s() - t0 < 1.0); /* validated, not solved, in the request */
+    CHECK_STR(th_str(p, "status"), "solving");
+    CHECK(json_is_null(json_object_get(p, "result")));
+    CHECK(json_is_object(json_object_get(p, "progress")));
+    CHECK(json_is_object(json_object_get(p, "request")));
+    long long id = th_int(p, "id");
+    json_decref(p);
+    /* meanwhile other requests answer promptly; the phases seen on the way */
+    char phases[128] = "";
+    double worst = 0;
+    int during = 0;
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/plans/%lld", id);
+    for (int k = 0; k < 40; k++) {
+        json_t *o = NULL;
+        double a = now_s();
+        CHECK_INT(th_call(&s, "GET", "/api/v1/facilities?limit=50", tok, NULL, &o), 200);
+        double dt = now_s() - a;
+        json_decref(o);
+        CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+        int solving = !strcmp(th_str(o, "status"), "solving");
+        const char *ph = solving ? th_str(json_object_get(o, "progress"), "phase") : NULL;
+        if (ph && !strstr(phases, ph) && strlen(phases) + strlen(ph) + 2 < sizeof phases) {
+            strcat(phases, ph);
+            strcat(phases, " ");
+        }
+        json_decref(o);
+        if (!solving) break;
+        during++;
+        if (dt > worst) worst = dt;
+        usleep(20000);
+    }
+    CHECK(during >= 3);
+    /* a solve in the loop would hold a reply for seconds; sanitizers slow every reply */
+    double bound = getenv("PJ_SANITIZED") && *getenv("PJ_SANITIZED") ? 1.0 : 0.5;
+    if (worst > bound)
+        t_fail(__FILE__, __LINE__, "GET /facilities took %.3f s while a plan solved", worst);
+    json_t *done = wait_solved(&s, tok, id, phases, sizeof phases);
+    CHECK_STR(th_str(done, "status"), "draft");
+    CHECK(json_is_object(json_object_get(done, "result")));
+    CHECK(json_is_null(json_object_get(done, "progress")));
+    CHECK(json_is_null(json_object_get(done, "error")));
+    CHECK(th_str(done, "solved_at") != NULL);
+    CHECK(strstr(phases, "location") || strstr(phases, "schedule") || strstr(phases, "supply"));
+    json_decref(done);
+    char q[160];
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'plan' AND entity_id = %lld AND action IN"
+             " ('create', 'solve')",
+             id);
+    CHECK_INT(th_sql_int(&s, q), 2);
+
+    /* the same scenario and seed, in the background and in the request: the same plan */
+    snprintf(body, sizeof body,
+             "{\"name\":\"same\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
+             "\"affected\":{\"center\":{\"lat\":40.2,\"lon\":117.3},\"radius_km\":6},"
+             "\"demand\":{\"people\":400},\"teams\":" TEAMS ",\"supplies\":{\"days\":2},"
+             "\"time_limit_s\":60,\"seed\":3}");
+    CHECK_INT(th_call(&s, "POST", "/api/v1/plans", tok, body, &p), 202);
+    json_t *bg = wait_solved(&s, tok, th_int(p, "id"), NULL, 0);
+    json_decref(p);
+    json_t *fg = NULL;
+    CHECK_INT(th_call(&s, "POST", "/api/v1/plans?wait=1", tok, body, &fg), 201);
+    CHECK_STR(th_str(fg, "status"), "draft");
+    json_t *rb = json_object_get(bg, "result"), *rf = json_object_get(fg, "result");
+    CHECK(!json_is_true(json_object_get(json_object_get(json_object_get(rb, "solver"), "flags"),
+                                        "time_limit_hit")));
+    json_t *a = without_solver(rb), *b = without_solver(rf);
+    CHECK(json_array_size(json_object_get(a, "sites")) > 0);
+    CHECK(json_equal(a, b));
+    json_decref(a);
+    json_decref(b);
+    json_decref(bg);
+    json_decref(fg);
+    /* a bad scenario is 422 at once and writes nothing, in either mode */
+    char fp1[4096], fp2[4096];
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/plans", tok, "{\"name\":\"x\"}", &p), 422);
+    json_decref(p);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/plans?wait=2", tok, body, &p), 400);
+    json_decref(p);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/plans?colour=1", tok, body, &p), 400);
+    json_decref(p);
+    th_fingerprint(&s, fp2, sizeof fp2);
+    CHECK_STR(fp1, fp2);
+    th_stop(&s);
+}
+
+/* Starts a server again on s's database (as th_start does, without making the database). */
+static void restart(th_server *s)
+{
+    int pfd[2];
+    if (pipe(pfd)) t_fail(__FILE__, __LINE__, "pipe");
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(pfd[0]);
+        pj_server_opts o = {.db_path = s->db, .port = 0};
+        pj_settings_default(&o.settings);
+        o.settings.fast_hash = 1;
+        pj_server *srv;
+        pj_err err;
+        pj_err_clear(&err);
+        int port = -1;
+        if (pj_server_open(&srv, &o, &err) == 0) port = pj_server_port(srv);
+        if (write(pfd[1], &port, sizeof port) != sizeof port) _exit(3);
+        close(pfd[1]);
+        if (port < 0) _exit(2);
+        pj_server_run(srv);
+        pj_server_free(srv);
+        exit(0);
+    }
+    close(pfd[1]);
+    int port = -1;
+    if (read(pfd[0], &port, sizeof port) != sizeof port || port <= 0)
+        t_fail(__FILE__, __LINE__, "server did not start again");
+    close(pfd[0]);
+    s->pid = pid;
+    s->port = port;
+}
+
+TEST_T(plan_async_queue_full_shutdown_restart, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[2048], fp1[4096], fp2[4096];
+    th_login(&s, "officer", s.demo_pw, tok);
+    district_body(&s, body, sizeof body, 4, 1);
+    json_t *p = NULL;
+    for (int k = 0; k < 4; k++) {
+        CHECK_INT(th_call(&s, "POST", "/api/v1/plans", tok, body, &p), 202);
+        json_decref(p);
+    }
+    /* one running, three waiting: the fifth is refused and nothing is written */
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/plans", tok, body, &p), 429);
+    CHECK_STR(th_err_code(p), "too_many_plans");
+    json_decref(p);
+    th_fingerprint(&s, fp2, sizeof fp2);
+    CHECK_STR(fp1, fp2);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/plans?status=solving", tok, NULL, &p), 200);
+    CHECK_INT(json_array_size(json_object_get(p, "items")), 4);
+    json_decref(p);
+    /* stopping: the waiting plans fail at once, the running one at its next phase */
+    double t0 = now_s();
+    th_stop(&s);
+    CHECK(now_s() - t0 < 4.0);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM plans WHERE status = 'solving'"), 0);
+    CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM plans WHERE status = 'failed' AND"
+                         " json_extract(error_json, '$.code') = 'stopped'") >= 3);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'plan' AND action IN"
+                             " ('fail', 'solve')"),
+              4);
+    /* a plan left solving by a process that is gone (a crash) fails when the server starts */
+    th_sql_exec(&s, "INSERT INTO plans (name, scenario, role, request_json, result_json,"
+                    " objective, gap, demand, served, shortfall, status, created_at, created_by,"
+                    " solver_pid) VALUES ('crashed', 'disaster', 'resettlement', '{}', 'null', 0,"
+                    " 1, 0, 0, 0, 'solving', 1, 'officer', 99999999)");
+    restart(&s);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM plans WHERE name = 'crashed' AND"
+                             " status = 'failed' AND json_extract(error_json, '$.code') ="
+                             " 'interrupted'"),
+              1);
+    th_login(&s, "officer", s.demo_pw, tok);
+    long long id = th_sql_int(&s, "SELECT id FROM plans WHERE name = 'crashed'");
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/plans/%lld", id);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &p), 200);
+    CHECK_STR(th_str(p, "status"), "failed");
+    CHECK_STR(th_str(json_object_get(p, "error"), "code"), "interrupted");
+    json_decref(p);
+    /* a failed plan is neither adopted nor compared */
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", id);
+    CHECK_INT(th_call(&s, "POST", path, tok, "{}", &p), 409);
+    json_decref(p);
+    snprintf(path, sizeof path, "/api/v1/plans/compare?a=%lld&b=%lld", id, id);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &p), 409);
+    CHECK_STR(th_err_code(p), "not_solved");
+    json_decref(p);
+    th_stop(&s);
+}

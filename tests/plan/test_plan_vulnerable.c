@@ -1,0 +1,302 @@
+/* The vulnerable (the eldercare list: living alone, disabled, ability level >= 3) in a plan:
+ * they go only to medical sites or into barrier-free rooms, even past a nearer site; the rooms
+ * bound them; unmet ones are reported. Sites already converted for the role count from minute
+ * 0 with no steps, and adopting the plan leaves them alone. A property check on the demo
+ * district: no vulnerable assignment lands on an unsuitable site. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "t.h"
+#include "th.h"
+
+static json_t *post_ok(th_server *s, const char *tok, const char *path, const char *body, int want)
+{
+    json_t *o = NULL;
+    int st = th_call(s, "POST", path, tok, body, &o);
+    if (st != want)
+        t_fail(__FILE__, __LINE__, "POST %s: %d, expected %d (%s: %s)", path, st, want,
+               th_err_code(o) ? th_err_code(o) : "-",
+               o ? json_string_value(json_object_get(json_object_get(o, "error"), "message")) : "");
+    return o;
+}
+
+/* A township (1000), a village (1001, 100 people at 40.0, 117.0) with its grid (1002); hotels
+ * A (1, 0.9 km east, no barrier-free rooms) and B (2, 4.3 km east, 5 barrier-free rooms), each
+ * with 200 resettlement beds and a one-step manual; 3 vulnerable elders and 2 others. */
+static void tiny_world(th_server *s)
+{
+    th_sql_exec(s, "INSERT INTO regions (id, parent_id, code, name, type, lat, lon, population,"
+                   " created_at, updated_at) VALUES"
+                   " (1000, NULL, 'T1', '测试镇', 'township', 40.0, 117.0, 100, 0, 0),"
+                   " (1001, 1000, 'V1', '测试村', 'village', 40.0, 117.0, 100, 0, 0),"
+                   " (1002, 1001, 'G1', '测试网格', 'grid', 40.0, 117.0, 0, 0, 0)");
+    th_sql_exec(s, "INSERT INTO facilities (id, name, type, township_id, village_id, lat, lon,"
+                   " peacetime_capacity, barrier_free_rooms, created_at, updated_at) VALUES"
+                   " (1, 'A 近', 'hotel', 1000, 1001, 40.0, 117.01, 0, 0, 0, 0),"
+                   " (2, 'B 无障碍', 'hotel', 1000, 1001, 40.0, 117.05, 0, 5, 0, 0)");
+    th_sql_exec(s, "INSERT INTO facility_roles (facility_id, role, unit, capacity) VALUES"
+                   " (1, 'resettlement', 'beds', 200), (2, 'resettlement', 'beds', 200)");
+    th_sql_exec(s, "INSERT INTO manuals (id, facility_id, scenario, role, version, title,"
+                   " created_at, created_by) VALUES"
+                   " (1, 1, 'disaster', 'resettlement', 1, 'm', 0, 't'),"
+                   " (2, 2, 'disaster', 'resettlement', 1, 'm', 0, 't')");
+    th_sql_exec(s, "INSERT INTO manual_steps (manual_id, phase, seq, code, name, planned_minutes,"
+                   " team_type, team_count) VALUES"
+                   " (1, 'convert', 1, 'c1', '清洁', 60, 'cleaning', 1),"
+                   " (2, 'convert', 1, 'c1', '清洁', 60, 'cleaning', 1)");
+    static const char *const flags[] = {"1, 0, 0", "0, 1, 0", "0, 0, 3", "0, 0, 1", "0, 0, 2"};
+    for (int k = 0; k < 5; k++) {
+        char q[512];
+        snprintf(q, sizeof q,
+                 "INSERT INTO elders (name, sex, birth_date, id_number, grid_id, village_id,"
+                 " township_id, lat, lon, living_alone, disabled, ability_level, created_at,"
+                 " updated_at) VALUES ('e%d', 'F', '1940-01-01', 'X%d', 1002, 1001, 1000,"
+                 " 40.0, 117.0, %s, 0, 0)",
+                 k, k, flags[k]);
+        th_sql_exec(s, q);
+    }
+}
+
+#define TINY(extra)                                                                                \
+    "{\"name\":\"tiny\",\"scenario\":\"disaster\",\"role\":\"resettlement\","                      \
+    "\"affected\":{\"village_ids\":[1001]},\"demand\":{\"share\":0.5},"                            \
+    "\"teams\":{\"cleaning\":2},\"time_limit_s\":1" extra "}"
+
+static json_t *site(json_t *res, long long fid)
+{
+    json_t *e;
+    size_t i;
+    json_array_foreach(json_object_get(res, "sites"), i,
+                       e) if (th_int(e, "facility_id") == fid) return e;
+    return NULL;
+}
+
+static long long vulnerable_at(json_t *res, long long fid)
+{
+    long long n = 0;
+    json_t *e;
+    size_t i;
+    json_array_foreach(json_object_get(res, "assignments"), i,
+                       e) if (!strcmp(th_str(e, "class"), "vulnerable") &&
+                              th_int(e, "facility_id") == fid) n += th_int(e, "people");
+    return n;
+}
+
+TEST_T(plan_vulnerable_to_barrier_free_site, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    tiny_world(&s);
+    /* the three vulnerable go to B, past the nearer A */
+    json_t *p = post_ok(&s, tok, "/api/v1/plans?wait=1", TINY(""), 201);
+    json_t *res = json_object_get(p, "result"), *vul = json_object_get(res, "vulnerable");
+    CHECK_STR(th_str(vul, "source"), "eldercare");
+    CHECK_INT(th_int(vul, "total"), 3);
+    CHECK_INT(th_int(vul, "served"), 3);
+    CHECK_INT(th_int(vul, "unmet"), 0);
+    json_t *v0 = json_array_get(json_object_get(vul, "villages"), 0);
+    CHECK_INT(th_int(v0, "village_id"), 1001);
+    CHECK_INT(th_int(v0, "registered"), 3);
+    CHECK_INT(th_int(v0, "people"), 3);
+    json_t *vs = json_object_get(v0, "sites");
+    CHECK_INT(json_array_size(vs), 1);
+    CHECK_INT(th_int(json_array_get(vs, 0), "facility_id"), 2);
+    CHECK_INT(vulnerable_at(res, 2), 3);
+    CHECK_INT(vulnerable_at(res, 1), 0);
+    CHECK(site(res, 1) != NULL); /* the others go to the nearer A */
+    CHECK_INT(th_int(site(res, 2), "barrier_free_rooms"), 5);
+    CHECK_INT(th_int(site(res, 2), "vulnerable"), 3);
+    CHECK_INT(th_int(json_object_get(res, "summary"), "served"), 50);
+    json_decref(p);
+    /* vulnerable: false plans everyone alike: all to the nearer A */
+    p = post_ok(&s, tok, "/api/v1/plans?wait=1", TINY(",\"vulnerable\":false"), 201);
+    res = json_object_get(p, "result");
+    CHECK_INT(th_int(json_object_get(res, "vulnerable"), "total"), 0);
+    CHECK_INT(vulnerable_at(res, 2) + vulnerable_at(res, 1), 0);
+    CHECK(site(res, 2) == NULL);
+    json_decref(p);
+    /* two barrier-free rooms for three: one unmet, still none at A */
+    th_sql_exec(&s, "UPDATE facilities SET barrier_free_rooms = 2 WHERE id = 2");
+    p = post_ok(&s, tok, "/api/v1/plans?wait=1", TINY(""), 201);
+    res = json_object_get(p, "result");
+    vul = json_object_get(res, "vulnerable");
+    CHECK_INT(th_int(vul, "served"), 2);
+    CHECK_INT(th_int(vul, "unmet"), 1);
+    CHECK_INT(vulnerable_at(res, 2), 2);
+    CHECK_INT(vulnerable_at(res, 1), 0);
+    CHECK_INT(th_int(json_object_get(res, "shortfall"), "total"), 1);
+    json_t *sv = json_array_get(json_object_get(json_object_get(res, "shortfall"), "villages"), 0);
+    CHECK_INT(th_int(sv, "vulnerable"), 1);
+    json_decref(p);
+    /* no barrier-free rooms anywhere: all three unmet, the plan still made */
+    th_sql_exec(&s, "UPDATE facilities SET barrier_free_rooms = 0 WHERE id = 2");
+    p = post_ok(&s, tok, "/api/v1/plans?wait=1", TINY(""), 201);
+    CHECK_INT(th_int(json_object_get(json_object_get(p, "result"), "vulnerable"), "unmet"), 3);
+    json_decref(p);
+    /* the registry field: validated, written, audited */
+    json_t *o = NULL;
+    CHECK_INT(th_call(&s, "PATCH", "/api/v1/facilities/2", tok,
+                      "{\"version\":1,\"barrier_free_rooms\":-1}", &o),
+              422);
+    CHECK_STR(th_err_field(o), "barrier_free_rooms");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "PATCH", "/api/v1/facilities/2", tok,
+                      "{\"version\":1,\"barrier_free_rooms\":7}", &o),
+              200);
+    CHECK_INT(th_int(o, "barrier_free_rooms"), 7);
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT barrier_free_rooms FROM facilities WHERE id = 2"), 7);
+    /* B's conversion needs an IT team: without one B is no candidate (the plan is still made,
+     * the vulnerable unmet); with only IT teams A is none; with neither, 422 naming the first */
+    th_sql_exec(&s, "UPDATE manual_steps SET team_type = 'it' WHERE manual_id = 2");
+    p = post_ok(&s, tok, "/api/v1/plans?wait=1", TINY(""), 201);
+    res = json_object_get(p, "result");
+    CHECK_INT(th_int(json_object_get(res, "summary"), "candidates"), 1);
+    CHECK(site(res, 2) == NULL);
+    CHECK_INT(th_int(json_object_get(res, "vulnerable"), "unmet"), 3);
+    json_decref(p);
+    p = post_ok(&s, tok, "/api/v1/plans?wait=1",
+                "{\"name\":\"it\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
+                "\"affected\":{\"village_ids\":[1001]},\"demand\":{\"share\":0.5},"
+                "\"teams\":{\"it\":1},\"single_source\":false,\"time_limit_s\":1}",
+                201);
+    res = json_object_get(p, "result");
+    CHECK(site(res, 1) == NULL);
+    CHECK_INT(vulnerable_at(res, 2), 3);
+    json_decref(p);
+    char fp1[4096], fp2[4096];
+    th_fingerprint(&s, fp1, sizeof fp1);
+    o = post_ok(&s, tok, "/api/v1/plans",
+                "{\"name\":\"none\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
+                "\"affected\":{\"village_ids\":[1001]},\"demand\":{\"share\":0.5},"
+                "\"teams\":{\"it\":0}}",
+                422);
+    CHECK_STR(th_err_code(o), "no_teams");
+    CHECK_STR(th_err_field(o), "teams.cleaning");
+    json_decref(o);
+    th_fingerprint(&s, fp2, sizeof fp2);
+    CHECK_STR(fp1, fp2);
+    th_stop(&s);
+}
+
+TEST_T(plan_converted_site_ready_at_start, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    tiny_world(&s);
+    /* C: nearest, already converted for resettlement (in emergency, live conversion) */
+    th_sql_exec(&s, "INSERT INTO facilities (id, name, type, township_id, lat, lon, state,"
+                    " created_at, updated_at) VALUES (3, 'C 已转换', 'school', 1000, 40.0,"
+                    " 117.003, 'emergency', 0, 0)");
+    th_sql_exec(&s, "INSERT INTO facility_roles (facility_id, role, unit, capacity) VALUES"
+                    " (3, 'resettlement', 'beds', 30)");
+    th_sql_exec(&s, "INSERT INTO manuals (id, facility_id, scenario, role, version, title,"
+                    " created_at, created_by) VALUES (3, 3, 'disaster', 'resettlement', 1, 'm',"
+                    " 0, 't')");
+    th_sql_exec(&s, "INSERT INTO manual_steps (manual_id, phase, seq, code, name,"
+                    " planned_minutes, team_type, team_count) VALUES"
+                    " (3, 'convert', 1, 'c1', '清洁', 600, 'cleaning', 1)");
+    th_sql_exec(&s, "INSERT INTO conversions (facility_id, manual_id, scenario, mode, state,"
+                    " started_at, started_by) VALUES (3, 3, 'disaster', 'live', 'emergency', 0,"
+                    " 't')");
+    json_t *p = post_ok(&s, tok, "/api/v1/plans?wait=1",
+                        TINY(",\"vulnerable\":false,\"single_source\":false"), 201);
+    json_t *res = json_object_get(p, "result"), *c = site(res, 3);
+    CHECK(c != NULL);
+    CHECK(json_is_true(json_object_get(c, "ready_at_start")));
+    CHECK_INT(th_int(c, "ready_minutes"), 0);
+    CHECK_INT(th_int(c, "used"), 30);
+    json_t *sched = json_object_get(res, "schedule"), *e;
+    size_t i;
+    json_array_foreach(json_object_get(sched, "gantt"), i, e) CHECK(th_int(e, "facility_id") != 3);
+    json_t *c0 = json_array_get(json_object_get(sched, "curve"), 0);
+    CHECK_INT(th_int(c0, "minutes"), 0);
+    CHECK_INT((long long)json_number_value(json_object_get(c0, "capacity")), 30);
+    CHECK_INT(th_int(c0, "people"), 30);
+    /* the other 20 wait for A's one-hour conversion */
+    json_t *last = json_array_get(json_object_get(sched, "curve"), 1);
+    CHECK_INT(th_int(last, "minutes"), 60);
+    CHECK_INT(th_int(last, "people"), 50);
+    /* adopting converts A only; C stays as it is */
+    long long conv0 = th_sql_int(&s, "SELECT COUNT(*) FROM conversions");
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(p, "id"));
+    json_t *ad = post_ok(&s, tok, path, "{}", 200);
+    CHECK_INT(json_array_size(json_object_get(ad, "conversions")), 1);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM conversions") - conv0, 1);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM conversions WHERE facility_id = 3"), 1);
+    json_decref(ad);
+    json_decref(p);
+    th_stop(&s);
+}
+
+/* Every vulnerable assignment of plans over the demo district lands on a medical site or in
+ * barrier-free rooms, within the site's vulnerable capacity; the per-village table adds up. */
+TEST_T(plan_vulnerable_property_demo, 180)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[1024], q[200];
+    th_login(&s, "officer", s.demo_pw, tok);
+    /* the tests' demo has no elders: three vulnerable ones per village (synthetic) */
+    th_sql_exec(&s, "INSERT INTO elders (name, sex, birth_date, id_number, grid_id, village_id,"
+                    " township_id, lat, lon, living_alone, disabled, ability_level, created_at,"
+                    " updated_at, source) SELECT 'e', 'M', '1941-02-03', 'T' || v.id || '-' || k.n,"
+                    " v.id, v.id, v.parent_id, v.lat, v.lon, k.n = 1, k.n = 2, 3 * (k.n = 3), 0, 0,"
+                    " 'synthetic' FROM regions v, (SELECT 1 AS n UNION ALL SELECT 2 UNION ALL"
+                    " SELECT 3) k WHERE v.type IN ('village', 'community') AND v.lat IS NOT NULL");
+    static const char *const roles[] = {"resettlement", "isolation"};
+    static const char *const scen[] = {"disaster", "epidemic"};
+    long long placed = 0;
+    for (int k = 0; k < 6; k++) {
+        snprintf(q, sizeof q,
+                 "SELECT id FROM regions WHERE type = 'township' ORDER BY id LIMIT 1 OFFSET %d",
+                 (k * 5) % 18);
+        snprintf(body, sizeof body,
+                 "{\"name\":\"p%d\",\"scenario\":\"%s\",\"role\":\"%s\",\"affected\":"
+                 "{\"township_ids\":[%lld]},\"demand\":{\"share\":%g},\"teams\":{\"cleaning\":12,"
+                 "\"logistics\":16,\"security\":6,\"medical\":10,\"catering\":6,\"it\":2,"
+                 "\"disinfection\":4},\"max_distance_km\":40,\"time_limit_s\":0.5,\"seed\":%d}",
+                 k, scen[k % 2], roles[k % 2], th_sql_int(&s, q), 0.02 + 0.03 * (k % 3), k);
+        json_t *o = NULL;
+        int st = th_call(&s, "POST", "/api/v1/plans?wait=1", tok, body, &o);
+        if (st == 422) { /* no candidate near this township for the role */
+            json_decref(o);
+            continue;
+        }
+        CHECK_INT(st, 201);
+        json_t *res = json_object_get(o, "result"), *e, *vul = json_object_get(res, "vulnerable");
+        size_t i;
+        json_array_foreach(json_object_get(res, "sites"), i, e)
+        {
+            long long vu = th_int(e, "vulnerable");
+            int ok =
+                json_is_true(json_object_get(e, "medical")) || th_int(e, "barrier_free_rooms") > 0;
+            if (vu > 0 && !ok)
+                t_fail(__FILE__, __LINE__, "plan %d: %lld vulnerable at unsuitable site %lld", k,
+                       vu, th_int(e, "facility_id"));
+            CHECK(vu <= (long long)json_number_value(json_object_get(e, "vulnerable_capacity")));
+            CHECK_INT(vulnerable_at(res, th_int(e, "facility_id")), vu);
+        }
+        long long per_v = 0, unmet = 0;
+        json_array_foreach(json_object_get(vul, "villages"), i, e)
+        {
+            CHECK(th_int(e, "people") <= th_int(e, "registered"));
+            CHECK_INT(th_int(e, "served") + th_int(e, "unmet"), th_int(e, "people"));
+            per_v += th_int(e, "served");
+            unmet += th_int(e, "unmet");
+        }
+        CHECK_INT(per_v, th_int(vul, "served"));
+        CHECK_INT(unmet, th_int(vul, "unmet"));
+        CHECK_INT(th_int(vul, "served") + th_int(vul, "unmet"), th_int(vul, "total"));
+        placed += th_int(vul, "served");
+        json_decref(o);
+    }
+    CHECK(placed > 0); /* the check above ran on real assignments */
+    th_stop(&s);
+}
