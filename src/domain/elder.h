@@ -41,6 +41,10 @@ typedef struct pj_elder_filter {
     int64_t region_id; /* a township, village or grid (0 = the actor's whole scope) */
     const char *visit_tier, *q, *status;
     int vulnerable_only, unpaired_only, reveal;
+    /* flags and needs gaps: 1 = only elders with it (0 = no filter); ability_level only when
+     * ability_set */
+    int living_alone, empty_nest, disabled, no_meals, no_doctor, ability_set;
+    int64_t ability_level;
     int64_t cursor;
     int limit;
 } pj_elder_filter;
