@@ -217,13 +217,14 @@ static int h_bank_check(pj_req *r)
 
 static int h_alerts(pj_req *r)
 {
-    static const char *const acc[] = {"state", "kind", "level", NULL};
+    static const char *const acc[] = {"state", "kind", "level", "elder_id", NULL};
     pj_list_filter f;
     const char *kind = NULL, *level = NULL;
+    int64_t eid = 0;
     if (pj_h_list_params(r, &f, acc) || pj_h_q_str(r, "kind", &kind) ||
-        pj_h_q_str(r, "level", &level))
+        pj_h_q_str(r, "level", &level) || pj_h_q_int(r, "elder_id", 1, INT64_MAX, &eid))
         return -1;
-    return pj_alert_list(&r->ctx, f.state, kind, level, f.cursor, f.limit, &r->w, &r->err);
+    return pj_alert_list(&r->ctx, f.state, kind, level, eid, f.cursor, f.limit, &r->w, &r->err);
 }
 static int h_alert_scan(pj_req *r)
 {

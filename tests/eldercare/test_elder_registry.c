@@ -274,5 +274,19 @@ TEST_T(elder_list_flag_and_gap_filters, 120)
     o = EL(&s, off, "GET", "/api/v1/elders?no_doctor=2", NULL, 400);
     CHECK_STR(th_err_code(o), "bad_query");
     json_decref(o);
+    /* one elder's alerts (the detail page): exactly theirs */
+    long long eid = th_sql_int(&s, "SELECT elder_id FROM elder_alerts WHERE elder_id IS NOT NULL"
+                                   " GROUP BY elder_id ORDER BY COUNT(*) DESC, elder_id LIMIT 1");
+    CHECK(eid > 0);
+    char path[128], sql[160];
+    snprintf(path, sizeof path, "/api/v1/elder-alerts?elder_id=%lld&limit=500", eid);
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM elder_alerts WHERE elder_id = %lld", eid);
+    o = EL(&s, off, "GET", path, NULL, 200);
+    json_t *items = json_object_get(o, "items"), *x;
+    size_t i;
+    CHECK_INT((long long)json_array_size(items), th_sql_int(&s, sql));
+    json_array_foreach(items, i, x) CHECK_INT(th_int(x, "elder_id"), eid);
+    json_decref(o);
+    json_decref(EL(&s, off, "GET", "/api/v1/elder-alerts?elder_id=x", NULL, 400));
     th_stop(&s);
 }
