@@ -69,7 +69,8 @@ describe('eldercare', { timeout: 180000 }, () => {
     const prefix = `11011719411108${seq}`;
     const good = prefix + idCheckChar(prefix);
     const bad = prefix + (good[17] === '1' ? '2' : '1');
-    await page.getByTestId('f-name').locator('input').fill('测试老人甲');
+    const name = '测试老人' + (Date.now() % 100000); // one per run: the test may run again on the same database
+    await page.getByTestId('f-name').locator('input').fill(name);
     await page.getByTestId('f-birth').locator('input').fill('1941-11-08');
     await page.getByTestId('f-id').locator('input').fill(bad);
     await page.getByTestId('id-hint').getByText(`校验位应为 ${good[17]}`).waitFor(); // said while typing
@@ -77,11 +78,11 @@ describe('eldercare', { timeout: 180000 }, () => {
     await page.getByTestId('save-elder').click();
     await page.getByTestId('f-id').locator('.el-form-item__error').getByText(/身份证号无效/).waitFor();
     await shot(page, '41-elder-bad-id');
-    assert.ok(!(await apiGet(page, '/elders?q=测试老人甲')).items.length, 'nothing written');
+    assert.equal((await apiGet(page, '/elders?q=' + encodeURIComponent(name))).items.length, 0, 'nothing written');
     await page.getByTestId('f-id').locator('input').fill(good);
     await page.getByTestId('save-elder').click();
     await page.waitForURL(/\/elders\/\d+$/);
-    await page.getByRole('heading', { name: '测试老人甲' }).waitFor();
+    await page.getByRole('heading', { name }).waitFor();
     const id = page.url().match(/elders\/(\d+)/)[1];
     const e = await apiGet(page, `/elders/${id}`);
     assert.equal(e.grid_id, grid.id);
@@ -124,6 +125,7 @@ describe('eldercare', { timeout: 180000 }, () => {
     assert.equal(after.credit_balance_min, helper.credit_balance_min + 30);
     await page.getByTestId('helper-credits').getByText(after.credits.toFixed(2)).waitFor();
     await page.getByTestId('credit-rise').getByText('+0.50').waitFor();
+    await page.getByTestId('helper-credit').scrollIntoViewIfNeeded();
     const logs = (await apiGet(page, `/service-logs?elder_id=${elder.id}&limit=1`)).items;
     assert.equal(logs[0].kind, 'meal');
     assert.equal(logs[0].minutes, 30);
@@ -138,7 +140,14 @@ describe('eldercare', { timeout: 180000 }, () => {
     await login(page, 'jinhaihu', DEMO_PW);
     await page.goto('/pairing');
     await page.getByRole('heading', { name: '结对管理' }).waitFor();
+    // the solver answers in milliseconds on the e2e demo: hold the answer back a little to
+    // see the progress shown while it runs
+    await page.route('**/api/v1/pairing-runs', async (route) => {
+      if (route.request().method() === 'POST') await new Promise((r) => setTimeout(r, 1200));
+      await route.continue();
+    });
     await page.getByTestId('run-pairing').click();
+    await page.getByTestId('run-progress').getByText(/正在计算结对方案/).waitFor();
     await page.waitForURL(/\/pairing\/\d+$/);
     const id = page.url().match(/pairing\/(\d+)/)[1];
     const run = (await apiGet(page, `/pairing-runs/${id}?state=proposed`)).run;
@@ -213,6 +222,12 @@ describe('eldercare', { timeout: 180000 }, () => {
     await page.getByRole('heading', { name: /脆弱人群名单/ }).waitFor();
     await choose(page, page.getByTestId('filter-township'), '金海湖地区');
     await page.getByTestId('vulnerable-sheet').getByText(`共 ${vul.items.length} 人`).waitFor();
+    // full numbers for the paper sheet: unmasked and audited
+    const audits = (await apiGet(page, '/audit?action=read_unmasked&limit=500')).items.length;
+    await page.getByTestId('reveal').click();
+    await page.getByTestId('vulnerable-sheet').getByText(vul.items.find((v) => v.phone).phone.slice(0, 3)).first().waitFor();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="vulnerable-sheet"]').textContent.includes('****'));
+    assert.equal((await apiGet(page, '/audit?action=read_unmasked&limit=500')).items.length, audits + vul.items.length);
     await page.emulateMedia({ media: 'print' });
     assert.equal(await page.locator('.el-aside').isVisible(), false, 'no menu on paper');
     assert.equal(await page.getByTestId('print').isVisible(), false, 'no buttons on paper');

@@ -840,6 +840,7 @@ export default {
     print: 'Print',
     printedAt: 'printed {t}',
     vulnerableCount: '{n} people',
+    revealNumbers: 'Full numbers (audited)',
     vulnerableHint: 'Active elders living alone, disabled or at ability level ≥ 3',
     siteRequirement: 'Evacuation: only to sites with a medical role or barrier-free rooms',
     gridWorkers: 'Grid workers',

@@ -842,6 +842,7 @@ export default {
     print: '打印',
     printedAt: '打印于 {t}',
     vulnerableCount: '共 {n} 人',
+    revealNumbers: '显示完整号码（记入审计）',
     vulnerableHint: '独居、残疾或能力等级 ≥ 3 的在册老人',
     siteRequirement: '疏散安置：仅安排至具医疗功能或无障碍房间的场所',
     gridWorkers: '网格员',
