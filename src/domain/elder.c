@@ -644,6 +644,32 @@ static int elder_render_revealed(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     return elder_render_x(c, id, w, 1, err);
 }
 
+/* The list's flag and needs-gap filters as SQL conditions on `e` (bound by
+ * elder_filter_bind in the same order). */
+static const char *elder_filter_sql(pj_ctx *c, const pj_elder_filter *f)
+{
+    return pj_arena_printf(
+        c->arena, "%s%s%s%s%s%s", f->living_alone ? " AND e.living_alone = 1" : "",
+        f->empty_nest ? " AND e.empty_nest = 1" : "", f->disabled ? " AND e.disabled = 1" : "",
+        f->ability_set ? " AND e.ability_level = ?" : "",
+        f->no_meals ? " AND (e.meal_provider = 'none' OR e.meal_days = 0)" : "",
+        f->no_doctor ? " AND NOT (e.doctor_until IS NOT NULL AND e.doctor_until >= ?"
+                       " AND (e.doctor_from IS NULL OR e.doctor_from <= ?))"
+                     : "");
+}
+
+static void elder_filter_bind(pj_ctx *c, const pj_elder_filter *f, pj_stmt *s, int *i)
+{
+    if (f->ability_set) pj_stmt_int(s, (*i)++, f->ability_level);
+    if (f->no_doctor) {
+        /* doctor_contracted as rendered: a contract in force today (local date) */
+        char today[11];
+        pj_el_date(pj_el_today(c, pj_now()), today);
+        pj_stmt_text(s, (*i)++, today);
+        pj_stmt_text(s, (*i)++, today);
+    }
+}
+
 int pj_elder_list(pj_ctx *c, const pj_elder_filter *f, pj_jw *w, pj_err *err)
 {
     if (pj_el_require_personal(c, err) || (f->reveal && pj_el_reveal_check(c, err))) return -1;
@@ -654,13 +680,14 @@ int pj_elder_list(pj_ctx *c, const pj_elder_filter *f, pj_jw *w, pj_err *err)
         "SELECT e.id FROM elders e WHERE e.id > ?%s%s"
         " AND (? IS NULL OR e.visit_tier = ?) AND (? IS NULL OR e.status = ?)"
         " AND (? IS NULL OR e.name LIKE '%%' || ? || '%%' OR e.household LIKE '%%' || ? || '%%')"
-        "%s%s ORDER BY e.id LIMIT ?",
+        "%s%s%s ORDER BY e.id LIMIT ?",
         pj_el_scope_sql(c, "e"), pj_el_region_sql(c, region, "e"),
         f->vulnerable_only ? " AND (e.living_alone = 1 OR e.disabled = 1 OR e.ability_level >= 3)"
                            : "",
         f->unpaired_only ? " AND NOT EXISTS (SELECT 1 FROM elder_pairs p WHERE p.elder_id = e.id"
                            " AND p.state = 'active')"
-                         : "");
+                         : "",
+        elder_filter_sql(c, f));
     pj_stmt *s = pj_db_prepare(c->db, sql, err);
     if (!s) return -1;
     int i = 1;
@@ -672,6 +699,7 @@ int pj_elder_list(pj_ctx *c, const pj_elder_filter *f, pj_jw *w, pj_err *err)
     pj_stmt_text(s, i++, f->status);
     pj_stmt_text(s, i++, f->status);
     for (int k = 0; k < 3; k++) pj_stmt_text(s, i++, f->q);
+    elder_filter_bind(c, f, s, &i);
     pj_stmt_int(s, i++, f->limit + 1);
     if (!f->reveal) {
         int started = pj_db_read_begin(c->db);

@@ -41,6 +41,10 @@ typedef struct pj_elder_filter {
     int64_t region_id; /* a township, village or grid (0 = the actor's whole scope) */
     const char *visit_tier, *q, *status;
     int vulnerable_only, unpaired_only, reveal;
+    /* flags and needs gaps: 1 = only elders with it (0 = no filter); ability_level only when
+     * ability_set */
+    int living_alone, empty_nest, disabled, no_meals, no_doctor, ability_set;
+    int64_t ability_level;
     int64_t cursor;
     int limit;
 } pj_elder_filter;
@@ -147,8 +151,9 @@ int64_t pj_credit_account_of(pj_ctx *c, const char *kind, int64_t owner_id, cons
  * helpers over capacity) and escalates unacknowledged grid alerts to the township. Idempotent.
  * Writes {"raised":n,"escalated":n,…}. District roles (and the command line). */
 int pj_alert_scan(pj_ctx *c, int64_t now, pj_jw *w, pj_err *err);
-int pj_alert_list(pj_ctx *c, const char *state, const char *kind, const char *level, int64_t cursor,
-                  int limit, pj_jw *w, pj_err *err);
+/* elder_id: that elder's alerts only (0 = all in scope). */
+int pj_alert_list(pj_ctx *c, const char *state, const char *kind, const char *level,
+                  int64_t elder_id, int64_t cursor, int limit, pj_jw *w, pj_err *err);
 /* action "ack" or "resolve"; body {note, version}. */
 int pj_alert_action(pj_ctx *c, int64_t id, const char *action, json_t *body, pj_jw *w, pj_err *err);
 

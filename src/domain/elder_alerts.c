@@ -200,15 +200,16 @@ static int alert_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     return 0;
 }
 
-int pj_alert_list(pj_ctx *c, const char *state, const char *kind, const char *level, int64_t cursor,
-                  int limit, pj_jw *w, pj_err *err)
+int pj_alert_list(pj_ctx *c, const char *state, const char *kind, const char *level,
+                  int64_t elder_id, int64_t cursor, int limit, pj_jw *w, pj_err *err)
 {
     if (pj_el_require_personal(c, err)) return -1;
     const char *sql =
         pj_arena_printf(c->arena,
                         "SELECT a.id FROM elder_alerts a WHERE (? = 0 OR a.id < ?)%s"
                         " AND (? IS NULL OR a.state = ?) AND (? IS NULL OR a.kind = ?)"
-                        " AND (? IS NULL OR a.level = ?) ORDER BY a.id DESC LIMIT ?",
+                        " AND (? IS NULL OR a.level = ?) AND (? = 0 OR a.elder_id = ?)"
+                        " ORDER BY a.id DESC LIMIT ?",
                         pj_el_scope_sql(c, "a"));
     pj_stmt *s = pj_db_prepare(c->db, sql, err);
     if (!s) return -1;
@@ -222,6 +223,8 @@ int pj_alert_list(pj_ctx *c, const char *state, const char *kind, const char *le
     pj_stmt_text(s, i++, kind);
     pj_stmt_text(s, i++, level);
     pj_stmt_text(s, i++, level);
+    pj_stmt_int(s, i++, elder_id);
+    pj_stmt_int(s, i++, elder_id);
     pj_stmt_int(s, i++, limit + 1);
     return pj_render_query_page(c, s, limit, alert_render, w, err);
 }

@@ -48,15 +48,21 @@ static int q_flag(pj_req *r, const char *key, int *out)
 
 static int h_elders(pj_req *r)
 {
-    static const char *const acc[] = {"region_id",  "visit_tier", "status", "q",
-                                      "vulnerable", "unpaired",   "reveal", NULL};
+    static const char *const acc[] = {"region_id",     "visit_tier", "status",   "q",
+                                      "vulnerable",    "unpaired",   "reveal",   "living_alone",
+                                      "empty_nest",    "disabled",   "no_meals", "no_doctor",
+                                      "ability_level", NULL};
     pj_list_filter lf;
-    pj_elder_filter f = {0};
+    pj_elder_filter f = {.ability_level = -1};
     if (pj_h_list_params(r, &lf, acc) || pj_h_q_int(r, "region_id", 1, INT64_MAX, &f.region_id) ||
         pj_h_q_str(r, "visit_tier", &f.visit_tier) || pj_h_q_str(r, "status", &f.status) ||
         q_flag(r, "vulnerable", &f.vulnerable_only) || q_flag(r, "unpaired", &f.unpaired_only) ||
-        q_flag(r, "reveal", &f.reveal))
+        q_flag(r, "reveal", &f.reveal) || q_flag(r, "living_alone", &f.living_alone) ||
+        q_flag(r, "empty_nest", &f.empty_nest) || q_flag(r, "disabled", &f.disabled) ||
+        q_flag(r, "no_meals", &f.no_meals) || q_flag(r, "no_doctor", &f.no_doctor) ||
+        pj_h_q_int(r, "ability_level", 0, 4, &f.ability_level))
         return -1;
+    f.ability_set = f.ability_level >= 0;
     f.q = lf.q, f.cursor = lf.cursor, f.limit = lf.limit;
     return pj_elder_list(&r->ctx, &f, &r->w, &r->err);
 }
@@ -211,13 +217,14 @@ static int h_bank_check(pj_req *r)
 
 static int h_alerts(pj_req *r)
 {
-    static const char *const acc[] = {"state", "kind", "level", NULL};
+    static const char *const acc[] = {"state", "kind", "level", "elder_id", NULL};
     pj_list_filter f;
     const char *kind = NULL, *level = NULL;
+    int64_t eid = 0;
     if (pj_h_list_params(r, &f, acc) || pj_h_q_str(r, "kind", &kind) ||
-        pj_h_q_str(r, "level", &level))
+        pj_h_q_str(r, "level", &level) || pj_h_q_int(r, "elder_id", 1, INT64_MAX, &eid))
         return -1;
-    return pj_alert_list(&r->ctx, f.state, kind, level, f.cursor, f.limit, &r->w, &r->err);
+    return pj_alert_list(&r->ctx, f.state, kind, level, eid, f.cursor, f.limit, &r->w, &r->err);
 }
 static int h_alert_scan(pj_req *r)
 {

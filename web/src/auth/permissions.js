@@ -21,6 +21,12 @@ export const PERMISSIONS = {
   manuals: OFFICIALS,
   drills: OFFICIALS,
   'dualuse.write': OPERATORS, // manuals, conversions, steps, findings (scope: canOperate)
+  // eldercare (src/http/h_eldercare.c): personal records for officers and grid workers (scope:
+  // their township / grids, checked by the server); pairing for officers; the aggregate
+  // coverage report also for viewers
+  eldercare: ['admin', 'district_officer', 'township_officer', 'grid_worker'],
+  'eldercare.pairing': ['admin', 'district_officer', 'township_officer'],
+  'eldercare.reports': ['admin', 'district_officer', 'township_officer', 'grid_worker', 'viewer'],
 };
 
 export function can(user, perm) {

@@ -1,6 +1,7 @@
 // The side menu: each entry needs a permission; entries whose permission the role lacks are
 // hidden, and a group with no visible child is hidden too.
 import { Odometer, OfficeBuilding, Setting, User, Document, Monitor, Notebook, Flag } from '@element-plus/icons-vue';
+import { House, Avatar, UserFilled, Connection, EditPen, Bell, DataAnalysis, List } from '@element-plus/icons-vue';
 
 export const MENU = [
   { key: 'dashboard', route: 'dashboard', label: 'nav.dashboard', icon: Odometer, perm: 'dashboard' },
@@ -8,6 +9,20 @@ export const MENU = [
   { key: 'conversions', route: 'conversions', label: 'nav.conversions', icon: Monitor, perm: 'conversions' },
   { key: 'manuals', route: 'manuals', label: 'nav.manuals', icon: Notebook, perm: 'manuals' },
   { key: 'drills', route: 'drills', label: 'nav.drills', icon: Flag, perm: 'drills' },
+  {
+    key: 'eldercare',
+    label: 'eldercare.nav.group',
+    icon: House,
+    children: [
+      { key: 'elders', route: 'elders', label: 'eldercare.nav.elders', icon: Avatar, perm: 'eldercare' },
+      { key: 'service-entry', route: 'service-entry', label: 'eldercare.nav.quickEntry', icon: EditPen, perm: 'eldercare' },
+      { key: 'helpers', route: 'helpers', label: 'eldercare.nav.helpers', icon: UserFilled, perm: 'eldercare' },
+      { key: 'pairing', route: 'pairing', label: 'eldercare.nav.pairing', icon: Connection, perm: 'eldercare.pairing' },
+      { key: 'elder-alerts', route: 'elder-alerts', label: 'eldercare.nav.alerts', icon: Bell, perm: 'eldercare' },
+      { key: 'elder-coverage', route: 'elder-coverage', label: 'eldercare.nav.coverage', icon: DataAnalysis, perm: 'eldercare.reports' },
+      { key: 'vulnerable', route: 'vulnerable', label: 'eldercare.nav.vulnerable', icon: List, perm: 'eldercare' },
+    ],
+  },
   {
     key: 'admin',
     label: 'nav.admin',

@@ -1,0 +1,260 @@
+// The eldercare pages as their users rely on them: a grid worker sees only their grids'
+// elders with masked ID numbers, registers an elder (the API's check-digit error shown at the
+// field, then fixed), logs a meal on a tablet and sees the helper's credit rise; a township
+// officer runs a pairing and accepts a proposal; an alert is acknowledged and resolved; the
+// coverage map; the printable vulnerable list; roles without access are refused.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, login, shot, apiGet, choose, DEMO_PW, TABLET } from './lib.mjs';
+import { idCheckChar } from '../../web/src/utils/eldercare.js';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+async function noProblems(page) {
+  assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+}
+const MASKED_ID = /^\d{6}\*{8}\d{3}[\dX]$/;
+
+describe('eldercare', { timeout: 180000 }, () => {
+  test('grid01 sees only the elders of their grids, ID numbers masked', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'grid01', DEMO_PW);
+    const me = await apiGet(page, '/auth/me');
+    const grids = await Promise.all(me.grid_ids.map((id) => apiGet(page, `/regions/${id}`)));
+    const gridNames = new Set(grids.map((g) => g.name));
+    const api = await apiGet(page, '/elders?limit=500');
+    assert.ok(api.items.length > 0, 'grid01 has elders');
+    // the menu: elders and the quick entry, no pairing (officers only)
+    const nav = page.getByRole('menubar');
+    await nav.getByText('互助养老').click();
+    await nav.getByText('老人台账').waitFor();
+    await nav.getByText('服务快速登记').waitFor();
+    assert.equal(await nav.getByText('结对管理').count(), 0, 'pairing hidden for a grid worker');
+    await nav.getByText('老人台账').click();
+    await page.getByRole('heading', { name: '老人台账' }).waitFor();
+    const table = page.getByTestId('elder-table');
+    await table.locator('tbody tr').first().waitFor();
+    const first = Math.min(50, api.items.length);
+    assert.equal(await table.locator('.el-table__body-wrapper tbody tr').count(), first);
+    for (const g of await table.getByTestId('grid-name').allInnerTexts()) assert.ok(gridNames.has(g.trim()), `${g} is one of grid01's grids`);
+    const ids = await table.getByTestId('id-number').allInnerTexts();
+    assert.equal(ids.length, first);
+    for (const id of ids) assert.match(id.trim(), MASKED_ID);
+    // a flag filter narrows the list to what the API says
+    const alone = await apiGet(page, '/elders?living_alone=1&limit=500');
+    await page.getByTestId('flag-living_alone').click();
+    await page.waitForURL(/living_alone=1/);
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="elder-table"] .el-table__body-wrapper tbody tr').length === n, Math.min(50, alone.items.length));
+    await shot(page, '40-elders-grid01');
+    // another grid's elder is refused by the API and not listed
+    const outside = (await page.request.get('/api/v1/elders/' + 10 ** 6)).status();
+    assert.ok(outside === 404 || outside === 403);
+    await noProblems(page);
+    await context.close();
+  });
+
+  test('register an elder: a bad ID check digit is shown at the field; fixed, it saves', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'grid01', DEMO_PW);
+    const me = await apiGet(page, '/auth/me');
+    const grid = await apiGet(page, `/regions/${me.grid_ids[0]}`);
+    await page.goto('/elders/new');
+    await page.getByRole('heading', { name: '登记老人' }).waitFor();
+    const seq = String(100 + (Date.now() % 400) * 2).padStart(3, '0'); // even: female
+    const prefix = `11011719411108${seq}`;
+    const good = prefix + idCheckChar(prefix);
+    const bad = prefix + (good[17] === '1' ? '2' : '1');
+    const name = '测试老人' + (Date.now() % 100000); // one per run: the test may run again on the same database
+    await page.getByTestId('f-name').locator('input').fill(name);
+    await page.getByTestId('f-birth').locator('input').fill('1941-11-08');
+    await page.getByTestId('f-id').locator('input').fill(bad);
+    await page.getByTestId('id-hint').getByText(`校验位应为 ${good[17]}`).waitFor(); // said while typing
+    await choose(page, page.getByTestId('f-grid').getByTestId('filter-grid'), grid.name);
+    await page.getByTestId('save-elder').click();
+    await page.getByTestId('f-id').locator('.el-form-item__error').getByText(/身份证号无效/).waitFor();
+    await shot(page, '41-elder-bad-id');
+    assert.equal((await apiGet(page, '/elders?q=' + encodeURIComponent(name))).items.length, 0, 'nothing written');
+    await page.getByTestId('f-id').locator('input').fill(good);
+    await page.getByTestId('save-elder').click();
+    await page.waitForURL(/\/elders\/\d+$/);
+    await page.getByRole('heading', { name }).waitFor();
+    const id = page.url().match(/elders\/(\d+)/)[1];
+    const e = await apiGet(page, `/elders/${id}`);
+    assert.equal(e.grid_id, grid.id);
+    assert.equal(e.id_number, good.slice(0, 6) + '********' + good.slice(14));
+    await page.getByTestId('elder-id-number').getByText(e.id_number).waitFor();
+    await page.getByTestId('three-needs').locator('[data-need="doctor"]').getByText('✗').waitFor();
+    await shot(page, '42-elder-detail');
+    await noProblems(page);
+    await context.close();
+  });
+
+  test('quick entry on a tablet: a meal logged, the helper earns credits', async () => {
+    const { context, page } = await openPage(browser, TABLET);
+    await login(page, 'grid01', DEMO_PW);
+    const elders = (await apiGet(page, '/elders?status=active&limit=200')).items;
+    let elder = null, helper = null;
+    for (const e of elders.filter((x) => x.paired_helper)) {
+      const res = await page.request.get(`/api/v1/helpers/${e.paired_helper.helper_id}`);
+      if (res.ok()) {
+        elder = e;
+        helper = await res.json();
+        break;
+      }
+    }
+    assert.ok(elder && helper, 'an elder of grid01 with a helper in scope');
+    await page.goto('/service-entry');
+    await page.getByRole('heading', { name: '服务快速登记' }).waitFor();
+    await page.getByTestId('entry-elders').locator(`[data-elder="${elder.id}"]`).click();
+    await page.getByTestId('entry-elder').getByText(elder.name).waitFor();
+    await page.getByTestId('helper-credits').getByText(helper.credits.toFixed(2)).waitFor();
+    await page.locator('[data-kind="meal"]').click();
+    await page.getByRole('button', { name: '最近 30 分钟' }).click();
+    await page.getByTestId('entry-remarks').fill('午餐已送达');
+    // the touch targets are large
+    const box = await page.getByTestId('entry-save').boundingBox();
+    assert.ok(box.height >= 48, 'save button at least 48 px high');
+    await page.getByTestId('entry-save').click();
+    await page.getByTestId('recent-logs').getByText('送餐').waitFor();
+    const after = await apiGet(page, `/helpers/${helper.id}`);
+    assert.equal(after.credit_balance_min, helper.credit_balance_min + 30);
+    await page.getByTestId('helper-credits').getByText(after.credits.toFixed(2)).waitFor();
+    await page.getByTestId('credit-rise').getByText('+0.50').waitFor();
+    await page.getByTestId('helper-credit').scrollIntoViewIfNeeded();
+    const logs = (await apiGet(page, `/service-logs?elder_id=${elder.id}&limit=1`)).items;
+    assert.equal(logs[0].kind, 'meal');
+    assert.equal(logs[0].minutes, 30);
+    assert.equal(logs[0].remarks, '午餐已送达');
+    await shot(page, '43-quick-entry-tablet');
+    await noProblems(page);
+    await context.close();
+  });
+
+  test('a township officer runs a pairing (progress shown) and accepts a proposal', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'jinhaihu', DEMO_PW);
+    await page.goto('/pairing');
+    await page.getByRole('heading', { name: '结对管理' }).waitFor();
+    // the solver answers in milliseconds on the e2e demo: hold the answer back a little to
+    // see the progress shown while it runs
+    await page.route('**/api/v1/pairing-runs', async (route) => {
+      if (route.request().method() === 'POST') await new Promise((r) => setTimeout(r, 1200));
+      await route.continue();
+    });
+    await page.getByTestId('run-pairing').click();
+    await page.getByTestId('run-progress').getByText(/正在计算结对方案/).waitFor();
+    await page.waitForURL(/\/pairing\/\d+$/);
+    const id = page.url().match(/pairing\/(\d+)/)[1];
+    const run = (await apiGet(page, `/pairing-runs/${id}?state=proposed`)).run;
+    assert.equal(run.township_id, 303);
+    await page.getByTestId('run-stats').locator('[data-stat="proposed"]').getByText(String(run.proposed), { exact: true }).waitFor();
+    const open = (await apiGet(page, `/pairing-runs/${id}?state=proposed`)).proposals.items;
+    assert.ok(open.length > 0, 'the demo leaves elders to pair in 金海湖');
+    const p = open[0];
+    const row = page.getByTestId('proposals').locator('.el-table__body-wrapper tr', { hasText: p.elder_name }).first();
+    await row.getByTestId('why').getByText(`${p.helper_name}：相距 ${p.distance_m} 米`).waitFor();
+    await shot(page, '44-pairing-run');
+    await row.getByTestId('accept').click();
+    await page.getByText('已采纳 1 条').waitFor();
+    const decided = (await apiGet(page, `/pairing-runs/${id}?state=accepted`)).proposals.items;
+    assert.ok(decided.some((x) => x.id === p.id && x.pair_id), 'accepted with a pair');
+    const pairs = (await apiGet(page, `/pairs?elder_id=${p.elder_id}&state=active`)).items;
+    assert.equal(pairs[0].helper_id, p.helper_id);
+    await noProblems(page);
+    await context.close();
+  });
+
+  test('an alert acknowledged, then resolved with a note', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'grid01', DEMO_PW);
+    await page.goto('/elder-alerts');
+    await page.getByRole('heading', { name: '养老预警' }).waitFor();
+    const alert = (await apiGet(page, '/elder-alerts?state=open&limit=1')).items[0];
+    assert.ok(alert, 'an open alert in grid01');
+    const row = page.getByTestId('alert-table').locator('.el-table__body-wrapper tr', { hasText: alert.elder_name || alert.helper_name }).first();
+    await row.getByTestId('ack').click();
+    const dlg = page.getByRole('dialog', { name: '确认预警' });
+    await dlg.getByTestId('alert-note').fill('已电话联系家属');
+    await dlg.getByTestId('alert-confirm').click();
+    await page.getByText('已确认', { exact: true }).first().waitFor();
+    assert.equal((await apiGet(page, '/elder-alerts?state=acked&limit=500')).items.find((a) => a.id === alert.id)?.acked_by, 'grid01');
+    await page.getByTestId('alert-state').getByText('已确认').click();
+    const acked = page.getByTestId('alert-table').locator('.el-table__body-wrapper tr', { hasText: '已电话联系家属' }).first();
+    await acked.getByTestId('resolve').click();
+    const res = page.getByRole('dialog', { name: '办结预警' });
+    await res.getByTestId('alert-confirm').click(); // without the required note
+    await res.locator('.el-form-item__error').waitFor();
+    await res.getByTestId('alert-note').fill('已安排送餐，恢复正常');
+    await res.getByTestId('alert-confirm').click();
+    await page.getByTestId('alert-state').getByText('已办结').click();
+    await page.getByTestId('alert-table').getByText('已安排送餐，恢复正常').first().waitFor();
+    const done = (await apiGet(page, '/elder-alerts?state=resolved&limit=500')).items.find((a) => a.id === alert.id);
+    assert.equal(done.resolved_by, 'grid01');
+    assert.equal(done.note, '已安排送餐，恢复正常');
+    await shot(page, '45-alerts');
+    await noProblems(page);
+    await context.close();
+  });
+
+  test('coverage map and bars for the district; the vulnerable list prints', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'officer', DEMO_PW);
+    const cov = await apiGet(page, '/eldercare/coverage?group=township');
+    await page.goto('/eldercare/coverage');
+    await page.getByRole('heading', { name: '三有覆盖报表' }).waitFor();
+    await page.getByTestId('coverage-map').locator('canvas').first().waitFor();
+    await page.getByTestId('coverage-bars').locator('canvas').first().waitFor();
+    for (const k of ['meals_pct', 'doctor_pct', 'paired_pct'])
+      await page.getByTestId('coverage-total').locator(`[data-need="${k}"]`).getByText(`${cov.total[k]}%`).waitFor();
+    assert.equal(await page.getByTestId('coverage-table').locator('.el-table__body-wrapper tbody tr').count(), cov.rows.length);
+    await page.waitForTimeout(300);
+    await shot(page, '46-coverage-map');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('coverage-csv').click()]);
+    assert.match(download.suggestedFilename(), /\.csv$/);
+    // the vulnerable list of 金海湖, printable
+    const vul = await apiGet(page, '/eldercare/vulnerable?region_id=303&limit=500');
+    await page.goto('/eldercare/vulnerable?');
+    await page.getByRole('heading', { name: /脆弱人群名单/ }).waitFor();
+    await choose(page, page.getByTestId('filter-township'), '金海湖地区');
+    await page.getByTestId('vulnerable-sheet').getByText(`共 ${vul.items.length} 人`).waitFor();
+    // full numbers for the paper sheet: unmasked and audited
+    const audits = (await apiGet(page, '/audit?action=read_unmasked&limit=500')).items.length;
+    await page.getByTestId('reveal').click();
+    await page.getByTestId('vulnerable-sheet').getByText(vul.items.find((v) => v.phone).phone.slice(0, 3)).first().waitFor();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="vulnerable-sheet"]').textContent.includes('****'));
+    assert.equal((await apiGet(page, '/audit?action=read_unmasked&limit=500')).items.length, audits + vul.items.length);
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await page.locator('.el-aside').isVisible(), false, 'no menu on paper');
+    assert.equal(await page.getByTestId('print').isVisible(), false, 'no buttons on paper');
+    await shot(page, '47-vulnerable-print');
+    await page.emulateMedia({ media: 'screen' });
+    await noProblems(page);
+    await context.close();
+  });
+
+  test('roles: a viewer reads only the coverage report; an enterprise user is refused', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'viewer', DEMO_PW);
+    const nav = page.getByRole('menubar');
+    await nav.getByText('互助养老').click();
+    await nav.getByText('三有覆盖').waitFor();
+    assert.equal(await nav.getByText('老人台账').count(), 0, 'no elders menu for a viewer');
+    await page.goto('/elders');
+    await page.getByText('无权限', { exact: true }).waitFor();
+    await page.goto('/eldercare/coverage');
+    await page.getByTestId('coverage-map').locator('canvas').first().waitFor();
+    await context.close();
+    const b = await openPage(browser);
+    await login(b.page, 'jd', DEMO_PW);
+    assert.equal(await b.page.getByRole('menubar').getByText('互助养老').count(), 0, 'no eldercare menu for an enterprise');
+    await b.page.goto('/service-entry');
+    await b.page.getByText('无权限', { exact: true }).waitFor();
+    await shot(b.page, '48-eldercare-forbidden');
+    await b.context.close();
+  });
+});

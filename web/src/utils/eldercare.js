@@ -1,0 +1,57 @@
+// Eldercare helpers shared by the pages and the e2e tests (no Vue or browser imports):
+// the GB 11643 check character, walking distances, the three needs of an elder.
+
+const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const CHECK = '10X98765432';
+
+/** The check character for the first 17 digits of a citizen ID number, or '' if not digits. */
+export function idCheckChar(prefix17) {
+  if (!/^\d{17}/.test(prefix17 || '')) return '';
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(prefix17[i]) * WEIGHTS[i];
+  return CHECK[sum % 11];
+}
+
+/** '' when the 18-character number's check character is right, else the expected one. */
+export function idCheckProblem(id) {
+  if (!id || id.length !== 18) return '';
+  const want = idCheckChar(id);
+  return want && want !== id[17] ? want : '';
+}
+
+/** Metres from point 1 (the elder) to point 2 (equirectangular, as the pairing solver measures). */
+export function distanceM(lat1, lon1, lat2, lon2) {
+  const r = 6371008.8, rad = Math.PI / 180;
+  const x = (lon2 - lon1) * rad * Math.cos(lat1 * rad);
+  const y = (lat2 - lat1) * rad;
+  return Math.round(Math.sqrt(x * x + y * y) * r);
+}
+
+/** The three needs (三有) of an elder as {meals, doctor, company}: true when covered. */
+export function needsOf(e) {
+  return { meals: !!e.meals_arranged, doctor: !!e.doctor_contracted, company: !!e.paired_helper };
+}
+
+export const SKILLS = ['meals', 'cleaning', 'escort', 'companionship', 'nursing'];
+export const SERVICE_KINDS = ['meal', 'doctor_visit', 'companionship', 'cleaning', 'escort', 'nursing'];
+export const VISIT_TIERS = ['high_risk', 'key', 'normal'];
+export const MEAL_PROVIDERS = ['none', 'family', 'helper', 'canteen'];
+export const ALERT_KINDS = ['missed_meal', 'overdue_visit', 'no_doctor', 'helper_over_capacity'];
+
+/** Minutes as hours of credit, two decimals ("1.50"). */
+export function creditsOf(minutes) {
+  return (Math.round((Number(minutes) / 60) * 100) / 100).toFixed(2);
+}
+
+/** A Date as the value of an <input type="datetime-local"> in Beijing time ("2026-11-29T14:05"). */
+export function toBeijingInput(d) {
+  return new Date(d.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 16);
+}
+
+/** The value of such an input (Beijing time) as the API's UTC "…Z"; '' when empty or malformed. */
+export function fromBeijingInput(s) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(s || '');
+  if (!m) return '';
+  const t = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]) - 8 * 3600 * 1000;
+  return new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
