@@ -85,4 +85,8 @@ int cli_elder(cli *a);
 int cli_helper(cli *a);
 int cli_pair(cli *a);
 int cli_vulnerable(cli *a);
+
+/* Agri-tech and logistics verbs (cli_records.c): agri …, logistics …. */
+int cli_agri(cli *a);
+int cli_logistics(cli *a);
 #endif
