@@ -35,7 +35,8 @@ int pj_agri_kpi(pj_ctx *c, pj_jw *w, pj_err *err);
 /* The seed's figures (2 national key labs, the CACMS graduate school, 国农港, 117 doctor farms
  * with 13 post-doctoral stations, 13 academicians and 411 doctors) with synthetic detail
  * (names, areas, projects, sections, results, transfers) labelled 'synthetic', in its own
- * transaction. Idempotent. Needs the demo district's regions and organisations. */
+ * transaction. Idempotent (does nothing once 国农港 is there). Links to the demo district's
+ * regions and organisations where they exist. */
 int pj_agritech_demo(pj_ctx *c, uint64_t seed, pj_err *err);
 
 #endif

@@ -279,7 +279,8 @@ static int demo_body(pj_ctx *c, uint64_t seed, pj_err *err)
 
 int pj_agritech_demo(pj_ctx *c, uint64_t seed, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db, "SELECT COUNT(*) FROM ag_labs", err);
+    pj_stmt *s = pj_db_prepare(
+        c->db, "SELECT COUNT(*) FROM ag_labs WHERE name = '国家农业科技创新港（国农港）'", err);
     if (!s) return -1;
     int rc = pj_stmt_step(s, err);
     int64_t have = rc == 1 ? pj_col_int(s, 0) : 0;

@@ -48,7 +48,8 @@ int pj_lg_kpi(pj_ctx *c, pj_jw *w, pj_err *err);
 /* The seed's figures — 5.6 million m² of warehouses planned of which 2.87 million started, the
  * five named tenants, the 东久新宜物流谷 consolidation (61.29 % → 74.88 %, +101.84 mu, ≈ 3.36
  * 亿元), the three kinds of freight train — with synthetic detail labelled 'synthetic', in its
- * own transaction. Idempotent. Needs the demo district's regions, organisations, facilities. */
+ * own transaction. Idempotent (does nothing once 东久新宜物流谷 is there). Needs the demo
+ * district's regions, organisations and warehouse facilities (409 demo_needs_registry). */
 int pj_logistics_demo(pj_ctx *c, uint64_t seed, pj_err *err);
 
 #endif

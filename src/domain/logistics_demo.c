@@ -206,7 +206,8 @@ static int demo_body(pj_ctx *c, uint64_t seed, pj_err *err)
 
 int pj_logistics_demo(pj_ctx *c, uint64_t seed, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db, "SELECT COUNT(*) FROM lg_parks", err);
+    pj_stmt *s =
+        pj_db_prepare(c->db, "SELECT COUNT(*) FROM lg_parks WHERE name = '东久新宜物流谷'", err);
     if (!s) return -1;
     int rc = pj_stmt_step(s, err);
     int64_t have = rc == 1 ? pj_col_int(s, 0) : 0;
