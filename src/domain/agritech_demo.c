@@ -3,8 +3,9 @@
  * stations, 13 academicians and 411 doctors — and synthetic detail labelled 'synthetic': the
  * farms' and experts' names, areas and crops, the port's projects and milestones, the
  * greenhouse cluster's sections, research results and their transfers. The 13 farms with a
- * post-doctoral station get a registry facility with a supply_store capacity in tonnes: the
- * food reserves (藏粮于地) the dual-use module plans with. Output is the indicator agri_output. */
+ * post-doctoral station get a registry facility with a supply_store capacity in tonnes and a
+ * stock line of vegetables: the food reserves (藏粮于地) the dual-use module plans with. Output is
+ * the indicator agri_output. */
 #include <stdio.h>
 #include <string.h>
 
@@ -87,6 +88,22 @@ static int farm_facility(pj_ctx *c, const char *name, int64_t town, double tonne
     if (!s) return -1;
     pj_stmt_int(s, 1, *id);
     pj_stmt_double(s, 2, tonnes);
+    rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    /* the standing crop as a stock line, so that the planner's supply flows draw on it: half
+     * the reserve, vegetables, good for half a year */
+    s = pj_db_prepare(c->db,
+                      "INSERT INTO stock_lines (facility_id, category, quantity, unit, expiry,"
+                      " source, created_at, updated_at) SELECT ?, code, ?, unit, ?, 'synthetic',"
+                      " ?, ? FROM supply_categories WHERE code = 'vegetables' AND unit = 'kg'",
+                      err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, *id);
+    pj_stmt_double(s, 2, tonnes * 500.0);
+    pj_stmt_int(s, 3, now + 180 * 86400);
+    pj_stmt_int(s, 4, now);
+    pj_stmt_int(s, 5, now);
     rc = pj_stmt_step(s, err);
     pj_stmt_done(s);
     return rc < 0 ? -1 : 0;

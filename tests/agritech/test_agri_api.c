@@ -32,6 +32,11 @@ TEST_T(agri_demo_holds_the_seed, 90)
     /* the station farms are food reserves in the registry (藏粮于地) */
     CHECK_INT(th_int(obj(k, "food_reserve"), "farms"), 13);
     CHECK(num(obj(k, "food_reserve"), "t") > 0);
+    /* … with stock the planner's supply flows draw on */
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(DISTINCT l.facility_id) FROM stock_lines l JOIN"
+                             " ag_farms f ON f.facility_id = l.facility_id JOIN facility_roles r"
+                             " ON r.facility_id = f.facility_id AND r.role = 'supply_store'"),
+              13);
     /* output 2023: 39.4 亿元, +13.6 % (39.4 / 34.68 = 1.1361), first in Beijing */
     json_t *lat = obj(obj(k, "output"), "latest");
     CHECK_INT(th_int(lat, "year"), 2023);
