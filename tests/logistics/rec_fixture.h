@@ -13,7 +13,7 @@
 #include "th.h"
 
 /* The indicators (output, targets) and the two modules' demos, over the demo district. */
-static void rec_load_demos(th_server *s)
+static inline void rec_load_demos(th_server *s)
 {
     pj_db *db;
     pj_err err;
@@ -38,8 +38,8 @@ static void rec_load_demos(th_server *s)
     pj_db_close(db);
 }
 
-static json_t *rec_call(th_server *s, const char *m, const char *tok, const char *path,
-                        const char *body, int want, const char *file, int line)
+static inline json_t *rec_call(th_server *s, const char *m, const char *tok, const char *path,
+                               const char *body, int want, const char *file, int line)
 {
     json_t *o = NULL;
     int st = th_call(s, m, path, tok, body, &o);
@@ -52,8 +52,9 @@ static json_t *rec_call(th_server *s, const char *m, const char *tok, const char
 #define CALL(s, m, tok, path, body, want) rec_call(s, m, tok, path, body, want, __FILE__, __LINE__)
 
 /* The call answers `want` with error `code` (NULL: any) and the database is unchanged. */
-static void rec_refused(th_server *s, const char *m, const char *tok, const char *path,
-                        const char *body, int want, const char *code, const char *file, int line)
+static inline void rec_refused(th_server *s, const char *m, const char *tok, const char *path,
+                               const char *body, int want, const char *code, const char *file,
+                               int line)
 {
     static char fp0[16384], fp1[16384];
     th_fingerprint(s, fp0, sizeof fp0);
@@ -69,14 +70,14 @@ static void rec_refused(th_server *s, const char *m, const char *tok, const char
     rec_refused(s, m, tok, path, body, want, code, __FILE__, __LINE__)
 
 /* Number of items of a list answer (decrefs it). */
-static size_t rec_count(json_t *o)
+static inline size_t rec_count(json_t *o)
 {
     size_t n = json_array_size(json_object_get(o, "items"));
     json_decref(o);
     return n;
 }
 
-static long long rec_sql1(th_server *s, const char *fmt, long long a)
+static inline long long rec_sql1(th_server *s, const char *fmt, long long a)
 {
     char sql[512];
     snprintf(sql, sizeof sql, fmt, a);
