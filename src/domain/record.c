@@ -293,6 +293,20 @@ static int own_org(pj_ctx *c, const pj_rec_kind *k, json_t *body, int creating, 
     if (v && !(json_is_integer(v) && json_integer_value(v) == c->actor.organisation_id))
         return pj_fail(err, 403, "forbidden", "organisation_id",
                        "an enterprise acts only for its own organisation");
+    /* and links only the registry facilities its organisation operates */
+    json_t *fac = json_object_get(body, "facility_id");
+    if (field_of(k, "facility_id") && json_is_integer(fac)) {
+        pj_stmt *s = pj_db_prepare(c->db, "SELECT operator_id FROM facilities WHERE id = ?", err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, json_integer_value(fac));
+        int rc = pj_stmt_step(s, err);
+        int64_t op = rc == 1 ? pj_col_int(s, 0) : 0;
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+        if (rc == 1 && op != c->actor.organisation_id)
+            return pj_fail(err, 403, "forbidden", "facility_id",
+                           "the facility is not operated by your organisation");
+    }
     return 0;
 }
 

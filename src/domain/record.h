@@ -12,7 +12,8 @@
  * organisation (org_sql) whose organisation is theirs (others are 404). Writes: admin and
  * district officers anything; a township officer rows whose township (town_sql) is theirs; an
  * enterprise user, for kinds that allow it, rows of their own organisation (an absent
- * organisation_id is filled in with theirs). Everyone else: 403. */
+ * organisation_id is filled in with theirs; a facility_id must be a facility their organisation
+ * operates). Everyone else: 403. */
 #ifndef PJ_RECORD_H
 #define PJ_RECORD_H
 

@@ -230,6 +230,17 @@ TEST_T(logistics_scope_by_role, 90)
     snprintf(body, sizeof body, "{\"version\":1,\"organisation_id\":%lld}", glp);
     REFUSED(&s, "PATCH", jd, path, body, 403, "forbidden");
     json_decref(CALL(&s, "PATCH", jd, path, "{\"version\":1,\"automation\":\"automated\"}", 200));
+    /* it links only the facilities it operates */
+    long long glp_fac = rec_sql1(
+        &s, "SELECT MIN(id) FROM facilities WHERE operator_id = %lld AND type = 'warehouse'", glp);
+    long long jd_fac = rec_sql1(
+        &s, "SELECT MIN(id) FROM facilities WHERE operator_id = %lld AND type = 'warehouse'",
+        jd_org);
+    CHECK(glp_fac > 0 && jd_fac > 0);
+    snprintf(body, sizeof body, "{\"version\":2,\"facility_id\":%lld}", glp_fac);
+    REFUSED(&s, "PATCH", jd, path, body, 403, "forbidden");
+    snprintf(body, sizeof body, "{\"version\":2,\"facility_id\":%lld}", jd_fac);
+    json_decref(CALL(&s, "PATCH", jd, path, body, 200));
     json_decref(CALL(&s, "POST", jd, "/api/v1/logistics/freight",
                      "{\"month\":\"2024-07\",\"tonnes\":1000}", 201));
     /* public and district records are not an enterprise's to write */
