@@ -514,6 +514,25 @@ static int kpi_freight(pj_ctx *c, pj_jw *w, pj_err *err)
         /* a year's rate from the months recorded in the last 12 */
         annual = window ? last12 * 12.0 / (double)window : 0;
         pj_jw_knum(w, "annualised_t", round(annual));
+        /* the window month by month, for trend lines */
+        s = pj_db_prepare(c->db,
+                          "SELECT month, SUM(tonnes) FROM lg_freight WHERE month >= ? AND month"
+                          " <= ? GROUP BY month ORDER BY month",
+                          err);
+        if (!s) return -1;
+        pj_stmt_text(s, 1, first);
+        pj_stmt_text(s, 2, latest);
+        pj_jw_key(w, "by_month");
+        pj_jw_arr(w);
+        while ((rc = pj_stmt_step(s, err)) == 1) {
+            pj_jw_obj(w);
+            pj_jw_kstr(w, "month", pj_col_text(s, 0));
+            pj_jw_kint(w, "t", pj_col_int(s, 1));
+            pj_jw_obj_end(w);
+        }
+        pj_stmt_done(s);
+        pj_jw_arr_end(w);
+        if (rc < 0) return -1;
     } else {
         pj_jw_knull(w, "latest_month");
     }

@@ -41,7 +41,7 @@ double pj_lg_points(double before_pct, double after_pct);
 
 /* {warehouses:{by status, area_m2 by status, started_m2, total_m2, started_share_pct, plan,
  * by_automation, supply_store}, freight:{latest_month, year, year_t, last_12_months_t,
- * months_recorded, annualised_t (last 12 months scaled to 12), target, progress_pct},
+ * months_recorded, annualised_t (last 12 months scaled to 12), by_month, target, progress_pct},
  * parcels:{…}, trains:{by kind}, tenancies, parks}. */
 int pj_lg_kpi(pj_ctx *c, pj_jw *w, pj_err *err);
 

@@ -42,6 +42,14 @@ TEST_T(logistics_demo_holds_the_seed, 90)
     CHECK_STR(th_str(fr, "latest_month"), "2024-06");
     double annual = num(fr, "last_12_months_t") * 12.0 / (double)th_int(fr, "months_recorded");
     CHECK_NEAR(num(fr, "annualised_t"), (double)(long long)(annual + 0.5), 1.0);
+    /* month by month, summing to the window's total */
+    json_t *bm = obj(fr, "by_month");
+    CHECK_INT(json_array_size(bm), 6);
+    long long sum = 0;
+    for (size_t i = 0; i < json_array_size(bm); i++) sum += th_int(json_array_get(bm, i), "t");
+    CHECK_INT(sum, (long long)num(fr, "last_12_months_t"));
+    CHECK_INT(sum, th_sql_int(&s, "SELECT SUM(tonnes) FROM lg_freight"));
+    CHECK_STR(th_str(json_array_get(bm, 0), "month"), "2024-01");
     CHECK_NEAR(num(fr, "progress_pct"), (double)(long long)(annual / 400000.0 * 100 + 0.5) / 100,
                0.011);
     /* the consolidation example: 61.29 % → 74.88 % (+13.59 points), +101.84 mu, ≈ 3.36 亿元 */
