@@ -9,12 +9,14 @@
 
 #include "core/log.h"
 #include "core/util.h"
+#include "domain/agritech.h"
 #include "domain/audit.h"
 #include "domain/auth.h"
 #include "domain/demo.h"
 #include "domain/ecommerce.h"
 #include "domain/enterprise.h"
 #include "domain/indicator.h"
+#include "domain/logistics.h"
 #include "domain/registry.h"
 #include "http/server.h"
 #include "pingji/pingji.h"
@@ -111,6 +113,9 @@ static int bootstrap(session *s, int demo, uint64_t seed)
         if (pj_ecommerce_demo(&s->ctx, seed, &s->err)) return cli_fail(&s->err);
         /* the village-streamer academy on top of it (synthetic, own transaction) */
         if (pj_academy_demo(&s->ctx, seed, &s->err)) return cli_fail(&s->err);
+        /* agri-tech and logistics: labs, doctor farms, warehouses, freight (own transactions) */
+        if (pj_agritech_demo(&s->ctx, seed, &s->err) || pj_logistics_demo(&s->ctx, seed, &s->err))
+            return cli_fail(&s->err);
         printf("pingji: demo district 平谷区: %d townships, %d villages/communities, %d grids, "
                "%lld residents, %d facilities, %d organisations (synthetic detail labelled)\n",
                st.townships, st.villages, st.grids, (long long)st.residents, st.facilities,
@@ -543,6 +548,19 @@ static const verb verbs[] = {
      "Import a statistics table (code,region,period,value,unit,source,note): all rows or none;\n"
      "--dry-run checks every row and writes nothing.",
      cli_import},
+    {"agri",
+     "agri labs|projects|milestones|farms|experts|sections|results|transfers\n"
+     "     list [--FIELD V …] [--from X --to Y] [--limit N] [--cursor N]|get ID|add --json J|\n"
+     "     update ID --json J|delete ID; agri kpi|output|demo",
+     "Agri-tech (农业科技): labs, 国农港 projects and milestones, doctor farms and experts,\n"
+     "greenhouse sections, research results and transfers; KPIs; output from the indicators.",
+     cli_agri},
+    {"logistics",
+     "logistics parks|warehouses|tenants|freight|parcels|trains list [--FIELD V …]|get ID|\n"
+     "          add --json J|update ID --json J|delete ID; logistics kpi|demo",
+     "Logistics hub (物流高地): warehouses planned → under_construction → operating, tenants,\n"
+     "monthly freight against the 2035 target, land parcels, freight trains; KPIs.",
+     cli_logistics},
     {"elder",
      "elder list [--region-id N] [--tier T] [--vulnerable] [--unpaired] [--reveal]|get ID\n"
      "      [--reveal]|add --json J|update ID --json J|alerts-scan [--at T]|\n"

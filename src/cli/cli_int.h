@@ -94,4 +94,7 @@ int cli_academy(cli *a);
 int cli_enterprise(cli *a);
 int cli_appeal(cli *a);
 int cli_policy(cli *a);
+/* Agri-tech and logistics verbs (cli_records.c): agri …, logistics …. */
+int cli_agri(cli *a);
+int cli_logistics(cli *a);
 #endif

@@ -253,6 +253,10 @@ extern const pj_route pj_routes_indicators[];
 extern const int pj_routes_indicators_count;
 extern const pj_route pj_routes_ecommerce[];
 extern const int pj_routes_ecommerce_count;
+extern const pj_route pj_routes_agritech[];
+extern const int pj_routes_agritech_count;
+extern const pj_route pj_routes_logistics[];
+extern const int pj_routes_logistics_count;
 
 static const struct {
     const pj_route *routes;
@@ -265,6 +269,8 @@ static const struct {
     {pj_routes_plan, &pj_routes_plan_count},
     {pj_routes_indicators, &pj_routes_indicators_count},
     {pj_routes_ecommerce, &pj_routes_ecommerce_count},
+    {pj_routes_agritech, &pj_routes_agritech_count},
+    {pj_routes_logistics, &pj_routes_logistics_count},
 };
 
 static pj_route all_routes[512];

@@ -1,0 +1,103 @@
+/* Agri-tech and logistics verbs of the command line: `pingji agri RESOURCE ACTION …`,
+ * `pingji logistics RESOURCE ACTION …` over the records of record.h, plus each module's kpi
+ * (and agri's output) and demo. ACTION: list [--FIELD V …] [--from X] [--to Y] [--limit N]
+ * [--cursor N] | get ID | add --json J | update ID --json J (with "version") | delete ID. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli_int.h"
+#include "domain/agritech.h"
+#include "domain/logistics.h"
+
+#include "core/banned.h"
+
+static int rec_run(session *s, cli *a, const pj_rec_named *kinds, pj_jw *w)
+{
+    const pj_rec_kind *k = NULL;
+    for (int i = 0; kinds[i].path; i++)
+        if (!strcmp(kinds[i].path, a->pos[1])) k = kinds[i].kind;
+    const char *act = a->npos > 2 ? a->pos[2] : "list";
+    int64_t id = 0;
+    if (!strcmp(act, "list")) {
+        /* options become the list's parameters: --township-id 3 → township_id=3 */
+        const char **keys = pj_arena_alloc(&s->arena, sizeof(char *) * (size_t)(a->nopt + 1));
+        const char **vals = pj_arena_alloc(&s->arena, sizeof(char *) * (size_t)(a->nopt + 1));
+        int n = 0;
+        for (int i = 0; i < a->nopt; i++) {
+            if (!strcmp(a->key[i], "db")) continue;
+            char *key = pj_arena_strdup(&s->arena, a->key[i]);
+            for (char *p = key; *p; p++)
+                if (*p == '-') *p = '_';
+            keys[n] = key;
+            vals[n++] = a->val[i];
+        }
+        pj_rec_query q = {.keys = keys, .vals = vals, .n = n};
+        return pj_rec_list(&s->ctx, k, &q, w, &s->err);
+    }
+    int needs_id = strcmp(act, "add") != 0;
+    if (needs_id && cli_parse_id(a->npos > 3 ? a->pos[3] : NULL, &id))
+        return cli_usage("give the id after the action");
+    if (!strcmp(act, "get")) return pj_rec_get(&s->ctx, k, id, w, &s->err);
+    if (!strcmp(act, "delete")) {
+        if (pj_rec_delete(&s->ctx, k, id, &s->err)) return -1;
+        printf("deleted %s %lld\n", k->noun, (long long)id);
+        return 0;
+    }
+    if (strcmp(act, "add") && strcmp(act, "update"))
+        return cli_usage("actions: list, get ID, add --json J, update ID --json J, delete ID");
+    json_t *body = cli_json_arg(a);
+    if (!body) return cli_opt(a, "json") ? 1 : cli_usage("give --json '{…}' or --json @file.json");
+    int rc = !strcmp(act, "add") ? pj_rec_create(&s->ctx, k, body, w, &s->err)
+                                 : pj_rec_update(&s->ctx, k, id, body, w, &s->err);
+    json_decref(body);
+    return rc;
+}
+
+static int ag_rec(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return rec_run(s, a, pj_ag_kinds, w);
+}
+static int ag_kpi(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_agri_kpi(&s->ctx, w, &s->err);
+}
+static int ag_output(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_agri_output(&s->ctx, w, &s->err);
+}
+static int ag_demo(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_agritech_demo(&s->ctx, 20240801, &s->err);
+}
+
+int cli_agri(cli *a)
+{
+    static const cli_sub subs[] = {
+        {"labs", 0, 0, ag_rec},      {"projects", 0, 0, ag_rec},  {"milestones", 0, 0, ag_rec},
+        {"farms", 0, 0, ag_rec},     {"experts", 0, 0, ag_rec},   {"sections", 0, 0, ag_rec},
+        {"results", 0, 0, ag_rec},   {"transfers", 0, 0, ag_rec}, {"kpi", 0, 0, ag_kpi},
+        {"output", 0, 0, ag_output}, {"demo", 0, 0, ag_demo},     {NULL, 0, 0, NULL}};
+    return cli_run_subs(a, subs, "kpi");
+}
+
+static int lg_rec(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return rec_run(s, a, pj_lg_kinds, w);
+}
+static int lg_kpi(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_lg_kpi(&s->ctx, w, &s->err);
+}
+static int lg_demo(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_logistics_demo(&s->ctx, 20240801, &s->err);
+}
+
+int cli_logistics(cli *a)
+{
+    static const cli_sub subs[] = {
+        {"parks", 0, 0, lg_rec},   {"warehouses", 0, 0, lg_rec}, {"tenants", 0, 0, lg_rec},
+        {"freight", 0, 0, lg_rec}, {"parcels", 0, 0, lg_rec},    {"trains", 0, 0, lg_rec},
+        {"kpi", 0, 0, lg_kpi},     {"demo", 0, 0, lg_demo},      {NULL, 0, 0, NULL}};
+    return cli_run_subs(a, subs, "kpi");
+}

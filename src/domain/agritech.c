@@ -1,0 +1,535 @@
+/* Agri-tech 农业科技: the kinds (record.h), the milestone rule, agricultural output read from
+ * the indicators, the KPIs. */
+#include "domain/agritech.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "domain/indicator.h"
+#include "domain/input.h"
+
+#include "core/banned.h"
+
+static const char *const lab_kinds[] = {"national_key_lab",   "graduate_school", "innovation_port",
+                                        "research_institute", "other",           NULL};
+static const char *const project_states[] = {"planned", "in_progress", "completed", "suspended",
+                                             NULL};
+static const char *const milestone_states[] = {"open", "done", "cancelled", NULL};
+static const char *const expert_titles[] = {"academician", "doctor", NULL};
+static const char *const section_states[] = {"planned", "under_construction", "operating", NULL};
+static const char *const result_kinds[] = {"variety", "technique", "patent", "standard",
+                                           "product", "other",     NULL};
+
+#define REF_LAB     "SELECT 1 FROM ag_labs WHERE id = ?"
+#define REF_FARM    "SELECT 1 FROM ag_farms WHERE id = ?"
+#define REF_PROJECT "SELECT 1 FROM ag_projects WHERE id = ?"
+#define REF_RESULT  "SELECT 1 FROM ag_results WHERE id = ?"
+#define F           PJ_RF_FILTER
+#define RQ          PJ_RF_REQ
+
+/* ---- labs ---- */
+
+static const pj_rec_field lab_fields[] = {
+    PJ_F_TEXT("name", RQ, 1, 100),
+    PJ_F_ENUM("kind", RQ | F, lab_kinds),
+    PJ_F_TEXT("field", 0, 0, 100),
+    PJ_F_REF("organisation_id", F, PJ_REF_ORG),
+    PJ_F_REF("facility_id", 0, PJ_REF_FACILITY),
+    PJ_F_REF("township_id", F, PJ_REF_TOWNSHIP),
+};
+static const pj_rec_extra lab_extras[] = {
+    {"projects", "SELECT COUNT(*) FROM ag_projects p WHERE p.lab_id = t.id", PJ_RT_INT},
+    {"results", "SELECT COUNT(*) FROM ag_results r WHERE r.lab_id = t.id", PJ_RT_INT},
+    {"experts", "SELECT COUNT(*) FROM ag_experts e WHERE e.lab_id = t.id", PJ_RT_INT},
+};
+const pj_rec_kind pj_ag_labs = {.name = "ag_lab",
+                                .noun = "lab",
+                                .table = "ag_labs",
+                                .fields = lab_fields,
+                                .nfields = PJ_N(lab_fields),
+                                .extras = lab_extras,
+                                .nextras = PJ_N(lab_extras),
+                                .town_sql = "t.township_id",
+                                .deletable = 1};
+
+/* ---- innovation-port projects and milestones ---- */
+
+static const pj_rec_field project_fields[] = {
+    PJ_F_TEXT("name", RQ, 1, 100),
+    PJ_F_REF("lab_id", F, REF_LAB),
+    PJ_F_REF("organisation_id", F, PJ_REF_ORG),
+    PJ_F_REF("township_id", F, PJ_REF_TOWNSHIP),
+    PJ_F_ENUM("state", F, project_states),
+    PJ_F_DATE("start_date", PJ_RF_NULL),
+    PJ_F_INT("budget_fen", 0, 0, 1e15),
+};
+static const pj_rec_extra project_extras[] = {
+    {"milestones", "SELECT COUNT(*) FROM ag_milestones m WHERE m.project_id = t.id", PJ_RT_INT},
+    {"milestones_done",
+     "SELECT COUNT(*) FROM ag_milestones m WHERE m.project_id = t.id AND m.state = 'done'",
+     PJ_RT_INT},
+    {"milestones_overdue",
+     "SELECT COUNT(*) FROM ag_milestones m WHERE m.project_id = t.id AND m.state = 'open' AND"
+     " m.due < CURRENT_DATE",
+     PJ_RT_INT},
+};
+const pj_rec_kind pj_ag_projects = {.name = "ag_project",
+                                    .noun = "project",
+                                    .table = "ag_projects",
+                                    .fields = project_fields,
+                                    .nfields = PJ_N(project_fields),
+                                    .extras = project_extras,
+                                    .nextras = PJ_N(project_extras),
+                                    .org_sql = "t.organisation_id",
+                                    .town_sql = "t.township_id",
+                                    .enterprise_writes = 1,
+                                    .deletable = 1};
+
+/* A milestone's state and its done date agree: done ⇔ a done date (not in the future). */
+static int milestone_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_err *err)
+{
+    (void)k;
+    json_t *done = json_object_get(body, "done"), *state = json_object_get(body, "state");
+    const char *st = state ? json_string_value(state) : NULL;
+    char today[11];
+    pj_rec_today(today);
+    const char *cur_state = "open", *cur_due = NULL;
+    int cur_done = 0;
+    if (id) {
+        pj_stmt *s =
+            pj_db_prepare(c->db, "SELECT state, done, due FROM ag_milestones WHERE id = ?", err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, id);
+        if (pj_stmt_step(s, err) == 1) {
+            cur_state = pj_arena_strdup(c->arena, pj_col_text(s, 0));
+            cur_done = !pj_col_is_null(s, 1);
+            cur_due = pj_arena_strdup(c->arena, pj_col_text(s, 2));
+        }
+        pj_stmt_done(s);
+    }
+    (void)cur_due;
+    if (done && !json_is_null(done)) {
+        if (strcmp(json_string_value(done), today) > 0)
+            return pj_fail(err, 422, "invalid_value", "done", "done is in the future");
+        if (st && strcmp(st, "done"))
+            return pj_fail(err, 422, "invalid_value", "state",
+                           "a milestone with a done date is in state done");
+        if (!st) json_object_set_new(body, "state", json_string("done"));
+    } else if (done) { /* done: null */
+        if (st && !strcmp(st, "done"))
+            return pj_fail(err, 422, "missing_field", "done", "state done needs a done date");
+        if (!st && !strcmp(cur_state, "done"))
+            json_object_set_new(body, "state", json_string("open"));
+    } else if (st && !strcmp(st, "done")) {
+        if (!cur_done) json_object_set_new(body, "done", json_string(today));
+    } else if (st) {
+        json_object_set_new(body, "done", json_null());
+    }
+    return 0;
+}
+
+static const pj_rec_field milestone_fields[] = {
+    PJ_F_REF("project_id", RQ | F | PJ_RF_FIXED, REF_PROJECT),
+    PJ_F_TEXT("name", RQ, 1, 100),
+    PJ_F_DATE("due", RQ),
+    PJ_F_DATE("done", PJ_RF_NULL),
+    PJ_F_ENUM("state", F, milestone_states),
+};
+static const pj_rec_extra milestone_extras[] = {
+    {"overdue", "t.state = 'open' AND t.due < CURRENT_DATE", PJ_RT_BOOL},
+};
+const pj_rec_kind pj_ag_milestones = {
+    .name = "ag_milestone",
+    .noun = "milestone",
+    .table = "ag_milestones",
+    .fields = milestone_fields,
+    .nfields = PJ_N(milestone_fields),
+    .extras = milestone_extras,
+    .nextras = PJ_N(milestone_extras),
+    .org_sql = "SELECT p.organisation_id FROM ag_projects p WHERE p.id = t.project_id",
+    .town_sql = "SELECT p.township_id FROM ag_projects p WHERE p.id = t.project_id",
+    .range = "due",
+    .enterprise_writes = 1,
+    .deletable = 1,
+    .check = milestone_check};
+
+/* ---- doctor farms and experts ---- */
+
+static const pj_rec_field farm_fields[] = {
+    PJ_F_TEXT("name", RQ, 1, 100),
+    PJ_F_REF("township_id", F, PJ_REF_TOWNSHIP),
+    PJ_F_REF("organisation_id", F, PJ_REF_ORG),
+    PJ_F_REF("facility_id", 0, PJ_REF_FACILITY),
+    PJ_F_REF("lab_id", F, REF_LAB),
+    PJ_F_NUM("area_mu", 0, 0, 1e7),
+    PJ_F_TEXT("main_crop", 0, 0, 64),
+    PJ_F_BOOL("postdoc_station", F),
+    PJ_F_DATE("established", PJ_RF_NULL),
+};
+static const pj_rec_extra farm_extras[] = {
+    {"academicians",
+     "SELECT COUNT(*) FROM ag_experts e WHERE e.farm_id = t.id AND e.title = 'academician'",
+     PJ_RT_INT},
+    {"doctors", "SELECT COUNT(*) FROM ag_experts e WHERE e.farm_id = t.id AND e.title = 'doctor'",
+     PJ_RT_INT},
+    {"results_adopted", "SELECT COUNT(*) FROM ag_transfers x WHERE x.farm_id = t.id", PJ_RT_INT},
+    {"food_reserve_t",
+     "SELECT SUM(r.capacity) FROM facility_roles r WHERE r.facility_id = t.facility_id AND"
+     " r.role = 'supply_store' AND r.unit = 't'",
+     PJ_RT_NUM},
+};
+const pj_rec_kind pj_ag_farms = {.name = "ag_farm",
+                                 .noun = "farm",
+                                 .table = "ag_farms",
+                                 .fields = farm_fields,
+                                 .nfields = PJ_N(farm_fields),
+                                 .extras = farm_extras,
+                                 .nextras = PJ_N(farm_extras),
+                                 .org_sql = "t.organisation_id",
+                                 .town_sql = "t.township_id",
+                                 .enterprise_writes = 1,
+                                 .deletable = 1};
+
+/* An expert works at a farm or a lab (or both). */
+static int expert_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_err *err)
+{
+    (void)c;
+    (void)k;
+    json_t *farm = json_object_get(body, "farm_id"), *lab = json_object_get(body, "lab_id");
+    if (!id && (!farm || json_is_null(farm)) && (!lab || json_is_null(lab)))
+        return pj_fail(err, 422, "missing_field", "farm_id",
+                       "an expert belongs to a farm (farm_id) or a lab (lab_id)");
+    return 0;
+}
+
+static const pj_rec_field expert_fields[] = {
+    PJ_F_TEXT("name", RQ, 1, 64),     PJ_F_ENUM("title", RQ | F, expert_titles),
+    PJ_F_REF("farm_id", F, REF_FARM), PJ_F_REF("lab_id", F, REF_LAB),
+    PJ_F_TEXT("field", 0, 0, 100),    PJ_F_TEXT("affiliation", 0, 0, 100),
+};
+const pj_rec_kind pj_ag_experts = {
+    .name = "ag_expert",
+    .noun = "expert",
+    .table = "ag_experts",
+    .fields = expert_fields,
+    .nfields = PJ_N(expert_fields),
+    .org_sql = "SELECT f.organisation_id FROM ag_farms f WHERE f.id = t.farm_id",
+    .town_sql = "SELECT f.township_id FROM ag_farms f WHERE f.id = t.farm_id",
+    .enterprise_writes = 1,
+    .deletable = 1,
+    .check = expert_check};
+
+/* ---- greenhouse cluster sections ---- */
+
+static const pj_rec_field section_fields[] = {
+    PJ_F_TEXT("cluster", RQ | F, 1, 100),
+    PJ_F_TEXT("name", RQ, 1, 100),
+    PJ_F_REF("township_id", F, PJ_REF_TOWNSHIP),
+    PJ_F_REF("organisation_id", F, PJ_REF_ORG),
+    PJ_F_ENUM("state", F, section_states),
+    PJ_F_NUM("area_m2", RQ, 1, 1e9),
+    PJ_F_TEXT("crop", F, 0, 64),
+    PJ_F_NUM("yield_kg", 0, 0, 1e12),
+};
+static const pj_rec_extra section_extras[] = {
+    {"yield_kg_per_m2", "t.yield_kg / t.area_m2", PJ_RT_NUM},
+};
+const pj_rec_kind pj_ag_sections = {.name = "ag_section",
+                                    .noun = "greenhouse section",
+                                    .table = "ag_sections",
+                                    .fields = section_fields,
+                                    .nfields = PJ_N(section_fields),
+                                    .extras = section_extras,
+                                    .nextras = PJ_N(section_extras),
+                                    .org_sql = "t.organisation_id",
+                                    .town_sql = "t.township_id",
+                                    .enterprise_writes = 1,
+                                    .deletable = 1};
+
+/* ---- research results and their transfer to farms ---- */
+
+static const pj_rec_field result_fields[] = {
+    PJ_F_TEXT("title", RQ, 1, 200),
+    PJ_F_ENUM("kind", RQ | F, result_kinds),
+    PJ_F_REF("lab_id", F, REF_LAB),
+    PJ_F_INT("year", RQ | F, 1950, 2100),
+};
+static const pj_rec_extra result_extras[] = {
+    {"farms_reached", "SELECT COUNT(*) FROM ag_transfers x WHERE x.result_id = t.id", PJ_RT_INT},
+    {"transfer_value_fen",
+     "SELECT COALESCE(SUM(x.value_fen), 0) FROM ag_transfers x WHERE x.result_id = t.id",
+     PJ_RT_INT},
+};
+const pj_rec_kind pj_ag_results = {.name = "ag_result",
+                                   .noun = "research result",
+                                   .table = "ag_results",
+                                   .fields = result_fields,
+                                   .nfields = PJ_N(result_fields),
+                                   .extras = result_extras,
+                                   .nextras = PJ_N(result_extras),
+                                   .deletable = 1};
+
+static int transfer_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_err *err)
+{
+    (void)c;
+    (void)k;
+    (void)id;
+    json_t *d = json_object_get(body, "date");
+    char today[11];
+    pj_rec_today(today);
+    if (d && strcmp(json_string_value(d), today) > 0)
+        return pj_fail(err, 422, "invalid_value", "date", "a transfer is recorded once it is made");
+    return 0;
+}
+
+static const pj_rec_field transfer_fields[] = {
+    PJ_F_REF("result_id", RQ | F | PJ_RF_FIXED, REF_RESULT),
+    PJ_F_REF("farm_id", RQ | F | PJ_RF_FIXED, REF_FARM),
+    PJ_F_DATE("date", RQ),
+    PJ_F_NUM("area_mu", 0, 0, 1e7),
+    PJ_F_INT("value_fen", 0, 0, 1e15),
+    PJ_F_TEXT("note", 0, 0, 200),
+};
+const pj_rec_kind pj_ag_transfers = {
+    .name = "ag_transfer",
+    .noun = "transfer",
+    .table = "ag_transfers",
+    .fields = transfer_fields,
+    .nfields = PJ_N(transfer_fields),
+    .org_sql = "SELECT f.organisation_id FROM ag_farms f WHERE f.id = t.farm_id",
+    .town_sql = "SELECT f.township_id FROM ag_farms f WHERE f.id = t.farm_id",
+    .range = "date",
+    .enterprise_writes = 1,
+    .deletable = 1,
+    .check = transfer_check};
+
+const pj_rec_named pj_ag_kinds[] = {
+    {"labs", &pj_ag_labs},       {"projects", &pj_ag_projects},   {"milestones", &pj_ag_milestones},
+    {"farms", &pj_ag_farms},     {"experts", &pj_ag_experts},     {"sections", &pj_ag_sections},
+    {"results", &pj_ag_results}, {"transfers", &pj_ag_transfers}, {NULL, NULL}};
+
+/* ---- output (the indicator agri_output) ---- */
+
+static int output_body(pj_ctx *c, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT v.id, v.year, v.value, v.source, v.note, i.unit FROM"
+                               " indicator_values v JOIN indicators i ON i.id = v.indicator_id"
+                               " WHERE i.code = 'agri_output' AND v.region = ? AND"
+                               " v.period_kind = 'Y' ORDER BY v.year",
+                               err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, PJ_IND_DISTRICT);
+    int rc, last_year = 0, have_prev = 0, prev_year = 0;
+    double prev = 0, last = 0, last_growth = 0;
+    int have_growth = 0;
+    pj_jw_kstr(w, "indicator", "agri_output");
+    pj_jw_kstr(w, "region", PJ_IND_DISTRICT);
+    pj_jw_key(w, "years");
+    pj_jw_arr(w);
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        int year = (int)pj_col_int(s, 1);
+        double v = pj_col_double(s, 2);
+        pj_jw_obj(w);
+        pj_jw_kint(w, "year", year);
+        pj_jw_knum(w, "value", v);
+        pj_jw_kstr(w, "unit", pj_col_text(s, 5));
+        if (have_prev && prev_year == year - 1 && prev > 0) {
+            double g = pj_ind_growth(v, prev);
+            pj_jw_knum(w, "growth_pct", g);
+            pj_jw_knum(w, "growth_pct_rounded", pj_ind_round(g, 1));
+            last_growth = g;
+            have_growth = 1;
+        } else {
+            pj_jw_knull(w, "growth_pct");
+            pj_jw_knull(w, "growth_pct_rounded");
+            have_growth = 0;
+        }
+        pj_jw_kstr(w, "source", pj_col_text(s, 3));
+        pj_jw_kstr(w, "note", pj_col_text(s, 4));
+        pj_jw_kint(w, "value_id", pj_col_int(s, 0));
+        pj_jw_obj_end(w);
+        have_prev = 1;
+        prev = v;
+        prev_year = year;
+        last_year = year;
+        last = v;
+    }
+    pj_stmt_done(s);
+    pj_jw_arr_end(w);
+    if (rc < 0) return -1;
+    pj_jw_key(w, "latest");
+    if (!last_year) {
+        pj_jw_null(w);
+        return 0;
+    }
+    pj_jw_obj(w);
+    pj_jw_kint(w, "year", last_year);
+    pj_jw_knum(w, "value", last);
+    if (have_growth) {
+        pj_jw_knum(w, "growth_pct", pj_ind_round(last_growth, 1));
+    } else {
+        pj_jw_knull(w, "growth_pct");
+    }
+    /* the growth's rank among the districts with values, by the indicators module */
+    char period[8];
+    snprintf(period, sizeof period, "%d", last_year);
+    pj_derive_args a = {.fn = "rank", .code = "agri_output", .period = period, .by = "yoy"};
+    pj_buf rb;
+    pj_buf_init(&rb, 1 << 20);
+    pj_jw rw;
+    pj_jw_init(&rw, &rb);
+    pj_err sub;
+    pj_err_clear(&sub);
+    pj_jw_key(w, "growth_rank");
+    if (have_growth && pj_ind_derive(c, &a, &rw, &sub) == 0 && rb.data) {
+        json_t *o = json_loads(rb.data, 0, NULL);
+        json_t *val = o ? json_object_get(o, "rank") : NULL;
+        json_t *of = o ? json_object_get(o, "of") : NULL;
+        if (json_is_integer(val)) {
+            pj_jw_int(w, json_integer_value(val));
+            if (json_is_integer(of)) pj_jw_kint(w, "growth_rank_of", json_integer_value(of));
+        } else {
+            pj_jw_null(w);
+        }
+        json_decref(o);
+    } else {
+        pj_jw_null(w);
+    }
+    pj_buf_free(&rb);
+    pj_jw_obj_end(w);
+    return 0;
+}
+
+int pj_agri_output(pj_ctx *c, pj_jw *w, pj_err *err)
+{
+    int started = pj_db_read_begin(c->db);
+    pj_jw_obj(w);
+    int rc = output_body(c, w, err);
+    pj_jw_obj_end(w);
+    pj_db_read_end(c->db, started);
+    return rc;
+}
+
+/* ---- KPIs ---- */
+
+/* Writes {value: count} for `sql` selecting (text, count) rows. */
+static int counts_by(pj_ctx *c, pj_jw *w, const char *key, const char *sql, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db, sql, err);
+    if (!s) return -1;
+    pj_jw_key(w, key);
+    pj_jw_obj(w);
+    int rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) pj_jw_kint(w, pj_col_text(s, 0), pj_col_int(s, 1));
+    pj_stmt_done(s);
+    pj_jw_obj_end(w);
+    return rc < 0 ? -1 : 0;
+}
+
+static int one_int(pj_ctx *c, const char *sql, int64_t *out, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db, sql, err);
+    if (!s) return -1;
+    int rc = pj_stmt_step(s, err);
+    *out = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
+static int kpi_body(pj_ctx *c, pj_jw *w, pj_err *err)
+{
+    int64_t farms, stations, acad, docs, results, transfers, reached, mtotal, mdone, mopen, mover,
+        reserve_farms;
+    if (counts_by(c, w, "labs", "SELECT kind, COUNT(*) FROM ag_labs GROUP BY kind ORDER BY kind",
+                  err) ||
+        counts_by(c, w, "projects",
+                  "SELECT state, COUNT(*) FROM ag_projects GROUP BY state ORDER BY state", err) ||
+        one_int(c, "SELECT COUNT(*) FROM ag_milestones", &mtotal, err) ||
+        one_int(c, "SELECT COUNT(*) FROM ag_milestones WHERE state = 'done'", &mdone, err) ||
+        one_int(c, "SELECT COUNT(*) FROM ag_milestones WHERE state = 'open'", &mopen, err) ||
+        one_int(c, "SELECT COUNT(*) FROM ag_milestones WHERE state = 'open' AND due < CURRENT_DATE",
+                &mover, err) ||
+        one_int(c, "SELECT COUNT(*) FROM ag_farms", &farms, err) ||
+        one_int(c, "SELECT COUNT(*) FROM ag_farms WHERE postdoc_station = 1", &stations, err) ||
+        one_int(c, "SELECT COUNT(*) FROM ag_experts WHERE title = 'academician'", &acad, err) ||
+        one_int(c, "SELECT COUNT(*) FROM ag_experts WHERE title = 'doctor'", &docs, err) ||
+        one_int(c, "SELECT COUNT(*) FROM ag_results", &results, err) ||
+        one_int(c, "SELECT COUNT(*) FROM ag_transfers", &transfers, err) ||
+        one_int(c, "SELECT COUNT(DISTINCT farm_id) FROM ag_transfers", &reached, err) ||
+        one_int(c,
+                "SELECT COUNT(DISTINCT f.id) FROM ag_farms f JOIN facility_roles r ON"
+                " r.facility_id = f.facility_id WHERE r.role = 'supply_store' AND r.unit = 't'",
+                &reserve_farms, err))
+        return -1;
+    pj_jw_key(w, "milestones");
+    pj_jw_obj(w);
+    pj_jw_kint(w, "total", mtotal);
+    pj_jw_kint(w, "done", mdone);
+    pj_jw_kint(w, "open", mopen);
+    pj_jw_kint(w, "overdue", mover);
+    pj_jw_obj_end(w);
+    pj_jw_kint(w, "doctor_farms", farms);
+    pj_jw_kint(w, "postdoc_stations", stations);
+    pj_jw_key(w, "experts");
+    pj_jw_obj(w);
+    pj_jw_kint(w, "academicians", acad);
+    pj_jw_kint(w, "doctors", docs);
+    pj_jw_kint(w, "total", acad + docs);
+    pj_jw_obj_end(w);
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT COUNT(*), COALESCE(SUM(area_m2), 0), COALESCE(SUM(yield_kg),"
+                               " 0), COALESCE(SUM(CASE WHEN state = 'operating' THEN area_m2 END),"
+                               " 0) FROM ag_sections",
+                               err);
+    if (!s) return -1;
+    int rc = pj_stmt_step(s, err);
+    pj_jw_key(w, "sections");
+    pj_jw_obj(w);
+    if (rc == 1) {
+        pj_jw_kint(w, "count", pj_col_int(s, 0));
+        pj_jw_knum(w, "area_m2", pj_col_double(s, 1));
+        pj_jw_knum(w, "yield_kg", pj_col_double(s, 2));
+        pj_jw_knum(w, "operating_area_m2", pj_col_double(s, 3));
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (counts_by(c, w, "by_state",
+                  "SELECT state, COUNT(*) FROM ag_sections GROUP BY state ORDER BY state", err))
+        return -1;
+    pj_jw_obj_end(w);
+    pj_jw_kint(w, "results", results);
+    pj_jw_kint(w, "transfers", transfers);
+    pj_jw_kint(w, "farms_reached", reached);
+    s = pj_db_prepare(c->db,
+                      "SELECT COALESCE(SUM(r.capacity), 0) FROM ag_farms f JOIN facility_roles r"
+                      " ON r.facility_id = f.facility_id WHERE r.role = 'supply_store' AND r.unit"
+                      " = 't'",
+                      err);
+    if (!s) return -1;
+    rc = pj_stmt_step(s, err);
+    double reserve = rc == 1 ? pj_col_double(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    pj_jw_key(w, "food_reserve");
+    pj_jw_obj(w);
+    pj_jw_kint(w, "farms", reserve_farms);
+    pj_jw_knum(w, "t", reserve);
+    pj_jw_obj_end(w);
+    pj_jw_key(w, "output");
+    pj_jw_obj(w);
+    if (output_body(c, w, err)) return -1;
+    pj_jw_obj_end(w);
+    return 0;
+}
+
+int pj_agri_kpi(pj_ctx *c, pj_jw *w, pj_err *err)
+{
+    int started = pj_db_read_begin(c->db);
+    pj_jw_obj(w);
+    int rc = kpi_body(c, w, err);
+    pj_jw_obj_end(w);
+    pj_db_read_end(c->db, started);
+    return rc;
+}

@@ -1,0 +1,634 @@
+/* Logistics hub 物流高地: the kinds (record.h), the warehouse status rule, land-transfer
+ * arithmetic, the KPIs. */
+#include "domain/logistics.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "domain/indicator.h"
+
+#include "core/banned.h"
+
+const char *const pj_lg_statuses[] = {"planned", "under_construction", "operating", NULL};
+static const char *const automation_levels[] = {"conventional", "mechanised", "automated",
+                                                "unmanned", NULL};
+static const char *const freight_modes[] = {"road", "rail", "multimodal", NULL};
+static const char *const train_kinds[] = {"china_europe", "city", "intra_city", NULL};
+static const char *const train_states[] = {"planned", "operating", "suspended", NULL};
+
+#define REF_PARK        "SELECT 1 FROM lg_parks WHERE id = ?"
+#define REF_WAREHOUSE   "SELECT 1 FROM lg_warehouses WHERE id = ?"
+#define REF_WH_FACILITY "SELECT 1 FROM facilities WHERE id = ? AND type = 'warehouse'"
+#define F               PJ_RF_FILTER
+#define RQ              PJ_RF_REQ
+
+static double round2(double v)
+{
+    return round(v * 100.0) / 100.0;
+}
+
+double pj_lg_points(double before_pct, double after_pct)
+{
+    return round2(after_pct - before_pct);
+}
+
+int pj_lg_transfer_calc(double area_mu, double before_mu, double after_mu, int64_t price_fen_per_mu,
+                        pj_lg_transfer *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!(area_mu > 0)) return -1;
+    double rb = 100.0 * before_mu / area_mu, ra = 100.0 * after_mu / area_mu;
+    out->rate_before_pct = round2(rb);
+    out->rate_after_pct = round2(ra);
+    out->points = round2(ra - rb);
+    out->added_mu = round2(after_mu - before_mu);
+    out->added_revenue_fen = (int64_t)llround((after_mu - before_mu) * (double)price_fen_per_mu);
+    return 0;
+}
+
+static int rank_of(const char *s)
+{
+    for (int i = 0; pj_lg_statuses[i]; i++)
+        if (s && !strcmp(s, pj_lg_statuses[i])) return i;
+    return -1;
+}
+
+int pj_lg_transition_ok(const char *from, const char *to)
+{
+    int a = rank_of(from), b = rank_of(to);
+    return a >= 0 && b >= 0 && (b == a || b == a + 1);
+}
+
+/* ---- parks ---- */
+
+static const pj_rec_field park_fields[] = {
+    PJ_F_TEXT("name", RQ, 1, 100),
+    PJ_F_REF("township_id", F, PJ_REF_TOWNSHIP),
+    PJ_F_REF("organisation_id", F, PJ_REF_ORG),
+    PJ_F_NUM("area_mu", 0, 0, 1e7),
+};
+static const pj_rec_extra park_extras[] = {
+    {"warehouses", "SELECT COUNT(*) FROM lg_warehouses h WHERE h.park_id = t.id", PJ_RT_INT},
+    {"warehouse_area_m2",
+     "SELECT COALESCE(SUM(h.area_m2), 0) FROM lg_warehouses h WHERE h.park_id = t.id", PJ_RT_NUM},
+};
+const pj_rec_kind pj_lg_parks = {.name = "lg_park",
+                                 .noun = "park",
+                                 .table = "lg_parks",
+                                 .fields = park_fields,
+                                 .nfields = PJ_N(park_fields),
+                                 .extras = park_extras,
+                                 .nextras = PJ_N(park_extras),
+                                 .town_sql = "t.township_id",
+                                 .deletable = 1};
+
+/* ---- warehouses ---- */
+
+/* planned → under_construction → operating; an operating warehouse is a registry facility. */
+static int warehouse_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_err *err)
+{
+    (void)k;
+    const char *cur = NULL;
+    int cur_fac = 0, cur_started = 0, cur_opened = 0;
+    if (id) {
+        pj_stmt *s = pj_db_prepare(
+            c->db, "SELECT status, facility_id, started, opened FROM lg_warehouses WHERE id = ?",
+            err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, id);
+        int rc = pj_stmt_step(s, err);
+        if (rc == 1) {
+            cur = pj_arena_strdup(c->arena, pj_col_text(s, 0));
+            cur_fac = !pj_col_is_null(s, 1);
+            cur_started = !pj_col_is_null(s, 2);
+            cur_opened = !pj_col_is_null(s, 3);
+        }
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+    }
+    json_t *st = json_object_get(body, "status");
+    const char *to = st ? json_string_value(st) : (cur ? cur : "planned");
+    if (cur && !pj_lg_transition_ok(cur, to))
+        return pj_fail(err, 409, "invalid_transition", "status",
+                       "a warehouse goes planned → under_construction → operating; %s → %s is"
+                       " not allowed",
+                       cur, to);
+    json_t *fac = json_object_get(body, "facility_id");
+    int has_fac = fac ? !json_is_null(fac) : cur_fac;
+    if (!strcmp(to, "operating") && !has_fac)
+        return pj_fail(err, 422, "facility_required", "facility_id",
+                       "an operating warehouse is a registry facility of type warehouse"
+                       " (facility_id), the supply store of the dual-use module");
+    char today[11];
+    pj_rec_today(today);
+    json_t *sd = json_object_get(body, "started"), *od = json_object_get(body, "opened");
+    if (rank_of(to) >= 1 && !cur_started && (!sd || json_is_null(sd)))
+        json_object_set_new(body, "started", json_string(today));
+    if (rank_of(to) == 2 && !cur_opened && (!od || json_is_null(od)))
+        json_object_set_new(body, "opened", json_string(today));
+    if (rank_of(to) == 0 && ((sd && !json_is_null(sd)) || (od && !json_is_null(od))))
+        return pj_fail(err, 422, "invalid_value", sd ? "started" : "opened",
+                       "a planned warehouse has not started");
+    return 0;
+}
+
+static const pj_rec_field warehouse_fields[] = {
+    PJ_F_TEXT("name", RQ, 1, 100),
+    PJ_F_REF("park_id", F, REF_PARK),
+    PJ_F_REF("organisation_id", F, PJ_REF_ORG),
+    PJ_F_REF("facility_id", 0, REF_WH_FACILITY),
+    PJ_F_REF("township_id", F, PJ_REF_TOWNSHIP),
+    PJ_F_NUM("area_m2", RQ, 1, 1e8),
+    PJ_F_ENUM("status", F, pj_lg_statuses),
+    PJ_F_ENUM("automation", F, automation_levels),
+    PJ_F_BOOL("cold_chain", F),
+    PJ_F_DATE("started", PJ_RF_NULL),
+    PJ_F_DATE("opened", PJ_RF_NULL),
+};
+static const pj_rec_extra warehouse_extras[] = {
+    {"tenants", "SELECT COUNT(*) FROM lg_tenants n WHERE n.warehouse_id = t.id", PJ_RT_INT},
+    {"supply_store_m3",
+     "SELECT SUM(r.capacity) FROM facility_roles r WHERE r.facility_id = t.facility_id AND"
+     " r.role = 'supply_store' AND r.unit = 'm3'",
+     PJ_RT_NUM},
+    {"supply_store_t",
+     "SELECT SUM(r.capacity) FROM facility_roles r WHERE r.facility_id = t.facility_id AND"
+     " r.role = 'supply_store' AND r.unit = 't'",
+     PJ_RT_NUM},
+};
+const pj_rec_kind pj_lg_warehouses = {.name = "lg_warehouse",
+                                      .noun = "warehouse",
+                                      .table = "lg_warehouses",
+                                      .fields = warehouse_fields,
+                                      .nfields = PJ_N(warehouse_fields),
+                                      .extras = warehouse_extras,
+                                      .nextras = PJ_N(warehouse_extras),
+                                      .org_sql = "t.organisation_id",
+                                      .town_sql = "t.township_id",
+                                      .enterprise_writes = 1,
+                                      .deletable = 1,
+                                      .check = warehouse_check};
+
+/* ---- tenants ---- */
+
+static int dates_ordered(json_t *body, const char *a, const char *b, pj_err *err)
+{
+    json_t *x = json_object_get(body, a), *y = json_object_get(body, b);
+    if (json_is_string(x) && json_is_string(y) &&
+        strcmp(json_string_value(y), json_string_value(x)) < 0)
+        return pj_fail(err, 422, "invalid_value", b, "%s is before %s", b, a);
+    return 0;
+}
+
+static int tenant_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_err *err)
+{
+    (void)c;
+    (void)k;
+    (void)id;
+    return dates_ordered(body, "since", "until", err);
+}
+
+static const pj_rec_field tenant_fields[] = {
+    PJ_F_REF("warehouse_id", RQ | F | PJ_RF_FIXED, REF_WAREHOUSE),
+    PJ_F_REF("organisation_id", RQ | F | PJ_RF_FIXED, PJ_REF_ORG),
+    PJ_F_NUM("area_m2", 0, 0, 1e8),
+    PJ_F_DATE("since", PJ_RF_NULL),
+    PJ_F_DATE("until", PJ_RF_NULL),
+};
+static const pj_rec_extra tenant_extras[] = {
+    {"organisation", "SELECT o.name FROM organisations o WHERE o.id = t.organisation_id",
+     PJ_RT_TEXT},
+    {"warehouse", "SELECT h.name FROM lg_warehouses h WHERE h.id = t.warehouse_id", PJ_RT_TEXT},
+};
+const pj_rec_kind pj_lg_tenants = {
+    .name = "lg_tenant",
+    .noun = "tenancy",
+    .table = "lg_tenants",
+    .fields = tenant_fields,
+    .nfields = PJ_N(tenant_fields),
+    .extras = tenant_extras,
+    .nextras = PJ_N(tenant_extras),
+    .org_sql = "t.organisation_id",
+    .town_sql = "SELECT h.township_id FROM lg_warehouses h WHERE h.id = t.warehouse_id",
+    .enterprise_writes = 1,
+    .deletable = 1,
+    .check = tenant_check};
+
+/* ---- monthly freight ---- */
+
+static int freight_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_err *err)
+{
+    (void)c;
+    (void)k;
+    (void)id;
+    json_t *m = json_object_get(body, "month");
+    char today[11];
+    pj_rec_today(today);
+    today[7] = 0;
+    if (json_is_string(m) && strcmp(json_string_value(m), today) > 0)
+        return pj_fail(err, 422, "invalid_value", "month", "freight is recorded after the month");
+    return 0;
+}
+
+static const pj_rec_field freight_fields[] = {
+    PJ_F_REF("park_id", F | PJ_RF_FIXED, REF_PARK),
+    PJ_F_REF("organisation_id", F | PJ_RF_FIXED, PJ_REF_ORG),
+    PJ_F_MONTH("month", RQ | F | PJ_RF_FIXED),
+    PJ_F_ENUM("mode", F | PJ_RF_FIXED, freight_modes),
+    PJ_F_INT("tonnes", RQ, 0, 1e10),
+};
+const pj_rec_kind pj_lg_freight = {
+    .name = "lg_freight",
+    .noun = "freight record",
+    .table = "lg_freight",
+    .fields = freight_fields,
+    .nfields = PJ_N(freight_fields),
+    .org_sql = "t.organisation_id",
+    .town_sql = "SELECT p.township_id FROM lg_parks p WHERE p.id = t.park_id",
+    .range = "month",
+    .enterprise_writes = 1,
+    .deletable = 1,
+    .check = freight_check};
+
+/* ---- land parcels ---- */
+
+static int parcel_num(pj_ctx *c, int64_t id, json_t *body, const char *key, int col, double *out,
+                      pj_err *err)
+{
+    json_t *v = json_object_get(body, key);
+    if (v) {
+        *out = json_number_value(v);
+        return 0;
+    }
+    *out = 0;
+    if (!id) return 0;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT area_mu, transferable_before_mu, transferable_after_mu FROM"
+                               " lg_parcels WHERE id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) *out = pj_col_double(s, col);
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
+static int parcel_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_err *err)
+{
+    (void)k;
+    double area, before, after;
+    if (parcel_num(c, id, body, "area_mu", 0, &area, err) ||
+        parcel_num(c, id, body, "transferable_before_mu", 1, &before, err) ||
+        parcel_num(c, id, body, "transferable_after_mu", 2, &after, err))
+        return -1;
+    if (before > area)
+        return pj_fail(err, 422, "out_of_range", "transferable_before_mu",
+                       "more transferable land than the parcel's area");
+    if (after > area)
+        return pj_fail(err, 422, "out_of_range", "transferable_after_mu",
+                       "more transferable land than the parcel's area");
+    return 0;
+}
+
+/* columns 1..n are the fields in order: area 4, before 5, after 6, price 7 */
+static void parcel_more(pj_stmt *s, pj_jw *w)
+{
+    pj_lg_transfer t;
+    if (pj_lg_transfer_calc(pj_col_double(s, 4), pj_col_double(s, 5), pj_col_double(s, 6),
+                            pj_col_int(s, 7), &t))
+        return;
+    pj_jw_knum(w, "rate_before_pct", t.rate_before_pct);
+    pj_jw_knum(w, "rate_after_pct", t.rate_after_pct);
+    pj_jw_knum(w, "points", t.points);
+    pj_jw_knum(w, "added_mu", t.added_mu);
+    pj_jw_kint(w, "added_revenue_fen", t.added_revenue_fen);
+}
+
+static const pj_rec_field parcel_fields[] = {
+    PJ_F_TEXT("name", RQ, 1, 100),
+    PJ_F_REF("park_id", F, REF_PARK),
+    PJ_F_REF("township_id", F, PJ_REF_TOWNSHIP),
+    PJ_F_NUM("area_mu", RQ, 0.01, 1e7),
+    PJ_F_NUM("transferable_before_mu", RQ, 0, 1e7),
+    PJ_F_NUM("transferable_after_mu", RQ, 0, 1e7),
+    PJ_F_INT("price_fen_per_mu", 0, 0, 1e13),
+    PJ_F_DATE("consolidated", PJ_RF_NULL),
+};
+const pj_rec_kind pj_lg_parcels = {.name = "lg_parcel",
+                                   .noun = "parcel",
+                                   .table = "lg_parcels",
+                                   .fields = parcel_fields,
+                                   .nfields = PJ_N(parcel_fields),
+                                   .org_sql = "NULL", /* the district's land: no enterprise */
+                                   .town_sql = "t.township_id",
+                                   .deletable = 1,
+                                   .check = parcel_check,
+                                   .more = parcel_more};
+
+/* ---- freight train services ---- */
+
+static const pj_rec_field train_fields[] = {
+    PJ_F_TEXT("name", RQ, 1, 100),       PJ_F_ENUM("kind", RQ | F, train_kinds),
+    PJ_F_REF("park_id", F, REF_PARK),    PJ_F_TEXT("origin", 0, 0, 64),
+    PJ_F_TEXT("destination", 0, 0, 64),  PJ_F_NUM("trains_per_week", 0, 0, 1000),
+    PJ_F_ENUM("state", F, train_states), PJ_F_DATE("started", PJ_RF_NULL),
+};
+const pj_rec_kind pj_lg_trains = {.name = "lg_train",
+                                  .noun = "train service",
+                                  .table = "lg_trains",
+                                  .fields = train_fields,
+                                  .nfields = PJ_N(train_fields),
+                                  .town_sql =
+                                      "SELECT p.township_id FROM lg_parks p WHERE p.id = t.park_id",
+                                  .deletable = 1};
+
+const pj_rec_named pj_lg_kinds[] = {{"parks", &pj_lg_parks},
+                                    {"warehouses", &pj_lg_warehouses},
+                                    {"tenants", &pj_lg_tenants},
+                                    {"freight", &pj_lg_freight},
+                                    {"parcels", &pj_lg_parcels},
+                                    {"trains", &pj_lg_trains},
+                                    {NULL, NULL}};
+
+/* ---- KPIs ---- */
+
+/* The district's latest target of an indicator (the indicators module holds targets). */
+static int target(pj_ctx *c, pj_jw *w, const char *code, double scale, double *out, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT t.value, t.period, t.source, t.note, i.unit FROM"
+                               " indicator_targets t JOIN indicators i ON i.id = t.indicator_id"
+                               " WHERE i.code = ? AND t.region = ? ORDER BY t.period DESC LIMIT 1",
+                               err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, code);
+    pj_stmt_text(s, 2, PJ_IND_DISTRICT);
+    int rc = pj_stmt_step(s, err);
+    pj_jw_key(w, "target");
+    *out = 0;
+    if (rc == 1) {
+        *out = pj_col_double(s, 0) * scale;
+        pj_jw_obj(w);
+        pj_jw_kstr(w, "indicator", code);
+        pj_jw_knum(w, "value", *out);
+        pj_jw_kstr(w, "period", pj_col_text(s, 1));
+        pj_jw_kstr(w, "source", pj_col_text(s, 2));
+        pj_jw_kstr(w, "note", pj_col_text(s, 3));
+        pj_jw_obj_end(w);
+    } else {
+        pj_jw_null(w);
+    }
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
+static void pct(pj_jw *w, const char *key, double part, double whole)
+{
+    if (whole > 0)
+        pj_jw_knum(w, key, round2(100.0 * part / whole));
+    else
+        pj_jw_knull(w, key);
+}
+
+static int counts_by(pj_ctx *c, pj_jw *w, const char *key, const char *sql, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db, sql, err);
+    if (!s) return -1;
+    pj_jw_key(w, key);
+    pj_jw_obj(w);
+    int rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) pj_jw_knum(w, pj_col_text(s, 0), pj_col_double(s, 1));
+    pj_stmt_done(s);
+    pj_jw_obj_end(w);
+    return rc < 0 ? -1 : 0;
+}
+
+static int kpi_warehouses(pj_ctx *c, pj_jw *w, pj_err *err)
+{
+    double area[3] = {0, 0, 0};
+    pj_stmt *s = pj_db_prepare(
+        c->db, "SELECT status, COALESCE(SUM(area_m2), 0) FROM lg_warehouses GROUP BY status", err);
+    if (!s) return -1;
+    int rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        int r = rank_of(pj_col_text(s, 0));
+        if (r >= 0) area[r] = pj_col_double(s, 1);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    pj_jw_key(w, "warehouses");
+    pj_jw_obj(w);
+    if (counts_by(c, w, "count",
+                  "SELECT status, COUNT(*) FROM lg_warehouses GROUP BY status ORDER BY status",
+                  err))
+        return -1;
+    pj_jw_key(w, "area_m2");
+    pj_jw_obj(w);
+    for (int i = 0; i < 3; i++) pj_jw_knum(w, pj_lg_statuses[i], area[i]);
+    pj_jw_obj_end(w);
+    double started = area[1] + area[2], total = area[0] + area[1] + area[2], plan;
+    pj_jw_knum(w, "started_m2", started);
+    pj_jw_knum(w, "total_m2", total);
+    pct(w, "started_share_pct", started, total);
+    if (target(c, w, "warehouse_area_started", 1.0, &plan, err)) return -1;
+    pct(w, "started_of_plan_pct", started, plan);
+    pct(w, "total_of_plan_pct", total, plan);
+    if (counts_by(c, w, "by_automation",
+                  "SELECT automation, COUNT(*) FROM lg_warehouses GROUP BY automation ORDER BY"
+                  " automation",
+                  err))
+        return -1;
+    s = pj_db_prepare(c->db,
+                      "SELECT COUNT(DISTINCT h.id), COALESCE(SUM(CASE WHEN r.unit = 'm3' THEN"
+                      " r.capacity END), 0), COALESCE(SUM(CASE WHEN r.unit = 't' THEN r.capacity"
+                      " END), 0) FROM lg_warehouses h JOIN facility_roles r ON r.facility_id ="
+                      " h.facility_id AND r.role = 'supply_store' WHERE h.status = 'operating'",
+                      err);
+    if (!s) return -1;
+    rc = pj_stmt_step(s, err);
+    pj_jw_key(w, "supply_store");
+    pj_jw_obj(w);
+    if (rc == 1) {
+        pj_jw_kint(w, "warehouses", pj_col_int(s, 0));
+        pj_jw_knum(w, "m3", pj_col_double(s, 1));
+        pj_jw_knum(w, "t", pj_col_double(s, 2));
+    }
+    pj_jw_obj_end(w);
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    pj_jw_obj_end(w);
+    return 0;
+}
+
+static int kpi_freight(pj_ctx *c, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT MAX(month) FROM lg_freight", err);
+    if (!s) return -1;
+    int rc = pj_stmt_step(s, err);
+    char latest[8] = "";
+    if (rc == 1 && pj_col_text(s, 0)) snprintf(latest, sizeof latest, "%s", pj_col_text(s, 0));
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    pj_jw_key(w, "freight");
+    pj_jw_obj(w);
+    double year_t = 0, last12 = 0, annual = 0, target_t;
+    int64_t months = 0, window = 0;
+    if (*latest) {
+        /* the 12 months ending with the latest month recorded */
+        int y = (latest[0] - '0') * 1000 + (latest[1] - '0') * 100 + (latest[2] - '0') * 10 +
+                (latest[3] - '0');
+        int m = (latest[5] - '0') * 10 + (latest[6] - '0');
+        char first[16], ystr[16];
+        int fy = m == 12 ? y : y - 1, fm = m == 12 ? 1 : m + 1;
+        snprintf(first, sizeof first, "%04d-%02d", fy, fm);
+        snprintf(ystr, sizeof ystr, "%04d-", y);
+        s = pj_db_prepare(c->db,
+                          "SELECT COALESCE(SUM(CASE WHEN month >= ? THEN tonnes END), 0),"
+                          " COALESCE(SUM(CASE WHEN substr(month, 1, 5) = ? THEN tonnes END), 0),"
+                          " COUNT(DISTINCT CASE WHEN substr(month, 1, 5) = ? THEN month END),"
+                          " COUNT(DISTINCT CASE WHEN month >= ? THEN month END) FROM lg_freight"
+                          " WHERE month <= ?",
+                          err);
+        if (!s) return -1;
+        pj_stmt_text(s, 1, first);
+        pj_stmt_text(s, 2, ystr);
+        pj_stmt_text(s, 3, ystr);
+        pj_stmt_text(s, 4, first);
+        pj_stmt_text(s, 5, latest);
+        rc = pj_stmt_step(s, err);
+        if (rc == 1) {
+            last12 = pj_col_double(s, 0);
+            year_t = pj_col_double(s, 1);
+            months = pj_col_int(s, 2);
+            window = pj_col_int(s, 3);
+        }
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+        pj_jw_kstr(w, "latest_month", latest);
+        pj_jw_kint(w, "year", y);
+        pj_jw_knum(w, "year_t", year_t);
+        pj_jw_kint(w, "year_months", months);
+        pj_jw_knum(w, "last_12_months_t", last12);
+        pj_jw_kint(w, "months_recorded", window);
+        /* a year's rate from the months recorded in the last 12 */
+        annual = window ? last12 * 12.0 / (double)window : 0;
+        pj_jw_knum(w, "annualised_t", round(annual));
+        /* the window month by month, for trend lines */
+        s = pj_db_prepare(c->db,
+                          "SELECT month, SUM(tonnes) FROM lg_freight WHERE month >= ? AND month"
+                          " <= ? GROUP BY month ORDER BY month",
+                          err);
+        if (!s) return -1;
+        pj_stmt_text(s, 1, first);
+        pj_stmt_text(s, 2, latest);
+        pj_jw_key(w, "by_month");
+        pj_jw_arr(w);
+        while ((rc = pj_stmt_step(s, err)) == 1) {
+            pj_jw_obj(w);
+            pj_jw_kstr(w, "month", pj_col_text(s, 0));
+            pj_jw_kint(w, "t", pj_col_int(s, 1));
+            pj_jw_obj_end(w);
+        }
+        pj_stmt_done(s);
+        pj_jw_arr_end(w);
+        if (rc < 0) return -1;
+    } else {
+        pj_jw_knull(w, "latest_month");
+    }
+    /* the target is in 万吨 (10^4 t) */
+    if (target(c, w, "freight_volume", 10000.0, &target_t, err)) return -1;
+    pct(w, "progress_pct", round(annual), target_t);
+    if (counts_by(c, w, "by_mode",
+                  "SELECT mode, SUM(tonnes) FROM lg_freight GROUP BY mode ORDER BY mode", err))
+        return -1;
+    pj_jw_obj_end(w);
+    return 0;
+}
+
+static int kpi_parcels(pj_ctx *c, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT area_mu, transferable_before_mu, transferable_after_mu,"
+                               " price_fen_per_mu FROM lg_parcels",
+                               err);
+    if (!s) return -1;
+    double area = 0, before = 0, after = 0;
+    int64_t revenue = 0, n = 0;
+    int rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        pj_lg_transfer t;
+        n++;
+        area += pj_col_double(s, 0);
+        before += pj_col_double(s, 1);
+        after += pj_col_double(s, 2);
+        if (!pj_lg_transfer_calc(pj_col_double(s, 0), pj_col_double(s, 1), pj_col_double(s, 2),
+                                 pj_col_int(s, 3), &t))
+            revenue += t.added_revenue_fen;
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    pj_jw_key(w, "parcels");
+    pj_jw_obj(w);
+    pj_jw_kint(w, "count", n);
+    pj_jw_knum(w, "area_mu", round2(area));
+    pj_lg_transfer t;
+    if (!pj_lg_transfer_calc(area, before, after, 0, &t)) {
+        pj_jw_knum(w, "rate_before_pct", t.rate_before_pct);
+        pj_jw_knum(w, "rate_after_pct", t.rate_after_pct);
+        pj_jw_knum(w, "points", t.points);
+        pj_jw_knum(w, "added_mu", t.added_mu);
+    }
+    pj_jw_kint(w, "added_revenue_fen", revenue);
+    pj_jw_obj_end(w);
+    return 0;
+}
+
+static int kpi_body(pj_ctx *c, pj_jw *w, pj_err *err)
+{
+    if (kpi_warehouses(c, w, err) || kpi_freight(c, w, err) || kpi_parcels(c, w, err)) return -1;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT kind, COUNT(*), SUM(CASE WHEN state = 'operating' THEN 1"
+                               " ELSE 0 END), SUM(CASE WHEN state = 'operating' THEN"
+                               " trains_per_week ELSE 0 END) FROM lg_trains GROUP BY kind ORDER BY"
+                               " kind",
+                               err);
+    if (!s) return -1;
+    pj_jw_key(w, "trains");
+    pj_jw_obj(w);
+    int rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        pj_jw_key(w, pj_col_text(s, 0));
+        pj_jw_obj(w);
+        pj_jw_kint(w, "services", pj_col_int(s, 1));
+        pj_jw_kint(w, "operating", pj_col_int(s, 2));
+        pj_jw_knum(w, "trains_per_week", pj_col_double(s, 3));
+        pj_jw_obj_end(w);
+    }
+    pj_stmt_done(s);
+    pj_jw_obj_end(w);
+    if (rc < 0) return -1;
+    s = pj_db_prepare(c->db,
+                      "SELECT (SELECT COUNT(*) FROM lg_tenants), (SELECT COUNT(DISTINCT"
+                      " organisation_id) FROM lg_tenants), (SELECT COUNT(*) FROM lg_parks)",
+                      err);
+    if (!s) return -1;
+    rc = pj_stmt_step(s, err);
+    if (rc == 1) {
+        pj_jw_kint(w, "tenancies", pj_col_int(s, 0));
+        pj_jw_kint(w, "tenant_organisations", pj_col_int(s, 1));
+        pj_jw_kint(w, "parks", pj_col_int(s, 2));
+    }
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
+int pj_lg_kpi(pj_ctx *c, pj_jw *w, pj_err *err)
+{
+    int started = pj_db_read_begin(c->db);
+    pj_jw_obj(w);
+    int rc = kpi_body(c, w, err);
+    pj_jw_obj_end(w);
+    pj_db_read_end(c->db, started);
+    return rc;
+}

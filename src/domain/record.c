@@ -1,0 +1,622 @@
+/* Records described by a table (record.h): SQL built from the kind's static description —
+ * column names come from the description only, every value is a bound parameter. */
+#include "domain/record.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "domain/audit.h"
+#include "domain/input.h"
+#include "domain/render.h"
+
+#include "core/banned.h"
+
+#define SQL_MAX 4096
+
+typedef struct sqlb {
+    char s[SQL_MAX];
+    size_t n;
+} sqlb;
+
+static void add(sqlb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add(sqlb *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(b->s + b->n, sizeof b->s - b->n, fmt, ap);
+    va_end(ap);
+    if (k > 0) b->n = b->n + (size_t)k < sizeof b->s ? b->n + (size_t)k : sizeof b->s - 1;
+}
+
+int pj_rec_date_ok(const char *s)
+{
+    if (!s || strlen(s) != 10) return 0;
+    for (int i = 0; i < 10; i++)
+        if ((i == 4 || i == 7) ? s[i] != '-' : (s[i] < '0' || s[i] > '9')) return 0;
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1900 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1]) return 0;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return !(m == 2 && d == 29 && !leap);
+}
+
+int pj_rec_month_ok(const char *s)
+{
+    if (!s || strlen(s) != 7 || s[4] != '-') return 0;
+    for (int i = 0; i < 7; i++)
+        if (i != 4 && (s[i] < '0' || s[i] > '9')) return 0;
+    int m = (s[5] - '0') * 10 + (s[6] - '0');
+    return s[0] >= '1' && m >= 1 && m <= 12;
+}
+
+void pj_rec_today(char out[11])
+{
+    char iso[21];
+    pj_time_iso(pj_now(), iso);
+    memcpy(out, iso, 10);
+    out[10] = 0;
+}
+
+static const pj_rec_field *field_of(const pj_rec_kind *k, const char *name)
+{
+    for (int i = 0; i < k->nfields; i++)
+        if (!strcmp(k->fields[i].name, name)) return &k->fields[i];
+    return NULL;
+}
+
+/* ---- rendering ---- */
+
+static void select_list(sqlb *b, const pj_rec_kind *k)
+{
+    add(b, "SELECT t.id");
+    for (int i = 0; i < k->nfields; i++) add(b, ", t.%s", k->fields[i].name);
+    add(b, ", t.source, t.created_at, t.updated_at, t.version");
+    for (int i = 0; i < k->nextras; i++) add(b, ", (%s)", k->extras[i].sql);
+    add(b, " FROM %s t", k->table);
+}
+
+static void render_col(pj_jw *w, const char *key, pj_rec_type type, pj_stmt *s, int col)
+{
+    if (pj_col_is_null(s, col)) {
+        pj_jw_knull(w, key);
+        return;
+    }
+    switch (type) {
+    case PJ_RT_INT:
+    case PJ_RT_REF:
+        pj_jw_kint(w, key, pj_col_int(s, col));
+        break;
+    case PJ_RT_NUM:
+        pj_jw_knum(w, key, pj_col_double(s, col));
+        break;
+    case PJ_RT_BOOL:
+        pj_jw_kbool(w, key, pj_col_int(s, col) != 0);
+        break;
+    default:
+        pj_jw_kstr(w, key, pj_col_text(s, col));
+    }
+}
+
+static int render(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_jw *w, pj_err *err)
+{
+    sqlb b = {.n = 0};
+    select_list(&b, k);
+    add(&b, " WHERE t.id = ?");
+    pj_stmt *s = pj_db_prepare(c->db, b.s, err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc != 1) {
+        pj_stmt_done(s);
+        return rc < 0 ? -1
+                      : pj_fail(err, 404, "not_found", "", "no %s %lld", k->noun, (long long)id);
+    }
+    int n = k->nfields;
+    pj_jw_obj(w);
+    pj_jw_kint(w, "id", pj_col_int(s, 0));
+    for (int i = 0; i < n; i++) render_col(w, k->fields[i].name, k->fields[i].type, s, 1 + i);
+    for (int i = 0; i < k->nextras; i++)
+        render_col(w, k->extras[i].name, k->extras[i].type, s, n + 5 + i);
+    if (k->more) k->more(s, w);
+    pj_render_text(w, "source", s, n + 1);
+    char iso[21];
+    pj_time_iso(pj_col_int(s, n + 2), iso);
+    pj_jw_kstr(w, "created_at", iso);
+    pj_time_iso(pj_col_int(s, n + 3), iso);
+    pj_jw_kstr(w, "updated_at", iso);
+    pj_jw_kint(w, "version", pj_col_int(s, n + 4));
+    pj_jw_obj_end(w);
+    pj_stmt_done(s);
+    return 0;
+}
+
+char *pj_rec_render_string(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_err *err)
+{
+    pj_buf out;
+    pj_buf_init(&out, 1 << 20);
+    pj_jw w;
+    pj_jw_init(&w, &out);
+    char *r = NULL;
+    if (render(c, k, id, &w, err) == 0) r = pj_arena_strdup(c->arena, out.data ? out.data : "");
+    pj_buf_free(&out);
+    if (!r && err && !err->status) pj_fail(err, 500, "internal", "", "out of memory");
+    return r;
+}
+
+/* ---- scope ---- */
+
+/* 1 when the actor may see the row, 0 when it does not exist for them, -1 on error. */
+static int visible(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_err *err)
+{
+    sqlb b = {.n = 0};
+    int own = c->actor.role == PJ_ROLE_ENTERPRISE && k->org_sql;
+    add(&b, "SELECT 1 FROM %s t WHERE t.id = ?", k->table);
+    if (own) add(&b, " AND (%s) = ?", k->org_sql);
+    pj_stmt *s = pj_db_prepare(c->db, b.s, err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    if (own) pj_stmt_int(s, 2, c->actor.organisation_id);
+    int rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    return rc;
+}
+
+static int may_write(const pj_ctx *c, const pj_rec_kind *k, pj_err *err)
+{
+    switch (c->actor.role) {
+    case PJ_ROLE_ADMIN:
+    case PJ_ROLE_DISTRICT_OFFICER:
+        return 0;
+    case PJ_ROLE_TOWNSHIP_OFFICER:
+        if (k->town_sql && c->actor.township_id) return 0;
+        break;
+    case PJ_ROLE_ENTERPRISE:
+        if (k->enterprise_writes && k->org_sql && c->actor.organisation_id) return 0;
+        break;
+    default:
+        break;
+    }
+    return pj_fail(err, 403, "forbidden", "", "your role may not change %ss", k->noun);
+}
+
+/* The written (or to be written) row must lie in the actor's scope. */
+static int row_scope(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_err *err)
+{
+    if (c->actor.role != PJ_ROLE_TOWNSHIP_OFFICER && c->actor.role != PJ_ROLE_ENTERPRISE) return 0;
+    int town = c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER;
+    sqlb b = {.n = 0};
+    add(&b, "SELECT (%s) FROM %s t WHERE t.id = ?", town ? k->town_sql : k->org_sql, k->table);
+    pj_stmt *s = pj_db_prepare(c->db, b.s, err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    int64_t v = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (town && v != c->actor.township_id)
+        return pj_fail(err, 403, "forbidden", "township_id", "the %s is outside your township",
+                       k->noun);
+    if (!town && v != c->actor.organisation_id)
+        return pj_fail(err, 403, "forbidden", "organisation_id",
+                       "an enterprise acts only for its own organisation");
+    return 0;
+}
+
+/* ---- input ---- */
+
+static int check_field(pj_ctx *c, const pj_rec_field *f, json_t *body, int creating, pj_err *err)
+{
+    json_t *v = json_object_get(body, f->name);
+    if (!v) {
+        if (creating && (f->flags & PJ_RF_REQ))
+            return pj_fail(err, 422, "missing_field", f->name, "%s is required", f->name);
+        return 0;
+    }
+    if (!creating && (f->flags & PJ_RF_FIXED))
+        return pj_fail(err, 422, "read_only", f->name, "%s is set when the record is created",
+                       f->name);
+    if (json_is_null(v)) {
+        if ((f->flags & PJ_RF_NULL) || (f->type == PJ_RT_REF && !(f->flags & PJ_RF_REQ))) return 0;
+        return pj_fail(err, 422, "invalid_value", f->name, "%s may not be null", f->name);
+    }
+    const char *str;
+    int64_t i;
+    double d;
+    int bv;
+    switch (f->type) {
+    case PJ_RT_TEXT:
+        return pj_in_str(body, f->name, 1, (size_t)f->min, (size_t)f->max, &str, err) < 0 ? -1 : 0;
+    case PJ_RT_INT:
+        return pj_in_int(body, f->name, 1, (int64_t)f->min, (int64_t)f->max, &i, err) < 0 ? -1 : 0;
+    case PJ_RT_NUM:
+        return pj_in_num(body, f->name, 1, f->min, f->max, &d, err) < 0 ? -1 : 0;
+    case PJ_RT_BOOL:
+        return pj_in_bool(body, f->name, 1, &bv, err) < 0 ? -1 : 0;
+    case PJ_RT_ENUM:
+        return pj_in_enum(body, f->name, 1, f->values, &str, err) < 0 ? -1 : 0;
+    case PJ_RT_DATE:
+    case PJ_RT_MONTH:
+        if (pj_in_str(body, f->name, 1, 1, 10, &str, err) < 0) return -1;
+        if (f->type == PJ_RT_DATE ? !pj_rec_date_ok(str) : !pj_rec_month_ok(str))
+            return pj_fail(err, 422, "invalid_value", f->name, "%s must be %s", f->name,
+                           f->type == PJ_RT_DATE ? "a date YYYY-MM-DD" : "a month YYYY-MM");
+        return 0;
+    case PJ_RT_REF: {
+        if (pj_in_ref(body, f->name, 1, &i, err) < 0) return -1;
+        pj_stmt *s = pj_db_prepare(c->db, f->ref, err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, i);
+        int rc = pj_stmt_step(s, err);
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+        if (!rc)
+            return pj_fail(err, 422, "unknown_id", f->name, "no %s %lld", f->name, (long long)i);
+        return 0;
+    }
+    }
+    return 0;
+}
+
+/* Checks the body of a create (creating = 1) or an update. */
+static int check_body(pj_ctx *c, const pj_rec_kind *k, json_t *body, int creating, pj_err *err)
+{
+    if (pj_in_object(body, err)) return -1;
+    const char **allowed = pj_arena_alloc(c->arena, sizeof(char *) * (size_t)(k->nfields + 2));
+    for (int i = 0; i < k->nfields; i++) allowed[i] = k->fields[i].name;
+    allowed[k->nfields] = creating ? "source" : "version";
+    allowed[k->nfields + 1] = NULL;
+    if (pj_in_only(body, allowed, err)) return -1;
+    if (creating) {
+        const char *src;
+        if (pj_in_str(body, "source", 0, 1, 32, &src, err) < 0) return -1;
+    } else {
+        int64_t v;
+        if (pj_in_int(body, "version", 1, 1, INT64_MAX, &v, err) < 0) return -1;
+    }
+    for (int i = 0; i < k->nfields; i++)
+        if (check_field(c, &k->fields[i], body, creating, err)) return -1;
+    return 0;
+}
+
+/* An enterprise writes for its own organisation: an absent organisation_id becomes theirs. */
+static int own_org(pj_ctx *c, const pj_rec_kind *k, json_t *body, int creating, pj_err *err)
+{
+    if (c->actor.role != PJ_ROLE_ENTERPRISE || !field_of(k, "organisation_id")) return 0;
+    json_t *v = json_object_get(body, "organisation_id");
+    if (!v && creating && json_is_object(body))
+        return json_object_set_new(body, "organisation_id", json_integer(c->actor.organisation_id))
+                   ? pj_fail(err, 500, "internal", "", "out of memory")
+                   : 0;
+    if (v && !(json_is_integer(v) && json_integer_value(v) == c->actor.organisation_id))
+        return pj_fail(err, 403, "forbidden", "organisation_id",
+                       "an enterprise acts only for its own organisation");
+    /* and links only the registry facilities its organisation operates */
+    json_t *fac = json_object_get(body, "facility_id");
+    if (field_of(k, "facility_id") && json_is_integer(fac)) {
+        pj_stmt *s = pj_db_prepare(c->db, "SELECT operator_id FROM facilities WHERE id = ?", err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, json_integer_value(fac));
+        int rc = pj_stmt_step(s, err);
+        int64_t op = rc == 1 ? pj_col_int(s, 0) : 0;
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+        if (rc == 1 && op != c->actor.organisation_id)
+            return pj_fail(err, 403, "forbidden", "facility_id",
+                           "the facility is not operated by your organisation");
+    }
+    return 0;
+}
+
+static void bind_json(pj_stmt *s, int idx, const pj_rec_field *f, json_t *v)
+{
+    if (!v || json_is_null(v)) {
+        pj_stmt_null(s, idx);
+        return;
+    }
+    switch (f->type) {
+    case PJ_RT_INT:
+    case PJ_RT_REF:
+        pj_stmt_int(s, idx, json_integer_value(v));
+        break;
+    case PJ_RT_NUM:
+        pj_stmt_double(s, idx, json_number_value(v));
+        break;
+    case PJ_RT_BOOL:
+        pj_stmt_int(s, idx, json_is_true(v));
+        break;
+    default:
+        pj_stmt_text(s, idx, json_string_value(v));
+    }
+}
+
+static int do_insert(pj_ctx *c, const pj_rec_kind *k, json_t *body, int64_t *id, pj_err *err)
+{
+    sqlb b = {.n = 0};
+    add(&b, "INSERT INTO %s (", k->table);
+    int n = 0;
+    for (int i = 0; i < k->nfields; i++)
+        if (json_object_get(body, k->fields[i].name)) add(&b, "%s, ", k->fields[i].name);
+    add(&b, "source, created_at, updated_at) VALUES (");
+    for (int i = 0; i < k->nfields; i++)
+        if (json_object_get(body, k->fields[i].name)) add(&b, "?, ");
+    add(&b, "?, ?, ?) RETURNING id");
+    pj_stmt *s = pj_db_prepare(c->db, b.s, err);
+    if (!s) return -1;
+    for (int i = 0; i < k->nfields; i++) {
+        json_t *v = json_object_get(body, k->fields[i].name);
+        if (v) bind_json(s, ++n, &k->fields[i], v);
+    }
+    json_t *src = json_object_get(body, "source");
+    pj_stmt_text(s, ++n, src ? json_string_value(src) : "manual");
+    int64_t now = pj_now();
+    pj_stmt_int(s, ++n, now);
+    pj_stmt_int(s, ++n, now);
+    int rc = pj_stmt_step(s, err);
+    *id = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc != 1) {
+        if (rc == 0) pj_fail(err, 500, "internal", "", "insert returned no row");
+        if (err && err->status == 409)
+            pj_fail(err, 409, "conflict", "", "such a %s exists already", k->noun);
+        return -1;
+    }
+    return 0;
+}
+
+int pj_rec_insert(pj_ctx *c, const pj_rec_kind *k, json_t *body, int64_t *id, pj_err *err)
+{
+    if (check_body(c, k, body, 1, err) || (k->check && k->check(c, k, 0, body, err))) return -1;
+    return do_insert(c, k, body, id, err);
+}
+
+/* ---- the calls ---- */
+
+int pj_rec_get(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_jw *w, pj_err *err)
+{
+    int rc = visible(c, k, id, err);
+    if (rc < 0) return -1;
+    if (!rc) return pj_fail(err, 404, "not_found", "", "no %s %lld", k->noun, (long long)id);
+    return render(c, k, id, w, err);
+}
+
+static int q_value(const pj_rec_field *f, const char *key, const char *v, pj_stmt *s, int idx,
+                   pj_err *err)
+{
+    int64_t i;
+    double d;
+    switch (f->type) {
+    case PJ_RT_INT:
+    case PJ_RT_REF:
+        if (pj_parse_i64(v, &i))
+            return pj_fail(err, 400, "bad_query", key, "%s must be an integer", key);
+        pj_stmt_int(s, idx, i);
+        return 0;
+    case PJ_RT_NUM:
+        if (pj_parse_double(v, &d))
+            return pj_fail(err, 400, "bad_query", key, "%s must be a number", key);
+        pj_stmt_double(s, idx, d);
+        return 0;
+    case PJ_RT_BOOL:
+        if (strcmp(v, "true") && strcmp(v, "false"))
+            return pj_fail(err, 400, "bad_query", key, "%s is true or false", key);
+        pj_stmt_int(s, idx, !strcmp(v, "true"));
+        return 0;
+    case PJ_RT_ENUM: {
+        int ok = 0;
+        for (int j = 0; f->values[j] && !ok; j++) ok = !strcmp(v, f->values[j]);
+        if (!ok) return pj_fail(err, 400, "bad_query", key, "unknown %s '%s'", key, v);
+        break;
+    }
+    case PJ_RT_DATE:
+        if (!pj_rec_date_ok(v))
+            return pj_fail(err, 400, "bad_query", key, "%s must be a date YYYY-MM-DD", key);
+        break;
+    case PJ_RT_MONTH:
+        if (!pj_rec_month_ok(v))
+            return pj_fail(err, 400, "bad_query", key, "%s must be a month YYYY-MM", key);
+        break;
+    default:
+        if (pj_utf8_len(v, strlen(v)) > 64)
+            return pj_fail(err, 400, "bad_query", key, "%s is longer than 64 characters", key);
+    }
+    pj_stmt_text(s, idx, v);
+    return 0;
+}
+
+int pj_rec_list(pj_ctx *c, const pj_rec_kind *k, const pj_rec_query *q, pj_jw *w, pj_err *err)
+{
+    int64_t limit = 50, cursor = 0;
+    const pj_rec_field *range = k->range ? field_of(k, k->range) : NULL;
+    sqlb b = {.n = 0};
+    add(&b, "SELECT t.id FROM %s t WHERE t.id > ?", k->table);
+    /* first pass: names and the SQL; second: binding in the same order */
+    for (int i = 0; i < q->n; i++) {
+        const char *key = q->keys[i], *v = q->vals[i];
+        if (key[0] == '_') continue;
+        if (!strcmp(key, "limit") || !strcmp(key, "cursor")) {
+            int64_t x;
+            int lim = !strcmp(key, "limit");
+            if (!*v) continue;
+            if (pj_parse_i64(v, &x) || x < (lim ? 1 : 0) || x > (lim ? 500 : INT64_MAX))
+                return pj_fail(err, 400, "bad_query", key, "%s must be an integer from %d to %s",
+                               key, lim, lim ? "500" : "2^63");
+            *(lim ? &limit : &cursor) = x;
+            continue;
+        }
+        const pj_rec_field *f = field_of(k, key);
+        if (f && (f->flags & PJ_RF_FILTER)) {
+            if (*v) add(&b, " AND t.%s = ?", f->name);
+            continue;
+        }
+        if (range && (!strcmp(key, "from") || !strcmp(key, "to"))) {
+            if (*v) add(&b, " AND t.%s %s ?", range->name, key[0] == 'f' ? ">=" : "<=");
+            continue;
+        }
+        return pj_fail(err, 400, "unknown_parameter", key, "unknown parameter %s", key);
+    }
+    int own = c->actor.role == PJ_ROLE_ENTERPRISE && k->org_sql;
+    if (own) add(&b, " AND (%s) = ?", k->org_sql);
+    add(&b, " ORDER BY t.id LIMIT ?");
+    pj_stmt *s = pj_db_prepare(c->db, b.s, err);
+    if (!s) return -1;
+    int idx = 1;
+    pj_stmt_int(s, idx++, cursor);
+    for (int i = 0; i < q->n; i++) {
+        const char *key = q->keys[i], *v = q->vals[i];
+        if (key[0] == '_' || !*v || !strcmp(key, "limit") || !strcmp(key, "cursor")) continue;
+        const pj_rec_field *f = field_of(k, key);
+        if (!(f && (f->flags & PJ_RF_FILTER))) f = range;
+        if (q_value(f, key, v, s, idx++, err)) {
+            pj_stmt_done(s);
+            return -1;
+        }
+    }
+    if (own) pj_stmt_int(s, idx++, c->actor.organisation_id);
+    pj_stmt_int(s, idx, limit + 1);
+    int started = pj_db_read_begin(c->db);
+    int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(limit + 1));
+    int n = 0, rc = 0;
+    while (n <= limit && (rc = pj_stmt_step(s, err)) == 1) ids[n++] = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    if (rc < 0) {
+        pj_db_read_end(c->db, started);
+        return -1;
+    }
+    pj_jw_obj(w);
+    pj_jw_key(w, "items");
+    pj_jw_arr(w);
+    for (int i = 0; i < n && i < limit; i++)
+        if (render(c, k, ids[i], w, err)) {
+            pj_db_read_end(c->db, started);
+            return -1;
+        }
+    pj_jw_arr_end(w);
+    if (n > limit) {
+        char cur[24];
+        snprintf(cur, sizeof cur, "%lld", (long long)ids[limit - 1]);
+        pj_jw_kstr(w, "next_cursor", cur);
+    } else {
+        pj_jw_knull(w, "next_cursor");
+    }
+    pj_jw_obj_end(w);
+    pj_db_read_end(c->db, started);
+    return 0;
+}
+
+int pj_rec_create(pj_ctx *c, const pj_rec_kind *k, json_t *body, pj_jw *w, pj_err *err)
+{
+    int64_t id;
+    char *after;
+    if (may_write(c, k, err) || own_org(c, k, body, 1, err) || check_body(c, k, body, 1, err) ||
+        (k->check && k->check(c, k, 0, body, err)))
+        return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    if (do_insert(c, k, body, &id, err) || row_scope(c, k, id, err) ||
+        !(after = pj_rec_render_string(c, k, id, err)) ||
+        pj_audit_add(c, "create", k->name, id, NULL, after, err) || pj_db_commit(c->db, err)) {
+        pj_db_rollback(c->db);
+        return -1;
+    }
+    pj_jw_raw(w, after);
+    return 0;
+}
+
+static int64_t cur_version(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_err *err)
+{
+    sqlb b = {.n = 0};
+    add(&b, "SELECT version FROM %s WHERE id = ?", k->table);
+    pj_stmt *s = pj_db_prepare(c->db, b.s, err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    int64_t v = rc == 1 ? pj_col_int(s, 0) : -1;
+    pj_stmt_done(s);
+    return v;
+}
+
+int pj_rec_update(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_jw *w, pj_err *err)
+{
+    int rc = visible(c, k, id, err);
+    if (rc < 0) return -1;
+    if (!rc) return pj_fail(err, 404, "not_found", "", "no %s %lld", k->noun, (long long)id);
+    if (may_write(c, k, err) || row_scope(c, k, id, err) || own_org(c, k, body, 0, err) ||
+        check_body(c, k, body, 0, err) || (k->check && k->check(c, k, id, body, err)))
+        return -1;
+    int64_t version = json_integer_value(json_object_get(body, "version"));
+    char *before, *after;
+    if (pj_db_begin(c->db, err)) return -1;
+    if (!(before = pj_rec_render_string(c, k, id, err))) goto fail;
+    sqlb b = {.n = 0};
+    add(&b, "UPDATE %s SET ", k->table);
+    for (int i = 0; i < k->nfields; i++)
+        if (json_object_get(body, k->fields[i].name)) add(&b, "%s = ?, ", k->fields[i].name);
+    add(&b, "updated_at = ?, version = version + 1 WHERE id = ? AND version = ?");
+    pj_stmt *s = pj_db_prepare(c->db, b.s, err);
+    if (!s) goto fail;
+    int n = 0;
+    for (int i = 0; i < k->nfields; i++) {
+        json_t *v = json_object_get(body, k->fields[i].name);
+        if (v) bind_json(s, ++n, &k->fields[i], v);
+    }
+    pj_stmt_int(s, ++n, pj_now());
+    pj_stmt_int(s, ++n, id);
+    pj_stmt_int(s, ++n, version);
+    rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    if (rc < 0) {
+        if (err->status == 409)
+            pj_fail(err, 409, "conflict", "", "such a %s exists already", k->noun);
+        goto fail;
+    }
+    if (pj_db_changes(c->db) == 0) {
+        int64_t cur = cur_version(c, k, id, err);
+        pj_fail(err, 409, "version_conflict", "version",
+                "the %s was changed by someone else (version %lld, yours %lld); reload", k->noun,
+                (long long)cur, (long long)version);
+        goto fail;
+    }
+    if (row_scope(c, k, id, err) || !(after = pj_rec_render_string(c, k, id, err)) ||
+        pj_audit_add(c, "update", k->name, id, before, after, err) || pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_rec_delete(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_err *err)
+{
+    int rc = visible(c, k, id, err);
+    if (rc < 0) return -1;
+    if (!rc) return pj_fail(err, 404, "not_found", "", "no %s %lld", k->noun, (long long)id);
+    if (may_write(c, k, err) || row_scope(c, k, id, err)) return -1;
+    if (!k->deletable)
+        return pj_fail(err, 409, "not_deletable", "", "%ss are kept; change the state instead",
+                       k->noun);
+    char *before;
+    if (pj_db_begin(c->db, err)) return -1;
+    if (!(before = pj_rec_render_string(c, k, id, err))) goto fail;
+    sqlb b = {.n = 0};
+    add(&b, "DELETE FROM %s WHERE id = ?", k->table);
+    pj_stmt *s = pj_db_prepare(c->db, b.s, err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    if (rc < 0) {
+        if (err->status == 409)
+            pj_fail(err, 409, "in_use", "", "other records refer to this %s; remove them first",
+                    k->noun);
+        goto fail;
+    }
+    if (pj_audit_add(c, "delete", k->name, id, before, NULL, err) || pj_db_commit(c->db, err))
+        goto fail;
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}

@@ -1,0 +1,150 @@
+/* Records described by a table: the common shape of the agri-tech and logistics registers
+ * (list with equality filters and a cursor, get, create, update with an optimistic version,
+ * delete), with one set of rules for input, scope and audit.
+ *
+ * A kind names its table, its fields (type, range, whether required, filterable, fixed after
+ * creation, a reference query), how a row's organisation and township are found (for scope),
+ * read-only figures computed in SQL, and an optional check of rules across fields (state
+ * transitions). Bad input is a 4xx that writes nothing; every write is one transaction with its
+ * audit row (entity = the kind's name, before/after = the rendered record).
+ *
+ * Scope. Every role reads, except that an enterprise user sees only the rows of a kind with an
+ * organisation (org_sql) whose organisation is theirs (others are 404). Writes: admin and
+ * district officers anything; a township officer rows whose township (town_sql) is theirs; an
+ * enterprise user, for kinds that allow it, rows of their own organisation (an absent
+ * organisation_id is filled in with theirs; a facility_id must be a facility their organisation
+ * operates). Everyone else: 403. */
+#ifndef PJ_RECORD_H
+#define PJ_RECORD_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "domain/ctx.h"
+
+typedef enum pj_rec_type {
+    PJ_RT_TEXT,  /* min..max characters */
+    PJ_RT_INT,   /* integer in min..max */
+    PJ_RT_NUM,   /* number in min..max */
+    PJ_RT_ENUM,  /* one of values */
+    PJ_RT_DATE,  /* "YYYY-MM-DD" */
+    PJ_RT_MONTH, /* "YYYY-MM" */
+    PJ_RT_REF,   /* id checked with ref ("SELECT 1 FROM … WHERE id = ?"); null clears */
+    PJ_RT_BOOL
+} pj_rec_type;
+
+#define PJ_RF_REQ    1u /* required on create */
+#define PJ_RF_FILTER 2u /* list filter (equality) of the same name */
+#define PJ_RF_FIXED  4u /* given on create only */
+#define PJ_RF_NULL   8u /* may be null (cleared) */
+
+typedef struct pj_rec_field {
+    const char *name; /* JSON key and column */
+    pj_rec_type type;
+    unsigned flags;
+    double min, max;
+    const char *const *values; /* ENUM: NULL-terminated */
+    const char *ref;           /* REF */
+} pj_rec_field;
+
+/* A read-only figure: `sql` is an expression over the row aliased t. */
+typedef struct pj_rec_extra {
+    const char *name, *sql;
+    pj_rec_type type; /* TEXT, INT, NUM or BOOL */
+} pj_rec_extra;
+
+typedef struct pj_rec_kind pj_rec_kind;
+struct pj_rec_kind {
+    const char *name;  /* audit entity, e.g. "lg_warehouse" */
+    const char *noun;  /* for messages, e.g. "warehouse" */
+    const char *table; /* e.g. "lg_warehouses" */
+    const pj_rec_field *fields;
+    int nfields;
+    const pj_rec_extra *extras;
+    int nextras;
+    const char *org_sql;  /* the row's organisation over alias t; NULL = not owned */
+    const char *town_sql; /* the row's township over alias t; NULL = none */
+    const char *range;    /* DATE or MONTH field the list's from/to bound; NULL = none */
+    int enterprise_writes;
+    int deletable;
+    /* Rules across fields, after each field is checked: id is 0 on create; may normalise body
+     * (e.g. set a default). 0 ok, -1 with err. */
+    int (*check)(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_err *err);
+    /* More figures computed in C: s holds id, then the fields in order (columns 1..nfields). */
+    void (*more)(pj_stmt *s, pj_jw *w);
+};
+
+/* A kind under its path segment ("labs", "warehouses", …); tables end with {NULL, NULL}. */
+typedef struct pj_rec_named {
+    const char *path;
+    const pj_rec_kind *kind;
+} pj_rec_named;
+
+/* A list filter as name/value text pairs (the query string); limit 1..500, cursor = last id. */
+typedef struct pj_rec_query {
+    const char *const *keys, *const *vals;
+    int n;
+} pj_rec_query;
+
+/* Writes {"items":[…],"next_cursor":…}; 400 bad_query / unknown_parameter on bad parameters.
+ * Accepted: limit, cursor, the kind's FILTER fields, and from/to when it has a range. */
+int pj_rec_list(pj_ctx *c, const pj_rec_kind *k, const pj_rec_query *q, pj_jw *w, pj_err *err);
+int pj_rec_get(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_jw *w, pj_err *err);
+/* Body: the fields (required ones present) and optionally "source"; writes the new record. */
+int pj_rec_create(pj_ctx *c, const pj_rec_kind *k, json_t *body, pj_jw *w, pj_err *err);
+/* Body: {version, fields…}; 409 version_conflict when the record changed meanwhile. */
+int pj_rec_update(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+/* 405-like 409 not_deletable when the kind keeps its rows; 409 in_use when referenced. */
+int pj_rec_delete(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_err *err);
+
+/* For demos: checks body like create and inserts it inside the caller's transaction, without
+ * scope or audit rows; *id the new row. */
+int pj_rec_insert(pj_ctx *c, const pj_rec_kind *k, json_t *body, int64_t *id, pj_err *err);
+/* Renders record id into a string in c->arena (NULL on error). */
+char *pj_rec_render_string(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_err *err);
+
+/* Strict "YYYY-MM-DD" (a real date) / "YYYY-MM"; 1 valid, 0 not. */
+int pj_rec_date_ok(const char *s);
+int pj_rec_month_ok(const char *s);
+/* Today (UTC) as "YYYY-MM-DD". */
+void pj_rec_today(char out[11]);
+
+/* Field descriptions, for the kinds' tables. */
+#define PJ_F_TEXT(n, fl, lo, hi)                                                                   \
+    {                                                                                              \
+        n, PJ_RT_TEXT, fl, lo, hi, NULL, NULL                                                      \
+    }
+#define PJ_F_INT(n, fl, lo, hi)                                                                    \
+    {                                                                                              \
+        n, PJ_RT_INT, fl, lo, hi, NULL, NULL                                                       \
+    }
+#define PJ_F_NUM(n, fl, lo, hi)                                                                    \
+    {                                                                                              \
+        n, PJ_RT_NUM, fl, lo, hi, NULL, NULL                                                       \
+    }
+#define PJ_F_ENUM(n, fl, v)                                                                        \
+    {                                                                                              \
+        n, PJ_RT_ENUM, fl, 0, 0, v, NULL                                                           \
+    }
+#define PJ_F_DATE(n, fl)                                                                           \
+    {                                                                                              \
+        n, PJ_RT_DATE, fl, 0, 0, NULL, NULL                                                        \
+    }
+#define PJ_F_MONTH(n, fl)                                                                          \
+    {                                                                                              \
+        n, PJ_RT_MONTH, fl, 0, 0, NULL, NULL                                                       \
+    }
+#define PJ_F_BOOL(n, fl)                                                                           \
+    {                                                                                              \
+        n, PJ_RT_BOOL, fl, 0, 0, NULL, NULL                                                        \
+    }
+#define PJ_F_REF(n, fl, sql)                                                                       \
+    {                                                                                              \
+        n, PJ_RT_REF, fl, 0, 0, NULL, sql                                                          \
+    }
+#define PJ_REF_TOWNSHIP "SELECT 1 FROM regions WHERE id = ? AND type = 'township'"
+#define PJ_REF_ORG      "SELECT 1 FROM organisations WHERE id = ?"
+#define PJ_REF_FACILITY "SELECT 1 FROM facilities WHERE id = ?"
+#define PJ_N(a)         ((int)(sizeof(a) / sizeof((a)[0])))
+
+#endif

@@ -1,0 +1,277 @@
+/* Agri-tech over the API: the seed's figures from the demo, output growth computed from the
+ * indicators, the milestone rule, scope by role, bad input writing nothing. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "logistics/rec_fixture.h"
+
+static json_t *obj(json_t *o, const char *k)
+{
+    return json_object_get(o, k);
+}
+static double num(json_t *o, const char *k)
+{
+    return json_number_value(json_object_get(o, k));
+}
+
+TEST_T(agri_demo_holds_the_seed, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    rec_load_demos(&s);
+    char tok[80];
+    th_login(&s, "viewer", s.demo_pw, tok);
+    json_t *k = CALL(&s, "GET", tok, "/api/v1/agri/kpi", NULL, 200);
+    CHECK_INT(th_int(k, "doctor_farms"), 117);
+    CHECK_INT(th_int(k, "postdoc_stations"), 13);
+    CHECK_INT(th_int(obj(k, "experts"), "academicians"), 13);
+    CHECK_INT(th_int(obj(k, "experts"), "doctors"), 411);
+    CHECK_INT(th_int(obj(k, "labs"), "national_key_lab"), 2);
+    CHECK_INT(th_int(obj(k, "labs"), "innovation_port"), 1);
+    /* the station farms are food reserves in the registry (藏粮于地) */
+    CHECK_INT(th_int(obj(k, "food_reserve"), "farms"), 13);
+    CHECK(num(obj(k, "food_reserve"), "t") > 0);
+    /* … with stock the planner's supply flows draw on */
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(DISTINCT l.facility_id) FROM stock_lines l JOIN"
+                             " ag_farms f ON f.facility_id = l.facility_id JOIN facility_roles r"
+                             " ON r.facility_id = f.facility_id AND r.role = 'supply_store'"),
+              13);
+    /* output 2023: 39.4 亿元, +13.6 % (39.4 / 34.68 = 1.1361), first in Beijing */
+    json_t *lat = obj(obj(k, "output"), "latest");
+    CHECK_INT(th_int(lat, "year"), 2023);
+    CHECK_NEAR(num(lat, "value"), 39.4, 1e-9);
+    CHECK_NEAR(num(lat, "growth_pct"), 13.6, 1e-9);
+    CHECK_INT(th_int(lat, "growth_rank"), 1);
+    CHECK_INT(th_int(lat, "growth_rank_of"), 16);
+    json_decref(k);
+    /* the list agrees with the KPIs, through its filter */
+    CHECK_INT(rec_count(CALL(&s, "GET", tok, "/api/v1/agri/farms?postdoc_station=true&limit=500",
+                             NULL, 200)),
+              13);
+    CHECK_INT(rec_count(CALL(&s, "GET", tok, "/api/v1/agri/experts?title=academician&limit=500",
+                             NULL, 200)),
+              13);
+    json_t *labs = CALL(&s, "GET", tok, "/api/v1/agri/labs?kind=national_key_lab", NULL, 200);
+    json_t *items = obj(labs, "items");
+    CHECK_INT(json_array_size(items), 2);
+    for (size_t i = 0; i < 2; i++) {
+        CHECK_STR(th_str(json_array_get(items, i), "source"), "seed");
+        CHECK(th_int(json_array_get(items, i), "organisation_id") > 0);
+    }
+    json_decref(labs);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ag_farms WHERE source <> 'synthetic'"), 0);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ag_experts WHERE source <> 'synthetic'"), 0);
+    th_stop(&s);
+}
+
+TEST_T(agri_output_growth_is_computed, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    rec_load_demos(&s);
+    char tok[80];
+    th_login(&s, "officer", s.demo_pw, tok);
+    /* a new year through the indicators: 44.0 after 39.4 is +11.675… % → 11.7 */
+    json_decref(CALL(&s, "POST", tok, "/api/v1/indicators/values",
+                     "{\"code\":\"agri_output\",\"period\":\"2024\",\"value\":44.0,"
+                     "\"source\":\"test\"}",
+                     201));
+    json_t *o = CALL(&s, "GET", tok, "/api/v1/agri/output", NULL, 200);
+    json_t *years = obj(o, "years");
+    CHECK_INT(json_array_size(years), 3);
+    json_t *y24 = json_array_get(years, 2);
+    CHECK_INT(th_int(y24, "year"), 2024);
+    CHECK_NEAR(num(y24, "growth_pct"), (44.0 / 39.4 - 1) * 100, 1e-6);
+    CHECK_NEAR(num(y24, "growth_pct_rounded"), 11.7, 1e-9);
+    CHECK(json_is_null(obj(json_array_get(years, 0), "growth_pct"))); /* no 2021 */
+    CHECK_NEAR(num(obj(o, "latest"), "growth_pct"), 11.7, 1e-9);
+    json_decref(o);
+    REFUSED(&s, "GET", tok, "/api/v1/agri/output?year=2024", NULL, 400, "unknown_parameter");
+    th_stop(&s);
+}
+
+static void today(char out[11])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+TEST_T(agri_milestone_state_and_done_agree, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], path[96], d[11];
+    th_login(&s, "officer", s.demo_pw, tok);
+    today(d);
+    json_t *p = CALL(&s, "POST", tok, "/api/v1/agri/projects", "{\"name\":\"种业创新项目\"}", 201);
+    long long pid = th_int(p, "id");
+    CHECK_STR(th_str(p, "state"), "planned");
+    json_decref(p);
+    char body[256];
+    snprintf(body, sizeof body, "{\"project_id\":%lld,\"name\":\"立项\",\"due\":\"2020-06-30\"}",
+             pid);
+    json_t *m = CALL(&s, "POST", tok, "/api/v1/agri/milestones", body, 201);
+    long long mid = th_int(m, "id");
+    CHECK_STR(th_str(m, "state"), "open");
+    CHECK(json_is_true(obj(m, "overdue")));
+    json_decref(m);
+    snprintf(path, sizeof path, "/api/v1/agri/milestones/%lld", mid);
+    /* done in the future, done with another state, state done without a date: refused */
+    REFUSED(&s, "PATCH", tok, path, "{\"version\":1,\"done\":\"2999-01-01\"}", 422,
+            "invalid_value");
+    REFUSED(&s, "PATCH", tok, path, "{\"version\":1,\"done\":\"2020-06-01\",\"state\":\"open\"}",
+            422, "invalid_value");
+    REFUSED(&s, "PATCH", tok, path, "{\"version\":1,\"state\":\"done\",\"done\":null}", 422,
+            "missing_field");
+    snprintf(body, sizeof body, "{\"version\":1,\"project_id\":%lld}", pid);
+    REFUSED(&s, "PATCH", tok, path, body, 422, "read_only");
+    /* state done takes today */
+    m = CALL(&s, "PATCH", tok, path, "{\"version\":1,\"state\":\"done\"}", 200);
+    CHECK_STR(th_str(m, "done"), d);
+    CHECK(json_is_false(obj(m, "overdue")));
+    json_decref(m);
+    /* clearing the date reopens it */
+    m = CALL(&s, "PATCH", tok, path, "{\"version\":2,\"done\":null}", 200);
+    CHECK_STR(th_str(m, "state"), "open");
+    json_decref(m);
+    /* a done date marks it done */
+    m = CALL(&s, "PATCH", tok, path, "{\"version\":3,\"done\":\"2020-06-20\"}", 200);
+    CHECK_STR(th_str(m, "state"), "done");
+    json_decref(m);
+    /* cancelling clears the date */
+    m = CALL(&s, "PATCH", tok, path, "{\"version\":4,\"state\":\"cancelled\"}", 200);
+    CHECK(json_is_null(obj(m, "done")));
+    json_decref(m);
+    /* the project counts them */
+    snprintf(path, sizeof path, "/api/v1/agri/projects/%lld", pid);
+    p = CALL(&s, "GET", tok, path, NULL, 200);
+    CHECK_INT(th_int(p, "milestones"), 1);
+    CHECK_INT(th_int(p, "milestones_done"), 0);
+    json_decref(p);
+    /* a project with milestones cannot go; the milestone can, then the project */
+    REFUSED(&s, "DELETE", tok, path, NULL, 409, "in_use");
+    char mpath[96];
+    snprintf(mpath, sizeof mpath, "/api/v1/agri/milestones/%lld", mid);
+    json_decref(CALL(&s, "DELETE", tok, mpath, NULL, 204));
+    json_decref(CALL(&s, "DELETE", tok, path, NULL, 204));
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity IN ('ag_project',"
+                             " 'ag_milestone')"),
+              8);
+    th_stop(&s);
+}
+
+TEST_T(agri_scope_by_role, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    rec_load_demos(&s);
+    char jd[80], off[80], view[80], town[80], path[96], body[256];
+    th_login(&s, "jd", s.demo_pw, jd);
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "viewer", s.demo_pw, view);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    long long jd_org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    long long jhh = th_sql_int(&s, "SELECT township_id FROM users WHERE username = 'jinhaihu'");
+    /* an enterprise sees none of the demo's farms (none is theirs) until it adds its own */
+    CHECK_INT(rec_count(CALL(&s, "GET", jd, "/api/v1/agri/farms", NULL, 200)), 0);
+    CHECK_INT(rec_count(CALL(&s, "GET", view, "/api/v1/agri/farms?limit=500", NULL, 200)), 117);
+    json_t *f = CALL(&s, "POST", jd, "/api/v1/agri/farms",
+                     "{\"name\":\"京东博士农场\",\"area_mu\":120,\"postdoc_station\":true}", 201);
+    CHECK_INT(th_int(f, "organisation_id"), jd_org);
+    long long farm = th_int(f, "id");
+    json_decref(f);
+    json_t *l = CALL(&s, "GET", jd, "/api/v1/agri/farms", NULL, 200);
+    CHECK_INT(json_array_size(obj(l, "items")), 1);
+    CHECK_INT(th_int(json_array_get(obj(l, "items"), 0), "id"), farm);
+    json_decref(l);
+    /* experts of its farm, yes; of another farm, no */
+    snprintf(body, sizeof body, "{\"name\":\"张博士\",\"title\":\"doctor\",\"farm_id\":%lld}",
+             farm);
+    json_decref(CALL(&s, "POST", jd, "/api/v1/agri/experts", body, 201));
+    long long other = th_sql_int(&s, "SELECT MIN(id) FROM ag_farms");
+    snprintf(body, sizeof body, "{\"name\":\"李博士\",\"title\":\"doctor\",\"farm_id\":%lld}",
+             other);
+    REFUSED(&s, "POST", jd, "/api/v1/agri/experts", body, 403, "forbidden");
+    snprintf(path, sizeof path, "/api/v1/agri/farms/%lld", other);
+    REFUSED(&s, "GET", jd, path, NULL, 404, "not_found");
+    REFUSED(&s, "PATCH", jd, path, "{\"version\":1,\"area_mu\":1}", 404, NULL);
+    /* labs and results are public, and not an enterprise's to write */
+    CHECK_INT(rec_count(CALL(&s, "GET", jd, "/api/v1/agri/labs", NULL, 200)), 4);
+    REFUSED(&s, "POST", jd, "/api/v1/agri/results",
+            "{\"title\":\"x\",\"kind\":\"variety\",\"year\":2024}", 403, "forbidden");
+    REFUSED(&s, "POST", jd, "/api/v1/agri/labs", "{\"name\":\"x\",\"kind\":\"other\"}", 403,
+            "forbidden");
+    /* a viewer reads only */
+    REFUSED(&s, "POST", view, "/api/v1/agri/farms", "{\"name\":\"x\"}", 403, NULL);
+    /* a township officer: farms of their township */
+    snprintf(path, sizeof path, "/api/v1/agri/farms/%lld", other);
+    REFUSED(&s, "PATCH", town, path, "{\"version\":1,\"area_mu\":1}", 403, "forbidden");
+    snprintf(body, sizeof body, "{\"name\":\"金海湖博士农场\",\"township_id\":%lld}", jhh);
+    json_decref(CALL(&s, "POST", town, "/api/v1/agri/farms", body, 201));
+    REFUSED(&s, "POST", town, "/api/v1/agri/results",
+            "{\"title\":\"x\",\"kind\":\"variety\",\"year\":2024}", 403, "forbidden");
+    /* the officer sees every farm */
+    CHECK_INT(rec_count(CALL(&s, "GET", off, "/api/v1/agri/farms?limit=500", NULL, 200)), 119);
+    th_stop(&s);
+}
+
+TEST_T(agri_bad_input_writes_nothing, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    rec_load_demos(&s);
+    char tok[80], body[256], path[96];
+    th_login(&s, "officer", s.demo_pw, tok);
+    long long farm = th_sql_int(&s, "SELECT MIN(id) FROM ag_farms");
+    long long result = th_sql_int(&s, "SELECT MIN(result_id) FROM ag_transfers");
+    long long tfarm =
+        rec_sql1(&s, "SELECT MIN(farm_id) FROM ag_transfers WHERE result_id = %lld", result);
+    static const struct {
+        const char *path, *body;
+        int status;
+        const char *code;
+    } bad[] = {
+        {"/api/v1/agri/labs", "{\"name\":\"x\"}", 422, "missing_field"},
+        {"/api/v1/agri/labs", "{\"name\":\"x\",\"kind\":\"castle\"}", 422, NULL},
+        {"/api/v1/agri/labs", "{\"name\":\"蔬菜生物育种全国重点实验室\",\"kind\":\"other\"}", 409,
+         "conflict"},
+        {"/api/v1/agri/projects", "{\"name\":\"x\",\"budget_fen\":-1}", 422, NULL},
+        {"/api/v1/agri/projects", "{\"name\":\"x\",\"lab_id\":999999}", 422, "unknown_id"},
+        {"/api/v1/agri/projects", "{\"name\":\"x\",\"start_date\":\"2024-6-1\"}", 422, NULL},
+        {"/api/v1/agri/milestones", "{\"project_id\":999999,\"name\":\"x\",\"due\":\"2024-01-01\"}",
+         422, "unknown_id"},
+        {"/api/v1/agri/farms", "{\"name\":\"x\",\"area_mu\":\"many\"}", 422, NULL},
+        {"/api/v1/agri/farms", "{\"name\":\"x\",\"postdoc_station\":\"yes\"}", 422, NULL},
+        {"/api/v1/agri/farms", "{\"name\":\"x\",\"facility_id\":999999}", 422, "unknown_id"},
+        {"/api/v1/agri/experts", "{\"name\":\"x\",\"title\":\"doctor\"}", 422, "missing_field"},
+        {"/api/v1/agri/experts", "{\"name\":\"x\",\"title\":\"professor\",\"lab_id\":1}", 422,
+         NULL},
+        {"/api/v1/agri/sections", "{\"cluster\":\"c\",\"name\":\"n\",\"area_m2\":0}", 422, NULL},
+        {"/api/v1/agri/sections", "{\"cluster\":\"c\",\"name\":\"n\"}", 422, "missing_field"},
+        {"/api/v1/agri/results", "{\"title\":\"x\",\"kind\":\"variety\",\"year\":1800}", 422, NULL},
+        {"/api/v1/agri/transfers", "{\"result_id\":1,\"farm_id\":1,\"date\":\"2999-01-01\"}", 422,
+         "invalid_value"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        REFUSED(&s, "POST", tok, bad[i].path, bad[i].body, bad[i].status, bad[i].code);
+    /* one transfer per result and farm */
+    snprintf(body, sizeof body, "{\"result_id\":%lld,\"farm_id\":%lld,\"date\":\"2024-01-01\"}",
+             result, tfarm);
+    REFUSED(&s, "POST", tok, "/api/v1/agri/transfers", body, 409, "conflict");
+    snprintf(path, sizeof path, "/api/v1/agri/farms/%lld", farm);
+    REFUSED(&s, "PATCH", tok, path, "{\"version\":99,\"area_mu\":5}", 409, "version_conflict");
+    REFUSED(&s, "PATCH", tok, path, "{\"version\":1,\"name\":\"\"}", 422, NULL);
+    REFUSED(&s, "DELETE", tok, path, NULL, 409, "in_use"); /* it has experts */
+    static const char *const qs[] = {"/api/v1/agri/farms?postdoc_station=1",
+                                     "/api/v1/agri/experts?title=professor",
+                                     "/api/v1/agri/milestones?from=2024",
+                                     "/api/v1/agri/results?year=abc",
+                                     "/api/v1/agri/kpi?x=1",
+                                     "/api/v1/agri/labs?cursor=-1"};
+    for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++)
+        REFUSED(&s, "GET", tok, qs[i], NULL, 400, NULL);
+    th_stop(&s);
+}

@@ -1,0 +1,87 @@
+/* Shared by the agri-tech and logistics API tests: loading the modules' demos into a test
+ * server's database, calls that check their status, "bad input writes nothing". */
+#ifndef PJ_TEST_REC_FIXTURE_H
+#define PJ_TEST_REC_FIXTURE_H
+
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/agritech.h"
+#include "domain/indicator.h"
+#include "domain/logistics.h"
+#include "t.h"
+#include "th.h"
+
+/* The indicators (output, targets) and the two modules' demos, over the demo district. */
+static inline void rec_load_demos(th_server *s)
+{
+    pj_db *db;
+    pj_err err;
+    pj_err_clear(&err);
+    if (pj_db_open(&db, s->db, &err)) t_fail(__FILE__, __LINE__, "db: %s", err.message);
+    pj_arena a;
+    pj_arena_init(&a, 4096);
+    pj_settings st;
+    pj_settings_default(&st);
+    pj_ctx c = {.db = db,
+                .arena = &a,
+                .settings = &st,
+                .request_id = "t",
+                .actor = {.username = "demo", .role = PJ_ROLE_ADMIN}};
+    if (pj_indicators_demo(&c, 7, &err) || pj_agritech_demo(&c, 7, &err) ||
+        pj_logistics_demo(&c, 7, &err))
+        t_fail(__FILE__, __LINE__, "demo: %s", err.message);
+    /* idempotent */
+    CHECK_INT(pj_agritech_demo(&c, 7, &err), 0);
+    CHECK_INT(pj_logistics_demo(&c, 7, &err), 0);
+    pj_arena_free(&a);
+    pj_db_close(db);
+}
+
+static inline json_t *rec_call(th_server *s, const char *m, const char *tok, const char *path,
+                               const char *body, int want, const char *file, int line)
+{
+    json_t *o = NULL;
+    int st = th_call(s, m, path, tok, body, &o);
+    if (st != want)
+        t_fail(file, line, "%s %s: %d, expected %d (%s: %s)", m, path, st, want,
+               th_err_code(o) ? th_err_code(o) : "-",
+               o ? json_string_value(json_object_get(json_object_get(o, "error"), "message")) : "");
+    return o;
+}
+#define CALL(s, m, tok, path, body, want) rec_call(s, m, tok, path, body, want, __FILE__, __LINE__)
+
+/* The call answers `want` with error `code` (NULL: any) and the database is unchanged. */
+static inline void rec_refused(th_server *s, const char *m, const char *tok, const char *path,
+                               const char *body, int want, const char *code, const char *file,
+                               int line)
+{
+    static char fp0[16384], fp1[16384];
+    th_fingerprint(s, fp0, sizeof fp0);
+    json_t *o = rec_call(s, m, tok, path, body, want, file, line);
+    if (code && (!th_err_code(o) || strcmp(th_err_code(o), code)))
+        t_fail(file, line, "%s %s: error %s, expected %s", m, path,
+               th_err_code(o) ? th_err_code(o) : "-", code);
+    json_decref(o);
+    th_fingerprint(s, fp1, sizeof fp1);
+    if (strcmp(fp0, fp1)) t_fail(file, line, "%s %s wrote something", m, path);
+}
+#define REFUSED(s, m, tok, path, body, want, code)                                                 \
+    rec_refused(s, m, tok, path, body, want, code, __FILE__, __LINE__)
+
+/* Number of items of a list answer (decrefs it). */
+static inline size_t rec_count(json_t *o)
+{
+    size_t n = json_array_size(json_object_get(o, "items"));
+    json_decref(o);
+    return n;
+}
+
+static inline long long rec_sql1(th_server *s, const char *fmt, long long a)
+{
+    char sql[512];
+    snprintf(sql, sizeof sql, fmt, a);
+    return th_sql_int(s, sql);
+}
+
+#endif
