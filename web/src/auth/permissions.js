@@ -21,6 +21,11 @@ export const PERMISSIONS = {
   manuals: OFFICIALS,
   drills: OFFICIALS,
   'dualuse.write': OPERATORS, // manuals, conversions, steps, findings (scope: canOperate)
+  // the planner (src/http/h_plan.c): reads for every role but enterprise; plans made by the
+  // officials, adopted (conversions started) by the district
+  plans: OFFICIALS,
+  'plans.write': ['admin', 'district_officer', 'township_officer'],
+  'plans.adopt': DISTRICT,
 };
 
 export function can(user, perm) {
