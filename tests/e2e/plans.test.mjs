@@ -216,6 +216,7 @@ describe('plans', { timeout: 180000 }, () => {
       ['objective', '目标值', fmt],
       ['sites', '启用场所数', fmt],
       ['max_km', '最远距离', (v) => `${fmt(v)} km`],
+      ['person_km', '人·公里', fmt],
       ['max_ready_minutes', '全部就绪用时', (v) => formatMinutes(v)],
     ]) {
       const cells = (await figs.locator('tr', { has: page.locator(`[data-fig="${fig}"]`) }).locator('td').allInnerTexts()).map((c) => c.trim());
