@@ -83,6 +83,17 @@ export const findings = {
   update: (id, body) => patch(`/findings/${id}`, body),
 };
 
+// --- the planner (应急规划): scenario in, plan out; compare; adopt ---
+export const plans = {
+  list: (query) => get('/plans', query),
+  get: (id, opts) => get(`/plans/${id}`, undefined, opts),
+  /** a scenario (docs/api-planner.md); the reply is the saved plan (201), or, when the
+   * server solves in the background, a plan whose status is `solving` (202) */
+  create: (scenario) => post('/plans', scenario),
+  compare: (a, b) => get('/plans/compare', { a, b }),
+  adopt: (id, version) => post(`/plans/${id}/adopt`, version ? { version } : undefined),
+};
+
 const cache = new Map();
 function cached(key, fn) {
   if (!cache.has(key)) cache.set(key, fn().catch((e) => { cache.delete(key); throw e; }));
@@ -102,4 +113,10 @@ export const ref = {
   regionName: (id) => cached('reg:' + id, async () => (await regions.get(id)).name),
   /** team types [{id, code, name}] */
   teamTypes: () => cached('team-types', async () => (await get('/team-types')).items),
+  /** villages and communities [{id, parent_id, name, type, lat, lon, population}] */
+  villages: () =>
+    cached('villages', async () => {
+      const [v, c] = await Promise.all([regions.all({ type: 'village' }), regions.all({ type: 'community' })]);
+      return [...v, ...c].sort((a, b) => String(a.code).localeCompare(String(b.code)));
+    }),
 };

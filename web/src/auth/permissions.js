@@ -27,6 +27,11 @@ export const PERMISSIONS = {
   eldercare: ['admin', 'district_officer', 'township_officer', 'grid_worker'],
   'eldercare.pairing': ['admin', 'district_officer', 'township_officer'],
   'eldercare.reports': ['admin', 'district_officer', 'township_officer', 'grid_worker', 'viewer'],
+  // the planner (src/http/h_plan.c): reads for every role but enterprise; plans made by the
+  // officials, adopted (conversions started) by the district
+  plans: OFFICIALS,
+  'plans.write': ['admin', 'district_officer', 'township_officer'],
+  'plans.adopt': DISTRICT,
 };
 
 export function can(user, perm) {

@@ -1,6 +1,6 @@
 // The side menu: each entry needs a permission; entries whose permission the role lacks are
 // hidden, and a group with no visible child is hidden too.
-import { Odometer, OfficeBuilding, Setting, User, Document, Monitor, Notebook, Flag } from '@element-plus/icons-vue';
+import { Odometer, OfficeBuilding, Setting, User, Document, Monitor, Notebook, Flag, MapLocation } from '@element-plus/icons-vue';
 import { House, Avatar, UserFilled, Connection, EditPen, Bell, DataAnalysis, List } from '@element-plus/icons-vue';
 
 export const MENU = [
@@ -9,6 +9,7 @@ export const MENU = [
   { key: 'conversions', route: 'conversions', label: 'nav.conversions', icon: Monitor, perm: 'conversions' },
   { key: 'manuals', route: 'manuals', label: 'nav.manuals', icon: Notebook, perm: 'manuals' },
   { key: 'drills', route: 'drills', label: 'nav.drills', icon: Flag, perm: 'drills' },
+  { key: 'plans', route: 'plans', label: 'nav.plans', icon: MapLocation, perm: 'plans' },
   {
     key: 'eldercare',
     label: 'eldercare.nav.group',

@@ -168,6 +168,30 @@ const routes = [
         name: 'vulnerable',
         component: () => import('@/views/eldercare/VulnerableList.vue'),
         meta: { perm: 'eldercare', title: 'eldercare.nav.vulnerable', menu: 'vulnerable' },
+      {
+        path: 'plans',
+        name: 'plans',
+        component: () => import('@/views/plans/PlanList.vue'),
+        meta: { perm: 'plans', title: 'plan.list', menu: 'plans' },
+      },
+      {
+        path: 'plans/new',
+        name: 'plan-new',
+        component: () => import('@/views/plans/PlanNew.vue'),
+        meta: { perm: 'plans.write', title: 'plan.new', menu: 'plans' },
+      },
+      {
+        path: 'plans/compare',
+        name: 'plan-compare',
+        component: () => import('@/views/plans/PlanCompare.vue'),
+        meta: { perm: 'plans', title: 'plan.compare', menu: 'plans' },
+      },
+      {
+        path: 'plans/:id(\\d+)',
+        name: 'plan',
+        component: () => import('@/views/plans/PlanDetail.vue'),
+        props: true,
+        meta: { perm: 'plans', title: 'plan.detail', menu: 'plans' },
       },
       { path: 'admin', redirect: { name: 'users' } },
       {

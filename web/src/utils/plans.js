@@ -1,0 +1,189 @@
+// Pure helpers of the plans pages: the scenario form ↔ the API's scenario body, the phase a
+// solve is probably in, Gantt rows per site, which way a compared figure is better. No Vue or
+// browser imports: the e2e tests import this file too.
+
+export const PLAN_ROLES = ['resettlement', 'isolation', 'medical', 'supply_store', 'transport_hub'];
+export const PLAN_STATUSES = ['draft', 'adopted'];
+
+/** Teams available by default (the API's example, with every team type the demo manuals use). */
+export const DEFAULT_TEAMS = { cleaning: 12, logistics: 16, security: 8, medical: 8, catering: 6, it: 4, disinfection: 8 };
+export const DEFAULT_WEIGHTS = { distance: 1, conversion_hours: 100, peacetime_capacity: 10, site: 0 };
+
+/** A fresh scenario form. */
+export function emptyForm() {
+  return {
+    name: '',
+    scenario: 'disaster',
+    role: 'resettlement',
+    affectedBy: 'townships', // townships | villages | circle
+    township_ids: [],
+    village_ids: [],
+    lat: null,
+    lon: null,
+    radius_km: null,
+    demandBy: 'share', // share | people
+    sharePercent: 10,
+    people: null,
+    vulnerable: null,
+    max_distance_km: 30,
+    deadline_hours: null,
+    single_source: true,
+    teams: { ...DEFAULT_TEAMS },
+    supplyDays: 3,
+    weights: { ...DEFAULT_WEIGHTS },
+    time_limit_s: 3,
+    seed: 0,
+  };
+}
+
+const blank = (v) => v === null || v === undefined || v === '';
+/** A number as typed: blank stays undefined (the API's default), text that is no number is
+ * sent as it is, so that the API names the field. */
+function num(v) {
+  if (blank(v)) return undefined;
+  const x = Number(v);
+  return Number.isFinite(x) ? x : v;
+}
+
+/**
+ * The body of POST /plans from the form. Only what the form holds is sent; blank optional
+ * fields are left out (the API's defaults apply). The share is typed in percent.
+ */
+export function scenarioBody(f) {
+  const b = { name: (f.name || '').trim(), scenario: f.scenario, role: f.role };
+  if (f.affectedBy === 'townships') b.affected = { township_ids: [...f.township_ids] };
+  else if (f.affectedBy === 'villages') b.affected = { village_ids: [...f.village_ids] };
+  else b.affected = { center: { lat: num(f.lat), lon: num(f.lon) }, radius_km: num(f.radius_km) };
+  if (f.demandBy === 'share') {
+    const p = num(f.sharePercent);
+    b.demand = { share: typeof p === 'number' ? Math.round(p * 1e4) / 1e6 : p };
+  } else b.demand = { people: num(f.people) };
+  const v = num(f.vulnerable);
+  if (v !== undefined && v !== 0) b.vulnerable = { count: v, needs: 'medical' };
+  for (const k of ['max_distance_km', 'deadline_hours', 'time_limit_s', 'seed']) {
+    const x = num(f[k]);
+    if (x !== undefined) b[k] = x;
+  }
+  b.single_source = !!f.single_source;
+  b.teams = {};
+  for (const [k, x] of Object.entries(f.teams)) if (!blank(x)) b.teams[k] = num(x);
+  const d = num(f.supplyDays);
+  if (d !== undefined && d !== 0) b.supplies = { days: d };
+  const w = {};
+  for (const [k, x] of Object.entries(f.weights || {})) if (!blank(x)) w[k] = num(x);
+  if (Object.keys(w).length) b.weights = w;
+  return b;
+}
+
+/** The form for a saved plan's request (make another plan from it). */
+export function formFromRequest(req) {
+  const f = emptyForm();
+  if (!req) return f;
+  f.name = req.name || '';
+  f.scenario = req.scenario || f.scenario;
+  f.role = req.role || f.role;
+  const a = req.affected || {};
+  if (a.village_ids) {
+    f.affectedBy = 'villages';
+    f.village_ids = [...a.village_ids];
+  } else if (a.center) {
+    f.affectedBy = 'circle';
+    f.lat = a.center.lat ?? null;
+    f.lon = a.center.lon ?? null;
+    f.radius_km = a.radius_km ?? null;
+  } else {
+    f.affectedBy = 'townships';
+    f.township_ids = [...(a.township_ids || [])];
+  }
+  const d = req.demand || {};
+  if (d.people !== undefined) {
+    f.demandBy = 'people';
+    f.people = d.people;
+  } else {
+    f.demandBy = 'share';
+    f.sharePercent = d.share !== undefined ? Math.round(d.share * 1e6) / 1e4 : f.sharePercent;
+  }
+  f.vulnerable = req.vulnerable ? req.vulnerable.count : null;
+  f.max_distance_km = req.max_distance_km ?? f.max_distance_km;
+  f.deadline_hours = req.deadline_hours ?? null;
+  f.single_source = req.single_source ?? f.role === 'resettlement';
+  if (req.teams) f.teams = { ...req.teams };
+  f.supplyDays = req.supplies ? req.supplies.days : null;
+  f.weights = { ...DEFAULT_WEIGHTS, ...(req.weights || {}) };
+  f.time_limit_s = req.time_limit_s ?? f.time_limit_s;
+  f.seed = req.seed ?? 0;
+  return f;
+}
+
+/**
+ * The phase a solve that has run `elapsed` seconds is probably in, from the server's split of
+ * the time limit (location 60 %, supply 10 %, schedule 30 %; loading first). Only an estimate:
+ * the synchronous reply says nothing until it is done.
+ */
+export function estimatedPhase(elapsed, timeLimit, supplies = true) {
+  const T = Math.max(0.01, Number(timeLimit) || 3);
+  const load = Math.min(0.5, 0.05 * T + 0.05);
+  if (elapsed < load) return 'load';
+  const t = elapsed - load;
+  if (t < 0.6 * T) return 'location';
+  if (supplies && t < 0.7 * T) return 'supply';
+  if (t < T + 0.2) return 'schedule';
+  return 'save';
+}
+
+/** Fraction shown on the progress bar (never 1 before the reply). */
+export function estimatedFraction(elapsed, timeLimit) {
+  const T = Math.max(0.01, Number(timeLimit) || 3) + 0.5;
+  return Math.min(0.95, elapsed / T);
+}
+
+/**
+ * The schedule's Gantt by site: [{facility_id, name, ready, lanes, bars:[{…job, lane}]}],
+ * sites by ready time; steps of a site that overlap in time go to separate lanes.
+ */
+export function ganttBySite(gantt, ready = []) {
+  const readyOf = new Map(ready.map((r) => [r.facility_id, r.minutes]));
+  const sites = new Map();
+  for (const j of gantt || []) {
+    if (!sites.has(j.facility_id)) sites.set(j.facility_id, { facility_id: j.facility_id, name: j.facility_name, jobs: [] });
+    sites.get(j.facility_id).jobs.push(j);
+  }
+  const out = [];
+  for (const s of sites.values()) {
+    const jobs = [...s.jobs].sort((a, b) => a.start - b.start || a.end - b.end);
+    const laneEnd = [];
+    const bars = jobs.map((j) => {
+      let lane = laneEnd.findIndex((e) => e <= j.start);
+      if (lane < 0) lane = laneEnd.length;
+      laneEnd[lane] = j.end;
+      return { ...j, lane };
+    });
+    const end = jobs.reduce((m, j) => Math.max(m, j.end), 0);
+    out.push({ facility_id: s.facility_id, name: s.name, ready: readyOf.get(s.facility_id) ?? end, lanes: Math.max(1, laneEnd.length), bars });
+  }
+  return out.sort((a, b) => a.ready - b.ready || a.facility_id - b.facility_id);
+}
+
+/** Figures of GET /plans/compare in the order shown, and which way is better. */
+export const COMPARE_FIGURES = [
+  ['objective', 'lower'],
+  ['fixed_cost', 'lower'],
+  ['service_cost', 'lower'],
+  ['demand', null],
+  ['served', 'higher'],
+  ['shortfall', 'lower'],
+  ['sites', null],
+  ['person_km', 'lower'],
+  ['mean_km', 'lower'],
+  ['max_km', 'lower'],
+  ['mean_ready_minutes', 'lower'],
+  ['max_ready_minutes', 'lower'],
+  ['gap', 'lower'],
+];
+
+/** 'better' | 'worse' | '' for a difference b − a of a figure. */
+export function verdict(figure, diff) {
+  const dir = (COMPARE_FIGURES.find((f) => f[0] === figure) || [])[1];
+  if (!dir || !diff || Math.abs(diff) < 1e-9) return '';
+  return (dir === 'lower') === diff < 0 ? 'better' : 'worse';
+}
