@@ -973,6 +973,8 @@ export default {
       invalid_state: 'Invalid state',
       insufficient_credits: 'Insufficient credits',
       too_young: 'Under 60',
+    },
+  },
   plan: {
     list: 'Emergency plans',
     new: 'New plan',

@@ -975,6 +975,8 @@ export default {
       invalid_state: '当前状态不允许该操作',
       insufficient_credits: '时间币不足',
       too_young: '未满 60 岁',
+    },
+  },
   plan: {
     list: '应急规划',
     new: '新建方案',

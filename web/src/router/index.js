@@ -168,6 +168,7 @@ const routes = [
         name: 'vulnerable',
         component: () => import('@/views/eldercare/VulnerableList.vue'),
         meta: { perm: 'eldercare', title: 'eldercare.nav.vulnerable', menu: 'vulnerable' },
+      },
       {
         path: 'plans',
         name: 'plans',
