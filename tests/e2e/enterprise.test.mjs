@@ -170,6 +170,41 @@ describe('enterprise services', { timeout: 120000 }, () => {
     await context.close();
   });
 
+  test('bank matching: jd posts a financing need, reads the ranked products with their reasons, and consents for the first', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'jd', DEMO_PW);
+    await page.goto('/enterprise/finance');
+    await page.getByTestId('new-need').click();
+    await page.getByTestId('need-amount').locator('input').fill('200');
+    await page.getByTestId('need-term').locator('input').fill('12');
+    await page.getByTestId('need-purpose').fill('冷链分拣设备更新');
+    await page.getByTestId('need-save').click();
+    const box = page.getByTestId('need-matches');
+    await box.getByText('冷链分拣设备更新').waitFor();
+    const needs = (await apiGet(page, '/enterprise/financing-needs?limit=50')).items;
+    const need = needs.find((n) => n.purpose === '冷链分拣设备更新');
+    assert.ok(need && need.matches.length > 0, 'products match the firm');
+    const rows = box.locator('tbody tr');
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), need.matches.length);
+    for (let i = 0; i < need.matches.length; i++) {
+      const m = need.matches[i];
+      const cells = await rows.nth(i).locator('td').allInnerTexts();
+      assert.equal(cells[0].trim(), String(m.rank));
+      assert.match(cells[1], new RegExp(m.product));
+      assert.equal(cells[2].trim(), `${m.rate_pct}%`);
+      for (const h of m.explanation.held) assert.ok(cells[4].includes(h), `reason ${h}`);
+    }
+    // the bank sees nothing until the firm consents
+    await rows.first().getByTestId('grant').click();
+    await rows.first().getByText('已授权').waitFor();
+    const first = (await apiGet(page, `/enterprise/financing-needs/${need.id}`)).matches[0];
+    assert.equal(first.consent, 'granted');
+    await shot(page, '49-ent-finance-consent');
+    noProblems(page);
+    await context.close();
+  });
+
   test('reception days: the officer schedules this year, jd signs up for the next day with a topic', async () => {
     const officer = await openPage(browser);
     await login(officer.page, 'officer', DEMO_PW);
