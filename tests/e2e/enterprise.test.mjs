@@ -130,6 +130,10 @@ describe('enterprise services', { timeout: 120000 }, () => {
     assert.equal(await table.locator('tbody tr').count(), mine.length);
     // the list names no other firm: the enterprise column is not even shown
     assert.equal(await table.getByText('企业', { exact: true }).count(), 0);
+    // a demo appeal kept no step records: its timestamps make the timeline
+    await table.getByRole('link', { name: mine[0].title }).click();
+    await page.getByTestId('appeal-timeline').getByText('受理', { exact: true }).waitFor();
+    await page.getByText('该诉求没有逐步记录').waitFor();
     // another firm's appeal does not exist for jd
     const other = (await apiGet(page, '/enterprise/appeals?limit=500')).items.map((a) => a.id);
     const foreign = [1, 2, 3, 4, 5].find((id) => !other.includes(id));

@@ -50,6 +50,7 @@ export default {
       visitNote: 'Call-back note',
       counts: 'Returns/reopens',
       countsText: '{returns} returned, {reopens} reopened',
+      fromTimestamps: 'No step records for this appeal: shown from its timestamps',
       timeline: 'Timeline',
       noActions: 'Nothing for your role to do in this state',
       done: '{action}: done',
@@ -175,7 +176,7 @@ export default {
     },
   },
   dev: {
-    nav: { group: 'District development', dashboard: 'District dashboard', import: 'Indicator import', carbon: 'Carbon', ecommerce: 'Livestream e-commerce', studios: 'Studio booking' },
+    nav: { group: 'District development', dashboard: 'District dashboard', import: 'Indicator import', carbon: 'Carbon', ecommerce: 'Livestream zone', studios: 'Studio booking' },
     dash: {
       hint: 'Every figure is computed from stored values; click one for its source rows',
       sources: '{n} source rows',

@@ -49,6 +49,7 @@ export default {
       visitNote: '回访记录',
       counts: '退回/重办',
       countsText: '退回 {returns} 次，重办 {reopens} 次',
+      fromTimestamps: '该诉求没有逐步记录，以上按各环节时间列出',
       timeline: '办理过程',
       noActions: '当前状态下您没有可执行的操作',
       done: '{action}成功',
