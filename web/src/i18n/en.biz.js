@@ -51,6 +51,7 @@ export default {
       counts: 'Returns/reopens',
       countsText: '{returns} returned, {reopens} reopened',
       fromTimestamps: 'No step records for this appeal: shown from its timestamps',
+      visitsDue: 'Past their deadline, awaiting the call-back ({n})',
       timeline: 'Timeline',
       noActions: 'Nothing for your role to do in this state',
       done: '{action}: done',

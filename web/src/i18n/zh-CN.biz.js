@@ -50,6 +50,7 @@ export default {
       counts: '退回/重办',
       countsText: '退回 {returns} 次，重办 {reopens} 次',
       fromTimestamps: '该诉求没有逐步记录，以上按各环节时间列出',
+      visitsDue: '已过办结时限、待回访的诉求（{n}）',
       timeline: '办理过程',
       noActions: '当前状态下您没有可执行的操作',
       done: '{action}成功',
