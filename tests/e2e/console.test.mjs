@@ -153,7 +153,7 @@ describe('console', { timeout: 120000 }, () => {
     await shot(page, '04-facility-detail');
 
     await page.getByRole('button', { name: '编辑' }).click();
-    await page.getByRole('heading', { name: /编辑设施/ }).waitFor();
+    await page.getByRole('heading', { name: /编辑设施/ }).waitFor({ timeout: 30000 }); // slow on a loaded machine
     const rowIdx = before.emergency_roles.indexOf(iso);
     const capItem = page.getByTestId('role-row-' + rowIdx).getByTestId('capacity-item');
     const cap = capItem.locator('input');
@@ -185,7 +185,7 @@ describe('console', { timeout: 120000 }, () => {
 
     // a stale version is refused with a clear conflict message
     await page.getByRole('button', { name: '编辑' }).click();
-    await page.getByRole('heading', { name: /编辑设施/ }).waitFor();
+    await page.getByRole('heading', { name: /编辑设施/ }).waitFor({ timeout: 30000 }); // slow on a loaded machine
     const res = await page.request.patch(`/api/v1/facilities/${id}`, { data: { address: after.address + '（核）', version: after.version } });
     assert.equal(res.status(), 200);
     await page.getByTestId('role-row-' + rowIdx).getByTestId('capacity-item').locator('input').fill(String(newCap + 1));
@@ -275,6 +275,7 @@ describe('console', { timeout: 120000 }, () => {
     const audit = page.getByTestId('audit-table');
     const created = audit.locator('tr', { hasText: '新建' }).filter({ hasText: name }).first();
     await created.waitFor();
+    await created.getByText('金海湖地区').waitFor(); // the township's name is looked up after the row renders
     assert.match(await created.innerText(), /admin[\s\S]*用户[\s\S]*金海湖地区/);
     await shot(page, '09-audit-log');
     await noProblems(page);

@@ -1,5 +1,6 @@
 // What each role may see in the console. Mirrors the server's route table
 // (src/http/routes.c); the server remains the authority — this only hides what would fail.
+import { BIZ_PERMISSIONS } from './permissions.biz.js';
 
 export const ROLES = ['admin', 'district_officer', 'township_officer', 'facility_operator', 'grid_worker', 'enterprise', 'viewer'];
 const ALL = ROLES;
@@ -32,6 +33,7 @@ export const PERMISSIONS = {
   plans: OFFICIALS,
   'plans.write': ['admin', 'district_officer', 'township_officer'],
   'plans.adopt': DISTRICT,
+  ...BIZ_PERMISSIONS, // enterprise services and district development
 };
 
 export function can(user, perm) {

@@ -1,4 +1,5 @@
 // English — same keys as zh-CN.js (tests/e2e/i18n.test.mjs checks).
+import enBiz from './en.biz.js';
 export default {
   app: {
     short: 'Pingji',
@@ -381,6 +382,17 @@ export default {
     duplicate: 'Duplicate',
     version_conflict: 'Changed by someone else',
     conflict: 'Conflicts with existing data',
+    // enterprise services and district development
+    studio_booked: 'Already booked',
+    bad_row: 'Bad rows, nothing imported',
+    wrong_state: 'Not allowed in this state',
+    not_overdue: 'Not overdue yet',
+    rule_syntax: 'Rule syntax error',
+    consent_required: "The enterprise's consent is needed first",
+    own_post: 'That is your own post',
+    value_exists: 'A value exists for that period',
+    no_factor: 'No emission factor',
+    missing_value: 'Values missing',
     weak_password: 'Weak password',
     invalid_credentials: 'Wrong user name or password',
     locked: 'Account temporarily locked',
@@ -1204,4 +1216,5 @@ export default {
     title: 'Page not found',
     message: 'No such page or record.',
   },
+  ...enBiz, // enterprise services (ent) and district development (dev)
 };

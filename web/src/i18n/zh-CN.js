@@ -1,6 +1,7 @@
 // 中文（简体）— the console's primary language. Every label on every page comes from this
 // table or en.js; the two must keep the same keys (tests/e2e/i18n.test.mjs checks).
 // vue-i18n syntax: {name} is a parameter; avoid bare @ { } | $ in texts.
+import zhBiz from './zh-CN.biz.js';
 export default {
   app: {
     short: '平急',
@@ -383,6 +384,17 @@ export default {
     duplicate: '重复',
     version_conflict: '数据已被他人修改',
     conflict: '与已有数据冲突',
+    // enterprise services and district development
+    studio_booked: '该时段已被预约',
+    bad_row: '有错误行，未导入',
+    wrong_state: '当前状态不允许该操作',
+    not_overdue: '尚未超期',
+    rule_syntax: '规则语法错误',
+    consent_required: '需先取得企业授权',
+    own_post: '不能联系自己发布的信息',
+    value_exists: '该期间已有数值',
+    no_factor: '缺少排放因子',
+    missing_value: '缺少数据',
     weak_password: '密码强度不足',
     invalid_credentials: '用户名或密码错误',
     locked: '账号已被临时锁定',
@@ -1206,4 +1218,5 @@ export default {
     title: '页面不存在',
     message: '没有找到该页面或对象。',
   },
+  ...zhBiz, // enterprise services (ent) and district development (dev)
 };

@@ -2,6 +2,7 @@
 // hidden, and a group with no visible child is hidden too.
 import { Odometer, OfficeBuilding, Setting, User, Document, Monitor, Notebook, Flag, MapLocation } from '@element-plus/icons-vue';
 import { House, Avatar, UserFilled, Connection, EditPen, Bell, DataAnalysis, List } from '@element-plus/icons-vue';
+import { BIZ_MENU } from './menu.biz.js';
 
 export const MENU = [
   { key: 'dashboard', route: 'dashboard', label: 'nav.dashboard', icon: Odometer, perm: 'dashboard' },
@@ -24,6 +25,7 @@ export const MENU = [
       { key: 'vulnerable', route: 'vulnerable', label: 'eldercare.nav.vulnerable', icon: List, perm: 'eldercare' },
     ],
   },
+  ...BIZ_MENU, // enterprise services and district development
   {
     key: 'admin',
     label: 'nav.admin',

@@ -6,6 +6,7 @@ import { session, restore } from '@/auth/session.js';
 import { can } from '@/auth/permissions.js';
 import ConsoleLayout from '@/layouts/ConsoleLayout.vue';
 import LoginView from '@/views/LoginView.vue';
+import { BIZ_ROUTES } from './biz.js';
 
 const routes = [
   { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: 'login.title' } },
@@ -207,6 +208,7 @@ const routes = [
         component: () => import('@/views/admin/AuditLog.vue'),
         meta: { perm: 'audit', title: 'nav.audit' },
       },
+      ...BIZ_ROUTES, // enterprise services and district development
       {
         path: 'forbidden',
         name: 'forbidden',

@@ -1,0 +1,278 @@
+// The enterprise-service pages (服务企业) as their users rely on them: an officer works an
+// appeal through 接-派-办 in the console and reads the KPIs; the enterprise sees only its own
+// appeals, rates the reply, and is refused the officers' pages; policies explain a match.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { launch, openPage, login, shot, apiGet, choose, DEMO_PW, TABLET } from './lib.mjs';
+import { appealActions, isOverdue, pct } from '../../web/src/utils/biz.js';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+async function apiPost(page, p, data) {
+  const res = await page.request.post('/api/v1' + p, { data });
+  if (!res.ok()) throw new Error(`POST ${p}: ${res.status()} ${await res.text()}`);
+  return res.json();
+}
+const TITLE = '冷库扩建用地手续咨询（e2e）';
+let appealId = 0;
+
+describe('enterprise services', { timeout: 120000 }, () => {
+  test('which actions a role may take: the table of docs/api-enterprise.md', () => {
+    const now = Date.parse('2026-06-01T00:00:00Z');
+    const a = (state, due = '2026-07-01T00:00:00Z') => ({ state, complete_due: due, visit_due: due });
+    assert.deepEqual(appealActions('district_officer', a('received'), now), ['dispatch']);
+    assert.deepEqual(appealActions('township_officer', a('dispatched'), now), ['accept', 'return', 'visit']);
+    assert.deepEqual(appealActions('district_officer', a('in_progress', '2026-05-01T00:00:00Z'), now), ['return', 'reply', 'escalate', 'visit']);
+    assert.deepEqual(appealActions('enterprise', a('replied'), now), ['rate']);
+    assert.deepEqual(appealActions('enterprise', a('in_progress'), now), []);
+    assert.deepEqual(appealActions('viewer', a('replied'), now), []);
+    assert.equal(isOverdue(a('in_progress', '2026-05-01T00:00:00Z'), now), true);
+    assert.equal(isOverdue(a('replied', '2026-05-01T00:00:00Z'), now), false);
+    assert.equal(pct(0.8221), '82.2%');
+  });
+
+  test('officer: the appeals list, then dispatch, accept and reply to an appeal through the console', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'officer', DEMO_PW);
+    const me = await apiGet(page, '/auth/me');
+    assert.equal(me.role, 'district_officer');
+    // an appeal that came in by phone from 京东（平谷）物流 (the demo user jd's firm)
+    const jdOrg = (await apiGet(page, '/organisations?q=' + encodeURIComponent('京东（平谷）物流'))).items[0];
+    const created = await apiPost(page, '/enterprise/appeals', { organisation_id: jdOrg.id, channel: 'phone', type: 'help', category: 'land', title: TITLE, description: '冷库扩建需办理用地手续，请协调。' });
+    appealId = created.id;
+    assert.equal(created.state, 'received');
+
+    await page.goto('/enterprise/appeals');
+    await page.getByRole('heading', { name: '企业诉求' }).waitFor();
+    const first = (await apiGet(page, '/enterprise/appeals?limit=20')).items[0];
+    await page.getByTestId('appeal-table').getByText(first.title, { exact: true }).first().waitFor();
+    // filter: received ones only — the new appeal is among them
+    await choose(page, page.getByTestId('filter-state'), '已受理');
+    await page.waitForURL(/state=received/);
+    const row = page.getByTestId('appeal-table').locator('tr', { hasText: TITLE });
+    await row.getByText('已受理').waitFor();
+    await row.getByText('京东（平谷）物流有限公司').waitFor();
+    await shot(page, '40-ent-appeals');
+
+    await row.getByRole('link', { name: TITLE }).click();
+    await page.waitForURL(new RegExp(`/enterprise/appeals/${appealId}$`));
+    await page.getByRole('heading', { name: `#${appealId} ${TITLE}` }).waitFor();
+    // dispatch: the catalogue's department for "land" is preselected
+    const cat = (await apiGet(page, '/enterprise/dispatch-catalogue')).items.find((c) => c.category === 'land');
+    await page.getByTestId('act-dispatch').click();
+    await page.getByTestId('dispatch-department').getByText(cat.department).waitFor();
+    await page.getByTestId('action-submit').click();
+    await page.getByTestId('appeal-state').getByText('已派单').waitFor();
+    await page.getByTestId('appeal-department').getByText(cat.department).waitFor();
+    // the department takes it on, then replies
+    await page.getByTestId('act-accept').click();
+    await page.getByTestId('appeal-state').getByText('办理中').waitFor();
+    await page.getByTestId('act-reply').click();
+    await page.getByTestId('action-submit').click(); // empty reply: the API's message at the field
+    await page.getByTestId('action-form').getByText(/reply must have at least 1/).waitFor();
+    await page.getByTestId('reply-text').fill('已协调规划分局，用地手续可在政务服务中心一窗办理。');
+    await page.getByTestId('action-submit').click();
+    await page.getByTestId('appeal-state').getByText('已答复').waitFor();
+    await page.getByTestId('appeal-reply').getByText('已协调规划分局').waitFor();
+    const tl = page.getByTestId('appeal-timeline');
+    for (const step of ['受理', '派单', '承办', '答复']) await tl.getByText(step, { exact: true }).waitFor();
+    assert.equal(await tl.getByText('officer').count(), 4, 'filed by phone, dispatched, accepted, replied by the officer');
+    const after = await apiGet(page, `/enterprise/appeals/${appealId}`);
+    assert.equal(after.state, 'replied');
+    assert.equal(after.department_id, cat.department_id);
+    assert.deepEqual(after.events.map((e) => e.action), ['receive', 'dispatch', 'accept', 'reply']);
+    assert.equal(after.resolved, true);
+    await shot(page, '41-ent-appeal-replied');
+    noProblems(page);
+    await context.close();
+  });
+
+  test('officer: KPIs of 2025 — the rates as the API computes them, trend and category charts, CSV', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'officer', DEMO_PW);
+    await page.goto('/enterprise/kpis?from=2025-01-01&to=2026-01-01');
+    await page.getByRole('heading', { name: '接诉即办考核' }).waitFor();
+    const k = await apiGet(page, '/enterprise/kpis?from=2025-01-01&to=2026-01-01');
+    for (const r of ['response_rate', 'resolution_rate', 'satisfaction_rate', 'on_time_rate', 'composite'])
+      await page.getByTestId('kpi-' + r).getByText(pct(k.district[r]), { exact: true }).waitFor();
+    await page.getByTestId('kpi-solved').getByText(String(k.problems_solved), { exact: true }).waitFor();
+    assert.equal(k.problems_solved, 290, 'the seed: 290 problems solved');
+    await page.getByTestId('kpi-trend').locator('canvas').first().waitFor();
+    await page.getByTestId('kpi-category').locator('canvas').first().waitFor();
+    assert.equal(await page.getByTestId('kpi-departments').locator('tbody tr').count(), k.departments.length);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('kpi-export').click()]);
+    const csv = readFileSync(await download.path(), 'utf8').replace(/^\ufeff/, '');
+    assert.match(csv, /^department_id,department,appeals,response_rate/);
+    assert.match(csv, new RegExp(`,district,${k.district.appeals},`));
+    await shot(page, '42-ent-kpis');
+    noProblems(page);
+    await context.close();
+  });
+
+  test('enterprise: jd sees only its own appeals, rates the reply, and is refused the officers’ pages', async () => {
+    const { context, page } = await openPage(browser);
+    const forbidden = [];
+    page.on('response', (r) => r.status() === 403 && forbidden.push(r.url()));
+    await login(page, 'jd', DEMO_PW);
+    const me = await apiGet(page, '/auth/me');
+    const mine = (await apiGet(page, '/enterprise/appeals?limit=20')).items;
+    assert.ok(mine.length > 0 && mine.every((a) => a.organisation_id === me.organisation_id), 'the API scopes to the firm');
+    await page.goto('/enterprise/appeals');
+    const table = page.getByTestId('appeal-table');
+    await table.getByText(mine[0].title, { exact: true }).waitFor();
+    assert.equal(await table.locator('tbody tr').count(), mine.length);
+    // the list names no other firm: the enterprise column is not even shown
+    assert.equal(await table.getByText('企业', { exact: true }).count(), 0);
+    // a demo appeal kept no step records: its timestamps make the timeline
+    await table.getByRole('link', { name: mine[0].title }).click();
+    await page.getByTestId('appeal-timeline').getByText('受理', { exact: true }).waitFor();
+    await page.getByText('该诉求没有逐步记录').waitFor();
+    // another firm's appeal does not exist for jd
+    const other = (await apiGet(page, '/enterprise/appeals?limit=500')).items.map((a) => a.id);
+    const foreign = [1, 2, 3, 4, 5].find((id) => !other.includes(id));
+    await page.goto(`/enterprise/appeals/${foreign}`);
+    await page.getByText(`no appeal ${foreign}`).waitFor();
+
+    // rate the reply the officer gave: satisfied closes it
+    assert.ok(appealId, 'the officer test ran first');
+    await page.goto(`/enterprise/appeals/${appealId}`);
+    await page.getByTestId('appeal-state').getByText('已答复').waitFor();
+    const acts = page.getByTestId('appeal-actions').getByRole('button');
+    assert.deepEqual(await acts.allInnerTexts(), ['评价']);
+    await page.getByTestId('act-rate').click();
+    await page.getByTestId('action-submit').click();
+    await page.getByTestId('appeal-state').getByText('已办结').waitFor();
+    assert.equal((await apiGet(page, `/enterprise/appeals/${appealId}`)).rating, 'satisfied');
+    await page.getByTestId('no-actions').waitFor();
+    await shot(page, '43-ent-enterprise-rated');
+
+    // officers' pages: hidden from the menu and refused
+    const nav = page.getByRole('menubar');
+    await nav.getByText('企业诉求').waitFor();
+    for (const label of ['接诉即办考核', '指标导入']) assert.equal(await nav.getByText(label).count(), 0, `${label} hidden`);
+    for (const path of ['/enterprise/kpis', '/development/import']) {
+      await page.goto(path);
+      await page.getByText('无权限', { exact: true }).waitFor();
+    }
+    // policies: only those jd qualifies for, each explained
+    const pols = (await apiGet(page, '/enterprise/policies?limit=100')).items;
+    await page.goto('/enterprise/policies');
+    await page.getByText('这里只列出贵企业符合条件的政策').waitFor();
+    assert.equal(await page.getByTestId('policy-table').locator('tbody tr').count(), pols.length);
+    await page.getByTestId('policy-table').getByRole('link', { name: pols[0].title }).click();
+    await page.getByTestId('explain-result').getByText('符合条件').waitFor();
+    await shot(page, '44-ent-policy-explain');
+    assert.deepEqual(forbidden, [], 'the console does not call what the role may not');
+    noProblems(page);
+    await context.close();
+  });
+
+  test('bank matching: jd posts a financing need, reads the ranked products with their reasons, and consents for the first', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'jd', DEMO_PW);
+    await page.goto('/enterprise/finance');
+    await page.getByTestId('new-need').click();
+    await page.getByTestId('need-amount').locator('input').fill('200');
+    await page.getByTestId('need-term').locator('input').fill('12');
+    await page.getByTestId('need-purpose').fill('冷链分拣设备更新');
+    await page.getByTestId('need-save').click();
+    const box = page.getByTestId('need-matches');
+    await box.getByText('冷链分拣设备更新').waitFor();
+    const needs = (await apiGet(page, '/enterprise/financing-needs?limit=50')).items;
+    const need = needs.find((n) => n.purpose === '冷链分拣设备更新');
+    assert.ok(need && need.matches.length > 0, 'products match the firm');
+    const rows = box.locator('tbody tr');
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), need.matches.length);
+    for (let i = 0; i < need.matches.length; i++) {
+      const m = need.matches[i];
+      const cells = await rows.nth(i).locator('td').allInnerTexts();
+      assert.equal(cells[0].trim(), String(m.rank));
+      assert.match(cells[1], new RegExp(m.product));
+      assert.equal(cells[2].trim(), `${m.rate_pct}%`);
+      for (const h of m.explanation.held) assert.ok(cells[4].includes(h), `reason ${h}`);
+    }
+    // the bank sees nothing until the firm consents
+    await rows.first().getByTestId('grant').click();
+    await rows.first().getByText('已授权').waitFor();
+    const first = (await apiGet(page, `/enterprise/financing-needs/${need.id}`)).matches[0];
+    assert.equal(first.consent, 'granted');
+    await shot(page, '49-ent-finance-consent');
+    noProblems(page);
+    await context.close();
+  });
+
+  test('reception days: the officer schedules this year, jd signs up for the next day with a topic', async () => {
+    const officer = await openPage(browser);
+    await login(officer.page, 'officer', DEMO_PW);
+    const year = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 4);
+    await officer.page.goto('/enterprise/reception-days');
+    await officer.page.getByTestId('schedule-year').getByText(`生成 ${year} 年接待日`).click();
+    await officer.page.getByTestId('reception-calendar').locator(`[data-day^="${year}-"]`).first().waitFor();
+    const all = (await apiGet(officer.page, '/enterprise/reception-days?limit=100')).items;
+    const ofYear = all.filter((d) => d.held_on.startsWith(year));
+    assert.equal(ofYear.length, 12, 'a reception day each month');
+    assert.equal(await officer.page.getByTestId('reception-calendar').locator(`[data-day^="${year}-"]`).count(), 12);
+    const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+    const next = ofYear.find((d) => d.held_on >= today);
+    await officer.context.close();
+    if (!next) return; // run in the last days of a year: nothing ahead to sign up for
+
+    const { context, page } = await openPage(browser);
+    await login(page, 'jd', DEMO_PW);
+    await page.goto('/enterprise/reception-days');
+    await page.getByTestId('reception-next').getByText(next.held_on).click();
+    await page.getByTestId('reception-detail').getByText(`${next.held_on} 接待日`).waitFor();
+    await page.getByTestId('signup-topic').fill('冷链仓储用电增容');
+    await page.getByTestId('signup-save').click();
+    await page.getByTestId('reception-signups').getByText('冷链仓储用电增容').waitFor();
+    await page.getByTestId('reception-signups').getByText('京东（平谷）物流有限公司').waitFor();
+    const day = await apiGet(page, `/enterprise/reception-days/${next.id}`);
+    assert.deepEqual(day.signups.map((s) => s.topic), ['冷链仓储用电增容']);
+    await shot(page, '46-ent-reception-signup');
+    noProblems(page);
+    await context.close();
+  });
+
+  test('policy near miss, reception days and bank matching for an officer on a tablet', async () => {
+    const { context, page } = await openPage(browser, TABLET);
+    await login(page, 'officer', DEMO_PW);
+    // a firm that misses policy 1 by one clause
+    const matches = (await apiGet(page, '/enterprise/policies/1/matches?limit=1')).items;
+    await page.goto('/enterprise/policies/1');
+    await page.getByTestId('policy-matches').getByText(matches[0].name).waitFor();
+    await page.getByTestId('explain-result').getByText('符合条件').waitFor();
+    let miss = null;
+    for (let id = 40; id < 200 && !miss; id++) {
+      const e = await apiGet(page, `/enterprise/policies/1/explain?organisation_id=${id}`).catch(() => null);
+      if (e && e.result !== 'eligible' && e.near_miss && e.near_miss.length) miss = { id, e };
+    }
+    assert.ok(miss, 'a near miss among the demo firms');
+    const org = await apiGet(page, `/organisations/${miss.id}`);
+    await page.getByTestId('explain-org').click();
+    await page.keyboard.type(org.name);
+    await page.getByRole('option', { name: org.name, exact: true }).click();
+    await page.getByTestId('explain-result').getByText('不符合条件').waitFor();
+    await page.getByTestId('near-miss').getByText(miss.e.near_miss[0], { exact: true }).waitFor();
+    await shot(page, '45-ent-policy-near-miss');
+
+    await page.goto('/enterprise/reception-days');
+    await page.getByTestId('reception-calendar').locator('[data-day]').first().waitFor();
+    await page.getByTestId('reception-detail').getByText('会议纪要').waitFor();
+    await shot(page, '48-ent-reception-days');
+    await page.goto('/enterprise/finance');
+    await page.getByTestId('need-matches').locator('tbody tr').first().waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, 'fits 1024 px');
+    await shot(page, '47-ent-finance-tablet');
+    noProblems(page);
+    await context.close();
+  });
+});

@@ -1,0 +1,105 @@
+// Pure helpers of the enterprise and development pages (also imported by the e2e tests, so no
+// Vue or browser imports): which appeal actions a role may take in a state, overdue, rates,
+// money in fen, CSV checks, slot grids for the studio calendar.
+import { formatNumber } from './format.js';
+
+export const APPEAL_STATES = ['received', 'dispatched', 'in_progress', 'replied', 'closed', 'returned', 'reopened', 'escalated'];
+export const APPEAL_TYPES = ['inquiry', 'help', 'complaint', 'report', 'suggestion'];
+export const APPEAL_CATEGORIES = ['permits', 'land', 'financing', 'talent', 'utilities', 'tax', 'market', 'logistics', 'other'];
+export const APPEAL_CHANNELS = ['reception_day', 'phone', 'account', 'visit'];
+export const RATINGS = ['satisfied', 'basically', 'not_satisfied'];
+export const OFFICER_ROLES = ['admin', 'district_officer', 'township_officer'];
+
+/** From which states each action may be taken (docs/api-enterprise.md, "Appeals"). */
+const FROM = {
+  dispatch: ['received', 'returned'],
+  accept: ['dispatched', 'reopened', 'escalated'],
+  return: ['dispatched', 'in_progress'],
+  reply: ['in_progress', 'escalated'],
+  rate: ['replied'],
+  close: ['replied'],
+  escalate: ['dispatched', 'in_progress', 'reopened'],
+  visit: APPEAL_STATES.filter((s) => s !== 'received'),
+};
+export const APPEAL_ACTIONS = Object.keys(FROM);
+
+/** Past its completion deadline and not yet answered. */
+export function isOverdue(a, now = Date.now()) {
+  if (!a || !a.complete_due) return false;
+  return !['replied', 'closed'].includes(a.state) && Date.parse(a.complete_due) < now;
+}
+
+/** The actions the role may take on this appeal now (the server stays the authority). */
+export function appealActions(role, a, now = Date.now()) {
+  if (!a) return [];
+  const officer = OFFICER_ROLES.includes(role);
+  const out = [];
+  for (const [act, states] of Object.entries(FROM)) {
+    if (!states.includes(a.state)) continue;
+    if (act === 'rate' ? !(officer || role === 'enterprise') : !officer) continue;
+    if (act === 'escalate' && !isOverdue(a, now)) continue;
+    if (act === 'visit' && !a.visit_due) continue;
+    out.push(act);
+  }
+  return out;
+}
+
+/** 0.8221 → "82.2%" (rates from the API are fractions). */
+export function pct(x, digits = 1) {
+  if (x === null || x === undefined || Number.isNaN(Number(x))) return '—';
+  return (Number(x) * 100).toFixed(digits).replace(/\.0+$/, '') + '%';
+}
+
+/** fen → yuan with 万/亿 in Chinese. */
+export function money(fen, locale = 'zh-CN') {
+  if (fen === null || fen === undefined) return '—';
+  return formatNumber(Number(fen) / 100, locale);
+}
+
+/** A value in its unit, rounded for reading: 519.36768 亿元 → "519.37 亿元". */
+export function withUnit(v, unit, locale = 'zh-CN') {
+  if (v === null || v === undefined) return '—';
+  const u = unit === 'pp' ? (String(locale).startsWith('zh') ? '个百分点' : ' pp') : unit || '';
+  const n = unit && /[万亿]/.test(unit) ? Number(v).toLocaleString('en-US', { maximumFractionDigits: 2 }) : formatNumber(v, locale);
+  return u === '%' || u === '个百分点' || u === ' pp' ? `${n}${u}` : `${n} ${u}`.trim();
+}
+
+/** The headline number of a dashboard figure and its unit. */
+export function headline(fig) {
+  const f = fig.figure || fig;
+  if (f.fn === 'rank') return { value: f.rank, unit: `/${f.of}` };
+  if (f.fn === 'points') return { value: f.rounded, unit: 'pp' };
+  if ('decline_rate_rounded' in f) return { value: f.decline_rate_rounded, unit: '%' };
+  if ('rounded' in f) return { value: f.rounded, unit: f.unit };
+  return { value: f.value, unit: f.unit };
+}
+
+/** Half-hour slots of a Beijing day as UTC ISO strings: [{start, end, label}] from hour h0 to h1. */
+export function daySlots(day, h0 = 8, h1 = 22) {
+  const [y, m, d] = day.split('-').map(Number);
+  const out = [];
+  for (let t = h0 * 2; t < h1 * 2; t++) {
+    const s = Date.UTC(y, m - 1, d, 0, t * 30) - 8 * 3600e3;
+    const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    out.push({ start: iso(s), end: iso(s + 1800e3), label: `${String(Math.floor(t / 2)).padStart(2, '0')}:${t % 2 ? '30' : '00'}` });
+  }
+  return out;
+}
+
+/** The booking covering a slot, if any. */
+export function bookingAt(bookings, studioId, slotStart) {
+  const t = Date.parse(slotStart);
+  return bookings.find((b) => b.studio_id === studioId && Date.parse(b.starts_at) <= t && t < Date.parse(b.ends_at)) || null;
+}
+
+/** Element Plus tag types of appeal states. */
+export const STATE_TAG = {
+  received: 'info',
+  dispatched: 'primary',
+  in_progress: 'warning',
+  replied: 'success',
+  closed: 'info',
+  returned: 'danger',
+  reopened: 'danger',
+  escalated: 'danger',
+};
