@@ -132,7 +132,9 @@ e2e() {
   rm -f "$OUT"/*.png
   start_server
   local rc=0
-  node --test --test-concurrency=1 --test-reporter=spec tests/e2e/*.test.mjs || rc=$?
+  # PJ_E2E_FILES narrows the run to some files (default: every tests/e2e/*.test.mjs)
+  # shellcheck disable=SC2086
+  node --test --test-concurrency=1 --test-reporter=spec ${PJ_E2E_FILES:-tests/e2e/*.test.mjs} || rc=$?
   [ $rc -eq 0 ] && say "e2e passed; screenshots in build/e2e/" || say "e2e FAILED (screenshots and server.log in build/e2e/)"
   return $rc
 }

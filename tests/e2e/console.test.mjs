@@ -287,6 +287,36 @@ describe('console', { timeout: 120000 }, () => {
     await second.context.close();
   });
 
+  test('admin creates an enterprise user, finding the organisation among thousands by typing', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'admin', ADMIN_PW);
+    await page.getByRole('menubar').getByText('用户管理').click();
+    await page.getByTestId('user-table').getByText('wanda', { exact: true }).waitFor();
+    const name = 'e2e_ent_' + Date.now().toString(36);
+    await page.getByRole('button', { name: '新建用户' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('用户名').fill(name);
+    await dialog.getByLabel('姓名').fill('测试企业联络员');
+    await dialog.getByLabel('密码').fill('Pinggu-e2e-2026');
+    await choose(page, dialog.getByTestId('user-role'), '企业用户');
+    // the select offers a bounded list, filtered by what is typed (the register has thousands)
+    const orgSelect = dialog.locator('.el-form-item', { hasText: '所属单位' }).locator('.el-select');
+    await orgSelect.click();
+    assert.ok((await page.getByRole('option').count()) <= 60, 'a bounded list of options');
+    await page.keyboard.type('京东（平谷）物流');
+    await page.getByRole('option', { name: '京东（平谷）物流有限公司', exact: true }).click();
+    await dialog.getByTestId('user-save').click();
+    await page.getByText(`已创建用户 ${name}`).waitFor();
+    const users = await apiGet(page, '/users?role=enterprise&limit=200');
+    const u = (users.items || []).find((x) => x.username === name);
+    assert.ok(u, 'the user exists');
+    assert.equal(u.role, 'enterprise');
+    const org = await apiGet(page, `/organisations/${u.organisation_id}`);
+    assert.equal(org.name, '京东（平谷）物流有限公司');
+    await noProblems(page);
+    await context.close();
+  });
+
   test('a session that ends on the server returns the user to the login page, and back after logging in', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'viewer', DEMO_PW);
