@@ -48,15 +48,19 @@ static int q_flag(pj_req *r, const char *key, int *out)
 
 static int h_elders(pj_req *r)
 {
-    static const char *const acc[] = {"region_id",  "visit_tier", "status", "q",
-                                      "vulnerable", "unpaired",   "reveal", NULL};
+    static const char *const acc[] = {"region_id", "visit_tier", "status", "q", "vulnerable",
+                                      "unpaired",  "reveal",     "view",   NULL};
     pj_list_filter lf;
     pj_elder_filter f = {0};
+    const char *view = NULL;
     if (pj_h_list_params(r, &lf, acc) || pj_h_q_int(r, "region_id", 1, INT64_MAX, &f.region_id) ||
         pj_h_q_str(r, "visit_tier", &f.visit_tier) || pj_h_q_str(r, "status", &f.status) ||
         q_flag(r, "vulnerable", &f.vulnerable_only) || q_flag(r, "unpaired", &f.unpaired_only) ||
-        q_flag(r, "reveal", &f.reveal))
+        q_flag(r, "reveal", &f.reveal) || pj_h_q_str(r, "view", &view))
         return -1;
+    if (view && strcmp(view, "list") && strcmp(view, "full"))
+        return pj_fail(&r->err, 400, "bad_query", "view", "view is list or full");
+    f.full = view && !strcmp(view, "full");
     f.q = lf.q, f.cursor = lf.cursor, f.limit = lf.limit;
     return pj_elder_list(&r->ctx, &f, &r->w, &r->err);
 }

@@ -21,6 +21,9 @@ typedef struct pj_server_opts {
     /* How stale cached reads may be w.r.t. other processes' writes (ms); this process's own
      * writes are seen at once. 0 = check on every request. */
     int cache_check_ms;
+    /* Eldercare alert scan run by the server itself every alert_scan_s seconds and just after
+     * the meal cut-off (0 = off: scans then come only from the API or the command line). */
+    int alert_scan_s;
     pj_settings settings;
 } pj_server_opts;
 
@@ -66,8 +69,8 @@ typedef int (*pj_handler)(pj_req *r);
  * (beyond the role check), so it may be served from the response cache until the next write. */
 #define PJ_ROUTE_SHARED 1u
 /* PER_USER: the response depends on the URL, the data and who asks (scope, masking): cached
- * per user, until the next write. A request whose handler writes (an audited unmasked read)
- * is never cached. */
+ * per user, until the next write or the handler's ctx.valid_until (clock-dependent fields).
+ * A request whose handler writes (an audited unmasked read) is never cached. */
 #define PJ_ROUTE_PER_USER 2u
 
 typedef struct pj_route {

@@ -2,6 +2,7 @@
  * a visit overdue by one second, escalation exactly at the setting; acknowledge and resolve;
  * scoping. Scans run "as of" past times so nothing depends on the clock of the test. */
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "core/util.h"
 #include "eldercare/el_fixture.h"
@@ -157,5 +158,29 @@ TEST_T(elder_alert_rules_at_their_boundaries, 120)
              " helper_id = %lld",
              h);
     CHECK_INT(th_sql_int(&s, sql), 1);
+    th_stop(&s);
+}
+
+/* The server scans by itself: an elder without a family doctor gets the alert with no request
+ * asking for a scan, the scan is audited as "system", and later runs raise nothing twice. */
+TEST_T(elder_alert_scan_runs_on_the_server_timer, 60)
+{
+    th_server s;
+    th_start_scan(&s, 1, 1);
+    char g[80];
+    th_login(&s, "grid01", s.demo_pw, g);
+    long long nodoc = el_elder(&s, g, el_grid01_grid(&s), 1, "");
+    long long n = 0;
+    for (int i = 0; i < 100 && !(n = alerts_of(&s, "no_doctor", nodoc)); i++) usleep(100000);
+    CHECK_INT(n, 1);
+    CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'scan' AND username ="
+                         " 'system' AND after_json LIKE '%\"scheduled\":true%'") >= 1);
+    /* the alert's own audit: raised by a scan of the system, not by the grid worker */
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'scan' AND username"
+                             " <> 'system'"),
+              0);
+    /* two more runs (1 s apart) later: still one alert for that elder */
+    usleep(2500000);
+    CHECK_INT(alerts_of(&s, "no_doctor", nodoc), 1);
     th_stop(&s);
 }
