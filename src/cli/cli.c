@@ -544,9 +544,10 @@ static const verb verbs[] = {
      "       intensity --year Y [--region R]",
      "Carbon: versioned emission factors, energy use, tonnes CO2e, energy per 10,000 yuan GDP.",
      cli_carbon},
-    {"import", "import FILE.csv [--dry-run]",
-     "Import a statistics table (code,region,period,value,unit,source,note): all rows or none;\n"
-     "--dry-run checks every row and writes nothing.",
+    {"import", "import FILE.csv|FILE.xlsx [--dry-run]",
+     "Import a statistics table (code,region,period,value,unit,source,note) from CSV or the\n"
+     "first worksheet of an XLSX workbook: all rows or none; --dry-run checks every row and\n"
+     "writes nothing.",
      cli_import},
     {"elder",
      "elder list [--region-id N] [--tier T] [--vulnerable] [--unpaired] [--reveal]|get ID\n"

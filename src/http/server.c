@@ -544,15 +544,21 @@ static void handle(struct evhttp_request *ev, void *arg)
         goto fail;
     struct evbuffer *body = evhttp_request_get_input_buffer(ev);
     size_t blen = evbuffer_get_length(body);
-    if (blen > PJ_BODY_MAX) {
+    const char *ct = evhttp_find_header(in, "Content-Type");
+    int json_ct = !ct || (strncasecmp(ct, "application/json", 16) == 0 &&
+                          (!ct[16] || ct[16] == ';' || ct[16] == ' '));
+    int upload = (hit->flags & PJ_ROUTE_UPLOAD) && !json_ct;
+    if (blen > (upload ? PJ_UPLOAD_MAX : PJ_BODY_MAX)) {
         pj_fail(&r.err, 413, "body_too_large", "", "the request body is larger than %d bytes",
-                PJ_BODY_MAX);
+                upload ? PJ_UPLOAD_MAX : PJ_BODY_MAX);
         goto fail;
     }
-    if (blen > 0 && strcmp(r.method, "GET") != 0 && strcmp(r.method, "DELETE") != 0) {
-        const char *ct = evhttp_find_header(in, "Content-Type");
-        if (ct && (strncasecmp(ct, "application/json", 16) != 0 ||
-                   (ct[16] && ct[16] != ';' && ct[16] != ' '))) {
+    if (upload && blen > 0) {
+        r.raw = (const char *)evbuffer_pullup(body, -1);
+        r.raw_len = blen;
+        r.raw_type = ct;
+    } else if (blen > 0 && strcmp(r.method, "GET") != 0 && strcmp(r.method, "DELETE") != 0) {
+        if (!json_ct) {
             pj_fail(&r.err, 415, "unsupported_media_type", "", "send application/json");
             goto fail;
         }

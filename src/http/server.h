@@ -9,6 +9,7 @@
 #include "http/parse.h"
 
 #define PJ_BODY_MAX       (1 << 20) /* 1 MiB */
+#define PJ_UPLOAD_MAX     (8 << 20) /* a raw upload (PJ_ROUTE_UPLOAD) */
 #define PJ_HEADERS_MAX    64
 #define PJ_LIST_LIMIT_MAX 500
 
@@ -50,6 +51,9 @@ typedef struct pj_req {
     pj_kv *query;
     int nquery;
     json_t *body;
+    const char *raw; /* an upload's bytes (PJ_ROUTE_UPLOAD, not JSON), valid during the request */
+    size_t raw_len;
+    const char *raw_type; /* its Content-Type, NULL when none was sent */
     const char *token;
     const char *set_cookie;
     struct cached_body *cached; /* a response served from the cache */
@@ -72,6 +76,9 @@ typedef int (*pj_handler)(pj_req *r);
  * per user, until the next write or the handler's ctx.valid_until (clock-dependent fields).
  * A request whose handler writes (an audited unmasked read) is never cached. */
 #define PJ_ROUTE_PER_USER 2u
+/* UPLOAD: a body that is not application/json reaches the handler as it is (raw, raw_len,
+ * raw_type), up to PJ_UPLOAD_MAX: file uploads such as a spreadsheet. */
+#define PJ_ROUTE_UPLOAD 4u
 
 typedef struct pj_route {
     const char *method, *path;
