@@ -184,3 +184,24 @@ TEST_T(elder_alert_scan_runs_on_the_server_timer, 60)
     CHECK_INT(alerts_of(&s, "no_doctor", nodoc), 1);
     th_stop(&s);
 }
+
+/* When the server's next scan is due: the interval, or one second after the meal cut-off
+ * (12:00 Beijing time by default) when that comes first. */
+TEST(elder_alert_scan_next_run)
+{
+    pj_db *db;
+    pj_err err;
+    pj_err_clear(&err);
+    CHECK_INT(pj_db_open(&db, ":memory:", &err), 0);
+    pj_arena a;
+    pj_arena_init(&a, 4096);
+    pj_ctx c = {.db = db, .arena = &a};
+    int64_t noon = 20000 * 86400 + 4 * 3600; /* 12:00 local (UTC+8) on day 20000 */
+    CHECK_INT(pj_alert_scan_next(&c, noon - 60, 300), noon + 1);          /* 11:59 → 12:00:01 */
+    CHECK_INT(pj_alert_scan_next(&c, noon - 3600, 300), noon - 3300);     /* 11:00 → 11:05 */
+    CHECK_INT(pj_alert_scan_next(&c, noon, 300), noon + 1);               /* at 12:00:00 */
+    CHECK_INT(pj_alert_scan_next(&c, noon + 1, 300), noon + 301);         /* just after: interval */
+    CHECK_INT(pj_alert_scan_next(&c, noon + 1, 86400), noon + 86400 + 1); /* tomorrow's cut-off */
+    pj_arena_free(&a);
+    pj_db_close(db);
+}
