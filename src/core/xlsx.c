@@ -161,6 +161,12 @@ static void text_start(ctx *c)
     c->tlen = 0;
     if (c->text) c->text[0] = 0;
 }
+/* empty text, collected only inside <t> elements (whitespace between elements is not text) */
+static void text_reset(ctx *c)
+{
+    text_start(c);
+    c->collect = 0;
+}
 static char *text_take(ctx *c)
 {
     c->collect = 0;
@@ -350,10 +356,11 @@ static void XMLCALL ss_start(void *u, const XML_Char *n, const XML_Char **at)
     const char *l = local(n);
     if (!strcmp(l, "si")) {
         c->in_si = 1;
-        text_start(c);
+        text_reset(c);
     } else if (!strcmp(l, "rPh")) { /* phonetic guide: not part of the text */
         c->in_rph = 1;
-        c->collect = 0;
+    } else if (!strcmp(l, "t")) {
+        c->collect = c->in_si && !c->in_rph;
     }
 }
 static void XMLCALL ss_end(void *u, const XML_Char *n)
@@ -362,7 +369,8 @@ static void XMLCALL ss_end(void *u, const XML_Char *n)
     const char *l = local(n);
     if (!strcmp(l, "rPh")) {
         c->in_rph = 0;
-        c->collect = c->in_si;
+    } else if (!strcmp(l, "t")) {
+        c->collect = 0;
     } else if (!strcmp(l, "si") && c->in_si) {
         c->in_si = 0;
         if (c->nss >= PJ_XLSX_MAX_STRINGS) {
@@ -459,9 +467,11 @@ static void XMLCALL ws_start(void *u, const XML_Char *n, const XML_Char **at)
         text_start(c);
     } else if (!strcmp(l, "is")) {
         c->in_is = 1;
-        text_start(c);
+        text_reset(c);
     } else if (!strcmp(l, "rPh")) {
-        c->collect = 0;
+        c->in_rph = 1;
+    } else if (!strcmp(l, "t")) {
+        c->collect = c->in_is && !c->in_rph;
     }
 }
 
@@ -515,7 +525,9 @@ static void XMLCALL ws_end(void *u, const XML_Char *n)
         c->cells[c->cell_col] = text_take(c);
         if (c->cell_col + 1 > c->ncells) c->ncells = c->cell_col + 1;
     } else if (!strcmp(l, "rPh")) {
-        c->collect = c->in_is || c->in_v;
+        c->in_rph = 0;
+    } else if (!strcmp(l, "t")) {
+        c->collect = 0;
     }
 }
 

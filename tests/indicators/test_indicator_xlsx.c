@@ -82,6 +82,23 @@ static char *zip_one(const char *part, const char *data, size_t len, int times, 
     return slurp(path, n);
 }
 
+/* A zip of several parts (a hand-written workbook). */
+static char *zip_parts(const char *const *names, const char *const *texts, int n, size_t *len)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/parts.xlsx", t_tmpdir());
+    zipFile z = zipOpen64(path, 0);
+    CHECK(z != NULL);
+    for (int i = 0; i < n; i++) {
+        CHECK(zipOpenNewFileInZip64(z, names[i], NULL, NULL, 0, NULL, 0, NULL, Z_DEFLATED, 6, 0) ==
+              ZIP_OK);
+        CHECK(zipWriteInFileInZip(z, texts[i], (unsigned)strlen(texts[i])) == ZIP_OK);
+        CHECK(zipCloseFileInZip(z) == ZIP_OK);
+    }
+    CHECK(zipClose(z, NULL) == ZIP_OK);
+    return slurp(path, len);
+}
+
 static json_t *upload(th_server *s, const char *tok, const char *path, const char *ctype,
                       const char *data, size_t n, int want)
 {
@@ -143,6 +160,29 @@ TEST_T(indicator_xlsx_round_trip_bad_row_and_corrupt_files, 120)
     o = upload(&s, tok, "/api/v1/indicators/import", XLSX, x.data, x.len, 200);
     CHECK_INT(th_int(o, "unchanged"), nvalues);
     json_decref(o);
+    /* a hand-written, indented workbook: whitespace between elements is not cell text; rich
+     * text runs join, phonetic guides are left out, a period cell formatted yyyy-mm */
+    static const char *const names[] = {"xl/styles.xml", "xl/sharedStrings.xml",
+                                        "xl/worksheets/sheet1.xml"};
+    static const char *const texts[] = {
+        "<styleSheet><numFmts><numFmt numFmtId=\"164\" formatCode=\"yyyy\\-mm\"/></numFmts>"
+        "<cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"164\"/></cellXfs></styleSheet>",
+        "<sst>\n <si>\n  <r><t>g</t></r>\n  <r><t>dp</t></r>\n  <rPh><t>ジ</t></rPh>\n "
+        "</si>\n</sst>",
+        "<worksheet><sheetData>\n <row r=\"1\">\n  <c r=\"A1\" t=\"inlineStr\">\n   <is>\n"
+        "    <t>code</t>\n   </is>\n  </c>\n  <c r=\"B1\" t=\"inlineStr\"><is><t>period</t></is>"
+        "</c>\n  <c r=\"C1\" t=\"inlineStr\"><is><t>value</t></is></c>\n </row>\n"
+        " <row r=\"2\"><c r=\"A2\" t=\"s\"><v>0</v></c><c r=\"B2\" s=\"1\"><v>45444</v></c>"
+        "<c r=\"C2\"><v>1.5</v></c></row>\n</sheetData></worksheet>"};
+    size_t hn;
+    char *hand = zip_parts(names, texts, 3, &hn);
+    o = upload(&s, tok, "/api/v1/indicators/import?dry_run=1", XLSX, hand, hn, 200);
+    json_t *p0 = json_array_get(json_object_get(o, "preview"), 0);
+    CHECK_STR(th_str(p0, "code"), "gdp");
+    CHECK_STR(th_str(p0, "period"), "2024-06"); /* serial 45444 = 2024-06-01, shown yyyy-mm */
+    CHECK_INT(th_int(p0, "line"), 2);
+    json_decref(o);
+    free(hand);
     /* the same as JSON with the workbook in base64 */
     size_t b64n = sodium_base64_encoded_len(x.len, sodium_base64_VARIANT_ORIGINAL);
     char *b64 = malloc(b64n);
