@@ -88,6 +88,7 @@ struct pj_server {
     struct event *ev_term, *ev_int, *ev_flush, *ev_scan;
     pj_alert_scan_job scan;
     int64_t scan_t0;
+    pj_arena arena; /* the requests' arena, reset after each */
     pj_db *db;
     pj_server_opts opts;
     int port;
@@ -420,7 +421,9 @@ static void handle(struct evhttp_request *ev, void *arg)
     pj_req r;
     memset(&r, 0, sizeof r);
     r.ev = ev;
-    pj_arena_init(&r.arena, 16384);
+    /* one arena serves every request in turn: its first block is reused, not allocated and
+     * freed per request */
+    r.arena = srv->arena;
     pj_buf_init(&r.out, 64 << 20);
     pj_jw_init(&r.w, &r.out);
     r.ctx.db = srv->db;
@@ -608,7 +611,8 @@ done:;
 done_raw:
     if (r.body) json_decref(r.body);
     pj_buf_free(&r.out);
-    pj_arena_free(&r.arena);
+    pj_arena_reset(&r.arena);
+    srv->arena = r.arena;
 }
 
 /* ---- static console files ---- */
@@ -761,6 +765,7 @@ int pj_server_open(pj_server **out, const pj_server_opts *opts, pj_err *err)
     pj_server *srv = calloc(1, sizeof *srv);
     if (!srv) return pj_fail(err, 500, "internal", "", "out of memory");
     srv->opts = *opts;
+    pj_arena_init(&srv->arena, 16384);
     if (!srv->opts.host) srv->opts.host = "127.0.0.1";
     pj_random_bytes(&srv->rid_prefix, sizeof srv->rid_prefix);
     if (pj_db_open(&srv->db, opts->db_path, err)) goto fail;
@@ -851,6 +856,7 @@ void pj_server_free(pj_server *srv)
     if (srv->db) batch_flush(srv);
     if (srv->ev_batch) event_free(srv->ev_batch);
     cache_clear(srv);
+    pj_arena_free(&srv->arena);
     if (srv->ev_term) event_free(srv->ev_term);
     if (srv->ev_int) event_free(srv->ev_int);
     if (srv->ev_flush) event_free(srv->ev_flush);
