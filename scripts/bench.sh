@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make bench: every benchmark side by side with its named reference, in one run.
-#   HTTP: facility listing vs nginx serving the same bytes (../shared/tools/vs-nginx when
-#   present, else the same method inline), authenticated durable PATCH throughput, server RSS.
+#   HTTP: facility listing and a grid worker's elders list vs nginx serving the same bytes
+#   (../shared/tools/vs-nginx), authenticated durable PATCH throughput, server RSS.
 #   Planner solvers: each build/rel/bench/algo_* program (GLPK/CBC and published optima).
 # BENCH_QUICK=1 runs short versions; BENCH_ONLY=http stops after the HTTP part. Results are
 # printed; copy figures to docs/BENCHMARKS.md.
@@ -31,7 +31,20 @@ if [ -x "$vs" ]; then
 else
   echo "(../shared/tools/vs-nginx not found; skipped)"
 fi
-echo "p99 latency (wrk --latency, 1 thread, 32 connections, 8 s):"
+echo
+echo "-- GET /api/v1/elders?limit=100 as the grid worker grid01 (their ≈ 100 elders, per-user"
+echo "   cache, list projection) vs nginx, same bytes"
+demo_pw=$(echo "$init" | sed -n 's/.*demo accounts .* password: \([^ ]*\).*/\1/p')
+gtoken=$(curl -fs -H 'Content-Type: application/json' \
+  -d "{\"username\":\"grid01\",\"password\":\"$demo_pw\"}" \
+  "http://127.0.0.1:$port/api/v1/auth/login" | sed -n 's/.*"token":"\([0-9a-f]*\)".*/\1/p')
+if [ -x "$vs" ] && [ -n "$gtoken" ]; then
+  VS_HEADER="Authorization: Bearer $gtoken" "$vs" "http://127.0.0.1:$port/api/v1/elders?limit=100" "$rounds"
+else
+  echo "(vs-nginx or the grid01 login not available; skipped)"
+fi
+echo
+echo "p99 latency of the facility listing (wrk --latency, 1 thread, 32 connections, 8 s):"
 wrk -t1 -c32 -d8s --latency -H "Authorization: Bearer $token" "$url" | \
   awk '/Requests\/sec/{print "  pingji req/s " $2} /^ +99%/{print "  pingji p99 " $2}'
 

@@ -4,7 +4,8 @@
 # Usage: scripts/deps.sh [build|test|bench|all]   (default: build)
 set -euo pipefail
 want=${1:-build}
-build_pkgs=(gcc make pkg-config libevent-dev libjansson-dev libsqlite3-dev libsodium-dev)
+build_pkgs=(gcc make pkg-config libevent-dev libjansson-dev libsqlite3-dev libsodium-dev
+  libminizip-dev libexpat1-dev libxlsxwriter-dev)
 test_pkgs=(clang libclang-rt-14-dev libcurl4-openssl-dev libglpk-dev)
 bench_pkgs=(nginx-light wrk curl glpk-utils coinor-cbc coinor-libcbc-dev)
 case "$want" in

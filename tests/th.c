@@ -46,6 +46,14 @@ static void make_db(th_server *s, int demo)
 }
 
 static const char *web_dir; /* for th_start_web */
+static int alert_scan_s;    /* for th_start_scan */
+
+void th_start_scan(th_server *s, int demo, int scan_s)
+{
+    alert_scan_s = scan_s;
+    th_start_idle(s, demo, 0);
+    alert_scan_s = 0;
+}
 
 void th_start_web(th_server *s, const char *dir)
 {
@@ -69,6 +77,7 @@ void th_start_idle(th_server *s, int demo, int idle_s)
         pj_settings_default(&o.settings);
         o.settings.fast_hash = 1;
         if (idle_s) o.settings.session_idle_s = idle_s;
+        o.alert_scan_s = alert_scan_s;
         pj_server *srv;
         pj_err err;
         pj_err_clear(&err);

@@ -20,6 +20,8 @@ typedef struct th_server {
 void th_start(th_server *s, int demo);
 /* Same, with a session idle expiry of idle_s seconds. */
 void th_start_idle(th_server *s, int demo, int idle_s);
+/* Same, with the server's own alert scan every scan_s seconds (off in the other starts). */
+void th_start_scan(th_server *s, int demo, int scan_s);
 /* Same, serving the console's static files from dir. */
 void th_start_web(th_server *s, const char *dir);
 /* SIGTERM, waits; fails the test unless the server exited cleanly. */

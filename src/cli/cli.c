@@ -189,6 +189,11 @@ static int v_serve(cli *a)
         (pj_parse_i64(cli_opt(a, "cache-check-ms"), &check_ms) || check_ms < 0 || check_ms > 10000))
         return cli_usage("--cache-check-ms takes 0 to 10000");
     so.cache_check_ms = (int)check_ms;
+    int64_t scan_s = 300;
+    if (cli_opt(a, "alert-scan-s") &&
+        (pj_parse_i64(cli_opt(a, "alert-scan-s"), &scan_s) || scan_s < 0 || scan_s > 86400))
+        return cli_usage("--alert-scan-s takes 0 (off) to 86400");
+    so.alert_scan_s = (int)scan_s;
     so.web_dir = cli_opt(a, "web");
     struct stat st;
     if (!so.web_dir && stat("web/dist/index.html", &st) == 0) so.web_dir = "web/dist";
@@ -468,10 +473,12 @@ static int v_help(cli *a);
 static const verb verbs[] = {
     {"serve",
      "serve [--db F] [--host H] [--port N] [--web DIR] [--demo-if-new] [--quiet]\n"
-     "      [--idle-minutes N] [--cache-check-ms N]",
+     "      [--idle-minutes N] [--cache-check-ms N] [--alert-scan-s N]",
      "Run the HTTP server. A new database gets an admin account (password printed once) and,\n"
      "with --demo-if-new, the Pinggu demo district. Cached reads notice writes made by other\n"
-     "processes (the CLI) within --cache-check-ms (default 50; 0 = on every request).",
+     "processes (the CLI) within --cache-check-ms (default 50; 0 = on every request).\n"
+     "The eldercare alert scan runs every --alert-scan-s seconds (default 300; 0 = off) and\n"
+     "just after the meal cut-off, in slices between requests, as the user \"system\".",
      v_serve},
     {"init", "init [--db F] [--demo] [--seed N]",
      "Create the database, apply migrations, create the admin account; --demo loads the demo\n"
@@ -544,9 +551,10 @@ static const verb verbs[] = {
      "       intensity --year Y [--region R]",
      "Carbon: versioned emission factors, energy use, tonnes CO2e, energy per 10,000 yuan GDP.",
      cli_carbon},
-    {"import", "import FILE.csv [--dry-run]",
-     "Import a statistics table (code,region,period,value,unit,source,note): all rows or none;\n"
-     "--dry-run checks every row and writes nothing.",
+    {"import", "import FILE.csv|FILE.xlsx [--dry-run]",
+     "Import a statistics table (code,region,period,value,unit,source,note) from CSV or the\n"
+     "first worksheet of an XLSX workbook: all rows or none; --dry-run checks every row and\n"
+     "writes nothing.",
      cli_import},
     {"agri",
      "agri labs|projects|milestones|farms|experts|sections|results|transfers\n"

@@ -6,6 +6,7 @@
 #include "cli/cli_int.h"
 #include "core/util.h"
 #include "domain/carbon.h"
+#include "core/xlsx.h"
 #include "domain/indicator.h"
 
 #include "core/banned.h"
@@ -215,8 +216,12 @@ int cli_import(cli *a)
     pj_buf_init(&out, 64 << 20);
     pj_jw w;
     pj_jw_init(&w, &out);
-    int rc = pj_ind_import_csv(&s.ctx, text.data ? text.data : "", text.len,
-                               cli_opt(a, "dry-run") != NULL, 10000000, &w, &s.err);
+    /* an XLSX workbook by its zip signature, else CSV text */
+    int dry = cli_opt(a, "dry-run") != NULL;
+    int rc = pj_xlsx_sniff(text.data, text.len)
+                 ? pj_ind_import_xlsx(&s.ctx, text.data, text.len, dry, 10000000, &w, &s.err)
+                 : pj_ind_import_csv(&s.ctx, text.data ? text.data : "", text.len, dry, 10000000,
+                                     &w, &s.err);
     if (rc)
         rc = cli_fail(&s.err);
     else

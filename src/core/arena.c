@@ -111,6 +111,12 @@ void pj_arena_reset(pj_arena *a)
         free(b);
         b = n;
     }
+    if (keep->size > a->block_size) { /* a big one-off came first: do not hold on to it */
+        free(keep);
+        a->head = NULL;
+        a->total = 0;
+        return;
+    }
     keep->used = 0;
     keep->next = NULL;
     a->head = keep;

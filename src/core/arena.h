@@ -21,7 +21,8 @@ char *pj_arena_strdup(pj_arena *a, const char *s);
 char *pj_arena_strndup(pj_arena *a, const char *s, size_t n);
 char *pj_arena_printf(pj_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *pj_arena_vprintf(pj_arena *a, const char *fmt, va_list ap);
-/* Frees all blocks but the first, which is kept for reuse. */
+/* Frees all blocks but the first, which is kept for reuse (unless it is larger than the
+ * block size: a big first allocation is not held on to). */
 void pj_arena_reset(pj_arena *a);
 void pj_arena_free(pj_arena *a);
 

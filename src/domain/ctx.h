@@ -48,6 +48,9 @@ typedef struct pj_ctx {
     const char *request_id;
     const pj_settings *settings;
     const char *token; /* the caller's session token, NULL outside HTTP */
+    /* A read whose answer depends on the clock sets the time (unix s) until which it stays
+     * true; 0 = until the data changes. The server's response cache honours it. */
+    int64_t valid_until;
 } pj_ctx;
 
 void pj_settings_default(pj_settings *s);

@@ -670,6 +670,100 @@ static void elder_filter_bind(pj_ctx *c, const pj_elder_filter *f, pj_stmt *s, i
     }
 }
 
+/* The list projection: one query for the page, no per-elder lookups. Columns: */
+#define LIST_COLS                                                                                  \
+    "e.id, e.name, e.sex, e.birth_date, e.grid_id, e.living_alone, e.empty_nest, e.disabled,"      \
+    " e.ability_level, e.doctor_from, e.doctor_until, e.meal_provider, e.meal_days,"               \
+    " e.visit_tier, e.last_visit_at, e.created_at, e.status, 0, p.helper_id, h.name,"              \
+    " e.id_number, e.phone"
+
+/* One list item; the next time its clock-dependent fields change lowers *valid_until. */
+static void elder_item(pj_ctx *c, pj_stmt *s, int reveal, int64_t now, int64_t today,
+                       int64_t *valid_until, pj_jw *w)
+{
+    pj_jw_obj(w);
+    pj_jw_kint(w, "id", pj_col_int(s, 0));
+    pj_render_text(w, "name", s, 1);
+    pj_render_text(w, "sex", s, 2);
+    pj_jw_kint(w, "age", pj_el_age(pj_col_text(s, 3), today));
+    pj_jw_kint(w, "grid_id", pj_col_int(s, 4));
+    pj_jw_kbool(w, "living_alone", (int)pj_col_int(s, 5));
+    pj_jw_kbool(w, "empty_nest", (int)pj_col_int(s, 6));
+    pj_jw_kbool(w, "disabled", (int)pj_col_int(s, 7));
+    pj_jw_kint(w, "ability_level", pj_col_int(s, 8));
+    const char *from = pj_col_text(s, 9), *until = pj_col_text(s, 10);
+    int64_t du = until ? pj_el_day(until) : INT64_MIN, df = from ? pj_el_day(from) : INT64_MIN;
+    pj_jw_kbool(w, "meals_arranged",
+                strcmp(pj_col_text(s, 11), "none") != 0 && pj_col_int(s, 12) > 0);
+    pj_jw_kbool(w, "doctor_contracted", until && du >= today && (!from || df <= today));
+    const char *tier = pj_col_text(s, 13);
+    pj_jw_kstr(w, "visit_tier", tier);
+    int64_t last = pj_col_is_null(s, 14) ? 0 : pj_col_int(s, 14);
+    int64_t due = (last ? last : pj_col_int(s, 15)) + (int64_t)pj_el_visit_days(c, tier) * 86400;
+    pj_render_time(w, "next_visit_due", due);
+    pj_jw_kbool(w, "visit_overdue", now > due);
+    if (now <= due && due + 1 < *valid_until) *valid_until = due + 1;
+    if (pj_col_is_null(s, 18)) {
+        pj_jw_knull(w, "paired_helper");
+    } else {
+        pj_jw_key(w, "paired_helper");
+        pj_jw_obj(w);
+        pj_jw_kint(w, "helper_id", pj_col_int(s, 18));
+        pj_render_text(w, "name", s, 19);
+        pj_jw_obj_end(w);
+    }
+    pj_render_text(w, "status", s, 16);
+    if (reveal) { /* numbers only when asked for, and then unmasked (audited by the caller) */
+        pj_render_text(w, "id_number", s, 20);
+        pj_render_text(w, "phone", s, 21);
+    }
+    pj_jw_obj_end(w);
+}
+
+/* Steps the page query and writes {"items":[…],"next_cursor":…,"masked":…}; with reveal,
+ * one read_unmasked audit row per item, in the caller's transaction. */
+static int elder_list_page(pj_ctx *c, pj_stmt *s, const pj_elder_filter *f, pj_jw *w, pj_err *err)
+{
+    int64_t now = pj_now(), today = pj_el_today(c, now);
+    int64_t tz = (int64_t)pj_el_setting(c, "elder_tz_offset_min", 480) * 60;
+    /* age and the doctor's contract change at local midnight */
+    int64_t valid_until = (today + 1) * 86400 - tz;
+    int64_t *audit =
+        f->reveal ? pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)f->limit) : NULL;
+    int n = 0, rc;
+    int64_t last_id = 0;
+    pj_jw_obj(w);
+    pj_jw_key(w, "items");
+    pj_jw_arr(w);
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        if (n == f->limit) {
+            n++; /* one more row: there is a next page */
+            break;
+        }
+        elder_item(c, s, f->reveal, now, today, &valid_until, w);
+        last_id = pj_col_int(s, 0);
+        if (audit) audit[n] = last_id;
+        n++;
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    int shown = n > f->limit ? f->limit : n;
+    for (int i = 0; audit && i < shown; i++)
+        if (pj_el_audit_reveal(c, "elder", audit[i], err)) return -1;
+    pj_jw_arr_end(w);
+    if (n > f->limit && shown > 0) {
+        char cur[24];
+        snprintf(cur, sizeof cur, "%lld", (long long)last_id);
+        pj_jw_kstr(w, "next_cursor", cur);
+    } else {
+        pj_jw_knull(w, "next_cursor");
+    }
+    pj_jw_kbool(w, "masked", !f->reveal);
+    pj_jw_obj_end(w);
+    if (!c->valid_until || valid_until < c->valid_until) c->valid_until = valid_until;
+    return 0;
+}
+
 int pj_elder_list(pj_ctx *c, const pj_elder_filter *f, pj_jw *w, pj_err *err)
 {
     if (pj_el_require_personal(c, err) || (f->reveal && pj_el_reveal_check(c, err))) return -1;
@@ -677,15 +771,19 @@ int pj_elder_list(pj_ctx *c, const pj_elder_filter *f, pj_jw *w, pj_err *err)
     if (pj_el_region_check(c, &region, "region_id", &town, err)) return -1;
     const char *sql = pj_arena_printf(
         c->arena,
-        "SELECT e.id FROM elders e WHERE e.id > ?%s%s"
+        "SELECT %s FROM elders e%s WHERE e.id > ?%s%s"
         " AND (? IS NULL OR e.visit_tier = ?) AND (? IS NULL OR e.status = ?)"
         " AND (? IS NULL OR e.name LIKE '%%' || ? || '%%' OR e.household LIKE '%%' || ? || '%%')"
         "%s%s%s ORDER BY e.id LIMIT ?",
+        f->full ? "e.id" : LIST_COLS,
+        f->full ? ""
+                : " LEFT JOIN elder_pairs p ON p.elder_id = e.id AND p.state = 'active'"
+                  " LEFT JOIN helpers h ON h.id = p.helper_id",
         pj_el_scope_sql(c, "e"), pj_el_region_sql(c, region, "e"),
         f->vulnerable_only ? " AND (e.living_alone = 1 OR e.disabled = 1 OR e.ability_level >= 3)"
                            : "",
-        f->unpaired_only ? " AND NOT EXISTS (SELECT 1 FROM elder_pairs p WHERE p.elder_id = e.id"
-                           " AND p.state = 'active')"
+        f->unpaired_only ? " AND NOT EXISTS (SELECT 1 FROM elder_pairs q WHERE q.elder_id = e.id"
+                           " AND q.state = 'active')"
                          : "",
         elder_filter_sql(c, f));
     pj_stmt *s = pj_db_prepare(c->db, sql, err);
@@ -701,13 +799,32 @@ int pj_elder_list(pj_ctx *c, const pj_elder_filter *f, pj_jw *w, pj_err *err)
     for (int k = 0; k < 3; k++) pj_stmt_text(s, i++, f->q);
     elder_filter_bind(c, f, s, &i);
     pj_stmt_int(s, i++, f->limit + 1);
+    if (!f->full) {
+        if (!f->reveal) {
+            int started = pj_db_read_begin(c->db);
+            int rc = elder_list_page(c, s, f, w, err);
+            pj_db_read_end(c->db, started);
+            return rc;
+        }
+        /* every record read unmasked gets its audit row, all in one transaction */
+        if (pj_db_begin(c->db, err)) {
+            pj_stmt_done(s);
+            return -1;
+        }
+        if (elder_list_page(c, s, f, w, err) || pj_db_commit(c->db, err)) {
+            pj_db_rollback(c->db);
+            return -1;
+        }
+        return 0;
+    }
+    /* view=full: the whole records, as GET /elders/{id} */
     if (!f->reveal) {
         int started = pj_db_read_begin(c->db);
         int rc = pj_render_query_page(c, s, f->limit, elder_render, w, err);
         pj_db_read_end(c->db, started);
+        c->valid_until = 1; /* clock-dependent fields throughout: never reused */
         return rc;
     }
-    /* every record read unmasked gets its audit row, all in one transaction */
     if (pj_db_begin(c->db, err)) {
         pj_stmt_done(s);
         return -1;

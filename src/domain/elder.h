@@ -45,11 +45,15 @@ typedef struct pj_elder_filter {
      * ability_set */
     int living_alone, empty_nest, disabled, no_meals, no_doctor, ability_set;
     int64_t ability_level;
+    int full; /* 1: whole records (as GET /elders/{id}); 0: the list projection */
     int64_t cursor;
     int limit;
 } pj_elder_filter;
 
 /* ---- elders and helpers (elder.c, elder_helper.c) ---- */
+/* A page of elders. The list projection (f->full == 0) carries what a list shows — flags,
+ * needs, visit state, helper — in one query; numbers only with f->reveal (audited per
+ * record). Sets c->valid_until to when the page's time-dependent fields next change. */
 int pj_elder_list(pj_ctx *c, const pj_elder_filter *f, pj_jw *w, pj_err *err);
 int pj_elder_get(pj_ctx *c, int64_t id, int reveal, pj_jw *w, pj_err *err);
 int pj_elder_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
@@ -151,6 +155,22 @@ int64_t pj_credit_account_of(pj_ctx *c, const char *kind, int64_t owner_id, cons
  * helpers over capacity) and escalates unacknowledged grid alerts to the township. Idempotent.
  * Writes {"raised":n,"escalated":n,…}. District roles (and the command line). */
 int pj_alert_scan(pj_ctx *c, int64_t now, pj_jw *w, pj_err *err);
+/* The server's scheduled scan, in slices so that its event loop never waits long: set
+ * job->at (and zero the rest) to start a run, then call pj_alert_scan_slice until it returns 1
+ * (0: more slices, -1: error, the run may be retried). Each slice covers max_elders elders in
+ * its own transaction; a slice that raised or escalated something writes one audit row
+ * "scan" as the acting user (the server uses "system"); one that changed nothing writes
+ * nothing. Same rules and dedupe keys as pj_alert_scan, so runs never duplicate alerts. */
+typedef struct pj_alert_scan_job {
+    int64_t at;      /* the run's time; 0 = no run in progress */
+    int64_t next_id; /* first elder id of the next slice */
+    int counts[5];   /* missed meals, overdue visits, no doctor, over capacity, escalated */
+    int slices;
+} pj_alert_scan_job;
+int pj_alert_scan_slice(pj_ctx *c, pj_alert_scan_job *job, int max_elders, pj_err *err);
+/* When the next run is due: now + interval_s, or one second after the next meal cut-off
+ * (elder_meal_cutoff_min local time) when that comes first. */
+int64_t pj_alert_scan_next(pj_ctx *c, int64_t now, int interval_s);
 /* elder_id: that elder's alerts only (0 = all in scope). */
 int pj_alert_list(pj_ctx *c, const char *state, const char *kind, const char *level,
                   int64_t elder_id, int64_t cursor, int limit, pj_jw *w, pj_err *err);

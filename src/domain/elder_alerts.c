@@ -22,6 +22,12 @@
 
 int pj_el_alert_scan_tx(pj_ctx *c, int64_t now, int counts[5], pj_err *err)
 {
+    return pj_el_alert_scan_part(c, now, 0, INT64_MAX, 1, counts, err);
+}
+
+int pj_el_alert_scan_part(pj_ctx *c, int64_t now, int64_t lo, int64_t hi, int others, int counts[5],
+                          pj_err *err)
+{
     int64_t tz = (int64_t)pj_el_setting(c, "elder_tz_offset_min", 480) * 60;
     int64_t cutoff_min = (int64_t)pj_el_setting(c, "elder_meal_cutoff_min", 720);
     int64_t esc_h = (int64_t)pj_el_setting(c, "elder_alert_escalate_hours", 24);
@@ -42,7 +48,8 @@ int pj_el_alert_scan_tx(pj_ctx *c, int64_t now, int counts[5], pj_err *err)
             " raised_at) SELECT 'missed_meal', e.id, e.grid_id, e.township_id,"
             " 'missed_meal:' || e.id || ':' || ?, 'no meal logged by ' || ? || ' on ' || ?, ?"
             " FROM elders e WHERE e.status = 'active' AND e.meal_provider <> 'none'"
-            " AND e.meal_days > ? AND e.created_at <= ? AND NOT EXISTS (SELECT 1 FROM"
+            " AND e.meal_days > ? AND e.created_at <= ? AND e.id BETWEEN ? AND ?"
+            " AND NOT EXISTS (SELECT 1 FROM"
             " elder_service_logs l WHERE l.elder_id = e.id AND l.kind = 'meal'"
             " AND l.time_in >= ? AND l.time_in <= ?) ON CONFLICT (dedupe_key) DO NOTHING",
             err);
@@ -53,8 +60,10 @@ int pj_el_alert_scan_tx(pj_ctx *c, int64_t now, int counts[5], pj_err *err)
         pj_stmt_int(s, 4, now);
         pj_stmt_int(s, 5, weekday);
         pj_stmt_int(s, 6, cutoff);
-        pj_stmt_int(s, 7, day_start);
-        pj_stmt_int(s, 8, cutoff);
+        pj_stmt_int(s, 7, lo);
+        pj_stmt_int(s, 8, hi);
+        pj_stmt_int(s, 9, day_start);
+        pj_stmt_int(s, 10, cutoff);
         if (pj_el_step(s, err)) goto fail;
         raised[0] = pj_db_changes(c->db);
     }
@@ -67,7 +76,7 @@ int pj_el_alert_scan_tx(pj_ctx *c, int64_t now, int counts[5], pj_err *err)
         " WHEN 'key' THEN ? ELSE ? END) || ' days (' || e.visit_tier || ')', ?"
         " FROM elders e WHERE e.status = 'active' AND COALESCE(e.last_visit_at, e.created_at)"
         " + 86400 * (CASE e.visit_tier WHEN 'high_risk' THEN ? WHEN 'key' THEN ? ELSE ? END) < ?"
-        " ON CONFLICT (dedupe_key) DO NOTHING",
+        " AND e.id BETWEEN ? AND ? ON CONFLICT (dedupe_key) DO NOTHING",
         err);
     if (!s) goto fail;
     int d1 = pj_el_visit_days(c, "high_risk"), d2 = pj_el_visit_days(c, "key"),
@@ -80,6 +89,8 @@ int pj_el_alert_scan_tx(pj_ctx *c, int64_t now, int counts[5], pj_err *err)
     pj_stmt_int(s, 6, d2);
     pj_stmt_int(s, 7, d3);
     pj_stmt_int(s, 8, now);
+    pj_stmt_int(s, 9, lo);
+    pj_stmt_int(s, 10, hi);
     if (pj_el_step(s, err)) goto fail;
     raised[1] = pj_db_changes(c->db);
     s = pj_db_prepare(
@@ -92,14 +103,17 @@ int pj_el_alert_scan_tx(pj_ctx *c, int64_t now, int counts[5], pj_err *err)
         " || e.doctor_until || ')' END, ?"
         " FROM elders e WHERE e.status = 'active' AND (e.doctor_until IS NULL OR"
         " e.doctor_until < ? OR (e.doctor_from IS NOT NULL AND e.doctor_from > ?))"
-        " ON CONFLICT (dedupe_key) DO NOTHING",
+        " AND e.id BETWEEN ? AND ? ON CONFLICT (dedupe_key) DO NOTHING",
         err);
     if (!s) goto fail;
     pj_stmt_int(s, 1, now);
     pj_stmt_text(s, 2, day);
     pj_stmt_text(s, 3, day);
+    pj_stmt_int(s, 4, lo);
+    pj_stmt_int(s, 5, hi);
     if (pj_el_step(s, err)) goto fail;
     raised[2] = pj_db_changes(c->db);
+    if (!others) return 0;
     s = pj_db_prepare(
         c->db,
         "INSERT INTO elder_alerts (kind, helper_id, grid_id, township_id, dedupe_key, detail,"
@@ -149,6 +163,72 @@ int pj_alert_scan(pj_ctx *c, int64_t now, pj_jw *w, pj_err *err)
 fail:
     pj_db_rollback(c->db);
     return -1;
+}
+
+/* ---- the server's scheduled scan ---- */
+
+int pj_alert_scan_slice(pj_ctx *c, pj_alert_scan_job *j, int max_elders, pj_err *err)
+{
+    if (!j->at) return 1;
+    /* this slice: the next max_elders elders by id; the last one also does helpers and
+     * escalation */
+    int64_t hi = INT64_MAX;
+    pj_stmt *s = pj_db_prepare(
+        c->db, "SELECT id FROM elders WHERE id >= ? ORDER BY id LIMIT 1 OFFSET ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, j->next_id);
+    pj_stmt_int(s, 2, max_elders > 0 ? max_elders - 1 : 0);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) hi = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    int last = hi == INT64_MAX, n[5];
+    if (pj_db_begin(c->db, err)) return -1;
+    if (pj_el_alert_scan_part(c, j->at, j->next_id, hi, last, n, err)) goto fail;
+    int changed = 0;
+    for (int k = 0; k < 5; k++) j->counts[k] += n[k], changed += n[k];
+    if (!changed) {
+        pj_db_rollback(c->db); /* nothing to keep: no commit, no audit row, caches stay */
+    } else {
+        char at[21];
+        pj_time_iso(j->at, at);
+        char *after = pj_arena_printf(
+            c->arena,
+            "{\"at\":\"%s\",\"scheduled\":true,\"elder_ids\":[%lld,%lld],\"raised\":%d,"
+            "\"missed_meal\":%d,\"overdue_visit\":%d,\"no_doctor\":%d,"
+            "\"helper_over_capacity\":%d,\"escalated\":%d}",
+            at, (long long)j->next_id, (long long)(last ? -1 : hi), n[0] + n[1] + n[2] + n[3], n[0],
+            n[1], n[2], n[3], n[4]);
+        if (pj_audit_add(c, "scan", "elder_alerts", 0, NULL, after, err) ||
+            pj_db_commit(c->db, err))
+            goto fail;
+    }
+    j->slices++;
+    if (last) {
+        j->at = 0;
+        return 1;
+    }
+    j->next_id = hi + 1;
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int64_t pj_alert_scan_next(pj_ctx *c, int64_t now, int interval_s)
+{
+    int64_t tz = (int64_t)pj_el_setting(c, "elder_tz_offset_min", 480) * 60;
+    int64_t cutoff_min = (int64_t)pj_el_setting(c, "elder_meal_cutoff_min", 720);
+    if (cutoff_min < 0 || cutoff_min >= 1440) cutoff_min = 720;
+    if (interval_s < 1) interval_s = 1;
+    int64_t next = now + interval_s;
+    /* one second after today's or tomorrow's meal cut-off, if that comes first */
+    int64_t t = now + tz, day = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+    for (int k = 0; k < 2; k++) {
+        int64_t at = (day + k) * 86400 - tz + cutoff_min * 60 + 1;
+        if (at > now && at < next) return at;
+    }
+    return next;
 }
 
 static int alert_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)

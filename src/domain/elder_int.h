@@ -75,6 +75,9 @@ int pj_el_reveal_check(pj_ctx *c, pj_err *err);
 /* The alert rules at `now` inside the caller's transaction; counts: missed meals, overdue
  * visits, no doctor, helpers over capacity, escalated. */
 int pj_el_alert_scan_tx(pj_ctx *c, int64_t now, int counts[5], pj_err *err);
+/* The same for the elders with ids in [lo, hi]; helpers and escalation only when `others`. */
+int pj_el_alert_scan_part(pj_ctx *c, int64_t now, int64_t lo, int64_t hi, int others, int counts[5],
+                          pj_err *err);
 /* visit interval in days for a tier (settings). */
 int pj_el_visit_days(pj_ctx *c, const char *tier);
 

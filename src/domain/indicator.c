@@ -1,4 +1,5 @@
 /* The indicator store: definitions, values with their revision history, targets. */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -461,7 +462,11 @@ int pj_ind_value_put(pj_ctx *c, int64_t ind, const char *region, const pj_period
     const char *osrc = pj_col_text(s, 2), *onote = pj_col_text(s, 3);
     int64_t over = pj_col_int(s, 4);
     if (!note) note = onote;
-    if (old == v && !strcmp(osrc, source) && !strcmp(onote, note)) {
+    /* the same value to within a few units in the last place is no revision: spreadsheet
+     * writers keep 15–16 significant digits, so a figure exported to XLSX and imported back
+     * may differ from the stored double in its last bit */
+    int same = old == v || fabs(old - v) <= 4 * DBL_EPSILON * fmax(fabs(old), fabs(v));
+    if (same && !strcmp(osrc, source) && !strcmp(onote, note)) {
         pj_stmt_done(s);
         return 2;
     }

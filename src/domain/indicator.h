@@ -108,8 +108,16 @@ int pj_ind_derive(pj_ctx *c, const pj_derive_args *a, pj_jw *w, pj_err *err);
  * max_rows bounds the file (the API passes its body limit's worth; the CLI more). */
 int pj_ind_import_csv(pj_ctx *c, const char *text, size_t len, int dry_run, int max_rows, pj_jw *w,
                       pj_err *err);
-/* POST body {csv, dry_run?}. */
+/* The same from the first worksheet of an XLSX workbook (core/xlsx.h): the same checks,
+ * preview and errors, `line` being the worksheet's row number. A file that is not a readable
+ * workbook is 422 bad_xlsx (field "file") with what is wrong. */
+int pj_ind_import_xlsx(pj_ctx *c, const void *data, size_t len, int dry_run, int max_rows, pj_jw *w,
+                       pj_err *err);
+/* POST body {csv | xlsx (base64), dry_run?}. */
 int pj_ind_import(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+/* The same values as pj_ind_export_csv as an XLSX workbook (one worksheet "indicators", the
+ * import's columns, values as numbers); the bytes are appended to out. */
+int pj_ind_export_xlsx(pj_ctx *c, const pj_value_filter *f, pj_buf *out, pj_err *err);
 /* The values the filter selects as CSV in the import's format (round-trips). */
 int pj_ind_export_csv(pj_ctx *c, const pj_value_filter *f, pj_buf *out, pj_err *err);
 

@@ -1,12 +1,18 @@
-/* CSV import and export of indicator values. The import reads the statistical bureau's table
- * row by row (a streaming RFC-4180 reader: the shared pj_csv_parse holds the whole table and
- * stops at 10,000 rows, while a yearly table may have 100,000), checks every row before writing
- * any, then writes all rows in one transaction with one audit row — or none. */
+/* CSV and XLSX import and export of indicator values. The import reads the statistical
+ * bureau's table row by row — CSV with a streaming RFC-4180 reader (the shared pj_csv_parse
+ * holds the whole table and stops at 10,000 rows, while a yearly table may have 100,000), XLSX
+ * from the first worksheet (core/xlsx.c) — through one pipeline: every row is checked before
+ * any is written, then all rows are written in one transaction with one audit row, or none. */
 #include <math.h>
+#include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
 
 #include "core/csv.h"
+#include "core/xlsx.h"
 #include "core/util.h"
 #include "domain/audit.h"
 #include "domain/indicator_int.h"
@@ -31,7 +37,23 @@ typedef struct rdr {
     size_t cap;
     char *f[PJ_CSV_MAX_COLS];
     int nf;
+    /* the source: CSV text above, or the rows of a worksheet */
+    int (*next)(struct rdr *r, pj_err *err);
+    const pj_xlsx *x;
+    int xi;
+    const char *bad, *field; /* error code and field of a malformed table: bad_csv / csv */
 } rdr;
+
+/* Next worksheet row into r->f; its line is the sheet's row number. */
+static int xlsx_next(rdr *r, pj_err *err)
+{
+    if (r->xi >= r->x->nrows) return 0;
+    const pj_xlsx_row *row = &r->x->rows[r->xi++];
+    r->line = row->line;
+    r->nf = row->ncols < PJ_CSV_MAX_COLS ? row->ncols : PJ_CSV_MAX_COLS;
+    for (int k = 0; k < r->nf; k++) r->f[k] = row->cells[k];
+    return 1;
+}
 
 /* Next record into r->f[0..nf). 1 a record, 0 end, -1 malformed (err). Blank lines skip. */
 static int rdr_next(rdr *r, pj_err *err)
@@ -197,43 +219,33 @@ static void err_json(pj_jw *w, const pj_err *e, int line)
     pj_jw_obj_end(w);
 }
 
-int pj_ind_import_csv(pj_ctx *c, const char *text, size_t len, int dry_run, int max_rows, pj_jw *w,
-                      pj_err *err)
+/* The pipeline both sources share: the header, then every row checked, then all written or
+ * none. */
+static int import_rows(pj_ctx *c, rdr *r, int dry_run, int max_rows, pj_jw *w, pj_err *err)
 {
-    if (pj_ind_require_writer(c, err)) return -1;
-    if (!pj_utf8_valid(text, len))
-        return pj_fail(err, 422, "bad_csv", "csv", "the CSV is not valid UTF-8");
-    rdr r = {.s = text, .n = len, .line = 1, .nextln = 1};
-    r.cap = PJ_CSV_MAX_CELL * 2 + 64;
-    if (len >= 3 && (unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB &&
-        (unsigned char)text[2] == 0xBF)
-        r.i = 3;
-    /* cells of one record are at most the record's length plus terminators */
-    size_t maxrec = len + PJ_CSV_MAX_COLS + 1;
-    r.buf = pj_arena_alloc(c->arena, maxrec < (1u << 20) ? maxrec : (1u << 20));
-    r.cap = maxrec < (1u << 20) ? maxrec : (1u << 20);
-    int rc = rdr_next(&r, err);
-    if (rc <= 0) return rc < 0 ? -1 : pj_fail(err, 422, "bad_csv", "csv", "the CSV is empty");
+    int rc = r->next(r, err);
+    if (rc <= 0) return rc < 0 ? -1 : pj_fail(err, 422, r->bad, r->field, "the table is empty");
     int map[NCOLS];
     for (int k = 0; k < NCOLS; k++) map[k] = -1;
-    for (int j = 0; j < r.nf; j++) {
+    for (int j = 0; j < r->nf; j++) {
         int known = 0;
         for (int k = 0; k < NCOLS; k++)
-            if (!strcmp(r.f[j], col_names[k])) {
+            if (!strcmp(r->f[j], col_names[k])) {
                 if (map[k] >= 0)
-                    return pj_fail(err, 422, "bad_csv", "csv", "line 1: column %s twice",
+                    return pj_fail(err, 422, r->bad, r->field, "line %d: column %s twice", r->line,
                                    col_names[k]);
                 map[k] = j;
                 known = 1;
             }
         if (!known)
-            return pj_fail(err, 422, "bad_csv", "csv",
-                           "line 1: unknown column '%.40s' (code, region, period, value, unit,"
+            return pj_fail(err, 422, r->bad, r->field,
+                           "line %d: unknown column '%.40s' (code, region, period, value, unit,"
                            " source, note)",
-                           r.f[j]);
+                           r->line, r->f[j]);
     }
     if (map[C_CODE] < 0 || map[C_PERIOD] < 0 || map[C_VALUE] < 0)
-        return pj_fail(err, 422, "bad_csv", "csv", "line 1: the header needs code, period, value");
+        return pj_fail(err, 422, r->bad, r->field, "line %d: the header needs code, period, value",
+                       r->line);
 
     int started = 0;
     if (dry_run)
@@ -256,20 +268,20 @@ int pj_ind_import_csv(pj_ctx *c, const char *text, size_t len, int dry_run, int 
     pj_err_clear(&first);
     int64_t now = pj_now();
     if (defs_load(c, &D, err)) goto fail;
-    while ((rc = rdr_next(&r, err)) == 1) {
+    while ((rc = r->next(r, err)) == 1) {
         if (++rows > max_rows) {
-            pj_fail(err, 413, "too_many_rows", "csv", "more than %d rows; split the file",
+            pj_fail(err, 413, "too_many_rows", r->field, "more than %d rows; split the file",
                     max_rows);
             goto fail;
         }
         row x;
         pj_err e;
-        if (row_check(&D, &r, map, &x, &e)) {
+        if (row_check(&D, r, map, &x, &e)) {
             if (!nerr) {
                 first = e;
-                first_line = r.line;
+                first_line = r->line;
             }
-            if (nerr++ < MAX_ERRORS) err_json(&ew, &e, r.line);
+            if (nerr++ < MAX_ERRORS) err_json(&ew, &e, r->line);
             continue;
         }
         if (nerr) continue; /* a commit will not happen: only look for more errors */
@@ -278,7 +290,7 @@ int pj_ind_import_csv(pj_ctx *c, const char *text, size_t len, int dry_run, int 
                 char per[12];
                 pj_period_format(&x.p, per);
                 pj_jw_obj(&pw);
-                pj_jw_kint(&pw, "line", r.line);
+                pj_jw_kint(&pw, "line", r->line);
                 pj_jw_kstr(&pw, "code", x.d->code);
                 pj_jw_kstr(&pw, "region", x.region);
                 pj_jw_kstr(&pw, "period", per);
@@ -345,13 +357,59 @@ fail:
     return -1;
 }
 
+int pj_ind_import_csv(pj_ctx *c, const char *text, size_t len, int dry_run, int max_rows, pj_jw *w,
+                      pj_err *err)
+{
+    if (pj_ind_require_writer(c, err)) return -1;
+    if (!pj_utf8_valid(text, len))
+        return pj_fail(err, 422, "bad_csv", "csv", "the CSV is not valid UTF-8");
+    rdr r = {.s = text, .n = len, .line = 1, .nextln = 1};
+    r.cap = PJ_CSV_MAX_CELL * 2 + 64;
+    if (len >= 3 && (unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB &&
+        (unsigned char)text[2] == 0xBF)
+        r.i = 3;
+    /* cells of one record are at most the record's length plus terminators */
+    size_t maxrec = len + PJ_CSV_MAX_COLS + 1;
+    r.buf = pj_arena_alloc(c->arena, maxrec < (1u << 20) ? maxrec : (1u << 20));
+    r.cap = maxrec < (1u << 20) ? maxrec : (1u << 20);
+    r.next = rdr_next;
+    r.bad = "bad_csv", r.field = "csv";
+    return import_rows(c, &r, dry_run, max_rows, w, err);
+}
+
+int pj_ind_import_xlsx(pj_ctx *c, const void *data, size_t len, int dry_run, int max_rows, pj_jw *w,
+                       pj_err *err)
+{
+    if (pj_ind_require_writer(c, err)) return -1;
+    pj_xlsx x;
+    /* the header row comes on top of max_rows */
+    if (pj_xlsx_read(c->arena, data, len, max_rows < INT32_MAX ? max_rows + 1 : max_rows, &x, err))
+        return -1;
+    rdr r = {.next = xlsx_next, .x = &x, .bad = "bad_xlsx", .field = "xlsx"};
+    return import_rows(c, &r, dry_run, max_rows, w, err);
+}
+
 int pj_ind_import(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
 {
-    static const char *const fields[] = {"csv", "dry_run", NULL};
+    static const char *const fields[] = {"csv", "xlsx", "dry_run", NULL};
     int dry = 0;
     if (pj_ind_require_writer(c, err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_bool(body, "dry_run", 0, &dry, err) < 0)
         return -1;
+    /* xlsx: the workbook's bytes in base64 (a raw upload goes to pj_ind_import_xlsx directly) */
+    json_t *x = json_object_get(body, "xlsx");
+    if (x && json_object_get(body, "csv"))
+        return pj_fail(err, 422, "invalid_value", "xlsx", "send csv or xlsx, not both");
+    if (x) {
+        if (!json_is_string(x) || !json_string_length(x))
+            return pj_fail(err, 422, "wrong_type", "xlsx", "xlsx is the workbook in base64");
+        size_t cap = json_string_length(x) / 4 * 3 + 3, n = 0;
+        unsigned char *bin = pj_arena_alloc(c->arena, cap);
+        if (sodium_base642bin(bin, cap, json_string_value(x), json_string_length(x), " \r\n", &n,
+                              NULL, sodium_base64_VARIANT_ORIGINAL))
+            return pj_fail(err, 422, "invalid_value", "xlsx", "xlsx is not valid base64");
+        return pj_ind_import_xlsx(c, bin, n, dry, 100000, w, err);
+    }
     /* csv: the text, or (for tables over the 64 KiB a JSON string may hold) its lines */
     json_t *v = json_object_get(body, "csv");
     if (json_is_string(v))
@@ -418,4 +476,80 @@ int pj_ind_export_csv(pj_ctx *c, const pj_value_filter *f, pj_buf *out, pj_err *
     if (out->overflow)
         return pj_fail(err, 413, "too_large", "", "the export is larger than the limit; filter it");
     return 0;
+}
+
+/* XLSX through libxlsxwriter, which writes files only: a temporary file, read back and
+ * removed. */
+int pj_ind_export_xlsx(pj_ctx *c, const pj_value_filter *f, pj_buf *out, pj_err *err)
+{
+    pj_period from = {'Y', 0, 0}, to = {'Y', 9999, 0};
+    if ((f->from && pj_period_parse(f->from, strlen(f->from), &from)) ||
+        (f->to && pj_period_parse(f->to, strlen(f->to), &to)))
+        return pj_fail(err, 400, "bad_query", f->from ? "from" : "to",
+                       "from and to must be periods");
+    char *tmp = getenv("TMPDIR");
+    char path[512];
+    snprintf(path, sizeof path, "%s/pingji-export-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    int fd = mkstemp(path);
+    if (fd < 0) return pj_fail(err, 500, "internal", "", "cannot create a temporary file");
+    close(fd);
+    lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = tmp && *tmp ? tmp : NULL};
+    lxw_workbook *wb = workbook_new_opt(path, &opt);
+    lxw_worksheet *ws = wb ? workbook_add_worksheet(wb, "indicators") : NULL;
+    if (!ws) {
+        if (wb) workbook_close(wb);
+        unlink(path);
+        return pj_fail(err, 500, "internal", "", "cannot start the workbook");
+    }
+    for (int k = 0; k < NCOLS; k++) worksheet_write_string(ws, 0, (lxw_col_t)k, col_names[k], NULL);
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT i.code, v.region, v.period, v.value, v.unit, v.source, v.note FROM"
+        " indicator_values v JOIN indicators i ON i.id = v.indicator_id WHERE (? IS NULL OR"
+        " i.code = ?) AND (? IS NULL OR v.region = ?) AND v.year BETWEEN ? AND ? ORDER BY i.code,"
+        " v.region, v.year, v.period",
+        err);
+    int rc = -1;
+    if (!s) goto done;
+    pj_stmt_text(s, 1, f->code);
+    pj_stmt_text(s, 2, f->code);
+    pj_stmt_text(s, 3, f->region);
+    pj_stmt_text(s, 4, f->region);
+    pj_stmt_int(s, 5, from.year);
+    pj_stmt_int(s, 6, to.year);
+    int started = pj_db_read_begin(c->db), st;
+    lxw_row_t rn = 0;
+    while ((st = pj_stmt_step(s, err)) == 1 && rn < LXW_ROW_MAX - 1) {
+        rn++;
+        for (int k = 0; k < NCOLS; k++) {
+            if (k == C_VALUE)
+                worksheet_write_number(ws, rn, (lxw_col_t)k, pj_col_double(s, k), NULL);
+            else if (pj_col_text(s, k) && *pj_col_text(s, k))
+                worksheet_write_string(ws, rn, (lxw_col_t)k, pj_col_text(s, k), NULL);
+        }
+    }
+    pj_stmt_done(s);
+    pj_db_read_end(c->db, started);
+    if (st < 0) goto done;
+    if (st == 1) {
+        pj_fail(err, 413, "too_large", "", "more rows than a worksheet holds; filter the export");
+        goto done;
+    }
+    rc = 0;
+done:
+    if (workbook_close(wb) != LXW_NO_ERROR && rc == 0)
+        rc = pj_fail(err, 500, "internal", "", "cannot write the workbook");
+    if (rc == 0) {
+        FILE *fp = fopen(path, "rb");
+        char buf[1 << 16];
+        size_t k;
+        while (fp && (k = fread(buf, 1, sizeof buf, fp)) > 0) pj_buf_add(out, buf, k);
+        if (!fp) rc = pj_fail(err, 500, "internal", "", "cannot read the workbook back");
+        if (fp) fclose(fp);
+        if (rc == 0 && out->overflow)
+            rc = pj_fail(err, 413, "too_large", "",
+                         "the export is larger than the limit; filter it");
+    }
+    unlink(path);
+    return rc;
 }

@@ -51,18 +51,22 @@ static int h_elders(pj_req *r)
     static const char *const acc[] = {"region_id",     "visit_tier", "status",   "q",
                                       "vulnerable",    "unpaired",   "reveal",   "living_alone",
                                       "empty_nest",    "disabled",   "no_meals", "no_doctor",
-                                      "ability_level", NULL};
+                                      "ability_level", "view",       NULL};
     pj_list_filter lf;
     pj_elder_filter f = {.ability_level = -1};
+    const char *view = NULL;
     if (pj_h_list_params(r, &lf, acc) || pj_h_q_int(r, "region_id", 1, INT64_MAX, &f.region_id) ||
         pj_h_q_str(r, "visit_tier", &f.visit_tier) || pj_h_q_str(r, "status", &f.status) ||
         q_flag(r, "vulnerable", &f.vulnerable_only) || q_flag(r, "unpaired", &f.unpaired_only) ||
         q_flag(r, "reveal", &f.reveal) || q_flag(r, "living_alone", &f.living_alone) ||
         q_flag(r, "empty_nest", &f.empty_nest) || q_flag(r, "disabled", &f.disabled) ||
         q_flag(r, "no_meals", &f.no_meals) || q_flag(r, "no_doctor", &f.no_doctor) ||
-        pj_h_q_int(r, "ability_level", 0, 4, &f.ability_level))
+        pj_h_q_int(r, "ability_level", 0, 4, &f.ability_level) || pj_h_q_str(r, "view", &view))
         return -1;
     f.ability_set = f.ability_level >= 0;
+    if (view && strcmp(view, "list") && strcmp(view, "full"))
+        return pj_fail(&r->err, 400, "bad_query", "view", "view is list or full");
+    f.full = view && !strcmp(view, "full");
     f.q = lf.q, f.cursor = lf.cursor, f.limit = lf.limit;
     return pj_elder_list(&r->ctx, &f, &r->w, &r->err);
 }

@@ -3,8 +3,10 @@
  * energy use, emissions and energy intensity. Every role reads; admin and district officers
  * write. */
 #include <string.h>
+#include <strings.h>
 
 #include "domain/carbon.h"
+#include "core/xlsx.h"
 #include "domain/indicator.h"
 #include "http/hutil.h"
 
@@ -33,13 +35,15 @@ static int h_ind_update(pj_req *r)
     return pj_h_need_body(r) ? -1 : pj_indicator_update(&r->ctx, r->id, r->body, &r->w, &r->err);
 }
 
-static int value_filter(pj_req *r, pj_value_filter *vf)
+static int value_filter(pj_req *r, pj_value_filter *vf, int export)
 {
     static const char *const acc[] = {"code", "region",      "period", "from",
                                       "to",   "period_kind", "source", NULL};
+    static const char *const acc_export[] = {"code",        "region", "period", "from", "to",
+                                             "period_kind", "source", "format", NULL};
     pj_list_filter f;
     memset(vf, 0, sizeof *vf);
-    if (pj_h_list_params(r, &f, acc) || pj_h_q_str(r, "code", &vf->code) ||
+    if (pj_h_list_params(r, &f, export ? acc_export : acc) || pj_h_q_str(r, "code", &vf->code) ||
         pj_h_q_str(r, "region", &vf->region) || pj_h_q_str(r, "period", &vf->period) ||
         pj_h_q_str(r, "from", &vf->from) || pj_h_q_str(r, "to", &vf->to) ||
         pj_h_q_str(r, "period_kind", &vf->kind) || pj_h_q_str(r, "source", &vf->source))
@@ -51,7 +55,7 @@ static int value_filter(pj_req *r, pj_value_filter *vf)
 static int h_values(pj_req *r)
 {
     pj_value_filter vf;
-    return value_filter(r, &vf) ? -1 : pj_ind_value_list(&r->ctx, &vf, &r->w, &r->err);
+    return value_filter(r, &vf, 0) ? -1 : pj_ind_value_list(&r->ctx, &vf, &r->w, &r->err);
 }
 static int h_value_get(pj_req *r)
 {
@@ -97,23 +101,40 @@ static int h_derived(pj_req *r)
         return -1;
     return pj_ind_derive(&r->ctx, &a, &r->w, &r->err);
 }
+#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+/* The table as JSON {csv | xlsx, dry_run}, or uploaded as it is: an XLSX workbook (its content
+ * type, or any type with a zip signature) or CSV text (text/csv), dry_run=1 in the query. */
 static int h_import(pj_req *r)
 {
-    return pj_h_need_body(r) ? -1 : pj_ind_import(&r->ctx, r->body, &r->w, &r->err);
+    if (!r->raw) return pj_h_need_body(r) ? -1 : pj_ind_import(&r->ctx, r->body, &r->w, &r->err);
+    int64_t dry = 0;
+    if (pj_h_q_int(r, "dry_run", 0, 1, &dry)) return -1;
+    const char *ct = r->raw_type ? r->raw_type : "";
+    if (!strncasecmp(ct, XLSX_TYPE, strlen(XLSX_TYPE)) || pj_xlsx_sniff(r->raw, r->raw_len))
+        return pj_ind_import_xlsx(&r->ctx, r->raw, r->raw_len, (int)dry, 100000, &r->w, &r->err);
+    if (!strncasecmp(ct, "text/csv", 8) || !strncasecmp(ct, "text/plain", 10))
+        return pj_ind_import_csv(&r->ctx, r->raw, r->raw_len, (int)dry, 100000, &r->w, &r->err);
+    return pj_fail(&r->err, 415, "unsupported_media_type", "",
+                   "send the table as " XLSX_TYPE ", text/csv or application/json");
 }
 static int h_export(pj_req *r)
 {
     pj_value_filter vf;
-    if (value_filter(r, &vf)) return -1;
-    pj_buf csv;
-    pj_buf_init(&csv, 32 << 20);
-    if (pj_ind_export_csv(&r->ctx, &vf, &csv, &r->err)) {
-        pj_buf_free(&csv);
+    const char *format = NULL;
+    if (value_filter(r, &vf, 1) || pj_h_q_str(r, "format", &format)) return -1;
+    int xlsx = format && !strcmp(format, "xlsx");
+    if (format && !xlsx && strcmp(format, "csv"))
+        return pj_fail(&r->err, 400, "bad_query", "format", "format is csv or xlsx");
+    pj_buf b;
+    pj_buf_init(&b, 32 << 20);
+    if ((xlsx ? pj_ind_export_xlsx : pj_ind_export_csv)(&r->ctx, &vf, &b, &r->err)) {
+        pj_buf_free(&b);
         return -1;
     }
     pj_buf_free(&r->out);
-    r->out = csv; /* the reply takes the buffer */
-    r->content_type = "text/csv; charset=utf-8";
+    r->out = b; /* the reply takes the buffer */
+    r->content_type = xlsx ? XLSX_TYPE : "text/csv; charset=utf-8";
     return 0;
 }
 static int h_dashboard(pj_req *r)
@@ -198,8 +219,8 @@ const pj_route pj_routes_indicators[] = {
     {"GET", "/api/v1/indicators/derived", h_derived, R_ALL,
      "A derived figure: yoy, prev, cagr, share, points, progress, rank"},
     {"POST", "/api/v1/indicators/import", h_import, WRITE,
-     "Import a CSV table (dry_run previews; a commit is all or nothing)"},
-    {"GET", "/api/v1/indicators/export", h_export, R_ALL, "Values as CSV"},
+     "Import a CSV or XLSX table (dry_run previews; a commit is all or nothing)", PJ_ROUTE_UPLOAD},
+    {"GET", "/api/v1/indicators/export", h_export, R_ALL, "Values as CSV or XLSX (format)"},
     {"GET", "/api/v1/indicators/{id}", h_ind_get, R_ALL, "One indicator definition"},
     {"PATCH", "/api/v1/indicators/{id}", h_ind_update, WRITE, "Change a definition"},
     {"GET", "/api/v1/dashboard", h_dashboard, R_ALL,

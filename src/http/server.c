@@ -22,6 +22,7 @@
 #include "core/util.h"
 #include "domain/auth.h"
 #include "domain/plan.h"
+#include "domain/elder.h"
 
 #include "core/banned.h"
 
@@ -40,6 +41,7 @@ typedef struct cache_entry {
     char *key;
     cached_body *body;
     uint64_t hash;
+    int64_t valid_until; /* unix s; 0 = until the data changes */
 } cache_entry;
 
 /* Sessions seen recently, so a request need not look its token up again. Valid while the
@@ -84,7 +86,10 @@ struct pj_server {
     struct event_base *base;
     struct evhttp *http;
     struct evhttp_bound_socket *sock;
-    struct event *ev_term, *ev_int, *ev_flush;
+    struct event *ev_term, *ev_int, *ev_flush, *ev_scan;
+    pj_alert_scan_job scan;
+    int64_t scan_t0;
+    pj_arena arena; /* the requests' arena, reset after each */
     pj_db *db;
     pj_plan_pool *plans;        /* the planner's background solves */
     uint64_t plan_commits_seen; /* their commits, another connection's writes */
@@ -130,12 +135,14 @@ static void cache_check(pj_server *srv, uint64_t gen)
 static cache_entry *cache_get(pj_server *srv, const char *key, uint64_t h)
 {
     cache_entry *e = &srv->cache[h % CACHE_SLOTS];
-    return e->key && e->hash == h && !strcmp(e->key, key) ? e : NULL;
+    if (!e->key || e->hash != h || strcmp(e->key, key)) return NULL;
+    return !e->valid_until || pj_now() < e->valid_until ? e : NULL;
 }
 
-static void cache_put(pj_server *srv, const char *key, uint64_t h, const char *body, size_t len)
+static void cache_put(pj_server *srv, const char *key, uint64_t h, const char *body, size_t len,
+                      int64_t valid_until)
 {
-    if (len > CACHE_BYTES / 16) return;
+    if (len > CACHE_BYTES / 16 || (valid_until && valid_until <= pj_now())) return;
     cache_entry *e = &srv->cache[h % CACHE_SLOTS];
     if (e->key) { /* direct-mapped: the newer response takes the slot */
         srv->cache_bytes -= e->body->len;
@@ -158,6 +165,7 @@ static void cache_put(pj_server *srv, const char *key, uint64_t h, const char *b
     e->body->len = len;
     memcpy(e->body->data, body, len);
     e->hash = h;
+    e->valid_until = valid_until;
     srv->cache_bytes += len;
 }
 
@@ -420,7 +428,9 @@ static void handle(struct evhttp_request *ev, void *arg)
     pj_req r;
     memset(&r, 0, sizeof r);
     r.ev = ev;
-    pj_arena_init(&r.arena, 16384);
+    /* one arena serves every request in turn: its first block is reused, not allocated and
+     * freed per request */
+    r.arena = srv->arena;
     pj_buf_init(&r.out, 64 << 20);
     pj_jw_init(&r.w, &r.out);
     r.ctx.db = srv->db;
@@ -460,17 +470,24 @@ static void handle(struct evhttp_request *ev, void *arg)
         if (serve_static(srv, &r) == 0) goto done_raw;
         goto fail;
     }
-    /* fixed paths first, so /x/sweep is not taken for /x/{id} */
-    for (int pass = 0; pass < 2 && !hit; pass++)
-        for (int i = 0; i < nroutes; i++) {
-            if ((strchr(routes[i].path, '{') != NULL) != pass) continue;
-            if (!match(routes[i].path, r.path, &id_seg, &id_len)) continue;
-            path_known = 1;
-            if (strcmp(routes[i].method, r.method) == 0) {
-                hit = &routes[i];
-                break;
-            }
+    /* fixed paths first, so /x/sweep is not taken for /x/{id} (the order is made once) */
+    static short order[1024];
+    static int norder = -1;
+    if (norder < 0) {
+        norder = 0;
+        for (int pass = 0; pass < 2; pass++)
+            for (int i = 0; i < nroutes && norder < (int)(sizeof order / sizeof order[0]); i++)
+                if ((strchr(routes[i].path, '{') != NULL) == pass) order[norder++] = (short)i;
+    }
+    for (int k = 0; k < norder; k++) {
+        const pj_route *rt = &routes[order[k]];
+        if (!match(rt->path, r.path, &id_seg, &id_len)) continue;
+        path_known = 1;
+        if (strcmp(rt->method, r.method) == 0) {
+            hit = rt;
+            break;
         }
+    }
     if (!hit) {
         if (path_known) {
             /* 405 names the methods the path has */
@@ -540,15 +557,21 @@ static void handle(struct evhttp_request *ev, void *arg)
         goto fail;
     struct evbuffer *body = evhttp_request_get_input_buffer(ev);
     size_t blen = evbuffer_get_length(body);
-    if (blen > PJ_BODY_MAX) {
+    const char *ct = evhttp_find_header(in, "Content-Type");
+    int json_ct = !ct || (strncasecmp(ct, "application/json", 16) == 0 &&
+                          (!ct[16] || ct[16] == ';' || ct[16] == ' '));
+    int upload = (hit->flags & PJ_ROUTE_UPLOAD) && !json_ct;
+    if (blen > (upload ? PJ_UPLOAD_MAX : PJ_BODY_MAX)) {
         pj_fail(&r.err, 413, "body_too_large", "", "the request body is larger than %d bytes",
-                PJ_BODY_MAX);
+                upload ? PJ_UPLOAD_MAX : PJ_BODY_MAX);
         goto fail;
     }
-    if (blen > 0 && strcmp(r.method, "GET") != 0 && strcmp(r.method, "DELETE") != 0) {
-        const char *ct = evhttp_find_header(in, "Content-Type");
-        if (ct && (strncasecmp(ct, "application/json", 16) != 0 ||
-                   (ct[16] && ct[16] != ';' && ct[16] != ' '))) {
+    if (upload && blen > 0) {
+        r.raw = (const char *)evbuffer_pullup(body, -1);
+        r.raw_len = blen;
+        r.raw_type = ct;
+    } else if (blen > 0 && strcmp(r.method, "GET") != 0 && strcmp(r.method, "DELETE") != 0) {
+        if (!json_ct) {
             pj_fail(&r.err, 415, "unsupported_media_type", "", "send application/json");
             goto fail;
         }
@@ -563,7 +586,7 @@ static void handle(struct evhttp_request *ev, void *arg)
     if (hit->fn(&r) == 0) {
         /* nothing written by the handler itself (e.g. the audit row of an unmasked read) */
         if (ckey && r.status == 200 && !r.out.overflow && pj_db_generation(srv->db, 0) == gen)
-            cache_put(srv, ckey, ch, r.out.data, r.out.len);
+            cache_put(srv, ckey, ch, r.out.data, r.out.len, r.ctx.valid_until);
         goto done;
     }
     goto fail;
@@ -598,7 +621,8 @@ done:;
 done_raw:
     if (r.body) json_decref(r.body);
     pj_buf_free(&r.out);
-    pj_arena_free(&r.arena);
+    pj_arena_reset(&r.arena);
+    srv->arena = r.arena;
 }
 
 /* ---- static console files ---- */
@@ -696,12 +720,62 @@ static void on_flush(evutil_socket_t fd, short what, void *arg)
     fflush(stderr);
 }
 
+/* ---- the scheduled eldercare alert scan ---- */
+
+/* Elders per slice: a few milliseconds of the loop, then requests are served again. */
+#define SCAN_SLICE 4000
+
+static void scan_schedule(pj_server *srv, int64_t delay_ms)
+{
+    struct timeval tv = {(time_t)(delay_ms / 1000), (suseconds_t)(delay_ms % 1000) * 1000};
+    evtimer_add(srv->ev_scan, &tv);
+}
+
+static void on_scan(evutil_socket_t fd, short what, void *arg)
+{
+    pj_server *srv = arg;
+    batch_flush(srv); /* the slice is a transaction of its own, never inside a write batch */
+    pj_arena a;
+    pj_arena_init(&a, 4096);
+    pj_ctx c = {.db = srv->db, .arena = &a, .settings = &srv->opts.settings};
+    c.actor.username = "system";
+    c.request_id = "alert-scan";
+    pj_err err;
+    pj_err_clear(&err);
+    int64_t now = pj_now();
+    if (!srv->scan.at) {
+        memset(&srv->scan, 0, sizeof srv->scan);
+        srv->scan.at = now;
+        srv->scan_t0 = now_us();
+    }
+    int rc = pj_alert_scan_slice(&c, &srv->scan, SCAN_SLICE, &err);
+    if (rc == 0) {
+        scan_schedule(srv, 1); /* the next slice after the requests waiting now */
+    } else {
+        const int *n = srv->scan.counts;
+        if (rc < 0) {
+            pj_warn("alerts: scheduled scan failed: %s (%s); next run as scheduled", err.message,
+                    err.code);
+            srv->scan.at = 0;
+        } else {
+            pj_info("alerts: scheduled scan raised %d (missed_meal %d, overdue_visit %d, "
+                    "no_doctor %d, helper_over_capacity %d), escalated %d; %d slices, %lld ms",
+                    n[0] + n[1] + n[2] + n[3], n[0], n[1], n[2], n[3], n[4], srv->scan.slices,
+                    (long long)(now_us() - srv->scan_t0) / 1000);
+        }
+        int64_t next = pj_alert_scan_next(&c, pj_now(), srv->opts.alert_scan_s);
+        scan_schedule(srv, (next - pj_now()) * 1000);
+    }
+    pj_arena_free(&a);
+}
+
 int pj_server_open(pj_server **out, const pj_server_opts *opts, pj_err *err)
 {
     *out = NULL;
     pj_server *srv = calloc(1, sizeof *srv);
     if (!srv) return pj_fail(err, 500, "internal", "", "out of memory");
     srv->opts = *opts;
+    pj_arena_init(&srv->arena, 16384);
     if (!srv->opts.host) srv->opts.host = "127.0.0.1";
     pj_random_bytes(&srv->rid_prefix, sizeof srv->rid_prefix);
     if (pj_db_open(&srv->db, opts->db_path, err)) goto fail;
@@ -772,6 +846,13 @@ int pj_server_run(pj_server *srv)
         struct timeval tv = {0, 250000};
         event_add(srv->ev_flush, &tv);
     }
+    if (srv->opts.alert_scan_s > 0) {
+        srv->ev_scan = evtimer_new(srv->base, on_scan, srv);
+        if (srv->ev_scan) {
+            event_priority_set(srv->ev_scan, 2); /* after the I/O of the same turn */
+            scan_schedule(srv, 1000);            /* the first run catches up right after a start */
+        }
+    }
     event_base_dispatch(srv->base);
     batch_flush(srv);
     pj_info("server: stopped (%llu commits carried %llu write-batch responses)",
@@ -789,9 +870,11 @@ void pj_server_free(pj_server *srv)
     pj_plan_pool_stop(srv->plans);
     if (srv->ev_batch) event_free(srv->ev_batch);
     cache_clear(srv);
+    pj_arena_free(&srv->arena);
     if (srv->ev_term) event_free(srv->ev_term);
     if (srv->ev_int) event_free(srv->ev_int);
     if (srv->ev_flush) event_free(srv->ev_flush);
+    if (srv->ev_scan) event_free(srv->ev_scan);
     if (srv->http) evhttp_free(srv->http);
     if (srv->base) event_base_free(srv->base);
     pj_db_close(srv->db);

@@ -9,6 +9,7 @@
 #include "http/parse.h"
 
 #define PJ_BODY_MAX       (1 << 20) /* 1 MiB */
+#define PJ_UPLOAD_MAX     (8 << 20) /* a raw upload (PJ_ROUTE_UPLOAD) */
 #define PJ_HEADERS_MAX    64
 #define PJ_LIST_LIMIT_MAX 500
 
@@ -21,6 +22,9 @@ typedef struct pj_server_opts {
     /* How stale cached reads may be w.r.t. other processes' writes (ms); this process's own
      * writes are seen at once. 0 = check on every request. */
     int cache_check_ms;
+    /* Eldercare alert scan run by the server itself every alert_scan_s seconds and just after
+     * the meal cut-off (0 = off: scans then come only from the API or the command line). */
+    int alert_scan_s;
     pj_settings settings;
 } pj_server_opts;
 
@@ -47,6 +51,9 @@ typedef struct pj_req {
     pj_kv *query;
     int nquery;
     json_t *body;
+    const char *raw; /* an upload's bytes (PJ_ROUTE_UPLOAD, not JSON), valid during the request */
+    size_t raw_len;
+    const char *raw_type; /* its Content-Type, NULL when none was sent */
     const char *token;
     const char *set_cookie;
     struct cached_body *cached; /* a response served from the cache */
@@ -66,9 +73,12 @@ typedef int (*pj_handler)(pj_req *r);
  * (beyond the role check), so it may be served from the response cache until the next write. */
 #define PJ_ROUTE_SHARED 1u
 /* PER_USER: the response depends on the URL, the data and who asks (scope, masking): cached
- * per user, until the next write. A request whose handler writes (an audited unmasked read)
- * is never cached. */
+ * per user, until the next write or the handler's ctx.valid_until (clock-dependent fields).
+ * A request whose handler writes (an audited unmasked read) is never cached. */
 #define PJ_ROUTE_PER_USER 2u
+/* UPLOAD: a body that is not application/json reaches the handler as it is (raw, raw_len,
+ * raw_type), up to PJ_UPLOAD_MAX: file uploads such as a spreadsheet. */
+#define PJ_ROUTE_UPLOAD 4u
 
 typedef struct pj_route {
     const char *method, *path;

@@ -2,6 +2,7 @@
  * a visit overdue by one second, escalation exactly at the setting; acknowledge and resolve;
  * scoping. Scans run "as of" past times so nothing depends on the clock of the test. */
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "core/util.h"
 #include "eldercare/el_fixture.h"
@@ -158,4 +159,49 @@ TEST_T(elder_alert_rules_at_their_boundaries, 120)
              h);
     CHECK_INT(th_sql_int(&s, sql), 1);
     th_stop(&s);
+}
+
+/* The server scans by itself: an elder without a family doctor gets the alert with no request
+ * asking for a scan, the scan is audited as "system", and later runs raise nothing twice. */
+TEST_T(elder_alert_scan_runs_on_the_server_timer, 60)
+{
+    th_server s;
+    th_start_scan(&s, 1, 1);
+    char g[80];
+    th_login(&s, "grid01", s.demo_pw, g);
+    long long nodoc = el_elder(&s, g, el_grid01_grid(&s), 1, "");
+    long long n = 0;
+    for (int i = 0; i < 100 && !(n = alerts_of(&s, "no_doctor", nodoc)); i++) usleep(100000);
+    CHECK_INT(n, 1);
+    CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'scan' AND username ="
+                         " 'system' AND after_json LIKE '%\"scheduled\":true%'") >= 1);
+    /* the alert's own audit: raised by a scan of the system, not by the grid worker */
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'scan' AND username"
+                             " <> 'system'"),
+              0);
+    /* two more runs (1 s apart) later: still one alert for that elder */
+    usleep(2500000);
+    CHECK_INT(alerts_of(&s, "no_doctor", nodoc), 1);
+    th_stop(&s);
+}
+
+/* When the server's next scan is due: the interval, or one second after the meal cut-off
+ * (12:00 Beijing time by default) when that comes first. */
+TEST(elder_alert_scan_next_run)
+{
+    pj_db *db;
+    pj_err err;
+    pj_err_clear(&err);
+    CHECK_INT(pj_db_open(&db, ":memory:", &err), 0);
+    pj_arena a;
+    pj_arena_init(&a, 4096);
+    pj_ctx c = {.db = db, .arena = &a};
+    int64_t noon = 20000 * 86400 + 4 * 3600; /* 12:00 local (UTC+8) on day 20000 */
+    CHECK_INT(pj_alert_scan_next(&c, noon - 60, 300), noon + 1);          /* 11:59 → 12:00:01 */
+    CHECK_INT(pj_alert_scan_next(&c, noon - 3600, 300), noon - 3300);     /* 11:00 → 11:05 */
+    CHECK_INT(pj_alert_scan_next(&c, noon, 300), noon + 1);               /* at 12:00:00 */
+    CHECK_INT(pj_alert_scan_next(&c, noon + 1, 300), noon + 301);         /* just after: interval */
+    CHECK_INT(pj_alert_scan_next(&c, noon + 1, 86400), noon + 86400 + 1); /* tomorrow's cut-off */
+    pj_arena_free(&a);
+    pj_db_close(db);
 }

@@ -1,0 +1,277 @@
+/* XLSX import and export of indicator values: a round trip gives the same values, one bad row
+ * among many imports nothing and names its row, a corrupt, malformed or bomb-like file is a
+ * 422 with a clear message and writes nothing. */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xlsxwriter.h>
+#include <zip.h>
+
+#include "core/buf.h"
+#include "core/util.h"
+#include "core/xlsx.h"
+#include "domain/indicator.h"
+#include "t.h"
+#include "th.h"
+
+#define XLSX "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+static pj_db *db_open(th_server *s)
+{
+    pj_db *db;
+    pj_err err;
+    pj_err_clear(&err);
+    if (pj_db_open(&db, s->db, &err)) t_fail(__FILE__, __LINE__, "db: %s", err.message);
+    return db;
+}
+
+static void ctx_init(pj_ctx *c, pj_db *db, pj_arena *a, pj_settings *st)
+{
+    pj_arena_init(a, 4096);
+    pj_settings_default(st);
+    *c = (pj_ctx){.db = db,
+                  .arena = a,
+                  .settings = st,
+                  .request_id = "t",
+                  .actor = {.username = "test", .role = PJ_ROLE_ADMIN}};
+}
+
+/* Every value as text, to 15 significant digits (what a spreadsheet keeps). */
+static char *values_text(th_server *s)
+{
+    pj_db *db = db_open(s);
+    pj_stmt *q = pj_db_prepare(db,
+                               "SELECT group_concat(x, ';') FROM (SELECT i.code || '|' || v.region"
+                               " || '|' || v.period || '|' || printf('%.15g', v.value) || '|' ||"
+                               " v.source AS x FROM indicator_values v JOIN indicators i ON i.id ="
+                               " v.indicator_id ORDER BY 1)",
+                               NULL);
+    CHECK(q && pj_stmt_step(q, NULL) == 1);
+    char *out = strdup(pj_col_text(q, 0) ? pj_col_text(q, 0) : "");
+    pj_stmt_done(q);
+    pj_db_close(db);
+    return out;
+}
+
+static char *slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) t_fail(__FILE__, __LINE__, "cannot read %s", path);
+    pj_buf b;
+    pj_buf_init(&b, 256u << 20);
+    char chunk[65536];
+    size_t k;
+    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0) pj_buf_add(&b, chunk, k);
+    fclose(f);
+    *n = b.len;
+    return b.data;
+}
+
+/* A zip holding one part with the given bytes (repeated `times`), as a malformed workbook. */
+static char *zip_one(const char *part, const char *data, size_t len, int times, size_t *n)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/crafted.xlsx", t_tmpdir());
+    zipFile z = zipOpen64(path, 0);
+    CHECK(z != NULL);
+    CHECK(zipOpenNewFileInZip64(z, part, NULL, NULL, 0, NULL, 0, NULL, Z_DEFLATED, 1, 1) == ZIP_OK);
+    for (int i = 0; i < times; i++) CHECK(zipWriteInFileInZip(z, data, (unsigned)len) == ZIP_OK);
+    CHECK(zipCloseFileInZip(z) == ZIP_OK);
+    CHECK(zipClose(z, NULL) == ZIP_OK);
+    return slurp(path, n);
+}
+
+/* A zip of several parts (a hand-written workbook). */
+static char *zip_parts(const char *const *names, const char *const *texts, int n, size_t *len)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/parts.xlsx", t_tmpdir());
+    zipFile z = zipOpen64(path, 0);
+    CHECK(z != NULL);
+    for (int i = 0; i < n; i++) {
+        CHECK(zipOpenNewFileInZip64(z, names[i], NULL, NULL, 0, NULL, 0, NULL, Z_DEFLATED, 6, 0) ==
+              ZIP_OK);
+        CHECK(zipWriteInFileInZip(z, texts[i], (unsigned)strlen(texts[i])) == ZIP_OK);
+        CHECK(zipCloseFileInZip(z) == ZIP_OK);
+    }
+    CHECK(zipClose(z, NULL) == ZIP_OK);
+    return slurp(path, len);
+}
+
+static json_t *upload(th_server *s, const char *tok, const char *path, const char *ctype,
+                      const char *data, size_t n, int want)
+{
+    json_t *o = NULL;
+    int st = th_call_raw(s, "POST", path, tok, data, (long)n, ctype, &o, NULL, 0);
+    if (st != want)
+        t_fail(__FILE__, __LINE__, "POST %s: %d, expected %d (%s)", path, st, want,
+               o ? json_string_value(json_object_get(json_object_get(o, "error"), "message"))
+                 : "-");
+    return o;
+}
+
+static const char *err_msg(json_t *o)
+{
+    return json_string_value(json_object_get(json_object_get(o, "error"), "message"));
+}
+
+TEST_T(indicator_xlsx_round_trip_bad_row_and_corrupt_files, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    /* the demo's values, exported as XLSX */
+    pj_db *db = db_open(&s);
+    pj_arena a;
+    pj_settings st;
+    pj_ctx c;
+    ctx_init(&c, db, &a, &st);
+    pj_err err;
+    pj_err_clear(&err);
+    CHECK_INT(pj_indicators_demo(&c, 7, &err), 0);
+    pj_buf x;
+    pj_buf_init(&x, 64 << 20);
+    pj_value_filter all = {0};
+    CHECK_INT(pj_ind_export_xlsx(&c, &all, &x, &err), 0);
+    CHECK(pj_xlsx_sniff(x.data, x.len));
+    pj_arena_free(&a);
+    pj_db_close(db);
+    char *before = values_text(&s);
+    long long nvalues = th_sql_int(&s, "SELECT COUNT(*) FROM indicator_values");
+    CHECK(nvalues > 50);
+
+    /* round trip: with every value gone, importing the export brings them all back */
+    th_sql_exec(&s, "DELETE FROM indicator_revisions; DELETE FROM indicator_values");
+    json_t *o = upload(&s, tok, "/api/v1/indicators/import?dry_run=1", XLSX, x.data, x.len, 200);
+    CHECK_INT(th_int(o, "rows"), nvalues);
+    CHECK_INT(th_int(json_array_get(json_object_get(o, "preview"), 0), "line"), 2);
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM indicator_values"), 0); /* a preview */
+    o = upload(&s, tok, "/api/v1/indicators/import", "application/octet-stream", x.data, x.len,
+               200);
+    CHECK_INT(th_int(o, "inserted"), nvalues);
+    json_decref(o);
+    char *after = values_text(&s);
+    CHECK_STR(after, before);
+    free(after);
+    /* again: nothing changes (values equal to the last bit that spreadsheets keep) */
+    o = upload(&s, tok, "/api/v1/indicators/import", XLSX, x.data, x.len, 200);
+    CHECK_INT(th_int(o, "unchanged"), nvalues);
+    json_decref(o);
+    /* a hand-written, indented workbook: whitespace between elements is not cell text; rich
+     * text runs join, phonetic guides are left out, a period cell formatted yyyy-mm */
+    static const char *const names[] = {"xl/styles.xml", "xl/sharedStrings.xml",
+                                        "xl/worksheets/sheet1.xml"};
+    static const char *const texts[] = {
+        "<styleSheet><numFmts><numFmt numFmtId=\"164\" formatCode=\"yyyy\\-mm\"/></numFmts>"
+        "<cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"164\"/></cellXfs></styleSheet>",
+        "<sst>\n <si>\n  <r><t>g</t></r>\n  <r><t>dp</t></r>\n  <rPh><t>ジ</t></rPh>\n "
+        "</si>\n</sst>",
+        "<worksheet><sheetData>\n <row r=\"1\">\n  <c r=\"A1\" t=\"inlineStr\">\n   <is>\n"
+        "    <t>code</t>\n   </is>\n  </c>\n  <c r=\"B1\" t=\"inlineStr\"><is><t>period</t></is>"
+        "</c>\n  <c r=\"C1\" t=\"inlineStr\"><is><t>value</t></is></c>\n </row>\n"
+        " <row r=\"2\"><c r=\"A2\" t=\"s\"><v>0</v></c><c r=\"B2\" s=\"1\"><v>45444</v></c>"
+        "<c r=\"C2\"><v>1.5</v></c></row>\n</sheetData></worksheet>"};
+    size_t hn;
+    char *hand = zip_parts(names, texts, 3, &hn);
+    o = upload(&s, tok, "/api/v1/indicators/import?dry_run=1", XLSX, hand, hn, 200);
+    json_t *p0 = json_array_get(json_object_get(o, "preview"), 0);
+    CHECK_STR(th_str(p0, "code"), "gdp");
+    CHECK_STR(th_str(p0, "period"), "2024-06"); /* serial 45444 = 2024-06-01, shown yyyy-mm */
+    CHECK_INT(th_int(p0, "line"), 2);
+    json_decref(o);
+    free(hand);
+    /* the same as JSON with the workbook in base64 */
+    size_t b64n = sodium_base64_encoded_len(x.len, sodium_base64_VARIANT_ORIGINAL);
+    char *b64 = malloc(b64n);
+    sodium_bin2base64(b64, b64n, (const unsigned char *)x.data, x.len,
+                      sodium_base64_VARIANT_ORIGINAL);
+    char *body = malloc(b64n + 64);
+    snprintf(body, b64n + 64, "{\"xlsx\":\"%s\",\"dry_run\":true}", b64);
+    o = upload(&s, tok, "/api/v1/indicators/import", "application/json", body, strlen(body), 200);
+    CHECK_INT(th_int(o, "rows"), nvalues);
+    json_decref(o);
+    free(b64);
+    free(body);
+
+    /* one bad row among 3,000 (row 2,500 of the sheet): nothing imported, that row named */
+    char fingerprint[512], fp2[512];
+    th_fingerprint(&s, fingerprint, sizeof fingerprint);
+    char path[700];
+    snprintf(path, sizeof path, "%s/bad.xlsx", t_tmpdir());
+    lxw_workbook *wb = workbook_new(path);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
+    const char *head[] = {"code", "region", "period", "value", "source"};
+    for (int k = 0; k < 5; k++) worksheet_write_string(ws, 0, (lxw_col_t)k, head[k], NULL);
+    for (int r = 1; r <= 3000; r++) {
+        char per[12]; /* a month per row: 1900-01 … 2149-12 */
+        snprintf(per, sizeof per, "%d-%02d", 1900 + (r - 1) / 12, (r - 1) % 12 + 1);
+        worksheet_write_string(ws, (lxw_row_t)r, 0, "gdp", NULL);
+        worksheet_write_string(ws, (lxw_row_t)r, 1, "平谷区", NULL);
+        worksheet_write_string(ws, (lxw_row_t)r, 2, per, NULL);
+        if (r == 2499)
+            worksheet_write_string(ws, (lxw_row_t)r, 3, "4.2.1", NULL);
+        else
+            worksheet_write_number(ws, (lxw_row_t)r, 3, 100.5 + r, NULL);
+        worksheet_write_string(ws, (lxw_row_t)r, 4, "统计局", NULL);
+    }
+    CHECK(workbook_close(wb) == LXW_NO_ERROR);
+    size_t bn;
+    char *bad = slurp(path, &bn);
+    o = upload(&s, tok, "/api/v1/indicators/import", XLSX, bad, bn, 422);
+    CHECK_STR(th_err_code(o), "bad_row");
+    CHECK(strstr(err_msg(o), "line 2500, column value") != NULL);
+    CHECK(strstr(err_msg(o), "1 bad row of 3000, nothing imported") != NULL);
+    json_decref(o);
+    th_fingerprint(&s, fp2, sizeof fp2);
+    CHECK_STR(fp2, fingerprint);
+    o = upload(&s, tok, "/api/v1/indicators/import?dry_run=1", XLSX, bad, bn, 200);
+    CHECK_INT(th_int(o, "bad_rows"), 1);
+    CHECK_INT(th_int(json_array_get(json_object_get(o, "errors"), 0), "line"), 2500);
+    json_decref(o);
+    free(bad);
+
+    /* a cut-off file, malformed XML, a document type (entity expansion), a zip bomb */
+    o = upload(&s, tok, "/api/v1/indicators/import", XLSX, x.data, x.len / 2, 422);
+    CHECK_STR(th_err_code(o), "bad_xlsx");
+    CHECK(strstr(err_msg(o), "not an XLSX file") != NULL);
+    json_decref(o);
+    size_t zn;
+    const char *broken = "<worksheet><sheetData><row r=\"1\"><c t=\"inlineStr\"><is><t>code";
+    char *z = zip_one("xl/worksheets/sheet1.xml", broken, strlen(broken), 1, &zn);
+    o = upload(&s, tok, "/api/v1/indicators/import", XLSX, z, zn, 422);
+    CHECK(strstr(err_msg(o), "xl/worksheets/sheet1.xml: malformed XML") != NULL);
+    json_decref(o);
+    free(z);
+    const char *dtd = "<!DOCTYPE x [<!ENTITY a \"aaaa\">]><worksheet/>";
+    z = zip_one("xl/worksheets/sheet1.xml", dtd, strlen(dtd), 1, &zn);
+    o = upload(&s, tok, "/api/v1/indicators/import", XLSX, z, zn, 422);
+    CHECK(strstr(err_msg(o), "document type declaration is not allowed") != NULL);
+    json_decref(o);
+    free(z);
+    static char zeros[1 << 20];
+    memset(zeros, ' ', sizeof zeros);
+    z = zip_one("xl/worksheets/sheet1.xml", zeros, sizeof zeros, 100, &zn);
+    CHECK(zn < 1000000); /* 100 MiB packed small */
+    o = upload(&s, tok, "/api/v1/indicators/import", XLSX, z, zn, 422);
+    CHECK(strstr(err_msg(o), "unpacks to more than the limit") != NULL);
+    json_decref(o);
+    free(z);
+    o = upload(&s, tok, "/api/v1/indicators/import", "image/png", "xyz", 3, 415);
+    json_decref(o);
+    th_fingerprint(&s, fp2, sizeof fp2);
+    CHECK_STR(fp2, fingerprint);
+
+    /* export: the content type, and a format that does not exist */
+    char hdr[2048];
+    CHECK_INT(th_call_raw(&s, "GET", "/api/v1/indicators/export?format=xlsx", tok, NULL, -1, NULL,
+                          NULL, hdr, sizeof hdr),
+              200);
+    CHECK(strstr(hdr, XLSX) != NULL);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/indicators/export?format=ods", tok, NULL, NULL), 400);
+    free(before);
+    pj_buf_free(&x);
+    th_stop(&s);
+}
