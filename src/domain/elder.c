@@ -675,7 +675,7 @@ static void elder_filter_bind(pj_ctx *c, const pj_elder_filter *f, pj_stmt *s, i
     "e.id, e.name, e.sex, e.birth_date, e.grid_id, e.living_alone, e.empty_nest, e.disabled,"      \
     " e.ability_level, e.doctor_from, e.doctor_until, e.meal_provider, e.meal_days,"               \
     " e.visit_tier, e.last_visit_at, e.created_at, e.status, 0, p.helper_id, h.name,"              \
-    " e.id_number, e.phone"
+    " e.id_number, e.phone, g.name"
 
 /* One list item; the next time its clock-dependent fields change lowers *valid_until. */
 static void elder_item(pj_ctx *c, pj_stmt *s, int reveal, int64_t now, int64_t today,
@@ -687,6 +687,7 @@ static void elder_item(pj_ctx *c, pj_stmt *s, int reveal, int64_t now, int64_t t
     pj_render_text(w, "sex", s, 2);
     pj_jw_kint(w, "age", pj_el_age(pj_col_text(s, 3), today));
     pj_jw_kint(w, "grid_id", pj_col_int(s, 4));
+    pj_render_text(w, "grid_name", s, 22);
     pj_jw_kbool(w, "living_alone", (int)pj_col_int(s, 5));
     pj_jw_kbool(w, "empty_nest", (int)pj_col_int(s, 6));
     pj_jw_kbool(w, "disabled", (int)pj_col_int(s, 7));
@@ -778,7 +779,8 @@ int pj_elder_list(pj_ctx *c, const pj_elder_filter *f, pj_jw *w, pj_err *err)
         f->full ? "e.id" : LIST_COLS,
         f->full ? ""
                 : " LEFT JOIN elder_pairs p ON p.elder_id = e.id AND p.state = 'active'"
-                  " LEFT JOIN helpers h ON h.id = p.helper_id",
+                  " LEFT JOIN helpers h ON h.id = p.helper_id"
+                  " LEFT JOIN regions g ON g.id = e.grid_id",
         pj_el_scope_sql(c, "e"), pj_el_region_sql(c, region, "e"),
         f->vulnerable_only ? " AND (e.living_alone = 1 OR e.disabled = 1 OR e.ability_level >= 3)"
                            : "",
