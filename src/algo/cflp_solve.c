@@ -513,12 +513,14 @@ static void ms_guided_search(ctx *c, mscur *cur, int tries)
     int *site1 = malloc((size_t)n * sizeof(int));
     double *cls = malloc((size_t)m * sizeof(double)), *gain = malloc((size_t)m * sizeof(double));
     double *sv = malloc((size_t)n * sizeof(double));
+    int *alist = malloc((size_t)n * sizeof(int));
     unsigned char *tr = malloc((size_t)m);
     int *olist = malloc((size_t)m * sizeof(int));
     size_t cap_moves = (size_t)m * 64 + (size_t)m * 2;
     msmove *mv = malloc(cap_moves * sizeof(msmove));
     kv *items = malloc((size_t)n * sizeof(kv));
-    if (!best1 || !best2 || !site1 || !cls || !gain || !sv || !tr || !olist || !mv || !items)
+    if (!best1 || !best2 || !site1 || !cls || !gain || !sv || !alist || !tr || !olist || !mv ||
+        !items)
         goto out;
     for (int round = 0; round < 100000 && !timeup(c) && !proven(c); round++) {
         if (!isfinite(cur->cost)) break;
@@ -583,11 +585,13 @@ static void ms_guided_search(ctx *c, mscur *cur, int tries)
             int a = olist[q];
             const double *fa = cur->frac + (size_t)a * n;
             double base = -in->fixed_cost[a];
+            int na = 0; /* a's customers, listed once */
             for (int j = 0; j < n; j++) {
                 if (!(fa[j] > 0)) continue;
                 double d = in->demand[j];
                 sv[j] = site1[j] == a ? best2[j] : best1[j];
                 base += fa[j] * (d > 0 ? d : 1) * (sv[j] - (cst(c, a, j) / (d > 0 ? d : 1) + w[a]));
+                alist[na++] = j;
             }
             /* keep the best 64 swaps of a (a small heap would be faster; m is modest) */
             int start = nm;
@@ -595,8 +599,8 @@ static void ms_guided_search(ctx *c, mscur *cur, int tries)
                 if (cur->open[b] || !c->allow[b] || in->capacity[b] <= 0) continue;
                 if (capo - in->capacity[a] + in->capacity[b] < c->D * (1 - 1e-12)) continue;
                 double e = base + in->fixed_cost[b], used = 0, back = 0;
-                for (int j = 0; j < n; j++) {
-                    if (!(fa[j] > 0)) continue;
+                for (int t = 0; t < na; t++) {
+                    int j = alist[t];
                     double d = in->demand[j], u = cst(c, b, j) / (d > 0 ? d : 1);
                     if (u < sv[j]) {
                         e -= fa[j] * (d > 0 ? d : 1) * (sv[j] - u);
@@ -649,6 +653,7 @@ out:
     free(cls);
     free(gain);
     free(sv);
+    free(alist);
     free(tr);
     free(olist);
     free(mv);
@@ -1175,7 +1180,7 @@ out:
  * customer may not return to its site for a few iterations. Starts from the incumbent and,
  * every `stall` iterations without a new best, restarts (from the incumbent or from where it
  * is, alternately) with a perturbation: one of the closed sites the relaxation rates best
- * opened, and/or a random open site emptied. Stops after `iters` iterations, or 8 * stall
+ * opened, and/or a random open site emptied. Stops after `iters` iterations, or 20 * stall
  * without a better incumbent; every feasible solution better than the incumbent is kept.
  * Deterministic for the seed. */
 static void ss_tabu(ctx *c, long iters, long stall)
@@ -1275,7 +1280,7 @@ static void ss_tabu(ctx *c, long iters, long stall)
             since = 0;
         }
         if ((it & 63) == 0 && timeup(c)) break;
-        if (it - last_imp > 8 * stall) break; /* eight restarts without a new incumbent */
+        if (it - last_imp > 20 * stall) break; /* 20 restarts without a new incumbent */
         /* best admissible move */
         double bv = INFINITY;
         int bj = -1, bb = -1, bh = -1;
