@@ -1194,8 +1194,10 @@ static void ss_tabu(ctx *c, long iters, long stall)
     unsigned char *open = malloc((size_t)m);
     int *rank = NULL, ntop = 0;
     double *tload = malloc((size_t)m * sizeof(double));
+    int *ol = malloc((size_t)m * sizeof(int));
     int *tgt = malloc((size_t)n * sizeof(int)), *ctgt = malloc((size_t)n * sizeof(int));
-    if (!asg || !cnt || !load || !tabu || !open || !tload || !tgt || !ctgt || !isfinite(c->ub))
+    if (!asg || !cnt || !load || !tabu || !open || !tload || !ol || !tgt || !ctgt ||
+        !isfinite(c->ub))
         goto out;
     double cavg = 0, davg = 0;
     for (int j = 0; j < n; j++) {
@@ -1282,6 +1284,9 @@ static void ss_tabu(ctx *c, long iters, long stall)
         if ((it & 63) == 0 && timeup(c)) break;
         if (it - last_imp > 20 * stall) break; /* 20 restarts without a new incumbent */
         /* best admissible move */
+        int no = 0;
+        for (int i = 0; i < m; i++)
+            if (cnt[i]) ol[no++] = i;
         double bv = INFINITY;
         int bj = -1, bb = -1, bh = -1;
         for (int j = 0; j < n; j++) {
@@ -1324,17 +1329,18 @@ static void ss_tabu(ctx *c, long iters, long stall)
         /* compound move: empty an open site, each of its customers to its best other open
          * site (loads updated as they go) */
         int bclose = -1;
-        for (int a = 0; a < m; a++) {
-            if (!cnt[a]) continue;
+        for (int qa = 0; qa < no; qa++) {
+            int a = ol[qa];
             double dc = -f[a], de = 0;
-            memcpy(tload, load, (size_t)m * sizeof(double));
+            for (int q = 0; q < no; q++) tload[ol[q]] = load[ol[q]];
             int ok = 1;
             for (int j = 0; j < n && ok; j++) {
                 if (asg[j] != a) continue;
                 double bvj = INFINITY;
                 int bbj = -1;
-                for (int b = 0; b < m; b++) {
-                    if (b == a || !cnt[b]) continue;
+                for (int q = 0; q < no; q++) {
+                    int b = ol[q];
+                    if (b == a) continue;
                     double cb = C[(size_t)b * n + j];
                     if (!isfinite(cb)) continue;
                     double lb2 = tload[b];
@@ -1412,6 +1418,7 @@ out:
     free(open);
     free(rank);
     free(tload);
+    free(ol);
     free(tgt);
     free(ctgt);
 }
