@@ -1671,8 +1671,18 @@ pj_cflp_status pj_cflp_solve(const pj_cflp *inst, pj_cflp_kind kind, const pj_al
     if (opts && opts->progress) opts->progress(opts->progress_ud, 0.5);
     if (isfinite(c.ub) && !proven(&c)) {
         if (kind == PJ_CFLP_MULTI) {
-            ms_iterated_search(&c, MS_TRIES, MS_KICKS);
-            ms_local_search(&c, 50);
+            /* guided iterated search, then the exhaustive site search; again while either
+             * improves and time is left */
+            for (int round = 0; round < 20 && !timeup(&c) && !proven(&c); round++) {
+                double before = c.ub;
+                ms_iterated_search(&c, MS_TRIES, round ? MS_KICKS / 4 : MS_KICKS);
+                ms_local_search(&c, 50);
+                if (!(c.ub < before - 1e-9 * fmax(1, fabs(before)))) break;
+            }
+        } else if ((double)c.m * c.n > 1e5) {
+            /* many candidate sites: the site search first, it makes the big steps */
+            ss_local_search(&c, 50, 0);
+            ss_tabu(&c, SS_TABU_ITERS, tabu_stall(c.n));
         } else {
             ss_tabu(&c, SS_TABU_ITERS, tabu_stall(c.n));
             ss_local_search(&c, 50, 0);
