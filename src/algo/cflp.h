@@ -6,12 +6,17 @@
  *                    (x_ij continuous in [0,1], y_i binary);
  *   PJ_CFLP_SINGLE — single-source: each customer is served wholly by one site.
  *
- * Methods (see cflp.c): Lagrangian relaxation of the demand constraints (per-site continuous
- * or 0-1 knapsacks plus a 0-1 cover knapsack on the total capacity, subgradient updates)
- * for lower bounds; Lagrangian heuristics with an exact transportation solver (multi-source)
- * or a GAP repair (single-source); local search; and for small instances an exact path
- * (GLPK branch-and-cut on the strong model, seeded with our incumbent) that proves
- * optimality. Pure C: plain structs in, plain structs out. */
+ * Methods (see cflp_solve.c): Lagrangian relaxation of the demand constraints (per-site
+ * continuous knapsacks solved by selection, or 0-1 knapsacks, plus a 0-1 cover knapsack on
+ * the total capacity, subgradient updates) for lower bounds; Lagrangian heuristics with an
+ * exact transportation solver (multi-source) or a GAP repair (single-source); then, for
+ * multi-source, an iterated local search whose close/open/swap moves are ranked by estimates
+ * from the transportation duals before being solved exactly, and for single-source a tabu
+ * search over assignments (shift, swap, empty-a-site moves, capacity excess priced
+ * adaptively, restarts that open a site the relaxation rates well or empty one); for small
+ * instances an exact path: Lagrangian reduced-cost fixing of sites, then GLPK branch-and-cut
+ * on the strong model of what is left, seeded with our incumbent, which proves optimality.
+ * Pure C: plain structs in, plain structs out. */
 #ifndef PJ_CFLP_H
 #define PJ_CFLP_H
 
@@ -121,6 +126,11 @@ int pj_cflp_tp_solve(pj_cflp_tp *tp, const unsigned char *open, double *service)
 /* The last solution: fraction of customer j's demand served by site i at [i*n + j].
  * Pointer owned by tp, valid until the next pj_cflp_tp_solve / pj_cflp_tp_free. */
 const double *pj_cflp_tp_fractions(const pj_cflp_tp *tp);
+/* Capacity prices of the last solution (open[] must be the set it was solved for): w[i] >= 0
+ * per unit of demand for open sites, 0 for closed ones (caller's array of m). Every unit of
+ * customer j is served by an open site minimising c_ij / d_j + w[i]; a site with spare
+ * capacity has w[i] == 0. Used to estimate moves before solving them exactly. */
+void pj_cflp_tp_prices(const pj_cflp_tp *tp, const unsigned char *open, double *w);
 
 /* Reference MIP: builds the strong model (y binary; x_ij continuous for MULTI, binary for
  * SINGLE; sum_i x_ij = 1; sum_j d_j x_ij <= s_i y_i; x_ij <= y_i; total capacity cover) and
@@ -129,5 +139,10 @@ const double *pj_cflp_tp_fractions(const pj_cflp_tp *tp);
  * pj_cflp_solve (res owns its arrays). stats.optimal = 1 when GLPK proved optimality. */
 pj_cflp_status pj_cflp_mip_glpk(const pj_cflp *inst, pj_cflp_kind kind, const pj_algo_opts *opts,
                                 const pj_cflp_result *start, pj_cflp_result *res);
+/* The same with some sites fixed: fix[i] = 0 closed, 1 open, -1 free (fix may be NULL).
+ * Used by pj_cflp_solve after Lagrangian reduced-cost fixing. */
+pj_cflp_status pj_cflp_mip_glpk_fixed(const pj_cflp *inst, pj_cflp_kind kind,
+                                      const pj_algo_opts *opts, const signed char *fix,
+                                      const pj_cflp_result *start, pj_cflp_result *res);
 
 #endif

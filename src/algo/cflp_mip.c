@@ -32,6 +32,13 @@ static int tm_ms(double s)
 pj_cflp_status pj_cflp_mip_glpk(const pj_cflp *inst, pj_cflp_kind kind, const pj_algo_opts *opts,
                                 const pj_cflp_result *start, pj_cflp_result *res)
 {
+    return pj_cflp_mip_glpk_fixed(inst, kind, opts, NULL, start, res);
+}
+
+pj_cflp_status pj_cflp_mip_glpk_fixed(const pj_cflp *inst, pj_cflp_kind kind,
+                                      const pj_algo_opts *opts, const signed char *fix,
+                                      const pj_cflp_result *start, pj_cflp_result *res)
+{
     double t0 = pj_algo_now();
     memset(res, 0, sizeof *res);
     res->kind = kind;
@@ -52,13 +59,17 @@ pj_cflp_status pj_cflp_mip_glpk(const pj_cflp *inst, pj_cflp_kind kind, const pj
     int nx = 0;
     for (size_t k = 0; k < mn; k++) {
         int i = (int)(k / (size_t)n);
-        int ok = isfinite(inst->cost[k]) && (!inst->allowed || inst->allowed[i]);
+        int ok = isfinite(inst->cost[k]) && (!inst->allowed || inst->allowed[i]) &&
+                 !(fix && fix[i] == 0);
         col[k] = ok ? m + 1 + nx++ : 0;
     }
+    int nstrong = 0; /* x_ij <= y_i rows: not needed for sites fixed open */
+    for (size_t k = 0; k < mn; k++)
+        if (col[k] && !(fix && fix[k / (size_t)n] == 1)) nstrong++;
     int ncols = m + nx;
     /* rows: n demand, m capacity, nx strong, 1 cover */
-    int nrows = n + m + nx + 1;
-    size_t nnz = (size_t)nx * 4 + (size_t)m * 2;
+    int nrows = n + m + nstrong + 1;
+    size_t nnz = (size_t)nx * 2 + (size_t)nstrong * 2 + (size_t)m * 2;
     int *ia = malloc((nnz + 1) * sizeof(int)), *ja = malloc((nnz + 1) * sizeof(int));
     double *ar = malloc((nnz + 1) * sizeof(double));
     double *sol = malloc(((size_t)ncols + 1) * sizeof(double));
@@ -79,7 +90,8 @@ pj_cflp_status pj_cflp_mip_glpk(const pj_cflp *inst, pj_cflp_kind kind, const pj
     for (int i = 0; i < m; i++) {
         int allowed = !inst->allowed || inst->allowed[i];
         glp_set_col_kind(lp, i + 1, GLP_BV);
-        if (!allowed) glp_set_col_bnds(lp, i + 1, GLP_FX, 0, 0);
+        if (!allowed || (fix && fix[i] == 0)) glp_set_col_bnds(lp, i + 1, GLP_FX, 0, 0);
+        if (allowed && fix && fix[i] == 1) glp_set_col_bnds(lp, i + 1, GLP_FX, 1, 1);
         glp_set_obj_coef(lp, i + 1, inst->fixed_cost[i]);
     }
     for (size_t k = 0; k < mn; k++) {
@@ -95,6 +107,7 @@ pj_cflp_status pj_cflp_mip_glpk(const pj_cflp *inst, pj_cflp_kind kind, const pj
         int i = (int)(k / (size_t)n), j = (int)(k % (size_t)n);
         e++, ia[e] = j + 1, ja[e] = col[k], ar[e] = 1;
         e++, ia[e] = n + i + 1, ja[e] = col[k], ar[e] = inst->demand[j];
+        if (fix && fix[i] == 1) continue;
         e++, ia[e] = sr, ja[e] = col[k], ar[e] = 1;
         e++, ia[e] = sr, ja[e] = i + 1, ar[e] = -1;
         glp_set_row_bnds(lp, sr, GLP_UP, 0, 0);

@@ -11,6 +11,10 @@
 #define DEFAULT_TIME_S 10.0
 #define OPT_RTOL       1e-7 /* ub - lb <= OPT_RTOL * max(1, |ub|) counts as proven optimal */
 #define SEEN_CAP       8192
+#define MS_KICKS       40    /* perturbations of the multi-source iterated search */
+#define MS_TRIES       20    /* estimated moves solved exactly before a descent gives up */
+#define SS_TABU_ITERS  60000 /* single-source tabu search: iterations */
+#define SS_TABU_STALL  1500  /* ... and at most this many without a new best before a restart */
 
 /* ---------------------------------------------------------------- sorting helpers */
 
@@ -149,6 +153,57 @@ static double knap01(knap *K, int k, const double *p, const double *w, double W,
     return base + z;
 }
 
+/* Continuous knapsack by selection instead of sorting: it[0..q) holds (key = -profit/weight,
+ * item) with weights w[item] > 0. Reorders it[] so that it[0..k) are the items of the optimal
+ * fractional solution for capacity *r, the best ratios first in groups, the last one possibly
+ * fractional. Returns k; *r is left as capacity minus the weight of it[0..k), so a negative
+ * *r means it[k-1] is taken in part ((w + *r) / w of it). Expected O(q) time. */
+static int frac_knap(kv *it, int q, const double *w, double *r)
+{
+    int lo = 0, hi = q; /* it[0..lo) taken; it[lo..hi) undecided */
+    double cap = *r;
+    while (lo < hi && cap > 0) {
+        /* pivot: median of three keys */
+        double a = it[lo].key, b = it[lo + (hi - lo) / 2].key, c3 = it[hi - 1].key;
+        double p = a < b ? (b < c3 ? b : (a < c3 ? c3 : a)) : (a < c3 ? a : (b < c3 ? c3 : b));
+        /* three-way partition: key < p (better), == p, > p */
+        int lt = lo, gt = hi, x = lo;
+        while (x < gt) {
+            if (it[x].key < p) {
+                kv t = it[x];
+                it[x++] = it[lt];
+                it[lt++] = t;
+            } else if (it[x].key > p) {
+                kv t = it[x];
+                it[x] = it[--gt];
+                it[gt] = t;
+            } else {
+                x++;
+            }
+        }
+        double wl = 0;
+        for (int t = lo; t < lt; t++) wl += w[it[t].idx];
+        if (wl >= cap) { /* the fill ends among the better items */
+            if (lt - lo == 1) {
+                cap -= wl;
+                lo = lt;
+                break;
+            }
+            hi = lt;
+            continue;
+        }
+        cap -= wl;
+        lo = lt;
+        /* equal keys, in item order for determinism */
+        qsort(it + lo, (size_t)(gt - lo), sizeof(kv), kv_cmp);
+        while (lo < gt && cap > 0) cap -= w[it[lo++].idx];
+        if (cap <= 0) break;
+        lo = gt;
+    }
+    *r = cap;
+    return lo;
+}
+
 /* ---------------------------------------------------------------- solver context */
 
 typedef struct ctx {
@@ -179,6 +234,7 @@ typedef struct ctx {
     unsigned char *bopen; /* [m] */
     int *bassign;         /* [n] SS */
     double *bfrac;        /* [m*n] MS */
+    double *bw;           /* [m] MS: capacity prices of the incumbent's transportation */
     pj_cflp_tp *tp;
     uint64_t *seen;
     /* scratch */
@@ -275,12 +331,11 @@ static double lagr_eval(ctx *c, const double *u, const signed char *fix)
                     q++;
                 }
             }
-            qsort(c->kvbuf, (size_t)q, sizeof(kv), kv_cmp);
             double r = in->capacity[i];
-            for (int a = 0; a < q && r > 0; a++) {
+            int nsel = frac_knap(c->kvbuf, q, c->iw, &r);
+            for (int a = 0; a < nsel; a++) {
                 int t = c->kvbuf[a].idx;
-                double x = c->iw[t] <= r ? 1 : r / c->iw[t];
-                r -= x * c->iw[t];
+                double x = a < nsel - 1 || r >= 0 ? 1 : (c->iw[t] + r) / c->iw[t];
                 prof += x * c->ip[t];
                 sj[c->selcnt[i]] = c->iref[t];
                 sx[c->selcnt[i]++] = x;
@@ -367,6 +422,7 @@ static double ms_eval(ctx *c, unsigned char *open)
         c->ub = tot;
         memcpy(c->bopen, open, (size_t)m);
         memcpy(c->bfrac, fr, (size_t)m * n * sizeof(double));
+        pj_cflp_tp_prices(c->tp, open, c->bw);
     }
     return tot;
 }
@@ -407,6 +463,258 @@ static void ms_heuristic(ctx *c)
         if (best < 0) return;
         open[best] = 1;
     }
+}
+
+/* One candidate move of the guided search: close a (or -1), open b (or -1). */
+typedef struct msmove {
+    double est;
+    int a, b;
+} msmove;
+
+static int msmove_cmp(const void *x, const void *y)
+{
+    const msmove *p = x, *q = y;
+    if (p->est < q->est) return -1;
+    if (p->est > q->est) return 1;
+    if (p->a != q->a) return p->a - q->a;
+    return p->b - q->b;
+}
+
+/* Guided local search: every close, open and swap move around the incumbent is first
+ * estimated from the incumbent's transportation duals (per-unit cost c_ij/d_j plus the
+ * capacity price w_i of the serving site), then the moves are solved exactly in order of
+ * their estimate until one improves; a round ends when `tries` moves in a row fail. */
+typedef struct mscur {
+    unsigned char *open; /* [m] */
+    double *frac;        /* [m*n] */
+    double *w;           /* [m] */
+    double cost;
+} mscur;
+
+/* Solves open set tr exactly (the incumbent is updated by ms_eval); when it beats the current
+ * solution, or always when force, it becomes the current solution. Returns its cost. */
+static double ms_step(ctx *c, unsigned char *tr, mscur *cur, int force)
+{
+    double z = ms_eval(c, tr);
+    if (isfinite(z) && (force || z < cur->cost - 1e-9 * fmax(1, fabs(z)))) {
+        memcpy(cur->open, tr, (size_t)c->m);
+        memcpy(cur->frac, pj_cflp_tp_fractions(c->tp), (size_t)c->m * c->n * sizeof(double));
+        pj_cflp_tp_prices(c->tp, tr, cur->w);
+        cur->cost = z;
+    }
+    return z;
+}
+
+static void ms_guided_search(ctx *c, mscur *cur, int tries)
+{
+    const pj_cflp *in = c->in;
+    int m = c->m, n = c->n;
+    double *best1 = malloc((size_t)n * sizeof(double)), *best2 = malloc((size_t)n * sizeof(double));
+    int *site1 = malloc((size_t)n * sizeof(int));
+    double *cls = malloc((size_t)m * sizeof(double)), *gain = malloc((size_t)m * sizeof(double));
+    double *sv = malloc((size_t)n * sizeof(double));
+    int *alist = malloc((size_t)n * sizeof(int));
+    unsigned char *tr = malloc((size_t)m);
+    int *olist = malloc((size_t)m * sizeof(int));
+    size_t cap_moves = (size_t)m * 64 + (size_t)m * 2;
+    msmove *mv = malloc(cap_moves * sizeof(msmove));
+    kv *items = malloc((size_t)n * sizeof(kv));
+    if (!best1 || !best2 || !site1 || !cls || !gain || !sv || !alist || !tr || !olist || !mv ||
+        !items)
+        goto out;
+    for (int round = 0; round < 100000 && !timeup(c) && !proven(c); round++) {
+        if (!isfinite(cur->cost)) break;
+        const double *w = cur->w;
+        int no = 0;
+        double capo = 0;
+        for (int i = 0; i < m; i++)
+            if (cur->open[i]) olist[no++] = i, capo += in->capacity[i];
+        /* per-unit marginal cost of every customer: best and second-best open site */
+        for (int j = 0; j < n; j++) {
+            double d = in->demand[j], b1 = INFINITY, b2 = INFINITY;
+            int s1 = -1;
+            for (int q = 0; q < no; q++) {
+                int i = olist[q];
+                double val = cst(c, i, j) / (d > 0 ? d : 1) + w[i];
+                if (val < b1)
+                    b2 = b1, b1 = val, s1 = i;
+                else if (val < b2)
+                    b2 = val;
+            }
+            best1[j] = b1, best2[j] = b2, site1[j] = s1;
+        }
+        /* close estimates */
+        for (int q = 0; q < no; q++) {
+            int a = olist[q];
+            double e = -in->fixed_cost[a];
+            if (capo - in->capacity[a] < c->D * (1 - 1e-12)) e = INFINITY;
+            const double *fa = cur->frac + (size_t)a * n;
+            for (int j = 0; j < n && isfinite(e); j++) {
+                if (!(fa[j] > 0)) continue;
+                double d = in->demand[j], alt = site1[j] == a ? best2[j] : best1[j];
+                e += fa[j] * (d > 0 ? d : 1) * (alt - (cst(c, a, j) / (d > 0 ? d : 1) + w[a]));
+            }
+            cls[a] = e;
+        }
+        /* open estimates: fill the site with the customers that save most per unit */
+        int nm = 0;
+        for (int b = 0; b < m; b++) {
+            gain[b] = 0;
+            if (cur->open[b] || !c->allow[b] || in->capacity[b] <= 0) continue;
+            int k = 0;
+            for (int j = 0; j < n; j++) {
+                double d = in->demand[j];
+                double s = best1[j] - w[site1[j]] - cst(c, b, j) / (d > 0 ? d : 1);
+                if (s > 0) items[k].key = -s, items[k].idx = j, k++;
+            }
+            if (k == 0) continue;
+            qsort(items, (size_t)k, sizeof(kv), kv_cmp);
+            double r = in->capacity[b], g = 0;
+            for (int t = 0; t < k && r > 0; t++) {
+                double d = in->demand[items[t].idx], x = d <= r ? d : r;
+                g += -items[t].key * (d > 0 ? x : 1);
+                r -= x;
+            }
+            gain[b] = g;
+            mv[nm++] = (msmove){in->fixed_cost[b] - g, -1, b};
+        }
+        for (int q = 0; q < no; q++)
+            if (isfinite(cls[olist[q]])) mv[nm++] = (msmove){cls[olist[q]], olist[q], -1};
+        /* swap estimates: close a, open b; a's customers may go to b */
+        for (int q = 0; q < no; q++) {
+            int a = olist[q];
+            const double *fa = cur->frac + (size_t)a * n;
+            double base = -in->fixed_cost[a];
+            int na = 0; /* a's customers, listed once */
+            for (int j = 0; j < n; j++) {
+                if (!(fa[j] > 0)) continue;
+                double d = in->demand[j];
+                sv[j] = site1[j] == a ? best2[j] : best1[j];
+                base += fa[j] * (d > 0 ? d : 1) * (sv[j] - (cst(c, a, j) / (d > 0 ? d : 1) + w[a]));
+                alist[na++] = j;
+            }
+            /* keep the best 64 swaps of a (a small heap would be faster; m is modest) */
+            int start = nm;
+            for (int b = 0; b < m; b++) {
+                if (cur->open[b] || !c->allow[b] || in->capacity[b] <= 0) continue;
+                if (capo - in->capacity[a] + in->capacity[b] < c->D * (1 - 1e-12)) continue;
+                double e = base + in->fixed_cost[b], used = 0, back = 0;
+                for (int t = 0; t < na; t++) {
+                    int j = alist[t];
+                    double d = in->demand[j], u = cst(c, b, j) / (d > 0 ? d : 1);
+                    if (u < sv[j]) {
+                        e -= fa[j] * (d > 0 ? d : 1) * (sv[j] - u);
+                        used += fa[j] * d;
+                        double s0 = best1[j] - w[site1[j]] - u;
+                        back += fa[j] * d * (s0 > 0 ? s0 : 0);
+                    }
+                }
+                if (!isfinite(e)) continue;
+                /* the other customers' gain on b, scaled to the capacity left */
+                double left = in->capacity[b] - used;
+                double g = gain[b] - back;
+                if (left <= 0)
+                    g = 0;
+                else if (g > 0 && used > 0)
+                    g *= left / in->capacity[b];
+                e -= g > 0 ? g : 0;
+                msmove x = {e, a, b};
+                if (nm - start < 64) {
+                    mv[nm++] = x;
+                } else {
+                    int worst = start;
+                    for (int t = start + 1; t < nm; t++)
+                        if (mv[t].est > mv[worst].est) worst = t;
+                    if (x.est < mv[worst].est) mv[worst] = x;
+                }
+            }
+        }
+        qsort(mv, (size_t)nm, sizeof(msmove), msmove_cmp);
+        double before = cur->cost;
+        int improved = 0;
+        for (int t = 0; t < nm && t < tries && !timeup(c); t++) {
+            memcpy(tr, cur->open, (size_t)m);
+            if (mv[t].a >= 0) tr[mv[t].a] = 0;
+            if (mv[t].b >= 0) tr[mv[t].b] = 1;
+            if (!seen_add(c, set_hash(tr, m))) continue;
+            double z = ms_step(c, tr, cur, 0);
+            (void)z;
+            if (cur->cost < before - 1e-9 * fmax(1, fabs(before))) {
+                improved = 1;
+                break;
+            }
+        }
+        if (!improved) break;
+    }
+out:
+    free(best1);
+    free(best2);
+    free(site1);
+    free(cls);
+    free(gain);
+    free(sv);
+    free(alist);
+    free(tr);
+    free(olist);
+    free(mv);
+    free(items);
+}
+
+/* Iterated guided search: from the incumbent, close one or two random open sites and open
+ * as many of the closed sites the Lagrangian relaxation rates best, then run the guided
+ * search from there. `kicks` perturbations (deterministic for the seed). */
+static void ms_iterated_search(ctx *c, int tries, int kicks)
+{
+    int m = c->m, n = c->n;
+    mscur cur = {malloc((size_t)m), malloc((size_t)m * n * sizeof(double)),
+                 malloc((size_t)m * sizeof(double)), INFINITY};
+    unsigned char *tr = malloc((size_t)m);
+    int *olist = malloc((size_t)m * sizeof(int));
+    kv *cand = malloc((size_t)m * sizeof(kv));
+    if (!cur.open || !cur.frac || !cur.w || !tr || !olist || !cand || !isfinite(c->ub)) goto out;
+    int nc = 0;
+    lagr_eval(c, c->bestu, NULL);
+    for (int i = 0; i < m; i++)
+        if (c->allow[i] && c->in->capacity[i] > 0) {
+            cand[nc].key = isfinite(c->v[i]) ? c->v[i] / c->in->capacity[i] : 1e300;
+            cand[nc].idx = i;
+            nc++;
+        }
+    qsort(cand, (size_t)nc, sizeof(kv), kv_cmp);
+    int top = nc < 30 ? nc : 30;
+    for (int kick = 0; kick <= kicks && !timeup(c) && !proven(c); kick++) {
+        memcpy(cur.open, c->bopen, (size_t)m);
+        memcpy(cur.frac, c->bfrac, (size_t)m * n * sizeof(double));
+        memcpy(cur.w, c->bw, (size_t)m * sizeof(double));
+        cur.cost = c->ub;
+        if (kick > 0) {
+            memcpy(tr, c->bopen, (size_t)m);
+            int no = 0;
+            for (int i = 0; i < m; i++)
+                if (tr[i]) olist[no++] = i;
+            int k = 1 + (int)pj_rng_below(&c->rng, 2);
+            for (int q = 0; q < k && no > 1; q++) {
+                int p = (int)pj_rng_below(&c->rng, (uint32_t)no);
+                tr[olist[p]] = 0;
+                olist[p] = olist[--no];
+            }
+            for (int q = 0, added = 0; q < 4 * k && added < k && top > 0; q++) {
+                int b = cand[pj_rng_below(&c->rng, (uint32_t)top)].idx;
+                if (!tr[b]) tr[b] = 1, added++;
+            }
+            add_capacity(c, tr, c->D);
+            if (!seen_add(c, set_hash(tr, m))) continue;
+            if (!isfinite(ms_step(c, tr, &cur, 1))) continue;
+        }
+        ms_guided_search(c, &cur, tries);
+    }
+out:
+    free(cur.open);
+    free(cur.frac);
+    free(cur.w);
+    free(tr);
+    free(olist);
+    free(cand);
 }
 
 /* Local search over open/close/swap moves, each evaluated exactly. */
@@ -864,6 +1172,264 @@ out:
     free(olist);
 }
 
+/* Tabu search over single-source assignments with the open set implied by the assignment
+ * (a site is open while it serves someone): shift a customer to any site (opening or closing
+ * one costs its fixed cost), swap two customers, or empty an open site (each of its customers
+ * to its best other open site); capacity excess is allowed at a price P
+ * that rises while the solution is infeasible and falls while it is feasible. A moved
+ * customer may not return to its site for a few iterations. Starts from the incumbent and,
+ * every `stall` iterations without a new best, restarts (from the incumbent or from where it
+ * is, alternately) with a perturbation: one of the closed sites the relaxation rates best
+ * opened, and/or a random open site emptied. Stops after `iters` iterations, or 20 * stall
+ * without a better incumbent; every feasible solution better than the incumbent is kept.
+ * Deterministic for the seed. */
+static void ss_tabu(ctx *c, long iters, long stall)
+{
+    const pj_cflp *in = c->in;
+    int m = c->m, n = c->n;
+    const double *C = in->cost, *d = in->demand, *s = in->capacity, *f = in->fixed_cost;
+    int *asg = malloc((size_t)n * sizeof(int)), *cnt = calloc((size_t)m, sizeof(int));
+    double *load = calloc((size_t)m, sizeof(double));
+    long *tabu = calloc((size_t)m * n, sizeof(long));
+    unsigned char *open = malloc((size_t)m);
+    int *rank = NULL, ntop = 0;
+    double *tload = malloc((size_t)m * sizeof(double));
+    int *ol = malloc((size_t)m * sizeof(int));
+    int *tgt = malloc((size_t)n * sizeof(int)), *ctgt = malloc((size_t)n * sizeof(int));
+    if (!asg || !cnt || !load || !tabu || !open || !tload || !ol || !tgt || !ctgt ||
+        !isfinite(c->ub))
+        goto out;
+    double cavg = 0, davg = 0;
+    for (int j = 0; j < n; j++) {
+        cavg += cst(c, c->bassign[j], j);
+        davg += d[j];
+    }
+    double P0 = davg > 0 ? cavg / davg : 1, P = P0;
+    /* the closed sites the relaxation rates best (per unit of capacity), for restarts */
+    rank = malloc((size_t)m * sizeof(int));
+    if (!rank) goto out;
+    {
+        kv *order = malloc((size_t)m * sizeof(kv));
+        if (!order) goto out;
+        lagr_eval(c, c->bestu, NULL);
+        int no = 0;
+        for (int i = 0; i < m; i++)
+            if (c->allow[i] && s[i] > 0 && isfinite(c->v[i]))
+                order[no].key = c->v[i] / s[i], order[no].idx = i, no++;
+        qsort(order, (size_t)no, sizeof(kv), kv_cmp);
+        ntop = no < 20 ? no : 20;
+        for (int t = 0; t < ntop; t++) rank[t] = order[t].idx;
+        free(order);
+    }
+    double eps = 1e-9 * (1 + davg);
+    long since = 0, restarts = 0, last_imp = 0;
+    double best_seen = c->ub;
+    for (long it = 0; it < iters; it++) {
+        if (it == 0 || since >= stall) {
+            /* (re)start from the incumbent, or (every other restart) from where the search
+             * is, then perturb: open a good closed site and/or empty a random open one */
+            if (it == 0 || (restarts++ & 1)) {
+                memcpy(asg, c->bassign, (size_t)n * sizeof(int));
+                memset(cnt, 0, (size_t)m * sizeof(int));
+                memset(load, 0, (size_t)m * sizeof(double));
+                for (int j = 0; j < n; j++) cnt[asg[j]]++, load[asg[j]] += d[j];
+            }
+            int kind = it > 0 ? (int)pj_rng_below(&c->rng, 3) : -1; /* 0 close, 1 open, 2 both */
+            if (kind >= 1 && ntop > 0) {
+                /* open one of the best closed sites by the Lagrangian values; move to it the
+                 * customers that save most, while it has room */
+                int b = -1;
+                for (int tries = 0; tries < 8 && b < 0; tries++) {
+                    int x = rank[pj_rng_below(&c->rng, (uint32_t)ntop)];
+                    if (!cnt[x]) b = x;
+                }
+                if (b >= 0) {
+                    int k2 = 0;
+                    for (int j = 0; j < n; j++) {
+                        double sv = C[(size_t)asg[j] * n + j] - C[(size_t)b * n + j];
+                        if (sv > 0) c->cust[k2].key = -sv, c->cust[k2].idx = j, k2++;
+                    }
+                    qsort(c->cust, (size_t)k2, sizeof(kv), kv_cmp);
+                    for (int t = 0; t < k2; t++) {
+                        int j = c->cust[t].idx, a0 = asg[j];
+                        if (load[b] + d[j] > s[b]) continue;
+                        asg[j] = b, cnt[a0]--, cnt[b]++, load[a0] -= d[j], load[b] += d[j];
+                        tabu[(size_t)j * m + a0] = it + n / 10 + 10;
+                    }
+                }
+            }
+            if (kind == 0 || kind == 2) {
+                int no = 0, pick = -1;
+                for (int i = 0; i < m; i++)
+                    if (cnt[i]) no++;
+                if (no > 1) {
+                    int r = (int)pj_rng_below(&c->rng, (uint32_t)no);
+                    for (int i = 0; i < m && pick < 0; i++)
+                        if (cnt[i] && r-- == 0) pick = i;
+                    for (int j = 0; j < n; j++) {
+                        if (asg[j] != pick) continue;
+                        int bb = -1;
+                        double bc = INFINITY;
+                        for (int i = 0; i < m; i++)
+                            if (i != pick && cnt[i] && C[(size_t)i * n + j] < bc)
+                                bc = C[(size_t)i * n + j], bb = i;
+                        if (bb < 0) continue;
+                        asg[j] = bb, cnt[pick]--, cnt[bb]++, load[pick] -= d[j], load[bb] += d[j];
+                        tabu[(size_t)j * m + pick] = it + 2 * n / 10 + 10;
+                    }
+                }
+            }
+            since = 0;
+        }
+        if ((it & 63) == 0 && timeup(c)) break;
+        if (it - last_imp > 20 * stall) break; /* 20 restarts without a new incumbent */
+        /* best admissible move */
+        int no = 0;
+        for (int i = 0; i < m; i++)
+            if (cnt[i]) ol[no++] = i;
+        double bv = INFINITY;
+        int bj = -1, bb = -1, bh = -1;
+        for (int j = 0; j < n; j++) {
+            int a = asg[j];
+            double caj = C[(size_t)a * n + j], la = load[a];
+            double exa0 = la > s[a] ? la - s[a] : 0, exa1 = la - d[j] > s[a] ? la - d[j] - s[a] : 0;
+            double closea = cnt[a] == 1 ? f[a] : 0;
+            for (int b = 0; b < m; b++) {
+                if (b == a || !c->allow[b]) continue;
+                double cb = C[(size_t)b * n + j];
+                if (!isfinite(cb) || s[b] < d[j]) continue;
+                double lb2 = load[b];
+                double exb0 = lb2 > s[b] ? lb2 - s[b] : 0,
+                       exb1 = lb2 + d[j] > s[b] ? lb2 + d[j] - s[b] : 0;
+                double dc = cb - caj + (cnt[b] == 0 ? f[b] : 0) - closea;
+                double de = exb1 - exb0 + exa1 - exa0;
+                double val = dc + P * de;
+                if (!(val < bv)) continue;
+                if (tabu[(size_t)j * m + b] > it) continue;
+                bv = val, bj = j, bb = b, bh = -1;
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            int a = asg[j];
+            for (int h = j + 1; h < n; h++) {
+                int b = asg[h];
+                if (b == a) continue;
+                double cbj = C[(size_t)b * n + j], cah = C[(size_t)a * n + h];
+                double dc = cbj + cah - C[(size_t)a * n + j] - C[(size_t)b * n + h];
+                if (!(dc < bv)) continue; /* excess can only add when it is non-negative */
+                double la = load[a] - d[j] + d[h], lb2 = load[b] - d[h] + d[j];
+                double de = (la > s[a] ? la - s[a] : 0) - (load[a] > s[a] ? load[a] - s[a] : 0) +
+                            (lb2 > s[b] ? lb2 - s[b] : 0) - (load[b] > s[b] ? load[b] - s[b] : 0);
+                double val = dc + P * de;
+                if (!(val < bv) || !isfinite(val)) continue;
+                if (tabu[(size_t)j * m + b] > it || tabu[(size_t)h * m + a] > it) continue;
+                bv = val, bj = j, bb = b, bh = h;
+            }
+        }
+        /* compound move: empty an open site, each of its customers to its best other open
+         * site (loads updated as they go) */
+        int bclose = -1;
+        for (int qa = 0; qa < no; qa++) {
+            int a = ol[qa];
+            double dc = -f[a], de = 0;
+            for (int q = 0; q < no; q++) tload[ol[q]] = load[ol[q]];
+            int ok = 1;
+            for (int j = 0; j < n && ok; j++) {
+                if (asg[j] != a) continue;
+                double bvj = INFINITY;
+                int bbj = -1;
+                for (int q = 0; q < no; q++) {
+                    int b = ol[q];
+                    if (b == a) continue;
+                    double cb = C[(size_t)b * n + j];
+                    if (!isfinite(cb)) continue;
+                    double lb2 = tload[b];
+                    double e1 =
+                        (lb2 + d[j] > s[b] ? lb2 + d[j] - s[b] : 0) - (lb2 > s[b] ? lb2 - s[b] : 0);
+                    double vj = cb + P * e1;
+                    if (vj < bvj) bvj = vj, bbj = b;
+                }
+                if (bbj < 0) {
+                    ok = 0;
+                    break;
+                }
+                double lb2 = tload[bbj];
+                de += (lb2 + d[j] > s[bbj] ? lb2 + d[j] - s[bbj] : 0) -
+                      (lb2 > s[bbj] ? lb2 - s[bbj] : 0);
+                dc += C[(size_t)bbj * n + j] - C[(size_t)a * n + j];
+                tload[bbj] += d[j];
+                tgt[j] = bbj;
+            }
+            if (!ok) continue;
+            de -= load[a] > s[a] ? load[a] - s[a] : 0;
+            double val = dc + P * de;
+            if (val < bv) {
+                bv = val, bclose = a;
+                memcpy(ctgt, tgt, (size_t)n * sizeof(int));
+            }
+        }
+        if (bclose >= 0) {
+            int a = bclose;
+            for (int j = 0; j < n; j++) {
+                if (asg[j] != a) continue;
+                int b = ctgt[j];
+                asg[j] = b, cnt[a]--, cnt[b]++, load[a] -= d[j], load[b] += d[j];
+                tabu[(size_t)j * m + a] = it + n / 10 + 10;
+            }
+            bj = -1;
+        }
+        if (bj < 0 && bclose < 0) break;
+        if (bj >= 0) {
+            int a = asg[bj];
+            long tenure = 7 + (long)pj_rng_below(&c->rng, 10);
+            tabu[(size_t)bj * m + a] = it + tenure;
+            asg[bj] = bb, cnt[a]--, cnt[bb]++, load[a] -= d[bj], load[bb] += d[bj];
+            if (bh >= 0) {
+                tabu[(size_t)bh * m + bb] = it + tenure;
+                asg[bh] = a, cnt[bb]--, cnt[a]++, load[bb] -= d[bh], load[a] += d[bh];
+            }
+        }
+        double ex = 0;
+        for (int i = 0; i < m; i++)
+            if (load[i] > s[i] + eps) ex += load[i] - s[i];
+        if (ex > 0)
+            P = fmin(P * 1.05, 1e6 * P0);
+        else
+            P = fmax(P / 1.05, 1e-3 * P0);
+        since++;
+        if (ex == 0) {
+            for (int i = 0; i < m; i++) open[i] = cnt[i] > 0;
+            double z = ss_cost(c, open, asg);
+            if (z < best_seen - 1e-9 * fmax(1, fabs(z))) {
+                best_seen = z;
+                since = 0;
+            }
+            double before = c->ub;
+            ss_update(c, open, asg);
+            if (c->ub < before) last_imp = it;
+            if (proven(c)) break;
+        }
+    }
+out:
+    free(asg);
+    free(cnt);
+    free(load);
+    free(tabu);
+    free(open);
+    free(rank);
+    free(tload);
+    free(ol);
+    free(tgt);
+    free(ctgt);
+}
+
+/* Restart period of the tabu search: 5 iterations per customer, within [300, 1500]. */
+static long tabu_stall(int n)
+{
+    long s = 5L * n;
+    return s < 300 ? 300 : s > SS_TABU_STALL ? SS_TABU_STALL : s;
+}
+
 /* ---------------------------------------------------------------- driver */
 
 static void subgradient(ctx *c, int maxit, double stop_at)
@@ -887,7 +1453,7 @@ static void subgradient(ctx *c, int maxit, double stop_at)
             lambda *= 0.5;
             noimp = 0;
         }
-        if (it % every == 0 || !isfinite(c->ub)) {
+        if (it % (it < 100 ? every : 4 * every) == 0 || !isfinite(c->ub)) {
             if (c->kind == PJ_CFLP_MULTI)
                 ms_heuristic(c);
             else
@@ -902,6 +1468,30 @@ static void subgradient(ctx *c, int maxit, double stop_at)
         for (int j = 0; j < n; j++) c->u[j] += step * c->g[j];
         if (lambda < 1e-3) break;
     }
+}
+
+/* Lagrangian reduced-cost fixing at the best multipliers: a site whose opposite value
+ * (closed when the relaxation opens it, open when it keeps it closed) gives a bound at or
+ * above the incumbent cannot be part of a better solution, so it keeps the relaxation's
+ * value. fix[i]: 0 closed, 1 open, -1 free. Returns the number of fixed sites. */
+static int rc_fix(ctx *c, signed char *fix, unsigned char *y0)
+{
+    int m = c->m, nfix = 0;
+    for (int i = 0; i < m; i++) fix[i] = c->allow[i] ? -1 : 0;
+    if (!isfinite(c->ub) || !isfinite(lagr_eval(c, c->bestu, NULL))) return 0;
+    memcpy(y0, c->yl, (size_t)m);
+    double cut = c->ub - 1e-9 * fmax(1, fabs(c->ub));
+    for (int i = 0; i < m; i++) {
+        if (!c->allow[i]) continue;
+        fix[i] = y0[i] ? 0 : 1; /* the opposite value */
+        double L = lagr_eval(c, c->bestu, fix);
+        fix[i] = -1;
+        if (!isfinite(L) || round_lb(c, L) >= cut) {
+            fix[i] = (signed char)y0[i];
+            nfix++;
+        }
+    }
+    return nfix;
 }
 
 static void ctx_free(ctx *c)
@@ -924,6 +1514,7 @@ static void ctx_free(ctx *c)
     free(c->bopen);
     free(c->bassign);
     free(c->bfrac);
+    free(c->bw);
     pj_cflp_tp_free(c->tp);
     free(c->seen);
     free(c->open);
@@ -965,12 +1556,13 @@ static int ctx_init(ctx *c, const pj_cflp *in, pj_cflp_kind kind)
     c->cust = malloc((size_t)n * sizeof(kv));
     if (kind == PJ_CFLP_MULTI) {
         c->bfrac = calloc(mn, sizeof(double));
+        c->bw = calloc((size_t)m, sizeof(double));
         c->tp = pj_cflp_tp_new(in);
     }
     if (knap_init(&c->K, mx) != 0 || !c->allow || !c->u || !c->bestu || !c->g || !c->v || !c->yl ||
         !c->selj || !c->selx || !c->selcnt || !c->ip || !c->iw || !c->iref || !c->itake ||
         !c->kvbuf || !c->bopen || !c->bassign || !c->seen || !c->open || !c->asg || !c->rem ||
-        !c->osites || !c->cust || (kind == PJ_CFLP_MULTI && (!c->bfrac || !c->tp)))
+        !c->osites || !c->cust || (kind == PJ_CFLP_MULTI && (!c->bfrac || !c->bw || !c->tp)))
         return -1;
     for (int i = 0; i < m; i++) c->allow[i] = !in->allowed || in->allowed[i];
     c->D = pj_cflp_total_demand(in);
@@ -1078,10 +1670,23 @@ pj_cflp_status pj_cflp_solve(const pj_cflp *inst, pj_cflp_kind kind, const pj_al
     subgradient(&c, 3000, t0 + 0.4 * tl);
     if (opts && opts->progress) opts->progress(opts->progress_ud, 0.5);
     if (isfinite(c.ub) && !proven(&c)) {
-        if (kind == PJ_CFLP_MULTI)
-            ms_local_search(&c, 50);
-        else
+        if (kind == PJ_CFLP_MULTI) {
+            /* guided iterated search, then the exhaustive site search; again while either
+             * improves and time is left */
+            for (int round = 0; round < 20 && !timeup(&c) && !proven(&c); round++) {
+                double before = c.ub;
+                ms_iterated_search(&c, MS_TRIES, round ? MS_KICKS / 4 : MS_KICKS);
+                ms_local_search(&c, 50);
+                if (!(c.ub < before - 1e-9 * fmax(1, fabs(before)))) break;
+            }
+        } else if ((double)c.m * c.n > 1e5) {
+            /* many candidate sites: the site search first, it makes the big steps */
             ss_local_search(&c, 50, 0);
+            ss_tabu(&c, SS_TABU_ITERS, tabu_stall(c.n));
+        } else {
+            ss_tabu(&c, SS_TABU_ITERS, tabu_stall(c.n));
+            ss_local_search(&c, 50, 0);
+        }
     }
     if (!isfinite(c.ub) && kind == PJ_CFLP_SINGLE && !timeup(&c)) {
         /* last resort: every allowed site open */
@@ -1091,6 +1696,7 @@ pj_cflp_status pj_cflp_solve(const pj_cflp *inst, pj_cflp_kind kind, const pj_al
             ss_trim(&c, c.open, c.asg);
             ss_update(&c, c.open, c.asg);
             ss_local_search(&c, 50, 0);
+            ss_tabu(&c, SS_TABU_ITERS, tabu_stall(c.n));
         }
     }
 
@@ -1105,9 +1711,19 @@ pj_cflp_status pj_cflp_solve(const pj_cflp *inst, pj_cflp_kind kind, const pj_al
         pj_algo_opts mo = {0};
         mo.time_limit_s = c.deadline - pj_algo_now();
         if (mo.time_limit_s < 0.01) mo.time_limit_s = 0.01;
-        pj_cflp_mip_glpk(inst, kind, &mo, isfinite(c.ub) ? &start : NULL, &mip);
+        signed char *fix = malloc((size_t)c.m);
+        int nfix = fix ? rc_fix(&c, fix, c.open) : 0;
+        pj_cflp_mip_glpk_fixed(inst, kind, &mo, nfix ? fix : NULL, isfinite(c.ub) ? &start : NULL,
+                               &mip);
+        free(fix);
         res->mip_used = 1;
-        if (mip.status == PJ_CFLP_OK && mip.stats.objective < c.ub + 1e-9 * fabs(c.ub)) {
+        if (nfix && mip.status == PJ_CFLP_INFEASIBLE) {
+            /* nothing better than the incumbent is left once the sites are fixed */
+            c.lb = fmax(c.lb, c.ub);
+        } else if (nfix && mip.status == PJ_CFLP_OK && mip.stats.optimal &&
+                   mip.stats.objective >= c.ub) {
+            c.lb = fmax(c.lb, c.ub);
+        } else if (mip.status == PJ_CFLP_OK && mip.stats.objective < c.ub + 1e-9 * fabs(c.ub)) {
             if (mip.stats.objective < c.ub) {
                 c.ub = mip.stats.objective;
                 memset(c.bopen, 0, (size_t)c.m);

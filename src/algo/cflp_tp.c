@@ -19,6 +19,12 @@ struct pj_cflp_tp {
     const pj_cflp *inst;
     int m, n;
     double *uc;   /* [m*n] unit cost c_ij / d_j (INFINITY forbidden); c_ij when d_j == 0 */
+    double *ucT;  /* [n*m] the same, customer-major */
+    double *ucO;  /* [n*k] per solve: unit costs to the k open sites, customer-major */
+    int *qof;     /* [m] compact index of an open site in sites[], -1 when closed */
+    double *piq;  /* [m] potentials by compact index */
+    double *dq;   /* [m] distances by compact index */
+    char *doneq;  /* [m] */
     double *amt;  /* [m*n] demand units of j on i */
     double *frac; /* [m*n] output fractions */
     double *load; /* [m] */
@@ -41,6 +47,12 @@ void pj_cflp_tp_free(pj_cflp_tp *tp)
 {
     if (!tp) return;
     free(tp->uc);
+    free(tp->ucT);
+    free(tp->ucO);
+    free(tp->qof);
+    free(tp->piq);
+    free(tp->dq);
+    free(tp->doneq);
     free(tp->amt);
     free(tp->frac);
     free(tp->load);
@@ -69,6 +81,12 @@ pj_cflp_tp *pj_cflp_tp_new(const pj_cflp *inst)
     tp->m = m;
     tp->n = n;
     tp->uc = malloc((mn ? mn : 1) * sizeof(double));
+    tp->ucT = malloc((mn ? mn : 1) * sizeof(double));
+    tp->ucO = malloc((mn ? mn : 1) * sizeof(double));
+    tp->qof = malloc(((size_t)m + 1) * sizeof(int));
+    tp->piq = calloc((size_t)m + 1, sizeof(double));
+    tp->dq = calloc((size_t)m + 1, sizeof(double));
+    tp->doneq = calloc((size_t)m + 1, 1);
     tp->amt = calloc(mn ? mn : 1, sizeof(double));
     tp->frac = calloc(mn ? mn : 1, sizeof(double));
     tp->served = malloc((mn ? mn : 1) * sizeof(int));
@@ -83,8 +101,9 @@ pj_cflp_tp *pj_cflp_tp_new(const pj_cflp *inst)
     tp->sites = calloc((size_t)m + 1, sizeof(int));
     tp->nserved = calloc((size_t)m + 1, sizeof(int));
     tp->done = calloc((size_t)m + 1, 1);
-    if (!tp->uc || !tp->amt || !tp->frac || !tp->served || !tp->pos || !tp->nz || !tp->load ||
-        !tp->ex || !tp->pi || !tp->dist || !tp->pred || !tp->predj || !tp->sites || !tp->nserved ||
+    if (!tp->uc || !tp->ucT || !tp->ucO || !tp->qof || !tp->piq || !tp->dq || !tp->doneq ||
+        !tp->amt || !tp->frac || !tp->served || !tp->pos || !tp->nz || !tp->load || !tp->ex ||
+        !tp->pi || !tp->dist || !tp->pred || !tp->predj || !tp->sites || !tp->nserved ||
         !tp->done) {
         pj_cflp_tp_free(tp);
         return NULL;
@@ -97,6 +116,7 @@ pj_cflp_tp *pj_cflp_tp_new(const pj_cflp *inst)
             double c = inst->cost[(size_t)i * n + j];
             double d = inst->demand[j];
             tp->uc[(size_t)i * n + j] = !isfinite(c) ? INFINITY : d > 0 ? c / d : c;
+            tp->ucT[(size_t)j * m + i] = tp->uc[(size_t)i * n + j];
         }
     for (size_t k = 0; k < mn; k++) tp->pos[k] = -1;
     return tp;
@@ -105,6 +125,14 @@ pj_cflp_tp *pj_cflp_tp_new(const pj_cflp *inst)
 const double *pj_cflp_tp_fractions(const pj_cflp_tp *tp)
 {
     return tp->frac;
+}
+
+void pj_cflp_tp_prices(const pj_cflp_tp *tp, const unsigned char *open, double *w)
+{
+    double top = -INFINITY;
+    for (int i = 0; i < tp->m; i++)
+        if (open[i] && tp->pi[i] > top) top = tp->pi[i];
+    for (int i = 0; i < tp->m; i++) w[i] = open[i] ? top - tp->pi[i] : 0;
 }
 
 static void tp_set(pj_cflp_tp *tp, int i, int j, double a)
@@ -165,80 +193,88 @@ int pj_cflp_tp_solve(pj_cflp_tp *tp, const unsigned char *open, double *service)
         tp->ex[i] = tp->load[i] - in->capacity[i];
     }
     double eps = tp->eps;
+    /* compact copies for the Dijkstra: open site q = sites[q] */
+    for (int i = 0; i < m; i++) tp->qof[i] = -1;
+    for (int q = 0; q < k; q++) tp->qof[tp->sites[q]] = q, tp->piq[q] = 0;
+    for (int j = 0; j < n; j++) {
+        const double *src = tp->ucT + (size_t)j * m;
+        double *dst = tp->ucO + (size_t)j * k;
+        for (int q = 0; q < k; q++) dst[q] = src[tp->sites[q]];
+    }
+    double *dq = tp->dq, *piq = tp->piq;
+    char *doneq = tp->doneq;
     for (;;) {
         int nsrc = 0;
         for (int q = 0; q < k; q++) {
             int i = tp->sites[q];
-            tp->done[i] = 0;
-            tp->pred[i] = -1;
+            doneq[q] = 0;
+            tp->pred[q] = -1;
             if (tp->ex[i] > eps) {
-                tp->dist[i] = 0;
+                dq[q] = 0;
                 nsrc++;
             } else {
-                tp->dist[i] = INFINITY;
+                dq[q] = INFINITY;
             }
         }
         if (!nsrc) break;
         int target = -1;
         double dt = 0;
         for (;;) {
-            int a = -1;
+            int qa = -1;
             double da = INFINITY;
-            for (int q = 0; q < k; q++) {
-                int i = tp->sites[q];
-                if (!tp->done[i] && tp->dist[i] < da) da = tp->dist[i], a = i;
-            }
-            if (a < 0) break;
-            tp->done[a] = 1;
+            for (int q = 0; q < k; q++)
+                if (!doneq[q] && dq[q] < da) da = dq[q], qa = q;
+            if (qa < 0) break;
+            doneq[qa] = 1;
+            int a = tp->sites[qa];
             if (tp->ex[a] < -eps) {
-                target = a;
+                target = qa;
                 dt = da;
                 break;
             }
             const int *row = tp->served + (size_t)a * n;
             for (int p = 0; p < tp->nserved[a]; p++) {
                 int j = row[p];
-                double base = da - tp->uc[(size_t)a * n + j] + tp->pi[a];
+                const double *uj = tp->ucO + (size_t)j * k;
+                double base = da - uj[qa] + piq[qa];
                 for (int q = 0; q < k; q++) {
-                    int b = tp->sites[q];
-                    if (tp->done[b]) continue;
-                    double nd = base + tp->uc[(size_t)b * n + j] - tp->pi[b];
-                    if (nd < tp->dist[b]) {
-                        tp->dist[b] = nd;
-                        tp->pred[b] = a;
-                        tp->predj[b] = j;
+                    double nd = base + uj[q] - piq[q];
+                    if (nd < dq[q] && !doneq[q]) {
+                        dq[q] = nd;
+                        tp->pred[q] = qa;
+                        tp->predj[q] = j;
                     }
                 }
             }
         }
         if (target < 0) return 1; /* no spare capacity reachable */
-        for (int q = 0; q < k; q++) {
-            int i = tp->sites[q];
-            tp->pi[i] += tp->dist[i] < dt ? tp->dist[i] : dt;
-        }
+        for (int q = 0; q < k; q++) piq[q] += dq[q] < dt ? dq[q] : dt;
         /* bottleneck */
-        double delta = -tp->ex[target];
         int v = target;
+        double delta = -tp->ex[tp->sites[target]];
         while (tp->pred[v] >= 0) {
-            int a = tp->pred[v], j = tp->predj[v];
-            double av = tp->amt[(size_t)a * n + j];
+            int qa = tp->pred[v], j = tp->predj[v];
+            double av = tp->amt[(size_t)tp->sites[qa] * n + j];
             if (av < delta) delta = av;
-            v = a;
+            v = qa;
         }
-        if (tp->ex[v] < delta) delta = tp->ex[v];
-        int src = v;
+        int src = tp->sites[v];
+        if (tp->ex[src] < delta) delta = tp->ex[src];
         v = target;
         while (tp->pred[v] >= 0) {
-            int a = tp->pred[v], j = tp->predj[v];
+            int qa = tp->pred[v], j = tp->predj[v];
+            int a = tp->sites[qa], b = tp->sites[v];
             tp_set(tp, a, j, tp->amt[(size_t)a * n + j] - delta);
-            tp_set(tp, v, j, tp->amt[(size_t)v * n + j] + delta);
-            v = a;
+            tp_set(tp, b, j, tp->amt[(size_t)b * n + j] + delta);
+            v = qa;
         }
+        int tg = tp->sites[target];
         tp->ex[src] -= delta;
-        tp->ex[target] += delta;
+        tp->ex[tg] += delta;
         tp->load[src] -= delta;
-        tp->load[target] += delta;
+        tp->load[tg] += delta;
     }
+    for (int q = 0; q < k; q++) tp->pi[tp->sites[q]] = piq[q];
     double cost = zero_cost;
     for (int q = 0; q < k; q++) {
         int i = tp->sites[q];

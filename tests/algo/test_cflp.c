@@ -176,6 +176,48 @@ TEST(cflp_brute_force_single)
     CHECK(feasible >= 10);
 }
 
+/* The GLPK model with sites fixed open or closed against brute force over the sets that
+ * respect the fixing. */
+TEST(cflp_mip_fixed_sites)
+{
+    for (int s = 0; s < 12; s++) {
+        pj_cflp p;
+        rand_inst(&p, 4, 6, 5000 + (uint64_t)s, 0, 1.6);
+        signed char fix[4] = {-1, -1, -1, -1};
+        fix[s % 4] = (signed char)(s / 4 % 2);
+        /* brute force: the allowed mask closes fixed-closed sites; fixed-open ones are opened
+         * by adding them to every subset */
+        double want = INFINITY;
+        for (int mask = 0; mask < 16; mask++) {
+            int ok = 1;
+            for (int i = 0; i < 4; i++)
+                if (fix[i] >= 0 && ((mask >> i) & 1) != fix[i]) ok = 0;
+            if (!ok) continue;
+            unsigned char open[4];
+            for (int i = 0; i < 4; i++) open[i] = (mask >> i) & 1;
+            double z = glpk_transport(&p, open);
+            for (int i = 0; i < 4; i++)
+                if (open[i]) z += p.fixed_cost[i];
+            want = fmin(want, z);
+        }
+        pj_cflp_result r;
+        pj_algo_opts o = {0};
+        o.time_limit_s = 5;
+        pj_cflp_mip_glpk_fixed(&p, PJ_CFLP_MULTI, &o, fix, NULL, &r);
+        if (!isfinite(want)) {
+            CHECK_INT(r.status, PJ_CFLP_INFEASIBLE);
+        } else {
+            CHECK_INT(r.status, PJ_CFLP_OK);
+            check_result(&p, &r);
+            CHECK_NEAR(r.stats.objective, want, 1e-6 * want);
+            for (int i = 0; i < 4; i++)
+                if (fix[i] >= 0) CHECK_INT(r.open[i], fix[i]);
+        }
+        pj_cflp_result_free(&r);
+        pj_cflp_free(&p);
+    }
+}
+
 /* The transportation solver against GLPK's simplex on random open sets. */
 TEST(cflp_transport_matches_lp)
 {
@@ -196,6 +238,27 @@ TEST(cflp_transport_matches_lp)
             }
             CHECK_INT(rc, 0);
             CHECK_NEAR(got, want, 1e-6 * fmax(1, want));
+            /* the capacity prices explain the flow: every unit is on a site minimising unit
+             * cost + price; a site with spare capacity has price 0 */
+            double w[6], load[6] = {0};
+            pj_cflp_tp_prices(tp, open, w);
+            const double *fq = pj_cflp_tp_fractions(tp);
+            for (int j = 0; j < p.n; j++) {
+                double best = INFINITY;
+                for (int i = 0; i < 6; i++)
+                    if (open[i] && isfinite(p.cost[i * p.n + j]))
+                        best = fmin(best, p.cost[i * p.n + j] / p.demand[j] + w[i]);
+                for (int i = 0; i < 6; i++) {
+                    load[i] += fq[i * p.n + j] * p.demand[j];
+                    if (fq[i * p.n + j] > 1e-9)
+                        CHECK_NEAR(p.cost[i * p.n + j] / p.demand[j] + w[i], best,
+                                   1e-7 * fmax(1, best));
+                }
+            }
+            for (int i = 0; i < 6; i++) {
+                CHECK(w[i] >= -1e-9);
+                if (open[i] && load[i] < p.capacity[i] - 1e-6) CHECK_NEAR(w[i], 0, 1e-9);
+            }
             const double *fr = pj_cflp_tp_fractions(tp);
             for (int j = 0; j < p.n; j++) {
                 double tot = 0;
@@ -212,13 +275,14 @@ TEST(cflp_transport_matches_lp)
     }
 }
 
-/* Medium random instances (too big for the exact path): validity, bound, determinism. */
+/* Medium random instances (single-source: too big for the exact path, m * n > 1500):
+ * validity, bound, determinism. */
 TEST(cflp_properties_and_determinism)
 {
     for (int kind = 0; kind < 2; kind++)
         for (int s = 0; s < 3; s++) {
             pj_cflp p;
-            rand_inst(&p, 25, 120, 4000 + (uint64_t)s, 10, 1.6);
+            rand_inst(&p, 25, kind ? 80 : 120, 4000 + (uint64_t)s, 10, 1.6);
             p.allowed = calloc(25, 1);
             for (int i = 0; i < 25; i++) p.allowed[i] = i % 7 != 3;
             pj_algo_opts o = {0};
@@ -301,10 +365,9 @@ TEST_T(cflp_orlib_cap_optimal, 120)
     static const struct {
         const char *name;
         double opt;
-    } cases[] = {{"cap41", 1040444.375},
-                 {"cap71", 932615.750},
-                 {"cap101", 796648.437},
-                 {"cap131", 793439.562}};
+    } cases[] = {{"cap41", 1040444.375}, {"cap71", 932615.750},   {"cap101", 796648.437},
+                 {"cap131", 793439.562}, {"cap114", 1063356.488}, {"cap123", 895302.325},
+                 {"cap124", 946051.325}};
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
         char path[600], err[256];
         snprintf(path, sizeof path, "%s/cflp/orlib_cap/%s.txt", t_benchmarks_dir(), cases[k].name);
