@@ -2,6 +2,7 @@
 // hidden, and a group with no visible child is hidden too.
 import { Odometer, OfficeBuilding, Setting, User, Document, Monitor, Notebook, Flag, MapLocation } from '@element-plus/icons-vue';
 import { House, Avatar, UserFilled, Connection, EditPen, Bell, DataAnalysis, List } from '@element-plus/icons-vue';
+import { School, Sunny, Van, TrendCharts, Box } from '@element-plus/icons-vue';
 
 export const MENU = [
   { key: 'dashboard', route: 'dashboard', label: 'nav.dashboard', icon: Odometer, perm: 'dashboard' },
@@ -31,6 +32,20 @@ export const MENU = [
     children: [
       { key: 'users', route: 'users', label: 'nav.users', icon: User, perm: 'users' },
       { key: 'audit', route: 'audit', label: 'nav.audit', icon: Document, perm: 'audit' },
+    ],
+  },
+  // district development: the village-streamer academy, agri-tech, the logistics hub
+  {
+    key: 'development2',
+    label: 'dev2.nav.group',
+    icon: TrendCharts,
+    children: [
+      { key: 'academy', route: 'academy', label: 'dev2.nav.academy', icon: School, perm: 'academy' },
+      { key: 'academy-kpi', route: 'academy-kpi', label: 'dev2.nav.academyKpi', icon: DataAnalysis, perm: 'academy' },
+      { key: 'agri', route: 'agri', label: 'dev2.nav.agri', icon: Sunny, perm: 'agri' },
+      { key: 'agri-output', route: 'agri-output', label: 'dev2.nav.agriOutput', icon: TrendCharts, perm: 'agri' },
+      { key: 'logistics', route: 'logistics', label: 'dev2.nav.logistics', icon: Van, perm: 'logistics' },
+      { key: 'warehouses', route: 'warehouses', label: 'dev2.nav.warehouses', icon: Box, perm: 'logistics' },
     ],
   },
 ];
