@@ -176,6 +176,12 @@ describe('district development: academy, agri-tech, logistics', { timeout: 24000
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 1024, `no horizontal scroll on a tablet (${width})`);
     await shot(page, '97-warehouses-jd-tablet');
+    // the hub's page: district figures, no land-parcel tab (not shown to enterprise users)
+    await page.goto('/logistics');
+    await page.getByTestId('wh-started').waitFor();
+    await page.getByRole('tab', { name: '货运班列' }).waitFor();
+    assert.equal(await page.getByRole('tab', { name: '土地地块' }).count(), 0);
+    assert.equal(await page.locator('.el-alert--error').count(), 0);
     await noProblems(page);
     await context.close();
   });
