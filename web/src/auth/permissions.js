@@ -34,6 +34,17 @@ export const PERMISSIONS = {
   'plans.write': ['admin', 'district_officer', 'township_officer'],
   'plans.adopt': DISTRICT,
   ...BIZ_PERMISSIONS, // enterprise services and district development
+  // district development (src/http/h_ecommerce.c academy routes, h_agritech.c, h_logistics.c):
+  // every role reads (the server scopes an enterprise user to its own organisation's rows);
+  // enrolments are not shown to operators and grid workers; cohort states and graduation are
+  // the academy's (officers); enrolment, practice, placement also the post's enterprise
+  academy: ALL,
+  'academy.enrolments': ['admin', 'district_officer', 'township_officer', 'enterprise', 'viewer'],
+  'academy.write': ['admin', 'district_officer', 'township_officer', 'enterprise'],
+  'academy.admin': ['admin', 'district_officer', 'township_officer'],
+  agri: ALL,
+  logistics: ALL,
+  'logistics.write': ['admin', 'district_officer', 'township_officer', 'enterprise'],
 };
 
 export function can(user, perm) {

@@ -3,6 +3,16 @@
 import { Odometer, OfficeBuilding, Setting, User, Document, Monitor, Notebook, Flag, MapLocation } from '@element-plus/icons-vue';
 import { House, Avatar, UserFilled, Connection, EditPen, Bell, DataAnalysis, List } from '@element-plus/icons-vue';
 import { BIZ_MENU } from './menu.biz.js';
+import { School, Sunny, Van, TrendCharts, Box } from '@element-plus/icons-vue';
+
+const DEVELOPMENT_MORE = [
+  { key: 'academy', route: 'academy', label: 'dev2.nav.academy', icon: School, perm: 'academy' },
+  { key: 'academy-kpi', route: 'academy-kpi', label: 'dev2.nav.academyKpi', icon: DataAnalysis, perm: 'academy' },
+  { key: 'agri', route: 'agri', label: 'dev2.nav.agri', icon: Sunny, perm: 'agri' },
+  { key: 'agri-output', route: 'agri-output', label: 'dev2.nav.agriOutput', icon: TrendCharts, perm: 'agri' },
+  { key: 'logistics', route: 'logistics', label: 'dev2.nav.logistics', icon: Van, perm: 'logistics' },
+  { key: 'warehouses', route: 'warehouses', label: 'dev2.nav.warehouses', icon: Box, perm: 'logistics' },
+];
 
 export const MENU = [
   { key: 'dashboard', route: 'dashboard', label: 'nav.dashboard', icon: Odometer, perm: 'dashboard' },
@@ -25,7 +35,9 @@ export const MENU = [
       { key: 'vulnerable', route: 'vulnerable', label: 'eldercare.nav.vulnerable', icon: List, perm: 'eldercare' },
     ],
   },
-  ...BIZ_MENU, // enterprise services and district development
+  // enterprise services and district development (one group: the dashboard, indicators and
+  // e-commerce of menu.biz.js, then the academy, agri-tech and the logistics hub)
+  ...BIZ_MENU.map((g) => (g.key === 'development' ? { ...g, children: [...g.children, ...DEVELOPMENT_MORE] } : g)),
   {
     key: 'admin',
     label: 'nav.admin',

@@ -209,6 +209,14 @@ const routes = [
         meta: { perm: 'audit', title: 'nav.audit' },
       },
       ...BIZ_ROUTES, // enterprise services and district development
+      // district development: the village-streamer academy, agri-tech, the logistics hub
+      { path: 'academy', name: 'academy', component: () => import('@/views/academy/AcademyView.vue'), meta: { perm: 'academy', title: 'dev2.academy', menu: 'academy' } },
+      { path: 'academy/cohorts/:id(\\d+)', name: 'academy-cohort', component: () => import('@/views/academy/CohortDetail.vue'), props: true, meta: { perm: 'academy', title: 'dev2.cohort', menu: 'academy' } },
+      { path: 'academy/kpi', name: 'academy-kpi', component: () => import('@/views/academy/AcademyKpi.vue'), meta: { perm: 'academy', title: 'dev2.kpiTitle', menu: 'academy-kpi' } },
+      { path: 'agri', name: 'agri', component: () => import('@/views/agri/AgriView.vue'), meta: { perm: 'agri', title: 'dev2.agri', menu: 'agri' } },
+      { path: 'agri/output', name: 'agri-output', component: () => import('@/views/agri/AgriOutput.vue'), meta: { perm: 'agri', title: 'dev2.output', menu: 'agri-output' } },
+      { path: 'logistics', name: 'logistics', component: () => import('@/views/logistics/LogisticsView.vue'), meta: { perm: 'logistics', title: 'dev2.logistics', menu: 'logistics' } },
+      { path: 'logistics/warehouses', name: 'warehouses', component: () => import('@/views/logistics/WarehouseList.vue'), meta: { perm: 'logistics', title: 'dev2.warehouses', menu: 'warehouses' } },
       {
         path: 'forbidden',
         name: 'forbidden',
