@@ -29,7 +29,7 @@ describe('district development: academy, agri-tech, logistics', { timeout: 24000
     const { context, page } = await openPage(browser);
     await login(page, 'admin', ADMIN_PW);
     const nav = page.getByRole('menubar');
-    await nav.getByText('区域发展').click();
+    await nav.getByText('区域发展', { exact: true }).click();
     await nav.getByText('村播学院').click();
     await page.getByRole('heading', { name: '村播学院' }).waitFor();
     const api = await apiGet(page, '/academy/cohorts?limit=50');
