@@ -89,6 +89,20 @@ void pj_time_iso(int64_t t, char out[21])
     o[17] = (char)('0' + s / 10), o[18] = (char)('0' + s % 10), o[19] = 'Z', o[20] = 0;
 }
 
+int64_t pj_local_day(int64_t t)
+{
+    int64_t l = t + PJ_LOCAL_OFFSET_S;
+    return l >= 0 ? l / 86400 : (l - 86399) / 86400;
+}
+
+void pj_local_date(int64_t t, char out[11])
+{
+    char iso[21];
+    pj_time_iso(pj_local_day(t) * 86400, iso);
+    memcpy(out, iso, 10);
+    out[10] = 0;
+}
+
 int pj_time_parse(const char *s, int64_t *out)
 {
     int Y, M, D, h = 0, m = 0, sec = 0, n = 0;

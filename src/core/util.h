@@ -13,6 +13,13 @@ size_t pj_utf8_len(const char *s, size_t n);
 int64_t pj_now(void);
 /* Milliseconds since the epoch. */
 int64_t pj_now_ms(void);
+/* The district's local time is Beijing time: UTC+8, no daylight saving. Dates a user types
+ * ("today", "not in the future", "overdue") are local dates. */
+#define PJ_LOCAL_OFFSET_S (8 * 3600)
+/* Days since 1970-01-01 of t's local date. */
+int64_t pj_local_day(int64_t t);
+/* t's local date as "YYYY-MM-DD" into out (11 bytes). */
+void pj_local_date(int64_t t, char out[11]);
 /* Formats t as "YYYY-MM-DDTHH:MM:SSZ" into out (≥ 21 bytes). */
 void pj_time_iso(int64_t t, char out[21]);
 /* Parses "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ"; returns 0 ok, -1 bad. */

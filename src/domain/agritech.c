@@ -71,7 +71,7 @@ static const pj_rec_extra project_extras[] = {
      PJ_RT_INT},
     {"milestones_overdue",
      "SELECT COUNT(*) FROM ag_milestones m WHERE m.project_id = t.id AND m.state = 'open' AND"
-     " m.due < CURRENT_DATE",
+     " m.due < date('now', '+8 hours')",
      PJ_RT_INT},
 };
 const pj_rec_kind pj_ag_projects = {.name = "ag_project",
@@ -137,7 +137,7 @@ static const pj_rec_field milestone_fields[] = {
     PJ_F_ENUM("state", F, milestone_states),
 };
 static const pj_rec_extra milestone_extras[] = {
-    {"overdue", "t.state = 'open' AND t.due < CURRENT_DATE", PJ_RT_BOOL},
+    {"overdue", "t.state = 'open' AND t.due < date('now', '+8 hours')", PJ_RT_BOOL},
 };
 const pj_rec_kind pj_ag_milestones = {
     .name = "ag_milestone",
@@ -449,7 +449,9 @@ static int kpi_body(pj_ctx *c, pj_jw *w, pj_err *err)
         one_int(c, "SELECT COUNT(*) FROM ag_milestones", &mtotal, err) ||
         one_int(c, "SELECT COUNT(*) FROM ag_milestones WHERE state = 'done'", &mdone, err) ||
         one_int(c, "SELECT COUNT(*) FROM ag_milestones WHERE state = 'open'", &mopen, err) ||
-        one_int(c, "SELECT COUNT(*) FROM ag_milestones WHERE state = 'open' AND due < CURRENT_DATE",
+        one_int(c,
+                "SELECT COUNT(*) FROM ag_milestones WHERE state = 'open' AND due < date('now', '+8 "
+                "hours')",
                 &mover, err) ||
         one_int(c, "SELECT COUNT(*) FROM ag_farms", &farms, err) ||
         one_int(c, "SELECT COUNT(*) FROM ag_farms WHERE postdoc_station = 1", &stations, err) ||

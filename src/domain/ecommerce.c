@@ -86,8 +86,7 @@ int ec_date(const char *s, int64_t *days, int *y, int *m, int *d)
 
 int64_t ec_today(void)
 {
-    int64_t t = pj_now();
-    return t >= 0 ? t / 86400 : (t - 86399) / 86400;
+    return pj_local_day(pj_now()); /* the district's date, not UTC's */
 }
 
 int64_t ec_run(pj_ctx *c, pj_err *err, const char *sql, const char *kinds, ...)

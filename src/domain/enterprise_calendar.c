@@ -2,11 +2,13 @@
  * the calendar's exceptions. */
 #include "domain/enterprise_calendar.h"
 
+#include "core/util.h"
+
 #include <string.h>
 
 #include "core/banned.h"
 
-#define BEIJING_OFFSET (8 * 3600)
+#define BEIJING_OFFSET PJ_LOCAL_OFFSET_S
 
 int32_t pj_cal_from_civil(int y, int m, int d)
 {
@@ -73,8 +75,7 @@ void pj_cal_format(int32_t day, char out[11])
 
 int32_t pj_cal_local_day(int64_t t)
 {
-    int64_t s = t + BEIJING_OFFSET;
-    return (int32_t)(s >= 0 ? s / 86400 : (s - 86399) / 86400);
+    return (int32_t)pj_local_day(t);
 }
 
 int64_t pj_cal_day_start(int32_t day)

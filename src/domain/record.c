@@ -54,10 +54,7 @@ int pj_rec_month_ok(const char *s)
 
 void pj_rec_today(char out[11])
 {
-    char iso[21];
-    pj_time_iso(pj_now(), iso);
-    memcpy(out, iso, 10);
-    out[10] = 0;
+    pj_local_date(pj_now(), out); /* the district's date, not UTC's */
 }
 
 static const pj_rec_field *field_of(const pj_rec_kind *k, const char *name)

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/util.h"
 #include "logistics/rec_fixture.h"
 
 static json_t *obj(json_t *o, const char *k)
@@ -93,7 +94,8 @@ TEST_T(agri_output_growth_is_computed, 90)
 
 static void today(char out[11])
 {
-    time_t now = time(NULL);
+    time_t now =
+        time(NULL) + PJ_LOCAL_OFFSET_S; /* the district's date (Beijing), as the server's */
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(out, 11, "%Y-%m-%d", &tm);

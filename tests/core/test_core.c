@@ -73,6 +73,25 @@ TEST(core_utf8_validation)
     CHECK_INT(pj_utf8_len("平谷区", strlen("平谷区")), 3);
 }
 
+TEST(core_local_date_is_beijing)
+{
+    /* the district's date turns at 16:00 UTC (Beijing midnight), not at 00:00 UTC */
+    int64_t t;
+    char d[11];
+    CHECK_INT(pj_time_parse("2026-11-29T15:59:59Z", &t), 0);
+    pj_local_date(t, d);
+    CHECK_STR(d, "2026-11-29");
+    pj_local_date(t + 1, d);
+    CHECK_STR(d, "2026-11-30");
+    CHECK_INT(pj_local_day(t + 1) - pj_local_day(t), 1);
+    CHECK_INT(pj_time_parse("2026-11-29T23:30:00Z", &t), 0); /* 07:30 on the 30th in Pinggu */
+    pj_local_date(t, d);
+    CHECK_STR(d, "2026-11-30");
+    CHECK_INT(pj_time_parse("1969-12-31T16:00:00Z", &t), 0); /* local midnight of 1970-01-01 */
+    CHECK_INT(pj_local_day(t), 0);
+    CHECK_INT(pj_local_day(t - 1), -1);
+}
+
 TEST(core_time_and_numbers)
 {
     int64_t t;

@@ -14,6 +14,8 @@
 #include "t.h"
 #include "th.h"
 
+#include "core/util.h"
+
 static json_t *call(th_server *s, const char *m, const char *tok, const char *path,
                     const char *body, int want, int line)
 {
@@ -41,7 +43,8 @@ static long long post_id(th_server *s, const char *tok, const char *m, const cha
 /* Today (UTC) minus years plus days, YYYY-MM-DD. */
 static void day_rel(int years, int days, char out[11])
 {
-    time_t now = time(NULL);
+    time_t now =
+        time(NULL) + PJ_LOCAL_OFFSET_S; /* the district's date (Beijing), as the server's */
     struct tm tm;
     gmtime_r(&now, &tm);
     tm.tm_year -= years;

@@ -12,6 +12,8 @@
 #include "t.h"
 #include "th.h"
 
+#include "core/util.h"
+
 static void load_demo(th_server *s)
 {
     pj_db *db;
@@ -58,7 +60,8 @@ static void idn(const char *p17, char out[19])
 /* Today (UTC) minus `years` years plus `days` days, as YYYY-MM-DD. */
 static void birth(int years, int days, char out[11])
 {
-    time_t now = time(NULL);
+    time_t now =
+        time(NULL) + PJ_LOCAL_OFFSET_S; /* the district's date (Beijing), as the server's */
     struct tm tm;
     gmtime_r(&now, &tm);
     tm.tm_year -= years;
