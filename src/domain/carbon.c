@@ -240,10 +240,7 @@ int pj_carbon_energy_list(pj_ctx *c, const char *period, int64_t org, const char
     pj_stmt_text(s, 6, sector);
     pj_stmt_text(s, 7, sector);
     pj_stmt_int(s, 8, limit + 1);
-    int started = pj_db_read_begin(c->db);
-    int rc = pj_render_query_page(c, s, limit, energy_render, w, err);
-    pj_db_read_end(c->db, started);
-    return rc;
+    return pj_render_query_page(c, s, limit, energy_render, w, err);
 }
 
 int pj_carbon_energy_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)

@@ -197,10 +197,7 @@ int pj_ec_base_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
     pj_stmt_int(s, 4, f->township_id);
     pj_stmt_int(s, 5, f->township_id);
     pj_stmt_int(s, 6, f->limit + 1);
-    int started = pj_db_read_begin(c->db);
-    int rc = pj_render_query_page(c, s, f->limit, base_render, w, err);
-    pj_db_read_end(c->db, started);
-    return rc;
+    return pj_render_query_page(c, s, f->limit, base_render, w, err);
 }
 
 int pj_ec_base_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
@@ -315,10 +312,7 @@ int pj_ec_studio_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
     pj_stmt_int(s, 2, f->base_id);
     pj_stmt_int(s, 3, f->base_id);
     pj_stmt_int(s, 4, f->limit + 1);
-    int started = pj_db_read_begin(c->db);
-    int rc = pj_render_query_page(c, s, f->limit, studio_render, w, err);
-    pj_db_read_end(c->db, started);
-    return rc;
+    return pj_render_query_page(c, s, f->limit, studio_render, w, err);
 }
 
 /* Township of a base (0 when none); -1 and 404/422 when the base is missing. */
@@ -451,10 +445,7 @@ int pj_ec_booking_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
     pj_stmt_int(s, 8, from);
     pj_stmt_int(s, 9, to);
     pj_stmt_int(s, 10, f->limit + 1);
-    int started = pj_db_read_begin(c->db);
-    int rc = pj_render_query_page(c, s, f->limit, booking_render, w, err);
-    pj_db_read_end(c->db, started);
-    return rc;
+    return pj_render_query_page(c, s, f->limit, booking_render, w, err);
 }
 
 static int body_time(json_t *b, const char *key, int64_t *out, pj_err *err)

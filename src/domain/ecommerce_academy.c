@@ -127,10 +127,7 @@ int pj_ec_zone_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
     pj_stmt_int(s, 6, f->organisation_id);
     pj_stmt_int(s, 7, f->organisation_id);
     pj_stmt_int(s, 8, f->limit + 1);
-    int started = pj_db_read_begin(c->db);
-    int rc = pj_render_query_page(c, s, f->limit, zone_render, w, err);
-    pj_db_read_end(c->db, started);
-    return rc;
+    return pj_render_query_page(c, s, f->limit, zone_render, w, err);
 }
 
 int pj_ec_zone_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
@@ -260,10 +257,7 @@ int pj_ac_course_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
     pj_stmt_text(s, 2, f->category);
     pj_stmt_text(s, 3, f->category);
     pj_stmt_int(s, 4, f->limit + 1);
-    int started = pj_db_read_begin(c->db);
-    int rc = pj_render_query_page(c, s, f->limit, course_render, w, err);
-    pj_db_read_end(c->db, started);
-    return rc;
+    return pj_render_query_page(c, s, f->limit, course_render, w, err);
 }
 
 int pj_ac_course_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
@@ -423,10 +417,7 @@ int pj_ac_cohort_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
     pj_stmt_int(s, 8, f->township_id);
     pj_stmt_int(s, 9, f->township_id);
     pj_stmt_int(s, 10, f->limit + 1);
-    int started = pj_db_read_begin(c->db);
-    int rc = pj_render_query_page(c, s, f->limit, cohort_render, w, err);
-    pj_db_read_end(c->db, started);
-    return rc;
+    return pj_render_query_page(c, s, f->limit, cohort_render, w, err);
 }
 
 int pj_ac_cohort_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
@@ -688,10 +679,7 @@ int pj_ac_post_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
     pj_stmt_text(s, 6, f->state);
     pj_stmt_text(s, 7, f->state);
     pj_stmt_int(s, 8, f->limit + 1);
-    int started = pj_db_read_begin(c->db);
-    int rc = pj_render_query_page(c, s, f->limit, post_render, w, err);
-    pj_db_read_end(c->db, started);
-    return rc;
+    return pj_render_query_page(c, s, f->limit, post_render, w, err);
 }
 
 int pj_ac_post_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)

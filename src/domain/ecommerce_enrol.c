@@ -216,10 +216,7 @@ int pj_ac_enrolment_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err
     pj_stmt_int(s, k++, town);
     pj_stmt_int(s, k++, town);
     pj_stmt_int(s, k++, f->limit + 1);
-    int started = pj_db_read_begin(c->db);
-    int rc = pj_render_query_page(c, s, f->limit, enrol_render, w, err);
-    pj_db_read_end(c->db, started);
-    return rc;
+    return pj_render_query_page(c, s, f->limit, enrol_render, w, err);
 }
 
 /* The age rule of the streamers module, applied on the day of enrolment; its failures name

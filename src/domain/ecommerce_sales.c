@@ -77,10 +77,7 @@ int pj_ec_session_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
     pj_stmt_text(s, 6, f->to);
     pj_stmt_text(s, 7, f->to);
     pj_stmt_int(s, 8, f->limit + 1);
-    int started = pj_db_read_begin(c->db);
-    int rc = pj_render_query_page(c, s, f->limit, session_render, w, err);
-    pj_db_read_end(c->db, started);
-    return rc;
+    return pj_render_query_page(c, s, f->limit, session_render, w, err);
 }
 
 int pj_ec_session_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
@@ -223,10 +220,7 @@ int pj_ec_product_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
     pj_stmt_text(s, 2, f->category);
     pj_stmt_text(s, 3, f->category);
     pj_stmt_int(s, 4, f->limit + 1);
-    int started = pj_db_read_begin(c->db);
-    int rc = pj_render_query_page(c, s, f->limit, product_render, w, err);
-    pj_db_read_end(c->db, started);
-    return rc;
+    return pj_render_query_page(c, s, f->limit, product_render, w, err);
 }
 
 int pj_ec_product_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)

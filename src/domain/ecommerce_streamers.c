@@ -206,10 +206,7 @@ int pj_ec_streamer_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
     pj_stmt_int(s, 6, f->base_id);
     pj_stmt_int(s, 7, f->base_id);
     pj_stmt_int(s, 8, f->limit + 1);
-    int started = pj_db_read_begin(c->db);
-    int rc = pj_render_query_page(c, s, f->limit, streamer_render, w, err);
-    pj_db_read_end(c->db, started);
-    return rc;
+    return pj_render_query_page(c, s, f->limit, streamer_render, w, err);
 }
 
 /* categories: an array of known codes, joined with ',' into c->arena */

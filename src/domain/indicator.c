@@ -119,10 +119,7 @@ int pj_indicator_list(pj_ctx *c, const char *q, int64_t cursor, int limit, pj_jw
     pj_stmt_text(s, 3, like);
     pj_stmt_text(s, 4, like);
     pj_stmt_int(s, 5, limit + 1);
-    int started = pj_db_read_begin(c->db);
-    int rc = pj_render_query_page(c, s, limit, ind_render, w, err);
-    pj_db_read_end(c->db, started);
-    return rc;
+    return pj_render_query_page(c, s, limit, ind_render, w, err);
 }
 
 int pj_indicator_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
@@ -341,10 +338,7 @@ int pj_ind_value_list(pj_ctx *c, const pj_value_filter *f, pj_jw *w, pj_err *err
     pj_stmt_int(s, 12, from.year);
     pj_stmt_int(s, 13, to.year);
     pj_stmt_int(s, 14, f->limit + 1);
-    int started = pj_db_read_begin(c->db);
-    int rc = pj_render_query_page(c, s, f->limit, value_render, w, err);
-    pj_db_read_end(c->db, started);
-    return rc;
+    return pj_render_query_page(c, s, f->limit, value_render, w, err);
 }
 
 static int value_full(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)

@@ -67,12 +67,19 @@ int pj_render_page(pj_ctx *c, const int64_t *ids, int n, int limit, pj_render_fn
 
 int pj_render_query_page(pj_ctx *c, pj_stmt *s, int limit, pj_render_fn fn, pj_jw *w, pj_err *err)
 {
+    /* one read transaction: the ids and every rendered item come from one snapshot */
+    int started = pj_db_read_begin(c->db);
     int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(limit + 1));
-    int n = 0, rc;
+    int n = 0, rc = 0;
     while (n <= limit && (rc = pj_stmt_step(s, err)) == 1) ids[n++] = pj_col_int(s, 0);
     pj_stmt_done(s);
-    if (n <= limit && rc < 0) return -1;
-    return pj_render_page(c, ids, n, limit, fn, w, err);
+    if (n <= limit && rc < 0) {
+        pj_db_read_end(c->db, started);
+        return -1;
+    }
+    rc = pj_render_page(c, ids, n, limit, fn, w, err);
+    pj_db_read_end(c->db, started);
+    return rc;
 }
 
 int pj_render_exists(pj_ctx *c, const char *sql, int64_t id, pj_err *err)

@@ -18,7 +18,8 @@ char *pj_render_to_string(pj_ctx *c, int64_t id, pj_render_fn fn, pj_err *err);
 int pj_render_page(pj_ctx *c, const int64_t *ids, int n, int limit, pj_render_fn fn, pj_jw *w,
                    pj_err *err);
 /* Steps s (bound, selecting ids in column 0, with LIMIT limit + 1), then writes the page as
- * pj_render_page does. s is done afterwards. */
+ * pj_render_page does, all in one read transaction (a no-op inside a transaction already
+ * open). s is done afterwards. */
 int pj_render_query_page(pj_ctx *c, pj_stmt *s, int limit, pj_render_fn fn, pj_jw *w, pj_err *err);
 /* 1 when `sql` (one ? for id) returns a row, 0 when not, -1 on error. */
 int pj_render_exists(pj_ctx *c, const char *sql, int64_t id, pj_err *err);
