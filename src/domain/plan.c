@@ -496,9 +496,9 @@ static int set_demand(pj_ctx *c, const preq *q, pvill *v, int n, int64_t *total,
     if (q->vmode == VUL_NONE) return 0;
     /* the eldercare list: living alone, disabled or ability level >= 3 (counts only; no
      * personal data enters the plan). A village's people in need hold its listed people in
-     * proportion: demand x registered / population, never above its demand. The district total
-     * is rounded once and handed out by largest remainder, so small villages are not all
-     * rounded away. */
+     * proportion: demand x registered / population, never above its demand or its list. The
+     * district total is rounded once and handed out by largest remainder, so small villages
+     * are not all rounded away. */
     double *ex = pj_arena_alloc(c->arena, sizeof(double) * (size_t)n);
     double exsum = 0;
     for (int i = 0; i < n; i++) {
@@ -515,6 +515,7 @@ static int set_demand(pj_ctx *c, const preq *q, pvill *v, int n, int64_t *total,
         if (rc < 0) return -1;
         double x = v[i].pop > 0 ? (double)v[i].demand * (double)v[i].vreg / (double)v[i].pop : 0;
         if (x > (double)v[i].demand) x = (double)v[i].demand;
+        if (x > (double)v[i].vreg) x = (double)v[i].vreg; /* more in need than live there */
         v[i].vuln = (int64_t)floor(x);
         ex[i] = x - (double)v[i].vuln;
         exsum += x;
