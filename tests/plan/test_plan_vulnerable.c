@@ -183,6 +183,40 @@ TEST_T(plan_vulnerable_to_barrier_free_site, 60)
     th_stop(&s);
 }
 
+/* With the eldercare list (the default) a site with the medical role is a candidate for the
+ * vulnerable even when the plan is for another role: no barrier-free rooms anywhere, the three
+ * go to the medical site M, the others to the nearer A. */
+TEST_T(plan_vulnerable_eldercare_medical_candidate, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    tiny_world(&s);
+    th_sql_exec(&s, "UPDATE facilities SET barrier_free_rooms = 0");
+    th_sql_exec(&s, "INSERT INTO facilities (id, name, type, township_id, lat, lon,"
+                    " peacetime_capacity, barrier_free_rooms, created_at, updated_at) VALUES"
+                    " (3, 'M 医疗', 'hotel', 1000, 40.0, 117.08, 0, 0, 0, 0)");
+    th_sql_exec(&s, "INSERT INTO facility_roles (facility_id, role, unit, capacity) VALUES"
+                    " (3, 'medical', 'beds', 10)");
+    th_sql_exec(&s, "INSERT INTO manuals (id, facility_id, scenario, role, version, title,"
+                    " created_at, created_by) VALUES (3, 3, 'disaster', 'medical', 1, 'm', 0,"
+                    " 't')");
+    th_sql_exec(&s, "INSERT INTO manual_steps (manual_id, phase, seq, code, name,"
+                    " planned_minutes, team_type, team_count) VALUES"
+                    " (3, 'convert', 1, 'c1', '清洁', 60, 'cleaning', 1)");
+    json_t *p = post_ok(&s, tok, "/api/v1/plans?wait=1", TINY(""), 201);
+    json_t *res = json_object_get(p, "result"), *vul = json_object_get(res, "vulnerable");
+    CHECK_STR(th_str(vul, "source"), "eldercare");
+    CHECK_INT(th_int(vul, "total"), 3);
+    CHECK_INT(th_int(vul, "served"), 3);
+    CHECK_INT(vulnerable_at(res, 3), 3);
+    CHECK(site(res, 3) != NULL && json_is_true(json_object_get(site(res, 3), "medical")));
+    CHECK_INT(th_int(json_object_get(res, "summary"), "served"), 100);
+    json_decref(p);
+    th_stop(&s);
+}
+
 TEST_T(plan_converted_site_ready_at_start, 60)
 {
     th_server s;
@@ -343,13 +377,16 @@ TEST_T(plan_vulnerable_proportional_share, 240)
                     " '清洁', 60, 'cleaning', 1 FROM manuals WHERE title = 'bf'");
     CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM manuals WHERE title = 'bf'") > 0);
     double share = 0.05;
-    for (int mode = 0; mode < 2; mode++) {
+    /* 0: everyone alike; 1: the eldercare list; 2: the same for isolation in an epidemic */
+    for (int mode = 0; mode < 3; mode++) {
         snprintf(body, sizeof body,
-                 "{\"name\":\"p%d\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
+                 "{\"name\":\"p%d\",\"scenario\":\"%s\",\"role\":\"%s\","
                  "\"affected\":{\"township_ids\":[%lld]},\"demand\":{\"share\":%g},\"teams\":"
                  "{\"cleaning\":12,\"logistics\":16,\"security\":6,\"medical\":10,\"catering\":6,"
                  "\"it\":2,\"disinfection\":4},\"time_limit_s\":0.5%s}",
-                 mode, town, share, mode ? "" : ",\"vulnerable\":false");
+                 mode, mode == 2 ? "epidemic" : "disaster",
+                 mode == 2 ? "isolation" : "resettlement", town, share,
+                 mode ? "" : ",\"vulnerable\":false");
         json_t *o = post_ok(&s, tok, "/api/v1/plans?wait=1", body, 201);
         json_t *res = json_object_get(o, "result"), *sum = json_object_get(res, "summary");
         json_t *vul = json_object_get(res, "vulnerable"), *e;
