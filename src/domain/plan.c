@@ -495,7 +495,12 @@ static int set_demand(pj_ctx *c, const preq *q, pvill *v, int n, int64_t *total,
     }
     if (q->vmode == VUL_NONE) return 0;
     /* the eldercare list: living alone, disabled or ability level >= 3 (counts only; no
-     * personal data enters the plan). They are among the people in need first. */
+     * personal data enters the plan). A village's people in need hold its listed people in
+     * proportion: demand x registered / population, never above its demand or its list. The
+     * district total is rounded once and handed out by largest remainder, so small villages
+     * are not all rounded away. */
+    double *ex = pj_arena_alloc(c->arena, sizeof(double) * (size_t)n);
+    double exsum = 0;
     for (int i = 0; i < n; i++) {
         pj_stmt *s = pj_db_prepare(c->db,
                                    "SELECT COUNT(*) FROM elders WHERE village_id = ? AND"
@@ -508,7 +513,23 @@ static int set_demand(pj_ctx *c, const preq *q, pvill *v, int n, int64_t *total,
         if (rc == 1) v[i].vreg = pj_col_int(s, 0);
         pj_stmt_done(s);
         if (rc < 0) return -1;
-        v[i].vuln = v[i].vreg < v[i].demand ? v[i].vreg : v[i].demand;
+        double x = v[i].pop > 0 ? (double)v[i].demand * (double)v[i].vreg / (double)v[i].pop : 0;
+        if (x > (double)v[i].demand) x = (double)v[i].demand;
+        if (x > (double)v[i].vreg) x = (double)v[i].vreg; /* more in need than live there */
+        v[i].vuln = (int64_t)floor(x);
+        ex[i] = x - (double)v[i].vuln;
+        exsum += x;
+    }
+    int64_t want = llround(exsum), given = 0;
+    for (int i = 0; i < n; i++) given += v[i].vuln;
+    while (given < want) {
+        int best = -1;
+        for (int i = 0; i < n; i++)
+            if (ex[i] > 0 && v[i].vuln < v[i].demand && (best < 0 || ex[i] > ex[best])) best = i;
+        if (best < 0) break;
+        v[best].vuln++;
+        ex[best] = -1;
+        given++;
     }
     return 0;
 }
@@ -1548,7 +1569,9 @@ static int plan_run(pj_ctx *c, json_t *body, const pj_plan_progress *prog, int c
         no_candidates(&P.q, &cnt, err);
         goto out;
     }
-    if (P.q.vcount > 0 && strcmp(P.q.role, "medical")) {
+    int64_t vdemand = 0;
+    for (int j = 0; j < P.nv; j++) vdemand += P.v[j].vuln;
+    if (vdemand > 0 && strcmp(P.q.role, "medical")) {
         pcount cm;
         memset(&cm, 0, sizeof cm);
         if (load_sites(c, &P.q, "medical", 1, P.v, P.nv, &P.st, &P.ns, &cap, &cm, err)) goto out;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/log.h"
 #include "core/util.h"
 #include "domain/audit.h"
 #include "domain/dualuse_int.h"
@@ -251,11 +252,20 @@ int pj_plan_submit(pj_ctx *c, pj_plan_pool *pool, json_t *body, pj_jw *w, pj_err
         return -1;
     }
     /* the worker reads the request as saved */
+    int rc = -1;
     if (!(req = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER)))
-        return pj_fail(err, 500, "internal", "", "out of memory");
-    int rc = pj_plan_pool_add(pool, c, id, req, err);
+        pj_fail(err, 500, "internal", "", "out of memory");
+    else
+        rc = pj_plan_pool_add(pool, c, id, req, err);
     free(req);
-    return rc ? -1 : plan_render(c, id, w, err);
+    if (rc) { /* no worker will take it: the saved plan fails now, not 'solving' for ever */
+        pj_err e2;
+        pj_err_clear(&e2);
+        if (pj_plan_store_outcome(c, id, NULL, NULL, err, &e2) < 0)
+            pj_log(PJ_LOG_ERROR, "plan %lld: cannot mark it failed: %s", (long long)id, e2.message);
+        return -1;
+    }
+    return plan_render(c, id, w, err);
 }
 
 int pj_plan_store_outcome(pj_ctx *c, int64_t id, const char *result, const pj_plan_summary *sum,

@@ -43,6 +43,7 @@ struct pj_plan_pool {
     atomic_int stopping;
     atomic_uint_fast64_t commits;
     pthread_t th[MAX_WORKERS];
+    pj_db *db[MAX_WORKERS]; /* each worker's connection, opened before it starts */
     char *db_path;
     pj_settings settings;
 };
@@ -116,14 +117,11 @@ static void *worker(void *arg)
 {
     pj_plan_pool *p = arg;
     pj_db *db = NULL;
-    pj_err err;
-    pj_err_clear(&err);
-    if (pj_db_open(&db, p->db_path, &err))
-        pj_log(PJ_LOG_ERROR, "planner worker: cannot open the database: %s", err.message);
     int slot = -1;
     pthread_mutex_lock(&p->mu);
     for (int i = 0; i < p->nworkers; i++)
         if (pthread_equal(p->th[i], pthread_self())) slot = i;
+    if (slot >= 0) db = p->db[slot];
     for (;;) {
         while (!p->head && !atomic_load(&p->stopping)) pthread_cond_wait(&p->cv, &p->mu);
         pjob *j = p->head;
@@ -142,7 +140,6 @@ static void *worker(void *arg)
         free(j);
     }
     pthread_mutex_unlock(&p->mu);
-    pj_db_close(db);
     return NULL;
 }
 
@@ -178,6 +175,15 @@ int pj_plan_pool_start(pj_plan_pool **out, const char *db_path, const pj_setting
     p->tail = &p->head;
     p->settings = *settings;
     p->queue_max = queue_max < 1 ? 1 : queue_max;
+    /* every worker's connection first: a worker without one could only drop its jobs */
+    for (int i = 0; i < workers; i++)
+        if (pj_db_open(&p->db[i], db_path, err)) {
+            char msg[sizeof err->message];
+            snprintf(msg, sizeof msg, "%s", err->message);
+            pj_plan_pool_stop(p);
+            return pj_fail(err, 500, "internal", "",
+                           "the planner's worker cannot open the database: %s", msg);
+        }
     /* the workers wait for jobs with every signal blocked: the event loop handles them */
     sigset_t all, old;
     sigfillset(&all);
@@ -207,6 +213,7 @@ void pj_plan_pool_stop(pj_plan_pool *p)
     pthread_mutex_unlock(&p->mu);
     for (int i = 0; i < p->nworkers; i++) pthread_join(p->th[i], NULL);
     if (g_pool == p) g_pool = NULL;
+    for (int i = 0; i < MAX_WORKERS; i++) pj_db_close(p->db[i]);
     for (pjob *j = p->head, *n; j; j = n) { /* only when no worker ever started */
         n = j->next;
         free(j->request);

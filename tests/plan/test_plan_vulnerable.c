@@ -23,7 +23,8 @@ static json_t *post_ok(th_server *s, const char *tok, const char *path, const ch
 
 /* A township (1000), a village (1001, 100 people at 40.0, 117.0) with its grid (1002); hotels
  * A (1, 0.9 km east, no barrier-free rooms) and B (2, 4.3 km east, 5 barrier-free rooms), each
- * with 200 resettlement beds and a one-step manual; 3 vulnerable elders and 2 others. */
+ * with 200 resettlement beds and a one-step manual; 3 vulnerable elders and 2 others. The
+ * scenario puts the whole village in need, so all three listed are among the vulnerable. */
 static void tiny_world(th_server *s)
 {
     th_sql_exec(s, "INSERT INTO regions (id, parent_id, code, name, type, lat, lon, population,"
@@ -60,7 +61,7 @@ static void tiny_world(th_server *s)
 
 #define TINY(extra)                                                                                \
     "{\"name\":\"tiny\",\"scenario\":\"disaster\",\"role\":\"resettlement\","                      \
-    "\"affected\":{\"village_ids\":[1001]},\"demand\":{\"share\":0.5},"                            \
+    "\"affected\":{\"village_ids\":[1001]},\"demand\":{\"share\":1},"                              \
     "\"teams\":{\"cleaning\":2},\"time_limit_s\":1" extra "}"
 
 static json_t *site(json_t *res, long long fid)
@@ -109,7 +110,7 @@ TEST_T(plan_vulnerable_to_barrier_free_site, 60)
     CHECK(site(res, 1) != NULL); /* the others go to the nearer A */
     CHECK_INT(th_int(site(res, 2), "barrier_free_rooms"), 5);
     CHECK_INT(th_int(site(res, 2), "vulnerable"), 3);
-    CHECK_INT(th_int(json_object_get(res, "summary"), "served"), 50);
+    CHECK_INT(th_int(json_object_get(res, "summary"), "served"), 100);
     json_decref(p);
     /* vulnerable: false plans everyone alike: all to the nearer A */
     p = post_ok(&s, tok, "/api/v1/plans?wait=1", TINY(",\"vulnerable\":false"), 201);
@@ -160,7 +161,7 @@ TEST_T(plan_vulnerable_to_barrier_free_site, 60)
     json_decref(p);
     p = post_ok(&s, tok, "/api/v1/plans?wait=1",
                 "{\"name\":\"it\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
-                "\"affected\":{\"village_ids\":[1001]},\"demand\":{\"share\":0.5},"
+                "\"affected\":{\"village_ids\":[1001]},\"demand\":{\"share\":1},"
                 "\"teams\":{\"it\":1},\"single_source\":false,\"time_limit_s\":1}",
                 201);
     res = json_object_get(p, "result");
@@ -179,6 +180,40 @@ TEST_T(plan_vulnerable_to_barrier_free_site, 60)
     json_decref(o);
     th_fingerprint(&s, fp2, sizeof fp2);
     CHECK_STR(fp1, fp2);
+    th_stop(&s);
+}
+
+/* With the eldercare list (the default) a site with the medical role is a candidate for the
+ * vulnerable even when the plan is for another role: no barrier-free rooms anywhere, the three
+ * go to the medical site M, the others to the nearer A. */
+TEST_T(plan_vulnerable_eldercare_medical_candidate, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    tiny_world(&s);
+    th_sql_exec(&s, "UPDATE facilities SET barrier_free_rooms = 0");
+    th_sql_exec(&s, "INSERT INTO facilities (id, name, type, township_id, lat, lon,"
+                    " peacetime_capacity, barrier_free_rooms, created_at, updated_at) VALUES"
+                    " (3, 'M 医疗', 'hotel', 1000, 40.0, 117.08, 0, 0, 0, 0)");
+    th_sql_exec(&s, "INSERT INTO facility_roles (facility_id, role, unit, capacity) VALUES"
+                    " (3, 'medical', 'beds', 10)");
+    th_sql_exec(&s, "INSERT INTO manuals (id, facility_id, scenario, role, version, title,"
+                    " created_at, created_by) VALUES (3, 3, 'disaster', 'medical', 1, 'm', 0,"
+                    " 't')");
+    th_sql_exec(&s, "INSERT INTO manual_steps (manual_id, phase, seq, code, name,"
+                    " planned_minutes, team_type, team_count) VALUES"
+                    " (3, 'convert', 1, 'c1', '清洁', 60, 'cleaning', 1)");
+    json_t *p = post_ok(&s, tok, "/api/v1/plans?wait=1", TINY(""), 201);
+    json_t *res = json_object_get(p, "result"), *vul = json_object_get(res, "vulnerable");
+    CHECK_STR(th_str(vul, "source"), "eldercare");
+    CHECK_INT(th_int(vul, "total"), 3);
+    CHECK_INT(th_int(vul, "served"), 3);
+    CHECK_INT(vulnerable_at(res, 3), 3);
+    CHECK(site(res, 3) != NULL && json_is_true(json_object_get(site(res, 3), "medical")));
+    CHECK_INT(th_int(json_object_get(res, "summary"), "served"), 100);
+    json_decref(p);
     th_stop(&s);
 }
 
@@ -218,10 +253,10 @@ TEST_T(plan_converted_site_ready_at_start, 60)
     CHECK_INT(th_int(c0, "minutes"), 0);
     CHECK_INT((long long)json_number_value(json_object_get(c0, "capacity")), 30);
     CHECK_INT(th_int(c0, "people"), 30);
-    /* the other 20 wait for A's one-hour conversion */
+    /* the other 70 wait for A's one-hour conversion */
     json_t *last = json_array_get(json_object_get(sched, "curve"), 1);
     CHECK_INT(th_int(last, "minutes"), 60);
-    CHECK_INT(th_int(last, "people"), 50);
+    CHECK_INT(th_int(last, "people"), 100);
     /* adopting converts A only; C stays as it is */
     long long conv0 = th_sql_int(&s, "SELECT COUNT(*) FROM conversions");
     char path[64];
@@ -298,5 +333,113 @@ TEST_T(plan_vulnerable_property_demo, 180)
         json_decref(o);
     }
     CHECK(placed > 0); /* the check above ran on real assignments */
+    th_stop(&s);
+}
+
+/* A share scenario over a demo township whose eldercare list holds a realistic 5.6 % of each
+ * village's residents (the full demo's rate): the vulnerable are each village's proportional
+ * part of its people in need, not the whole list, so the plan houses (nearly) everyone, and
+ * the vulnerable land only on medical sites or in barrier-free rooms. Before, every person in
+ * need was counted vulnerable and almost all were left unhoused. */
+TEST_T(plan_vulnerable_proportional_share, 240)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[1024], q[1024];
+    th_login(&s, "officer", s.demo_pw, tok);
+    long long town =
+        th_sql_int(&s, "SELECT id FROM regions WHERE name = '峪口地区' AND type = 'township'");
+    /* the tests' demo has no elders: 5.6 % of each village's residents, on the list (synthetic) */
+    snprintf(q, sizeof q,
+             "WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 5000)"
+             " INSERT INTO elders (name, sex, birth_date, id_number, grid_id, village_id,"
+             " township_id, lat, lon, living_alone, disabled, ability_level, created_at,"
+             " updated_at, source) SELECT 'e', 'F', '1940-05-06', 'P' || v.id || '-' || k.n,"
+             " v.id, v.id, v.parent_id, v.lat, v.lon, k.n %% 2, k.n %% 2 = 0, 0, 0, 0,"
+             " 'synthetic' FROM regions v JOIN k ON k.n <= CAST(v.population * 0.056 AS INTEGER)"
+             " WHERE v.parent_id = %lld AND v.type IN ('village', 'community')"
+             " AND v.lat IS NOT NULL",
+             town);
+    th_sql_exec(&s, q);
+    snprintf(q, sizeof q, "SELECT COUNT(*) FROM elders WHERE township_id = %lld", town);
+    long long listed = th_sql_int(&s, q);
+    CHECK(listed > 100);
+    /* the demo's barrier-free sites have no conversion manual for the scenario: each gets a
+     * one-step one (synthetic), so the rooms are in the plan */
+    th_sql_exec(&s, "INSERT INTO manuals (facility_id, scenario, role, version, title,"
+                    " created_at, created_by) SELECT f.id, 'disaster', 'resettlement', 1, 'bf',"
+                    " 0, 't' FROM facilities f JOIN facility_roles r ON r.facility_id = f.id AND"
+                    " r.role = 'resettlement' WHERE f.barrier_free_rooms > 0 AND NOT EXISTS"
+                    " (SELECT 1 FROM manuals m WHERE m.facility_id = f.id AND m.scenario ="
+                    " 'disaster' AND m.role = 'resettlement')");
+    th_sql_exec(&s, "INSERT INTO manual_steps (manual_id, phase, seq, code, name,"
+                    " planned_minutes, team_type, team_count) SELECT id, 'convert', 1, 'c1',"
+                    " '清洁', 60, 'cleaning', 1 FROM manuals WHERE title = 'bf'");
+    CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM manuals WHERE title = 'bf'") > 0);
+    double share = 0.05;
+    /* 0: everyone alike; 1: the eldercare list; 2: the same for isolation in an epidemic */
+    for (int mode = 0; mode < 3; mode++) {
+        snprintf(body, sizeof body,
+                 "{\"name\":\"p%d\",\"scenario\":\"%s\",\"role\":\"%s\","
+                 "\"affected\":{\"township_ids\":[%lld]},\"demand\":{\"share\":%g},\"teams\":"
+                 "{\"cleaning\":12,\"logistics\":16,\"security\":6,\"medical\":10,\"catering\":6,"
+                 "\"it\":2,\"disinfection\":4},\"time_limit_s\":0.5%s}",
+                 mode, mode == 2 ? "epidemic" : "disaster",
+                 mode == 2 ? "isolation" : "resettlement", town, share,
+                 mode ? "" : ",\"vulnerable\":false");
+        json_t *o = post_ok(&s, tok, "/api/v1/plans?wait=1", body, 201);
+        json_t *res = json_object_get(o, "result"), *sum = json_object_get(res, "summary");
+        json_t *vul = json_object_get(res, "vulnerable"), *e;
+        long long demand = th_int(sum, "demand"), served = th_int(sum, "served");
+        CHECK(demand > 100);
+        if (mode == 0) { /* everyone alike: the district's sites house them all */
+            CHECK_INT(served, demand);
+            CHECK_INT(th_int(vul, "total"), 0);
+            json_decref(o);
+            continue;
+        }
+        /* (nearly) all housed, the vulnerable among them */
+        if (served < demand - demand / 100)
+            t_fail(__FILE__, __LINE__, "served %lld of %lld (vulnerable %lld of %lld)", served,
+                   demand, th_int(vul, "served"), th_int(vul, "total"));
+        CHECK_STR(th_str(vul, "source"), "eldercare");
+        CHECK(th_int(vul, "served") >= th_int(vul, "total") * 9 / 10);
+        /* each village's vulnerable: its demand x registered / population, within rounding */
+        double expect = 0;
+        long long total = 0, reg = 0;
+        size_t i;
+        json_array_foreach(json_object_get(vul, "villages"), i, e)
+        {
+            snprintf(q, sizeof q, "SELECT population FROM regions WHERE id = %lld",
+                     th_int(e, "village_id"));
+            long long pop = th_sql_int(&s, q), d = (long long)(pop * share + 0.5);
+            double x = (double)d * (double)th_int(e, "registered") / (double)pop;
+            if (th_int(e, "people") > d || th_int(e, "people") < (long long)x ||
+                th_int(e, "people") > (long long)x + 1)
+                t_fail(__FILE__, __LINE__,
+                       "village %lld: %lld vulnerable of %lld in need, %g"
+                       " expected",
+                       th_int(e, "village_id"), th_int(e, "people"), d, x);
+            expect += x;
+            total += th_int(e, "people");
+            reg += th_int(e, "registered");
+        }
+        CHECK_INT(reg, listed);
+        CHECK_INT(th_int(vul, "total"), total);
+        CHECK(total >= (long long)expect - 1 && total <= (long long)expect + 1);
+        CHECK(total * 100 >= demand * 4 && total * 100 <= demand * 7); /* ~5.6 %, not all */
+        json_array_foreach(json_object_get(res, "sites"), i, e)
+        {
+            long long vu = th_int(e, "vulnerable");
+            int ok =
+                json_is_true(json_object_get(e, "medical")) || th_int(e, "barrier_free_rooms") > 0;
+            if (vu > 0 && !ok)
+                t_fail(__FILE__, __LINE__, "%lld vulnerable at unsuitable site %lld", vu,
+                       th_int(e, "facility_id"));
+            CHECK(vu <= (long long)json_number_value(json_object_get(e, "vulnerable_capacity")));
+            CHECK_INT(vulnerable_at(res, th_int(e, "facility_id")), vu);
+        }
+        json_decref(o);
+    }
     th_stop(&s);
 }
