@@ -87,7 +87,8 @@ const pj_rec_kind pj_ag_projects = {.name = "ag_project",
                                     .deletable = 1};
 
 /* A milestone's state and its done date agree: done ⇔ a done date (not in the future). */
-static int milestone_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_err *err)
+static int milestone_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body,
+                           const json_t *row, pj_err *err)
 {
     (void)k;
     json_t *done = json_object_get(body, "done"), *state = json_object_get(body, "state");
@@ -192,12 +193,13 @@ const pj_rec_kind pj_ag_farms = {.name = "ag_farm",
                                  .deletable = 1};
 
 /* An expert works at a farm or a lab (or both). */
-static int expert_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_err *err)
+static int expert_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body,
+                        const json_t *row, pj_err *err)
 {
     (void)c;
     (void)k;
-    json_t *farm = json_object_get(body, "farm_id"), *lab = json_object_get(body, "lab_id");
-    if (!id && (!farm || json_is_null(farm)) && (!lab || json_is_null(lab)))
+    json_t *farm = json_object_get(row, "farm_id"), *lab = json_object_get(row, "lab_id");
+    if ((!farm || json_is_null(farm)) && (!lab || json_is_null(lab)))
         return pj_fail(err, 422, "missing_field", "farm_id",
                        "an expert belongs to a farm (farm_id) or a lab (lab_id)");
     return 0;
@@ -270,12 +272,13 @@ const pj_rec_kind pj_ag_results = {.name = "ag_result",
                                    .nextras = PJ_N(result_extras),
                                    .deletable = 1};
 
-static int transfer_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_err *err)
+static int transfer_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body,
+                          const json_t *row, pj_err *err)
 {
     (void)c;
     (void)k;
     (void)id;
-    json_t *d = json_object_get(body, "date");
+    json_t *d = json_object_get(row, "date");
     char today[11];
     pj_rec_today(today);
     if (d && strcmp(json_string_value(d), today) > 0)

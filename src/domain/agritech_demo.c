@@ -20,44 +20,9 @@
 #define ACADEMICIANS 13
 #define DOCTORS      411
 
-static uint64_t rnd(uint64_t *s)
-{
-    *s ^= *s << 13;
-    *s ^= *s >> 7;
-    *s ^= *s << 17;
-    return *s;
-}
-
 static int year_of(const char *date)
 {
     return (date[0] - '0') * 1000 + (date[1] - '0') * 100 + (date[2] - '0') * 10 + (date[3] - '0');
-}
-
-static int put(pj_ctx *c, const pj_rec_kind *k, json_t *b, int64_t *id, pj_err *err)
-{
-    int64_t dummy;
-    if (!b) return pj_fail(err, 500, "internal", "", "out of memory");
-    int rc = pj_rec_insert(c, k, b, id ? id : &dummy, err);
-    json_decref(b);
-    return rc;
-}
-
-/* Adds key = id when id is known (the demo also runs over a bare registry). */
-static json_t *ref(json_t *b, const char *key, int64_t id)
-{
-    if (b && id > 0) json_object_set_new(b, key, json_integer(id));
-    return b;
-}
-
-static int64_t id_by_name(pj_ctx *c, const char *sql, const char *name, pj_err *err)
-{
-    pj_stmt *s = pj_db_prepare(c->db, sql, err);
-    if (!s) return -1;
-    pj_stmt_text(s, 1, name);
-    int rc = pj_stmt_step(s, err);
-    int64_t id = rc == 1 ? pj_col_int(s, 0) : 0;
-    pj_stmt_done(s);
-    return rc < 0 ? -1 : id;
 }
 
 /* A registry facility for a farm: its land as a food reserve (supply_store, tonnes). */
@@ -114,35 +79,41 @@ static int demo_body(pj_ctx *c, uint64_t seed, pj_err *err)
     uint64_t rs = seed ? seed * 2654435761u + 1 : 0x9E3779B97F4A7C15ull;
     const char *org_sql = "SELECT id FROM organisations WHERE name = ?";
     const char *town_sql = "SELECT id FROM regions WHERE type = 'township' AND name = ?";
-    int64_t veg_org = id_by_name(c, org_sql, "蔬菜生物育种全国重点实验室", err);
-    int64_t herb_org = id_by_name(c, org_sql, "道地药材全国重点实验室", err);
-    int64_t yukou = id_by_name(c, town_sql, "峪口地区", err);
+    int64_t veg_org = pj_rec_id_by_name(c, org_sql, "蔬菜生物育种全国重点实验室", err);
+    int64_t herb_org = pj_rec_id_by_name(c, org_sql, "道地药材全国重点实验室", err);
+    int64_t yukou = pj_rec_id_by_name(c, town_sql, "峪口地区", err);
     if (veg_org < 0 || herb_org < 0 || yukou < 0) return -1;
 
     /* labs: the seed's */
     int64_t veg, herb, school, port;
-    if (put(c, &pj_ag_labs,
-            ref(ref(json_pack("{s:s, s:s, s:s, s:s}", "name", "蔬菜生物育种全国重点实验室", "kind",
-                              "national_key_lab", "field", "蔬菜生物育种", "source", "seed"),
-                    "organisation_id", veg_org),
-                "township_id", yukou),
-            &veg, err) ||
-        put(c, &pj_ag_labs,
-            ref(ref(json_pack("{s:s, s:s, s:s, s:s}", "name", "道地药材全国重点实验室", "kind",
-                              "national_key_lab", "field", "道地药材", "source", "seed"),
-                    "organisation_id", herb_org),
-                "township_id", yukou),
+    if (pj_rec_put(c, &pj_ag_labs,
+                   pj_rec_ref(pj_rec_ref(json_pack("{s:s, s:s, s:s, s:s}", "name",
+                                                   "蔬菜生物育种全国重点实验室", "kind",
+                                                   "national_key_lab", "field", "蔬菜生物育种",
+                                                   "source", "seed"),
+                                         "organisation_id", veg_org),
+                              "township_id", yukou),
+                   &veg, err) ||
+        pj_rec_put(
+            c, &pj_ag_labs,
+            pj_rec_ref(pj_rec_ref(json_pack("{s:s, s:s, s:s, s:s}", "name",
+                                            "道地药材全国重点实验室", "kind", "national_key_lab",
+                                            "field", "道地药材", "source", "seed"),
+                                  "organisation_id", herb_org),
+                       "township_id", yukou),
             &herb, err) ||
-        put(c, &pj_ag_labs,
-            ref(json_pack("{s:s, s:s, s:s, s:s}", "name", "中国中医科学院研究生院（平谷）", "kind",
-                          "graduate_school", "field", "中医药", "source", "seed"),
-                "township_id", yukou),
+        pj_rec_put(
+            c, &pj_ag_labs,
+            pj_rec_ref(json_pack("{s:s, s:s, s:s, s:s}", "name", "中国中医科学院研究生院（平谷）",
+                                 "kind", "graduate_school", "field", "中医药", "source", "seed"),
+                       "township_id", yukou),
             &school, err) ||
-        put(c, &pj_ag_labs,
-            ref(json_pack("{s:s, s:s, s:s, s:s}", "name", "国家农业科技创新港（国农港）", "kind",
-                          "innovation_port", "field", "农业科技创新", "source", "seed"),
-                "township_id", yukou),
-            &port, err))
+        pj_rec_put(c, &pj_ag_labs,
+                   pj_rec_ref(json_pack("{s:s, s:s, s:s, s:s}", "name",
+                                        "国家农业科技创新港（国农港）", "kind", "innovation_port",
+                                        "field", "农业科技创新", "source", "seed"),
+                              "township_id", yukou),
+                   &port, err))
         return -1;
 
     /* innovation-port projects and milestones: synthetic */
@@ -160,11 +131,14 @@ static int demo_body(pj_ctx *c, uint64_t seed, pj_err *err)
     int64_t lab_of[3] = {veg, herb, port};
     for (size_t i = 0; i < sizeof projects / sizeof projects[0]; i++) {
         int64_t pid;
-        if (put(c, &pj_ag_projects,
-                ref(ref(json_pack("{s:s, s:s, s:s, s:I, s:s}", "name", projects[i].name, "state",
-                                  projects[i].state, "start_date", projects[i].start, "budget_fen",
-                                  (json_int_t)projects[i].budget_fen, "source", "synthetic"),
-                        "lab_id", lab_of[projects[i].lab]),
+        if (pj_rec_put(
+                c, &pj_ag_projects,
+                pj_rec_ref(
+                    pj_rec_ref(json_pack("{s:s, s:s, s:s, s:I, s:s}", "name", projects[i].name,
+                                         "state", projects[i].state, "start_date",
+                                         projects[i].start, "budget_fen",
+                                         (json_int_t)projects[i].budget_fen, "source", "synthetic"),
+                               "lab_id", lab_of[projects[i].lab]),
                     "township_id", yukou),
                 &pid, err))
             return -1;
@@ -179,7 +153,7 @@ static int demo_body(pj_ctx *c, uint64_t seed, pj_err *err)
             json_t *b = json_pack("{s:I, s:s, s:s, s:s}", "project_id", (json_int_t)pid, "name",
                                   ms[m], "due", due, "source", "synthetic");
             if (b && is_done) json_object_set_new(b, "done", json_string(done));
-            if (put(c, &pj_ag_milestones, b, NULL, err)) return -1;
+            if (pj_rec_put(c, &pj_ag_milestones, b, NULL, err)) return -1;
         }
     }
 
@@ -200,20 +174,20 @@ static int demo_body(pj_ctx *c, uint64_t seed, pj_err *err)
     if (rc < 0) return -1;
     int64_t farm[FARMS];
     for (int i = 0; i < FARMS; i++) {
-        int t = ntown ? (int)(rnd(&rs) % (uint64_t)ntown) : 0;
+        int t = ntown ? (int)(pj_rec_rnd(&rs) % (uint64_t)ntown) : 0;
         char name[128];
         snprintf(name, sizeof name, "%s博士农场%03d号（合成）", ntown ? tname[t] : "平谷", i + 1);
-        double area = 50.0 + (double)(rnd(&rs) % 451);
+        double area = 50.0 + (double)(pj_rec_rnd(&rs) % 451);
         int64_t fac = 0;
         if (i < STATIONS && ntown && farm_facility(c, name, towns[t], area * 2.0, &fac, err))
             return -1;
-        json_t *b =
-            json_pack("{s:s, s:f, s:s, s:b, s:s}", "name", name, "area_mu", area, "main_crop",
-                      crops[rnd(&rs) % 7], "postdoc_station", i < STATIONS, "source", "synthetic");
-        ref(b, "township_id", ntown ? towns[t] : 0);
-        ref(b, "facility_id", fac);
-        ref(b, "lab_id", i % 3 == 1 ? herb : veg);
-        if (put(c, &pj_ag_farms, b, &farm[i], err)) return -1;
+        json_t *b = json_pack("{s:s, s:f, s:s, s:b, s:s}", "name", name, "area_mu", area,
+                              "main_crop", crops[pj_rec_rnd(&rs) % 7], "postdoc_station",
+                              i < STATIONS, "source", "synthetic");
+        pj_rec_ref(b, "township_id", ntown ? towns[t] : 0);
+        pj_rec_ref(b, "facility_id", fac);
+        pj_rec_ref(b, "lab_id", i % 3 == 1 ? herb : veg);
+        if (pj_rec_put(c, &pj_ag_farms, b, &farm[i], err)) return -1;
     }
     /* experts: 13 academicians (one per post-doctoral station), 411 doctors over the farms */
     for (int i = 0; i < ACADEMICIANS + DOCTORS; i++) {
@@ -224,11 +198,11 @@ static int demo_body(pj_ctx *c, uint64_t seed, pj_err *err)
         else
             snprintf(name, sizeof name, "博士%03d（合成）", i - ACADEMICIANS + 1);
         int f = acad ? i : (i - ACADEMICIANS) % FARMS;
-        if (put(c, &pj_ag_experts,
-                json_pack("{s:s, s:s, s:I, s:s, s:s}", "name", name, "title",
-                          acad ? "academician" : "doctor", "farm_id", (json_int_t)farm[f], "field",
-                          crops[f % 7], "source", "synthetic"),
-                NULL, err))
+        if (pj_rec_put(c, &pj_ag_experts,
+                       json_pack("{s:s, s:s, s:I, s:s, s:s}", "name", name, "title",
+                                 acad ? "academician" : "doctor", "farm_id", (json_int_t)farm[f],
+                                 "field", crops[f % 7], "source", "synthetic"),
+                       NULL, err))
             return -1;
     }
 
@@ -248,12 +222,13 @@ static int demo_body(pj_ctx *c, uint64_t seed, pj_err *err)
         {"H区", "planned", "中药材", 30000, 0},
     };
     for (size_t i = 0; i < sizeof secs / sizeof secs[0]; i++)
-        if (put(c, &pj_ag_sections,
-                ref(json_pack("{s:s, s:s, s:s, s:s, s:f, s:f, s:s}", "cluster",
-                              "华北最大高效智能温室集群", "name", secs[i].name, "state",
-                              secs[i].state, "crop", secs[i].crop, "area_m2", secs[i].area,
-                              "yield_kg", secs[i].yield, "source", "synthetic"),
-                    "township_id", yukou),
+        if (pj_rec_put(
+                c, &pj_ag_sections,
+                pj_rec_ref(json_pack("{s:s, s:s, s:s, s:s, s:f, s:f, s:s}", "cluster",
+                                     "华北最大高效智能温室集群", "name", secs[i].name, "state",
+                                     secs[i].state, "crop", secs[i].crop, "area_m2", secs[i].area,
+                                     "yield_kg", secs[i].yield, "source", "synthetic"),
+                           "township_id", yukou),
                 NULL, err))
             return -1;
 
@@ -272,22 +247,23 @@ static int demo_body(pj_ctx *c, uint64_t seed, pj_err *err)
     int64_t res_lab[2] = {veg, herb};
     for (size_t i = 0; i < sizeof res / sizeof res[0]; i++) {
         int64_t rid;
-        if (put(c, &pj_ag_results,
-                json_pack("{s:s, s:s, s:I, s:i, s:s}", "title", res[i].title, "kind", res[i].kind,
-                          "lab_id", (json_int_t)res_lab[res[i].lab], "year", res[i].year, "source",
-                          "synthetic"),
-                &rid, err))
+        if (pj_rec_put(c, &pj_ag_results,
+                       json_pack("{s:s, s:s, s:I, s:i, s:s}", "title", res[i].title, "kind",
+                                 res[i].kind, "lab_id", (json_int_t)res_lab[res[i].lab], "year",
+                                 res[i].year, "source", "synthetic"),
+                       &rid, err))
             return -1;
-        int first = (int)(rnd(&rs) % FARMS);
+        int first = (int)(pj_rec_rnd(&rs) % FARMS);
         for (int k = 0; k < res[i].farms; k++) {
             char date[16];
             snprintf(date, sizeof date, "%04d-%02d-15", res[i].year, 3 + k % 9);
-            if (put(c, &pj_ag_transfers,
-                    json_pack("{s:I, s:I, s:s, s:f, s:I, s:s}", "result_id", (json_int_t)rid,
-                              "farm_id", (json_int_t)farm[(first + k * 7) % FARMS], "date", date,
-                              "area_mu", 20.0 + (double)(rnd(&rs) % 80), "value_fen",
-                              (json_int_t)(100000 * (1 + rnd(&rs) % 50)), "source", "synthetic"),
-                    NULL, err))
+            if (pj_rec_put(c, &pj_ag_transfers,
+                           json_pack("{s:I, s:I, s:s, s:f, s:I, s:s}", "result_id", (json_int_t)rid,
+                                     "farm_id", (json_int_t)farm[(first + k * 7) % FARMS], "date",
+                                     date, "area_mu", 20.0 + (double)(pj_rec_rnd(&rs) % 80),
+                                     "value_fen", (json_int_t)(100000 * (1 + pj_rec_rnd(&rs) % 50)),
+                                     "source", "synthetic"),
+                           NULL, err))
                 return -1;
         }
     }

@@ -42,7 +42,10 @@ int pj_lg_transfer_calc(double area_mu, double before_mu, double after_mu, int64
     out->rate_after_pct = round2(ra);
     out->points = round2(ra - rb);
     out->added_mu = round2(after_mu - before_mu);
-    out->added_revenue_fen = (int64_t)llround((after_mu - before_mu) * (double)price_fen_per_mu);
+    /* rows written before the ranges were tightened may hold more than 64 bits can */
+    double rev = round((after_mu - before_mu) * (double)price_fen_per_mu);
+    if (!(fabs(rev) < 9.2e18)) return -1;
+    out->added_revenue_fen = (int64_t)rev;
     return 0;
 }
 
@@ -85,7 +88,8 @@ const pj_rec_kind pj_lg_parks = {.name = "lg_park",
 /* ---- warehouses ---- */
 
 /* planned → under_construction → operating; an operating warehouse is a registry facility. */
-static int warehouse_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_err *err)
+static int warehouse_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body,
+                           const json_t *row, pj_err *err)
 {
     (void)k;
     const char *cur = NULL;
@@ -171,21 +175,37 @@ const pj_rec_kind pj_lg_warehouses = {.name = "lg_warehouse",
 
 /* ---- tenants ---- */
 
-static int dates_ordered(json_t *body, const char *a, const char *b, pj_err *err)
+static int dates_ordered(const json_t *row, const char *a, const char *b, pj_err *err)
 {
-    json_t *x = json_object_get(body, a), *y = json_object_get(body, b);
+    json_t *x = json_object_get(row, a), *y = json_object_get(row, b);
     if (json_is_string(x) && json_is_string(y) &&
         strcmp(json_string_value(y), json_string_value(x)) < 0)
         return pj_fail(err, 422, "invalid_value", b, "%s is before %s", b, a);
     return 0;
 }
 
-static int tenant_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_err *err)
+/* An enterprise records tenancies only in warehouses it may see (its organisation's); another
+ * one's is as unknown as a missing id, so ids do not leak. */
+static int tenant_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body,
+                        const json_t *row, pj_err *err)
 {
-    (void)c;
     (void)k;
-    (void)id;
-    return dates_ordered(body, "since", "until", err);
+    (void)body;
+    json_t *wh = json_object_get(row, "warehouse_id");
+    if (!id && c->actor.role == PJ_ROLE_ENTERPRISE && json_is_integer(wh)) {
+        pj_stmt *s = pj_db_prepare(
+            c->db, "SELECT 1 FROM lg_warehouses WHERE id = ? AND organisation_id = ?", err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, json_integer_value(wh));
+        pj_stmt_int(s, 2, c->actor.organisation_id);
+        int rc = pj_stmt_step(s, err);
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+        if (!rc)
+            return pj_fail(err, 422, "unknown_id", "warehouse_id", "no warehouse_id %lld",
+                           (long long)json_integer_value(wh));
+    }
+    return dates_ordered(row, "since", "until", err);
 }
 
 static const pj_rec_field tenant_fields[] = {
@@ -210,18 +230,20 @@ const pj_rec_kind pj_lg_tenants = {
     .nextras = PJ_N(tenant_extras),
     .org_sql = "t.organisation_id",
     .town_sql = "SELECT h.township_id FROM lg_warehouses h WHERE h.id = t.warehouse_id",
+    .seen_sql = "SELECT h.organisation_id FROM lg_warehouses h WHERE h.id = t.warehouse_id",
     .enterprise_writes = 1,
     .deletable = 1,
     .check = tenant_check};
 
 /* ---- monthly freight ---- */
 
-static int freight_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_err *err)
+static int freight_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body,
+                         const json_t *row, pj_err *err)
 {
     (void)c;
     (void)k;
     (void)id;
-    json_t *m = json_object_get(body, "month");
+    json_t *m = json_object_get(row, "month");
     char today[11];
     pj_rec_today(today);
     today[7] = 0;
@@ -252,36 +274,16 @@ const pj_rec_kind pj_lg_freight = {
 
 /* ---- land parcels ---- */
 
-static int parcel_num(pj_ctx *c, int64_t id, json_t *body, const char *key, int col, double *out,
-                      pj_err *err)
+static int parcel_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body,
+                        const json_t *row, pj_err *err)
 {
-    json_t *v = json_object_get(body, key);
-    if (v) {
-        *out = json_number_value(v);
-        return 0;
-    }
-    *out = 0;
-    if (!id) return 0;
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT area_mu, transferable_before_mu, transferable_after_mu FROM"
-                               " lg_parcels WHERE id = ?",
-                               err);
-    if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc == 1) *out = pj_col_double(s, col);
-    pj_stmt_done(s);
-    return rc < 0 ? -1 : 0;
-}
-
-static int parcel_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_err *err)
-{
+    (void)c;
     (void)k;
-    double area, before, after;
-    if (parcel_num(c, id, body, "area_mu", 0, &area, err) ||
-        parcel_num(c, id, body, "transferable_before_mu", 1, &before, err) ||
-        parcel_num(c, id, body, "transferable_after_mu", 2, &after, err))
-        return -1;
+    (void)id;
+    (void)body;
+    double area = json_number_value(json_object_get(row, "area_mu")),
+           before = json_number_value(json_object_get(row, "transferable_before_mu")),
+           after = json_number_value(json_object_get(row, "transferable_after_mu"));
     if (before > area)
         return pj_fail(err, 422, "out_of_range", "transferable_before_mu",
                        "more transferable land than the parcel's area");
@@ -309,10 +311,11 @@ static const pj_rec_field parcel_fields[] = {
     PJ_F_TEXT("name", RQ, 1, 100),
     PJ_F_REF("park_id", F, REF_PARK),
     PJ_F_REF("township_id", F, PJ_REF_TOWNSHIP),
-    PJ_F_NUM("area_mu", RQ, 0.01, 1e7),
-    PJ_F_NUM("transferable_before_mu", RQ, 0, 1e7),
-    PJ_F_NUM("transferable_after_mu", RQ, 0, 1e7),
-    PJ_F_INT("price_fen_per_mu", 0, 0, 1e13),
+    /* ranges keep the added revenue (≤ 10^6 mu × 10^9 fen) well inside 64 bits */
+    PJ_F_NUM("area_mu", RQ, 0.01, PJ_LG_MAX_MU),
+    PJ_F_NUM("transferable_before_mu", RQ, 0, PJ_LG_MAX_MU),
+    PJ_F_NUM("transferable_after_mu", RQ, 0, PJ_LG_MAX_MU),
+    PJ_F_INT("price_fen_per_mu", 0, 0, PJ_LG_MAX_PRICE_FEN),
     PJ_F_DATE("consolidated", PJ_RF_NULL),
 };
 const pj_rec_kind pj_lg_parcels = {.name = "lg_parcel",
@@ -555,16 +558,18 @@ static int kpi_parcels(pj_ctx *c, pj_jw *w, pj_err *err)
     if (!s) return -1;
     double area = 0, before = 0, after = 0;
     int64_t revenue = 0, n = 0;
-    int rc;
+    int rc, overflow = 0;
     while ((rc = pj_stmt_step(s, err)) == 1) {
         pj_lg_transfer t;
         n++;
         area += pj_col_double(s, 0);
         before += pj_col_double(s, 1);
         after += pj_col_double(s, 2);
-        if (!pj_lg_transfer_calc(pj_col_double(s, 0), pj_col_double(s, 1), pj_col_double(s, 2),
-                                 pj_col_int(s, 3), &t))
-            revenue += t.added_revenue_fen;
+        if (pj_col_double(s, 0) > 0 &&
+            (pj_lg_transfer_calc(pj_col_double(s, 0), pj_col_double(s, 1), pj_col_double(s, 2),
+                                 pj_col_int(s, 3), &t) ||
+             __builtin_add_overflow(revenue, t.added_revenue_fen, &revenue)))
+            overflow = 1;
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
@@ -579,7 +584,10 @@ static int kpi_parcels(pj_ctx *c, pj_jw *w, pj_err *err)
         pj_jw_knum(w, "points", t.points);
         pj_jw_knum(w, "added_mu", t.added_mu);
     }
-    pj_jw_kint(w, "added_revenue_fen", revenue);
+    if (overflow) /* beyond 64-bit fen: no figure rather than a wrong one */
+        pj_jw_knull(w, "added_revenue_fen");
+    else
+        pj_jw_kint(w, "added_revenue_fen", revenue);
     pj_jw_obj_end(w);
     return 0;
 }

@@ -32,8 +32,11 @@ typedef struct pj_lg_transfer {
     double rate_before_pct, rate_after_pct, points, added_mu;
     int64_t added_revenue_fen;
 } pj_lg_transfer;
-/* 0 ok, -1 when area ≤ 0. Rates, points and mu are rounded to 2 decimals; points is the
- * difference of the unrounded rates, rounded. */
+/* A parcel's largest area (mu) and land price (fen per mu, i.e. 1000 万元/mu). */
+#define PJ_LG_MAX_MU        1e6
+#define PJ_LG_MAX_PRICE_FEN 1e9
+/* 0 ok, -1 when area ≤ 0 or the revenue does not fit 64 bits. Rates, points and mu are rounded
+ * to 2 decimals; points is the difference of the unrounded rates, rounded. */
 int pj_lg_transfer_calc(double area_mu, double before_mu, double after_mu, int64_t price_fen_per_mu,
                         pj_lg_transfer *out);
 /* Change between two rates in percentage points, rounded to 2 decimals (61.29 → 74.88: 13.59). */

@@ -14,65 +14,31 @@
 
 #include "core/banned.h"
 
-static uint64_t rnd(uint64_t *s)
-{
-    *s ^= *s << 13;
-    *s ^= *s >> 7;
-    *s ^= *s << 17;
-    return *s;
-}
-
-static int put(pj_ctx *c, const pj_rec_kind *k, json_t *b, int64_t *id, pj_err *err)
-{
-    int64_t dummy;
-    if (!b) return pj_fail(err, 500, "internal", "", "out of memory");
-    int rc = pj_rec_insert(c, k, b, id ? id : &dummy, err);
-    json_decref(b);
-    return rc;
-}
-
-static json_t *ref(json_t *b, const char *key, int64_t id)
-{
-    if (b && id > 0) json_object_set_new(b, key, json_integer(id));
-    return b;
-}
-
-static int64_t id_by_name(pj_ctx *c, const char *sql, const char *name, pj_err *err)
-{
-    pj_stmt *s = pj_db_prepare(c->db, sql, err);
-    if (!s) return -1;
-    pj_stmt_text(s, 1, name);
-    int rc = pj_stmt_step(s, err);
-    int64_t id = rc == 1 ? pj_col_int(s, 0) : 0;
-    pj_stmt_done(s);
-    return rc < 0 ? -1 : id;
-}
-
 static int demo_body(pj_ctx *c, uint64_t seed, pj_err *err)
 {
     uint64_t rs = seed ? seed * 40503u + 7 : 0x2545F4914F6CDD1Dull;
     const char *org_sql = "SELECT id FROM organisations WHERE name = ?";
     const char *fac_sql = "SELECT id FROM facilities WHERE type = 'warehouse' AND name = ?";
-    int64_t mafang = id_by_name(c, "SELECT id FROM regions WHERE type = 'township' AND name = ?",
-                                "马坊地区", err);
+    int64_t mafang = pj_rec_id_by_name(
+        c, "SELECT id FROM regions WHERE type = 'township' AND name = ?", "马坊地区", err);
     if (mafang < 0) return -1;
 
     int64_t base, valley, port;
-    if (put(c, &pj_lg_parks,
-            ref(json_pack("{s:s, s:f, s:s}", "name", "马坊物流基地", "area_mu", 6000.0, "source",
-                          "synthetic"),
-                "township_id", mafang),
-            &base, err) ||
-        put(c, &pj_lg_parks,
-            ref(json_pack("{s:s, s:f, s:s}", "name", "东久新宜物流谷", "area_mu", 749.4, "source",
-                          "seed"),
-                "township_id", mafang),
-            &valley, err) ||
-        put(c, &pj_lg_parks,
-            ref(json_pack("{s:s, s:f, s:s}", "name", "平谷国际陆港（合成）", "area_mu", 3000.0,
-                          "source", "synthetic"),
-                "township_id", mafang),
-            &port, err))
+    if (pj_rec_put(c, &pj_lg_parks,
+                   pj_rec_ref(json_pack("{s:s, s:f, s:s}", "name", "马坊物流基地", "area_mu",
+                                        6000.0, "source", "synthetic"),
+                              "township_id", mafang),
+                   &base, err) ||
+        pj_rec_put(c, &pj_lg_parks,
+                   pj_rec_ref(json_pack("{s:s, s:f, s:s}", "name", "东久新宜物流谷", "area_mu",
+                                        749.4, "source", "seed"),
+                              "township_id", mafang),
+                   &valley, err) ||
+        pj_rec_put(c, &pj_lg_parks,
+                   pj_rec_ref(json_pack("{s:s, s:f, s:s}", "name", "平谷国际陆港（合成）",
+                                        "area_mu", 3000.0, "source", "synthetic"),
+                              "township_id", mafang),
+                   &port, err))
         return -1;
 
     /* operating: the seed's tenants in the registry's warehouse facilities (areas = the
@@ -89,8 +55,8 @@ static int demo_body(pj_ctx *c, uint64_t seed, pj_err *err)
     };
     int64_t op_org[5];
     for (int i = 0; i < 5; i++) {
-        int64_t org = id_by_name(c, org_sql, op[i].org, err);
-        int64_t fac = id_by_name(c, fac_sql, op[i].facility, err);
+        int64_t org = pj_rec_id_by_name(c, org_sql, op[i].org, err);
+        int64_t fac = pj_rec_id_by_name(c, fac_sql, op[i].facility, err);
         if (org < 0 || fac < 0) return -1;
         if (!org || !fac)
             return pj_fail(err, 409, "demo_needs_registry", "",
@@ -105,20 +71,22 @@ static int demo_body(pj_ctx *c, uint64_t seed, pj_err *err)
         if (rc < 0) return -1;
         int64_t wid;
         op_org[i] = org;
-        if (put(c, &pj_lg_warehouses,
-                ref(json_pack("{s:s, s:I, s:I, s:I, s:f, s:s, s:s, s:b, s:s, s:s, s:s}", "name",
-                              op[i].facility, "park_id", (json_int_t)base, "organisation_id",
-                              (json_int_t)org, "facility_id", (json_int_t)fac, "area_m2", area,
-                              "status", "operating", "automation", op[i].automation, "cold_chain",
-                              op[i].cold, "started", "2018-03-01", "opened", op[i].opened, "source",
-                              "synthetic"),
-                    "township_id", mafang),
+        if (pj_rec_put(
+                c, &pj_lg_warehouses,
+                pj_rec_ref(json_pack("{s:s, s:I, s:I, s:I, s:f, s:s, s:s, s:b, s:s, s:s, s:s}",
+                                     "name", op[i].facility, "park_id", (json_int_t)base,
+                                     "organisation_id", (json_int_t)org, "facility_id",
+                                     (json_int_t)fac, "area_m2", area, "status", "operating",
+                                     "automation", op[i].automation, "cold_chain", op[i].cold,
+                                     "started", "2018-03-01", "opened", op[i].opened, "source",
+                                     "synthetic"),
+                           "township_id", mafang),
                 &wid, err) ||
-            put(c, &pj_lg_tenants,
-                json_pack("{s:I, s:I, s:f, s:s, s:s}", "warehouse_id", (json_int_t)wid,
-                          "organisation_id", (json_int_t)org, "area_m2", area, "since",
-                          op[i].opened, "source", "synthetic"),
-                NULL, err))
+            pj_rec_put(c, &pj_lg_tenants,
+                       json_pack("{s:I, s:I, s:f, s:s, s:s}", "warehouse_id", (json_int_t)wid,
+                                 "organisation_id", (json_int_t)org, "area_m2", area, "since",
+                                 op[i].opened, "source", "synthetic"),
+                       NULL, err))
             return -1;
     }
     /* under construction 1,960,000 m² (started: 910,000 + 1,960,000 = 2,870,000, the seed's);
@@ -128,26 +96,28 @@ static int demo_body(pj_ctx *c, uint64_t seed, pj_err *err)
     for (int i = 0; i < 6; i++) {
         char name[96];
         snprintf(name, sizeof name, "马坊高标仓%c区（合成，在建）", 'A' + i);
-        if (put(c, &pj_lg_warehouses,
-                ref(ref(json_pack("{s:s, s:I, s:f, s:s, s:s, s:s, s:s}", "name", name, "park_id",
-                                  (json_int_t)(i % 2 ? port : base), "area_m2", uc[i], "status",
-                                  "under_construction", "automation",
-                                  i % 3 == 0 ? "unmanned" : "automated", "started", "2024-03-01",
-                                  "source", "synthetic"),
-                        "organisation_id", i < 5 ? op_org[i] : 0),
-                    "township_id", mafang),
+        if (pj_rec_put(
+                c, &pj_lg_warehouses,
+                pj_rec_ref(pj_rec_ref(json_pack("{s:s, s:I, s:f, s:s, s:s, s:s, s:s}", "name", name,
+                                                "park_id", (json_int_t)(i % 2 ? port : base),
+                                                "area_m2", uc[i], "status", "under_construction",
+                                                "automation", i % 3 == 0 ? "unmanned" : "automated",
+                                                "started", "2024-03-01", "source", "synthetic"),
+                                      "organisation_id", i < 5 ? op_org[i] : 0),
+                           "township_id", mafang),
                 NULL, err))
             return -1;
     }
     for (int i = 0; i < 7; i++) {
         char name[96];
         snprintf(name, sizeof name, "陆港高标仓%d号（合成，规划）", i + 1);
-        if (put(c, &pj_lg_warehouses,
-                ref(json_pack("{s:s, s:I, s:f, s:s, s:s, s:s}", "name", name, "park_id",
-                              (json_int_t)(i < 3 ? valley : port), "area_m2", planned[i], "status",
-                              "planned", "automation", "automated", "source", "synthetic"),
-                    "township_id", mafang),
-                NULL, err))
+        if (pj_rec_put(c, &pj_lg_warehouses,
+                       pj_rec_ref(json_pack("{s:s, s:I, s:f, s:s, s:s, s:s}", "name", name,
+                                            "park_id", (json_int_t)(i < 3 ? valley : port),
+                                            "area_m2", planned[i], "status", "planned",
+                                            "automation", "automated", "source", "synthetic"),
+                                  "township_id", mafang),
+                       NULL, err))
             return -1;
     }
 
@@ -157,26 +127,27 @@ static int demo_body(pj_ctx *c, uint64_t seed, pj_err *err)
         for (int i = 0; i < 5; i++) {
             char month[16];
             snprintf(month, sizeof month, "2024-%02d", m);
-            int64_t t = base_t[i] + (int64_t)(rnd(&rs) % 40000) + 8000 * m;
-            if (put(c, &pj_lg_freight,
-                    json_pack("{s:I, s:I, s:s, s:s, s:I, s:s}", "park_id", (json_int_t)base,
-                              "organisation_id", (json_int_t)op_org[i], "month", month, "mode",
-                              i == 1 ? "multimodal" : "road", "tonnes", (json_int_t)t, "source",
-                              "synthetic"),
-                    NULL, err))
+            int64_t t = base_t[i] + (int64_t)(pj_rec_rnd(&rs) % 40000) + 8000 * m;
+            if (pj_rec_put(c, &pj_lg_freight,
+                           json_pack("{s:I, s:I, s:s, s:s, s:I, s:s}", "park_id", (json_int_t)base,
+                                     "organisation_id", (json_int_t)op_org[i], "month", month,
+                                     "mode", i == 1 ? "multimodal" : "road", "tonnes",
+                                     (json_int_t)t, "source", "synthetic"),
+                           NULL, err))
                 return -1;
         }
 
     /* 东久新宜物流谷: area, transferable mu and price are synthetic, chosen so that the
      * computed figures are the seed's: 459.31 / 749.4 = 61.29 %, 561.15 / 749.4 = 74.88 %,
      * +101.84 mu × 330 万元 ≈ 3.36 亿元 */
-    if (put(c, &pj_lg_parcels,
-            ref(json_pack("{s:s, s:I, s:f, s:f, s:f, s:I, s:s, s:s}", "name",
-                          "东久新宜物流谷土地整理", "park_id", (json_int_t)valley, "area_mu", 749.4,
-                          "transferable_before_mu", 459.31, "transferable_after_mu", 561.15,
-                          "price_fen_per_mu", (json_int_t)330000000, "consolidated", "2024-06-30",
-                          "source", "synthetic"),
-                "township_id", mafang),
+    if (pj_rec_put(
+            c, &pj_lg_parcels,
+            pj_rec_ref(json_pack("{s:s, s:I, s:f, s:f, s:f, s:I, s:s, s:s}", "name",
+                                 "东久新宜物流谷土地整理", "park_id", (json_int_t)valley, "area_mu",
+                                 749.4, "transferable_before_mu", 459.31, "transferable_after_mu",
+                                 561.15, "price_fen_per_mu", (json_int_t)330000000, "consolidated",
+                                 "2024-06-30", "source", "synthetic"),
+                       "township_id", mafang),
             NULL, err))
         return -1;
 
@@ -199,7 +170,7 @@ static int demo_body(pj_ctx *c, uint64_t seed, pj_err *err)
                       trains[i].per_week, "state", trains[i].state, "source", "synthetic");
         if (b && trains[i].started)
             json_object_set_new(b, "started", json_string(trains[i].started));
-        if (put(c, &pj_lg_trains, b, NULL, err)) return -1;
+        if (pj_rec_put(c, &pj_lg_trains, b, NULL, err)) return -1;
     }
     return 0;
 }

@@ -18,17 +18,36 @@
 typedef struct sqlb {
     char s[SQL_MAX];
     size_t n;
+    int over; /* the text did not fit: never run it (a cut could drop the scope clause) */
 } sqlb;
 
 static void add(sqlb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void add(sqlb *b, const char *fmt, ...)
 {
+    if (b->over) return;
     va_list ap;
     va_start(ap, fmt);
     int k = vsnprintf(b->s + b->n, sizeof b->s - b->n, fmt, ap);
     va_end(ap);
-    if (k > 0) b->n = b->n + (size_t)k < sizeof b->s ? b->n + (size_t)k : sizeof b->s - 1;
+    if (k < 0 || b->n + (size_t)k >= sizeof b->s) {
+        b->over = 1;
+        b->s[b->n] = 0;
+        return;
+    }
+    b->n += (size_t)k;
 }
+
+/* Prepares the built statement; 500 when it was too long to build whole. */
+static pj_stmt *prep(pj_ctx *c, const sqlb *b, pj_err *err)
+{
+    if (b->over) {
+        pj_fail(err, 500, "internal", "", "query longer than %d bytes", SQL_MAX);
+        return NULL;
+    }
+    return pj_db_prepare(c->db, b->s, err);
+}
+
+static int run_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_err *err);
 
 int pj_rec_date_ok(const char *s)
 {
@@ -102,7 +121,7 @@ static int render(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_jw *w, pj_err 
     sqlb b = {.n = 0};
     select_list(&b, k);
     add(&b, " WHERE t.id = ?");
-    pj_stmt *s = pj_db_prepare(c->db, b.s, err);
+    pj_stmt *s = prep(c, &b, err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
     int rc = pj_stmt_step(s, err);
@@ -145,14 +164,25 @@ char *pj_rec_render_string(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_err *
 
 /* ---- scope ---- */
 
+/* An enterprise's rows: its organisation's, or (seen_sql) those of things it owns; one parameter,
+ * the organisation. */
+static void own_clause(sqlb *b, const pj_rec_kind *k, int own)
+{
+    if (!own) return;
+    if (k->seen_sql)
+        add(b, " AND ? IN ((%s), (%s))", k->org_sql, k->seen_sql);
+    else
+        add(b, " AND (%s) = ?", k->org_sql);
+}
+
 /* 1 when the actor may see the row, 0 when it does not exist for them, -1 on error. */
 static int visible(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_err *err)
 {
     sqlb b = {.n = 0};
     int own = c->actor.role == PJ_ROLE_ENTERPRISE && k->org_sql;
     add(&b, "SELECT 1 FROM %s t WHERE t.id = ?", k->table);
-    if (own) add(&b, " AND (%s) = ?", k->org_sql);
-    pj_stmt *s = pj_db_prepare(c->db, b.s, err);
+    own_clause(&b, k, own);
+    pj_stmt *s = prep(c, &b, err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
     if (own) pj_stmt_int(s, 2, c->actor.organisation_id);
@@ -186,7 +216,7 @@ static int row_scope(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_err *err)
     int town = c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER;
     sqlb b = {.n = 0};
     add(&b, "SELECT (%s) FROM %s t WHERE t.id = ?", town ? k->town_sql : k->org_sql, k->table);
-    pj_stmt *s = pj_db_prepare(c->db, b.s, err);
+    pj_stmt *s = prep(c, &b, err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
     int rc = pj_stmt_step(s, err);
@@ -268,6 +298,8 @@ static int check_body(pj_ctx *c, const pj_rec_kind *k, json_t *body, int creatin
     if (pj_in_only(body, allowed, err)) return -1;
     if (creating) {
         const char *src;
+        if (json_is_null(json_object_get(body, "source")))
+            return pj_fail(err, 422, "invalid_value", "source", "source may not be null");
         if (pj_in_str(body, "source", 0, 1, 32, &src, err) < 0) return -1;
     } else {
         int64_t v;
@@ -340,7 +372,7 @@ static int do_insert(pj_ctx *c, const pj_rec_kind *k, json_t *body, int64_t *id,
     for (int i = 0; i < k->nfields; i++)
         if (json_object_get(body, k->fields[i].name)) add(&b, "?, ");
     add(&b, "?, ?, ?) RETURNING id");
-    pj_stmt *s = pj_db_prepare(c->db, b.s, err);
+    pj_stmt *s = prep(c, &b, err);
     if (!s) return -1;
     for (int i = 0; i < k->nfields; i++) {
         json_t *v = json_object_get(body, k->fields[i].name);
@@ -365,8 +397,44 @@ static int do_insert(pj_ctx *c, const pj_rec_kind *k, json_t *body, int64_t *id,
 
 int pj_rec_insert(pj_ctx *c, const pj_rec_kind *k, json_t *body, int64_t *id, pj_err *err)
 {
-    if (check_body(c, k, body, 1, err) || (k->check && k->check(c, k, 0, body, err))) return -1;
+    if (check_body(c, k, body, 1, err) || run_check(c, k, 0, body, err)) return -1;
     return do_insert(c, k, body, id, err);
+}
+
+/* ---- for demos ---- */
+
+int pj_rec_put(pj_ctx *c, const pj_rec_kind *k, json_t *b, int64_t *id, pj_err *err)
+{
+    int64_t dummy;
+    if (!b) return pj_fail(err, 500, "internal", "", "out of memory");
+    int rc = pj_rec_insert(c, k, b, id ? id : &dummy, err);
+    json_decref(b);
+    return rc;
+}
+
+json_t *pj_rec_ref(json_t *b, const char *key, int64_t id)
+{
+    if (b && id > 0) json_object_set_new(b, key, json_integer(id));
+    return b;
+}
+
+int64_t pj_rec_id_by_name(pj_ctx *c, const char *sql, const char *name, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db, sql, err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, name);
+    int rc = pj_stmt_step(s, err);
+    int64_t id = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : id;
+}
+
+uint64_t pj_rec_rnd(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
 }
 
 /* ---- the calls ---- */
@@ -455,9 +523,9 @@ int pj_rec_list(pj_ctx *c, const pj_rec_kind *k, const pj_rec_query *q, pj_jw *w
         return pj_fail(err, 400, "unknown_parameter", key, "unknown parameter %s", key);
     }
     int own = c->actor.role == PJ_ROLE_ENTERPRISE && k->org_sql;
-    if (own) add(&b, " AND (%s) = ?", k->org_sql);
+    own_clause(&b, k, own);
     add(&b, " ORDER BY t.id LIMIT ?");
-    pj_stmt *s = pj_db_prepare(c->db, b.s, err);
+    pj_stmt *s = prep(c, &b, err);
     if (!s) return -1;
     int idx = 1;
     pj_stmt_int(s, idx++, cursor);
@@ -508,7 +576,7 @@ int pj_rec_create(pj_ctx *c, const pj_rec_kind *k, json_t *body, pj_jw *w, pj_er
     int64_t id;
     char *after;
     if (may_write(c, k, err) || own_org(c, k, body, 1, err) || check_body(c, k, body, 1, err) ||
-        (k->check && k->check(c, k, 0, body, err)))
+        run_check(c, k, 0, body, err))
         return -1;
     if (pj_db_begin(c->db, err)) return -1;
     if (do_insert(c, k, body, &id, err) || row_scope(c, k, id, err) ||
@@ -525,7 +593,7 @@ static int64_t cur_version(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_err *
 {
     sqlb b = {.n = 0};
     add(&b, "SELECT version FROM %s WHERE id = ?", k->table);
-    pj_stmt *s = pj_db_prepare(c->db, b.s, err);
+    pj_stmt *s = prep(c, &b, err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
     int rc = pj_stmt_step(s, err);
@@ -534,13 +602,69 @@ static int64_t cur_version(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_err *
     return v;
 }
 
+/* The stored row's fields overlaid by the body's: what an update would leave (NULL on error). */
+static json_t *merged_row(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_err *err)
+{
+    sqlb b = {.n = 0};
+    add(&b, "SELECT t.id");
+    for (int i = 0; i < k->nfields; i++) add(&b, ", t.%s", k->fields[i].name);
+    add(&b, " FROM %s t WHERE t.id = ?", k->table);
+    pj_stmt *s = prep(c, &b, err);
+    if (!s) return NULL;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    json_t *row = rc == 1 ? json_object() : NULL;
+    for (int i = 0; row && i < k->nfields; i++) {
+        const pj_rec_field *f = &k->fields[i];
+        json_t *v = json_object_get(body, f->name);
+        if (v) {
+            json_object_set(row, f->name, v);
+            continue;
+        }
+        if (pj_col_is_null(s, 1 + i)) {
+            v = json_null();
+        } else {
+            switch (f->type) {
+            case PJ_RT_INT:
+            case PJ_RT_REF:
+                v = json_integer(pj_col_int(s, 1 + i));
+                break;
+            case PJ_RT_NUM:
+                v = json_real(pj_col_double(s, 1 + i));
+                break;
+            case PJ_RT_BOOL:
+                v = json_boolean(pj_col_int(s, 1 + i) != 0);
+                break;
+            default:
+                v = json_string(pj_col_text(s, 1 + i));
+            }
+        }
+        json_object_set_new(row, f->name, v);
+    }
+    pj_stmt_done(s);
+    if (rc == 0) pj_fail(err, 404, "not_found", "", "no %s %lld", k->noun, (long long)id);
+    return row;
+}
+
+/* The kind's rule across fields, over the row as it would be written. */
+static int run_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_err *err)
+{
+    if (!k->check) return 0;
+    if (!id) return k->check(c, k, 0, body, body, err);
+    json_t *row = merged_row(c, k, id, body, err);
+    if (!row) return -1;
+    int rc = k->check(c, k, id, body, row, err);
+    json_decref(row);
+    return rc;
+}
+
 int pj_rec_update(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_jw *w, pj_err *err)
 {
     int rc = visible(c, k, id, err);
     if (rc < 0) return -1;
     if (!rc) return pj_fail(err, 404, "not_found", "", "no %s %lld", k->noun, (long long)id);
     if (may_write(c, k, err) || row_scope(c, k, id, err) || own_org(c, k, body, 0, err) ||
-        check_body(c, k, body, 0, err) || (k->check && k->check(c, k, id, body, err)))
+        check_body(c, k, body, 0, err) || run_check(c, k, id, body, err))
         return -1;
     int64_t version = json_integer_value(json_object_get(body, "version"));
     char *before, *after;
@@ -551,7 +675,7 @@ int pj_rec_update(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_
     for (int i = 0; i < k->nfields; i++)
         if (json_object_get(body, k->fields[i].name)) add(&b, "%s = ?, ", k->fields[i].name);
     add(&b, "updated_at = ?, version = version + 1 WHERE id = ? AND version = ?");
-    pj_stmt *s = pj_db_prepare(c->db, b.s, err);
+    pj_stmt *s = prep(c, &b, err);
     if (!s) goto fail;
     int n = 0;
     for (int i = 0; i < k->nfields; i++) {
@@ -599,7 +723,7 @@ int pj_rec_delete(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_err *err)
     if (!(before = pj_rec_render_string(c, k, id, err))) goto fail;
     sqlb b = {.n = 0};
     add(&b, "DELETE FROM %s WHERE id = ?", k->table);
-    pj_stmt *s = pj_db_prepare(c->db, b.s, err);
+    pj_stmt *s = prep(c, &b, err);
     if (!s) goto fail;
     pj_stmt_int(s, 1, id);
     rc = pj_stmt_step(s, err);

@@ -9,9 +9,9 @@
  * audit row (entity = the kind's name, before/after = the rendered record).
  *
  * Scope. Every role reads, except that an enterprise user sees only the rows of a kind with an
- * organisation (org_sql) whose organisation is theirs (others are 404). Writes: admin and
- * district officers anything; a township officer rows whose township (town_sql) is theirs; an
- * enterprise user, for kinds that allow it, rows of their own organisation (an absent
+ * organisation (org_sql) whose organisation is theirs, or whose seen_sql is (others are 404).
+ * Writes: admin and district officers anything; a township officer rows whose township (town_sql)
+ * is theirs; an enterprise user, for kinds that allow it, rows of their own organisation (an absent
  * organisation_id is filled in with theirs; a facility_id must be a facility their organisation
  * operates). Everyone else: 403. */
 #ifndef PJ_RECORD_H
@@ -64,12 +64,18 @@ struct pj_rec_kind {
     int nextras;
     const char *org_sql;  /* the row's organisation over alias t; NULL = not owned */
     const char *town_sql; /* the row's township over alias t; NULL = none */
-    const char *range;    /* DATE or MONTH field the list's from/to bound; NULL = none */
+    /* Another organisation that may read the row (not write it) over alias t, e.g. the owner of
+     * the warehouse a tenancy is in; NULL = none. */
+    const char *seen_sql;
+    const char *range; /* DATE or MONTH field the list's from/to bound; NULL = none */
     int enterprise_writes;
     int deletable;
-    /* Rules across fields, after each field is checked: id is 0 on create; may normalise body
-     * (e.g. set a default). 0 ok, -1 with err. */
-    int (*check)(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_err *err);
+    /* Rules across fields, after each field is checked: id is 0 on create. row is the record as
+     * it would be written — on update the stored fields overlaid by the body's, on create the
+     * body itself — so rules across fields see both sides; body is what was sent and may be
+     * normalised (e.g. set a default). 0 ok, -1 with err. */
+    int (*check)(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, const json_t *row,
+                 pj_err *err);
     /* More figures computed in C: s holds id, then the fields in order (columns 1..nfields). */
     void (*more)(pj_stmt *s, pj_jw *w);
 };
@@ -100,6 +106,14 @@ int pj_rec_delete(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_err *err);
 /* For demos: checks body like create and inserts it inside the caller's transaction, without
  * scope or audit rows; *id the new row. */
 int pj_rec_insert(pj_ctx *c, const pj_rec_kind *k, json_t *body, int64_t *id, pj_err *err);
+/* Demo helpers. pj_rec_put inserts body b (taking it; NULL is out of memory) with
+ * pj_rec_insert, *id the new row (id may be NULL); pj_rec_ref adds key = id when id is known
+ * (demos also run over a bare registry); pj_rec_id_by_name runs sql with name as its one
+ * parameter: the first column, 0 when no row, -1 on error; pj_rec_rnd is xorshift64. */
+int pj_rec_put(pj_ctx *c, const pj_rec_kind *k, json_t *b, int64_t *id, pj_err *err);
+json_t *pj_rec_ref(json_t *b, const char *key, int64_t id);
+int64_t pj_rec_id_by_name(pj_ctx *c, const char *sql, const char *name, pj_err *err);
+uint64_t pj_rec_rnd(uint64_t *s);
 /* Renders record id into a string in c->arena (NULL on error). */
 char *pj_rec_render_string(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_err *err);
 

@@ -40,6 +40,10 @@ TEST(logistics_transfer_calc_by_hand)
     CHECK_INT(t.added_revenue_fen, -1000);
     /* no area: refused */
     CHECK_INT(pj_lg_transfer_calc(0, 0, 0, 0, &t), -1);
+    /* a revenue beyond 64 bits: refused, not wrapped; the largest allowed range fits */
+    CHECK_INT(pj_lg_transfer_calc(1e7, 0, 1e7, 10000000000000LL, &t), -1);
+    CHECK_INT(pj_lg_transfer_calc(1e6, 0, 1e6, 1000000000LL, &t), 0);
+    CHECK_INT(t.added_revenue_fen, 1000000000000000LL);
 }
 
 TEST(logistics_status_transitions)
