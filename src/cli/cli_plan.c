@@ -49,9 +49,13 @@ static void print_plan(json_t *plan)
     printf("\nsites %.0f of %.0f candidates; demand %.0f, served %.0f, shortfall %.0f\n",
            num(sum, "sites"), num(sum, "candidates"), num(sum, "demand"), num(sum, "served"),
            num(sum, "shortfall"));
-    printf("cost %.1f (fixed %.1f + service %.1f), bound %.1f, gap %.2f%%\n", num(sum, "objective"),
-           num(sum, "fixed_cost"), num(sum, "service_cost"), num(sum, "lower_bound"),
-           100 * num(sum, "gap"));
+    /* no single bound when the vulnerable were placed first (two stages): the gap is the
+     * larger of the stages' gaps */
+    char bound[32] = "—";
+    if (json_is_number(json_object_get(sum, "lower_bound")))
+        snprintf(bound, sizeof bound, "%.1f", num(sum, "lower_bound"));
+    printf("cost %.1f (fixed %.1f + service %.1f), bound %s, gap %.2f%%\n", num(sum, "objective"),
+           num(sum, "fixed_cost"), num(sum, "service_cost"), bound, 100 * num(sum, "gap"));
     printf("person-km %.1f, mean %.2f km, max %.2f km; all ready after %.1f h\n",
            num(sum, "person_km"), num(sum, "mean_km"), num(sum, "max_km"),
            num(sum, "max_ready_minutes") / 60.0);

@@ -349,12 +349,15 @@ int pj_dualuse_demo(pj_ctx *c, uint64_t seed, pj_err *err)
                                "SELECT f.id, f.name, f.type, (SELECT r.role FROM facility_roles r"
                                " WHERE r.facility_id = f.id ORDER BY CASE r.role WHEN 'medical'"
                                " THEN 0 WHEN 'transport_hub' THEN 1 WHEN 'isolation' THEN 2 ELSE 3"
-                               " END LIMIT 1) FROM facilities f ORDER BY f.id",
+                               " END LIMIT 1), EXISTS (SELECT 1 FROM facility_roles r"
+                               " WHERE r.facility_id = f.id AND r.role = 'resettlement')"
+                               " FROM facilities f ORDER BY f.id",
                                err);
     if (!q) return -1;
     struct fac {
         int64_t id;
         char name[128], type[32], role[32];
+        int resettles;
     } *fs = pj_arena_alloc(c->arena, sizeof(struct fac) * 2000);
     int nf = 0, rc;
     while ((rc = pj_stmt_step(q, err)) == 1 && nf < 2000) {
@@ -363,6 +366,7 @@ int pj_dualuse_demo(pj_ctx *c, uint64_t seed, pj_err *err)
         snprintf(fs[nf].name, sizeof fs[nf].name, "%s", pj_col_text(q, 1));
         snprintf(fs[nf].type, sizeof fs[nf].type, "%s", pj_col_text(q, 2));
         snprintf(fs[nf].role, sizeof fs[nf].role, "%s", pj_col_text(q, 3));
+        fs[nf].resettles = (int)pj_col_int(q, 4);
         nf++;
     }
     pj_stmt_done(q);
@@ -384,6 +388,20 @@ int pj_dualuse_demo(pj_ctx *c, uint64_t seed, pj_err *err)
         int64_t mid = add_manual(c, fs[i].id, scenario, t, title, scale, err);
         if (mid < 0) return -1;
         if (!strcmp(fs[i].name, "万达锦华酒店")) wanda_manual = mid, wanda = fs[i].id;
+        /* a disaster manual too for the sites the vulnerable need in a disaster: medical
+         * sites keep their medical role, and sites that can also resettle (hotels set up first
+         * for isolation) get the resettlement one, so a disaster plan has their barrier-free
+         * rooms and beds (synthetic; fixed scale, no draw from rng: the rest stays the same) */
+        const char *extra = NULL;
+        if (strcmp(scenario, "disaster"))
+            extra = !strcmp(fs[i].role, "medical") ? "medical"
+                    : fs[i].resettles              ? "resettlement"
+                                                   : NULL;
+        if (extra) {
+            snprintf(title, sizeof title, "%s平急转换工作手册（disaster）", fs[i].name);
+            if (add_manual(c, fs[i].id, "disaster", template_for(extra), title, 1.0, err) < 0)
+                return -1;
+        }
         /* drills: the seed's facilities and every fifth other one, 1–3 over two years; some
          * facilities never drilled (they show as overdue) */
         int n_drills = i < 14 ? 1 + (int)pj_rng_below(&rng, 3) : (i % 5 == 0 ? 1 : 0);

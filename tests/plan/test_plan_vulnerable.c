@@ -364,18 +364,16 @@ TEST_T(plan_vulnerable_proportional_share, 240)
     snprintf(q, sizeof q, "SELECT COUNT(*) FROM elders WHERE township_id = %lld", town);
     long long listed = th_sql_int(&s, q);
     CHECK(listed > 100);
-    /* the demo's barrier-free sites have no conversion manual for the scenario: each gets a
-     * one-step one (synthetic), so the rooms are in the plan */
-    th_sql_exec(&s, "INSERT INTO manuals (facility_id, scenario, role, version, title,"
-                    " created_at, created_by) SELECT f.id, 'disaster', 'resettlement', 1, 'bf',"
-                    " 0, 't' FROM facilities f JOIN facility_roles r ON r.facility_id = f.id AND"
-                    " r.role = 'resettlement' WHERE f.barrier_free_rooms > 0 AND NOT EXISTS"
-                    " (SELECT 1 FROM manuals m WHERE m.facility_id = f.id AND m.scenario ="
-                    " 'disaster' AND m.role = 'resettlement')");
-    th_sql_exec(&s, "INSERT INTO manual_steps (manual_id, phase, seq, code, name,"
-                    " planned_minutes, team_type, team_count) SELECT id, 'convert', 1, 'c1',"
-                    " '清洁', 60, 'cleaning', 1 FROM manuals WHERE title = 'bf'");
-    CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM manuals WHERE title = 'bf'") > 0);
+    /* the demo gives every barrier-free resettlement site and every medical site a disaster
+     * manual, so their rooms and beds are in a disaster plan */
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM facilities f JOIN facility_roles r ON"
+                             " r.facility_id = f.id AND r.role = 'resettlement' WHERE"
+                             " f.barrier_free_rooms > 0 AND NOT EXISTS (SELECT 1 FROM manuals m"
+                             " WHERE m.facility_id = f.id AND m.scenario = 'disaster')"),
+              0);
+    CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM manuals m JOIN facility_roles r ON"
+                         " r.facility_id = m.facility_id AND r.role = 'medical' WHERE"
+                         " m.scenario = 'disaster' AND m.role = 'medical'") > 0);
     double share = 0.05;
     /* 0: everyone alike; 1: the eldercare list; 2: the same for isolation in an epidemic */
     for (int mode = 0; mode < 3; mode++) {
