@@ -223,29 +223,38 @@ void th_fingerprint(th_server *s, char *out, size_t size)
     sqlite3_stmt *t;
     size_t len = 0;
     out[0] = 0;
-    sqlite3_prepare_v2(db,
-                       "SELECT name, EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name ="
-                       " 'version'), NOT EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE pk"
-                       " > 0 AND type = 'INTEGER') FROM sqlite_master m WHERE type = 'table' AND"
-                       " name NOT LIKE 'sqlite_%' ORDER BY name",
-                       -1, &t, NULL);
+    if (sqlite3_prepare_v2(
+            db,
+            "SELECT name, EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name ="
+            " 'version'), m.sql LIKE '%WITHOUT ROWID%' FROM sqlite_master m"
+            " WHERE type = 'table' AND"
+            " name NOT LIKE 'sqlite_%' ORDER BY name",
+            -1, &t, NULL) != SQLITE_OK)
+        t_fail(__FILE__, __LINE__, "fingerprint: %s", sqlite3_errmsg(db));
+    int tables = 0;
     while (sqlite3_step(t) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(t, 0);
         char sql[300];
-        snprintf(sql, sizeof sql, "SELECT COUNT(*), COALESCE(MAX(rowid), 0), %s FROM \"%s\"",
+        snprintf(sql, sizeof sql, "SELECT COUNT(*), %s, %s FROM \"%s\"",
+                 sqlite3_column_int(t, 2) ? "0" : "COALESCE(MAX(rowid), 0)",
                  sqlite3_column_int(t, 1) ? "COALESCE(SUM(version), 0)" : "0", name);
         sqlite3_stmt *q;
-        if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK &&
-            sqlite3_step(q) == SQLITE_ROW) {
-            int k = snprintf(out + len, size - len, "%s=%lld/%lld/%lld ", name,
-                             (long long)sqlite3_column_int64(q, 0),
-                             (long long)sqlite3_column_int64(q, 1),
-                             (long long)sqlite3_column_int64(q, 2));
-            if (k > 0 && (size_t)k < size - len) len += (size_t)k;
-        }
+        if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK || sqlite3_step(q) != SQLITE_ROW)
+            t_fail(__FILE__, __LINE__, "fingerprint of %s: %s", name, sqlite3_errmsg(db));
+        int k =
+            snprintf(out + len, size - len, "%s=%lld/%lld/%lld ", name,
+                     (long long)sqlite3_column_int64(q, 0), (long long)sqlite3_column_int64(q, 1),
+                     (long long)sqlite3_column_int64(q, 2));
         sqlite3_finalize(q);
+        /* a cut-off fingerprint would compare only the first tables: fail instead */
+        if (k < 0 || (size_t)k >= size - len)
+            t_fail(__FILE__, __LINE__, "fingerprint needs more than %zu bytes (at table %s)", size,
+                   name);
+        len += (size_t)k;
+        tables++;
     }
     sqlite3_finalize(t);
+    if (tables == 0) t_fail(__FILE__, __LINE__, "fingerprint: no tables in %s", s->db);
     sqlite3_close(db);
 }
 

@@ -36,7 +36,9 @@ int th_call_raw(th_server *s, const char *method, const char *path, const char *
                 char *header_out, size_t header_size);
 /* Logs in and returns a token (static storage per call site is not kept: copy it). */
 void th_login(th_server *s, const char *user, const char *pw, char token[80]);
-/* A fingerprint of everything a write could change (counts, versions, audit rows). */
+/* A fingerprint of everything a write could change (counts, versions, audit rows) of every
+ * table. Fails the test when it does not fit in size: give it TH_FINGERPRINT_SIZE bytes. */
+#define TH_FINGERPRINT_SIZE 32768
 void th_fingerprint(th_server *s, char *out, size_t size);
 /* Convenience: integer field of a JSON object. */
 long long th_int(json_t *o, const char *key);

@@ -47,6 +47,16 @@ int ec_check_version(pj_ctx *c, const char *sql, int64_t id, int64_t version, co
     return 0;
 }
 
+/* After an UPDATE … WHERE id = ? AND version = ? inside the write's transaction: 409
+ * version_conflict unless it changed exactly the one row (another write got there first, or the
+ * row is no longer in the state the update needs), so the caller rolls back and writes nothing. */
+int ec_changed_one(pj_ctx *c, const char *what, pj_err *err)
+{
+    if (pj_db_changes(c->db) == 1) return 0;
+    return pj_fail(err, 409, "version_conflict", "version",
+                   "the %s was changed by someone else; reload", what);
+}
+
 /* Runs the write of an update: before/after renders, the audit row, the commit. */
 int ec_write_audited(pj_ctx *c, int64_t id, const char *action, const char *entity,
                      pj_render_fn render, ec_apply_fn apply, void *arg, pj_jw *w, pj_err *err)
@@ -139,6 +149,7 @@ typedef struct zone_in {
     const char *name, *kind, *settled;
     int64_t org, base, settled_day;
     int has_org, has_base, has_settled;
+    int64_t version; /* updates: the version the caller read */
 } zone_in;
 
 static int zone_body(pj_ctx *c, json_t *b, int create, zone_in *z, pj_err *err)
@@ -190,11 +201,11 @@ static int zone_apply(pj_ctx *c, int64_t id, void *arg, pj_err *err)
                   "UPDATE ec_zone_enterprises SET organisation_id = CASE WHEN ? THEN ? ELSE"
                   " organisation_id END, base_id = CASE WHEN ? THEN ? ELSE base_id END,"
                   " settled_on = CASE WHEN ? THEN ? ELSE settled_on END, version = version + 1"
-                  " WHERE id = ?",
-                  "iririsi", (int64_t)z->has_org, z->org, (int64_t)z->has_base, z->base,
-                  (int64_t)z->has_settled, z->has_settled ? z->settled : NULL, id) < 0
+                  " WHERE id = ? AND version = ?",
+                  "iririsii", (int64_t)z->has_org, z->org, (int64_t)z->has_base, z->base,
+                  (int64_t)z->has_settled, z->has_settled ? z->settled : NULL, id, z->version) < 0
                ? -1
-               : 0;
+               : ec_changed_one(c, "zone enterprise", err);
 }
 
 int pj_ec_zone_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
@@ -209,6 +220,7 @@ int pj_ec_zone_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err
         ec_check_version(c, "SELECT version FROM ec_zone_enterprises WHERE id = ?", id, version,
                          "zone enterprise", err))
         return -1;
+    z.version = version;
     return ec_write_audited(c, id, "update", "ec_zone_enterprise", zone_render, zone_apply, &z, w,
                             err);
 }
@@ -269,6 +281,7 @@ typedef struct course_in {
     const char *title, *category;
     int64_t hours, level, practice;
     int has[5];
+    int64_t version;
 } course_in;
 
 static int course_body(json_t *b, int req, course_in *k, pj_err *err)
@@ -321,11 +334,12 @@ static int course_apply(pj_ctx *c, int64_t id, void *arg, pj_err *err)
                         "UPDATE ac_courses SET title = COALESCE(?, title), category = COALESCE(?,"
                         " category), hours = CASE WHEN ? THEN ? ELSE hours END, level = CASE WHEN"
                         " ? THEN ? ELSE level END, practice_hours = CASE WHEN ? THEN ? ELSE"
-                        " practice_hours END, updated_at = ?, version = version + 1 WHERE id = ?",
-                        "ssiiiiiiii", k->has[0] ? k->title : NULL, k->has[1] ? k->category : NULL,
+                        " practice_hours END, updated_at = ?, version = version + 1 WHERE id = ?"
+                        " AND version = ?",
+                        "ssiiiiiiiii", k->has[0] ? k->title : NULL, k->has[1] ? k->category : NULL,
                         (int64_t)(k->has[2] > 0), k->hours, (int64_t)(k->has[3] > 0), k->level,
-                        (int64_t)(k->has[4] > 0), k->practice, pj_now(), id);
-    return rc < 0 ? course_conflict(err, k->title) : 0;
+                        (int64_t)(k->has[4] > 0), k->practice, pj_now(), id, k->version);
+    return rc < 0 ? course_conflict(err, k->title) : ec_changed_one(c, "course", err);
 }
 
 int pj_ac_course_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
@@ -340,6 +354,7 @@ int pj_ac_course_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
         ec_check_version(c, "SELECT version FROM ac_courses WHERE id = ?", id, version, "course",
                          err))
         return -1;
+    k.version = version;
     return ec_write_audited(c, id, "update", "ac_course", course_render, course_apply, &k, w, err);
 }
 
@@ -439,6 +454,7 @@ typedef struct cohort_in {
     const char *name, *starts, *ends;
     int64_t start_day, end_day, capacity;
     int has[4];
+    int64_t version;
 } cohort_in;
 
 static int cohort_body(json_t *b, int req, cohort_in *h, pj_err *err)
@@ -543,10 +559,12 @@ static int cohort_apply(pj_ctx *c, int64_t id, void *arg, pj_err *err)
         ec_run(c, err,
                "UPDATE ac_cohorts SET name = COALESCE(?, name), starts_on = COALESCE(?,"
                " starts_on), ends_on = COALESCE(?, ends_on), capacity = CASE WHEN ? THEN"
-               " ? ELSE capacity END, updated_at = ?, version = version + 1 WHERE id = ?",
-               "sssiiii", h->has[0] ? h->name : NULL, h->has[1] ? h->starts : NULL,
-               h->has[2] ? h->ends : NULL, (int64_t)(h->has[3] > 0), h->capacity, pj_now(), id);
-    return rc < 0 ? cohort_conflict(err, h->name) : 0;
+               " ? ELSE capacity END, updated_at = ?, version = version + 1 WHERE id = ? AND"
+               " version = ?",
+               "sssiiiii", h->has[0] ? h->name : NULL, h->has[1] ? h->starts : NULL,
+               h->has[2] ? h->ends : NULL, (int64_t)(h->has[3] > 0), h->capacity, pj_now(), id,
+               h->version);
+    return rc < 0 ? cohort_conflict(err, h->name) : ec_changed_one(c, "cohort", err);
 }
 
 int pj_ac_cohort_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
@@ -576,20 +594,23 @@ int pj_ac_cohort_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
     if (ec_check_version(c, "SELECT version FROM ac_cohorts WHERE id = ?", id, version, "cohort",
                          err))
         return -1;
+    h.version = version;
     return ec_write_audited(c, id, "update", "ac_cohort", cohort_render, cohort_apply, &h, w, err);
 }
 
+typedef struct cohort_step {
+    const char *to, *from;
+    int64_t version;
+} cohort_step;
+
 static int cohort_state_apply(pj_ctx *c, int64_t id, void *arg, pj_err *err)
 {
-    const char **st = arg; /* {to, from} */
+    const cohort_step *st = arg;
     int64_t rc = ec_run(c, err,
                         "UPDATE ac_cohorts SET state = ?, updated_at = ?, version = version + 1"
-                        " WHERE id = ? AND state = ?",
-                        "siis", st[0], pj_now(), id, st[1]);
-    if (rc < 0) return -1;
-    if (pj_db_changes(c->db) != 1)
-        return pj_fail(err, 409, "version_conflict", "version", "the cohort changed; reload");
-    return 0;
+                        " WHERE id = ? AND state = ? AND version = ?",
+                        "siisi", st->to, pj_now(), id, st->from, st->version);
+    return rc < 0 ? -1 : ec_changed_one(c, "cohort", err);
 }
 
 int pj_ac_cohort_transition(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
@@ -620,9 +641,8 @@ int pj_ac_cohort_transition(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
     if (ec_check_version(c, "SELECT version FROM ac_cohorts WHERE id = ?", id, version, "cohort",
                          err))
         return -1;
-    const char *st[2] = {to, pj_arena_strdup(c->arena, r.state)};
-    return ec_write_audited(c, id, to, "ac_cohort", cohort_render, cohort_state_apply, (void *)st,
-                            w, err);
+    cohort_step st = {to, pj_arena_strdup(c->arena, r.state), version};
+    return ec_write_audited(c, id, to, "ac_cohort", cohort_render, cohort_state_apply, &st, w, err);
 }
 
 /* ---- job posts ---- */
@@ -737,6 +757,7 @@ typedef struct post_in {
     const char *title, *state;
     int64_t openings;
     int has[3];
+    int64_t version;
 } post_in;
 
 static int post_apply(pj_ctx *c, int64_t id, void *arg, pj_err *err)
@@ -745,11 +766,11 @@ static int post_apply(pj_ctx *c, int64_t id, void *arg, pj_err *err)
     return ec_run(c, err,
                   "UPDATE ac_posts SET title = COALESCE(?, title), state = COALESCE(?, state),"
                   " openings = CASE WHEN ? THEN ? ELSE openings END, updated_at = ?, version ="
-                  " version + 1 WHERE id = ?",
-                  "ssiiii", p->has[0] ? p->title : NULL, p->has[1] ? p->state : NULL,
-                  (int64_t)(p->has[2] > 0), p->openings, pj_now(), id) < 0
+                  " version + 1 WHERE id = ? AND version = ?",
+                  "ssiiiii", p->has[0] ? p->title : NULL, p->has[1] ? p->state : NULL,
+                  (int64_t)(p->has[2] > 0), p->openings, pj_now(), id, p->version) < 0
                ? -1
-               : 0;
+               : ec_changed_one(c, "post", err);
 }
 
 int pj_ac_post_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
@@ -779,5 +800,6 @@ int pj_ac_post_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err
                        (long long)p.openings, (long long)filled);
     if (ec_check_version(c, "SELECT version FROM ac_posts WHERE id = ?", id, version, "post", err))
         return -1;
+    p.version = version;
     return ec_write_audited(c, id, "update", "ac_post", post_render, post_apply, &p, w, err);
 }

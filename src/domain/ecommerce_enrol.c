@@ -360,6 +360,7 @@ fail:
 typedef struct act {
     const char *a, *b, *e;
     int64_t x, y;
+    int64_t version; /* the version the caller read (graduate, place, withdraw) */
 } act;
 
 static int practice_apply(pj_ctx *c, int64_t id, void *arg, pj_err *err)
@@ -421,10 +422,10 @@ static int graduate_apply(pj_ctx *c, int64_t id, void *arg, pj_err *err)
     act *p = arg;
     return ec_run(c, err,
                   "UPDATE ac_enrolments SET state = 'graduated', graduated_on = ?, updated_at = ?,"
-                  " version = version + 1 WHERE id = ? AND state = 'enrolled'",
-                  "sii", p->a, pj_now(), id) < 0
+                  " version = version + 1 WHERE id = ? AND state = 'enrolled' AND version = ?",
+                  "siii", p->a, pj_now(), id, p->version) < 0
                ? -1
-               : 0;
+               : ec_changed_one(c, "enrolment", err);
 }
 
 int pj_ac_graduate(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
@@ -456,7 +457,7 @@ int pj_ac_graduate(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     if (ec_check_version(c, "SELECT version FROM ac_enrolments WHERE id = ?", id, version,
                          "enrolment", err))
         return -1;
-    act p = {.a = on};
+    act p = {.a = on, .version = version};
     return ec_write_audited(c, id, "graduate", "ac_enrolment", enrol_render, graduate_apply, &p, w,
                             err);
 }
@@ -467,10 +468,10 @@ static int place_apply(pj_ctx *c, int64_t id, void *arg, pj_err *err)
     return ec_run(c, err,
                   "UPDATE ac_enrolments SET state = 'placed', placed_on = ?, placed_at = ?,"
                   " placed_zone_enterprise_id = ?, placed_employer = ?, updated_at = ?, version ="
-                  " version + 1 WHERE id = ? AND state = 'graduated'",
-                  "ssrsii", p->a, p->b, p->x, p->e, pj_now(), id) < 0
+                  " version + 1 WHERE id = ? AND state = 'graduated' AND version = ?",
+                  "ssrsiii", p->a, p->b, p->x, p->e, pj_now(), id, p->version) < 0
                ? -1
-               : 0;
+               : ec_changed_one(c, "enrolment", err);
 }
 
 int pj_ac_place(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
@@ -509,7 +510,7 @@ int pj_ac_place(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     if (ec_check_version(c, "SELECT version FROM ac_enrolments WHERE id = ?", id, version,
                          "enrolment", err))
         return -1;
-    act p = {.a = on, .b = at, .e = employer, .x = zone};
+    act p = {.a = on, .b = at, .e = employer, .x = zone, .version = version};
     return ec_write_audited(c, id, "place", "ac_enrolment", enrol_render, place_apply, &p, w, err);
 }
 
@@ -518,11 +519,10 @@ static int withdraw_apply(pj_ctx *c, int64_t id, void *arg, pj_err *err)
     act *p = arg;
     if (ec_run(c, err,
                "UPDATE ac_enrolments SET state = 'withdrawn', updated_at = ?, version = version +"
-               " 1 WHERE id = ? AND state = 'enrolled'",
-               "ii", pj_now(), id) < 0)
+               " 1 WHERE id = ? AND state = 'enrolled' AND version = ?",
+               "iii", pj_now(), id, p->version) < 0 ||
+        ec_changed_one(c, "enrolment", err))
         return -1;
-    if (pj_db_changes(c->db) != 1)
-        return pj_fail(err, 409, "invalid_state", "", "the enrolment changed; reload");
     return ec_run(c, err, "UPDATE ac_cohorts SET enrolled = enrolled - 1 WHERE id = ?", "i", p->x) <
                        0 ||
                    ec_run(c, err, "UPDATE ac_posts SET filled = filled - 1 WHERE id = ?", "i",
@@ -545,7 +545,7 @@ int pj_ac_withdraw(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     if (ec_check_version(c, "SELECT version FROM ac_enrolments WHERE id = ?", id, version,
                          "enrolment", err))
         return -1;
-    act p = {.x = r.cohort_id, .y = r.post_id};
+    act p = {.x = r.cohort_id, .y = r.post_id, .version = version};
     return ec_write_audited(c, id, "withdraw", "ac_enrolment", enrol_render, withdraw_apply, &p, w,
                             err);
 }

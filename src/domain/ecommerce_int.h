@@ -36,6 +36,9 @@ int ec_in_day(json_t *b, const char *key, int required, const char **out, int64_
 /* 409 version_conflict unless the row sql (one ? for id) selects has `version`; 404 missing. */
 int ec_check_version(pj_ctx *c, const char *sql, int64_t id, int64_t version, const char *what,
                      pj_err *err);
+/* Inside a write's transaction, after its UPDATE … AND version = ?: 0 when exactly one row
+ * changed, else 409 version_conflict (the caller rolls back). */
+int ec_changed_one(pj_ctx *c, const char *what, pj_err *err);
 /* One audited write in its own transaction: renders before (unless action is NULL), runs
  * apply, renders after into w, writes the audit row and commits; rolls back on failure. */
 typedef int (*ec_apply_fn)(pj_ctx *c, int64_t id, void *arg, pj_err *err);

@@ -306,7 +306,7 @@ TEST(dualuse_operator_scope_and_bad_input_write_nothing)
     th_login(&s, "viewer", s.demo_pw, viewer);
     long long other = peaceful_hotel(&s);
     long long own = th_sql_int(&s, "SELECT id FROM facilities WHERE name = '万达锦华酒店'");
-    char before[8192], after[8192], body[1024];
+    char before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE], body[1024];
     th_fingerprint(&s, before, sizeof before);
     long long manuals0 = th_sql_int(&s, "SELECT COUNT(*) FROM manuals");
     long long conv0 = th_sql_int(&s, "SELECT COUNT(*) FROM conversions");

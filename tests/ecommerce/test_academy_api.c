@@ -593,7 +593,7 @@ TEST_T(academy_bad_input_writes_nothing, 90)
     long long upost = POST_ID(&s, tok, "/api/v1/academy/posts", ub);
     long long platform = POST_ID(&s, tok, "/api/v1/ecommerce/bases",
                                  "{\"name\":\"直播平台基地\",\"tier\":\"platform\"}");
-    char fp0[16384], fp1[16384];
+    char fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
     th_fingerprint(&s, fp0, sizeof fp0);
     char bodies[16][256];
     int nb = 0;

@@ -165,7 +165,7 @@ TEST_T(ecommerce_studio_never_double_booked, 60)
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ec_booking_slots"), 4);
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'ec_booking'"), 1);
     /* an overlap by one slot is refused with nothing written; the adjacent slot is free */
-    char fp0[8192], fp1[8192];
+    char fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
     th_fingerprint(&s, fp0, sizeof fp0);
     snprintf(body, sizeof body,
              "{\"studio_id\":%lld,\"starts_at\":\"2030-05-01T09:30:00Z\","
@@ -220,7 +220,7 @@ TEST_T(ecommerce_minor_consent_boundaries, 60)
     th_start(&s, 1);
     char tok[80];
     th_login(&s, "officer", s.demo_pw, tok);
-    char fp0[8192], fp1[8192], b[11];
+    char fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE], b[11];
     static const char consent[] = ",\"guardian_name\":\"王芳\",\"guardian_relation\":\"母亲\","
                                   "\"guardian_consent_date\":\"2024-01-02\"";
     th_fingerprint(&s, fp0, sizeof fp0);
@@ -375,7 +375,7 @@ TEST_T(ecommerce_bad_input_writes_nothing, 60)
     char tok[80];
     th_login(&s, "officer", s.demo_pw, tok);
     long long studio = first_studio(&s, tok);
-    char fp0[8192], fp1[8192];
+    char fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
     th_fingerprint(&s, fp0, sizeof fp0);
     char b1[200], b2[200], b3[200], b4[200];
     snprintf(b1, sizeof b1,

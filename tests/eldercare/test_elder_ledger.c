@@ -68,7 +68,7 @@ TEST_T(elder_ledger_rules_and_invariants, 120)
     CHECK_INT(th_sql_int(&s, q), base + 90 * 60);
     check_invariants(&s);
     /* time_out before time_in, and a future time: 422, nothing written */
-    char fp0[8192], fp1[8192];
+    char fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
     th_fingerprint(&s, fp0, sizeof fp0);
     snprintf(body, sizeof body,
              "{\"elder_id\":%lld,\"helper_id\":%lld,\"kind\":\"meal\",\"time_in\":\"%s\","

@@ -30,7 +30,7 @@ TEST_T(elder_bad_input_writes_nothing, 120)
     el_id(good, "19400315", 1, 'F');
     memcpy(bad, good, 19);
     bad[17] = bad[17] == '1' ? '2' : '1';
-    char fp0[8192], fp1[8192];
+    char fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
     th_fingerprint(&s, fp0, sizeof fp0);
     static const struct {
         const char *fmt, *code, *field;

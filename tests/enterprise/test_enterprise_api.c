@@ -34,7 +34,7 @@ TEST(enterprise_api_appeal_workflow_scopes_and_kpis)
     th_login(&s, "grid01", s.demo_pw, grid);
     long long commerce = th_sql_int(&s, "SELECT id FROM organisations WHERE name = '平谷区商务局'");
     long long agri = th_sql_int(&s, "SELECT id FROM organisations WHERE name = '平谷区农业农村局'");
-    char before[8192], after[8192], body[512];
+    char before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE], body[512];
     json_t *o;
 
     /* bad input and wrong roles write nothing */
@@ -188,7 +188,7 @@ TEST(enterprise_api_policies_matching_explain_and_reception_days)
     th_login(&s, "officer", s.demo_pw, off);
     th_login(&s, "jd", s.demo_pw, jd);
     long long org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
-    char before[8192], after[8192], path[128], body[512];
+    char before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE], path[128], body[512];
     json_t *o;
     /* a syntax error points to its column and writes nothing */
     fp(&s, before, sizeof before);

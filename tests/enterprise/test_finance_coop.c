@@ -67,7 +67,7 @@ TEST(enterprise_finance_ranking_consent_and_outcomes)
     long long rcb =
         th_sql_int(&s, "SELECT id FROM organisations WHERE name = '北京农商银行平谷支行'");
     long long org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
-    char sql[400], path[128], body[400], before[16384], after[16384];
+    char sql[400], path[128], body[400], before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE];
     snprintf(sql, sizeof sql,
              "INSERT INTO ent_profiles (org_id, scale, credit, employees, revenue_wan, high_tech,"
              " updated_at) VALUES (%lld, 'medium', 'A', 120, 3000, 0, 0)",
@@ -350,7 +350,7 @@ TEST(enterprise_coop_matching_and_contact_consent)
     long long zc =
         th_sql_int(&s, "SELECT id FROM organisations WHERE name = '正创（平谷）物流有限公司'");
     long long jhh = th_sql_int(&s, "SELECT township_id FROM users WHERE username = 'jinhaihu'");
-    char sql[300], path[128], before[16384], after[16384];
+    char sql[300], path[128], before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE];
     snprintf(sql, sizeof sql,
              "UPDATE organisations SET contact_name = '王经理', contact_phone = '13900001111'"
              " WHERE id = %lld",

@@ -336,7 +336,7 @@ TEST(api_bad_input_writes_nothing)
     th_login(&s, "admin", s.admin_pw, tok);
     long long town = th_sql_int(&s, "SELECT id FROM regions WHERE name = '金海湖地区'");
     long long fac = th_sql_int(&s, "SELECT id FROM facilities WHERE name = '万达锦华酒店'");
-    char before[8192], after[8192];
+    char before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE];
     th_fingerprint(&s, before, sizeof before);
     char fpath[64], good[512];
     snprintf(fpath, sizeof fpath, "/api/v1/facilities/%lld", fac);
@@ -591,7 +591,7 @@ TEST_T(api_role_table, 120)
                              300 + u);
                 b = body;
             }
-            char before[8192], after[8192];
+            char before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE];
             th_fingerprint(&s, before, sizeof before);
             json_t *o;
             int st = th_call(&s, rows[r].method, path, tok[u], b, &o);

@@ -136,7 +136,7 @@ TEST_T(indicator_values_revisions_roles_and_bad_input, 60)
     th_login(&s, "officer", s.demo_pw, off);
     th_login(&s, "viewer", s.demo_pw, view);
     th_login(&s, "jd", s.demo_pw, ent);
-    char fp0[16384], fp1[16384];
+    char fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
     th_fingerprint(&s, fp0, sizeof fp0);
     /* roles: readers may not write */
     const char *vb =
@@ -225,7 +225,7 @@ TEST_T(indicator_import_preview_and_all_or_nothing, 120)
     for (char *p = csv.data, *nl; (nl = strchr(p, '\n')); p = nl + 1)
         json_array_append_new(lines, json_stringn(p, (size_t)(nl - p)));
     json_object_set_new(body, "csv", lines);
-    char fp0[16384], fp1[16384];
+    char fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
     th_fingerprint(&s, fp0, sizeof fp0);
     json_object_set_new(body, "dry_run", json_true());
     char *txt = json_dumps(body, 0);

@@ -197,7 +197,7 @@ TEST_T(indicator_xlsx_round_trip_bad_row_and_corrupt_files, 120)
     free(body);
 
     /* one bad row among 3,000 (row 2,500 of the sheet): nothing imported, that row named */
-    char fingerprint[512], fp2[512];
+    char fingerprint[TH_FINGERPRINT_SIZE], fp2[TH_FINGERPRINT_SIZE];
     th_fingerprint(&s, fingerprint, sizeof fingerprint);
     char path[700];
     snprintf(path, sizeof path, "%s/bad.xlsx", t_tmpdir());

@@ -56,7 +56,7 @@ static inline void rec_refused(th_server *s, const char *m, const char *tok, con
                                const char *body, int want, const char *code, const char *file,
                                int line)
 {
-    static char fp0[16384], fp1[16384];
+    static char fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
     th_fingerprint(s, fp0, sizeof fp0);
     json_t *o = rec_call(s, m, tok, path, body, want, file, line);
     if (code && (!th_err_code(o) || strcmp(th_err_code(o), code)))

@@ -214,7 +214,8 @@ TEST_T(plan_adopt_starts_conversions, 120)
 {
     th_server s;
     th_start(&s, 1);
-    char tok[80], town[80], body[1024], path[96], q[256], fp1[4096], fp2[4096];
+    char tok[80], town[80], body[1024], path[96], q[256], fp1[TH_FINGERPRINT_SIZE],
+        fp2[TH_FINGERPRINT_SIZE];
     th_login(&s, "officer", s.demo_pw, tok);
     th_login(&s, "jinhaihu", s.demo_pw, town);
     scenario(&s, body, sizeof body, "A", "{\"share\":0.05}", NULL);
@@ -296,7 +297,7 @@ TEST_T(plan_bad_input_writes_nothing, 60)
 {
     th_server s;
     th_start(&s, 1);
-    char tok[80], fp1[4096], fp2[4096];
+    char tok[80], fp1[TH_FINGERPRINT_SIZE], fp2[TH_FINGERPRINT_SIZE];
     th_login(&s, "officer", s.demo_pw, tok);
     long long t = town_id(&s);
     static const struct {

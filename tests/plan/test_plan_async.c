@@ -162,7 +162,7 @@ TEST_T(plan_async_prompt_progress_same_as_sync, 180)
     json_decref(bg);
     json_decref(fg);
     /* a bad scenario is 422 at once and writes nothing, in either mode */
-    char fp1[4096], fp2[4096];
+    char fp1[TH_FINGERPRINT_SIZE], fp2[TH_FINGERPRINT_SIZE];
     th_fingerprint(&s, fp1, sizeof fp1);
     CHECK_INT(th_call(&s, "POST", "/api/v1/plans", tok, "{\"name\":\"x\"}", &p), 422);
     json_decref(p);
@@ -212,7 +212,7 @@ TEST_T(plan_async_queue_full_shutdown_restart, 120)
 {
     th_server s;
     th_start(&s, 1);
-    char tok[80], body[2048], fp1[4096], fp2[4096];
+    char tok[80], body[2048], fp1[TH_FINGERPRINT_SIZE], fp2[TH_FINGERPRINT_SIZE];
     th_login(&s, "officer", s.demo_pw, tok);
     district_body(&s, body, sizeof body, 4, 1);
     json_t *p = NULL;

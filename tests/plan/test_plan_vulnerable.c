@@ -168,7 +168,7 @@ TEST_T(plan_vulnerable_to_barrier_free_site, 60)
     CHECK(site(res, 1) == NULL);
     CHECK_INT(vulnerable_at(res, 2), 3);
     json_decref(p);
-    char fp1[4096], fp2[4096];
+    char fp1[TH_FINGERPRINT_SIZE], fp2[TH_FINGERPRINT_SIZE];
     th_fingerprint(&s, fp1, sizeof fp1);
     o = post_ok(&s, tok, "/api/v1/plans",
                 "{\"name\":\"none\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
