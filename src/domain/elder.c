@@ -1104,11 +1104,7 @@ int pj_elder_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     if (rc < 0 && err->status == 409)
         pj_fail(err, 409, "conflict", "id_number", "an elder with this ID number exists");
     if (rc != 1) goto fail;
-    char *after = pj_render_to_string(c, id, masked_render, err);
-    if (!after || pj_audit_add(c, "create", "elder", id, NULL, after, err) ||
-        pj_db_commit(c->db, err))
-        goto fail;
-    pj_jw_raw(w, after);
+    if (pj_render_commit(c, "create", "elder", id, NULL, masked_render, w, err)) goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);
@@ -1169,11 +1165,7 @@ int pj_elder_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         pj_stmt_int(s, 3, id);
         if (pj_el_step(s, err)) goto fail;
     }
-    char *after = pj_render_to_string(c, id, masked_render, err);
-    if (!after || pj_audit_add(c, "update", "elder", id, before, after, err) ||
-        pj_db_commit(c->db, err))
-        goto fail;
-    pj_jw_raw(w, after);
+    if (pj_render_commit(c, "update", "elder", id, before, masked_render, w, err)) goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);

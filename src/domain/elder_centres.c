@@ -205,11 +205,7 @@ int pj_centre_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     int64_t id = rc == 1 ? pj_col_int(s, 0) : 0;
     pj_stmt_done(s);
     if (rc != 1) goto fail;
-    char *after = pj_render_to_string(c, id, centre_render, err);
-    if (!after || pj_audit_add(c, "create", "elder_centre", id, NULL, after, err) ||
-        pj_db_commit(c->db, err))
-        goto fail;
-    pj_jw_raw(w, after);
+    if (pj_render_commit(c, "create", "elder_centre", id, NULL, centre_render, w, err)) goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);
@@ -284,11 +280,7 @@ int pj_centre_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     pj_stmt_int(s, 9, pj_now());
     pj_stmt_int(s, 10, id);
     if (pj_el_step(s, err)) goto fail;
-    char *after = pj_render_to_string(c, id, centre_render, err);
-    if (!after || pj_audit_add(c, "update", "elder_centre", id, before, after, err) ||
-        pj_db_commit(c->db, err))
-        goto fail;
-    pj_jw_raw(w, after);
+    if (pj_render_commit(c, "update", "elder_centre", id, before, centre_render, w, err)) goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);

@@ -290,11 +290,7 @@ int pj_helper_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         pj_fail(err, 409, "conflict", "id_number", "a helper with this ID number exists");
     if (rc != 1) goto fail;
     if (!pj_credit_account_of(c, "helper", id, r.p.name, err)) goto fail;
-    char *after = pj_render_to_string(c, id, helper_render, err);
-    if (!after || pj_audit_add(c, "create", "helper", id, NULL, after, err) ||
-        pj_db_commit(c->db, err))
-        goto fail;
-    pj_jw_raw(w, after);
+    if (pj_render_commit(c, "create", "helper", id, NULL, helper_render, w, err)) goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);
@@ -336,11 +332,7 @@ int pj_helper_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
             pj_fail(err, 409, "conflict", "id_number", "a helper with this ID number exists");
         goto fail;
     }
-    char *after = pj_render_to_string(c, id, helper_render, err);
-    if (!after || pj_audit_add(c, "update", "helper", id, before, after, err) ||
-        pj_db_commit(c->db, err))
-        goto fail;
-    pj_jw_raw(w, after);
+    if (pj_render_commit(c, "update", "helper", id, before, helper_render, w, err)) goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);

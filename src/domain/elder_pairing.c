@@ -698,11 +698,7 @@ int pj_pair_run_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         if (pj_el_step(s, err)) goto fail;
     }
     pj_pair_result_free(&res);
-    char *after = pj_render_to_string(c, run, run_render, err);
-    if (!after || pj_audit_add(c, "create", "pair_run", run, NULL, after, err) ||
-        pj_db_commit(c->db, err))
-        goto fail;
-    pj_jw_raw(w, after);
+    if (pj_render_commit(c, "create", "pair_run", run, NULL, run_render, w, err)) goto fail;
     return 0;
 fail:
     pj_pair_result_free(&res);
@@ -1071,11 +1067,8 @@ int pj_pair_proposal_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
                                  same ? "same village" : "another village"));
     pj_stmt_int(s, 5, id);
     if (pj_el_step(s, err)) goto fail;
-    char *after = pj_render_to_string(c, id, proposal_render, err);
-    if (!after || pj_audit_add(c, "update", "pair_proposal", id, before, after, err) ||
-        pj_db_commit(c->db, err))
+    if (pj_render_commit(c, "update", "pair_proposal", id, before, proposal_render, w, err))
         goto fail;
-    pj_jw_raw(w, after);
     return 0;
 fail:
     pj_db_rollback(c->db);
@@ -1181,11 +1174,7 @@ int pj_pair_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
                                                    (long long)dist),
                              0, err);
     if (!id) goto fail;
-    char *after = pj_render_to_string(c, id, pair_render, err);
-    if (!after || pj_audit_add(c, "create", "pair", id, NULL, after, err) ||
-        pj_db_commit(c->db, err))
-        goto fail;
-    pj_jw_raw(w, after);
+    if (pj_render_commit(c, "create", "pair", id, NULL, pair_render, w, err)) goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);
@@ -1240,11 +1229,7 @@ int pj_pair_end(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     pj_stmt_text(s, 2, note);
     pj_stmt_int(s, 3, id);
     if (pj_el_step(s, err)) goto fail;
-    char *after = pj_render_to_string(c, id, pair_render, err);
-    if (!after || pj_audit_add(c, "end", "pair", id, before, after, err) ||
-        pj_db_commit(c->db, err))
-        goto fail;
-    pj_jw_raw(w, after);
+    if (pj_render_commit(c, "end", "pair", id, before, pair_render, w, err)) goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);

@@ -227,11 +227,8 @@ int pj_ent_reception_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
     pj_stmt_int(s, 5, pj_now());
     pj_stmt_int(s, 6, id);
     if (ent_run(s, err)) goto fail;
-    char *after = pj_render_to_string(c, id, reception_render, err);
-    if (!after || pj_audit_add(c, "update", "ent_reception_day", id, before, after, err) ||
-        pj_db_commit(c->db, err))
+    if (pj_render_commit(c, "update", "ent_reception_day", id, before, reception_render, w, err))
         goto fail;
-    pj_jw_raw(w, after);
     return 0;
 fail:
     pj_db_rollback(c->db);
@@ -586,11 +583,7 @@ int pj_ent_appeal_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     pj_stmt_done(s);
     if (rc != 1) goto fail;
     if (add_event(c, id, "receive", NULL, "received", 0, channel, err)) goto fail;
-    char *after = pj_render_to_string(c, id, appeal_render, err);
-    if (!after || pj_audit_add(c, "create", "ent_appeal", id, NULL, after, err) ||
-        pj_db_commit(c->db, err))
-        goto fail;
-    pj_jw_raw(w, after);
+    if (pj_render_commit(c, "create", "ent_appeal", id, NULL, appeal_render, w, err)) goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);

@@ -128,11 +128,7 @@ int pj_ent_post_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     int64_t id = rc == 1 ? pj_col_int(s, 0) : 0;
     pj_stmt_done(s);
     if (rc != 1) goto fail;
-    char *after = pj_render_to_string(c, id, post_render, err);
-    if (!after || pj_audit_add(c, "create", "ent_coop_post", id, NULL, after, err) ||
-        pj_db_commit(c->db, err))
-        goto fail;
-    pj_jw_raw(w, after);
+    if (pj_render_commit(c, "create", "ent_coop_post", id, NULL, post_render, w, err)) goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);
@@ -370,11 +366,8 @@ int pj_ent_contact_create(pj_ctx *c, int64_t post_id, json_t *body, pj_jw *w, pj
     int64_t id = rc == 1 ? pj_col_int(s, 0) : 0;
     pj_stmt_done(s);
     if (rc != 1) goto fail;
-    char *after = pj_render_to_string(c, id, contact_render, err);
-    if (!after || pj_audit_add(c, "create", "ent_coop_contact", id, NULL, after, err) ||
-        pj_db_commit(c->db, err))
+    if (pj_render_commit(c, "create", "ent_coop_contact", id, NULL, contact_render, w, err))
         goto fail;
-    pj_jw_raw(w, after);
     return 0;
 fail:
     pj_db_rollback(c->db);

@@ -139,11 +139,8 @@ int pj_ent_profile_update(pj_ctx *c, int64_t org, json_t *body, pj_jw *w, pj_err
     pj_stmt_int(s, 9, pj_now());
     pj_stmt_int(s, 10, org);
     if (ent_run(s, err) || rematch_org(c, org, err)) goto fail;
-    char *after = pj_render_to_string(c, org, profile_render, err);
-    if (!after || pj_audit_add(c, "update", "ent_profile", org, before, after, err) ||
-        pj_db_commit(c->db, err))
+    if (pj_render_commit(c, "update", "ent_profile", org, before, profile_render, w, err))
         goto fail;
-    pj_jw_raw(w, after);
     return 0;
 fail:
     pj_db_rollback(c->db);

@@ -307,11 +307,7 @@ int pj_region_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     if (rc < 0 && err->status == 409)
         pj_fail(err, 409, "conflict", "code", "region code %s is taken", code);
     if (rc != 1) goto fail;
-    char *after = pj_render_to_string(c, id, region_render, err);
-    if (!after || pj_audit_add(c, "create", "region", id, NULL, after, err) ||
-        pj_db_commit(c->db, err))
-        goto fail;
-    pj_jw_raw(w, after);
+    if (pj_render_commit(c, "create", "region", id, NULL, region_render, w, err)) goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);
@@ -395,11 +391,7 @@ int pj_region_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
             pj_fail(err, 409, "conflict", "code", "region code %s is taken", code);
         goto fail;
     }
-    char *after = pj_render_to_string(c, id, region_render, err);
-    if (!after || pj_audit_add(c, "update", "region", id, before, after, err) ||
-        pj_db_commit(c->db, err))
-        goto fail;
-    pj_jw_raw(w, after);
+    if (pj_render_commit(c, "update", "region", id, before, region_render, w, err)) goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "db/db.h"
+#include "domain/audit.h"
 
 #include "core/banned.h"
 
@@ -42,6 +44,17 @@ char *pj_render_to_string(pj_ctx *c, int64_t id, pj_render_fn fn, pj_err *err)
     }
     pj_buf_free(&b);
     return out;
+}
+
+int pj_render_commit(pj_ctx *c, const char *action, const char *entity, int64_t id,
+                     const char *before, pj_render_fn fn, pj_jw *w, pj_err *err)
+{
+    char *after = pj_render_to_string(c, id, fn, err);
+    if (!after || pj_audit_add(c, action, entity, id, before, after, err) ||
+        pj_db_commit(c->db, err))
+        return -1;
+    pj_jw_raw(w, after);
+    return 0;
 }
 
 int pj_render_page(pj_ctx *c, const int64_t *ids, int n, int limit, pj_render_fn fn, pj_jw *w,

@@ -14,6 +14,11 @@ void pj_render_time(pj_jw *w, const char *key, int64_t t);
 void pj_render_text(pj_jw *w, const char *key, pj_stmt *s, int col);
 /* Renders entity id with fn into a new string in c->arena (for audit rows); NULL on error. */
 char *pj_render_to_string(pj_ctx *c, int64_t id, pj_render_fn fn, pj_err *err);
+/* The tail of a write inside its transaction: renders record id with fn (the state after),
+ * writes the audit row (action on entity, before = NULL for a create), commits, and puts the
+ * rendering into w. On failure -1 with the transaction still open: the caller rolls back. */
+int pj_render_commit(pj_ctx *c, const char *action, const char *entity, int64_t id,
+                     const char *before, pj_render_fn fn, pj_jw *w, pj_err *err);
 /* Writes {"items":[fn(ids[0]) …],"next_cursor":…}; n may be limit+1 (then there is more). */
 int pj_render_page(pj_ctx *c, const int64_t *ids, int n, int limit, pj_render_fn fn, pj_jw *w,
                    pj_err *err);
