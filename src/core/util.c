@@ -89,6 +89,15 @@ void pj_time_iso(int64_t t, char out[21])
     o[17] = (char)('0' + s / 10), o[18] = (char)('0' + s % 10), o[19] = 'Z', o[20] = 0;
 }
 
+int pj_month_valid(const char *s)
+{
+    if (!s || strlen(s) != 7 || s[4] != '-') return 0;
+    for (int i = 0; i < 7; i++)
+        if (i != 4 && (s[i] < '0' || s[i] > '9')) return 0;
+    int m = (s[5] - '0') * 10 + (s[6] - '0');
+    return s[0] != '0' && m >= 1 && m <= 12;
+}
+
 int64_t pj_local_day(int64_t t)
 {
     int64_t l = t + PJ_LOCAL_OFFSET_S;

@@ -132,15 +132,6 @@ void ec_day_str(int64_t day, char out[11])
     out[10] = 0;
 }
 
-int ec_month_ok(const char *s)
-{
-    if (!s || strlen(s) != 7 || s[4] != '-') return 0;
-    for (int i = 0; i < 7; i++)
-        if (i != 4 && (s[i] < '0' || s[i] > '9')) return 0;
-    int m = (s[5] - '0') * 10 + (s[6] - '0');
-    return s[0] != '0' && m >= 1 && m <= 12;
-}
-
 /* ---- bases ---- */
 
 static int base_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)

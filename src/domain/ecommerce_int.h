@@ -20,7 +20,6 @@ int ec_date(const char *s, int64_t *days, int *y, int *m, int *d);
 /* Today in days since 1970 (UTC). */
 int64_t ec_today(void);
 /* Strict "YYYY-MM"; 0 ok. */
-int ec_month_ok(const char *s);
 
 /* Runs sql binding the variadic arguments by kinds: 'i' int64_t, 'r' int64_t id (0 binds NULL),
  * 's' const char * (NULL binds NULL). Returns column 0 of the first row (e.g. RETURNING id) or

@@ -293,7 +293,7 @@ int pj_ec_sales_add(pj_ctx *c, int64_t pid, json_t *body, pj_jw *w, pj_err *err)
         pj_in_int(body, "orders", 1, 0, 1000000000, &orders, err) < 0 ||
         pj_in_int(body, "gmv_fen", 1, 0, INT64_C(1000000000000000), &gmv, err) < 0)
         return -1;
-    if (!ec_month_ok(month))
+    if (!pj_month_valid(month))
         return pj_fail(err, 422, "invalid_value", "month", "month must be YYYY-MM");
     if (pj_db_begin(c->db, err)) return -1;
     char *before, *after;
@@ -333,8 +333,8 @@ fail:
 
 int pj_ec_sales_list(pj_ctx *c, int64_t pid, const pj_ec_filter *f, pj_jw *w, pj_err *err)
 {
-    if ((f->from && !ec_month_ok(f->from)) || (f->to && !ec_month_ok(f->to)))
-        return pj_fail(err, 400, "bad_query", f->from && !ec_month_ok(f->from) ? "from" : "to",
+    if ((f->from && !pj_month_valid(f->from)) || (f->to && !pj_month_valid(f->to)))
+        return pj_fail(err, 400, "bad_query", f->from && !pj_month_valid(f->from) ? "from" : "to",
                        "from and to are months YYYY-MM");
     int started = pj_db_read_begin(c->db);
     int rc = pj_render_exists(c, "SELECT 1 FROM ec_products WHERE id = ?", pid, err);

@@ -62,15 +62,6 @@ int pj_rec_date_ok(const char *s)
     return !(m == 2 && d == 29 && !leap);
 }
 
-int pj_rec_month_ok(const char *s)
-{
-    if (!s || strlen(s) != 7 || s[4] != '-') return 0;
-    for (int i = 0; i < 7; i++)
-        if (i != 4 && (s[i] < '0' || s[i] > '9')) return 0;
-    int m = (s[5] - '0') * 10 + (s[6] - '0');
-    return s[0] >= '1' && m >= 1 && m <= 12;
-}
-
 void pj_rec_today(char out[11])
 {
     pj_local_date(pj_now(), out); /* the district's date, not UTC's */
@@ -267,7 +258,7 @@ static int check_field(pj_ctx *c, const pj_rec_field *f, json_t *body, int creat
     case PJ_RT_DATE:
     case PJ_RT_MONTH:
         if (pj_in_str(body, f->name, 1, 1, 10, &str, err) < 0) return -1;
-        if (f->type == PJ_RT_DATE ? !pj_rec_date_ok(str) : !pj_rec_month_ok(str))
+        if (f->type == PJ_RT_DATE ? !pj_rec_date_ok(str) : !pj_month_valid(str))
             return pj_fail(err, 422, "invalid_value", f->name, "%s must be %s", f->name,
                            f->type == PJ_RT_DATE ? "a date YYYY-MM-DD" : "a month YYYY-MM");
         return 0;
@@ -480,7 +471,7 @@ static int q_value(const pj_rec_field *f, const char *key, const char *v, pj_stm
             return pj_fail(err, 400, "bad_query", key, "%s must be a date YYYY-MM-DD", key);
         break;
     case PJ_RT_MONTH:
-        if (!pj_rec_month_ok(v))
+        if (!pj_month_valid(v))
             return pj_fail(err, 400, "bad_query", key, "%s must be a month YYYY-MM", key);
         break;
     default:

@@ -117,10 +117,9 @@ uint64_t pj_rec_rnd(uint64_t *s);
 /* Renders record id into a string in c->arena (NULL on error). */
 char *pj_rec_render_string(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_err *err);
 
-/* Strict "YYYY-MM-DD" (a real date) / "YYYY-MM"; 1 valid, 0 not. */
+/* Strict "YYYY-MM-DD" (a real date); 1 valid, 0 not (months: pj_month_valid in core/util.h). */
 int pj_rec_date_ok(const char *s);
-int pj_rec_month_ok(const char *s);
-/* Today (UTC) as "YYYY-MM-DD". */
+/* Today in the district (Beijing) as "YYYY-MM-DD". */
 void pj_rec_today(char out[11]);
 
 /* Field descriptions, for the kinds' tables. */
