@@ -2,8 +2,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <event2/http.h>
-
 #include "core/util.h"
 #include "domain/audit.h"
 #include "domain/input.h"
@@ -45,8 +43,7 @@ static int h_login(pj_req *r)
         pj_auth_login(&r->ctx, u, p, &r->w, token, &r->err))
         return -1;
     /* a session cookie: the server's idle expiry decides when it stops working */
-    const char *proto =
-        evhttp_find_header(evhttp_request_get_input_headers(r->ev), "X-Forwarded-Proto");
+    const char *proto = pj_head_get(r->head, "X-Forwarded-Proto");
     r->set_cookie = pj_arena_printf(&r->arena, "pj_session=%s; Path=/; HttpOnly; SameSite=Strict%s",
                                     token, proto && !strcmp(proto, "https") ? "; Secure" : "");
     return 0;

@@ -1,20 +1,20 @@
 #include "http/server.h"
 
 #include <errno.h>
-#include <event2/buffer.h>
-#include <event2/bufferevent.h>
+#include <arpa/inet.h>
 #include <event2/event.h>
-#include <event2/http.h>
-#include <sys/queue.h>
-#include <event2/keyvalq_struct.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,6 +23,7 @@
 #include "domain/auth.h"
 #include "domain/plan.h"
 #include "domain/elder.h"
+#include "http/wire.h"
 
 #include "core/banned.h"
 
@@ -59,18 +60,46 @@ typedef struct sess_entry {
  * wait here until the batch is durable. */
 typedef struct reply {
     struct reply *next;
-    struct evhttp_request *ev;
+    struct conn *c;
     int status;
     char *body; /* owned (malloc) unless cached */
     size_t len;
     struct cached_body *cached;
-    char *cookie;      /* owned */
+    char *extra;       /* owned: more header lines ("Name: value\r\n"…), or NULL */
     const char *ctype; /* static storage; NULL = JSON */
+    int is_static;     /* a console file: its own Cache-Control is in extra */
     char rid[24];
     char method[8];
     char user[48];
     int64_t t0;
 } reply;
+
+/* One client connection. Requests on it are answered in order: while one is being answered
+ * (handled, waiting for its write batch, or its reply still being written) the connection is
+ * not read, so pipelined requests wait in the input buffer. */
+typedef struct conn {
+    struct conn *prev, *next; /* every open connection */
+    pj_server *srv;
+    int fd;
+    struct event *ev_read, *ev_write;
+    int reading;    /* ev_read is added */
+    int busy;       /* a request is being answered */
+    int closing;    /* close once the reply is written */
+    int have_head;  /* head parsed, waiting for the rest of the body */
+    int in_process; /* inside conn_process: freeing waits until it returns */
+    int dead;       /* to be freed by conn_process */
+    int sent_continue;
+    pj_head head;
+    size_t req_len; /* bytes of the request being answered (head + body) */
+    char *in;
+    size_t in_len, in_cap;
+    /* the reply being written: head, then the body */
+    pj_buf out;
+    struct iovec iov[2];
+    int iovn, iovi;
+    char *own_body;
+    struct cached_body *own_cached;
+} conn;
 
 struct pj_server {
     reply *pending, **pending_tail;
@@ -84,8 +113,13 @@ struct pj_server {
     sess_entry sess[SESS_SLOTS];
     int64_t others_checked_ms;
     struct event_base *base;
-    struct evhttp *http;
-    struct evhttp_bound_socket *sock;
+    int lfd; /* the listening socket, -1 once stopped */
+    struct event *ev_accept;
+    conn *conns;
+    char date[48]; /* "Date: …\r\n" of date_s */
+    int64_t date_s;
+    char log_sec[24]; /* the access log's time stamp of log_s, to the second */
+    time_t log_s;
     struct event *ev_term, *ev_int, *ev_flush, *ev_scan;
     pj_alert_scan_job scan;
     int64_t scan_t0;
@@ -169,33 +203,49 @@ static void cache_put(pj_server *srv, const char *key, uint64_t h, const char *b
     srv->cache_bytes += len;
 }
 
-static const char *method_name(enum evhttp_cmd_type m)
-{
-    switch (m) {
-    case EVHTTP_REQ_GET:
-        return "GET";
-    case EVHTTP_REQ_POST:
-        return "POST";
-    case EVHTTP_REQ_PUT:
-        return "PUT";
-    case EVHTTP_REQ_PATCH:
-        return "PATCH";
-    case EVHTTP_REQ_DELETE:
-        return "DELETE";
-    case EVHTTP_REQ_HEAD:
-        return "HEAD";
-    case EVHTTP_REQ_OPTIONS:
-        return "OPTIONS";
-    default:
-        return "OTHER";
-    }
-}
-
 const char *pj_req_param(pj_req *r, const char *key)
 {
     for (int i = 0; i < r->nquery; i++)
         if (strcmp(r->query[i].key, key) == 0) return r->query[i].value;
     return NULL;
+}
+
+/* The route table's index: fixed paths in an open-addressing hash table (one slot per
+ * method), the paths with an {id} segment in table order. */
+#define ROUTE_SLOTS 2048
+typedef struct route_index {
+    short fixed[ROUTE_SLOTS]; /* route number, -1 = empty */
+    uint64_t hash[ROUTE_SLOTS];
+    short param[ROUTE_SLOTS];
+    int nparam;
+} route_index;
+
+static uint64_t hash_mem(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return h;
+}
+
+static const route_index *route_index_get(const pj_route *routes, int n)
+{
+    static route_index ix;
+    static int made;
+    if (made) return &ix;
+    memset(ix.fixed, 0xff, sizeof ix.fixed);
+    for (int i = 0; i < n && i < ROUTE_SLOTS / 2; i++) {
+        if (strchr(routes[i].path, '{')) {
+            ix.param[ix.nparam++] = (short)i;
+            continue;
+        }
+        uint64_t h = hash_mem(routes[i].path, strlen(routes[i].path));
+        unsigned k = (unsigned)(h & (ROUTE_SLOTS - 1));
+        while (ix.fixed[k] >= 0) k = (k + 1) & (ROUTE_SLOTS - 1);
+        ix.fixed[k] = (short)i;
+        ix.hash[k] = h;
+    }
+    made = 1;
+    return &ix;
 }
 
 /* Matches a route pattern ("/api/v1/facilities/{id}") against a decoded path. */
@@ -239,48 +289,6 @@ static void write_error(pj_req *r)
     r->status = r->err.status ? r->err.status : 500;
 }
 
-static const char *reason(int status)
-{
-    switch (status) {
-    case 200:
-        return "OK";
-    case 201:
-        return "Created";
-    case 202:
-        return "Accepted";
-    case 204:
-        return "No Content";
-    case 400:
-        return "Bad Request";
-    case 401:
-        return "Unauthorized";
-    case 403:
-        return "Forbidden";
-    case 404:
-        return "Not Found";
-    case 405:
-        return "Method Not Allowed";
-    case 409:
-        return "Conflict";
-    case 413:
-        return "Payload Too Large";
-    case 415:
-        return "Unsupported Media Type";
-    case 422:
-        return "Unprocessable Entity";
-    case 423:
-        return "Locked";
-    case 429:
-        return "Too Many Requests";
-    case 431:
-        return "Request Header Fields Too Large";
-    case 503:
-        return "Service Unavailable";
-    default:
-        return status >= 500 ? "Internal Server Error" : "Error";
-    }
-}
-
 static int64_t now_us(void)
 {
     struct timespec ts;
@@ -288,41 +296,291 @@ static int64_t now_us(void)
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-static void reply_send(pj_server *srv, reply *p)
+/* Small formatting without printf, for what every request writes. */
+static char *put_u64(char *p, uint64_t v)
 {
-    /* libevent writes at most 16 KiB per loop turn by default: let a large reply go at once */
-    struct evhttp_connection *conn = evhttp_request_get_connection(p->ev);
-    struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
-    if (bev) bufferevent_set_max_single_write(bev, 4 << 20);
-    struct evkeyvalq *h = evhttp_request_get_output_headers(p->ev);
-    evhttp_add_header(h, "X-Request-Id", p->rid);
-    evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
-    struct evbuffer *eb = evbuffer_new();
-    size_t len = p->cached ? p->cached->len : p->len;
-    if (p->status != 204) {
-        evhttp_add_header(h, "Content-Type",
-                          p->ctype ? p->ctype : "application/json; charset=utf-8");
-        evhttp_add_header(h, "Cache-Control", "no-store");
-        if (p->cached) {
-            p->cached->refs++;
-            evbuffer_add_reference(eb, p->cached->data, p->cached->len, body_unref, p->cached);
-        } else {
-            evbuffer_add(eb, p->body ? p->body : "{}", p->body ? p->len : 2);
+    char t[24];
+    int n = 0;
+    do t[n++] = (char)('0' + v % 10);
+    while (v /= 10);
+    while (n) *p++ = t[--n];
+    return p;
+}
+
+/* Copies s into dst[size], truncating; returns the end. */
+static char *put_str(char *p, const char *end, const char *s)
+{
+    while (*s && p < end) *p++ = *s++;
+    return p;
+}
+
+static void copy_str(char *dst, size_t size, const char *s)
+{
+    *put_str(dst, dst + size - 1, s ? s : "") = 0;
+}
+
+/* The request id: the server's random prefix (8 hex digits), a dash, the request number. */
+static void make_rid(pj_server *srv, char out[24])
+{
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 8; i++) out[i] = hex[(srv->rid_prefix >> (28 - 4 * i)) & 15];
+    out[8] = '-';
+    *put_u64(out + 9, ++srv->seq) = 0;
+}
+
+/* One access line on stderr (buffered, flushed by a timer), in pj_log's format. */
+static void access_line(pj_server *srv, const reply *p, const char *target, size_t len)
+{
+    if (!pj_log_enabled(PJ_LOG_INFO)) return;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    if (ts.tv_sec != srv->log_s) {
+        srv->log_s = ts.tv_sec;
+        struct tm tm;
+        gmtime_r(&ts.tv_sec, &tm);
+        strftime(srv->log_sec, sizeof srv->log_sec, "%Y-%m-%dT%H:%M:%S", &tm);
+    }
+    char line[2048];
+    char *q = line, *end = line + sizeof line - 96;
+    q = put_str(q, end, srv->log_sec);
+    long ms = ts.tv_nsec / 1000000;
+    *q++ = '.';
+    *q++ = (char)('0' + ms / 100);
+    *q++ = (char)('0' + ms / 10 % 10);
+    *q++ = (char)('0' + ms % 10);
+    q = put_str(q, end, "Z info access ");
+    q = put_str(q, end, p->rid);
+    *q++ = ' ';
+    q = put_str(q, end, p->method);
+    *q++ = ' ';
+    q = put_str(q, end, target);
+    *q++ = ' ';
+    q = put_u64(q, (uint64_t)p->status);
+    *q++ = ' ';
+    q = put_u64(q, len);
+    *q++ = ' ';
+    int64_t us = now_us() - p->t0;
+    q = put_u64(q, us > 0 ? (uint64_t)us : 0);
+    *q++ = 'u';
+    *q++ = 's';
+    *q++ = ' ';
+    q = put_str(q, line + sizeof line - 1, p->user[0] ? p->user : "-");
+    *q++ = '\n';
+    fwrite(line, 1, (size_t)(q - line), stderr);
+}
+
+/* ---- connections ---- */
+
+#define IDLE_S 60 /* a connection idle (or a reply not taken) this long is closed */
+
+static void conn_free(conn *c)
+{
+    if (c->in_process) { /* conn_process frees it when it is back */
+        c->dead = 1;
+        return;
+    }
+    pj_server *srv = c->srv;
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        srv->conns = c->next;
+    if (c->next) c->next->prev = c->prev;
+    if (c->ev_read) event_free(c->ev_read);
+    if (c->ev_write) event_free(c->ev_write);
+    if (c->fd >= 0) close(c->fd);
+    free(c->own_body);
+    if (c->own_cached) body_unref(NULL, 0, c->own_cached);
+    pj_buf_free(&c->out);
+    free(c->in);
+    free(c);
+}
+
+static void conn_read_on(conn *c, int on)
+{
+    if (on == c->reading) return;
+    c->reading = on;
+    if (on) {
+        struct timeval tv = {IDLE_S, 0};
+        event_add(c->ev_read, &tv);
+    } else {
+        event_del(c->ev_read);
+    }
+}
+
+static void conn_process(conn *c);
+static void handle(pj_server *srv, conn *c, const char *body, size_t blen);
+
+/* The reply is written: the request leaves the input buffer, the next one may be read. */
+static void conn_reply_done(conn *c)
+{
+    free(c->own_body);
+    c->own_body = NULL;
+    if (c->own_cached) body_unref(NULL, 0, c->own_cached);
+    c->own_cached = NULL;
+    c->iovn = c->iovi = 0;
+    if (c->closing) {
+        conn_free(c);
+        return;
+    }
+    if (c->req_len) {
+        memmove(c->in, c->in + c->req_len, c->in_len - c->req_len);
+        c->in_len -= c->req_len;
+        c->req_len = 0;
+    }
+    c->busy = 0;
+}
+
+/* Writes what is left of the reply. Returns 1 when it is all written (c may then be freed),
+ * 0 when the socket is full (the write event finishes it), -1 when c was freed on an error. */
+static int conn_write(conn *c)
+{
+    while (c->iovi < c->iovn) {
+        ssize_t n = writev(c->fd, c->iov + c->iovi, c->iovn - c->iovi);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                struct timeval tv = {IDLE_S, 0};
+                event_add(c->ev_write, &tv);
+                conn_read_on(c, 0);
+                return 0;
+            }
+            conn_free(c);
+            return -1;
+        }
+        size_t left = (size_t)n;
+        while (c->iovi < c->iovn && left >= c->iov[c->iovi].iov_len)
+            left -= c->iov[c->iovi++].iov_len;
+        if (c->iovi < c->iovn) {
+            c->iov[c->iovi].iov_base = (char *)c->iov[c->iovi].iov_base + left;
+            c->iov[c->iovi].iov_len -= left;
         }
     }
-    if (p->cookie) evhttp_add_header(h, "Set-Cookie", p->cookie);
-    if (srv->opts.access_log)
-        pj_log(PJ_LOG_INFO, "access %s %s %s %d %zu %lldus %s", p->rid, p->method,
-               evhttp_request_get_uri(p->ev), p->status, len, (long long)(now_us() - p->t0),
-               p->user[0] ? p->user : "-");
-    evhttp_send_reply(p->ev, p->status, reason(p->status), eb);
-    evbuffer_free(eb);
+    return 1;
+}
+
+static void on_write(evutil_socket_t fd, short what, void *arg)
+{
+    conn *c = arg;
+    if (what & EV_TIMEOUT) { /* the client does not take its reply */
+        conn_free(c);
+        return;
+    }
+    int rc = conn_write(c);
+    if (rc <= 0) return;
+    event_del(c->ev_write);
+    int closing = c->closing;
+    conn_reply_done(c);
+    if (closing) return;
+    conn_read_on(c, 1);
+    conn_process(c);
+}
+
+static void date_header(pj_server *srv)
+{
+    int64_t now = pj_now();
+    if (now == srv->date_s) return;
+    srv->date_s = now;
+    time_t t = (time_t)now;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(srv->date, sizeof srv->date, "Date: %a, %d %b %Y %H:%M:%S GMT\r\n", &tm);
+}
+
+static void put_status(pj_buf *b, int status)
+{
+    char line[64], *q = line;
+    q = put_str(q, line + 9, "HTTP/1.1 ");
+    q = put_u64(q, (uint64_t)status);
+    *q++ = ' ';
+    pj_buf_add(b, line, (size_t)(q - line));
+    pj_buf_puts(b, pj_http_reason(status));
+    pj_buf_add(b, "\r\n", 2);
+}
+
+static void put_header(pj_buf *b, const char *name, const char *value)
+{
+    pj_buf_puts(b, name);
+    pj_buf_add(b, ": ", 2);
+    pj_buf_puts(b, value);
+    pj_buf_add(b, "\r\n", 2);
+}
+
+/* Starts writing a reply on c; answers HEAD without the body. Frees nothing of p. */
+static void conn_send(pj_server *srv, conn *c, reply *p, const char *body, size_t len,
+                      int head_only)
+{
+    pj_buf *o = &c->out;
+    pj_buf_reset(o);
+    put_status(o, p->status);
+    put_header(o, "X-Request-Id", p->rid);
+    pj_buf_puts(o, "X-Content-Type-Options: nosniff\r\n");
+    if (p->status != 204) {
+        put_header(o, "Content-Type", p->ctype ? p->ctype : "application/json; charset=utf-8");
+        if (!p->is_static) pj_buf_puts(o, "Cache-Control: no-store\r\n");
+    }
+    if (p->extra) pj_buf_puts(o, p->extra);
+    date_header(srv);
+    pj_buf_puts(o, srv->date);
+    if (p->status != 204 && p->status >= 200) {
+        char cl[48], *q = cl;
+        q = put_str(q, cl + 16, "Content-Length: ");
+        q = put_u64(q, len);
+        *q++ = '\r';
+        *q++ = '\n';
+        pj_buf_add(o, cl, (size_t)(q - cl));
+    }
+    if (c->closing)
+        pj_buf_puts(o, "Connection: close\r\n");
+    else if (c->head.minor == 0)
+        pj_buf_puts(o, "Connection: keep-alive\r\n");
+    pj_buf_add(o, "\r\n", 2);
+    c->iov[0].iov_base = o->data;
+    c->iov[0].iov_len = o->len;
+    c->iovn = 1;
+    c->iovi = 0;
+    if (len && !head_only && p->status != 204) {
+        c->iov[1].iov_base = (void *)body;
+        c->iov[1].iov_len = len;
+        c->iovn = 2;
+    }
+}
+
+/* Writes p's reply (taking over its body) and finishes the request unless the socket is
+ * full. from_loop: called outside the connection's own processing (a batch commit), so the
+ * connection's next request is looked at here. */
+static void reply_send(pj_server *srv, reply *p, int from_loop)
+{
+    conn *c = p->c;
+    size_t len = p->cached ? p->cached->len : p->len;
+    const char *body = p->cached ? p->cached->data : p->body;
+    if (!body) body = "{}", len = 2;
+    if (srv->opts.access_log) access_line(srv, p, c->head.target, len);
+    conn_send(srv, c, p, body, len, strcmp(c->head.method, "HEAD") == 0);
+    /* the connection keeps the body alive until it is written */
+    if (p->cached) {
+        c->own_cached = p->cached;
+        p->cached = NULL;
+    } else {
+        c->own_body = p->body;
+        p->body = NULL;
+    }
+    int rc = conn_write(c);
+    if (rc <= 0) return;
+    int closing = c->closing;
+    conn_reply_done(c);
+    if (from_loop && !closing) {
+        /* requests already buffered are handled from the read callback, not inside the
+         * batch commit that called this */
+        conn_read_on(c, 1);
+        if (c->in_len) event_active(c->ev_read, EV_READ, 1);
+    }
 }
 
 static void reply_free(reply *p)
 {
     free(p->body);
-    free(p->cookie);
+    if (p->cached) body_unref(NULL, 0, p->cached);
+    free(p->extra);
     free(p);
 }
 
@@ -356,8 +614,7 @@ static void batch_flush(pj_server *srv)
             p->cached = NULL;
             p->status = 503;
         }
-        reply_send(srv, p);
-        if (p->cached) body_unref(NULL, 0, p->cached);
+        reply_send(srv, p, 1);
         reply_free(p);
         p = next;
     }
@@ -368,11 +625,11 @@ static void on_batch(evutil_socket_t fd, short what, void *arg)
     batch_flush(arg);
 }
 
-static const char *bearer(struct evkeyvalq *in)
+static const char *bearer(const pj_head *in)
 {
-    const char *a = evhttp_find_header(in, "Authorization");
+    const char *a = pj_head_get(in, "Authorization");
     if (a && strncasecmp(a, "Bearer ", 7) == 0) return a + 7;
-    const char *ck = evhttp_find_header(in, "Cookie");
+    const char *ck = pj_head_get(in, "Cookie");
     if (ck) {
         const char *p = strstr(ck, "pj_session=");
         while (p && p != ck && p[-1] != ' ' && p[-1] != ';') p = strstr(p + 1, "pj_session=");
@@ -390,7 +647,7 @@ static const char *bearer(struct evkeyvalq *in)
     return NULL;
 }
 
-static int serve_static(pj_server *srv, pj_req *r);
+static int serve_static(pj_server *srv, pj_req *r, char **extra);
 
 /* Resolves the bearer token into the actor, from the session cache when still valid. */
 static int session(pj_server *srv, pj_req *r, uint64_t gen)
@@ -421,13 +678,15 @@ static int session(pj_server *srv, pj_req *r, uint64_t gen)
     return 0;
 }
 
-static void handle(struct evhttp_request *ev, void *arg)
+/* Answers the request at the head of c's input (its body: body[0..blen)). */
+static void handle(pj_server *srv, conn *c, const char *body, size_t blen)
 {
-    pj_server *srv = arg;
     int64_t t0 = now_us();
     pj_req r;
     memset(&r, 0, sizeof r);
-    r.ev = ev;
+    r.head = &c->head;
+    char *extra = NULL; /* more reply header lines */
+    int is_static = 0;
     /* one arena serves every request in turn: its first block is reused, not allocated and
      * freed per request */
     r.arena = srv->arena;
@@ -437,18 +696,17 @@ static void handle(struct evhttp_request *ev, void *arg)
     r.ctx.arena = &r.arena;
     r.ctx.settings = &srv->opts.settings;
     r.ctx.request_id = r.request_id;
-    snprintf(r.request_id, sizeof r.request_id, "%08x-%llu", srv->rid_prefix,
-             (unsigned long long)++srv->seq);
-    r.method = method_name(evhttp_request_get_command(ev));
+    make_rid(srv, r.request_id);
+    r.method = c->head.method;
     r.status = 200;
 
-    const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(ev);
-    const char *rawpath = uri ? evhttp_uri_get_path(uri) : NULL;
-    const char *rawq = uri ? evhttp_uri_get_query(uri) : NULL;
-    struct evkeyvalq *in = evhttp_request_get_input_headers(ev);
-    int nh = 0;
-    struct evkeyval *kv;
-    TAILQ_FOREACH(kv, in, next) nh++;
+    /* origin-form target: path, then ?query, then a #fragment no client should send */
+    const char *target = c->head.target;
+    size_t tlen = strcspn(target, "#");
+    size_t plen = strcspn(target, "?#");
+    const char *rawq = plen < tlen ? target + plen + 1 : NULL;
+    size_t qlen = rawq ? tlen - plen - 1 : 0;
+    const pj_head *in = &c->head;
     const pj_route *routes;
     int nroutes;
     routes = pj_routes(&nroutes);
@@ -457,36 +715,39 @@ static void handle(struct evhttp_request *ev, void *arg)
     const char *id_seg = NULL;
     size_t id_len = 0;
 
-    if (nh > PJ_HEADERS_MAX) {
-        pj_fail(&r.err, 431, "too_many_headers", "", "more than %d request headers",
-                PJ_HEADERS_MAX);
-        goto fail;
-    }
-    if (!rawpath || !(r.path = pj_url_decode(&r.arena, rawpath, strlen(rawpath), 0))) {
+    if (*target != '/' || !(r.path = pj_url_decode(&r.arena, target, plen, 0))) {
         pj_fail(&r.err, 400, "bad_path", "", "malformed request path");
         goto fail;
     }
     if (strncmp(r.path, "/api/", 5) != 0) {
-        if (serve_static(srv, &r) == 0) goto done_raw;
+        if (serve_static(srv, &r, &extra) == 0) {
+            is_static = 1;
+            goto done;
+        }
         goto fail;
     }
-    /* fixed paths first, so /x/sweep is not taken for /x/{id} (the order is made once) */
-    static short order[1024];
-    static int norder = -1;
-    if (norder < 0) {
-        norder = 0;
-        for (int pass = 0; pass < 2; pass++)
-            for (int i = 0; i < nroutes && norder < (int)(sizeof order / sizeof order[0]); i++)
-                if ((strchr(routes[i].path, '{') != NULL) == pass) order[norder++] = (short)i;
-    }
-    for (int k = 0; k < norder; k++) {
-        const pj_route *rt = &routes[order[k]];
-        if (!match(rt->path, r.path, &id_seg, &id_len)) continue;
+    /* fixed paths first, so /x/sweep is not taken for /x/{id}: they are found by hash, the
+     * paths with an {id} after them, in table order (both indexes are made once) */
+    const route_index *ix = route_index_get(routes, nroutes);
+    size_t pl = strlen(r.path);
+    if (pl > 1 && r.path[pl - 1] == '/') pl--; /* one trailing slash is tolerated */
+    uint64_t ph = hash_mem(r.path, pl);
+    for (unsigned k = (unsigned)(ph & (ROUTE_SLOTS - 1));; k = (k + 1) & (ROUTE_SLOTS - 1)) {
+        int i = ix->fixed[k];
+        if (i < 0) break;
+        const pj_route *rt = &routes[i];
+        if (ix->hash[k] != ph || strncmp(rt->path, r.path, pl) || rt->path[pl]) continue;
         path_known = 1;
         if (strcmp(rt->method, r.method) == 0) {
             hit = rt;
             break;
         }
+    }
+    for (int k = 0; !hit && k < ix->nparam; k++) {
+        const pj_route *rt = &routes[ix->param[k]];
+        if (!match(rt->path, r.path, &id_seg, &id_len)) continue;
+        path_known = 1;
+        if (strcmp(rt->method, r.method) == 0) hit = rt;
     }
     if (!hit) {
         if (path_known) {
@@ -501,7 +762,7 @@ static void handle(struct evhttp_request *ev, void *arg)
                                  routes[i].method);
                 if (k > 0 && (size_t)k < sizeof allow - len) len += (size_t)k;
             }
-            evhttp_add_header(evhttp_request_get_output_headers(ev), "Allow", allow);
+            if (asprintf(&extra, "Allow: %s\r\n", allow) < 0) extra = NULL;
             pj_fail(&r.err, 405, "method_not_allowed", "", "%s is not allowed on %s", r.method,
                     r.path);
         } else
@@ -540,7 +801,7 @@ static void handle(struct evhttp_request *ev, void *arg)
     const char *ckey = NULL;
     uint64_t ch = 0;
     if (hit->flags & (PJ_ROUTE_SHARED | PJ_ROUTE_PER_USER)) {
-        ckey = evhttp_request_get_uri(ev);
+        ckey = target;
         if (hit->flags & PJ_ROUTE_PER_USER)
             ckey = pj_arena_printf(&r.arena, "%s#user=%lld", ckey, (long long)r.ctx.actor.user_id);
         ch = hash_str(ckey);
@@ -553,11 +814,8 @@ static void handle(struct evhttp_request *ev, void *arg)
         }
         srv->cache_misses++;
     }
-    if (rawq && pj_query_parse(&r.arena, rawq, strlen(rawq), &r.query, &r.nquery, &r.err))
-        goto fail;
-    struct evbuffer *body = evhttp_request_get_input_buffer(ev);
-    size_t blen = evbuffer_get_length(body);
-    const char *ct = evhttp_find_header(in, "Content-Type");
+    if (rawq && pj_query_parse(&r.arena, rawq, qlen, &r.query, &r.nquery, &r.err)) goto fail;
+    const char *ct = pj_head_get(in, "Content-Type");
     int json_ct = !ct || (strncasecmp(ct, "application/json", 16) == 0 &&
                           (!ct[16] || ct[16] == ';' || ct[16] == ' '));
     int upload = (hit->flags & PJ_ROUTE_UPLOAD) && !json_ct;
@@ -567,7 +825,7 @@ static void handle(struct evhttp_request *ev, void *arg)
         goto fail;
     }
     if (upload && blen > 0) {
-        r.raw = (const char *)evbuffer_pullup(body, -1);
+        r.raw = body;
         r.raw_len = blen;
         r.raw_type = ct;
     } else if (blen > 0 && strcmp(r.method, "GET") != 0 && strcmp(r.method, "DELETE") != 0) {
@@ -575,8 +833,7 @@ static void handle(struct evhttp_request *ev, void *arg)
             pj_fail(&r.err, 415, "unsupported_media_type", "", "send application/json");
             goto fail;
         }
-        if (pj_json_decode((const char *)evbuffer_pullup(body, -1), blen, &r.body, &r.err))
-            goto fail;
+        if (pj_json_decode(body, blen, &r.body, &r.err)) goto fail;
     }
     if (strcmp(r.method, "GET") && strcmp(r.method, "HEAD") && !pj_db_batch_active(srv->db)) {
         /* group commit: writes handled in this turn of the loop share one commit */
@@ -595,30 +852,35 @@ fail:
 done:;
     reply *p = calloc(1, sizeof *p);
     if (!p) abort();
-    p->ev = ev;
+    p->c = c;
     p->status = r.status;
     p->body = r.out.data; /* ownership moves to the reply */
     p->len = r.out.len;
     r.out.data = NULL;
     p->cached = r.cached;
     if (p->cached) p->cached->refs++;
-    p->cookie = r.set_cookie ? strdup(r.set_cookie) : NULL;
+    if (r.set_cookie) {
+        char *x = NULL;
+        if (asprintf(&x, "%sSet-Cookie: %s\r\n", extra ? extra : "", r.set_cookie) < 0) abort();
+        free(extra);
+        extra = x;
+    }
+    p->extra = extra;
+    p->is_static = is_static && r.status < 300;
     p->ctype = r.status < 300 ? r.content_type : NULL;
     p->t0 = t0;
-    snprintf(p->rid, sizeof p->rid, "%s", r.request_id);
-    snprintf(p->method, sizeof p->method, "%s", r.method);
-    snprintf(p->user, sizeof p->user, "%s", r.ctx.actor.username ? r.ctx.actor.username : "");
+    copy_str(p->rid, sizeof p->rid, r.request_id);
+    copy_str(p->method, sizeof p->method, r.method);
+    copy_str(p->user, sizeof p->user, r.ctx.actor.username);
     if (pj_db_batch_active(srv->db)) {
         /* answered once the batch is durable */
         *srv->pending_tail = p;
         srv->pending_tail = &p->next;
         srv->npending++;
     } else {
-        reply_send(srv, p);
-        if (p->cached) body_unref(NULL, 0, p->cached);
+        reply_send(srv, p, 0);
         reply_free(p);
     }
-done_raw:
     if (r.body) json_decref(r.body);
     pj_buf_free(&r.out);
     pj_arena_reset(&r.arena);
@@ -650,7 +912,7 @@ static const char *content_type(const char *path)
     return "application/octet-stream";
 }
 
-static int serve_static(pj_server *srv, pj_req *r)
+static int serve_static(pj_server *srv, pj_req *r, char **extra)
 {
     if (!srv->opts.web_dir) return pj_fail(&r->err, 404, "not_found", "", "no console installed");
     if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD"))
@@ -663,7 +925,7 @@ static int serve_static(pj_server *srv, pj_req *r)
     if (!*rel || !strchr(last, '.')) rel = "index.html";
     char *file = pj_arena_printf(&r->arena, "%s/%s", srv->opts.web_dir, rel);
     /* a pre-compressed copy (made at build time) for clients that accept gzip */
-    const char *ae = evhttp_find_header(evhttp_request_get_input_headers(r->ev), "Accept-Encoding");
+    const char *ae = pj_head_get(r->head, "Accept-Encoding");
     int gz = 0, fd = -1;
     if (ae && strstr(ae, "gzip")) {
         fd = open(pj_arena_printf(&r->arena, "%s.gz", file), O_RDONLY | O_CLOEXEC);
@@ -675,31 +937,249 @@ static int serve_static(pj_server *srv, pj_req *r)
         if (fd >= 0) close(fd);
         return pj_fail(&r->err, 404, "not_found", "", "no such file");
     }
-    struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
-    evhttp_add_header(h, "Content-Type", content_type(rel));
-    if (gz) evhttp_add_header(h, "Content-Encoding", "gzip");
-    evhttp_add_header(h, "Vary", "Accept-Encoding");
-    evhttp_add_header(h, "X-Request-Id", r->request_id);
-    evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
-    evhttp_add_header(h, "Cache-Control",
-                      strncmp(rel, "assets/", 7) == 0 ? "public, max-age=31536000, immutable"
-                                                      : "no-cache");
-    evhttp_add_header(h, "Content-Security-Policy",
-                      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';"
-                      " img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self';"
-                      " object-src 'none'; base-uri 'self'; frame-ancestors 'none'");
-    evhttp_add_header(h, "Referrer-Policy", "same-origin");
-    struct evbuffer *eb = evbuffer_new();
-    if (st.st_size > 0)
-        evbuffer_add_file(eb, fd, 0, st.st_size); /* takes the fd */
-    else
-        close(fd);
-    evhttp_send_reply(r->ev, 200, "OK", eb);
-    evbuffer_free(eb);
+    /* the console's files are small (the largest chunk is well under 1 MiB): read at once */
+    pj_buf_reset(&r->out);
+    size_t want = (size_t)st.st_size;
+    while (r->out.len < want && !r->out.overflow) {
+        char chunk[16384];
+        ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        pj_buf_add(&r->out, chunk, (size_t)n);
+    }
+    close(fd);
+    if (r->out.overflow || r->out.len != want)
+        return pj_fail(&r->err, 500, "internal", "", "cannot read %s", rel);
+    r->content_type = content_type(rel);
+    if (asprintf(extra,
+                 "%sVary: Accept-Encoding\r\nCache-Control: %s\r\n"
+                 "Content-Security-Policy: default-src 'self'; script-src 'self'; style-src "
+                 "'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+                 "connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors "
+                 "'none'\r\nReferrer-Policy: same-origin\r\n",
+                 gz ? "Content-Encoding: gzip\r\n" : "",
+                 strncmp(rel, "assets/", 7) == 0 ? "public, max-age=31536000, immutable"
+                                                 : "no-cache") < 0)
+        *extra = NULL;
     return 0;
 }
 
+/* ---- reading requests ---- */
+
+/* Answers a request that cannot be parsed or taken, then closes the connection. */
+static void conn_refuse(conn *c, const pj_err *e)
+{
+    pj_server *srv = c->srv;
+    reply *p = calloc(1, sizeof *p);
+    if (!p) abort();
+    char *msg = NULL;
+    pj_buf b;
+    pj_buf_init(&b, 1 << 16);
+    pj_jw w;
+    pj_jw_init(&w, &b);
+    pj_jw_obj(&w);
+    pj_jw_key(&w, "error");
+    pj_jw_obj(&w);
+    pj_jw_kstr(&w, "code", e->code);
+    pj_jw_kstr(&w, "message", e->message);
+    pj_jw_knull(&w, "field");
+    pj_jw_obj_end(&w);
+    pj_jw_obj_end(&w);
+    msg = b.data;
+    p->c = c;
+    p->status = e->status;
+    p->body = msg;
+    p->len = b.len;
+    p->t0 = now_us();
+    make_rid(srv, p->rid);
+    copy_str(p->method, sizeof p->method, c->head.method ? c->head.method : "-");
+    if (!c->head.method) c->head.method = "-";
+    if (!c->head.target) c->head.target = "-";
+    c->closing = 1;
+    c->busy = 1;
+    c->req_len = 0;
+    reply_send(srv, p, 0);
+    reply_free(p);
+}
+
+/* Moves the parsed head's pointers along with c->in, which realloc moved from old_in. */
+static void head_rebase(pj_head *h, uintptr_t old_in, char *in)
+{
+#define REBASE(p) ((p) = in + ((uintptr_t)(p)-old_in))
+    REBASE(h->method);
+    REBASE(h->target);
+    for (int i = 0; i < h->nh; i++) {
+        REBASE(h->h[i].name);
+        REBASE(h->h[i].value);
+    }
+#undef REBASE
+}
+
+/* Makes c->in cap bytes long (moving a parsed head's pointers with it). */
+static int in_reserve(conn *c, size_t cap, int rebase)
+{
+    uintptr_t old = (uintptr_t)c->in;
+    char *n = realloc(c->in, cap);
+    if (!n) return -1;
+    c->in = n;
+    c->in_cap = cap;
+    if (rebase) head_rebase(&c->head, old, n);
+    return 0;
+}
+
+/* Handles the complete requests in c's input, in order, while none is being answered. */
+static void conn_process(conn *c)
+{
+    pj_server *srv = c->srv;
+    c->in_process = 1;
+    while (!c->busy && !c->dead) {
+        if (!c->have_head) {
+            if (!c->in_len) break;
+            pj_err err;
+            pj_err_clear(&err);
+            int rc = pj_head_parse(c->in, c->in_len, &c->head, &err);
+            if (rc == 1) break;
+            if (rc < 0) {
+                conn_refuse(c, &err);
+                break;
+            }
+            long long cl = c->head.content_length > 0 ? c->head.content_length : 0;
+            if (cl > PJ_UPLOAD_MAX) {
+                pj_fail(&err, 413, "body_too_large", "", "the request body is larger than %d bytes",
+                        PJ_UPLOAD_MAX);
+                conn_refuse(c, &err);
+                break;
+            }
+            size_t need = c->head.head_len + (size_t)cl;
+            if (need > c->in_cap && in_reserve(c, need, 1)) {
+                c->dead = 1;
+                break;
+            }
+            c->have_head = 1;
+            c->sent_continue = 0;
+        }
+        size_t cl = c->head.content_length > 0 ? (size_t)c->head.content_length : 0;
+        size_t need = c->head.head_len + cl;
+        if (c->in_len < need) {
+            if (c->head.expect_continue && !c->sent_continue) {
+                static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+                c->sent_continue = 1;
+                if (write(c->fd, cont, sizeof cont - 1) < 0 && errno != EAGAIN) c->dead = 1;
+            }
+            break;
+        }
+        c->have_head = 0;
+        c->busy = 1;
+        c->req_len = need;
+        c->closing = !c->head.keep_alive || srv->lfd < 0;
+        handle(srv, c, c->in + c->head.head_len, cl);
+    }
+    c->in_process = 0;
+    if (c->dead) conn_free(c);
+}
+
+static void on_read(evutil_socket_t fd, short what, void *arg)
+{
+    conn *c = arg;
+    if (what & EV_TIMEOUT) { /* idle */
+        if (!c->busy) conn_free(c);
+        return;
+    }
+    if (c->busy) {
+        conn_read_on(c, 0);
+        return;
+    }
+    if (c->in_cap - c->in_len < 4096) {
+        size_t cap = c->in_cap ? c->in_cap * 2 : 8192;
+        if (c->have_head && cap > c->head.head_len + (size_t)c->head.content_length)
+            cap = c->in_cap; /* the body's room was made when the head arrived */
+        if (cap > c->in_cap && in_reserve(c, cap, c->have_head)) {
+            conn_free(c);
+            return;
+        }
+    }
+    if (c->in_cap > c->in_len) {
+        ssize_t n = read(c->fd, c->in + c->in_len, c->in_cap - c->in_len);
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+            conn_free(c); /* the client closed (or reset) the connection */
+            return;
+        }
+        if (n > 0) c->in_len += (size_t)n;
+    }
+    conn_process(c);
+}
+
+static void on_accept(evutil_socket_t lfd, short what, void *arg)
+{
+    pj_server *srv = arg;
+    for (int k = 0; k < 64; k++) {
+        int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno == EMFILE || errno == ENFILE)
+                pj_warn("server: cannot accept a connection: %s", strerror(errno));
+            return;
+        }
+        conn *c = calloc(1, sizeof *c);
+        if (!c) {
+            close(fd);
+            return;
+        }
+        c->srv = srv;
+        c->fd = fd;
+        pj_buf_init(&c->out, 1 << 20);
+        c->ev_read = event_new(srv->base, fd, EV_READ | EV_PERSIST, on_read, c);
+        c->ev_write = event_new(srv->base, fd, EV_WRITE | EV_PERSIST, on_write, c);
+        c->next = srv->conns;
+        if (srv->conns) srv->conns->prev = c;
+        srv->conns = c;
+        if (!c->ev_read || !c->ev_write) {
+            conn_free(c);
+            continue;
+        }
+        conn_read_on(c, 1);
+    }
+}
+
 /* ---- lifecycle ---- */
+
+static void stop_listening(pj_server *srv)
+{
+    if (srv->ev_accept) event_del(srv->ev_accept);
+    if (srv->lfd >= 0) close(srv->lfd);
+    srv->lfd = -1;
+}
+
+/* The listening socket on host:port (port 0 = any free one), non-blocking. */
+static int listen_on(const char *host, int port, pj_err *err)
+{
+    struct addrinfo hints = {0}, *ai = NULL;
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    char ps[16];
+    snprintf(ps, sizeof ps, "%d", port);
+    int rc = getaddrinfo(host, ps, &hints, &ai);
+    if (rc)
+        return pj_fail(err, 500, "bind", "host", "cannot resolve %s: %s", host, gai_strerror(rc));
+    int fd = -1, e = 0;
+    for (struct addrinfo *a = ai; a; a = a->ai_next) {
+        fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
+        if (fd < 0) continue;
+        int one = 1;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        /* no Nagle delay on replies written in pieces (accepted sockets inherit this) */
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        if (bind(fd, a->ai_addr, a->ai_addrlen) == 0 && listen(fd, 1024) == 0) break;
+        e = errno;
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(ai);
+    if (fd < 0)
+        return pj_fail(err, 500, "bind", "port", "cannot listen on %s:%d: %s", host, port,
+                       strerror(e ? e : EADDRNOTAVAIL));
+    return fd;
+}
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
@@ -707,10 +1187,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
     pj_info("server: signal %d, stopping: no new connections, finishing in-flight requests",
             (int)sig);
     batch_flush(srv);
-    if (srv->sock) {
-        evhttp_del_accept_socket(srv->http, srv->sock);
-        srv->sock = NULL;
-    }
+    stop_listening(srv);
     struct timeval tv = {0, 300000};
     event_base_loopexit(srv->base, &tv);
 }
@@ -775,6 +1252,7 @@ int pj_server_open(pj_server **out, const pj_server_opts *opts, pj_err *err)
     pj_server *srv = calloc(1, sizeof *srv);
     if (!srv) return pj_fail(err, 500, "internal", "", "out of memory");
     srv->opts = *opts;
+    srv->lfd = -1;
     pj_arena_init(&srv->arena, 16384);
     if (!srv->opts.host) srv->opts.host = "127.0.0.1";
     pj_random_bytes(&srv->rid_prefix, sizeof srv->rid_prefix);
@@ -793,32 +1271,22 @@ int pj_server_open(pj_server **out, const pj_server_opts *opts, pj_err *err)
     srv->pending_tail = &srv->pending;
     srv->ev_batch = srv->base ? event_new(srv->base, -1, 0, on_batch, srv) : NULL;
     if (srv->ev_batch) event_priority_set(srv->ev_batch, 2);
-    srv->http = srv->base ? evhttp_new(srv->base) : NULL;
-    if (!srv->http) {
+    if (!srv->base) {
         pj_fail(err, 500, "internal", "", "cannot create the event loop");
         goto fail;
     }
-    evhttp_set_allowed_methods(srv->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PATCH |
-                                              EVHTTP_REQ_DELETE | EVHTTP_REQ_PUT | EVHTTP_REQ_HEAD |
-                                              EVHTTP_REQ_OPTIONS);
-    /* evhttp refuses bodies above 8 MiB itself; between 1 and 8 MiB we answer in JSON */
-    evhttp_set_max_body_size(srv->http, 8 << 20);
-    evhttp_set_max_headers_size(srv->http, 32 << 10);
-    evhttp_set_timeout(srv->http, 60);
-    evhttp_set_gencb(srv->http, handle, srv);
-    srv->sock = evhttp_bind_socket_with_handle(srv->http, srv->opts.host, (ev_uint16_t)opts->port);
-    if (!srv->sock) {
-        pj_fail(err, 500, "bind", "port", "cannot listen on %s:%d: %s", srv->opts.host, opts->port,
-                strerror(errno));
+    srv->lfd = listen_on(srv->opts.host, opts->port, err);
+    if (srv->lfd < 0) goto fail;
+    srv->ev_accept = event_new(srv->base, srv->lfd, EV_READ | EV_PERSIST, on_accept, srv);
+    if (!srv->ev_accept || event_add(srv->ev_accept, NULL)) {
+        pj_fail(err, 500, "internal", "", "cannot watch the listening socket");
         goto fail;
     }
-    /* no Nagle delay on replies written in pieces (accepted sockets inherit this on Linux) */
-    int one = 1;
-    setsockopt(evhttp_bound_socket_get_fd(srv->sock), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     struct sockaddr_storage ss;
-    ev_socklen_t sl = sizeof ss;
-    getsockname(evhttp_bound_socket_get_fd(srv->sock), (struct sockaddr *)&ss, &sl);
-    srv->port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+    socklen_t sl = sizeof ss;
+    getsockname(srv->lfd, (struct sockaddr *)&ss, &sl);
+    srv->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                                               : ((struct sockaddr_in *)&ss)->sin_port);
     /* signals are caught from here on; they are acted on once the loop runs */
     signal(SIGPIPE, SIG_IGN);
     srv->ev_term = evsignal_new(srv->base, SIGTERM, on_signal, srv);
@@ -875,7 +1343,9 @@ void pj_server_free(pj_server *srv)
     if (srv->ev_int) event_free(srv->ev_int);
     if (srv->ev_flush) event_free(srv->ev_flush);
     if (srv->ev_scan) event_free(srv->ev_scan);
-    if (srv->http) evhttp_free(srv->http);
+    while (srv->conns) conn_free(srv->conns);
+    stop_listening(srv);
+    if (srv->ev_accept) event_free(srv->ev_accept);
     if (srv->base) event_base_free(srv->base);
     pj_db_close(srv->db);
     free(srv);

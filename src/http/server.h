@@ -1,4 +1,4 @@
-/* The HTTP server: libevent evhttp, one event loop, one arena per request, a route table. */
+/* The HTTP server: HTTP/1.1 on a libevent loop, one arena per request, a route table. */
 #ifndef PJ_HTTP_SERVER_H
 #define PJ_HTTP_SERVER_H
 
@@ -7,6 +7,7 @@
 #include "core/buf.h"
 #include "domain/ctx.h"
 #include "http/parse.h"
+#include "http/wire.h"
 
 #define PJ_BODY_MAX       (1 << 20) /* 1 MiB */
 #define PJ_UPLOAD_MAX     (8 << 20) /* a raw upload (PJ_ROUTE_UPLOAD) */
@@ -40,7 +41,7 @@ void pj_server_free(pj_server *s);
 
 /* One request as the handlers see it. Everything is in arena, freed when the request ends. */
 typedef struct pj_req {
-    struct evhttp_request *ev;
+    const struct pj_head *head; /* the request's head: pj_head_get(r->head, "Name") */
     pj_ctx ctx;
     pj_arena arena;
     pj_err err;
