@@ -68,6 +68,7 @@ typedef struct reply {
     char *extra;       /* owned: more header lines ("Name: value\r\n"…), or NULL */
     const char *ctype; /* static storage; NULL = JSON */
     int is_static;     /* a console file: its own Cache-Control is in extra */
+    int cache;         /* a cacheable route: 1 = answered from the response cache, 2 = not */
     char rid[24];
     char method[8];
     char user[48];
@@ -519,6 +520,7 @@ static void conn_send(pj_server *srv, conn *c, reply *p, const char *body, size_
         if (!p->is_static) pj_buf_puts(o, "Cache-Control: no-store\r\n");
     }
     if (p->extra) pj_buf_puts(o, p->extra);
+    if (p->cache) pj_buf_puts(o, p->cache == 1 ? "X-Cache: hit\r\n" : "X-Cache: miss\r\n");
     date_header(srv);
     pj_buf_puts(o, srv->date);
     if (p->status != 204 && p->status >= 200) {
@@ -686,6 +688,7 @@ static void handle(pj_server *srv, conn *c, const char *body, size_t blen)
     memset(&r, 0, sizeof r);
     r.head = &c->head;
     char *extra = NULL; /* more reply header lines */
+    int cache_state = 0;
     int is_static = 0;
     /* one arena serves every request in turn: its first block is reused, not allocated and
      * freed per request */
@@ -809,10 +812,12 @@ static void handle(pj_server *srv, conn *c, const char *body, size_t blen)
         cache_entry *e = cache_get(srv, ckey, ch);
         if (e) {
             srv->cache_hits++;
+            cache_state = 1;
             r.cached = e->body;
             goto done;
         }
         srv->cache_misses++;
+        cache_state = 2;
     }
     if (rawq && pj_query_parse(&r.arena, rawq, qlen, &r.query, &r.nquery, &r.err)) goto fail;
     const char *ct = pj_head_get(in, "Content-Type");
@@ -858,6 +863,7 @@ done:;
     p->len = r.out.len;
     r.out.data = NULL;
     p->cached = r.cached;
+    p->cache = cache_state;
     if (p->cached) p->cached->refs++;
     if (r.set_cookie) {
         char *x = NULL;

@@ -7,6 +7,18 @@
 
 #include "el_fixture.h"
 
+/* GET path as the holder of tok: the reply's JSON and whether it came from the cache
+ * (its X-Cache header). */
+static json_t *get_cached(th_server *s, const char *tok, const char *path, int *hit)
+{
+    char hdr[4096];
+    json_t *o = NULL;
+    CHECK_INT(th_call_raw(s, "GET", path, tok, NULL, -1, NULL, &o, hdr, sizeof hdr), 200);
+    *hit = strstr(hdr, "X-Cache: hit") != NULL;
+    CHECK(*hit || strstr(hdr, "X-Cache: miss") != NULL);
+    return o;
+}
+
 TEST(elder_list_cache_per_user)
 {
     th_server s;
@@ -16,8 +28,11 @@ TEST(elder_list_cache_per_user)
     th_login(&s, "officer", s.demo_pw, off);
     long long g = el_grid01_grid(&s);
     el_elder(&s, grid, g, 1, "");
-    json_t *a = EL(&s, grid, "GET", "/api/v1/elders?limit=500", NULL, 200);
-    json_t *b = EL(&s, grid, "GET", "/api/v1/elders?limit=500", NULL, 200);
+    int hit;
+    json_t *a = get_cached(&s, grid, "/api/v1/elders?limit=500", &hit);
+    CHECK_INT(hit, 0);
+    json_t *b = get_cached(&s, grid, "/api/v1/elders?limit=500", &hit);
+    CHECK_INT(hit, 1); /* the second read is served from the cache */
     CHECK_INT(json_array_size(json_object_get(a, "items")), 1);
     char *ja = json_dumps(a, JSON_SORT_KEYS), *jb = json_dumps(b, JSON_SORT_KEYS);
     CHECK_STR(ja, jb);
@@ -28,18 +43,22 @@ TEST(elder_list_cache_per_user)
     /* another user with another scope gets their own answer for the same URL */
     long long other = th_sql_int(&s, "SELECT MAX(id) FROM regions WHERE type = 'grid'");
     el_elder(&s, off, other, 2, "");
-    a = EL(&s, off, "GET", "/api/v1/elders?limit=500", NULL, 200);
+    a = get_cached(&s, off, "/api/v1/elders?limit=500", &hit);
+    CHECK_INT(hit, 0);
     CHECK_INT(json_array_size(json_object_get(a, "items")), 2);
     json_decref(a);
     /* the grid worker's cached page changes with a write */
     el_elder(&s, grid, g, 3, "");
-    a = EL(&s, grid, "GET", "/api/v1/elders?limit=500", NULL, 200);
+    a = get_cached(&s, grid, "/api/v1/elders?limit=500", &hit);
+    CHECK_INT(hit, 0);
     CHECK_INT(json_array_size(json_object_get(a, "items")), 2);
     json_decref(a);
     /* every unmasked read is audited, even the same URL twice */
     long long before = th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'read_unmasked'");
-    json_decref(EL(&s, off, "GET", "/api/v1/elders?reveal=1&limit=500", NULL, 200));
-    json_decref(EL(&s, off, "GET", "/api/v1/elders?reveal=1&limit=500", NULL, 200));
+    for (int k = 0; k < 2; k++) {
+        json_decref(get_cached(&s, off, "/api/v1/elders?reveal=1&limit=500", &hit));
+        CHECK_INT(hit, 0); /* never from the cache */
+    }
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'read_unmasked'"),
               before + 2 * 3);
     th_stop(&s);
@@ -125,14 +144,17 @@ TEST_T(elder_list_cache_expires_with_the_clock, 30)
              (long long)(pj_now() - 7 * 86400 + 2), e);
     th_sql_exec(&s, sql);
     const char *path = "/api/v1/elders?limit=500";
-    json_t *a = EL(&s, grid, "GET", path, NULL, 200);
-    json_t *b = EL(&s, grid, "GET", path, NULL, 200); /* from the cache */
+    int hit;
+    json_t *a = get_cached(&s, grid, path, &hit);
+    json_t *b = get_cached(&s, grid, path, &hit);
+    CHECK_INT(hit, 1); /* from the cache */
     CHECK(json_is_false(
         json_object_get(json_array_get(json_object_get(b, "items"), 0), "visit_overdue")));
     json_decref(a);
     json_decref(b);
     sleep(4);
-    a = EL(&s, grid, "GET", path, NULL, 200);
+    a = get_cached(&s, grid, path, &hit);
+    CHECK_INT(hit, 0); /* expired with the clock, not with a write */
     CHECK(json_is_true(
         json_object_get(json_array_get(json_object_get(a, "items"), 0), "visit_overdue")));
     json_decref(a);
