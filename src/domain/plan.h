@@ -34,10 +34,17 @@ void pj_plan_pool_stop(pj_plan_pool *p);
 pj_plan_pool *pj_plan_pool_current(void);
 /* A number that grows with every plan outcome the workers commit (for caches). */
 uint64_t pj_plan_pool_commits(pj_plan_pool *p);
+/* A descriptor that becomes readable after each plan outcome the workers store (an eventfd:
+ * read 8 bytes to clear it), so an event loop can answer requests waiting for their plan. */
+int pj_plan_pool_notify_fd(pj_plan_pool *p);
 /* Validates like pj_plan_create (422 writes nothing), saves the plan as 'solving' (audited
  * as create) and hands it to the pool; writes the plan with its progress to w. A full pool is
  * 429 "too_many_plans" and writes nothing. */
-int pj_plan_submit(pj_ctx *c, pj_plan_pool *pool, json_t *body, pj_jw *w, pj_err *err);
+int pj_plan_submit(pj_ctx *c, pj_plan_pool *pool, json_t *body, int64_t *id, pj_jw *w, pj_err *err);
+/* The outcome of a submitted plan: 1 while it is still solving (nothing written), 0 when it
+ * is solved (the plan written to w, as pj_plan_get), -1 when it failed, with its stored
+ * error in err (the status and code the solve failed with). */
+int pj_plan_outcome(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
 
 /* Plans newest first, without their results; status NULL = all. */
 int pj_plan_list(pj_ctx *c, const char *status, int64_t cursor, int limit, pj_jw *w, pj_err *err);

@@ -236,7 +236,8 @@ int pj_plan_create(pj_ctx *c, json_t *body, const pj_plan_progress *prog, pj_jw 
     return plan_render(c, id, w, err);
 }
 
-int pj_plan_submit(pj_ctx *c, pj_plan_pool *pool, json_t *body, pj_jw *w, pj_err *err)
+int pj_plan_submit(pj_ctx *c, pj_plan_pool *pool, json_t *body, int64_t *id_out, pj_jw *w,
+                   pj_err *err)
 {
     if (may_write(c, 0, err)) return -1;
     pj_plan_summary sum;
@@ -265,7 +266,45 @@ int pj_plan_submit(pj_ctx *c, pj_plan_pool *pool, json_t *body, pj_jw *w, pj_err
             pj_log(PJ_LOG_ERROR, "plan %lld: cannot mark it failed: %s", (long long)id, e2.message);
         return -1;
     }
+    if (id_out) *id_out = id;
     return plan_render(c, id, w, err);
+}
+
+int pj_plan_outcome(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    int rd = pj_db_read_begin(c->db);
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT status, error_json FROM plans WHERE id = ?", err);
+    int rc = -1;
+    if (!s) goto out;
+    pj_stmt_int(s, 1, id);
+    int st = pj_stmt_step(s, err);
+    if (st == 0) {
+        pj_fail(err, 503, "commit_failed", "",
+                "plan %lld was not saved (its write could not be made durable); plan it again",
+                (long long)id);
+    } else if (st == 1) {
+        const char *status = pj_col_text(s, 0);
+        if (!strcmp(status, "solving")) {
+            rc = 1;
+        } else if (!strcmp(status, "failed")) {
+            const char *ej = pj_col_text(s, 1);
+            json_t *e = json_loads(ej ? ej : "{}", 0, NULL);
+            const char *code = json_string_value(json_object_get(e, "code"));
+            const char *msg = json_string_value(json_object_get(e, "message"));
+            const char *field = json_string_value(json_object_get(e, "field"));
+            json_int_t hs = json_integer_value(json_object_get(e, "status"));
+            pj_fail(err, hs >= 400 && hs < 600 ? (int)hs : 500, code ? code : "error",
+                    field ? field : "", "%s", msg ? msg : "the plan failed");
+            json_decref(e);
+        } else {
+            rc = 0;
+        }
+    }
+    pj_stmt_done(s);
+    if (rc == 0) rc = plan_render(c, id, w, err);
+out:
+    pj_db_read_end(c->db, rd);
+    return rc;
 }
 
 int pj_plan_store_outcome(pj_ctx *c, int64_t id, const char *result, const pj_plan_summary *sum,

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include "core/log.h"
@@ -46,6 +47,7 @@ struct pj_plan_pool {
     pj_db *db[MAX_WORKERS]; /* each worker's connection, opened before it starts */
     char *db_path;
     pj_settings settings;
+    int efd; /* eventfd: one count per stored outcome, for the event loop */
 };
 
 static pj_plan_pool *g_pool; /* the process's pool, for progress lookups */
@@ -103,13 +105,19 @@ static void job_run(pj_plan_pool *p, pj_db *db, pjob *j)
     do {
         pj_err_clear(&serr);
         st = pj_plan_store_outcome(&c, j->id, rc ? NULL : result, &sum, rc ? &err : NULL, &serr);
-        /* busy: a synchronous solve (?wait=1) holds the write lock for up to its time limit */
+        /* busy: another connection (a command-line plan) may hold the write lock a while */
     } while (st < 0 && serr.status == 503 && ++tries < 60);
     if (st < 0)
         pj_log(PJ_LOG_WARN, "plan %lld: the outcome could not be stored: %s", (long long)j->id,
                serr.message);
     else if (st > 0)
         atomic_fetch_add(&p->commits, 1);
+    if (p->efd >= 0) {
+        uint64_t one = 1;
+        if (write(p->efd, &one, sizeof one) < 0 && errno != EAGAIN)
+            pj_log(PJ_LOG_WARN, "plan %lld: cannot notify the server: %s", (long long)j->id,
+                   strerror(errno));
+    }
     pj_arena_free(&arena);
 }
 
@@ -173,6 +181,7 @@ int pj_plan_pool_start(pj_plan_pool **out, const char *db_path, const pj_setting
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->cv, NULL);
     p->tail = &p->head;
+    p->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     p->settings = *settings;
     p->queue_max = queue_max < 1 ? 1 : queue_max;
     /* every worker's connection first: a worker without one could only drop its jobs */
@@ -221,8 +230,14 @@ void pj_plan_pool_stop(pj_plan_pool *p)
     }
     pthread_cond_destroy(&p->cv);
     pthread_mutex_destroy(&p->mu);
+    if (p->efd >= 0) close(p->efd);
     free(p->db_path);
     free(p);
+}
+
+int pj_plan_pool_notify_fd(pj_plan_pool *p)
+{
+    return p ? p->efd : -1;
 }
 
 pj_plan_pool *pj_plan_pool_current(void)

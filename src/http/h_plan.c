@@ -15,7 +15,9 @@ static int h_plans(pj_req *r)
     return pj_plan_list(&r->ctx, status, f.cursor, f.limit, &r->w, &r->err);
 }
 /* Default: validated at once, solved by the planner's worker: 202 with the plan 'solving' and
- * its progress. ?wait=1: solved inside the request (the server's loop waits), 201. */
+ * its progress. ?wait=1: the same, but the answer waits for the outcome (201 with the solved
+ * plan, or the error it failed with) while the server goes on serving others. Without a
+ * worker pool (in-process use) the plan is solved inside the call. */
 static int h_plan_create(pj_req *r)
 {
     int64_t wait = 0;
@@ -25,10 +27,14 @@ static int h_plan_create(pj_req *r)
                            "unknown parameter %s", r->query[i].key);
     if (pj_h_q_int(r, "wait", 0, 1, &wait) || pj_h_need_body(r)) return -1;
     pj_plan_pool *pool = pj_plan_pool_current();
-    if (wait || !pool)
-        return pj_plan_create(&r->ctx, r->body, NULL, &r->w, &r->err) ? -1 : pj_h_created(r);
-    if (pj_plan_submit(&r->ctx, pool, r->body, &r->w, &r->err)) return -1;
+    if (!pool) return pj_plan_create(&r->ctx, r->body, NULL, &r->w, &r->err) ? -1 : pj_h_created(r);
+    int64_t id = 0;
+    if (pj_plan_submit(&r->ctx, pool, r->body, &id, &r->w, &r->err)) return -1;
     r->status = 202;
+    if (wait) {
+        r->wait_plan = id;
+        r->status = 201;
+    }
     return 0;
 }
 static int h_plan_get(pj_req *r)
@@ -60,7 +66,7 @@ static int h_plan_adopt(pj_req *r)
 const pj_route pj_routes_plan[] = {
     {"GET", "/api/v1/plans", h_plans, READERS, "Emergency plans, newest first"},
     {"POST", "/api/v1/plans", h_plan_create, PLANNERS,
-     "Plan a scenario (solved in the background: 202; ?wait=1: 201 with the result)"},
+     "Plan a scenario (solved in the background: 202; ?wait=1: 201 once solved)"},
     {"GET", "/api/v1/plans/compare", h_plan_compare, READERS, "Two plans side by side"},
     {"GET", "/api/v1/plans/{id}", h_plan_get, READERS, "One plan with its request and result"},
     {"POST", "/api/v1/plans/{id}/adopt", h_plan_adopt, R_DISTRICT,

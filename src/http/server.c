@@ -73,6 +73,7 @@ typedef struct reply {
     char method[8];
     char user[48];
     int64_t t0;
+    int64_t wait_plan; /* waiting for this plan's outcome (srv->waiters) */
 } reply;
 
 /* One client connection. Requests on it are answered in order: while one is being answered
@@ -105,6 +106,8 @@ typedef struct conn {
 struct pj_server {
     reply *pending, **pending_tail;
     int npending;
+    reply *waiters;             /* ?wait=1 plan requests, answered at their plan's outcome */
+    struct event *ev_plan_done; /* the planner pool's notification */
     struct event *ev_batch;
     uint64_t batches, batched;
     cache_entry cache[CACHE_SLOTS];
@@ -878,7 +881,12 @@ done:;
     copy_str(p->rid, sizeof p->rid, r.request_id);
     copy_str(p->method, sizeof p->method, r.method);
     copy_str(p->user, sizeof p->user, r.ctx.actor.username);
-    if (pj_db_batch_active(srv->db)) {
+    if (r.wait_plan && r.status < 300) {
+        /* answered at the plan's outcome, which comes after the batch is durable */
+        p->wait_plan = r.wait_plan;
+        p->next = srv->waiters;
+        srv->waiters = p;
+    } else if (pj_db_batch_active(srv->db)) {
         /* answered once the batch is durable */
         *srv->pending_tail = p;
         srv->pending_tail = &p->next;
@@ -1146,6 +1154,62 @@ static void on_accept(evutil_socket_t lfd, short what, void *arg)
     }
 }
 
+/* ---- requests waiting for their plan (?wait=1) ---- */
+
+/* A plan's outcome was stored: answers the requests whose plan is no longer solving. */
+static void on_plan_done(evutil_socket_t fd, short what, void *arg)
+{
+    pj_server *srv = arg;
+    uint64_t n;
+    if (read(fd, &n, sizeof n) < 0 && errno != EAGAIN) return;
+    batch_flush(srv); /* read what is committed, outside any write batch */
+    for (reply **pp = &srv->waiters; *pp;) {
+        reply *p = *pp;
+        pj_arena a;
+        pj_arena_init(&a, 4096);
+        pj_ctx c = {.db = srv->db, .arena = &a, .settings = &srv->opts.settings};
+        c.request_id = p->rid;
+        c.actor.username = p->user;
+        pj_buf b;
+        pj_buf_init(&b, 64 << 20);
+        pj_jw w;
+        pj_jw_init(&w, &b);
+        pj_err err;
+        pj_err_clear(&err);
+        int rc = pj_plan_outcome(&c, p->wait_plan, &w, &err);
+        if (rc == 1) { /* still solving */
+            pj_buf_free(&b);
+            pj_arena_free(&a);
+            pp = &p->next;
+            continue;
+        }
+        *pp = p->next;
+        if (rc < 0) {
+            pj_buf_reset(&b);
+            pj_jw_init(&w, &b);
+            pj_jw_obj(&w);
+            pj_jw_key(&w, "error");
+            pj_jw_obj(&w);
+            pj_jw_kstr(&w, "code", err.code[0] ? err.code : "error");
+            pj_jw_kstr(&w, "message", err.message);
+            if (err.field[0])
+                pj_jw_kstr(&w, "field", err.field);
+            else
+                pj_jw_knull(&w, "field");
+            pj_jw_kstr(&w, "request_id", p->rid);
+            pj_jw_obj_end(&w);
+            pj_jw_obj_end(&w);
+            p->status = err.status ? err.status : 500;
+        }
+        free(p->body);
+        p->body = b.data; /* ownership moves to the reply */
+        p->len = b.len;
+        reply_send(srv, p, 1);
+        reply_free(p);
+        pj_arena_free(&a);
+    }
+}
+
 /* ---- lifecycle ---- */
 
 static void stop_listening(pj_server *srv)
@@ -1283,6 +1347,11 @@ int pj_server_open(pj_server **out, const pj_server_opts *opts, pj_err *err)
     }
     srv->lfd = listen_on(srv->opts.host, opts->port, err);
     if (srv->lfd < 0) goto fail;
+    int nfd = pj_plan_pool_notify_fd(srv->plans);
+    if (nfd >= 0) {
+        srv->ev_plan_done = event_new(srv->base, nfd, EV_READ | EV_PERSIST, on_plan_done, srv);
+        if (srv->ev_plan_done) event_add(srv->ev_plan_done, NULL);
+    }
     srv->ev_accept = event_new(srv->base, srv->lfd, EV_READ | EV_PERSIST, on_accept, srv);
     if (!srv->ev_accept || event_add(srv->ev_accept, NULL)) {
         pj_fail(err, 500, "internal", "", "cannot watch the listening socket");
@@ -1341,6 +1410,8 @@ void pj_server_free(pj_server *srv)
     if (!srv) return;
     if (srv->db) batch_flush(srv);
     /* a running solve stops at its next phase and is marked failed, like the waiting ones */
+    if (srv->ev_plan_done) event_free(srv->ev_plan_done); /* before the pool closes its fd */
+    srv->ev_plan_done = NULL;
     pj_plan_pool_stop(srv->plans);
     if (srv->ev_batch) event_free(srv->ev_batch);
     cache_clear(srv);
@@ -1349,6 +1420,11 @@ void pj_server_free(pj_server *srv)
     if (srv->ev_int) event_free(srv->ev_int);
     if (srv->ev_flush) event_free(srv->ev_flush);
     if (srv->ev_scan) event_free(srv->ev_scan);
+    while (srv->waiters) {
+        reply *p = srv->waiters;
+        srv->waiters = p->next;
+        reply_free(p);
+    }
     while (srv->conns) conn_free(srv->conns);
     stop_listening(srv);
     if (srv->ev_accept) event_free(srv->ev_accept);

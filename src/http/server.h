@@ -59,6 +59,7 @@ typedef struct pj_req {
     const char *set_cookie;
     struct cached_body *cached; /* a response served from the cache */
     const char *content_type;   /* NULL = JSON */
+    int64_t wait_plan;          /* answer when this plan is solved (its outcome replaces out) */
     int status;
     char request_id[24];
 } pj_req;

@@ -175,6 +175,57 @@ TEST_T(plan_async_prompt_progress_same_as_sync, 180)
     th_stop(&s);
 }
 
+/* ?wait=1 answers with the solved plan, and the server serves others while it waits. */
+TEST_T(plan_wait_does_not_hold_the_server, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[2048];
+    th_login(&s, "officer", s.demo_pw, tok);
+    district_body(&s, body, sizeof body, 2, 11);
+    int pfd[2];
+    CHECK(pipe(pfd) == 0);
+    pid_t child = fork();
+    if (child == 0) { /* the waiting client: writes the status, then the plan's status */
+        json_t *o = NULL;
+        int st = th_call(&s, "POST", "/api/v1/plans?wait=1", tok, body, &o);
+        char out[96];
+        int n = snprintf(out, sizeof out, "%d %s %d", st, o ? th_str(o, "status") : "-",
+                         o && json_is_object(json_object_get(o, "result")));
+        if (write(pfd[1], out, (size_t)n) < 0) _exit(2);
+        _exit(0);
+    }
+    close(pfd[1]);
+    /* meanwhile: other requests answer promptly, and a plan is seen solving */
+    double worst = 0, t0 = now_s();
+    int solving_seen = 0;
+    for (int k = 0; k < 200 && now_s() - t0 < 1.8; k++) {
+        json_t *o = NULL;
+        double a = now_s();
+        CHECK_INT(th_call(&s, "GET", "/api/v1/facilities?limit=50", tok, NULL, &o), 200);
+        double dt = now_s() - a;
+        json_decref(o);
+        if (dt > worst) worst = dt;
+        CHECK_INT(th_call(&s, "GET", "/api/v1/plans?status=solving", tok, NULL, &o), 200);
+        solving_seen |= json_array_size(json_object_get(o, "items")) > 0;
+        json_decref(o);
+        usleep(20000);
+    }
+    CHECK(solving_seen);
+    double bound = getenv("PJ_SANITIZED") && *getenv("PJ_SANITIZED") ? 1.0 : 0.5;
+    if (worst > bound)
+        t_fail(__FILE__, __LINE__, "GET /facilities took %.3f s while a ?wait=1 plan solved",
+               worst);
+    char got[96] = "";
+    ssize_t n = read(pfd[0], got, sizeof got - 1);
+    close(pfd[0]);
+    int wst;
+    waitpid(child, &wst, 0);
+    CHECK(n > 0);
+    CHECK_STR(got, "201 draft 1");
+    th_stop(&s);
+}
+
 /* Starts a server again on s's database (as th_start does, without making the database). */
 static void restart(th_server *s)
 {
