@@ -192,12 +192,14 @@ int pj_ec_streamer_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 
 int pj_ec_streamer_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT id FROM ec_streamers WHERE id > ? AND (? = 0 OR"
-                               " organisation_id = ?) AND (? = 0 OR township_id = ?) AND (? = 0 OR"
-                               " base_id = ?) ORDER BY id LIMIT ?",
-                               err);
+    pj_stmt *s =
+        pj_db_prepare(c->db,
+                      "SELECT id FROM ec_streamers WHERE id > ? AND (? = 0 OR"
+                      " organisation_id = ?) AND (? = 0 OR township_id = ?) AND (? = 0 OR"
+                      " base_id = ?) AND (? = '' OR instr(name, ?) > 0) ORDER BY id LIMIT ?",
+                      err);
     if (!s) return -1;
+    const char *q = f->q ? f->q : "";
     pj_stmt_int(s, 1, f->cursor);
     pj_stmt_int(s, 2, f->organisation_id);
     pj_stmt_int(s, 3, f->organisation_id);
@@ -205,7 +207,9 @@ int pj_ec_streamer_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
     pj_stmt_int(s, 5, f->township_id);
     pj_stmt_int(s, 6, f->base_id);
     pj_stmt_int(s, 7, f->base_id);
-    pj_stmt_int(s, 8, f->limit + 1);
+    pj_stmt_text(s, 8, q);
+    pj_stmt_text(s, 9, q);
+    pj_stmt_int(s, 10, f->limit + 1);
     return pj_render_query_page(c, s, f->limit, streamer_render, w, err);
 }
 
