@@ -88,7 +88,8 @@ static int streamer_render_mode(pj_ctx *c, int64_t id, pj_jw *w, int mode, pj_er
         " x.township_id, x.base_id, x.categories, x.anonymised, x.source, x.created_at,"
         " x.updated_at, x.version, (SELECT COUNT(*) FROM ec_sessions e WHERE e.streamer_id ="
         " x.id), (SELECT COALESCE(SUM(e.gmv_fen), 0) FROM ec_sessions e WHERE e.streamer_id ="
-        " x.id) FROM ec_streamers x WHERE x.id = ?",
+        " x.id), (SELECT b.name FROM ec_bases b WHERE b.id = x.base_id), (SELECT o.name FROM"
+        " organisations o WHERE o.id = x.organisation_id) FROM ec_streamers x WHERE x.id = ?",
         err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
@@ -122,6 +123,8 @@ static int streamer_render_mode(pj_ctx *c, int64_t id, pj_jw *w, int mode, pj_er
     pj_render_ref(w, "organisation_id", s, 9);
     pj_render_ref(w, "township_id", s, 10);
     pj_render_ref(w, "base_id", s, 11);
+    pj_render_text(w, "base", s, 20); /* names beside the ids */
+    pj_render_text(w, "organisation", s, 21);
     pj_jw_key(w, "categories");
     pj_jw_arr(w);
     const char *cat = pj_col_text(s, 12);

@@ -136,6 +136,12 @@ TEST_T(ecommerce_demo_holds_the_seed, 60)
     CHECK_INT((long long)json_array_size(items), expect);
     for (size_t i = 0; i < json_array_size(items); i++)
         CHECK(strstr(th_str(json_array_get(items, i), "name"), want) != NULL);
+    /* the base's name beside its id */
+    json_t *s0 = json_array_get(items, 0);
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM ec_bases WHERE id = %lld AND name = '%s'",
+             th_int(s0, "base_id"),
+             json_is_string(json_object_get(s0, "base")) ? th_str(s0, "base") : "?");
+    CHECK_INT(th_sql_int(&s, sql), 1);
     json_decref(st);
     st = CALL(&s, "GET", tok, "/api/v1/ecommerce/streamers?q=%E6%B2%A1%E6%9C%89%E8%BF%99%E4%BA%BA",
               NULL, 200);
