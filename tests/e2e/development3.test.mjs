@@ -233,6 +233,62 @@ describe('district development: create and edit forms', { timeout: 300000 }, () 
     await context.close();
   });
 
+  test('every other form: an empty form is refused at a required field writing nothing; filled, the record shows in its table', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'admin', ADMIN_PW);
+    const s = stamp();
+    const project = (await apiGet(page, '/agri/projects?limit=1')).items[0];
+    const farm = (await apiGet(page, '/agri/farms?limit=1')).items[0];
+    const park = (await apiGet(page, '/logistics/parks?limit=1')).items[0];
+    const wh = (await apiGet(page, '/logistics/warehouses?limit=1')).items[0];
+    // an organisation that is no tenant of that warehouse yet (one tenancy per pair)
+    const tenants = new Set((await apiGet(page, `/logistics/tenants?warehouse_id=${wh.id}&limit=500`)).items.map((x) => x.organisation_id));
+    const org = (await apiGet(page, '/organisations?limit=200')).items.find((o) => !tenants.has(o.id));
+    const text = (key, v) => async (dlg) => fill(dlg, key, v);
+    const cases = [
+      { page: '/agri', tab: '实验室', kind: 'labs', path: '/agri/labs', shows: `测试实验室${s}`, steps: [text('name', `测试实验室${s}`), (d) => pickEnum(page, d, 'kind', '研究院所')] },
+      { page: '/agri', tab: '国农港项目', kind: 'projects', path: '/agri/projects', shows: `测试项目${s}`, steps: [text('name', `测试项目${s}`), text('budget_fen', 1000)] },
+      { page: '/agri', tab: '项目里程碑', kind: 'milestones', path: '/agri/milestones', shows: `测试里程碑${s}`, steps: [(d) => pickNamed(page, d, 'project_id', project.name), text('name', `测试里程碑${s}`), (d) => fillDate(d, 'due', '2027-06-30')] },
+      { page: '/agri', tab: '博士农场', kind: 'farms', path: '/agri/farms', shows: `测试农场${s}`, steps: [text('name', `测试农场${s}`), text('area_mu', 12.5)] },
+      { page: '/agri', tab: '专家', kind: 'experts', path: '/agri/experts', shows: `测试专家${s}`, steps: [text('name', `测试专家${s}`), (d) => pickEnum(page, d, 'title', '博士'), (d) => pickNamed(page, d, 'farm_id', farm.name)] },
+      { page: '/agri', tab: '温室分区', kind: 'sections', path: '/agri/sections', shows: `测试分区${s}`, steps: [text('cluster', '测试集群'), text('name', `测试分区${s}`), text('area_m2', 1000)] },
+      { page: '/logistics', tab: '物流园区', kind: 'parks', path: '/logistics/parks', shows: `测试园区${s}`, steps: [text('name', `测试园区${s}`)] },
+      { page: '/logistics', tab: '入驻企业', kind: 'tenants', path: '/logistics/tenants', shows: org.name, steps: [(d) => pickNamed(page, d, 'warehouse_id', wh.name), (d) => pickNamed(page, d, 'organisation_id', org.name), text('area_m2', 500)] },
+      { page: '/logistics', tab: '月度货运', kind: 'freight', path: '/logistics/freight', shows: '2019-01', steps: [(d) => pickNamed(page, d, 'park_id', park.name), (d) => fillDate(d, 'month', '2019-01'), (d) => pickEnum(page, d, 'mode', '铁路'), text('tonnes', 4321)] },
+      { page: '/logistics/warehouses', kind: 'warehouses', add: 'wh-add', form: 'wh-form', table: 'warehouse-table', path: '/logistics/warehouses', shows: `测试仓库${s}`, steps: [text('name', `测试仓库${s}`), text('area_m2', 20000)] },
+      { page: '/academy', kind: 'courses', add: 'course-add', form: 'course-form', table: 'course-table', path: '/academy/courses', shows: `测试课程${s}`, steps: [text('title', `测试课程${s}`), (d) => pickEnum(page, d, 'category', '短视频'), text('hours', 40), text('level', 2), text('practice_hours', 20)] },
+    ];
+    for (const c of cases) {
+      const pre = c.page === '/agri' ? 'agri' : 'log';
+      await page.goto(c.page);
+      if (c.tab) await page.getByRole('tab', { name: c.tab, exact: true }).click();
+      const count = (await apiGet(page, c.path + '?limit=500')).items.length;
+      await page.getByTestId(c.add || `${pre}-add-${c.kind}`).click();
+      const dlg = page.getByTestId(c.form || `${pre}-form-${c.kind}`);
+      let res = answer(page, 'POST', c.path);
+      await dlg.getByTestId('record-save').click();
+      let r = await res;
+      assert.equal(r.status(), 422, c.kind);
+      const err = (await r.json()).error;
+      assert.ok(err.field, `${c.kind}: the refusal names a field`);
+      await fieldError(dlg, err.field, err.message);
+      assert.equal((await apiGet(page, c.path + '?limit=500')).items.length, count, `${c.kind}: nothing written`);
+      for (const step of c.steps) await step(dlg);
+      res = answer(page, 'POST', c.path);
+      await dlg.getByTestId('record-save').click();
+      r = await res;
+      assert.equal(r.status(), 201, `${c.kind}: ${await r.text()}`);
+      const made = await r.json();
+      const table = page.getByTestId(c.table || `${pre}-${c.kind}`);
+      // the new record is in its table: at the top (highlighted) when its id is beyond this page
+      await table.locator('tbody tr.pj-pinned').getByText(c.shows).first().waitFor();
+      assert.equal((await apiGet(page, `${c.path}/${made.id}`)).id, made.id);
+    }
+    await shot(page, 'a7-course-added');
+    await noProblems(page);
+    await context.close();
+  });
+
   test('roles: a viewer sees no create or edit buttons; an enterprise user only for the kinds it owns', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'viewer', DEMO_PW);
@@ -252,7 +308,7 @@ describe('district development: create and edit forms', { timeout: 300000 }, () 
     await page.goto('/academy');
     await page.getByTestId('streamer-table').locator('tbody tr').first().waitFor();
     await page.getByTestId('cohort-table').locator('tbody tr').first().waitFor();
-    assert.equal(await page.locator('[data-testid="cohort-add"], [data-testid="streamer-add"], [data-testid^="cohort-edit-"]').count(), 0);
+    assert.equal(await page.locator('[data-testid="cohort-add"], [data-testid="streamer-add"], [data-testid^="cohort-edit-"], [data-testid="course-add"], [data-testid^="course-edit-"]').count(), 0);
     await shot(page, 'a6-viewer-read-only');
     await noProblems(page);
     await context.close();

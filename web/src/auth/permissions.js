@@ -42,6 +42,7 @@ export const PERMISSIONS = {
   'academy.enrolments': ['admin', 'district_officer', 'township_officer', 'enterprise', 'viewer'],
   'academy.write': ['admin', 'district_officer', 'township_officer', 'enterprise'],
   'academy.admin': ['admin', 'district_officer', 'township_officer'],
+  'academy.courses': DISTRICT, // courses: the district's academy
   agri: ALL,
   logistics: ALL,
   'logistics.write': ['admin', 'district_officer', 'township_officer', 'enterprise'],

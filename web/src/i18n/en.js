@@ -1490,6 +1490,7 @@ export default {
       other: 'Other',
     },
     f: {
+      courseTitle: 'Course title',
       name: 'Name',
       kind: 'Kind',
       field: 'Field',

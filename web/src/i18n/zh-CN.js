@@ -1492,6 +1492,7 @@ export default {
       other: '其他',
     },
     f: {
+      courseTitle: '课程名称',
       name: '名称',
       kind: '类型',
       field: '领域',

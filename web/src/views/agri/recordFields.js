@@ -151,6 +151,14 @@ export const LOGISTICS_FIELDS = {
   ],
 };
 
+export const COURSE_FIELDS = [
+  f('title', 'text', { ...REQ, max: 64, label: 'dev2.f.courseTitle' }),
+  f('category', 'enum', { ...REQ, values: ['livestream_selling', 'short_video', 'operations', 'product', 'compliance', 'other'], group: 'dev2.courseCategories' }),
+  f('hours', 'int', REQ),
+  f('level', 'int', { ...REQ, hint: 'dev2.f.skillHint' }),
+  f('practice_hours', 'int', REQ),
+];
+
 export const COHORT_FIELDS = [
   f('course_id', 'ref', { ...REQ, createOnly: true, options: courses }),
   f('base_id', 'ref', { ...REQ, createOnly: true, options: bases }),
