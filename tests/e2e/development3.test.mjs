@@ -233,6 +233,57 @@ describe('district development: create and edit forms', { timeout: 300000 }, () 
     await context.close();
   });
 
+  test('academy: practice is one of the streamer\'s own sessions picked from a list; one from before the enrolment is refused at the field', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'admin', ADMIN_PW);
+    const send = async (method, p, data) => {
+      const res = await page.request[method]('/api/v1' + p, { data });
+      const body = res.status() === 204 ? null : await res.json();
+      assert.ok(res.ok(), `${method} ${p}: ${res.status()} ${JSON.stringify(body)}`);
+      return body;
+    };
+    const day = (d) => new Date(Date.now() + d * 86400000).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+    const first = (await apiGet(page, '/academy/cohorts?limit=1')).items[0];
+    const taken = (await apiGet(page, '/academy/enrolments?limit=1')).items[0];
+    const n = stamp();
+    let cohort = await send('post', '/academy/cohorts', { course_id: first.course_id, base_id: first.base_id, name: `实训测试班${n}（合成）`, starts_on: day(0), ends_on: day(30), capacity: 5 });
+    cohort = await send('post', `/academy/cohorts/${cohort.id}/state`, { state: 'open', version: cohort.version });
+    const post = await send('post', '/academy/posts', { zone_enterprise_id: taken.zone_enterprise_id, title: `实训测试岗${n}（合成）`, openings: 2 });
+    const streamer = await send('post', '/ecommerce/streamers', { name: `实训测试主播${n}`, birth_date: '2000-01-01', skill_level: 2 });
+    const old = await send('post', '/ecommerce/sessions', { streamer_id: streamer.id, platform: 'douyin', date: day(-40), duration_min: 60, orders: 1, gmv_fen: 100 });
+    const enrol = await send('post', '/academy/enrolments', { cohort_id: cohort.id, streamer_id: streamer.id, post_id: post.id });
+    await send('post', `/academy/cohorts/${cohort.id}/state`, { state: 'running', version: cohort.version });
+    const fresh = await send('post', '/ecommerce/sessions', { streamer_id: streamer.id, platform: 'kuaishou', date: day(0), duration_min: 90, orders: 3, gmv_fen: 3000 });
+
+    await page.goto(`/academy/cohorts/${cohort.id}`);
+    const table = page.getByTestId('enrolment-table');
+    const row = table.locator('tbody tr').filter({ hasText: streamer.name });
+    await row.getByRole('button', { name: '登记实训' }).click();
+    const dlg = page.getByTestId('practice-form');
+    const pickSession = async (label) => {
+      await item(dlg, 'session_id').locator('.el-select').click();
+      await page.getByRole('option', { name: label, exact: true }).click();
+    };
+    await pickSession(`${old.date} · 抖音 · 60 分钟 · 1 单`);
+    let res = answer(page, 'POST', `/academy/enrolments/${enrol.id}/practice`);
+    await dlg.getByRole('button', { name: '保存' }).click();
+    let r = await res;
+    assert.equal(r.status(), 422);
+    const err = (await r.json()).error;
+    assert.equal(err.field, 'session_id');
+    await fieldError(dlg, 'session_id', err.message);
+    assert.equal((await apiGet(page, `/academy/enrolments/${enrol.id}`)).practice_minutes, 0, 'nothing written');
+    await shot(page, 'a8-practice-refused');
+    await pickSession(`${fresh.date} · 快手 · 90 分钟 · 3 单`);
+    res = answer(page, 'POST', `/academy/enrolments/${enrol.id}/practice`);
+    await dlg.getByRole('button', { name: '保存' }).click();
+    assert.equal((await res).status(), 200);
+    await row.getByText('1h30m').waitFor();
+    assert.equal((await apiGet(page, `/academy/enrolments/${enrol.id}`)).practice_minutes, 90);
+    await noProblems(page);
+    await context.close();
+  });
+
   test('every other form: an empty form is refused at a required field writing nothing; filled, the record shows in its table', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'admin', ADMIN_PW);
