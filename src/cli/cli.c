@@ -585,7 +585,8 @@ static const verb verbs[] = {
     {"ecommerce",
      "ecommerce bases [--tier T]|base-get ID|base-add --json J|studios [--base-id N]|\n"
      "          studio-add BASE_ID --json J|bookings [--studio-id N] [--from T] [--to T]|\n"
-     "          book --json J|booking-get ID|booking-cancel ID|streamers [--base-id N]|\n"
+     "          book --json J|booking-get ID|booking-cancel ID|streamers [--base-id N] [--q "
+     "NAME]|\n"
      "          streamer-get ID|streamer-add --json J|streamer-delete ID|followers-add ID --json "
      "J|\n"
      "          sessions [--streamer-id N] [--from D] [--to D]|session-add --json J|products|\n"
