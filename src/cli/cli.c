@@ -541,9 +541,10 @@ static const verb verbs[] = {
     {"indicator",
      "indicator list [--q S]|get ID|add --json J|values [--code C] [--region R] [--period P]\n"
      "          [--from Y] [--to Y]|set --json J|revise ID --json J|derive FN --code C …|\n"
-     "          export [--code C]|dashboard|demo",
+     "          export [--code C] [--format csv|xlsx] [--out FILE]|dashboard|demo",
      "District indicators (统计指标): values with revision history; derive yoy|prev|cagr|share|\n"
-     "points|progress|rank; the dashboard; demo loads the seed's figures.",
+     "points|progress|rank; the dashboard; demo loads the seed's figures. export writes CSV, or\n"
+     "an XLSX workbook with --format xlsx or an --out file ending in .xlsx.",
      cli_indicator},
     {"carbon",
      "carbon factors [--energy-type T]|factor-add --json J|energy [--period P]|\n"
@@ -584,7 +585,8 @@ static const verb verbs[] = {
     {"ecommerce",
      "ecommerce bases [--tier T]|base-get ID|base-add --json J|studios [--base-id N]|\n"
      "          studio-add BASE_ID --json J|bookings [--studio-id N] [--from T] [--to T]|\n"
-     "          book --json J|booking-get ID|booking-cancel ID|streamers [--base-id N]|\n"
+     "          book --json J|booking-get ID|booking-cancel ID|streamers [--base-id N] [--q "
+     "NAME]|\n"
      "          streamer-get ID|streamer-add --json J|streamer-delete ID|followers-add ID --json "
      "J|\n"
      "          sessions [--streamer-id N] [--from D] [--to D]|session-add --json J|products|\n"

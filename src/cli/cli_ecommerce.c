@@ -37,6 +37,7 @@ static int ec_filter(cli *a, pj_ec_filter *f)
     f->state = cli_opt(a, "state");
     f->kind = cli_opt(a, "kind");
     f->as_of = cli_opt(a, "as-of");
+    f->q = cli_opt(a, "q");
     return 0;
 }
 

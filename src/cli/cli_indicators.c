@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli_int.h"
 #include "core/util.h"
@@ -112,11 +113,62 @@ static int i_derive(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
                         .target = cli_opt(a, "target")};
     return pj_ind_derive(&s->ctx, &d, w, &s->err);
 }
+static int ends_with_ci(const char *s, const char *tail)
+{
+    size_t n = strlen(s), m = strlen(tail);
+    if (n < m) return 0;
+    for (size_t i = 0; i < m; i++) {
+        char c = s[n - m + i];
+        if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
+        if (c != tail[i]) return 0;
+    }
+    return 1;
+}
+/* export [--format csv|xlsx] [--out FILE]: the format given, else xlsx for an --out ending in
+ * .xlsx, else csv; to FILE (reporting what was written) or to standard output. */
 static int i_export(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 {
+    const char *fmt = cli_opt(a, "format"), *path = cli_opt(a, "out");
+    if (path && !*path) return cli_usage("indicator export: --out needs a file name");
+    int xlsx;
+    if (fmt)
+        xlsx = !strcmp(fmt, "xlsx") ? 1 : !strcmp(fmt, "csv") ? 0 : -1;
+    else
+        xlsx = path && ends_with_ci(path, ".xlsx");
+    if (xlsx < 0) {
+        fprintf(stderr, "pingji: unknown export format '%s' (csv or xlsx)\n", fmt);
+        return 2;
+    }
+    if (xlsx && !path && isatty(STDOUT_FILENO))
+        return cli_usage("indicator export --format xlsx writes a workbook: give --out FILE.xlsx"
+                         " or redirect standard output");
     pj_value_filter f;
     vfilter(a, &f);
-    return pj_ind_export_csv(&s->ctx, &f, csv, &s->err);
+    pj_buf data;
+    pj_buf_init(&data, 256 << 20);
+    int rc = (xlsx ? pj_ind_export_xlsx : pj_ind_export_csv)(&s->ctx, &f, &data, &s->err);
+    if (rc == 0 && data.overflow) rc = pj_fail(&s->err, 500, "internal", "", "export too large");
+    if (rc == 0) {
+        FILE *o = path ? fopen(path, "wb") : stdout;
+        size_t n = data.len;
+        int bad = !o || (n && fwrite(data.data, 1, n, o) != n);
+        if (o && path)
+            bad |= fclose(o) != 0;
+        else if (o)
+            bad |= fflush(o) != 0;
+        if (bad) {
+            fprintf(stderr, "pingji: cannot write %s\n", path ? path : "standard output");
+            rc = 1;
+        } else if (path) {
+            pj_jw_obj(w);
+            pj_jw_kstr(w, "file", path);
+            pj_jw_kstr(w, "format", xlsx ? "xlsx" : "csv");
+            pj_jw_kint(w, "bytes", (int64_t)n);
+            pj_jw_obj_end(w);
+        }
+    }
+    pj_buf_free(&data);
+    return rc;
 }
 static int i_dashboard(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 {

@@ -42,6 +42,9 @@ static const pj_rec_extra lab_extras[] = {
     {"projects", "SELECT COUNT(*) FROM ag_projects p WHERE p.lab_id = t.id", PJ_RT_INT},
     {"results", "SELECT COUNT(*) FROM ag_results r WHERE r.lab_id = t.id", PJ_RT_INT},
     {"experts", "SELECT COUNT(*) FROM ag_experts e WHERE e.lab_id = t.id", PJ_RT_INT},
+    PJ_X_ORG,
+    PJ_X_TOWN,
+    PJ_X_FACIL,
 };
 const pj_rec_kind pj_ag_labs = {.name = "ag_lab",
                                 .noun = "lab",
@@ -73,6 +76,9 @@ static const pj_rec_extra project_extras[] = {
      "SELECT COUNT(*) FROM ag_milestones m WHERE m.project_id = t.id AND m.state = 'open' AND"
      " m.due < date('now', '+8 hours')",
      PJ_RT_INT},
+    PJ_X_NAME("lab", "SELECT l.name FROM ag_labs l WHERE l.id = t.lab_id"),
+    PJ_X_ORG,
+    PJ_X_TOWN,
 };
 const pj_rec_kind pj_ag_projects = {.name = "ag_project",
                                     .noun = "project",
@@ -139,6 +145,7 @@ static const pj_rec_field milestone_fields[] = {
 };
 static const pj_rec_extra milestone_extras[] = {
     {"overdue", "t.state = 'open' AND t.due < date('now', '+8 hours')", PJ_RT_BOOL},
+    PJ_X_NAME("project", "SELECT p.name FROM ag_projects p WHERE p.id = t.project_id"),
 };
 const pj_rec_kind pj_ag_milestones = {
     .name = "ag_milestone",
@@ -179,6 +186,10 @@ static const pj_rec_extra farm_extras[] = {
      "SELECT SUM(r.capacity) FROM facility_roles r WHERE r.facility_id = t.facility_id AND"
      " r.role = 'supply_store' AND r.unit = 't'",
      PJ_RT_NUM},
+    PJ_X_TOWN,
+    PJ_X_ORG,
+    PJ_X_FACIL,
+    PJ_X_NAME("lab", "SELECT l.name FROM ag_labs l WHERE l.id = t.lab_id"),
 };
 const pj_rec_kind pj_ag_farms = {.name = "ag_farm",
                                  .noun = "farm",
@@ -210,12 +221,18 @@ static const pj_rec_field expert_fields[] = {
     PJ_F_REF("farm_id", F, REF_FARM), PJ_F_REF("lab_id", F, REF_LAB),
     PJ_F_TEXT("field", 0, 0, 100),    PJ_F_TEXT("affiliation", 0, 0, 100),
 };
+static const pj_rec_extra expert_extras[] = {
+    PJ_X_NAME("farm", "SELECT f.name FROM ag_farms f WHERE f.id = t.farm_id"),
+    PJ_X_NAME("lab", "SELECT l.name FROM ag_labs l WHERE l.id = t.lab_id"),
+};
 const pj_rec_kind pj_ag_experts = {
     .name = "ag_expert",
     .noun = "expert",
     .table = "ag_experts",
     .fields = expert_fields,
     .nfields = PJ_N(expert_fields),
+    .extras = expert_extras,
+    .nextras = PJ_N(expert_extras),
     .org_sql = "SELECT f.organisation_id FROM ag_farms f WHERE f.id = t.farm_id",
     .town_sql = "SELECT f.township_id FROM ag_farms f WHERE f.id = t.farm_id",
     .enterprise_writes = 1,
@@ -236,6 +253,8 @@ static const pj_rec_field section_fields[] = {
 };
 static const pj_rec_extra section_extras[] = {
     {"yield_kg_per_m2", "t.yield_kg / t.area_m2", PJ_RT_NUM},
+    PJ_X_TOWN,
+    PJ_X_ORG,
 };
 const pj_rec_kind pj_ag_sections = {.name = "ag_section",
                                     .noun = "greenhouse section",
@@ -262,6 +281,7 @@ static const pj_rec_extra result_extras[] = {
     {"transfer_value_fen",
      "SELECT COALESCE(SUM(x.value_fen), 0) FROM ag_transfers x WHERE x.result_id = t.id",
      PJ_RT_INT},
+    PJ_X_NAME("lab", "SELECT l.name FROM ag_labs l WHERE l.id = t.lab_id"),
 };
 const pj_rec_kind pj_ag_results = {.name = "ag_result",
                                    .noun = "research result",
@@ -294,12 +314,18 @@ static const pj_rec_field transfer_fields[] = {
     PJ_F_INT("value_fen", 0, 0, 1e15),
     PJ_F_TEXT("note", 0, 0, 200),
 };
+static const pj_rec_extra transfer_extras[] = {
+    PJ_X_NAME("result", "SELECT r.title FROM ag_results r WHERE r.id = t.result_id"),
+    PJ_X_NAME("farm", "SELECT f.name FROM ag_farms f WHERE f.id = t.farm_id"),
+};
 const pj_rec_kind pj_ag_transfers = {
     .name = "ag_transfer",
     .noun = "transfer",
     .table = "ag_transfers",
     .fields = transfer_fields,
     .nfields = PJ_N(transfer_fields),
+    .extras = transfer_extras,
+    .nextras = PJ_N(transfer_extras),
     .org_sql = "SELECT f.organisation_id FROM ag_farms f WHERE f.id = t.farm_id",
     .town_sql = "SELECT f.township_id FROM ag_farms f WHERE f.id = t.farm_id",
     .range = "date",

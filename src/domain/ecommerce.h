@@ -39,6 +39,7 @@ typedef struct pj_ec_filter {
     /* the academy */
     int64_t course_id, cohort_id, post_id, zone_enterprise_id;
     const char *state, *kind, *as_of;
+    const char *q; /* streamers: part of the name */
     int64_t cursor;
     int limit;
 } pj_ec_filter;

@@ -88,7 +88,8 @@ static int streamer_render_mode(pj_ctx *c, int64_t id, pj_jw *w, int mode, pj_er
         " x.township_id, x.base_id, x.categories, x.anonymised, x.source, x.created_at,"
         " x.updated_at, x.version, (SELECT COUNT(*) FROM ec_sessions e WHERE e.streamer_id ="
         " x.id), (SELECT COALESCE(SUM(e.gmv_fen), 0) FROM ec_sessions e WHERE e.streamer_id ="
-        " x.id) FROM ec_streamers x WHERE x.id = ?",
+        " x.id), (SELECT b.name FROM ec_bases b WHERE b.id = x.base_id), (SELECT o.name FROM"
+        " organisations o WHERE o.id = x.organisation_id) FROM ec_streamers x WHERE x.id = ?",
         err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
@@ -122,6 +123,8 @@ static int streamer_render_mode(pj_ctx *c, int64_t id, pj_jw *w, int mode, pj_er
     pj_render_ref(w, "organisation_id", s, 9);
     pj_render_ref(w, "township_id", s, 10);
     pj_render_ref(w, "base_id", s, 11);
+    pj_render_text(w, "base", s, 20); /* names beside the ids */
+    pj_render_text(w, "organisation", s, 21);
     pj_jw_key(w, "categories");
     pj_jw_arr(w);
     const char *cat = pj_col_text(s, 12);
@@ -192,12 +195,14 @@ int pj_ec_streamer_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 
 int pj_ec_streamer_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT id FROM ec_streamers WHERE id > ? AND (? = 0 OR"
-                               " organisation_id = ?) AND (? = 0 OR township_id = ?) AND (? = 0 OR"
-                               " base_id = ?) ORDER BY id LIMIT ?",
-                               err);
+    pj_stmt *s =
+        pj_db_prepare(c->db,
+                      "SELECT id FROM ec_streamers WHERE id > ? AND (? = 0 OR"
+                      " organisation_id = ?) AND (? = 0 OR township_id = ?) AND (? = 0 OR"
+                      " base_id = ?) AND (? = '' OR instr(name, ?) > 0) ORDER BY id LIMIT ?",
+                      err);
     if (!s) return -1;
+    const char *q = f->q ? f->q : "";
     pj_stmt_int(s, 1, f->cursor);
     pj_stmt_int(s, 2, f->organisation_id);
     pj_stmt_int(s, 3, f->organisation_id);
@@ -205,7 +210,9 @@ int pj_ec_streamer_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
     pj_stmt_int(s, 5, f->township_id);
     pj_stmt_int(s, 6, f->base_id);
     pj_stmt_int(s, 7, f->base_id);
-    pj_stmt_int(s, 8, f->limit + 1);
+    pj_stmt_text(s, 8, q);
+    pj_stmt_text(s, 9, q);
+    pj_stmt_int(s, 10, f->limit + 1);
     return pj_render_query_page(c, s, f->limit, streamer_render, w, err);
 }
 

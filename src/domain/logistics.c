@@ -74,6 +74,8 @@ static const pj_rec_extra park_extras[] = {
     {"warehouses", "SELECT COUNT(*) FROM lg_warehouses h WHERE h.park_id = t.id", PJ_RT_INT},
     {"warehouse_area_m2",
      "SELECT COALESCE(SUM(h.area_m2), 0) FROM lg_warehouses h WHERE h.park_id = t.id", PJ_RT_NUM},
+    PJ_X_TOWN,
+    PJ_X_ORG,
 };
 const pj_rec_kind pj_lg_parks = {.name = "lg_park",
                                  .noun = "park",
@@ -159,6 +161,10 @@ static const pj_rec_extra warehouse_extras[] = {
      "SELECT SUM(r.capacity) FROM facility_roles r WHERE r.facility_id = t.facility_id AND"
      " r.role = 'supply_store' AND r.unit = 't'",
      PJ_RT_NUM},
+    PJ_X_NAME("park", "SELECT p.name FROM lg_parks p WHERE p.id = t.park_id"),
+    PJ_X_ORG,
+    PJ_X_TOWN,
+    PJ_X_FACIL,
 };
 const pj_rec_kind pj_lg_warehouses = {.name = "lg_warehouse",
                                       .noun = "warehouse",
@@ -259,12 +265,16 @@ static const pj_rec_field freight_fields[] = {
     PJ_F_ENUM("mode", F | PJ_RF_FIXED, freight_modes),
     PJ_F_INT("tonnes", RQ, 0, 1e10),
 };
+static const pj_rec_extra freight_extras[] = {
+    PJ_X_NAME("park", "SELECT p.name FROM lg_parks p WHERE p.id = t.park_id"), PJ_X_ORG};
 const pj_rec_kind pj_lg_freight = {
     .name = "lg_freight",
     .noun = "freight record",
     .table = "lg_freight",
     .fields = freight_fields,
     .nfields = PJ_N(freight_fields),
+    .extras = freight_extras,
+    .nextras = PJ_N(freight_extras),
     .org_sql = "t.organisation_id",
     .town_sql = "SELECT p.township_id FROM lg_parks p WHERE p.id = t.park_id",
     .range = "month",
@@ -318,11 +328,15 @@ static const pj_rec_field parcel_fields[] = {
     PJ_F_INT("price_fen_per_mu", 0, 0, PJ_LG_MAX_PRICE_FEN),
     PJ_F_DATE("consolidated", PJ_RF_NULL),
 };
+static const pj_rec_extra parcel_extras[] = {
+    PJ_X_NAME("park", "SELECT p.name FROM lg_parks p WHERE p.id = t.park_id"), PJ_X_TOWN};
 const pj_rec_kind pj_lg_parcels = {.name = "lg_parcel",
                                    .noun = "parcel",
                                    .table = "lg_parcels",
                                    .fields = parcel_fields,
                                    .nfields = PJ_N(parcel_fields),
+                                   .extras = parcel_extras,
+                                   .nextras = PJ_N(parcel_extras),
                                    .org_sql = "NULL", /* the district's land: no enterprise */
                                    .town_sql = "t.township_id",
                                    .deletable = 1,
@@ -337,11 +351,15 @@ static const pj_rec_field train_fields[] = {
     PJ_F_TEXT("destination", 0, 0, 64),  PJ_F_NUM("trains_per_week", 0, 0, 1000),
     PJ_F_ENUM("state", F, train_states), PJ_F_DATE("started", PJ_RF_NULL),
 };
+static const pj_rec_extra train_extras[] = {
+    PJ_X_NAME("park", "SELECT p.name FROM lg_parks p WHERE p.id = t.park_id")};
 const pj_rec_kind pj_lg_trains = {.name = "lg_train",
                                   .noun = "train service",
                                   .table = "lg_trains",
                                   .fields = train_fields,
                                   .nfields = PJ_N(train_fields),
+                                  .extras = train_extras,
+                                  .nextras = PJ_N(train_extras),
                                   .town_sql =
                                       "SELECT p.township_id FROM lg_parks p WHERE p.id = t.park_id",
                                   .deletable = 1};

@@ -158,6 +158,16 @@ void pj_rec_today(char out[11]);
 #define PJ_REF_TOWNSHIP "SELECT 1 FROM regions WHERE id = ? AND type = 'township'"
 #define PJ_REF_ORG      "SELECT 1 FROM organisations WHERE id = ?"
 #define PJ_REF_FACILITY "SELECT 1 FROM facilities WHERE id = ?"
-#define PJ_N(a)         ((int)(sizeof(a) / sizeof((a)[0])))
+/* Read-only names of the records a row refers to (alias t), shown beside the ids. */
+#define PJ_X_NAME(key, sql)                                                                        \
+    {                                                                                              \
+        key, sql, PJ_RT_TEXT                                                                       \
+    }
+#define PJ_X_ORG                                                                                   \
+    PJ_X_NAME("organisation", "SELECT o.name FROM organisations o WHERE o.id = t.organisation_id")
+#define PJ_X_TOWN PJ_X_NAME("township", "SELECT g.name FROM regions g WHERE g.id = t.township_id")
+#define PJ_X_FACIL                                                                                 \
+    PJ_X_NAME("facility", "SELECT f.name FROM facilities f WHERE f.id = t.facility_id")
+#define PJ_N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 #endif

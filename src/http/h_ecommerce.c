@@ -26,7 +26,7 @@ static int ec_params(pj_req *r, const char *const *acc, pj_ec_filter *ef)
         pj_h_q_int(r, "post_id", 1, INT64_MAX, &ef->post_id) ||
         pj_h_q_int(r, "zone_enterprise_id", 1, INT64_MAX, &ef->zone_enterprise_id) ||
         pj_h_q_str(r, "state", &ef->state) || pj_h_q_str(r, "kind", &ef->kind) ||
-        pj_h_q_str(r, "as_of", &ef->as_of))
+        pj_h_q_str(r, "as_of", &ef->as_of) || pj_h_q_str(r, "q", &ef->q))
         return -1;
     ef->cursor = f.cursor;
     ef->limit = f.limit;
@@ -84,7 +84,7 @@ static int h_booking_cancel(pj_req *r)
 }
 static int h_streamers(pj_req *r)
 {
-    static const char *const acc[] = {"organisation_id", "township_id", "base_id", NULL};
+    static const char *const acc[] = {"organisation_id", "township_id", "base_id", "q", NULL};
     pj_ec_filter f;
     return ec_params(r, acc, &f) ? -1 : pj_ec_streamer_list(&r->ctx, &f, &r->w, &r->err);
 }

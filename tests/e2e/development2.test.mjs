@@ -63,7 +63,11 @@ describe('district development: academy, agri-tech, logistics', { timeout: 24000
     await page.getByRole('heading', { name: cname }).waitFor();
     assert.equal(await page.getByTestId('cohort-enrolled').innerText(), '1');
     const form = page.getByTestId('enrol-form');
-    await form.getByLabel('主播编号').fill(String(adults[1].id));
+    // the streamer is picked by name (a remote search), not typed as an id
+    const pick = form.getByTestId('enrol-streamer').locator('.el-select');
+    await pick.click();
+    await pick.locator('input').fill(adults[1].name);
+    await page.getByRole('option', { name: new RegExp(adults[1].name) }).first().click();
     await form.getByLabel('就业岗位').click();
     await page.getByRole('option', { name: new RegExp(posts[0].title) }).first().click();
     const refused = page.waitForResponse((r) => r.url().endsWith('/api/v1/academy/enrolments') && r.request().method() === 'POST');
@@ -153,7 +157,7 @@ describe('district development: academy, agri-tech, logistics', { timeout: 24000
     assert.equal(res.status(), 422);
     const err = await res.json();
     assert.equal(err.error.code, 'facility_required');
-    await dlg.locator('.el-form-item').filter({ hasText: '登记设施编号' }).locator('.el-form-item__error').waitFor();
+    await dlg.locator('.el-form-item').filter({ hasText: '登记设施' }).locator('.el-form-item__error').waitFor();
     assert.equal((await apiGet(page, `/logistics/warehouses/${planned.id}`)).status, 'under_construction', 'nothing written');
     await shot(page, '96-warehouse-step');
     await noProblems(page);

@@ -117,6 +117,35 @@ TEST_T(ecommerce_demo_holds_the_seed, 60)
     json_t *x = json_array_get(json_object_get(st, "items"), 0);
     CHECK(strstr(th_str(x, "id_number"), "**********") != NULL);
     CHECK(json_object_get(x, "birth_date") == NULL);
+    /* q finds streamers by part of the name (the console's picker): the rows whose name holds
+     * it, all of them, and none for a name nobody has */
+    char want[128], path[512], sql[512];
+    snprintf(want, sizeof want, "%s", th_str(x, "name"));
+    json_decref(st);
+    size_t wl = strlen(want), cut = wl - 1; /* "新农人主播001" → "新农人主播00": 001…009 */
+    want[cut] = 0;
+    int n = snprintf(path, sizeof path, "/api/v1/ecommerce/streamers?limit=500&q=");
+    for (size_t i = 0; i < cut; i++)
+        n += snprintf(path + n, sizeof path - (size_t)n, "%%%02X", (unsigned char)want[i]);
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM ec_streamers WHERE instr(name, '%s') > 0",
+             want);
+    long long expect = th_sql_int(&s, sql);
+    CHECK(expect >= 1 && expect < 140);
+    st = CALL(&s, "GET", tok, path, NULL, 200);
+    items = json_object_get(st, "items");
+    CHECK_INT((long long)json_array_size(items), expect);
+    for (size_t i = 0; i < json_array_size(items); i++)
+        CHECK(strstr(th_str(json_array_get(items, i), "name"), want) != NULL);
+    /* the base's name beside its id */
+    json_t *s0 = json_array_get(items, 0);
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM ec_bases WHERE id = %lld AND name = '%s'",
+             th_int(s0, "base_id"),
+             json_is_string(json_object_get(s0, "base")) ? th_str(s0, "base") : "?");
+    CHECK_INT(th_sql_int(&s, sql), 1);
+    json_decref(st);
+    st = CALL(&s, "GET", tok, "/api/v1/ecommerce/streamers?q=%E6%B2%A1%E6%9C%89%E8%BF%99%E4%BA%BA",
+              NULL, 200);
+    CHECK_INT(json_array_size(json_object_get(st, "items")), 0);
     json_decref(st);
     th_stop(&s);
 }

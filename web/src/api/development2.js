@@ -13,6 +13,9 @@ function register(path) {
 }
 
 export const zoneEnterprises = register('/ecommerce/zone-enterprises');
+/** Streamers: no PATCH in the API (create, anonymising delete). */
+export const streamers = register('/ecommerce/streamers');
+export const bases = register('/ecommerce/bases');
 export const academy = {
   courses: register('/academy/courses'),
   cohorts: register('/academy/cohorts'),

@@ -42,9 +42,21 @@ export const PERMISSIONS = {
   'academy.enrolments': ['admin', 'district_officer', 'township_officer', 'enterprise', 'viewer'],
   'academy.write': ['admin', 'district_officer', 'township_officer', 'enterprise'],
   'academy.admin': ['admin', 'district_officer', 'township_officer'],
+  'academy.courses': DISTRICT, // courses: the district's academy
   agri: ALL,
   logistics: ALL,
   'logistics.write': ['admin', 'district_officer', 'township_officer', 'enterprise'],
+  // who may create and change each kind of record (src/domain/agritech.c, logistics.c): admin
+  // and district officers every kind; township officers the kinds with a township (their own,
+  // checked by the server); enterprise users the organisation-owned kinds (their own rows)
+  ...Object.fromEntries(
+    Object.entries({
+      agri: { labs: 'town', projects: 'org', milestones: 'org', farms: 'org', experts: 'org', sections: 'org', results: 'district', transfers: 'org' },
+      logistics: { parks: 'town', warehouses: 'org', tenants: 'org', freight: 'org', parcels: 'town', trains: 'town' },
+    }).flatMap(([m, kinds]) =>
+      Object.entries(kinds).map(([k, who]) => [`${m}.write.${k}`, who === 'district' ? DISTRICT : who === 'town' ? ['admin', 'district_officer', 'township_officer'] : ['admin', 'district_officer', 'township_officer', 'enterprise']]),
+    ),
+  ),
 };
 
 export function can(user, perm) {

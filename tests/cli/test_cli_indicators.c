@@ -1,0 +1,174 @@
+/* `pingji indicator export` from the command line: CSV to standard output or a file, an XLSX
+ * workbook (--format xlsx, or an --out file ending in .xlsx) that the project's own XLSX reader
+ * opens and that holds the same rows and values as the CSV, and a bad format refused. */
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/arena.h"
+#include "core/csv.h"
+#include "core/xlsx.h"
+#include "t.h"
+
+static int run(char *out, size_t size, const char *const *args)
+{
+    const char *bin = getenv("PJ_BIN") && *getenv("PJ_BIN") ? getenv("PJ_BIN") : "build/rel/pingji";
+    char path[600];
+    snprintf(path, sizeof path, "%s/out.txt", t_tmpdir());
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        const char *argv[32];
+        int n = 0;
+        argv[n++] = bin;
+        for (int i = 0; args[i] && n < 31; i++) argv[n++] = args[i];
+        argv[n] = NULL;
+        execv(bin, (char *const *)argv);
+        _exit(127);
+    }
+    int st;
+    waitpid(pid, &st, 0);
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(out, 1, size - 1, f) : 0;
+    out[n] = 0;
+    if (f) fclose(f);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+#define RUN(out, ...) run(out, sizeof out, (const char *const[]){__VA_ARGS__, NULL})
+
+/* The whole file, NUL-terminated; *len its size (NULL when unreadable). Caller frees. */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t)n + 1);
+    size_t got = fread(b, 1, (size_t)n, f);
+    fclose(f);
+    b[got] = 0;
+    *len = got;
+    return b;
+}
+
+/* Compares the workbook's rows with the CSV's: same row count and header, every cell the same
+ * text (empty cells at a row's end count as ""), the value column the same number (the workbook
+ * keeps numbers as numbers; its writer's 16 significant digits may drop the 17th). Returns the
+ * number of data rows, -1 on a mismatch. */
+static int same_rows(const char *csv_text, const char *xlsx, size_t xlen)
+{
+    pj_arena a;
+    pj_arena_init(&a, 1 << 20);
+    pj_err err;
+    pj_err_clear(&err);
+    pj_csv c;
+    pj_xlsx x;
+    int rc = -1;
+    if (pj_csv_parse(&a, csv_text, strlen(csv_text), &c, &err)) {
+        t_fail(__FILE__, __LINE__, "CSV: %s", err.message);
+        goto out;
+    }
+    if (pj_xlsx_read(&a, xlsx, xlen, 1000000, &x, &err)) {
+        t_fail(__FILE__, __LINE__, "XLSX: %s", err.message);
+        goto out;
+    }
+    if (x.nrows != c.nrows) {
+        t_fail(__FILE__, __LINE__, "XLSX has %d rows, CSV %d", x.nrows, c.nrows);
+        goto out;
+    }
+    int vcol = -1;
+    for (int j = 0; j < c.ncols[0]; j++)
+        if (!strcmp(c.cells[0][j], "value")) vcol = j;
+    if (vcol < 0) {
+        t_fail(__FILE__, __LINE__, "no value column in the CSV header");
+        goto out;
+    }
+    for (int i = 0; i < c.nrows; i++) {
+        /* a workbook row ends at its last cell with a value: empty ones after it are "" */
+        int nc = c.ncols[i] > x.rows[i].ncols ? c.ncols[i] : x.rows[i].ncols;
+        for (int j = 0; j < nc; j++) {
+            const char *xv = j < x.rows[i].ncols ? x.rows[i].cells[j] : "",
+                       *cv = j < c.ncols[i] ? c.cells[i][j] : "";
+            if (!strcmp(xv, cv)) continue;
+            double dx = strtod(xv, NULL), dc = strtod(cv, NULL);
+            if (i > 0 && j == vcol && fabs(dx - dc) <= 1e-15 * fabs(dc)) continue;
+            t_fail(__FILE__, __LINE__, "row %d column %d: XLSX '%s', CSV '%s'", i + 1, j + 1, xv,
+                   cv);
+            goto out;
+        }
+    }
+    rc = c.nrows - 1;
+out:
+    pj_arena_free(&a);
+    return rc;
+}
+
+TEST_T(cli_indicator_export_csv_and_xlsx, 120)
+{
+    static char out[4 << 20], csv[4 << 20];
+    char db[600], fx[600], fc[600], fu[600], fbad[600];
+    snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
+    snprintf(fx, sizeof fx, "%s/values.xlsx", t_tmpdir());
+    snprintf(fu, sizeof fu, "%s/VALUES.XLSX", t_tmpdir());
+    snprintf(fc, sizeof fc, "%s/values.csv", t_tmpdir());
+    snprintf(fbad, sizeof fbad, "%s/no-such-dir/values.xlsx", t_tmpdir());
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    CHECK_INT(RUN(out, "indicator", "demo", "--db", db), 0);
+
+    /* CSV to standard output, as before */
+    CHECK_INT(RUN(csv, "indicator", "export", "--db", db), 0);
+    CHECK(strncmp(csv, "code,", 5) == 0);
+    CHECK(strstr(csv, "agri_output") != NULL);
+
+    /* --format xlsx --out FILE: a workbook with the CSV's rows and values */
+    CHECK_INT(RUN(out, "indicator", "export", "--format", "xlsx", "--out", fx, "--db", db), 0);
+    CHECK(strstr(out, "\"format\": \"xlsx\"") != NULL);
+    size_t n = 0;
+    char *x = slurp(fx, &n);
+    CHECK(x != NULL);
+    CHECK(pj_xlsx_sniff(x, n));
+    int rows = same_rows(csv, x, n);
+    CHECK(rows > 50);
+    free(x);
+
+    /* the format inferred from the file name (any case); filters as for CSV */
+    char csv1[1 << 16];
+    CHECK_INT(RUN(csv1, "indicator", "export", "--code", "agri_output", "--db", db), 0);
+    CHECK_INT(RUN(out, "indicator", "export", "--code", "agri_output", "--out", fu, "--db", db), 0);
+    CHECK(strstr(out, "\"format\": \"xlsx\"") != NULL);
+    x = slurp(fu, &n);
+    CHECK(x != NULL && pj_xlsx_sniff(x, n));
+    int rows1 = same_rows(csv1, x, n);
+    CHECK(rows1 > 0 && rows1 < rows);
+    free(x);
+
+    /* CSV to a file: the same bytes as to standard output; an explicit format wins */
+    CHECK_INT(RUN(out, "indicator", "export", "--out", fc, "--db", db), 0);
+    CHECK(strstr(out, "\"format\": \"csv\"") != NULL);
+    char *c = slurp(fc, &n);
+    CHECK(c != NULL);
+    CHECK_STR(c, csv);
+    free(c);
+    CHECK_INT(RUN(out, "indicator", "export", "--format", "csv", "--out", fx, "--db", db), 0);
+    c = slurp(fx, &n);
+    CHECK(c != NULL && !pj_xlsx_sniff(c, n) && !strcmp(c, csv));
+    free(c);
+
+    /* a bad format, an empty --out, an unwritable file: a message and a non-zero exit */
+    CHECK_INT(RUN(out, "indicator", "export", "--format", "ods", "--out", fx, "--db", db), 2);
+    CHECK(strstr(out, "unknown export format 'ods'") != NULL);
+    c = slurp(fx, &n); /* the earlier file is untouched */
+    CHECK(c != NULL && !strcmp(c, csv));
+    free(c);
+    CHECK_INT(RUN(out, "indicator", "export", "--format", "xlsx", "--out", "", "--db", db), 2);
+    CHECK_INT(RUN(out, "indicator", "export", "--out", fbad, "--db", db), 1);
+    CHECK(strstr(out, "cannot write") != NULL);
+}
