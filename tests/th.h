@@ -40,6 +40,10 @@ void th_login(th_server *s, const char *user, const char *pw, char token[80]);
  * table. Fails the test when it does not fit in size: give it TH_FINGERPRINT_SIZE bytes. */
 #define TH_FINGERPRINT_SIZE 32768
 void th_fingerprint(th_server *s, char *out, size_t size);
+/* Runs the pingji binary ($PJ_BIN, else build/rel/pingji) with args (NULL-terminated),
+ * stdout and stderr captured into out[size]; returns its exit status (128: killed). */
+int th_run(char *out, size_t size, const char *const *args);
+#define RUN(out, ...) th_run(out, sizeof out, (const char *const[]){__VA_ARGS__, NULL})
 /* Convenience: integer field of a JSON object. */
 long long th_int(json_t *o, const char *key);
 const char *th_str(json_t *o, const char *key);

@@ -7,42 +7,7 @@
 #include <unistd.h>
 
 #include "t.h"
-
-static const char *bin(void)
-{
-    const char *b = getenv("PJ_BIN");
-    return b && *b ? b : "build/rel/pingji";
-}
-
-/* Runs the binary with args (NULL-terminated); captures stdout+stderr into out. */
-static int run(char *out, size_t size, const char *const *args)
-{
-    char path[600];
-    snprintf(path, sizeof path, "%s/out.txt", t_tmpdir());
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        dup2(fd, 1);
-        dup2(fd, 2);
-        const char *argv[32];
-        int n = 0;
-        argv[n++] = bin();
-        for (int i = 0; args[i] && n < 31; i++) argv[n++] = args[i];
-        argv[n] = NULL;
-        execv(bin(), (char *const *)argv);
-        _exit(127);
-    }
-    int st;
-    waitpid(pid, &st, 0);
-    FILE *f = fopen(path, "r");
-    size_t n = f ? fread(out, 1, size - 1, f) : 0;
-    out[n] = 0;
-    if (f) fclose(f);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
-
-#define RUN(out, ...) run(out, sizeof out, (const char *const[]){__VA_ARGS__, NULL})
+#include "th.h"
 
 TEST(cli_help_version_and_usage_codes)
 {
@@ -60,7 +25,7 @@ TEST(cli_help_version_and_usage_codes)
     }
     CHECK_INT(RUN(out, "frobnicate"), 2);
     CHECK(strstr(out, "unknown verb"));
-    CHECK_INT(run(out, sizeof out, (const char *const[]){NULL}), 2);
+    CHECK_INT(th_run(out, sizeof out, (const char *const[]){NULL}), 2);
 }
 
 TEST(cli_init_user_region_facility_backup_restore)

@@ -49,7 +49,7 @@ static int run1(const char *const *args)
     if (f) fclose(f);
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
-#define RUN(...) run1((const char *const[]){__VA_ARGS__, NULL})
+#define RUN1(...) run1((const char *const[]){__VA_ARGS__, NULL})
 
 static long long first_int(const char *key)
 {
@@ -116,31 +116,31 @@ static void setup(th_server *s, int capacity, long long *cohort, long long *post
     char j[512];
     memset(s, 0, sizeof *s);
     snprintf(s->db, sizeof s->db, "%s/pj.db", t_tmpdir());
-    CHECK_INT(RUN("init", "--db", s->db, "--demo"), 0);
-    CHECK_INT(RUN("ecommerce", "bases", "--tier", "hq", "--db", s->db), 0);
+    CHECK_INT(RUN1("init", "--db", s->db, "--demo"), 0);
+    CHECK_INT(RUN1("ecommerce", "bases", "--tier", "hq", "--db", s->db), 0);
     long long hq = first_int("id");
     CHECK(hq > 0);
-    CHECK_INT(RUN("academy", "course-add", "--db", s->db, "--json",
-                  "{\"title\":\"并发课\",\"category\":\"compliance\",\"hours\":8,\"level\":5,"
-                  "\"practice_hours\":0}"),
+    CHECK_INT(RUN1("academy", "course-add", "--db", s->db, "--json",
+                   "{\"title\":\"并发课\",\"category\":\"compliance\",\"hours\":8,\"level\":5,"
+                   "\"practice_hours\":0}"),
               0);
     long long course = first_int("id");
     snprintf(j, sizeof j,
              "{\"course_id\":%lld,\"base_id\":%lld,\"name\":\"并发班\",\"starts_on\":"
              "\"2024-09-01\",\"ends_on\":\"2024-09-30\",\"capacity\":%d}",
              course, hq, capacity);
-    CHECK_INT(RUN("academy", "cohort-add", "--db", s->db, "--json", j), 0);
+    CHECK_INT(RUN1("academy", "cohort-add", "--db", s->db, "--json", j), 0);
     *cohort = first_int("id");
     char id[24];
     snprintf(id, sizeof id, "%lld", *cohort);
     CHECK_INT(
-        RUN("academy", "cohort-state", id, "--state", "open", "--version", "1", "--db", s->db), 0);
-    CHECK_INT(RUN("ecommerce", "zone-add", "--db", s->db, "--json",
-                  "{\"name\":\"并发企业\",\"kind\":\"mcn\",\"settled_on\":\"2024-01-02\"}"),
+        RUN1("academy", "cohort-state", id, "--state", "open", "--version", "1", "--db", s->db), 0);
+    CHECK_INT(RUN1("ecommerce", "zone-add", "--db", s->db, "--json",
+                   "{\"name\":\"并发企业\",\"kind\":\"mcn\",\"settled_on\":\"2024-01-02\"}"),
               0);
     snprintf(j, sizeof j, "{\"zone_enterprise_id\":%lld,\"title\":\"主播\",\"openings\":50}",
              first_int("id"));
-    CHECK_INT(RUN("academy", "post-add", "--db", s->db, "--json", j), 0);
+    CHECK_INT(RUN1("academy", "post-add", "--db", s->db, "--json", j), 0);
     *post = first_int("id");
 }
 
@@ -155,7 +155,7 @@ TEST_T(academy_capacity_holds_across_concurrent_processes, 120)
     for (int k = 0; k < N; k++) {
         snprintf(name[k], sizeof name[k],
                  "{\"name\":\"并发学员%02d\",\"birth_date\":\"1996-03-03\",\"skill_level\":5}", k);
-        CHECK_INT(RUN("ecommerce", "streamer-add", "--db", s.db, "--json", name[k]), 0);
+        CHECK_INT(RUN1("ecommerce", "streamer-add", "--db", s.db, "--json", name[k]), 0);
         snprintf(json[k], sizeof json[k],
                  "{\"cohort_id\":%lld,\"streamer_id\":%lld,\"post_id\":%lld}", cohort,
                  first_int("id"), post);
@@ -187,7 +187,7 @@ TEST_T(academy_same_version_updates_exactly_one_wins, 120)
     setup(&s, 20, &cohort, &post);
     char id[24], q[200];
     snprintf(id, sizeof id, "%lld", cohort);
-    CHECK_INT(RUN("academy", "cohort-get", id, "--db", s.db), 0);
+    CHECK_INT(RUN1("academy", "cohort-get", id, "--db", s.db), 0);
     long long v = first_int("version");
     CHECK(v >= 1);
     snprintf(q, sizeof q,
@@ -210,7 +210,7 @@ TEST_T(academy_same_version_updates_exactly_one_wins, 120)
     snprintf(q2, sizeof q2, "SELECT version FROM ac_cohorts WHERE id = %lld", cohort);
     CHECK_INT(th_sql_int(&s, q2), v + 1);
     /* and once more in turn: the stale version is refused and writes nothing */
-    CHECK_INT(RUN("academy", "cohort-update", id, "--db", s.db, "--json", json[0]), 1);
+    CHECK_INT(RUN1("academy", "cohort-update", id, "--db", s.db, "--json", json[0]), 1);
     CHECK(strstr(out, "version_conflict") != NULL);
     CHECK_INT(th_sql_int(&s, q), audit0 + 1);
 }

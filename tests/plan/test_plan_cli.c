@@ -7,35 +7,7 @@
 #include <unistd.h>
 
 #include "t.h"
-
-static int run(char *out, size_t size, const char *const *args)
-{
-    const char *bin = getenv("PJ_BIN") && *getenv("PJ_BIN") ? getenv("PJ_BIN") : "build/rel/pingji";
-    char path[600];
-    snprintf(path, sizeof path, "%s/out.txt", t_tmpdir());
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        dup2(fd, 1);
-        dup2(fd, 2);
-        const char *argv[32];
-        int n = 0;
-        argv[n++] = bin;
-        for (int i = 0; args[i] && n < 31; i++) argv[n++] = args[i];
-        argv[n] = NULL;
-        execv(bin, (char *const *)argv);
-        _exit(127);
-    }
-    int st;
-    waitpid(pid, &st, 0);
-    FILE *f = fopen(path, "r");
-    size_t n = f ? fread(out, 1, size - 1, f) : 0;
-    out[n] = 0;
-    if (f) fclose(f);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
-#define RUN(out, ...) run(out, sizeof out, (const char *const[]){__VA_ARGS__, NULL})
+#include "th.h"
 
 TEST_T(cli_plan_make_list_show_compare_adopt, 120)
 {
