@@ -274,22 +274,29 @@ static int match(const char *pat, const char *path, const char **id_seg, size_t 
     return !*pat && !*path;
 }
 
+/* The error shape every error answer has, into b (emptied first). */
+static void put_error(pj_buf *b, const pj_err *e, const char *rid)
+{
+    pj_buf_reset(b);
+    pj_jw w;
+    pj_jw_init(&w, b);
+    pj_jw_obj(&w);
+    pj_jw_key(&w, "error");
+    pj_jw_obj(&w);
+    pj_jw_kstr(&w, "code", e->code[0] ? e->code : "error");
+    pj_jw_kstr(&w, "message", e->message);
+    if (e->field[0])
+        pj_jw_kstr(&w, "field", e->field);
+    else
+        pj_jw_knull(&w, "field");
+    pj_jw_kstr(&w, "request_id", rid);
+    pj_jw_obj_end(&w);
+    pj_jw_obj_end(&w);
+}
+
 static void write_error(pj_req *r)
 {
-    pj_buf_reset(&r->out);
-    pj_jw_init(&r->w, &r->out);
-    pj_jw_obj(&r->w);
-    pj_jw_key(&r->w, "error");
-    pj_jw_obj(&r->w);
-    pj_jw_kstr(&r->w, "code", r->err.code[0] ? r->err.code : "error");
-    pj_jw_kstr(&r->w, "message", r->err.message);
-    if (r->err.field[0])
-        pj_jw_kstr(&r->w, "field", r->err.field);
-    else
-        pj_jw_knull(&r->w, "field");
-    pj_jw_kstr(&r->w, "request_id", r->request_id);
-    pj_jw_obj_end(&r->w);
-    pj_jw_obj_end(&r->w);
+    put_error(&r->out, &r->err, r->request_id);
     r->status = r->err.status ? r->err.status : 500;
 }
 
@@ -607,14 +614,16 @@ static void batch_flush(pj_server *srv)
         reply *next = p->next;
         if (!ok) {
             free(p->body);
-            char *msg = NULL;
-            int n = asprintf(&msg,
-                             "{\"error\":{\"code\":\"commit_failed\",\"message\":\"the write could"
-                             " not be made durable (%s); nothing was changed, try again\","
-                             "\"field\":null,\"request_id\":\"%s\"}}",
-                             err.code, p->rid);
-            p->body = n < 0 ? NULL : msg;
-            p->len = n < 0 ? 0 : (size_t)n;
+            pj_err e;
+            pj_err_clear(&e);
+            pj_fail(&e, 503, "commit_failed", "",
+                    "the write could not be made durable (%s); nothing was changed, try again",
+                    err.code);
+            pj_buf b;
+            pj_buf_init(&b, 1 << 16);
+            put_error(&b, &e, p->rid);
+            p->body = b.data;
+            p->len = b.len;
             if (p->cached) body_unref(NULL, 0, p->cached);
             p->cached = NULL;
             p->status = 503;
@@ -986,26 +995,15 @@ static void conn_refuse(conn *c, const pj_err *e)
     pj_server *srv = c->srv;
     reply *p = calloc(1, sizeof *p);
     if (!p) abort();
-    char *msg = NULL;
+    make_rid(srv, p->rid);
     pj_buf b;
     pj_buf_init(&b, 1 << 16);
-    pj_jw w;
-    pj_jw_init(&w, &b);
-    pj_jw_obj(&w);
-    pj_jw_key(&w, "error");
-    pj_jw_obj(&w);
-    pj_jw_kstr(&w, "code", e->code);
-    pj_jw_kstr(&w, "message", e->message);
-    pj_jw_knull(&w, "field");
-    pj_jw_obj_end(&w);
-    pj_jw_obj_end(&w);
-    msg = b.data;
+    put_error(&b, e, p->rid);
     p->c = c;
     p->status = e->status;
-    p->body = msg;
+    p->body = b.data;
     p->len = b.len;
     p->t0 = now_us();
-    make_rid(srv, p->rid);
     copy_str(p->method, sizeof p->method, c->head.method ? c->head.method : "-");
     if (!c->head.method) c->head.method = "-";
     if (!c->head.target) c->head.target = "-";
@@ -1185,20 +1183,7 @@ static void on_plan_done(evutil_socket_t fd, short what, void *arg)
         }
         *pp = p->next;
         if (rc < 0) {
-            pj_buf_reset(&b);
-            pj_jw_init(&w, &b);
-            pj_jw_obj(&w);
-            pj_jw_key(&w, "error");
-            pj_jw_obj(&w);
-            pj_jw_kstr(&w, "code", err.code[0] ? err.code : "error");
-            pj_jw_kstr(&w, "message", err.message);
-            if (err.field[0])
-                pj_jw_kstr(&w, "field", err.field);
-            else
-                pj_jw_knull(&w, "field");
-            pj_jw_kstr(&w, "request_id", p->rid);
-            pj_jw_obj_end(&w);
-            pj_jw_obj_end(&w);
+            put_error(&b, &err, p->rid);
             p->status = err.status ? err.status : 500;
         }
         free(p->body);
