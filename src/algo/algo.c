@@ -39,3 +39,8 @@ void pj_algo_stats_finish(pj_algo_stats *stats)
         stats->gap = INFINITY;
     }
 }
+
+int pj_algo_cancelled(const pj_algo_opts *opts)
+{
+    return opts && opts->cancelled && opts->cancelled(opts->cancelled_ud);
+}

@@ -12,6 +12,11 @@ typedef struct pj_algo_opts {
     /* Optional progress callback, frac in [0,1]; called at most a few times per second. */
     void (*progress)(void *ud, double frac);
     void *progress_ud;
+    /* Optional: asked where the time limit is checked; non-zero ends the search as if the
+     * time limit had passed (the best solution so far is returned, flagged time_limit_hit).
+     * For a server that stops while a plan solves. */
+    int (*cancelled)(void *ud);
+    void *cancelled_ud;
 } pj_algo_opts;
 
 /* What every solver reports next to its solution. */
@@ -24,6 +29,8 @@ typedef struct pj_algo_stats {
     int time_limit_hit; /* 1 when the solver stopped on its time limit */
 } pj_algo_stats;
 
+/* 1 when opts asks the solver to stop now (see cancelled). */
+int pj_algo_cancelled(const pj_algo_opts *opts);
 /* Monotonic clock in seconds. */
 double pj_algo_now(void);
 /* Deterministic 64-bit generator (splitmix64); *state is advanced. */

@@ -253,7 +253,8 @@ int pj_assign_solve(const pj_assign *p, const pj_algo_opts *opts, pj_assign_sol 
 
     int status = PJ_ASSIGN_OK;
     for (int f = 0; f < nfree; f++) {
-        if (tlim > 0 && (f & 15) == 15 && pj_algo_now() - t0 > tlim) {
+        if ((f & 15) == 15 &&
+            ((tlim > 0 && pj_algo_now() - t0 > tlim) || pj_algo_cancelled(opts))) {
             status = PJ_ASSIGN_TIME_LIMIT;
             sol->stats.time_limit_hit = 1;
             break;

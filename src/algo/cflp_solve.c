@@ -238,17 +238,18 @@ typedef struct ctx {
     pj_cflp_tp *tp;
     uint64_t *seen;
     /* scratch */
-    unsigned char *open; /* [m] */
-    int *asg;            /* [n] */
-    double *rem;         /* [m] */
-    int *osites;         /* [m] */
-    kv *cust;            /* [n] */
+    unsigned char *open;      /* [m] */
+    int *asg;                 /* [n] */
+    double *rem;              /* [m] */
+    int *osites;              /* [m] */
+    kv *cust;                 /* [n] */
+    const pj_algo_opts *opts; /* the caller's (cancellation) */
 } ctx;
 
 static int timeup(ctx *c)
 {
     if (c->timed_out) return 1;
-    if (pj_algo_now() >= c->deadline) c->timed_out = 1;
+    if (pj_algo_now() >= c->deadline || pj_algo_cancelled(c->opts)) c->timed_out = 1;
     return c->timed_out;
 }
 
@@ -1643,6 +1644,7 @@ pj_cflp_status pj_cflp_solve(const pj_cflp *inst, pj_cflp_kind kind, const pj_al
     }
     c.t0 = t0;
     c.deadline = t0 + tl;
+    c.opts = opts;
     c.rng = opts ? opts->seed : 0;
     if (obviously_infeasible(&c, res)) {
         res->status = PJ_CFLP_INFEASIBLE;

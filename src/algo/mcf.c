@@ -240,9 +240,9 @@ static int run_ssp(net *g, int S, int T, int64_t *pi, int64_t *dist, int *pred, 
     double last_progress = t0;
     int rc = 0;
     while (*routed < small) {
-        if (iter++ > 0 && (tlim > 0 || (opts && opts->progress))) {
+        if (iter++ > 0 && (tlim > 0 || (opts && (opts->progress || opts->cancelled)))) {
             double now = pj_algo_now();
-            if (tlim > 0 && now - t0 > tlim) {
+            if ((tlim > 0 && now - t0 > tlim) || pj_algo_cancelled(opts)) {
                 rc = PJ_MCF_TIME_LIMIT;
                 break;
             }

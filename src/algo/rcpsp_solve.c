@@ -80,7 +80,7 @@ static int ga_stop(ga *g)
     if (g->sched >= g->budget) return 1;
     if (g->best_ms <= g->P->lb && g->P->n_proj == 0) return 1;
     double now = pj_algo_now();
-    if (now - g->t0 >= g->tlim) {
+    if (now - g->t0 >= g->tlim || pj_algo_cancelled(g->opts)) {
         g->time_hit = 1;
         return 1;
     }

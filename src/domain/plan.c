@@ -112,6 +112,12 @@ static void tramp(void *ud, double frac)
     if (t->p && t->p->fn) t->p->fn(t->p->ud, t->phase, frac);
 }
 
+static int tramp_cancelled(void *ud)
+{
+    prog_tramp *t = ud;
+    return t->p && t->p->cancelled && t->p->cancelled(t->p->ud);
+}
+
 static void report(const pj_plan_progress *p, const char *phase, double frac)
 {
     if (p && p->fn) p->fn(p->ud, phase, frac);
@@ -845,7 +851,12 @@ static int cflp_stage(pstate *p, const int *idx, int nn, const double *cap, cons
                                  : INFINITY;
     }
     prog_tramp tr = {prog, "location"};
-    pj_algo_opts o = {.time_limit_s = tl, .seed = p->q.seed, .progress = tramp, .progress_ud = &tr};
+    pj_algo_opts o = {.time_limit_s = tl,
+                      .seed = p->q.seed,
+                      .progress = tramp,
+                      .progress_ud = &tr,
+                      .cancelled = tramp_cancelled,
+                      .cancelled_ud = &tr};
     pj_cflp_kind kind = p->q.single ? PJ_CFLP_SINGLE : PJ_CFLP_MULTI;
     pj_cflp_solve(&inst, kind, &o, cr);
     if (cr->status != PJ_CFLP_OK && kind == PJ_CFLP_SINGLE) {
@@ -1066,7 +1077,9 @@ static int supply(pstate *p, const pj_plan_progress *prog, pj_err *err)
     pj_algo_opts o = {.time_limit_s = lim < 0.2 ? 0.2 : lim,
                       .seed = p->q.seed,
                       .progress = tramp,
-                      .progress_ud = &tr};
+                      .progress_ud = &tr,
+                      .cancelled = tramp_cancelled,
+                      .cancelled_ud = &tr};
     int st = pj_supply_solve(&prob, &o, &p->ss);
     if (st < 0) return pj_fail(err, 500, "internal", "", "supply flow failed (status %d)", st);
     p->sup_ran = 1;
@@ -1155,7 +1168,9 @@ static int schedule(pstate *p, const pj_plan_progress *prog, pj_err *err)
     pj_algo_opts o = {.time_limit_s = p->q.time_s * 0.3,
                       .seed = p->q.seed,
                       .progress = tramp,
-                      .progress_ud = &tr};
+                      .progress_ud = &tr,
+                      .cancelled = tramp_cancelled,
+                      .cancelled_ud = &tr};
     int st = pj_rcpsp_solve(r, NULL, &o, &p->rs);
     if (st != PJ_RCPSP_OK)
         return pj_fail(err, st == PJ_RCPSP_ETOOBIG ? 422 : 500,

@@ -14,7 +14,8 @@
 typedef struct pj_plan_progress {
     void (*fn)(void *ud, const char *phase, double frac);
     void *ud;
-    /* Optional: asked between phases; non-zero stops the solve with 503 "stopped". */
+    /* Optional: asked between phases and by the solvers where they check their time limit;
+     * non-zero stops the solve with 503 "stopped". */
     int (*cancelled)(void *ud);
 } pj_plan_progress;
 
@@ -29,7 +30,8 @@ typedef struct pj_plan_pool pj_plan_pool;
  * (running + waiting). The pool is the process's (pj_plan_pool_current). */
 int pj_plan_pool_start(pj_plan_pool **out, const char *db_path, const pj_settings *settings,
                        int workers, int queue_max, pj_err *err);
-/* Fails the waiting plans, lets the running ones stop at their next phase, joins, frees. */
+/* Fails the waiting plans, asks the running ones to stop (their solvers end their search at
+ * once, the plan at its next phase boundary), joins, frees. */
 void pj_plan_pool_stop(pj_plan_pool *p);
 pj_plan_pool *pj_plan_pool_current(void);
 /* A number that grows with every plan outcome the workers commit (for caches). */

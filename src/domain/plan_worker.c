@@ -2,7 +2,8 @@
  * own database connection and arena. A job is the saved plan's id and its request; the worker
  * solves it (pj_plan_solve), keeping its phase and fraction here for GET /plans/{id}, and
  * stores the result or the failure (pj_plan_store_outcome). A stopping pool fails the queued
- * jobs at once and the running ones at their next phase boundary. */
+ * jobs at once; the running ones' solvers end their search at once (pj_algo_opts.cancelled)
+ * and the plan fails at its next phase boundary. */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>

@@ -1394,7 +1394,7 @@ void pj_server_free(pj_server *srv)
 {
     if (!srv) return;
     if (srv->db) batch_flush(srv);
-    /* a running solve stops at its next phase and is marked failed, like the waiting ones */
+    /* a running solve stops its search and is marked failed, like the waiting ones */
     if (srv->ev_plan_done) event_free(srv->ev_plan_done); /* before the pool closes its fd */
     srv->ev_plan_done = NULL;
     pj_plan_pool_stop(srv->plans);
