@@ -202,6 +202,18 @@ void pj_hex(const unsigned char *in, size_t n, char *out)
     out[2 * n] = 0;
 }
 
+int pj_point_in_polygon(double lat, double lon, const double *plat, const double *plon, int n)
+{
+    int in = 0;
+    for (int i = 0, j = n - 1; i < n; j = i++) {
+        /* the edge (j, i) crosses the horizontal line through the point, right of it */
+        if ((plat[i] > lat) != (plat[j] > lat) &&
+            lon < plon[j] + (plon[i] - plon[j]) * (lat - plat[j]) / (plat[i] - plat[j]))
+            in = !in;
+    }
+    return in;
+}
+
 double pj_haversine_km(double lat1, double lon1, double lat2, double lon2)
 {
     const double r = 6371.0088, d = M_PI / 180.0;

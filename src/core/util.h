@@ -40,5 +40,8 @@ void pj_random_bytes(void *out, size_t n);
 void pj_hex(const unsigned char *in, size_t n, char *out);
 /* Great-circle distance in km between two WGS-84 points. */
 double pj_haversine_km(double lat1, double lon1, double lat2, double lon2);
+/* 1 when (lat, lon) lies inside the polygon of n vertices lat[i], lon[i] (even-odd rule,
+ * treated as planar in degrees: fine at district scale, not across the antimeridian). */
+int pj_point_in_polygon(double lat, double lon, const double *plat, const double *plon, int n);
 
 #endif

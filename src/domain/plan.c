@@ -208,15 +208,16 @@ static int read_request(pj_ctx *c, json_t *b, preq *q, pj_err *err)
 
     /* affected: exactly one way of naming the villages */
     if (obj_field(b, "affected", 1, &q->affected, err) < 0) return -1;
-    static const char *const aff_fields[] = {"township_ids", "village_ids", "center", "radius_km",
-                                             NULL};
+    static const char *const aff_fields[] = {"township_ids", "village_ids", "center",
+                                             "radius_km",    "polygon",     NULL};
     if (pj_in_only(q->affected, aff_fields, err)) return nested(err, "affected");
     int ways = !!json_object_get(q->affected, "township_ids") +
                !!json_object_get(q->affected, "village_ids") +
-               !!json_object_get(q->affected, "center");
+               !!json_object_get(q->affected, "center") + !!json_object_get(q->affected, "polygon");
     if (ways != 1)
         return pj_fail(err, 422, "invalid", "affected",
-                       "affected needs exactly one of township_ids, village_ids or center");
+                       "affected needs exactly one of township_ids, village_ids, center or "
+                       "polygon");
     if (json_object_get(q->affected, "radius_km") && !json_object_get(q->affected, "center"))
         return pj_fail(err, 422, "invalid", "affected.radius_km", "radius_km goes with center");
 
@@ -331,6 +332,42 @@ static int is_village(const char *type)
     return type && (!strcmp(type, "village") || !strcmp(type, "community"));
 }
 
+/* An affected area: a circle (radius > 0) or a polygon (np ≥ 3). */
+typedef struct area {
+    double lat, lon, radius;
+    const double *plat, *plon;
+    int np;
+} area;
+
+/* The villages and communities whose centroid lies in the area, in id order. */
+static int area_villages(pj_ctx *c, const area *a, pvill **out, int *nout, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT " VILL_COLS " FROM regions WHERE type IN ('village',"
+                               " 'community') AND lat IS NOT NULL AND lon IS NOT NULL ORDER BY id",
+                               err);
+    if (!s) return -1;
+    pvill *v = NULL;
+    int n = 0, cap = 0, rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        double la = pj_col_double(s, 3), lo = pj_col_double(s, 4);
+        if (a->np ? !pj_point_in_polygon(la, lo, a->plat, a->plon, a->np)
+                  : pj_haversine_km(a->lat, a->lon, la, lo) > a->radius)
+            continue;
+        if (n == cap) {
+            int nc = cap ? 2 * cap : 64;
+            pvill *nv = pj_arena_alloc(c->arena, sizeof *nv * (size_t)nc);
+            if (n) memcpy(nv, v, sizeof *nv * (size_t)n);
+            v = nv, cap = nc;
+        }
+        vill_from_row(c, s, &v[n++]);
+    }
+    pj_stmt_done(s);
+    *out = v;
+    *nout = n;
+    return rc < 0 ? -1 : 0;
+}
+
 static int load_villages(pj_ctx *c, const preq *q, pvill **out, int *nout, pj_err *err)
 {
     json_t *aff = q->affected;
@@ -399,6 +436,27 @@ static int load_villages(pj_ctx *c, const preq *q, pvill **out, int *nout, pj_er
             pj_stmt_done(s);
             if (rc < 0) return -1;
         }
+    } else if (json_object_get(aff, "polygon")) {
+        json_t *pg = json_object_get(aff, "polygon");
+        int np = json_is_array(pg) ? (int)json_array_size(pg) : 0;
+        if (np < 3 || np > 1000)
+            return pj_fail(err, 422, "invalid", "affected.polygon",
+                           "polygon must be a list of 3 to 1000 points {lat, lon}");
+        double *plat = pj_arena_alloc(c->arena, sizeof(double) * (size_t)np);
+        double *plon = pj_arena_alloc(c->arena, sizeof(double) * (size_t)np);
+        static const char *const cf[] = {"lat", "lon", NULL};
+        for (int i = 0; i < np; i++) {
+            json_t *pt = json_array_get(pg, (size_t)i);
+            char where[48];
+            snprintf(where, sizeof where, "affected.polygon[%d]", i);
+            if (!json_is_object(pt))
+                return pj_fail(err, 422, "invalid", where, "a point must be {lat, lon}");
+            if (pj_in_only(pt, cf, err) || pj_in_num(pt, "lat", 1, -90, 90, &plat[i], err) < 0 ||
+                pj_in_num(pt, "lon", 1, -180, 180, &plon[i], err) < 0)
+                return nested(err, where);
+        }
+        area a = {.plat = plat, .plon = plon, .np = np};
+        if (area_villages(c, &a, &v, &n, err)) return -1;
     } else {
         json_t *ctr = json_object_get(aff, "center");
         double lat, lon, radius;
@@ -415,24 +473,8 @@ static int load_villages(pj_ctx *c, const preq *q, pvill **out, int *nout, pj_er
         if (!json_is_number(r) || (radius = json_number_value(r)) <= 0 || radius > 1000)
             return pj_fail(err, 422, "invalid", "affected.radius_km",
                            "radius_km must be a number above 0 and at most 1000");
-        s = pj_db_prepare(c->db,
-                          "SELECT " VILL_COLS " FROM regions WHERE type IN ('village', 'community')"
-                          " AND lat IS NOT NULL AND lon IS NOT NULL ORDER BY id",
-                          err);
-        if (!s) return -1;
-        while ((rc = pj_stmt_step(s, err)) == 1) {
-            if (pj_haversine_km(lat, lon, pj_col_double(s, 3), pj_col_double(s, 4)) > radius)
-                continue;
-            if (n == cap) {
-                int nc = cap ? 2 * cap : 64;
-                pvill *nv = pj_arena_alloc(c->arena, sizeof *nv * (size_t)nc);
-                if (n) memcpy(nv, v, sizeof *nv * (size_t)n);
-                v = nv, cap = nc;
-            }
-            vill_from_row(c, s, &v[n++]);
-        }
-        pj_stmt_done(s);
-        if (rc < 0) return -1;
+        area a = {.lat = lat, .lon = lon, .radius = radius};
+        if (area_villages(c, &a, &v, &n, err)) return -1;
     }
     if (n == 0)
         return pj_fail(err, 422, "no_villages", "affected",

@@ -126,6 +126,29 @@ TEST(core_unified_social_credit_code)
     CHECK(pj_uscc_valid(code));
 }
 
+/* Even-odd point in polygon: a square, a concave L, a triangle, against brute force on a grid
+ * for the L (the union of two rectangles). */
+TEST(core_point_in_polygon)
+{
+    const double sq_lat[] = {40.0, 40.0, 40.2, 40.2}, sq_lon[] = {117.0, 117.2, 117.2, 117.0};
+    CHECK(pj_point_in_polygon(40.1, 117.1, sq_lat, sq_lon, 4));
+    CHECK(!pj_point_in_polygon(40.3, 117.1, sq_lat, sq_lon, 4));
+    CHECK(!pj_point_in_polygon(40.1, 116.9, sq_lat, sq_lon, 4));
+    /* L: [0,2]x[0,1] and [0,1]x[1,2] (lat x lon) */
+    const double l_lat[] = {0, 2, 2, 1, 1, 0}, l_lon[] = {0, 0, 1, 1, 2, 2};
+    int wrong = 0;
+    for (int a = 1; a < 40; a += 2)
+        for (int b = 1; b < 40; b += 2) {
+            double la = a / 20.0, lo = b / 20.0; /* cell centres, never on an edge */
+            int want = (la < 2 && lo < 1) || (la < 1 && lo < 2);
+            wrong += pj_point_in_polygon(la, lo, l_lat, l_lon, 6) != want;
+        }
+    CHECK_INT(wrong, 0);
+    const double t_lat[] = {0, 0, 1}, t_lon[] = {0, 1, 0};
+    CHECK(pj_point_in_polygon(0.2, 0.2, t_lat, t_lon, 3));
+    CHECK(!pj_point_in_polygon(0.6, 0.6, t_lat, t_lon, 3));
+}
+
 TEST(core_haversine)
 {
     /* Pinggu centre to Tiananmen ≈ 70 km */

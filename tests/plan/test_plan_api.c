@@ -297,6 +297,36 @@ TEST_T(plan_roles, 60)
     th_stop(&s);
 }
 
+/* affected as a polygon: exactly the villages and communities whose centroid lies inside (a
+ * rectangle here, so the test can count them in SQL) */
+TEST_T(plan_polygon_area, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[1400];
+    th_login(&s, "officer", s.demo_pw, tok);
+    double la0 = 40.12, la1 = 40.24, lo0 = 117.05, lo1 = 117.25;
+    snprintf(body, sizeof body,
+             "{\"name\":\"多边形\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
+             "\"affected\":{\"polygon\":[{\"lat\":%g,\"lon\":%g},{\"lat\":%g,\"lon\":%g},"
+             "{\"lat\":%g,\"lon\":%g},{\"lat\":%g,\"lon\":%g}]},\"demand\":{\"people\":500},"
+             "\"vulnerable\":false,\"teams\":" TEAMS ",\"time_limit_s\":0.5}",
+             la0, lo0, la0, lo1, la1, lo1, la1, lo0);
+    json_t *plan = post(&s, tok, "/api/v1/plans?wait=1", body, 201);
+    json_t *sum = json_object_get(json_object_get(plan, "result"), "summary");
+    char sql[400];
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM regions WHERE type IN ('village', 'community') AND lat > %g"
+             " AND lat < %g AND lon > %g AND lon < %g",
+             la0, la1, lo0, lo1);
+    long long inside = th_sql_int(&s, sql);
+    CHECK(inside > 3);
+    CHECK_INT(th_int(sum, "villages"), inside);
+    CHECK_INT(th_int(sum, "demand"), 500);
+    json_decref(plan);
+    th_stop(&s);
+}
+
 TEST_T(plan_bad_input_writes_nothing, 60)
 {
     th_server s;
@@ -319,6 +349,20 @@ TEST_T(plan_bad_input_writes_nothing, 60)
          "affected.radius_km"},
         {"{\"share\":0.1}", "{\"center\":{\"lat\":40.2,\"lon\":117.3},\"radius_km\":-2}", "",
          "affected.radius_km"},
+        {"{\"share\":0.1}",
+         "{\"polygon\":[{\"lat\":40.1,\"lon\":117.1},{\"lat\":40.3,\"lon\":117.1}]}", "",
+         "affected.polygon"},
+        {"{\"share\":0.1}",
+         "{\"polygon\":[{\"lat\":40.1,\"lon\":117.1},{\"lat\":100,\"lon\":117.1},"
+         "{\"lat\":40.3,\"lon\":117.3}]}",
+         "", "affected.polygon[1].lat"},
+        {"{\"share\":0.1}",
+         "{\"polygon\":[{\"lat\":1,\"lon\":1},{\"lat\":1,\"lon\":2},{\"lat\":2,\"lon\":2}]}", "",
+         "affected"},
+        {"{\"share\":0.1}",
+         "{\"polygon\":[{\"lat\":40.1,\"lon\":117.1},{\"lat\":40.3,\"lon\":117.1},"
+         "{\"lat\":40.3,\"lon\":117.3}],\"center\":{\"lat\":40.2,\"lon\":117.3}}",
+         "", "affected"},
         /* the one transport hub is far from 金海湖 */
         {"{\"share\":0.1}", NULL, ",\"max_distance_km\":1", "max_distance_km", 1},
         {"{\"share\":0.1}", NULL, ",\"deadline_hours\":0.5", "deadline_hours"},
@@ -336,7 +380,7 @@ TEST_T(plan_bad_input_writes_nothing, 60)
     };
     th_fingerprint(&s, fp1, sizeof fp1);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char aff[160], body[1200];
+        char aff[320], body[1400];
         if (cases[i].affected)
             snprintf(aff, sizeof aff, "%s", cases[i].affected);
         else
