@@ -90,6 +90,11 @@ typedef struct conn {
     int have_head;  /* head parsed, waiting for the rest of the body */
     int in_process; /* inside conn_process: freeing waits until it returns */
     int dead;       /* to be freed by conn_process */
+    int peer_eof;   /* the client sent all it will send: answer what is buffered, close */
+    int refused;    /* closing after a refused request whose bytes may still be arriving */
+    int lingering;  /* reply written, our side shut: unread input is drained, then close */
+    size_t drained; /* bytes discarded while lingering */
+    int64_t req_ms; /* when the request now first in the input began to arrive (ms) */
     int sent_continue;
     pj_head head;
     size_t req_len; /* bytes of the request being answered (head + body) */
@@ -120,7 +125,14 @@ struct pj_server {
     int lfd; /* the listening socket, -1 once stopped */
     struct event *ev_accept;
     conn *conns;
-    char date[48]; /* "Date: …\r\n" of date_s */
+    size_t buffered; /* input room of all connections */
+    int nconns;
+    struct event *ev_accept_on; /* accepting again after running out of descriptors */
+    int64_t accept_warned_ms;
+    int stopping; /* asked to stop: no new requests, the busy ones finish */
+    int64_t stop_ms;
+    struct event *ev_drain; /* while stopping: ends the loop once nothing is busy */
+    char date[48];          /* "Date: …\r\n" of date_s */
     int64_t date_s;
     char log_sec[24]; /* the access log's time stamp of log_s, to the second */
     time_t log_s;
@@ -274,6 +286,52 @@ static int match(const char *pat, const char *path, const char **id_seg, size_t 
     return !*pat && !*path;
 }
 
+/* The route for method and a decoded path, or NULL; *path_known says whether the path has
+ * any route (405 then, not 404). Fixed paths first, so /x/sweep is not taken for /x/{id}:
+ * they are found by hash, the paths with an {id} after them in table order. */
+static const pj_route *find_route(const char *method, const char *path, const char **id_seg,
+                                  size_t *id_len, int *path_known)
+{
+    int nroutes;
+    const pj_route *routes = pj_routes(&nroutes);
+    const route_index *ix = route_index_get(routes, nroutes);
+    size_t pl = strlen(path);
+    if (pl > 1 && path[pl - 1] == '/') pl--; /* one trailing slash is tolerated */
+    uint64_t ph = hash_mem(path, pl);
+    *path_known = 0;
+    for (unsigned k = (unsigned)(ph & (ROUTE_SLOTS - 1));; k = (k + 1) & (ROUTE_SLOTS - 1)) {
+        int i = ix->fixed[k];
+        if (i < 0) break;
+        const pj_route *rt = &routes[i];
+        if (ix->hash[k] != ph || strncmp(rt->path, path, pl) || rt->path[pl]) continue;
+        *path_known = 1;
+        if (strcmp(rt->method, method) == 0) return rt;
+    }
+    for (int k = 0; k < ix->nparam; k++) {
+        const pj_route *rt = &routes[ix->param[k]];
+        if (!match(rt->path, path, id_seg, id_len)) continue;
+        *path_known = 1;
+        if (strcmp(rt->method, method) == 0) return rt;
+    }
+    return NULL;
+}
+
+/* The largest body the request's route takes: uploads PJ_UPLOAD_MAX, the rest PJ_BODY_MAX
+ * (judged on the raw path; the handler checks again on the decoded one). */
+static size_t body_limit(const pj_head *h)
+{
+    char path[512];
+    size_t pl = strcspn(h->target, "?#");
+    if (pl >= sizeof path) return PJ_BODY_MAX;
+    memcpy(path, h->target, pl);
+    path[pl] = 0;
+    const char *seg;
+    size_t sl;
+    int known;
+    const pj_route *rt = find_route(h->method, path, &seg, &sl, &known);
+    return rt && (rt->flags & PJ_ROUTE_UPLOAD) ? PJ_UPLOAD_MAX : PJ_BODY_MAX;
+}
+
 /* The error shape every error answer has, into b (emptied first). */
 static void put_error(pj_buf *b, const pj_err *e, const char *rid)
 {
@@ -382,7 +440,12 @@ static void access_line(pj_server *srv, const reply *p, const char *target, size
 
 /* ---- connections ---- */
 
-#define IDLE_S 60 /* a connection idle (or a reply not taken) this long is closed */
+#define IDLE_S       60                  /* idle, or a reply not taken: closed after this */
+#define REQUEST_S    60                  /* a request must be whole this long after it began */
+#define LINGER_S     2                   /* after a refused request: its rest drained this long */
+#define LINGER_MAX   ((size_t)9 << 20)   /* and at most this much of it */
+#define IN_KEEP      ((size_t)64 << 10)  /* input room a connection keeps between requests */
+#define BUFFERED_MAX ((size_t)256 << 20) /* input room of all connections together */
 
 static void conn_free(conn *c)
 {
@@ -402,6 +465,8 @@ static void conn_free(conn *c)
     free(c->own_body);
     if (c->own_cached) body_unref(NULL, 0, c->own_cached);
     pj_buf_free(&c->out);
+    srv->buffered -= c->in_cap;
+    srv->nconns--;
     free(c->in);
     free(c);
 }
@@ -418,7 +483,7 @@ static void conn_read_on(conn *c, int on)
     }
 }
 
-static void conn_process(conn *c);
+static int conn_process(conn *c);
 static void handle(pj_server *srv, conn *c, const char *body, size_t blen);
 
 /* The reply is written: the request leaves the input buffer, the next one may be read. */
@@ -430,6 +495,17 @@ static void conn_reply_done(conn *c)
     c->own_cached = NULL;
     c->iovn = c->iovi = 0;
     if (c->closing) {
+        if (c->refused && !c->peer_eof) {
+            /* the request's bytes may still be on their way: a close now would reset the
+             * connection and could lose the reply at the client; shut our side, drain a while */
+            shutdown(c->fd, SHUT_WR);
+            c->lingering = 1;
+            c->in_len = 0;
+            c->reading = 1;
+            struct timeval tv = {LINGER_S, 0};
+            event_add(c->ev_read, &tv);
+            return;
+        }
         conn_free(c);
         return;
     }
@@ -437,6 +513,16 @@ static void conn_reply_done(conn *c)
         memmove(c->in, c->in + c->req_len, c->in_len - c->req_len);
         c->in_len -= c->req_len;
         c->req_len = 0;
+    }
+    c->req_ms = c->in_len ? pj_now_ms() : 0;
+    /* a large body's room is given back */
+    if (c->in_cap > IN_KEEP && c->in_len <= IN_KEEP / 2) {
+        char *n = realloc(c->in, IN_KEEP);
+        if (n) {
+            c->srv->buffered -= c->in_cap - IN_KEEP;
+            c->in = n;
+            c->in_cap = IN_KEEP;
+        }
     }
     c->busy = 0;
 }
@@ -566,8 +652,11 @@ static void reply_send(pj_server *srv, reply *p, int from_loop)
     size_t len = p->cached ? p->cached->len : p->len;
     const char *body = p->cached ? p->cached->data : p->body;
     if (!body) body = "{}", len = 2;
-    if (srv->opts.access_log) access_line(srv, p, c->head.target, len);
-    conn_send(srv, c, p, body, len, strcmp(c->head.method, "HEAD") == 0);
+    int head_only = strcmp(c->head.method, "HEAD") == 0;
+    /* the access line counts the body bytes sent: none for HEAD and 204 */
+    if (srv->opts.access_log)
+        access_line(srv, p, c->head.target, head_only || p->status == 204 ? 0 : len);
+    conn_send(srv, c, p, body, len, head_only);
     /* the connection keeps the body alive until it is written */
     if (p->cached) {
         c->own_cached = p->cached;
@@ -612,6 +701,13 @@ static void batch_flush(pj_server *srv)
     srv->npending = 0;
     while (p) {
         reply *next = p->next;
+        if (ok && p->wait_plan) {
+            /* the plan is saved: its answer waits for the outcome */
+            p->next = srv->waiters;
+            srv->waiters = p;
+            p = next;
+            continue;
+        }
         if (!ok) {
             free(p->body);
             pj_err e;
@@ -741,29 +837,7 @@ static void handle(pj_server *srv, conn *c, const char *body, size_t blen)
         }
         goto fail;
     }
-    /* fixed paths first, so /x/sweep is not taken for /x/{id}: they are found by hash, the
-     * paths with an {id} after them, in table order (both indexes are made once) */
-    const route_index *ix = route_index_get(routes, nroutes);
-    size_t pl = strlen(r.path);
-    if (pl > 1 && r.path[pl - 1] == '/') pl--; /* one trailing slash is tolerated */
-    uint64_t ph = hash_mem(r.path, pl);
-    for (unsigned k = (unsigned)(ph & (ROUTE_SLOTS - 1));; k = (k + 1) & (ROUTE_SLOTS - 1)) {
-        int i = ix->fixed[k];
-        if (i < 0) break;
-        const pj_route *rt = &routes[i];
-        if (ix->hash[k] != ph || strncmp(rt->path, r.path, pl) || rt->path[pl]) continue;
-        path_known = 1;
-        if (strcmp(rt->method, r.method) == 0) {
-            hit = rt;
-            break;
-        }
-    }
-    for (int k = 0; !hit && k < ix->nparam; k++) {
-        const pj_route *rt = &routes[ix->param[k]];
-        if (!match(rt->path, r.path, &id_seg, &id_len)) continue;
-        path_known = 1;
-        if (strcmp(rt->method, r.method) == 0) hit = rt;
-    }
+    hit = find_route(r.method, r.path, &id_seg, &id_len, &path_known);
     if (!hit) {
         if (path_known) {
             /* 405 names the methods the path has */
@@ -890,9 +964,9 @@ done:;
     copy_str(p->rid, sizeof p->rid, r.request_id);
     copy_str(p->method, sizeof p->method, r.method);
     copy_str(p->user, sizeof p->user, r.ctx.actor.username);
-    if (r.wait_plan && r.status < 300) {
-        /* answered at the plan's outcome, which comes after the batch is durable */
-        p->wait_plan = r.wait_plan;
+    if (r.wait_plan && r.status < 300) p->wait_plan = r.wait_plan;
+    if (p->wait_plan && !pj_db_batch_active(srv->db)) {
+        /* answered at the plan's outcome */
         p->next = srv->waiters;
         srv->waiters = p;
     } else if (pj_db_batch_active(srv->db)) {
@@ -1008,64 +1082,86 @@ static void conn_refuse(conn *c, const pj_err *e)
     if (!c->head.method) c->head.method = "-";
     if (!c->head.target) c->head.target = "-";
     c->closing = 1;
+    c->refused = 1;
     c->busy = 1;
+    c->have_head = 0;
     c->req_len = 0;
     reply_send(srv, p, 0);
     reply_free(p);
 }
 
-/* Moves the parsed head's pointers along with c->in, which realloc moved from old_in. */
-static void head_rebase(pj_head *h, uintptr_t old_in, char *in)
-{
-#define REBASE(p) ((p) = in + ((uintptr_t)(p)-old_in))
-    REBASE(h->method);
-    REBASE(h->target);
-    for (int i = 0; i < h->nh; i++) {
-        REBASE(h->h[i].name);
-        REBASE(h->h[i].value);
-    }
-#undef REBASE
-}
-
-/* Makes c->in cap bytes long (moving a parsed head's pointers with it). */
+/* Makes c->in cap bytes long; a parsed head's pointers (rebase) move with it, through their
+ * offsets taken before the move. */
 static int in_reserve(conn *c, size_t cap, int rebase)
 {
-    uintptr_t old = (uintptr_t)c->in;
+    pj_head *h = &c->head;
+    size_t off[2 + 2 * PJ_WIRE_HEADERS] = {0};
+    int k = 0;
+    if (rebase) {
+        off[k++] = (size_t)(h->method - c->in);
+        off[k++] = (size_t)(h->target - c->in);
+        for (int i = 0; i < h->nh; i++) {
+            off[k++] = (size_t)(h->h[i].name - c->in);
+            off[k++] = (size_t)(h->h[i].value - c->in);
+        }
+    }
     char *n = realloc(c->in, cap);
     if (!n) return -1;
+    c->srv->buffered += cap - c->in_cap;
     c->in = n;
     c->in_cap = cap;
-    if (rebase) head_rebase(&c->head, old, n);
+    if (rebase) {
+        k = 0;
+        h->method = n + off[k++];
+        h->target = n + off[k++];
+        for (int i = 0; i < h->nh; i++) {
+            h->h[i].name = n + off[k++];
+            h->h[i].value = n + off[k++];
+        }
+    }
     return 0;
 }
 
-/* Handles the complete requests in c's input, in order, while none is being answered. */
-static void conn_process(conn *c)
+/* Handles the complete requests in c's input, in order, while none is being answered.
+ * Returns -1 when c was freed. */
+static int conn_process(conn *c)
 {
     pj_server *srv = c->srv;
     c->in_process = 1;
     while (!c->busy && !c->dead) {
+        pj_err err;
+        pj_err_clear(&err);
         if (!c->have_head) {
             if (!c->in_len) break;
-            pj_err err;
-            pj_err_clear(&err);
+            if (!c->req_ms) c->req_ms = pj_now_ms();
             int rc = pj_head_parse(c->in, c->in_len, &c->head, &err);
             if (rc == 1) break;
             if (rc < 0) {
                 conn_refuse(c, &err);
                 break;
             }
+            /* the body's room, before a byte of it is read: no more than the route takes, and
+             * within what all connections may hold together */
             long long cl = c->head.content_length > 0 ? c->head.content_length : 0;
-            if (cl > PJ_UPLOAD_MAX) {
-                pj_fail(&err, 413, "body_too_large", "", "the request body is larger than %d bytes",
-                        PJ_UPLOAD_MAX);
+            size_t limit = body_limit(&c->head);
+            if ((size_t)cl > limit) {
+                pj_fail(&err, 413, "body_too_large", "",
+                        "the request body is larger than %zu bytes", limit);
                 conn_refuse(c, &err);
                 break;
             }
             size_t need = c->head.head_len + (size_t)cl;
-            if (need > c->in_cap && in_reserve(c, need, 1)) {
-                c->dead = 1;
-                break;
+            if (need > c->in_cap) {
+                if (srv->buffered + (need - c->in_cap) > BUFFERED_MAX) {
+                    pj_fail(&err, 503, "busy", "",
+                            "the server holds too many request bodies; try again shortly");
+                    conn_refuse(c, &err);
+                    break;
+                }
+                if (in_reserve(c, need, 1)) {
+                    c->dead = 1;
+                    break;
+                }
             }
             c->have_head = 1;
             c->sent_continue = 0;
@@ -1073,26 +1169,51 @@ static void conn_process(conn *c)
         size_t cl = c->head.content_length > 0 ? (size_t)c->head.content_length : 0;
         size_t need = c->head.head_len + cl;
         if (c->in_len < need) {
-            if (c->head.expect_continue && !c->sent_continue) {
+            if (c->peer_eof) { /* the body will never be whole */
+                c->dead = 1;
+                break;
+            }
+            if (c->head.expect_continue && !c->sent_continue && c->in_len == c->head.head_len) {
                 static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
                 c->sent_continue = 1;
-                if (write(c->fd, cont, sizeof cont - 1) < 0 && errno != EAGAIN) c->dead = 1;
+                /* a fresh socket takes 25 bytes whole; anything else ends the connection */
+                if (write(c->fd, cont, sizeof cont - 1) != (ssize_t)(sizeof cont - 1)) c->dead = 1;
             }
             break;
         }
         c->have_head = 0;
         c->busy = 1;
         c->req_len = need;
-        c->closing = !c->head.keep_alive || srv->lfd < 0;
+        c->closing = !c->head.keep_alive || srv->stopping || c->peer_eof;
         handle(srv, c, c->in + c->head.head_len, cl);
     }
     c->in_process = 0;
-    if (c->dead) conn_free(c);
+    if (c->dead) {
+        conn_free(c);
+        return -1;
+    }
+    return 0;
+}
+
+/* After a refused request: discards what the client still sends, then closes. */
+static void linger_read(conn *c, short what)
+{
+    char sink[16384];
+    ssize_t n = 0;
+    if (!(what & EV_TIMEOUT)) n = read(c->fd, sink, sizeof sink);
+    if (n > 0) c->drained += (size_t)n;
+    if ((what & EV_TIMEOUT) || n == 0 || c->drained > LINGER_MAX ||
+        (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+        conn_free(c);
 }
 
 static void on_read(evutil_socket_t fd, short what, void *arg)
 {
     conn *c = arg;
+    if (c->lingering) {
+        linger_read(c, what);
+        return;
+    }
     if (what & EV_TIMEOUT) { /* idle */
         if (!c->busy) conn_free(c);
         return;
@@ -1101,24 +1222,62 @@ static void on_read(evutil_socket_t fd, short what, void *arg)
         conn_read_on(c, 0);
         return;
     }
-    if (c->in_cap - c->in_len < 4096) {
+    /* requests already buffered (pipelined behind a reply that waited) come first: the
+     * connection is read only when it is free to take more */
+    if (c->in_len) {
+        if (conn_process(c)) return;
+        if (c->busy) return;
+    }
+    if (c->peer_eof) {
+        conn_free(c);
+        return;
+    }
+    /* a request must arrive whole in time: a byte now and then does not keep it open */
+    if (c->req_ms && pj_now_ms() - c->req_ms > REQUEST_S * 1000) {
+        pj_err err;
+        pj_err_clear(&err);
+        pj_fail(&err, 408, "request_timeout", "", "the request did not arrive within %d seconds",
+                REQUEST_S);
+        c->in_process = 1;
+        conn_refuse(c, &err);
+        c->in_process = 0;
+        if (c->dead) conn_free(c);
+        return;
+    }
+    /* room to read into: a head needs at most PJ_HEAD_MAX; a body's room was made with its
+     * head */
+    size_t limit = c->have_head ? c->in_cap : PJ_HEAD_MAX + 16384;
+    if (c->in_cap < limit && c->in_cap - c->in_len < 4096) {
         size_t cap = c->in_cap ? c->in_cap * 2 : 8192;
-        if (c->have_head && cap > c->head.head_len + (size_t)c->head.content_length)
-            cap = c->in_cap; /* the body's room was made when the head arrived */
-        if (cap > c->in_cap && in_reserve(c, cap, c->have_head)) {
+        if (cap > limit) cap = limit;
+        if (in_reserve(c, cap, c->have_head)) {
             conn_free(c);
             return;
         }
     }
     if (c->in_cap > c->in_len) {
         ssize_t n = read(c->fd, c->in + c->in_len, c->in_cap - c->in_len);
-        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
-            conn_free(c); /* the client closed (or reset) the connection */
+        if (n == 0) {
+            /* the client has sent all: answer what is complete, then close */
+            c->peer_eof = 1;
+            conn_read_on(c, 0);
+            if (conn_process(c)) return;
+            if (!c->busy) conn_free(c);
+            return;
+        }
+        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+            conn_free(c); /* reset */
             return;
         }
         if (n > 0) c->in_len += (size_t)n;
     }
     conn_process(c);
+}
+
+static void on_accept_again(evutil_socket_t fd, short what, void *arg)
+{
+    pj_server *srv = arg;
+    if (srv->lfd >= 0 && !srv->stopping) event_add(srv->ev_accept, NULL);
 }
 
 static void on_accept(evutil_socket_t lfd, short what, void *arg)
@@ -1127,8 +1286,19 @@ static void on_accept(evutil_socket_t lfd, short what, void *arg)
     for (int k = 0; k < 64; k++) {
         int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
-            if (errno == EMFILE || errno == ENFILE)
-                pj_warn("server: cannot accept a connection: %s", strerror(errno));
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+                /* out of descriptors: pause accepting a moment instead of spinning on the
+                 * listening socket; say so at most every 10 s */
+                int64_t now = pj_now_ms();
+                if (now - srv->accept_warned_ms > 10000) {
+                    srv->accept_warned_ms = now;
+                    pj_warn("server: cannot accept connections: %s (%d open); pausing 100 ms",
+                            strerror(errno), srv->nconns);
+                }
+                event_del(srv->ev_accept);
+                struct timeval tv = {0, 100000};
+                if (srv->ev_accept_on) event_add(srv->ev_accept_on, &tv);
+            }
             return;
         }
         conn *c = calloc(1, sizeof *c);
@@ -1144,6 +1314,7 @@ static void on_accept(evutil_socket_t lfd, short what, void *arg)
         c->next = srv->conns;
         if (srv->conns) srv->conns->prev = c;
         srv->conns = c;
+        srv->nconns++;
         if (!c->ev_read || !c->ev_write) {
             conn_free(c);
             continue;
@@ -1243,8 +1414,36 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
             (int)sig);
     batch_flush(srv);
     stop_listening(srv);
-    struct timeval tv = {0, 300000};
-    event_base_loopexit(srv->base, &tv);
+    srv->stopping = 1;
+    srv->stop_ms = pj_now_ms();
+    /* idle connections close now; busy ones after their reply (on_drain) */
+    for (conn *c = srv->conns, *n; c; c = n) {
+        n = c->next;
+        if (!c->busy && !c->in_len) conn_free(c);
+    }
+    struct timeval tv = {0, 20000};
+    if (srv->ev_drain) event_add(srv->ev_drain, &tv);
+}
+
+/* While stopping: the loop ends once no request is being answered (the replies of those
+ * that were are written), or after STOP_WAIT_S whatever is left. */
+#define STOP_WAIT_S 5
+static void on_drain(evutil_socket_t fd, short what, void *arg)
+{
+    pj_server *srv = arg;
+    batch_flush(srv);
+    int busy = 0;
+    for (conn *c = srv->conns, *n; c; c = n) {
+        n = c->next;
+        if (c->busy || c->lingering)
+            busy++;
+        else
+            conn_free(c);
+    }
+    if (!busy || pj_now_ms() - srv->stop_ms > STOP_WAIT_S * 1000) {
+        if (busy) pj_warn("server: stopping with %d requests unanswered", busy);
+        event_base_loopexit(srv->base, NULL);
+    }
 }
 
 static void on_flush(evutil_socket_t fd, short what, void *arg)
@@ -1338,7 +1537,10 @@ int pj_server_open(pj_server **out, const pj_server_opts *opts, pj_err *err)
         if (srv->ev_plan_done) event_add(srv->ev_plan_done, NULL);
     }
     srv->ev_accept = event_new(srv->base, srv->lfd, EV_READ | EV_PERSIST, on_accept, srv);
-    if (!srv->ev_accept || event_add(srv->ev_accept, NULL)) {
+    srv->ev_accept_on = evtimer_new(srv->base, on_accept_again, srv);
+    srv->ev_drain = event_new(srv->base, -1, EV_PERSIST, on_drain, srv);
+    if (!srv->ev_accept || !srv->ev_accept_on || !srv->ev_drain ||
+        event_add(srv->ev_accept, NULL)) {
         pj_fail(err, 500, "internal", "", "cannot watch the listening socket");
         goto fail;
     }
@@ -1413,6 +1615,8 @@ void pj_server_free(pj_server *srv)
     while (srv->conns) conn_free(srv->conns);
     stop_listening(srv);
     if (srv->ev_accept) event_free(srv->ev_accept);
+    if (srv->ev_accept_on) event_free(srv->ev_accept_on);
+    if (srv->ev_drain) event_free(srv->ev_drain);
     if (srv->base) event_base_free(srv->base);
     pj_db_close(srv->db);
     free(srv);

@@ -140,6 +140,8 @@ static void send_all(int fd, const char *p, size_t n)
 
 /* Reads until the peer closes, or until `want` replies ("HTTP/1.1 " at a line start after
  * a complete body) are in, or 5 s pass. Returns the bytes read (NUL-terminated, malloc). */
+static int last_read; /* read_replies' last read(): 0 = the peer closed, -1 = error */
+
 static char *read_replies(int fd, int want, size_t *len)
 {
     size_t cap = 1 << 16, n = 0;
@@ -149,6 +151,7 @@ static char *read_replies(int fd, int want, size_t *len)
         if (poll(&p, 1, 5000) <= 0) break;
         if (n == cap) b = realloc(b, (cap *= 2) + 1);
         ssize_t k = read(fd, b + n, cap - n);
+        last_read = k < 0 ? -1 : (int)(k > 0);
         if (k <= 0) break;
         n += (size_t)k;
         b[n] = 0;
@@ -381,5 +384,76 @@ TEST(wire_server_continue_bodies_in_pieces_and_slow_readers)
     CHECK(second != NULL && strstr(second, "\"peacetime_capacity\":4321") != NULL);
     free(r);
     close(fd);
+    th_stop(&s);
+}
+
+/* Regressions from a review of the HTTP layer: pipelined requests behind a write survive a
+ * client that half-closes; a body above the route's limit is refused from its head (no
+ * 100 Continue, no reading it into memory) and the reply reaches a client still sending it;
+ * a refused connection is drained, not reset. */
+TEST(wire_server_half_close_limits_and_lingering)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    size_t n;
+    /* a write (answered after its batch commit), two reads behind it, then the client's EOF */
+    char req[1024];
+    int rl = snprintf(req, sizeof req,
+                      "POST /api/v1/regions HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer %s\r\n"
+                      "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+                      "GET /api/v1/health HTTP/1.1\r\nHost: t\r\n\r\n"
+                      "GET /api/v1/health HTTP/1.1\r\nHost: t\r\n\r\n",
+                      tok);
+    int fd = dial(s.port);
+    send_all(fd, req, (size_t)rl);
+    shutdown(fd, SHUT_WR);
+    char *r = read_replies(fd, 0, &n);
+    CHECK_INT(count(r, "HTTP/1.1 "), 3);
+    CHECK(strncmp(r, "HTTP/1.1 422", 12) == 0); /* {} is not a region */
+    CHECK_INT(count(r, "HTTP/1.1 200 OK"), 2);
+    free(r);
+    close(fd);
+
+    /* a 2 MiB JSON body on a route that takes 1 MiB: refused from the head, even with
+     * Expect: 100-continue (no 100 first) */
+    fd = dial(s.port);
+    rl = snprintf(req, sizeof req,
+                  "POST /api/v1/regions HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer %s\r\n"
+                  "Content-Type: application/json\r\nExpect: 100-continue\r\n"
+                  "Content-Length: %d\r\n\r\n",
+                  tok, 2 << 20);
+    send_all(fd, req, (size_t)rl);
+    r = read_replies(fd, 1, &n);
+    CHECK(strncmp(r, "HTTP/1.1 413 ", 13) == 0);
+    CHECK(strstr(r, "body_too_large") != NULL);
+    free(r);
+    close(fd);
+    /* the same without Expect, the client sending the whole body: it still gets the 413
+     * whole, and the connection ends with a close, not a reset */
+    fd = dial(s.port);
+    rl = snprintf(req, sizeof req,
+                  "POST /api/v1/regions HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer %s\r\n"
+                  "Content-Type: application/json\r\nContent-Length: %d\r\n\r\n",
+                  tok, 2 << 20);
+    /* head and body in one go, so that body bytes are waiting when the server answers */
+    char *big = malloc((size_t)rl + (2 << 20));
+    memcpy(big, req, (size_t)rl);
+    memset(big + rl, ' ', 2 << 20);
+    send_all(fd, big, (size_t)rl + (2 << 20));
+    free(big);
+    r = read_replies(fd, 0, &n); /* to the end */
+    CHECK_INT(last_read, 0);     /* a close, not a reset */
+    CHECK(strncmp(r, "HTTP/1.1 413 ", 13) == 0);
+    const char *hb = strstr(r, "\r\n\r\n");
+    const char *clh = strstr(r, "Content-Length: ");
+    CHECK(hb && clh && (size_t)(hb + 4 - r) + strtoul(clh + 16, NULL, 10) == n);
+    free(r);
+    close(fd);
+    /* the server is fine afterwards */
+    json_t *o = NULL;
+    CHECK_INT(th_call(&s, "GET", "/api/v1/health", NULL, NULL, &o), 200);
+    json_decref(o);
     th_stop(&s);
 }
