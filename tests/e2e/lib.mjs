@@ -40,11 +40,12 @@ export async function launch() {
 }
 
 /**
- * A fresh context (own cookies) and page. Console errors and page errors — CSP violations
- * among them — are collected in page.problems; tests assert it stays empty.
+ * A fresh context (own cookies) and page; extra: more context options (e.g. {hasTouch: true}).
+ * Console errors and page errors — CSP violations among them — are collected in
+ * page.problems; tests assert it stays empty.
  */
-export async function openPage(browser, viewport = DESKTOP) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Europe/London', baseURL: BASE });
+export async function openPage(browser, viewport = DESKTOP, extra = {}) {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Europe/London', baseURL: BASE, ...extra });
   const page = await context.newPage();
   page.setDefaultTimeout(15000);
   page.problems = [];

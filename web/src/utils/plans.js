@@ -15,12 +15,13 @@ export function emptyForm() {
     name: '',
     scenario: 'disaster',
     role: 'resettlement',
-    affectedBy: 'townships', // townships | villages | circle
+    affectedBy: 'townships', // townships | villages | circle | polygon
     township_ids: [],
     village_ids: [],
     lat: null,
     lon: null,
     radius_km: null,
+    polygon: [], // [{lat, lon}] in the order drawn; the ring closes by itself
     demandBy: 'share', // share | people
     sharePercent: 10,
     people: null,
@@ -53,6 +54,7 @@ export function scenarioBody(f) {
   const b = { name: (f.name || '').trim(), scenario: f.scenario, role: f.role };
   if (f.affectedBy === 'townships') b.affected = { township_ids: [...f.township_ids] };
   else if (f.affectedBy === 'villages') b.affected = { village_ids: [...f.village_ids] };
+  else if (f.affectedBy === 'polygon') b.affected = { polygon: f.polygon.map((p) => ({ lat: p.lat, lon: p.lon })) };
   else b.affected = { center: { lat: num(f.lat), lon: num(f.lon) }, radius_km: num(f.radius_km) };
   if (f.demandBy === 'share') {
     const p = num(f.sharePercent);
@@ -86,6 +88,9 @@ export function formFromRequest(req) {
   if (a.village_ids) {
     f.affectedBy = 'villages';
     f.village_ids = [...a.village_ids];
+  } else if (a.polygon) {
+    f.affectedBy = 'polygon';
+    f.polygon = a.polygon.map((p) => ({ lat: p.lat, lon: p.lon }));
   } else if (a.center) {
     f.affectedBy = 'circle';
     f.lat = a.center.lat ?? null;
@@ -113,6 +118,54 @@ export function formFromRequest(req) {
   f.time_limit_s = req.time_limit_s ?? f.time_limit_s;
   f.seed = req.seed ?? 0;
   return f;
+}
+
+/** Most points an affected polygon may have (the API's limit). */
+export const MAX_POLYGON_POINTS = 1000;
+
+/**
+ * 1 when (lat, lon) lies inside the ring [{lat, lon}] (even-odd rule, the ring closes by itself)
+ * — the server's rule (pj_point_in_polygon), in the same arithmetic, so that the villages shown
+ * inside are the ones the plan will count.
+ */
+export function pointInPolygon(lat, lon, ring) {
+  let inside = false;
+  const n = ring.length;
+  for (let i = 0, j = n - 1; i < n; j = i++) {
+    const a = ring[i];
+    const b = ring[j];
+    if (a.lat > lat !== b.lat > lat && lon < b.lon + ((a.lon - b.lon) * (lat - b.lat)) / (a.lat - b.lat)) inside = !inside;
+  }
+  return inside;
+}
+
+/** Great-circle distance in km (the server's radius rule for the circle). */
+export function haversineKm(lat1, lon1, lat2, lon2) {
+  const d = Math.PI / 180;
+  const dlat = (lat2 - lat1) * d;
+  const dlon = (lon2 - lon1) * d;
+  const a = Math.sin(dlat / 2) ** 2 + Math.cos(lat1 * d) * Math.cos(lat2 * d) * Math.sin(dlon / 2) ** 2;
+  return 2 * 6371.0088 * Math.asin(Math.sqrt(Math.min(1, a)));
+}
+
+/**
+ * The villages and communities (with lat, lon) the form's drawn area holds: inside the polygon
+ * (≥ 3 points) or within the circle (centre and radius > 0); [] when the area is not complete.
+ */
+export function villagesInArea(villages, f) {
+  const has = (v) => v.lat !== null && v.lat !== undefined && v.lon !== null && v.lon !== undefined;
+  if (f.affectedBy === 'polygon') {
+    if (!f.polygon || f.polygon.length < 3) return [];
+    return villages.filter((v) => has(v) && pointInPolygon(v.lat, v.lon, f.polygon));
+  }
+  if (f.affectedBy === 'circle') {
+    const lat = Number(f.lat);
+    const lon = Number(f.lon);
+    const r = Number(f.radius_km);
+    if (blank(f.lat) || blank(f.lon) || !Number.isFinite(lat) || !Number.isFinite(lon) || !(r > 0)) return [];
+    return villages.filter((v) => has(v) && haversineKm(lat, lon, v.lat, v.lon) <= r);
+  }
+  return [];
 }
 
 /**
