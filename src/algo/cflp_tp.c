@@ -153,6 +153,12 @@ static void tp_set(pj_cflp_tp *tp, int i, int j, double a)
 
 int pj_cflp_tp_solve(pj_cflp_tp *tp, const unsigned char *open, double *service)
 {
+    return pj_cflp_tp_solve_below(tp, open, INFINITY, service);
+}
+
+int pj_cflp_tp_solve_below(pj_cflp_tp *tp, const unsigned char *open, double cutoff,
+                           double *service)
+{
     const pj_cflp *in = tp->inst;
     int m = tp->m, n = tp->n, k = 0;
     /* reset previous flow */
@@ -169,7 +175,7 @@ int pj_cflp_tp_solve(pj_cflp_tp *tp, const unsigned char *open, double *service)
     }
     for (size_t q = 0; q < tp->nnz; q++) tp->frac[tp->nz[q]] = 0;
     tp->nnz = 0;
-    double zero_cost = 0;
+    double zero_cost = 0, lower = 0; /* lower: cost of the current flow */
     for (int j = 0; j < n; j++) {
         int best = -1;
         double bc = INFINITY;
@@ -182,6 +188,7 @@ int pj_cflp_tp_solve(pj_cflp_tp *tp, const unsigned char *open, double *service)
         if (in->demand[j] > 0) {
             tp_set(tp, best, j, in->demand[j]);
             tp->load[best] += in->demand[j];
+            lower += bc * in->demand[j];
         } else {
             tp->frac[(size_t)best * n + j] = 1;
             tp->nz[tp->nnz++] = (size_t)best * n + j;
@@ -217,6 +224,9 @@ int pj_cflp_tp_solve(pj_cflp_tp *tp, const unsigned char *open, double *service)
             }
         }
         if (!nsrc) break;
+        /* the current flow is optimal for capacities raised to the current loads, so its
+         * cost only grows from here on */
+        if (zero_cost + lower >= cutoff) return 2;
         int target = -1;
         double dt = 0;
         for (;;) {
@@ -264,6 +274,7 @@ int pj_cflp_tp_solve(pj_cflp_tp *tp, const unsigned char *open, double *service)
         while (tp->pred[v] >= 0) {
             int qa = tp->pred[v], j = tp->predj[v];
             int a = tp->sites[qa], b = tp->sites[v];
+            lower += delta * (tp->uc[(size_t)b * n + j] - tp->uc[(size_t)a * n + j]);
             tp_set(tp, a, j, tp->amt[(size_t)a * n + j] - delta);
             tp_set(tp, b, j, tp->amt[(size_t)b * n + j] + delta);
             v = qa;

@@ -275,6 +275,47 @@ TEST(cflp_transport_matches_lp)
     }
 }
 
+/* The transportation with a cutoff gives up (2) only when the optimal service cost is at or
+ * above the cutoff, and otherwise returns the same optimum; interleaved with full solves. */
+TEST(cflp_transport_cutoff_is_safe)
+{
+    int stopped = 0, solved = 0;
+    for (int s = 0; s < 20; s++) {
+        pj_cflp p;
+        rand_inst(&p, 8, 20 + s, 5000 + (uint64_t)s, s % 2 ? 20 : 0, 1.1);
+        pj_cflp_tp *tp = pj_cflp_tp_new(&p);
+        CHECK(tp != NULL);
+        uint64_t st = (uint64_t)s + 77;
+        for (int rep = 0; rep < 10; rep++) {
+            unsigned char open[8];
+            for (int i = 0; i < 8; i++) open[i] = pj_rng_below(&st, 4) != 0;
+            double want = glpk_transport(&p, open), got = NAN;
+            static const double at[] = {0.5, 0.9, 0.99, 0.999, 1.001, 1.1};
+            double cut = isfinite(want) ? want * at[pj_rng_below(&st, 6)] : 1e9;
+            int rc = pj_cflp_tp_solve_below(tp, open, cut, &got);
+            if (!isfinite(want)) {
+                CHECK(rc != 0);
+                continue;
+            }
+            if (rc == 2) {
+                stopped++;
+                CHECK(want >= cut - 1e-6 * fmax(1, want));
+            } else {
+                solved++;
+                CHECK_INT(rc, 0);
+                CHECK_NEAR(got, want, 1e-6 * fmax(1, want));
+            }
+            /* a full solve after a stopped one is exact again */
+            CHECK_INT(pj_cflp_tp_solve(tp, open, &got), 0);
+            CHECK_NEAR(got, want, 1e-6 * fmax(1, want));
+        }
+        pj_cflp_tp_free(tp);
+        pj_cflp_free(&p);
+    }
+    CHECK(stopped > 0);
+    CHECK(solved > 0);
+}
+
 /* Medium random instances (single-source: too big for the exact path, m * n > 1500):
  * validity, bound, determinism. */
 TEST(cflp_properties_and_determinism)
