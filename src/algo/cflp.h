@@ -11,7 +11,9 @@
  * the total capacity, subgradient updates) for lower bounds; Lagrangian heuristics with an
  * exact transportation solver (multi-source) or a GAP repair (single-source); then, for
  * multi-source, an iterated local search whose close/open/swap moves are ranked by estimates
- * from the transportation duals before being solved exactly, and for single-source a tabu
+ * from the transportation duals before being solved exactly (on large instances first a site
+ * search swapping each open site with its nearest closed ones, each transportation stopped
+ * once it cannot beat the incumbent), and for single-source a tabu
  * search over assignments (shift, swap, empty-a-site moves, capacity excess priced
  * adaptively, restarts that open a site the relaxation rates well or empty one); for small
  * instances an exact path: Lagrangian reduced-cost fixing of sites, then GLPK branch-and-cut
