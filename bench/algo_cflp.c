@@ -240,7 +240,7 @@ static void run_one(const inst_ref *r)
     pj_algo_opts o = {0};
     o.time_limit_s = set_limit(r->set);
     o.seed = g_seed;
-    double times[64], obj = NAN, worst = -INFINITY, lbgap = NAN;
+    double times[64], gaps[64], obj = NAN, worst = -INFINITY, lbgap = NAN;
     int valid = 1, optimal = 1, mip = 0, hit = 0, reps = g_repeat;
     for (int k = 0; k < reps; k++) {
         pj_cflp_result res;
@@ -253,6 +253,7 @@ static void run_one(const inst_ref *r)
             printf("    (%s; %s)\n", res.message, err);
         }
         times[k] = res.stats.time_s;
+        gaps[k] = ok ? res.stats.gap : NAN;
         if (ok && z > worst) worst = z, obj = z, lbgap = res.stats.gap;
         optimal &= res.stats.optimal;
         mip |= res.mip_used;
@@ -287,6 +288,11 @@ static void run_one(const inst_ref *r)
            r->name, r->kind ? "single" : "multi", p.m, p.n, valid ? obj : NAN, r->opt, 100 * gap,
            100 * lbgap, tm, optimal ? "opt" : "   ", mip ? " mip" : "", hit ? " limit" : "",
            valid ? "" : " INVALID");
+    if (reps > 1) { /* every run's gap against its own bound, in run order */
+        printf("%-12s lbgap of each run:", "");
+        for (int k = 0; k < reps; k++) printf(" %.4f%%", 100 * gaps[k]);
+        printf("\n");
+    }
     fflush(stdout);
     pj_cflp_free(&p);
 }

@@ -11,7 +11,9 @@
  * the total capacity, subgradient updates) for lower bounds; Lagrangian heuristics with an
  * exact transportation solver (multi-source) or a GAP repair (single-source); then, for
  * multi-source, an iterated local search whose close/open/swap moves are ranked by estimates
- * from the transportation duals before being solved exactly, and for single-source a tabu
+ * from the transportation duals before being solved exactly (on large instances first a site
+ * search swapping each open site with its nearest closed ones, each transportation stopped
+ * once it cannot beat the incumbent), and for single-source a tabu
  * search over assignments (shift, swap, empty-a-site moves, capacity excess priced
  * adaptively, restarts that open a site the relaxation rates well or empty one); for small
  * instances an exact path: Lagrangian reduced-cost fixing of sites, then GLPK branch-and-cut
@@ -123,6 +125,11 @@ void pj_cflp_tp_free(pj_cflp_tp *tp);
 /* Optimal assignment for open[] (m flags). Returns 0 and the service cost (without fixed
  * costs) in *service, or 1 when the open sites cannot serve all demand. */
 int pj_cflp_tp_solve(pj_cflp_tp *tp, const unsigned char *open, double *service);
+/* The same, but gives up and returns 2 as soon as the service cost is known to be >= cutoff
+ * (the successive shortest paths only raise it). After a 2 the fractions and prices of the
+ * workspace are not a solution. */
+int pj_cflp_tp_solve_below(pj_cflp_tp *tp, const unsigned char *open, double cutoff,
+                           double *service);
 /* The last solution: fraction of customer j's demand served by site i at [i*n + j].
  * Pointer owned by tp, valid until the next pj_cflp_tp_solve / pj_cflp_tp_free. */
 const double *pj_cflp_tp_fractions(const pj_cflp_tp *tp);

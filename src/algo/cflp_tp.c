@@ -24,7 +24,7 @@ struct pj_cflp_tp {
     int *qof;     /* [m] compact index of an open site in sites[], -1 when closed */
     double *piq;  /* [m] potentials by compact index */
     double *dq;   /* [m] distances by compact index */
-    char *doneq;  /* [m] */
+    int *und;     /* [m] compact indices not yet settled by the current Dijkstra */
     double *amt;  /* [m*n] demand units of j on i */
     double *frac; /* [m*n] output fractions */
     double *load; /* [m] */
@@ -52,7 +52,7 @@ void pj_cflp_tp_free(pj_cflp_tp *tp)
     free(tp->qof);
     free(tp->piq);
     free(tp->dq);
-    free(tp->doneq);
+    free(tp->und);
     free(tp->amt);
     free(tp->frac);
     free(tp->load);
@@ -86,7 +86,7 @@ pj_cflp_tp *pj_cflp_tp_new(const pj_cflp *inst)
     tp->qof = malloc(((size_t)m + 1) * sizeof(int));
     tp->piq = calloc((size_t)m + 1, sizeof(double));
     tp->dq = calloc((size_t)m + 1, sizeof(double));
-    tp->doneq = calloc((size_t)m + 1, 1);
+    tp->und = calloc((size_t)m + 1, sizeof(int));
     tp->amt = calloc(mn ? mn : 1, sizeof(double));
     tp->frac = calloc(mn ? mn : 1, sizeof(double));
     tp->served = malloc((mn ? mn : 1) * sizeof(int));
@@ -101,7 +101,7 @@ pj_cflp_tp *pj_cflp_tp_new(const pj_cflp *inst)
     tp->sites = calloc((size_t)m + 1, sizeof(int));
     tp->nserved = calloc((size_t)m + 1, sizeof(int));
     tp->done = calloc((size_t)m + 1, 1);
-    if (!tp->uc || !tp->ucT || !tp->ucO || !tp->qof || !tp->piq || !tp->dq || !tp->doneq ||
+    if (!tp->uc || !tp->ucT || !tp->ucO || !tp->qof || !tp->piq || !tp->dq || !tp->und ||
         !tp->amt || !tp->frac || !tp->served || !tp->pos || !tp->nz || !tp->load || !tp->ex ||
         !tp->pi || !tp->dist || !tp->pred || !tp->predj || !tp->sites || !tp->nserved ||
         !tp->done) {
@@ -153,6 +153,12 @@ static void tp_set(pj_cflp_tp *tp, int i, int j, double a)
 
 int pj_cflp_tp_solve(pj_cflp_tp *tp, const unsigned char *open, double *service)
 {
+    return pj_cflp_tp_solve_below(tp, open, INFINITY, service);
+}
+
+int pj_cflp_tp_solve_below(pj_cflp_tp *tp, const unsigned char *open, double cutoff,
+                           double *service)
+{
     const pj_cflp *in = tp->inst;
     int m = tp->m, n = tp->n, k = 0;
     /* reset previous flow */
@@ -169,7 +175,7 @@ int pj_cflp_tp_solve(pj_cflp_tp *tp, const unsigned char *open, double *service)
     }
     for (size_t q = 0; q < tp->nnz; q++) tp->frac[tp->nz[q]] = 0;
     tp->nnz = 0;
-    double zero_cost = 0;
+    double zero_cost = 0, lower = 0; /* lower: cost of the current flow */
     for (int j = 0; j < n; j++) {
         int best = -1;
         double bc = INFINITY;
@@ -182,6 +188,7 @@ int pj_cflp_tp_solve(pj_cflp_tp *tp, const unsigned char *open, double *service)
         if (in->demand[j] > 0) {
             tp_set(tp, best, j, in->demand[j]);
             tp->load[best] += in->demand[j];
+            lower += bc * in->demand[j];
         } else {
             tp->frac[(size_t)best * n + j] = 1;
             tp->nz[tp->nnz++] = (size_t)best * n + j;
@@ -202,12 +209,12 @@ int pj_cflp_tp_solve(pj_cflp_tp *tp, const unsigned char *open, double *service)
         for (int q = 0; q < k; q++) dst[q] = src[tp->sites[q]];
     }
     double *dq = tp->dq, *piq = tp->piq;
-    char *doneq = tp->doneq;
+    int *und = tp->und;
     for (;;) {
-        int nsrc = 0;
+        int nsrc = 0, nund = k;
         for (int q = 0; q < k; q++) {
             int i = tp->sites[q];
-            doneq[q] = 0;
+            und[q] = q;
             tp->pred[q] = -1;
             if (tp->ex[i] > eps) {
                 dq[q] = 0;
@@ -217,15 +224,21 @@ int pj_cflp_tp_solve(pj_cflp_tp *tp, const unsigned char *open, double *service)
             }
         }
         if (!nsrc) break;
+        /* the current flow is optimal for capacities raised to the current loads, so its
+         * cost only grows from here on */
+        if (zero_cost + lower >= cutoff) return 2;
         int target = -1;
         double dt = 0;
         for (;;) {
-            int qa = -1;
+            /* the nearest unsettled site, the lowest index among equals */
+            int qa = -1, ta = -1;
             double da = INFINITY;
-            for (int q = 0; q < k; q++)
-                if (!doneq[q] && dq[q] < da) da = dq[q], qa = q;
+            for (int t = 0; t < nund; t++) {
+                int q = und[t];
+                if (dq[q] < da || (dq[q] == da && qa >= 0 && q < qa)) da = dq[q], qa = q, ta = t;
+            }
             if (qa < 0) break;
-            doneq[qa] = 1;
+            und[ta] = und[--nund];
             int a = tp->sites[qa];
             if (tp->ex[a] < -eps) {
                 target = qa;
@@ -237,9 +250,10 @@ int pj_cflp_tp_solve(pj_cflp_tp *tp, const unsigned char *open, double *service)
                 int j = row[p];
                 const double *uj = tp->ucO + (size_t)j * k;
                 double base = da - uj[qa] + piq[qa];
-                for (int q = 0; q < k; q++) {
+                for (int t = 0; t < nund; t++) {
+                    int q = und[t];
                     double nd = base + uj[q] - piq[q];
-                    if (nd < dq[q] && !doneq[q]) {
+                    if (nd < dq[q]) {
                         dq[q] = nd;
                         tp->pred[q] = qa;
                         tp->predj[q] = j;
@@ -264,6 +278,7 @@ int pj_cflp_tp_solve(pj_cflp_tp *tp, const unsigned char *open, double *service)
         while (tp->pred[v] >= 0) {
             int qa = tp->pred[v], j = tp->predj[v];
             int a = tp->sites[qa], b = tp->sites[v];
+            lower += delta * (tp->uc[(size_t)b * n + j] - tp->uc[(size_t)a * n + j]);
             tp_set(tp, a, j, tp->amt[(size_t)a * n + j] - delta);
             tp_set(tp, b, j, tp->amt[(size_t)b * n + j] + delta);
             v = qa;

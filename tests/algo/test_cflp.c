@@ -275,6 +275,47 @@ TEST(cflp_transport_matches_lp)
     }
 }
 
+/* The transportation with a cutoff gives up (2) only when the optimal service cost is at or
+ * above the cutoff, and otherwise returns the same optimum; interleaved with full solves. */
+TEST(cflp_transport_cutoff_is_safe)
+{
+    int stopped = 0, solved = 0;
+    for (int s = 0; s < 20; s++) {
+        pj_cflp p;
+        rand_inst(&p, 8, 20 + s, 5000 + (uint64_t)s, s % 2 ? 20 : 0, 1.1);
+        pj_cflp_tp *tp = pj_cflp_tp_new(&p);
+        CHECK(tp != NULL);
+        uint64_t st = (uint64_t)s + 77;
+        for (int rep = 0; rep < 10; rep++) {
+            unsigned char open[8];
+            for (int i = 0; i < 8; i++) open[i] = pj_rng_below(&st, 4) != 0;
+            double want = glpk_transport(&p, open), got = NAN;
+            static const double at[] = {0.5, 0.9, 0.99, 0.999, 1.001, 1.1};
+            double cut = isfinite(want) ? want * at[pj_rng_below(&st, 6)] : 1e9;
+            int rc = pj_cflp_tp_solve_below(tp, open, cut, &got);
+            if (!isfinite(want)) {
+                CHECK(rc != 0);
+                continue;
+            }
+            if (rc == 2) {
+                stopped++;
+                CHECK(want >= cut - 1e-6 * fmax(1, want));
+            } else {
+                solved++;
+                CHECK_INT(rc, 0);
+                CHECK_NEAR(got, want, 1e-6 * fmax(1, want));
+            }
+            /* a full solve after a stopped one is exact again */
+            CHECK_INT(pj_cflp_tp_solve(tp, open, &got), 0);
+            CHECK_NEAR(got, want, 1e-6 * fmax(1, want));
+        }
+        pj_cflp_tp_free(tp);
+        pj_cflp_free(&p);
+    }
+    CHECK(stopped > 0);
+    CHECK(solved > 0);
+}
+
 /* Medium random instances (single-source: too big for the exact path, m * n > 1500):
  * validity, bound, determinism. */
 TEST(cflp_properties_and_determinism)
@@ -305,6 +346,49 @@ TEST(cflp_properties_and_determinism)
             pj_cflp_result_free(&r2);
             pj_cflp_free(&p);
         }
+}
+
+/* A large multi-source instance (m * n > 1e5: relaxation over the pairs within reach, site
+ * search with nearby swaps and transportation cut off at the incumbent): points on a
+ * square, pairs beyond a radius forbidden, some sites not allowed. The solution must be
+ * valid, its objective the recomputed one, the bound below it, the gap small. */
+TEST(cflp_large_multi_source)
+{
+    int m = 360, n = 300;
+    pj_cflp p;
+    CHECK(pj_cflp_init(&p, m, n) == 0);
+    uint64_t st = 99;
+    double *x = malloc(sizeof(double) * (size_t)(m + n)),
+           *y = malloc(sizeof(double) * (size_t)(m + n));
+    double D = 0;
+    for (int j = 0; j < n; j++) D += p.demand[j] = 5 + pj_rng_below(&st, 46);
+    for (int k = 0; k < m + n; k++) x[k] = 20 * pj_rng_unit(&st), y[k] = 20 * pj_rng_unit(&st);
+    for (int i = 0; i < m; i++) {
+        p.capacity[i] = floor(D / 25 * (0.5 + pj_rng_unit(&st)));
+        p.fixed_cost[i] = floor(p.capacity[i] * (8 + 8 * pj_rng_unit(&st)));
+    }
+    for (int i = 0; i < m; i++)
+        for (int j = 0; j < n; j++) {
+            double d = hypot(x[i] - x[m + j], y[i] - y[m + j]);
+            p.cost[(size_t)i * n + j] = d > 9 ? INFINITY : floor(p.demand[j] * d * 10);
+        }
+    p.allowed = calloc((size_t)m, 1);
+    for (int i = 0; i < m; i++) p.allowed[i] = i % 11 != 5;
+    pj_algo_opts o = {0};
+    o.time_limit_s = getenv("PJ_SANITIZED") ? 8 : 3; /* stops by itself after about 1 s */
+    o.seed = 3;
+    pj_cflp_result r;
+    CHECK_INT(pj_cflp_solve(&p, PJ_CFLP_MULTI, &o, &r), PJ_CFLP_OK);
+    check_result(&p, &r);
+    for (int i = 0; i < m; i++)
+        if (i % 11 == 5) CHECK(!r.open[i]);
+    CHECK(isfinite(r.stats.lower_bound));
+    CHECK(r.stats.lower_bound <= r.stats.objective);
+    CHECK(r.stats.gap < 0.05);
+    pj_cflp_result_free(&r);
+    free(x);
+    free(y);
+    pj_cflp_free(&p);
 }
 
 TEST(cflp_infeasible_and_invalid)
