@@ -488,6 +488,19 @@ static const char *skills_text(pj_ctx *c, int mask)
     return pj_arena_strdup(c->arena, buf);
 }
 
+/* skills_text, worked out once per set of skills during a run (a run of the district writes
+ * one reason per elder) */
+typedef struct skills_memo {
+    const char *text[64];
+} skills_memo;
+
+static const char *skills_memo_text(pj_ctx *c, skills_memo *m, int mask)
+{
+    if (mask < 0 || mask >= 64) return skills_text(c, mask);
+    if (!m->text[mask]) m->text[mask] = skills_text(c, mask);
+    return m->text[mask];
+}
+
 /* The helpers that may serve a region: those of its township (the whole district for the
  * district); the elders: active and unpaired, in the region. */
 typedef struct loaded {
@@ -495,7 +508,7 @@ typedef struct loaded {
     pj_pair_helper *h;
     pj_pair_elder *e;
     int64_t *hid, *eid;
-    const char **hname, **ename;
+    const char **hname;
 } loaded;
 
 static int load(pj_ctx *c, int64_t region_id, int64_t town, loaded *L, pj_err *err)
@@ -535,7 +548,6 @@ static int load(pj_ctx *c, int64_t region_id, int64_t town, loaded *L, pj_err *e
     L->hname = pj_arena_calloc(c->arena, (size_t)nh + 1, sizeof *L->hname);
     L->e = pj_arena_calloc(c->arena, (size_t)ne + 1, sizeof *L->e);
     L->eid = pj_arena_calloc(c->arena, (size_t)ne + 1, sizeof *L->eid);
-    L->ename = pj_arena_calloc(c->arena, (size_t)ne + 1, sizeof *L->ename);
     s = pj_db_prepare(c->db,
                       "SELECT h.id, h.lat, h.lon, h.village_id, h.skills, h.sex, h.name,"
                       " h.township_id,"
@@ -560,21 +572,22 @@ static int load(pj_ctx *c, int64_t region_id, int64_t town, loaded *L, pj_err *e
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
-    s = pj_db_prepare(
-        c->db,
-        pj_arena_printf(c->arena,
-                        "SELECT e.id, e.lat, e.lon, e.village_id, e.help_needed,"
-                        " e.helper_sex_pref, e.name, e.township_id, EXISTS (SELECT 1 FROM"
-                        " elder_pairs p WHERE p.elder_id = e.id AND p.state ="
-                        " 'active') FROM elders e WHERE e.status = 'active'%s"
-                        " ORDER BY e.id",
-                        rsql),
-        err);
+    s = pj_db_prepare(c->db,
+                      pj_arena_printf(c->arena,
+                                      /* +status: read the table in id order rather than sort what
+                                         the status index yields (nearly every elder is active) */
+                                      "SELECT e.id, e.lat, e.lon, e.village_id, e.help_needed,"
+                                      " e.helper_sex_pref, e.township_id, EXISTS (SELECT 1 FROM"
+                                      " elder_pairs p WHERE p.elder_id = e.id AND p.state ="
+                                      " 'active') FROM elders e WHERE +e.status = 'active'%s"
+                                      " ORDER BY e.id",
+                                      rsql),
+                      err);
     if (!s) return -1;
     i = 1;
     pj_el_region_bind(s, region_id, &i);
     while ((rc = pj_stmt_step(s, err)) == 1) {
-        if (pj_col_int(s, 8)) {
+        if (pj_col_int(s, 7)) {
             L->kept++;
             continue;
         }
@@ -587,8 +600,7 @@ static int load(pj_ctx *c, int64_t region_id, int64_t town, loaded *L, pj_err *e
                                   pj_col_int(s, 3),
                                   (int)pj_col_int(s, 4),
                                   !strcmp(pref, "any") ? 0 : pref[0],
-                                  pj_col_int(s, 7)};
-        L->ename[k] = pj_arena_strdup(c->arena, pj_col_text(s, 6));
+                                  pj_col_int(s, 6)};
     }
     pj_stmt_done(s);
     return rc < 0 ? -1 : 0;
@@ -749,6 +761,17 @@ int pj_pair_run_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     int64_t run = rc == 1 ? pj_col_int(s, 0) : 0;
     pj_stmt_done(s);
     if (rc != 1) goto fail;
+    /* one statement for every proposal (re-bound row by row), reasons from parts worked out
+     * once */
+    s = pj_db_prepare(c->db,
+                      "INSERT INTO elder_pair_proposals (run_id, elder_id, helper_id,"
+                      " distance_m, same_village, candidates, rank, reason, state)"
+                      " VALUES (?,?,?,?,?,?,?,?,?)",
+                      err);
+    if (!s) goto fail;
+    skills_memo sm = {{0}};
+    char walk[32];
+    snprintf(walk, sizeof walk, "%.1f", walk_km);
     for (int e = 0; e < L.ne; e++) {
         int h = res.helper_of[e];
         const pj_pair_elder *el = &L.e[e];
@@ -759,30 +782,24 @@ int pj_pair_run_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
             d = llround(dist_m(el->lat, el->lon, L.h[h].lat, L.h[h].lon));
             same = L.h[h].village_id == el->village_id;
             snprintf(reason, sizeof reason,
-                     "%s: %lld m away, %s; has %s%s; choice %d of %d helpers within %.1f km",
+                     "%s: %lld m away, %s; has %s%s; choice %d of %d helpers within %s km",
                      L.hname[h], (long long)d,
                      same ? "same village" : "another village (no free helper nearer at home)",
-                     skills_text(c, el->needs),
+                     skills_memo_text(c, &sm, el->needs),
                      el->sex_pref
                          ? (el->sex_pref == 'F' ? ", female as preferred" : ", male as preferred")
                          : "",
-                     res.rank[e], res.n_candidates[e], walk_km);
+                     res.rank[e], res.n_candidates[e], walk);
         } else if (res.n_candidates[e] == 0) {
             snprintf(reason, sizeof reason,
-                     "no active helper with %s%s and a place left within %.1f km",
-                     skills_text(c, el->needs),
-                     el->sex_pref ? (el->sex_pref == 'F' ? " (female)" : " (male)") : "", walk_km);
+                     "no active helper with %s%s and a place left within %s km",
+                     skills_memo_text(c, &sm, el->needs),
+                     el->sex_pref ? (el->sex_pref == 'F' ? " (female)" : " (male)") : "", walk);
         } else {
             snprintf(reason, sizeof reason,
-                     "all %d helpers within %.1f km are taken by elders who have no other",
-                     res.n_candidates[e], walk_km);
+                     "all %d helpers within %s km are taken by elders who have no other",
+                     res.n_candidates[e], walk);
         }
-        s = pj_db_prepare(c->db,
-                          "INSERT INTO elder_pair_proposals (run_id, elder_id, helper_id,"
-                          " distance_m, same_village, candidates, rank, reason, state)"
-                          " VALUES (?,?,?,?,?,?,?,?,?)",
-                          err);
-        if (!s) goto fail;
         pj_stmt_int(s, 1, run);
         pj_stmt_int(s, 2, L.eid[e]);
         if (h >= 0)
