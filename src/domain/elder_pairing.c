@@ -155,9 +155,30 @@ static int sap(const pj_pair_problem *p, int ne, int nh, int K, const cand *cs, 
     }
     int *as = r->helper_of;
     for (int e = 0; e < ne; e++) as[e] = -1;
-    for (int root = 0; ok && root < ne; root++) {
-        if (!ncs[root]) continue; /* no candidate: unpaired at no search */
-        int iter = root + 1, hn = 0, ns = 0;
+    /* The order of the searches (any order ends at the optimum): elders whose cheapest helper
+     * is nearest first, in bands of BAND, within a band in input order (which keeps
+     * neighbours together). An elder next to a helper nearly always keeps it; routed late, it
+     * would push others along: on the demo district 4.8 million nodes are settled this way
+     * instead of 7.2 million in input order. Elders without a candidate need no search. */
+    enum { BAND = 50, NBANDS = 1024 };
+    int *order = malloc(sizeof(int) * ((size_t)ne + 1)), *band = calloc(NBANDS + 1, sizeof(int));
+    int n_order = 0;
+    ok = ok && order && band;
+    for (int e = 0; ok && e < ne; e++)
+        if (ncs[e]) {
+            int64_t c = cs[(size_t)e * K].cost / BAND;
+            band[(c < 0 ? 0 : c >= NBANDS ? NBANDS - 1 : (int)c) + 1]++;
+            n_order++;
+        }
+    for (int b = 0; ok && b < NBANDS; b++) band[b + 1] += band[b];
+    for (int e = 0; ok && e < ne; e++)
+        if (ncs[e]) {
+            int64_t c = cs[(size_t)e * K].cost / BAND;
+            order[band[c < 0 ? 0 : c >= NBANDS ? NBANDS - 1 : (int)c]++] = e;
+        }
+    for (int ri = 0; ok && ri < n_order; ri++) {
+        int root = order[ri];
+        int iter = ri + 1, hn = 0, ns = 0;
         int64_t best_t = INT64_MAX;
         int t_via = -1, t_dummy = 0; /* the node before the sink; 1 when an elder's unpaired arc */
         V[root].dist = 0, V[root].stamp = iter, V[root].pred = -1;
@@ -274,7 +295,7 @@ static int sap(const pj_pair_problem *p, int ne, int nh, int K, const cand *cs, 
     }
     free(par);
     free(V), free(settled), free(hoff);
-    free(load), free(acost), free(members), free(heap);
+    free(load), free(acost), free(members), free(heap), free(order), free(band);
     return ok ? 0 : -1;
 }
 
