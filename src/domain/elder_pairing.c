@@ -311,8 +311,9 @@ static int sap(const pj_pair_problem *p, int ne, int nh, int K, const cand *cs, 
 
 typedef struct hgrid {
     double lat0, lon0, row_h, col_w; /* degrees */
-    int rows, cols;
-    int *start; /* rows * cols + 1: first slot of each cell */
+    int rows, cols, layers;          /* a layer of rows x cols cells per group of helpers */
+    int64_t *gid;                    /* layers: the groups (townships), ascending */
+    int *start;                      /* layers * rows * cols + 1: first slot of each cell */
     double *lat, *lon;
     int64_t *village, *group;
     int *skills, *idx; /* idx: the helper's index in the problem */
@@ -321,13 +322,33 @@ typedef struct hgrid {
 
 static void hgrid_free(hgrid *g)
 {
-    free(g->start), free(g->lat), free(g->lon), free(g->village), free(g->group);
+    free(g->start), free(g->gid), free(g->lat), free(g->lon), free(g->village), free(g->group);
     free(g->skills), free(g->idx), free(g->sex);
 }
 
 static int clampi(double x, int hi)
 {
     return x <= 0 ? 0 : x >= hi ? hi : (int)x;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The layer of group x, -1 when no helper has it. */
+static int layer_of(const hgrid *g, int64_t x)
+{
+    int lo = 0, hi = g->layers;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (g->gid[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < g->layers && g->gid[lo] == x ? lo : -1;
 }
 
 static int hgrid_build(const pj_pair_problem *p, double reach_lat, double cos_min, hgrid *g)
@@ -342,7 +363,21 @@ static int hgrid_build(const pj_pair_problem *p, double reach_lat, double cos_mi
         la0 = fmin(la0, x->lat), la1 = fmax(la1, x->lat);
         lo0 = fmin(lo0, x->lon), lo1 = fmax(lo1, x->lon);
     }
-    enum { MAXDIM = 512 };
+    /* the groups; pairs stay within a group, so each has its own layer of cells */
+    g->gid = malloc(sizeof(int64_t) * (size_t)(n + 1));
+    if (!g->gid) return -1;
+    for (int h = 0; h < nh; h++) {
+        const pj_pair_helper *x = &p->helpers[h];
+        if (x->cap > 0 && isfinite(x->lat) && isfinite(x->lon)) g->gid[g->layers++] = x->group;
+    }
+    qsort(g->gid, (size_t)g->layers, sizeof(int64_t), cmp_i64);
+    int u = 0;
+    for (int i = 0; i < g->layers; i++)
+        if (!u || g->gid[i] != g->gid[u - 1]) g->gid[u++] = g->gid[i];
+    g->layers = u ? u : 1;
+    if (!u) g->gid[0] = 0;
+    /* at most 2^22 cells in all (coarser cells when there are many groups) */
+    int MAXDIM = (int)fmin(512, fmax(2, sqrt((double)(1 << 22) / g->layers)));
     g->lat0 = la0, g->lon0 = lo0;
     g->row_h = fmax(reach_lat / 4, (la1 - la0) / (MAXDIM - 1));
     g->col_w = fmax(reach_lat / cos_min / 8, (lo1 - lo0) / (MAXDIM - 1));
@@ -350,7 +385,7 @@ static int hgrid_build(const pj_pair_problem *p, double reach_lat, double cos_mi
     if (!(g->col_w > 0)) g->col_w = 1;
     g->rows = clampi(floor((la1 - la0) / g->row_h), MAXDIM - 1) + 1;
     g->cols = clampi(floor((lo1 - lo0) / g->col_w), MAXDIM - 1) + 1;
-    size_t cells = (size_t)g->rows * (size_t)g->cols, m = (size_t)n + 1;
+    size_t cells = (size_t)g->layers * (size_t)g->rows * (size_t)g->cols, m = (size_t)n + 1;
     g->start = calloc(cells + 2, sizeof(int));
     int *cell = malloc(sizeof(int) * (size_t)(nh ? nh : 1));
     g->lat = malloc(sizeof(double) * m), g->lon = malloc(sizeof(double) * m);
@@ -368,7 +403,9 @@ static int hgrid_build(const pj_pair_problem *p, double reach_lat, double cos_mi
         const pj_pair_helper *x = &p->helpers[h];
         cell[h] = -1;
         if (x->cap <= 0 || !isfinite(x->lat) || !isfinite(x->lon)) continue;
-        cell[h] = clampi(floor((x->lat - g->lat0) / g->row_h), g->rows - 1) * g->cols +
+        cell[h] = (layer_of(g, x->group) * g->rows +
+                   clampi(floor((x->lat - g->lat0) / g->row_h), g->rows - 1)) *
+                      g->cols +
                   clampi(floor((x->lon - g->lon0) / g->col_w), g->cols - 1);
         g->start[cell[h] + 2]++;
     }
@@ -403,9 +440,20 @@ static int candidates(const pj_pair_problem *p, int K, cand *cs, int *ncs, pj_pa
         cand *mine = cs + (size_t)e * (size_t)K;
         int n = 0, total = 0;
         double kx = cos(el->lat * k), lim[2] = {INFINITY, INFINITY};
-        if (!isfinite(el->lat) || !isfinite(el->lon) || !g.start[g.rows * g.cols]) {
+        if (!isfinite(el->lat) || !isfinite(el->lon) ||
+            !g.start[(size_t)g.layers * g.rows * g.cols]) {
             ncs[e] = 0;
             continue;
+        }
+        /* the layers to look in: the elder's group and helpers of no group; every layer for an
+         * elder of no group */
+        int ls[2], nl = 0;
+        if (el->group) {
+            int a = layer_of(&g, el->group), b = layer_of(&g, 0);
+            if (a >= 0) ls[nl++] = a;
+            if (b >= 0) ls[nl++] = b;
+        } else {
+            nl = g.layers;
         }
         int r0 = clampi(floor((el->lat - reach - g.lat0) / g.row_h), g.rows - 1),
             r1 = clampi(floor((el->lat + reach - g.lat0) / g.row_h), g.rows - 1);
@@ -419,41 +467,44 @@ static int candidates(const pj_pair_problem *p, int K, cand *cs, int *ncs, pj_pa
             double half = kx > 0.05 * cos_min ? sqrt(left) / kx * (1 + 1e-6) : 1e9;
             int c0 = clampi(floor((el->lon - half - g.lon0) / g.col_w), g.cols - 1),
                 c1 = clampi(floor((el->lon + half - g.lon0) / g.col_w), g.cols - 1);
-            for (int i = g.start[row * g.cols + c0], end = g.start[row * g.cols + c1 + 1]; i < end;
-                 i++) {
-                if ((g.skills[i] & el->needs) != el->needs) continue;
-                if (el->sex_pref && el->sex_pref != g.sex[i]) continue;
-                if (el->group && g.group[i] && el->group != g.group[i]) continue;
-                /* as cost_k, term by term */
-                double x = (g.lon[i] - el->lon) * k * kx, y = (g.lat[i] - el->lat) * k;
-                double d2 = (x * x + y * y) * EARTH_M * EARTH_M;
-                if (d2 > w2) continue;
-                total++;
-                /* no square root for a helper that cannot be among the K cheapest */
-                int other = g.village[i] != el->village_id;
-                if (d2 > lim[other]) continue;
-                double dm = sqrt(d2);
-                int64_t c = (int64_t)dm; /* llround for dm >= 0 */
-                if (dm - (double)c >= 0.5) c++;
-                c += other ? p->other_village_m : 0;
-                int h = g.idx[i];
-                /* keep the K cheapest, sorted (ties by helper index) */
-                if (n == K &&
-                    (c > mine[n - 1].cost || (c == mine[n - 1].cost && h > mine[n - 1].helper)))
-                    continue;
-                int j = n < K ? n++ : K - 1;
-                while (j > 0 && (mine[j - 1].cost > c ||
-                                 (mine[j - 1].cost == c && mine[j - 1].helper > h))) {
-                    mine[j] = mine[j - 1];
-                    j--;
-                }
-                mine[j] = (cand){h, c};
-                if (n == K) {
-                    /* beyond lim[v], the rounded metres (+ penalty) exceed the K-th cost:
-                     * d > worst - penalty + 0.5 (squared, with a margin for rounding) */
-                    for (int v = 0; v < 2; v++) {
-                        double t = (double)(mine[K - 1].cost - (v ? p->other_village_m : 0)) + 0.5;
-                        lim[v] = t <= 0 ? -1 : t * t * (1 + 1e-9) + 1e-9;
+            for (int li = 0; li < nl; li++) {
+                size_t base = ((size_t)(el->group ? ls[li] : li) * g.rows + row) * g.cols;
+                for (int i = g.start[base + c0], end = g.start[base + c1 + 1]; i < end; i++) {
+                    if ((g.skills[i] & el->needs) != el->needs) continue;
+                    if (el->sex_pref && el->sex_pref != g.sex[i]) continue;
+                    if (el->group && g.group[i] && el->group != g.group[i]) continue;
+                    /* as cost_k, term by term */
+                    double x = (g.lon[i] - el->lon) * k * kx, y = (g.lat[i] - el->lat) * k;
+                    double d2 = (x * x + y * y) * EARTH_M * EARTH_M;
+                    if (d2 > w2) continue;
+                    total++;
+                    /* no square root for a helper that cannot be among the K cheapest */
+                    int other = g.village[i] != el->village_id;
+                    if (d2 > lim[other]) continue;
+                    double dm = sqrt(d2);
+                    int64_t c = (int64_t)dm; /* llround for dm >= 0 */
+                    if (dm - (double)c >= 0.5) c++;
+                    c += other ? p->other_village_m : 0;
+                    int h = g.idx[i];
+                    /* keep the K cheapest, sorted (ties by helper index) */
+                    if (n == K &&
+                        (c > mine[n - 1].cost || (c == mine[n - 1].cost && h > mine[n - 1].helper)))
+                        continue;
+                    int j = n < K ? n++ : K - 1;
+                    while (j > 0 && (mine[j - 1].cost > c ||
+                                     (mine[j - 1].cost == c && mine[j - 1].helper > h))) {
+                        mine[j] = mine[j - 1];
+                        j--;
+                    }
+                    mine[j] = (cand){h, c};
+                    if (n == K) {
+                        /* beyond lim[v], the rounded metres (+ penalty) exceed the K-th cost:
+                         * d > worst - penalty + 0.5 (squared, with a margin for rounding) */
+                        for (int v = 0; v < 2; v++) {
+                            double t =
+                                (double)(mine[K - 1].cost - (v ? p->other_village_m : 0)) + 0.5;
+                            lim[v] = t <= 0 ? -1 : t * t * (1 + 1e-9) + 1e-9;
+                        }
                     }
                 }
             }
