@@ -184,7 +184,7 @@ TEST(elder_pairing_counts_every_helper_within_the_walk)
                 lat0 + pj_rng_unit(&rng) * span,    117.0 + pj_rng_unit(&rng) * span,
                 1 + (int64_t)pj_rng_below(&rng, 3), 8 | (int)pj_rng_below(&rng, 4),
                 (int)pj_rng_below(&rng, 3),         pj_rng_below(&rng, 2) ? 'F' : 'M',
-                1 + (int64_t)pj_rng_below(&rng, 2)};
+                (int64_t)pj_rng_below(&rng, 3)}; /* group 0: any */
         for (int i = 0; i < NE; i++) {
             el[i] = (pj_pair_elder){
                 lat0 + pj_rng_unit(&rng) * span,    117.0 + pj_rng_unit(&rng) * span,
@@ -218,16 +218,23 @@ TEST(elder_pairing_equals_min_cost_flow)
         pj_assign_edge *ed = calloc((size_t)NH * NE, sizeof *ed);
         int *cap = calloc(NH, sizeof *cap), K = round % 3 == 0 ? 0 : 2 + round % 5;
         for (int i = 0; i < NH; i++) {
-            h[i] = (pj_pair_helper){
-                40.1 + pj_rng_unit(&rng) * 0.15,    117.1 + pj_rng_unit(&rng) * 0.15,
-                1 + (int64_t)pj_rng_below(&rng, 6), 8 | (int)pj_rng_below(&rng, 2),
-                (int)pj_rng_below(&rng, 5),         pj_rng_below(&rng, 2) ? 'F' : 'M'};
+            h[i] = (pj_pair_helper){40.1 + pj_rng_unit(&rng) * 0.15,
+                                    117.1 + pj_rng_unit(&rng) * 0.15,
+                                    1 + (int64_t)pj_rng_below(&rng, 6),
+                                    8 | (int)pj_rng_below(&rng, 2),
+                                    (int)pj_rng_below(&rng, 5),
+                                    pj_rng_below(&rng, 2) ? 'F' : 'M',
+                                    round % 2 ? (int64_t)pj_rng_below(&rng, 3)
+                                              : 0}; /* groups in odd rounds */
             cap[i] = h[i].cap;
         }
         for (int i = 0; i < NE; i++)
-            el[i] = (pj_pair_elder){
-                40.1 + pj_rng_unit(&rng) * 0.15, 117.1 + pj_rng_unit(&rng) * 0.15,
-                1 + (int64_t)pj_rng_below(&rng, 6), 8 | (pj_rng_below(&rng, 5) ? 0 : 1), 0};
+            el[i] = (pj_pair_elder){40.1 + pj_rng_unit(&rng) * 0.15,
+                                    117.1 + pj_rng_unit(&rng) * 0.15,
+                                    1 + (int64_t)pj_rng_below(&rng, 6),
+                                    8 | (pj_rng_below(&rng, 5) ? 0 : 1),
+                                    0,
+                                    round % 2 ? (int64_t)pj_rng_below(&rng, 3) : 0};
         pj_pair_problem p = {NH, NE, h, el, 2000.0, 800, K};
         pj_pair_result r;
         CHECK_INT(pj_pair_solve(&p, &r), 0);
