@@ -145,8 +145,9 @@ int main(int argc, char **argv)
     printf("pairing run, district (load + solve + store proposals, one transaction): median %.3f s"
            " (goal ≤ 2 s)\n",
            median(t, 3));
-    /* a whole pairing run from scratch: on a copy, every pair ended first */
-    {
+    /* a whole pairing run from scratch: on a fresh copy each time, every pair ended first;
+     * the median of 3 (the machine is shared: one run is noisy) */
+    for (int k = 0; k < 3; k++) {
         char copy[600];
         snprintf(copy, sizeof copy, "%s.scratch", path);
         unlink(copy);
@@ -171,15 +172,18 @@ int main(int argc, char **argv)
             fprintf(stderr, "pairing run: %s\n", err.message);
             return 1;
         }
-        printf("pairing run from scratch, district (every elder unpaired; load + solve + store):"
-               " %.3f s (goal ≤ 2 s)\n  run: %s\n",
-               pj_algo_now() - t0, b.data);
+        t[k] = pj_algo_now() - t0;
+        if (k == 2) printf("  run: %s\n", b.data);
         pj_buf_free(&b);
         json_decref(j2);
         pj_db_close(db2);
         unlink(copy);
         pj_arena_reset(&a);
     }
+    double med = median(t, 3); /* sorts t */
+    printf("pairing run from scratch, district (every elder unpaired; load + solve + store):"
+           " median %.3f s of %.3f, %.3f, %.3f (goal ≤ 2 s)\n",
+           med, t[0], t[1], t[2]);
     /* the coverage report for the district */
     for (int k = 0; k < 11; k++) {
         pj_buf b;

@@ -1,8 +1,10 @@
 /* Pairing: the solver against brute force on tiny instances; a pairing run over the API
  * (proposals with reasons, accept, edit, reject, kept pairs, history). */
+#include <math.h>
 #include <stdlib.h>
 
 #include "algo/algo.h"
+#include "algo/assign.h"
 #include "eldercare/el_fixture.h"
 
 /* Exhaustive: every elder to one allowed helper or none, capacities respected; the best is
@@ -44,7 +46,7 @@ TEST(elder_pairing_equals_brute_force)
                                 1 << pj_rng_below(&rng, 5) | (pj_rng_below(&rng, 2) ? 8 : 0),
                                 pj_rng_below(&rng, 3) == 0 ? 'F' : 0};
         pj_pair_problem p = {nh, ne, h, el, 2000.0, 800, round % 2 ? 0 : 2};
-        if (p.candidates) continue; /* limited candidate sets are checked below */
+        if (p.candidates) continue; /* limited candidate sets: elder_pairing_limited_candidates */
         pj_pair_result r;
         CHECK_INT(pj_pair_solve(&p, &r), 0);
         int load[4] = {0}, bp = 0;
@@ -68,6 +70,195 @@ TEST(elder_pairing_equals_brute_force)
         CHECK_INT(sum, r.total_cost);
         for (int i = 0; i < nh; i++) CHECK(used[i] <= h[i].cap);
         pj_pair_result_free(&r);
+    }
+}
+
+/* The K cheapest helpers of elder e (by cost, then index), as the solver keeps them; out has
+ * room for every helper (at most 512). */
+static int k_cheapest(const pj_pair_problem *p, int e, int K, int *out)
+{
+    int64_t cost[512];
+    int n = 0;
+    for (int h = 0; h < p->n_helpers && h < 512; h++) {
+        int64_t c = pj_pair_cost(p, h, e);
+        if (c < 0) continue;
+        int j = n++;
+        while (j > 0 && cost[j - 1] > c) {
+            out[j] = out[j - 1], cost[j] = cost[j - 1];
+            j--;
+        }
+        out[j] = h, cost[j] = c;
+    }
+    return n < K ? n : K;
+}
+
+static void brute_k(const pj_pair_problem *p, int (*allowed)[8], const int *na, int e, int *load,
+                    int pairs, int64_t cost, int *best_pairs, int64_t *best_cost)
+{
+    if (e == p->n_elders) {
+        if (pairs > *best_pairs || (pairs == *best_pairs && cost < *best_cost))
+            *best_pairs = pairs, *best_cost = cost;
+        return;
+    }
+    brute_k(p, allowed, na, e + 1, load, pairs, cost, best_pairs, best_cost);
+    for (int k = 0; k < na[e]; k++) {
+        int h = allowed[e][k];
+        if (load[h] >= p->helpers[h].cap) continue;
+        load[h]++;
+        brute_k(p, allowed, na, e + 1, load, pairs + 1, cost + pj_pair_cost(p, h, e), best_pairs,
+                best_cost);
+        load[h]--;
+    }
+}
+
+TEST(elder_pairing_limited_candidates)
+{
+    /* with `candidates` = K, the answer is the best pairing over each elder's K cheapest */
+    uint64_t rng = 7;
+    for (int round = 0; round < 300; round++) {
+        int nh = 2 + (int)pj_rng_below(&rng, 6), ne = 1 + (int)pj_rng_below(&rng, 6);
+        int K = 1 + (int)pj_rng_below(&rng, 3);
+        pj_pair_helper h[8];
+        pj_pair_elder el[6];
+        for (int i = 0; i < nh; i++)
+            h[i] = (pj_pair_helper){
+                40.1 + pj_rng_unit(&rng) * 0.02,    117.1 + pj_rng_unit(&rng) * 0.02,
+                1 + (int64_t)pj_rng_below(&rng, 2), 8 | (pj_rng_below(&rng, 3) ? 1 : 0),
+                (int)pj_rng_below(&rng, 3),         pj_rng_below(&rng, 2) ? 'F' : 'M'};
+        for (int i = 0; i < ne; i++)
+            el[i] = (pj_pair_elder){
+                40.1 + pj_rng_unit(&rng) * 0.02, 117.1 + pj_rng_unit(&rng) * 0.02,
+                1 + (int64_t)pj_rng_below(&rng, 2), 8 | (pj_rng_below(&rng, 4) ? 0 : 1), 0};
+        pj_pair_problem p = {nh, ne, h, el, 2000.0, 800, K};
+        int allowed[6][8], na[6];
+        for (int e = 0; e < ne; e++) na[e] = k_cheapest(&p, e, K, allowed[e]);
+        pj_pair_result r;
+        CHECK_INT(pj_pair_solve(&p, &r), 0);
+        int load[8] = {0}, bp = 0;
+        int64_t bc = INT64_MAX;
+        brute_k(&p, allowed, na, 0, load, 0, 0, &bp, &bc);
+        if (r.n_paired != bp || (bp && r.total_cost != bc))
+            t_fail(__FILE__, __LINE__, "round %d: solver %d pairs cost %lld, brute %d cost %lld",
+                   round, r.n_paired, (long long)r.total_cost, bp, (long long)bc);
+        for (int e = 0; e < ne; e++)
+            if (r.helper_of[e] >= 0) {
+                int in = 0;
+                for (int k = 0; k < na[e]; k++) in |= allowed[e][k] == r.helper_of[e];
+                CHECK(in);
+                CHECK_INT(r.helper_of[e], allowed[e][r.rank[e] - 1]);
+            }
+        pj_pair_result_free(&r);
+    }
+}
+
+TEST(elder_pairing_counts_every_helper_within_the_walk)
+{
+    /* regression: helpers were looked up in cells as wide as the walk at the first elder's
+     * latitude, so an elder further north (where a degree of longitude is shorter) missed a
+     * helper just inside the walk east of it when it stood at the east edge of its cell */
+    double k = M_PI / 180.0, R = 6371008.8;
+    for (int j = 0; j < 200; j++) {
+        double lon = 117.0 + j * (2000.0 / (R * k) / cos(40.0 * k)) / 200.0;
+        pj_pair_elder el[2] = {{40.0, 117.0, 1, 8, 0}, {42.0, lon, 1, 8, 0}};
+        pj_pair_helper h[1] = {{42.0, lon + 1999.0 / (R * k * cos(42.0 * k)), 1, 8, 1, 'F'}};
+        pj_pair_problem p = {1, 2, h, el, 2000.0, 800, 16};
+        CHECK(pj_pair_cost(&p, 0, 1) >= 0);
+        pj_pair_result r;
+        CHECK_INT(pj_pair_solve(&p, &r), 0);
+        if (r.n_candidates[1] != 1 || r.helper_of[1] != 0)
+            t_fail(__FILE__, __LINE__, "position %d: %d candidates, helper %d", j,
+                   r.n_candidates[1], r.helper_of[1]);
+        pj_pair_result_free(&r);
+    }
+    /* random spreads over two degrees of latitude, walks from none to 3 km: the candidates
+     * counted are exactly the helpers pj_pair_cost allows */
+    uint64_t rng = 11;
+    static const double walks[] = {3000, 2000, 500, 1, 0};
+    for (int round = 0; round < 40; round++) {
+        enum { NH = 120, NE = 150 };
+        pj_pair_helper h[NH];
+        pj_pair_elder el[NE];
+        double lat0 = 39.0 + 2 * pj_rng_unit(&rng), span = round % 2 ? 0.05 : 0.6;
+        for (int i = 0; i < NH; i++)
+            h[i] = (pj_pair_helper){
+                lat0 + pj_rng_unit(&rng) * span,    117.0 + pj_rng_unit(&rng) * span,
+                1 + (int64_t)pj_rng_below(&rng, 3), 8 | (int)pj_rng_below(&rng, 4),
+                (int)pj_rng_below(&rng, 3),         pj_rng_below(&rng, 2) ? 'F' : 'M',
+                (int64_t)pj_rng_below(&rng, 3)}; /* group 0: any */
+        for (int i = 0; i < NE; i++) {
+            el[i] = (pj_pair_elder){
+                lat0 + pj_rng_unit(&rng) * span,    117.0 + pj_rng_unit(&rng) * span,
+                1 + (int64_t)pj_rng_below(&rng, 3), 8 | (pj_rng_below(&rng, 3) ? 0 : 1),
+                pj_rng_below(&rng, 4) ? 0 : 'F',    (int64_t)pj_rng_below(&rng, 3)};
+        }
+        pj_pair_problem p = {NH, NE, h, el, walks[round % 5], 800, 4};
+        pj_pair_result r;
+        CHECK_INT(pj_pair_solve(&p, &r), 0);
+        for (int e = 0; e < NE; e++) {
+            int n = 0;
+            for (int i = 0; i < NH; i++) n += pj_pair_cost(&p, i, e) >= 0;
+            if (n != r.n_candidates[e])
+                t_fail(__FILE__, __LINE__, "round %d elder %d: %d candidates, %d within the walk",
+                       round, e, r.n_candidates[e], n);
+        }
+        pj_pair_result_free(&r);
+    }
+}
+
+TEST(elder_pairing_equals_min_cost_flow)
+{
+    /* larger instances, helpers scarce (long re-routings, elders left unpaired): the same
+     * number of pairs and total cost as the general min-cost flow of algo/assign.h over the
+     * same candidates */
+    uint64_t rng = 5;
+    for (int round = 0; round < 12; round++) {
+        enum { NH = 150, NE = 900 };
+        pj_pair_helper *h = calloc(NH, sizeof *h);
+        pj_pair_elder *el = calloc(NE, sizeof *el);
+        pj_assign_edge *ed = calloc((size_t)NH * NE, sizeof *ed);
+        int *cap = calloc(NH, sizeof *cap), K = round % 3 == 0 ? 0 : 2 + round % 5;
+        for (int i = 0; i < NH; i++) {
+            h[i] = (pj_pair_helper){40.1 + pj_rng_unit(&rng) * 0.15,
+                                    117.1 + pj_rng_unit(&rng) * 0.15,
+                                    1 + (int64_t)pj_rng_below(&rng, 6),
+                                    8 | (int)pj_rng_below(&rng, 2),
+                                    (int)pj_rng_below(&rng, 5),
+                                    pj_rng_below(&rng, 2) ? 'F' : 'M',
+                                    round % 2 ? (int64_t)pj_rng_below(&rng, 3)
+                                              : 0}; /* groups in odd rounds */
+            cap[i] = h[i].cap;
+        }
+        for (int i = 0; i < NE; i++)
+            el[i] = (pj_pair_elder){40.1 + pj_rng_unit(&rng) * 0.15,
+                                    117.1 + pj_rng_unit(&rng) * 0.15,
+                                    1 + (int64_t)pj_rng_below(&rng, 6),
+                                    8 | (pj_rng_below(&rng, 5) ? 0 : 1),
+                                    0,
+                                    round % 2 ? (int64_t)pj_rng_below(&rng, 3) : 0};
+        pj_pair_problem p = {NH, NE, h, el, 2000.0, 800, K};
+        pj_pair_result r;
+        CHECK_INT(pj_pair_solve(&p, &r), 0);
+        int ne = 0, *best = calloc(NH, sizeof *best);
+        for (int e = 0; e < NE; e++) {
+            int n = k_cheapest(&p, e, K ? K : NH, best);
+            for (int q = 0; q < n; q++)
+                ed[ne++] = (pj_assign_edge){best[q], e, pj_pair_cost(&p, best[q], e)};
+        }
+        pj_assign_cap ac = {NH, NE, cap, ne, ed};
+        pj_assign_cap_sol sol;
+        CHECK_INT(pj_assign_cap_solve(&ac, NULL, &sol), PJ_ASSIGN_OK);
+        if (r.n_paired != sol.n_assigned || r.total_cost != sol.cost)
+            t_fail(__FILE__, __LINE__, "round %d (K %d): %d pairs cost %lld, flow %d cost %lld",
+                   round, K, r.n_paired, (long long)r.total_cost, sol.n_assigned,
+                   (long long)sol.cost);
+        CHECK(r.n_paired < NE); /* scarce: some elders are left unpaired */
+        int *used = calloc(NH, sizeof *used);
+        for (int e = 0; e < NE; e++)
+            if (r.helper_of[e] >= 0) used[r.helper_of[e]]++;
+        for (int i = 0; i < NH; i++) CHECK(used[i] <= cap[i]);
+        pj_assign_cap_sol_free(&sol);
+        pj_pair_result_free(&r);
+        free(used), free(best), free(cap), free(ed), free(el), free(h);
     }
 }
 
