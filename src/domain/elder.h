@@ -98,7 +98,7 @@ typedef struct pj_pair_problem {
     const pj_pair_elder *elders;
     double walk_m;           /* maximum distance */
     int64_t other_village_m; /* cost penalty when helper and elder live in different villages */
-    int candidates;          /* per elder; 0 = all */
+    int candidates;          /* per elder; 0 = all (small instances: elders × helpers ≤ 2^24) */
 } pj_pair_problem;
 typedef struct pj_pair_result {
     int *helper_of;    /* n_elders entries: helper index or -1 (malloc'd: pj_pair_result_free) */
@@ -109,8 +109,10 @@ typedef struct pj_pair_result {
     int64_t total_cost;
     double solve_ms;
 } pj_pair_result;
-/* 0 ok, -1 out of memory or bad input. */
+/* 0 ok, -1 out of memory or bad input (also "all" candidates on a large instance). */
 int pj_pair_solve(const pj_pair_problem *p, pj_pair_result *r);
+/* The setting elder_pair_candidates, kept within 1–256 (the helpers kept per elder). */
+int pj_pair_candidates_setting(pj_ctx *c);
 void pj_pair_result_free(pj_pair_result *r);
 /* Cost of one pair, or -1 when not allowed (walk, skills, sex preference). */
 int64_t pj_pair_cost(const pj_pair_problem *p, int helper, int elder);

@@ -289,7 +289,7 @@ int pj_eldercare_demo_sized(pj_ctx *c, uint64_t seed, int n_elders, pj_err *err)
                          pe,
                          walk,
                          (int64_t)pj_el_setting(c, "elder_pair_other_village_m", 800),
-                         (int)pj_el_setting(c, "elder_pair_candidates", 16)};
+                         pj_pair_candidates_setting(c)};
     if (pj_pair_solve(&p, &pr)) {
         pj_fail(err, 500, "internal", "", "pairing failed");
         goto out;

@@ -516,6 +516,12 @@ static int candidates(const pj_pair_problem *p, int K, cand *cs, int *ncs, pj_pa
     return 0;
 }
 
+int pj_pair_candidates_setting(pj_ctx *c)
+{
+    double k = pj_el_setting(c, "elder_pair_candidates", 16);
+    return !(k >= 1) ? 1 : k > 256 ? 256 : (int)k;
+}
+
 int pj_pair_solve(const pj_pair_problem *p, pj_pair_result *r)
 {
     double t0 = pj_algo_now();
@@ -523,6 +529,8 @@ int pj_pair_solve(const pj_pair_problem *p, pj_pair_result *r)
     int nh = p->n_helpers, ne = p->n_elders;
     if (nh < 0 || ne < 0 || p->walk_m < 0) return -1;
     int K = p->candidates > 0 ? p->candidates : (nh > 0 ? nh : 1);
+    /* the room is elders × K: "all" is for small instances only */
+    if (p->candidates <= 0 && (size_t)ne * (size_t)K > ((size_t)1 << 24)) return -1;
     r->helper_of = malloc(sizeof(int) * (size_t)(ne ? ne : 1));
     r->n_candidates = calloc((size_t)(ne ? ne : 1), sizeof(int));
     r->rank = calloc((size_t)(ne ? ne : 1), sizeof(int));
@@ -786,7 +794,7 @@ int pj_pair_run_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     pj_pair_problem p = {.walk_m = walk_km * 1000.0,
                          .other_village_m =
                              (int64_t)pj_el_setting(c, "elder_pair_other_village_m", 800),
-                         .candidates = (int)pj_el_setting(c, "elder_pair_candidates", 16)};
+                         .candidates = pj_pair_candidates_setting(c)};
     if (pj_db_begin(c->db, err)) return -1;
     loaded L;
     pj_pair_result res = {0};

@@ -395,3 +395,52 @@ TEST_T(elder_pairing_run_over_the_api, 120)
     json_decref(o);
     th_stop(&s);
 }
+
+/* "All candidates" is for small instances: on a large one the solver refuses instead of
+ * reserving elders × helpers; the setting is kept within 1–256, so a district run with
+ * elder_pair_candidates = 0 (or 100000) still works. */
+TEST_T(elder_pairing_candidates_setting_is_bounded, 120)
+{
+    enum { NE = 5000, NH = 4000 };
+    pj_pair_elder *es = calloc(NE, sizeof *es);
+    pj_pair_helper *hs = calloc(NH, sizeof *hs);
+    pj_pair_problem p = {.n_helpers = NH,
+                         .n_elders = NE,
+                         .helpers = hs,
+                         .elders = es,
+                         .walk_m = 2000,
+                         .candidates = 0};
+    pj_pair_result r;
+    CHECK_INT(pj_pair_solve(&p, &r), -1);
+    pj_pair_result_free(&r);
+    free(es);
+    free(hs);
+
+    th_server s;
+    th_start(&s, 1);
+    char off[80], g[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "grid01", s.demo_pw, g);
+    long long grid = el_grid01_grid(&s);
+    char q[200];
+    snprintf(q, sizeof q, "SELECT parent_id FROM regions WHERE id = %lld", grid);
+    long long village = th_sql_int(&s, q);
+    el_helper(&s, g, grid, 20, "1970-02-02", 'F', "");
+    el_elder(&s, g, grid, 30, "");
+    el_elder(&s, g, grid, 31, "");
+    char body[200];
+    snprintf(body, sizeof body, "{\"region_id\":%lld}", village);
+    const char *values[] = {"0", "100000"};
+    for (int i = 0; i < 2; i++) {
+        char sql[160];
+        snprintf(sql, sizeof sql,
+                 "UPDATE settings SET value = '%s' WHERE key ="
+                 " 'elder_pair_candidates'",
+                 values[i]);
+        th_sql_exec(&s, sql);
+        json_t *run = EL(&s, off, "POST", "/api/v1/pairing-runs", body, 201);
+        CHECK(th_int(run, "proposed") >= 2);
+        json_decref(run);
+    }
+    th_stop(&s);
+}
