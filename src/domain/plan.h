@@ -30,6 +30,9 @@ typedef struct pj_plan_pool pj_plan_pool;
  * (running + waiting). The pool is the process's (pj_plan_pool_current). */
 int pj_plan_pool_start(pj_plan_pool **out, const char *db_path, const pj_settings *settings,
                        int workers, int queue_max, pj_err *err);
+/* Asks the pool to stop without waiting: the waiting plans fail at once and the running ones
+ * end their search; each outcome is stored and announced as usual (notify fd). */
+void pj_plan_pool_cancel(pj_plan_pool *p);
 /* Fails the waiting plans, asks the running ones to stop (their solvers end their search at
  * once, the plan at its next phase boundary), joins, frees. */
 void pj_plan_pool_stop(pj_plan_pool *p);

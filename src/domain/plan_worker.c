@@ -214,6 +214,15 @@ int pj_plan_pool_start(pj_plan_pool **out, const char *db_path, const pj_setting
     return 0;
 }
 
+void pj_plan_pool_cancel(pj_plan_pool *p)
+{
+    if (!p) return;
+    pthread_mutex_lock(&p->mu);
+    atomic_store(&p->stopping, 1);
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
 void pj_plan_pool_stop(pj_plan_pool *p)
 {
     if (!p) return;

@@ -14,7 +14,9 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/ioctl.h>
 #include <sys/uio.h>
+#include <linux/sockios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -84,17 +86,19 @@ typedef struct conn {
     pj_server *srv;
     int fd;
     struct event *ev_read, *ev_write;
-    int reading;    /* ev_read is added */
-    int busy;       /* a request is being answered */
-    int closing;    /* close once the reply is written */
-    int have_head;  /* head parsed, waiting for the rest of the body */
-    int in_process; /* inside conn_process: freeing waits until it returns */
-    int dead;       /* to be freed by conn_process */
-    int peer_eof;   /* the client sent all it will send: answer what is buffered, close */
-    int refused;    /* closing after a refused request whose bytes may still be arriving */
-    int lingering;  /* reply written, our side shut: unread input is drained, then close */
-    size_t drained; /* bytes discarded while lingering */
-    int64_t req_ms; /* when the request now first in the input began to arrive (ms) */
+    int reading;          /* ev_read is added */
+    int busy;             /* a request is being answered */
+    int closing;          /* close once the reply is written */
+    int have_head;        /* head parsed, waiting for the rest of the body */
+    int in_process;       /* inside conn_process: freeing waits until it returns */
+    int dead;             /* to be freed by conn_process */
+    int peer_eof;         /* the client sent all it will send: answer what is buffered, close */
+    int refused;          /* closing after a refused request whose bytes may still be arriving */
+    int lingering;        /* reply written, our side shut: unread input is drained, then close */
+    int64_t linger_until; /* ms: the drain ends then at the latest */
+    int64_t write_until;  /* ms: a reply must be taken by then (0: none waiting) */
+    size_t drained;       /* bytes discarded while lingering */
+    int64_t req_ms;       /* when the request now first in the input began to arrive (ms) */
     int sent_continue;
     pj_head head;
     size_t req_len; /* bytes of the request being answered (head + body) */
@@ -494,13 +498,20 @@ static void conn_reply_done(conn *c)
     if (c->own_cached) body_unref(NULL, 0, c->own_cached);
     c->own_cached = NULL;
     c->iovn = c->iovi = 0;
+    c->write_until = 0;
     if (c->closing) {
-        if (c->refused && !c->peer_eof) {
-            /* the request's bytes may still be on their way: a close now would reset the
-             * connection and could lose the reply at the client; shut our side, drain a while */
+        int unread = 0;
+        if (!c->peer_eof && !c->refused && c->in_len <= c->req_len) ioctl(c->fd, FIONREAD, &unread);
+        if (!c->peer_eof && (c->refused || c->in_len > c->req_len || unread > 0)) {
+            /* bytes the client sent are unread: a close now would reset the connection and
+             * could lose the reply at the client; shut our side, drain a while, then close */
             shutdown(c->fd, SHUT_WR);
             c->lingering = 1;
-            c->in_len = 0;
+            c->linger_until = pj_now_ms() + LINGER_S * 1000;
+            c->srv->buffered -= c->in_cap;
+            free(c->in);
+            c->in = NULL;
+            c->in_len = c->in_cap = 0;
             c->reading = 1;
             struct timeval tv = {LINGER_S, 0};
             event_add(c->ev_read, &tv);
@@ -537,6 +548,7 @@ static int conn_write(conn *c)
             if (errno == EINTR) continue;
             if (errno == EAGAIN || errno == EWOULDBLOCK) {
                 struct timeval tv = {IDLE_S, 0};
+                if (!c->write_until) c->write_until = pj_now_ms() + IDLE_S * 1000;
                 event_add(c->ev_write, &tv);
                 conn_read_on(c, 0);
                 return 0;
@@ -558,7 +570,8 @@ static int conn_write(conn *c)
 static void on_write(evutil_socket_t fd, short what, void *arg)
 {
     conn *c = arg;
-    if (what & EV_TIMEOUT) { /* the client does not take its reply */
+    /* the client does not take its reply (a little now and then is not enough) */
+    if ((what & EV_TIMEOUT) || pj_now_ms() > c->write_until) {
         conn_free(c);
         return;
     }
@@ -708,8 +721,13 @@ static void batch_flush(pj_server *srv)
             p = next;
             continue;
         }
-        if (!ok) {
+        if (!ok && p->status < 400) { /* a refused request wrote nothing: its answer stands */
             free(p->body);
+            free(p->extra);
+            p->extra = NULL;
+            p->ctype = NULL;
+            p->cache = 0;
+            p->is_static = 0;
             pj_err e;
             pj_err_clear(&e);
             pj_fail(&e, 503, "commit_failed", "",
@@ -1151,18 +1169,7 @@ static int conn_process(conn *c)
                 break;
             }
             size_t need = c->head.head_len + (size_t)cl;
-            if (need > c->in_cap) {
-                if (srv->buffered + (need - c->in_cap) > BUFFERED_MAX) {
-                    pj_fail(&err, 503, "busy", "",
-                            "the server holds too many request bodies; try again shortly");
-                    conn_refuse(c, &err);
-                    break;
-                }
-                if (in_reserve(c, need, 1)) {
-                    c->dead = 1;
-                    break;
-                }
-            }
+            (void)need; /* its room grows as it arrives (on_read), within BUFFERED_MAX */
             c->have_head = 1;
             c->sent_continue = 0;
         }
@@ -1176,9 +1183,18 @@ static int conn_process(conn *c)
             if (c->head.expect_continue && !c->sent_continue && c->in_len == c->head.head_len) {
                 static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
                 c->sent_continue = 1;
-                /* a fresh socket takes 25 bytes whole; anything else ends the connection */
-                if (write(c->fd, cont, sizeof cont - 1) != (ssize_t)(sizeof cont - 1)) c->dead = 1;
+                /* only into an empty send queue, which takes 25 bytes whole (a client whose
+                 * earlier replies are still unread sends the body after its own wait) */
+                int queued = 1;
+                if (ioctl(c->fd, SIOCOUTQ, &queued) == 0 && queued == 0 &&
+                    write(c->fd, cont, sizeof cont - 1) != (ssize_t)(sizeof cont - 1))
+                    c->dead = 1;
             }
+            break;
+        }
+        if (srv->stopping) { /* no new work once asked to stop */
+            pj_fail(&err, 503, "stopping", "", "the server is stopping");
+            conn_refuse(c, &err);
             break;
         }
         c->have_head = 0;
@@ -1202,7 +1218,7 @@ static void linger_read(conn *c, short what)
     ssize_t n = 0;
     if (!(what & EV_TIMEOUT)) n = read(c->fd, sink, sizeof sink);
     if (n > 0) c->drained += (size_t)n;
-    if ((what & EV_TIMEOUT) || n == 0 || c->drained > LINGER_MAX ||
+    if ((what & EV_TIMEOUT) || n == 0 || c->drained > LINGER_MAX || pj_now_ms() > c->linger_until ||
         (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
         conn_free(c);
 }
@@ -1244,12 +1260,27 @@ static void on_read(evutil_socket_t fd, short what, void *arg)
         if (c->dead) conn_free(c);
         return;
     }
-    /* room to read into: a head needs at most PJ_HEAD_MAX; a body's room was made with its
-     * head */
-    size_t limit = c->have_head ? c->in_cap : PJ_HEAD_MAX + 16384;
+    /* room to read into, grown as bytes arrive: a head needs at most PJ_HEAD_MAX, a body its
+     * Content-Length (checked against the route's limit with the head); all connections
+     * together hold at most BUFFERED_MAX */
+    size_t limit =
+        c->have_head
+            ? c->head.head_len + (size_t)(c->head.content_length > 0 ? c->head.content_length : 0)
+            : PJ_HEAD_MAX + 16384;
     if (c->in_cap < limit && c->in_cap - c->in_len < 4096) {
         size_t cap = c->in_cap ? c->in_cap * 2 : 8192;
         if (cap > limit) cap = limit;
+        if (c->srv->buffered + (cap - c->in_cap) > BUFFERED_MAX) {
+            pj_err err;
+            pj_err_clear(&err);
+            pj_fail(&err, 503, "busy", "",
+                    "the server holds too many request bodies; try again shortly");
+            c->in_process = 1;
+            conn_refuse(c, &err);
+            c->in_process = 0;
+            if (c->dead) conn_free(c);
+            return;
+        }
         if (in_reserve(c, cap, c->have_head)) {
             conn_free(c);
             return;
@@ -1416,6 +1447,8 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
     stop_listening(srv);
     srv->stopping = 1;
     srv->stop_ms = pj_now_ms();
+    /* plans fail now ('stopped'): the requests waiting for them (?wait=1) get that answer */
+    pj_plan_pool_cancel(srv->plans);
     /* idle connections close now; busy ones after their reply (on_drain) */
     for (conn *c = srv->conns, *n; c; c = n) {
         n = c->next;
@@ -1441,7 +1474,26 @@ static void on_drain(evutil_socket_t fd, short what, void *arg)
             conn_free(c);
     }
     if (!busy || pj_now_ms() - srv->stop_ms > STOP_WAIT_S * 1000) {
-        if (busy) pj_warn("server: stopping with %d requests unanswered", busy);
+        /* requests still waiting for a plan are answered that the server stops */
+        while (srv->waiters) {
+            reply *p = srv->waiters;
+            srv->waiters = p->next;
+            pj_err e;
+            pj_err_clear(&e);
+            pj_fail(&e, 503, "stopped", "", "the server is stopping; plan it again");
+            pj_buf b;
+            pj_buf_init(&b, 1 << 16);
+            put_error(&b, &e, p->rid);
+            free(p->body);
+            p->body = b.data;
+            p->len = b.len;
+            p->status = 503;
+            p->c->closing = 1;
+            reply_send(srv, p, 0);
+            reply_free(p);
+            busy--;
+        }
+        if (busy > 0) pj_warn("server: stopping with %d requests unanswered", busy);
         event_base_loopexit(srv->base, NULL);
     }
 }

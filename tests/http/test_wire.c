@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "http/wire.h"
@@ -455,5 +456,60 @@ TEST(wire_server_half_close_limits_and_lingering)
     json_t *o = NULL;
     CHECK_INT(th_call(&s, "GET", "/api/v1/health", NULL, NULL, &o), 200);
     json_decref(o);
+    th_stop(&s);
+}
+
+/* Second review: a close with unread input drains instead of resetting, for any close (not
+ * only refusals); draining has a deadline however slowly the client sends. */
+TEST_T(wire_server_close_drains_with_a_deadline, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    size_t n;
+    /* Connection: close, then more bytes pipelined behind it */
+    int fd = dial(s.port);
+    char *req = malloc(300000);
+    int k = snprintf(req, 300000,
+                     "GET /api/v1/health HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+    memset(req + k, 'x', 300000 - (size_t)k);
+    send_all(fd, req, 300000);
+    free(req);
+    char *r = read_replies(fd, 0, &n);
+    CHECK_INT(last_read, 0); /* a close, not a reset */
+    CHECK_INT(count(r, "HTTP/1.1 200 OK"), 1);
+    free(r);
+    close(fd);
+    /* a refused request whose client then sends a byte every 0.4 s: closed within about
+     * LINGER_S (2 s), not kept open by the trickle */
+    fd = dial(s.port);
+    const char *big =
+        "POST /api/v1/regions HTTP/1.1\r\nHost: t\r\nContent-Length: 5000000\r\n\r\nab";
+    send_all(fd, big, strlen(big));
+    double t0 = 0;
+    {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        t0 = (double)ts.tv_sec + ts.tv_nsec / 1e9;
+    }
+    /* the server's side ends with its reply (EOF for the reader); fully closed once a write
+     * fails (the peer answers a byte with a reset) */
+    int closed = 0, eof = 0;
+    for (int i = 0; i < 20 && !closed; i++) {
+        usleep(400000);
+        if (send(fd, "y", 1, MSG_NOSIGNAL) < 0) closed = 1;
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        char buf[4096];
+        while (!eof && poll(&p, 1, 0) == 1) {
+            ssize_t m = read(fd, buf, sizeof buf);
+            if (m <= 0) eof = 1;
+        }
+    }
+    CHECK(eof);
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    double took = (double)ts.tv_sec + ts.tv_nsec / 1e9 - t0;
+    CHECK(closed);
+    CHECK(took < 5.0);
+    close(fd);
     th_stop(&s);
 }

@@ -226,6 +226,45 @@ TEST_T(plan_wait_does_not_hold_the_server, 120)
     th_stop(&s);
 }
 
+/* A server asked to stop answers a request waiting for its plan (?wait=1): 503 stopped, at
+ * once, not after the plan's 40 s. */
+TEST_T(plan_wait_answered_when_the_server_stops, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[2048];
+    th_login(&s, "officer", s.demo_pw, tok);
+    district_body(&s, body, sizeof body, 40, 5);
+    int pfd[2];
+    CHECK(pipe(pfd) == 0);
+    pid_t child = fork();
+    if (child == 0) {
+        json_t *o = NULL;
+        int st = th_call(&s, "POST", "/api/v1/plans?wait=1", tok, body, &o);
+        char out[96];
+        int n = snprintf(out, sizeof out, "%d %s", st, o ? th_err_code(o) : "-");
+        if (write(pfd[1], out, (size_t)n) < 0) _exit(2);
+        _exit(0);
+    }
+    close(pfd[1]);
+    /* until the plan is solving */
+    for (int k = 0; k < 100; k++) {
+        if (th_sql_int(&s, "SELECT COUNT(*) FROM plans WHERE status = 'solving'") > 0) break;
+        usleep(50000);
+    }
+    usleep(300000);
+    double t0 = now_s();
+    th_stop(&s);
+    char got[96] = "";
+    ssize_t n = read(pfd[0], got, sizeof got - 1);
+    close(pfd[0]);
+    int wst;
+    waitpid(child, &wst, 0);
+    CHECK(now_s() - t0 < 5.0);
+    CHECK(n > 0);
+    CHECK_STR(got, "503 stopped");
+}
+
 /* Starts a server again on s's database (as th_start does, without making the database). */
 static void restart(th_server *s)
 {
