@@ -332,6 +332,18 @@ static int is_village(const char *type)
     return type && (!strcmp(type, "village") || !strcmp(type, "community"));
 }
 
+/* Appends the village of the row s to v (grown in the arena). */
+static void vill_push(pj_ctx *c, pj_stmt *s, pvill **v, int *n, int *cap)
+{
+    if (*n == *cap) {
+        int nc = *cap ? 2 * *cap : 64;
+        pvill *nv = pj_arena_alloc(c->arena, sizeof *nv * (size_t)nc);
+        if (*n) memcpy(nv, *v, sizeof *nv * (size_t)*n);
+        *v = nv, *cap = nc;
+    }
+    vill_from_row(c, s, &(*v)[(*n)++]);
+}
+
 /* An affected area: a circle (radius > 0) or a polygon (np ≥ 3). */
 typedef struct area {
     double lat, lon, radius;
@@ -354,13 +366,7 @@ static int area_villages(pj_ctx *c, const area *a, pvill **out, int *nout, pj_er
         if (a->np ? !pj_point_in_polygon(la, lo, a->plat, a->plon, a->np)
                   : pj_haversine_km(a->lat, a->lon, la, lo) > a->radius)
             continue;
-        if (n == cap) {
-            int nc = cap ? 2 * cap : 64;
-            pvill *nv = pj_arena_alloc(c->arena, sizeof *nv * (size_t)nc);
-            if (n) memcpy(nv, v, sizeof *nv * (size_t)n);
-            v = nv, cap = nc;
-        }
-        vill_from_row(c, s, &v[n++]);
+        vill_push(c, s, &v, &n, &cap);
     }
     pj_stmt_done(s);
     *out = v;
@@ -425,13 +431,7 @@ static int load_villages(pj_ctx *c, const preq *q, pvill **out, int *nout, pj_er
             if (!s) return -1;
             pj_stmt_int(s, 1, ids[i]);
             while ((rc = pj_stmt_step(s, err)) == 1) {
-                if (n == cap) {
-                    int nc = cap ? 2 * cap : 64;
-                    pvill *nv = pj_arena_alloc(c->arena, sizeof *nv * (size_t)nc);
-                    if (n) memcpy(nv, v, sizeof *nv * (size_t)n);
-                    v = nv, cap = nc;
-                }
-                vill_from_row(c, s, &v[n++]);
+                vill_push(c, s, &v, &n, &cap);
             }
             pj_stmt_done(s);
             if (rc < 0) return -1;

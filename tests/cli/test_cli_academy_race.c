@@ -25,29 +25,7 @@ static char out[1 << 16];
 /* One pingji process, waited for; its output in out, its exit code returned. */
 static int run1(const char *const *args)
 {
-    char path[600];
-    snprintf(path, sizeof path, "%s/one.txt", t_tmpdir());
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        dup2(fd, 1);
-        dup2(fd, 2);
-        const char *argv[MAXARG + 2];
-        int n = 0;
-        argv[n++] = bin();
-        for (int i = 0; args[i] && n <= MAXARG; i++) argv[n++] = args[i];
-        argv[n] = NULL;
-        execv(bin(), (char *const *)argv);
-        _exit(127);
-    }
-    int st;
-    waitpid(pid, &st, 0);
-    FILE *f = fopen(path, "r");
-    size_t n = f ? fread(out, 1, sizeof out - 1, f) : 0;
-    out[n] = 0;
-    if (f) fclose(f);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+    return th_run(out, sizeof out, args);
 }
 #define RUN1(...) run1((const char *const[]){__VA_ARGS__, NULL})
 
