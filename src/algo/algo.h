@@ -29,6 +29,9 @@ typedef struct pj_algo_stats {
     int time_limit_hit; /* 1 when the solver stopped on its time limit */
 } pj_algo_stats;
 
+/* Frees what the solvers keep per thread (GLPK's environment); call before a thread that ran
+ * solvers ends. */
+void pj_algo_thread_done(void);
 /* 1 when opts asks the solver to stop now (see cancelled). */
 int pj_algo_cancelled(const pj_algo_opts *opts);
 /* Monotonic clock in seconds. */

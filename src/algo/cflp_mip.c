@@ -217,3 +217,8 @@ out:
     free(open);
     return res->status;
 }
+
+void pj_algo_thread_done(void)
+{
+    glp_free_env(); /* GLPK's environment is per thread */
+}

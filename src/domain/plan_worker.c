@@ -14,6 +14,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "algo/algo.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/plan_int.h"
@@ -149,6 +150,7 @@ static void *worker(void *arg)
         free(j);
     }
     pthread_mutex_unlock(&p->mu);
+    pj_algo_thread_done(); /* the solvers' per-thread state (GLPK's environment) */
     return NULL;
 }
 
