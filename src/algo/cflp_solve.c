@@ -1186,7 +1186,7 @@ static int ss_fit(ctx *c, unsigned char *open, int *asg, double *rem)
     kv *cand = malloc((size_t)n * sizeof(kv));
     int rc = -1;
     if (!trem || !cand) goto out;
-    for (int guard = 0; guard < 2 * n + 10; guard++) {
+    for (int guard = 0; guard < 2 * n + 10 && !timeup(c); guard++) {
         double best = INFINITY;
         int bj = -1, bb = -1, bx = -1, over = 0;
         for (int j = 0; j < n; j++) {
