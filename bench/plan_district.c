@@ -3,10 +3,14 @@
  * district (all 302 villages/communities) with extra synthetic candidate sites around the real
  * ones, for three roles (isolation, resettlement, medical).
  *
- * Usage: build/rel/bench/plan_district [--extra N] [--time-limit S] [--seed N]
+ * Usage: build/rel/bench/plan_district [--extra N] [--time-limit S] [--seed N] [--role R]
+ *                                      [--role-default]
  *   --extra N        synthetic facilities added (default 900; each has the isolation,
  *                    resettlement and medical roles and epidemic + disaster manuals)
  *   --time-limit S   the plans' time_limit_s (default 10)
+ *   --role R         plan only role R (isolation, resettlement or medical)
+ *   --role-default   single_source as the API sets it for the role (resettlement: single-source,
+ *                    each village wholly to one site) instead of multi-source for every role
  * The database is built in a temporary directory through the domain API (facility and manual
  * creation), then each plan is made with pj_plan_create as the local administrator. */
 #include <jansson.h>
@@ -167,6 +171,8 @@ int main(int argc, char **argv)
     int extra = 900;
     double tl = 10;
     uint64_t seed = 1;
+    const char *only = NULL;
+    int role_default = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--extra") && i + 1 < argc)
             extra = atoi(argv[++i]);
@@ -174,8 +180,13 @@ int main(int argc, char **argv)
             tl = atof(argv[++i]);
         else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
             seed = (uint64_t)atoll(argv[++i]);
+        else if (!strcmp(argv[i], "--role") && i + 1 < argc)
+            only = argv[++i];
+        else if (!strcmp(argv[i], "--role-default"))
+            role_default = 1;
         else {
-            fprintf(stderr, "usage: plan_district [--extra N] [--time-limit S] [--seed N]\n");
+            fprintf(stderr, "usage: plan_district [--extra N] [--time-limit S] [--seed N] [--role "
+                            "R] [--role-default]\n");
             return 2;
         }
     }
@@ -211,6 +222,7 @@ int main(int argc, char **argv)
            "demand", "short", "gap%", "makespan", "load s", "loc s", "sup s", "sched s", "total s",
            "wall s");
     for (size_t r = 0; r < sizeof runs / sizeof runs[0]; r++) {
+        if (only && strcmp(only, runs[r].role)) continue;
         json_t *body = json_pack(
             "{s:s,s:s,s:s,s:{s:{s:f,s:f},s:f},s:{s:f},s:{s:i,s:i,s:i,s:i,s:i,s:i,s:i},"
             "s:{s:i},s:f,s:b,s:b}",
@@ -218,7 +230,7 @@ int main(int argc, char **argv)
             "affected", "center", "lat", 40.2, "lon", 117.1, "radius_km", 100.0, "demand", "share",
             runs[r].share, "teams", "disinfection", 20, "medical", 30, "security", 20, "logistics",
             30, "it", 10, "cleaning", 20, "catering", 10, "supplies", "days", 3, "time_limit_s", tl,
-            "single_source", 0,
+            "single_source", role_default ? !strcmp(runs[r].role, "resettlement") : 0,
             /* the instance measured so far: one demand class (the eldercare list would add the
              * vulnerable as a second one, solved first; see docs/api-planner.md) */
             "vulnerable", 0);

@@ -16,6 +16,7 @@
 #define MS_NEARBY      10    /* large instances: swaps to the nearest closed sites per open one */
 #define SS_TABU_ITERS  60000 /* single-source tabu search: iterations */
 #define SS_TABU_STALL  1500  /* ... and at most this many without a new best before a restart */
+#define SS_NEARBY      10    /* large instances: swaps to the nearest closed sites per open one */
 
 /* ---------------------------------------------------------------- sorting helpers */
 
@@ -249,6 +250,7 @@ typedef struct ctx {
     int *osites;              /* [m] */
     kv *cust;                 /* [n] */
     const pj_algo_opts *opts; /* the caller's (cancellation) */
+    struct ctx *mc; /* large SS: the multi-source search over the same instance, for sites */
 } ctx;
 
 static int timeup(ctx *c)
@@ -1166,9 +1168,195 @@ static double ss_move(ctx *c, const int *cl, int ncl, const int *op, int nop, un
     return ss_cost(c, tr, asg);
 }
 
+static void subgradient(ctx *c, int maxit, double stop_at, double lambda0);
+static void ctx_free(ctx *c);
+static int ctx_init(ctx *c, const pj_cflp *in, pj_cflp_kind kind);
+
+/* Removes the capacity excess of a complete assignment (rem < 0 somewhere) step by step,
+ * taking the step with the lowest cost per unit of excess removed: a shift of a customer of an
+ * overloaded site to an open site with room for it, or the opening of a closed site (fixed
+ * cost) that takes the customers of overloaded sites it saves most on, while they still
+ * overload their site and fit. open[] is updated. Returns 0 when feasible, -1 when stuck. */
+static int ss_fit(ctx *c, unsigned char *open, int *asg, double *rem)
+{
+    const pj_cflp *in = c->in;
+    int m = c->m, n = c->n;
+    const double *d = in->demand;
+    double *trem = malloc((size_t)m * sizeof(double));
+    kv *cand = malloc((size_t)n * sizeof(kv));
+    int rc = -1;
+    if (!trem || !cand) goto out;
+    for (int guard = 0; guard < 2 * n + 10 && !timeup(c); guard++) {
+        double best = INFINITY;
+        int bj = -1, bb = -1, bx = -1, over = 0;
+        for (int j = 0; j < n; j++) {
+            int a = asg[j];
+            if (rem[a] >= 0) continue;
+            over = 1;
+            double caj = cst(c, a, j), gain = fmin(d[j], -rem[a]);
+            for (int q = 0; q < m; q++) {
+                if (!open[q] || q == a || rem[q] < d[j]) continue;
+                double r = (cst(c, q, j) - caj) / gain;
+                if (r < best) best = r, bj = j, bb = q, bx = -1;
+            }
+        }
+        if (!over) {
+            rc = 0;
+            break;
+        }
+        for (int b = 0; b < m; b++) {
+            if (open[b] || !c->allow[b] || in->capacity[b] <= 0) continue;
+            int k = 0;
+            for (int j = 0; j < n; j++) {
+                double cb = cst(c, b, j);
+                if (rem[asg[j]] < 0 && isfinite(cb) && d[j] <= in->capacity[b])
+                    cand[k].key = cb - cst(c, asg[j], j), cand[k].idx = j, k++;
+            }
+            if (!k) continue;
+            qsort(cand, (size_t)k, sizeof(kv), kv_cmp);
+            for (int q = 0; q < k; q++) trem[asg[cand[q].idx]] = rem[asg[cand[q].idx]];
+            double room = in->capacity[b], cost = in->fixed_cost[b], gain = 0;
+            for (int q = 0; q < k; q++) {
+                int j = cand[q].idx, a = asg[j];
+                if (trem[a] >= 0 || d[j] > room) continue;
+                gain += fmin(d[j], -trem[a]);
+                cost += cand[q].key;
+                trem[a] += d[j];
+                room -= d[j];
+            }
+            if (gain > 0 && cost / gain < best) best = cost / gain, bx = b;
+        }
+        if (bx >= 0) {
+            /* open bx and move to it the customers counted above */
+            int b = bx, k = 0;
+            open[b] = 1;
+            rem[b] = in->capacity[b];
+            for (int j = 0; j < n; j++) {
+                double cb = cst(c, b, j);
+                if (rem[asg[j]] < 0 && isfinite(cb) && d[j] <= in->capacity[b])
+                    cand[k].key = cb - cst(c, asg[j], j), cand[k].idx = j, k++;
+            }
+            qsort(cand, (size_t)k, sizeof(kv), kv_cmp);
+            for (int q = 0; q < k; q++) {
+                int j = cand[q].idx, a = asg[j];
+                if (rem[a] >= 0 || d[j] > rem[b]) continue;
+                rem[a] += d[j];
+                rem[b] -= d[j];
+                asg[j] = b;
+            }
+        } else if (bj >= 0) {
+            rem[asg[bj]] += d[bj];
+            rem[bb] -= d[bj];
+            asg[bj] = bb;
+        } else {
+            break;
+        }
+    }
+out:
+    free(trem);
+    free(cand);
+    return rc;
+}
+
+/* Single-source assignment for open[] from a multi-source solution's fractions frac: each
+ * customer to the site serving most of it, excess repaired, then the descent. Returns 0 on
+ * success (asg, rem filled). */
+static int ss_from_frac(ctx *c, unsigned char *open, const double *frac, int *asg, double *rem)
+{
+    const pj_cflp *in = c->in;
+    int m = c->m, n = c->n, over = 0;
+    for (int i = 0; i < m; i++) rem[i] = open[i] ? in->capacity[i] : 0;
+    for (int j = 0; j < n; j++) {
+        int best = -1;
+        double bf = 0;
+        for (int i = 0; i < m; i++)
+            if (open[i] && frac[(size_t)i * n + j] > bf && in->capacity[i] >= in->demand[j])
+                bf = frac[(size_t)i * n + j], best = i;
+        if (best < 0) return -1;
+        asg[j] = best;
+        rem[best] -= in->demand[j];
+        over |= rem[best] < 0;
+    }
+    if (over && ss_fit(c, open, asg, rem) != 0) return -1;
+    ss_improve(c, open, asg, rem);
+    return 0;
+}
+
+/* Large single-source instances: the multi-source site search (transportation per site set,
+ * swaps to nearby sites; started from the sets of the relaxation, see subgradient) finds a
+ * good set of sites much faster than the single-source moves do. Its best set is then given a
+ * single-source assignment, from its fractions or by regret (the better one), with more sites
+ * while it does not fit. Runs until `until` at the latest. */
+static void ss_from_multi(ctx *c, double until)
+{
+    int m = c->m;
+    ctx *mc = c->mc;
+    if (!mc) return;
+    mc->deadline = fmin(c->deadline, until);
+    if (isfinite(c->ub)) {
+        memcpy(mc->open, c->bopen, (size_t)m);
+        ms_eval(mc, mc->open);
+    }
+    if (!isfinite(mc->ub)) return;
+    ms_local_search(mc, 50, MS_NEARBY);
+    unsigned char *open = c->open;
+    memcpy(open, mc->bopen, (size_t)m);
+    lagr_eval(c, c->bestu, NULL); /* c->v ranks the sites add_capacity opens */
+    for (int tries = 0; tries < 6 && !timeup(c); tries++) {
+        int ok = 0;
+        if (ss_from_frac(c, open, mc->bfrac, c->asg, c->rem) == 0) {
+            ss_trim(c, open, c->asg);
+            ss_update(c, open, c->asg);
+            memcpy(open, mc->bopen, (size_t)m);
+            ok = 1;
+        }
+        if (ss_assign(c, open, c->asg, c->rem) == 0) {
+            ss_improve(c, open, c->asg, c->rem);
+            ss_trim(c, open, c->asg);
+            ss_update(c, open, c->asg);
+            ok = 1;
+        }
+        if (ok) break;
+        double cap = 0;
+        for (int i = 0; i < m; i++)
+            if (open[i]) cap += c->in->capacity[i];
+        add_capacity(c, open, cap + 1e-9);
+    }
+}
+
 /* Site moves (close / open / swap) around the incumbent, then an iterated local search with
  * random kicks (deterministic for the seed). */
-static void ss_local_search(ctx *c, int max_rounds, int kicks)
+/* The closed sites nearest to open site i: ranked by the mean unit cost to the customers i
+ * serves in the incumbent (a pair that cannot be served counts as very far); the first
+ * `want` (at most) are put in near[]. Returns how many. */
+static int ss_near(ctx *c, int i, kv *near, kv *buf, int want)
+{
+    const pj_cflp *in = c->in;
+    int m = c->m, n = c->n, nj = 0;
+    int *js = c->asg; /* scratch [n] */
+    double w = 0;
+    for (int j = 0; j < n; j++)
+        if (c->bassign[j] == i) js[nj++] = j, w += in->demand[j];
+    if (nj == 0 || w <= 0) return 0;
+    int nl = 0;
+    for (int b = 0; b < m; b++) {
+        if (c->bopen[b] || !c->allow[b] || in->capacity[b] <= 0) continue;
+        double sum = 0;
+        for (int t = 0; t < nj; t++) {
+            double cc = cst(c, b, js[t]);
+            sum += isfinite(cc) ? cc : in->demand[js[t]] * 1e6;
+        }
+        buf[nl].key = sum / w;
+        buf[nl].idx = b;
+        nl++;
+    }
+    qsort(buf, (size_t)nl, sizeof(kv), kv_cmp);
+    if (nl > want) nl = want;
+    memcpy(near, buf, (size_t)nl * sizeof(kv));
+    return nl;
+}
+
+static void ss_local_search(ctx *c, int max_rounds, int kicks, int nearby)
 {
     int m = c->m, n = c->n;
     unsigned char *tr = malloc((size_t)m);
@@ -1176,7 +1364,11 @@ static void ss_local_search(ctx *c, int max_rounds, int kicks)
     double *rem = malloc((size_t)m * sizeof(double));
     kv *cand = malloc((size_t)m * sizeof(kv));
     int *olist = malloc((size_t)m * sizeof(int));
-    if (!tr || !asg || !rem || !cand || !olist) goto out;
+    kv *near = nearby > 0 ? malloc((size_t)m * nearby * sizeof(kv)) : NULL;
+    kv *cand2 = nearby > 0 ? malloc((size_t)m * sizeof(kv)) : NULL;
+    int *nnear = nearby > 0 ? calloc((size_t)m, sizeof(int)) : NULL;
+    if (!tr || !asg || !rem || !cand || !olist || (nearby > 0 && (!near || !cand2 || !nnear)))
+        goto out;
     lagr_eval(c, c->bestu, NULL);
     int nc = 0, lim = 0;
     for (int kick = 0; kick <= kicks && !timeup(c); kick++) {
@@ -1192,6 +1384,13 @@ static void ss_local_search(ctx *c, int max_rounds, int kicks)
             qsort(cand, (size_t)nc, sizeof(kv), kv_cmp);
             lim = nc < 10 ? nc : 10;
             int lim_open = nc < 40 ? nc : 40;
+            if (nearby > 0 && near) {
+                /* large instances: swaps of each open site with its nearest closed sites */
+                lim = nearby;
+                for (int i = 0; i < m; i++)
+                    nnear[i] =
+                        c->bopen[i] ? ss_near(c, i, near + (size_t)i * nearby, cand2, nearby) : 0;
+            }
             for (int mv = 0; mv < m + lim_open + m * lim && !timeup(c); mv++) {
                 int cl = -1, op = -1;
                 if (mv < m) {
@@ -1201,7 +1400,12 @@ static void ss_local_search(ctx *c, int max_rounds, int kicks)
                 } else {
                     int r = mv - m - lim_open;
                     cl = r / lim;
-                    op = cand[r % lim].idx;
+                    if (nearby > 0 && near) {
+                        if (r % lim >= nnear[cl]) continue;
+                        op = near[(size_t)cl * nearby + r % lim].idx;
+                    } else {
+                        op = cand[r % lim].idx;
+                    }
                 }
                 if (cl >= 0 && !c->bopen[cl]) continue;
                 if (op >= 0 && c->bopen[op]) continue;
@@ -1233,6 +1437,9 @@ out:
     free(rem);
     free(cand);
     free(olist);
+    free(near);
+    free(cand2);
+    free(nnear);
 }
 
 /* Tabu search over single-source assignments with the open set implied by the assignment
@@ -1495,12 +1702,12 @@ static long tabu_stall(int n)
 
 /* ---------------------------------------------------------------- driver */
 
-static void subgradient(ctx *c, int maxit, double stop_at)
+static void subgradient(ctx *c, int maxit, double stop_at, double lambda0)
 {
     int large = (double)c->m * c->n > 1e5;
     int every = large ? 4 : 1; /* heuristic frequency (large: every 16th iteration) */
     int n = c->n;
-    double lambda = 2.0, bestL = -INFINITY;
+    double lambda = lambda0, bestL = -INFINITY;
     int noimp = 0, patience = c->kind == PJ_CFLP_MULTI ? 25 : 20;
     if ((double)c->m * c->n > 1e5) patience = 12; /* large: coarser, faster schedule */
     for (int it = 0; it < maxit && !timeup(c) && pj_algo_now() < stop_at; it++) {
@@ -1563,6 +1770,11 @@ static int rc_fix(ctx *c, signed char *fix, unsigned char *y0)
 
 static void ctx_free(ctx *c)
 {
+    if (c->mc) {
+        ctx_free(c->mc);
+        free(c->mc);
+        c->mc = NULL;
+    }
     free(c->allow);
     free(c->u);
     free(c->bestu);
@@ -1734,6 +1946,21 @@ pj_cflp_status pj_cflp_solve(const pj_cflp *inst, pj_cflp_kind kind, const pj_al
     c.deadline = t0 + tl;
     c.opts = opts;
     c.rng = opts ? opts->seed : 0;
+    if (kind == PJ_CFLP_SINGLE && (double)c.m * c.n > 1e5) {
+        /* the multi-source search for the sites of large instances (see ss_from_multi);
+         * without the memory for it the single-source search works alone */
+        c.mc = calloc(1, sizeof(ctx));
+        if (c.mc && ctx_init(c.mc, inst, PJ_CFLP_MULTI) == 0) {
+            c.mc->t0 = t0;
+            c.mc->deadline = c.deadline;
+            c.mc->opts = opts;
+            c.mc->rng = c.rng;
+        } else if (c.mc) {
+            ctx_free(c.mc);
+            free(c.mc);
+            c.mc = NULL;
+        }
+    }
     if (obviously_infeasible(&c, res)) {
         res->status = PJ_CFLP_INFEASIBLE;
         res->stats.time_s = pj_algo_now() - t0;
@@ -1757,7 +1984,20 @@ pj_cflp_status pj_cflp_solve(const pj_cflp *inst, pj_cflp_kind kind, const pj_al
     }
     if (opts && opts->progress) opts->progress(opts->progress_ud, 0.0);
     /* the Lagrangian phase gets at most 40 % of the time limit, local search the rest */
-    subgradient(&c, 3000, t0 + 0.4 * tl);
+    if (c.mc) {
+        /* large single-source: the multi-source relaxation first (cheaper per iteration; its
+         * heuristic gives the sites the multi-source search starts from), its multipliers
+         * then start the single-source one, whose bound is at least as high for them */
+        memcpy(c.mc->u, c.u, (size_t)c.n * sizeof(double));
+        memcpy(c.mc->bestu, c.u, (size_t)c.n * sizeof(double));
+        subgradient(c.mc, 3000, t0 + 0.2 * tl, 2.0);
+        if (c.mc->lb > c.lb) c.lb = c.mc->lb; /* a bound for single-source too */
+        memcpy(c.u, c.mc->bestu, (size_t)c.n * sizeof(double));
+        memcpy(c.bestu, c.mc->bestu, (size_t)c.n * sizeof(double));
+        subgradient(&c, 3000, t0 + 0.4 * tl, 0.5);
+    } else {
+        subgradient(&c, 3000, t0 + 0.4 * tl, 2.0);
+    }
     if (opts && opts->progress) opts->progress(opts->progress_ud, 0.5);
     if (isfinite(c.ub) && !proven(&c)) {
         if (kind == PJ_CFLP_MULTI) {
@@ -1774,12 +2014,14 @@ pj_cflp_status pj_cflp_solve(const pj_cflp *inst, pj_cflp_kind kind, const pj_al
                 if (!(c.ub < before - 1e-9 * fmax(1, fabs(before)))) break;
             }
         } else if ((double)c.m * c.n > 1e5) {
-            /* many candidate sites: the site search first, it makes the big steps */
-            ss_local_search(&c, 50, 0);
+            /* many candidate sites: the multi-source site search for the sites, then the
+             * single-source site search, it makes the big steps */
+            ss_from_multi(&c, pj_algo_now() + 0.5 * (c.deadline - pj_algo_now()));
+            ss_local_search(&c, 50, 0, SS_NEARBY);
             ss_tabu(&c, SS_TABU_ITERS, tabu_stall(c.n));
         } else {
             ss_tabu(&c, SS_TABU_ITERS, tabu_stall(c.n));
-            ss_local_search(&c, 50, 0);
+            ss_local_search(&c, 50, 0, 0);
         }
     }
     if (!isfinite(c.ub) && kind == PJ_CFLP_SINGLE && !timeup(&c)) {
@@ -1789,7 +2031,7 @@ pj_cflp_status pj_cflp_solve(const pj_cflp *inst, pj_cflp_kind kind, const pj_al
             ss_improve(&c, c.open, c.asg, c.rem);
             ss_trim(&c, c.open, c.asg);
             ss_update(&c, c.open, c.asg);
-            ss_local_search(&c, 50, 0);
+            ss_local_search(&c, 50, 0, 0);
             ss_tabu(&c, SS_TABU_ITERS, tabu_stall(c.n));
         }
     }

@@ -391,6 +391,61 @@ TEST(cflp_large_multi_source)
     pj_cflp_free(&p);
 }
 
+/* A large single-source instance (m * n > 1e5: the multi-source site search gives the sites,
+ * its fractions the first assignment, excess repaired by shifts or by opening sites, then the
+ * single-source site search with swaps to nearby sites). Few sites are allowed and those have
+ * little room, so the multi-source solution splits customers and its sites are nearly full:
+ * the repair must open sites. Every customer wholly to one allowed site within reach and
+ * capacity, the objective the recomputed one, the bound below it, the gap small. */
+TEST(cflp_large_single_source)
+{
+    int m = 400, n = 280;
+    pj_cflp p;
+    CHECK(pj_cflp_init(&p, m, n) == 0);
+    uint64_t st = 17;
+    double *x = malloc(sizeof(double) * (size_t)(m + n)),
+           *y = malloc(sizeof(double) * (size_t)(m + n));
+    double D = 0;
+    for (int j = 0; j < n; j++) D += p.demand[j] = 5 + pj_rng_below(&st, 60);
+    for (int k = 0; k < m + n; k++) x[k] = 20 * pj_rng_unit(&st), y[k] = 20 * pj_rng_unit(&st);
+    for (int i = 0; i < m; i++) {
+        p.capacity[i] = floor(D / 40 * (0.5 + pj_rng_unit(&st)));
+        p.fixed_cost[i] = floor(p.capacity[i] * (8 + 8 * pj_rng_unit(&st)));
+    }
+    for (int i = 0; i < m; i++)
+        for (int j = 0; j < n; j++) {
+            double d = hypot(x[i] - x[m + j], y[i] - y[m + j]);
+            p.cost[(size_t)i * n + j] = d > 9 ? INFINITY : floor(p.demand[j] * d * 10);
+        }
+    p.allowed = calloc((size_t)m, 1);
+    for (int i = 0; i < m; i++) p.allowed[i] = i % 7 != 2;
+    pj_algo_opts o = {0};
+    o.time_limit_s = getenv("PJ_SANITIZED") ? 8 : 3;
+    o.seed = 5;
+    pj_cflp_result r, rm;
+    CHECK_INT(pj_cflp_solve(&p, PJ_CFLP_SINGLE, &o, &r), PJ_CFLP_OK);
+    check_result(&p, &r);
+    CHECK_INT(r.nflows, n);
+    for (int j = 0; j < n; j++) {
+        int i = r.assign[j];
+        CHECK(i >= 0 && i < m && r.open[i] && i % 7 != 2);
+        CHECK(isfinite(p.cost[(size_t)i * n + j]));
+    }
+    CHECK(isfinite(r.stats.lower_bound));
+    CHECK(r.stats.lower_bound <= r.stats.objective);
+    CHECK(r.stats.gap < 0.05);
+    /* splitting may only help: the multi-source optimum is at most the single-source one, so
+     * a multi-source bound above our single-source objective would show a wrong solution */
+    o.time_limit_s = 1;
+    CHECK_INT(pj_cflp_solve(&p, PJ_CFLP_MULTI, &o, &rm), PJ_CFLP_OK);
+    CHECK(rm.stats.lower_bound <= r.stats.objective + 1e-6 * r.stats.objective);
+    pj_cflp_result_free(&r);
+    pj_cflp_result_free(&rm);
+    free(x);
+    free(y);
+    pj_cflp_free(&p);
+}
+
 TEST(cflp_infeasible_and_invalid)
 {
     pj_cflp p;
