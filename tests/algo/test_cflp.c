@@ -348,6 +348,34 @@ TEST(cflp_properties_and_determinism)
         }
 }
 
+/* Sites and customers at random points of a 20 × 20 square: demand 5..4+dmax, capacities
+ * around total demand / capdiv, fixed cost ~ capacity, pairs farther than 9 forbidden, and the
+ * sites i with i % skip_mod == skip_rem not allowed. */
+static void geo_inst(pj_cflp *p, int m, int n, uint64_t seed, int dmax, double capdiv, int skip_mod,
+                     int skip_rem)
+{
+    CHECK(pj_cflp_init(p, m, n) == 0);
+    uint64_t st = seed;
+    double *x = malloc(sizeof(double) * (size_t)(m + n)),
+           *y = malloc(sizeof(double) * (size_t)(m + n));
+    double D = 0;
+    for (int j = 0; j < n; j++) D += p->demand[j] = 5 + pj_rng_below(&st, (uint32_t)dmax);
+    for (int k = 0; k < m + n; k++) x[k] = 20 * pj_rng_unit(&st), y[k] = 20 * pj_rng_unit(&st);
+    for (int i = 0; i < m; i++) {
+        p->capacity[i] = floor(D / capdiv * (0.5 + pj_rng_unit(&st)));
+        p->fixed_cost[i] = floor(p->capacity[i] * (8 + 8 * pj_rng_unit(&st)));
+    }
+    for (int i = 0; i < m; i++)
+        for (int j = 0; j < n; j++) {
+            double d = hypot(x[i] - x[m + j], y[i] - y[m + j]);
+            p->cost[(size_t)i * n + j] = d > 9 ? INFINITY : floor(p->demand[j] * d * 10);
+        }
+    p->allowed = calloc((size_t)m, 1);
+    for (int i = 0; i < m; i++) p->allowed[i] = i % skip_mod != skip_rem;
+    free(x);
+    free(y);
+}
+
 /* A large multi-source instance (m * n > 1e5: relaxation over the pairs within reach, site
  * search with nearby swaps and transportation cut off at the incumbent): points on a
  * square, pairs beyond a radius forbidden, some sites not allowed. The solution must be
@@ -356,24 +384,7 @@ TEST(cflp_large_multi_source)
 {
     int m = 360, n = 300;
     pj_cflp p;
-    CHECK(pj_cflp_init(&p, m, n) == 0);
-    uint64_t st = 99;
-    double *x = malloc(sizeof(double) * (size_t)(m + n)),
-           *y = malloc(sizeof(double) * (size_t)(m + n));
-    double D = 0;
-    for (int j = 0; j < n; j++) D += p.demand[j] = 5 + pj_rng_below(&st, 46);
-    for (int k = 0; k < m + n; k++) x[k] = 20 * pj_rng_unit(&st), y[k] = 20 * pj_rng_unit(&st);
-    for (int i = 0; i < m; i++) {
-        p.capacity[i] = floor(D / 25 * (0.5 + pj_rng_unit(&st)));
-        p.fixed_cost[i] = floor(p.capacity[i] * (8 + 8 * pj_rng_unit(&st)));
-    }
-    for (int i = 0; i < m; i++)
-        for (int j = 0; j < n; j++) {
-            double d = hypot(x[i] - x[m + j], y[i] - y[m + j]);
-            p.cost[(size_t)i * n + j] = d > 9 ? INFINITY : floor(p.demand[j] * d * 10);
-        }
-    p.allowed = calloc((size_t)m, 1);
-    for (int i = 0; i < m; i++) p.allowed[i] = i % 11 != 5;
+    geo_inst(&p, m, n, 99, 46, 25, 11, 5);
     pj_algo_opts o = {0};
     o.time_limit_s = getenv("PJ_SANITIZED") ? 8 : 3; /* stops by itself after about 1 s */
     o.seed = 3;
@@ -386,8 +397,6 @@ TEST(cflp_large_multi_source)
     CHECK(r.stats.lower_bound <= r.stats.objective);
     CHECK(r.stats.gap < 0.05);
     pj_cflp_result_free(&r);
-    free(x);
-    free(y);
     pj_cflp_free(&p);
 }
 
@@ -401,24 +410,7 @@ TEST(cflp_large_single_source)
 {
     int m = 400, n = 280;
     pj_cflp p;
-    CHECK(pj_cflp_init(&p, m, n) == 0);
-    uint64_t st = 17;
-    double *x = malloc(sizeof(double) * (size_t)(m + n)),
-           *y = malloc(sizeof(double) * (size_t)(m + n));
-    double D = 0;
-    for (int j = 0; j < n; j++) D += p.demand[j] = 5 + pj_rng_below(&st, 60);
-    for (int k = 0; k < m + n; k++) x[k] = 20 * pj_rng_unit(&st), y[k] = 20 * pj_rng_unit(&st);
-    for (int i = 0; i < m; i++) {
-        p.capacity[i] = floor(D / 40 * (0.5 + pj_rng_unit(&st)));
-        p.fixed_cost[i] = floor(p.capacity[i] * (8 + 8 * pj_rng_unit(&st)));
-    }
-    for (int i = 0; i < m; i++)
-        for (int j = 0; j < n; j++) {
-            double d = hypot(x[i] - x[m + j], y[i] - y[m + j]);
-            p.cost[(size_t)i * n + j] = d > 9 ? INFINITY : floor(p.demand[j] * d * 10);
-        }
-    p.allowed = calloc((size_t)m, 1);
-    for (int i = 0; i < m; i++) p.allowed[i] = i % 7 != 2;
+    geo_inst(&p, m, n, 17, 60, 40, 7, 2);
     pj_algo_opts o = {0};
     o.time_limit_s = getenv("PJ_SANITIZED") ? 8 : 3;
     o.seed = 5;
@@ -441,8 +433,6 @@ TEST(cflp_large_single_source)
     CHECK(rm.stats.lower_bound <= r.stats.objective + 1e-6 * r.stats.objective);
     pj_cflp_result_free(&r);
     pj_cflp_result_free(&rm);
-    free(x);
-    free(y);
     pj_cflp_free(&p);
 }
 
