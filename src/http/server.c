@@ -154,16 +154,21 @@ struct pj_server {
     char logbuf[1 << 16];
 };
 
-static uint64_t hash_str(const char *s)
+/* FNV-1a of s[0..n) */
+static uint64_t hash_mem(const char *s, size_t n)
 {
     uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
     return h;
 }
 
-static void body_unref(const void *data, size_t len, void *arg)
+static uint64_t hash_str(const char *s)
 {
-    cached_body *b = arg;
+    return hash_mem(s, strlen(s));
+}
+
+static void body_unref(cached_body *b)
+{
     if (b && --b->refs == 0) free(b);
 }
 
@@ -171,7 +176,7 @@ static void cache_clear(pj_server *srv)
 {
     for (int i = 0; i < CACHE_SLOTS; i++) {
         free(srv->cache[i].key);
-        body_unref(NULL, 0, srv->cache[i].body);
+        body_unref(srv->cache[i].body);
     }
     memset(srv->cache, 0, sizeof srv->cache);
     srv->cache_bytes = 0;
@@ -201,7 +206,7 @@ static void cache_put(pj_server *srv, const char *key, uint64_t h, const char *b
     if (e->key) { /* direct-mapped: the newer response takes the slot */
         srv->cache_bytes -= e->body->len;
         free(e->key);
-        body_unref(NULL, 0, e->body);
+        body_unref(e->body);
         e->key = NULL;
         e->body = NULL;
     }
@@ -239,13 +244,6 @@ typedef struct route_index {
     short param[ROUTE_SLOTS];
     int nparam;
 } route_index;
-
-static uint64_t hash_mem(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-    return h;
-}
 
 static const route_index *route_index_get(const pj_route *routes, int n)
 {
@@ -467,7 +465,7 @@ static void conn_free(conn *c)
     if (c->ev_write) event_free(c->ev_write);
     if (c->fd >= 0) close(c->fd);
     free(c->own_body);
-    if (c->own_cached) body_unref(NULL, 0, c->own_cached);
+    if (c->own_cached) body_unref(c->own_cached);
     pj_buf_free(&c->out);
     srv->buffered -= c->in_cap;
     srv->nconns--;
@@ -495,7 +493,7 @@ static void conn_reply_done(conn *c)
 {
     free(c->own_body);
     c->own_body = NULL;
-    if (c->own_cached) body_unref(NULL, 0, c->own_cached);
+    if (c->own_cached) body_unref(c->own_cached);
     c->own_cached = NULL;
     c->iovn = c->iovi = 0;
     c->write_until = 0;
@@ -693,9 +691,29 @@ static void reply_send(pj_server *srv, reply *p, int from_loop)
 static void reply_free(reply *p)
 {
     free(p->body);
-    if (p->cached) body_unref(NULL, 0, p->cached);
+    if (p->cached) body_unref(p->cached);
     free(p->extra);
     free(p);
+}
+
+/* Makes p an error answer: e's status and the error shape, nothing of what it held before
+ * (body, cached body, cookies and other extra headers, content type). */
+static void reply_error(reply *p, const pj_err *e)
+{
+    free(p->body);
+    free(p->extra);
+    p->extra = NULL;
+    if (p->cached) body_unref(p->cached);
+    p->cached = NULL;
+    p->ctype = NULL;
+    p->cache = 0;
+    p->is_static = 0;
+    pj_buf b;
+    pj_buf_init(&b, 1 << 16);
+    put_error(&b, e, p->rid);
+    p->body = b.data;
+    p->len = b.len;
+    p->status = e->status ? e->status : 500;
 }
 
 /* Commits the open batch, then answers every request that waited for it; if the commit
@@ -722,25 +740,12 @@ static void batch_flush(pj_server *srv)
             continue;
         }
         if (!ok && p->status < 400) { /* a refused request wrote nothing: its answer stands */
-            free(p->body);
-            free(p->extra);
-            p->extra = NULL;
-            p->ctype = NULL;
-            p->cache = 0;
-            p->is_static = 0;
             pj_err e;
             pj_err_clear(&e);
             pj_fail(&e, 503, "commit_failed", "",
                     "the write could not be made durable (%s); nothing was changed, try again",
                     err.code);
-            pj_buf b;
-            pj_buf_init(&b, 1 << 16);
-            put_error(&b, &e, p->rid);
-            p->body = b.data;
-            p->len = b.len;
-            if (p->cached) body_unref(NULL, 0, p->cached);
-            p->cached = NULL;
-            p->status = 503;
+            reply_error(p, &e);
         }
         reply_send(srv, p, 1);
         reply_free(p);
@@ -1088,13 +1093,8 @@ static void conn_refuse(conn *c, const pj_err *e)
     reply *p = calloc(1, sizeof *p);
     if (!p) abort();
     make_rid(srv, p->rid);
-    pj_buf b;
-    pj_buf_init(&b, 1 << 16);
-    put_error(&b, e, p->rid);
+    reply_error(p, e);
     p->c = c;
-    p->status = e->status;
-    p->body = b.data;
-    p->len = b.len;
     p->t0 = now_us();
     copy_str(p->method, sizeof p->method, c->head.method ? c->head.method : "-");
     if (!c->head.method) c->head.method = "-";
@@ -1168,8 +1168,7 @@ static int conn_process(conn *c)
                 conn_refuse(c, &err);
                 break;
             }
-            size_t need = c->head.head_len + (size_t)cl;
-            (void)need; /* its room grows as it arrives (on_read), within BUFFERED_MAX */
+            /* its room grows as it arrives (on_read), within BUFFERED_MAX */
             c->have_head = 1;
             c->sent_continue = 0;
         }
@@ -1209,6 +1208,15 @@ static int conn_process(conn *c)
         return -1;
     }
     return 0;
+}
+
+/* conn_refuse outside conn_process (from the read callback): c may be gone after it. */
+static void refuse_now(conn *c, const pj_err *e)
+{
+    c->in_process = 1;
+    conn_refuse(c, e);
+    c->in_process = 0;
+    if (c->dead) conn_free(c);
 }
 
 /* After a refused request: discards what the client still sends, then closes. */
@@ -1254,10 +1262,7 @@ static void on_read(evutil_socket_t fd, short what, void *arg)
         pj_err_clear(&err);
         pj_fail(&err, 408, "request_timeout", "", "the request did not arrive within %d seconds",
                 REQUEST_S);
-        c->in_process = 1;
-        conn_refuse(c, &err);
-        c->in_process = 0;
-        if (c->dead) conn_free(c);
+        refuse_now(c, &err);
         return;
     }
     /* room to read into, grown as bytes arrive: a head needs at most PJ_HEAD_MAX, a body its
@@ -1275,10 +1280,7 @@ static void on_read(evutil_socket_t fd, short what, void *arg)
             pj_err_clear(&err);
             pj_fail(&err, 503, "busy", "",
                     "the server holds too many request bodies; try again shortly");
-            c->in_process = 1;
-            conn_refuse(c, &err);
-            c->in_process = 0;
-            if (c->dead) conn_free(c);
+            refuse_now(c, &err);
             return;
         }
         if (in_reserve(c, cap, c->have_head)) {
@@ -1385,12 +1387,13 @@ static void on_plan_done(evutil_socket_t fd, short what, void *arg)
         }
         *pp = p->next;
         if (rc < 0) {
-            put_error(&b, &err, p->rid);
-            p->status = err.status ? err.status : 500;
+            reply_error(p, &err);
+            pj_buf_free(&b);
+        } else {
+            free(p->body);
+            p->body = b.data; /* ownership moves to the reply */
+            p->len = b.len;
         }
-        free(p->body);
-        p->body = b.data; /* ownership moves to the reply */
-        p->len = b.len;
         reply_send(srv, p, 1);
         reply_free(p);
         pj_arena_free(&a);
@@ -1481,13 +1484,7 @@ static void on_drain(evutil_socket_t fd, short what, void *arg)
             pj_err e;
             pj_err_clear(&e);
             pj_fail(&e, 503, "stopped", "", "the server is stopping; plan it again");
-            pj_buf b;
-            pj_buf_init(&b, 1 << 16);
-            put_error(&b, &e, p->rid);
-            free(p->body);
-            p->body = b.data;
-            p->len = b.len;
-            p->status = 503;
+            reply_error(p, &e);
             p->c->closing = 1;
             reply_send(srv, p, 0);
             reply_free(p);
