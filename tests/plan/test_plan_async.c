@@ -175,6 +175,40 @@ TEST_T(plan_async_prompt_progress_same_as_sync, 180)
     th_stop(&s);
 }
 
+/* A client in a child process POSTing body to /plans?wait=1; *fd reads its answer, "STATUS
+ * WHAT RESULT": the plan's status (an error's code), 1 when the plan has a result. */
+static pid_t wait_in_child(th_server *s, const char *tok, const char *body, int *fd)
+{
+    int pfd[2];
+    CHECK(pipe(pfd) == 0);
+    fflush(NULL);
+    pid_t child = fork();
+    if (child == 0) {
+        json_t *o = NULL;
+        int st = th_call(s, "POST", "/api/v1/plans?wait=1", tok, body, &o);
+        const char *what = !o ? "-" : st < 300 ? th_str(o, "status") : th_err_code(o);
+        char out[96];
+        int n = snprintf(out, sizeof out, "%d %s %d", st, what ? what : "-",
+                         o && json_is_object(json_object_get(o, "result")));
+        if (write(pfd[1], out, (size_t)n) < 0) _exit(2);
+        _exit(0);
+    }
+    close(pfd[1]);
+    *fd = pfd[0];
+    return child;
+}
+
+/* The child's answer into got (NUL-terminated), once it has ended; its length. */
+static ssize_t child_answer(pid_t child, int fd, char *got, size_t size)
+{
+    ssize_t n = read(fd, got, size - 1);
+    got[n > 0 ? n : 0] = 0;
+    close(fd);
+    int wst;
+    waitpid(child, &wst, 0);
+    return n;
+}
+
 /* ?wait=1 answers with the solved plan, and the server serves others while it waits. */
 TEST_T(plan_wait_does_not_hold_the_server, 120)
 {
@@ -183,19 +217,8 @@ TEST_T(plan_wait_does_not_hold_the_server, 120)
     char tok[80], body[2048];
     th_login(&s, "officer", s.demo_pw, tok);
     district_body(&s, body, sizeof body, 2, 11);
-    int pfd[2];
-    CHECK(pipe(pfd) == 0);
-    pid_t child = fork();
-    if (child == 0) { /* the waiting client: writes the status, then the plan's status */
-        json_t *o = NULL;
-        int st = th_call(&s, "POST", "/api/v1/plans?wait=1", tok, body, &o);
-        char out[96];
-        int n = snprintf(out, sizeof out, "%d %s %d", st, o ? th_str(o, "status") : "-",
-                         o && json_is_object(json_object_get(o, "result")));
-        if (write(pfd[1], out, (size_t)n) < 0) _exit(2);
-        _exit(0);
-    }
-    close(pfd[1]);
+    int rfd;
+    pid_t child = wait_in_child(&s, tok, body, &rfd);
     /* meanwhile: other requests answer promptly, and a plan is seen solving */
     double worst = 0, t0 = now_s();
     int solving_seen = 0;
@@ -216,11 +239,8 @@ TEST_T(plan_wait_does_not_hold_the_server, 120)
     if (worst > bound)
         t_fail(__FILE__, __LINE__, "GET /facilities took %.3f s while a ?wait=1 plan solved",
                worst);
-    char got[96] = "";
-    ssize_t n = read(pfd[0], got, sizeof got - 1);
-    close(pfd[0]);
-    int wst;
-    waitpid(child, &wst, 0);
+    char got[96];
+    ssize_t n = child_answer(child, rfd, got, sizeof got);
     CHECK(n > 0);
     CHECK_STR(got, "201 draft 1");
     th_stop(&s);
@@ -235,18 +255,8 @@ TEST_T(plan_wait_answered_when_the_server_stops, 60)
     char tok[80], body[2048];
     th_login(&s, "officer", s.demo_pw, tok);
     district_body(&s, body, sizeof body, 40, 5);
-    int pfd[2];
-    CHECK(pipe(pfd) == 0);
-    pid_t child = fork();
-    if (child == 0) {
-        json_t *o = NULL;
-        int st = th_call(&s, "POST", "/api/v1/plans?wait=1", tok, body, &o);
-        char out[96];
-        int n = snprintf(out, sizeof out, "%d %s", st, o ? th_err_code(o) : "-");
-        if (write(pfd[1], out, (size_t)n) < 0) _exit(2);
-        _exit(0);
-    }
-    close(pfd[1]);
+    int rfd;
+    pid_t child = wait_in_child(&s, tok, body, &rfd);
     /* until the plan is solving */
     for (int k = 0; k < 100; k++) {
         if (th_sql_int(&s, "SELECT COUNT(*) FROM plans WHERE status = 'solving'") > 0) break;
@@ -255,14 +265,11 @@ TEST_T(plan_wait_answered_when_the_server_stops, 60)
     usleep(300000);
     double t0 = now_s();
     th_stop(&s);
-    char got[96] = "";
-    ssize_t n = read(pfd[0], got, sizeof got - 1);
-    close(pfd[0]);
-    int wst;
-    waitpid(child, &wst, 0);
+    char got[96];
+    ssize_t n = child_answer(child, rfd, got, sizeof got);
     CHECK(now_s() - t0 < 5.0);
     CHECK(n > 0);
-    CHECK_STR(got, "503 stopped");
+    CHECK_STR(got, "503 stopped 0");
 }
 
 /* Starts a server again on s's database (as th_start does, without making the database). */
