@@ -16,9 +16,13 @@
  * once it cannot beat the incumbent), and for single-source a tabu
  * search over assignments (shift, swap, empty-a-site moves, capacity excess priced
  * adaptively, restarts that open a site the relaxation rates well or empty one) — on large
- * instances preceded by the multi-source relaxation and site search, whose sites get a
- * single-source assignment from its fractions (excess shifted or given to opened sites), and
- * a site search swapping each open site with its nearest closed ones; for small
+ * instances preceded by the multi-source relaxation and site search on the instance with 4 %
+ * less capacity per site (room for whole customers), whose sites get a single-source
+ * assignment from its fractions (excess shifted or given to opened sites), and a site search
+ * swapping each open site with its nearest closed ones (the tabu search then shifts a customer
+ * only to its 40 cheapest sites). On large instances the relaxation solves only the sites it
+ * may open (a site whose continuous knapsack keeps it closed is left until the multipliers
+ * have risen enough to change that; the bound stays valid). For small
  * instances an exact path: Lagrangian reduced-cost fixing of sites, then GLPK branch-and-cut
  * on the strong model of what is left, seeded with our incumbent, which proves optimality.
  * Pure C: plain structs in, plain structs out. */

@@ -17,6 +17,8 @@
 #define SS_TABU_ITERS  60000 /* single-source tabu search: iterations */
 #define SS_TABU_STALL  1500  /* ... and at most this many without a new best before a restart */
 #define SS_NEARBY      10    /* large instances: swaps to the nearest closed sites per open one */
+#define SS_TABU_NEAR   40    /* large instances: the sites a customer may shift to in the tabu */
+#define SS_DEFLATE     0.04  /* large SS: capacity the multi-source site search leaves free */
 
 /* ---------------------------------------------------------------- sorting helpers */
 
@@ -33,6 +35,59 @@ static int kv_cmp(const void *a, const void *b)
     return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
+static int kv_less(const kv *x, const kv *y)
+{
+    return x->key < y->key || (x->key == y->key && x->idx < y->idx);
+}
+
+/* Sorts a[0..n) as kv_cmp orders (the same result as qsort with kv_cmp, the keys being
+ * distinct pairs): quicksort with a median-of-three pivot, insertion sort for short runs,
+ * the smaller side first by recursion so the depth stays logarithmic. The knapsacks sort
+ * hundreds of thousands of short arrays per second; qsort's indirect calls dominated. */
+static void kv_sort(kv *a, int n)
+{
+    while (n > 16) {
+        int mid = n / 2;
+        if (kv_less(&a[mid], &a[0])) {
+            kv t = a[mid];
+            a[mid] = a[0], a[0] = t;
+        }
+        if (kv_less(&a[n - 1], &a[mid])) {
+            kv t = a[mid];
+            a[mid] = a[n - 1], a[n - 1] = t;
+            if (kv_less(&a[mid], &a[0])) {
+                t = a[mid];
+                a[mid] = a[0], a[0] = t;
+            }
+        }
+        kv p = a[mid];
+        int i = 0, j = n - 1;
+        for (;;) {
+            while (kv_less(&a[i], &p)) i++;
+            while (kv_less(&p, &a[j])) j--;
+            if (i >= j) break;
+            kv t = a[i];
+            a[i] = a[j], a[j] = t;
+            i++, j--;
+        }
+        /* a[0..j] <= p <= a[j+1..n) */
+        int left = j + 1, right = n - left;
+        if (left < right) {
+            kv_sort(a, left);
+            a += left, n = right;
+        } else {
+            kv_sort(a + left, right);
+            n = left;
+        }
+    }
+    for (int i = 1; i < n; i++) {
+        kv x = a[i];
+        int j = i - 1;
+        while (j >= 0 && kv_less(&x, &a[j])) a[j + 1] = a[j], j--;
+        a[j + 1] = x;
+    }
+}
+
 /* ---------------------------------------------------------------- 0-1 knapsack */
 
 /* Workspace for knap01: capacity for `cap` items. */
@@ -40,6 +95,7 @@ typedef struct knap {
     int cap;
     kv *ord;
     double *p, *w;
+    double *cp, *cw; /* prefix sums of p and w in ratio order */
     unsigned char *x, *bx;
     long limit;
 } knap;
@@ -50,10 +106,12 @@ static int knap_init(knap *k, int cap)
     k->ord = malloc((size_t)(cap + 1) * sizeof(kv));
     k->p = malloc((size_t)(cap + 1) * sizeof(double));
     k->w = malloc((size_t)(cap + 1) * sizeof(double));
+    k->cp = malloc((size_t)(cap + 2) * sizeof(double));
+    k->cw = malloc((size_t)(cap + 2) * sizeof(double));
     k->x = malloc((size_t)(cap + 1));
     k->bx = malloc((size_t)(cap + 1));
     k->limit = 4000;
-    return k->ord && k->p && k->w && k->x && k->bx ? 0 : -1;
+    return k->ord && k->p && k->w && k->cp && k->cw && k->x && k->bx ? 0 : -1;
 }
 
 static void knap_fini(knap *k)
@@ -61,6 +119,8 @@ static void knap_fini(knap *k)
     free(k->ord);
     free(k->p);
     free(k->w);
+    free(k->cp);
+    free(k->cw);
     free(k->x);
     free(k->bx);
 }
@@ -88,9 +148,14 @@ static double knap01(knap *K, int k, const double *p, const double *w, double W,
         *ub = base;
         return base;
     }
-    qsort(K->ord, (size_t)q, sizeof(kv), kv_cmp);
+    kv_sort(K->ord, q);
     double *P = K->p, *Wt = K->w;
-    for (int t = 0; t < q; t++) P[t] = p[K->ord[t].idx], Wt[t] = w[K->ord[t].idx];
+    double *CP = K->cp, *CW = K->cw;
+    CP[0] = CW[0] = 0;
+    for (int t = 0; t < q; t++) {
+        P[t] = p[K->ord[t].idx], Wt[t] = w[K->ord[t].idx];
+        CP[t + 1] = CP[t] + P[t], CW[t + 1] = CW[t] + Wt[t];
+    }
     /* greedy start + root bound */
     double z = 0, r = W, root = -1;
     for (int t = 0; t < q; t++) {
@@ -120,10 +185,20 @@ static double knap01(knap *K, int k, const double *p, const double *w, double W,
             aborted = 1;
             break;
         }
-        /* Dantzig bound from j with residual r */
-        int s = j;
-        double pp = 0, ww = 0, u;
-        while (s < q && ww + Wt[s] <= r) pp += P[s], ww += Wt[s], s++;
+        /* Dantzig bound from j with residual r: the items j..s-1 fit whole (binary search
+         * on the prefix sums) */
+        int lo = j, hi = q; /* largest s in [j, q] with CW[s] - CW[j] <= r */
+        double lim = CW[j] + r;
+        while (lo < hi) {
+            int mid = lo + (hi - lo + 1) / 2;
+            if (CW[mid] <= lim)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        int s = lo;
+        double pp = CP[s] - CP[j], ww = CW[s] - CW[j], u;
+        if (ww > r) ww = r; /* rounding of the prefix sums */
         u = s < q ? pp + (r - ww) * P[s] / Wt[s] : pp;
         if (cp + u > z + eps) {
             for (int t = j; t < s; t++) K->x[t] = 1;
@@ -224,13 +299,20 @@ typedef struct ctx {
     int *selj;                 /* [m*n] selected customers per site (row i) */
     double *selx;              /* [m*n] */
     int *selcnt;               /* [m] */
-    double *ip, *iw;           /* [max(m,n)] knapsack item buffers */
-    int *iref;                 /* [max(m,n)] */
-    unsigned char *itake;      /* [max(m,n)] */
-    kv *kvbuf;                 /* [max(m,n)] */
-    int *rowp;                 /* [m+1] site i's allowed pairs are rowj/rowc[rowp[i]..rowp[i+1]) */
-    int *rowj;                 /* [pairs] customer of each finite cost, ascending per site */
-    double *rowc;              /* [pairs] its cost */
+    int *lazy;                 /* [m] sites whose exact value waits (lagr_eval) */
+    unsigned char *lzf;        /* [m] 1 while a site's v is a lower value (lagr_eval) */
+    double *ulast;             /* [n] the multipliers of the last lagr_eval */
+    double rise;               /* sum over lagr_eval calls of the multipliers' rises */
+    double *vlow, *vrise;      /* [m] a site's last continuous value and `rise` then */
+    int lazy_ok;          /* large single-source: lagr_eval may keep lower values of closed sites */
+    double *ip, *iw;      /* [max(m,n)] knapsack item buffers */
+    int *iref;            /* [max(m,n)] */
+    unsigned char *itake; /* [max(m,n)] */
+    kv *kvbuf;            /* [max(m,n)] */
+    int *rowp;            /* [m+1] site i's allowed pairs are rowj/rowc[rowp[i]..rowp[i+1]) */
+    int *rowj;            /* [pairs] customer of each finite cost */
+    double *rowc;         /* [pairs] its cost */
+    double *rowr;         /* [pairs] its cost per unit of demand; lazy_ok: rows ascend by it */
     knap K;
     double lb;
     int iters;
@@ -250,6 +332,9 @@ typedef struct ctx {
     int *osites;              /* [m] */
     kv *cust;                 /* [n] */
     const pj_algo_opts *opts; /* the caller's (cancellation) */
+    int no_heur;              /* subgradient without the Lagrangian heuristic */
+    double target;            /* subgradient: an estimate of the optimum below ub (0: none) */
+    pj_cflp defl;             /* large SS: the instance with less capacity that mc searches */
     struct ctx *mc; /* large SS: the multi-source search over the same instance, for sites */
 } ctx;
 
@@ -293,18 +378,108 @@ static int seen_add(ctx *c, uint64_t h)
 
 /* ---------------------------------------------------------------- Lagrangian */
 
+/* Site i's customers with a positive profit u_j - c_ij into the knapsack item buffers
+ * (ip profit, iw weight, iref customer). Returns how many. */
+static int site_items(ctx *c, int i, const double *u, double umax)
+{
+    int k = 0;
+    for (int p = c->rowp[i]; p < c->rowp[i + 1]; p++) {
+        int j = c->rowj[p];
+        double cc = c->rowc[p];
+        /* rows are by cost per unit (customers without demand first): none of the rest pays */
+        if (c->lazy_ok && c->rowr[p] >= umax && isfinite(c->rowr[p])) break;
+        if (cc < u[j]) {
+            c->ip[k] = u[j] - cc;
+            c->iw[k] = c->in->demand[j];
+            c->iref[k] = j;
+            k++;
+        }
+    }
+    return k;
+}
+
+/* The continuous knapsack over the k items for capacity W: its profit (an upper bound on the
+ * 0-1 knapsack's); with sj/sx the chosen customers and their fractions (count returned in
+ * *cnt). */
+static double lp_knap(ctx *c, int k, double W, int *sj, double *sx, int *cnt)
+{
+    double prof = 0;
+    int q = 0;
+    for (int t = 0; t < k; t++) {
+        if (c->iw[t] <= 0) {
+            prof += c->ip[t];
+            if (sj) sj[*cnt] = c->iref[t], sx[(*cnt)++] = 1;
+        } else {
+            c->kvbuf[q].key = -c->ip[t] / c->iw[t];
+            c->kvbuf[q].idx = t;
+            q++;
+        }
+    }
+    double r = W;
+    int nsel = frac_knap(c->kvbuf, q, c->iw, &r);
+    for (int a = 0; a < nsel; a++) {
+        int t = c->kvbuf[a].idx;
+        double x = a < nsel - 1 || r >= 0 ? 1 : (c->iw[t] + r) / c->iw[t];
+        prof += x * c->ip[t];
+        if (sj) sj[*cnt] = c->iref[t], sx[(*cnt)++] = x;
+    }
+    return prof;
+}
+
+/* Single-source: site i's value f_i - (0-1 knapsack profit) over its k items, with its
+ * selection. The knapsack's upper bound is used when its search stops early (a lower value:
+ * the bound stays valid). */
+static double ss_site_value(ctx *c, int i, int k)
+{
+    int n = c->n;
+    int *sj = c->selj + (size_t)i * n;
+    double *sx = c->selx + (size_t)i * n;
+    double pub;
+    knap01(&c->K, k, c->ip, c->iw, c->in->capacity[i], c->itake, &pub);
+    c->selcnt[i] = 0;
+    for (int t = 0; t < k; t++)
+        if (c->itake[t]) {
+            sj[c->selcnt[i]] = c->iref[t];
+            sx[c->selcnt[i]++] = 1;
+        }
+    return c->in->fixed_cost[i] - pub;
+}
+
+/* Site i's exact value at u (f_i minus its knapsack's profit: continuous for multi-source,
+ * 0-1 for single-source) with its selection. */
+static double site_value(ctx *c, int i, const double *u, double umax)
+{
+    int k = site_items(c, i, u, umax);
+    if (c->kind == PJ_CFLP_SINGLE) return ss_site_value(c, i, k);
+    c->selcnt[i] = 0;
+    return c->in->fixed_cost[i] - lp_knap(c, k, c->in->capacity[i], c->selj + (size_t)i * c->n,
+                                          c->selx + (size_t)i * c->n, &c->selcnt[i]);
+}
+
 /* Evaluates L(u) for the relaxation of sum_i x_ij = 1. fix[i]: -1 free, 0 closed, 1 open
  * (NULL = all free). Fills v, yl, g and the per-site selections. Returns -INFINITY when the
- * node is infeasible for the capacity cover. */
+ * node is infeasible for the capacity cover.
+ * Large single-source instances (lazy_ok): sites the relaxation keeps closed are not solved
+ * exactly unless the capacity cover opens them. A site whose continuous knapsack leaves its
+ * value >= 0 is closed (its 0-1 value is higher still) and stays so while the multipliers have
+ * risen by less than that value since (its profit grows by at most the sum of the rises); it
+ * is not looked at again until they have risen by half of it. Such a site's v is a lower value
+ * (so L stays a bound); the cover solves every site it opens exactly and is solved again until
+ * it opens only exact ones (at most 50 rounds; then L is still a bound, its subgradient
+ * approximate). Other instances get every value exactly (see ctx_init). */
 static double lagr_eval(ctx *c, const double *u, const signed char *fix)
 {
     const pj_cflp *in = c->in;
-    int m = c->m, n = c->n;
-    double L = 0;
+    int m = c->m, n = c->n, nlazy = 0;
+    double L = 0, umax = -INFINITY, rise = 0;
     for (int j = 0; j < n; j++) {
         L += u[j];
         c->g[j] = 1;
+        if (in->demand[j] > 0 && u[j] / in->demand[j] > umax) umax = u[j] / in->demand[j];
+        if (u[j] > c->ulast[j]) rise += u[j] - c->ulast[j];
+        c->ulast[j] = u[j];
     }
+    c->rise += rise;
     for (int i = 0; i < m; i++) {
         c->selcnt[i] = 0;
         c->yl[i] = 0;
@@ -312,82 +487,101 @@ static double lagr_eval(ctx *c, const double *u, const signed char *fix)
             c->v[i] = INFINITY;
             continue;
         }
+        if ((fix && fix[i] == 1) || !c->lazy_ok) {
+            c->v[i] = site_value(c, i, u, umax);
+            continue;
+        }
+        double drift = c->rise - c->vrise[i];
+        if (c->vlow[i] > 0 && drift <= 0.5 * c->vlow[i]) {
+            c->v[i] = c->vlow[i] - drift; /* still closed, not looked at */
+            c->lazy[nlazy++] = i;
+            continue;
+        }
+        int k = site_items(c, i, u, umax);
+        int *sj = c->selj + (size_t)i * n;
+        double *sx = c->selx + (size_t)i * n;
+        int multi = c->kind == PJ_CFLP_MULTI;
+        double vl = in->fixed_cost[i] - lp_knap(c, k, in->capacity[i], multi ? sj : NULL,
+                                                multi ? sx : NULL, &c->selcnt[i]);
+        c->vlow[i] = vl, c->vrise[i] = c->rise;
+        if (multi) {
+            c->v[i] = vl; /* exact */
+        } else if (vl >= 0) {
+            c->v[i] = vl;
+            c->lazy[nlazy++] = i;
+        } else {
+            c->v[i] = ss_site_value(c, i, k);
+        }
+    }
+    /* y: open negative sites and forced ones, then the cheapest capacity cover */
+    double capo = 0;
+    for (int i = 0; i < m; i++)
+        if (isfinite(c->v[i]) && ((fix && fix[i] == 1) || c->v[i] < 0)) capo += in->capacity[i];
+    double need = c->D - capo;
+    for (int t = 0; t < nlazy; t++) c->lzf[c->lazy[t]] = 1;
+    for (int round = 0;; round++) {
+        double capc = 0, vsum = 0, Lr = L;
         int k = 0;
-        for (int p = c->rowp[i]; p < c->rowp[i + 1]; p++) {
-            int j = c->rowj[p];
-            double cc = c->rowc[p];
-            if (cc < u[j]) {
-                c->ip[k] = u[j] - cc;
-                c->iw[k] = in->demand[j];
-                c->iref[k] = j;
+        for (int i = 0; i < m; i++) {
+            c->yl[i] = 0;
+            if (!isfinite(c->v[i])) continue;
+            if ((fix && fix[i] == 1) || c->v[i] < 0) {
+                c->yl[i] = 1;
+                Lr += c->v[i];
+            } else if (in->capacity[i] > 0) {
+                c->ip[k] = c->v[i];
+                c->iw[k] = in->capacity[i];
+                c->iref[k] = i;
+                capc += in->capacity[i];
+                vsum += c->v[i];
                 k++;
             }
         }
-        int *sj = c->selj + (size_t)i * n;
-        double *sx = c->selx + (size_t)i * n;
-        double prof = 0;
-        if (c->kind == PJ_CFLP_MULTI) {
-            int q = 0;
+        int redo = 0;
+        if (need > 1e-9 * (1 + c->D)) {
+            if (capc < need * (1 - 1e-12)) {
+                L = -INFINITY;
+                break;
+            }
+            /* a site worth more than the greedy cover is never in the cheapest cover (values
+             * here are >= 0): it stays closed and out of the knapsack */
+            for (int t = 0; t < k; t++) c->kvbuf[t].key = c->ip[t] / c->iw[t], c->kvbuf[t].idx = t;
+            double r = need, zg = 0;
+            int ng = frac_knap(c->kvbuf, k, c->iw, &r);
+            for (int a = 0; a < ng; a++) zg += c->ip[c->kvbuf[a].idx];
+            int kk = 0;
+            capc = vsum = 0;
             for (int t = 0; t < k; t++) {
-                if (c->iw[t] <= 0) {
-                    prof += c->ip[t];
-                    sj[c->selcnt[i]] = c->iref[t];
-                    sx[c->selcnt[i]++] = 1;
-                } else {
-                    c->kvbuf[q].key = -c->ip[t] / c->iw[t];
-                    c->kvbuf[q].idx = t;
-                    q++;
-                }
+                if (c->ip[t] > zg) continue;
+                c->ip[kk] = c->ip[t], c->iw[kk] = c->iw[t], c->iref[kk] = c->iref[t];
+                capc += c->iw[kk], vsum += c->ip[kk];
+                kk++;
             }
-            double r = in->capacity[i];
-            int nsel = frac_knap(c->kvbuf, q, c->iw, &r);
-            for (int a = 0; a < nsel; a++) {
-                int t = c->kvbuf[a].idx;
-                double x = a < nsel - 1 || r >= 0 ? 1 : (c->iw[t] + r) / c->iw[t];
-                prof += x * c->ip[t];
-                sj[c->selcnt[i]] = c->iref[t];
-                sx[c->selcnt[i]++] = x;
-            }
-        } else {
+            k = kk;
             double pub;
-            knap01(&c->K, k, c->ip, c->iw, in->capacity[i], c->itake, &pub);
-            prof = pub;
+            /* choose sites NOT to open: max value kept closed within the spare capacity */
+            knap01(&c->K, k, c->ip, c->iw, fmax(0, capc - need), c->itake, &pub);
+            Lr += vsum - pub;
             for (int t = 0; t < k; t++)
-                if (c->itake[t]) {
-                    sj[c->selcnt[i]] = c->iref[t];
-                    sx[c->selcnt[i]++] = 1;
+                if (!c->itake[t]) c->yl[c->iref[t]] = 1;
+            for (int t = 0; t < nlazy; t++) { /* (site_value reuses the item buffers) */
+                int i = c->lazy[t];
+                if (c->yl[i] && c->lzf[i]) { /* opened by the cover with its lower value */
+                    c->lzf[i] = 0;
+                    c->v[i] = site_value(c, i, u, umax);
+                    redo = 1;
                 }
+            }
         }
-        c->v[i] = in->fixed_cost[i] - prof;
-    }
-    /* y: open negative sites and forced ones, then the cheapest capacity cover */
-    double capo = 0, capc = 0, vsum = 0;
-    int k = 0;
-    for (int i = 0; i < m; i++) {
-        if (!isfinite(c->v[i])) continue;
-        if ((fix && fix[i] == 1) || c->v[i] < 0) {
-            c->yl[i] = 1;
-            capo += in->capacity[i];
-            L += c->v[i];
-        } else if (in->capacity[i] > 0) {
-            c->ip[k] = c->v[i];
-            c->iw[k] = in->capacity[i];
-            c->iref[k] = i;
-            capc += in->capacity[i];
-            vsum += c->v[i];
-            k++;
+        /* the values of lazy sites are lower than their 0-1 values, so Lr is a bound; once the
+         * cover opens only sites with exact values, it is L(u) */
+        if (!redo || round > 50) {
+            L = Lr;
+            break;
         }
     }
-    double need = c->D - capo;
-    if (need > 1e-9 * (1 + c->D)) {
-        if (capc < need * (1 - 1e-12)) return -INFINITY;
-        double pub;
-        /* choose sites NOT to open: max value kept closed within the spare capacity */
-        knap01(&c->K, k, c->ip, c->iw, capc - need, c->itake, &pub);
-        L += vsum - pub;
-        for (int t = 0; t < k; t++)
-            if (!c->itake[t]) c->yl[c->iref[t]] = 1;
-    }
+    for (int t = 0; t < nlazy; t++) c->lzf[c->lazy[t]] = 0;
+    if (!isfinite(L)) return L;
     for (int i = 0; i < m; i++) {
         if (!c->yl[i]) continue;
         const int *sj = c->selj + (size_t)i * n;
@@ -1297,6 +1491,10 @@ static void ss_from_multi(ctx *c, double until)
         memcpy(mc->open, c->bopen, (size_t)m);
         ms_eval(mc, mc->open);
     }
+    if (!isfinite(mc->ub)) { /* as in pj_cflp_solve: every allowed site open */
+        for (int i = 0; i < m; i++) mc->open[i] = mc->allow[i];
+        ms_eval(mc, mc->open);
+    }
     if (!isfinite(mc->ub)) return;
     ms_local_search(mc, 50, MS_NEARBY);
     unsigned char *open = c->open;
@@ -1466,6 +1664,7 @@ static void ss_tabu(ctx *c, long iters, long stall)
     double *tload = malloc((size_t)m * sizeof(double));
     int *ol = malloc((size_t)m * sizeof(int));
     int *tgt = malloc((size_t)n * sizeof(int)), *ctgt = malloc((size_t)n * sizeof(int));
+    int *nb = NULL; /* [n*K] each customer's nearest sites (large instances) */
     if (!asg || !cnt || !load || !tabu || !open || !tload || !ol || !tgt || !ctgt ||
         !isfinite(c->ub))
         goto out;
@@ -1490,6 +1689,25 @@ static void ss_tabu(ctx *c, long iters, long stall)
         ntop = no < 20 ? no : 20;
         for (int t = 0; t < ntop; t++) rank[t] = order[t].idx;
         free(order);
+    }
+    /* large instances: a customer shifts only to its SS_TABU_NEAR cheapest sites */
+    int K = (double)m * n > 1e5 && m > SS_TABU_NEAR ? SS_TABU_NEAR : 0;
+    if (K) {
+        nb = malloc((size_t)n * K * sizeof(int));
+        kv *tmp = malloc((size_t)m * sizeof(kv));
+        if (!nb || !tmp) {
+            free(tmp);
+            goto out;
+        }
+        for (int j = 0; j < n; j++) {
+            int q = 0;
+            for (int i = 0; i < m; i++)
+                if (c->allow[i] && s[i] >= d[j] && isfinite(C[(size_t)i * n + j]))
+                    tmp[q].key = C[(size_t)i * n + j], tmp[q].idx = i, q++;
+            kv_sort(tmp, q);
+            for (int t = 0; t < K; t++) nb[(size_t)j * K + t] = t < q ? tmp[t].idx : -1;
+        }
+        free(tmp);
     }
     double eps = 1e-9 * (1 + davg);
     long since = 0, restarts = 0, last_imp = 0;
@@ -1564,7 +1782,9 @@ static void ss_tabu(ctx *c, long iters, long stall)
             double caj = C[(size_t)a * n + j], la = load[a];
             double exa0 = la > s[a] ? la - s[a] : 0, exa1 = la - d[j] > s[a] ? la - d[j] - s[a] : 0;
             double closea = cnt[a] == 1 ? f[a] : 0;
-            for (int b = 0; b < m; b++) {
+            for (int t = 0; t < (K ? K : m); t++) {
+                int b = K ? nb[(size_t)j * K + t] : t;
+                if (b < 0) break;
                 if (b == a || !c->allow[b]) continue;
                 double cb = C[(size_t)b * n + j];
                 if (!isfinite(cb) || s[b] < d[j]) continue;
@@ -1691,6 +1911,7 @@ out:
     free(ol);
     free(tgt);
     free(ctgt);
+    free(nb);
 }
 
 /* Restart period of the tabu search: 5 iterations per customer, within [300, 1500]. */
@@ -1724,7 +1945,8 @@ static void subgradient(ctx *c, int maxit, double stop_at, double lambda0)
             lambda *= 0.5;
             noimp = 0;
         }
-        if (it % (it < 100 && !large ? every : 4 * every) == 0 || !isfinite(c->ub)) {
+        if (!c->no_heur &&
+            (it % (it < 100 && !large ? every : 4 * every) == 0 || !isfinite(c->ub))) {
             if (c->kind == PJ_CFLP_MULTI)
                 ms_heuristic(c);
             else
@@ -1735,6 +1957,7 @@ static void subgradient(ctx *c, int maxit, double stop_at, double lambda0)
         for (int j = 0; j < n; j++) norm += c->g[j] * c->g[j];
         if (norm < 1e-18) break;
         double target = isfinite(c->ub) ? c->ub : L + 0.1 * fabs(L) + 1;
+        if (c->target > 0 && c->target > L && c->target < target) target = c->target;
         double step = lambda * (target - L) / norm;
         for (int j = 0; j < n; j++) c->u[j] += step * c->g[j];
         if (lambda < 1e-3) break;
@@ -1775,6 +1998,8 @@ static void ctx_free(ctx *c)
         free(c->mc);
         c->mc = NULL;
     }
+    free(c->defl.capacity); /* the rest of defl is the caller's instance */
+    c->defl.capacity = NULL;
     free(c->allow);
     free(c->u);
     free(c->bestu);
@@ -1784,6 +2009,11 @@ static void ctx_free(ctx *c)
     free(c->selj);
     free(c->selx);
     free(c->selcnt);
+    free(c->lazy);
+    free(c->lzf);
+    free(c->ulast);
+    free(c->vlow);
+    free(c->vrise);
     free(c->ip);
     free(c->iw);
     free(c->iref);
@@ -1792,6 +2022,7 @@ static void ctx_free(ctx *c)
     free(c->rowp);
     free(c->rowj);
     free(c->rowc);
+    free(c->rowr);
     knap_fini(&c->K);
     free(c->bopen);
     free(c->bassign);
@@ -1823,6 +2054,13 @@ static int ctx_init(ctx *c, const pj_cflp *in, pj_cflp_kind kind)
     c->selj = malloc(mn * sizeof(int));
     c->selx = malloc(mn * sizeof(double));
     c->selcnt = calloc((size_t)m, sizeof(int));
+    c->lazy = malloc((size_t)m * sizeof(int));
+    c->lzf = calloc((size_t)m, 1);
+    c->ulast = calloc((size_t)n, sizeof(double));
+    c->vlow = malloc((size_t)m * sizeof(double));
+    c->vrise = calloc((size_t)m, sizeof(double));
+    if (c->vlow)
+        for (int i = 0; i < m; i++) c->vlow[i] = -1; /* not yet evaluated */
     c->ip = malloc((size_t)mx * sizeof(double));
     c->iw = malloc((size_t)mx * sizeof(double));
     c->iref = malloc((size_t)mx * sizeof(int));
@@ -1842,9 +2080,10 @@ static int ctx_init(ctx *c, const pj_cflp *in, pj_cflp_kind kind)
         c->tp = pj_cflp_tp_new(in);
     }
     if (knap_init(&c->K, mx) != 0 || !c->allow || !c->u || !c->bestu || !c->g || !c->v || !c->yl ||
-        !c->selj || !c->selx || !c->selcnt || !c->ip || !c->iw || !c->iref || !c->itake ||
-        !c->kvbuf || !c->bopen || !c->bassign || !c->seen || !c->open || !c->asg || !c->rem ||
-        !c->osites || !c->cust || (kind == PJ_CFLP_MULTI && (!c->bfrac || !c->bw || !c->tp)))
+        !c->selj || !c->selx || !c->selcnt || !c->lazy || !c->lzf || !c->ulast || !c->vlow ||
+        !c->vrise || !c->ip || !c->iw || !c->iref || !c->itake || !c->kvbuf || !c->bopen ||
+        !c->bassign || !c->seen || !c->open || !c->asg || !c->rem || !c->osites || !c->cust ||
+        (kind == PJ_CFLP_MULTI && (!c->bfrac || !c->bw || !c->tp)))
         return -1;
     for (int i = 0; i < m; i++) c->allow[i] = !in->allowed || in->allowed[i];
     /* the finite costs of each site, so the relaxation skips forbidden pairs */
@@ -1854,7 +2093,8 @@ static int ctx_init(ctx *c, const pj_cflp *in, pj_cflp_kind kind)
     c->rowp = malloc(((size_t)m + 1) * sizeof(int));
     c->rowj = malloc((pairs ? pairs : 1) * sizeof(int));
     c->rowc = malloc((pairs ? pairs : 1) * sizeof(double));
-    if (!c->rowp || !c->rowj || !c->rowc) return -1;
+    c->rowr = malloc((pairs ? pairs : 1) * sizeof(double));
+    if (!c->rowp || !c->rowj || !c->rowc || !c->rowr) return -1;
     int np = 0;
     for (int i = 0; i < m; i++) {
         c->rowp[i] = np;
@@ -1866,6 +2106,29 @@ static int ctx_init(ctx *c, const pj_cflp *in, pj_cflp_kind kind)
         }
     }
     c->rowp[m] = np;
+    /* large single-source instances: sites the relaxation keeps closed are not solved exactly
+     * (lagr_eval), and each row is sorted by cost per unit of demand, so site_items stops at
+     * the first pair no multiplier per unit exceeds. Elsewhere every value is exact and rows
+     * keep the customers' order: heuristics rank closed sites by the values, and ties among
+     * the knapsacks' items go by customer (the multi-source searches were tuned so). */
+    c->lazy_ok = kind == PJ_CFLP_SINGLE && (double)m * n > 1e5;
+    for (int i = 0; i < m && c->lazy_ok; i++) {
+        int a = c->rowp[i], len = c->rowp[i + 1] - a;
+        kv *t = malloc((size_t)(len ? len : 1) * sizeof(kv));
+        if (!t) return -1;
+        for (int q = 0; q < len; q++) {
+            int j = c->rowj[a + q];
+            t[q].key = in->demand[j] > 0 ? c->rowc[a + q] / in->demand[j] : -INFINITY;
+            t[q].idx = j;
+        }
+        qsort(t, (size_t)len, sizeof(kv), kv_cmp);
+        for (int q = 0; q < len; q++) {
+            c->rowj[a + q] = t[q].idx;
+            c->rowr[a + q] = t[q].key;
+            c->rowc[a + q] = cst(c, i, t[q].idx);
+        }
+        free(t);
+    }
     c->D = pj_cflp_total_demand(in);
     c->integral = 1;
     for (int i = 0; i < m && c->integral; i++) {
@@ -1950,7 +2213,12 @@ pj_cflp_status pj_cflp_solve(const pj_cflp *inst, pj_cflp_kind kind, const pj_al
         /* the multi-source search for the sites of large instances (see ss_from_multi);
          * without the memory for it the single-source search works alone */
         c.mc = calloc(1, sizeof(ctx));
-        if (c.mc && ctx_init(c.mc, inst, PJ_CFLP_MULTI) == 0) {
+        c.defl = *inst;
+        c.defl.capacity = malloc((size_t)inst->m * sizeof(double));
+        if (c.defl.capacity)
+            for (int i = 0; i < inst->m; i++)
+                c.defl.capacity[i] = inst->capacity[i] * (1 - SS_DEFLATE);
+        if (c.mc && c.defl.capacity && ctx_init(c.mc, &c.defl, PJ_CFLP_MULTI) == 0) {
             c.mc->t0 = t0;
             c.mc->deadline = c.deadline;
             c.mc->opts = opts;
@@ -1985,20 +2253,37 @@ pj_cflp_status pj_cflp_solve(const pj_cflp *inst, pj_cflp_kind kind, const pj_al
     if (opts && opts->progress) opts->progress(opts->progress_ud, 0.0);
     /* the Lagrangian phase gets at most 40 % of the time limit, local search the rest */
     if (c.mc) {
-        /* large single-source: the multi-source relaxation first (cheaper per iteration; its
-         * heuristic gives the sites the multi-source search starts from), its multipliers
-         * then start the single-source one, whose bound is at least as high for them */
+        /* large single-source: the multi-source relaxation of the instance with SS_DEFLATE
+         * less capacity per site first (cheaper per iteration; its heuristic finds sets with
+         * the room whole villages need, and its best solution estimates the single-source
+         * optimum); then the single-source relaxation from the initial multipliers (the
+         * deflated ones start it lower and it converges more slowly), aimed at that estimate,
+         * without the Lagrangian heuristic (its sets are poor at this scale); then the
+         * multi-source site search gives the sites and the single-source searches improve */
         memcpy(c.mc->u, c.u, (size_t)c.n * sizeof(double));
         memcpy(c.mc->bestu, c.u, (size_t)c.n * sizeof(double));
         subgradient(c.mc, 3000, t0 + 0.2 * tl, 2.0);
-        if (c.mc->lb > c.lb) c.lb = c.mc->lb; /* a bound for single-source too */
-        memcpy(c.u, c.mc->bestu, (size_t)c.n * sizeof(double));
-        memcpy(c.bestu, c.mc->bestu, (size_t)c.n * sizeof(double));
-        subgradient(&c, 3000, t0 + 0.4 * tl, 0.5);
+        c.no_heur = 1;
+        c.target = isfinite(c.mc->ub) ? c.mc->ub : 0;
+        subgradient(&c, 3000, t0 + 0.45 * tl, 0.5);
+        c.no_heur = 0;
+        if (opts && opts->progress) opts->progress(opts->progress_ud, 0.5);
+        ss_from_multi(&c, t0 + 0.8 * tl);
+        if (isfinite(c.ub) && !proven(&c)) {
+            ss_local_search(&c, 50, 0, SS_NEARBY);
+            ss_tabu(&c, SS_TABU_ITERS, tabu_stall(c.n));
+        }
     } else {
         subgradient(&c, 3000, t0 + 0.4 * tl, 2.0);
     }
     if (opts && opts->progress) opts->progress(opts->progress_ud, 0.5);
+    if (!isfinite(c.ub) && kind == PJ_CFLP_MULTI && !timeup(&c)) {
+        /* no set of the relaxation was feasible (capacity enough in total but not where the
+         * customers are, e.g. separate regions): every allowed site open, the transportation
+         * closes the unused ones, the site search below improves */
+        for (int i = 0; i < c.m; i++) c.open[i] = c.allow[i];
+        ms_eval(&c, c.open);
+    }
     if (isfinite(c.ub) && !proven(&c)) {
         if (kind == PJ_CFLP_MULTI) {
             /* many candidate sites: the site search with swaps to nearby sites first; it
@@ -2013,12 +2298,8 @@ pj_cflp_status pj_cflp_solve(const pj_cflp *inst, pj_cflp_kind kind, const pj_al
                 ms_local_search(&c, 50, nearby);
                 if (!(c.ub < before - 1e-9 * fmax(1, fabs(before)))) break;
             }
-        } else if ((double)c.m * c.n > 1e5) {
-            /* many candidate sites: the multi-source site search for the sites, then the
-             * single-source site search, it makes the big steps */
-            ss_from_multi(&c, pj_algo_now() + 0.5 * (c.deadline - pj_algo_now()));
-            ss_local_search(&c, 50, 0, SS_NEARBY);
-            ss_tabu(&c, SS_TABU_ITERS, tabu_stall(c.n));
+        } else if (c.mc) {
+            /* large single-source: searched above */
         } else {
             ss_tabu(&c, SS_TABU_ITERS, tabu_stall(c.n));
             ss_local_search(&c, 50, 0, 0);

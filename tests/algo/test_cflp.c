@@ -436,6 +436,55 @@ TEST(cflp_large_single_source)
     pj_cflp_free(&p);
 }
 
+/* Large instances made of K independent blocks (pairs across blocks forbidden): the optimum is
+ * the sum of the blocks' optima, each proved by GLPK. The large-instance paths (relaxation
+ * that leaves closed sites unsolved, deflated multi-source site search for single-source) must
+ * keep their bound at or below that sum and return no solution below it. */
+TEST(cflp_large_blocks_bound_valid)
+{
+    enum { MB = 12, NB = 40, K = 15 };
+    int m = MB * K, n = NB * K; /* m * n = 108,000: the large paths */
+    for (int kind = PJ_CFLP_MULTI; kind <= PJ_CFLP_SINGLE; kind++) {
+        pj_cflp big;
+        CHECK(pj_cflp_init(&big, m, n) == 0);
+        for (size_t q = 0; q < (size_t)m * n; q++) big.cost[q] = INFINITY;
+        double opt = 0;
+        for (int k = 0; k < K; k++) {
+            pj_cflp b;
+            rand_inst(&b, MB, NB, 1000 + (uint64_t)k, 20, 1.6);
+            pj_algo_opts mo = {0};
+            mo.time_limit_s = 30;
+            pj_cflp_result e;
+            CHECK_INT(pj_cflp_mip_glpk(&b, (pj_cflp_kind)kind, &mo, NULL, &e), PJ_CFLP_OK);
+            CHECK(e.stats.optimal);
+            opt += e.stats.objective;
+            for (int i = 0; i < MB; i++) {
+                big.capacity[k * MB + i] = b.capacity[i];
+                big.fixed_cost[k * MB + i] = b.fixed_cost[i];
+                for (int j = 0; j < NB; j++)
+                    big.cost[(size_t)(k * MB + i) * n + (size_t)(k * NB + j)] =
+                        b.cost[(size_t)i * NB + j];
+            }
+            for (int j = 0; j < NB; j++) big.demand[k * NB + j] = b.demand[j];
+            pj_cflp_result_free(&e);
+            pj_cflp_free(&b);
+        }
+        pj_algo_opts o = {0};
+        o.time_limit_s = getenv("PJ_SANITIZED") ? 6 : 2;
+        o.seed = 7;
+        pj_cflp_result r;
+        CHECK_INT(pj_cflp_solve(&big, (pj_cflp_kind)kind, &o, &r), PJ_CFLP_OK);
+        check_result(&big, &r);
+        if (r.stats.lower_bound > opt * (1 + 1e-9))
+            t_fail(__FILE__, __LINE__, "kind %d: bound %.3f above the optimum %.3f", kind,
+                   r.stats.lower_bound, opt);
+        CHECK(r.stats.objective >= opt * (1 - 1e-9));
+        CHECK(r.stats.lower_bound >= 0.9 * opt); /* a bound, not a placeholder */
+        pj_cflp_result_free(&r);
+        pj_cflp_free(&big);
+    }
+}
+
 TEST(cflp_infeasible_and_invalid)
 {
     pj_cflp p;
