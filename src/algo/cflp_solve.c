@@ -543,21 +543,26 @@ static double lagr_eval(ctx *c, const double *u, const signed char *fix)
                 L = -INFINITY;
                 break;
             }
-            /* a site worth more than the greedy cover is never in the cheapest cover (values
-             * here are >= 0): it stays closed and out of the knapsack */
-            for (int t = 0; t < k; t++) c->kvbuf[t].key = c->ip[t] / c->iw[t], c->kvbuf[t].idx = t;
-            double r = need, zg = 0;
-            int ng = frac_knap(c->kvbuf, k, c->iw, &r);
-            for (int a = 0; a < ng; a++) zg += c->ip[c->kvbuf[a].idx];
-            int kk = 0;
-            capc = vsum = 0;
-            for (int t = 0; t < k; t++) {
-                if (c->ip[t] > zg) continue;
-                c->ip[kk] = c->ip[t], c->iw[kk] = c->iw[t], c->iref[kk] = c->iref[t];
-                capc += c->iw[kk], vsum += c->ip[kk];
-                kk++;
+            if (c->lazy_ok) {
+                /* a site worth more than the greedy cover is never in the cheapest cover
+                 * (values here are >= 0): it stays closed and out of the knapsack (elsewhere
+                 * the knapsack keeps every site: its node limit makes the result depend on the
+                 * items, and the multi-source searches were tuned with all of them) */
+                for (int t = 0; t < k; t++)
+                    c->kvbuf[t].key = c->ip[t] / c->iw[t], c->kvbuf[t].idx = t;
+                double r = need, zg = 0;
+                int ng = frac_knap(c->kvbuf, k, c->iw, &r);
+                for (int a = 0; a < ng; a++) zg += c->ip[c->kvbuf[a].idx];
+                int kk = 0;
+                capc = vsum = 0;
+                for (int t = 0; t < k; t++) {
+                    if (c->ip[t] > zg) continue;
+                    c->ip[kk] = c->ip[t], c->iw[kk] = c->iw[t], c->iref[kk] = c->iref[t];
+                    capc += c->iw[kk], vsum += c->ip[kk];
+                    kk++;
+                }
+                k = kk;
             }
-            k = kk;
             double pub;
             /* choose sites NOT to open: max value kept closed within the spare capacity */
             knap01(&c->K, k, c->ip, c->iw, fmax(0, capc - need), c->itake, &pub);
