@@ -335,7 +335,7 @@ typedef struct ctx {
     int no_heur;              /* subgradient without the Lagrangian heuristic */
     double target;            /* subgradient: an estimate of the optimum below ub (0: none) */
     pj_cflp defl;             /* large SS: the instance with less capacity that mc searches */
-    struct ctx *mc; /* large SS: the multi-source search over the same instance, for sites */
+    struct ctx *mc;           /* large SS: the multi-source search (on defl), for sites */
 } ctx;
 
 static int timeup(ctx *c)
@@ -2098,8 +2098,9 @@ static int ctx_init(ctx *c, const pj_cflp *in, pj_cflp_kind kind)
     c->rowp = malloc(((size_t)m + 1) * sizeof(int));
     c->rowj = malloc((pairs ? pairs : 1) * sizeof(int));
     c->rowc = malloc((pairs ? pairs : 1) * sizeof(double));
-    c->rowr = malloc((pairs ? pairs : 1) * sizeof(double));
-    if (!c->rowp || !c->rowj || !c->rowc || !c->rowr) return -1;
+    c->lazy_ok = kind == PJ_CFLP_SINGLE && (double)m * n > 1e5; /* see below */
+    c->rowr = c->lazy_ok ? malloc((pairs ? pairs : 1) * sizeof(double)) : NULL;
+    if (!c->rowp || !c->rowj || !c->rowc || (c->lazy_ok && !c->rowr)) return -1;
     int np = 0;
     for (int i = 0; i < m; i++) {
         c->rowp[i] = np;
@@ -2116,7 +2117,6 @@ static int ctx_init(ctx *c, const pj_cflp *in, pj_cflp_kind kind)
      * the first pair no multiplier per unit exceeds. Elsewhere every value is exact and rows
      * keep the customers' order: heuristics rank closed sites by the values, and ties among
      * the knapsacks' items go by customer (the multi-source searches were tuned so). */
-    c->lazy_ok = kind == PJ_CFLP_SINGLE && (double)m * n > 1e5;
     for (int i = 0; i < m && c->lazy_ok; i++) {
         int a = c->rowp[i], len = c->rowp[i + 1] - a;
         kv *t = malloc((size_t)(len ? len : 1) * sizeof(kv));
@@ -2272,7 +2272,7 @@ pj_cflp_status pj_cflp_solve(const pj_cflp *inst, pj_cflp_kind kind, const pj_al
         c.target = isfinite(c.mc->ub) ? c.mc->ub : 0;
         subgradient(&c, 3000, t0 + 0.45 * tl, 0.5);
         c.no_heur = 0;
-        if (opts && opts->progress) opts->progress(opts->progress_ud, 0.5);
+        if (opts && opts->progress) opts->progress(opts->progress_ud, 0.5); /* bound done */
         ss_from_multi(&c, t0 + 0.8 * tl);
         if (isfinite(c.ub) && !proven(&c)) {
             ss_local_search(&c, 50, 0, SS_NEARBY);
