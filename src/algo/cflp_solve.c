@@ -934,17 +934,20 @@ out:
 }
 
 /* Closed sites near open site i, nearest first, into near[] (returns how many): ranked by
- * the mean unit cost from the site to the demand i serves in the incumbent (a pair it cannot
- * serve counts as very far). */
-static int ms_near(ctx *c, int i, kv *near)
+ * the mean unit cost from the site to the demand i serves in the incumbent (multi-source: the
+ * fractions of the customers i serves; single-source: the customers assigned to it), a pair
+ * it cannot serve counting as very far. */
+static int near_sites(ctx *c, int i, kv *near)
 {
     const pj_cflp *in = c->in;
-    int m = c->m, n = c->n, nj = 0;
-    const double *fi = c->bfrac + (size_t)i * n;
+    int m = c->m, n = c->n, nj = 0, multi = c->kind == PJ_CFLP_MULTI;
+    const double *fi = multi ? c->bfrac + (size_t)i * n : NULL;
     int *js = c->asg; /* scratch [n] */
     double w = 0;
-    for (int j = 0; j < n; j++)
-        if (fi[j] > 0) js[nj++] = j, w += fi[j] * in->demand[j];
+    for (int j = 0; j < n; j++) {
+        double f = multi ? fi[j] : c->bassign[j] == i;
+        if (f > 0) js[nj++] = j, w += f * in->demand[j];
+    }
     if (nj == 0 || w <= 0) return 0;
     int nl = 0;
     for (int b = 0; b < m; b++) {
@@ -952,8 +955,8 @@ static int ms_near(ctx *c, int i, kv *near)
         double sum = 0;
         for (int t = 0; t < nj; t++) {
             int j = js[t];
-            double cc = cst(c, b, j);
-            sum += isfinite(cc) ? fi[j] * cc : fi[j] * in->demand[j] * 1e6;
+            double f = multi ? fi[j] : 1, cc = cst(c, b, j);
+            sum += isfinite(cc) ? f * cc : f * in->demand[j] * 1e6;
         }
         near[nl].key = sum / w;
         near[nl].idx = b;
@@ -964,7 +967,7 @@ static int ms_near(ctx *c, int i, kv *near)
 }
 
 /* Local search over open/close/swap moves, each evaluated exactly. Swaps close an open site
- * and open one of the `nearby` closed sites nearest to it (ms_near) when nearby > 0, else one
+ * and open one of the `nearby` closed sites nearest to it (near_sites) when nearby > 0, else one
  * of the 20 closed sites the Lagrangian relaxation rates best. */
 static void ms_local_search(ctx *c, int max_rounds, int nearby)
 {
@@ -1008,7 +1011,7 @@ static void ms_local_search(ctx *c, int max_rounds, int nearby)
         /* swap moves */
         for (int i = 0; i < m && !timeup(c) && nearby > 0; i++) {
             if (!cur[i] || !c->bopen[i]) continue;
-            int nl = ms_near(c, i, near);
+            int nl = near_sites(c, i, near);
             for (int a = 0; a < nl && a < nearby && c->bopen[i] && !timeup(c); a++) {
                 memcpy(tr, c->bopen, (size_t)m);
                 tr[i] = 0;
@@ -1529,36 +1532,6 @@ static void ss_from_multi(ctx *c, double until)
 
 /* Site moves (close / open / swap) around the incumbent, then an iterated local search with
  * random kicks (deterministic for the seed). */
-/* The closed sites nearest to open site i: ranked by the mean unit cost to the customers i
- * serves in the incumbent (a pair that cannot be served counts as very far); the first
- * `want` (at most) are put in near[]. Returns how many. */
-static int ss_near(ctx *c, int i, kv *near, kv *buf, int want)
-{
-    const pj_cflp *in = c->in;
-    int m = c->m, n = c->n, nj = 0;
-    int *js = c->asg; /* scratch [n] */
-    double w = 0;
-    for (int j = 0; j < n; j++)
-        if (c->bassign[j] == i) js[nj++] = j, w += in->demand[j];
-    if (nj == 0 || w <= 0) return 0;
-    int nl = 0;
-    for (int b = 0; b < m; b++) {
-        if (c->bopen[b] || !c->allow[b] || in->capacity[b] <= 0) continue;
-        double sum = 0;
-        for (int t = 0; t < nj; t++) {
-            double cc = cst(c, b, js[t]);
-            sum += isfinite(cc) ? cc : in->demand[js[t]] * 1e6;
-        }
-        buf[nl].key = sum / w;
-        buf[nl].idx = b;
-        nl++;
-    }
-    qsort(buf, (size_t)nl, sizeof(kv), kv_cmp);
-    if (nl > want) nl = want;
-    memcpy(near, buf, (size_t)nl * sizeof(kv));
-    return nl;
-}
-
 static void ss_local_search(ctx *c, int max_rounds, int kicks, int nearby)
 {
     int m = c->m, n = c->n;
@@ -1590,9 +1563,11 @@ static void ss_local_search(ctx *c, int max_rounds, int kicks, int nearby)
             if (nearby > 0 && near) {
                 /* large instances: swaps of each open site with its nearest closed sites */
                 lim = nearby;
-                for (int i = 0; i < m; i++)
-                    nnear[i] =
-                        c->bopen[i] ? ss_near(c, i, near + (size_t)i * nearby, cand2, nearby) : 0;
+                for (int i = 0; i < m; i++) {
+                    nnear[i] = c->bopen[i] ? near_sites(c, i, cand2) : 0;
+                    if (nnear[i] > nearby) nnear[i] = nearby;
+                    memcpy(near + (size_t)i * nearby, cand2, (size_t)nnear[i] * sizeof(kv));
+                }
             }
             for (int mv = 0; mv < m + lim_open + m * lim && !timeup(c); mv++) {
                 int cl = -1, op = -1;

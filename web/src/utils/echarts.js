@@ -25,6 +25,21 @@ export async function loadDistrictMap() {
   return 'pinggu';
 }
 
+// The district outline as an ECharts geo component, the same on every map page: it can be moved
+// and zoomed, longitude is scaled for Pinggu's latitude (40.2° N) so the district keeps its shape,
+// and the outline itself reacts to neither hover nor tooltip. `extra` is the page's placement,
+// colours and limits.
+export function districtGeo(map, extra) {
+  return {
+    map,
+    roam: true,
+    aspectScale: Math.cos((40.2 * Math.PI) / 180),
+    emphasis: { disabled: true },
+    tooltip: { show: false },
+    ...extra,
+  };
+}
+
 export function escapeHtml(s) {
   return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 }
