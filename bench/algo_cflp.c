@@ -228,7 +228,7 @@ static set_stats *stats_for(const char *set)
 }
 
 /* Solves r g_repeat times; reports the median time and the worst gap of the runs (they
- * differ only when the time limit cuts the search). */
+ * differ only when the clock, not the work budget, cuts the search). */
 static void run_one(const inst_ref *r)
 {
     pj_cflp p;
@@ -240,6 +240,11 @@ static void run_one(const inst_ref *r)
     pj_algo_opts o = {0};
     o.time_limit_s = set_limit(r->set);
     o.seed = g_seed;
+    if (!strcmp(r->set, "district")) {
+        /* as the plan runs it: 1.8 s of work, the clock a sixth later (src/domain/plan.c) */
+        o.work_s = o.time_limit_s;
+        o.time_limit_s *= 7.0 / 6;
+    }
     double times[64], gaps[64], obj = NAN, worst = -INFINITY, lbgap = NAN;
     int valid = 1, optimal = 1, mip = 0, hit = 0, reps = g_repeat;
     for (int k = 0; k < reps; k++) {

@@ -7,7 +7,7 @@
 
 /* Options every solver takes. A time limit of 0 means "the solver's default". */
 typedef struct pj_algo_opts {
-    double time_limit_s;
+    double time_limit_s; /* wall clock */
     uint64_t seed;
     /* Optional progress callback, frac in [0,1]; called at most a few times per second. */
     void (*progress)(void *ud, double frac);
@@ -17,6 +17,11 @@ typedef struct pj_algo_opts {
      * For a server that stops while a plan solves. */
     int (*cancelled)(void *ud);
     void *cancelled_ud;
+    /* Optional, for searches that measure their work (the CFLP): the work to plan for, in
+     * seconds of a machine like the reference one (0: time_limit_s). Their phases end by the
+     * work done, not by the clock, so a seed gives the same result on any machine; the time
+     * limit stops them first only on a slower or busy machine (then flagged time_limit_hit). */
+    double work_s;
 } pj_algo_opts;
 
 /* What every solver reports next to its solution. */

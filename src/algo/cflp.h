@@ -101,8 +101,11 @@ double pj_cflp_total_demand(const pj_cflp *inst);
 
 /* Solves the instance. opts may be NULL (defaults: 10 s limit, seed 0). Always fills *res
  * (even on errors: status, message, zero-length arrays where none); the arrays in *res are
- * owned by res — call pj_cflp_result_free. Deterministic for a given seed unless the time
- * limit cuts the search. Returns res->status. */
+ * owned by res — call pj_cflp_result_free. The search's phases end by the work done (its
+ * budget: opts->work_s, else the time limit, in seconds of the reference machine), so it is
+ * deterministic for a given seed and budget; the wall-clock time limit ends it first only on
+ * a machine slower than the budget assumes (stats.time_limit_hit is set either way). Returns
+ * res->status. */
 pj_cflp_status pj_cflp_solve(const pj_cflp *inst, pj_cflp_kind kind, const pj_algo_opts *opts,
                              pj_cflp_result *res);
 /* Frees the arrays of a result and zeroes it (safe on a zeroed result). */
@@ -137,6 +140,9 @@ int pj_cflp_tp_solve(pj_cflp_tp *tp, const unsigned char *open, double *service)
  * workspace are not a solution. */
 int pj_cflp_tp_solve_below(pj_cflp_tp *tp, const unsigned char *open, double cutoff,
                            double *service);
+/* The work of the solves so far, in steps of their inner loops (a count that depends only on
+ * the instance and the open sets solved: the CFLP search measures its budget by it). */
+double pj_cflp_tp_work(const pj_cflp_tp *tp);
 /* The last solution: fraction of customer j's demand served by site i at [i*n + j].
  * Pointer owned by tp, valid until the next pj_cflp_tp_solve / pj_cflp_tp_free. */
 const double *pj_cflp_tp_fractions(const pj_cflp_tp *tp);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #define DEFAULT_TIME_S 10.0
+#define WORK_PER_S     4e8  /* steps of work (see timeup) the budget allows per second */
 #define OPT_RTOL       1e-7 /* ub - lb <= OPT_RTOL * max(1, |ub|) counts as proven optimal */
 #define SEEN_CAP       8192
 #define MS_KICKS       40    /* perturbations of the multi-source iterated search */
@@ -98,6 +99,7 @@ typedef struct knap {
     double *cp, *cw; /* prefix sums of p and w in ratio order */
     unsigned char *x, *bx;
     long limit;
+    double *work; /* the search's work counter (see ctx) */
 } knap;
 
 static int knap_init(knap *k, int cap)
@@ -149,6 +151,7 @@ static double knap01(knap *K, int k, const double *p, const double *w, double W,
         return base;
     }
     kv_sort(K->ord, q);
+    *K->work += k + 4.0 * q * (1 + ilogb(q + 1));
     double *P = K->p, *Wt = K->w;
     double *CP = K->cp, *CW = K->cw;
     CP[0] = CW[0] = 0;
@@ -224,6 +227,7 @@ static double knap01(knap *K, int k, const double *p, const double *w, double W,
         r += Wt[t];
         j = t + 1;
     }
+    *K->work += 4.0 * nodes;
     for (int t = 0; t < q; t++)
         if (K->bx[t]) take[K->ord[t].idx] = 1;
     *ub = base + (aborted ? (root > z ? root : z) : z);
@@ -287,7 +291,12 @@ typedef struct ctx {
     const pj_cflp *in;
     pj_cflp_kind kind;
     int m, n;
-    double t0, deadline;
+    double t0, deadline; /* deadline: the wall-clock limit */
+    double *work;        /* steps done (shared by mc with its parent; see WORK_PER_S) */
+    double work_own;     /* the counter work points to unless shared */
+    double wtot;         /* the work budget; a phase that ends at a fraction f of it ends at
+                          * t0 + f * (deadline - t0) at the latest (see phase_over) */
+    double wend;         /* the searches end when *work reaches it (wtot, or a phase's end) */
     int timed_out;
     uint64_t rng;
     double D;
@@ -338,11 +347,23 @@ typedef struct ctx {
     struct ctx *mc;           /* large SS: the multi-source search (on defl), for sites */
 } ctx;
 
+/* The searches end by the work they have done, counted in steps of their inner loops (a count
+ * that depends only on the instance, the seed and the budget), so a seed gives the same result
+ * on any machine and under any load; the wall clock (the caller's time limit) stops them only
+ * when the machine is slower than the budget assumes. */
 static int timeup(ctx *c)
 {
     if (c->timed_out) return 1;
-    if (pj_algo_now() >= c->deadline || pj_algo_cancelled(c->opts)) c->timed_out = 1;
+    if (*c->work >= c->wend || pj_algo_now() >= c->deadline || pj_algo_cancelled(c->opts))
+        c->timed_out = 1;
     return c->timed_out;
+}
+
+/* 1 once a phase that ends at the fraction f of the budget is over: by the work done or, on
+ * a machine slower than the budget assumes, by the same fraction of the time limit. */
+static int phase_over(ctx *c, double f)
+{
+    return *c->work >= f * c->wtot || pj_algo_now() >= c->t0 + f * (c->deadline - c->t0);
 }
 
 static double cst(const ctx *c, int i, int j)
@@ -382,8 +403,8 @@ static int seen_add(ctx *c, uint64_t h)
  * (ip profit, iw weight, iref customer). Returns how many. */
 static int site_items(ctx *c, int i, const double *u, double umax)
 {
-    int k = 0;
-    for (int p = c->rowp[i]; p < c->rowp[i + 1]; p++) {
+    int k = 0, p;
+    for (p = c->rowp[i]; p < c->rowp[i + 1]; p++) {
         int j = c->rowj[p];
         double cc = c->rowc[p];
         /* rows are by cost per unit (customers without demand first): none of the rest pays */
@@ -395,6 +416,7 @@ static int site_items(ctx *c, int i, const double *u, double umax)
             k++;
         }
     }
+    *c->work += p - c->rowp[i] + k;
     return k;
 }
 
@@ -416,6 +438,7 @@ static double lp_knap(ctx *c, int k, double W, int *sj, double *sx, int *cnt)
         }
     }
     double r = W;
+    *c->work += 4.0 * k;
     int nsel = frac_knap(c->kvbuf, q, c->iw, &r);
     for (int a = 0; a < nsel; a++) {
         int t = c->kvbuf[a].idx;
@@ -480,6 +503,7 @@ static double lagr_eval(ctx *c, const double *u, const signed char *fix)
         c->ulast[j] = u[j];
     }
     c->rise += rise;
+    *c->work += 2.0 * n + 2.0 * m;
     for (int i = 0; i < m; i++) {
         c->selcnt[i] = 0;
         c->yl[i] = 0;
@@ -522,6 +546,7 @@ static double lagr_eval(ctx *c, const double *u, const signed char *fix)
     for (int round = 0;; round++) {
         double capc = 0, vsum = 0, Lr = L;
         int k = 0;
+        *c->work += 2.0 * m;
         for (int i = 0; i < m; i++) {
             c->yl[i] = 0;
             if (!isfinite(c->v[i])) continue;
@@ -592,6 +617,7 @@ static double lagr_eval(ctx *c, const double *u, const signed char *fix)
         const int *sj = c->selj + (size_t)i * n;
         const double *sx = c->selx + (size_t)i * n;
         for (int t = 0; t < c->selcnt[i]; t++) c->g[sj[t]] -= sx[t];
+        *c->work += c->selcnt[i];
     }
     return L;
 }
@@ -623,7 +649,10 @@ static double ms_eval(ctx *c, unsigned char *open)
             if (open[i]) fixed += c->in->fixed_cost[i];
         cutoff = c->ub - fixed + 1e-7 * fmax(1, fabs(c->ub));
     }
-    if (pj_cflp_tp_solve_below(c->tp, open, cutoff, &service) != 0) return INFINITY;
+    double w0 = pj_cflp_tp_work(c->tp);
+    int rc = pj_cflp_tp_solve_below(c->tp, open, cutoff, &service);
+    *c->work += pj_cflp_tp_work(c->tp) - w0 + 2.0 * c->m;
+    if (rc != 0) return INFINITY;
     const double *fr = pj_cflp_tp_fractions(c->tp);
     int m = c->m, n = c->n;
     double tot = service;
@@ -636,6 +665,7 @@ static double ms_eval(ctx *c, unsigned char *open)
     }
     if (tot < c->ub - 1e-9 * fmax(1, fabs(tot))) {
         c->ub = tot;
+        *c->work += 0.5 * m * n;
         memcpy(c->bopen, open, (size_t)m);
         memcpy(c->bfrac, fr, (size_t)m * n * sizeof(double));
         pj_cflp_tp_prices(c->tp, open, c->bw);
@@ -649,9 +679,11 @@ static void add_capacity(ctx *c, unsigned char *open, double need)
     double cap = 0;
     for (int i = 0; i < c->m; i++)
         if (open[i]) cap += c->in->capacity[i];
+    *c->work += c->m;
     while (cap < need) {
         int best = -1;
         double bv = INFINITY;
+        *c->work += c->m;
         for (int i = 0; i < c->m; i++) {
             if (open[i] || !c->allow[i] || c->in->capacity[i] <= 0) continue;
             double val = isfinite(c->v[i]) ? c->v[i] / c->in->capacity[i] : 1e300;
@@ -713,6 +745,7 @@ static double ms_step(ctx *c, unsigned char *tr, mscur *cur, int force)
 {
     double z = ms_eval(c, tr);
     if (isfinite(z) && (force || z < cur->cost - 1e-9 * fmax(1, fabs(z)))) {
+        *c->work += 0.5 * c->m * c->n;
         memcpy(cur->open, tr, (size_t)c->m);
         memcpy(cur->frac, pj_cflp_tp_fractions(c->tp), (size_t)c->m * c->n * sizeof(double));
         pj_cflp_tp_prices(c->tp, tr, cur->w);
@@ -745,6 +778,7 @@ static void ms_guided_search(ctx *c, mscur *cur, int tries)
         double capo = 0;
         for (int i = 0; i < m; i++)
             if (cur->open[i]) olist[no++] = i, capo += in->capacity[i];
+        *c->work += m + 3.0 * n * no;
         /* per-unit marginal cost of every customer: best and second-best open site */
         for (int j = 0; j < n; j++) {
             double d = in->demand[j], b1 = INFINITY, b2 = INFINITY;
@@ -783,6 +817,7 @@ static void ms_guided_search(ctx *c, mscur *cur, int tries)
                 double s = best1[j] - w[site1[j]] - cst(c, b, j) / (d > 0 ? d : 1);
                 if (s > 0) items[k].key = -s, items[k].idx = j, k++;
             }
+            *c->work += n + 4.0 * k * (1 + ilogb(k + 1));
             if (k == 0) continue;
             qsort(items, (size_t)k, sizeof(kv), kv_cmp);
             double r = in->capacity[b], g = 0;
@@ -811,6 +846,7 @@ static void ms_guided_search(ctx *c, mscur *cur, int tries)
             }
             /* keep the best 64 swaps of a (a small heap would be faster; m is modest) */
             int start = nm;
+            *c->work += n + (double)m * (2 + 4.0 * na);
             for (int b = 0; b < m; b++) {
                 if (cur->open[b] || !c->allow[b] || in->capacity[b] <= 0) continue;
                 if (capo - in->capacity[a] + in->capacity[b] < c->D * (1 - 1e-12)) continue;
@@ -846,6 +882,7 @@ static void ms_guided_search(ctx *c, mscur *cur, int tries)
             }
         }
         qsort(mv, (size_t)nm, sizeof(msmove), msmove_cmp);
+        *c->work += 4.0 * nm * (1 + ilogb(nm + 1));
         double before = cur->cost;
         int improved = 0;
         for (int t = 0; t < nm && t < tries && !timeup(c); t++) {
@@ -903,6 +940,7 @@ static void ms_iterated_search(ctx *c, int tries, int kicks)
         memcpy(cur.frac, c->bfrac, (size_t)m * n * sizeof(double));
         memcpy(cur.w, c->bw, (size_t)m * sizeof(double));
         cur.cost = c->ub;
+        *c->work += 0.5 * m * n;
         if (kick > 0) {
             memcpy(tr, c->bopen, (size_t)m);
             int no = 0;
@@ -963,6 +1001,7 @@ static int near_sites(ctx *c, int i, kv *near)
         nl++;
     }
     qsort(near, (size_t)nl, sizeof(kv), kv_cmp);
+    *c->work += n + (double)nl * (nj + 4 * (1 + ilogb(nl + 1)));
     return nl;
 }
 
@@ -1046,6 +1085,7 @@ out:
 static double ss_cost(const ctx *c, const unsigned char *open, const int *asg)
 {
     double t = 0;
+    *c->work += c->m + c->n;
     for (int i = 0; i < c->m; i++)
         if (open[i]) t += c->in->fixed_cost[i];
     for (int j = 0; j < c->n; j++) t += cst(c, asg[j], j);
@@ -1084,9 +1124,11 @@ static int ss_repair(ctx *c, const unsigned char *open, int *asg, double *rem)
         if (timeup(c)) return -1;
         double best = -1e-12;
         int bj = -1, bb = -1, bh = -1;
+        *c->work += n + k;
         for (int j = 0; j < n; j++) {
             int a = asg[j];
             if (rem[a] >= 0) continue; /* only customers of overloaded sites move */
+            *c->work += 2.0 * (k + n);
             double dj = in->demand[j], caj = cst(c, a, j);
             for (int q = 0; q < k; q++) {
                 int b = c->osites[q];
@@ -1131,6 +1173,7 @@ static int ss_assign(ctx *c, const unsigned char *open, int *asg, double *rem)
         rem[i] = open[i] ? in->capacity[i] : 0;
         if (open[i]) c->osites[k++] = i;
     }
+    *c->work += m + 2.0 * n * k;
     for (int j = 0; j < n; j++) {
         double b1 = INFINITY, b2 = INFINITY;
         for (int q = 0; q < k; q++) {
@@ -1160,6 +1203,7 @@ static int ss_assign(ctx *c, const unsigned char *open, int *asg, double *rem)
         }
         if (best < 0) {
             /* repair: move one customer h from site i to site l so that j fits on i */
+            *c->work += (double)n * k;
             double bd = INFINITY;
             int bi = -1, bh = -1, bl = -1;
             for (int h = 0; h < n; h++) {
@@ -1203,6 +1247,7 @@ static void ss_improve(ctx *c, const unsigned char *open, int *asg, double *rem)
         if (open[i]) c->osites[k++] = i;
     for (int pass = 0; pass < 200; pass++) {
         int improved = 0;
+        *c->work += (double)n * k + 0.5 * n * n;
         for (int j = 0; j < n; j++) {
             int a = asg[j];
             double d = in->demand[j], best = -1e-9, ca = cst(c, a, j);
@@ -1241,6 +1286,7 @@ static void ss_improve(ctx *c, const unsigned char *open, int *asg, double *rem)
             for (int j = 0; j < n && !timeup(c); j++) {
                 int a = asg[j];
                 double dj = in->demand[j], best = -1e-9;
+                *c->work += k;
                 int bb = -1, bh = -1, bl = -1;
                 for (int qb = 0; qb < k; qb++) {
                     int b = c->osites[qb];
@@ -1248,8 +1294,10 @@ static void ss_improve(ctx *c, const unsigned char *open, int *asg, double *rem)
                     double base = cst(c, b, j) - cst(c, a, j);
                     if (!(base < 0) || rem[b] >= dj) continue;
                     double need = dj - rem[b];
+                    *c->work += n;
                     for (int h = 0; h < n; h++) {
                         if (asg[h] != b || in->demand[h] < need) continue;
+                        *c->work += k;
                         double dh = in->demand[h], cbh = cst(c, b, h);
                         for (int ql = 0; ql < k; ql++) {
                             int l = c->osites[ql];
@@ -1318,6 +1366,7 @@ static double ss_move(ctx *c, const int *cl, int ncl, const int *op, int nop, un
     int m = c->m, n = c->n;
     memcpy(tr, c->bopen, (size_t)m);
     memcpy(asg, c->bassign, (size_t)n * sizeof(int));
+    *c->work += 2.0 * m + 2.0 * n * (1 + nop);
     for (int q = 0; q < ncl; q++) tr[cl[q]] = 0;
     for (int q = 0; q < nop; q++) tr[op[q]] = 1;
     for (int i = 0; i < m; i++) rem[i] = tr[i] ? in->capacity[i] : 0;
@@ -1352,6 +1401,7 @@ static double ss_move(ctx *c, const int *cl, int ncl, const int *op, int nop, un
         if (asg[j] >= 0) continue;
         int best = -1;
         double bc = INFINITY;
+        *c->work += 2.0 * m;
         for (int i = 0; i < m; i++)
             if (tr[i] && rem[i] >= in->demand[j] && cst(c, i, j) < bc) bc = cst(c, i, j), best = i;
         if (best < 0) { /* overload the cheapest site that could hold it; repaired below */
@@ -1370,7 +1420,7 @@ static double ss_move(ctx *c, const int *cl, int ncl, const int *op, int nop, un
     return ss_cost(c, tr, asg);
 }
 
-static void subgradient(ctx *c, int maxit, double stop_at, double lambda0);
+static void subgradient(ctx *c, int maxit, double phase, double lambda0);
 static void ctx_free(ctx *c);
 static int ctx_init(ctx *c, const pj_cflp *in, pj_cflp_kind kind);
 
@@ -1391,6 +1441,7 @@ static int ss_fit(ctx *c, unsigned char *open, int *asg, double *rem)
     for (int guard = 0; guard < 2 * n + 10 && !timeup(c); guard++) {
         double best = INFINITY;
         int bj = -1, bb = -1, bx = -1, over = 0;
+        *c->work += 2.0 * n + (double)m * n;
         for (int j = 0; j < n; j++) {
             int a = asg[j];
             if (rem[a] >= 0) continue;
@@ -1467,6 +1518,7 @@ static int ss_from_frac(ctx *c, unsigned char *open, const double *frac, int *as
 {
     const pj_cflp *in = c->in;
     int m = c->m, n = c->n, over = 0;
+    *c->work += m + (double)m * n;
     for (int i = 0; i < m; i++) rem[i] = open[i] ? in->capacity[i] : 0;
     for (int j = 0; j < n; j++) {
         int best = -1;
@@ -1488,13 +1540,15 @@ static int ss_from_frac(ctx *c, unsigned char *open, const double *frac, int *as
  * swaps to nearby sites; started from the sets of the relaxation, see subgradient) finds a
  * good set of sites much faster than the single-source moves do. Its best set is then given a
  * single-source assignment, from its fractions or by regret (the better one), with more sites
- * while it does not fit. Runs until `until` at the latest. */
-static void ss_from_multi(ctx *c, double until)
+ * while it does not fit. Its searches end with the phase (the fraction `phase` of the budget,
+ * see phase_over) at the latest. */
+static void ss_from_multi(ctx *c, double phase)
 {
     int m = c->m;
     ctx *mc = c->mc;
     if (!mc) return;
-    mc->deadline = fmin(c->deadline, until);
+    mc->wend = fmin(c->wend, phase * c->wtot);
+    mc->deadline = fmin(c->deadline, c->t0 + phase * (c->deadline - c->t0));
     if (isfinite(c->ub)) {
         memcpy(mc->open, c->bopen, (size_t)m);
         ms_eval(mc, mc->open);
@@ -1748,6 +1802,7 @@ static void ss_tabu(ctx *c, long iters, long stall)
                 }
             }
             since = 0;
+            *c->work += 2.0 * m + (double)n * m;
         }
         if ((it & 63) == 0 && timeup(c)) break;
         if (it - last_imp > 20 * stall) break; /* 20 restarts without a new incumbent */
@@ -1755,6 +1810,7 @@ static void ss_tabu(ctx *c, long iters, long stall)
         int no = 0;
         for (int i = 0; i < m; i++)
             if (cnt[i]) ol[no++] = i;
+        *c->work += 3.0 * m + (double)n * (K ? K : m) + 0.5 * n * n + (double)no * (no + 2 * n);
         double bv = INFINITY;
         int bj = -1, bb = -1, bh = -1;
         for (int j = 0; j < n; j++) {
@@ -1903,7 +1959,10 @@ static long tabu_stall(int n)
 
 /* ---------------------------------------------------------------- driver */
 
-static void subgradient(ctx *c, int maxit, double stop_at, double lambda0)
+/* Subgradient ascent from c->u until maxit iterations, convergence or the end of the phase
+ * (the fraction `phase` of the budget, see phase_over); with the Lagrangian heuristic unless
+ * c->no_heur. */
+static void subgradient(ctx *c, int maxit, double phase, double lambda0)
 {
     int large = (double)c->m * c->n > 1e5;
     int every = large ? 4 : 1; /* heuristic frequency (large: every 16th iteration) */
@@ -1911,7 +1970,7 @@ static void subgradient(ctx *c, int maxit, double stop_at, double lambda0)
     double lambda = lambda0, bestL = -INFINITY;
     int noimp = 0, patience = c->kind == PJ_CFLP_MULTI ? 25 : 20;
     if ((double)c->m * c->n > 1e5) patience = 12; /* large: coarser, faster schedule */
-    for (int it = 0; it < maxit && !timeup(c) && pj_algo_now() < stop_at; it++) {
+    for (int it = 0; it < maxit && !timeup(c) && !phase_over(c, phase); it++) {
         double L = lagr_eval(c, c->u, NULL);
         c->iters++;
         if (!isfinite(L)) break;
@@ -2025,6 +2084,9 @@ static int ctx_init(ctx *c, const pj_cflp *in, pj_cflp_kind kind)
     c->kind = kind;
     c->m = m;
     c->n = n;
+    c->work = &c->work_own;
+    c->K.work = c->work;
+    c->wend = INFINITY;
     c->allow = malloc((size_t)m);
     c->u = malloc((size_t)n * sizeof(double));
     c->bestu = malloc((size_t)n * sizeof(double));
@@ -2187,6 +2249,8 @@ pj_cflp_status pj_cflp_solve(const pj_cflp *inst, pj_cflp_kind kind, const pj_al
     }
     c.t0 = t0;
     c.deadline = t0 + tl;
+    /* the work budget, in steps; the phases below end at fractions of it (see phase_over) */
+    c.wtot = c.wend = (opts && opts->work_s > 0 ? opts->work_s : tl) * WORK_PER_S;
     c.opts = opts;
     c.rng = opts ? opts->seed : 0;
     if (kind == PJ_CFLP_SINGLE && (double)c.m * c.n > 1e5) {
@@ -2201,6 +2265,8 @@ pj_cflp_status pj_cflp_solve(const pj_cflp *inst, pj_cflp_kind kind, const pj_al
         if (c.mc && c.defl.capacity && ctx_init(c.mc, &c.defl, PJ_CFLP_MULTI) == 0) {
             c.mc->t0 = t0;
             c.mc->deadline = c.deadline;
+            c.mc->work = c.mc->K.work = c.work; /* one budget for both */
+            c.mc->wtot = c.mc->wend = c.wend;
             c.mc->opts = opts;
             c.mc->rng = c.rng;
         } else if (c.mc) {
@@ -2242,19 +2308,19 @@ pj_cflp_status pj_cflp_solve(const pj_cflp *inst, pj_cflp_kind kind, const pj_al
          * multi-source site search gives the sites and the single-source searches improve */
         memcpy(c.mc->u, c.u, (size_t)c.n * sizeof(double));
         memcpy(c.mc->bestu, c.u, (size_t)c.n * sizeof(double));
-        subgradient(c.mc, 3000, t0 + 0.2 * tl, 2.0);
+        subgradient(c.mc, 3000, 0.2, 2.0);
         c.no_heur = 1;
         c.target = isfinite(c.mc->ub) ? c.mc->ub : 0;
-        subgradient(&c, 3000, t0 + 0.45 * tl, 0.5);
+        subgradient(&c, 3000, 0.45, 0.5);
         c.no_heur = 0;
         if (opts && opts->progress) opts->progress(opts->progress_ud, 0.5); /* bound done */
-        ss_from_multi(&c, t0 + 0.8 * tl);
+        ss_from_multi(&c, 0.8);
         if (isfinite(c.ub) && !proven(&c)) {
             ss_local_search(&c, 50, 0, SS_NEARBY);
             ss_tabu(&c, SS_TABU_ITERS, tabu_stall(c.n));
         }
     } else {
-        subgradient(&c, 3000, t0 + 0.4 * tl, 2.0);
+        subgradient(&c, 3000, 0.4, 2.0);
     }
     if (opts && opts->progress) opts->progress(opts->progress_ud, 0.5);
     if (!isfinite(c.ub) && kind == PJ_CFLP_MULTI && !timeup(&c)) {

@@ -41,6 +41,7 @@ struct pj_cflp_tp {
     size_t *nz;   /* [m*n] entries of frac set by the last solve */
     size_t nnz;
     double eps;
+    double work; /* steps of the solves so far (see pj_cflp_tp_work) */
 };
 
 void pj_cflp_tp_free(pj_cflp_tp *tp)
@@ -122,6 +123,11 @@ pj_cflp_tp *pj_cflp_tp_new(const pj_cflp *inst)
     return tp;
 }
 
+double pj_cflp_tp_work(const pj_cflp_tp *tp)
+{
+    return tp->work;
+}
+
 const double *pj_cflp_tp_fractions(const pj_cflp_tp *tp)
 {
     return tp->frac;
@@ -176,6 +182,7 @@ int pj_cflp_tp_solve_below(pj_cflp_tp *tp, const unsigned char *open, double cut
     for (size_t q = 0; q < tp->nnz; q++) tp->frac[tp->nz[q]] = 0;
     tp->nnz = 0;
     double zero_cost = 0, lower = 0; /* lower: cost of the current flow */
+    tp->work += 2.0 * m + 2.0 * (double)n * k;
     for (int j = 0; j < n; j++) {
         int best = -1;
         double bc = INFINITY;
@@ -240,6 +247,7 @@ int pj_cflp_tp_solve_below(pj_cflp_tp *tp, const unsigned char *open, double cut
             if (qa < 0) break;
             und[ta] = und[--nund];
             int a = tp->sites[qa];
+            tp->work += 0.5 * nund * (1 + tp->nserved[a]);
             if (tp->ex[a] < -eps) {
                 target = qa;
                 dt = da;

@@ -893,19 +893,23 @@ static int cflp_stage(pstate *p, const int *idx, int nn, const double *cap, cons
                                  : INFINITY;
     }
     prog_tramp tr = {prog, "location"};
-    pj_algo_opts o = {.time_limit_s = tl,
+    /* the search plans tl of work (so a seed gives the same plan on any machine); the clock
+     * stops it only on a machine slower than that by more than a sixth */
+    pj_algo_opts o = {.time_limit_s = tl * 7 / 6,
                       .seed = p->q.seed,
                       .progress = tramp,
                       .progress_ud = &tr,
                       .cancelled = tramp_cancelled,
-                      .cancelled_ud = &tr};
+                      .cancelled_ud = &tr,
+                      .work_s = tl};
     pj_cflp_kind kind = p->q.single ? PJ_CFLP_SINGLE : PJ_CFLP_MULTI;
     pj_cflp_solve(&inst, kind, &o, cr);
     if (cr->status != PJ_CFLP_OK && kind == PJ_CFLP_SINGLE) {
         /* whole villages do not fit: split them rather than leave people out */
         pj_cflp_result_free(cr);
         p->single_relaxed = 1;
-        o.time_limit_s = tl * 0.5;
+        o.time_limit_s = tl * 7 / 12;
+        o.work_s = tl * 0.5;
         pj_cflp_solve(&inst, PJ_CFLP_MULTI, &o, cr);
     }
     if (cr->status == PJ_CFLP_OK) {

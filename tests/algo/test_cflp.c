@@ -436,6 +436,52 @@ TEST(cflp_large_single_source)
     pj_cflp_free(&p);
 }
 
+/* The large paths end their phases by the work done, not by the clock: the same seed and work
+ * budget give the same solution whatever the time limit (here far above the work), and the
+ * time limit still stops a search whose budget is larger than the time allows. */
+TEST(cflp_large_same_seed_same_result)
+{
+    int m = 400, n = 280;
+    pj_cflp p;
+    geo_inst(&p, m, n, 17, 60, 40, 7, 2);
+    for (int kind = PJ_CFLP_MULTI; kind <= PJ_CFLP_SINGLE; kind++) {
+        pj_cflp_result r[3];
+        double limit[3] = {60, 60, 45};
+        for (int k = 0; k < 3; k++) {
+            pj_algo_opts o = {0};
+            o.time_limit_s = limit[k];
+            o.work_s = 0.15;
+            o.seed = 5;
+            CHECK_INT(pj_cflp_solve(&p, (pj_cflp_kind)kind, &o, &r[k]), PJ_CFLP_OK);
+            check_result(&p, &r[k]);
+            CHECK(r[k].stats.time_limit_hit); /* the budget ended it, */
+            CHECK(r[k].stats.time_s < 20);    /* long before the clock would have */
+        }
+        for (int k = 1; k < 3; k++) {
+            if (r[k].stats.objective != r[0].stats.objective ||
+                r[k].stats.lower_bound != r[0].stats.lower_bound)
+                t_fail(__FILE__, __LINE__, "kind %d run %d: %.6f / %.6f, first run %.6f / %.6f",
+                       kind, k, r[k].stats.objective, r[k].stats.lower_bound, r[0].stats.objective,
+                       r[0].stats.lower_bound);
+            CHECK(memcmp(r[k].open, r[0].open, (size_t)m) == 0);
+            CHECK(memcmp(r[k].assign, r[0].assign, (size_t)n * sizeof(int)) == 0);
+        }
+        for (int k = 0; k < 3; k++) pj_cflp_result_free(&r[k]);
+        /* a budget far beyond the time limit: the clock stops it, with the best so far */
+        pj_algo_opts o = {0};
+        o.time_limit_s = 0.4;
+        o.work_s = 100;
+        o.seed = 5;
+        pj_cflp_result t;
+        pj_cflp_solve(&p, (pj_cflp_kind)kind, &o, &t);
+        CHECK(t.stats.time_limit_hit);
+        CHECK(t.stats.time_s < 0.4 + (getenv("PJ_SANITIZED") ? 1.0 : 0.2));
+        if (t.status == PJ_CFLP_OK) check_result(&p, &t);
+        pj_cflp_result_free(&t);
+    }
+    pj_cflp_free(&p);
+}
+
 /* Large instances made of K independent blocks (pairs across blocks forbidden): the optimum is
  * the sum of the blocks' optima, each proved by GLPK. The large-instance paths (relaxation
  * that leaves closed sites unsolved, deflated multi-source site search for single-source) must
