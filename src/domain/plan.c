@@ -780,6 +780,7 @@ typedef struct pstate {
     double *km;   /* ns × nv road km */
     double *flow; /* ns × nc people (after rounding) */
     int64_t demand, served;
+    double t0; /* when the solve began */
     double t_load, t_loc, t_sup, t_sched;
     pj_cflp_result cr, crv; /* general (or all) demand; the vulnerable first when any */
     int cflp_ran, cflp_v_ran, single_relaxed, fallback;
@@ -1211,7 +1212,11 @@ static int schedule(pstate *p, const pj_plan_progress *prog, pj_err *err)
         }
     }
     prog_tramp tr = {prog, "schedule"};
-    pj_algo_opts o = {.time_limit_s = p->q.time_s * 0.3,
+    /* its share of the time, or what the earlier steps left of it when the clock, not their
+     * work budget, ended them (a slow machine; at least a sixth of the share): the whole solve
+     * stays within time_s */
+    double share = p->q.time_s * 0.3, left = p->q.time_s - (pj_algo_now() - p->t0);
+    pj_algo_opts o = {.time_limit_s = fmin(share, fmax(left, share / 6)),
                       .seed = p->q.seed,
                       .progress = tramp,
                       .progress_ud = &tr,
@@ -1617,6 +1622,7 @@ static int plan_run(pj_ctx *c, json_t *body, const pj_plan_progress *prog, int c
     *result = NULL;
     int rc = -1;
     double t0 = pj_algo_now();
+    P.t0 = t0;
     report(prog, "load", 0);
     int rd = pj_db_read_begin(c->db);
     if (read_request(c, body, &P.q, err) || load_villages(c, &P.q, &P.v, &P.nv, err) ||
