@@ -68,6 +68,10 @@ int pj_ec_booking_cancel(pj_ctx *c, int64_t id, pj_err *err);
 int pj_ec_streamer_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 int pj_ec_streamer_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
 int pj_ec_streamer_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err);
+/* PATCH {version, and any of the create fields}: a field left out keeps its value, an optional
+ * one given as null is cleared; the same checks as create on the result (age rule, scope over
+ * the old and the new township and organisation); 409 version_conflict, 409 on a deleted one. */
+int pj_ec_streamer_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
 /* Anonymises: name, ID number, phone, birth date and guardian replaced; sessions kept. */
 int pj_ec_streamer_delete(pj_ctx *c, int64_t id, pj_err *err);
 /* {platform, as_of, followers} */

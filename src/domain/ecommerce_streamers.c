@@ -246,101 +246,168 @@ static int categories_in(pj_ctx *c, json_t *b, const char **out, pj_err *err)
     return 0;
 }
 
-int pj_ec_streamer_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+static int streamer_scope(pj_ctx *c, int64_t id, pj_err *err);
+
+/* A streamer's fields as a request gives them (create: all; update: those present). */
+typedef struct streamer_in {
+    const char *name, *idn, *phone, *birth, *gname, *grel, *gdate, *cats;
+    int64_t level, org, town, base;
+} streamer_in;
+
+/* update: all; create: from the second on */
+static const char *const streamer_fields[] = {"version",           "name",
+                                              "id_number",         "phone",
+                                              "birth_date",        "guardian_name",
+                                              "guardian_relation", "guardian_consent_date",
+                                              "skill_level",       "organisation_id",
+                                              "township_id",       "base_id",
+                                              "categories",        NULL};
+
+/* Reads the fields of body over *x (create: name, birth_date and skill_level required; update:
+ * a field left out keeps its value, an optional one given as null is cleared, a required one
+ * may not be null). */
+static int streamer_body(pj_ctx *c, json_t *b, int create, streamer_in *x, pj_err *err)
 {
-    static const char *const fields[] = {"name",
-                                         "id_number",
-                                         "phone",
-                                         "birth_date",
-                                         "guardian_name",
-                                         "guardian_relation",
-                                         "guardian_consent_date",
-                                         "skill_level",
-                                         "organisation_id",
-                                         "township_id",
-                                         "base_id",
-                                         "categories",
-                                         NULL};
-    const char *name, *idn = NULL, *phone = NULL, *birth, *gname = NULL, *grel = NULL,
-                      *gdate = NULL, *cats;
-    int64_t level, org = 0, town = 0, base = 0;
-    if (ec_require_writer(c, err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
-        pj_in_str(body, "name", 1, 1, 64, &name, err) < 0 ||
-        pj_in_str(body, "id_number", 0, 18, 18, &idn, err) < 0 ||
-        pj_in_str(body, "phone", 0, 11, 11, &phone, err) < 0 ||
-        pj_in_str(body, "birth_date", 1, 10, 10, &birth, err) < 0 ||
-        pj_in_str(body, "guardian_name", 0, 1, 64, &gname, err) < 0 ||
-        pj_in_str(body, "guardian_relation", 0, 1, 32, &grel, err) < 0 ||
-        pj_in_str(body, "guardian_consent_date", 0, 10, 10, &gdate, err) < 0 ||
-        pj_in_int(body, "skill_level", 1, 1, 5, &level, err) < 0 ||
-        pj_in_ref(body, "organisation_id", 0, &org, err) < 0 ||
-        pj_in_ref(body, "township_id", 0, &town, err) < 0 ||
-        pj_in_ref(body, "base_id", 0, &base, err) < 0 || categories_in(c, body, &cats, err))
+    static const char *const required[] = {"name", "birth_date", "skill_level", NULL};
+    static const char *const clearable[] = {
+        "id_number", "phone", "guardian_name", "guardian_relation", "guardian_consent_date", NULL};
+    for (int k = 0; required[k]; k++)
+        if (json_is_null(json_object_get(b, required[k])))
+            return pj_fail(err, 422, "missing_field", required[k], "%s may not be null",
+                           required[k]);
+    const char **clear[] = {&x->idn, &x->phone, &x->gname, &x->grel, &x->gdate};
+    for (int k = 0; clearable[k]; k++)
+        if (json_is_null(json_object_get(b, clearable[k]))) *clear[k] = NULL;
+    if (pj_in_str(b, "name", create, 1, 64, &x->name, err) < 0 ||
+        pj_in_str(b, "id_number", 0, 18, 18, &x->idn, err) < 0 ||
+        pj_in_str(b, "phone", 0, 11, 11, &x->phone, err) < 0 ||
+        pj_in_str(b, "birth_date", create, 10, 10, &x->birth, err) < 0 ||
+        pj_in_str(b, "guardian_name", 0, 1, 64, &x->gname, err) < 0 ||
+        pj_in_str(b, "guardian_relation", 0, 1, 32, &x->grel, err) < 0 ||
+        pj_in_str(b, "guardian_consent_date", 0, 10, 10, &x->gdate, err) < 0 ||
+        pj_in_int(b, "skill_level", create, 1, 5, &x->level, err) < 0 ||
+        pj_in_ref(b, "organisation_id", 0, &x->org, err) < 0 ||
+        pj_in_ref(b, "township_id", 0, &x->town, err) < 0 ||
+        pj_in_ref(b, "base_id", 0, &x->base, err) < 0)
         return -1;
-    if (idn && !pj_ec_id_number_valid(idn))
+    if (create || json_object_get(b, "categories")) return categories_in(c, b, &x->cats, err);
+    return 0;
+}
+
+/* The checks of a streamer as it will be stored: ID number, phone, the age rule, the actor's
+ * scope over its township and organisation, the references. */
+static int streamer_check(pj_ctx *c, const streamer_in *x, pj_err *err)
+{
+    if (x->idn && !pj_ec_id_number_valid(x->idn))
         return pj_fail(err, 422, "invalid_value", "id_number",
                        "id_number must be an 18-character resident ID number with its check digit");
-    if (phone && !phone_ok(phone))
+    if (x->phone && !phone_ok(x->phone))
         return pj_fail(err, 422, "invalid_value", "phone", "phone must be 11 digits starting 1");
-    if (pj_ec_age_rule(birth, gname, grel, gdate, ec_today(), err)) return -1;
-    if (c->actor.role == PJ_ROLE_ENTERPRISE && !org) org = c->actor.organisation_id;
-    if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER && !town) town = c->actor.township_id;
-    if (ec_scope(c, town, org, err)) return -1;
-    if (org && ec_ref(c, "SELECT 1 FROM organisations WHERE id = ?", org, "organisation_id", err))
+    if (pj_ec_age_rule(x->birth, x->gname, x->grel, x->gdate, ec_today(), err)) return -1;
+    if (ec_scope(c, x->town, x->org, err)) return -1;
+    if (x->org &&
+        ec_ref(c, "SELECT 1 FROM organisations WHERE id = ?", x->org, "organisation_id", err))
         return -1;
-    if (town && ec_ref(c, "SELECT 1 FROM regions WHERE id = ? AND type = 'township'", town,
-                       "township_id", err))
+    if (x->town && ec_ref(c, "SELECT 1 FROM regions WHERE id = ? AND type = 'township'", x->town,
+                          "township_id", err))
         return -1;
-    if (base && ec_ref(c, "SELECT 1 FROM ec_bases WHERE id = ?", base, "base_id", err)) return -1;
-    if (pj_db_begin(c->db, err)) return -1;
-    int64_t now = pj_now();
+    if (x->base && ec_ref(c, "SELECT 1 FROM ec_bases WHERE id = ?", x->base, "base_id", err))
+        return -1;
+    return 0;
+}
+
+/* Audit (without personal data) and answer (with them, for the writer) of a streamer write
+ * inside its transaction; rolls back on failure. */
+static int streamer_written(pj_ctx *c, int64_t id, const char *action, const char *before, pj_jw *w,
+                            pj_err *err)
+{
     char *after;
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "INSERT INTO ec_streamers (name, id_number, phone, birth_date,"
-                               " guardian_name, guardian_relation, guardian_consent_date,"
-                               " skill_level, organisation_id, township_id, base_id, categories,"
-                               " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                               " ?, ?, ?) RETURNING id",
-                               err);
-    if (!s) goto fail;
-    pj_stmt_text(s, 1, name);
-    pj_stmt_text(s, 2, idn);
-    pj_stmt_text(s, 3, phone);
-    pj_stmt_text(s, 4, birth);
-    pj_stmt_text(s, 5, gname);
-    pj_stmt_text(s, 6, grel);
-    pj_stmt_text(s, 7, gdate);
-    pj_stmt_int(s, 8, level);
-    if (org)
-        pj_stmt_int(s, 9, org);
-    else
-        pj_stmt_null(s, 9);
-    if (town)
-        pj_stmt_int(s, 10, town);
-    else
-        pj_stmt_null(s, 10);
-    if (base)
-        pj_stmt_int(s, 11, base);
-    else
-        pj_stmt_null(s, 11);
-    pj_stmt_text(s, 12, cats);
-    pj_stmt_int(s, 13, now);
-    pj_stmt_int(s, 14, now);
-    int rc = pj_stmt_step(s, err);
-    int64_t id = rc == 1 ? pj_col_int(s, 0) : 0;
-    pj_stmt_done(s);
-    if (rc != 1) goto fail;
-    /* the audit row keeps no personal data */
     if (!(after = pj_render_to_string(c, id, streamer_render_masked, err)) ||
-        pj_audit_add(c, "create", "ec_streamer", id, NULL, after, err))
-        goto fail;
-    if (!(after = pj_render_to_string(c, id, streamer_render, err)) || pj_db_commit(c->db, err))
-        goto fail;
+        pj_audit_add(c, action, "ec_streamer", id, before, after, err) ||
+        !(after = pj_render_to_string(c, id, streamer_render, err)) || pj_db_commit(c->db, err)) {
+        pj_db_rollback(c->db);
+        return -1;
+    }
     pj_jw_raw(w, after);
     return 0;
-fail:
-    pj_db_rollback(c->db);
-    return -1;
+}
+
+int pj_ec_streamer_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+{
+    streamer_in x = {0};
+    if (ec_require_writer(c, err) || pj_in_object(body, err) ||
+        pj_in_only(body, streamer_fields + 1, err) || streamer_body(c, body, 1, &x, err))
+        return -1;
+    if (c->actor.role == PJ_ROLE_ENTERPRISE && !x.org) x.org = c->actor.organisation_id;
+    if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER && !x.town) x.town = c->actor.township_id;
+    if (streamer_check(c, &x, err) || pj_db_begin(c->db, err)) return -1;
+    int64_t now = pj_now();
+    int64_t id = ec_run(c, err,
+                        "INSERT INTO ec_streamers (name, id_number, phone, birth_date,"
+                        " guardian_name, guardian_relation, guardian_consent_date, skill_level,"
+                        " organisation_id, township_id, base_id, categories, created_at,"
+                        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                        " RETURNING id",
+                        "sssssssirrrsii", x.name, x.idn, x.phone, x.birth, x.gname, x.grel, x.gdate,
+                        x.level, x.org, x.town, x.base, x.cats, now, now);
+    if (id <= 0) {
+        pj_db_rollback(c->db);
+        return -1;
+    }
+    return streamer_written(c, id, "create", NULL, w, err);
+}
+
+int pj_ec_streamer_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
+{
+    int64_t version;
+    if (ec_require_writer(c, err) || pj_in_object(body, err) ||
+        pj_in_only(body, streamer_fields, err) ||
+        pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
+        streamer_scope(c, id, err))
+        return -1;
+    /* the stored streamer, then the request over it */
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT name, id_number, phone, birth_date, guardian_name,"
+                               " guardian_relation, guardian_consent_date, skill_level,"
+                               " organisation_id, township_id, base_id, categories FROM"
+                               " ec_streamers WHERE id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    if (pj_stmt_step(s, err) != 1) {
+        pj_stmt_done(s);
+        return -1;
+    }
+    streamer_in x;
+    const char **str[] = {&x.name, &x.idn, &x.phone, &x.birth, &x.gname, &x.grel, &x.gdate};
+    for (int k = 0; k < 7; k++) {
+        const char *v = pj_col_text(s, k);
+        *str[k] = v ? pj_arena_strdup(c->arena, v) : NULL;
+    }
+    x.level = pj_col_int(s, 7);
+    x.org = pj_col_int(s, 8);
+    x.town = pj_col_int(s, 9);
+    x.base = pj_col_int(s, 10);
+    const char *cats = pj_col_text(s, 11);
+    x.cats = pj_arena_strdup(c->arena, cats ? cats : "");
+    pj_stmt_done(s);
+    if (streamer_body(c, body, 0, &x, err) || streamer_check(c, &x, err)) return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    char *before = pj_render_to_string(c, id, streamer_render_masked, err);
+    if (!before ||
+        ec_run(c, err,
+               "UPDATE ec_streamers SET name = ?, id_number = ?, phone = ?, birth_date = ?,"
+               " guardian_name = ?, guardian_relation = ?, guardian_consent_date = ?,"
+               " skill_level = ?, organisation_id = ?, township_id = ?, base_id = ?, categories"
+               " = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ? AND NOT"
+               " anonymised",
+               "sssssssirrrsiii", x.name, x.idn, x.phone, x.birth, x.gname, x.grel, x.gdate,
+               x.level, x.org, x.town, x.base, x.cats, pj_now(), id, version) < 0 ||
+        ec_changed_one(c, "streamer", err)) {
+        pj_db_rollback(c->db);
+        return -1;
+    }
+    return streamer_written(c, id, "update", before, w, err);
 }
 
 /* Scope of a streamer for writes: 404 when missing, 409 when anonymised. */

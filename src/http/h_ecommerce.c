@@ -180,6 +180,7 @@ H_LIST(h_zones, pj_ec_zone_list, "kind", "base_id", "organisation_id")
 H_GET(h_zone_get, pj_ec_zone_get)
 H_CREATE(h_zone_create, pj_ec_zone_create)
 H_ACT(h_zone_update, pj_ec_zone_update)
+H_ACT(h_streamer_update, pj_ec_streamer_update)
 H_LIST(h_courses, pj_ac_course_list, "category")
 H_GET(h_course_get, pj_ac_course_get)
 H_CREATE(h_course_create, pj_ac_course_create)
@@ -231,6 +232,8 @@ const pj_route pj_routes_ecommerce[] = {
      "Register a streamer (age 16+; 16-17 with a guardian's consent)"},
     {"GET", "/api/v1/ecommerce/streamers/{id}", h_streamer_get, R_ALL,
      "One streamer with follower counts over time"},
+    {"PATCH", "/api/v1/ecommerce/streamers/{id}", h_streamer_update, EC_WRITE,
+     "Update a streamer (version; a field given null is cleared; the age rule on the result)"},
     {"DELETE", "/api/v1/ecommerce/streamers/{id}", h_streamer_delete, EC_WRITE,
      "Delete a streamer: personal data anonymised, sessions and sales kept"},
     {"POST", "/api/v1/ecommerce/streamers/{id}/followers", h_followers_add, EC_WRITE,

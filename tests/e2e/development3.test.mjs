@@ -172,7 +172,7 @@ describe('district development: create and edit forms', { timeout: 300000 }, () 
     await context.close();
   });
 
-  test('academy: a cohort and a streamer through the forms; dates out of order and an under-age streamer refused at the field', async () => {
+  test('academy: a cohort and a streamer through the forms, the streamer then changed; dates out of order and an under-age streamer refused at the field', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'admin', ADMIN_PW);
     await page.goto('/academy');
@@ -229,6 +229,18 @@ describe('district development: create and edit forms', { timeout: 300000 }, () 
     const srow = page.getByTestId('streamer-table').locator('tbody tr').filter({ hasText: sname });
     await srow.getByText('大桃').waitFor();
     await shot(page, 'a5-streamer-added');
+    // changed through the same form: only the changed field and the version are sent
+    const sid = (await r.json()).id;
+    await srow.getByTestId('streamer-edit-' + sid).click();
+    assert.equal(await item(sdlg, 'name').locator('input').inputValue(), sname);
+    await fill(sdlg, 'skill_level', 5);
+    res = answer(page, 'PATCH', '/ecommerce/streamers/' + sid);
+    await sdlg.getByTestId('record-save').click();
+    r = await res;
+    assert.equal(r.status(), 200, await r.text());
+    assert.deepEqual(JSON.parse(r.request().postData()), { skill_level: 5, version: 1 });
+    assert.equal((await apiGet(page, '/ecommerce/streamers/' + sid)).skill_level, 5);
+    await srow.locator('td').nth(2).getByText('5', { exact: true }).waitFor();
     await noProblems(page);
     await context.close();
   });
@@ -359,7 +371,7 @@ describe('district development: create and edit forms', { timeout: 300000 }, () 
     await page.goto('/academy');
     await page.getByTestId('streamer-table').locator('tbody tr').first().waitFor();
     await page.getByTestId('cohort-table').locator('tbody tr').first().waitFor();
-    assert.equal(await page.locator('[data-testid="cohort-add"], [data-testid="streamer-add"], [data-testid^="cohort-edit-"], [data-testid="course-add"], [data-testid^="course-edit-"]').count(), 0);
+    assert.equal(await page.locator('[data-testid="cohort-add"], [data-testid="streamer-add"], [data-testid^="streamer-edit-"], [data-testid^="cohort-edit-"], [data-testid="course-add"], [data-testid^="course-edit-"]').count(), 0);
     await shot(page, 'a6-viewer-read-only');
     await noProblems(page);
     await context.close();

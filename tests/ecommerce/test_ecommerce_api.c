@@ -1,6 +1,7 @@
 /* Livestream e-commerce over the API: the seed's figures from the demo, a studio never
  * double-booked (two clients at once), the minor-consent rule at its boundaries, anonymising
- * delete keeping totals, personal data masked by role, bad input writing nothing. */
+ * delete keeping totals, personal data masked by role, bad input writing nothing, editing a
+ * streamer. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -489,5 +490,109 @@ TEST_T(ecommerce_bad_input_writes_nothing, 60)
     }
     th_fingerprint(&s, fp1, sizeof fp1);
     CHECK_STR(fp0, fp1);
+    th_stop(&s);
+}
+
+/* PATCH of a streamer: fields changed or cleared, the version guarding against lost updates,
+ * the age rule and the scopes on the result, an audit row without personal data; every
+ * refused change writes nothing. */
+TEST_T(ecommerce_streamer_update, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], jd[80], view[80], town[80], id_number[19], extra[256], path[96], body[512];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    th_login(&s, "viewer", s.demo_pw, view);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    idn("11011719880808002", id_number);
+    snprintf(extra, sizeof extra, ",\"id_number\":\"%s\",\"phone\":\"13700001111\"", id_number);
+    json_t *st = NULL;
+    CHECK_INT(create_streamer(&s, off, "1988-08-08", extra, &st), 201);
+    long long sid = th_int(st, "id");
+    CHECK_INT(th_int(st, "version"), 1);
+    json_decref(st);
+    snprintf(path, sizeof path, "/api/v1/ecommerce/streamers/%lld", sid);
+    /* a new phone, level and categories; the ID number cleared; the rest kept */
+    json_t *u = CALL(&s, "PATCH", off, path,
+                     "{\"version\":1,\"phone\":\"13911112222\",\"skill_level\":2,"
+                     "\"categories\":[\"vegetable\"],\"id_number\":null}",
+                     200);
+    CHECK_INT(th_int(u, "version"), 2);
+    CHECK_STR(th_str(u, "phone"), "13911112222");
+    CHECK_INT(th_int(u, "skill_level"), 2);
+    CHECK(json_is_null(json_object_get(u, "id_number")));
+    CHECK_STR(th_str(u, "name"), "测试主播");
+    CHECK_STR(th_str(u, "birth_date"), "1988-08-08");
+    json_t *cats = json_object_get(u, "categories");
+    CHECK(json_is_array(cats) && json_array_size(cats) == 1);
+    CHECK_STR(json_string_value(json_array_get(cats, 0)), "vegetable");
+    json_decref(u);
+    /* the audit row names the change but keeps no phone number */
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'ec_streamer' AND action"
+                             " = 'update'"),
+              1);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE COALESCE(before_json, '') ||"
+                             " COALESCE(after_json, '') LIKE '%13911112222%' OR"
+                             " COALESCE(before_json, '') LIKE '%13700001111%'"),
+              0);
+    char fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE], b16[11];
+    th_fingerprint(&s, fp0, sizeof fp0);
+    json_t *o;
+    /* refused, each writing nothing: a stale version, a minor without consent, a required
+     * field nulled, an unknown field, a bad phone, another organisation's streamer for the
+     * enterprise user, a township officer outside its township, a viewer */
+    o = CALL(&s, "PATCH", off, path, "{\"version\":1,\"skill_level\":5}", 409);
+    CHECK_STR(th_err_code(o), "version_conflict");
+    json_decref(o);
+    birth(16, 0, b16);
+    snprintf(body, sizeof body, "{\"version\":2,\"birth_date\":\"%s\"}", b16);
+    o = CALL(&s, "PATCH", off, path, body, 422);
+    CHECK_STR(th_err_code(o), "guardian_consent_required");
+    json_decref(o);
+    o = CALL(&s, "PATCH", off, path, "{\"version\":2,\"name\":null}", 422);
+    CHECK_STR(th_err_field(o), "name");
+    json_decref(o);
+    o = CALL(&s, "PATCH", off, path, "{\"version\":2,\"nickname\":\"x\"}", 422);
+    CHECK_STR(th_err_field(o), "nickname");
+    json_decref(o);
+    o = CALL(&s, "PATCH", off, path, "{\"version\":2,\"phone\":\"23911112222\"}", 422);
+    CHECK_STR(th_err_field(o), "phone");
+    json_decref(o);
+    o = CALL(&s, "PATCH", off, path, "{\"skill_level\":3}", 422);
+    CHECK_STR(th_err_field(o), "version");
+    json_decref(o);
+    json_decref(CALL(&s, "PATCH", jd, path, "{\"version\":2,\"skill_level\":3}", 403));
+    json_decref(CALL(&s, "PATCH", town, path, "{\"version\":2,\"skill_level\":3}", 403));
+    json_decref(CALL(&s, "PATCH", view, path, "{\"version\":2,\"skill_level\":3}", 403));
+    json_decref(CALL(&s, "PATCH", off, "/api/v1/ecommerce/streamers/999999",
+                     "{\"version\":1,\"skill_level\":3}", 404));
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp0, fp1);
+    /* 16 with a guardian's consent: accepted; the consent cannot then be dropped */
+    snprintf(body, sizeof body,
+             "{\"version\":2,\"birth_date\":\"%s\",\"guardian_name\":\"王芳\","
+             "\"guardian_relation\":\"母亲\",\"guardian_consent_date\":\"2024-01-02\"}",
+             b16);
+    u = CALL(&s, "PATCH", off, path, body, 200);
+    CHECK_INT(th_int(u, "age"), 16);
+    CHECK(json_is_true(json_object_get(u, "guardian_consent")));
+    json_decref(u);
+    o = CALL(&s, "PATCH", off, path, "{\"version\":3,\"guardian_consent_date\":null}", 422);
+    CHECK_STR(th_err_field(o), "guardian_consent_date");
+    json_decref(o);
+    /* the enterprise user's own streamer: it may edit it but not hand it to another org */
+    CHECK_INT(create_streamer(&s, jd, "1990-01-01", "", &st), 201);
+    long long own = th_int(st, "id"), org = th_int(st, "organisation_id");
+    json_decref(st);
+    snprintf(path, sizeof path, "/api/v1/ecommerce/streamers/%lld", own);
+    json_decref(CALL(&s, "PATCH", jd, path, "{\"version\":1,\"skill_level\":5}", 200));
+    snprintf(body, sizeof body, "{\"version\":2,\"organisation_id\":%lld}", org + 1);
+    json_decref(CALL(&s, "PATCH", jd, path, body, 403));
+    /* a deleted (anonymised) streamer cannot be edited back */
+    json_decref(CALL(&s, "DELETE", jd, path, NULL, 204));
+    o = CALL(&s, "PATCH", off, path, "{\"version\":3,\"name\":\"复活\"}", 409);
+    CHECK_STR(th_err_code(o), "invalid_state");
+    json_decref(o);
     th_stop(&s);
 }

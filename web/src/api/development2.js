@@ -13,7 +13,7 @@ function register(path) {
 }
 
 export const zoneEnterprises = register('/ecommerce/zone-enterprises');
-/** Streamers: no PATCH in the API (create, anonymising delete). */
+/** Streamers: create, change (PATCH with version), anonymising delete. */
 export const streamers = register('/ecommerce/streamers');
 export const bases = register('/ecommerce/bases');
 export const academy = {
