@@ -42,6 +42,10 @@ uint64_t pj_plan_pool_commits(pj_plan_pool *p);
 /* A descriptor that becomes readable after each plan outcome the workers store (an eventfd:
  * read 8 bytes to clear it), so an event loop can answer requests waiting for their plan. */
 int pj_plan_pool_notify_fd(pj_plan_pool *p);
+/* After the server's batch (group commit) closed: a plan handed to the pool inside it starts
+ * only now, when the batch committed (its row is saved), and is dropped when it failed (the
+ * plan was never saved; its request was answered with the failure). */
+void pj_plan_pool_release(pj_plan_pool *p, int committed);
 /* Validates like pj_plan_create (422 writes nothing), saves the plan as 'solving' (audited
  * as create) and hands it to the pool; writes the plan with its progress to w. A full pool is
  * 429 "too_many_plans" and writes nothing. */

@@ -1,7 +1,9 @@
 /* Plans solved in the background (see plan.h): a small pool of worker threads, each with its
  * own database connection and arena. A job is the saved plan's id and its request; the worker
  * solves it (pj_plan_solve), keeping its phase and fraction here for GET /plans/{id}, and
- * stores the result or the failure (pj_plan_store_outcome). A stopping pool fails the queued
+ * stores the result or the failure (pj_plan_store_outcome). A job handed over inside the
+ * server's batch waits until the batch commits and is dropped if it fails (the plan was never
+ * saved). A stopping pool fails the queued
  * jobs at once; the running ones' solvers end their search at once (pj_algo_opts.cancelled)
  * and the plan fails at its next phase boundary. */
 #include <errno.h>
@@ -35,6 +37,7 @@ typedef struct pjob {
     double frac;
     int64_t t0_ms;
     struct pj_plan_pool *pool;
+    int held; /* its plan's row is in a batch not yet committed (pj_plan_pool_release) */
 } pjob;
 
 struct pj_plan_pool {
@@ -101,13 +104,13 @@ static void job_run(pj_plan_pool *p, pj_db *db, pjob *j)
     }
     on_progress(j, "saving", 1);
     pj_err serr;
-    /* the plan's row was written by the server's connection in a batch that may not have
-     * committed yet: the update takes the write lock, so it sees the row once it has */
+    /* the plan's row is saved (a job of a batch starts once it committed, see
+     * pj_plan_pool_release); another connection (a command-line plan) may hold the write lock
+     * a while: busy is tried again */
     int tries = 0, st;
     do {
         pj_err_clear(&serr);
         st = pj_plan_store_outcome(&c, j->id, rc ? NULL : result, &sum, rc ? &err : NULL, &serr);
-        /* busy: another connection (a command-line plan) may hold the write lock a while */
     } while (st < 0 && serr.status == 503 && ++tries < 60);
     if (st < 0)
         pj_log(PJ_LOG_WARN, "plan %lld: the outcome could not be stored: %s", (long long)j->id,
@@ -123,6 +126,15 @@ static void job_run(pj_plan_pool *p, pj_db *db, pjob *j)
     pj_arena_free(&arena);
 }
 
+/* Takes *at (a job of the queue) out of it. Under the lock. */
+static void unlink_job(pj_plan_pool *p, pjob **at)
+{
+    pjob *j = *at;
+    *at = j->next;
+    if (p->tail == &j->next) p->tail = at;
+    p->nqueued--;
+}
+
 static void *worker(void *arg)
 {
     pj_plan_pool *p = arg;
@@ -133,12 +145,16 @@ static void *worker(void *arg)
         if (pthread_equal(p->th[i], pthread_self())) slot = i;
     if (slot >= 0) db = p->db[slot];
     for (;;) {
-        while (!p->head && !atomic_load(&p->stopping)) pthread_cond_wait(&p->cv, &p->mu);
-        pjob *j = p->head;
-        if (!j) break; /* stopping, nothing left */
-        p->head = j->next;
-        if (!p->head) p->tail = &p->head;
-        p->nqueued--;
+        pjob **at;
+        for (;;) { /* the first job whose plan is saved */
+            for (at = &p->head; *at && (*at)->held; at = &(*at)->next) {
+            }
+            if (*at || atomic_load(&p->stopping)) break;
+            pthread_cond_wait(&p->cv, &p->mu);
+        }
+        pjob *j = *at;
+        if (!j) break; /* stopping, nothing ready */
+        unlink_job(p, at);
         if (slot >= 0) p->running[slot] = j;
         j->phase = "load";
         j->frac = 0;
@@ -287,6 +303,7 @@ int pj_plan_pool_add(pj_plan_pool *p, pj_ctx *c, int64_t id, const char *request
     j->actor.username = NULL;
     j->phase = "queued";
     j->t0_ms = pj_now_ms();
+    j->held = c->db && pj_db_batch_active(c->db);
     pthread_mutex_lock(&p->mu);
     *p->tail = j;
     p->tail = &j->next;
@@ -294,6 +311,27 @@ int pj_plan_pool_add(pj_plan_pool *p, pj_ctx *c, int64_t id, const char *request
     pthread_cond_signal(&p->cv);
     pthread_mutex_unlock(&p->mu);
     return 0;
+}
+
+void pj_plan_pool_release(pj_plan_pool *p, int committed)
+{
+    if (!p) return;
+    pthread_mutex_lock(&p->mu);
+    for (pjob **at = &p->head; *at;) {
+        pjob *j = *at;
+        if (!j->held) {
+            at = &j->next;
+        } else if (committed) {
+            j->held = 0;
+            at = &j->next;
+        } else { /* its plan was never saved: nothing to solve or store */
+            unlink_job(p, at);
+            free(j->request);
+            free(j);
+        }
+    }
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
 }
 
 int pj_plan_pool_progress(int64_t id, const char **phase, double *frac, int64_t *elapsed_ms)

@@ -724,6 +724,7 @@ static void batch_flush(pj_server *srv)
     pj_err err;
     pj_err_clear(&err);
     int ok = pj_db_batch_close(srv->db, &err) == 0;
+    pj_plan_pool_release(srv->plans, ok);
     srv->batches++;
     srv->batched += (uint64_t)srv->npending;
     reply *p = srv->pending;
