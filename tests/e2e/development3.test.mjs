@@ -2,8 +2,9 @@
 // through the form shows in its table (with the names of what it refers to, not ids), bad input
 // is refused with the API's message at the field it names and nothing is written (the API
 // confirms), an edit is saved with its version; a streamer and a cohort through the academy's
-// forms; read-only roles see no create or edit buttons, and an enterprise user only those of
-// the kinds their organisation owns.
+// forms, then the streamer changed; a zone enterprise and its job post; read-only roles see no
+// create or edit buttons, and an enterprise user only those of the kinds their organisation
+// owns (job posts: its own).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, apiGet, ADMIN_PW, DEMO_PW } from './lib.mjs';
@@ -245,6 +246,58 @@ describe('district development: create and edit forms', { timeout: 300000 }, () 
     await context.close();
   });
 
+  test('academy: a zone enterprise and a job post through the forms; a post without openings refused at the field; the post closed by an edit', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'officer', DEMO_PW);
+    await page.goto('/academy');
+    const zname = `测试入驻企业${stamp()}`;
+    await page.getByTestId('zone-add').click();
+    const zdlg = page.getByTestId('zone-form');
+    await fill(zdlg, 'name', zname);
+    await pickEnum(page, zdlg, 'kind', 'MCN 机构');
+    let res = answer(page, 'POST', '/ecommerce/zone-enterprises');
+    await zdlg.getByTestId('record-save').click();
+    let r = await res;
+    assert.equal(r.status(), 201, await r.text());
+    await page.getByTestId('zone-table').locator('tbody tr').filter({ hasText: zname }).getByText('MCN 机构').waitFor();
+
+    const title = `主播助理${stamp()}`;
+    await page.getByTestId('post-add').click();
+    const pdlg = page.getByTestId('post-form');
+    await pickNamed(page, pdlg, 'zone_enterprise_id', zname);
+    await fill(pdlg, 'title', title);
+    await fill(pdlg, 'openings', 0);
+    res = answer(page, 'POST', '/academy/posts');
+    await pdlg.getByTestId('record-save').click();
+    r = await res;
+    assert.equal(r.status(), 422);
+    const err = (await r.json()).error;
+    assert.equal(err.field, 'openings');
+    await fieldError(pdlg, 'openings', err.message);
+    assert.equal((await apiGet(page, '/academy/posts?limit=500')).items.filter((p) => p.title === title).length, 0, 'nothing written');
+    await fill(pdlg, 'openings', 3);
+    res = answer(page, 'POST', '/academy/posts');
+    await pdlg.getByTestId('record-save').click();
+    r = await res;
+    assert.equal(r.status(), 201, await r.text());
+    const post = await r.json();
+    const prow = page.getByTestId('post-table').locator('tbody tr').filter({ hasText: title });
+    await prow.getByText('0 / 3').waitFor();
+    await prow.getByText(zname).waitFor();
+    // closed by an edit: only the state and the version are sent
+    await prow.getByTestId('post-edit-' + post.id).click();
+    await pickEnum(page, pdlg, 'state', '已关闭');
+    res = answer(page, 'PATCH', '/academy/posts/' + post.id);
+    await pdlg.getByTestId('record-save').click();
+    r = await res;
+    assert.equal(r.status(), 200, await r.text());
+    assert.deepEqual(JSON.parse(r.request().postData()), { state: 'closed', version: post.version });
+    await prow.getByText('已关闭').waitFor();
+    await shot(page, 'a9-zone-and-post');
+    await noProblems(page);
+    await context.close();
+  });
+
   test('academy: practice is one of the streamer\'s own sessions picked from a list; one from before the enrolment is refused at the field', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'admin', ADMIN_PW);
@@ -371,7 +424,9 @@ describe('district development: create and edit forms', { timeout: 300000 }, () 
     await page.goto('/academy');
     await page.getByTestId('streamer-table').locator('tbody tr').first().waitFor();
     await page.getByTestId('cohort-table').locator('tbody tr').first().waitFor();
-    assert.equal(await page.locator('[data-testid="cohort-add"], [data-testid="streamer-add"], [data-testid^="streamer-edit-"], [data-testid^="cohort-edit-"], [data-testid="course-add"], [data-testid^="course-edit-"]').count(), 0);
+    await page.getByTestId('zone-table').locator('tbody tr').first().waitFor();
+    await page.getByTestId('post-table').locator('tbody tr').first().waitFor();
+    assert.equal(await page.locator('[data-testid="cohort-add"], [data-testid="streamer-add"], [data-testid^="streamer-edit-"], [data-testid^="cohort-edit-"], [data-testid="course-add"], [data-testid^="course-edit-"], [data-testid="zone-add"], [data-testid^="zone-edit-"], [data-testid="post-add"], [data-testid^="post-edit-"]').count(), 0);
     await shot(page, 'a6-viewer-read-only');
     await noProblems(page);
     await context.close();
@@ -386,6 +441,15 @@ describe('district development: create and edit forms', { timeout: 300000 }, () 
     assert.equal(await e.page.getByTestId('agri-add-results').count(), 0);
     await e.page.goto('/logistics/warehouses');
     await e.page.getByTestId('wh-add').waitFor();
+    // job posts: its own may be added and changed; the zone's register is the district's
+    await e.page.goto('/academy');
+    await e.page.getByTestId('post-add').waitFor();
+    await e.page.getByTestId('zone-table').locator('tbody tr').first().waitFor();
+    await e.page.getByTestId('post-table').locator('tbody tr').first().waitFor();
+    assert.equal(await e.page.locator('[data-testid="zone-add"], [data-testid^="zone-edit-"]').count(), 0);
+    const org = (await apiGet(e.page, '/auth/me')).organisation_id;
+    const postRows = (await apiGet(e.page, '/academy/posts?limit=20')).items;
+    for (const p of postRows) assert.equal(await e.page.getByTestId('post-edit-' + p.id).count(), p.organisation_id === org ? 1 : 0, `post ${p.id}`);
     await noProblems(e.page);
     await e.context.close();
   });

@@ -43,6 +43,8 @@ export const PERMISSIONS = {
   'academy.write': ['admin', 'district_officer', 'township_officer', 'enterprise'],
   'academy.admin': ['admin', 'district_officer', 'township_officer'],
   'academy.courses': DISTRICT, // courses: the district's academy
+  'academy.zones': DISTRICT, // the enterprises settled in the livestream zone
+  'academy.posts': ['admin', 'district_officer', 'enterprise'], // job posts (an enterprise: its own)
   agri: ALL,
   logistics: ALL,
   'logistics.write': ['admin', 'district_officer', 'township_officer', 'enterprise'],

@@ -13,6 +13,7 @@ const farms = named('/agri/farms');
 const results = named('/agri/results', 'title');
 const courses = named('/academy/courses', 'title');
 const bases = named('/ecommerce/bases');
+const zones = named('/ecommerce/zone-enterprises');
 
 const f = (key, type, more = {}) => ({ key, type, label: 'dev2.f.' + key, ...more });
 const REQ = { required: true };
@@ -166,6 +167,24 @@ export const COHORT_FIELDS = [
   f('capacity', 'int', REQ),
   f('starts_on', 'date', REQ),
   f('ends_on', 'date', REQ),
+];
+
+/** the enterprises settled in the livestream zone: name and kind are set when registered */
+export const ZONE_KINDS = ['ecommerce', 'mcn', 'internet_service'];
+export const ZONE_FIELDS = [
+  f('name', 'text', { ...REQ, ...FIX, max: 64 }),
+  f('kind', 'enum', { ...REQ, ...FIX, values: ZONE_KINDS, group: 'dev2.zoneKinds' }),
+  f('organisation_id', 'org'),
+  f('base_id', 'ref', { options: bases }),
+  f('settled_on', 'date'),
+];
+
+/** job posts of zone enterprises (入学即入岗: an enrolment takes one of the openings) */
+export const POST_FIELDS = [
+  f('zone_enterprise_id', 'ref', { ...REQ, ...FIX, options: zones }),
+  f('title', 'text', { ...REQ, max: 64, label: 'dev2.f.postTitle' }),
+  f('openings', 'int', REQ),
+  f('state', 'enum', { values: ['open', 'closed'], group: 'dev2.postStates', editOnly: true }),
 ];
 
 export const STREAMER_FIELDS = [
