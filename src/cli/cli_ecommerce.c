@@ -89,6 +89,7 @@ ID_ONLY(ec_booking_cancel, pj_ec_booking_cancel, "cancelled")
 LIST(ec_streamers, pj_ec_streamer_list)
 GET(ec_streamer_get, pj_ec_streamer_get)
 ADD(ec_streamer_add, pj_ec_streamer_create)
+ID_JSON(ec_streamer_update, pj_ec_streamer_update)
 ID_ONLY(ec_streamer_delete, pj_ec_streamer_delete, "anonymised")
 ID_JSON(ec_followers_add, pj_ec_followers_add)
 LIST(ec_sessions, pj_ec_session_list)
@@ -133,6 +134,7 @@ int cli_ecommerce(cli *a)
                                    {"streamers", 0, 0, ec_streamers},
                                    {"streamer-get", 1, 0, ec_streamer_get},
                                    {"streamer-add", 0, 1, ec_streamer_add},
+                                   {"streamer-update", 1, 1, ec_streamer_update},
                                    {"streamer-delete", 1, 0, ec_streamer_delete},
                                    {"followers-add", 1, 1, ec_followers_add},
                                    {"sessions", 0, 0, ec_sessions},

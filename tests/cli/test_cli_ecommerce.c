@@ -87,6 +87,16 @@ TEST_T(cli_ecommerce_academy_enterprise_verbs, 120)
                   "{\"name\":\"命令行学员\",\"birth_date\":\"1996-03-03\",\"skill_level\":5}"),
               0);
     long long streamer = first_int(out, "id");
+    char sid[24];
+    snprintf(sid, sizeof sid, "%lld", streamer);
+    CHECK_INT(RUN(out, "ecommerce", "streamer-update", sid, "--db", db, "--json",
+                  "{\"version\":1,\"skill_level\":4}"),
+              0);
+    CHECK(strstr(out, "\"skill_level\": 4") != NULL);
+    CHECK_INT(RUN(out, "ecommerce", "streamer-update", sid, "--db", db, "--json",
+                  "{\"version\":1,\"skill_level\":3}"),
+              1); /* a stale version */
+    CHECK(strstr(out, "version") != NULL);
     /* bad input: a message, exit 1, nothing written (the newest audit row stays the same) */
     char audit0[4096], audit1[4096];
     CHECK_INT(RUN(audit0, "audit", "--limit", "1", "--db", db), 0);
