@@ -165,7 +165,10 @@ describe('enterprise services', { timeout: 120000 }, () => {
     const pols = (await apiGet(page, '/enterprise/policies?limit=100')).items;
     await page.goto('/enterprise/policies');
     await page.getByText('这里只列出贵企业符合条件的政策').waitFor();
-    assert.equal(await page.getByTestId('policy-table').locator('tbody tr').count(), pols.length);
+    // the note shows before the rows arrive: wait for the last one, then count
+    const polRows = page.getByTestId('policy-table').locator('tbody tr');
+    await polRows.nth(pols.length - 1).waitFor();
+    assert.equal(await polRows.count(), pols.length);
     await page.getByTestId('policy-table').getByRole('link', { name: pols[0].title }).click();
     await page.getByTestId('explain-result').getByText('符合条件').waitFor();
     await shot(page, '44-ent-policy-explain');
