@@ -44,6 +44,8 @@ async function pickNamed(page, dlg, key, name) {
   await sel.locator('input').fill(name);
   await page.getByRole('option', { name: new RegExp(name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) }).first().click();
 }
+/** The academy page's registers are tabs below the cohorts. */
+const academyTab = (page, name) => page.getByRole('tab', { name, exact: true }).click();
 async function fieldError(dlg, key, message) {
   await item(dlg, key).locator('.el-form-item__error').getByText(message, { exact: false }).waitFor();
 }
@@ -205,6 +207,7 @@ describe('district development: create and edit forms', { timeout: 300000 }, () 
 
     // a streamer of 15 is refused at the birth date; at 20 they are added and shown
     const sname = `测试主播${stamp()}`;
+    await academyTab(page, '主播');
     await page.getByTestId('streamer-add').click();
     const sdlg = page.getByTestId('streamer-form');
     await fill(sdlg, 'name', sname);
@@ -251,6 +254,7 @@ describe('district development: create and edit forms', { timeout: 300000 }, () 
     await login(page, 'officer', DEMO_PW);
     await page.goto('/academy');
     const zname = `测试入驻企业${stamp()}`;
+    await academyTab(page, '功能区入驻企业');
     await page.getByTestId('zone-add').click();
     const zdlg = page.getByTestId('zone-form');
     await fill(zdlg, 'name', zname);
@@ -262,6 +266,7 @@ describe('district development: create and edit forms', { timeout: 300000 }, () 
     await page.getByTestId('zone-table').locator('tbody tr').filter({ hasText: zname }).getByText('MCN 机构').waitFor();
 
     const title = `主播助理${stamp()}`;
+    await academyTab(page, '就业岗位');
     await page.getByTestId('post-add').click();
     const pdlg = page.getByTestId('post-form');
     await pickNamed(page, pdlg, 'zone_enterprise_id', zname);
@@ -372,7 +377,7 @@ describe('district development: create and edit forms', { timeout: 300000 }, () 
       { page: '/logistics', tab: '入驻企业', kind: 'tenants', path: '/logistics/tenants', shows: org.name, steps: [(d) => pickNamed(page, d, 'warehouse_id', wh.name), (d) => pickNamed(page, d, 'organisation_id', org.name), text('area_m2', 500)] },
       { page: '/logistics', tab: '月度货运', kind: 'freight', path: '/logistics/freight', shows: '2019-01', steps: [(d) => pickNamed(page, d, 'park_id', park.name), (d) => fillDate(d, 'month', '2019-01'), (d) => pickEnum(page, d, 'mode', '铁路'), text('tonnes', 4321)] },
       { page: '/logistics/warehouses', kind: 'warehouses', add: 'wh-add', form: 'wh-form', table: 'warehouse-table', path: '/logistics/warehouses', shows: `测试仓库${s}`, steps: [text('name', `测试仓库${s}`), text('area_m2', 20000)] },
-      { page: '/academy', kind: 'courses', add: 'course-add', form: 'course-form', table: 'course-table', path: '/academy/courses', shows: `测试课程${s}`, steps: [text('title', `测试课程${s}`), (d) => pickEnum(page, d, 'category', '短视频'), text('hours', 40), text('level', 2), text('practice_hours', 20)] },
+      { page: '/academy', tab: '课程', kind: 'courses', add: 'course-add', form: 'course-form', table: 'course-table', path: '/academy/courses', shows: `测试课程${s}`, steps: [text('title', `测试课程${s}`), (d) => pickEnum(page, d, 'category', '短视频'), text('hours', 40), text('level', 2), text('practice_hours', 20)] },
     ];
     for (const c of cases) {
       const pre = c.page === '/agri' ? 'agri' : 'log';
@@ -422,10 +427,11 @@ describe('district development: create and edit forms', { timeout: 300000 }, () 
     await page.getByTestId('warehouse-table').locator('tbody tr').first().waitFor();
     assert.equal(await page.locator('[data-testid="wh-add"], [data-testid^="wh-edit-"], [data-testid^="wh-step-"]').count(), 0);
     await page.goto('/academy');
-    await page.getByTestId('streamer-table').locator('tbody tr').first().waitFor();
     await page.getByTestId('cohort-table').locator('tbody tr').first().waitFor();
-    await page.getByTestId('zone-table').locator('tbody tr').first().waitFor();
-    await page.getByTestId('post-table').locator('tbody tr').first().waitFor();
+    for (const [tab, table] of [['课程', 'course-table'], ['主播', 'streamer-table'], ['功能区入驻企业', 'zone-table'], ['就业岗位', 'post-table']]) {
+      await academyTab(page, tab);
+      await page.getByTestId(table).locator('tbody tr').first().waitFor();
+    }
     assert.equal(await page.locator('[data-testid="cohort-add"], [data-testid="streamer-add"], [data-testid^="streamer-edit-"], [data-testid^="cohort-edit-"], [data-testid="course-add"], [data-testid^="course-edit-"], [data-testid="zone-add"], [data-testid^="zone-edit-"], [data-testid="post-add"], [data-testid^="post-edit-"]').count(), 0);
     await shot(page, 'a6-viewer-read-only');
     await noProblems(page);
@@ -443,8 +449,10 @@ describe('district development: create and edit forms', { timeout: 300000 }, () 
     await e.page.getByTestId('wh-add').waitFor();
     // job posts: its own may be added and changed; the zone's register is the district's
     await e.page.goto('/academy');
-    await e.page.getByTestId('post-add').waitFor();
+    await academyTab(e.page, '功能区入驻企业');
     await e.page.getByTestId('zone-table').locator('tbody tr').first().waitFor();
+    await academyTab(e.page, '就业岗位');
+    await e.page.getByTestId('post-add').waitFor();
     await e.page.getByTestId('post-table').locator('tbody tr').first().waitFor();
     assert.equal(await e.page.locator('[data-testid="zone-add"], [data-testid^="zone-edit-"]').count(), 0);
     const org = (await apiGet(e.page, '/auth/me')).organisation_id;
