@@ -31,7 +31,9 @@ typedef struct pj_algo_stats {
     double gap;         /* (objective - lower_bound) / objective, 0 when proven optimal */
     double time_s;      /* wall time spent */
     int optimal;        /* 1 when the solution is proven optimal */
-    int time_limit_hit; /* 1 when the solver stopped on its time limit */
+    int time_limit_hit; /* 1 when the solver stopped on its time limit (or its work budget) */
+    int clock_limited;  /* 1 when the wall clock, not the solver's own budget (work, schedules)
+                         * ended it: a rerun with the same seed may differ */
 } pj_algo_stats;
 
 /* Frees what the solvers keep per thread (GLPK's environment); call before a thread that ran

@@ -256,7 +256,7 @@ int pj_assign_solve(const pj_assign *p, const pj_algo_opts *opts, pj_assign_sol 
         if ((f & 15) == 15 &&
             ((tlim > 0 && pj_algo_now() - t0 > tlim) || pj_algo_cancelled(opts))) {
             status = PJ_ASSIGN_TIME_LIMIT;
-            sol->stats.time_limit_hit = 1;
+            sol->stats.time_limit_hit = sol->stats.clock_limited = 1;
             break;
         }
         if (jv_augment(m, c, freerows[f], x, y, v, d, pred, cols)) {

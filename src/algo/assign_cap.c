@@ -88,6 +88,7 @@ int pj_assign_cap_solve(const pj_assign_cap *p, const pj_algo_opts *opts, pj_ass
     sol->stats.optimal = ms.stats.optimal && status == PJ_ASSIGN_OK;
     sol->stats.lower_bound = sol->stats.optimal ? (double)cost : -INFINITY;
     sol->stats.time_limit_hit = ms.stats.time_limit_hit;
+    sol->stats.clock_limited = ms.stats.clock_limited;
     pj_mcf_sol_free(&ms);
     free(arcs);
     free(supply);

@@ -138,7 +138,7 @@ pj_cflp_status pj_cflp_mip_glpk_fixed(const pj_cflp *inst, pj_cflp_kind kind,
     }
     if (rc != 0 || lpst != GLP_OPT) {
         res->status = PJ_CFLP_NO_SOLUTION;
-        res->stats.time_limit_hit = rc == GLP_ETMLIM;
+        res->stats.time_limit_hit = res->stats.clock_limited = rc == GLP_ETMLIM;
         snprintf(res->message, sizeof res->message, "GLPK: root LP not solved (rc %d)", rc);
         goto out;
     }
@@ -169,7 +169,7 @@ pj_cflp_status pj_cflp_mip_glpk_fixed(const pj_cflp *inst, pj_cflp_kind kind,
     ip.mir_cuts = GLP_ON;
     rc = glp_intopt(lp, &ip);
     int st = glp_mip_status(lp);
-    res->stats.time_limit_hit = rc == GLP_ETMLIM;
+    res->stats.time_limit_hit = res->stats.clock_limited = rc == GLP_ETMLIM;
     if (st == GLP_NOFEAS) {
         res->status = PJ_CFLP_INFEASIBLE;
         snprintf(res->message, sizeof res->message, "infeasible (GLPK)");

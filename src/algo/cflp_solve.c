@@ -298,6 +298,7 @@ typedef struct ctx {
                           * t0 + f * (deadline - t0) at the latest (see phase_over) */
     double wend;         /* the searches end when *work reaches it (wtot, or a phase's end) */
     int timed_out;
+    int clock_hit; /* the wall clock ended a search or a phase before the work did */
     uint64_t rng;
     double D;
     int integral;
@@ -354,8 +355,11 @@ typedef struct ctx {
 static int timeup(ctx *c)
 {
     if (c->timed_out) return 1;
-    if (*c->work >= c->wend || pj_algo_now() >= c->deadline || pj_algo_cancelled(c->opts))
+    if (*c->work >= c->wend || pj_algo_cancelled(c->opts)) {
         c->timed_out = 1;
+    } else if (pj_algo_now() >= c->deadline) {
+        c->timed_out = c->clock_hit = 1;
+    }
     return c->timed_out;
 }
 
@@ -363,7 +367,10 @@ static int timeup(ctx *c)
  * a machine slower than the budget assumes, by the same fraction of the time limit. */
 static int phase_over(ctx *c, double f)
 {
-    return *c->work >= f * c->wtot || pj_algo_now() >= c->t0 + f * (c->deadline - c->t0);
+    if (*c->work >= f * c->wtot) return 1;
+    if (pj_algo_now() < c->t0 + f * (c->deadline - c->t0)) return 0;
+    c->clock_hit = 1;
+    return 1;
 }
 
 static double cst(const ctx *c, int i, int j)
@@ -2380,6 +2387,7 @@ pj_cflp_status pj_cflp_solve(const pj_cflp *inst, pj_cflp_kind kind, const pj_al
                                &mip);
         free(fix);
         res->mip_used = 1;
+        if (mip.stats.clock_limited) c.clock_hit = 1; /* GLPK's limit is the clock */
         if (nfix && mip.status == PJ_CFLP_INFEASIBLE) {
             /* nothing better than the incumbent is left once the sites are fixed */
             c.lb = fmax(c.lb, c.ub);
@@ -2428,6 +2436,7 @@ pj_cflp_status pj_cflp_solve(const pj_cflp *inst, pj_cflp_kind kind, const pj_al
     res->iterations = iters;
     res->mip_used = mip_used;
     res->stats.time_limit_hit = c.timed_out;
+    res->stats.clock_limited = c.clock_hit || (c.mc && c.mc->clock_hit);
     res->stats.time_s = pj_algo_now() - t0;
     if (res->status == PJ_CFLP_OK) pj_algo_stats_finish(&res->stats);
     ctx_free(&c);

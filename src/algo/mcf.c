@@ -423,7 +423,7 @@ int pj_mcf_solve(const pj_mcf *p, const pj_algo_opts *opts, pj_mcf_sol *sol)
     }
     if (rs == PJ_MCF_TIME_LIMIT) {
         status = PJ_MCF_TIME_LIMIT;
-        sol->stats.time_limit_hit = 1;
+        sol->stats.time_limit_hit = sol->stats.clock_limited = 1;
     }
     sol->routed = routed;
     sol->augmentations = naug;

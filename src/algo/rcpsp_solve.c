@@ -572,7 +572,7 @@ int pj_rcpsp_solve(const pj_rcpsp *p, const pj_rcpsp_params *params, const pj_al
         if (proved) lb = sol->makespan;
         sol->stats.lower_bound = lb;
         sol->stats.optimal = sol->makespan <= lb;
-        sol->stats.time_limit_hit = time_hit;
+        sol->stats.time_limit_hit = sol->stats.clock_limited = time_hit;
         pj_algo_stats_finish(&sol->stats);
     }
     ga_free(&g);

@@ -182,7 +182,7 @@ int pj_supply_solve(const pj_supply *p, const pj_algo_opts *opts, pj_supply_sol 
     sol->stats.objective = sol->cost_km + (double)pen_m / 1000.0 * (double)sol->total_unmet;
     sol->stats.optimal = certified && status != PJ_SUPPLY_TIME_LIMIT;
     sol->stats.lower_bound = sol->stats.optimal ? sol->stats.objective : -INFINITY;
-    sol->stats.time_limit_hit = status == PJ_SUPPLY_TIME_LIMIT;
+    sol->stats.time_limit_hit = sol->stats.clock_limited = status == PJ_SUPPLY_TIME_LIMIT;
 out:
     free(arcs);
     free(arc_st);

@@ -1251,6 +1251,7 @@ static void stats_obj(pj_jw *w, const char *key, const pj_algo_stats *s, int ran
     pj_jw_knum(w, "time_s", s->time_s);
     pj_jw_kbool(w, "optimal", s->optimal);
     pj_jw_kbool(w, "time_limit_hit", s->time_limit_hit);
+    pj_jw_kbool(w, "clock_limited", s->clock_limited);
     pj_jw_obj_end(w);
 }
 
@@ -1288,6 +1289,11 @@ static void write_result(pstate *p, pj_jw *w, pj_plan_summary *sum)
              (p->cflp_v_ran && p->crv.stats.time_limit_hit) ||
              (p->sup_ran && p->ss.stats.time_limit_hit) ||
              (p->sched_ran && p->rs.stats.time_limit_hit);
+    /* the clock rather than a search's own budget ended one: a rerun may differ */
+    int clock = (p->cflp_ran && p->cr.stats.clock_limited) ||
+                (p->cflp_v_ran && p->crv.stats.clock_limited) ||
+                (p->sup_ran && p->ss.stats.clock_limited) ||
+                (p->sched_ran && p->rs.stats.clock_limited);
     pj_jw_obj(w);
     pj_jw_key(w, "summary");
     pj_jw_obj(w);
@@ -1555,6 +1561,7 @@ static void write_result(pstate *p, pj_jw *w, pj_plan_summary *sum)
     pj_jw_key(w, "flags");
     pj_jw_obj(w);
     pj_jw_kbool(w, "time_limit_hit", tl);
+    pj_jw_kbool(w, "clock_limited", clock);
     pj_jw_kbool(w, "single_source_relaxed", p->single_relaxed);
     pj_jw_kbool(w, "location_fallback", p->fallback);
     pj_jw_kbool(w, "vulnerable_first", p->cflp_v_ran);

@@ -1130,6 +1130,7 @@ export default {
     solverTime: 'Solver time',
     timeLimitHit: 'Time limit reached: best plan found so far',
     withinLimit: 'Finished within the time limit',
+    clockLimited: 'Stopped by the clock on a busy machine: a rerun may differ slightly',
     shortfallTitle: 'This plan cannot meet the demand: {n} people short (demand {demand}, served {served})',
     shortfallWhere: 'Where the shortfall is:',
     shortOfDemand: '{n} short (demand {demand})',

@@ -1132,6 +1132,7 @@ export default {
     solverTime: '求解用时',
     timeLimitHit: '达到时限，取当前最优解',
     withinLimit: '在时限内完成',
+    clockLimited: '机器繁忙，按时钟截止：重算结果可能略有不同',
     shortfallTitle: '本方案无法满足全部需求：缺口 {n} 人（需求 {demand}，可安置 {served}）',
     shortfallWhere: '缺口所在的村（社区）：',
     shortOfDemand: '缺 {n} 人（需求 {demand}）',
