@@ -20,7 +20,7 @@ typedef struct pj_algo_opts {
     /* Optional, for searches that measure their work (the CFLP): the work to plan for, in
      * seconds of a machine like the reference one (0: time_limit_s). Their phases end by the
      * work done, not by the clock, so a seed gives the same result on any machine; the time
-     * limit stops them first only on a slower or busy machine (then flagged time_limit_hit). */
+     * limit stops them first only on a slower or busy machine (then flagged clock_limited). */
     double work_s;
 } pj_algo_opts;
 

@@ -1285,15 +1285,15 @@ static void write_result(pstate *p, pj_jw *w, pj_plan_summary *sum)
     }
     int64_t vdem = 0, vshort = 0;
     for (int k = 0; k < p->nv; k++) vdem += p->v[k].vuln, vshort += p->v[k].short_vuln;
-    int tl = (p->cflp_ran && p->cr.stats.time_limit_hit) ||
-             (p->cflp_v_ran && p->crv.stats.time_limit_hit) ||
-             (p->sup_ran && p->ss.stats.time_limit_hit) ||
-             (p->sched_ran && p->rs.stats.time_limit_hit);
-    /* the clock rather than a search's own budget ended one: a rerun may differ */
-    int clock = (p->cflp_ran && p->cr.stats.clock_limited) ||
-                (p->cflp_v_ran && p->crv.stats.clock_limited) ||
-                (p->sup_ran && p->ss.stats.clock_limited) ||
-                (p->sched_ran && p->rs.stats.clock_limited);
+    /* over the stages that ran: one stopped by its limit; the clock rather than a search's own
+     * budget ended one (a rerun may differ) */
+    const pj_algo_stats *ran[4];
+    int nran = 0, tl = 0, clock = 0;
+    if (p->cflp_ran) ran[nran++] = &p->cr.stats;
+    if (p->cflp_v_ran) ran[nran++] = &p->crv.stats;
+    if (p->sup_ran) ran[nran++] = &p->ss.stats;
+    if (p->sched_ran) ran[nran++] = &p->rs.stats;
+    for (int k = 0; k < nran; k++) tl |= ran[k]->time_limit_hit, clock |= ran[k]->clock_limited;
     pj_jw_obj(w);
     pj_jw_key(w, "summary");
     pj_jw_obj(w);

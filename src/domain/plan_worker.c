@@ -46,6 +46,7 @@ struct pj_plan_pool {
     pjob *head, **tail;
     pjob *running[MAX_WORKERS];
     int nworkers, nqueued, queue_max, started;
+    atomic_int nheld; /* queued jobs waiting for their batch (pj_plan_pool_release) */
     atomic_int stopping;
     atomic_uint_fast64_t commits;
     pthread_t th[MAX_WORKERS];
@@ -305,6 +306,7 @@ int pj_plan_pool_add(pj_plan_pool *p, pj_ctx *c, int64_t id, const char *request
     j->t0_ms = pj_now_ms();
     j->held = c->db && pj_db_batch_active(c->db);
     pthread_mutex_lock(&p->mu);
+    if (j->held) atomic_fetch_add(&p->nheld, 1);
     *p->tail = j;
     p->tail = &j->next;
     p->nqueued++;
@@ -315,8 +317,10 @@ int pj_plan_pool_add(pj_plan_pool *p, pj_ctx *c, int64_t id, const char *request
 
 void pj_plan_pool_release(pj_plan_pool *p, int committed)
 {
-    if (!p) return;
+    /* every batch of the server ends here: most hand over no plan */
+    if (!p || !atomic_load(&p->nheld)) return;
     pthread_mutex_lock(&p->mu);
+    atomic_store(&p->nheld, 0);
     for (pjob **at = &p->head; *at;) {
         pjob *j = *at;
         if (!j->held) {
