@@ -4,13 +4,15 @@
  * ones, for three roles (isolation, resettlement, medical).
  *
  * Usage: build/rel/bench/plan_district [--extra N] [--time-limit S] [--seed N] [--role R]
- *                                      [--role-default]
+ *                                      [--role-default] [--share-scale F]
  *   --extra N        synthetic facilities added (default 900; each has the isolation,
  *                    resettlement and medical roles and epidemic + disaster manuals)
  *   --time-limit S   the plans' time_limit_s (default 10)
  *   --role R         plan only role R (isolation, resettlement or medical)
  *   --role-default   single_source as the API sets it for the role (resettlement: single-source,
  *                    each village wholly to one site) instead of multi-source for every role
+ *   --share-scale F  every role's demand share times F (default 1: isolation 2 %, resettlement
+ *                    5 %, medical 0.5 % of the population): the planner on other demand levels
  * The database is built in a temporary directory through the domain API (facility and manual
  * creation), then each plan is made with pj_plan_create as the local administrator. */
 #include <jansson.h>
@@ -173,6 +175,7 @@ int main(int argc, char **argv)
     uint64_t seed = 1;
     const char *only = NULL;
     int role_default = 0;
+    double scale = 1;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--extra") && i + 1 < argc)
             extra = atoi(argv[++i]);
@@ -184,9 +187,11 @@ int main(int argc, char **argv)
             only = argv[++i];
         else if (!strcmp(argv[i], "--role-default"))
             role_default = 1;
+        else if (!strcmp(argv[i], "--share-scale") && i + 1 < argc && atof(argv[i + 1]) > 0)
+            scale = atof(argv[++i]);
         else {
             fprintf(stderr, "usage: plan_district [--extra N] [--time-limit S] [--seed N] [--role "
-                            "R] [--role-default]\n");
+                            "R] [--role-default] [--share-scale F]\n");
             return 2;
         }
     }
@@ -228,9 +233,10 @@ int main(int argc, char **argv)
             "s:{s:i},s:f,s:b,s:b}",
             "name", "district benchmark", "scenario", runs[r].scenario, "role", runs[r].role,
             "affected", "center", "lat", 40.2, "lon", 117.1, "radius_km", 100.0, "demand", "share",
-            runs[r].share, "teams", "disinfection", 20, "medical", 30, "security", 20, "logistics",
-            30, "it", 10, "cleaning", 20, "catering", 10, "supplies", "days", 3, "time_limit_s", tl,
-            "single_source", role_default ? !strcmp(runs[r].role, "resettlement") : 0,
+            runs[r].share * scale, "teams", "disinfection", 20, "medical", 30, "security", 20,
+            "logistics", 30, "it", 10, "cleaning", 20, "catering", 10, "supplies", "days", 3,
+            "time_limit_s", tl, "single_source",
+            role_default ? !strcmp(runs[r].role, "resettlement") : 0,
             /* the instance measured so far: one demand class (the eldercare list would add the
              * vulnerable as a second one, solved first; see docs/api-planner.md) */
             "vulnerable", 0);
