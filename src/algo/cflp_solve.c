@@ -297,8 +297,8 @@ typedef struct ctx {
     double t0, deadline; /* deadline: the wall-clock limit */
     double *work;        /* steps done (shared by mc with its parent; see WORK_PER_S) */
     double work_own;     /* the counter work points to unless shared */
-    double wtot;         /* the work budget; a phase that ends at a fraction f of it ends at
-                          * t0 + f * (deadline - t0) at the latest (see phase_over) */
+    double wtot;         /* the work budget; a phase that ends at a fraction f of it ends by
+                          * the clock at phase_clock(f) at the latest */
     double wend;         /* the searches end when *work reaches it (wtot, or a phase's end) */
     int timed_out;
     int clock_hit; /* the wall clock ended a search or a phase before the work did */
@@ -368,12 +368,25 @@ static int timeup(ctx *c)
     return c->timed_out;
 }
 
+/* The clock time by which a phase that ends at the fraction f of the budget ends at the
+ * latest: when only the later phases' share of the budget, in seconds of the reference machine,
+ * is left before the deadline — so the time limit's margin over the budget goes to whichever
+ * phase runs slow, and a machine slower than the budget assumes by less than that margin in
+ * all still ends every phase by its work (the same result as on a fast one) — and never before
+ * the same fraction of the time limit (a budget above the time limit: the phases share the
+ * time as the budget does). */
+static double phase_clock(const ctx *c, double f)
+{
+    double prop = c->t0 + f * (c->deadline - c->t0);
+    return fmax(prop, c->deadline - (1 - f) * c->wtot / WORK_PER_S);
+}
+
 /* 1 once a phase that ends at the fraction f of the budget is over: by the work done or, on
- * a machine slower than the budget assumes, by the same fraction of the time limit. */
+ * a machine slower than the budget assumes, by the clock (phase_clock). */
 static int phase_over(ctx *c, double f)
 {
     if (*c->work >= f * c->wtot) return 1;
-    if (pj_algo_now() < c->t0 + f * (c->deadline - c->t0)) return 0;
+    if (pj_algo_now() < phase_clock(c, f)) return 0;
     c->clock_hit = 1;
     return 1;
 }
@@ -1573,7 +1586,7 @@ static void ss_from_multi(ctx *c, double phase)
     ctx *mc = c->mc;
     if (!mc) return;
     mc->wend = fmin(c->wend, phase * c->wtot);
-    mc->deadline = fmin(c->deadline, c->t0 + phase * (c->deadline - c->t0));
+    mc->deadline = fmin(c->deadline, phase_clock(c, phase));
     if (isfinite(c->ub)) {
         memcpy(mc->open, c->bopen, (size_t)m);
         ms_eval(mc, mc->open);
