@@ -20,9 +20,7 @@
 #define SS_NEARBY      10    /* large instances: swaps to the nearest closed sites per open one */
 #define SS_TABU_NEAR   40    /* large instances: the sites a customer may shift to in the tabu */
 #define SS_DEFLATE     0.04  /* large SS: capacity the multi-source site search leaves free */
-#define SS_MOVE_CUT                                                                                \
-    0.005 /* large SS: site moves costing more before the improvement are dropped                  \
-           */
+#define SS_MOVE_CUT    0.005 /* large SS: moves this much above the incumbent dropped */
 
 /* ---------------------------------------------------------------- sorting helpers */
 
@@ -346,8 +344,7 @@ typedef struct ctx {
     kv *cust;                 /* [n] */
     const pj_algo_opts *opts; /* the caller's (cancellation) */
     int no_heur;              /* subgradient without the Lagrangian heuristic */
-    double move_cut;          /* > 0: ss_move drops a move whose assignment, before its improvement,
-                               * costs more than the incumbent times 1 + move_cut (see SS_MOVE_CUT) */
+    double move_cut;          /* > 0: ss_move's cut (see move_hopeful, SS_MOVE_CUT) */
     double target;            /* subgradient: an estimate of the optimum below ub (0: none) */
     pj_cflp defl;             /* large SS: the instance with less capacity that mc searches */
     struct ctx *mc;           /* large SS: the multi-source search (on defl), for sites */
@@ -1383,10 +1380,11 @@ static void ss_heuristic(ctx *c)
 }
 
 /* 0 when c->move_cut is set and the move's assignment before its improvement costs more
- * than the incumbent times 1 + move_cut. On the district's resettlement instances (1,151 sites
+ * than the incumbent times 1 + move_cut. On the district's resettlement instance (1,151 sites
  * × 302 villages) no move that improved the incumbent had cost more than 0.56 % above it
- * before ss_improve, while two thirds of all moves had; ss_improve and ss_repair were most of
- * the site search's time, which ends by its budget long before it has tried every move. */
+ * before ss_improve, while four in five of all moves cost more than 0.5 % above it; ss_improve
+ * and ss_repair were most of the site search's time, which ends by its budget long before it
+ * has tried every move. */
 static int move_hopeful(ctx *c, const unsigned char *open, const int *asg)
 {
     return !(c->move_cut > 0 && isfinite(c->ub)) ||
