@@ -251,12 +251,18 @@ int main(int argc, char **argv)
         json_t *res = json_object_get(plan, "result"), *sum = json_object_get(res, "summary");
         json_t *ts = json_object_get(json_object_get(res, "solver"), "time_s");
         json_t *flags = json_object_get(json_object_get(res, "solver"), "flags");
+        /* budget: a search ended by its work budget; clock: the machine was slower than the
+         * budget assumes and the clock ended one (only then may a rerun differ) */
+        int clock = json_is_true(json_object_get(flags, "clock_limited"));
         printf("%-13s %5.0f %5.0f %7.0f %7.0f %6.2f %9.0f %8.3f %7.3f %7.3f %7.3f %7.3f %7.3f%s\n",
                runs[r].role, num(sum, "candidates"), num(sum, "sites"), num(sum, "demand"),
                num(sum, "shortfall"), 100 * num(sum, "gap"), num(sum, "max_ready_minutes"),
                num(ts, "load"), num(ts, "location"), num(ts, "supply"), num(ts, "schedule"),
                num(ts, "total"), wall,
-               json_is_true(json_object_get(flags, "time_limit_hit")) ? "  (time limit hit)" : "");
+               clock ? "  (stopped by the clock)"
+               : json_is_true(json_object_get(flags, "time_limit_hit"))
+                   ? "  (stopped by the budget)"
+                   : "");
         json_t *sv = json_object_get(res, "solver");
         json_t *loc = json_object_get(sv, "location"), *sch = json_object_get(sv, "schedule");
         printf("%-13s location: objective %.1f bound %.1f gap %.3f%% %.3f s%s; schedule: "
