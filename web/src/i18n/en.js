@@ -1122,6 +1122,8 @@ export default {
     singleSourceOff: 'Villages may be split',
     objectiveParts: 'opening {fixed} + distance {service}',
     boundGap: 'Gap to the bound',
+    gapHint: 'By the solver\'s lower bound: at most what a better plan could save',
+    gapHintSingle: 'By the solver\'s lower bound: at most what a better plan could save. With whole villages kept together the bound is loose (about 2 %), so the real room is usually smaller; a longer time limit can improve the plan',
     lowerBound: 'lower bound {n}',
     meanMaxKm: 'Mean / max distance',
     personKm: '{n} person-km in all',
