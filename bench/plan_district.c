@@ -4,7 +4,7 @@
  * ones, for three roles (isolation, resettlement, medical).
  *
  * Usage: build/rel/bench/plan_district [--extra N] [--time-limit S] [--seed N] [--role R]
- *                                      [--role-default] [--share-scale F]
+ *                                      [--role-default] [--share-scale F] [--dw] [--dw-ip S]
  *   --extra N        synthetic facilities added (default 900; each has the isolation,
  *                    resettlement and medical roles and epidemic + disaster manuals)
  *   --time-limit S   the plans' time_limit_s (default 10)
@@ -13,6 +13,10 @@
  *                    each village wholly to one site) instead of multi-source for every role
  *   --share-scale F  every role's demand share times F (default 1: isolation 2 %, resettlement
  *                    5 %, medical 0.5 % of the population): the planner on other demand levels
+ *   --dw             after each single-source plan, its facility-location instance's relaxation
+ *                    solved to its optimum by column generation (bench/cflp_dw.h): the best
+ *                    bound the solver's relaxation can give, side by side with the plan's bound
+ *   --dw-ip S        also CBC on the master over the generated columns for S seconds
  * The database is built in a temporary directory through the domain API (facility and manual
  * creation), then each plan is made with pj_plan_create as the local administrator. */
 #include <jansson.h>
@@ -22,6 +26,7 @@
 #include <unistd.h>
 
 #include "algo/algo.h"
+#include "cflp_dw.h"
 #include "core/buf.h"
 #include "domain/demo.h"
 #include "domain/dualuse.h"
@@ -168,6 +173,49 @@ static double num(json_t *o, const char *k)
     return json_number_value(json_object_get(o, k));
 }
 
+/* The last single-source instance a plan solved (pj_plan_cflp_hook). */
+typedef struct captured {
+    pj_cflp inst;
+    int have;
+} captured;
+
+static void capture(const pj_cflp *in, pj_cflp_kind kind, void *ud)
+{
+    captured *c = ud;
+    if (kind != PJ_CFLP_SINGLE) return;
+    pj_cflp_free(&c->inst);
+    c->have = 0;
+    if (pj_cflp_init(&c->inst, in->m, in->n)) return;
+    size_t m = (size_t)in->m, n = (size_t)in->n;
+    memcpy(c->inst.capacity, in->capacity, m * sizeof(double));
+    memcpy(c->inst.fixed_cost, in->fixed_cost, m * sizeof(double));
+    memcpy(c->inst.demand, in->demand, n * sizeof(double));
+    memcpy(c->inst.cost, in->cost, m * n * sizeof(double));
+    if (in->allowed && !(c->inst.allowed = malloc(m))) return;
+    if (in->allowed) memcpy(c->inst.allowed, in->allowed, m);
+    c->have = 1;
+}
+
+/* The captured instance's relaxation at its optimum next to the plan's bound and objective. */
+static void report_dw(captured *c, double obj, double lb, double ip_secs)
+{
+    dw_result d;
+    if (dw_solve(&c->inst, 100000, ip_secs, &d)) {
+        printf("%-13s relaxation: not measured (%s)\n", "", d.message);
+        return;
+    }
+    printf("%-13s relaxation's optimum (column generation, Clp): %.1f%s in %d rounds, %ld "
+           "columns, %.1f s; the plan's bound %.1f is %.3f%% below it; gap to it %.3f%%\n",
+           "", d.bound, d.converged ? "" : " (not converged: a lower value)", d.rounds, d.columns,
+           d.secs, lb, 100 * (d.bound - lb) / d.bound, 100 * (obj - d.bound) / obj);
+    if (ip_secs > 0)
+        printf("%-13s CBC on those columns, %.0f s: whole-village plan %.1f, bound over those "
+               "columns %.1f (+%.3f%% over the LP)\n",
+               "", d.ip_secs, d.ip_obj, d.ip_bound, 100 * (d.ip_bound - d.master) / d.master);
+    pj_cflp_free(&c->inst);
+    c->have = 0;
+}
+
 int main(int argc, char **argv)
 {
     int extra = 900;
@@ -175,7 +223,9 @@ int main(int argc, char **argv)
     uint64_t seed = 1;
     const char *only = NULL;
     int role_default = 0;
-    double scale = 1;
+    double scale = 1, dw_ip = 0;
+    int dw = 0;
+    static captured cap;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--extra") && i + 1 < argc)
             extra = atoi(argv[++i]);
@@ -189,12 +239,17 @@ int main(int argc, char **argv)
             role_default = 1;
         else if (!strcmp(argv[i], "--share-scale") && i + 1 < argc && atof(argv[i + 1]) > 0)
             scale = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--dw"))
+            dw = 1;
+        else if (!strcmp(argv[i], "--dw-ip") && i + 1 < argc && atof(argv[i + 1]) > 0)
+            dw = 1, dw_ip = atof(argv[++i]);
         else {
             fprintf(stderr, "usage: plan_district [--extra N] [--time-limit S] [--seed N] [--role "
-                            "R] [--role-default] [--share-scale F]\n");
+                            "R] [--role-default] [--share-scale F] [--dw] [--dw-ip S]\n");
             return 2;
         }
     }
+    if (dw) pj_plan_cflp_hook = capture, pj_plan_cflp_hook_ud = &cap;
     char dir[] = "/tmp/pj-plan-bench-XXXXXX", path[64];
     if (!mkdtemp(dir)) return 1;
     snprintf(path, sizeof path, "%s/bench.db", dir);
@@ -274,6 +329,7 @@ int main(int argc, char **argv)
                json_array_size(json_object_get(json_object_get(res, "schedule"), "gantt")),
                num(sch, "time_s"),
                json_is_true(json_object_get(sch, "time_limit_hit")) ? " (limit)" : "");
+        if (cap.have) report_dw(&cap, num(loc, "objective"), num(loc, "lower_bound"), dw_ip);
         json_decref(plan);
         json_decref(body);
         pj_buf_free(&b);

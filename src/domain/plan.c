@@ -872,6 +872,9 @@ static int max_servable(pstate *p, pj_err *err)
     return rc;
 }
 
+void (*pj_plan_cflp_hook)(const pj_cflp *inst, pj_cflp_kind kind, void *ud);
+void *pj_plan_cflp_hook_ud;
+
 /* One facility-location solve over the customers idx[0..nn) with the given capacities and
  * fixed costs; on success their flows in p->flow are replaced by the solution's. */
 static int cflp_stage(pstate *p, const int *idx, int nn, const double *cap, const double *fixed,
@@ -904,6 +907,7 @@ static int cflp_stage(pstate *p, const int *idx, int nn, const double *cap, cons
                       .cancelled_ud = &tr,
                       .work_s = tl};
     pj_cflp_kind kind = p->q.single ? PJ_CFLP_SINGLE : PJ_CFLP_MULTI;
+    if (pj_plan_cflp_hook) pj_plan_cflp_hook(&inst, kind, pj_plan_cflp_hook_ud);
     pj_cflp_solve(&inst, kind, &o, cr);
     if (cr->status != PJ_CFLP_OK && kind == PJ_CFLP_SINGLE) {
         /* whole villages do not fit: split them rather than leave people out */

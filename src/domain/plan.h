@@ -7,6 +7,7 @@
 #ifndef PJ_PLAN_H
 #define PJ_PLAN_H
 
+#include "algo/cflp.h"
 #include "domain/ctx.h"
 
 /* Progress of a running plan: phase is "load", "location", "supply" or "schedule"; frac in
@@ -23,6 +24,11 @@ typedef struct pj_plan_progress {
  * plan (with its result) to w. Bad input is 422 and writes nothing. Roles: admin, district
  * and township officers. prog may be NULL. */
 int pj_plan_create(pj_ctx *c, json_t *body, const pj_plan_progress *prog, pj_jw *w, pj_err *err);
+/* Benchmarks only: when set, called with each facility-location instance a plan builds, just
+ * before it is solved (e.g. to measure its relaxation with another method). NULL in the
+ * product. Process-wide and unsynchronised: set it before any plan runs. */
+extern void (*pj_plan_cflp_hook)(const pj_cflp *inst, pj_cflp_kind kind, void *ud);
+extern void *pj_plan_cflp_hook_ud;
 /* ---- plans solved in the background (plan_worker.c) ---- */
 typedef struct pj_plan_pool pj_plan_pool;
 /* Fails the plans left 'solving' by a process that is gone, then starts `workers` threads

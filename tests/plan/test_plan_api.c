@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/db.h"
+#include "domain/plan.h"
 #include "t.h"
 #include "th.h"
 
@@ -404,5 +406,68 @@ TEST_T(plan_bad_input_writes_nothing, 60)
     th_fingerprint(&s, fp2, sizeof fp2);
     CHECK_STR(fp1, fp2);
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM plans"), 0);
+    th_stop(&s);
+}
+
+/* What pj_plan_cflp_hook saw (benchmarks measure the plan's instance through it). */
+static struct {
+    int calls, kind, m, n;
+    double demand;
+} seen;
+
+static void see(const pj_cflp *in, pj_cflp_kind kind, void *ud)
+{
+    (void)ud;
+    seen.calls++;
+    seen.kind = (int)kind, seen.m = in->m, seen.n = in->n;
+    seen.demand = pj_cflp_total_demand(in);
+}
+
+/* The hook is handed the instance the plan then solves: the plan's candidates, its villages
+ * (single-source for resettlement: one assignment each) and its demand. */
+TEST_T(plan_cflp_hook_sees_the_solved_instance, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char body[1024];
+    scenario(&s, body, sizeof body, "hook", "{\"share\":0.1}", NULL);
+    pj_settings st;
+    pj_settings_default(&st);
+    st.fast_hash = 1;
+    pj_err err;
+    pj_err_clear(&err);
+    pj_db *db;
+    CHECK_INT(pj_db_open(&db, s.db, &err), 0);
+    pj_arena a;
+    pj_arena_init(&a, 1 << 16);
+    pj_ctx c = {.db = db,
+                .arena = &a,
+                .settings = &st,
+                .request_id = "t",
+                .actor = {.username = "officer", .role = PJ_ROLE_DISTRICT_OFFICER}};
+    json_t *req = json_loads(body, 0, NULL);
+    pj_buf b;
+    pj_buf_init(&b, 1 << 22);
+    pj_jw w;
+    pj_jw_init(&w, &b);
+    memset(&seen, 0, sizeof seen);
+    pj_plan_cflp_hook = see;
+    int rc = pj_plan_create(&c, req, NULL, &w, &err);
+    pj_plan_cflp_hook = NULL;
+    CHECK_INT(rc, 0);
+    json_t *plan = json_loads(b.data, 0, NULL);
+    json_t *res = json_object_get(plan, "result"), *sum = json_object_get(res, "summary");
+    CHECK_INT(seen.calls, 1);
+    CHECK_INT(seen.kind, PJ_CFLP_SINGLE);
+    CHECK(json_is_true(json_object_get(sum, "single_source")));
+    CHECK_INT(seen.m, (long long)num(sum, "candidates"));
+    CHECK_INT(seen.n, (long long)json_array_size(json_object_get(res, "assignments")));
+    CHECK_INT((long long)seen.demand, (long long)num(sum, "demand"));
+    CHECK((long long)num(sum, "demand") > 0);
+    json_decref(plan);
+    json_decref(req);
+    pj_buf_free(&b);
+    pj_arena_free(&a);
+    pj_db_close(db);
     th_stop(&s);
 }
