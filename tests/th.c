@@ -317,3 +317,24 @@ int th_run(char *out, size_t size, const char *const *args)
     if (f) fclose(f);
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
+
+void th_ctx_open(th_server *s, th_ctx *t, const char *username, pj_role role)
+{
+    pj_err err;
+    pj_err_clear(&err);
+    pj_settings_default(&t->settings);
+    t->settings.fast_hash = 1;
+    if (pj_db_open(&t->db, s->db, &err)) t_fail(__FILE__, __LINE__, "db: %s", err.message);
+    pj_arena_init(&t->arena, 1 << 16);
+    t->c = (pj_ctx){.db = t->db,
+                    .arena = &t->arena,
+                    .settings = &t->settings,
+                    .request_id = "t",
+                    .actor = {.username = username, .role = role}};
+}
+
+void th_ctx_close(th_ctx *t)
+{
+    pj_arena_free(&t->arena);
+    pj_db_close(t->db);
+}

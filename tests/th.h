@@ -6,6 +6,8 @@
 #include <jansson.h>
 #include <sys/types.h>
 
+#include "domain/ctx.h"
+
 typedef struct th_server {
     pid_t pid;
     int port;
@@ -54,5 +56,17 @@ const char *th_err_field(json_t *o);
 long long th_sql_int(th_server *s, const char *sql);
 /* Runs SQL against the server's database file (tests arrange recorded times with it). */
 void th_sql_exec(th_server *s, const char *sql);
+
+/* The domain API in the test's own process, on the server's database, acting as `username`
+ * with `role` (fast password hashing). Fails the test when the database does not open.
+ * th_ctx_close releases it. Keep the struct where it is: c points into it. */
+typedef struct th_ctx {
+    pj_db *db;
+    pj_arena arena;
+    pj_settings settings;
+    pj_ctx c;
+} th_ctx;
+void th_ctx_open(th_server *s, th_ctx *t, const char *username, pj_role role);
+void th_ctx_close(th_ctx *t);
 
 #endif

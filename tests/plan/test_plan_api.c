@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db/db.h"
 #include "domain/plan.h"
 #include "t.h"
 #include "th.h"
@@ -431,20 +430,10 @@ TEST_T(plan_cflp_hook_sees_the_solved_instance, 60)
     th_start(&s, 1);
     char body[1024];
     scenario(&s, body, sizeof body, "hook", "{\"share\":0.1}", NULL);
-    pj_settings st;
-    pj_settings_default(&st);
-    st.fast_hash = 1;
+    th_ctx t;
+    th_ctx_open(&s, &t, "officer", PJ_ROLE_DISTRICT_OFFICER);
     pj_err err;
     pj_err_clear(&err);
-    pj_db *db;
-    CHECK_INT(pj_db_open(&db, s.db, &err), 0);
-    pj_arena a;
-    pj_arena_init(&a, 1 << 16);
-    pj_ctx c = {.db = db,
-                .arena = &a,
-                .settings = &st,
-                .request_id = "t",
-                .actor = {.username = "officer", .role = PJ_ROLE_DISTRICT_OFFICER}};
     json_t *req = json_loads(body, 0, NULL);
     pj_buf b;
     pj_buf_init(&b, 1 << 22);
@@ -452,7 +441,7 @@ TEST_T(plan_cflp_hook_sees_the_solved_instance, 60)
     pj_jw_init(&w, &b);
     memset(&seen, 0, sizeof seen);
     pj_plan_cflp_hook = see;
-    int rc = pj_plan_create(&c, req, NULL, &w, &err);
+    int rc = pj_plan_create(&t.c, req, NULL, &w, &err);
     pj_plan_cflp_hook = NULL;
     CHECK_INT(rc, 0);
     json_t *plan = json_loads(b.data, 0, NULL);
@@ -467,7 +456,6 @@ TEST_T(plan_cflp_hook_sees_the_solved_instance, 60)
     json_decref(plan);
     json_decref(req);
     pj_buf_free(&b);
-    pj_arena_free(&a);
-    pj_db_close(db);
+    th_ctx_close(&t);
     th_stop(&s);
 }

@@ -383,22 +383,13 @@ TEST_T(plan_pool_waits_for_the_batch, 60)
     th_start(&s, 1);
     char body[2048];
     district_body(&s, body, sizeof body, 0.3, 3);
-    pj_settings st;
-    pj_settings_default(&st);
-    st.fast_hash = 1;
+    th_ctx t;
+    th_ctx_open(&s, &t, "officer", PJ_ROLE_DISTRICT_OFFICER);
+    pj_db *db = t.db;
     pj_err err;
     pj_err_clear(&err);
     pj_plan_pool *pool;
-    CHECK_INT(pj_plan_pool_start(&pool, s.db, &st, 1, 1, &err), 0);
-    pj_db *db;
-    CHECK_INT(pj_db_open(&db, s.db, &err), 0);
-    pj_arena a;
-    pj_arena_init(&a, 1 << 16);
-    pj_ctx c = {.db = db,
-                .arena = &a,
-                .settings = &st,
-                .request_id = "t",
-                .actor = {.username = "officer", .role = PJ_ROLE_DISTRICT_OFFICER}};
+    CHECK_INT(pj_plan_pool_start(&pool, s.db, &t.settings, 1, 1, &err), 0);
     json_t *req = json_loads(body, 0, NULL);
     CHECK(req != NULL);
     const char *phase;
@@ -410,7 +401,7 @@ TEST_T(plan_pool_waits_for_the_batch, 60)
         pj_jw w;
         pj_jw_init(&w, &b);
         CHECK_INT(pj_db_batch_open(db, &err), 0);
-        CHECK_INT(pj_plan_submit(&c, pool, req, &id, &w, &err), 0);
+        CHECK_INT(pj_plan_submit(&t.c, pool, req, &id, &w, &err), 0);
         pj_buf_free(&b);
         usleep(300000); /* a worker is free, but the plan is not saved yet */
         CHECK_INT(pj_plan_pool_progress(id, &phase, &frac, &ms), 1);
@@ -441,8 +432,7 @@ TEST_T(plan_pool_waits_for_the_batch, 60)
         }
     }
     json_decref(req);
-    pj_arena_free(&a);
-    pj_db_close(db);
+    th_ctx_close(&t);
     pj_plan_pool_stop(pool);
     th_stop(&s);
 }
