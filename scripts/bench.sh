@@ -3,6 +3,8 @@
 #   HTTP: facility listing and a grid worker's elders list vs nginx serving the same bytes
 #   (../shared/tools/vs-nginx), authenticated durable PATCH throughput, server RSS.
 #   Planner solvers: each build/rel/bench/algo_* program (GLPK/CBC and published optima).
+#   Whole plans: plan_district at the API's 3 s, each role as the API plans it; the
+#   single-source plan's bound beside the relaxation's optimum (column generation with Clp).
 # BENCH_QUICK=1 runs short versions; BENCH_ONLY=http stops after the HTTP part. Results are
 # printed; copy figures to docs/BENCHMARKS.md.
 set -euo pipefail
@@ -78,3 +80,8 @@ for b in build/rel/bench/algo_* build/rel/bench/enterprise_match build/rel/bench
   echo "-- $(basename "$b")"
   if [ "$quick" = 1 ]; then "$b" --quick; else "$b"; fi
 done
+if [ "$quick" != 1 ] && [ -x build/rel/bench/plan_district ]; then
+  echo
+  echo "-- plan_district (whole plans at 3 s; --dw: the relaxation's optimum for single-source)"
+  build/rel/bench/plan_district --time-limit 3 --role-default --dw
+fi
