@@ -137,7 +137,6 @@ static int dw_solve(const pj_cflp *in, int max_rounds, double ip_secs, dw_result
         for (int i = 0; i < m; i++) {
             if (in->allowed && !in->allowed[i]) continue;
             int k = 0;
-            double z0 = 0;
             for (int j = 0; j < n; j++) {
                 double c = in->cost[(size_t)i * (size_t)n + (size_t)j];
                 if (!isfinite(c) || c >= pi[j]) continue;
@@ -148,7 +147,7 @@ static int dw_solve(const pj_cflp *in, int max_rounds, double ip_secs, dw_result
             if (fi - prof < 0) L += fi - prof;
             if (fi - prof - du[n + i] >= -1e-7 * (1 + fabs(in->fixed_cost[i]))) continue;
             int q = 0;
-            z0 = in->fixed_cost[i];
+            double z0 = in->fixed_cost[i];
             for (int t = 0; t < k; t++)
                 if (take[t]) {
                     ri[q] = ij[t], rv[q++] = 1;

@@ -19,31 +19,20 @@
 static void make_db(th_server *s, int demo)
 {
     snprintf(s->db, sizeof s->db, "%s/pj.db", t_tmpdir());
-    pj_db *db;
     pj_err err;
     pj_err_clear(&err);
     pj_log_level(PJ_LOG_WARN);
-    if (pj_db_open(&db, s->db, &err)) t_fail(__FILE__, __LINE__, "db: %s", err.message);
-    pj_arena a;
-    pj_arena_init(&a, 4096);
-    pj_settings st;
-    pj_settings_default(&st);
-    st.fast_hash = 1;
-    pj_ctx c = {.db = db,
-                .arena = &a,
-                .settings = &st,
-                .request_id = "test",
-                .actor = {.username = "test", .role = PJ_ROLE_ADMIN}};
-    if (pj_auth_bootstrap(&c, s->admin_pw, sizeof s->admin_pw, &err) != 1)
+    th_ctx t;
+    th_ctx_open(s, &t, "test", PJ_ROLE_ADMIN);
+    if (pj_auth_bootstrap(&t.c, s->admin_pw, sizeof s->admin_pw, &err) != 1)
         t_fail(__FILE__, __LINE__, "bootstrap: %s", err.message);
     snprintf(s->demo_pw, sizeof s->demo_pw, "demo-password-1");
     if (demo) {
         pj_demo_stats ds;
-        if (pj_demo_build(&c, 20240801, s->demo_pw, &ds, &err))
+        if (pj_demo_build(&t.c, 20240801, s->demo_pw, &ds, &err))
             t_fail(__FILE__, __LINE__, "demo: %s", err.message);
     }
-    pj_arena_free(&a);
-    pj_db_close(db);
+    th_ctx_close(&t);
 }
 
 static const char *web_dir; /* for th_start_web */
