@@ -84,4 +84,7 @@ if [ "$quick" != 1 ] && [ -x build/rel/bench/plan_district ]; then
   echo
   echo "-- plan_district (whole plans at 3 s; --dw: the relaxation's optimum for single-source)"
   build/rel/bench/plan_district --time-limit 3 --role-default --dw
+  echo
+  echo "-- plan_district (resettlement at 100 s: three single-source searches, the best kept)"
+  build/rel/bench/plan_district --time-limit 100 --role resettlement --role-default --dw
 fi

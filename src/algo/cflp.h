@@ -99,15 +99,31 @@ int pj_cflp_validate(const pj_cflp *inst, char *err, size_t errlen);
 /* Total demand. */
 double pj_cflp_total_demand(const pj_cflp *inst);
 
+/* Seconds of work (pj_algo_opts.work_s) after which one search of a large single-source instance
+ * has about converged (it ends by itself around then on the demo district's 1151 x 302). */
+#define PJ_CFLP_START_WORK_S 20.0
+
 /* Solves the instance. opts may be NULL (defaults: 10 s limit, seed 0). Always fills *res
  * (even on errors: status, message, zero-length arrays where none); the arrays in *res are
  * owned by res — call pj_cflp_result_free. The search's phases end by the work done (its
  * budget: opts->work_s, else the time limit, in seconds of the reference machine), so it is
  * deterministic for a given seed and budget; the wall-clock time limit ends it first only on
- * a machine slower than the budget assumes (stats.time_limit_hit is set either way). Returns
+ * a machine slower than the budget assumes (stats.time_limit_hit is set either way). Runs
+ * pj_cflp_starts(inst, kind, budget) searches (see pj_cflp_solve_starts). Returns
  * res->status. */
 pj_cflp_status pj_cflp_solve(const pj_cflp *inst, pj_cflp_kind kind, const pj_algo_opts *opts,
                              pj_cflp_result *res);
+/* How many searches pj_cflp_solve runs for a budget of work_s: on large single-source
+ * instances (m * n > 10^5) floor(work_s / PJ_CFLP_START_WORK_S), between 1 and 3; else 1. */
+int pj_cflp_starts(const pj_cflp *inst, pj_cflp_kind kind, double work_s);
+/* pj_cflp_solve with `starts` searches (at most 3; one unless the instance is large and
+ * single-source): each gets an equal share of the budget and of the time left, and its own
+ * capacity cut for its multi-source site search (the first the cut a single search uses, so
+ * it finds what pj_cflp_solve with its share of the budget finds); the result is the best
+ * solution with the best bound of them all, time_limit_hit / clock_limited if any search's
+ * was, iterations summed. Progress runs from 0 to 1 across the searches. */
+pj_cflp_status pj_cflp_solve_starts(const pj_cflp *inst, pj_cflp_kind kind,
+                                    const pj_algo_opts *opts, int starts, pj_cflp_result *res);
 /* Frees the arrays of a result and zeroes it (safe on a zeroed result). */
 void pj_cflp_result_free(pj_cflp_result *res);
 /* Fills *res with status PJ_CFLP_OK from an open set plus either frac [m*n] (fraction of j

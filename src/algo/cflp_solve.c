@@ -2257,8 +2257,10 @@ static int obviously_infeasible(ctx *c, pj_cflp_result *res)
     return 0;
 }
 
-pj_cflp_status pj_cflp_solve(const pj_cflp *inst, pj_cflp_kind kind, const pj_algo_opts *opts,
-                             pj_cflp_result *res)
+/* One search (pj_cflp_solve), the large single-source path's multi-source site search with
+ * `deflate` less capacity per site. */
+static pj_cflp_status solve_one(const pj_cflp *inst, pj_cflp_kind kind, const pj_algo_opts *opts,
+                                double deflate, pj_cflp_result *res)
 {
     double t0 = pj_algo_now();
     memset(res, 0, sizeof *res);
@@ -2297,7 +2299,7 @@ pj_cflp_status pj_cflp_solve(const pj_cflp *inst, pj_cflp_kind kind, const pj_al
         c.defl.capacity = malloc((size_t)inst->m * sizeof(double));
         if (c.defl.capacity)
             for (int i = 0; i < inst->m; i++)
-                c.defl.capacity[i] = inst->capacity[i] * (1 - SS_DEFLATE);
+                c.defl.capacity[i] = inst->capacity[i] * (1 - deflate);
         if (c.mc && c.defl.capacity && ctx_init(c.mc, &c.defl, PJ_CFLP_MULTI) == 0) {
             c.mc->t0 = t0;
             c.mc->deadline = c.deadline;
@@ -2335,7 +2337,7 @@ pj_cflp_status pj_cflp_solve(const pj_cflp *inst, pj_cflp_kind kind, const pj_al
     if (opts && opts->progress) opts->progress(opts->progress_ud, 0.0);
     /* the Lagrangian phase gets at most 40 % of the time limit, local search the rest */
     if (c.mc) {
-        /* large single-source: the multi-source relaxation of the instance with SS_DEFLATE
+        /* large single-source: the multi-source relaxation of the instance with `deflate`
          * less capacity per site first (cheaper per iteration; its heuristic finds sets with
          * the room whole villages need, and its best solution estimates the single-source
          * optimum); then the single-source relaxation from the initial multipliers (the
@@ -2470,5 +2472,96 @@ pj_cflp_status pj_cflp_solve(const pj_cflp *inst, pj_cflp_kind kind, const pj_al
     res->stats.time_s = pj_algo_now() - t0;
     if (res->status == PJ_CFLP_OK) pj_algo_stats_finish(&res->stats);
     ctx_free(&c);
+    return res->status;
+}
+
+/* progress of start k of `starts`, as a share of the whole solve */
+typedef struct start_prog {
+    const pj_algo_opts *opts;
+    int k, starts;
+} start_prog;
+
+static void start_progress(void *ud, double frac)
+{
+    const start_prog *sp = ud;
+    sp->opts->progress(sp->opts->progress_ud, (sp->k + frac) / sp->starts);
+}
+
+/* The capacity the large single-source path's site search leaves free, per start: the best
+ * cut differs from instance to instance and by demand level (docs/bench/algo_cflp.md). */
+static const double ss_cuts[] = {SS_DEFLATE, 0.05, 0.06};
+
+/* the searches differ by their capacity cut only on the large single-source path */
+static int large_single(const pj_cflp *inst, pj_cflp_kind kind)
+{
+    return kind == PJ_CFLP_SINGLE && pj_cflp_validate(inst, NULL, 0) == 0 &&
+           (double)inst->m * inst->n > 1e5;
+}
+
+int pj_cflp_starts(const pj_cflp *inst, pj_cflp_kind kind, double work_s)
+{
+    /* one search converges after about PJ_CFLP_START_WORK_S of work and then ends by itself
+     * (on the demo district; a longer budget buys little there) */
+    if (!large_single(inst, kind)) return 1;
+    int most = (int)(sizeof ss_cuts / sizeof ss_cuts[0]);
+    double k = floor(work_s / PJ_CFLP_START_WORK_S);
+    return k < 1 ? 1 : k > most ? most : (int)k;
+}
+
+pj_cflp_status pj_cflp_solve(const pj_cflp *inst, pj_cflp_kind kind, const pj_algo_opts *opts,
+                             pj_cflp_result *res)
+{
+    double tl = opts && opts->time_limit_s > 0 ? opts->time_limit_s : DEFAULT_TIME_S;
+    double work = opts && opts->work_s > 0 ? opts->work_s : tl;
+    return pj_cflp_solve_starts(inst, kind, opts, pj_cflp_starts(inst, kind, work), res);
+}
+
+pj_cflp_status pj_cflp_solve_starts(const pj_cflp *inst, pj_cflp_kind kind,
+                                    const pj_algo_opts *opts, int starts, pj_cflp_result *res)
+{
+    double t0 = pj_algo_now();
+    double tl = opts && opts->time_limit_s > 0 ? opts->time_limit_s : DEFAULT_TIME_S;
+    double work = opts && opts->work_s > 0 ? opts->work_s : tl;
+    int most = (int)(sizeof ss_cuts / sizeof ss_cuts[0]);
+    if (starts > most) starts = most;
+    if (starts <= 1 || !opts || !large_single(inst, kind))
+        return solve_one(inst, kind, opts, ss_cuts[0], res);
+    double lb = -INFINITY;
+    int hit = 0, clock = 0, iters = 0;
+    memset(res, 0, sizeof *res);
+    for (int k = 0; k < starts; k++) {
+        start_prog sp = {opts, k, starts};
+        pj_algo_opts o = *opts;
+        o.work_s = work / starts;
+        o.time_limit_s = fmax(0.01, (t0 + tl - pj_algo_now()) / (starts - k));
+        if (opts->progress) o.progress = start_progress, o.progress_ud = &sp;
+        pj_cflp_result r;
+        solve_one(inst, kind, &o, ss_cuts[k], &r);
+        if (k == 0 && r.status != PJ_CFLP_OK && r.status != PJ_CFLP_NO_SOLUTION) {
+            *res = r; /* invalid or infeasible: every start would say so */
+            break;
+        }
+        iters += r.iterations;
+        hit |= r.stats.time_limit_hit;
+        clock |= r.stats.clock_limited;
+        if (r.status == PJ_CFLP_OK || r.status == PJ_CFLP_NO_SOLUTION)
+            lb = fmax(lb, r.stats.lower_bound);
+        if (k == 0 || (r.status == PJ_CFLP_OK &&
+                       (res->status != PJ_CFLP_OK || r.stats.objective < res->stats.objective))) {
+            pj_cflp_result_free(res);
+            *res = r;
+        } else {
+            pj_cflp_result_free(&r);
+        }
+        if (res->stats.optimal || pj_algo_cancelled(opts)) break;
+    }
+    if (res->status == PJ_CFLP_OK || res->status == PJ_CFLP_NO_SOLUTION) {
+        res->iterations = iters;
+        res->stats.time_limit_hit = hit;
+        res->stats.clock_limited = clock;
+        res->stats.lower_bound = res->status == PJ_CFLP_OK ? fmin(lb, res->stats.objective) : lb;
+        if (res->status == PJ_CFLP_OK) pj_algo_stats_finish(&res->stats);
+    }
+    res->stats.time_s = pj_algo_now() - t0;
     return res->status;
 }

@@ -484,6 +484,71 @@ TEST(cflp_large_same_seed_same_result)
     pj_cflp_free(&p);
 }
 
+/* A long budget on a large single-source instance runs several starts (each with its own
+ * capacity cut for the site search, the first as a single start would run) and keeps the best:
+ * never worse than the first start alone, its bound never lower; progress rises from 0 to 1
+ * across the starts; still deterministic. */
+typedef struct prog_log {
+    int calls, rising;
+    double last;
+} prog_log;
+
+static void log_progress(void *ud, double frac)
+{
+    prog_log *l = ud;
+    if (frac < l->last - 1e-12 || frac < 0 || frac > 1) l->rising = 0;
+    l->last = frac;
+    l->calls++;
+}
+
+TEST(cflp_large_single_source_starts)
+{
+    int m = 400, n = 280;
+    pj_cflp p;
+    geo_inst(&p, m, n, 17, 60, 40, 7, 2);
+    /* how many pj_cflp_solve runs: by the budget, on large single-source instances only */
+    double S = PJ_CFLP_START_WORK_S;
+    CHECK_INT(pj_cflp_starts(&p, PJ_CFLP_SINGLE, 0.9 * S), 1);
+    CHECK_INT(pj_cflp_starts(&p, PJ_CFLP_SINGLE, 1.9 * S), 1);
+    CHECK_INT(pj_cflp_starts(&p, PJ_CFLP_SINGLE, 2 * S), 2);
+    CHECK_INT(pj_cflp_starts(&p, PJ_CFLP_SINGLE, 3.5 * S), 3);
+    CHECK_INT(pj_cflp_starts(&p, PJ_CFLP_SINGLE, 100 * S), 3);
+    CHECK_INT(pj_cflp_starts(&p, PJ_CFLP_MULTI, 100 * S), 1);
+    pj_cflp small;
+    geo_inst(&small, 100, 100, 17, 60, 40, 7, 2);
+    CHECK_INT(pj_cflp_starts(&small, PJ_CFLP_SINGLE, 100 * S), 1);
+    pj_cflp_free(&small);
+
+    pj_cflp_result one, two, again;
+    pj_algo_opts o = {0};
+    o.time_limit_s = 600; /* the work ends every start */
+    o.seed = 5;
+    o.work_s = 0.3;
+    CHECK_INT(pj_cflp_solve(&p, PJ_CFLP_SINGLE, &o, &one), PJ_CFLP_OK);
+    prog_log lg = {0, 1, 0};
+    o.work_s = 0.6; /* two starts, the first the search above */
+    o.progress = log_progress;
+    o.progress_ud = &lg;
+    CHECK_INT(pj_cflp_solve_starts(&p, PJ_CFLP_SINGLE, &o, 2, &two), PJ_CFLP_OK);
+    CHECK(lg.rising && lg.calls >= 4 && lg.last == 1.0);
+    o.progress = NULL;
+    CHECK_INT(pj_cflp_solve_starts(&p, PJ_CFLP_SINGLE, &o, 2, &again), PJ_CFLP_OK);
+    check_result(&p, &two);
+    CHECK(!two.stats.clock_limited);
+    CHECK(two.stats.objective <= one.stats.objective);
+    CHECK(two.stats.lower_bound >= one.stats.lower_bound);
+    CHECK(two.stats.lower_bound <= two.stats.objective);
+    CHECK(two.stats.gap <= one.stats.gap);
+    CHECK(two.iterations > one.iterations); /* the second start ran */
+    CHECK(again.stats.objective == two.stats.objective);
+    CHECK(again.stats.lower_bound == two.stats.lower_bound);
+    CHECK(memcmp(again.assign, two.assign, (size_t)n * sizeof(int)) == 0);
+    pj_cflp_result_free(&one);
+    pj_cflp_result_free(&two);
+    pj_cflp_result_free(&again);
+    pj_cflp_free(&p);
+}
+
 /* Large instances made of K independent blocks (pairs across blocks forbidden): the optimum is
  * the sum of the blocks' optima, each proved by GLPK. The large-instance paths (relaxation
  * that leaves closed sites unsolved, deflated multi-source site search for single-source) must
