@@ -1079,7 +1079,7 @@ export default {
     teamsHint: 'How many teams of each type can work at once; conversion steps are scheduled with the teams their manuals need',
     teamUnit: 'teams',
     timeLimit: 'Time limit',
-    timeLimitHint: '0.01–120 s; more time, better plans',
+    timeLimitHint: '0.01–120 s; more time, better plans (whole-village resettlement of a whole district keeps improving up to 100 s)',
     secondUnit: 's',
     showAdvanced: 'Advanced (cost weights, seed)',
     hideAdvanced: 'Hide advanced settings',

@@ -1081,7 +1081,7 @@ export default {
     teamsHint: '各类队伍可同时投入的数量；转换步骤按手册所需队伍排程',
     teamUnit: '支',
     timeLimit: '求解时限',
-    timeLimitHint: '0.01–120 秒；时间越长方案越优',
+    timeLimitHint: '0.01–120 秒；时间越长方案越优（全区同村集中安置方案可用到 100 秒）',
     secondUnit: '秒',
     showAdvanced: '高级设置（成本权重、随机种子）',
     hideAdvanced: '收起高级设置',
