@@ -5,6 +5,7 @@
  *
  * Usage: build/rel/bench/plan_district [--extra N] [--time-limit S] [--seed N] [--role R]
  *                                      [--role-default] [--share-scale F] [--dw] [--dw-ip S]
+ *                                      [--dw-dive]
  *   --extra N        synthetic facilities added (default 900; each has the isolation,
  *                    resettlement and medical roles and epidemic + disaster manuals)
  *   --time-limit S   the plans' time_limit_s (default 10)
@@ -17,6 +18,9 @@
  *                    solved to its optimum by column generation (bench/cflp_dw.h): the best
  *                    bound the solver's relaxation can give, side by side with the plan's bound
  *   --dw-ip S        also CBC on the master over the generated columns for S seconds
+ *   --dw-dive        also a dive from the relaxation's optimum to a whole-village plan (fix the
+ *                    columns near 1, generate more columns for the rest, until every village
+ *                    is placed): how well the relaxation's solution points at a plan
  * The database is built in a temporary directory through the domain API (facility and manual
  * creation), then each plan is made with pj_plan_create as the local administrator. */
 #include <jansson.h>
@@ -197,10 +201,10 @@ static void capture(const pj_cflp *in, pj_cflp_kind kind, void *ud)
 }
 
 /* The captured instance's relaxation at its optimum next to the plan's bound and objective. */
-static void report_dw(captured *c, double obj, double lb, double ip_secs)
+static void report_dw(captured *c, double obj, double lb, double ip_secs, int dive)
 {
     dw_result d;
-    if (dw_solve(&c->inst, 100000, ip_secs, &d)) {
+    if (dw_solve(&c->inst, 100000, ip_secs, dive, &d)) {
         printf("%-13s relaxation: not measured (%s)\n", "", d.message);
         return;
     }
@@ -212,6 +216,11 @@ static void report_dw(captured *c, double obj, double lb, double ip_secs)
         printf("%-13s CBC on those columns, %.0f s: whole-village plan %.1f, bound over those "
                "columns %.1f (+%.3f%% over the LP)\n",
                "", d.ip_secs, d.ip_obj, d.ip_bound, 100 * (d.ip_bound - d.master) / d.master);
+    if (dive)
+        printf("%-13s dive from the relaxation: whole-village plan %.1f (%d sites; %d more rounds, "
+               "%.1f s), %.3f%% above the relaxation's optimum; the plan's %.1f is %.3f%%\n",
+               "", d.dive_obj, d.dive_sites, d.dive_rounds, d.dive_secs,
+               100 * (d.dive_obj - d.bound) / d.dive_obj, obj, 100 * (obj - d.bound) / obj);
     pj_cflp_free(&c->inst);
     c->have = 0;
 }
@@ -224,7 +233,7 @@ int main(int argc, char **argv)
     const char *only = NULL;
     int role_default = 0;
     double scale = 1, dw_ip = 0;
-    int dw = 0;
+    int dw = 0, dive = 0;
     static captured cap;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--extra") && i + 1 < argc)
@@ -243,9 +252,12 @@ int main(int argc, char **argv)
             dw = 1;
         else if (!strcmp(argv[i], "--dw-ip") && i + 1 < argc && atof(argv[i + 1]) > 0)
             dw = 1, dw_ip = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--dw-dive"))
+            dw = dive = 1;
         else {
             fprintf(stderr, "usage: plan_district [--extra N] [--time-limit S] [--seed N] [--role "
-                            "R] [--role-default] [--share-scale F] [--dw] [--dw-ip S]\n");
+                            "R] [--role-default] [--share-scale F] [--dw] [--dw-ip S] "
+                            "[--dw-dive]\n");
             return 2;
         }
     }
@@ -329,7 +341,7 @@ int main(int argc, char **argv)
                json_array_size(json_object_get(json_object_get(res, "schedule"), "gantt")),
                num(sch, "time_s"),
                json_is_true(json_object_get(sch, "time_limit_hit")) ? " (limit)" : "");
-        if (cap.have) report_dw(&cap, num(loc, "objective"), num(loc, "lower_bound"), dw_ip);
+        if (cap.have) report_dw(&cap, num(loc, "objective"), num(loc, "lower_bound"), dw_ip, dive);
         json_decref(plan);
         json_decref(body);
         pj_buf_free(&b);
