@@ -219,6 +219,7 @@ static void dw_dive(dw_work *w, dw_result *r)
             }
         if (!nfix) { /* nothing left to fix: the LP needs its artificials */
             free(cl), free(cu);
+            r->dive_secs = dw_now() - t1;
             return;
         }
         for (int c = n + 1; c < nc; c++) {

@@ -121,7 +121,9 @@ int pj_cflp_starts(const pj_cflp *inst, pj_cflp_kind kind, double work_s);
  * capacity cut for its multi-source site search (the first the cut a single search uses, so
  * it finds what pj_cflp_solve with its share of the budget finds); the result is the best
  * solution with the best bound of them all, time_limit_hit / clock_limited if any search's
- * was, iterations summed. Progress runs from 0 to 1 across the searches. */
+ * was, iterations summed; a search that proves its plan optimal, a cancellation or the end of
+ * the time limit ends the series. Progress runs from 0 to 1 across the searches. With opts
+ * NULL, one search with the defaults. */
 pj_cflp_status pj_cflp_solve_starts(const pj_cflp *inst, pj_cflp_kind kind,
                                     const pj_algo_opts *opts, int starts, pj_cflp_result *res);
 /* Frees the arrays of a result and zeroes it (safe on a zeroed result). */

@@ -2530,6 +2530,7 @@ pj_cflp_status pj_cflp_solve_starts(const pj_cflp *inst, pj_cflp_kind kind,
     int hit = 0, clock = 0, iters = 0;
     memset(res, 0, sizeof *res);
     for (int k = 0; k < starts; k++) {
+        if (k > 0 && pj_algo_now() >= t0 + tl) break; /* no time left for another */
         start_prog sp = {opts, k, starts};
         pj_algo_opts o = *opts;
         o.work_s = work / starts;
@@ -2546,8 +2547,10 @@ pj_cflp_status pj_cflp_solve_starts(const pj_cflp *inst, pj_cflp_kind kind,
         clock |= r.stats.clock_limited;
         if (r.status == PJ_CFLP_OK || r.status == PJ_CFLP_NO_SOLUTION)
             lb = fmax(lb, r.stats.lower_bound);
-        if (k == 0 || (r.status == PJ_CFLP_OK &&
-                       (res->status != PJ_CFLP_OK || r.stats.objective < res->stats.objective))) {
+        int better =
+            res->status != PJ_CFLP_OK || r.stats.objective < res->stats.objective ||
+            (r.stats.optimal && !res->stats.optimal && r.stats.objective <= res->stats.objective);
+        if (k == 0 || (r.status == PJ_CFLP_OK && better)) {
             pj_cflp_result_free(res);
             *res = r;
         } else {
@@ -2560,8 +2563,16 @@ pj_cflp_status pj_cflp_solve_starts(const pj_cflp *inst, pj_cflp_kind kind,
         res->stats.time_limit_hit = hit;
         res->stats.clock_limited = clock;
         res->stats.lower_bound = res->status == PJ_CFLP_OK ? fmin(lb, res->stats.objective) : lb;
-        if (res->status == PJ_CFLP_OK) pj_algo_stats_finish(&res->stats);
+        if (res->status == PJ_CFLP_OK) {
+            double obj = res->stats.objective;
+            if (obj - res->stats.lower_bound <= OPT_RTOL * fmax(1, fabs(obj))) {
+                res->stats.optimal = 1; /* another search's bound proves this plan */
+                res->stats.lower_bound = obj;
+            }
+            pj_algo_stats_finish(&res->stats);
+        }
     }
+    if (opts->progress) opts->progress(opts->progress_ud, 1.0); /* also after an early end */
     res->stats.time_s = pj_algo_now() - t0;
     return res->status;
 }

@@ -491,6 +491,7 @@ TEST(cflp_large_same_seed_same_result)
 typedef struct prog_log {
     int calls, rising;
     double last;
+    double cancel_at; /* > 0: asks to stop once progress reaches it */
 } prog_log;
 
 static void log_progress(void *ud, double frac)
@@ -499,6 +500,12 @@ static void log_progress(void *ud, double frac)
     if (frac < l->last - 1e-12 || frac < 0 || frac > 1) l->rising = 0;
     l->last = frac;
     l->calls++;
+}
+
+static int log_cancelled(void *ud)
+{
+    const prog_log *l = ud;
+    return l->cancel_at > 0 && l->last >= l->cancel_at;
 }
 
 TEST(cflp_large_single_source_starts)
@@ -525,7 +532,7 @@ TEST(cflp_large_single_source_starts)
     o.seed = 5;
     o.work_s = 0.3;
     CHECK_INT(pj_cflp_solve(&p, PJ_CFLP_SINGLE, &o, &one), PJ_CFLP_OK);
-    prog_log lg = {0, 1, 0};
+    prog_log lg = {0, 1, 0, 0};
     o.work_s = 0.6; /* two starts, the first the search above */
     o.progress = log_progress;
     o.progress_ud = &lg;
@@ -539,10 +546,25 @@ TEST(cflp_large_single_source_starts)
     CHECK(two.stats.lower_bound >= one.stats.lower_bound);
     CHECK(two.stats.lower_bound <= two.stats.objective);
     CHECK(two.stats.gap <= one.stats.gap);
-    CHECK(two.iterations > one.iterations); /* the second start ran */
+    CHECK(two.iterations > one.iterations); /* the second start ran, */
+    /* with its own cut: a different search (here a higher bound), not the first again */
+    CHECK(two.stats.lower_bound > one.stats.lower_bound ||
+          two.stats.objective < one.stats.objective);
     CHECK(again.stats.objective == two.stats.objective);
     CHECK(again.stats.lower_bound == two.stats.lower_bound);
     CHECK(memcmp(again.assign, two.assign, (size_t)n * sizeof(int)) == 0);
+    /* cancelled once the first search is done: its plan, and progress still ends at 1 */
+    pj_cflp_result_free(&again);
+    prog_log lc = {0, 1, 0, 0.5};
+    o.progress = log_progress;
+    o.progress_ud = &lc;
+    o.cancelled = log_cancelled;
+    o.cancelled_ud = &lc;
+    CHECK_INT(pj_cflp_solve_starts(&p, PJ_CFLP_SINGLE, &o, 2, &again), PJ_CFLP_OK);
+    check_result(&p, &again);
+    CHECK(again.stats.objective == one.stats.objective);
+    CHECK(again.iterations == one.iterations);
+    CHECK(lc.rising && lc.last == 1.0);
     pj_cflp_result_free(&one);
     pj_cflp_result_free(&two);
     pj_cflp_result_free(&again);
