@@ -694,25 +694,16 @@ TEST_T(academy_bad_input_writes_nothing, 90)
 
 static void load_demos(th_server *s)
 {
-    pj_db *db;
     pj_err err;
     pj_err_clear(&err);
-    if (pj_db_open(&db, s->db, &err)) t_fail(__FILE__, __LINE__, "db: %s", err.message);
-    pj_arena a;
-    pj_arena_init(&a, 4096);
-    pj_settings st;
-    pj_settings_default(&st);
-    pj_ctx c = {.db = db,
-                .arena = &a,
-                .settings = &st,
-                .request_id = "t",
-                .actor = {.username = "demo", .role = PJ_ROLE_ADMIN}};
-    if (pj_academy_demo(&c, 7, &err) == 0) t_fail(__FILE__, __LINE__, "academy before e-commerce");
-    if (pj_ecommerce_demo(&c, 7, &err) || pj_academy_demo(&c, 7, &err))
+    th_ctx t;
+    th_ctx_open(s, &t, "demo", PJ_ROLE_ADMIN);
+    if (pj_academy_demo(&t.c, 7, &err) == 0)
+        t_fail(__FILE__, __LINE__, "academy before e-commerce");
+    if (pj_ecommerce_demo(&t.c, 7, &err) || pj_academy_demo(&t.c, 7, &err))
         t_fail(__FILE__, __LINE__, "demo: %s", err.message);
-    CHECK_INT(pj_academy_demo(&c, 7, &err), 0); /* idempotent */
-    pj_arena_free(&a);
-    pj_db_close(db);
+    CHECK_INT(pj_academy_demo(&t.c, 7, &err), 0); /* idempotent */
+    th_ctx_close(&t);
 }
 
 TEST_T(academy_demo_is_consistent_and_labelled, 90)

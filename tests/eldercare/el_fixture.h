@@ -77,44 +77,18 @@ static inline long long el_helper(th_server *s, const char *tok, long long grid,
     return hid;
 }
 
-/* A context over the server's database file, acting as role (admin unless given). */
-typedef struct el_local {
-    pj_db *db;
-    pj_arena arena;
-    pj_settings st;
-    pj_ctx c;
-    pj_err err;
-} el_local;
-
-static inline void el_local_open(el_local *l, th_server *s, pj_role role)
-{
-    memset(l, 0, sizeof *l);
-    if (pj_db_open(&l->db, s->db, &l->err)) t_fail(__FILE__, __LINE__, "db: %s", l->err.message);
-    pj_arena_init(&l->arena, 1 << 16);
-    pj_settings_default(&l->st);
-    l->c = (pj_ctx){.db = l->db,
-                    .arena = &l->arena,
-                    .settings = &l->st,
-                    .request_id = "test",
-                    .actor = {.username = "test", .role = role ? role : PJ_ROLE_ADMIN}};
-}
-
-static inline void el_local_close(el_local *l)
-{
-    pj_arena_free(&l->arena);
-    pj_db_close(l->db);
-}
-
 /* Loads the eldercare demo with n elders into the server's database (the demo district is
  * there already). */
 static inline void el_demo(th_server *s, int n)
 {
-    el_local l;
-    el_local_open(&l, s, PJ_ROLE_ADMIN);
-    if (pj_db_begin(l.db, &l.err) || pj_eldercare_demo_sized(&l.c, 20240801, n, &l.err) ||
-        pj_db_commit(l.db, &l.err))
-        t_fail(__FILE__, __LINE__, "eldercare demo: %s", l.err.message);
-    el_local_close(&l);
+    th_ctx t;
+    pj_err err;
+    pj_err_clear(&err);
+    th_ctx_open(s, &t, "test", PJ_ROLE_ADMIN);
+    if (pj_db_begin(t.db, &err) || pj_eldercare_demo_sized(&t.c, 20240801, n, &err) ||
+        pj_db_commit(t.db, &err))
+        t_fail(__FILE__, __LINE__, "eldercare demo: %s", err.message);
+    th_ctx_close(&t);
 }
 
 #endif

@@ -92,18 +92,20 @@ TEST_T(elder_demo_coverage_vulnerable_centres, 180)
     }
     json_decref(o);
     /* CSV of the district (in process): one line per vulnerable elder plus the header */
-    el_local l;
-    el_local_open(&l, &s, PJ_ROLE_DISTRICT_OFFICER);
+    th_ctx l;
+    th_ctx_open(&s, &l, "test", PJ_ROLE_DISTRICT_OFFICER);
+    pj_err lerr;
+    pj_err_clear(&lerr);
     pj_buf b;
     pj_buf_init(&b, 8 << 20);
-    CHECK_INT(pj_vulnerable_list(&l.c, 0, 0, 0, 0, NULL, &b, &l.err), 0);
+    CHECK_INT(pj_vulnerable_list(&l.c, 0, 0, 0, 0, NULL, &b, &lerr), 0);
     long long lines = 0;
     for (size_t i = 0; i < b.len; i++) lines += b.data[i] == '\n';
     CHECK_INT(lines, 1 + th_sql_int(&s, "SELECT COUNT(*) FROM elders WHERE living_alone = 1 OR"
                                         " disabled = 1 OR ability_level >= 3"));
     CHECK(strncmp(b.data, "township,village,grid,elder_id", 30) == 0);
     pj_buf_reset(&b);
-    CHECK_INT(pj_elder_coverage(&l.c, "township", 0, 0, 0, NULL, &b, &l.err), 0);
+    CHECK_INT(pj_elder_coverage(&l.c, "township", 0, 0, 0, NULL, &b, &lerr), 0);
     lines = 0;
     for (size_t i = 0; i < b.len; i++) lines += b.data[i] == '\n';
     CHECK_INT(lines, 1 + 18 + 1);
@@ -111,10 +113,10 @@ TEST_T(elder_demo_coverage_vulnerable_centres, 180)
     /* the planner's feed */
     pj_vulnerable *v;
     int nv;
-    CHECK_INT(pj_vulnerable_collect(&l.c, 0, &v, &nv, &l.err), 0);
+    CHECK_INT(pj_vulnerable_collect(&l.c, 0, &v, &nv, &lerr), 0);
     CHECK_INT(nv, th_sql_int(&s, "SELECT COUNT(*) FROM elders WHERE living_alone = 1 OR"
                                  " disabled = 1 OR ability_level >= 3"));
-    el_local_close(&l);
+    th_ctx_close(&l);
     /* centres: every official reads them; officers of the township write */
     o = EL(&s, view, "GET", "/api/v1/elder-centres?kind=township&limit=100", NULL, 200);
     CHECK_INT(json_array_size(json_object_get(o, "items")), 18);

@@ -315,23 +315,13 @@ TEST(enterprise_demo_loads_and_reports)
 {
     th_server s;
     th_start(&s, 1);
-    pj_db *db;
     pj_err err = {0};
-    CHECK_INT(pj_db_open(&db, s.db, &err), 0);
-    pj_arena a;
-    pj_arena_init(&a, 1 << 16);
-    pj_settings st;
-    pj_settings_default(&st);
-    pj_ctx c = {.db = db,
-                .arena = &a,
-                .settings = &st,
-                .request_id = "t",
-                .actor = {.username = "demo", .role = PJ_ROLE_ADMIN}};
-    if (pj_enterprise_demo(&c, 7, &err)) t_fail(__FILE__, __LINE__, "demo: %s", err.message);
-    CHECK_INT(pj_enterprise_demo(&c, 7, &err), -1);
+    th_ctx t;
+    th_ctx_open(&s, &t, "demo", PJ_ROLE_ADMIN);
+    if (pj_enterprise_demo(&t.c, 7, &err)) t_fail(__FILE__, __LINE__, "demo: %s", err.message);
+    CHECK_INT(pj_enterprise_demo(&t.c, 7, &err), -1);
     CHECK_INT(err.status, 409);
-    pj_arena_free(&a);
-    pj_db_close(db);
+    th_ctx_close(&t);
     CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM organisations WHERE type = 'enterprise'") >= 2985);
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ent_reception_days"), 24);
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ent_appeals"), 1500);

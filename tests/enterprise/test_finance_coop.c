@@ -498,21 +498,11 @@ TEST(enterprise_demo_banks_and_cooperation)
 {
     th_server s;
     th_start(&s, 1);
-    pj_db *db;
     pj_err err = {0};
-    CHECK_INT(pj_db_open(&db, s.db, &err), 0);
-    pj_arena a;
-    pj_arena_init(&a, 1 << 16);
-    pj_settings st;
-    pj_settings_default(&st);
-    pj_ctx c = {.db = db,
-                .arena = &a,
-                .settings = &st,
-                .request_id = "t",
-                .actor = {.username = "demo", .role = PJ_ROLE_ADMIN}};
-    if (pj_enterprise_demo(&c, 7, &err)) t_fail(__FILE__, __LINE__, "demo: %s", err.message);
-    pj_arena_free(&a);
-    pj_db_close(db);
+    th_ctx t;
+    th_ctx_open(&s, &t, "demo", PJ_ROLE_ADMIN);
+    if (pj_enterprise_demo(&t.c, 7, &err)) t_fail(__FILE__, __LINE__, "demo: %s", err.message);
+    th_ctx_close(&t);
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ent_bank_products WHERE source = 'synthetic'"),
               10);
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(DISTINCT bank_id) FROM ent_bank_products"), 3);

@@ -13,23 +13,13 @@
 
 static void load_demo(th_server *s)
 {
-    pj_db *db;
     pj_err err;
     pj_err_clear(&err);
-    if (pj_db_open(&db, s->db, &err)) t_fail(__FILE__, __LINE__, "db: %s", err.message);
-    pj_arena a;
-    pj_arena_init(&a, 4096);
-    pj_settings st;
-    pj_settings_default(&st);
-    pj_ctx c = {.db = db,
-                .arena = &a,
-                .settings = &st,
-                .request_id = "t",
-                .actor = {.username = "demo", .role = PJ_ROLE_ADMIN}};
-    if (pj_indicators_demo(&c, 7, &err)) t_fail(__FILE__, __LINE__, "demo: %s", err.message);
-    CHECK_INT(pj_indicators_demo(&c, 7, &err), 0); /* idempotent */
-    pj_arena_free(&a);
-    pj_db_close(db);
+    th_ctx t;
+    th_ctx_open(s, &t, "demo", PJ_ROLE_ADMIN);
+    if (pj_indicators_demo(&t.c, 7, &err)) t_fail(__FILE__, __LINE__, "demo: %s", err.message);
+    CHECK_INT(pj_indicators_demo(&t.c, 7, &err), 0); /* idempotent */
+    th_ctx_close(&t);
 }
 
 static json_t *get(th_server *s, const char *tok, const char *path, int want)

@@ -26,17 +26,6 @@ static pj_db *db_open(th_server *s)
     return db;
 }
 
-static void ctx_init(pj_ctx *c, pj_db *db, pj_arena *a, pj_settings *st)
-{
-    pj_arena_init(a, 4096);
-    pj_settings_default(st);
-    *c = (pj_ctx){.db = db,
-                  .arena = a,
-                  .settings = st,
-                  .request_id = "t",
-                  .actor = {.username = "test", .role = PJ_ROLE_ADMIN}};
-}
-
 /* Every value as text, to 15 significant digits (what a spreadsheet keeps). */
 static char *values_text(th_server *s)
 {
@@ -123,21 +112,17 @@ TEST_T(indicator_xlsx_round_trip_bad_row_and_corrupt_files, 120)
     char tok[80];
     th_login(&s, "admin", s.admin_pw, tok);
     /* the demo's values, exported as XLSX */
-    pj_db *db = db_open(&s);
-    pj_arena a;
-    pj_settings st;
-    pj_ctx c;
-    ctx_init(&c, db, &a, &st);
+    th_ctx t;
+    th_ctx_open(&s, &t, "test", PJ_ROLE_ADMIN);
     pj_err err;
     pj_err_clear(&err);
-    CHECK_INT(pj_indicators_demo(&c, 7, &err), 0);
+    CHECK_INT(pj_indicators_demo(&t.c, 7, &err), 0);
     pj_buf x;
     pj_buf_init(&x, 64 << 20);
     pj_value_filter all = {0};
-    CHECK_INT(pj_ind_export_xlsx(&c, &all, &x, &err), 0);
+    CHECK_INT(pj_ind_export_xlsx(&t.c, &all, &x, &err), 0);
     CHECK(pj_xlsx_sniff(x.data, x.len));
-    pj_arena_free(&a);
-    pj_db_close(db);
+    th_ctx_close(&t);
     char *before = values_text(&s);
     long long nvalues = th_sql_int(&s, "SELECT COUNT(*) FROM indicator_values");
     CHECK(nvalues > 50);

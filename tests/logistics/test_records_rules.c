@@ -208,25 +208,17 @@ TEST_T(records_overlong_query_is_refused_not_cut, 60)
         keys[i] = i < NS ? "status" : "park_id";
         vals[i] = i < NS ? status : park_s;
     }
-    pj_db *db;
     pj_err err;
     pj_err_clear(&err);
-    CHECK_INT(pj_db_open(&db, s.db, &err), 0);
-    pj_arena a;
-    pj_arena_init(&a, 4096);
-    pj_settings set;
-    pj_settings_default(&set);
-    pj_ctx c = {.db = db,
-                .arena = &a,
-                .settings = &set,
-                .request_id = "t",
-                .actor = {.username = "jd", .role = PJ_ROLE_ENTERPRISE, .organisation_id = jd_org}};
+    th_ctx t;
+    th_ctx_open(&s, &t, "jd", PJ_ROLE_ENTERPRISE);
+    t.c.actor.organisation_id = jd_org;
     pj_buf out;
     pj_buf_init(&out, 1 << 20);
     pj_jw w;
     pj_jw_init(&w, &out);
     pj_rec_query q = {.keys = keys, .vals = vals, .n = NS + NP};
-    int rc = pj_rec_list(&c, &pj_lg_warehouses, &q, &w, &err);
+    int rc = pj_rec_list(&t.c, &pj_lg_warehouses, &q, &w, &err);
     CHECK_INT(rc, -1);
     CHECK_INT(err.status, 500);
     CHECK_STR(err.code, "internal");
@@ -241,11 +233,10 @@ TEST_T(records_overlong_query_is_refused_not_cut, 60)
     pj_jw w2;
     pj_jw_init(&w2, &out2);
     pj_rec_query q2 = {.keys = keys + NS - 1, .vals = vals + NS - 1, .n = 2};
-    CHECK_INT(pj_rec_list(&c, &pj_lg_warehouses, &q2, &w2, &err), 0);
+    CHECK_INT(pj_rec_list(&t.c, &pj_lg_warehouses, &q2, &w2, &err), 0);
     CHECK(out2.data && !strstr(out2.data, needle));
     pj_buf_free(&out);
     pj_buf_free(&out2);
-    pj_arena_free(&a);
-    pj_db_close(db);
+    th_ctx_close(&t);
     th_stop(&s);
 }
