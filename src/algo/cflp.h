@@ -99,8 +99,9 @@ int pj_cflp_validate(const pj_cflp *inst, char *err, size_t errlen);
 /* Total demand. */
 double pj_cflp_total_demand(const pj_cflp *inst);
 
-/* Seconds of work (pj_algo_opts.work_s) after which one search of a large single-source instance
- * has about converged (it ends by itself around then on the demo district's 1151 x 302). */
+/* Seconds of work (pj_algo_opts.work_s) beyond which more work for one search of a large
+ * single-source instance gives the same plan (on the demo district's 1151 x 302 resettlement
+ * instance 21 and 33 s give the same plan at 9 demand levels; docs/bench/algo_cflp.md). */
 #define PJ_CFLP_START_WORK_S 20.0
 
 /* Solves the instance. opts may be NULL (defaults: 10 s limit, seed 0). Always fills *res
