@@ -2257,6 +2257,17 @@ static int obviously_infeasible(ctx *c, pj_cflp_result *res)
     return 0;
 }
 
+/* The caller's time limit and work budget (seconds of the reference machine), with defaults. */
+static double limit_s(const pj_algo_opts *opts)
+{
+    return opts && opts->time_limit_s > 0 ? opts->time_limit_s : DEFAULT_TIME_S;
+}
+
+static double work_s(const pj_algo_opts *opts)
+{
+    return opts && opts->work_s > 0 ? opts->work_s : limit_s(opts);
+}
+
 /* One search (pj_cflp_solve), the large single-source path's multi-source site search with
  * `deflate` less capacity per site. */
 static pj_cflp_status solve_one(const pj_cflp *inst, pj_cflp_kind kind, const pj_algo_opts *opts,
@@ -2276,7 +2287,7 @@ static pj_cflp_status solve_one(const pj_cflp *inst, pj_cflp_kind kind, const pj
     }
     res->m = inst->m;
     res->n = inst->n;
-    double tl = opts && opts->time_limit_s > 0 ? opts->time_limit_s : DEFAULT_TIME_S;
+    double tl = limit_s(opts);
     ctx c;
     memset(&c, 0, sizeof c);
     if (ctx_init(&c, inst, kind) != 0) {
@@ -2288,7 +2299,7 @@ static pj_cflp_status solve_one(const pj_cflp *inst, pj_cflp_kind kind, const pj
     c.t0 = t0;
     c.deadline = t0 + tl;
     /* the work budget, in steps; the phases below end at fractions of it (see phase_over) */
-    c.wtot = c.wend = (opts && opts->work_s > 0 ? opts->work_s : tl) * WORK_PER_S;
+    c.wtot = c.wend = work_s(opts) * WORK_PER_S;
     c.opts = opts;
     c.rng = opts ? opts->seed : 0;
     if (kind == PJ_CFLP_SINGLE && (double)c.m * c.n > 1e5) {
@@ -2490,40 +2501,35 @@ static void start_progress(void *ud, double frac)
 /* The capacity the large single-source path's site search leaves free, per start: the best
  * cut differs from instance to instance and by demand level (docs/bench/algo_cflp.md). */
 static const double ss_cuts[] = {SS_DEFLATE, 0.05, 0.06};
+#define SS_STARTS_MAX ((int)(sizeof ss_cuts / sizeof ss_cuts[0]))
 
-/* the searches differ by their capacity cut only on the large single-source path */
+/* the searches differ by their capacity cut only on the large single-source path (an invalid
+ * instance is refused by the first search) */
 static int large_single(const pj_cflp *inst, pj_cflp_kind kind)
 {
-    return kind == PJ_CFLP_SINGLE && pj_cflp_validate(inst, NULL, 0) == 0 &&
-           (double)inst->m * inst->n > 1e5;
+    return inst && kind == PJ_CFLP_SINGLE && (double)inst->m * inst->n > 1e5;
 }
 
-int pj_cflp_starts(const pj_cflp *inst, pj_cflp_kind kind, double work_s)
+int pj_cflp_starts(const pj_cflp *inst, pj_cflp_kind kind, double work)
 {
     /* one search converges after about PJ_CFLP_START_WORK_S of work and then ends by itself
      * (on the demo district; a longer budget buys little there) */
     if (!large_single(inst, kind)) return 1;
-    int most = (int)(sizeof ss_cuts / sizeof ss_cuts[0]);
-    double k = floor(work_s / PJ_CFLP_START_WORK_S);
-    return k < 1 ? 1 : k > most ? most : (int)k;
+    double k = floor(work / PJ_CFLP_START_WORK_S);
+    return k < 1 ? 1 : k > SS_STARTS_MAX ? SS_STARTS_MAX : (int)k;
 }
 
 pj_cflp_status pj_cflp_solve(const pj_cflp *inst, pj_cflp_kind kind, const pj_algo_opts *opts,
                              pj_cflp_result *res)
 {
-    double tl = opts && opts->time_limit_s > 0 ? opts->time_limit_s : DEFAULT_TIME_S;
-    double work = opts && opts->work_s > 0 ? opts->work_s : tl;
-    return pj_cflp_solve_starts(inst, kind, opts, pj_cflp_starts(inst, kind, work), res);
+    return pj_cflp_solve_starts(inst, kind, opts, pj_cflp_starts(inst, kind, work_s(opts)), res);
 }
 
 pj_cflp_status pj_cflp_solve_starts(const pj_cflp *inst, pj_cflp_kind kind,
                                     const pj_algo_opts *opts, int starts, pj_cflp_result *res)
 {
-    double t0 = pj_algo_now();
-    double tl = opts && opts->time_limit_s > 0 ? opts->time_limit_s : DEFAULT_TIME_S;
-    double work = opts && opts->work_s > 0 ? opts->work_s : tl;
-    int most = (int)(sizeof ss_cuts / sizeof ss_cuts[0]);
-    if (starts > most) starts = most;
+    double t0 = pj_algo_now(), tl = limit_s(opts), work = work_s(opts);
+    if (starts > SS_STARTS_MAX) starts = SS_STARTS_MAX;
     if (starts <= 1 || !opts || !large_single(inst, kind))
         return solve_one(inst, kind, opts, ss_cuts[0], res);
     double lb = -INFINITY;
