@@ -169,6 +169,19 @@ int ent_load_rec(pj_ctx *c, int64_t org_id, pj_rule_rec *rec, pj_err *err)
     return rc == 0 ? ent_not_found(err, "enterprise", org_id) : 0;
 }
 
+int ent_load_visible(pj_ctx *c, int64_t org_id, pj_rule_rec *rec, pj_err *err)
+{
+    if (ent_load_rec(c, org_id, rec, err)) return -1;
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT township_id FROM organisations WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, org_id);
+    int rc = pj_stmt_step(s, err);
+    int64_t town = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    return ent_can_see(c, org_id, town, "enterprise", org_id, err);
+}
+
 char *ent_json_text(pj_ctx *c, json_t *v)
 {
     char *t = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);

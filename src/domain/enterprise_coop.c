@@ -8,6 +8,7 @@
 #include "core/util.h"
 #include "domain/audit.h"
 #include "domain/enterprise_int.h"
+#include "domain/registry.h"
 #include "domain/input.h"
 #include "domain/render.h"
 
@@ -201,18 +202,22 @@ int pj_ent_post_matches(pj_ctx *c, int64_t id, const pj_ent_filter *f, pj_jw *w,
 
 /* ---- contact requests ---- */
 
-static void party_json(pj_ctx *c, pj_jw *w, const char *key, pj_stmt *s, int col, int reveal)
+static void party_json(pj_ctx *c, pj_jw *w, const char *key, pj_stmt *s, int col, int reveal,
+                       int64_t other_org)
 {
-    /* columns col..col+3: org id, name, contact name, contact phone */
+    /* columns col..col+4: org id, name, contact name, contact phone, township; the phone in
+     * full to those who see the firm's contacts anyway and, once accepted, to the other firm */
     pj_jw_key(w, key);
     pj_jw_obj(w);
-    pj_jw_kint(w, "organisation_id", pj_col_int(s, col));
+    int64_t org = pj_col_int(s, col);
+    pj_jw_kint(w, "organisation_id", org);
     pj_render_text(w, "name", s, col + 1);
     if (reveal) {
         pj_render_text(w, "contact_name", s, col + 2);
         const char *ph = pj_col_text(s, col + 3);
-        pj_jw_kstr(w, "contact_phone",
-                   c->actor.role == PJ_ROLE_VIEWER ? pj_mask(c->arena, ph, 3) : ph);
+        int full = pj_org_sees_contacts(c, org, pj_col_int(s, col + 4)) ||
+                   (c->actor.role == PJ_ROLE_ENTERPRISE && c->actor.organisation_id == other_org);
+        pj_jw_kstr(w, "contact_phone", full ? ph : pj_mask(c->arena, ph, 3));
     }
     pj_jw_obj_end(w);
 }
@@ -222,10 +227,10 @@ static int contact_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_stmt *s = pj_db_prepare(
         c->db,
         "SELECT k.id, k.post_id, p.title, k.message, k.state, k.created_at, k.responded_at,"
-        " k.version, f.id, f.name, f.contact_name, f.contact_phone, t.id, t.name,"
-        " t.contact_name, t.contact_phone FROM ent_coop_contacts k JOIN ent_coop_posts p ON p.id"
-        " = k.post_id JOIN organisations f ON f.id = k.from_org_id JOIN organisations t ON t.id ="
-        " p.org_id WHERE k.id = ?",
+        " k.version, f.id, f.name, f.contact_name, f.contact_phone, f.township_id, t.id, t.name,"
+        " t.contact_name, t.contact_phone, t.township_id FROM ent_coop_contacts k JOIN"
+        " ent_coop_posts p ON p.id = k.post_id JOIN organisations f ON f.id = k.from_org_id JOIN"
+        " organisations t ON t.id = p.org_id WHERE k.id = ?",
         err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
@@ -234,7 +239,8 @@ static int contact_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         pj_stmt_done(s);
         return rc < 0 ? -1 : ent_not_found(err, "contact request", id);
     }
-    /* contact details: to the two firms once the receiver accepted; officers always */
+    /* contact details: to the two firms once the receiver accepted; officers always (a phone
+     * masked unless they see that firm's contacts) */
     int reveal = ent_is_officer(c) || !strcmp(pj_col_text(s, 4), "accepted");
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -248,8 +254,8 @@ static int contact_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     else
         pj_render_time(w, "responded_at", pj_col_int(s, 6));
     pj_jw_kint(w, "version", pj_col_int(s, 7));
-    party_json(c, w, "from", s, 8, reveal);
-    party_json(c, w, "to", s, 12, reveal);
+    party_json(c, w, "from", s, 8, reveal, pj_col_int(s, 13));
+    party_json(c, w, "to", s, 13, reveal, pj_col_int(s, 8));
     pj_jw_obj_end(w);
     pj_stmt_done(s);
     return 0;

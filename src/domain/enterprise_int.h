@@ -28,6 +28,9 @@ int ent_can_see(pj_ctx *c, int64_t org_id, int64_t township_id, const char *what
 int ent_acting_org(pj_ctx *c, json_t *body, int64_t *org_id, int64_t *township_id, pj_err *err);
 /* The enterprise record the rules read, for org_id. 0 ok, 404 when unknown. */
 int ent_load_rec(pj_ctx *c, int64_t org_id, pj_rule_rec *rec, pj_err *err);
+/* ent_load_rec for an enterprise the caller may see (ent_can_see): 404 for one outside their
+ * scope, so its figures cannot be read through the rules either. */
+int ent_load_visible(pj_ctx *c, int64_t org_id, pj_rule_rec *rec, pj_err *err);
 /* A JSON array of strings/ints from the body, as compact text (arena). */
 char *ent_json_text(pj_ctx *c, json_t *v);
 /* Matches every policy to every enterprise (inside the caller's transaction). */

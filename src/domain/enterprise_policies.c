@@ -50,14 +50,7 @@ static int profile_render(pj_ctx *c, int64_t org, pj_jw *w, pj_err *err)
 int pj_ent_profile_get(pj_ctx *c, int64_t org, pj_jw *w, pj_err *err)
 {
     pj_rule_rec r;
-    if (ent_load_rec(c, org, &r, err)) return -1;
-    int64_t town = 0;
-    pj_stmt *s = pj_db_prepare(c->db, "SELECT township_id FROM organisations WHERE id = ?", err);
-    if (!s) return -1;
-    pj_stmt_int(s, 1, org);
-    if (pj_stmt_step(s, err) == 1) town = pj_col_int(s, 0);
-    pj_stmt_done(s);
-    if (ent_can_see(c, org, town, "enterprise", org, err)) return -1;
+    if (ent_load_visible(c, org, &r, err)) return -1;
     return profile_render(c, org, w, err);
 }
 
@@ -85,14 +78,8 @@ int pj_ent_profile_update(pj_ctx *c, int64_t org, json_t *body, pj_jw *w, pj_err
         pj_in_bool(body, "specialized", 0, &sp, err) < 0)
         return -1;
     pj_rule_rec r;
-    if (ent_load_rec(c, org, &r, err)) return -1;
-    int64_t town = 0;
-    pj_stmt *s = pj_db_prepare(c->db, "SELECT township_id FROM organisations WHERE id = ?", err);
-    if (!s) return -1;
-    pj_stmt_int(s, 1, org);
-    if (pj_stmt_step(s, err) == 1) town = pj_col_int(s, 0);
-    pj_stmt_done(s);
-    if (ent_can_see(c, org, town, "enterprise", org, err)) return -1;
+    if (ent_load_visible(c, org, &r, err)) return -1;
+    pj_stmt *s;
     if (c->actor.role == PJ_ROLE_VIEWER)
         return pj_fail(err, 403, "forbidden", "", "viewers do not write");
     if (pj_db_begin(c->db, err)) return -1;
@@ -199,7 +186,7 @@ int pj_ent_rule_check(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         pj_rule_compile(c->arena, text, "conditions", &r, err))
         return -1;
     pj_rule_rec rec;
-    if (org && ent_load_rec(c, org, &rec, err)) return -1;
+    if (org && ent_load_visible(c, org, &rec, err)) return -1;
     pj_jw_obj(w);
     pj_jw_kbool(w, "ok", 1);
     pj_jw_key(w, "attributes");
@@ -406,6 +393,10 @@ int pj_ent_policy_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
     int64_t org = c->actor.role == PJ_ROLE_ENTERPRISE
                       ? (c->actor.organisation_id ? c->actor.organisation_id : -1)
                       : f->organisation_id;
+    pj_rule_rec rec;
+    /* which policies a firm qualifies for is its data: only for firms the caller may see */
+    if (org > 0 && c->actor.role != PJ_ROLE_ENTERPRISE && ent_load_visible(c, org, &rec, err))
+        return -1;
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT id FROM ent_policies p WHERE id > ? AND (? = 0 OR EXISTS"
                                " (SELECT 1 FROM ent_policy_matches m WHERE m.policy_id = p.id"
@@ -605,13 +596,7 @@ int pj_ent_policy_explain(pj_ctx *c, int64_t id, int64_t org, pj_jw *w, pj_err *
     if (rc < 0) return -1;
     pj_rule *r;
     pj_rule_rec rec;
-    int64_t town = 0;
-    s = pj_db_prepare(c->db, "SELECT township_id FROM organisations WHERE id = ?", err);
-    if (!s) return -1;
-    pj_stmt_int(s, 1, org);
-    if (pj_stmt_step(s, err) == 1) town = pj_col_int(s, 0);
-    pj_stmt_done(s);
-    if (ent_load_rec(c, org, &rec, err) || ent_can_see(c, org, town, "enterprise", org, err) ||
+    if (ent_load_visible(c, org, &rec, err) ||
         pj_rule_compile(c->arena, cond, "conditions", &r, err))
         return -1;
     pj_jw_obj(w);

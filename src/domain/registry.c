@@ -440,7 +440,7 @@ fail:
 /* ---- organisations ---- */
 
 /* Whether the actor may see an organisation's contact number unmasked. */
-static int sees_contacts(pj_ctx *c, int64_t org_id, int64_t township_id)
+int pj_org_sees_contacts(const pj_ctx *c, int64_t org_id, int64_t township_id)
 {
     if (pj_ctx_district(c)) return 1;
     if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER && township_id == c->actor.township_id) return 1;
@@ -472,7 +472,7 @@ static int org_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_render_text(w, "contact_name", s, 6);
     const char *phone = pj_col_text(s, 7);
     pj_jw_kstr(w, "contact_phone",
-               sees_contacts(c, id, pj_col_int(s, 5)) ? phone : pj_mask(c->arena, phone, 3));
+               pj_org_sees_contacts(c, id, pj_col_int(s, 5)) ? phone : pj_mask(c->arena, phone, 3));
     pj_render_text(w, "source", s, 8);
     pj_render_time(w, "created_at", pj_col_int(s, 9));
     pj_render_time(w, "updated_at", pj_col_int(s, 10));

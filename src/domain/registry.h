@@ -29,6 +29,10 @@ int pj_region_delete(pj_ctx *c, int64_t id, pj_err *err);
 /* Township id of a region (itself when a township), 0 for the district, -1 on error. */
 int64_t pj_region_township(pj_ctx *c, int64_t id, pj_err *err);
 
+/* 1 when the caller sees an organisation's contact phone in full (docs/api.md, section 3):
+ * district roles, the officer of its township, its own enterprise user. */
+int pj_org_sees_contacts(const pj_ctx *c, int64_t org_id, int64_t township_id);
+
 int pj_org_list(pj_ctx *c, const pj_list_filter *f, pj_jw *w, pj_err *err);
 int pj_org_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
 int pj_org_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);

@@ -520,3 +520,116 @@ TEST(enterprise_demo_banks_and_cooperation)
     json_decref(o);
     th_stop(&s);
 }
+
+/* Regression: a firm's figures, its policy matches and its contact phone stay within the
+ * caller's scope — also through the rule checker and the policy list's filter, which read
+ * the same record as the profile (an enterprise or another township's officer could read any
+ * firm's revenue by trying thresholds). */
+TEST(enterprise_scope_of_rules_policies_and_contacts)
+{
+    th_server s;
+    th_start(&s, 1);
+    char adm[80], off[80], jd[80], town[80], view[80], far_tok[80];
+    th_login(&s, "admin", s.admin_pw, adm);
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    th_login(&s, "viewer", s.demo_pw, view);
+    long long org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    long long jhh = th_sql_int(&s, "SELECT township_id FROM users WHERE username = 'jinhaihu'");
+    char sql[300], path[160], body[300];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO organisations (name, type, industry, township_id, created_at,"
+             " updated_at) VALUES ('金海湖冷链有限公司', 'enterprise', 'logistics', %lld, 0, 0)",
+             jhh);
+    th_sql_exec(&s, sql);
+    /* a firm of 金海湖, outside jd's and 马坊's scope */
+    long long far = th_sql_int(&s, "SELECT MAX(id) FROM organisations");
+    snprintf(sql, sizeof sql,
+             "INSERT INTO ent_profiles (org_id, scale, credit, employees, revenue_wan, high_tech,"
+             " specialized, updated_at, version) VALUES (%lld, 'small', 'A', 80, 5000, 1, 0, 0, 1)",
+             far);
+    th_sql_exec(&s, sql);
+    json_t *o;
+    /* the rule checker explains a rule for a firm only to those who may see the firm */
+    snprintf(body, sizeof body, "{\"conditions\":\"revenue_wan >= 1000\",\"organisation_id\":%lld}",
+             far);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/rules/check", jd, body, &o), 404);
+    CHECK(json_object_get(o, "clauses") == NULL);
+    json_decref(o);
+    snprintf(sql, sizeof sql, "SELECT township_id FROM organisations WHERE id = %lld", org);
+    CHECK(th_sql_int(&s, sql) != jhh);
+    snprintf(body, sizeof body, "{\"conditions\":\"revenue_wan >= 1000\",\"organisation_id\":%lld}",
+             org);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/rules/check", town, body, &o), 404);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/rules/check", jd, body, &o), 200);
+    json_decref(o);
+    snprintf(body, sizeof body, "{\"conditions\":\"revenue_wan >= 1000\",\"organisation_id\":%lld}",
+             far);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/rules/check", town, body, &o), 200);
+    CHECK_STR(th_str(json_array_get(json_object_get(o, "clauses"), 0), "value"), "held");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/rules/check", off, body, &o), 200);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/rules/check", view, body, &o), 200);
+    json_decref(o);
+    /* which policies a firm qualifies for: the same scope */
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/policies", off,
+                      "{\"title\":\"营收奖励\",\"issuer\":\"区发改委\",\"issued_on\":"
+                      "\"2025-01-01\",\"valid_from\":\"2025-01-01\",\"conditions\":"
+                      "\"revenue_wan >= 1000\"}",
+                      &o),
+              201);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/policies?organisation_id=%lld", org);
+    CHECK_INT(th_call(&s, "GET", path, town, NULL, &o), 404);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/policies?organisation_id=%lld", far);
+    CHECK_INT(th_call(&s, "GET", path, town, NULL, &o), 200);
+    CHECK_INT(json_array_size(json_object_get(o, "items")), 1);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", path, off, NULL, &o), 200);
+    CHECK_INT(json_array_size(json_object_get(o, "items")), 1);
+    json_decref(o);
+    /* a contact request between a 马坊 firm (jd) and a 金海湖 one: 金海湖's officer sees their
+     * own firm's phone in full and jd's masked; the two firms see each other's in full */
+    snprintf(sql, sizeof sql,
+             "UPDATE organisations SET contact_name = '王经理', contact_phone = '13900001111'"
+             " WHERE id = %lld",
+             org);
+    th_sql_exec(&s, sql);
+    snprintf(sql, sizeof sql,
+             "UPDATE organisations SET contact_name = '赵经理', contact_phone = '13600003333'"
+             " WHERE id = %lld",
+             far);
+    th_sql_exec(&s, sql);
+    mk_user(&s, adm, "faruser", far, far_tok);
+    long long mine = post(&s, jd, 0, "offer", "logistics", 0, "京东仓配能力");
+    snprintf(path, sizeof path, "/api/v1/enterprise/coop-posts/%lld/contacts", mine);
+    CHECK_INT(th_call(&s, "POST", path, far_tok, "{\"message\":\"冷链合作\"}", &o), 201);
+    long long req = th_int(o, "id");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/coop-contacts/%lld/respond", req);
+    CHECK_INT(th_call(&s, "POST", path, jd, "{\"version\":1,\"decision\":\"accept\"}", &o), 200);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/coop-contacts/%lld", req);
+    CHECK_INT(th_call(&s, "GET", path, town, NULL, &o), 200);
+    CHECK_STR(th_str(json_object_get(o, "from"), "contact_phone"), "13600003333");
+    CHECK_STR(th_str(json_object_get(o, "to"), "contact_phone"), "139****1111");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", path, far_tok, NULL, &o), 200);
+    CHECK_STR(th_str(json_object_get(o, "to"), "contact_phone"), "13900001111");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 200);
+    CHECK_STR(th_str(json_object_get(o, "from"), "contact_phone"), "13600003333");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", path, off, NULL, &o), 200);
+    CHECK_STR(th_str(json_object_get(o, "from"), "contact_phone"), "13600003333");
+    CHECK_STR(th_str(json_object_get(o, "to"), "contact_phone"), "13900001111");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", path, view, NULL, &o), 200);
+    CHECK_STR(th_str(json_object_get(o, "from"), "contact_phone"), "136****3333");
+    json_decref(o);
+    th_stop(&s);
+}
