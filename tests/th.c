@@ -268,6 +268,12 @@ const char *th_err_field(json_t *o)
     return json_string_value(json_object_get(json_object_get(o, "error"), "field"));
 }
 
+const char *th_err_message(json_t *o)
+{
+    const char *m = json_string_value(json_object_get(json_object_get(o, "error"), "message"));
+    return m ? m : "";
+}
+
 void th_sql_exec(th_server *s, const char *sql)
 {
     sqlite3 *db;

@@ -52,6 +52,7 @@ const char *th_str(json_t *o, const char *key);
 /* Error code of an error response. */
 const char *th_err_code(json_t *o);
 const char *th_err_field(json_t *o);
+const char *th_err_message(json_t *o); /* "" when absent */
 /* Runs a SQL query returning one integer against the server's database file. */
 long long th_sql_int(th_server *s, const char *sql);
 /* Runs SQL against the server's database file (tests arrange recorded times with it). */

@@ -227,17 +227,28 @@ static int log_insert(pj_ctx *c, json_t *b, int quick, int64_t *out_id, pj_err *
                        (long long)elder_id, e.status);
     const char *hname = NULL;
     if (helper_id) {
-        pj_stmt *s = pj_db_prepare(c->db, "SELECT name, active FROM helpers WHERE id = ?", err);
+        /* the helper earns credits: one the caller may see, or the elder's own pair's */
+        pj_stmt *s = pj_db_prepare(c->db,
+                                   "SELECT name, active, grid_id, township_id, EXISTS (SELECT 1"
+                                   " FROM elder_pairs WHERE elder_id = ? AND helper_id = h.id"
+                                   " AND state = 'active') FROM helpers h WHERE id = ?",
+                                   err);
         if (!s) return -1;
-        pj_stmt_int(s, 1, helper_id);
+        pj_stmt_int(s, 1, elder_id);
+        pj_stmt_int(s, 2, helper_id);
         int rc = pj_stmt_step(s, err);
         int active = rc == 1 && pj_col_int(s, 1);
+        int64_t hgrid = rc == 1 ? pj_col_int(s, 2) : 0, htown = rc == 1 ? pj_col_int(s, 3) : 0;
+        int paired = rc == 1 && pj_col_int(s, 4);
         if (rc == 1) hname = pj_arena_strdup(c->arena, pj_col_text(s, 0));
         pj_stmt_done(s);
         if (rc < 0) return -1;
-        if (!active)
-            return pj_fail(err, 422, "unknown_id", "helper_id", "no active helper %lld",
-                           (long long)helper_id);
+        int seen = active && (paired || (rc = pj_el_in_scope(c, hgrid, htown, err)) == 1);
+        if (rc < 0) return -1;
+        if (!seen)
+            return pj_fail(err, 422, "unknown_id", "helper_id",
+                           "no active helper %lld in your scope or paired with elder %lld",
+                           (long long)helper_id, (long long)elder_id);
     }
     pj_stmt *s = pj_db_prepare(c->db,
                                "INSERT INTO elder_service_logs (elder_id, helper_id, kind,"

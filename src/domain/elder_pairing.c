@@ -997,17 +997,19 @@ static int pair_feasible(pj_ctx *c, int64_t elder_id, int64_t helper_id, int64_t
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT e.lat, e.lon, e.village_id, e.help_needed,"
                                " e.helper_sex_pref, h.lat, h.lon, h.village_id, h.skills, h.sex,"
-                               " h.active, h.name, e.status"
+                               " h.active, h.name, e.status, h.grid_id, h.township_id"
                                " FROM elders e, helpers h WHERE e.id = ? AND h.id = ?",
                                err);
     if (!s) return -1;
     pj_stmt_int(s, 1, elder_id);
     pj_stmt_int(s, 2, helper_id);
     int rc = pj_stmt_step(s, err);
+    /* a helper outside the caller's scope is not theirs to pair (nor to learn about) */
+    if (rc == 1) rc = pj_el_in_scope(c, pj_col_int(s, 13), pj_col_int(s, 14), err);
     if (rc <= 0) {
         pj_stmt_done(s);
         return rc < 0 ? -1
-                      : pj_fail(err, 422, "unknown_id", "helper_id", "no helper %lld",
+                      : pj_fail(err, 422, "unknown_id", "helper_id", "no helper %lld in your scope",
                                 (long long)helper_id);
     }
     double d =

@@ -178,3 +178,70 @@ TEST_T(elder_ledger_rules_and_invariants, 120)
     json_decref(EL(&s, town, "GET", path, NULL, 403));
     th_stop(&s);
 }
+
+/* Regression: time credits go only to a helper the recorder may see or to the elder's own
+ * pair's helper, and an officer pairs only helpers of their scope (a grid worker could credit
+ * any helper of the district without limit, a township officer pair another township's). */
+TEST_T(elder_service_logs_and_pairs_stay_in_scope, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80], off[80], town[80];
+    th_login(&s, "grid01", s.demo_pw, g);
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    long long grid = el_grid01_grid(&s);
+    long long jhh = th_sql_int(&s, "SELECT township_id FROM users WHERE username = 'jinhaihu'");
+    char q[300], body[300], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    snprintf(q, sizeof q,
+             "SELECT MIN(g.id) FROM regions g JOIN regions v ON v.id = g.parent_id"
+             " WHERE g.type = 'grid' AND v.parent_id = %lld",
+             jhh);
+    long long fargrid = th_sql_int(&s, q);
+    CHECK(fargrid > 0);
+    long long near = el_helper(&s, g, grid, 1, "1960-01-01", 'F', "");
+    long long far = el_helper(&s, off, fargrid, 2, "1961-01-01", 'F', "");
+    long long eid = el_elder(&s, g, grid, 1, "");
+    long long fareid = el_elder(&s, off, fargrid, 2, "");
+    long long a_far = account_of(&s, far);
+    /* grid01 cannot credit a helper of another township who is not the elder's pair */
+    th_fingerprint(&s, fp0, sizeof fp0);
+    snprintf(body, sizeof body,
+             "{\"entries\":[{\"elder_id\":%lld,\"helper_id\":%lld,\"kind\":\"companionship\","
+             "\"minutes\":480}]}",
+             eid, far);
+    json_t *o = EL(&s, g, "POST", "/api/v1/service-logs", body, 422);
+    CHECK_STR(th_err_code(o), "unknown_id");
+    CHECK_STR(th_err_field(o), "entries[0].helper_id");
+    json_decref(o);
+    /* nor pair them, and 金海湖's officer cannot pair their elder with grid01's helper */
+    snprintf(body, sizeof body, "{\"elder_id\":%lld,\"helper_id\":%lld}", fareid, near);
+    o = EL(&s, town, "POST", "/api/v1/pairs", body, 422);
+    CHECK_STR(th_err_code(o), "unknown_id");
+    CHECK(strstr(th_err_message(o), "互助员") == NULL);
+    json_decref(o);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    CHECK_INT(balance(&s, a_far), 0);
+    /* within scope both work: 金海湖's elder with 金海湖's helper */
+    snprintf(body, sizeof body, "{\"elder_id\":%lld,\"helper_id\":%lld}", fareid, far);
+    json_decref(EL(&s, town, "POST", "/api/v1/pairs", body, 201));
+    /* once the district pairs grid01's elder with the far helper, grid01 logs their visits */
+    snprintf(body, sizeof body, "{\"elder_id\":%lld,\"helper_id\":%lld}", eid, far);
+    json_decref(EL(&s, off, "POST", "/api/v1/pairs", body, 201));
+    snprintf(body, sizeof body,
+             "{\"entries\":[{\"elder_id\":%lld,\"helper_id\":%lld,\"kind\":\"companionship\","
+             "\"minutes\":60}]}",
+             eid, far);
+    json_decref(EL(&s, g, "POST", "/api/v1/service-logs", body, 201));
+    CHECK_INT(balance(&s, a_far), 60);
+    /* and their own grid's helper as before */
+    snprintf(body, sizeof body,
+             "{\"entries\":[{\"elder_id\":%lld,\"helper_id\":%lld,\"kind\":\"meal\","
+             "\"minutes\":20}]}",
+             eid, near);
+    json_decref(EL(&s, g, "POST", "/api/v1/service-logs", body, 201));
+    CHECK_INT(balance(&s, account_of(&s, near)), 20);
+    check_invariants(&s);
+    th_stop(&s);
+}
