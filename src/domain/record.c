@@ -200,20 +200,28 @@ static int may_write(const pj_ctx *c, const pj_rec_kind *k, pj_err *err)
     return pj_fail(err, 403, "forbidden", "", "your role may not change %ss", k->noun);
 }
 
-/* The written (or to be written) row must lie in the actor's scope. */
-static int row_scope(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_err *err)
+/* The row's township (town = 1) or organisation (town = 0) into *v. */
+static int scope_value(pj_ctx *c, const pj_rec_kind *k, int64_t id, int town, int64_t *v,
+                       pj_err *err)
 {
-    if (c->actor.role != PJ_ROLE_TOWNSHIP_OFFICER && c->actor.role != PJ_ROLE_ENTERPRISE) return 0;
-    int town = c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER;
     sqlb b = {.n = 0};
     add(&b, "SELECT (%s) FROM %s t WHERE t.id = ?", town ? k->town_sql : k->org_sql, k->table);
     pj_stmt *s = prep(c, &b, err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
     int rc = pj_stmt_step(s, err);
-    int64_t v = rc == 1 ? pj_col_int(s, 0) : 0;
+    *v = rc == 1 ? pj_col_int(s, 0) : 0;
     pj_stmt_done(s);
-    if (rc < 0) return -1;
+    return rc < 0 ? -1 : 0;
+}
+
+/* The written (or to be written) row must lie in the actor's scope. */
+static int row_scope(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_err *err)
+{
+    if (c->actor.role != PJ_ROLE_TOWNSHIP_OFFICER && c->actor.role != PJ_ROLE_ENTERPRISE) return 0;
+    int town = c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER;
+    int64_t v;
+    if (scope_value(c, k, id, town, &v, err)) return -1;
     if (town && v != c->actor.township_id)
         return pj_fail(err, 403, "forbidden", "township_id", "the %s is outside your township",
                        k->noun);
@@ -221,6 +229,25 @@ static int row_scope(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_err *err)
         return pj_fail(err, 403, "forbidden", "organisation_id",
                        "an enterprise acts only for its own organisation");
     return 0;
+}
+
+/* An enterprise changes its rows but does not move them to another township: that would hand
+ * them to another township's officers (the field named: township_id, else the reference that
+ * moved it). */
+static int same_township(pj_ctx *c, const pj_rec_kind *k, int64_t id, int64_t before, json_t *body,
+                         pj_err *err)
+{
+    int64_t after;
+    if (scope_value(c, k, id, 1, &after, err)) return -1;
+    if (after == before) return 0;
+    const char *field = "township_id";
+    for (int i = 0; !json_object_get(body, field) && i < k->nfields; i++)
+        if (k->fields[i].type == PJ_RT_REF && json_object_get(body, k->fields[i].name))
+            field = k->fields[i].name;
+    return pj_fail(err, 403, "forbidden", field,
+                   "an enterprise cannot move a %s to another township; its township's officers"
+                   " or the district can",
+                   k->noun);
 }
 
 /* ---- input ---- */
@@ -659,8 +686,12 @@ int pj_rec_update(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_
         return -1;
     int64_t version = json_integer_value(json_object_get(body, "version"));
     char *before, *after;
+    int keep_town = c->actor.role == PJ_ROLE_ENTERPRISE && k->town_sql;
+    int64_t town = 0;
     if (pj_db_begin(c->db, err)) return -1;
-    if (!(before = pj_rec_render_string(c, k, id, err))) goto fail;
+    if (!(before = pj_rec_render_string(c, k, id, err)) ||
+        (keep_town && scope_value(c, k, id, 1, &town, err)))
+        goto fail;
     sqlb b = {.n = 0};
     add(&b, "UPDATE %s SET ", k->table);
     for (int i = 0; i < k->nfields; i++)
@@ -690,7 +721,8 @@ int pj_rec_update(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_
                 (long long)cur, (long long)version);
         goto fail;
     }
-    if (row_scope(c, k, id, err) || !(after = pj_rec_render_string(c, k, id, err)) ||
+    if (row_scope(c, k, id, err) || (keep_town && same_township(c, k, id, town, body, err)) ||
+        !(after = pj_rec_render_string(c, k, id, err)) ||
         pj_audit_add(c, "update", k->name, id, before, after, err) || pj_db_commit(c->db, err))
         goto fail;
     pj_jw_raw(w, after);

@@ -13,7 +13,8 @@
  * Writes: admin and district officers anything; a township officer rows whose township (town_sql)
  * is theirs; an enterprise user, for kinds that allow it, rows of their own organisation (an absent
  * organisation_id is filled in with theirs; a facility_id must be a facility their organisation
- * operates). Everyone else: 403. */
+ * operates) and without moving them to another township (403 on the field that would). Everyone
+ * else: 403. */
 #ifndef PJ_RECORD_H
 #define PJ_RECORD_H
 

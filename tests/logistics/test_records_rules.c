@@ -1,6 +1,7 @@
 /* Rules of the record layer found in review: an enterprise's tenancies stay in its warehouses,
- * parcel figures stay inside 64 bits, an update's cross-field check sees the whole row, null is
- * refused for fields that cannot hold it, and a query too long to build is refused, never cut. */
+ * its rows in their township, parcel figures stay inside 64 bits, an update's cross-field check
+ * sees the whole row, null is refused for fields that cannot hold it, and a query too long to build
+ * is refused, never cut. */
 #include <stdio.h>
 #include <string.h>
 
@@ -81,6 +82,45 @@ TEST_T(records_enterprise_tenancy_only_in_its_warehouses, 90)
         CHECK(th_int(it, "organisation_id") == jd_org || th_int(it, "warehouse_id") == mine);
     }
     json_decref(l);
+    th_stop(&s);
+}
+
+/* Regression: an enterprise edits its warehouse but cannot move it to another township (it
+ * handed the row to that township's officers and took it from its own); the district can. */
+TEST_T(records_enterprise_keeps_its_rows_in_their_township, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    rec_load_demos(&s);
+    char jd[80], off[80], town[80], path[96], body[160];
+    th_login(&s, "jd", s.demo_pw, jd);
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    long long jd_org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    long long jhh = th_sql_int(&s, "SELECT township_id FROM users WHERE username = 'jinhaihu'");
+    long long home = rec_sql1(&s, "SELECT township_id FROM organisations WHERE id = %lld", jd_org);
+    snprintf(body, sizeof body,
+             "{\"name\":\"京东自建仓（辖区测试）\",\"area_m2\":8000,\"township_id\":%lld}", home);
+    json_t *w = CALL(&s, "POST", jd, "/api/v1/logistics/warehouses", body, 201);
+    long long mine = th_int(w, "id");
+    CHECK_INT(th_int(w, "township_id"), home);
+    CHECK_INT(th_int(w, "organisation_id"), jd_org);
+    json_decref(w);
+    CHECK(home > 0 && home != jhh);
+    snprintf(path, sizeof path, "/api/v1/logistics/warehouses/%lld", mine);
+    snprintf(body, sizeof body, "{\"version\":1,\"township_id\":%lld}", jhh);
+    REFUSED_F(&s, "PATCH", jd, path, body, 403, "forbidden", "township_id");
+    REFUSED(&s, "PATCH", town, path, "{\"version\":1,\"name\":\"改名\"}", 403, "forbidden");
+    /* its own fields it edits, naming its township again is no move */
+    snprintf(body, sizeof body, "{\"version\":1,\"township_id\":%lld,\"area_m2\":9000}", home);
+    w = CALL(&s, "PATCH", jd, path, body, 200);
+    CHECK_INT(th_int(w, "township_id"), home);
+    json_decref(w);
+    /* the district moves it */
+    snprintf(body, sizeof body, "{\"version\":2,\"township_id\":%lld}", jhh);
+    w = CALL(&s, "PATCH", off, path, body, 200);
+    CHECK_INT(th_int(w, "township_id"), jhh);
+    json_decref(w);
     th_stop(&s);
 }
 
