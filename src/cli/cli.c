@@ -91,10 +91,14 @@ static int bootstrap(session *s, int demo, uint64_t seed)
     char pw[32];
     int made = pj_auth_bootstrap(&s->ctx, pw, sizeof pw, &s->err);
     if (made < 0) return cli_fail(&s->err);
-    if (made)
+    if (made) {
         printf("pingji: admin login — user: admin  password: %s\n"
                "        (shown once; change it after logging in)\n",
                pw);
+        /* out now, also to a file: the account exists from here on, and a server stopped while
+         * the demo is built would otherwise lose its only copy */
+        fflush(stdout);
+    }
     if (demo) {
         char dpw[32];
         pj_demo_stats st;
@@ -124,6 +128,7 @@ static int bootstrap(session *s, int demo, uint64_t seed)
             "pingji: demo accounts officer, jinhaihu, wanda, grid01, jd, viewer — password: %s\n",
             dpw);
     }
+    fflush(stdout); /* the demo accounts' password, likewise */
     return 0;
 }
 

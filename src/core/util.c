@@ -153,7 +153,8 @@ int pj_parse_i64(const char *s, int64_t *out)
 
 int pj_parse_double(const char *s, double *out)
 {
-    if (!s || !*s) return -1;
+    /* decimal only: strtod would also take "0x10" (16), " 5" and "0x1p3" */
+    if (!s || !*s || strpbrk(s, "xXpP \t\n\v\f\r")) return -1;
     char *end;
     errno = 0;
     double v = strtod(s, &end);

@@ -155,7 +155,9 @@ int64_t pj_credit_account_of(pj_ctx *c, const char *kind, int64_t owner_id, cons
 
 /* Raises the alerts due at time `now` (missed meals, overdue visits, no family doctor,
  * helpers over capacity) and escalates unacknowledged grid alerts to the township. Idempotent.
- * Writes {"raised":n,"escalated":n,…}. District roles (and the command line). */
+ * Writes {"raised":n,"escalated":n,…}. District roles (and the command line). `now` may lie up
+ * to PJ_ALERT_SCAN_BACK_DAYS in the past (catching up), not in the future: else 422 on "at". */
+#define PJ_ALERT_SCAN_BACK_DAYS 31
 int pj_alert_scan(pj_ctx *c, int64_t now, pj_jw *w, pj_err *err);
 /* The server's scheduled scan, in slices so that its event loop never waits long: set
  * job->at (and zero the rest) to start a run, then call pj_alert_scan_slice until it returns 1

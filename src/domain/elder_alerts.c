@@ -146,6 +146,13 @@ fail:
 int pj_alert_scan(pj_ctx *c, int64_t now, pj_jw *w, pj_err *err)
 {
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE)) return -1;
+    /* a past time catches up after an outage; further back it would raise every alert the
+     * district ever had due (tens of thousands as of 1900) */
+    int64_t t = pj_now();
+    if (now > t + 60 || now < t - PJ_ALERT_SCAN_BACK_DAYS * 86400)
+        return pj_fail(err, 422, "out_of_range", "at",
+                       "at must be within the last %d days and not in the future",
+                       PJ_ALERT_SCAN_BACK_DAYS);
     int n[5];
     if (pj_db_begin(c->db, err)) return -1;
     if (pj_el_alert_scan_tx(c, now, n, err)) goto fail;

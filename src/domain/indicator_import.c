@@ -176,11 +176,17 @@ typedef struct row {
     double v;
 } row;
 
-/* Checks one record; fills *out or records why not (line, column, reason) in e. */
-static int row_check(const defs *D, rdr *r, const int *map, row *out, pj_err *e)
+/* Checks one record of a table whose header has ncols columns; fills *out or records why not
+ * (line, column, reason) in e. */
+static int row_check(const defs *D, rdr *r, const int *map, int ncols, row *out, pj_err *e)
 {
     const char *cell[NCOLS];
     for (int k = 0; k < NCOLS; k++) cell[k] = map[k] >= 0 && map[k] < r->nf ? r->f[map[k]] : NULL;
+    /* a cell beyond the header would be dropped unread (empty ones, a trailing comma, are not) */
+    for (int j = ncols; j < r->nf; j++)
+        if (*r->f[j])
+            return pj_fail(e, 422, "bad_row", r->field,
+                           "line %d: %d cells, the header names %d columns", r->line, r->nf, ncols);
 #define BAD(k, ...) pj_fail(e, 422, "bad_row", col_names[k], __VA_ARGS__)
     if (!cell[C_CODE] || !*cell[C_CODE]) return BAD(C_CODE, "line %d, column code: empty", r->line);
     if (!(out->d = defs_find(D, cell[C_CODE])))
@@ -207,6 +213,26 @@ static int row_check(const defs *D, rdr *r, const int *map, row *out, pj_err *e)
         return BAD(C_NOTE, "line %d, column note: longer than 500 characters", r->line);
 #undef BAD
     return 0;
+}
+
+/* A row's key (indicator, region, period) and line, to find a key given twice in one table:
+ * which of the two values would be meant is not for the import to guess. */
+typedef struct rkey {
+    const pj_ind_def *d;
+    const char *region;
+    int year, kind, sub, line;
+} rkey;
+
+static int rkey_cmp(const void *a, const void *b)
+{
+    const rkey *x = a, *y = b;
+    if (x->d->id != y->d->id) return x->d->id < y->d->id ? -1 : 1;
+    int c = strcmp(x->region, y->region);
+    if (c) return c;
+    if (x->year != y->year) return x->year < y->year ? -1 : 1;
+    if (x->kind != y->kind) return x->kind < y->kind ? -1 : 1;
+    if (x->sub != y->sub) return x->sub < y->sub ? -1 : 1;
+    return (x->line > y->line) - (x->line < y->line);
 }
 
 static void err_json(pj_jw *w, const pj_err *e, int line)
@@ -263,10 +289,12 @@ static int import_rows(pj_ctx *c, rdr *r, int dry_run, int max_rows, pj_jw *w, p
     pj_jw pw;
     pj_jw_init(&pw, &pb);
     pj_jw_arr(&pw);
-    int rows = 0, nerr = 0, counts[3] = {0, 0, 0}, first_line = 0;
+    int rows = 0, nerr = 0, counts[3] = {0, 0, 0}, ncols = r->nf;
     pj_err first;
     pj_err_clear(&first);
     int64_t now = pj_now();
+    rkey *keys = NULL;
+    size_t nkeys = 0, capkeys = 0;
     if (defs_load(c, &D, err)) goto fail;
     while ((rc = r->next(r, err)) == 1) {
         if (++rows > max_rows) {
@@ -276,14 +304,22 @@ static int import_rows(pj_ctx *c, rdr *r, int dry_run, int max_rows, pj_jw *w, p
         }
         row x;
         pj_err e;
-        if (row_check(&D, r, map, &x, &e)) {
-            if (!nerr) {
-                first = e;
-                first_line = r->line;
-            }
+        if (row_check(&D, r, map, ncols, &x, &e)) {
+            if (!nerr) first = e;
             if (nerr++ < MAX_ERRORS) err_json(&ew, &e, r->line);
             continue;
         }
+        if (nkeys == capkeys) {
+            capkeys = capkeys ? capkeys * 2 : 1024;
+            rkey *nk = realloc(keys, capkeys * sizeof *keys);
+            if (!nk) {
+                pj_fail(err, 500, "internal", "", "out of memory");
+                goto fail;
+            }
+            keys = nk;
+        }
+        keys[nkeys++] =
+            (rkey){x.d, pj_arena_strdup(c->arena, x.region), x.p.year, x.p.kind, x.p.sub, r->line};
         if (nerr) continue; /* a commit will not happen: only look for more errors */
         if (dry_run) {
             if (rows <= MAX_PREVIEW) {
@@ -308,6 +344,23 @@ static int import_rows(pj_ctx *c, rdr *r, int dry_run, int max_rows, pj_jw *w, p
         counts[k]++;
     }
     if (rc < 0) goto fail;
+    if (nkeys > 1) qsort(keys, nkeys, sizeof *keys, rkey_cmp);
+    for (size_t i = 1; i < nkeys; i++) {
+        rkey a = keys[i - 1], b = keys[i];
+        a.line = b.line;
+        if (rkey_cmp(&a, &b)) continue;
+        pj_err e;
+        char per[12];
+        pj_period p = {.kind = (char)b.kind, .year = b.year, .sub = b.sub};
+        pj_period_format(&p, per);
+        pj_fail(&e, 422, "bad_row", "period",
+                "line %d: %s %s %s is also on line %d; give each value once", b.line, b.d->code,
+                b.region, per, keys[i - 1].line);
+        if (!nerr) first = e;
+        if (nerr++ < MAX_ERRORS) err_json(&ew, &e, b.line);
+    }
+    free(keys);
+    keys = NULL;
     pj_jw_arr_end(&ew);
     pj_jw_arr_end(&pw);
     if (!dry_run && nerr) {
@@ -315,7 +368,6 @@ static int import_rows(pj_ctx *c, rdr *r, int dry_run, int max_rows, pj_jw *w, p
                 first.message, nerr, nerr == 1 ? "" : "s", rows);
         goto fail;
     }
-    (void)first_line;
     if (!dry_run) {
         char *summary = pj_arena_printf(c->arena,
                                         "{\"rows\":%d,\"inserted\":%d,\"revised\":%d,"
@@ -348,6 +400,7 @@ static int import_rows(pj_ctx *c, rdr *r, int dry_run, int max_rows, pj_jw *w, p
     pj_buf_free(&pb);
     return 0;
 fail:
+    free(keys);
     if (dry_run)
         pj_db_read_end(c->db, started);
     else

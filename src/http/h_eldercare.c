@@ -5,6 +5,7 @@
 
 #include "core/util.h"
 #include "domain/elder.h"
+#include "domain/input.h"
 #include "http/hutil.h"
 
 #include "core/banned.h"
@@ -233,16 +234,14 @@ static int h_alerts(pj_req *r)
 static int h_alert_scan(pj_req *r)
 {
     /* body {"at": time} optional: scan as of a past time (tests, catching up) */
+    static const char *const fields[] = {"at", NULL};
     int64_t at = pj_now();
-    if (r->body) {
-        json_t *v = json_object_get(r->body, "at");
-        if (!json_is_object(r->body) || json_object_size(r->body) > (v ? 1u : 0u))
-            return pj_fail(&r->err, 422, "unknown_field", "", "the body may only have at");
-        if (v &&
-            (!json_is_string(v) || pj_time_parse(json_string_value(v), &at) || at > pj_now() + 60))
-            return pj_fail(&r->err, 422, "invalid_value", "at",
-                           "at must be an ISO-8601 time, not in the future");
-    }
+    const char *v = NULL;
+    if (r->body && (pj_in_object(r->body, &r->err) || pj_in_only(r->body, fields, &r->err) ||
+                    pj_in_str(r->body, "at", 0, 1, 40, &v, &r->err) < 0))
+        return -1;
+    if (v && pj_time_parse(v, &at))
+        return pj_fail(&r->err, 422, "invalid_value", "at", "at must be an ISO-8601 time");
     return pj_alert_scan(&r->ctx, at, &r->w, &r->err);
 }
 static int h_alert_ack(pj_req *r)

@@ -107,9 +107,22 @@ static int h_derived(pj_req *r)
  * type, or any type with a zip signature) or CSV text (text/csv), dry_run=1 in the query. */
 static int h_import(pj_req *r)
 {
-    if (!r->raw) return pj_h_need_body(r) ? -1 : pj_ind_import(&r->ctx, r->body, &r->w, &r->err);
-    int64_t dry = 0;
-    if (pj_h_q_int(r, "dry_run", 0, 1, &dry)) return -1;
+    /* ?dry_run=1 previews an upload and a JSON body alike (a preview must never write) */
+    static const char *const acc[] = {"dry_run", NULL};
+    int64_t dry = -1;
+    if (pj_h_q_only(r, acc) || pj_h_q_int(r, "dry_run", 0, 1, &dry)) return -1;
+    if (!r->raw) {
+        if (pj_h_need_body(r)) return -1;
+        json_t *b = json_object_get(r->body, "dry_run");
+        if (dry >= 0 && json_is_object(r->body)) {
+            if (b && (!json_is_boolean(b) || json_is_true(b) != (dry == 1)))
+                return pj_fail(&r->err, 422, "invalid_value", "dry_run",
+                               "dry_run differs between the query and the body");
+            json_object_set_new(r->body, "dry_run", json_boolean(dry == 1));
+        }
+        return pj_ind_import(&r->ctx, r->body, &r->w, &r->err);
+    }
+    if (dry < 0) dry = 0;
     const char *ct = r->raw_type ? r->raw_type : "";
     if (!strncasecmp(ct, XLSX_TYPE, strlen(XLSX_TYPE)) || pj_xlsx_sniff(r->raw, r->raw_len))
         return pj_ind_import_xlsx(&r->ctx, r->raw, r->raw_len, (int)dry, 100000, &r->w, &r->err);

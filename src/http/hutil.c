@@ -31,18 +31,29 @@ int pj_h_q_str(pj_req *r, const char *key, const char **out)
     return 0;
 }
 
+static int q_only(pj_req *r, const char *const *accepted, int paged)
+{
+    for (int i = 0; i < r->nquery; i++) {
+        const char *k = r->query[i].key;
+        int ok = (paged && (!strcmp(k, "limit") || !strcmp(k, "cursor"))) || k[0] == '_';
+        for (int a = 0; accepted[a] && !ok; a++) ok = !strcmp(k, accepted[a]);
+        if (!ok) return pj_fail(&r->err, 400, "unknown_parameter", k, "unknown parameter %s", k);
+    }
+    return 0;
+}
+
+int pj_h_q_only(pj_req *r, const char *const *accepted)
+{
+    return q_only(r, accepted, 0);
+}
+
 /* Reads the list parameters a route accepts; any other parameter is a 400 (names starting
  * with '_' are left for cache-busting). */
 int pj_h_list_params(pj_req *r, pj_list_filter *f, const char *const *accepted)
 {
     memset(f, 0, sizeof *f);
     f->limit = 50;
-    for (int i = 0; i < r->nquery; i++) {
-        const char *k = r->query[i].key;
-        int ok = !strcmp(k, "limit") || !strcmp(k, "cursor") || k[0] == '_';
-        for (int a = 0; accepted[a] && !ok; a++) ok = !strcmp(k, accepted[a]);
-        if (!ok) return pj_fail(&r->err, 400, "unknown_parameter", k, "unknown parameter %s", k);
-    }
+    if (q_only(r, accepted, 1)) return -1;
     int64_t limit = 50;
     if (pj_h_q_int(r, "limit", 1, PJ_LIST_LIMIT_MAX, &limit) ||
         pj_h_q_int(r, "cursor", 0, INT64_MAX, &f->cursor) ||

@@ -12,6 +12,9 @@ int pj_h_q_str(pj_req *r, const char *key, const char **out);
 /* limit, cursor and the filters a list accepts (NULL-terminated); any other parameter is a
  * 400 unknown_parameter (names starting with '_' are ignored). */
 int pj_h_list_params(pj_req *r, pj_list_filter *f, const char *const *accepted);
+/* 400 unknown_parameter for a query parameter not in accepted (NULL-terminated; names starting
+ * with '_' are left for cache-busting). For routes that are not lists. */
+int pj_h_q_only(pj_req *r, const char *const *accepted);
 /* 400 unless the request has a JSON body. */
 int pj_h_need_body(pj_req *r);
 int pj_h_created(pj_req *r);    /* status 201, returns 0 */

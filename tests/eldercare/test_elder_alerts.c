@@ -144,6 +144,22 @@ TEST_T(elder_alert_rules_at_their_boundaries, 120)
     json_decref(EL(&s, g, "POST", "/api/v1/elder-alerts/scan", "{}", 403));
     json_decref(
         EL(&s, off, "POST", "/api/v1/elder-alerts/scan", "{\"at\":\"2999-01-01T00:00:00Z\"}", 422));
+    /* regression: as of 1900 it raised every alert ever due (69,100 on the demo); a body that is
+     * not an object, or has another member, names what is wrong; nothing written */
+    char fa[TH_FINGERPRINT_SIZE], fb[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, fa, sizeof fa);
+    o = EL(&s, off, "POST", "/api/v1/elder-alerts/scan", "{\"at\":\"1900-01-01T00:00:00Z\"}", 422);
+    CHECK_STR(th_err_code(o), "out_of_range");
+    CHECK_STR(th_err_field(o), "at");
+    json_decref(o);
+    o = EL(&s, off, "POST", "/api/v1/elder-alerts/scan", "[]", 400);
+    CHECK_STR(th_err_code(o), "invalid_json");
+    json_decref(o);
+    o = EL(&s, off, "POST", "/api/v1/elder-alerts/scan", "{\"x\":1}", 422);
+    CHECK_STR(th_err_field(o), "x");
+    json_decref(o);
+    th_fingerprint(&s, fb, sizeof fb);
+    CHECK_STR(fb, fa);
     /* a helper over capacity */
     long long h = el_helper(&s, g, grid, 9, "1970-01-01", 'F', "");
     snprintf(sql, sizeof sql,

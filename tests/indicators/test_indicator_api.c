@@ -265,6 +265,58 @@ TEST_T(indicator_import_preview_and_all_or_nothing, 120)
     th_stop(&s);
 }
 
+/* Regression: a preview asked for in the query never writes, whatever the body's type; an
+ * unknown parameter is refused; a row with more cells than the header, a hexadecimal value or
+ * the same indicator, region and period twice in one table is a bad row, not silently read. */
+TEST_T(indicator_import_query_preview_and_strict_rows, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demo(&s);
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    char fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, fp0, sizeof fp0);
+    const char *good = "{\"csv\":\"code,period,value\\ngdp,2051,7\\n\"}";
+    json_t *o = send(&s, "POST", off, "/api/v1/indicators/import?dry_run=1", good, 200);
+    CHECK(json_is_true(json_object_get(o, "dry_run")));
+    CHECK_INT(th_int(o, "rows"), 1);
+    json_decref(o);
+    o = send(&s, "POST", off, "/api/v1/indicators/import?dryrun=1", good, 400);
+    CHECK_STR(th_err_code(o), "unknown_parameter");
+    CHECK_STR(th_err_field(o), "dryrun");
+    json_decref(o);
+    o = send(&s, "POST", off, "/api/v1/indicators/import?dry_run=1",
+             "{\"csv\":\"code,period,value\\ngdp,2051,7\\n\",\"dry_run\":false}", 422);
+    CHECK_STR(th_err_field(o), "dry_run");
+    json_decref(o);
+    json_decref(send(&s, "POST", off, "/api/v1/indicators/import?dry_run=2", good, 400));
+    static const struct {
+        const char *body, *field, *says;
+    } bad[] = {
+        {"{\"csv\":\"code,period,value\\ngdp,2051,5,6\\n\"}", "csv", "4 cells"},
+        {"{\"csv\":\"code,period,value\\ngdp,2051,0x10\\n\"}", "value", "not a number"},
+        {"{\"csv\":\"code,period,value\\ngdp,2051, 5\\n\"}", "value", "not a number"},
+        {"{\"csv\":\"code,period,value\\ngdp,2051,5\\ngdp,2052,6\\ngdp,2051,7\\n\"}", "period",
+         "also on line 2"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        o = send(&s, "POST", off, "/api/v1/indicators/import", bad[i].body, 422);
+        CHECK_STR(th_err_code(o), "bad_row");
+        CHECK_STR(th_err_field(o), bad[i].field);
+        CHECK(strstr(th_err_message(o), bad[i].says) != NULL);
+        json_decref(o);
+    }
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    /* a trailing comma (an empty cell past the header) is no extra value */
+    o = send(&s, "POST", off, "/api/v1/indicators/import",
+             "{\"csv\":\"code,period,value\\ngdp,2051,5,\\n\"}", 200);
+    CHECK_INT(th_int(o, "inserted"), 1);
+    json_decref(o);
+    th_stop(&s);
+}
+
 TEST_T(carbon_factor_change_mid_year, 60)
 {
     th_server s;
