@@ -1083,6 +1083,9 @@ int pj_pair_run_decide(pj_ctx *c, int64_t id, const char *action, json_t *body, 
     if (body) ids = json_object_get(body, "proposal_ids");
     if (ids && (!json_is_array(ids) || json_array_size(ids) > 100000))
         return pj_fail(err, 422, "wrong_type", "proposal_ids", "proposal_ids is an array of ids");
+    if (ids && !json_array_size(ids))
+        return pj_fail(err, 422, "invalid_value", "proposal_ids",
+                       "name at least one proposal, or leave proposal_ids out for every open one");
     size_t i;
     json_t *x;
     json_array_foreach(ids, i, x)
@@ -1128,6 +1131,11 @@ int pj_pair_run_decide(pj_ctx *c, int64_t id, const char *action, json_t *body, 
         while ((rc = pj_stmt_step(s, err)) == 1 && n < cnt) pick[n++] = pj_col_int(s, 0);
         pj_stmt_done(s);
         if (rc < 0) goto fail;
+    }
+    if (!n) {
+        /* nothing to decide: no write, no audit row */
+        pj_fail(err, 409, "not_open", "id", "run %lld has no open proposals", (long long)id);
+        goto fail;
     }
     int done = 0, stale = 0;
     for (int k = 0; k < n; k++) {
@@ -1203,12 +1211,22 @@ int pj_pair_run_decide(pj_ctx *c, int64_t id, const char *action, json_t *body, 
     if (pj_el_step(s, err)) goto fail;
     char *run = pj_render_to_string(c, id, run_render, err);
     if (!run) goto fail;
-    char *after =
-        pj_arena_printf(c->arena, "{\"action\":\"%s\",\"decided\":%d,\"stale\":%d,\"run\":%s}",
-                        action, done, stale, run);
+    pj_buf ab;
+    pj_buf_init(&ab, 1 << 20);
+    pj_jw aw;
+    pj_jw_init(&aw, &ab);
+    pj_jw_obj(&aw);
+    pj_jw_kstr(&aw, "action", action);
+    pj_jw_kint(&aw, "decided", done);
+    pj_jw_kint(&aw, "stale", stale);
+    pj_jw_kstr(&aw, "note", note); /* the officer's word goes with the decision into the trail */
+    pj_jw_key(&aw, "run");
+    pj_jw_raw(&aw, run);
+    pj_jw_obj_end(&aw);
+    char *after = pj_arena_strdup(c->arena, ab.data ? ab.data : "{}");
+    pj_buf_free(&ab);
     if (pj_audit_add(c, action, "pair_run", id, NULL, after, err) || pj_db_commit(c->db, err))
         goto fail;
-    (void)note;
     pj_jw_raw(w, after);
     return 0;
 fail:

@@ -419,6 +419,23 @@ int pj_ent_settings_update(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     settings_render(c, &bw);
     char *after = pj_arena_strdup(c->arena, b.data ? b.data : "{}");
     pj_buf_free(&b);
+    /* the composite score divides by the weights' sum: all zero would leave every department
+     * without one */
+    json_t *aj = json_loads(after, 0, NULL);
+    double sum = 0;
+    const char *k;
+    json_t *v;
+    json_object_foreach(json_object_get(aj, "kpi_weights"), k, v) sum += json_number_value(v);
+    json_decref(aj);
+    if (!(sum > 0)) {
+        pj_fail(err, 422, "invalid_value", "kpi_weights", "at least one weight must be above 0");
+        goto fail;
+    }
+    if (!strcmp(before, after)) { /* nothing changed: nothing written, no audit row */
+        pj_db_rollback(c->db);
+        pj_jw_raw(w, after);
+        return 0;
+    }
     if (pj_audit_add(c, "update", "ent_settings", 0, before, after, err) ||
         pj_db_commit(c->db, err))
         goto fail;

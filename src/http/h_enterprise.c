@@ -5,6 +5,7 @@
 
 #include "core/util.h"
 #include "domain/enterprise.h"
+#include "domain/input.h"
 #include "http/hutil.h"
 
 #include "core/banned.h"
@@ -126,6 +127,10 @@ ACT(escalate)
 ACT(visit)
 static int h_sweep(pj_req *r)
 {
+    /* takes nothing: no body, or an empty object */
+    static const char *const none[] = {NULL};
+    if (r->body && (pj_in_object(r->body, &r->err) || pj_in_only(r->body, none, &r->err)))
+        return -1;
     return pj_ent_appeal_sweep(&r->ctx, &r->w, &r->err);
 }
 static int h_visits(pj_req *r)

@@ -345,13 +345,32 @@ TEST_T(elder_pairing_run_over_the_api, 120)
     }
     /* reject one, accept the rest */
     snprintf(path, sizeof path, "/api/v1/pairing-runs/%lld/reject", rid);
-    snprintf(body, sizeof body, "{\"proposal_ids\":[%lld]}", prop1);
+    /* regression: an empty list decided nothing but bumped the run and wrote an audit row */
+    char fa[TH_FINGERPRINT_SIZE], fb[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, fa, sizeof fa);
+    o = EL(&s, off, "POST", path, "{\"proposal_ids\":[]}", 422);
+    CHECK_STR(th_err_field(o), "proposal_ids");
+    json_decref(o);
+    th_fingerprint(&s, fb, sizeof fb);
+    CHECK_STR(fb, fa);
+    snprintf(body, sizeof body, "{\"proposal_ids\":[%lld],\"note\":\"家属另有安排\"}", prop1);
     json_decref(EL(&s, off, "POST", path, body, 200));
     json_decref(EL(&s, off, "POST", path, body, 409)); /* not open any more */
+    /* the note goes into the audit trail (it was dropped) */
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'pair_run' AND action ="
+                             " 'reject' AND after_json LIKE '%家属另有安排%'"),
+              1);
     snprintf(path, sizeof path, "/api/v1/pairing-runs/%lld/accept", rid);
     o = EL(&s, off, "POST", path, NULL, 200);
     CHECK_INT(th_int(o, "decided"), 5);
     json_decref(o);
+    /* nothing open any more: "accept every open one" writes nothing */
+    th_fingerprint(&s, fa, sizeof fa);
+    o = EL(&s, off, "POST", path, NULL, 409);
+    CHECK_STR(th_err_code(o), "not_open");
+    json_decref(o);
+    th_fingerprint(&s, fb, sizeof fb);
+    CHECK_STR(fb, fa);
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM elder_pairs WHERE state = 'active'"), 5);
     /* no helper over capacity */
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM helpers h WHERE h.capacity < (SELECT"

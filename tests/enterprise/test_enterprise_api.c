@@ -339,3 +339,43 @@ TEST(enterprise_demo_loads_and_reports)
     json_decref(o);
     th_stop(&s);
 }
+
+/* Regression: settings that leave no KPI weight above 0 are refused (every department's
+ * composite score became null), a change that changes nothing writes no audit row, and the
+ * sweep takes no body but an empty one (it ran on any body). */
+TEST(enterprise_settings_and_sweep_refuse_what_they_cannot_use)
+{
+    th_server s;
+    th_start(&s, 1);
+    char adm[80];
+    th_login(&s, "admin", s.admin_pw, adm);
+    json_t *o;
+    char before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, before, sizeof before);
+    CHECK_INT(th_call(&s, "PATCH", "/api/v1/enterprise/settings", adm,
+                      "{\"kpi_weights\":{\"response\":0,\"resolution\":0,\"satisfaction\":0}}", &o),
+              422);
+    CHECK_STR(th_err_field(o), "kpi_weights");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "PATCH", "/api/v1/enterprise/settings", adm, "{}", &o), 200);
+    CHECK(json_is_object(json_object_get(o, "kpi_weights")));
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/appeal-sweeps", adm, "[]", &o), 400);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/appeal-sweeps", adm, "{\"zz\":1}", &o), 422);
+    CHECK_STR(th_err_field(o), "zz");
+    json_decref(o);
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    /* one weight at 0 is fine; the change is audited once */
+    CHECK_INT(th_call(&s, "PATCH", "/api/v1/enterprise/settings", adm,
+                      "{\"kpi_weights\":{\"response\":0,\"resolution\":2,\"satisfaction\":1}}", &o),
+              200);
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'ent_settings'"), 1);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/appeal-sweeps", adm, "{}", &o), 200);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/appeal-sweeps", adm, NULL, &o), 200);
+    json_decref(o);
+    th_stop(&s);
+}
