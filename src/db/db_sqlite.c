@@ -41,8 +41,17 @@ static int db_fail(pj_db *db, pj_err *err, const char *what)
 {
     int rc = sqlite3_extended_errcode(db->h);
     int prim = rc & 0xff;
-    if (prim == SQLITE_CONSTRAINT)
-        return pj_fail(err, 409, "conflict", "", "%s: %s", what, sqlite3_errmsg(db->h));
+    if (prim == SQLITE_CONSTRAINT) {
+        /* "UNIQUE constraint failed: table.col, table.col2": the first column is the field */
+        const char *m = sqlite3_errmsg(db->h), *t = strstr(m, "constraint failed: ");
+        char field[64] = "";
+        if ((rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) && t) {
+            const char *dot = strchr(t, '.');
+            size_t n = dot ? strcspn(dot + 1, ", ") : 0;
+            if (n && n < sizeof field) memcpy(field, dot + 1, n), field[n] = 0;
+        }
+        return pj_fail(err, 409, "conflict", field, "%s: %s", what, m);
+    }
     if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED)
         return pj_fail(err, 503, "busy", "", "database busy, try again");
     pj_error("db: %s: %s", what, sqlite3_errmsg(db->h));

@@ -379,6 +379,17 @@ static void bind_json(pj_stmt *s, int idx, const pj_rec_field *f, json_t *v)
     }
 }
 
+/* A unique key refused the row: 409 naming the field the database named (its first column). */
+static void conflict(pj_err *err, const pj_rec_kind *k)
+{
+    char f[sizeof err->field];
+    snprintf(f, sizeof f, "%s", err->field);
+    if (*f)
+        pj_fail(err, 409, "conflict", f, "such a %s exists already (the same %s)", k->noun, f);
+    else
+        pj_fail(err, 409, "conflict", "", "such a %s exists already", k->noun);
+}
+
 static int do_insert(pj_ctx *c, const pj_rec_kind *k, json_t *body, int64_t *id, pj_err *err)
 {
     sqlb b = {.n = 0};
@@ -406,8 +417,7 @@ static int do_insert(pj_ctx *c, const pj_rec_kind *k, json_t *body, int64_t *id,
     pj_stmt_done(s);
     if (rc != 1) {
         if (rc == 0) pj_fail(err, 500, "internal", "", "insert returned no row");
-        if (err && err->status == 409)
-            pj_fail(err, 409, "conflict", "", "such a %s exists already", k->noun);
+        if (err && err->status == 409) conflict(err, k);
         return -1;
     }
     return 0;
@@ -710,8 +720,7 @@ int pj_rec_update(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_
     rc = pj_stmt_step(s, err);
     pj_stmt_done(s);
     if (rc < 0) {
-        if (err->status == 409)
-            pj_fail(err, 409, "conflict", "", "such a %s exists already", k->noun);
+        if (err->status == 409) conflict(err, k);
         goto fail;
     }
     if (pj_db_changes(c->db) == 0) {

@@ -338,6 +338,14 @@ TEST_T(logistics_bad_input_writes_nothing, 90)
         rec_sql1(&s, "SELECT warehouse_id FROM lg_tenants WHERE organisation_id = %lld", glp);
     snprintf(body, sizeof body, "{\"warehouse_id\":%lld,\"organisation_id\":%lld}", tw, glp);
     REFUSED(&s, "POST", tok, "/api/v1/logistics/tenants", body, 409, "conflict");
+    /* a conflict names the field of the key that refused it (it named none) */
+    json_t *cf = CALL(&s, "POST", tok, "/api/v1/logistics/tenants", body, 409);
+    CHECK_STR(th_err_field(cf), "warehouse_id");
+    json_decref(cf);
+    cf = CALL(&s, "POST", tok, "/api/v1/logistics/parks", "{\"name\":\"马坊物流基地\"}", 409);
+    CHECK_STR(th_err_field(cf), "name");
+    CHECK(strstr(th_err_message(cf), "the same name") != NULL);
+    json_decref(cf);
     /* the same park, organisation, month and mode twice */
     snprintf(body, sizeof body,
              "{\"park_id\":%lld,\"organisation_id\":%lld,\"month\":\"2024-01\",\"tonnes\":1}", park,
