@@ -163,6 +163,13 @@ int pj_parse_double(const char *s, double *out)
     return 0;
 }
 
+int pj_phone_chars_ok(const char *s)
+{
+    for (; s && *s; s++)
+        if (!((*s >= '0' && *s <= '9') || *s == '-' || *s == '+' || *s == ' ')) return 0;
+    return 1;
+}
+
 static const char uscc_chars[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 static const int uscc_weights[17] = {1,  3,  9,  27, 19, 26, 16, 17, 20,
                                      29, 25, 13, 8,  24, 10, 30, 28};

@@ -30,6 +30,8 @@ int pj_month_valid(const char *s);
 int pj_parse_i64(const char *s, int64_t *out);
 /* Strict decimal floating-point parse of the whole string; 0 ok, -1 bad. */
 int pj_parse_double(const char *s, double *out);
+/* 1 when s holds only what a written phone number may: digits, '+', '-' and spaces. */
+int pj_phone_chars_ok(const char *s);
 /* Unified social credit code (GB 32100-2015): 18 chars, charset and check digit. */
 int pj_uscc_valid(const char *s);
 /* Computes the 18th char for a 17-char prefix; returns 0 on a bad prefix. */

@@ -524,6 +524,9 @@ int pj_ent_appeal_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     if (c->actor.role == PJ_ROLE_ENTERPRISE && strcmp(channel, "account"))
         return pj_fail(err, 422, "invalid_value", "channel",
                        "an enterprise files through its account");
+    if (phone && !pj_phone_chars_ok(phone))
+        return pj_fail(err, 422, "invalid_value", "contact_phone",
+                       "a phone number has digits, '+', '-' and spaces only");
     json_t *att = json_object_get(body, "attachments");
     if (att) {
         if (!json_is_array(att) || json_array_size(att) > 10)

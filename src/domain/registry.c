@@ -532,10 +532,9 @@ static int org_read(pj_ctx *c, json_t *b, int required, const char **name, const
     if (*uscc && !pj_uscc_valid(*uscc))
         return pj_fail(err, 422, "invalid_credit_code", "uscc",
                        "not a valid unified social credit code (GB 32100-2015 check failed)");
-    for (const char *p = *cphone; p && *p; p++)
-        if (!((*p >= '0' && *p <= '9') || *p == '-' || *p == '+' || *p == ' '))
-            return pj_fail(err, 422, "invalid_value", "contact_phone",
-                           "a phone number has digits, '+', '-' and spaces only");
+    if (!pj_phone_chars_ok(*cphone))
+        return pj_fail(err, 422, "invalid_value", "contact_phone",
+                       "a phone number has digits, '+', '-' and spaces only");
     if (*town) {
         int rc = pj_render_exists(c, "SELECT 1 FROM regions WHERE id = ? AND type = 'township'",
                                   *town, err);

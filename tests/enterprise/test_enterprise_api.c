@@ -53,6 +53,14 @@ TEST(enterprise_api_appeal_workflow_scopes_and_kpis)
               422);
     CHECK_STR(th_err_field(o), "channel");
     json_decref(o);
+    /* regression: any text passed as a phone number */
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/appeals", jd,
+                      "{\"type\":\"help\",\"category\":\"permits\",\"title\":\"t\","
+                      "\"description\":\"d\",\"contact_phone\":\"abc\"}",
+                      &o),
+              422);
+    CHECK_STR(th_err_field(o), "contact_phone");
+    json_decref(o);
     CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/appeals", view,
                       "{\"type\":\"help\",\"category\":\"permits\",\"title\":\"t\","
                       "\"description\":\"d\"}",
