@@ -38,8 +38,9 @@ static const char *const no_filters[] = {NULL};
 
 static int h_calendar(pj_req *r)
 {
+    static const char *const acc[] = {"year", NULL};
     int64_t year = 0;
-    if (pj_h_q_int(r, "year", 2000, 2100, &year)) return -1;
+    if (pj_h_q_only(r, acc) || pj_h_q_int(r, "year", 2000, 2100, &year)) return -1;
     return pj_ent_calendar_list(&r->ctx, (int)year, &r->w, &r->err);
 }
 static int h_calendar_set(pj_req *r)
@@ -87,7 +88,8 @@ static int h_signup(pj_req *r)
 }
 static int h_dispatch(pj_req *r)
 {
-    return pj_ent_dispatch_list(&r->ctx, &r->w, &r->err);
+    static const char *const none[] = {NULL}; /* the whole short list, no paging */
+    return pj_h_q_only(r, none) ? -1 : pj_ent_dispatch_list(&r->ctx, &r->w, &r->err);
 }
 static int h_dispatch_set(pj_req *r)
 {

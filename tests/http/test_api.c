@@ -346,7 +346,7 @@ TEST(api_bad_input_writes_nothing)
         const char *method, *path, *body;
         int status;
         const char *code, *field;
-    } cases[32];
+    } cases[48];
     int n = 0;
     char b[16][600];
 #define CASE(m, p, bd, st, c, f) cases[n++] = (struct bad_case){m, p, bd, st, c, f}
@@ -397,6 +397,10 @@ TEST(api_bad_input_writes_nothing)
     CASE("POST", "/api/v1/users",
          "{\"username\":\"a b\",\"role\":\"viewer\",\"password\":\"long-enough-1\"}", 422,
          "invalid_value", "username");
+    /* regression: the short unpaged lists took any parameter (limit=0, zz=1) with 200 */
+    CASE("GET", "/api/v1/team-types?limit=0", NULL, 400, "unknown_parameter", "limit");
+    CASE("GET", "/api/v1/enterprise/dispatch-catalogue?zz=1", NULL, 400, "unknown_parameter", "zz");
+    CASE("GET", "/api/v1/enterprise/calendar?cursor=-1", NULL, 400, "unknown_parameter", "cursor");
     for (int i = 0; i < n; i++) {
         json_t *o;
         int st = th_call(&s, cases[i].method, cases[i].path, tok, cases[i].body, &o);
