@@ -195,6 +195,9 @@ static int d_cagr(pj_ctx *c, const pj_derive_args *a, const pj_ind_def *d, const
     if (rates ? pj_ind_cagr_rates(v, n, &out) : pj_ind_cagr_levels(v, n, &out))
         return pj_fail(err, 422, "undefined", "code",
                        "average growth needs positive levels (or rates above -100 %%)");
+    if (!isfinite(out)) /* a base level near 0: the growth overflows, like yoy's on 0 */
+        return pj_fail(err, 422, "undefined", "from",
+                       "the base value is too near 0: growth undefined");
     head(w, "cagr", d, region);
     pj_jw_kint(w, "from", from);
     pj_jw_kint(w, "to", to);

@@ -317,6 +317,27 @@ TEST_T(indicator_import_query_preview_and_strict_rows, 60)
     th_stop(&s);
 }
 
+/* Regression: average growth from a base level near 0 overflowed and came back as 200 with
+ * value null, where year-on-year growth on the same data is 422 undefined: both say so. */
+TEST_T(indicator_growth_from_a_base_near_zero_is_undefined, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demo(&s);
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    json_decref(send(&s, "POST", off, "/api/v1/indicators/import",
+                     "{\"csv\":\"code,period,value\\ngdp,1990,1e-300\\ngdp,1991,1e10\\n\"}", 200));
+    json_t *o = send(&s, "GET", off,
+                     "/api/v1/indicators/derived?fn=cagr&code=gdp&from=1990&to=1991", NULL, 422);
+    CHECK_STR(th_err_code(o), "undefined");
+    json_decref(o);
+    o = send(&s, "GET", off, "/api/v1/indicators/derived?fn=yoy&code=gdp&period=1991", NULL, 422);
+    CHECK_STR(th_err_code(o), "undefined");
+    json_decref(o);
+    th_stop(&s);
+}
+
 TEST_T(carbon_factor_change_mid_year, 60)
 {
     th_server s;
