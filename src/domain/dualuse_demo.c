@@ -23,6 +23,17 @@ typedef struct tstep {
         NULL, NULL, NULL, 0, 0, NULL, NULL                                                         \
     }
 
+/* A scenario's Chinese name, for the titles people read (平疫 epidemic, 平灾 disaster, 平假
+ * holiday peak, 平赛 major event). */
+static const char *scenario_name(const char *scenario)
+{
+    return !strcmp(scenario, "epidemic")   ? "平疫"
+           : !strcmp(scenario, "disaster") ? "平灾"
+           : !strcmp(scenario, "holiday")  ? "平假"
+           : !strcmp(scenario, "event")    ? "平赛"
+                                           : scenario;
+}
+
 static const tstep isolation_convert[] = {
     {"S1", "清空住客并实施封闭管理", "security", 60, 4, "[]", "[]"},
     {"S2", "三区两通道分区改造", "logistics", 240, 6, "[\"S1\"]",
@@ -384,7 +395,8 @@ int pj_dualuse_demo(pj_ctx *c, uint64_t seed, pj_err *err)
         double scale = 0.7 + 0.9 * pj_rng_unit(&rng);
         if (pj_rng_below(&rng, 8) == 0) scale = 2.8 + pj_rng_unit(&rng);
         char title[200];
-        snprintf(title, sizeof title, "%s平急转换工作手册（%s）", fs[i].name, scenario);
+        snprintf(title, sizeof title, "%s平急转换工作手册（%s）", fs[i].name,
+                 scenario_name(scenario));
         int64_t mid = add_manual(c, fs[i].id, scenario, t, title, scale, err);
         if (mid < 0) return -1;
         if (!strcmp(fs[i].name, "万达锦华酒店")) wanda_manual = mid, wanda = fs[i].id;
@@ -398,7 +410,8 @@ int pj_dualuse_demo(pj_ctx *c, uint64_t seed, pj_err *err)
                     : fs[i].resettles              ? "resettlement"
                                                    : NULL;
         if (extra) {
-            snprintf(title, sizeof title, "%s平急转换工作手册（disaster）", fs[i].name);
+            snprintf(title, sizeof title, "%s平急转换工作手册（%s）", fs[i].name,
+                     scenario_name("disaster"));
             if (add_manual(c, fs[i].id, "disaster", template_for(extra), title, 1.0, err) < 0)
                 return -1;
         }

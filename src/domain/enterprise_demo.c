@@ -187,18 +187,20 @@ int pj_enterprise_demo(pj_ctx *c, uint64_t seed, pj_err *err)
                           " replied_at, closed_at, response_due, complete_due, reply, resolved,"
                           " rating, visit_due, visited_at, source, created_by)"
                           " SELECT o.id, o.township_id, ?, ?, ?, ?, ?, ?, 'closed', ?, ?, ?, ?,"
-                          " ?, ?, ?, ?, ?, '已办结 (synthetic)', ?, ?, ?, ?, 'synthetic', 'demo'"
+                          " ?, ?, ?, ?, ?, '已办结（示例数据）', ?, ?, ?, ?, 'synthetic', 'demo'"
                           " FROM organisations o WHERE o.id = ?",
                           err);
         if (!s) goto fail;
         char title[64];
-        snprintf(title, sizeof title, "%s类诉求 #%d", pj_appeal_categories[ci], i + 1);
+        static const char *const cat_zh[] = {"审批许可", "用地", "融资", "人才", "水电气热",
+                                             "税费",     "市场", "物流", "其他"};
+        snprintf(title, sizeof title, "%s类诉求 #%d", cat_zh[ci], i + 1);
         int k = 1;
         pj_stmt_text(s, k++, from_rd ? "reception_day" : chans[pj_rng_below(&rng, 3)]);
         pj_stmt_text(s, k++, types[ti]);
         pj_stmt_text(s, k++, pj_appeal_categories[ci]);
         pj_stmt_text(s, k++, title);
-        pj_stmt_text(s, k++, "synthetic appeal for the demo");
+        pj_stmt_text(s, k++, "演示用的示例诉求");
         if (from_rd)
             pj_stmt_int(s, k++, rday[m]);
         else
@@ -226,7 +228,7 @@ int pj_enterprise_demo(pj_ctx *c, uint64_t seed, pj_err *err)
                  "industry in [\"%s\", \"%s\"] and employees >= %d and revenue_wan < %d%s",
                  inds[p % 8], inds[(p + 3) % 8], 5 + p % 10, 2000 + 250 * p,
                  p % 3 == 0 ? " and (high_tech or specialized)" : "");
-        snprintf(title, sizeof title, "惠企政策示例 %02d（synthetic）", p + 1);
+        snprintf(title, sizeof title, "惠企政策示例 %02d（示例数据）", p + 1);
         s = pj_db_prepare(c->db,
                           "INSERT INTO ent_policies (title, issuer, issued_on, valid_from,"
                           " valid_until, benefit, conditions, source, created_at, updated_at)"

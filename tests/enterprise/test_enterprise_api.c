@@ -334,6 +334,11 @@ TEST(enterprise_demo_loads_and_reports)
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ent_reception_days"), 24);
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ent_appeals"), 1500);
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ent_policies"), 40);
+    /* titles people read are Chinese: no category code or English label in them */
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ent_appeals WHERE title GLOB '*[a-z]*'"), 0);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ent_policies WHERE title GLOB '*[a-z]*'"), 0);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ent_appeals WHERE title LIKE '人才类诉求%'") > 0,
+              1);
     CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM ent_policy_matches") > 100);
     char off[80];
     th_login(&s, "officer", s.demo_pw, off);
