@@ -33,7 +33,7 @@ describe('console', { timeout: 120000 }, () => {
     await page.getByLabel('密码', { exact: true }).fill('not-the-password');
     await page.getByRole('button', { name: '登录' }).click();
     const pwItem = page.locator('.el-form-item', { has: page.getByLabel('密码', { exact: true }) });
-    await assert.doesNotReject(pwItem.getByText('wrong user name or password').waitFor());
+    await assert.doesNotReject(pwItem.getByText('用户名或密码错误', { exact: true }).waitFor()); // the code's label, not the server's English
     await page.getByLabel('密码', { exact: true }).fill(ADMIN_PW);
     await page.getByRole('button', { name: '登录' }).click();
     await page.waitForURL(/\/facilities\?type=hotel$/);
@@ -166,8 +166,7 @@ describe('console', { timeout: 120000 }, () => {
     const cap = capItem.locator('input');
     await cap.fill('-5');
     await page.getByRole('button', { name: '保存' }).click();
-    await assert.doesNotReject(capItem.getByText('capacity must be between 0 and').waitFor());
-    await capItem.getByText('数值超出允许范围').waitFor();
+    await assert.doesNotReject(capItem.getByText(/^数值超出允许范围：须在 0 到 \d+ 之间$/).waitFor()); // the API's rule, in Chinese
     await shot(page, '05-facility-edit-error');
     assert.equal((await apiGet(page, `/facilities/${id}`)).version, before.version, 'nothing saved');
 
@@ -264,10 +263,10 @@ describe('console', { timeout: 120000 }, () => {
     // the API wants a township for this role: its message appears at the township field
     await dialog.getByLabel('密码').fill('short');
     await dialog.getByTestId('user-save').click();
-    await dialog.getByText(/password must have at least 10 characters/).waitFor();
+    await dialog.locator('.el-form-item', { hasText: '密码' }).locator('.el-form-item__error').getByText(/至少 10 个字符/).waitFor();
     await dialog.getByLabel('密码').fill('Pinggu-e2e-2026');
     await dialog.getByTestId('user-save').click();
-    await dialog.getByText('a township officer needs township_id').waitFor();
+    await dialog.locator('.el-form-item', { hasText: '所属乡镇（街道）' }).locator('.el-form-item__error').getByText('必填', { exact: true }).waitFor();
     await choose(page, dialog.locator('.el-form-item', { hasText: '所属乡镇（街道）' }).locator('.el-select'), '金海湖地区');
     await dialog.getByTestId('user-save').click();
     await page.getByText(`已创建用户 ${name}`).waitFor();

@@ -76,9 +76,9 @@ describe('district development: academy, agri-tech, logistics', { timeout: 24000
     assert.equal(res.status(), 409);
     const err = await res.json();
     assert.equal(err.error.code, 'cohort_full');
-    // the API's message next to the cohort field of the form
+    // the code's label (zh-CN, not the server's English) next to the cohort field of the form
     const item = form.locator('.el-form-item').filter({ hasText: '班级' });
-    await item.locator('.el-form-item__error').getByText(err.error.message, { exact: false }).waitFor();
+    await item.locator('.el-form-item__error').getByText('班级已满', { exact: true }).waitFor();
     assert.equal((await apiGet(page, `/academy/cohorts/${made.body.id}`)).enrolled, 1, 'nothing written');
     await shot(page, '91-academy-cohort-full');
 

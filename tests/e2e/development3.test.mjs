@@ -8,6 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, apiGet, ADMIN_PW, DEMO_PW } from './lib.mjs';
+import zh from '../../web/src/i18n/zh-CN.js';
 
 let browser;
 before(async () => {
@@ -46,8 +47,13 @@ async function pickNamed(page, dlg, key, name) {
 }
 /** The academy page's registers are tabs below the cohorts. */
 const academyTab = (page, name) => page.getByRole('tab', { name, exact: true }).click();
-async function fieldError(dlg, key, message) {
-  await item(dlg, key).locator('.el-form-item__error').getByText(message, { exact: false }).waitFor();
+/** The API's error at its field: in zh-CN the label of its code (not the server's English). */
+async function fieldError(dlg, key, err) {
+  const label = zh.apiErrors[err.code];
+  assert.ok(label, `a label for ${err.code}`);
+  const shown = item(dlg, key).locator('.el-form-item__error');
+  await shown.getByText(label, { exact: false }).waitFor();
+  assert.doesNotMatch(await shown.innerText(), /[A-Za-z]{3,}/);
 }
 
 describe('district development: create and edit forms', { timeout: 300000 }, () => {
@@ -72,7 +78,7 @@ describe('district development: create and edit forms', { timeout: 300000 }, () 
     assert.equal(r.status(), 422);
     let err = (await r.json()).error;
     assert.equal(err.field, 'year');
-    await fieldError(dlg, 'year', err.message);
+    await fieldError(dlg, 'year', err);
     assert.equal((await apiGet(page, '/agri/results?limit=500')).items.length, before, 'nothing written');
     await shot(page, 'a0-agri-result-bad-year');
     await fill(dlg, 'year', 2024);
@@ -146,7 +152,7 @@ describe('district development: create and edit forms', { timeout: 300000 }, () 
     assert.equal(r.status(), 422);
     const err = (await r.json()).error;
     assert.equal(err.field, 'transferable_after_mu');
-    await fieldError(dlg, 'transferable_after_mu', err.message);
+    await fieldError(dlg, 'transferable_after_mu', err);
     assert.equal((await apiGet(page, '/logistics/parcels?limit=500')).items.length, before, 'nothing written');
     await shot(page, 'a2-parcel-refused');
     await fill(dlg, 'transferable_after_mu', 80);
@@ -197,7 +203,7 @@ describe('district development: create and edit forms', { timeout: 300000 }, () 
     assert.equal(r.status(), 422);
     let err = (await r.json()).error;
     assert.equal(err.field, 'ends_on');
-    await fieldError(dlg, 'ends_on', err.message);
+    await fieldError(dlg, 'ends_on', err);
     assert.equal((await apiGet(page, '/academy/cohorts?limit=500')).items.length, cohorts, 'nothing written');
     await fillDate(dlg, 'ends_on', '2027-04-30');
     res = answer(page, 'POST', '/academy/cohorts');
@@ -220,7 +226,7 @@ describe('district development: create and edit forms', { timeout: 300000 }, () 
     assert.equal(r.status(), 422);
     err = (await r.json()).error;
     assert.equal(err.field, 'birth_date');
-    await fieldError(sdlg, 'birth_date', err.message);
+    await fieldError(sdlg, 'birth_date', err);
     assert.equal((await apiGet(page, '/ecommerce/streamers?q=' + encodeURIComponent(sname))).items.length, 0, 'nothing written');
     await shot(page, 'a4-streamer-too-young');
     await fillDate(sdlg, 'birth_date', `${y - 20}-01-01`);
@@ -278,7 +284,7 @@ describe('district development: create and edit forms', { timeout: 300000 }, () 
     assert.equal(r.status(), 422);
     const err = (await r.json()).error;
     assert.equal(err.field, 'openings');
-    await fieldError(pdlg, 'openings', err.message);
+    await fieldError(pdlg, 'openings', err);
     assert.equal((await apiGet(page, '/academy/posts?limit=500')).items.filter((p) => p.title === title).length, 0, 'nothing written');
     await fill(pdlg, 'openings', 3);
     res = answer(page, 'POST', '/academy/posts');
@@ -341,7 +347,7 @@ describe('district development: create and edit forms', { timeout: 300000 }, () 
     assert.equal(r.status(), 422);
     const err = (await r.json()).error;
     assert.equal(err.field, 'session_id');
-    await fieldError(dlg, 'session_id', err.message);
+    await fieldError(dlg, 'session_id', err);
     assert.equal((await apiGet(page, `/academy/enrolments/${enrol.id}`)).practice_minutes, 0, 'nothing written');
     await shot(page, 'a8-practice-refused');
     await pickSession(`${fresh.date} · 快手 · 90 分钟 · 3 单`);
@@ -392,7 +398,7 @@ describe('district development: create and edit forms', { timeout: 300000 }, () 
       assert.equal(r.status(), 422, c.kind);
       const err = (await r.json()).error;
       assert.ok(err.field, `${c.kind}: the refusal names a field`);
-      await fieldError(dlg, err.field, err.message);
+      await fieldError(dlg, err.field, err);
       assert.equal((await apiGet(page, c.path + '?limit=500')).items.length, count, `${c.kind}: nothing written`);
       for (const step of c.steps) await step(dlg);
       res = answer(page, 'POST', c.path);

@@ -250,7 +250,7 @@ describe('dual-use', { timeout: 120000 }, () => {
     await page.getByTestId('save-version').click();
     const err = page.getByTestId('editor-error');
     await err.getByText('步骤之间存在循环依赖').waitFor();
-    assert.match(await err.innerText(), new RegExp(`cycle: .*${manual.steps[0].code}.*→`));
+    assert.match(await err.innerText(), new RegExp(`循环依赖：.*${manual.steps[0].code}.*→`)); // the steps named, no English
     await shot(page, '27-manual-cycle');
     await page.getByRole('button', { name: '放弃修改' }).click();
 

@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, apiGet, choose, DEMO_PW, TABLET } from './lib.mjs';
 import { idCheckChar } from '../../web/src/utils/eldercare.js';
+import { formatNumber } from '../../web/src/utils/format.js';
 
 let browser;
 before(async () => {
@@ -157,7 +158,7 @@ describe('eldercare', { timeout: 180000 }, () => {
     const id = page.url().match(/pairing\/(\d+)/)[1];
     const run = (await apiGet(page, `/pairing-runs/${id}?state=proposed`)).run;
     assert.equal(run.township_id, 303);
-    await page.getByTestId('run-stats').locator('[data-stat="proposed"]').getByText(String(run.proposed), { exact: true }).waitFor();
+    await page.getByTestId('run-stats').locator('[data-stat="proposed"]').getByText(formatNumber(run.proposed, 'zh-CN'), { exact: true }).waitFor();
     const open = (await apiGet(page, `/pairing-runs/${id}?state=proposed`)).proposals.items;
     assert.ok(open.length > 0, 'the demo leaves elders to pair in 金海湖');
     const p = open[0];

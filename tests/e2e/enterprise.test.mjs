@@ -76,7 +76,7 @@ describe('enterprise services', { timeout: 120000 }, () => {
     await page.getByTestId('appeal-state').getByText('办理中').waitFor();
     await page.getByTestId('act-reply').click();
     await page.getByTestId('action-submit').click(); // empty reply: the API's message at the field
-    await page.getByTestId('action-form').getByText(/reply must have at least 1/).waitFor();
+    await page.getByTestId('action-form').getByText(/至少 1 个字符/).waitFor();
     await page.getByTestId('reply-text').fill('已协调规划分局，用地手续可在政务服务中心一窗办理。');
     await page.getByTestId('action-submit').click();
     await page.getByTestId('appeal-state').getByText('已答复').waitFor();
@@ -138,7 +138,7 @@ describe('enterprise services', { timeout: 120000 }, () => {
     const other = (await apiGet(page, '/enterprise/appeals?limit=500')).items.map((a) => a.id);
     const foreign = [1, 2, 3, 4, 5].find((id) => !other.includes(id));
     await page.goto(`/enterprise/appeals/${foreign}`);
-    await page.getByText(`no appeal ${foreign}`).waitFor();
+    await page.getByText('对象不存在').first().waitFor(); // the code's label in zh-CN
 
     // rate the reply the officer gave: satisfied closes it
     assert.ok(appealId, 'the officer test ran first');

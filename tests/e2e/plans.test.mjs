@@ -80,7 +80,7 @@ describe('plans', { timeout: 180000 }, () => {
     await input(page, 'plan-people').fill('-5');
     await page.getByTestId('solve').click();
     const err = fieldError(page, 'plan-people');
-    await err.getByText(/数值超出允许范围：people must be between 0 and/).waitFor();
+    await err.getByText(/数值超出允许范围：须在 0 到 \d+ 之间/).waitFor();
     await page.getByTestId('field-error-summary').waitFor();
     await shot(page, '40-plan-form-error');
     assert.equal((await apiGet(page, '/plans?limit=500')).items.length, before, 'nothing saved');

@@ -244,7 +244,7 @@ describe('plans: the affected area drawn on the map', { timeout: 180000 }, () =>
     await page.getByTestId('draw-clear').click();
     await triangle();
     await page.getByTestId('solve').click();
-    await page.getByTestId('polygon-error').getByText(/lat must be between -90 and 90/).waitFor();
+    await page.getByTestId('polygon-error').getByText(/取值无效：须在 -90 到 90 之间/).waitFor();
     assert.equal(await page.getByTestId('form-error').count(), 0, 'not as a general message');
     // zoomed in, the same clicks make a smaller triangle: the drawing keeps the user's zoom
     await page.getByTestId('draw-clear').click();

@@ -67,6 +67,20 @@ export function can(user, perm) {
   return !!roles && roles.includes(user.role);
 }
 
+/**
+ * Whether the user may change this row of a register (perm: the write permission of its kind):
+ * the role, and the scope as the server checks it — district roles every row, a township
+ * officer the rows of their township, an enterprise user its organisation's rows. A row that
+ * does not carry the scope's field is left to the server.
+ */
+export function canChangeRow(user, perm, row) {
+  if (!can(user, perm) || !row) return false;
+  if (DISTRICT.includes(user.role)) return true;
+  if (user.role === 'township_officer') return !('township_id' in row) || (!!user.township_id && row.township_id === user.township_id);
+  if (user.role === 'enterprise') return !('organisation_id' in row) || (!!user.organisation_id && row.organisation_id === user.organisation_id);
+  return false;
+}
+
 /** Whether the user may PATCH this facility (scope as the server checks it). */
 export function canEditFacility(user, f) {
   if (!user || !f) return false;

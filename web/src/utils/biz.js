@@ -56,9 +56,27 @@ export function money(fen, locale = 'zh-CN') {
   return formatNumber(Number(fen) / 100, locale);
 }
 
-/** A value in its unit, rounded for reading: 519.36768 亿元 → "519.37 亿元". */
+// The API's Chinese units in English: [multiplier, English unit] (万 = 10⁴, 亿 = 10⁸)
+const EN_UNITS = {
+  亿元: [1e8, 'yuan'], 万元: [1e4, 'yuan'], 元: [1, 'yuan'], 万吨: [1e4, 't'], 吨: [1, 't'], 万吨标准煤: [1e4, 'tce'], 吨标准煤: [1, 'tce'],
+  家: [1, 'enterprises'], 个: [1, ''], 人: [1, 'people'], 万人: [1e4, 'people'], 人次: [1, 'visits'], 万人次: [1e4, 'visits'], 亩: [1, 'mu'], 万亩: [1e4, 'mu'],
+  件: [1, 'items'], 万件: [1e4, 'items'], 单: [1, 'orders'], 万单: [1e4, 'orders'], 场: [1, 'sessions'], 平方米: [1, 'm²'], 万平方米: [1e4, 'm²'], 公里: [1, 'km'],
+  天: [1, 'days'], 小时: [1, 'h'], 年: [1, 'years'], 项: [1, 'items'], 次: [1, 'times'],
+};
+/** A large English amount: 2,655,000,000 → "2.66 billion". */
+function enAmount(x) {
+  const a = Math.abs(x);
+  const r = (y) => Number(y).toLocaleString('en-US', { maximumFractionDigits: 2 });
+  return a >= 1e9 ? `${r(x / 1e9)} billion` : a >= 1e6 ? `${r(x / 1e6)} million` : r(x);
+}
+
+/** A value in its unit, rounded for reading: 519.36768 亿元 → "519.37 亿元" ("51.94 billion yuan" in English). */
 export function withUnit(v, unit, locale = 'zh-CN') {
   if (v === null || v === undefined) return '—';
+  if (!String(locale).startsWith('zh') && unit && EN_UNITS[unit] && Number.isFinite(Number(v))) {
+    const [k, u] = EN_UNITS[unit];
+    return `${enAmount(Number(v) * k)} ${u}`.trim();
+  }
   const u = unit === 'pp' ? (String(locale).startsWith('zh') ? '个百分点' : ' pp') : unit || '';
   const n = unit && /[万亿]/.test(unit) ? Number(v).toLocaleString('en-US', { maximumFractionDigits: 2 }) : formatNumber(v, locale);
   return u === '%' || u === '个百分点' || u === ' pp' ? `${n}${u}` : `${n} ${u}`.trim();

@@ -1,24 +1,63 @@
 // Turns an ApiError into messages: next to the form field the API named in error.field
 // (e.g. "emergency_roles[0].capacity"), or as one general message when the form has no
-// such field. The API's own message is always shown (it says what the rule is); a short
-// localised label for the error code goes in front of it.
+// such field. The server's messages are English: in English they are shown after a short
+// label for the error code; in Chinese the message is built from the code and the field
+// (the form's label for it, else the common field names of `fields`), never the English text.
 import { reactive, ref } from 'vue';
 import { i18n } from '@/i18n/index.js';
 
-export function apiMessage(e) {
+/** The label of an API field: from `labels` (object or function), else fields.<name>. */
+function fieldLabel(field, labels) {
+  if (!field) return '';
+  const { t, te } = i18n.global;
+  const own = typeof labels === 'function' ? labels(field) : labels && labels[field];
+  if (own) return own;
+  const base = field.replace(/\[\d+\]/g, '').split('.').pop();
+  return te('fields.' + field) ? t('fields.' + field) : te('fields.' + base) ? t('fields.' + base) : '';
+}
+
+// the few rules the server states with numbers, said again in Chinese (the rest: the code's label)
+const RULES = [
+  [/must be between (-?[\d.]+) and (-?[\d.]+)/, 'apiRules.between'],
+  [/at least (\d+) characters/, 'apiRules.minChars'],
+  [/(?:at most|longer than) (\d+) (?:characters|bytes)/, 'apiRules.maxChars'],
+  [/must be (?:at least|>=) (-?[\d.]+)/, 'apiRules.min'],
+  [/must be (?:at most|<=) (-?[\d.]+)/, 'apiRules.max'],
+  [/have a cycle: (.*\S)/, 'apiRules.cycle'], // the steps' codes, e.g. S1 → S2 → S1
+];
+
+/**
+ * The message of an API error in the user's language.
+ * opts.labels: the form's labels by API field (object or function);
+ * opts.atField: the message is shown next to its field (its label is left out);
+ * opts.codes: an extra i18n group of code labels tried first (e.g. 'eldercare.errors').
+ */
+export function apiMessage(e, opts = {}) {
   const { t, te } = i18n.global;
   if (!e) return '';
   if (e.status === 0) return t('common.networkError');
-  const label = e.code && te('apiErrors.' + e.code) ? t('apiErrors.' + e.code) : '';
+  if (e.name !== 'ApiError') return String(e.message || e);
+  const key = [opts.codes, 'apiErrors'].filter(Boolean).map((g) => `${g}.${e.code}`).find((k) => te(k));
+  const label = key ? t(key) : '';
   const msg = e.message || '';
-  if (!label) return msg;
-  return i18n.global.locale.value === 'en' ? `${label}: ${msg}` : `${label}：${msg}`;
+  if (i18n.global.locale.value === 'en') return label ? `${label}: ${msg}` : msg;
+  // zh-CN: the field, what is wrong (by code, with the field when the code has a special text)
+  const special = e.field && te(`apiFieldErrors.${e.code}.${e.field}`) ? t(`apiFieldErrors.${e.code}.${e.field}`) : '';
+  let what = special || label || t('apiErrors.other', { code: e.code || e.status });
+  const rule = RULES.find(([re]) => re.test(msg));
+  if (rule && !special) {
+    const m = msg.match(rule[0]);
+    what += t('common.colon') + t(rule[1], { a: m[1], b: m[2] });
+  }
+  const field = opts.atField ? '' : fieldLabel(e.field, opts.labels);
+  return field ? field + t('common.colon') + what : what;
 }
 
 /**
  * errors: reactive {field: message}; general: ref(message) for the rest.
- * apply(e, {aliases, known}): aliases maps an API field to a form key; known (array or
- * predicate) says which keys the form shows — others go to `general`.
+ * apply(e, {aliases, known, labels, codes}): aliases maps an API field to a form key; known
+ * (array or predicate) says which keys the form shows — others go to `general`; labels and
+ * codes as for apiMessage.
  */
 export function useFieldErrors() {
   const errors = reactive({});
@@ -29,7 +68,7 @@ export function useFieldErrors() {
     general.value = '';
     conflict.value = false;
   }
-  function apply(e, { aliases = {}, known } = {}) {
+  function apply(e, { aliases = {}, known, labels, codes } = {}) {
     clear();
     if (!e || e.name !== 'ApiError') {
       general.value = String((e && e.message) || e);
@@ -38,8 +77,8 @@ export function useFieldErrors() {
     if (e.code === 'version_conflict') conflict.value = true;
     const key = aliases[e.field] || e.field;
     const shown = !known ? !!key : typeof known === 'function' ? known(key) : known.includes(key);
-    if (key && shown && e.code !== 'version_conflict') errors[key] = apiMessage(e);
-    else general.value = apiMessage(e) + (e.requestId ? ` (${e.requestId})` : '');
+    if (key && shown && e.code !== 'version_conflict') errors[key] = apiMessage(e, { atField: true, codes });
+    else general.value = apiMessage(e, { labels, codes }) + (e.requestId ? ` (${e.requestId})` : '');
   }
   return { errors, general, conflict, apply, clear };
 }

@@ -3,7 +3,11 @@
 // browser imports: the e2e tests import this file too.
 
 export const PLAN_ROLES = ['resettlement', 'isolation', 'medical', 'supply_store', 'transport_hub'];
-export const PLAN_STATUSES = ['draft', 'adopted'];
+export const PLAN_STATUSES = ['solving', 'draft', 'failed', 'adopted'];
+/** A plan with a result (solved): only these are adopted, compared and shown in full. */
+export const isSolved = (p) => !!p && (p.status === 'draft' || p.status === 'adopted');
+/** The phases the server reports while solving (src/domain/plan_worker.c, plan.c). */
+export const SOLVE_PHASES = ['queued', 'waiting', 'load', 'location', 'supply', 'schedule', 'saving', 'done'];
 
 /** Teams available by default (the API's example, with every team type the demo manuals use). */
 export const DEFAULT_TEAMS = { cleaning: 12, logistics: 16, security: 8, medical: 8, catering: 6, it: 4, disinfection: 8 };
@@ -188,6 +192,22 @@ export function estimatedPhase(elapsed, timeLimit, supplies = true) {
 export function estimatedFraction(elapsed, timeLimit) {
   const T = Math.max(0.01, Number(timeLimit) || 3) + 0.5;
   return Math.min(0.95, elapsed / T);
+}
+
+/**
+ * The share of the whole solve done, from the server's progress {phase, fraction} (fraction:
+ * of the current phase). The phases take about 60 %, 10 %, 30 % of the time limit for
+ * location, supply, schedule (docs/api-planner.md); loading and saving are short. Never 1
+ * before the plan is saved.
+ */
+export function solveFraction(progress, supplies = true) {
+  const pr = progress || {};
+  const f = Math.min(1, Math.max(0, Number(pr.fraction) || 0));
+  const spans = supplies
+    ? { load: [0, 0.05], location: [0.05, 0.62], supply: [0.62, 0.71], schedule: [0.71, 0.97], saving: [0.97, 0.99], done: [0.97, 0.99] }
+    : { load: [0, 0.05], location: [0.05, 0.68], schedule: [0.68, 0.97], saving: [0.97, 0.99], done: [0.97, 0.99] };
+  const sp = spans[pr.phase] || (pr.phase === 'supply' ? [0.62, 0.71] : [0, 0]);
+  return sp[0] + (sp[1] - sp[0]) * f;
 }
 
 /**

@@ -3,7 +3,7 @@
 import { onMounted, reactive, ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { session } from '@/auth/session.js';
-import { can } from '@/auth/permissions.js';
+import { can, canChangeRow } from '@/auth/permissions.js';
 import { apiMessage } from '@/utils/errors.js';
 import { formatNumber } from '@/utils/format.js';
 
@@ -21,6 +21,8 @@ export function useRegisterPage(api, perm, tab) {
   }
   onMounted(loadKpi);
   const mayWrite = (k) => can(session.user, perm + '.write.' + k);
+  /** the edit link of a row: only where the user's scope holds it */
+  const mayChange = (k, row) => canChangeRow(session.user, perm + '.write.' + k, row);
   const tables = reactive({});
   const form = ref(null);
   /** A record saved through the form: shown first in its table, the figures again. */
@@ -30,5 +32,5 @@ export function useRegisterPage(api, perm, tab) {
   }
   const withActions = (k, cs) => (mayWrite(k) ? [...cs, { key: 'actions', label: t('common.actions'), width: 80 }] : cs);
   const n = (v) => formatNumber(v, locale.value);
-  return { kpi, error, mayWrite, tables, form, onSaved, withActions, n };
+  return { kpi, error, mayWrite, mayChange, tables, form, onSaved, withActions, n };
 }

@@ -1,0 +1,280 @@
+// Review fixes: a plan still solving or failed on its own page (progress polled, then the plan;
+// the error of a failed one), every phase the server reports translated and the server's
+// fraction on the bar, write actions only on rows in the user's scope, the header on a phone
+// and in English, and Chinese error messages built from the API's code and field.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, login, shot, apiGet, BASE, ADMIN_PW, DEMO_PW } from './lib.mjs';
+import zh from '../../web/src/i18n/zh-CN.js';
+import en from '../../web/src/i18n/en.js';
+import { SOLVE_PHASES, solveFraction } from '../../web/src/utils/plans.js';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+const input = (page, id) => page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first();
+const TEAMS = { cleaning: 12, logistics: 16, security: 8, medical: 8, catering: 6, it: 4, disinfection: 8 };
+/** No Latin word of three letters or more: the server's English text is not shown in zh-CN. */
+const NO_ENGLISH = /[A-Za-z]{3,}/;
+const PLAN_GET = /\/api\/v1\/plans\/\d+$/;
+
+/** A solved plan made through the API (waiting for the outcome). */
+async function solvedPlan(page, name) {
+  const res = await page.request.post(BASE + '/api/v1/plans?wait=1', {
+    data: { name, scenario: 'disaster', role: 'resettlement', affected: { township_ids: [303] }, demand: { share: 0.05 }, teams: TEAMS, time_limit_s: 0.5 },
+  });
+  assert.equal(res.status(), 201, await res.text());
+  return res.json();
+}
+
+describe('plans: solving and failed plans', { timeout: 180000 }, () => {
+  test('a plan still solving shows its progress, then the plan once solved; no replan/adopt/compare meanwhile; polling ends with the page', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'officer', DEMO_PW);
+    const plan = await solvedPlan(page, '求解中页面 测试');
+    // the first two answers say the plan is still solving (the server solves in seconds)
+    let gets = 0;
+    await page.route(PLAN_GET, async (route) => {
+      if (route.request().method() !== 'GET') return route.continue();
+      gets++;
+      if (gets > 2) return route.continue();
+      const solving = { ...plan, status: 'solving', result: null, solved_at: null, objective: 0, gap: 1, progress: { phase: 'location', fraction: 0.5, elapsed_ms: 1500 } };
+      await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(solving) });
+    });
+    await page.goto(`/plans/${plan.id}`);
+    const box = page.getByTestId('plan-solving');
+    await box.waitFor();
+    await box.getByText('阶段：选址与人员分配').waitFor();
+    assert.equal(await page.getByTestId('replan').count(), 0, 'no replan while solving');
+    assert.equal(await page.getByTestId('adopt').count(), 0, 'no adopt while solving');
+    assert.equal(await page.getByTestId('compare-with').count(), 0, 'no compare while solving');
+    await shot(page, 'F1-plan-solving');
+    // polled: the plan appears without a reload
+    await page.getByTestId('plan-stats').waitFor({ timeout: 10000 });
+    assert.equal(await box.count(), 0);
+    await page.getByTestId('replan').waitFor();
+    await page.getByTestId('adopt').waitFor();
+    assert.ok(gets >= 3, `polled (${gets} requests)`);
+
+    // always solving: the page polls until it is left
+    await page.unroute(PLAN_GET);
+    let polls = 0;
+    await page.route(PLAN_GET, async (route) => {
+      polls++;
+      await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ ...plan, status: 'solving', result: null, progress: { phase: 'queued', fraction: 0, elapsed_ms: 10 } }) });
+    });
+    await page.goto(`/plans/${plan.id}`);
+    await page.getByTestId('plan-solving').getByText('阶段：排队等待求解').waitFor();
+    const t0 = Date.now();
+    while (polls < 3 && Date.now() - t0 < 10000) await page.waitForTimeout(200);
+    assert.ok(polls >= 3, 'polled while solving');
+    await page.getByRole('menubar').getByText('应急规划').click();
+    await page.waitForURL(/\/plans$/);
+    const left = polls;
+    await page.waitForTimeout(2500);
+    assert.equal(polls, left, 'no polling after the page was left');
+    noProblems(page);
+    await context.close();
+  });
+
+  test('a failed plan shows its error in Chinese; no adopt or compare, replan offered', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'officer', DEMO_PW);
+    const plan = await solvedPlan(page, '求解失败页面 测试');
+    const error = { code: 'interrupted', message: 'the server stopped while the plan was being solved; plan it again', field: '', status: 503 };
+    await page.route(PLAN_GET, (route) =>
+      route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ ...plan, status: 'failed', result: null, progress: null, error }) }),
+    );
+    await page.goto(`/plans/${plan.id}`);
+    const failed = page.getByTestId('plan-failed');
+    await failed.waitFor();
+    const text = await page.getByTestId('plan-error').innerText();
+    assert.match(text, /求解被中断/);
+    assert.doesNotMatch(text, NO_ENGLISH);
+    assert.equal(await page.getByTestId('adopt').count(), 0);
+    assert.equal(await page.getByTestId('compare-with').count(), 0);
+    await page.getByTestId('replan').waitFor();
+    assert.equal(await page.getByTestId('plan-stats').count(), 0);
+    await shot(page, 'F2-plan-failed');
+    noProblems(page);
+    await context.close();
+  });
+
+  test('new plan: every phase the server reports is translated; the bar follows the server’s fraction', async () => {
+    for (const table of [zh, en]) for (const ph of SOLVE_PHASES) assert.ok(table.plan.phases[ph], `plan.phases.${ph}`);
+    const { context, page } = await openPage(browser);
+    await login(page, 'officer', DEMO_PW);
+    // two polls answer "location, half done"; the real plan then
+    let gets = 0;
+    await page.route(PLAN_GET, async (route) => {
+      if (route.request().method() !== 'GET' || ++gets > 2) return route.continue();
+      const real = await (await route.fetch()).json();
+      await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ ...real, status: 'solving', result: null, progress: { phase: 'location', fraction: 0.5, elapsed_ms: 900 } }) });
+    });
+    await page.goto('/plans/new');
+    await page.getByTestId('plan-townships').click();
+    await page.getByRole('option', { name: '金海湖地区', exact: true }).click();
+    await page.keyboard.press('Escape');
+    await input(page, 'plan-time-limit').fill('0.5');
+    await page.getByTestId('solve').click();
+    const solving = page.getByTestId('solving');
+    await solving.waitFor();
+    const phase = solving.getByTestId('solving-phase');
+    assert.doesNotMatch(await phase.innerText(), /plan\.phases/);
+    await phase.getByText('阶段：选址与人员分配').waitFor();
+    const want = Math.round(100 * solveFraction({ phase: 'location', fraction: 0.5 }, true));
+    assert.equal(await solving.getByRole('progressbar').getAttribute('aria-valuenow'), String(want));
+    await page.waitForURL(/\/plans\/\d+$/, { timeout: 30000 });
+    noProblems(page);
+    await context.close();
+  });
+});
+
+describe('write actions only in the user’s scope', { timeout: 120000 }, () => {
+  test('township officer jinhaihu: no state steps or edits on other townships’ cohorts, warehouses, doctor farms', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'jinhaihu', DEMO_PW);
+    const me = await apiGet(page, '/auth/me');
+    assert.equal(me.township_id, 303);
+
+    await page.goto('/academy');
+    const cohorts = (await apiGet(page, '/academy/cohorts?limit=20')).items;
+    await page.getByTestId('cohort-table').locator('tbody tr').first().waitFor();
+    await page.getByTestId('cohort-add').waitFor(); // his own cohorts may still be added
+    for (const c of cohorts) {
+      const mine = c.township_id === me.township_id ? 1 : 0;
+      if (!mine) {
+        assert.equal(await page.getByTestId('cohort-step-' + c.id).count(), 0, `cohort ${c.id} step`);
+        assert.equal(await page.getByTestId('cohort-edit-' + c.id).count(), 0, `cohort ${c.id} edit`);
+      }
+    }
+    assert.ok(cohorts.some((c) => c.township_id !== me.township_id), 'the demo has cohorts elsewhere');
+
+    await page.goto('/logistics/warehouses');
+    await page.getByTestId('warehouse-table').locator('tbody tr').first().waitFor();
+    const whs = (await apiGet(page, '/logistics/warehouses?limit=20')).items;
+    for (const w of whs) {
+      const n = (await page.getByTestId('wh-step-' + w.id).count()) + (await page.getByTestId('wh-edit-' + w.id).count());
+      if (w.township_id !== me.township_id) assert.equal(n, 0, `warehouse ${w.id}`);
+    }
+    await page.getByTestId('wh-add').waitFor(); // adding one in his township stays possible
+
+    await page.goto('/agri');
+    await page.getByTestId('agri-farms').locator('tbody tr').first().waitFor();
+    const shown = await page.getByTestId('agri-farms').locator('tbody tr').count();
+    const town = new Map((await apiGet(page, '/agri/farms?limit=500')).items.map((f) => [f.id, f.township_id]));
+    const ids = await page.locator('[data-testid^="agri-edit-"]').evaluateAll((els) => els.map((e) => Number(e.dataset.testid.slice('agri-edit-'.length))));
+    for (const id of ids) assert.equal(town.get(id), me.township_id, `edit link on farm ${id}`);
+    assert.ok(ids.length < shown, `edit links on ${ids.length} of ${shown} farms`);
+    await shot(page, 'F3-jinhaihu-agri');
+    noProblems(page);
+    await context.close();
+  });
+
+  test('district officer: the same actions are offered on every row', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'officer', DEMO_PW);
+    await page.goto('/logistics/warehouses');
+    await page.getByTestId('warehouse-table').locator('tbody tr').first().waitFor();
+    const whs = (await apiGet(page, '/logistics/warehouses?limit=20')).items;
+    assert.equal(await page.locator('[data-testid^="wh-edit-"]').count(), Math.min(whs.length, await page.getByTestId('warehouse-table').locator('tbody tr').count()));
+    await context.close();
+  });
+});
+
+describe('header on a phone and in English', { timeout: 120000 }, () => {
+  test('390 px: no page scrolls sideways, sign-out on screen', async () => {
+    const { context, page } = await openPage(browser, { width: 390, height: 844 }, { hasTouch: true });
+    await login(page, 'admin', ADMIN_PW);
+    for (const p of ['/dashboard', '/facilities', '/plans', '/elders']) {
+      await page.goto(p);
+      await page.getByTestId('console-header').waitFor();
+      await page.waitForTimeout(300);
+      const { scroll, right } = await page.evaluate(() => ({
+        scroll: document.documentElement.scrollWidth,
+        right: document.querySelector('[data-testid="logout"]').getBoundingClientRect().right,
+      }));
+      assert.ok(scroll <= 390, `${p}: page ${scroll} px wide`);
+      assert.ok(right <= 390, `${p}: sign-out ends at ${right} px`);
+    }
+    await shot(page, 'F4-phone-header');
+    await page.getByTestId('logout').click();
+    await page.waitForURL(/\/login/);
+    await context.close();
+  });
+
+  test('1366 px in English: the subtitle is not cut, the menu labels clear of their arrows', async () => {
+    const { context, page } = await openPage(browser, { width: 1366, height: 768 });
+    await page.addInitScript(() => localStorage.setItem('pj_locale', 'en'));
+    await login(page, 'admin', ADMIN_PW);
+    await page.getByTestId('console-header').waitFor();
+    const r = await page.evaluate(() => {
+      const sub = document.querySelector('.pj-subtitle');
+      const cut = sub && sub.offsetParent !== null && sub.scrollWidth > sub.clientWidth + 1;
+      const title = document.querySelector('.pj-title strong');
+      const overlaps = [...document.querySelectorAll('.el-sub-menu__title')].map((el) => {
+        const span = el.querySelector(':scope > span');
+        const arrow = el.querySelector('.el-sub-menu__icon-arrow');
+        return { text: span.textContent, overlap: arrow && span.getBoundingClientRect().right > arrow.getBoundingClientRect().left, cut: span.scrollWidth > span.clientWidth + 1 };
+      });
+      return { cut, titleCut: title.scrollWidth > title.clientWidth + 1, overlaps };
+    });
+    assert.equal(r.cut, false, 'subtitle cut');
+    assert.equal(r.titleCut, false, 'title cut');
+    for (const o of r.overlaps) {
+      assert.equal(o.overlap, false, `${o.text} overlaps its arrow`);
+      assert.equal(o.cut, false, `${o.text} cut`);
+    }
+    assert.ok(r.overlaps.some((o) => o.text === 'District development'));
+    await context.close();
+  });
+});
+
+describe('error messages in Chinese', { timeout: 120000 }, () => {
+  test('login, a scope refusal and a field rule: Chinese from the code and field, no English server text', async () => {
+    const { context, page } = await openPage(browser);
+    await page.goto('/login');
+    await page.getByLabel('用户名').fill('admin');
+    await page.getByLabel(/^密码$/).fill('not-the-password');
+    await page.getByRole('button', { name: /^登录$/ }).click();
+    const alert = page.locator('.el-form-item__error, .el-alert--error').first();
+    await alert.waitFor();
+    const msg = await alert.innerText();
+    assert.match(msg, /用户名或密码错误/);
+    assert.doesNotMatch(msg, NO_ENGLISH);
+
+    // an elder outside jinhaihu's township: the edit page says so in Chinese
+    await login(page, 'jinhaihu', DEMO_PW);
+    const other = await page.request.get(BASE + '/api/v1/elders/1');
+    assert.equal(other.status(), 403);
+    await page.goto('/elders/1/edit');
+    const err = page.locator('.el-alert--error').first();
+    await err.waitFor();
+    const text = await err.innerText();
+    assert.match(text, /无权限/);
+    assert.doesNotMatch(text, NO_ENGLISH);
+
+    // a rule with a number at a field (the plan form's people): said again in Chinese
+    await page.goto('/plans/new');
+    await page.getByTestId('plan-townships').click();
+    await page.getByRole('option', { name: '金海湖地区', exact: true }).click();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('demand-by').getByText('按人数').click();
+    await input(page, 'plan-people').fill('-5');
+    await page.getByTestId('solve').click();
+    const fe = page.locator('.el-form-item', { has: page.getByTestId('plan-people') }).locator('.el-form-item__error');
+    await fe.waitFor();
+    const fmsg = await fe.innerText();
+    assert.match(fmsg, /数值超出允许范围/);
+    assert.doesNotMatch(fmsg, NO_ENGLISH);
+    await shot(page, 'F5-zh-errors');
+    noProblems(page);
+    await context.close();
+  });
+});
