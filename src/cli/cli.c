@@ -1,5 +1,6 @@
 /* The command line: `pingji VERB [SUB] [ARGS] [--opt value]`. Verbs live in one table; each
  * has its --help. Exit codes: 0 ok, 1 failed, 2 usage. */
+#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,10 +52,34 @@ int cli_fail(const pj_err *e)
     return 1;
 }
 
-int cli_session_open(session *s, cli *a)
+/* Only init and serve create a database: for the other verbs a missing file, a directory or
+ * an empty file (SQLite would take it for a new database) is not a pingji database. */
+static int db_present(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st)) {
+        if (errno == ENOENT)
+            fprintf(stderr, "pingji: no database at %s (create one with pingji init)\n", path);
+        else
+            fprintf(stderr, "pingji: cannot open %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "pingji: cannot open %s: it is a directory\n", path);
+        return -1;
+    }
+    if (st.st_size == 0) {
+        fprintf(stderr, "pingji: %s is not a pingji database (it is empty)\n", path);
+        return -1;
+    }
+    return 0;
+}
+
+static int session_open(session *s, cli *a, int may_create)
 {
     memset(s, 0, sizeof *s);
     pj_settings_default(&s->settings);
+    if (!may_create && db_present(cli_db_path(a))) return 1;
     if (pj_db_open(&s->db, cli_db_path(a), &s->err)) return cli_fail(&s->err);
     pj_arena_init(&s->arena, 16384);
     s->ctx = (pj_ctx){.db = s->db,
@@ -63,6 +88,11 @@ int cli_session_open(session *s, cli *a)
                       .request_id = "cli",
                       .actor = {.user_id = 0, .username = "cli", .role = PJ_ROLE_ADMIN}};
     return 0;
+}
+
+int cli_session_open(session *s, cli *a)
+{
+    return session_open(s, a, 0);
 }
 
 void cli_session_close(session *s)
@@ -156,7 +186,7 @@ static int v_init(cli *a)
 {
     mkparent(cli_db_path(a));
     session s;
-    if (cli_session_open(&s, a)) return 1;
+    if (session_open(&s, a, 1)) return 1;
     int rc = bootstrap(&s, cli_opt(a, "demo") != NULL, seed_opt(a));
     if (!rc)
         printf("pingji: database %s ready (schema %d)\n", cli_db_path(a),
@@ -171,7 +201,7 @@ static int v_serve(cli *a)
     int fresh = access(path, F_OK) != 0;
     mkparent(path);
     session s;
-    if (cli_session_open(&s, a)) return 1;
+    if (session_open(&s, a, 1)) return 1;
     if (cli_opt(a, "fast-hash")) s.settings.fast_hash = 1;
     int rc = bootstrap(&s, fresh && cli_opt(a, "demo-if-new"), seed_opt(a));
     cli_session_close(&s);

@@ -123,6 +123,33 @@ fail:
     return -1;
 }
 
+/* 0 when h is empty (new) or a pingji database (it has schema_migrations); -1 otherwise, with
+ * *foreign set when it is not a database or another program's, else SQLite's error on h. */
+static int check_pingji(sqlite3 *h, int *foreign)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(h,
+                                "SELECT COUNT(*), COALESCE(SUM(name = 'schema_migrations'), 0)"
+                                " FROM sqlite_master WHERE type = 'table'",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK) rc = sqlite3_step(st);
+    int tables = 0, ours = 0;
+    if (rc == SQLITE_ROW) {
+        tables = sqlite3_column_int(st, 0);
+        ours = sqlite3_column_int(st, 1);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW) {
+        *foreign = (sqlite3_extended_errcode(h) & 0xff) == SQLITE_NOTADB;
+        return -1;
+    }
+    if (tables && !ours) {
+        *foreign = 1;
+        return -1;
+    }
+    return 0;
+}
+
 int pj_db_open_at(pj_db **out, const char *path, int upto, pj_err *err)
 {
     *out = NULL;
@@ -139,12 +166,25 @@ int pj_db_open_at(pj_db **out, const char *path, int upto, pj_err *err)
     }
     sqlite3_busy_timeout(db->h, 5000);
     sqlite3_extended_result_codes(db->h, 1);
+    /* a file of another kind, or another program's database, is refused, not migrated */
+    int foreign = 0;
+    if (check_pingji(db->h, &foreign)) {
+        if (foreign)
+            pj_fail(err, 500, "db_open", "", "%s is not a pingji database", path);
+        else
+            pj_fail(err, 500, "db_open", "", "cannot open %s: %s", path, sqlite3_errmsg(db->h));
+        pj_db_close(db);
+        return -1;
+    }
     /* WAL + synchronous=FULL: a commit is fsynced before it is acknowledged. */
     if (pj_db_exec(db,
                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
                    "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;",
                    err) ||
         migrate(db, upto, err)) {
+        /* name the file and the reason (a busy database keeps its own message) */
+        if (!strcmp(err->code, "internal"))
+            pj_fail(err, 500, "db_open", "", "cannot open %s: %s", path, sqlite3_errmsg(db->h));
         pj_db_close(db);
         return -1;
     }
