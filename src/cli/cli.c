@@ -174,20 +174,24 @@ static int mkparent(const char *path)
     return 0;
 }
 
-static uint64_t seed_opt(cli *a)
+/* --seed N (the demo's seed): 0 or a usage error (2). */
+static int seed_opt(cli *a, uint64_t *seed)
 {
-    int64_t seed = 20240801;
-    const char *v = cli_opt(a, "seed");
-    if (v) pj_parse_i64(v, &seed);
-    return (uint64_t)seed;
+    int64_t v = 20240801;
+    const char *s = cli_opt(a, "seed");
+    if (s && (pj_parse_i64(s, &v) || v < 0)) return cli_usage("--seed takes a number (0 or more)");
+    *seed = (uint64_t)v;
+    return 0;
 }
 
 static int v_init(cli *a)
 {
+    uint64_t seed;
+    if (seed_opt(a, &seed)) return 2;
     mkparent(cli_db_path(a));
     session s;
     if (session_open(&s, a, 1)) return 1;
-    int rc = bootstrap(&s, cli_opt(a, "demo") != NULL, seed_opt(a));
+    int rc = bootstrap(&s, cli_opt(a, "demo") != NULL, seed);
     if (!rc)
         printf("pingji: database %s ready (schema %d)\n", cli_db_path(a),
                pj_db_schema_version(s.db));
@@ -195,42 +199,54 @@ static int v_init(cli *a)
     return rc;
 }
 
+/* --NAME as a number in lo..hi into *v (left as is when absent): 0 or a usage error (2). */
+static int num_opt(cli *a, const char *name, int64_t lo, int64_t hi, const char *what, int64_t *v)
+{
+    const char *s = cli_opt(a, name);
+    if (!s) return 0;
+    if (pj_parse_i64(s, v) || *v < lo || *v > hi) {
+        fprintf(stderr, "pingji: --%s takes %s, not '%s' (see pingji serve --help)\n", name, what,
+                s);
+        return 2;
+    }
+    return 0;
+}
+
 static int v_serve(cli *a)
 {
     const char *path = cli_db_path(a);
+    /* every option is checked before the database (its admin, the demo) is created */
+    int64_t port = 8080, idle = 30, check_ms = 50, scan_s = 300;
+    uint64_t seed;
+    if (num_opt(a, "port", 0, 65535, "a number from 0 to 65535", &port) ||
+        num_opt(a, "idle-minutes", 1, 1440, "a number from 1 to 1440", &idle) ||
+        num_opt(a, "cache-check-ms", 0, 10000, "0 to 10000", &check_ms) ||
+        num_opt(a, "alert-scan-s", 0, 86400, "0 (off) to 86400", &scan_s) || seed_opt(a, &seed))
+        return 2;
+    const char *host = cli_opt(a, "host"), *web = cli_opt(a, "web");
+    if (host && !*host) return cli_usage("--host takes an address");
+    struct stat st;
+    if (web && (!*web || stat(web, &st) || !S_ISDIR(st.st_mode))) {
+        fprintf(stderr, "pingji: --web %s is not a directory\n", web);
+        return 2;
+    }
+    if (!cli_opt(a, "idle-minutes")) idle = -1; /* the default of the settings */
     int fresh = access(path, F_OK) != 0;
     mkparent(path);
     session s;
     if (session_open(&s, a, 1)) return 1;
     if (cli_opt(a, "fast-hash")) s.settings.fast_hash = 1;
-    int rc = bootstrap(&s, fresh && cli_opt(a, "demo-if-new"), seed_opt(a));
+    int rc = bootstrap(&s, fresh && cli_opt(a, "demo-if-new"), seed);
     cli_session_close(&s);
     if (rc) return rc;
-    pj_server_opts so = {
-        .db_path = path, .host = cli_opt(a, "host"), .access_log = !cli_opt(a, "quiet")};
+    pj_server_opts so = {.db_path = path, .host = host, .access_log = !cli_opt(a, "quiet")};
     pj_settings_default(&so.settings);
     if (cli_opt(a, "fast-hash")) so.settings.fast_hash = 1;
-    int64_t port = 8080, idle = 1800;
-    if (cli_opt(a, "port") && (pj_parse_i64(cli_opt(a, "port"), &port) || port < 0 || port > 65535))
-        return cli_usage("--port takes a number from 0 to 65535");
-    if (cli_opt(a, "idle-minutes") &&
-        (pj_parse_i64(cli_opt(a, "idle-minutes"), &idle) || idle < 1 || idle > 1440))
-        return cli_usage("--idle-minutes takes a number from 1 to 1440");
-    if (cli_opt(a, "idle-minutes")) idle *= 60;
-    so.settings.session_idle_s = (int)idle;
+    if (idle > 0) so.settings.session_idle_s = (int)(idle * 60);
     so.port = (int)port;
-    int64_t check_ms = 50;
-    if (cli_opt(a, "cache-check-ms") &&
-        (pj_parse_i64(cli_opt(a, "cache-check-ms"), &check_ms) || check_ms < 0 || check_ms > 10000))
-        return cli_usage("--cache-check-ms takes 0 to 10000");
     so.cache_check_ms = (int)check_ms;
-    int64_t scan_s = 300;
-    if (cli_opt(a, "alert-scan-s") &&
-        (pj_parse_i64(cli_opt(a, "alert-scan-s"), &scan_s) || scan_s < 0 || scan_s > 86400))
-        return cli_usage("--alert-scan-s takes 0 (off) to 86400");
     so.alert_scan_s = (int)scan_s;
-    so.web_dir = cli_opt(a, "web");
-    struct stat st;
+    so.web_dir = web;
     if (!so.web_dir && stat("web/dist/index.html", &st) == 0) so.web_dir = "web/dist";
     pj_server *srv;
     pj_err err;

@@ -1,7 +1,10 @@
 /* The planner's verb: pingji plan --scenario FILE.json | list | show ID | adopt ID | compare A B */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli_int.h"
 #include "core/util.h"
@@ -75,24 +78,52 @@ static void print_plan(json_t *plan)
     }
 }
 
-static int make(cli *a, session *s, pj_jw *w, pj_buf *out)
+/* 0 when path can be written: an existing regular file that is writable, or a new file in a
+ * writable directory; else -1 with the reason printed. Checked before the plan is created so
+ * that a failure leaves nothing behind. */
+static int writable(const char *path)
 {
-    json_error_t je;
-    json_t *body = json_load_file(cli_opt(a, "scenario"), 0, &je);
-    if (!body) {
-        fprintf(stderr, "pingji: %s: %s (line %d)\n", cli_opt(a, "scenario"), je.text, je.line);
-        return 1;
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            fprintf(stderr, "pingji: --out %s: it is a directory\n", path);
+            return -1;
+        }
+        if (access(path, W_OK)) {
+            fprintf(stderr, "pingji: --out %s: %s\n", path, strerror(errno));
+            return -1;
+        }
+        return 0;
     }
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == dir)
+        dir[1] = 0;
+    else
+        *slash = 0;
+    errno = 0;
+    if (stat(dir, &st) || !S_ISDIR(st.st_mode) || access(dir, W_OK | X_OK)) {
+        fprintf(stderr, "pingji: --out %s: cannot create it (%s: %s)\n", path, dir,
+                errno ? strerror(errno) : "not a directory");
+        return -1;
+    }
+    return 0;
+}
+
+static int make(cli *a, session *s, json_t *body, pj_jw *w, pj_buf *out)
+{
     const char *last = NULL;
     pj_plan_progress prog = {progress, &last};
     int rc = pj_plan_create(&s->ctx, body, cli_opt(a, "progress") ? &prog : NULL, w, &s->err);
-    json_decref(body);
     if (rc) return cli_fail(&s->err);
     json_t *plan = json_loads(out->data, 0, NULL);
     print_plan(plan);
     json_decref(plan);
     const char *path = cli_opt(a, "out");
-    if (path && *path) {
+    if (path) {
         FILE *f = fopen(path, "w");
         if (!f || fputs(out->data, f) < 0 || fclose(f)) {
             perror(path);
@@ -117,15 +148,35 @@ int cli_plan(cli *a)
         return cli_usage("give the plan id after the sub-command");
     if (sub && !strcmp(sub, "compare") && cli_parse_id(a->npos > 3 ? a->pos[3] : NULL, &id2))
         return cli_usage("compare A B: give two plan ids");
+    json_t *scenario = NULL;
+    if (!sub) {
+        /* everything checked before the plan (and its audit row) is written */
+        const char *file = cli_opt(a, "scenario"), *path = cli_opt(a, "out");
+        if (!*file) return cli_usage("plan --scenario FILE.json: give the scenario file");
+        if (path && !*path) return cli_usage("plan --out FILE: give the result file");
+        json_error_t je;
+        if (!(scenario = json_load_file(file, 0, &je))) {
+            fprintf(stderr, "pingji: --scenario %s: %s (line %d)\n", file, je.text, je.line);
+            return 1;
+        }
+        if (path && writable(path)) {
+            json_decref(scenario);
+            return 1;
+        }
+    }
     session s;
-    if (cli_session_open(&s, a)) return 1;
+    if (cli_session_open(&s, a)) {
+        json_decref(scenario);
+        return 1;
+    }
     pj_buf out;
     pj_buf_init(&out, (size_t)512 << 20);
     pj_jw w;
     pj_jw_init(&w, &out);
     int rc;
     if (!sub) {
-        rc = make(a, &s, &w, &out);
+        rc = make(a, &s, scenario, &w, &out);
+        json_decref(scenario);
     } else {
         if (!strcmp(sub, "list"))
             rc = pj_plan_list(&s.ctx, cli_opt(a, "status"), 0, 500, &w, &s.err);

@@ -70,3 +70,67 @@ TEST(cli_missing_or_foreign_database_is_not_created)
     CHECK_INT(RUN(out, "init", "--db", db), 0);
     CHECK_INT(RUN(out, "region", "list", "--db", db), 0);
 }
+
+/* A demo database in the test's directory; its path in db. */
+static void demo_db(char *db, size_t size)
+{
+    static char out[65536];
+    path_in_tmp(db, size, "pj.db");
+    CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
+}
+
+static long long sql_int(const char *db, const char *sql)
+{
+    th_server sv;
+    memset(&sv, 0, sizeof sv);
+    snprintf(sv.db, sizeof sv.db, "%s", db);
+    return th_sql_int(&sv, sql);
+}
+
+TEST_T(cli_commands_check_everything_before_writing, 120)
+{
+    static char out[1 << 20];
+    char db[600], scn[600], fresh[600];
+    demo_db(db, sizeof db);
+    path_in_tmp(scn, sizeof scn, "scenario.json");
+    path_in_tmp(fresh, sizeof fresh, "fresh.db");
+    const char *json =
+        "{\"name\":\"cli\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
+        "\"affected\":{\"center\":{\"lat\":40.2,\"lon\":117.3},\"radius_km\":6},"
+        "\"demand\":{\"people\":400},\"teams\":{\"cleaning\":12,\"logistics\":16,"
+        "\"security\":4,\"medical\":4,\"catering\":6,\"it\":2},\"time_limit_s\":0.3}";
+    write_file(scn, json, strlen(json));
+    long long audit = sql_int(db, "SELECT COUNT(*) FROM audit");
+    /* --out into a directory that does not exist: refused before the plan is saved */
+    CHECK_INT(RUN(out, "plan", "--db", db, "--scenario", scn, "--out", "/nonexistent/dir/r.json"),
+              1);
+    CHECK(strstr(out, "/nonexistent/dir/r.json"));
+    CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM plans"), 0);
+    CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM audit"), audit);
+    /* --out onto a directory, --out without a file, --scenario without a file: usage */
+    CHECK_INT(RUN(out, "plan", "--db", db, "--scenario", scn, "--out", t_tmpdir()), 1);
+    CHECK_INT(RUN(out, "plan", "--db", db, "--scenario", scn, "--out"), 2);
+    CHECK(strstr(out, "--out"));
+    CHECK_INT(RUN(out, "plan", "--db", db, "--scenario"), 2);
+    CHECK(strstr(out, "scenario") && !strstr(out, "unable to open"));
+    CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM plans"), 0);
+    CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM audit"), audit);
+    /* the same scenario with a writable --out is saved */
+    char res[600];
+    path_in_tmp(res, sizeof res, "r.json");
+    CHECK_INT(RUN(out, "plan", "--db", db, "--scenario", scn, "--out", res), 0);
+    CHECK(exists(res));
+    CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM plans"), 1);
+    /* serve with a bad option: nothing created (no database, no admin, no demo) */
+    CHECK_INT(RUN(out, "serve", "--db", fresh, "--port", "abc", "--demo-if-new"), 2);
+    CHECK(strstr(out, "--port"));
+    CHECK(!exists(fresh));
+    CHECK_INT(RUN(out, "serve", "--db", fresh, "--idle-minutes", "0", "--demo-if-new"), 2);
+    CHECK_INT(RUN(out, "serve", "--db", fresh, "--alert-scan-s", "-1"), 2);
+    CHECK_INT(RUN(out, "serve", "--db", fresh, "--seed", "abc", "--demo-if-new"), 2);
+    CHECK(strstr(out, "--seed"));
+    CHECK(!exists(fresh));
+    CHECK_INT(RUN(out, "init", "--db", fresh, "--demo", "--seed", "abc"), 2);
+    CHECK(strstr(out, "--seed"));
+    CHECK(!exists(fresh));
+}
