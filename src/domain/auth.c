@@ -539,6 +539,25 @@ fail:
     return -1;
 }
 
+/* Inside the write's transaction: 0 when the district keeps an active admin after user id
+ * stops being one; else -1 with 409 invalid_state (the API and the command line alike). */
+static int keeps_an_admin(pj_ctx *c, int64_t id, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db, "SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0 AND id <> ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    int64_t others = rc > 0 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (others == 0)
+        return pj_fail(err, 409, "invalid_state", "id",
+                       "user %lld is the last active admin: make another admin first",
+                       (long long)id);
+    return 0;
+}
+
 int pj_user_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
 {
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_NONE)) return -1;
@@ -566,6 +585,7 @@ int pj_user_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     const char *role = pj_arena_strdup(c->arena, pj_col_text(s, 2));
     int64_t township = pj_col_int(s, 3), facility = pj_col_int(s, 4), org = pj_col_int(s, 5);
     int disabled = (int)pj_col_int(s, 6);
+    int was_admin = !disabled && !strcmp(role, "admin");
     int64_t cur_version = pj_col_int(s, 7);
     pj_stmt_done(s);
     if (cur_version != version) {
@@ -592,6 +612,8 @@ int pj_user_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
                 "you cannot disable or demote your own account");
         goto fail;
     }
+    if (was_admin && (disabled || strcmp(role, "admin") != 0) && keeps_an_admin(c, id, err))
+        goto fail;
     char *before = user_json(c, id, err);
     if (!before) goto fail;
     s = pj_db_prepare(
@@ -640,14 +662,28 @@ int pj_user_delete(pj_ctx *c, int64_t id, pj_err *err)
     if (pj_db_begin(c->db, err)) return -1;
     char *before = user_json(c, id, err);
     if (!before) goto fail;
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT role, disabled FROM users WHERE id = ?", err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    int admin = rc > 0 && !strcmp(pj_col_text(s, 0), "admin"),
+        disabled = rc > 0 && pj_col_int(s, 1);
+    pj_stmt_done(s);
+    if (rc < 0) goto fail;
+    /* a second delete changes nothing and writes no second audit row */
+    if (disabled) {
+        pj_fail(err, 409, "invalid_state", "id", "user %lld is disabled already", (long long)id);
+        goto fail;
+    }
+    if (admin && keeps_an_admin(c, id, err)) goto fail;
     /* Users are disabled, not erased: audit rows keep pointing at them. */
-    pj_stmt *s = pj_db_prepare(
+    s = pj_db_prepare(
         c->db, "UPDATE users SET disabled = 1, updated_at = ?, version = version + 1 WHERE id = ?",
         err);
     if (!s) goto fail;
     pj_stmt_int(s, 1, pj_now());
     pj_stmt_int(s, 2, id);
-    int rc = pj_stmt_step(s, err);
+    rc = pj_stmt_step(s, err);
     pj_stmt_done(s);
     if (rc < 0) goto fail;
     s = pj_db_prepare(c->db, "DELETE FROM sessions WHERE user_id = ?", err);

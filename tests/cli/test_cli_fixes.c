@@ -9,6 +9,7 @@
 
 #include "t.h"
 #include "th.h"
+#include "domain/auth.h"
 
 static void path_in_tmp(char *out, size_t size, const char *name)
 {
@@ -133,4 +134,86 @@ TEST_T(cli_commands_check_everything_before_writing, 120)
     CHECK_INT(RUN(out, "init", "--db", fresh, "--demo", "--seed", "abc"), 2);
     CHECK(strstr(out, "--seed"));
     CHECK(!exists(fresh));
+}
+
+TEST(cli_last_active_admin_is_kept)
+{
+    static char out[65536];
+    char db[600];
+    path_in_tmp(db, sizeof db, "pj.db");
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    long long audit = sql_int(db, "SELECT COUNT(*) FROM audit");
+    /* the only admin: not disabled, not demoted, and nothing written */
+    CHECK_INT(RUN(out, "user", "delete", "1", "--db", db), 1);
+    CHECK(strstr(out, "last active admin") && strstr(out, "invalid_state"));
+    CHECK_INT(RUN(out, "user", "update", "1", "--json", "{\"role\":\"viewer\"}", "--db", db), 1);
+    CHECK(strstr(out, "last active admin"));
+    CHECK_INT(RUN(out, "user", "update", "1", "--json", "{\"disabled\":true}", "--db", db), 1);
+    CHECK(strstr(out, "last active admin"));
+    CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0"), 1);
+    CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM audit"), audit);
+    /* with a second admin the first can go, once */
+    CHECK_INT(RUN(out, "user", "add", "admin2", "--role", "admin", "--db", db), 0);
+    CHECK_INT(RUN(out, "user", "delete", "1", "--db", db), 0);
+    audit = sql_int(db, "SELECT COUNT(*) FROM audit");
+    CHECK_INT(RUN(out, "user", "delete", "1", "--db", db), 1);
+    CHECK(strstr(out, "disabled already"));
+    CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM audit"), audit);
+    /* admin2 is now the last one; other roles stay free to change */
+    CHECK_INT(RUN(out, "user", "delete", "2", "--db", db), 1);
+    CHECK(strstr(out, "last active admin"));
+    CHECK_INT(RUN(out, "user", "add", "viewer1", "--role", "viewer", "--db", db), 0);
+    CHECK_INT(RUN(out, "user", "delete", "3", "--db", db), 0);
+    /* re-enabling the first admin makes room again */
+    CHECK_INT(RUN(out, "user", "update", "1", "--json", "{\"disabled\":false}", "--db", db), 0);
+    CHECK_INT(RUN(out, "user", "update", "2", "--json", "{\"role\":\"viewer\"}", "--db", db), 0);
+}
+
+TEST(api_user_delete_twice_and_admin_rules)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80], tok2[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    json_t *o;
+    CHECK_INT(
+        th_call(&s, "POST", "/api/v1/users", tok,
+                "{\"username\":\"admin2\",\"role\":\"admin\",\"password\":\"long-enough-pw\"}", &o),
+        201);
+    long long id2 = th_int(o, "id");
+    json_decref(o);
+    CHECK_INT(
+        th_call(&s, "POST", "/api/v1/users", tok,
+                "{\"username\":\"viewer1\",\"role\":\"viewer\",\"password\":\"long-enough-pw\"}",
+                &o),
+        201);
+    long long v1 = th_int(o, "id");
+    json_decref(o);
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/users/%lld", v1);
+    CHECK_INT(th_call(&s, "DELETE", path, tok, NULL, NULL), 204);
+    long long audit = th_sql_int(&s, "SELECT COUNT(*) FROM audit");
+    CHECK_INT(th_call(&s, "DELETE", path, tok, NULL, &o), 409);
+    CHECK_STR(th_err_code(o), "invalid_state");
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit"), audit);
+    /* an admin may disable another admin while one stays active */
+    th_login(&s, "admin2", "long-enough-pw", tok2);
+    CHECK_INT(th_call(&s, "DELETE", "/api/v1/users/1", tok2, NULL, NULL), 204);
+    snprintf(path, sizeof path, "/api/v1/users/%lld", id2);
+    CHECK_INT(th_call(&s, "DELETE", path, tok2, NULL, &o), 422); /* not their own */
+    json_decref(o);
+    /* the domain refuses the last active admin to any caller (the command line acts as no
+     * user): here as a local administrator */
+    th_ctx t;
+    th_ctx_open(&s, &t, "local", PJ_ROLE_ADMIN);
+    pj_err err;
+    pj_err_clear(&err);
+    CHECK_INT(pj_user_delete(&t.c, id2, &err), -1);
+    CHECK_INT(err.status, 409);
+    CHECK_STR(err.code, "invalid_state");
+    th_ctx_close(&t);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0"),
+              1);
+    th_stop(&s);
 }
