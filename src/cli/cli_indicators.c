@@ -1,7 +1,9 @@
 /* Indicator and carbon verbs of the command line: indicator, carbon, import. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli_int.h"
@@ -244,8 +246,11 @@ int cli_import(cli *a)
     const char *path = a->npos > 1 ? a->pos[1] : NULL;
     if (!path) return cli_usage("import FILE.csv [--dry-run]");
     FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "pingji: cannot open %s\n", path);
+    struct stat st;
+    if (!f || fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
+        fprintf(stderr, "pingji: cannot read %s: %s\n", path,
+                f ? "it is not a file" : strerror(errno));
+        if (f) fclose(f);
         return 1;
     }
     pj_buf text;
@@ -253,7 +258,13 @@ int cli_import(cli *a)
     char chunk[65536];
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) pj_buf_add(&text, chunk, n);
+    int bad = ferror(f);
     fclose(f);
+    if (bad) {
+        pj_buf_free(&text);
+        fprintf(stderr, "pingji: cannot read %s\n", path);
+        return 1;
+    }
     if (text.overflow) {
         pj_buf_free(&text);
         fprintf(stderr, "pingji: %s is larger than 512 MiB\n", path);
@@ -276,8 +287,18 @@ int cli_import(cli *a)
                                      &w, &s.err);
     if (rc)
         rc = cli_fail(&s.err);
-    else
+    else {
         cli_print_json(out.data);
+        /* a preview with bad rows fails as the import itself would */
+        json_t *res = json_loads(out.data, 0, NULL);
+        if (json_is_false(json_object_get(res, "ok"))) {
+            fprintf(stderr, "pingji: %s: %lld bad rows%s\n", path,
+                    (long long)json_integer_value(json_object_get(res, "bad_rows")),
+                    dry ? " (dry run: nothing written)" : "");
+            rc = 1;
+        }
+        json_decref(res);
+    }
     pj_buf_free(&out);
     pj_buf_free(&text);
     cli_session_close(&s);

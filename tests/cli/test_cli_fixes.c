@@ -11,6 +11,8 @@
 #include "th.h"
 #include "domain/auth.h"
 
+#include <xlsxwriter.h>
+
 static void path_in_tmp(char *out, size_t size, const char *name)
 {
     snprintf(out, size, "%s/%s", t_tmpdir(), name);
@@ -216,4 +218,47 @@ TEST(api_user_delete_twice_and_admin_rules)
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0"),
               1);
     th_stop(&s);
+}
+
+TEST_T(cli_import_preview_with_bad_rows_fails, 120)
+{
+    static char out[1 << 20];
+    char db[600], good[600], bad[600], xbad[600];
+    demo_db(db, sizeof db);
+    path_in_tmp(good, sizeof good, "good.csv");
+    path_in_tmp(bad, sizeof bad, "bad.csv");
+    path_in_tmp(xbad, sizeof xbad, "bad.xlsx");
+    const char *g = "code,region,period,value,source\ngdp,平谷区,2031,500,统计局\n";
+    const char *b = "code,region,period,value,source\ngdp,平谷区,2031,500,统计局\n"
+                    "gdp,平谷区,2032,4.2.1,统计局\n";
+    write_file(good, g, strlen(g));
+    write_file(bad, b, strlen(b));
+    lxw_workbook *wb = workbook_new(xbad);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
+    const char *head[] = {"code", "region", "period", "value", "source"};
+    const char *row[] = {"gdp", "平谷区", "2032", "4.2.1", "统计局"};
+    for (int k = 0; k < 5; k++) {
+        worksheet_write_string(ws, 0, (lxw_col_t)k, head[k], NULL);
+        worksheet_write_string(ws, 1, (lxw_col_t)k, row[k], NULL);
+    }
+    CHECK(workbook_close(wb) == LXW_NO_ERROR);
+    char fp[TH_FINGERPRINT_SIZE], fp2[TH_FINGERPRINT_SIZE];
+    th_server sv;
+    memset(&sv, 0, sizeof sv);
+    snprintf(sv.db, sizeof sv.db, "%s", db);
+    th_fingerprint(&sv, fp, sizeof fp);
+    CHECK_INT(RUN(out, "import", bad, "--dry-run", "--db", db), 1);
+    CHECK(strstr(out, "\"bad_rows\": 1") && strstr(out, "1 bad rows"));
+    CHECK_INT(RUN(out, "import", xbad, "--dry-run", "--db", db), 1);
+    CHECK(strstr(out, "\"bad_rows\": 1"));
+    CHECK_INT(RUN(out, "import", bad, "--db", db), 1);
+    CHECK_INT(RUN(out, "import", t_tmpdir(), "--dry-run", "--db", db), 1);
+    CHECK(strstr(out, "cannot read"));
+    th_fingerprint(&sv, fp2, sizeof fp2);
+    CHECK_STR(fp2, fp);
+    /* a clean preview succeeds and writes nothing either */
+    CHECK_INT(RUN(out, "import", good, "--dry-run", "--db", db), 0);
+    CHECK(strstr(out, "\"ok\": true"));
+    th_fingerprint(&sv, fp2, sizeof fp2);
+    CHECK_STR(fp2, fp);
 }
