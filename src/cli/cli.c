@@ -45,6 +45,14 @@ int cli_usage(const char *msg)
     return 2;
 }
 
+int cli_extra_args(cli *a, int max)
+{
+    if (a->npos <= max) return 0;
+    fprintf(stderr, "pingji: unexpected argument '%s' for %s; see pingji %s --help\n", a->pos[max],
+            a->pos[0], a->pos[0]);
+    return 2;
+}
+
 int cli_fail(const pj_err *e)
 {
     fprintf(stderr, "pingji: %s%s%s%s (%s)\n", e->message, e->field[0] ? " [field " : "", e->field,
@@ -187,7 +195,7 @@ static int seed_opt(cli *a, uint64_t *seed)
 static int v_init(cli *a)
 {
     uint64_t seed;
-    if (seed_opt(a, &seed)) return 2;
+    if (cli_extra_args(a, 1) || seed_opt(a, &seed)) return 2;
     mkparent(cli_db_path(a));
     session s;
     if (session_open(&s, a, 1)) return 1;
@@ -221,7 +229,8 @@ static int v_serve(cli *a)
     if (num_opt(a, "port", 0, 65535, "a number from 0 to 65535", &port) ||
         num_opt(a, "idle-minutes", 1, 1440, "a number from 1 to 1440", &idle) ||
         num_opt(a, "cache-check-ms", 0, 10000, "0 to 10000", &check_ms) ||
-        num_opt(a, "alert-scan-s", 0, 86400, "0 (off) to 86400", &scan_s) || seed_opt(a, &seed))
+        num_opt(a, "alert-scan-s", 0, 86400, "0 (off) to 86400", &scan_s) || seed_opt(a, &seed) ||
+        cli_extra_args(a, 1))
         return 2;
     const char *host = cli_opt(a, "host"), *web = cli_opt(a, "web");
     if (host && !*host) return cli_usage("--host takes an address");
@@ -294,6 +303,7 @@ json_t *cli_json_arg(cli *a)
 static int run_entity(cli *a, const entity_ops *ops)
 {
     const char *sub = a->npos > 1 ? a->pos[1] : "list";
+    if (cli_extra_args(a, !strcmp(sub, "list") || !strcmp(sub, "add") ? 2 : 3)) return 2;
     session s;
     if (cli_session_open(&s, a)) return 1;
     pj_buf out;
@@ -414,6 +424,7 @@ static int v_user(cli *a)
     }
     /* user add NAME --role R [--password P] [--township-id N] … */
     if (a->npos < 3 || !cli_opt(a, "role")) return cli_usage("user add NAME --role ROLE");
+    if (cli_extra_args(a, 3)) return 2;
     json_t *b = json_object();
     json_object_set_new(b, "username", json_string(a->pos[2]));
     json_object_set_new(b, "role", json_string(cli_opt(a, "role")));
@@ -473,6 +484,7 @@ static int v_user(cli *a)
 
 static int v_audit(cli *a)
 {
+    if (cli_extra_args(a, 1)) return 2;
     session s;
     if (cli_session_open(&s, a)) return 1;
     pj_audit_filter f = {
@@ -495,6 +507,7 @@ static int v_audit(cli *a)
 static int v_backup(cli *a)
 {
     if (a->npos < 2) return cli_usage("backup FILE");
+    if (cli_extra_args(a, 2)) return 2;
     session s;
     if (cli_session_open(&s, a)) return 1;
     int rc = pj_db_backup(s.db, a->pos[1], &s.err) ? cli_fail(&s.err) : 0;
@@ -506,6 +519,7 @@ static int v_backup(cli *a)
 static int v_restore(cli *a)
 {
     if (a->npos < 2) return cli_usage("restore FILE");
+    if (cli_extra_args(a, 2)) return 2;
     pj_err err;
     pj_err_clear(&err);
     if (pj_db_restore_file(a->pos[1], cli_db_path(a), &err)) return cli_fail(&err);
@@ -515,6 +529,7 @@ static int v_restore(cli *a)
 
 static int v_version(cli *a)
 {
+    if (cli_extra_args(a, 1)) return 2;
     printf("pingji %s (schema %d)\n", pj_version(), pj_db_schema_latest());
     return 0;
 }
@@ -523,57 +538,65 @@ static int v_help(cli *a);
 
 static const verb verbs[] = {
     {"serve",
-     "serve [--db F] [--host H] [--port N] [--web DIR] [--demo-if-new] [--quiet]\n"
-     "      [--idle-minutes N] [--cache-check-ms N] [--alert-scan-s N]",
+     "serve [--db F] [--host H] [--port N] [--web DIR] [--demo-if-new] [--seed N] [--quiet]\n"
+     "      [--idle-minutes N] [--cache-check-ms N] [--alert-scan-s N] [--fast-hash]",
      "Run the HTTP server. A new database gets an admin account (password printed once) and,\n"
      "with --demo-if-new, the Pinggu demo district. Cached reads notice writes made by other\n"
      "processes (the CLI) within --cache-check-ms (default 50; 0 = on every request).\n"
      "The eldercare alert scan runs every --alert-scan-s seconds (default 300; 0 = off) and\n"
-     "just after the meal cut-off, in slices between requests, as the user \"system\".",
+     "just after the meal cut-off, in slices between requests, as the user \"system\".\n"
+     "--seed makes the demo deterministic; --fast-hash (tests only) hashes passwords weakly.",
      v_serve},
     {"init", "init [--db F] [--demo] [--seed N]",
      "Create the database, apply migrations, create the admin account; --demo loads the demo\n"
      "district (deterministic for a seed).",
      v_init},
     {"user",
-     "user list|get ID|add NAME --role R [--password P] [--township-id N] [--facility-id N]\n"
-     "     [--organisation-id N] [--grid-ids 1,2]|update ID --json J|delete ID",
+     "user list [--role R] [--limit N] [--cursor N]|get ID|\n"
+     "     add NAME --role R [--name DISPLAY_NAME] [--password P] [--township-id N]\n"
+     "     [--facility-id N] [--organisation-id N] [--grid-ids 1,2]|update ID --json J|delete ID",
      "Manage user accounts. Roles: admin, district_officer, township_officer,\n"
      "facility_operator, grid_worker, enterprise, viewer.",
      v_user},
     {"region",
-     "region list [--parent-id N] [--township-id N] [--type T] [--q S]|get ID|add --json J|\n"
-     "       update ID --json J|delete ID",
+     "region list [--parent-id N] [--township-id N] [--type T] [--q S] [--limit N]\n"
+     "       [--cursor N]|get ID|add --json J|update ID --json J|delete ID",
      "The region tree: district → township → village/community → grid.", v_region},
     {"org",
-     "org list [--township-id N] [--type T] [--industry I] [--q S]|get ID|add --json J|\n"
-     "    update ID --json J|delete ID",
+     "org list [--township-id N] [--type T] [--industry I] [--q S] [--limit N] [--cursor N]|\n"
+     "    get ID|add --json J|update ID --json J|delete ID",
      "Organisations: enterprises, departments, banks, labs, operators.", v_org},
     {"facility",
-     "facility list [--township-id N] [--type T] [--role R] [--state S] [--q S]|get ID|\n"
-     "         add --json J|update ID --json J|delete ID",
+     "facility list [--township-id N] [--village-id N] [--operator-id N] [--type T] [--role R]\n"
+     "         [--state S] [--q S] [--limit N] [--cursor N]|get ID|add --json J|\n"
+     "         update ID --json J|delete ID",
      "Facilities and their emergency roles.", v_facility},
     {"standard",
-     "standard list [--facility-type T] [--scenario S] [--role R] [--in-force]|get ID|\n"
+     "standard list [--facility-type T] [--scenario S] [--role R] [--in-force] [--limit N]|\n"
+     "         get ID|"
      "         add --json J",
      "Conversion standards (转换标准): target hours, checklist and coverage per facility type ×\n"
      "scenario × role; add makes a new version.",
      cli_standard},
     {"manual",
-     "manual list [--facility-id N] [--scenario S]|get ID|add --json J|export ID [--csv]|\n"
+     "manual list [--facility-id N] [--scenario S] [--limit N]|get ID|add --json J|\n"
+     "       export ID [--csv]|"
      "       import --facility-id N --scenario S --role R --title T --csv FILE",
      "Conversion manuals (工作手册): steps with minutes, predecessors, teams and checklists;\n"
      "the critical path is checked against the standard's target.",
      cli_manual},
     {"convert",
-     "convert list|start --facility-id N --scenario S [--manual-id N]|get ID|\n"
+     "convert list [--facility-id N] [--state S] [--limit N]|\n"
+     "        start --facility-id N --scenario S [--manual-id N]|get ID|\n"
      "        step-start STEP|step-finish STEP [--remarks R]|sign STEP --item I|\n"
      "        restore ID|abort ID --reason R|timeline ID",
      "Live conversions: peacetime → converting → emergency → restoring → peacetime.", cli_convert},
     {"drill",
-     "drill list|start --facility-id N --scenario S|get ID|step-start STEP|step-finish STEP|\n"
-     "      sign STEP --item I|abort ID --reason R|report ID [--csv]|trend FACILITY_ID|\n"
-     "      finding-add ID --json J|finding-update ID --json J|findings [--status S]",
+     "drill list [--facility-id N] [--state S] [--limit N]|\n"
+     "      start --facility-id N --scenario S [--manual-id N]|get ID|step-start STEP|\n"
+     "      step-finish STEP [--remarks R]|sign STEP --item I|abort ID --reason R|\n"
+     "      report ID [--csv]|trend FACILITY_ID|finding-add ID --json J|\n"
+     "      finding-update ID --json J|findings [--status S] [--facility-id N] [--limit N]",
      "Drills (转换演练): run a manual without changing the facility's state, then score it.",
      cli_drill},
     {"overview", "overview [--scenario S] [--population N]",
@@ -581,7 +604,8 @@ static const verb verbs[] = {
      "target, drills overdue, days of supply.",
      cli_overview},
     {"stock",
-     "stock list [--facility-id N] [--category C]|add --json J|update ID --json J|delete ID",
+     "stock list [--facility-id N] [--category C] [--limit N]|add --json J|update ID --json J|\n"
+     "      delete ID",
      "Stock lines of the supply stores.", cli_stock},
     {"plan",
      "plan --scenario FILE.json [--out RESULT.json] [--progress]|list [--status S]|show ID|\n"
@@ -591,15 +615,18 @@ static const verb verbs[] = {
      cli_plan},
     {"indicator",
      "indicator list [--q S]|get ID|add --json J|values [--code C] [--region R] [--period P]\n"
-     "          [--from Y] [--to Y]|set --json J|revise ID --json J|derive FN --code C …|\n"
+     "          [--from Y] [--to Y]|set --json J|revise ID --json J|\n"
+     "          derive FN --code C [--region R] [--period P] [--from Y] [--to Y] [--method M]\n"
+     "          [--of C] [--base P] [--by B] [--target T]|\n"
      "          export [--code C] [--format csv|xlsx] [--out FILE]|dashboard|demo",
      "District indicators (统计指标): values with revision history; derive yoy|prev|cagr|share|\n"
      "points|progress|rank; the dashboard; demo loads the seed's figures. export writes CSV, or\n"
      "an XLSX workbook with --format xlsx or an --out file ending in .xlsx.",
      cli_indicator},
     {"carbon",
-     "carbon factors [--energy-type T]|factor-add --json J|energy [--period P]|\n"
-     "       energy-add --json J|emissions --year Y [--by sector|organisation|energy_type]|\n"
+     "carbon factors [--energy-type T]|factor-add --json J|energy [--period P] [--sector S]|\n"
+     "       energy-add --json J|\n"
+     "       emissions --year Y [--period P] [--by sector|organisation|energy_type]|\n"
      "       intensity --year Y [--region R]",
      "Carbon: versioned emission factors, energy use, tonnes CO2e, energy per 10,000 yuan GDP.",
      cli_carbon},
@@ -622,16 +649,21 @@ static const verb verbs[] = {
      "monthly freight against the 2035 target, land parcels, freight trains; KPIs.",
      cli_logistics},
     {"elder",
-     "elder list [--region-id N] [--tier T] [--vulnerable] [--unpaired] [--reveal]|get ID\n"
-     "      [--reveal]|add --json J|update ID --json J|alerts-scan [--at T]|\n"
+     "elder list [--region-id N] [--tier T] [--vulnerable] [--unpaired] [--reveal] [--q S]\n"
+     "      [--limit N] [--cursor N]|get ID [--reveal]|add --json J|update ID --json J|alerts-scan "
+     "[--at T]|\n"
      "      coverage [--group G] [--region-id N] [--csv]|ledger-check|demo [--elders N]",
      "Mutual-aid elderly care (互助养老): elders, alerts, coverage, the time-credit ledger.",
      cli_elder},
-    {"helper", "helper list [--region-id N] [--skill S]|get ID|add --json J|update ID --json J",
+    {"helper",
+     "helper list [--region-id N] [--skill S] [--reveal] [--q S] [--limit N] [--cursor N]|\n"
+     "       get ID [--reveal]|add --json J|update ID --json J",
      "Helpers (互助员) and their skills, capacity and credits.", cli_helper},
-    {"pair", "pair run --region-id N|show ID [--state S]|accept ID|reject ID|list [--elder-id N]",
+    {"pair",
+     "pair run --region-id N|show ID [--state S] [--limit N]|accept ID|reject ID|\n"
+     "     list [--elder-id N] [--helper-id N] [--state S] [--limit N]",
      "Pairing runs (结对): proposals by min-cost flow, with reasons; accept or reject.", cli_pair},
-    {"vulnerable", "vulnerable [--region-id N] [--csv] [--reveal]",
+    {"vulnerable", "vulnerable [--region-id N] [--csv] [--reveal] [--limit N]",
      "The vulnerable-person list of an area, for door-to-door evacuation.", cli_vulnerable},
     {"ecommerce",
      "ecommerce bases [--tier T]|base-get ID|base-add --json J|studios [--base-id N]|\n"
@@ -643,7 +675,9 @@ static const verb verbs[] = {
      "          sessions [--streamer-id N] [--from D] [--to D]|session-add --json J|products|\n"
      "          product-add --json J|sales PRODUCT_ID|sales-add PRODUCT_ID --json J|\n"
      "          zones [--kind K]|zone-get ID|zone-add --json J|zone-update ID --json J|\n"
-     "          kpis [--from D] [--to D]|demo",
+     "          kpis [--from D] [--to D]|demo\n"
+     "          (lists also take [--organisation-id N] [--township-id N] [--category C]\n"
+     "          [--channel C] [--limit N] [--cursor N])",
      "Livestream e-commerce (直播电商): the 1+5+N bases, studio bookings, streamers, sessions,\n"
      "sales, zone enterprises, KPIs; demo loads the seed's figures and the academy demo.",
      cli_ecommerce},
@@ -655,7 +689,9 @@ static const verb verbs[] = {
      "J|\n"
      "        enrolments [--cohort-id N] [--state S]|enrolment-get ID|enrol --json J|\n"
      "        practice ID --session-id N|graduate ID --version N [--on D]|place ID --json J|\n"
-     "        withdraw ID --version N|kpis [--cohort-id N] [--as-of D]|demo",
+     "        withdraw ID --version N|kpis [--cohort-id N] [--as-of D]|demo\n"
+     "        (lists also take [--base-id N] [--organisation-id N] [--township-id N]\n"
+     "        [--streamer-id N] [--post-id N] [--category C] [--kind K] [--limit N] [--cursor N])",
      "The village-streamer academy (村播学院): courses, cohorts, job posts, enrolments, practice,\n"
      "graduation, placement; KPIs per cohort and overall.",
      cli_academy},
@@ -668,20 +704,24 @@ static const verb verbs[] = {
      "           bank-product-update ID --json J|needs|need-get ID|need-add --json J|matches|\n"
      "           match-get ID|match-consent ID --json J|match-outcome ID --json J|posts|\n"
      "           post-get ID|post-add --json J|post-matches ID|contact-add POST_ID --json J|\n"
-     "           contacts|contact-get ID|contact-respond ID --json J",
+     "           contacts|contact-get ID|contact-respond ID --json J\n"
+     "           (lists take [--organisation-id N] [--township-id N] [--bank-id N] [--need-id N]\n"
+     "           [--post-id N] [--state S] [--category C] [--kind K] [--limit N] [--cursor N])",
      "Enterprise service (服务企业): reception days, the calendar, KPIs, profiles, "
      "bank–enterprise\n"
      "matching (政银企) and the cooperation board (企间合作).",
      cli_enterprise},
     {"appeal",
-     "appeal list [--state S] [--category C] [--organisation-id N] [--overdue]|get ID|\n"
+     "appeal list [--state S] [--category C] [--channel C] [--organisation-id N]\n"
+     "       [--department-id N] [--overdue] [--limit N] [--cursor N]|get ID|\n"
      "       add --json J|dispatch|accept|return|reply|rate|close|escalate|visit ID [--json J]|\n"
      "       sweep|return-visits",
      "Enterprise appeals (诉求) from filing to rating: 接-派-办-评, deadlines, escalation.",
      cli_appeal},
     {"policy",
-     "policy list [--organisation-id N]|get ID|add --json J|update ID --json J|matches ID|\n"
-     "       explain ID --organisation-id N|notices [--policy-id N]|rule-check --json J",
+     "policy list [--organisation-id N] [--limit N] [--cursor N]|get ID|add --json J|\n"
+     "       update ID --json J|matches ID|explain ID --organisation-id N|\n"
+     "       notices [--policy-id N]|rule-check --json J",
      "The policy library (政策): eligibility rules matched to every firm, with explanations.",
      cli_policy},
     {"audit", "audit [--entity E] [--entity-id N] [--action A] [--limit N]",
@@ -694,22 +734,58 @@ static const verb verbs[] = {
 };
 #define NVERBS ((int)(sizeof verbs / sizeof verbs[0]))
 
+static void verb_help(const verb *v)
+{
+    printf("usage: pingji %s\n\n%s\n\nCommon: --db FILE (default data/pingji.db or $PINGJI_DB)\n",
+           v->usage, v->help);
+}
+
 static int v_help(cli *a)
 {
+    if (cli_extra_args(a, 2)) return 2;
     if (a->npos > 1) {
         for (int i = 0; i < NVERBS; i++)
             if (!strcmp(verbs[i].name, a->pos[1])) {
-                printf("usage: pingji %s\n\n%s\n\nCommon: --db FILE (default data/pingji.db or "
-                       "$PINGJI_DB)\n",
-                       verbs[i].usage, verbs[i].help);
+                verb_help(&verbs[i]);
                 return 0;
             }
-        return cli_usage("no such verb");
+        fprintf(stderr, "pingji: no such verb '%s' (see pingji help)\n", a->pos[1]);
+        return 2;
     }
     printf("usage: pingji VERB [ARGS]   (pingji VERB --help for one verb)\n\nverbs:\n");
     for (int i = 0; i < NVERBS; i++) /* the first line of each verb's help */
         printf("  %-9s %.*s\n", verbs[i].name, (int)strcspn(verbs[i].help, "\n"), verbs[i].help);
     printf("\nexit codes: 0 ok, 1 failed, 2 usage\n");
+    return 0;
+}
+
+/* Whether text names the option --name (a whole token: --region does not name --region-id). */
+static int names_option(const char *text, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = strstr(text, "--"); p; p = strstr(p + 2, "--")) {
+        char next = p[2 + n];
+        if (!strncmp(p + 2, name, n) &&
+            !((next >= 'a' && next <= 'z') || (next >= '0' && next <= '9') || next == '-'))
+            return 1;
+    }
+    return 0;
+}
+
+/* The options a verb takes are the ones its usage and help name, with --db and --help; a verb
+ * whose lists take any field (--FIELD) leaves the check to its domain calls. */
+static int check_options(const verb *v, cli *a)
+{
+    if (strstr(v->usage, "--FIELD")) return 0;
+    for (int i = 0; i < a->nopt; i++) {
+        const char *k = a->key[i];
+        if (!strcmp(k, "db") || !strcmp(k, "help") || names_option(v->usage, k) ||
+            names_option(v->help, k))
+            continue;
+        fprintf(stderr, "pingji: unknown option --%s for %s; see pingji %s --help\n", k, v->name,
+                v->name);
+        return 2;
+    }
     return 0;
 }
 
@@ -720,35 +796,53 @@ const char *pj_version(void)
 
 int pj_cli_main(int argc, char **argv)
 {
-    cli a;
+    static cli a;
     memset(&a, 0, sizeof a);
     for (int i = 1; i < argc; i++) {
         if (!strncmp(argv[i], "--", 2) && argv[i][2]) {
             if (a.nopt == MAX_OPTS) return cli_usage("too many options");
             const char *k = argv[i] + 2, *eq = strchr(k, '=');
             if (eq) {
-                a.key[a.nopt] = strndup(k, (size_t)(eq - k)); /* lives for the process */
-                a.val[a.nopt++] = eq + 1;
+                size_t n = (size_t)(eq - k);
+                if (n == 0 || n >= sizeof a.keys[0]) {
+                    fprintf(stderr, "pingji: unknown option %s (see pingji help)\n", argv[i]);
+                    return 2;
+                }
+                memcpy(a.keys[a.nopt], k, n);
+                a.keys[a.nopt][n] = 0;
+                a.key[a.nopt] = a.keys[a.nopt];
+                a.val[a.nopt] = eq + 1;
             } else {
                 a.key[a.nopt] = k;
-                int flag = i + 1 >= argc || !strncmp(argv[i + 1], "--", 2);
-                a.val[a.nopt++] = flag ? NULL : argv[++i];
+                /* --help takes no value: pingji --help VERB is help VERB */
+                int flag = i + 1 >= argc || !strncmp(argv[i + 1], "--", 2) || !strcmp(k, "help");
+                a.val[a.nopt] = flag ? NULL : argv[++i];
             }
+            for (int j = 0; j < a.nopt; j++)
+                if (!strcmp(a.key[j], a.key[a.nopt])) {
+                    fprintf(stderr, "pingji: --%s is given twice (see pingji help)\n", a.key[j]);
+                    return 2;
+                }
+            a.nopt++;
         } else {
             if (a.npos == MAX_POS) return cli_usage("too many arguments");
             a.pos[a.npos++] = argv[i];
         }
     }
     if (a.npos == 0) {
+        /* pingji --help, pingji --version: as the verbs */
+        if (a.nopt == 1 && cli_opt(&a, "help")) return v_help(&a);
+        if (a.nopt == 1 && cli_opt(&a, "version")) return v_version(&a);
         v_help(&a);
         return 2;
     }
     for (int i = 0; i < NVERBS; i++) {
         if (strcmp(verbs[i].name, a.pos[0])) continue;
         if (cli_opt(&a, "help")) {
-            printf("usage: pingji %s\n\n%s\n", verbs[i].usage, verbs[i].help);
+            verb_help(&verbs[i]);
             return 0;
         }
+        if (check_options(&verbs[i], &a)) return 2;
         return verbs[i].fn(&a);
     }
     fprintf(stderr, "pingji: unknown verb '%s'\n", a.pos[0]);

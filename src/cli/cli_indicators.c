@@ -19,6 +19,7 @@ typedef struct isub {
     const char *name;
     int needs_json;
     ind_fn fn;
+    int max_pos; /* positional arguments, the verb's included; 0: 2 */
 } isub;
 
 static int run(cli *a, const isub *subs, const char *def)
@@ -28,6 +29,7 @@ static int run(cli *a, const isub *subs, const char *def)
     for (int i = 0; subs[i].name; i++)
         if (!strcmp(subs[i].name, name)) sb = &subs[i];
     if (!sb) return cli_usage("unknown sub-command; see --help");
+    if (cli_extra_args(a, sb->max_pos ? sb->max_pos : 2)) return 2;
     json_t *body = NULL;
     if (sb->needs_json && !(body = cli_json_arg(a)))
         return cli_opt(a, "json") ? 1 : cli_usage("give --json '{…}' or --json @file.json");
@@ -185,10 +187,10 @@ static int i_demo(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 int cli_indicator(cli *a)
 {
     static const isub subs[] = {
-        {"list", 0, i_list},     {"get", 0, i_get},       {"add", 1, i_add},
-        {"values", 0, i_values}, {"set", 1, i_set},       {"revise", 1, i_revise},
-        {"derive", 0, i_derive}, {"export", 0, i_export}, {"dashboard", 0, i_dashboard},
-        {"demo", 0, i_demo},     {NULL, 0, NULL}};
+        {"list", 0, i_list},        {"get", 0, i_get, 3},    {"add", 1, i_add},
+        {"values", 0, i_values},    {"set", 1, i_set},       {"revise", 1, i_revise, 3},
+        {"derive", 0, i_derive, 3}, {"export", 0, i_export}, {"dashboard", 0, i_dashboard},
+        {"demo", 0, i_demo},        {NULL, 0, NULL}};
     return run(a, subs, "list");
 }
 
@@ -245,6 +247,7 @@ int cli_import(cli *a)
 {
     const char *path = a->npos > 1 ? a->pos[1] : NULL;
     if (!path) return cli_usage("import FILE.csv [--dry-run]");
+    if (cli_extra_args(a, 2)) return 2;
     FILE *f = fopen(path, "rb");
     struct stat st;
     if (!f || fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {

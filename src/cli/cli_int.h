@@ -14,6 +14,7 @@ typedef struct cli {
     int npos;
     const char *key[MAX_OPTS], *val[MAX_OPTS];
     int nopt;
+    char keys[MAX_OPTS][64]; /* the names of --name=value options */
 } cli;
 
 typedef int (*verb_fn)(cli *a);
@@ -36,6 +37,9 @@ const char *cli_opt(cli *a, const char *k);
 const char *cli_db_path(cli *a);
 /* Prints a usage error; returns 2. */
 int cli_usage(const char *msg);
+/* 0 when the command line has at most max positional arguments (the verb counts as one);
+ * else a usage error naming the first extra one (2). */
+int cli_extra_args(cli *a, int max);
 /* Prints the error; returns 1. */
 int cli_fail(const pj_err *e);
 /* Opens the database with the command line acting as a local administrator; 0 or exit code. */
@@ -54,6 +58,7 @@ typedef struct cli_sub {
     int needs_id;   /* positional ID after the sub-command */
     int needs_json; /* --json J (or a body built from options) */
     cli_sub_fn fn;
+    int max_pos; /* positional arguments it takes, the verb's included; 0: 2, 3 with an id */
 } cli_sub;
 
 /* Runs the sub-command named by pos[1] (def when absent) from a NULL-terminated table;

@@ -148,6 +148,8 @@ int cli_plan(cli *a)
         return cli_usage("give the plan id after the sub-command");
     if (sub && !strcmp(sub, "compare") && cli_parse_id(a->npos > 3 ? a->pos[3] : NULL, &id2))
         return cli_usage("compare A B: give two plan ids");
+    if (cli_extra_args(a, !sub ? 1 : !strcmp(sub, "list") ? 2 : !strcmp(sub, "compare") ? 4 : 3))
+        return 2;
     json_t *scenario = NULL;
     if (!sub) {
         /* everything checked before the plan (and its audit row) is written */

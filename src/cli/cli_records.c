@@ -17,6 +17,7 @@ static int rec_run(session *s, cli *a, const pj_rec_named *kinds, pj_jw *w)
     for (int i = 0; kinds[i].path; i++)
         if (!strcmp(kinds[i].path, a->pos[1])) k = kinds[i].kind;
     const char *act = a->npos > 2 ? a->pos[2] : "list";
+    if (cli_extra_args(a, !strcmp(act, "list") || !strcmp(act, "add") ? 3 : 4)) return 2;
     int64_t id = 0;
     if (!strcmp(act, "list")) {
         /* options become the list's parameters: --township-id 3 → township_id=3 */
@@ -72,11 +73,12 @@ static int ag_demo(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *
 
 int cli_agri(cli *a)
 {
-    static const cli_sub subs[] = {
-        {"labs", 0, 0, ag_rec},      {"projects", 0, 0, ag_rec},  {"milestones", 0, 0, ag_rec},
-        {"farms", 0, 0, ag_rec},     {"experts", 0, 0, ag_rec},   {"sections", 0, 0, ag_rec},
-        {"results", 0, 0, ag_rec},   {"transfers", 0, 0, ag_rec}, {"kpi", 0, 0, ag_kpi},
-        {"output", 0, 0, ag_output}, {"demo", 0, 0, ag_demo},     {NULL, 0, 0, NULL}};
+    static const cli_sub subs[] = {{"labs", 0, 0, ag_rec, 4},       {"projects", 0, 0, ag_rec, 4},
+                                   {"milestones", 0, 0, ag_rec, 4}, {"farms", 0, 0, ag_rec, 4},
+                                   {"experts", 0, 0, ag_rec, 4},    {"sections", 0, 0, ag_rec, 4},
+                                   {"results", 0, 0, ag_rec, 4},    {"transfers", 0, 0, ag_rec, 4},
+                                   {"kpi", 0, 0, ag_kpi},           {"output", 0, 0, ag_output},
+                                   {"demo", 0, 0, ag_demo},         {NULL, 0, 0, NULL}};
     return cli_run_subs(a, subs, "kpi");
 }
 
@@ -96,8 +98,8 @@ static int lg_demo(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *
 int cli_logistics(cli *a)
 {
     static const cli_sub subs[] = {
-        {"parks", 0, 0, lg_rec},   {"warehouses", 0, 0, lg_rec}, {"tenants", 0, 0, lg_rec},
-        {"freight", 0, 0, lg_rec}, {"parcels", 0, 0, lg_rec},    {"trains", 0, 0, lg_rec},
-        {"kpi", 0, 0, lg_kpi},     {"demo", 0, 0, lg_demo},      {NULL, 0, 0, NULL}};
+        {"parks", 0, 0, lg_rec, 4},   {"warehouses", 0, 0, lg_rec, 4}, {"tenants", 0, 0, lg_rec, 4},
+        {"freight", 0, 0, lg_rec, 4}, {"parcels", 0, 0, lg_rec, 4},    {"trains", 0, 0, lg_rec, 4},
+        {"kpi", 0, 0, lg_kpi},        {"demo", 0, 0, lg_demo},         {NULL, 0, 0, NULL}};
     return cli_run_subs(a, subs, "kpi");
 }

@@ -41,6 +41,7 @@ int cli_run_subs(cli *a, const cli_sub *subs, const char *def)
         }
         return cli_usage(msg);
     }
+    if (cli_extra_args(a, sb->max_pos ? sb->max_pos : sb->needs_id ? 3 : 2)) return 2;
     int64_t id = 0;
     if (sb->needs_id && cli_parse_id(a->npos > 2 ? a->pos[2] : NULL, &id))
         return cli_usage("give the id after the sub-command");

@@ -262,3 +262,92 @@ TEST_T(cli_import_preview_with_bad_rows_fails, 120)
     th_fingerprint(&sv, fp2, sizeof fp2);
     CHECK_STR(fp2, fp);
 }
+
+TEST(cli_unknown_options_and_extra_arguments_are_refused)
+{
+    static char out[65536];
+    char db[600];
+    path_in_tmp(db, sizeof db, "pj.db");
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    /* a misspelt filter is not silently dropped */
+    CHECK_INT(RUN(out, "region", "list", "--townshp-id", "5", "--db", db), 2);
+    CHECK(strstr(out, "unknown option --townshp-id for region; see pingji region --help"));
+    CHECK_INT(RUN(out, "audit", "--entity-idd", "5", "--db", db), 2);
+    CHECK_INT(RUN(out, "facility", "list", "--industry", "x", "--db", db), 2);
+    /* extra positional arguments */
+    CHECK_INT(RUN(out, "region", "get", "1", "2", "3", "--db", db), 2);
+    CHECK(strstr(out, "unexpected argument '2' for region"));
+    char bak[600];
+    path_in_tmp(bak, sizeof bak, "b.db");
+    CHECK_INT(RUN(out, "backup", bak, "extra", "--db", db), 2);
+    CHECK(!exists(bak));
+    CHECK_INT(RUN(out, "version", "extra"), 2);
+    CHECK_INT(RUN(out, "plan", "show", "1", "2", "--db", db), 2);
+    CHECK_INT(RUN(out, "elder", "get", "1", "2", "--db", db), 2);
+    CHECK_INT(RUN(out, "indicator", "list", "x", "--db", db), 2);
+    CHECK_INT(RUN(out, "logistics", "parks", "get", "1", "2", "--db", db), 2);
+    /* an option given twice */
+    CHECK_INT(RUN(out, "region", "list", "--q", "a", "--q", "b", "--db", db), 2);
+    CHECK(strstr(out, "--q is given twice"));
+    CHECK_INT(RUN(out, "region", "list", "--q=a", "--q", "b", "--db", db), 2);
+    /* --name=value is an option like --name value (and lives without leaking) */
+    CHECK_INT(RUN(out, "region", "list", "--json=x", "--q=abc", "--db", db), 0);
+    CHECK_INT(RUN(out, "region", "list", "--type=district", "--q=平谷",
+                  "--db="
+                  "x",
+                  "--db", db),
+              2); /* --db twice */
+    CHECK_INT(RUN(out, "region", "list", "--type=district", "--q=平谷", "--limit=5", "--db", db),
+              0);
+    CHECK(strstr(out, "\"items\": []"));
+    CHECK_INT(RUN(out, "region", "list", "--=5", "--db", db), 2);
+    /* options the verbs read are in their usage, so they are taken */
+    CHECK_INT(
+        RUN(out, "user", "add", "display.user", "--role", "viewer", "--name", "显示名", "--db", db),
+        0);
+    CHECK(strstr(out, "显示名"));
+    CHECK_INT(RUN(out, "user", "list", "--role", "viewer", "--limit", "5", "--db", db), 0);
+    CHECK_INT(RUN(out, "helper", "list", "--reveal", "--q", "x", "--limit", "5", "--cursor", "1",
+                  "--db", db),
+              0);
+    CHECK_INT(RUN(out, "elder", "list", "--q", "x", "--limit", "5", "--cursor", "1", "--db", db),
+              0);
+    CHECK_INT(RUN(out, "convert", "list", "--facility-id", "1", "--state", "running", "--limit",
+                  "5", "--db", db),
+              0);
+    CHECK_INT(RUN(out, "drill", "findings", "--facility-id", "1", "--db", db), 0);
+    CHECK_INT(RUN(out, "stock", "list", "--limit", "5", "--db", db), 0);
+    CHECK_INT(RUN(out, "vulnerable", "--limit", "5", "--db", db), 0);
+    CHECK_INT(RUN(out, "pair", "list", "--helper-id", "1", "--state", "active", "--db", db), 0);
+    CHECK_INT(RUN(out, "carbon", "emissions", "--year", "2023", "--period", "2023", "--db", db), 0);
+    CHECK_INT(RUN(out, "carbon", "energy", "--sector", "industry", "--db", db), 0);
+    static const char *const help[][2] = {{"drill", "--manual-id"}, {"serve", "--seed"},
+                                          {"serve", "--fast-hash"}, {"user", "--name"},
+                                          {"helper", "--reveal"},   {"convert", "--limit"},
+                                          {"carbon", "--sector"},   {"pair", "--helper-id"}};
+    for (size_t i = 0; i < sizeof help / sizeof help[0]; i++) {
+        CHECK_INT(RUN(out, help[i][0], "--help"), 0);
+        CHECK(strstr(out, help[i][1]));
+    }
+    /* agri and logistics pass their filters on: the records check them */
+    CHECK_INT(RUN(out, "logistics", "parks", "list", "--nosuchfield", "1", "--db", db), 1);
+}
+
+TEST(cli_help_and_version_as_options)
+{
+    static char out[65536], out2[65536];
+    CHECK_INT(RUN(out, "--help"), 0);
+    CHECK(strstr(out, "usage: pingji VERB"));
+    CHECK_INT(RUN(out, "--version"), 0);
+    CHECK(strstr(out, "pingji 0."));
+    CHECK_INT(th_run(out, sizeof out, (const char *const[]){NULL}), 2);
+    /* VERB --help and help VERB print the same */
+    CHECK_INT(RUN(out, "region", "--help"), 0);
+    CHECK_INT(RUN(out2, "help", "region"), 0);
+    CHECK_STR(out, out2);
+    CHECK(strstr(out, "Common: --db FILE"));
+    CHECK_INT(RUN(out2, "--help", "region"), 0);
+    CHECK_STR(out, out2);
+    CHECK_INT(RUN(out, "help", "bogus"), 2);
+    CHECK(strstr(out, "no such verb 'bogus'"));
+}
