@@ -327,7 +327,9 @@ static int run_entity(cli *a, const entity_ops *ops)
         for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
             if (cli_opt(a, ints[i].k)) {
                 if (pj_parse_i64(cli_opt(a, ints[i].k), &v) || v < 0) {
-                    rc = cli_usage("a numeric option got a non-number");
+                    fprintf(stderr, "pingji: --%s takes an id (a number, 0 or more), not '%s'\n",
+                            ints[i].k, cli_opt(a, ints[i].k));
+                    rc = 2;
                     goto out;
                 }
                 *ints[i].dst = v;
@@ -370,11 +372,14 @@ static int run_entity(cli *a, const entity_ops *ops)
             pj_buf_init(&cur, 1 << 20);
             pj_jw cw;
             pj_jw_init(&cw, &cur);
-            if (ops->get(&s.ctx, id, &cw, &s.err) == 0) {
-                json_t *c = json_loads(cur.data, 0, NULL);
-                if (c) json_object_set(body, "version", json_object_get(c, "version"));
-                json_decref(c);
+            if (ops->get(&s.ctx, id, &cw, &s.err)) {
+                pj_buf_free(&cur);
+                rc = cli_fail(&s.err); /* no such record: say so, not that the version is missing */
+                goto out;
             }
+            json_t *c = json_loads(cur.data, 0, NULL);
+            if (c) json_object_set(body, "version", json_object_get(c, "version"));
+            json_decref(c);
             pj_buf_free(&cur);
         }
         if (upd ? ops->update(&s.ctx, id, body, &w, &s.err) : ops->create(&s.ctx, body, &w, &s.err))
@@ -446,18 +451,29 @@ static int v_user(cli *a)
         if (!cli_opt(a, refs[i][0])) continue;
         if (cli_parse_id(cli_opt(a, refs[i][0]), &v)) {
             json_decref(b);
-            return cli_usage("ids are positive numbers");
+            fprintf(stderr, "pingji: --%s takes a positive id (see pingji help)\n", refs[i][0]);
+            return 2;
         }
         json_object_set_new(b, refs[i][1], json_integer(v));
     }
     if (cli_opt(a, "grid-ids")) {
         json_t *arr = json_array();
         char *list = strdup(cli_opt(a, "grid-ids"));
-        for (char *save, *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        int bad = !*list;
+        for (char *save, *t = strtok_r(list, ",", &save); t && !bad;
+             t = strtok_r(NULL, ",", &save)) {
             int64_t v;
-            if (cli_parse_id(t, &v) == 0) json_array_append_new(arr, json_integer(v));
+            if (cli_parse_id(t, &v))
+                bad = 1;
+            else
+                json_array_append_new(arr, json_integer(v));
         }
         free(list);
+        if (bad) {
+            json_decref(arr);
+            json_decref(b);
+            return cli_usage("--grid-ids takes positive ids separated by commas (1,2,3)");
+        }
         json_object_set_new(b, "grid_ids", arr);
     }
     session s;
@@ -485,14 +501,13 @@ static int v_user(cli *a)
 static int v_audit(cli *a)
 {
     if (cli_extra_args(a, 1)) return 2;
-    session s;
-    if (cli_session_open(&s, a)) return 1;
     pj_audit_filter f = {
         .limit = 50, .entity = cli_opt(a, "entity"), .action = cli_opt(a, "action")};
-    int64_t v;
-    if (cli_opt(a, "entity-id") && pj_parse_i64(cli_opt(a, "entity-id"), &v) == 0) f.entity_id = v;
-    if (cli_opt(a, "limit") && pj_parse_i64(cli_opt(a, "limit"), &v) == 0 && v > 0 && v <= 500)
-        f.limit = (int)v;
+    if ((f.entity_id = cli_opt_id(a, "entity-id")) < 0)
+        return cli_usage("--entity-id takes a positive id");
+    if ((f.limit = cli_opt_limit(a)) < 0) return cli_usage("--limit takes 1 to 500");
+    session s;
+    if (cli_session_open(&s, a)) return 1;
     pj_buf out;
     pj_buf_init(&out, 64 << 20);
     pj_jw w;

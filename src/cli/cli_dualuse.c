@@ -1,7 +1,9 @@
 /* Dual-use verbs of the command line: standard, manual, convert, drill, overview, stock. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli_int.h"
 #include "core/util.h"
@@ -68,13 +70,24 @@ static int man_import(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_bu
         return cli_usage(
             "manual import --facility-id N --scenario S --role R --title T --csv FILE");
     FILE *f = fopen(file, "rb");
-    if (!f) return pj_fail(&s->err, 400, "bad_file", "csv", "cannot read %s", file);
+    struct stat st;
+    if (!f || fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
+        int e = errno;
+        if (f) fclose(f);
+        return pj_fail(&s->err, 400, "bad_file", "csv", "cannot read %s: %s", file,
+                       f ? "it is not a file" : strerror(e));
+    }
     pj_buf text;
     pj_buf_init(&text, 1 << 20);
     char chunk[4096];
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) pj_buf_add(&text, chunk, n);
+    int bad = ferror(f);
     fclose(f);
+    if (bad) {
+        pj_buf_free(&text);
+        return pj_fail(&s->err, 400, "bad_file", "csv", "cannot read %s", file);
+    }
     if (text.overflow) {
         pj_buf_free(&text);
         return pj_fail(&s->err, 400, "too_long", "csv", "%s is larger than 1 MiB", file);
@@ -84,8 +97,13 @@ static int man_import(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_bu
     json_object_set_new(req, "scenario", json_string(cli_opt(a, "scenario")));
     json_object_set_new(req, "role", json_string(cli_opt(a, "role")));
     json_object_set_new(req, "title", json_string(cli_opt(a, "title")));
-    json_object_set_new(req, "csv", json_stringn(text.data ? text.data : "", text.len));
+    json_t *body = json_stringn(text.data ? text.data : "", text.len);
     pj_buf_free(&text);
+    if (!body) {
+        json_decref(req);
+        return pj_fail(&s->err, 400, "bad_file", "csv", "%s is not UTF-8 text", file);
+    }
+    json_object_set_new(req, "csv", body);
     int rc = pj_manual_create(&s->ctx, req, w, &s->err);
     json_decref(req);
     return rc;

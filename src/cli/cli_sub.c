@@ -1,4 +1,5 @@
 /* Sub-command tables shared by the verb files: `pingji VERB SUB [ID] [--opts]`. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,36 @@ int cli_opt_limit(cli *a)
     if (cli_opt(a, "limit") && (pj_parse_i64(cli_opt(a, "limit"), &v) || v < 1 || v > 500))
         return -1;
     return (int)v;
+}
+
+static int is_update(const char *name)
+{
+    size_t n = strlen(name);
+    return !strcmp(name, "update") || (n > 7 && !strcmp(name + n - 7, "-update"));
+}
+
+/* An update without "version" on an id that does not exist would be told that the version is
+ * required: first try it with a version no record has (which writes nothing: the missing record
+ * or the stale version fails it) and report a missing record as such (-1). */
+static int missing_record(session *s, cli *a, const cli_sub *sb, int64_t id, json_t *body)
+{
+    if (!sb->needs_id || !json_is_object(body) || json_object_get(body, "version") ||
+        !is_update(sb->name))
+        return 0;
+    json_t *probe = json_deep_copy(body);
+    json_object_set_new(probe, "version", json_integer(INT64_MAX));
+    pj_buf out, csv;
+    pj_buf_init(&out, 1 << 20);
+    pj_buf_init(&csv, 1 << 20);
+    pj_jw w;
+    pj_jw_init(&w, &out);
+    int rc = sb->fn(s, a, id, probe, &w, &csv);
+    pj_buf_free(&out);
+    pj_buf_free(&csv);
+    json_decref(probe);
+    if (rc == -1 && s->err.status == 404) return -1;
+    pj_err_clear(&s->err);
+    return 0;
 }
 
 /* Runs the sub-command named by pos[1] from the table. */
@@ -58,7 +89,8 @@ int cli_run_subs(cli *a, const cli_sub *subs, const char *def)
     pj_buf_init(&csv, 64 << 20);
     pj_jw w;
     pj_jw_init(&w, &out);
-    int rc = sb->fn(&s, a, id, body, &w, &csv);
+    int rc = missing_record(&s, a, sb, id, body);
+    if (rc == 0) rc = sb->fn(&s, a, id, body, &w, &csv);
     if (rc == -1)
         rc = cli_fail(&s.err);
     else if (rc == 0 && csv.len)

@@ -351,3 +351,64 @@ TEST(cli_help_and_version_as_options)
     CHECK_INT(RUN(out, "help", "bogus"), 2);
     CHECK(strstr(out, "no such verb 'bogus'"));
 }
+
+TEST(cli_bad_values_are_refused_and_named)
+{
+    static char out[65536];
+    char db[600], bin[600];
+    path_in_tmp(db, sizeof db, "pj.db");
+    path_in_tmp(bin, sizeof bin, "bin.csv");
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    long long audit = sql_int(db, "SELECT COUNT(*) FROM audit");
+    /* audit: a bad id or limit is not the whole trail or 50 rows */
+    CHECK_INT(RUN(out, "audit", "--entity-id", "abc", "--db", db), 2);
+    CHECK(strstr(out, "--entity-id"));
+    static const char *const limits[] = {"abc", "-1", "1000", "0"};
+    for (int i = 0; i < 4; i++) {
+        CHECK_INT(RUN(out, "audit", "--limit", limits[i], "--db", db), 2);
+        CHECK(strstr(out, "--limit"));
+    }
+    CHECK_INT(RUN(out, "audit", "--limit", "500", "--entity-id", "1", "--db", db), 0);
+    /* grid ids: every one counts */
+    CHECK_INT(RUN(out, "user", "add", "grid.worker", "--role", "grid_worker", "--grid-ids",
+                  "1,abc,-3", "--db", db),
+              2);
+    CHECK(strstr(out, "--grid-ids"));
+    CHECK_INT(RUN(out, "user", "add", "grid.worker", "--role", "grid_worker", "--grid-ids", "",
+                  "--db", db),
+              2);
+    CHECK_INT(RUN(out, "user", "add", "twn.officer", "--role", "township_officer", "--township-id",
+                  "x", "--db", db),
+              2);
+    CHECK(strstr(out, "--township-id"));
+    CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM users"), 1);
+    /* a list filter names itself */
+    CHECK_INT(RUN(out, "region", "list", "--township-id", "-1", "--db", db), 2);
+    CHECK(strstr(out, "--township-id"));
+    /* an update of a record that does not exist says so */
+    static const char *const upd[][3] = {{"org", "{\"name\":\"q\"}", "no organisation 99999"},
+                                         {"region", "{\"name\":\"q\"}", "no region 99999"},
+                                         {"facility", "{\"name\":\"q\"}", "no facility 99999"},
+                                         {"user", "{\"display_name\":\"q\"}", "no user 99999"},
+                                         {"stock", "{\"quantity\":1}", "no stock line 99999"},
+                                         {"elder", "{\"name\":\"q\"}", "no elder 99999"},
+                                         {"helper", "{\"name\":\"q\"}", "no helper 99999"},
+                                         {"policy", "{\"title\":\"q\"}", "no policy 99999"}};
+    for (int i = 0; i < 8; i++) {
+        CHECK_INT(RUN(out, upd[i][0], "update", "99999", "--json", upd[i][1], "--db", db), 1);
+        if (!strstr(out, upd[i][2])) t_fail(__FILE__, __LINE__, "%s update: %s", upd[i][0], out);
+    }
+    CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM audit"), audit);
+    /* manual import: a binary file, a directory */
+    char raw[256];
+    for (int i = 0; i < 256; i++) raw[i] = (char)(255 - i);
+    write_file(bin, raw, sizeof raw);
+    CHECK_INT(RUN(out, "manual", "import", "--facility-id", "1", "--scenario", "epidemic", "--role",
+                  "isolation", "--title", "t", "--csv", bin, "--db", db),
+              1);
+    CHECK(strstr(out, "bin.csv is not UTF-8 text"));
+    CHECK_INT(RUN(out, "manual", "import", "--facility-id", "1", "--scenario", "epidemic", "--role",
+                  "isolation", "--title", "t", "--csv", t_tmpdir(), "--db", db),
+              1);
+    CHECK(strstr(out, "cannot read"));
+}
