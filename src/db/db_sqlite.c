@@ -54,6 +54,9 @@ static int db_fail(pj_db *db, pj_err *err, const char *what)
     }
     if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED)
         return pj_fail(err, 503, "busy", "", "database busy, try again");
+    if (prim == SQLITE_READONLY) /* opened from a read-only file: reads work, writes do not */
+        return pj_fail(err, 500, "internal", "", "the database file is read-only: %s",
+                       sqlite3_errmsg(db->h));
     pj_error("db: %s: %s", what, sqlite3_errmsg(db->h));
     return pj_fail(err, 500, "internal", "", "database error");
 }

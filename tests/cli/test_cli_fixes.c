@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "t.h"
@@ -411,4 +412,59 @@ TEST(cli_bad_values_are_refused_and_named)
                   "isolation", "--title", "t", "--csv", t_tmpdir(), "--db", db),
               1);
     CHECK(strstr(out, "cannot read"));
+}
+
+/* Runs the binary as a user who cannot write db (root writes any file: it runs as nobody). */
+static int run_readonly(char *out, size_t size, const char *const *args)
+{
+    char path[600];
+    path_in_tmp(path, sizeof path, "ro/out.txt"); /* a directory the child can write */
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (geteuid() == 0 && (setgid(65534) || setuid(65534))) _exit(126);
+        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        const char *bin =
+            getenv("PJ_BIN") && *getenv("PJ_BIN") ? getenv("PJ_BIN") : "build/rel/pingji";
+        const char *argv[16];
+        int n = 0;
+        argv[n++] = bin;
+        for (int i = 0; args[i] && n < 15; i++) argv[n++] = args[i];
+        argv[n] = NULL;
+        execv(bin, (char *const *)argv);
+        _exit(127);
+    }
+    int st;
+    waitpid(pid, &st, 0);
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(out, 1, size - 1, f) : 0;
+    out[n] = 0;
+    if (f) fclose(f);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+TEST(cli_read_only_database_reads_and_names_writes)
+{
+    static char out[65536];
+    char dir[600], db[700];
+    path_in_tmp(dir, sizeof dir, "ro");
+    CHECK(mkdir(dir, 0777) == 0 && chmod(dir, 0777) == 0 && chmod(t_tmpdir(), 0711) == 0);
+    snprintf(db, sizeof db, "%s/pj.db", dir);
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    CHECK_INT(RUN(out, "user", "add", "reader", "--role", "viewer", "--db", db), 0);
+    CHECK(chmod(db, 0444) == 0);
+    /* reads work */
+    CHECK_INT(
+        run_readonly(out, sizeof out, (const char *const[]){"user", "get", "2", "--db", db, NULL}),
+        0);
+    CHECK(strstr(out, "\"reader\""));
+    /* a write says why it cannot be done */
+    CHECK_INT(run_readonly(out, sizeof out,
+                           (const char *const[]){"user", "update", "2", "--json",
+                                                 "{\"display_name\":\"x\"}", "--db", db, NULL}),
+              1);
+    CHECK(strstr(out, "read-only"));
+    CHECK(!strstr(out, "database error"));
 }
