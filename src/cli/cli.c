@@ -531,15 +531,60 @@ static int v_backup(cli *a)
     return rc;
 }
 
+/* path + suffix exists */
+static int exists_with(const char *path, const char *suffix)
+{
+    char p[1100];
+    snprintf(p, sizeof p, "%s%s", path, suffix);
+    return access(p, F_OK) == 0;
+}
+
+static void remove_with(const char *path, const char *suffix)
+{
+    char p[1100];
+    snprintf(p, sizeof p, "%s%s", path, suffix);
+    unlink(p);
+}
+
 static int v_restore(cli *a)
 {
     if (a->npos < 2) return cli_usage("restore FILE");
     if (cli_extra_args(a, 2)) return 2;
+    const char *src = a->pos[1], *dst = cli_db_path(a);
+    struct stat ss, ds;
+    if (stat(src, &ss) == 0 && stat(dst, &ds) == 0 && ss.st_dev == ds.st_dev &&
+        ss.st_ino == ds.st_ino) {
+        fprintf(stderr, "pingji: cannot restore %s onto itself\n", dst);
+        return 1;
+    }
+    /* reading the backup leaves SQLite's side files next to it: remove the ones it made */
+    int had_wal = exists_with(src, "-wal"), had_shm = exists_with(src, "-shm");
     pj_err err;
     pj_err_clear(&err);
-    if (pj_db_restore_file(a->pos[1], cli_db_path(a), &err)) return cli_fail(&err);
-    printf("pingji: restored %s from %s\n", cli_db_path(a), a->pos[1]);
-    return 0;
+    int rc = pj_db_restore_file(src, dst, &err);
+    if (!had_wal) remove_with(src, "-wal");
+    if (!had_shm) remove_with(src, "-shm");
+    if (rc) return cli_fail(&err);
+    /* the restored database records what replaced it, from where */
+    session s;
+    if (session_open(&s, a, 0)) return 1;
+    char *from = realpath(src, NULL);
+    json_t *what =
+        json_pack("{s:s, s:i}", "from", from ? from : src, "schema", pj_db_schema_version(s.db));
+    free(from);
+    char *after = json_dumps(what, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(what);
+    if (pj_db_begin(s.db, &s.err) ||
+        pj_audit_add(&s.ctx, "restore", "database", 0, NULL, after, &s.err) ||
+        pj_db_commit(s.db, &s.err)) {
+        pj_db_rollback(s.db);
+        rc = cli_fail(&s.err);
+    } else {
+        printf("pingji: restored %s from %s\n", dst, src);
+    }
+    free(after);
+    cli_session_close(&s);
+    return rc;
 }
 
 static int v_version(cli *a)
@@ -743,7 +788,9 @@ static const verb verbs[] = {
      "The audit trail, newest first.", v_audit},
     {"backup", "backup FILE [--db F]", "Online backup of the database into a new FILE.", v_backup},
     {"restore", "restore FILE [--db F]",
-     "Replace the database by a backup (stop the server first).", v_restore},
+     "Replace the database by a backup (stop the server first); the backup is checked first,\n"
+     "and the restored database gets an audit row naming it. Creates --db F when missing.",
+     v_restore},
     {"version", "version", "Print the version.", v_version},
     {"help", "help [VERB]", "List the verbs, or explain one.", v_help},
 };

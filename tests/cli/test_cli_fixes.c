@@ -468,3 +468,28 @@ TEST(cli_read_only_database_reads_and_names_writes)
     CHECK(strstr(out, "read-only"));
     CHECK(!strstr(out, "database error"));
 }
+
+TEST(cli_restore_is_audited_leaves_no_side_files_and_refuses_itself)
+{
+    static char out[65536];
+    char db[600], bak[600], c[600], side[700];
+    path_in_tmp(db, sizeof db, "pj.db");
+    path_in_tmp(bak, sizeof bak, "b1.db");
+    path_in_tmp(c, sizeof c, "c.db");
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    CHECK_INT(RUN(out, "backup", bak, "--db", db), 0);
+    CHECK_INT(RUN(out, "restore", bak, "--db", c), 0);
+    /* the restored database says what was restored, from where */
+    CHECK_INT(sql_int(c, "SELECT COUNT(*) FROM audit WHERE action = 'restore' AND entity ="
+                         " 'database' AND after_json LIKE '%b1.db%'"),
+              1);
+    snprintf(side, sizeof side, "%s-wal", bak);
+    CHECK(!exists(side));
+    snprintf(side, sizeof side, "%s-shm", bak);
+    CHECK(!exists(side));
+    /* onto itself: refused, nothing written */
+    long long audit = sql_int(c, "SELECT COUNT(*) FROM audit");
+    CHECK_INT(RUN(out, "restore", c, "--db", c), 1);
+    CHECK(strstr(out, "onto itself"));
+    CHECK_INT(sql_int(c, "SELECT COUNT(*) FROM audit"), audit);
+}
