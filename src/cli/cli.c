@@ -113,7 +113,8 @@ void cli_print_json(const char *text)
 {
     json_t *v = json_loads(text, 0, NULL);
     if (v) {
-        char *out = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        /* 15 significant digits: a number prints as it was stored (0.2, not 0.20000000000000001) */
+        char *out = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
         puts(out);
         free(out);
         json_decref(v);

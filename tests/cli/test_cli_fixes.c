@@ -493,3 +493,20 @@ TEST(cli_restore_is_audited_leaves_no_side_files_and_refuses_itself)
     CHECK(strstr(out, "onto itself"));
     CHECK_INT(sql_int(c, "SELECT COUNT(*) FROM audit"), audit);
 }
+
+TEST(cli_numbers_print_as_stored)
+{
+    static char out[65536];
+    char db[600];
+    path_in_tmp(db, sizeof db, "pj.db");
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    CHECK_INT(RUN(out, "enterprise", "settings", "--db", db), 0);
+    CHECK(strstr(out, "\"response\": 0.2,"));
+    CHECK(!strstr(out, "0.2000000"));
+    CHECK_INT(RUN(out, "region", "add", "--json",
+                  "{\"name\":\"平谷区\",\"code\":\"110117\",\"type\":\"district\","
+                  "\"lat\":40.138,\"lon\":117.105}",
+                  "--db", db),
+              0);
+    CHECK(strstr(out, "\"lat\": 40.138,") && strstr(out, "\"lon\": 117.105"));
+}
