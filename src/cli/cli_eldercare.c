@@ -56,17 +56,47 @@ static int el_check(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf 
 {
     return pj_credit_check(&s->ctx, w, &s->err);
 }
+/* 1 when the register holds an elder, 0 when empty, -1 on error. */
+static int any_elder(session *s)
+{
+    pj_elder_filter f = {.limit = 1};
+    pj_buf out;
+    pj_buf_init(&out, 1 << 20);
+    pj_jw w;
+    pj_jw_init(&w, &out);
+    int rc = pj_elder_list(&s->ctx, &f, &w, &s->err);
+    json_t *v = rc ? NULL : json_loads(out.data, 0, NULL);
+    if (!rc) rc = json_array_size(json_object_get(v, "items")) > 0;
+    json_decref(v);
+    pj_buf_free(&out);
+    return rc;
+}
+
 static int el_demo(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
     int64_t n = 0;
     if (cli_opt(a, "elders") && (pj_parse_i64(cli_opt(a, "elders"), &n) || n < 1 || n > 1000000))
         return cli_usage("--elders takes 1 to 1000000");
+    /* the domain loads nothing into a register that has elders, or where there are no grids */
+    int had = any_elder(s);
+    if (had < 0) return -1;
+    if (had) {
+        fprintf(stderr, "pingji: the eldercare demo is already loaded (the register has elders)\n");
+        return 1;
+    }
     double t0 = (double)pj_now_ms();
     if (pj_db_begin(s->db, &s->err)) return -1;
     if (pj_eldercare_demo_sized(&s->ctx, 20240801, (int)n, &s->err) ||
         pj_db_commit(s->db, &s->err)) {
         pj_db_rollback(s->db);
         return -1;
+    }
+    int now = any_elder(s);
+    if (now < 0) return -1;
+    if (!now) {
+        fprintf(stderr, "pingji: no eldercare demo loaded: the district has no grids to place "
+                        "elders in (load the demo district with pingji init --demo)\n");
+        return 1;
     }
     fprintf(stderr, "pingji: eldercare demo loaded in %.1f s\n",
             ((double)pj_now_ms() - t0) / 1000.0);

@@ -510,3 +510,21 @@ TEST(cli_numbers_print_as_stored)
               0);
     CHECK(strstr(out, "\"lat\": 40.138,") && strstr(out, "\"lon\": 117.105"));
 }
+
+TEST_T(cli_elder_demo_says_when_it_loads_nothing, 120)
+{
+    static char out[65536];
+    char db[600];
+    path_in_tmp(db, sizeof db, "pj.db");
+    setenv("PINGJI_DEMO_ELDERS", "0", 1); /* the district without its elders */
+    CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
+    unsetenv("PINGJI_DEMO_ELDERS");
+    CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM elders"), 0);
+    CHECK_INT(RUN(out, "elder", "demo", "--elders", "10", "--db", db), 0);
+    CHECK(strstr(out, "eldercare demo loaded"));
+    CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM elders"), 10);
+    /* a second time: nothing loaded, and said so */
+    CHECK_INT(RUN(out, "elder", "demo", "--elders", "10", "--db", db), 1);
+    CHECK(strstr(out, "already loaded") && !strstr(out, "demo loaded in"));
+    CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM elders"), 10);
+}
