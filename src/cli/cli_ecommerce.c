@@ -110,6 +110,11 @@ SUB(ec_sales)
 }
 SUB(ec_kpis)
 {
+    /* a reversed range is refused, as enterprise kpis does */
+    int64_t f, t;
+    const char *from = cli_opt(a, "from"), *to = cli_opt(a, "to");
+    if (from && to && !pj_time_parse(from, &f) && !pj_time_parse(to, &t) && f > t)
+        return cli_usage("kpis: --from is after --to");
     return pj_ec_kpi(&s->ctx, cli_opt(a, "from"), cli_opt(a, "to"), w, &s->err);
 }
 SUB(ec_demo)

@@ -14,6 +14,7 @@
 
 static int el_list(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
+    if (cli_opt_enum(a, "tier", pj_visit_tiers)) return 2;
     pj_elder_filter f = {.region_id = cli_opt_id(a, "region-id"),
                          .visit_tier = cli_opt(a, "tier"),
                          .q = cli_opt(a, "q"),
@@ -168,6 +169,8 @@ static int pa_run(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *c
 }
 static int pa_show(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
+    static const char *const states[] = {"proposed", "unmatched", "accepted", "rejected", NULL};
+    if (cli_opt_enum(a, "state", states)) return 2;
     int limit = cli_opt_limit(a);
     if (limit < 0) return cli_usage("--limit takes 1 to 500");
     return pj_pair_run_get(&s->ctx, id, cli_opt(a, "state"), 0, limit, w, &s->err);
@@ -185,6 +188,8 @@ static int pa_list(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *
     int64_t eid = cli_opt_id(a, "elder-id"), hid = cli_opt_id(a, "helper-id");
     int limit = cli_opt_limit(a);
     if (eid < 0 || hid < 0 || limit < 0) return cli_usage("--elder-id/--helper-id take ids");
+    static const char *const states[] = {"active", "ended", NULL};
+    if (cli_opt_enum(a, "state", states)) return 2;
     return pj_pair_list(&s->ctx, eid, hid, cli_opt(a, "state"), 0, limit, w, &s->err);
 }
 

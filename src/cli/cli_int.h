@@ -66,6 +66,8 @@ typedef struct cli_sub {
 int cli_run_subs(cli *a, const cli_sub *subs, const char *def);
 /* --k as a positive id (0 when absent, -1 when not a number). */
 int64_t cli_opt_id(cli *a, const char *k);
+/* 0 when --k is absent or one of values (NULL-terminated); else a usage error listing them (2). */
+int cli_opt_enum(cli *a, const char *k, const char *const *values);
 /* --limit in 1..500 (50 when absent, -1 when out of range). */
 int cli_opt_limit(cli *a);
 

@@ -18,6 +18,21 @@ int64_t cli_opt_id(cli *a, const char *k)
     return v;
 }
 
+int cli_opt_enum(cli *a, const char *k, const char *const *values)
+{
+    const char *v = cli_opt(a, k);
+    if (!v) return 0;
+    char list[256] = "";
+    size_t len = 0;
+    for (int i = 0; values[i]; i++) {
+        if (!strcmp(v, values[i])) return 0;
+        int n = snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", values[i]);
+        if (n > 0 && (size_t)n < sizeof list - len) len += (size_t)n;
+    }
+    fprintf(stderr, "pingji: --%s takes %s, not '%s'\n", k, list, v);
+    return 2;
+}
+
 int cli_opt_limit(cli *a)
 {
     int64_t v = 50;

@@ -528,3 +528,26 @@ TEST_T(cli_elder_demo_says_when_it_loads_nothing, 120)
     CHECK(strstr(out, "already loaded") && !strstr(out, "demo loaded in"));
     CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM elders"), 10);
 }
+
+TEST(cli_unknown_filter_values_and_reversed_ranges_are_refused)
+{
+    static char out[65536];
+    char db[600];
+    path_in_tmp(db, sizeof db, "pj.db");
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    CHECK_INT(
+        RUN(out, "ecommerce", "kpis", "--from", "2025-01-01", "--to", "2024-01-01", "--db", db), 2);
+    CHECK(strstr(out, "--from is after --to"));
+    CHECK_INT(
+        RUN(out, "ecommerce", "kpis", "--from", "2024-01-01", "--to", "2025-01-01", "--db", db), 0);
+    CHECK_INT(RUN(out, "elder", "list", "--tier", "bogus", "--db", db), 2);
+    CHECK(strstr(out, "--tier takes high_risk, key, normal, not 'bogus'"));
+    CHECK_INT(RUN(out, "elder", "list", "--tier", "key", "--db", db), 0);
+    CHECK_INT(RUN(out, "pair", "show", "1", "--state", "bogus", "--db", db), 2);
+    CHECK(strstr(out, "--state takes proposed"));
+    CHECK_INT(RUN(out, "pair", "list", "--state", "bogus", "--db", db), 2);
+    CHECK_INT(RUN(out, "pair", "list", "--state", "ended", "--db", db), 0);
+    CHECK_INT(RUN(out, "plan", "list", "--status", "bogus", "--db", db), 2);
+    CHECK(strstr(out, "--status takes solving, draft, failed, adopted"));
+    CHECK_INT(RUN(out, "plan", "list", "--status", "adopted", "--db", db), 0);
+}
