@@ -827,9 +827,9 @@ static int names_option(const char *text, const char *name)
 {
     size_t n = strlen(name);
     for (const char *p = strstr(text, "--"); p; p = strstr(p + 2, "--")) {
-        char next = p[2 + n];
-        if (!strncmp(p + 2, name, n) &&
-            !((next >= 'a' && next <= 'z') || (next >= '0' && next <= '9') || next == '-'))
+        if (strncmp(p + 2, name, n)) continue;
+        char next = p[2 + n]; /* within the text: the name matched up to here */
+        if (!((next >= 'a' && next <= 'z') || (next >= '0' && next <= '9') || next == '-'))
             return 1;
     }
     return 0;
