@@ -45,6 +45,9 @@ void th_fingerprint(th_server *s, char *out, size_t size);
 /* Runs the pingji binary ($PJ_BIN, else build/rel/pingji) with args (NULL-terminated),
  * stdout and stderr captured into out[size]; returns its exit status (128: killed). */
 int th_run(char *out, size_t size, const char *const *args);
+/* th_run writing the output to out_path (NULL: the test's directory), as user nobody when
+ * nobody is set and the tests run as root. */
+int th_run_as(char *out, size_t size, const char *const *args, const char *out_path, int nobody);
 #define RUN(out, ...) th_run(out, sizeof out, (const char *const[]){__VA_ARGS__, NULL})
 /* Convenience: integer field of a JSON object. */
 long long th_int(json_t *o, const char *key);

@@ -419,30 +419,7 @@ static int run_readonly(char *out, size_t size, const char *const *args)
 {
     char path[600];
     path_in_tmp(path, sizeof path, "ro/out.txt"); /* a directory the child can write */
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        if (geteuid() == 0 && (setgid(65534) || setuid(65534))) _exit(126);
-        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-        dup2(fd, 1);
-        dup2(fd, 2);
-        const char *bin =
-            getenv("PJ_BIN") && *getenv("PJ_BIN") ? getenv("PJ_BIN") : "build/rel/pingji";
-        const char *argv[16];
-        int n = 0;
-        argv[n++] = bin;
-        for (int i = 0; args[i] && n < 15; i++) argv[n++] = args[i];
-        argv[n] = NULL;
-        execv(bin, (char *const *)argv);
-        _exit(127);
-    }
-    int st;
-    waitpid(pid, &st, 0);
-    FILE *f = fopen(path, "r");
-    size_t n = f ? fread(out, 1, size - 1, f) : 0;
-    out[n] = 0;
-    if (f) fclose(f);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+    return th_run_as(out, size, args, path, 1);
 }
 
 TEST(cli_read_only_database_reads_and_names_writes)
