@@ -101,8 +101,13 @@ too_long:
 void pj_csv_field(pj_buf *out, const char *s, int last)
 {
     if (!s) s = "";
-    if (strpbrk(s, ",\"\r\n")) {
+    /* a text a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading
+     * apostrophe; numbers ("-3.5", "+1") stay as they are */
+    double num;
+    int formula = strchr("=+-@\t\r", s[0]) && s[0] && pj_parse_double(s, &num);
+    if (formula || strpbrk(s, ",\"\r\n")) {
         pj_buf_putc(out, '"');
+        if (formula) pj_buf_putc(out, '\'');
         for (const char *p = s; *p; p++) {
             if (*p == '"') pj_buf_putc(out, '"');
             pj_buf_putc(out, *p);

@@ -22,7 +22,9 @@ typedef struct pj_csv {
 /* Parses text into out (all memory in a). 400 bad_csv with the row/column on malformed input
  * (an unclosed quote, text after a closing quote, limits, invalid UTF-8). Blank lines skip. */
 int pj_csv_parse(pj_arena *a, const char *text, size_t len, pj_csv *out, pj_err *err);
-/* Appends one field, quoted when needed, and a separator or line end. */
+/* Appends one field, quoted when needed, and a separator or line end. A text that begins like
+ * a spreadsheet formula (=, +, -, @, tab, CR) and is not a number is written as '… so that
+ * opening an export never runs what someone typed into a record. */
 void pj_csv_field(pj_buf *out, const char *s, int last);
 
 #endif

@@ -65,5 +65,15 @@ TEST(csv_reader_quotes_limits_and_errors)
     pj_csv_field(&out, "plain", 1);
     CHECK_STR(out.data, "\"a,b\",\"say \"\"hi\"\"\",plain\r\n");
     pj_buf_free(&out);
+    /* regression: a typed formula went out as it was and ran when the export was opened */
+    pj_buf_init(&out, 0);
+    pj_csv_field(&out, "=HYPERLINK(\"x\")", 0);
+    pj_csv_field(&out, "@SUM(A1)", 0);
+    pj_csv_field(&out, "-cmd|calc", 0);
+    pj_csv_field(&out, "-3.5", 0);
+    pj_csv_field(&out, "+1", 0);
+    pj_csv_field(&out, "a=b", 1);
+    CHECK_STR(out.data, "\"'=HYPERLINK(\"\"x\"\")\",\"'@SUM(A1)\",\"'-cmd|calc\",-3.5,+1,a=b\r\n");
+    pj_buf_free(&out);
     pj_arena_free(&a);
 }
