@@ -33,53 +33,86 @@ async function solvedPlan(page, name) {
   return res.json();
 }
 
+/** The translated phase lines of the solving box (「阶段：…」), one per phase. */
+const PHASE_TEXTS = Object.values(zh.plan.phases).map((ph) => zh.plan.phaseIs.replace('{phase}', ph));
+
+/** Every township of the demo district. */
+async function allTownships(page) {
+  const towns = (await apiGet(page, '/regions?type=township&limit=100')).items;
+  assert.ok(towns.length >= 10, `${towns.length} townships`);
+  return towns;
+}
+
+/**
+ * A real plan that keeps solving for seconds, made through the API without waiting (202): the
+ * given townships (resettlement: single-source) with a budget of limit seconds.
+ */
+async function slowPlan(page, name, towns, limit) {
+  const res = await page.request.post(BASE + '/api/v1/plans', {
+    data: { name, scenario: 'disaster', role: 'resettlement', affected: { township_ids: towns.map((t) => t.id) }, demand: { share: 0.05 }, teams: TEAMS, time_limit_s: limit },
+  });
+  assert.equal(res.status(), 202, await res.text());
+  return res.json();
+}
+
+/** Waits (through the API) until the plan is no longer solving. */
+async function solvedBy(page, id, ms = 90000) {
+  const end = Date.now() + ms;
+  let p = await apiGet(page, `/plans/${id}`);
+  while (p.status === 'solving' && Date.now() < end) {
+    await page.waitForTimeout(500);
+    p = await apiGet(page, `/plans/${id}`);
+  }
+  assert.notEqual(p.status, 'solving', `plan ${id} solved in time`);
+  return p;
+}
+
 describe('plans: solving and failed plans', { timeout: 180000 }, () => {
   test('a plan still solving shows its progress, then the plan once solved; no replan/adopt/compare meanwhile; polling ends with the page', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'officer', DEMO_PW);
-    const plan = await solvedPlan(page, '求解中页面 测试');
-    // the first two answers say the plan is still solving (the server solves in seconds)
-    let gets = 0;
-    await page.route(PLAN_GET, async (route) => {
-      if (route.request().method() !== 'GET') return route.continue();
-      gets++;
-      if (gets > 2) return route.continue();
-      const solving = { ...plan, status: 'solving', result: null, solved_at: null, objective: 0, gap: 1, progress: { phase: 'location', fraction: 0.5, elapsed_ms: 1500 } };
-      await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(solving) });
-    });
-    await page.goto(`/plans/${plan.id}`);
+    const towns = await allTownships(page);
+    // a real plan still solving: the whole district with a 10 s budget (several seconds)
+    const a = await slowPlan(page, '求解中页面 测试', towns, 10);
+    const polls = [];
+    page.on('request', (r) => r.method() === 'GET' && r.url().endsWith(`/api/v1/plans/${a.id}`) && polls.push(Date.now()));
+    await page.goto(`/plans/${a.id}`);
     const box = page.getByTestId('plan-solving');
     await box.waitFor();
-    await box.getByText('阶段：选址与人员分配').waitFor();
+    const phase = box.getByTestId('solving-phase');
+    await phase.waitFor();
+    assert.ok(PHASE_TEXTS.includes(await phase.innerText()), `a translated phase: ${await phase.innerText()}`);
+    assert.doesNotMatch(await box.innerText(), NO_ENGLISH);
     assert.equal(await page.getByTestId('replan').count(), 0, 'no replan while solving');
     assert.equal(await page.getByTestId('adopt').count(), 0, 'no adopt while solving');
     assert.equal(await page.getByTestId('compare-with').count(), 0, 'no compare while solving');
     await shot(page, 'F1-plan-solving');
     // polled: the plan appears without a reload
-    await page.getByTestId('plan-stats').waitFor({ timeout: 10000 });
+    await page.getByTestId('plan-stats').waitFor({ timeout: 60000 });
     assert.equal(await box.count(), 0);
     await page.getByTestId('replan').waitFor();
     await page.getByTestId('adopt').waitFor();
-    assert.ok(gets >= 3, `polled (${gets} requests)`);
+    assert.equal((await apiGet(page, `/plans/${a.id}`)).status, 'draft');
+    assert.ok(polls.length >= 2, `polled (${polls.length} requests)`);
 
-    // always solving: the page polls until it is left
-    await page.unroute(PLAN_GET);
-    let polls = 0;
-    await page.route(PLAN_GET, async (route) => {
-      polls++;
-      await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ ...plan, status: 'solving', result: null, progress: { phase: 'queued', fraction: 0, elapsed_ms: 10 } }) });
-    });
-    await page.goto(`/plans/${plan.id}`);
-    await page.getByTestId('plan-solving').getByText('阶段：排队等待求解').waitFor();
+    // a second plan solving: its page polls until it is left, then no more
+    const b = await slowPlan(page, '求解中离开 测试', towns, 12);
+    const bPolls = [];
+    page.on('request', (r) => r.method() === 'GET' && r.url().endsWith(`/api/v1/plans/${b.id}`) && bPolls.push(Date.now()));
+    await page.goto(`/plans/${b.id}`);
+    await page.getByTestId('plan-solving').getByTestId('solving-phase').waitFor();
     const t0 = Date.now();
-    while (polls < 3 && Date.now() - t0 < 10000) await page.waitForTimeout(200);
-    assert.ok(polls >= 3, 'polled while solving');
+    while (bPolls.length < 3 && Date.now() - t0 < 15000) await page.waitForTimeout(200);
+    assert.ok(bPolls.length >= 3, `polled while solving (${bPolls.length} requests)`);
     await page.getByRole('menubar').getByText('应急规划').click();
     await page.waitForURL(/\/plans$/);
-    const left = polls;
-    await page.waitForTimeout(2500);
-    assert.equal(polls, left, 'no polling after the page was left');
+    const left = bPolls.length;
+    const still = (await apiGet(page, `/plans/${b.id}`)).status;
+    await page.waitForTimeout(3000);
+    assert.equal(bPolls.length, left, 'no polling after the page was left');
+    assert.equal(still, 'solving', 'the plan was still solving when its page was left');
     noProblems(page);
+    await solvedBy(page, b.id); // not left to slow the next tests down
     await context.close();
   });
 
@@ -87,6 +120,7 @@ describe('plans: solving and failed plans', { timeout: 180000 }, () => {
     const { context, page } = await openPage(browser);
     await login(page, 'officer', DEMO_PW);
     const plan = await solvedPlan(page, '求解失败页面 测试');
+    // faked: the running server cannot fail a plan here (only a server stopped mid-solve does)
     const error = { code: 'interrupted', message: 'the server stopped while the plan was being solved; plan it again', field: '', status: 503 };
     await page.route(PLAN_GET, (route) =>
       route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ ...plan, status: 'failed', result: null, progress: null, error }) }),
@@ -110,27 +144,67 @@ describe('plans: solving and failed plans', { timeout: 180000 }, () => {
     for (const table of [zh, en]) for (const ph of SOLVE_PHASES) assert.ok(table.plan.phases[ph], `plan.phases.${ph}`);
     const { context, page } = await openPage(browser);
     await login(page, 'officer', DEMO_PW);
-    // two polls answer "location, half done"; the real plan then
-    let gets = 0;
-    await page.route(PLAN_GET, async (route) => {
-      if (route.request().method() !== 'GET' || ++gets > 2) return route.continue();
-      const real = await (await route.fetch()).json();
-      await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ ...real, status: 'solving', result: null, progress: { phase: 'location', fraction: 0.5, elapsed_ms: 900 } }) });
+    const towns = await allTownships(page);
+    // the progress the page was last told by the server (its own POST and GETs, observed)
+    let told = null;
+    page.on('response', async (r) => {
+      const m = r.request().method();
+      if (!/\/api\/v1\/plans(\/\d+)?$/.test(r.url()) || !((m === 'POST' && r.status() === 202) || (m === 'GET' && r.ok()))) return;
+      const x = await r.json().catch(() => null);
+      if (x && x.status === 'solving') told = x;
     });
     await page.goto('/plans/new');
     await page.getByTestId('plan-townships').click();
-    await page.getByRole('option', { name: '金海湖地区', exact: true }).click();
+    for (const t of towns) await page.getByRole('option', { name: t.name, exact: true }).click();
     await page.keyboard.press('Escape');
-    await input(page, 'plan-time-limit').fill('0.5');
+    await input(page, 'plan-name').fill('新方案进度 测试');
+    await input(page, 'plan-time-limit').fill('10');
     await page.getByTestId('solve').click();
     const solving = page.getByTestId('solving');
     await solving.waitFor();
-    const phase = solving.getByTestId('solving-phase');
-    assert.doesNotMatch(await phase.innerText(), /plan\.phases/);
-    await phase.getByText('阶段：选址与人员分配').waitFor();
-    const want = Math.round(100 * solveFraction({ phase: 'location', fraction: 0.5 }, true));
-    assert.equal(await solving.getByRole('progressbar').getAttribute('aria-valuenow'), String(want));
-    await page.waitForURL(/\/plans\/\d+$/, { timeout: 30000 });
+    await solving.getByTestId('solving-phase').waitFor();
+    await solving.getByRole('progressbar').waitFor();
+    // sample the bar while the plan solves: always in 0–100; once the server has answered, the
+    // server's last progress (the page polls it each second), its phases in order
+    const seen = [];
+    const fromServer = [];
+    const phases = new Set();
+    let agreed = 0;
+    for (;;) {
+      const s = await solving
+        .evaluate((el) => ({
+          text: el.querySelector('[data-testid="solving-phase"]').textContent,
+          key: el.querySelector('[data-testid="solving-phase"]').dataset.phase,
+          now: Number(el.querySelector('[role="progressbar"]').getAttribute('aria-valuenow')),
+        }), null, { timeout: 2000 })
+        .catch(() => null);
+      if (!s) break; // solved: the form is gone
+      assert.doesNotMatch(s.text, /plan\.phases/);
+      assert.ok(PHASE_TEXTS.includes(s.text), `a translated phase: ${s.text}`);
+      assert.ok(s.now >= 0 && s.now <= 100, `aria-valuenow ${s.now}`);
+      seen.push(s.now);
+      if (told && s.key === told.progress?.phase) {
+        agreed++;
+        if (s.now === Math.round(100 * solveFraction(told.progress, !!told.request?.supplies))) {
+          // the phases come in order (the location's fraction may start again: the vulnerable
+          // are placed first, then everyone, each search reporting 0 to 1)
+          const last = [...phases].at(-1);
+          if (last) assert.ok(SOLVE_PHASES.indexOf(s.key) >= SOLVE_PHASES.indexOf(last), `phase ${last} → ${s.key}`);
+          fromServer.push(s.now);
+          phases.add(s.key);
+        }
+      }
+      await page.waitForTimeout(300);
+    }
+    await page.waitForURL(/\/plans\/\d+$/, { timeout: 60000 });
+    const seenText = `${seen.join(' ')}; from the server: ${fromServer.join(' ')}; phases ${[...phases].join(' ')}`;
+    assert.ok(fromServer.length >= 3 && fromServer.length * 2 >= agreed, `the bar showed the server’s fraction (${seenText})`);
+    assert.ok(Math.max(...fromServer) > fromServer[0], `the bar rose (${seenText})`);
+    const id = Number(page.url().match(/\/plans\/(\d+)$/)[1]);
+    const p = await apiGet(page, `/plans/${id}`);
+    assert.equal(p.status, 'draft');
+    assert.equal(p.name, '新方案进度 测试');
+    await page.getByTestId('plan-stats').waitFor();
     noProblems(page);
     await context.close();
   });
