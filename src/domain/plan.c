@@ -101,15 +101,22 @@ typedef struct preq {
 
 enum { VUL_NONE, VUL_ELDERCARE, VUL_COUNT };
 
+/* A solver's progress, passed on as its phase's: mapped into [lo, hi] of the phase (a phase
+ * of several solves, e.g. the vulnerable first and then everyone, gives each a part) and never
+ * going back (a solve run again after a failed one starts from 0). */
 typedef struct prog_tramp {
     const pj_plan_progress *p;
     const char *phase;
+    double lo, hi, last;
 } prog_tramp;
 
 static void tramp(void *ud, double frac)
 {
     prog_tramp *t = ud;
-    if (t->p && t->p->fn) t->p->fn(t->p->ud, t->phase, frac);
+    double f = t->hi > t->lo ? t->lo + (t->hi - t->lo) * frac : frac;
+    if (f < t->last) f = t->last;
+    t->last = f;
+    if (t->p && t->p->fn) t->p->fn(t->p->ud, t->phase, f);
 }
 
 static int tramp_cancelled(void *ud)
@@ -878,7 +885,8 @@ void *pj_plan_cflp_hook_ud;
 /* One facility-location solve over the customers idx[0..nn) with the given capacities and
  * fixed costs; on success their flows in p->flow are replaced by the solution's. */
 static int cflp_stage(pstate *p, const int *idx, int nn, const double *cap, const double *fixed,
-                      double tl, const pj_plan_progress *prog, pj_cflp_result *cr, pj_err *err)
+                      double tl, const pj_plan_progress *prog, double lo, double hi,
+                      pj_cflp_result *cr, pj_err *err)
 {
     int m = p->ns, n = p->nc;
     pj_cflp inst;
@@ -896,7 +904,7 @@ static int cflp_stage(pstate *p, const int *idx, int nn, const double *cap, cons
                                        p->km[(size_t)i * (size_t)p->nv + (size_t)p->cu[j].v]
                                  : INFINITY;
     }
-    prog_tramp tr = {prog, "location"};
+    prog_tramp tr = {prog, "location", lo, hi, lo};
     /* the search plans tl of work (so a seed gives the same plan on any machine); the clock
      * stops it only on a machine slower than that by more than a sixth */
     pj_algo_opts o = {.time_limit_s = tl * 7 / 6,
@@ -978,14 +986,16 @@ static int locate(pstate *p, const pj_plan_progress *prog, pj_err *err)
     double tl = p->q.time_s * 0.6;
     if (nvu == 0) {
         for (int i = 0; i < m; i++) cap[i] = p->st[i].cap, fixed[i] = p->st[i].fixed;
-        if (cflp_stage(p, gi, ng, cap, fixed, tl, prog, &p->cr, err)) return -1;
+        if (cflp_stage(p, gi, ng, cap, fixed, tl, prog, 0, 1, &p->cr, err)) return -1;
         p->cflp_ran = 1;
         p->fallback = p->cr.status != PJ_CFLP_OK; /* keep the max-flow assignment */
     } else {
         double *keep = pj_arena_alloc(p->c->arena, sizeof(double) * (size_t)m * (size_t)n);
         memcpy(keep, p->flow, sizeof(double) * (size_t)m * (size_t)n);
         for (int i = 0; i < m; i++) cap[i] = p->st[i].vcap, fixed[i] = p->st[i].fixed;
-        if (cflp_stage(p, vi, nvu, cap, fixed, tl / 3, prog, &p->crv, err)) return -1;
+        /* the location phase's progress: a third for the vulnerable, the rest for everyone */
+        if (cflp_stage(p, vi, nvu, cap, fixed, tl / 3, prog, 0, ng > 0 ? 1.0 / 3 : 1, &p->crv, err))
+            return -1;
         p->cflp_v_ran = 1;
         int ok = p->crv.status == PJ_CFLP_OK;
         if (ok && ng > 0) {
@@ -995,7 +1005,8 @@ static int locate(pstate *p, const pj_plan_progress *prog, pj_err *err)
                 cap[i] = fmax(0, p->st[i].cap - ceil(vu - 1e-9));
                 fixed[i] = vu > 0 ? 0 : p->st[i].fixed;
             }
-            if (cflp_stage(p, gi, ng, cap, fixed, tl * 2 / 3, prog, &p->cr, err)) return -1;
+            if (cflp_stage(p, gi, ng, cap, fixed, tl * 2 / 3, prog, 1.0 / 3, 1, &p->cr, err))
+                return -1;
             p->cflp_ran = 1;
             ok = p->cr.status == PJ_CFLP_OK;
         }

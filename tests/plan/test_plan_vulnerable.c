@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/plan.h"
 #include "t.h"
 #include "th.h"
 
@@ -439,5 +440,52 @@ TEST_T(plan_vulnerable_proportional_share, 240)
         }
         json_decref(o);
     }
+    th_stop(&s);
+}
+
+/* The location phase's progress of a plan with vulnerable people, as the solve reports it. */
+typedef struct loc_log {
+    int n, down;
+    double last;
+} loc_log;
+
+static void loc_progress(void *ud, const char *phase, double frac)
+{
+    loc_log *l = ud;
+    if (strcmp(phase, "location")) return;
+    if (l->n && frac < l->last) l->down++;
+    l->last = frac;
+    l->n++;
+}
+
+/* Regression: with vulnerable people the location runs two searches (them first, then
+ * everyone), each reporting 0 → 1, so the plan's progress bar jumped back mid-way; now the
+ * first has the phase's first third, the second the rest, and it never goes back. */
+TEST_T(plan_vulnerable_location_progress_only_rises, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    tiny_world(&s);
+    th_ctx t;
+    th_ctx_open(&s, &t, "admin", PJ_ROLE_ADMIN);
+    pj_err err;
+    pj_err_clear(&err);
+    json_t *req = json_loads(TINY(""), 0, NULL);
+    pj_buf b;
+    pj_buf_init(&b, 1 << 22);
+    pj_jw w;
+    pj_jw_init(&w, &b);
+    loc_log l = {0};
+    pj_plan_progress prog = {.fn = loc_progress, .ud = &l};
+    CHECK_INT(pj_plan_create(&t.c, req, &prog, &w, &err), 0);
+    json_t *plan = json_loads(b.data, 0, NULL);
+    CHECK_INT(th_int(json_object_get(json_object_get(plan, "result"), "vulnerable"), "served"), 3);
+    CHECK(l.n >= 2);
+    CHECK_INT(l.down, 0);
+    CHECK(l.last > 0.99 && l.last <= 1.0);
+    json_decref(plan);
+    json_decref(req);
+    pj_buf_free(&b);
+    th_ctx_close(&t);
     th_stop(&s);
 }
