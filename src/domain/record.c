@@ -76,12 +76,35 @@ static const pj_rec_field *field_of(const pj_rec_kind *k, const char *name)
 
 /* ---- rendering ---- */
 
+static int has_key(const pj_rec_kind *k, const char *name)
+{
+    for (int i = 0; i < k->nfields; i++)
+        if (!strcmp(k->fields[i].name, name)) return 1;
+    for (int i = 0; i < k->nextras; i++)
+        if (!strcmp(k->extras[i].name, name)) return 1;
+    return 0;
+}
+
+/* The scope a row is written under, shown with it when it is not a field of its own (a
+ * tenancy's township is its warehouse's): so that a client can tell who may change it. */
+static const char *scope_town(const pj_rec_kind *k)
+{
+    return k->town_sql && !has_key(k, "township_id") ? k->town_sql : NULL;
+}
+static const char *scope_org(const pj_rec_kind *k)
+{
+    return k->org_sql && strcmp(k->org_sql, "NULL") && !has_key(k, "organisation_id") ? k->org_sql
+                                                                                      : NULL;
+}
+
 static void select_list(sqlb *b, const pj_rec_kind *k)
 {
     add(b, "SELECT t.id");
     for (int i = 0; i < k->nfields; i++) add(b, ", t.%s", k->fields[i].name);
     add(b, ", t.source, t.created_at, t.updated_at, t.version");
     for (int i = 0; i < k->nextras; i++) add(b, ", (%s)", k->extras[i].sql);
+    if (scope_town(k)) add(b, ", (%s)", scope_town(k));
+    if (scope_org(k)) add(b, ", (%s)", scope_org(k));
     add(b, " FROM %s t", k->table);
 }
 
@@ -127,6 +150,9 @@ static int render(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_jw *w, pj_err 
     for (int i = 0; i < n; i++) render_col(w, k->fields[i].name, k->fields[i].type, s, 1 + i);
     for (int i = 0; i < k->nextras; i++)
         render_col(w, k->extras[i].name, k->extras[i].type, s, n + 5 + i);
+    int col = n + 5 + k->nextras;
+    if (scope_town(k)) render_col(w, "township_id", PJ_RT_REF, s, col++);
+    if (scope_org(k)) render_col(w, "organisation_id", PJ_RT_REF, s, col++);
     if (k->more) k->more(s, w);
     pj_render_text(w, "source", s, n + 1);
     char iso[21];

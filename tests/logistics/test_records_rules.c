@@ -124,6 +124,40 @@ TEST_T(records_enterprise_keeps_its_rows_in_their_township, 90)
     th_stop(&s);
 }
 
+/* A row carries the scope it is written under even when that is not a field of its own (a
+ * tenancy's township is its warehouse's, a milestone's its project's), so a client can tell who
+ * may change it; the console hid edit buttons by it and could not for these kinds. */
+TEST_T(records_rows_show_their_scope, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    rec_load_demos(&s);
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    json_t *l = CALL(&s, "GET", off, "/api/v1/logistics/tenants?limit=500", NULL, 200);
+    json_t *items = obj(l, "items");
+    CHECK(json_array_size(items) > 0);
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        json_t *it = json_array_get(items, i);
+        long long wt = rec_sql1(&s, "SELECT township_id FROM lg_warehouses WHERE id = %lld",
+                                th_int(it, "warehouse_id"));
+        CHECK_INT(th_int(it, "township_id"), wt);
+        CHECK(th_int(it, "organisation_id") > 0);
+    }
+    json_decref(l);
+    l = CALL(&s, "GET", off, "/api/v1/agri/milestones?limit=500", NULL, 200);
+    items = obj(l, "items");
+    CHECK(json_array_size(items) > 0);
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        json_t *it = json_array_get(items, i);
+        long long pt = rec_sql1(&s, "SELECT township_id FROM ag_projects WHERE id = %lld",
+                                th_int(it, "project_id"));
+        CHECK_INT(th_int(it, "township_id"), pt);
+    }
+    json_decref(l);
+    th_stop(&s);
+}
+
 TEST_T(records_parcel_figures_stay_in_range, 90)
 {
     th_server s;
