@@ -525,8 +525,13 @@ static int in_contacts(pj_ctx *c, json_t *o, const char **out, pj_err *err)
     " e.visit_tier, e.help_needed, e.helper_sex_pref, e.last_visit_at, e.status, e.source,"        \
     " e.created_at, e.updated_at, e.version, g.name, p.helper_id, h.name, p.id, p.start_date"
 
+/* reveal: 1 numbers in full (audited by the caller), 0 masked, -1 an audit snapshot — numbers
+ * masked and the health data too (the conditions by count, the doctor's name), since audit
+ * rows outlive the reader's need. */
 static int elder_render_x(pj_ctx *c, int64_t id, pj_jw *w, int reveal, pj_err *err)
 {
+    int snapshot = reveal < 0;
+    if (snapshot) reveal = 0;
     pj_stmt *s =
         pj_db_prepare(c->db,
                       "SELECT " ELDER_COLS " FROM elders e"
@@ -566,8 +571,19 @@ static int elder_render_x(pj_ctx *c, int64_t id, pj_jw *w, int reveal, pj_err *e
     pj_jw_kbool(w, "disabled", dis);
     pj_jw_kint(w, "ability_level", ability);
     pj_jw_key(w, "chronic_conditions");
-    pj_jw_raw(w, pj_col_text(s, 16));
-    pj_render_text(w, "doctor_name", s, 17);
+    if (snapshot) {
+        json_t *cc = json_loads(pj_col_text(s, 16), 0, NULL);
+        pj_jw_arr(w);
+        for (size_t k = 0; k < json_array_size(cc); k++) pj_jw_str(w, "***");
+        pj_jw_arr_end(w);
+        json_decref(cc);
+    } else {
+        pj_jw_raw(w, pj_col_text(s, 16));
+    }
+    if (snapshot && !pj_col_is_null(s, 17) && *pj_col_text(s, 17))
+        pj_jw_kstr(w, "doctor_name", "***");
+    else
+        pj_render_text(w, "doctor_name", s, 17);
     pj_render_text(w, "doctor_clinic", s, 18);
     pj_render_text(w, "doctor_from", s, 19);
     pj_render_text(w, "doctor_until", s, 20);
@@ -1062,9 +1078,23 @@ static void elder_bind(pj_stmt *s, const elder_rec *r, int *idx)
     *idx = i;
 }
 
-static int masked_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+static int snapshot_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    return elder_render(c, id, w, err);
+    return elder_render_x(c, id, w, -1, err);
+}
+
+/* Commits a write of elder id: the audit row gets the snapshot (health data masked), the caller
+ * the record as it sees it. */
+static int elder_commit(pj_ctx *c, const char *action, int64_t id, const char *before, pj_jw *w,
+                        pj_err *err)
+{
+    char *after = pj_render_to_string(c, id, snapshot_render, err);
+    char *shown = after ? pj_render_to_string(c, id, elder_render, err) : NULL;
+    if (!shown || pj_audit_add(c, action, "elder", id, before, after, err) ||
+        pj_db_commit(c->db, err))
+        return -1;
+    pj_jw_raw(w, shown);
+    return 0;
 }
 
 int pj_elder_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
@@ -1104,7 +1134,7 @@ int pj_elder_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     if (rc < 0 && err->status == 409)
         pj_fail(err, 409, "conflict", "id_number", "an elder with this ID number exists");
     if (rc != 1) goto fail;
-    if (pj_render_commit(c, "create", "elder", id, NULL, masked_render, w, err)) goto fail;
+    if (elder_commit(c, "create", id, NULL, w, err)) goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);
@@ -1128,7 +1158,7 @@ int pj_elder_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     if (pj_db_begin(c->db, err)) return -1;
     if (pj_el_version(c, "SELECT version FROM elders WHERE id = ?", id, version, "elder", err))
         goto fail;
-    char *before = pj_render_to_string(c, id, masked_render, err);
+    char *before = pj_render_to_string(c, id, snapshot_render, err);
     if (!before) goto fail;
     pj_stmt *s = pj_db_prepare(
         c->db,
@@ -1165,7 +1195,7 @@ int pj_elder_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         pj_stmt_int(s, 3, id);
         if (pj_el_step(s, err)) goto fail;
     }
-    if (pj_render_commit(c, "update", "elder", id, before, masked_render, w, err)) goto fail;
+    if (elder_commit(c, "update", id, before, w, err)) goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);

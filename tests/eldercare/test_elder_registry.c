@@ -206,6 +206,29 @@ TEST_T(elder_masking_reveal_audit_and_scope, 120)
     json_decref(o);
     json_decref(EL(&s, town, "GET", path, NULL, 403));
     json_decref(EL(&s, view, "GET", "/api/v1/helpers", NULL, 403));
+    /* health data: shown to the grid worker who records it, kept out of the audit snapshot
+     * (the conditions by count, the doctor's name masked; it was stored in full) */
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", eid);
+    o = EL(&s, g, "GET", path, NULL, 200);
+    char patch[200];
+    snprintf(patch, sizeof patch,
+             "{\"version\":%lld,\"chronic_conditions\":[\"高血压\",\"糖尿病\"],"
+             "\"doctor_name\":\"李医生\"}",
+             th_int(o, "version"));
+    json_decref(o);
+    o = EL(&s, g, "PATCH", path, patch, 200);
+    CHECK_STR(json_string_value(json_array_get(json_object_get(o, "chronic_conditions"), 1)),
+              "糖尿病");
+    CHECK_STR(th_str(o, "doctor_name"), "李医生");
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'elder' AND (after_json"
+                             " LIKE '%高血压%' OR after_json LIKE '%李医生%' OR before_json LIKE"
+                             " '%高血压%')"),
+              0);
+    CHECK_INT(th_sql_int(
+                  &s, "SELECT COUNT(*) FROM audit WHERE entity = 'elder' AND action ="
+                      " 'update' AND after_json LIKE '%\"chronic_conditions\":[\"***\",\"***\"]%'"),
+              1);
     th_stop(&s);
 }
 
