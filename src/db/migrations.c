@@ -764,6 +764,11 @@ const pj_migration pj_migrations[] = {
      "ALTER TABLE plans ADD COLUMN solved_at INTEGER;"},
     {302, "registry: barrier-free (accessible) rooms of a facility",
      "ALTER TABLE facilities ADD COLUMN barrier_free_rooms INTEGER NOT NULL DEFAULT 0;"},
+    {303,
+     "planner: the steps of a conversion an adopted plan started keep the plan's schedule"
+     " (minutes from the conversion's start)",
+     "ALTER TABLE conversion_steps ADD COLUMN planned_start_min INTEGER;"
+     "ALTER TABLE conversion_steps ADD COLUMN planned_end_min INTEGER;"},
     {430,
      "agri-tech: labs, innovation-port projects and milestones, doctor farms, experts,"
      " greenhouse sections, research results and their transfer to farms",

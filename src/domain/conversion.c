@@ -144,18 +144,21 @@ static int conv_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
                       "SELECT cs.id, ms.id, ms.phase, ms.code, ms.name, ms.planned_minutes,"
                       " ms.team_type, ms.team_count, ms.predecessors, ms.checklist,"
                       " cs.status, cs.started_at, cs.started_by, cs.finished_at,"
-                      " cs.finished_by, cs.remarks FROM conversion_steps cs"
+                      " cs.finished_by, cs.remarks, cs.planned_start_min, cs.planned_end_min"
+                      " FROM conversion_steps cs"
                       " JOIN manual_steps ms ON ms.id = cs.step_id"
                       " WHERE cs.conversion_id = ? ORDER BY ms.phase, ms.seq",
                       err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
-    int rc, done = 0, total = 0, overdue = 0;
+    int rc, done = 0, total = 0, overdue = 0, behind = 0;
+    /* timers run until the conversion ends: an aborted one's running steps stop with it */
+    int64_t clock = h.ended_at ? h.ended_at : now;
     while ((rc = pj_stmt_step(s, err)) == 1) {
         const char *status = pj_col_text(s, 10);
         int64_t planned = pj_col_int(s, 5), st = pj_col_int(s, 11), fin = pj_col_int(s, 13);
         int is_over = 0, late = 0;
-        if (!strcmp(status, "running") && now - st > planned * 60) is_over = 1;
+        if (!strcmp(status, "running") && clock - st > planned * 60) is_over = 1;
         if (!strcmp(status, "done") && fin - st > planned * 60) late = 1;
         total++;
         done += !strcmp(status, "done");
@@ -178,13 +181,28 @@ static int conv_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         pj_render_text(w, "finished_by", s, 14);
         pj_render_text(w, "remarks", s, 15);
         if (st) {
-            int64_t e = fin ? fin : now;
+            int64_t e = fin ? fin : clock;
             pj_jw_knum(w, "actual_minutes", floor((double)(e - st) / 6.0) / 10);
         } else {
             pj_jw_knull(w, "actual_minutes");
         }
         pj_jw_kbool(w, "overdue", is_over);
         pj_jw_kbool(w, "late", late);
+        /* the adopted plan's schedule (minutes from the conversion's start): behind it when the
+         * step has not started by its planned start or not finished by its planned end */
+        if (pj_col_is_null(s, 16)) {
+            pj_jw_knull(w, "planned_start_min");
+            pj_jw_knull(w, "planned_end_min");
+            pj_jw_kbool(w, "behind_plan", 0);
+        } else {
+            int64_t ps = h.started_at + pj_col_int(s, 16) * 60,
+                    pe = h.started_at + pj_col_int(s, 17) * 60;
+            int b = (!st && clock > ps) || (fin ? fin > pe : clock > pe);
+            behind += b;
+            pj_jw_kint(w, "planned_start_min", pj_col_int(s, 16));
+            pj_jw_kint(w, "planned_end_min", pj_col_int(s, 17));
+            pj_jw_kbool(w, "behind_plan", b);
+        }
         /* checklist items with their signatures */
         const char *items = pj_col_text(s, 9);
         json_t *arr = json_loads(items, 0, NULL);
@@ -229,6 +247,7 @@ static int conv_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_jw_kint(w, "done", done);
     pj_jw_kint(w, "total", total);
     pj_jw_kint(w, "overdue", overdue);
+    pj_jw_kint(w, "behind_plan", behind);
     pj_jw_obj_end(w);
     pj_jw_obj_end(w);
     return 0;

@@ -530,6 +530,33 @@ int pj_plan_compare(pj_ctx *c, int64_t a, int64_t b, pj_jw *w, pj_err *err)
 /* Starts the live conversion of facility fid by the planned manual mid inside the caller's
  * transaction (pj_du_conversion_start_tx) and links it to the plan. Returns the conversion id,
  * or -1; a facility that is not in peacetime is 409 facility_busy naming it. */
+/* The plan's schedule of facility fid (its gantt rows) onto the steps of conversion conv:
+ * planned start and end in minutes from the conversion's start, which is the adoption. */
+static int schedule_steps(pj_ctx *c, int64_t conv, int64_t fid, int64_t mid, json_t *gantt,
+                          pj_err *err)
+{
+    size_t i;
+    json_t *g;
+    json_array_foreach(gantt, i, g)
+    {
+        if (json_integer_value(json_object_get(g, "facility_id")) != fid) continue;
+        pj_stmt *s =
+            pj_db_prepare(c->db,
+                          "UPDATE conversion_steps SET planned_start_min = ?,"
+                          " planned_end_min = ? WHERE conversion_id = ? AND step_id ="
+                          " (SELECT id FROM manual_steps WHERE manual_id = ? AND code = ?)",
+                          err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, (int64_t)llround(json_number_value(json_object_get(g, "start"))));
+        pj_stmt_int(s, 2, (int64_t)llround(json_number_value(json_object_get(g, "end"))));
+        pj_stmt_int(s, 3, conv);
+        pj_stmt_int(s, 4, mid);
+        pj_stmt_text(s, 5, json_string_value(json_object_get(g, "step_code")));
+        if (pj_du_step(s, err)) return -1;
+    }
+    return 0;
+}
+
 static int64_t conversion_start_in_tx(pj_ctx *c, int64_t plan_id, int64_t fid, int64_t mid,
                                       const char *scenario, pj_err *err)
 {
@@ -607,8 +634,28 @@ int pj_plan_adopt(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     {
         int64_t fid = json_integer_value(json_object_get(e, "facility_id")),
                 mid = json_integer_value(json_object_get(e, "manual_id"));
-        if (json_is_true(json_object_get(e, "ready_at_start"))) continue; /* converted already */
-        if (conversion_start_in_tx(c, id, fid, mid, scenario, err) < 0) goto fail;
+        if (json_is_true(json_object_get(e, "ready_at_start"))) {
+            /* converted already when planned: still so, or the plan counts on a site that is
+             * being restored */
+            int still = pj_render_exists(c,
+                                         "SELECT 1 FROM conversions WHERE facility_id = ? AND"
+                                         " mode = 'live' AND state = 'emergency'",
+                                         fid, err);
+            if (still < 0) goto fail;
+            if (!still) {
+                pj_fail(err, 409, "facility_changed", "facility_id",
+                        "facility %lld was converted when the plan was made and is no longer;"
+                        " plan again",
+                        (long long)fid);
+                goto fail;
+            }
+            continue;
+        }
+        int64_t conv = conversion_start_in_tx(c, id, fid, mid, scenario, err);
+        if (conv < 0 ||
+            schedule_steps(c, conv, fid, mid,
+                           json_object_get(json_object_get(res, "schedule"), "gantt"), err))
+            goto fail;
     }
     s = pj_db_prepare(c->db,
                       "UPDATE plans SET status = 'adopted', adopted_at = ?, adopted_by = ?,"

@@ -1,5 +1,6 @@
 /* Dual-use over the API: a full conversion and restore, a scored drill, the race on one step,
  * forbidden transitions, role scoping, manuals (cycles, CSV round trip), bad input. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -610,5 +611,44 @@ TEST(dualuse_review_regressions)
     json_t *pr = json_object_get(conv, "progress");
     CHECK_INT(th_int(pr, "done"), th_int(pr, "total"));
     json_decref(conv);
+    th_stop(&s);
+}
+
+/* Regression: a running step of an aborted conversion kept its timer going (actual minutes
+ * growing past the end, overdue); the clock stops when the conversion ends. */
+TEST(dualuse_aborted_conversion_stops_its_timers)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "officer", s.demo_pw, tok);
+    long long fid = peaceful_hotel(&s);
+    char body[128], path[96], sql[300];
+    snprintf(body, sizeof body,
+             "{\"facility_id\":%lld,\"scenario\":\"epidemic\",\"mode\":\"drill\"}", fid);
+    json_t *conv = post(&s, tok, "/api/v1/conversions", body, 201);
+    long long cid = th_int(conv, "id");
+    long long step = th_int(json_array_get(json_object_get(conv, "steps"), 0), "id");
+    json_decref(conv);
+    snprintf(path, sizeof path, "/api/v1/conversion-steps/%lld/start", step);
+    json_decref(post(&s, tok, path, "{}", 200));
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/abort", cid);
+    json_decref(post(&s, tok, path, "{\"reason\":\"演练中止\"}", 200));
+    /* the step ran 2 minutes before the abort, which was an hour ago */
+    snprintf(sql, sizeof sql,
+             "UPDATE conversions SET ended_at = strftime('%%s','now') - 3600 WHERE id = %lld;"
+             " UPDATE conversion_steps SET started_at = strftime('%%s','now') - 3720 WHERE id ="
+             " %lld",
+             cid, step);
+    th_sql_exec(&s, sql);
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld", cid);
+    json_t *o = NULL;
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    json_t *st = json_array_get(json_object_get(o, "steps"), 0);
+    CHECK_STR(th_str(st, "status"), "running");
+    CHECK(fabs(json_number_value(json_object_get(st, "actual_minutes")) - 2.0) < 0.05);
+    long long planned = th_int(st, "planned_minutes");
+    CHECK(json_is_true(json_object_get(st, "overdue")) == (planned < 2));
+    json_decref(o);
     th_stop(&s);
 }

@@ -2,6 +2,7 @@
  * from its own output (capacities, distances, totals, the Gantt against precedence and team
  * limits, ready times), shortfall, compare, adopt (and the 409 of an overlapping adoption),
  * roles, and bad input that writes nothing. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -246,6 +247,32 @@ TEST_T(plan_adopt_starts_conversions, 120)
     }
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM conversions") - conv0,
               (long long)json_array_size(sites));
+    /* the schedule goes with the conversions: each step's planned start and end are the plan's
+     * (they were kept in the plan's result only) */
+    json_t *gantt =
+        json_object_get(json_object_get(json_object_get(a, "result"), "schedule"), "gantt");
+    CHECK(json_array_size(gantt) > 0);
+    json_array_foreach(gantt, i, e)
+    {
+        snprintf(q, sizeof q,
+                 "SELECT cs.planned_start_min * 100000 + cs.planned_end_min FROM"
+                 " conversion_steps cs JOIN conversions c ON c.id = cs.conversion_id JOIN"
+                 " manual_steps ms ON ms.id = cs.step_id WHERE c.facility_id = %lld AND"
+                 " c.state = 'converting' AND ms.code = '%s'",
+                 th_int(e, "facility_id"), th_str(e, "step_code"));
+        CHECK_INT(th_sql_int(&s, q),
+                  llround(json_number_value(json_object_get(e, "start"))) * 100000 +
+                      llround(json_number_value(json_object_get(e, "end"))));
+    }
+    long long conv1 =
+        th_int(json_array_get(json_object_get(ad, "conversions"), 0), "conversion_id");
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld", conv1);
+    json_t *cv = NULL;
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &cv), 200);
+    json_t *st0 = json_array_get(json_object_get(cv, "steps"), 0);
+    CHECK(json_is_integer(json_object_get(st0, "planned_start_min")));
+    CHECK(json_is_integer(json_object_get(json_object_get(cv, "progress"), "behind_plan")));
+    json_decref(cv);
     json_decref(ad);
     /* the second, overlapping plan: 409 naming a facility, nothing written */
     th_fingerprint(&s, fp1, sizeof fp1);

@@ -258,10 +258,20 @@ TEST_T(plan_converted_site_ready_at_start, 60)
     json_t *last = json_array_get(json_object_get(sched, "curve"), 1);
     CHECK_INT(th_int(last, "minutes"), 60);
     CHECK_INT(th_int(last, "people"), 100);
+    /* regression: C being restored meanwhile, the plan no longer holds (it was adopted with
+     * 30 people on a site being dismantled): 409, nothing written */
+    char path[64], fa[TH_FINGERPRINT_SIZE], fb[TH_FINGERPRINT_SIZE];
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(p, "id"));
+    th_sql_exec(&s, "UPDATE conversions SET state = 'restoring' WHERE facility_id = 3");
+    th_fingerprint(&s, fa, sizeof fa);
+    json_t *o = post_ok(&s, tok, path, "{}", 409);
+    CHECK_STR(th_err_code(o), "facility_changed");
+    json_decref(o);
+    th_fingerprint(&s, fb, sizeof fb);
+    CHECK_STR(fb, fa);
+    th_sql_exec(&s, "UPDATE conversions SET state = 'emergency' WHERE facility_id = 3");
     /* adopting converts A only; C stays as it is */
     long long conv0 = th_sql_int(&s, "SELECT COUNT(*) FROM conversions");
-    char path[64];
-    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(p, "id"));
     json_t *ad = post_ok(&s, tok, path, "{}", 200);
     CHECK_INT(json_array_size(json_object_get(ad, "conversions")), 1);
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM conversions") - conv0, 1);
