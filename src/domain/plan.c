@@ -1275,6 +1275,12 @@ static double r1(double x)
     return round(x * 1000) / 1000;
 }
 
+/* Ready after the scenario's deadline (only with one): the teams were shared too thinly. */
+static int site_late(const pstate *p, const psite *st)
+{
+    return p->q.has_deadline && !st->ready0 && (double)st->ready > p->q.deadline_h * 60 + 1e-9;
+}
+
 static void write_result(pstate *p, pj_jw *w, pj_plan_summary *sum)
 {
     int n = p->nc;
@@ -1328,6 +1334,14 @@ static void write_result(pstate *p, pj_jw *w, pj_plan_summary *sum)
     pj_jw_knum(w, "max_km", r1(kmax));
     pj_jw_kint(w, "max_ready_minutes", rmax);
     pj_jw_knum(w, "mean_ready_minutes", nopen ? r1(rsum / nopen) : 0);
+    /* the deadline keeps out the sites whose manual alone is too slow; sharing the teams can
+     * still push a site past it: said per site and counted here */
+    int late = 0;
+    for (int i = 0; i < p->ns; i++) late += p->st[i].used > 0 && site_late(p, &p->st[i]);
+    if (p->q.has_deadline)
+        pj_jw_kint(w, "sites_after_deadline", late);
+    else
+        pj_jw_knull(w, "sites_after_deadline");
     pj_jw_kbool(w, "single_source", p->q.single && !p->single_relaxed);
     pj_jw_kint(w, "vulnerable", vdem);
     pj_jw_kint(w, "vulnerable_served", vdem - vshort);
@@ -1362,6 +1376,7 @@ static void write_result(pstate *p, pj_jw *w, pj_plan_summary *sum)
         pj_jw_knum(w, "critical_path_minutes", st->crit_min);
         pj_jw_knum(w, "fixed_cost", r1(st->fixed));
         pj_jw_kint(w, "ready_minutes", st->ready);
+        pj_jw_kbool(w, "after_deadline", site_late(p, st));
         pj_jw_obj_end(w);
     }
     pj_jw_arr_end(w);

@@ -486,3 +486,38 @@ TEST_T(plan_cflp_hook_sees_the_solved_instance, 60)
     th_ctx_close(&t);
     th_stop(&s);
 }
+
+/* Regression: the deadline kept out only sites whose manual alone is too slow; sites the shared
+ * teams made ready later were not flagged (4 of them 30–210 minutes past a 24 h deadline in
+ * review). Each site now says whether it is after the deadline, and the summary counts them. */
+TEST_T(plan_sites_after_the_deadline_are_flagged, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[1024];
+    th_login(&s, "officer", s.demo_pw, tok);
+    scenario(&s, body, sizeof body, "deadline", "{\"share\":0.3}", ",\"deadline_hours\":24");
+    json_t *p = post(&s, tok, "/api/v1/plans?wait=1", body, 201);
+    json_t *res = json_object_get(p, "result"), *e;
+    long long late = 0, deadline = 24 * 60;
+    size_t i;
+    json_array_foreach(json_object_get(res, "sites"), i, e)
+    {
+        int after = th_int(e, "ready_minutes") > deadline &&
+                    !json_is_true(json_object_get(e, "ready_at_start"));
+        CHECK(json_is_true(json_object_get(e, "after_deadline")) == after);
+        late += after;
+    }
+    CHECK_INT(th_int(json_object_get(res, "summary"), "sites_after_deadline"), late);
+    CHECK(late > 0); /* 30 % of 金海湖 with these teams (4 security, 2 IT …): not all in a day */
+    json_decref(p);
+    /* without a deadline: null, and no site flagged */
+    scenario(&s, body, sizeof body, "no deadline", "{\"share\":0.3}", NULL);
+    p = post(&s, tok, "/api/v1/plans?wait=1", body, 201);
+    res = json_object_get(p, "result");
+    CHECK(json_is_null(json_object_get(json_object_get(res, "summary"), "sites_after_deadline")));
+    json_array_foreach(json_object_get(res, "sites"), i, e)
+        CHECK(json_is_false(json_object_get(e, "after_deadline")));
+    json_decref(p);
+    th_stop(&s);
+}
