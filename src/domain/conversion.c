@@ -30,6 +30,13 @@ const char *pj_conv_transition(const char *from, pj_conv_event ev)
     return NULL;
 }
 
+/* Seconds as minutes with one decimal, rounded down: the same step shows the same figure on the
+ * conversion, in the drill report and its CSV. */
+static double minutes1(int64_t secs)
+{
+    return floor((double)secs / 6.0) / 10;
+}
+
 double pj_drill_step_score(double planned, double actual, int done)
 {
     if (!done) return 0;
@@ -182,7 +189,7 @@ static int conv_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         pj_render_text(w, "remarks", s, 15);
         if (st) {
             int64_t e = fin ? fin : clock;
-            pj_jw_knum(w, "actual_minutes", floor((double)(e - st) / 6.0) / 10);
+            pj_jw_knum(w, "actual_minutes", minutes1(e - st));
         } else {
             pj_jw_knull(w, "actual_minutes");
         }
@@ -810,7 +817,7 @@ static int drill_compute(pj_ctx *c, const conv_head *h, pj_jw *w, drill_score *d
             pj_render_text(w, "name", s, 1);
             pj_jw_knum(w, "planned_minutes", planned);
             if (done)
-                pj_jw_knum(w, "actual_minutes", round(actual * 10) / 10);
+                pj_jw_knum(w, "actual_minutes", minutes1(fin - st));
             else
                 pj_jw_knull(w, "actual_minutes");
             pj_jw_kstr(w, "result", !done ? "not_done" : actual <= planned ? "on_time" : "late");

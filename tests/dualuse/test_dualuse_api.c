@@ -255,6 +255,28 @@ TEST(dualuse_drill_scored_by_hand)
     CHECK_STR(th_str(json_array_get(json_object_get(o, "steps"), 0), "result"), "late");
     CHECK_STR(th_str(json_array_get(json_object_get(o, "steps"), 1), "result"), "on_time");
     json_decref(o);
+    /* regression: one step, two figures (1.6 on the conversion, 1.7 in the report) — the same
+     * rounding down for both: a step of 100 s is 1.6 minutes everywhere */
+    snprintf(q, sizeof q,
+             "UPDATE conversion_steps SET finished_at = started_at + 100 WHERE conversion_id ="
+             " %lld AND step_id = (SELECT MIN(step_id) FROM conversion_steps WHERE"
+             " conversion_id = %lld AND phase = 'convert')",
+             cid, cid);
+    th_sql_exec(&s, q);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    double in_report = json_number_value(
+        json_object_get(json_array_get(json_object_get(o, "steps"), 0), "actual_minutes"));
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld", cid);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    json_t *first = NULL, *x;
+    size_t xi;
+    json_array_foreach(json_object_get(o, "steps"), xi,
+                       x) if (!first && !strcmp(th_str(x, "phase"), "convert")) first = x;
+    CHECK_NEAR(json_number_value(json_object_get(first, "actual_minutes")), 1.6, 0.001);
+    CHECK_NEAR(in_report, 1.6, 0.001);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/report", cid);
     /* CSV report */
     char hdr[2048];
     snprintf(path, sizeof path, "/api/v1/conversions/%lld/report?format=csv", cid);
