@@ -320,6 +320,50 @@ static int set_conv(pj_ctx *c, int64_t id, const char *state, const char *time_c
     return pj_du_step(s, err);
 }
 
+/* A step as its audit row keeps it: its conversion, code, status, who started and finished it
+ * when, remarks and the signed checklist items; action (start, finish, sign) in the after. */
+static char *step_snapshot(pj_ctx *c, int64_t row, const char *action, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT cs.conversion_id, ms.code, cs.phase, cs.status,"
+                               " cs.started_at, cs.started_by, cs.finished_at, cs.finished_by,"
+                               " cs.remarks, (SELECT json_group_array(json_object('item', k.item,"
+                               " 'signed_by', k.signed_by)) FROM conversion_checks k WHERE"
+                               " k.conversion_id = cs.conversion_id AND k.step_id = cs.step_id)"
+                               " FROM conversion_steps cs JOIN manual_steps ms ON ms.id ="
+                               " cs.step_id WHERE cs.id = ?",
+                               err);
+    if (!s) return NULL;
+    pj_stmt_int(s, 1, row);
+    if (pj_stmt_step(s, err) != 1) {
+        pj_stmt_done(s);
+        if (!err->status) pj_fail(err, 404, "not_found", "id", "no step %lld", (long long)row);
+        return NULL;
+    }
+    pj_buf b;
+    pj_buf_init(&b, 1 << 16);
+    pj_jw w;
+    pj_jw_init(&w, &b);
+    pj_jw_obj(&w);
+    pj_jw_kint(&w, "conversion_id", pj_col_int(s, 0));
+    pj_render_text(&w, "step", s, 1);
+    pj_render_text(&w, "phase", s, 2);
+    pj_render_text(&w, "status", s, 3);
+    opt_time(&w, "started_at", pj_col_int(s, 4));
+    pj_render_text(&w, "started_by", s, 5);
+    opt_time(&w, "finished_at", pj_col_int(s, 6));
+    pj_render_text(&w, "finished_by", s, 7);
+    pj_render_text(&w, "remarks", s, 8);
+    pj_jw_key(&w, "signed");
+    pj_jw_raw(&w, pj_col_is_null(s, 9) ? "[]" : pj_col_text(s, 9));
+    if (action) pj_jw_kstr(&w, "action", action);
+    pj_jw_obj_end(&w);
+    pj_stmt_done(s);
+    char *r = pj_arena_strdup(c->arena, b.data ? b.data : "{}");
+    pj_buf_free(&b);
+    return r;
+}
+
 static int audit_conv(pj_ctx *c, int64_t id, const char *action, pj_err *err)
 {
     char *after = pj_render_to_string(c, id, conv_render, err);
@@ -563,6 +607,8 @@ int pj_conversion_step_action(pj_ctx *c, int64_t row, const char *action, json_t
                 !strcmp(h.mode, "live") ? "conversion" : "drill", h.state, phase);
         goto fail;
     }
+    char *before = step_snapshot(c, row, NULL, err);
+    if (!before) goto fail;
     if (!strcmp(action, "start")) {
         if (strcmp(status, "pending")) {
             pj_fail(err, 409, "conflict", "id", "step %s is already %s", code, status);
@@ -652,14 +698,12 @@ int pj_conversion_step_action(pj_ctx *c, int64_t row, const char *action, json_t
             goto fail;
         }
     }
-    char detail[300];
-    snprintf(detail, sizeof detail, "{\"conversion_id\":%lld,\"step\":\"%s\",\"action\":\"%s\"}",
-             (long long)conv, code, action);
-    if (pj_audit_add(c,
-                     sign                       ? "step_sign"
-                     : !strcmp(action, "start") ? "step_start"
-                                                : "step_finish",
-                     "conversion_step", row, NULL, detail, err))
+    char *after = step_snapshot(c, row, action, err);
+    if (!after || pj_audit_add(c,
+                               sign                       ? "step_sign"
+                               : !strcmp(action, "start") ? "step_start"
+                                                          : "step_finish",
+                               "conversion_step", row, before, after, err))
         goto fail;
     if (conv_load(c, conv, &h, err) || advance(c, &h, err) || pj_db_commit(c->db, err)) goto fail;
     json_decref(empty);

@@ -84,7 +84,7 @@ TEST_T(dualuse_full_conversion_and_restore, 120)
     json_t *conv = post(&s, tok, "/api/v1/conversions", body, 201);
     long long cid = th_int(conv, "id");
     CHECK_STR(th_str(conv, "state"), "converting");
-    char q[200];
+    char q[400];
     snprintf(q, sizeof q, "SELECT state FROM facilities WHERE id = %lld", fid);
     CHECK_INT(th_sql_int(&s, "SELECT 1"), 1);
     snprintf(q, sizeof q,
@@ -130,6 +130,18 @@ TEST_T(dualuse_full_conversion_and_restore, 120)
     CHECK_STR(th_str(json_array_get(ev, 0), "action"), "convert_start");
     CHECK_STR(th_str(json_array_get(ev, json_array_size(ev) - 1), "action"), "restore_done");
     json_decref(o);
+    /* a step's audit rows say what changed: the status before and after, who and when (they
+     * held only the step's code and the action) */
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'conversion_step' AND action ="
+             " 'step_finish' AND json_extract(before_json, '$.status') = 'running' AND"
+             " json_extract(after_json, '$.status') = 'done' AND json_extract(after_json,"
+             " '$.finished_by') = 'officer' AND json_extract(after_json, '$.conversion_id') = %lld",
+             cid);
+    CHECK(th_sql_int(&s, q) >= 7);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'conversion_step' AND"
+                             " before_json IS NULL"),
+              0);
     th_stop(&s);
 }
 
