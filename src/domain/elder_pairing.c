@@ -1070,6 +1070,8 @@ static int64_t pair_insert(pj_ctx *c, int64_t elder_id, int64_t helper_id, const
     return id;
 }
 
+static int pair_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
+
 int pj_pair_run_decide(pj_ctx *c, int64_t id, const char *action, json_t *body, pj_jw *w,
                        pj_err *err)
 {
@@ -1179,6 +1181,9 @@ int pj_pair_run_decide(pj_ctx *c, int64_t id, const char *action, json_t *body, 
                 stale++;
             } else {
                 if (!(pair = pair_insert(c, eid, hid, today, dist, reason, id, err))) goto fail;
+                /* each pair is audited as if made by hand, besides the run's summary row */
+                char *pa = pj_render_to_string(c, pair, pair_render, err);
+                if (!pa || pj_audit_add(c, "create", "pair", pair, NULL, pa, err)) goto fail;
                 to = "accepted";
                 done++;
             }

@@ -372,6 +372,10 @@ TEST_T(elder_pairing_run_over_the_api, 120)
     th_fingerprint(&s, fb, sizeof fb);
     CHECK_STR(fb, fa);
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM elder_pairs WHERE state = 'active'"), 5);
+    /* each accepted pair has its own audit row (only the run's summary before) */
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit a JOIN elder_pairs p ON p.id ="
+                             " a.entity_id WHERE a.entity = 'pair' AND a.action = 'create'"),
+              5);
     /* no helper over capacity */
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM helpers h WHERE h.capacity < (SELECT"
                              " COUNT(*) FROM elder_pairs p WHERE p.helper_id = h.id AND"
