@@ -64,10 +64,11 @@ typedef struct psite {
     int64_t fid, manual_id, pcap;
     const char *name, *type;
     double lat, lon, cap, crit_min, fixed;
-    double vcap; /* capacity for the vulnerable: all of it (medical), barrier-free rooms, 0 */
-    int64_t bf;  /* barrier-free rooms */
-    int ready0;  /* already converted for the role: capacity from minute 0, no steps */
-    int loaded;  /* steps and filters done */
+    double vcap;     /* capacity for the vulnerable: all of it (medical), barrier-free rooms, 0 */
+    int64_t bf;      /* barrier-free rooms */
+    int ready0;      /* already converted for the role: capacity from minute 0, no steps */
+    int64_t housing; /* ready0: people adopted plans already put there (cap is what is left) */
+    int loaded;      /* steps and filters done */
     int main_ok, medical, nsteps;
     pstep *steps;
     /* results */
@@ -696,7 +697,13 @@ static int load_sites(pj_ctx *c, const preq *q, const char *role, int medical_on
         " f.barrier_free_rooms,"
         " (SELECT v.manual_id FROM conversions v JOIN manuals m ON m.id = v.manual_id WHERE"
         "  v.facility_id = f.id AND v.mode = 'live' AND v.state = 'emergency' AND m.role = ?1"
-        "  LIMIT 1)"
+        "  LIMIT 1),"
+        /* the people adopted plans put there since its conversion: not free any more */
+        " (SELECT COALESCE(SUM(json_extract(e.value, '$.used')), 0) FROM plans p,"
+        "  json_each(p.result_json, '$.sites') e WHERE p.status = 'adopted' AND"
+        "  json_extract(e.value, '$.facility_id') = f.id AND p.adopted_at >= (SELECT"
+        "  MAX(v.started_at) FROM conversions v WHERE v.facility_id = f.id AND v.mode = 'live'"
+        "  AND v.state = 'emergency'))"
         " FROM facilities f WHERE EXISTS (SELECT 1 FROM facility_roles r WHERE"
         " r.facility_id = f.id AND r.role = ?1) ORDER BY f.id",
         err);
@@ -713,7 +720,9 @@ static int load_sites(pj_ctx *c, const preq *q, const char *role, int medical_on
         int ready0 = !strcmp(pj_col_text(s, 5), "emergency") && !pj_col_is_null(s, 11);
         if (!ready0 && strcmp(pj_col_text(s, 5), "peacetime")) continue;
         cnt->peacetime++;
-        if (pj_col_double(s, 7) < 1 || (!ready0 && pj_col_is_null(s, 8))) continue;
+        int64_t housing = ready0 ? pj_col_int(s, 12) : 0;
+        if (pj_col_double(s, 7) - (double)housing < 1 || (!ready0 && pj_col_is_null(s, 8)))
+            continue;
         cnt->with_manual++;
         if (*ns == *cap) {
             int nc = *cap ? 2 * *cap : 64;
@@ -729,7 +738,8 @@ static int load_sites(pj_ctx *c, const preq *q, const char *role, int medical_on
         st->lat = pj_col_double(s, 3);
         st->lon = pj_col_double(s, 4);
         st->pcap = pj_col_int(s, 6);
-        st->cap = floor(pj_col_double(s, 7));
+        st->cap = floor(pj_col_double(s, 7)) - (double)housing;
+        st->housing = housing;
         st->ready0 = ready0;
         st->manual_id = ready0 ? pj_col_int(s, 11) : pj_col_int(s, 8);
         st->medical = (int)pj_col_int(s, 9) || !strcmp(role, "medical");
@@ -1371,6 +1381,7 @@ static void write_result(pstate *p, pj_jw *w, pj_plan_summary *sum)
         pj_jw_kint(w, "barrier_free_rooms", st->bf);
         pj_jw_knum(w, "vulnerable_capacity", st->vcap);
         pj_jw_kbool(w, "ready_at_start", st->ready0);
+        pj_jw_kint(w, "already_housing", st->housing);
         pj_jw_knum(w, "mean_km", r1(st->km_sum / (double)st->used));
         pj_jw_knum(w, "max_km", r1(st->km_max));
         pj_jw_knum(w, "critical_path_minutes", st->crit_min);

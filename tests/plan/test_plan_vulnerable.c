@@ -277,6 +277,21 @@ TEST_T(plan_converted_site_ready_at_start, 60)
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM conversions") - conv0, 1);
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM conversions WHERE facility_id = 3"), 1);
     json_decref(ad);
+    /* regression: the next plan counted C's 30 beds as free although the adopted plan had put
+     * 30 people there; now they are taken (C full: no longer a candidate) */
+    json_t *p2 = post_ok(&s, tok, "/api/v1/plans?wait=1",
+                         TINY(",\"vulnerable\":false,\"single_source\":false"), 201);
+    CHECK(site(json_object_get(p2, "result"), 3) == NULL);
+    json_decref(p2);
+    th_sql_exec(&s, "UPDATE facility_roles SET capacity = 50 WHERE facility_id = 3");
+    p2 = post_ok(&s, tok, "/api/v1/plans?wait=1",
+                 TINY(",\"vulnerable\":false,\"single_source\":false"), 201);
+    c = site(json_object_get(p2, "result"), 3);
+    CHECK(c != NULL);
+    CHECK_INT(th_int(c, "already_housing"), 30);
+    CHECK((long long)json_number_value(json_object_get(c, "capacity")) == 20);
+    CHECK(th_int(c, "used") <= 20);
+    json_decref(p2);
     json_decref(p);
     th_stop(&s);
 }
