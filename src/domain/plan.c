@@ -699,11 +699,12 @@ static int load_sites(pj_ctx *c, const preq *q, const char *role, int medical_on
         "  v.facility_id = f.id AND v.mode = 'live' AND v.state = 'emergency' AND m.role = ?1"
         "  LIMIT 1),"
         /* the people adopted plans put there since its conversion: not free any more */
-        " (SELECT COALESCE(SUM(json_extract(e.value, '$.used')), 0) FROM plans p,"
-        "  json_each(p.result_json, '$.sites') e WHERE p.status = 'adopted' AND"
-        "  json_extract(e.value, '$.facility_id') = f.id AND p.adopted_at >= (SELECT"
-        "  MAX(v.started_at) FROM conversions v WHERE v.facility_id = f.id AND v.mode = 'live'"
-        "  AND v.state = 'emergency'))"
+        /* (only for a converted facility: the plans' results are read for few rows) */
+        " CASE WHEN f.state = 'emergency' THEN (SELECT COALESCE(SUM(json_extract(e.value,"
+        "  '$.used')), 0) FROM plans p, json_each(p.result_json, '$.sites') e WHERE p.status ="
+        "  'adopted' AND json_extract(e.value, '$.facility_id') = f.id AND p.adopted_at >="
+        "  (SELECT MAX(v.started_at) FROM conversions v WHERE v.facility_id = f.id AND v.mode ="
+        "  'live' AND v.state = 'emergency')) ELSE 0 END"
         " FROM facilities f WHERE EXISTS (SELECT 1 FROM facility_roles r WHERE"
         " r.facility_id = f.id AND r.role = ?1) ORDER BY f.id",
         err);
