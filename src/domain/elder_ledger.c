@@ -368,9 +368,13 @@ int pj_service_log_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     }
     char *after = rc ? NULL : pj_arena_strndup(c->arena, b.data ? b.data : "", b.len);
     pj_buf_free(&b);
-    if (!after || pj_audit_add(c, "create", "service_log", ids[0], NULL, after, err) ||
-        pj_db_commit(c->db, err))
-        goto fail;
+    if (!after) goto fail;
+    /* one audit row per log, each naming its own (a quick entry named only its first) */
+    for (size_t i = 0; i < n; i++) {
+        char *one = quick ? pj_render_to_string(c, ids[i], log_render, err) : after;
+        if (!one || pj_audit_add(c, "create", "service_log", ids[i], NULL, one, err)) goto fail;
+    }
+    if (pj_db_commit(c->db, err)) goto fail;
     pj_jw_raw(w, after);
     return 0;
 fail:

@@ -98,6 +98,11 @@ TEST_T(elder_ledger_rules_and_invariants, 120)
     json_decref(o);
     CHECK_INT(balance(&s, a_old), 110);
     CHECK_INT(balance(&s, a_young), 30);
+    /* each log of the quick entry has its own audit row (one row naming the first before) */
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM elder_service_logs l WHERE NOT EXISTS (SELECT"
+                             " 1 FROM audit a WHERE a.entity = 'service_log' AND a.entity_id ="
+                             " l.id AND a.action = 'create')"),
+              0);
     /* redeem: officers only; from age 60 */
     char path[128];
     snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld/redeem", a_old);
