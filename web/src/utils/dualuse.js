@@ -1,6 +1,7 @@
 // Pure helpers of the dual-use pages (conversions, drills, manuals): which step may move,
 // progress per phase, Gantt rows in minutes since the start, minutes for people. No Vue or
 // browser imports: the e2e tests import this file too.
+import { formatDateTime } from './format.js';
 
 export const SCENARIOS = ['epidemic', 'disaster', 'holiday', 'event'];
 export const LIVE_STATES = ['converting', 'emergency', 'restoring', 'completed', 'aborted'];
@@ -68,7 +69,9 @@ const ms = (iso) => (iso ? Date.parse(iso) : NaN);
  *   planned: [start, end] — the manual's earliest start (critical-path schedule) from the
  *            phase's start (restore: when restoring began, else after the convert phase's
  *            planned end, or after the real one once the conversion was ready);
- *   actual:  [start, end] from the step's times, a running step up to `nowMs`, or null.
+ *   actual:  [start, end] from the step's times, a running step up to `nowMs`, or null;
+ *   scheduled: [start, end] — the adopted plan's schedule (planned_start_min, planned_end_min),
+ *            or null for a conversion not started by a plan; behindPlan: the server's flag.
  * `schedule` maps a step code of a phase to {earliest_start, critical} (from the manual);
  * without it the earliest starts are computed here from the predecessors.
  */
@@ -112,9 +115,28 @@ export function ganttRows(conv, schedule = {}, nowMs = Date.now()) {
       critical: !!k.critical,
       planned: [ps, ps + s.planned_minutes],
       actual,
+      scheduled: hasPlanTimes(s) ? [s.planned_start_min, s.planned_end_min] : null,
+      behindPlan: !!s.behind_plan,
     };
   };
   return [...convert.map((s) => row(s, 0, esC)), ...(conv.mode === 'drill' ? [] : restore.map((s) => row(s, restoreOrigin, esR)))];
+}
+
+const hasPlanTimes = (s) => s.planned_start_min != null && s.planned_end_min != null;
+
+/** Whether the conversion carries an adopted plan's schedule (some step has planned times). */
+export function hasPlanSchedule(conv) {
+  return (conv?.steps || []).some(hasPlanTimes);
+}
+
+/**
+ * A clock time of the plan's schedule: the conversion's start + `minutes`, Beijing time, as
+ * "HH:mm", or "MM-DD HH:mm" when it falls on another day than the start.
+ */
+export function planClock(startedAt, minutes) {
+  if (!startedAt || minutes === null || minutes === undefined) return '—';
+  const at = formatDateTime(new Date(Date.parse(startedAt) + minutes * 60000));
+  return at.slice(0, 10) === formatDateTime(startedAt).slice(0, 10) ? at.slice(11, 16) : at.slice(5, 16);
 }
 
 /**
