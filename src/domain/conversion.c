@@ -320,9 +320,9 @@ static int set_conv(pj_ctx *c, int64_t id, const char *state, const char *time_c
     return pj_du_step(s, err);
 }
 
-/* A step as its audit row keeps it: its conversion, code, status, who started and finished it
- * when, remarks and the signed checklist items; action (start, finish, sign) in the after. */
-static char *step_snapshot(pj_ctx *c, int64_t row, const char *action, pj_err *err)
+/* A step as its audit rows keep it (before and after an action): its conversion, code,
+ * status, who started and finished it when, remarks and the signed checklist items. */
+static int step_snapshot(pj_ctx *c, int64_t row, pj_jw *w, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT cs.conversion_id, ms.code, cs.phase, cs.status,"
@@ -333,35 +333,28 @@ static char *step_snapshot(pj_ctx *c, int64_t row, const char *action, pj_err *e
                                " FROM conversion_steps cs JOIN manual_steps ms ON ms.id ="
                                " cs.step_id WHERE cs.id = ?",
                                err);
-    if (!s) return NULL;
+    if (!s) return -1;
     pj_stmt_int(s, 1, row);
-    if (pj_stmt_step(s, err) != 1) {
+    int rc = pj_stmt_step(s, err);
+    if (rc != 1) {
         pj_stmt_done(s);
-        if (!err->status) pj_fail(err, 404, "not_found", "id", "no step %lld", (long long)row);
-        return NULL;
+        return rc < 0 ? -1 : pj_fail(err, 404, "not_found", "id", "no step %lld", (long long)row);
     }
-    pj_buf b;
-    pj_buf_init(&b, 1 << 16);
-    pj_jw w;
-    pj_jw_init(&w, &b);
-    pj_jw_obj(&w);
-    pj_jw_kint(&w, "conversion_id", pj_col_int(s, 0));
-    pj_render_text(&w, "step", s, 1);
-    pj_render_text(&w, "phase", s, 2);
-    pj_render_text(&w, "status", s, 3);
-    opt_time(&w, "started_at", pj_col_int(s, 4));
-    pj_render_text(&w, "started_by", s, 5);
-    opt_time(&w, "finished_at", pj_col_int(s, 6));
-    pj_render_text(&w, "finished_by", s, 7);
-    pj_render_text(&w, "remarks", s, 8);
-    pj_jw_key(&w, "signed");
-    pj_jw_raw(&w, pj_col_is_null(s, 9) ? "[]" : pj_col_text(s, 9));
-    if (action) pj_jw_kstr(&w, "action", action);
-    pj_jw_obj_end(&w);
+    pj_jw_obj(w);
+    pj_jw_kint(w, "conversion_id", pj_col_int(s, 0));
+    pj_render_text(w, "step", s, 1);
+    pj_render_text(w, "phase", s, 2);
+    pj_render_text(w, "status", s, 3);
+    opt_time(w, "started_at", pj_col_int(s, 4));
+    pj_render_text(w, "started_by", s, 5);
+    opt_time(w, "finished_at", pj_col_int(s, 6));
+    pj_render_text(w, "finished_by", s, 7);
+    pj_render_text(w, "remarks", s, 8);
+    pj_jw_key(w, "signed");
+    pj_jw_raw(w, pj_col_is_null(s, 9) ? "[]" : pj_col_text(s, 9));
+    pj_jw_obj_end(w);
     pj_stmt_done(s);
-    char *r = pj_arena_strdup(c->arena, b.data ? b.data : "{}");
-    pj_buf_free(&b);
-    return r;
+    return 0;
 }
 
 static int audit_conv(pj_ctx *c, int64_t id, const char *action, pj_err *err)
@@ -607,7 +600,7 @@ int pj_conversion_step_action(pj_ctx *c, int64_t row, const char *action, json_t
                 !strcmp(h.mode, "live") ? "conversion" : "drill", h.state, phase);
         goto fail;
     }
-    char *before = step_snapshot(c, row, NULL, err);
+    char *before = pj_render_to_string(c, row, step_snapshot, err);
     if (!before) goto fail;
     if (!strcmp(action, "start")) {
         if (strcmp(status, "pending")) {
@@ -698,7 +691,7 @@ int pj_conversion_step_action(pj_ctx *c, int64_t row, const char *action, json_t
             goto fail;
         }
     }
-    char *after = step_snapshot(c, row, action, err);
+    char *after = pj_render_to_string(c, row, step_snapshot, err);
     if (!after || pj_audit_add(c,
                                sign                       ? "step_sign"
                                : !strcmp(action, "start") ? "step_start"
