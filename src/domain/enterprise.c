@@ -349,6 +349,7 @@ static void settings_render(pj_ctx *c, pj_jw *w)
         pj_jw_knum(w, weight_keys[i], ent_setting(c, key, 1.0 / 3));
     }
     pj_jw_obj_end(w);
+    pj_jw_kint(w, "version", (int64_t)ent_setting(c, "ent_settings_version", 1));
     pj_jw_obj_end(w);
 }
 
@@ -375,10 +376,12 @@ static int set_value(pj_ctx *c, const char *key, double v, pj_err *err)
 
 int pj_ent_settings_update(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
 {
-    static const char *const fields[] = {"response_days", "completion_days", "kpi_weights", NULL};
-    int64_t rd = 0;
+    static const char *const fields[] = {"response_days", "completion_days", "kpi_weights",
+                                         "version", NULL};
+    int64_t rd = 0, version = 0;
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_NONE) || pj_in_object(body, err) ||
-        pj_in_only(body, fields, err) || pj_in_int(body, "response_days", 0, 1, 30, &rd, err) < 0)
+        pj_in_only(body, fields, err) || pj_in_int(body, "response_days", 0, 1, 30, &rd, err) < 0 ||
+        pj_in_int(body, "version", 0, 1, INT64_MAX, &version, err) < 0)
         return -1;
     json_t *cd = json_object_get(body, "completion_days");
     json_t *kw = json_object_get(body, "kpi_weights");
@@ -404,6 +407,14 @@ int pj_ent_settings_update(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     char *before = pj_arena_strdup(c->arena, b.data ? b.data : "{}");
     pj_buf_free(&b);
     if (pj_db_begin(c->db, err)) return -1;
+    /* optional optimistic version: two admins editing at once do not overwrite each other */
+    int64_t cur = (int64_t)ent_setting(c, "ent_settings_version", 1);
+    if (version && version != cur) {
+        pj_fail(err, 409, "version_conflict", "version",
+                "the settings were changed by someone else (version %lld, yours %lld); reload",
+                (long long)cur, (long long)version);
+        goto fail;
+    }
     char key[48];
     if (rd && set_value(c, "ent_response_days", (double)rd, err)) goto fail;
     for (int i = 0; day_keys[i]; i++) {
@@ -436,6 +447,12 @@ int pj_ent_settings_update(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         pj_jw_raw(w, after);
         return 0;
     }
+    if (set_value(c, "ent_settings_version", (double)(cur + 1), err)) goto fail;
+    pj_buf_init(&b, 4096);
+    pj_jw_init(&bw, &b);
+    settings_render(c, &bw);
+    after = pj_arena_strdup(c->arena, b.data ? b.data : "{}");
+    pj_buf_free(&b);
     if (pj_audit_add(c, "update", "ent_settings", 0, before, after, err) ||
         pj_db_commit(c->db, err))
         goto fail;

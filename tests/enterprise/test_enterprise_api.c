@@ -386,6 +386,22 @@ TEST(enterprise_settings_and_sweep_refuse_what_they_cannot_use)
               200);
     json_decref(o);
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'ent_settings'"), 1);
+    /* an optional version guards against a second admin's edit in between */
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/settings", adm, NULL, &o), 200);
+    long long v = th_int(o, "version");
+    json_decref(o);
+    CHECK_INT(v, 2);
+    char body[160];
+    snprintf(body, sizeof body, "{\"version\":%lld,\"response_days\":2}", v);
+    CHECK_INT(th_call(&s, "PATCH", "/api/v1/enterprise/settings", adm, body, &o), 200);
+    CHECK_INT(th_int(o, "version"), v + 1);
+    json_decref(o);
+    th_fingerprint(&s, before, sizeof before);
+    CHECK_INT(th_call(&s, "PATCH", "/api/v1/enterprise/settings", adm, body, &o), 409);
+    CHECK_STR(th_err_code(o), "version_conflict");
+    json_decref(o);
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
     CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/appeal-sweeps", adm, "{}", &o), 200);
     json_decref(o);
     CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/appeal-sweeps", adm, NULL, &o), 200);
