@@ -532,19 +532,11 @@ static int v_backup(cli *a)
     return rc;
 }
 
-/* path + suffix exists */
-static int exists_with(const char *path, const char *suffix)
+/* path with suffix (SQLite's side files: -wal, -shm) */
+static const char *side_file(char out[1100], const char *path, const char *suffix)
 {
-    char p[1100];
-    snprintf(p, sizeof p, "%s%s", path, suffix);
-    return access(p, F_OK) == 0;
-}
-
-static void remove_with(const char *path, const char *suffix)
-{
-    char p[1100];
-    snprintf(p, sizeof p, "%s%s", path, suffix);
-    unlink(p);
+    snprintf(out, 1100, "%s%s", path, suffix);
+    return out;
 }
 
 static int v_restore(cli *a)
@@ -559,12 +551,14 @@ static int v_restore(cli *a)
         return 1;
     }
     /* reading the backup leaves SQLite's side files next to it: remove the ones it made */
-    int had_wal = exists_with(src, "-wal"), had_shm = exists_with(src, "-shm");
+    char wal[1100], shm[1100];
+    int had_wal = access(side_file(wal, src, "-wal"), F_OK) == 0,
+        had_shm = access(side_file(shm, src, "-shm"), F_OK) == 0;
     pj_err err;
     pj_err_clear(&err);
     int rc = pj_db_restore_file(src, dst, &err);
-    if (!had_wal) remove_with(src, "-wal");
-    if (!had_shm) remove_with(src, "-shm");
+    if (!had_wal) unlink(wal);
+    if (!had_shm) unlink(shm);
     if (rc) return cli_fail(&err);
     /* the restored database records what replaced it, from where */
     session s;

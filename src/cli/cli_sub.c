@@ -47,14 +47,16 @@ static int is_update(const char *name)
     return !strcmp(name, "update") || (n > 7 && !strcmp(name + n - 7, "-update"));
 }
 
-/* An update without "version" on an id that does not exist would be told that the version is
- * required: first try it with a version no record has (which writes nothing: the missing record
- * or the stale version fails it) and report a missing record as such (-1). */
+/* An update without "version" was refused for that (err says so); on an id that does not
+ * exist the user should hear that instead: try it again with a version no record has — the
+ * update checks versions, so this writes nothing — and keep a 404 it gives (1), else leave the
+ * first error (0). */
 static int missing_record(session *s, cli *a, const cli_sub *sb, int64_t id, json_t *body)
 {
     if (!sb->needs_id || !json_is_object(body) || json_object_get(body, "version") ||
-        !is_update(sb->name))
+        !is_update(sb->name) || strcmp(s->err.field, "version"))
         return 0;
+    pj_err first = s->err;
     json_t *probe = json_deep_copy(body);
     json_object_set_new(probe, "version", json_integer(INT64_MAX));
     pj_buf out, csv;
@@ -62,12 +64,13 @@ static int missing_record(session *s, cli *a, const cli_sub *sb, int64_t id, jso
     pj_buf_init(&csv, 1 << 20);
     pj_jw w;
     pj_jw_init(&w, &out);
+    pj_err_clear(&s->err);
     int rc = sb->fn(s, a, id, probe, &w, &csv);
     pj_buf_free(&out);
     pj_buf_free(&csv);
     json_decref(probe);
-    if (rc == -1 && s->err.status == 404) return -1;
-    pj_err_clear(&s->err);
+    if (rc == -1 && s->err.status == 404) return 1;
+    s->err = first;
     return 0;
 }
 
@@ -104,8 +107,8 @@ int cli_run_subs(cli *a, const cli_sub *subs, const char *def)
     pj_buf_init(&csv, 64 << 20);
     pj_jw w;
     pj_jw_init(&w, &out);
-    int rc = missing_record(&s, a, sb, id, body);
-    if (rc == 0) rc = sb->fn(&s, a, id, body, &w, &csv);
+    int rc = sb->fn(&s, a, id, body, &w, &csv);
+    if (rc == -1) missing_record(&s, a, sb, id, body);
     if (rc == -1)
         rc = cli_fail(&s.err);
     else if (rc == 0 && csv.len)

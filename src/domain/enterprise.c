@@ -353,6 +353,15 @@ static void settings_render(pj_ctx *c, pj_jw *w)
     pj_jw_obj_end(w);
 }
 
+/* The settings as a string (for the audit row and the answer), through pj_render_to_string. */
+static int settings_fn(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    (void)id;
+    (void)err;
+    settings_render(c, w);
+    return 0;
+}
+
 int pj_ent_settings_get(pj_ctx *c, pj_jw *w, pj_err *err)
 {
     settings_render(c, w);
@@ -399,14 +408,8 @@ int pj_ent_settings_update(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         if (pj_in_int(cd, day_keys[i], 0, 1, 120, &days[i], err) < 0) return -1;
     for (int i = 0; kw && weight_keys[i]; i++)
         if (pj_in_num(kw, weight_keys[i], 0, 0, 100, &wts[i], err) < 0) return -1;
-    pj_buf b;
-    pj_buf_init(&b, 4096);
-    pj_jw bw;
-    pj_jw_init(&bw, &b);
-    settings_render(c, &bw);
-    char *before = pj_arena_strdup(c->arena, b.data ? b.data : "{}");
-    pj_buf_free(&b);
-    if (pj_db_begin(c->db, err)) return -1;
+    char *before = pj_render_to_string(c, 0, settings_fn, err), *after;
+    if (!before || pj_db_begin(c->db, err)) return -1;
     /* optional optimistic version: two admins editing at once do not overwrite each other */
     int64_t cur = (int64_t)ent_setting(c, "ent_settings_version", 1);
     if (version && version != cur) {
@@ -425,35 +428,26 @@ int pj_ent_settings_update(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         snprintf(key, sizeof key, "ent_w_%s", weight_keys[i]);
         if (wts[i] >= 0 && set_value(c, key, wts[i], err)) goto fail;
     }
-    pj_buf_init(&b, 4096);
-    pj_jw_init(&bw, &b);
-    settings_render(c, &bw);
-    char *after = pj_arena_strdup(c->arena, b.data ? b.data : "{}");
-    pj_buf_free(&b);
     /* the composite score divides by the weights' sum: all zero would leave every department
      * without one */
-    json_t *aj = json_loads(after, 0, NULL);
     double sum = 0;
-    const char *k;
-    json_t *v;
-    json_object_foreach(json_object_get(aj, "kpi_weights"), k, v) sum += json_number_value(v);
-    json_decref(aj);
+    for (int i = 0; weight_keys[i]; i++) {
+        snprintf(key, sizeof key, "ent_w_%s", weight_keys[i]);
+        sum += ent_setting(c, key, 1.0 / 3);
+    }
     if (!(sum > 0)) {
         pj_fail(err, 422, "invalid_value", "kpi_weights", "at least one weight must be above 0");
         goto fail;
     }
+    if (!(after = pj_render_to_string(c, 0, settings_fn, err))) goto fail;
     if (!strcmp(before, after)) { /* nothing changed: nothing written, no audit row */
         pj_db_rollback(c->db);
         pj_jw_raw(w, after);
         return 0;
     }
-    if (set_value(c, "ent_settings_version", (double)(cur + 1), err)) goto fail;
-    pj_buf_init(&b, 4096);
-    pj_jw_init(&bw, &b);
-    settings_render(c, &bw);
-    after = pj_arena_strdup(c->arena, b.data ? b.data : "{}");
-    pj_buf_free(&b);
-    if (pj_audit_add(c, "update", "ent_settings", 0, before, after, err) ||
+    if (set_value(c, "ent_settings_version", (double)(cur + 1), err) ||
+        !(after = pj_render_to_string(c, 0, settings_fn, err)) ||
+        pj_audit_add(c, "update", "ent_settings", 0, before, after, err) ||
         pj_db_commit(c->db, err))
         goto fail;
     pj_jw_raw(w, after);
