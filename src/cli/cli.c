@@ -125,6 +125,16 @@ void cli_print_json(const char *text)
 
 /* ---- init / serve ---- */
 
+static int64_t count_rows(pj_ctx *c, const char *sql)
+{
+    pj_err err = {0};
+    pj_stmt *q = pj_db_prepare(c->db, sql, &err);
+    if (!q) return -1;
+    int64_t n = pj_stmt_step(q, &err) == 1 ? pj_col_int(q, 0) : -1;
+    pj_stmt_done(q);
+    return n;
+}
+
 static int bootstrap(session *s, int demo, uint64_t seed)
 {
     char pw[32];
@@ -159,6 +169,10 @@ static int bootstrap(session *s, int demo, uint64_t seed)
         /* agri-tech and logistics: labs, doctor farms, warehouses, freight (own transactions) */
         if (pj_agritech_demo(&s->ctx, seed, &s->err) || pj_logistics_demo(&s->ctx, seed, &s->err))
             return cli_fail(&s->err);
+        /* the modules' demos add facilities (doctor farms) and organisations (firms): the
+         * summary counts what the database holds */
+        st.facilities = (int)count_rows(&s->ctx, "SELECT count(*) FROM facilities");
+        st.organisations = (int)count_rows(&s->ctx, "SELECT count(*) FROM organisations");
         printf("pingji: demo district 平谷区: %d townships, %d villages/communities, %d grids, "
                "%lld residents, %d facilities, %d organisations (synthetic detail labelled)\n",
                st.townships, st.villages, st.grids, (long long)st.residents, st.facilities,

@@ -163,6 +163,16 @@ int pj_parse_double(const char *s, double *out)
     return 0;
 }
 
+int pj_fmt_double(char *out, size_t n, double v)
+{
+    int len = 0;
+    for (int prec = 15; prec <= 17; prec++) {
+        len = snprintf(out, n, "%.*g", prec, v);
+        if (!isfinite(v) || strtod(out, NULL) == v) break;
+    }
+    return len;
+}
+
 int pj_phone_chars_ok(const char *s)
 {
     for (; s && *s; s++)

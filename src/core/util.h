@@ -30,6 +30,9 @@ int pj_month_valid(const char *s);
 int pj_parse_i64(const char *s, int64_t *out);
 /* Strict decimal floating-point parse of the whole string; 0 ok, -1 bad. */
 int pj_parse_double(const char *s, double *out);
+/* Writes v in the shortest %g form that reads back as v (39.4, not 39.399999999999999);
+ * returns the length. n >= 32 is always enough. */
+int pj_fmt_double(char *out, size_t n, double v);
 /* 1 when s holds only what a written phone number may: digits, '+', '-' and spaces. */
 int pj_phone_chars_ok(const char *s);
 /* Unified social credit code (GB 32100-2015): 18 chars, charset and check digit. */

@@ -514,7 +514,7 @@ int pj_ind_export_csv(pj_ctx *c, const pj_value_filter *f, pj_buf *out, pj_err *
     int rc, started = pj_db_read_begin(c->db);
     while ((rc = pj_stmt_step(s, err)) == 1) {
         char num[40];
-        snprintf(num, sizeof num, "%.17g", pj_col_double(s, 3)); /* round-trips */
+        pj_fmt_double(num, sizeof num, pj_col_double(s, 3)); /* round-trips, shortest */
         pj_csv_field(out, pj_col_text(s, 0), 0);
         pj_csv_field(out, pj_col_text(s, 1), 0);
         pj_csv_field(out, pj_col_text(s, 2), 0);

@@ -497,6 +497,14 @@ TEST_T(cli_elder_demo_says_when_it_loads_nothing, 120)
     CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
     unsetenv("PINGJI_DEMO_ELDERS");
     CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM elders"), 0);
+    /* the summary counts what the database holds (the modules' demos add doctor farms and
+     * firms: it said 300 facilities of 313) */
+    char said[96];
+    snprintf(said, sizeof said, "residents, %lld facilities, %lld organisations",
+             sql_int(db, "SELECT COUNT(*) FROM facilities"),
+             sql_int(db, "SELECT COUNT(*) FROM organisations"));
+    CHECK(strstr(out, said));
+    CHECK(sql_int(db, "SELECT COUNT(*) FROM facilities") > 300);
     CHECK_INT(RUN(out, "elder", "demo", "--elders", "10", "--db", db), 0);
     CHECK(strstr(out, "eldercare demo loaded"));
     CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM elders"), 10);

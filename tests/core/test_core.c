@@ -110,6 +110,20 @@ TEST(core_time_and_numbers)
     CHECK_INT(pj_parse_i64("", &v), -1);
     CHECK_INT(pj_parse_i64(" 1", &v), -1);
     CHECK_INT(pj_parse_i64("99999999999999999999", &v), -1);
+    /* the shortest form that reads back: the seed's 39.4, not 39.399999999999999 */
+    char num[32];
+    pj_fmt_double(num, sizeof num, 39.4);
+    CHECK_STR(num, "39.4");
+    pj_fmt_double(num, sizeof num, 0.1 + 0.2); /* needs 17 digits to round-trip */
+    CHECK_STR(num, "0.30000000000000004");
+    pj_fmt_double(num, sizeof num, 1e21);
+    CHECK_STR(num, "1e+21");
+    double back;
+    const double probes[] = {1.0 / 3, 2.0 / 3, 123456.789, -2.5e-300, 1.7976931348623157e308};
+    for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++) {
+        pj_fmt_double(num, sizeof num, probes[i]);
+        CHECK(pj_parse_double(num, &back) == 0 && back == probes[i]);
+    }
 }
 
 TEST(core_unified_social_credit_code)
