@@ -406,18 +406,21 @@ int pj_ec_booking_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     return booking_render(c, id, w, err);
 }
 
-static int q_time(const char *s, const char *field, int64_t *out, pj_err *err)
+/* A calendar bound: an ISO-8601 UTC time as given, or a bare date as a day of Beijing time —
+ * `from` its first instant, `to` the end of it (so from=to=D is the day D). */
+static int q_time(const char *s, const char *field, int end_of_day, int64_t *out, pj_err *err)
 {
     if (s && pj_time_parse(s, out))
         return pj_fail(err, 400, "bad_query", field, "%s must be a date or an ISO-8601 UTC time",
                        field);
+    if (s && strlen(s) == 10) *out += (end_of_day ? 86400 : 0) - PJ_LOCAL_OFFSET_S;
     return 0;
 }
 
 int pj_ec_booking_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
 {
     int64_t from = INT64_MIN, to = INT64_MAX;
-    if (q_time(f->from, "from", &from, err) || q_time(f->to, "to", &to, err)) return -1;
+    if (q_time(f->from, "from", 0, &from, err) || q_time(f->to, "to", 1, &to, err)) return -1;
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT k.id FROM ec_bookings k JOIN ec_studios t ON t.id ="
                                " k.studio_id WHERE k.id > ? AND k.state = 'booked' AND (? = 0 OR"

@@ -430,19 +430,29 @@ int pj_ec_kpi(pj_ctx *c, const char *from, const char *to, pj_jw *w, pj_err *err
     if (one_int(c, "SELECT COUNT(*) FROM ec_streamers WHERE anonymised = 0", &streamers, err) ||
         one_int(c, "SELECT COUNT(*) FROM ec_streamers WHERE anonymised = 1", &anon, err) ||
         one_int(c, "SELECT COUNT(*) FROM ec_zone_enterprises", &zone, err) ||
-        one_int(c, "SELECT COUNT(*) FROM ec_studios", &studios, err) ||
-        one_int(c,
-                "SELECT COALESCE(SUM(f.followers), 0) FROM ec_followers f JOIN ec_streamers x ON"
-                " x.id = f.streamer_id WHERE x.anonymised = 0 AND f.as_of = (SELECT MAX(g.as_of)"
-                " FROM ec_followers g WHERE g.streamer_id = f.streamer_id AND g.platform ="
-                " f.platform)",
-                &avg_f, err))
+        one_int(c, "SELECT COUNT(*) FROM ec_studios", &studios, err))
         goto done;
+    /* followers as they stood at the end of the range (the latest count per platform on or
+     * before `to`; the latest of all without one) */
+    s = pj_db_prepare(c->db,
+                      "SELECT COALESCE(SUM(f.followers), 0) FROM ec_followers f JOIN ec_streamers"
+                      " x ON x.id = f.streamer_id WHERE x.anonymised = 0 AND f.as_of = (SELECT"
+                      " MAX(g.as_of) FROM ec_followers g WHERE g.streamer_id = f.streamer_id AND"
+                      " g.platform = f.platform AND (? IS NULL OR g.as_of <= ?))",
+                      err);
+    if (!s) goto done;
+    pj_stmt_text(s, 1, to);
+    pj_stmt_text(s, 2, to);
+    int kf = pj_stmt_step(s, err);
+    avg_f = kf == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (kf < 0) goto done;
     pj_jw_obj(w);
     pj_jw_kstr(w, "from", from);
     pj_jw_kstr(w, "to", to);
     pj_jw_kint(w, "sessions", sessions);
-    pj_jw_kint(w, "hours", minutes / 60);
+    pj_jw_key(w, "hours"); /* 140,746 min: 2345.8, not 2345 */
+    pj_jw_fixed(w, (double)minutes / 60, 1);
     pj_jw_kint(w, "orders", orders);
     pj_jw_kint(w, "gmv_fen", gmv);
     pj_jw_kint(w, "streamers", streamers);

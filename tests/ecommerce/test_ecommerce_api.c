@@ -4,6 +4,7 @@
  * streamer. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -85,6 +86,15 @@ TEST_T(ecommerce_demo_holds_the_seed, 60)
     CHECK(th_int(json_object_get(k, "bases"), "village") >= 1);
     CHECK(th_int(k, "sessions") > 0 && th_int(k, "gmv_fen") > 0);
     CHECK_INT(th_int(k, "streamers_active"), 140);
+    /* hours to a tenth, recomputed from the sessions' minutes (truncated to whole hours before) */
+    long long minutes = th_sql_int(&s, "SELECT SUM(duration_min) FROM ec_sessions");
+    CHECK(fabs(json_number_value(json_object_get(k, "hours")) - round(minutes / 6.0) / 10) < 1e-9);
+    json_decref(k);
+    /* followers as they stood at the end of the range: the demo's counts at the end of May */
+    k = CALL(&s, "GET", tok, "/api/v1/ecommerce/kpi?from=2024-05-01&to=2024-05-31", NULL, 200);
+    CHECK_INT(th_int(k, "followers_total"),
+              th_sql_int(&s, "SELECT SUM(followers) FROM ec_followers WHERE as_of = '2024-05-31'"));
+    CHECK(th_int(k, "followers_total") < 1400000);
     json_decref(k);
     json_t *b = CALL(&s, "GET", tok, "/api/v1/ecommerce/bases?tier=platform", NULL, 200);
     json_t *items = json_object_get(b, "items");
@@ -220,6 +230,49 @@ TEST_T(ecommerce_studio_never_double_booked, 60)
     char vt[80];
     th_login(&s, "viewer", s.demo_pw, vt);
     json_decref(CALL(&s, "POST", vt, "/api/v1/ecommerce/bookings", body, 403));
+    th_stop(&s);
+}
+
+static size_t calendar_count(th_server *s, const char *tok, long long studio, const char *from,
+                             const char *to)
+{
+    char path[200];
+    snprintf(path, sizeof path, "/api/v1/ecommerce/bookings?studio_id=%lld&from=%s&to=%s", studio,
+             from, to);
+    json_t *cal = CALL(s, "GET", tok, path, NULL, 200);
+    size_t n = json_array_size(json_object_get(cal, "items"));
+    json_decref(cal);
+    return n;
+}
+
+/* The calendar's bare dates are days of Beijing time, both ends included: a session at 04:00
+ * on 1 December in Pinggu (20:00Z the day before) is on 1 December; one at 01:00 on 2 December
+ * (17:00Z on the 1st) is not. */
+TEST_T(ecommerce_calendar_days_are_beijing_days, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demo(&s);
+    char tok[80];
+    th_login(&s, "officer", s.demo_pw, tok);
+    long long studio = first_studio(&s, tok);
+    char body[256];
+    snprintf(body, sizeof body,
+             "{\"studio_id\":%lld,\"starts_at\":\"2030-11-30T20:00:00Z\","
+             "\"ends_at\":\"2030-11-30T21:00:00Z\"}",
+             studio);
+    json_decref(CALL(&s, "POST", tok, "/api/v1/ecommerce/bookings", body, 201));
+    snprintf(body, sizeof body,
+             "{\"studio_id\":%lld,\"starts_at\":\"2030-12-01T17:00:00Z\","
+             "\"ends_at\":\"2030-12-01T18:00:00Z\"}",
+             studio);
+    json_decref(CALL(&s, "POST", tok, "/api/v1/ecommerce/bookings", body, 201));
+    CHECK_INT(calendar_count(&s, tok, studio, "2030-12-01", "2030-12-01"), 1);
+    CHECK_INT(calendar_count(&s, tok, studio, "2030-12-02", "2030-12-02"), 1);
+    CHECK_INT(calendar_count(&s, tok, studio, "2030-12-01", "2030-12-02"), 2);
+    CHECK_INT(calendar_count(&s, tok, studio, "2030-11-30", "2030-11-30"), 0);
+    /* exact times stay exact, `to` excluded */
+    CHECK_INT(calendar_count(&s, tok, studio, "2030-11-30T20:00:00Z", "2030-12-01T17:00:00Z"), 1);
     th_stop(&s);
 }
 
