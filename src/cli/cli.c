@@ -824,8 +824,15 @@ static int v_help(cli *a)
         return 2;
     }
     printf("usage: pingji VERB [ARGS]   (pingji VERB --help for one verb)\n\nverbs:\n");
-    for (int i = 0; i < NVERBS; i++) /* the first line of each verb's help */
-        printf("  %-9s %.*s\n", verbs[i].name, (int)strcspn(verbs[i].help, "\n"), verbs[i].help);
+    for (int i = 0; i < NVERBS; i++) { /* the first sentence of each verb's help, on one line */
+        printf("  %-9s ", verbs[i].name);
+        for (const char *p = verbs[i].help; *p; p++) {
+            putchar(*p == '\n' ? ' ' : *p);
+            if (*p == '.' && (p[1] == ' ' || p[1] == '\n' || !p[1])) break;
+            if (!strncmp(p, "。", strlen("。"))) break;
+        }
+        putchar('\n');
+    }
     printf("\nexit codes: 0 ok, 1 failed, 2 usage\n");
     return 0;
 }

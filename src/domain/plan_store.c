@@ -182,7 +182,7 @@ static int may_write(pj_ctx *c, int adopt, pj_err *err)
 static int plan_insert(pj_ctx *c, json_t *body, const char *result, const pj_plan_summary *sum,
                        int64_t *id, pj_err *err)
 {
-    char *req = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    char *req = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
     if (!req) return pj_fail(err, 500, "internal", "", "out of memory");
     pj_stmt *s = pj_db_prepare(
         c->db,
@@ -254,7 +254,7 @@ int pj_plan_submit(pj_ctx *c, pj_plan_pool *pool, json_t *body, int64_t *id_out,
     }
     /* the worker reads the request as saved */
     int rc = -1;
-    if (!(req = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER)))
+    if (!(req = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))))
         pj_fail(err, 500, "internal", "", "out of memory");
     else
         rc = pj_plan_pool_add(pool, c, id, req, err);

@@ -57,6 +57,22 @@ TEST(openapi_lists_every_route)
         char *mat = strstr(at, mkey);
         if (!mat || (end && mat > end))
             t_fail(__FILE__, __LINE__, "openapi.yaml lacks %s %s", r[i].method, r[i].path);
+        /* each operation has its operationId, before the next operation or path */
+        char *next_op = strstr(mat + 1, "\n    ");
+        while (next_op && next_op[5] == ' ') next_op = strstr(next_op + 1, "\n    ");
+        char *opid = strstr(mat, "\n      operationId: ");
+        if (!opid || (next_op && opid > next_op))
+            t_fail(__FILE__, __LINE__, "openapi.yaml: %s %s has no operationId", r[i].method,
+                   r[i].path);
+        /* a path with {id} declares it: for the whole path, or in the operation */
+        if (strchr(r[i].path, '{')) {
+            char *pp = strstr(at, "\n    parameters:"), *op = strstr(mat, "\n      parameters:");
+            int whole = pp && (!end || pp < end) && pp < strstr(at + 1, "\n    ") + 1;
+            int own = op && (!next_op || op < next_op);
+            if (!whole && !own)
+                t_fail(__FILE__, __LINE__, "openapi.yaml: %s %s does not declare its {id}",
+                       r[i].method, r[i].path);
+        }
         /* and the reference names it */
         if (!strstr(api, r[i].path)) t_fail(__FILE__, __LINE__, "docs/api.md lacks %s", r[i].path);
     }

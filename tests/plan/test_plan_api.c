@@ -139,6 +139,10 @@ TEST_T(plan_roundtrip_jinhaihu, 120)
     CHECK(json_array_size(json_object_get(json_object_get(res, "supplies"), "flows")) > 0);
     /* saved: fetched and listed the same */
     long long id = th_int(plan, "id");
+    /* the request as sent: 0.1, not 0.10000000000000001 */
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM plans WHERE request_json LIKE"
+                             " '%\"share\":0.1}%'"),
+              1);
     snprintf(path, sizeof path, "/api/v1/plans/%lld", id);
     json_t *got = NULL;
     CHECK_INT(th_call(&s, "GET", path, tok, NULL, &got), 200);
