@@ -948,5 +948,10 @@ const pj_migration pj_migrations[] = {
      " source TEXT NOT NULL DEFAULT 'manual',"
      " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
      " version INTEGER NOT NULL DEFAULT 1);"},
+    /* a facility's reserve is counted once: one farm, one warehouse per registry facility */
+    {431, "agri-tech: a registry facility (food reserve) belongs to one doctor farm at most",
+     "CREATE UNIQUE INDEX ag_farms_facility ON ag_farms(facility_id);"},
+    {451, "logistics: a registry facility (supply store) belongs to one warehouse at most",
+     "CREATE UNIQUE INDEX lg_warehouses_facility ON lg_warehouses(facility_id);"},
 };
 const int pj_migrations_count = (int)(sizeof pj_migrations / sizeof pj_migrations[0]);

@@ -164,6 +164,14 @@ const pj_rec_kind pj_ag_milestones = {
 
 /* ---- doctor farms and experts ---- */
 
+/* A registry facility is one farm's: its food reserve is counted once. */
+static int farm_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, const json_t *row,
+                      pj_err *err)
+{
+    (void)body;
+    return pj_rec_link_once(c, k, id, row, "facility_id", err);
+}
+
 static const pj_rec_field farm_fields[] = {
     PJ_F_TEXT("name", RQ, 1, 100),
     PJ_F_REF("township_id", F, PJ_REF_TOWNSHIP),
@@ -201,7 +209,8 @@ const pj_rec_kind pj_ag_farms = {.name = "ag_farm",
                                  .org_sql = "t.organisation_id",
                                  .town_sql = "t.township_id",
                                  .enterprise_writes = 1,
-                                 .deletable = 1};
+                                 .deletable = 1,
+                                 .check = farm_check};
 
 /* An expert works at a farm or a lab (or both). */
 static int expert_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body,
@@ -489,9 +498,11 @@ static int kpi_body(pj_ctx *c, pj_jw *w, pj_err *err)
         one_int(c, "SELECT COUNT(*) FROM ag_results", &results, err) ||
         one_int(c, "SELECT COUNT(*) FROM ag_transfers", &transfers, err) ||
         one_int(c, "SELECT COUNT(DISTINCT farm_id) FROM ag_transfers", &reached, err) ||
+        /* each reserve once, however many records link it */
         one_int(c,
-                "SELECT COUNT(DISTINCT f.id) FROM ag_farms f JOIN facility_roles r ON"
-                " r.facility_id = f.facility_id WHERE r.role = 'supply_store' AND r.unit = 't'",
+                "SELECT COUNT(DISTINCT r.facility_id) FROM facility_roles r WHERE r.role ="
+                " 'supply_store' AND r.unit = 't' AND r.facility_id IN (SELECT f.facility_id FROM"
+                " ag_farms f)",
                 &reserve_farms, err))
         return -1;
     pj_jw_key(w, "milestones");
@@ -534,9 +545,9 @@ static int kpi_body(pj_ctx *c, pj_jw *w, pj_err *err)
     pj_jw_kint(w, "transfers", transfers);
     pj_jw_kint(w, "farms_reached", reached);
     s = pj_db_prepare(c->db,
-                      "SELECT COALESCE(SUM(r.capacity), 0) FROM ag_farms f JOIN facility_roles r"
-                      " ON r.facility_id = f.facility_id WHERE r.role = 'supply_store' AND r.unit"
-                      " = 't'",
+                      "SELECT COALESCE(SUM(r.capacity), 0) FROM facility_roles r WHERE r.role ="
+                      " 'supply_store' AND r.unit = 't' AND r.facility_id IN (SELECT f.facility_id"
+                      " FROM ag_farms f)",
                       err);
     if (!s) return -1;
     rc = pj_stmt_step(s, err);

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "domain/indicator.h"
 
 #include "core/banned.h"
@@ -89,11 +90,69 @@ const pj_rec_kind pj_lg_parks = {.name = "lg_park",
 
 /* ---- warehouses ---- */
 
-/* planned → under_construction → operating; an operating warehouse is a registry facility. */
+/* The most area let at one time in warehouse wh, over the days from..to ("YYYY-MM-DD", both
+ * included), by tenancies other than `except`: a tenancy is in force from `since` to `until`
+ * (an open end runs on). The sum only rises where a tenancy begins, so the days to look at are
+ * `from` and the beginnings after it. */
+#define LG_DAY_FIRST "0000-01-01"
+#define LG_DAY_LAST  "9999-12-31"
+static int let_peak(pj_ctx *c, int64_t wh, int64_t except, const char *from, const char *to,
+                    double *peak, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT COALESCE(MAX((SELECT COALESCE(SUM(o.area_m2), 0) FROM lg_tenants o WHERE"
+        " o.warehouse_id = ? AND o.id <> ? AND COALESCE(o.since, '" LG_DAY_FIRST "') <= p.day AND"
+        " COALESCE(o.until, '" LG_DAY_LAST "') >= p.day)), 0) FROM (SELECT ? AS day UNION SELECT"
+        " since FROM lg_tenants WHERE warehouse_id = ? AND id <> ? AND since > ? AND since <= ?)"
+        " p",
+        err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, wh);
+    pj_stmt_int(s, 2, except);
+    pj_stmt_text(s, 3, from);
+    pj_stmt_int(s, 4, wh);
+    pj_stmt_int(s, 5, except);
+    pj_stmt_text(s, 6, from);
+    pj_stmt_text(s, 7, to);
+    int rc = pj_stmt_step(s, err);
+    *peak = rc == 1 ? pj_col_double(s, 0) : 0;
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
+static const char *date_of(const json_t *row, const char *key)
+{
+    return json_string_value(json_object_get(row, key));
+}
+
+/* A date the status says has happened: present (a date not yet set takes today when the status
+ * is reached now; one stored is not cleared) and not in the future. */
+static int date_happened(json_t *body, const json_t *row, const char *key, int reaching, int stored,
+                         const char *today, const char *what, pj_err *err)
+{
+    const char *d = date_of(row, key);
+    if (!d) {
+        if (reaching && !stored) {
+            json_object_set_new(body, key, json_string(today));
+            return 0;
+        }
+        return pj_fail(err, 422, "invalid_value", key, "%s may not be cleared: the warehouse %s",
+                       key, what);
+    }
+    if (strcmp(d, today) > 0)
+        return pj_fail(err, 422, "invalid_value", key,
+                       "%s %s is in the future: the warehouse %s (today is %s)", key, d, what,
+                       today);
+    return 0;
+}
+
+/* planned → under_construction → operating; an operating warehouse is a registry facility (one
+ * warehouse's only); the dates follow the status: none while planned, `started` from under
+ * construction on, `opened` when operating, neither in the future, opened not before started. */
 static int warehouse_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body,
                            const json_t *row, pj_err *err)
 {
-    (void)k;
     const char *cur = NULL;
     int cur_fac = 0, cur_started = 0, cur_opened = 0;
     if (id) {
@@ -125,16 +184,50 @@ static int warehouse_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *
         return pj_fail(err, 422, "facility_required", "facility_id",
                        "an operating warehouse is a registry facility of type warehouse"
                        " (facility_id), the supply store of the dual-use module");
+    /* its supply store is counted once */
+    if (pj_rec_link_once(c, k, id, row, "facility_id", err)) return -1;
     char today[11];
     pj_rec_today(today);
-    json_t *sd = json_object_get(body, "started"), *od = json_object_get(body, "opened");
-    if (rank_of(to) >= 1 && !cur_started && (!sd || json_is_null(sd)))
-        json_object_set_new(body, "started", json_string(today));
-    if (rank_of(to) == 2 && !cur_opened && (!od || json_is_null(od)))
-        json_object_set_new(body, "opened", json_string(today));
-    if (rank_of(to) == 0 && ((sd && !json_is_null(sd)) || (od && !json_is_null(od))))
-        return pj_fail(err, 422, "invalid_value", sd ? "started" : "opened",
-                       "a planned warehouse has not started");
+    int r = rank_of(to), reaching = !cur || rank_of(cur) < r;
+    if (r == 0) {
+        if (date_of(row, "started") || date_of(row, "opened"))
+            return pj_fail(err, 422, "invalid_value",
+                           date_of(row, "started") ? "started" : "opened",
+                           "a planned warehouse has not started");
+    } else if (date_happened(body, row, "started", reaching, cur_started, today,
+                             "has started construction", err)) {
+        return -1;
+    }
+    if (r == 1 && date_of(row, "opened"))
+        return pj_fail(err, 422, "invalid_value", "opened",
+                       "a warehouse under construction has not opened");
+    if (r == 2) {
+        if (date_happened(body, row, "opened", reaching, cur_opened, today, "is operating", err))
+            return -1;
+        /* the dates as they will be written, the defaults above included */
+        const char *sd = date_of(body, "started") ? date_of(body, "started")
+                                                  : date_of(row, "started"),
+                   *od = date_of(body, "opened") ? date_of(body, "opened") : date_of(row, "opened");
+        if (od && sd && strcmp(od, sd) < 0)
+            return pj_fail(err, 422, "invalid_value", "opened",
+                           "opened %s is before started %s: a warehouse opens once construction"
+                           " has started",
+                           od, sd);
+    }
+    /* a smaller area still holds the tenancies let in it at one time */
+    if (id && json_object_get(body, "area_m2")) {
+        double area = json_number_value(json_object_get(row, "area_m2")), peak;
+        if (let_peak(c, id, 0, LG_DAY_FIRST, LG_DAY_LAST, &peak, err)) return -1;
+        if (peak > area + 1e-6) {
+            char a[32], p[32];
+            pj_fmt_double(a, sizeof a, area);
+            pj_fmt_double(p, sizeof p, peak);
+            return pj_fail(err, 422, "out_of_range", "area_m2",
+                           "tenancies in force at one time let %s m² of this warehouse, more than"
+                           " %s m²",
+                           p, a);
+        }
+    }
     return 0;
 }
 
@@ -190,6 +283,37 @@ static int dates_ordered(const json_t *row, const char *a, const char *b, pj_err
     return 0;
 }
 
+/* The tenancies in force on any one day let no more than the warehouse's area. */
+static int tenant_fits(pj_ctx *c, int64_t id, const json_t *row, pj_err *err)
+{
+    json_t *wh = json_object_get(row, "warehouse_id");
+    double area = json_number_value(json_object_get(row, "area_m2")), size = 0, peak;
+    if (!json_is_integer(wh) || !(area > 0)) return 0;
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT area_m2 FROM lg_warehouses WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, json_integer_value(wh));
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) size = pj_col_double(s, 0);
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    const char *from = date_of(row, "since"), *to = date_of(row, "until");
+    if (let_peak(c, json_integer_value(wh), id, from ? from : LG_DAY_FIRST, to ? to : LG_DAY_LAST,
+                 &peak, err))
+        return -1;
+    if (peak + area > size + 1e-6) {
+        char a[32], z[32], p[32], l[32];
+        pj_fmt_double(a, sizeof a, area);
+        pj_fmt_double(z, sizeof z, size);
+        pj_fmt_double(p, sizeof p, peak);
+        pj_fmt_double(l, sizeof l, peak < size ? size - peak : 0);
+        return pj_fail(err, 422, "out_of_range", "area_m2",
+                       "%s m² is more than the warehouse has left: of its %s m², tenancies in"
+                       " force at the same time let %s m² (%s m² left)",
+                       a, z, p, l);
+    }
+    return 0;
+}
+
 /* An enterprise records tenancies only in warehouses it may see (its organisation's); another
  * one's is as unknown as a missing id, so ids do not leak. */
 static int tenant_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body,
@@ -211,7 +335,7 @@ static int tenant_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *bod
             return pj_fail(err, 422, "unknown_id", "warehouse_id", "no warehouse_id %lld",
                            (long long)json_integer_value(wh));
     }
-    return dates_ordered(row, "since", "until", err);
+    return dates_ordered(row, "since", "until", err) || tenant_fits(c, id, row, err) ? -1 : 0;
 }
 
 static const pj_rec_field tenant_fields[] = {
@@ -460,11 +584,13 @@ static int kpi_warehouses(pj_ctx *c, pj_jw *w, pj_err *err)
                   " automation",
                   err))
         return -1;
+    /* each supply store once, however many records link it */
     s = pj_db_prepare(c->db,
-                      "SELECT COUNT(DISTINCT h.id), COALESCE(SUM(CASE WHEN r.unit = 'm3' THEN"
-                      " r.capacity END), 0), COALESCE(SUM(CASE WHEN r.unit = 't' THEN r.capacity"
-                      " END), 0) FROM lg_warehouses h JOIN facility_roles r ON r.facility_id ="
-                      " h.facility_id AND r.role = 'supply_store' WHERE h.status = 'operating'",
+                      "SELECT COUNT(DISTINCT r.facility_id), COALESCE(SUM(CASE WHEN r.unit = 'm3'"
+                      " THEN r.capacity END), 0), COALESCE(SUM(CASE WHEN r.unit = 't' THEN"
+                      " r.capacity END), 0) FROM facility_roles r WHERE r.role = 'supply_store'"
+                      " AND r.facility_id IN (SELECT h.facility_id FROM lg_warehouses h WHERE"
+                      " h.status = 'operating')",
                       err);
     if (!s) return -1;
     rc = pj_stmt_step(s, err);
@@ -634,11 +760,17 @@ static int kpi_body(pj_ctx *c, pj_jw *w, pj_err *err)
     pj_stmt_done(s);
     pj_jw_obj_end(w);
     if (rc < 0) return -1;
+    /* the tenancies in force today (the district's date) */
+    char today[11];
+    pj_rec_today(today);
     s = pj_db_prepare(c->db,
-                      "SELECT (SELECT COUNT(*) FROM lg_tenants), (SELECT COUNT(DISTINCT"
-                      " organisation_id) FROM lg_tenants), (SELECT COUNT(*) FROM lg_parks)",
+                      "SELECT COUNT(*), COUNT(DISTINCT organisation_id), (SELECT COUNT(*) FROM"
+                      " lg_parks) FROM lg_tenants WHERE (since IS NULL OR since <= ?) AND (until"
+                      " IS NULL OR until >= ?)",
                       err);
     if (!s) return -1;
+    pj_stmt_text(s, 1, today);
+    pj_stmt_text(s, 2, today);
     rc = pj_stmt_step(s, err);
     if (rc == 1) {
         pj_jw_kint(w, "tenancies", pj_col_int(s, 0));

@@ -416,6 +416,28 @@ static void conflict(pj_err *err, const pj_rec_kind *k)
         pj_fail(err, 409, "conflict", "", "such a %s exists already", k->noun);
 }
 
+int pj_rec_link_once(pj_ctx *c, const pj_rec_kind *k, int64_t id, const json_t *row,
+                     const char *field, pj_err *err)
+{
+    json_t *v = json_object_get(row, field);
+    if (!json_is_integer(v)) return 0;
+    sqlb b = {.n = 0};
+    add(&b, "SELECT 1 FROM %s WHERE %s = ? AND id <> ?", k->table, field);
+    pj_stmt *s = prep(c, &b, err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, json_integer_value(v));
+    pj_stmt_int(s, 2, id);
+    int rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    /* the other record is not named: it may be one the caller may not see */
+    if (rc == 1)
+        return pj_fail(err, 409, "conflict", field,
+                       "%s %lld is linked to another %s already; it can be one %s's only", field,
+                       (long long)json_integer_value(v), k->noun, k->noun);
+    return 0;
+}
+
 static int do_insert(pj_ctx *c, const pj_rec_kind *k, json_t *body, int64_t *id, pj_err *err)
 {
     sqlb b = {.n = 0};
@@ -629,12 +651,13 @@ int pj_rec_create(pj_ctx *c, const pj_rec_kind *k, json_t *body, pj_jw *w, pj_er
 {
     int64_t id;
     char *after;
-    if (may_write(c, k, err) || own_org(c, k, body, 1, err) || check_body(c, k, body, 1, err) ||
-        run_check(c, k, 0, body, err))
+    if (may_write(c, k, err) || own_org(c, k, body, 1, err) || check_body(c, k, body, 1, err))
         return -1;
+    /* the rule across rows (a tenancy's share of its warehouse) is checked inside the write's
+     * transaction, so that no other writer slips in between the check and the write */
     if (pj_db_begin(c->db, err)) return -1;
-    if (do_insert(c, k, body, &id, err) || row_scope(c, k, id, err) ||
-        !(after = pj_rec_render_string(c, k, id, err)) ||
+    if (run_check(c, k, 0, body, err) || do_insert(c, k, body, &id, err) ||
+        row_scope(c, k, id, err) || !(after = pj_rec_render_string(c, k, id, err)) ||
         pj_audit_add(c, "create", k->name, id, NULL, after, err) || pj_db_commit(c->db, err)) {
         pj_db_rollback(c->db);
         return -1;
@@ -718,14 +741,14 @@ int pj_rec_update(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_
     if (rc < 0) return -1;
     if (!rc) return pj_fail(err, 404, "not_found", "", "no %s %lld", k->noun, (long long)id);
     if (may_write(c, k, err) || row_scope(c, k, id, err) || own_org(c, k, body, 0, err) ||
-        check_body(c, k, body, 0, err) || run_check(c, k, id, body, err))
+        check_body(c, k, body, 0, err))
         return -1;
     int64_t version = json_integer_value(json_object_get(body, "version"));
     char *before, *after;
     int keep_town = c->actor.role == PJ_ROLE_ENTERPRISE && k->town_sql;
     int64_t town = 0;
     if (pj_db_begin(c->db, err)) return -1;
-    if (!(before = pj_rec_render_string(c, k, id, err)) ||
+    if (run_check(c, k, id, body, err) || !(before = pj_rec_render_string(c, k, id, err)) ||
         (keep_town && scope_value(c, k, id, 1, &town, err)))
         goto fail;
     sqlb b = {.n = 0};

@@ -74,7 +74,9 @@ struct pj_rec_kind {
     /* Rules across fields, after each field is checked: id is 0 on create. row is the record as
      * it would be written — on update the stored fields overlaid by the body's, on create the
      * body itself — so rules across fields see both sides; body is what was sent and may be
-     * normalised (e.g. set a default). 0 ok, -1 with err. */
+     * normalised (e.g. set a default). Runs inside the write's transaction, so rules across
+     * rows (a tenancy's share of its warehouse) hold against concurrent writers. 0 ok, -1 with
+     * err. */
     int (*check)(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, const json_t *row,
                  pj_err *err);
     /* More figures computed in C: s holds id, then the fields in order (columns 1..nfields). */
@@ -117,6 +119,12 @@ int64_t pj_rec_id_by_name(pj_ctx *c, const char *sql, const char *name, pj_err *
 uint64_t pj_rec_rnd(uint64_t *s);
 /* Renders record id into a string in c->arena (NULL on error). */
 char *pj_rec_render_string(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_err *err);
+
+/* For checks: 409 conflict naming `field` when another row of k (not id) holds the row's value
+ * of it — a link made once, e.g. a registry facility is one warehouse's (a unique index keeps the
+ * table so); 0 when none does or the value is null. */
+int pj_rec_link_once(pj_ctx *c, const pj_rec_kind *k, int64_t id, const json_t *row,
+                     const char *field, pj_err *err);
 
 /* Strict "YYYY-MM-DD" (a real date); 1 valid, 0 not (months: pj_month_valid in core/util.h). */
 int pj_rec_date_ok(const char *s);

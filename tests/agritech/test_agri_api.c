@@ -277,3 +277,51 @@ TEST_T(agri_bad_input_writes_nothing, 90)
         REFUSED(&s, "GET", tok, qs[i], NULL, 400, NULL);
     th_stop(&s);
 }
+
+/* A registry facility is one farm's food reserve: a second link is refused (409 on facility_id,
+ * nothing written) and the reserve totals count each facility once. */
+TEST_T(agri_facility_is_one_farms, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    rec_load_demos(&s);
+    char tok[80], path[96], body[256];
+    th_login(&s, "officer", s.demo_pw, tok);
+    static const char *const sum_t =
+        "SELECT SUM(capacity) FROM facility_roles WHERE role = 'supply_store' AND unit = 't' AND"
+        " facility_id IN (SELECT facility_id FROM ag_farms)";
+    json_t *k = CALL(&s, "GET", tok, "/api/v1/agri/kpi", NULL, 200);
+    long long n0 = th_int(obj(k, "food_reserve"), "farms");
+    double t0 = num(obj(k, "food_reserve"), "t");
+    CHECK_INT(n0, 13);
+    CHECK_NEAR(t0, (double)th_sql_int(&s, sum_t), 1e-6);
+    json_decref(k);
+    long long taken = th_sql_int(&s, "SELECT facility_id FROM ag_farms WHERE facility_id IS NOT"
+                                     " NULL ORDER BY id LIMIT 1");
+    long long farm = th_sql_int(&s, "SELECT MIN(id) FROM ag_farms WHERE facility_id IS NULL");
+    snprintf(path, sizeof path, "/api/v1/agri/farms/%lld", farm);
+    snprintf(body, sizeof body, "{\"version\":1,\"facility_id\":%lld}", taken);
+    REFUSED_ON(&s, "PATCH", tok, path, body, 409, "conflict", "facility_id");
+    snprintf(body, sizeof body, "{\"name\":\"二次链接农场\",\"facility_id\":%lld}", taken);
+    REFUSED_ON(&s, "POST", tok, "/api/v1/agri/farms", body, 409, "conflict", "facility_id");
+    k = CALL(&s, "GET", tok, "/api/v1/agri/kpi", NULL, 200);
+    CHECK_INT(th_int(obj(k, "food_reserve"), "farms"), n0);
+    CHECK_NEAR(num(obj(k, "food_reserve"), "t"), t0, 1e-6);
+    json_decref(k);
+    /* the holder keeps its own facility on other edits */
+    long long holder = rec_sql1(&s, "SELECT id FROM ag_farms WHERE facility_id = %lld", taken);
+    snprintf(path, sizeof path, "/api/v1/agri/farms/%lld", holder);
+    snprintf(body, sizeof body, "{\"version\":1,\"area_mu\":12,\"facility_id\":%lld}", taken);
+    json_decref(CALL(&s, "PATCH", tok, path, body, 200));
+    /* a double link written around the API (the index dropped) is still counted once */
+    th_sql_exec(&s, "DROP INDEX ag_farms_facility");
+    char sql[160];
+    snprintf(sql, sizeof sql, "UPDATE ag_farms SET facility_id = %lld WHERE id = %lld", taken,
+             farm);
+    th_sql_exec(&s, sql);
+    k = CALL(&s, "GET", tok, "/api/v1/agri/kpi", NULL, 200);
+    CHECK_INT(th_int(obj(k, "food_reserve"), "farms"), n0);
+    CHECK_NEAR(num(obj(k, "food_reserve"), "t"), t0, 1e-6);
+    json_decref(k);
+    th_stop(&s);
+}

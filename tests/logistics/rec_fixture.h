@@ -41,10 +41,11 @@ static inline json_t *rec_call(th_server *s, const char *m, const char *tok, con
 }
 #define CALL(s, m, tok, path, body, want) rec_call(s, m, tok, path, body, want, __FILE__, __LINE__)
 
-/* The call answers `want` with error `code` (NULL: any) and the database is unchanged. */
+/* The call answers `want` with error `code` naming `field` (NULL: any) and the database is
+ * unchanged. */
 static inline void rec_refused(th_server *s, const char *m, const char *tok, const char *path,
-                               const char *body, int want, const char *code, const char *file,
-                               int line)
+                               const char *body, int want, const char *code, const char *field,
+                               const char *file, int line)
 {
     static char fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
     th_fingerprint(s, fp0, sizeof fp0);
@@ -52,12 +53,17 @@ static inline void rec_refused(th_server *s, const char *m, const char *tok, con
     if (code && (!th_err_code(o) || strcmp(th_err_code(o), code)))
         t_fail(file, line, "%s %s: error %s, expected %s", m, path,
                th_err_code(o) ? th_err_code(o) : "-", code);
+    if (field && (!th_err_field(o) || strcmp(th_err_field(o), field)))
+        t_fail(file, line, "%s %s: error on %s, expected on %s (%s)", m, path,
+               th_err_field(o) ? th_err_field(o) : "-", field, th_err_message(o));
     json_decref(o);
     th_fingerprint(s, fp1, sizeof fp1);
     if (strcmp(fp0, fp1)) t_fail(file, line, "%s %s wrote something", m, path);
 }
 #define REFUSED(s, m, tok, path, body, want, code)                                                 \
-    rec_refused(s, m, tok, path, body, want, code, __FILE__, __LINE__)
+    rec_refused(s, m, tok, path, body, want, code, NULL, __FILE__, __LINE__)
+#define REFUSED_ON(s, m, tok, path, body, want, code, field)                                       \
+    rec_refused(s, m, tok, path, body, want, code, field, __FILE__, __LINE__)
 
 /* Number of items of a list answer (decrefs it). */
 static inline size_t rec_count(json_t *o)

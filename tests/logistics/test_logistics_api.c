@@ -243,9 +243,20 @@ TEST_T(logistics_scope_by_role, 90)
     /* it links only the facilities it operates */
     long long glp_fac = rec_sql1(
         &s, "SELECT MIN(id) FROM facilities WHERE operator_id = %lld AND type = 'warehouse'", glp);
-    long long jd_fac = rec_sql1(
-        &s, "SELECT MIN(id) FROM facilities WHERE operator_id = %lld AND type = 'warehouse'",
-        jd_org);
+    /* JD's one warehouse facility is its park's already (a facility is one warehouse's): the
+     * district registers it another */
+    long long jd_town =
+        rec_sql1(&s,
+                 "SELECT MIN(township_id) FROM facilities WHERE operator_id = %lld AND type ="
+                 " 'warehouse'",
+                 jd_org);
+    snprintf(body, sizeof body,
+             "{\"name\":\"京东自建仓设施（测试）\",\"type\":\"warehouse\",\"township_id\":%lld,"
+             "\"lat\":40.14,\"lon\":117.12,\"operator_id\":%lld}",
+             jd_town, jd_org);
+    w = CALL(&s, "POST", off, "/api/v1/facilities", body, 201);
+    long long jd_fac = th_int(w, "id");
+    json_decref(w);
     CHECK(glp_fac > 0 && jd_fac > 0);
     snprintf(body, sizeof body, "{\"version\":2,\"facility_id\":%lld}", glp_fac);
     REFUSED(&s, "PATCH", jd, path, body, 403, "forbidden");
@@ -382,5 +393,256 @@ TEST_T(logistics_bad_input_writes_nothing, 90)
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'lg_park' AND action ="
                              " 'create'"),
               1);
+    th_stop(&s);
+}
+
+/* A registry facility is one warehouse's supply store: a second link is refused (409 on
+ * facility_id, nothing written) and the supply-store totals count each facility once. */
+TEST_T(logistics_facility_is_one_warehouses, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    rec_load_demos(&s);
+    char tok[80], path[96], body[256];
+    th_login(&s, "officer", s.demo_pw, tok);
+    static const char *const sum_t =
+        "SELECT SUM(capacity) FROM facility_roles WHERE role = 'supply_store' AND unit = 't' AND"
+        " facility_id IN (SELECT facility_id FROM lg_warehouses WHERE status = 'operating')";
+    json_t *k = CALL(&s, "GET", tok, "/api/v1/logistics/kpi", NULL, 200);
+    json_t *ss = obj(obj(k, "warehouses"), "supply_store");
+    long long n0 = th_int(ss, "warehouses");
+    double m3 = num(ss, "m3"), t0 = num(ss, "t");
+    CHECK_INT(n0, 5);
+    CHECK_NEAR(t0, (double)th_sql_int(&s, sum_t), 1e-6);
+    json_decref(k);
+    long long taken = th_sql_int(
+        &s, "SELECT facility_id FROM lg_warehouses WHERE status = 'operating' ORDER BY id LIMIT 1");
+    long long wh =
+        th_sql_int(&s, "SELECT MIN(id) FROM lg_warehouses WHERE status = 'under_construction'");
+    snprintf(path, sizeof path, "/api/v1/logistics/warehouses/%lld", wh);
+    snprintf(body, sizeof body, "{\"version\":1,\"status\":\"operating\",\"facility_id\":%lld}",
+             taken);
+    REFUSED_ON(&s, "PATCH", tok, path, body, 409, "conflict", "facility_id");
+    snprintf(body, sizeof body, "{\"version\":1,\"facility_id\":%lld}", taken);
+    REFUSED_ON(&s, "PATCH", tok, path, body, 409, "conflict", "facility_id");
+    snprintf(body, sizeof body, "{\"name\":\"二次链接仓\",\"area_m2\":1000,\"facility_id\":%lld}",
+             taken);
+    REFUSED_ON(&s, "POST", tok, "/api/v1/logistics/warehouses", body, 409, "conflict",
+               "facility_id");
+    k = CALL(&s, "GET", tok, "/api/v1/logistics/kpi", NULL, 200);
+    ss = obj(obj(k, "warehouses"), "supply_store");
+    CHECK_INT(th_int(ss, "warehouses"), n0);
+    CHECK_NEAR(num(ss, "m3"), m3, 1e-6);
+    CHECK_NEAR(num(ss, "t"), t0, 1e-6);
+    json_decref(k);
+    /* a facility no warehouse holds links; the holder keeps its own on other edits */
+    long long free_fac = th_sql_int(&s, "SELECT MIN(id) FROM facilities WHERE type = 'warehouse'"
+                                        " AND id NOT IN (SELECT facility_id FROM lg_warehouses"
+                                        " WHERE facility_id IS NOT NULL)");
+    snprintf(body, sizeof body, "{\"version\":1,\"status\":\"operating\",\"facility_id\":%lld}",
+             free_fac);
+    json_decref(CALL(&s, "PATCH", tok, path, body, 200));
+    long long holder = rec_sql1(&s, "SELECT id FROM lg_warehouses WHERE facility_id = %lld", taken);
+    snprintf(path, sizeof path, "/api/v1/logistics/warehouses/%lld", holder);
+    snprintf(body, sizeof body, "{\"version\":1,\"automation\":\"unmanned\",\"facility_id\":%lld}",
+             taken);
+    json_decref(CALL(&s, "PATCH", tok, path, body, 200));
+    k = CALL(&s, "GET", tok, "/api/v1/logistics/kpi", NULL, 200);
+    ss = obj(obj(k, "warehouses"), "supply_store");
+    CHECK_INT(th_int(ss, "warehouses"), n0 + 1);
+    CHECK_NEAR(num(ss, "t"), (double)th_sql_int(&s, sum_t), 1e-6);
+    json_decref(k);
+    /* a double link written around the API (the index dropped) is still counted once */
+    th_sql_exec(&s, "DROP INDEX lg_warehouses_facility");
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "UPDATE lg_warehouses SET status = 'operating', facility_id = %lld WHERE id = (SELECT"
+             " MIN(id) FROM lg_warehouses WHERE status = 'under_construction')",
+             taken);
+    th_sql_exec(&s, sql);
+    k = CALL(&s, "GET", tok, "/api/v1/logistics/kpi", NULL, 200);
+    ss = obj(obj(k, "warehouses"), "supply_store");
+    CHECK_INT(th_int(ss, "warehouses"), n0 + 1);
+    CHECK_NEAR(num(ss, "t"), (double)th_sql_int(&s, sum_t), 1e-6);
+    json_decref(k);
+    th_stop(&s);
+}
+
+static void day_from_today(int days, char out[11])
+{
+    time_t now = time(NULL) + PJ_LOCAL_OFFSET_S + (time_t)days * 86400;
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/* A warehouse's dates follow its status: `started` from under construction on, `opened` once
+ * operating, neither in the future nor cleared while the status needs it, opened not before
+ * started; refused with 422 on the field, nothing written. */
+TEST_T(logistics_warehouse_dates_follow_status, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], path[96], body[256], tomorrow[11];
+    day_from_today(1, tomorrow);
+    th_login(&s, "officer", s.demo_pw, tok);
+    json_t *w = CALL(&s, "POST", tok, "/api/v1/logistics/warehouses",
+                     "{\"name\":\"日期测试仓\",\"area_m2\":12000}", 201);
+    long long id = th_int(w, "id");
+    json_decref(w);
+    snprintf(path, sizeof path, "/api/v1/logistics/warehouses/%lld", id);
+    /* construction that has not begun has not started */
+    snprintf(body, sizeof body,
+             "{\"version\":1,\"status\":\"under_construction\",\"started\":\"%s\"}", tomorrow);
+    REFUSED_ON(&s, "PATCH", tok, path, body, 422, "invalid_value", "started");
+    json_decref(CALL(&s, "PATCH", tok, path,
+                     "{\"version\":1,\"status\":\"under_construction\",\"started\":\"2020-03-01\"}",
+                     200));
+    /* its start stays; it has not opened */
+    REFUSED_ON(&s, "PATCH", tok, path, "{\"version\":2,\"started\":null}", 422, "invalid_value",
+               "started");
+    REFUSED_ON(&s, "PATCH", tok, path, "{\"version\":2,\"opened\":\"2021-01-01\"}", 422,
+               "invalid_value", "opened");
+    long long store = th_sql_int(&s, "SELECT MIN(id) FROM facilities WHERE type = 'warehouse'");
+    /* it opens after it starts, and not in the future */
+    snprintf(
+        body, sizeof body,
+        "{\"version\":2,\"status\":\"operating\",\"facility_id\":%lld,\"opened\":\"2019-01-01\"}",
+        store);
+    REFUSED_ON(&s, "PATCH", tok, path, body, 422, "invalid_value", "opened");
+    snprintf(
+        body, sizeof body,
+        "{\"version\":2,\"status\":\"operating\",\"facility_id\":%lld,\"started\":\"2030-01-01\","
+        "\"opened\":\"2029-01-01\"}",
+        store);
+    REFUSED(&s, "PATCH", tok, path, body, 422, "invalid_value");
+    snprintf(body, sizeof body,
+             "{\"version\":2,\"status\":\"operating\",\"facility_id\":%lld,\"opened\":\"%s\"}",
+             store, tomorrow);
+    REFUSED_ON(&s, "PATCH", tok, path, body, 422, "invalid_value", "opened");
+    snprintf(
+        body, sizeof body,
+        "{\"version\":2,\"status\":\"operating\",\"facility_id\":%lld,\"opened\":\"2021-06-30\"}",
+        store);
+    w = CALL(&s, "PATCH", tok, path, body, 200);
+    CHECK_STR(th_str(w, "started"), "2020-03-01");
+    CHECK_STR(th_str(w, "opened"), "2021-06-30");
+    json_decref(w);
+    /* an operating warehouse keeps both dates, in order */
+    REFUSED_ON(&s, "PATCH", tok, path, "{\"version\":3,\"started\":null,\"opened\":null}", 422,
+               "invalid_value", "started");
+    REFUSED_ON(&s, "PATCH", tok, path, "{\"version\":3,\"opened\":null}", 422, "invalid_value",
+               "opened");
+    REFUSED_ON(&s, "PATCH", tok, path, "{\"version\":3,\"started\":\"2022-01-01\"}", 422,
+               "invalid_value", "opened");
+    w = CALL(&s, "PATCH", tok, path, "{\"version\":3,\"started\":\"2020-01-15\"}", 200);
+    CHECK_STR(th_str(w, "started"), "2020-01-15");
+    json_decref(w);
+    /* created as operating: the same rules */
+    snprintf(
+        body, sizeof body,
+        "{\"name\":\"直接运营仓\",\"area_m2\":1000,\"status\":\"operating\",\"facility_id\":%lld,"
+        "\"started\":\"2021-01-01\",\"opened\":\"2020-01-01\"}",
+        th_sql_int(&s, "SELECT MAX(id) FROM facilities WHERE type = 'warehouse'"));
+    REFUSED_ON(&s, "POST", tok, "/api/v1/logistics/warehouses", body, 422, "invalid_value",
+               "opened");
+    th_stop(&s);
+}
+
+/* The tenancies in force at one time let no more than their warehouse's area (422 on area_m2,
+ * saying what is left; on create and on a change of area or dates, and a warehouse does not
+ * shrink below them); the KPIs count the tenancies in force today. */
+TEST_T(logistics_tenancies_fit_their_warehouse, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    rec_load_demos(&s);
+    char tok[80], path[96], body[320];
+    th_login(&s, "officer", s.demo_pw, tok);
+    long long o[4];
+    for (int i = 0; i < 4; i++)
+        o[i] = rec_sql1(&s,
+                        "SELECT id FROM organisations WHERE id NOT IN (SELECT organisation_id FROM"
+                        " lg_tenants) ORDER BY id LIMIT 1 OFFSET %lld",
+                        i);
+    /* the demo's first warehouse is let whole, from its opening on */
+    long long full = th_sql_int(&s, "SELECT MIN(warehouse_id) FROM lg_tenants");
+    CHECK_INT(rec_sql1(&s,
+                       "SELECT SUM(n.area_m2) - h.area_m2 FROM lg_tenants n JOIN lg_warehouses h"
+                       " ON h.id = n.warehouse_id WHERE h.id = %lld",
+                       full),
+              0);
+    snprintf(body, sizeof body,
+             "{\"warehouse_id\":%lld,\"organisation_id\":%lld,\"area_m2\":100000}", full, o[0]);
+    json_t *r = NULL;
+    char fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, fp0, sizeof fp0);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/logistics/tenants", tok, body, &r), 422);
+    CHECK_STR(th_err_code(r), "out_of_range");
+    CHECK_STR(th_err_field(r), "area_m2");
+    CHECK(strstr(th_err_message(r), "(0 m² left)") != NULL);
+    json_decref(r);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    /* a tenancy that ended before the present one began fits */
+    snprintf(body, sizeof body,
+             "{\"warehouse_id\":%lld,\"organisation_id\":%lld,\"area_m2\":100000,"
+             "\"since\":\"2015-01-01\",\"until\":\"2018-12-31\"}",
+             full, o[0]);
+    json_t *old = CALL(&s, "POST", tok, "/api/v1/logistics/tenants", body, 201);
+    snprintf(path, sizeof path, "/api/v1/logistics/tenants/%lld", th_int(old, "id"));
+    json_decref(old);
+    /* … until it runs on into it */
+    REFUSED_ON(&s, "PATCH", tok, path, "{\"version\":1,\"until\":\"2019-06-30\"}", 422,
+               "out_of_range", "area_m2");
+    REFUSED_ON(&s, "PATCH", tok, path, "{\"version\":1,\"until\":null}", 422, "out_of_range",
+               "area_m2");
+    /* a planned warehouse of 500,000 m²: not 900,000 to one tenant, nor more than it in all */
+    long long planned = th_sql_int(&s, "SELECT id FROM lg_warehouses WHERE area_m2 = 500000 AND"
+                                       " status = 'planned'");
+    snprintf(body, sizeof body,
+             "{\"warehouse_id\":%lld,\"organisation_id\":%lld,\"area_m2\":900000}", planned, o[1]);
+    REFUSED_ON(&s, "POST", tok, "/api/v1/logistics/tenants", body, 422, "out_of_range", "area_m2");
+    snprintf(body, sizeof body,
+             "{\"warehouse_id\":%lld,\"organisation_id\":%lld,\"area_m2\":300000,"
+             "\"since\":\"2030-01-01\"}",
+             planned, o[1]);
+    json_t *a = CALL(&s, "POST", tok, "/api/v1/logistics/tenants", body, 201);
+    char apath[96];
+    snprintf(apath, sizeof apath, "/api/v1/logistics/tenants/%lld", th_int(a, "id"));
+    json_decref(a);
+    snprintf(body, sizeof body,
+             "{\"warehouse_id\":%lld,\"organisation_id\":%lld,\"area_m2\":200000,"
+             "\"since\":\"2031-01-01\",\"until\":\"2031-12-31\"}",
+             planned, o[2]);
+    json_decref(CALL(&s, "POST", tok, "/api/v1/logistics/tenants", body, 201));
+    snprintf(body, sizeof body,
+             "{\"warehouse_id\":%lld,\"organisation_id\":%lld,\"area_m2\":1,"
+             "\"since\":\"2031-06-01\"}",
+             planned, o[3]);
+    REFUSED_ON(&s, "POST", tok, "/api/v1/logistics/tenants", body, 422, "out_of_range", "area_m2");
+    /* after the second one ends there is room again */
+    snprintf(body, sizeof body,
+             "{\"warehouse_id\":%lld,\"organisation_id\":%lld,\"area_m2\":200000,"
+             "\"since\":\"2032-01-01\"}",
+             planned, o[3]);
+    json_decref(CALL(&s, "POST", tok, "/api/v1/logistics/tenants", body, 201));
+    /* a bigger area of one of them, or a smaller warehouse, is refused */
+    REFUSED_ON(&s, "PATCH", tok, apath, "{\"version\":1,\"area_m2\":300001}", 422, "out_of_range",
+               "area_m2");
+    snprintf(path, sizeof path, "/api/v1/logistics/warehouses/%lld", planned);
+    REFUSED_ON(&s, "PATCH", tok, path, "{\"version\":1,\"area_m2\":499999}", 422, "out_of_range",
+               "area_m2");
+    json_decref(CALL(&s, "PATCH", tok, path, "{\"version\":1,\"area_m2\":500000}", 200));
+    /* the KPIs count the tenancies in force today: not the ended one, not those to come */
+    static const char *const in_force =
+        "SELECT COUNT(*) FROM lg_tenants WHERE (since IS NULL OR since <= date('now', '+8 hours'))"
+        " AND (until IS NULL OR until >= date('now', '+8 hours'))";
+    json_t *k = CALL(&s, "GET", tok, "/api/v1/logistics/kpi", NULL, 200);
+    CHECK_INT(th_int(k, "tenancies"), 5);
+    CHECK_INT(th_int(k, "tenancies"), th_sql_int(&s, in_force));
+    CHECK_INT(th_int(k, "tenant_organisations"), 5);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM lg_tenants"), 9);
+    json_decref(k);
     th_stop(&s);
 }

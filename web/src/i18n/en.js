@@ -1546,7 +1546,7 @@ export default {
     addedLand: 'Added transferable land',
     mu: 'mu',
     tenantOrgs: 'Tenant companies',
-    tenanciesN: '{n} tenancies',
+    tenanciesN: '{n} tenancies in force',
     warehouseArea: 'Warehouse area',
     plan: 'Plan',
     planLine: 'Plan {v} m²',

@@ -1548,7 +1548,7 @@ export default {
     addedLand: '新增可流转土地',
     mu: '亩',
     tenantOrgs: '入驻企业',
-    tenanciesN: '{n} 个租约',
+    tenanciesN: '{n} 个在租租约',
     warehouseArea: '仓储面积',
     plan: '规划',
     planLine: '规划 {v} m²',
