@@ -948,6 +948,57 @@ const pj_migration pj_migrations[] = {
      " source TEXT NOT NULL DEFAULT 'manual',"
      " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
      " version INTEGER NOT NULL DEFAULT 1);"},
+    {310,
+     "enterprise service: every rating of an appeal kept (one per reply), the start of a"
+     " reopened round",
+     "CREATE TABLE ent_appeal_ratings ("
+     " id INTEGER PRIMARY KEY,"
+     " appeal_id INTEGER NOT NULL REFERENCES ent_appeals(id) ON DELETE CASCADE,"
+     " round INTEGER NOT NULL, rating TEXT NOT NULL, department_id INTEGER,"
+     " at INTEGER NOT NULL, username TEXT NOT NULL);"
+     "CREATE INDEX ent_appeal_ratings_appeal ON ent_appeal_ratings(appeal_id);"
+     "ALTER TABLE ent_appeals ADD COLUMN reopened_at INTEGER;"
+     /* the ratings a reply erased are still in the events; the others on the appeal */
+     "INSERT INTO ent_appeal_ratings (appeal_id, round, rating, department_id, at, username)"
+     " SELECT appeal_id, ROW_NUMBER() OVER (PARTITION BY appeal_id ORDER BY id), note,"
+     " department_id, at, username FROM ent_appeal_events WHERE action = 'rate'"
+     " AND note IN ('satisfied', 'basically', 'not_satisfied');"
+     "INSERT INTO ent_appeal_ratings (appeal_id, round, rating, department_id, at, username)"
+     " SELECT id, reopens + 1, rating, department_id, COALESCE(closed_at, replied_at,"
+     " received_at), created_by FROM ent_appeals a WHERE rating IS NOT NULL AND NOT EXISTS"
+     " (SELECT 1 FROM ent_appeal_ratings r WHERE r.appeal_id = a.id);"
+     "UPDATE ent_appeals SET reopened_at = (SELECT MAX(at) FROM ent_appeal_events e WHERE"
+     " e.appeal_id = ent_appeals.id AND e.to_state = 'reopened') WHERE reopens > 0;"},
+    {311,
+     "enterprise service: the 2026 public holidays and make-up working days (国办发明电"
+     " 2026年部分节假日安排, 2025-11-04)",
+     "INSERT INTO ent_calendar (day, kind, name, source) VALUES"
+     " ('2026-01-01','holiday','元旦','gov.cn'),('2026-01-02','holiday','元旦','gov.cn'),('2026-01-"
+     "03','holiday','元旦','gov.cn'),"
+     " ('2026-01-04','workday','元旦调休','gov.cn'),('2026-02-14','workday','春节调休','gov.cn'),('"
+     "2026-02-15','holiday','春节','gov.cn'),"
+     " ('2026-02-16','holiday','春节','gov.cn'),('2026-02-17','holiday','春节','gov.cn'),('2026-02-"
+     "18','holiday','春节','gov.cn'),"
+     " ('2026-02-19','holiday','春节','gov.cn'),('2026-02-20','holiday','春节','gov.cn'),('2026-02-"
+     "21','holiday','春节','gov.cn'),"
+     " ('2026-02-22','holiday','春节','gov.cn'),('2026-02-23','holiday','春节','gov.cn'),('2026-02-"
+     "28','workday','春节调休','gov.cn'),"
+     " ('2026-04-04','holiday','清明节','gov.cn'),('2026-04-05','holiday','清明节','gov.cn'),('"
+     "2026-04-06','holiday','清明节','gov.cn'),"
+     " ('2026-05-01','holiday','劳动节','gov.cn'),('2026-05-02','holiday','劳动节','gov.cn'),('"
+     "2026-05-03','holiday','劳动节','gov.cn'),"
+     " ('2026-05-04','holiday','劳动节','gov.cn'),('2026-05-05','holiday','劳动节','gov.cn'),('"
+     "2026-05-09','workday','劳动节调休','gov.cn'),"
+     " ('2026-06-19','holiday','端午节','gov.cn'),('2026-06-20','holiday','端午节','gov.cn'),('"
+     "2026-06-21','holiday','端午节','gov.cn'),"
+     " ('2026-09-20','workday','国庆节调休','gov.cn'),('2026-09-25','holiday','中秋节','gov.cn'),('"
+     "2026-09-26','holiday','中秋节','gov.cn'),"
+     " ('2026-09-27','holiday','中秋节','gov.cn'),('2026-10-01','holiday','国庆节','gov.cn'),('"
+     "2026-10-02','holiday','国庆节','gov.cn'),"
+     " ('2026-10-03','holiday','国庆节','gov.cn'),('2026-10-04','holiday','国庆节','gov.cn'),('"
+     "2026-10-05','holiday','国庆节','gov.cn'),"
+     " ('2026-10-06','holiday','国庆节','gov.cn'),('2026-10-07','holiday','国庆节','gov.cn'),('"
+     "2026-10-10','workday','国庆节调休','gov.cn') ON CONFLICT (day) DO NOTHING;"},
     /* a facility's reserve is counted once: one farm, one warehouse per registry facility */
     {431, "agri-tech: a registry facility (food reserve) belongs to one doctor farm at most",
      "CREATE UNIQUE INDEX ag_farms_facility ON ag_farms(facility_id);"},

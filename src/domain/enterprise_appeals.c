@@ -119,6 +119,16 @@ int pj_ent_reception_schedule(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_int(body, "year", 1, 2000, 2100, &year, err) < 0 || ent_calendar_load(c, &cal, err))
         return -1;
+    /* without the year's holidays the days would fall on them unseen (the State Council
+     * publishes each year's in the November before) */
+    int32_t y0 = pj_cal_from_civil((int)year, 1, 1), y1 = pj_cal_from_civil((int)year + 1, 1, 1);
+    int have = 0;
+    for (int i = 0; i < cal.n; i++) have += cal.days[i].day >= y0 && cal.days[i].day < y1;
+    if (!have)
+        return pj_fail(err, 422, "no_calendar", "year",
+                       "the holiday calendar has no days for %lld; add the year's public"
+                       " holidays and make-up working days first (POST /calendar)",
+                       (long long)year);
     if (pj_db_begin(c->db, err)) return -1;
     pj_jw_obj(w);
     pj_jw_key(w, "created");
@@ -244,16 +254,23 @@ int pj_ent_signup_create(pj_ctx *c, int64_t day_id, json_t *body, pj_jw *w, pj_e
         pj_in_str(body, "topic", 1, 1, 500, &topic, err) < 0 ||
         ent_acting_org(c, body, &org, &town, err))
         return -1;
-    pj_stmt *s = pj_db_prepare(c->db, "SELECT state FROM ent_reception_days WHERE id = ?", err);
+    pj_stmt *s =
+        pj_db_prepare(c->db, "SELECT state, held_on FROM ent_reception_days WHERE id = ?", err);
     if (!s) return -1;
     pj_stmt_int(s, 1, day_id);
     int rc = pj_stmt_step(s, err);
     int planned = rc == 1 && !strcmp(pj_col_text(s, 0), "planned");
+    char held[11] = "", today[11];
+    if (rc == 1) snprintf(held, sizeof held, "%s", pj_col_text(s, 1));
     pj_stmt_done(s);
     if (rc < 0) return -1;
     if (rc == 0) return ent_not_found(err, "reception day", day_id);
     if (!planned)
         return pj_fail(err, 409, "wrong_state", "", "sign-ups close when the day is held");
+    /* a day past is closed even when nobody marked it held (Beijing date) */
+    pj_cal_format(pj_cal_local_day(pj_now()), today);
+    if (strcmp(held, today) < 0)
+        return pj_fail(err, 409, "day_past", "", "the reception day %s is past", held);
     if (pj_db_begin(c->db, err)) return -1;
     s = pj_db_prepare(c->db,
                       "INSERT INTO ent_signups (reception_day_id, org_id, topic, created_at)"
@@ -294,15 +311,16 @@ fail:
 /* ---- appeals ---- */
 
 typedef struct appeal {
-    int64_t id, org_id, township_id, department_id, version, complete_due, responded_at;
-    char state[16];
+    int64_t id, org_id, township_id, department_id, version, complete_due, responded_at, reopens;
+    char state[16], type[16], category[16];
 } appeal;
 
 static int appeal_load(pj_ctx *c, int64_t id, appeal *a, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT org_id, township_id, department_id, version, state,"
-                               " complete_due, responded_at FROM ent_appeals WHERE id = ?",
+                               " complete_due, responded_at, reopens, type, category"
+                               " FROM ent_appeals WHERE id = ?",
                                err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
@@ -316,6 +334,9 @@ static int appeal_load(pj_ctx *c, int64_t id, appeal *a, pj_err *err)
         snprintf(a->state, sizeof a->state, "%s", pj_col_text(s, 4));
         a->complete_due = pj_col_int(s, 5);
         a->responded_at = pj_col_int(s, 6);
+        a->reopens = pj_col_int(s, 7);
+        snprintf(a->type, sizeof a->type, "%s", pj_col_text(s, 8));
+        snprintf(a->category, sizeof a->category, "%s", pj_col_text(s, 9));
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
@@ -340,7 +361,7 @@ static int appeal_render_x(pj_ctx *c, int64_t id, pj_jw *w, int events, pj_err *
         " a.department_id, d.name, a.first_department_id, a.received_at, a.dispatched_at,"
         " a.responded_at, a.replied_at, a.closed_at, a.response_due, a.complete_due, a.reply,"
         " a.resolved, a.rating, a.returns, a.reopens, a.escalated, a.visit_due, a.visited_at,"
-        " a.visit_note, a.source, a.created_by, a.version FROM ent_appeals a"
+        " a.visit_note, a.source, a.created_by, a.version, a.reopened_at FROM ent_appeals a"
         " JOIN organisations o ON o.id = a.org_id"
         " LEFT JOIN organisations d ON d.id = a.department_id WHERE a.id = ?",
         err);
@@ -392,8 +413,30 @@ static int appeal_render_x(pj_ctx *c, int64_t id, pj_jw *w, int events, pj_err *
     pj_render_text(w, "source", s, 32);
     pj_render_text(w, "created_by", s, 33);
     pj_jw_kint(w, "version", pj_col_int(s, 34));
+    opt_time(w, "reopened_at", s, 35);
     pj_stmt_done(s);
     if (events) {
+        /* every rating given, one per reply: `rating` above is only the latest */
+        s = pj_db_prepare(c->db,
+                          "SELECT round, rating, department_id, at, username FROM"
+                          " ent_appeal_ratings WHERE appeal_id = ? ORDER BY id",
+                          err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, id);
+        pj_jw_key(w, "ratings");
+        pj_jw_arr(w);
+        while ((rc = pj_stmt_step(s, err)) == 1) {
+            pj_jw_obj(w);
+            pj_jw_kint(w, "round", pj_col_int(s, 0));
+            pj_render_text(w, "rating", s, 1);
+            pj_render_ref(w, "department_id", s, 2);
+            pj_render_time(w, "at", pj_col_int(s, 3));
+            pj_render_text(w, "username", s, 4);
+            pj_jw_obj_end(w);
+        }
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+        pj_jw_arr_end(w);
         s = pj_db_prepare(c->db,
                           "SELECT at, action, from_state, to_state, department_id, username, note"
                           " FROM ent_appeal_events WHERE appeal_id = ? ORDER BY id",
@@ -596,19 +639,33 @@ fail:
 #define WHO_OFFICER    1
 #define WHO_ENTERPRISE 2
 
+/* Escalating an appeal nobody has taken on hands it to a department: binds department,
+ * department, now, id. */
+#define ESCALATE_UNASSIGNED_SQL                                                                    \
+    "UPDATE ent_appeals SET state = 'escalated', escalated = 1, department_id = ?,"                \
+    " first_department_id = COALESCE(first_department_id, ?), dispatched_at ="                     \
+    " COALESCE(dispatched_at, ?), version = version + 1 WHERE id = ?"
+
+/* The states nobody has taken on: escalating one of them names a department (below). */
+#define UNASSIGNED " received returned "
+/* What a return visit can follow: anything some department has had in hand (not received);
+ * GET /return-visits lists only these. */
+#define VISITABLE " dispatched in_progress replied closed returned reopened escalated "
+
 static const struct {
     const char *action;
     const char *from; /* space-separated states */
     unsigned who;
 } transitions[] = {
-    {"dispatch", " received returned ", WHO_OFFICER},
+    /* escalated: only one the sweep escalated without a department (none could be named) */
+    {"dispatch", " received returned escalated ", WHO_OFFICER},
     {"accept", " dispatched reopened escalated ", WHO_OFFICER},
     {"return", " dispatched in_progress ", WHO_OFFICER},
     {"reply", " in_progress escalated ", WHO_OFFICER},
     {"rate", " replied ", WHO_OFFICER | WHO_ENTERPRISE},
     {"close", " replied ", WHO_OFFICER},
-    {"escalate", " dispatched in_progress reopened ", WHO_OFFICER},
-    {"visit", " dispatched in_progress replied closed returned reopened escalated ", WHO_OFFICER},
+    {"escalate", " received returned dispatched in_progress reopened ", WHO_OFFICER},
+    {"visit", VISITABLE, WHO_OFFICER},
 };
 
 static int state_in(const char *list, const char *state)
@@ -616,6 +673,56 @@ static int state_in(const char *list, const char *state)
     char k[24];
     snprintf(k, sizeof k, " %s ", state);
     return strstr(list, k) != NULL;
+}
+
+/* The department an overdue appeal nobody has taken on is escalated to: the one asked for,
+ * else the dispatch catalogue's for its category; never the department that returned it.
+ * *out = 0 when none can be named. */
+static int escalation_department(pj_ctx *c, const appeal *a, int64_t asked, int64_t *out,
+                                 pj_err *err)
+{
+    *out = asked;
+    if (!asked) {
+        pj_stmt *s =
+            pj_db_prepare(c->db, "SELECT department_id FROM ent_dispatch WHERE category = ?", err);
+        if (!s) return -1;
+        pj_stmt_text(s, 1, a->category);
+        int rc = pj_stmt_step(s, err);
+        if (rc == 1) *out = pj_col_int(s, 0);
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+    }
+    if (*out && !strcmp(a->state, "returned") && *out == a->department_id) {
+        if (asked)
+            return pj_fail(err, 422, "invalid_value", "department_id",
+                           "the department returned this appeal; escalate it to another");
+        *out = 0;
+    }
+    return 0;
+}
+
+/* The deadline of a round of handling that starts at t: as on receipt. */
+static int64_t round_deadline(pj_ctx *c, const pj_cal *cal, const char *type, int64_t t)
+{
+    char key[48];
+    snprintf(key, sizeof key, "ent_days_%s", type);
+    return pj_cal_deadline(cal, t, (int)ent_setting(c, key, 13));
+}
+
+static int add_rating(pj_ctx *c, const appeal *a, const char *rating, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "INSERT INTO ent_appeal_ratings (appeal_id, round, rating,"
+                               " department_id, at, username) VALUES (?,?,?,?,?,?)",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, a->id);
+    pj_stmt_int(s, 2, a->reopens + 1);
+    pj_stmt_text(s, 3, rating);
+    if (a->department_id) pj_stmt_int(s, 4, a->department_id);
+    pj_stmt_int(s, 5, pj_now());
+    pj_stmt_text(s, 6, c->actor.username ? c->actor.username : "system");
+    return ent_run(s, err);
 }
 
 int pj_ent_appeal_act(pj_ctx *c, int64_t id, const char *action, json_t *body, pj_jw *w,
@@ -654,6 +761,13 @@ int pj_ent_appeal_act(pj_ctx *c, int64_t id, const char *action, json_t *body, p
         return pj_fail(err, 409, "wrong_state", "state", "cannot %s an appeal that is %s", action,
                        a.state);
     int64_t now = pj_now();
+    int unassigned = state_in(UNASSIGNED, a.state);
+    if (!strcmp(a.state, "escalated") && !strcmp(action, "dispatch") && a.department_id)
+        return pj_fail(err, 409, "wrong_state", "state",
+                       "an escalated appeal with a department is accepted, not dispatched");
+    if (!strcmp(a.state, "escalated") && !strcmp(action, "accept") && !a.department_id)
+        return pj_fail(err, 409, "wrong_state", "state",
+                       "the appeal was escalated without a department: dispatch it first");
     if (!strcmp(action, "dispatch")) {
         if (!dept) {
             pj_stmt *s = pj_db_prepare(
@@ -679,9 +793,26 @@ int pj_ent_appeal_act(pj_ctx *c, int64_t id, const char *action, json_t *body, p
     }
     if (!strcmp(action, "escalate") && now <= a.complete_due)
         return pj_fail(err, 409, "not_overdue", "", "the appeal is not past its deadline");
+    if (!strcmp(action, "escalate") && unassigned) {
+        if (escalation_department(c, &a, dept, &dept, err)) return -1;
+        if (!dept)
+            return pj_fail(err, 422, "missing_field", "department_id",
+                           "nobody has taken this appeal on and the dispatch catalogue names no"
+                           " other department; give department_id");
+        if (ent_check_department(c, dept, "department_id", err)) return -1;
+    } else if (!strcmp(action, "escalate") && dept)
+        return pj_fail(err, 422, "invalid_value", "department_id",
+                       "the appeal has a department; department_id only escalates one nobody"
+                       " has taken on");
+    int64_t new_due = 0;
+    if (!strcmp(action, "rate") && !strcmp(rating, "not_satisfied")) {
+        pj_cal cal;
+        if (ent_calendar_load(c, &cal, err)) return -1;
+        new_due = round_deadline(c, &cal, a.type, now);
+    }
     const char *to = a.state;
     const char *sql = NULL, *binds = "i"; /* d dept, n now, i id, r reply, v resolved, g rating,
-                                              o note: bound in this order */
+                                              o note, c new deadline: bound in this order */
     if (!strcmp(action, "dispatch")) {
         to = "dispatched";
         sql = "UPDATE ent_appeals SET state = 'dispatched', department_id = ?,"
@@ -700,22 +831,28 @@ int pj_ent_appeal_act(pj_ctx *c, int64_t id, const char *action, json_t *body, p
     } else if (!strcmp(action, "reply")) {
         to = "replied";
         sql = "UPDATE ent_appeals SET state = 'replied', reply = ?, resolved = ?,"
-              " replied_at = ?, responded_at = COALESCE(responded_at, ?), rating = NULL,"
+              " replied_at = ?, responded_at = COALESCE(responded_at, ?),"
               " version = version + 1 WHERE id = ?";
         binds = "rvnni";
     } else if (!strcmp(action, "rate")) {
         int bad_rating = !strcmp(rating, "not_satisfied");
         to = bad_rating ? "reopened" : "closed";
+        /* a reopened round gets a deadline of its own, computed as on receipt */
         sql = bad_rating ? "UPDATE ent_appeals SET state = 'reopened', rating = ?,"
-                           " reopens = reopens + 1, version = version + 1 WHERE id = ?"
+                           " reopens = reopens + 1, reopened_at = ?, complete_due = ?,"
+                           " version = version + 1 WHERE id = ?"
                          : "UPDATE ent_appeals SET state = 'closed', rating = ?, closed_at = ?,"
                            " version = version + 1 WHERE id = ?";
-        binds = bad_rating ? "gi" : "gni";
+        binds = bad_rating ? "gnci" : "gni";
     } else if (!strcmp(action, "close")) {
         to = "closed";
         sql = "UPDATE ent_appeals SET state = 'closed', closed_at = ?, version = version + 1"
               " WHERE id = ?";
         binds = "ni";
+    } else if (!strcmp(action, "escalate") && unassigned) {
+        to = "escalated";
+        sql = ESCALATE_UNASSIGNED_SQL;
+        binds = "ddni";
     } else if (!strcmp(action, "escalate")) {
         to = "escalated";
         sql = "UPDATE ent_appeals SET state = 'escalated', escalated = 1, version = version + 1"
@@ -753,12 +890,16 @@ int pj_ent_appeal_act(pj_ctx *c, int64_t id, const char *action, json_t *body, p
         case 'g':
             pj_stmt_text(s, k + 1, rating);
             break;
+        case 'c':
+            pj_stmt_int(s, k + 1, new_due);
+            break;
         default:
             pj_stmt_text(s, k + 1, note);
         }
     }
     if (ent_run(s, err)) goto fail;
-    const char *ev_note = reason ? reason : reply ? reply : rating ? rating : note;
+    if (rating && add_rating(c, &a, rating, err)) goto fail;
+    const char *ev_note = rating ? rating : reason ? reason : reply ? reply : note;
     if (add_event(c, id, action, a.state, to, dept ? dept : a.department_id, ev_note, err))
         goto fail;
     char *after = pj_render_to_string(c, id, appeal_render, err);
@@ -778,34 +919,45 @@ int pj_ent_appeal_sweep(pj_ctx *c, pj_jw *w, pj_err *err)
     int64_t now = pj_now();
     if (pj_db_begin(c->db, err)) return -1;
     pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT id, state, department_id FROM ent_appeals WHERE"
-                               " complete_due < ? AND state IN ('dispatched', 'in_progress',"
+                               "SELECT id FROM ent_appeals WHERE complete_due < ? AND state IN"
+                               " ('received', 'returned', 'dispatched', 'in_progress',"
                                " 'reopened') ORDER BY id LIMIT 10000",
                                err);
     if (!s) goto fail;
     pj_stmt_int(s, 1, now);
     int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * 10000);
-    int64_t *depts = pj_arena_alloc(c->arena, sizeof(int64_t) * 10000);
-    char **states = pj_arena_alloc(c->arena, sizeof(char *) * 10000);
     int n = 0, rc;
-    while ((rc = pj_stmt_step(s, err)) == 1) {
-        ids[n] = pj_col_int(s, 0);
-        states[n] = pj_arena_strdup(c->arena, pj_col_text(s, 1));
-        depts[n++] = pj_col_int(s, 2);
-    }
+    while ((rc = pj_stmt_step(s, err)) == 1) ids[n++] = pj_col_int(s, 0);
     pj_stmt_done(s);
     if (rc < 0) goto fail;
     for (int i = 0; i < n; i++) {
+        appeal a;
+        if (appeal_load(c, ids[i], &a, err)) goto fail;
         char *before = pj_render_to_string(c, ids[i], appeal_render, err);
         if (!before) goto fail;
-        s = pj_db_prepare(c->db,
-                          "UPDATE ent_appeals SET state = 'escalated', escalated = 1,"
-                          " version = version + 1 WHERE id = ?",
-                          err);
-        if (!s) goto fail;
-        pj_stmt_int(s, 1, ids[i]);
+        int64_t dept = a.department_id;
+        if (state_in(UNASSIGNED, a.state)) {
+            /* to the department the catalogue names; none (or only the one that returned
+             * it): escalated without one, to be dispatched */
+            if (escalation_department(c, &a, 0, &dept, err)) goto fail;
+            s = pj_db_prepare(c->db, ESCALATE_UNASSIGNED_SQL, err);
+            if (!s) goto fail;
+            if (dept) {
+                pj_stmt_int(s, 1, dept);
+                pj_stmt_int(s, 2, dept);
+                pj_stmt_int(s, 3, now);
+            }
+            pj_stmt_int(s, 4, ids[i]);
+        } else {
+            s = pj_db_prepare(c->db,
+                              "UPDATE ent_appeals SET state = 'escalated', escalated = 1,"
+                              " version = version + 1 WHERE id = ?",
+                              err);
+            if (!s) goto fail;
+            pj_stmt_int(s, 1, ids[i]);
+        }
         if (ent_run(s, err) ||
-            add_event(c, ids[i], "escalate", states[i], "escalated", depts[i], "overdue", err))
+            add_event(c, ids[i], "escalate", a.state, "escalated", dept, "overdue", err))
             goto fail;
         char *after = pj_render_to_string(c, ids[i], appeal_render, err);
         if (!after || pj_audit_add(c, "escalate", "ent_appeal", ids[i], before, after, err))
@@ -827,7 +979,9 @@ int pj_ent_return_visits(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *er
     scope_where(c, &org, &town);
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT id FROM ent_appeals WHERE id > ? AND visit_due < ?"
-                               " AND visited_at IS NULL AND (? = 0 OR org_id = ?)"
+                               " AND visited_at IS NULL AND state IN ('dispatched',"
+                               " 'in_progress', 'replied', 'closed', 'returned', 'reopened',"
+                               " 'escalated') AND (? = 0 OR org_id = ?)"
                                " AND (? = 0 OR township_id = ?) ORDER BY id LIMIT ?",
                                err);
     if (!s) return -1;

@@ -221,6 +221,13 @@ int pj_enterprise_demo(pj_ctx *c, uint64_t seed, pj_err *err)
         pj_stmt_int(s, k++, orgs[pj_rng_below(&rng, (uint32_t)norg)]);
         if (exec1(s, NULL, err)) goto fail;
     }
+    /* each demo appeal was rated once, in its only round */
+    s = pj_db_prepare(c->db,
+                      "INSERT INTO ent_appeal_ratings (appeal_id, round, rating, department_id, at,"
+                      " username) SELECT id, 1, rating, department_id, closed_at, 'demo' FROM"
+                      " ent_appeals WHERE source = 'synthetic' AND rating IS NOT NULL",
+                      err);
+    if (!s || ent_run(s, err)) goto fail;
     /* 40 policies with rules */
     for (int p = 0; p < 40; p++) {
         char cond[400], title[96];

@@ -324,20 +324,29 @@ static void explain_json(pj_ctx *c, pj_jw *w, const char *cond, int64_t org)
                v == PJ_RULE_TRUE    ? "eligible"
                : v == PJ_RULE_FALSE ? "not_eligible"
                                     : "unknown");
+    /* what held for the rule: a clause under `not` holds when it is false ("not (…)") */
     pj_jw_key(w, "held");
     pj_jw_arr(w);
-    for (int i = 0; i < n; i++)
-        if (cl[i].value == PJ_RULE_TRUE) pj_jw_str(w, cl[i].text);
+    for (int i = 0; i < n; i++) {
+        if (cl[i].effect != PJ_RULE_TRUE) continue;
+        if (cl[i].negated) {
+            size_t len = strlen(cl[i].text) + 8;
+            char *t = pj_arena_alloc(c->arena, len);
+            snprintf(t, len, "not (%s)", cl[i].text);
+            pj_jw_str(w, t);
+        } else
+            pj_jw_str(w, cl[i].text);
+    }
     pj_jw_arr_end(w);
     pj_jw_key(w, "clauses");
     pj_jw_arr(w);
+    static const char *const vn[] = {"failed", "held", "unknown"};
     for (int i = 0; i < n; i++) {
         pj_jw_obj(w);
         pj_jw_kstr(w, "text", cl[i].text);
-        pj_jw_kstr(w, "value",
-                   cl[i].value == PJ_RULE_TRUE    ? "held"
-                   : cl[i].value == PJ_RULE_FALSE ? "failed"
-                                                  : "unknown");
+        pj_jw_kstr(w, "value", vn[cl[i].value]);
+        pj_jw_kbool(w, "negated", cl[i].negated);
+        pj_jw_kstr(w, "effect", vn[cl[i].effect]);
         pj_jw_obj_end(w);
     }
     pj_jw_arr_end(w);
@@ -365,7 +374,7 @@ static int match_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         "SELECT m.id, m.need_id, m.product_id, p.name, p.bank_id, b.name, m.rank, m.score,"
         " p.rate_pct, p.term_months, p.min_fen, p.max_fen, m.consent, m.consent_at, m.outcome,"
         " m.approved_fen, m.version, n.amount_fen, n.term_months, n.purpose, p.conditions,"
-        " o.id, o.name, o.township_id, o.contact_name, o.contact_phone"
+        " o.id, o.name, o.township_id, o.contact_name, o.contact_phone, n.state"
         " FROM ent_fin_matches m JOIN ent_bank_products p ON p.id = m.product_id"
         " JOIN organisations b ON b.id = p.bank_id JOIN ent_fin_needs n ON n.id = m.need_id"
         " JOIN organisations o ON o.id = m.org_id WHERE m.id = ?",
@@ -407,6 +416,7 @@ static int match_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_jw_knum(w, "amount_wan", (double)pj_col_int(s, 17) / FEN_PER_WAN);
     pj_jw_kint(w, "term_months", pj_col_int(s, 18));
     pj_render_text(w, "purpose", s, 19);
+    pj_render_text(w, "state", s, 26);
     pj_jw_obj_end(w);
     /* the enterprise behind the need: to a bank only after consent */
     if (!ent_bank_of(c) || granted)
@@ -462,16 +472,17 @@ int pj_ent_match_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
 
 /* The match's need's enterprise and its product's bank, state and consent (after scope). */
 typedef struct match_row {
-    int64_t org, bank, max_fen;
+    int64_t org, bank, max_fen, need_id, need_fen;
     char consent[16], outcome[16];
 } match_row;
 
 static int match_load(pj_ctx *c, int64_t id, match_row *m, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT m.org_id, p.bank_id, p.max_fen, m.consent, m.outcome FROM"
-                               " ent_fin_matches m JOIN ent_bank_products p ON p.id ="
-                               " m.product_id WHERE m.id = ?",
+                               "SELECT m.org_id, p.bank_id, p.max_fen, m.consent, m.outcome,"
+                               " n.id, n.amount_fen FROM ent_fin_matches m"
+                               " JOIN ent_bank_products p ON p.id = m.product_id"
+                               " JOIN ent_fin_needs n ON n.id = m.need_id WHERE m.id = ?",
                                err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
@@ -482,6 +493,8 @@ static int match_load(pj_ctx *c, int64_t id, match_row *m, pj_err *err)
         m->max_fen = pj_col_int(s, 2);
         snprintf(m->consent, sizeof m->consent, "%s", pj_col_text(s, 3));
         snprintf(m->outcome, sizeof m->outcome, "%s", pj_col_text(s, 4));
+        m->need_id = pj_col_int(s, 5);
+        m->need_fen = pj_col_int(s, 6);
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
@@ -569,6 +582,9 @@ int pj_ent_match_outcome(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *
         if (wan_to_fen(appr) > m.max_fen)
             return pj_fail(err, 422, "invalid_value", "approved_wan",
                            "approved_wan exceeds the product's maximum");
+        if (wan_to_fen(appr) > m.need_fen)
+            return pj_fail(err, 422, "invalid_value", "approved_wan",
+                           "approved_wan exceeds the amount the enterprise asked for");
     } else if (appr >= 0)
         return pj_fail(err, 422, "invalid_value", "approved_wan",
                        "approved_wan only with status approved");
@@ -589,7 +605,19 @@ int pj_ent_match_outcome(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *
     else
         pj_stmt_null(s, 2);
     pj_stmt_int(s, 3, id);
-    if (ent_run(s, err) || !(after = pj_render_to_string(c, id, match_render, err)) ||
+    if (ent_run(s, err)) goto fail;
+    if (!strcmp(st, "approved")) {
+        /* the need is met: open → matched (audited inside the match's row: the need's state
+         * is part of what the match renders) */
+        s = pj_db_prepare(c->db,
+                          "UPDATE ent_fin_needs SET state = 'matched', version = version + 1"
+                          " WHERE id = ? AND state = 'open'",
+                          err);
+        if (!s) goto fail;
+        pj_stmt_int(s, 1, m.need_id);
+        if (ent_run(s, err)) goto fail;
+    }
+    if (!(after = pj_render_to_string(c, id, match_render, err)) ||
         pj_audit_add(c, "outcome", "ent_fin_match", id, before, after, err) ||
         pj_db_commit(c->db, err))
         goto fail;

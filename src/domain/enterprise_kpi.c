@@ -1,7 +1,13 @@
 /* KPIs of the appeal workflow, per department and district-wide, after Beijing's 12345
  * regulation: response, resolution and satisfaction rates (weighted into a composite), on-time
  * rate, median time to close, appeals by category and by month, and problems solved. One scan
- * of the period's appeals; aggregation in C. */
+ * of the period's appeals; aggregation in C.
+ *
+ * Satisfaction counts every rating given (one per reply: a not_satisfied one reopens the appeal
+ * and the next reply is rated again), so a dissatisfaction stays counted after a later
+ * satisfied rating. On time is judged on the last round of handling: the reply that ended it
+ * by that round's deadline (a reopened round has its own). An appeal returned and not yet
+ * re-dispatched belongs to no department; each department's returns are counted apart. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +26,7 @@ typedef struct agg {
     int64_t dept;
     const char *name;
     int total, due_resp, resp_ok, closed, resolved, rated, satisfied, basically, due_done, done_ok,
-        open_overdue, solved_rd;
+        open_overdue, solved_rd, returned;
     double *close_h;
     int nclose;
 } agg;
@@ -85,6 +91,7 @@ static void agg_json(pj_jw *w, agg *a, const weights *wt)
     pj_jw_kint(w, "satisfied", a->satisfied);
     pj_jw_kint(w, "basically_satisfied", a->basically);
     pj_jw_kint(w, "open_overdue", a->open_overdue);
+    pj_jw_kint(w, "returned", a->returned);
 }
 
 int pj_ent_kpis(pj_ctx *c, int64_t from, int64_t to, pj_jw *w, pj_buf *csv, pj_err *err)
@@ -129,7 +136,12 @@ int pj_ent_kpis(pj_ctx *c, int64_t from, int64_t to, pj_jw *w, pj_buf *csv, pj_e
     s = pj_db_prepare(c->db,
                       "SELECT a.department_id, d.name, a.category, a.state, a.received_at,"
                       " a.responded_at, a.response_due, a.replied_at, a.complete_due,"
-                      " a.closed_at, a.resolved, a.rating, a.channel FROM ent_appeals a"
+                      " a.closed_at, a.resolved, a.rating, a.channel,"
+                      " (SELECT COUNT(*) FROM ent_appeal_ratings r WHERE r.appeal_id = a.id),"
+                      " (SELECT COUNT(*) FROM ent_appeal_ratings r WHERE r.appeal_id = a.id"
+                      " AND r.rating = 'satisfied'),"
+                      " (SELECT COUNT(*) FROM ent_appeal_ratings r WHERE r.appeal_id = a.id"
+                      " AND r.rating = 'basically') FROM ent_appeals a"
                       " LEFT JOIN organisations d ON d.id = a.department_id"
                       " WHERE a.received_at >= ? AND a.received_at < ?"
                       " AND (? = 0 OR a.township_id = ?) ORDER BY a.department_id",
@@ -144,7 +156,8 @@ int pj_ent_kpis(pj_ctx *c, int64_t from, int64_t to, pj_jw *w, pj_buf *csv, pj_e
         seen++;
         int64_t dept = pj_col_int(s, 0);
         agg *d = NULL;
-        if (dept) {
+        /* returned and not re-dispatched: not the returning department's appeal */
+        if (dept && strcmp(pj_col_text(s, 3), "returned")) {
             if (ndep && dep[ndep - 1].dept == dept)
                 d = &dep[ndep - 1];
             else if (ndep < MAX_DEPTS) {
@@ -162,6 +175,11 @@ int pj_ent_kpis(pj_ctx *c, int64_t from, int64_t to, pj_jw *w, pj_buf *csv, pj_e
         int resolved = (int)pj_col_int(s, 10);
         const char *rating = pj_col_text(s, 11);
         int from_rd = !strcmp(pj_col_text(s, 12), "reception_day");
+        int nrated = (int)pj_col_int(s, 13), nsat = (int)pj_col_int(s, 14),
+            nbasic = (int)pj_col_int(s, 15);
+        /* the last round has been replied to only in these states: a reopened round's
+         * replied_at is the earlier round's reply, which does not count */
+        int repl_last = repl && (!strcmp(state, "closed") || !strcmp(state, "replied"));
         int closed = !strcmp(state, "closed");
         int mi;
         {
@@ -182,7 +200,7 @@ int pj_ent_kpis(pj_ctx *c, int64_t from, int64_t to, pj_jw *w, pj_buf *csv, pj_e
                 a->due_resp++;
                 if (resp && resp <= rdue) a->resp_ok++;
             }
-            if (repl) {
+            if (repl_last) {
                 a->due_done++;
                 if (repl <= cdue) a->done_ok++;
             } else if (cdue < now && !closed) {
@@ -197,12 +215,39 @@ int pj_ent_kpis(pj_ctx *c, int64_t from, int64_t to, pj_jw *w, pj_buf *csv, pj_e
                 a->close_h[a->nclose++] = (double)(clos - recv) / 3600.0;
                 if (a == d) pool_used++;
             }
-            if (rating) {
-                a->rated++;
-                a->satisfied += !strcmp(rating, "satisfied");
-                a->basically += !strcmp(rating, "basically");
-            }
+            a->rated += nrated;
+            a->satisfied += nsat;
+            a->basically += nbasic;
         }
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    /* returns, to the department that returned the appeal */
+    s = pj_db_prepare(c->db,
+                      "SELECT e.department_id, d.name, COUNT(*) FROM ent_appeal_events e"
+                      " JOIN ent_appeals a ON a.id = e.appeal_id"
+                      " JOIN organisations d ON d.id = e.department_id"
+                      " WHERE e.action = 'return' AND a.received_at >= ? AND a.received_at < ?"
+                      " AND (? = 0 OR a.township_id = ?) GROUP BY e.department_id, d.name"
+                      " ORDER BY e.department_id",
+                      err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, from);
+    pj_stmt_int(s, 2, to);
+    pj_stmt_int(s, 3, town);
+    pj_stmt_int(s, 4, town);
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        int64_t dept = pj_col_int(s, 0);
+        int k = 0;
+        while (k < ndep && dep[k].dept != dept) k++;
+        if (k == ndep) {
+            if (ndep == MAX_DEPTS) continue;
+            dep[ndep].dept = dept;
+            dep[ndep].name = pj_arena_strdup(c->arena, pj_col_text(s, 1));
+            dep[ndep++].close_h = pool; /* closes none */
+        }
+        dep[k].returned += (int)pj_col_int(s, 2);
+        all.returned += (int)pj_col_int(s, 2);
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
@@ -224,8 +269,9 @@ int pj_ent_kpis(pj_ctx *c, int64_t from, int64_t to, pj_jw *w, pj_buf *csv, pj_e
         pj_csv_field(csv, "department", 0);
         static const char *const hdr[] = {
             "appeals",      "response_rate", "resolution_rate",       "satisfaction_rate",
-            "on_time_rate", "composite",     "median_hours_to_close", "open_overdue"};
-        for (int k = 0; k < 8; k++) pj_csv_field(csv, hdr[k], k == 7);
+            "on_time_rate", "composite",     "median_hours_to_close", "open_overdue",
+            "returned"};
+        for (int k = 0; k < 9; k++) pj_csv_field(csv, hdr[k], k == 8);
         for (int i = 0; i <= ndep; i++) {
             agg *a = i < ndep ? &dep[i] : &all;
             char v[32];
@@ -247,6 +293,8 @@ int pj_ent_kpis(pj_ctx *c, int64_t from, int64_t to, pj_jw *w, pj_buf *csv, pj_e
                 pj_csv_field(csv, v, 0);
             }
             snprintf(v, sizeof v, "%d", a->open_overdue);
+            pj_csv_field(csv, v, 0);
+            snprintf(v, sizeof v, "%d", a->returned);
             pj_csv_field(csv, v, 1);
         }
         return csv->overflow ? pj_fail(err, 500, "too_large", "", "report too large") : 0;

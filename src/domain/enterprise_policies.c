@@ -1,6 +1,9 @@
 /* Enterprise profiles, the policy library (惠企政策) and its matching: every policy's rule is
  * evaluated on every enterprise when the policy is saved (and for one firm when its profile
- * changes); newly eligible firms get a notice; a firm sees only what it qualifies for. */
+ * changes); newly eligible firms get a notice; a firm sees only what it qualifies for.
+ * A policy is in force from valid_from to valid_until (inclusive, Beijing dates; no
+ * valid_until: open-ended): only a policy in force today sends notices or shows in a firm's
+ * lists; officers see every policy with its status. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +17,21 @@
 #include "core/banned.h"
 
 static const char *const scales[] = {"micro", "small", "medium", "large", NULL};
+
+/* Binds today's Beijing date twice: p.valid_from <= ? AND (… valid_until >= ?) */
+#define IN_FORCE "(p.valid_from <= ? AND (p.valid_until IS NULL OR p.valid_until >= ?))"
+
+static void today(char out[11])
+{
+    pj_cal_format(pj_cal_local_day(pj_now()), out);
+}
+
+static int in_force(const char *from, const char *until)
+{
+    char d[11];
+    today(d);
+    return strcmp(from, d) <= 0 && (!until || !*until || strcmp(until, d) >= 0);
+}
 static const char *const credits[] = {"A", "B", "C", "D", NULL};
 
 /* ---- profiles ---- */
@@ -155,10 +173,16 @@ static void clauses_json(pj_jw *w, pj_rule *r, const pj_rule_rec *rec)
         pj_jw_kstr(w, "text", cl[i].text);
         pj_jw_kint(w, "column", cl[i].col);
         if (rec) {
+            /* value: the clause's own truth; under `not`, effect is what it counts as */
             pj_jw_kstr(w, "value",
                        cl[i].value == PJ_RULE_TRUE    ? "held"
                        : cl[i].value == PJ_RULE_FALSE ? "failed"
                                                       : "unknown");
+            pj_jw_kbool(w, "negated", cl[i].negated);
+            pj_jw_kstr(w, "effect",
+                       cl[i].effect == PJ_RULE_TRUE    ? "held"
+                       : cl[i].effect == PJ_RULE_FALSE ? "failed"
+                                                       : "unknown");
             pj_jw_kbool(w, "decisive", cl[i].decisive);
         }
         pj_jw_obj_end(w);
@@ -256,10 +280,11 @@ static int firms_load(pj_ctx *c, int64_t org, firms *f, pj_err *err)
     return 0;
 }
 
-/* Replaces the matches of one policy over fs; notices (kind) for newly eligible firms.
- * *newly gets their count. Inside the caller's transaction. */
+/* Replaces the matches of one policy over fs. A policy in force sends a notice (kind) to each
+ * newly eligible firm, and to an eligible one never told of it (it matched while the policy
+ * was not in force); *newly gets their count. Inside the caller's transaction. */
 static int match_policy(pj_ctx *c, int64_t pid, pj_rule *r, const firms *fs, const char *kind,
-                        int *newly, int *eligible, pj_err *err)
+                        int force, int *newly, int *eligible, pj_err *err)
 {
     *newly = *eligible = 0;
     int64_t now = pj_now();
@@ -276,16 +301,32 @@ static int match_policy(pj_ctx *c, int64_t pid, pj_rule *r, const firms *fs, con
         pj_stmt_done(s);
         if (had < 0) return -1;
         *eligible += yes;
-        if (yes == had) continue;
-        s = pj_db_prepare(c->db,
-                          yes ? "INSERT INTO ent_policy_matches (policy_id, org_id) VALUES (?, ?)"
-                              : "DELETE FROM ent_policy_matches WHERE policy_id = ? AND org_id = ?",
-                          err);
-        if (!s) return -1;
-        pj_stmt_int(s, 1, pid);
-        pj_stmt_int(s, 2, fs->ids[i]);
-        if (ent_run(s, err)) return -1;
-        if (!yes) continue;
+        if (yes != had) {
+            s = pj_db_prepare(c->db,
+                              yes ? "INSERT INTO ent_policy_matches (policy_id, org_id) VALUES"
+                                    " (?, ?)"
+                                  : "DELETE FROM ent_policy_matches WHERE policy_id = ? AND"
+                                    " org_id = ?",
+                              err);
+            if (!s) return -1;
+            pj_stmt_int(s, 1, pid);
+            pj_stmt_int(s, 2, fs->ids[i]);
+            if (ent_run(s, err)) return -1;
+        }
+        if (!yes || !force) continue;
+        if (had) {
+            s = pj_db_prepare(c->db, "SELECT 1 FROM ent_notices WHERE policy_id = ? AND org_id = ?",
+                              err);
+            if (!s) return -1;
+            pj_stmt_int(s, 1, pid);
+            pj_stmt_int(s, 2, fs->ids[i]);
+            int told = pj_stmt_step(s, err);
+            pj_stmt_done(s);
+            if (told) {
+                if (told < 0) return -1;
+                continue;
+            }
+        }
         (*newly)++;
         s = pj_db_prepare(c->db,
                           "INSERT INTO ent_notices (org_id, policy_id, kind, created_at)"
@@ -313,11 +354,16 @@ static int rematch_org(pj_ctx *c, int64_t org, pj_err *err)
     if (rc < 0) return -1;
     int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(n + 1));
     char **conds = pj_arena_alloc(c->arena, sizeof(char *) * (size_t)(n + 1));
-    s = pj_db_prepare(c->db, "SELECT id, conditions FROM ent_policies ORDER BY id", err);
+    int *force = pj_arena_alloc(c->arena, sizeof(int) * (size_t)(n + 1));
+    s = pj_db_prepare(c->db,
+                      "SELECT id, conditions, valid_from, valid_until FROM ent_policies"
+                      " ORDER BY id",
+                      err);
     if (!s) return -1;
     int k = 0;
     while (k < n && (rc = pj_stmt_step(s, err)) == 1) {
         ids[k] = pj_col_int(s, 0);
+        force[k] = in_force(pj_col_text(s, 2), pj_col_text(s, 3));
         conds[k++] = pj_arena_strdup(c->arena, pj_col_text(s, 1));
     }
     pj_stmt_done(s);
@@ -326,7 +372,7 @@ static int rematch_org(pj_ctx *c, int64_t org, pj_err *err)
         pj_rule *r;
         int nw, el;
         if (pj_rule_compile(c->arena, conds[i], "conditions", &r, err) ||
-            match_policy(c, ids[i], r, &fs, "profile_changed", &nw, &el, err))
+            match_policy(c, ids[i], r, &fs, "profile_changed", force[i], &nw, &el, err))
             return -1;
     }
     return 0;
@@ -356,6 +402,15 @@ static int policy_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_render_text(w, "issued_on", s, 3);
     pj_render_text(w, "valid_from", s, 4);
     pj_render_text(w, "valid_until", s, 5);
+    {
+        char d[11];
+        today(d);
+        const char *until = pj_col_is_null(s, 5) ? NULL : pj_col_text(s, 5);
+        pj_jw_kstr(w, "status",
+                   strcmp(pj_col_text(s, 4), d) > 0          ? "not_yet"
+                   : until && *until && strcmp(until, d) < 0 ? "expired"
+                                                             : "in_force");
+    }
     pj_render_text(w, "benefit", s, 6);
     pj_render_text(w, "conditions", s, 7);
     pj_render_text(w, "source", s, 8);
@@ -373,11 +428,18 @@ static int policy_visible(pj_ctx *c, int64_t id, pj_err *err)
         int rc = pj_render_exists(c, "SELECT 1 FROM ent_policies WHERE id = ?", id, err);
         return rc < 0 ? -1 : rc ? 0 : ent_not_found(err, "policy", id);
     }
-    pj_stmt *s = pj_db_prepare(
-        c->db, "SELECT 1 FROM ent_policy_matches WHERE policy_id = ? AND org_id = ?", err);
+    /* … and only while it is in force */
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT 1 FROM ent_policy_matches m JOIN ent_policies p ON p.id ="
+                               " m.policy_id WHERE m.policy_id = ? AND m.org_id = ? AND " IN_FORCE,
+                               err);
     if (!s) return -1;
+    char d[11];
+    today(d);
     pj_stmt_int(s, 1, id);
     pj_stmt_int(s, 2, c->actor.organisation_id);
+    pj_stmt_text(s, 3, d);
+    pj_stmt_text(s, 4, d);
     int rc = pj_stmt_step(s, err);
     pj_stmt_done(s);
     return rc < 0 ? -1 : rc ? 0 : ent_not_found(err, "policy", id);
@@ -397,16 +459,24 @@ int pj_ent_policy_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
     /* which policies a firm qualifies for is its data: only for firms the caller may see */
     if (org > 0 && c->actor.role != PJ_ROLE_ENTERPRISE && ent_load_visible(c, org, &rec, err))
         return -1;
+    /* a firm's own list: only policies in force today */
+    int own = c->actor.role == PJ_ROLE_ENTERPRISE;
+    char d[11];
+    today(d);
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT id FROM ent_policies p WHERE id > ? AND (? = 0 OR EXISTS"
                                " (SELECT 1 FROM ent_policy_matches m WHERE m.policy_id = p.id"
-                               " AND m.org_id = ?)) ORDER BY id LIMIT ?",
+                               " AND m.org_id = ?)) AND (? = 0 OR " IN_FORCE ")"
+                               " ORDER BY id LIMIT ?",
                                err);
     if (!s) return -1;
     pj_stmt_int(s, 1, f->cursor);
     pj_stmt_int(s, 2, org);
     pj_stmt_int(s, 3, org);
-    pj_stmt_int(s, 4, f->limit + 1);
+    pj_stmt_int(s, 4, own);
+    pj_stmt_text(s, 5, d);
+    pj_stmt_text(s, 6, d);
+    pj_stmt_int(s, 7, f->limit + 1);
     int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(f->limit + 1));
     int n = 0, rc;
     while ((rc = pj_stmt_step(s, err)) == 1) ids[n++] = pj_col_int(s, 0);
@@ -452,6 +522,39 @@ static int policy_save(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *er
     if (pj_db_begin(c->db, err)) return -1;
     char *before = NULL;
     pj_stmt *s;
+    /* the dates as they will be: valid_from ≤ valid_until; a change of dates rematches (a
+     * policy coming into force notices its firms) */
+    char *from_now = vfrom ? pj_arena_strdup(c->arena, vfrom) : NULL,
+         *until_now = vuntil ? pj_arena_strdup(c->arena, vuntil) : NULL, *stored_cond = NULL;
+    if (!create) {
+        s = pj_db_prepare(c->db,
+                          "SELECT valid_from, valid_until, conditions FROM ent_policies"
+                          " WHERE id = ?",
+                          err);
+        if (!s) goto fail;
+        pj_stmt_int(s, 1, id);
+        int rc = pj_stmt_step(s, err);
+        if (rc == 1) {
+            if (!from_now) from_now = pj_arena_strdup(c->arena, pj_col_text(s, 0));
+            if (!until_now && !pj_col_is_null(s, 1))
+                until_now = pj_arena_strdup(c->arena, pj_col_text(s, 1));
+            stored_cond = pj_arena_strdup(c->arena, pj_col_text(s, 2));
+        }
+        pj_stmt_done(s);
+        if (rc < 0) goto fail;
+        if (rc == 0) {
+            ent_not_found(err, "policy", id);
+            goto fail;
+        }
+    }
+    if (from_now && until_now && strcmp(from_now, until_now) > 0) {
+        pj_fail(err, 422, "invalid_value", "valid_until", "valid_until %s is before valid_from %s",
+                until_now, from_now);
+        goto fail;
+    }
+    if (!r && (vfrom || vuntil) && stored_cond &&
+        pj_rule_compile(c->arena, stored_cond, "conditions", &r, err))
+        goto fail;
     if (create) {
         s = pj_db_prepare(c->db,
                           "INSERT INTO ent_policies (title, issuer, issued_on, valid_from,"
@@ -500,8 +603,8 @@ static int policy_save(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *er
     if (r) {
         firms fs;
         if (firms_load(c, 0, &fs, err) ||
-            match_policy(c, id, r, &fs, create ? "new_policy" : "policy_changed", &newly, &eligible,
-                         err))
+            match_policy(c, id, r, &fs, create ? "new_policy" : "policy_changed",
+                         in_force(from_now, until_now), &newly, &eligible, err))
             goto fail;
     }
     char *after = pj_render_to_string(c, id, policy_render, err);
@@ -619,9 +722,13 @@ int pj_ent_notice_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
         "SELECT n.id, n.org_id, o.name, n.policy_id, p.title, n.kind, n.created_at"
         " FROM ent_notices n JOIN organisations o ON o.id = n.org_id JOIN ent_policies p ON"
         " p.id = n.policy_id WHERE n.id > ? AND (? = 0 OR n.org_id = ?) AND (? = 0 OR"
-        " o.township_id = ?) AND (? = 0 OR n.policy_id = ?) ORDER BY n.id LIMIT ?",
+        " o.township_id = ?) AND (? = 0 OR n.policy_id = ?) AND (? = 0 OR " IN_FORCE ")"
+        " ORDER BY n.id LIMIT ?",
         err);
     if (!s) return -1;
+    /* a firm's notices: of policies in force today */
+    char d[11];
+    today(d);
     int i = 1;
     pj_stmt_int(s, i++, f->cursor);
     pj_stmt_int(s, i++, org);
@@ -630,6 +737,9 @@ int pj_ent_notice_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
     pj_stmt_int(s, i++, town);
     pj_stmt_int(s, i++, f->policy_id);
     pj_stmt_int(s, i++, f->policy_id);
+    pj_stmt_int(s, i++, c->actor.role == PJ_ROLE_ENTERPRISE);
+    pj_stmt_text(s, i++, d);
+    pj_stmt_text(s, i++, d);
     pj_stmt_int(s, i++, f->limit + 1);
     pj_jw_obj(w);
     pj_jw_key(w, "items");
@@ -675,11 +785,16 @@ int ent_policies_match_all(pj_ctx *c, pj_err *err)
     if (rc < 0) return -1;
     int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(n + 1));
     char **conds = pj_arena_alloc(c->arena, sizeof(char *) * (size_t)(n + 1));
-    s = pj_db_prepare(c->db, "SELECT id, conditions FROM ent_policies ORDER BY id", err);
+    int *force = pj_arena_alloc(c->arena, sizeof(int) * (size_t)(n + 1));
+    s = pj_db_prepare(c->db,
+                      "SELECT id, conditions, valid_from, valid_until FROM ent_policies"
+                      " ORDER BY id",
+                      err);
     if (!s) return -1;
     int k = 0;
     while (k < n && (rc = pj_stmt_step(s, err)) == 1) {
         ids[k] = pj_col_int(s, 0);
+        force[k] = in_force(pj_col_text(s, 2), pj_col_text(s, 3));
         conds[k++] = pj_arena_strdup(c->arena, pj_col_text(s, 1));
     }
     pj_stmt_done(s);
@@ -688,7 +803,7 @@ int ent_policies_match_all(pj_ctx *c, pj_err *err)
         pj_rule *r;
         int nw, el;
         if (pj_rule_compile(c->arena, conds[i], "conditions", &r, err) ||
-            match_policy(c, ids[i], r, &fs, "new_policy", &nw, &el, err))
+            match_policy(c, ids[i], r, &fs, "new_policy", force[i], &nw, &el, err))
             return -1;
     }
     return 0;

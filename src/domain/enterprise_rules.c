@@ -645,8 +645,23 @@ int pj_rule_nclauses(const pj_rule *r)
     return r->nleaf;
 }
 
+/* neg[leaf] = parity of the `not`s above each leaf of the subtree at i */
+static void leaf_negations(const pj_rule *r, int i, int parity, int *neg)
+{
+    const node *n = &r->n[i];
+    if (n->leaf >= 0) neg[n->leaf] = parity;
+    if (n->kind == N_NOT) {
+        leaf_negations(r, n->kid, !parity, neg);
+        return;
+    }
+    if (n->kind == N_AND || n->kind == N_OR)
+        for (int k = n->kid; k >= 0; k = r->n[k].next) leaf_negations(r, k, parity, neg);
+}
+
 int pj_rule_explain(const pj_rule *r, const pj_rule_rec *rec, pj_rule_clause *out)
 {
+    int neg[PJ_RULE_MAX_NODES] = {0};
+    leaf_negations(r, r->root, 0, neg);
     int leafv[PJ_RULE_MAX_NODES];
     int res = eval_node(r, r->root, rec, -1, leafv);
     for (int i = 0; i < r->nn; i++) {
@@ -656,6 +671,8 @@ int pj_rule_explain(const pj_rule *r, const pj_rule_rec *rec, pj_rule_clause *ou
         c->col = n->col;
         c->text = n->txt;
         c->value = leafv[n->leaf];
+        c->negated = neg[n->leaf];
+        c->effect = c->negated && c->value != PJ_RULE_UNKNOWN ? !c->value : c->value;
         /* decisive: with this clause's outcome inverted (an unknown one taken as true), does
          * the rule's qualification change? */
         int dummy[PJ_RULE_MAX_NODES];

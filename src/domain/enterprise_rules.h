@@ -78,6 +78,10 @@ typedef struct pj_rule_clause {
     /* 1 when flipping this clause alone flips the whole rule: for a match, the clauses it
      * depends on; for a non-match, the near miss (change this and the firm qualifies). */
     int decisive;
+    /* 1 when the clause stands under an odd number of `not`s: it then counts for the rule
+     * as the opposite of its own value (effect) */
+    int negated;
+    int effect; /* PJ_RULE_*: value after the enclosing `not`s */
 } pj_rule_clause;
 
 /* Number of leaf clauses. */

@@ -174,9 +174,19 @@ TEST(enterprise_api_appeal_workflow_scopes_and_kpis)
     json_t *d = json_object_get(o, "district");
     CHECK_INT(th_int(d, "appeals"), 1);
     CHECK_INT(th_int(d, "closed"), 1);
-    CHECK_NEAR(json_number_value(json_object_get(d, "satisfaction_rate")), 1.0, 1e-9);
+    /* both ratings count: the not_satisfied one is not erased by the later satisfied one */
+    CHECK_NEAR(json_number_value(json_object_get(d, "satisfaction_rate")), 0.5, 1e-9);
+    CHECK_INT(th_int(d, "rated"), 2);
     CHECK_NEAR(json_number_value(json_object_get(d, "resolution_rate")), 1.0, 1e-9);
-    CHECK_INT(json_array_size(json_object_get(o, "departments")), 1);
+    /* the appeal is agri's; commerce appears only with the return it made */
+    json_t *deps = json_object_get(o, "departments");
+    CHECK_INT(json_array_size(deps), 2);
+    for (size_t k = 0; k < json_array_size(deps); k++) {
+        json_t *dp = json_array_get(deps, k);
+        int is_agri = th_int(dp, "department_id") == agri;
+        CHECK_INT(th_int(dp, "appeals"), is_agri ? 1 : 0);
+        CHECK_INT(th_int(dp, "returned"), is_agri ? 0 : 1);
+    }
     json_decref(o);
     CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/kpis?from=2020-01-01", jd, NULL, &o), 403);
     json_decref(o);
@@ -306,6 +316,17 @@ TEST(enterprise_api_policies_matching_explain_and_reception_days)
     CHECK_STR(th_str(json_array_get(cr, 1), "held_on"), "2025-02-05");
     CHECK_STR(th_str(json_array_get(cr, 9), "held_on"), "2025-10-09");
     long long day = th_int(json_array_get(cr, 0), "id");
+    json_decref(o);
+    /* 2025's days are past: sign-ups go to a day to come (2099, its calendar entered) */
+    snprintf(path, sizeof path, "/api/v1/enterprise/reception-days/%lld/signups", day);
+    CHECK_INT(th_call(&s, "POST", path, jd, "{\"topic\":\"冷链用地\"}", &o), 409);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/calendar", off,
+                      "{\"day\":\"2099-01-01\",\"kind\":\"holiday\",\"name\":\"元旦\"}", NULL),
+              200);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/reception-days", off, "{\"year\":2099}", &o),
+              201);
+    day = th_int(json_array_get(json_object_get(o, "created"), 0), "id");
     json_decref(o);
     snprintf(path, sizeof path, "/api/v1/enterprise/reception-days/%lld/signups", day);
     CHECK_INT(th_call(&s, "POST", path, jd, "{\"topic\":\"冷链用地\"}", &o), 201);

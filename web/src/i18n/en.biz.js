@@ -123,6 +123,7 @@ export default {
       eligibleNo: 'Not eligible',
       clause: { held: 'held', failed: 'failed', unknown: 'unknown' },
       decisive: 'decisive',
+      negatedNote: '(the clause in brackets itself: {value})',
       nearMiss: 'Near miss',
       noNearMiss: 'No single clause would make it eligible',
     },
