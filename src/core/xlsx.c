@@ -77,8 +77,8 @@ typedef struct ctx {
     /* shared strings */
     char **ss;
     int nss, capss, in_si, in_rph;
-    /* styles: per cellXfs index, the date rendering (0 not a date, 1 Y, 2 YM, 3 YMD) */
-    unsigned char *xf_date;
+    /* styles: per cellXfs index, how its number shows (XF_*) */
+    unsigned char *xf_kind;
     int nxf, capxf, in_cellxfs;
     struct {
         int id, kind;
@@ -95,8 +95,13 @@ typedef struct ctx {
     int in_data, row_line, next_line, cell_col, next_col, cell_xf;
     char cell_t[12];
     char *cells[PJ_XLSX_MAX_COLS];
+    unsigned char pct[PJ_XLSX_MAX_COLS];
     int ncells, in_is, in_v;
 } ctx;
+
+/* how a cell format shows a number: as it is, as a date (year; year-month; a full date) or as
+ * a percentage (0.062 shown as 6.2%) */
+enum { XF_PLAIN, XF_YEAR, XF_YEAR_MONTH, XF_DATE, XF_PERCENT };
 
 static int failf(ctx *c, int status, const char *code, const char *fmt, const char *a1,
                  const char *a2)
@@ -278,12 +283,12 @@ static void XMLCALL rels_start(void *u, const XML_Char *n, const XML_Char **at)
     c->have_sheet = 1;
 }
 
-/* ---- styles.xml: which cell formats show dates ---- */
+/* ---- styles.xml: which cell formats show dates or percentages ---- */
 
-/* 0 not a date, 1 year, 2 year-month, 3 a full date */
+/* XF_* of a format code */
 static int fmt_kind(const char *code)
 {
-    int y = 0, m = 0, d = 0, h = 0;
+    int y = 0, m = 0, d = 0, h = 0, pct = 0, sect = 0;
     for (const char *p = code; *p; p++) {
         if (*p == '"') { /* quoted text */
             while (p[1] && p[1] != '"') p++;
@@ -301,18 +306,24 @@ static int fmt_kind(const char *code)
             d = 1;
         } else if (*p == 'h' || *p == 'H' || *p == 's' || *p == 'S') {
             h = 1;
+        } else if (*p == '%') {
+            pct |= !sect; /* the positive section decides: 0.0%;-0.0% or 0%;[Red]-0% */
+        } else if (*p == ';') {
+            sect = 1;
         }
     }
-    if (d || (y && m && h)) return 3;
-    if (y && m) return 2;
-    if (y) return 1;
-    return 0;
+    if (d || (y && m && h)) return XF_DATE;
+    if (y && m) return XF_YEAR_MONTH;
+    if (y) return XF_YEAR;
+    if (pct) return XF_PERCENT;
+    return XF_PLAIN;
 }
 static int builtin_kind(int id)
 {
-    if (id == 17) return 2; /* mmm-yy */
-    if ((id >= 14 && id <= 22) || (id >= 27 && id <= 36) || (id >= 50 && id <= 58)) return 3;
-    return 0;
+    if (id == 9 || id == 10) return XF_PERCENT; /* 0%, 0.00% */
+    if (id == 17) return XF_YEAR_MONTH;         /* mmm-yy */
+    if ((id >= 14 && id <= 22) || (id >= 27 && id <= 36) || (id >= 50 && id <= 58)) return XF_DATE;
+    return XF_PLAIN;
 }
 static void XMLCALL st_start(void *u, const XML_Char *n, const XML_Char **at)
 {
@@ -331,15 +342,15 @@ static void XMLCALL st_start(void *u, const XML_Char *n, const XML_Char **at)
         if (c->nxf >= 65536) return;
         if (c->nxf == c->capxf) {
             int cap = c->capxf ? c->capxf * 2 : 64;
-            unsigned char *x = realloc(c->xf_date, (size_t)cap);
+            unsigned char *x = realloc(c->xf_kind, (size_t)cap);
             if (!x) return;
-            c->xf_date = x, c->capxf = cap;
+            c->xf_kind = x, c->capxf = cap;
         }
         const char *id = attr(at, "numFmtId", 0);
         int fid = num(id), kind = builtin_kind(fid);
         for (int i = 0; i < c->nfmts; i++)
             if (c->fmts[i].id == fid) kind = c->fmts[i].kind;
-        c->xf_date[c->nxf++] = (unsigned char)kind;
+        c->xf_kind[c->nxf++] = (unsigned char)kind;
     }
 }
 static void XMLCALL st_end(void *u, const XML_Char *n)
@@ -424,9 +435,12 @@ static void row_flush(ctx *c)
         r->line = c->row_line;
         r->ncols = c->ncells;
         r->cells = pj_arena_alloc(c->a, sizeof *r->cells * (size_t)c->ncells);
+        r->percent = pj_arena_alloc(c->a, (size_t)c->ncells);
         for (int i = 0; i < c->ncells; i++) r->cells[i] = c->cells[i] ? c->cells[i] : "";
+        memcpy(r->percent, c->pct, (size_t)c->ncells);
     }
     memset(c->cells, 0, sizeof c->cells);
+    memset(c->pct, 0, sizeof c->pct);
     c->ncells = 0;
 }
 
@@ -447,6 +461,7 @@ static void XMLCALL ws_start(void *u, const XML_Char *n, const XML_Char **at)
         c->next_col = 0;
         c->ncells = 0;
         memset(c->cells, 0, sizeof c->cells);
+        memset(c->pct, 0, sizeof c->pct);
     } else if (!strcmp(l, "c")) {
         const char *r = attr(at, "r", 0), *t = attr(at, "t", 0), *s = attr(at, "s", 0);
         int col = r ? ref_col(r) : c->next_col;
@@ -487,16 +502,18 @@ static char *cell_value(ctx *c, char *v)
         return c->ss[i];
     }
     if (!strcmp(c->cell_t, "b")) return !strcmp(v, "1") ? "TRUE" : "FALSE";
-    if (!strcmp(c->cell_t, "n") && c->cell_xf >= 0 && c->cell_xf < c->nxf &&
-        c->xf_date[c->cell_xf] && *v) {
+    int kind = !strcmp(c->cell_t, "n") && c->cell_xf >= 0 && c->cell_xf < c->nxf
+                   ? c->xf_kind[c->cell_xf]
+                   : XF_PLAIN;
+    if (kind == XF_PERCENT && *v) c->pct[c->cell_col] = 1;
+    if (kind >= XF_YEAR && kind <= XF_DATE && *v) {
         /* a serial day number shown as a date: 1900 system counts from 1899-12-30 */
         double d;
         if (pj_parse_double(v, &d) || !isfinite(d) || d < 0 || d > 2958465) return v;
         int64_t day = (int64_t)floor(d) + (c->date1904 ? 1462 : 0) - 25569; /* → 1970 days */
         char iso[21];
         pj_time_iso(day * 86400, iso);
-        int kind = c->xf_date[c->cell_xf];
-        iso[kind == 1 ? 4 : kind == 2 ? 7 : 10] = 0;
+        iso[kind == XF_YEAR ? 4 : kind == XF_YEAR_MONTH ? 7 : 10] = 0;
         return pj_arena_strdup(c->a, iso);
     }
     return v;
@@ -568,7 +585,7 @@ out:
     unzClose(c.uf);
     free(c.text);
     free(c.ss);
-    free(c.xf_date);
+    free(c.xf_kind);
     if (rc) memset(out, 0, sizeof *out);
     return rc;
 }

@@ -1,9 +1,9 @@
 /* Reading the first worksheet of an XLSX workbook (Office Open XML, ECMA-376) into rows of
  * text cells, the shape the CSV readers give: shared strings, inline strings, numbers as
  * written, booleans, and numbers formatted as dates turned into YYYY-MM-DD (YYYY-MM or YYYY when
- * the format shows no day or month). Takes outside input: every unpacked part is bounded (zip
- * bomb guard), XML with a DTD is refused, and it is fuzzed (fuzz/fuzz_xlsx.c).
- * Unzip: minizip over the bytes in memory; XML: expat, streamed. */
+ * the format shows no day or month); numbers formatted as percentages are flagged (percent). Takes
+ * outside input: every unpacked part is bounded (zip bomb guard), XML with a DTD is refused, and it
+ * is fuzzed (fuzz/fuzz_xlsx.c). Unzip: minizip over the bytes in memory; XML: expat, streamed. */
 #ifndef PJ_XLSX_H
 #define PJ_XLSX_H
 
@@ -22,6 +22,9 @@ typedef struct pj_xlsx_row {
     int line;  /* the worksheet's row number (1 = the first row) */
     int ncols; /* cells[0..ncols), "" where the sheet has no cell */
     char **cells;
+    /* percent[i] 1 when cells[i] is a number whose format shows it as a percentage: the cell
+     * holds 0.062 and shows 6.2% (the text is the number held) */
+    unsigned char *percent;
 } pj_xlsx_row;
 
 typedef struct pj_xlsx {

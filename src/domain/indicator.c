@@ -399,6 +399,54 @@ int pj_ind_value_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     return rc;
 }
 
+/* The stored row of (ind, region, per): 1 found, 0 none, -1 error. *same: 1 when v, source and
+ * note (NULL: the stored one) would leave it as it is. The same value to within a few units in
+ * the last place is no revision: spreadsheet writers keep 15–16 significant digits, so a figure
+ * exported to XLSX and imported back may differ from the stored double in its last bit. *o gets
+ * the row, its texts copied to the arena only when copy or when it would change (an import of
+ * 100,000 unchanged rows copies nothing). */
+static int stored_load(pj_ctx *c, int64_t ind, const char *region, const char *per, double v,
+                       const char *source, const char *note, int copy, pj_ind_stored *o, int *same,
+                       pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id, value, source, note, version FROM indicator_values"
+                               " WHERE indicator_id = ? AND region = ? AND period = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, ind);
+    pj_stmt_text(s, 2, region);
+    pj_stmt_text(s, 3, per);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) {
+        o->id = pj_col_int(s, 0);
+        o->value = pj_col_double(s, 1);
+        o->version = pj_col_int(s, 4);
+        const char *os = pj_col_text(s, 2), *on = pj_col_text(s, 3);
+        os = os ? os : "", on = on ? on : "";
+        double d = fabs(o->value - v);
+        *same = (o->value == v || d <= 4 * DBL_EPSILON * fmax(fabs(o->value), fabs(v))) &&
+                (!source || !strcmp(os, source)) && (!note || !strcmp(on, note));
+        o->source = copy || !*same ? pj_arena_strdup(c->arena, os) : NULL;
+        o->note = copy || !*same ? pj_arena_strdup(c->arena, on) : NULL;
+    }
+    pj_stmt_done(s);
+    return rc;
+}
+
+int pj_ind_value_check(pj_ctx *c, int64_t ind, const char *region, const pj_period *p, double v,
+                       const char *source, const char *note, pj_ind_stored *old, pj_err *err)
+{
+    char per[12];
+    pj_period_format(p, per);
+    pj_ind_stored o;
+    int same = 0;
+    int rc = stored_load(c, ind, region, per, v, source, note, old != NULL, &o, &same, err);
+    if (rc <= 0) return rc < 0 ? -1 : 0;
+    if (old) *old = o;
+    return same ? 2 : 1;
+}
+
 int pj_ind_value_put(pj_ctx *c, int64_t ind, const char *region, const pj_period *p, double v,
                      const char *unit, const char *source, const char *note, int64_t now,
                      int64_t *id, pj_err *err)
@@ -423,7 +471,7 @@ int pj_ind_value_put(pj_ctx *c, int64_t ind, const char *region, const pj_period
     pj_stmt_int(s, 6, p->sub);
     pj_stmt_double(s, 7, v);
     pj_stmt_text(s, 8, unit);
-    pj_stmt_text(s, 9, source);
+    pj_stmt_text(s, 9, source ? source : "import");
     pj_stmt_text(s, 10, note ? note : "");
     pj_stmt_int(s, 11, now);
     pj_stmt_text(s, 12, who);
@@ -434,40 +482,16 @@ int pj_ind_value_put(pj_ctx *c, int64_t ind, const char *region, const pj_period
     pj_stmt_done(s);
     if (ins < 0) return -1;
     if (ins == 1) return 0;
-    s = pj_db_prepare(c->db,
-                      "SELECT id, value, source, note, version FROM indicator_values"
-                      " WHERE indicator_id = ? AND region = ? AND period = ?",
-                      err);
-    if (!s) return -1;
-    pj_stmt_int(s, 1, ind);
-    pj_stmt_text(s, 2, region);
-    pj_stmt_text(s, 3, per);
-    int rc = pj_stmt_step(s, err);
-    if (rc < 0) {
-        pj_stmt_done(s);
-        return -1;
-    }
-    if (rc == 0) { /* deleted in between: cannot happen inside the transaction */
-        pj_stmt_done(s);
+    pj_ind_stored o;
+    int same = 0;
+    int rc = stored_load(c, ind, region, per, v, source, note, 0, &o, &same, err);
+    if (rc < 0) return -1;
+    if (rc == 0) /* deleted in between: cannot happen inside the transaction */
         return pj_fail(err, 500, "internal", "", "indicator value vanished");
-    }
-    *id = pj_col_int(s, 0);
-    double old = pj_col_double(s, 1);
-    const char *osrc = pj_col_text(s, 2), *onote = pj_col_text(s, 3);
-    int64_t over = pj_col_int(s, 4);
-    if (!note) note = onote;
-    /* the same value to within a few units in the last place is no revision: spreadsheet
-     * writers keep 15–16 significant digits, so a figure exported to XLSX and imported back
-     * may differ from the stored double in its last bit */
-    int same = old == v || fabs(old - v) <= 4 * DBL_EPSILON * fmax(fabs(old), fabs(v));
-    if (same && !strcmp(osrc, source) && !strcmp(onote, note)) {
-        pj_stmt_done(s);
-        return 2;
-    }
-    osrc = pj_arena_strdup(c->arena, osrc);
-    onote = pj_arena_strdup(c->arena, onote);
-    note = pj_arena_strdup(c->arena, note);
-    pj_stmt_done(s);
+    *id = o.id;
+    if (same) return 2;
+    if (!source) source = o.source;
+    if (!note) note = o.note;
     s = pj_db_prepare(c->db,
                       "INSERT INTO indicator_revisions (value_id, old_value, old_source, old_note,"
                       " old_version, new_value, changed_at, changed_by) VALUES (?, ?, ?, ?, ?, ?,"
@@ -475,10 +499,10 @@ int pj_ind_value_put(pj_ctx *c, int64_t ind, const char *region, const pj_period
                       err);
     if (!s) return -1;
     pj_stmt_int(s, 1, *id);
-    pj_stmt_double(s, 2, old);
-    pj_stmt_text(s, 3, osrc);
-    pj_stmt_text(s, 4, onote);
-    pj_stmt_int(s, 5, over);
+    pj_stmt_double(s, 2, o.value);
+    pj_stmt_text(s, 3, o.source);
+    pj_stmt_text(s, 4, o.note);
+    pj_stmt_int(s, 5, o.version);
     pj_stmt_double(s, 6, v);
     pj_stmt_int(s, 7, now);
     pj_stmt_text(s, 8, who);

@@ -102,14 +102,17 @@ typedef struct pj_derive_args {
 int pj_ind_derive(pj_ctx *c, const pj_derive_args *a, pj_jw *w, pj_err *err);
 
 /* CSV import. Columns (header row required, any order): code, period, value, and optionally
- * region, unit, source, note. dry_run = 1 checks everything and writes nothing; otherwise all
- * rows are written in one transaction or none (the first bad row is the error: line, column,
- * reason). Writes {dry_run, rows, inserted, revised, unchanged, errors:[…], preview:[…]}.
+ * region, unit, source, note (absent: a value keeps its source and note). dry_run = 1 checks
+ * everything and writes nothing, counting what a commit would do with the good rows and
+ * previewing the first of them with their action; otherwise all rows are written in one
+ * transaction or none (the first bad row is the error: line, column, reason). Writes {dry_run,
+ * rows, bad_rows, inserted, revised, unchanged, errors:[…], preview:[…] (dry run)}.
  * max_rows bounds the file (the API passes its body limit's worth; the CLI more). */
 int pj_ind_import_csv(pj_ctx *c, const char *text, size_t len, int dry_run, int max_rows, pj_jw *w,
                       pj_err *err);
 /* The same from the first worksheet of an XLSX workbook (core/xlsx.h): the same checks,
- * preview and errors, `line` being the worksheet's row number. A file that is not a readable
+ * preview and errors, `line` being the worksheet's row number; a percentage-formatted value
+ * cell (0.062 shown as 6.2%) gives an indicator in % the 6.2 shown. A file that is not a readable
  * workbook is 422 bad_xlsx (field "file") with what is wrong. */
 int pj_ind_import_xlsx(pj_ctx *c, const void *data, size_t len, int dry_run, int max_rows, pj_jw *w,
                        pj_err *err);

@@ -41,7 +41,8 @@ typedef struct rdr {
     int (*next)(struct rdr *r, pj_err *err);
     const pj_xlsx *x;
     int xi;
-    const char *bad, *field; /* error code and field of a malformed table: bad_csv / csv */
+    const unsigned char *pct; /* XLSX: per cell, 1 a number formatted as a percentage */
+    const char *bad, *field;  /* error code and field of a malformed table: bad_csv / csv */
 } rdr;
 
 /* Next worksheet row into r->f; its line is the sheet's row number. */
@@ -52,6 +53,7 @@ static int xlsx_next(rdr *r, pj_err *err)
     r->line = row->line;
     r->nf = row->ncols < PJ_CSV_MAX_COLS ? row->ncols : PJ_CSV_MAX_COLS;
     for (int k = 0; k < r->nf; k++) r->f[k] = row->cells[k];
+    r->pct = row->percent;
     return 1;
 }
 
@@ -171,10 +173,30 @@ static const pj_ind_def *defs_find(const defs *D, const char *code)
 
 typedef struct row {
     const pj_ind_def *d;
-    const char *region, *source, *note;
+    const char *region, *source, *note; /* source, note NULL: keep the stored ones */
     pj_period p;
     double v;
 } row;
+
+/* The number a percentage-formatted cell shows: its text (0.062, 6.2E-2) with the decimal
+ * exponent raised by 2, read as decimal, so 0.062 gives exactly the 6.2 on screen (0.062 * 100
+ * would give 6.2000000000000002). 0 ok, -1 not a number. */
+static int percent_value(const char *t, double *out)
+{
+    char buf[80];
+    size_t n = strcspn(t, "eE");
+    long e = 0;
+    if (t[n]) {
+        char *end;
+        e = strtol(t + n + 1, &end, 10);
+        if (end == t + n + 1 || *end || e < -400 || e > 400) return -1;
+    }
+    if (n > 40) return -1;
+    snprintf(buf, sizeof buf, "%.*se%ld", (int)n, t, e + 2);
+    double x;
+    if (pj_parse_double(t, &x)) return -1; /* the same refusals as a plain cell */
+    return pj_parse_double(buf, out);
+}
 
 /* Checks one record of a table whose header has ncols columns; fills *out or records why not
  * (line, column, reason) in e. */
@@ -198,18 +220,23 @@ static int row_check(const defs *D, rdr *r, const int *map, int ncols, row *out,
         return BAD(C_PERIOD,
                    "line %d, column period: '%.20s' is not 2024, 2024H1, 2024Q2 or 2024-06",
                    r->line, cell[C_PERIOD] ? cell[C_PERIOD] : "");
-    if (!cell[C_VALUE] || pj_parse_double(cell[C_VALUE], &out->v) || !isfinite(out->v) ||
-        fabs(out->v) > 1e15)
+    /* a workbook cell showing 6.2 % holds 0.062: an indicator in % takes the 6.2 shown */
+    int pct = cell[C_VALUE] && r->pct && r->pct[map[C_VALUE]] && !strcmp(out->d->unit, "%");
+    if (!cell[C_VALUE] ||
+        (pct ? percent_value(cell[C_VALUE], &out->v) : pj_parse_double(cell[C_VALUE], &out->v)) ||
+        !isfinite(out->v) || fabs(out->v) > 1e15)
         return BAD(C_VALUE, "line %d, column value: '%.30s' is not a number", r->line,
                    cell[C_VALUE] ? cell[C_VALUE] : "");
     if (cell[C_UNIT] && *cell[C_UNIT] && strcmp(cell[C_UNIT], out->d->unit))
         return BAD(C_UNIT, "line %d, column unit: %s is in %s, not %.16s", r->line, out->d->code,
                    out->d->unit, cell[C_UNIT]);
-    out->source = cell[C_SOURCE] && *cell[C_SOURCE] ? cell[C_SOURCE] : "import";
-    out->note = cell[C_NOTE] ? cell[C_NOTE] : "";
-    if (pj_utf8_len(out->source, strlen(out->source)) > 128)
+    /* no source column, or an empty cell, keeps the stored source (a new value: "import"); no
+     * note column keeps the stored note, an empty note cell clears it */
+    out->source = cell[C_SOURCE] && *cell[C_SOURCE] ? cell[C_SOURCE] : NULL;
+    out->note = map[C_NOTE] >= 0 ? (cell[C_NOTE] ? cell[C_NOTE] : "") : NULL;
+    if (out->source && pj_utf8_len(out->source, strlen(out->source)) > 128)
         return BAD(C_SOURCE, "line %d, column source: longer than 128 characters", r->line);
-    if (pj_utf8_len(out->note, strlen(out->note)) > 500)
+    if (out->note && pj_utf8_len(out->note, strlen(out->note)) > 500)
         return BAD(C_NOTE, "line %d, column note: longer than 500 characters", r->line);
 #undef BAD
     return 0;
@@ -221,6 +248,7 @@ typedef struct rkey {
     const pj_ind_def *d;
     const char *region;
     int year, kind, sub, line;
+    int action; /* a dry run: what the row would do (0 insert, 1 revise, 2 unchanged) */
 } rkey;
 
 static int rkey_cmp(const void *a, const void *b)
@@ -233,6 +261,43 @@ static int rkey_cmp(const void *a, const void *b)
     if (x->kind != y->kind) return x->kind < y->kind ? -1 : 1;
     if (x->sub != y->sub) return x->sub < y->sub ? -1 : 1;
     return (x->line > y->line) - (x->line < y->line);
+}
+
+/* A row of a dry run's preview, kept until the table's end shows whether it is a bad row (a
+ * key given twice is found only then). */
+typedef struct prow {
+    const pj_ind_def *d;
+    const char *region, *source;
+    pj_period p;
+    double v, old;
+    int line, action, bad;
+} prow;
+/* candidates: the first rows that passed their own checks, enough for MAX_PREVIEW good ones
+ * unless most of them turn out duplicates */
+#define MAX_PCAND (MAX_PREVIEW + MAX_ERRORS)
+
+static void preview_json(pj_jw *w, const prow *pr, int n)
+{
+    static const char *const actions[] = {"insert", "revise", "unchanged"};
+    pj_jw_arr(w);
+    for (int i = 0, shown = 0; i < n && shown < MAX_PREVIEW; i++) {
+        if (pr[i].bad) continue;
+        char per[12];
+        pj_period_format(&pr[i].p, per);
+        pj_jw_obj(w);
+        pj_jw_kint(w, "line", pr[i].line);
+        pj_jw_kstr(w, "code", pr[i].d->code);
+        pj_jw_kstr(w, "region", pr[i].region);
+        pj_jw_kstr(w, "period", per);
+        pj_jw_knum(w, "value", pr[i].v);
+        pj_jw_kstr(w, "unit", pr[i].d->unit);
+        pj_jw_kstr(w, "source", pr[i].source);
+        pj_jw_kstr(w, "action", actions[pr[i].action]);
+        if (pr[i].action) pj_jw_knum(w, "old_value", pr[i].old);
+        pj_jw_obj_end(w);
+        shown++;
+    }
+    pj_jw_arr_end(w);
 }
 
 static void err_json(pj_jw *w, const pj_err *e, int line)
@@ -284,12 +349,8 @@ static int import_rows(pj_ctx *c, rdr *r, int dry_run, int max_rows, pj_jw *w, p
     pj_jw ew;
     pj_jw_init(&ew, &eb);
     pj_jw_arr(&ew);
-    pj_buf pb;
-    pj_buf_init(&pb, 1 << 20);
-    pj_jw pw;
-    pj_jw_init(&pw, &pb);
-    pj_jw_arr(&pw);
-    int rows = 0, nerr = 0, counts[3] = {0, 0, 0}, ncols = r->nf;
+    prow *pr = dry_run ? pj_arena_calloc(c->arena, MAX_PCAND, sizeof *pr) : NULL;
+    int rows = 0, nerr = 0, counts[3] = {0, 0, 0}, ncols = r->nf, npr = 0;
     pj_err first;
     pj_err_clear(&first);
     int64_t now = pj_now();
@@ -318,25 +379,29 @@ static int import_rows(pj_ctx *c, rdr *r, int dry_run, int max_rows, pj_jw *w, p
             }
             keys = nk;
         }
-        keys[nkeys++] =
-            (rkey){x.d, pj_arena_strdup(c->arena, x.region), x.p.year, x.p.kind, x.p.sub, r->line};
-        if (nerr) continue; /* a commit will not happen: only look for more errors */
-        if (dry_run) {
-            if (rows <= MAX_PREVIEW) {
-                char per[12];
-                pj_period_format(&x.p, per);
-                pj_jw_obj(&pw);
-                pj_jw_kint(&pw, "line", r->line);
-                pj_jw_kstr(&pw, "code", x.d->code);
-                pj_jw_kstr(&pw, "region", x.region);
-                pj_jw_kstr(&pw, "period", per);
-                pj_jw_knum(&pw, "value", x.v);
-                pj_jw_kstr(&pw, "unit", x.d->unit);
-                pj_jw_kstr(&pw, "source", x.source);
-                pj_jw_obj_end(&pw);
-            }
+        keys[nkeys++] = (rkey){
+            x.d, pj_arena_strdup(c->arena, x.region), x.p.year, x.p.kind, x.p.sub, r->line, -1};
+        if (dry_run) { /* what a commit would do with this row, past bad rows too */
+            pj_ind_stored old;
+            int k = pj_ind_value_check(c, x.d->id, x.region, &x.p, x.v, x.source, x.note,
+                                       npr < MAX_PCAND ? &old : NULL, err);
+            if (k < 0) goto fail;
+            counts[k]++;
+            keys[nkeys - 1].action = k;
+            if (npr < MAX_PCAND)
+                pr[npr++] = (prow){.d = x.d,
+                                   .region = keys[nkeys - 1].region,
+                                   .source = x.source ? pj_arena_strdup(c->arena, x.source)
+                                             : k      ? old.source
+                                                      : "import",
+                                   .p = x.p,
+                                   .v = x.v,
+                                   .old = k ? old.value : 0,
+                                   .line = r->line,
+                                   .action = k};
             continue;
         }
+        if (nerr) continue; /* a commit will not happen: only look for more errors */
         int64_t id;
         int k = pj_ind_value_put(c, x.d->id, x.region, &x.p, x.v, x.d->unit, x.source, x.note, now,
                                  &id, err);
@@ -358,11 +423,13 @@ static int import_rows(pj_ctx *c, rdr *r, int dry_run, int max_rows, pj_jw *w, p
                 b.region, per, keys[i - 1].line);
         if (!nerr) first = e;
         if (nerr++ < MAX_ERRORS) err_json(&ew, &e, b.line);
+        if (b.action >= 0) counts[b.action]--; /* a bad row: not counted as a good one */
+        for (int k = 0; k < npr; k++)
+            if (pr[k].line == b.line) pr[k].bad = 1;
     }
     free(keys);
     keys = NULL;
     pj_jw_arr_end(&ew);
-    pj_jw_arr_end(&pw);
     if (!dry_run && nerr) {
         pj_fail(err, 422, "bad_row", first.field, "%s; %d bad row%s of %d, nothing imported",
                 first.message, nerr, nerr == 1 ? "" : "s", rows);
@@ -384,20 +451,18 @@ static int import_rows(pj_ctx *c, rdr *r, int dry_run, int max_rows, pj_jw *w, p
     pj_jw_kbool(w, "ok", nerr == 0);
     pj_jw_kint(w, "rows", rows);
     pj_jw_kint(w, "bad_rows", nerr);
-    if (!dry_run) {
-        pj_jw_kint(w, "inserted", counts[0]);
-        pj_jw_kint(w, "revised", counts[1]);
-        pj_jw_kint(w, "unchanged", counts[2]);
-    }
+    /* a dry run: what a commit would do with the good rows (with bad rows it does nothing) */
+    pj_jw_kint(w, "inserted", counts[0]);
+    pj_jw_kint(w, "revised", counts[1]);
+    pj_jw_kint(w, "unchanged", counts[2]);
     pj_jw_key(w, "errors");
     pj_jw_raw(w, eb.data);
     if (dry_run) {
         pj_jw_key(w, "preview");
-        pj_jw_raw(w, pb.data);
+        preview_json(w, pr, npr);
     }
     pj_jw_obj_end(w);
     pj_buf_free(&eb);
-    pj_buf_free(&pb);
     return 0;
 fail:
     free(keys);
@@ -406,7 +471,6 @@ fail:
     else
         pj_db_rollback(c->db);
     pj_buf_free(&eb);
-    pj_buf_free(&pb);
     return -1;
 }
 

@@ -23,10 +23,24 @@ int pj_ind_def_load(pj_ctx *c, const char *code, pj_ind_def *d, int want404, pj_
 
 /* Writes value v of indicator ind for region/period inside the caller's transaction: a new
  * row, or a changed one whose old value goes to the revision history, or nothing when equal.
- * Returns 0 inserted, 1 revised, 2 unchanged, -1 error; *id the row. */
+ * source / note NULL keep the stored ones (a new row: source "import", note ""), so a table
+ * without those columns changes neither. Returns 0 inserted, 1 revised, 2 unchanged, -1
+ * error; *id the row. */
 int pj_ind_value_put(pj_ctx *c, int64_t ind, const char *region, const pj_period *p, double v,
                      const char *unit, const char *source, const char *note, int64_t now,
                      int64_t *id, pj_err *err);
+
+/* The stored row of a value (texts in c->arena). */
+typedef struct pj_ind_stored {
+    int64_t id, version;
+    double value;
+    const char *source, *note;
+} pj_ind_stored;
+
+/* What pj_ind_value_put would do with the same arguments, writing nothing: 0 insert, 1 revise,
+ * 2 unchanged, -1 error; *old (NULL: not wanted) the stored row when there is one. */
+int pj_ind_value_check(pj_ctx *c, int64_t ind, const char *region, const pj_period *p, double v,
+                       const char *source, const char *note, pj_ind_stored *old, pj_err *err);
 
 /* Into a target, whose period and region are data. */
 int pj_ind_target_put(pj_ctx *c, int64_t ind, const char *region, const char *period, double v,

@@ -260,3 +260,80 @@ TEST_T(indicator_xlsx_round_trip_bad_row_and_corrupt_files, 120)
     pj_buf_free(&x);
     th_stop(&s);
 }
+
+/* Regression: a cell formatted as a percentage holds 0.062 and shows 6.2 %; an indicator in %
+ * takes the 6.2 shown (it took 0.062, 100 times too small). Built-in formats 0% and 0.00%, a
+ * custom 0.0%; a format with a literal "%" shows the number as it is and is not scaled; an
+ * indicator in another unit keeps the number the cell holds. */
+TEST_T(indicator_xlsx_percent_cells_into_percent_indicators, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    th_ctx t;
+    th_ctx_open(&s, &t, "test", PJ_ROLE_ADMIN);
+    pj_err err;
+    pj_err_clear(&err);
+    CHECK_INT(pj_indicators_demo(&t.c, 7, &err), 0);
+    th_ctx_close(&t);
+    /* xf 0 general, 1 built-in 10 (0.00%), 2 custom 0.0%, 3 custom 0.0"%", 4 built-in 9 (0%) */
+    static const char *const names[] = {"xl/styles.xml", "xl/worksheets/sheet1.xml"};
+    static const char *const texts[] = {
+        "<styleSheet><numFmts><numFmt numFmtId=\"164\" formatCode=\"0.0%\"/>"
+        "<numFmt numFmtId=\"165\" formatCode=\"0.0&quot;%&quot;\"/></numFmts>"
+        "<cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"10\"/><xf numFmtId=\"164\"/>"
+        "<xf numFmtId=\"165\"/><xf numFmtId=\"9\"/></cellXfs></styleSheet>",
+        "<worksheet><sheetData>"
+        "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>code</t></is></c>"
+        "<c r=\"B1\" t=\"inlineStr\"><is><t>period</t></is></c>"
+        "<c r=\"C1\" t=\"inlineStr\"><is><t>value</t></is></c></row>"
+        "<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>gdp_growth</t></is></c>"
+        "<c r=\"B2\" t=\"inlineStr\"><is><t>2024</t></is></c><c r=\"C2\" s=\"1\"><v>0.062</v></c>"
+        "</row>"
+        "<row r=\"3\"><c r=\"A3\" t=\"inlineStr\"><is><t>gdp_growth</t></is></c>"
+        "<c r=\"B3\" t=\"inlineStr\"><is><t>2025</t></is></c><c r=\"C3\" s=\"2\"><v>5.5E-2</v></c>"
+        "</row>"
+        "<row r=\"4\"><c r=\"A4\" t=\"inlineStr\"><is><t>gdp_growth</t></is></c>"
+        "<c r=\"B4\" t=\"inlineStr\"><is><t>2026</t></is></c><c r=\"C4\" s=\"3\"><v>4.9</v></c>"
+        "</row>"
+        "<row r=\"5\"><c r=\"A5\" t=\"inlineStr\"><is><t>land_transfer_rate</t></is></c>"
+        "<c r=\"B5\" t=\"inlineStr\"><is><t>2025</t></is></c><c r=\"C5\" s=\"4\"><v>0.8</v></c>"
+        "</row>"
+        "<row r=\"6\"><c r=\"A6\" t=\"inlineStr\"><is><t>gdp</t></is></c>"
+        "<c r=\"B6\" t=\"inlineStr\"><is><t>2030</t></is></c><c r=\"C6\" s=\"1\"><v>0.5</v></c>"
+        "</row>"
+        "</sheetData></worksheet>"};
+    size_t n;
+    char *wb = zip_parts(names, texts, 2, &n);
+    json_t *o = upload(&s, tok, "/api/v1/indicators/import", XLSX, wb, n, 200);
+    CHECK_INT(th_int(o, "inserted"), 5);
+    json_decref(o);
+    free(wb);
+    static const struct {
+        const char *code, *period;
+        double v;
+    } want[] = {{"gdp_growth", "2024", 6.2},
+                {"gdp_growth", "2025", 5.5},
+                {"gdp_growth", "2026", 4.9},
+                {"land_transfer_rate", "2025", 80},
+                {"gdp", "2030", 0.5}};
+    pj_db *db = db_open(&s);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        pj_stmt *q = pj_db_prepare(db,
+                                   "SELECT v.value FROM indicator_values v JOIN indicators i ON"
+                                   " i.id = v.indicator_id WHERE i.code = ? AND v.period = ?",
+                                   NULL);
+        CHECK(q != NULL);
+        pj_stmt_text(q, 1, want[i].code);
+        pj_stmt_text(q, 2, want[i].period);
+        CHECK_INT(pj_stmt_step(q, NULL), 1);
+        double v = pj_col_double(q, 0);
+        pj_stmt_done(q);
+        if (v != want[i].v) /* exactly the decimal shown, not 0.062 * 100 */
+            t_fail(__FILE__, __LINE__, "%s %s: %.17g, expected %g", want[i].code, want[i].period, v,
+                   want[i].v);
+    }
+    pj_db_close(db);
+    th_stop(&s);
+}
