@@ -173,6 +173,22 @@ static int d_cagr(pj_ctx *c, const pj_derive_args *a, const pj_ind_def *d, const
     int rates = !strcmp(method, "rates");
     if (!rates && strcmp(method, "levels"))
         return pj_fail(err, 400, "bad_query", "method", "method is levels or rates");
+    /* levels chained as if rates (or rates taken as levels) give a figure that means nothing */
+    if (!strcmp(d->kind, "share"))
+        return pj_fail(err, 422, "wrong_kind", "code",
+                       "%s is a share; its change is in percentage points (fn=points), not an"
+                       " average growth",
+                       d->code);
+    if (rates && strcmp(d->kind, "rate"))
+        return pj_fail(err, 422, "wrong_kind", "method",
+                       "%s is a level (%s), not a growth rate: method=rates chains yearly rates;"
+                       " use method=levels",
+                       d->code, d->unit);
+    if (!rates && strcmp(d->kind, "level"))
+        return pj_fail(err, 422, "wrong_kind", "method",
+                       "%s is a growth rate (%s), not a level: method=levels compares the first"
+                       " and last levels; use method=rates",
+                       d->code, d->unit);
     if (to <= from - (rates ? 1 : 0) || to - from > 60)
         return pj_fail(err, 400, "bad_query", "to", "to must be after from (at most 60 years)");
     srcs S = {.n = 0};
@@ -222,6 +238,19 @@ static int d_share(pj_ctx *c, const pj_derive_args *a, const pj_ind_def *d, cons
         (hasbase = period_arg(a->base, "base", 0, &b, err)) < 0)
         return -1;
     if (pj_ind_def_load(c, a->of, &whole, 1, err) != 1) return -1;
+    /* a share is part / whole of two levels in the same unit (亿元 of 亿元, not of 万吨) */
+    if (strcmp(d->kind, "level"))
+        return pj_fail(err, 422, "wrong_kind", "code",
+                       "%s is a %s, not a level: a share divides a level by a level", d->code,
+                       d->kind);
+    if (strcmp(whole.kind, "level"))
+        return pj_fail(err, 422, "wrong_kind", "of",
+                       "%s is a %s, not a level: a share divides a level by a level", whole.code,
+                       whole.kind);
+    if (strcmp(d->unit, whole.unit))
+        return pj_fail(err, 422, "unit_mismatch", "of",
+                       "%s is in %s and %s in %s: a share needs both in the same unit", d->code,
+                       d->unit, whole.code, whole.unit);
     if (need(c, d, region, &p, &part, &S, err) || need(c, &whole, region, &p, &all, &S, err))
         return -1;
     if (!hasbase &&

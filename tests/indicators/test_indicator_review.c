@@ -182,6 +182,58 @@ TEST_T(indicator_dry_run_reports_what_a_commit_would_do, 60)
     th_stop(&s);
 }
 
+TEST_T(indicator_derived_refuses_meaningless_combinations, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demo(&s);
+    char tok[80];
+    th_login(&s, "viewer", s.demo_pw, tok);
+    static const struct {
+        const char *q, *code, *field, *says;
+    } bad[] = {
+        /* GDP levels chained as if growth rates (it gave 457.9 %) */
+        {"fn=cagr&code=gdp&from=2020&to=2023&method=rates", "wrong_kind", "method", "level"},
+        /* growth rates compared as levels (it gave -8.45 %) */
+        {"fn=cagr&code=gdp_growth&from=2021&to=2023&method=levels", "wrong_kind", "method",
+         "growth rate"},
+        {"fn=cagr&code=land_transfer_rate&from=2023&to=2024", "wrong_kind", "code", "points"},
+        /* 亿元 of 万吨 (it gave 9.6 %) */
+        {"fn=share&code=hightech_output&of=freight_volume&period=2023", "unit_mismatch", "of",
+         "same unit"},
+        {"fn=share&code=land_transfer_rate&of=gdp_growth&period=2023", "wrong_kind", "code",
+         "not a level"},
+        {"fn=share&code=gdp&of=gdp_growth&period=2023", "wrong_kind", "of", "not a level"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char path[256];
+        snprintf(path, sizeof path, "/api/v1/indicators/derived?%s", bad[i].q);
+        json_t *o = call(&s, "GET", tok, path, NULL, 422);
+        CHECK_STR(th_err_code(o), bad[i].code);
+        CHECK_STR(th_err_field(o), bad[i].field);
+        CHECK(strstr(th_err_message(o), bad[i].says) != NULL);
+        json_decref(o);
+    }
+    /* the meaningful ones still answer: the seed's 9.1 % both ways, 48 % of industrial output */
+    json_t *o =
+        call(&s, "GET", tok, "/api/v1/indicators/derived?fn=cagr&code=gdp_growth&from=2021&to=2023",
+             NULL, 200);
+    CHECK_NEAR(json_number_value(json_object_get(o, "rounded")), 9.1, 1e-9);
+    json_decref(o);
+    o = call(&s, "GET", tok,
+             "/api/v1/indicators/derived?fn=cagr&code=gdp&from=2020&to=2023&method=levels", NULL,
+             200);
+    CHECK_NEAR(json_number_value(json_object_get(o, "rounded")), 9.1, 1e-9);
+    json_decref(o);
+    o = call(&s, "GET", tok,
+             "/api/v1/indicators/derived?fn=share&code=hightech_output&of=industrial_output"
+             "&period=2023",
+             NULL, 200);
+    CHECK_NEAR(json_number_value(json_object_get(o, "value")), 48.0, 1e-9);
+    json_decref(o);
+    th_stop(&s);
+}
+
 /* The CSV export: every number in the shortest form that reads back to the stored double
  * (the seed's 39.4 as 39.4, not 39.399999999999999), and the file imports back unchanged. */
 TEST_T(indicator_csv_export_numbers_read_back, 60)
