@@ -243,6 +243,45 @@ int pj_carbon_energy_list(pj_ctx *c, const char *period, int64_t org, const char
     return pj_render_query_page(c, s, limit, energy_render, w, err);
 }
 
+/* 409 overlapping_period when the same organisation, sector and energy type already has use
+ * recorded for a period overlapping p (2024 and 2024H2, 2024Q3 and 2024-08): both would count
+ * in the year's totals. The very same period is left to the unique key (409 conflict). */
+static int energy_overlap(pj_ctx *c, int64_t org, const char *sector, const char *type,
+                          const pj_period *p, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id, period FROM energy_use WHERE COALESCE(organisation_id,"
+                               " 0) = ? AND sector = ? AND energy_type = ? AND year = ? ORDER BY"
+                               " id",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, org);
+    pj_stmt_text(s, 2, sector);
+    pj_stmt_text(s, 3, type);
+    pj_stmt_int(s, 4, p->year);
+    char mine[12];
+    pj_period_format(p, mine);
+    int a0 = pj_period_first_month(p), a1 = a0 + pj_period_months(p), rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        const char *ps = pj_col_text(s, 1);
+        pj_period o;
+        if (!ps || pj_period_parse(ps, strlen(ps), &o) || !strcmp(ps, mine)) continue;
+        int b0 = pj_period_first_month(&o), b1 = b0 + pj_period_months(&o);
+        if (a0 < b1 && b0 < a1) {
+            int64_t id = pj_col_int(s, 0);
+            char theirs[12];
+            pj_period_format(&o, theirs);
+            pj_stmt_done(s);
+            return pj_fail(err, 409, "overlapping_period", "period",
+                           "%s overlaps %s (energy use %lld) of the same organisation, sector and"
+                           " energy type: both would count; record periods that do not overlap",
+                           mine, theirs, (long long)id);
+        }
+    }
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
 int pj_carbon_energy_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
 {
     static const char *const fields[] = {"organisation_id", "sector", "period", "energy_type",
@@ -276,7 +315,9 @@ int pj_carbon_energy_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
             goto fail;
         }
     }
-    if (pj_carbon_convert(c, type, pers, q, &t, &ce, err)) goto fail;
+    if (energy_overlap(c, org, sector, type, &p, err) ||
+        pj_carbon_convert(c, type, pers, q, &t, &ce, err))
+        goto fail;
     pj_stmt *s = pj_db_prepare(c->db,
                                "INSERT INTO energy_use (organisation_id, sector, period, year,"
                                " energy_type, quantity, source, created_at, created_by,"
@@ -411,9 +452,9 @@ fail:
     return -1;
 }
 
-/* Energy (tce) and GDP (万元) of region in year, with the source value ids. 1 ok, 0 missing. */
-static int year_energy(pj_ctx *c, const char *region, int year, double *tce, double *gdp,
-                       int64_t ids[2], const char **how, pj_err *err)
+/* One value of an indicator for region and year: 1 found (*v, *id), 0 none, -1 error. */
+static int year_value(pj_ctx *c, const char *code, const char *region, int year, double *v,
+                      int64_t *id, pj_err *err)
 {
     char per[12];
     snprintf(per, sizeof per, "%04d", year % 10000);
@@ -423,33 +464,38 @@ static int year_energy(pj_ctx *c, const char *region, int year, double *tce, dou
                                " v.period = ?",
                                err);
     if (!s) return -1;
-    pj_stmt_text(s, 1, "gdp");
+    pj_stmt_text(s, 1, code);
     pj_stmt_text(s, 2, region);
     pj_stmt_text(s, 3, per);
     int rc = pj_stmt_step(s, err);
     if (rc == 1) {
-        ids[0] = pj_col_int(s, 0);
-        *gdp = pj_col_double(s, 1) * 10000.0; /* 亿元 → 万元 */
+        *id = pj_col_int(s, 0);
+        *v = pj_col_double(s, 1);
     }
     pj_stmt_done(s);
-    if (rc != 1) return rc;
-    s = pj_db_prepare(c->db,
-                      "SELECT v.id, v.value FROM indicator_values v JOIN indicators i ON i.id ="
-                      " v.indicator_id WHERE i.code = ? AND v.region = ? AND v.period = ?",
-                      err);
-    if (!s) return -1;
-    pj_stmt_text(s, 1, "energy_consumption");
-    pj_stmt_text(s, 2, region);
-    pj_stmt_text(s, 3, per);
-    rc = pj_stmt_step(s, err);
-    if (rc == 1) {
-        ids[1] = pj_col_int(s, 0);
-        *tce = pj_col_double(s, 1) * 10000.0; /* 万吨标准煤 → t */
-        *how = "indicator energy_consumption";
-    }
-    pj_stmt_done(s);
-    if (rc != 0 || strcmp(region, PJ_IND_DISTRICT)) return rc;
-    /* no district total entered: the sum of the recorded energy use */
+    return rc;
+}
+
+/* The energy of year in both of its sources: the indicator energy_consumption (万吨标准煤 → t)
+ * and, for the district, the sum of the recorded energy use (tce). has_* 1 when there. */
+typedef struct year_energy {
+    double gdp, ind, use; /* 万元, t, t */
+    int64_t gdp_id, ind_id;
+    int has_gdp, has_ind, has_use, use_rows;
+} year_energy;
+
+static int year_energy_load(pj_ctx *c, const char *region, int year, year_energy *y, pj_err *err)
+{
+    memset(y, 0, sizeof *y);
+    int rc = year_value(c, "gdp", region, year, &y->gdp, &y->gdp_id, err);
+    if (rc < 0) return -1;
+    y->has_gdp = rc == 1 && y->gdp > 0;
+    y->gdp *= 10000.0; /* 亿元 → 万元 */
+    if ((rc = year_value(c, "energy_consumption", region, year, &y->ind, &y->ind_id, err)) < 0)
+        return -1;
+    y->has_ind = rc == 1;
+    y->ind *= 10000.0;                             /* 万吨标准煤 → t */
+    if (strcmp(region, PJ_IND_DISTRICT)) return 0; /* energy use is recorded for the district */
     pj_buf b;
     pj_buf_init(&b, 1 << 20);
     pj_jw tw;
@@ -457,31 +503,47 @@ static int year_energy(pj_ctx *c, const char *region, int year, double *tce, dou
     rc = pj_carbon_emissions(c, year, NULL, "sector", &tw, err);
     if (rc == 0) {
         json_t *o = json_loadb(b.data, b.len, 0, NULL);
-        *tce = json_number_value(json_object_get(o, "total_tce"));
-        rc = json_integer_value(json_object_get(o, "rows")) > 0 ? 1 : 0;
+        y->use = json_number_value(json_object_get(o, "total_tce"));
+        y->use_rows = (int)json_integer_value(json_object_get(o, "rows"));
+        y->has_use = y->use_rows > 0;
         json_decref(o);
-        ids[1] = 0;
-        *how = "sum of energy use";
     }
     pj_buf_free(&b);
     return rc;
 }
 
+static const char *year_sources(const year_energy *y)
+{
+    return y->has_ind && y->has_use ? "both"
+           : y->has_ind             ? "only the indicator energy_consumption"
+           : y->has_use             ? "only the sum of the recorded energy use"
+                                    : "none";
+}
+
 int pj_carbon_intensity(pj_ctx *c, const char *region, int year, pj_jw *w, pj_err *err)
 {
     if (!region) region = PJ_IND_DISTRICT;
-    double e1 = 0, g1 = 0, e0 = 0, g0 = 0;
-    int64_t id1[2] = {0, 0}, id0[2] = {0, 0};
-    const char *how1 = "", *how0 = "";
+    year_energy y1, y0;
     int started = pj_db_read_begin(c->db);
-    int r1 = year_energy(c, region, year, &e1, &g1, id1, &how1, err);
-    int r0 = r1 == 1 ? year_energy(c, region, year - 1, &e0, &g0, id0, &how0, err) : 0;
+    int rc = year_energy_load(c, region, year, &y1, err) ||
+             year_energy_load(c, region, year - 1, &y0, err);
     pj_db_read_end(c->db, started);
-    if (r1 < 0 || r0 < 0) return -1;
-    if (r1 == 0 || r0 == 0 || g1 <= 0 || g0 <= 0)
+    if (rc) return -1;
+    if (!y1.has_gdp || !y0.has_gdp || !(y1.has_ind || y1.has_use) || !(y0.has_ind || y0.has_use))
         return pj_fail(err, 404, "missing_value", "year", "%s needs gdp and energy for %d and %d",
                        region, year, year - 1);
-    double i1 = e1 / g1, i0 = e0 / g0;
+    /* both years from the same source: the statistics bureau's total when both years have it,
+     * else the recorded use when both have that; one year's total against the other's sum of
+     * a few organisations' use is no decline */
+    int ind = y1.has_ind && y0.has_ind;
+    if (!ind && !(y1.has_use && y0.has_use))
+        return pj_fail(err, 422, "not_comparable", "year",
+                       "the energy of %d and %d comes from different sources (%d: %s; %d: %s);"
+                       " enter energy_consumption for %d to compare",
+                       year, year - 1, year, year_sources(&y1), year - 1, year_sources(&y0),
+                       y1.has_ind ? year - 1 : year);
+    double e1 = ind ? y1.ind : y1.use, e0 = ind ? y0.ind : y0.use;
+    double i1 = e1 / y1.gdp, i0 = e0 / y0.gdp;
     pj_jw_obj(w);
     pj_jw_kstr(w, "region", region);
     pj_jw_kint(w, "year", year);
@@ -490,10 +552,12 @@ int pj_carbon_intensity(pj_ctx *c, const char *region, int year, pj_jw *w, pj_er
     pj_jw_knum(w, "previous", i0);
     pj_jw_knum(w, "decline_rate", (1.0 - i1 / i0) * 100.0);
     pj_jw_knum(w, "decline_rate_rounded", pj_ind_round((1.0 - i1 / i0) * 100.0, 1));
-    pj_jw_kstr(w, "energy_from", how1);
+    pj_jw_kstr(w, "energy_from", ind ? "indicator energy_consumption" : "sum of energy use");
+    pj_jw_knum(w, "energy_tce", e1);
+    pj_jw_knum(w, "previous_energy_tce", e0);
     pj_jw_key(w, "sources");
     pj_jw_arr(w);
-    int64_t all[4] = {id1[0], id1[1], id0[0], id0[1]};
+    int64_t all[4] = {y1.gdp_id, ind ? y1.ind_id : 0, y0.gdp_id, ind ? y0.ind_id : 0};
     for (int i = 0; i < 4; i++)
         if (all[i]) pj_jw_int(w, all[i]);
     pj_jw_arr_end(w);

@@ -17,7 +17,9 @@ int pj_carbon_factor_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 
 int pj_carbon_energy_list(pj_ctx *c, const char *period, int64_t org, const char *sector,
                           int64_t cursor, int limit, pj_jw *w, pj_err *err);
-/* {organisation_id?, sector, period, energy_type, quantity, source?} in the factor's unit. */
+/* {organisation_id?, sector, period, energy_type, quantity, source?} in the factor's unit; a
+ * period overlapping one recorded for the same organisation, sector and energy type is 409
+ * overlapping_period (both would count). */
 int pj_carbon_energy_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 
 /* Emissions of the energy use in year (and optionally one period), grouped by sector,
@@ -25,8 +27,9 @@ int pj_carbon_energy_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 int pj_carbon_emissions(pj_ctx *c, int year, const char *period, const char *by, pj_jw *w,
                         pj_err *err);
 /* Energy per 10,000 yuan of GDP in year and year−1 for region, and its decline rate (%). Energy
- * is the indicator energy_consumption (万吨标准煤) when entered for the region, else (for the
- * district) the sum of energy use; GDP is the indicator gdp (亿元). */
+ * of both years from one source: the indicator energy_consumption (万吨标准煤) when both years
+ * have it, else (for the district) the sum of energy use when both have some; one year with only
+ * the one and the other only the other is 422 not_comparable. GDP is the indicator gdp (亿元). */
 int pj_carbon_intensity(pj_ctx *c, const char *region, int year, pj_jw *w, pj_err *err);
 
 /* Tonnes CO₂e and tce of one quantity of energy_type used during period (0 ok, -1 err). */

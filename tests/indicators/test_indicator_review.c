@@ -182,6 +182,56 @@ TEST_T(indicator_dry_run_reports_what_a_commit_would_do, 60)
     th_stop(&s);
 }
 
+TEST_T(carbon_intensity_compares_one_energy_source, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demo(&s);
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    /* 2024: GDP entered, energy only as the recorded use; 2023: only the bureau's total */
+    json_decref(call(&s, "POST", off, "/api/v1/indicators/values",
+                     "{\"code\":\"gdp\",\"period\":\"2024\",\"value\":550}", 201));
+    json_t *o = call(&s, "GET", off, "/api/v1/carbon/intensity?year=2024", NULL, 422);
+    CHECK_STR(th_err_code(o), "not_comparable");
+    CHECK_STR(th_err_field(o), "year");
+    CHECK(strstr(th_err_message(o), "enter energy_consumption for 2024") != NULL);
+    json_decref(o);
+    /* with use recorded in 2023 too, both years compare their recorded use */
+    json_decref(call(&s, "POST", off, "/api/v1/carbon/energy",
+                     "{\"sector\":\"public\",\"period\":\"2023\",\"energy_type\":\"electricity\","
+                     "\"quantity\":30000000}",
+                     201));
+    o = call(&s, "GET", off, "/api/v1/carbon/intensity?year=2024", NULL, 200);
+    CHECK_STR(th_str(o, "energy_from"), "sum of energy use");
+    json_t *e24 = call(&s, "GET", off, "/api/v1/carbon/emissions?year=2024", NULL, 200);
+    json_t *e23 = call(&s, "GET", off, "/api/v1/carbon/emissions?year=2023", NULL, 200);
+    double t24 = json_number_value(json_object_get(e24, "total_tce"));
+    double t23 = json_number_value(json_object_get(e23, "total_tce"));
+    CHECK_NEAR(t23, 3687.0, 1e-6); /* 30,000,000 kWh × 0.1229 kgce */
+    CHECK_NEAR(json_number_value(json_object_get(o, "energy_tce")), t24, 1e-6);
+    CHECK_NEAR(json_number_value(json_object_get(o, "previous_energy_tce")), t23, 1e-6);
+    double i24 = t24 / (550 * 10000.0), i23 = t23 / (519.36768 * 10000.0);
+    CHECK(i24 < i23); /* a decline, of a plausible size (the mixed sources gave 99.8 %) */
+    CHECK_NEAR(json_number_value(json_object_get(o, "decline_rate")), (1 - i24 / i23) * 100, 1e-6);
+    json_decref(e24);
+    json_decref(e23);
+    json_decref(o);
+    /* the bureau's total for 2024 too: both years from it (as 2023 on the dashboard) */
+    json_decref(call(&s, "POST", off, "/api/v1/indicators/values",
+                     "{\"code\":\"energy_consumption\",\"period\":\"2024\",\"value\":124}", 201));
+    o = call(&s, "GET", off, "/api/v1/carbon/intensity?year=2024", NULL, 200);
+    CHECK_STR(th_str(o, "energy_from"), "indicator energy_consumption");
+    CHECK_NEAR(json_number_value(json_object_get(o, "decline_rate")),
+               (1 - (124 / 550.0) / (122 / 519.36768)) * 100, 1e-6);
+    CHECK_INT(json_array_size(json_object_get(o, "sources")), 4);
+    json_decref(o);
+    o = call(&s, "GET", off, "/api/v1/carbon/intensity?year=2023", NULL, 200);
+    CHECK_NEAR(json_number_value(json_object_get(o, "decline_rate_rounded")), 6.6, 1e-9);
+    json_decref(o);
+    th_stop(&s);
+}
+
 TEST_T(indicator_derived_refuses_meaningless_combinations, 60)
 {
     th_server s;
@@ -230,6 +280,72 @@ TEST_T(indicator_derived_refuses_meaningless_combinations, 60)
              "&period=2023",
              NULL, 200);
     CHECK_NEAR(json_number_value(json_object_get(o, "value")), 48.0, 1e-9);
+    json_decref(o);
+    th_stop(&s);
+}
+
+TEST_T(carbon_overlapping_energy_periods_are_refused, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demo(&s);
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    char fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    json_decref(call(&s, "POST", off, "/api/v1/carbon/energy",
+                     "{\"sector\":\"industry\",\"period\":\"2025\",\"energy_type\":\"electricity\","
+                     "\"quantity\":1000000}",
+                     201));
+    json_t *before = call(&s, "GET", off, "/api/v1/carbon/emissions?year=2025", NULL, 200);
+    th_fingerprint(&s, fp0, sizeof fp0);
+    /* the second half of the same year, a quarter, a month: each overlaps 2025 */
+    static const char *const over[] = {"2025H2", "2025Q3", "2025-08"};
+    for (size_t i = 0; i < sizeof over / sizeof over[0]; i++) {
+        char body[256];
+        snprintf(body, sizeof body,
+                 "{\"sector\":\"industry\",\"period\":\"%s\",\"energy_type\":\"electricity\","
+                 "\"quantity\":500000}",
+                 over[i]);
+        json_t *o = call(&s, "POST", off, "/api/v1/carbon/energy", body, 409);
+        CHECK_STR(th_err_code(o), "overlapping_period");
+        CHECK_STR(th_err_field(o), "period");
+        CHECK(strstr(th_err_message(o), over[i]) != NULL);
+        CHECK(strstr(th_err_message(o), "overlaps 2025 ") != NULL);
+        json_decref(o);
+    }
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    json_t *after = call(&s, "GET", off, "/api/v1/carbon/emissions?year=2025", NULL, 200);
+    CHECK_NEAR(json_number_value(json_object_get(after, "total_tce")),
+               json_number_value(json_object_get(before, "total_tce")), 0);
+    json_decref(after);
+    json_decref(before);
+    /* the year over the demo's months of one organisation: refused, naming the first month */
+    json_t *o = call(&s, "POST", off, "/api/v1/carbon/energy",
+                     "{\"organisation_id\":1,\"sector\":\"industry\",\"period\":\"2024\","
+                     "\"energy_type\":\"electricity\",\"quantity\":1}",
+                     409);
+    CHECK(strstr(th_err_message(o), "overlaps 2024-01") != NULL);
+    json_decref(o);
+    /* not overlapping: another sector, another energy type, the halves of another year */
+    static const char *const ok[] = {
+        "{\"sector\":\"services\",\"period\":\"2025H2\",\"energy_type\":\"electricity\","
+        "\"quantity\":1}",
+        "{\"sector\":\"industry\",\"period\":\"2025H2\",\"energy_type\":\"natural_gas\","
+        "\"quantity\":1}",
+        "{\"sector\":\"industry\",\"period\":\"2026H1\",\"energy_type\":\"electricity\","
+        "\"quantity\":1}",
+        "{\"sector\":\"industry\",\"period\":\"2026H2\",\"energy_type\":\"electricity\","
+        "\"quantity\":1}",
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        json_decref(call(&s, "POST", off, "/api/v1/carbon/energy", ok[i], 201));
+    /* the very same period stays the unique key's conflict */
+    o = call(&s, "POST", off, "/api/v1/carbon/energy",
+             "{\"sector\":\"industry\",\"period\":\"2026H2\",\"energy_type\":\"electricity\","
+             "\"quantity\":2}",
+             409);
+    CHECK_STR(th_err_code(o), "conflict");
     json_decref(o);
     th_stop(&s);
 }
