@@ -88,11 +88,21 @@ describe('district development', { timeout: 120000 }, () => {
     await page.getByTestId('import-file').setInputFiles({ name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
     await check.getByText('共 3 行，错误 0 行').waitFor();
     assert.equal(await page.getByTestId('import-preview').locator('tbody tr').count(), 3);
+    // the check says what the commit would do, row by row
+    await page.getByTestId('import-would').getByText('导入后：新增 3，修订 0，未变 0').waitFor();
+    assert.equal((await page.getByTestId('import-preview').locator('tbody tr').first().locator('td').nth(1).innerText()).trim(), '新增');
     await page.getByTestId('import-commit').click();
     await page.getByTestId('import-done').getByText('已导入 3 行：新增 3').waitFor();
     const after = (await apiGet(page, '/indicators/values?code=freight_volume&limit=500')).items;
     assert.equal(after.length, before + 3);
     assert.deepEqual(after.filter((v) => ['2016', '2017', '2018'].includes(v.period)).map((v) => v.value), [900, 950, 1000]);
+    // the same table once more, one value changed: one revision (with its old value), two unchanged
+    await page.getByTestId('import-file').setInputFiles({ name: 'again.csv', mimeType: 'text/csv', buffer: Buffer.from(good.replace('1000', '1010')) });
+    await page.getByTestId('import-would').getByText('导入后：新增 0，修订 1，未变 2').waitFor();
+    const third = (await page.getByTestId('import-preview').locator('tbody tr').nth(2).locator('td').allInnerTexts()).map((c) => c.trim());
+    assert.equal(third[1], '修订');
+    assert.equal(third[5], '1010');
+    assert.equal(third[6], '1000');
     noProblems(page);
     await context.close();
   });

@@ -218,6 +218,10 @@ export default {
       message: 'Reason',
       preview: 'Preview (first 20 rows)',
       unit: 'Unit',
+      would: 'Importing would add {ins}, revise {rev}, leave {same} unchanged',
+      action: 'Action',
+      oldValue: 'Old value',
+      actions: { insert: 'new', revise: 'revised', unchanged: 'unchanged' },
       export: 'Export all values (CSV)',
     },
     carbon: {

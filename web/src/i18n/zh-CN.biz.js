@@ -217,6 +217,10 @@ export default {
       message: '原因',
       preview: '预览（前 20 行）',
       unit: '单位',
+      would: '导入后：新增 {ins}，修订 {rev}，未变 {same}',
+      action: '操作',
+      oldValue: '原值',
+      actions: { insert: '新增', revise: '修订', unchanged: '未变' },
       export: '导出全部指标 CSV',
     },
     carbon: {
