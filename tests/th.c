@@ -37,6 +37,25 @@ static void make_db(th_server *s, int demo)
 
 static const char *web_dir; /* for th_start_web */
 static int alert_scan_s;    /* for th_start_scan */
+static int throttled;       /* for th_start_limits */
+static int max_conns, max_per_addr;
+static const char *log_path; /* for th_start_log */
+
+void th_start_log(th_server *s, const char *path)
+{
+    log_path = path;
+    th_start_idle(s, 0, 0);
+    log_path = NULL;
+}
+
+void th_start_limits(th_server *s, int max_total, int max_addr)
+{
+    throttled = 1;
+    max_conns = max_total;
+    max_per_addr = max_addr;
+    th_start_idle(s, 0, 0);
+    throttled = max_conns = max_per_addr = 0;
+}
 
 void th_start_scan(th_server *s, int demo, int scan_s)
 {
@@ -68,6 +87,13 @@ void th_start_idle(th_server *s, int demo, int idle_s)
         o.settings.fast_hash = 1;
         if (idle_s) o.settings.session_idle_s = idle_s;
         o.alert_scan_s = alert_scan_s;
+        o.login_unthrottled = !throttled;
+        if (log_path && freopen(log_path, "w", stderr)) {
+            o.access_log = 1;
+            pj_log_level(PJ_LOG_INFO);
+        }
+        o.max_conns = max_conns;
+        o.max_conns_per_addr = max_per_addr;
         pj_server *srv;
         pj_err err;
         pj_err_clear(&err);

@@ -26,6 +26,11 @@ void th_start_idle(th_server *s, int demo, int idle_s);
 void th_start_scan(th_server *s, int demo, int scan_s);
 /* Same, serving the console's static files from dir. */
 void th_start_web(th_server *s, const char *dir);
+/* Same, with the product's limit on log-in attempts per client address (lifted in the other
+ * starts, whose tests log in many times) and connection limits (0 = the defaults). */
+void th_start_limits(th_server *s, int max_total, int max_addr);
+/* Same, with the access log on, written to path (complete once th_stop returns). */
+void th_start_log(th_server *s, const char *path);
 /* SIGTERM, waits; fails the test unless the server exited cleanly. */
 void th_stop(th_server *s);
 

@@ -265,7 +265,7 @@ static int v_serve(cli *a)
     if (rc) return rc;
     pj_server_opts so = {.db_path = path, .host = host, .access_log = !cli_opt(a, "quiet")};
     pj_settings_default(&so.settings);
-    if (cli_opt(a, "fast-hash")) so.settings.fast_hash = 1;
+    if (cli_opt(a, "fast-hash")) so.settings.fast_hash = 1, so.login_unthrottled = 1;
     if (idle > 0) so.settings.session_idle_s = (int)(idle * 60);
     so.port = (int)port;
     so.cache_check_ms = (int)check_ms;
@@ -614,7 +614,8 @@ static const verb verbs[] = {
      "processes (the CLI) within --cache-check-ms (default 50; 0 = on every request).\n"
      "The eldercare alert scan runs every --alert-scan-s seconds (default 300; 0 = off) and\n"
      "just after the meal cut-off, in slices between requests, as the user \"system\".\n"
-     "--seed makes the demo deterministic; --fast-hash (tests only) hashes passwords weakly.",
+     "--seed makes the demo deterministic; --fast-hash (tests only) hashes passwords weakly\n"
+     "and lifts the limit on log-in attempts per client address.",
      v_serve},
     {"init", "init [--db F] [--demo] [--seed N]",
      "Create the database, apply migrations, create the admin account; --demo loads the demo\n"
@@ -874,6 +875,15 @@ const char *pj_version(void)
 
 int pj_cli_main(int argc, char **argv)
 {
+    /* the database, its -wal/-shm, backups and exports hold password hashes, ID numbers and
+     * phone numbers: files the tool makes are its user's alone (0600, directories 0700) */
+    umask(077);
+    pj_err ierr;
+    pj_err_clear(&ierr);
+    if (pj_auth_init(&ierr)) {
+        fprintf(stderr, "pingji: %s\n", ierr.message);
+        return 1;
+    }
     static cli a;
     memset(&a, 0, sizeof a);
     for (int i = 1; i < argc; i++) {

@@ -1,4 +1,6 @@
 /* SQLite implementation of the store interface (db.h). */
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -450,11 +452,19 @@ static int copy_db(sqlite3 *src, sqlite3 *dst, pj_err *err)
 
 int pj_db_backup(pj_db *db, const char *path, pj_err *err)
 {
-    if (access(path, F_OK) == 0)
+    /* the file is made here, new and the caller's alone: an existing file, or a symbolic link
+     * put in its place, is never written through */
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0 && (errno == EEXIST || errno == ELOOP))
         return pj_fail(err, 409, "exists", "file", "%s already exists; not overwriting", path);
+    if (fd < 0)
+        return pj_fail(err, 500, "backup", "file", "cannot create %s: %s", path, strerror(errno));
+    close(fd);
     sqlite3 *dst;
-    if (sqlite3_open(path, &dst) != SQLITE_OK) {
+    if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL) !=
+        SQLITE_OK) {
         sqlite3_close(dst);
+        unlink(path);
         return pj_fail(err, 500, "backup", "file", "cannot create %s", path);
     }
     int r = copy_db(db->h, dst, err);

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/util.h"
@@ -10,6 +11,96 @@
 #include "domain/render.h"
 
 #include "core/banned.h"
+
+int pj_auth_init(pj_err *err)
+{
+    if (sodium_init() < 0) return pj_fail(err, 500, "internal", "", "libsodium cannot start");
+    return 0;
+}
+
+/* ---- failed log-ins, per user name and client address (in memory) ----
+ * A lockout stops one client address guessing one name; the owner elsewhere logs in as
+ * usual. Names that do not exist are counted alike, so the answers tell nothing about which
+ * names exist. A lock holds while the password it guarded is the stored one: a new password
+ * lifts it. 4-way sets; a locked entry is the last to give way. */
+#define FAIL_SETS 1024
+#define FAIL_WAYS 4
+typedef struct fail_entry {
+    uint64_t key;    /* hash of name and address, 0 = empty */
+    uint64_t name_h; /* hash of the name */
+    uint64_t pw_tag; /* hash of the stored password hash (0: no such user) */
+    int64_t last;    /* the latest failure, unix s */
+    int64_t locked_until;
+    int failures;
+    char name[65], addr[48];
+} fail_entry;
+static fail_entry fails[FAIL_SETS][FAIL_WAYS];
+static int fails_locked; /* entries locked at some point and not yet seen expired: 0 = none */
+
+static uint64_t fnv(uint64_t h, const char *s)
+{
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static uint64_t fail_seed(void)
+{
+    static uint64_t seed;
+    while (!seed) pj_random_bytes(&seed, sizeof seed);
+    return seed;
+}
+
+static uint64_t fail_key(const char *name, const char *addr)
+{
+    uint64_t h = fnv(fnv(fail_seed(), name) * 31 + 1, addr);
+    return h ? h : 1;
+}
+
+/* The entry of (name, addr); with make, a new one (evicting the stalest) when there is none. */
+static fail_entry *fail_find(const char *name, const char *addr, int make)
+{
+    uint64_t k = fail_key(name, addr);
+    fail_entry *set = fails[k % FAIL_SETS], *victim = NULL;
+    int64_t now = pj_now();
+    for (int i = 0; i < FAIL_WAYS; i++) {
+        fail_entry *e = &set[i];
+        if (e->key == k && !strcmp(e->name, name) && !strcmp(e->addr, addr)) return e;
+        /* an empty slot first, then an unlocked one, then the locked; the oldest of a kind */
+        int rank = !e->key ? 0 : e->locked_until > now ? 2 : 1;
+        int vrank = !victim ? 3 : !victim->key ? 0 : victim->locked_until > now ? 2 : 1;
+        if (rank < vrank || (rank == vrank && e->last < victim->last)) victim = e;
+    }
+    if (!make) return NULL;
+    memset(victim, 0, sizeof *victim);
+    victim->key = k;
+    victim->name_h = fnv(fail_seed(), name);
+    snprintf(victim->name, sizeof victim->name, "%s", name);
+    snprintf(victim->addr, sizeof victim->addr, "%s", addr);
+    return victim;
+}
+
+/* 1 when some client address is locked out of the name now (for the password tagged). */
+static int locked_anywhere(const char *name, uint64_t pw_tag)
+{
+    if (!fails_locked) return 0;
+    uint64_t nh = fnv(fail_seed(), name);
+    int64_t now = pj_now();
+    int any = 0, left = 0;
+    for (int i = 0; i < FAIL_SETS; i++)
+        for (int j = 0; j < FAIL_WAYS; j++) {
+            const fail_entry *e = &fails[i][j];
+            if (e->locked_until <= now) continue;
+            left++;
+            if (e->name_h == nh && e->pw_tag == pw_tag && !strcmp(e->name, name)) any = 1;
+        }
+    fails_locked = left;
+    return any;
+}
+
+static uint64_t pw_tag_of(const char *hash)
+{
+    return hash && *hash ? fnv(fail_seed(), hash) : 0;
+}
 
 static const char *const role_values[] = {
     "admin",       "district_officer", "township_officer", "facility_operator",
@@ -53,7 +144,7 @@ static int user_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT id, username, display_name, role, township_id, facility_id,"
-                               " organisation_id, disabled, locked_until, created_at, updated_at,"
+                               " organisation_id, disabled, password_hash, created_at, updated_at,"
                                " version FROM users WHERE id = ?",
                                err);
     if (!s) return -1;
@@ -72,7 +163,7 @@ static int user_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_render_ref(w, "facility_id", s, 5);
     pj_render_ref(w, "organisation_id", s, 6);
     pj_jw_kbool(w, "disabled", (int)pj_col_int(s, 7));
-    pj_jw_kbool(w, "locked", pj_col_int(s, 8) > pj_now());
+    pj_jw_kbool(w, "locked", locked_anywhere(pj_col_text(s, 1), pw_tag_of(pj_col_text(s, 8))));
     pj_render_time(w, "created_at", pj_col_int(s, 9));
     pj_render_time(w, "updated_at", pj_col_int(s, 10));
     pj_jw_kint(w, "version", pj_col_int(s, 11));
@@ -118,31 +209,31 @@ static int new_session(pj_ctx *c, int64_t user_id, char token[PJ_TOKEN_HEX + 1],
 int pj_auth_login(pj_ctx *c, const char *username, const char *password, pj_jw *w,
                   char token_out[PJ_TOKEN_HEX + 1], pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT id, password_hash, failed_logins, locked_until, disabled,"
-                               " role FROM users WHERE username = ?",
-                               err);
+    pj_stmt *s = pj_db_prepare(
+        c->db, "SELECT id, password_hash, disabled, role FROM users WHERE username = ?", err);
     if (!s) return -1;
     pj_stmt_text(s, 1, username);
     int rc = pj_stmt_step(s, err);
-    int64_t id = 0, failed = 0, locked_until = 0, disabled = 0;
+    int64_t id = 0, disabled = 0;
     char hash[crypto_pwhash_STRBYTES] = "";
     char role[32] = "";
     if (rc == 1) {
         id = pj_col_int(s, 0);
         snprintf(hash, sizeof hash, "%s", pj_col_text(s, 1));
-        failed = pj_col_int(s, 2);
-        locked_until = pj_col_int(s, 3);
-        disabled = pj_col_int(s, 4);
-        snprintf(role, sizeof role, "%s", pj_col_text(s, 5));
+        disabled = pj_col_int(s, 2);
+        snprintf(role, sizeof role, "%s", pj_col_text(s, 3));
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
+    const char *addr = c->client && *c->client ? c->client : "local";
+    uint64_t tag = pw_tag_of(id ? hash : NULL);
     int64_t now = pj_now();
-    if (id && locked_until > now)
+    /* locked for this name from this address: the same answer whether the name exists */
+    fail_entry *fe = fail_find(username, addr, 0);
+    if (fe && fe->pw_tag == tag && fe->locked_until > now)
         return pj_fail(err, 423, "locked", "username",
                        "too many failed logins; try again in %lld minutes",
-                       (long long)((locked_until - now + 59) / 60));
+                       (long long)((fe->locked_until - now + 59) / 60));
     if (!id) {
         /* an unknown name costs as much as a wrong password, so timing tells nothing */
         static char dummy[crypto_pwhash_STRBYTES];
@@ -151,42 +242,48 @@ int pj_auth_login(pj_ctx *c, const char *username, const char *password, pj_jw *
     }
     int ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 && id && !disabled;
     if (!ok) {
-        if (id) {
-            /* count the failure (a security record, committed even though the login fails) */
-            c->actor.username = pj_arena_strdup(c->arena, username);
-            if (pj_db_begin(c->db, err)) return -1;
-            if (locked_until && locked_until <= now) failed = 0; /* an expired lock starts anew */
-            failed++;
-            int lock = failed >= c->settings->lockout_failures;
-            s = pj_db_prepare(
-                c->db, "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?", err);
-            if (!s) goto fail;
-            pj_stmt_int(s, 1, lock ? 0 : failed);
-            pj_stmt_int(s, 2, lock ? now + c->settings->lockout_s : 0);
-            pj_stmt_int(s, 3, id);
-            rc = pj_stmt_step(s, err);
-            pj_stmt_done(s);
-            if (rc < 0 ||
-                pj_audit_add(c, lock ? "login_locked" : "login_failed", "user", id, NULL, NULL,
-                             err) ||
-                pj_db_commit(c->db, err))
-                goto fail;
+        /* count the failure for this name and address, known name or not */
+        fe = fail_find(username, addr, 1);
+        if (fe->pw_tag != tag || (fe->locked_until && fe->locked_until <= now)) {
+            fe->failures = 0; /* a new password, or an expired lock: counting starts anew */
+            fe->locked_until = 0;
         }
+        fe->pw_tag = tag;
+        fe->last = now;
+        int lock = ++fe->failures >= c->settings->lockout_failures;
+        if (lock) {
+            fe->failures = 0;
+            fe->locked_until = now + c->settings->lockout_s;
+            fails_locked++;
+        }
+        /* the audit row (a security record, committed even though the login fails) */
+        c->actor.username = pj_arena_strdup(c->arena, username);
+        json_t *after = json_pack("{s:s, s:s}", "username", username, "client", addr);
+        char *aj = after ? json_dumps(after, JSON_COMPACT) : NULL;
+        json_decref(after);
+        if (pj_db_begin(c->db, err)) {
+            free(aj);
+            return -1;
+        }
+        int bad =
+            pj_audit_add(c, lock ? "login_locked" : "login_failed", "user", id, NULL, aj, err) ||
+            pj_db_commit(c->db, err);
+        free(aj);
+        if (bad) goto fail;
         return pj_fail(err, 401, "invalid_credentials", "password", "wrong user name or password");
     }
+    if (fe) memset(fe, 0, sizeof *fe); /* a success from this address forgets its failures */
     c->actor.user_id = id;
     c->actor.username = pj_arena_strdup(c->arena, username);
     c->actor.role = pj_role_parse(role);
     if (pj_db_begin(c->db, err)) return -1;
-    s = pj_db_prepare(c->db, "UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?",
-                      err);
-    if (!s) goto fail;
-    pj_stmt_int(s, 1, id);
-    rc = pj_stmt_step(s, err);
-    pj_stmt_done(s);
-    if (rc < 0 || new_session(c, id, token_out, err) ||
-        pj_audit_add(c, "login", "user", id, NULL, NULL, err) || pj_db_commit(c->db, err))
-        goto fail;
+    json_t *after = json_pack("{s:s}", "client", addr);
+    char *aj = after ? json_dumps(after, JSON_COMPACT) : NULL;
+    json_decref(after);
+    int bad = new_session(c, id, token_out, err) ||
+              pj_audit_add(c, "login", "user", id, NULL, aj, err) || pj_db_commit(c->db, err);
+    free(aj);
+    if (bad) goto fail;
     pj_jw_obj(w);
     pj_jw_kstr(w, "token", token_out);
     pj_jw_kint(w, "expires_in", c->settings->session_idle_s);

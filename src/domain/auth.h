@@ -7,12 +7,16 @@
 
 #define PJ_TOKEN_HEX 64
 
+/* Starts libsodium (its fastest argon2id code for this CPU); call once before hashing. */
+int pj_auth_init(pj_err *err);
+
 /* Checks the password rules (≥ 10 characters, not the user name, not containing it). */
 int pj_password_rules(const char *username, const char *password, pj_err *err);
 
 /* Logs in; on success writes {"token","expires_in","user":{…}} and copies the token into
- * token_out. Failures: 401 invalid_credentials, 423 locked. Each failure is counted and
- * audited. */
+ * token_out. Failures: 401 invalid_credentials, 423 locked. Each failure is counted (in this
+ * process's memory, per user name and c->client address, names that do not exist alike) and
+ * audited with the address. */
 int pj_auth_login(pj_ctx *c, const char *username, const char *password, pj_jw *w,
                   char token_out[PJ_TOKEN_HEX + 1], pj_err *err);
 /* Resolves a bearer token into c->actor (username copied into c->arena); 401 when unknown,

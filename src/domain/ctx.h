@@ -47,7 +47,8 @@ typedef struct pj_ctx {
     pj_actor actor;
     const char *request_id;
     const pj_settings *settings;
-    const char *token; /* the caller's session token, NULL outside HTTP */
+    const char *token;  /* the caller's session token, NULL outside HTTP */
+    const char *client; /* the client's address over HTTP ("1.2.3.4"), NULL outside HTTP */
     /* A read whose answer depends on the clock sets the time (unix s) until which it stays
      * true; 0 = until the data changes. The server's response cache honours it. */
     int64_t valid_until;

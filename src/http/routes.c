@@ -204,7 +204,8 @@ static int h_audit(pj_req *r)
 static const pj_route core_routes[] = {
     {"GET", "/api/v1/health", h_health, 0, "Liveness, version and schema"},
     {"GET", "/api/v1/meta", h_meta, R_ALL, "Enumerations: types, roles, units", PJ_ROUTE_SHARED},
-    {"POST", "/api/v1/auth/login", h_login, 0, "Log in; returns a bearer token and sets a cookie"},
+    {"POST", "/api/v1/auth/login", h_login, 0, "Log in; returns a bearer token and sets a cookie",
+     PJ_ROUTE_LOGIN},
     {"POST", "/api/v1/auth/logout", h_logout, R_ALL, "End the session"},
     {"GET", "/api/v1/auth/me", h_me, R_ALL, "The logged-in user"},
     {"POST", "/api/v1/auth/password", h_password, R_ALL, "Change one's own password"},

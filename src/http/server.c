@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/uio.h>
 #include <linux/sockios.h>
 #include <time.h>
@@ -57,6 +58,24 @@ typedef struct sess_entry {
     int64_t checked_at;
     uint64_t gen;
 } sess_entry;
+
+/* Open connections of one client address (a chained hash table of the addresses). */
+#define ADDR_SLOTS 1024
+typedef struct addr_count {
+    struct addr_count *next;
+    int n;
+    char addr[48];
+} addr_count;
+
+/* Log-in attempts of one client address: a token bucket (LOGIN_BURST, one more every
+ * LOGIN_EVERY_MS), direct-mapped by address; a slot taken by another address starts full. */
+#define LOGIN_SLOTS    4096
+#define LOGIN_BURST    10
+#define LOGIN_EVERY_MS 2000
+typedef struct login_bucket {
+    char addr[48];
+    int64_t full_at_ms; /* the bucket is full from then on; each attempt adds LOGIN_EVERY_MS */
+} login_bucket;
 
 /* A response ready to go. Responses to requests handled while a group-commit batch is open
  * wait here until the batch is durable. */
@@ -101,7 +120,8 @@ typedef struct conn {
     int64_t req_ms;       /* when the request now first in the input began to arrive (ms) */
     int sent_continue;
     pj_head head;
-    size_t req_len; /* bytes of the request being answered (head + body) */
+    addr_count *peer; /* the client's address and how many connections it has open */
+    size_t req_len;   /* bytes of the request being answered (head + body) */
     char *in;
     size_t in_len, in_cap;
     /* the reply being written: head, then the body */
@@ -133,7 +153,12 @@ struct pj_server {
     int nconns;
     struct event *ev_accept_on; /* accepting again after running out of descriptors */
     int64_t accept_warned_ms;
-    int stopping; /* asked to stop: no new requests, the busy ones finish */
+    addr_count *addrs[ADDR_SLOTS];
+    int max_conns, max_per_addr;
+    uint64_t conns_refused; /* over a limit, since the last warning */
+    int64_t refuse_warned_ms;
+    login_bucket *logins; /* LOGIN_SLOTS, NULL when log-ins are not limited */
+    int stopping;         /* asked to stop: no new requests, the busy ones finish */
     int64_t stop_ms;
     struct event *ev_drain; /* while stopping: ends the loop once nothing is busy */
     char date[48];          /* "Date: …\r\n" of date_s */
@@ -318,20 +343,19 @@ static const pj_route *find_route(const char *method, const char *path, const ch
     return NULL;
 }
 
-/* The largest body the request's route takes: uploads PJ_UPLOAD_MAX, the rest PJ_BODY_MAX
- * (judged on the raw path; the handler checks again on the decoded one). */
-static size_t body_limit(const pj_head *h)
+/* The route of a request head (judged on the raw path; the handler finds it again on the
+ * decoded one), or NULL. */
+static const pj_route *head_route(const pj_head *h)
 {
     char path[512];
     size_t pl = strcspn(h->target, "?#");
-    if (pl >= sizeof path) return PJ_BODY_MAX;
+    if (pl >= sizeof path) return NULL;
     memcpy(path, h->target, pl);
     path[pl] = 0;
     const char *seg;
     size_t sl;
     int known;
-    const pj_route *rt = find_route(h->method, path, &seg, &sl, &known);
-    return rt && (rt->flags & PJ_ROUTE_UPLOAD) ? PJ_UPLOAD_MAX : PJ_BODY_MAX;
+    return find_route(h->method, path, &seg, &sl, &known);
 }
 
 /* The error shape every error answer has, into b (emptied first). */
@@ -399,6 +423,24 @@ static void make_rid(pj_server *srv, char out[24])
     *put_u64(out + 9, ++srv->seq) = 0;
 }
 
+/* A request target for the access log: the text searched for (q=…, names of people) is
+ * written as q=*. */
+static char *put_target(char *p, const char *end, const char *target)
+{
+    const char *s = target;
+    int in_query = 0;
+    while (*s && p < end) {
+        if (in_query && (s[-1] == '?' || s[-1] == '&') && s[0] == 'q' && s[1] == '=') {
+            p = put_str(p, end, "q=*");
+            s += strcspn(s, "&#");
+            continue;
+        }
+        if (*s == '?') in_query = 1;
+        *p++ = *s++;
+    }
+    return p;
+}
+
 /* One access line on stderr (buffered, flushed by a timer), in pj_log's format. */
 static void access_line(pj_server *srv, const reply *p, const char *target, size_t len)
 {
@@ -424,7 +466,7 @@ static void access_line(pj_server *srv, const reply *p, const char *target, size
     *q++ = ' ';
     q = put_str(q, end, p->method);
     *q++ = ' ';
-    q = put_str(q, end, target);
+    q = put_target(q, end, target);
     *q++ = ' ';
     q = put_u64(q, (uint64_t)p->status);
     *q++ = ' ';
@@ -435,7 +477,9 @@ static void access_line(pj_server *srv, const reply *p, const char *target, size
     *q++ = 'u';
     *q++ = 's';
     *q++ = ' ';
-    q = put_str(q, line + sizeof line - 1, p->user[0] ? p->user : "-");
+    q = put_str(q, line + sizeof line - 48, p->user[0] ? p->user : "-");
+    *q++ = ' ';
+    q = put_str(q, line + sizeof line - 1, p->c && p->c->peer ? p->c->peer->addr : "-");
     *q++ = '\n';
     fwrite(line, 1, (size_t)(q - line), stderr);
 }
@@ -448,6 +492,32 @@ static void access_line(pj_server *srv, const reply *p, const char *target, size
 #define LINGER_MAX   ((size_t)9 << 20)   /* and at most this much of it */
 #define IN_KEEP      ((size_t)64 << 10)  /* input room a connection keeps between requests */
 #define BUFFERED_MAX ((size_t)256 << 20) /* input room of all connections together */
+
+/* The entry of a client address (created with n = 0), or NULL when out of memory. */
+static addr_count *addr_get(pj_server *srv, const char *addr)
+{
+    addr_count **head = &srv->addrs[hash_str(addr) % ADDR_SLOTS];
+    for (addr_count *a = *head; a; a = a->next)
+        if (!strcmp(a->addr, addr)) return a;
+    addr_count *a = calloc(1, sizeof *a);
+    if (!a) return NULL;
+    copy_str(a->addr, sizeof a->addr, addr);
+    a->next = *head;
+    *head = a;
+    return a;
+}
+
+/* One connection of a's address fewer; the entry goes with its last one. */
+static void addr_put(pj_server *srv, addr_count *a)
+{
+    if (!a || --a->n > 0) return;
+    for (addr_count **pp = &srv->addrs[hash_str(a->addr) % ADDR_SLOTS]; *pp; pp = &(*pp)->next)
+        if (*pp == a) {
+            *pp = a->next;
+            free(a);
+            return;
+        }
+}
 
 static void conn_free(conn *c)
 {
@@ -469,6 +539,7 @@ static void conn_free(conn *c)
     pj_buf_free(&c->out);
     srv->buffered -= c->in_cap;
     srv->nconns--;
+    addr_put(srv, c->peer);
     free(c->in);
     free(c);
 }
@@ -759,8 +830,11 @@ static void on_batch(evutil_socket_t fd, short what, void *arg)
     batch_flush(arg);
 }
 
-static const char *bearer(const pj_head *in)
+/* The session token of a request: the Authorization header's, else the pj_session cookie's
+ * (*by_cookie set then). */
+static const char *bearer(const pj_head *in, int *by_cookie)
 {
+    *by_cookie = 0;
     const char *a = pj_head_get(in, "Authorization");
     if (a && strncasecmp(a, "Bearer ", 7) == 0) return a + 7;
     const char *ck = pj_head_get(in, "Cookie");
@@ -774,6 +848,7 @@ static const char *bearer(const pj_head *in)
             if (n < sizeof tok) {
                 memcpy(tok, p, n);
                 tok[n] = 0;
+                *by_cookie = 1;
                 return tok;
             }
         }
@@ -810,6 +885,154 @@ static int session(pj_server *srv, pj_req *r, uint64_t gen)
         if (e->gen != gen) e->token[0] = 0;
     }
     return 0;
+}
+
+/* The database generation a request's cached session and response are judged by: other
+ * processes' writes are looked for at most every cache_check_ms. */
+static uint64_t request_gen(pj_server *srv)
+{
+    int64_t ms = pj_now_ms();
+    int check = ms - srv->others_checked_ms >= srv->opts.cache_check_ms;
+    /* a plan the planner's worker finished is a write by another connection: see it now */
+    uint64_t pc = pj_plan_pool_commits(srv->plans);
+    if (pc != srv->plan_commits_seen) srv->plan_commits_seen = pc, check = 1;
+    if (check) srv->others_checked_ms = ms;
+    return pj_db_generation(srv->db, check);
+}
+
+/* The session and role check of a route that needs a login, made as soon as the head is
+ * parsed: a request nobody may make is refused before its body is read (and held). */
+static int early_auth(pj_server *srv, conn *c, const pj_route *rt, pj_err *err)
+{
+    pj_req r;
+    memset(&r, 0, sizeof r);
+    r.head = &c->head;
+    r.arena = srv->arena;
+    r.ctx.db = srv->db;
+    r.ctx.arena = &r.arena;
+    r.ctx.settings = &srv->opts.settings;
+    int by_cookie;
+    r.token = r.ctx.token = bearer(&c->head, &by_cookie);
+    int rc = 0;
+    if (session(srv, &r, request_gen(srv))) {
+        *err = r.err;
+        rc = -1;
+    } else if (!(rt->roles & R(r.ctx.actor.role))) {
+        pj_fail(err, 403, "forbidden", "", "role %s may not call %s %s",
+                pj_role_name(r.ctx.actor.role), rt->method, rt->path);
+        rc = -1;
+    }
+    pj_arena_reset(&r.arena);
+    srv->arena = r.arena;
+    return rc;
+}
+
+/* host[:port] of an Origin ("http://h:p"), without the scheme's default port, into out. */
+static void origin_host(const char *origin, char *out, size_t size)
+{
+    const char *p = strstr(origin, "://");
+    if (!p) {
+        copy_str(out, size, "");
+        return;
+    }
+    int https = p - origin == 5 && !strncasecmp(origin, "https", 5);
+    copy_str(out, size, p + 3);
+    size_t n = strlen(out);
+    const char *dflt = https ? ":443" : ":80";
+    size_t dl = strlen(dflt);
+    if (n > dl && !strcmp(out + n - dl, dflt)) out[n - dl] = 0;
+}
+
+/* 1 when a Host header value names host[:port] hp (the default ports of http and https
+ * left out of either). */
+static int same_host(const char *host, const char *hp)
+{
+    if (!host) return 0;
+    size_t n = strlen(host), m = strlen(hp);
+    if (n == m && !strncasecmp(host, hp, n)) return 1;
+    /* "h:80" / "h:443" against "h" */
+    if (n > m && !strncasecmp(host, hp, m) &&
+        (!strcmp(host + m, ":80") || !strcmp(host + m, ":443")))
+        return !strchr(hp + (hp[0] == '[' ? strcspn(hp, "]") : 0), ':');
+    return 0;
+}
+
+/* A write made with the session cookie must come from the server's own pages: an Origin
+ * header must name the Host (or X-Forwarded-Host, behind a proxy), a Sec-Fetch-Site header
+ * must say same-origin (or none: typed by the user). Headers a browser does not send are not
+ * asked for (other clients send the token in Authorization). */
+static int cookie_origin_ok(const pj_head *in)
+{
+    const char *site = pj_head_get(in, "Sec-Fetch-Site");
+    if (site && strcasecmp(site, "same-origin") && strcasecmp(site, "none")) return 0;
+    const char *origin = pj_head_get(in, "Origin");
+    if (!origin) return 1;
+    char hp[256];
+    origin_host(origin, hp, sizeof hp);
+    if (!hp[0] || strchr(hp, '/')) return 0;
+    return same_host(pj_head_get(in, "Host"), hp) ||
+           same_host(pj_head_get(in, "X-Forwarded-Host"), hp);
+}
+
+/* 1 when a content type is one a page may send to another site without asking first (a
+ * form's, or text/plain): never accepted with the session cookie. */
+static int simple_ct(const char *ct)
+{
+    static const char *const simple[] = {"text/plain", "application/x-www-form-urlencoded",
+                                         "multipart/form-data", NULL};
+    for (int i = 0; simple[i]; i++) {
+        size_t n = strlen(simple[i]);
+        if (!strncasecmp(ct, simple[i], n) && (!ct[n] || ct[n] == ';' || ct[n] == ' ')) return 1;
+    }
+    return 0;
+}
+
+/* The log-in throttle of a client address: 0 when an attempt may go on (and counts), else
+ * the seconds until the next one may. */
+static int login_wait_s(pj_server *srv, const char *addr)
+{
+    if (!srv->logins) return 0;
+    login_bucket *b = &srv->logins[hash_str(addr) % LOGIN_SLOTS];
+    int64_t now = pj_now_ms();
+    if (strcmp(b->addr, addr)) {
+        copy_str(b->addr, sizeof b->addr, addr);
+        b->full_at_ms = 0;
+    }
+    /* the bucket holds (now - full_at) / EVERY + BURST attempts, at most BURST */
+    if (b->full_at_ms < now) b->full_at_ms = now;
+    int64_t next = b->full_at_ms + LOGIN_EVERY_MS;
+    if (next - now > (int64_t)LOGIN_BURST * LOGIN_EVERY_MS)
+        return (int)((next - now - (int64_t)LOGIN_BURST * LOGIN_EVERY_MS + 999) / 1000);
+    b->full_at_ms = next;
+    return 0;
+}
+
+/* The response cache's key of a target: the path and its query parameters as sent, except
+ * those whose names begin with '_' (cache-busting; the handlers ignore them), so that such a
+ * parameter cannot make every request a miss. */
+static const char *cache_key(pj_arena *a, const char *target)
+{
+    size_t tlen = strcspn(target, "#");
+    size_t plen = strcspn(target, "?#");
+    if (plen >= tlen) return pj_arena_strndup(a, target, tlen);
+    char *k = pj_arena_strndup(a, target, tlen), *q = k + plen;
+    const char *p = target + plen + 1, *end = target + tlen;
+    char sep = '?';
+    while (p < end) {
+        const char *e = memchr(p, '&', (size_t)(end - p));
+        if (!e) e = end;
+        int skip = e == p || *p == '_' ||
+                   (e - p >= 3 && p[0] == '%' && p[1] == '5' && (p[2] == 'F' || p[2] == 'f'));
+        if (!skip) {
+            *q++ = sep;
+            memcpy(q, p, (size_t)(e - p));
+            q += e - p;
+            sep = '&';
+        }
+        p = e + 1;
+    }
+    *q = 0;
+    return k;
 }
 
 /* Answers the request at the head of c's input (its body: body[0..blen)). */
@@ -889,19 +1112,23 @@ static void handle(pj_server *srv, conn *c, const char *body, size_t blen)
             goto fail;
         }
     }
-    r.token = bearer(in);
+    int by_cookie;
+    r.token = bearer(in, &by_cookie);
     r.ctx.token = r.token;
-    uint64_t gen = 0;
-    if (hit->roles || (hit->flags & (PJ_ROUTE_SHARED | PJ_ROUTE_PER_USER))) {
-        /* other processes' writes are looked for at most every cache_check_ms */
-        int64_t ms = pj_now_ms();
-        int check = ms - srv->others_checked_ms >= srv->opts.cache_check_ms;
-        /* a plan the planner's worker finished is a write by another connection: see it now */
-        uint64_t pc = pj_plan_pool_commits(srv->plans);
-        if (pc != srv->plan_commits_seen) srv->plan_commits_seen = pc, check = 1;
-        if (check) srv->others_checked_ms = ms;
-        gen = pj_db_generation(srv->db, check);
+    r.ctx.client = c->peer ? c->peer->addr : "-";
+    int is_write = strcmp(r.method, "GET") && strcmp(r.method, "HEAD");
+    if (hit->flags & PJ_ROUTE_LOGIN) {
+        /* password checks are slow on purpose: a few per client address, before any */
+        int wait = login_wait_s(srv, r.ctx.client);
+        if (wait) {
+            if (asprintf(&extra, "Retry-After: %d\r\n", wait) < 0) extra = NULL;
+            pj_fail(&r.err, 429, "too_many_requests", "",
+                    "too many log-in attempts from this address; try again in %d s", wait);
+            goto fail;
+        }
     }
+    uint64_t gen = 0;
+    if (hit->roles || (hit->flags & (PJ_ROUTE_SHARED | PJ_ROUTE_PER_USER))) gen = request_gen(srv);
     if (hit->roles) {
         if (session(srv, &r, gen)) goto fail;
         if (!(hit->roles & R(r.ctx.actor.role))) {
@@ -909,12 +1136,17 @@ static void handle(pj_server *srv, conn *c, const char *body, size_t blen)
                     pj_role_name(r.ctx.actor.role), hit->method, hit->path);
             goto fail;
         }
+        if (by_cookie && is_write && !cookie_origin_ok(in)) {
+            pj_fail(&r.err, 403, "cross_origin", "",
+                    "a write with the session cookie must come from this server's own pages");
+            goto fail;
+        }
     }
     /* a shared response from the cache needs nothing more than the role check above */
     const char *ckey = NULL;
     uint64_t ch = 0;
     if (hit->flags & (PJ_ROUTE_SHARED | PJ_ROUTE_PER_USER)) {
-        ckey = target;
+        ckey = cache_key(&r.arena, target);
         if (hit->flags & PJ_ROUTE_PER_USER)
             ckey = pj_arena_printf(&r.arena, "%s#user=%lld", ckey, (long long)r.ctx.actor.user_id);
         ch = hash_str(ckey);
@@ -931,9 +1163,16 @@ static void handle(pj_server *srv, conn *c, const char *body, size_t blen)
     }
     if (rawq && pj_query_parse(&r.arena, rawq, qlen, &r.query, &r.nquery, &r.err)) goto fail;
     const char *ct = pj_head_get(in, "Content-Type");
-    int json_ct = !ct || (strncasecmp(ct, "application/json", 16) == 0 &&
-                          (!ct[16] || ct[16] == ';' || ct[16] == ' '));
+    /* no Content-Type is taken for JSON, except with the session cookie (a browser's page
+     * elsewhere could send such a body without asking) */
+    int json_ct = (!ct && !by_cookie) || (ct && strncasecmp(ct, "application/json", 16) == 0 &&
+                                          (!ct[16] || ct[16] == ';' || ct[16] == ' '));
     int upload = (hit->flags & PJ_ROUTE_UPLOAD) && !json_ct;
+    if (by_cookie && upload && blen > 0 && (!ct || simple_ct(ct))) {
+        pj_fail(&r.err, 415, "unsupported_media_type", "",
+                "with the session cookie, send the file with its own content type");
+        goto fail;
+    }
     if (blen > (upload ? PJ_UPLOAD_MAX : PJ_BODY_MAX)) {
         pj_fail(&r.err, 413, "body_too_large", "", "the request body is larger than %d bytes",
                 upload ? PJ_UPLOAD_MAX : PJ_BODY_MAX);
@@ -950,7 +1189,7 @@ static void handle(pj_server *srv, conn *c, const char *body, size_t blen)
         }
         if (pj_json_decode(body, blen, &r.body, &r.err)) goto fail;
     }
-    if (strcmp(r.method, "GET") && strcmp(r.method, "HEAD") && !pj_db_batch_active(srv->db)) {
+    if (is_write && !pj_db_batch_active(srv->db)) {
         /* group commit: writes handled in this turn of the loop share one commit */
         if (pj_db_batch_open(srv->db, &r.err)) goto fail;
         event_active(srv->ev_batch, 0, 0);
@@ -1162,10 +1401,19 @@ static int conn_process(conn *c)
             /* the body's room, before a byte of it is read: no more than the route takes, and
              * within what all connections may hold together */
             long long cl = c->head.content_length > 0 ? c->head.content_length : 0;
-            size_t limit = body_limit(&c->head);
+            const pj_route *rt = head_route(&c->head);
+            size_t limit = rt && (rt->flags & PJ_ROUTE_UPLOAD) ? PJ_UPLOAD_MAX : PJ_BODY_MAX;
             if ((size_t)cl > limit) {
                 pj_fail(&err, 413, "body_too_large", "",
                         "the request body is larger than %zu bytes", limit);
+                conn_refuse(c, &err);
+                break;
+            }
+            /* a route that needs a login: the session (and role) is checked now, so that
+             * nobody without one makes the server hold a body; refused, the connection closes
+             * (the body is drained, not read). A body already here is answered as usual. */
+            if (cl > 0 && c->in_len < c->head.head_len + (size_t)cl && rt && rt->roles &&
+                !srv->stopping && early_auth(srv, c, rt, &err)) {
                 conn_refuse(c, &err);
                 break;
             }
@@ -1314,11 +1562,29 @@ static void on_accept_again(evutil_socket_t fd, short what, void *arg)
     if (srv->lfd >= 0 && !srv->stopping) event_add(srv->ev_accept, NULL);
 }
 
+/* The client's address as text ("127.0.0.1", "::1"); an IPv4 address seen through an IPv6
+ * socket is written as IPv4. */
+static void peer_name(const struct sockaddr_storage *ss, char *out, size_t size)
+{
+    const void *a = NULL;
+    int fam = ss->ss_family;
+    if (fam == AF_INET) {
+        a = &((const struct sockaddr_in *)ss)->sin_addr;
+    } else if (fam == AF_INET6) {
+        const struct in6_addr *a6 = &((const struct sockaddr_in6 *)ss)->sin6_addr;
+        a = a6;
+        if (IN6_IS_ADDR_V4MAPPED(a6)) a = (const char *)a6 + 12, fam = AF_INET;
+    }
+    if (!a || !inet_ntop(fam, a, out, (socklen_t)size)) copy_str(out, size, "-");
+}
+
 static void on_accept(evutil_socket_t lfd, short what, void *arg)
 {
     pj_server *srv = arg;
     for (int k = 0; k < 64; k++) {
-        int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        struct sockaddr_storage ss;
+        socklen_t sl = sizeof ss;
+        int fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
             if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
                 /* out of descriptors: pause accepting a moment instead of spinning on the
@@ -1335,11 +1601,34 @@ static void on_accept(evutil_socket_t lfd, short what, void *arg)
             }
             return;
         }
+        /* at most max_conns connections, max_per_addr of them from one address: one more is
+         * closed at once (said at most every 10 s), so neither descriptors nor the input
+         * room of partial requests can be taken by one client */
+        char addr[48];
+        peer_name(&ss, addr, sizeof addr);
+        addr_count *peer = srv->nconns < srv->max_conns ? addr_get(srv, addr) : NULL;
+        if (!peer || peer->n >= srv->max_per_addr) {
+            close(fd);
+            srv->conns_refused++;
+            int64_t now = pj_now_ms();
+            if (now - srv->refuse_warned_ms > 10000) {
+                srv->refuse_warned_ms = now;
+                pj_warn("server: connection limit: closed %llu new connections (the last from "
+                        "%s; %d open, at most %d, %d per address)",
+                        (unsigned long long)srv->conns_refused, addr, srv->nconns, srv->max_conns,
+                        srv->max_per_addr);
+                srv->conns_refused = 0;
+            }
+            continue;
+        }
+        peer->n++;
         conn *c = calloc(1, sizeof *c);
         if (!c) {
+            addr_put(srv, peer);
             close(fd);
             return;
         }
+        c->peer = peer;
         c->srv = srv;
         c->fd = fd;
         pj_buf_init(&c->out, 1 << 20);
@@ -1560,6 +1849,19 @@ int pj_server_open(pj_server **out, const pj_server_opts *opts, pj_err *err)
     pj_arena_init(&srv->arena, 16384);
     if (!srv->opts.host) srv->opts.host = "127.0.0.1";
     pj_random_bytes(&srv->rid_prefix, sizeof srv->rid_prefix);
+    /* argon2id's fast code paths are chosen by sodium_init */
+    if (pj_auth_init(err)) goto fail;
+    srv->max_per_addr = opts->max_conns_per_addr > 0 ? opts->max_conns_per_addr : 256;
+    srv->max_conns = opts->max_conns;
+    if (srv->max_conns <= 0) {
+        struct rlimit rl;
+        rlim_t n = getrlimit(RLIMIT_NOFILE, &rl) == 0 ? rl.rlim_cur / 2 : 512;
+        srv->max_conns = n > 10000 ? 10000 : n < 64 ? 64 : (int)n;
+    }
+    if (!opts->login_unthrottled && !(srv->logins = calloc(LOGIN_SLOTS, sizeof *srv->logins))) {
+        pj_fail(err, 500, "internal", "", "out of memory");
+        goto fail;
+    }
     if (pj_db_open(&srv->db, opts->db_path, err)) goto fail;
     /* one worker (the machine's cores serve requests too), at most 4 plans at a time */
     if (pj_plan_pool_start(&srv->plans, opts->db_path, &opts->settings, 1, 4, err)) goto fail;
@@ -1669,5 +1971,12 @@ void pj_server_free(pj_server *srv)
     if (srv->ev_drain) event_free(srv->ev_drain);
     if (srv->base) event_base_free(srv->base);
     pj_db_close(srv->db);
+    for (int i = 0; i < ADDR_SLOTS; i++)
+        while (srv->addrs[i]) {
+            addr_count *a = srv->addrs[i];
+            srv->addrs[i] = a->next;
+            free(a);
+        }
+    free(srv->logins);
     free(srv);
 }

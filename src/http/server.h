@@ -26,6 +26,12 @@ typedef struct pj_server_opts {
     /* Eldercare alert scan run by the server itself every alert_scan_s seconds and just after
      * the meal cut-off (0 = off: scans then come only from the API or the command line). */
     int alert_scan_s;
+    /* Log-in attempts per client address: a burst of 10, then one every 2 s (429 beyond).
+     * 1 = no such limit (tests that log in many times; `serve --fast-hash`). */
+    int login_unthrottled;
+    /* Open connections at most, in total (0 = half the descriptor limit, at most 10000) and
+     * from one client address (0 = 256); one more is closed at once. */
+    int max_conns, max_conns_per_addr;
     pj_settings settings;
 } pj_server_opts;
 
@@ -81,6 +87,8 @@ typedef int (*pj_handler)(pj_req *r);
 /* UPLOAD: a body that is not application/json reaches the handler as it is (raw, raw_len,
  * raw_type), up to PJ_UPLOAD_MAX: file uploads such as a spreadsheet. */
 #define PJ_ROUTE_UPLOAD 4u
+/* LOGIN: checks a password; attempts are limited per client address before any hashing. */
+#define PJ_ROUTE_LOGIN 8u
 
 typedef struct pj_route {
     const char *method, *path;

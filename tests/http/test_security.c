@@ -1,0 +1,355 @@
+/* Security behaviour over real sockets: no body is held for a request nobody may make,
+ * connection and log-in limits per client address, lockouts that neither tell which names
+ * exist nor lock the owner out, cookie writes only from the server's own pages, the response
+ * cache, private files, the access log. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "t.h"
+#include "th.h"
+
+/* A connection to the test server from source address src ("127.0.0.2"; NULL: any), reads
+ * timing out after timeout_ms. */
+static int raw_conn(th_server *s, const char *src, int timeout_ms)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) t_fail(__FILE__, __LINE__, "socket");
+    if (src) {
+        struct sockaddr_in b = {.sin_family = AF_INET};
+        inet_pton(AF_INET, src, &b.sin_addr);
+        if (bind(fd, (struct sockaddr *)&b, sizeof b))
+            t_fail(__FILE__, __LINE__, "bind %s: %s", src, strerror(errno));
+    }
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_port = htons((uint16_t)s->port),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    if (connect(fd, (struct sockaddr *)&a, sizeof a))
+        t_fail(__FILE__, __LINE__, "connect: %s", strerror(errno));
+    struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    return fd;
+}
+
+/* Reads until the peer closes, the buffer is full or a read times out; returns the bytes. */
+static size_t read_all(int fd, char *out, size_t size)
+{
+    size_t n = 0;
+    while (n + 1 < size) {
+        ssize_t k = recv(fd, out + n, size - 1 - n, 0);
+        if (k <= 0) break;
+        n += (size_t)k;
+    }
+    out[n] = 0;
+    return n;
+}
+
+static int status_of(const char *resp)
+{
+    int st = -1;
+    if (sscanf(resp, "HTTP/1.%*d %d", &st) != 1) return -1;
+    return st;
+}
+
+/* One request (its head and body as text) from src; the answer (head and body) into out.
+ * Returns the status, -1 when none came. */
+static int raw_req(th_server *s, const char *src, const char *req, char *out, size_t size)
+{
+    int fd = raw_conn(s, src, 5000);
+    size_t len = strlen(req);
+    if (send(fd, req, len, MSG_NOSIGNAL) != (ssize_t)len) t_fail(__FILE__, __LINE__, "send");
+    read_all(fd, out, size);
+    close(fd);
+    return status_of(out);
+}
+
+static int login_from(th_server *s, const char *src, const char *user, const char *pw, char *out,
+                      size_t size)
+{
+    char body[256], req[1024];
+    snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"%s\"}", user, pw);
+    snprintf(req, sizeof req,
+             "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+             "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
+             strlen(body), body);
+    return raw_req(s, src, req, out, size);
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A large upload without a login is answered 401 before its body is read, and many of them
+ * at once leave the server answering everyone else. */
+TEST_T(http_sec_no_body_held_without_login, 90)
+{
+    th_server s;
+    th_start(&s, 0);
+    static const char head[] = "POST /api/v1/indicators/import HTTP/1.1\r\nHost: x\r\n"
+                               "Content-Type: text/csv\r\nContent-Length: 8388608\r\n\r\n";
+    int fd = raw_conn(&s, NULL, 3000);
+    CHECK(send(fd, head, sizeof head - 1, MSG_NOSIGNAL) == (ssize_t)(sizeof head - 1));
+    char buf[4096];
+    read_all(fd, buf, sizeof buf);
+    close(fd);
+    CHECK_INT(status_of(buf), 401);
+    CHECK(strstr(buf, "\"unauthorized\"") != NULL);
+    CHECK(strstr(buf, "Connection: close") != NULL);
+
+    /* 34 of them sending 7 MiB each (more than the 256 MiB all bodies may take together) */
+    enum { N = 34 };
+    int fds[N];
+    static char chunk[65536];
+    memset(chunk, 'a', sizeof chunk);
+    for (int i = 0; i < N; i++) {
+        fds[i] = raw_conn(&s, NULL, 100);
+        send(fds[i], head, sizeof head - 1, MSG_NOSIGNAL);
+        fcntl(fds[i], F_SETFL, O_NONBLOCK);
+    }
+    size_t sent[N] = {0};
+    int64_t until = now_ms() + 20000;
+    for (int more = 1; more && now_ms() < until;) {
+        more = 0;
+        for (int i = 0; i < N; i++) {
+            if (sent[i] >= (size_t)7 << 20) continue;
+            more = 1;
+            ssize_t k = send(fds[i], chunk, sizeof chunk, MSG_NOSIGNAL);
+            if (k > 0) sent[i] += (size_t)k;
+            if (k < 0 && errno != EAGAIN) sent[i] = (size_t)7 << 20; /* closed by the server */
+        }
+        usleep(200);
+    }
+    json_t *o = NULL;
+    CHECK_INT(th_call(&s, "GET", "/api/v1/health", NULL, NULL, &o), 200);
+    json_decref(o);
+    for (int i = 0; i < N; i++) close(fds[i]);
+    th_stop(&s);
+}
+
+/* One more connection than a client address may have is closed at once; other addresses and
+ * the open connections are served. */
+TEST(http_sec_connections_per_address)
+{
+    th_server s;
+    th_start_limits(&s, 0, 4);
+    int fds[4];
+    for (int i = 0; i < 4; i++) fds[i] = raw_conn(&s, "127.0.0.1", 3000);
+    usleep(100000);
+    int extra = raw_conn(&s, "127.0.0.1", 3000);
+    char buf[4096];
+    ssize_t k = recv(extra, buf, sizeof buf, 0);
+    CHECK(k <= 0 && !(k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))); /* closed, not idle */
+    close(extra);
+    static const char health[] = "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n";
+    CHECK(send(fds[0], health, sizeof health - 1, MSG_NOSIGNAL) == (ssize_t)(sizeof health - 1));
+    CHECK(recv(fds[0], buf, sizeof buf - 1, 0) > 0);
+    buf[sizeof buf - 1] = 0;
+    CHECK_INT(status_of(buf), 200);
+    CHECK_INT(raw_req(&s, "127.0.0.2",
+                      "GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", buf,
+                      sizeof buf),
+              200);
+    /* a connection closed makes room for the next */
+    close(fds[1]);
+    usleep(100000);
+    CHECK_INT(raw_req(&s, "127.0.0.1",
+                      "GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", buf,
+                      sizeof buf),
+              200);
+    for (int i = 0; i < 4; i++)
+        if (i != 1) close(fds[i]);
+    th_stop(&s);
+}
+
+/* Log-ins from one address: a burst of 10, then 429 too_many_requests with Retry-After, before
+ * any password is checked; another address is not held up. */
+TEST(http_sec_login_throttle)
+{
+    th_server s;
+    th_start_limits(&s, 0, 0);
+    char buf[8192];
+    for (int i = 0; i < 10; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "guess%d", i);
+        CHECK_INT(login_from(&s, "127.0.0.1", name, "wrong-password-1", buf, sizeof buf), 401);
+    }
+    CHECK_INT(login_from(&s, "127.0.0.1", "admin", s.admin_pw, buf, sizeof buf), 429);
+    CHECK(strstr(buf, "Retry-After: ") != NULL);
+    char *body = strstr(buf, "\r\n\r\n");
+    CHECK(body != NULL);
+    json_t *o = json_loads(body + 4, 0, NULL);
+    CHECK(o != NULL);
+    CHECK_STR(th_err_code(o), "too_many_requests");
+    CHECK(json_is_null(json_object_get(json_object_get(o, "error"), "field")));
+    json_decref(o);
+    CHECK_INT(login_from(&s, "127.0.0.2", "admin", s.admin_pw, buf, sizeof buf), 200);
+    /* a refused attempt wrote nothing: ten failures audited, no more */
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'login_failed'"), 10);
+    th_stop(&s);
+}
+
+/* An unknown name is locked after as many failures as a real one, and failures from one
+ * address lock that address only: the owner elsewhere still logs in. */
+TEST(http_sec_lockout_per_address_and_unknown_names)
+{
+    th_server s;
+    th_start(&s, 0);
+    char buf[8192], first[512] = "";
+    for (int i = 0; i < 5; i++) {
+        CHECK_INT(login_from(&s, "127.0.0.1", "ghost", "wrong-password-1", buf, sizeof buf), 401);
+        CHECK(strstr(buf, "\"invalid_credentials\"") != NULL);
+    }
+    CHECK_INT(login_from(&s, "127.0.0.1", "ghost", "wrong-password-1", buf, sizeof buf), 423);
+    char *m = strstr(buf, "\"message\"");
+    CHECK(m != NULL);
+    snprintf(first, sizeof first, "%.*s", (int)strcspn(m, ","), m);
+    for (int i = 0; i < 5; i++)
+        CHECK_INT(login_from(&s, "127.0.0.1", "admin", "wrong-password-1", buf, sizeof buf), 401);
+    CHECK_INT(login_from(&s, "127.0.0.1", "admin", s.admin_pw, buf, sizeof buf), 423);
+    /* the same words for a real name as for an unknown one */
+    CHECK(strstr(buf, first) != NULL);
+    CHECK_INT(login_from(&s, "127.0.0.2", "admin", s.admin_pw, buf, sizeof buf), 200);
+    /* failures are audited with the client's address, unknown names too */
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action IN ('login_failed',"
+                             " 'login_locked') AND json_extract(after_json, '$.client') ="
+                             " '127.0.0.1'"),
+              10);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'login_locked'"
+                             " AND username = 'ghost'"),
+              1);
+    th_stop(&s);
+}
+
+/* With the session cookie, a write must be JSON and come from the server's own pages; the
+ * bearer header is not held to that. */
+TEST(http_sec_cookie_writes_same_origin_json)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    static const char body[] = "{\"username\":\"csrf1\",\"password\":\"csrf-password-1\","
+                               "\"role\":\"viewer\"}";
+    long long users = th_sql_int(&s, "SELECT COUNT(*) FROM users");
+    char req[2048], buf[8192];
+    const char *cases[][2] = {
+        {"Origin: http://evil.example\r\nContent-Type: application/json\r\n", "403"},
+        {"Sec-Fetch-Site: cross-site\r\nContent-Type: application/json\r\n", "403"},
+        {"Origin: null\r\nContent-Type: application/json\r\n", "403"},
+        {"", "415"},
+        {"Content-Type: text/plain\r\n", "415"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(req, sizeof req,
+                 "POST /api/v1/users HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n"
+                 "Cookie: pj_session=%s\r\n%sContent-Length: %zu\r\n\r\n%s",
+                 s.port, tok, cases[i][0], strlen(body), body);
+        CHECK_INT(raw_req(&s, NULL, req, buf, sizeof buf), atoi(cases[i][1]));
+        CHECK(strstr(buf, atoi(cases[i][1]) == 403 ? "\"cross_origin\""
+                                                   : "\"unsupported_media_type\"") != NULL);
+    }
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM users"), users);
+    /* the console: same origin, JSON */
+    snprintf(req, sizeof req,
+             "POST /api/v1/users HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n"
+             "Cookie: pj_session=%s\r\nOrigin: http://127.0.0.1:%d\r\nSec-Fetch-Site: "
+             "same-origin\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
+             s.port, tok, s.port, strlen(body), body);
+    CHECK_INT(raw_req(&s, NULL, req, buf, sizeof buf), 201);
+    /* a program with the bearer header may leave the content type out */
+    static const char body2[] = "{\"username\":\"csrf2\",\"password\":\"csrf-password-1\","
+                                "\"role\":\"viewer\"}";
+    snprintf(req, sizeof req,
+             "POST /api/v1/users HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+             "Authorization: Bearer %s\r\nContent-Length: %zu\r\n\r\n%s",
+             tok, strlen(body2), body2);
+    CHECK_INT(raw_req(&s, NULL, req, buf, sizeof buf), 201);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM users"), users + 2);
+    th_stop(&s);
+}
+
+/* Parameters named _… do not make a cached read miss the cache. */
+TEST(http_sec_cache_ignores_underscore_params)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80], hdr[4096];
+    th_login(&s, "admin", s.admin_pw, tok);
+    CHECK_INT(th_call_raw(&s, "GET", "/api/v1/regions?limit=5&_=1", tok, NULL, -1, NULL, NULL, hdr,
+                          sizeof hdr),
+              200);
+    CHECK(strstr(hdr, "X-Cache: miss") != NULL);
+    CHECK_INT(th_call_raw(&s, "GET", "/api/v1/regions?limit=5&_=2", tok, NULL, -1, NULL, NULL, hdr,
+                          sizeof hdr),
+              200);
+    CHECK(strstr(hdr, "X-Cache: hit") != NULL);
+    CHECK_INT(th_call_raw(&s, "GET", "/api/v1/regions?%5Fx=3&limit=5", tok, NULL, -1, NULL, NULL,
+                          hdr, sizeof hdr),
+              200);
+    CHECK(strstr(hdr, "X-Cache: hit") != NULL);
+    /* other parameters still make their own entries */
+    CHECK_INT(th_call_raw(&s, "GET", "/api/v1/regions?limit=6&_=2", tok, NULL, -1, NULL, NULL, hdr,
+                          sizeof hdr),
+              200);
+    CHECK(strstr(hdr, "X-Cache: miss") != NULL);
+    th_stop(&s);
+}
+
+/* The database and backups are the user's alone; a backup never writes through a link. */
+TEST(http_sec_files_private_backup_no_symlink)
+{
+    char db[800], dir[700], bak[700], link[700], target[700], out[8192];
+    snprintf(dir, sizeof dir, "%s/data", t_tmpdir());
+    snprintf(db, sizeof db, "%s/pj.db", dir);
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    struct stat st;
+    CHECK(stat(db, &st) == 0);
+    CHECK_INT(st.st_mode & 0777, 0600);
+    CHECK(stat(dir, &st) == 0);
+    CHECK_INT(st.st_mode & 0777, 0700);
+    snprintf(bak, sizeof bak, "%s/backup.db", t_tmpdir());
+    CHECK_INT(RUN(out, "backup", bak, "--db", db), 0);
+    CHECK(stat(bak, &st) == 0);
+    CHECK_INT(st.st_mode & 0777, 0600);
+    /* a link put where the backup goes (to a file not yet there) is not followed */
+    snprintf(link, sizeof link, "%s/linked.db", t_tmpdir());
+    snprintf(target, sizeof target, "%s/elsewhere.db", t_tmpdir());
+    CHECK(symlink(target, link) == 0);
+    CHECK(RUN(out, "backup", link, "--db", db) != 0);
+    CHECK(access(target, F_OK) != 0);
+}
+
+/* The access log names the client and not what was searched for. */
+TEST(http_sec_access_log_masks_search)
+{
+    th_server s;
+    char log[700];
+    snprintf(log, sizeof log, "%s/access.log", t_tmpdir());
+    th_start_log(&s, log);
+    char tok[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/organisations?q=Zhang%20Wei&limit=5", tok, NULL, NULL),
+              200);
+    th_stop(&s);
+    FILE *f = fopen(log, "r");
+    CHECK(f != NULL);
+    static char text[1 << 16];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = 0;
+    CHECK(strstr(text, "GET /api/v1/organisations?q=*&limit=5 200") != NULL);
+    CHECK(strstr(text, "Zhang") == NULL);
+    CHECK(strstr(text, " admin 127.0.0.1\n") != NULL);
+}
