@@ -948,7 +948,7 @@ const pj_migration pj_migrations[] = {
      " source TEXT NOT NULL DEFAULT 'manual',"
      " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
      " version INTEGER NOT NULL DEFAULT 1);"},
-    {310,
+    {201,
      "enterprise service: every rating of an appeal kept (one per reply), the start of a"
      " reopened round",
      "CREATE TABLE ent_appeal_ratings ("
@@ -969,7 +969,7 @@ const pj_migration pj_migrations[] = {
      " (SELECT 1 FROM ent_appeal_ratings r WHERE r.appeal_id = a.id);"
      "UPDATE ent_appeals SET reopened_at = (SELECT MAX(at) FROM ent_appeal_events e WHERE"
      " e.appeal_id = ent_appeals.id AND e.to_state = 'reopened') WHERE reopens > 0;"},
-    {311,
+    {202,
      "enterprise service: the 2026 public holidays and make-up working days (国办发明电"
      " 2026年部分节假日安排, 2025-11-04)",
      "INSERT INTO ent_calendar (day, kind, name, source) VALUES"
