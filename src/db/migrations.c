@@ -682,6 +682,11 @@ const pj_migration pj_migrations[] = {
      "CREATE INDEX elders_report ON elders(status, township_id, village_id, grid_id,"
      " meal_provider, meal_days, doctor_until, doctor_from, visit_tier);"
      "CREATE INDEX elder_pairs_state ON elder_pairs(state, elder_id);"},
+    {102,
+     "eldercare: why an alert was resolved or closed by the scan; the open alerts of a range of"
+     " elders (the scan's slices re-check them)",
+     "ALTER TABLE elder_alerts ADD COLUMN resolved_reason TEXT;"
+     "CREATE INDEX elder_alerts_elder ON elder_alerts(state, kind, elder_id);"},
     {410,
      "e-commerce academy: zone enterprises' settlement, courses, cohorts, job posts,"
      " enrolments, practical training from live sessions",

@@ -154,21 +154,26 @@ int64_t pj_credit_account_of(pj_ctx *c, const char *kind, int64_t owner_id, cons
 /* ---- alerts (elder_alerts.c) ---- */
 
 /* Raises the alerts due at time `now` (missed meals, overdue visits, no family doctor,
- * helpers over capacity) and escalates unacknowledged grid alerts to the township. Idempotent.
- * Writes {"raised":n,"escalated":n,…}. District roles (and the command line). `now` may lie up
- * to PJ_ALERT_SCAN_BACK_DAYS in the past (catching up), not in the future: else 422 on "at". */
+ * helpers over capacity), resolves the open ones whose condition no longer holds, closes those
+ * of elders no longer active, then escalates unacknowledged grid alerts to the township.
+ * Idempotent. Writes {"raised":n,"escalated":n,"resolved":n,"closed":n,…}. District roles (and the
+ * command line). `now` may lie up to PJ_ALERT_SCAN_BACK_DAYS in the past (catching up), not in the
+ * future: else 422 on "at". */
 #define PJ_ALERT_SCAN_BACK_DAYS 31
 int pj_alert_scan(pj_ctx *c, int64_t now, pj_jw *w, pj_err *err);
 /* The server's scheduled scan, in slices so that its event loop never waits long: set
  * job->at (and zero the rest) to start a run, then call pj_alert_scan_slice until it returns 1
  * (0: more slices, -1: error, the run may be retried). Each slice covers max_elders elders in
- * its own transaction; a slice that raised or escalated something writes one audit row
- * "scan" as the acting user (the server uses "system"); one that changed nothing writes
- * nothing. Same rules and dedupe keys as pj_alert_scan, so runs never duplicate alerts. */
+ * its own transaction; a slice that raised, resolved, closed or escalated something writes one
+ * audit row "scan" as the acting user (the server uses "system"); one that changed nothing
+ * writes nothing. Same rules and dedupe keys as pj_alert_scan, so runs never duplicate alerts. */
+#define PJ_EL_SCAN_COUNTS 7
 typedef struct pj_alert_scan_job {
     int64_t at;      /* the run's time; 0 = no run in progress */
     int64_t next_id; /* first elder id of the next slice */
-    int counts[5];   /* missed meals, overdue visits, no doctor, over capacity, escalated */
+    /* raised: missed meals, overdue visits, no doctor, over capacity; escalated; resolved
+     * (the condition no longer holds); closed (the elder is no longer active) */
+    int counts[PJ_EL_SCAN_COUNTS];
     int slices;
 } pj_alert_scan_job;
 int pj_alert_scan_slice(pj_ctx *c, pj_alert_scan_job *job, int max_elders, pj_err *err);

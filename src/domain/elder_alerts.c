@@ -8,6 +8,10 @@
  *   helper_over_capacity — a helper with more active pairs than their capacity;
  * each once (a dedupe key per condition), at level "grid"; alerts still open (not
  * acknowledged) elder_alert_escalate_hours after they were raised go to level "township".
+ * Before escalating, the scan re-checks the open and acknowledged alerts: those of elders no
+ * longer active are closed, those whose condition no longer holds are resolved (by "system",
+ * with the reason); either way the alert's dedupe key is released, so the condition is raised
+ * afresh should it return.
  * Local time is UTC + elder_tz_offset_min (Beijing, 480). */
 #include <stdio.h>
 #include <string.h>
@@ -20,13 +24,102 @@
 
 #include "core/banned.h"
 
-int pj_el_alert_scan_tx(pj_ctx *c, int64_t now, int counts[5], pj_err *err)
+int pj_el_alert_scan_tx(pj_ctx *c, int64_t now, int counts[PJ_EL_SCAN_COUNTS], pj_err *err)
 {
     return pj_el_alert_scan_part(c, now, 0, INT64_MAX, 1, counts, err);
 }
 
-int pj_el_alert_scan_part(pj_ctx *c, int64_t now, int64_t lo, int64_t hi, int others, int counts[5],
-                          pj_err *err)
+/* One kind of elder alert re-checked, in one pass over its open and acknowledged alerts of
+ * the elders in [lo, hi] raised by now: closed when the elder is no longer active, resolved
+ * when `cond` (SQL on the elder `e` and the alert) holds, with `reason` (an SQL expression on
+ * the same) as the reason; the dedupe key released. v[0..nv) are bound after lo, hi, now.
+ * Adds to *resolved and *closed. */
+static int cure(pj_ctx *c, const char *kind, const char *cond, const char *reason, int64_t now,
+                int64_t lo, int64_t hi, const int64_t *v, int nv, const char *day, int *resolved,
+                int *closed, pj_err *err)
+{
+    const char *sql = pj_arena_printf(
+        c->arena,
+        "UPDATE elder_alerts SET (state, resolved_reason) = (SELECT CASE e.status WHEN 'active'"
+        " THEN 'resolved' ELSE 'closed' END, CASE e.status WHEN 'active' THEN %s ELSE"
+        " 'the elder is ' || e.status END FROM elders e WHERE e.id = elder_alerts.elder_id),"
+        " resolved_at = ?, resolved_by = 'system', dedupe_key = dedupe_key || '#' || id,"
+        " version = version + 1 WHERE state IN ('open', 'acked') AND kind = ?"
+        " AND elder_id BETWEEN ? AND ? AND raised_at <= ? AND EXISTS (SELECT 1 FROM elders e"
+        " WHERE e.id = elder_alerts.elder_id AND (e.status <> 'active' OR (%s))) RETURNING state",
+        reason, cond);
+    pj_stmt *s = pj_db_prepare(c->db, sql, err);
+    if (!s) return -1;
+    int i = 1;
+    pj_stmt_int(s, i++, now);
+    pj_stmt_text(s, i++, kind);
+    pj_stmt_int(s, i++, lo);
+    pj_stmt_int(s, i++, hi);
+    pj_stmt_int(s, i++, now);
+    for (int k = 0; k < nv; k++) pj_stmt_int(s, i++, v[k]);
+    if (day) {
+        pj_stmt_text(s, i++, day);
+        pj_stmt_text(s, i++, day);
+    }
+    int rc;
+    while ((rc = pj_stmt_step(s, err)) == 1)
+        ++*(strcmp(pj_col_text(s, 0), "closed") ? resolved : closed);
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Re-checks the open and acknowledged alerts of the elders in [lo, hi] (and the helpers' when
+ * others) as of now, before anything is escalated. Only alerts raised by now are judged: a scan
+ * catching up on a past time leaves later ones alone. */
+static int alert_cure(pj_ctx *c, int64_t now, int64_t lo, int64_t hi, int others, int64_t tz,
+                      int64_t cutoff_min, const char *day, int *resolved, int *closed, pj_err *err)
+{
+    int64_t visit[] = {now, pj_el_visit_days(c, "high_risk"), pj_el_visit_days(c, "key"),
+                       pj_el_visit_days(c, "normal"), now};
+    int64_t meal[] = {tz, tz, cutoff_min * 60};
+    if (cure(c, "no_doctor",
+             "e.doctor_until >= ? AND (e.doctor_from IS NULL OR e.doctor_from <= ?)",
+             "'a family-doctor contract is in force'", now, lo, hi, NULL, 0, day, resolved, closed,
+             err) ||
+        /* the visit it waited for was logged (the last visit is not the one in its key), or the
+         * interval changed (another tier or setting) */
+        cure(c, "overdue_visit",
+             "(e.last_visit_at <= ? AND elder_alerts.dedupe_key <> 'overdue_visit:' || e.id ||"
+             " ':' || e.last_visit_at) OR COALESCE(e.last_visit_at, e.created_at) + 86400 *"
+             " (CASE e.visit_tier WHEN 'high_risk' THEN ? WHEN 'key' THEN ? ELSE ? END) >= ?",
+             "CASE WHEN elder_alerts.dedupe_key <> 'overdue_visit:' || e.id || ':' ||"
+             " COALESCE(e.last_visit_at, e.created_at) THEN 'a companionship visit was logged'"
+             " ELSE 'no longer overdue at the elder''s visit interval' END",
+             now, lo, hi, visit, 5, NULL, resolved, closed, err) ||
+        /* a meal logged since for that day's window: local midnight to the cut-off of the day
+         * the alert was raised */
+        cure(c, "missed_meal",
+             "EXISTS (SELECT 1 FROM elder_service_logs l WHERE l.elder_id = e.id AND l.kind ="
+             " 'meal' AND l.time_in >= elder_alerts.raised_at - (elder_alerts.raised_at + ?) %"
+             " 86400 AND l.time_in <= elder_alerts.raised_at - (elder_alerts.raised_at + ?) %"
+             " 86400 + ?)",
+             "'a meal was logged for that day'", now, lo, hi, meal, 3, NULL, resolved, closed, err))
+        return -1;
+    if (!others) return 0;
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "UPDATE elder_alerts SET state = 'resolved', resolved_reason = 'no longer over capacity',"
+        " resolved_at = ?, resolved_by = 'system', dedupe_key = dedupe_key || '#' || id,"
+        " version = version + 1 WHERE state IN ('open', 'acked') AND kind ="
+        " 'helper_over_capacity' AND raised_at <= ? AND EXISTS (SELECT 1 FROM helpers h"
+        " WHERE h.id = elder_alerts.helper_id AND (h.active = 0 OR h.capacity >= (SELECT"
+        " COUNT(*) FROM elder_pairs p WHERE p.helper_id = h.id AND p.state = 'active')))",
+        err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, now);
+    pj_stmt_int(s, 2, now);
+    if (pj_el_step(s, err)) return -1;
+    *resolved += pj_db_changes(c->db);
+    return 0;
+}
+
+int pj_el_alert_scan_part(pj_ctx *c, int64_t now, int64_t lo, int64_t hi, int others,
+                          int counts[PJ_EL_SCAN_COUNTS], pj_err *err)
 {
     int64_t tz = (int64_t)pj_el_setting(c, "elder_tz_offset_min", 480) * 60;
     int64_t cutoff_min = (int64_t)pj_el_setting(c, "elder_meal_cutoff_min", 720);
@@ -39,7 +132,9 @@ int pj_el_alert_scan_part(pj_ctx *c, int64_t now, int64_t lo, int64_t hi, int ot
     pj_el_date(today, day);
     snprintf(hhmm, sizeof hhmm, "%02d:%02d", (int)(cutoff_min / 60 % 24), (int)(cutoff_min % 60));
     int *raised = counts;
-    for (int k = 0; k < 5; k++) counts[k] = 0;
+    for (int k = 0; k < PJ_EL_SCAN_COUNTS; k++) counts[k] = 0;
+    if (alert_cure(c, now, lo, hi, others, tz, cutoff_min, day, &counts[5], &counts[6], err))
+        goto fail;
     pj_stmt *s;
     if (now >= cutoff) {
         s = pj_db_prepare(
@@ -153,7 +248,7 @@ int pj_alert_scan(pj_ctx *c, int64_t now, pj_jw *w, pj_err *err)
         return pj_fail(err, 422, "out_of_range", "at",
                        "at must be within the last %d days and not in the future",
                        PJ_ALERT_SCAN_BACK_DAYS);
-    int n[5];
+    int n[PJ_EL_SCAN_COUNTS];
     if (pj_db_begin(c->db, err)) return -1;
     if (pj_el_alert_scan_tx(c, now, n, err)) goto fail;
     char at[21];
@@ -161,8 +256,8 @@ int pj_alert_scan(pj_ctx *c, int64_t now, pj_jw *w, pj_err *err)
     char *after = pj_arena_printf(
         c->arena,
         "{\"at\":\"%s\",\"raised\":%d,\"missed_meal\":%d,\"overdue_visit\":%d,\"no_doctor\":%d,"
-        "\"helper_over_capacity\":%d,\"escalated\":%d}",
-        at, n[0] + n[1] + n[2] + n[3], n[0], n[1], n[2], n[3], n[4]);
+        "\"helper_over_capacity\":%d,\"escalated\":%d,\"resolved\":%d,\"closed\":%d}",
+        at, n[0] + n[1] + n[2] + n[3], n[0], n[1], n[2], n[3], n[4], n[5], n[6]);
     if (pj_audit_add(c, "scan", "elder_alerts", 0, NULL, after, err) || pj_db_commit(c->db, err))
         goto fail;
     pj_jw_raw(w, after);
@@ -189,11 +284,11 @@ int pj_alert_scan_slice(pj_ctx *c, pj_alert_scan_job *j, int max_elders, pj_err 
     if (rc == 1) hi = pj_col_int(s, 0);
     pj_stmt_done(s);
     if (rc < 0) return -1;
-    int last = hi == INT64_MAX, n[5];
+    int last = hi == INT64_MAX, n[PJ_EL_SCAN_COUNTS];
     if (pj_db_begin(c->db, err)) return -1;
     if (pj_el_alert_scan_part(c, j->at, j->next_id, hi, last, n, err)) goto fail;
     int changed = 0;
-    for (int k = 0; k < 5; k++) j->counts[k] += n[k], changed += n[k];
+    for (int k = 0; k < PJ_EL_SCAN_COUNTS; k++) j->counts[k] += n[k], changed += n[k];
     if (!changed) {
         pj_db_rollback(c->db); /* nothing to keep: no commit, no audit row, caches stay */
     } else {
@@ -203,9 +298,9 @@ int pj_alert_scan_slice(pj_ctx *c, pj_alert_scan_job *j, int max_elders, pj_err 
             c->arena,
             "{\"at\":\"%s\",\"scheduled\":true,\"elder_ids\":[%lld,%lld],\"raised\":%d,"
             "\"missed_meal\":%d,\"overdue_visit\":%d,\"no_doctor\":%d,"
-            "\"helper_over_capacity\":%d,\"escalated\":%d}",
+            "\"helper_over_capacity\":%d,\"escalated\":%d,\"resolved\":%d,\"closed\":%d}",
             at, (long long)j->next_id, (long long)(last ? -1 : hi), n[0] + n[1] + n[2] + n[3], n[0],
-            n[1], n[2], n[3], n[4]);
+            n[1], n[2], n[3], n[4], n[5], n[6]);
         if (pj_audit_add(c, "scan", "elder_alerts", 0, NULL, after, err) ||
             pj_db_commit(c->db, err))
             goto fail;
@@ -244,7 +339,8 @@ static int alert_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
                                "SELECT a.id, a.kind, a.elder_id, e.name, a.helper_id, h.name,"
                                " a.grid_id, g.name, a.township_id, a.detail, a.level, a.state,"
                                " a.raised_at, a.escalated_at, a.acked_at, a.acked_by,"
-                               " a.resolved_at, a.resolved_by, a.note, a.version"
+                               " a.resolved_at, a.resolved_by, a.note, a.version,"
+                               " a.resolved_reason"
                                " FROM elder_alerts a LEFT JOIN elders e ON e.id = a.elder_id"
                                " LEFT JOIN helpers h ON h.id = a.helper_id"
                                " LEFT JOIN regions g ON g.id = a.grid_id WHERE a.id = ?",
@@ -280,6 +376,7 @@ static int alert_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     }
     pj_render_text(w, "acked_by", s, 15);
     pj_render_text(w, "resolved_by", s, 17);
+    pj_render_text(w, "resolved_reason", s, 20);
     pj_render_text(w, "note", s, 18);
     pj_jw_kint(w, "version", pj_col_int(s, 19));
     pj_jw_obj_end(w);
@@ -339,7 +436,8 @@ int pj_alert_action(pj_ctx *c, int64_t id, const char *action, json_t *body, pj_
     if (rc < 0) return -1;
     if (rc == 0) return pj_el_not_found(err, "alert", id);
     if (pj_el_scope_check(c, grid, town, err)) return -1;
-    if (!strcmp(state, "resolved") || (!resolve && strcmp(state, "open")))
+    /* ack: open only; resolve: open or acked (not resolved, nor closed by the scan) */
+    if (strcmp(state, "open") && (!resolve || strcmp(state, "acked")))
         return pj_fail(err, 409, "invalid_state", "id", "the alert is %s", state);
     if (pj_db_begin(c->db, err)) return -1;
     if (pj_el_version(c, "SELECT version FROM elder_alerts WHERE id = ?", id, version, "alert",

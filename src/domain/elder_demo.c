@@ -412,7 +412,7 @@ int pj_eldercare_demo_sized(pj_ctx *c, uint64_t seed, int n_elders, pj_err *err)
     pj_stmt_int(s, 2, issue);
     if (step(s, err, NULL)) goto out;
     /* the alerts a scan at this morning's 11:00 would raise (before today's meal cut-off) */
-    int counts[5];
+    int counts[PJ_EL_SCAN_COUNTS];
     if (pj_el_alert_scan_tx(c, today * 86400 - tz + 11 * 3600, counts, err)) goto out;
     rc = 0;
 out:

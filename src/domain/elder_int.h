@@ -72,12 +72,13 @@ const char *pj_el_mask_phone(pj_ctx *c, const char *s, int reveal);
 int pj_el_audit_reveal(pj_ctx *c, const char *entity, int64_t id, pj_err *err);
 /* 403 unless the actor may reveal (same roles as personal). */
 int pj_el_reveal_check(pj_ctx *c, pj_err *err);
-/* The alert rules at `now` inside the caller's transaction; counts: missed meals, overdue
- * visits, no doctor, helpers over capacity, escalated. */
-int pj_el_alert_scan_tx(pj_ctx *c, int64_t now, int counts[5], pj_err *err);
+/* The alert rules at `now` inside the caller's transaction; counts (PJ_EL_SCAN_COUNTS, as in
+ * pj_alert_scan_job): missed meals, overdue visits, no doctor, helpers over capacity,
+ * escalated, resolved, closed. */
+int pj_el_alert_scan_tx(pj_ctx *c, int64_t now, int counts[PJ_EL_SCAN_COUNTS], pj_err *err);
 /* The same for the elders with ids in [lo, hi]; helpers and escalation only when `others`. */
-int pj_el_alert_scan_part(pj_ctx *c, int64_t now, int64_t lo, int64_t hi, int others, int counts[5],
-                          pj_err *err);
+int pj_el_alert_scan_part(pj_ctx *c, int64_t now, int64_t lo, int64_t hi, int others,
+                          int counts[PJ_EL_SCAN_COUNTS], pj_err *err);
 /* visit interval in days for a tier (settings). */
 int pj_el_visit_days(pj_ctx *c, const char *tier);
 

@@ -269,7 +269,7 @@ int pj_elder_coverage(pj_ctx *c, const char *group, int64_t region_id, int64_t s
         c->db,
         pj_arena_printf(
             c->arena,
-            "SELECT %s, SUM(CASE WHEN a.state <> 'resolved' THEN 1 ELSE 0 END),"
+            "SELECT %s, SUM(CASE WHEN a.state IN ('open', 'acked') THEN 1 ELSE 0 END),"
             " SUM(CASE WHEN a.state = 'resolved' AND a.resolved_at >= ? AND"
             " a.resolved_at < ? THEN 1 ELSE 0 END), SUM(CASE WHEN a.state ="
             " 'resolved' AND a.resolved_at >= ? AND a.resolved_at < ? THEN"

@@ -1829,9 +1829,10 @@ static void on_scan(evutil_socket_t fd, short what, void *arg)
             srv->scan.at = 0;
         } else {
             pj_info("alerts: scheduled scan raised %d (missed_meal %d, overdue_visit %d, "
-                    "no_doctor %d, helper_over_capacity %d), escalated %d; %d slices, %lld ms",
-                    n[0] + n[1] + n[2] + n[3], n[0], n[1], n[2], n[3], n[4], srv->scan.slices,
-                    (long long)(now_us() - srv->scan_t0) / 1000);
+                    "no_doctor %d, helper_over_capacity %d), escalated %d, resolved %d, "
+                    "closed %d; %d slices, %lld ms",
+                    n[0] + n[1] + n[2] + n[3], n[0], n[1], n[2], n[3], n[4], n[5], n[6],
+                    srv->scan.slices, (long long)(now_us() - srv->scan_t0) / 1000);
         }
         int64_t next = pj_alert_scan_next(&c, pj_now(), srv->opts.alert_scan_s);
         scan_schedule(srv, (next - pj_now()) * 1000);

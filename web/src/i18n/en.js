@@ -1095,6 +1095,7 @@ export default {
       open: 'Open',
       acked: 'Acknowledged',
       resolved: 'Resolved',
+      closed: 'Closed',
     },
     levels: {
       grid: 'Grid',

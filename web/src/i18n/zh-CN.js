@@ -1097,6 +1097,7 @@ export default {
       open: '待处理',
       acked: '已确认',
       resolved: '已办结',
+      closed: '已关闭',
     },
     levels: {
       grid: '网格',
