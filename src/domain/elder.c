@@ -1181,20 +1181,7 @@ int pj_elder_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         goto fail;
     }
     /* an elder who moved away or died keeps no active pair */
-    if (strcmp(r.status, "active")) {
-        char today[11];
-        pj_el_date(pj_el_today(c, pj_now()), today);
-        s = pj_db_prepare(c->db,
-                          "UPDATE elder_pairs SET state = 'ended', end_date = ?,"
-                          " ended_note = ?, version = version + 1"
-                          " WHERE elder_id = ? AND state = 'active'",
-                          err);
-        if (!s) goto fail;
-        pj_stmt_text(s, 1, today);
-        pj_stmt_text(s, 2, r.status);
-        pj_stmt_int(s, 3, id);
-        if (pj_el_step(s, err)) goto fail;
-    }
+    if (strcmp(r.status, "active") && pj_el_pairs_end(c, "elder", id, r.status, err)) goto fail;
     if (elder_commit(c, "update", id, before, w, err)) goto fail;
     return 0;
 fail:

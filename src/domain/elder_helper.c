@@ -332,6 +332,8 @@ int pj_helper_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
             pj_fail(err, 409, "conflict", "id_number", "a helper with this ID number exists");
         goto fail;
     }
+    /* a helper no longer active keeps no pair: their elders are free to be paired again */
+    if (!r.active && pj_el_pairs_end(c, "helper", id, "helper inactive", err)) goto fail;
     if (pj_render_commit(c, "update", "helper", id, before, helper_render, w, err)) goto fail;
     return 0;
 fail:

@@ -79,6 +79,10 @@ int pj_el_alert_scan_tx(pj_ctx *c, int64_t now, int counts[PJ_EL_SCAN_COUNTS], p
 /* The same for the elders with ids in [lo, hi]; helpers and escalation only when `others`. */
 int pj_el_alert_scan_part(pj_ctx *c, int64_t now, int64_t lo, int64_t hi, int others,
                           int counts[PJ_EL_SCAN_COUNTS], pj_err *err);
+/* Ends the active pairs of an elder or a helper (who = "elder" | "helper") as of today with
+ * ended_note `note`, one audit row "end" / "pair" each; inside the caller's transaction. An
+ * elder no longer active, a helper deactivated: their elders can be paired again. */
+int pj_el_pairs_end(pj_ctx *c, const char *who, int64_t id, const char *note, pj_err *err);
 /* visit interval in days for a tier (settings). */
 int pj_el_visit_days(pj_ctx *c, const char *tier);
 

@@ -1336,6 +1336,49 @@ static int pair_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     return 0;
 }
 
+int pj_el_pairs_end(pj_ctx *c, const char *who, int64_t id, const char *note, pj_err *err)
+{
+    char today[11];
+    pj_el_date(pj_el_today(c, pj_now()), today);
+    pj_stmt *s = pj_db_prepare(c->db,
+                               !strcmp(who, "helper")
+                                   ? "SELECT id FROM elder_pairs WHERE helper_id = ? AND state ="
+                                     " 'active' ORDER BY id"
+                                   : "SELECT id FROM elder_pairs WHERE elder_id = ? AND state ="
+                                     " 'active' ORDER BY id",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int64_t *ids = NULL;
+    int n = 0, cap = 0, rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        if (n == cap) {
+            int64_t *m = pj_arena_alloc(c->arena, sizeof *m * (size_t)(cap = cap ? cap * 2 : 8));
+            if (n) memcpy(m, ids, sizeof *m * (size_t)n);
+            ids = m;
+        }
+        ids[n++] = pj_col_int(s, 0);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    for (int k = 0; k < n; k++) {
+        char *before = pj_render_to_string(c, ids[k], pair_render, err);
+        if (!before) return -1;
+        s = pj_db_prepare(c->db,
+                          "UPDATE elder_pairs SET state = 'ended', end_date = ?, ended_note = ?,"
+                          " version = version + 1 WHERE id = ?",
+                          err);
+        if (!s) return -1;
+        pj_stmt_text(s, 1, today);
+        pj_stmt_text(s, 2, note);
+        pj_stmt_int(s, 3, ids[k]);
+        if (pj_el_step(s, err)) return -1;
+        char *after = pj_render_to_string(c, ids[k], pair_render, err);
+        if (!after || pj_audit_add(c, "end", "pair", ids[k], before, after, err)) return -1;
+    }
+    return 0;
+}
+
 int pj_pair_list(pj_ctx *c, int64_t elder_id, int64_t helper_id, const char *state, int64_t cursor,
                  int limit, pj_jw *w, pj_err *err)
 {

@@ -467,3 +467,77 @@ TEST_T(elder_pairing_candidates_setting_is_bounded, 120)
     }
     th_stop(&s);
 }
+
+/* Regression: deactivating a helper left their pairs active, so their elders still showed the
+ * helper, counted as paired in coverage and were skipped by later pairing runs. Now, as for an
+ * elder no longer active, the pairs end (today, ended_note "helper inactive", one "end" audit
+ * row each) in the helper's update, and a new run pairs the elders with another helper. */
+TEST_T(elder_pairing_helper_deactivated_ends_their_pairs, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], g[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "grid01", s.demo_pw, g);
+    long long grid = el_grid01_grid(&s);
+    char q[200], body[200], path[128];
+    snprintf(q, sizeof q, "SELECT parent_id FROM regions WHERE id = %lld", grid);
+    long long village = th_sql_int(&s, q);
+    long long leaving = el_helper(&s, g, grid, 40, "1970-02-02", 'F', "");
+    long long e1 = el_elder(&s, g, grid, 41, ""), e2 = el_elder(&s, g, grid, 42, "");
+    long long es[] = {e1, e2};
+    for (int k = 0; k < 2; k++) {
+        snprintf(body, sizeof body, "{\"elder_id\":%lld,\"helper_id\":%lld}", es[k], leaving);
+        json_decref(EL(&s, off, "POST", "/api/v1/pairs", body, 201));
+    }
+    json_t *o = EL(&s, off, "GET", "/api/v1/eldercare/coverage?group=township", NULL, 200);
+    long long paired0 = th_int(json_object_get(o, "total"), "paired");
+    json_decref(o);
+    /* the helper stops */
+    snprintf(path, sizeof path, "/api/v1/helpers/%lld", leaving);
+    o = EL(&s, g, "PATCH", path, "{\"version\":1,\"active\":false}", 200);
+    CHECK(json_is_false(json_object_get(o, "active")));
+    CHECK_INT(th_int(o, "paired_elders"), 0);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", e1);
+    o = EL(&s, g, "GET", path, NULL, 200);
+    CHECK(json_is_null(json_object_get(o, "paired_helper")));
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/pairs?helper_id=%lld", leaving);
+    o = EL(&s, g, "GET", path, NULL, 200);
+    json_t *items = json_object_get(o, "items");
+    CHECK_INT(json_array_size(items), 2);
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        CHECK_STR(th_str(json_array_get(items, i), "state"), "ended");
+        CHECK_STR(th_str(json_array_get(items, i), "ended_note"), "helper inactive");
+    }
+    json_decref(o);
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit a JOIN elder_pairs p ON p.id = a.entity_id WHERE"
+             " a.entity = 'pair' AND a.action = 'end' AND p.helper_id = %lld AND a.after_json"
+             " LIKE '%%\"state\":\"ended\"%%'",
+             leaving);
+    CHECK_INT(th_sql_int(&s, q), 2);
+    o = EL(&s, off, "GET", "/api/v1/eldercare/coverage?group=township", NULL, 200);
+    CHECK_INT(th_int(json_object_get(o, "total"), "paired"), paired0 - 2);
+    json_decref(o);
+    /* another helper comes: the next run pairs both elders with her */
+    long long next = el_helper(&s, g, grid, 43, "1972-03-03", 'F', "");
+    snprintf(body, sizeof body, "{\"region_id\":%lld}", village);
+    o = EL(&s, off, "POST", "/api/v1/pairing-runs", body, 201);
+    CHECK_INT(th_int(o, "pairs_kept"), 0);
+    CHECK_INT(th_int(o, "elders_unpaired"), 2);
+    CHECK_INT(th_int(o, "proposed"), 2);
+    long long rid = th_int(o, "id");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/pairing-runs/%lld/accept", rid);
+    json_decref(EL(&s, off, "POST", path, NULL, 200));
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM elder_pairs WHERE helper_id = %lld AND state = 'active'", next);
+    CHECK_INT(th_sql_int(&s, q), 2);
+    /* the pairs of an active helper stay when something else changes */
+    snprintf(path, sizeof path, "/api/v1/helpers/%lld", next);
+    json_decref(EL(&s, g, "PATCH", path, "{\"version\":1,\"availability\":\"上午\"}", 200));
+    CHECK_INT(th_sql_int(&s, q), 2);
+    th_stop(&s);
+}
