@@ -523,7 +523,8 @@ static int in_contacts(pj_ctx *c, json_t *o, const char **out, pj_err *err)
     " e.ability_level, e.chronic_conditions, e.doctor_name, e.doctor_clinic, e.doctor_from,"       \
     " e.doctor_until, e.doctor_last_visit, e.emergency_contacts, e.meal_provider, e.meal_days,"    \
     " e.visit_tier, e.help_needed, e.helper_sex_pref, e.last_visit_at, e.status, e.source,"        \
-    " e.created_at, e.updated_at, e.version, g.name, p.helper_id, h.name, p.id, p.start_date"
+    " e.created_at, e.updated_at, e.version, g.name, p.helper_id, h.name, p.id, p.start_date,"     \
+    " ca.id, ca.balance_min"
 
 /* reveal: 1 numbers in full (audited by the caller), 0 masked, -1 an audit snapshot — numbers
  * masked and the health data too (the conditions by count, the doctor's name), since audit
@@ -537,7 +538,9 @@ static int elder_render_x(pj_ctx *c, int64_t id, pj_jw *w, int reveal, pj_err *e
                       "SELECT " ELDER_COLS " FROM elders e"
                       " JOIN regions g ON g.id = e.grid_id"
                       " LEFT JOIN elder_pairs p ON p.elder_id = e.id AND p.state = 'active'"
-                      " LEFT JOIN helpers h ON h.id = p.helper_id WHERE e.id = ?",
+                      " LEFT JOIN helpers h ON h.id = p.helper_id"
+                      " LEFT JOIN credit_accounts ca ON ca.owner_kind = 'elder'"
+                      " AND ca.owner_id = e.id WHERE e.id = ?",
                       err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
@@ -639,6 +642,9 @@ static int elder_render_x(pj_ctx *c, int64_t id, pj_jw *w, int reveal, pj_err *e
         pj_render_text(w, "since", s, 38);
         pj_jw_obj_end(w);
     }
+    /* the time-bank account, made when credits first come to the elder (a transfer) */
+    pj_render_ref(w, "credit_account_id", s, 39);
+    pj_jw_kint(w, "credit_balance_min", pj_col_int(s, 40));
     pj_render_text(w, "source", s, 30);
     pj_render_time(w, "created_at", pj_col_int(s, 31));
     pj_render_time(w, "updated_at", pj_col_int(s, 32));

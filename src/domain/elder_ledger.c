@@ -544,18 +544,47 @@ static int account_str(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 static int move(pj_ctx *c, int64_t account_id, json_t *body, int transfer, pj_jw *w, pj_err *err)
 {
     static const char *const redeem_fields[] = {"minutes", "note", NULL};
-    static const char *const transfer_fields[] = {"minutes", "to_account_id", "relation", "note",
-                                                  NULL};
-    int64_t minutes, to = 0;
-    const char *note = "", *relation = NULL;
+    static const char *const transfer_fields[] = {"minutes",  "to_account_id", "to_elder_id",
+                                                  "relation", "note",          NULL};
+    int64_t minutes, to = 0, to_elder = 0;
+    const char *note = "", *relation = NULL, *elder_name = NULL;
     owner o, t;
     if (pj_in_object(body, err) ||
         pj_in_only(body, transfer ? transfer_fields : redeem_fields, err) ||
         pj_in_int(body, "minutes", 1, 1, 1000000, &minutes, err) < 0 ||
         pj_in_str(body, "note", 0, 0, 200, &note, err) < 0 ||
-        (transfer && (pj_in_int(body, "to_account_id", 1, 1, INT64_MAX, &to, err) < 0 ||
+        (transfer && (pj_in_int(body, "to_account_id", 0, 1, INT64_MAX, &to, err) < 0 ||
+                      pj_in_int(body, "to_elder_id", 0, 1, INT64_MAX, &to_elder, err) < 0 ||
                       pj_in_enum(body, "relation", 1, relations, &relation, err) < 0)))
         return -1;
+    if (transfer && !to == !to_elder)
+        return pj_fail(err, 422, to ? "invalid_value" : "missing_field", "to_account_id",
+                       "name the relative's account (to_account_id) or, for an elder, the elder"
+                       " (to_elder_id), not both");
+    if (to_elder) {
+        /* an elder's account is made when credits first come to them */
+        pj_stmt *s = pj_db_prepare(
+            c->db,
+            "SELECT e.name, e.status, (SELECT a.id FROM credit_accounts a WHERE a.owner_kind ="
+            " 'elder' AND a.owner_id = e.id) FROM elders e WHERE e.id = ?",
+            err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, to_elder);
+        int rc = pj_stmt_step(s, err);
+        int active = rc == 1 && !strcmp(pj_col_text(s, 1), "active");
+        if (rc == 1) {
+            elder_name = pj_arena_strdup(c->arena, pj_col_text(s, 0));
+            to = pj_col_is_null(s, 2) ? 0 : pj_col_int(s, 2);
+        }
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+        if (rc == 0)
+            return pj_fail(err, 422, "unknown_id", "to_elder_id", "no elder %lld",
+                           (long long)to_elder);
+        if (!active)
+            return pj_fail(err, 422, "invalid_value", "to_elder_id", "elder %lld is not active",
+                           (long long)to_elder);
+    }
     if (account_owner(c, account_id, NULL, &o, err)) return -1;
     if (!strcmp(o.kind, "system"))
         return pj_fail(err, 422, "invalid_value", "id",
@@ -567,16 +596,19 @@ static int move(pj_ctx *c, int64_t account_id, json_t *body, int transfer, pj_jw
         if (!o.birth[0] || pj_el_age(o.birth, today) < age_min)
             return pj_fail(err, 409, "too_young", "id",
                            "credits are redeemed for one's own care from age %d", age_min);
-    } else {
-        if (account_owner(c, to, "to_account_id", &t, err)) return -1;
+    } else if (to) {
+        const char *field = to_elder ? "to_elder_id" : "to_account_id";
+        if (account_owner(c, to, field, &t, err)) return -1;
         if (to == account_id || !strcmp(t.kind, "system"))
-            return pj_fail(err, 422, "invalid_value", "to_account_id",
+            return pj_fail(err, 422, "invalid_value", field,
                            "transfer to another person's account");
     }
     if (pj_db_begin(c->db, err)) return -1;
     char *before = pj_render_to_string(c, account_id, account_str, err);
     if (!before) goto fail;
-    int64_t dest = transfer ? to : pj_credit_account_of(c, "system", ACC_REDEEMED, NULL, err);
+    int64_t dest = !transfer ? pj_credit_account_of(c, "system", ACC_REDEEMED, NULL, err)
+                   : to      ? to
+                             : pj_credit_account_of(c, "elder", to_elder, elder_name, err);
     if (!dest) goto fail;
     entry en[2] = {{account_id, -minutes}, {dest, minutes}};
     int64_t txn =

@@ -250,3 +250,99 @@ TEST_T(elder_service_logs_and_pairs_stay_in_scope, 120)
     check_invariants(&s);
     th_stop(&s);
 }
+
+/* Regression: elders never had a time-bank account (only helpers and the system did), so the
+ * documented transfer to a relative's account "a helper's or an elder's" could not reach an
+ * elder, and an elder could not redeem for their own care. A transfer may now name the elder
+ * (to_elder_id): their account is made on first need, shown on the elder, reused after, and the
+ * elder redeems from it; the ledger stays balanced. Bad targets are 422 and write nothing. */
+TEST_T(elder_ledger_transfer_to_an_elder, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80], off[80];
+    th_login(&s, "grid01", s.demo_pw, g);
+    th_login(&s, "officer", s.demo_pw, off);
+    long long grid = el_grid01_grid(&s);
+    long long son = el_helper(&s, g, grid, 51, "1975-05-05", 'M', "");
+    long long mother = el_elder(&s, g, grid, 52, "");
+    long long acc = account_of(&s, son);
+    char t_in[21], body[300], path[128];
+    pj_time_iso(pj_now() - 86400, t_in);
+    snprintf(body, sizeof body,
+             "{\"elder_id\":%lld,\"helper_id\":%lld,\"kind\":\"companionship\",\"time_in\":\"%s\","
+             "\"minutes\":120}",
+             mother, son, t_in);
+    json_decref(EL(&s, g, "POST", "/api/v1/service-logs", body, 201));
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", mother);
+    json_t *o = EL(&s, g, "GET", path, NULL, 200);
+    CHECK(json_is_null(json_object_get(o, "credit_account_id")));
+    json_decref(o);
+    /* bad targets: 422 naming the field, nothing written */
+    char fa[TH_FINGERPRINT_SIZE], fb[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, fa, sizeof fa);
+    snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld/transfer", acc);
+    o = EL(&s, off, "POST", path, "{\"minutes\":30,\"relation\":\"parent\"}", 422);
+    CHECK_STR(th_err_field(o), "to_account_id");
+    json_decref(o);
+    snprintf(body, sizeof body,
+             "{\"minutes\":30,\"relation\":\"parent\",\"to_elder_id\":%lld,\"to_account_id\":1}",
+             mother);
+    o = EL(&s, off, "POST", path, body, 422);
+    CHECK_STR(th_err_field(o), "to_account_id");
+    json_decref(o);
+    o = EL(&s, off, "POST", path, "{\"minutes\":30,\"relation\":\"parent\",\"to_elder_id\":999999}",
+           422);
+    CHECK_STR(th_err_code(o), "unknown_id");
+    CHECK_STR(th_err_field(o), "to_elder_id");
+    json_decref(o);
+    snprintf(body, sizeof body, "{\"minutes\":999,\"relation\":\"parent\",\"to_elder_id\":%lld}",
+             mother);
+    o = EL(&s, off, "POST", path, body, 409);
+    CHECK_STR(th_err_code(o), "insufficient_credits");
+    json_decref(o);
+    th_fingerprint(&s, fb, sizeof fb);
+    CHECK_STR(fb, fa);
+    /* the son gives his mother an hour, then half an hour more: one account, 90 minutes */
+    snprintf(body, sizeof body, "{\"minutes\":60,\"relation\":\"parent\",\"to_elder_id\":%lld}",
+             mother);
+    json_decref(EL(&s, off, "POST", path, body, 200));
+    snprintf(body, sizeof body, "{\"minutes\":30,\"relation\":\"parent\",\"to_elder_id\":%lld}",
+             mother);
+    json_decref(EL(&s, off, "POST", path, body, 200));
+    char q[160];
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM credit_accounts WHERE owner_kind = 'elder' AND owner_id = %lld",
+             mother);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    CHECK_INT(balance(&s, acc), 30);
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", mother);
+    o = EL(&s, g, "GET", path, NULL, 200);
+    long long macc = th_int(o, "credit_account_id");
+    CHECK(macc > 0);
+    CHECK_INT(th_int(o, "credit_balance_min"), 90);
+    json_decref(o);
+    /* her account, in the grid worker's scope; she redeems for her own care (she is 60+) */
+    snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld", macc);
+    o = EL(&s, g, "GET", path, NULL, 200);
+    CHECK_STR(th_str(o, "owner_kind"), "elder");
+    CHECK_INT(th_int(o, "balance_min"), 90);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld/redeem", macc);
+    json_decref(EL(&s, off, "POST", path, "{\"minutes\":45,\"note\":\"助浴\"}", 200));
+    CHECK_INT(balance(&s, macc), 45);
+    /* and can pass credits on by account id too */
+    snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld/transfer", macc);
+    snprintf(body, sizeof body, "{\"minutes\":15,\"relation\":\"child\",\"to_account_id\":%lld}",
+             acc);
+    json_decref(EL(&s, off, "POST", path, body, 200));
+    check_invariants(&s);
+    o = EL(&s, off, "GET", "/api/v1/time-bank/check", NULL, 200);
+    CHECK(json_is_true(json_object_get(o, "ok")));
+    json_decref(o);
+    /* one audit row per transfer */
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'credit_account' AND"
+                             " action = 'transfer'"),
+              3);
+    th_stop(&s);
+}
