@@ -988,6 +988,7 @@ static int elder_read(pj_ctx *c, json_t *b, int create, elder_rec *r, pj_err *er
     int64_t grid = 0;
     int bool_v;
     double lat = NAN, lon = NAN;
+    int was_helper = !create && r->meal_provider && !strcmp(r->meal_provider, "helper");
     if (pj_el_in_person(c, b, create, &r->p, 0, err) ||
         pj_in_str(b, "household", 0, 0, 128, &r->household, err) < 0 ||
         pj_in_int(b, "grid_id", create, 1, INT64_MAX, &grid, err) < 0 ||
@@ -1044,6 +1045,11 @@ static int elder_read(pj_ctx *c, json_t *b, int create, elder_rec *r, pj_err *er
     if (create && !json_object_get(b, "help_needed"))
         r->help_needed =
             PJ_SKILL_COMPANIONSHIP | (!strcmp(r->meal_provider, "helper") ? PJ_SKILL_MEALS : 0);
+    /* as on create: meals brought by a helper are a need the pairing must meet, unless the
+     * same update says what is needed */
+    if (!create && !was_helper && !strcmp(r->meal_provider, "helper") &&
+        !json_object_get(b, "help_needed"))
+        r->help_needed |= PJ_SKILL_MEALS;
     if (!r->help_needed)
         return pj_fail(err, 422, "invalid_value", "help_needed", "help_needed may not be empty");
     return 0;

@@ -313,3 +313,58 @@ TEST_T(elder_list_flag_and_gap_filters, 120)
     json_decref(EL(&s, off, "GET", "/api/v1/elder-alerts?elder_id=x", NULL, 400));
     th_stop(&s);
 }
+
+/* "a|b" for a JSON array of strings, in its order */
+static void needs_of(json_t *o, char *out, size_t size)
+{
+    json_t *a = json_object_get(o, "help_needed");
+    out[0] = 0;
+    for (size_t i = 0; i < json_array_size(a); i++) {
+        size_t l = strlen(out);
+        snprintf(out + l, size - l, "%s%s", i ? "|" : "", json_string_value(json_array_get(a, i)));
+    }
+}
+
+/* Regression: registering an elder with meal_provider "helper" adds meals to help_needed (so
+ * pairing looks for a helper who brings meals), but changing an elder to meal_provider
+ * "helper" later left help_needed as it was, and pairing ignored the meals. An update now
+ * does as the registration: meals are added when the provider becomes "helper", unless the
+ * same update gives help_needed; a deliberate help_needed is kept afterwards. */
+TEST_T(elder_update_to_helper_meals_adds_the_need, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80], needs[128], path[64], body[200];
+    th_login(&s, "grid01", s.demo_pw, g);
+    long long grid = el_grid01_grid(&s);
+    long long a = el_elder(&s, g, grid, 61, ""), b = el_elder(&s, g, grid, 62, "");
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", a);
+    json_t *o = EL(&s, g, "GET", path, NULL, 200);
+    needs_of(o, needs, sizeof needs);
+    CHECK_STR(needs, "companionship");
+    json_decref(o);
+    o = EL(&s, g, "PATCH", path, "{\"version\":1,\"meal_provider\":\"helper\",\"meal_days\":5}",
+           200);
+    needs_of(o, needs, sizeof needs);
+    CHECK_STR(needs, "meals|companionship");
+    json_decref(o);
+    /* the grid worker takes meals out on purpose: later updates, even naming the same
+     * provider again, leave that alone */
+    json_decref(
+        EL(&s, g, "PATCH", path, "{\"version\":2,\"help_needed\":[\"companionship\"]}", 200));
+    o = EL(&s, g, "PATCH", path, "{\"version\":3,\"meal_provider\":\"helper\",\"meal_days\":7}",
+           200);
+    needs_of(o, needs, sizeof needs);
+    CHECK_STR(needs, "companionship");
+    json_decref(o);
+    /* help_needed in the same update wins */
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", b);
+    snprintf(body, sizeof body,
+             "{\"version\":1,\"meal_provider\":\"helper\",\"meal_days\":7,"
+             "\"help_needed\":[\"nursing\"]}");
+    o = EL(&s, g, "PATCH", path, body, 200);
+    needs_of(o, needs, sizeof needs);
+    CHECK_STR(needs, "nursing");
+    json_decref(o);
+    th_stop(&s);
+}
