@@ -32,8 +32,8 @@ int pj_el_alert_scan_tx(pj_ctx *c, int64_t now, int counts[PJ_EL_SCAN_COUNTS], p
 /* One kind of elder alert re-checked, in one pass over its open and acknowledged alerts of
  * the elders in [lo, hi] raised by now: closed when the elder is no longer active, resolved
  * when `cond` (SQL on the elder `e` and the alert) holds, with `reason` (an SQL expression on
- * the same) as the reason; the dedupe key released. v[0..nv) are bound after lo, hi, now.
- * Adds to *resolved and *closed. */
+ * the same) as the reason; the dedupe key released. cond's parameters: v[0..nv), then day
+ * twice when given. Adds to *resolved and *closed. */
 static int cure(pj_ctx *c, const char *kind, const char *cond, const char *reason, int64_t now,
                 int64_t lo, int64_t hi, const int64_t *v, int nv, const char *day, int *resolved,
                 int *closed, pj_err *err)
