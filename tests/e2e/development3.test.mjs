@@ -367,9 +367,19 @@ describe('district development: create and edit forms', { timeout: 300000 }, () 
     const project = (await apiGet(page, '/agri/projects?limit=1')).items[0];
     const farm = (await apiGet(page, '/agri/farms?limit=1')).items[0];
     const park = (await apiGet(page, '/logistics/parks?limit=1')).items[0];
-    const wh = (await apiGet(page, '/logistics/warehouses?limit=1')).items[0];
+    // a warehouse with room left to let (tenancies may not let more than its area)
+    let wh, whTenants;
+    for (const w of (await apiGet(page, '/logistics/warehouses?limit=100')).items) {
+      const ts = (await apiGet(page, `/logistics/tenants?warehouse_id=${w.id}&limit=500`)).items;
+      if (w.area_m2 - ts.reduce((a, x) => a + (x.area_m2 || 0), 0) >= 1000) {
+        wh = w;
+        whTenants = ts;
+        break;
+      }
+    }
+    assert.ok(wh, 'a warehouse with room to let');
     // an organisation that is no tenant of that warehouse yet (one tenancy per pair)
-    const tenants = new Set((await apiGet(page, `/logistics/tenants?warehouse_id=${wh.id}&limit=500`)).items.map((x) => x.organisation_id));
+    const tenants = new Set(whTenants.map((x) => x.organisation_id));
     const org = (await apiGet(page, '/organisations?limit=200')).items.find((o) => !tenants.has(o.id));
     const text = (key, v) => async (dlg) => fill(dlg, key, v);
     const cases = [
