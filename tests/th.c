@@ -39,7 +39,23 @@ static const char *web_dir; /* for th_start_web */
 static int alert_scan_s;    /* for th_start_scan */
 static int throttled;       /* for th_start_limits */
 static int max_conns, max_per_addr;
-static const char *log_path; /* for th_start_log */
+static const char *log_path;         /* for th_start_log */
+static int trust_proxy, login_slots; /* for th_start_opts */
+
+void th_start_opts(th_server *s, const th_opts *o)
+{
+    throttled = o->throttled;
+    max_conns = o->max_conns;
+    max_per_addr = o->max_per_addr;
+    trust_proxy = o->trust_proxy;
+    login_slots = o->login_slots;
+    log_path = o->log_path;
+    web_dir = o->web_dir;
+    th_start_idle(s, 0, 0);
+    throttled = max_conns = max_per_addr = trust_proxy = login_slots = 0;
+    log_path = NULL;
+    web_dir = NULL;
+}
 
 void th_start_log(th_server *s, const char *path)
 {
@@ -94,6 +110,8 @@ void th_start_idle(th_server *s, int demo, int idle_s)
         }
         o.max_conns = max_conns;
         o.max_conns_per_addr = max_per_addr;
+        o.trust_proxy = trust_proxy;
+        o.login_slots = login_slots;
         pj_server *srv;
         pj_err err;
         pj_err_clear(&err);

@@ -31,6 +31,16 @@ void th_start_web(th_server *s, const char *dir);
 void th_start_limits(th_server *s, int max_total, int max_addr);
 /* Same, with the access log on, written to path (complete once th_stop returns). */
 void th_start_log(th_server *s, const char *path);
+/* Same, with any of these (no demo, no idle expiry). */
+typedef struct th_opts {
+    int throttled;               /* the log-in throttle on */
+    int max_conns, max_per_addr; /* connection limits (0 = the defaults) */
+    int trust_proxy;             /* the client from X-Forwarded-For */
+    int login_slots;             /* the throttle's table size (0 = the default) */
+    const char *log_path;        /* the access log (and warnings) into this file */
+    const char *web_dir;         /* console files */
+} th_opts;
+void th_start_opts(th_server *s, const th_opts *o);
 /* SIGTERM, waits; fails the test unless the server exited cleanly. */
 void th_stop(th_server *s);
 

@@ -266,6 +266,7 @@ static int v_serve(cli *a)
     pj_server_opts so = {.db_path = path, .host = host, .access_log = !cli_opt(a, "quiet")};
     pj_settings_default(&so.settings);
     if (cli_opt(a, "fast-hash")) so.settings.fast_hash = 1, so.login_unthrottled = 1;
+    if (cli_opt(a, "trust-proxy")) so.trust_proxy = 1;
     if (idle > 0) so.settings.session_idle_s = (int)(idle * 60);
     so.port = (int)port;
     so.cache_check_ms = (int)check_ms;
@@ -608,12 +609,17 @@ static int v_help(cli *a);
 static const verb verbs[] = {
     {"serve",
      "serve [--db F] [--host H] [--port N] [--web DIR] [--demo-if-new] [--seed N] [--quiet]\n"
-     "      [--idle-minutes N] [--cache-check-ms N] [--alert-scan-s N] [--fast-hash]",
+     "      [--idle-minutes N] [--cache-check-ms N] [--alert-scan-s N] [--trust-proxy]\n"
+     "      [--fast-hash]",
      "Run the HTTP server. A new database gets an admin account (password printed once) and,\n"
      "with --demo-if-new, the Pinggu demo district. Cached reads notice writes made by other\n"
      "processes (the CLI) within --cache-check-ms (default 50; 0 = on every request).\n"
      "The eldercare alert scan runs every --alert-scan-s seconds (default 300; 0 = off) and\n"
      "just after the meal cut-off, in slices between requests, as the user \"system\".\n"
+     "--trust-proxy: every connection comes through a reverse proxy on this machine or network\n"
+     "(the server must not be reachable otherwise): the client is the last address of\n"
+     "X-Forwarded-For, for the log-in throttle and lockouts, the audit and the access log, and\n"
+     "the limit of 1024 connections per client address is left to the proxy.\n"
      "--seed makes the demo deterministic; --fast-hash (tests only) hashes passwords weakly\n"
      "and lifts the limit on log-in attempts per client address.",
      v_serve},

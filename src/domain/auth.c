@@ -26,13 +26,14 @@ int pj_auth_init(pj_err *err)
 #define FAIL_SETS 1024
 #define FAIL_WAYS 4
 typedef struct fail_entry {
-    uint64_t key;    /* hash of name and address, 0 = empty */
-    uint64_t name_h; /* hash of the name */
-    uint64_t pw_tag; /* hash of the stored password hash (0: no such user) */
-    int64_t last;    /* the latest failure, unix s */
+    uint64_t key;              /* hash of name and address, 0 = empty */
+    uint64_t name_h;           /* hash of the name */
+    unsigned char name_id[16]; /* the name's keyed BLAKE2b: names of any length compare whole */
+    uint64_t pw_tag;           /* hash of the stored password hash (0: no such user) */
+    int64_t last;              /* the latest failure, unix s */
     int64_t locked_until;
     int failures;
-    char name[65], addr[48];
+    char addr[48];
 } fail_entry;
 static fail_entry fails[FAIL_SETS][FAIL_WAYS];
 static int fails_locked; /* entries locked at some point and not yet seen expired: 0 = none */
@@ -50,6 +51,15 @@ static uint64_t fail_seed(void)
     return seed;
 }
 
+/* The keyed hash a name is told apart by (the whole name, however long). */
+static void name_id_of(const char *name, unsigned char out[16])
+{
+    static unsigned char key[crypto_generichash_KEYBYTES];
+    static int keyed;
+    if (!keyed) pj_random_bytes(key, sizeof key), keyed = 1;
+    crypto_generichash(out, 16, (const unsigned char *)name, strlen(name), key, sizeof key);
+}
+
 static uint64_t fail_key(const char *name, const char *addr)
 {
     uint64_t h = fnv(fnv(fail_seed(), name) * 31 + 1, addr);
@@ -60,11 +70,13 @@ static uint64_t fail_key(const char *name, const char *addr)
 static fail_entry *fail_find(const char *name, const char *addr, int make)
 {
     uint64_t k = fail_key(name, addr);
+    unsigned char id[16];
+    name_id_of(name, id);
     fail_entry *set = fails[k % FAIL_SETS], *victim = NULL;
     int64_t now = pj_now();
     for (int i = 0; i < FAIL_WAYS; i++) {
         fail_entry *e = &set[i];
-        if (e->key == k && !strcmp(e->name, name) && !strcmp(e->addr, addr)) return e;
+        if (e->key == k && !memcmp(e->name_id, id, sizeof id) && !strcmp(e->addr, addr)) return e;
         /* an empty slot first, then an unlocked one, then the locked; the oldest of a kind */
         int rank = !e->key ? 0 : e->locked_until > now ? 2 : 1;
         int vrank = !victim ? 3 : !victim->key ? 0 : victim->locked_until > now ? 2 : 1;
@@ -74,7 +86,7 @@ static fail_entry *fail_find(const char *name, const char *addr, int make)
     memset(victim, 0, sizeof *victim);
     victim->key = k;
     victim->name_h = fnv(fail_seed(), name);
-    snprintf(victim->name, sizeof victim->name, "%s", name);
+    memcpy(victim->name_id, id, sizeof id);
     snprintf(victim->addr, sizeof victim->addr, "%s", addr);
     return victim;
 }
@@ -84,6 +96,8 @@ static int locked_anywhere(const char *name, uint64_t pw_tag)
 {
     if (!fails_locked) return 0;
     uint64_t nh = fnv(fail_seed(), name);
+    unsigned char id[16];
+    name_id_of(name, id);
     int64_t now = pj_now();
     int any = 0, left = 0;
     for (int i = 0; i < FAIL_SETS; i++)
@@ -91,7 +105,8 @@ static int locked_anywhere(const char *name, uint64_t pw_tag)
             const fail_entry *e = &fails[i][j];
             if (e->locked_until <= now) continue;
             left++;
-            if (e->name_h == nh && e->pw_tag == pw_tag && !strcmp(e->name, name)) any = 1;
+            if (e->name_h == nh && e->pw_tag == pw_tag && !memcmp(e->name_id, id, sizeof id))
+                any = 1;
         }
     fails_locked = left;
     return any;
@@ -226,10 +241,12 @@ int pj_auth_login(pj_ctx *c, const char *username, const char *password, pj_jw *
     pj_stmt_done(s);
     if (rc < 0) return -1;
     const char *addr = c->client && *c->client ? c->client : "local";
+    /* failures are counted per address (an IPv6 client's per /64), shown as the address */
+    const char *key = c->client_key && *c->client_key ? c->client_key : addr;
     uint64_t tag = pw_tag_of(id ? hash : NULL);
     int64_t now = pj_now();
     /* locked for this name from this address: the same answer whether the name exists */
-    fail_entry *fe = fail_find(username, addr, 0);
+    fail_entry *fe = fail_find(username, key, 0);
     if (fe && fe->pw_tag == tag && fe->locked_until > now)
         return pj_fail(err, 423, "locked", "username",
                        "too many failed logins; try again in %lld minutes",
@@ -243,7 +260,7 @@ int pj_auth_login(pj_ctx *c, const char *username, const char *password, pj_jw *
     int ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 && id && !disabled;
     if (!ok) {
         /* count the failure for this name and address, known name or not */
-        fe = fail_find(username, addr, 1);
+        fe = fail_find(username, key, 1);
         if (fe->pw_tag != tag || (fe->locked_until && fe->locked_until <= now)) {
             fe->failures = 0; /* a new password, or an expired lock: counting starts anew */
             fe->locked_until = 0;

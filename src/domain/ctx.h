@@ -49,6 +49,9 @@ typedef struct pj_ctx {
     const pj_settings *settings;
     const char *token;  /* the caller's session token, NULL outside HTTP */
     const char *client; /* the client's address over HTTP ("1.2.3.4"), NULL outside HTTP */
+    /* what log-in failures are counted by: the address, an IPv6 one's /64 ("2001:db8::/64");
+     * NULL = client */
+    const char *client_key;
     /* A read whose answer depends on the clock sets the time (unix s) until which it stays
      * true; 0 = until the data changes. The server's response cache honours it. */
     int64_t valid_until;

@@ -59,21 +59,25 @@ typedef struct sess_entry {
     uint64_t gen;
 } sess_entry;
 
-/* Open connections of one client address (a chained hash table of the addresses). */
+/* One client address (its key: pj_client_key) in a chained hash table: its open connections
+ * and the input room its connections and requests hold. */
 #define ADDR_SLOTS 1024
 typedef struct addr_count {
     struct addr_count *next;
-    int n;
+    int refs;        /* connections and requests that point here; the entry goes at 0 */
+    int conns;       /* connections open from the address */
+    size_t buffered; /* input room charged to the address */
     char addr[48];
 } addr_count;
 
 /* Log-in attempts of one client address: a token bucket (LOGIN_BURST, one more every
- * LOGIN_EVERY_MS), direct-mapped by address; a slot taken by another address starts full. */
+ * LOGIN_EVERY_MS), direct-mapped by a seeded hash of the address. Addresses that share a
+ * slot share its bucket (the slot keeps the later full time), so two of them cannot refill
+ * each other's. */
 #define LOGIN_SLOTS    4096
 #define LOGIN_BURST    10
 #define LOGIN_EVERY_MS 2000
 typedef struct login_bucket {
-    char addr[48];
     int64_t full_at_ms; /* the bucket is full from then on; each attempt adds LOGIN_EVERY_MS */
 } login_bucket;
 
@@ -120,7 +124,11 @@ typedef struct conn {
     int64_t req_ms;       /* when the request now first in the input began to arrive (ms) */
     int sent_continue;
     pj_head head;
-    addr_count *peer; /* the client's address and how many connections it has open */
+    addr_count *peer; /* the socket's address: its connections are counted there */
+    addr_count *bill; /* the address the input room is charged to: peer, or behind a trusted
+                       * proxy the client of the request now read */
+    char ip[48];      /* the socket's address as text */
+    char client[48];  /* the request's client as text: ip, or X-Forwarded-For's last */
     size_t req_len;   /* bytes of the request being answered (head + body) */
     char *in;
     size_t in_len, in_cap;
@@ -155,10 +163,14 @@ struct pj_server {
     int64_t accept_warned_ms;
     addr_count *addrs[ADDR_SLOTS];
     int max_conns, max_per_addr;
-    uint64_t conns_refused; /* over a limit, since the last warning */
+    uint64_t conns_refused; /* over a limit, not yet in a warning */
     int64_t refuse_warned_ms;
-    login_bucket *logins; /* LOGIN_SLOTS, NULL when log-ins are not limited */
-    int stopping;         /* asked to stop: no new requests, the busy ones finish */
+    char refused_from[48];        /* the address of the latest refused */
+    struct event *ev_refuse_warn; /* the warning of refusals made since the last one */
+    login_bucket *logins;         /* login_slots, NULL when log-ins are not limited */
+    int login_slots;
+    uint64_t login_seed;
+    int stopping; /* asked to stop: no new requests, the busy ones finish */
     int64_t stop_ms;
     struct event *ev_drain; /* while stopping: ends the loop once nothing is busy */
     char date[48];          /* "Date: …\r\n" of date_s */
@@ -343,19 +355,63 @@ static const pj_route *find_route(const char *method, const char *path, const ch
     return NULL;
 }
 
-/* The route of a request head (judged on the raw path; the handler finds it again on the
- * decoded one), or NULL. */
-static const pj_route *head_route(const pj_head *h)
+/* The Allow header line of the methods a (decoded) path has, malloc'd ("Allow: GET, POST\r\n"),
+ * or NULL. */
+static char *allow_line(const char *path)
 {
-    char path[512];
-    size_t pl = strcspn(h->target, "?#");
-    if (pl >= sizeof path) return NULL;
-    memcpy(path, h->target, pl);
-    path[pl] = 0;
-    const char *seg;
-    size_t sl;
-    int known;
-    return find_route(h->method, path, &seg, &sl, &known);
+    int nroutes;
+    const pj_route *routes = pj_routes(&nroutes);
+    char allow[64] = "";
+    size_t len = 0;
+    for (int i = 0; i < nroutes; i++) {
+        const char *seg;
+        size_t sl;
+        if (!match(routes[i].path, path, &seg, &sl)) continue;
+        int k =
+            snprintf(allow + len, sizeof allow - len, "%s%s", len ? ", " : "", routes[i].method);
+        if (k > 0 && (size_t)k < sizeof allow - len) len += (size_t)k;
+    }
+    char *extra = NULL;
+    if (asprintf(&extra, "Allow: %s\r\n", allow) < 0) extra = NULL;
+    return extra;
+}
+
+/* The route of a request head, found as the handler will find it (on the decoded path); or
+ * NULL with err set to the answer the request gets without one (400 bad path, 404, 405 with
+ * *allow set to its header line, and for a console file 404, 405, or 413 since none takes a
+ * body). */
+static const pj_route *head_route(pj_server *srv, const pj_head *h, pj_err *err, char **allow)
+{
+    *allow = NULL;
+    const char *target = h->target;
+    size_t plen = strcspn(target, "?#");
+    pj_arena a = srv->arena;
+    const pj_route *rt = NULL;
+    const char *path = *target == '/' ? pj_url_decode(&a, target, plen, 0) : NULL;
+    if (!path) {
+        pj_fail(err, 400, "bad_path", "", "malformed request path");
+    } else if (strncmp(path, "/api/", 5) != 0) {
+        if (!srv->opts.web_dir)
+            pj_fail(err, 404, "not_found", "", "no console installed");
+        else if (strcmp(h->method, "GET") && strcmp(h->method, "HEAD"))
+            pj_fail(err, 405, "method_not_allowed", "", "only GET here");
+        else
+            pj_fail(err, 413, "body_too_large", "", "a console file takes no request body");
+    } else {
+        const char *seg;
+        size_t sl;
+        int known;
+        rt = find_route(h->method, path, &seg, &sl, &known);
+        if (!rt && known) {
+            *allow = allow_line(path);
+            pj_fail(err, 405, "method_not_allowed", "", "%s is not allowed on %s", h->method, path);
+        } else if (!rt) {
+            pj_fail(err, 404, "not_found", "", "no such endpoint: %s", path);
+        }
+    }
+    pj_arena_reset(&a);
+    srv->arena = a;
+    return rt;
 }
 
 /* The error shape every error answer has, into b (emptied first). */
@@ -479,38 +535,69 @@ static void access_line(pj_server *srv, const reply *p, const char *target, size
     *q++ = ' ';
     q = put_str(q, line + sizeof line - 48, p->user[0] ? p->user : "-");
     *q++ = ' ';
-    q = put_str(q, line + sizeof line - 1, p->c && p->c->peer ? p->c->peer->addr : "-");
+    q = put_str(q, line + sizeof line - 1, p->c && p->c->client[0] ? p->c->client : "-");
     *q++ = '\n';
     fwrite(line, 1, (size_t)(q - line), stderr);
 }
 
 /* ---- connections ---- */
 
-#define IDLE_S       60                  /* idle, or a reply not taken: closed after this */
-#define REQUEST_S    60                  /* a request must be whole this long after it began */
-#define LINGER_S     2                   /* after a refused request: its rest drained this long */
-#define LINGER_MAX   ((size_t)9 << 20)   /* and at most this much of it */
-#define IN_KEEP      ((size_t)64 << 10)  /* input room a connection keeps between requests */
-#define BUFFERED_MAX ((size_t)256 << 20) /* input room of all connections together */
+#define IDLE_S            60 /* idle, or a reply not taken: closed after this */
+#define REQUEST_S         60 /* a request must be whole this long after it began */
+#define LINGER_S          2  /* after a refused request: its rest drained this long */
+#define LINGER_MAX        ((size_t)9 << 20)   /* and at most this much of it */
+#define IN_KEEP           ((size_t)64 << 10)  /* input room a connection keeps between requests */
+#define BUFFERED_MAX      ((size_t)256 << 20) /* input room of all connections together */
+#define ADDR_BUFFERED_MAX ((size_t)32 << 20)  /* and of one client address's */
 
-/* The entry of a client address (created with n = 0), or NULL when out of memory. */
+/* The key a client address is counted by: an IPv4 address as it is (an IPv4-mapped IPv6 one
+ * as IPv4), an IPv6 one's /64 ("2001:db8:1:2::/64": one host holds a whole /64), anything
+ * else as it is. */
+void pj_client_key(const char *addr, char *out, size_t size)
+{
+    struct in6_addr a6;
+    struct in_addr a4;
+    char text[INET6_ADDRSTRLEN];
+    if (inet_pton(AF_INET6, addr, &a6) == 1) {
+        if (IN6_IS_ADDR_V4MAPPED(&a6)) {
+            memcpy(&a4, (const char *)&a6 + 12, 4);
+            if (inet_ntop(AF_INET, &a4, text, sizeof text)) {
+                copy_str(out, size, text);
+                return;
+            }
+        }
+        memset((char *)&a6 + 8, 0, 8);
+        if (inet_ntop(AF_INET6, &a6, text, sizeof text)) {
+            snprintf(out, size, "%s/64", text);
+            return;
+        }
+    }
+    copy_str(out, size, addr);
+}
+
+/* The entry of a client address key, with one more reference (created with none), or NULL
+ * when out of memory. */
 static addr_count *addr_get(pj_server *srv, const char *addr)
 {
     addr_count **head = &srv->addrs[hash_str(addr) % ADDR_SLOTS];
     for (addr_count *a = *head; a; a = a->next)
-        if (!strcmp(a->addr, addr)) return a;
+        if (!strcmp(a->addr, addr)) {
+            a->refs++;
+            return a;
+        }
     addr_count *a = calloc(1, sizeof *a);
     if (!a) return NULL;
     copy_str(a->addr, sizeof a->addr, addr);
+    a->refs = 1;
     a->next = *head;
     *head = a;
     return a;
 }
 
-/* One connection of a's address fewer; the entry goes with its last one. */
+/* One reference to a fewer; the entry goes with its last one. */
 static void addr_put(pj_server *srv, addr_count *a)
 {
-    if (!a || --a->n > 0) return;
+    if (!a || --a->refs > 0) return;
     for (addr_count **pp = &srv->addrs[hash_str(a->addr) % ADDR_SLOTS]; *pp; pp = &(*pp)->next)
         if (*pp == a) {
             *pp = a->next;
@@ -538,7 +625,10 @@ static void conn_free(conn *c)
     if (c->own_cached) body_unref(c->own_cached);
     pj_buf_free(&c->out);
     srv->buffered -= c->in_cap;
+    c->bill->buffered -= c->in_cap;
+    addr_put(srv, c->bill);
     srv->nconns--;
+    c->peer->conns--;
     addr_put(srv, c->peer);
     free(c->in);
     free(c);
@@ -578,6 +668,7 @@ static void conn_reply_done(conn *c)
             c->lingering = 1;
             c->linger_until = pj_now_ms() + LINGER_S * 1000;
             c->srv->buffered -= c->in_cap;
+            c->bill->buffered -= c->in_cap;
             free(c->in);
             c->in = NULL;
             c->in_len = c->in_cap = 0;
@@ -600,6 +691,7 @@ static void conn_reply_done(conn *c)
         char *n = realloc(c->in, IN_KEEP);
         if (n) {
             c->srv->buffered -= c->in_cap - IN_KEEP;
+            c->bill->buffered -= c->in_cap - IN_KEEP;
             c->in = n;
             c->in_cap = IN_KEEP;
         }
@@ -957,14 +1049,16 @@ static int same_host(const char *host, const char *hp)
     return 0;
 }
 
-/* A write made with the session cookie must come from the server's own pages: an Origin
- * header must name the Host (or X-Forwarded-Host, behind a proxy), a Sec-Fetch-Site header
- * must say same-origin (or none: typed by the user). Headers a browser does not send are not
- * asked for (other clients send the token in Authorization). */
+/* A write made with the session cookie, and a log-in or log-out, must come from the server's
+ * own pages: a Sec-Fetch-Site header must say same-origin (the browser vouches for it: the
+ * Origin is not compared then, so a proxy that rewrites Host does not matter) or none (typed
+ * by the user); without one, an Origin header must name the Host (or X-Forwarded-Host).
+ * Headers a browser does not send are not asked for (curl, scripts). */
 static int cookie_origin_ok(const pj_head *in)
 {
     const char *site = pj_head_get(in, "Sec-Fetch-Site");
-    if (site && strcasecmp(site, "same-origin") && strcasecmp(site, "none")) return 0;
+    if (site && !strcasecmp(site, "same-origin")) return 1;
+    if (site && strcasecmp(site, "none")) return 0;
     const char *origin = pj_head_get(in, "Origin");
     if (!origin) return 1;
     char hp[256];
@@ -992,12 +1086,10 @@ static int simple_ct(const char *ct)
 static int login_wait_s(pj_server *srv, const char *addr)
 {
     if (!srv->logins) return 0;
-    login_bucket *b = &srv->logins[hash_str(addr) % LOGIN_SLOTS];
+    uint64_t h = srv->login_seed;
+    for (const char *p = addr; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    login_bucket *b = &srv->logins[h % (uint64_t)srv->login_slots];
     int64_t now = pj_now_ms();
-    if (strcmp(b->addr, addr)) {
-        copy_str(b->addr, sizeof b->addr, addr);
-        b->full_at_ms = 0;
-    }
     /* the bucket holds (now - full_at) / EVERY + BURST attempts, at most BURST */
     if (b->full_at_ms < now) b->full_at_ms = now;
     int64_t next = b->full_at_ms + LOGIN_EVERY_MS;
@@ -1065,9 +1157,6 @@ static void handle(pj_server *srv, conn *c, const char *body, size_t blen)
     const char *rawq = plen < tlen ? target + plen + 1 : NULL;
     size_t qlen = rawq ? tlen - plen - 1 : 0;
     const pj_head *in = &c->head;
-    const pj_route *routes;
-    int nroutes;
-    routes = pj_routes(&nroutes);
     const pj_route *hit = NULL;
     int path_known = 0;
     const char *id_seg = NULL;
@@ -1088,17 +1177,7 @@ static void handle(pj_server *srv, conn *c, const char *body, size_t blen)
     if (!hit) {
         if (path_known) {
             /* 405 names the methods the path has */
-            char allow[64] = "";
-            size_t len = 0;
-            for (int i = 0; i < nroutes; i++) {
-                const char *seg;
-                size_t sl;
-                if (!match(routes[i].path, r.path, &seg, &sl)) continue;
-                int k = snprintf(allow + len, sizeof allow - len, "%s%s", len ? ", " : "",
-                                 routes[i].method);
-                if (k > 0 && (size_t)k < sizeof allow - len) len += (size_t)k;
-            }
-            if (asprintf(&extra, "Allow: %s\r\n", allow) < 0) extra = NULL;
+            extra = allow_line(r.path);
             pj_fail(&r.err, 405, "method_not_allowed", "", "%s is not allowed on %s", r.method,
                     r.path);
         } else
@@ -1115,11 +1194,21 @@ static void handle(pj_server *srv, conn *c, const char *body, size_t blen)
     int by_cookie;
     r.token = bearer(in, &by_cookie);
     r.ctx.token = r.token;
-    r.ctx.client = c->peer ? c->peer->addr : "-";
+    r.ctx.client = c->client;
+    r.ctx.client_key = c->bill->addr;
     int is_write = strcmp(r.method, "GET") && strcmp(r.method, "HEAD");
+    if ((hit->flags & PJ_ROUTE_LOGIN) || !strcmp(hit->path, "/api/v1/auth/logout")) {
+        /* a page elsewhere may not log its visitor in or out, nor spend the log-in attempts
+         * (and lock the names) of the visitor's address: the rule of cookie writes */
+        if (!cookie_origin_ok(in)) {
+            pj_fail(&r.err, 403, "cross_origin", "",
+                    "a log-in or log-out from a browser must come from this server's own pages");
+            goto fail;
+        }
+    }
     if (hit->flags & PJ_ROUTE_LOGIN) {
         /* password checks are slow on purpose: a few per client address, before any */
-        int wait = login_wait_s(srv, r.ctx.client);
+        int wait = login_wait_s(srv, c->bill->addr);
         if (wait) {
             if (asprintf(&extra, "Retry-After: %d\r\n", wait) < 0) extra = NULL;
             pj_fail(&r.err, 429, "too_many_requests", "",
@@ -1173,9 +1262,10 @@ static void handle(pj_server *srv, conn *c, const char *body, size_t blen)
                 "with the session cookie, send the file with its own content type");
         goto fail;
     }
-    if (blen > (upload ? PJ_UPLOAD_MAX : PJ_BODY_MAX)) {
-        pj_fail(&r.err, 413, "body_too_large", "", "the request body is larger than %d bytes",
-                upload ? PJ_UPLOAD_MAX : PJ_BODY_MAX);
+    size_t body_max = !hit->roles ? PJ_PUBLIC_BODY_MAX : upload ? PJ_UPLOAD_MAX : PJ_BODY_MAX;
+    if (blen > body_max) {
+        pj_fail(&r.err, 413, "body_too_large", "", "the request body is larger than %zu bytes",
+                body_max);
         goto fail;
     }
     if (upload && blen > 0) {
@@ -1326,14 +1416,16 @@ static int serve_static(pj_server *srv, pj_req *r, char **extra)
 
 /* ---- reading requests ---- */
 
-/* Answers a request that cannot be parsed or taken, then closes the connection. */
-static void conn_refuse(conn *c, const pj_err *e)
+/* Answers a request that cannot be parsed or taken (with more header lines: extra, owned),
+ * then closes the connection. */
+static void conn_refuse_x(conn *c, const pj_err *e, char *extra)
 {
     pj_server *srv = c->srv;
     reply *p = calloc(1, sizeof *p);
     if (!p) abort();
     make_rid(srv, p->rid);
     reply_error(p, e);
+    p->extra = extra;
     p->c = c;
     p->t0 = now_us();
     copy_str(p->method, sizeof p->method, c->head.method ? c->head.method : "-");
@@ -1346,6 +1438,59 @@ static void conn_refuse(conn *c, const pj_err *e)
     c->req_len = 0;
     reply_send(srv, p, 0);
     reply_free(p);
+}
+
+static void conn_refuse(conn *c, const pj_err *e)
+{
+    conn_refuse_x(c, e, NULL);
+}
+
+/* Charges c's input room to the address a from now on (a reference of its own). */
+static void conn_bill(conn *c, addr_count *a)
+{
+    if (a == c->bill) return;
+    a->refs++;
+    c->bill->buffered -= c->in_cap;
+    a->buffered += c->in_cap;
+    addr_put(c->srv, c->bill);
+    c->bill = a;
+}
+
+/* The client of the request whose head was just parsed: the socket's address, or with
+ * trust_proxy the last address of X-Forwarded-For (the one the proxy added; the last such
+ * header's), which is then charged with the connection's input room. */
+static void conn_client(conn *c)
+{
+    pj_server *srv = c->srv;
+    const char *xff = NULL;
+    if (srv->opts.trust_proxy)
+        for (int i = 0; i < c->head.nh; i++)
+            if (!strcasecmp(c->head.h[i].name, "X-Forwarded-For")) xff = c->head.h[i].value;
+    char ip[48] = "", key[48];
+    if (xff) {
+        const char *p = strrchr(xff, ',');
+        p = p ? p + 1 : xff;
+        p += strspn(p, " \t");
+        size_t n = strcspn(p, " \t");
+        unsigned char tmp[sizeof(struct in6_addr)];
+        if (n < sizeof ip) {
+            memcpy(ip, p, n);
+            ip[n] = 0;
+        }
+        if (inet_pton(AF_INET, ip, tmp) != 1 && inet_pton(AF_INET6, ip, tmp) != 1) ip[0] = 0;
+    }
+    if (!ip[0]) {
+        copy_str(c->client, sizeof c->client, c->ip);
+        conn_bill(c, c->peer);
+        return;
+    }
+    copy_str(c->client, sizeof c->client, ip);
+    pj_client_key(ip, key, sizeof key);
+    if (!strcmp(key, c->bill->addr)) return;
+    addr_count *a = addr_get(srv, key);
+    if (!a) return;
+    conn_bill(c, a);
+    addr_put(srv, a);
 }
 
 /* Makes c->in cap bytes long; a parsed head's pointers (rebase) move with it, through their
@@ -1366,6 +1511,7 @@ static int in_reserve(conn *c, size_t cap, int rebase)
     char *n = realloc(c->in, cap);
     if (!n) return -1;
     c->srv->buffered += cap - c->in_cap;
+    c->bill->buffered += cap - c->in_cap;
     c->in = n;
     c->in_cap = cap;
     if (rebase) {
@@ -1395,25 +1541,39 @@ static int conn_process(conn *c)
             int rc = pj_head_parse(c->in, c->in_len, &c->head, &err);
             if (rc == 1) break;
             if (rc < 0) {
+                copy_str(c->client, sizeof c->client, c->ip);
                 conn_refuse(c, &err);
                 break;
             }
-            /* the body's room, before a byte of it is read: no more than the route takes, and
-             * within what all connections may hold together */
+            conn_client(c);
+            /* Nobody makes the server hold a body it will not take: a request no route takes
+             * is answered (404, 405) and one to a route that needs a login has its session
+             * (and role) checked, before a byte of the body is read; refused, the connection
+             * closes (the body is drained, not read). A body already here is answered as
+             * usual. */
             long long cl = c->head.content_length > 0 ? c->head.content_length : 0;
-            const pj_route *rt = head_route(&c->head);
-            size_t limit = rt && (rt->flags & PJ_ROUTE_UPLOAD) ? PJ_UPLOAD_MAX : PJ_BODY_MAX;
+            int body_due = cl > 0 && c->in_len < c->head.head_len + (size_t)cl && !srv->stopping;
+            char *allow = NULL;
+            const pj_route *rt = head_route(srv, &c->head, &err, &allow);
+            if (!rt && body_due) {
+                conn_refuse_x(c, &err, allow);
+                break;
+            }
+            free(allow);
+            pj_err_clear(&err);
+            /* the body's room: no more than the route takes (a few KiB without a login), and
+             * within what the client's address and all connections may hold */
+            size_t limit = !rt                             ? PJ_BODY_MAX
+                           : !rt->roles                    ? PJ_PUBLIC_BODY_MAX
+                           : (rt->flags & PJ_ROUTE_UPLOAD) ? PJ_UPLOAD_MAX
+                                                           : PJ_BODY_MAX;
             if ((size_t)cl > limit) {
                 pj_fail(&err, 413, "body_too_large", "",
                         "the request body is larger than %zu bytes", limit);
                 conn_refuse(c, &err);
                 break;
             }
-            /* a route that needs a login: the session (and role) is checked now, so that
-             * nobody without one makes the server hold a body; refused, the connection closes
-             * (the body is drained, not read). A body already here is answered as usual. */
-            if (cl > 0 && c->in_len < c->head.head_len + (size_t)cl && rt && rt->roles &&
-                !srv->stopping && early_auth(srv, c, rt, &err)) {
+            if (body_due && rt->roles && early_auth(srv, c, rt, &err)) {
                 conn_refuse(c, &err);
                 break;
             }
@@ -1515,8 +1675,8 @@ static void on_read(evutil_socket_t fd, short what, void *arg)
         return;
     }
     /* room to read into, grown as bytes arrive: a head needs at most PJ_HEAD_MAX, a body its
-     * Content-Length (checked against the route's limit with the head); all connections
-     * together hold at most BUFFERED_MAX */
+     * Content-Length (checked against the route's limit with the head); the connections
+     * of one client address hold at most ADDR_BUFFERED_MAX, all together BUFFERED_MAX */
     size_t limit =
         c->have_head
             ? c->head.head_len + (size_t)(c->head.content_length > 0 ? c->head.content_length : 0)
@@ -1524,11 +1684,14 @@ static void on_read(evutil_socket_t fd, short what, void *arg)
     if (c->in_cap < limit && c->in_cap - c->in_len < 4096) {
         size_t cap = c->in_cap ? c->in_cap * 2 : 8192;
         if (cap > limit) cap = limit;
-        if (c->srv->buffered + (cap - c->in_cap) > BUFFERED_MAX) {
+        size_t grow = cap - c->in_cap;
+        int mine = c->bill->buffered + grow > ADDR_BUFFERED_MAX;
+        if (mine || c->srv->buffered + grow > BUFFERED_MAX) {
             pj_err err;
             pj_err_clear(&err);
-            pj_fail(&err, 503, "busy", "",
-                    "the server holds too many request bodies; try again shortly");
+            pj_fail(&err, 503, "busy", "", "%s; try again shortly",
+                    mine ? "this client address has too many request bodies in progress"
+                         : "the server holds too many request bodies");
             refuse_now(c, &err);
             return;
         }
@@ -1578,6 +1741,42 @@ static void peer_name(const struct sockaddr_storage *ss, char *out, size_t size)
     if (!a || !inet_ntop(fam, a, out, (socklen_t)size)) copy_str(out, size, "-");
 }
 
+/* The warning of the connections closed over a limit since the last one. */
+static void refuse_warn(pj_server *srv)
+{
+    if (!srv->conns_refused) return;
+    pj_warn("server: connection limit: closed %llu new connections (the last from %s; %d open, "
+            "at most %d, %d per address%s)",
+            (unsigned long long)srv->conns_refused, srv->refused_from, srv->nconns, srv->max_conns,
+            srv->max_per_addr,
+            srv->opts.trust_proxy ? ", not applied behind the trusted proxy" : "");
+    srv->conns_refused = 0;
+    srv->refuse_warned_ms = pj_now_ms();
+}
+
+static void on_refuse_warn(evutil_socket_t fd, short what, void *arg)
+{
+    refuse_warn(arg);
+}
+
+/* A connection closed over a limit: counted, and said within a second of the first of a
+ * burst (with the rest of that second's), then at most every 10 s, each line with the count
+ * since the one before. */
+static void conn_refused(pj_server *srv, const char *ip)
+{
+    srv->conns_refused++;
+    copy_str(srv->refused_from, sizeof srv->refused_from, ip);
+    if (!srv->ev_refuse_warn) {
+        refuse_warn(srv);
+        return;
+    }
+    if (evtimer_pending(srv->ev_refuse_warn, NULL)) return;
+    int64_t wait = srv->refuse_warned_ms + 10000 - pj_now_ms();
+    if (wait < 1000) wait = 1000;
+    struct timeval tv = {(time_t)(wait / 1000), (suseconds_t)(wait % 1000) * 1000};
+    evtimer_add(srv->ev_refuse_warn, &tv);
+}
+
 static void on_accept(evutil_socket_t lfd, short what, void *arg)
 {
     pj_server *srv = arg;
@@ -1601,34 +1800,30 @@ static void on_accept(evutil_socket_t lfd, short what, void *arg)
             }
             return;
         }
-        /* at most max_conns connections, max_per_addr of them from one address: one more is
-         * closed at once (said at most every 10 s), so neither descriptors nor the input
-         * room of partial requests can be taken by one client */
-        char addr[48];
-        peer_name(&ss, addr, sizeof addr);
-        addr_count *peer = srv->nconns < srv->max_conns ? addr_get(srv, addr) : NULL;
-        if (!peer || peer->n >= srv->max_per_addr) {
+        /* at most max_conns connections, max_per_addr of them from one address (an IPv6
+         * client's /64; not applied behind a trusted proxy, whose connections are everyone's):
+         * one more is closed at once, so no client takes all the descriptors */
+        char ip[48], key[48];
+        peer_name(&ss, ip, sizeof ip);
+        pj_client_key(ip, key, sizeof key);
+        addr_count *peer = srv->nconns < srv->max_conns ? addr_get(srv, key) : NULL;
+        if (!peer || (peer->conns >= srv->max_per_addr && !srv->opts.trust_proxy)) {
+            addr_put(srv, peer);
             close(fd);
-            srv->conns_refused++;
-            int64_t now = pj_now_ms();
-            if (now - srv->refuse_warned_ms > 10000) {
-                srv->refuse_warned_ms = now;
-                pj_warn("server: connection limit: closed %llu new connections (the last from "
-                        "%s; %d open, at most %d, %d per address)",
-                        (unsigned long long)srv->conns_refused, addr, srv->nconns, srv->max_conns,
-                        srv->max_per_addr);
-                srv->conns_refused = 0;
-            }
+            conn_refused(srv, ip);
             continue;
         }
-        peer->n++;
         conn *c = calloc(1, sizeof *c);
         if (!c) {
             addr_put(srv, peer);
             close(fd);
             return;
         }
-        c->peer = peer;
+        peer->conns++;
+        peer->refs++; /* one reference as the peer, one as the address billed */
+        c->peer = c->bill = peer;
+        copy_str(c->ip, sizeof c->ip, ip);
+        copy_str(c->client, sizeof c->client, ip);
         c->srv = srv;
         c->fd = fd;
         pj_buf_init(&c->out, 1 << 20);
@@ -1852,14 +2047,17 @@ int pj_server_open(pj_server **out, const pj_server_opts *opts, pj_err *err)
     pj_random_bytes(&srv->rid_prefix, sizeof srv->rid_prefix);
     /* argon2id's fast code paths are chosen by sodium_init */
     if (pj_auth_init(err)) goto fail;
-    srv->max_per_addr = opts->max_conns_per_addr > 0 ? opts->max_conns_per_addr : 256;
+    srv->max_per_addr = opts->max_conns_per_addr > 0 ? opts->max_conns_per_addr : 1024;
     srv->max_conns = opts->max_conns;
     if (srv->max_conns <= 0) {
         struct rlimit rl;
         rlim_t n = getrlimit(RLIMIT_NOFILE, &rl) == 0 ? rl.rlim_cur / 2 : 512;
         srv->max_conns = n > 10000 ? 10000 : n < 64 ? 64 : (int)n;
     }
-    if (!opts->login_unthrottled && !(srv->logins = calloc(LOGIN_SLOTS, sizeof *srv->logins))) {
+    srv->login_slots = opts->login_slots > 0 ? opts->login_slots : LOGIN_SLOTS;
+    pj_random_bytes(&srv->login_seed, sizeof srv->login_seed);
+    if (!opts->login_unthrottled &&
+        !(srv->logins = calloc((size_t)srv->login_slots, sizeof *srv->logins))) {
         pj_fail(err, 500, "internal", "", "out of memory");
         goto fail;
     }
@@ -1892,6 +2090,7 @@ int pj_server_open(pj_server **out, const pj_server_opts *opts, pj_err *err)
     srv->ev_accept = event_new(srv->base, srv->lfd, EV_READ | EV_PERSIST, on_accept, srv);
     srv->ev_accept_on = evtimer_new(srv->base, on_accept_again, srv);
     srv->ev_drain = event_new(srv->base, -1, EV_PERSIST, on_drain, srv);
+    srv->ev_refuse_warn = evtimer_new(srv->base, on_refuse_warn, srv);
     if (!srv->ev_accept || !srv->ev_accept_on || !srv->ev_drain ||
         event_add(srv->ev_accept, NULL)) {
         pj_fail(err, 500, "internal", "", "cannot watch the listening socket");
@@ -1938,6 +2137,7 @@ int pj_server_run(pj_server *srv)
     }
     event_base_dispatch(srv->base);
     batch_flush(srv);
+    refuse_warn(srv);
     pj_info("server: stopped (%llu commits carried %llu write-batch responses)",
             (unsigned long long)srv->batches, (unsigned long long)srv->batched);
     fflush(stderr);
@@ -1970,6 +2170,7 @@ void pj_server_free(pj_server *srv)
     if (srv->ev_accept) event_free(srv->ev_accept);
     if (srv->ev_accept_on) event_free(srv->ev_accept_on);
     if (srv->ev_drain) event_free(srv->ev_drain);
+    if (srv->ev_refuse_warn) event_free(srv->ev_refuse_warn);
     if (srv->base) event_base_free(srv->base);
     pj_db_close(srv->db);
     for (int i = 0; i < ADDR_SLOTS; i++)

@@ -9,8 +9,10 @@
 #include "http/parse.h"
 #include "http/wire.h"
 
-#define PJ_BODY_MAX       (1 << 20) /* 1 MiB */
-#define PJ_UPLOAD_MAX     (8 << 20) /* a raw upload (PJ_ROUTE_UPLOAD) */
+#define PJ_BODY_MAX        (1 << 20) /* 1 MiB */
+#define PJ_UPLOAD_MAX      (8 << 20) /* a raw upload (PJ_ROUTE_UPLOAD) */
+#define PJ_PUBLIC_BODY_MAX (4 << 10) /* a route without a login (the log-in's user and password)   \
+                                      */
 #define PJ_HEADERS_MAX    64
 #define PJ_LIST_LIMIT_MAX 500
 
@@ -29,13 +31,24 @@ typedef struct pj_server_opts {
     /* Log-in attempts per client address: a burst of 10, then one every 2 s (429 beyond).
      * 1 = no such limit (tests that log in many times; `serve --fast-hash`). */
     int login_unthrottled;
+    /* Slots of the log-in throttle's table (0 = 4096; tests make addresses share one). */
+    int login_slots;
     /* Open connections at most, in total (0 = half the descriptor limit, at most 10000) and
-     * from one client address (0 = 256); one more is closed at once. */
+     * from one client address (0 = 1024; an IPv6 client's /64); one more is closed at once. */
     int max_conns, max_conns_per_addr;
+    /* Behind a reverse proxy: the client is the last address of X-Forwarded-For (for the
+     * log-in throttle and lockouts, the audit, the access log and the input room per address)
+     * and the per-address connection limit is not applied (the proxy's connections carry
+     * every client). Only when every connection comes through the proxy. */
+    int trust_proxy;
     pj_settings settings;
 } pj_server_opts;
 
 typedef struct pj_server pj_server;
+
+/* The key a client address is counted by (out: 48 bytes): IPv4 as it is, an IPv4-mapped
+ * IPv6 address as IPv4, other IPv6 addresses by their /64 ("2001:db8:1:2::/64"). */
+void pj_client_key(const char *addr, char *out, size_t size);
 
 /* Opens the store, binds the socket; the server is not yet serving. */
 int pj_server_open(pj_server **out, const pj_server_opts *opts, pj_err *err);

@@ -17,6 +17,7 @@
 
 #include "t.h"
 #include "th.h"
+#include "http/server.h"
 
 /* A connection to the test server from source address src ("127.0.0.2"; NULL: any), reads
  * timing out after timeout_ms. */
@@ -352,4 +353,358 @@ TEST(http_sec_access_log_masks_search)
     CHECK(strstr(text, "GET /api/v1/organisations?q=*&limit=5 200") != NULL);
     CHECK(strstr(text, "Zhang") == NULL);
     CHECK(strstr(text, " admin 127.0.0.1\n") != NULL);
+}
+
+/* Sends the head, then up to body_len bytes of a body on fd (non-blocking from then on);
+ * returns the bytes of body sent. */
+static size_t send_partial(int fd, const char *head, size_t body_len)
+{
+    static char chunk[65536];
+    memset(chunk, 'a', sizeof chunk);
+    size_t hl = strlen(head);
+    if (send(fd, head, hl, MSG_NOSIGNAL) != (ssize_t)hl) return 0;
+    fcntl(fd, F_SETFL, O_NONBLOCK);
+    size_t sent = 0;
+    int64_t until = now_ms() + 3000;
+    while (sent < body_len && now_ms() < until) {
+        size_t n = body_len - sent < sizeof chunk ? body_len - sent : sizeof chunk;
+        ssize_t k = send(fd, chunk, n, MSG_NOSIGNAL);
+        if (k > 0)
+            sent += (size_t)k;
+        else if (k < 0 && errno != EAGAIN)
+            break;
+        else
+            usleep(1000);
+    }
+    return sent;
+}
+
+/* The answer on fd (made blocking again, reads timing out after timeout_ms), or -1. */
+static int answer_of(int fd, int timeout_ms, char *out, size_t size)
+{
+    fcntl(fd, F_SETFL, 0);
+    struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    read_all(fd, out, size);
+    return status_of(out);
+}
+
+/* A request no route takes, and one to a console file, is answered before its body is read
+ * (the connection then closes); a route without a login takes a few KiB of body at most. */
+TEST(http_sec_no_body_held_without_route)
+{
+    char dir[700], idx[800];
+    snprintf(dir, sizeof dir, "%s/web", t_tmpdir());
+    mkdir(dir, 0700);
+    snprintf(idx, sizeof idx, "%s/index.html", dir);
+    FILE *f = fopen(idx, "w");
+    CHECK(f != NULL);
+    fputs("<html></html>", f);
+    fclose(f);
+    th_server s;
+    th_start_opts(&s, &(th_opts){.web_dir = dir});
+    static const struct {
+        const char *line;
+        int status;
+        const char *code;
+    } cases[] = {
+        {"POST /api/v1/nowhere", 404, "\"not_found\""},
+        {"PUT /api/v1/health", 405, "Allow: GET"},
+        {"POST /api/v1/%68ealth", 405, "\"method_not_allowed\""},
+        {"POST /console/page", 405, "\"method_not_allowed\""},
+        {"GET /index.html", 413, "\"body_too_large\""},
+    };
+    char req[1024], buf[8192];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(req, sizeof req,
+                 "%s HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 "Content-Length: 1048576\r\n\r\n",
+                 cases[i].line);
+        int fd = raw_conn(&s, NULL, 3000);
+        send_partial(fd, req, 4096);
+        CHECK_INT(answer_of(fd, 3000, buf, sizeof buf), cases[i].status);
+        CHECK(strstr(buf, cases[i].code) != NULL);
+        CHECK(strstr(buf, "Connection: close") != NULL);
+        close(fd);
+    }
+    /* the log-in takes 4 KiB at most, health no more */
+    static const char *const small[] = {"POST /api/v1/auth/login", "GET /api/v1/health"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(req, sizeof req,
+                 "%s HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 "Content-Length: 8192\r\n\r\n",
+                 small[i]);
+        int fd = raw_conn(&s, NULL, 3000);
+        send_partial(fd, req, 0);
+        CHECK_INT(answer_of(fd, 3000, buf, sizeof buf), 413);
+        close(fd);
+    }
+    /* a known route with its body whole is answered as before */
+    CHECK_INT(login_from(&s, NULL, "admin", s.admin_pw, buf, sizeof buf), 200);
+    th_stop(&s);
+}
+
+/* One client address holds at most 32 MiB of request bodies in progress: beyond, its requests
+ * get 503 busy; another address is still served. */
+TEST_T(http_sec_body_budget_per_address, 90)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80], buf[8192], req[1024];
+    th_login(&s, "admin", s.admin_pw, tok);
+    snprintf(req, sizeof req,
+             "POST /api/v1/regions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+             "Content-Type: application/json\r\nContent-Length: 1048576\r\n\r\n",
+             tok);
+    enum { N = 40 };
+    int fds[N];
+    for (int i = 0; i < N; i++) {
+        fds[i] = raw_conn(&s, "127.0.3.1", 3000);
+        send_partial(fds[i], req, 960 << 10);
+    }
+    usleep(300000);
+    int busy = 0;
+    for (int i = 0; i < N; i++) {
+        fcntl(fds[i], F_SETFL, O_NONBLOCK);
+        ssize_t k = recv(fds[i], buf, sizeof buf - 1, 0);
+        if (k > 0) {
+            buf[k] = 0;
+            if (status_of(buf) == 503 && strstr(buf, "\"busy\"")) busy++;
+        }
+    }
+    CHECK(busy >= 5);
+    CHECK(busy <= 12);
+    /* another address: a write is served */
+    snprintf(req, sizeof req,
+             "POST /api/v1/regions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+             "Connection: close\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}",
+             tok);
+    int st = raw_req(&s, "127.0.3.2", req, buf, sizeof buf);
+    CHECK(st != 503 && st > 0);
+    for (int i = 0; i < N; i++) close(fds[i]);
+    th_stop(&s);
+}
+
+/* Addresses that share a slot of the log-in throttle share its bucket: taking turns does not
+ * refill it. */
+TEST(http_sec_login_throttle_shared_slot)
+{
+    th_server s;
+    th_start_opts(&s, &(th_opts){.throttled = 1, .login_slots = 1});
+    char buf[8192];
+    for (int i = 0; i < 10; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "guess%d", i);
+        CHECK_INT(login_from(&s, i % 2 ? "127.0.1.10" : "127.0.1.3", name, "wrong-password-1", buf,
+                             sizeof buf),
+                  401);
+    }
+    CHECK_INT(login_from(&s, "127.0.1.3", "guess10", "wrong-password-1", buf, sizeof buf), 429);
+    CHECK_INT(login_from(&s, "127.0.1.10", "guess11", "wrong-password-1", buf, sizeof buf), 429);
+    th_stop(&s);
+}
+
+/* A page on another site cannot log in (nor spend the attempts and lock the names of its
+ * visitor's address): a browser's cross-site log-in is 403 before any password check; the
+ * console's and a script's log-ins are served. */
+TEST(http_sec_login_cross_site)
+{
+    th_server s;
+    th_start(&s, 0);
+    char req[2048], buf[8192];
+    static const char body[] = "{\"username\":\"admin\",\"password\":\"wrong-password-1\"}";
+    static const char *const hdrs[] = {
+        "Origin: https://evil.example\r\nSec-Fetch-Site: cross-site\r\n",
+        "Origin: https://evil.example\r\n",
+        "Sec-Fetch-Site: same-site\r\n",
+    };
+    for (int i = 0; i < 7; i++) {
+        snprintf(req, sizeof req,
+                 "POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n"
+                 "%sContent-Length: %zu\r\n\r\n%s",
+                 s.port, hdrs[i % 3], strlen(body), body);
+        CHECK_INT(raw_req(&s, "127.0.0.1", req, buf, sizeof buf), 403);
+        CHECK(strstr(buf, "\"cross_origin\"") != NULL);
+    }
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action LIKE 'login%'"), 0);
+    /* the console (same origin) logs in from that address */
+    char ok[256];
+    snprintf(ok, sizeof ok, "{\"username\":\"admin\",\"password\":\"%s\"}", s.admin_pw);
+    snprintf(req, sizeof req,
+             "POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n"
+             "Origin: http://127.0.0.1:%d\r\nSec-Fetch-Site: same-origin\r\n"
+             "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
+             s.port, s.port, strlen(ok), ok);
+    CHECK_INT(raw_req(&s, "127.0.0.1", req, buf, sizeof buf), 200);
+    /* a log-out from elsewhere is refused too */
+    char *ck = strstr(buf, "pj_session=");
+    CHECK(ck != NULL);
+    char cookie[128];
+    snprintf(cookie, sizeof cookie, "%.*s", (int)strcspn(ck, ";\r"), ck);
+    snprintf(req, sizeof req,
+             "POST /api/v1/auth/logout HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n"
+             "Cookie: %s\r\nSec-Fetch-Site: cross-site\r\nContent-Length: 0\r\n\r\n",
+             s.port, cookie);
+    CHECK_INT(raw_req(&s, "127.0.0.1", req, buf, sizeof buf), 403);
+    /* a script (no browser headers) */
+    CHECK_INT(login_from(&s, "127.0.0.1", "admin", s.admin_pw, buf, sizeof buf), 200);
+    th_stop(&s);
+}
+
+/* Behind a proxy that rewrites Host (and sends no X-Forwarded-Host), the console's cookie
+ * writes still go through: Sec-Fetch-Site: same-origin is the browser's word for it. */
+TEST(http_sec_cookie_same_origin_behind_proxy)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80], req[2048], buf[8192];
+    th_login(&s, "admin", s.admin_pw, tok);
+    static const char body[] = "{\"username\":\"proxied1\",\"password\":\"proxy-password-1\","
+                               "\"role\":\"viewer\"}";
+    snprintf(req, sizeof req,
+             "POST /api/v1/users HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n"
+             "Cookie: pj_session=%s\r\nOrigin: https://pingji.example\r\n"
+             "Sec-Fetch-Site: same-origin\r\nContent-Type: application/json\r\n"
+             "Content-Length: %zu\r\n\r\n%s",
+             s.port, tok, strlen(body), body);
+    CHECK_INT(raw_req(&s, NULL, req, buf, sizeof buf), 201);
+    /* without Sec-Fetch-Site the Origin must still name the host */
+    snprintf(req, sizeof req,
+             "POST /api/v1/users HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n"
+             "Cookie: pj_session=%s\r\nOrigin: https://pingji.example\r\n"
+             "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
+             s.port, tok, strlen(body), body);
+    CHECK_INT(raw_req(&s, NULL, req, buf, sizeof buf), 403);
+    th_stop(&s);
+}
+
+/* serve --trust-proxy: the client is X-Forwarded-For's last address (throttle, audit, access
+ * log), and the proxy's connections are not held to the per-address limit. */
+TEST(http_sec_trust_proxy)
+{
+    th_server s;
+    char log[700];
+    snprintf(log, sizeof log, "%s/access.log", t_tmpdir());
+    th_start_opts(&s,
+                  &(th_opts){.throttled = 1, .trust_proxy = 1, .max_per_addr = 4, .log_path = log});
+    int fds[6];
+    for (int i = 0; i < 6; i++) fds[i] = raw_conn(&s, "127.0.0.1", 3000);
+    usleep(100000);
+    char buf[8192], body[256], req[1024];
+    static const char health[] = "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n";
+    CHECK(send(fds[5], health, sizeof health - 1, MSG_NOSIGNAL) == (ssize_t)(sizeof health - 1));
+    CHECK(recv(fds[5], buf, sizeof buf - 1, 0) > 0);
+    buf[sizeof buf - 1] = 0;
+    CHECK_INT(status_of(buf), 200);
+    for (int i = 0; i < 6; i++) close(fds[i]);
+    for (int i = 0; i < 11; i++) {
+        snprintf(body, sizeof body, "{\"username\":\"guess%d\",\"password\":\"wrong-password-1\"}",
+                 i);
+        snprintf(req, sizeof req,
+                 "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                 "X-Forwarded-For: 10.9.9.9, 198.51.100.7\r\nContent-Type: application/json\r\n"
+                 "Content-Length: %zu\r\n\r\n%s",
+                 strlen(body), body);
+        CHECK_INT(raw_req(&s, "127.0.0.1", req, buf, sizeof buf), i < 10 ? 401 : 429);
+    }
+    snprintf(body, sizeof body, "{\"username\":\"admin\",\"password\":\"%s\"}", s.admin_pw);
+    snprintf(req, sizeof req,
+             "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+             "X-Forwarded-For: 198.51.100.8\r\nContent-Type: application/json\r\n"
+             "Content-Length: %zu\r\n\r\n%s",
+             strlen(body), body);
+    CHECK_INT(raw_req(&s, "127.0.0.1", req, buf, sizeof buf), 200);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'login_failed' AND"
+                             " json_extract(after_json, '$.client') = '198.51.100.7'"),
+              10);
+    th_stop(&s);
+    FILE *f = fopen(log, "r");
+    CHECK(f != NULL);
+    static char text[1 << 16];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = 0;
+    CHECK(strstr(text, "POST /api/v1/auth/login 200") != NULL);
+    CHECK(strstr(text, " admin 198.51.100.8\n") != NULL);
+}
+
+/* A client address may have 1024 connections by default (an office behind one NAT). */
+TEST_T(http_sec_connections_default_cap, 60)
+{
+    th_server s;
+    th_start_limits(&s, 0, 0);
+    enum { N = 300 };
+    static int fds[N];
+    for (int i = 0; i < N; i++) fds[i] = raw_conn(&s, "127.0.4.1", 3000);
+    usleep(200000);
+    static const char health[] = "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n";
+    char buf[4096];
+    CHECK(send(fds[N - 1], health, sizeof health - 1, MSG_NOSIGNAL) ==
+          (ssize_t)(sizeof health - 1));
+    ssize_t k = recv(fds[N - 1], buf, sizeof buf - 1, 0);
+    CHECK(k > 0);
+    buf[k > 0 ? k : 0] = 0;
+    CHECK_INT(status_of(buf), 200);
+    for (int i = 0; i < N; i++) close(fds[i]);
+    th_stop(&s);
+}
+
+/* IPv6 clients are counted by their /64 (one host holds a whole one), IPv4 by the address. */
+TEST(http_sec_client_key_ipv6_64)
+{
+    char k[48];
+    pj_client_key("2001:db8:1:2:aa:bb:cc:dd", k, sizeof k);
+    CHECK_STR(k, "2001:db8:1:2::/64");
+    pj_client_key("2001:db8:1:2::1", k, sizeof k);
+    CHECK_STR(k, "2001:db8:1:2::/64");
+    pj_client_key("2001:db8:1:3::1", k, sizeof k);
+    CHECK_STR(k, "2001:db8:1:3::/64");
+    pj_client_key("::ffff:192.0.2.1", k, sizeof k);
+    CHECK_STR(k, "192.0.2.1");
+    pj_client_key("192.0.2.1", k, sizeof k);
+    CHECK_STR(k, "192.0.2.1");
+}
+
+/* A name of 64 characters (192 bytes) is locked like a short one. */
+TEST(http_sec_lockout_long_names)
+{
+    th_server s;
+    th_start(&s, 0);
+    char name[256] = "", buf[8192];
+    for (int i = 0; i < 64; i++) strcat(name, "\xe5\xbc\xa0"); /* 张 */
+    for (int i = 0; i < 5; i++)
+        CHECK_INT(login_from(&s, "127.0.0.1", name, "wrong-password-1", buf, sizeof buf), 401);
+    CHECK_INT(login_from(&s, "127.0.0.1", name, "wrong-password-1", buf, sizeof buf), 423);
+    /* one character fewer is another name */
+    name[strlen(name) - 3] = 0;
+    CHECK_INT(login_from(&s, "127.0.0.1", name, "wrong-password-1", buf, sizeof buf), 401);
+    th_stop(&s);
+}
+
+/* The connection-limit warning counts every refusal: a burst is said within a second. */
+TEST(http_sec_refusal_warning_counts)
+{
+    th_server s;
+    char log[700];
+    snprintf(log, sizeof log, "%s/server.log", t_tmpdir());
+    th_start_opts(&s, &(th_opts){.max_per_addr = 1, .log_path = log});
+    int keep = raw_conn(&s, "127.0.5.1", 3000);
+    usleep(100000);
+    for (int i = 0; i < 5; i++) {
+        int fd = raw_conn(&s, "127.0.5.1", 3000);
+        char b[16];
+        CHECK(recv(fd, b, sizeof b, 0) <= 0);
+        close(fd);
+    }
+    usleep(1500000);
+    close(keep);
+    th_stop(&s);
+    FILE *f = fopen(log, "r");
+    CHECK(f != NULL);
+    static char text[1 << 16];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = 0;
+    CHECK(strstr(text, "closed 5 new connections (the last from 127.0.5.1") != NULL);
+    CHECK(strstr(text, "closed 1 new") == NULL);
 }
