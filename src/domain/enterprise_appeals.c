@@ -416,7 +416,7 @@ static int appeal_render_x(pj_ctx *c, int64_t id, pj_jw *w, int events, pj_err *
     opt_time(w, "reopened_at", s, 35);
     pj_stmt_done(s);
     if (events) {
-        /* every rating given, one per reply: `rating` above is only the latest */
+        /* every rating given, one per reply: `rating` above is the current round's only */
         s = pj_db_prepare(c->db,
                           "SELECT round, rating, department_id, at, username FROM"
                           " ent_appeal_ratings WHERE appeal_id = ? ORDER BY id",
@@ -652,20 +652,31 @@ fail:
  * GET /return-visits lists only these. */
 #define VISITABLE " dispatched in_progress replied closed returned reopened escalated "
 
+/* Each action takes its own fields and no others: a rating given with a reply or a close
+ * was recorded as a rating nobody gave, and a reason or reply sent with a rating stood in the
+ * event log in the rating's place. */
+static const char *const f_plain[] = {"version", NULL};
+static const char *const f_dept[] = {"version", "department_id", NULL};
+static const char *const f_return[] = {"version", "reason", NULL};
+static const char *const f_reply[] = {"version", "reply", "resolved", NULL};
+static const char *const f_rate[] = {"version", "rating", NULL};
+static const char *const f_visit[] = {"version", "note", NULL};
+
 static const struct {
     const char *action;
     const char *from; /* space-separated states */
     unsigned who;
+    const char *const *fields;
 } transitions[] = {
     /* escalated: only one the sweep escalated without a department (none could be named) */
-    {"dispatch", " received returned escalated ", WHO_OFFICER},
-    {"accept", " dispatched reopened escalated ", WHO_OFFICER},
-    {"return", " dispatched in_progress ", WHO_OFFICER},
-    {"reply", " in_progress escalated ", WHO_OFFICER},
-    {"rate", " replied ", WHO_OFFICER | WHO_ENTERPRISE},
-    {"close", " replied ", WHO_OFFICER},
-    {"escalate", " received returned dispatched in_progress reopened ", WHO_OFFICER},
-    {"visit", VISITABLE, WHO_OFFICER},
+    {"dispatch", " received returned escalated ", WHO_OFFICER, f_dept},
+    {"accept", " dispatched reopened escalated ", WHO_OFFICER, f_plain},
+    {"return", " dispatched in_progress ", WHO_OFFICER, f_return},
+    {"reply", " in_progress escalated ", WHO_OFFICER, f_reply},
+    {"rate", " replied ", WHO_OFFICER | WHO_ENTERPRISE, f_rate},
+    {"close", " replied ", WHO_OFFICER, f_plain},
+    {"escalate", " received returned dispatched in_progress reopened ", WHO_OFFICER, f_dept},
+    {"visit", VISITABLE, WHO_OFFICER, f_visit},
 };
 
 static int state_in(const char *list, const char *state)
@@ -732,14 +743,12 @@ int pj_ent_appeal_act(pj_ctx *c, int64_t id, const char *action, json_t *body, p
     for (size_t i = 0; i < sizeof transitions / sizeof transitions[0]; i++)
         if (!strcmp(transitions[i].action, action)) t = (int)i;
     if (t < 0) return pj_fail(err, 404, "not_found", "", "no action %s", action);
-    static const char *const fields[] = {"version",  "department_id", "reason", "reply",
-                                         "resolved", "rating",        "note",   NULL};
     json_t *empty = NULL;
     if (!body) body = empty = json_object();
     int64_t version = 0, dept = 0;
     const char *reason = NULL, *reply = NULL, *rating = NULL, *note = "";
     int resolved = 0;
-    int bad = pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+    int bad = pj_in_object(body, err) || pj_in_only(body, transitions[t].fields, err) ||
               pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
               pj_in_ref(body, "department_id", 0, &dept, err) < 0 ||
               pj_in_str(body, "reason", !strcmp(action, "return"), 1, 1000, &reason, err) < 0 ||
@@ -830,8 +839,10 @@ int pj_ent_appeal_act(pj_ctx *c, int64_t id, const char *action, json_t *body, p
               " version = version + 1 WHERE id = ?";
     } else if (!strcmp(action, "reply")) {
         to = "replied";
+        /* a reply starts a new round to be rated: `rating` is the current round's (every
+         * rating given stays in ent_appeal_ratings) */
         sql = "UPDATE ent_appeals SET state = 'replied', reply = ?, resolved = ?,"
-              " replied_at = ?, responded_at = COALESCE(responded_at, ?),"
+              " replied_at = ?, responded_at = COALESCE(responded_at, ?), rating = NULL,"
               " version = version + 1 WHERE id = ?";
         binds = "rvnni";
     } else if (!strcmp(action, "rate")) {
@@ -898,8 +909,15 @@ int pj_ent_appeal_act(pj_ctx *c, int64_t id, const char *action, json_t *body, p
         }
     }
     if (ent_run(s, err)) goto fail;
-    if (rating && add_rating(c, &a, rating, err)) goto fail;
-    const char *ev_note = rating ? rating : reason ? reason : reply ? reply : note;
+    int rate = !strcmp(action, "rate");
+    if (rate && add_rating(c, &a, rating, err)) goto fail;
+    /* the note of the action's own field: the rating, the return's reason, the reply, the
+     * call-back's note */
+    const char *ev_note = rate                        ? rating
+                          : !strcmp(action, "return") ? reason
+                          : !strcmp(action, "reply")  ? reply
+                          : !strcmp(action, "visit")  ? note
+                                                      : "";
     if (add_event(c, id, action, a.state, to, dept ? dept : a.department_id, ev_note, err))
         goto fail;
     char *after = pj_render_to_string(c, id, appeal_render, err);

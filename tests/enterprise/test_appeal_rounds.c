@@ -1,0 +1,152 @@
+/* An appeal's ratings: only `rate` gives one (a rating on a reply or a close was recorded as
+ * given, and stood in the reply's place in the event log), and `rating` is the current
+ * round's (an old round's not_satisfied kept a later resolved round out of the resolution
+ * rate). */
+#include <stdio.h>
+#include <string.h>
+
+#include "t.h"
+#include "th.h"
+
+static int act(th_server *s, const char *tok, long long id, const char *action, const char *body,
+               json_t **o)
+{
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/enterprise/appeals/%lld/%s", id, action);
+    return th_call(s, "POST", path, tok, body, o);
+}
+
+/* an appeal of jd's, dispatched and accepted (version 3); the demo's appeals cleared so the
+ * KPIs count this one alone */
+static long long accepted_appeal(th_server *s, const char *off, const char *jd)
+{
+    th_sql_exec(s, "DELETE FROM ent_appeal_ratings");
+    th_sql_exec(s, "DELETE FROM ent_appeal_events");
+    th_sql_exec(s, "DELETE FROM ent_appeals");
+    long long commerce = th_sql_int(s, "SELECT id FROM organisations WHERE name = '平谷区商务局'");
+    json_t *o;
+    CHECK_INT(th_call(s, "POST", "/api/v1/enterprise/appeals", jd,
+                      "{\"type\":\"help\",\"category\":\"permits\",\"title\":\"测试\","
+                      "\"description\":\"d\"}",
+                      &o),
+              201);
+    long long id = th_int(o, "id");
+    json_decref(o);
+    char body[96];
+    snprintf(body, sizeof body, "{\"version\":1,\"department_id\":%lld}", commerce);
+    CHECK_INT(act(s, off, id, "dispatch", body, NULL), 200);
+    CHECK_INT(act(s, off, id, "accept", "{\"version\":2}", NULL), 200);
+    return id;
+}
+
+static json_t *district_kpis(th_server *s, const char *off, json_t **o)
+{
+    CHECK_INT(th_call(s, "GET", "/api/v1/enterprise/kpis?from=2020-01-01", off, NULL, o), 200);
+    return json_object_get(*o, "district");
+}
+
+TEST(enterprise_appeal_rating_only_with_rate)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], jd[80], before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    long long id = accepted_appeal(&s, off, jd);
+    json_t *o;
+    th_fingerprint(&s, before, sizeof before);
+    CHECK_INT(act(&s, off, id, "reply",
+                  "{\"version\":3,\"reply\":\"done\",\"resolved\":true,\"rating\":\"satisfied\"}",
+                  &o),
+              422);
+    CHECK_STR(th_err_code(o), "unknown_field");
+    CHECK_STR(th_err_field(o), "rating");
+    json_decref(o);
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    CHECK_INT(act(&s, off, id, "reply", "{\"version\":3,\"reply\":\"done\",\"resolved\":true}", &o),
+              200);
+    json_decref(o);
+    th_fingerprint(&s, before, sizeof before);
+    CHECK_INT(act(&s, off, id, "close", "{\"version\":4,\"rating\":\"satisfied\"}", &o), 422);
+    CHECK_STR(th_err_field(o), "rating");
+    json_decref(o);
+    /* a reason is the return's, not a rating's */
+    CHECK_INT(act(&s, off, id, "close", "{\"version\":4,\"reason\":\"x\"}", &o), 422);
+    CHECK_STR(th_err_field(o), "reason");
+    json_decref(o);
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    CHECK_INT(act(&s, off, id, "close", "{\"version\":4}", &o), 200);
+    CHECK_STR(th_str(o, "state"), "closed");
+    CHECK(json_is_null(json_object_get(o, "rating")));
+    json_decref(o);
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/enterprise/appeals/%lld", id);
+    CHECK_INT(th_call(&s, "GET", path, off, NULL, &o), 200);
+    CHECK_INT(json_array_size(json_object_get(o, "ratings")), 0);
+    json_t *ev = json_object_get(o, "events");
+    int seen = 0;
+    for (size_t k = 0; k < json_array_size(ev); k++) {
+        json_t *e = json_array_get(ev, k);
+        if (!strcmp(th_str(e, "action"), "reply")) {
+            CHECK_STR(th_str(e, "note"), "done");
+            seen++;
+        }
+        if (!strcmp(th_str(e, "action"), "close")) {
+            CHECK_STR(th_str(e, "note"), "");
+            seen++;
+        }
+    }
+    CHECK_INT(seen, 2);
+    json_decref(o);
+    json_t *d = district_kpis(&s, off, &o);
+    CHECK_INT(th_int(d, "rated"), 0);
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ent_appeal_ratings"), 0);
+    th_stop(&s);
+}
+
+TEST(enterprise_appeal_rating_is_the_current_rounds)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], jd[80], path[96];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    long long id = accepted_appeal(&s, off, jd);
+    json_t *o;
+    CHECK_INT(act(&s, off, id, "reply", "{\"version\":3,\"reply\":\"a\",\"resolved\":true}", &o),
+              200);
+    json_decref(o);
+    CHECK_INT(act(&s, jd, id, "rate", "{\"version\":4,\"rating\":\"not_satisfied\"}", &o), 200);
+    CHECK_STR(th_str(o, "state"), "reopened");
+    CHECK_STR(th_str(o, "rating"), "not_satisfied");
+    json_decref(o);
+    CHECK_INT(act(&s, off, id, "accept", "{\"version\":5}", NULL), 200);
+    CHECK_INT(act(&s, off, id, "reply", "{\"version\":6,\"reply\":\"b\",\"resolved\":true}", &o),
+              200);
+    CHECK(json_is_null(json_object_get(o, "rating"))); /* nobody has rated this reply */
+    json_decref(o);
+    CHECK_INT(act(&s, off, id, "close", "{\"version\":7}", &o), 200);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/appeals/%lld", id);
+    CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 200);
+    CHECK(json_is_null(json_object_get(o, "rating")));
+    json_t *rs = json_object_get(o, "ratings"); /* the history stays */
+    CHECK_INT(json_array_size(rs), 1);
+    CHECK_STR(th_str(json_array_get(rs, 0), "rating"), "not_satisfied");
+    json_t *ev = json_object_get(o, "events");
+    for (size_t k = 0; k < json_array_size(ev); k++)
+        if (!strcmp(th_str(json_array_get(ev, k), "action"), "rate"))
+            CHECK_STR(th_str(json_array_get(ev, k), "note"), "not_satisfied");
+    json_decref(o);
+    /* closed resolved in the round that closed it: resolved; the old rating still counted in
+     * satisfaction */
+    json_t *d = district_kpis(&s, off, &o);
+    CHECK_NEAR(json_number_value(json_object_get(d, "resolution_rate")), 1.0, 1e-9);
+    CHECK_INT(th_int(d, "rated"), 1);
+    CHECK_NEAR(json_number_value(json_object_get(d, "satisfaction_rate")), 0.0, 1e-9);
+    json_decref(o);
+    th_stop(&s);
+}
