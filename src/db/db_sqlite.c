@@ -110,7 +110,8 @@ static int migrate(pj_db *db, int upto, pj_err *err)
         if (done < 0) return -1;
         if (done) continue;
         if (pj_db_begin(db, err)) return -1;
-        if (pj_db_exec(db, m->sql, err)) goto fail;
+        /* recorded first, in the same transaction: a migration that writes rows stamped with
+         * the time (audit rows) reads it as its own schema_migrations row's applied_at */
         pj_stmt *s = pj_db_prepare(
             db, "INSERT INTO schema_migrations (version, title, applied_at) VALUES (?, ?, ?)", err);
         if (!s) goto fail;
@@ -119,7 +120,7 @@ static int migrate(pj_db *db, int upto, pj_err *err)
         pj_stmt_int(s, 3, pj_now());
         int rc = pj_stmt_step(s, err);
         pj_stmt_done(s);
-        if (rc < 0 || pj_db_commit(db, err)) goto fail;
+        if (rc < 0 || pj_db_exec(db, m->sql, err) || pj_db_commit(db, err)) goto fail;
         pj_info("db: applied migration %d (%s)", m->number, m->title);
     }
     return 0;

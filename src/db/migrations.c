@@ -1004,10 +1004,34 @@ const pj_migration pj_migrations[] = {
      "2026-10-05','holiday','国庆节','gov.cn'),"
      " ('2026-10-06','holiday','国庆节','gov.cn'),('2026-10-07','holiday','国庆节','gov.cn'),('"
      "2026-10-10','workday','国庆节调休','gov.cn') ON CONFLICT (day) DO NOTHING;"},
-    /* a facility's reserve is counted once: one farm, one warehouse per registry facility */
+    /* a facility's reserve is counted once: one farm, one warehouse per registry facility.
+     * Older builds let several link one facility: the lowest id keeps the link, the others
+     * lose it (version bumped, an audit row by 'migration' each), then the index holds. */
     {431, "agri-tech: a registry facility (food reserve) belongs to one doctor farm at most",
+     "INSERT INTO audit (at, username, action, entity, entity_id, before_json, after_json)"
+     " SELECT (SELECT applied_at FROM schema_migrations WHERE version = 431), 'migration',"
+     " 'update', 'ag_farm', id,"
+     " '{\"id\":' || id || ',\"facility_id\":' || facility_id || ',\"version\":' || version"
+     " || '}', '{\"id\":' || id || ',\"facility_id\":null,\"version\":' || (version + 1)"
+     " || '}' FROM ag_farms t WHERE t.facility_id IS NOT NULL AND t.id > (SELECT MIN(d.id)"
+     " FROM ag_farms d WHERE d.facility_id = t.facility_id) ORDER BY id;"
+     "UPDATE ag_farms SET facility_id = NULL, version = version + 1, updated_at ="
+     " (SELECT applied_at FROM schema_migrations WHERE version = 431) WHERE facility_id IS NOT"
+     " NULL AND id > (SELECT MIN(d.id) FROM ag_farms d WHERE d.facility_id ="
+     " ag_farms.facility_id);"
      "CREATE UNIQUE INDEX ag_farms_facility ON ag_farms(facility_id);"},
     {451, "logistics: a registry facility (supply store) belongs to one warehouse at most",
+     "INSERT INTO audit (at, username, action, entity, entity_id, before_json, after_json)"
+     " SELECT (SELECT applied_at FROM schema_migrations WHERE version = 451), 'migration',"
+     " 'update', 'lg_warehouse', id,"
+     " '{\"id\":' || id || ',\"facility_id\":' || facility_id || ',\"version\":' || version"
+     " || '}', '{\"id\":' || id || ',\"facility_id\":null,\"version\":' || (version + 1)"
+     " || '}' FROM lg_warehouses t WHERE t.facility_id IS NOT NULL AND t.id > (SELECT MIN(d.id)"
+     " FROM lg_warehouses d WHERE d.facility_id = t.facility_id) ORDER BY id;"
+     "UPDATE lg_warehouses SET facility_id = NULL, version = version + 1, updated_at ="
+     " (SELECT applied_at FROM schema_migrations WHERE version = 451) WHERE facility_id IS NOT"
+     " NULL AND id > (SELECT MIN(d.id) FROM lg_warehouses d WHERE d.facility_id ="
+     " lg_warehouses.facility_id);"
      "CREATE UNIQUE INDEX lg_warehouses_facility ON lg_warehouses(facility_id);"},
 };
 const int pj_migrations_count = (int)(sizeof pj_migrations / sizeof pj_migrations[0]);

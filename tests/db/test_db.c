@@ -150,3 +150,59 @@ TEST(db_group_commit_batch_semantics)
     pj_db_close(other);
     pj_db_close(db);
 }
+
+/* A database whose farms or warehouses share a registry facility (older builds allowed it)
+ * upgrades: the lowest id keeps the link, the others lose it with an audit row each. */
+static void dup_links(const char *name, int before, const char *table, const char *entity,
+                      const char *extra_cols, const char *extra_vals)
+{
+    pj_db *db = open_at(name, before);
+    pj_err e = {0};
+    char sql[1200];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO regions (id, code, name, type, created_at, updated_at)"
+             " VALUES (1, 'T', '镇', 'township', 1, 1);"
+             "INSERT INTO facilities (id, name, type, township_id, lat, lon, created_at,"
+             " updated_at) VALUES (1, 'f1', 'warehouse', 1, 40, 117, 1, 1),"
+             " (2, 'f2', 'warehouse', 1, 40, 117, 1, 1);"
+             "INSERT INTO %s (id, name, facility_id, created_at, updated_at%s) VALUES"
+             " (5, 'a', 1, 1, 1%s), (3, 'b', 1, 1, 1%s), (9, 'c', 1, 1, 1%s),"
+             " (4, 'd', 2, 1, 1%s), (6, 'e', NULL, 1, 1%s)",
+             table, extra_cols, extra_vals, extra_vals, extra_vals, extra_vals, extra_vals);
+    CHECK_INT(pj_db_exec(db, sql, &e), 0);
+    pj_db_close(db);
+    db = open_at(name, 0); /* fails the test when it does not open */
+    CHECK_INT(pj_db_schema_version(db), pj_db_schema_latest());
+    snprintf(sql, sizeof sql,
+             "SELECT group_concat(id || ':' || COALESCE(facility_id, '-') || ':' || version, ' ')"
+             " FROM (SELECT * FROM %s ORDER BY id)",
+             table);
+    pj_stmt *s = pj_db_prepare(db, sql, &e);
+    CHECK(s != NULL);
+    CHECK_INT(pj_stmt_step(s, &e), 1);
+    CHECK_STR(pj_col_text(s, 0), "3:1:1 4:2:1 5:-:2 6:-:1 9:-:2");
+    pj_stmt_done(s);
+    snprintf(sql, sizeof sql,
+             "SELECT group_concat(entity_id || ' ' || before_json || ' ' || after_json, ' | ')"
+             " FROM (SELECT * FROM audit WHERE entity = '%s' AND action = 'update' AND username"
+             " = 'migration' AND at > 0 ORDER BY entity_id)",
+             entity);
+    s = pj_db_prepare(db, sql, &e);
+    CHECK(s != NULL);
+    CHECK_INT(pj_stmt_step(s, &e), 1);
+    CHECK_STR(pj_col_text(s, 0),
+              "5 {\"id\":5,\"facility_id\":1,\"version\":1} {\"id\":5,\"facility_id\":null,"
+              "\"version\":2} | 9 {\"id\":9,\"facility_id\":1,\"version\":1} {\"id\":9,"
+              "\"facility_id\":null,\"version\":2}");
+    pj_stmt_done(s);
+    /* and the link is one's from now on */
+    snprintf(sql, sizeof sql, "UPDATE %s SET facility_id = 1 WHERE id = 5", table);
+    CHECK_INT(pj_db_exec(db, sql, &e), -1);
+    pj_db_close(db);
+}
+
+TEST(db_migration_facility_links_made_unique)
+{
+    dup_links("dupfarms.db", 430, "ag_farms", "ag_farm", "", "");
+    dup_links("dupwarehouses.db", 450, "lg_warehouses", "lg_warehouse", ", area_m2", ", 100");
+}
