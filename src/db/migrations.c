@@ -963,11 +963,21 @@ const pj_migration pj_migrations[] = {
      " at INTEGER NOT NULL, username TEXT NOT NULL);"
      "CREATE INDEX ent_appeal_ratings_appeal ON ent_appeal_ratings(appeal_id);"
      "ALTER TABLE ent_appeals ADD COLUMN reopened_at INTEGER;"
-     /* the ratings a reply erased are still in the events; the others on the appeal */
+     /* the ratings a reply erased are still in the events, found by the action, not the
+      * note: older builds noted a rate's reason or reply instead of its rating when the body
+      * had one. Each rate event ends a round (its number the event's place among the
+      * appeal's rates); one that reopened was not_satisfied; the one that closed is the
+      * appeal's last rating, still on the appeal (nothing after a close changed it), unless
+      * the note names it. A closing rate whose rating neither gives cannot be recovered and
+      * is left out, without moving the later rounds. Then an appeal with a rating but no
+      * rate event gets the one on the appeal. */
      "INSERT INTO ent_appeal_ratings (appeal_id, round, rating, department_id, at, username)"
-     " SELECT appeal_id, ROW_NUMBER() OVER (PARTITION BY appeal_id ORDER BY id), note,"
-     " department_id, at, username FROM ent_appeal_events WHERE action = 'rate'"
-     " AND note IN ('satisfied', 'basically', 'not_satisfied');"
+     " SELECT appeal_id, round, rating, department_id, at, username FROM (SELECT e.appeal_id,"
+     " ROW_NUMBER() OVER (PARTITION BY e.appeal_id ORDER BY e.id) AS round, CASE WHEN"
+     " e.to_state = 'reopened' THEN 'not_satisfied' WHEN e.note IN ('satisfied', 'basically')"
+     " THEN e.note WHEN a.rating IN ('satisfied', 'basically') THEN a.rating END AS rating,"
+     " e.department_id, e.at, e.username, e.id FROM ent_appeal_events e JOIN ent_appeals a"
+     " ON a.id = e.appeal_id WHERE e.action = 'rate') r WHERE rating IS NOT NULL ORDER BY id;"
      "INSERT INTO ent_appeal_ratings (appeal_id, round, rating, department_id, at, username)"
      " SELECT id, reopens + 1, rating, department_id, COALESCE(closed_at, replied_at,"
      " received_at), created_by FROM ent_appeals a WHERE rating IS NOT NULL AND NOT EXISTS"

@@ -206,3 +206,48 @@ TEST(db_migration_facility_links_made_unique)
     dup_links("dupfarms.db", 430, "ag_farms", "ag_farm", "", "");
     dup_links("dupwarehouses.db", 450, "lg_warehouses", "lg_warehouse", ", area_m2", ", 100");
 }
+
+/* The ratings back-fill (201) finds a rate event's rating by the event's action and the
+ * state it led to, not its note: older builds noted a rate's reason or reply instead. */
+TEST(db_migration_ratings_backfill_from_rate_events)
+{
+    pj_db *db = open_at("ratings.db", 200);
+    pj_err e = {0};
+    CHECK_INT(
+        pj_db_exec(db,
+                   "INSERT INTO organisations (id, name, type, created_at, updated_at) VALUES"
+                   " (1, '企业', 'enterprise', 1, 1), (2, '商务局', 'department', 1, 1);"
+                   "INSERT INTO ent_appeals (id, org_id, channel, type, category, title,"
+                   " description, state, department_id, received_at, replied_at, closed_at,"
+                   " response_due, complete_due, resolved, rating, reopens, created_by) VALUES"
+                   " (1, 1, 'account', 'help', 'permits', 't', 'd', 'closed', 2, 100, 400, 500,"
+                   " 200, 900, 1, 'basically', 2, 'jd'),"
+                   " (2, 1, 'account', 'help', 'permits', 't', 'd', 'reopened', 2, 100, 300,"
+                   " NULL, 200, 900, 1, 'not_satisfied', 1, 'jd');"
+                   "INSERT INTO ent_appeal_events (appeal_id, at, action, from_state, to_state,"
+                   " department_id, username, note) VALUES"
+                   " (1, 150, 'reply', 'in_progress', 'replied', 2, 'officer', 'a'),"
+                   " (1, 160, 'rate', 'replied', 'reopened', 2, 'jd', '没解决'),"
+                   " (1, 250, 'reply', 'in_progress', 'replied', 2, 'officer', 'b'),"
+                   " (1, 260, 'rate', 'replied', 'reopened', 2, 'jd', 'not_satisfied'),"
+                   " (1, 400, 'reply', 'in_progress', 'replied', 2, 'officer', 'c'),"
+                   " (1, 500, 'rate', 'replied', 'closed', 2, 'jd', '还行'),"
+                   " (1, 600, 'close', 'closed', 'closed', 2, 'officer', 'satisfied'),"
+                   " (2, 300, 'rate', 'replied', 'reopened', 2, 'jd', 'reply text');",
+                   &e),
+        0);
+    pj_db_close(db);
+    db = open_at("ratings.db", 0);
+    pj_stmt *s = pj_db_prepare(db,
+                               "SELECT group_concat(appeal_id || '/' || round || '/' || rating ||"
+                               " '/' || at, ' ') FROM (SELECT * FROM ent_appeal_ratings ORDER BY"
+                               " appeal_id, round)",
+                               &e);
+    CHECK(s != NULL);
+    CHECK_INT(pj_stmt_step(s, &e), 1);
+    CHECK_STR(
+        pj_col_text(s, 0),
+        "1/1/not_satisfied/160 1/2/not_satisfied/260 1/3/basically/500 2/1/not_satisfied/300");
+    pj_stmt_done(s);
+    pj_db_close(db);
+}
