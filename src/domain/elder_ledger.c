@@ -561,35 +561,39 @@ static int move(pj_ctx *c, int64_t account_id, json_t *body, int transfer, pj_jw
         return pj_fail(err, 422, to ? "invalid_value" : "missing_field", "to_account_id",
                        "name the relative's account (to_account_id) or, for an elder, the elder"
                        " (to_elder_id), not both");
-    if (to_elder) {
-        /* an elder's account is made when credits first come to them */
-        pj_stmt *s = pj_db_prepare(
-            c->db,
-            "SELECT e.name, e.status, (SELECT a.id FROM credit_accounts a WHERE a.owner_kind ="
-            " 'elder' AND a.owner_id = e.id) FROM elders e WHERE e.id = ?",
-            err);
-        if (!s) return -1;
-        pj_stmt_int(s, 1, to_elder);
-        int rc = pj_stmt_step(s, err);
-        int active = rc == 1 && !strcmp(pj_col_text(s, 1), "active");
-        if (rc == 1) {
-            elder_name = pj_arena_strdup(c->arena, pj_col_text(s, 0));
-            to = pj_col_is_null(s, 2) ? 0 : pj_col_int(s, 2);
-        }
-        pj_stmt_done(s);
-        if (rc < 0) return -1;
-        if (rc == 0)
-            return pj_fail(err, 422, "unknown_id", "to_elder_id", "no elder %lld",
-                           (long long)to_elder);
-        if (!active)
-            return pj_fail(err, 422, "invalid_value", "to_elder_id", "elder %lld is not active",
-                           (long long)to_elder);
-    }
     if (account_owner(c, account_id, NULL, &o, err)) return -1;
     if (!strcmp(o.kind, "system"))
         return pj_fail(err, 422, "invalid_value", "id",
                        "system accounts do not redeem or transfer");
     if (pj_el_officer_check(c, o.town, err)) return -1;
+    if (to_elder) {
+        /* only after the caller's check on the source: an elder out of the caller's scope (as
+         * GET /elders/{id} judges it), unknown or not active is one answer, so no officer
+         * learns another township's elders or their status by probing ids */
+        pj_stmt *s = pj_db_prepare(
+            c->db,
+            "SELECT e.name, e.status, (SELECT a.id FROM credit_accounts a WHERE a.owner_kind ="
+            " 'elder' AND a.owner_id = e.id), e.grid_id, e.township_id FROM elders e"
+            " WHERE e.id = ?",
+            err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, to_elder);
+        int rc = pj_stmt_step(s, err);
+        int active = rc == 1 && !strcmp(pj_col_text(s, 1), "active");
+        int64_t grid = 0, town = 0;
+        if (rc == 1) {
+            elder_name = pj_arena_strdup(c->arena, pj_col_text(s, 0));
+            to = pj_col_is_null(s, 2) ? 0 : pj_col_int(s, 2);
+            grid = pj_col_int(s, 3), town = pj_col_int(s, 4);
+        }
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+        int in = rc == 1 ? pj_el_in_scope(c, grid, town, err) : 0;
+        if (in < 0) return -1;
+        if (!in || !active)
+            return pj_fail(err, 422, "unknown_id", "to_elder_id",
+                           "no active elder %lld in your scope", (long long)to_elder);
+    }
     int64_t today = pj_el_today(c, pj_now());
     if (!transfer) {
         int age_min = (int)pj_el_setting(c, "credit_redeem_age", 60);
@@ -610,6 +614,12 @@ static int move(pj_ctx *c, int64_t account_id, json_t *body, int transfer, pj_jw
                    : to      ? to
                              : pj_credit_account_of(c, "elder", to_elder, elder_name, err);
     if (!dest) goto fail;
+    if (transfer && !to) {
+        /* the elder's account opened by this transfer, audited as created (empty) */
+        char *opened = pj_render_to_string(c, dest, account_str, err);
+        if (!opened || pj_audit_add(c, "create", "credit_account", dest, NULL, opened, err))
+            goto fail;
+    }
     entry en[2] = {{account_id, -minutes}, {dest, minutes}};
     int64_t txn =
         post(c, transfer ? "transfer" : "redeem", en, 2, 0, relation, note, pj_now(), err);

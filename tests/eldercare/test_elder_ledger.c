@@ -346,3 +346,90 @@ TEST_T(elder_ledger_transfer_to_an_elder, 120)
               3);
     th_stop(&s);
 }
+
+/* Regression: a transfer to an elder looked the elder up before any check, and never checked
+ * the elder's scope: 金海湖's officer opened an account for, and sent credits to, an elder of
+ * another township they may not read, and any officer could probe ids ("no elder", "not
+ * active"). The source account's check comes first; then an unknown elder, one out of the
+ * caller's scope and one not active get one answer, and nothing is written. The account a
+ * transfer opens has an audit row of its own. */
+TEST_T(elder_ledger_transfer_to_an_elder_in_scope_only, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80], off[80], town[80], q[300], body[300], path[128];
+    th_login(&s, "grid01", s.demo_pw, g);
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    long long grid = el_grid01_grid(&s);
+    long long jhh = th_sql_int(&s, "SELECT township_id FROM users WHERE username = 'jinhaihu'");
+    snprintf(q, sizeof q,
+             "SELECT MIN(g.id) FROM regions g JOIN regions v ON v.id = g.parent_id"
+             " WHERE g.type = 'grid' AND v.parent_id = %lld",
+             jhh);
+    long long jgrid = th_sql_int(&s, q);
+    long long son = el_helper(&s, off, jgrid, 61, "1975-05-05", 'M', "");
+    long long near = el_elder(&s, off, jgrid, 62, ""); /* 金海湖's */
+    long long gone = el_elder(&s, off, jgrid, 63, ""); /* 金海湖's, deceased */
+    long long other = el_elder(&s, g, grid, 64, "");   /* grid01's township */
+    long long gacc = account_of(&s, el_helper(&s, g, grid, 65, "1976-06-06", 'F', ""));
+    snprintf(q, sizeof q, "UPDATE elders SET status = 'deceased' WHERE id = %lld", gone);
+    th_sql_exec(&s, q);
+    long long acc = account_of(&s, son);
+    char t_in[21];
+    pj_time_iso(pj_now() - 86400, t_in);
+    snprintf(body, sizeof body,
+             "{\"elder_id\":%lld,\"helper_id\":%lld,\"kind\":\"companionship\",\"time_in\":\"%s\","
+             "\"minutes\":120}",
+             near, son, t_in);
+    json_decref(EL(&s, off, "POST", "/api/v1/service-logs", body, 201));
+    CHECK_INT(balance(&s, acc), 120);
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", other);
+    json_decref(EL(&s, town, "GET", path, NULL, 403));
+    char fa[TH_FINGERPRINT_SIZE], fb[TH_FINGERPRINT_SIZE], msg[3][200];
+    th_fingerprint(&s, fa, sizeof fa);
+    snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld/transfer", acc);
+    long long ids[3] = {other, gone, 99999999};
+    for (int k = 0; k < 3; k++) {
+        snprintf(body, sizeof body, "{\"minutes\":30,\"relation\":\"parent\",\"to_elder_id\":%lld}",
+                 ids[k]);
+        json_t *o = EL(&s, town, "POST", path, body, 422);
+        CHECK_STR(th_err_code(o), "unknown_id");
+        CHECK_STR(th_err_field(o), "to_elder_id");
+        /* the message without its digits: the same words for all three */
+        int n = 0;
+        for (const char *m = th_err_message(o); *m && n < 199; m++)
+            if (*m < '0' || *m > '9') msg[k][n++] = *m;
+        msg[k][n] = 0;
+        json_decref(o);
+    }
+    CHECK_STR(msg[1], msg[0]);
+    CHECK_STR(msg[2], msg[0]);
+    /* from an account out of the caller's township: 403 before any elder is looked at */
+    snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld/transfer", gacc);
+    snprintf(body, sizeof body, "{\"minutes\":30,\"relation\":\"parent\",\"to_elder_id\":%lld}",
+             99999999LL);
+    json_decref(EL(&s, town, "POST", path, body, 403));
+    th_fingerprint(&s, fb, sizeof fb);
+    CHECK_STR(fb, fa);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM credit_accounts WHERE owner_kind = 'elder'"), 0);
+    /* in scope and active: the account is opened, with its own audit row */
+    snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld/transfer", acc);
+    snprintf(body, sizeof body, "{\"minutes\":30,\"relation\":\"parent\",\"to_elder_id\":%lld}",
+             near);
+    json_decref(EL(&s, town, "POST", path, body, 200));
+    snprintf(q, sizeof q,
+             "SELECT a.id FROM credit_accounts a WHERE a.owner_kind = 'elder' AND a.owner_id ="
+             " %lld",
+             near);
+    long long macc = th_sql_int(&s, q);
+    CHECK(macc > 0);
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'credit_account' AND action = 'create'"
+             " AND entity_id = %lld AND username = 'jinhaihu' AND before_json IS NULL AND"
+             " after_json LIKE '%%\"owner_kind\":\"elder\"%%'",
+             macc);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    check_invariants(&s);
+    th_stop(&s);
+}
