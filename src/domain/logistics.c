@@ -189,20 +189,28 @@ static int warehouse_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *
     char today[11];
     pj_rec_today(today);
     int r = rank_of(to), reaching = !cur || rank_of(cur) < r;
+    /* the date rules bind what the change touches: a new warehouse, a change of status, a date
+     * in the body. A stored date left as it is stays acceptable (operating warehouses from
+     * before these rules have no `opened`, and a rename must not fail on it). */
+    int restatus = !cur || strcmp(cur, to),
+        t_started = restatus || json_object_get(body, "started") != NULL,
+        t_opened = restatus || json_object_get(body, "opened") != NULL;
     if (r == 0) {
-        if (date_of(row, "started") || date_of(row, "opened"))
-            return pj_fail(err, 422, "invalid_value",
-                           date_of(row, "started") ? "started" : "opened",
-                           "a planned warehouse has not started");
-    } else if (date_happened(body, row, "started", reaching, cur_started, today,
-                             "has started construction", err)) {
+        const char *bad = t_started && date_of(row, "started") ? "started"
+                          : t_opened && date_of(row, "opened") ? "opened"
+                                                               : NULL;
+        if (bad)
+            return pj_fail(err, 422, "invalid_value", bad, "a planned warehouse has not started");
+    } else if (t_started && date_happened(body, row, "started", reaching, cur_started, today,
+                                          "has started construction", err)) {
         return -1;
     }
-    if (r == 1 && date_of(row, "opened"))
+    if (r == 1 && t_opened && date_of(row, "opened"))
         return pj_fail(err, 422, "invalid_value", "opened",
                        "a warehouse under construction has not opened");
-    if (r == 2) {
-        if (date_happened(body, row, "opened", reaching, cur_opened, today, "is operating", err))
+    if (r == 2 && (t_started || t_opened)) {
+        if (t_opened &&
+            date_happened(body, row, "opened", reaching, cur_opened, today, "is operating", err))
             return -1;
         /* the dates as they will be written, the defaults above included */
         const char *sd = date_of(body, "started") ? date_of(body, "started")

@@ -549,6 +549,62 @@ TEST_T(logistics_warehouse_dates_follow_status, 60)
     th_stop(&s);
 }
 
+/* Regression: an operating warehouse with no dates in the database (recorded before the date
+ * rules) could not be changed at all: a rename was 422 "opened may not be cleared". The rules
+ * bind only what a change touches (its status, a date given); a stored null otherwise stays. */
+TEST_T(logistics_warehouse_without_dates_can_be_edited, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], path[96], body[256];
+    th_login(&s, "officer", s.demo_pw, tok);
+    long long store = th_sql_int(&s, "SELECT MIN(id) FROM facilities WHERE type = 'warehouse' AND"
+                                     " id NOT IN (SELECT facility_id FROM lg_warehouses WHERE"
+                                     " facility_id IS NOT NULL)");
+    snprintf(
+        body, sizeof body,
+        "{\"name\":\"旧运营仓\",\"area_m2\":5000,\"status\":\"operating\",\"facility_id\":%lld,"
+        "\"started\":\"2020-01-01\",\"opened\":\"2021-01-01\"}",
+        store);
+    json_t *w = CALL(&s, "POST", tok, "/api/v1/logistics/warehouses", body, 201);
+    long long op = th_int(w, "id");
+    json_decref(w);
+    w = CALL(&s, "POST", tok, "/api/v1/logistics/warehouses",
+             "{\"name\":\"旧在建仓\",\"area_m2\":5000,\"status\":\"under_construction\","
+             "\"started\":\"2020-01-01\"}",
+             201);
+    long long uc = th_int(w, "id");
+    json_decref(w);
+    snprintf(body, sizeof body,
+             "UPDATE lg_warehouses SET started = NULL, opened = NULL WHERE id IN (%lld, %lld)", op,
+             uc);
+    th_sql_exec(&s, body);
+    snprintf(path, sizeof path, "/api/v1/logistics/warehouses/%lld", op);
+    w = CALL(&s, "PATCH", tok, path, "{\"version\":1,\"name\":\"旧运营仓（改名）\"}", 200);
+    CHECK(json_is_null(json_object_get(w, "opened")));
+    json_decref(w);
+    json_decref(CALL(&s, "PATCH", tok, path, "{\"version\":2,\"area_m2\":6000}", 200));
+    /* a date the change touches still follows the rules */
+    REFUSED_ON(&s, "PATCH", tok, path, "{\"version\":3,\"opened\":null}", 422, "invalid_value",
+               "opened");
+    REFUSED_ON(&s, "PATCH", tok, path, "{\"version\":3,\"opened\":\"2999-01-01\"}", 422,
+               "invalid_value", "opened");
+    w = CALL(&s, "PATCH", tok, path, "{\"version\":3,\"opened\":\"2021-05-01\"}", 200);
+    CHECK_STR(th_str(w, "opened"), "2021-05-01");
+    json_decref(w);
+    snprintf(path, sizeof path, "/api/v1/logistics/warehouses/%lld", uc);
+    json_decref(CALL(&s, "PATCH", tok, path, "{\"version\":1,\"cold_chain\":true}", 200));
+    /* a change of status checks the dates it needs: opening sets today's */
+    snprintf(body, sizeof body, "{\"version\":2,\"status\":\"operating\",\"facility_id\":%lld}",
+             th_sql_int(&s, "SELECT MIN(id) FROM facilities WHERE type = 'warehouse' AND id NOT IN"
+                            " (SELECT facility_id FROM lg_warehouses WHERE facility_id IS NOT"
+                            " NULL)"));
+    w = CALL(&s, "PATCH", tok, path, body, 200);
+    CHECK(json_is_string(json_object_get(w, "opened")));
+    json_decref(w);
+    th_stop(&s);
+}
+
 /* The tenancies in force at one time let no more than their warehouse's area (422 on area_m2,
  * saying what is left; on create and on a change of area or dates, and a warehouse does not
  * shrink below them); the KPIs count the tenancies in force today. */
