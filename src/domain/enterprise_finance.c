@@ -543,6 +543,8 @@ fail:
     return -1;
 }
 
+static int need_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
+
 int pj_ent_match_outcome(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
 {
     static const char *const fields[] = {"version", "status", "approved_wan", NULL};
@@ -607,15 +609,28 @@ int pj_ent_match_outcome(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *
     pj_stmt_int(s, 3, id);
     if (ent_run(s, err)) goto fail;
     if (!strcmp(st, "approved")) {
-        /* the need is met: open → matched (audited inside the match's row: the need's state
-         * is part of what the match renders) */
-        s = pj_db_prepare(c->db,
-                          "UPDATE ent_fin_needs SET state = 'matched', version = version + 1"
-                          " WHERE id = ? AND state = 'open'",
-                          err);
+        /* the need is met: open → matched, its version bumped, with an audit row of its own
+         * (the match's row shows the need's state only as part of the match) */
+        s = pj_db_prepare(c->db, "SELECT state = 'open' FROM ent_fin_needs WHERE id = ?", err);
         if (!s) goto fail;
         pj_stmt_int(s, 1, m.need_id);
-        if (ent_run(s, err)) goto fail;
+        int rc = pj_stmt_step(s, err);
+        int open = rc == 1 && pj_col_int(s, 0);
+        pj_stmt_done(s);
+        if (rc < 0) goto fail;
+        if (open) {
+            char *nb = pj_render_to_string(c, m.need_id, need_render, err), *na;
+            if (!nb) goto fail;
+            s = pj_db_prepare(c->db,
+                              "UPDATE ent_fin_needs SET state = 'matched', version = version + 1"
+                              " WHERE id = ?",
+                              err);
+            if (!s) goto fail;
+            pj_stmt_int(s, 1, m.need_id);
+            if (ent_run(s, err) || !(na = pj_render_to_string(c, m.need_id, need_render, err)) ||
+                pj_audit_add(c, "update", "ent_fin_need", m.need_id, nb, na, err))
+                goto fail;
+        }
     }
     if (!(after = pj_render_to_string(c, id, match_render, err)) ||
         pj_audit_add(c, "outcome", "ent_fin_match", id, before, after, err) ||

@@ -356,7 +356,15 @@ TEST(enterprise_review_negation_financing_and_returns)
     snprintf(path, sizeof path, "/api/v1/enterprise/financing-needs/%lld", need);
     CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 200);
     CHECK_STR(th_str(o, "state"), "matched");
+    CHECK_INT(th_int(o, "version"), 2);
     json_decref(o);
+    /* the need's change has its own audit row, open → matched (the version it bumped) */
+    snprintf(body, sizeof body,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'ent_fin_need' AND entity_id = %lld AND"
+             " action = 'update' AND before_json LIKE '%%\"state\":\"open\"%%' AND after_json"
+             " LIKE '%%\"state\":\"matched\"%%' AND after_json LIKE '%%\"version\":2%%'",
+             need);
+    CHECK_INT(th_sql_int(&s, body), 1);
 
     /* returned, not yet re-dispatched: no department's appeal; the return counted apart */
     long long commerce = th_sql_int(&s, "SELECT id FROM organisations WHERE name = '平谷区商务局'");
