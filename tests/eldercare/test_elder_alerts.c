@@ -2,6 +2,7 @@
  * a visit overdue by one second, escalation exactly at the setting; acknowledge and resolve;
  * scoping. Scans run "as of" past times so nothing depends on the clock of the test. */
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/util.h"
@@ -343,5 +344,29 @@ TEST_T(elder_alert_scan_resolves_what_was_fixed, 120)
                  fixed);
         CHECK_INT(th_sql_int(&s, sql), open_after[k]);
     }
+    th_stop(&s);
+}
+
+/* Regression: the demo raised its alerts at 11:00 Beijing time today, so a demo built before
+ * 11:00 held alerts raised in the future, which the scan passed over until then. The district's
+ * offset is set so that it is 02:00–03:00 there now, whenever the test runs. */
+TEST_T(elder_demo_alerts_raised_by_build_time, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    long long now = (long long)time(NULL);
+    long long tz = ((120 - (now % 86400) / 60) % 1440 + 1440) % 1440; /* local 02:00–02:59 */
+    if (tz > 840) tz -= 1440;
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO settings (key, value) VALUES ('elder_tz_offset_min', '%lld')"
+             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+             tz);
+    th_sql_exec(&s, sql);
+    el_demo(&s, 300);
+    CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM elder_alerts") > 0);
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM elder_alerts WHERE raised_at > %lld",
+             (long long)time(NULL));
+    CHECK_INT(th_sql_int(&s, sql), 0);
     th_stop(&s);
 }
