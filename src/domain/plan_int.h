@@ -28,6 +28,8 @@ int pj_plan_store_outcome(pj_ctx *c, int64_t id, const char *result, const pj_pl
 int pj_plan_recover(pj_ctx *c, pj_err *err);
 /* The pool, for plan_store.c. */
 int pj_plan_pool_full(pj_plan_pool *p);
+/* How many plans the pool takes at a time (solving and waiting). */
+int pj_plan_pool_capacity(pj_plan_pool *p);
 int pj_plan_pool_add(pj_plan_pool *p, pj_ctx *c, int64_t id, const char *request, pj_err *err);
 /* 1 and the job's progress when plan id is waiting or running in this process's pool. */
 int pj_plan_pool_progress(int64_t id, const char **phase, double *frac, int64_t *elapsed_ms);

@@ -245,6 +245,23 @@ int pj_plan_submit(pj_ctx *c, pj_plan_pool *pool, json_t *body, int64_t *id_out,
     if (pj_plan_pool_full(pool))
         return pj_fail(err, 429, "too_many_plans", "",
                        "the planner is busy with other plans; try again in a few seconds");
+    /* nobody takes every place: one user's plans solving or waiting leave one for the others */
+    int mine_max = pj_plan_pool_capacity(pool) - 1;
+    if (mine_max >= 1) {
+        pj_stmt *q = pj_db_prepare(
+            c->db, "SELECT COUNT(*) FROM plans WHERE status = 'solving' AND created_by = ?", err);
+        if (!q) return -1;
+        pj_stmt_text(q, 1, c->actor.username);
+        int k = pj_stmt_step(q, err);
+        int64_t mine = k == 1 ? pj_col_int(q, 0) : 0;
+        pj_stmt_done(q);
+        if (k < 0) return -1;
+        if (mine >= mine_max)
+            return pj_fail(err, 429, "too_many_plans", "",
+                           "you have %lld plans solving or waiting; wait for one to finish so "
+                           "that others can plan too",
+                           (long long)mine);
+    }
     int64_t id;
     char *req;
     if (pj_db_begin(c->db, err)) return -1;

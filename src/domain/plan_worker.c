@@ -289,6 +289,11 @@ int pj_plan_pool_full(pj_plan_pool *p)
     return full;
 }
 
+int pj_plan_pool_capacity(pj_plan_pool *p)
+{
+    return p->queue_max;
+}
+
 int pj_plan_pool_add(pj_plan_pool *p, pj_ctx *c, int64_t id, const char *request, pj_err *err)
 {
     pjob *j = calloc(1, sizeof *j);

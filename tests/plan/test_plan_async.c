@@ -313,14 +313,26 @@ TEST_T(plan_async_queue_full_shutdown_restart, 120)
 {
     th_server s;
     th_start(&s, 1);
-    char tok[80], body[2048], fp1[TH_FINGERPRINT_SIZE], fp2[TH_FINGERPRINT_SIZE];
+    char tok[80], adm[80], body[2048], fp1[TH_FINGERPRINT_SIZE], fp2[TH_FINGERPRINT_SIZE];
     th_login(&s, "officer", s.demo_pw, tok);
+    th_login(&s, "admin", s.admin_pw, adm);
     district_body(&s, body, sizeof body, 40, 1);
     json_t *p = NULL;
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < 3; k++) {
         CHECK_INT(th_call(&s, "POST", "/api/v1/plans", tok, body, &p), 202);
         json_decref(p);
     }
+    /* one user may not take every place: the officer's fourth waits for one of theirs, and
+     * writes nothing; another user still gets the last place */
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/plans", tok, body, &p), 429);
+    CHECK_STR(th_err_code(p), "too_many_plans");
+    CHECK(strstr(th_str(json_object_get(p, "error"), "message"), "you have 3 plans"));
+    json_decref(p);
+    th_fingerprint(&s, fp2, sizeof fp2);
+    CHECK_STR(fp1, fp2);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/plans", adm, body, &p), 202);
+    json_decref(p);
     /* one running, three waiting: the fifth is refused and nothing is written */
     th_fingerprint(&s, fp1, sizeof fp1);
     CHECK_INT(th_call(&s, "POST", "/api/v1/plans", tok, body, &p), 429);
