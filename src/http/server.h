@@ -11,11 +11,10 @@
 
 #define PJ_BODY_MAX   (1 << 20) /* 1 MiB */
 #define PJ_UPLOAD_MAX (8 << 20) /* a raw upload (PJ_ROUTE_UPLOAD) */
-#define PJ_PUBLIC_BODY_MAX                                                                         \
-    (4 << 10) /* a route without a login (the log-in's user and password)                          \
-               */
-#define PJ_HEADERS_MAX    64
-#define PJ_LIST_LIMIT_MAX 500
+/* a route without a login: the log-in's user and password */
+#define PJ_PUBLIC_BODY_MAX (4 << 10)
+#define PJ_HEADERS_MAX     64
+#define PJ_LIST_LIMIT_MAX  500
 
 typedef struct pj_server_opts {
     const char *db_path;
