@@ -67,6 +67,10 @@ int pj_ent_policy_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 int pj_ent_policy_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
 int pj_ent_policy_matches(pj_ctx *c, int64_t id, const pj_ent_filter *f, pj_jw *w, pj_err *err);
 int pj_ent_policy_explain(pj_ctx *c, int64_t id, int64_t org_id, pj_jw *w, pj_err *err);
+/* Notices for the firms matched by policies that have come into force since (announced before
+ * their valid_from): kind in_force, one audit row per policy, its own transaction. Returns the
+ * number of notices, -1 on error. The server runs it at start and every 10 minutes. */
+int pj_ent_policy_notices_due(pj_ctx *c, pj_err *err);
 int pj_ent_notice_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err);
 
 /* Bank–enterprise matching (政银企): banks' financing products (eligibility rules), needs

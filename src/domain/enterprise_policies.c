@@ -711,6 +711,65 @@ int pj_ent_policy_explain(pj_ctx *c, int64_t id, int64_t org, pj_jw *w, pj_err *
     return 0;
 }
 
+int pj_ent_policy_notices_due(pj_ctx *c, pj_err *err)
+{
+    char d[11];
+    today(d);
+    if (pj_db_begin(c->db, err)) return -1;
+    /* every matched firm of a policy in force today that was never told: it matched while the
+     * policy was announced ahead of its valid_from */
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT m.policy_id, m.org_id FROM ent_policy_matches m JOIN"
+                               " ent_policies p ON p.id = m.policy_id WHERE " IN_FORCE
+                               " AND NOT EXISTS (SELECT 1 FROM ent_notices n WHERE n.policy_id ="
+                               " m.policy_id AND n.org_id = m.org_id) ORDER BY m.policy_id,"
+                               " m.org_id",
+                               err);
+    if (!s) goto fail;
+    pj_stmt_text(s, 1, d);
+    pj_stmt_text(s, 2, d);
+    int n = 0, cap = 0, k;
+    int64_t *pairs = NULL;
+    while ((k = pj_stmt_step(s, err)) == 1) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            int64_t *np = pj_arena_alloc(c->arena, (size_t)cap * 2 * sizeof *np);
+            if (pairs) memcpy(np, pairs, (size_t)n * 2 * sizeof *np);
+            pairs = np;
+        }
+        pairs[2 * n] = pj_col_int(s, 0);
+        pairs[2 * n + 1] = pj_col_int(s, 1);
+        n++;
+    }
+    pj_stmt_done(s);
+    if (k < 0) goto fail;
+    int64_t now = pj_now();
+    for (int i = 0, first = 0; i < n; i++) {
+        s = pj_db_prepare(c->db,
+                          "INSERT INTO ent_notices (org_id, policy_id, kind, created_at)"
+                          " VALUES (?, ?, 'in_force', ?)",
+                          err);
+        if (!s) goto fail;
+        pj_stmt_int(s, 1, pairs[2 * i + 1]);
+        pj_stmt_int(s, 2, pairs[2 * i]);
+        pj_stmt_int(s, 3, now);
+        if (ent_run(s, err)) goto fail;
+        /* one audit row per policy: how many firms it told on the day it came into force */
+        if (i + 1 == n || pairs[2 * (i + 1)] != pairs[2 * i]) {
+            char after[96];
+            snprintf(after, sizeof after, "{\"in_force_from\":\"%s\",\"notices\":%d}", d,
+                     i + 1 - first);
+            if (pj_audit_add(c, "notify", "ent_policy", pairs[2 * i], NULL, after, err)) goto fail;
+            first = i + 1;
+        }
+    }
+    if (pj_db_commit(c->db, err)) goto fail;
+    return n;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
 int pj_ent_notice_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
 {
     int64_t org = c->actor.role == PJ_ROLE_ENTERPRISE

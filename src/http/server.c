@@ -26,6 +26,7 @@
 #include "domain/auth.h"
 #include "domain/plan.h"
 #include "domain/elder.h"
+#include "domain/enterprise.h"
 #include "http/wire.h"
 
 #include "core/banned.h"
@@ -2029,6 +2030,16 @@ static void on_scan(evutil_socket_t fd, short what, void *arg)
                     n[0] + n[1] + n[2] + n[3], n[0], n[1], n[2], n[3], n[4], n[5], n[6],
                     srv->scan.slices, (long long)(now_us() - srv->scan_t0) / 1000);
         }
+        /* the other scheduled work: policies announced ahead of their valid_from notify their
+         * firms once they are in force */
+        c.request_id = "policy-notices";
+        pj_err_clear(&err);
+        int nn = pj_ent_policy_notices_due(&c, &err);
+        if (nn < 0)
+            pj_warn("policies: notices of policies in force failed: %s (%s)", err.message,
+                    err.code);
+        else if (nn > 0)
+            pj_info("policies: %d notices of policies that came into force", nn);
         int64_t next = pj_alert_scan_next(&c, pj_now(), srv->opts.alert_scan_s);
         scan_schedule(srv, (next - pj_now()) * 1000);
     }

@@ -5,6 +5,7 @@
  * the department KPIs. Clocks are moved by setting deadlines in the database. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "t.h"
 #include "th.h"
@@ -383,5 +384,57 @@ TEST(enterprise_review_negation_financing_and_returns)
     CHECK_INT(th_int(json_array_get(deps, 0), "returned"), 1);
     CHECK_INT(th_int(json_object_get(o, "district"), "appeals"), 1);
     json_decref(o);
+    th_stop(&s);
+}
+
+/* A policy announced ahead of its valid_from tells nobody on the day it is saved; once it is in
+ * force the server's scheduled work notifies every matched firm, once, with one audit row. */
+TEST_T(enterprise_policy_notices_on_the_day_it_comes_into_force, 60)
+{
+    th_server s;
+    th_start_scan(&s, 1, 1);
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    json_t *o;
+    CHECK_INT(
+        th_call(&s, "POST", "/api/v1/enterprise/policies", off,
+                "{\"title\":\"明年政策\",\"issuer\":\"区商务局\",\"issued_on\":\"2026-11-01\","
+                "\"valid_from\":\"2099-01-01\",\"conditions\":\"true\"}",
+                &o),
+        201);
+    long long p = th_int(json_object_get(o, "policy"), "id");
+    CHECK_STR(th_str(json_object_get(o, "policy"), "status"), "not_yet");
+    CHECK_INT(th_int(o, "newly_eligible"), 0);
+    json_decref(o);
+    char sql[200];
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM ent_policy_matches WHERE policy_id = %lld", p);
+    long long matched = th_sql_int(&s, sql);
+    CHECK(matched > 0);
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM ent_notices WHERE policy_id = %lld", p);
+    CHECK_INT(th_sql_int(&s, sql), 0);
+    /* the day comes (the test moves the date, not the clock) */
+    char upd[160];
+    snprintf(upd, sizeof upd, "UPDATE ent_policies SET valid_from = '2020-01-01' WHERE id = %lld",
+             p);
+    th_sql_exec(&s, upd);
+    long long told = 0;
+    for (int k = 0; k < 100 && told < matched; k++) {
+        usleep(100000);
+        told = th_sql_int(&s, sql);
+    }
+    CHECK_INT(told, matched);
+    char q2[200];
+    snprintf(q2, sizeof q2,
+             "SELECT COUNT(*) FROM ent_notices WHERE policy_id = %lld AND kind = 'in_force'", p);
+    CHECK_INT(th_sql_int(&s, q2), matched);
+    snprintf(q2, sizeof q2,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'ent_policy' AND action = 'notify' AND"
+             " entity_id = %lld AND username = 'system'",
+             p);
+    CHECK_INT(th_sql_int(&s, q2), 1);
+    /* the next runs tell nobody twice */
+    sleep(2);
+    CHECK_INT(th_sql_int(&s, sql), matched);
+    CHECK_INT(th_sql_int(&s, q2), 1);
     th_stop(&s);
 }
