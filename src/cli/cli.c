@@ -379,7 +379,7 @@ static int run_entity(cli *a, const entity_ops *ops)
             goto out;
         }
         if (!(body = cli_json_arg(a))) {
-            rc = cli_opt(a, "json") ? 1 : cli_usage("give --json '{…}' or --json @file.json");
+            rc = cli_opt(a, "json") ? 2 : cli_usage("give --json '{…}' or --json @file.json");
             goto out;
         }
         if (upd && !json_object_get(body, "version")) {
@@ -393,9 +393,7 @@ static int run_entity(cli *a, const entity_ops *ops)
                 rc = cli_fail(&s.err); /* no such record: say so, not that the version is missing */
                 goto out;
             }
-            json_t *c = json_loads(cur.data, 0, NULL);
-            if (c) json_object_set(body, "version", json_object_get(c, "version"));
-            json_decref(c);
+            cli_set_version(id, body, cur.data);
             pj_buf_free(&cur);
         }
         if (upd ? ops->update(&s.ctx, id, body, &w, &s.err) : ops->create(&s.ctx, body, &w, &s.err))
@@ -696,9 +694,9 @@ static const verb verbs[] = {
      "          derive FN --code C [--region R] [--period P] [--from Y] [--to Y] [--method M]\n"
      "          [--of C] [--base P] [--by B] [--target T]|\n"
      "          export [--code C] [--format csv|xlsx] [--out FILE]|dashboard|demo",
-     "District indicators (统计指标): values with revision history; derive yoy|prev|cagr|share|\n"
-     "points|progress|rank; the dashboard; demo loads the seed's figures. export writes CSV, or\n"
-     "an XLSX workbook with --format xlsx or an --out file ending in .xlsx.",
+     "District indicators (统计指标): values with revision history; derive FN, where FN is\n"
+     "yoy|prev|cagr|share|points|progress|rank; the dashboard; demo loads the seed's figures.\n"
+     "export writes CSV, or an XLSX workbook with --format xlsx or an --out file ending in .xlsx.",
      cli_indicator},
     {"carbon",
      "carbon factors [--energy-type T]|factor-add --json J|energy [--period P] [--sector S]|\n"
@@ -727,19 +725,32 @@ static const verb verbs[] = {
      cli_logistics},
     {"elder",
      "elder list [--region-id N] [--tier T] [--vulnerable] [--unpaired] [--reveal] [--q S]\n"
-     "      [--limit N] [--cursor N]|get ID [--reveal]|add --json J|update ID --json J|alerts-scan "
-     "[--at T]|\n"
-     "      coverage [--group G] [--region-id N] [--csv]|ledger-check|demo [--elders N]",
-     "Mutual-aid elderly care (互助养老): elders, alerts, coverage, the time-credit ledger.",
+     "      [--limit N] [--cursor N]|get ID [--reveal]|add --json J|update ID --json J|\n"
+     "      alerts [--state S] [--kind K] [--level L] [--elder-id N] [--limit N] [--cursor N]|\n"
+     "      alert-ack ID [--json J]|alert-resolve ID --json J|alerts-scan [--at T]|\n"
+     "      credit ACCOUNT_ID [--limit N] [--cursor N]|transfer ACCOUNT_ID --json J|\n"
+     "      redeem ACCOUNT_ID --json J|coverage [--group G] [--region-id N] [--csv]|\n"
+     "      ledger-check|demo [--elders N]",
+     "Mutual-aid elderly care (互助养老): elders, alerts, coverage, the time-credit ledger.\n"
+     "alerts: states open|acked|resolved|closed (the scan's reason in resolved_reason), kinds\n"
+     "missed_meal|overdue_visit|no_doctor|helper_over_capacity, levels grid|township;\n"
+     "alert-ack takes {note}, alert-resolve {note} (required). credit shows a time-credit\n"
+     "account (an elder's or helper's credit_account_id) with its entries; transfer takes\n"
+     "{minutes, to_account_id or to_elder_id, relation, note} (relation: a direct relative;\n"
+     "to_elder_id opens the elder's account), redeem {minutes, note} (owner aged 60+).",
      cli_elder},
     {"helper",
      "helper list [--region-id N] [--skill S] [--reveal] [--q S] [--limit N] [--cursor N]|\n"
      "       get ID [--reveal]|add --json J|update ID --json J",
-     "Helpers (互助员) and their skills, capacity and credits.", cli_helper},
+     "Helpers (互助员) and their skills, capacity and credits; update with {\"active\":false}\n"
+     "ends the helper's pairs.",
+     cli_helper},
     {"pair",
      "pair run --region-id N|show ID [--state S] [--limit N]|accept ID|reject ID|\n"
-     "     list [--elder-id N] [--helper-id N] [--state S] [--limit N]",
-     "Pairing runs (结对): proposals by min-cost flow, with reasons; accept or reject.", cli_pair},
+     "     list [--elder-id N] [--helper-id N] [--state S] [--limit N]|end ID [--json J]",
+     "Pairing runs (结对): proposals by min-cost flow, with reasons; accept or reject.\n"
+     "end takes {end_date, note}, both optional.",
+     cli_pair},
     {"vulnerable", "vulnerable [--region-id N] [--csv] [--reveal] [--limit N]",
      "The vulnerable-person list of an area, for door-to-door evacuation.", cli_vulnerable},
     {"ecommerce",
@@ -761,12 +772,12 @@ static const verb verbs[] = {
     {"academy",
      "academy courses|course-get ID|course-add --json J|course-update ID --json J|\n"
      "        cohorts [--state S] [--course-id N]|cohort-get ID|cohort-add --json J|\n"
-     "        cohort-update ID --json J|cohort-state ID --state S --version N|\n"
+     "        cohort-update ID --json J|cohort-state ID --state S [--version N]|\n"
      "        posts [--zone-enterprise-id N]|post-get ID|post-add --json J|post-update ID --json "
      "J|\n"
      "        enrolments [--cohort-id N] [--state S]|enrolment-get ID|enrol --json J|\n"
-     "        practice ID --session-id N|graduate ID --version N [--on D]|place ID --json J|\n"
-     "        withdraw ID --version N|kpis [--cohort-id N] [--as-of D]|demo\n"
+     "        practice ID --session-id N|graduate ID [--version N] [--on D]|place ID --json J|\n"
+     "        withdraw ID [--version N]|kpis [--cohort-id N] [--as-of D]|demo\n"
      "        (lists also take [--base-id N] [--organisation-id N] [--township-id N]\n"
      "        [--streamer-id N] [--post-id N] [--category C] [--kind K] [--limit N] [--cursor N])",
      "The village-streamer academy (村播学院): courses, cohorts, job posts, enrolments, practice,\n"
@@ -793,7 +804,13 @@ static const verb verbs[] = {
      "       [--department-id N] [--overdue] [--limit N] [--cursor N]|get ID|\n"
      "       add --json J|dispatch|accept|return|reply|rate|close|escalate|visit ID [--json J]|\n"
      "       sweep|return-visits",
-     "Enterprise appeals (诉求) from filing to rating: 接-派-办-评, deadlines, escalation.",
+     "Enterprise appeals (诉求) from filing to rating: 接-派-办-评, deadlines, escalation.\n"
+     "The actions' JSON: dispatch, escalate {department_id}; return {reason}; reply {reply,\n"
+     "resolved}; rate {rating: satisfied|basically|not_satisfied}; visit {note}; accept and\n"
+     "close none.\n"
+     "--state: received|dispatched|in_progress|replied|closed|returned|reopened|escalated;\n"
+     "--category: permits|land|financing|talent|utilities|tax|market|logistics|other;\n"
+     "--channel: reception_day|phone|account|visit.",
      cli_appeal},
     {"policy",
      "policy list [--organisation-id N] [--limit N] [--cursor N]|get ID|add --json J|\n"
@@ -817,6 +834,9 @@ static void verb_help(const verb *v)
 {
     printf("usage: pingji %s\n\n%s\n\nCommon: --db FILE (default data/pingji.db or $PINGJI_DB)\n",
            v->usage, v->help);
+    if (strstr(v->usage, "--json"))
+        printf(
+            "An update or action whose JSON has no \"version\" applies to the current version.\n");
 }
 
 static int v_help(cli *a)
@@ -875,6 +895,44 @@ static int check_options(const verb *v, cli *a)
     return 0;
 }
 
+/* The options that are flags: they take no value, so the argument after one is never taken
+ * for its value (import --dry-run FILE). Every other option takes the next argument. */
+static const char *const flags[] = {"csv",       "demo",       "demo-if-new", "dry-run",
+                                    "fast-hash", "help",       "in-force",    "overdue",
+                                    "progress",  "quiet",      "reveal",      "trust-proxy",
+                                    "unpaired",  "vulnerable", NULL};
+
+/* Whether --k is a flag for the verb v (NULL: not known yet): one of the flags, unless v's
+ * usage gives it a value (manual import … --csv FILE). */
+static int is_flag(const verb *v, const char *k)
+{
+    int listed = 0;
+    for (int i = 0; flags[i]; i++) listed |= !strcmp(k, flags[i]);
+    if (!listed || !v) return listed;
+    size_t n = strlen(k);
+    for (const char *p = strstr(v->usage, "--"); p; p = strstr(p + 2, "--"))
+        if (!strncmp(p + 2, k, n) && p[2 + n] == ' ' && p[3 + n] >= 'A' && p[3 + n] <= 'Z')
+            return 0;
+    return 1;
+}
+
+/* The verb the command line names: its first argument that is no option nor an option's
+ * value; NULL when none or unknown. */
+static const verb *find_verb(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strncmp(argv[i], "--", 2) || !argv[i][2]) {
+            for (int k = 0; k < NVERBS; k++)
+                if (!strcmp(verbs[k].name, argv[i])) return &verbs[k];
+            return NULL;
+        }
+        if (!strchr(argv[i], '=') && !is_flag(NULL, argv[i] + 2) && i + 1 < argc &&
+            strncmp(argv[i + 1], "--", 2))
+            i++; /* the option's value */
+    }
+    return NULL;
+}
+
 const char *pj_version(void)
 {
     return PJ_VERSION;
@@ -893,6 +951,7 @@ int pj_cli_main(int argc, char **argv)
     }
     static cli a;
     memset(&a, 0, sizeof a);
+    const verb *vb = find_verb(argc, argv);
     for (int i = 1; i < argc; i++) {
         if (!strncmp(argv[i], "--", 2) && argv[i][2]) {
             if (a.nopt == MAX_OPTS) return cli_usage("too many options");
@@ -909,8 +968,8 @@ int pj_cli_main(int argc, char **argv)
                 a.val[a.nopt] = eq + 1;
             } else {
                 a.key[a.nopt] = k;
-                /* --help takes no value: pingji --help VERB is help VERB */
-                int flag = i + 1 >= argc || !strncmp(argv[i + 1], "--", 2) || !strcmp(k, "help");
+                /* a flag takes no value: pingji --help VERB is help VERB */
+                int flag = i + 1 >= argc || !strncmp(argv[i + 1], "--", 2) || is_flag(vb, k);
                 a.val[a.nopt] = flag ? NULL : argv[++i];
             }
             for (int j = 0; j < a.nopt; j++)

@@ -230,6 +230,11 @@ static int finding_add(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_b
 {
     return pj_finding_create(&s->ctx, id, b, w, &s->err);
 }
+/* The finding as the list shows it (the domain has no single read): the page above id - 1. */
+static int finding_current(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_finding_list(&s->ctx, NULL, 0, id - 1, 1, w, &s->err);
+}
 static int finding_update(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
     return pj_finding_update(&s->ctx, id, b, w, &s->err);
@@ -254,7 +259,7 @@ int cli_drill(cli *a)
                                    {"report", 1, 0, drill_report},
                                    {"trend", 1, 0, drill_trend},
                                    {"finding-add", 1, 1, finding_add},
-                                   {"finding-update", 1, 1, finding_update},
+                                   {"finding-update", 1, 1, finding_update, 0, finding_current},
                                    {"findings", 0, 0, findings},
                                    {NULL, 0, 0, NULL}};
     return cli_run_subs(a, subs, "list");
@@ -290,6 +295,11 @@ static int stock_add(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf
 {
     return pj_stock_create(&s->ctx, b, w, &s->err);
 }
+/* The stock line as the list shows it (the domain has no single read): the page above id - 1. */
+static int stock_current(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_stock_list(&s->ctx, 0, NULL, id - 1, 1, w, &s->err);
+}
 static int stock_update(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
     return pj_stock_update(&s->ctx, id, b, w, &s->err);
@@ -305,7 +315,7 @@ int cli_stock(cli *a)
 {
     static const cli_sub subs[] = {{"list", 0, 0, stock_list},
                                    {"add", 0, 1, stock_add},
-                                   {"update", 1, 1, stock_update},
+                                   {"update", 1, 1, stock_update, 0, stock_current},
                                    {"delete", 1, 0, stock_delete},
                                    {NULL, 0, 0, NULL}};
     return cli_run_subs(a, subs, "list");

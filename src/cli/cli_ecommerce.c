@@ -127,34 +127,35 @@ SUB(ec_demo)
 
 int cli_ecommerce(cli *a)
 {
-    static const cli_sub subs[] = {{"bases", 0, 0, ec_bases},
-                                   {"base-get", 1, 0, ec_base_get},
-                                   {"base-add", 0, 1, ec_base_add},
-                                   {"studios", 0, 0, ec_studios},
-                                   {"studio-add", 1, 1, ec_studio_add},
-                                   {"bookings", 0, 0, ec_bookings},
-                                   {"booking-get", 1, 0, ec_booking_get},
-                                   {"book", 0, 1, ec_book},
-                                   {"booking-cancel", 1, 0, ec_booking_cancel},
-                                   {"streamers", 0, 0, ec_streamers},
-                                   {"streamer-get", 1, 0, ec_streamer_get},
-                                   {"streamer-add", 0, 1, ec_streamer_add},
-                                   {"streamer-update", 1, 1, ec_streamer_update},
-                                   {"streamer-delete", 1, 0, ec_streamer_delete},
-                                   {"followers-add", 1, 1, ec_followers_add},
-                                   {"sessions", 0, 0, ec_sessions},
-                                   {"session-add", 0, 1, ec_session_add},
-                                   {"products", 0, 0, ec_products},
-                                   {"product-add", 0, 1, ec_product_add},
-                                   {"sales", 1, 0, ec_sales},
-                                   {"sales-add", 1, 1, ec_sales_add},
-                                   {"zones", 0, 0, ec_zones},
-                                   {"zone-get", 1, 0, ec_zone_get},
-                                   {"zone-add", 0, 1, ec_zone_add},
-                                   {"zone-update", 1, 1, ec_zone_update},
-                                   {"kpis", 0, 0, ec_kpis},
-                                   {"demo", 0, 0, ec_demo},
-                                   {NULL, 0, 0, NULL}};
+    static const cli_sub subs[] = {
+        {"bases", 0, 0, ec_bases},
+        {"base-get", 1, 0, ec_base_get},
+        {"base-add", 0, 1, ec_base_add},
+        {"studios", 0, 0, ec_studios},
+        {"studio-add", 1, 1, ec_studio_add},
+        {"bookings", 0, 0, ec_bookings},
+        {"booking-get", 1, 0, ec_booking_get},
+        {"book", 0, 1, ec_book},
+        {"booking-cancel", 1, 0, ec_booking_cancel},
+        {"streamers", 0, 0, ec_streamers},
+        {"streamer-get", 1, 0, ec_streamer_get},
+        {"streamer-add", 0, 1, ec_streamer_add},
+        {"streamer-update", 1, 1, ec_streamer_update, 0, ec_streamer_get},
+        {"streamer-delete", 1, 0, ec_streamer_delete},
+        {"followers-add", 1, 1, ec_followers_add},
+        {"sessions", 0, 0, ec_sessions},
+        {"session-add", 0, 1, ec_session_add},
+        {"products", 0, 0, ec_products},
+        {"product-add", 0, 1, ec_product_add},
+        {"sales", 1, 0, ec_sales},
+        {"sales-add", 1, 1, ec_sales_add},
+        {"zones", 0, 0, ec_zones},
+        {"zone-get", 1, 0, ec_zone_get},
+        {"zone-add", 0, 1, ec_zone_add},
+        {"zone-update", 1, 1, ec_zone_update, 0, ec_zone_get},
+        {"kpis", 0, 0, ec_kpis},
+        {"demo", 0, 0, ec_demo},
+        {NULL, 0, 0, NULL}};
     return cli_run_subs(a, subs, "kpis");
 }
 
@@ -178,42 +179,49 @@ ADD(ac_enrol, pj_ac_enrolment_create)
 ID_JSON(ac_place, pj_ac_place)
 LIST(ac_kpis, pj_ac_kpi)
 
-/* A body from options: --version N (required) plus one string option as key (when given). */
-static json_t *versioned(cli *a, const char *opt, const char *key)
+/* A body from options: --version N (when given; else the record's current version, read with
+ * current) plus one string option as key (when given). NULL on a bad --version; *rc is 0, or
+ * the code of reading the current version. */
+static json_t *versioned(session *s, cli *a, int64_t id, const char *opt, const char *key,
+                         cli_sub_fn current, int *rc)
 {
     int64_t v;
     const char *vs = cli_opt(a, "version");
-    if (!vs || pj_parse_i64(vs, &v) || v < 1) return NULL;
+    *rc = 0;
+    if (vs && (pj_parse_i64(vs, &v) || v < 1)) return NULL;
     json_t *b = json_object();
-    json_object_set_new(b, "version", json_integer(v));
+    if (vs) json_object_set_new(b, "version", json_integer(v));
     if (opt && cli_opt(a, opt)) json_object_set_new(b, key, json_string(cli_opt(a, opt)));
+    if (!vs) *rc = cli_fill_version(s, a, id, b, current);
     return b;
 }
 
 SUB(ac_cohort_state)
 {
-    json_t *body = versioned(a, "state", "state");
-    if (!body || !cli_opt(a, "state")) {
-        json_decref(body);
-        return cli_usage("cohort-state ID --state planned|open|running|graduated --version N");
-    }
-    int rc = pj_ac_cohort_transition(&s->ctx, id, body, w, &s->err);
+    if (!cli_opt(a, "state"))
+        return cli_usage("cohort-state ID --state planned|open|running|graduated [--version N]");
+    int rc;
+    json_t *body = versioned(s, a, id, "state", "state", ac_cohort_get, &rc);
+    if (!body) return cli_usage("--version takes a number (1 or more)");
+    if (!rc) rc = pj_ac_cohort_transition(&s->ctx, id, body, w, &s->err);
     json_decref(body);
     return rc;
 }
 SUB(ac_graduate)
 {
-    json_t *body = versioned(a, "on", "graduated_on");
-    if (!body) return cli_usage("graduate ID --version N [--on YYYY-MM-DD]");
-    int rc = pj_ac_graduate(&s->ctx, id, body, w, &s->err);
+    int rc;
+    json_t *body = versioned(s, a, id, "on", "graduated_on", ac_enrolment_get, &rc);
+    if (!body) return cli_usage("graduate ID [--version N] [--on YYYY-MM-DD]");
+    if (!rc) rc = pj_ac_graduate(&s->ctx, id, body, w, &s->err);
     json_decref(body);
     return rc;
 }
 SUB(ac_withdraw)
 {
-    json_t *body = versioned(a, NULL, NULL);
-    if (!body) return cli_usage("withdraw ID --version N");
-    int rc = pj_ac_withdraw(&s->ctx, id, body, w, &s->err);
+    int rc;
+    json_t *body = versioned(s, a, id, NULL, NULL, ac_enrolment_get, &rc);
+    if (!body) return cli_usage("withdraw ID [--version N]");
+    if (!rc) rc = pj_ac_withdraw(&s->ctx, id, body, w, &s->err);
     json_decref(body);
     return rc;
 }
@@ -239,22 +247,22 @@ int cli_academy(cli *a)
     static const cli_sub subs[] = {{"courses", 0, 0, ac_courses},
                                    {"course-get", 1, 0, ac_course_get},
                                    {"course-add", 0, 1, ac_course_add},
-                                   {"course-update", 1, 1, ac_course_update},
+                                   {"course-update", 1, 1, ac_course_update, 0, ac_course_get},
                                    {"cohorts", 0, 0, ac_cohorts},
                                    {"cohort-get", 1, 0, ac_cohort_get},
                                    {"cohort-add", 0, 1, ac_cohort_add},
-                                   {"cohort-update", 1, 1, ac_cohort_update},
+                                   {"cohort-update", 1, 1, ac_cohort_update, 0, ac_cohort_get},
                                    {"cohort-state", 1, 0, ac_cohort_state},
                                    {"posts", 0, 0, ac_posts},
                                    {"post-get", 1, 0, ac_post_get},
                                    {"post-add", 0, 1, ac_post_add},
-                                   {"post-update", 1, 1, ac_post_update},
+                                   {"post-update", 1, 1, ac_post_update, 0, ac_post_get},
                                    {"enrolments", 0, 0, ac_enrolments},
                                    {"enrolment-get", 1, 0, ac_enrolment_get},
                                    {"enrol", 0, 1, ac_enrol},
                                    {"practice", 1, 0, ac_practice},
                                    {"graduate", 1, 0, ac_graduate},
-                                   {"place", 1, 1, ac_place},
+                                   {"place", 1, 1, ac_place, 0, ac_enrolment_get},
                                    {"withdraw", 1, 0, ac_withdraw},
                                    {"kpis", 0, 0, ac_kpis},
                                    {"demo", 0, 0, ac_demo},

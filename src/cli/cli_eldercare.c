@@ -57,6 +57,57 @@ static int el_check(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf 
 {
     return pj_credit_check(&s->ctx, w, &s->err);
 }
+/* ---- alerts and the time-credit ledger ---- */
+
+static const char *const alert_states[] = {"open", "acked", "resolved", "closed", NULL};
+static const char *const alert_levels[] = {"grid", "township", NULL};
+
+static int el_alerts(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    if (cli_opt_enum(a, "state", alert_states) || cli_opt_enum(a, "kind", pj_alert_kinds) ||
+        cli_opt_enum(a, "level", alert_levels))
+        return 2;
+    int64_t eid = cli_opt_id(a, "elder-id"), cursor = cli_opt_id(a, "cursor");
+    int limit = cli_opt_limit(a);
+    if (eid < 0 || cursor < 0 || limit < 0)
+        return cli_usage("--elder-id, --cursor and --limit (1–500) take numbers");
+    return pj_alert_list(&s->ctx, cli_opt(a, "state"), cli_opt(a, "kind"), cli_opt(a, "level"), eid,
+                         cursor, limit, w, &s->err);
+}
+/* The alert as the list shows it (the domain has no single read): the page below id + 1. */
+static int el_alert_current(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_alert_list(&s->ctx, NULL, NULL, NULL, 0, id + 1, 1, w, &s->err);
+}
+static int el_alert_ack(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_alert_action(&s->ctx, id, "ack", b, w, &s->err);
+}
+static int el_alert_resolve(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_alert_action(&s->ctx, id, "resolve", b, w, &s->err);
+}
+static int el_credit(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    int64_t cursor = cli_opt_id(a, "cursor");
+    int limit = cli_opt_limit(a);
+    if (cursor < 0 || limit < 0) return cli_usage("--cursor and --limit (1–500) take numbers");
+    return pj_credit_account_get(&s->ctx, id, cursor, limit, w, &s->err);
+}
+static int el_transfer(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_credit_transfer(&s->ctx, id, b, w, &s->err);
+}
+static int el_redeem(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_credit_redeem(&s->ctx, id, b, w, &s->err);
+}
+/* The records as updates read them (numbers masked: nothing is audited as read). */
+static int el_current(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_elder_get(&s->ctx, id, 0, w, &s->err);
+}
+
 /* 1 when the register holds an elder, 0 when empty, -1 on error. */
 static int any_elder(session *s)
 {
@@ -109,7 +160,13 @@ int cli_elder(cli *a)
     static const cli_sub subs[] = {{"list", 0, 0, el_list},
                                    {"get", 1, 0, el_get},
                                    {"add", 0, 1, el_add},
-                                   {"update", 1, 1, el_update},
+                                   {"update", 1, 1, el_update, 0, el_current},
+                                   {"alerts", 0, 0, el_alerts},
+                                   {"alert-ack", 1, 2, el_alert_ack, 0, el_alert_current},
+                                   {"alert-resolve", 1, 1, el_alert_resolve, 0, el_alert_current},
+                                   {"credit", 1, 0, el_credit},
+                                   {"transfer", 1, 1, el_transfer},
+                                   {"redeem", 1, 1, el_redeem},
                                    {"alerts-scan", 0, 0, el_scan},
                                    {"coverage", 0, 0, el_coverage},
                                    {"ledger-check", 0, 0, el_check},
@@ -140,6 +197,10 @@ static int he_add(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *c
 {
     return pj_helper_create(&s->ctx, b, w, &s->err);
 }
+static int he_current(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_helper_get(&s->ctx, id, 0, w, &s->err);
+}
 static int he_update(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
     return pj_helper_update(&s->ctx, id, b, w, &s->err);
@@ -150,7 +211,7 @@ int cli_helper(cli *a)
     static const cli_sub subs[] = {{"list", 0, 0, he_list},
                                    {"get", 1, 0, he_get},
                                    {"add", 0, 1, he_add},
-                                   {"update", 1, 1, he_update},
+                                   {"update", 1, 1, he_update, 0, he_current},
                                    {NULL, 0, 0, NULL}};
     return cli_run_subs(a, subs, "list");
 }
@@ -193,11 +254,22 @@ static int pa_list(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *
     return pj_pair_list(&s->ctx, eid, hid, cli_opt(a, "state"), 0, limit, w, &s->err);
 }
 
+/* The pair as the list shows it (the domain has no single read): the page above id - 1. */
+static int pa_current(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_pair_list(&s->ctx, 0, 0, NULL, id - 1, 1, w, &s->err);
+}
+static int pa_end(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_pair_end(&s->ctx, id, b, w, &s->err);
+}
+
 int cli_pair(cli *a)
 {
-    static const cli_sub subs[] = {{"run", 0, 0, pa_run},       {"show", 1, 0, pa_show},
-                                   {"accept", 1, 0, pa_accept}, {"reject", 1, 0, pa_reject},
-                                   {"list", 0, 0, pa_list},     {NULL, 0, 0, NULL}};
+    static const cli_sub subs[] = {
+        {"run", 0, 0, pa_run},       {"show", 1, 0, pa_show}, {"accept", 1, 0, pa_accept},
+        {"reject", 1, 0, pa_reject}, {"list", 0, 0, pa_list}, {"end", 1, 2, pa_end, 0, pa_current},
+        {NULL, 0, 0, NULL}};
     return cli_run_subs(a, subs, "list");
 }
 

@@ -128,46 +128,57 @@ ID_JSON(en_contact_respond, pj_ent_contact_respond)
 
 int cli_enterprise(cli *a)
 {
-    static const cli_sub subs[] = {{"calendar", 0, 0, en_calendar},
-                                   {"calendar-set", 0, 1, en_calendar_set},
-                                   {"settings", 0, 0, en_settings},
-                                   {"settings-update", 0, 1, en_settings_update},
-                                   {"receptions", 0, 0, en_receptions},
-                                   {"reception-get", 1, 0, en_reception_get},
-                                   {"reception-add", 0, 1, en_reception_add},
-                                   {"reception-update", 1, 1, en_reception_update},
-                                   {"signup", 1, 1, en_signup},
-                                   {"dispatch", 0, 0, en_dispatch},
-                                   {"dispatch-set", 0, 1, en_dispatch_set},
-                                   {"kpis", 0, 0, en_kpis},
-                                   {"profile", 1, 0, en_profile},
-                                   {"profile-update", 1, 1, en_profile_update},
-                                   {"bank-products", 0, 0, en_bank_products},
-                                   {"bank-product-get", 1, 0, en_bank_product_get},
-                                   {"bank-product-add", 0, 1, en_bank_product_add},
-                                   {"bank-product-update", 1, 1, en_bank_product_update},
-                                   {"needs", 0, 0, en_needs},
-                                   {"need-get", 1, 0, en_need_get},
-                                   {"need-add", 0, 1, en_need_add},
-                                   {"matches", 0, 0, en_matches},
-                                   {"match-get", 1, 0, en_match_get},
-                                   {"match-consent", 1, 1, en_match_consent},
-                                   {"match-outcome", 1, 1, en_match_outcome},
-                                   {"posts", 0, 0, en_posts},
-                                   {"post-get", 1, 0, en_post_get},
-                                   {"post-add", 0, 1, en_post_add},
-                                   {"post-matches", 1, 0, en_post_matches},
-                                   {"contact-add", 1, 1, en_contact_add},
-                                   {"contacts", 0, 0, en_contacts},
-                                   {"contact-get", 1, 0, en_contact_get},
-                                   {"contact-respond", 1, 1, en_contact_respond},
-                                   {NULL, 0, 0, NULL}};
+    static const cli_sub subs[] = {
+        {"calendar", 0, 0, en_calendar},
+        {"calendar-set", 0, 1, en_calendar_set},
+        {"settings", 0, 0, en_settings},
+        {"settings-update", 0, 1, en_settings_update},
+        {"receptions", 0, 0, en_receptions},
+        {"reception-get", 1, 0, en_reception_get},
+        {"reception-add", 0, 1, en_reception_add},
+        {"reception-update", 1, 1, en_reception_update, 0, en_reception_get},
+        {"signup", 1, 1, en_signup},
+        {"dispatch", 0, 0, en_dispatch},
+        {"dispatch-set", 0, 1, en_dispatch_set},
+        {"kpis", 0, 0, en_kpis},
+        {"profile", 1, 0, en_profile},
+        {"profile-update", 1, 1, en_profile_update, 0, en_profile},
+        {"bank-products", 0, 0, en_bank_products},
+        {"bank-product-get", 1, 0, en_bank_product_get},
+        {"bank-product-add", 0, 1, en_bank_product_add},
+        {"bank-product-update", 1, 1, en_bank_product_update, 0, en_bank_product_get},
+        {"needs", 0, 0, en_needs},
+        {"need-get", 1, 0, en_need_get},
+        {"need-add", 0, 1, en_need_add},
+        {"matches", 0, 0, en_matches},
+        {"match-get", 1, 0, en_match_get},
+        {"match-consent", 1, 1, en_match_consent, 0, en_match_get},
+        {"match-outcome", 1, 1, en_match_outcome, 0, en_match_get},
+        {"posts", 0, 0, en_posts},
+        {"post-get", 1, 0, en_post_get},
+        {"post-add", 0, 1, en_post_add},
+        {"post-matches", 1, 0, en_post_matches},
+        {"contact-add", 1, 1, en_contact_add},
+        {"contacts", 0, 0, en_contacts},
+        {"contact-get", 1, 0, en_contact_get},
+        {"contact-respond", 1, 1, en_contact_respond, 0, en_contact_get},
+        {NULL, 0, 0, NULL}};
     return cli_run_subs(a, subs, "receptions");
 }
 
 /* ---- appeal ---- */
 
-LIST(ap_list, pj_ent_appeal_list)
+SUB(ap_list)
+{
+    /* unknown values are refused, not answered with an empty list */
+    if (cli_opt_enum(a, "state", pj_appeal_states) ||
+        cli_opt_enum(a, "category", pj_appeal_categories) ||
+        cli_opt_enum(a, "channel", pj_appeal_channels))
+        return 2;
+    pj_ent_filter f;
+    int u = ent_filter(a, &f);
+    return u ? u : pj_ent_appeal_list(&s->ctx, &f, w, &s->err);
+}
 GET(ap_get, pj_ent_appeal_get)
 ADD(ap_add, pj_ent_appeal_create)
 LIST(ap_visits, pj_ent_return_visits)
@@ -176,18 +187,10 @@ SUB(ap_sweep)
     return pj_ent_appeal_sweep(&s->ctx, w, &s->err);
 }
 /* appeal ACTION ID [--json J]: the actions of the appeal's life, each its own sub-command */
-static int ap_act(session *s, cli *a, int64_t id, const char *action, pj_jw *w)
-{
-    json_t *body = cli_opt(a, "json") ? cli_json_arg(a) : json_object();
-    if (!body) return 1;
-    int rc = pj_ent_appeal_act(&s->ctx, id, action, body, w, &s->err);
-    json_decref(body);
-    return rc;
-}
 #define ACT(name)                                                                                  \
     SUB(ap_##name)                                                                                 \
     {                                                                                              \
-        return ap_act(s, a, id, #name, w);                                                         \
+        return pj_ent_appeal_act(&s->ctx, id, #name, b, w, &s->err);                               \
     }
 ACT(dispatch)
 ACT(accept)
@@ -203,14 +206,14 @@ int cli_appeal(cli *a)
     static const cli_sub subs[] = {{"list", 0, 0, ap_list},
                                    {"get", 1, 0, ap_get},
                                    {"add", 0, 1, ap_add},
-                                   {"dispatch", 1, 0, ap_dispatch},
-                                   {"accept", 1, 0, ap_accept},
-                                   {"return", 1, 0, ap_return},
-                                   {"reply", 1, 0, ap_reply},
-                                   {"rate", 1, 0, ap_rate},
-                                   {"close", 1, 0, ap_close},
-                                   {"escalate", 1, 0, ap_escalate},
-                                   {"visit", 1, 0, ap_visit},
+                                   {"dispatch", 1, 2, ap_dispatch, 0, ap_get},
+                                   {"accept", 1, 2, ap_accept, 0, ap_get},
+                                   {"return", 1, 2, ap_return, 0, ap_get},
+                                   {"reply", 1, 2, ap_reply, 0, ap_get},
+                                   {"rate", 1, 2, ap_rate, 0, ap_get},
+                                   {"close", 1, 2, ap_close, 0, ap_get},
+                                   {"escalate", 1, 2, ap_escalate, 0, ap_get},
+                                   {"visit", 1, 2, ap_visit, 0, ap_get},
                                    {"sweep", 0, 0, ap_sweep},
                                    {"return-visits", 0, 0, ap_visits},
                                    {NULL, 0, 0, NULL}};
@@ -238,7 +241,7 @@ int cli_policy(cli *a)
     static const cli_sub subs[] = {{"list", 0, 0, po_list},
                                    {"get", 1, 0, po_get},
                                    {"add", 0, 1, po_add},
-                                   {"update", 1, 1, po_update},
+                                   {"update", 1, 1, po_update, 0, po_get},
                                    {"matches", 1, 0, po_matches},
                                    {"explain", 1, 0, po_explain},
                                    {"notices", 0, 0, po_notices},

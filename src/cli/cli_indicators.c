@@ -32,7 +32,7 @@ static int run(cli *a, const isub *subs, const char *def)
     if (cli_extra_args(a, sb->max_pos ? sb->max_pos : 2)) return 2;
     json_t *body = NULL;
     if (sb->needs_json && !(body = cli_json_arg(a)))
-        return cli_opt(a, "json") ? 1 : cli_usage("give --json '{…}' or --json @file.json");
+        return cli_opt(a, "json") ? 2 : cli_usage("give --json '{…}' or --json @file.json");
     session s;
     if (cli_session_open(&s, a)) {
         json_decref(body);
@@ -104,6 +104,22 @@ static int i_revise(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 }
 static int i_derive(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 {
+    /* the function is part of the command: a missing or unknown one is a usage error */
+    const char *fn = a->npos > 2 ? a->pos[2] : NULL;
+    char list[128] = "";
+    size_t len = 0;
+    int known = 0;
+    for (int i = 0; pj_derive_fns[i]; i++) {
+        known |= fn && !strcmp(fn, pj_derive_fns[i]);
+        int n = snprintf(list + len, sizeof list - len, "%s%s", i ? "|" : "", pj_derive_fns[i]);
+        if (n > 0 && (size_t)n < sizeof list - len) len += (size_t)n;
+    }
+    if (!known) {
+        fprintf(stderr,
+                "pingji: indicator derive %s --code C …%s%s%s (see pingji indicator --help)\n",
+                list, fn ? ": no function '" : "", fn ? fn : "", fn ? "'" : "");
+        return 2;
+    }
     pj_derive_args d = {.fn = a->npos > 2 ? a->pos[2] : NULL,
                         .code = cli_opt(a, "code"),
                         .region = cli_opt(a, "region"),

@@ -56,10 +56,22 @@ typedef int (*cli_sub_fn)(session *s, cli *a, int64_t id, json_t *body, pj_jw *w
 typedef struct cli_sub {
     const char *name;
     int needs_id;   /* positional ID after the sub-command */
-    int needs_json; /* --json J (or a body built from options) */
+    int needs_json; /* 1: --json J (or a body built from options); 2: optional, {} when absent */
     cli_sub_fn fn;
     int max_pos; /* positional arguments it takes, the verb's included; 0: 2, 3 with an id */
+    /* Reads the record (the id's): an update whose JSON has no "version" edits the current
+     * version (cli_fill_version); NULL when the sub-command takes no version. */
+    cli_sub_fn current;
 } cli_sub;
+
+/* The command line edits the current version: when body (an object) has no "version", it
+ * gets the one of record id as current reads it (the record, or a page of a list holding it).
+ * 0 when done or not needed, else current's code (-1 with s->err set: no such record). The
+ * rule of every update and action of the command line. */
+int cli_fill_version(session *s, cli *a, int64_t id, json_t *body, cli_sub_fn current);
+/* The same from the record's JSON text (NULL-safe). In a page without the record, the version
+ * set is one no record has (the domain then says the record is missing). */
+void cli_set_version(int64_t id, json_t *body, const char *record);
 
 /* Runs the sub-command named by pos[1] (def when absent) from a NULL-terminated table;
  * returns the exit code. */

@@ -1,7 +1,8 @@
 /* Agri-tech and logistics verbs of the command line: `pingji agri RESOURCE ACTION …`,
  * `pingji logistics RESOURCE ACTION …` over the records of record.h, plus each module's kpi
  * (and agri's output) and demo. ACTION: list [--FIELD V …] [--from X] [--to Y] [--limit N]
- * [--cursor N] | get ID | add --json J | update ID --json J (with "version") | delete ID. */
+ * [--cursor N] | get ID | add --json J | update ID --json J | delete ID; an update without
+ * "version" edits the current version. */
 #include <stdio.h>
 #include <string.h>
 
@@ -11,11 +12,22 @@
 
 #include "core/banned.h"
 
-static int rec_run(session *s, cli *a, const pj_rec_named *kinds, pj_jw *w)
+/* The kind of record pos[1] names, of the verb's module. */
+static const pj_rec_kind *rec_kind(cli *a)
 {
-    const pj_rec_kind *k = NULL;
+    const pj_rec_named *kinds = !strcmp(a->pos[0], "agri") ? pj_ag_kinds : pj_lg_kinds;
     for (int i = 0; kinds[i].path; i++)
-        if (!strcmp(kinds[i].path, a->pos[1])) k = kinds[i].kind;
+        if (!strcmp(kinds[i].path, a->pos[1])) return kinds[i].kind;
+    return NULL;
+}
+static int rec_current(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_rec_get(&s->ctx, rec_kind(a), id, w, &s->err);
+}
+
+static int rec_run(session *s, cli *a, pj_jw *w)
+{
+    const pj_rec_kind *k = rec_kind(a);
     const char *act = a->npos > 2 ? a->pos[2] : "list";
     if (cli_extra_args(a, !strcmp(act, "list") || !strcmp(act, "add") ? 3 : 4)) return 2;
     int64_t id = 0;
@@ -47,16 +59,19 @@ static int rec_run(session *s, cli *a, const pj_rec_named *kinds, pj_jw *w)
     if (strcmp(act, "add") && strcmp(act, "update"))
         return cli_usage("actions: list, get ID, add --json J, update ID --json J, delete ID");
     json_t *body = cli_json_arg(a);
-    if (!body) return cli_opt(a, "json") ? 1 : cli_usage("give --json '{…}' or --json @file.json");
-    int rc = !strcmp(act, "add") ? pj_rec_create(&s->ctx, k, body, w, &s->err)
-                                 : pj_rec_update(&s->ctx, k, id, body, w, &s->err);
+    if (!body) return cli_opt(a, "json") ? 2 : cli_usage("give --json '{…}' or --json @file.json");
+    int rc;
+    if (!strcmp(act, "add"))
+        rc = pj_rec_create(&s->ctx, k, body, w, &s->err);
+    else if (!(rc = cli_fill_version(s, a, id, body, rec_current)))
+        rc = pj_rec_update(&s->ctx, k, id, body, w, &s->err);
     json_decref(body);
     return rc;
 }
 
 static int ag_rec(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
-    return rec_run(s, a, pj_ag_kinds, w);
+    return rec_run(s, a, w);
 }
 static int ag_kpi(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
@@ -84,7 +99,7 @@ int cli_agri(cli *a)
 
 static int lg_rec(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
-    return rec_run(s, a, pj_lg_kinds, w);
+    return rec_run(s, a, w);
 }
 static int lg_kpi(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {

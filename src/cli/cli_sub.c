@@ -41,6 +41,41 @@ int cli_opt_limit(cli *a)
     return (int)v;
 }
 
+void cli_set_version(int64_t id, json_t *body, const char *record)
+{
+    json_t *c = record ? json_loads(record, 0, NULL) : NULL;
+    json_t *v = json_object_get(c, "version"), *items = json_object_get(c, "items");
+    if (!v && json_is_array(items)) { /* a page of a list: the item with this id */
+        size_t i;
+        json_t *it;
+        json_array_foreach(items, i, it)
+        {
+            if (json_integer_value(json_object_get(it, "id")) == id)
+                v = json_object_get(it, "version");
+        }
+        /* not there: a version no record has, so that the domain says what is missing (the
+         * update checks versions: this writes nothing) */
+        if (!v) json_object_set_new(body, "version", json_integer(INT64_MAX));
+    }
+    if (json_is_integer(v)) json_object_set(body, "version", v);
+    json_decref(c);
+}
+
+int cli_fill_version(session *s, cli *a, int64_t id, json_t *body, cli_sub_fn current)
+{
+    if (!current || !json_is_object(body) || json_object_get(body, "version")) return 0;
+    pj_buf cur, csv;
+    pj_buf_init(&cur, 16 << 20);
+    pj_buf_init(&csv, 1 << 20);
+    pj_jw cw;
+    pj_jw_init(&cw, &cur);
+    int rc = current(s, a, id, NULL, &cw, &csv);
+    if (rc == 0) cli_set_version(id, body, cur.data);
+    pj_buf_free(&cur);
+    pj_buf_free(&csv);
+    return rc;
+}
+
 static int is_update(const char *name)
 {
     size_t n = strlen(name);
@@ -95,8 +130,10 @@ int cli_run_subs(cli *a, const cli_sub *subs, const char *def)
     if (sb->needs_id && cli_parse_id(a->npos > 2 ? a->pos[2] : NULL, &id))
         return cli_usage("give the id after the sub-command");
     json_t *body = NULL;
-    if (sb->needs_json && !(body = cli_json_arg(a)))
-        return cli_opt(a, "json") ? 1 : cli_usage("give --json '{…}' or --json @file.json");
+    if (sb->needs_json == 2 && !cli_opt(a, "json"))
+        body = json_object();
+    else if (sb->needs_json && !(body = cli_json_arg(a)))
+        return cli_opt(a, "json") ? 2 : cli_usage("give --json '{…}' or --json @file.json");
     session s;
     if (cli_session_open(&s, a)) {
         json_decref(body);
@@ -107,7 +144,8 @@ int cli_run_subs(cli *a, const cli_sub *subs, const char *def)
     pj_buf_init(&csv, 64 << 20);
     pj_jw w;
     pj_jw_init(&w, &out);
-    int rc = sb->fn(&s, a, id, body, &w, &csv);
+    int rc = cli_fill_version(&s, a, id, body, sb->current);
+    if (rc == 0) rc = sb->fn(&s, a, id, body, &w, &csv);
     if (rc == -1) missing_record(&s, a, sb, id, body);
     if (rc == -1)
         rc = cli_fail(&s.err);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/log.h"
@@ -456,8 +457,17 @@ int pj_db_backup(pj_db *db, const char *path, pj_err *err)
     /* the file is made here, new and the caller's alone: an existing file, or a symbolic link
      * put in its place, is never written through */
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0 && (errno == EEXIST || errno == ELOOP))
+    if (fd < 0 && (errno == EEXIST || errno == ELOOP || errno == EISDIR)) {
+        /* say what is there: a link (even a broken one) or a directory is not "a file" */
+        struct stat st;
+        int there = lstat(path, &st) == 0;
+        if (there && S_ISLNK(st.st_mode))
+            return pj_fail(err, 409, "exists", "file",
+                           "%s is a symbolic link; not writing through it", path);
+        if (there && S_ISDIR(st.st_mode))
+            return pj_fail(err, 409, "exists", "file", "%s is a directory; give a file name", path);
         return pj_fail(err, 409, "exists", "file", "%s already exists; not overwriting", path);
+    }
     if (fd < 0)
         return pj_fail(err, 500, "backup", "file", "cannot create %s: %s", path, strerror(errno));
     close(fd);
@@ -477,9 +487,17 @@ int pj_db_backup(pj_db *db, const char *path, pj_err *err)
 int pj_db_restore_file(const char *src, const char *dst_path, pj_err *err)
 {
     sqlite3 *s;
+    struct stat sst;
+    if (stat(src, &sst))
+        return pj_fail(err, 400, "restore", "file", "cannot open %s: %s", src, strerror(errno));
+    if (S_ISDIR(sst.st_mode))
+        return pj_fail(err, 400, "restore", "file", "cannot open %s: it is a directory", src);
     if (sqlite3_open_v2(src, &s, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        int e = sqlite3_system_errno(s);
+        pj_fail(err, 400, "restore", "file", "cannot open %s: %s", src,
+                e ? strerror(e) : sqlite3_errmsg(s));
         sqlite3_close(s);
-        return pj_fail(err, 400, "restore", "file", "cannot open %s", src);
+        return -1;
     }
     /* Check it is a sound pingji database before replacing anything. */
     sqlite3_stmt *st = NULL;
@@ -504,9 +522,12 @@ int pj_db_restore_file(const char *src, const char *dst_path, pj_err *err)
     }
     sqlite3 *d;
     if (sqlite3_open(dst_path, &d) != SQLITE_OK) {
+        int e = sqlite3_system_errno(d);
+        pj_fail(err, 500, "restore", "", "cannot open %s: %s", dst_path,
+                e ? strerror(e) : sqlite3_errmsg(d));
         sqlite3_close(d);
         sqlite3_close(s);
-        return pj_fail(err, 500, "restore", "", "cannot open %s", dst_path);
+        return -1;
     }
     sqlite3_busy_timeout(d, 5000);
     int r = copy_db(s, d, err);

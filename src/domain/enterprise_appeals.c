@@ -127,7 +127,8 @@ int pj_ent_reception_schedule(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     if (!have)
         return pj_fail(err, 422, "no_calendar", "year",
                        "the holiday calendar has no days for %lld; add the year's public"
-                       " holidays and make-up working days first (POST /calendar)",
+                       " holidays and make-up working days first (the calendar: POST"
+                       " /api/v1/enterprise/calendar, or pingji enterprise calendar-set)",
                        (long long)year);
     if (pj_db_begin(c->db, err)) return -1;
     pj_jw_obj(w);

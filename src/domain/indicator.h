@@ -96,6 +96,7 @@ int pj_ind_target_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
  * name (NULL when absent): code, region, period, from, to, method (levels|rates), of (the
  * whole's code for share), base (period for share/points), by (value|yoy for rank), target
  * (period of the target for progress). Writes {fn, value, unit, …, sources:[…]}. */
+extern const char *const pj_derive_fns[]; /* the fn names above, in order, NULL-terminated */
 typedef struct pj_derive_args {
     const char *fn, *code, *region, *period, *from, *to, *method, *of, *base, *by, *target;
 } pj_derive_args;

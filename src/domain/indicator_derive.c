@@ -423,10 +423,12 @@ static int d_rank(pj_ctx *c, const pj_derive_args *a, const pj_ind_def *d, const
     return write_sources(c, &S, w, err);
 }
 
+const char *const pj_derive_fns[] = {"yoy",    "prev",     "cagr", "share",
+                                     "points", "progress", "rank", NULL};
+
 int pj_ind_derive_one(pj_ctx *c, const pj_derive_args *a, pj_jw *w, pj_err *err)
 {
-    static const char *const fns[] = {"yoy",    "prev",     "cagr", "share",
-                                      "points", "progress", "rank", NULL};
+    const char *const *fns = pj_derive_fns;
     int k = -1;
     for (int i = 0; a->fn && fns[i]; i++)
         if (!strcmp(a->fn, fns[i])) k = i;

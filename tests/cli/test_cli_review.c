@@ -1,0 +1,233 @@
+/* The command line after review: the eldercare features the API has (alerts, credits, pair
+ * end), updates and actions without a version, filters refused by name, messages with their
+ * reason, usage errors as such, flags that take no value. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "t.h"
+#include "th.h"
+
+static void tmp_path(char *out, size_t size, const char *name)
+{
+    snprintf(out, size, "%s/%s", t_tmpdir(), name);
+}
+
+static long long q_int(const char *db, const char *sql)
+{
+    th_server sv;
+    memset(&sv, 0, sizeof sv);
+    snprintf(sv.db, sizeof sv.db, "%s", db);
+    return th_sql_int(&sv, sql);
+}
+
+/* init --demo with n elders (the runner loads none), as the runner had it after */
+static void demo_with_elders(const char *db, const char *n)
+{
+    static char out[65536];
+    const char *was = getenv("PINGJI_DEMO_ELDERS");
+    char keep[32];
+    snprintf(keep, sizeof keep, "%s", was ? was : "");
+    setenv("PINGJI_DEMO_ELDERS", n, 1);
+    CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
+    if (was)
+        setenv("PINGJI_DEMO_ELDERS", keep, 1);
+    else
+        unsetenv("PINGJI_DEMO_ELDERS");
+}
+
+static const char *num(char buf[24], long long v)
+{
+    snprintf(buf, 24, "%lld", v);
+    return buf;
+}
+
+TEST_T(cli_eldercare_alerts_credits_and_pair_end, 180)
+{
+    static char out[1 << 20];
+    char db[600], id[24], id2[24], j[200];
+    tmp_path(db, sizeof db, "pj.db");
+    demo_with_elders(db, "400"); /* elders with alerts, pairs and credits */
+    /* alerts: listed with their filters, unknown values refused */
+    CHECK_INT(RUN(out, "elder", "alerts", "--state", "open", "--limit", "3", "--db", db), 0);
+    CHECK(strstr(out, "\"resolved_reason\"") && strstr(out, "\"state\": \"open\""));
+    CHECK_INT(RUN(out, "elder", "alerts", "--state", "bogus", "--db", db), 2);
+    CHECK(strstr(out, "--state takes open, acked, resolved, closed"));
+    CHECK_INT(RUN(out, "elder", "alerts", "--kind", "bogus", "--db", db), 2);
+    long long al = q_int(db, "SELECT MIN(id) FROM elder_alerts WHERE state = 'open'");
+    CHECK(al > 0);
+    /* ack without JSON (the current version), resolve needs its note */
+    CHECK_INT(RUN(out, "elder", "alert-ack", num(id, al), "--db", db), 0);
+    CHECK(strstr(out, "\"state\": \"acked\""));
+    CHECK_INT(RUN(out, "elder", "alert-resolve", id, "--db", db), 2);
+    CHECK_INT(
+        RUN(out, "elder", "alert-resolve", id, "--json", "{\"note\":\"visited\"}", "--db", db), 0);
+    snprintf(j, sizeof j,
+             "SELECT state = 'resolved' AND note = 'visited' FROM elder_alerts"
+             " WHERE id = %lld",
+             al);
+    CHECK_INT(q_int(db, j), 1);
+    CHECK_INT(RUN(out, "elder", "alert-ack", "999999999", "--db", db), 1);
+    CHECK(strstr(out, "not_found"));
+    /* credits: a helper's account; a transfer to an elder opens the elder's account */
+    long long acc = q_int(db, "SELECT id FROM credit_accounts WHERE owner_kind = 'helper'"
+                              " AND balance_min > 100 ORDER BY id LIMIT 1");
+    long long elder = q_int(db, "SELECT MIN(id) FROM elders WHERE status = 'active'");
+    CHECK(acc > 0 && elder > 0);
+    CHECK_INT(RUN(out, "elder", "credit", num(id, acc), "--limit", "2", "--db", db), 0);
+    CHECK(strstr(out, "\"entries\""));
+    snprintf(j, sizeof j,
+             "SELECT COUNT(*) FROM credit_accounts WHERE owner_kind = 'elder'"
+             " AND owner_id = %lld",
+             elder);
+    CHECK_INT(q_int(db, j), 0);
+    char body[200];
+    snprintf(body, sizeof body,
+             "{\"minutes\":30,\"to_elder_id\":%lld,\"relation\":\"parent\",\"note\":\"t\"}", elder);
+    CHECK_INT(RUN(out, "elder", "transfer", id, "--json", body, "--db", db), 0);
+    CHECK_INT(q_int(db, j), 1);
+    CHECK_INT(RUN(out, "elder", "redeem", id, "--json", "{\"minutes\":0}", "--db", db), 1);
+    CHECK_INT(RUN(out, "elder", "transfer", "--json", body, "--db", db), 2);
+    /* pair end without JSON: the current version */
+    long long pair = q_int(db, "SELECT MIN(id) FROM elder_pairs WHERE state = 'active'");
+    CHECK(pair > 0);
+    CHECK_INT(RUN(out, "pair", "end", num(id2, pair), "--db", db), 0);
+    snprintf(j, sizeof j, "SELECT state = 'ended' FROM elder_pairs WHERE id = %lld", pair);
+    CHECK_INT(q_int(db, j), 1);
+    CHECK_INT(RUN(out, "pair", "end", id2, "--db", db), 1); /* ended already */
+    /* the help names them */
+    CHECK_INT(RUN(out, "elder", "--help"), 0);
+    CHECK(strstr(out, "alert-resolve ID --json J") && strstr(out, "transfer ACCOUNT_ID"));
+    CHECK_INT(RUN(out, "pair", "--help"), 0);
+    CHECK(strstr(out, "end ID [--json J]"));
+}
+
+TEST_T(cli_updates_and_actions_take_the_current_version, 180)
+{
+    static char out[1 << 20];
+    char db[600], id[24], j[200];
+    tmp_path(db, sizeof db, "pj.db");
+    demo_with_elders(db, "100");
+    /* an appeal's actions */
+    CHECK_INT(RUN(out, "appeal", "add", "--db", db, "--json",
+                  "{\"organisation_id\":1,\"channel\":\"phone\",\"type\":\"help\","
+                  "\"category\":\"logistics\",\"title\":\"用地\",\"description\":\"协调\"}"),
+              0);
+    long long ap = q_int(db, "SELECT MAX(id) FROM ent_appeals WHERE state = 'received'");
+    CHECK(ap > 0);
+    CHECK_INT(RUN(out, "appeal", "accept", num(id, ap), "--db", db), 1); /* wrong state, said */
+    CHECK(strstr(out, "cannot accept") && !strstr(out, "version is required"));
+    CHECK_INT(RUN(out, "appeal", "dispatch", id, "--db", db), 0);
+    snprintf(j, sizeof j, "SELECT state = 'dispatched' FROM ent_appeals WHERE id = %lld", ap);
+    CHECK_INT(q_int(db, j), 1);
+    CHECK_INT(RUN(out, "appeal", "accept", id, "--db", db), 0);
+    CHECK_INT(RUN(out, "appeal", "dispatch", "999999999", "--db", db), 1);
+    CHECK(strstr(out, "not_found"));
+    /* a version given is still checked */
+    CHECK_INT(RUN(out, "appeal", "reply", id, "--json",
+                  "{\"reply\":\"done\",\"resolved\":true,\"version\":1}", "--db", db),
+              1);
+    CHECK(strstr(out, "version"));
+    CHECK_INT(RUN(out, "appeal", "reply", id, "--json", "{\"reply\":\"done\",\"resolved\":true}",
+                  "--db", db),
+              0);
+    /* helper update, logistics and stock */
+    long long he = q_int(db, "SELECT MIN(id) FROM helpers WHERE active = 1");
+    CHECK_INT(RUN(out, "helper", "update", num(id, he), "--json", "{\"active\":false}", "--db", db),
+              0);
+    snprintf(j, sizeof j, "SELECT active FROM helpers WHERE id = %lld", he);
+    CHECK_INT(q_int(db, j), 0);
+    long long wh = q_int(db, "SELECT MIN(id) FROM lg_warehouses");
+    CHECK_INT(RUN(out, "logistics", "warehouses", "update", num(id, wh), "--json",
+                  "{\"name\":\"CLI 仓\"}", "--db", db),
+              0);
+    CHECK(strstr(out, "CLI 仓"));
+    CHECK_INT(RUN(out, "logistics", "warehouses", "update", "999999999", "--json",
+                  "{\"name\":\"x\"}", "--db", db),
+              1);
+    CHECK(strstr(out, "not_found"));
+    long long st = q_int(db, "SELECT MIN(id) FROM stock_lines");
+    CHECK_INT(RUN(out, "stock", "update", num(id, st), "--json", "{\"quantity\":7}", "--db", db),
+              0);
+    snprintf(j, sizeof j, "SELECT quantity FROM stock_lines WHERE id = %lld", st);
+    CHECK_INT(q_int(db, j), 7);
+    /* the help says which fields each action takes */
+    CHECK_INT(RUN(out, "appeal", "--help"), 0);
+    CHECK(strstr(out, "rate {rating") && strstr(out, "return {reason}") &&
+          strstr(out, "visit {note}") && strstr(out, "dispatch, escalate {department_id}") &&
+          strstr(out, "reply {reply,"));
+    CHECK(strstr(out, "no \"version\" applies to the current version"));
+}
+
+TEST(cli_appeal_filters_are_refused_by_name)
+{
+    static char out[65536];
+    char db[600];
+    tmp_path(db, sizeof db, "pj.db");
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    CHECK_INT(RUN(out, "appeal", "list", "--state", "bogus", "--db", db), 2);
+    CHECK(strstr(out, "--state takes received, dispatched"));
+    CHECK_INT(RUN(out, "appeal", "list", "--category", "bogus", "--db", db), 2);
+    CHECK(strstr(out, "--category takes permits"));
+    CHECK_INT(RUN(out, "appeal", "list", "--channel", "fax", "--db", db), 2);
+    CHECK(strstr(out, "--channel takes reception_day, phone, account, visit"));
+    CHECK_INT(RUN(out, "appeal", "list", "--state", "received", "--channel", "phone", "--db", db),
+              0);
+}
+
+TEST(cli_backup_restore_and_calendar_messages_say_why)
+{
+    static char out[65536];
+    char db[600], link[600], dir[600], none[600], b1[600];
+    tmp_path(db, sizeof db, "pj.db");
+    tmp_path(link, sizeof link, "link.db");
+    tmp_path(dir, sizeof dir, "d");
+    tmp_path(none, sizeof none, "nothere.db");
+    tmp_path(b1, sizeof b1, "b1.db");
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    CHECK(symlink("/nonexistent/target.db", link) == 0);
+    CHECK(mkdir(dir, 0700) == 0);
+    CHECK_INT(RUN(out, "backup", link, "--db", db), 1);
+    CHECK(strstr(out, "is a symbolic link") && !strstr(out, "already exists"));
+    CHECK_INT(RUN(out, "backup", dir, "--db", db), 1);
+    CHECK(strstr(out, "is a directory") && !strstr(out, "already exists"));
+    CHECK_INT(RUN(out, "backup", b1, "--db", db), 0);
+    CHECK_INT(RUN(out, "backup", b1, "--db", db), 1);
+    CHECK(strstr(out, "already exists"));
+    CHECK_INT(RUN(out, "restore", none, "--db", db), 1);
+    CHECK(strstr(out, "cannot open") && strstr(out, "No such file or directory"));
+    CHECK_INT(RUN(out, "restore", b1, "--db", "/nonexistent-dir/x/y.db"), 1);
+    CHECK(strstr(out, "cannot open /nonexistent-dir/x/y.db: "));
+    /* the calendar named for both ways in */
+    CHECK_INT(RUN(out, "enterprise", "reception-add", "--json", "{\"year\":2091}", "--db", db), 1);
+    CHECK(strstr(out, "no_calendar") && strstr(out, "pingji enterprise calendar-set"));
+}
+
+TEST(cli_usage_errors_exit_2_and_flags_take_no_value)
+{
+    static char out[65536];
+    char db[600], csv[600];
+    tmp_path(db, sizeof db, "pj.db");
+    tmp_path(csv, sizeof csv, "mod2.csv");
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    CHECK_INT(RUN(out, "indicator", "derive", "--code", "gdp", "--db", db), 2);
+    CHECK(strstr(out, "yoy|prev|cagr"));
+    CHECK_INT(RUN(out, "indicator", "derive", "bogus", "--code", "gdp", "--db", db), 2);
+    CHECK(strstr(out, "'bogus'"));
+    CHECK_INT(RUN(out, "region", "update", "1", "--json", "{bad", "--db", db), 2);
+    CHECK_INT(RUN(out, "indicator", "set", "--json", "{bad", "--db", db), 2);
+    CHECK_INT(RUN(out, "elder", "add", "--json", "[1,", "--db", db), 2);
+    CHECK_INT(RUN(out, "agri", "labs", "add", "--json", "{", "--db", db), 2);
+    /* a flag before the file: the file is not its value */
+    FILE *f = fopen(csv, "w");
+    CHECK(f != NULL);
+    fputs("code,region,period,value,unit,source,note\n", f);
+    fclose(f);
+    CHECK_INT(RUN(out, "import", "--dry-run", csv, "--db", db), 0);
+    CHECK(strstr(out, "\"dry_run\": true"));
+    /* the help's list of derive functions is on one line */
+    CHECK_INT(RUN(out, "help"), 0);
+    CHECK(strstr(out, "yoy|prev|cagr|share|points|progress|rank"));
+}
