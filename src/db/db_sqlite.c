@@ -157,11 +157,67 @@ static int check_pingji(sqlite3 *h, int *foreign)
     return 0;
 }
 
+/* A database made before pingji ran with umask 077 (or chmod-ed since) may be readable by
+ * group or others, and SQLite gives its -wal and -shm the database's own mode: such a file,
+ * and the -wal/-shm/-journal beside it, is made owner-only before SQLite opens it, with one
+ * warning. A file of another owner is left as it is, with a warning. */
+static void tighten_mode(const char *path)
+{
+    /* by path, never opening the file: closing a descriptor of it would drop the POSIX locks
+     * of this process's other connections to it */
+    struct stat st;
+    if (stat(path, &st) || !S_ISREG(st.st_mode)) return; /* not there yet (made 0600) */
+    static const char *const sides[] = {"-wal", "-shm", "-journal"};
+    unsigned mode = (unsigned)st.st_mode & 07777;
+    char side[4096], done[64] = "";
+    const char *failed = NULL; /* what could not be changed ("" the file itself), errno in ferr */
+    int ferr = 0;
+    size_t dn = 0;
+    int main_done = 0, others = 0;
+    if ((mode & 077) && st.st_uid != geteuid())
+        others = 1;
+    else if (mode & 077) {
+        if (chmod(path, mode & 0700))
+            failed = "", ferr = errno;
+        else
+            main_done = 1;
+    }
+    for (int i = 0; i < 3; i++) {
+        struct stat ss;
+        if (snprintf(side, sizeof side, "%s%s", path, sides[i]) >= (int)sizeof side) continue;
+        if (stat(side, &ss) || !S_ISREG(ss.st_mode) || !(ss.st_mode & 077)) continue;
+        if (ss.st_uid != geteuid() || st.st_uid != geteuid()) {
+            others = 1;
+            continue;
+        }
+        if (chmod(side, ss.st_mode & 0700)) {
+            if (!failed) failed = sides[i], ferr = errno;
+            continue;
+        }
+        int n = snprintf(done + dn, sizeof done - dn, "%s%s", dn ? ", " : "", sides[i]);
+        if (n > 0 && (size_t)n < sizeof done - dn) dn += (size_t)n;
+    }
+    if (others)
+        pj_warn("db: %s (mode %04o) or its -wal/-shm/-journal is readable by others but owned by"
+                " another user, not this process (uid %u): left as it is; make it owner-only"
+                " (chmod 600)",
+                path, mode, (unsigned)geteuid());
+    else if (failed)
+        pj_warn("db: %s%s is readable by others and could not be made owner-only: %s", path, failed,
+                strerror(ferr));
+    else if (main_done)
+        pj_warn("db: %s was readable by others (mode %04o): made owner-only (%04o)%s%s", path, mode,
+                mode & 0700, dn ? ", and its " : "", done);
+    else if (dn)
+        pj_warn("db: the %s of %s were readable by others: made owner-only", done, path);
+}
+
 int pj_db_open_at(pj_db **out, const char *path, int upto, pj_err *err)
 {
     *out = NULL;
     pj_db *db = calloc(1, sizeof *db);
     if (!db) return pj_fail(err, 500, "internal", "", "out of memory");
+    tighten_mode(path);
     if (sqlite3_open_v2(path, &db->h,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                         NULL) != SQLITE_OK) {

@@ -1,6 +1,9 @@
 /* Store tests: migrations (and an in-place upgrade), constraints, backup and restore. */
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/log.h"
@@ -250,4 +253,81 @@ TEST(db_migration_ratings_backfill_from_rate_events)
         "1/1/not_satisfied/160 1/2/not_satisfied/260 1/3/basically/500 2/1/not_satisfied/300");
     pj_stmt_done(s);
     pj_db_close(db);
+}
+
+static int mode_of(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st)) t_fail(__FILE__, __LINE__, "stat %s", path);
+    return (int)(st.st_mode & 0777);
+}
+
+/* opens name (as open_at) with stderr captured into log[size] */
+static pj_db *open_logged(const char *name, char *log, size_t size)
+{
+    char lp[600];
+    snprintf(lp, sizeof lp, "%s/%s.log", t_tmpdir(), name);
+    fflush(stderr);
+    int saved = dup(2), fd = open(lp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    CHECK(saved >= 0 && fd >= 0);
+    dup2(fd, 2);
+    close(fd);
+    pj_db *db = open_at(name, 0);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    FILE *f = fopen(lp, "r");
+    CHECK(f != NULL);
+    size_t n = fread(log, 1, size - 1, f);
+    log[n] = 0;
+    fclose(f);
+    return db;
+}
+
+static int lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++) n += *s == '\n';
+    return n;
+}
+
+/* Regression: a database made before the umask 077 change (or chmod-ed since) stayed readable
+ * by other users, and SQLite gave its -wal and -shm the same mode. Opening it makes it and
+ * them owner-only, with one warning; a file of another owner is left alone, with a warning. */
+TEST(db_open_makes_a_loose_database_owner_only)
+{
+    char db[600], wal[620], shm[620], log[4096];
+    snprintf(db, sizeof db, "%s/loose.db", t_tmpdir());
+    snprintf(wal, sizeof wal, "%s-wal", db);
+    snprintf(shm, sizeof shm, "%s-shm", db);
+    pj_db_close(open_at("loose.db", 0));
+    CHECK(chmod(db, 0644) == 0);
+    pj_db *d = open_logged("loose.db", log, sizeof log);
+    CHECK_INT(mode_of(db), 0600);
+    CHECK_INT(mode_of(wal), 0600);
+    CHECK_INT(mode_of(shm), 0600);
+    CHECK(strstr(log, "warn db: ") && strstr(log, "loose.db was readable by others (mode 0644)") &&
+          strstr(log, "made owner-only (0600)"));
+    CHECK_INT(lines(log), 1);
+    /* the -wal and -shm of a connection still open, loosened: the next open tightens all */
+    CHECK(chmod(db, 0640) == 0 && chmod(wal, 0644) == 0 && chmod(shm, 0666) == 0);
+    pj_db *d2 = open_logged("loose.db", log, sizeof log);
+    CHECK_INT(mode_of(db), 0600);
+    CHECK_INT(mode_of(wal), 0600);
+    CHECK_INT(mode_of(shm), 0600);
+    CHECK(strstr(log, "made owner-only (0600), and its -wal, -shm"));
+    CHECK_INT(lines(log), 1);
+    pj_db_close(d2);
+    pj_db_close(d);
+    /* an owner-only database: nothing said */
+    pj_db_close(open_logged("loose.db", log, sizeof log));
+    CHECK_STR(log, "");
+    /* another user's file is not changed (only root can run this part) */
+    if (geteuid() == 0) {
+        CHECK(chown(db, 65534, 65534) == 0 && chmod(db, 0644) == 0);
+        pj_db_close(open_logged("loose.db", log, sizeof log));
+        CHECK_INT(mode_of(db), 0644);
+        CHECK(strstr(log, "owned by another user") && strstr(log, "left as it is"));
+        CHECK_INT(lines(log), 1);
+    }
 }
