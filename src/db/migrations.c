@@ -687,6 +687,14 @@ const pj_migration pj_migrations[] = {
      " elders (the scan's slices re-check them)",
      "ALTER TABLE elder_alerts ADD COLUMN resolved_reason TEXT;"
      "CREATE INDEX elder_alerts_elder ON elder_alerts(state, kind, elder_id);"},
+    {103,
+     "eldercare: the time of the latest alert scan (one as of an earlier time is refused: it"
+     " would raise again what a later scan resolved)",
+     "CREATE TABLE elder_alert_scan_state ("
+     " id INTEGER PRIMARY KEY CHECK (id = 1),"
+     " last_at INTEGER NOT NULL,"
+     " version INTEGER NOT NULL DEFAULT 1);"
+     "INSERT INTO elder_alert_scan_state (id, last_at) VALUES (1, 0);"},
     {410,
      "e-commerce academy: zone enterprises' settlement, courses, cohorts, job posts,"
      " enrolments, practical training from live sessions",

@@ -158,7 +158,8 @@ int64_t pj_credit_account_of(pj_ctx *c, const char *kind, int64_t owner_id, cons
  * of elders no longer active, then escalates unacknowledged grid alerts to the township.
  * Idempotent. Writes {"raised":n,"escalated":n,"resolved":n,"closed":n,…}. District roles (and the
  * command line). `now` may lie up to PJ_ALERT_SCAN_BACK_DAYS in the past (catching up), not in the
- * future: else 422 on "at". */
+ * future: else 422 on "at"; nor before the latest scan (on request or scheduled, recorded in
+ * elder_alert_scan_state), whose work it would undo: else 409 invalid_state on "at". */
 #define PJ_ALERT_SCAN_BACK_DAYS 31
 int pj_alert_scan(pj_ctx *c, int64_t now, pj_jw *w, pj_err *err);
 /* The server's scheduled scan, in slices so that its event loop never waits long: set
@@ -166,7 +167,8 @@ int pj_alert_scan(pj_ctx *c, int64_t now, pj_jw *w, pj_err *err);
  * (0: more slices, -1: error, the run may be retried). Each slice covers max_elders elders in
  * its own transaction; a slice that raised, resolved, closed or escalated something writes one
  * audit row "scan" as the acting user (the server uses "system"); one that changed nothing
- * writes nothing. Same rules and dedupe keys as pj_alert_scan, so runs never duplicate alerts. */
+ * writes nothing (but the first records the run's time: see pj_alert_scan). Same rules and
+ * dedupe keys as pj_alert_scan, so runs never duplicate alerts. */
 #define PJ_EL_SCAN_COUNTS 7
 typedef struct pj_alert_scan_job {
     int64_t at;      /* the run's time; 0 = no run in progress */

@@ -238,6 +238,34 @@ fail:
     return -1;
 }
 
+/* The latest scan's time (0 when none yet) into *last: -1 on error. */
+static int scan_last(pj_ctx *c, int64_t *last, pj_err *err)
+{
+    pj_stmt *s =
+        pj_db_prepare(c->db, "SELECT last_at FROM elder_alert_scan_state WHERE id = 1", err);
+    if (!s) return -1;
+    int rc = pj_stmt_step(s, err);
+    *last = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Records a scan as of `at` (kept when a later one is recorded), in the caller's transaction;
+ * the number of rows changed (0 or 1), -1 on error. */
+static int scan_record(pj_ctx *c, int64_t at, pj_err *err)
+{
+    pj_stmt *s =
+        pj_db_prepare(c->db,
+                      "UPDATE elder_alert_scan_state SET last_at = ?, version = version + 1"
+                      " WHERE id = 1 AND last_at < ?",
+                      err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, at);
+    pj_stmt_int(s, 2, at);
+    if (pj_el_step(s, err)) return -1;
+    return pj_db_changes(c->db);
+}
+
 int pj_alert_scan(pj_ctx *c, int64_t now, pj_jw *w, pj_err *err)
 {
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE)) return -1;
@@ -250,7 +278,20 @@ int pj_alert_scan(pj_ctx *c, int64_t now, pj_jw *w, pj_err *err)
                        PJ_ALERT_SCAN_BACK_DAYS);
     int n[PJ_EL_SCAN_COUNTS];
     if (pj_db_begin(c->db, err)) return -1;
-    if (pj_el_alert_scan_tx(c, now, n, err)) goto fail;
+    /* as of a time before the latest scan it would raise again what that scan resolved (and
+     * judge by rules that no longer held): refused */
+    int64_t last;
+    if (scan_last(c, &last, err)) goto fail;
+    if (now < last) {
+        char was[21], asked[21];
+        pj_time_iso(last, was);
+        pj_time_iso(now, asked);
+        pj_fail(err, 409, "invalid_state", "at",
+                "at %s is before the latest alert scan (as of %s): a scan may not go back past it",
+                asked, was);
+        goto fail;
+    }
+    if (pj_el_alert_scan_tx(c, now, n, err) || scan_record(c, now, err) < 0) goto fail;
     char at[21];
     pj_time_iso(now, at);
     char *after = pj_arena_printf(
@@ -289,8 +330,14 @@ int pj_alert_scan_slice(pj_ctx *c, pj_alert_scan_job *j, int max_elders, pj_err 
     if (pj_el_alert_scan_part(c, j->at, j->next_id, hi, last, n, err)) goto fail;
     int changed = 0;
     for (int k = 0; k < PJ_EL_SCAN_COUNTS; k++) j->counts[k] += n[k], changed += n[k];
-    if (!changed) {
+    /* the run's time is recorded by its first slice: a scan on request as of an earlier time
+     * is refused from then on, also while the run's later slices are still to come */
+    int recorded = j->slices ? 0 : scan_record(c, j->at, err);
+    if (recorded < 0) goto fail;
+    if (!changed && !recorded) {
         pj_db_rollback(c->db); /* nothing to keep: no commit, no audit row, caches stay */
+    } else if (!changed) {
+        if (pj_db_commit(c->db, err)) goto fail; /* only the run's time: no audit row */
     } else {
         char at[21];
         pj_time_iso(j->at, at);

@@ -199,6 +199,14 @@ TEST_T(elder_alert_scan_runs_on_the_server_timer, 60)
     /* two more runs (1 s apart) later: still one alert for that elder */
     usleep(2500000);
     CHECK_INT(alerts_of(&s, "no_doctor", nodoc), 1);
+    /* the scheduled runs count as scans: one on request as of an hour ago is refused */
+    char off[80], body[64], iso[21];
+    th_login(&s, "officer", s.demo_pw, off);
+    pj_time_iso(pj_now() - 3600, iso);
+    snprintf(body, sizeof body, "{\"at\":\"%s\"}", iso);
+    json_t *o = EL(&s, off, "POST", "/api/v1/elder-alerts/scan", body, 409);
+    CHECK_STR(th_err_field(o), "at");
+    json_decref(o);
     th_stop(&s);
 }
 
@@ -367,6 +375,64 @@ TEST_T(elder_demo_alerts_raised_by_build_time, 120)
     CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM elder_alerts") > 0);
     snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM elder_alerts WHERE raised_at > %lld",
              (long long)time(NULL));
+    CHECK_INT(th_sql_int(&s, sql), 0);
+    th_stop(&s);
+}
+
+/* Regression: a scan as of a past time, run after a later scan, raised again what that scan had
+ * resolved (105 alerts of contracts in force from today were raised as of a day before, when
+ * they were not yet). A scan as of a time before the latest scan is refused, on the API (409
+ * invalid_state on "at", naming the latest scan's time) and the command line (exit 1), and
+ * writes nothing; one as of the same time or later runs. */
+TEST_T(elder_alert_scan_not_back_past_the_latest, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80], off[80], out[8192];
+    th_login(&s, "grid01", s.demo_pw, g);
+    th_login(&s, "officer", s.demo_pw, off);
+    long long e = el_elder(&s, g, el_grid01_grid(&s), 21, "");
+    int64_t now = pj_now();
+    char sql[200];
+    snprintf(sql, sizeof sql, "UPDATE elders SET created_at = %lld", (long long)(now - 20 * 86400));
+    th_sql_exec(&s, sql);
+    const char *open_q = "SELECT COUNT(*) FROM elder_alerts WHERE kind = 'no_doctor' AND"
+                         " state = 'open' AND elder_id = ";
+    snprintf(sql, sizeof sql, "%s%lld", open_q, e);
+    scan_at(&s, off, now - 48 * 3600);
+    CHECK_INT(th_sql_int(&s, sql), 1);
+    /* a contract in force from today (local date): the scan now resolves the alert */
+    char today[21], path[64], body[300];
+    pj_time_iso(now + 8 * 3600, today);
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", e);
+    snprintf(body, sizeof body,
+             "{\"version\":1,\"doctor_name\":\"李医生\",\"doctor_from\":\"%.10s\","
+             "\"doctor_until\":\"2099-12-31\"}",
+             today);
+    json_decref(EL(&s, g, "PATCH", path, body, 200));
+    scan_at(&s, off, now);
+    CHECK_INT(th_sql_int(&s, sql), 0);
+    /* as of yesterday (the contract not yet in force then): refused, nothing written */
+    char fa[TH_FINGERPRINT_SIZE], fb[TH_FINGERPRINT_SIZE], iso[21], last[21];
+    th_fingerprint(&s, fa, sizeof fa);
+    pj_time_iso(now - 24 * 3600, iso);
+    pj_time_iso(now, last);
+    snprintf(body, sizeof body, "{\"at\":\"%s\"}", iso);
+    json_t *o = EL(&s, off, "POST", "/api/v1/elder-alerts/scan", body, 409);
+    CHECK_STR(th_err_code(o), "invalid_state");
+    CHECK_STR(th_err_field(o), "at");
+    CHECK(strstr(th_err_message(o), last) != NULL);
+    json_decref(o);
+    CHECK_INT(RUN(out, "elder", "alerts-scan", "--at", iso, "--db", s.db), 1);
+    CHECK(strstr(out, "before the latest alert scan") && strstr(out, last) &&
+          strstr(out, "invalid_state"));
+    th_fingerprint(&s, fb, sizeof fb);
+    CHECK_STR(fb, fa);
+    CHECK_INT(th_sql_int(&s, sql), 0);
+    /* as of the same time, or later: runs */
+    scan_at(&s, off, now);
+    CHECK_INT(RUN(out, "elder", "alerts-scan", "--at", last, "--db", s.db), 0);
+    json_decref(EL(&s, off, "POST", "/api/v1/elder-alerts/scan", "{}", 200));
     CHECK_INT(th_sql_int(&s, sql), 0);
     th_stop(&s);
 }
