@@ -12,13 +12,15 @@ export const OFFICER_ROLES = ['admin', 'district_officer', 'township_officer'];
 
 /** From which states each action may be taken (docs/api-enterprise.md, "Appeals"). */
 const FROM = {
-  dispatch: ['received', 'returned'],
+  // escalated: only one escalated without a department (none could be named); see below
+  dispatch: ['received', 'returned', 'escalated'],
   accept: ['dispatched', 'reopened', 'escalated'],
   return: ['dispatched', 'in_progress'],
   reply: ['in_progress', 'escalated'],
   rate: ['replied'],
   close: ['replied'],
-  escalate: ['dispatched', 'in_progress', 'reopened'],
+  // overdue ones nobody has taken on too: escalating hands them to a department
+  escalate: ['received', 'returned', 'dispatched', 'in_progress', 'reopened'],
   visit: APPEAL_STATES.filter((s) => s !== 'received'),
 };
 export const APPEAL_ACTIONS = Object.keys(FROM);
@@ -38,11 +40,17 @@ export function appealActions(role, a, now = Date.now()) {
     if (!states.includes(a.state)) continue;
     if (act === 'rate' ? !(officer || role === 'enterprise') : !officer) continue;
     if (act === 'escalate' && !isOverdue(a, now)) continue;
+    // escalated without a department: dispatched next (accepting it is 409); with one: accepted
+    if (a.state === 'escalated' && act === 'dispatch' && a.department_id) continue;
+    if (a.state === 'escalated' && act === 'accept' && !a.department_id) continue;
     if (act === 'visit' && !a.visit_due) continue;
     out.push(act);
   }
   return out;
 }
+
+/** Escalating these hands the appeal to a department: `department_id` may be given. */
+export const UNASSIGNED_STATES = ['received', 'returned'];
 
 /** 0.8221 → "82.2%" (rates from the API are fractions). */
 export function pct(x, digits = 1) {

@@ -1,0 +1,192 @@
+// The enterprise-service pages, second round: a policy's status (in force, expired, not yet)
+// shown and its eligibility qualified; past reception days closed to sign-up, a moved day's
+// reason in the console's language; escalating an overdue appeal nobody has taken on (with a
+// department, or dispatched next when it has none); every rating of an appeal with its round;
+// the returns each department made in the KPIs.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, login, shot, apiGet, choose, DEMO_PW } from './lib.mjs';
+import { appealActions } from '../../web/src/utils/biz.js';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+async function call(page, method, p, data) {
+  const res = await page.request.fetch('/api/v1' + p, { method, data });
+  if (!res.ok()) throw new Error(`${method} ${p}: ${res.status()} ${await res.text()}`);
+  return res.json();
+}
+const today = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+
+describe('enterprise services (2)', { timeout: 180000 }, () => {
+  test('appeal actions: overdue received/returned ones may be escalated; one escalated without a department is dispatched, not accepted', () => {
+    const now = Date.parse('2026-06-01T00:00:00Z');
+    const late = '2026-05-01T00:00:00Z';
+    assert.deepEqual(appealActions('district_officer', { state: 'received', complete_due: late }, now), ['dispatch', 'escalate']);
+    assert.deepEqual(appealActions('district_officer', { state: 'returned', complete_due: late, visit_due: late }, now), ['dispatch', 'escalate', 'visit']);
+    assert.deepEqual(appealActions('district_officer', { state: 'received', complete_due: '2026-07-01T00:00:00Z' }, now), ['dispatch']);
+    assert.deepEqual(appealActions('district_officer', { state: 'escalated', department_id: null, complete_due: late }, now), ['dispatch', 'reply']);
+    assert.deepEqual(appealActions('district_officer', { state: 'escalated', department_id: 21, complete_due: late }, now), ['accept', 'reply']);
+  });
+
+  test('policies: status tags, an expired one greyed out, its eligibility card says no notices are sent', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'officer', DEMO_PW);
+    const pEx = await apiGet(page, '/enterprise/policies/19');
+    const ex = (await call(page, 'PATCH', '/enterprise/policies/19', { version: pEx.version, valid_from: '2025-01-01', valid_until: '2025-12-31' })).policy;
+    assert.equal(ex.status, 'expired');
+    const pNy = await apiGet(page, '/enterprise/policies/20');
+    const ny = (await call(page, 'PATCH', '/enterprise/policies/20', { version: pNy.version, valid_from: '2099-01-01', valid_until: '2099-12-31' })).policy;
+    assert.equal(ny.status, 'not_yet');
+
+    await page.goto('/enterprise/policies');
+    const table = page.getByTestId('policy-table');
+    const rowOf = (title) => table.locator('.el-table__body-wrapper tr', { hasText: title });
+    await rowOf(ex.title).getByTestId('policy-status').getByText('已过期', { exact: true }).waitFor();
+    await rowOf(ny.title).getByTestId('policy-status').getByText('未生效', { exact: true }).waitFor();
+    await rowOf('惠企政策示例 01（').getByTestId('policy-status').getByText('有效', { exact: true }).waitFor();
+    assert.match(await rowOf(ex.title).getAttribute('class'), /pj-expired/, 'the expired row is greyed out');
+    const grey = await rowOf(ex.title).locator('td').first().evaluate((el) => getComputedStyle(el).color);
+    assert.equal(grey, 'rgb(148, 163, 184)');
+    await shot(page, '44b-ent-policy-status');
+
+    await rowOf(ex.title).getByRole('link', { name: ex.title }).click();
+    await page.getByTestId('policy-status').getByText('已过期').waitFor();
+    const head = page.getByTestId('policy-matched-title');
+    await head.getByText(`符合条件的企业（${ex.eligible_count} 家）`).waitFor();
+    await head.getByText('已过期，不再通知').waitFor();
+    const result = page.getByTestId('explain-result');
+    await result.getByText('符合条件（政策已过期，不再通知）').waitFor();
+    assert.match(await result.getAttribute('class'), /el-alert--info/, 'not green');
+    await page.goto('/enterprise/policies/20');
+    await page.getByTestId('policy-matched-title').getByText('未生效，生效当日通知符合条件的企业').waitFor();
+    // English
+    await page.evaluate(() => localStorage.setItem('pj_locale', 'en'));
+    await page.goto('/enterprise/policies');
+    await rowOf(ex.title).getByTestId('policy-status').getByText('Expired', { exact: true }).waitFor();
+    await rowOf(ny.title).getByTestId('policy-status').getByText('Not yet in force', { exact: true }).waitFor();
+    await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
+    noProblems(page);
+    await context.close();
+  });
+
+  test('reception days: a past day is marked 已过 and offers no sign-up; a moved day says why in Chinese', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'officer', DEMO_PW);
+    const year = today().slice(0, 4);
+    await call(page, 'POST', '/enterprise/reception-days', { year: Number(year) });
+    const days = (await apiGet(page, '/enterprise/reception-days?limit=100')).items.filter((d) => d.held_on.startsWith(year));
+    const past = days.filter((d) => d.held_on < today() && d.state === 'planned');
+    const moved = days.find((d) => d.moved_reason);
+    await context.close();
+
+    const jd = await openPage(browser);
+    await login(jd.page, 'jd', DEMO_PW);
+    await jd.page.goto('/enterprise/reception-days');
+    const cal = jd.page.getByTestId('reception-calendar');
+    await cal.locator('[data-day]').first().waitFor();
+    if (past.length) {
+      const d = past[past.length - 1];
+      const cell = cal.locator(`[data-day="${d.held_on}"]`);
+      await cell.getByTestId('day-past').getByText('已过').waitFor();
+      assert.equal(await cell.getByText('已安排').count(), 0, 'a past day is not "planned"');
+      await cell.click();
+      await jd.page.getByTestId('reception-detail').getByText(`${d.held_on} 接待日`).waitFor();
+      await jd.page.getByTestId('signup-closed').getByText('该接待日已过，不能再报名').waitFor();
+      assert.equal(await jd.page.getByTestId('signup-topic').count(), 0, 'no sign-up form on a past day');
+    }
+    if (moved) {
+      await cal.locator(`[data-day="${moved.held_on}"]`).click();
+      const note = jd.page.getByTestId('reception-moved');
+      await note.getByText(`原定 ${moved.first_monday}（每月第一个周一）不是工作日，顺延至 ${moved.held_on}`).waitFor();
+      assert.doesNotMatch(await note.innerText(), /working day/);
+      await jd.page.evaluate(() => localStorage.setItem('pj_locale', 'en'));
+      await jd.page.reload();
+      await cal.locator(`[data-day="${moved.held_on}"]`).click();
+      await note.getByText(`The first Monday, ${moved.first_monday}, is not a working day; moved to ${moved.held_on}`).waitFor();
+      await jd.page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
+    }
+    await shot(jd.page, '46b-ent-reception-past');
+    noProblems(jd.page);
+    await jd.context.close();
+  });
+
+  test('appeal: an overdue received appeal is escalated with a chosen department; escalated without one, it is dispatched next', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'officer', DEMO_PW);
+    const jdOrg = (await apiGet(page, '/organisations?q=' + encodeURIComponent('京东（平谷）物流'))).items[0];
+    const created = await call(page, 'POST', '/enterprise/appeals', { organisation_id: jdOrg.id, channel: 'phone', type: 'inquiry', category: 'tax', title: '超期未派的诉求（e2e）', description: '超期后升级督办' });
+    const cat = (await apiGet(page, '/enterprise/dispatch-catalogue')).items;
+    const other = cat.find((c) => c.category !== 'tax');
+    // the server cannot be made to let an appeal go overdue in a test: the page reads it as
+    // past its deadline, and the escalation is answered as the server would
+    let state = { ...created, complete_due: '2026-01-01T00:00:00Z', events: [], ratings: [] };
+    let sent = null;
+    await page.route(`**/api/v1/enterprise/appeals/${created.id}`, (r) => r.fulfill({ json: state }));
+    await page.route(`**/api/v1/enterprise/appeals/${created.id}/escalate`, (r) => {
+      sent = r.request().postDataJSON();
+      state = { ...state, state: 'escalated', escalated: true, department_id: null, department: null, version: state.version + 1 };
+      return r.fulfill({ json: state });
+    });
+    await page.goto(`/enterprise/appeals/${created.id}`);
+    await page.getByTestId('appeal-overdue').waitFor();
+    await page.getByTestId('act-escalate').click();
+    await choose(page, page.getByTestId('escalate-department'), other.department);
+    await page.getByTestId('action-submit').click();
+    await page.getByTestId('appeal-state').getByText('已升级督办').waitFor();
+    assert.deepEqual(sent, { version: created.version, department_id: other.department_id });
+    // escalated without a department (the sweep could name none): 派单, not 承办
+    await page.getByTestId('act-dispatch').waitFor();
+    assert.equal(await page.getByTestId('act-accept').count(), 0);
+    await shot(page, '43b-ent-appeal-escalated');
+    noProblems(page);
+    await context.close();
+  });
+
+  test('appeal: every rating with its round and the reopening time; the returns per department in the KPIs', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'officer', DEMO_PW);
+    const jdOrg = (await apiGet(page, '/organisations?q=' + encodeURIComponent('京东（平谷）物流'))).items[0];
+    let a = await call(page, 'POST', '/enterprise/appeals', { organisation_id: jdOrg.id, channel: 'phone', type: 'help', category: 'utilities', title: '用电增容两轮办理（e2e）', description: '第一轮不满意' });
+    const act = async (action, body = {}) => (a = await call(page, 'POST', `/enterprise/appeals/${a.id}/${action}`, { version: a.version, ...body }));
+    const cat = (await apiGet(page, '/enterprise/dispatch-catalogue')).items;
+    const wrong = cat.find((c) => c.category === 'tax');
+    // first to a wrong department, which returns it
+    await act('dispatch', { department_id: wrong.department_id });
+    await act('return', { reason: '不属本部门' });
+    await act('dispatch');
+    await act('accept');
+    await act('reply', { reply: '已协调供电公司', resolved: true });
+    await act('rate', { rating: 'not_satisfied' });
+    await act('accept');
+    await act('reply', { reply: '已完成增容', resolved: true });
+    await act('rate', { rating: 'satisfied' });
+    a = await apiGet(page, `/enterprise/appeals/${a.id}`);
+    assert.equal(a.ratings.length, 2);
+    assert.ok(a.reopened_at);
+
+    await page.goto(`/enterprise/appeals/${a.id}`);
+    const ratings = page.getByTestId('appeal-ratings');
+    await ratings.locator('tr', { hasText: '第 1 轮' }).getByText('不满意').waitFor();
+    await ratings.locator('tr', { hasText: '第 2 轮' }).getByText('满意', { exact: true }).waitFor();
+    await ratings.getByText('officer').first().waitFor();
+    await page.getByTestId('appeal-reopened-at').waitFor();
+    await shot(page, '43c-ent-appeal-ratings');
+
+    const from = today(), to = new Date(Date.parse(from) + 86400e3).toISOString().slice(0, 10);
+    const k = await apiGet(page, `/enterprise/kpis?from=${from}&to=${to}`);
+    const dep = k.departments.find((d) => d.department_id === wrong.department_id);
+    assert.ok(dep && dep.returned >= 1, 'the wrong department made a return');
+    await page.goto(`/enterprise/kpis?from=${from}&to=${to}`);
+    const row = page.getByTestId('kpi-departments').locator('.el-table__body-wrapper tr', { hasText: dep.department });
+    await row.getByTestId('kpi-returned').getByText(String(dep.returned), { exact: true }).waitFor();
+    await page.getByTestId('kpi-departments').getByText('退回', { exact: true }).waitFor();
+    noProblems(page);
+    await context.close();
+  });
+});
