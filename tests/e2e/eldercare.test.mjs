@@ -207,6 +207,86 @@ describe('eldercare', { timeout: 180000 }, () => {
     await context.close();
   });
 
+  test('an alert the scan closed: state, "系统" and the reason in Chinese, not covered at 1366 px nor at 390 px; the elder page gives the reason', async () => {
+    const { context, page } = await openPage(browser, { width: 1366, height: 900 });
+    await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
+    const open = (await apiGet(page, '/elder-alerts?state=open&kind=no_doctor&limit=1')).items[0];
+    assert.ok(open && open.elder_id, 'an open no-doctor alert');
+    const elder = await apiGet(page, `/elders/${open.elder_id}`);
+    let res = await page.request.patch(`/api/v1/elders/${elder.id}`, { data: { version: elder.version, status: 'deceased' } });
+    assert.ok(res.ok(), await res.text());
+    res = await page.request.post('/api/v1/elder-alerts/scan', { data: {} });
+    assert.ok(res.ok(), await res.text());
+    const closed = (await apiGet(page, '/elder-alerts?state=closed&limit=500')).items.find((a) => a.id === open.id);
+    assert.equal(closed.resolved_reason, 'the elder is deceased');
+    assert.equal(closed.resolved_by, 'system');
+
+    await page.goto('/elder-alerts');
+    await page.getByTestId('alert-state').getByText('已关闭').click();
+    const row = page.getByTestId('alert-table').locator('.el-table__body-wrapper tr', { hasText: open.elder_name }).first();
+    const reason = row.getByTestId('alert-reason');
+    await reason.getByText('系统 · 老人已去世').waitFor();
+    assert.equal(await row.getByText('the elder is deceased').count(), 0, 'no English reason in zh');
+    // nothing to act on among closed alerts: no pinned action column over the status
+    assert.equal(await page.getByTestId('alert-table').getByText('操作', { exact: true }).count(), 0);
+    // every line of the element on screen, and its last character not under another element
+    // (polled: the table lays its columns out again after the rows change)
+    const uncovered = async (loc) => {
+      for (let i = 0; i < 30; i++) {
+        const ok = await loc.evaluate((el) => {
+          const rects = [...el.getClientRects()];
+          const r = rects[rects.length - 1];
+          const hit = r && document.elementFromPoint(r.right - 2, r.top + r.height / 2);
+          return rects.every((x) => x.left >= 0 && x.right <= window.innerWidth) && !!hit && (el === hit || el.contains(hit));
+        });
+        if (ok) return true;
+        await page.waitForTimeout(100);
+      }
+      return false;
+    };
+    assert.ok(await uncovered(reason), 'the reason is visible at 1366 px');
+    await shot(page, '45b-alerts-closed-1366');
+
+    // a phone: the status comes right after the kind, with the actions in it
+    await page.setViewportSize({ width: 390, height: 844 });
+    await reason.getByText('系统 · 老人已去世').waitFor();
+    assert.ok(await uncovered(reason), 'the reason is visible at 390 px');
+    await page.getByTestId('alert-state').getByText('待处理').click();
+    const openRow = page.getByTestId('alert-table').locator('.el-table__body-wrapper tr').first();
+    const resolve = openRow.getByTestId('resolve');
+    await resolve.waitFor();
+    assert.ok(await uncovered(resolve), 'the actions of an open alert are reachable at 390 px');
+    await shot(page, '45c-alerts-390');
+
+    // the elder's page: the state with the reason
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await page.goto(`/elders/${elder.id}`);
+    await page.getByTestId('elder-alerts').getByText('系统 · 老人已去世').waitFor();
+    // in English
+    await page.evaluate(() => localStorage.setItem('pj_locale', 'en'));
+    await page.reload();
+    await page.getByTestId('elder-alerts').getByText('System · the elder is deceased').waitFor();
+    await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
+    await noProblems(page);
+    await context.close();
+  });
+
+  test('a time-bank ledger names the other account of each entry', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
+    const h = (await apiGet(page, '/helpers?limit=100')).items.find((x) => x.credit_account_id);
+    assert.ok(h, 'a helper with credits');
+    const acc = await apiGet(page, `/credit-accounts/${h.credit_account_id}?limit=20`);
+    const e = acc.entries.find((x) => x.counter_account_id);
+    assert.ok(e, 'an entry with a counter account');
+    await page.goto(`/helpers/${h.id}`);
+    const ledger = page.getByTestId('credit-ledger');
+    await ledger.getByText('对方账户').waitFor();
+    await ledger.getByTestId('ledger-counterparty').getByText(`账户 #${e.counter_account_id}`).first().waitFor();
+    await noProblems(page);
+    await context.close();
+  });
+
   test('coverage map and bars for the district; the vulnerable list prints', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'officer', DEMO_PW);

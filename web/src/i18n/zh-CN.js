@@ -1151,6 +1151,20 @@ export default {
       resolved: '已办结',
       closed: '已关闭',
     },
+    // why the scan resolved or closed an alert (src/domain/elder_alerts.c), by ALERT_REASONS
+    alertReasons: {
+      doctor: '家庭医生签约已生效',
+      visited: '已记录陪伴探访',
+      notOverdue: '按探访周期已不再逾期',
+      meal: '当天已记录用餐',
+      capacity: '已不再超负荷',
+      moved: '老人已迁出',
+      deceased: '老人已去世',
+    },
+    alertBy: { system: '系统' },
+    alertReason: '原因',
+    counterparty: '对方账户',
+    accountNo: '账户 #{id}',
     levels: {
       grid: '网格',
       township: '乡镇',

@@ -38,6 +38,18 @@ export const VISIT_TIERS = ['high_risk', 'key', 'normal'];
 export const MEAL_PROVIDERS = ['none', 'family', 'helper', 'canteen'];
 export const ALERT_KINDS = ['missed_meal', 'overdue_visit', 'no_doctor', 'helper_over_capacity'];
 
+/** The reasons the alert scan writes (src/domain/elder_alerts.c, in English) → keys of
+ * eldercare.alertReasons; any other text is shown as the server wrote it. */
+export const ALERT_REASONS = {
+  'a family-doctor contract is in force': 'doctor',
+  'a companionship visit was logged': 'visited',
+  "no longer overdue at the elder's visit interval": 'notOverdue',
+  'a meal was logged for that day': 'meal',
+  'no longer over capacity': 'capacity',
+  'the elder is moved': 'moved',
+  'the elder is deceased': 'deceased',
+};
+
 /** Minutes as hours of credit, two decimals ("1.50"). */
 export function creditsOf(minutes) {
   return (Math.round((Number(minutes) / 60) * 100) / 100).toFixed(2);
