@@ -3,12 +3,17 @@
 // {code, message, field, request_id}.
 
 export class ApiError extends Error {
-  constructor(status, body, fallback) {
+  constructor(status, body, fallback, headers) {
     const e = (body && body.error) || {};
     super(e.message || fallback || `HTTP ${status}`);
     this.name = 'ApiError';
     this.status = status;
-    this.code = e.code || (status === 0 ? 'network' : 'http_' + status);
+    // a code that is not a plain word (absent, null, "undefined") counts as none
+    const code = typeof e.code === 'string' && /^[a-z][a-z0-9_]*$/i.test(e.code) && e.code !== 'undefined' ? e.code : '';
+    this.code = code || (status === 0 ? 'network' : 'http_' + status);
+    // seconds to wait (429 answers carry Retry-After)
+    const wait = headers && typeof headers.get === 'function' ? Number(headers.get('Retry-After')) : NaN;
+    this.retryAfter = Number.isFinite(wait) && wait > 0 ? wait : 0;
     this.field = e.field || '';
     this.requestId = e.request_id || '';
   }
@@ -65,7 +70,7 @@ export async function api(method, path, { query, body, signal } = {}) {
     }
   }
   if (!res.ok) {
-    const err = new ApiError(res.status, data);
+    const err = new ApiError(res.status, data, undefined, res.headers);
     if (res.status === 401 && path !== '/auth/login' && hooks.onUnauthorized) hooks.onUnauthorized(err);
     throw err;
   }

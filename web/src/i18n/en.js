@@ -596,6 +596,12 @@ export default {
     min: 'at least {a}',
     max: 'at most {a}',
     cycle: '{a}',
+    areaLeft: '{a} m² is more than the warehouse has left: of its {b} m², {c} m² are let at the same time ({d} m² left)',
+    futureToday: '{a} is in the future (today is {b})',
+    future: 'may not be in the future',
+    before: '{a} is before {b}',
+    retryIn: 'Too many log-in attempts; try again in {a} s',
+    serverSaid: 'Not done: {a}',
   },
   scenarios: {
     epidemic: 'Epidemic',

@@ -598,6 +598,12 @@ export default {
     min: '不能小于 {a}',
     max: '不能大于 {a}',
     cycle: '{a}',
+    areaLeft: '{a} 平方米超出仓库剩余面积：仓库共 {b} 平方米，同期已出租 {c} 平方米，剩余 {d} 平方米',
+    futureToday: '{a} 晚于今天（{b}），不能是将来的日期',
+    future: '不能是将来的日期',
+    before: '{a} 早于 {b}',
+    retryIn: '登录尝试过于频繁，请 {a} 秒后再试',
+    serverSaid: '操作未成功：{a}',
   },
   scenarios: {
     epidemic: '平疫',

@@ -16,8 +16,13 @@ function fieldLabel(field, labels) {
   return te('fields.' + field) ? t('fields.' + field) : te('fields.' + base) ? t('fields.' + base) : '';
 }
 
-// the few rules the server states with numbers, said again in Chinese (the rest: the code's label)
+// the few rules the server states with numbers, said again in Chinese (the rest: the code's
+// label); [pattern, key, alone]: alone, the rule's text stands for the code's label
 const RULES = [
+  [/([\d.,]+) m² is more than the warehouse has left: of its ([\d.,]+) m², .* let ([\d.,]+) m² \(([\d.,]+) m² left\)/, 'apiRules.areaLeft', true],
+  [/(\d{4}-\d{2}-\d{2}) is in the future.*\(today is (\d{4}-\d{2}-\d{2})\)/, 'apiRules.futureToday', true],
+  [/is in the future|not in the future/, 'apiRules.future', true],
+  [/(\d{4}-\d{2}-\d{2}) is before (?:\w+ )*(\d{4}-\d{2}-\d{2})/, 'apiRules.before', false],
   [/must be between (-?[\d.]+) and (-?[\d.]+)/, 'apiRules.between'],
   [/at least (\d+) characters/, 'apiRules.minChars'],
   [/(?:at most|longer than) (\d+) (?:characters|bytes)/, 'apiRules.maxChars'],
@@ -37,17 +42,29 @@ export function apiMessage(e, opts = {}) {
   if (!e) return '';
   if (e.status === 0) return t('common.networkError');
   if (e.name !== 'ApiError') return String(e.message || e);
-  const key = [opts.codes, 'apiErrors'].filter(Boolean).map((g) => `${g}.${e.code}`).find((k) => te(k));
+  const key = e.code ? [opts.codes, 'apiErrors'].filter(Boolean).map((g) => `${g}.${e.code}`).find((k) => te(k)) : '';
   const label = key ? t(key) : '';
   const msg = e.message || '';
+  // too many log-ins: one sentence with the wait, from Retry-After or the message
+  if (e.code === 'too_many_requests') {
+    const wait = e.retryAfter || Number((msg.match(/try again in (\d+) s/) || [])[1]) || 0;
+    return wait ? t('apiRules.retryIn', { a: wait }) : label;
+  }
   if (i18n.global.locale.value === 'en') return label ? `${label}: ${msg}` : msg;
+  // a code the tables do not know: the server's own words rather than a bare code
+  if (!label && !(e.field && te(`apiFieldErrors.${e.code}.${e.field}`))) {
+    const field = opts.atField ? '' : fieldLabel(e.field, opts.labels);
+    const what = msg ? t('apiRules.serverSaid', { a: msg }) : t('apiErrors.other', { code: e.code || 'HTTP ' + e.status });
+    return field ? field + t('common.colon') + what : what;
+  }
   // zh-CN: the field, what is wrong (by code, with the field when the code has a special text)
   const special = e.field && te(`apiFieldErrors.${e.code}.${e.field}`) ? t(`apiFieldErrors.${e.code}.${e.field}`) : '';
   let what = special || label || t('apiErrors.other', { code: e.code || e.status });
   const rule = RULES.find(([re]) => re.test(msg));
   if (rule && !special) {
     const m = msg.match(rule[0]);
-    what += t('common.colon') + t(rule[1], { a: m[1], b: m[2] });
+    const said = t(rule[1], { a: m[1], b: m[2], c: m[3], d: m[4] });
+    what = rule[2] ? said : what + t('common.colon') + said;
   }
   const field = opts.atField ? '' : fieldLabel(e.field, opts.labels);
   return field ? field + t('common.colon') + what : what;

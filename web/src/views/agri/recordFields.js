@@ -15,6 +15,7 @@ const courses = named('/academy/courses', 'title');
 const bases = named('/ecommerce/bases');
 const zones = named('/ecommerce/zone-enterprises');
 
+// past: a date that may not be in the future (the server refuses one): later days disabled
 const f = (key, type, more = {}) => ({ key, type, label: 'dev2.f.' + key, ...more });
 const REQ = { required: true };
 const FIX = { fixed: true };
@@ -53,7 +54,7 @@ export const AGRI_FIELDS = {
     f('name', 'text', REQ),
     f('due', 'date', REQ),
     f('state', 'enum', { values: MILESTONE_STATES, group: 'dev2.milestoneStates' }),
-    f('done', 'date'),
+    f('done', 'date', { past: true }),
   ],
   farms: [
     f('name', 'text', REQ),
@@ -93,7 +94,7 @@ export const AGRI_FIELDS = {
   transfers: [
     f('result_id', 'ref', { ...REQ, ...FIX, options: results }),
     f('farm_id', 'ref', { ...REQ, ...FIX, options: farms }),
-    f('date', 'date', REQ),
+    f('date', 'date', { ...REQ, past: true }),
     f('area_mu', 'number', { precision: 2 }),
     f('value_fen', 'yuan'),
     f('note', 'textarea'),
@@ -113,8 +114,8 @@ export const LOGISTICS_FIELDS = {
     f('facility_id', 'facility', { query: { type: 'warehouse' }, hint: 'dev2.f.facilityHint' }),
     f('automation', 'enum', { values: AUTOMATION, group: 'dev2.automationLevels' }),
     f('cold_chain', 'bool'),
-    f('started', 'date'),
-    f('opened', 'date'),
+    f('started', 'date', { past: true }),
+    f('opened', 'date', { past: true }),
   ],
   tenants: [
     f('warehouse_id', 'ref', { ...REQ, ...FIX, options: warehouses }),
@@ -176,7 +177,7 @@ export const ZONE_FIELDS = [
   f('kind', 'enum', { ...REQ, ...FIX, values: ZONE_KINDS, group: 'dev2.zoneKinds' }),
   f('organisation_id', 'org'),
   f('base_id', 'ref', { options: bases }),
-  f('settled_on', 'date'),
+  f('settled_on', 'date', { past: true }),
 ];
 
 /** job posts of zone enterprises (入学即入岗: an enrolment takes one of the openings) */
@@ -195,7 +196,7 @@ export const STREAMER_FIELDS = [
   f('phone', 'text', { max: 11 }),
   f('guardian_name', 'text', { max: 64 }),
   f('guardian_relation', 'text', { max: 32 }),
-  f('guardian_consent_date', 'date'),
+  f('guardian_consent_date', 'date', { past: true }),
   f('organisation_id', 'org'),
   f('township_id', 'township'),
   f('base_id', 'ref', { options: bases }),

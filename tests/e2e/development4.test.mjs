@@ -1,0 +1,145 @@
+// Errors in Chinese keep their numbers and dates (a tenancy larger than the warehouse has left;
+// a date in the future), date pickers refuse future days where the server would; the carbon
+// page asks for every year with GDP and shows each year's energy source or that it is not
+// comparable; a 429 at log-in says how long to wait, once; an error without a known code
+// shows the server's words, never "错误代码 undefined".
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+const item = (dlg, key) => dlg.getByTestId('f-' + key);
+
+describe('errors, dates and carbon', { timeout: 120000 }, () => {
+  test('a tenancy larger than the warehouse has left: the Chinese message gives the numbers', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'officer', DEMO_PW);
+    const tenancy = (await apiGet(page, '/logistics/tenants?limit=1')).items[0];
+    await page.goto('/logistics');
+    await page.getByRole('tab', { name: '入驻企业' }).click();
+    await page.getByTestId('log-tenants').getByTestId('log-edit-' + tenancy.id).click();
+    const dlg = page.getByTestId('log-form-tenants');
+    const input = item(dlg, 'area_m2').locator('input').first();
+    await input.fill('99000000');
+    await input.press('Tab');
+    const res = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().includes('/logistics/tenants/'));
+    await dlg.getByTestId('record-save').click();
+    const body = await (await res).json();
+    assert.equal(body.error.code, 'out_of_range');
+    const left = body.error.message.match(/\(([\d.,]+) m² left\)/)[1];
+    const err = item(dlg, 'area_m2').locator('.el-form-item__error');
+    await err.getByText(`剩余 ${left} 平方米`).waitFor();
+    assert.match(await err.innerText(), /^99000000 平方米超出仓库剩余面积：仓库共 [\d.,]+ 平方米，同期已出租 [\d.,]+ 平方米，剩余/);
+    await shot(page, '60-error-area-left');
+    noProblems(page);
+    await context.close();
+  });
+
+  test('a warehouse opened in the future: the date picker refuses it; the server\'s refusal says the date in Chinese', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'officer', DEMO_PW);
+    const w = (await apiGet(page, '/logistics/warehouses?limit=500')).items.find((x) => x.status === 'operating');
+    // the picker: tomorrow (Beijing) is disabled
+    await page.goto('/logistics/warehouses');
+    await page.getByTestId('wh-edit-' + w.id).click();
+    const dlg = page.getByTestId('wh-form');
+    // emptied, the panel opens on this month
+    const dateInput = item(dlg, 'opened').locator('input').first();
+    await dateInput.fill('');
+    await dateInput.click();
+    const panel = page.locator('.el-picker-panel:visible').last();
+    await panel.waitFor();
+    const cells = await panel.locator('td').evaluateAll((tds) =>
+      tds.filter((td) => !td.classList.contains('prev-month') && !td.classList.contains('next-month') && /^\d+$/.test(td.innerText.trim())).map((td) => ({ day: Number(td.innerText.trim()), disabled: td.classList.contains('disabled') })),
+    );
+    const bjDay = Number(new Date(Date.now() + 8 * 3600e3).toISOString().slice(8, 10));
+    const cell = (d) => cells.find((c) => c.day === d);
+    assert.ok(cell(bjDay), 'today (Beijing) in the panel');
+    assert.equal(cell(bjDay).disabled, false, 'today may be picked');
+    if (cell(bjDay + 1)) assert.equal(cell(bjDay + 1).disabled, true, 'tomorrow is disabled');
+    if (cell(bjDay - 1)) assert.equal(cell(bjDay - 1).disabled, false, 'yesterday may be picked');
+    await page.keyboard.press('Escape');
+    // the server's answer to a future date (as src/domain/logistics.c words it), shown with its dates
+    const tomorrow = new Date(Date.now() + 8 * 3600e3 + 86400e3).toISOString().slice(0, 10);
+    const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+    await page.route(`**/api/v1/logistics/warehouses/${w.id}`, (r) =>
+      r.request().method() === 'PATCH'
+        ? r.fulfill({ status: 422, json: { error: { code: 'invalid_value', field: 'opened', message: `opened ${tomorrow} is in the future: the warehouse is operating (today is ${today})`, request_id: 'e2e' } } })
+        : r.continue(),
+    );
+    // a change, so that the form sends its PATCH (answered above, nothing written)
+    const nameInput = item(dlg, 'name').locator('input').first();
+    await nameInput.fill(w.name + '（改）');
+    await nameInput.press('Tab');
+    await dlg.getByTestId('record-save').click();
+    await item(dlg, 'opened').locator('.el-form-item__error').getByText(`${tomorrow} 晚于今天（${today}），不能是将来的日期`).waitFor();
+    noProblems(page);
+    await context.close();
+  });
+
+  test('carbon: each year with its energy source; a year whose sources differ shown as not comparable, with the reason in Chinese', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'officer', DEMO_PW);
+    const real = await apiGet(page, '/carbon/intensity?year=2023');
+    // 2022 answered as the server answers years whose sources differ, 2021 as one from recorded use
+    await page.route('**/api/v1/carbon/intensity?year=2022', (r) =>
+      r.fulfill({ status: 422, json: { error: { code: 'not_comparable', field: 'year', message: 'the energy of 2022 and 2021 comes from different sources (2022: only the indicator energy_consumption; 2021: only the sum of the recorded energy use); enter energy_consumption for 2021 to compare', request_id: 'e2e' } } }),
+    );
+    await page.route('**/api/v1/carbon/intensity?year=2021', (r) =>
+      r.fulfill({ json: { ...real, year: 2021, energy_from: 'sum of energy use', energy_tce: 2500, previous_energy_tce: 2600 } }),
+    );
+    await page.goto('/development/carbon');
+    const years = page.getByTestId('intensity-years');
+    const row = (y) => years.locator('.el-table__body-wrapper tr', { hasText: String(y) }).first();
+    await row(2023).getByTestId('energy-source').getByText('能源消费总量（统计指标）').waitFor();
+    await row(2021).getByTestId('energy-source').getByText('登记用能记录合计').waitFor();
+    await row(2022).getByTestId('not-comparable').getByText('不可比较').waitFor();
+    await row(2022).getByTestId('not-comparable-why').getByText('2022 年与 2021 年的能耗来源不同（2022 年：只有能源消费总量指标；2021 年：只有登记的用能记录），录入 2021 年的能源消费总量后才能比较').waitFor();
+    await shot(page, '61-carbon-sources');
+    noProblems(page);
+    await context.close();
+  });
+
+  test('log-in 429: one sentence with the seconds to wait, in Chinese and in English', async () => {
+    const { context, page } = await openPage(browser);
+    const answer = { error: { code: 'too_many_requests', field: '', message: 'too many log-in attempts from this address; try again in 7 s', request_id: 'e2e' } };
+    await page.route('**/api/v1/auth/login', (r) => r.fulfill({ status: 429, headers: { 'Retry-After': '7' }, json: answer }));
+    await page.goto('/login');
+    await page.getByLabel(/用户名/).fill('officer');
+    await page.getByLabel(/^密码$/).fill('x');
+    await page.getByRole('button', { name: /^登录$/ }).click();
+    // one sentence (and the request id): nothing said twice
+    const zh = page.locator('.el-alert', { hasText: '登录尝试过于频繁' });
+    assert.match(await zh.innerText(), /^登录尝试过于频繁，请 7 秒后再试( \(e2e\))?$/);
+    await page.evaluate(() => localStorage.setItem('pj_locale', 'en'));
+    await page.reload();
+    await page.getByLabel(/User name/).fill('officer');
+    await page.getByLabel(/^Password$/).fill('x');
+    await page.getByRole('button', { name: /^Sign in$/ }).click();
+    const en = page.locator('.el-alert', { hasText: 'Too many log-in attempts' });
+    assert.match(await en.innerText(), /^Too many log-in attempts; try again in 7 s( \(e2e\))?$/);
+    await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
+    noProblems(page);
+    await context.close();
+  });
+
+  test('an error without a code the console knows: the server\'s message, never "错误代码 undefined"', async () => {
+    const { context, page } = await openPage(browser);
+    await page.route('**/api/v1/auth/login', (r) => r.fulfill({ status: 422, json: { error: { message: 'gdp has no value for 平谷区 1990', field: null } } }));
+    await page.goto('/login');
+    await page.getByLabel(/用户名/).fill('officer');
+    await page.getByLabel(/^密码$/).fill('x');
+    await page.getByRole('button', { name: /^登录$/ }).click();
+    await page.getByText('操作未成功：gdp has no value for 平谷区 1990').waitFor();
+    assert.equal(await page.getByText('undefined').count(), 0);
+    noProblems(page);
+    await context.close();
+  });
+});
