@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, apiGet, choose, DEMO_PW, TABLET } from './lib.mjs';
-import { idCheckChar } from '../../web/src/utils/eldercare.js';
+import { idCheckChar, alertDetail } from '../../web/src/utils/eldercare.js';
 import { formatNumber } from '../../web/src/utils/format.js';
 
 let browser;
@@ -227,6 +227,10 @@ describe('eldercare', { timeout: 180000 }, () => {
     const reason = row.getByTestId('alert-reason');
     await reason.getByText('系统 · 老人已去世').waitFor();
     assert.equal(await row.getByText('the elder is deceased').count(), 0, 'no English reason in zh');
+    // the scan's detail in Chinese too (it was the server's English)
+    const shown = (await row.getByTestId('alert-detail').innerText()).trim();
+    if (closed.detail === 'no family-doctor contract') assert.equal(shown, '未签约家庭医生');
+    else assert.match(shown, /^家庭医生签约不在有效期（.+ – .+）$/, closed.detail);
     // nothing to act on among closed alerts: no pinned action column over the status
     assert.equal(await page.getByTestId('alert-table').getByText('操作', { exact: true }).count(), 0);
     // every line of the element on screen, and its last character not under another element
@@ -343,4 +347,12 @@ describe('eldercare', { timeout: 180000 }, () => {
     await shot(b.page, '48-eldercare-forbidden');
     await b.context.close();
   });
+});
+
+test('alert details as the scan writes them are read back for translation; other text is left', () => {
+  assert.deepEqual(alertDetail('no meal logged by 12:00 on 2026-11-29'), ['meal', { time: '12:00', date: '2026-11-29' }]);
+  assert.deepEqual(alertDetail('no companionship visit for more than 7 days (high_risk)'), ['visit', { days: '7', tier: 'high_risk' }]);
+  assert.deepEqual(alertDetail('family-doctor contract not in force (2025-01-01 – 2025-12-31)'), ['doctorOut', { from: '2025-01-01', until: '2025-12-31' }]);
+  assert.deepEqual(alertDetail('paired with 5 elders, capacity 3'), ['capacity', { n: '5', cap: '3' }]);
+  assert.equal(alertDetail('送餐员已联系'), null);
 });

@@ -1155,6 +1155,13 @@ export default {
       resolved: 'Resolved',
       closed: 'Closed',
     },
+    alertDetails: {
+      meal: 'No meal logged by {time} on {date}',
+      visit: 'No companionship visit for more than {days} days ({tier})',
+      noDoctor: 'No family-doctor contract',
+      doctorOut: 'Family-doctor contract not in force ({from} – {until})',
+      capacity: 'Paired with {n} elders, capacity {cap}',
+    },
     alertReasons: {
       doctor: 'a family-doctor contract is in force',
       visited: 'a companionship visit was logged',

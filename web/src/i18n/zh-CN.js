@@ -1158,6 +1158,13 @@ export default {
       closed: '已关闭',
     },
     // why the scan resolved or closed an alert (src/domain/elder_alerts.c), by ALERT_REASONS
+    alertDetails: {
+      meal: '{date} {time} 前未记录用餐',
+      visit: '超过 {days} 天未陪伴探访（{tier}）',
+      noDoctor: '未签约家庭医生',
+      doctorOut: '家庭医生签约不在有效期（{from} – {until}）',
+      capacity: '结对 {n} 位老人，超过可结对人数 {cap}',
+    },
     alertReasons: {
       doctor: '家庭医生签约已生效',
       visited: '已记录陪伴探访',

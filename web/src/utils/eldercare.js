@@ -50,6 +50,21 @@ export const ALERT_REASONS = {
   'the elder is deceased': 'deceased',
 };
 
+/**
+ * An alert's detail as the scan writes it (src/domain/elder_alerts.c, English) → [message key,
+ * values] for the console's language, or null for any other text (shown as written).
+ */
+export function alertDetail(text) {
+  const s = String(text || '');
+  let m;
+  if ((m = /^no meal logged by (\d\d:\d\d) on (\d{4}-\d\d-\d\d)$/.exec(s))) return ['meal', { time: m[1], date: m[2] }];
+  if ((m = /^no companionship visit for more than (\d+) days \((\w+)\)$/.exec(s))) return ['visit', { days: m[1], tier: m[2] }];
+  if (s === 'no family-doctor contract') return ['noDoctor', {}];
+  if ((m = /^family-doctor contract not in force \((.*) – (.*)\)$/.exec(s))) return ['doctorOut', { from: m[1], until: m[2] }];
+  if ((m = /^paired with (\d+) elders, capacity (\d+)$/.exec(s))) return ['capacity', { n: m[1], cap: m[2] }];
+  return null;
+}
+
 /** Minutes as hours of credit, two decimals ("1.50"). */
 export function creditsOf(minutes) {
   return (Math.round((Number(minutes) / 60) * 100) / 100).toFixed(2);
