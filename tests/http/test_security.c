@@ -54,6 +54,18 @@ static size_t read_all(int fd, char *out, size_t size)
     return n;
 }
 
+/* The server's log file as text (the first 64 KiB); fails the test when it cannot be read. */
+static const char *log_text(const char *path)
+{
+    static char text[1 << 16];
+    FILE *f = fopen(path, "r");
+    if (!f) t_fail(__FILE__, __LINE__, "cannot read %s", path);
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = 0;
+    return text;
+}
+
 static int status_of(const char *resp)
 {
     int st = -1;
@@ -344,12 +356,7 @@ TEST(http_sec_access_log_masks_search)
     CHECK_INT(th_call(&s, "GET", "/api/v1/organisations?q=Zhang%20Wei&limit=5", tok, NULL, NULL),
               200);
     th_stop(&s);
-    FILE *f = fopen(log, "r");
-    CHECK(f != NULL);
-    static char text[1 << 16];
-    size_t n = fread(text, 1, sizeof text - 1, f);
-    fclose(f);
-    text[n] = 0;
+    const char *text = log_text(log);
     CHECK(strstr(text, "GET /api/v1/organisations?q=*&limit=5 200") != NULL);
     CHECK(strstr(text, "Zhang") == NULL);
     CHECK(strstr(text, " admin 127.0.0.1\n") != NULL);
@@ -626,12 +633,7 @@ TEST(http_sec_trust_proxy)
                              " json_extract(after_json, '$.client') = '198.51.100.7'"),
               10);
     th_stop(&s);
-    FILE *f = fopen(log, "r");
-    CHECK(f != NULL);
-    static char text[1 << 16];
-    size_t n = fread(text, 1, sizeof text - 1, f);
-    fclose(f);
-    text[n] = 0;
+    const char *text = log_text(log);
     CHECK(strstr(text, "POST /api/v1/auth/login 200") != NULL);
     CHECK(strstr(text, " admin 198.51.100.8\n") != NULL);
 }
@@ -707,12 +709,7 @@ TEST(http_sec_refusal_warning_counts)
     usleep(1500000);
     close(keep);
     th_stop(&s);
-    FILE *f = fopen(log, "r");
-    CHECK(f != NULL);
-    static char text[1 << 16];
-    size_t n = fread(text, 1, sizeof text - 1, f);
-    fclose(f);
-    text[n] = 0;
+    const char *text = log_text(log);
     CHECK(strstr(text, "closed 5 new connections (the last from 127.0.5.1") != NULL);
     CHECK(strstr(text, "closed 1 new") == NULL);
 }
