@@ -25,7 +25,7 @@ san_LDFLAGS:= -fsanitize=address,undefined
 define variant
 $(1)_OBJ  := $$(patsubst %.c,build/$(1)/%.o,$$(LIB_SRC))
 $(1)_TOBJ := $$(patsubst %.c,build/$(1)/%.o,$$(TEST_SRC))
-build/$(1)/%.o: %.c
+build/$(1)/%.o: %.c | $(2)
 	@mkdir -p $$(dir $$@)
 	$$($(1)_CC) $$($(1)_CFLAGS) $$(CPPFLAGS) $$(PKG_CFLAGS) -MMD -MP -c $$< -o $$@
 build/$(1)/libpingji.a: $$($(1)_OBJ)
@@ -37,14 +37,18 @@ build/$(1)/pingji-tests: $$($(1)_TOBJ) build/$(1)/libpingji.a
 	$$($(1)_CC) $$($(1)_LDFLAGS) -o $$@ $$^ $$(PKG_LIBS) $$(TEST_LIBS)
 -include $$($(1)_OBJ:.o=.d) $$($(1)_TOBJ:.o=.d)
 endef
-$(eval $(call variant,rel))
-$(eval $(call variant,san))
+# The second argument: what installs the variant's compiler and libraries (order-only, so `make -j`
+# compiles nothing before they are there).
+$(eval $(call variant,rel,deps))
+$(eval $(call variant,san,deps-test))
 
-.PHONY: all deps run check test test-san fuzz-replay fuzz bench format format-check clean web e2e
+.PHONY: all deps deps-test run check test test-san fuzz-replay fuzz bench format format-check clean web e2e
 all: deps build/rel/pingji web
 
 deps:
 	@scripts/deps.sh build
+deps-test:
+	@scripts/deps.sh test
 
 DB ?= data/pingji.db
 PORT ?= 8080
@@ -79,7 +83,7 @@ test-san:
 # libFuzzer targets: each links the library built with -fsanitize=fuzzer-no-link.
 FUZZ_CFLAGS := -O1 -g $(STD) $(WARN) -fsanitize=address,undefined,fuzzer-no-link -fno-omit-frame-pointer
 FUZZ_OBJ := $(patsubst %.c,build/fuzz/%.o,$(LIB_SRC))
-build/fuzz/%.o: %.c
+build/fuzz/%.o: %.c | deps-test
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $(CPPFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 build/fuzz/libpingji.a: $(FUZZ_OBJ)

@@ -4,9 +4,11 @@
 # Usage: scripts/deps.sh [build|test|bench|all]   (default: build)
 set -euo pipefail
 want=${1:-build}
+# The server links GLPK (the planner's exact method on small instances), so libglpk-dev is a
+# build dependency, not only a test one.
 build_pkgs=(gcc make pkg-config libevent-dev libjansson-dev libsqlite3-dev libsodium-dev
-  libminizip-dev libexpat1-dev libxlsxwriter-dev)
-test_pkgs=(clang libclang-rt-14-dev libcurl4-openssl-dev libglpk-dev)
+  libminizip-dev libexpat1-dev libxlsxwriter-dev libglpk-dev)
+test_pkgs=(clang libclang-rt-14-dev libcurl4-openssl-dev)
 bench_pkgs=(nginx-light wrk curl glpk-utils coinor-cbc coinor-libcbc-dev)
 case "$want" in
   build) pkgs=("${build_pkgs[@]}") ;;
