@@ -904,17 +904,33 @@ static const char *const flags[] = {"csv",       "demo",       "demo-if-new", "d
                                     "progress",  "quiet",      "reveal",      "trust-proxy",
                                     "unpaired",  "vulnerable", NULL};
 
-/* Whether --k is a flag for the verb v (NULL: not known yet): one of the flags, unless v's
- * usage gives it a value (manual import … --csv FILE). */
-static int is_flag(const verb *v, const char *k)
+/* Whether --k is a flag for the verb v (NULL: not known yet) and its sub-command sub (NULL: not
+ * known yet): one of the flags, unless the usage of v sub gives it a value (manual import …
+ * --csv FILE takes a file, manual export ID --csv is a flag). */
+static int is_flag(const verb *v, const char *sub, const char *k)
 {
     int listed = 0;
     for (int i = 0; flags[i]; i++) listed |= !strcmp(k, flags[i]);
     if (!listed || !v) return listed;
-    size_t n = strlen(k);
-    for (const char *p = strstr(v->usage, "--"); p; p = strstr(p + 2, "--"))
-        if (!strncmp(p + 2, k, n) && p[2 + n] == ' ' && p[3 + n] >= 'A' && p[3 + n] <= 'Z')
-            return 0;
+    size_t n = strlen(k), vn = strlen(v->name), sn = sub ? strlen(sub) : 0;
+    /* pass 0: the alternatives of the sub-command; pass 1 (when none is the sub-command's, as
+     * for a verb without sub-commands): all of them */
+    for (int pass = sub ? 0 : 1, seen = 0; pass < 2 && !seen; pass++) {
+        for (const char *seg = v->usage; seg; seg = strchr(seg, '|')) {
+            seg += *seg == '|';
+            const char *end = strchr(seg, '|');
+            if (!end) end = seg + strlen(seg);
+            const char *w = seg;
+            while (*w == ' ' || *w == '\n') w++;
+            if (!strncmp(w, v->name, vn) && w[vn] == ' ') w += vn + 1;
+            if (!pass && (strncmp(w, sub, sn) || (w[sn] != ' ' && w + sn != end))) continue;
+            seen = 1;
+            for (const char *p = strstr(w, "--"); p && p < end; p = strstr(p + 2, "--"))
+                if (!strncmp(p + 2, k, n) && p[2 + n] == ' ' && p[3 + n] >= 'A' &&
+                    p[3 + n] <= 'Z')
+                    return 0;
+        }
+    }
     return 1;
 }
 
@@ -928,7 +944,7 @@ static const verb *find_verb(int argc, char **argv)
                 if (!strcmp(verbs[k].name, argv[i])) return &verbs[k];
             return NULL;
         }
-        if (!strchr(argv[i], '=') && !is_flag(NULL, argv[i] + 2) && i + 1 < argc &&
+        if (!strchr(argv[i], '=') && !is_flag(NULL, NULL, argv[i] + 2) && i + 1 < argc &&
             strncmp(argv[i + 1], "--", 2))
             i++; /* the option's value */
     }
@@ -971,7 +987,7 @@ int pj_cli_main(int argc, char **argv)
             } else {
                 a.key[a.nopt] = k;
                 /* a flag takes no value: pingji --help VERB is help VERB */
-                int flag = i + 1 >= argc || !strncmp(argv[i + 1], "--", 2) || is_flag(vb, k);
+                int flag = i + 1 >= argc || !strncmp(argv[i + 1], "--", 2) || is_flag(vb, a.npos >= 2 ? a.pos[1] : NULL, k);
                 a.val[a.nopt] = flag ? NULL : argv[++i];
             }
             for (int j = 0; j < a.nopt; j++)

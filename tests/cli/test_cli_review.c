@@ -231,3 +231,33 @@ TEST(cli_usage_errors_exit_2_and_flags_take_no_value)
     CHECK_INT(RUN(out, "help"), 0);
     CHECK(strstr(out, "yoy|prev|cagr|share|points|progress|rank"));
 }
+
+/* manual export ID --csv is a flag; manual import --csv FILE takes a file: the flag before the
+ * id did take the id for the file's name ("manual export needs ID") */
+TEST(cli_manual_export_csv_flag_before_the_id)
+{
+    static char out[1 << 18], again[1 << 18];
+    char db[600], csv[600], id[24];
+    tmp_path(db, sizeof db, "pj.db");
+    tmp_path(csv, sizeof csv, "manual.csv");
+    CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
+    long long m = q_int(db, "SELECT MIN(id) FROM manuals");
+    CHECK(m > 0);
+    snprintf(id, sizeof id, "%lld", m);
+    CHECK_INT(RUN(out, "manual", "export", "--csv", id, "--db", db), 0);
+    CHECK(!strncmp(out, "phase,code,name,planned_minutes", 31));
+    CHECK_INT(RUN(again, "manual", "export", id, "--csv", "--db", db), 0);
+    CHECK_STR(out, again);
+    /* import still takes its file after --csv */
+    FILE *f = fopen(csv, "w");
+    CHECK(f != NULL);
+    fputs(out, f);
+    fclose(f);
+    long long fac = q_int(db, "SELECT facility_id FROM manuals ORDER BY id LIMIT 1");
+    char fid[24];
+    snprintf(fid, sizeof fid, "%lld", fac);
+    CHECK_INT(RUN(out, "manual", "import", "--csv", csv, "--facility-id", fid, "--scenario",
+                  "epidemic", "--role", "isolation", "--title", "imported", "--db", db),
+              0);
+    CHECK(strstr(out, "\"title\": \"imported\""));
+}
