@@ -926,8 +926,7 @@ static int is_flag(const verb *v, const char *sub, const char *k)
             if (!pass && (strncmp(w, sub, sn) || (w[sn] != ' ' && w + sn != end))) continue;
             seen = 1;
             for (const char *p = strstr(w, "--"); p && p < end; p = strstr(p + 2, "--"))
-                if (!strncmp(p + 2, k, n) && p[2 + n] == ' ' && p[3 + n] >= 'A' &&
-                    p[3 + n] <= 'Z')
+                if (!strncmp(p + 2, k, n) && p[2 + n] == ' ' && p[3 + n] >= 'A' && p[3 + n] <= 'Z')
                     return 0;
         }
     }
@@ -987,7 +986,8 @@ int pj_cli_main(int argc, char **argv)
             } else {
                 a.key[a.nopt] = k;
                 /* a flag takes no value: pingji --help VERB is help VERB */
-                int flag = i + 1 >= argc || !strncmp(argv[i + 1], "--", 2) || is_flag(vb, a.npos >= 2 ? a.pos[1] : NULL, k);
+                int flag = i + 1 >= argc || !strncmp(argv[i + 1], "--", 2) ||
+                           is_flag(vb, a.npos >= 2 ? a.pos[1] : NULL, k);
                 a.val[a.nopt] = flag ? NULL : argv[++i];
             }
             for (int j = 0; j < a.nopt; j++)

@@ -134,9 +134,20 @@ TEST_T(cli_updates_and_actions_take_the_current_version, 180)
                   "--db", db),
               0);
     /* helper update, logistics and stock */
-    long long he = q_int(db, "SELECT MIN(id) FROM helpers WHERE active = 1");
+    /* a helper with pairs: made inactive, the pairs end and the tool says how many */
+    long long he = q_int(db, "SELECT helper_id FROM elder_pairs WHERE state = 'active'"
+                             " GROUP BY helper_id ORDER BY helper_id LIMIT 1");
+    CHECK(he > 0);
+    snprintf(j, sizeof j,
+             "SELECT COUNT(*) FROM elder_pairs WHERE helper_id = %lld AND state = 'active'", he);
+    long long pairs = q_int(db, j);
+    CHECK(pairs > 0);
     CHECK_INT(RUN(out, "helper", "update", num(id, he), "--json", "{\"active\":false}", "--db", db),
               0);
+    char said[96];
+    snprintf(said, sizeof said, "the helper's %lld pair(s) ended", pairs);
+    CHECK(strstr(out, said));
+    CHECK_INT(q_int(db, j), 0);
     snprintf(j, sizeof j, "SELECT active FROM helpers WHERE id = %lld", he);
     CHECK_INT(q_int(db, j), 0);
     long long wh = q_int(db, "SELECT MIN(id) FROM lg_warehouses");

@@ -293,6 +293,33 @@ describe('eldercare', { timeout: 180000 }, () => {
     await context.close();
   });
 
+  test('a helper made inactive: the officer is told first that their pairs end, cancel keeps them, confirmed they end', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
+    const h = (await apiGet(page, '/helpers?limit=200')).items.find((x) => x.active && x.paired_elders >= 2);
+    assert.ok(h, 'an active helper with two or more elders');
+    await page.goto(`/helpers/${h.id}/edit`);
+    const active = page.getByTestId('f-active');
+    await active.click();
+    await page.getByTestId('save-helper').click();
+    const box = page.getByRole('dialog', { name: '停用互助员' });
+    await box.getByText(`${h.name} 现与 ${h.paired_elders} 位老人结对。停用后这些结对将结束，老人可重新结对。`).waitFor();
+    await box.getByRole('button', { name: '取消' }).click();
+    await box.waitFor({ state: 'hidden' });
+    let now = await apiGet(page, `/helpers/${h.id}`);
+    assert.equal(now.active, true, 'cancelled: still active');
+    assert.equal(now.paired_elders, h.paired_elders);
+    await page.getByTestId('save-helper').click();
+    await box.getByRole('button', { name: '停用并结束结对' }).click();
+    await page.getByText(`已保存，已结束 ${h.paired_elders} 个结对`).waitFor();
+    await page.waitForURL(new RegExp(`/helpers/${h.id}$`));
+    now = await apiGet(page, `/helpers/${h.id}`);
+    assert.equal(now.active, false);
+    assert.equal(now.paired_elders, 0);
+    await noProblems(page);
+    await context.close();
+  });
+
   test('coverage map and bars for the district; the vulnerable list prints', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'officer', DEMO_PW);
