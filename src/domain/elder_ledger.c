@@ -420,6 +420,7 @@ int pj_service_log_list(pj_ctx *c, int64_t elder_id, int64_t helper_id, const ch
 typedef struct owner {
     char kind[16];
     int64_t owner_id, grid, town, balance;
+    int active; /* the helper active, the elder's status active (system accounts: 1) */
     char birth[11];
     char name[64];
 } owner;
@@ -431,7 +432,7 @@ static int account_owner(pj_ctx *c, int64_t account, const char *field, owner *o
         c->db,
         "SELECT a.owner_kind, a.owner_id, a.balance_min, a.name,"
         " COALESCE(h.grid_id, e.grid_id), COALESCE(h.township_id, e.township_id),"
-        " COALESCE(h.birth_date, e.birth_date)"
+        " COALESCE(h.birth_date, e.birth_date), COALESCE(h.active, e.status = 'active', 1)"
         " FROM credit_accounts a"
         " LEFT JOIN helpers h ON a.owner_kind = 'helper' AND h.id = a.owner_id"
         " LEFT JOIN elders e ON a.owner_kind = 'elder' AND e.id = a.owner_id WHERE a.id = ?",
@@ -445,6 +446,7 @@ static int account_owner(pj_ctx *c, int64_t account, const char *field, owner *o
         snprintf(o->name, sizeof o->name, "%s", pj_col_text(s, 3));
         o->grid = pj_col_int(s, 4), o->town = pj_col_int(s, 5);
         if (!pj_col_is_null(s, 6)) snprintf(o->birth, sizeof o->birth, "%s", pj_col_text(s, 6));
+        o->active = pj_col_int(s, 7) != 0;
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
@@ -602,10 +604,19 @@ static int move(pj_ctx *c, int64_t account_id, json_t *body, int transfer, pj_jw
                            "credits are redeemed for one's own care from age %d", age_min);
     } else if (to) {
         const char *field = to_elder ? "to_elder_id" : "to_account_id";
-        if (account_owner(c, to, field, &t, err)) return -1;
-        if (to == account_id || !strcmp(t.kind, "system"))
+        /* by account id as by elder id: the account's holder in the caller's scope and active
+         * (a deceased elder's or an inactive helper's account takes no credits), unknown
+         * accounts alike — one answer, so no holder or status is learnt by probing ids */
+        int known = account_owner(c, to, field, &t, err) == 0;
+        if (!known && (to_elder || err->status != 422)) return -1;
+        if (known && (to == account_id || !strcmp(t.kind, "system")))
             return pj_fail(err, 422, "invalid_value", field,
                            "transfer to another person's account");
+        int in = known && !to_elder ? pj_el_in_scope(c, t.grid, t.town, err) : 1;
+        if (in < 0) return -1;
+        if (!to_elder && (!known || !in || !t.active))
+            return pj_fail(err, 422, "unknown_id", field,
+                           "no account %lld of an active person in your scope", (long long)to);
     }
     if (pj_db_begin(c->db, err)) return -1;
     char *before = pj_render_to_string(c, account_id, account_str, err);

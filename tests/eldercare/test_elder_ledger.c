@@ -405,6 +405,36 @@ TEST_T(elder_ledger_transfer_to_an_elder_in_scope_only, 120)
     }
     CHECK_STR(msg[1], msg[0]);
     CHECK_STR(msg[2], msg[0]);
+    /* by account id the same rule (it took any account of the district, a deceased elder's
+     * or an inactive helper's too): another township's helper, an inactive helper of the
+     * caller's own township and an unknown account are one 422 naming to_account_id */
+    long long idle = account_of(&s, el_helper(&s, off, jgrid, 66, "1977-07-07", 'F', ""));
+    snprintf(q, sizeof q,
+             "UPDATE helpers SET active = 0 WHERE id = (SELECT owner_id FROM credit_accounts"
+             " WHERE id = %lld)",
+             idle);
+    th_sql_exec(&s, q);
+    long long accs[3] = {gacc, idle, 99999999};
+    char amsg[3][200];
+    for (int k = 0; k < 3; k++) {
+        snprintf(body, sizeof body,
+                 "{\"minutes\":30,\"relation\":\"child\",\"to_account_id\":%lld}", accs[k]);
+        json_t *o = EL(&s, town, "POST", path, body, 422);
+        CHECK_STR(th_err_code(o), "unknown_id");
+        CHECK_STR(th_err_field(o), "to_account_id");
+        int n = 0;
+        for (const char *m = th_err_message(o); *m && n < 199; m++)
+            if (*m < '0' || *m > '9') amsg[k][n++] = *m;
+        amsg[k][n] = 0;
+        json_decref(o);
+    }
+    CHECK_STR(amsg[1], amsg[0]);
+    CHECK_STR(amsg[2], amsg[0]);
+    /* the district officer may send to another township's active helper */
+    snprintf(body, sizeof body, "{\"minutes\":5,\"relation\":\"child\",\"to_account_id\":%lld}",
+             gacc);
+    json_decref(EL(&s, off, "POST", path, body, 200));
+    th_fingerprint(&s, fa, sizeof fa);
     /* from an account out of the caller's township: 403 before any elder is looked at */
     snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld/transfer", gacc);
     snprintf(body, sizeof body, "{\"minutes\":30,\"relation\":\"parent\",\"to_elder_id\":%lld}",
