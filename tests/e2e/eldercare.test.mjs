@@ -293,6 +293,79 @@ describe('eldercare', { timeout: 180000 }, () => {
     await context.close();
   });
 
+  test('the time-bank counter: a helper gives credits to his mother found by name, she redeems some; a helper under 60 is told why not; a grid worker has no counter', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
+    const h = (await apiGet(page, '/helpers?limit=200')).items.find((x) => x.active && x.credit_balance_min >= 120 && x.age < 60);
+    assert.ok(h, 'an active helper under 60 with two hours or more');
+    let mother;
+    for (const x of (await apiGet(page, '/elders?status=active&limit=50')).items) {
+      const full = await apiGet(page, `/elders/${x.id}`);
+      if (full.credit_account_id == null && full.age >= 60) {
+        mother = full;
+        break;
+      }
+    }
+    assert.ok(mother, 'an active elder without an account');
+    // a name no other elder has, so the search offers her alone
+    const res = await page.request.patch(`/api/v1/elders/${mother.id}`, { data: { version: mother.version, name: '欧阳慈安' } });
+    assert.ok(res.ok(), await res.text());
+    mother = await res.json();
+    await page.goto(`/helpers/${h.id}`);
+    const ledger = page.getByTestId('credit-ledger');
+    const before = Number(await ledger.getByTestId('credit-balance').innerText());
+    // the helper is under 60: redeeming is refused with the reason, nothing written
+    await ledger.getByTestId('credit-redeem').click();
+    let dlg = page.getByRole('dialog', { name: '兑换时间币（本人享受服务）' });
+    await dlg.getByTestId('credit-confirm').click();
+    await dlg.getByTestId('credit-error').getByText('未满 60 岁').waitFor();
+    await dlg.getByRole('button', { name: '取消' }).click();
+    // a transfer: without a relation the field says so; then to the mother, found by her name
+    await ledger.getByTestId('credit-transfer').click();
+    dlg = page.getByRole('dialog', { name: '转赠时间币给直系亲属' });
+    await dlg.getByTestId('credit-elder').locator('input').fill(mother.name);
+    await page.locator('.el-select-dropdown__item', { hasText: mother.name }).click();
+    await dlg.getByTestId('credit-hours').locator('input').fill('1.5');
+    await dlg.getByTestId('credit-confirm').click();
+    await dlg.locator('.el-form-item__error').first().waitFor();
+    await choose(page, dlg.getByTestId('credit-relation'), '父母');
+    await dlg.getByTestId('credit-note').fill('母亲助餐');
+    await shot(page, '44c-credit-transfer');
+    await dlg.getByTestId('credit-confirm').click();
+    await page.getByText('已转赠 1.50 时间币').waitFor();
+    await ledger.getByTestId('credit-balance').getByText((before - 1.5).toFixed(2)).waitFor();
+    const acc = await apiGet(page, `/credit-accounts/${h.credit_account_id}?limit=1`);
+    assert.equal(acc.entries[0].kind, 'transfer');
+    assert.equal(acc.entries[0].amount_min, -90);
+    assert.equal(acc.entries[0].relation, 'parent');
+    // her page now has an account with the 1.5 credits; she redeems half an hour for her care
+    const m = await apiGet(page, `/elders/${mother.id}`);
+    assert.equal(m.credit_balance_min, 90);
+    await page.goto(`/elders/${mother.id}`);
+    const hers = page.getByTestId('credit-ledger');
+    await hers.getByTestId('credit-balance').getByText('1.50').waitFor();
+    await hers.getByTestId('credit-redeem').click();
+    dlg = page.getByRole('dialog', { name: '兑换时间币（本人享受服务）' });
+    await dlg.getByTestId('credit-hours').locator('input').fill('0.5');
+    await dlg.getByTestId('credit-note').fill('助浴一次');
+    await dlg.getByTestId('credit-confirm').click();
+    await page.getByText('已兑换 0.50 时间币').waitFor();
+    await hers.getByTestId('credit-balance').getByText('1.00').waitFor();
+    assert.equal((await apiGet(page, `/elders/${mother.id}`)).credit_balance_min, 60);
+    await noProblems(page);
+    await context.close();
+    // a grid worker reads the ledger but has no counter
+    const g = await openPage(browser);
+    await login(g.page, 'grid01', DEMO_PW);
+    const mine = (await apiGet(g.page, '/helpers?limit=50')).items.find((x) => x.credit_account_id);
+    assert.ok(mine, "a helper of grid01's grids with an account");
+    await g.page.goto(`/helpers/${mine.id}`);
+    await g.page.getByTestId('credit-ledger').getByTestId('credit-balance').waitFor();
+    assert.equal(await g.page.getByTestId('credit-redeem').count(), 0);
+    assert.equal(await g.page.getByTestId('credit-transfer').count(), 0);
+    await g.context.close();
+  });
+
   test('a helper made inactive: the officer is told first that their pairs end, cancel keeps them, confirmed they end', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);

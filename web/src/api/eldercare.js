@@ -36,6 +36,8 @@ export const serviceLogs = {
 
 export const credits = {
   account: (id, query) => get(`/credit-accounts/${id}`, query),
+  redeem: (id, body) => post(`/credit-accounts/${id}/redeem`, body),
+  transfer: (id, body) => post(`/credit-accounts/${id}/transfer`, body),
 };
 
 export const elderAlerts = {

@@ -27,6 +27,7 @@ export const PERMISSIONS = {
   // coverage report also for viewers
   eldercare: ['admin', 'district_officer', 'township_officer', 'grid_worker'],
   'eldercare.pairing': ['admin', 'district_officer', 'township_officer'],
+  'eldercare.credits': ['admin', 'district_officer', 'township_officer'], // redeem, transfer
   'eldercare.reports': ['admin', 'district_officer', 'township_officer', 'grid_worker', 'viewer'],
   // the planner (src/http/h_plan.c): reads for every role but enterprise; plans made by the
   // officials, adopted (conversions started) by the district

@@ -36,6 +36,7 @@ export const SKILLS = ['meals', 'cleaning', 'escort', 'companionship', 'nursing'
 export const SERVICE_KINDS = ['meal', 'doctor_visit', 'companionship', 'cleaning', 'escort', 'nursing'];
 export const VISIT_TIERS = ['high_risk', 'key', 'normal'];
 export const MEAL_PROVIDERS = ['none', 'family', 'helper', 'canteen'];
+export const RELATIONS = ['spouse', 'parent', 'child', 'grandparent', 'grandchild'];
 export const ALERT_KINDS = ['missed_meal', 'overdue_visit', 'no_doctor', 'helper_over_capacity'];
 
 /** The reasons the alert scan writes (src/domain/elder_alerts.c, in English) → keys of
