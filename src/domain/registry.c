@@ -1194,6 +1194,25 @@ int pj_registry_meta(pj_ctx *c, pj_jw *w, pj_err *err)
     for (int i = 0; pj_emergency_roles[i]; i++)
         write_list(w, pj_emergency_roles[i], pj_emergency_role_units(pj_emergency_roles[i]));
     pj_jw_obj_end(w);
+    /* the supply categories of stock lines: their unit and the daily need per person */
+    pj_jw_key(w, "supply_categories");
+    pj_jw_arr(w);
+    pj_stmt *s = pj_db_prepare(
+        c->db, "SELECT code, name, unit, per_person_day FROM supply_categories ORDER BY rowid",
+        err);
+    if (!s) return -1;
+    int rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        pj_jw_obj(w);
+        pj_render_text(w, "code", s, 0);
+        pj_render_text(w, "name", s, 1);
+        pj_render_text(w, "unit", s, 2);
+        pj_jw_knum(w, "per_person_day", pj_col_double(s, 3));
+        pj_jw_obj_end(w);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    pj_jw_arr_end(w);
     pj_jw_obj_end(w);
     return 0;
 }

@@ -568,6 +568,16 @@ TEST(dualuse_overview_adds_up)
                    0.06);
     }
     json_decref(o);
+    /* the stock page's categories: every one of the table, with its unit and daily need */
+    CHECK_INT(th_call(&s, "GET", "/api/v1/meta", tok, NULL, &o), 200);
+    json_t *cats = json_object_get(o, "supply_categories");
+    CHECK_INT((long long)json_array_size(cats),
+              th_sql_int(&s, "SELECT COUNT(*) FROM supply_categories"));
+    CHECK_STR(th_str(json_array_get(cats, 0), "code"), "grain");
+    CHECK_STR(th_str(json_array_get(cats, 0), "unit"), "kg");
+    CHECK_NEAR(json_number_value(json_object_get(json_array_get(cats, 0), "per_person_day")), 0.4,
+               1e-12);
+    json_decref(o);
     /* an enterprise account does not see the emergency overview */
     char jd[80];
     th_login(&s, "jd", s.demo_pw, jd);
