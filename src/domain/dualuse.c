@@ -867,7 +867,8 @@ static int stock_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT l.id, l.facility_id, f.name, l.category, l.quantity, l.unit,"
-                               " l.expiry, l.source, l.updated_at, l.version FROM stock_lines l"
+                               " l.expiry, l.source, l.updated_at, l.version, f.township_id"
+                               " FROM stock_lines l"
                                " JOIN facilities f ON f.id = l.facility_id WHERE l.id = ?",
                                err);
     if (!s) return -1;
@@ -882,6 +883,7 @@ static int stock_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_jw_kint(w, "facility_id", pj_col_int(s, 1));
     pj_render_text(w, "facility_name", s, 2);
+    pj_render_ref(w, "township_id", s, 10);
     pj_render_text(w, "category", s, 3);
     pj_jw_knum(w, "quantity", pj_col_double(s, 4));
     pj_render_text(w, "unit", s, 5);

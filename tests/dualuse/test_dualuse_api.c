@@ -578,6 +578,15 @@ TEST(dualuse_overview_adds_up)
     CHECK_NEAR(json_number_value(json_object_get(json_array_get(cats, 0), "per_person_day")), 0.4,
                1e-12);
     json_decref(o);
+    /* a stock line names its facility's township (the console's scope for township officers) */
+    CHECK_INT(th_call(&s, "GET", "/api/v1/stock?limit=1", tok, NULL, &o), 200);
+    json_t *line = json_array_get(json_object_get(o, "items"), 0);
+    char q[160];
+    snprintf(q, sizeof q, "SELECT township_id FROM facilities WHERE id = %lld",
+             th_int(line, "facility_id"));
+    CHECK_INT(th_int(line, "township_id"), th_sql_int(&s, q));
+    CHECK(th_int(line, "township_id") > 0);
+    json_decref(o);
     /* an enterprise account does not see the emergency overview */
     char jd[80];
     th_login(&s, "jd", s.demo_pw, jd);
