@@ -44,6 +44,14 @@ export const overview = {
   get: (scenario, population) => get('/overview', { scenario, population }),
 };
 
+/** Stock lines of the supply stores (应急物资). */
+export const stock = {
+  all: (query) => getAll('/stock', query),
+  create: (body) => post('/stock', body),
+  update: (id, body) => patch(`/stock/${id}`, body),
+  remove: (id) => del(`/stock/${id}`),
+};
+
 export const standards = {
   list: (query) => get('/standards', query),
   get: (id) => get(`/standards/${id}`),

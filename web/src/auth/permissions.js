@@ -21,6 +21,7 @@ export const PERMISSIONS = {
   conversions: OFFICIALS,
   manuals: OFFICIALS,
   drills: OFFICIALS,
+  stock: OFFICIALS, // GET /stock; writes: dualuse.write within the facility's scope (canOperate)
   'dualuse.write': OPERATORS, // manuals, conversions, steps, findings (scope: canOperate)
   // eldercare (src/http/h_eldercare.c): personal records for officers and grid workers (scope:
   // their township / grids, checked by the server); pairing for officers; the aggregate

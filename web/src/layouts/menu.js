@@ -20,6 +20,7 @@ export const MENU = [
   { key: 'conversions', route: 'conversions', label: 'nav.conversions', icon: Monitor, perm: 'conversions' },
   { key: 'manuals', route: 'manuals', label: 'nav.manuals', icon: Notebook, perm: 'manuals' },
   { key: 'drills', route: 'drills', label: 'nav.drills', icon: Flag, perm: 'drills' },
+  { key: 'stock', route: 'stock', label: 'nav.stock', icon: Box, perm: 'stock' },
   { key: 'plans', route: 'plans', label: 'nav.plans', icon: MapLocation, perm: 'plans' },
   {
     key: 'eldercare',

@@ -68,6 +68,12 @@ const routes = [
         meta: { perm: 'manuals', title: 'manual.detail', menu: 'manuals' },
       },
       {
+        path: 'stock',
+        name: 'stock',
+        component: () => import('@/views/dualuse/StockList.vue'),
+        meta: { perm: 'stock', title: 'stock.title', menu: 'stock' },
+      },
+      {
         path: 'drills',
         name: 'drills',
         component: () => import('@/views/dualuse/DrillList.vue'),

@@ -247,3 +247,49 @@ export function manualSchedule(manual) {
     for (const s of list) out[`${phase}:${s.code}`] = { earliest_start: s.earliest_start, slack: s.slack, critical: !!s.critical };
   return out;
 }
+
+// ---- emergency stock ----
+
+/** Today's date in Beijing, "YYYY-MM-DD" (the server's calendar), at `nowMs`. */
+export function beijingToday(nowMs = Date.now()) {
+  return new Date(nowMs + 8 * 3600e3).toISOString().slice(0, 10);
+}
+
+/** "YYYY-MM-DD" plus `days` days. */
+export function addDays(day, days) {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+/** Days before expiry that count as "expires soon". */
+export const STOCK_SOON_DAYS = 90;
+
+/**
+ * A stock line's state on `today` (Beijing): 'expired' as the server says, 'soon' when its
+ * expiry is within STOCK_SOON_DAYS days, else 'ok' (no expiry: 'ok').
+ */
+export function stockState(line, today) {
+  if (line.expired) return 'expired';
+  if (line.expiry && line.expiry <= addDays(today, STOCK_SOON_DAYS)) return 'soon';
+  return 'ok';
+}
+
+/**
+ * Per supply category (in the order of `categories`, [{code, unit}]): usable (not expired)
+ * quantity, of which expiring soon, expired quantity and the number of lines.
+ */
+export function stockTotals(lines, categories, today) {
+  const by = new Map(categories.map((c) => [c.code, { code: c.code, unit: c.unit, usable: 0, soon: 0, expired: 0, lines: 0 }]));
+  for (const l of lines) {
+    let x = by.get(l.category);
+    if (!x) by.set(l.category, (x = { code: l.category, unit: l.unit, usable: 0, soon: 0, expired: 0, lines: 0 }));
+    const s = stockState(l, today);
+    x.lines++;
+    if (s === 'expired') x.expired += l.quantity;
+    else {
+      x.usable += l.quantity;
+      if (s === 'soon') x.soon += l.quantity;
+    }
+  }
+  return [...by.values()];
+}

@@ -1,0 +1,149 @@
+// The emergency stock page as its users rely on it: the district officer sees per category
+// what is usable, expiring and expired (the figures the API's lines add up to), where a
+// category is held (a chart), adds a line (a refused one says why at its field), changes and
+// deletes it; a township officer may change only the lines of their township's stores; a
+// viewer reads; an enterprise user has no such page. Dates are relative to Beijing's today.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, login, shot, apiGet, choose, DEMO_PW } from './lib.mjs';
+import { formatNumber } from '../../web/src/utils/format.js';
+import { addDays, beijingToday, stockState, stockTotals, STOCK_SOON_DAYS } from '../../web/src/utils/dualuse.js';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+test('stock states and totals by category, on a given day', () => {
+  const today = '2026-11-30';
+  assert.equal(addDays(today, 1), '2026-12-01');
+  assert.equal(addDays('2026-12-31', 1), '2027-01-01');
+  assert.equal(beijingToday(Date.UTC(2026, 10, 30, 16, 30)), '2026-12-01', 'Beijing is UTC+8');
+  const lines = [
+    { category: 'grain', unit: 'kg', quantity: 100, expiry: '2027-06-30', expired: false },
+    { category: 'grain', unit: 'kg', quantity: 40, expiry: addDays(today, STOCK_SOON_DAYS), expired: false },
+    { category: 'grain', unit: 'kg', quantity: 7, expiry: '2026-11-01', expired: true },
+    { category: 'water', unit: 'L', quantity: 5, expiry: null, expired: false },
+  ];
+  assert.deepEqual(lines.map((l) => stockState(l, today)), ['ok', 'soon', 'expired', 'ok']);
+  const [grain, water, meat] = stockTotals(lines, [{ code: 'grain', unit: 'kg' }, { code: 'water', unit: 'L' }, { code: 'meat', unit: 'kg' }], today);
+  assert.deepEqual(grain, { code: 'grain', unit: 'kg', usable: 140, soon: 40, expired: 7, lines: 3 });
+  assert.deepEqual(water, { code: 'water', unit: 'L', usable: 5, soon: 0, expired: 0, lines: 1 });
+  assert.equal(meat.lines, 0);
+});
+
+describe('emergency stock', { timeout: 180000 }, () => {
+  async function noProblems(page) {
+    assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+  }
+
+  test('the district officer: totals as the lines add up, the chart, a line added (a refused one says why), changed and deleted', async () => {
+    const { context, page } = await openPage(browser, { width: 1366, height: 900 });
+    await login(page, 'officer', DEMO_PW);
+    const all = [];
+    for (let cursor; ; ) {
+      const p = await apiGet(page, `/stock?limit=500${cursor ? '&cursor=' + cursor : ''}`);
+      all.push(...p.items);
+      if (!p.next_cursor) break;
+      cursor = p.next_cursor;
+    }
+    const today = beijingToday();
+    const grainUsable = all.filter((l) => l.category === 'grain' && !l.expired).reduce((s, l) => s + l.quantity, 0);
+    assert.ok(grainUsable > 0, 'the demo holds grain');
+    await page.getByRole('menuitem', { name: '应急物资' }).click();
+    await page.getByRole('heading', { name: '应急物资储备' }).waitFor();
+    const grain = page.getByTestId('stock-cat-grain');
+    await grain.getByText(formatNumber(grainUsable), { exact: true }).waitFor();
+    await page.getByTestId('stock-chart').locator('canvas').first().waitFor();
+    await page.getByText(`显示 ${all.length} / ${all.length} 条`).waitFor();
+    // a card filters the lines to its category
+    await grain.click();
+    const nGrain = all.filter((l) => l.category === 'grain').length;
+    await page.getByText(`显示 ${nGrain} / ${all.length} 条`).waitFor();
+    await shot(page, '60-stock');
+    await grain.click();
+
+    // add: without a category the field says so, nothing written
+    await page.getByTestId('stock-add').click();
+    const dlg = page.getByRole('dialog', { name: '新增库存' });
+    await dlg.getByTestId('stock-facility').locator('input').fill('万达锦华酒店');
+    await page.locator('.el-select-dropdown__item', { hasText: '万达锦华酒店' }).first().click();
+    await dlg.getByTestId('stock-quantity').locator('input').fill('1200');
+    await dlg.getByTestId('stock-save').click();
+    await dlg.locator('.el-form-item__error').getByText('必填').waitFor();
+    assert.equal((await apiGet(page, '/stock?limit=500&facility_id=1')).items.filter((l) => l.quantity === 1200).length, 0);
+    // water, expiring in 30 days: added, shown as expiring soon
+    await choose(page, dlg.getByTestId('stock-category'), '饮用水（L）');
+    const expiry = addDays(today, 30);
+    const date = dlg.locator('.el-form-item', { hasText: '有效期至' }).locator('input').first();
+    await date.fill(expiry);
+    await date.press('Enter');
+    await dlg.getByTestId('stock-source').fill('采购入库');
+    await dlg.getByTestId('stock-save').click();
+    await page.getByText('已新增 万达锦华酒店 的库存').waitFor();
+    const mine = (await apiGet(page, '/stock?limit=500&facility_id=1')).items.find((l) => l.quantity === 1200 && l.category === 'water');
+    assert.ok(mine, 'the line is stored');
+    assert.equal(mine.expiry, expiry);
+    assert.equal(mine.source, '采购入库');
+    const row = page.getByTestId('stock-table').locator('.el-table__body-wrapper tr', { hasText: '万达锦华酒店' }).filter({ hasText: expiry });
+    await row.getByTestId('stock-state').getByText('90 天内到期').waitFor();
+    // change the quantity
+    await row.getByTestId('stock-edit').click();
+    const edit = page.getByRole('dialog', { name: '修改库存' });
+    await edit.getByTestId('stock-quantity').locator('input').fill('1500');
+    await edit.getByTestId('stock-save').click();
+    await page.getByText('已保存').first().waitFor();
+    await row.getByText('1,500 L').waitFor();
+    // delete it (asked first)
+    await row.getByTestId('stock-delete').click();
+    await page.getByRole('dialog', { name: '删除库存' }).getByRole('button', { name: '删除' }).click();
+    await page.getByText('已删除', { exact: true }).waitFor();
+    assert.equal((await apiGet(page, '/stock?limit=500&facility_id=1')).items.some((l) => l.id === mine.id), false);
+    await noProblems(page);
+    await context.close();
+  });
+
+  test('a township officer changes only their township\'s lines; a viewer reads; an enterprise user has no page; a phone keeps it usable', async () => {
+    const { context, page } = await openPage(browser, { width: 1366, height: 900 });
+    await login(page, 'jinhaihu', DEMO_PW);
+    const me = await apiGet(page, '/auth/me');
+    const town = me.township_id ?? me.user?.township_id;
+    assert.ok(town, 'a township officer');
+    const lines = (await apiGet(page, '/stock?limit=500')).items;
+    const own = lines.find((l) => l.township_id === town);
+    const other = lines.find((l) => l.township_id !== town);
+    assert.ok(own && other, 'lines in and out of the township');
+    await page.goto('/stock');
+    await page.getByTestId('stock-add').waitFor();
+    const table = page.getByTestId('stock-table');
+    await table.locator('.el-table__body-wrapper tr', { hasText: own.facility_name }).first().getByTestId('stock-edit').waitFor();
+    assert.equal(await table.locator('.el-table__body-wrapper tr', { hasText: other.facility_name }).first().getByTestId('stock-edit').count(), 0);
+    await noProblems(page);
+    await context.close();
+
+    const v = await openPage(browser, { width: 390, height: 844 });
+    await login(v.page, 'viewer', DEMO_PW);
+    await v.page.goto('/stock');
+    await v.page.getByRole('heading', { name: '应急物资储备' }).waitFor();
+    await v.page.getByTestId('stock-cat-grain').waitFor();
+    assert.equal(await v.page.getByTestId('stock-add').count(), 0);
+    assert.equal(await v.page.getByTestId('stock-edit').count(), 0);
+    // the cards and the table stay within the phone's width
+    const wide = await v.page.getByTestId('stock-totals').evaluate((el) => el.scrollWidth <= window.innerWidth);
+    assert.ok(wide, 'the category cards fit a 390 px screen');
+    await shot(v.page, '61-stock-390');
+    await v.page.getByTestId('stock-chart').scrollIntoViewIfNeeded();
+    await shot(v.page, '61b-stock-chart-390');
+    await v.context.close();
+
+    const e = await openPage(browser);
+    await login(e.page, 'jd', DEMO_PW);
+    assert.equal(await e.page.getByRole('menuitem', { name: '应急物资' }).count(), 0);
+    await e.page.goto('/stock');
+    await e.page.getByText('无权限', { exact: true }).waitFor();
+    await e.context.close();
+  });
+});
