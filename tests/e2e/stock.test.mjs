@@ -102,6 +102,13 @@ describe('emergency stock', { timeout: 180000 }, () => {
     await page.getByRole('dialog', { name: '删除库存' }).getByRole('button', { name: '删除' }).click();
     await page.getByText('已删除', { exact: true }).waitFor();
     assert.equal((await apiGet(page, '/stock?limit=500&facility_id=1')).items.some((l) => l.id === mine.id), false);
+    // a store's page links to its stock, filtered to it
+    const store = all[0];
+    await page.goto(`/facilities/${store.facility_id}`);
+    await page.getByTestId('facility-stock').click();
+    await page.waitForURL(/\/stock\?facility_id=/);
+    const held = all.filter((l) => l.facility_id === store.facility_id).length;
+    await page.getByText(`显示 ${held} / ${all.length} 条`).waitFor();
     await noProblems(page);
     await context.close();
   });

@@ -49,6 +49,7 @@ export default {
     deleteTitle: 'Delete stock',
     deleteConfirm: 'Delete the {category} stock of {facility} ({q})?',
     deleted: 'Deleted',
+    ofFacility: 'Stock held here',
   },
   common: {
     search: 'Search',

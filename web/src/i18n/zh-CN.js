@@ -51,6 +51,7 @@ export default {
     deleteTitle: '删除库存',
     deleteConfirm: '删除 {facility} 的{category}库存（{q}）？',
     deleted: '已删除',
+    ofFacility: '查看本设施库存',
   },
   common: {
     search: '查询',
