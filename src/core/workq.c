@@ -1,0 +1,149 @@
+/* The worker pool (see workq.h): one lock over a queue of waiting jobs and a list of finished
+ * ones; a worker appends what it finished and counts the eventfd up by one. */
+#include "core/workq.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "core/banned.h"
+
+struct pj_workq {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pj_work *todo, **todo_tail; /* waiting, oldest first */
+    pj_work *done, **done_tail; /* finished, not yet taken, oldest first */
+    int held;                   /* jobs waiting or running */
+    int max_held;
+    int stopping;
+    int nthreads;
+    pthread_t th[PJ_WORKQ_THREADS_MAX];
+    int efd;
+};
+
+static void *worker(void *arg)
+{
+    pj_workq *q = arg;
+    pthread_mutex_lock(&q->mu);
+    for (;;) {
+        while (!q->todo && !q->stopping) pthread_cond_wait(&q->cv, &q->mu);
+        if (q->stopping) break; /* the waiting jobs go back to the caller of pj_workq_stop */
+        pj_work *w = q->todo;
+        q->todo = w->next;
+        if (!q->todo) q->todo_tail = &q->todo;
+        pthread_mutex_unlock(&q->mu);
+        w->run(w);
+        pthread_mutex_lock(&q->mu);
+        w->ran = 1;
+        w->next = NULL;
+        *q->done_tail = w;
+        q->done_tail = &w->next;
+        q->held--;
+        /* one count per job (the counter cannot overflow); pj_workq_stop closes the
+         * descriptor only after the join */
+        uint64_t one = 1;
+        ssize_t k = write(q->efd, &one, sizeof one);
+        (void)k;
+    }
+    pthread_mutex_unlock(&q->mu);
+    return NULL;
+}
+
+int pj_workq_start(pj_workq **out, int threads, int max_waiting, pj_err *err)
+{
+    *out = NULL;
+    if (threads < 1) threads = 1;
+    if (threads > PJ_WORKQ_THREADS_MAX) threads = PJ_WORKQ_THREADS_MAX;
+    pj_workq *q = calloc(1, sizeof *q);
+    if (!q) return pj_fail(err, 500, "internal", "", "out of memory");
+    q->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (q->efd < 0) {
+        free(q);
+        return pj_fail(err, 500, "internal", "", "cannot create the workers' eventfd");
+    }
+    pthread_mutex_init(&q->mu, NULL);
+    pthread_cond_init(&q->cv, NULL);
+    q->todo_tail = &q->todo;
+    q->done_tail = &q->done;
+    q->max_held = threads + (max_waiting > 0 ? max_waiting : 0);
+    /* the workers run with every signal blocked: the event loop handles them */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    pthread_mutex_lock(&q->mu);
+    for (int i = 0; i < threads; i++) {
+        if (pthread_create(&q->th[i], NULL, worker, q)) break;
+        q->nthreads++;
+    }
+    pthread_mutex_unlock(&q->mu);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (!q->nthreads) {
+        pj_workq_stop(q);
+        return pj_fail(err, 500, "internal", "", "cannot start a worker thread");
+    }
+    *out = q;
+    return 0;
+}
+
+int pj_workq_full(pj_workq *q)
+{
+    pthread_mutex_lock(&q->mu);
+    int full = q->held >= q->max_held || q->stopping;
+    pthread_mutex_unlock(&q->mu);
+    return full;
+}
+
+int pj_workq_add(pj_workq *q, pj_work *w)
+{
+    pthread_mutex_lock(&q->mu);
+    int full = q->held >= q->max_held || q->stopping;
+    if (!full) {
+        w->next = NULL;
+        w->ran = 0;
+        *q->todo_tail = w;
+        q->todo_tail = &w->next;
+        q->held++;
+        pthread_cond_signal(&q->cv);
+    }
+    pthread_mutex_unlock(&q->mu);
+    return full ? -1 : 0;
+}
+
+int pj_workq_fd(const pj_workq *q)
+{
+    return q->efd;
+}
+
+pj_work *pj_workq_take(pj_workq *q)
+{
+    uint64_t n;
+    ssize_t k = read(q->efd, &n, sizeof n); /* EAGAIN: nothing to clear */
+    (void)k;
+    pthread_mutex_lock(&q->mu);
+    pj_work *list = q->done;
+    q->done = NULL;
+    q->done_tail = &q->done;
+    pthread_mutex_unlock(&q->mu);
+    return list;
+}
+
+pj_work *pj_workq_stop(pj_workq *q)
+{
+    if (!q) return NULL;
+    pthread_mutex_lock(&q->mu);
+    q->stopping = 1;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+    for (int i = 0; i < q->nthreads; i++) pthread_join(q->th[i], NULL);
+    /* the finished jobs, then the waiting ones */
+    *q->done_tail = q->todo;
+    pj_work *list = q->done;
+    pthread_cond_destroy(&q->cv);
+    pthread_mutex_destroy(&q->mu);
+    close(q->efd);
+    free(q);
+    return list;
+}

@@ -1,0 +1,42 @@
+/* A small pool of worker threads for work that must not hold up an event loop (a password
+ * check): jobs wait in a bounded queue, run on a worker, and come back to the loop through a
+ * completion queue whose descriptor (an eventfd) is readable while finished jobs wait there.
+ * The loop owns a job again once it has taken it back. */
+#ifndef PJ_WORKQ_H
+#define PJ_WORKQ_H
+
+#include "core/err.h"
+
+#define PJ_WORKQ_THREADS_MAX 4
+
+/* A job: embed it first in the job's own struct. The pool uses next and sets ran; owner is
+ * the submitter's (the pool does not touch it). */
+typedef struct pj_work {
+    struct pj_work *next;
+    void (*run)(struct pj_work *w);  /* on a worker thread: touches only the job */
+    void (*free)(struct pj_work *w); /* the submitter's, for freeing it; never called by the pool */
+    void *owner;
+    int ran; /* 1 once run has returned */
+} pj_work;
+
+typedef struct pj_workq pj_workq;
+
+/* Starts `threads` workers (1..PJ_WORKQ_THREADS_MAX) holding at most threads + max_waiting jobs
+ * (running and waiting). 0, or -1 with err set. */
+int pj_workq_start(pj_workq **out, int threads, int max_waiting, pj_err *err);
+/* 1 when a job handed over now would be refused (the pool holds all it may, or stops). */
+int pj_workq_full(pj_workq *q);
+/* Hands w over: 0, or -1 when the pool is full or stopping (w is still the caller's). */
+int pj_workq_add(pj_workq *q, pj_work *w);
+/* The descriptor that is readable while finished jobs wait to be taken. */
+int pj_workq_fd(const pj_workq *q);
+/* The finished jobs in the order they finished, as a list through next (the caller's again),
+ * NULL when none. Clears the descriptor first, so a job finishing meanwhile makes it readable
+ * again. */
+pj_work *pj_workq_take(pj_workq *q);
+/* Stops the workers (a running job finishes; waiting ones are not started), joins them and
+ * frees the pool. Returns the jobs it still held, for the caller: the finished ones not yet
+ * taken (ran = 1), then those never started (ran = 0). NULL q: nothing. */
+pj_work *pj_workq_stop(pj_workq *q);
+
+#endif

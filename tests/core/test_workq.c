@@ -1,0 +1,119 @@
+/* Unit tests of src/core/workq.c: the worker pool's bound, its completion queue and its stop. */
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/workq.h"
+#include "t.h"
+
+typedef struct job {
+    pj_work work; /* first */
+    int n;
+    int out;
+} job;
+
+/* jobs block here until the test opens the gate */
+static pthread_mutex_t gate_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t gate_cv = PTHREAD_COND_INITIALIZER;
+static int gate_open, started;
+
+static void gate(int open)
+{
+    pthread_mutex_lock(&gate_mu);
+    gate_open = open;
+    started = 0;
+    pthread_cond_broadcast(&gate_cv);
+    pthread_mutex_unlock(&gate_mu);
+}
+
+static void job_run(pj_work *w)
+{
+    pthread_mutex_lock(&gate_mu);
+    started++;
+    pthread_cond_broadcast(&gate_cv);
+    while (!gate_open) pthread_cond_wait(&gate_cv, &gate_mu);
+    pthread_mutex_unlock(&gate_mu);
+    job *j = (job *)w;
+    j->out = j->n * 2;
+}
+
+static int readable(int fd, int ms)
+{
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    return poll(&p, 1, ms) == 1;
+}
+
+/* One worker and two waiting: a fourth job is refused; each comes back once, run, in the
+ * order it finished; the descriptor tells when. */
+TEST(core_workq_bound_and_completion)
+{
+    pj_workq *q;
+    pj_err err;
+    pj_err_clear(&err);
+    gate(0);
+    CHECK_INT(pj_workq_start(&q, 1, 2, &err), 0);
+    job jobs[4];
+    memset(jobs, 0, sizeof jobs);
+    for (int i = 0; i < 4; i++) jobs[i].n = i + 1, jobs[i].work.run = job_run;
+    for (int i = 0; i < 3; i++) CHECK_INT(pj_workq_add(q, &jobs[i].work), 0);
+    CHECK(pj_workq_full(q));
+    CHECK_INT(pj_workq_add(q, &jobs[3].work), -1);
+    CHECK(!readable(pj_workq_fd(q), 50));
+    CHECK(pj_workq_take(q) == NULL);
+    gate(1);
+    int got = 0;
+    while (got < 3) {
+        CHECK(readable(pj_workq_fd(q), 5000));
+        for (pj_work *w = pj_workq_take(q); w; w = w->next) {
+            job *j = (job *)w;
+            CHECK(w->ran);
+            CHECK_INT(j->n, got + 1); /* one worker: they finish in order */
+            CHECK_INT(j->out, 2 * j->n);
+            got++;
+        }
+    }
+    CHECK(!pj_workq_full(q));
+    CHECK_INT(pj_workq_add(q, &jobs[3].work), 0);
+    CHECK(readable(pj_workq_fd(q), 5000));
+    pj_work *w = pj_workq_take(q);
+    CHECK(w == &jobs[3].work && !w->next && jobs[3].out == 8);
+    CHECK(pj_workq_stop(q) == NULL);
+}
+
+static void *open_later(void *arg)
+{
+    struct timespec ts = {0, 100 * 1000000};
+    nanosleep(&ts, NULL);
+    gate(1);
+    return NULL;
+}
+
+/* Stopped with a job running and two waiting: the running one finishes and comes back with
+ * ran = 1, before the two never started. */
+TEST(core_workq_stop_returns_what_it_held)
+{
+    pj_workq *q;
+    pj_err err;
+    pj_err_clear(&err);
+    gate(0);
+    CHECK_INT(pj_workq_start(&q, 1, 4, &err), 0);
+    job jobs[3];
+    memset(jobs, 0, sizeof jobs);
+    for (int i = 0; i < 3; i++) {
+        jobs[i].n = i + 1;
+        jobs[i].work.run = job_run;
+        CHECK_INT(pj_workq_add(q, &jobs[i].work), 0);
+    }
+    pthread_mutex_lock(&gate_mu); /* the worker has taken the first job */
+    while (!started) pthread_cond_wait(&gate_cv, &gate_mu);
+    pthread_mutex_unlock(&gate_mu);
+    pthread_t th;
+    CHECK_INT(pthread_create(&th, NULL, open_later, NULL), 0);
+    pj_work *w = pj_workq_stop(q);
+    pthread_join(th, NULL);
+    CHECK(w == &jobs[0].work && w->ran && jobs[0].out == 2);
+    CHECK(w->next == &jobs[1].work && !jobs[1].work.ran && !jobs[1].out);
+    CHECK(w->next->next == &jobs[2].work && !jobs[2].work.ran && !w->next->next->next);
+}
