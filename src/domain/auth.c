@@ -221,33 +221,52 @@ static int new_session(pj_ctx *c, int64_t user_id, char token[PJ_TOKEN_HEX + 1],
     return rc < 0 ? -1 : 0;
 }
 
-int pj_auth_login(pj_ctx *c, const char *username, const char *password, pj_jw *w,
-                  char token_out[PJ_TOKEN_HEX + 1], pj_err *err)
+/* The user of a name: id (0: none), stored hash, disabled flag and role. */
+static int user_of(pj_ctx *c, const char *username, int64_t *id, char hash[crypto_pwhash_STRBYTES],
+                   int64_t *disabled, char role[32], pj_err *err)
 {
+    *id = *disabled = 0;
+    hash[0] = role[0] = 0;
     pj_stmt *s = pj_db_prepare(
         c->db, "SELECT id, password_hash, disabled, role FROM users WHERE username = ?", err);
     if (!s) return -1;
     pj_stmt_text(s, 1, username);
     int rc = pj_stmt_step(s, err);
-    int64_t id = 0, disabled = 0;
-    char hash[crypto_pwhash_STRBYTES] = "";
-    char role[32] = "";
     if (rc == 1) {
-        id = pj_col_int(s, 0);
-        snprintf(hash, sizeof hash, "%s", pj_col_text(s, 1));
-        disabled = pj_col_int(s, 2);
-        snprintf(role, sizeof role, "%s", pj_col_text(s, 3));
+        *id = pj_col_int(s, 0);
+        snprintf(hash, crypto_pwhash_STRBYTES, "%s", pj_col_text(s, 1));
+        *disabled = pj_col_int(s, 2);
+        snprintf(role, 32, "%s", pj_col_text(s, 3));
     }
     pj_stmt_done(s);
-    if (rc < 0) return -1;
-    const char *addr = c->client && *c->client ? c->client : "local";
-    /* failures are counted per address (an IPv6 client's per /64), shown as the address */
-    const char *key = c->client_key && *c->client_key ? c->client_key : addr;
-    uint64_t tag = pw_tag_of(id ? hash : NULL);
+    return rc < 0 ? -1 : 0;
+}
+
+/* What failures are counted by: the client's address, an IPv6 one's /64 ("local" outside
+ * HTTP). */
+static const char *fail_addr(const pj_ctx *c)
+{
+    return c->client && *c->client ? c->client : "local";
+}
+
+static const char *fail_key_of(const pj_ctx *c)
+{
+    return c->client_key && *c->client_key ? c->client_key : fail_addr(c);
+}
+
+_Static_assert(PJ_PWHASH_MAX == crypto_pwhash_STRBYTES, "pj_login's hash holds a stored hash");
+
+int pj_login_start(pj_ctx *c, const char *username, const char *password, pj_login *l, pj_err *err)
+{
+    memset(l, 0, sizeof *l);
+    int64_t id, disabled;
+    char role[32];
+    if (user_of(c, username, &id, l->hash, &disabled, role, err)) return -1;
+    l->tag = pw_tag_of(id ? l->hash : NULL);
     int64_t now = pj_now();
     /* locked for this name from this address: the same answer whether the name exists */
-    fail_entry *fe = fail_find(username, key, 0);
-    if (fe && fe->pw_tag == tag && fe->locked_until > now)
+    fail_entry *fe = fail_find(username, fail_key_of(c), 0);
+    if (fe && fe->pw_tag == l->tag && fe->locked_until > now)
         return pj_fail(err, 423, "locked", "username",
                        "too many failed logins; try again in %lld minutes",
                        (long long)((fe->locked_until - now + 59) / 60));
@@ -255,9 +274,55 @@ int pj_auth_login(pj_ctx *c, const char *username, const char *password, pj_jw *
         /* an unknown name costs as much as a wrong password, so timing tells nothing */
         static char dummy[crypto_pwhash_STRBYTES];
         if (!dummy[0]) hash_password(c, "pingji-timing-equaliser", dummy, NULL);
-        snprintf(hash, sizeof hash, "%s", dummy);
+        snprintf(l->hash, sizeof l->hash, "%s", dummy);
     }
-    int ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 && id && !disabled;
+    l->username = strdup(username);
+    l->password = strdup(password);
+    if (!l->username || !l->password) {
+        pj_login_clear(l);
+        return pj_fail(err, 500, "internal", "", "out of memory");
+    }
+    return 0;
+}
+
+int pj_login_verify(pj_login *l)
+{
+    size_t n = strlen(l->password);
+    l->verified = crypto_pwhash_str_verify(l->hash, l->password, n) == 0;
+    sodium_memzero(l->password, n);
+    return l->verified;
+}
+
+void pj_login_clear(pj_login *l)
+{
+    if (l->password) sodium_memzero(l->password, strlen(l->password));
+    free(l->password);
+    free(l->username);
+    l->password = l->username = NULL;
+}
+
+int pj_login_finish(pj_ctx *c, const pj_login *l, pj_jw *w, char token_out[PJ_TOKEN_HEX + 1],
+                    pj_err *err)
+{
+    const char *username = l->username;
+    int64_t id, disabled;
+    char hash[crypto_pwhash_STRBYTES], role[32];
+    /* the user as it is now: the password was checked against the hash stored at the start */
+    if (user_of(c, username, &id, hash, &disabled, role, err)) return -1;
+    const char *addr = fail_addr(c);
+    /* failures are counted per address (an IPv6 client's per /64), shown as the address */
+    const char *key = fail_key_of(c);
+    uint64_t tag = pw_tag_of(id ? hash : NULL);
+    int64_t now = pj_now();
+    /* a lock made while the password was checked (by other attempts finishing first) holds
+     * for this attempt too, as when the attempts come one after the other */
+    fail_entry *fe = fail_find(username, key, 0);
+    if (fe && fe->pw_tag == tag && fe->locked_until > now)
+        return pj_fail(err, 423, "locked", "username",
+                       "too many failed logins; try again in %lld minutes",
+                       (long long)((fe->locked_until - now + 59) / 60));
+    /* a password checked against a hash since replaced counts as a wrong one */
+    int ok = l->verified && tag == l->tag && id && !disabled;
     if (!ok) {
         /* count the failure for this name and address, known name or not */
         fe = fail_find(username, key, 1);
@@ -311,6 +376,17 @@ int pj_auth_login(pj_ctx *c, const char *username, const char *password, pj_jw *
 fail:
     pj_db_rollback(c->db);
     return -1;
+}
+
+int pj_auth_login(pj_ctx *c, const char *username, const char *password, pj_jw *w,
+                  char token_out[PJ_TOKEN_HEX + 1], pj_err *err)
+{
+    pj_login l;
+    if (pj_login_start(c, username, password, &l, err)) return -1;
+    pj_login_verify(&l);
+    int rc = pj_login_finish(c, &l, w, token_out, err);
+    pj_login_clear(&l);
+    return rc;
 }
 
 int pj_auth_session(pj_ctx *c, const char *token, pj_err *err)

@@ -19,6 +19,31 @@ int pj_password_rules(const char *username, const char *password, pj_err *err);
  * audited with the address. */
 int pj_auth_login(pj_ctx *c, const char *username, const char *password, pj_jw *w,
                   char token_out[PJ_TOKEN_HEX + 1], pj_err *err);
+
+/* pj_auth_login in three steps, for a caller that must not wait for the password check (the
+ * server checks it on a worker thread): start and finish on the thread that owns c (the
+ * database, the failure counts), verify on any thread. Answers, lockouts and audit rows are
+ * those of pj_auth_login. */
+#define PJ_PWHASH_MAX 128 /* crypto_pwhash_STRBYTES */
+typedef struct pj_login {
+    char *username, *password; /* owned copies; the password is wiped once checked */
+    char hash[PJ_PWHASH_MAX];  /* checked against: the stored hash, or an unknown name's dummy */
+    uint64_t tag;              /* which stored hash that was (0: no such user) */
+    int verified;              /* pj_login_verify's answer */
+} pj_login;
+/* Looks the name up and refuses it when locked for the client's address (423, the same for
+ * names that do not exist); else fills l (pj_login_clear releases it). */
+int pj_login_start(pj_ctx *c, const char *username, const char *password, pj_login *l, pj_err *err);
+/* The argon2id check of l's password (~100 ms, 64 MiB); touches nothing but l. Sets and
+ * returns l->verified, and wipes the password. */
+int pj_login_verify(pj_login *l);
+/* Given the check, as pj_auth_login goes on: the failure counted and audited (401, or 423 when
+ * other attempts locked the name meanwhile), or the session (token_out, w as pj_auth_login).
+ * A hash changed since the start fails the attempt. */
+int pj_login_finish(pj_ctx *c, const pj_login *l, pj_jw *w, char token_out[PJ_TOKEN_HEX + 1],
+                    pj_err *err);
+/* Wipes and frees l's copies. */
+void pj_login_clear(pj_login *l);
 /* Resolves a bearer token into c->actor (username copied into c->arena); 401 when unknown,
  * expired or the user disabled. Touches last_seen at most once a minute. */
 int pj_auth_session(pj_ctx *c, const char *token, pj_err *err);
