@@ -119,10 +119,11 @@ int pj_workq_fd(const pj_workq *q)
 
 pj_work *pj_workq_take(pj_workq *q)
 {
+    pthread_mutex_lock(&q->mu);
+    /* under the lock, as the workers count it up: readable exactly while jobs wait here */
     uint64_t n;
     ssize_t k = read(q->efd, &n, sizeof n); /* EAGAIN: nothing to clear */
     (void)k;
-    pthread_mutex_lock(&q->mu);
     pj_work *list = q->done;
     q->done = NULL;
     q->done_tail = &q->done;

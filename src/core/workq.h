@@ -31,8 +31,7 @@ int pj_workq_add(pj_workq *q, pj_work *w);
 /* The descriptor that is readable while finished jobs wait to be taken. */
 int pj_workq_fd(const pj_workq *q);
 /* The finished jobs in the order they finished, as a list through next (the caller's again),
- * NULL when none. Clears the descriptor first, so a job finishing meanwhile makes it readable
- * again. */
+ * NULL when none; the descriptor is clear until the next one finishes. */
 pj_work *pj_workq_take(pj_workq *q);
 /* Stops the workers (a running job finishes; waiting ones are not started), joins them and
  * frees the pool. Returns the jobs it still held, for the caller: the finished ones not yet
