@@ -221,6 +221,23 @@ static int new_session(pj_ctx *c, int64_t user_id, char token[PJ_TOKEN_HEX + 1],
     return rc < 0 ? -1 : 0;
 }
 
+/* The hash an unknown name's password is checked against, made once (at the cost settings
+ * asks for). */
+static const char *dummy_hash(const pj_settings *settings)
+{
+    static char dummy[crypto_pwhash_STRBYTES];
+    if (!dummy[0]) {
+        pj_ctx c = {.settings = settings};
+        hash_password(&c, "pingji-timing-equaliser", dummy, NULL);
+    }
+    return dummy;
+}
+
+void pj_auth_prepare(const pj_settings *settings)
+{
+    dummy_hash(settings);
+}
+
 /* The user of a name: id (0: none), stored hash, disabled flag and role. */
 static int user_of(pj_ctx *c, const char *username, int64_t *id, char hash[crypto_pwhash_STRBYTES],
                    int64_t *disabled, char role[32], pj_err *err)
@@ -270,12 +287,8 @@ int pj_login_start(pj_ctx *c, const char *username, const char *password, pj_log
         return pj_fail(err, 423, "locked", "username",
                        "too many failed logins; try again in %lld minutes",
                        (long long)((fe->locked_until - now + 59) / 60));
-    if (!id) {
-        /* an unknown name costs as much as a wrong password, so timing tells nothing */
-        static char dummy[crypto_pwhash_STRBYTES];
-        if (!dummy[0]) hash_password(c, "pingji-timing-equaliser", dummy, NULL);
-        snprintf(l->hash, sizeof l->hash, "%s", dummy);
-    }
+    /* an unknown name costs as much as a wrong password, so timing tells nothing */
+    if (!id) snprintf(l->hash, sizeof l->hash, "%s", dummy_hash(c->settings));
     l->username = strdup(username);
     l->password = strdup(password);
     if (!l->username || !l->password) {

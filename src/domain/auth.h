@@ -9,6 +9,9 @@
 
 /* Starts libsodium (its fastest argon2id code for this CPU); call once before hashing. */
 int pj_auth_init(pj_err *err);
+/* Makes the dummy hash the passwords of unknown names are checked against (one argon2id hash
+ * at settings' cost), so that no log-in has to: the server calls it at start. */
+void pj_auth_prepare(const pj_settings *settings);
 
 /* Checks the password rules (≥ 10 characters, not the user name, not containing it). */
 int pj_password_rules(const char *username, const char *password, pj_err *err);

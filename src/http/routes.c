@@ -1,5 +1,6 @@
 /* The route table and the handlers: each translates HTTP to one domain call. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/util.h"
@@ -31,21 +32,57 @@ static int h_meta(pj_req *r)
 
 /* ---- auth ---- */
 
-static int h_login(pj_req *r)
+/* A log-in whose password is being checked on a worker thread. */
+typedef struct login_job {
+    pj_work work; /* first: the worker pool's part */
+    pj_login l;
+} login_job;
+
+static void login_run(pj_work *w)
 {
-    static const char *const allowed[] = {"username", "password", NULL};
-    const char *u, *p;
+    pj_login_verify(&((login_job *)w)->l);
+}
+
+static void login_free(pj_work *w)
+{
+    login_job *j = (login_job *)w;
+    pj_login_clear(&j->l);
+    free(j);
+}
+
+/* The rest of a log-in, on the loop once its password is checked. */
+static int h_login_done(pj_req *r, pj_work *w)
+{
     char token[PJ_TOKEN_HEX + 1];
-    if (pj_h_need_body(r) || pj_in_object(r->body, &r->err) ||
-        pj_in_only(r->body, allowed, &r->err) ||
-        pj_in_str(r->body, "username", 1, 1, 64, &u, &r->err) < 0 ||
-        pj_in_str(r->body, "password", 1, 1, 256, &p, &r->err) < 0 ||
-        pj_auth_login(&r->ctx, u, p, &r->w, token, &r->err))
-        return -1;
+    if (pj_login_finish(&r->ctx, &((login_job *)w)->l, &r->w, token, &r->err)) return -1;
     /* a session cookie: the server's idle expiry decides when it stops working */
     const char *proto = pj_head_get(r->head, "X-Forwarded-Proto");
     r->set_cookie = pj_arena_printf(&r->arena, "pj_session=%s; Path=/; HttpOnly; SameSite=Strict%s",
                                     token, proto && !strcmp(proto, "https") ? "; Secure" : "");
+    return 0;
+}
+
+/* The name looked up and the lock checked here; the password (argon2id, ~100 ms) on a worker
+ * thread, so the loop serves everyone else meanwhile; then h_login_done. */
+static int h_login(pj_req *r)
+{
+    static const char *const allowed[] = {"username", "password", NULL};
+    const char *u, *p;
+    if (pj_h_need_body(r) || pj_in_object(r->body, &r->err) ||
+        pj_in_only(r->body, allowed, &r->err) ||
+        pj_in_str(r->body, "username", 1, 1, 64, &u, &r->err) < 0 ||
+        pj_in_str(r->body, "password", 1, 1, 256, &p, &r->err) < 0)
+        return -1;
+    login_job *j = calloc(1, sizeof *j);
+    if (!j) return pj_fail(&r->err, 500, "internal", "", "out of memory");
+    if (pj_login_start(&r->ctx, u, p, &j->l, &r->err)) {
+        free(j);
+        return -1;
+    }
+    j->work.run = login_run;
+    j->work.free = login_free;
+    r->work = &j->work;
+    r->then = h_login_done;
     return 0;
 }
 

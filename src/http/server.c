@@ -82,6 +82,12 @@ typedef struct login_bucket {
     int64_t full_at_ms; /* the bucket is full from then on; each attempt adds LOGIN_EVERY_MS */
 } login_bucket;
 
+/* Log-ins' password checks (argon2id, ~100 ms and 64 MiB each) run on worker threads, not on
+ * the loop: one worker on a machine of up to 3 cores (the loop keeps a core), two from 4 on;
+ * LOGIN_QUEUE more wait at most, beyond that 503 busy with Retry-After LOGIN_BUSY_S. */
+#define LOGIN_QUEUE  32
+#define LOGIN_BUSY_S 1
+
 /* A response ready to go. Responses to requests handled while a group-commit batch is open
  * wait here until the batch is durable. */
 typedef struct reply {
@@ -100,6 +106,8 @@ typedef struct reply {
     char user[48];
     int64_t t0;
     int64_t wait_plan; /* waiting for this plan's outcome (srv->waiters) */
+    /* waiting for its work on the workers (the job's owner is the reply): answered by then */
+    int (*then)(pj_req *r, pj_work *w);
 } reply;
 
 /* One client connection. Requests on it are answered in order: while one is being answered
@@ -146,6 +154,8 @@ struct pj_server {
     int npending;
     reply *waiters;             /* ?wait=1 plan requests, answered at their plan's outcome */
     struct event *ev_plan_done; /* the planner pool's notification */
+    pj_workq *workers;          /* log-ins' password checks (pj_req.work) */
+    struct event *ev_work;      /* the workers' notification: checks done */
     struct event *ev_batch;
     uint64_t batches, batched;
     cache_entry cache[CACHE_SLOTS];
@@ -1128,28 +1138,177 @@ static const char *cache_key(pj_arena *a, const char *target)
     return k;
 }
 
+/* A request of c's head as handlers see it, before the route's part. */
+static void req_init(pj_server *srv, pj_req *r, conn *c)
+{
+    memset(r, 0, sizeof *r);
+    r->head = &c->head;
+    /* one arena serves every request in turn: its first block is reused, not allocated and
+     * freed per request */
+    r->arena = srv->arena;
+    pj_buf_init(&r->out, 64 << 20);
+    pj_jw_init(&r->w, &r->out);
+    r->ctx.db = srv->db;
+    r->ctx.arena = &r->arena;
+    r->ctx.settings = &srv->opts.settings;
+    r->ctx.request_id = r->request_id;
+    r->method = c->head.method;
+    r->status = 200;
+}
+
+static void req_release(pj_server *srv, pj_req *r)
+{
+    if (r->body) json_decref(r->body);
+    pj_buf_free(&r->out);
+    pj_arena_reset(&r->arena);
+    srv->arena = r->arena;
+}
+
+/* The reply of a handled request (its body and extra header lines taken over). */
+static reply *reply_of(conn *c, pj_req *r, char *extra, int64_t t0)
+{
+    reply *p = calloc(1, sizeof *p);
+    if (!p) abort();
+    p->c = c;
+    p->status = r->status;
+    p->body = r->out.data; /* ownership moves to the reply */
+    p->len = r->out.len;
+    r->out.data = NULL;
+    p->cached = r->cached;
+    if (p->cached) p->cached->refs++;
+    if (r->set_cookie) {
+        char *x = NULL;
+        if (asprintf(&x, "%sSet-Cookie: %s\r\n", extra ? extra : "", r->set_cookie) < 0) abort();
+        free(extra);
+        extra = x;
+    }
+    p->extra = extra;
+    p->ctype = r->status < 300 ? r->content_type : NULL;
+    p->t0 = t0;
+    copy_str(p->rid, sizeof p->rid, r->request_id);
+    copy_str(p->method, sizeof p->method, r->method);
+    copy_str(p->user, sizeof p->user, r->ctx.actor.username);
+    return p;
+}
+
+/* Sends p now, or lets it wait: for its plan's outcome, or for the open batch's commit.
+ * from_loop: as reply_send's. */
+static void reply_route(pj_server *srv, reply *p, int from_loop)
+{
+    if (p->wait_plan && !pj_db_batch_active(srv->db)) {
+        /* answered at the plan's outcome */
+        p->next = srv->waiters;
+        srv->waiters = p;
+    } else if (pj_db_batch_active(srv->db)) {
+        /* answered once the batch is durable */
+        *srv->pending_tail = p;
+        srv->pending_tail = &p->next;
+        srv->npending++;
+    } else {
+        reply_send(srv, p, from_loop);
+        reply_free(p);
+    }
+}
+
+/* The answer when the workers hold all the log-ins they may: 503 busy, Retry-After. */
+static void workers_busy(pj_err *e, char **extra)
+{
+    pj_fail(e, 503, "busy", "",
+            "too many log-ins are waiting for their password check; try again in %d s",
+            LOGIN_BUSY_S);
+    if (asprintf(extra, "Retry-After: %d\r\n", LOGIN_BUSY_S) < 0) *extra = NULL;
+}
+
+/* Hands r's work to the workers; its reply p waits for it (work_done answers it). When they
+ * take no more, p is answered 503 busy at once. */
+static void work_hand(pj_server *srv, reply *p, pj_req *r)
+{
+    pj_work *w = r->work;
+    if (r->status < 300) {
+        w->owner = p;
+        p->then = r->then;
+        if (pj_workq_add(srv->workers, w) == 0) return;
+        pj_err e;
+        pj_err_clear(&e);
+        char *extra = NULL;
+        workers_busy(&e, &extra);
+        reply_error(p, &e);
+        p->extra = extra;
+    }
+    w->free(w);
+    reply_route(srv, p, 0);
+}
+
+/* Answers the request whose work w is done: then() as its handler on the loop, its writes in
+ * the open batch (or a new one) like any request's, the reply sent once that is durable. */
+static void work_done(pj_server *srv, pj_work *w)
+{
+    reply *p = w->owner;
+    conn *c = p->c; /* busy, so open, while its reply waits */
+    pj_req r;
+    req_init(srv, &r, c);
+    copy_str(r.request_id, sizeof r.request_id, p->rid);
+    r.ctx.client = c->client;
+    r.ctx.client_key = c->bill->addr;
+    if (!pj_db_batch_active(srv->db)) {
+        if (pj_db_batch_open(srv->db, &r.err) == 0) event_active(srv->ev_batch, 0, 0);
+        pj_err_clear(&r.err); /* without a batch, then's writes commit on their own */
+    }
+    int rc = p->then(&r, w);
+    w->free(w);
+    if (rc) write_error(&r);
+    reply *q = reply_of(c, &r, NULL, p->t0);
+    reply_free(p);
+    reply_route(srv, q, 1);
+    req_release(srv, &r);
+}
+
+/* The workers' notification: answers the requests whose work is done, in that order. */
+static void on_work(evutil_socket_t fd, short what, void *arg)
+{
+    pj_server *srv = arg;
+    for (pj_work *w = pj_workq_take(srv->workers), *n; w; w = n) {
+        n = w->next;
+        work_done(srv, w);
+    }
+}
+
+/* Stops the workers (a check running finishes) and answers what waited for them: work done as
+ * usual, work never started 503 stopping. */
+static void work_stop(pj_server *srv)
+{
+    if (srv->ev_work) event_free(srv->ev_work); /* before the pool closes its descriptor */
+    srv->ev_work = NULL;
+    pj_work *w = pj_workq_stop(srv->workers);
+    srv->workers = NULL;
+    for (pj_work *n; w; w = n) {
+        n = w->next;
+        if (w->ran) {
+            work_done(srv, w);
+            continue;
+        }
+        reply *p = w->owner;
+        w->free(w);
+        pj_err e;
+        pj_err_clear(&e);
+        pj_fail(&e, 503, "stopping", "", "the server is stopping");
+        reply_error(p, &e);
+        p->c->closing = 1;
+        reply_send(srv, p, 0);
+        reply_free(p);
+    }
+}
+
 /* Answers the request at the head of c's input (its body: body[0..blen)). */
 static void handle(pj_server *srv, conn *c, const char *body, size_t blen)
 {
     int64_t t0 = now_us();
     pj_req r;
-    memset(&r, 0, sizeof r);
-    r.head = &c->head;
+    req_init(srv, &r, c);
+    make_rid(srv, r.request_id);
     char *extra = NULL; /* more reply header lines */
     int cache_state = 0;
     int is_static = 0;
-    /* one arena serves every request in turn: its first block is reused, not allocated and
-     * freed per request */
-    r.arena = srv->arena;
-    pj_buf_init(&r.out, 64 << 20);
-    pj_jw_init(&r.w, &r.out);
-    r.ctx.db = srv->db;
-    r.ctx.arena = &r.arena;
-    r.ctx.settings = &srv->opts.settings;
-    r.ctx.request_id = r.request_id;
-    make_rid(srv, r.request_id);
-    r.method = c->head.method;
-    r.status = 200;
 
     /* origin-form target: path, then ?query, then a #fragment no client should send */
     const char *target = c->head.target;
@@ -1208,7 +1367,12 @@ static void handle(pj_server *srv, conn *c, const char *body, size_t blen)
         }
     }
     if (hit->flags & PJ_ROUTE_LOGIN) {
-        /* password checks are slow on purpose: a few per client address, before any */
+        /* password checks are slow on purpose: no more waiting for one than the workers'
+         * queue holds, and a few per client address, before any */
+        if (pj_workq_full(srv->workers)) {
+            workers_busy(&r.err, &extra);
+            goto fail;
+        }
         int wait = login_wait_s(srv, c->bill->addr);
         if (wait) {
             if (asprintf(&extra, "Retry-After: %d\r\n", wait) < 0) extra = NULL;
@@ -1295,47 +1459,15 @@ static void handle(pj_server *srv, conn *c, const char *body, size_t blen)
 fail:
     write_error(&r);
 done:;
-    reply *p = calloc(1, sizeof *p);
-    if (!p) abort();
-    p->c = c;
-    p->status = r.status;
-    p->body = r.out.data; /* ownership moves to the reply */
-    p->len = r.out.len;
-    r.out.data = NULL;
-    p->cached = r.cached;
+    reply *p = reply_of(c, &r, extra, t0);
     p->cache = cache_state;
-    if (p->cached) p->cached->refs++;
-    if (r.set_cookie) {
-        char *x = NULL;
-        if (asprintf(&x, "%sSet-Cookie: %s\r\n", extra ? extra : "", r.set_cookie) < 0) abort();
-        free(extra);
-        extra = x;
-    }
-    p->extra = extra;
     p->is_static = is_static && r.status < 300;
-    p->ctype = r.status < 300 ? r.content_type : NULL;
-    p->t0 = t0;
-    copy_str(p->rid, sizeof p->rid, r.request_id);
-    copy_str(p->method, sizeof p->method, r.method);
-    copy_str(p->user, sizeof p->user, r.ctx.actor.username);
     if (r.wait_plan && r.status < 300) p->wait_plan = r.wait_plan;
-    if (p->wait_plan && !pj_db_batch_active(srv->db)) {
-        /* answered at the plan's outcome */
-        p->next = srv->waiters;
-        srv->waiters = p;
-    } else if (pj_db_batch_active(srv->db)) {
-        /* answered once the batch is durable */
-        *srv->pending_tail = p;
-        srv->pending_tail = &p->next;
-        srv->npending++;
-    } else {
-        reply_send(srv, p, 0);
-        reply_free(p);
-    }
-    if (r.body) json_decref(r.body);
-    pj_buf_free(&r.out);
-    pj_arena_reset(&r.arena);
-    srv->arena = r.arena;
+    if (r.work)
+        work_hand(srv, p, &r); /* answered when the work is done */
+    else
+        reply_route(srv, p, 0);
+    req_release(srv, &r);
 }
 
 /* ---- static console files ---- */
@@ -2058,6 +2190,7 @@ int pj_server_open(pj_server **out, const pj_server_opts *opts, pj_err *err)
     pj_random_bytes(&srv->rid_prefix, sizeof srv->rid_prefix);
     /* argon2id's fast code paths are chosen by sodium_init */
     if (pj_auth_init(err)) goto fail;
+    pj_auth_prepare(&srv->opts.settings);
     srv->max_per_addr = opts->max_conns_per_addr > 0 ? opts->max_conns_per_addr : 1024;
     srv->max_conns = opts->max_conns;
     if (srv->max_conns <= 0) {
@@ -2075,6 +2208,10 @@ int pj_server_open(pj_server **out, const pj_server_opts *opts, pj_err *err)
     if (pj_db_open(&srv->db, opts->db_path, err)) goto fail;
     /* one worker (the machine's cores serve requests too), at most 4 plans at a time */
     if (pj_plan_pool_start(&srv->plans, opts->db_path, &opts->settings, 1, 4, err)) goto fail;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    if (pj_workq_start(&srv->workers, ncpu >= 4 ? 2 : 1,
+                       opts->login_queue > 0 ? opts->login_queue : LOGIN_QUEUE, err))
+        goto fail;
     /* the change list batches epoll add/delete calls: fewer syscalls per request */
     struct event_config *cfg = event_config_new();
     if (cfg) event_config_set_flag(cfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
@@ -2098,12 +2235,14 @@ int pj_server_open(pj_server **out, const pj_server_opts *opts, pj_err *err)
         srv->ev_plan_done = event_new(srv->base, nfd, EV_READ | EV_PERSIST, on_plan_done, srv);
         if (srv->ev_plan_done) event_add(srv->ev_plan_done, NULL);
     }
+    srv->ev_work =
+        event_new(srv->base, pj_workq_fd(srv->workers), EV_READ | EV_PERSIST, on_work, srv);
     srv->ev_accept = event_new(srv->base, srv->lfd, EV_READ | EV_PERSIST, on_accept, srv);
     srv->ev_accept_on = evtimer_new(srv->base, on_accept_again, srv);
     srv->ev_drain = event_new(srv->base, -1, EV_PERSIST, on_drain, srv);
     srv->ev_refuse_warn = evtimer_new(srv->base, on_refuse_warn, srv);
-    if (!srv->ev_accept || !srv->ev_accept_on || !srv->ev_drain ||
-        event_add(srv->ev_accept, NULL)) {
+    if (!srv->ev_accept || !srv->ev_accept_on || !srv->ev_drain || !srv->ev_work ||
+        event_add(srv->ev_work, NULL) || event_add(srv->ev_accept, NULL)) {
         pj_fail(err, 500, "internal", "", "cannot watch the listening socket");
         goto fail;
     }
@@ -2159,6 +2298,8 @@ int pj_server_run(pj_server *srv)
 void pj_server_free(pj_server *srv)
 {
     if (!srv) return;
+    /* log-ins still waiting for their password check (a stop that did not wait for them) */
+    work_stop(srv);
     if (srv->db) batch_flush(srv);
     /* a running solve stops its search and is marked failed, like the waiting ones */
     if (srv->ev_plan_done) event_free(srv->ev_plan_done); /* before the pool closes its fd */

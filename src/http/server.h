@@ -5,6 +5,7 @@
 #include <jansson.h>
 
 #include "core/buf.h"
+#include "core/workq.h"
 #include "domain/ctx.h"
 #include "http/parse.h"
 #include "http/wire.h"
@@ -33,6 +34,9 @@ typedef struct pj_server_opts {
     int login_unthrottled;
     /* Slots of the log-in throttle's table (0 = 4096; tests make addresses share one). */
     int login_slots;
+    /* Log-ins waiting for a password check at most, beyond those being checked (0 = 32); one
+     * more is answered 503 busy with Retry-After. */
+    int login_queue;
     /* Open connections at most, in total (0 = half the descriptor limit, at most 10000) and
      * from one client address (0 = 1024; an IPv6 client's /64); one more is closed at once. */
     int max_conns, max_conns_per_addr;
@@ -79,6 +83,14 @@ typedef struct pj_req {
     struct cached_body *cached; /* a response served from the cache */
     const char *content_type;   /* NULL = JSON */
     int64_t wait_plan;          /* answer when this plan is solved (its outcome replaces out) */
+    /* Work a handler hands off the event loop (a log-in's password check): the server runs
+     * work->run on a worker thread and then, on the loop, then(r, work) with a new request of
+     * the same connection (ctx.client, request_id as before) to answer it as a handler would.
+     * The connection stays busy meanwhile (requests behind it wait). The server frees work
+     * (work->free) after then, or unrun when the workers take no more (503 busy) or the server
+     * stops first (503 stopping). The handler sets both only when it returns 0. */
+    pj_work *work;
+    int (*then)(struct pj_req *r, pj_work *work);
     int status;
     char request_id[24];
 } pj_req;
