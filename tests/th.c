@@ -41,6 +41,7 @@ static int throttled;       /* for th_start_limits */
 static int max_conns, max_per_addr;
 static const char *log_path;         /* for th_start_log */
 static int trust_proxy, login_slots; /* for th_start_opts */
+static int slow_hash, login_queue;
 
 void th_start_opts(th_server *s, const th_opts *o)
 {
@@ -51,8 +52,11 @@ void th_start_opts(th_server *s, const th_opts *o)
     login_slots = o->login_slots;
     log_path = o->log_path;
     web_dir = o->web_dir;
+    slow_hash = o->slow_hash;
+    login_queue = o->login_queue;
     th_start_idle(s, 0, 0);
     throttled = max_conns = max_per_addr = trust_proxy = login_slots = 0;
+    slow_hash = login_queue = 0;
     log_path = NULL;
     web_dir = NULL;
 }
@@ -100,7 +104,7 @@ void th_start_idle(th_server *s, int demo, int idle_s)
         close(pfd[0]);
         pj_server_opts o = {.db_path = s->db, .port = 0, .access_log = 0, .web_dir = web_dir};
         pj_settings_default(&o.settings);
-        o.settings.fast_hash = 1;
+        o.settings.fast_hash = !slow_hash;
         if (idle_s) o.settings.session_idle_s = idle_s;
         o.alert_scan_s = alert_scan_s;
         o.login_unthrottled = !throttled;
@@ -112,6 +116,7 @@ void th_start_idle(th_server *s, int demo, int idle_s)
         o.max_conns_per_addr = max_per_addr;
         o.trust_proxy = trust_proxy;
         o.login_slots = login_slots;
+        o.login_queue = login_queue;
         pj_server *srv;
         pj_err err;
         pj_err_clear(&err);

@@ -39,6 +39,8 @@ typedef struct th_opts {
     int login_slots;             /* the throttle's table size (0 = the default) */
     const char *log_path;        /* the access log (and warnings) into this file */
     const char *web_dir;         /* console files */
+    int slow_hash;               /* the server hashes at the product's argon2id cost */
+    int login_queue;             /* log-ins waiting for a password check (0 = the default) */
 } th_opts;
 void th_start_opts(th_server *s, const th_opts *o);
 /* SIGTERM, waits; fails the test unless the server exited cleanly. */

@@ -1,11 +1,13 @@
 /* Security behaviour over real sockets: no body is held for a request nobody may make,
  * connection and log-in limits per client address, lockouts that neither tell which names
  * exist nor lock the owner out, cookie writes only from the server's own pages, the response
- * cache, private files, the access log. */
+ * cache, private files, the access log, password checks that hold nobody else up. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -712,4 +714,224 @@ TEST(http_sec_refusal_warning_counts)
     const char *text = log_text(log);
     CHECK(strstr(text, "closed 5 new connections (the last from 127.0.5.1") != NULL);
     CHECK(strstr(text, "closed 1 new") == NULL);
+}
+
+/* ---- log-ins' password checks off the event loop ---- */
+
+/* The text of a log-in request (Connection: close when close is set). */
+static void login_text(char *req, size_t size, const char *user, const char *pw, int close)
+{
+    char body[256];
+    snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"%s\"}", user, pw);
+    snprintf(req, size,
+             "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\n%s"
+             "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
+             close ? "Connection: close\r\n" : "", strlen(body), body);
+}
+
+static void send_text(int fd, const char *text)
+{
+    size_t n = strlen(text);
+    if (send(fd, text, n, MSG_NOSIGNAL) != (ssize_t)n) t_fail(__FILE__, __LINE__, "send");
+}
+
+/* n connections from src, each sending a log-in with password pw as name, or with numbered
+ * set as name0, name1, … */
+static void logins_at_once(th_server *s, const char *src, int *fds, int n, const char *name,
+                           int numbered, const char *pw)
+{
+    char user[64], req[1024];
+    for (int i = 0; i < n; i++) {
+        snprintf(user, sizeof user, "%s%d", name, i);
+        login_text(req, sizeof req, numbered ? user : name, pw, 1);
+        fds[i] = raw_conn(s, src, 30000);
+        send_text(fds[i], req);
+    }
+}
+
+/* One answer of a keep-alive connection (head and Content-Length body) into out; its
+ * status, -1 when none came whole. */
+static int read_one(int fd, char *out, size_t size)
+{
+    size_t n = 0;
+    for (;;) {
+        char *end = strstr(out, "\r\n\r\n");
+        const char *cl = strstr(out, "Content-Length: ");
+        if (end && cl && n >= (size_t)(end + 4 - out) + strtoul(cl + 16, NULL, 10)) break;
+        if (n + 1 >= size) return -1;
+        ssize_t k = recv(fd, out + n, size - 1 - n, 0);
+        if (k <= 0) return -1;
+        n += (size_t)k;
+        out[n] = 0;
+    }
+    return status_of(out);
+}
+
+/* Ten log-ins checked at the product's argon2id cost (~100 ms each): while they are, another
+ * connection's requests, one after the other, are answered many times over. A loop busy with
+ * the checks would answer at most one of them between two checks (and one after the last);
+ * the count is of answers, not of time, so a slow machine does not fail it. */
+TEST_T(http_sec_login_check_off_loop, 90)
+{
+    th_server s;
+    th_start_opts(&s, &(th_opts){.slow_hash = 1});
+    enum { N = 10 };
+    static const char health[] = "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n";
+    int fds[N + 1];
+    fds[N] = raw_conn(&s, NULL, 30000);
+    logins_at_once(&s, NULL, fds, N, "ghost", 1, "wrong-password-1");
+    send_text(fds[N], health);
+    int done[N + 1] = {0}, logins = 0, healths = 0;
+    char buf[8192];
+    while (logins < N) {
+        struct pollfd p[N + 1];
+        for (int i = 0; i <= N; i++) p[i] = (struct pollfd){done[i] ? -1 : fds[i], POLLIN, 0};
+        CHECK(poll(p, N + 1, 30000) > 0);
+        if (p[N].revents) {
+            CHECK_INT(read_one(fds[N], buf, sizeof buf), 200);
+            healths++;
+            send_text(fds[N], health);
+        }
+        for (int i = 0; i < N; i++) {
+            if (!p[i].revents) continue;
+            read_all(fds[i], buf, sizeof buf);
+            CHECK_INT(status_of(buf), 401);
+            logins++;
+            done[i] = 1;
+        }
+    }
+    if (healths <= 2 * N)
+        t_fail(__FILE__, __LINE__, "%d answers on another connection while %d log-ins were checked",
+               healths, N);
+    for (int i = 0; i <= N; i++) close(fds[i]);
+    th_stop(&s);
+}
+
+/* A log-in and a request behind it on one connection are answered in order, the log-in's
+ * password check taking its time off the loop. */
+TEST(http_sec_login_pipelined_in_order)
+{
+    th_server s;
+    th_start_opts(&s, &(th_opts){.slow_hash = 1});
+    char req[2048], buf[16384];
+    login_text(req, 1024, "ghost", "wrong-password-1", 0);
+    strcat(req, "GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    int fd = raw_conn(&s, NULL, 10000);
+    send_text(fd, req);
+    read_all(fd, buf, sizeof buf);
+    close(fd);
+    CHECK_INT(status_of(buf), 401);
+    char *second = strstr(buf + 1, "HTTP/1.1 ");
+    CHECK(second != NULL);
+    CHECK_INT(status_of(second), 200);
+    char *err = strstr(buf, "\"invalid_credentials\"");
+    CHECK(err != NULL && err < second);
+    CHECK(strstr(second, "\"status\":\"ok\"") != NULL);
+    th_stop(&s);
+}
+
+/* A connection closed while its log-in is checked: the failure still counts (it is audited)
+ * and the server goes on. Stopped (SIGTERM) with log-ins being checked and more waiting than
+ * it waits for, the server answers each it read (the checked 401, the rest 503 stopping)
+ * and exits cleanly (no leak under the sanitizers). */
+TEST_T(http_sec_login_closed_mid_check_and_stop, 120)
+{
+    th_server s;
+    char log[700];
+    snprintf(log, sizeof log, "%s/server.log", t_tmpdir());
+    th_start_opts(&s, &(th_opts){.slow_hash = 1, .login_queue = 100, .log_path = log});
+    enum { GONE = 3, M = 80 };
+    int fds[M];
+    logins_at_once(&s, NULL, fds, GONE, "gone", 1, "wrong-password-1");
+    for (int i = 0; i < GONE; i++) close(fds[i]);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/health", NULL, NULL, NULL), 200);
+    long long audited = 0;
+    for (int64_t until = now_ms() + 20000; audited < GONE && now_ms() < until; usleep(20000))
+        audited = th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'login_failed'"
+                                 " AND username LIKE 'gone%'");
+    CHECK_INT(audited, GONE);
+
+    /* at ~100 ms a check, 80 of them outlast the 5 s a stop waits */
+    logins_at_once(&s, NULL, fds, M, "stop", 1, "wrong-password-1");
+    usleep(300000);
+    th_stop(&s);
+    char buf[8192];
+    int n401 = 0;
+    for (int i = 0; i < M; i++) {
+        read_all(fds[i], buf, sizeof buf);
+        close(fds[i]);
+        int st = status_of(buf);
+        CHECK(st == -1 || st == 401 || st == 503);
+        if (st == 503) CHECK(strstr(buf, "\"stopping\"") != NULL);
+        n401 += st == 401;
+    }
+    CHECK(n401 > 0);
+}
+
+/* More log-ins than the workers hold (one or two being checked, one waiting here) are
+ * answered 503 busy with Retry-After at once, before any password check and unaudited; the
+ * others are checked as usual, and once they are, a log-in is checked again. */
+TEST(http_sec_login_queue_full_busy)
+{
+    th_server s;
+    th_start_opts(&s, &(th_opts){.slow_hash = 1, .login_queue = 1});
+    enum { N = 8 };
+    int fds[N];
+    logins_at_once(&s, NULL, fds, N, "busy", 1, "wrong-password-1");
+    int busy = 0, failed = 0;
+    char buf[8192];
+    for (int i = 0; i < N; i++) {
+        read_all(fds[i], buf, sizeof buf);
+        close(fds[i]);
+        int st = status_of(buf);
+        if (st == 503) {
+            busy++;
+            CHECK(strstr(buf, "\r\nRetry-After: 1\r\n") != NULL);
+            CHECK(strstr(buf, "\"code\":\"busy\"") != NULL);
+        } else {
+            CHECK_INT(st, 401);
+            failed++;
+        }
+    }
+    CHECK(busy >= N - 3);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'login_failed'"), failed);
+    CHECK_INT(login_from(&s, NULL, "busy", "wrong-password-1", buf, sizeof buf), 401);
+    th_stop(&s);
+}
+
+/* Five wrong passwords lock the name for the address also when the attempts are checked at
+ * the same time: of eight at once, five are 401 and three 423 (as one after the other); then
+ * the right password is 423 from that address and 200 from another. */
+TEST(http_sec_login_lockout_concurrent)
+{
+    th_server s;
+    th_start_opts(&s, &(th_opts){.slow_hash = 1});
+    /* the admin's password at the product's cost (the test database hashes at the least) */
+    char hash[crypto_pwhash_STRBYTES], sql[512];
+    CHECK(sodium_init() >= 0);
+    CHECK(crypto_pwhash_str(hash, s.admin_pw, strlen(s.admin_pw),
+                            crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                            crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0);
+    snprintf(sql, sizeof sql, "UPDATE users SET password_hash = '%s' WHERE username = 'admin'",
+             hash);
+    th_sql_exec(&s, sql);
+    enum { N = 8 };
+    int fds[N], n401 = 0, n423 = 0;
+    logins_at_once(&s, "127.0.0.1", fds, N, "admin", 0, "wrong-password-1");
+    char buf[8192];
+    for (int i = 0; i < N; i++) {
+        read_all(fds[i], buf, sizeof buf);
+        close(fds[i]);
+        int st = status_of(buf);
+        CHECK(st == 401 || st == 423);
+        n401 += st == 401;
+        n423 += st == 423;
+    }
+    CHECK_INT(n401, 5);
+    CHECK_INT(n423, 3);
+    CHECK_INT(login_from(&s, "127.0.0.1", "admin", s.admin_pw, buf, sizeof buf), 423);
+    CHECK_INT(login_from(&s, "127.0.0.2", "admin", s.admin_pw, buf, sizeof buf), 200);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'login_failed'"), 4);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'login_locked'"), 1);
+    th_stop(&s);
 }
