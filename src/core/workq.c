@@ -90,6 +90,7 @@ int pj_workq_start(pj_workq **out, int threads, int max_waiting, pj_err *err)
 
 int pj_workq_full(pj_workq *q)
 {
+    if (!q) return 1;
     pthread_mutex_lock(&q->mu);
     int full = q->held >= q->max_held || q->stopping;
     pthread_mutex_unlock(&q->mu);
@@ -98,6 +99,7 @@ int pj_workq_full(pj_workq *q)
 
 int pj_workq_add(pj_workq *q, pj_work *w)
 {
+    if (!q) return -1;
     pthread_mutex_lock(&q->mu);
     int full = q->held >= q->max_held || q->stopping;
     if (!full) {

@@ -24,9 +24,11 @@ typedef struct pj_workq pj_workq;
 /* Starts `threads` workers (1..PJ_WORKQ_THREADS_MAX) holding at most threads + max_waiting jobs
  * (running and waiting). 0, or -1 with err set. */
 int pj_workq_start(pj_workq **out, int threads, int max_waiting, pj_err *err);
-/* 1 when a job handed over now would be refused (the pool holds all it may, or stops). */
+/* 1 when a job handed over now would be refused (the pool holds all it may, or stops; or q
+ * is NULL, stopped). */
 int pj_workq_full(pj_workq *q);
-/* Hands w over: 0, or -1 when the pool is full or stopping (w is still the caller's). */
+/* Hands w over: 0, or -1 when the pool is full or stopping, or q is NULL (w is still the
+ * caller's). */
 int pj_workq_add(pj_workq *q, pj_work *w);
 /* The descriptor that is readable while finished jobs wait to be taken. */
 int pj_workq_fd(const pj_workq *q);

@@ -2095,6 +2095,12 @@ static void on_drain(evutil_socket_t fd, short what, void *arg)
             conn_free(c);
     }
     if (!busy || pj_now_ms() - srv->stop_ms > STOP_WAIT_S * 1000) {
+        /* log-ins still waiting for their password check: the check running finishes and is
+         * answered, the others are answered that the server stops */
+        if (busy) {
+            work_stop(srv);
+            batch_flush(srv);
+        }
         /* requests still waiting for a plan are answered that the server stops */
         while (srv->waiters) {
             reply *p = srv->waiters;
@@ -2106,8 +2112,9 @@ static void on_drain(evutil_socket_t fd, short what, void *arg)
             p->c->closing = 1;
             reply_send(srv, p, 0);
             reply_free(p);
-            busy--;
         }
+        busy = 0;
+        for (conn *c = srv->conns; c; c = c->next) busy += c->busy && !c->lingering;
         if (busy > 0) pj_warn("server: stopping with %d requests unanswered", busy);
         event_base_loopexit(srv->base, NULL);
     }
@@ -2298,7 +2305,7 @@ int pj_server_run(pj_server *srv)
 void pj_server_free(pj_server *srv)
 {
     if (!srv) return;
-    /* log-ins still waiting for their password check (a stop that did not wait for them) */
+    /* log-ins still waiting for their password check (the loop ended without on_drain) */
     work_stop(srv);
     if (srv->db) batch_flush(srv);
     /* a running solve stops its search and is marked failed, like the waiting ones */
