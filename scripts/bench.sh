@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make bench: every benchmark side by side with its named reference, in one run.
 #   HTTP: facility listing and a grid worker's elders list vs nginx serving the same bytes
-#   (../shared/tools/vs-nginx), authenticated durable PATCH throughput, server RSS.
+#   (../shared/tools/vs-nginx), authenticated durable PATCH throughput, server RSS, /health
+#   latency during a log-in storm (scripts/bench_login.sh, which also compares binaries).
 #   Planner solvers: each build/rel/bench/algo_* program (GLPK/CBC and published optima).
 #   Whole plans: plan_district at the API's 3 s, each role as the API plans it; the
 #   single-source plan's bound beside the relaxation's optimum (column generation with Clp).
@@ -72,6 +73,10 @@ echo
 echo "-- server memory after the HTTP benchmarks"
 awk '/VmRSS|VmHWM/{printf "  %s %.1f MB\n", $1, $2/1024}' /proc/$srv/status
 kill -TERM $srv; wait $srv 2>/dev/null || true
+
+echo
+echo "-- GET /api/v1/health while 8 clients log in (argon2id at the product's cost, off the loop)"
+ROUNDS=1 scripts/bench_login.sh "$bin" | tail -n +2
 
 [ "${BENCH_ONLY:-}" = http ] && exit 0
 for b in build/rel/bench/algo_* build/rel/bench/enterprise_match build/rel/bench/elder_bench; do
