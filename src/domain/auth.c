@@ -271,6 +271,21 @@ static const char *fail_key_of(const pj_ctx *c)
     return c->client_key && *c->client_key ? c->client_key : fail_addr(c);
 }
 
+/* 423 when the name is locked for the client key (for the password tagged): the same answer
+ * whether the name exists. *fe_out (may be NULL) gets the name's failure entry, if any. */
+static int lock_check(const char *name, const char *key, uint64_t tag, fail_entry **fe_out,
+                      pj_err *err)
+{
+    int64_t now = pj_now();
+    fail_entry *fe = fail_find(name, key, 0);
+    if (fe_out) *fe_out = fe;
+    if (fe && fe->pw_tag == tag && fe->locked_until > now)
+        return pj_fail(err, 423, "locked", "username",
+                       "too many failed logins; try again in %lld minutes",
+                       (long long)((fe->locked_until - now + 59) / 60));
+    return 0;
+}
+
 _Static_assert(PJ_PWHASH_MAX == crypto_pwhash_STRBYTES, "pj_login's hash holds a stored hash");
 
 int pj_login_start(pj_ctx *c, const char *username, const char *password, pj_login *l, pj_err *err)
@@ -280,13 +295,7 @@ int pj_login_start(pj_ctx *c, const char *username, const char *password, pj_log
     char role[32];
     if (user_of(c, username, &id, l->hash, &disabled, role, err)) return -1;
     l->tag = pw_tag_of(id ? l->hash : NULL);
-    int64_t now = pj_now();
-    /* locked for this name from this address: the same answer whether the name exists */
-    fail_entry *fe = fail_find(username, fail_key_of(c), 0);
-    if (fe && fe->pw_tag == l->tag && fe->locked_until > now)
-        return pj_fail(err, 423, "locked", "username",
-                       "too many failed logins; try again in %lld minutes",
-                       (long long)((fe->locked_until - now + 59) / 60));
+    if (lock_check(username, fail_key_of(c), l->tag, NULL, err)) return -1;
     /* an unknown name costs as much as a wrong password, so timing tells nothing */
     if (!id) snprintf(l->hash, sizeof l->hash, "%s", dummy_hash(c->settings));
     l->username = strdup(username);
@@ -326,14 +335,11 @@ int pj_login_finish(pj_ctx *c, const pj_login *l, pj_jw *w, char token_out[PJ_TO
     /* failures are counted per address (an IPv6 client's per /64), shown as the address */
     const char *key = fail_key_of(c);
     uint64_t tag = pw_tag_of(id ? hash : NULL);
-    int64_t now = pj_now();
     /* a lock made while the password was checked (by other attempts finishing first) holds
      * for this attempt too, as when the attempts come one after the other */
-    fail_entry *fe = fail_find(username, key, 0);
-    if (fe && fe->pw_tag == tag && fe->locked_until > now)
-        return pj_fail(err, 423, "locked", "username",
-                       "too many failed logins; try again in %lld minutes",
-                       (long long)((fe->locked_until - now + 59) / 60));
+    fail_entry *fe;
+    if (lock_check(username, key, tag, &fe, err)) return -1;
+    int64_t now = pj_now();
     /* a password checked against a hash since replaced counts as a wrong one */
     int ok = l->verified && tag == l->tag && id && !disabled;
     if (!ok) {

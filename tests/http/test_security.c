@@ -19,6 +19,7 @@
 
 #include "t.h"
 #include "th.h"
+#include "domain/auth.h"
 #include "http/server.h"
 
 /* A connection to the test server from source address src ("127.0.0.2"; NULL: any), reads
@@ -932,6 +933,44 @@ TEST(http_sec_login_lockout_concurrent)
     CHECK_INT(login_from(&s, "127.0.0.1", "admin", s.admin_pw, buf, sizeof buf), 423);
     CHECK_INT(login_from(&s, "127.0.0.2", "admin", s.admin_pw, buf, sizeof buf), 200);
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'login_failed'"), 4);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'login_locked'"), 1);
+    th_stop(&s);
+}
+
+/* The one call for callers that may block (pj_auth_login: start, check, finish in order):
+ * the same answers, lockout and audit rows as the server's log-in. */
+TEST(http_sec_login_one_call_in_process)
+{
+    th_server s;
+    th_start(&s, 0);
+    th_ctx t;
+    th_ctx_open(&s, &t, NULL, PJ_ROLE_NONE);
+    t.c.client = "192.0.2.9";
+    pj_buf b;
+    pj_buf_init(&b, 1 << 16);
+    pj_jw w;
+    pj_jw_init(&w, &b);
+    pj_err err;
+    char token[PJ_TOKEN_HEX + 1];
+    pj_err_clear(&err);
+    CHECK_INT(pj_auth_login(&t.c, "admin", s.admin_pw, &w, token, &err), 0);
+    CHECK_INT(strlen(token), PJ_TOKEN_HEX);
+    CHECK(strstr(b.data, "\"username\":\"admin\"") != NULL);
+    for (int i = 0; i < 5; i++) {
+        pj_err_clear(&err);
+        pj_buf_reset(&b);
+        CHECK_INT(pj_auth_login(&t.c, "admin", "wrong-password-1", &w, token, &err), -1);
+        CHECK_INT(err.status, 401);
+    }
+    pj_err_clear(&err);
+    CHECK_INT(pj_auth_login(&t.c, "admin", s.admin_pw, &w, token, &err), -1);
+    CHECK_INT(err.status, 423);
+    pj_buf_free(&b);
+    th_ctx_close(&t);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'login'"), 1);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'login_failed'"
+                             " AND json_extract(after_json, '$.client') = '192.0.2.9'"),
+              4);
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'login_locked'"), 1);
     th_stop(&s);
 }
