@@ -249,15 +249,18 @@ static int calendar_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 
 int pj_ent_calendar_set(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
 {
-    static const char *const fields[] = {"day", "kind", "name", NULL};
+    static const char *const fields[] = {"day", "kind", "name", "source", NULL};
     static const char *const kinds[] = {"holiday", "workday", NULL};
-    const char *day, *kind, *name = "";
+    /* source: where the day comes from (the seeded days say gov.cn, the State Council's
+     * notice); a day entered without one is 'manual' */
+    const char *day, *kind, *name = "", *source = "manual";
     int32_t d;
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE) ||
         pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_str(body, "day", 1, 10, 10, &day, err) < 0 ||
         pj_in_enum(body, "kind", 1, kinds, &kind, err) < 0 ||
-        pj_in_str(body, "name", 0, 0, 64, &name, err) < 0)
+        pj_in_str(body, "name", 0, 0, 64, &name, err) < 0 ||
+        pj_in_str(body, "source", 0, 1, 32, &source, err) < 0)
         return -1;
     if (pj_cal_parse(day, &d))
         return pj_fail(err, 422, "invalid_value", "day", "day must be a date YYYY-MM-DD");
@@ -273,22 +276,24 @@ int pj_ent_calendar_set(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     if (rc < 0) goto fail;
     if (id) {
         if (!(before = pj_render_to_string(c, id, calendar_render, err))) goto fail;
-        s = pj_db_prepare(c->db,
-                          "UPDATE ent_calendar SET kind = ?, name = ?, source = 'manual'"
-                          " WHERE id = ?",
-                          err);
+        s = pj_db_prepare(
+            c->db, "UPDATE ent_calendar SET kind = ?, name = ?, source = ? WHERE id = ?", err);
         if (!s) goto fail;
         pj_stmt_text(s, 1, kind);
         pj_stmt_text(s, 2, name);
-        pj_stmt_int(s, 3, id);
+        pj_stmt_text(s, 3, source);
+        pj_stmt_int(s, 4, id);
         if (ent_run(s, err)) goto fail;
     } else {
         s = pj_db_prepare(
-            c->db, "INSERT INTO ent_calendar (day, kind, name) VALUES (?,?,?) RETURNING id", err);
+            c->db,
+            "INSERT INTO ent_calendar (day, kind, name, source) VALUES (?,?,?,?) RETURNING id",
+            err);
         if (!s) goto fail;
         pj_stmt_text(s, 1, day);
         pj_stmt_text(s, 2, kind);
         pj_stmt_text(s, 3, name);
+        pj_stmt_text(s, 4, source);
         rc = pj_stmt_step(s, err);
         if (rc == 1) id = pj_col_int(s, 0);
         pj_stmt_done(s);

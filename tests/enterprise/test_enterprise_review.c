@@ -438,3 +438,60 @@ TEST_T(enterprise_policy_notices_on_the_day_it_comes_into_force, 60)
     CHECK_INT(th_sql_int(&s, q2), 1);
     th_stop(&s);
 }
+
+/* A calendar day keeps the source it is entered with (the State Council's notice: gov.cn, as
+ * the seeded days say); one entered or re-entered without a source is 'manual'. */
+TEST(enterprise_review_calendar_source)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], jd[80], path[96];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    json_t *o;
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/calendar", off,
+                      "{\"day\":\"2098-02-01\",\"kind\":\"holiday\",\"name\":\"春节\","
+                      "\"source\":\"gov.cn\"}",
+                      &o),
+              200);
+    CHECK_STR(th_str(o, "source"), "gov.cn");
+    CHECK_STR(th_str(o, "name"), "春节");
+    long long id = th_int(o, "id");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/calendar?year=2098", jd, NULL, &o), 200);
+    json_t *items = json_object_get(o, "items");
+    CHECK_INT(json_array_size(items), 1);
+    CHECK_STR(th_str(json_array_get(items, 0), "source"), "gov.cn");
+    json_decref(o);
+    /* the same day again, changed by hand: replaced, its source 'manual' */
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/calendar", off,
+                      "{\"day\":\"2098-02-01\",\"kind\":\"workday\",\"name\":\"春节调休\"}", &o),
+              200);
+    CHECK_INT(th_int(o, "id"), id);
+    CHECK_STR(th_str(o, "kind"), "workday");
+    CHECK_STR(th_str(o, "source"), "manual");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/calendar", off,
+                      "{\"day\":\"2098-02-02\",\"kind\":\"holiday\",\"source\":\"\"}", &o),
+              422);
+    CHECK_STR(th_err_field(o), "source");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/calendar", off,
+                      "{\"day\":\"2098-02-02\",\"kind\":\"holiday\",\"source\":"
+                      "\"123456789012345678901234567890123\"}",
+                      &o),
+              422);
+    CHECK_STR(th_err_code(o), "too_long");
+    CHECK_STR(th_err_field(o), "source");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/calendar", jd,
+                      "{\"day\":\"2098-02-02\",\"kind\":\"holiday\"}", &o),
+              403);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/calendar/%lld", id);
+    CHECK_INT(th_call(&s, "DELETE", path, off, NULL, NULL), 204);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/calendar?year=2098", jd, NULL, &o), 200);
+    CHECK_INT(json_array_size(json_object_get(o, "items")), 0);
+    json_decref(o);
+    th_stop(&s);
+}
