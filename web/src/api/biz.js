@@ -66,3 +66,12 @@ export const dev = {
 /** Organisations by name (remote search for selects). */
 export const searchOrgs = (q, type) => get('/organisations', { q, type, limit: 20 }).then((r) => r.items);
 export { patch };
+
+/** The holiday calendar (节假日与调休): public holidays and make-up working days. */
+export const entCalendar = {
+  /** {items: [{id, day, kind, name, source}]} of a year, by day */
+  list: (year) => get(`${E}/calendar`, { year }),
+  /** sets one day ({day, kind, name?, source?}); a day already entered is replaced */
+  set: (body) => post(`${E}/calendar`, body),
+  remove: (id) => del(`${E}/calendar/${id}`),
+};

@@ -13,4 +13,7 @@ export const BIZ_PERMISSIONS = {
   'dev.read': ALL, // dashboard, indicators, carbon, e-commerce: public statistics
   'dev.write': DISTRICT, // indicator import, carbon entries
   'dev.book': [...OFFICERS, 'enterprise'], // studio bookings (an enterprise for itself)
+  // the holiday calendar (GET /enterprise/calendar: every role; POST, DELETE: the district)
+  'ent.calendar': ALL,
+  'ent.calendar.write': DISTRICT,
 };

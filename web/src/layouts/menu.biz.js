@@ -1,5 +1,6 @@
 // Menu groups of the enterprise-service and district-development pages (see menu.js).
 import { Briefcase, Calendar, ChatLineSquare, DataLine, Tickets, Money, Connection, TrendCharts, Upload, Sunny, VideoCamera, Clock } from '@element-plus/icons-vue';
+import { Present } from '@element-plus/icons-vue';
 
 export const BIZ_MENU = [
   {
@@ -9,6 +10,7 @@ export const BIZ_MENU = [
     children: [
       { key: 'ent-appeals', route: 'ent-appeals', label: 'ent.nav.appeals', icon: ChatLineSquare, perm: 'ent.read' },
       { key: 'ent-reception', route: 'ent-reception', label: 'ent.nav.reception', icon: Calendar, perm: 'ent.read' },
+      { key: 'ent-calendar', route: 'ent-calendar', label: 'entCal.nav', icon: Present, perm: 'ent.calendar' },
       { key: 'ent-kpis', route: 'ent-kpis', label: 'ent.nav.kpis', icon: DataLine, perm: 'ent.kpi' },
       { key: 'ent-policies', route: 'ent-policies', label: 'ent.nav.policies', icon: Tickets, perm: 'ent.read' },
       { key: 'ent-finance', route: 'ent-finance', label: 'ent.nav.finance', icon: Money, perm: 'ent.read' },

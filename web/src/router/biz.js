@@ -5,6 +5,7 @@ const r = (path, name, loader, perm, title, menu, props = false) => ({ path, nam
 export const BIZ_ROUTES = [
   r('enterprise', 'ent-home', null, 'ent.read', 'ent.nav.group'),
   r('enterprise/reception-days', 'ent-reception', () => import('@/views/enterprise/ReceptionDays.vue'), 'ent.read', 'ent.nav.reception'),
+  r('enterprise/calendar', 'ent-calendar', () => import('@/views/enterprise/HolidayCalendar.vue'), 'ent.calendar', 'entCal.title'),
   r('enterprise/appeals', 'ent-appeals', () => import('@/views/enterprise/AppealList.vue'), 'ent.read', 'ent.nav.appeals'),
   r('enterprise/appeals/:id(\\d+)', 'ent-appeal', () => import('@/views/enterprise/AppealDetail.vue'), 'ent.read', 'ent.appeal.detail', 'ent-appeals', true),
   r('enterprise/kpis', 'ent-kpis', () => import('@/views/enterprise/AppealKpis.vue'), 'ent.kpi', 'ent.nav.kpis'),

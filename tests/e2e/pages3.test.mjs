@@ -1,0 +1,277 @@
+// Pages for API features the console lacked. The holiday calendar (节假日与调休, 服务企业):
+// every role reads it, the district enters a run of holidays one day at a time (progress, a
+// report of the day refused, a retry), a make-up working day from the month grid, deletes a
+// day; the server's refusal at its field in Chinese and English; the reception-days page links
+// to it when a year cannot be scheduled for want of its calendar. At 1366 and 390 px. Years are
+// taken relative to the Beijing year the tests run in; every test sets up what it needs.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, login, shot, apiGet, choose, DEMO_PW } from './lib.mjs';
+import { dayRange, monthWeeks, workdaysInYear, isWeekend, addDays, entryWarning } from '../../web/src/utils/calendar.js';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+async function call(page, method, p, data) {
+  const res = await page.request.fetch('/api/v1' + p, { method, data });
+  if (!res.ok()) throw new Error(`${method} ${p}: ${res.status()} ${await res.text()}`);
+  return res.status() === 204 ? null : res.json();
+}
+const beijingYear = () => Number(new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 4));
+/** Removes every calendar day of a year (through the API, as the officer of `page`). */
+async function clearYear(page, year) {
+  for (const e of (await apiGet(page, `/enterprise/calendar?year=${year}`)).items) await call(page, 'DELETE', `/enterprise/calendar/${e.id}`);
+}
+const fieldError = (scope, testId) => scope.getByTestId(testId).locator('.el-form-item__error');
+/** No sideways scrolling and the element inside the window. */
+async function fits(page, loc) {
+  const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
+  assert.ok(scroll <= width, `the page is ${scroll} px wide in a ${width} px window`);
+  if (loc) {
+    const box = await loc.boundingBox();
+    assert.ok(box && box.x >= 0 && box.x + box.width <= width + 1, 'on screen');
+  }
+}
+/** A screenshot once the transitions (dialogs fading in, messages) have run their course. */
+async function snap(page, name) {
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity));
+  await shot(page, name);
+}
+const toTop = (page) => page.evaluate(() => document.querySelector('.pj-main')?.scrollTo(0, 0));
+async function typeDate(scope, testId, day) {
+  const input = scope.getByTestId(testId).locator('input');
+  await input.fill(day);
+  await input.press('Enter');
+}
+async function openMenu(page, group, entry) {
+  const nav = page.getByRole('menubar');
+  await nav.getByText(group, { exact: true }).click();
+  await nav.getByText(entry, { exact: true }).waitFor();
+  return nav;
+}
+
+describe('pure helpers of the calendar page', () => {
+  test('ranges, month grids, working days', () => {
+    assert.deepEqual(dayRange('2027-02-27', '2027-03-02'), ['2027-02-27', '2027-02-28', '2027-03-01', '2027-03-02']);
+    assert.deepEqual(dayRange('2028-02-28', '2028-03-01'), ['2028-02-28', '2028-02-29', '2028-03-01'], 'a leap day');
+    assert.deepEqual(dayRange('2027-03-02', '2027-03-01'), []);
+    const feb = monthWeeks(2027, 2); // 2027-02-01 is a Monday: four full weeks
+    assert.equal(feb.length, 4);
+    assert.equal(feb[0][0], '2027-02-01');
+    const mar26 = monthWeeks(2026, 3); // 2026-03-01 is a Sunday: six cells before it
+    assert.equal(mar26[0].filter((d) => d === null).length, 6);
+    assert.equal(mar26[0][6], '2026-03-01');
+    assert.equal(workdaysInYear(2027, new Map()), 261);
+    const cal = new Map([
+      ['2027-01-01', { kind: 'holiday' }], // a Friday
+      ['2027-01-02', { kind: 'holiday' }], // a Saturday: no change
+      ['2027-02-20', { kind: 'workday' }], // a Saturday worked
+    ]);
+    assert.equal(workdaysInYear(2027, cal), 261);
+    assert.ok(isWeekend('2027-02-20') && !isWeekend('2027-02-22'));
+    assert.equal(addDays('2027-12-31', 1), '2028-01-01');
+    assert.equal(entryWarning('2027-02-22', 'workday'), 'workday_weekday');
+    assert.equal(entryWarning('2027-02-20', 'workday'), '');
+    assert.equal(entryWarning('2027-02-22', 'holiday'), '');
+  });
+});
+
+describe('holiday calendar (节假日与调休)', { timeout: 240000 }, () => {
+  test('every role reads it from the 服务企业 menu; only the district may write', async () => {
+    // a year of the seed (the State Council's 2026 notice): the same whatever the day
+    const seeded = (await (async () => {
+      const { context, page } = await openPage(browser);
+      await login(page, 'viewer', DEMO_PW);
+      const r = (await apiGet(page, '/enterprise/calendar?year=2026')).items;
+      await context.close();
+      return r;
+    })());
+    assert.ok(seeded.length > 20, 'the seed has 2026');
+    const h = seeded.filter((e) => e.kind === 'holiday').length, w = seeded.length - h;
+    const days = workdaysInYear(2026, new Map(seeded.map((e) => [e.day, e])));
+    for (const [user, writes] of [['officer', true], ['jinhaihu', false], ['viewer', false], ['jd', false], ['grid01', false], ['wanda', false]]) {
+      const { context, page } = await openPage(browser);
+      await login(page, user, DEMO_PW);
+      await openMenu(page, '服务企业', '节假日日历');
+      await page.getByRole('menubar').getByText('节假日日历', { exact: true }).click();
+      await page.getByRole('heading', { name: '节假日与调休日历' }).waitFor();
+      await page.goto('/enterprise/calendar?year=2026');
+      await page.getByTestId('cal-summary').getByText(`2026 年：节假日 ${h} 天，调休上班 ${w} 天，全年工作日 ${days} 天`).waitFor();
+      const months = page.getByTestId('cal-months');
+      const spring = months.locator('[data-day="2026-02-17"]');
+      assert.equal(await spring.getAttribute('data-kind'), 'holiday');
+      assert.equal((await spring.locator('.mark').innerText()).trim(), '休');
+      assert.equal(await months.locator('[data-day="2026-02-14"]').getAttribute('data-kind'), 'workday');
+      await months.locator('[data-month="2"]').getByText('春节 2/15–2/23').waitFor();
+      assert.equal(await page.getByTestId('cal-table').locator('.el-table__body-wrapper tbody tr').count(), seeded.length);
+      assert.equal(await page.getByTestId('cal-add').count(), writes ? 1 : 0, `${user}: the add button`);
+      assert.equal(await page.getByTestId('cal-remove').count(), writes ? seeded.length : 0, `${user}: delete buttons`);
+      assert.equal(await spring.isDisabled(), !writes, `${user}: the grid's days open the form`);
+      if (user === 'viewer') await snap(page, '60-calendar-viewer');
+      noProblems(page);
+      await context.close();
+    }
+  });
+
+  test('the district enters a holiday as a run of days (a day refused, reported, retried), a make-up day from the grid, deletes one; a long name refused at its field in Chinese and English', async () => {
+    const year = beijingYear() + 2; // next year is left to the reception-days test
+    const { context, page } = await openPage(browser, { width: 1366, height: 900 });
+    await login(page, 'officer', DEMO_PW);
+    await clearYear(page, year);
+    await page.goto(`/enterprise/calendar?year=${year}`);
+    await page.getByTestId('cal-empty').getByText(`${year} 年尚未录入节假日安排`).waitFor();
+
+    // 春节: seven days as a run, the names from the quick picks, the source gov.cn
+    const from = `${year}-02-01`, to = `${year}-02-07`;
+    await page.getByTestId('cal-add').click();
+    const dlg = page.getByTestId('cal-dialog');
+    await dlg.getByTestId('cal-mode').getByText('连续多天').click();
+    await typeDate(dlg, 'cal-from', from);
+    await typeDate(dlg, 'cal-to', to);
+    await dlg.getByTestId('cal-range-info').getByText(/^共 7 天：/).waitFor();
+    await dlg.getByTestId('cal-name').getByRole('button', { name: '春节', exact: true }).click();
+    assert.equal(await dlg.getByTestId('cal-name').locator('input').inputValue(), '春节');
+    assert.equal(await dlg.getByTestId('cal-source').locator('input').inputValue(), 'gov.cn');
+    await dlg.getByTestId('cal-save').getByText('保存 7 天').click();
+    await page.getByText('已保存 7 天').waitFor();
+    let items = (await apiGet(page, `/enterprise/calendar?year=${year}`)).items;
+    assert.deepEqual(items.map((e) => e.day), dayRange(from, to));
+    assert.ok(items.every((e) => e.kind === 'holiday' && e.name === '春节' && e.source === 'gov.cn'));
+    const cell = (d) => page.getByTestId('cal-months').locator(`[data-day="${d}"]`);
+    assert.equal(await cell(`${year}-02-03`).getAttribute('data-kind'), 'holiday');
+
+    // the make-up working day: the first Saturday after the holiday, picked on the grid
+    let sat = addDays(to, 1);
+    while (!isWeekend(sat)) sat = addDays(sat, 1);
+    await cell(sat).click();
+    assert.equal(await dlg.getByTestId('cal-from').locator('input').inputValue(), sat);
+    await dlg.getByTestId('cal-kind').getByText('调休上班').click();
+    await dlg.getByTestId('cal-name').getByRole('button', { name: '春节调休', exact: true }).click();
+    assert.equal(await dlg.getByTestId('cal-warning').count(), 0, 'a Saturday worked is no mistake');
+    await dlg.getByTestId('cal-save').click();
+    await page.getByText('已保存 1 天').waitFor();
+    assert.equal(await cell(sat).getAttribute('data-kind'), 'workday');
+    items = (await apiGet(page, `/enterprise/calendar?year=${year}`)).items;
+    assert.deepEqual(items.find((e) => e.day === sat), { ...items.find((e) => e.day === sat), kind: 'workday', name: '春节调休', source: 'gov.cn' });
+
+    // a name longer than the server takes: refused at the name, nothing written
+    const march = `${year}-03-02`;
+    await page.getByTestId('cal-add').click();
+    await typeDate(dlg, 'cal-from', march);
+    await dlg.getByTestId('cal-name').locator('input').fill('节'.repeat(65));
+    await dlg.getByTestId('cal-save').click();
+    await fieldError(dlg, 'cal-name').getByText('内容过长：最多 64 个字符').waitFor();
+    await snap(page, '61-calendar-refused-1366');
+    assert.equal((await apiGet(page, `/enterprise/calendar?year=${year}`)).items.some((e) => e.day === march), false);
+    await dlg.getByRole('button', { name: '取消' }).click();
+
+    // 清明节, three days, the server refusing the second (answered here): reported, then retried
+    const q = dayRange(`${year}-04-04`, `${year}-04-06`);
+    await page.route('**/api/v1/enterprise/calendar', (r) =>
+      r.request().method() === 'POST' && r.request().postDataJSON().day === q[1]
+        ? r.fulfill({ status: 422, json: { error: { code: 'invalid_value', field: 'day', message: 'day must be a date YYYY-MM-DD', request_id: 'e2e' } } })
+        : r.continue(),
+    );
+    await page.getByTestId('cal-add').click();
+    await dlg.getByTestId('cal-mode').getByText('连续多天').click();
+    await typeDate(dlg, 'cal-from', q[0]);
+    await typeDate(dlg, 'cal-to', q[2]);
+    await dlg.getByTestId('cal-name').locator('input').fill('清明节');
+    await dlg.getByTestId('cal-save').getByText('保存 3 天').click();
+    const report = dlg.getByTestId('cal-report');
+    await report.getByText('已保存 2 天，1 天未保存：').waitFor();
+    assert.match(await report.locator(`li[data-day="${q[1]}"]`).innerText(), new RegExp(`^${q[1]} 周. ?：日期：取值无效$`));
+    assert.equal(await report.locator('li').count(), 1);
+    await snap(page, '62-calendar-report-1366');
+    await page.unroute('**/api/v1/enterprise/calendar');
+    await dlg.getByTestId('cal-retry').getByText('重试未保存的 1 天').click();
+    await page.getByText('已保存 1 天').first().waitFor();
+    items = (await apiGet(page, `/enterprise/calendar?year=${year}`)).items;
+    assert.deepEqual(items.filter((e) => e.name === '清明节').map((e) => e.day), q);
+
+    // delete the last of them
+    const last = items.find((e) => e.day === q[2]);
+    const row = page.getByTestId('cal-table').locator('.el-table__body-wrapper tr', { hasText: q[2] });
+    await row.getByTestId('cal-remove').click();
+    await page.locator('.el-message-box').getByText(`删除 ${q[2]}（清明节 · 节假日）？`, { exact: false }).waitFor();
+    await page.locator('.el-message-box').getByRole('button', { name: '删除' }).click();
+    await page.getByText(`已删除 ${q[2]}`).waitFor();
+    await row.waitFor({ state: 'detached' });
+    assert.equal((await apiGet(page, `/enterprise/calendar?year=${year}`)).items.some((e) => e.id === last.id), false);
+    await page.getByTestId('cal-summary').getByText(`${year} 年：节假日 9 天，调休上班 1 天`).waitFor();
+    await page.locator('.el-message').last().waitFor({ state: 'detached' });
+    await toTop(page);
+    await snap(page, '63-calendar-1366');
+
+    // a phone: the months one under the other, the list with its delete buttons, the form usable
+    await page.setViewportSize({ width: 390, height: 844 });
+    await toTop(page);
+    await fits(page, page.getByTestId('cal-months').locator('[data-month="1"]'));
+    await fits(page, page.getByTestId('cal-add'));
+    await snap(page, '64-calendar-390');
+    const phoneRow = page.getByTestId('cal-table').locator('.el-table__body-wrapper tr', { hasText: q[0] });
+    await phoneRow.scrollIntoViewIfNeeded();
+    await fits(page, phoneRow.getByTestId('cal-remove'));
+    await snap(page, '64b-calendar-list-390');
+    await page.getByTestId('cal-add').click();
+    await dlg.getByTestId('cal-mode').getByText('连续多天').click();
+    await fits(page, dlg.getByTestId('cal-save'));
+    await fits(page, dlg.getByTestId('cal-to').locator('input'));
+    await snap(page, '65-calendar-dialog-390');
+    await dlg.getByRole('button', { name: '取消' }).click();
+
+    // English: the refusal at the field in the server's words
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await page.evaluate(() => localStorage.setItem('pj_locale', 'en'));
+    await page.reload();
+    await page.getByRole('heading', { name: 'Public holidays and make-up working days' }).waitFor();
+    await page.getByTestId('cal-add').click();
+    await typeDate(dlg, 'cal-from', march);
+    await dlg.getByTestId('cal-name').locator('input').fill('x'.repeat(65));
+    await dlg.getByTestId('cal-save').click();
+    await fieldError(dlg, 'cal-name').getByText('Too long: name must have at most 64 characters').waitFor();
+    await snap(page, '63b-calendar-refused-en');
+    await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
+    noProblems(page);
+    await context.close();
+  });
+
+  test('reception days: a year without its calendar is not scheduled — the page links to the calendar with that year, and back', async () => {
+    const year = beijingYear() + 1;
+    const { context, page } = await openPage(browser, { width: 1366, height: 900 });
+    await login(page, 'officer', DEMO_PW);
+    await clearYear(page, year);
+    await page.goto('/enterprise/reception-days');
+    await choose(page, page.getByTestId('reception-year'), String(year));
+    await page.getByTestId('schedule-year').getByText(`生成 ${year} 年接待日`).click();
+    const alert = page.getByTestId('no-calendar');
+    await alert.getByText(`${year} 年尚无节假日安排，接待日无法排期。`).waitFor();
+    await snap(page, '66-reception-no-calendar');
+    await alert.getByTestId('no-calendar-link').getByText(`先录入 ${year} 年节假日与调休`).click();
+    await page.waitForURL((u) => u.pathname === '/enterprise/calendar' && u.searchParams.get('year') === String(year));
+    await page.getByTestId('cal-year').getByText(`${year} 年`).waitFor();
+    await page.getByTestId('cal-empty').waitFor();
+    // 元旦, then back to schedule the year
+    await page.getByTestId('cal-add').click();
+    const dlg = page.getByTestId('cal-dialog');
+    await typeDate(dlg, 'cal-from', `${year}-01-01`);
+    await dlg.getByTestId('cal-name').getByRole('button', { name: '元旦', exact: true }).click();
+    await dlg.getByTestId('cal-save').click();
+    await page.getByText('已保存 1 天').waitFor();
+    await page.getByTestId('cal-to-reception').getByText(`去排定 ${year} 年接待日`).click();
+    await page.waitForURL((u) => u.pathname === '/enterprise/reception-days');
+    await page.getByTestId('schedule-year').getByText(`生成 ${year} 年接待日`).click();
+    await page.getByTestId('reception-calendar').locator(`[data-day^="${year}-"]`).first().waitFor();
+    assert.equal(await page.getByTestId('no-calendar').count(), 0);
+    const days = (await apiGet(page, '/enterprise/reception-days?limit=200')).items.filter((d) => d.held_on.startsWith(String(year)));
+    assert.equal(days.length, 12);
+    assert.notEqual(days[0].held_on, `${year}-01-01`, 'not on the holiday');
+    noProblems(page);
+    await context.close();
+  });
+});

@@ -1,0 +1,68 @@
+// Pure helpers of the holiday-calendar page (also imported by the e2e tests, so no Vue or
+// browser imports). Days are civil dates 'YYYY-MM-DD', computed in UTC: no time zone enters.
+
+export const CAL_KINDS = ['holiday', 'workday'];
+/** Names of the State Council's notices (the make-up working days: the name + 调休). */
+export const HOLIDAY_NAMES = ['元旦', '春节', '清明节', '劳动节', '端午节', '中秋节', '国庆节'];
+/** The longest run of days entered at once (the longest public holiday is 8–9 days). */
+export const MAX_RANGE = 31;
+
+const DAY_MS = 86400e3;
+const dayMs = (day) => Date.parse(day + 'T00:00:00Z');
+const toDay = (ms) => new Date(ms).toISOString().slice(0, 10);
+
+/** Today in Beijing (UTC+8, no daylight saving). */
+export const beijingToday = (now = Date.now()) => toDay(now + 8 * 3600e3);
+
+export const isDay = (s) => typeof s === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(s) && toDay(dayMs(s)) === s;
+
+export const addDays = (day, n) => toDay(dayMs(day) + n * DAY_MS);
+
+/** 0 = Monday … 6 = Sunday (weeks start on Monday in China). */
+export const weekdayMon = (day) => (new Date(dayMs(day)).getUTCDay() + 6) % 7;
+
+export const isWeekend = (day) => weekdayMon(day) >= 5;
+
+/** Every day from `from` to `to`, both included ([] when to is before from). */
+export function dayRange(from, to) {
+  if (!isDay(from) || !isDay(to) || to < from) return [];
+  const out = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);
+  return out;
+}
+
+/** A month as weeks of 7 cells, Monday first: each cell a day 'YYYY-MM-DD' or null. */
+export function monthWeeks(year, month) {
+  const first = `${year}-${String(month).padStart(2, '0')}-01`;
+  const days = [];
+  for (let d = first; d.slice(0, 7) === first.slice(0, 7); d = addDays(d, 1)) days.push(d);
+  const cells = [...Array(weekdayMon(first)).fill(null), ...days];
+  while (cells.length % 7) cells.push(null);
+  const weeks = [];
+  for (let i = 0; i < cells.length; i += 7) weeks.push(cells.slice(i, i + 7));
+  return weeks;
+}
+
+/** Whether a day is worked: the calendar's entry (holiday / workday), else Monday to Friday. */
+export function isWorkday(day, byDay) {
+  const e = byDay && byDay.get(day);
+  if (e) return e.kind === 'workday';
+  return !isWeekend(day);
+}
+
+/** The year's working days under the calendar (byDay: Map day → entry). */
+export function workdaysInYear(year, byDay) {
+  let n = 0;
+  for (let d = `${year}-01-01`; d.startsWith(String(year)); d = addDays(d, 1)) n += isWorkday(d, byDay) ? 1 : 0;
+  return n;
+}
+
+/**
+ * What to warn of before entering `kind` on `day` (the server accepts both): a make-up working
+ * day on a weekday changes nothing, Monday to Friday are worked anyway — most likely a mistyped
+ * date. Answers 'workday_weekday' or ''.
+ */
+export function entryWarning(day, kind) {
+  if (!isDay(day)) return '';
+  return kind === 'workday' && !isWeekend(day) ? 'workday_weekday' : '';
+}
