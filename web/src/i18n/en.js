@@ -428,7 +428,7 @@ export default {
     ec_studio: 'Studio',
     ec_zone_enterprise: 'Zone enterprise',
     ent_appeal: 'Enterprise appeal',
-    ent_calendar: 'Reception calendar',
+    ent_calendar: 'Holiday calendar',
     ent_coop_contact: 'Cooperation contact',
     ent_fin_match: 'Finance match',
     ent_fin_need: 'Finance need',

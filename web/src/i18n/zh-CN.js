@@ -430,7 +430,7 @@ export default {
     ec_studio: '直播间',
     ec_zone_enterprise: '园区企业',
     ent_appeal: '企业诉求',
-    ent_calendar: '接待日历',
+    ent_calendar: '节假日与调休日历',
     ent_coop_contact: '企间合作联系',
     ent_fin_match: '融资对接',
     ent_fin_need: '融资需求',
