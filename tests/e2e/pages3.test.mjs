@@ -1,9 +1,12 @@
-// Pages for API features the console lacked. The holiday calendar (节假日与调休, 服务企业):
+// Two pages for API features the console lacked. The holiday calendar (节假日与调休, 服务企业):
 // every role reads it, the district enters a run of holidays one day at a time (progress, a
 // report of the day refused, a retry), a make-up working day from the month grid, deletes a
 // day; the server's refusal at its field in Chinese and English; the reception-days page links
-// to it when a year cannot be scheduled for want of its calendar. At 1366 and 390 px. Years are
-// taken relative to the Beijing year the tests run in; every test sets up what it needs.
+// to it when a year cannot be scheduled for want of its calendar. The elder centres
+// (养老驿站与互助点, 互助养老): who reads, who edits (a township officer: their township only),
+// occupancy over capacity refused at its field, occupancy and the checklist changed, a village
+// point added. Each page at 1366 and 390 px. Years are taken relative to the Beijing year the
+// tests run in; every test sets up what it needs.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, apiGet, choose, DEMO_PW } from './lib.mjs';
@@ -271,6 +274,154 @@ describe('holiday calendar (节假日与调休)', { timeout: 240000 }, () => {
     const days = (await apiGet(page, '/enterprise/reception-days?limit=200')).items.filter((d) => d.held_on.startsWith(String(year)));
     assert.equal(days.length, 12);
     assert.notEqual(days[0].held_on, `${year}-01-01`, 'not on the holiday');
+    noProblems(page);
+    await context.close();
+  });
+});
+
+describe('elder centres (养老驿站与互助点)', { timeout: 240000 }, () => {
+  test('officials read them from the 互助养老 menu; officers edit, a township officer only in their township; an enterprise is refused', async () => {
+    for (const [user, adds] of [['officer', true], ['jinhaihu', true], ['viewer', false], ['grid01', false], ['wanda', false]]) {
+      const { context, page } = await openPage(browser);
+      await login(page, user, DEMO_PW);
+      await openMenu(page, '互助养老', '养老驿站与互助点');
+      await page.getByRole('menubar').getByText('养老驿站与互助点', { exact: true }).click();
+      await page.getByRole('heading', { name: '养老服务驿站与互助点' }).waitFor();
+      const table = page.getByTestId('centre-table');
+      await table.locator('.el-table__body-wrapper tbody tr').first().waitFor();
+      assert.equal(await page.getByTestId('centre-add').count(), adds ? 1 : 0, `${user}: the add button`);
+      const rows = await table.locator('.el-table__body-wrapper tbody tr').count();
+      if (user === 'officer') assert.equal(await table.getByTestId('centre-edit').count(), rows);
+      if (user === 'jinhaihu') {
+        // their township first, each editable; another township read only
+        const me = await apiGet(page, '/auth/me');
+        const own = await apiGet(page, `/elder-centres?township_id=${me.township_id}&limit=50`);
+        assert.equal(rows, own.items.length);
+        assert.equal(await table.getByTestId('centre-edit').count(), rows);
+        await choose(page, page.getByTestId('centre-township'), '滨河街道');
+        await table.getByText('滨河街道区域养老服务中心').waitFor();
+        assert.equal(await table.getByTestId('centre-edit').count(), 0);
+        await table.getByTestId('centre-view').first().click();
+        await page.getByTestId('centre-dialog').getByTestId('centre-readonly').getByText('不在您的乡镇（街道），只能查看').waitFor();
+        assert.equal(await page.getByTestId('centre-save').count(), 0);
+      }
+      if (!adds) {
+        assert.equal(await table.getByTestId('centre-edit').count(), 0, `${user}: no edit`);
+        await table.getByTestId('centre-view').first().click();
+        await page.getByTestId('centre-dialog').getByTestId('centre-readonly').getByText('您的角色只能查看').waitFor();
+        assert.equal(await page.getByTestId('centre-save').isVisible(), false);
+        if (user === 'viewer') await snap(page, '67-centres-viewer');
+      }
+      noProblems(page);
+      await context.close();
+    }
+    const { context, page } = await openPage(browser);
+    await login(page, 'jd', DEMO_PW);
+    assert.equal(await page.getByRole('menubar').getByText('养老驿站与互助点').count(), 0);
+    await page.goto('/eldercare/centres');
+    await page.getByText('无权限', { exact: true }).waitFor();
+    await context.close();
+  });
+
+  test('an officer: occupancy over capacity refused at its field (Chinese, English); occupancy and a checklist item saved; a village point added', async () => {
+    const { context, page } = await openPage(browser, { width: 1366, height: 900 });
+    await login(page, 'officer', DEMO_PW);
+    const town = (await apiGet(page, '/regions?type=township&limit=100')).items.find((x) => x.name === '金海湖地区');
+    const centre = (await apiGet(page, `/elder-centres?kind=township&township_id=${town.id}`)).items[0];
+    assert.ok(centre && centre.capacity > 2, 'a township centre with beds');
+    await page.goto('/eldercare/centres');
+    await page.getByTestId('centre-kind').getByText('区域中心').click();
+    await choose(page, page.getByTestId('centre-township'), '金海湖地区');
+    const table = page.getByTestId('centre-table');
+    const row = table.locator('.el-table__body-wrapper tr', { hasText: centre.name });
+    await row.getByTestId('centre-beds').getByText(`${centre.occupancy}/${centre.capacity}`).waitFor();
+    await row.getByTestId('centre-checklist').getByText(`${centre.checklist_done}/8 项`).waitFor();
+    await row.getByTestId('centre-edit').click();
+    const dlg = page.getByTestId('centre-dialog');
+    const occ = dlg.getByTestId('centre-f-occupancy').locator('input');
+    await occ.fill(String(centre.capacity + 5));
+    await occ.press('Tab');
+    await dlg.getByText(`超出床位 5 人`).waitFor();
+    await dlg.getByTestId('centre-save').click();
+    await fieldError(dlg, 'centre-f-occupancy').getByText('入住人数不能超过床位数').waitFor();
+    await snap(page, '68-centre-refused-1366');
+    assert.equal((await apiGet(page, `/elder-centres/${centre.id}`)).version, centre.version, 'nothing written');
+
+    // within capacity, and one checklist item more
+    const item = ['handrails', 'step_free_entrance', 'accessible_toilet', 'emergency_call', 'non_slip_floor', 'grab_bars', 'night_lighting', 'wheelchair_access'].find((k) => !centre.checklist[k]);
+    await occ.fill(String(centre.capacity - 1));
+    await occ.press('Tab');
+    await dlg.getByTestId('centre-f-checklist').locator(`[data-item="${item}"]`).click();
+    await dlg.getByTestId('centre-save').click();
+    await page.getByText('已保存').first().waitFor();
+    const saved = await apiGet(page, `/elder-centres/${centre.id}`);
+    assert.equal(saved.occupancy, centre.capacity - 1);
+    assert.equal(saved.checklist[item], true);
+    assert.equal(saved.checklist_done, centre.checklist_done + 1);
+    assert.equal(saved.version, centre.version + 1);
+    await row.getByTestId('centre-beds').getByText(`${centre.capacity - 1}/${centre.capacity}`).waitFor();
+    await row.getByTestId('centre-checklist').getByText(`${centre.checklist_done + 1}/8 项`).waitFor();
+
+    // changed by someone else meanwhile: the save is refused (409), reloading shows their change
+    await row.getByTestId('centre-edit').click();
+    await call(page, 'PATCH', `/elder-centres/${centre.id}`, { version: saved.version, status: 'renovating' });
+    await occ.fill(String(centre.capacity - 2));
+    await occ.press('Tab');
+    await dlg.getByTestId('centre-save').click();
+    await dlg.getByTestId('centre-error').getByText('该记录已被他人修改，请重新加载后再改').waitFor();
+    await dlg.getByTestId('centre-error').getByRole('button', { name: '重新加载' }).click();
+    await dlg.getByTestId('centre-f-status').locator('.is-active').getByText('改造中').waitFor();
+    assert.equal(await occ.inputValue(), String(centre.capacity - 1), 'the stored occupancy');
+    await dlg.getByRole('button', { name: '取消' }).click();
+
+    // a village point: township → village, the name follows the village until written over
+    const village = (await apiGet(page, `/regions?parent_id=${town.id}&type=village&limit=100`)).items[0];
+    const name = `${village.name}互助养老点（二期 ${Date.now() % 100000}）`;
+    await page.getByTestId('centre-add').click();
+    const add = page.getByTestId('centre-add-dialog');
+    await choose(page, add.getByTestId('centre-a-township'), '金海湖地区');
+    await choose(page, add.getByTestId('centre-a-village'), village.name);
+    assert.equal(await add.getByTestId('centre-a-name').locator('input').inputValue(), `${village.name}互助养老点`);
+    await snap(page, '69a-centre-add-1366');
+    await add.getByTestId('centre-a-name').locator('input').fill(name);
+    const cap = add.getByTestId('centre-a-capacity').locator('input');
+    await cap.fill('12');
+    await cap.press('Tab');
+    await add.getByText('扶手', { exact: true }).click();
+    await add.getByTestId('centre-create').click();
+    await page.getByText(`已新增 ${name}`).waitFor();
+    const created = (await apiGet(page, `/elder-centres?township_id=${town.id}&kind=village&limit=500`)).items.find((c) => c.name === name);
+    assert.ok(created, 'the API has it');
+    assert.equal(created.region_id, village.id);
+    assert.equal(created.capacity, 12);
+    assert.equal(created.status, 'planned');
+    assert.equal(created.checklist.handrails, true);
+    await page.locator('.el-message').last().waitFor({ state: 'detached' });
+    await snap(page, '69-centres-1366');
+
+    // a phone: the list and the dialog usable
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByTestId('centre-kind').getByText('全部').click();
+    await table.locator('.el-table__body-wrapper tbody tr').first().waitFor();
+    await fits(page, table.getByTestId('centre-edit').first());
+    await snap(page, '70-centres-390');
+    await table.getByTestId('centre-edit').first().click();
+    await fits(page, dlg.getByTestId('centre-save'));
+    await snap(page, '71-centre-dialog-390');
+    await dlg.getByRole('button', { name: '取消' }).click();
+
+    // English: the refusal at its field
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await page.evaluate(() => localStorage.setItem('pj_locale', 'en'));
+    await page.reload();
+    await page.getByRole('heading', { name: 'Elderly-service centres and mutual-aid points' }).waitFor();
+    await table.getByTestId('centre-edit').first().click();
+    const cap0 = Number(await dlg.getByTestId('centre-f-capacity').locator('input').inputValue());
+    await occ.fill(String(cap0 + 1));
+    await occ.press('Tab');
+    await dlg.getByTestId('centre-save').click();
+    await fieldError(dlg, 'centre-f-occupancy').getByText('Out of range: occupancy exceeds capacity').waitFor();
+    await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
     noProblems(page);
     await context.close();
   });

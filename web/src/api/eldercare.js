@@ -52,3 +52,11 @@ export const elderReports = {
   vulnerable: (query) => get('/eldercare/vulnerable', query),
   vulnerableCsv: (query) => getText('/eldercare/vulnerable', { ...query, format: 'csv' }),
 };
+
+/** Village mutual-aid points and township elderly-service centres (not personal data). */
+export const centres = {
+  list: (query) => get('/elder-centres', query),
+  get: (id) => get(`/elder-centres/${id}`),
+  create: (body) => post('/elder-centres', body),
+  update: (id, body) => patch(`/elder-centres/${id}`, body),
+};

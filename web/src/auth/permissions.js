@@ -30,6 +30,10 @@ export const PERMISSIONS = {
   'eldercare.pairing': ['admin', 'district_officer', 'township_officer'],
   'eldercare.credits': ['admin', 'district_officer', 'township_officer'], // redeem, transfer
   'eldercare.reports': ['admin', 'district_officer', 'township_officer', 'grid_worker', 'viewer'],
+  // elder centres (GET /elder-centres: every role but enterprise, not personal data; POST and
+  // PATCH: officers, a township officer their township's centres, checked by the server)
+  'eldercare.centres': OFFICIALS,
+  'eldercare.centres.write': ['admin', 'district_officer', 'township_officer'],
   // the planner (src/http/h_plan.c): reads for every role but enterprise; plans made by the
   // officials, adopted (conversions started) by the district
   plans: OFFICIALS,

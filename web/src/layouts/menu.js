@@ -4,6 +4,7 @@ import { Odometer, OfficeBuilding, Setting, User, Document, Monitor, Notebook, F
 import { House, Avatar, UserFilled, Connection, EditPen, Bell, DataAnalysis, List } from '@element-plus/icons-vue';
 import { BIZ_MENU } from './menu.biz.js';
 import { School, Sunny, Van, TrendCharts, Box } from '@element-plus/icons-vue';
+import { HomeFilled } from '@element-plus/icons-vue';
 
 const DEVELOPMENT_MORE = [
   { key: 'academy', route: 'academy', label: 'dev2.nav.academy', icon: School, perm: 'academy' },
@@ -34,6 +35,7 @@ export const MENU = [
       { key: 'elder-alerts', route: 'elder-alerts', label: 'eldercare.nav.alerts', icon: Bell, perm: 'eldercare' },
       { key: 'elder-coverage', route: 'elder-coverage', label: 'eldercare.nav.coverage', icon: DataAnalysis, perm: 'eldercare.reports' },
       { key: 'vulnerable', route: 'vulnerable', label: 'eldercare.nav.vulnerable', icon: List, perm: 'eldercare' },
+      { key: 'elder-centres', route: 'elder-centres', label: 'centres.nav', icon: HomeFilled, perm: 'eldercare.centres' },
     ],
   },
   // enterprise services and district development (one group: the dashboard, indicators and

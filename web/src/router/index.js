@@ -176,6 +176,13 @@ const routes = [
         component: () => import('@/views/eldercare/VulnerableList.vue'),
         meta: { perm: 'eldercare', title: 'eldercare.nav.vulnerable', menu: 'vulnerable' },
       },
+      // elder centres: village mutual-aid points and township elderly-service centres
+      {
+        path: 'eldercare/centres',
+        name: 'elder-centres',
+        component: () => import('@/views/eldercare/CentreList.vue'),
+        meta: { perm: 'eldercare.centres', title: 'centres.title', menu: 'elder-centres' },
+      },
       {
         path: 'plans',
         name: 'plans',
