@@ -68,6 +68,7 @@ typedef struct addr_count {
     int refs;        /* connections and requests that point here; the entry goes at 0 */
     int conns;       /* connections open from the address */
     size_t buffered; /* input room charged to the address */
+    int checking;    /* its log-ins handed to the workers (waiting or being checked) */
     char addr[48];
 } addr_count;
 
@@ -87,6 +88,10 @@ typedef struct login_bucket {
  * LOGIN_QUEUE more wait at most, beyond that 503 busy with Retry-After LOGIN_BUSY_S. */
 #define LOGIN_QUEUE  32
 #define LOGIN_BUSY_S 1
+/* With the throttle on, one client address has at most this many log-ins with the workers at
+ * once; one more is 429 with Retry-After LOGIN_BUSY_S: a few addresses cannot fill the queue
+ * and keep everyone else's log-ins out. */
+#define LOGIN_CHECKS_PER_ADDR 2
 
 /* A response ready to go. Responses to requests handled while a group-commit batch is open
  * wait here until the batch is durable. */
@@ -1227,7 +1232,10 @@ static void work_hand(pj_server *srv, reply *p, pj_req *r)
     if (r->status < 300) {
         w->owner = p;
         p->then = r->then;
-        if (pj_workq_add(srv->workers, w) == 0) return;
+        if (pj_workq_add(srv->workers, w) == 0) {
+            p->c->bill->checking++;
+            return;
+        }
         pj_err e;
         pj_err_clear(&e);
         char *extra = NULL;
@@ -1245,6 +1253,7 @@ static void work_done(pj_server *srv, pj_work *w)
 {
     reply *p = w->owner;
     conn *c = p->c; /* busy, so open, while its reply waits */
+    c->bill->checking--;
     pj_req r;
     req_init(srv, &r, c);
     copy_str(r.request_id, sizeof r.request_id, p->rid);
@@ -1288,6 +1297,7 @@ static void work_stop(pj_server *srv)
             continue;
         }
         reply *p = w->owner;
+        p->c->bill->checking--;
         w->free(w);
         pj_err e;
         pj_err_clear(&e);
@@ -1367,8 +1377,16 @@ static void handle(pj_server *srv, conn *c, const char *body, size_t blen)
         }
     }
     if (hit->flags & PJ_ROUTE_LOGIN) {
-        /* password checks are slow on purpose: no more waiting for one than the workers'
-         * queue holds, and a few per client address, before any */
+        /* password checks are slow on purpose: a few at once per client address, no more
+         * waiting for one than the workers' queue holds, and a few per address over time
+         * (the throttle), before any */
+        if (srv->logins && c->bill->checking >= LOGIN_CHECKS_PER_ADDR) {
+            if (asprintf(&extra, "Retry-After: %d\r\n", LOGIN_BUSY_S) < 0) extra = NULL;
+            pj_fail(&r.err, 429, "too_many_requests", "",
+                    "%d log-ins from this address are being checked; try again in %d s",
+                    LOGIN_CHECKS_PER_ADDR, LOGIN_BUSY_S);
+            goto fail;
+        }
         if (pj_workq_full(srv->workers)) {
             workers_busy(&r.err, &extra);
             goto fail;

@@ -82,10 +82,15 @@ TEST(core_workq_bound_and_completion)
     CHECK(pj_workq_stop(q) == NULL);
 }
 
+/* Opens the gate once the pool is stopping (pj_workq_full answers 1 then: it holds 3 of 5),
+ * so the worker cannot take the waiting jobs before the stop does: not a fixed wait, which a
+ * paused test thread could outlast. The pool stays valid meanwhile: its stop joins the worker,
+ * which waits at the gate. */
 static void *open_later(void *arg)
 {
-    struct timespec ts = {0, 100 * 1000000};
-    nanosleep(&ts, NULL);
+    pj_workq *q = arg;
+    struct timespec ts = {0, 1000000};
+    while (!pj_workq_full(q)) nanosleep(&ts, NULL);
     gate(1);
     return NULL;
 }
@@ -110,7 +115,8 @@ TEST(core_workq_stop_returns_what_it_held)
     while (!started) pthread_cond_wait(&gate_cv, &gate_mu);
     pthread_mutex_unlock(&gate_mu);
     pthread_t th;
-    CHECK_INT(pthread_create(&th, NULL, open_later, NULL), 0);
+    CHECK(!pj_workq_full(q)); /* 3 held of 5: full only once stopping */
+    CHECK_INT(pthread_create(&th, NULL, open_later, q), 0);
     pj_work *w = pj_workq_stop(q);
     pthread_join(th, NULL);
     CHECK(w == &jobs[0].work && w->ran && jobs[0].out == 2);
