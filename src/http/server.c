@@ -1282,6 +1282,18 @@ static void on_work(evutil_socket_t fd, short what, void *arg)
     }
 }
 
+/* Answers p at a stop: 503 with the code and message, and the connection closes after. */
+static void reply_stopped(pj_server *srv, reply *p, const char *code, const char *message)
+{
+    pj_err e;
+    pj_err_clear(&e);
+    pj_fail(&e, 503, code, "", "%s", message);
+    reply_error(p, &e);
+    p->c->closing = 1;
+    reply_send(srv, p, 0);
+    reply_free(p);
+}
+
 /* Stops the workers (a check running finishes) and answers what waited for them: work done as
  * usual, work never started 503 stopping. */
 static void work_stop(pj_server *srv)
@@ -1299,13 +1311,7 @@ static void work_stop(pj_server *srv)
         reply *p = w->owner;
         p->c->bill->checking--;
         w->free(w);
-        pj_err e;
-        pj_err_clear(&e);
-        pj_fail(&e, 503, "stopping", "", "the server is stopping");
-        reply_error(p, &e);
-        p->c->closing = 1;
-        reply_send(srv, p, 0);
-        reply_free(p);
+        reply_stopped(srv, p, "stopping", "the server is stopping");
     }
 }
 
@@ -2123,13 +2129,7 @@ static void on_drain(evutil_socket_t fd, short what, void *arg)
         while (srv->waiters) {
             reply *p = srv->waiters;
             srv->waiters = p->next;
-            pj_err e;
-            pj_err_clear(&e);
-            pj_fail(&e, 503, "stopped", "", "the server is stopping; plan it again");
-            reply_error(p, &e);
-            p->c->closing = 1;
-            reply_send(srv, p, 0);
-            reply_free(p);
+            reply_stopped(srv, p, "stopped", "the server is stopping; plan it again");
         }
         busy = 0;
         for (conn *c = srv->conns; c; c = c->next) busy += c->busy && !c->lingering;
