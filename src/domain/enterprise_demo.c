@@ -228,7 +228,14 @@ int pj_enterprise_demo(pj_ctx *c, uint64_t seed, pj_err *err)
                       " ent_appeals WHERE source = 'synthetic' AND rating IS NOT NULL",
                       err);
     if (!s || ent_run(s, err)) goto fail;
-    /* 40 policies with rules */
+    /* 40 policies with rules, in force until the end of the year after the demo is built
+     * (Beijing): a fixed end (2026-12-31) left a demo built in 2027 without a policy in force,
+     * so no firm's list showed one */
+    char today[11], until[24];
+    pj_local_date(pj_now(), today);
+    int year =
+        (today[0] - '0') * 1000 + (today[1] - '0') * 100 + (today[2] - '0') * 10 + (today[3] - '0');
+    snprintf(until, sizeof until, "%04d-12-31", year + 1);
     for (int p = 0; p < 40; p++) {
         char cond[400], title[96];
         snprintf(cond, sizeof cond,
@@ -239,16 +246,17 @@ int pj_enterprise_demo(pj_ctx *c, uint64_t seed, pj_err *err)
         s = pj_db_prepare(c->db,
                           "INSERT INTO ent_policies (title, issuer, issued_on, valid_from,"
                           " valid_until, benefit, conditions, source, created_at, updated_at)"
-                          " VALUES (?, ?, '2025-01-01', '2025-01-01', '2026-12-31', ?, ?,"
-                          " 'synthetic', ?, ?)",
+                          " VALUES (?, ?, '2025-01-01', '2025-01-01', ?, ?, ?, 'synthetic',"
+                          " ?, ?)",
                           err);
         if (!s) goto fail;
         pj_stmt_text(s, 1, title);
         pj_stmt_text(s, 2, depts[p % 9].name);
-        pj_stmt_text(s, 3, "补贴或减免 (synthetic)");
-        pj_stmt_text(s, 4, cond);
-        pj_stmt_int(s, 5, now);
+        pj_stmt_text(s, 3, until);
+        pj_stmt_text(s, 4, "补贴或减免 (synthetic)");
+        pj_stmt_text(s, 5, cond);
         pj_stmt_int(s, 6, now);
+        pj_stmt_int(s, 7, now);
         if (exec1(s, NULL, err)) goto fail;
     }
     /* bank products, financing needs and matches, cooperation posts */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "domain/enterprise.h"
 #include "t.h"
 #include "th.h"
@@ -361,9 +362,20 @@ TEST(enterprise_demo_loads_and_reports)
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ent_appeals WHERE title LIKE '人才类诉求%'") > 0,
               1);
     CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM ent_policy_matches") > 100);
+    /* every policy in force for a year from the day the demo is built, whatever that day: a
+     * demo built on 2027-01-01 had none (they ended on 2026-12-31) */
+    char sql[160], later[11];
+    pj_local_date(pj_now() + 365 * 86400, later);
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM ent_policies WHERE valid_from <= '%s' AND valid_until >= '%s'",
+             later, later);
+    CHECK_INT(th_sql_int(&s, sql), 40);
     char off[80];
     th_login(&s, "officer", s.demo_pw, off);
     json_t *o;
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/policies/1", off, NULL, &o), 200);
+    CHECK_STR(th_str(o, "status"), "in_force");
+    json_decref(o);
     CHECK_INT(
         th_call(&s, "GET", "/api/v1/enterprise/kpis?from=2024-01-01&to=2026-01-01", off, NULL, &o),
         200);
