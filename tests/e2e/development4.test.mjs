@@ -50,25 +50,44 @@ describe('errors, dates and carbon', { timeout: 120000 }, () => {
     await page.goto('/logistics/warehouses');
     await page.getByTestId('wh-edit-' + w.id).click();
     const dlg = page.getByTestId('wh-form');
-    // emptied, the panel opens on this month
+    // the panel shows today (Beijing), typed in: emptied, it would open on the old date's month
+    // (2019), and its days say nothing of today. The context's time zone is London's, so from
+    // 00:00 to 08:00 (winter) the browser's date is a day behind Beijing's: a day is disabled
+    // exactly when it is after today in Beijing (the server's "today"), whatever the browser's date.
+    const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
     const dateInput = item(dlg, 'opened').locator('input').first();
-    await dateInput.fill('');
+    await dateInput.fill(today);
+    await dateInput.press('Enter');
     await dateInput.click();
     const panel = page.locator('.el-picker-panel:visible').last();
-    await panel.waitFor();
-    const cells = await panel.locator('td').evaluateAll((tds) =>
-      tds.filter((td) => !td.classList.contains('prev-month') && !td.classList.contains('next-month') && /^\d+$/.test(td.innerText.trim())).map((td) => ({ day: Number(td.innerText.trim()), disabled: td.classList.contains('disabled') })),
-    );
-    const bjDay = Number(new Date(Date.now() + 8 * 3600e3).toISOString().slice(8, 10));
-    const cell = (d) => cells.find((c) => c.day === d);
-    assert.ok(cell(bjDay), 'today (Beijing) in the panel');
-    assert.equal(cell(bjDay).disabled, false, 'today may be picked');
-    if (cell(bjDay + 1)) assert.equal(cell(bjDay + 1).disabled, true, 'tomorrow is disabled');
-    if (cell(bjDay - 1)) assert.equal(cell(bjDay - 1).disabled, false, 'yesterday may be picked');
+    const label = panel.locator('.el-date-picker__header-label');
+    const readPanel = async (want) => {
+      // the header says the month shown: "2026 年" "11 月"
+      await label.filter({ hasText: new RegExp(`^${Number(want.slice(5, 7))} 月$`) }).waitFor();
+      const [y, m] = (await label.allInnerTexts()).map((t) => Number(t.replace(/\D/g, '')));
+      const month = `${y}-${String(m).padStart(2, '0')}`;
+      assert.equal(month, want, 'the month shown');
+      const cells = await panel.locator('td').evaluateAll((tds) =>
+        tds.filter((td) => !td.classList.contains('prev-month') && !td.classList.contains('next-month') && /^\d+$/.test(td.innerText.trim())).map((td) => ({ day: Number(td.innerText.trim()), disabled: td.classList.contains('disabled') })),
+      );
+      assert.ok(cells.length >= 28, `the days of ${month}`);
+      for (const c of cells) {
+        const date = `${month}-${String(c.day).padStart(2, '0')}`;
+        assert.equal(c.disabled, date > today, `${date} ${date > today ? 'is after' : 'is not after'} today (Beijing, ${today})`);
+      }
+      return { month, cells };
+    };
+    let shown = await readPanel(today.slice(0, 7));
+    const cell = shown.cells.find((c) => c.day === Number(today.slice(8, 10)));
+    assert.ok(cell, 'today (Beijing) in the panel');
+    assert.equal(cell.disabled, false, 'today may be picked');
+    // the month after: every day of it is disabled (tomorrow among them at a month's end)
+    await panel.getByRole('button', { name: '下个月' }).click();
+    shown = await readPanel(new Date(Date.parse(today.slice(0, 8) + '28') + 7 * 86400e3).toISOString().slice(0, 7));
+    assert.ok(shown.cells.every((c) => c.disabled), 'the days of next month are disabled');
     await page.keyboard.press('Escape');
     // the server's answer to a future date (as src/domain/logistics.c words it), shown with its dates
-    const tomorrow = new Date(Date.now() + 8 * 3600e3 + 86400e3).toISOString().slice(0, 10);
-    const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+    const tomorrow = new Date(Date.parse(today) + 86400e3).toISOString().slice(0, 10);
     await page.route(`**/api/v1/logistics/warehouses/${w.id}`, (r) =>
       r.request().method() === 'PATCH'
         ? r.fulfill({ status: 422, json: { error: { code: 'invalid_value', field: 'opened', message: `opened ${tomorrow} is in the future: the warehouse is operating (today is ${today})`, request_id: 'e2e' } } })
