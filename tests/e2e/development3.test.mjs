@@ -217,7 +217,9 @@ describe('district development: create and edit forms', { timeout: 300000 }, () 
     await page.getByTestId('streamer-add').click();
     const sdlg = page.getByTestId('streamer-form');
     await fill(sdlg, 'name', sname);
-    const y = new Date().getFullYear();
+    // this year in Beijing, as the server's age rule counts (not the machine's year: they differ from
+    // 00:00 to 08:00 on 1 January Beijing time, and 15 would then be 16)
+    const y = Number(new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 4));
     await fillDate(sdlg, 'birth_date', `${y - 15}-01-01`);
     await fill(sdlg, 'skill_level', 3);
     res = answer(page, 'POST', '/ecommerce/streamers');
