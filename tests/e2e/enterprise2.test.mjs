@@ -158,9 +158,6 @@ describe('enterprise services (2)', { timeout: 180000 }, () => {
     const { context, page } = await openPage(browser);
     await login(page, 'officer', DEMO_PW);
     const jdOrg = (await apiGet(page, '/organisations?q=' + encodeURIComponent('京东（平谷）物流'))).items[0];
-    // the KPIs' period: from the day (Beijing) the appeal is worked on to the day after the check,
-    // which is a day later when the test runs across midnight
-    const from = today();
     let a = await call(page, 'POST', '/enterprise/appeals', { organisation_id: jdOrg.id, channel: 'phone', type: 'help', category: 'utilities', title: '用电增容两轮办理（e2e）', description: '第一轮不满意' });
     const act = async (action, body = {}) => (a = await call(page, 'POST', `/enterprise/appeals/${a.id}/${action}`, { version: a.version, ...body }));
     const cat = (await apiGet(page, '/enterprise/dispatch-catalogue')).items;
@@ -187,7 +184,10 @@ describe('enterprise services (2)', { timeout: 180000 }, () => {
     await page.getByTestId('appeal-reopened-at').waitFor();
     await shot(page, '43c-ent-appeal-ratings');
 
-    const to = new Date(Date.parse(today()) + 86400e3).toISOString().slice(0, 10);
+    // the KPIs count an appeal in the period it was received: the day (Beijing) of its received_at,
+    // as the server stamped it (not the test's "today", which may be the next day by then)
+    const from = new Date(Date.parse(a.received_at) + 8 * 3600e3).toISOString().slice(0, 10);
+    const to = new Date(Date.parse(from) + 86400e3).toISOString().slice(0, 10);
     const k = await apiGet(page, `/enterprise/kpis?from=${from}&to=${to}`);
     const dep = k.departments.find((d) => d.department_id === wrong.department_id);
     assert.ok(dep && dep.returned >= 1, 'the wrong department made a return');
