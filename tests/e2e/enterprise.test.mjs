@@ -215,11 +215,14 @@ describe('enterprise services', { timeout: 120000 }, () => {
   test('reception days: the officer schedules this year and the next, jd signs up for the next day with a topic', async () => {
     const officer = await openPage(browser);
     await login(officer.page, 'officer', DEMO_PW);
-    const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10); // Beijing's, as the server's
-    const year = Number(today.slice(0, 4));
+    // the page opens on this year, Beijing's (read before and after: a run may cross midnight);
+    // it and the next are offered: in December, January's day is scheduled ahead
+    const bjYear = () => Number(new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 4));
+    const before = bjYear();
     await officer.page.goto('/enterprise/reception-days');
-    // this year and the next are offered: in December, January's day is scheduled ahead
     const select = officer.page.getByTestId('reception-year');
+    const year = Number((await select.innerText()).match(/\d{4}/)[0]);
+    assert.ok(year === before || year === bjYear(), `the page opens on this year (Beijing), not ${year}`);
     await select.click();
     for (const y of [year, year + 1]) await officer.page.getByRole('option', { name: String(y), exact: true }).waitFor();
     await officer.page.keyboard.press('Escape');
@@ -237,7 +240,9 @@ describe('enterprise services', { timeout: 120000 }, () => {
       return ofYear;
     };
     // the next day: this year's, or January's of the next after this year's last one
-    const ahead = [...(await schedule(year)), ...(await schedule(year + 1))].filter((d) => d.held_on >= today);
+    const scheduled = [...(await schedule(year)), ...(await schedule(year + 1))];
+    const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10); // Beijing's, as the server's
+    const ahead = scheduled.filter((d) => d.held_on >= today);
     const next = ahead.sort((a, b) => a.held_on.localeCompare(b.held_on))[0];
     assert.ok(next, 'a reception day ahead');
     await officer.context.close();
