@@ -14,9 +14,9 @@
 struct pj_workq {
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    pj_work *todo, **todo_tail; /* waiting, oldest first */
-    pj_work *done, **done_tail; /* finished, not yet taken, oldest first */
-    int held;                   /* jobs waiting or running */
+    pj_work *waiting, **waiting_tail; /* oldest first */
+    pj_work *done, **done_tail;       /* finished, not yet taken, oldest first */
+    int held;                         /* jobs waiting or running */
     int max_held;
     int stopping;
     int nthreads;
@@ -29,11 +29,11 @@ static void *worker(void *arg)
     pj_workq *q = arg;
     pthread_mutex_lock(&q->mu);
     for (;;) {
-        while (!q->todo && !q->stopping) pthread_cond_wait(&q->cv, &q->mu);
+        while (!q->waiting && !q->stopping) pthread_cond_wait(&q->cv, &q->mu);
         if (q->stopping) break; /* the waiting jobs go back to the caller of pj_workq_stop */
-        pj_work *w = q->todo;
-        q->todo = w->next;
-        if (!q->todo) q->todo_tail = &q->todo;
+        pj_work *w = q->waiting;
+        q->waiting = w->next;
+        if (!q->waiting) q->waiting_tail = &q->waiting;
         pthread_mutex_unlock(&q->mu);
         w->run(w);
         pthread_mutex_lock(&q->mu);
@@ -66,7 +66,7 @@ int pj_workq_start(pj_workq **out, int threads, int max_waiting, pj_err *err)
     }
     pthread_mutex_init(&q->mu, NULL);
     pthread_cond_init(&q->cv, NULL);
-    q->todo_tail = &q->todo;
+    q->waiting_tail = &q->waiting;
     q->done_tail = &q->done;
     q->max_held = threads + (max_waiting > 0 ? max_waiting : 0);
     /* the workers run with every signal blocked: the event loop handles them */
@@ -105,8 +105,8 @@ int pj_workq_add(pj_workq *q, pj_work *w)
     if (!full) {
         w->next = NULL;
         w->ran = 0;
-        *q->todo_tail = w;
-        q->todo_tail = &w->next;
+        *q->waiting_tail = w;
+        q->waiting_tail = &w->next;
         q->held++;
         pthread_cond_signal(&q->cv);
     }
@@ -142,7 +142,7 @@ pj_work *pj_workq_stop(pj_workq *q)
     pthread_mutex_unlock(&q->mu);
     for (int i = 0; i < q->nthreads; i++) pthread_join(q->th[i], NULL);
     /* the finished jobs, then the waiting ones */
-    *q->done_tail = q->todo;
+    *q->done_tail = q->waiting;
     pj_work *list = q->done;
     pthread_cond_destroy(&q->cv);
     pthread_mutex_destroy(&q->mu);

@@ -14,6 +14,11 @@ const toDay = (ms) => new Date(ms).toISOString().slice(0, 10);
 /** Today in Beijing (UTC+8, no daylight saving). */
 export const beijingToday = (now = Date.now()) => toDay(now + 8 * 3600e3);
 
+/** A date picker's cell (a local Date) is after Beijing's today: the picker's rule for dates
+ * that may not be in the future (the server's calendar decides). */
+export const afterBeijingToday = (d, now = Date.now()) =>
+  `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}` > beijingToday(now);
+
 export const isDay = (s) => typeof s === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(s) && toDay(dayMs(s)) === s;
 
 export const addDays = (day, n) => toDay(dayMs(day) + n * DAY_MS);

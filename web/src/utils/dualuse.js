@@ -2,6 +2,7 @@
 // progress per phase, Gantt rows in minutes since the start, minutes for people. No Vue or
 // browser imports: the e2e tests import this file too.
 import { formatDateTime } from './format.js';
+import { addDays, beijingToday } from './calendar.js';
 
 export const SCENARIOS = ['epidemic', 'disaster', 'holiday', 'event'];
 export const LIVE_STATES = ['converting', 'emergency', 'restoring', 'completed', 'aborted'];
@@ -250,16 +251,8 @@ export function manualSchedule(manual) {
 
 // ---- emergency stock ----
 
-/** Today's date in Beijing, "YYYY-MM-DD" (the server's calendar), at `nowMs`. */
-export function beijingToday(nowMs = Date.now()) {
-  return new Date(nowMs + 8 * 3600e3).toISOString().slice(0, 10);
-}
-
-/** "YYYY-MM-DD" plus `days` days. */
-export function addDays(day, days) {
-  const [y, m, d] = day.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
-}
+// Beijing's today and day arithmetic are the calendar's (re-exported for the stock page's tests)
+export { addDays, beijingToday };
 
 /** Days before expiry that count as "expires soon". */
 export const STOCK_SOON_DAYS = 90;
