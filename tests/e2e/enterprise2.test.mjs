@@ -122,6 +122,29 @@ describe('enterprise services (2)', { timeout: 180000 }, () => {
     await jd.context.close();
   });
 
+  test('reception days: a page left open over midnight (Beijing) marks the day just ended 已过 and drops it from the next days', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'officer', DEMO_PW);
+    const year = '2026';
+    await call(page, 'POST', '/enterprise/reception-days', { year: Number(year) });
+    const days = (await apiGet(page, '/enterprise/reception-days?limit=100')).items.filter((d) => d.held_on.startsWith(year) && d.state === 'planned');
+    const d = days.find((x) => x.held_on.slice(5, 7) === '06') || days[0];
+    assert.ok(d, `a planned reception day of ${year}`);
+    // the browser's clock at 23:59 Beijing on the day itself: the day is still ahead
+    await page.clock.install({ time: new Date(`${d.held_on}T23:59:00+08:00`) });
+    await page.goto('/enterprise/reception-days');
+    const cell = page.getByTestId('reception-calendar').locator(`[data-day="${d.held_on}"]`);
+    await cell.waitFor();
+    assert.equal(await cell.getByTestId('day-past').count(), 0, 'not past before midnight');
+    await page.getByTestId('reception-next').getByText(d.held_on).waitFor();
+    // two minutes on, past midnight, with nothing reloaded
+    await page.clock.runFor('02:00');
+    await cell.getByTestId('day-past').getByText('已过').waitFor();
+    assert.equal(await page.getByTestId('reception-next').getByText(d.held_on).count(), 0, 'no longer among the next days');
+    noProblems(page);
+    await context.close();
+  });
+
   test('appeal: an overdue received appeal is escalated with a chosen department; escalated without one, it is dispatched next', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'officer', DEMO_PW);
