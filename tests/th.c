@@ -8,9 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/util.h"
 #include "domain/auth.h"
 #include "domain/demo.h"
 #include "http/server.h"
@@ -232,6 +234,18 @@ void th_login(th_server *s, const char *user, const char *pw, char token[80])
         t_fail(__FILE__, __LINE__, "login %s: status %d", user, st);
     snprintf(token, 80, "%s", json_string_value(json_object_get(o, "token")));
     json_decref(o);
+}
+
+void th_day_rel(int years, int days, char out[11])
+{
+    time_t t = time(NULL) + PJ_LOCAL_OFFSET_S + (time_t)days * 86400;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    int y = tm.tm_year + 1900 - years;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    int d = tm.tm_mon == 1 && tm.tm_mday == 29 && !leap ? 28 : tm.tm_mday;
+    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)tm.tm_mon % 12u + 1u,
+             (unsigned)d % 32u);
 }
 
 long long th_sql_int(th_server *s, const char *sql)

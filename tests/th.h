@@ -73,6 +73,10 @@ const char *th_str(json_t *o, const char *key);
 const char *th_err_code(json_t *o);
 const char *th_err_field(json_t *o);
 const char *th_err_message(json_t *o); /* "" when absent */
+/* The district's (Beijing) date `days` days from today, then `years` years earlier, as
+ * YYYY-MM-DD: the birth date of someone who turns `years` on that day. A 29 February that the
+ * earlier year lacks is its 28 February (that person has had the birthday by then). */
+void th_day_rel(int years, int days, char out[11]);
 /* Runs a SQL query returning one integer against the server's database file. */
 long long th_sql_int(th_server *s, const char *sql);
 /* Runs SQL against the server's database file (tests arrange recorded times with it). */

@@ -40,21 +40,6 @@ static long long post_id(th_server *s, const char *tok, const char *m, const cha
 }
 #define POST_ID(s, tok, path, body) post_id(s, tok, "POST", path, body, 201, "id", __LINE__)
 
-/* Today (UTC) minus years plus days, YYYY-MM-DD. */
-static void day_rel(int years, int days, char out[11])
-{
-    time_t now =
-        time(NULL) + PJ_LOCAL_OFFSET_S; /* the district's date (Beijing), as the server's */
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    tm.tm_year -= years;
-    tm.tm_mday += days;
-    tm.tm_hour = 12;
-    time_t t = timegm(&tm);
-    gmtime_r(&t, &tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
 /* The fixture: an HQ base, a settled zone enterprise (of organisation org when org > 0), a post
  * with `openings`, a course needing 2 practice hours, a cohort of `capacity`. */
 typedef struct fix {
@@ -572,10 +557,23 @@ TEST_T(academy_bad_input_writes_nothing, 90)
     long long adult2 = streamer(&s, tok, "学员成二", "1991-01-01", "");
     /* 16 today with consent given today: 15 yesterday */
     char b16[11], b18[11], yesterday[11], today[11];
-    day_rel(16, 0, b16);
-    day_rel(18, 0, b18);
-    day_rel(0, -1, yesterday);
-    day_rel(0, 0, today);
+    th_day_rel(16, 0, b16);
+    th_day_rel(18, 0, b18);
+    th_day_rel(0, -1, yesterday);
+    th_day_rel(0, 0, today);
+    /* the eve of just18's 18th birthday: yesterday, but the day before 28 February when today
+     * is a 29 February (no one born in a common year turns 18 on it) */
+    char eve18[11];
+    {
+        struct tm tm = {.tm_hour = 12};
+        CHECK(sscanf(b18, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) == 3);
+        tm.tm_year += 18 - 1900;
+        tm.tm_mon -= 1;
+        tm.tm_mday -= 1;
+        time_t t = timegm(&tm);
+        gmtime_r(&t, &tm);
+        strftime(eve18, sizeof eve18, "%Y-%m-%d", &tm);
+    }
     char extra[200];
     snprintf(extra, sizeof extra,
              ",\"guardian_name\":\"王芳\",\"guardian_relation\":\"母亲\","
@@ -601,7 +599,7 @@ TEST_T(academy_bad_input_writes_nothing, 90)
     B("{\"cohort_id\":%lld,\"streamer_id\":%lld,\"post_id\":%lld,\"enrolled_on\":\"%s\"}", f.cohort,
       minor, f.post, yesterday); /* 0: 15 on that day */
     B("{\"cohort_id\":%lld,\"streamer_id\":%lld,\"post_id\":%lld,\"enrolled_on\":\"%s\"}", f.cohort,
-      just18, f.post, yesterday); /* 1: 17 without consent */
+      just18, f.post, eve18); /* 1: 17 without consent */
     B("{\"cohort_id\":%lld,\"streamer_id\":%lld,\"post_id\":%lld}", f.cohort, adult2,
       upost); /* 2: enterprise not settled */
     B("{\"cohort_id\":%lld,\"streamer_id\":%lld,\"post_id\":%lld}", f.cohort, adult2,

@@ -49,21 +49,6 @@ static void idn(const char *p17, char out[19])
     snprintf(out, 19, "%s%c", p17, "10X98765432"[sum % 11]);
 }
 
-/* Today (UTC) minus `years` years plus `days` days, as YYYY-MM-DD. */
-static void birth(int years, int days, char out[11])
-{
-    time_t now =
-        time(NULL) + PJ_LOCAL_OFFSET_S; /* the district's date (Beijing), as the server's */
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    tm.tm_year -= years;
-    tm.tm_mday += days;
-    tm.tm_hour = 12;
-    time_t t = timegm(&tm);
-    gmtime_r(&t, &tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
 static json_t *kpi(th_server *s, const char *tok)
 {
     return CALL(s, "GET", tok, "/api/v1/ecommerce/kpi", NULL, 200);
@@ -299,12 +284,12 @@ TEST_T(ecommerce_minor_consent_boundaries, 60)
     th_fingerprint(&s, fp0, sizeof fp0);
     json_t *o = NULL;
     /* 15 years 364 days: too young even with consent */
-    birth(16, 1, b);
+    th_day_rel(16, 1, b);
     CHECK_INT(create_streamer(&s, tok, b, consent, &o), 422);
     CHECK_STR(th_err_code(o), "too_young");
     json_decref(o);
     /* 16 today, without consent: refused */
-    birth(16, 0, b);
+    th_day_rel(16, 0, b);
     CHECK_INT(create_streamer(&s, tok, b, "", &o), 422);
     CHECK_STR(th_err_code(o), "guardian_consent_required");
     json_decref(o);
@@ -315,20 +300,20 @@ TEST_T(ecommerce_minor_consent_boundaries, 60)
     CHECK_STR(th_err_field(o), "guardian_consent_date");
     json_decref(o);
     /* 17 years 364 days without consent: still refused */
-    birth(18, 1, b);
+    th_day_rel(18, 1, b);
     CHECK_INT(create_streamer(&s, tok, b, "", &o), 422);
     CHECK_STR(th_err_code(o), "guardian_consent_required");
     json_decref(o);
     th_fingerprint(&s, fp1, sizeof fp1);
     CHECK_STR(fp0, fp1);
     /* 16 today with consent: fine */
-    birth(16, 0, b);
+    th_day_rel(16, 0, b);
     CHECK_INT(create_streamer(&s, tok, b, consent, &o), 201);
     CHECK_INT(th_int(o, "age"), 16);
     CHECK(json_is_true(json_object_get(o, "guardian_consent")));
     json_decref(o);
     /* 18 today without consent: fine */
-    birth(18, 0, b);
+    th_day_rel(18, 0, b);
     CHECK_INT(create_streamer(&s, tok, b, "", &o), 201);
     CHECK_INT(th_int(o, "age"), 18);
     json_decref(o);
@@ -588,7 +573,7 @@ TEST_T(ecommerce_streamer_update, 60)
     o = CALL(&s, "PATCH", off, path, "{\"version\":1,\"skill_level\":5}", 409);
     CHECK_STR(th_err_code(o), "version_conflict");
     json_decref(o);
-    birth(16, 0, b16);
+    th_day_rel(16, 0, b16);
     snprintf(body, sizeof body, "{\"version\":2,\"birth_date\":\"%s\"}", b16);
     o = CALL(&s, "PATCH", off, path, body, 422);
     CHECK_STR(th_err_code(o), "guardian_consent_required");
