@@ -88,15 +88,17 @@ static int reception_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 
 int pj_ent_reception_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
 {
+    /* by date (a year scheduled after a later one still lists in calendar order); the cursor
+     * is the last day's id, the page continues after that day's (held_on, id) */
     pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT id FROM ent_reception_days WHERE id > ?"
-                               " AND (? IS NULL OR state = ?) ORDER BY id LIMIT ?",
+                               "SELECT id FROM ent_reception_days WHERE (?1 = 0 OR (held_on, id) >"
+                               " (SELECT held_on, id FROM ent_reception_days WHERE id = ?1))"
+                               " AND (?2 IS NULL OR state = ?2) ORDER BY held_on, id LIMIT ?3",
                                err);
     if (!s) return -1;
     pj_stmt_int(s, 1, f->cursor);
     pj_stmt_text(s, 2, f->state);
-    pj_stmt_text(s, 3, f->state);
-    pj_stmt_int(s, 4, f->limit + 1);
+    pj_stmt_int(s, 3, f->limit + 1);
     int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(f->limit + 1));
     int n = 0, rc;
     while ((rc = pj_stmt_step(s, err)) == 1) ids[n++] = pj_col_int(s, 0);

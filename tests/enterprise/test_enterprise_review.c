@@ -293,6 +293,61 @@ TEST(enterprise_review_reception_days_past_and_calendar)
     th_stop(&s);
 }
 
+/* Reception days list by date, page after page, whatever order the years were scheduled in. */
+TEST(enterprise_reception_days_list_by_date)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    json_t *o;
+    int st = th_call(&s, "POST", "/api/v1/enterprise/calendar", off,
+                     "{\"day\":\"2099-01-01\",\"kind\":\"holiday\",\"name\":\"元旦\"}", NULL);
+    CHECK(st == 200 || st == 201);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/reception-days", off, "{\"year\":2099}", &o),
+              201);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/reception-days", off, "{\"year\":2026}", &o),
+              201);
+    json_decref(o);
+    long long total = th_sql_int(&s, "SELECT count(*) FROM ent_reception_days");
+    CHECK(total >= 24);
+    char path[128], last[11] = "";
+    long long cursor = 0, seen = 0, seen2099 = 0;
+    for (int page = 0; page < 100; page++) {
+        snprintf(path, sizeof path, "/api/v1/enterprise/reception-days?limit=7&cursor=%lld",
+                 cursor);
+        CHECK_INT(th_call(&s, "GET", path, off, NULL, &o), 200);
+        json_t *items = json_object_get(o, "items"), *d;
+        size_t i;
+        json_array_foreach(items, i, d)
+        {
+            const char *on = th_str(d, "held_on");
+            if (strcmp(on, last) < 0) t_fail(__FILE__, __LINE__, "%s listed after %s", on, last);
+            snprintf(last, sizeof last, "%s", on);
+            seen++;
+            seen2099 += !strncmp(on, "2099-", 5);
+        }
+        json_t *next = json_object_get(o, "next_cursor");
+        cursor = json_is_string(next) ? atoll(json_string_value(next)) : 0;
+        json_decref(o);
+        if (!cursor) break;
+    }
+    CHECK_INT(seen, total);
+    CHECK_INT(seen2099, 12);
+    CHECK_STR(last, "2099-12-07");
+    /* the state filter keeps the order */
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/reception-days?state=planned&limit=200", off,
+                      NULL, &o),
+              200);
+    json_t *items = json_object_get(o, "items");
+    CHECK(json_array_size(items) >= 24);
+    CHECK(strncmp(th_str(json_array_get(items, 0), "held_on"), "2026-", 5) <= 0);
+    CHECK_STR(th_str(json_array_get(items, json_array_size(items) - 1), "held_on"), "2099-12-07");
+    json_decref(o);
+    th_stop(&s);
+}
+
 /* `not` in an explanation, a financing need met by an approval and capped at its amount, a
  * returned appeal not counted to the department that returned it. */
 TEST(enterprise_review_negation_financing_and_returns)
