@@ -88,6 +88,8 @@ cleanup() {
     for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$SERVER_PID" 2>/dev/null || true
   fi
+  # PJ_E2E_KEEP_DB=FILE keeps the run's database (after the server stopped) for inspection
+  if [ -n "$TMP" ] && [ -n "${PJ_E2E_KEEP_DB:-}" ] && [ -f "$TMP/pj.db" ]; then cp "$TMP/pj.db" "$PJ_E2E_KEEP_DB" || true; fi
   [ -n "$TMP" ] && rm -rf "$TMP"
   return 0
 }
