@@ -1022,6 +1022,21 @@ const pj_migration pj_migrations[] = {
      "2026-10-05','holiday','国庆节','gov.cn'),"
      " ('2026-10-06','holiday','国庆节','gov.cn'),('2026-10-07','holiday','国庆节','gov.cn'),('"
      "2026-10-10','workday','国庆节调休','gov.cn') ON CONFLICT (day) DO NOTHING;"},
+    /* a financing need is met once: older builds (and their demo) left a need `open` after
+     * one of its matches was approved, so another could be approved for it. Such a need is
+     * `matched` now (version bumped, an audit row by 'migration' each), as an approval has
+     * made it since. */
+    {203, "enterprise service: a financing need with an approved match is matched",
+     "INSERT INTO audit (at, username, action, entity, entity_id, before_json, after_json)"
+     " SELECT (SELECT applied_at FROM schema_migrations WHERE version = 203), 'migration',"
+     " 'update', 'ent_fin_need', id,"
+     " '{\"id\":' || id || ',\"state\":\"open\",\"version\":' || version || '}',"
+     " '{\"id\":' || id || ',\"state\":\"matched\",\"version\":' || (version + 1) || '}'"
+     " FROM ent_fin_needs n WHERE n.state = 'open' AND EXISTS (SELECT 1 FROM ent_fin_matches m"
+     " WHERE m.need_id = n.id AND m.outcome = 'approved') ORDER BY id;"
+     "UPDATE ent_fin_needs SET state = 'matched', version = version + 1 WHERE state = 'open' AND"
+     " EXISTS (SELECT 1 FROM ent_fin_matches m WHERE m.need_id = ent_fin_needs.id AND"
+     " m.outcome = 'approved');"},
     /* a facility's reserve is counted once: one farm, one warehouse per registry facility.
      * Older builds let several link one facility: the lowest id keeps the link, the others
      * lose it (version bumped, an audit row by 'migration' each), then the index holds. */

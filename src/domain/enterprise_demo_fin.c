@@ -112,6 +112,12 @@ int ent_demo_finance_coop(pj_ctx *c, uint64_t *rng, int64_t now, pj_err *err)
         pj_stmt_int(s, 4, amount);
         pj_stmt_int(s, 5, need);
         if (step1(s, NULL, err)) return -1;
+        if (strcmp(outcome, "approved")) continue;
+        /* an approved match meets its need, as the API's approval does */
+        s = pj_db_prepare(c->db, "UPDATE ent_fin_needs SET state = 'matched' WHERE id = ?", err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, need);
+        if (step1(s, NULL, err)) return -1;
     }
     /* 60 cooperation posts in the firms' townships; a few contact requests */
     int64_t posts[60];

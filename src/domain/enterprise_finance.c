@@ -545,6 +545,33 @@ fail:
 
 static int need_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
 
+/* A need is met once: after one of its matches was approved (the need `matched`), no other is
+ * applied for or approved — two banks lending for one need. 0 while the need is open and none
+ * of its matches approved, else 409 already_matched naming the approved match. Inside the
+ * write's transaction, so two approvals of one need cannot both pass. */
+static int need_open(pj_ctx *c, int64_t need, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT n.state, (SELECT MIN(m.id) FROM ent_fin_matches m WHERE"
+                               " m.need_id = n.id AND m.outcome = 'approved') FROM ent_fin_needs n"
+                               " WHERE n.id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, need);
+    int rc = pj_stmt_step(s, err);
+    int open = rc == 1 && !strcmp(pj_col_text(s, 0), "open") && pj_col_is_null(s, 1);
+    int64_t by = rc == 1 && !pj_col_is_null(s, 1) ? pj_col_int(s, 1) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (open) return 0;
+    if (by)
+        return pj_fail(err, 409, "already_matched", "status",
+                       "financing need %lld is matched already: match %lld was approved",
+                       (long long)need, (long long)by);
+    return pj_fail(err, 409, "already_matched", "status", "financing need %lld is no longer open",
+                   (long long)need);
+}
+
 int pj_ent_match_outcome(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
 {
     static const char *const fields[] = {"version", "status", "approved_wan", NULL};
@@ -594,6 +621,7 @@ int pj_ent_match_outcome(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *
     char *before = NULL, *after = NULL;
     if (ent_check_version(c, "SELECT version FROM ent_fin_matches WHERE id = ?", id, version,
                           "financing match", err) ||
+        ((!strcmp(st, "applied") || !strcmp(st, "approved")) && need_open(c, m.need_id, err)) ||
         !(before = pj_render_to_string(c, id, match_render, err)))
         goto fail;
     pj_stmt *s = pj_db_prepare(c->db,
@@ -611,26 +639,17 @@ int pj_ent_match_outcome(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *
     if (!strcmp(st, "approved")) {
         /* the need is met: open → matched, its version bumped, with an audit row of its own
          * (the match's row shows the need's state only as part of the match) */
-        s = pj_db_prepare(c->db, "SELECT state = 'open' FROM ent_fin_needs WHERE id = ?", err);
+        char *nb = pj_render_to_string(c, m.need_id, need_render, err), *na;
+        if (!nb) goto fail;
+        s = pj_db_prepare(c->db,
+                          "UPDATE ent_fin_needs SET state = 'matched', version = version + 1"
+                          " WHERE id = ?",
+                          err);
         if (!s) goto fail;
         pj_stmt_int(s, 1, m.need_id);
-        int rc = pj_stmt_step(s, err);
-        int open = rc == 1 && pj_col_int(s, 0);
-        pj_stmt_done(s);
-        if (rc < 0) goto fail;
-        if (open) {
-            char *nb = pj_render_to_string(c, m.need_id, need_render, err), *na;
-            if (!nb) goto fail;
-            s = pj_db_prepare(c->db,
-                              "UPDATE ent_fin_needs SET state = 'matched', version = version + 1"
-                              " WHERE id = ?",
-                              err);
-            if (!s) goto fail;
-            pj_stmt_int(s, 1, m.need_id);
-            if (ent_run(s, err) || !(na = pj_render_to_string(c, m.need_id, need_render, err)) ||
-                pj_audit_add(c, "update", "ent_fin_need", m.need_id, nb, na, err))
-                goto fail;
-        }
+        if (ent_run(s, err) || !(na = pj_render_to_string(c, m.need_id, need_render, err)) ||
+            pj_audit_add(c, "update", "ent_fin_need", m.need_id, nb, na, err))
+            goto fail;
     }
     if (!(after = pj_render_to_string(c, id, match_render, err)) ||
         pj_audit_add(c, "outcome", "ent_fin_match", id, before, after, err) ||

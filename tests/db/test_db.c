@@ -255,6 +255,51 @@ TEST(db_migration_ratings_backfill_from_rate_events)
     pj_db_close(db);
 }
 
+/* Migration 203: a need left open after one of its matches was approved (older builds, their
+ * demo) is matched, with an audit row; an open need without an approved match is left open. */
+TEST(db_migration_need_with_approved_match_is_matched)
+{
+    pj_db *db = open_at("needs.db", 202);
+    pj_err e = {0};
+    CHECK_INT(
+        pj_db_exec(db,
+                   "INSERT INTO organisations (id, name, type, created_at, updated_at) VALUES"
+                   " (1, '企业', 'enterprise', 1, 1), (2, '银行', 'bank', 1, 1);"
+                   "INSERT INTO ent_bank_products (id, bank_id, name, min_fen, max_fen, rate_pct,"
+                   " term_months, conditions, created_at) VALUES (1, 2, 'a', 1, 9000000000, 3,"
+                   " 36, 'true', 1), (2, 2, 'b', 1, 9000000000, 4, 36, 'true', 1);"
+                   "INSERT INTO ent_fin_needs (id, org_id, amount_fen, term_months, purpose,"
+                   " state, created_at, version) VALUES (1, 1, 100, 12, 'x', 'open', 1, 3),"
+                   " (2, 1, 100, 12, 'y', 'open', 1, 1), (3, 1, 100, 12, 'z', 'matched', 1, 2);"
+                   "INSERT INTO ent_fin_matches (need_id, product_id, org_id, rank, score,"
+                   " outcome, created_at) VALUES (1, 1, 1, 1, 0.5, 'approved', 1),"
+                   " (1, 2, 1, 2, 0.5, 'applied', 1), (2, 1, 1, 1, 0.5, 'applied', 1),"
+                   " (3, 1, 1, 1, 0.5, 'approved', 1);",
+                   &e),
+        0);
+    pj_db_close(db);
+    db = open_at("needs.db", 0);
+    pj_stmt *s = pj_db_prepare(db,
+                               "SELECT group_concat(id || ':' || state || ':' || version, ' ') FROM"
+                               " (SELECT * FROM ent_fin_needs ORDER BY id)",
+                               &e);
+    CHECK(s != NULL);
+    CHECK_INT(pj_stmt_step(s, &e), 1);
+    CHECK_STR(pj_col_text(s, 0), "1:matched:4 2:open:1 3:matched:2");
+    pj_stmt_done(s);
+    s = pj_db_prepare(db,
+                      "SELECT group_concat(entity_id || ' ' || before_json || ' ' || after_json,"
+                      " ' | ') FROM audit WHERE entity = 'ent_fin_need' AND username ="
+                      " 'migration' AND at > 0",
+                      &e);
+    CHECK(s != NULL);
+    CHECK_INT(pj_stmt_step(s, &e), 1);
+    CHECK_STR(pj_col_text(s, 0), "1 {\"id\":1,\"state\":\"open\",\"version\":3}"
+                                 " {\"id\":1,\"state\":\"matched\",\"version\":4}");
+    pj_stmt_done(s);
+    pj_db_close(db);
+}
+
 static int mode_of(const char *path)
 {
     struct stat st;

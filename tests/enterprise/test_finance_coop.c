@@ -315,6 +315,88 @@ TEST(enterprise_finance_ranking_consent_and_outcomes)
     th_stop(&s);
 }
 
+static json_t *outcome(th_server *s, const char *tok, long long match, const char *body, int status)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/enterprise/financing-matches/%lld/outcome", match);
+    json_t *o = NULL;
+    CHECK_INT(th_call(s, "POST", path, tok, body, &o), status);
+    return o;
+}
+
+/* Regression: a need was met more than once — after one bank approved its match, another
+ * bank's match of the same need could be approved too (and more applied for), two loans for
+ * one need. Once a match is approved the need is matched: applying for or approving another
+ * match of it is 409 already_matched naming the approved one, with nothing written; the other
+ * matches may still be rejected or withdrawn. */
+TEST(enterprise_finance_need_is_matched_once)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], jd[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    long long abc =
+        th_sql_int(&s, "SELECT id FROM organisations WHERE name = '中国农业银行北京平谷支行'");
+    long long rcb =
+        th_sql_int(&s, "SELECT id FROM organisations WHERE name = '北京农商银行平谷支行'");
+    product(&s, off, abc, "甲贷", 10, 1000, 3.0, 36, "true");
+    product(&s, off, rcb, "乙贷", 10, 1000, 3.1, 36, "true");
+    product(&s, off, rcb, "丙贷", 10, 1000, 3.2, 36, "true");
+    json_t *o;
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/financing-needs", jd,
+                      "{\"amount_wan\":200,\"term_months\":12,\"purpose\":\"周转\"}", &o),
+              201);
+    long long need = th_int(o, "id");
+    json_t *ms = json_object_get(o, "matches");
+    CHECK_INT(json_array_size(ms), 3);
+    long long m[3];
+    for (int i = 0; i < 3; i++) m[i] = th_int(json_array_get(ms, i), "id");
+    json_decref(o);
+    char path[128], body[200], before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE];
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "/api/v1/enterprise/financing-matches/%lld/consent", m[i]);
+        CHECK_INT(th_call(&s, "POST", path, jd, "{\"version\":1,\"consent\":\"granted\"}", &o),
+                  200);
+        json_decref(o);
+    }
+    /* the firm applies to the first two banks at once; the first approves */
+    json_decref(outcome(&s, jd, m[0], "{\"version\":2,\"status\":\"applied\"}", 200));
+    json_decref(outcome(&s, jd, m[1], "{\"version\":2,\"status\":\"applied\"}", 200));
+    o = outcome(&s, off, m[0], "{\"version\":3,\"status\":\"approved\",\"approved_wan\":200}", 200);
+    CHECK_STR(th_str(json_object_get(o, "need"), "state"), "matched");
+    json_decref(o);
+    /* the need is met: no second approval, no new application; nothing written */
+    th_fingerprint(&s, before, sizeof before);
+    o = outcome(&s, off, m[1], "{\"version\":3,\"status\":\"approved\",\"approved_wan\":150}", 409);
+    CHECK_STR(th_err_code(o), "already_matched");
+    CHECK_STR(th_err_field(o), "status");
+    snprintf(body, sizeof body, "match %lld was approved", m[0]);
+    CHECK(strstr(th_err_message(o), body) != NULL);
+    json_decref(o);
+    o = outcome(&s, jd, m[2], "{\"version\":2,\"status\":\"applied\"}", 409);
+    CHECK_STR(th_err_code(o), "already_matched");
+    json_decref(o);
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM ent_fin_matches WHERE need_id = %lld AND outcome = 'approved'",
+             need);
+    CHECK_INT(th_sql_int(&s, sql), 1);
+    /* the other matches are closed as before: the second bank rejects, the firm withdraws */
+    o = outcome(&s, off, m[1], "{\"version\":3,\"status\":\"rejected\"}", 200);
+    CHECK_STR(th_str(o, "outcome"), "rejected");
+    json_decref(o);
+    json_decref(outcome(&s, jd, m[2], "{\"version\":2,\"status\":\"withdrawn\"}", 200));
+    snprintf(path, sizeof path, "/api/v1/enterprise/financing-needs/%lld", need);
+    CHECK_INT(th_call(&s, "GET", path, off, NULL, &o), 200);
+    CHECK_STR(th_str(o, "state"), "matched");
+    CHECK_INT(th_int(o, "version"), 2);
+    json_decref(o);
+    th_stop(&s);
+}
+
 static long long post(th_server *s, const char *tok, long long org, const char *kind,
                       const char *cat, long long township, const char *title)
 {
@@ -509,6 +591,13 @@ TEST(enterprise_demo_banks_and_cooperation)
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ent_fin_needs"), 40);
     CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM ent_fin_matches") > 40);
     CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM ent_fin_matches WHERE consent = 'granted'") > 0);
+    /* an approved match has met its need, as an approval through the API does (the demo's
+     * needs stayed open, so a second bank could be approved for them) */
+    CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM ent_fin_matches WHERE outcome = 'approved'") > 0);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ent_fin_needs n WHERE (n.state = 'matched') <>"
+                             " EXISTS (SELECT 1 FROM ent_fin_matches m WHERE m.need_id = n.id AND"
+                             " m.outcome = 'approved')"),
+              0);
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ent_coop_posts"), 60);
     CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM ent_coop_contacts") > 0);
     char off[80];

@@ -612,6 +612,7 @@ export default {
     method_not_allowed: 'Not supported',
     unsupported_media_type: 'Unsupported content type',
     not_implemented: 'Not implemented',
+    already_matched: 'The financing need is matched already',
   },
   // a code that means something more precise at a field (zh-CN messages, utils/errors.js)
   apiFieldErrors: {

@@ -614,6 +614,7 @@ export default {
     method_not_allowed: '不支持该操作',
     unsupported_media_type: '不支持的内容类型',
     not_implemented: '暂不支持该功能',
+    already_matched: '该融资需求已对接成功',
   },
   // a code that means something more precise at a field (zh-CN messages, utils/errors.js)
   apiFieldErrors: {
