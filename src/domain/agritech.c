@@ -74,7 +74,7 @@ static const pj_rec_extra project_extras[] = {
      PJ_RT_INT},
     {"milestones_overdue",
      "SELECT COUNT(*) FROM ag_milestones m WHERE m.project_id = t.id AND m.state = 'open' AND"
-     " m.due < date('now', '+8 hours')",
+     " m.due < " PJ_REC_TODAY_SQL,
      PJ_RT_INT},
     PJ_X_NAME("lab", "SELECT l.name FROM ag_labs l WHERE l.id = t.lab_id"),
     PJ_X_ORG,
@@ -144,7 +144,7 @@ static const pj_rec_field milestone_fields[] = {
     PJ_F_ENUM("state", F, milestone_states),
 };
 static const pj_rec_extra milestone_extras[] = {
-    {"overdue", "t.state = 'open' AND t.due < date('now', '+8 hours')", PJ_RT_BOOL},
+    {"overdue", "t.state = 'open' AND t.due < " PJ_REC_TODAY_SQL, PJ_RT_BOOL},
     PJ_X_NAME("project", "SELECT p.name FROM ag_projects p WHERE p.id = t.project_id"),
 };
 const pj_rec_kind pj_ag_milestones = {
@@ -487,10 +487,10 @@ static int kpi_body(pj_ctx *c, pj_jw *w, pj_err *err)
         one_int(c, "SELECT COUNT(*) FROM ag_milestones", &mtotal, err) ||
         one_int(c, "SELECT COUNT(*) FROM ag_milestones WHERE state = 'done'", &mdone, err) ||
         one_int(c, "SELECT COUNT(*) FROM ag_milestones WHERE state = 'open'", &mopen, err) ||
-        one_int(c,
-                "SELECT COUNT(*) FROM ag_milestones WHERE state = 'open' AND due < date('now', '+8 "
-                "hours')",
-                &mover, err) ||
+        one_int(
+            c,
+            "SELECT COUNT(*) FROM ag_milestones WHERE state = 'open' AND due < " PJ_REC_TODAY_SQL,
+            &mover, err) ||
         one_int(c, "SELECT COUNT(*) FROM ag_farms", &farms, err) ||
         one_int(c, "SELECT COUNT(*) FROM ag_farms WHERE postdoc_station = 1", &stations, err) ||
         one_int(c, "SELECT COUNT(*) FROM ag_experts WHERE title = 'academician'", &acad, err) ||

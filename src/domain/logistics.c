@@ -253,7 +253,11 @@ static const pj_rec_field warehouse_fields[] = {
     PJ_F_DATE("opened", PJ_RF_NULL),
 };
 static const pj_rec_extra warehouse_extras[] = {
-    {"tenants", "SELECT COUNT(*) FROM lg_tenants n WHERE n.warehouse_id = t.id", PJ_RT_INT},
+    /* the tenancies in force today, as the KPIs count them (not those ended or to come) */
+    {"tenants",
+     "SELECT COUNT(*) FROM lg_tenants n WHERE n.warehouse_id = t.id AND (n.since IS NULL OR"
+     " n.since <= " PJ_REC_TODAY_SQL ") AND (n.until IS NULL OR n.until >= " PJ_REC_TODAY_SQL ")",
+     PJ_RT_INT},
     {"supply_store_m3",
      "SELECT SUM(r.capacity) FROM facility_roles r WHERE r.facility_id = t.facility_id AND"
      " r.role = 'supply_store' AND r.unit = 'm3'",

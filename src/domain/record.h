@@ -130,6 +130,9 @@ int pj_rec_link_once(pj_ctx *c, const pj_rec_kind *k, int64_t id, const json_t *
 int pj_rec_date_ok(const char *s);
 /* Today in the district (Beijing) as "YYYY-MM-DD". */
 void pj_rec_today(char out[11]);
+/* The same date as an SQL expression, for a kind's extras (which take no parameters): Beijing
+ * keeps UTC+8 all year (PJ_LOCAL_OFFSET_S). */
+#define PJ_REC_TODAY_SQL "date('now', '+8 hours')"
 
 /* Field descriptions, for the kinds' tables. */
 #define PJ_F_TEXT(n, fl, lo, hi)                                                                   \

@@ -702,3 +702,59 @@ TEST_T(logistics_tenancies_fit_their_warehouse, 90)
     json_decref(k);
     th_stop(&s);
 }
+
+/* Regression: a warehouse's `tenants` counted every tenancy recorded in it, ended ones and those
+ * still to come included, so a warehouse let to one firm showed three tenants. It counts the
+ * tenancies in force today (Beijing), both ends included, as the KPIs' `tenancies` do. */
+TEST_T(logistics_warehouse_tenants_in_force_today, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], path[96], body[320], day[5][11];
+    th_login(&s, "officer", s.demo_pw, tok);
+    json_t *w = CALL(&s, "POST", tok, "/api/v1/logistics/warehouses",
+                     "{\"name\":\"租约测试仓\",\"area_m2\":10000,\"status\":\"planned\"}", 201);
+    long long wh = th_int(w, "id");
+    CHECK_INT(th_int(w, "tenants"), 0);
+    json_decref(w);
+    /* the district's day before yesterday … day after tomorrow */
+    int64_t now = pj_now();
+    for (int i = 0; i < 5; i++) pj_local_date(now + (i - 2) * 86400, day[i]);
+    /* ended yesterday; begins tomorrow; begins today; ends today; open at both ends. Should a
+     * Beijing midnight pass before the count, the first ends and the second begins: three
+     * either way */
+    const char *const spans[5][2] = {
+        {day[0], day[1]}, {day[3], NULL}, {day[2], day[4]}, {day[0], day[2]}, {NULL, NULL}};
+    for (int i = 0; i < 5; i++) {
+        long long org =
+            rec_sql1(&s, "SELECT id FROM organisations ORDER BY id LIMIT 1 OFFSET %lld", i);
+        char since[32] = "", until[32] = "";
+        if (spans[i][0]) snprintf(since, sizeof since, ",\"since\":\"%s\"", spans[i][0]);
+        if (spans[i][1]) snprintf(until, sizeof until, ",\"until\":\"%s\"", spans[i][1]);
+        snprintf(body, sizeof body,
+                 "{\"warehouse_id\":%lld,\"organisation_id\":%lld,\"area_m2\":100%s%s}", wh, org,
+                 since, until);
+        json_decref(CALL(&s, "POST", tok, "/api/v1/logistics/tenants", body, 201));
+    }
+    snprintf(path, sizeof path, "/api/v1/logistics/warehouses/%lld", wh);
+    w = CALL(&s, "GET", tok, path, NULL, 200);
+    CHECK_INT(th_int(w, "tenants"), 3);
+    json_decref(w);
+    /* the list shows the same figure */
+    json_t *l =
+        CALL(&s, "GET", tok, "/api/v1/logistics/warehouses?status=planned&limit=500", NULL, 200);
+    json_t *items = json_object_get(l, "items");
+    int seen = 0;
+    for (size_t i = 0; i < json_array_size(items); i++)
+        if (th_int(json_array_get(items, i), "id") == wh) {
+            CHECK_INT(th_int(json_array_get(items, i), "tenants"), 3);
+            seen = 1;
+        }
+    CHECK(seen);
+    json_decref(l);
+    /* no other tenancies are recorded: the KPIs count the same three */
+    json_t *k = CALL(&s, "GET", tok, "/api/v1/logistics/kpi", NULL, 200);
+    CHECK_INT(th_int(k, "tenancies"), 3);
+    json_decref(k);
+    th_stop(&s);
+}
