@@ -407,8 +407,14 @@ int pj_ec_kpi(pj_ctx *c, const char *from, const char *to, pj_jw *w, pj_err *err
                                range);
     char *q3 = pj_arena_printf(c->arena,
                                "SELECT COALESCE(SUM(gmv_fen), 0) FROM ec_sessions WHERE%s", range);
-    char *q4 = pj_arena_printf(
-        c->arena, "SELECT COUNT(DISTINCT streamer_id) FROM ec_sessions WHERE%s", range);
+    /* active: of the streamers counted (on the register, not deleted), those with a session in
+     * the range — a deleted streamer's sessions stay in the totals but not among the active,
+     * which would otherwise outnumber the register */
+    char *q4 = pj_arena_printf(c->arena,
+                               "SELECT COUNT(DISTINCT streamer_id) FROM ec_sessions WHERE"
+                               " streamer_id IN (SELECT id FROM ec_streamers WHERE anonymised ="
+                               " 0) AND%s",
+                               range);
     char *q5 = pj_arena_printf(
         c->arena, "SELECT COALESCE(SUM(duration_min), 0) FROM ec_sessions WHERE%s", range);
     const char *a = from, *b = to;

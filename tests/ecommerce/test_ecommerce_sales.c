@@ -150,3 +150,47 @@ TEST_T(ecommerce_sessions_products_and_kpi, 60)
     json_decref(CALL(&s, "GET", view, "/api/v1/ecommerce/bases?limit=501", NULL, 400));
     th_stop(&s);
 }
+
+/* Regression: streamers_active counted every streamer with a session in the range, deleted
+ * (anonymised) ones included, while streamers counts the register: more active streamers than
+ * streamers. The active are those of the register with a session in the range; a deleted
+ * streamer's sessions stay in the totals. */
+TEST_T(ecommerce_kpi_active_streamers_are_on_the_register, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    char adm[80], body[320], path[96];
+    th_login(&s, "admin", s.admin_pw, adm);
+    long long sid[2];
+    for (int i = 0; i < 2; i++) {
+        snprintf(body, sizeof body,
+                 "{\"name\":\"主播%d\",\"birth_date\":\"1990-05-05\",\"skill_level\":2}", i + 1);
+        json_t *x = CALL(&s, "POST", adm, "/api/v1/ecommerce/streamers", body, 201);
+        sid[i] = th_int(x, "id");
+        json_decref(x);
+        snprintf(body, sizeof body,
+                 "{\"streamer_id\":%lld,\"platform\":\"douyin\",\"date\":\"2023-03-05\","
+                 "\"duration_min\":60,\"orders\":10,\"gmv_fen\":10000}",
+                 sid[i]);
+        json_decref(CALL(&s, "POST", adm, "/api/v1/ecommerce/sessions", body, 201));
+    }
+    snprintf(path, sizeof path, "/api/v1/ecommerce/streamers/%lld", sid[0]);
+    json_decref(CALL(&s, "DELETE", adm, path, NULL, 204));
+    json_t *k =
+        CALL(&s, "GET", adm, "/api/v1/ecommerce/kpi?from=2023-03-01&to=2023-03-31", NULL, 200);
+    CHECK_INT(th_int(k, "sessions"), 2);
+    CHECK_INT(th_int(k, "gmv_fen"), 20000);
+    CHECK_INT(th_int(k, "streamers"), 1);
+    CHECK_INT(th_int(k, "streamers_deleted"), 1);
+    CHECK_INT(th_int(k, "streamers_active"), 1);
+    json_decref(k);
+    /* the other one deleted too: none on the register, none active */
+    snprintf(path, sizeof path, "/api/v1/ecommerce/streamers/%lld", sid[1]);
+    json_decref(CALL(&s, "DELETE", adm, path, NULL, 204));
+    k = CALL(&s, "GET", adm, "/api/v1/ecommerce/kpi", NULL, 200);
+    CHECK_INT(th_int(k, "sessions"), 2);
+    CHECK_INT(th_int(k, "streamers"), 0);
+    CHECK_INT(th_int(k, "streamers_active"), 0);
+    json_decref(k);
+    th_stop(&s);
+}
