@@ -863,6 +863,11 @@ int pj_manual_export_csv(pj_ctx *c, int64_t id, pj_buf *out, pj_err *err)
 
 /* ---- stock lines ---- */
 
+int64_t pj_stock_expired_before(int64_t now)
+{
+    return pj_local_day(now) * 86400; /* Beijing's today, as an expiry is stored */
+}
+
 static int stock_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(c->db,
@@ -895,7 +900,8 @@ static int stock_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         d[10] = 0;
         pj_jw_kstr(w, "expiry", d);
     }
-    pj_jw_kbool(w, "expired", !pj_col_is_null(s, 6) && pj_col_int(s, 6) < pj_now());
+    pj_jw_kbool(w, "expired",
+                !pj_col_is_null(s, 6) && pj_col_int(s, 6) < pj_stock_expired_before(pj_now()));
     pj_render_text(w, "source", s, 7);
     pj_render_time(w, "updated_at", pj_col_int(s, 8));
     pj_jw_kint(w, "version", pj_col_int(s, 9));

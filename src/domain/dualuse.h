@@ -73,6 +73,11 @@ typedef enum {
 const char *pj_conv_transition(const char *from, pj_conv_event ev);
 /* A step's score: 1 when on time, planned/actual when late (0 for a step not done). */
 double pj_drill_step_score(double planned_min, double actual_min, int done);
+/* A stock line is usable through its expiry date, a date of the district (Beijing): it has
+ * expired once Beijing's date is after it. Its expiry is stored as the date's 00:00 UTC, so at
+ * `now` the lines whose stored expiry is below the value returned have expired (the listing's
+ * `expired`, the overview's expired quantity, the planner's usable stock). */
+int64_t pj_stock_expired_before(int64_t now);
 
 /* Builds the demo's standards, manuals, stock, a conversion in progress and past drills. */
 int pj_dualuse_demo(pj_ctx *c, uint64_t seed, pj_err *err);

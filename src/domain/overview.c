@@ -281,8 +281,9 @@ static int overview(pj_ctx *c, const char *scenario, int64_t population, pj_jw *
                       " k.code AND l.expiry < ?), 0) FROM supply_categories k ORDER BY k.code",
                       err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, pj_now());
-    pj_stmt_int(s, 2, pj_now());
+    int64_t expired_before = pj_stock_expired_before(pj_now());
+    pj_stmt_int(s, 1, expired_before);
+    pj_stmt_int(s, 2, expired_before);
     while ((rc = pj_stmt_step(s, err)) == 1) {
         double ppd = pj_col_double(s, 3), qty = pj_col_double(s, 4);
         double days = affected && ppd > 0 ? qty / ((double)affected * ppd) : 0;

@@ -1073,12 +1073,12 @@ static int supply(pstate *p, const pj_plan_progress *prog, pj_err *err)
     s = pj_db_prepare(c->db,
                       "SELECT f.id, f.name, f.lat, f.lon, l.category, SUM(l.quantity)"
                       " FROM stock_lines l JOIN facilities f ON f.id = l.facility_id"
-                      " WHERE (l.expiry IS NULL OR l.expiry > ?) AND EXISTS (SELECT 1 FROM"
+                      " WHERE (l.expiry IS NULL OR l.expiry >= ?) AND EXISTS (SELECT 1 FROM"
                       " facility_roles r WHERE r.facility_id = f.id AND r.role = 'supply_store')"
                       " GROUP BY f.id, f.name, f.lat, f.lon, l.category ORDER BY f.id",
                       err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, pj_now());
+    pj_stmt_int(s, 1, pj_stock_expired_before(pj_now()));
     int scap = 0, ns = 0;
     int64_t *sid = NULL, *stock = NULL;
     double *slat = NULL, *slon = NULL;

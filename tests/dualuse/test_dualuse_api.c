@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/util.h"
 #include "t.h"
 #include "th.h"
 
@@ -558,7 +559,7 @@ TEST(dualuse_overview_adds_up)
     /* days of supply: grain by hand */
     double grain = (double)th_sql_int(&s, "SELECT CAST(SUM(quantity) AS INTEGER) FROM stock_lines"
                                           " WHERE category = 'grain' AND (expiry IS NULL OR expiry"
-                                          " >= strftime('%s','now'))");
+                                          " >= strftime('%s', date('now', '+8 hours')))");
     double pop = (double)th_int(o, "affected_population");
     json_t *sup = json_object_get(o, "supplies");
     for (size_t i = 0; i < json_array_size(sup); i++) {
@@ -592,6 +593,76 @@ TEST(dualuse_overview_adds_up)
     th_login(&s, "jd", s.demo_pw, jd);
     CHECK_INT(th_call(&s, "GET", "/api/v1/overview", jd, NULL, NULL), 403);
     CHECK_INT(th_call(&s, "GET", "/api/v1/overview?scenario=flood", tok, NULL, NULL), 400);
+    th_stop(&s);
+}
+
+static double supply_of(json_t *overview, const char *cat, const char *key)
+{
+    json_t *sup = json_object_get(overview, "supplies");
+    for (size_t i = 0; i < json_array_size(sup); i++)
+        if (!strcmp(th_str(json_array_get(sup, i), "category"), cat))
+            return json_number_value(json_object_get(json_array_get(sup, i), key));
+    t_fail(__FILE__, __LINE__, "no supply %s", cat);
+}
+
+/* Regression: a stock line expired at 00:00 UTC of its expiry date (08:00 in Pinggu). Expiry is
+ * a Beijing date: a line is usable through it — the listing's `expired` and the overview's
+ * quantities agree, by Beijing's date. */
+TEST(dualuse_stock_expiry_is_a_beijing_date)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[200], today[11], yesterday[11], today2[11];
+    th_login(&s, "officer", s.demo_pw, tok);
+    json_t *o, *k0, *k1;
+    long long fid = th_sql_int(&s, "SELECT MIN(facility_id) FROM stock_lines");
+    for (int attempt = 0;; attempt++) {
+        pj_local_date(pj_now(), today);
+        pj_local_date(pj_now() - 86400, yesterday);
+        CHECK_INT(th_call(&s, "GET", "/api/v1/overview", tok, NULL, &k0), 200);
+        long long id[2];
+        const char *days[2] = {today, yesterday};
+        for (int i = 0; i < 2; i++) {
+            snprintf(body, sizeof body,
+                     "{\"facility_id\":%lld,\"category\":\"water\",\"quantity\":%d,"
+                     "\"expiry\":\"%s\"}",
+                     fid, i ? 7 : 1000, days[i]);
+            CHECK_INT(th_call(&s, "POST", "/api/v1/stock", tok, body, &o), 201);
+            id[i] = th_int(o, "id");
+            CHECK_STR(th_str(o, "expiry"), days[i]);
+            json_decref(o);
+        }
+        CHECK_INT(th_call(&s, "GET", "/api/v1/overview", tok, NULL, &k1), 200);
+        int expired[2] = {-1, -1};
+        char path[96];
+        for (int i = 0; i < 2; i++) {
+            snprintf(path, sizeof path, "/api/v1/stock?facility_id=%lld&category=water&limit=500",
+                     fid);
+            CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+            json_t *items = json_object_get(o, "items");
+            for (size_t j = 0; j < json_array_size(items); j++)
+                if (th_int(json_array_get(items, j), "id") == id[i])
+                    expired[i] = json_is_true(json_object_get(json_array_get(items, j), "expired"));
+            json_decref(o);
+        }
+        pj_local_date(pj_now(), today2);
+        if (strcmp(today, today2) && attempt == 0) { /* Beijing's midnight passed: again */
+            json_decref(k0);
+            json_decref(k1);
+            continue;
+        }
+        /* expiring today: usable all day; expired yesterday: expired */
+        CHECK_INT(expired[0], 0);
+        CHECK_INT(expired[1], 1);
+        CHECK_NEAR(supply_of(k1, "water", "quantity") - supply_of(k0, "water", "quantity"), 1000,
+                   1e-6);
+        CHECK_NEAR(supply_of(k1, "water", "expired_quantity") -
+                       supply_of(k0, "water", "expired_quantity"),
+                   7, 1e-6);
+        json_decref(k0);
+        json_decref(k1);
+        break;
+    }
     th_stop(&s);
 }
 

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "core/csv.h"
+#include "core/util.h"
 #include "domain/dualuse.h"
 #include "t.h"
 
@@ -29,6 +30,33 @@ TEST(dualuse_state_machine_every_transition)
             else
                 CHECK(got == NULL);
         }
+}
+
+/* Regression: a line expired at 00:00 UTC of its expiry date, 08:00 in Pinggu, so for most of
+ * that day it counted as expired. It is usable through the date (Beijing) and expired from
+ * 00:00 Beijing of the next day. */
+TEST(dualuse_stock_usable_through_its_beijing_expiry_date)
+{
+    int64_t expiry, at;
+    CHECK_INT(pj_time_parse("2026-06-01", &expiry), 0); /* as the API stores it */
+    struct {
+        const char *now;
+        int expired;
+    } cases[] = {
+        {"2026-05-31T15:59:59Z", 0}, /* 23:59:59 on 31 May, Beijing */
+        {"2026-05-31T16:00:00Z", 0}, /* 00:00 on 1 June */
+        {"2026-06-01T00:00:00Z", 0}, /* 08:00 on 1 June */
+        {"2026-06-01T10:00:00Z", 0}, /* 18:00 on 1 June: expired before the fix */
+        {"2026-06-01T15:59:59Z", 0}, /* 23:59:59 on 1 June */
+        {"2026-06-01T16:00:00Z", 1}, /* 00:00 on 2 June */
+        {"2026-06-03T00:00:00Z", 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        CHECK_INT(pj_time_parse(cases[i].now, &at), 0);
+        if ((expiry < pj_stock_expired_before(at)) != cases[i].expired)
+            t_fail(__FILE__, __LINE__, "expiry 2026-06-01 at %s: expired should be %d",
+                   cases[i].now, cases[i].expired);
+    }
 }
 
 TEST(dualuse_drill_step_score)
