@@ -139,6 +139,8 @@ int pj_service_log_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 int pj_service_log_list(pj_ctx *c, int64_t elder_id, int64_t helper_id, const char *kind,
                         int64_t since, int64_t until, int64_t cursor, int limit, pj_jw *w,
                         pj_err *err);
+/* The account with its entries newest first by when they happened (then by id); cursor = the
+ * last entry of the page before (400 bad_query when it is none of the account's). */
 int pj_credit_account_get(pj_ctx *c, int64_t id, int64_t cursor, int limit, pj_jw *w, pj_err *err);
 /* body {minutes, note} (redeem) or {minutes, to_account_id, relation, note} (transfer). */
 int pj_credit_redeem(pj_ctx *c, int64_t account_id, json_t *body, pj_jw *w, pj_err *err);

@@ -463,6 +463,27 @@ static int account_render(pj_ctx *c, int64_t id, int64_t cursor, int limit, pj_j
 {
     owner o;
     if (account_owner(c, id, NULL, &o, err)) return -1;
+    /* Newest first by when it happened (a service's end, a transfer's or redemption's
+     * posting), then by entry: a service logged late sits at its own time, not at the top.
+     * The cursor is the last entry shown, so the next page starts after its (at, id). */
+    int64_t cur_at = 0;
+    pj_stmt *s;
+    if (cursor) {
+        s = pj_db_prepare(c->db,
+                          "SELECT t.at FROM credit_entries e JOIN credit_txns t ON t.id = e.txn_id"
+                          " WHERE e.id = ? AND e.account_id = ?",
+                          err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, cursor);
+        pj_stmt_int(s, 2, id);
+        int rc = pj_stmt_step(s, err);
+        cur_at = rc == 1 ? pj_col_int(s, 0) : 0;
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+        if (rc == 0)
+            return pj_fail(err, 400, "bad_query", "cursor", "no entry %lld in credit account %lld",
+                           (long long)cursor, (long long)id);
+    }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", id);
     pj_jw_kstr(w, "owner_kind", o.kind);
@@ -473,20 +494,22 @@ static int account_render(pj_ctx *c, int64_t id, int64_t cursor, int limit, pj_j
     pj_jw_fixed(w, (double)o.balance / 60.0, 2);
     pj_jw_key(w, "entries");
     pj_jw_arr(w);
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT e.id, e.txn_id, e.amount_min, t.kind, t.at, t.note,"
-                               " t.relation, t.log_id,"
-                               " (SELECT x.account_id FROM credit_entries x WHERE x.txn_id ="
-                               " e.txn_id AND x.id <> e.id ORDER BY x.id LIMIT 1)"
-                               " FROM credit_entries e JOIN credit_txns t ON t.id = e.txn_id"
-                               " WHERE e.account_id = ? AND (? = 0 OR e.id < ?)"
-                               " ORDER BY e.id DESC LIMIT ?",
-                               err);
+    s = pj_db_prepare(c->db,
+                      "SELECT e.id, e.txn_id, e.amount_min, t.kind, t.at, t.note,"
+                      " t.relation, t.log_id,"
+                      " (SELECT x.account_id FROM credit_entries x WHERE x.txn_id ="
+                      " e.txn_id AND x.id <> e.id ORDER BY x.id LIMIT 1)"
+                      " FROM credit_entries e JOIN credit_txns t ON t.id = e.txn_id"
+                      " WHERE e.account_id = ? AND (? = 0 OR t.at < ? OR (t.at = ? AND e.id < ?))"
+                      " ORDER BY t.at DESC, e.id DESC LIMIT ?",
+                      err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
     pj_stmt_int(s, 2, cursor);
-    pj_stmt_int(s, 3, cursor);
-    pj_stmt_int(s, 4, limit + 1);
+    pj_stmt_int(s, 3, cur_at);
+    pj_stmt_int(s, 4, cur_at);
+    pj_stmt_int(s, 5, cursor);
+    pj_stmt_int(s, 6, limit + 1);
     int rc, n = 0;
     int64_t last = 0;
     while ((rc = pj_stmt_step(s, err)) == 1 && n < limit) {

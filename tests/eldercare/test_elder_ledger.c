@@ -463,3 +463,101 @@ TEST_T(elder_ledger_transfer_to_an_elder_in_scope_only, 120)
     check_invariants(&s);
     th_stop(&s);
 }
+
+/* at of each entry of a ledger page; returns how many */
+static size_t entry_times(json_t *acc, char at[][21], long long *ids, size_t max)
+{
+    json_t *es = json_object_get(acc, "entries");
+    size_t n = json_array_size(es);
+    for (size_t i = 0; i < n && i < max; i++) {
+        snprintf(at[i], 21, "%s", th_str(json_array_get(es, i), "at"));
+        ids[i] = th_int(json_array_get(es, i), "id");
+    }
+    return n;
+}
+
+/* Regression: a ledger listed its entries in posting order, so a service logged late (and the
+ * demo's, posted elder by elder) read out of time order. Entries are listed newest first by
+ * when they happened — a service's end, a redemption's posting — then by entry; the pages of
+ * the cursor follow the same order, and a cursor that is no entry of the account is 400. */
+TEST_T(elder_ledger_lists_entries_by_when_they_happened, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    el_demo(&s, 200);
+    char g[80], off[80], t_in[21], t_out[21], body[600], path[128];
+    th_login(&s, "grid01", s.demo_pw, g);
+    th_login(&s, "officer", s.demo_pw, off);
+    long long grid = el_grid01_grid(&s);
+    long long h = el_helper(&s, g, grid, 1, "1958-04-04", 'F', "");
+    long long eid = el_elder(&s, g, grid, 1, "");
+    long long acc = account_of(&s, h);
+    /* services one, three and two days ago, logged in that order: 30, 40, 50 minutes */
+    static const int days[3] = {1, 3, 2}, mins[3] = {30, 40, 50};
+    int64_t now = pj_now();
+    for (int i = 0; i < 3; i++) {
+        int64_t end = now - days[i] * 86400;
+        pj_time_iso(end - mins[i] * 60, t_in);
+        pj_time_iso(end, t_out);
+        snprintf(body, sizeof body,
+                 "{\"elder_id\":%lld,\"helper_id\":%lld,\"kind\":\"companionship\","
+                 "\"time_in\":\"%s\",\"time_out\":\"%s\"}",
+                 eid, h, t_in, t_out);
+        json_decref(EL(&s, g, "POST", "/api/v1/service-logs", body, 201));
+    }
+    /* she redeems ten minutes now */
+    snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld/redeem", acc);
+    json_decref(EL(&s, off, "POST", path, "{\"minutes\":10,\"note\":\"理发\"}", 200));
+    snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld", acc);
+    json_t *o = EL(&s, off, "GET", path, NULL, 200);
+    json_t *es = json_object_get(o, "entries");
+    CHECK_INT(json_array_size(es), 4);
+    static const int want[4] = {-10, 30, 50, 40}; /* now, 1, 2, 3 days ago */
+    for (int i = 0; i < 4; i++) CHECK_INT(th_int(json_array_get(es, i), "amount_min"), want[i]);
+    CHECK_STR(th_str(json_array_get(es, 0), "kind"), "redeem");
+    long long ids[4];
+    char at[4][21];
+    entry_times(o, at, ids, 4);
+    json_decref(o);
+    /* page by page, one entry each: the same order, nothing twice or left out */
+    char cursor[32] = "";
+    for (int i = 0; i < 4; i++) {
+        snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld?limit=1%s%s", acc,
+                 *cursor ? "&cursor=" : "", cursor);
+        o = EL(&s, off, "GET", path, NULL, 200);
+        es = json_object_get(o, "entries");
+        CHECK_INT(json_array_size(es), 1);
+        CHECK_INT(th_int(json_array_get(es, 0), "id"), ids[i]);
+        const char *next = th_str(o, "next_cursor");
+        if (i < 3) {
+            CHECK(next != NULL);
+            snprintf(cursor, sizeof cursor, "%s", next);
+        } else
+            CHECK(next == NULL);
+        json_decref(o);
+    }
+    /* a cursor that is no entry of this account */
+    long long other = th_sql_int(&s, "SELECT MAX(id) FROM credit_entries") + 1;
+    snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld?cursor=%lld", acc, other);
+    o = EL(&s, off, "GET", path, NULL, 400);
+    CHECK_STR(th_err_field(o), "cursor");
+    json_decref(o);
+    /* the demo's ledgers, posted elder by elder, read in time order too */
+    long long busy = th_sql_int(&s, "SELECT account_id FROM credit_entries e JOIN credit_accounts a"
+                                    " ON a.id = e.account_id WHERE a.owner_kind = 'helper' GROUP BY"
+                                    " account_id ORDER BY COUNT(*) DESC, account_id LIMIT 1");
+    snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld?limit=500", busy);
+    o = EL(&s, off, "GET", path, NULL, 200);
+    char(*dat)[21] = calloc(500, 21);
+    long long *dids = calloc(500, sizeof *dids);
+    size_t n = entry_times(o, dat, dids, 500);
+    CHECK(n > 5);
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(dat[i - 1], dat[i]) < 0)
+            t_fail(__FILE__, __LINE__, "entry %lld (%s) before entry %lld (%s)", dids[i - 1],
+                   dat[i - 1], dids[i], dat[i]);
+    free(dat);
+    free(dids);
+    json_decref(o);
+    th_stop(&s);
+}
