@@ -94,6 +94,37 @@ static void agg_json(pj_jw *w, agg *a, const weights *wt)
     pj_jw_kint(w, "returned", a->returned);
 }
 
+/* The years (Beijing time) in which appeals in the scope were received, ascending, into
+ * years[max]: what a year picker offers. One indexed look-up per year: the first appeal at or
+ * after the start of the year after the last one found. */
+#define MAX_YEARS 100
+static int appeal_years(pj_ctx *c, int64_t town, int *years, int *n, pj_err *err)
+{
+    *n = 0;
+    int64_t after = INT64_MIN;
+    while (*n < MAX_YEARS) {
+        pj_stmt *s = pj_db_prepare(c->db,
+                                   "SELECT MIN(received_at) FROM ent_appeals WHERE received_at >= ?"
+                                   " AND (? = 0 OR township_id = ?)",
+                                   err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, after);
+        pj_stmt_int(s, 2, town);
+        pj_stmt_int(s, 3, town);
+        int rc = pj_stmt_step(s, err);
+        int none = rc != 1 || pj_col_is_null(s, 0);
+        int64_t first = none ? 0 : pj_col_int(s, 0);
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+        if (none) break;
+        int y, m, d;
+        pj_cal_to_civil(pj_cal_local_day(first), &y, &m, &d);
+        years[(*n)++] = y;
+        after = pj_cal_day_start(pj_cal_from_civil(y + 1, 1, 1));
+    }
+    return 0;
+}
+
 int pj_ent_kpis(pj_ctx *c, int64_t from, int64_t to, pj_jw *w, pj_buf *csv, pj_err *err)
 {
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_TOWNSHIP_OFFICER,
@@ -299,12 +330,18 @@ int pj_ent_kpis(pj_ctx *c, int64_t from, int64_t to, pj_jw *w, pj_buf *csv, pj_e
         }
         return csv->overflow ? pj_fail(err, 500, "too_large", "", "report too large") : 0;
     }
+    int years[MAX_YEARS], nyears;
+    if (appeal_years(c, town, years, &nyears, err)) return -1;
     char f1[21], t1[21];
     pj_time_iso(from, f1);
     pj_time_iso(to, t1);
     pj_jw_obj(w);
     pj_jw_kstr(w, "from", f1);
     pj_jw_kstr(w, "to", t1);
+    pj_jw_key(w, "years");
+    pj_jw_arr(w);
+    for (int i = 0; i < nyears; i++) pj_jw_int(w, years[i]);
+    pj_jw_arr_end(w);
     pj_jw_key(w, "weights");
     pj_jw_obj(w);
     pj_jw_knum(w, "response", wt.r);

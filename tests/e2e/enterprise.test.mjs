@@ -97,8 +97,24 @@ describe('enterprise services', { timeout: 120000 }, () => {
   test('officer: KPIs of 2025 — the rates as the API computes them, trend and category charts, CSV', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'officer', DEMO_PW);
-    await page.goto('/enterprise/kpis?from=2025-01-01&to=2026-01-01');
+    // the page opens on this year, Beijing's (read before and after: a run may cross midnight),
+    // and its year picker offers the years with appeals (the seed's 2024 and 2025) besides
+    const bjYear = () => Number(new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 4));
+    const before = bjYear();
+    await page.goto('/enterprise/kpis');
     await page.getByRole('heading', { name: '接诉即办考核' }).waitFor();
+    const select = page.getByTestId('kpi-year');
+    await select.getByText(/\d{4}/).waitFor();
+    const year = Number((await select.innerText()).match(/\d{4}/)[0]);
+    assert.ok(year === before || year === bjYear(), `the page opens on this year (Beijing), not ${year}`);
+    await page.waitForURL(new RegExp(`from=${year}-01-01&to=${year + 1}-01-01`));
+    const { years } = await apiGet(page, `/enterprise/kpis?from=${year}-01-01&to=${year + 1}-01-01`);
+    for (const y of [2024, 2025]) assert.ok(years.includes(y), `the API names ${y} among the years with appeals`);
+    await select.click();
+    for (const y of new Set([...years, year])) await page.getByRole('option', { name: String(y), exact: true }).waitFor();
+    // 2025 from the picker: the period of that year
+    await page.getByRole('option', { name: '2025', exact: true }).click();
+    await page.waitForURL(/from=2025-01-01&to=2026-01-01/);
     const k = await apiGet(page, '/enterprise/kpis?from=2025-01-01&to=2026-01-01');
     for (const r of ['response_rate', 'resolution_rate', 'satisfaction_rate', 'on_time_rate', 'composite'])
       await page.getByTestId('kpi-' + r).getByText(pct(k.district[r]), { exact: true }).waitFor();

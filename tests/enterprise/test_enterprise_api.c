@@ -441,3 +441,58 @@ TEST(enterprise_settings_and_sweep_refuse_what_they_cannot_use)
     json_decref(o);
     th_stop(&s);
 }
+
+/* The console opened the KPIs on 2025, the demo's year, whatever the year. It opens on this
+ * year (Beijing's) and offers the years that have appeals: the KPIs list them (`years`, by the
+ * Beijing date of receipt, in the reader's scope), whatever the period asked for. */
+TEST(enterprise_kpis_name_the_years_with_appeals)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], town[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    json_t *o;
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/kpis?from=2020-01-01", off, NULL, &o), 200);
+    CHECK_INT(json_array_size(json_object_get(o, "years")), 0);
+    json_decref(o);
+    th_ctx t;
+    pj_err err = {0};
+    th_ctx_open(&s, &t, "demo", PJ_ROLE_ADMIN);
+    if (pj_enterprise_demo(&t.c, 7, &err)) t_fail(__FILE__, __LINE__, "demo: %s", err.message);
+    th_ctx_close(&t);
+    /* one appeal received at 00:30 on 1 January 2021, Beijing time (2020 in UTC) */
+    th_sql_exec(&s, "UPDATE ent_appeals SET received_at = 1609432200 WHERE id = (SELECT MIN(id)"
+                    " FROM ent_appeals)");
+    CHECK_INT(
+        th_call(&s, "GET", "/api/v1/enterprise/kpis?from=2030-01-01&to=2031-01-01", off, NULL, &o),
+        200);
+    json_t *ys = json_object_get(o, "years");
+    CHECK_INT(json_array_size(ys), 3);
+    CHECK_INT(json_integer_value(json_array_get(ys, 0)), 2021);
+    CHECK_INT(json_integer_value(json_array_get(ys, 1)), 2024);
+    CHECK_INT(json_integer_value(json_array_get(ys, 2)), 2025);
+    CHECK_INT(th_int(json_object_get(o, "district"), "appeals"), 0);
+    json_decref(o);
+    /* a township officer: the years of their township's appeals, as the database has them */
+    long long jhh = th_sql_int(&s, "SELECT township_id FROM users WHERE username = 'jinhaihu'");
+    char sql[300];
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(DISTINCT strftime('%%Y', received_at + 28800, 'unixepoch')) FROM"
+             " ent_appeals WHERE township_id = %lld",
+             jhh);
+    long long want = th_sql_int(&s, sql);
+    CHECK(want > 0);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/kpis?from=2024-01-01", town, NULL, &o), 200);
+    ys = json_object_get(o, "years");
+    CHECK_INT((long long)json_array_size(ys), want);
+    for (size_t i = 0; i < json_array_size(ys); i++) {
+        snprintf(sql, sizeof sql,
+                 "SELECT COUNT(*) FROM ent_appeals WHERE township_id = %lld AND strftime('%%Y',"
+                 " received_at + 28800, 'unixepoch') = '%lld'",
+                 jhh, (long long)json_integer_value(json_array_get(ys, i)));
+        CHECK(th_sql_int(&s, sql) > 0);
+    }
+    json_decref(o);
+    th_stop(&s);
+}

@@ -114,6 +114,8 @@ export default {
       byDepartment: 'By department',
       openOverdue: 'Open overdue',
       returned: 'Returned',
+      year: 'Year',
+      ownPeriod: 'Own period',
     },
     policy: {
       detail: 'Policy',

@@ -113,6 +113,8 @@ export default {
       byDepartment: '各部门考核',
       openOverdue: '超期未办',
       returned: '退回',
+      year: '年度',
+      ownPeriod: '自定义时段',
     },
     policy: {
       detail: '政策详情',
