@@ -44,6 +44,7 @@ static int max_conns, max_per_addr;
 static const char *log_path;         /* for th_start_log */
 static int trust_proxy, login_slots; /* for th_start_opts */
 static int slow_hash, login_queue;
+static const char *trusted_proxy, *listen_host;
 
 void th_start_opts(th_server *s, const th_opts *o)
 {
@@ -56,9 +57,12 @@ void th_start_opts(th_server *s, const th_opts *o)
     web_dir = o->web_dir;
     slow_hash = o->slow_hash;
     login_queue = o->login_queue;
+    trusted_proxy = o->trusted_proxy;
+    listen_host = o->host;
     th_start_idle(s, 0, 0);
     throttled = max_conns = max_per_addr = trust_proxy = login_slots = 0;
     slow_hash = login_queue = 0;
+    trusted_proxy = listen_host = NULL;
     log_path = NULL;
     web_dir = NULL;
 }
@@ -117,6 +121,13 @@ void th_start_idle(th_server *s, int demo, int idle_s)
         o.max_conns = max_conns;
         o.max_conns_per_addr = max_per_addr;
         o.trust_proxy = trust_proxy;
+        pj_net proxy;
+        if (trusted_proxy) {
+            if (pj_net_parse(trusted_proxy, &proxy)) _exit(4);
+            o.trusted_proxies = &proxy;
+            o.n_trusted_proxies = 1;
+        }
+        o.host = listen_host;
         o.login_slots = login_slots;
         o.login_queue = login_queue;
         pj_server *srv;

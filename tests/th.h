@@ -35,7 +35,9 @@ void th_start_log(th_server *s, const char *path);
 typedef struct th_opts {
     int throttled;               /* the log-in throttle on */
     int max_conns, max_per_addr; /* connection limits (0 = the defaults) */
-    int trust_proxy;             /* the client from X-Forwarded-For */
+    int trust_proxy;             /* the client from X-Forwarded-For (a loopback peer's) */
+    const char *trusted_proxy;   /* the one trusted proxy, "ADDR[/BITS]" (implies trust_proxy) */
+    const char *host;            /* the address to listen on (NULL: 127.0.0.1) */
     int login_slots;             /* the throttle's table size (0 = the default) */
     const char *log_path;        /* the access log (and warnings) into this file */
     const char *web_dir;         /* console files */

@@ -235,17 +235,44 @@ static int num_opt(cli *a, const char *name, int64_t lo, int64_t hi, const char 
     return 0;
 }
 
+/* Every --trusted-proxy ADDR[/BITS] into nets[0..*n): 0 or a usage error (2). */
+static int proxy_opts(cli *a, pj_net nets[PJ_TRUSTED_PROXIES_MAX], int *n)
+{
+    *n = 0;
+    for (int i = 0; i < a->nopt; i++) {
+        if (strcmp(a->key[i], "trusted-proxy")) continue;
+        const char *v = a->val[i] ? a->val[i] : "";
+        if (*n == PJ_TRUSTED_PROXIES_MAX) {
+            fprintf(stderr, "pingji: at most %d --trusted-proxy (see pingji serve --help)\n",
+                    PJ_TRUSTED_PROXIES_MAX);
+            return 2;
+        }
+        if (pj_net_parse(v, &nets[*n])) {
+            fprintf(stderr,
+                    "pingji: --trusted-proxy takes an IPv4 or IPv6 address, optionally with a "
+                    "prefix length whose host bits are zero (127.0.0.1, 10.0.0.0/8, ::1), not "
+                    "'%s' (see pingji serve --help)\n",
+                    v);
+            return 2;
+        }
+        (*n)++;
+    }
+    return 0;
+}
+
 static int v_serve(cli *a)
 {
     const char *path = cli_db_path(a);
     /* every option is checked before the database (its admin, the demo) is created */
     int64_t port = 8080, idle = 30, check_ms = 50, scan_s = 300;
     uint64_t seed;
+    pj_net proxies[PJ_TRUSTED_PROXIES_MAX];
+    int nproxies;
     if (num_opt(a, "port", 0, 65535, "a number from 0 to 65535", &port) ||
         num_opt(a, "idle-minutes", 1, 1440, "a number from 1 to 1440", &idle) ||
         num_opt(a, "cache-check-ms", 0, 10000, "0 to 10000", &check_ms) ||
         num_opt(a, "alert-scan-s", 0, 86400, "0 (off) to 86400", &scan_s) || seed_opt(a, &seed) ||
-        cli_extra_args(a, 1))
+        proxy_opts(a, proxies, &nproxies) || cli_extra_args(a, 1))
         return 2;
     const char *host = cli_opt(a, "host"), *web = cli_opt(a, "web");
     if (host && !*host) return cli_usage("--host takes an address");
@@ -267,6 +294,8 @@ static int v_serve(cli *a)
     pj_settings_default(&so.settings);
     if (cli_opt(a, "fast-hash")) so.settings.fast_hash = 1, so.login_unthrottled = 1;
     if (cli_opt(a, "trust-proxy")) so.trust_proxy = 1;
+    so.trusted_proxies = proxies;
+    so.n_trusted_proxies = nproxies; /* implies trust_proxy */
     if (idle > 0) so.settings.session_idle_s = (int)(idle * 60);
     so.port = (int)port;
     so.cache_check_ms = (int)check_ms;
@@ -608,17 +637,20 @@ static const verb verbs[] = {
     {"serve",
      "serve [--db F] [--host H] [--port N] [--web DIR] [--demo-if-new] [--seed N] [--quiet]\n"
      "      [--idle-minutes N] [--cache-check-ms N] [--alert-scan-s N] [--trust-proxy]\n"
-     "      [--fast-hash]",
+     "      [--trusted-proxy ADDR[/BITS]]... [--fast-hash]",
      "Run the HTTP server. A new database gets an admin account (password printed once) and,\n"
      "with --demo-if-new, the Pinggu demo district. Cached reads notice writes made by other\n"
      "processes (the CLI) within --cache-check-ms (default 50; 0 = on every request).\n"
      "The eldercare alert scan runs every --alert-scan-s seconds (default 300; 0 = off) and\n"
      "just after the meal cut-off, in slices between requests, as the user \"system\"; each\n"
      "run also notifies the firms of policies that have come into force since they matched.\n"
-     "--trust-proxy: every connection comes through a reverse proxy on this machine or network\n"
-     "(the server must not be reachable otherwise): the client is the last address of\n"
-     "X-Forwarded-For, for the log-in throttle and lockouts, the audit and the access log, and\n"
-     "the limit of 1024 connections per client address is left to the proxy.\n"
+     "--trust-proxy: behind a reverse proxy on this machine: on a connection from a loopback\n"
+     "address (127.0.0.0/8, ::1) the client is the last address of X-Forwarded-For, for the\n"
+     "log-in throttle and lockouts, the audit and the access log, and the limit of 1024\n"
+     "connections per client address is left to the proxy. --trusted-proxy ADDR[/BITS]\n"
+     "(repeatable, at most 16; implies --trust-proxy) names the proxies instead, e.g.\n"
+     "--trusted-proxy 10.0.0.5 --trusted-proxy fd00::/64. A connection from any other address\n"
+     "is its own client: its X-Forwarded-For is ignored and the connection limit applies.\n"
      "--seed makes the demo deterministic; --fast-hash (tests only) hashes passwords weakly\n"
      "and lifts the limit on log-in attempts per client address.",
      v_serve},
@@ -950,6 +982,12 @@ static const verb *find_verb(int argc, char **argv)
     return NULL;
 }
 
+/* The options that may be given more than once (each occurrence is one more value). */
+static int repeatable(const char *k)
+{
+    return !strcmp(k, "trusted-proxy");
+}
+
 const char *pj_version(void)
 {
     return PJ_VERSION;
@@ -990,7 +1028,7 @@ int pj_cli_main(int argc, char **argv)
                            is_flag(vb, a.npos >= 2 ? a.pos[1] : NULL, k);
                 a.val[a.nopt] = flag ? NULL : argv[++i];
             }
-            for (int j = 0; j < a.nopt; j++)
+            for (int j = 0; j < a.nopt && !repeatable(a.key[a.nopt]); j++)
                 if (!strcmp(a.key[j], a.key[a.nopt])) {
                     fprintf(stderr, "pingji: --%s is given twice (see pingji help)\n", a.key[j]);
                     return 2;

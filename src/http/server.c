@@ -141,6 +141,7 @@ typedef struct conn {
     addr_count *peer; /* the socket's address: its connections are counted there */
     addr_count *bill; /* the address the input room is charged to: peer, or behind a trusted
                        * proxy the client of the request now read */
+    int via_proxy;    /* the socket's address is a trusted proxy's: X-Forwarded-For counts */
     char ip[48];      /* the socket's address as text */
     char client[48];  /* the request's client as text: ip, or X-Forwarded-For's last */
     size_t req_len;   /* bytes of the request being answered (head + body) */
@@ -201,6 +202,8 @@ struct pj_server {
     pj_plan_pool *plans;        /* the planner's background solves */
     uint64_t plan_commits_seen; /* their commits, another connection's writes */
     pj_server_opts opts;
+    pj_net proxies[PJ_TRUSTED_PROXIES_MAX]; /* the trusted proxies; none without trust_proxy */
+    int nproxies;
     int port;
     uint64_t seq;
     uint32_t rid_prefix;
@@ -589,6 +592,69 @@ void pj_client_key(const char *addr, char *out, size_t size)
         }
     }
     copy_str(out, size, addr);
+}
+
+int pj_net_parse(const char *text, pj_net *out)
+{
+    memset(out, 0, sizeof *out);
+    char ip[INET6_ADDRSTRLEN + 8];
+    const char *slash = strchr(text, '/');
+    size_t n = slash ? (size_t)(slash - text) : strlen(text);
+    if (!n || n >= sizeof ip) return -1;
+    memcpy(ip, text, n);
+    ip[n] = 0;
+    if (inet_pton(AF_INET, ip, out->addr) == 1) {
+        out->bits = 32;
+    } else if (inet_pton(AF_INET6, ip, out->addr) == 1) {
+        out->v6 = 1;
+        out->bits = 128;
+    } else
+        return -1;
+    if (slash) {
+        int64_t bits;
+        const char *p = slash + 1;
+        /* digits only: no sign, no space, no "0x" */
+        if (!*p || strspn(p, "0123456789") != strlen(p) || strlen(p) > 3 ||
+            pj_parse_i64(p, &bits) || bits > out->bits)
+            return -1;
+        out->bits = (int)bits;
+    }
+    /* ::ffff:a.b.c.d/N is a.b.c.d/(N - 96): peers are named so (peer_name) */
+    if (out->v6 && IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)out->addr) && out->bits >= 96) {
+        memmove(out->addr, out->addr + 12, 4);
+        memset(out->addr + 4, 0, 12);
+        out->v6 = 0;
+        out->bits -= 96;
+    }
+    /* a bit set past the prefix is a mistake of the writer's (10.0.0.1/8 meaning 10.0.0.1?) */
+    for (int i = out->bits; i < (out->v6 ? 128 : 32); i++)
+        if (out->addr[i / 8] & (0x80 >> (i % 8))) return -1;
+    return 0;
+}
+
+int pj_net_match(const pj_net *nets, int n, const char *ip)
+{
+    unsigned char a[16];
+    int v6;
+    if (inet_pton(AF_INET, ip, a) == 1)
+        v6 = 0;
+    else if (inet_pton(AF_INET6, ip, a) == 1) {
+        v6 = 1;
+        if (IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)a)) {
+            memmove(a, a + 12, 4);
+            v6 = 0;
+        }
+    } else
+        return 0;
+    for (int k = 0; k < n; k++) {
+        const pj_net *net = &nets[k];
+        if (net->v6 != v6) continue;
+        int whole = net->bits / 8, rest = net->bits % 8;
+        if (memcmp(a, net->addr, (size_t)whole)) continue;
+        if (rest && ((a[whole] ^ net->addr[whole]) & (0xff << (8 - rest)) & 0xff)) continue;
+        return 1;
+    }
+    return 0;
 }
 
 /* The entry of a client address key, with one more reference (created with none), or NULL
@@ -1613,14 +1679,15 @@ static void conn_bill(conn *c, addr_count *a)
     c->bill = a;
 }
 
-/* The client of the request whose head was just parsed: the socket's address, or with
- * trust_proxy the last address of X-Forwarded-For (the one the proxy added; the last such
- * header's), which is then charged with the connection's input room. */
+/* The client of the request whose head was just parsed: the socket's address, or on a
+ * connection from a trusted proxy the last address of X-Forwarded-For (the one the proxy
+ * added; the last such header's), which is then charged with the connection's input room.
+ * Anyone else's X-Forwarded-For is theirs to make up: ignored. */
 static void conn_client(conn *c)
 {
     pj_server *srv = c->srv;
     const char *xff = NULL;
-    if (srv->opts.trust_proxy)
+    if (c->via_proxy)
         for (int i = 0; i < c->head.nh; i++)
             if (!strcasecmp(c->head.h[i].name, "X-Forwarded-For")) xff = c->head.h[i].value;
     char ip[48] = "", key[48];
@@ -1905,8 +1972,7 @@ static void refuse_warn(pj_server *srv)
     pj_warn("server: connection limit: closed %llu new connections (the last from %s; %d open, "
             "at most %d, %d per address%s)",
             (unsigned long long)srv->conns_refused, srv->refused_from, srv->nconns, srv->max_conns,
-            srv->max_per_addr,
-            srv->opts.trust_proxy ? ", not applied behind the trusted proxy" : "");
+            srv->max_per_addr, srv->nproxies ? ", not applied to the trusted proxies" : "");
     srv->conns_refused = 0;
     srv->refuse_warned_ms = pj_now_ms();
 }
@@ -1958,13 +2024,18 @@ static void on_accept(evutil_socket_t lfd, short what, void *arg)
             return;
         }
         /* at most max_conns connections, max_per_addr of them from one address (an IPv6
-         * client's /64; not applied behind a trusted proxy, whose connections are everyone's):
-         * one more is closed at once, so no client takes all the descriptors */
+         * client's /64; not applied to a trusted proxy, whose connections are everyone's, and
+         * counted by its whole address, apart from its /64's other hosts): one more is closed
+         * at once, so no client takes all the descriptors */
         char ip[48], key[48];
         peer_name(&ss, ip, sizeof ip);
-        pj_client_key(ip, key, sizeof key);
+        int via_proxy = pj_net_match(srv->proxies, srv->nproxies, ip);
+        if (via_proxy)
+            copy_str(key, sizeof key, ip);
+        else
+            pj_client_key(ip, key, sizeof key);
         addr_count *peer = srv->nconns < srv->max_conns ? addr_get(srv, key) : NULL;
-        if (!peer || (peer->conns >= srv->max_per_addr && !srv->opts.trust_proxy)) {
+        if (!peer || (peer->conns >= srv->max_per_addr && !via_proxy)) {
             addr_put(srv, peer);
             close(fd);
             conn_refused(srv, ip);
@@ -1979,6 +2050,7 @@ static void on_accept(evutil_socket_t lfd, short what, void *arg)
         peer->conns++;
         peer->refs++; /* one reference as the peer, one as the address billed */
         c->peer = c->bill = peer;
+        c->via_proxy = via_proxy;
         copy_str(c->ip, sizeof c->ip, ip);
         copy_str(c->client, sizeof c->client, ip);
         c->srv = srv;
@@ -2217,6 +2289,23 @@ int pj_server_open(pj_server **out, const pj_server_opts *opts, pj_err *err)
     if (pj_auth_init(err)) goto fail;
     pj_auth_prepare(&srv->opts.settings);
     srv->max_per_addr = opts->max_conns_per_addr > 0 ? opts->max_conns_per_addr : 1024;
+    /* the proxies whose X-Forwarded-For is believed: those given, else this machine's own */
+    if (opts->n_trusted_proxies > PJ_TRUSTED_PROXIES_MAX) {
+        pj_fail(err, 400, "invalid_value", "trusted_proxies", "at most %d trusted proxies",
+                PJ_TRUSTED_PROXIES_MAX);
+        goto fail;
+    }
+    if (opts->n_trusted_proxies > 0) {
+        srv->opts.trust_proxy = 1;
+        srv->nproxies = opts->n_trusted_proxies;
+        memcpy(srv->proxies, opts->trusted_proxies, (size_t)srv->nproxies * sizeof srv->proxies[0]);
+    } else if (opts->trust_proxy) {
+        pj_net_parse("127.0.0.0/8", &srv->proxies[0]);
+        pj_net_parse("::1", &srv->proxies[1]);
+        srv->nproxies = 2;
+    }
+    srv->opts.trusted_proxies = NULL; /* the caller's: not kept */
+    srv->opts.n_trusted_proxies = 0;
     srv->max_conns = opts->max_conns;
     if (srv->max_conns <= 0) {
         struct rlimit rl;

@@ -17,6 +17,20 @@
 #define PJ_HEADERS_MAX     64
 #define PJ_LIST_LIMIT_MAX  500
 
+/* An address range: an IPv4 or IPv6 address and how many of its leading bits count (32 or
+ * 128 for one address). An IPv4-mapped IPv6 address is taken as the IPv4 one. */
+#define PJ_TRUSTED_PROXIES_MAX 16
+typedef struct pj_net {
+    int v6; /* 0: IPv4 (addr[0..4)), 1: IPv6 */
+    unsigned char addr[16];
+    int bits;
+} pj_net;
+/* Parses "192.0.2.1", "10.0.0.0/8", "::1", "fd00::/8" into *out: 0, or -1 when text is no
+ * address, the prefix is out of range, or bits past the prefix are set ("10.0.0.1/8"). */
+int pj_net_parse(const char *text, pj_net *out);
+/* 1 when the address ip (text) lies in one of nets[0..n), else 0 (also for no address). */
+int pj_net_match(const pj_net *nets, int n, const char *ip);
+
 typedef struct pj_server_opts {
     const char *db_path;
     const char *host;    /* default 127.0.0.1 */
@@ -40,11 +54,16 @@ typedef struct pj_server_opts {
     /* Open connections at most, in total (0 = half the descriptor limit, at most 10000) and
      * from one client address (0 = 1024; an IPv6 client's /64); one more is closed at once. */
     int max_conns, max_conns_per_addr;
-    /* Behind a reverse proxy: the client is the last address of X-Forwarded-For (for the
-     * log-in throttle and lockouts, the audit, the access log and the input room per address)
-     * and the per-address connection limit is not applied (the proxy's connections carry
-     * every client). Only when every connection comes through the proxy. */
+    /* Behind a reverse proxy: on a connection from a trusted proxy the client is the last
+     * address of X-Forwarded-For (for the log-in throttle and lockouts, the audit, the access
+     * log and the input room per address) and the per-address connection limit is not applied
+     * to the proxy (its connections carry every client). A connection from any other address
+     * is its own client, X-Forwarded-For ignored, and held to the limit. The trusted proxies:
+     * trusted_proxies[0..n_trusted_proxies) (copied; at most PJ_TRUSTED_PROXIES_MAX), which
+     * imply trust_proxy; none given, loopback (127.0.0.0/8 and ::1). */
     int trust_proxy;
+    const pj_net *trusted_proxies;
+    int n_trusted_proxies;
     pj_settings settings;
 } pj_server_opts;
 

@@ -5,6 +5,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sodium.h>
@@ -639,6 +641,186 @@ TEST(http_sec_trust_proxy)
     const char *text = log_text(log);
     CHECK(strstr(text, "POST /api/v1/auth/login 200") != NULL);
     CHECK(strstr(text, " admin 198.51.100.8\n") != NULL);
+}
+
+/* Regression: with --trust-proxy, X-Forwarded-For was believed from any peer, so a client
+ * that reached the server directly named its own address for each attempt and dodged the
+ * throttle and the connection limit. Only a trusted proxy's (here --trusted-proxy 127.0.0.1)
+ * counts: another peer is its own client, throttled and limited as such, audited under its
+ * socket's address. */
+TEST(http_sec_trusted_proxy_only)
+{
+    th_server s;
+    th_start_opts(&s, &(th_opts){.throttled = 1, .trusted_proxy = "127.0.0.1", .max_per_addr = 2});
+    char buf[8192], body[256], req[1024];
+    static const char health[] = "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n";
+    /* the per-address connection limit: held to it from 127.0.6.1, not from the proxy */
+    int direct[3], proxied[4];
+    for (int i = 0; i < 2; i++) direct[i] = raw_conn(&s, "127.0.6.1", 3000);
+    for (int i = 0; i < 4; i++) proxied[i] = raw_conn(&s, "127.0.0.1", 3000);
+    usleep(100000);
+    direct[2] = raw_conn(&s, "127.0.6.1", 3000);
+    CHECK(send(direct[2], health, sizeof health - 1, MSG_NOSIGNAL) <= 0 ||
+          recv(direct[2], buf, sizeof buf - 1, 0) <= 0);
+    CHECK(send(proxied[3], health, sizeof health - 1, MSG_NOSIGNAL) ==
+          (ssize_t)(sizeof health - 1));
+    ssize_t k = recv(proxied[3], buf, sizeof buf - 1, 0);
+    CHECK(k > 0);
+    buf[k > 0 ? k : 0] = 0;
+    CHECK_INT(status_of(buf), 200);
+    for (int i = 0; i < 3; i++) close(direct[i]);
+    for (int i = 0; i < 4; i++) close(proxied[i]);
+    usleep(100000);
+    /* a peer naming another address each time is throttled by its own */
+    for (int i = 0; i < 11; i++) {
+        snprintf(body, sizeof body, "{\"username\":\"guess%d\",\"password\":\"wrong-password-1\"}",
+                 i);
+        snprintf(req, sizeof req,
+                 "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                 "X-Forwarded-For: 203.0.113.%d\r\nContent-Type: application/json\r\n"
+                 "Content-Length: %zu\r\n\r\n%s",
+                 i + 1, strlen(body), body);
+        CHECK_INT(raw_req(&s, "127.0.6.2", req, buf, sizeof buf), i < 10 ? 401 : 429);
+    }
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'login_failed' AND"
+                             " json_extract(after_json, '$.client') = '127.0.6.2'"),
+              10);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE"
+                             " json_extract(after_json, '$.client') LIKE '203.0.113.%'"),
+              0);
+    /* the proxy's is believed */
+    snprintf(body, sizeof body, "{\"username\":\"admin\",\"password\":\"%s\"}", s.admin_pw);
+    snprintf(req, sizeof req,
+             "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+             "X-Forwarded-For: 198.51.100.9\r\nContent-Type: application/json\r\n"
+             "Content-Length: %zu\r\n\r\n%s",
+             strlen(body), body);
+    CHECK_INT(raw_req(&s, "127.0.0.1", req, buf, sizeof buf), 200);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'login' AND"
+                             " json_extract(after_json, '$.client') = '198.51.100.9'"),
+              1);
+    th_stop(&s);
+}
+
+/* This machine's first IPv4 address that is not loopback into out; 0, or -1 when it has
+ * none. */
+static int own_address(char *out, size_t size)
+{
+    struct ifaddrs *all;
+    if (getifaddrs(&all)) return -1;
+    int rc = -1;
+    for (struct ifaddrs *i = all; i && rc; i = i->ifa_next) {
+        if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || (i->ifa_flags & IFF_LOOPBACK) ||
+            !(i->ifa_flags & IFF_UP))
+            continue;
+        if (inet_ntop(AF_INET, &((struct sockaddr_in *)i->ifa_addr)->sin_addr, out,
+                      (socklen_t)size))
+            rc = 0;
+    }
+    freeifaddrs(all);
+    return rc;
+}
+
+/* --trust-proxy without --trusted-proxy trusts loopback only: a peer on another address of
+ * the machine is its own client (throttled, audited as itself). Skipped on a machine with
+ * no address but loopback. */
+TEST(http_sec_trust_proxy_loopback_only)
+{
+    char own[INET_ADDRSTRLEN];
+    if (own_address(own, sizeof own)) {
+        fprintf(stderr, "no address but loopback: skipped\n");
+        return;
+    }
+    th_server s;
+    th_start_opts(&s, &(th_opts){.throttled = 1, .trust_proxy = 1, .host = own});
+    char buf[8192], body[256], req[1024];
+    for (int i = 0; i < 11; i++) {
+        snprintf(body, sizeof body, "{\"username\":\"guess%d\",\"password\":\"wrong-password-1\"}",
+                 i);
+        snprintf(req, sizeof req,
+                 "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                 "X-Forwarded-For: 203.0.113.%d\r\nContent-Type: application/json\r\n"
+                 "Content-Length: %zu\r\n\r\n%s",
+                 i + 1, strlen(body), body);
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s.port)};
+        inet_pton(AF_INET, own, &a.sin_addr);
+        CHECK(fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0);
+        struct timeval tv = {5, 0};
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        CHECK(send(fd, req, strlen(req), MSG_NOSIGNAL) == (ssize_t)strlen(req));
+        read_all(fd, buf, sizeof buf);
+        close(fd);
+        CHECK_INT(status_of(buf), i < 10 ? 401 : 429);
+    }
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM audit WHERE action = 'login_failed' AND"
+             " json_extract(after_json, '$.client') = '%s'",
+             own);
+    CHECK_INT(th_sql_int(&s, sql), 10);
+    th_stop(&s);
+}
+
+/* The trusted proxies' addresses and ranges (pj_net_parse, pj_net_match), and the command
+ * line's --trusted-proxy: repeatable, checked before anything is created. */
+TEST(http_sec_trusted_proxy_option)
+{
+    pj_net n[4];
+    CHECK_INT(pj_net_parse("10.0.0.0/8", &n[0]), 0);
+    CHECK_INT(pj_net_parse("::1", &n[1]), 0);
+    CHECK_INT(pj_net_parse("fd00:1::/32", &n[2]), 0);
+    CHECK_INT(pj_net_parse("::ffff:192.0.2.7", &n[3]), 0);
+    CHECK_INT(pj_net_match(n, 4, "10.200.3.4"), 1);
+    CHECK_INT(pj_net_match(n, 4, "11.0.0.1"), 0);
+    CHECK_INT(pj_net_match(n, 4, "::1"), 1);
+    CHECK_INT(pj_net_match(n, 4, "::2"), 0);
+    CHECK_INT(pj_net_match(n, 4, "fd00:1:ffff::9"), 1);
+    CHECK_INT(pj_net_match(n, 4, "fd00:2::9"), 0);
+    CHECK_INT(pj_net_match(n, 4, "192.0.2.7"), 1);
+    CHECK_INT(pj_net_match(n, 4, "::ffff:10.1.1.1"), 1);
+    CHECK_INT(pj_net_match(n, 4, "not-an-address"), 0);
+    CHECK_INT(pj_net_parse("192.0.2.0/25", &n[0]), 0);
+    CHECK_INT(pj_net_match(n, 1, "192.0.2.127"), 1);
+    CHECK_INT(pj_net_match(n, 1, "192.0.2.128"), 0);
+    CHECK_INT(pj_net_parse("0.0.0.0/0", &n[0]), 0);
+    CHECK_INT(pj_net_match(n, 1, "198.51.100.1"), 1);
+    CHECK_INT(pj_net_match(n, 1, "::1"), 0);
+    static const char *const bad[] = {"",
+                                      "localhost",
+                                      "10.0.0.1/8",
+                                      "10.0.0.0/33",
+                                      "10.0.0.0/",
+                                      "10.0.0.0/-1",
+                                      "10.0.0.0/+8",
+                                      "::1/129",
+                                      "1.2.3",
+                                      "10.0.0.0/8/8",
+                                      "fd00::1/8",
+                                      " 10.0.0.1",
+                                      "10.0.0.0/08x"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (pj_net_parse(bad[i], &n[0]) == 0) t_fail(__FILE__, __LINE__, "'%s' taken", bad[i]);
+
+    static char out[8192];
+    char fresh[700];
+    snprintf(fresh, sizeof fresh, "%s/new.db", t_tmpdir());
+    CHECK_INT(RUN(out, "serve", "--db", fresh, "--trusted-proxy", "10.0.0.300", "--demo-if-new"),
+              2);
+    CHECK(strstr(out, "--trusted-proxy") && strstr(out, "10.0.0.300"));
+    CHECK(access(fresh, F_OK) != 0);
+    CHECK_INT(RUN(out, "serve", "--db", fresh, "--trusted-proxy", "10.0.0.1/8"), 2);
+    CHECK(strstr(out, "10.0.0.1/8"));
+    CHECK_INT(RUN(out, "serve", "--db", fresh, "--trusted-proxy"), 2);
+    CHECK(access(fresh, F_OK) != 0);
+    /* given twice, both good: the next option's check is the one that fails */
+    CHECK_INT(RUN(out, "serve", "--db", fresh, "--trusted-proxy", "10.0.0.0/8", "--trusted-proxy",
+                  "::1", "--web", "/nonexistent-dir"),
+              2);
+    CHECK(strstr(out, "--web /nonexistent-dir is not a directory"));
+    CHECK(access(fresh, F_OK) != 0);
+    CHECK_INT(RUN(out, "serve", "--help"), 0);
+    CHECK(strstr(out, "--trusted-proxy"));
 }
 
 /* A client address may have 1024 connections by default (an office behind one NAT). */
