@@ -1163,9 +1163,9 @@ static int simple_ct(const char *ct)
     return 0;
 }
 
-/* The log-in throttle of a client address: 0 when an attempt may go on (and counts), else
- * the seconds until the next one may. */
-static int login_wait_s(pj_server *srv, const char *addr)
+/* The log-in throttle of a client address: 0 when an attempt may go on (and with take, it
+ * counts), else the seconds until the next one may. */
+static int login_wait_s(pj_server *srv, const char *addr, int take)
 {
     if (!srv->logins) return 0;
     uint64_t h = srv->login_seed;
@@ -1177,7 +1177,7 @@ static int login_wait_s(pj_server *srv, const char *addr)
     int64_t next = b->full_at_ms + LOGIN_EVERY_MS;
     if (next - now > (int64_t)LOGIN_BURST * LOGIN_EVERY_MS)
         return (int)((next - now - (int64_t)LOGIN_BURST * LOGIN_EVERY_MS + 999) / 1000);
-    b->full_at_ms = next;
+    if (take) b->full_at_ms = next;
     return 0;
 }
 
@@ -1291,8 +1291,9 @@ static void workers_busy(pj_err *e, char **extra)
 }
 
 /* Hands r's work to the workers; its reply p waits for it (work_done answers it). When they
- * take no more, p is answered 503 busy at once. */
-static void work_hand(pj_server *srv, reply *p, pj_req *r)
+ * take no more, p is answered 503 busy at once; a log-in's (login) attempt counts against
+ * the throttle only when they take it. */
+static void work_hand(pj_server *srv, reply *p, pj_req *r, int login)
 {
     pj_work *w = r->work;
     if (r->status < 300) {
@@ -1300,6 +1301,7 @@ static void work_hand(pj_server *srv, reply *p, pj_req *r)
         p->then = r->then;
         if (pj_workq_add(srv->workers, w) == 0) {
             p->c->bill->checking++;
+            if (login) login_wait_s(srv, p->c->bill->addr, 1);
             return;
         }
         pj_err e;
@@ -1449,9 +1451,12 @@ static void handle(pj_server *srv, conn *c, const char *body, size_t blen)
         }
     }
     if (hit->flags & PJ_ROUTE_LOGIN) {
-        /* password checks are slow on purpose: a few at once per client address, no more
-         * waiting for one than the workers' queue holds, and a few per address over time
-         * (the throttle), before any */
+        /* password checks are slow on purpose: a few at once per client address and a few per
+         * address over time (the throttle), before any. The handler's own refusals (a bad
+         * body, a locked name) come next, and only then, for an attempt that would be
+         * checked, the workers' queue: a locked name is 423 however full it is. The attempt
+         * counts against the throttle unless the queue refuses it (503 busy, after the
+         * handler). */
         if (srv->logins && c->bill->checking >= LOGIN_CHECKS_PER_ADDR) {
             if (asprintf(&extra, "Retry-After: %d\r\n", LOGIN_BUSY_S) < 0) extra = NULL;
             pj_fail(&r.err, 429, "too_many_requests", "",
@@ -1459,11 +1464,7 @@ static void handle(pj_server *srv, conn *c, const char *body, size_t blen)
                     LOGIN_CHECKS_PER_ADDR, LOGIN_BUSY_S);
             goto fail;
         }
-        if (pj_workq_full(srv->workers)) {
-            workers_busy(&r.err, &extra);
-            goto fail;
-        }
-        int wait = login_wait_s(srv, c->bill->addr);
+        int wait = login_wait_s(srv, c->bill->addr, 0);
         if (wait) {
             if (asprintf(&extra, "Retry-After: %d\r\n", wait) < 0) extra = NULL;
             pj_fail(&r.err, 429, "too_many_requests", "",
@@ -1539,7 +1540,11 @@ static void handle(pj_server *srv, conn *c, const char *body, size_t blen)
         if (pj_db_batch_open(srv->db, &r.err)) goto fail;
         event_active(srv->ev_batch, 0, 0);
     }
-    if (hit->fn(&r) == 0) {
+    int handled = hit->fn(&r);
+    /* a log-in refused here counts; one handed to the workers counts once they take it */
+    if ((hit->flags & PJ_ROUTE_LOGIN) && !(handled == 0 && r.work))
+        login_wait_s(srv, c->bill->addr, 1);
+    if (handled == 0) {
         /* nothing written by the handler itself (e.g. the audit row of an unmasked read) */
         if (ckey && r.status == 200 && !r.out.overflow && pj_db_generation(srv->db, 0) == gen)
             cache_put(srv, ckey, ch, r.out.data, r.out.len, r.ctx.valid_until);
@@ -1553,8 +1558,8 @@ done:;
     p->cache = cache_state;
     p->is_static = is_static && r.status < 300;
     if (r.wait_plan && r.status < 300) p->wait_plan = r.wait_plan;
-    if (r.work)
-        work_hand(srv, p, &r); /* answered when the work is done */
+    if (r.work) /* answered when the work is done */
+        work_hand(srv, p, &r, (hit->flags & PJ_ROUTE_LOGIN) != 0);
     else
         reply_route(srv, p, 0);
     req_release(srv, &r);

@@ -1086,6 +1086,53 @@ TEST(http_sec_login_queue_full_busy)
     th_stop(&s);
 }
 
+/* Regression: while the workers' queue was full a locked name was answered 503 busy (the
+ * queue was looked at before the lock), telling the guesser nothing worth waiting for but
+ * inviting a retry. The lock and the body's own faults need no hash: they come first, 423
+ * and 422 whatever the queue holds. Each round fills the queue (one worker or two, one
+ * waiting: of ten log-ins at once most are refused busy) and asks right after; the refusals
+ * of the round show the queue was full then. */
+TEST_T(http_sec_login_locked_before_queue, 90)
+{
+    th_server s;
+    th_start_opts(&s, &(th_opts){.slow_hash = 1, .login_queue = 1});
+    char buf[8192], req[1024];
+    for (int i = 0; i < 5; i++)
+        CHECK_INT(login_from(&s, "127.0.8.1", "victim", "wrong-password-1", buf, sizeof buf), 401);
+    CHECK_INT(login_from(&s, "127.0.8.1", "victim", "wrong-password-1", buf, sizeof buf), 423);
+    enum { N = 10, ROUNDS = 3 };
+    int busy = 0;
+    for (int round = 0; round < ROUNDS; round++) {
+        int fds[N];
+        logins_at_once(&s, "127.0.8.2", fds, N, "filler", 1, "wrong-password-1");
+        /* the locked name, and a body without its password, from the locked address */
+        login_text(req, sizeof req, "victim", "wrong-password-1", 1);
+        int locked = raw_conn(&s, "127.0.8.1", 30000);
+        send_text(locked, req);
+        static const char nopw[] =
+            "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+            "Content-Type: application/json\r\nContent-Length: 21\r\n\r\n{\"username\":\"victim\"}";
+        int bad = raw_conn(&s, "127.0.8.1", 30000);
+        send_text(bad, nopw);
+        read_all(locked, buf, sizeof buf);
+        close(locked);
+        CHECK_INT(status_of(buf), 423);
+        CHECK(strstr(buf, "\"code\":\"locked\"") != NULL);
+        read_all(bad, buf, sizeof buf);
+        close(bad);
+        CHECK_INT(status_of(buf), 422);
+        for (int i = 0; i < N; i++) {
+            read_all(fds[i], buf, sizeof buf);
+            close(fds[i]);
+            int st = status_of(buf);
+            CHECK(st == 401 || st == 503);
+            busy += st == 503;
+        }
+    }
+    CHECK(busy >= ROUNDS * (N - 5));
+    th_stop(&s);
+}
+
 /* Regression (review): the workers' queue was one for everyone, so four addresses within
  * their throttle (ten attempts each) filled it and every other log-in was 503 busy. With the
  * throttle on, an address has at most two log-ins with the workers; more are 429 with
