@@ -134,17 +134,83 @@ int pj_password_rules(const char *username, const char *password, pj_err *err)
     return 0;
 }
 
+/* The argon2id hash of pw at the product's cost, or with fast at the least (tests): 0, or -1
+ * when libsodium fails (out of memory). */
+static int hash_at(int fast, const char *pw, char out[crypto_pwhash_STRBYTES])
+{
+    unsigned long long ops = fast ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE;
+    size_t mem = fast ? crypto_pwhash_MEMLIMIT_MIN : crypto_pwhash_MEMLIMIT_INTERACTIVE;
+    if (crypto_pwhash_str_alg(out, pw, strlen(pw), ops, mem, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+        out[0] = 0;
+        return -1;
+    }
+    return 0;
+}
+
+static int fast_hash(const pj_ctx *c)
+{
+    return c->settings && c->settings->fast_hash;
+}
+
 static int hash_password(const pj_ctx *c, const char *pw, char out[crypto_pwhash_STRBYTES],
                          pj_err *err)
 {
-    unsigned long long ops = c->settings && c->settings->fast_hash
-                                 ? crypto_pwhash_OPSLIMIT_MIN
-                                 : crypto_pwhash_OPSLIMIT_INTERACTIVE;
-    size_t mem = c->settings && c->settings->fast_hash ? crypto_pwhash_MEMLIMIT_MIN
-                                                       : crypto_pwhash_MEMLIMIT_INTERACTIVE;
-    if (crypto_pwhash_str_alg(out, pw, strlen(pw), ops, mem, crypto_pwhash_ALG_ARGON2ID13) != 0)
+    if (hash_at(fast_hash(c), pw, out))
         return pj_fail(err, 500, "internal", "", "password hashing failed");
     return 0;
+}
+
+/* ---- passwords hashed off the caller's thread (pj_pwjob) ---- */
+
+/* Fills j with copies of the new password and, for a change of one's own, of the old one and
+ * the stored hash it is to match. */
+static int pwjob_fill(pj_pwjob *j, const pj_ctx *c, const char *pw, const char *old,
+                      const char *old_hash, pj_err *err)
+{
+    memset(j, 0, sizeof *j);
+    j->fast = fast_hash(c);
+    j->password = strdup(pw);
+    j->old_password = old ? strdup(old) : NULL;
+    if (old_hash) snprintf(j->old_hash, sizeof j->old_hash, "%s", old_hash);
+    if (!j->password || (old && !j->old_password)) {
+        pj_pwjob_clear(j);
+        return pj_fail(err, 500, "internal", "", "out of memory");
+    }
+    return 0;
+}
+
+void pj_pwjob_run(pj_pwjob *j)
+{
+    j->old_ok = 1;
+    if (j->old_password) {
+        size_t n = strlen(j->old_password);
+        j->old_ok = crypto_pwhash_str_verify(j->old_hash, j->old_password, n) == 0;
+        sodium_memzero(j->old_password, n);
+    }
+    if (j->password) {
+        /* no hash for a change the old password does not allow */
+        if (j->old_ok) hash_at(j->fast, j->password, j->hash);
+        sodium_memzero(j->password, strlen(j->password));
+    }
+}
+
+void pj_pwjob_clear(pj_pwjob *j)
+{
+    if (j->password) sodium_memzero(j->password, strlen(j->password));
+    if (j->old_password) sodium_memzero(j->old_password, strlen(j->old_password));
+    free(j->password);
+    free(j->old_password);
+    j->password = j->old_password = NULL;
+}
+
+/* The hash j made, or 500 when it made none. */
+static const char *pwjob_hash(const pj_pwjob *j, pj_err *err)
+{
+    if (!j || !j->hash[0]) {
+        pj_fail(err, 500, "internal", "", "password hashing failed");
+        return NULL;
+    }
+    return j->hash;
 }
 
 static void token_hash(const char *token, char out[PJ_TOKEN_HEX + 1])
@@ -475,10 +541,9 @@ int pj_auth_me(pj_ctx *c, pj_jw *w, pj_err *err)
     return user_render(c, c->actor.user_id, w, err);
 }
 
-static int set_password(pj_ctx *c, int64_t id, const char *pw, pj_err *err)
+/* Stores a new password's hash for user id. */
+static int set_password(pj_ctx *c, int64_t id, const char *hash, pj_err *err)
 {
-    char hash[crypto_pwhash_STRBYTES];
-    if (hash_password(c, pw, hash, err)) return -1;
     pj_stmt *s = pj_db_prepare(
         c->db,
         "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = 0, updated_at = ?"
@@ -503,33 +568,65 @@ static int set_password(pj_ctx *c, int64_t id, const char *pw, pj_err *err)
     return rc < 0 ? -1 : 0;
 }
 
-int pj_auth_change_password(pj_ctx *c, json_t *body, pj_err *err)
+/* The actor's stored password hash into hash ("" when the account is gone). */
+static int own_hash(pj_ctx *c, char hash[crypto_pwhash_STRBYTES], pj_err *err)
+{
+    hash[0] = 0;
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT password_hash FROM users WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, c->actor.user_id);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) snprintf(hash, crypto_pwhash_STRBYTES, "%s", pj_col_text(s, 0));
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
+int pj_auth_change_password_start(pj_ctx *c, json_t *body, pj_pwjob *j, pj_err *err)
 {
     static const char *const allowed[] = {"old_password", "new_password", NULL};
     const char *oldpw, *newpw;
+    memset(j, 0, sizeof *j);
     if (pj_in_object(body, err) || pj_in_only(body, allowed, err) ||
         pj_in_str(body, "old_password", 1, 1, 256, &oldpw, err) < 0 ||
         pj_in_str(body, "new_password", 1, 1, 256, &newpw, err) < 0 ||
         pj_password_rules(c->actor.username, newpw, err))
         return -1;
-    pj_stmt *s = pj_db_prepare(c->db, "SELECT password_hash FROM users WHERE id = ?", err);
-    if (!s) return -1;
-    pj_stmt_int(s, 1, c->actor.user_id);
-    int rc = pj_stmt_step(s, err);
-    int ok = rc == 1 && crypto_pwhash_str_verify(pj_col_text(s, 0), oldpw, strlen(oldpw)) == 0;
-    pj_stmt_done(s);
-    if (rc < 0) return -1;
-    if (!ok)
+    char hash[crypto_pwhash_STRBYTES];
+    if (own_hash(c, hash, err)) return -1;
+    return pwjob_fill(j, c, newpw, oldpw, hash, err);
+}
+
+int pj_auth_change_password_finish(pj_ctx *c, const pj_pwjob *j, pj_err *err)
+{
+    if (!j->old_ok)
         return pj_fail(err, 422, "invalid_credentials", "old_password",
                        "the old password is wrong");
-    if (pj_db_begin(c->db, err)) return -1;
-    if (set_password(c, c->actor.user_id, newpw, err) ||
+    /* the old password was checked against the hash stored at the start: a password set
+     * meanwhile (an admin's reset, another change) is not this request's to replace */
+    char hash[crypto_pwhash_STRBYTES];
+    if (own_hash(c, hash, err)) return -1;
+    if (!hash[0] || strcmp(hash, j->old_hash))
+        return pj_fail(err, 409, "conflict", "old_password",
+                       "the password was changed meanwhile; log in again and retry");
+    const char *nh = pwjob_hash(j, err);
+    if (!nh || pj_db_begin(c->db, err)) return -1;
+    if (set_password(c, c->actor.user_id, nh, err) ||
         pj_audit_add(c, "password", "user", c->actor.user_id, NULL, NULL, err) ||
         pj_db_commit(c->db, err)) {
         pj_db_rollback(c->db);
         return -1;
     }
     return 0;
+}
+
+int pj_auth_change_password(pj_ctx *c, json_t *body, pj_err *err)
+{
+    pj_pwjob j;
+    if (pj_auth_change_password_start(c, body, &j, err)) return -1;
+    pj_pwjob_run(&j);
+    int rc = pj_auth_change_password_finish(c, &j, err);
+    pj_pwjob_clear(&j);
+    return rc;
 }
 
 static void random_password(char *out, size_t size)
@@ -541,11 +638,9 @@ static void random_password(char *out, size_t size)
 }
 
 static int insert_user(pj_ctx *c, const char *username, const char *display, const char *role,
-                       int64_t township, int64_t facility, int64_t org, const char *pw,
+                       int64_t township, int64_t facility, int64_t org, const char *hash,
                        int64_t *id_out, pj_err *err)
 {
-    char hash[crypto_pwhash_STRBYTES];
-    if (hash_password(c, pw, hash, err)) return -1;
     pj_stmt *s = pj_db_prepare(
         c->db,
         "INSERT INTO users (username, display_name, role, township_id, facility_id,"
@@ -581,8 +676,9 @@ int pj_auth_bootstrap(pj_ctx *c, char *pw_out, size_t pw_size, pj_err *err)
     if (n > 0) return 0;
     random_password(pw_out, pw_size);
     int64_t id;
-    if (pj_db_begin(c->db, err)) return -1;
-    if (insert_user(c, "admin", "管理员", "admin", 0, 0, 0, pw_out, &id, err) ||
+    char hash[crypto_pwhash_STRBYTES];
+    if (hash_password(c, pw_out, hash, err) || pj_db_begin(c->db, err)) return -1;
+    if (insert_user(c, "admin", "管理员", "admin", 0, 0, 0, hash, &id, err) ||
         pj_audit_add(c, "create", "user", id, NULL, "{\"username\":\"admin\",\"role\":\"admin\"}",
                      err) ||
         pj_db_commit(c->db, err)) {
@@ -701,7 +797,10 @@ static const char *const user_fields[] = {
     "username",        "display_name", "role",     "password", "township_id", "facility_id",
     "organisation_id", "grid_ids",     "disabled", "version",  NULL};
 
-int pj_user_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+/* pj_user_create's checks and, given the password's hash, its write; without one (hash
+ * NULL) the checks only, and *pw_out gets the password to hash (the body's). */
+static int user_create(pj_ctx *c, json_t *body, const char *hash, const char **pw_out, pj_jw *w,
+                       pj_err *err)
 {
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_NONE)) return -1;
     const char *username, *display = "", *role, *pw;
@@ -721,14 +820,18 @@ int pj_user_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
             return pj_fail(err, 422, "invalid_value", "username",
                            "username may use a-z, 0-9, '_', '.' and '-' only");
     json_t *grids = json_object_get(body, "grid_ids");
+    int disabled = 0;
     if (pj_password_rules(username, pw, err) ||
-        check_scope(c, 0, role, township, facility, org, grids, err))
+        check_scope(c, 0, role, township, facility, org, grids, err) ||
+        pj_in_bool(body, "disabled", 0, &disabled, err) < 0)
         return -1;
+    if (!hash) {
+        *pw_out = pw;
+        return 0;
+    }
     int64_t id;
     if (pj_db_begin(c->db, err)) return -1;
-    int disabled = 0;
-    if (pj_in_bool(body, "disabled", 0, &disabled, err) < 0) goto fail;
-    if (insert_user(c, username, display, role, township, facility, org, pw, &id, err)) goto fail;
+    if (insert_user(c, username, display, role, township, facility, org, hash, &id, err)) goto fail;
     if (disabled) {
         pj_stmt *s = pj_db_prepare(c->db, "UPDATE users SET disabled = 1 WHERE id = ?", err);
         if (!s) goto fail;
@@ -746,6 +849,30 @@ int pj_user_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
 fail:
     pj_db_rollback(c->db);
     return -1;
+}
+
+int pj_user_create_start(pj_ctx *c, json_t *body, pj_pwjob *j, pj_err *err)
+{
+    const char *pw = NULL;
+    memset(j, 0, sizeof *j);
+    if (user_create(c, body, NULL, &pw, NULL, err)) return -1;
+    return pwjob_fill(j, c, pw, NULL, NULL, err);
+}
+
+int pj_user_create_finish(pj_ctx *c, json_t *body, const pj_pwjob *j, pj_jw *w, pj_err *err)
+{
+    const char *hash = pwjob_hash(j, err);
+    return hash ? user_create(c, body, hash, NULL, w, err) : -1;
+}
+
+int pj_user_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+{
+    pj_pwjob j;
+    if (pj_user_create_start(c, body, &j, err)) return -1;
+    pj_pwjob_run(&j);
+    int rc = pj_user_create_finish(c, body, &j, w, err);
+    pj_pwjob_clear(&j);
+    return rc;
 }
 
 /* Inside the write's transaction: 0 when the district keeps an active admin after user id
@@ -767,7 +894,11 @@ static int keeps_an_admin(pj_ctx *c, int64_t id, pj_err *err)
     return 0;
 }
 
-int pj_user_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
+/* pj_user_update's checks and its write, a password given in the body stored as hash; with
+ * check_only, the checks only (nothing is written), and *pw_out gets the body's password or
+ * NULL. */
+static int user_update(pj_ctx *c, int64_t id, json_t *body, int check_only, const char *hash,
+                       const char **pw_out, pj_jw *w, pj_err *err)
 {
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_NONE)) return -1;
     static const char *const allowed[] = {
@@ -823,6 +954,15 @@ int pj_user_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     }
     if (was_admin && (disabled || strcmp(role, "admin") != 0) && keeps_an_admin(c, id, err))
         goto fail;
+    if (check_only) {
+        *pw_out = pw;
+        pj_db_rollback(c->db);
+        return 0;
+    }
+    if (pw && !hash) {
+        pj_fail(err, 500, "internal", "", "password hashing failed");
+        goto fail;
+    }
     char *before = user_json(c, id, err);
     if (!before) goto fail;
     s = pj_db_prepare(
@@ -842,7 +982,7 @@ int pj_user_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     pj_stmt_int(s, 8, id);
     rc = pj_stmt_step(s, err);
     pj_stmt_done(s);
-    if (rc < 0 || (pw && set_password(c, id, pw, err)) || (grids && set_grids(c, id, grids, err)))
+    if (rc < 0 || (pw && set_password(c, id, hash, err)) || (grids && set_grids(c, id, grids, err)))
         goto fail;
     if (disabled) {
         s = pj_db_prepare(c->db, "DELETE FROM sessions WHERE user_id = ?", err);
@@ -861,6 +1001,32 @@ int pj_user_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
 fail:
     pj_db_rollback(c->db);
     return -1;
+}
+
+int pj_user_update_start(pj_ctx *c, int64_t id, json_t *body, pj_pwjob *j, pj_err *err)
+{
+    const char *pw = NULL;
+    memset(j, 0, sizeof *j);
+    if (user_update(c, id, body, 1, NULL, &pw, NULL, err)) return -1;
+    return pw ? pwjob_fill(j, c, pw, NULL, NULL, err) : 0;
+}
+
+int pj_user_update_finish(pj_ctx *c, int64_t id, json_t *body, const pj_pwjob *j, pj_jw *w,
+                          pj_err *err)
+{
+    const char *hash = NULL;
+    if (j && j->password && !(hash = pwjob_hash(j, err))) return -1;
+    return user_update(c, id, body, 0, hash, NULL, w, err);
+}
+
+int pj_user_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
+{
+    pj_pwjob j;
+    if (pj_user_update_start(c, id, body, &j, err)) return -1;
+    if (j.password) pj_pwjob_run(&j);
+    int rc = pj_user_update_finish(c, id, body, &j, w, err);
+    pj_pwjob_clear(&j);
+    return rc;
 }
 
 int pj_user_delete(pj_ctx *c, int64_t id, pj_err *err)

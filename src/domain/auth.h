@@ -52,7 +52,34 @@ void pj_login_clear(pj_login *l);
 int pj_auth_session(pj_ctx *c, const char *token, pj_err *err);
 int pj_auth_logout(pj_ctx *c, const char *token, pj_err *err);
 int pj_auth_me(pj_ctx *c, pj_jw *w, pj_err *err);
+
+/* A new password hashed (argon2id, ~100 ms and 64 MiB), and for a change of one's own the old
+ * one checked first, off the thread that owns the database: a *_start call on that thread
+ * checks the request and fills the job, pj_pwjob_run runs it on any thread, and the matching
+ * *_finish call, back on the owner's thread, writes (one transaction with its audit row) or
+ * fails as the one call would. The one calls (pj_auth_change_password, pj_user_create,
+ * pj_user_update) are the three steps in order, for callers that may wait. */
+typedef struct pj_pwjob {
+    char *password;               /* the new password (owned copy), NULL: none to hash */
+    char *old_password;           /* the present one, to check first (owned copy), or NULL */
+    char old_hash[PJ_PWHASH_MAX]; /* the stored hash old_password is checked against */
+    int fast;                     /* the settings' fast_hash: the least cost (tests) */
+    int old_ok;                   /* pj_pwjob_run: old_password matches (1 without one) */
+    char hash[PJ_PWHASH_MAX];     /* pj_pwjob_run: the new password's hash, "" when none made */
+} pj_pwjob;
+/* Checks the old password, then (when it matches) hashes the new one; touches nothing but j
+ * and wipes both passwords. */
+void pj_pwjob_run(pj_pwjob *j);
+/* Wipes and frees j's copies. */
+void pj_pwjob_clear(pj_pwjob *j);
+
+/* One's own password: {"old_password","new_password"}. The rules and the body are checked by
+ * start; finish answers a wrong old password (422 invalid_credentials), one replaced since the
+ * start (409 conflict), or stores the new one (audited as password; the caller's other
+ * sessions end). */
 int pj_auth_change_password(pj_ctx *c, json_t *body, pj_err *err);
+int pj_auth_change_password_start(pj_ctx *c, json_t *body, pj_pwjob *j, pj_err *err);
+int pj_auth_change_password_finish(pj_ctx *c, const pj_pwjob *j, pj_err *err);
 
 /* Creates the admin account with a random password when the database has no users.
  * Returns 1 and fills pw_out (≥ 25 bytes) when created, 0 when users exist, -1 on error. */
@@ -63,6 +90,14 @@ int pj_user_list(pj_ctx *c, const char *role, int64_t cursor, int limit, pj_jw *
 int pj_user_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
 int pj_user_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 int pj_user_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+/* The two in steps (see pj_pwjob). start checks all it can without writing (finish checks
+ * again: the data may have changed meanwhile); finish takes the same body. An update whose
+ * body sets no password leaves j->password NULL: nothing to run, finish at once. */
+int pj_user_create_start(pj_ctx *c, json_t *body, pj_pwjob *j, pj_err *err);
+int pj_user_create_finish(pj_ctx *c, json_t *body, const pj_pwjob *j, pj_jw *w, pj_err *err);
+int pj_user_update_start(pj_ctx *c, int64_t id, json_t *body, pj_pwjob *j, pj_err *err);
+int pj_user_update_finish(pj_ctx *c, int64_t id, json_t *body, const pj_pwjob *j, pj_jw *w,
+                          pj_err *err);
 int pj_user_delete(pj_ctx *c, int64_t id, pj_err *err);
 
 #endif

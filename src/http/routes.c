@@ -30,6 +30,70 @@ static int h_meta(pj_req *r)
     return pj_registry_meta(&r->ctx, &r->w, &r->err);
 }
 
+/* ---- work handed to the workers ---- */
+
+/* Hands w to the workers: run there, then answered on the loop by then (see pj_req.work);
+ * the server frees w. */
+static int hand_off(pj_req *r, pj_work *w, void (*run)(pj_work *), void (*free_fn)(pj_work *),
+                    int (*then)(pj_req *, pj_work *))
+{
+    w->run = run;
+    w->free = free_fn;
+    r->work = w;
+    r->then = then;
+    return 0;
+}
+
+/* A password hashed on a worker thread (one's own changed, a user created, a password set by
+ * an admin), with what the finish needs of the request. */
+typedef struct pw_job {
+    pj_work work; /* first: the worker pool's part */
+    pj_pwjob pw;
+    json_t *body; /* the request's body, taken over (the finish reads it again), or NULL */
+    int64_t id;   /* the request's id */
+} pw_job;
+
+static void pw_run(pj_work *w)
+{
+    pj_pwjob_run(&((pw_job *)w)->pw);
+}
+
+static void pw_free(pj_work *w)
+{
+    pw_job *j = (pw_job *)w;
+    pj_pwjob_clear(&j->pw);
+    if (j->body) json_decref(j->body);
+    free(j);
+}
+
+/* A new job for r, or NULL (500 in r->err). */
+static pw_job *pw_job_new(pj_req *r)
+{
+    pw_job *j = calloc(1, sizeof *j);
+    if (!j)
+        pj_fail(&r->err, 500, "internal", "", "out of memory");
+    else
+        j->id = r->id;
+    return j;
+}
+
+/* Hands j, filled by a *_start call, to the workers, r answered by then once its password is
+ * hashed; with none to hash (an update without one), then answers at once. With keep_body
+ * the job takes r's body over for then. */
+static int pw_hand(pj_req *r, pw_job *j, int keep_body, int (*then)(pj_req *, pj_work *))
+{
+    if (keep_body) {
+        j->body = r->body;
+        r->body = NULL;
+    }
+    if (!j->pw.password) {
+        int rc = then(r, &j->work);
+        pw_free(&j->work);
+        return rc;
+    }
+    return hand_off(r, &j->work, pw_run, pw_free, then);
+}
+
 /* ---- auth ---- */
 
 /* A log-in whose password is being checked on a worker thread. */
@@ -79,11 +143,7 @@ static int h_login(pj_req *r)
         free(j);
         return -1;
     }
-    j->work.run = login_run;
-    j->work.free = login_free;
-    r->work = &j->work;
-    r->then = h_login_done;
-    return 0;
+    return hand_off(r, &j->work, login_run, login_free, h_login_done);
 }
 
 static int h_logout(pj_req *r)
@@ -98,10 +158,25 @@ static int h_me(pj_req *r)
     return pj_auth_me(&r->ctx, &r->w, &r->err);
 }
 
+/* The rest of a password change, on the loop once the old password is checked and the new
+ * one hashed. */
+static int h_password_done(pj_req *r, pj_work *w)
+{
+    if (pj_auth_change_password_finish(&r->ctx, &((pw_job *)w)->pw, &r->err)) return -1;
+    return pj_h_no_content(r);
+}
+
+/* The body checked here; the old password's check and the new one's hash on a worker thread;
+ * then h_password_done. */
 static int h_password(pj_req *r)
 {
-    if (pj_h_need_body(r) || pj_auth_change_password(&r->ctx, r->body, &r->err)) return -1;
-    return pj_h_no_content(r);
+    pw_job *j;
+    if (pj_h_need_body(r) || !(j = pw_job_new(r))) return -1;
+    if (pj_auth_change_password_start(&r->ctx, r->body, &j->pw, &r->err)) {
+        free(j);
+        return -1;
+    }
+    return pw_hand(r, j, 0, h_password_done);
 }
 
 /* ---- users ---- */
@@ -117,14 +192,36 @@ static int h_user_get(pj_req *r)
 {
     return pj_user_get(&r->ctx, r->id, &r->w, &r->err);
 }
+/* A user created, or changed, once the password is hashed on a worker thread. */
+static int h_user_create_done(pj_req *r, pj_work *w)
+{
+    pw_job *j = (pw_job *)w;
+    return pj_user_create_finish(&r->ctx, j->body, &j->pw, &r->w, &r->err) ? -1 : pj_h_created(r);
+}
 static int h_user_create(pj_req *r)
 {
-    return pj_h_need_body(r) || pj_user_create(&r->ctx, r->body, &r->w, &r->err) ? -1
-                                                                                 : pj_h_created(r);
+    pw_job *j;
+    if (pj_h_need_body(r) || !(j = pw_job_new(r))) return -1;
+    if (pj_user_create_start(&r->ctx, r->body, &j->pw, &r->err)) {
+        free(j);
+        return -1;
+    }
+    return pw_hand(r, j, 1, h_user_create_done);
+}
+static int h_user_update_done(pj_req *r, pj_work *w)
+{
+    pw_job *j = (pw_job *)w;
+    return pj_user_update_finish(&r->ctx, j->id, j->body, &j->pw, &r->w, &r->err);
 }
 static int h_user_update(pj_req *r)
 {
-    return pj_h_need_body(r) ? -1 : pj_user_update(&r->ctx, r->id, r->body, &r->w, &r->err);
+    pw_job *j;
+    if (pj_h_need_body(r) || !(j = pw_job_new(r))) return -1;
+    if (pj_user_update_start(&r->ctx, r->id, r->body, &j->pw, &r->err)) {
+        free(j);
+        return -1;
+    }
+    return pw_hand(r, j, 1, h_user_update_done);
 }
 static int h_user_delete(pj_req *r)
 {

@@ -83,9 +83,10 @@ typedef struct login_bucket {
     int64_t full_at_ms; /* the bucket is full from then on; each attempt adds LOGIN_EVERY_MS */
 } login_bucket;
 
-/* Log-ins' password checks (argon2id, ~100 ms and 64 MiB each) run on worker threads, not on
- * the loop: one worker on a machine of up to 3 cores (the loop keeps a core), two from 4 on;
- * LOGIN_QUEUE more wait at most, beyond that 503 busy with Retry-After LOGIN_BUSY_S. */
+/* Password checks and hashes (argon2id, ~100 ms and 64 MiB each: log-ins, password changes,
+ * users created or given a password) run on worker threads, not on the loop: one worker on a
+ * machine of up to 3 cores (the loop keeps a core), two from 4 on; LOGIN_QUEUE more wait at
+ * most, beyond that 503 busy with Retry-After LOGIN_BUSY_S. */
 #define LOGIN_QUEUE  32
 #define LOGIN_BUSY_S 1
 /* With the throttle on, one client address has at most this many log-ins with the workers at
@@ -113,6 +114,7 @@ typedef struct reply {
     int64_t wait_plan; /* waiting for this plan's outcome (srv->waiters) */
     /* waiting for its work on the workers (the job's owner is the reply): answered by then */
     int (*then)(pj_req *r, pj_work *w);
+    int session; /* then acts for the request's session (looked up again first) */
 } reply;
 
 /* One client connection. Requests on it are answered in order: while one is being answered
@@ -160,7 +162,7 @@ struct pj_server {
     int npending;
     reply *waiters;             /* ?wait=1 plan requests, answered at their plan's outcome */
     struct event *ev_plan_done; /* the planner pool's notification */
-    pj_workq *workers;          /* log-ins' password checks (pj_req.work) */
+    pj_workq *workers;          /* password checks and hashes (pj_req.work) */
     struct event *ev_work;      /* the workers' notification: checks done */
     struct event *ev_batch;
     uint64_t batches, batched;
@@ -1281,11 +1283,11 @@ static void reply_route(pj_server *srv, reply *p, int from_loop)
     }
 }
 
-/* The answer when the workers hold all the log-ins they may: 503 busy, Retry-After. */
+/* The answer when the workers hold all the password work they may: 503 busy, Retry-After. */
 static void workers_busy(pj_err *e, char **extra)
 {
     pj_fail(e, 503, "busy", "",
-            "too many log-ins are waiting for their password check; try again in %d s",
+            "too many passwords are waiting to be checked or hashed; try again in %d s",
             LOGIN_BUSY_S);
     if (asprintf(extra, "Retry-After: %d\r\n", LOGIN_BUSY_S) < 0) *extra = NULL;
 }
@@ -1316,7 +1318,9 @@ static void work_hand(pj_server *srv, reply *p, pj_req *r, int login)
 }
 
 /* Answers the request whose work w is done: then() as its handler on the loop, its writes in
- * the open batch (or a new one) like any request's, the reply sent once that is durable. */
+ * the open batch (or a new one) like any request's, the reply sent once that is durable. A
+ * request made in a session acts for the session as it is now (401 when it has ended
+ * meanwhile, or its user was disabled). */
 static void work_done(pj_server *srv, pj_work *w)
 {
     reply *p = w->owner;
@@ -1327,11 +1331,18 @@ static void work_done(pj_server *srv, pj_work *w)
     copy_str(r.request_id, sizeof r.request_id, p->rid);
     r.ctx.client = c->client;
     r.ctx.client_key = c->bill->addr;
-    if (!pj_db_batch_active(srv->db)) {
+    int rc = 0;
+    if (p->session) {
+        int by_cookie; /* the head is c's until the reply is sent */
+        r.token = bearer(&c->head, &by_cookie);
+        r.ctx.token = r.token;
+        rc = session(srv, &r, request_gen(srv));
+    }
+    if (!rc && !pj_db_batch_active(srv->db)) {
         if (pj_db_batch_open(srv->db, &r.err) == 0) event_active(srv->ev_batch, 0, 0);
         pj_err_clear(&r.err); /* without a batch, then's writes commit on their own */
     }
-    int rc = p->then(&r, w);
+    if (!rc) rc = p->then(&r, w);
     w->free(w);
     if (rc) write_error(&r);
     reply *q = reply_of(c, &r, NULL, p->t0);
@@ -1558,9 +1569,10 @@ done:;
     p->cache = cache_state;
     p->is_static = is_static && r.status < 300;
     if (r.wait_plan && r.status < 300) p->wait_plan = r.wait_plan;
-    if (r.work) /* answered when the work is done */
+    if (r.work) { /* answered when the work is done */
+        p->session = hit->roles != 0;
         work_hand(srv, p, &r, (hit->flags & PJ_ROUTE_LOGIN) != 0);
-    else
+    } else
         reply_route(srv, p, 0);
     req_release(srv, &r);
 }

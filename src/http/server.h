@@ -102,9 +102,11 @@ typedef struct pj_req {
     struct cached_body *cached; /* a response served from the cache */
     const char *content_type;   /* NULL = JSON */
     int64_t wait_plan;          /* answer when this plan is solved (its outcome replaces out) */
-    /* Work a handler hands off the event loop (a log-in's password check): the server runs
+    /* Work a handler hands off the event loop (a password's check or hash): the server runs
      * work->run on a worker thread and then, on the loop, then(r, work) with a new request of
-     * the same connection (ctx.client, request_id as before) to answer it as a handler would.
+     * the same connection (head, ctx.client, request_id as before; on a route that needs a
+     * login, the session looked up again: ctx.actor, token; no body, no id) to answer it as
+     * a handler would.
      * The connection stays busy meanwhile (requests behind it wait). The server frees work
      * (work->free) after then, or unrun when the workers take no more (503 busy) or the server
      * stops first (503 stopping). The handler sets both only when it returns 0. */

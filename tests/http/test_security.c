@@ -1244,3 +1244,255 @@ TEST(http_sec_login_one_call_in_process)
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'login_locked'"), 1);
     th_stop(&s);
 }
+
+/* ---- passwords hashed off the event loop: changes, new users, resets ---- */
+
+/* The text of a JSON request with a bearer token (Connection: close). */
+static void api_text(char *req, size_t size, const char *method, const char *path,
+                     const char *token, const char *body)
+{
+    int n = snprintf(req, size,
+                     "%s %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer "
+                     "%s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
+                     method, path, token, strlen(body), body);
+    if (n < 0 || (size_t)n >= size) t_fail(__FILE__, __LINE__, "request too long");
+}
+
+/* Sends reqs[0..n) at once, each on its own connection, while another connection asks for
+ * /health one request after the other; checks each answer's status is want and returns how
+ * many health answers came before the last of them. */
+static int answers_meanwhile(th_server *s, char reqs[][1024], int n, int want)
+{
+    enum { MAX = 16 };
+    static const char health[] = "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n";
+    int fds[MAX + 1], done[MAX + 1] = {0}, left = n, healths = 0;
+    if (n > MAX) t_fail(__FILE__, __LINE__, "at most %d", MAX);
+    fds[n] = raw_conn(s, NULL, 30000);
+    for (int i = 0; i < n; i++) {
+        fds[i] = raw_conn(s, NULL, 30000);
+        send_text(fds[i], reqs[i]);
+    }
+    send_text(fds[n], health);
+    char buf[16384];
+    while (left > 0) {
+        struct pollfd p[MAX + 1];
+        for (int i = 0; i <= n; i++) p[i] = (struct pollfd){done[i] ? -1 : fds[i], POLLIN, 0};
+        CHECK(poll(p, (nfds_t)n + 1, 30000) > 0);
+        if (p[n].revents) {
+            CHECK_INT(read_one(fds[n], buf, sizeof buf), 200);
+            healths++;
+            send_text(fds[n], health);
+        }
+        for (int i = 0; i < n; i++) {
+            if (!p[i].revents) continue;
+            read_all(fds[i], buf, sizeof buf);
+            if (status_of(buf) != want) t_fail(__FILE__, __LINE__, "answer %d: %.300s", i, buf);
+            left--;
+            done[i] = 1;
+        }
+    }
+    for (int i = 0; i <= n; i++) close(fds[i]);
+    return healths;
+}
+
+/* Regression: a user created, a password set by an admin and one's own password changed were
+ * hashed on the event loop (~100 ms each at the product's cost), holding up every other
+ * request meanwhile. Now on the workers, as log-ins: while ten of each are hashed another
+ * connection is answered many times over (a count of answers, not of time, as in
+ * http_sec_login_check_off_loop), and each did what it does: the new passwords log in, the
+ * old ones no longer, one audit row each. */
+TEST_T(http_sec_password_hash_off_loop, 180)
+{
+    th_server s;
+    th_start_opts(&s, &(th_opts){.slow_hash = 1});
+    enum { N = 10 };
+    char admin[80], body[512], path[64], pw[64], buf[8192];
+    static char reqs[N][1024];
+    th_login(&s, "admin", s.admin_pw, admin);
+    /* created */
+    for (int i = 0; i < N; i++) {
+        snprintf(body, sizeof body,
+                 "{\"username\":\"hashed%d\",\"password\":\"First-pass-%d-xyz\",\"role\":"
+                 "\"viewer\"}",
+                 i, i);
+        api_text(reqs[i], sizeof reqs[i], "POST", "/api/v1/users", admin, body);
+    }
+    int healths = answers_meanwhile(&s, reqs, N, 201);
+    if (healths <= 2 * N)
+        t_fail(__FILE__, __LINE__, "%d answers meanwhile of %d users created", healths, N);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'create' AND"
+                             " entity = 'user' AND entity_id > 1"),
+              N);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM users WHERE password_hash LIKE"
+                             " '$argon2id$v=19$m=65536,t=2,%'"),
+              N);
+    /* reset by the admin */
+    for (int i = 0; i < N; i++) {
+        snprintf(path, sizeof path, "/api/v1/users/%d", i + 2);
+        snprintf(body, sizeof body, "{\"version\":1,\"password\":\"Second-pass-%d-xyz\"}", i);
+        api_text(reqs[i], sizeof reqs[i], "PATCH", path, admin, body);
+    }
+    healths = answers_meanwhile(&s, reqs, N, 200);
+    if (healths <= 2 * N)
+        t_fail(__FILE__, __LINE__, "%d answers meanwhile of %d passwords reset", healths, N);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'update' AND"
+                             " entity = 'user'"),
+              N);
+    /* changed by their users */
+    static char tokens[N][80];
+    for (int i = 0; i < N; i++) {
+        char user[32];
+        snprintf(user, sizeof user, "hashed%d", i);
+        snprintf(pw, sizeof pw, "Second-pass-%d-xyz", i);
+        th_login(&s, user, pw, tokens[i]);
+        snprintf(body, sizeof body,
+                 "{\"old_password\":\"Second-pass-%d-xyz\",\"new_password\":\"Third-pass-%d-xyz\"}",
+                 i, i);
+        api_text(reqs[i], sizeof reqs[i], "POST", "/api/v1/auth/password", tokens[i], body);
+    }
+    healths = answers_meanwhile(&s, reqs, N, 204);
+    if (healths <= 2 * N)
+        t_fail(__FILE__, __LINE__, "%d answers meanwhile of %d passwords changed", healths, N);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'password'"), N);
+    for (int i = 0; i < N; i += 3) {
+        char user[32];
+        snprintf(user, sizeof user, "hashed%d", i);
+        snprintf(pw, sizeof pw, "Third-pass-%d-xyz", i);
+        CHECK_INT(login_from(&s, NULL, user, pw, buf, sizeof buf), 200);
+        snprintf(pw, sizeof pw, "Second-pass-%d-xyz", i);
+        CHECK_INT(login_from(&s, NULL, user, pw, buf, sizeof buf), 401);
+    }
+    /* the session a change was made in still works */
+    CHECK_INT(th_call(&s, "GET", "/api/v1/auth/me", tokens[1], NULL, NULL), 200);
+    th_stop(&s);
+}
+
+/* More password hashes than the workers hold (one or two hashed, one waiting here) are
+ * answered 503 busy with Retry-After at once, as log-ins are, writing nothing; the others
+ * are made. */
+TEST_T(http_sec_password_queue_full_busy, 90)
+{
+    th_server s;
+    th_start_opts(&s, &(th_opts){.slow_hash = 1, .login_queue = 1});
+    enum { N = 12 };
+    char admin[80], body[512], buf[8192];
+    static char reqs[N][1024];
+    th_login(&s, "admin", s.admin_pw, admin);
+    int fds[N];
+    for (int i = 0; i < N; i++) {
+        snprintf(body, sizeof body,
+                 "{\"username\":\"queued%d\",\"password\":\"Queued-pass-%d-xyz\",\"role\":"
+                 "\"viewer\"}",
+                 i, i);
+        api_text(reqs[i], sizeof reqs[i], "POST", "/api/v1/users", admin, body);
+        fds[i] = raw_conn(&s, NULL, 30000);
+        send_text(fds[i], reqs[i]);
+    }
+    int busy = 0, made = 0;
+    for (int i = 0; i < N; i++) {
+        read_all(fds[i], buf, sizeof buf);
+        close(fds[i]);
+        int st = status_of(buf);
+        if (st == 503) {
+            busy++;
+            CHECK(strstr(buf, "\r\nRetry-After: 1\r\n") != NULL);
+            CHECK(strstr(buf, "\"code\":\"busy\"") != NULL);
+        } else {
+            CHECK_INT(st, 201);
+            made++;
+        }
+    }
+    CHECK(busy >= N - 5);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM users WHERE username LIKE 'queued%'"), made);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'create'"), made + 1);
+    th_stop(&s);
+}
+
+/* A password change acts for the session as it is once the new password is hashed: logged
+ * out meanwhile, it is 401 and changes nothing. The change waits behind three log-ins'
+ * checks (~100 ms each) and takes two of its own, the log-out none. */
+TEST_T(http_sec_password_change_session_ended, 60)
+{
+    th_server s;
+    th_start_opts(&s, &(th_opts){.slow_hash = 1});
+    char admin[80], tok[80], req[1024], buf[8192];
+    th_login(&s, "admin", s.admin_pw, admin);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/users", admin,
+                      "{\"username\":\"leaver\",\"password\":\"Depart-pass-1-xyz\","
+                      "\"role\":\"viewer\"}",
+                      NULL),
+              201);
+    th_login(&s, "leaver", "Depart-pass-1-xyz", tok);
+    int fds[3];
+    logins_at_once(&s, NULL, fds, 3, "ahead", 1, "wrong-password-1");
+    api_text(req, sizeof req, "POST", "/api/v1/auth/password", tok,
+             "{\"old_password\":\"Depart-pass-1-xyz\",\"new_password\":\"Depart-pass-2-xyz\"}");
+    int change = raw_conn(&s, NULL, 30000);
+    send_text(change, req);
+    api_text(req, sizeof req, "POST", "/api/v1/auth/logout", tok, "{}");
+    CHECK_INT(raw_req(&s, NULL, req, buf, sizeof buf), 204);
+    read_all(change, buf, sizeof buf);
+    close(change);
+    CHECK_INT(status_of(buf), 401);
+    for (int i = 0; i < 3; i++) {
+        read_all(fds[i], buf, sizeof buf);
+        close(fds[i]);
+    }
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'password'"), 0);
+    CHECK_INT(login_from(&s, NULL, "leaver", "Depart-pass-1-xyz", buf, sizeof buf), 200);
+    th_stop(&s);
+}
+
+/* The three steps in one process: a wrong old password is 422 and costs no hash of the new
+ * one; the one call changes the password; a password set between the start and the finish
+ * of a change (an admin's reset) is not replaced by it (409 conflict, nothing written). */
+TEST(http_sec_password_change_steps)
+{
+    th_server s;
+    th_start(&s, 0);
+    th_ctx t;
+    th_ctx_open(&s, &t, "admin", PJ_ROLE_ADMIN);
+    t.c.actor.user_id = 1;
+    pj_err err;
+    pj_pwjob j;
+    json_t *b = json_loads("{\"old_password\":\"wrong-password-1\","
+                           "\"new_password\":\"Changed-pass-1-xyz\"}",
+                           0, NULL);
+    pj_err_clear(&err);
+    CHECK_INT(pj_auth_change_password_start(&t.c, b, &j, &err), 0);
+    pj_pwjob_run(&j);
+    CHECK(!j.old_ok && !j.hash[0]);
+    CHECK_INT(pj_auth_change_password_finish(&t.c, &j, &err), -1);
+    CHECK_INT(err.status, 422);
+    CHECK_STR(err.field, "old_password");
+    pj_pwjob_clear(&j);
+    json_decref(b);
+
+    char body[256];
+    snprintf(body, sizeof body, "{\"old_password\":\"%s\",\"new_password\":\"Changed-pass-1-xyz\"}",
+             s.admin_pw);
+    b = json_loads(body, 0, NULL);
+    pj_err_clear(&err);
+    CHECK_INT(pj_auth_change_password(&t.c, b, &err), 0);
+    json_decref(b);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'password'"), 1);
+
+    b = json_loads("{\"old_password\":\"Changed-pass-1-xyz\","
+                   "\"new_password\":\"Changed-pass-2-xyz\"}",
+                   0, NULL);
+    CHECK_INT(pj_auth_change_password_start(&t.c, b, &j, &err), 0);
+    CHECK(j.password && j.old_password && j.old_hash[0]);
+    pj_pwjob_run(&j);
+    CHECK(j.old_ok && j.hash[0]);
+    CHECK_INT(j.password[0], 0); /* wiped once hashed */
+    th_sql_exec(&s, "UPDATE users SET password_hash = 'replaced' WHERE id = 1");
+    CHECK_INT(pj_auth_change_password_finish(&t.c, &j, &err), -1);
+    CHECK_INT(err.status, 409);
+    CHECK_STR(err.code, "conflict");
+    pj_pwjob_clear(&j);
+    json_decref(b);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM users WHERE password_hash = 'replaced'"), 1);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'password'"), 1);
+    th_ctx_close(&t);
+    th_stop(&s);
+}
