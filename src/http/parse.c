@@ -1,5 +1,6 @@
 #include "http/parse.h"
 
+#include <sodium.h>
 #include <string.h>
 
 #include "core/util.h"
@@ -135,4 +136,21 @@ int pj_json_decode(const char *buf, size_t len, json_t **out, pj_err *err)
     }
     *out = v;
     return 0;
+}
+
+void pj_json_wipe(json_t *v)
+{
+    if (json_is_string(v)) {
+        /* the value is the string's own heap copy (jansson 2.14: json_string_t.value, made by
+         * the parser or json_stringn), writable behind the const, its length bytes long */
+        sodium_memzero((char *)json_string_value(v), json_string_length(v));
+    } else if (json_is_object(v)) {
+        const char *k;
+        json_t *x;
+        json_object_foreach(v, k, x) pj_json_wipe(x);
+    } else if (json_is_array(v)) {
+        size_t i;
+        json_t *x;
+        json_array_foreach(v, i, x) pj_json_wipe(x);
+    }
 }

@@ -27,5 +27,10 @@ char *pj_url_decode(pj_arena *a, const char *s, size_t n, int plus);
 /* Decodes a request body: valid UTF-8, one JSON value, no duplicate keys, depth ≤ 32,
  * strings ≤ 64 KiB. *out is a new reference owned by the caller (json_decref). */
 int pj_json_decode(const char *buf, size_t len, json_t **out, pj_err *err);
+/* Overwrites with zeros the bytes of every string value in v (objects and arrays walked, to
+ * the depth pj_json_decode allows; keys left as they are): a decoded body that held
+ * passwords, just before its last json_decref. The strings keep their lengths; v must not be
+ * read afterwards. NULL: nothing. */
+void pj_json_wipe(json_t *v);
 
 #endif

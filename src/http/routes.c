@@ -62,7 +62,10 @@ static void pw_free(pj_work *w)
 {
     pw_job *j = (pw_job *)w;
     pj_pwjob_clear(&j->pw);
-    if (j->body) json_decref(j->body);
+    if (j->body) {
+        pj_json_wipe(j->body); /* the passwords it held (PJ_ROUTE_SECRET) */
+        json_decref(j->body);
+    }
     free(j);
 }
 
@@ -82,7 +85,7 @@ static pw_job *pw_job_new(pj_req *r)
  * the job takes r's body over for then. */
 static int pw_hand(pj_req *r, pw_job *j, int keep_body, int (*then)(pj_req *, pj_work *))
 {
-    if (keep_body) {
+    if (keep_body) { /* pw_free wipes it */
         j->body = r->body;
         r->body = NULL;
     }
@@ -339,14 +342,16 @@ static const pj_route core_routes[] = {
     {"GET", "/api/v1/health", h_health, 0, "Liveness, version and schema"},
     {"GET", "/api/v1/meta", h_meta, R_ALL, "Enumerations: types, roles, units", PJ_ROUTE_SHARED},
     {"POST", "/api/v1/auth/login", h_login, 0, "Log in; returns a bearer token and sets a cookie",
-     PJ_ROUTE_LOGIN},
+     PJ_ROUTE_LOGIN | PJ_ROUTE_SECRET},
     {"POST", "/api/v1/auth/logout", h_logout, R_ALL, "End the session"},
     {"GET", "/api/v1/auth/me", h_me, R_ALL, "The logged-in user"},
-    {"POST", "/api/v1/auth/password", h_password, R_ALL, "Change one's own password"},
+    {"POST", "/api/v1/auth/password", h_password, R_ALL, "Change one's own password",
+     PJ_ROUTE_SECRET},
     {"GET", "/api/v1/users", h_users, R(PJ_ROLE_ADMIN), "List users"},
-    {"POST", "/api/v1/users", h_user_create, R(PJ_ROLE_ADMIN), "Create a user"},
+    {"POST", "/api/v1/users", h_user_create, R(PJ_ROLE_ADMIN), "Create a user", PJ_ROUTE_SECRET},
     {"GET", "/api/v1/users/{id}", h_user_get, R_ALL, "One user (admin, or oneself)"},
-    {"PATCH", "/api/v1/users/{id}", h_user_update, R(PJ_ROLE_ADMIN), "Change a user"},
+    {"PATCH", "/api/v1/users/{id}", h_user_update, R(PJ_ROLE_ADMIN), "Change a user",
+     PJ_ROUTE_SECRET},
     {"DELETE", "/api/v1/users/{id}", h_user_delete, R(PJ_ROLE_ADMIN), "Disable a user"},
     {"GET", "/api/v1/regions", h_regions, R_ALL, "List regions", PJ_ROUTE_SHARED},
     {"POST", "/api/v1/regions", h_region_create, WRITE_REGISTRY, "Create a region"},

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <arpa/inet.h>
 #include <event2/event.h>
+#include <sodium.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -1565,6 +1566,12 @@ static void handle(pj_server *srv, conn *c, const char *body, size_t blen)
 fail:
     write_error(&r);
 done:;
+    if (hit && (hit->flags & PJ_ROUTE_SECRET)) {
+        /* passwords linger no longer than their request: the body's bytes (the input buffer
+         * keeps them until the next request overwrites them) and its decoded strings */
+        if (blen) sodium_memzero((char *)body, blen);
+        pj_json_wipe(r.body);
+    }
     reply *p = reply_of(c, &r, extra, t0);
     p->cache = cache_state;
     p->is_static = is_static && r.status < 300;

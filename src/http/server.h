@@ -135,6 +135,10 @@ typedef int (*pj_handler)(pj_req *r);
 #define PJ_ROUTE_UPLOAD 4u
 /* LOGIN: checks a password; attempts are limited per client address before any hashing. */
 #define PJ_ROUTE_LOGIN 8u
+/* SECRET: the body may carry passwords: once the request is handled, its bytes in the input
+ * buffer and the strings decoded from it are overwritten with zeros (a handler that keeps the
+ * body for later takes it over, r->body = NULL, and wipes it itself: pj_json_wipe). */
+#define PJ_ROUTE_SECRET 16u
 
 typedef struct pj_route {
     const char *method, *path;

@@ -62,3 +62,33 @@ TEST(parse_json_body_rules)
     CHECK_INT(pj_json_decode(s, strlen(s), &v, &e), 0);
     json_decref(v);
 }
+
+/* A decoded body that held passwords is wiped before it is let go (PJ_ROUTE_SECRET): every
+ * string value, however deep, is zeros over its whole length (an escaped character included),
+ * keys and other values are left, and the value is still freed as usual. */
+TEST(parse_json_wipe_strings)
+{
+    static const char body[] =
+        "{\"username\":\"zhao\",\"password\":\"Secret-pass-1\\ntail\","
+        "\"deep\":{\"new_password\":\"Secret-pass-2\",\"list\":[\"Secret-3\","
+        "7,true,null]},\"version\":3}";
+    json_t *v;
+    pj_err e = {0};
+    CHECK_INT(pj_json_decode(body, strlen(body), &v, &e), 0);
+    json_t *pw = json_object_get(v, "password");
+    json_t *deep = json_object_get(json_object_get(v, "deep"), "new_password");
+    json_t *item = json_array_get(json_object_get(json_object_get(v, "deep"), "list"), 0);
+    const char *p = json_string_value(pw);
+    size_t n = json_string_length(pw);
+    CHECK_INT(n, 18);
+    pj_json_wipe(v);
+    for (size_t i = 0; i < n; i++) CHECK_INT(p[i], 0);
+    CHECK_INT(json_string_length(pw), 18);
+    for (size_t i = 0; i < json_string_length(deep); i++) CHECK_INT(json_string_value(deep)[i], 0);
+    for (size_t i = 0; i < json_string_length(item); i++) CHECK_INT(json_string_value(item)[i], 0);
+    CHECK_INT(json_string_value(json_object_get(v, "username"))[0], 0);
+    CHECK_INT(json_integer_value(json_object_get(v, "version")), 3);
+    CHECK(json_object_get(v, "password") == pw); /* the keys are left */
+    json_decref(v);
+    pj_json_wipe(NULL);
+}
