@@ -71,12 +71,15 @@ static int ent_filter(cli *a, pj_ent_filter *f)
 SUB(en_calendar)
 {
     int64_t year = 0;
-    if (cli_opt(a, "year") &&
-        (pj_parse_i64(cli_opt(a, "year"), &year) || year < 2000 || year > 2100))
+    if (cli_opt(a, "year") && (pj_parse_i64(cli_opt(a, "year"), &year) ||
+                               year < PJ_ENT_CAL_YEAR_MIN || year > PJ_ENT_CAL_YEAR_MAX))
         return cli_usage("--year takes 2000 to 2100");
     return pj_ent_calendar_list(&s->ctx, (int)year, w, &s->err);
 }
-ADD(en_calendar_set, pj_ent_calendar_set)
+SUB(en_calendar_set)
+{
+    return pj_ent_calendar_set(&s->ctx, b, w, NULL, &s->err);
+}
 SUB(en_settings)
 {
     return pj_ent_settings_get(&s->ctx, w, &s->err);

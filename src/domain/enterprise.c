@@ -247,7 +247,7 @@ static int calendar_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     return rc == 0 ? ent_not_found(err, "calendar day", id) : 0;
 }
 
-int pj_ent_calendar_set(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+int pj_ent_calendar_set(pj_ctx *c, json_t *body, pj_jw *w, int *created, pj_err *err)
 {
     static const char *const fields[] = {"day", "kind", "name", "source", NULL};
     static const char *const kinds[] = {"holiday", "workday", NULL};
@@ -262,8 +262,14 @@ int pj_ent_calendar_set(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         pj_in_str(body, "name", 0, 0, 64, &name, err) < 0 ||
         pj_in_str(body, "source", 0, 1, 32, &source, err) < 0)
         return -1;
+    int y, m, dd;
     if (pj_cal_parse(day, &d))
         return pj_fail(err, 422, "invalid_value", "day", "day must be a date YYYY-MM-DD");
+    pj_cal_to_civil(d, &y, &m, &dd);
+    if (y < PJ_ENT_CAL_YEAR_MIN || y > PJ_ENT_CAL_YEAR_MAX)
+        return pj_fail(err, 422, "invalid_value", "day",
+                       "day must be a date YYYY-MM-DD in the years %d to %d (not %d)",
+                       PJ_ENT_CAL_YEAR_MIN, PJ_ENT_CAL_YEAR_MAX, y);
     if (pj_db_begin(c->db, err)) return -1;
     int64_t id = 0;
     char *before = NULL;
@@ -305,6 +311,7 @@ int pj_ent_calendar_set(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         pj_db_commit(c->db, err))
         goto fail;
     pj_jw_raw(w, after);
+    if (created) *created = !before;
     return 0;
 fail:
     pj_db_rollback(c->db);

@@ -25,8 +25,13 @@ typedef struct pj_ent_filter {
 } pj_ent_filter;
 
 /* calendar and settings */
+/* The years the holiday calendar holds (a day's, GET ?year=, --year). */
+#define PJ_ENT_CAL_YEAR_MIN 2000
+#define PJ_ENT_CAL_YEAR_MAX 2100
 int pj_ent_calendar_list(pj_ctx *c, int year, pj_jw *w, pj_err *err);
-int pj_ent_calendar_set(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+/* Sets the day of body's "day" (a new one, or in place of the day of that date, *created
+ * (may be NULL) telling which); writes the day's JSON. */
+int pj_ent_calendar_set(pj_ctx *c, json_t *body, pj_jw *w, int *created, pj_err *err);
 int pj_ent_calendar_delete(pj_ctx *c, int64_t id, pj_err *err);
 int pj_ent_settings_get(pj_ctx *c, pj_jw *w, pj_err *err);
 int pj_ent_settings_update(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);

@@ -40,12 +40,18 @@ static int h_calendar(pj_req *r)
 {
     static const char *const acc[] = {"year", NULL};
     int64_t year = 0;
-    if (pj_h_q_only(r, acc) || pj_h_q_int(r, "year", 2000, 2100, &year)) return -1;
+    if (pj_h_q_only(r, acc) ||
+        pj_h_q_int(r, "year", PJ_ENT_CAL_YEAR_MIN, PJ_ENT_CAL_YEAR_MAX, &year))
+        return -1;
     return pj_ent_calendar_list(&r->ctx, (int)year, &r->w, &r->err);
 }
+/* 201 when the day is new, 200 when it replaced the day of that date */
 static int h_calendar_set(pj_req *r)
 {
-    return pj_h_need_body(r) || pj_ent_calendar_set(&r->ctx, r->body, &r->w, &r->err) ? -1 : 0;
+    int created = 0;
+    if (pj_h_need_body(r) || pj_ent_calendar_set(&r->ctx, r->body, &r->w, &created, &r->err))
+        return -1;
+    return created ? pj_h_created(r) : 0;
 }
 static int h_calendar_delete(pj_req *r)
 {

@@ -324,7 +324,7 @@ TEST(enterprise_api_policies_matching_explain_and_reception_days)
     json_decref(o);
     CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/calendar", off,
                       "{\"day\":\"2099-01-01\",\"kind\":\"holiday\",\"name\":\"元旦\"}", NULL),
-              200);
+              201);
     CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/reception-days", off, "{\"year\":2099}", &o),
               201);
     day = th_int(json_array_get(json_object_get(o, "created"), 0), "id");

@@ -508,7 +508,7 @@ TEST(enterprise_review_calendar_source)
                       "{\"day\":\"2098-02-01\",\"kind\":\"holiday\",\"name\":\"春节\","
                       "\"source\":\"gov.cn\"}",
                       &o),
-              200);
+              201);
     CHECK_STR(th_str(o, "source"), "gov.cn");
     CHECK_STR(th_str(o, "name"), "春节");
     long long id = th_int(o, "id");
@@ -547,6 +547,62 @@ TEST(enterprise_review_calendar_source)
     CHECK_INT(th_call(&s, "DELETE", path, off, NULL, NULL), 204);
     CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/calendar?year=2098", jd, NULL, &o), 200);
     CHECK_INT(json_array_size(json_object_get(o, "items")), 0);
+    json_decref(o);
+    th_stop(&s);
+}
+
+/* Regression: POST /enterprise/calendar answered 200 also when it created the day, and took
+ * days of the years 1900-2999 while GET ?year= takes 2000-2100. Now 201 for a new day, 200
+ * (same id) for one that replaces the day of that date; a day outside 2000-2100 is 422
+ * invalid_value (field day, as a malformed day), writing nothing, as ?year= outside is 400
+ * bad_query (field year). */
+TEST(enterprise_review_calendar_created_and_years)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    json_t *o;
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/calendar", tok,
+                      "{\"day\":\"2097-05-01\",\"kind\":\"holiday\",\"name\":\"劳动节\"}", &o),
+              201);
+    long long id = th_int(o, "id");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/calendar", tok,
+                      "{\"day\":\"2097-05-01\",\"kind\":\"workday\"}", &o),
+              200);
+    CHECK_INT(th_int(o, "id"), id);
+    CHECK_STR(th_str(o, "kind"), "workday");
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'ent_calendar'"), 2);
+    static const char *const outside[] = {"1999-12-31", "1900-01-01", "2101-01-01", "2999-12-31"};
+    for (size_t i = 0; i < sizeof outside / sizeof outside[0]; i++) {
+        char body[128];
+        snprintf(body, sizeof body, "{\"day\":\"%s\",\"kind\":\"holiday\"}", outside[i]);
+        CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/calendar", tok, body, &o), 422);
+        CHECK_STR(th_err_code(o), "invalid_value");
+        CHECK_STR(th_err_field(o), "day");
+        json_decref(o);
+    }
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ent_calendar WHERE day < '2000' OR"
+                             " day >= '2101'"),
+              0);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'ent_calendar'"), 2);
+    /* the first and the last day of the range, and GET's range alike */
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/calendar", tok,
+                      "{\"day\":\"2000-01-01\",\"kind\":\"holiday\"}", NULL),
+              201);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/calendar", tok,
+                      "{\"day\":\"2100-12-31\",\"kind\":\"holiday\"}", NULL),
+              201);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/calendar?year=2100", tok, NULL, &o), 200);
+    CHECK_INT(json_array_size(json_object_get(o, "items")), 1);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/calendar?year=1999", tok, NULL, &o), 400);
+    CHECK_STR(th_err_code(o), "bad_query");
+    CHECK_STR(th_err_field(o), "year");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/calendar?year=2101", tok, NULL, &o), 400);
     json_decref(o);
     th_stop(&s);
 }
