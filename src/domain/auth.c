@@ -389,6 +389,45 @@ void pj_login_clear(pj_login *l)
     l->password = l->username = NULL;
 }
 
+/* A wrong password for name from the address keyed key (tag: the stored password's), counted
+ * toward the name's lock there, with its audit row (a security record, committed although the
+ * request fails; what names the check, e.g. "old_password", or NULL for a log-in). 1 when this
+ * failure locked the name, 0 when not, -1 on error. */
+static int note_failure(pj_ctx *c, const char *username, const char *key, uint64_t tag, int64_t id,
+                        const char *what, pj_err *err)
+{
+    int64_t now = pj_now();
+    fail_entry *fe = fail_find(username, key, 1);
+    if (fe->pw_tag != tag || (fe->locked_until && fe->locked_until <= now)) {
+        fe->failures = 0; /* a new password, or an expired lock: counting starts anew */
+        fe->locked_until = 0;
+    }
+    fe->pw_tag = tag;
+    fe->last = now;
+    int lock = ++fe->failures >= c->settings->lockout_failures;
+    if (lock) {
+        fe->failures = 0;
+        fe->locked_until = now + c->settings->lockout_s;
+        fails_locked++;
+    }
+    json_t *after = json_pack("{s:s, s:s}", "username", username, "client", fail_addr(c));
+    if (after && what) json_object_set_new(after, "check", json_string(what));
+    char *aj = after ? json_dumps(after, JSON_COMPACT) : NULL;
+    json_decref(after);
+    if (pj_db_begin(c->db, err)) {
+        free(aj);
+        return -1;
+    }
+    int bad = pj_audit_add(c, lock ? "login_locked" : "login_failed", "user", id, NULL, aj, err) ||
+              pj_db_commit(c->db, err);
+    free(aj);
+    if (bad) {
+        pj_db_rollback(c->db);
+        return -1;
+    }
+    return lock;
+}
+
 int pj_login_finish(pj_ctx *c, const pj_login *l, pj_jw *w, char token_out[PJ_TOKEN_HEX + 1],
                     pj_err *err)
 {
@@ -405,38 +444,11 @@ int pj_login_finish(pj_ctx *c, const pj_login *l, pj_jw *w, char token_out[PJ_TO
      * for this attempt too, as when the attempts come one after the other */
     fail_entry *fe;
     if (lock_check(username, key, tag, &fe, err)) return -1;
-    int64_t now = pj_now();
     /* a password checked against a hash since replaced counts as a wrong one */
     int ok = l->verified && tag == l->tag && id && !disabled;
     if (!ok) {
-        /* count the failure for this name and address, known name or not */
-        fe = fail_find(username, key, 1);
-        if (fe->pw_tag != tag || (fe->locked_until && fe->locked_until <= now)) {
-            fe->failures = 0; /* a new password, or an expired lock: counting starts anew */
-            fe->locked_until = 0;
-        }
-        fe->pw_tag = tag;
-        fe->last = now;
-        int lock = ++fe->failures >= c->settings->lockout_failures;
-        if (lock) {
-            fe->failures = 0;
-            fe->locked_until = now + c->settings->lockout_s;
-            fails_locked++;
-        }
-        /* the audit row (a security record, committed even though the login fails) */
         c->actor.username = pj_arena_strdup(c->arena, username);
-        json_t *after = json_pack("{s:s, s:s}", "username", username, "client", addr);
-        char *aj = after ? json_dumps(after, JSON_COMPACT) : NULL;
-        json_decref(after);
-        if (pj_db_begin(c->db, err)) {
-            free(aj);
-            return -1;
-        }
-        int bad =
-            pj_audit_add(c, lock ? "login_locked" : "login_failed", "user", id, NULL, aj, err) ||
-            pj_db_commit(c->db, err);
-        free(aj);
-        if (bad) goto fail;
+        if (note_failure(c, username, key, tag, id, NULL, err) < 0) return -1;
         return pj_fail(err, 401, "invalid_credentials", "password", "wrong user name or password");
     }
     if (fe) memset(fe, 0, sizeof *fe); /* a success from this address forgets its failures */
@@ -593,18 +605,32 @@ int pj_auth_change_password_start(pj_ctx *c, json_t *body, pj_pwjob *j, pj_err *
         return -1;
     char hash[crypto_pwhash_STRBYTES];
     if (own_hash(c, hash, err)) return -1;
+    /* the old password is a log-in's password: while the name is locked from this address
+     * (wrong passwords, at log-in or here) it is not checked */
+    if (lock_check(c->actor.username, fail_key_of(c), pw_tag_of(hash[0] ? hash : NULL), NULL, err))
+        return -1;
     return pwjob_fill(j, c, newpw, oldpw, hash, err);
 }
 
 int pj_auth_change_password_finish(pj_ctx *c, const pj_pwjob *j, pj_err *err)
 {
-    if (!j->old_ok)
-        return pj_fail(err, 422, "invalid_credentials", "old_password",
-                       "the old password is wrong");
-    /* the old password was checked against the hash stored at the start: a password set
-     * meanwhile (an admin's reset, another change) is not this request's to replace */
     char hash[crypto_pwhash_STRBYTES];
     if (own_hash(c, hash, err)) return -1;
+    if (!j->old_ok) {
+        /* counted as a failed log-in of the name from this address: a stolen session cannot
+         * guess the password behind it any faster than the log-in form can */
+        int lock = note_failure(c, c->actor.username, fail_key_of(c), pw_tag_of(j->old_hash),
+                                c->actor.user_id, "old_password", err);
+        if (lock < 0) return -1;
+        if (lock)
+            return pj_fail(err, 423, "locked", "old_password",
+                           "too many wrong passwords; try again in %lld minutes",
+                           (long long)((c->settings->lockout_s + 59) / 60));
+        return pj_fail(err, 422, "invalid_credentials", "old_password",
+                       "the old password is wrong");
+    }
+    /* the old password was checked against the hash stored at the start: a password set
+     * meanwhile (an admin's reset, another change) is not this request's to replace */
     if (!hash[0] || strcmp(hash, j->old_hash))
         return pj_fail(err, 409, "conflict", "old_password",
                        "the password was changed meanwhile; log in again and retry");

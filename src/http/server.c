@@ -1462,20 +1462,23 @@ static void handle(pj_server *srv, conn *c, const char *body, size_t blen)
             goto fail;
         }
     }
+    /* password checks and hashes are slow on purpose: a few at once per client address (log-ins,
+     * password changes, users created with one), so that no address fills the workers' queue
+     * for everyone */
+    if ((hit->flags & (PJ_ROUTE_LOGIN | PJ_ROUTE_SECRET)) && srv->logins &&
+        c->bill->checking >= LOGIN_CHECKS_PER_ADDR) {
+        if (asprintf(&extra, "Retry-After: %d\r\n", LOGIN_BUSY_S) < 0) extra = NULL;
+        pj_fail(&r.err, 429, "too_many_requests", "",
+                "%d passwords from this address are being checked or hashed; try again in %d s",
+                LOGIN_CHECKS_PER_ADDR, LOGIN_BUSY_S);
+        goto fail;
+    }
     if (hit->flags & PJ_ROUTE_LOGIN) {
-        /* password checks are slow on purpose: a few at once per client address and a few per
-         * address over time (the throttle), before any. The handler's own refusals (a bad
-         * body, a locked name) come next, and only then, for an attempt that would be
-         * checked, the workers' queue: a locked name is 423 however full it is. The attempt
-         * counts against the throttle unless the queue refuses it (503 busy, after the
+        /* a log-in: a few per address over time (the throttle), before any. The handler's own
+         * refusals (a bad body, a locked name) come next, and only then, for an attempt that
+         * would be checked, the workers' queue: a locked name is 423 however full it is. The
+         * attempt counts against the throttle unless the queue refuses it (503 busy, after the
          * handler). */
-        if (srv->logins && c->bill->checking >= LOGIN_CHECKS_PER_ADDR) {
-            if (asprintf(&extra, "Retry-After: %d\r\n", LOGIN_BUSY_S) < 0) extra = NULL;
-            pj_fail(&r.err, 429, "too_many_requests", "",
-                    "%d log-ins from this address are being checked; try again in %d s",
-                    LOGIN_CHECKS_PER_ADDR, LOGIN_BUSY_S);
-            goto fail;
-        }
         int wait = login_wait_s(srv, c->bill->addr, 0);
         if (wait) {
             if (asprintf(&extra, "Retry-After: %d\r\n", wait) < 0) extra = NULL;
