@@ -119,7 +119,8 @@ int pj_ent_reception_schedule(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     pj_cal cal;
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE) ||
         pj_in_object(body, err) || pj_in_only(body, fields, err) ||
-        pj_in_int(body, "year", 1, 2000, 2100, &year, err) < 0 || ent_calendar_load(c, &cal, err))
+        pj_in_int(body, "year", 1, PJ_ENT_CAL_YEAR_MIN, PJ_ENT_CAL_YEAR_MAX, &year, err) < 0 ||
+        ent_calendar_load(c, &cal, err))
         return -1;
     /* without the year's holidays the days would fall on them unseen (the State Council
      * publishes each year's in the November before) */
