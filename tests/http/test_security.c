@@ -1367,6 +1367,23 @@ TEST_T(http_sec_password_hash_off_loop, 180)
     th_stop(&s);
 }
 
+/* Sends n user creations (viewer "<prefix><i>", each its own password) at once from src
+ * (NULL: 127.0.0.1) with the admin's token, one connection each, into fds; not read. */
+static void users_at_once(th_server *s, const char *src, const char *admin, const char *prefix,
+                          int *fds, int n)
+{
+    char body[512], req[1024];
+    for (int i = 0; i < n; i++) {
+        snprintf(body, sizeof body,
+                 "{\"username\":\"%s%d\",\"password\":\"At-once-pass-%d-xyz\",\"role\":"
+                 "\"viewer\"}",
+                 prefix, i, i);
+        api_text(req, sizeof req, "POST", "/api/v1/users", admin, body);
+        fds[i] = raw_conn(s, src, 30000);
+        send_text(fds[i], req);
+    }
+}
+
 /* More password hashes than the workers hold (one or two hashed, one waiting here) are
  * answered 503 busy with Retry-After at once, as log-ins are, writing nothing; the others
  * are made. */
@@ -1375,19 +1392,10 @@ TEST_T(http_sec_password_queue_full_busy, 90)
     th_server s;
     th_start_opts(&s, &(th_opts){.slow_hash = 1, .login_queue = 1});
     enum { N = 12 };
-    char admin[80], body[512], buf[8192];
-    static char reqs[N][1024];
+    char admin[80], buf[8192];
     th_login(&s, "admin", s.admin_pw, admin);
     int fds[N];
-    for (int i = 0; i < N; i++) {
-        snprintf(body, sizeof body,
-                 "{\"username\":\"queued%d\",\"password\":\"Queued-pass-%d-xyz\",\"role\":"
-                 "\"viewer\"}",
-                 i, i);
-        api_text(reqs[i], sizeof reqs[i], "POST", "/api/v1/users", admin, body);
-        fds[i] = raw_conn(&s, NULL, 30000);
-        send_text(fds[i], reqs[i]);
-    }
+    users_at_once(&s, NULL, admin, "queued", fds, N);
     int busy = 0, made = 0;
     for (int i = 0; i < N; i++) {
         read_all(fds[i], buf, sizeof buf);
@@ -1552,18 +1560,10 @@ TEST_T(http_sec_password_hashes_per_address, 90)
     th_server s;
     th_start_opts(&s, &(th_opts){.slow_hash = 1, .throttled = 1});
     enum { N = 8 };
-    char admin[80], body[512], buf[8192];
-    static char reqs[N][1024];
+    char admin[80], buf[8192];
     th_login(&s, "admin", s.admin_pw, admin);
     int fds[N];
-    for (int i = 0; i < N; i++) {
-        snprintf(body, sizeof body,
-                 "{\"username\":\"many%d\",\"password\":\"Many-pass-%d-xyz\",\"role\":\"viewer\"}",
-                 i, i);
-        api_text(reqs[i], sizeof reqs[i], "POST", "/api/v1/users", admin, body);
-        fds[i] = raw_conn(&s, "127.0.4.1", 30000);
-        send_text(fds[i], reqs[i]);
-    }
+    users_at_once(&s, "127.0.4.1", admin, "many", fds, N);
     usleep(20000); /* read by the server: the first two are being hashed */
     CHECK_INT(login_from(&s, "127.0.4.2", "admin", s.admin_pw, buf, sizeof buf), 200);
     int made = 0, n429 = 0;
