@@ -388,6 +388,12 @@ export default {
     open: 'Opened',
     running: 'Started',
     restore: 'Database restored',
+    // the states a cohort moves to (POST /academy/cohorts/{id}/state), an alert's and a pairing run's decisions
+    planned: 'Planning',
+    graduated: 'Cohort graduated',
+    ack: 'Alert acknowledged',
+    resolve: 'Alert resolved',
+    reject: 'Rejected',
   },
   auditEntities: {
     user: 'User',
@@ -412,7 +418,7 @@ export default {
     indicators: 'Development indicators',
     indicator: 'Indicator',
     indicator_value: 'Indicator value',
-    indicator_values: 'Indicator values',
+    indicator_values: 'Indicator import',
     indicator_target: 'Indicator target',
     emission_factor: 'Emission factor',
     energy_use: 'Energy use',
@@ -434,7 +440,7 @@ export default {
     ent_fin_need: 'Finance need',
     ent_reception_day: 'Reception day',
     ent_settings: 'Enterprise-service settings',
-    ent_signup: 'Sign-up',
+    ent_signup: 'Reception-day sign-up',
     elder_alerts: 'Eldercare alerts',
     service_log: 'Service record',
     ag_lab: 'Lab',
@@ -464,6 +470,7 @@ export default {
     pair_proposal: 'Pairing proposal',
     pair_run: 'Pairing run',
     elder_centre: 'Care centre',
+    database: 'Database',
   },
   fields: {
     name: 'Name',
