@@ -1,15 +1,20 @@
 // The audit log speaks the reader's language: every entity and action the server writes (read
-// from its C sources at test time, so a new one without a label fails here) has a label in
-// zh-CN and en.
+// from its C sources at test time, so a new one without a label fails here) and every field of
+// the audit rows the browser tests write (audit-keys.json, by entity; internal fields left out)
+// has a label in zh-CN and en.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import zh from '../../web/src/i18n/zh-CN.js';
 import en from '../../web/src/i18n/en.js';
+import { AUDIT_ENUMS, AUDIT_SKIP, auditFieldKey, auditSkipped } from '../../web/src/utils/audit.js';
 import { auditNames } from './auditnames.mjs';
 
 const ROOT = new URL('../../', import.meta.url);
+const KEYS = JSON.parse(readFileSync(new URL('./audit-keys.json', import.meta.url), 'utf8'));
 const TABLES = { 'zh-CN': zh, en };
 const get = (msgs, key) => key.split('.').reduce((o, p) => (o && typeof o === 'object' ? o[p] : undefined), msgs);
+const te = (msgs) => (key) => typeof get(msgs, key) === 'string';
 const names = auditNames(new URL('src', ROOT).pathname);
 
 test('the scan of the C sources finds the audit names of every way a row is written', () => {
@@ -38,3 +43,45 @@ for (const [group, kind, one] of [
       }
     }
   });
+
+test('every field of the audit rows has a label in both languages', () => {
+  const fields = Object.values(KEYS).flat();
+  assert.ok(fields.length > 350, `${fields.length} fields in audit-keys.json`);
+  for (const [lang, msgs] of Object.entries(TABLES)) {
+    const missing = [];
+    for (const [entity, keys] of Object.entries(KEYS))
+      for (const key of keys) {
+        assert.ok(!AUDIT_SKIP.has(key), `${key} is skipped: not in audit-keys.json`);
+        const k = auditFieldKey(entity, key, te(msgs));
+        if (!k) missing.push(`${entity}.${key}`);
+        else assert.ok(!/^[a-z0-9_]+$/.test(get(msgs, k)), `${lang}: ${k} is "${get(msgs, k)}"`);
+      }
+    assert.deepEqual(missing, [], `${lang}: fields without a label`);
+  }
+});
+
+test('the fields a row shows side by side have different labels', () => {
+  for (const [lang, msgs] of Object.entries(TABLES)) {
+    const alike = [];
+    for (const [entity, keys] of Object.entries(KEYS)) {
+      const all = new Set(keys);
+      const seen = new Map();
+      for (const key of keys) {
+        if (auditSkipped(key, all)) continue;
+        const label = get(msgs, auditFieldKey(entity, key, te(msgs)));
+        if (seen.has(label)) alike.push(`${entity}: ${seen.get(label)}, ${key} "${label}"`);
+        seen.set(label, key);
+      }
+    }
+    assert.deepEqual(alike, [], `${lang}: alike labels`);
+  }
+});
+
+test('every message group of an enumerated field exists in both languages', () => {
+  for (const [entity, byKey] of Object.entries(AUDIT_ENUMS))
+    for (const [key, group] of Object.entries(byKey))
+      for (const [lang, msgs] of Object.entries(TABLES)) {
+        const g = get(msgs, group);
+        assert.ok(g && typeof g === 'object' && Object.values(g).every((v) => typeof v === 'string'), `${lang}: ${entity}.${key} → ${group}`);
+      }
+});

@@ -1,5 +1,100 @@
-// What the audit log shows: its filters' entities and actions sorted by label. Free of Vue and
-// browser imports: the e2e tests import it.
+// What the audit log shows of an entry (views/admin/AuditLog.vue, components/AuditChanges.vue):
+// the fields left out, the label of a field, the message group that translates a field's
+// value, the filters' order. Free of Vue and browser imports: the e2e tests
+// import it to check that every entity, action and field the server writes has a label.
+
+/** Internal fields: row ids, versions, row times, a page cursor. */
+export const AUDIT_SKIP = new Set(['id', 'version', 'created_at', 'updated_at', 'next_cursor', 'credit_txn_id']);
+
+/**
+ * The message group of an enumerated field, by entity ('*': any entity). Arrays of codes
+ * (skills, categories) are translated element by element.
+ */
+export const AUDIT_ENUMS = {
+  '*': { source: 'sources' },
+  facility: { type: 'facilityTypes', state: 'states', peacetime_unit: 'units' },
+  user: { role: 'roles' },
+  standard: { scenario: 'scenarios', role: 'emergencyRoles', facility_type: 'facilityTypes' },
+  manual: { scenario: 'scenarios', role: 'emergencyRoles' },
+  conversion: { mode: 'modes', scenario: 'scenarios', state: 'convStates', facility_state: 'states' },
+  conversion_step: { phase: 'phases', status: 'stepStatus' },
+  finding: { status: 'findingStatus' },
+  stock_line: { category: 'supplies', unit: 'units' },
+  plan: { scenario: 'scenarios', role: 'emergencyRoles', status: 'plan.statuses' },
+  elder: {
+    sex: 'eldercare.sex',
+    helper_sex_pref: 'eldercare.sexPrefs',
+    meal_provider: 'eldercare.mealProviders',
+    status: 'eldercare.statuses',
+    visit_tier: 'eldercare.tiers',
+    visit_tier_suggested: 'eldercare.tiers',
+    ability_level: 'eldercare.ability',
+    help_needed: 'eldercare.skills',
+  },
+  helper: { sex: 'eldercare.sex', skills: 'eldercare.skills' },
+  service_log: { kind: 'eldercare.kinds' },
+  pair: { state: 'eldercare.pairStates' },
+  pair_proposal: { state: 'eldercare.proposalStates' },
+  pair_run: { action: 'auditActions' },
+  credit_account: { owner_kind: 'auditEntities' },
+  elder_alert: { kind: 'eldercare.alertKinds', state: 'eldercare.alertStates', level: 'eldercare.levels', resolved_reason: 'eldercare.alertReasons' },
+  elder_centre: { kind: 'centres.kinds', status: 'centres.statuses' },
+  ac_cohort: { state: 'dev2.cohortStates', base_tier: 'dev.ec.tiers' },
+  ac_course: { category: 'dev2.courseCategories' },
+  ac_enrolment: { state: 'dev2.enrolmentStates', cohort_state: 'dev2.cohortStates' },
+  ac_post: { state: 'dev2.postStates' },
+  ec_base: { tier: 'dev.ec.tiers' },
+  ec_booking: { state: 'dev.st.states' },
+  ec_product: { category: 'dev2.ecCategories' },
+  ec_session: { platform: 'dev2.platforms' },
+  ec_streamer: { categories: 'dev2.ecCategories' },
+  ec_zone_enterprise: { kind: 'dev2.zoneKinds' },
+  ag_lab: { kind: 'dev2.labKinds' },
+  ag_project: { state: 'dev2.projectStates' },
+  ag_milestone: { state: 'dev2.milestoneStates' },
+  ag_expert: { title: 'dev2.expertTitles' },
+  ag_section: { state: 'dev2.buildStates' },
+  ag_result: { kind: 'dev2.resultKinds' },
+  lg_warehouse: { status: 'dev2.buildStates', automation: 'dev2.automationLevels' },
+  lg_freight: { mode: 'dev2.freightModes' },
+  lg_train: { kind: 'dev2.trainKinds', state: 'dev2.trainStates' },
+  energy_use: { sector: 'dev.carbon.sectors', energy_type: 'dev.carbon.energy' },
+  emission_factor: { energy_type: 'dev.carbon.energy' },
+  ent_appeal: { state: 'ent.states', type: 'ent.types', category: 'ent.categories', channel: 'ent.channels', rating: 'ent.ratings' },
+  ent_calendar: { kind: 'entCal.kinds' },
+  ent_reception_day: { state: 'ent.reception.states' },
+  ent_policy: { status: 'ent.policy.statuses' },
+  ent_fin_match: { consent: 'ent.finance.consents', outcome: 'ent.finance.outcomes' },
+  ent_coop_post: { kind: 'ent.coop.kinds', category: 'ent.coop.cats' },
+  ent_coop_contact: { state: 'ent.coop.states' },
+  ent_dispatch: { category: 'ent.categories' },
+};
+
+/** The message group that translates field `key` of an `entity` row, or ''. */
+export function auditEnumGroup(entity, key) {
+  return (AUDIT_ENUMS[entity] || {})[key] || AUDIT_ENUMS['*'][key] || '';
+}
+
+/**
+ * The message key of a field's label: the entity's own wording first (auditFieldsOf), then
+ * the common field names (fields), then the audit's (auditFields); null when none has it.
+ * te(key) tells whether the message exists.
+ */
+export function auditFieldKey(entity, key, te) {
+  for (const k of [`auditFieldsOf.${entity}.${key}`, `fields.${key}`, `auditFields.${key}`]) if (te(k)) return k;
+  return null;
+}
+
+/**
+ * Whether field `key` is left out of an entry whose fields are `keys`: internal, or the id
+ * of something the row also names (department_id beside department, elder_id beside
+ * elder_name) — the name says it.
+ */
+export function auditSkipped(key, keys) {
+  if (AUDIT_SKIP.has(key)) return true;
+  const m = key.match(/^(.+)_id$/);
+  return !!m && (keys.has(m[1]) || keys.has(m[1] + '_name'));
+}
 
 /** The codes of a message group sorted by their labels in `locale` (label(code) gives one). */
 export function sortedByLabel(codes, label, locale) {

@@ -12,6 +12,8 @@ const KINDS = {
   parent_id: 'region',
   operator_id: 'org',
   organisation_id: 'org',
+  department_id: 'org', // the government departments of the enterprise services are organisations
+  first_department_id: 'org',
   facility_id: 'facility',
 };
 
