@@ -1,13 +1,13 @@
 // The audit log speaks the reader's language: every entity and action the server writes (read
 // from its C sources at test time, so a new one without a label fails here) and every field of
 // the audit rows the browser tests write (audit-keys.json, by entity; internal fields left out)
-// has a label in zh-CN and en.
+// has a label in zh-CN and en, and the page links only to routes that exist.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import zh from '../../web/src/i18n/zh-CN.js';
 import en from '../../web/src/i18n/en.js';
-import { AUDIT_ENUMS, AUDIT_SKIP, auditFieldKey, auditSkipped } from '../../web/src/utils/audit.js';
+import { AUDIT_ENUMS, AUDIT_PAGES, AUDIT_SKIP, auditFieldKey, auditSkipped } from '../../web/src/utils/audit.js';
 import { auditNames } from './auditnames.mjs';
 
 const ROOT = new URL('../../', import.meta.url);
@@ -84,4 +84,13 @@ test('every message group of an enumerated field exists in both languages', () =
         const g = get(msgs, group);
         assert.ok(g && typeof g === 'object' && Object.values(g).every((v) => typeof v === 'string'), `${lang}: ${entity}.${key} → ${group}`);
       }
+});
+
+test('an entity links to a route with an :id of the console', () => {
+  const routes = ['index.js', 'biz.js'].map((f) => readFileSync(new URL(`web/src/router/${f}`, ROOT), 'utf8')).join('\n');
+  const withId = new Set([...routes.matchAll(/['"]([^'"\n]*\/:id[^'"\n]*)['"],\s*(?:name:\s*)?['"]([\w-]+)['"]/g)].map((m) => m[2]));
+  for (const [entity, name] of Object.entries(AUDIT_PAGES)) {
+    assert.ok(withId.has(name), `${entity}: no route ${name} with :id`);
+    assert.ok(names.entities.has(entity), `${entity} is not written by the server`);
+  }
 });

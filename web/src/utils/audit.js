@@ -1,7 +1,7 @@
 // What the audit log shows of an entry (views/admin/AuditLog.vue, components/AuditChanges.vue):
 // the fields left out, the label of a field, the message group that translates a field's
-// value, the filters' order. Free of Vue and browser imports: the e2e tests
-// import it to check that every entity, action and field the server writes has a label.
+// value, the console page of an entity, the filters' order. Free of Vue and browser imports: the
+// e2e tests import it to check that every entity, action and field the server writes has a label.
 
 /** Internal fields: row ids, versions, row times, a page cursor. */
 export const AUDIT_SKIP = new Set(['id', 'version', 'created_at', 'updated_at', 'next_cursor', 'credit_txn_id']);
@@ -95,6 +95,20 @@ export function auditSkipped(key, keys) {
   const m = key.match(/^(.+)_id$/);
   return !!m && (keys.has(m[1]) || keys.has(m[1] + '_name'));
 }
+
+/** The route (by name, with :id) of an entity's own page in the console. */
+export const AUDIT_PAGES = {
+  facility: 'facility',
+  conversion: 'conversion',
+  manual: 'manual',
+  plan: 'plan',
+  elder: 'elder',
+  helper: 'helper',
+  pair_run: 'pairing-run',
+  ent_appeal: 'ent-appeal',
+  ent_policy: 'ent-policy',
+  ac_cohort: 'academy-cohort',
+};
 
 /** The codes of a message group sorted by their labels in `locale` (label(code) gives one). */
 export function sortedByLabel(codes, label, locale) {
