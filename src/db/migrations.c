@@ -188,6 +188,32 @@ const pj_migration pj_migrations[] = {
      " ('medicine', '药品', 'box', 0.02), ('ppe', '防护用品', 'pcs', 0.5);"
      "INSERT INTO settings (key, value) VALUES ('drill_interval_days', '365'),"
      " ('beijing_population', '21858000'), ('beijing_supply_share', '0.3333');"},
+    /* a stock line's id is never given again: without AUTOINCREMENT SQLite gave the id of a
+     * deleted newest line to the next one, and a page still showing the deleted line acted on
+     * the new one. The table is rebuilt as it was (columns, foreign keys, its index; nothing
+     * refers to it, it has no triggers) with AUTOINCREMENT, and the counter starts after every
+     * id ever given, including those of lines deleted before (their audit rows name them).
+     * AUTOINCREMENT and sqlite_sequence are SQLite's: a PostgreSQL sequence never reuses an
+     * id, there this is the plain table. */
+    {5, "dual-use: stock line ids are never reused",
+     "CREATE TABLE stock_lines_new ("
+     " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+     " facility_id INTEGER NOT NULL REFERENCES facilities(id) ON DELETE CASCADE,"
+     " category TEXT NOT NULL REFERENCES supply_categories(code),"
+     " quantity REAL NOT NULL, unit TEXT NOT NULL, expiry INTEGER,"
+     " source TEXT NOT NULL DEFAULT 'manual',"
+     " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+     " version INTEGER NOT NULL DEFAULT 1);"
+     "INSERT INTO stock_lines_new (id, facility_id, category, quantity, unit, expiry, source,"
+     " created_at, updated_at, version) SELECT id, facility_id, category, quantity, unit,"
+     " expiry, source, created_at, updated_at, version FROM stock_lines ORDER BY id;"
+     "DROP TABLE stock_lines;"
+     "ALTER TABLE stock_lines_new RENAME TO stock_lines;"
+     "CREATE INDEX stock_lines_facility ON stock_lines(facility_id);"
+     "DELETE FROM sqlite_sequence WHERE name = 'stock_lines';"
+     "INSERT INTO sqlite_sequence (name, seq) SELECT 'stock_lines', MAX(COALESCE((SELECT"
+     " MAX(id) FROM stock_lines), 0), COALESCE((SELECT MAX(entity_id) FROM audit WHERE entity ="
+     " 'stock_line'), 0));"},
     {200,
      "enterprise service: calendar, profiles, reception days, appeals, policies, banks,"
      " cooperation",
