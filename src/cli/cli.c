@@ -712,8 +712,10 @@ static const verb verbs[] = {
      cli_overview},
     {"stock",
      "stock list [--facility-id N] [--category C] [--limit N]|add --json J|update ID --json J|\n"
-     "      delete ID",
-     "Stock lines of the supply stores.", cli_stock},
+     "      delete ID [--version N]",
+     "Stock lines of the supply stores. delete removes the line as it is now; with --version N\n"
+     "only that version (a line changed since is refused, as by the API).",
+     cli_stock},
     {"plan",
      "plan --scenario FILE.json [--out RESULT.json] [--progress]|list [--status S]|show ID|\n"
      "     adopt ID|compare A B",

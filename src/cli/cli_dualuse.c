@@ -304,9 +304,14 @@ static int stock_update(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_
 {
     return pj_stock_update(&s->ctx, id, b, w, &s->err);
 }
+/* the current version, or the one --version names (checked as the API does) */
 static int stock_delete(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
-    if (pj_stock_delete(&s->ctx, id, &s->err)) return -1;
+    int64_t version = 0;
+    const char *v = cli_opt(a, "version");
+    if (v && (pj_parse_i64(v, &version) || version < 1))
+        return cli_usage("--version takes the version of the line (1 or more)");
+    if (pj_stock_delete(&s->ctx, id, version, &s->err)) return -1;
     printf("deleted %lld\n", (long long)id);
     return 0;
 }

@@ -1059,14 +1059,20 @@ fail:
     return -1;
 }
 
-int pj_stock_delete(pj_ctx *c, int64_t id, pj_err *err)
+int pj_stock_delete(pj_ctx *c, int64_t id, int64_t version, pj_err *err)
 {
+    int64_t cur = 0;
     if (pj_db_begin(c->db, err)) return -1;
-    int64_t fid = stock_facility(c, id, NULL, err);
+    int64_t fid = stock_facility(c, id, &cur, err);
     char *before;
-    if (fid < 0 || pj_du_facility_scope(c, fid, NULL, NULL, err) ||
-        !(before = pj_render_to_string(c, id, stock_render, err)))
+    if (fid < 0 || pj_du_facility_scope(c, fid, NULL, NULL, err)) goto fail;
+    if (version && cur != version) {
+        pj_fail(err, 409, "version_conflict", "version",
+                "the stock line was changed by someone else (version %lld, yours %lld); reload",
+                (long long)cur, (long long)version);
         goto fail;
+    }
+    if (!(before = pj_render_to_string(c, id, stock_render, err))) goto fail;
     pj_stmt *s = pj_db_prepare(c->db, "DELETE FROM stock_lines WHERE id = ?", err);
     if (!s) goto fail;
     pj_stmt_int(s, 1, id);

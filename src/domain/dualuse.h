@@ -56,7 +56,9 @@ int pj_stock_list(pj_ctx *c, int64_t facility_id, const char *category, int64_t 
                   pj_jw *w, pj_err *err);
 int pj_stock_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 int pj_stock_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
-int pj_stock_delete(pj_ctx *c, int64_t id, pj_err *err);
+/* version: the one the caller read (409 when the line has changed since); 0 deletes the
+ * current one (the command line without --version). */
+int pj_stock_delete(pj_ctx *c, int64_t id, int64_t version, pj_err *err);
 
 /* The emergency overview for a scenario; population 0 = the whole district's. */
 int pj_overview(pj_ctx *c, const char *scenario, int64_t population, pj_jw *w, pj_err *err);

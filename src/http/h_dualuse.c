@@ -199,9 +199,17 @@ static int h_stock_update(pj_req *r)
 {
     return pj_h_need_body(r) ? -1 : pj_stock_update(&r->ctx, r->id, r->body, &r->w, &r->err);
 }
+/* ?version=N, the version of the line the client read: a page showing a line that has changed
+ * (or gone) since does not delete what it did not see */
 static int h_stock_delete(pj_req *r)
 {
-    return pj_stock_delete(&r->ctx, r->id, &r->err) ? -1 : pj_h_no_content(r);
+    static const char *const acc[] = {"version", NULL};
+    int64_t version = 0;
+    if (pj_h_q_only(r, acc) || pj_h_q_int(r, "version", 1, INT64_MAX, &version)) return -1;
+    if (!version)
+        return pj_fail(&r->err, 400, "bad_query", "version",
+                       "version is required: the version of the stock line you read (?version=N)");
+    return pj_stock_delete(&r->ctx, r->id, version, &r->err) ? -1 : pj_h_no_content(r);
 }
 static int h_overview(pj_req *r)
 {

@@ -1,5 +1,6 @@
 /* Stock lines of the supply stores after review: ids are never given twice (a stale page's
- * delete cannot hit a newer line); the migration that made them unique keeps every line. */
+ * delete cannot hit a newer line), a delete names the version it saw; the migration that made
+ * ids unique keeps every line. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,11 @@
 #include "db/db.h"
 #include "t.h"
 #include "th.h"
+
+static long long audit_rows(th_server *s)
+{
+    return th_sql_int(s, "SELECT COUNT(*) FROM audit WHERE entity = 'stock_line'");
+}
 
 /* A new line of facility 1 (万达锦华酒店): its id; *version gets its version. */
 static long long add_line(th_server *s, const char *tok, const char *extra, long long *version)
@@ -32,6 +38,13 @@ static int del(th_server *s, const char *tok, long long id, const char *query, j
     return th_call(s, "DELETE", path, tok, NULL, o);
 }
 
+static int patch(th_server *s, const char *tok, long long id, const char *body, json_t **o)
+{
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/stock/%lld", id);
+    return th_call(s, "PATCH", path, tok, body, o);
+}
+
 /* Regression: the newest line deleted, the next one created got its id (no AUTOINCREMENT), so
  * a page still showing the deleted line would delete the new one. */
 TEST(dualuse_stock_ids_are_never_reused)
@@ -54,6 +67,91 @@ TEST(dualuse_stock_ids_are_never_reused)
     snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM stock_lines WHERE id = %lld", b);
     CHECK_INT(th_sql_int(&s, sql), 1);
     th_stop(&s);
+}
+
+/* Regression: DELETE took no version, so a line changed since the page was read was deleted
+ * all the same. Now ?version=N is required: missing or malformed 400, stale 409; scope first. */
+TEST(dualuse_stock_delete_takes_the_version)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], wanda[80], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, tok);
+    th_login(&s, "wanda", s.demo_pw, wanda);
+    long long v, id = add_line(&s, tok, NULL, &v);
+    json_t *o = NULL;
+    CHECK_INT(patch(&s, tok, id, "{\"version\":1,\"quantity\":1500}", &o), 200);
+    CHECK_INT(th_int(o, "version"), 2);
+    json_decref(o);
+    th_fingerprint(&s, fp0, sizeof fp0);
+    long long audits = audit_rows(&s);
+    static const struct {
+        const char *query;
+        int status;
+        const char *code;
+    } bad[] = {
+        {"?version=1", 409, "version_conflict"}, /* the page read version 1 */
+        {"", 400, "bad_query"},                  /* no version */
+        {"?version=", 400, "bad_query"},
+        {"?version=two", 400, "bad_query"},
+        {"?version=0", 400, "bad_query"},
+        {"?version=2&force=1", 400, "unknown_parameter"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        o = NULL;
+        int st = del(&s, tok, id, bad[i].query, &o);
+        if (st != bad[i].status || strcmp(th_err_code(o), bad[i].code))
+            t_fail(__FILE__, __LINE__, "DELETE %s: %d %s, expected %d %s", bad[i].query, st,
+                   th_err_code(o), bad[i].status, bad[i].code);
+        if (strcmp(th_err_field(o), strcmp(bad[i].code, "unknown_parameter") ? "version" : "force"))
+            t_fail(__FILE__, __LINE__, "DELETE %s: field %s", bad[i].query, th_err_field(o));
+        json_decref(o);
+    }
+    /* a facility operator on another facility's line: 403 before the version */
+    long long other = th_sql_int(&s, "SELECT MIN(id) FROM stock_lines WHERE facility_id <> 1");
+    o = NULL;
+    CHECK_INT(del(&s, wanda, other, "?version=99", &o), 403);
+    json_decref(o);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    CHECK_INT(audit_rows(&s), audits);
+    /* the version read: deleted, audited */
+    CHECK_INT(del(&s, tok, id, "?version=2", NULL), 204);
+    CHECK_INT(audit_rows(&s), audits + 1);
+    char sql[120];
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'stock_line' AND action = 'delete'"
+             " AND entity_id = %lld",
+             id);
+    CHECK_INT(th_sql_int(&s, sql), 1);
+    th_stop(&s);
+}
+
+/* The command line deletes the current version unless --version names one (then checked). */
+TEST(dualuse_stock_cli_delete)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], id[24];
+    th_login(&s, "officer", s.demo_pw, tok);
+    long long a = add_line(&s, tok, NULL, NULL), b = add_line(&s, tok, NULL, NULL);
+    json_t *o = NULL;
+    CHECK_INT(patch(&s, tok, a, "{\"version\":1,\"quantity\":3}", &o), 200);
+    json_decref(o);
+    th_stop(&s);
+    static char out[1 << 16];
+    snprintf(id, sizeof id, "%lld", a);
+    CHECK_INT(RUN(out, "stock", "delete", id, "--version", "1", "--db", s.db), 1);
+    CHECK(strstr(out, "version_conflict") != NULL);
+    CHECK_INT(RUN(out, "stock", "delete", id, "--version", "x", "--db", s.db), 2);
+    CHECK_INT(RUN(out, "stock", "delete", id, "--version", "2", "--db", s.db), 0);
+    snprintf(id, sizeof id, "%lld", b);
+    CHECK_INT(RUN(out, "stock", "delete", id, "--db", s.db), 0);
+    CHECK_INT(RUN(out, "stock", "delete", id, "--db", s.db), 1);
+    CHECK(strstr(out, "not_found") != NULL);
+    char sql[120];
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM stock_lines WHERE id IN (%lld, %lld)", a, b);
+    CHECK_INT(th_sql_int(&s, sql), 0);
 }
 
 static pj_db *open_at(const char *name, int upto)

@@ -105,7 +105,7 @@ export async function getText(path, query) {
 export const get = (path, query, opts) => api('GET', path, { ...opts, query });
 export const post = (path, body) => api('POST', path, { body });
 export const patch = (path, body) => api('PATCH', path, { body });
-export const del = (path) => api('DELETE', path);
+export const del = (path, query) => api('DELETE', path, { query });
 
 /** Follows next_cursor until the end (or maxPages), returning all items. */
 export async function getAll(path, query = {}, { limit = 500, maxPages = 40, signal } = {}) {

@@ -49,7 +49,8 @@ export const stock = {
   all: (query) => getAll('/stock', query),
   create: (body) => post('/stock', body),
   update: (id, body) => patch(`/stock/${id}`, body),
-  remove: (id) => del(`/stock/${id}`),
+  // the version the page read: a line changed since is refused (409), not deleted unseen
+  remove: (id, version) => del(`/stock/${id}`, { version }),
 };
 
 export const standards = {
