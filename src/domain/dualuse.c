@@ -10,6 +10,7 @@
 #include "domain/audit.h"
 #include "domain/dualuse_int.h"
 #include "domain/input.h"
+#include "domain/record.h"
 #include "domain/registry.h"
 #include "domain/render.h"
 
@@ -928,16 +929,32 @@ int pj_stock_list(pj_ctx *c, int64_t facility_id, const char *category, int64_t 
     return pj_render_query_page(c, s, limit, stock_render, w, err);
 }
 
-static int stock_read(pj_ctx *c, json_t *b, int required, const char **cat, double *qty,
-                      const char **unit, int64_t *expiry, pj_err *err)
+/* An expiry: a date YYYY-MM-DD of the years 2000–2100 (a Beijing date, stored as its 00:00
+ * UTC), none is null. *set: 0 the body has no expiry, 1 it has (*has: 0 null, 1 a date). */
+static int stock_expiry(json_t *b, int *set, int *has, int64_t *expiry, pj_err *err)
 {
-    const char *exp = NULL;
+    json_t *v = json_object_get(b, "expiry");
+    *set = v != NULL;
+    if (!v) return 0;
+    *has = !json_is_null(v);
+    if (!*has) return 0;
+    const char *d = json_is_string(v) ? json_string_value(v) : NULL;
+    int64_t t;
+    if (!d || !pj_rec_date_ok(d) || strncmp(d, "2000", 4) < 0 || strncmp(d, "2100", 4) > 0 ||
+        pj_time_parse(d, &t))
+        return pj_fail(err, 422, "invalid_value", "expiry",
+                       "expiry must be a date YYYY-MM-DD of the years 2000–2100, or null for none");
+    *expiry = t;
+    return 0;
+}
+
+/* category and quantity of the body (on update: over the line's), the category's unit */
+static int stock_read(pj_ctx *c, json_t *b, int required, const char **cat, double *qty,
+                      const char **unit, pj_err *err)
+{
     if (pj_in_str(b, "category", required, 1, 32, cat, err) < 0 ||
-        pj_in_num(b, "quantity", required, 0, 1e12, qty, err) < 0 ||
-        pj_in_str(b, "expiry", 0, 10, 10, &exp, err) < 0)
+        pj_in_num(b, "quantity", required, 0, 1e12, qty, err) < 0)
         return -1;
-    if (exp && pj_time_parse(exp, expiry))
-        return pj_fail(err, 422, "invalid_value", "expiry", "expiry must be YYYY-MM-DD");
     pj_stmt *s = pj_db_prepare(c->db, "SELECT unit FROM supply_categories WHERE code = ?", err);
     if (!s) return -1;
     pj_stmt_text(s, 1, *cat);
@@ -949,17 +966,50 @@ static int stock_read(pj_ctx *c, json_t *b, int required, const char **cat, doub
     return 0;
 }
 
+/* s without the white space around it (ASCII, no-break and ideographic spaces), in the arena */
+static const char *trimmed(pj_ctx *c, const char *s)
+{
+    size_t a = 0, n = strlen(s);
+    for (;;) {
+        if (a < n && (s[a] == ' ' || (s[a] >= '\t' && s[a] <= '\r')))
+            a++;
+        else if (n - a >= 2 && !memcmp(s + a, "\xC2\xA0", 2))
+            a += 2;
+        else if (n - a >= 3 && !memcmp(s + a, "\xE3\x80\x80", 3))
+            a += 3;
+        else
+            break;
+    }
+    for (;;) {
+        if (n > a && (s[n - 1] == ' ' || (s[n - 1] >= '\t' && s[n - 1] <= '\r')))
+            n--;
+        else if (n - a >= 2 && !memcmp(s + n - 2, "\xC2\xA0", 2))
+            n -= 2;
+        else if (n - a >= 3 && !memcmp(s + n - 3, "\xE3\x80\x80", 3))
+            n -= 3;
+        else
+            break;
+    }
+    return pj_arena_strndup(c->arena, s + a, n - a);
+}
+
 int pj_stock_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
 {
     static const char *const fields[] = {"facility_id", "category", "quantity",
                                          "expiry",      "source",   NULL};
     int64_t fid, expiry = 0;
+    int set = 0, has = 0;
     const char *cat, *unit = "", *source = "manual";
     double qty;
     if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_ref(body, "facility_id", 1, &fid, err) < 0 ||
-        pj_in_str(body, "source", 0, 1, 32, &source, err) < 0 ||
-        stock_read(c, body, 1, &cat, &qty, &unit, &expiry, err) ||
+        pj_in_str(body, "source", 0, 1, 32, &source, err) < 0)
+        return -1;
+    if (!*(source = trimmed(c, source)))
+        return pj_fail(err, 422, "missing_field", "source",
+                       "source must have more than spaces (leave it out for manual)");
+    if (stock_read(c, body, 1, &cat, &qty, &unit, err) ||
+        stock_expiry(body, &set, &has, &expiry, err) ||
         pj_du_facility_scope(c, fid, "facility_id", NULL, err))
         return -1;
     int64_t id = 0;
@@ -975,7 +1025,7 @@ int pj_stock_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     pj_stmt_text(s, 2, cat);
     pj_stmt_double(s, 3, qty);
     pj_stmt_text(s, 4, unit);
-    if (expiry) pj_stmt_int(s, 5, expiry);
+    if (has) pj_stmt_int(s, 5, expiry);
     pj_stmt_text(s, 6, source);
     pj_stmt_int(s, 7, pj_now());
     pj_stmt_int(s, 8, pj_now());
@@ -1006,6 +1056,15 @@ static int64_t stock_facility(pj_ctx *c, int64_t id, int64_t *version, pj_err *e
     return f;
 }
 
+/* Checks a version the caller read against the line's (*cur): 409 when the line has changed. */
+static int stock_version(int64_t cur, int64_t version, pj_err *err)
+{
+    if (cur == version) return 0;
+    return pj_fail(err, 409, "version_conflict", "version",
+                   "the stock line was changed by someone else (version %lld, yours %lld); reload",
+                   (long long)cur, (long long)version);
+}
+
 int pj_stock_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
 {
     static const char *const fields[] = {"category", "quantity", "expiry", "version", NULL};
@@ -1016,15 +1075,11 @@ int pj_stock_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     if (pj_db_begin(c->db, err)) return -1;
     int64_t fid = stock_facility(c, id, &cur, err);
     char *before, *after;
-    if (fid < 0 || pj_du_facility_scope(c, fid, NULL, NULL, err)) goto fail;
-    if (cur != version) {
-        pj_fail(err, 409, "version_conflict", "version",
-                "the stock line was changed by someone else (version %lld, yours %lld); reload",
-                (long long)cur, (long long)version);
+    if (fid < 0 || pj_du_facility_scope(c, fid, NULL, NULL, err) ||
+        stock_version(cur, version, err))
         goto fail;
-    }
     pj_stmt *s = pj_db_prepare(
-        c->db, "SELECT category, quantity, expiry FROM stock_lines WHERE id = ?", err);
+        c->db, "SELECT category, quantity, expiry, unit FROM stock_lines WHERE id = ?", err);
     if (!s) goto fail;
     pj_stmt_int(s, 1, id);
     if (pj_stmt_step(s, err) != 1) {
@@ -1032,12 +1087,21 @@ int pj_stock_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         goto fail;
     }
     const char *cat = pj_arena_strdup(c->arena, pj_col_text(s, 0)), *unit = "";
-    double qty = pj_col_double(s, 1);
-    int64_t expiry = pj_col_int(s, 2);
+    const char *was_cat = cat, *was_unit = pj_arena_strdup(c->arena, pj_col_text(s, 3));
+    double qty = pj_col_double(s, 1), was_qty = qty;
+    int was_has = !pj_col_is_null(s, 2), has = was_has, set = 0;
+    int64_t was_expiry = pj_col_int(s, 2), expiry = was_expiry;
     pj_stmt_done(s);
-    if (stock_read(c, body, 0, &cat, &qty, &unit, &expiry, err) ||
+    if (stock_read(c, body, 0, &cat, &qty, &unit, err) ||
+        stock_expiry(body, &set, &has, &expiry, err) ||
         !(before = pj_render_to_string(c, id, stock_render, err)))
         goto fail;
+    if (!strcmp(cat, was_cat) && !strcmp(unit, was_unit) && qty == was_qty && has == was_has &&
+        (!has || expiry == was_expiry)) { /* nothing changed: no write, no audit row */
+        pj_db_rollback(c->db);
+        pj_jw_raw(w, before);
+        return 0;
+    }
     s = pj_db_prepare(c->db,
                       "UPDATE stock_lines SET category = ?, quantity = ?, unit = ?, expiry = ?,"
                       " updated_at = ?, version = version + 1 WHERE id = ?",
@@ -1046,7 +1110,7 @@ int pj_stock_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     pj_stmt_text(s, 1, cat);
     pj_stmt_double(s, 2, qty);
     pj_stmt_text(s, 3, unit);
-    if (expiry) pj_stmt_int(s, 4, expiry);
+    if (has) pj_stmt_int(s, 4, expiry); /* else NULL: none */
     pj_stmt_int(s, 5, pj_now());
     pj_stmt_int(s, 6, id);
     if (pj_du_step(s, err) || !(after = pj_render_to_string(c, id, stock_render, err)) ||
@@ -1065,14 +1129,10 @@ int pj_stock_delete(pj_ctx *c, int64_t id, int64_t version, pj_err *err)
     if (pj_db_begin(c->db, err)) return -1;
     int64_t fid = stock_facility(c, id, &cur, err);
     char *before;
-    if (fid < 0 || pj_du_facility_scope(c, fid, NULL, NULL, err)) goto fail;
-    if (version && cur != version) {
-        pj_fail(err, 409, "version_conflict", "version",
-                "the stock line was changed by someone else (version %lld, yours %lld); reload",
-                (long long)cur, (long long)version);
+    if (fid < 0 || pj_du_facility_scope(c, fid, NULL, NULL, err) ||
+        (version && stock_version(cur, version, err)) ||
+        !(before = pj_render_to_string(c, id, stock_render, err)))
         goto fail;
-    }
-    if (!(before = pj_render_to_string(c, id, stock_render, err))) goto fail;
     pj_stmt *s = pj_db_prepare(c->db, "DELETE FROM stock_lines WHERE id = ?", err);
     if (!s) goto fail;
     pj_stmt_int(s, 1, id);

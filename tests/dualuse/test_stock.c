@@ -1,6 +1,7 @@
 /* Stock lines of the supply stores after review: ids are never given twice (a stale page's
- * delete cannot hit a newer line), a delete names the version it saw; the migration that made
- * ids unique keeps every line. */
+ * delete cannot hit a newer line), a delete names the version it saw, expiry dates are real
+ * dates of 2000–2100 (none is null, and null clears one), a change that changes nothing writes
+ * nothing, a source is not blank; the migration that made ids unique keeps every line. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,6 +125,155 @@ TEST(dualuse_stock_delete_takes_the_version)
              " AND entity_id = %lld",
              id);
     CHECK_INT(th_sql_int(&s, sql), 1);
+    th_stop(&s);
+}
+
+/* Regression: "1970-01-01" was stored as no expiry (0 meant none) and counted usable, 1900
+ * and "2026- 2- 3" were taken, "2026-2-3" was refused as too short; {"expiry":null} answered
+ * 200 and kept the expiry. Now an expiry is a date YYYY-MM-DD of 2000–2100, none is null. */
+TEST(dualuse_stock_expiry_dates)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE], body[200];
+    th_login(&s, "officer", s.demo_pw, tok);
+    th_fingerprint(&s, fp0, sizeof fp0);
+    static const char *const bad[] = {
+        "1970-01-01", "1900-01-01", "1999-12-31", "2101-01-01", "2026-2-3",
+        "2026- 2- 3", "2026-02-30", "2027-02-29", "",           "2026-02-03T00:00:00Z"};
+    json_t *o;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(body, sizeof body,
+                 "{\"facility_id\":1,\"category\":\"water\",\"quantity\":5,\"expiry\":\"%s\"}",
+                 bad[i]);
+        o = NULL;
+        int st = th_call(&s, "POST", "/api/v1/stock", tok, body, &o);
+        if (st != 422 || strcmp(th_err_code(o), "invalid_value") ||
+            strcmp(th_err_field(o), "expiry") || !strstr(th_err_message(o), "YYYY-MM-DD"))
+            t_fail(__FILE__, __LINE__, "expiry \"%s\": %d %s %s", bad[i], st, th_err_code(o),
+                   th_err_message(o));
+        json_decref(o);
+    }
+    o = NULL;
+    CHECK_INT(th_call(&s, "POST", "/api/v1/stock", tok,
+                      "{\"facility_id\":1,\"category\":\"water\",\"quantity\":5,\"expiry\":7}", &o),
+              422);
+    CHECK_STR(th_err_field(o), "expiry");
+    json_decref(o);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    /* the range's ends are dates; a line without expiry has none (NULL), not 0 */
+    long long first = add_line(&s, tok, ",\"expiry\":\"2000-01-01\"", NULL);
+    long long last = add_line(&s, tok, ",\"expiry\":\"2100-12-31\"", NULL);
+    long long none = add_line(&s, tok, ",\"expiry\":null", NULL);
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM stock_lines WHERE id = %lld AND expiry IS NULL",
+             none);
+    CHECK_INT(th_sql_int(&s, sql), 1);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/stock?facility_id=1&limit=500", tok, NULL, &o), 200);
+    json_t *items = json_object_get(o, "items");
+    int seen = 0;
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        json_t *l = json_array_get(items, i);
+        if (th_int(l, "id") == first) {
+            CHECK_STR(th_str(l, "expiry"), "2000-01-01");
+            CHECK(json_is_true(json_object_get(l, "expired")));
+            seen++;
+        } else if (th_int(l, "id") == last) {
+            CHECK_STR(th_str(l, "expiry"), "2100-12-31");
+            CHECK(json_is_false(json_object_get(l, "expired")));
+            seen++;
+        }
+    }
+    CHECK_INT(seen, 2);
+    json_decref(o);
+    /* PATCH: a bad date is refused at the field; null removes the expiry, a date sets one */
+    o = NULL;
+    CHECK_INT(patch(&s, tok, last, "{\"version\":1,\"expiry\":\"2026-2-3\"}", &o), 422);
+    CHECK_STR(th_err_field(o), "expiry");
+    CHECK(strstr(th_err_message(o), "YYYY-MM-DD") != NULL);
+    json_decref(o);
+    long long audits = audit_rows(&s);
+    CHECK_INT(patch(&s, tok, last, "{\"version\":1,\"expiry\":null}", &o), 200);
+    CHECK(json_is_null(json_object_get(o, "expiry")));
+    CHECK(json_is_false(json_object_get(o, "expired")));
+    CHECK_INT(th_int(o, "version"), 2);
+    json_decref(o);
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM stock_lines WHERE id = %lld AND expiry IS NULL",
+             last);
+    CHECK_INT(th_sql_int(&s, sql), 1);
+    CHECK_INT(audit_rows(&s), audits + 1);
+    CHECK_INT(patch(&s, tok, none, "{\"version\":1,\"expiry\":\"2030-05-01\"}", &o), 200);
+    CHECK_STR(th_str(o, "expiry"), "2030-05-01");
+    json_decref(o);
+    th_stop(&s);
+}
+
+/* Regression: a PATCH that changed nothing bumped the version and wrote an audit row. */
+TEST(dualuse_stock_patch_that_changes_nothing)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, tok);
+    long long id = add_line(&s, tok, ",\"expiry\":\"2030-01-31\"", NULL);
+    long long bare = add_line(&s, tok, NULL, NULL);
+    th_fingerprint(&s, fp0, sizeof fp0);
+    static const char *const same[] = {
+        "{\"version\":1}",
+        "{\"version\":1,\"quantity\":1200}",
+        "{\"version\":1,\"quantity\":1200.0,\"category\":\"water\",\"expiry\":\"2030-01-31\"}",
+    };
+    json_t *o;
+    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+        o = NULL;
+        CHECK_INT(patch(&s, tok, id, same[i], &o), 200);
+        CHECK_INT(th_int(o, "version"), 1);
+        CHECK_STR(th_str(o, "expiry"), "2030-01-31");
+        CHECK_NEAR(json_number_value(json_object_get(o, "quantity")), 1200, 0);
+        json_decref(o);
+    }
+    o = NULL;
+    CHECK_INT(patch(&s, tok, bare, "{\"version\":1,\"expiry\":null}", &o), 200);
+    CHECK_INT(th_int(o, "version"), 1);
+    json_decref(o);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    /* a stale version is still a conflict, changed or not */
+    o = NULL;
+    CHECK_INT(patch(&s, tok, id, "{\"version\":2}", &o), 409);
+    CHECK_STR(th_err_code(o), "version_conflict");
+    json_decref(o);
+    th_stop(&s);
+}
+
+/* Regression: a source of spaces was taken. */
+TEST(dualuse_stock_source_is_not_blank)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, tok);
+    th_fingerprint(&s, fp0, sizeof fp0);
+    static const char *const blank[] = {"   ", "\\t", "\u3000\u3000"}; /* ideographic spaces */
+    char body[200];
+    for (size_t i = 0; i < sizeof blank / sizeof blank[0]; i++) {
+        snprintf(body, sizeof body,
+                 "{\"facility_id\":1,\"category\":\"water\",\"quantity\":5,\"source\":\"%s\"}",
+                 blank[i]);
+        json_t *o = NULL;
+        int st = th_call(&s, "POST", "/api/v1/stock", tok, body, &o);
+        if (st != 422 || strcmp(th_err_field(o), "source"))
+            t_fail(__FILE__, __LINE__, "source \"%s\": %d %s", blank[i], st, th_err_code(o));
+        json_decref(o);
+    }
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    long long id = add_line(&s, tok, ",\"source\":\" 采购入库 \"", NULL);
+    char sql[120];
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM stock_lines WHERE id = %lld AND source = '采购入库'", id);
+    CHECK_INT(th_sql_int(&s, sql), 1); /* kept without the spaces around it */
     th_stop(&s);
 }
 
