@@ -76,7 +76,7 @@ describe('emergency stock', { timeout: 180000 }, () => {
     await dlg.locator('.el-form-item__error').getByText('必填').waitFor();
     assert.equal((await apiGet(page, '/stock?limit=500&facility_id=1')).items.filter((l) => l.quantity === 1200).length, 0);
     // water, expiring in 30 days: added, shown as expiring soon
-    await choose(page, dlg.getByTestId('stock-category'), '饮用水（L）');
+    await choose(page, dlg.getByTestId('stock-category'), '饮用水（升）');
     const expiry = addDays(today, 30);
     const date = dlg.locator('.el-form-item', { hasText: '有效期至' }).locator('input').first();
     await date.fill(expiry);
@@ -96,7 +96,7 @@ describe('emergency stock', { timeout: 180000 }, () => {
     await edit.getByTestId('stock-quantity').locator('input').fill('1500');
     await edit.getByTestId('stock-save').click();
     await page.getByText('已保存').first().waitFor();
-    await row.getByText('1,500 L').waitFor();
+    await row.getByText('1,500升').waitFor();
     // delete it (asked first)
     await row.getByTestId('stock-delete').click();
     await page.getByRole('dialog', { name: '删除库存' }).getByRole('button', { name: '删除' }).click();
@@ -152,5 +152,42 @@ describe('emergency stock', { timeout: 180000 }, () => {
     await e.page.goto('/stock');
     await e.page.getByText('无权限', { exact: true }).waitFor();
     await e.context.close();
+  });
+
+  // the page's own API calls, with the page's session
+  async function api(page, method, p, data) {
+    const res = await page.request.fetch('/api/v1' + p, { method, data });
+    if (!res.ok()) throw new Error(`${method} ${p}: ${res.status()} ${await res.text()}`);
+    return res.status() === 204 ? null : res.json();
+  }
+  const rowOf = (page, text) => page.getByTestId('stock-table').locator('.el-table__body-wrapper tr', { hasText: text });
+
+  test('units and sources in Chinese, as the other pages show them', async () => {
+    const { context, page } = await openPage(browser, { width: 1366, height: 900 });
+    await login(page, 'officer', DEMO_PW);
+    const a = await api(page, 'POST', '/stock', { facility_id: 1, category: 'medicine', quantity: 777, source: 'synthetic' });
+    const b = await api(page, 'POST', '/stock', { facility_id: 1, category: 'ppe', quantity: 888 });
+    await page.goto('/stock?facility_id=1');
+    // the units as the other pages name them, the demo's source as 模拟数据
+    await page.getByTestId('stock-cat-medicine').locator('.pj-unit').getByText('箱', { exact: true }).waitFor();
+    await page.getByTestId('stock-cat-grain').locator('.pj-unit').getByText('千克', { exact: true }).waitFor();
+    const ra = rowOf(page, '777箱');
+    await ra.getByText('模拟数据', { exact: true }).waitFor();
+    assert.equal(await ra.getByText('synthetic').count(), 0);
+    await rowOf(page, '888件').getByText('人工录入', { exact: true }).waitFor();
+    assert.equal(await page.getByTestId('stock-table').getByText(/\b(box|pcs|kg)\b/).count(), 0, 'no raw unit in the table');
+    await page.getByTestId('stock-add').click();
+    const dlg = page.getByRole('dialog', { name: '新增库存' });
+    await choose(page, dlg.getByTestId('stock-category'), '药品（箱）');
+    await dlg.getByText('箱', { exact: true }).waitFor(); // next to the quantity
+    await dlg.getByRole('button', { name: '取消' }).click();
+    await ra.getByTestId('stock-delete').click();
+    const ask = page.getByRole('dialog', { name: '删除库存' });
+    await ask.getByText('删除 万达锦华酒店 的药品库存（777箱）？', { exact: true }).waitFor();
+    await shot(page, '62-stock-units-zh');
+    await ask.getByRole('button', { name: '取消' }).click();
+    await noProblems(page);
+    for (const l of [a, b]) await api(page, 'DELETE', `/stock/${l.id}?version=${l.version}`);
+    await context.close();
   });
 });
