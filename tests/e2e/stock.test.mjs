@@ -190,4 +190,38 @@ describe('emergency stock', { timeout: 180000 }, () => {
     for (const l of [a, b]) await api(page, 'DELETE', `/stock/${l.id}?version=${l.version}`);
     await context.close();
   });
+
+  test('deleting a line someone else deleted or changed meanwhile says so in Chinese and refreshes the list', async () => {
+    const { context, page } = await openPage(browser, { width: 1366, height: 900 });
+    await login(page, 'officer', DEMO_PW);
+    const a = await api(page, 'POST', '/stock', { facility_id: 1, category: 'medicine', quantity: 7771 });
+    const b = await api(page, 'POST', '/stock', { facility_id: 1, category: 'ppe', quantity: 8881 });
+    await page.goto('/stock?facility_id=1');
+    const ra = rowOf(page, '7,771');
+    await ra.waitFor();
+    // someone else deletes line a and adds another (a new id, never a's)
+    await api(page, 'DELETE', `/stock/${a.id}?version=${a.version}`);
+    const c = await api(page, 'POST', '/stock', { facility_id: 1, category: 'eggs', quantity: 5551 });
+    assert.ok(c.id > a.id, 'ids are not reused');
+    await ra.getByTestId('stock-delete').click();
+    await page.getByRole('dialog', { name: '删除库存' }).getByRole('button', { name: '删除' }).click();
+    await page.getByText('该库存已不存在（可能已被他人删除），列表已刷新', { exact: true }).waitFor();
+    assert.equal(await page.getByText(/no stock line/).count(), 0, 'no English message');
+    await ra.waitFor({ state: 'detached' });
+    await rowOf(page, '5,551').waitFor(); // the list as it is now
+    assert.ok((await apiGet(page, '/stock?limit=500&facility_id=1')).items.some((l) => l.id === c.id), 'the new line is untouched');
+
+    // someone else changes line b: the stale delete is refused, the line kept, the list shows it
+    await api(page, 'PATCH', `/stock/${b.id}`, { version: b.version, quantity: 9991 });
+    await rowOf(page, '8,881').getByTestId('stock-delete').click();
+    await page.getByRole('dialog', { name: '删除库存' }).getByRole('button', { name: '删除' }).click();
+    await page.getByText('该库存已被他人修改，列表已刷新，请核对后再操作', { exact: true }).waitFor();
+    await rowOf(page, '9,991').waitFor();
+    assert.ok((await apiGet(page, '/stock?limit=500&facility_id=1')).items.some((l) => l.id === b.id), 'the changed line is kept');
+    await shot(page, '62b-stock-delete-stale');
+    await noProblems(page);
+    for (const l of (await apiGet(page, '/stock?limit=500&facility_id=1')).items.filter((x) => [b.id, c.id].includes(x.id)))
+      await api(page, 'DELETE', `/stock/${l.id}?version=${l.version}`);
+    await context.close();
+  });
 });

@@ -50,6 +50,10 @@ export default {
     deleteConfirm: 'Delete the {category} stock of {facility} ({q})?',
     deleted: 'Deleted',
     ofFacility: 'Stock held here',
+    errors: {
+      not_found: 'This stock line no longer exists (someone may have deleted it); the list is refreshed',
+      version_conflict: 'Someone else changed this stock line; the list is refreshed, check it before trying again',
+    },
   },
   common: {
     search: 'Search',

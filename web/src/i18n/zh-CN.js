@@ -52,6 +52,10 @@ export default {
     deleteConfirm: '删除 {facility} 的{category}库存（{q}）？',
     deleted: '已删除',
     ofFacility: '查看本设施库存',
+    errors: {
+      not_found: '该库存已不存在（可能已被他人删除），列表已刷新',
+      version_conflict: '该库存已被他人修改，列表已刷新，请核对后再操作',
+    },
   },
   common: {
     search: '查询',
