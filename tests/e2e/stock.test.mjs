@@ -224,4 +224,37 @@ describe('emergency stock', { timeout: 180000 }, () => {
       await api(page, 'DELETE', `/stock/${l.id}?version=${l.version}`);
     await context.close();
   });
+
+  test('an edit that meets a newer version says so of the stock line, reloads keeping what was typed, and the list is refreshed', async () => {
+    const { context, page } = await openPage(browser, { width: 390, height: 844 });
+    await login(page, 'officer', DEMO_PW);
+    const d = await api(page, 'POST', '/stock', { facility_id: 1, category: 'water', quantity: 4321 });
+    await page.goto('/stock?facility_id=1');
+    await rowOf(page, '4,321').getByTestId('stock-edit').click();
+    const edit = page.getByRole('dialog', { name: '修改库存' });
+    await edit.getByTestId('stock-quantity').locator('input').fill('6500');
+    // meanwhile someone else sets its expiry
+    const later = addDays(beijingToday(), 400);
+    await api(page, 'PATCH', `/stock/${d.id}`, { version: d.version, expiry: later });
+    await edit.getByTestId('stock-save').click();
+    const warn = edit.getByTestId('stock-conflict');
+    await warn.getByText('该库存已被他人修改', { exact: false }).waitFor();
+    assert.equal(await edit.getByText('该设施').count(), 0, 'not a facility');
+    await rowOf(page, later).filter({ hasText: '4,321' }).waitFor(); // the list refreshed
+    await shot(page, '63-stock-conflict-390');
+    await warn.getByTestId('stock-reload').click();
+    await warn.waitFor({ state: 'detached' });
+    assert.equal(await edit.getByTestId('stock-quantity').locator('input').inputValue(), '6500', 'the typed quantity is kept');
+    assert.equal(await edit.locator('.el-form-item', { hasText: '有效期至' }).locator('input').first().inputValue(), later, 'the other change is shown');
+    await edit.getByTestId('stock-save').click();
+    await page.getByText('已保存').first().waitFor();
+    const now = (await apiGet(page, '/stock?limit=500&facility_id=1')).items.find((l) => l.id === d.id);
+    assert.equal(now.quantity, 6500);
+    assert.equal(now.expiry, later);
+    assert.equal(now.version, 3);
+    await rowOf(page, '6,500').waitFor();
+    await noProblems(page);
+    await api(page, 'DELETE', `/stock/${d.id}?version=${now.version}`);
+    await context.close();
+  });
 });

@@ -54,6 +54,9 @@ export default {
       not_found: 'This stock line no longer exists (someone may have deleted it); the list is refreshed',
       version_conflict: 'Someone else changed this stock line; the list is refreshed, check it before trying again',
     },
+    conflict: 'Someone else changed this stock line (a newer version exists); the list is refreshed. Reload it: what you changed is kept.',
+    reload: 'Reload',
+    gone: 'Someone else deleted this stock line',
   },
   common: {
     search: 'Search',

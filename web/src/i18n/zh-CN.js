@@ -56,6 +56,9 @@ export default {
       not_found: '该库存已不存在（可能已被他人删除），列表已刷新',
       version_conflict: '该库存已被他人修改，列表已刷新，请核对后再操作',
     },
+    conflict: '该库存已被他人修改（当前版本较新），列表已刷新。请重新加载：您改过的内容会保留。',
+    reload: '重新加载',
+    gone: '该库存已被他人删除',
   },
   common: {
     search: '查询',
