@@ -257,4 +257,25 @@ describe('emergency stock', { timeout: 180000 }, () => {
     await api(page, 'DELETE', `/stock/${d.id}?version=${now.version}`);
     await context.close();
   });
+
+  test('an expiry can be removed in the edit dialog', async () => {
+    const { context, page } = await openPage(browser, { width: 1366, height: 900 });
+    await login(page, 'officer', DEMO_PW);
+    const e = await api(page, 'POST', '/stock', { facility_id: 1, category: 'oil', quantity: 2468, expiry: '2031-03-31' });
+    await page.goto('/stock?facility_id=1');
+    await rowOf(page, '2,468').getByTestId('stock-edit').click();
+    const edit = page.getByRole('dialog', { name: '修改库存' });
+    const date = edit.locator('.el-form-item', { hasText: '有效期至' });
+    await date.locator('input').first().hover();
+    await date.locator('.clear-icon').click();
+    assert.equal(await date.locator('input').first().inputValue(), '');
+    await edit.getByTestId('stock-save').click();
+    await page.getByText('已保存').first().waitFor();
+    const now = (await apiGet(page, '/stock?limit=500&facility_id=1')).items.find((l) => l.id === e.id);
+    assert.equal(now.expiry, null, 'no expiry');
+    await rowOf(page, '2,468').filter({ hasNotText: '2031-03-31' }).waitFor();
+    await noProblems(page);
+    await api(page, 'DELETE', `/stock/${e.id}?version=${now.version}`);
+    await context.close();
+  });
 });
