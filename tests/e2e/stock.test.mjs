@@ -2,7 +2,10 @@
 // what is usable, expiring and expired (the figures the API's lines add up to), where a
 // category is held (a chart), adds a line (a refused one says why at its field), changes and
 // deletes it; a township officer may change only the lines of their township's stores; a
-// viewer reads; an enterprise user has no such page. Dates are relative to Beijing's today.
+// viewer reads; an enterprise user has no such page. Units and sources read in the user's
+// language; a line someone else changed or deleted meanwhile is said to be so (in Chinese) and
+// the list refreshed; an edit that met a newer version reloads keeping what was typed; the add
+// dialog offers only the facilities the user may write. Dates are relative to Beijing's today.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, apiGet, choose, DEMO_PW } from './lib.mjs';
@@ -277,5 +280,51 @@ describe('emergency stock', { timeout: 180000 }, () => {
     await noProblems(page);
     await api(page, 'DELETE', `/stock/${e.id}?version=${now.version}`);
     await context.close();
+  });
+
+  test('the add dialog offers only the facilities the user may write', async () => {
+    // a facility operator: their own facility, whatever the page is filtered by
+    const { context, page } = await openPage(browser, { width: 1366, height: 900 });
+    await login(page, 'wanda', DEMO_PW);
+    const other = (await apiGet(page, '/stock?limit=500')).items.find((l) => l.facility_id !== 1);
+    await page.goto(`/stock?facility_id=${other.facility_id}`);
+    await page.getByTestId('stock-add').click();
+    const dlg = page.getByRole('dialog', { name: '新增库存' });
+    const fac = dlg.getByTestId('stock-facility');
+    await fac.getByText('万达锦华酒店').waitFor();
+    assert.ok(await fac.locator('input').isDisabled(), 'the facility is fixed');
+    await choose(page, dlg.getByTestId('stock-category'), '粮食（千克）');
+    await dlg.getByTestId('stock-quantity').locator('input').fill('321');
+    await dlg.getByTestId('stock-save').click();
+    await page.getByText('已新增 万达锦华酒店 的库存').waitFor();
+    const mine = (await apiGet(page, '/stock?limit=500&facility_id=1')).items.find((l) => l.quantity === 321 && l.category === 'grain');
+    assert.ok(mine, 'stored at the operator\'s facility');
+    await api(page, 'DELETE', `/stock/${mine.id}?version=${mine.version}`);
+    await noProblems(page);
+    await context.close();
+
+    // a township officer: the facilities of their township only
+    const t = await openPage(browser, { width: 1366, height: 900 });
+    await login(t.page, 'jinhaihu', DEMO_PW);
+    const me = await apiGet(t.page, '/auth/me');
+    const town = me.township_id ?? me.user?.township_id;
+    const townName = (await apiGet(t.page, `/regions/${town}`)).name;
+    await t.page.goto('/stock');
+    await t.page.getByTestId('stock-add').click();
+    const tdlg = t.page.getByRole('dialog', { name: '新增库存' });
+    const first = t.page.waitForResponse((r) => r.url().includes('/api/v1/facilities?'));
+    await tdlg.getByTestId('stock-facility').click();
+    assert.ok((await first).url().includes(`township_id=${town}`), 'the search asks for the township');
+    const opts = t.page.locator('.el-select-dropdown__item:visible');
+    await opts.first().waitFor();
+    const notes = await opts.locator('.pj-muted').allTextContents();
+    assert.ok(notes.length > 0);
+    assert.deepEqual([...new Set(notes)], [townName], 'only facilities of the township');
+    const found = t.page.waitForResponse((r) => r.url().includes('/api/v1/facilities?') && r.url().includes('q='));
+    await tdlg.getByTestId('stock-facility').locator('input').fill('万达锦华');
+    assert.deepEqual((await (await found).json()).items, [], 'another township\'s facility is not offered');
+    assert.equal(await t.page.locator('.el-select-dropdown__item:visible', { hasText: '万达锦华酒店' }).count(), 0);
+    await noProblems(t.page);
+    await t.context.close();
   });
 });
