@@ -243,22 +243,27 @@ int pj_carbon_energy_list(pj_ctx *c, const char *period, int64_t org, const char
     return pj_render_query_page(c, s, limit, energy_render, w, err);
 }
 
+const char *const pj_carbon_sectors[] = {"industry",    "logistics",   "services",  "public",
+                                         "agriculture", "residential", "transport", NULL};
+
 /* 409 overlapping_period when the same organisation, sector and energy type already has use
  * recorded for a period overlapping p (2024 and 2024H2, 2024Q3 and 2024-08): both would count
- * in the year's totals. The very same period is left to the unique key (409 conflict). */
+ * in the year's totals. The very same period is left to the unique key (409 conflict). self:
+ * the record being changed (0 for a new one), which overlaps nothing. */
 static int energy_overlap(pj_ctx *c, int64_t org, const char *sector, const char *type,
-                          const pj_period *p, pj_err *err)
+                          const pj_period *p, int64_t self, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT id, period FROM energy_use WHERE COALESCE(organisation_id,"
-                               " 0) = ? AND sector = ? AND energy_type = ? AND year = ? ORDER BY"
-                               " id",
+                               " 0) = ? AND sector = ? AND energy_type = ? AND year = ? AND id <>"
+                               " ? ORDER BY id",
                                err);
     if (!s) return -1;
     pj_stmt_int(s, 1, org);
     pj_stmt_text(s, 2, sector);
     pj_stmt_text(s, 3, type);
     pj_stmt_int(s, 4, p->year);
+    pj_stmt_int(s, 5, self);
     char mine[12];
     pj_period_format(p, mine);
     int a0 = pj_period_first_month(p), a1 = a0 + pj_period_months(p), rc;
@@ -282,6 +287,69 @@ static int energy_overlap(pj_ctx *c, int64_t org, const char *sector, const char
     return rc < 0 ? -1 : 0;
 }
 
+/* A use can be recorded once its period is over: the quantity of a period is what was metered
+ * or billed for all of it, and a figure for a period still running (or not begun) would count
+ * as the whole period's in the year's totals and block the real one (overlapping_period). The
+ * period has ended when its last day is before Beijing's today. */
+static int period_ended(const pj_period *p, pj_err *err)
+{
+    int64_t first, after, now = pj_now();
+    pj_period_days(p, &first, &after);
+    if (after <= pj_local_day(now)) return 0;
+    char per[12], today[11];
+    pj_period_format(p, per);
+    pj_local_date(now, today);
+    return pj_fail(err, 422, "period_not_ended", "period",
+                   "%s has not ended (today is %s, Beijing time): record a use once its period"
+                   " is over",
+                   per, today);
+}
+
+/* The checks of a use as it would be stored (new or changed), inside the caller's
+ * transaction: a known sector, a period that has ended, more than nothing, an organisation
+ * that exists, no overlap with another record, a factor for all of the period. */
+static int energy_check(pj_ctx *c, int64_t self, int64_t org, const char *sector,
+                        const pj_period *p, const char *type, double q, pj_err *err)
+{
+    char list[160] = "";
+    size_t len = 0;
+    int known = 0;
+    for (int i = 0; pj_carbon_sectors[i]; i++) {
+        known |= !strcmp(sector, pj_carbon_sectors[i]);
+        int n =
+            snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", pj_carbon_sectors[i]);
+        if (n > 0 && (size_t)n < sizeof list - len) len += (size_t)n;
+    }
+    if (!known)
+        return pj_fail(err, 422, "invalid_value", "sector", "sector must be one of: %s", list);
+    if (period_ended(p, err)) return -1;
+    if (!(q > 0))
+        return pj_fail(err, 422, "out_of_range", "quantity",
+                       "quantity must be more than 0 (a use of nothing is not recorded)");
+    if (org) {
+        int rc = pj_render_exists(c, "SELECT 1 FROM organisations WHERE id = ?", org, err);
+        if (rc <= 0)
+            return rc < 0 ? -1
+                          : pj_fail(err, 422, "invalid_reference", "organisation_id",
+                                    "no organisation %lld", (long long)org);
+    }
+    char per[12];
+    pj_period_format(p, per);
+    double t, ce;
+    return energy_overlap(c, org, sector, type, p, self, err) ||
+                   pj_carbon_convert(c, type, per, q, &t, &ce, err)
+               ? -1
+               : 0;
+}
+
+static int parse_period(const char *per, pj_period *p, pj_err *err)
+{
+    if (pj_period_parse(per, strlen(per), p))
+        return pj_fail(err, 422, "invalid_value", "period",
+                       "period must be 2024, 2024H1, 2024Q2 or 2024-06");
+    return 0;
+}
+
 int pj_carbon_energy_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
 {
     static const char *const fields[] = {"organisation_id", "sector", "period", "energy_type",
@@ -296,28 +364,13 @@ int pj_carbon_energy_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         pj_in_str(body, "period", 1, 4, 7, &per, err) < 0 ||
         pj_in_str(body, "energy_type", 1, 1, 32, &type, err) < 0 ||
         pj_in_num(body, "quantity", 1, 0, 1e13, &q, err) < 0 ||
-        pj_in_str(body, "source", 0, 1, 128, &source, err) < 0)
+        pj_in_str(body, "source", 0, 1, 128, &source, err) < 0 || parse_period(per, &p, err))
         return -1;
-    if (pj_period_parse(per, strlen(per), &p))
-        return pj_fail(err, 422, "invalid_value", "period",
-                       "period must be 2024, 2024H1, 2024Q2 or 2024-06");
     char pers[12];
     pj_period_format(&p, pers);
     if (pj_db_begin(c->db, err)) return -1;
     char *after;
-    double t, ce;
-    if (org) {
-        int rc = pj_render_exists(c, "SELECT 1 FROM organisations WHERE id = ?", org, err);
-        if (rc <= 0) {
-            if (rc == 0)
-                pj_fail(err, 422, "invalid_reference", "organisation_id", "no organisation %lld",
-                        (long long)org);
-            goto fail;
-        }
-    }
-    if (energy_overlap(c, org, sector, type, &p, err) ||
-        pj_carbon_convert(c, type, pers, q, &t, &ce, err))
-        goto fail;
+    if (energy_check(c, 0, org, sector, &p, type, q, err)) goto fail;
     pj_stmt *s = pj_db_prepare(c->db,
                                "INSERT INTO energy_use (organisation_id, sector, period, year,"
                                " energy_type, quantity, source, created_at, created_by,"

@@ -15,11 +15,15 @@ int pj_carbon_factor_list(pj_ctx *c, const char *energy_type, pj_jw *w, pj_err *
  * a new version from that date; the unit of an energy type never changes. */
 int pj_carbon_factor_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 
+/* The sectors a use is recorded for (the console offers the same), NULL-terminated. */
+extern const char *const pj_carbon_sectors[];
+
 int pj_carbon_energy_list(pj_ctx *c, const char *period, int64_t org, const char *sector,
                           int64_t cursor, int limit, pj_jw *w, pj_err *err);
-/* {organisation_id?, sector, period, energy_type, quantity, source?} in the factor's unit; a
- * period overlapping one recorded for the same organisation, sector and energy type is 409
- * overlapping_period (both would count). */
+/* {organisation_id?, sector, period, energy_type, quantity, source?} in the factor's unit: a
+ * sector of pj_carbon_sectors, a period that has ended by Beijing's today (422
+ * period_not_ended), a quantity above 0; a period overlapping one recorded for the same
+ * organisation, sector and energy type is 409 overlapping_period (both would count). */
 int pj_carbon_energy_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 
 /* Emissions of the energy use in year (and optionally one period), grouped by sector,

@@ -293,13 +293,13 @@ TEST_T(carbon_overlapping_energy_periods_are_refused, 60)
     th_login(&s, "officer", s.demo_pw, off);
     char fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
     json_decref(call(&s, "POST", off, "/api/v1/carbon/energy",
-                     "{\"sector\":\"industry\",\"period\":\"2025\",\"energy_type\":\"electricity\","
+                     "{\"sector\":\"industry\",\"period\":\"2023\",\"energy_type\":\"electricity\","
                      "\"quantity\":1000000}",
                      201));
-    json_t *before = call(&s, "GET", off, "/api/v1/carbon/emissions?year=2025", NULL, 200);
+    json_t *before = call(&s, "GET", off, "/api/v1/carbon/emissions?year=2023", NULL, 200);
     th_fingerprint(&s, fp0, sizeof fp0);
-    /* the second half of the same year, a quarter, a month: each overlaps 2025 */
-    static const char *const over[] = {"2025H2", "2025Q3", "2025-08"};
+    /* the second half of the same year, a quarter, a month: each overlaps 2023 */
+    static const char *const over[] = {"2023H2", "2023Q3", "2023-08"};
     for (size_t i = 0; i < sizeof over / sizeof over[0]; i++) {
         char body[256];
         snprintf(body, sizeof body,
@@ -310,12 +310,12 @@ TEST_T(carbon_overlapping_energy_periods_are_refused, 60)
         CHECK_STR(th_err_code(o), "overlapping_period");
         CHECK_STR(th_err_field(o), "period");
         CHECK(strstr(th_err_message(o), over[i]) != NULL);
-        CHECK(strstr(th_err_message(o), "overlaps 2025 ") != NULL);
+        CHECK(strstr(th_err_message(o), "overlaps 2023 ") != NULL);
         json_decref(o);
     }
     th_fingerprint(&s, fp1, sizeof fp1);
     CHECK_STR(fp1, fp0);
-    json_t *after = call(&s, "GET", off, "/api/v1/carbon/emissions?year=2025", NULL, 200);
+    json_t *after = call(&s, "GET", off, "/api/v1/carbon/emissions?year=2023", NULL, 200);
     CHECK_NEAR(json_number_value(json_object_get(after, "total_tce")),
                json_number_value(json_object_get(before, "total_tce")), 0);
     json_decref(after);
@@ -329,20 +329,20 @@ TEST_T(carbon_overlapping_energy_periods_are_refused, 60)
     json_decref(o);
     /* not overlapping: another sector, another energy type, the halves of another year */
     static const char *const ok[] = {
-        "{\"sector\":\"services\",\"period\":\"2025H2\",\"energy_type\":\"electricity\","
+        "{\"sector\":\"services\",\"period\":\"2023H2\",\"energy_type\":\"electricity\","
         "\"quantity\":1}",
-        "{\"sector\":\"industry\",\"period\":\"2025H2\",\"energy_type\":\"natural_gas\","
+        "{\"sector\":\"industry\",\"period\":\"2023H2\",\"energy_type\":\"natural_gas\","
         "\"quantity\":1}",
-        "{\"sector\":\"industry\",\"period\":\"2026H1\",\"energy_type\":\"electricity\","
+        "{\"sector\":\"industry\",\"period\":\"2025H1\",\"energy_type\":\"electricity\","
         "\"quantity\":1}",
-        "{\"sector\":\"industry\",\"period\":\"2026H2\",\"energy_type\":\"electricity\","
+        "{\"sector\":\"industry\",\"period\":\"2025H2\",\"energy_type\":\"electricity\","
         "\"quantity\":1}",
     };
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
         json_decref(call(&s, "POST", off, "/api/v1/carbon/energy", ok[i], 201));
     /* the very same period stays the unique key's conflict */
     o = call(&s, "POST", off, "/api/v1/carbon/energy",
-             "{\"sector\":\"industry\",\"period\":\"2026H2\",\"energy_type\":\"electricity\","
+             "{\"sector\":\"industry\",\"period\":\"2025H2\",\"energy_type\":\"electricity\","
              "\"quantity\":2}",
              409);
     CHECK_STR(th_err_code(o), "conflict");
