@@ -734,10 +734,14 @@ static const verb verbs[] = {
      cli_indicator},
     {"carbon",
      "carbon factors [--energy-type T]|factor-add --json J|energy [--period P] [--sector S]|\n"
-     "       energy-add --json J|\n"
+     "       energy-add --json J|energy-get ID|energy-update ID --json J|\n"
+     "       energy-delete ID [--version N]|\n"
      "       emissions --year Y [--period P] [--by sector|organisation|energy_type]|\n"
      "       intensity --year Y [--region R]",
-     "Carbon: versioned emission factors, energy use, tonnes CO2e, energy per 10,000 yuan GDP.",
+     "Carbon: versioned emission factors, energy use, tonnes CO2e, energy per 10,000 yuan GDP.\n"
+     "A use is recorded for a sector (industry, logistics, services, public, agriculture,\n"
+     "residential, transport) and a period that has ended; energy-update corrects one (without\n"
+     "\"version\" in the JSON, the current one), energy-delete removes one.",
      cli_carbon},
     {"import", "import FILE.csv|FILE.xlsx [--dry-run]",
      "Import a statistics table (code,region,period,value,unit,source,note) from CSV or the\n"

@@ -227,6 +227,41 @@ static int c_energy_add(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 {
     return pj_carbon_energy_create(&s->ctx, b, w, &s->err);
 }
+static int c_energy_get(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    int64_t id;
+    if (pos_id(a, &id)) return cli_usage("carbon energy-get ID");
+    return pj_carbon_energy_get(&s->ctx, id, w, &s->err);
+}
+static int c_energy_update(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    int64_t id;
+    if (pos_id(a, &id)) return cli_usage("carbon energy-update ID --json J");
+    if (json_is_object(b) && !json_object_get(b, "version")) {
+        /* the command line corrects the current version */
+        pj_buf cur;
+        pj_buf_init(&cur, 1 << 20);
+        pj_jw cw;
+        pj_jw_init(&cw, &cur);
+        int rc = pj_carbon_energy_get(&s->ctx, id, &cw, &s->err);
+        if (rc == 0) cli_set_version(id, b, cur.data);
+        pj_buf_free(&cur);
+        if (rc) return -1; /* no such record: say so, not that the version is missing */
+    }
+    return pj_carbon_energy_update(&s->ctx, id, b, w, &s->err);
+}
+static int c_energy_delete(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    int64_t id, version = 0;
+    if (pos_id(a, &id)) return cli_usage("carbon energy-delete ID [--version N]");
+    if (cli_opt(a, "version") && (pj_parse_i64(cli_opt(a, "version"), &version) || version < 1))
+        return cli_usage("carbon energy-delete ID [--version N]: N is the record's version");
+    if (pj_carbon_energy_delete(&s->ctx, id, version, &s->err)) return -1;
+    pj_jw_obj(w);
+    pj_jw_kint(w, "deleted", id);
+    pj_jw_obj_end(w);
+    return 0;
+}
 static int year_opt(cli *a)
 {
     int64_t y = 0;
@@ -253,6 +288,9 @@ int cli_carbon(cli *a)
                                 {"factor-add", 1, c_factor_add},
                                 {"energy", 0, c_energy},
                                 {"energy-add", 1, c_energy_add},
+                                {"energy-get", 0, c_energy_get, 3},
+                                {"energy-update", 1, c_energy_update, 3},
+                                {"energy-delete", 0, c_energy_delete, 3},
                                 {"emissions", 0, c_emissions},
                                 {"intensity", 0, c_intensity},
                                 {NULL, 0, NULL}};

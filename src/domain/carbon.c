@@ -350,6 +350,14 @@ static int parse_period(const char *per, pj_period *p, pj_err *err)
     return 0;
 }
 
+int pj_carbon_energy_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    int started = pj_db_read_begin(c->db);
+    int rc = energy_render(c, id, w, err);
+    pj_db_read_end(c->db, started);
+    return rc;
+}
+
 int pj_carbon_energy_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
 {
     static const char *const fields[] = {"organisation_id", "sector", "period", "energy_type",
@@ -403,6 +411,150 @@ int pj_carbon_energy_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         pj_audit_add(c, "create", "energy_use", id, NULL, after, err) || pj_db_commit(c->db, err))
         goto fail;
     pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+/* The stored record id: its fields into the arena, its version. 1 found, 0 none, -1 error. */
+typedef struct energy_row {
+    int64_t org, version;
+    const char *sector, *period, *type, *source;
+    double q;
+} energy_row;
+
+static int energy_load(pj_ctx *c, int64_t id, energy_row *r, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT COALESCE(organisation_id, 0), sector, period, energy_type,"
+                               " quantity, source, version FROM energy_use WHERE id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) {
+        r->org = pj_col_int(s, 0);
+        r->sector = pj_arena_strdup(c->arena, pj_col_text(s, 1));
+        r->period = pj_arena_strdup(c->arena, pj_col_text(s, 2));
+        r->type = pj_arena_strdup(c->arena, pj_col_text(s, 3));
+        r->q = pj_col_double(s, 4);
+        r->source = pj_arena_strdup(c->arena, pj_col_text(s, 5));
+        r->version = pj_col_int(s, 6);
+    }
+    pj_stmt_done(s);
+    return rc;
+}
+
+static int energy_version(const energy_row *r, int64_t version, pj_err *err)
+{
+    if (!version || version == r->version) return 0;
+    return pj_fail(err, 409, "version_conflict", "version",
+                   "the record was changed by someone else (version %lld, yours %lld); reload",
+                   (long long)r->version, (long long)version);
+}
+
+int pj_carbon_energy_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"version",     "organisation_id", "sector", "period",
+                                         "energy_type", "quantity",        "source", NULL};
+    int64_t version, org = 0;
+    const char *sector = NULL, *per = NULL, *type = NULL, *source = NULL;
+    double q = 0;
+    int has_org, has_q;
+    pj_period p;
+    if (pj_ind_require_writer(c, err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
+        (has_org = pj_in_ref(body, "organisation_id", 0, &org, err)) < 0 ||
+        pj_in_str(body, "sector", 0, 1, 32, &sector, err) < 0 ||
+        pj_in_str(body, "period", 0, 4, 7, &per, err) < 0 ||
+        pj_in_str(body, "energy_type", 0, 1, 32, &type, err) < 0 ||
+        (has_q = pj_in_num(body, "quantity", 0, 0, 1e13, &q, err)) < 0 ||
+        pj_in_str(body, "source", 0, 1, 128, &source, err) < 0 ||
+        (per && parse_period(per, &p, err)))
+        return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    energy_row r;
+    char *before, *after;
+    int rc = energy_load(c, id, &r, err);
+    if (rc <= 0) {
+        if (rc == 0) pj_fail(err, 404, "not_found", "", "no energy use %lld", (long long)id);
+        goto fail;
+    }
+    if (energy_version(&r, version, err)) goto fail;
+    if (!(before = pj_render_to_string(c, id, energy_render, err))) goto fail;
+    if (!has_org) org = r.org;
+    if (!sector) sector = r.sector;
+    if (!per && parse_period(r.period, &p, err)) goto fail;
+    if (!type) type = r.type;
+    if (!has_q) q = r.q;
+    if (!source) source = r.source;
+    char pers[12];
+    pj_period_format(&p, pers);
+    if (org == r.org && !strcmp(sector, r.sector) && !strcmp(pers, r.period) &&
+        !strcmp(type, r.type) && q == r.q && !strcmp(source, r.source)) {
+        pj_db_rollback(c->db); /* nothing changed: no write, no audit row */
+        pj_jw_raw(w, before);
+        return 0;
+    }
+    if (energy_check(c, id, org, sector, &p, type, q, err)) goto fail;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "UPDATE energy_use SET organisation_id = ?, sector = ?, period = ?,"
+                               " year = ?, energy_type = ?, quantity = ?, source = ?, updated_at"
+                               " = ?, version = version + 1 WHERE id = ?",
+                               err);
+    if (!s) goto fail;
+    if (org)
+        pj_stmt_int(s, 1, org);
+    else
+        pj_stmt_null(s, 1);
+    pj_stmt_text(s, 2, sector);
+    pj_stmt_text(s, 3, pers);
+    pj_stmt_int(s, 4, p.year);
+    pj_stmt_text(s, 5, type);
+    pj_stmt_double(s, 6, q);
+    pj_stmt_text(s, 7, source);
+    pj_stmt_int(s, 8, pj_now());
+    pj_stmt_int(s, 9, id);
+    rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    if (rc < 0) {
+        if (err && err->status == 409)
+            pj_fail(err, 409, "conflict", "period", "this use is already recorded for %s", pers);
+        goto fail;
+    }
+    if (!(after = pj_render_to_string(c, id, energy_render, err)) ||
+        pj_audit_add(c, "update", "energy_use", id, before, after, err) || pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_carbon_energy_delete(pj_ctx *c, int64_t id, int64_t version, pj_err *err)
+{
+    if (pj_ind_require_writer(c, err)) return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    energy_row r;
+    char *before;
+    int rc = energy_load(c, id, &r, err);
+    if (rc <= 0) {
+        if (rc == 0) pj_fail(err, 404, "not_found", "", "no energy use %lld", (long long)id);
+        goto fail;
+    }
+    if (energy_version(&r, version, err) ||
+        !(before = pj_render_to_string(c, id, energy_render, err)))
+        goto fail;
+    pj_stmt *s = pj_db_prepare(c->db, "DELETE FROM energy_use WHERE id = ?", err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    if (rc < 0 || pj_audit_add(c, "delete", "energy_use", id, before, NULL, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);

@@ -20,11 +20,18 @@ extern const char *const pj_carbon_sectors[];
 
 int pj_carbon_energy_list(pj_ctx *c, const char *period, int64_t org, const char *sector,
                           int64_t cursor, int limit, pj_jw *w, pj_err *err);
+int pj_carbon_energy_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
 /* {organisation_id?, sector, period, energy_type, quantity, source?} in the factor's unit: a
  * sector of pj_carbon_sectors, a period that has ended by Beijing's today (422
  * period_not_ended), a quantity above 0; a period overlapping one recorded for the same
  * organisation, sector and energy type is 409 overlapping_period (both would count). */
 int pj_carbon_energy_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+/* {version, organisation_id? (null: none), sector?, period?, energy_type?, quantity?, source?}:
+ * the record as changed is checked as a new one (its own period overlaps nothing); 409
+ * version_conflict when version is not the stored one. Nothing changed: no write. */
+int pj_carbon_energy_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+/* Removes a record (version 0: whichever is stored, else it must be the stored one). */
+int pj_carbon_energy_delete(pj_ctx *c, int64_t id, int64_t version, pj_err *err);
 
 /* Emissions of the energy use in year (and optionally one period), grouped by sector,
  * organisation or energy_type: {total_t_co2e, total_tce, groups:[…], rows}. */

@@ -191,6 +191,24 @@ static int h_energy_create(pj_req *r)
                ? -1
                : pj_h_created(r);
 }
+static int h_energy_get(pj_req *r)
+{
+    return pj_carbon_energy_get(&r->ctx, r->id, &r->w, &r->err);
+}
+static int h_energy_update(pj_req *r)
+{
+    return pj_h_need_body(r) ? -1
+                             : pj_carbon_energy_update(&r->ctx, r->id, r->body, &r->w, &r->err);
+}
+static int h_energy_delete(pj_req *r)
+{
+    static const char *const acc[] = {"version", NULL};
+    int64_t version = 0;
+    return pj_h_q_only(r, acc) || pj_h_q_int(r, "version", 1, INT64_MAX, &version) ||
+                   pj_carbon_energy_delete(&r->ctx, r->id, version, &r->err)
+               ? -1
+               : pj_h_no_content(r);
+}
 static int h_emissions(pj_req *r)
 {
     static const char *const acc[] = {"year", "period", "by", NULL};
@@ -242,6 +260,10 @@ const pj_route pj_routes_indicators[] = {
     {"POST", "/api/v1/carbon/factors", h_factor_create, WRITE, "A new factor version from a date"},
     {"GET", "/api/v1/carbon/energy", h_energy, R_ALL, "Energy use records"},
     {"POST", "/api/v1/carbon/energy", h_energy_create, WRITE, "Record energy use"},
+    {"GET", "/api/v1/carbon/energy/{id}", h_energy_get, R_ALL, "One energy use record"},
+    {"PATCH", "/api/v1/carbon/energy/{id}", h_energy_update, WRITE,
+     "Correct an energy use record (version)"},
+    {"DELETE", "/api/v1/carbon/energy/{id}", h_energy_delete, WRITE, "Remove an energy use record"},
     {"GET", "/api/v1/carbon/emissions", h_emissions, R_ALL,
      "Tonnes CO2e and tce by sector, organisation or energy type"},
     {"GET", "/api/v1/carbon/intensity", h_intensity, R_ALL,

@@ -1,5 +1,6 @@
 /* Energy use records after the carbon review: a use needs a known sector, a period that has
- * ended (Beijing's today) and more than nothing, else 422 at the field and nothing written. */
+ * ended (Beijing's today) and more than nothing, else 422 at the field and nothing written; a
+ * record is corrected (PATCH with its version) and removed (DELETE), each audited. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,11 @@ static void refused(th_server *s, const char *m, const char *tok, const char *pa
     json_decref(o);
     th_fingerprint(s, fp1, sizeof fp1);
     if (strcmp(fp0, fp1)) t_fail(__FILE__, __LINE__, "%s %s %s wrote something", m, path, body);
+}
+
+static double num(json_t *o, const char *k)
+{
+    return json_number_value(json_object_get(o, k));
 }
 
 TEST_T(carbon_energy_refuses_unknown_sector_unended_period_and_nothing, 60)
@@ -105,4 +111,151 @@ TEST_T(carbon_energy_refuses_unknown_sector_unended_period_and_nothing, 60)
                              " <= 0"),
               0);
     th_stop(&s);
+}
+
+TEST_T(carbon_energy_corrected_and_removed_with_version, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demo(&s);
+    char off[80], town[80], view[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    th_login(&s, "viewer", s.demo_pw, view);
+    json_t *o = call(&s, "POST", off, "/api/v1/carbon/energy",
+                     "{\"sector\":\"transport\",\"period\":\"2023-03\",\"energy_type\":"
+                     "\"diesel\",\"quantity\":1000}",
+                     201);
+    long long id = th_int(o, "id");
+    CHECK_INT(th_int(o, "version"), 1);
+    json_decref(o);
+    json_decref(call(&s, "POST", off, "/api/v1/carbon/energy",
+                     "{\"sector\":\"transport\",\"period\":\"2023-05\",\"energy_type\":"
+                     "\"diesel\",\"quantity\":700}",
+                     201));
+    char path[96], body[256];
+    snprintf(path, sizeof path, "/api/v1/carbon/energy/%lld", id);
+    o = call(&s, "GET", view, path, NULL, 200);
+    CHECK_NEAR(num(o, "quantity"), 1000, 0);
+    json_decref(o);
+    long long audits = th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'energy_use'");
+
+    /* refused, nothing written: no version, another version, other roles, a bad change */
+    refused(&s, "PATCH", off, path, "{\"quantity\":1200}", 422, "missing_field", "version");
+    refused(&s, "PATCH", off, path, "{\"version\":7,\"quantity\":1200}", 409, "version_conflict",
+            "version");
+    refused(&s, "PATCH", town, path, "{\"version\":1,\"quantity\":1200}", 403, "forbidden", "");
+    refused(&s, "PATCH", view, path, "{\"version\":1,\"quantity\":1200}", 403, "forbidden", "");
+    refused(&s, "PATCH", off, path, "{\"version\":1,\"quantity\":0}", 422, "out_of_range",
+            "quantity");
+    refused(&s, "PATCH", off, path, "{\"version\":1,\"sector\":\"nope\"}", 422, "invalid_value",
+            "sector");
+    refused(&s, "PATCH", off, path, "{\"version\":1,\"period\":\"2099\"}", 422, "period_not_ended",
+            "period");
+    /* 2023Q2 would hold May's record as well */
+    refused(&s, "PATCH", off, path, "{\"version\":1,\"period\":\"2023Q2\"}", 409,
+            "overlapping_period", "period");
+    refused(&s, "PATCH", off, path, "{\"version\":1,\"period\":\"2023-05\"}", 409, "conflict",
+            "period");
+    refused(&s, "PATCH", off, path, "{\"version\":1,\"organisation_id\":999999}", 422,
+            "invalid_reference", "organisation_id");
+    refused(&s, "PATCH", off, "/api/v1/carbon/energy/999999", "{\"version\":1,\"quantity\":2}", 404,
+            "not_found", "");
+
+    /* the mistake corrected: the first quarter's quantity, emissions computed again; its own
+     * period overlaps nothing */
+    snprintf(body, sizeof body,
+             "{\"version\":1,\"period\":\"2023Q1\",\"quantity\":3000,\"source\":\"加油卡账单\"}");
+    o = call(&s, "PATCH", off, path, body, 200);
+    CHECK_STR(th_str(o, "period"), "2023Q1");
+    CHECK_NEAR(num(o, "quantity"), 3000, 0);
+    CHECK_STR(th_str(o, "source"), "加油卡账单");
+    CHECK_INT(th_int(o, "version"), 2);
+    CHECK_NEAR(num(o, "t_co2e"), 3000 * 2.68 / 1000.0, 1e-9);
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'energy_use' AND action ="
+                             " 'update'"),
+              1);
+    /* the same again changes nothing: no write, no audit row */
+    o = call(&s, "PATCH", off, path, "{\"version\":2,\"quantity\":3000}", 200);
+    CHECK_INT(th_int(o, "version"), 2);
+    json_decref(o);
+    /* attached to an organisation, then back to a sector total */
+    o = call(&s, "PATCH", off, path, "{\"version\":2,\"organisation_id\":1}", 200);
+    CHECK_INT(th_int(o, "organisation_id"), 1);
+    json_decref(o);
+    o = call(&s, "PATCH", off, path, "{\"version\":3,\"organisation_id\":null}", 200);
+    CHECK(json_is_null(json_object_get(o, "organisation_id")));
+    CHECK_INT(th_int(o, "version"), 4);
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'energy_use'"), audits + 3);
+
+    /* removed: not with a stale version, not by a township officer; then gone, audited */
+    snprintf(body, sizeof body, "%s?version=3", path);
+    refused(&s, "DELETE", off, body, NULL, 409, "version_conflict", "version");
+    refused(&s, "DELETE", town, path, NULL, 403, "forbidden", "");
+    json_t *before = call(&s, "GET", off, "/api/v1/carbon/emissions?year=2023", NULL, 200);
+    snprintf(body, sizeof body, "%s?version=4", path);
+    CHECK_INT(th_call(&s, "DELETE", body, off, NULL, NULL), 204);
+    json_decref(call(&s, "GET", off, path, NULL, 404));
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'energy_use' AND action ="
+                             " 'delete' AND after_json IS NULL AND before_json LIKE '%2023Q1%'"),
+              1);
+    json_t *after = call(&s, "GET", off, "/api/v1/carbon/emissions?year=2023", NULL, 200);
+    CHECK_INT(th_int(after, "rows"), th_int(before, "rows") - 1);
+    CHECK_NEAR(num(before, "total_t_co2e") - num(after, "total_t_co2e"), 3000 * 2.68 / 1000.0,
+               1e-6);
+    json_decref(before);
+    json_decref(after);
+    refused(&s, "DELETE", off, path, NULL, 404, "not_found", "");
+    /* the period freed: 2023Q1 can be recorded again */
+    json_decref(call(&s, "POST", off, "/api/v1/carbon/energy",
+                     "{\"sector\":\"transport\",\"period\":\"2023Q1\",\"energy_type\":"
+                     "\"diesel\",\"quantity\":2900}",
+                     201));
+    th_stop(&s);
+}
+
+/* The command line corrects and removes a record as the API does. */
+TEST_T(cli_carbon_energy_update_and_delete, 60)
+{
+    static char out[1 << 16];
+    char db[600];
+    snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    CHECK_INT(RUN(out, "carbon", "factor-add", "--json",
+                  "{\"energy_type\":\"diesel\",\"unit\":\"L\",\"kg_co2e_per_unit\":2.68,"
+                  "\"kgce_per_unit\":1.224,\"effective_from\":\"2023-01-01\"}",
+                  "--db", db),
+              0);
+    CHECK_INT(RUN(out, "carbon", "energy-add", "--json",
+                  "{\"sector\":\"nope\",\"period\":\"2023-03\",\"energy_type\":\"diesel\","
+                  "\"quantity\":10}",
+                  "--db", db),
+              1);
+    CHECK_INT(RUN(out, "carbon", "energy-add", "--json",
+                  "{\"sector\":\"transport\",\"period\":\"2023-03\",\"energy_type\":\"diesel\","
+                  "\"quantity\":10}",
+                  "--db", db),
+              0);
+    json_t *o = json_loads(out, 0, NULL);
+    char id[24];
+    snprintf(id, sizeof id, "%lld", th_int(o, "id"));
+    json_decref(o);
+    /* without "version": the current one */
+    CHECK_INT(RUN(out, "carbon", "energy-update", id, "--json", "{\"quantity\":12}", "--db", db),
+              0);
+    CHECK(strstr(out, "\"version\": 2") != NULL);
+    CHECK_INT(RUN(out, "carbon", "energy-update", id, "--json", "{\"version\":1,\"quantity\":13}",
+                  "--db", db),
+              1);
+    CHECK(strstr(out, "version_conflict") != NULL);
+    CHECK_INT(RUN(out, "carbon", "energy-get", id, "--db", db), 0);
+    CHECK(strstr(out, "\"quantity\": 12") != NULL);
+    CHECK_INT(RUN(out, "carbon", "energy-delete", id, "--version", "1", "--db", db), 1);
+    CHECK_INT(RUN(out, "carbon", "energy-delete", id, "--version", "2", "--db", db), 0);
+    CHECK_INT(RUN(out, "carbon", "energy-get", id, "--db", db), 1);
+    CHECK_INT(RUN(out, "carbon", "energy-update", "999", "--json", "{\"quantity\":1}", "--db", db),
+              1);
+    CHECK(strstr(out, "not_found") != NULL || strstr(out, "no energy use") != NULL);
 }
