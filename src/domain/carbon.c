@@ -572,17 +572,31 @@ int pj_carbon_emissions(pj_ctx *c, int year, const char *period, const char *by,
         if (!strcmp(by ? by : "sector", bys[i])) k = i;
     if (k < 0)
         return pj_fail(err, 400, "bad_query", "by", "by is sector, organisation or energy_type");
+    /* a period is one of the year's: 2024-01 of 2024; another year's is a contradiction */
+    char pers[12];
+    if (period) {
+        pj_period p;
+        if (pj_period_parse(period, strlen(period), &p))
+            return pj_fail(err, 400, "bad_query", "period",
+                           "period must be 2024, 2024H1, 2024Q2 or 2024-06");
+        if (p.year != year)
+            return pj_fail(err, 400, "bad_query", "period", "period %s is not in the year %d",
+                           period, year);
+        pj_period_format(&p, pers);
+        period = pers;
+    }
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT e.sector, COALESCE(o.name, ''), e.energy_type, e.period,"
-                               " e.quantity, e.id FROM energy_use e LEFT JOIN organisations o ON"
-                               " o.id = e.organisation_id WHERE e.year = ? AND (? IS NULL OR"
-                               " e.period = ?) ORDER BY e.id",
+                               " e.quantity, e.id, COALESCE(e.organisation_id, 0) FROM energy_use"
+                               " e LEFT JOIN organisations o ON o.id = e.organisation_id WHERE"
+                               " e.year = ? AND (? IS NULL OR e.period = ?) ORDER BY e.id",
                                err);
     if (!s) return -1;
     pj_stmt_int(s, 1, year);
     pj_stmt_text(s, 2, period);
     pj_stmt_text(s, 3, period);
     const char **gname = pj_arena_calloc(c->arena, MAX_GROUPS, sizeof *gname);
+    int64_t *gorg = pj_arena_calloc(c->arena, MAX_GROUPS, sizeof *gorg);
     double *gco2 = pj_arena_calloc(c->arena, MAX_GROUPS, sizeof *gco2);
     double *gce = pj_arena_calloc(c->arena, MAX_GROUPS, sizeof *gce);
     int ng = 0, rows = 0, rc;
@@ -592,6 +606,7 @@ int pj_carbon_emissions(pj_ctx *c, int year, const char *period, const char *by,
     typedef struct use {
         const char *key, *type, *per;
         double q;
+        int64_t org;
     } use;
     int cap = 1024;
     use *u = pj_arena_alloc(c->arena, sizeof *u * (size_t)cap);
@@ -603,7 +618,7 @@ int pj_carbon_emissions(pj_ctx *c, int year, const char *period, const char *by,
             cap *= 2;
         }
         u[rows].key = pj_arena_strdup(c->arena, pj_col_text(s, k == 0 ? 0 : k == 1 ? 1 : 2));
-        if (!*u[rows].key) u[rows].key = "(未关联单位)";
+        u[rows].org = pj_col_int(s, 6);
         u[rows].type = pj_arena_strdup(c->arena, pj_col_text(s, 2));
         u[rows].per = pj_arena_strdup(c->arena, pj_col_text(s, 3));
         u[rows].q = pj_col_double(s, 4);
@@ -614,13 +629,15 @@ int pj_carbon_emissions(pj_ctx *c, int year, const char *period, const char *by,
     for (int i = 0; i < rows; i++) {
         double t, ce;
         if (pj_carbon_convert(c, u[i].type, u[i].per, u[i].q, &t, &ce, err)) goto fail;
+        /* organisations by id (two may share a name), the rest by their text */
         int g = 0;
-        while (g < ng && strcmp(gname[g], u[i].key)) g++;
+        while (g < ng && (k == 1 ? gorg[g] != u[i].org : strcmp(gname[g], u[i].key) != 0)) g++;
         if (g == ng) {
             if (ng == MAX_GROUPS) {
                 pj_fail(err, 413, "too_many_groups", "by", "more than %d groups", MAX_GROUPS);
                 goto fail;
             }
+            gorg[ng] = u[i].org;
             gname[ng++] = u[i].key;
         }
         gco2[g] += t;
@@ -643,7 +660,18 @@ int pj_carbon_emissions(pj_ctx *c, int year, const char *period, const char *by,
     pj_jw_arr(w);
     for (int g = 0; g < ng; g++) {
         pj_jw_obj(w);
-        pj_jw_kstr(w, "key", gname[g]);
+        if (k == 1) {
+            /* the use recorded without an organisation (a sector total): key and id null */
+            if (gorg[g]) {
+                pj_jw_kstr(w, "key", gname[g]);
+                pj_jw_kint(w, "organisation_id", gorg[g]);
+            } else {
+                pj_jw_knull(w, "key");
+                pj_jw_knull(w, "organisation_id");
+            }
+        } else {
+            pj_jw_kstr(w, "key", gname[g]);
+        }
         pj_jw_knum(w, "t_co2e", gco2[g]);
         pj_jw_knum(w, "tce", gce[g]);
         pj_jw_knum(w, "share", tot > 0 ? gco2[g] / tot * 100.0 : 0);

@@ -1,6 +1,8 @@
 /* Energy use records after the carbon review: a use needs a known sector, a period that has
  * ended (Beijing's today) and more than nothing, else 422 at the field and nothing written; a
- * record is corrected (PATCH with its version) and removed (DELETE), each audited. */
+ * record is corrected (PATCH with its version) and removed (DELETE), each audited; emissions
+ * refuse a period outside their year and name the use without an organisation by null, not a
+ * Chinese text. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,6 +218,53 @@ TEST_T(carbon_energy_corrected_and_removed_with_version, 60)
     th_stop(&s);
 }
 
+TEST_T(carbon_emissions_refuse_a_period_outside_the_year, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demo(&s);
+    char tok[80];
+    th_login(&s, "viewer", s.demo_pw, tok);
+    static const char *const bad[] = {"year=2024&period=2025-01", "year=2024&period=2023",
+                                      "year=2024&period=2025Q1", "year=2024&period=24-01",
+                                      "year=2024&period=2024-13"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char path[128];
+        snprintf(path, sizeof path, "/api/v1/carbon/emissions?%s", bad[i]);
+        json_t *o = call(&s, "GET", tok, path, NULL, 400);
+        CHECK_STR(th_err_code(o), "bad_query");
+        CHECK_STR(th_err_field(o), "period");
+        json_decref(o);
+    }
+    json_t *o =
+        call(&s, "GET", tok, "/api/v1/carbon/emissions?year=2024&period=2024-01", NULL, 200);
+    CHECK(th_int(o, "rows") > 0);
+    CHECK_STR(th_str(o, "period"), "2024-01");
+    json_decref(o);
+    /* by organisation: the use without one is null (the client names it), the others their
+     * organisation's id and name */
+    o = call(&s, "GET", tok, "/api/v1/carbon/emissions?year=2024&by=organisation", NULL, 200);
+    json_t *groups = json_object_get(o, "groups"), *g;
+    size_t i;
+    int none = 0, named = 0;
+    json_array_foreach(groups, i, g)
+    {
+        json_t *key = json_object_get(g, "key"), *org = json_object_get(g, "organisation_id");
+        if (json_is_null(key)) {
+            CHECK(json_is_null(org));
+            none++;
+        } else {
+            CHECK(json_is_string(key) && json_integer_value(org) > 0);
+            CHECK(strstr(json_string_value(key), "未关联") == NULL);
+            named++;
+        }
+    }
+    CHECK_INT(none, 1);
+    CHECK_INT(named, 6);
+    json_decref(o);
+    th_stop(&s);
+}
+
 /* The command line corrects and removes a record as the API does. */
 TEST_T(cli_carbon_energy_update_and_delete, 60)
 {
@@ -258,4 +307,6 @@ TEST_T(cli_carbon_energy_update_and_delete, 60)
     CHECK_INT(RUN(out, "carbon", "energy-update", "999", "--json", "{\"quantity\":1}", "--db", db),
               1);
     CHECK(strstr(out, "not_found") != NULL || strstr(out, "no energy use") != NULL);
+    CHECK_INT(RUN(out, "carbon", "emissions", "--year", "2024", "--period", "2025-01", "--db", db),
+              1);
 }

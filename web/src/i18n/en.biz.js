@@ -279,6 +279,7 @@ export default {
       periodHint: 'A year (2024), half (2024H1), quarter (2024Q3) or month (2024-08); periods of one organisation, sector and energy may not overlap',
       sourceHint: 'e.g. the utility bill',
       recorded: 'Recorded: {t} t CO₂e, {tce} tce',
+      noOrgGroup: '(no organisation)',
     },
     ec: {
       kpi: { zone_enterprises: 'Zone enterprises', streamers: 'Streamers', avg_followers: 'Avg followers', studios: 'Shared studios', sessions: 'Sessions', hours: 'Hours live', orders: 'Orders', gmv: 'GMV (yuan)' },

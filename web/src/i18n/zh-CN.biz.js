@@ -278,6 +278,7 @@ export default {
       periodHint: '年（2024）、半年（2024H1）、季度（2024Q3）或月（2024-08）；同一单位、行业和能源的期间不能重叠',
       sourceHint: '如：电力公司账单',
       recorded: '已录入：{t} 吨 CO₂e，{tce} 吨标准煤',
+      noOrgGroup: '（未关联单位）',
     },
     ec: {
       kpi: { zone_enterprises: '功能区企业', streamers: '主播', avg_followers: '平均粉丝', studios: '共享直播间', sessions: '直播场次', hours: '直播时长（小时）', orders: '订单', gmv: '成交额（元）' },
