@@ -281,6 +281,10 @@ static int c_intensity(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
     if (y < 0) return cli_usage("carbon intensity --year YYYY [--region R]");
     return pj_carbon_intensity(&s->ctx, cli_opt(a, "region"), y, w, &s->err);
 }
+static int c_intensity_years(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_carbon_intensity_years(&s->ctx, cli_opt(a, "region"), w, &s->err);
+}
 
 int cli_carbon(cli *a)
 {
@@ -293,6 +297,7 @@ int cli_carbon(cli *a)
                                 {"energy-delete", 0, c_energy_delete, 3},
                                 {"emissions", 0, c_emissions},
                                 {"intensity", 0, c_intensity},
+                                {"intensity-years", 0, c_intensity_years},
                                 {NULL, 0, NULL}};
     return run(a, subs, "factors");
 }

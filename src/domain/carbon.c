@@ -753,33 +753,41 @@ static const char *year_sources(const year_energy *y)
                                     : "none";
 }
 
-int pj_carbon_intensity(pj_ctx *c, const char *region, int year, pj_jw *w, pj_err *err)
+/* The same in one word: both, indicator, use, none. */
+static const char *year_source_word(const year_energy *y)
 {
-    if (!region) region = PJ_IND_DISTRICT;
-    year_energy y1, y0;
-    int started = pj_db_read_begin(c->db);
-    int rc = year_energy_load(c, region, year, &y1, err) ||
-             year_energy_load(c, region, year - 1, &y0, err);
-    pj_db_read_end(c->db, started);
-    if (rc) return -1;
-    if (!y1.has_gdp || !y0.has_gdp || !(y1.has_ind || y1.has_use) || !(y0.has_ind || y0.has_use))
-        return pj_fail(err, 404, "missing_value", "year", "%s needs gdp and energy for %d and %d",
-                       region, year, year - 1);
+    return y->has_ind && y->has_use ? "both"
+           : y->has_ind             ? "indicator"
+           : y->has_use             ? "use"
+                                    : "none";
+}
+
+enum { INT_OK, INT_MISSING, INT_NOT_COMPARABLE };
+
+/* Whether year (y1) and the year before (y0) compare: both have GDP and some energy, and
+ * from one source (*ind 1: the statistics bureau's total; 0: the recorded use) */
+static int intensity_case(const year_energy *y1, const year_energy *y0, int *ind)
+{
+    if (!y1->has_gdp || !y0->has_gdp || !(y1->has_ind || y1->has_use) ||
+        !(y0->has_ind || y0->has_use))
+        return INT_MISSING;
     /* both years from the same source: the statistics bureau's total when both years have it,
      * else the recorded use when both have that; one year's total against the other's sum of
      * a few organisations' use is no decline */
-    int ind = y1.has_ind && y0.has_ind;
-    if (!ind && !(y1.has_use && y0.has_use))
-        return pj_fail(err, 422, "not_comparable", "year",
-                       "the energy of %d and %d comes from different sources (%d: %s; %d: %s);"
-                       " enter energy_consumption for %d to compare",
-                       year, year - 1, year, year_sources(&y1), year - 1, year_sources(&y0),
-                       y1.has_ind ? year - 1 : year);
-    double e1 = ind ? y1.ind : y1.use, e0 = ind ? y0.ind : y0.use;
-    double i1 = e1 / y1.gdp, i0 = e0 / y0.gdp;
+    *ind = y1->has_ind && y0->has_ind;
+    if (!*ind && !(y1->has_use && y0->has_use)) return INT_NOT_COMPARABLE;
+    return INT_OK;
+}
+
+static void intensity_write(pj_jw *w, const char *region, int year, const year_energy *y1,
+                            const year_energy *y0, int ind, int listed)
+{
+    double e1 = ind ? y1->ind : y1->use, e0 = ind ? y0->ind : y0->use;
+    double i1 = e1 / y1->gdp, i0 = e0 / y0->gdp;
     pj_jw_obj(w);
     pj_jw_kstr(w, "region", region);
     pj_jw_kint(w, "year", year);
+    if (listed) pj_jw_kbool(w, "comparable", 1);
     pj_jw_kstr(w, "unit", "tce per 10,000 yuan");
     pj_jw_knum(w, "intensity", i1);
     pj_jw_knum(w, "previous", i0);
@@ -790,9 +798,92 @@ int pj_carbon_intensity(pj_ctx *c, const char *region, int year, pj_jw *w, pj_er
     pj_jw_knum(w, "previous_energy_tce", e0);
     pj_jw_key(w, "sources");
     pj_jw_arr(w);
-    int64_t all[4] = {y1.gdp_id, ind ? y1.ind_id : 0, y0.gdp_id, ind ? y0.ind_id : 0};
+    int64_t all[4] = {y1->gdp_id, ind ? y1->ind_id : 0, y0->gdp_id, ind ? y0->ind_id : 0};
     for (int i = 0; i < 4; i++)
         if (all[i]) pj_jw_int(w, all[i]);
+    pj_jw_arr_end(w);
+    pj_jw_obj_end(w);
+}
+
+/* The year whose energy_consumption would make year and year − 1 compare. */
+static int needs_indicator(const year_energy *y1, int year)
+{
+    return y1->has_ind ? year - 1 : year;
+}
+
+int pj_carbon_intensity(pj_ctx *c, const char *region, int year, pj_jw *w, pj_err *err)
+{
+    if (!region) region = PJ_IND_DISTRICT;
+    year_energy y1, y0;
+    int started = pj_db_read_begin(c->db);
+    int rc = year_energy_load(c, region, year, &y1, err) ||
+             year_energy_load(c, region, year - 1, &y0, err);
+    pj_db_read_end(c->db, started);
+    if (rc) return -1;
+    int ind = 0;
+    switch (intensity_case(&y1, &y0, &ind)) {
+    case INT_MISSING:
+        return pj_fail(err, 404, "missing_value", "year", "%s needs gdp and energy for %d and %d",
+                       region, year, year - 1);
+    case INT_NOT_COMPARABLE:
+        return pj_fail(err, 422, "not_comparable", "year",
+                       "the energy of %d and %d comes from different sources (%d: %s; %d: %s);"
+                       " enter energy_consumption for %d to compare",
+                       year, year - 1, year, year_sources(&y1), year - 1, year_sources(&y0),
+                       needs_indicator(&y1, year));
+    }
+    intensity_write(w, region, year, &y1, &y0, ind, 0);
+    return 0;
+}
+
+#define MAX_YEARS 200
+
+int pj_carbon_intensity_years(pj_ctx *c, const char *region, pj_jw *w, pj_err *err)
+{
+    if (!region) region = PJ_IND_DISTRICT;
+    int started = pj_db_read_begin(c->db);
+    /* the years with the region's GDP: a year and the one before both need it */
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT DISTINCT v.year FROM indicator_values v JOIN indicators i"
+                               " ON i.id = v.indicator_id WHERE i.code = 'gdp' AND v.region = ?"
+                               " AND v.period_kind = 'Y' ORDER BY v.year",
+                               err);
+    if (!s) {
+        pj_db_read_end(c->db, started);
+        return -1;
+    }
+    pj_stmt_text(s, 1, region);
+    int years[MAX_YEARS], n = 0, rc;
+    while ((rc = pj_stmt_step(s, err)) == 1)
+        if (n < MAX_YEARS) years[n++] = (int)pj_col_int(s, 0);
+    pj_stmt_done(s);
+    year_energy *ye = pj_arena_calloc(c->arena, (size_t)(n ? n : 1), sizeof *ye);
+    for (int i = 0; rc == 0 && i < n; i++)
+        if (year_energy_load(c, region, years[i], &ye[i], err)) rc = -1;
+    pj_db_read_end(c->db, started);
+    if (rc < 0) return -1;
+    pj_jw_obj(w);
+    pj_jw_kstr(w, "region", region);
+    pj_jw_key(w, "items");
+    pj_jw_arr(w);
+    for (int i = 1; i < n; i++) {
+        if (years[i - 1] != years[i] - 1) continue;
+        const year_energy *y1 = &ye[i], *y0 = &ye[i - 1];
+        int ind = 0, k = intensity_case(y1, y0, &ind);
+        if (k == INT_MISSING) continue; /* no data for the year: not listed */
+        if (k == INT_OK) {
+            intensity_write(w, region, years[i], y1, y0, ind, 1);
+            continue;
+        }
+        pj_jw_obj(w);
+        pj_jw_kstr(w, "region", region);
+        pj_jw_kint(w, "year", years[i]);
+        pj_jw_kbool(w, "comparable", 0);
+        pj_jw_kstr(w, "energy_source", year_source_word(y1));
+        pj_jw_kstr(w, "previous_energy_source", year_source_word(y0));
+        pj_jw_kint(w, "needs_energy_consumption", needs_indicator(y1, years[i]));
+        pj_jw_obj_end(w);
+    }
     pj_jw_arr_end(w);
     pj_jw_obj_end(w);
     return 0;

@@ -42,6 +42,10 @@ int pj_carbon_emissions(pj_ctx *c, int year, const char *period, const char *by,
  * have it, else (for the district) the sum of energy use when both have some; one year with only
  * the one and the other only the other is 422 not_comparable. GDP is the indicator gdp (亿元). */
 int pj_carbon_intensity(pj_ctx *c, const char *region, int year, pj_jw *w, pj_err *err);
+/* Every year the intensity can be asked for (GDP and some energy for it and the year before),
+ * ascending: {region, items: [the intensity with comparable: true | {year, comparable: false,
+ * energy_source, previous_energy_source (both|indicator|use), needs_energy_consumption}]}. */
+int pj_carbon_intensity_years(pj_ctx *c, const char *region, pj_jw *w, pj_err *err);
 
 /* Tonnes CO₂e and tce of one quantity of energy_type used during period (0 ok, -1 err). */
 int pj_carbon_convert(pj_ctx *c, const char *energy_type, const char *period, double quantity,

@@ -234,6 +234,15 @@ static int h_intensity(pj_req *r)
     return pj_carbon_intensity(&r->ctx, region, (int)year, &r->w, &r->err);
 }
 
+static int h_intensity_years(pj_req *r)
+{
+    static const char *const acc[] = {"region", NULL};
+    const char *region = NULL;
+    return pj_h_q_only(r, acc) || pj_h_q_str(r, "region", &region)
+               ? -1
+               : pj_carbon_intensity_years(&r->ctx, region, &r->w, &r->err);
+}
+
 #define WRITE R_DISTRICT
 
 const pj_route pj_routes_indicators[] = {
@@ -268,6 +277,8 @@ const pj_route pj_routes_indicators[] = {
      "Tonnes CO2e and tce by sector, organisation or energy type"},
     {"GET", "/api/v1/carbon/intensity", h_intensity, R_ALL,
      "Energy per 10,000 yuan of GDP and its decline"},
+    {"GET", "/api/v1/carbon/intensity/years", h_intensity_years, R_ALL,
+     "Every year with the intensity's data: its intensity, or why the two years do not compare"},
 };
 const int pj_routes_indicators_count =
     (int)(sizeof pj_routes_indicators / sizeof pj_routes_indicators[0]);

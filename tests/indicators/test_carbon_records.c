@@ -2,7 +2,7 @@
  * ended (Beijing's today) and more than nothing, else 422 at the field and nothing written; a
  * record is corrected (PATCH with its version) and removed (DELETE), each audited; emissions
  * refuse a period outside their year and name the use without an organisation by null, not a
- * Chinese text. */
+ * Chinese text; the intensity's years are listed so that a client asks only for those. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -265,6 +265,61 @@ TEST_T(carbon_emissions_refuse_a_period_outside_the_year, 60)
     th_stop(&s);
 }
 
+TEST_T(carbon_intensity_years_lists_only_years_with_data, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demo(&s);
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    /* each listed year answers as GET /carbon/intensity does; the years with GDP but no energy
+     * (a 404 there) are not listed */
+    json_t *o = call(&s, "GET", off, "/api/v1/carbon/intensity/years", NULL, 200);
+    json_t *items = json_object_get(o, "items");
+    CHECK(json_array_size(items) >= 1);
+    size_t i;
+    json_t *it;
+    int listed[3000] = {0};
+    json_array_foreach(items, i, it)
+    {
+        int y = (int)th_int(it, "year");
+        listed[y] = 1;
+        CHECK(json_is_true(json_object_get(it, "comparable")));
+        char path[96];
+        snprintf(path, sizeof path, "/api/v1/carbon/intensity?year=%d", y);
+        json_t *one = call(&s, "GET", off, path, NULL, 200);
+        CHECK_NEAR(num(it, "intensity"), num(one, "intensity"), 0);
+        CHECK_NEAR(num(it, "decline_rate_rounded"), num(one, "decline_rate_rounded"), 0);
+        CHECK_STR(th_str(it, "energy_from"), th_str(one, "energy_from"));
+        json_decref(one);
+    }
+    json_decref(o);
+    for (int y = 2015; y <= 2030; y++) {
+        if (listed[y]) continue;
+        char path[96];
+        snprintf(path, sizeof path, "/api/v1/carbon/intensity?year=%d", y);
+        o = NULL;
+        int st = th_call(&s, "GET", path, off, NULL, &o);
+        if (st != 404) t_fail(__FILE__, __LINE__, "%d is not listed but answers %d", y, st);
+        json_decref(o);
+    }
+    /* 2024's GDP: 2024 has only the recorded use, 2023 only the bureau's total — listed as not
+     * comparable, with each year's source and the year that needs energy_consumption */
+    json_decref(call(&s, "POST", off, "/api/v1/indicators/values",
+                     "{\"code\":\"gdp\",\"period\":\"2024\",\"value\":550}", 201));
+    o = call(&s, "GET", off, "/api/v1/carbon/intensity/years", NULL, 200);
+    items = json_object_get(o, "items");
+    it = json_array_get(items, json_array_size(items) - 1);
+    CHECK_INT(th_int(it, "year"), 2024);
+    CHECK(json_is_false(json_object_get(it, "comparable")));
+    CHECK_STR(th_str(it, "energy_source"), "use");
+    CHECK_STR(th_str(it, "previous_energy_source"), "indicator");
+    CHECK_INT(th_int(it, "needs_energy_consumption"), 2024);
+    json_decref(o);
+    json_decref(call(&s, "GET", off, "/api/v1/carbon/intensity/years?year=2024", NULL, 400));
+    th_stop(&s);
+}
+
 /* The command line corrects and removes a record as the API does. */
 TEST_T(cli_carbon_energy_update_and_delete, 60)
 {
@@ -309,4 +364,6 @@ TEST_T(cli_carbon_energy_update_and_delete, 60)
     CHECK(strstr(out, "not_found") != NULL || strstr(out, "no energy use") != NULL);
     CHECK_INT(RUN(out, "carbon", "emissions", "--year", "2024", "--period", "2025-01", "--db", db),
               1);
+    CHECK_INT(RUN(out, "carbon", "intensity-years", "--db", db), 0);
+    CHECK(strstr(out, "\"items\": []") != NULL);
 }
