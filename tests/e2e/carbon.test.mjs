@@ -2,6 +2,8 @@
 // officer records a use (its emissions said), a period overlapping it is refused at the
 // period field in Chinese and writes nothing; the year's emissions include the new use; a
 // township officer reads without the button. Years are relative to the records added here.
+// The dialog opens empty and its untouched save is refused at its fields (the quantity among
+// them) without a request; a record is corrected and deleted from its row.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, apiGet, choose, DEMO_PW } from './lib.mjs';
@@ -79,5 +81,114 @@ test('energy use: the year\'s records, one recorded (emissions said), an overlap
   await town.page.goto('/development/carbon');
   await town.page.getByTestId('energy-records').getByText(`${year} 年用能记录`).waitFor();
   assert.equal(await town.page.getByTestId('energy-add').count(), 0);
+  await town.context.close();
+});
+
+/** The energy use writes a page sends. */
+function energyWrites(page) {
+  const sent = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/api/v1/carbon/energy') && r.method() !== 'GET') sent.push(`${r.method()} ${new URL(r.url()).pathname}`);
+  });
+  return sent;
+}
+
+test('录入用能 opens empty; saved untouched it is refused at the quantity and the other fields, and nothing is sent', { timeout: 120000 }, async () => {
+  const { context, page } = await openPage(browser, { width: 1366, height: 900 });
+  await login(page, 'officer', DEMO_PW);
+  const sent = energyWrites(page);
+  const before2024 = await energyOf(page, 2024);
+  await page.goto('/development/carbon');
+  const card = page.getByTestId('energy-records');
+  await card.getByText('2024 年用能记录').waitFor();
+  await card.getByTestId('energy-add').click();
+  const dlg = page.getByRole('dialog', { name: '录入用能' });
+  await dlg.getByTestId('energy-save').waitFor();
+  // nothing chosen for the user: no sector, period, energy type or quantity
+  assert.equal(await dlg.getByTestId('energy-period').inputValue(), '');
+  assert.equal(await dlg.getByTestId('energy-quantity').locator('input').inputValue(), '');
+  for (const id of ['energy-sector', 'energy-type']) {
+    // an Element Plus select without a value shows its placeholder greyed (is-transparent)
+    await dlg.getByTestId(id).locator('.el-select__placeholder.is-transparent').getByText('请选择', { exact: true }).waitFor();
+  }
+  await dlg.getByTestId('energy-save').click();
+  const fieldError = (label) => dlg.locator('.el-form-item', { has: page.locator('.el-form-item__label', { hasText: new RegExp(`^${label}$`) }) }).locator('.el-form-item__error');
+  await fieldError('用量').getByText('请填写大于 0 的用量').waitFor();
+  for (const label of ['行业', '期间', '能源']) await fieldError(label).getByText('请选择或填写').waitFor();
+  await shot(page, '63-energy-untouched');
+  // the reviewer's: a quantity of 0 with everything else chosen is refused as well
+  await choose(page, dlg.getByTestId('energy-sector'), '工业');
+  await dlg.getByTestId('energy-period').fill('2024-01');
+  await choose(page, dlg.getByTestId('energy-type'), '煤炭（t）');
+  await dlg.getByTestId('energy-quantity').locator('input').fill('0');
+  await dlg.getByTestId('energy-save').click();
+  await fieldError('用量').getByText('请填写大于 0 的用量').waitFor();
+  for (const label of ['行业', '期间', '能源']) await fieldError(label).waitFor({ state: 'detached' });
+  await dlg.getByRole('button', { name: '取消' }).click();
+  assert.deepEqual(sent, [], 'no energy use sent');
+  assert.equal((await energyOf(page, 2024)).length, before2024.length);
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
+
+test('a record corrected (编辑, its version sent) and deleted (删除) from its row; the emissions follow', { timeout: 120000 }, async () => {
+  const { context, page } = await openPage(browser, { width: 1366, height: 900 });
+  await login(page, 'officer', DEMO_PW);
+  const sent = energyWrites(page);
+  await page.goto('/development/carbon');
+  const card = page.getByTestId('energy-records');
+  await card.getByText('2024 年用能记录').waitFor();
+  const em0 = await apiGet(page, '/carbon/emissions?year=2024&by=sector');
+  // a transport sector total of diesel in May 2024
+  await card.getByTestId('energy-add').click();
+  const add = page.getByRole('dialog', { name: '录入用能' });
+  await choose(page, add.getByTestId('energy-sector'), '交通');
+  await add.getByTestId('energy-period').fill('2024-05');
+  await choose(page, add.getByTestId('energy-type'), '柴油（L）');
+  await add.getByTestId('energy-quantity').locator('input').fill('800');
+  await add.getByTestId('energy-save').click();
+  await page.getByText(/^已录入：/).first().waitFor();
+  const mine = (await energyOf(page, 2024)).find((r) => r.sector === 'transport' && r.energy_type === 'diesel');
+  assert.ok(mine && mine.quantity === 800 && mine.version === 1, JSON.stringify(mine));
+
+  // corrected: the quarter, 2,500 L
+  await card.getByTestId('energy-edit-' + mine.id).click();
+  const edit = page.getByRole('dialog', { name: '修改用能记录' });
+  assert.equal(await edit.getByTestId('energy-period').inputValue(), '2024-05');
+  assert.equal(await edit.getByTestId('energy-quantity').locator('input').inputValue(), '800');
+  await edit.getByTestId('energy-period').fill('2024Q2');
+  await edit.getByTestId('energy-quantity').locator('input').fill('2500');
+  await shot(page, '64-energy-correct');
+  await edit.getByTestId('energy-save').click();
+  await page.getByText(/^已修改：.+ 吨 CO₂e，.+ 吨标准煤$/).waitFor();
+  const fixed = await apiGet(page, `/carbon/energy/${mine.id}`);
+  assert.equal(fixed.period, '2024Q2');
+  assert.equal(fixed.quantity, 2500);
+  assert.equal(fixed.version, 2);
+  await card.getByTestId('energy-table').locator('.el-table__body-wrapper tr', { hasText: '2024Q2' }).filter({ hasText: '交通' }).waitFor();
+  const em1 = await apiGet(page, '/carbon/emissions?year=2024&by=sector');
+  assert.ok(Math.abs(em1.total_t_co2e - em0.total_t_co2e - fixed.t_co2e) < 1e-6);
+
+  // deleted, after the confirmation
+  await card.getByTestId('energy-delete-' + mine.id).click();
+  const box = page.getByRole('dialog', { name: '删除用能记录' });
+  await box.getByText('2024Q2', { exact: false }).waitFor();
+  await box.getByRole('button', { name: '删除' }).click();
+  await page.getByText(/^已删除：2024Q2/).waitFor();
+  const gone = await page.request.get(`/api/v1/carbon/energy/${mine.id}`);
+  assert.equal(gone.status(), 404);
+  await card.getByTestId('energy-table').locator('.el-table__body-wrapper tr', { hasText: '2024Q2' }).filter({ hasText: '交通' }).waitFor({ state: 'detached' });
+  const em2 = await apiGet(page, '/carbon/emissions?year=2024&by=sector');
+  assert.ok(Math.abs(em2.total_t_co2e - em0.total_t_co2e) < 1e-6);
+  assert.deepEqual(sent, ['POST /api/v1/carbon/energy', `PATCH /api/v1/carbon/energy/${mine.id}`, `DELETE /api/v1/carbon/energy/${mine.id}`]);
+  assert.deepEqual(page.problems, []);
+  await context.close();
+
+  // a township officer has neither
+  const town = await openPage(browser);
+  await login(town.page, 'jinhaihu', DEMO_PW);
+  await town.page.goto('/development/carbon');
+  await town.page.getByTestId('energy-table').locator('.el-table__body-wrapper tr').first().waitFor();
+  assert.equal(await town.page.locator('[data-testid^="energy-edit-"], [data-testid^="energy-delete-"]').count(), 0);
   await town.context.close();
 });

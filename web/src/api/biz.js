@@ -51,6 +51,8 @@ export const dev = {
   intensity: (year) => get('/carbon/intensity', { year }),
   energy: (query) => getAll('/carbon/energy', query),
   addEnergy: (body) => post('/carbon/energy', body),
+  updateEnergy: (id, body) => patch(`/carbon/energy/${id}`, body),
+  deleteEnergy: (id, version) => del(`/carbon/energy/${id}?version=${encodeURIComponent(version)}`),
   bases: () => getAll('/ecommerce/bases'),
   studios: (base_id) => getAll('/ecommerce/studios', { base_id }),
   bookings: (query) => getAll('/ecommerce/bookings', query),
