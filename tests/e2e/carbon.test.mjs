@@ -3,10 +3,15 @@
 // period field in Chinese and writes nothing; the year's emissions include the new use; a
 // township officer reads without the button. Years are relative to the records added here.
 // The dialog opens empty and its untouched save is refused at its fields (the quantity among
-// them) without a request; a record is corrected and deleted from its row.
+// them) without a request; a record is corrected and deleted from its row. The charts: the
+// intensity's value axis from 0 and its decline rounded as the header, the use without an
+// organisation named in English, no request that fails on the page's load.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, apiGet, choose, DEMO_PW } from './lib.mjs';
+import { emissionsOption, intensityOption } from '../../web/src/utils/carbon.js';
+import zh from '../../web/src/i18n/zh-CN.js';
+import en from '../../web/src/i18n/en.js';
 
 let browser;
 before(async () => {
@@ -84,6 +89,14 @@ test('energy use: the year\'s records, one recorded (emissions said), an overlap
   await town.context.close();
 });
 
+/** The API requests of a page that failed (status 400 and above), as "METHOD path status". */
+function failedRequests(page) {
+  const failed = [];
+  page.on('response', (r) => {
+    if (r.url().includes('/api/') && r.status() >= 400) failed.push(`${r.request().method()} ${new URL(r.url()).pathname}${new URL(r.url()).search} ${r.status()}`);
+  });
+  return failed;
+}
 /** The energy use writes a page sends. */
 function energyWrites(page) {
   const sent = [];
@@ -191,4 +204,57 @@ test('a record corrected (编辑, its version sent) and deleted (删除) from it
   await town.page.getByTestId('energy-table').locator('.el-table__body-wrapper tr').first().waitFor();
   assert.equal(await town.page.locator('[data-testid^="energy-edit-"], [data-testid^="energy-delete-"]').count(), 0);
   await town.context.close();
+});
+
+test('the carbon charts: intensity from 0, the decline as the header rounds it, no failed request on load; by organisation in English', { timeout: 120000 }, async () => {
+  const { context, page } = await openPage(browser, { width: 1366, height: 900 });
+  await login(page, 'officer', DEMO_PW);
+  const failed = failedRequests(page); // from the carbon page's load on (the log-in page asks who is in: 401)
+  await page.goto('/development/carbon');
+  const years = (await apiGet(page, '/carbon/intensity/years')).items;
+  const rows = years.filter((x) => x.comparable);
+  assert.ok(rows.length > 0, 'the demo has a comparable year');
+  const latest = rows[rows.length - 1];
+  await page.getByTestId('intensity-latest').getByText(`下降 ${latest.decline_rate_rounded}%`).waitFor();
+  await page.getByTestId('carbon-intensity').locator('canvas').first().waitFor();
+  await page.getByTestId('carbon-emissions').locator('canvas').first().waitFor();
+  await page.waitForLoadState('networkidle');
+  assert.deepEqual(failed, [], 'every request of the page answered');
+
+  // the chart the page draws from these rows: bars from 0, the decline as the header has it
+  const option = intensityOption(rows, { intensity: 'i', unit: 'u', decline: 'd' });
+  assert.equal(option.yAxis[0].min, 0);
+  assert.notEqual(option.yAxis[0].scale, true);
+  const decline = option.series.find((x) => x.type === 'line');
+  assert.equal(decline.data[decline.data.length - 1], latest.decline_rate_rounded);
+  assert.equal(String(decline.data[decline.data.length - 1]), String(latest.decline_rate_rounded));
+
+  // by organisation: the use without one named in the console's language
+  const byOrg = await apiGet(page, '/carbon/emissions?year=2024&by=organisation');
+  const none = byOrg.groups.find((g) => g.key == null);
+  assert.ok(none && none.organisation_id === null, 'the use without an organisation is null');
+  const names = (table) => emissionsOption(byOrg.groups, (k) => k ?? table.dev.carbon.noOrgGroup).yAxis.data;
+  assert.ok(names(en).includes('(no organisation)'));
+  assert.ok(names(zh).includes('（未关联单位）'));
+  await page.evaluate(() => localStorage.setItem('pj_locale', 'en'));
+  await page.reload();
+  await page.getByTestId('carbon-emissions').getByText(/^Total /).waitFor();
+  const groupBy = page.getByTestId('carbon-emissions').locator('.el-select', { has: page.getByRole('combobox', { name: 'Group by' }) });
+  await choose(page, groupBy, 'Enterprise');
+  const chart = page.getByTestId('carbon-emissions').locator('.pj-chart');
+  await chart.locator('canvas').first().waitFor();
+  // the axis tooltip of each band names its group
+  const box = await chart.boundingBox();
+  const seen = new Set();
+  for (let y = 34; y < box.height - 26; y += 8) {
+    await page.mouse.move(box.x + 220, box.y + y);
+    await page.waitForTimeout(60);
+    seen.add((await chart.innerText()).split('\n')[0].trim());
+  }
+  assert.ok(seen.has('(no organisation)'), [...seen].join(' | '));
+  assert.ok(![...seen].some((x) => /未关联/.test(x)), [...seen].join(' | '));
+  await shot(page, '65-carbon-by-org-en');
+  assert.deepEqual(failed, []);
+  assert.deepEqual(page.problems, []);
+  await context.close();
 });

@@ -1,7 +1,6 @@
 // Errors in Chinese keep their numbers and dates (a tenancy larger than the warehouse has left;
 // a date in the future), date pickers refuse future days where the server would; the carbon
-// page asks for every year with GDP and shows each year's energy source or that it is not
-// comparable; a 429 at log-in says how long to wait, once; an error without a known code
+// page shows each year the server lists with its energy source or that it is not comparable; a 429 at log-in says how long to wait, once; an error without a known code
 // shows the server's words, never "错误代码 undefined".
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -107,12 +106,19 @@ describe('errors, dates and carbon', { timeout: 120000 }, () => {
     const { context, page } = await openPage(browser);
     await login(page, 'officer', DEMO_PW);
     const real = await apiGet(page, '/carbon/intensity?year=2023');
-    // 2022 answered as the server answers years whose sources differ, 2021 as one from recorded use
-    await page.route('**/api/v1/carbon/intensity?year=2022', (r) =>
-      r.fulfill({ status: 422, json: { error: { code: 'not_comparable', field: 'year', message: 'the energy of 2022 and 2021 comes from different sources (2022: only the indicator energy_consumption; 2021: only the sum of the recorded energy use); enter energy_consumption for 2021 to compare', request_id: 'e2e' } } }),
-    );
-    await page.route('**/api/v1/carbon/intensity?year=2021', (r) =>
-      r.fulfill({ json: { ...real, year: 2021, energy_from: 'sum of energy use', energy_tce: 2500, previous_energy_tce: 2600 } }),
+    // the years listed as the server lists them: 2022 as a year whose sources differ, 2021 as
+    // one from recorded use, 2023 as it is
+    await page.route('**/api/v1/carbon/intensity/years', (r) =>
+      r.fulfill({
+        json: {
+          region: '平谷区',
+          items: [
+            { ...real, comparable: true, year: 2021, energy_from: 'sum of energy use', energy_tce: 2500, previous_energy_tce: 2600 },
+            { region: '平谷区', year: 2022, comparable: false, energy_source: 'indicator', previous_energy_source: 'use', needs_energy_consumption: 2021 },
+            { ...real, comparable: true },
+          ],
+        },
+      }),
     );
     await page.goto('/development/carbon');
     const years = page.getByTestId('intensity-years');

@@ -53,6 +53,7 @@ export const dev = {
   addEnergy: (body) => post('/carbon/energy', body),
   updateEnergy: (id, body) => patch(`/carbon/energy/${id}`, body),
   deleteEnergy: (id, version) => del(`/carbon/energy/${id}?version=${encodeURIComponent(version)}`),
+  intensityYears: () => get('/carbon/intensity/years'),
   bases: () => getAll('/ecommerce/bases'),
   studios: (base_id) => getAll('/ecommerce/studios', { base_id }),
   bookings: (query) => getAll('/ecommerce/bookings', query),
