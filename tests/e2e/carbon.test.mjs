@@ -9,7 +9,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, apiGet, choose, DEMO_PW } from './lib.mjs';
-import { emissionsOption, intensityOption } from '../../web/src/utils/carbon.js';
+import { readFileSync } from 'node:fs';
+import { SECTORS, emissionsOption, intensityOption } from '../../web/src/utils/carbon.js';
 import zh from '../../web/src/i18n/zh-CN.js';
 import en from '../../web/src/i18n/en.js';
 
@@ -257,4 +258,13 @@ test('the carbon charts: intensity from 0, the decline as the header rounds it, 
   assert.deepEqual(failed, []);
   assert.deepEqual(page.problems, []);
   await context.close();
+});
+
+test('the dialog offers the sectors the API takes (src/domain/carbon.c), each named in both languages', () => {
+  const c = readFileSync(new URL('../../src/domain/carbon.c', import.meta.url), 'utf8');
+  const m = /pj_carbon_sectors\[\]\s*=\s*\{([^}]*)\}/.exec(c);
+  assert.ok(m, 'pj_carbon_sectors in carbon.c');
+  const api = [...m[1].matchAll(/"([a-z_]+)"/g)].map((x) => x[1]);
+  assert.deepEqual(SECTORS, api);
+  for (const table of [zh, en]) for (const s of SECTORS) assert.equal(typeof table.dev.carbon.sectors[s], 'string', s);
 });
