@@ -148,7 +148,7 @@ int pj_centre_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     int has_ll = 0;
     if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_enum(body, "kind", 1, kinds, &kind, err) < 0 ||
-        pj_in_str(body, "name", 1, 1, 64, &name, err) < 0 ||
+        pj_in_text(body, "name", 1, 1, 64, &name, err) < 0 ||
         pj_in_int(body, "region_id", 1, 1, INT64_MAX, &region, err) < 0 ||
         (has_ll = pj_in_num(body, "lat", 0, -90, 90, &lat, err)) < 0 ||
         pj_in_num(body, "lon", has_ll, -180, 180, &lon, err) < 0 ||
@@ -244,7 +244,7 @@ int pj_centre_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     double lat = pj_col_double(s, 6), lon = pj_col_double(s, 7);
     pj_stmt_done(s);
     int has_ll;
-    if (pj_in_str(body, "name", 0, 1, 64, &name, err) < 0 ||
+    if (pj_in_text(body, "name", 0, 1, 64, &name, err) < 0 ||
         pj_in_enum(body, "status", 0, statuses, &status, err) < 0 ||
         in_checklist(c, body, base, &cl, err) < 0 ||
         pj_in_int(body, "capacity", 0, 0, 100000, &cap, err) < 0 ||

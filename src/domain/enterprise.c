@@ -259,8 +259,8 @@ int pj_ent_calendar_set(pj_ctx *c, json_t *body, pj_jw *w, int *created, pj_err 
         pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_str(body, "day", 1, 10, 10, &day, err) < 0 ||
         pj_in_enum(body, "kind", 1, kinds, &kind, err) < 0 ||
-        pj_in_str(body, "name", 0, 0, 64, &name, err) < 0 ||
-        pj_in_str(body, "source", 0, 1, 32, &source, err) < 0)
+        pj_in_text(body, "name", 0, 0, 64, &name, err) < 0 ||
+        pj_in_text(body, "source", 0, 1, 32, &source, err) < 0)
         return -1;
     int y, m, dd;
     if (pj_cal_parse(day, &d))

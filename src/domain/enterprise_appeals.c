@@ -255,7 +255,7 @@ int pj_ent_signup_create(pj_ctx *c, int64_t day_id, json_t *body, pj_jw *w, pj_e
     const char *topic;
     int64_t org, town;
     if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
-        pj_in_str(body, "topic", 1, 1, 500, &topic, err) < 0 ||
+        pj_in_text(body, "topic", 1, 1, 500, &topic, err) < 0 ||
         ent_acting_org(c, body, &org, &town, err))
         return -1;
     pj_stmt *s =

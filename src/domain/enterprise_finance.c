@@ -791,7 +791,7 @@ int pj_ent_need_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_num(body, "amount_wan", 1, 0.01, 1e6, &amount, err) < 0 ||
         pj_in_int(body, "term_months", 1, 1, 360, &term, err) < 0 ||
-        pj_in_str(body, "purpose", 1, 1, 500, &purpose, err) < 0 ||
+        pj_in_text(body, "purpose", 1, 1, 500, &purpose, err) < 0 ||
         ent_acting_org(c, body, &org, &town, err))
         return -1;
     if (pj_db_begin(c->db, err)) return -1;

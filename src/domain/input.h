@@ -12,6 +12,12 @@
 
 int pj_in_str(json_t *o, const char *key, int required, size_t min_chars, size_t max_chars,
               const char **out, pj_err *err);
+/* pj_in_str for a name, a title or a text a person reads: a value of white space only
+ * (spaces, tabs, line breaks, the ideographic space U+3000, …) is refused too, 422 on the key
+ * (missing_field when at least one character is required, else invalid_value); an empty
+ * string stays as pj_in_str judges it. */
+int pj_in_text(json_t *o, const char *key, int required, size_t min_chars, size_t max_chars,
+               const char **out, pj_err *err);
 int pj_in_int(json_t *o, const char *key, int required, int64_t min, int64_t max, int64_t *out,
               pj_err *err);
 int pj_in_num(json_t *o, const char *key, int required, double min, double max, double *out,

@@ -606,3 +606,64 @@ TEST(enterprise_review_calendar_created_and_years)
     json_decref(o);
     th_stop(&s);
 }
+
+/* Regression: names and texts of spaces only were taken — a calendar day's name and source, a
+ * reception-day sign-up's topic, a financing need's purpose. Each is 422 on its field now
+ * (spaces, tabs and line breaks, the ideographic space U+3000), writing nothing; an empty
+ * calendar name (no name) stays allowed. */
+TEST(enterprise_blank_texts_refused)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], jd[80], path[96], body[200], before[TH_FINGERPRINT_SIZE],
+        after[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    json_t *o;
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/calendar", off,
+                      "{\"day\":\"2099-01-01\",\"kind\":\"holiday\",\"name\":\"\"}", &o),
+              201);
+    CHECK_STR(th_str(o, "name"), "");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/reception-days", off, "{\"year\":2099}", &o),
+              201);
+    long long day = th_int(json_array_get(json_object_get(o, "created"), 0), "id");
+    json_decref(o);
+    static const char *const blanks[] = {" ", "   ", "\\t\\n ", "\u3000", " \u3000\u00a0 "};
+    th_fingerprint(&s, before, sizeof before);
+    for (int i = 0; i < 5; i++) {
+        snprintf(body, sizeof body, "{\"day\":\"2099-02-01\",\"kind\":\"holiday\",\"name\":\"%s\"}",
+                 blanks[i]);
+        CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/calendar", off, body, &o), 422);
+        CHECK_STR(th_err_field(o), "name");
+        json_decref(o);
+        snprintf(
+            body, sizeof body,
+            "{\"day\":\"2099-02-01\",\"kind\":\"holiday\",\"name\":\"春节\",\"source\":\"%s\"}",
+            blanks[i]);
+        CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/calendar", off, body, &o), 422);
+        CHECK_STR(th_err_field(o), "source");
+        json_decref(o);
+        snprintf(body, sizeof body, "{\"topic\":\"%s\"}", blanks[i]);
+        snprintf(path, sizeof path, "/api/v1/enterprise/reception-days/%lld/signups", day);
+        CHECK_INT(th_call(&s, "POST", path, jd, body, &o), 422);
+        CHECK_STR(th_err_field(o), "topic");
+        CHECK_STR(th_err_code(o), "missing_field");
+        json_decref(o);
+        snprintf(body, sizeof body, "{\"amount_wan\":100,\"term_months\":12,\"purpose\":\"%s\"}",
+                 blanks[i]);
+        CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/financing-needs", jd, body, &o), 422);
+        CHECK_STR(th_err_field(o), "purpose");
+        json_decref(o);
+    }
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    /* text with spaces around it is text */
+    snprintf(path, sizeof path, "/api/v1/enterprise/reception-days/%lld/signups", day);
+    CHECK_INT(th_call(&s, "POST", path, jd, "{\"topic\":\" 用地 \"}", NULL), 201);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/calendar", off,
+                      "{\"day\":\"2099-02-01\",\"kind\":\"holiday\",\"name\":\"\u3000春节\"}",
+                      NULL),
+              201);
+    th_stop(&s);
+}

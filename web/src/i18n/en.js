@@ -651,6 +651,7 @@ export default {
     before: '{a} is before {b}',
     retryIn: 'Too many log-in attempts; try again in {a} s',
     serverSaid: 'Not done: {a}',
+    blank: 'must not be blank',
   },
   scenarios: {
     epidemic: 'Epidemic',

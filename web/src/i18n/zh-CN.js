@@ -653,6 +653,7 @@ export default {
     before: '{a} 早于 {b}',
     retryIn: '登录尝试过于频繁，请 {a} 秒后再试',
     serverSaid: '操作未成功：{a}',
+    blank: '不能只有空格',
   },
   scenarios: {
     epidemic: '平疫',

@@ -29,6 +29,7 @@ const RULES = [
   [/must be (?:at least|>=) (-?[\d.]+)/, 'apiRules.min'],
   [/must be (?:at most|<=) (-?[\d.]+)/, 'apiRules.max'],
   [/have a cycle: (.*\S)/, 'apiRules.cycle'], // the steps' codes, e.g. S1 → S2 → S1
+  [/must not be blank/, 'apiRules.blank', true], // a text of spaces only
 ];
 
 /**
