@@ -225,6 +225,26 @@ int pj_ent_reception_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
     if (ent_check_version(c, "SELECT version FROM ent_reception_days WHERE id = ?", id, version,
                           "reception day", err))
         goto fail;
+    /* a day is held on its date: marking it held before (Beijing) would close its sign-ups */
+    if (state && !strcmp(state, "held")) {
+        pj_stmt *q =
+            pj_db_prepare(c->db, "SELECT held_on FROM ent_reception_days WHERE id = ?", err);
+        if (!q) goto fail;
+        pj_stmt_int(q, 1, id);
+        int rc = pj_stmt_step(q, err);
+        char held[11] = "", today[11];
+        if (rc == 1) snprintf(held, sizeof held, "%s", pj_col_text(q, 0));
+        pj_stmt_done(q);
+        if (rc < 0) goto fail;
+        pj_cal_format(pj_cal_local_day(pj_now()), today);
+        if (strcmp(held, today) > 0) {
+            pj_fail(err, 409, "day_ahead", "state",
+                    "the reception day %s has not come yet (today is %s, Beijing time): it can"
+                    " be marked held from that day on",
+                    held, today);
+            goto fail;
+        }
+    }
     char *before = pj_render_to_string(c, id, reception_render, err);
     if (!before) goto fail;
     pj_stmt *s = pj_db_prepare(c->db,

@@ -667,3 +667,70 @@ TEST(enterprise_blank_texts_refused)
               201);
     th_stop(&s);
 }
+
+/* Regression: a reception day still ahead could be marked held (200), which closes its
+ * sign-ups before it took place. Held is refused before the day's date (Beijing), 409
+ * day_ahead on `state`, writing nothing; on the day itself and after it is taken, and a day
+ * ahead may still be cancelled. */
+TEST(enterprise_reception_day_held_not_before_its_date)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], jd[80], path[96], sql[200], before[TH_FINGERPRINT_SIZE],
+        after[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    json_t *o;
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/calendar", off,
+                      "{\"day\":\"2099-01-01\",\"kind\":\"holiday\",\"name\":\"元旦\"}", &o),
+              201);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/reception-days", off, "{\"year\":2099}", &o),
+              201);
+    json_t *cr = json_object_get(o, "created");
+    long long ahead = th_int(json_array_get(cr, 0), "id"),
+              later = th_int(json_array_get(cr, 1), "id"),
+              today = th_int(json_array_get(cr, 2), "id");
+    json_decref(o);
+    th_fingerprint(&s, before, sizeof before);
+    snprintf(path, sizeof path, "/api/v1/enterprise/reception-days/%lld", ahead);
+    CHECK_INT(th_call(&s, "PATCH", path, off, "{\"version\":1,\"state\":\"held\"}", &o), 409);
+    CHECK_STR(th_err_code(o), "day_ahead");
+    CHECK_STR(th_err_field(o), "state");
+    CHECK(strstr(th_err_message(o), "2099-01-05") != NULL);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "PATCH", path, off,
+                      "{\"version\":1,\"state\":\"held\",\"minutes\":\"纪要\"}", &o),
+              409);
+    json_decref(o);
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    /* still open for sign-ups; its other fields change as before; cancelled is fine */
+    snprintf(path, sizeof path, "/api/v1/enterprise/reception-days/%lld/signups", ahead);
+    CHECK_INT(th_call(&s, "POST", path, jd, "{\"topic\":\"用电增容\"}", NULL), 201);
+    snprintf(path, sizeof path, "/api/v1/enterprise/reception-days/%lld", ahead);
+    CHECK_INT(th_call(&s, "PATCH", path, off, "{\"version\":1,\"leaders\":[\"区长\"]}", NULL), 200);
+    snprintf(path, sizeof path, "/api/v1/enterprise/reception-days/%lld", later);
+    CHECK_INT(th_call(&s, "PATCH", path, off, "{\"version\":1,\"state\":\"cancelled\"}", NULL),
+              200);
+    /* a day of today (Beijing) is held that day; one past, too */
+    snprintf(sql, sizeof sql,
+             "UPDATE ent_reception_days SET held_on = date('now', '+8 hours') WHERE id = %lld",
+             today);
+    th_sql_exec(&s, sql);
+    snprintf(path, sizeof path, "/api/v1/enterprise/reception-days/%lld", today);
+    CHECK_INT(th_call(&s, "PATCH", path, off, "{\"version\":1,\"state\":\"held\"}", &o), 200);
+    CHECK_STR(th_str(o, "state"), "held");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/reception-days", off, "{\"year\":2025}", &o),
+              201);
+    json_decref(o);
+    long long past = th_sql_int(&s, "SELECT id FROM ent_reception_days WHERE held_on ="
+                                    " (SELECT MIN(held_on) FROM ent_reception_days)");
+    snprintf(sql, sizeof sql, "SELECT version FROM ent_reception_days WHERE id = %lld", past);
+    char body[64];
+    snprintf(body, sizeof body, "{\"version\":%lld,\"state\":\"held\"}", th_sql_int(&s, sql));
+    snprintf(path, sizeof path, "/api/v1/enterprise/reception-days/%lld", past);
+    CHECK_INT(th_call(&s, "PATCH", path, off, body, NULL), 200);
+    th_stop(&s);
+}
