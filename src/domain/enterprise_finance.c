@@ -501,6 +501,36 @@ static int match_load(pj_ctx *c, int64_t id, match_row *m, pj_err *err)
     return rc == 0 ? ent_not_found(err, "financing match", id) : 0;
 }
 
+static int need_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
+
+/* A need is met once: after one of its matches was approved (the need `matched`), no other is
+ * applied for or approved — two banks lending for one need — and no other bank is let see the
+ * firm (consent granted). 0 while the need is open and none of its matches approved, else 409
+ * already_matched on `field` naming the approved match. Inside the write's transaction, so two
+ * approvals of one need cannot both pass. */
+static int need_open(pj_ctx *c, int64_t need, const char *field, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT n.state, (SELECT MIN(m.id) FROM ent_fin_matches m WHERE"
+                               " m.need_id = n.id AND m.outcome = 'approved') FROM ent_fin_needs n"
+                               " WHERE n.id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, need);
+    int rc = pj_stmt_step(s, err);
+    int open = rc == 1 && !strcmp(pj_col_text(s, 0), "open") && pj_col_is_null(s, 1);
+    int64_t by = rc == 1 && !pj_col_is_null(s, 1) ? pj_col_int(s, 1) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (open) return 0;
+    if (by)
+        return pj_fail(err, 409, "already_matched", field,
+                       "financing need %lld is matched already: match %lld was approved",
+                       (long long)need, (long long)by);
+    return pj_fail(err, 409, "already_matched", field, "financing need %lld is no longer open",
+                   (long long)need);
+}
+
 int pj_ent_match_consent(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
 {
     static const char *const fields[] = {"version", "consent", NULL};
@@ -520,8 +550,10 @@ int pj_ent_match_consent(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *
         return pj_fail(err, 409, "wrong_state", "consent", "consent was %s already", m.consent);
     if (pj_db_begin(c->db, err)) return -1;
     char *before = NULL, *after = NULL;
+    /* a need met (one of its matches approved) is shown to no other bank; refusing stays open */
     if (ent_check_version(c, "SELECT version FROM ent_fin_matches WHERE id = ?", id, version,
                           "financing match", err) ||
+        (!strcmp(consent, "granted") && need_open(c, m.need_id, "consent", err)) ||
         !(before = pj_render_to_string(c, id, match_render, err)))
         goto fail;
     pj_stmt *s = pj_db_prepare(c->db,
@@ -541,35 +573,6 @@ int pj_ent_match_consent(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *
 fail:
     pj_db_rollback(c->db);
     return -1;
-}
-
-static int need_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
-
-/* A need is met once: after one of its matches was approved (the need `matched`), no other is
- * applied for or approved — two banks lending for one need. 0 while the need is open and none
- * of its matches approved, else 409 already_matched naming the approved match. Inside the
- * write's transaction, so two approvals of one need cannot both pass. */
-static int need_open(pj_ctx *c, int64_t need, pj_err *err)
-{
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT n.state, (SELECT MIN(m.id) FROM ent_fin_matches m WHERE"
-                               " m.need_id = n.id AND m.outcome = 'approved') FROM ent_fin_needs n"
-                               " WHERE n.id = ?",
-                               err);
-    if (!s) return -1;
-    pj_stmt_int(s, 1, need);
-    int rc = pj_stmt_step(s, err);
-    int open = rc == 1 && !strcmp(pj_col_text(s, 0), "open") && pj_col_is_null(s, 1);
-    int64_t by = rc == 1 && !pj_col_is_null(s, 1) ? pj_col_int(s, 1) : 0;
-    pj_stmt_done(s);
-    if (rc < 0) return -1;
-    if (open) return 0;
-    if (by)
-        return pj_fail(err, 409, "already_matched", "status",
-                       "financing need %lld is matched already: match %lld was approved",
-                       (long long)need, (long long)by);
-    return pj_fail(err, 409, "already_matched", "status", "financing need %lld is no longer open",
-                   (long long)need);
 }
 
 int pj_ent_match_outcome(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
@@ -621,7 +624,8 @@ int pj_ent_match_outcome(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *
     char *before = NULL, *after = NULL;
     if (ent_check_version(c, "SELECT version FROM ent_fin_matches WHERE id = ?", id, version,
                           "financing match", err) ||
-        ((!strcmp(st, "applied") || !strcmp(st, "approved")) && need_open(c, m.need_id, err)) ||
+        ((!strcmp(st, "applied") || !strcmp(st, "approved")) &&
+         need_open(c, m.need_id, "status", err)) ||
         !(before = pj_render_to_string(c, id, match_render, err)))
         goto fail;
     pj_stmt *s = pj_db_prepare(c->db,

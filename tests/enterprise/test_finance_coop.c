@@ -397,6 +397,68 @@ TEST(enterprise_finance_need_is_matched_once)
     th_stop(&s);
 }
 
+/* Regression: after a need was matched (one match approved), the firm could still grant a
+ * bank consent on another of its matches (200), sharing its details with a bank for a need
+ * already met. Granting is 409 already_matched on `consent` now, naming the approved match,
+ * and writes nothing; the bank keeps seeing nothing of it. Refusing consent shares nothing and
+ * stays possible. */
+TEST(enterprise_finance_matched_need_refuses_consent)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], jd[80], adm[80], bank[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    th_login(&s, "admin", s.admin_pw, adm);
+    long long abc =
+        th_sql_int(&s, "SELECT id FROM organisations WHERE name = '中国农业银行北京平谷支行'");
+    long long rcb =
+        th_sql_int(&s, "SELECT id FROM organisations WHERE name = '北京农商银行平谷支行'");
+    mk_user(&s, adm, "rcbuser", rcb, bank);
+    product(&s, off, abc, "甲贷", 10, 1000, 3.0, 36, "true");
+    product(&s, off, rcb, "乙贷", 10, 1000, 3.1, 36, "true");
+    product(&s, off, rcb, "丙贷", 10, 1000, 3.2, 36, "true");
+    json_t *o;
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/financing-needs", jd,
+                      "{\"amount_wan\":200,\"term_months\":12,\"purpose\":\"周转\"}", &o),
+              201);
+    long long need = th_int(o, "id");
+    json_t *ms = json_object_get(o, "matches");
+    CHECK_INT(json_array_size(ms), 3);
+    long long m[3];
+    for (int i = 0; i < 3; i++) m[i] = th_int(json_array_get(ms, i), "id");
+    json_decref(o);
+    char path[128], body[200], before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE];
+    snprintf(path, sizeof path, "/api/v1/enterprise/financing-matches/%lld/consent", m[0]);
+    CHECK_INT(th_call(&s, "POST", path, jd, "{\"version\":1,\"consent\":\"granted\"}", NULL), 200);
+    json_decref(outcome(&s, jd, m[0], "{\"version\":2,\"status\":\"applied\"}", 200));
+    json_decref(outcome(&s, off, m[0],
+                        "{\"version\":3,\"status\":\"approved\",\"approved_wan\":200}", 200));
+    /* the need is met: no other bank is let see the firm */
+    th_fingerprint(&s, before, sizeof before);
+    snprintf(path, sizeof path, "/api/v1/enterprise/financing-matches/%lld/consent", m[1]);
+    CHECK_INT(th_call(&s, "POST", path, jd, "{\"version\":1,\"consent\":\"granted\"}", &o), 409);
+    CHECK_STR(th_err_code(o), "already_matched");
+    CHECK_STR(th_err_field(o), "consent");
+    snprintf(body, sizeof body, "match %lld was approved", m[0]);
+    CHECK(strstr(th_err_message(o), body) != NULL);
+    json_decref(o);
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    snprintf(path, sizeof path, "/api/v1/enterprise/financing-matches/%lld", m[1]);
+    CHECK_INT(th_call(&s, "GET", path, bank, NULL, &o), 404);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/financing-needs/%lld", need);
+    CHECK_INT(th_call(&s, "GET", path, bank, NULL, &o), 404);
+    json_decref(o);
+    /* refusing shares nothing: the firm may still say no to the other banks */
+    snprintf(path, sizeof path, "/api/v1/enterprise/financing-matches/%lld/consent", m[2]);
+    CHECK_INT(th_call(&s, "POST", path, jd, "{\"version\":1,\"consent\":\"refused\"}", &o), 200);
+    CHECK_STR(th_str(o, "consent"), "refused");
+    json_decref(o);
+    th_stop(&s);
+}
+
 static long long post(th_server *s, const char *tok, long long org, const char *kind,
                       const char *cat, long long township, const char *title)
 {
