@@ -196,6 +196,8 @@ int pj_centre_list(pj_ctx *c, const char *kind, int64_t township_id, int64_t cur
 int pj_centre_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
 int pj_centre_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 int pj_centre_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+/* Removes a centre (officers in scope; 409 in_use while it has residents), audited. */
+int pj_centre_delete(pj_ctx *c, int64_t id, pj_err *err);
 
 /* ---- reports and the vulnerable list (elder_reports.c) ---- */
 

@@ -87,6 +87,14 @@ static int centre_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 int pj_centre_list(pj_ctx *c, const char *kind, int64_t township_id, int64_t cursor, int limit,
                    pj_jw *w, pj_err *err)
 {
+    /* an unknown kind is a mistake, not a filter that matches nothing */
+    if (kind) {
+        int known = 0;
+        for (int i = 0; kinds[i]; i++) known |= !strcmp(kind, kinds[i]);
+        if (!known)
+            return pj_fail(err, 400, "bad_query", "kind", "kind is village or township, not %s",
+                           kind);
+    }
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT id FROM elder_centres WHERE id > ? AND (? IS NULL OR kind ="
                                " ?) AND (? = 0 OR township_id = ?) ORDER BY id LIMIT ?",
@@ -104,6 +112,34 @@ int pj_centre_list(pj_ctx *c, const char *kind, int64_t township_id, int64_t cur
 int pj_centre_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
     return centre_render(c, id, w, err);
+}
+
+/* One centre of a kind and name per region: a second (the same name, spaces around it aside)
+ * is 409 conflict on `name` — an officer adding the township's centre again, or a village's
+ * point twice. `except`: the centre being renamed. In the write's transaction. */
+static int centre_unique(pj_ctx *c, const char *kind, int64_t region, const char *name,
+                         int64_t except, pj_err *err)
+{
+    static const char spaces[] = " \t\r\n\xe3\x80\x80"; /* and U+3000, byte by byte */
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id FROM elder_centres WHERE kind = ? AND region_id = ? AND"
+                               " id <> ? AND trim(name, ?) = trim(?, ?) ORDER BY id LIMIT 1",
+                               err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, kind);
+    pj_stmt_int(s, 2, region);
+    pj_stmt_int(s, 3, except);
+    pj_stmt_text(s, 4, spaces);
+    pj_stmt_text(s, 5, name);
+    pj_stmt_text(s, 6, spaces);
+    int rc = pj_stmt_step(s, err);
+    int64_t other = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (other)
+        return pj_fail(err, 409, "conflict", "name",
+                       "centre %lld of this region is already named %s", (long long)other, name);
+    return 0;
 }
 
 static const char *const fields[] = {"kind",      "name",   "region_id", "lat",
@@ -180,6 +216,7 @@ int pj_centre_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         pj_el_officer_check(c, town, err))
         return -1;
     if (pj_db_begin(c->db, err)) return -1;
+    if (centre_unique(c, kind, region, name, 0, err)) goto fail;
     s = pj_db_prepare(c->db,
                       "INSERT INTO elder_centres (kind, name, region_id, township_id, lat, lon,"
                       " status, checklist, capacity, occupancy, source, created_at, updated_at)"
@@ -227,7 +264,7 @@ int pj_centre_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     if (pj_el_officer_check(c, town, err)) return -1;
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT name, status, checklist, capacity, occupancy, source, lat,"
-                               " lon FROM elder_centres WHERE id = ?",
+                               " lon, kind, region_id FROM elder_centres WHERE id = ?",
                                err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
@@ -242,7 +279,10 @@ int pj_centre_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     const char *source = pj_arena_strdup(c->arena, pj_col_text(s, 5));
     int had_ll = !pj_col_is_null(s, 6);
     double lat = pj_col_double(s, 6), lon = pj_col_double(s, 7);
+    const char *kind = pj_arena_strdup(c->arena, pj_col_text(s, 8));
+    int64_t region = pj_col_int(s, 9);
     pj_stmt_done(s);
+    const char *old_name = name;
     int has_ll;
     if (pj_in_text(body, "name", 0, 1, 64, &name, err) < 0 ||
         pj_in_enum(body, "status", 0, statuses, &status, err) < 0 ||
@@ -257,7 +297,8 @@ int pj_centre_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         return pj_fail(err, 422, "out_of_range", "occupancy", "occupancy exceeds capacity");
     if (pj_db_begin(c->db, err)) return -1;
     if (pj_el_version(c, "SELECT version FROM elder_centres WHERE id = ?", id, version, "centre",
-                      err))
+                      err) ||
+        (strcmp(name, old_name) && centre_unique(c, kind, region, name, id, err)))
         goto fail;
     char *before = pj_render_to_string(c, id, centre_render, err);
     if (!before) goto fail;
@@ -281,6 +322,39 @@ int pj_centre_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     pj_stmt_int(s, 10, id);
     if (pj_el_step(s, err)) goto fail;
     if (pj_render_commit(c, "update", "elder_centre", id, before, centre_render, w, err)) goto fail;
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+/* A centre entered by mistake (a second one of a region, the wrong village): the roles that
+ * add centres, in their scope. No other record refers to a centre; one with residents
+ * (occupancy above 0) is in use and stays (409 in_use on `occupancy`): set it to 0 first. */
+int pj_centre_delete(pj_ctx *c, int64_t id, pj_err *err)
+{
+    int64_t town, occ;
+    if (pj_el_int(c, "SELECT township_id FROM elder_centres WHERE id = ?", id, 0, &town, err))
+        return -1;
+    if (!town) return pj_el_not_found(err, "centre", id);
+    if (pj_el_officer_check(c, town, err)) return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    char *before = NULL;
+    if (pj_el_int(c, "SELECT occupancy FROM elder_centres WHERE id = ?", id, 0, &occ, err))
+        goto fail;
+    if (occ > 0) {
+        pj_fail(err, 409, "in_use", "occupancy",
+                "centre %lld has %lld residents: set its occupancy to 0 before deleting it",
+                (long long)id, (long long)occ);
+        goto fail;
+    }
+    if (!(before = pj_render_to_string(c, id, centre_render, err))) goto fail;
+    pj_stmt *s = pj_db_prepare(c->db, "DELETE FROM elder_centres WHERE id = ?", err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    if (pj_el_step(s, err) || pj_audit_add(c, "delete", "elder_centre", id, before, NULL, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);

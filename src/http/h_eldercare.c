@@ -278,6 +278,10 @@ static int h_centre_update(pj_req *r)
 {
     return pj_h_need_body(r) ? -1 : pj_centre_update(&r->ctx, r->id, r->body, &r->w, &r->err);
 }
+static int h_centre_delete(pj_req *r)
+{
+    return pj_centre_delete(&r->ctx, r->id, &r->err) ? -1 : pj_h_no_content(r);
+}
 
 /* ---- reports ---- */
 
@@ -373,6 +377,8 @@ const pj_route pj_routes_eldercare[] = {
     {"GET", "/api/v1/elder-centres/{id}", h_centre_get, OFFICIAL, "One centre"},
     {"PATCH", "/api/v1/elder-centres/{id}", h_centre_update, OFFICERS,
      "Update a centre (status, checklist, occupancy)"},
+    {"DELETE", "/api/v1/elder-centres/{id}", h_centre_delete, OFFICERS,
+     "Delete a centre entered by mistake (none with residents)"},
     {"GET", "/api/v1/eldercare/coverage", h_coverage, REPORTS,
      "Coverage of the three needs, visits, alerts, helpers (format=json|csv)"},
     {"GET", "/api/v1/eldercare/vulnerable", h_vulnerable, PERSONAL,

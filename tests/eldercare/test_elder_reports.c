@@ -126,8 +126,9 @@ TEST_T(elder_demo_coverage_vulnerable_centres, 180)
                                        " parent_id = (SELECT township_id FROM users WHERE"
                                        " username = 'jinhaihu')");
     char body[300];
+    /* a second point of the village (the demo gave each village one of its name) */
     snprintf(body, sizeof body,
-             "{\"kind\":\"village\",\"name\":\"南山村互助养老点\",\"region_id\":%lld,"
+             "{\"kind\":\"village\",\"name\":\"南山村互助养老点（二期）\",\"region_id\":%lld,"
              "\"checklist\":{\"handrails\":true}}",
              village);
     o = EL(&s, town, "POST", "/api/v1/elder-centres", body, 201);
