@@ -107,14 +107,14 @@ describe('enterprise services', { timeout: 120000 }, () => {
     await select.getByText(/\d{4}/).waitFor();
     const year = Number((await select.innerText()).match(/\d{4}/)[0]);
     assert.ok(year === before || year === bjYear(), `the page opens on this year (Beijing), not ${year}`);
-    await page.waitForURL(new RegExp(`from=${year}-01-01&to=${year + 1}-01-01`));
+    await page.waitForURL(new RegExp(`from=${year}-01-01&to=${year}-12-31`));
     const { years } = await apiGet(page, `/enterprise/kpis?from=${year}-01-01&to=${year + 1}-01-01`);
     for (const y of [2024, 2025]) assert.ok(years.includes(y), `the API names ${y} among the years with appeals`);
     await select.click();
     for (const y of new Set([...years, year])) await page.getByRole('option', { name: String(y), exact: true }).waitFor();
-    // 2025 from the picker: the period of that year
+    // 2025 from the picker: the period of that year, both days included
     await page.getByRole('option', { name: '2025', exact: true }).click();
-    await page.waitForURL(/from=2025-01-01&to=2026-01-01/);
+    await page.waitForURL(/from=2025-01-01&to=2025-12-31/);
     const k = await apiGet(page, '/enterprise/kpis?from=2025-01-01&to=2026-01-01');
     for (const r of ['response_rate', 'resolution_rate', 'satisfaction_rate', 'on_time_rate', 'composite'])
       await page.getByTestId('kpi-' + r).getByText(pct(k.district[r]), { exact: true }).waitFor();

@@ -1,7 +1,8 @@
 // Pure helpers of the enterprise and development pages (also imported by the e2e tests, so no
 // Vue or browser imports): which appeal actions a role may take in a state, overdue, rates,
-// money in fen, CSV checks, slot grids for the studio calendar.
+// money in fen, CSV checks, slot grids for the studio calendar, the KPI period.
 import { formatNumber } from './format.js';
+import { addDays, isDay } from './calendar.js';
 
 export const APPEAL_STATES = ['received', 'dispatched', 'in_progress', 'replied', 'closed', 'returned', 'reopened', 'escalated'];
 export const APPEAL_TYPES = ['inquiry', 'help', 'complaint', 'report', 'suggestion'];
@@ -129,3 +130,14 @@ export const STATE_TAG = {
   reopened: 'danger',
   escalated: 'danger',
 };
+
+/**
+ * The KPI period as picked (both days included, as a date range reads) → the API's
+ * `from`/`to`, whose `to` is excluded: the day after the last one. A single day is [d, d + 1).
+ * A last day that is no date (typed into the address) goes as it is: the server names it.
+ */
+export function kpiPeriod([from, last]) {
+  return { from, to: isDay(last) ? addDays(last, 1) : last };
+}
+/** A calendar year as the KPI page's range: 1 January to 31 December, both included. */
+export const kpiYear = (y) => [`${y}-01-01`, `${y}-12-31`];
