@@ -1,9 +1,12 @@
 // The enterprise-service pages, third round. The KPI period includes the last day picked (a
-// year is 1 January – 31 December; one day is that day, not a refused query).
+// year is 1 January – 31 December; one day is that day, not a refused query). Bank matching
+// with the actions the API allows each role: the firm consents, applies, withdraws and
+// refuses; the product's bank approves (with the amount); an officer rejects; the need shows
+// its state, and once matched its approved match, and offers no further consent.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
-import { kpiPeriod, kpiYear } from '../../web/src/utils/biz.js';
+import { launch, openPage, login, shot, apiGet, ADMIN_PW, DEMO_PW } from './lib.mjs';
+import { financeActions, kpiPeriod, kpiYear } from '../../web/src/utils/biz.js';
 import { addDays } from '../../web/src/utils/calendar.js';
 import { formatNumber } from '../../web/src/utils/format.js';
 
@@ -84,5 +87,134 @@ describe('enterprise services (3)', { timeout: 240000 }, () => {
     assert.equal(await inputs.nth(1).inputValue(), `${y}-12-31`);
     noProblems(page);
     await context.close();
+  });
+
+  test('the actions on a financing match by role, need state, consent and outcome', () => {
+    const firm = { role: 'enterprise', organisation_id: 7 };
+    const bank = { role: 'enterprise', organisation_id: 3 };
+    const officer = { role: 'township_officer', organisation_id: null };
+    const viewer = { role: 'viewer' };
+    const open = { state: 'open' };
+    const matched = { state: 'matched' };
+    const m = (consent, outcome) => ({ bank_id: 3, consent, outcome, enterprise: { organisation_id: 7 } });
+    assert.deepEqual(financeActions(firm, open, m('pending', 'pending')), ['grant', 'refuse']);
+    assert.deepEqual(financeActions(firm, matched, m('pending', 'pending')), ['refuse'], 'no consent once matched');
+    assert.deepEqual(financeActions(firm, open, m('granted', 'pending')), ['apply', 'withdraw']);
+    assert.deepEqual(financeActions(firm, matched, m('granted', 'pending')), ['withdraw']);
+    assert.deepEqual(financeActions(firm, open, m('granted', 'applied')), ['withdraw']);
+    assert.deepEqual(financeActions(bank, open, m('granted', 'applied')), ['approve', 'reject']);
+    assert.deepEqual(financeActions(bank, matched, m('granted', 'applied')), ['reject'], 'no second approval');
+    assert.deepEqual(financeActions(bank, open, m('granted', 'pending')), []);
+    assert.deepEqual(financeActions(officer, open, m('pending', 'pending')), [], 'consent is the firm’s own');
+    assert.deepEqual(financeActions(officer, open, m('granted', 'applied')), ['approve', 'reject', 'withdraw']);
+    assert.deepEqual(financeActions(officer, matched, m('granted', 'applied')), ['reject', 'withdraw']);
+    assert.deepEqual(financeActions(officer, open, m('granted', 'approved')), []);
+    assert.deepEqual(financeActions(viewer, open, m('granted', 'applied')), []);
+    assert.deepEqual(financeActions({ role: 'enterprise', organisation_id: 9 }, open, m('granted', 'applied')), [], 'another firm');
+  });
+
+  test('bank matching: consent, application, approval by the bank with its amount, rejection, withdrawal; a matched need takes no further consent', async () => {
+    const admin = await openPage(browser);
+    await login(admin.page, 'admin', ADMIN_PW);
+    const orgId = async (name) => (await apiGet(admin.page, '/organisations?q=' + encodeURIComponent(name))).items.find((o) => o.name === name).id;
+    const abc = await orgId('中国农业银行北京平谷支行');
+    const rcb = await orgId('北京农商银行平谷支行');
+    const ccb = await orgId('中国建设银行北京平谷支行');
+    // a bank user of 农行, and four products only a need of 778 万元 fits, ranked by rate
+    const tag = String(Date.now() % 100000);
+    await call(admin.page, 'POST', '/users', { username: `abc${tag}`, role: 'enterprise', organisation_id: abc, password: 'long-enough-pw-9' });
+    const prods = [
+      [abc, `甲贷${tag}`, 1.01],
+      [rcb, `乙贷${tag}`, 1.02],
+      [rcb, `丙贷${tag}`, 1.03],
+      [ccb, `丁贷${tag}`, 1.04],
+    ];
+    for (const [bank_id, name, rate_pct] of prods) await call(admin.page, 'POST', '/enterprise/bank-products', { bank_id, name, min_wan: 777, max_wan: 779, rate_pct, term_months: 36, conditions: 'true' });
+    await admin.context.close();
+    const [P1, P2, P3, P4] = prods.map((p) => p[1]);
+
+    // jd posts the need; in the console grants consent to three banks and applies to two
+    const firm = await openPage(browser);
+    await login(firm.page, 'jd', DEMO_PW);
+    const need = await call(firm.page, 'POST', '/enterprise/financing-needs', { amount_wan: 778, term_months: 12, purpose: `冷库设备（e2e ${tag}）` });
+    assert.deepEqual(need.matches.slice(0, 4).map((m) => m.product), [P1, P2, P3, P4]);
+    await firm.page.goto('/enterprise/finance');
+    const listRow = await openNeed(firm.page, need.id);
+    for (const p of [P1, P2, P3]) {
+      await press(matchRow(firm.page, p), '授权银行查看');
+      await matchRow(firm.page, p).getByText('已授权').waitFor();
+    }
+    for (const p of [P1, P2]) {
+      await press(matchRow(firm.page, p), '申请');
+      await matchRow(firm.page, p).getByText('已申请').waitFor();
+    }
+    assert.deepEqual(await buttons(matchRow(firm.page, P1)), ['撤回'], 'applied: the firm may withdraw');
+    assert.deepEqual(await buttons(matchRow(firm.page, P3)), ['申请', '撤回']);
+    assert.deepEqual(await buttons(matchRow(firm.page, P4)), ['授权银行查看', '拒绝']);
+    await listRow.getByTestId('need-state').getByText('待对接').waitFor();
+    await firm.page.getByTestId('need-detail-state').getByText('待对接').waitFor();
+
+    // 农行's user sees its own match only and approves it, naming the amount
+    const bank = await openPage(browser);
+    await login(bank.page, `abc${tag}`, 'long-enough-pw-9');
+    await bank.page.goto('/enterprise/finance');
+    await openNeed(bank.page, need.id);
+    assert.equal(await bank.page.getByTestId('need-matches').locator('tbody tr').count(), 1, 'the bank sees its consented match only');
+    assert.deepEqual(await buttons(matchRow(bank.page, P1)), ['批准', '不批准']);
+    await press(matchRow(bank.page, P1), '批准');
+    const dlg = bank.page.getByTestId('approve-dialog');
+    const amount = dlg.getByTestId('approve-amount').locator('input');
+    assert.equal(Number(await amount.inputValue()), 778, 'at most what the firm asked');
+    await amount.fill('700');
+    await amount.press('Tab');
+    await shot(bank.page, '49b-ent-finance-approve');
+    await dlg.getByTestId('approve-save').click();
+    await bank.page.getByTestId('need-approved').getByText(`已对接：中国农业银行北京平谷支行「${P1}」，批准 700万`).waitFor();
+    await bank.page.getByTestId('need-detail-state').getByText('已对接').waitFor();
+    assert.deepEqual(await buttons(matchRow(bank.page, P1)), []);
+    noProblems(bank.page);
+    await bank.context.close();
+    const after = await apiGet(firm.page, `/enterprise/financing-needs/${need.id}`);
+    assert.equal(after.state, 'matched');
+    assert.equal(after.matches.find((m) => m.product === P1).approved_wan, 700);
+
+    // an officer: the other application may be rejected or withdrawn, not approved
+    const off = await openPage(browser);
+    await login(off.page, 'officer', DEMO_PW);
+    await off.page.goto('/enterprise/finance');
+    const offRow = await openNeed(off.page, need.id);
+    await offRow.getByTestId('need-state').getByText('已对接').waitFor();
+    await off.page.getByTestId('need-approved').getByText(`「${P1}」`).waitFor();
+    assert.deepEqual(await buttons(matchRow(off.page, P2)), ['不批准', '撤回'], 'no second approval');
+    assert.deepEqual(await buttons(matchRow(off.page, P3)), ['撤回'], 'no new application');
+    assert.deepEqual(await buttons(matchRow(off.page, P4)), [], 'consent is the firm’s own');
+    await press(matchRow(off.page, P2), '不批准');
+    await off.page.getByRole('dialog').getByRole('button', { name: '不批准' }).click();
+    await matchRow(off.page, P2).getByText('未获批').waitFor();
+    await shot(off.page, '49c-ent-finance-matched');
+    noProblems(off.page);
+    await off.context.close();
+
+    // jd: no consent for a matched need (the server refuses it too); withdraws and refuses
+    await firm.page.reload();
+    await openNeed(firm.page, need.id);
+    await firm.page.getByTestId('need-approved').waitFor();
+    assert.deepEqual(await buttons(matchRow(firm.page, P4)), ['拒绝'], 'no 授权银行查看 once matched');
+    const m4 = after.matches.find((m) => m.product === P4);
+    assert.deepEqual(await refused(firm.page, 'POST', `/enterprise/financing-matches/${m4.id}/consent`, { version: m4.version, consent: 'granted' }), { status: 409, code: 'already_matched' });
+    await press(matchRow(firm.page, P3), '撤回');
+    await firm.page.getByRole('dialog').getByRole('button', { name: '撤回' }).click();
+    await matchRow(firm.page, P3).getByText('已撤回').waitFor();
+    await press(matchRow(firm.page, P4), '拒绝');
+    await matchRow(firm.page, P4).getByText('已拒绝').waitFor();
+    const last = await apiGet(firm.page, `/enterprise/financing-needs/${need.id}`);
+    assert.deepEqual(last.matches.slice(0, 4).map((m) => [m.consent, m.outcome]), [
+      ['granted', 'approved'],
+      ['granted', 'rejected'],
+      ['granted', 'withdrawn'],
+      ['refused', 'pending'],
+    ]);
+    noProblems(firm.page);
+    await firm.context.close();
   });
 });

@@ -65,6 +65,7 @@ export const AUDIT_ENUMS = {
   ent_reception_day: { state: 'ent.reception.states' },
   ent_policy: { status: 'ent.policy.statuses' },
   ent_fin_match: { consent: 'ent.finance.consents', outcome: 'ent.finance.outcomes' },
+  ent_fin_need: { state: 'ent.finance.needStates' },
   ent_coop_post: { kind: 'ent.coop.kinds', category: 'ent.coop.cats' },
   ent_coop_contact: { state: 'ent.coop.states' },
   ent_dispatch: { category: 'ent.categories' },

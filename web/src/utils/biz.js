@@ -1,6 +1,7 @@
 // Pure helpers of the enterprise and development pages (also imported by the e2e tests, so no
 // Vue or browser imports): which appeal actions a role may take in a state, overdue, rates,
-// money in fen, CSV checks, slot grids for the studio calendar, the KPI period.
+// money in fen, CSV checks, slot grids for the studio calendar, the KPI period, the actions on
+// a financing match.
 import { formatNumber } from './format.js';
 import { addDays, isDay } from './calendar.js';
 
@@ -141,3 +142,36 @@ export function kpiPeriod([from, last]) {
 }
 /** A calendar year as the KPI page's range: 1 January to 31 December, both included. */
 export const kpiYear = (y) => [`${y}-01-01`, `${y}-12-31`];
+
+/**
+ * The actions a user may take on a match of a financing need now (docs/api-enterprise.md,
+ * "Bank–enterprise matching"; the server stays the authority). The need's own enterprise
+ * grants or refuses consent and applies or withdraws; the product's bank (an enterprise user
+ * of that bank) approves or rejects an application; officers do both sides but consent. A
+ * matched need (one match approved) offers no new consent, application or approval; its
+ * other matches may still be refused, rejected or withdrawn. Withdrawal is offered where a
+ * bank sees the match (consent granted) or an application is open.
+ */
+export function financeActions(user, need, m) {
+  if (!user || !need || !m) return [];
+  const officer = OFFICER_ROLES.includes(user.role);
+  const ent = user.role === 'enterprise' && !!user.organisation_id;
+  const bank = ent && m.bank_id === user.organisation_id;
+  const firm = ent && !bank && m.enterprise?.organisation_id === user.organisation_id;
+  const open = need.state === 'open';
+  const out = [];
+  if (firm && m.consent === 'pending') {
+    if (open) out.push('grant');
+    out.push('refuse');
+  }
+  if ((firm || officer) && open && m.consent === 'granted' && m.outcome === 'pending') out.push('apply');
+  if ((bank || officer) && m.outcome === 'applied') {
+    if (open) out.push('approve');
+    out.push('reject');
+  }
+  if ((firm || officer) && (m.outcome === 'applied' || (m.outcome === 'pending' && m.consent === 'granted'))) out.push('withdraw');
+  return out;
+}
+
+/** The approved match of a need among those the reader sees, or null. */
+export const approvedMatch = (need) => (need?.matches || []).find((m) => m.outcome === 'approved') || null;
