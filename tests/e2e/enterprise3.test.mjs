@@ -2,7 +2,8 @@
 // year is 1 January – 31 December; one day is that day, not a refused query). Bank matching
 // with the actions the API allows each role: the firm consents, applies, withdraws and
 // refuses; the product's bank approves (with the amount); an officer rejects; the need shows
-// its state, and once matched its approved match, and offers no further consent.
+// its state, and once matched its approved match, and offers no further consent. A reception
+// day still ahead is not offered as held.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, apiGet, ADMIN_PW, DEMO_PW } from './lib.mjs';
@@ -23,6 +24,11 @@ async function call(page, method, p, data) {
   if (!res.ok()) throw new Error(`${method} ${p}: ${res.status()} ${await res.text()}`);
   return res.status() === 204 ? null : res.json();
 }
+/** The status and error code of a call expected to fail. */
+async function refused(page, method, p, data) {
+  const res = await page.request.fetch('/api/v1' + p, { method, data });
+  return { status: res.status(), code: (await res.json()).error?.code };
+}
 const today = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10); // Beijing's
 
 /** The two inputs of the KPI page's date range (the picker's own element in the page head). */
@@ -35,6 +41,28 @@ async function pickPeriod(page, from, last) {
   await inputs.nth(1).press('Enter');
   await page.waitForURL(new RegExp(`from=${from}&to=${last}$`));
 }
+
+/** Opens a financing need from the list, paging on until its row shows. */
+async function openNeed(page, id) {
+  const table = page.getByTestId('need-table');
+  await table.locator('tbody tr').first().waitFor();
+  for (let i = 0; i < 20; i++) {
+    const row = table.locator('tbody tr').filter({ has: page.locator('td:first-child', { hasText: new RegExp(`^${id}$`) }) });
+    if (await row.count()) {
+      await row.locator('td').first().click();
+      await page.getByTestId('need-matches').getByText(`需求 #${id}（`).waitFor();
+      return row;
+    }
+    await page.getByRole('button', { name: '下一页' }).click();
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`need ${id} not in the list`);
+}
+/** The match table's row of a product. */
+const matchRow = (page, product) => page.getByTestId('need-matches').locator('tbody tr', { hasText: product });
+/** The actions a match row offers (its last cell's buttons). */
+const buttons = async (row) => (await row.locator('td').last().locator('button').allInnerTexts()).map((s) => s.trim());
+const press = (row, name) => row.locator('td').last().getByRole('button', { name, exact: true }).click();
 
 describe('enterprise services (3)', { timeout: 240000 }, () => {
   test('the KPI period: the days picked, both included → the API’s [from, to)', () => {
@@ -216,5 +244,55 @@ describe('enterprise services (3)', { timeout: 240000 }, () => {
     ]);
     noProblems(firm.page);
     await firm.context.close();
+  });
+
+  test('reception days: a day still ahead is not offered as held (已召开); its other fields are saved', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'officer', DEMO_PW);
+    const d = today();
+    let days = (await apiGet(page, '/enterprise/reception-days?limit=500')).items;
+    let ahead = days.find((x) => x.held_on > d && x.state === 'planned');
+    if (!ahead) {
+      // late in December: next year's days (its calendar first, as the officer would)
+      const y = Number(d.slice(0, 4)) + 1;
+      if (!(await apiGet(page, `/enterprise/calendar?year=${y}`)).items.length) await call(page, 'POST', '/enterprise/calendar', { day: `${y}-01-01`, kind: 'holiday', name: '元旦' });
+      await call(page, 'POST', '/enterprise/reception-days', { year: y });
+      days = (await apiGet(page, '/enterprise/reception-days?limit=500')).items;
+      ahead = days.find((x) => x.held_on > d && x.state === 'planned');
+    }
+    assert.ok(ahead, 'a planned day ahead');
+    await page.goto(`/enterprise/reception-days?year=${ahead.held_on.slice(0, 4)}`);
+    await page.getByTestId('reception-calendar').locator(`[data-day="${ahead.held_on}"]`).click();
+    await page.getByTestId('reception-detail').getByText(`${ahead.held_on} 接待日`).waitFor();
+    await page.getByTestId('edit-reception').click();
+    await page.getByTestId('reception-detail').locator('.el-select').nth(1).click(); // the state
+    await page.getByRole('option', { name: '已取消', exact: true }).waitFor();
+    await page.getByRole('option', { name: '已安排', exact: true }).waitFor();
+    assert.equal(await page.getByRole('option', { name: '已召开', exact: true }).count(), 0, 'held is not offered before the day');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('reception-held-hint').getByText(`${ahead.held_on} 当天起可标记为已召开`).waitFor();
+    await shot(page, '46b-ent-reception-ahead');
+    // the server refuses it as well; leaders are saved as before (the state unchanged)
+    assert.deepEqual(await refused(page, 'PATCH', `/enterprise/reception-days/${ahead.id}`, { version: ahead.version, state: 'held' }), { status: 409, code: 'day_ahead' });
+    await page.getByTestId('reception-detail').locator('input').first().fill('区长');
+    await page.getByTestId('reception-detail').getByRole('button', { name: '保存' }).click();
+    await page.getByText('已保存').first().waitFor();
+    const saved = await apiGet(page, `/enterprise/reception-days/${ahead.id}`);
+    assert.deepEqual(saved.leaders, ['区长']);
+    assert.equal(saved.state, 'planned');
+    // a day past (or today) offers held
+    const past = days.find((x) => x.held_on <= d && x.state === 'planned');
+    if (past) {
+      await page.goto(`/enterprise/reception-days?year=${past.held_on.slice(0, 4)}`);
+      await page.getByTestId('reception-calendar').locator(`[data-day="${past.held_on}"]`).click();
+      await page.getByTestId('reception-detail').getByText(`${past.held_on} 接待日`).waitFor();
+      await page.getByTestId('edit-reception').click();
+      assert.equal(await page.getByTestId('reception-held-hint').count(), 0);
+      await page.getByTestId('reception-detail').locator('.el-select').nth(1).click();
+      await page.getByRole('option', { name: '已召开', exact: true }).waitFor();
+      await page.keyboard.press('Escape');
+    }
+    noProblems(page);
+    await context.close();
   });
 });

@@ -92,6 +92,7 @@ export default {
       signup: 'Sign up',
       signedUp: 'Signed up',
       weekdays: { 0: 'Sun', 1: 'Mon', 2: 'Tue', 3: 'Wed', 4: 'Thu', 5: 'Fri', 6: 'Sat' },
+      heldFromDay: 'can be marked held from {day} on',
     },
     kpi: {
       from: 'From',

@@ -627,6 +627,7 @@ export default {
     unsupported_media_type: 'Unsupported content type',
     not_implemented: 'Not implemented',
     already_matched: 'The financing need is matched already',
+    day_ahead: 'The reception day has not come yet',
   },
   // a code that means something more precise at a field (zh-CN messages, utils/errors.js)
   apiFieldErrors: {

@@ -91,6 +91,7 @@ export default {
       signup: '报名',
       signedUp: '已报名',
       weekdays: { 0: '周日', 1: '周一', 2: '周二', 3: '周三', 4: '周四', 5: '周五', 6: '周六' },
+      heldFromDay: '{day} 当天起可标记为已召开',
     },
     kpi: {
       from: '开始日期',

@@ -629,6 +629,7 @@ export default {
     unsupported_media_type: '不支持的内容类型',
     not_implemented: '暂不支持该功能',
     already_matched: '该融资需求已对接成功',
+    day_ahead: '接待日尚未到来，不能标记为已召开',
   },
   // a code that means something more precise at a field (zh-CN messages, utils/errors.js)
   apiFieldErrors: {
