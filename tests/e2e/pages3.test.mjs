@@ -5,8 +5,10 @@
 // to it when a year cannot be scheduled for want of its calendar. The elder centres
 // (养老驿站与互助点, 互助养老): who reads, who edits (a township officer: their township only),
 // occupancy over capacity refused at its field, occupancy and the checklist changed, a village
-// point added. Each page at 1366 and 390 px. Years are taken relative to the Beijing year the
-// tests run in; every test sets up what it needs.
+// point added; the township's centre entered again refused at its name, a point entered by
+// mistake deleted after a confirmation, one with residents not. Each page at 1366 and 390 px.
+// Years are taken relative to the Beijing year the tests run in; every test sets up what it
+// needs.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, apiGet, choose, DEMO_PW } from './lib.mjs';
@@ -422,6 +424,78 @@ describe('elder centres (养老驿站与互助点)', { timeout: 240000 }, () => 
     await dlg.getByTestId('centre-save').click();
     await fieldError(dlg, 'centre-f-occupancy').getByText('Out of range: occupancy exceeds capacity').waitFor();
     await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
+    noProblems(page);
+    await context.close();
+  });
+
+  test('a township officer: the township’s centre entered again is refused at its name; a point entered by mistake is deleted after a confirmation; one with residents is not', async () => {
+    const { context, page } = await openPage(browser, { width: 1366, height: 900 });
+    await login(page, 'jinhaihu', DEMO_PW);
+    const me = await apiGet(page, '/auth/me');
+    const ownCentres = async () => (await apiGet(page, `/elder-centres?township_id=${me.township_id}&kind=township&limit=50`)).items;
+    const [own] = await ownCentres();
+    assert.ok(own && own.occupancy > 0, 'the township centre, with residents');
+    await page.goto('/eldercare/centres');
+    const table = page.getByTestId('centre-table');
+    await table.locator('.el-table__body-wrapper tbody tr').first().waitFor();
+
+    // 新增 with the township's name filled in: the server's refusal at the name, nothing added
+    await page.getByTestId('centre-add').click();
+    const add = page.getByTestId('centre-add-dialog');
+    await add.getByTestId('centre-a-kind').getByText('乡镇区域养老服务中心').click();
+    await add.getByTestId('centre-a-name').locator('input').waitFor();
+    assert.equal(await add.getByTestId('centre-a-name').locator('input').inputValue(), own.name);
+    await add.getByTestId('centre-create').click();
+    await fieldError(add, 'centre-a-name').getByText('已有同名记录').waitFor();
+    await snap(page, '72-centre-duplicate-1366');
+    assert.equal((await ownCentres()).length, 1, 'still one township centre');
+    await add.getByRole('button', { name: '取消' }).click();
+
+    // a village point entered by mistake: deleted from its dialog, once confirmed
+    const village = (await apiGet(page, `/regions?parent_id=${me.township_id}&type=village&limit=1`)).items[0];
+    const name = `误录互助点 ${Date.now() % 100000}`;
+    const wrong = await call(page, 'POST', '/elder-centres', { kind: 'village', name, region_id: village.id });
+    await page.getByTestId('centre-kind').getByText('村级互助点').click();
+    await table.locator('.el-table__body-wrapper tr', { hasText: own.name }).waitFor({ state: 'detached' }); // the list filtered
+    let row = table.locator('.el-table__body-wrapper tr', { hasText: name });
+    for (let i = 0; i < 10; i++) {
+      if (await row.isVisible()) break;
+      await page.getByRole('button', { name: '下一页' }).click();
+      await row.waitFor({ timeout: 2000 }).catch(() => {});
+    }
+    await row.getByTestId('centre-edit').click();
+    const dlg = page.getByTestId('centre-dialog');
+    const box = page.locator('.el-message-box');
+    await dlg.getByTestId('centre-delete').click();
+    await box.getByText(`确定删除“${name}”`).waitFor();
+    await snap(page, '73-centre-delete-confirm-1366');
+    await box.getByRole('button', { name: '取消' }).click();
+    assert.equal((await apiGet(page, `/elder-centres/${wrong.id}`)).name, name, 'cancelled: still there');
+    await dlg.getByTestId('centre-delete').click();
+    await box.getByRole('button', { name: '删除' }).click();
+    await page.getByText(`已删除 ${name}`).waitFor();
+    assert.equal((await page.request.get(`/api/v1/elder-centres/${wrong.id}`)).status(), 404);
+    assert.equal(await table.locator('.el-table__body-wrapper tr', { hasText: name }).count(), 0);
+
+    // the township centre has residents: delete is not offered, and says why
+    await page.getByTestId('centre-kind').getByText('区域中心').click();
+    row = table.locator('.el-table__body-wrapper tr', { hasText: own.name });
+    await row.getByTestId('centre-edit').click();
+    assert.equal(await dlg.getByTestId('centre-delete').isDisabled(), true);
+    await dlg.getByTestId('centre-delete-hint').getByText('有入住老人，不能删除').waitFor();
+    // on a phone the footer fits
+    await page.setViewportSize({ width: 390, height: 844 });
+    await snap(page, '74-centre-dialog-delete-390'); // once the table behind has laid out anew
+    await fits(page, dlg.getByTestId('centre-save'));
+    await fits(page, dlg.getByTestId('centre-delete'));
+    await dlg.getByRole('button', { name: '取消' }).click();
+    // another township's centre: read only, nothing to delete
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await choose(page, page.getByTestId('centre-township'), '滨河街道');
+    await table.getByText('滨河街道区域养老服务中心').waitFor();
+    await table.getByTestId('centre-view').first().click();
+    await dlg.getByTestId('centre-readonly').waitFor();
+    assert.equal(await dlg.getByTestId('centre-delete').count(), 0);
     noProblems(page);
     await context.close();
   });

@@ -1,6 +1,6 @@
 // Calls of the eldercare module (互助养老, docs/api-eldercare.md): elders, helpers, pairing,
 // service logs and time credits, alerts, the coverage report and the vulnerable list.
-import { get, getAll, getText, post, patch } from './client.js';
+import { del, get, getAll, getText, post, patch } from './client.js';
 
 export const elders = {
   list: (query) => get('/elders', query),
@@ -59,4 +59,5 @@ export const centres = {
   get: (id) => get(`/elder-centres/${id}`),
   create: (body) => post('/elder-centres', body),
   update: (id, body) => patch(`/elder-centres/${id}`, body),
+  remove: (id) => del(`/elder-centres/${id}`),
 };

@@ -637,6 +637,7 @@ export default {
       facility_id: 'Not permitted: not your facility',
     },
     out_of_range: { occupancy: 'Occupancy cannot exceed capacity' },
+    conflict: { name: 'A record of this name exists' },
   },
   // rules the server states with numbers (said again in zh-CN)
   apiRules: {
@@ -1947,6 +1948,10 @@ export default {
     nameSuffix: { township: '区域养老服务中心', village: '互助养老点' },
     locationHint: 'The location is the centre point of the region chosen',
     empty: 'No centres match',
+    delete: 'Delete',
+    deleteConfirm: 'Delete “{name}”? This is for a centre entered by mistake and cannot be undone.',
+    deleted: '{name} deleted',
+    deleteInUse: 'It has residents: set the occupancy to 0 before deleting it',
   },
   forbidden: {
     title: 'Access denied',

@@ -639,6 +639,7 @@ export default {
       facility_id: '无权限：不是您负责的设施',
     },
     out_of_range: { occupancy: '入住人数不能超过床位数' },
+    conflict: { name: '已有同名记录' },
   },
   // rules the server states with numbers (said again in zh-CN)
   apiRules: {
@@ -1950,6 +1951,10 @@ export default {
     nameSuffix: { township: '区域养老服务中心', village: '互助养老点' },
     locationHint: '位置取所选区域的中心点',
     empty: '没有符合条件的驿站或互助点',
+    delete: '删除',
+    deleteConfirm: '确定删除“{name}”？用于删除误录的驿站或互助点，删除后不能恢复。',
+    deleted: '已删除 {name}',
+    deleteInUse: '有入住老人，不能删除（先将入住人数改为 0）',
   },
   forbidden: {
     title: '无权限',
