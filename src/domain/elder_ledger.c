@@ -459,7 +459,20 @@ static int account_owner(pj_ctx *c, int64_t account, const char *field, owner *o
     return 0;
 }
 
-static int account_render(pj_ctx *c, int64_t id, int64_t cursor, int limit, pj_jw *w, pj_err *err)
+/* Whether the holder o may redeem credits for their own care: a person (not a system account)
+ * aged at least the setting credit_redeem_age (*age_min) today. The one rule of redemptions and
+ * of the may_redeem an account's page shows. */
+static int may_redeem(pj_ctx *c, const owner *o, int *age_min)
+{
+    *age_min = (int)pj_el_setting(c, "credit_redeem_age", 60);
+    return strcmp(o->kind, "system") && o->birth[0] &&
+           pj_el_age(o->birth, pj_el_today(c, pj_now())) >= *age_min;
+}
+
+/* An account with a page of its entries; full (the account's page, not an audit row's copy)
+ * adds entries_total, redeem_age and may_redeem. */
+static int account_render(pj_ctx *c, int64_t id, int64_t cursor, int limit, int full, pj_jw *w,
+                          pj_err *err)
 {
     owner o;
     if (account_owner(c, id, NULL, &o, err)) return -1;
@@ -492,6 +505,20 @@ static int account_render(pj_ctx *c, int64_t id, int64_t cursor, int limit, pj_j
     pj_jw_kint(w, "balance_min", o.balance);
     pj_jw_key(w, "credits");
     pj_jw_fixed(w, (double)o.balance / 60.0, 2);
+    if (full) {
+        s = pj_db_prepare(c->db, "SELECT COUNT(*) FROM credit_entries WHERE account_id = ?", err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, id);
+        int rc = pj_stmt_step(s, err);
+        int64_t total = rc == 1 ? pj_col_int(s, 0) : 0;
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+        int age_min;
+        int may = may_redeem(c, &o, &age_min);
+        pj_jw_kint(w, "entries_total", total);
+        pj_jw_kint(w, "redeem_age", age_min);
+        pj_jw_kbool(w, "may_redeem", may);
+    }
     pj_jw_key(w, "entries");
     pj_jw_arr(w);
     s = pj_db_prepare(c->db,
@@ -556,14 +583,14 @@ int pj_credit_account_get(pj_ctx *c, int64_t id, int64_t cursor, int limit, pj_j
         account_scope(c, &o, err))
         return -1;
     int started = pj_db_read_begin(c->db);
-    int rc = account_render(c, id, cursor, limit, w, err);
+    int rc = account_render(c, id, cursor, limit, 1, w, err);
     pj_db_read_end(c->db, started);
     return rc;
 }
 
 static int account_str(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    return account_render(c, id, 0, 5, w, err);
+    return account_render(c, id, 0, 5, 0, w, err);
 }
 
 static int move(pj_ctx *c, int64_t account_id, json_t *body, int transfer, pj_jw *w, pj_err *err)
@@ -619,10 +646,9 @@ static int move(pj_ctx *c, int64_t account_id, json_t *body, int transfer, pj_jw
             return pj_fail(err, 422, "unknown_id", "to_elder_id",
                            "no active elder %lld in your scope", (long long)to_elder);
     }
-    int64_t today = pj_el_today(c, pj_now());
     if (!transfer) {
-        int age_min = (int)pj_el_setting(c, "credit_redeem_age", 60);
-        if (!o.birth[0] || pj_el_age(o.birth, today) < age_min)
+        int age_min;
+        if (!may_redeem(c, &o, &age_min))
             return pj_fail(err, 409, "too_young", "id",
                            "credits are redeemed for one's own care from age %d", age_min);
     } else if (to) {

@@ -561,3 +561,58 @@ TEST_T(elder_ledger_lists_entries_by_when_they_happened, 120)
     json_decref(o);
     th_stop(&s);
 }
+
+/* Regression: an account's page says how many entries it has in all (the console showed the
+ * newest 20 of 37 with no way to tell) and whether its holder may redeem (the console offered
+ * redeeming to every helper, all of them refused under 60): redeem_age is the setting, and
+ * may_redeem follows the rule the redemption itself applies. */
+TEST_T(elder_ledger_says_its_size_and_who_may_redeem, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80], off[80], t_in[21], body[400], path[128];
+    th_login(&s, "grid01", s.demo_pw, g);
+    th_login(&s, "officer", s.demo_pw, off);
+    long long grid = el_grid01_grid(&s);
+    long long old = el_helper(&s, g, grid, 61, "1958-04-04", 'F', "");
+    long long young = el_helper(&s, g, grid, 62, "1990-04-04", 'M', "");
+    long long eid = el_elder(&s, g, grid, 63, "");
+    long long a_old = account_of(&s, old), a_young = account_of(&s, young);
+    for (int i = 0; i < 3; i++) {
+        pj_time_iso(pj_now() - (i + 1) * 86400, t_in);
+        snprintf(body, sizeof body,
+                 "{\"elder_id\":%lld,\"helper_id\":%lld,\"kind\":\"companionship\","
+                 "\"time_in\":\"%s\",\"minutes\":30}",
+                 eid, old, t_in);
+        json_decref(EL(&s, g, "POST", "/api/v1/service-logs", body, 201));
+    }
+    /* three entries, one shown: the total is the account's, not the page's */
+    snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld?limit=1", a_old);
+    json_t *o = EL(&s, g, "GET", path, NULL, 200);
+    CHECK_INT(json_array_size(json_object_get(o, "entries")), 1);
+    CHECK_INT(th_int(o, "entries_total"), 3);
+    CHECK_INT(th_int(o, "redeem_age"), 60);
+    CHECK(json_is_true(json_object_get(o, "may_redeem")));
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld", a_young);
+    o = EL(&s, off, "GET", path, NULL, 200);
+    CHECK_INT(th_int(o, "entries_total"), 0);
+    CHECK(json_is_false(json_object_get(o, "may_redeem")));
+    json_decref(o);
+    /* the redemption agrees: the young helper's is refused, the older one's done */
+    snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld/redeem", a_young);
+    json_decref(EL(&s, off, "POST", path, "{\"minutes\":1}", 409));
+    snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld/redeem", a_old);
+    json_decref(EL(&s, off, "POST", path, "{\"minutes\":10}", 200));
+    /* the age is the setting's: raised above her age, she may not */
+    th_sql_exec(&s, "UPDATE settings SET value = '90' WHERE key = 'credit_redeem_age'");
+    snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld", a_old);
+    o = EL(&s, off, "GET", path, NULL, 200);
+    CHECK_INT(th_int(o, "entries_total"), 4);
+    CHECK_INT(th_int(o, "redeem_age"), 90);
+    CHECK(json_is_false(json_object_get(o, "may_redeem")));
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld/redeem", a_old);
+    json_decref(EL(&s, off, "POST", path, "{\"minutes\":1}", 409));
+    th_stop(&s);
+}
