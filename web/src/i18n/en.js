@@ -637,7 +637,8 @@ export default {
       facility_id: 'Not permitted: not your facility',
     },
     out_of_range: { occupancy: 'Occupancy cannot exceed capacity' },
-    conflict: { name: 'A record of this name exists' },
+    invalid_credentials: { old_password: 'The current password is wrong' },
+    conflict: { name: 'A record of this name exists', username: 'This user name is taken', old_password: 'The password was changed elsewhere meanwhile: log in again and retry' },
   },
   // rules the server states with numbers (said again in zh-CN)
   apiRules: {
@@ -654,6 +655,8 @@ export default {
     retryIn: 'Too many log-in attempts; try again in {a} s',
     serverSaid: 'Not done: {a}',
     blank: 'must not be blank',
+    retryMinutes: 'try again in {a} minutes',
+    noUsername: 'must not contain the user name',
   },
   scenarios: {
     epidemic: 'Epidemic',

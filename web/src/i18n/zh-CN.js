@@ -639,7 +639,8 @@ export default {
       facility_id: '无权限：不是您负责的设施',
     },
     out_of_range: { occupancy: '入住人数不能超过床位数' },
-    conflict: { name: '已有同名记录' },
+    invalid_credentials: { old_password: '当前密码不正确' },
+    conflict: { name: '已有同名记录', username: '该用户名已被使用', old_password: '密码已在别处修改，请重新登录后再试' },
   },
   // rules the server states with numbers (said again in zh-CN)
   apiRules: {
@@ -656,6 +657,8 @@ export default {
     retryIn: '登录尝试过于频繁，请 {a} 秒后再试',
     serverSaid: '操作未成功：{a}',
     blank: '不能只有空格',
+    retryMinutes: '请 {a} 分钟后再试',
+    noUsername: '不能包含用户名',
   },
   scenarios: {
     epidemic: '平疫',

@@ -16,6 +16,29 @@ function fieldLabel(field, labels) {
   return te('fields.' + field) ? t('fields.' + field) : te('fields.' + base) ? t('fields.' + base) : '';
 }
 
+/**
+ * The server's English message with the API's field names (facility_id, grid_ids…) said by
+ * their labels: `field` (the error's) and any other snake_case name the labels know. A label
+ * inside a sentence starts in lower case unless it is an abbreviation ("ID number").
+ */
+function labelledMessage(msg, field, labels) {
+  if (!msg) return msg;
+  const names = new Set(msg.match(/\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?:\[\d+\])?(?:\.[a-z][a-z0-9_]*)*\b/g) || []);
+  if (field && new RegExp(`\\b${field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(msg)) names.add(field);
+  let out = msg;
+  for (const name of [...names].sort((a, b) => b.length - a.length)) {
+    const label = fieldLabel(name, labels);
+    if (!label) continue;
+    const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    out = out.replace(new RegExp(`(^|[^\\w.\\[])${esc}(?![\\w\\[])`, 'g'), (m, pre, at) => {
+      const start = at === 0 || /[.:;]\s*$/.test(out.slice(0, at + pre.length));
+      const lower = !start && /^[A-Z][a-z]/.test(label) ? label[0].toLowerCase() + label.slice(1) : label;
+      return pre + lower;
+    });
+  }
+  return out;
+}
+
 // the few rules the server states with numbers, said again in Chinese (the rest: the code's
 // label); [pattern, key, alone]: alone, the rule's text stands for the code's label
 const RULES = [
@@ -30,6 +53,8 @@ const RULES = [
   [/must be (?:at most|<=) (-?[\d.]+)/, 'apiRules.max'],
   [/have a cycle: (.*\S)/, 'apiRules.cycle'], // the steps' codes, e.g. S1 → S2 → S1
   [/must not be blank/, 'apiRules.blank', true], // a text of spaces only
+  [/try again in (\d+) minutes?/, 'apiRules.retryMinutes'], // a lock after wrong passwords
+  [/must not contain the user name/, 'apiRules.noUsername'],
 ];
 
 /**
@@ -51,15 +76,20 @@ export function apiMessage(e, opts = {}) {
     const wait = e.retryAfter || Number((msg.match(/try again in (\d+) s/) || [])[1]) || 0;
     return wait ? t('apiRules.retryIn', { a: wait }) : label;
   }
-  if (i18n.global.locale.value === 'en') return label ? `${label}: ${msg}` : msg;
+  // a code that means something more precise at this field (e.g. the current password wrong)
+  const special = e.field && te(`apiFieldErrors.${e.code}.${e.field}`) ? t(`apiFieldErrors.${e.code}.${e.field}`) : '';
+  if (i18n.global.locale.value === 'en') {
+    if (special) return special;
+    const said = labelledMessage(msg, e.field, opts.labels);
+    return label ? `${label}: ${said}` : said;
+  }
   // a code the tables do not know: the server's own words rather than a bare code
-  if (!label && !(e.field && te(`apiFieldErrors.${e.code}.${e.field}`))) {
+  if (!label && !special) {
     const field = opts.atField ? '' : fieldLabel(e.field, opts.labels);
     const what = msg ? t('apiRules.serverSaid', { a: msg }) : t('apiErrors.other', { code: e.code || 'HTTP ' + e.status });
     return field ? field + t('common.colon') + what : what;
   }
   // zh-CN: the field, what is wrong (by code, with the field when the code has a special text)
-  const special = e.field && te(`apiFieldErrors.${e.code}.${e.field}`) ? t(`apiFieldErrors.${e.code}.${e.field}`) : '';
   let what = special || label || t('apiErrors.other', { code: e.code || e.status });
   const rule = RULES.find(([re]) => re.test(msg));
   if (rule && !special) {
@@ -95,7 +125,7 @@ export function useFieldErrors() {
     if (e.code === 'version_conflict') conflict.value = true;
     const key = aliases[e.field] || e.field;
     const shown = !known ? !!key : typeof known === 'function' ? known(key) : known.includes(key);
-    if (key && shown && e.code !== 'version_conflict') errors[key] = apiMessage(e, { atField: true, codes });
+    if (key && shown && e.code !== 'version_conflict') errors[key] = apiMessage(e, { atField: true, labels, codes });
     else general.value = apiMessage(e, { labels, codes }) + (e.requestId ? ` (${e.requestId})` : '');
   }
   return { errors, general, conflict, apply, clear };
