@@ -1,0 +1,143 @@
+// On a phone 390 px wide nothing is cut off at the right: the carbon page's cards, the appeal
+// KPIs' cards, the 发布融资需求 dialog (its save button on screen), the password dialog, the
+// admin's user form and a reception day's sign-up form — the page does not scroll sideways
+// (scrollWidth against innerWidth) and a dialog lies within the window.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, login, shot, apiGet, BASE, ADMIN_PW, DEMO_PW } from './lib.mjs';
+
+const PHONE = { width: 390, height: 844 };
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+
+/** The page does not scroll sideways. */
+async function noSideways(page, what) {
+  const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
+  assert.ok(scroll <= width, `${what}: the page is ${scroll} px wide in a ${width} px window`);
+}
+
+/** The dialog lies within the window, its overlay does not scroll sideways, and the buttons
+ * named are on screen. */
+async function dialogFits(page, dlg, what, buttons = []) {
+  await noSideways(page, what);
+  const r = await dlg.evaluate((el) => {
+    const b = el.getBoundingClientRect();
+    const overlay = el.closest('.el-overlay-dialog') || el.parentElement;
+    return { left: b.left, right: b.right, width: window.innerWidth, over: overlay.scrollWidth - overlay.clientWidth };
+  });
+  assert.ok(r.left >= 0 && r.right <= r.width, `${what}: the dialog spans ${r.left}–${r.right} px of ${r.width}`);
+  assert.ok(r.over <= 0, `${what}: the dialog's overlay scrolls sideways by ${r.over} px`);
+  for (const name of buttons) {
+    const b = await dlg.getByRole('button', { name, exact: true }).boundingBox();
+    assert.ok(b && b.x >= 0 && b.x + b.width <= r.width, `${what}: the ${name} button is off screen (${b && b.x}+${b && b.width})`);
+  }
+}
+
+describe('390 px wide', () => {
+  test('the carbon page: its cards within the window', async () => {
+    const { context, page } = await openPage(browser, PHONE);
+    await login(page, 'officer', DEMO_PW);
+    await page.goto('/development/carbon');
+    await page.getByTestId('carbon-emissions').waitFor();
+    await page.getByTestId('factor-table').locator('tbody tr').first().waitFor();
+    await noSideways(page, 'carbon');
+    const card = await page.getByTestId('carbon-emissions').boundingBox();
+    assert.ok(card.x + card.width <= PHONE.width, `carbon: the emissions card ends at ${card.x + card.width} px`);
+    await shot(page, 'narrow-carbon');
+    noProblems(page);
+    await context.close();
+  });
+
+  test('the appeal KPIs: their cards within the window', async () => {
+    const { context, page } = await openPage(browser, PHONE);
+    await login(page, 'officer', DEMO_PW);
+    await page.goto('/enterprise/kpis');
+    await page.getByTestId('kpi-tiles').waitFor();
+    await page.getByTestId('kpi-trend').locator('canvas').first().waitFor();
+    await noSideways(page, 'KPIs');
+    for (const id of ['kpi-trend', 'kpi-category']) {
+      const b = await page.getByTestId(id).boundingBox();
+      assert.ok(b.x + b.width <= PHONE.width, `KPIs: ${id} ends at ${b.x + b.width} px`);
+    }
+    await shot(page, 'narrow-kpis');
+    noProblems(page);
+    await context.close();
+  });
+
+  test('the 发布融资需求 dialog fits, its buttons on screen', async () => {
+    const { context, page } = await openPage(browser, PHONE);
+    await login(page, 'officer', DEMO_PW);
+    await page.goto('/enterprise/finance');
+    await page.getByTestId('new-need').click();
+    const dlg = page.getByRole('dialog', { name: '发布融资需求' });
+    await dlg.getByTestId('need-purpose').waitFor();
+    await dialogFits(page, dlg, '发布融资需求', ['保存', '取消']);
+    await shot(page, 'narrow-finance-need');
+    noProblems(page);
+    await context.close();
+  });
+
+  test('the password dialog fits, its buttons on screen', async () => {
+    const { context, page } = await openPage(browser, PHONE);
+    await login(page, 'officer', DEMO_PW);
+    await page.locator('.pj-user').click();
+    await page.getByRole('menuitem', { name: '修改密码' }).click();
+    const dlg = page.getByRole('dialog', { name: '修改密码' });
+    await dlg.locator('input').first().waitFor();
+    await dialogFits(page, dlg, '修改密码', ['保存', '取消']);
+    await shot(page, 'narrow-password');
+    noProblems(page);
+    await context.close();
+  });
+
+  test('the admin\'s user form fits', async () => {
+    const { context, page } = await openPage(browser, PHONE);
+    await login(page, 'admin', ADMIN_PW);
+    await page.goto('/admin/users');
+    await page.getByTestId('user-table').locator('tbody tr').first().waitFor();
+    await page.getByRole('button', { name: '新建用户' }).click();
+    const dlg = page.getByRole('dialog', { name: '新建用户' });
+    await dlg.getByTestId('user-role').waitFor();
+    await dialogFits(page, dlg, '新建用户', ['保存', '取消']);
+    await shot(page, 'narrow-user-form');
+    noProblems(page);
+    await context.close();
+  });
+
+  test('a reception day\'s sign-up form fits', async () => {
+    const { context, page } = await openPage(browser, PHONE);
+    await login(page, 'officer', DEMO_PW);
+    // a planned day ahead (Beijing's date), this year's or the next one's scheduled if none
+    const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+    const ahead = async () =>
+      (await apiGet(page, '/enterprise/reception-days?limit=100')).items.filter((d) => d.state === 'planned' && d.held_on >= today).sort((a, b) => a.held_on.localeCompare(b.held_on))[0];
+    let day = await ahead();
+    for (let y = Number(today.slice(0, 4)); !day && y <= Number(today.slice(0, 4)) + 1; y++) {
+      if (!(await apiGet(page, `/enterprise/calendar?year=${y}`)).items.length)
+        await page.request.post(BASE + '/api/v1/enterprise/calendar', { data: { day: `${y}-01-01`, kind: 'holiday', name: '元旦' } });
+      await page.request.post(BASE + '/api/v1/enterprise/reception-days', { data: { year: y } });
+      day = await ahead();
+    }
+    assert.ok(day, 'a reception day ahead');
+    await page.goto(`/enterprise/reception-days?year=${day.held_on.slice(0, 4)}`);
+    await page.getByTestId('reception-calendar').locator(`[data-day="${day.held_on}"]`).first().click();
+    const topic = page.getByTestId('signup-topic');
+    await topic.waitFor();
+    await noSideways(page, 'sign-up');
+    const detail = await page.getByTestId('reception-detail').boundingBox();
+    const box = await topic.boundingBox();
+    assert.ok(box.x + box.width <= detail.x + detail.width, `the topic field ends at ${box.x + box.width} px, its card at ${detail.x + detail.width}`);
+    const save = await page.getByTestId('signup-save').boundingBox();
+    assert.ok(save.x + save.width <= PHONE.width, `the sign-up button ends at ${save.x + save.width} px`);
+    await shot(page, 'narrow-signup');
+    noProblems(page);
+    await context.close();
+  });
+});
