@@ -17,14 +17,15 @@ function fieldLabel(field, labels) {
 }
 
 /**
- * The server's English message with the API's field names (facility_id, grid_ids…) said by
- * their labels: `field` (the error's) and any other snake_case name the labels know. A label
- * inside a sentence starts in lower case unless it is an abbreviation ("ID number").
+ * The server's English message with the API's field names (facility_id, grid_ids,
+ * emergency_roles[0].capacity…) said by their labels, where the labels know them; plain words
+ * (name, role) read as English already. A label inside a sentence starts in lower case unless
+ * it is an abbreviation ("ID number").
  */
 function labelledMessage(msg, field, labels) {
   if (!msg) return msg;
   const names = new Set(msg.match(/\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?:\[\d+\])?(?:\.[a-z][a-z0-9_]*)*\b/g) || []);
-  if (field && new RegExp(`\\b${field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(msg)) names.add(field);
+  if (field && /[_.[]/.test(field) && msg.includes(field)) names.add(field);
   let out = msg;
   for (const name of [...names].sort((a, b) => b.length - a.length)) {
     const label = fieldLabel(name, labels);
