@@ -364,17 +364,24 @@ describe('elder centres (养老驿站与互助点)', { timeout: 240000 }, () => 
     await row.getByTestId('centre-beds').getByText(`${centre.capacity - 1}/${centre.capacity}`).waitFor();
     await row.getByTestId('centre-checklist').getByText(`${centre.checklist_done + 1}/8 项`).waitFor();
 
-    // changed by someone else meanwhile: the save is refused (409), reloading shows their change
+    // changed by someone else meanwhile: the save is refused (409); reloading shows their
+    // change, names it and keeps what was typed here, so that saving again succeeds
     await row.getByTestId('centre-edit').click();
     await call(page, 'PATCH', `/elder-centres/${centre.id}`, { version: saved.version, status: 'renovating' });
     await occ.fill(String(centre.capacity - 2));
     await occ.press('Tab');
     await dlg.getByTestId('centre-save').click();
-    await dlg.getByTestId('centre-error').getByText('该记录已被他人修改，请重新加载后再改').waitFor();
+    await dlg.getByTestId('centre-error').getByText('该记录已被他人修改。请重新加载最新数据（您的修改会保留）后再保存').waitFor();
     await dlg.getByTestId('centre-error').getByRole('button', { name: '重新加载' }).click();
     await dlg.getByTestId('centre-f-status').locator('.is-active').getByText('改造中').waitFor();
-    assert.equal(await occ.inputValue(), String(centre.capacity - 1), 'the stored occupancy');
-    await dlg.getByRole('button', { name: '取消' }).click();
+    assert.equal(await occ.inputValue(), String(centre.capacity - 2), 'the occupancy typed is kept');
+    await dlg.getByTestId('centre-reloaded').getByText('已载入最新数据：他人修改了状态。您的修改仍保留，请核对后再保存').waitFor();
+    await dlg.getByTestId('centre-save').click();
+    await dlg.waitFor({ state: 'hidden' });
+    const merged = await apiGet(page, `/elder-centres/${centre.id}`);
+    assert.equal(merged.status, 'renovating', 'their change stays');
+    assert.equal(merged.occupancy, centre.capacity - 2, 'and mine is saved');
+    assert.equal(merged.version, saved.version + 2);
 
     // a village point: township → village, the name follows the village until written over
     const village = (await apiGet(page, `/regions?parent_id=${town.id}&type=village&limit=100`)).items[0];
@@ -422,7 +429,8 @@ describe('elder centres (养老驿站与互助点)', { timeout: 240000 }, () => 
     await occ.fill(String(cap0 + 1));
     await occ.press('Tab');
     await dlg.getByTestId('centre-save').click();
-    await fieldError(dlg, 'centre-f-occupancy').getByText('Out of range: occupancy exceeds capacity').waitFor();
+    // the field's own wording of the rule (apiFieldErrors), as in Chinese
+    await fieldError(dlg, 'centre-f-occupancy').getByText('Occupancy cannot exceed capacity', { exact: true }).waitFor();
     await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
     noProblems(page);
     await context.close();

@@ -1,0 +1,69 @@
+// The admin's user form after someone else saved the user meanwhile ("数据已被他人修改"): every
+// retry used to conflict again until the page was reloaded. 重新加载 now fetches the user as it
+// is, keeps what was typed in the form on top of it, says which fields the other change touched
+// (and which of them keep what was typed), and saving again succeeds with both changes.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, login, shot, apiGet, BASE, ADMIN_PW } from './lib.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+
+async function patchUser(page, id, data) {
+  const res = await page.request.patch(`${BASE}/api/v1/users/${id}`, { data });
+  assert.equal(res.status(), 200, await res.text());
+  return res.json();
+}
+
+test('user form: a conflict is reloaded with the typed edits kept, the other change named, and saved', async () => {
+  const { context, page } = await openPage(browser, { width: 1366, height: 900 });
+  await login(page, 'admin', ADMIN_PW);
+  const res = await page.request.post(BASE + '/api/v1/users', { data: { username: 'stale01', display_name: '原名', role: 'viewer', password: 'a-long-enough-password' } });
+  assert.equal(res.status(), 201, await res.text());
+  let user = await res.json();
+  await page.goto('/admin/users');
+  const row = page.getByTestId('user-table').locator('tbody tr', { hasText: 'stale01' }).first();
+  await row.getByRole('button', { name: '编辑' }).click();
+  const dlg = page.getByRole('dialog', { name: '编辑用户 stale01' });
+  const name = dlg.locator('input[name="display-name"]');
+  await name.fill('新名字甲');
+  // meanwhile someone else makes the user a district officer
+  user = await patchUser(page, user.id, { version: user.version, role: 'district_officer' });
+  await dlg.getByTestId('user-save').click();
+  const conflict = dlg.getByTestId('user-conflict');
+  await conflict.getByText('该用户已被他人修改。请重新加载最新数据（您填写的内容会保留）后再保存').waitFor();
+  await shot(page, 'user-conflict');
+  await conflict.getByRole('button', { name: '重新加载' }).click();
+  await dlg.getByTestId('user-reloaded').getByText('已载入最新数据：他人修改了角色。您填写的内容仍保留，请核对后再保存').waitFor();
+  assert.equal(await name.inputValue(), '新名字甲', 'the name typed is kept');
+  await dlg.getByTestId('user-role').getByText('区级工作人员').waitFor();
+  await shot(page, 'user-reloaded');
+  await dlg.getByTestId('user-save').click();
+  await dlg.waitFor({ state: 'hidden' });
+  let now = await apiGet(page, `/users/${user.id}`);
+  assert.equal(now.display_name, '新名字甲');
+  assert.equal(now.role, 'district_officer', 'their change stays');
+  await row.getByText('新名字甲').waitFor();
+
+  // both change the same field: what was typed here is kept, and the message says so
+  await row.getByRole('button', { name: '编辑' }).click();
+  await name.fill('名字乙');
+  await patchUser(page, user.id, { version: now.version, display_name: '名字丙' });
+  await dlg.getByTestId('user-save').click();
+  await dlg.getByTestId('user-conflict').getByRole('button', { name: '重新加载' }).click();
+  await dlg.getByTestId('user-reloaded').getByText('已载入最新数据：他人修改了姓名，其中姓名保留您填写的内容。请核对后再保存').waitFor();
+  assert.equal(await name.inputValue(), '名字乙');
+  await dlg.getByTestId('user-save').click();
+  await dlg.waitFor({ state: 'hidden' });
+  now = await apiGet(page, `/users/${user.id}`);
+  assert.equal(now.display_name, '名字乙');
+  noProblems(page);
+  await context.close();
+});
