@@ -1276,6 +1276,12 @@ export default {
       insufficient_credits: 'Insufficient credits',
       too_young: 'Under 60',
     },
+    ledgerShown: 'The newest {n} of {total} entries',
+    ledgerAll: '{n} entries, {sum} credits in all',
+    ledgerMatches: ' (equal to the balance)',
+    ledgerMore: 'Show more',
+    redeemAge: 'Under {age}: cannot redeem',
+    elderOption: '{name} · {sex} {age} · {grid} · No. {id}',
   },
   plan: {
     list: 'Emergency plans',

@@ -1279,6 +1279,12 @@ export default {
       insufficient_credits: '时间币不足',
       too_young: '未满 60 岁',
     },
+    ledgerShown: '显示最近 {n} 条，共 {total} 条',
+    ledgerAll: '共 {n} 条记录，合计 {sum} 时间币',
+    ledgerMatches: '（与余额一致）',
+    ledgerMore: '加载更多',
+    redeemAge: '未满 {age} 岁，不能兑换',
+    elderOption: '{name} · {sex} {age} 岁 · {grid} · 编号 {id}',
   },
   plan: {
     list: '应急规划',

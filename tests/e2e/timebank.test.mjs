@@ -1,0 +1,112 @@
+// The time bank on a helper's page: the ledger pages through every entry (it showed the newest
+// 20 with no way to see more) and says how many there are, the entries shown adding up to the
+// balance once all are there; 兑换服务 is not offered to a holder under the redeem age (the
+// server's may_redeem), the reason said instead; and the transfer's elder picker tells apart
+// elders of the same name in the same grid without unmasking anything.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, login, shot, apiGet, BASE, ADMIN_PW } from './lib.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+
+async function call(page, method, p, data) {
+  const res = await page.request.fetch(BASE + '/api/v1' + p, { method, data });
+  assert.ok(res.ok(), `${method} ${p}: ${res.status()} ${await res.text()}`);
+  return res.json();
+}
+
+/** An active helper under 60 with an account of at least n entries (service logs added). */
+async function helperWithEntries(page, n) {
+  const h = (await apiGet(page, '/helpers?limit=100')).items.find((x) => x.active && x.credit_account_id && x.age < 60);
+  assert.ok(h, 'an active helper under 60 with an account');
+  const have = (await apiGet(page, `/credit-accounts/${h.credit_account_id}?limit=500`)).entries.length;
+  if (have < n) {
+    const elder = (await apiGet(page, '/elders?status=active&limit=1')).items[0];
+    const entries = Array.from({ length: n - have }, (_, i) => ({ elder_id: elder.id, kind: 'companionship', helper_id: h.id, minutes: 10 + i }));
+    await call(page, 'POST', '/service-logs', { entries });
+  }
+  return h;
+}
+
+test('a helper\'s ledger: 20 at first, the count said, more until every entry; 兑换服务 not offered under 60', async () => {
+  const { context, page } = await openPage(browser, { width: 1366, height: 900 });
+  await login(page, 'admin', ADMIN_PW);
+  const h = await helperWithEntries(page, 45);
+  const acc = await apiGet(page, `/credit-accounts/${h.credit_account_id}?limit=500`);
+  const total = acc.entries.length;
+  assert.ok(total >= 45, `${total} entries`);
+  await page.goto(`/helpers/${h.id}`);
+  const ledger = page.getByTestId('credit-ledger');
+  const rows = ledger.locator('.el-table__body-wrapper tbody tr');
+  await rows.nth(19).waitFor();
+  assert.equal(await rows.count(), 20, 'the newest 20 first');
+  await ledger.getByTestId('ledger-count').getByText(`显示最近 20 条，共 ${total} 条`).waitFor();
+  // more, page by page, until every entry is there
+  for (let i = 0; i < 20 && (await rows.count()) < total; i++) {
+    const shown = await rows.count();
+    await ledger.getByTestId('ledger-more').click();
+    await rows.nth(shown).waitFor();
+  }
+  assert.equal(await rows.count(), total, 'every entry');
+  assert.equal(await ledger.getByTestId('ledger-more').count(), 0, 'nothing more to load');
+  const sum = (acc.entries.reduce((a, e) => a + e.amount_min, 0) / 60).toFixed(2);
+  assert.equal(sum, acc.credits.toFixed(2), 'the entries add up to the balance');
+  await ledger.getByTestId('ledger-count').getByText(`共 ${total} 条记录，合计 ${sum} 时间币（与余额一致）`).waitFor();
+  // the oldest entry is the API's last one
+  const last = acc.entries[total - 1];
+  assert.match(await rows.nth(total - 1).innerText(), new RegExp(`${last.amount_min >= 0 ? '\\+' : '-'}${Math.abs(last.amount_min / 60).toFixed(2)}`));
+  // under 60: 兑换服务 is shown disabled with the reason, 转赠亲属 still offered
+  assert.equal(acc.may_redeem, false);
+  await ledger.getByTestId('credit-redeem').waitFor();
+  assert.equal(await ledger.getByTestId('credit-redeem').isDisabled(), true, '兑换服务 disabled');
+  await ledger.getByTestId('credit-redeem-why').getByText('未满 60 岁，不能兑换').waitFor();
+  assert.equal(await ledger.getByTestId('credit-transfer').isDisabled(), false);
+  await shot(page, 'timebank-ledger');
+  noProblems(page);
+  await context.close();
+});
+
+test('the transfer\'s elder picker: two elders of the same name in one grid are told apart', async () => {
+  const { context, page } = await openPage(browser, { width: 1366, height: 900 });
+  await login(page, 'admin', ADMIN_PW);
+  const h = (await apiGet(page, '/helpers?limit=100')).items.find((x) => x.active && x.credit_account_id);
+  // two active elders of one grid, given the same name
+  const list = (await apiGet(page, '/elders?status=active&limit=200')).items;
+  const byGrid = {};
+  for (const e of list) (byGrid[e.grid_id] ||= []).push(e);
+  const pair = Object.values(byGrid).find((g) => g.length >= 2);
+  assert.ok(pair, 'a grid with two active elders');
+  const NAME = '司马同名';
+  for (const e of pair.slice(0, 2)) {
+    const full = await apiGet(page, `/elders/${e.id}`);
+    await call(page, 'PATCH', `/elders/${e.id}`, { version: full.version, name: NAME });
+  }
+  await page.goto(`/helpers/${h.id}`);
+  const ledger = page.getByTestId('credit-ledger');
+  await ledger.getByTestId('credit-transfer').click();
+  const dlg = page.getByRole('dialog', { name: '转赠时间币给直系亲属' });
+  await dlg.getByTestId('credit-elder').locator('input').fill(NAME);
+  const options = page.locator('.el-select-dropdown__item', { hasText: NAME });
+  await options.nth(1).waitFor();
+  const labels = (await options.allInnerTexts()).map((s) => s.trim());
+  assert.equal(labels.length, 2, labels.join(' | '));
+  assert.notEqual(labels[0], labels[1], `told apart: ${labels.join(' | ')}`);
+  for (const e of pair.slice(0, 2)) {
+    const l = labels.find((x) => x.includes(`编号 ${e.id}`));
+    assert.ok(l, `elder ${e.id} by number: ${labels.join(' | ')}`);
+    assert.ok(l.includes(`${e.age} 岁`), `with the age: ${l}`);
+    assert.ok(l.includes(e.grid_name), `with the grid: ${l}`);
+    assert.doesNotMatch(l, /\d{6,}/, `nothing unmasked: ${l}`);
+  }
+  await shot(page, 'timebank-picker');
+  noProblems(page);
+  await context.close();
+});
