@@ -1,8 +1,11 @@
 // Turns an ApiError into messages: next to the form field the API named in error.field
 // (e.g. "emergency_roles[0].capacity"), or as one general message when the form has no
 // such field. The server's messages are English: in English they are shown after a short
-// label for the error code; in Chinese the message is built from the code and the field
-// (the form's label for it, else the common field names of `fields`), never the English text.
+// label for the error code, the API's field names in them (facility_id) said by their labels;
+// in Chinese the message is built from the code and the field (the form's label for it, else
+// the common field names of `fields`), never the English text. A code that means something
+// more precise at one field (apiFieldErrors: a user name taken, the current password wrong)
+// has its own text in both languages.
 import { reactive, ref } from 'vue';
 import { i18n } from '@/i18n/index.js';
 
