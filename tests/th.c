@@ -348,6 +348,34 @@ const char *th_err_message(json_t *o)
     return m ? m : "";
 }
 
+void th_enum_filter(th_server *s, const char *token, const char *path, const char *key,
+                    const char *const *values)
+{
+    char url[512], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE], want[320];
+    const char *sep = strchr(path, '?') ? "&" : "?";
+    json_t *o = NULL;
+    th_fingerprint(s, fp0, sizeof fp0);
+    snprintf(url, sizeof url, "%s%s%s=no_such_%s", path, sep, key, key);
+    int st = th_call(s, "GET", url, token, NULL, &o);
+    if (st != 400) t_fail(__FILE__, __LINE__, "GET %s answered %d, expected 400", url, st);
+    if (strcmp(th_err_code(o) ? th_err_code(o) : "", "bad_query") ||
+        strcmp(th_err_field(o) ? th_err_field(o) : "", key))
+        t_fail(__FILE__, __LINE__, "GET %s: error %s at %s, expected bad_query at %s", url,
+               th_err_code(o), th_err_field(o), key);
+    snprintf(want, sizeof want, "%s is one of %s", key, values[0]);
+    if (strncmp(th_err_message(o), want, strlen(want)))
+        t_fail(__FILE__, __LINE__, "GET %s: message \"%s\", expected \"%s, ...\"", url,
+               th_err_message(o), want);
+    json_decref(o);
+    th_fingerprint(s, fp1, sizeof fp1);
+    if (strcmp(fp0, fp1)) t_fail(__FILE__, __LINE__, "GET %s changed the database", url);
+    for (int i = 0; values[i]; i++) {
+        snprintf(url, sizeof url, "%s%s%s=%s", path, sep, key, values[i]);
+        st = th_call(s, "GET", url, token, NULL, NULL);
+        if (st != 200) t_fail(__FILE__, __LINE__, "GET %s answered %d, expected 200", url, st);
+    }
+}
+
 void th_sql_exec(th_server *s, const char *sql)
 {
     sqlite3 *db;

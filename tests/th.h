@@ -68,6 +68,11 @@ int th_run(char *out, size_t size, const char *const *args);
  * nobody is set and the tests run as root. */
 int th_run_as(char *out, size_t size, const char *const *args, const char *out_path, int nobody);
 #define RUN(out, ...) th_run(out, sizeof out, (const char *const[]){__VA_ARGS__, NULL})
+/* An enumerated list filter: GET path with key= a value not in values (NULL-terminated) is a
+ * 400 bad_query at key ("KEY is one of …") that changes nothing; each of values answers 200.
+ * path may carry other parameters already. */
+void th_enum_filter(th_server *s, const char *token, const char *path, const char *key,
+                    const char *const *values);
 /* Convenience: integer field of a JSON object. */
 long long th_int(json_t *o, const char *key);
 const char *th_str(json_t *o, const char *key);

@@ -156,6 +156,18 @@ int pj_in_bool(json_t *o, const char *key, int required, int *out, pj_err *err)
     return 1;
 }
 
+/* values joined with ", " into list (cut short when it does not fit) */
+static void join_values(const char *const *values, char *list, size_t size)
+{
+    size_t len = 0;
+    list[0] = 0;
+    for (int i = 0; values[i] && len + 1 < size; i++) {
+        int k = snprintf(list + len, size - len, "%s%s", i ? ", " : "", values[i]);
+        if (k < 0) break;
+        len += (size_t)k;
+    }
+}
+
 int pj_in_enum(json_t *o, const char *key, int required, const char *const *values,
                const char **out, pj_err *err)
 {
@@ -167,14 +179,19 @@ int pj_in_enum(json_t *o, const char *key, int required, const char *const *valu
             *out = values[i];
             return 1;
         }
-    char list[256] = "";
-    size_t len = 0;
-    for (int i = 0; values[i] && len + 1 < sizeof list; i++) {
-        int k = snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", values[i]);
-        if (k < 0) break;
-        len += (size_t)k;
-    }
+    char list[256];
+    join_values(values, list, sizeof list);
     return pj_fail(err, 422, "invalid_value", key, "%s must be one of: %s", key, list);
+}
+
+int pj_q_enum(const char *key, const char *v, const char *const *values, pj_err *err)
+{
+    if (!v) return 0;
+    for (int i = 0; values[i]; i++)
+        if (strcmp(v, values[i]) == 0) return 0;
+    char list[256];
+    join_values(values, list, sizeof list);
+    return pj_fail(err, 400, "bad_query", key, "%s is one of %s", key, list);
 }
 
 int pj_in_ref(json_t *o, const char *key, int required, int64_t *out, pj_err *err)

@@ -26,6 +26,10 @@ int pj_in_bool(json_t *o, const char *key, int required, int *out, pj_err *err);
 /* values: NULL-terminated list of allowed strings. */
 int pj_in_enum(json_t *o, const char *key, int required, const char *const *values,
                const char **out, pj_err *err);
+/* A list filter of a fixed set of values: 0 when v is NULL or one of values (NULL-terminated),
+ * else 400 bad_query at key, "KEY is one of a, b, c" (an unknown value is a mistake, not a
+ * filter that matches nothing). */
+int pj_q_enum(const char *key, const char *v, const char *const *values, pj_err *err);
 /* Nullable id reference: present as null sets *out = 0 and returns 1. */
 int pj_in_ref(json_t *o, const char *key, int required, int64_t *out, pj_err *err);
 /* Fails on any key of o not in the NULL-terminated list. */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "domain/input.h"
 
 #include "core/banned.h"
 
@@ -28,6 +29,14 @@ int pj_h_q_str(pj_req *r, const char *key, const char **out)
     if (pj_utf8_len(v, strlen(v)) > 64)
         return pj_fail(&r->err, 400, "bad_query", key, "%s is longer than 64 characters", key);
     *out = v;
+    return 0;
+}
+
+int pj_h_q_enum(pj_req *r, const char *key, const char *const *values, const char **out)
+{
+    const char *v = NULL;
+    if (pj_h_q_str(r, key, &v) || pj_q_enum(key, v, values, &r->err)) return -1;
+    if (v) *out = v;
     return 0;
 }
 

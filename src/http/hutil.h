@@ -9,6 +9,9 @@
 int pj_h_q_int(pj_req *r, const char *key, int64_t min, int64_t max, int64_t *out);
 /* String query parameter (≤ 64 characters) into *out when present and non-empty; 400. */
 int pj_h_q_str(pj_req *r, const char *key, const char **out);
+/* pj_h_q_str for a filter of a fixed set of values (NULL-terminated): any other value is a
+ * 400 bad_query at key, "KEY is one of a, b, c". */
+int pj_h_q_enum(pj_req *r, const char *key, const char *const *values, const char **out);
 /* limit, cursor and the filters a list accepts (NULL-terminated); any other parameter is a
  * 400 unknown_parameter (names starting with '_' are ignored). */
 int pj_h_list_params(pj_req *r, pj_list_filter *f, const char *const *accepted);
