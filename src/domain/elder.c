@@ -23,7 +23,15 @@ const char *const pj_service_kinds[] = {
     "meal", "doctor_visit", "companionship", "cleaning", "escort", "nursing", NULL};
 const char *const pj_alert_kinds[] = {"missed_meal", "overdue_visit", "no_doctor",
                                       "helper_over_capacity", NULL};
-static const char *const elder_statuses[] = {"active", "moved", "deceased", NULL};
+const char *const pj_elder_statuses[] = {"active", "moved", "deceased", NULL};
+/* proposed (open), unmatched (no helper found), then accepted, rejected or stale (the elder or
+ * the helper was taken meanwhile) */
+const char *const pj_proposal_states[] = {"proposed", "unmatched", "accepted",
+                                          "rejected", "stale",     NULL};
+const char *const pj_pair_states[] = {"active", "ended", NULL};
+const char *const pj_alert_states[] = {"open", "acked", "resolved", "closed", NULL};
+const char *const pj_alert_levels[] = {"grid", "township", NULL};
+const char *const pj_coverage_groups[] = {"grid", "village", "township", NULL};
 static const char *const sexes[] = {"F", "M", NULL};
 static const char *const sex_prefs[] = {"any", "F", "M", NULL};
 
@@ -1007,7 +1015,7 @@ static int elder_read(pj_ctx *c, json_t *b, int create, elder_rec *r, pj_err *er
         pj_in_enum(b, "visit_tier", 0, pj_visit_tiers, &r->visit_tier, err) < 0 ||
         pj_el_in_skills(b, "help_needed", 0, &r->help_needed, err) < 0 ||
         pj_in_enum(b, "helper_sex_pref", 0, sex_prefs, &r->sex_pref, err) < 0 ||
-        pj_in_enum(b, "status", 0, elder_statuses, &r->status, err) < 0 ||
+        pj_in_enum(b, "status", 0, pj_elder_statuses, &r->status, err) < 0 ||
         pj_in_str(b, "source", 0, 1, 32, &r->source, err) < 0)
         return -1;
     static const char *const flags[] = {"living_alone", "empty_nest", "disabled"};

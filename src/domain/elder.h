@@ -28,6 +28,14 @@ extern const char *const pj_meal_providers[];
 extern const char *const pj_service_kinds[];
 extern const char *const pj_alert_kinds[];
 extern const char *const pj_centre_checklist[];
+extern const char *const pj_elder_statuses[];  /* active, moved, deceased */
+extern const char *const pj_proposal_states[]; /* a pairing run's proposals */
+extern const char *const pj_pair_states[];     /* active, ended */
+extern const char *const pj_alert_states[];    /* open, acked, resolved, closed */
+extern const char *const pj_alert_levels[];    /* grid, then township once escalated */
+extern const char *const pj_centre_kinds[];    /* village, township */
+extern const char
+    *const pj_coverage_groups[]; /* the coverage report's rows: grid, village, township */
 
 /* GB 11643-1999 citizen ID number: 17 digits and a check character (0-9 or X), the embedded
  * birth date valid. 1 when valid. */

@@ -17,7 +17,7 @@ const char *const pj_centre_checklist[] = {
     "handrails",      "step_free_entrance", "accessible_toilet",
     "emergency_call", "non_slip_floor",     "grab_bars",
     "night_lighting", "wheelchair_access",  NULL};
-static const char *const kinds[] = {"village", "township", NULL};
+const char *const pj_centre_kinds[] = {"village", "township", NULL};
 static const char *const statuses[] = {"planned", "renovating", "open", "closed", NULL};
 
 static int centre_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
@@ -88,13 +88,7 @@ int pj_centre_list(pj_ctx *c, const char *kind, int64_t township_id, int64_t cur
                    pj_jw *w, pj_err *err)
 {
     /* an unknown kind is a mistake, not a filter that matches nothing */
-    if (kind) {
-        int known = 0;
-        for (int i = 0; kinds[i]; i++) known |= !strcmp(kind, kinds[i]);
-        if (!known)
-            return pj_fail(err, 400, "bad_query", "kind", "kind is village or township, not %s",
-                           kind);
-    }
+    if (pj_q_enum("kind", kind, pj_centre_kinds, err)) return -1;
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT id FROM elder_centres WHERE id > ? AND (? IS NULL OR kind ="
                                " ?) AND (? = 0 OR township_id = ?) ORDER BY id LIMIT ?",
@@ -183,7 +177,7 @@ int pj_centre_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     double lat = 0, lon = 0;
     int has_ll = 0;
     if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
-        pj_in_enum(body, "kind", 1, kinds, &kind, err) < 0 ||
+        pj_in_enum(body, "kind", 1, pj_centre_kinds, &kind, err) < 0 ||
         pj_in_text(body, "name", 1, 1, 64, &name, err) < 0 ||
         pj_in_int(body, "region_id", 1, 1, INT64_MAX, &region, err) < 0 ||
         (has_ll = pj_in_num(body, "lat", 0, -90, 90, &lat, err)) < 0 ||

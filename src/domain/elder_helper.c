@@ -87,12 +87,10 @@ int pj_helper_list(pj_ctx *c, const pj_helper_filter *f, pj_jw *w, pj_err *err)
     int64_t town, region = f->region_id;
     int skill = 0;
     if (pj_el_region_check(c, &region, "region_id", &town, err)) return -1;
+    if (pj_q_enum("skill", f->skill, pj_elder_skills, err)) return -1;
     if (f->skill) {
         for (int k = 0; pj_elder_skills[k]; k++)
             if (!strcmp(f->skill, pj_elder_skills[k])) skill = 1 << k;
-        if (!skill)
-            return pj_fail(err, 400, "bad_query", "skill",
-                           "skill is meals, cleaning, escort, companionship or nursing");
     }
     const char *sql =
         pj_arena_printf(c->arena,

@@ -8,6 +8,7 @@
 #include "core/util.h"
 #include "domain/audit.h"
 #include "domain/elder_int.h"
+#include "domain/input.h"
 #include "domain/render.h"
 
 #include "core/banned.h"
@@ -124,14 +125,13 @@ int pj_elder_coverage(pj_ctx *c, const char *group, int64_t region_id, int64_t s
 {
     if (c->actor.role != PJ_ROLE_VIEWER && pj_el_require_personal(c, err)) return -1;
     const char *col;
+    if (pj_q_enum("group", group, pj_coverage_groups, err)) return -1;
     if (!group || !strcmp(group, "township"))
         col = "township_id", group = "township";
     else if (!strcmp(group, "village"))
         col = "village_id";
-    else if (!strcmp(group, "grid"))
-        col = "grid_id";
     else
-        return pj_fail(err, 400, "bad_query", "group", "group is grid, village or township");
+        col = "grid_id";
     int64_t town;
     if (pj_el_region_check(c, &region_id, "region_id", &town, err)) return -1;
     if (until <= 0) until = pj_now();

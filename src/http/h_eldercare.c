@@ -57,7 +57,8 @@ static int h_elders(pj_req *r)
     pj_elder_filter f = {.ability_level = -1};
     const char *view = NULL;
     if (pj_h_list_params(r, &lf, acc) || pj_h_q_int(r, "region_id", 1, INT64_MAX, &f.region_id) ||
-        pj_h_q_str(r, "visit_tier", &f.visit_tier) || pj_h_q_str(r, "status", &f.status) ||
+        pj_h_q_enum(r, "visit_tier", pj_visit_tiers, &f.visit_tier) ||
+        pj_h_q_enum(r, "status", pj_elder_statuses, &f.status) ||
         q_flag(r, "vulnerable", &f.vulnerable_only) || q_flag(r, "unpaired", &f.unpaired_only) ||
         q_flag(r, "reveal", &f.reveal) || q_flag(r, "living_alone", &f.living_alone) ||
         q_flag(r, "empty_nest", &f.empty_nest) || q_flag(r, "disabled", &f.disabled) ||
@@ -139,7 +140,7 @@ static int h_run_get(pj_req *r)
 {
     static const char *const acc[] = {"state", NULL};
     pj_list_filter f;
-    return pj_h_list_params(r, &f, acc)
+    return pj_h_list_params(r, &f, acc) || pj_h_q_enum(r, "state", pj_proposal_states, &f.state)
                ? -1
                : pj_pair_run_get(&r->ctx, r->id, f.state, f.cursor, f.limit, &r->w, &r->err);
 }
@@ -162,7 +163,8 @@ static int h_pairs(pj_req *r)
     pj_list_filter f;
     int64_t eid = 0, hid = 0;
     if (pj_h_list_params(r, &f, acc) || pj_h_q_int(r, "elder_id", 1, INT64_MAX, &eid) ||
-        pj_h_q_int(r, "helper_id", 1, INT64_MAX, &hid))
+        pj_h_q_int(r, "helper_id", 1, INT64_MAX, &hid) ||
+        pj_h_q_enum(r, "state", pj_pair_states, &f.state))
         return -1;
     return pj_pair_list(&r->ctx, eid, hid, f.state, f.cursor, f.limit, &r->w, &r->err);
 }
@@ -185,8 +187,9 @@ static int h_logs(pj_req *r)
     int64_t eid = 0, hid = 0, since = 0, until = 0;
     const char *kind = NULL;
     if (pj_h_list_params(r, &f, acc) || pj_h_q_int(r, "elder_id", 1, INT64_MAX, &eid) ||
-        pj_h_q_int(r, "helper_id", 1, INT64_MAX, &hid) || pj_h_q_str(r, "kind", &kind) ||
-        q_time(r, "since", &since) || q_time(r, "until", &until))
+        pj_h_q_int(r, "helper_id", 1, INT64_MAX, &hid) ||
+        pj_h_q_enum(r, "kind", pj_service_kinds, &kind) || q_time(r, "since", &since) ||
+        q_time(r, "until", &until))
         return -1;
     return pj_service_log_list(&r->ctx, eid, hid, kind, since, until, f.cursor, f.limit, &r->w,
                                &r->err);
@@ -226,8 +229,10 @@ static int h_alerts(pj_req *r)
     pj_list_filter f;
     const char *kind = NULL, *level = NULL;
     int64_t eid = 0;
-    if (pj_h_list_params(r, &f, acc) || pj_h_q_str(r, "kind", &kind) ||
-        pj_h_q_str(r, "level", &level) || pj_h_q_int(r, "elder_id", 1, INT64_MAX, &eid))
+    if (pj_h_list_params(r, &f, acc) || pj_h_q_enum(r, "state", pj_alert_states, &f.state) ||
+        pj_h_q_enum(r, "kind", pj_alert_kinds, &kind) ||
+        pj_h_q_enum(r, "level", pj_alert_levels, &level) ||
+        pj_h_q_int(r, "elder_id", 1, INT64_MAX, &eid))
         return -1;
     return pj_alert_list(&r->ctx, f.state, kind, level, eid, f.cursor, f.limit, &r->w, &r->err);
 }
