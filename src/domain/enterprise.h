@@ -14,6 +14,13 @@ extern const char *const pj_appeal_types[];
 extern const char *const pj_appeal_categories[];
 extern const char *const pj_appeal_channels[];
 extern const char *const pj_appeal_states[];
+extern const char *const pj_reception_states[];    /* planned, held, cancelled */
+extern const char *const pj_fin_need_states[];     /* open, matched (one of its matches approved) */
+extern const char *const pj_fin_match_outcomes[];  /* pending, then applied, approved, … */
+extern const char *const pj_coop_kinds[];          /* offer, need */
+extern const char *const pj_coop_categories[];     /* supply, logistics, … */
+extern const char *const pj_coop_post_states[];    /* open: no route closes a post yet */
+extern const char *const pj_coop_contact_states[]; /* pending, accepted, declined */
 
 typedef struct pj_ent_filter {
     int64_t organisation_id, department_id, township_id, policy_id;

@@ -23,6 +23,7 @@ const char *const pj_appeal_channels[] = {"reception_day", "phone", "account", "
 const char *const pj_appeal_states[] = {"received", "dispatched", "in_progress",
                                         "replied",  "closed",     "returned",
                                         "reopened", "escalated",  NULL};
+const char *const pj_reception_states[] = {"planned", "held", "cancelled", NULL};
 static const char *const ratings[] = {"satisfied", "basically", "not_satisfied", NULL};
 
 /* ---- reception days ---- */
@@ -186,14 +187,13 @@ int pj_ent_reception_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
 {
     static const char *const fields[] = {"version", "leaders", "department_ids",
                                          "minutes", "state",   NULL};
-    static const char *const states[] = {"planned", "held", "cancelled", NULL};
     int64_t version;
     const char *minutes = NULL, *state = NULL;
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE) ||
         pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
         pj_in_str(body, "minutes", 0, 0, 20000, &minutes, err) < 0 ||
-        pj_in_enum(body, "state", 0, states, &state, err) < 0)
+        pj_in_enum(body, "state", 0, pj_reception_states, &state, err) < 0)
         return -1;
     json_t *leaders = json_object_get(body, "leaders"),
            *depts = json_object_get(body, "department_ids");

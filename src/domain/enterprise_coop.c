@@ -14,9 +14,11 @@
 
 #include "core/banned.h"
 
-static const char *const kinds[] = {"offer", "need", NULL};
-static const char *const cats[] = {"supply",     "logistics", "processing",
-                                   "livestream", "other",     NULL};
+const char *const pj_coop_kinds[] = {"offer", "need", NULL};
+const char *const pj_coop_categories[] = {"supply",     "logistics", "processing",
+                                          "livestream", "other",     NULL};
+const char *const pj_coop_post_states[] = {"open", NULL};
+const char *const pj_coop_contact_states[] = {"pending", "accepted", "declined", NULL};
 
 /* ---- posts ---- */
 
@@ -93,8 +95,8 @@ int pj_ent_post_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     const char *kind, *cat, *title, *text = "";
     int64_t org, town, ptown = 0;
     if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
-        pj_in_enum(body, "kind", 1, kinds, &kind, err) < 0 ||
-        pj_in_enum(body, "category", 1, cats, &cat, err) < 0 ||
+        pj_in_enum(body, "kind", 1, pj_coop_kinds, &kind, err) < 0 ||
+        pj_in_enum(body, "category", 1, pj_coop_categories, &cat, err) < 0 ||
         pj_in_ref(body, "township_id", 0, &ptown, err) < 0 ||
         pj_in_str(body, "title", 1, 1, 200, &title, err) < 0 ||
         pj_in_str(body, "body", 0, 0, 2000, &text, err) < 0 ||

@@ -15,6 +15,11 @@
 
 #include "core/banned.h"
 
+const char *const pj_fin_need_states[] = {"open", "matched", NULL};
+/* a match's outcome: pending until the firm applies; the outcomes one may set follow it */
+const char *const pj_fin_match_outcomes[] = {"pending",  "applied",   "approved",
+                                             "rejected", "withdrawn", NULL};
+
 #define FEN_PER_WAN 1000000.0 /* 1 万元 = 10,000 yuan = 1,000,000 fen */
 #define MAX_MATCHES 50        /* matches kept per need */
 
@@ -578,7 +583,7 @@ fail:
 int pj_ent_match_outcome(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
 {
     static const char *const fields[] = {"version", "status", "approved_wan", NULL};
-    static const char *const vals[] = {"applied", "approved", "rejected", "withdrawn", NULL};
+    const char *const *vals = pj_fin_match_outcomes + 1; /* all but pending */
     int64_t version;
     const char *st;
     double appr = -1;

@@ -69,7 +69,9 @@ static int h_receptions(pj_req *r)
 {
     static const char *const acc[] = {"state", NULL};
     pj_ent_filter f;
-    return ent_params(r, &f, acc) ? -1 : pj_ent_reception_list(&r->ctx, &f, &r->w, &r->err);
+    return ent_params(r, &f, acc) || pj_h_q_enum(r, "state", pj_reception_states, &f.state)
+               ? -1
+               : pj_ent_reception_list(&r->ctx, &f, &r->w, &r->err);
 }
 static int h_reception_get(pj_req *r)
 {
@@ -106,7 +108,11 @@ static int h_appeals(pj_req *r)
     static const char *const acc[] = {"organisation_id", "department_id", "state", "category",
                                       "channel",         "overdue",       NULL};
     pj_ent_filter f;
-    return ent_params(r, &f, acc) ? -1 : pj_ent_appeal_list(&r->ctx, &f, &r->w, &r->err);
+    return ent_params(r, &f, acc) || pj_h_q_enum(r, "state", pj_appeal_states, &f.state) ||
+                   pj_h_q_enum(r, "category", pj_appeal_categories, &f.category) ||
+                   pj_h_q_enum(r, "channel", pj_appeal_channels, &f.channel)
+               ? -1
+               : pj_ent_appeal_list(&r->ctx, &f, &r->w, &r->err);
 }
 static int h_appeal_create(pj_req *r)
 {
@@ -251,7 +257,9 @@ static int h_needs(pj_req *r)
 {
     static const char *const acc[] = {"organisation_id", "state", NULL};
     pj_ent_filter f;
-    return ent_params(r, &f, acc) ? -1 : pj_ent_need_list(&r->ctx, &f, &r->w, &r->err);
+    return ent_params(r, &f, acc) || pj_h_q_enum(r, "state", pj_fin_need_states, &f.state)
+               ? -1
+               : pj_ent_need_list(&r->ctx, &f, &r->w, &r->err);
 }
 static int h_need_create(pj_req *r)
 {
@@ -267,7 +275,9 @@ static int h_matches(pj_req *r)
 {
     static const char *const acc[] = {"organisation_id", "need_id", "bank_id", "state", NULL};
     pj_ent_filter f;
-    return ent_params(r, &f, acc) ? -1 : pj_ent_match_list(&r->ctx, &f, &r->w, &r->err);
+    return ent_params(r, &f, acc) || pj_h_q_enum(r, "state", pj_fin_match_outcomes, &f.state)
+               ? -1
+               : pj_ent_match_list(&r->ctx, &f, &r->w, &r->err);
 }
 static int h_match_get(pj_req *r)
 {
@@ -288,7 +298,11 @@ static int h_posts(pj_req *r)
     static const char *const acc[] = {"kind",  "category", "township_id", "organisation_id",
                                       "state", NULL};
     pj_ent_filter f;
-    return ent_params(r, &f, acc) ? -1 : pj_ent_post_list(&r->ctx, &f, &r->w, &r->err);
+    return ent_params(r, &f, acc) || pj_h_q_enum(r, "kind", pj_coop_kinds, &f.kind) ||
+                   pj_h_q_enum(r, "category", pj_coop_categories, &f.category) ||
+                   pj_h_q_enum(r, "state", pj_coop_post_states, &f.state)
+               ? -1
+               : pj_ent_post_list(&r->ctx, &f, &r->w, &r->err);
 }
 static int h_post_create(pj_req *r)
 {
@@ -316,7 +330,9 @@ static int h_contacts(pj_req *r)
 {
     static const char *const acc[] = {"organisation_id", "post_id", "state", NULL};
     pj_ent_filter f;
-    return ent_params(r, &f, acc) ? -1 : pj_ent_contact_list(&r->ctx, &f, &r->w, &r->err);
+    return ent_params(r, &f, acc) || pj_h_q_enum(r, "state", pj_coop_contact_states, &f.state)
+               ? -1
+               : pj_ent_contact_list(&r->ctx, &f, &r->w, &r->err);
 }
 static int h_contact_get(pj_req *r)
 {
