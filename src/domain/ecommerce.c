@@ -172,11 +172,7 @@ static int base_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 
 int pj_ec_base_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
 {
-    if (f->tier) {
-        int ok = 0;
-        for (int i = 0; pj_ec_tiers[i]; i++) ok |= !strcmp(f->tier, pj_ec_tiers[i]);
-        if (!ok) return pj_fail(err, 400, "bad_query", "tier", "tier is hq, platform or village");
-    }
+    if (pj_q_enum("tier", f->tier, pj_ec_tiers, err)) return -1;
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT id FROM ec_bases WHERE id > ? AND (? IS NULL OR tier = ?)"
                                " AND (? = 0 OR township_id = ?) ORDER BY id LIMIT ?",

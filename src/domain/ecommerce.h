@@ -107,6 +107,8 @@ int pj_ecommerce_demo(pj_ctx *c, uint64_t seed, pj_err *err);
 extern const char *const pj_ac_course_categories[];
 extern const char *const pj_ac_cohort_states[]; /* planned, open, running, graduated */
 extern const char *const pj_ac_kinds[];         /* zone enterprise kinds */
+extern const char *const pj_ac_post_states[];   /* open, closed */
+extern const char *const pj_ac_enrol_states[];  /* enrolled, graduated, placed, withdrawn */
 
 /* zone enterprises: {name, kind, organisation_id?, base_id?, settled_on?} */
 int pj_ec_zone_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err);

@@ -15,7 +15,7 @@ const char *const pj_ac_course_categories[] = {
     "livestream_selling", "short_video", "operations", "product", "compliance", "other", NULL};
 const char *const pj_ac_cohort_states[] = {"planned", "open", "running", "graduated", NULL};
 const char *const pj_ac_kinds[] = {"ecommerce", "mcn", "internet_service", NULL};
-static const char *const post_states[] = {"open", "closed", NULL};
+const char *const pj_ac_post_states[] = {"open", "closed", NULL};
 
 static int require_district(const pj_ctx *c, pj_err *err)
 {
@@ -116,13 +116,7 @@ static int zone_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 
 int pj_ec_zone_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
 {
-    if (f->kind) {
-        int ok = 0;
-        for (int i = 0; pj_ac_kinds[i]; i++) ok |= !strcmp(f->kind, pj_ac_kinds[i]);
-        if (!ok)
-            return pj_fail(err, 400, "bad_query", "kind",
-                           "kind is ecommerce, mcn or internet_service");
-    }
+    if (pj_q_enum("kind", f->kind, pj_ac_kinds, err)) return -1;
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT id FROM ec_zone_enterprises WHERE id > ? AND (? IS NULL OR"
                                " kind = ?) AND (? = 0 OR base_id = ?) AND (? = 0 OR"
@@ -260,6 +254,7 @@ static int course_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 
 int pj_ac_course_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
 {
+    if (pj_q_enum("category", f->category, pj_ac_course_categories, err)) return -1;
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT id FROM ac_courses WHERE id > ? AND (? IS NULL OR category"
                                " = ?) ORDER BY id LIMIT ?",
@@ -407,14 +402,7 @@ static int cohort_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 
 int pj_ac_cohort_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
 {
-    if (f->state) {
-        int ok = 0;
-        for (int i = 0; pj_ac_cohort_states[i]; i++)
-            ok |= !strcmp(f->state, pj_ac_cohort_states[i]);
-        if (!ok)
-            return pj_fail(err, 400, "bad_query", "state",
-                           "state is planned, open, running or graduated");
-    }
+    if (pj_q_enum("state", f->state, pj_ac_cohort_states, err)) return -1;
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT h.id FROM ac_cohorts h JOIN ec_bases b ON b.id = h.base_id"
                                " WHERE h.id > ? AND (? = 0 OR h.course_id = ?) AND (? = 0 OR"
@@ -682,8 +670,7 @@ static int post_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 
 int pj_ac_post_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
 {
-    if (f->state && strcmp(f->state, "open") && strcmp(f->state, "closed"))
-        return pj_fail(err, 400, "bad_query", "state", "state is open or closed");
+    if (pj_q_enum("state", f->state, pj_ac_post_states, err)) return -1;
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT p.id FROM ac_posts p JOIN ec_zone_enterprises z ON z.id ="
                                " p.zone_enterprise_id WHERE p.id > ? AND (? = 0 OR"
@@ -790,7 +777,7 @@ int pj_ac_post_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err
     if (post_writer(c, zorg, "", err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
         (p.has[0] = pj_in_str(body, "title", 0, 1, 64, &p.title, err)) < 0 ||
-        (p.has[1] = pj_in_enum(body, "state", 0, post_states, &p.state, err)) < 0 ||
+        (p.has[1] = pj_in_enum(body, "state", 0, pj_ac_post_states, &p.state, err)) < 0 ||
         (p.has[2] = pj_in_int(body, "openings", 0, 1, 1000, &p.openings, err)) < 0 ||
         ec_int(c, "SELECT filled FROM ac_posts WHERE id = ?", id, &filled, err) < 0)
         return -1;

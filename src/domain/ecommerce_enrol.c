@@ -14,7 +14,7 @@
 
 #include "core/banned.h"
 
-static const char *const enrol_states[] = {"enrolled", "graduated", "placed", "withdrawn", NULL};
+const char *const pj_ac_enrol_states[] = {"enrolled", "graduated", "placed", "withdrawn", NULL};
 static const char *const place_ats[] = {"post", "elsewhere", NULL};
 
 /* Everything the rules of one enrolment need. */
@@ -173,13 +173,7 @@ int pj_ac_enrolment_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 
 int pj_ac_enrolment_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
 {
-    if (f->state) {
-        int ok = 0;
-        for (int i = 0; enrol_states[i]; i++) ok |= !strcmp(f->state, enrol_states[i]);
-        if (!ok)
-            return pj_fail(err, 400, "bad_query", "state",
-                           "state is enrolled, graduated, placed or withdrawn");
-    }
+    if (pj_q_enum("state", f->state, pj_ac_enrol_states, err)) return -1;
     /* the scope is part of the query: an enterprise's own posts, a township's bases/streamers */
     int64_t org = 0, town = 0;
     if (c->actor.role == PJ_ROLE_ENTERPRISE)

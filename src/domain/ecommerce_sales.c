@@ -211,6 +211,7 @@ static int product_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 
 int pj_ec_product_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
 {
+    if (pj_q_enum("category", f->category, pj_ec_categories, err)) return -1;
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT id FROM ec_products WHERE id > ? AND (? IS NULL OR category"
                                " = ?) ORDER BY id LIMIT ?",
@@ -336,6 +337,7 @@ int pj_ec_sales_list(pj_ctx *c, int64_t pid, const pj_ec_filter *f, pj_jw *w, pj
     if ((f->from && !pj_month_valid(f->from)) || (f->to && !pj_month_valid(f->to)))
         return pj_fail(err, 400, "bad_query", f->from && !pj_month_valid(f->from) ? "from" : "to",
                        "from and to are months YYYY-MM");
+    if (pj_q_enum("channel", f->channel, pj_ec_channels, err)) return -1;
     int started = pj_db_read_begin(c->db);
     int rc = pj_render_exists(c, "SELECT 1 FROM ec_products WHERE id = ?", pid, err);
     pj_stmt *s = NULL;
