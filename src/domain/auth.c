@@ -117,7 +117,7 @@ static uint64_t pw_tag_of(const char *hash)
     return hash && *hash ? fnv(fail_seed(), hash) : 0;
 }
 
-static const char *const role_values[] = {
+const char *const pj_user_roles[] = {
     "admin",       "district_officer", "township_officer", "facility_operator",
     "grid_worker", "enterprise",       "viewer",           NULL};
 
@@ -834,7 +834,7 @@ static int user_create(pj_ctx *c, json_t *body, const char *hash, const char **p
     if (pj_in_object(body, err) || pj_in_only(body, user_fields, err) ||
         pj_in_str(body, "username", 1, 3, 32, &username, err) < 0 ||
         pj_in_str(body, "display_name", 0, 0, 64, &display, err) < 0 ||
-        pj_in_enum(body, "role", 1, role_values, &role, err) < 0 ||
+        pj_in_enum(body, "role", 1, pj_user_roles, &role, err) < 0 ||
         pj_in_str(body, "password", 1, 1, 256, &pw, err) < 0 ||
         pj_in_ref(body, "township_id", 0, &township, err) < 0 ||
         pj_in_ref(body, "facility_id", 0, &facility, err) < 0 ||
@@ -962,7 +962,7 @@ static int user_update(pj_ctx *c, int64_t id, json_t *body, int check_only, cons
     }
     const char *pw = NULL;
     if (pj_in_str(body, "display_name", 0, 0, 64, &display, err) < 0 ||
-        pj_in_enum(body, "role", 0, role_values, &role, err) < 0 ||
+        pj_in_enum(body, "role", 0, pj_user_roles, &role, err) < 0 ||
         pj_in_str(body, "password", 0, 1, 256, &pw, err) < 0 ||
         pj_in_ref(body, "township_id", 0, &township, err) < 0 ||
         pj_in_ref(body, "facility_id", 0, &facility, err) < 0 ||

@@ -86,6 +86,8 @@ int pj_auth_change_password_finish(pj_ctx *c, const pj_pwjob *j, pj_err *err);
 int pj_auth_bootstrap(pj_ctx *c, char *pw_out, size_t pw_size, pj_err *err);
 
 /* User administration (admin only). Output is the user's JSON. */
+/* The roles a user may have: admin, district_officer, …, viewer (NULL-terminated). */
+extern const char *const pj_user_roles[];
 int pj_user_list(pj_ctx *c, const char *role, int64_t cursor, int limit, pj_jw *w, pj_err *err);
 int pj_user_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
 int pj_user_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);

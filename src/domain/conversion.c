@@ -14,6 +14,11 @@
 
 #include "core/banned.h"
 
+const char *const pj_conversion_modes[] = {"live", "drill", NULL};
+const char *const pj_conversion_states[] = {"converting", "emergency", "restoring", "completed",
+                                            "running",    "finished",  "aborted",   NULL};
+const char *const pj_finding_statuses[] = {"open", "closed", NULL};
+
 const char *pj_conv_transition(const char *from, pj_conv_event ev)
 {
     static const struct {
@@ -452,13 +457,12 @@ int64_t pj_du_conversion_start_tx(pj_ctx *c, int64_t fid, const char *scenario, 
 int pj_conversion_start(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
 {
     static const char *const fields[] = {"facility_id", "scenario", "mode", "manual_id", NULL};
-    static const char *const modes[] = {"live", "drill", NULL};
     int64_t fid, mid = 0;
     const char *scenario, *mode = "live";
     if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_ref(body, "facility_id", 1, &fid, err) < 0 ||
         pj_in_enum(body, "scenario", 1, pj_scenarios, &scenario, err) < 0 ||
-        pj_in_enum(body, "mode", 0, modes, &mode, err) < 0 ||
+        pj_in_enum(body, "mode", 0, pj_conversion_modes, &mode, err) < 0 ||
         pj_in_ref(body, "manual_id", 0, &mid, err) < 0)
         return -1;
     if (pj_db_begin(c->db, err)) return -1;
@@ -1105,7 +1109,6 @@ int pj_finding_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err
 {
     static const char *const fields[] = {"status",   "closed_note", "action", "owner",
                                          "due_date", "version",     NULL};
-    static const char *const states[] = {"open", "closed", NULL};
     int64_t version;
     if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0)
@@ -1143,7 +1146,7 @@ int pj_finding_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err
         goto fail;
     }
     const char *old_status = status;
-    if (pj_in_enum(body, "status", 0, states, &status, err) < 0 ||
+    if (pj_in_enum(body, "status", 0, pj_finding_statuses, &status, err) < 0 ||
         pj_in_str(body, "closed_note", 0, 0, 1000, &note, err) < 0 ||
         pj_in_str(body, "action", 0, 0, 1000, &action, err) < 0 ||
         pj_in_str(body, "owner", 0, 1, 64, &owner, err) < 0 ||

@@ -10,6 +10,11 @@
 
 extern const char
     *const pj_scenarios[]; /* epidemic 平疫, disaster 平灾, holiday 平假, event 平赛 */
+extern const char *const pj_conversion_modes[]; /* live, drill */
+/* a conversion's states: live converting → emergency → restoring → completed, a drill running
+ * → finished; either may end aborted */
+extern const char *const pj_conversion_states[];
+extern const char *const pj_finding_statuses[]; /* open, closed */
 
 /* Standards: versioned per facility type × scenario × role; the version in force is the
  * newest whose effective_from has passed. */

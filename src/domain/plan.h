@@ -61,6 +61,8 @@ int pj_plan_submit(pj_ctx *c, pj_plan_pool *pool, json_t *body, int64_t *id, pj_
  * error in err (the status and code the solve failed with). */
 int pj_plan_outcome(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
 
+/* A plan is solving, then draft (solved) or failed; a draft may be adopted. */
+extern const char *const pj_plan_statuses[];
 /* Plans newest first, without their results; status NULL = all. */
 int pj_plan_list(pj_ctx *c, const char *status, int64_t cursor, int limit, pj_jw *w, pj_err *err);
 /* One plan with its request and result. */

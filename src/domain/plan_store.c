@@ -150,6 +150,8 @@ int pj_plan_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     return plan_render(c, id, w, err);
 }
 
+const char *const pj_plan_statuses[] = {"solving", "draft", "failed", "adopted", NULL};
+
 int pj_plan_list(pj_ctx *c, const char *status, int64_t cursor, int limit, pj_jw *w, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(c->db,

@@ -4,6 +4,7 @@
 
 #include "domain/dualuse.h"
 #include "domain/input.h"
+#include "domain/registry.h"
 #include "http/hutil.h"
 
 #include "core/banned.h"
@@ -27,8 +28,10 @@ static int h_standards(pj_req *r)
     static const char *const acc[] = {"facility_type", "scenario", "role", "in_force", NULL};
     pj_list_filter f;
     const char *ftype = NULL, *scn = NULL, *in_force = NULL;
-    if (pj_h_list_params(r, &f, acc) || pj_h_q_str(r, "facility_type", &ftype) ||
-        pj_h_q_str(r, "scenario", &scn) || pj_h_q_str(r, "in_force", &in_force))
+    if (pj_h_list_params(r, &f, acc) ||
+        pj_h_q_enum(r, "facility_type", pj_facility_types, &ftype) ||
+        pj_h_q_enum(r, "scenario", pj_scenarios, &scn) ||
+        pj_h_q_enum(r, "role", pj_emergency_roles, &f.role) || pj_h_q_str(r, "in_force", &in_force))
         return -1;
     return pj_standard_list(&r->ctx, ftype, scn, f.role, in_force && !strcmp(in_force, "1"),
                             f.cursor, f.limit, &r->w, &r->err);
@@ -62,7 +65,7 @@ static int h_manuals(pj_req *r)
     int64_t fid = 0;
     const char *scn = NULL;
     if (pj_h_list_params(r, &f, acc) || pj_h_q_int(r, "facility_id", 1, INT64_MAX, &fid) ||
-        pj_h_q_str(r, "scenario", &scn))
+        pj_h_q_enum(r, "scenario", pj_scenarios, &scn))
         return -1;
     return pj_manual_list(&r->ctx, fid, scn, f.cursor, f.limit, &r->w, &r->err);
 }
@@ -98,7 +101,8 @@ static int h_conversions(pj_req *r)
     int64_t fid = 0;
     const char *mode = NULL;
     if (pj_h_list_params(r, &f, acc) || pj_h_q_int(r, "facility_id", 1, INT64_MAX, &fid) ||
-        pj_h_q_str(r, "mode", &mode))
+        pj_h_q_enum(r, "mode", pj_conversion_modes, &mode) ||
+        pj_h_q_enum(r, "state", pj_conversion_states, &f.state))
         return -1;
     return pj_conversion_list(&r->ctx, fid, mode, f.state, f.cursor, f.limit, &r->w, &r->err);
 }
@@ -175,7 +179,7 @@ static int h_findings(pj_req *r)
     int64_t fid = 0;
     const char *status = NULL;
     if (pj_h_list_params(r, &f, acc) || pj_h_q_int(r, "facility_id", 1, INT64_MAX, &fid) ||
-        pj_h_q_str(r, "status", &status))
+        pj_h_q_enum(r, "status", pj_finding_statuses, &status))
         return -1;
     return pj_finding_list(&r->ctx, status, fid, f.cursor, f.limit, &r->w, &r->err);
 }
@@ -217,14 +221,9 @@ static int h_overview(pj_req *r)
     pj_list_filter f;
     const char *scn = "epidemic";
     int64_t pop = 0;
-    if (pj_h_list_params(r, &f, acc) || pj_h_q_str(r, "scenario", &scn) ||
+    if (pj_h_list_params(r, &f, acc) || pj_h_q_enum(r, "scenario", pj_scenarios, &scn) ||
         pj_h_q_int(r, "population", 1, 100000000, &pop))
         return -1;
-    int ok = 0;
-    for (int i = 0; pj_scenarios[i]; i++) ok |= !strcmp(pj_scenarios[i], scn);
-    if (!ok)
-        return pj_fail(&r->err, 400, "bad_query", "scenario",
-                       "scenario is epidemic, disaster, holiday or event");
     return pj_overview(&r->ctx, scn, pop, &r->w, &r->err);
 }
 

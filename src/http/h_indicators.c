@@ -179,7 +179,7 @@ static int h_energy(pj_req *r)
     const char *per = NULL, *sector = NULL;
     int64_t org = 0;
     return pj_h_list_params(r, &f, acc) || pj_h_q_str(r, "period", &per) ||
-                   pj_h_q_str(r, "sector", &sector) ||
+                   pj_h_q_enum(r, "sector", pj_carbon_sectors, &sector) ||
                    pj_h_q_int(r, "organisation_id", 1, INT64_MAX, &org)
                ? -1
                : pj_carbon_energy_list(&r->ctx, per, org, sector, f.cursor, f.limit, &r->w,

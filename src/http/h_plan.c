@@ -11,7 +11,8 @@ static int h_plans(pj_req *r)
     static const char *const acc[] = {"status", NULL};
     pj_list_filter f;
     const char *status = NULL;
-    if (pj_h_list_params(r, &f, acc) || pj_h_q_str(r, "status", &status)) return -1;
+    if (pj_h_list_params(r, &f, acc) || pj_h_q_enum(r, "status", pj_plan_statuses, &status))
+        return -1;
     return pj_plan_list(&r->ctx, status, f.cursor, f.limit, &r->w, &r->err);
 }
 /* Default: validated at once, solved by the planner's worker: 202 with the plan 'solving' and

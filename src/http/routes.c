@@ -188,7 +188,7 @@ static int h_users(pj_req *r)
 {
     static const char *const acc[] = {"role", NULL};
     pj_list_filter f;
-    if (pj_h_list_params(r, &f, acc)) return -1;
+    if (pj_h_list_params(r, &f, acc) || pj_h_q_enum(r, "role", pj_user_roles, &f.role)) return -1;
     return pj_user_list(&r->ctx, f.role, f.cursor, f.limit, &r->w, &r->err);
 }
 static int h_user_get(pj_req *r)
@@ -237,7 +237,9 @@ static int h_regions(pj_req *r)
 {
     static const char *const acc[] = {"parent_id", "township_id", "type", "q", NULL};
     pj_list_filter f;
-    return pj_h_list_params(r, &f, acc) ? -1 : pj_region_list(&r->ctx, &f, &r->w, &r->err);
+    return pj_h_list_params(r, &f, acc) || pj_h_q_enum(r, "type", pj_region_types, &f.type)
+               ? -1
+               : pj_region_list(&r->ctx, &f, &r->w, &r->err);
 }
 static int h_region_get(pj_req *r)
 {
@@ -264,7 +266,9 @@ static int h_orgs(pj_req *r)
 {
     static const char *const acc[] = {"township_id", "type", "industry", "q", NULL};
     pj_list_filter f;
-    return pj_h_list_params(r, &f, acc) ? -1 : pj_org_list(&r->ctx, &f, &r->w, &r->err);
+    return pj_h_list_params(r, &f, acc) || pj_h_q_enum(r, "type", pj_org_types, &f.type)
+               ? -1
+               : pj_org_list(&r->ctx, &f, &r->w, &r->err);
 }
 static int h_org_get(pj_req *r)
 {
@@ -291,7 +295,11 @@ static int h_facilities(pj_req *r)
     static const char *const acc[] = {"township_id", "village_id", "operator_id", "type",
                                       "role",        "state",      "q",           NULL};
     pj_list_filter f;
-    return pj_h_list_params(r, &f, acc) ? -1 : pj_facility_list(&r->ctx, &f, &r->w, &r->err);
+    return pj_h_list_params(r, &f, acc) || pj_h_q_enum(r, "type", pj_facility_types, &f.type) ||
+                   pj_h_q_enum(r, "role", pj_emergency_roles, &f.role) ||
+                   pj_h_q_enum(r, "state", pj_facility_states, &f.state)
+               ? -1
+               : pj_facility_list(&r->ctx, &f, &r->w, &r->err);
 }
 static int h_facility_get(pj_req *r)
 {
