@@ -545,12 +545,9 @@ static int q_value(const pj_rec_field *f, const char *key, const char *v, pj_stm
             return pj_fail(err, 400, "bad_query", key, "%s is true or false", key);
         pj_stmt_int(s, idx, !strcmp(v, "true"));
         return 0;
-    case PJ_RT_ENUM: {
-        int ok = 0;
-        for (int j = 0; f->values[j] && !ok; j++) ok = !strcmp(v, f->values[j]);
-        if (!ok) return pj_fail(err, 400, "bad_query", key, "unknown %s '%s'", key, v);
+    case PJ_RT_ENUM:
+        if (pj_q_enum(key, v, f->values, err)) return -1;
         break;
-    }
     case PJ_RT_DATE:
         if (!pj_rec_date_ok(v))
             return pj_fail(err, 400, "bad_query", key, "%s must be a date YYYY-MM-DD", key);
