@@ -1,0 +1,38 @@
+#!/bin/bash
+# A/B of the facility listing: two pingji binaries serving copies of one demo database at once
+# (made by NEW), wrk alternating between them, 3 rounds of 6 s, 32 connections, the admin's
+# token on each; prints each round's req/s. Build the old binary in a worktree of its commit.
+# Usage: scripts/bench_ab.sh OLD_BINARY NEW_BINARY
+set -euo pipefail
+old=$1 new=$2
+d=$(mktemp -d /tmp/pingji-ab-XXXXXX)
+init=$("$new" init --db "$d/new.db" --demo 2>/dev/null)
+pw=$(echo "$init" | sed -n 's/.*user: admin  password: \([^ ]*\).*/\1/p')
+cp "$d/new.db" "$d/old.db"
+port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+pn=$(port) po=$(port)
+"$new" serve --db "$d/new.db" --port "$pn" >/dev/null 2>"$d/new.log" &
+sn=$!
+"$old" serve --db "$d/old.db" --port "$po" >/dev/null 2>"$d/old.log" &
+so=$!
+trap 'kill $sn $so 2>/dev/null || true; rm -rf "$d"' EXIT
+for p in "$pn" "$po"; do
+  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$p/api/v1/health" >/dev/null && break; sleep 0.1; done
+done
+tok() {
+  curl -fs -H 'Content-Type: application/json' -d "{\"username\":\"admin\",\"password\":\"$pw\"}" \
+    "http://127.0.0.1:$1/api/v1/auth/login" | sed -n 's/.*"token":"\([0-9a-f]*\)".*/\1/p'
+}
+declare -A port_of=([old]=$po [new]=$pn) tok_of=([old]=$(tok "$po") [new]=$(tok "$pn"))
+for side in old new; do
+  st=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer ${tok_of[$side]}" \
+    "http://127.0.0.1:${port_of[$side]}/api/v1/facilities?limit=20")
+  [ "$st" = 200 ] || { echo "$side: the listing answers $st" >&2; exit 1; }
+done
+for r in 1 2 3; do
+  for side in old new; do
+    v=$(wrk -t1 -c32 -d6s -H "Authorization: Bearer ${tok_of[$side]}" \
+      "http://127.0.0.1:${port_of[$side]}/api/v1/facilities?limit=20" | awk '/Requests\/sec/{print $2}')
+    echo "round $r $side $v req/s"
+  done
+done
