@@ -73,7 +73,6 @@ int pj_carbon_factor_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     if (pj_time_parse(eff, &t))
         return pj_fail(err, 422, "invalid_value", "effective_from", "effective_from is YYYY-MM-DD");
     if (pj_db_begin(c->db, err)) return -1;
-    char *after;
     pj_stmt *s =
         pj_db_prepare(c->db, "SELECT unit FROM emission_factors WHERE energy_type = ?", err);
     if (!s) goto fail;
@@ -109,11 +108,8 @@ int pj_carbon_factor_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
                     eff);
         goto fail;
     }
-    if (!(after = pj_render_to_string(c, id, factor_render, err)) ||
-        pj_audit_add(c, "create", "emission_factor", id, NULL, after, err) ||
-        pj_db_commit(c->db, err))
+    if (pj_render_commit(c, "create", "emission_factor", id, NULL, factor_render, w, err))
         goto fail;
-    pj_jw_raw(w, after);
     return 0;
 fail:
     pj_db_rollback(c->db);
@@ -377,7 +373,6 @@ int pj_carbon_energy_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     char pers[12];
     pj_period_format(&p, pers);
     if (pj_db_begin(c->db, err)) return -1;
-    char *after;
     if (energy_check(c, 0, org, sector, &p, type, q, err)) goto fail;
     pj_stmt *s = pj_db_prepare(c->db,
                                "INSERT INTO energy_use (organisation_id, sector, period, year,"
@@ -407,10 +402,7 @@ int pj_carbon_energy_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
             pj_fail(err, 409, "conflict", "period", "this use is already recorded for %s", pers);
         goto fail;
     }
-    if (!(after = pj_render_to_string(c, id, energy_render, err)) ||
-        pj_audit_add(c, "create", "energy_use", id, NULL, after, err) || pj_db_commit(c->db, err))
-        goto fail;
-    pj_jw_raw(w, after);
+    if (pj_render_commit(c, "create", "energy_use", id, NULL, energy_render, w, err)) goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);
@@ -475,7 +467,7 @@ int pj_carbon_energy_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
         return -1;
     if (pj_db_begin(c->db, err)) return -1;
     energy_row r;
-    char *before, *after;
+    char *before;
     int rc = energy_load(c, id, &r, err);
     if (rc <= 0) {
         if (rc == 0) pj_fail(err, 404, "not_found", "", "no energy use %lld", (long long)id);
@@ -523,10 +515,7 @@ int pj_carbon_energy_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
             pj_fail(err, 409, "conflict", "period", "this use is already recorded for %s", pers);
         goto fail;
     }
-    if (!(after = pj_render_to_string(c, id, energy_render, err)) ||
-        pj_audit_add(c, "update", "energy_use", id, before, after, err) || pj_db_commit(c->db, err))
-        goto fail;
-    pj_jw_raw(w, after);
+    if (pj_render_commit(c, "update", "energy_use", id, before, energy_render, w, err)) goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);
