@@ -171,6 +171,23 @@ int pj_carbon_convert(pj_ctx *c, const char *energy_type, const char *period, do
     return 0;
 }
 
+/* An energy use's columns 1–7 of its INSERT and UPDATE: organisation (null: none), sector,
+ * period, year, energy type, quantity, source. */
+static void energy_bind(pj_stmt *s, int64_t org, const char *sector, const char *period, int year,
+                        const char *type, double q, const char *source)
+{
+    if (org)
+        pj_stmt_int(s, 1, org);
+    else
+        pj_stmt_null(s, 1);
+    pj_stmt_text(s, 2, sector);
+    pj_stmt_text(s, 3, period);
+    pj_stmt_int(s, 4, year);
+    pj_stmt_text(s, 5, type);
+    pj_stmt_double(s, 6, q);
+    pj_stmt_text(s, 7, source);
+}
+
 static int energy_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(c->db,
@@ -381,16 +398,7 @@ int pj_carbon_energy_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
                                err);
     if (!s) goto fail;
     int64_t now = pj_now();
-    if (org)
-        pj_stmt_int(s, 1, org);
-    else
-        pj_stmt_null(s, 1);
-    pj_stmt_text(s, 2, sector);
-    pj_stmt_text(s, 3, pers);
-    pj_stmt_int(s, 4, p.year);
-    pj_stmt_text(s, 5, type);
-    pj_stmt_double(s, 6, q);
-    pj_stmt_text(s, 7, source);
+    energy_bind(s, org, sector, pers, p.year, type, q, source);
     pj_stmt_int(s, 8, now);
     pj_stmt_text(s, 9, pj_ind_who(c));
     pj_stmt_int(s, 10, now);
@@ -496,16 +504,7 @@ int pj_carbon_energy_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
                                " = ?, version = version + 1 WHERE id = ?",
                                err);
     if (!s) goto fail;
-    if (org)
-        pj_stmt_int(s, 1, org);
-    else
-        pj_stmt_null(s, 1);
-    pj_stmt_text(s, 2, sector);
-    pj_stmt_text(s, 3, pers);
-    pj_stmt_int(s, 4, p.year);
-    pj_stmt_text(s, 5, type);
-    pj_stmt_double(s, 6, q);
-    pj_stmt_text(s, 7, source);
+    energy_bind(s, org, sector, pers, p.year, type, q, source);
     pj_stmt_int(s, 8, pj_now());
     pj_stmt_int(s, 9, id);
     rc = pj_stmt_step(s, err);

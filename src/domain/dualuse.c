@@ -966,31 +966,11 @@ static int stock_read(pj_ctx *c, json_t *b, int required, const char **cat, doub
     return 0;
 }
 
-/* s without the white space around it (ASCII, no-break and ideographic spaces), in the arena */
+/* s without the white space around it (pj_text_trim's), in the arena */
 static const char *trimmed(pj_ctx *c, const char *s)
 {
-    size_t a = 0, n = strlen(s);
-    for (;;) {
-        if (a < n && (s[a] == ' ' || (s[a] >= '\t' && s[a] <= '\r')))
-            a++;
-        else if (n - a >= 2 && !memcmp(s + a, "\xC2\xA0", 2))
-            a += 2;
-        else if (n - a >= 3 && !memcmp(s + a, "\xE3\x80\x80", 3))
-            a += 3;
-        else
-            break;
-    }
-    for (;;) {
-        if (n > a && (s[n - 1] == ' ' || (s[n - 1] >= '\t' && s[n - 1] <= '\r')))
-            n--;
-        else if (n - a >= 2 && !memcmp(s + n - 2, "\xC2\xA0", 2))
-            n -= 2;
-        else if (n - a >= 3 && !memcmp(s + n - 3, "\xE3\x80\x80", 3))
-            n -= 3;
-        else
-            break;
-    }
-    return pj_arena_strndup(c->arena, s + a, n - a);
+    size_t from, n = pj_text_trim(s, &from);
+    return pj_arena_strndup(c->arena, s + from, n);
 }
 
 int pj_stock_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)

@@ -64,32 +64,47 @@ int pj_in_str(json_t *o, const char *key, int required, size_t min_chars, size_t
     return 1;
 }
 
-/* 1 when s[0..n) holds nothing but white space: ASCII (space, tab, CR, LF, VT, FF) and the
- * Unicode spaces an input method or a paste brings (U+00A0, U+1680, U+2000–U+200B, U+2028,
- * U+2029, U+202F, U+205F, U+3000 ideographic space, U+FEFF). The text is valid UTF-8 (jansson
- * checks it). */
-static int all_space(const char *s, size_t n)
+/* The width in bytes of the white-space character at p (at most n bytes on), 0 when p holds
+ * none: ASCII (space, tab, CR, LF, VT, FF) and the Unicode spaces an input method or a paste
+ * brings (U+00A0, U+1680, U+2000–U+200B, U+2028, U+2029, U+202F, U+205F, U+3000 ideographic
+ * space, U+FEFF). The text is valid UTF-8 (jansson checks it). */
+static size_t space_at(const unsigned char *p, size_t n)
 {
-    const unsigned char *p = (const unsigned char *)s, *e = p + n;
-    while (p < e) {
-        unsigned cp;
-        int len;
-        if (*p < 0x80)
-            cp = *p, len = 1;
-        else if ((*p & 0xE0) == 0xC0 && e - p >= 2)
-            cp = (unsigned)(*p & 0x1F) << 6 | (p[1] & 0x3F), len = 2;
-        else if ((*p & 0xF0) == 0xE0 && e - p >= 3)
-            cp = (unsigned)(*p & 0x0F) << 12 | (unsigned)(p[1] & 0x3F) << 6 | (p[2] & 0x3F),
-            len = 3;
-        else
-            return 0; /* four-byte characters are none of the spaces */
-        int space = cp == ' ' || (cp >= '\t' && cp <= '\r') || cp == 0xA0 || cp == 0x1680 ||
-                    (cp >= 0x2000 && cp <= 0x200B) || cp == 0x2028 || cp == 0x2029 ||
-                    cp == 0x202F || cp == 0x205F || cp == 0x3000 || cp == 0xFEFF;
-        if (!space) return 0;
-        p += len;
+    unsigned cp;
+    size_t len;
+    if (*p < 0x80)
+        cp = *p, len = 1;
+    else if ((*p & 0xE0) == 0xC0 && n >= 2)
+        cp = (unsigned)(*p & 0x1F) << 6 | (p[1] & 0x3F), len = 2;
+    else if ((*p & 0xF0) == 0xE0 && n >= 3)
+        cp = (unsigned)(*p & 0x0F) << 12 | (unsigned)(p[1] & 0x3F) << 6 | (p[2] & 0x3F), len = 3;
+    else
+        return 0; /* four-byte characters are none of the spaces */
+    int space = cp == ' ' || (cp >= '\t' && cp <= '\r') || cp == 0xA0 || cp == 0x1680 ||
+                (cp >= 0x2000 && cp <= 0x200B) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
+                cp == 0x205F || cp == 0x3000 || cp == 0xFEFF;
+    return space ? len : 0;
+}
+
+size_t pj_text_trim(const char *s, size_t *start)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = strlen(s), i = 0, a = 0, e = 0;
+    int seen = 0;
+    while (i < n) {
+        size_t w = space_at(p + i, n - i);
+        if (w) {
+            i += w;
+            continue;
+        }
+        if (!seen) a = i, seen = 1;
+        /* one character on: its UTF-8 length from its lead byte */
+        i += p[i] < 0x80 ? 1 : (p[i] & 0xE0) == 0xC0 ? 2 : (p[i] & 0xF0) == 0xE0 ? 3 : 4;
+        if (i > n) i = n;
+        e = i;
     }
-    return 1;
+    *start = a;
+    return seen ? e - a : 0;
 }
 
 int pj_in_text(json_t *o, const char *key, int required, size_t min_chars, size_t max_chars,
@@ -98,8 +113,8 @@ int pj_in_text(json_t *o, const char *key, int required, size_t min_chars, size_
     const char *s = NULL;
     int rc = pj_in_str(o, key, required, min_chars, max_chars, &s, err);
     if (rc <= 0) return rc;
-    size_t n = strlen(s);
-    if (n && all_space(s, n))
+    size_t from;
+    if (*s && !pj_text_trim(s, &from))
         return pj_fail(err, 422, min_chars ? "missing_field" : "invalid_value", key,
                        "%s must not be blank (only spaces)", key);
     *out = s;
