@@ -562,8 +562,8 @@ int pj_carbon_emissions(pj_ctx *c, int year, const char *period, const char *by,
         return pj_fail(err, 400, "bad_query", "by", "by is sector, organisation or energy_type");
     /* a period is one of the year's: 2024-01 of 2024; another year's is a contradiction */
     char pers[12];
+    pj_period p;
     if (period) {
-        pj_period p;
         if (pj_period_parse(period, strlen(period), &p))
             return pj_fail(err, 400, "bad_query", "period",
                            "period must be 2024, 2024H1, 2024Q2 or 2024-06");
@@ -577,12 +577,15 @@ int pj_carbon_emissions(pj_ctx *c, int year, const char *period, const char *by,
                                "SELECT e.sector, COALESCE(o.name, ''), e.energy_type, e.period,"
                                " e.quantity, e.id, COALESCE(e.organisation_id, 0) FROM energy_use"
                                " e LEFT JOIN organisations o ON o.id = e.organisation_id WHERE"
-                               " e.year = ? AND (? IS NULL OR e.period = ?) ORDER BY e.id",
+                               " e.year = ? ORDER BY e.id",
                                err);
     if (!s) return -1;
     pj_stmt_int(s, 1, year);
-    pj_stmt_text(s, 2, period);
-    pj_stmt_text(s, 3, period);
+    /* a period's emissions: the uses recorded for it or for periods inside it (2024Q1 counts
+     * 2024Q1, 2024-01 … 2024-03); a use of a longer period that holds it (2024, 2024H1) cannot
+     * be split and is counted as left out, so that the total is not read as complete */
+    int a0 = period ? pj_period_first_month(&p) : 1, a1 = period ? a0 + pj_period_months(&p) : 13;
+    int left_out = 0;
     const char **gname = pj_arena_calloc(c->arena, MAX_GROUPS, sizeof *gname);
     int64_t *gorg = pj_arena_calloc(c->arena, MAX_GROUPS, sizeof *gorg);
     double *gco2 = pj_arena_calloc(c->arena, MAX_GROUPS, sizeof *gco2);
@@ -604,6 +607,16 @@ int pj_carbon_emissions(pj_ctx *c, int year, const char *period, const char *by,
             memcpy(nu, u, sizeof *u * (size_t)cap);
             u = nu;
             cap *= 2;
+        }
+        if (period) {
+            const char *ps = pj_col_text(s, 3);
+            pj_period o;
+            if (!ps || pj_period_parse(ps, strlen(ps), &o)) continue;
+            int b0 = pj_period_first_month(&o), b1 = b0 + pj_period_months(&o);
+            if (b0 < a0 || b1 > a1) {
+                left_out += b0 < a1 && a0 < b1;
+                continue;
+            }
         }
         u[rows].key = pj_arena_strdup(c->arena, pj_col_text(s, k == 0 ? 0 : k == 1 ? 1 : 2));
         u[rows].org = pj_col_int(s, 6);
@@ -642,6 +655,7 @@ int pj_carbon_emissions(pj_ctx *c, int year, const char *period, const char *by,
         pj_jw_knull(w, "period");
     pj_jw_kstr(w, "by", bys[k]);
     pj_jw_kint(w, "rows", rows);
+    pj_jw_kint(w, "rows_left_out", left_out);
     pj_jw_knum(w, "total_t_co2e", tot);
     pj_jw_knum(w, "total_tce", totce);
     pj_jw_key(w, "groups");

@@ -367,3 +367,55 @@ TEST_T(cli_carbon_energy_update_and_delete, 60)
     CHECK_INT(RUN(out, "carbon", "intensity-years", "--db", db), 0);
     CHECK(strstr(out, "\"items\": []") != NULL);
 }
+
+/* A period's emissions count the uses recorded for it and for the periods inside it (2023Q1:
+ * 2023Q1 itself and its months), not only those stored with that very text; a use of a longer
+ * period holding it (the year 2023) cannot be split and is reported as left out. */
+TEST_T(carbon_emissions_of_a_period_count_the_periods_inside_it, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demo(&s);
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    static const char *const uses[] = {
+        "{\"sector\":\"transport\",\"period\":\"2023-01\",\"energy_type\":\"diesel\","
+        "\"quantity\":1000}",
+        "{\"sector\":\"transport\",\"period\":\"2023-03\",\"energy_type\":\"diesel\","
+        "\"quantity\":500}",
+        "{\"sector\":\"industry\",\"period\":\"2023Q1\",\"energy_type\":\"diesel\","
+        "\"quantity\":200}",
+        "{\"sector\":\"public\",\"period\":\"2023\",\"energy_type\":\"diesel\",\"quantity\":4000}",
+        "{\"sector\":\"transport\",\"period\":\"2023-04\",\"energy_type\":\"diesel\","
+        "\"quantity\":7000}"};
+    for (size_t i = 0; i < sizeof uses / sizeof uses[0]; i++)
+        json_decref(call(&s, "POST", off, "/api/v1/carbon/energy", uses[i], 201));
+    json_t *q1 =
+        call(&s, "GET", off, "/api/v1/carbon/emissions?year=2023&period=2023Q1", NULL, 200);
+    CHECK_INT(th_int(q1, "rows"), 3);
+    CHECK_INT(th_int(q1, "rows_left_out"), 1);
+    CHECK_NEAR(num(q1, "total_t_co2e"), 1700 * 2.68 / 1000.0, 1e-9);
+    json_decref(q1);
+    /* a month: only that month's; the quarter and the year hold it and are left out */
+    json_t *jan =
+        call(&s, "GET", off, "/api/v1/carbon/emissions?year=2023&period=2023-01", NULL, 200);
+    CHECK_INT(th_int(jan, "rows"), 1);
+    CHECK_INT(th_int(jan, "rows_left_out"), 2);
+    CHECK_NEAR(num(jan, "total_t_co2e"), 1000 * 2.68 / 1000.0, 1e-9);
+    json_decref(jan);
+    /* the first half: the quarter, its months and April; the year left out */
+    json_t *h1 =
+        call(&s, "GET", off, "/api/v1/carbon/emissions?year=2023&period=2023H1", NULL, 200);
+    CHECK_INT(th_int(h1, "rows"), 4);
+    CHECK_INT(th_int(h1, "rows_left_out"), 1);
+    json_decref(h1);
+    /* the year: everything, nothing left out */
+    json_t *y = call(&s, "GET", off, "/api/v1/carbon/emissions?year=2023&period=2023", NULL, 200);
+    json_t *all = call(&s, "GET", off, "/api/v1/carbon/emissions?year=2023", NULL, 200);
+    CHECK_INT(th_int(y, "rows"), th_int(all, "rows"));
+    CHECK_INT(th_int(y, "rows_left_out"), 0);
+    CHECK_NEAR(num(y, "total_t_co2e"), num(all, "total_t_co2e"), 1e-9);
+    json_decref(y);
+    json_decref(all);
+    th_stop(&s);
+}
