@@ -226,7 +226,8 @@ static int user_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT id, username, display_name, role, township_id, facility_id,"
                                " organisation_id, disabled, password_hash, created_at, updated_at,"
-                               " version FROM users WHERE id = ?",
+                               " version, (SELECT type FROM organisations o WHERE o.id ="
+                               " users.organisation_id) FROM users WHERE id = ?",
                                err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
@@ -243,6 +244,9 @@ static int user_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_render_ref(w, "township_id", s, 4);
     pj_render_ref(w, "facility_id", s, 5);
     pj_render_ref(w, "organisation_id", s, 6);
+    /* what the organisation is (enterprise, bank, …): a bank's user acts on its products and
+     * matches, not as an enterprise (no appeals, needs or board posts of its own) */
+    pj_render_text(w, "organisation_type", s, 12);
     pj_jw_kbool(w, "disabled", (int)pj_col_int(s, 7));
     pj_jw_kbool(w, "locked", locked_anywhere(pj_col_text(s, 1), pw_tag_of(pj_col_text(s, 8))));
     pj_render_time(w, "created_at", pj_col_int(s, 9));

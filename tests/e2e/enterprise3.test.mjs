@@ -10,6 +10,7 @@ import { launch, openPage, login, shot, apiGet, ADMIN_PW, DEMO_PW } from './lib.
 import { financeActions, kpiPeriod, kpiYear } from '../../web/src/utils/biz.js';
 import { addDays } from '../../web/src/utils/calendar.js';
 import { formatNumber } from '../../web/src/utils/format.js';
+import { can } from '../../web/src/auth/permissions.js';
 
 let browser;
 before(async () => {
@@ -139,6 +140,11 @@ describe('enterprise services (3)', { timeout: 240000 }, () => {
     assert.deepEqual(financeActions(officer, open, m('granted', 'approved')), []);
     assert.deepEqual(financeActions(viewer, open, m('granted', 'applied')), []);
     assert.deepEqual(financeActions({ role: 'enterprise', organisation_id: 9 }, open, m('granted', 'applied')), [], 'another firm');
+    // a bank's account does not act as an enterprise (no needs, appeals, sign-ups, posts)
+    assert.equal(can({ ...firm, organisation_type: 'enterprise' }, 'ent.act'), true);
+    assert.equal(can({ ...bank, organisation_type: 'bank' }, 'ent.act'), false);
+    assert.equal(can({ ...bank, organisation_type: 'bank' }, 'ent.read'), true);
+    assert.equal(can({ ...officer, organisation_type: null }, 'ent.act'), true);
   });
 
   test('bank matching: consent, application, approval by the bank with its amount, rejection, withdrawal; a matched need takes no further consent', async () => {
@@ -187,6 +193,7 @@ describe('enterprise services (3)', { timeout: 240000 }, () => {
     await login(bank.page, `abc${tag}`, 'long-enough-pw-9');
     await bank.page.goto('/enterprise/finance');
     await openNeed(bank.page, need.id);
+    assert.equal(await bank.page.getByTestId('new-need').count(), 0, 'a bank posts no financing need');
     assert.equal(await bank.page.getByTestId('need-matches').locator('tbody tr').count(), 1, 'the bank sees its consented match only');
     assert.deepEqual(await buttons(matchRow(bank.page, P1)), ['批准', '不批准']);
     await press(matchRow(bank.page, P1), '批准');

@@ -141,6 +141,20 @@ TEST(enterprise_finance_ranking_consent_and_outcomes)
     json_decref(o);
     th_fingerprint(&s, after, sizeof after);
     CHECK_STR(after, before);
+    /* the account says what its organisation is, so that a client does not offer a bank's user
+     * what only an enterprise may do */
+    const struct {
+        const char *tok, *type;
+    } kinds[] = {{bank, "bank"}, {jd, "enterprise"}, {off, NULL}};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        CHECK_INT(th_call(&s, "GET", "/api/v1/auth/me", kinds[i].tok, NULL, &o), 200);
+        json_t *t = json_object_get(o, "organisation_type");
+        if (kinds[i].type)
+            CHECK_STR(json_string_value(t), kinds[i].type);
+        else
+            CHECK(json_is_null(t));
+        json_decref(o);
+    }
 
     /* products worked by hand for a need of 400 万元 over 24 months from jd (logistics,
      * 120 employees, credit A, not high-tech) */

@@ -70,7 +70,11 @@ export const PERMISSIONS = {
 export function can(user, perm) {
   if (!user) return false;
   const roles = PERMISSIONS[perm];
-  return !!roles && roles.includes(user.role);
+  if (!roles || !roles.includes(user.role)) return false;
+  // an enterprise account of a bank (or another kind of organisation) acts on its products and
+  // matches, not as an enterprise: the server refuses its appeals, needs, sign-ups and posts
+  if (perm === 'ent.act' && user.role === 'enterprise' && user.organisation_type && user.organisation_type !== 'enterprise') return false;
+  return true;
 }
 
 /**

@@ -132,6 +132,14 @@ export default {
     enterprise: 'Enterprise user',
     viewer: 'Viewer',
   },
+  orgTypes: {
+    enterprise: 'Enterprise',
+    government: 'Government body',
+    bank: 'Bank',
+    lab: 'Research institute',
+    operator: 'Operator',
+    other: 'Other',
+  },
   facilityTypes: {
     hotel: 'Hotel',
     homestay_cluster: 'Homestay cluster',
@@ -505,6 +513,7 @@ export default {
     role: 'Role',
     facility_id: 'Facility',
     organisation_id: 'Organisation',
+    organisation_type: 'Organisation type',
     grid_ids: 'Grids',
     disabled: 'Disabled',
     locked: 'Locked',

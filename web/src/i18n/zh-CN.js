@@ -134,6 +134,14 @@ export default {
     enterprise: '企业用户',
     viewer: '只读用户',
   },
+  orgTypes: {
+    enterprise: '企业',
+    government: '政府部门',
+    bank: '银行',
+    lab: '科研机构',
+    operator: '运营单位',
+    other: '其他',
+  },
   facilityTypes: {
     hotel: '酒店',
     homestay_cluster: '民宿集群',
@@ -507,6 +515,7 @@ export default {
     role: '角色',
     facility_id: '所属设施',
     organisation_id: '所属单位',
+    organisation_type: '单位类型',
     grid_ids: '负责网格',
     disabled: '停用',
     locked: '锁定',
