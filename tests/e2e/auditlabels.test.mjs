@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import zh from '../../web/src/i18n/zh-CN.js';
 import en from '../../web/src/i18n/en.js';
-import { AUDIT_ENUMS, AUDIT_PAGES, AUDIT_SKIP, auditFieldKey, auditSkipped } from '../../web/src/utils/audit.js';
+import { AUDIT_ENUMS, AUDIT_PAGES, AUDIT_SKIP, auditActionKey, auditFieldKey, auditSkipped } from '../../web/src/utils/audit.js';
 import { auditNames } from './auditnames.mjs';
 
 const ROOT = new URL('../../', import.meta.url);
@@ -43,6 +43,25 @@ for (const [group, kind, one] of [
       }
     }
   });
+
+test('an action reads in the wording of its entity where the shared one would mislead', () => {
+  for (const [lang, msgs] of Object.entries(TABLES)) {
+    const own = msgs.auditActionsOf;
+    assert.deepEqual(Object.keys(own).sort(), Object.keys(zh.auditActionsOf).sort(), `${lang}: the same entities`);
+    for (const [entity, acts] of Object.entries(own)) {
+      assert.ok(names.entities.has(entity), `${lang}: auditActionsOf.${entity} is no entity the server writes`);
+      assert.deepEqual(Object.keys(acts).sort(), Object.keys(zh.auditActionsOf[entity]).sort(), `${lang}: ${entity}`);
+      for (const a of Object.keys(acts)) {
+        assert.ok(names.actions.has(a), `${lang}: auditActionsOf.${entity}.${a} is no action the server writes`);
+        assert.notEqual(get(msgs, auditActionKey(entity, a, te(msgs))), get(msgs, `auditActions.${a}`));
+      }
+    }
+  }
+  // a pairing run's accept adopts proposals; an appeal's is 受理; an unknown pair the shared one
+  assert.equal(get(zh, auditActionKey('pair_run', 'accept', te(zh))), '采纳结对建议');
+  assert.equal(get(zh, auditActionKey('ent_appeal', 'accept', te(zh))), '受理');
+  assert.equal(auditActionKey('facility', 'create', te(zh)), 'auditActions.create');
+});
 
 test('every field of the audit rows has a label in both languages', () => {
   const fields = Object.values(KEYS).flat();

@@ -415,6 +415,14 @@ export default {
     resolve: 'Alert resolved',
     reject: 'Rejected',
   },
+  // an action's wording on one entity where the shared one above would mislead
+  auditActionsOf: {
+    pair_run: { accept: 'Proposals accepted', reject: 'Proposals rejected' },
+    pair: { end: 'Pairing ended' },
+    ent_coop_contact: { respond: 'Contact request answered' },
+    ent_fin_match: { consent: 'Consent to the bank', outcome: 'Financing outcome' },
+    ec_booking: { cancel: 'Booking cancelled' },
+  },
   auditEntities: {
     user: 'User',
     facility: 'Facility',

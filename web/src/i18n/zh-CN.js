@@ -417,6 +417,14 @@ export default {
     resolve: '办结预警',
     reject: '拒绝',
   },
+  // an action's wording on one entity where the shared one above would mislead
+  auditActionsOf: {
+    pair_run: { accept: '采纳结对建议', reject: '拒绝结对建议' },
+    pair: { end: '结束结对' },
+    ent_coop_contact: { respond: '答复对接请求' },
+    ent_fin_match: { consent: '授权银行查看', outcome: '对接结果' },
+    ec_booking: { cancel: '取消预约' },
+  },
   auditEntities: {
     user: '用户',
     facility: '设施',

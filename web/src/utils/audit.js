@@ -36,7 +36,7 @@ export const AUDIT_ENUMS = {
   service_log: { kind: 'eldercare.kinds' },
   pair: { state: 'eldercare.pairStates' },
   pair_proposal: { state: 'eldercare.proposalStates' },
-  pair_run: { action: 'auditActions' },
+  pair_run: { action: 'auditActionsOf.pair_run' },
   credit_account: { owner_kind: 'auditEntities' },
   elder_alert: { kind: 'eldercare.alertKinds', state: 'eldercare.alertStates', level: 'eldercare.levels', resolved_reason: 'eldercare.alertReasons' },
   elder_centre: { kind: 'centres.kinds', status: 'centres.statuses' },
@@ -85,6 +85,15 @@ export function auditEnumGroup(entity, key) {
 export function auditFieldKey(entity, key, te) {
   for (const k of [`auditFieldsOf.${entity}.${key}`, `fields.${key}`, `auditFields.${key}`]) if (te(k)) return k;
   return null;
+}
+
+/**
+ * The message key of an action as written on an entity: its own wording where the shared one
+ * would mislead (a pairing run's `accept` adopts proposals, an appeal's is 受理), else the shared.
+ */
+export function auditActionKey(entity, action, te) {
+  const own = `auditActionsOf.${entity}.${action}`;
+  return te(own) ? own : `auditActions.${action}`;
 }
 
 /**
