@@ -114,22 +114,25 @@ int pj_centre_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 static int centre_unique(pj_ctx *c, const char *kind, int64_t region, const char *name,
                          int64_t except, pj_err *err)
 {
-    static const char spaces[] = " \t\r\n\xe3\x80\x80"; /* and U+3000, byte by byte */
+    /* the names compared without the spaces around them, as pj_in_text judges spaces */
+    size_t a0, an = pj_text_trim(name, &a0);
     pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT id FROM elder_centres WHERE kind = ? AND region_id = ? AND"
-                               " id <> ? AND trim(name, ?) = trim(?, ?) ORDER BY id LIMIT 1",
+                               "SELECT id, name FROM elder_centres WHERE kind = ? AND region_id = ?"
+                               " AND id <> ? ORDER BY id",
                                err);
     if (!s) return -1;
     pj_stmt_text(s, 1, kind);
     pj_stmt_int(s, 2, region);
     pj_stmt_int(s, 3, except);
-    pj_stmt_text(s, 4, spaces);
-    pj_stmt_text(s, 5, name);
-    pj_stmt_text(s, 6, spaces);
-    int rc = pj_stmt_step(s, err);
-    int64_t other = rc == 1 ? pj_col_int(s, 0) : 0;
+    int rc;
+    int64_t other = 0;
+    while (!other && (rc = pj_stmt_step(s, err)) == 1) {
+        const char *b = pj_col_text(s, 1);
+        size_t b0, bn = b ? pj_text_trim(b, &b0) : 0;
+        if (b && bn == an && !memcmp(b + b0, name + a0, an)) other = pj_col_int(s, 0);
+    }
     pj_stmt_done(s);
-    if (rc < 0) return -1;
+    if (!other && rc < 0) return -1;
     if (other)
         return pj_fail(err, 409, "conflict", "name",
                        "centre %lld of this region is already named %s", (long long)other, name);

@@ -48,8 +48,10 @@ TEST_T(elder_centres_unique_per_region_deletable_and_filtered, 120)
         if (th_int(json_array_get(items, i), "id") == own)
             own_name = th_str(json_array_get(items, i), "name");
     CHECK(own_name != NULL);
-    static const char *const pads[][2] = {{"", ""}, {" ", "  "}, {"\u3000", ""}};
-    for (int i = 0; i < 3; i++) {
+    /* the spaces pj_in_text knows: ASCII, the ideographic space, no-break and em spaces */
+    static const char *const pads[][2] = {
+        {"", ""}, {" ", "  "}, {"\u3000", ""}, {"\u00a0", ""}, {"", "\u2003\\t"}};
+    for (size_t i = 0; i < sizeof pads / sizeof pads[0]; i++) {
         snprintf(body, sizeof body,
                  "{\"kind\":\"township\",\"name\":\"%s%s%s\",\"region_id\":%lld}", pads[i][0],
                  own_name, pads[i][1], jhh);
