@@ -96,10 +96,27 @@ static int i_set(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 {
     return pj_ind_value_create(&s->ctx, b, w, &s->err);
 }
+/* The command line changes the record as it is now: a body without "version" gets the current
+ * one (read with get); no such record is said as such, not that the version is missing. */
+static int current_version(session *s, int64_t id, json_t *b,
+                           int (*get)(pj_ctx *, int64_t, pj_jw *, pj_err *))
+{
+    if (!json_is_object(b) || json_object_get(b, "version")) return 0;
+    pj_buf cur;
+    pj_buf_init(&cur, 1 << 20);
+    pj_jw cw;
+    pj_jw_init(&cw, &cur);
+    int rc = get(&s->ctx, id, &cw, &s->err);
+    if (rc == 0) cli_set_version(id, b, cur.data);
+    pj_buf_free(&cur);
+    return rc ? -1 : 0;
+}
+
 static int i_revise(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 {
     int64_t id;
     if (pos_id(a, &id)) return cli_usage("indicator revise ID --json J");
+    if (current_version(s, id, b, pj_ind_value_get)) return -1;
     return pj_ind_value_update(&s->ctx, id, b, w, &s->err);
 }
 static int i_derive(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
@@ -237,17 +254,7 @@ static int c_energy_update(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 {
     int64_t id;
     if (pos_id(a, &id)) return cli_usage("carbon energy-update ID --json J");
-    if (json_is_object(b) && !json_object_get(b, "version")) {
-        /* the command line corrects the current version */
-        pj_buf cur;
-        pj_buf_init(&cur, 1 << 20);
-        pj_jw cw;
-        pj_jw_init(&cw, &cur);
-        int rc = pj_carbon_energy_get(&s->ctx, id, &cw, &s->err);
-        if (rc == 0) cli_set_version(id, b, cur.data);
-        pj_buf_free(&cur);
-        if (rc) return -1; /* no such record: say so, not that the version is missing */
-    }
+    if (current_version(s, id, b, pj_carbon_energy_get)) return -1;
     return pj_carbon_energy_update(&s->ctx, id, b, w, &s->err);
 }
 static int c_energy_delete(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)

@@ -419,3 +419,33 @@ TEST_T(carbon_emissions_of_a_period_count_the_periods_inside_it, 60)
     json_decref(all);
     th_stop(&s);
 }
+
+/* `indicator revise` without "version" revises the value as it is now, as every other update
+ * of the command line does; a stale version is refused; an id that is no value says so. */
+TEST_T(cli_indicator_revise_current_version, 60)
+{
+    static char out[1 << 16];
+    char db[600];
+    snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    CHECK_INT(RUN(out, "indicator", "demo", "--db", db), 0);
+    CHECK_INT(RUN(out, "indicator", "set", "--json",
+                  "{\"code\":\"gdp\",\"period\":\"2019\",\"value\":380,\"source\":\"synthetic\"}",
+                  "--db", db),
+              0);
+    json_t *o = json_loads(out, 0, NULL);
+    char id[24];
+    snprintf(id, sizeof id, "%lld", th_int(o, "id"));
+    json_decref(o);
+    CHECK_INT(RUN(out, "indicator", "revise", id, "--json", "{\"value\":381}", "--db", db), 0);
+    o = json_loads(out, 0, NULL);
+    CHECK_INT(th_int(o, "version"), 2);
+    CHECK_NEAR(json_number_value(json_object_get(o, "value")), 381, 1e-9);
+    json_decref(o);
+    CHECK_INT(
+        RUN(out, "indicator", "revise", id, "--json", "{\"version\":1,\"value\":382}", "--db", db),
+        1);
+    CHECK(strstr(out, "version_conflict") != NULL);
+    CHECK_INT(RUN(out, "indicator", "revise", "999999", "--json", "{\"value\":1}", "--db", db), 1);
+    CHECK(strstr(out, "not_found") != NULL);
+}
