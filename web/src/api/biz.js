@@ -48,7 +48,6 @@ export const dev = {
   importCsv: (csv, dry_run) => post('/indicators/import', { csv, dry_run }),
   factors: () => getAll('/carbon/factors'),
   emissions: (query) => get('/carbon/emissions', query),
-  intensity: (year) => get('/carbon/intensity', { year }),
   energy: (query) => getAll('/carbon/energy', query),
   addEnergy: (body) => post('/carbon/energy', body),
   updateEnergy: (id, body) => patch(`/carbon/energy/${id}`, body),
