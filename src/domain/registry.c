@@ -529,7 +529,7 @@ static int org_read(pj_ctx *c, json_t *b, int required, const char **name, const
         pj_in_str(b, "contact_phone", 0, 0, 32, cphone, err) < 0 ||
         pj_in_str(b, "source", 0, 1, 32, source, err) < 0)
         return -1;
-    if (*uscc && !pj_uscc_valid(*uscc))
+    if (**uscc && !pj_uscc_valid(*uscc))
         return pj_fail(err, 422, "invalid_credit_code", "uscc",
                        "not a valid unified social credit code (GB 32100-2015 check failed)");
     if (!pj_phone_chars_ok(*cphone))
