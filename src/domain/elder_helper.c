@@ -189,7 +189,8 @@ static int helper_load(pj_ctx *c, int64_t id, helper_rec *r, pj_err *err)
 
 static int helper_read(pj_ctx *c, json_t *b, int create, helper_rec *r, pj_err *err)
 {
-    int64_t grid = 0;
+    int64_t grid = 0, linked = r->elder_id;
+    const char *old_idn = r->p.id_number;
     double lat = NAN, lon = NAN;
     if (pj_el_in_person(c, b, create, &r->p, 18, err) ||
         pj_in_int(b, "grid_id", create, 1, INT64_MAX, &grid, err) < 0 ||
@@ -215,14 +216,27 @@ static int helper_read(pj_ctx *c, json_t *b, int create, helper_rec *r, pj_err *
         return pj_fail(err, 422, "missing_field", "lat", "the grid has no location; give lat/lon");
     if (r->elder_id) {
         /* a younger elder helping: the same person in the elders' register */
-        pj_stmt *s = pj_db_prepare(c->db, "SELECT id_number FROM elders WHERE id = ?", err);
+        pj_stmt *s = pj_db_prepare(
+            c->db, "SELECT id_number, grid_id, township_id FROM elders WHERE id = ?", err);
         if (!s) return -1;
         pj_stmt_int(s, 1, r->elder_id);
         int rc = pj_stmt_step(s, err);
         int same = rc == 1 && !strcmp(pj_col_text(s, 0), r->p.id_number);
+        int in = rc == 1 ? pj_el_in_scope(c, pj_col_int(s, 1), pj_col_int(s, 2), err) : 0;
         pj_stmt_done(s);
-        if (rc < 0) return -1;
-        if (rc == 0)
+        if (rc < 0 || in < 0) return -1;
+        /* an elder outside the caller's grids or township is as unknown as one that does not
+         * exist: linking to it would confirm its ID number (and that it exists) */
+        if (rc == 1 && !in && r->elder_id == linked) {
+            /* linked by someone who sees the elder: kept, but its ID number is not compared
+             * for this caller (a changed number would be refused or confirmed by it) */
+            if (old_idn && strcmp(old_idn, r->p.id_number))
+                return pj_fail(err, 403, "forbidden", "id_number",
+                               "the helper is linked to an elder outside your scope: a district"
+                               " officer changes the ID number");
+            return 0;
+        }
+        if (rc == 0 || !in)
             return pj_fail(err, 422, "unknown_id", "elder_id", "no elder %lld",
                            (long long)r->elder_id);
         if (!same)

@@ -368,3 +368,57 @@ TEST_T(elder_update_to_helper_meals_adds_the_need, 60)
     json_decref(o);
     th_stop(&s);
 }
+
+/* A helper is linked only to an elder the caller may see: one outside the grid worker's grids
+ * is as unknown as one that does not exist (422 unknown_id either way, whatever the ID number),
+ * so the link neither confirms an ID number nor that the elder exists. A link made by an
+ * officer stays when the grid worker edits the helper, but its ID number is theirs to change. */
+TEST_T(helper_link_to_an_elder_outside_scope_is_unknown, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80], off[80];
+    th_login(&s, "grid01", s.demo_pw, g);
+    th_login(&s, "officer", s.demo_pw, off);
+    long long mine = el_grid01_grid(&s);
+    long long other = th_sql_int(&s, "SELECT MIN(id) FROM regions WHERE type = 'grid' AND id NOT"
+                                     " IN (SELECT region_id FROM grid_workers w JOIN users u ON"
+                                     " u.id = w.user_id WHERE u.username = 'grid01')");
+    CHECK(mine > 0 && other > 0);
+    long long far = el_elder(&s, off, other, 41, "");
+    char real[19], guess[19], body[1024], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    el_id(real, "19400315", 41, 'F');
+    el_id(guess, "19400315", 42, 'F');
+    th_fingerprint(&s, fp0, sizeof fp0);
+    const char *ids[] = {real, guess};
+    const long long elders[] = {far, far, 99999999};
+    for (int i = 0; i < 3; i++) {
+        snprintf(body, sizeof body,
+                 "{\"name\":\"互助员\",\"sex\":\"F\",\"birth_date\":\"1940-03-15\","
+                 "\"id_number\":\"%s\",\"grid_id\":%lld,\"skills\":[\"companionship\"],"
+                 "\"capacity\":1,\"elder_id\":%lld}",
+                 ids[i % 2], mine, elders[i]);
+        json_t *o = EL(&s, g, "POST", "/api/v1/helpers", body, 422);
+        CHECK_STR(th_err_code(o), "unknown_id");
+        CHECK_STR(th_err_field(o), "elder_id");
+        CHECK(strstr(th_err_message(o), "no elder") != NULL);
+        json_decref(o);
+    }
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    /* the district officer sees the elder and links it */
+    char link[48];
+    snprintf(link, sizeof link, "\"elder_id\":%lld", far);
+    long long h = el_helper(&s, off, mine, 41, "1940-03-15", 'F', link);
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/helpers/%lld", h);
+    /* the grid worker edits the helper: the link stays; the ID number is not theirs to change */
+    json_t *o = EL(&s, g, "PATCH", path, "{\"version\":1,\"capacity\":1}", 200);
+    CHECK_INT(th_int(o, "elder_id"), far);
+    json_decref(o);
+    snprintf(body, sizeof body, "{\"version\":2,\"id_number\":\"%s\"}", guess);
+    o = EL(&s, g, "PATCH", path, body, 403);
+    CHECK_STR(th_err_field(o), "id_number");
+    json_decref(o);
+    th_stop(&s);
+}
