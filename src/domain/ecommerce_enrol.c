@@ -215,12 +215,13 @@ int pj_ac_enrolment_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err
 
 /* The age rule of the streamers module, applied on the day of enrolment; its failures name
  * the streamer. */
-static int streamer_may_enrol(pj_ctx *c, int64_t streamer, int64_t day, int64_t *town, pj_err *err)
+static int streamer_may_enrol(pj_ctx *c, int64_t streamer, int64_t day, int64_t *town, int64_t *org,
+                              pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT birth_date, guardian_name, guardian_relation,"
-                               " guardian_consent_date, anonymised, COALESCE(township_id, 0) FROM"
-                               " ec_streamers WHERE id = ?",
+                               " guardian_consent_date, anonymised, COALESCE(township_id, 0),"
+                               " COALESCE(organisation_id, 0) FROM ec_streamers WHERE id = ?",
                                err);
     if (!s) return -1;
     pj_stmt_int(s, 1, streamer);
@@ -232,6 +233,7 @@ static int streamer_may_enrol(pj_ctx *c, int64_t streamer, int64_t day, int64_t 
                                 (long long)streamer);
     }
     *town = pj_col_int(s, 5);
+    *org = pj_col_int(s, 6);
     const char *birth = pj_arena_strdup(c->arena, pj_col_text(s, 0));
     const char *gn = pj_col_is_null(s, 1) ? NULL : pj_arena_strdup(c->arena, pj_col_text(s, 1));
     const char *gr = pj_col_is_null(s, 2) ? NULL : pj_arena_strdup(c->arena, pj_col_text(s, 2));
@@ -299,13 +301,19 @@ int pj_ac_enrolment_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     if (settled < 0 || settled > day)
         return pj_fail(err, 422, "not_settled", "post_id",
                        "the post's enterprise is not settled in the zone on %s", on);
-    if (streamer_may_enrol(c, streamer, day, &stown, err)) return -1;
+    int64_t sorg = 0;
+    if (streamer_may_enrol(c, streamer, day, &stown, &sorg, err)) return -1;
     /* scope: the academy where the cohort is taught, or the enterprise offering the post */
     if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER && btown != c->actor.township_id)
         return pj_fail(err, 403, "forbidden", "cohort_id",
                        "the cohort is taught outside your township");
     if (c->actor.role == PJ_ROLE_ENTERPRISE && (!zorg || zorg != c->actor.organisation_id))
         return pj_fail(err, 403, "forbidden", "post_id", "the post is not your organisation's");
+    /* an enterprise enrols its own streamers or those no organisation has signed, not
+     * another's (a place and an opening taken that their organisation cannot see) */
+    if (c->actor.role == PJ_ROLE_ENTERPRISE && sorg && sorg != c->actor.organisation_id)
+        return pj_fail(err, 403, "forbidden", "streamer_id",
+                       "the streamer is another organisation's");
     if (!open) return pj_fail(err, 409, "invalid_state", "cohort_id", "the cohort is not open");
     if (!post_open) return pj_fail(err, 409, "invalid_state", "post_id", "the post is closed");
     if (pj_db_begin(c->db, err)) return -1;

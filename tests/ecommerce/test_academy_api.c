@@ -499,6 +499,23 @@ TEST_T(academy_enterprise_sees_only_its_posts, 60)
     /* it enrols on its own post, not on another's; it posts jobs only for itself */
     enrol(&s, jd, &mine, c, NULL, 201, NULL);
     enrol(&s, jd, &other, c, NULL, 403, NULL);
+    /* its own streamers and those nobody signed, not another organisation's (a place taken
+     * that the other cannot see) */
+    long long org2 = th_sql_int(&s, "SELECT MIN(id) FROM organisations WHERE type = 'enterprise'"
+                                    " AND id <> (SELECT organisation_id FROM users WHERE"
+                                    " username = 'jd')");
+    char extra[64];
+    snprintf(extra, sizeof extra, ",\"organisation_id\":%lld", org2);
+    long long d = streamer(&s, tok, "学员丁", "1993-01-01", extra);
+    snprintf(extra, sizeof extra, ",\"organisation_id\":%lld", org);
+    long long e = streamer(&s, tok, "学员戊", "1994-01-01", extra);
+    char fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, fp0, sizeof fp0);
+    enrol(&s, jd, &mine, d, NULL, 403, NULL);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    enrol(&s, jd, &mine, e, NULL, 201, NULL);
+    enrol(&s, tok, &mine, d, NULL, 201, NULL); /* the district enrols anyone */
     char body[160];
     snprintf(body, sizeof body, "{\"zone_enterprise_id\":%lld,\"title\":\"场控\",\"openings\":1}",
              other.zone);
@@ -511,7 +528,7 @@ TEST_T(academy_enterprise_sees_only_its_posts, 60)
     json_decref(o);
     /* the viewer reads all, writes nothing; a grid worker does not see enrolments */
     l = CALL(&s, "GET", view, "/api/v1/academy/enrolments", NULL, 200);
-    CHECK_INT(json_array_size(json_object_get(l, "items")), 3);
+    CHECK_INT(json_array_size(json_object_get(l, "items")), 5);
     json_decref(l);
     json_decref(CALL(&s, "GET", grid, "/api/v1/academy/enrolments", NULL, 403));
     CHECK_INT(act(&s, view, ea, "withdraw", "", &o), 403);
