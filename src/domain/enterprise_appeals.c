@@ -58,18 +58,25 @@ static int reception_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_jw_kint(w, "version", pj_col_int(s, 9));
     pj_jw_kint(w, "signup_count", pj_col_int(s, 10));
     pj_stmt_done(s);
-    /* signups: officers and viewers see all; an enterprise its own */
+    /* signups: the district's roles and viewers see all; a township officer those of the
+     * township's firms (as its appeals); an enterprise its own. The others count only in
+     * signup_count. */
     s = pj_db_prepare(c->db,
                       "SELECT g.id, g.org_id, o.name, g.topic FROM ent_signups g JOIN"
                       " organisations o ON o.id = g.org_id WHERE g.reception_day_id = ?"
-                      " AND (? = 0 OR g.org_id = ?) ORDER BY g.id",
+                      " AND (? = 0 OR g.org_id = ?) AND (? = 0 OR o.township_id = ?) ORDER BY"
+                      " g.id",
                       err);
     if (!s) return -1;
     int64_t only = c->actor.role == PJ_ROLE_ENTERPRISE ? c->actor.organisation_id : 0;
     if (c->actor.role == PJ_ROLE_ENTERPRISE && !only) only = -1;
+    int64_t town = c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER ? c->actor.township_id : 0;
+    if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER && !town) town = -1;
     pj_stmt_int(s, 1, id);
     pj_stmt_int(s, 2, only);
     pj_stmt_int(s, 3, only);
+    pj_stmt_int(s, 4, town);
+    pj_stmt_int(s, 5, town);
     pj_jw_key(w, "signups");
     pj_jw_arr(w);
     while ((rc = pj_stmt_step(s, err)) == 1) {

@@ -334,6 +334,30 @@ TEST(enterprise_api_policies_matching_explain_and_reception_days)
     json_decref(o);
     CHECK_INT(th_call(&s, "POST", path, jd, "{\"topic\":\"again\"}", &o), 409);
     json_decref(o);
+    /* who reads the firm's topic: the district and the viewer; a township officer only for the
+     * township's own firms (as their appeals), the others counted in signup_count alone */
+    {
+        char town[80], view[80], dpath[96], q[160];
+        th_login(&s, "jinhaihu", s.demo_pw, town);
+        th_login(&s, "viewer", s.demo_pw, view);
+        snprintf(dpath, sizeof dpath, "/api/v1/enterprise/reception-days/%lld", day);
+        const char *toks[] = {off, view, town};
+        const size_t want[] = {1, 1, 0};
+        for (int i = 0; i < 3; i++) {
+            CHECK_INT(th_call(&s, "GET", dpath, toks[i], NULL, &o), 200);
+            CHECK_INT(json_array_size(json_object_get(o, "signups")), want[i]);
+            CHECK_INT(th_int(o, "signup_count"), 1);
+            json_decref(o);
+        }
+        snprintf(q, sizeof q,
+                 "UPDATE organisations SET township_id = (SELECT township_id FROM users WHERE"
+                 " username = 'jinhaihu') WHERE id = %lld",
+                 org);
+        th_sql_exec(&s, q);
+        CHECK_INT(th_call(&s, "GET", dpath, town, NULL, &o), 200);
+        CHECK_INT(json_array_size(json_object_get(o, "signups")), 1);
+        json_decref(o);
+    }
     snprintf(body, sizeof body, "{\"organisation_id\":%lld,\"topic\":\"x\"}", org + 1);
     CHECK_INT(th_call(&s, "POST", path, jd, body, &o), 403);
     json_decref(o);
