@@ -4,7 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/agritech.h"
+#include "domain/auth.h"
+#include "domain/carbon.h"
+#include "domain/dualuse.h"
+#include "domain/ecommerce.h"
+#include "domain/elder.h"
 #include "domain/enterprise.h"
+#include "domain/logistics.h"
+#include "domain/plan.h"
+#include "domain/registry.h"
 #include "http/server.h"
 #include "t.h"
 
@@ -201,98 +210,181 @@ static int param_enum(span p, char *buf, size_t size, const char **vals, int max
     return n;
 }
 
-/* An enumerated query filter of a GET route and the list the server checks it against (the
- * one its handler passes to pj_h_q_enum; tests/enterprise/test_enterprise_filters.c checks
- * that the server answers with that list). */
+/* An enumerated query parameter of a route and the list the server checks it against: the
+ * one its handler passes to pj_h_q_enum or pj_q_enum (the modules' *_filters tests check that
+ * the server answers with that list). */
 typedef struct enum_filter {
-    const char *path, *key;
+    const char *method, *path, *key;
     const char *const *values;
 } enum_filter;
 
-/* GET /enterprise/kpis compares format with these two by name (no exported list) */
-static const char *const kpi_formats[] = {"json", "csv", NULL};
+/* Parameters the handler compares by name, with no exported list */
+static const char *const json_csv[] = {"json", "csv", NULL};     /* format= of exports */
+static const char *const csv_xlsx[] = {"csv", "xlsx", NULL};     /* GET /indicators/export */
+static const char *const elder_views[] = {"list", "full", NULL}; /* GET /elders view= */
+static const char *const zero_one[] = {"0", "1", NULL};          /* POST /plans wait= */
 
 static const enum_filter enum_filters[] = {
-    {"/api/v1/enterprise/reception-days", "state", pj_reception_states},
-    {"/api/v1/enterprise/appeals", "state", pj_appeal_states},
-    {"/api/v1/enterprise/appeals", "category", pj_appeal_categories},
-    {"/api/v1/enterprise/appeals", "channel", pj_appeal_channels},
-    {"/api/v1/enterprise/kpis", "format", kpi_formats},
-    {"/api/v1/enterprise/financing-needs", "state", pj_fin_need_states},
-    {"/api/v1/enterprise/financing-matches", "state", pj_fin_match_outcomes},
-    {"/api/v1/enterprise/coop-posts", "kind", pj_coop_kinds},
-    {"/api/v1/enterprise/coop-posts", "category", pj_coop_categories},
-    {"/api/v1/enterprise/coop-posts", "state", pj_coop_post_states},
-    {"/api/v1/enterprise/coop-contacts", "state", pj_coop_contact_states},
+    {"get", "/api/v1/users", "role", pj_user_roles},
+    {"get", "/api/v1/regions", "type", pj_region_types},
+    {"get", "/api/v1/organisations", "type", pj_org_types},
+    {"get", "/api/v1/facilities", "type", pj_facility_types},
+    {"get", "/api/v1/facilities", "role", pj_emergency_roles},
+    {"get", "/api/v1/facilities", "state", pj_facility_states},
+    {"get", "/api/v1/standards", "facility_type", pj_facility_types},
+    {"get", "/api/v1/standards", "scenario", pj_scenarios},
+    {"get", "/api/v1/standards", "role", pj_emergency_roles},
+    {"get", "/api/v1/manuals", "scenario", pj_scenarios},
+    {"get", "/api/v1/manuals/{id}/export", "format", json_csv},
+    {"get", "/api/v1/conversions", "mode", pj_conversion_modes},
+    {"get", "/api/v1/conversions", "state", pj_conversion_states},
+    {"get", "/api/v1/conversions/{id}/report", "format", json_csv},
+    {"get", "/api/v1/findings", "status", pj_finding_statuses},
+    {"get", "/api/v1/overview", "scenario", pj_scenarios},
+    {"get", "/api/v1/plans", "status", pj_plan_statuses},
+    {"post", "/api/v1/plans", "wait", zero_one},
+    {"get", "/api/v1/elders", "visit_tier", pj_visit_tiers},
+    {"get", "/api/v1/elders", "status", pj_elder_statuses},
+    {"get", "/api/v1/elders", "view", elder_views},
+    {"get", "/api/v1/helpers", "skill", pj_elder_skills},
+    {"get", "/api/v1/pairing-runs/{id}", "state", pj_proposal_states},
+    {"get", "/api/v1/pairs", "state", pj_pair_states},
+    {"get", "/api/v1/service-logs", "kind", pj_service_kinds},
+    {"get", "/api/v1/elder-alerts", "state", pj_alert_states},
+    {"get", "/api/v1/elder-alerts", "kind", pj_alert_kinds},
+    {"get", "/api/v1/elder-alerts", "level", pj_alert_levels},
+    {"get", "/api/v1/elder-centres", "kind", pj_centre_kinds},
+    {"get", "/api/v1/eldercare/coverage", "group", pj_coverage_groups},
+    {"get", "/api/v1/indicators/export", "format", csv_xlsx},
+    {"get", "/api/v1/carbon/energy", "sector", pj_carbon_sectors},
+    {"get", "/api/v1/ecommerce/bases", "tier", pj_ec_tiers},
+    {"get", "/api/v1/ecommerce/products", "category", pj_ec_categories},
+    {"get", "/api/v1/ecommerce/products/{id}/sales", "channel", pj_ec_channels},
+    {"get", "/api/v1/ecommerce/zone-enterprises", "kind", pj_ac_kinds},
+    {"get", "/api/v1/academy/courses", "category", pj_ac_course_categories},
+    {"get", "/api/v1/academy/cohorts", "state", pj_ac_cohort_states},
+    {"get", "/api/v1/academy/posts", "state", pj_ac_post_states},
+    {"get", "/api/v1/academy/enrolments", "state", pj_ac_enrol_states},
+    {"get", "/api/v1/enterprise/reception-days", "state", pj_reception_states},
+    {"get", "/api/v1/enterprise/appeals", "state", pj_appeal_states},
+    {"get", "/api/v1/enterprise/appeals", "category", pj_appeal_categories},
+    {"get", "/api/v1/enterprise/appeals", "channel", pj_appeal_channels},
+    {"get", "/api/v1/enterprise/kpis", "format", json_csv},
+    {"get", "/api/v1/enterprise/financing-needs", "state", pj_fin_need_states},
+    {"get", "/api/v1/enterprise/financing-matches", "state", pj_fin_match_outcomes},
+    {"get", "/api/v1/enterprise/coop-posts", "kind", pj_coop_kinds},
+    {"get", "/api/v1/enterprise/coop-posts", "category", pj_coop_categories},
+    {"get", "/api/v1/enterprise/coop-posts", "state", pj_coop_post_states},
+    {"get", "/api/v1/enterprise/coop-contacts", "state", pj_coop_contact_states},
 };
 #define N_ENUM_FILTERS ((int)(sizeof enum_filters / sizeof enum_filters[0]))
 
-/* The sections whose every enumerated query filter must be in enum_filters. */
-static const char *const enum_sections[] = {"/api/v1/enterprise/"};
+/* The record modules: GET PREFIX<kind's path> takes each FILTER field of the kind as a query
+ * filter, an ENUM one checked against the field's values. */
+static const struct {
+    const char *prefix;
+    const pj_rec_named *kinds;
+} rec_modules[] = {{"/api/v1/agri/", pj_ag_kinds}, {"/api/v1/logistics/", pj_lg_kinds}};
+#define N_REC_MODULES ((int)(sizeof rec_modules / sizeof rec_modules[0]))
+
+/* The declared enum of METHOD path ?key is values, in its order. */
+static void check_enum(const char *doc, const enum_filter *ef)
+{
+    char buf[1024], name[80];
+    const char *vals[64];
+    span op = op_span(doc, ef->path, ef->method);
+    if (!op.b) t_fail(__FILE__, __LINE__, "openapi.yaml lacks %s %s", ef->method, ef->path);
+    span p;
+    for (int i = 0; op_param(doc, op, i, &p); i++) {
+        param_name(p, name, sizeof name);
+        if (strcmp(name, ef->key) || !find_in(p, "in: query")) continue;
+        int n = param_enum(p, buf, sizeof buf, vals, 64);
+        if (n < 0)
+            t_fail(__FILE__, __LINE__, "openapi.yaml: %s %s ?%s declares no enum: [...]",
+                   ef->method, ef->path, ef->key);
+        int m = 0;
+        while (ef->values[m]) m++;
+        for (int k = 0; k < n || k < m; k++)
+            if (k >= n || k >= m || strcmp(vals[k], ef->values[k]))
+                t_fail(__FILE__, __LINE__,
+                       "openapi.yaml: %s %s ?%s: enum value %d is %s, the server's is %s",
+                       ef->method, ef->path, ef->key, k + 1, k < n ? vals[k] : "(none)",
+                       k < m ? ef->values[k] : "(none)");
+        return;
+    }
+    t_fail(__FILE__, __LINE__, "openapi.yaml: %s %s does not declare the query parameter %s",
+           ef->method, ef->path, ef->key);
+}
+
+/* Whether METHOD path ?key is checked: in enum_filters, or an ENUM filter of a record kind */
+static int enum_checked(const char *method, const char *path, const char *key)
+{
+    for (int f = 0; f < N_ENUM_FILTERS; f++)
+        if (!strcmp(enum_filters[f].method, method) && !strcmp(enum_filters[f].path, path) &&
+            !strcmp(enum_filters[f].key, key))
+            return 1;
+    if (strcmp(method, "get")) return 0;
+    for (int m = 0; m < N_REC_MODULES; m++) {
+        size_t n = strlen(rec_modules[m].prefix);
+        if (strncmp(path, rec_modules[m].prefix, n)) continue;
+        for (const pj_rec_named *k = rec_modules[m].kinds; k->path; k++) {
+            if (strcmp(path + n, k->path)) continue;
+            for (int i = 0; i < k->kind->nfields; i++) {
+                const pj_rec_field *fd = &k->kind->fields[i];
+                if (fd->type == PJ_RT_ENUM && (fd->flags & PJ_RF_FILTER) && !strcmp(fd->name, key))
+                    return 1;
+            }
+        }
+    }
+    return 0;
+}
 
 TEST(openapi_enum_filters_are_the_server_lists)
 {
     char *doc = slurp("docs/openapi.yaml");
     CHECK(doc != NULL);
+    /* each parameter of the table declares the server's list, in its order */
+    int checked = 0;
+    for (int f = 0; f < N_ENUM_FILTERS; f++, checked++) check_enum(doc, &enum_filters[f]);
+    /* and so does each enumerated filter of a record kind */
+    for (int m = 0; m < N_REC_MODULES; m++)
+        for (const pj_rec_named *k = rec_modules[m].kinds; k->path; k++)
+            for (int i = 0; i < k->kind->nfields; i++) {
+                const pj_rec_field *fd = &k->kind->fields[i];
+                if (fd->type != PJ_RT_ENUM || !(fd->flags & PJ_RF_FILTER)) continue;
+                char path[160];
+                snprintf(path, sizeof path, "%s%s", rec_modules[m].prefix, k->path);
+                enum_filter ef = {"get", path, fd->name, fd->values};
+                check_enum(doc, &ef);
+                checked++;
+            }
+    /* every query parameter with an enum in openapi.yaml is one of those: a list the server
+     * checks */
+    static const char *const methods[] = {"get", "post", "patch", "put", "delete"};
     char buf[1024], name[80];
     const char *vals[64];
-    /* each filter of the table declares the server's list, in its order */
-    for (int f = 0; f < N_ENUM_FILTERS; f++) {
-        const enum_filter *ef = &enum_filters[f];
-        span op = op_span(doc, ef->path, "get");
-        if (!op.b) t_fail(__FILE__, __LINE__, "openapi.yaml lacks GET %s", ef->path);
-        span p;
-        int found = 0;
-        for (int i = 0; !found && op_param(doc, op, i, &p); i++) {
-            param_name(p, name, sizeof name);
-            if (strcmp(name, ef->key) || !find_in(p, "in: query")) continue;
-            found = 1;
-            int n = param_enum(p, buf, sizeof buf, vals, 64);
-            if (n < 0)
-                t_fail(__FILE__, __LINE__, "openapi.yaml: GET %s ?%s declares no enum: [...]",
-                       ef->path, ef->key);
-            int m = 0;
-            while (ef->values[m]) m++;
-            for (int k = 0; k < n || k < m; k++)
-                if (k >= n || k >= m || strcmp(vals[k], ef->values[k]))
-                    t_fail(__FILE__, __LINE__,
-                           "openapi.yaml: GET %s ?%s: enum value %d is %s, the server's is %s",
-                           ef->path, ef->key, k + 1, k < n ? vals[k] : "(none)",
-                           k < m ? ef->values[k] : "(none)");
-        }
-        if (!found)
-            t_fail(__FILE__, __LINE__, "openapi.yaml: GET %s does not declare the query filter %s",
-                   ef->path, ef->key);
-    }
-    /* and every enumerated query filter of those sections' GET routes is in the table */
     int seen = 0;
-    for (size_t s = 0; s < sizeof enum_sections / sizeof enum_sections[0]; s++) {
-        char key[80];
-        snprintf(key, sizeof key, "\n  %s", enum_sections[s]);
-        for (const char *at = strstr(doc, key); at; at = strstr(at + 1, key)) {
-            char path[200];
-            size_t k = strcspn(at + 3, ":\n");
-            snprintf(path, sizeof path, "%.*s", (int)k, at + 3);
-            span op = op_span(doc, path, "get");
+    for (const char *at = strstr(doc, "\n  /api/"); at; at = strstr(at + 1, "\n  /api/")) {
+        char path[200];
+        size_t k = strcspn(at + 3, ":\n");
+        snprintf(path, sizeof path, "%.*s", (int)k, at + 3);
+        for (size_t mi = 0; mi < sizeof methods / sizeof methods[0]; mi++) {
+            span op = op_span(doc, path, methods[mi]);
             if (!op.b) continue;
             span p;
             for (int i = 0; op_param(doc, op, i, &p); i++) {
                 if (!find_in(p, "in: query") || param_enum(p, buf, sizeof buf, vals, 64) < 0)
                     continue;
                 param_name(p, name, sizeof name);
-                int listed = 0;
-                for (int f = 0; f < N_ENUM_FILTERS && !listed; f++)
-                    listed =
-                        !strcmp(enum_filters[f].path, path) && !strcmp(enum_filters[f].key, name);
-                if (!listed)
+                if (!enum_checked(methods[mi], path, name))
                     t_fail(__FILE__, __LINE__,
-                           "openapi.yaml: GET %s ?%s has an enum that no server list checks (add "
+                           "openapi.yaml: %s %s ?%s has an enum that no server list checks (add "
                            "it to enum_filters)",
-                           path, name);
+                           methods[mi], path, name);
                 seen++;
             }
         }
     }
-    CHECK_INT(seen, N_ENUM_FILTERS);
+    CHECK_INT(seen, checked);
     free(doc);
 }
