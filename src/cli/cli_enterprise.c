@@ -87,7 +87,10 @@ SUB(en_settings)
 ADD(en_settings_update, pj_ent_settings_update)
 LIST(en_receptions, pj_ent_reception_list)
 GET(en_reception_get, pj_ent_reception_get)
-ADD(en_reception_add, pj_ent_reception_schedule)
+SUB(en_reception_add)
+{
+    return pj_ent_reception_schedule(&s->ctx, b, w, NULL, &s->err);
+}
 ID_JSON(en_reception_update, pj_ent_reception_update)
 ID_JSON(en_signup, pj_ent_signup_create)
 SUB(en_dispatch)

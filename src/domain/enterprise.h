@@ -46,7 +46,8 @@ int pj_ent_settings_update(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 /* reception days */
 int pj_ent_reception_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err);
 int pj_ent_reception_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
-int pj_ent_reception_schedule(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+/* *created (may be NULL): how many days were added; 0 when the year was scheduled already. */
+int pj_ent_reception_schedule(pj_ctx *c, json_t *body, pj_jw *w, int *created, pj_err *err);
 int pj_ent_reception_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
 int pj_ent_signup_create(pj_ctx *c, int64_t day_id, json_t *body, pj_jw *w, pj_err *err);
 

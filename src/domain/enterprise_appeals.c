@@ -120,8 +120,9 @@ int pj_ent_reception_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     return reception_render(c, id, w, err);
 }
 
-int pj_ent_reception_schedule(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+int pj_ent_reception_schedule(pj_ctx *c, json_t *body, pj_jw *w, int *created, pj_err *err)
 {
+    int added = 0;
     static const char *const fields[] = {"year", NULL};
     int64_t year;
     pj_cal cal;
@@ -180,10 +181,12 @@ int pj_ent_reception_schedule(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         if (!after || pj_audit_add(c, "create", "ent_reception_day", id, NULL, after, err))
             goto fail;
         pj_jw_raw(w, after);
+        added++;
     }
     pj_jw_arr_end(w);
     pj_jw_obj_end(w);
     if (pj_db_commit(c->db, err)) goto fail;
+    if (created) *created = added;
     return 0;
 fail:
     pj_db_rollback(c->db);

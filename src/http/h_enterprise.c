@@ -79,9 +79,11 @@ static int h_reception_get(pj_req *r)
 }
 static int h_reception_schedule(pj_req *r)
 {
-    return pj_h_need_body(r) || pj_ent_reception_schedule(&r->ctx, r->body, &r->w, &r->err)
-               ? -1
-               : pj_h_created(r);
+    /* 201 when days were added; 200 for a year scheduled already (nothing created) */
+    int created = 0;
+    if (pj_h_need_body(r) || pj_ent_reception_schedule(&r->ctx, r->body, &r->w, &created, &r->err))
+        return -1;
+    return created ? pj_h_created(r) : 0;
 }
 static int h_reception_update(pj_req *r)
 {
@@ -154,8 +156,13 @@ static int h_visits(pj_req *r)
 }
 static int h_kpis(pj_req *r)
 {
+    static const char *const acc[] = {"from", "to", "format", NULL};
+    if (pj_h_q_only(r, acc)) return -1;
     const char *from = pj_req_param(r, "from"), *to = pj_req_param(r, "to"),
                *fmt = pj_req_param(r, "format");
+    /* an empty value is no value, as for every filter */
+    if (to && !*to) to = NULL;
+    if (fmt && !*fmt) fmt = NULL;
     int64_t f = 0, t = pj_now() + 1;
     if (!from || pj_time_parse(from, &f))
         return pj_fail(&r->err, 400, "bad_query", "from", "from is required: YYYY-MM-DD");
@@ -221,8 +228,9 @@ static int h_policy_matches(pj_req *r)
 }
 static int h_policy_explain(pj_req *r)
 {
+    static const char *const acc[] = {"organisation_id", NULL};
     int64_t org = 0;
-    if (pj_h_q_int(r, "organisation_id", 1, INT64_MAX, &org)) return -1;
+    if (pj_h_q_only(r, acc) || pj_h_q_int(r, "organisation_id", 1, INT64_MAX, &org)) return -1;
     return pj_ent_policy_explain(&r->ctx, r->id, org, &r->w, &r->err);
 }
 static int h_notices(pj_req *r)

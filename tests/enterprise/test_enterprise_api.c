@@ -191,6 +191,17 @@ TEST(enterprise_api_appeal_workflow_scopes_and_kpis)
     json_decref(o);
     CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/kpis?from=2020-01-01", jd, NULL, &o), 403);
     json_decref(o);
+    /* as every other report: an unknown parameter is refused, an empty value is no value */
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/kpis?from=2020-01-01&foo=1", off, NULL, &o),
+              400);
+    CHECK_STR(th_err_code(o), "unknown_parameter");
+    CHECK_STR(th_err_field(o), "foo");
+    json_decref(o);
+    CHECK_INT(
+        th_call(&s, "GET", "/api/v1/enterprise/kpis?from=2020-01-01&to=&format=", off, NULL, &o),
+        200);
+    CHECK_INT(th_int(json_object_get(o, "district"), "appeals"), 1);
+    json_decref(o);
     char hdr[2048];
     CHECK_INT(th_call_raw(&s, "GET", "/api/v1/enterprise/kpis?from=2020-01-01&format=csv", off,
                           NULL, -1, NULL, NULL, hdr, sizeof hdr),
@@ -271,6 +282,10 @@ TEST(enterprise_api_policies_matching_explain_and_reception_days)
     snprintf(path, sizeof path, "/api/v1/enterprise/policies/%lld/explain", p2);
     CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 200);
     CHECK_STR(th_str(o, "result"), "unknown"); /* high_tech not reported yet */
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/policies/%lld/explain?foo=1", p2);
+    CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 400);
+    CHECK_STR(th_err_code(o), "unknown_parameter");
     json_decref(o);
     /* the firm reports its profile: rematched at once, high_tech makes it eligible */
     snprintf(path, sizeof path, "/api/v1/enterprise/profiles/%lld", org);

@@ -288,6 +288,11 @@ TEST(enterprise_review_reception_days_past_and_calendar)
               422);
     CHECK_STR(th_err_field(o), "year");
     json_decref(o);
+    /* the year again: nothing created, so 200 (not 201), and nothing written */
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/reception-days", off, "{\"year\":2026}", &o),
+              200);
+    CHECK_INT(json_array_size(json_object_get(o, "created")), 0);
+    json_decref(o);
     th_fingerprint(&s, after, sizeof after);
     CHECK_STR(after, before);
     th_stop(&s);
