@@ -487,6 +487,25 @@ static int load_villages(pj_ctx *c, const preq *q, pvill **out, int *nout, pj_er
     if (n == 0)
         return pj_fail(err, 422, "no_villages", "affected",
                        "no village or community lies in the affected area");
+    /* a township officer plans for the township's own villages (the plan shows each village's
+     * people and vulnerable register); the district plans across townships */
+    if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER) {
+        for (int i = 0; i < n; i++) {
+            s = pj_db_prepare(c->db, "SELECT COALESCE(parent_id, 0) FROM regions WHERE id = ?",
+                              err);
+            if (!s) return -1;
+            pj_stmt_int(s, 1, v[i].id);
+            rc = pj_stmt_step(s, err);
+            int64_t town = rc == 1 ? pj_col_int(s, 0) : 0;
+            pj_stmt_done(s);
+            if (rc < 0) return -1;
+            if (!town || town != c->actor.township_id)
+                return pj_fail(err, 403, "forbidden", "affected",
+                               "%s lies outside your township: a township officer plans for"
+                               " the township's villages",
+                               v[i].name);
+        }
+    }
     *out = v;
     *nout = n;
     return 0;

@@ -262,4 +262,25 @@ describe('plans: the affected area drawn on the map', { timeout: 180000 }, () =>
     await shot(page, '49-plan-draw-error');
     await context.close();
   });
+
+  test('a township officer plans for the own township: it is chosen, no other is offered, its plan is made', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'jinhaihu', DEMO_PW);
+    const me = await apiGet(page, '/auth/me');
+    await page.goto('/plans/new');
+    await page.getByRole('heading', { name: '新建方案' }).waitFor();
+    await page.getByTestId('plan-scenario').getByText('平灾').click();
+    const towns = page.getByTestId('plan-townships');
+    await towns.getByText('金海湖地区').waitFor();
+    await towns.click();
+    const options = page.locator('.el-select-dropdown:visible .el-select-dropdown__item');
+    await options.first().waitFor();
+    assert.deepEqual(await options.allInnerTexts(), ['金海湖地区'], 'only the own township');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('solve').click();
+    await page.waitForURL(/\/plans\/\d+$/, { timeout: 60000 });
+    const plan = await apiGet(page, `/plans/${planId(page)}`);
+    assert.deepEqual(plan.request.affected.township_ids, [me.township_id]);
+    await context.close();
+  });
 });

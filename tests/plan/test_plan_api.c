@@ -525,3 +525,63 @@ TEST_T(plan_sites_after_the_deadline_are_flagged, 60)
     json_decref(p);
     th_stop(&s);
 }
+
+/* A township officer plans for the township's own villages: naming another township, a village
+ * of another, or an area reaching into another is 403 at `affected` and writes nothing (the
+ * plan would show those villages' people and vulnerable register); the district plans anywhere. */
+TEST_T(plan_township_officer_plans_own_township, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], town[80], body[1024], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, tok);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    long long own = town_id(&s);
+    long long other =
+        th_sql_int(&s, "SELECT MIN(id) FROM regions WHERE type = 'township' AND id <>"
+                       " (SELECT township_id FROM users WHERE username = 'jinhaihu')");
+    long long ov = 0;
+    char q[256];
+    snprintf(q, sizeof q,
+             "SELECT MIN(id) FROM regions WHERE parent_id = %lld AND type IN ('village',"
+             " 'community')",
+             other);
+    ov = th_sql_int(&s, q);
+    snprintf(q, sizeof q,
+             "SELECT MIN(id) FROM regions WHERE parent_id = %lld AND type IN ('village',"
+             " 'community')",
+             own);
+    long long mv = th_sql_int(&s, q);
+    CHECK(own > 0 && other > 0 && ov > 0 && mv > 0);
+    char aff[3][96];
+    snprintf(aff[0], sizeof aff[0], "{\"township_ids\":[%lld]}", other);
+    snprintf(aff[1], sizeof aff[1], "{\"village_ids\":[%lld,%lld]}", mv, ov);
+    snprintf(aff[2], sizeof aff[2], "{\"center\":{\"lat\":40.14,\"lon\":117.12},\"radius_km\":40}");
+    th_fingerprint(&s, fp0, sizeof fp0);
+    for (int i = 0; i < 3; i++) {
+        snprintf(body, sizeof body,
+                 "{\"name\":\"外乡\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
+                 "\"affected\":%s,\"demand\":{\"share\":0.01},\"teams\":" TEAMS
+                 ",\"time_limit_s\":0.3}",
+                 aff[i]);
+        json_t *o = post(&s, town, i ? "/api/v1/plans?wait=1" : "/api/v1/plans", body, 403);
+        CHECK_STR(th_err_field(o), "affected");
+        json_decref(o);
+    }
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    /* the own township and its villages: planned; the district officer anywhere */
+    snprintf(body, sizeof body,
+             "{\"name\":\"本乡\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
+             "\"affected\":{\"village_ids\":[%lld]},\"demand\":{\"share\":0.01},\"teams\":" TEAMS
+             ",\"time_limit_s\":0.3}",
+             mv);
+    json_decref(post(&s, town, "/api/v1/plans?wait=1", body, 201));
+    snprintf(body, sizeof body,
+             "{\"name\":\"外乡\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
+             "\"affected\":%s,\"demand\":{\"share\":0.01},\"teams\":" TEAMS
+             ",\"time_limit_s\":0.3}",
+             aff[0]);
+    json_decref(post(&s, tok, "/api/v1/plans?wait=1", body, 201));
+    th_stop(&s);
+}
