@@ -296,7 +296,8 @@ static int streamer_body(pj_ctx *c, json_t *b, int create, streamer_in *x, pj_er
 
 /* The checks of a streamer as it will be stored: ID number, phone, the age rule, the actor's
  * scope over its township and organisation, the references. */
-static int streamer_check(pj_ctx *c, const streamer_in *x, pj_err *err)
+/* org0: the organisation the streamer had (0 for a new one). */
+static int streamer_check(pj_ctx *c, const streamer_in *x, int64_t org0, pj_err *err)
 {
     if (x->idn && !pj_ec_id_number_valid(x->idn))
         return pj_fail(err, 422, "invalid_value", "id_number",
@@ -308,6 +309,23 @@ static int streamer_check(pj_ctx *c, const streamer_in *x, pj_err *err)
     if (x->org &&
         ec_ref(c, "SELECT 1 FROM organisations WHERE id = ?", x->org, "organisation_id", err))
         return -1;
+    /* the organisation a streamer signs with sees the streamer's personal data in full: a
+     * township officer links to the township's own organisations, the district to any */
+    if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER && x->org && x->org != org0) {
+        pj_stmt *s =
+            pj_db_prepare(c->db, "SELECT township_id FROM organisations WHERE id = ?", err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, x->org);
+        int rc = pj_stmt_step(s, err);
+        int64_t town = rc == 1 ? pj_col_int(s, 0) : 0;
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+        if (town != c->actor.township_id)
+            return pj_fail(err, 403, "forbidden", "organisation_id",
+                           "organisation %lld is not of your township: the organisation would see"
+                           " the streamer's personal data, so the district links it",
+                           (long long)x->org);
+    }
     if (x->town && ec_ref(c, "SELECT 1 FROM regions WHERE id = ? AND type = 'township'", x->town,
                           "township_id", err))
         return -1;
@@ -340,7 +358,7 @@ int pj_ec_streamer_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         return -1;
     if (c->actor.role == PJ_ROLE_ENTERPRISE && !x.org) x.org = c->actor.organisation_id;
     if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER && !x.town) x.town = c->actor.township_id;
-    if (streamer_check(c, &x, err) || pj_db_begin(c->db, err)) return -1;
+    if (streamer_check(c, &x, 0, err) || pj_db_begin(c->db, err)) return -1;
     int64_t now = pj_now();
     int64_t id = ec_run(c, err,
                         "INSERT INTO ec_streamers (name, id_number, phone, birth_date,"
@@ -391,7 +409,8 @@ int pj_ec_streamer_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err 
     const char *cats = pj_col_text(s, 11);
     x.cats = pj_arena_strdup(c->arena, cats ? cats : "");
     pj_stmt_done(s);
-    if (streamer_body(c, body, 0, &x, err) || streamer_check(c, &x, err)) return -1;
+    int64_t org0 = x.org;
+    if (streamer_body(c, body, 0, &x, err) || streamer_check(c, &x, org0, err)) return -1;
     if (pj_db_begin(c->db, err)) return -1;
     char *before = pj_render_to_string(c, id, streamer_render_masked, err);
     if (!before ||

@@ -626,3 +626,51 @@ TEST_T(ecommerce_streamer_update, 60)
     json_decref(o);
     th_stop(&s);
 }
+
+/* The organisation a streamer signs with sees the streamer's personal data in full, so a
+ * township officer links a streamer only to an organisation of the township; the district links
+ * to any. Refused: 403 at organisation_id and nothing written; the personal data stay masked to
+ * the other organisation. */
+TEST_T(streamer_linked_by_a_township_officer_to_own_township_only, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demo(&s);
+    char town[80], off[80], jd[80], path[96], body[160];
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    json_t *o = NULL;
+    CHECK_INT(create_streamer(&s, town, "1990-05-01", "", &o), 201);
+    long long id = th_int(o, "id");
+    json_decref(o);
+    long long jdorg = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    long long mytown = th_sql_int(&s, "SELECT township_id FROM users WHERE username = 'jinhaihu'");
+    CHECK(th_sql_int(&s, "SELECT o.township_id FROM organisations o JOIN users u ON"
+                         " u.organisation_id = o.id WHERE u.username = 'jd'") != mytown);
+    char q[160];
+    snprintf(q, sizeof q, "SELECT MIN(id) FROM organisations WHERE township_id = %lld", mytown);
+    long long local = th_sql_int(&s, q);
+    CHECK(local > 0);
+    snprintf(path, sizeof path, "/api/v1/ecommerce/streamers/%lld", id);
+    char fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, fp0, sizeof fp0);
+    snprintf(body, sizeof body, "{\"version\":1,\"organisation_id\":%lld}", jdorg);
+    o = CALL(&s, "PATCH", town, path, body, 403);
+    CHECK_STR(th_err_field(o), "organisation_id");
+    json_decref(o);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    o = CALL(&s, "GET", jd, path, NULL, 200);
+    CHECK(json_object_get(o, "personal_data") == NULL ||
+          json_is_false(json_object_get(o, "personal_data")));
+    json_decref(o);
+    snprintf(body, sizeof body, "{\"version\":1,\"organisation_id\":%lld}", local);
+    json_decref(CALL(&s, "PATCH", town, path, body, 200));
+    /* the district links to any organisation */
+    snprintf(body, sizeof body, "{\"version\":2,\"organisation_id\":%lld}", jdorg);
+    json_decref(CALL(&s, "PATCH", off, path, body, 200));
+    /* and the township officer may edit the streamer as linked, the organisation unchanged */
+    json_decref(CALL(&s, "PATCH", town, path, "{\"version\":3,\"skill_level\":4}", 200));
+    th_stop(&s);
+}
