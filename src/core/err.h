@@ -4,10 +4,10 @@
 #define PJ_ERR_H
 
 typedef struct pj_err {
-    int status;     /* 400, 401, 403, 404, 409, 413, 422, 423, 500 ... */
-    char code[32];  /* e.g. "missing_field", see docs/api.md */
-    char field[64]; /* "" when no single field is at fault */
-    char message[256];
+    int status;        /* 400, 401, 403, 404, 409, 413, 422, 423, 500 ... */
+    char code[32];     /* e.g. "missing_field", see docs/api.md */
+    char field[64];    /* "" when no single field is at fault */
+    char message[512]; /* room for a list, e.g. every team type a plan is short of */
 } pj_err;
 
 /* Records the failure in e (if e is non-NULL) and returns -1. */

@@ -667,36 +667,66 @@ static int load_steps(pj_ctx *c, psite *st, pj_err *err)
     return 0;
 }
 
+#define PCOUNT_SHORT 6
+
 typedef struct pcount {
     int with_role, peacetime, with_manual, with_teams, in_deadline, in_reach, ready0;
-    /* the first team shortage that excluded a candidate */
-    const char *team, *step, *site;
+    /* when the teams leave no candidate: the candidate that needs the fewest more teams, with
+     * every team type it is short of (the most any of its steps needs, and what is given) */
+    const char *site;
     int64_t fid;
-    int need, have;
+    int nshort, extra;
+    struct {
+        const char *team;
+        int need, have;
+    } shortage[PCOUNT_SHORT];
+    /* when the deadline leaves no candidate: the quickest of those it kept out (in reach and
+     * staffable by the teams if any is, else any), its critical path in minutes */
+    const char *fast_site;
+    int64_t fast_fid;
+    double fast_min;
+    int fast_ok;
 } pcount;
 
 /* 0 when the available teams can do every step of st (a count of at least the step's), else
- * 1 with the shortage noted in cnt (the first one seen). */
+ * 1; with cnt, the site's shortages are noted when it needs fewer more teams than the one
+ * noted before. */
 static int teams_short(const preq *q, const psite *st, pcount *cnt)
 {
+    const char *team[PCOUNT_SHORT];
+    int need[PCOUNT_SHORT], have[PCOUNT_SHORT], n = 0, extra = 0;
     for (int a = 0; a < st->nsteps; a++) {
         const pstep *sp = &st->steps[a];
         if (sp->count <= 0) continue;
-        int64_t have = 0;
+        int64_t h = 0;
         for (int k = 0; k < q->nteams; k++)
-            if (!strcmp(q->teams[k].code, sp->team)) have = q->teams[k].count;
-        if (have >= sp->count) continue;
-        if (!cnt->team) {
-            cnt->team = sp->team;
-            cnt->step = sp->code;
-            cnt->site = st->name;
-            cnt->fid = st->fid;
-            cnt->need = sp->count;
-            cnt->have = (int)have;
+            if (!strcmp(q->teams[k].code, sp->team)) h = q->teams[k].count;
+        if (h >= sp->count) continue;
+        int i = 0;
+        while (i < n && strcmp(team[i], sp->team)) i++;
+        if (i == n) {
+            if (n == PCOUNT_SHORT) {
+                extra += sp->count - (int)h; /* counted, not named */
+                continue;
+            }
+            team[n] = sp->team, need[n] = 0, have[n] = (int)h, n++;
         }
-        return 1;
+        if (sp->count > need[i]) need[i] = sp->count;
     }
-    return 0;
+    if (n == 0 && extra == 0) return 0;
+    for (int i = 0; i < n; i++) extra += need[i] - have[i];
+    if (cnt && n > 0 && (!cnt->site || extra < cnt->extra)) {
+        cnt->site = st->name;
+        cnt->fid = st->fid;
+        cnt->extra = extra;
+        cnt->nshort = n;
+        for (int i = 0; i < n; i++) {
+            cnt->shortage[i].team = team[i];
+            cnt->shortage[i].need = need[i];
+            cnt->shortage[i].have = have[i];
+        }
+    }
+    return 1;
 }
 
 /* Facilities with `role` (or, medical_only, with the medical role) as candidate sites: in
@@ -777,14 +807,25 @@ static int load_sites(pj_ctx *c, const preq *q, const char *role, int medical_on
             if (load_steps(c, st, err)) return -1;
             if (st->crit_min < 0 || st->nsteps == 0) continue;
         }
-        if (!st->ready0 && q->has_deadline && st->crit_min > q->deadline_h * 60 + 1e-9) continue;
-        cnt->in_deadline++;
         double best = INFINITY;
         for (int j = 0; j < nv; j++)
             if (v[j].has_loc) {
                 double km = pj_haversine_km(st->lat, st->lon, v[j].lat, v[j].lon) * q->road;
                 if (km < best) best = km;
             }
+        if (!st->ready0 && q->has_deadline && st->crit_min > q->deadline_h * 60 + 1e-9) {
+            /* the quickest one kept out, preferring those that could serve the plan */
+            int ok = best <= q->max_km && !teams_short(q, st, NULL);
+            if (!cnt->fast_site || ok > cnt->fast_ok ||
+                (ok == cnt->fast_ok && st->crit_min < cnt->fast_min)) {
+                cnt->fast_site = st->name;
+                cnt->fast_fid = st->fid;
+                cnt->fast_min = st->crit_min;
+                cnt->fast_ok = ok;
+            }
+            continue;
+        }
+        cnt->in_deadline++;
         if (best > q->max_km) continue;
         cnt->in_reach++;
         if (!st->ready0 && teams_short(q, st, cnt)) continue;
@@ -1657,25 +1698,46 @@ static int no_candidates(const preq *q, const pcount *k, pj_err *err)
         return pj_fail(err, 422, "no_candidates", "scenario",
                        "no peacetime facility with the %s role has a manual for %s", q->role,
                        q->scenario);
-    if (!k->in_deadline)
+    if (!k->in_deadline) {
+        if (!k->fast_site)
+            return pj_fail(err, 422, "no_candidates", "deadline_hours",
+                           "no candidate converts within %g hours (by its manual's critical path)",
+                           q->deadline_h);
+        /* the shortest deadline the quickest candidate meets, in tenths of an hour up */
+        double h = ceil(k->fast_min / 6.0 - 1e-9) / 10.0;
         return pj_fail(err, 422, "no_candidates", "deadline_hours",
-                       "no candidate converts within %g hours (by its manual's critical path)",
-                       q->deadline_h);
+                       "no candidate converts within %g hours (by its manual's critical path); "
+                       "the quickest%s, %s (facility %lld), needs %g hours",
+                       q->deadline_h, k->fast_ok ? "" : " (out of reach or short of teams)",
+                       k->fast_site, (long long)k->fast_fid, h);
+    }
     if (!k->in_reach)
         return pj_fail(err, 422, "no_candidates", "max_distance_km",
                        "no candidate lies within %g road km of the affected villages", q->max_km);
-    if (!k->with_teams) {
-        char field[64];
-        snprintf(field, sizeof field, "teams.%.48s", k->team);
-        if (k->have == 0)
-            return pj_fail(err, 422, "no_teams", field,
-                           "no %s teams are available, but step %s of %s (facility %lld) needs "
-                           "%d, and so does a step of every other candidate",
-                           k->team, k->step, k->site, (long long)k->fid, k->need);
-        return pj_fail(err, 422, "too_few_teams", field,
-                       "step %s of %s (facility %lld) needs %d %s teams, %d are available; no "
-                       "candidate can be converted with the teams given",
-                       k->step, k->site, (long long)k->fid, k->need, k->team, k->have);
+    if (!k->with_teams && k->site) {
+        /* the first type the closest candidate lacks names the field; a type of which none is
+         * given is no_teams */
+        int first = 0;
+        for (int i = 0; i < k->nshort; i++)
+            if (k->shortage[i].have == 0) {
+                first = i;
+                break;
+            }
+        char field[64], list[320];
+        snprintf(field, sizeof field, "teams.%.48s", k->shortage[first].team);
+        size_t len = 0;
+        list[0] = 0;
+        for (int i = 0; i < k->nshort && len < sizeof list; i++) {
+            int w = snprintf(list + len, sizeof list - len, "%s%d %s teams, %d %s available",
+                             i ? "; " : "", k->shortage[i].need, k->shortage[i].team,
+                             k->shortage[i].have, k->shortage[i].have == 1 ? "is" : "are");
+            if (w < 0) break;
+            len += (size_t)w;
+        }
+        return pj_fail(err, 422, k->shortage[first].have == 0 ? "no_teams" : "too_few_teams", field,
+                       "no candidate can be converted with the teams given; %s (facility "
+                       "%lld) needs %s",
+                       k->site, (long long)k->fid, list);
     }
     return pj_fail(err, 500, "internal", "", "no candidates");
 }

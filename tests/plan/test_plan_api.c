@@ -526,6 +526,79 @@ TEST_T(plan_sites_after_the_deadline_are_flagged, 60)
     th_stop(&s);
 }
 
+/* Too few teams for every candidate: the error names the candidate that needs the fewest more
+ * teams and every team type it is short of, with the numbers (the field: the first of them);
+ * a deadline no candidate meets names the shortest deadline the quickest one would meet, and
+ * that deadline then plans. */
+TEST_T(plan_refusals_give_the_figures, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[1400], sql[512];
+    th_login(&s, "officer", s.demo_pw, tok);
+    snprintf(body, sizeof body,
+             "{\"name\":\"few\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
+             "\"affected\":{\"township_ids\":[%lld]},\"demand\":{\"share\":0.1},\"teams\":"
+             "{\"cleaning\":1,\"logistics\":1,\"security\":1,\"medical\":1,\"catering\":1,"
+             "\"it\":1},\"time_limit_s\":0.2}",
+             town_id(&s));
+    json_t *o = post(&s, tok, "/api/v1/plans", body, 422);
+    CHECK_STR(th_err_code(o), "too_few_teams");
+    const char *msg = th_err_message(o), *at = strstr(msg, "(facility ");
+    CHECK(at != NULL);
+    long long fid = at ? atoll(at + 10) : 0;
+    /* every type its manual needs more than one of, with the most one step needs */
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM (SELECT team_type FROM manual_steps WHERE phase = 'convert' AND"
+             " manual_id = (SELECT id FROM manuals WHERE facility_id = %lld AND scenario ="
+             " 'disaster' ORDER BY version DESC LIMIT 1) GROUP BY team_type"
+             " HAVING MAX(team_count) > 1)",
+             fid);
+    long long short_types = th_sql_int(&s, sql);
+    CHECK(short_types >= 2); /* the demo's manuals: several types at once */
+    static const char *const types[] = {"cleaning", "logistics", "security",
+                                        "medical",  "catering",  "it"};
+    int named = 0;
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+        snprintf(sql, sizeof sql,
+                 "SELECT COALESCE(MAX(team_count), 0) FROM manual_steps WHERE phase = 'convert'"
+                 " AND team_type = '%s' AND manual_id = (SELECT id FROM manuals WHERE"
+                 " facility_id = %lld AND scenario = 'disaster' ORDER BY version DESC LIMIT 1)",
+                 types[i], fid);
+        long long need = th_sql_int(&s, sql);
+        char want[64];
+        snprintf(want, sizeof want, "%lld %s teams, 1 is available", need, types[i]);
+        if (need > 1) {
+            if (!strstr(msg, want)) t_fail(__FILE__, __LINE__, "'%s' not in '%s'", want, msg);
+            named++;
+        }
+    }
+    CHECK_INT(named, short_types);
+    CHECK(!strncmp(th_err_field(o), "teams.", 6) && strstr(msg, th_err_field(o) + 6));
+    json_decref(o);
+
+    /* a deadline of half an hour: too short, the shortest one that plans is named */
+    scenario(&s, body, sizeof body, "quick", "{\"share\":0.1}", ",\"deadline_hours\":0.5");
+    o = post(&s, tok, "/api/v1/plans", body, 422);
+    CHECK_STR(th_err_code(o), "no_candidates");
+    CHECK_STR(th_err_field(o), "deadline_hours");
+    at = strstr(th_err_message(o), "needs ");
+    CHECK(at != NULL);
+    double h = at ? atof(at + 6) : 0;
+    CHECK(h > 0.5);
+    json_decref(o);
+    char extra[64];
+    snprintf(extra, sizeof extra, ",\"deadline_hours\":%g", h);
+    scenario(&s, body, sizeof body, "quickest", "{\"share\":0.01}", extra);
+    o = post(&s, tok, "/api/v1/plans?wait=1", body, 201);
+    json_decref(o);
+    snprintf(extra, sizeof extra, ",\"deadline_hours\":%g", h - 0.1);
+    scenario(&s, body, sizeof body, "quicker", "{\"share\":0.01}", extra);
+    o = post(&s, tok, "/api/v1/plans", body, 422);
+    json_decref(o);
+    th_stop(&s);
+}
+
 /* A township officer plans for the township's own villages: naming another township, a village
  * of another, or an area reaching into another is 403 at `affected` and writes nothing (the
  * plan would show those villages' people and vulnerable register); the district plans anywhere. */
