@@ -1,6 +1,8 @@
 // On a phone 390 px wide nothing is cut off at the right: the carbon page's cards, the appeal
 // KPIs' cards, the 发布融资需求 dialog (its save button on screen), the password dialog, the
-// admin's user form and a reception day's sign-up form — the page does not scroll sideways
+// admin's user form and a reception day's sign-up form, the planner's pages (the new-plan form's
+// choices, the plan list's buttons and filter, both plans on the compare page, the Gantt's bars
+// wide enough to read, scrolled sideways inside their card) — the page does not scroll sideways
 // (scrollWidth against innerWidth) and a dialog lies within the window.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -137,6 +139,72 @@ describe('390 px wide', () => {
     const save = await page.getByTestId('signup-save').boundingBox();
     assert.ok(save.x + save.width <= PHONE.width, `the sign-up button ends at ${save.x + save.width} px`);
     await shot(page, 'narrow-signup');
+    noProblems(page);
+    await context.close();
+  });
+
+  test('the planner: the new-plan form\'s choices, the list\'s buttons, both plans compared, a Gantt to read', async () => {
+    const { context, page } = await openPage(browser, PHONE);
+    await login(page, 'officer', DEMO_PW);
+    const within = async (loc, what) => {
+      const b = await loc.boundingBox();
+      assert.ok(b && b.x >= 0 && b.x + b.width <= PHONE.width, `${what} spans ${b && b.x}–${b && b.x + b.width} px`);
+    };
+    for (const lang of ['zh-CN', 'en']) {
+      await page.evaluate((l) => localStorage.setItem('pj_locale', l), lang);
+      await page.goto('/plans/new');
+      await page.getByTestId('scenario-form').waitFor();
+      await noSideways(page, `new plan (${lang})`);
+      for (const id of ['plan-scenario', 'affected-by', 'demand-by']) {
+        const items = page.getByTestId(id).locator('.el-segmented__item');
+        for (let i = 0; i < (await items.count()); i++) await within(items.nth(i), `${id} option ${i} (${lang})`);
+      }
+      await shot(page, `narrow-plan-new-${lang}`);
+    }
+    await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
+    // two plans to list and compare
+    const town = (await apiGet(page, '/regions?type=township&q=' + encodeURIComponent('金海湖地区'))).items[0].id;
+    const ids = [];
+    for (const share of [0.05, 0.1]) {
+      const res = await page.request.post(BASE + '/api/v1/plans?wait=1', {
+        data: { name: `金海湖 ${share * 100}%`, scenario: 'disaster', role: 'resettlement', affected: { township_ids: [town] }, demand: { share }, deadline_hours: 20, teams: { cleaning: 12, logistics: 16, security: 4, medical: 4, catering: 6, it: 2 }, time_limit_s: 0.3 },
+      });
+      assert.equal(res.status(), 201, await res.text());
+      ids.push((await res.json()).id);
+    }
+    await page.goto('/plans');
+    await page.getByTestId('plan-table').locator('tbody tr').first().waitFor();
+    await noSideways(page, 'plans');
+    await within(page.getByTestId('new-plan'), 'the new-plan button');
+    await within(page.getByTestId('compare-picked'), 'the compare button');
+    await within(page.getByTestId('status-filter'), 'the status filter');
+    // the table's columns all within its card (no column cut off at the right)
+    const over = await page.getByTestId('plan-table').evaluate((el) => Math.max(0, ...[...el.querySelectorAll('.el-scrollbar__wrap')].map((w) => w.scrollWidth - w.clientWidth)));
+    assert.ok(over <= 1, `the plan table scrolls sideways by ${over} px`);
+    await shot(page, 'narrow-plans');
+
+    await page.goto(`/plans/compare?a=${ids[0]}&b=${ids[1]}`);
+    const figs = page.getByTestId('compare-figures');
+    await figs.locator('tbody tr').first().waitFor();
+    await noSideways(page, 'compare');
+    const row = figs.locator('tr', { has: page.locator('[data-fig="objective"]') });
+    for (const ab of ['A', 'B']) await within(row.locator('.pj-ab-line', { hasText: ab }), `the objective of ${ab}`);
+    for (const id of ['compare-figures', 'compare-inputs', 'compare-sites']) {
+      const o = await page.getByTestId(id).evaluate((el) => Math.max(0, ...[...el.querySelectorAll('.el-scrollbar__wrap')].map((w) => w.scrollWidth - w.clientWidth)));
+      assert.ok(o <= 1, `${id} scrolls sideways by ${o} px`);
+    }
+    await shot(page, 'narrow-plan-compare');
+
+    // the Gantt: at least 600 px wide, scrolled inside its card; the site names short
+    await page.goto(`/plans/${ids[1]}`);
+    const gantt = page.getByTestId('gantt-scroll');
+    await gantt.locator('canvas').first().waitFor();
+    await noSideways(page, 'plan');
+    const g = await gantt.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth, canvas: el.querySelector('canvas').getBoundingClientRect().width }));
+    assert.ok(g.canvas >= 600 && g.scroll >= 600, `the Gantt is ${g.canvas} px wide`);
+    assert.ok(g.client < g.scroll, 'it scrolls inside its card');
+    await gantt.scrollIntoViewIfNeeded();
+    await shot(page, 'narrow-plan-gantt');
     noProblems(page);
     await context.close();
   });

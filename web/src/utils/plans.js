@@ -260,3 +260,139 @@ export function verdict(figure, diff) {
   if (!dir || !diff || Math.abs(diff) < 1e-9) return '';
   return (dir === 'lower') === diff < 0 ? 'better' : 'worse';
 }
+
+/**
+ * The chosen sites a plan's adoption would be refused for, from the facilities as they are now
+ * (`facilities`: Map id → facility with `state`): a site to convert must be in peacetime, a site
+ * converted already (ready_at_start) must still be in emergency. [{…site, state}].
+ */
+export function busySites(sites, facilities) {
+  const out = [];
+  for (const s of sites || []) {
+    const f = facilities && facilities.get(s.facility_id);
+    if (!f) continue;
+    if (s.ready_at_start ? f.state !== 'emergency' : f.state !== 'peacetime') out.push({ ...s, state: f.state });
+  }
+  return out;
+}
+
+/** The facility id an adoption's 409 facility_busy names ("facility 12 cannot be converted: …"). */
+export function refusedFacility(message) {
+  const m = /facility (\d+)/.exec(message || '');
+  return m ? Number(m[1]) : null;
+}
+
+/** Conversions of an adopted plan by state: [[state, count]] in the order of a conversion's life. */
+export const CONVERSION_ORDER = ['converting', 'emergency', 'restoring', 'completed', 'aborted'];
+export function conversionCounts(convs) {
+  const n = new Map();
+  for (const c of convs || []) if (c.state) n.set(c.state, (n.get(c.state) || 0) + 1);
+  const order = [...CONVERSION_ORDER, ...[...n.keys()].filter((s) => !CONVERSION_ORDER.includes(s))];
+  return order.filter((s) => n.has(s)).map((s) => [s, n.get(s)]);
+}
+
+/**
+ * The people the plan put into sites whose conversion was aborted: they have no place.
+ * {sites, people}; `convs`: [{facility_id, state}], `sites`: the result's sites.
+ */
+export function uncoveredByAborts(sites, convs) {
+  const aborted = new Set((convs || []).filter((c) => c.state === 'aborted').map((c) => c.facility_id));
+  let people = 0;
+  let n = 0;
+  for (const s of sites || [])
+    if (aborted.has(s.facility_id)) {
+      n++;
+      people += s.used || 0;
+    }
+  return { sites: n, people };
+}
+
+/**
+ * The team shortages the server names in a no_teams / too_few_teams message
+ * ("… needs 6 cleaning teams, 3 are available; 4 security teams, 2 are available"):
+ * [{team, need, have}], the order of the message.
+ */
+export function teamShortages(message) {
+  const out = [];
+  const re = /(\d+) ([a-z][a-z0-9_]*) teams, (\d+) (?:is|are) available/g;
+  let m;
+  while ((m = re.exec(message || ''))) out.push({ team: m[2], need: Number(m[1]), have: Number(m[3]) });
+  return out;
+}
+
+/** The quickest candidate a too-short deadline kept out: {site, hours} or null. */
+export function quickestDeadline(message) {
+  const m = /the quickest(?: \([^)]*\))?, (.+) \(facility \d+\), needs ([\d.]+) hours/.exec(message || '');
+  return m ? { site: m[1], hours: Number(m[2]) } : null;
+}
+
+/** A long list cut to `max` items (the rest counted), unless `all`. */
+export function capList(list, max, all = false) {
+  const xs = list || [];
+  if (all || xs.length <= max + 1) return { shown: xs, more: 0 };
+  return { shown: xs.slice(0, max), more: xs.length - max };
+}
+
+/** A label cut to `max` characters with an ellipsis. */
+export function shortLabel(s, max) {
+  const x = String(s ?? '');
+  return x.length > max ? x.slice(0, Math.max(1, max - 1)) + '…' : x;
+}
+
+/**
+ * The residents of the form's affected area, from the villages [{id, parent_id, population}]
+ * (`inArea`: the villages a drawn area holds); null while nothing is chosen or loaded.
+ */
+export function affectedPopulation(villages, f, inArea = []) {
+  if (!villages || !villages.length) return null;
+  let vs;
+  if (f.affectedBy === 'townships') {
+    if (!f.township_ids.length) return null;
+    const set = new Set(f.township_ids);
+    vs = villages.filter((v) => set.has(v.parent_id));
+  } else if (f.affectedBy === 'villages') {
+    if (!f.village_ids.length) return null;
+    const set = new Set(f.village_ids);
+    vs = villages.filter((v) => set.has(v.id));
+  } else {
+    vs = inArea || [];
+    if (!vs.length) return null;
+  }
+  return vs.reduce((s, v) => s + (Number(v.population) || 0), 0);
+}
+
+/**
+ * The inputs of two plans that explain their differences, as rows {key, a, b, same} (team
+ * rows also have `team`): villages, demand asked, deadline, sites ready after it, reach,
+ * single source, time limit, then the teams of either plan.
+ */
+export function compareInputs(pa, pb) {
+  const ra = pa?.request || {};
+  const rb = pb?.request || {};
+  const sa = pa?.result?.summary || {};
+  const sb = pb?.result?.summary || {};
+  const or = (x, d) => (x === undefined ? d : x);
+  const rows = [
+    ['villages', or(sa.villages, null), or(sb.villages, null)],
+    ['demand', or(ra.demand, null), or(rb.demand, null)],
+    ['deadline_hours', or(ra.deadline_hours, null), or(rb.deadline_hours, null)],
+    ['sites_after_deadline', or(sa.sites_after_deadline, null), or(sb.sites_after_deadline, null)],
+    ['max_distance_km', or(sa.max_distance_km, or(ra.max_distance_km, 30)), or(sb.max_distance_km, or(rb.max_distance_km, 30))],
+    ['single_source', or(sa.single_source, or(ra.single_source, null)), or(sb.single_source, or(rb.single_source, null))],
+    ['time_limit_s', or(ra.time_limit_s, 3), or(rb.time_limit_s, 3)],
+  ].map(([key, a, b]) => ({ key, a, b, same: JSON.stringify(a) === JSON.stringify(b) }));
+  const ta = ra.teams || {};
+  const tb = rb.teams || {};
+  for (const team of [...new Set([...Object.keys(ta), ...Object.keys(tb)])]) {
+    const a = or(ta[team], 0);
+    const b = or(tb[team], 0);
+    if (!a && !b) continue;
+    rows.push({ key: 'teams.' + team, team, a, b, same: a === b });
+  }
+  return rows;
+}
+
+/** The ids of the `n` villages short of the most people (the ones the map labels). */
+export function largestShortfalls(villages, n) {
+  return new Set([...(villages || [])].sort((a, b) => b.people - a.people || a.village_id - b.village_id).slice(0, n).map((v) => v.village_id));
+}
