@@ -1550,7 +1550,7 @@ export default {
       max_ready_minutes: 'All ready after',
       gap: 'Gap to the bound',
     },
-    lowerBoundStages: 'Bound: two stages, see Solver',
+    lowerBoundStages: 'lower bound: per stage, see Solver',
     stageVulnerable: 'Location (people in care)',
     stageGeneral: 'Location (everyone else)',
     adoptLate: 'Note: with the shared teams, {n} of the sites are ready only after the deadline ({d}).',
