@@ -289,6 +289,8 @@ describe('dual-use', { timeout: 120000 }, () => {
     await box.getByRole('button', { name: '中止' }).click();
     await page.getByTestId('conv-state').getByText('已中止').waitFor();
     await page.getByText('中止原因：暴雨预警，演练中止').waitFor();
+    await page.locator('.el-message', { hasText: '已中止' }).first().waitFor();
+    assert.equal(await page.locator('.el-message', { hasText: '全部完成' }).count(), 0, 'aborting completes no phase');
     assert.equal(await page.locator('[data-testid^="start-"]').count(), 0, 'no step can start any more');
 
     // a live conversion worked to the end through the API, then restored from the cockpit
@@ -305,6 +307,8 @@ describe('dual-use', { timeout: 120000 }, () => {
     await page.getByTestId('restore').click();
     await page.getByRole('dialog', { name: '开始恢复' }).getByRole('button', { name: '开始恢复' }).click();
     await page.getByTestId('conv-state').getByText('恢复中').waitFor();
+    await page.locator('.el-message', { hasText: '已开始恢复' }).first().waitFor();
+    assert.equal(await page.locator('.el-message', { hasText: '全部完成' }).count(), 0, 'starting to restore completes no phase');
     const first = conv.steps.find((s) => s.phase === 'restore' && !s.predecessors.length);
     await page.getByTestId('steps-restore').getByTestId('start-' + first.code).waitFor();
     assert.equal((await apiGet(page, `/facilities/${b.id}`)).state, 'restoring');
