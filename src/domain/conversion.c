@@ -42,9 +42,14 @@ static double minutes1(int64_t secs)
     return floor((double)secs / 6.0) / 10;
 }
 
+int pj_drill_step_too_fast(double planned, double actual, int done)
+{
+    return done && planned > 0 && actual < planned * PJ_DRILL_TOO_FAST_SHARE;
+}
+
 double pj_drill_step_score(double planned, double actual, int done)
 {
-    if (!done) return 0;
+    if (!done || pj_drill_step_too_fast(planned, actual, done)) return 0;
     if (actual <= planned || actual <= 0) return 1;
     return planned / actual;
 }
@@ -147,6 +152,33 @@ static int conv_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         pj_jw_knull(w, "target_hours");
     int64_t end = h.ready_at ? h.ready_at : (h.ended_at ? h.ended_at : now);
     pj_jw_knum(w, "elapsed_minutes", floor((double)(end - h.started_at) / 60.0 * 10) / 10);
+    /* an adopted plan expects the site ready when its last convert step is planned to end: that
+     * is the deadline that counts for the conversion, the standard's target only without one */
+    pj_stmt *pr = pj_db_prepare(c->db,
+                                "SELECT MAX(planned_end_min) FROM conversion_steps WHERE"
+                                " conversion_id = ? AND phase = 'convert'",
+                                err);
+    if (!pr) return -1;
+    pj_stmt_int(pr, 1, id);
+    int prc = pj_stmt_step(pr, err);
+    int has_plan = prc == 1 && !pj_col_is_null(pr, 0);
+    int64_t plan_ready = has_plan ? pj_col_int(pr, 0) : 0;
+    pj_stmt_done(pr);
+    if (prc < 0) return -1;
+    double deadline = has_plan ? (double)plan_ready : target > 0 ? target * 60 : 0;
+    if (has_plan)
+        pj_jw_kint(w, "plan_ready_minutes", plan_ready);
+    else
+        pj_jw_knull(w, "plan_ready_minutes");
+    if (deadline > 0 || has_plan) {
+        pj_jw_knum(w, "deadline_minutes", deadline);
+        pj_jw_kstr(w, "deadline_from", has_plan ? "plan" : "standard");
+    } else {
+        pj_jw_knull(w, "deadline_minutes");
+        pj_jw_knull(w, "deadline_from");
+    }
+    pj_jw_kbool(w, "over_deadline",
+                (deadline > 0 || has_plan) && (double)(end - h.started_at) > deadline * 60);
     pj_jw_kint(w, "version", h.version);
     pj_render_time(w, "as_of", now); /* the server's clock, for elapsed and running timers */
     pj_jw_key(w, "steps");
@@ -820,7 +852,7 @@ int pj_conversion_timeline(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 /* ---- drills: report, trend, findings ---- */
 
 typedef struct drill_score {
-    int steps, done, on_time;
+    int steps, done, on_time, too_fast;
     double total_minutes, target_minutes, score;
     int passed;
 } drill_score;
@@ -847,9 +879,11 @@ static int drill_compute(pj_ctx *c, const conv_head *h, pj_jw *w, drill_score *d
         int64_t st = pj_col_int(s, 4), fin = pj_col_int(s, 5);
         double actual = done ? (double)(fin - st) / 60.0 : 0;
         double sc = pj_drill_step_score(planned, actual, done);
+        int fast = pj_drill_step_too_fast(planned, actual, done);
         ds->steps++;
         ds->done += done;
-        ds->on_time += done && actual <= planned;
+        ds->too_fast += fast;
+        ds->on_time += done && !fast && actual <= planned;
         sum += sc;
         if (done && fin > last_finish) last_finish = fin;
         if (w) {
@@ -861,7 +895,11 @@ static int drill_compute(pj_ctx *c, const conv_head *h, pj_jw *w, drill_score *d
                 pj_jw_knum(w, "actual_minutes", minutes1(fin - st));
             else
                 pj_jw_knull(w, "actual_minutes");
-            pj_jw_kstr(w, "result", !done ? "not_done" : actual <= planned ? "on_time" : "late");
+            pj_jw_kstr(w, "result",
+                       !done               ? "not_done"
+                       : fast              ? "too_fast"
+                       : actual <= planned ? "on_time"
+                                           : "late");
             pj_jw_knum(w, "score", round(sc * 1000) / 10);
             pj_jw_obj_end(w);
         }
@@ -869,9 +907,11 @@ static int drill_compute(pj_ctx *c, const conv_head *h, pj_jw *w, drill_score *d
     pj_stmt_done(s);
     if (w) pj_jw_arr_end(w);
     if (rc < 0) return -1;
-    ds->total_minutes = (double)(last_finish - h->started_at) / 60.0;
+    /* rounded down to a tenth like the conversion's elapsed_minutes: the drill list and the
+     * report show one figure */
+    ds->total_minutes = minutes1(last_finish - h->started_at);
     ds->score = ds->steps ? round(1000.0 * sum / ds->steps) / 10 : 0;
-    ds->passed = ds->steps && ds->done == ds->steps &&
+    ds->passed = ds->steps && ds->done == ds->steps && !ds->too_fast &&
                  (ds->target_minutes <= 0 || ds->total_minutes <= ds->target_minutes + 1e-9);
     return 0;
 }
@@ -893,13 +933,15 @@ int pj_drill_report(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_render_time(w, "started_at", h.started_at);
     pj_jw_key(w, "steps");
     if (drill_compute(c, &h, w, &ds, err)) return -1;
-    pj_jw_knum(w, "total_minutes", round(ds.total_minutes * 10) / 10);
+    pj_jw_knum(w, "total_minutes", ds.total_minutes);
     if (ds.target_minutes > 0)
         pj_jw_knum(w, "target_minutes", ds.target_minutes);
     else
         pj_jw_knull(w, "target_minutes");
     pj_jw_kint(w, "steps_on_time", ds.on_time);
     pj_jw_kint(w, "steps_total", ds.steps);
+    pj_jw_kint(w, "steps_too_fast", ds.too_fast);
+    pj_jw_knum(w, "too_fast_share", PJ_DRILL_TOO_FAST_SHARE);
     pj_jw_knum(w, "score", ds.score);
     pj_jw_kbool(w, "passed", ds.passed);
     pj_jw_key(w, "findings");
@@ -1008,13 +1050,14 @@ int pj_drill_trend(pj_ctx *c, int64_t facility_id, pj_jw *w, pj_err *err)
         pj_jw_kint(w, "drill_id", h.id);
         pj_jw_kstr(w, "scenario", h.scenario);
         pj_render_time(w, "started_at", h.started_at);
-        pj_jw_knum(w, "total_minutes", round(ds.total_minutes * 10) / 10);
+        pj_jw_knum(w, "total_minutes", ds.total_minutes);
         if (ds.target_minutes > 0)
             pj_jw_knum(w, "target_minutes", ds.target_minutes);
         else
             pj_jw_knull(w, "target_minutes");
         pj_jw_knum(w, "score", ds.score);
         pj_jw_kbool(w, "passed", ds.passed);
+        pj_jw_kint(w, "steps_too_fast", ds.too_fast);
         pj_jw_obj_end(w);
     }
     pj_jw_arr_end(w);

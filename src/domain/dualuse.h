@@ -78,7 +78,13 @@ typedef enum {
 } pj_conv_event;
 /* The facility state after event in state from, or NULL when the transition is forbidden. */
 const char *pj_conv_transition(const char *from, pj_conv_event ev);
-/* A step's score: 1 when on time, planned/actual when late (0 for a step not done). */
+/* A drill step done in less than this share of its planned minutes was not plausibly carried
+ * out (clicked through): it earns no score and the drill does not pass. */
+#define PJ_DRILL_TOO_FAST_SHARE 0.25
+/* Whether a done drill step was implausibly fast (under PJ_DRILL_TOO_FAST_SHARE of planned). */
+int pj_drill_step_too_fast(double planned_min, double actual_min, int done);
+/* A step's score: 1 when on time, planned/actual when late, 0 for a step not done or one done
+ * implausibly fast. */
 double pj_drill_step_score(double planned_min, double actual_min, int done);
 /* A stock line is usable through its expiry date, a date of the district (Beijing): it has
  * expired once Beijing's date is after it. Its expiry is stored as the date's 00:00 UTC, so at

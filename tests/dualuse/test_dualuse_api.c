@@ -332,6 +332,131 @@ TEST(dualuse_drill_scored_by_hand)
     th_stop(&s);
 }
 
+/* Regression: a drill clicked through in seconds (every step done in a fraction of its planned
+ * minutes) scored 100 and passed. Steps done in under a quarter of their planned minutes are
+ * "too_fast": no score, not on time, and the drill does not pass; the report says how many.
+ * Its total is the figure the drill list shows (elapsed_minutes): one rounding. */
+TEST(dualuse_drill_clicked_through_does_not_pass)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "officer", s.demo_pw, tok);
+    long long fid = peaceful_hotel(&s);
+    char body[128], path[96];
+    snprintf(body, sizeof body,
+             "{\"facility_id\":%lld,\"scenario\":\"epidemic\",\"mode\":\"drill\"}", fid);
+    json_t *conv = post(&s, tok, "/api/v1/conversions", body, 201);
+    long long cid = th_int(conv, "id");
+    conv = work_phase(&s, tok, conv, "convert");
+    CHECK_STR(th_str(conv, "state"), "finished");
+    json_decref(conv);
+    /* the drill took 41 s: its steps 5 s each from the start, the last ending at 41 s */
+    char sql[600];
+    snprintf(sql, sizeof sql,
+             "UPDATE conversions SET started_at = 1000000, ended_at = 1000041 WHERE id = %lld;"
+             " UPDATE conversion_steps SET started_at = 1000000, finished_at = 1000005 WHERE"
+             " conversion_id = %lld AND phase = 'convert';"
+             " UPDATE conversion_steps SET finished_at = 1000041 WHERE id = (SELECT MAX(id) FROM"
+             " conversion_steps WHERE conversion_id = %lld AND phase = 'convert');",
+             cid, cid, cid);
+    th_sql_exec(&s, sql);
+    json_t *o;
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/report", cid);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    long long n = th_int(o, "steps_total");
+    CHECK(n > 0);
+    CHECK_INT(th_int(o, "steps_too_fast"), n);
+    CHECK_INT(th_int(o, "steps_on_time"), 0);
+    CHECK_NEAR(json_number_value(json_object_get(o, "too_fast_share")), 0.25, 1e-9);
+    CHECK_NEAR(json_number_value(json_object_get(o, "score")), 0, 1e-9);
+    CHECK(json_is_false(json_object_get(o, "passed")));
+    CHECK_STR(th_str(json_array_get(json_object_get(o, "steps"), 0), "result"), "too_fast");
+    double total = json_number_value(json_object_get(o, "total_minutes"));
+    CHECK_NEAR(total, 0.6, 1e-9); /* 41 s: 0.6 rounded down, not 0.7 */
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld", cid);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    CHECK_NEAR(json_number_value(json_object_get(o, "elapsed_minutes")), total, 1e-9);
+    json_decref(o);
+    /* the trend and the CSV say the same */
+    snprintf(path, sizeof path, "/api/v1/facilities/%lld/drills", fid);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    json_t *d = NULL, *x;
+    size_t i;
+    json_array_foreach(json_object_get(o, "drills"), i, x) if (th_int(x, "drill_id") == cid) d = x;
+    CHECK(d != NULL);
+    if (d) {
+        CHECK(json_is_false(json_object_get(d, "passed")));
+        CHECK_INT(th_int(d, "steps_too_fast"), n);
+        CHECK_NEAR(json_number_value(json_object_get(d, "total_minutes")), 0.6, 1e-9);
+    }
+    json_decref(o);
+    th_stop(&s);
+}
+
+/* Regression: a conversion started by adopting a plan showed the standard's target (6 h) as its
+ * deadline and looked overdue while on plan (the plan expects the site ready at 28 h 40 min). Its
+ * deadline is the plan's ready time, the end of its last convert step in the plan's schedule;
+ * without a plan it stays the standard's target. */
+TEST(dualuse_plan_ready_time_is_the_deadline)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "officer", s.demo_pw, tok);
+    long long fid = peaceful_hotel(&s);
+    char body[128], path[96], sql[700];
+    snprintf(body, sizeof body, "{\"facility_id\":%lld,\"scenario\":\"epidemic\"}", fid);
+    json_t *conv = post(&s, tok, "/api/v1/conversions", body, 201);
+    long long cid = th_int(conv, "id");
+    double target = json_number_value(json_object_get(conv, "target_hours")) * 60;
+    CHECK(target > 0);
+    CHECK(json_is_null(json_object_get(conv, "plan_ready_minutes")));
+    CHECK_NEAR(json_number_value(json_object_get(conv, "deadline_minutes")), target, 1e-9);
+    CHECK_STR(th_str(conv, "deadline_from"), "standard");
+    CHECK(json_is_false(json_object_get(conv, "over_deadline")));
+    json_decref(conv);
+    /* the plan's schedule (as an adoption writes it): the last convert step ends at target + 600
+     * minutes; the conversion started target + 60 minutes ago */
+    long long ready = (long long)target + 600;
+    snprintf(sql, sizeof sql,
+             "UPDATE conversion_steps SET planned_start_min = 0, planned_end_min = 30 WHERE"
+             " conversion_id = %lld AND phase = 'convert';"
+             " UPDATE conversion_steps SET planned_end_min = %lld WHERE id = (SELECT MAX(id) FROM"
+             " conversion_steps WHERE conversion_id = %lld AND phase = 'convert');"
+             " UPDATE conversions SET started_at = started_at - %lld WHERE id = %lld;",
+             cid, ready, cid, ((long long)target + 60) * 60, cid);
+    th_sql_exec(&s, sql);
+    json_t *o;
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld", cid);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    CHECK_INT(th_int(o, "plan_ready_minutes"), ready);
+    CHECK_NEAR(json_number_value(json_object_get(o, "deadline_minutes")), (double)ready, 1e-9);
+    CHECK_STR(th_str(o, "deadline_from"), "plan");
+    CHECK(json_number_value(json_object_get(o, "elapsed_minutes")) > target);
+    CHECK(json_is_false(json_object_get(o, "over_deadline"))); /* past the target, on plan */
+    json_decref(o);
+    /* the list says the same */
+    snprintf(path, sizeof path, "/api/v1/conversions?facility_id=%lld&mode=live", fid);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    json_t *row = json_array_get(json_object_get(o, "items"), 0);
+    CHECK_INT(th_int(row, "id"), cid);
+    CHECK_STR(th_str(row, "deadline_from"), "plan");
+    CHECK(json_is_false(json_object_get(row, "over_deadline")));
+    json_decref(o);
+    /* past the plan's ready time: over */
+    snprintf(sql, sizeof sql,
+             "UPDATE conversions SET started_at = started_at - %lld WHERE id = %lld",
+             (long long)600 * 60, cid);
+    th_sql_exec(&s, sql);
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld", cid);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    CHECK(json_is_true(json_object_get(o, "over_deadline")));
+    json_decref(o);
+    th_stop(&s);
+}
+
 TEST(dualuse_operator_scope_and_bad_input_write_nothing)
 {
     th_server s;

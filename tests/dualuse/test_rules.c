@@ -65,6 +65,13 @@ TEST(dualuse_drill_step_score)
     CHECK_NEAR(pj_drill_step_score(60, 60, 1), 1.0, 1e-12);
     CHECK_NEAR(pj_drill_step_score(60, 90, 1), 60.0 / 90.0, 1e-12);
     CHECK_NEAR(pj_drill_step_score(60, 90, 0), 0.0, 1e-12);
+    /* under a quarter of the planned minutes: not plausibly carried out, no score */
+    CHECK_NEAR(pj_drill_step_score(60, 14.9, 1), 0.0, 1e-12);
+    CHECK_NEAR(pj_drill_step_score(60, 15, 1), 1.0, 1e-12);
+    CHECK_NEAR(pj_drill_step_score(215, 0.7, 1), 0.0, 1e-12);
+    CHECK_INT(pj_drill_step_too_fast(60, 14.9, 1), 1);
+    CHECK_INT(pj_drill_step_too_fast(60, 15, 1), 0);
+    CHECK_INT(pj_drill_step_too_fast(60, 0, 0), 0); /* not done: not done, not too fast */
 }
 
 TEST(csv_reader_quotes_limits_and_errors)
