@@ -733,6 +733,42 @@ static double supply_of(json_t *overview, const char *cat, const char *key)
 /* Regression: a stock line expired at 00:00 UTC of its expiry date (08:00 in Pinggu). Expiry is
  * a Beijing date: a line is usable through it — the listing's `expired` and the overview's
  * quantities agree, by Beijing's date. */
+/* Regression: the overview opened on 平疫 while the conversions under way were 平灾 ones. It
+ * counts live conversions under way per scenario, every scenario, whichever is asked for. */
+TEST(dualuse_overview_counts_live_conversions_per_scenario)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "officer", s.demo_pw, tok);
+    /* a disaster conversion of a facility with a disaster manual, in peacetime */
+    long long fid = th_sql_int(&s, "SELECT MIN(f.id) FROM facilities f JOIN manuals m ON"
+                                   " m.facility_id = f.id AND m.scenario = 'disaster' WHERE"
+                                   " f.state = 'peacetime'");
+    CHECK(fid > 0);
+    char body[128];
+    snprintf(body, sizeof body, "{\"facility_id\":%lld,\"scenario\":\"disaster\"}", fid);
+    json_decref(post(&s, tok, "/api/v1/conversions", body, 201));
+    const char *scn[] = {"epidemic", "disaster", "holiday", "event"};
+    for (int k = 0; k < 4; k++) {
+        json_t *o;
+        char path[80], q[200];
+        snprintf(path, sizeof path, "/api/v1/overview?scenario=%s", scn[k]);
+        CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+        json_t *by = json_object_get(o, "live_by_scenario");
+        for (int j = 0; j < 4; j++) {
+            snprintf(q, sizeof q,
+                     "SELECT COUNT(*) FROM conversions WHERE mode = 'live' AND scenario = '%s'"
+                     " AND state IN ('converting', 'emergency', 'restoring')",
+                     scn[j]);
+            CHECK_INT(json_integer_value(json_object_get(by, scn[j])), th_sql_int(&s, q));
+        }
+        CHECK(json_integer_value(json_object_get(by, "disaster")) >= 1);
+        json_decref(o);
+    }
+    th_stop(&s);
+}
+
 TEST(dualuse_stock_expiry_is_a_beijing_date)
 {
     th_server s;
