@@ -184,17 +184,26 @@ describe('dual-use', { timeout: 120000 }, () => {
       await waitStatus(page, s.code, 'done');
     }
     await page.getByTestId('conv-state').getByText('演练结束').waitFor();
+    // clicked through in seconds: every step took a sliver of its planned minutes — not a drill
+    // that passes with 100 (regression), but one whose steps are flagged too fast
     const report = await apiGet(page, `/conversions/${id}/report`);
-    assert.equal(report.passed, true);
-    assert.equal(report.score, 100);
-    assert.equal(report.steps_on_time, report.steps_total);
+    assert.equal(report.passed, false);
+    assert.equal(report.score, 0);
+    assert.equal(report.steps_too_fast, report.steps_total);
+    assert.equal(report.steps_on_time, 0);
+    // the drill list shows the report's total (one rounding)
+    const listed = (await apiGet(page, `/conversions?mode=drill&facility_id=${hotel.id}`)).items.find((c) => String(c.id) === id);
+    assert.equal(listed.elapsed_minutes, report.total_minutes);
 
     // the report: score, pass, planned against actual, trend
     await page.getByRole('link', { name: '演练报告' }).click();
     await page.waitForURL(new RegExp(`/drills/${id}$`));
-    await page.getByTestId('drill-score').getByText('100', { exact: true }).waitFor();
-    await page.getByTestId('drill-result').getByText('通过').waitFor();
-    await page.getByTestId('steps-on-time').getByText(`${report.steps_total}/${report.steps_total}`).waitFor();
+    await page.getByTestId('drill-score').getByText('0', { exact: true }).waitFor();
+    await page.getByTestId('drill-result').getByText('未通过').waitFor();
+    await page.getByTestId('too-fast-flag').getByText(`${report.steps_total} 个步骤用时过快，不予通过`).waitFor();
+    await page.getByTestId('too-fast').getByText(/用时不足计划用时的 25%/).waitFor();
+    assert.equal(await page.getByTestId('report-steps').locator('[data-value="too_fast"]').count(), report.steps_total);
+    await page.getByTestId('steps-on-time').getByText(`0/${report.steps_total}`).waitFor();
     await page.getByTestId('report-bars').locator('canvas').first().waitFor();
     await page.getByTestId('drill-trend').locator('canvas').first().waitFor();
     assert.equal(await page.getByTestId('report-steps').locator('tbody tr').count(), report.steps_total);

@@ -712,6 +712,7 @@ export default {
     on_time: 'On time',
     late: 'Late',
     not_done: 'Not done',
+    too_fast: 'Too fast',
   },
   findingStatus: {
     open: 'Open',
@@ -929,6 +930,8 @@ export default {
     openCockpit: 'Open the cockpit',
     drills: 'Drills',
     notDrill: 'This is not a drill: it has no drill report',
+    tooFast: '{n} steps took less than {pct}% of their planned time, which is not plausible for work actually carried out (clicked through?): they score nothing and the drill does not pass. Check and drill again; if the steps really are that quick, revise the manual\'s planned minutes.',
+    tooFastShort: '{n} steps implausibly fast: not passed',
   },
   // eldercare (互助养老): elders, helpers, pairing, quick entry, alerts, coverage, vulnerable list
   eldercare: {

@@ -714,6 +714,7 @@ export default {
     on_time: '按时',
     late: '超时',
     not_done: '未完成',
+    too_fast: '过快存疑',
   },
   findingStatus: {
     open: '待整改',
@@ -931,6 +932,8 @@ export default {
     openCockpit: '进入驾驶舱',
     drills: '演练记录',
     notDrill: '这不是演练，没有演练报告',
+    tooFast: '{n} 个步骤用时不足计划用时的 {pct}%，不像实际执行（疑似直接点击完成）：这些步骤不计分，本次演练不判定为通过。请核实后重新演练；若步骤确实能更快完成，请修订工作手册的计划用时。',
+    tooFastShort: '{n} 个步骤用时过快，不予通过',
   },
   // eldercare (互助养老): elders, helpers, pairing, quick entry, alerts, coverage, vulnerable list
   eldercare: {
