@@ -1,6 +1,7 @@
-// On a phone 390 px wide nothing is cut off at the right: the carbon page's cards, the appeal
-// KPIs' cards, the 发布融资需求 dialog (its save button on screen), the password dialog, the
-// admin's user form and a reception day's sign-up form, the planner's pages (the new-plan form's
+// On a phone 390 px wide nothing is cut off at the right: the carbon page's cards, the
+// conversion cockpit (a card per step), English table headers (whole words), the appeal KPIs'
+// cards, the 发布融资需求 dialog (its save button on screen), the password dialog, the admin's
+// user form and a reception day's sign-up form, the planner's pages (the new-plan form's
 // choices, the plan list's buttons and filter, both plans on the compare page, the Gantt's bars
 // wide enough to read, scrolled sideways inside their card) — the page does not scroll sideways
 // (scrollWidth against innerWidth) and a dialog lies within the window.
@@ -42,6 +43,28 @@ async function dialogFits(page, dlg, what, buttons = []) {
   }
 }
 
+/** No word of the cells' text is broken across two lines ("Emerge|ncy"). */
+async function wordsWhole(cells, what) {
+  const broken = await cells.evaluateAll((els) => {
+    const out = [];
+    for (const el of els) {
+      const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+        const re = /[A-Za-z]{2,}/g;
+        let m;
+        while ((m = re.exec(n.data))) {
+          const r = document.createRange();
+          r.setStart(n, m.index);
+          r.setEnd(n, m.index + m[0].length);
+          if (new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size > 1) out.push(m[0]);
+        }
+      }
+    }
+    return out;
+  });
+  assert.deepEqual(broken, [], `${what}: words broken across lines`);
+}
+
 describe('390 px wide', () => {
   test('the carbon page: its cards within the window', async () => {
     const { context, page } = await openPage(browser, PHONE);
@@ -53,6 +76,63 @@ describe('390 px wide', () => {
     const card = await page.getByTestId('carbon-emissions').boundingBox();
     assert.ok(card.x + card.width <= PHONE.width, `carbon: the emissions card ends at ${card.x + card.width} px`);
     await shot(page, 'narrow-carbon');
+    noProblems(page);
+    await context.close();
+  });
+
+  test('the cockpit: one card per step with its name, status, checklist and action, all on screen', async () => {
+    const { context, page } = await openPage(browser, PHONE);
+    await login(page, 'wanda', DEMO_PW);
+    const conv = (await apiGet(page, '/conversions?facility_id=1&mode=live&state=converting')).items[0];
+    assert.ok(conv, 'the demo conversion of 万达锦华酒店');
+    await page.goto(`/conversions/${conv.id}`);
+    const convert = conv.steps.filter((s) => s.phase === 'convert');
+    for (const s of convert) await page.getByTestId('card-' + s.code).waitFor();
+    assert.equal(await page.getByTestId('steps-convert').locator('table').count(), 0, 'cards, not a table');
+    await noSideways(page, 'cockpit');
+    for (const s of convert) {
+      const card = page.getByTestId('card-' + s.code);
+      const b = await card.boundingBox();
+      assert.ok(b.x >= 0 && b.x + b.width <= PHONE.width, `${s.code}: the card spans ${b.x}–${b.x + b.width} px`);
+      // the whole name, the status, every checklist item in the card
+      const name = card.locator('.pj-step-name');
+      assert.equal((await name.innerText()).trim(), s.name);
+      assert.ok(await name.evaluate((e) => e.scrollWidth <= e.clientWidth + 1), `${s.code}: the name is cut off`);
+      await card.locator(`[data-status="${s.status}"]`).waitFor();
+      for (const c of s.checklist) {
+        const item = card.locator('li', { hasText: c.item });
+        const ib = await item.boundingBox();
+        assert.ok(ib.x + ib.width <= b.x + b.width, `${s.code}: the item ${c.item} sticks out`);
+      }
+    }
+    // the action of a running step sits in its card, under its name, and says which step
+    const running = convert.find((s) => s.status === 'running');
+    assert.ok(running, 'a step running');
+    const finish = page.getByTestId('card-' + running.code).getByTestId('finish-' + running.code);
+    await finish.getByText(running.code).waitFor();
+    const fb = await finish.boundingBox();
+    assert.ok(fb.x >= 0 && fb.x + fb.width <= PHONE.width, `the finish button spans ${fb.x}–${fb.x + fb.width} px`);
+    const gantt = await page.getByTestId('gantt').boundingBox();
+    assert.ok(gantt.x + gantt.width <= PHONE.width, `the Gantt ends at ${gantt.x + gantt.width} px`);
+    await page.getByTestId('card-' + running.code).scrollIntoViewIfNeeded();
+    await shot(page, 'narrow-cockpit');
+    noProblems(page);
+    await context.close();
+  });
+
+  test('a facility in English: table headers break between words, not inside them', async () => {
+    const { context, page } = await openPage(browser, PHONE);
+    await login(page, 'officer', DEMO_PW);
+    await page.locator('.pj-tools').getByText('English').click();
+    await page.goto('/facilities/1');
+    await page.getByTestId('facility-roles').locator('tbody tr').first().waitFor();
+    await page.getByTestId('facility-manuals').locator('tbody tr').first().waitFor();
+    for (const id of ['facility-roles', 'facility-manuals', 'facility-conversions']) await wordsWhole(page.getByTestId(id).locator('th .cell'), id);
+    await page.goto('/conversions');
+    await page.getByTestId('conversion-table').locator('tbody tr').first().waitFor();
+    await wordsWhole(page.getByTestId('conversion-table').locator('th .cell'), 'conversion list');
+    await shot(page, 'narrow-facility-en');
+    await page.locator('.pj-tools').getByText('中文').click();
     noProblems(page);
     await context.close();
   });

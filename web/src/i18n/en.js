@@ -829,6 +829,12 @@ export default {
     behindPlanN: 'Steps behind plan: {n}',
     onPlan: 'No step behind plan',
     actualWindow: 'actual {start}–{end}',
+    planReady: 'Plan ready by',
+    planReadyMark: 'Plan ready',
+    standardTargetRef: 'Standard target {t} (for reference)',
+    deadlineFromPlan: "The adopted plan's schedule expects the site ready {t} after the start; overdue is counted against that. The standard's target {s} is for reference only",
+    planDeadlineShort: 'plan {t}',
+    atClock: ' ({at})',
   },
   manual: {
     list: 'Manuals',

@@ -831,6 +831,12 @@ export default {
     behindPlanN: '落后计划 {n} 步',
     onPlan: '无落后计划的步骤',
     actualWindow: '实际 {start}–{end}',
+    planReady: '方案就绪时限',
+    planReadyMark: '方案就绪',
+    standardTargetRef: '标准时限 {t}（参考）',
+    deadlineFromPlan: '采纳方案的排程要求开始后 {t} 就绪，按此计算是否超时；标准时限 {s} 仅供参考',
+    planDeadlineShort: '方案 {t}',
+    atClock: '（{at}）',
   },
   manual: {
     list: '工作手册',

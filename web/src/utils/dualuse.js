@@ -30,6 +30,18 @@ export function completedPhase(before, after) {
   return null;
 }
 
+/**
+ * The scenario the overview opens on: the one with the most live conversions under way
+ * (`byScenario`: the overview's live_by_scenario), `fallback` when none has any or on a tie
+ * with it, else the first of SCENARIOS among the busiest.
+ */
+export function busiestScenario(byScenario, fallback = 'epidemic') {
+  const n = (s) => (byScenario && Number(byScenario[s])) || 0;
+  let best = fallback;
+  for (const s of SCENARIOS) if (n(s) > n(best)) best = s;
+  return best;
+}
+
 /** Whether the conversion is still under way (polling, buttons). */
 export function isActive(conv) {
   return !!conv && ['converting', 'emergency', 'restoring', 'running'].includes(conv.state);
@@ -230,6 +242,39 @@ export function formatMinutes(m, locale = 'zh-CN') {
   const h = Math.floor(total / 60), r = total % 60;
   if (zh) return r ? `${h} 小时 ${r} 分` : `${h} 小时`;
   return r ? `${h} h ${r} min` : `${h} h`;
+}
+
+/**
+ * A Gantt row's label on the y axis: "★ S1 name" (the name cut at 12 characters), or only
+ * "★ S1" when the chart is narrow (a phone: the names are in the step list below it).
+ */
+export function ganttRowLabel(row, roomy = true) {
+  const head = `${row.critical ? '★ ' : ''}${row.code}`;
+  if (!roomy) return head;
+  return `${head} ${row.name.length > 12 ? row.name.slice(0, 11) + '…' : row.name}`;
+}
+
+/**
+ * The Gantt's vertical lines (ECharts markLine data): now (solid) and the target (dashed), each
+ * labelled. "Now" is labelled below the chart and the target above it, so the two labels never
+ * overlap however close the lines are; a target in the right part of the axis (beyond 60 % of
+ * `max`) has its label end at the line, not centred on it (cut off at the edge otherwise).
+ */
+export function ganttMarks({ now = null, target = null, max = 0, nowLabel = '', targetLabel = '', nowColor = '#2563eb', targetColor = '#dc2626' }) {
+  const marks = [];
+  if (now != null)
+    marks.push({
+      xAxis: now,
+      lineStyle: { color: nowColor, type: 'solid', width: 1.5 },
+      label: { formatter: nowLabel, color: nowColor, position: 'end', distance: 22 },
+    });
+  if (target)
+    marks.push({
+      xAxis: target,
+      lineStyle: { color: targetColor, type: 'dashed', width: 1.5 },
+      label: { formatter: targetLabel, color: targetColor, position: 'start', align: target > max * 0.6 ? 'right' : 'center' },
+    });
+  return marks;
 }
 
 /** "h:mm" for an axis of minutes (negative values allowed). */
