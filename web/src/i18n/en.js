@@ -257,6 +257,8 @@ export default {
     none: 'None',
     noOverview: 'Your role cannot read the dual-use overview; the capacity below is summed from the facilities list',
     daysUnit: 'days',
+    scenarioLive: '{scenario} ({n})',
+    startedOn: 'started {at}',
   },
   facility: {
     list: 'Facilities',

@@ -259,6 +259,8 @@ export default {
     none: '无',
     noOverview: '您的角色不能查看平急转换总览，以下能力按设施台账汇总',
     daysUnit: '天',
+    scenarioLive: '{scenario}（{n}）',
+    startedOn: '{at} 开始',
   },
   facility: {
     list: '设施台账',

@@ -1,0 +1,192 @@
+// Review fixes of the dual-use pages: the cockpit's messages (aborting completes no phase), the
+// deadline of a conversion started by adopting a plan (the plan's ready time, not the
+// standard's target), the overview opening on the scenario with conversions under way with its
+// figures whole, and tables that keep their columns clear of the fixed actions column at
+// 1366 px. The pure helpers behind them are tested first. A plan is solved and adopted through
+// the API; its conversions are aborted at the end, so the facilities are in peacetime again.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
+import { formatNumber } from '../../web/src/utils/format.js';
+import { busiestScenario, completedPhase, formatMinutes, ganttMarks, ganttRowLabel, planClock } from '../../web/src/utils/dualuse.js';
+
+const WIDE = { width: 1366, height: 768 };
+let browser;
+const started = []; // conversions started by adopting, aborted in after()
+let cleaner = null;
+
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  if (cleaner) {
+    for (const id of started) {
+      const c = await apiGet(cleaner, `/conversions/${id}`).catch(() => null);
+      if (c && c.state === 'converting') await cleaner.request.post(`/api/v1/conversions/${id}/abort`, { data: { reason: 'e2e: dualuse2 done' } });
+    }
+    await cleaner.context().close();
+  }
+  await browser?.close();
+});
+
+const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+async function apiPost(page, p, data) {
+  const res = await page.request.post('/api/v1' + p, data === undefined ? {} : { data });
+  if (!res.ok()) throw new Error(`POST ${p}: ${res.status()} ${await res.text()}`);
+  return res.json();
+}
+/** The element's text is not cut off ("…" or clipped): nothing wider than its box. */
+async function whole(locator, what) {
+  const cut = await locator.evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent.trim()));
+  assert.deepEqual(cut, [], `${what}: cut off`);
+}
+/** The el-table does not scroll sideways: every column is in view, none under the fixed one. */
+async function tableFits(table, what) {
+  const r = await table.evaluate((el) => {
+    const wrap = el.querySelector('.el-table__body-wrapper .el-scrollbar__wrap') || el.querySelector('.el-table__body-wrapper');
+    return { scroll: wrap.scrollWidth, client: wrap.clientWidth };
+  });
+  assert.ok(r.scroll <= r.client + 1, `${what}: the table is ${r.scroll} px wide in ${r.client} px`);
+}
+
+describe('dual-use review fixes: helpers', () => {
+  test('completedPhase: only the end of a phase, not aborting or starting to restore', () => {
+    const c = (state) => ({ state });
+    assert.equal(completedPhase(c('converting'), c('emergency')), 'convert');
+    assert.equal(completedPhase(c('running'), c('finished')), 'convert');
+    assert.equal(completedPhase(c('restoring'), c('completed')), 'restore');
+    assert.equal(completedPhase(c('converting'), c('aborted')), null);
+    assert.equal(completedPhase(c('running'), c('aborted')), null);
+    assert.equal(completedPhase(c('emergency'), c('restoring')), null);
+    assert.equal(completedPhase(c('converting'), c('converting')), null);
+    assert.equal(completedPhase(null, c('emergency')), null);
+  });
+
+  test('busiestScenario: the scenario with the most conversions under way, 平疫 by default and on a tie', () => {
+    assert.equal(busiestScenario({ epidemic: 1, disaster: 16, holiday: 0, event: 0 }), 'disaster');
+    assert.equal(busiestScenario({ epidemic: 0, disaster: 0, holiday: 0, event: 2 }), 'event');
+    assert.equal(busiestScenario({ epidemic: 2, disaster: 2 }), 'epidemic');
+    assert.equal(busiestScenario({}), 'epidemic');
+    assert.equal(busiestScenario(undefined), 'epidemic');
+  });
+
+  test('the Gantt on a phone: codes as labels; now labelled below, the target above', () => {
+    const row = { code: 'S1', name: '清空住客并实施封闭管理（全楼）', critical: true };
+    assert.equal(ganttRowLabel(row, true), '★ S1 清空住客并实施封闭管理…');
+    assert.equal(ganttRowLabel(row, false), '★ S1');
+    assert.equal(ganttRowLabel({ ...row, critical: false }, false), 'S1');
+    // now and the target close together: their labels at opposite ends of the lines
+    const [now, target] = ganttMarks({ now: 110, target: 120, max: 1440, nowLabel: '当前', targetLabel: '时限 2 小时' });
+    assert.equal(now.label.formatter, '当前');
+    assert.equal(target.label.formatter, '时限 2 小时');
+    assert.notEqual(now.label.position, target.label.position);
+    assert.equal(target.label.align, 'center');
+    // a target near the right edge ends at its line
+    assert.equal(ganttMarks({ target: 1400, max: 1440 })[0].label.align, 'right');
+    assert.deepEqual(ganttMarks({}), []);
+  });
+});
+
+describe('dual-use review fixes: pages', { timeout: 180000 }, () => {
+  let conv = null; // a conversion of the adopted plan whose ready time lies past the target
+
+  test('a conversion started by a plan counts against the plan\'s ready time, in the cockpit and the list', async () => {
+    const { page } = await openPage(browser, WIDE);
+    await login(page, 'officer', DEMO_PW);
+    cleaner = page;
+    const tw = (await apiGet(page, '/regions?type=township&q=' + encodeURIComponent('夏各庄镇'))).items[0].id;
+    const plan = await apiPost(page, '/plans?wait=1', {
+      name: '夏各庄 平灾安置（时限）',
+      scenario: 'disaster',
+      role: 'resettlement',
+      affected: { township_ids: [tw] },
+      demand: { share: 0.3 },
+      teams: { cleaning: 12, logistics: 16, security: 8, medical: 8, catering: 6, it: 4, disinfection: 8 },
+      time_limit_s: 1,
+    });
+    assert.equal(plan.status, 'draft', 'the plan is solved');
+    const adopted = await apiPost(page, `/plans/${plan.id}/adopt`, { version: plan.version });
+    started.push(...adopted.conversions.map((c) => c.conversion_id));
+    for (const c of adopted.conversions) {
+      const x = await apiGet(page, `/conversions/${c.conversion_id}`);
+      if (x.target_hours != null && x.plan_ready_minutes > x.target_hours * 60) {
+        conv = x;
+        break;
+      }
+    }
+    assert.ok(conv, 'a site the plan expects ready after the standard\'s target');
+    const ready = Math.max(...conv.steps.filter((s) => s.phase === 'convert').map((s) => s.planned_end_min));
+    assert.equal(conv.plan_ready_minutes, ready);
+    assert.equal(conv.deadline_minutes, ready);
+    assert.equal(conv.deadline_from, 'plan');
+    assert.equal(conv.over_deadline, false);
+
+    // the cockpit: the plan's ready time is the deadline; the standard's target for reference
+    await page.goto(`/conversions/${conv.id}`);
+    await page.getByRole('heading', { name: conv.facility_name }).waitFor();
+    const stat = page.getByTestId('stat-elapsed');
+    await stat.getByText('已用时 / 方案就绪时限').waitFor();
+    assert.equal((await stat.getByTestId('deadline').innerText()).trim(), `方案就绪时限 ${formatMinutes(ready)}（${planClock(conv.started_at, ready)}）`);
+    assert.equal((await stat.getByTestId('standard-target').innerText()).trim(), `标准时限 ${formatMinutes(conv.target_hours * 60)}（参考）`);
+    assert.equal(await stat.locator('.pj-over').count(), 0, 'not overdue');
+    // the step table at 1366 px: the plan's column in, nothing under the fixed actions column
+    await page.getByTestId('steps-convert').locator('tbody tr').first().waitFor();
+    await tableFits(page.getByTestId('steps-convert').locator('.el-table'), 'cockpit steps');
+    await shot(page, 'du2-cockpit-plan-deadline');
+
+    // the list: the plan's ready time, not the target
+    await page.goto('/conversions?mode=live');
+    const row = page.getByTestId('conversion-table').locator('tr', { has: page.getByRole('link', { name: `#${conv.id}`, exact: true }) });
+    assert.equal((await row.getByTestId('deadline').innerText()).trim(), `/ 方案 ${formatMinutes(ready)}`);
+    assert.equal(await row.locator('.pj-over').count(), 0, 'not overdue');
+    await tableFits(page.getByTestId('conversion-table'), 'conversion list');
+    await shot(page, 'du2-list-plan-deadline');
+    // in English too: every column in view, no tag or figure cut off
+    await page.locator('.pj-tools').getByText('English').click();
+    await page.getByRole('heading', { name: 'Conversions and drills' }).waitFor();
+    assert.equal((await row.getByTestId('deadline').innerText()).trim(), `/ plan ${formatMinutes(ready, 'en')}`);
+    await tableFits(page.getByTestId('conversion-table'), 'conversion list (en)');
+    await whole(page.getByTestId('conversion-table').locator('.el-table__body-wrapper td .cell'), 'conversion list cells (en)');
+    await shot(page, 'du2-list-plan-deadline-en');
+    await page.locator('.pj-tools').getByText('中文').click();
+    noProblems(page);
+  });
+
+  test('the overview opens on the scenario with conversions under way; its figures and headers whole', async () => {
+    assert.ok(conv, 'the first test adopted a plan');
+    for (const lang of ['zh-CN', 'en']) {
+      const { context, page } = await openPage(browser, WIDE);
+      await login(page, 'officer', DEMO_PW);
+      if (lang === 'en') {
+        await page.locator('.pj-tools').getByText('English').click();
+        await page.getByRole('heading', { name: 'Overview' }).waitFor();
+      } else await page.getByRole('heading', { name: '平急总览' }).waitFor();
+      const ov = await apiGet(page, '/overview?scenario=disaster');
+      assert.ok(ov.live_by_scenario.disaster > ov.live_by_scenario.epidemic, 'more disaster conversions under way');
+      const n = formatNumber(ov.live_by_scenario.disaster, lang);
+      await page.getByTestId('scenario-switch').locator('.is-selected').getByText(lang === 'en' ? `Disaster (${n})` : `平灾（${n}）`).waitFor();
+      await page.getByText(lang === 'en' ? 'Emergency capacity (Disaster)' : '应急能力（平灾）').waitFor();
+      const beds = ov.roles.find((r) => r.role === 'resettlement');
+      assert.ok(beds.converting > 0, 'beds converting');
+      const table = page.getByTestId('capacity-table');
+      await table.locator('tr', { hasText: lang === 'en' ? 'Resettlement beds' : '安置床位' }).getByText(formatNumber(beds.converting, lang), { exact: true }).waitFor();
+      await whole(table.locator('th .cell'), `${lang} capacity headers`);
+      await whole(table.locator('td .pj-num'), `${lang} capacity figures`);
+      await tableFits(table, `${lang} capacity table`);
+      // the live conversions: at most 8 rows, their step columns in view
+      const live = page.getByTestId('live-conversions');
+      await live.locator('tbody tr').first().waitFor();
+      assert.ok((await live.locator('tbody tr').count()) <= 8);
+      await tableFits(live.locator('.el-table'), `${lang} live conversions`);
+      if (ov.live_conversions.length > 8) await live.getByTestId('live-more').waitFor();
+      await shot(page, `du2-overview-${lang}`);
+      // a scenario chosen in the address stays chosen
+      await page.goto('/dashboard?scenario=epidemic');
+      await page.getByText(lang === 'en' ? 'Emergency capacity (Epidemic)' : '应急能力（平疫）').waitFor();
+      await page.waitForTimeout(500);
+      assert.match(page.url(), /scenario=epidemic/);
+      noProblems(page);
+      await context.close();
+    }
+  });
+});
