@@ -105,16 +105,19 @@ describe('390 px wide', () => {
         assert.ok(ib.x + ib.width <= b.x + b.width, `${s.code}: the item ${c.item} sticks out`);
       }
     }
-    // the action of a running step sits in its card, under its name, and says which step
+    // the action of a step (finish a running one, or start one whose predecessors are done) sits
+    // in its card, under its name, and says which step
+    const done = new Set(convert.filter((s) => s.status === 'done').map((s) => s.code));
     const running = convert.find((s) => s.status === 'running');
-    assert.ok(running, 'a step running');
-    const finish = page.getByTestId('card-' + running.code).getByTestId('finish-' + running.code);
-    await finish.getByText(running.code).waitFor();
-    const fb = await finish.boundingBox();
-    assert.ok(fb.x >= 0 && fb.x + fb.width <= PHONE.width, `the finish button spans ${fb.x}–${fb.x + fb.width} px`);
+    const next = running || convert.find((s) => s.status === 'pending' && s.predecessors.every((p) => done.has(p)));
+    assert.ok(next, 'a step to finish or start');
+    const action = page.getByTestId('card-' + next.code).getByTestId((running ? 'finish-' : 'start-') + next.code);
+    await action.getByText(next.code).waitFor();
+    const fb = await action.boundingBox();
+    assert.ok(fb.x >= 0 && fb.x + fb.width <= PHONE.width, `the ${running ? 'finish' : 'start'} button spans ${fb.x}–${fb.x + fb.width} px`);
     const gantt = await page.getByTestId('gantt').boundingBox();
     assert.ok(gantt.x + gantt.width <= PHONE.width, `the Gantt ends at ${gantt.x + gantt.width} px`);
-    await page.getByTestId('card-' + running.code).scrollIntoViewIfNeeded();
+    await page.getByTestId('card-' + next.code).scrollIntoViewIfNeeded();
     await shot(page, 'narrow-cockpit');
     noProblems(page);
     await context.close();
