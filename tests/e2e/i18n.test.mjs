@@ -21,3 +21,63 @@ test('no message uses vue-i18n special characters by accident', () => {
       assert.ok(!/[@|$]/.test(v), `${k}: ${v}`);
     }
 });
+
+/**
+ * The keys written twice in one object literal of a message file (the second silently wins, so
+ * the first label is lost): a scan of the source that skips strings and comments and tracks the
+ * braces. Returns "line key" for each repeat.
+ */
+export function repeatedKeys(src) {
+  const out = [];
+  const scopes = [];
+  let i = 0, line = 1, expectKey = false;
+  const n = src.length;
+  while (i < n) {
+    const c = src[i];
+    if (c === '\n') { line++; i++; continue; }
+    if (c === '/' && src[i + 1] === '/') { while (i < n && src[i] !== '\n') i++; continue; }
+    if (c === '/' && src[i + 1] === '*') {
+      i += 2;
+      while (i < n && !(src[i] === '*' && src[i + 1] === '/')) { if (src[i] === '\n') line++; i++; }
+      i += 2;
+      continue;
+    }
+    if (c === '{') { scopes.push(new Set()); expectKey = true; i++; continue; }
+    if (c === '}') { scopes.pop(); expectKey = false; i++; continue; }
+    if (c === ',') { expectKey = true; i++; continue; }
+    if (/\s/.test(c)) { i++; continue; }
+    let token = null;
+    const start = i;
+    if (c === "'" || c === '"' || c === '`') {
+      i++;
+      while (i < n && src[i] !== c) { if (src[i] === '\\') i++; if (src[i] === '\n') line++; i++; }
+      i++;
+      token = src.slice(start + 1, i - 1);
+    } else if (/[A-Za-z_$]/.test(c)) {
+      while (i < n && /[\w$]/.test(src[i])) i++;
+      token = src.slice(start, i);
+    } else {
+      i++;
+      expectKey = false;
+      continue;
+    }
+    let j = i;
+    while (j < n && (src[j] === ' ' || src[j] === '\t')) j++;
+    if (expectKey && scopes.length && src[j] === ':') {
+      const set = scopes[scopes.length - 1];
+      if (set.has(token)) out.push(`${line} ${token}`);
+      set.add(token);
+    }
+    expectKey = false;
+  }
+  return out;
+}
+
+test('no message file names a key twice in one group', async () => {
+  const { readFileSync } = await import('node:fs');
+  assert.deepEqual(repeatedKeys("a = { x: 'p', y: { x: 'q' }, z: 'x: no', // x: no\n x: 'r' }"), ['2 x'], 'the scan finds a repeat and only that');
+  for (const f of ['zh-CN.js', 'en.js', 'zh-CN.biz.js', 'en.biz.js']) {
+    const src = readFileSync(new URL(`../../web/src/i18n/${f}`, import.meta.url), 'utf8');
+    assert.deepEqual(repeatedKeys(src), [], `${f}: keys written twice`);
+  }
+});

@@ -1274,7 +1274,7 @@ export default {
     recipient: 'Recipient',
     toElder: 'Registered elder',
     toAccount: 'Account number',
-    searchElder: 'Type a name to find the elder',
+    findElder: 'Type a name to find the elder',
     accountNumber: 'Time-bank account number',
     relation: 'Relation',
     creditsHours: 'Credits (hours)',

@@ -1277,7 +1277,7 @@ export default {
     recipient: '受赠人',
     toElder: '在册老人',
     toAccount: '账户号',
-    searchElder: '输入姓名查找老人',
+    findElder: '输入姓名查找老人',
     accountNumber: '时间银行账户号',
     relation: '亲属关系',
     creditsHours: '时间币（小时）',
