@@ -705,7 +705,7 @@ static void elder_filter_bind(pj_ctx *c, const pj_elder_filter *f, pj_stmt *s, i
     "e.id, e.name, e.sex, e.birth_date, e.grid_id, e.living_alone, e.empty_nest, e.disabled,"      \
     " e.ability_level, e.doctor_from, e.doctor_until, e.meal_provider, e.meal_days,"               \
     " e.visit_tier, e.last_visit_at, e.created_at, e.status, 0, p.helper_id, h.name,"              \
-    " e.id_number, e.phone, g.name"
+    " e.id_number, e.phone, g.name, e.household"
 
 /* One list item; the next time its clock-dependent fields change lowers *valid_until. */
 static void elder_item(pj_ctx *c, pj_stmt *s, int reveal, int64_t now, int64_t today,
@@ -718,6 +718,8 @@ static void elder_item(pj_ctx *c, pj_stmt *s, int reveal, int64_t now, int64_t t
     pj_jw_kint(w, "age", pj_el_age(pj_col_text(s, 3), today));
     pj_jw_kint(w, "grid_id", pj_col_int(s, 4));
     pj_render_text(w, "grid_name", s, 22);
+    /* the address tells namesakes apart (shown to every role that sees the record) */
+    pj_render_text(w, "household", s, 23);
     pj_jw_kbool(w, "living_alone", (int)pj_col_int(s, 5));
     pj_jw_kbool(w, "empty_nest", (int)pj_col_int(s, 6));
     pj_jw_kbool(w, "disabled", (int)pj_col_int(s, 7));

@@ -422,3 +422,36 @@ TEST_T(helper_link_to_an_elder_outside_scope_is_unknown, 120)
     json_decref(o);
     th_stop(&s);
 }
+
+/* The list projection carries the household (the address), which tells namesakes apart where
+ * an elder is picked from the list (the service quick entry): two elders of one name, one grid. */
+TEST_T(elder_list_household_tells_namesakes_apart, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80];
+    th_login(&s, "grid01", s.demo_pw, g);
+    long long grid = el_grid01_grid(&s);
+    long long a = el_elder(&s, g, grid, 31, "\"household\":\"东街12号\"");
+    long long b = el_elder(&s, g, grid, 32, "\"household\":\"西街3号\"");
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/elders?q=%s&limit=100", "%E8%80%81%E4%BA%BA3");
+    json_t *o = EL(&s, g, "GET", path, NULL, 200);
+    json_t *items = json_object_get(o, "items");
+    int seen = 0;
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        json_t *e = json_array_get(items, i);
+        const char *hh = json_string_value(json_object_get(e, "household"));
+        if (th_int(e, "id") == a) {
+            seen++;
+            CHECK_STR(hh, "东街12号");
+        }
+        if (th_int(e, "id") == b) {
+            seen++;
+            CHECK_STR(hh, "西街3号");
+        }
+    }
+    CHECK_INT(seen, 2);
+    json_decref(o);
+    th_stop(&s);
+}
