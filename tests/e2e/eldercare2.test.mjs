@@ -64,4 +64,28 @@ describe('eldercare on phones and tablets', { timeout: 180000 }, () => {
       await context.close();
     }
   });
+
+  test('an elder\'s page on a phone: one column, every field and its label on screen', async () => {
+    const { context, page } = await openPage(browser, PHONE);
+    await login(page, 'grid01', DEMO_PW);
+    const e = (await apiGet(page, '/elders?limit=1')).items[0];
+    await page.goto(`/elders/${e.id}`);
+    const fields = page.getByTestId('elder-fields');
+    await page.getByTestId('elder-id-number').waitFor();
+    const bad = await fields.evaluate((root) =>
+      [...root.querySelectorAll('.el-descriptions__label, .el-descriptions__content')]
+        .filter((c) => {
+          const r = c.getBoundingClientRect();
+          // on screen, and a label not wrapped one character a line
+          return r.right > window.innerWidth || r.left < 0 || (c.classList.contains('el-descriptions__label') && r.width < 48);
+        })
+        .map((c) => c.textContent.trim()),
+    );
+    assert.deepEqual(bad, [], 'cells cut off or squeezed');
+    for (const label of ['身份证号', '住址/户', '慢性病', '更新时间']) await fields.getByText(label, { exact: true }).waitFor();
+    assert.ok(await onScreen(page, page.getByTestId('elder-id-number')), 'the ID number visible');
+    await shot(page, 'e2-elder-390');
+    noProblems(page);
+    await context.close();
+  });
 });
