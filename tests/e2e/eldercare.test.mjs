@@ -182,7 +182,7 @@ describe('eldercare', { timeout: 180000 }, () => {
     await page.getByRole('heading', { name: '养老预警' }).waitFor();
     const alert = (await apiGet(page, '/elder-alerts?state=open&limit=1')).items[0];
     assert.ok(alert, 'an open alert in grid01');
-    const row = page.getByTestId('alert-table').locator('.el-table__body-wrapper tr', { hasText: alert.elder_name || alert.helper_name }).first();
+    const row = page.getByTestId('alert-table').locator('.pj-arow', { hasText: alert.elder_name || alert.helper_name }).first();
     await row.getByTestId('ack').click();
     const dlg = page.getByRole('dialog', { name: '确认预警' });
     await dlg.getByTestId('alert-note').fill('已电话联系家属');
@@ -190,7 +190,7 @@ describe('eldercare', { timeout: 180000 }, () => {
     await page.getByText('已确认', { exact: true }).first().waitFor();
     assert.equal((await apiGet(page, '/elder-alerts?state=acked&limit=500')).items.find((a) => a.id === alert.id)?.acked_by, 'grid01');
     await page.getByTestId('alert-state').getByText('已确认').click();
-    const acked = page.getByTestId('alert-table').locator('.el-table__body-wrapper tr', { hasText: '已电话联系家属' }).first();
+    const acked = page.getByTestId('alert-table').locator('.pj-arow', { hasText: '已电话联系家属' }).first();
     await acked.getByTestId('resolve').click();
     const res = page.getByRole('dialog', { name: '办结预警' });
     await res.getByTestId('alert-confirm').click(); // without the required note
@@ -224,7 +224,7 @@ describe('eldercare', { timeout: 180000 }, () => {
     await page.goto('/elder-alerts');
     await page.getByTestId('alert-state').getByText('已关闭').click();
     // the elder's no-doctor alert: after 12:00 Beijing time the scan closed the elder's missed-meal alert too
-    const row = page.getByTestId('alert-table').locator('.el-table__body-wrapper tr', { hasText: open.elder_name }).filter({ hasText: '未签约医生' }).first();
+    const row = page.getByTestId('alert-table').locator('.pj-arow', { hasText: open.elder_name }).filter({ hasText: '未签约医生' }).first();
     const reason = row.getByTestId('alert-reason');
     await reason.getByText('系统 · 老人已去世').waitFor();
     assert.equal(await row.getByText('the elder is deceased').count(), 0, 'no English reason in zh');
@@ -257,7 +257,7 @@ describe('eldercare', { timeout: 180000 }, () => {
     await reason.getByText('系统 · 老人已去世').waitFor();
     assert.ok(await uncovered(reason), 'the reason is visible at 390 px');
     await page.getByTestId('alert-state').getByText('待处理').click();
-    const openRow = page.getByTestId('alert-table').locator('.el-table__body-wrapper tr').first();
+    const openRow = page.getByTestId('alert-table').locator('.pj-arow').first();
     const resolve = openRow.getByTestId('resolve');
     await resolve.waitFor();
     assert.ok(await uncovered(resolve), 'the actions of an open alert are reachable at 390 px');

@@ -88,4 +88,35 @@ describe('eldercare on phones and tablets', { timeout: 180000 }, () => {
     noProblems(page);
     await context.close();
   });
+
+  test('alerts on a phone: each a card with the elder, grid, detail and time above its actions; every state tab on screen', async () => {
+    const { context, page } = await openPage(browser, PHONE);
+    await login(page, 'grid01', DEMO_PW);
+    const a = (await apiGet(page, '/elder-alerts?state=open&limit=1')).items[0];
+    assert.ok(a && a.elder_id, 'an open alert of an elder');
+    await page.goto('/elder-alerts');
+    const card = page.getByTestId('alert-table').locator(`[data-alert="${a.id}"]`);
+    await card.waitFor();
+    for (const loc of [card.getByTestId('alert-who'), card.getByText(a.grid_name).first(), card.getByTestId('alert-detail'), card.getByTestId('ack'), card.getByTestId('resolve')]) assert.ok(await onScreen(page, loc), `${await loc.innerText()} on screen`);
+    await card.getByTestId('alert-who').getByText(a.elder_name).waitFor();
+    const tabs = page.getByTestId('alert-state');
+    assert.ok(await onScreen(page, tabs.getByText('全部', { exact: true })), '全部 on screen');
+    await shot(page, 'e2-alerts-390');
+    noProblems(page);
+    await context.close();
+  });
+
+  test('elders on a phone: a card per elder, the next visit and the three needs on screen, nothing pinned over them', async () => {
+    const { context, page } = await openPage(browser, PHONE);
+    await login(page, 'grid01', DEMO_PW);
+    const e = (await apiGet(page, '/elders?limit=1')).items[0];
+    await page.goto('/elders');
+    const card = page.getByTestId('elder-table').locator(`[data-elder="${e.id}"]`);
+    await card.waitFor();
+    await card.scrollIntoViewIfNeeded();
+    for (const loc of [card.getByRole('link', { name: e.name }).first(), card.getByTestId('next-visit'), card.getByTestId('needs'), card.getByRole('link', { name: '编辑' })]) assert.ok(await onScreen(page, loc), `${await loc.innerText()} on screen`);
+    await shot(page, 'e2-elders-390');
+    noProblems(page);
+    await context.close();
+  });
 });
