@@ -119,4 +119,23 @@ describe('eldercare on phones and tablets', { timeout: 180000 }, () => {
     noProblems(page);
     await context.close();
   });
+
+  test('registering an elder on a phone: saving the empty form brings the first field in error into view', async () => {
+    const { context, page } = await openPage(browser, PHONE);
+    await login(page, 'grid01', DEMO_PW);
+    await page.goto('/elders/new');
+    const save = page.getByRole('button', { name: '保存', exact: true }).last();
+    await save.scrollIntoViewIfNeeded();
+    await save.click();
+    const name = page.getByTestId('f-name');
+    await name.getByText('请填写姓名').waitFor();
+    await page.waitForFunction(() => {
+      const r = document.querySelector('[data-testid="f-name"]').getBoundingClientRect();
+      return r.top >= 0 && r.bottom <= window.innerHeight;
+    });
+    assert.ok(await name.locator('input').evaluate((i) => i === document.activeElement), 'the name field focused');
+    await shot(page, 'e2-elder-new-empty-390');
+    noProblems(page);
+    await context.close();
+  });
 });
