@@ -138,4 +138,45 @@ describe('eldercare on phones and tablets', { timeout: 180000 }, () => {
     noProblems(page);
     await context.close();
   });
+
+  test('a pairing proposal edited: no helper without a place is offered; the chosen one saves', async () => {
+    const { context, page } = await openPage(browser, { width: 1366, height: 900 });
+    await login(page, 'jinhaihu', DEMO_PW);
+    // a village's run (a few elders), to edit one of its proposals
+    const villages = (await apiGet(page, '/regions?parent_id=303&limit=500')).items.filter((r) => r.type === 'village' || r.type === 'community');
+    let run = null;
+    for (const v of villages) {
+      const res = await page.request.post('/api/v1/pairing-runs', { data: { region_id: v.id } });
+      assert.ok(res.ok(), await res.text());
+      const r = await res.json();
+      if (r.proposed > 0) {
+        run = r;
+        break;
+      }
+    }
+    assert.ok(run, 'a village with a proposal');
+    const p = (await apiGet(page, `/pairing-runs/${run.id}?state=proposed`)).proposals.items[0];
+    await page.goto(`/pairing/${run.id}`);
+    const row = page.getByTestId('proposals').locator('.el-table__body-wrapper tr', { hasText: p.elder_name }).first();
+    await row.getByTestId('edit-proposal').click();
+    const dlg = page.getByRole('dialog', { name: '更换互助员' });
+    await dlg.getByTestId('proposal-helper').locator('.el-select').click();
+    const options = page.locator('.el-select-dropdown:visible .el-select-dropdown__item');
+    await options.first().waitFor();
+    const texts = await options.allInnerTexts();
+    assert.ok(texts.length > 0);
+    // every helper offered has a place (the one proposed now may be shown at 0)
+    const full = texts.filter((x) => /余 0 位/.test(x) && !x.startsWith(p.helper_name + ' '));
+    assert.deepEqual(full, [], 'full helpers offered');
+    const other = texts.findIndex((x) => !x.startsWith(p.helper_name + ' '));
+    if (other >= 0) await options.nth(other).click();
+    else await options.first().click();
+    await dlg.getByTestId('save-proposal').click();
+    await dlg.waitFor({ state: 'hidden' });
+    const after = (await apiGet(page, `/pairing-runs/${run.id}?state=proposed`)).proposals.items.find((x) => x.id === p.id);
+    assert.ok(after, 'still proposed');
+    if (other >= 0) assert.equal(after.helper_name, texts[other].split(' · ')[0]);
+    noProblems(page);
+    await context.close();
+  });
 });
