@@ -153,6 +153,8 @@ describe('eldercare', { timeout: 180000 }, () => {
       await route.continue();
     });
     await page.getByTestId('run-pairing').click();
+    // no village chosen: the whole township, confirmed first
+    await page.getByRole('dialog', { name: '为整个乡镇匹配？' }).getByRole('button', { name: '开始匹配' }).click();
     await page.getByTestId('run-progress').getByText(/正在计算结对方案/).waitFor();
     await page.waitForURL(/\/pairing\/\d+$/);
     const id = page.url().match(/pairing\/(\d+)/)[1];

@@ -179,4 +179,24 @@ describe('eldercare on phones and tablets', { timeout: 180000 }, () => {
     noProblems(page);
     await context.close();
   });
+
+  test('pairing with no village chosen asks first, saying how many elders; cancelled, no run starts', async () => {
+    const { context, page } = await openPage(browser, { width: 1366, height: 900 });
+    await login(page, 'jinhaihu', DEMO_PW);
+    const before = (await apiGet(page, '/pairing-runs?limit=500')).items.length;
+    const cov = await apiGet(page, '/eldercare/coverage?group=township&region_id=303');
+    const n = cov.total.elders - cov.total.paired;
+    await page.goto('/pairing');
+    await page.getByTestId('run-pairing').click();
+    const dlg = page.getByRole('dialog', { name: '为整个乡镇匹配？' });
+    await dlg.getByText(`全部 ${n.toLocaleString('en-US')} 位未结对的在册老人`).waitFor();
+    await shot(page, 'e2-pairing-confirm');
+    await dlg.getByRole('button', { name: '取消' }).click();
+    await dlg.waitFor({ state: 'hidden' });
+    await page.waitForTimeout(300);
+    assert.equal(page.url().endsWith('/pairing'), true, 'still on the pairing page');
+    assert.equal((await apiGet(page, '/pairing-runs?limit=500')).items.length, before, 'no run started');
+    noProblems(page);
+    await context.close();
+  });
 });
