@@ -199,4 +199,16 @@ describe('eldercare on phones and tablets', { timeout: 180000 }, () => {
     noProblems(page);
     await context.close();
   });
+
+  test('a centre\'s dialog names the demo source in words', async () => {
+    const { context, page } = await openPage(browser, { width: 1366, height: 900 });
+    await login(page, 'jinhaihu', DEMO_PW);
+    await page.goto('/eldercare/centres');
+    await page.getByTestId('centre-table').getByTestId('centre-name').first().click();
+    const src = page.getByTestId('centre-dialog').getByTestId('centre-source');
+    await src.getByText('合成数据（演示）').waitFor();
+    assert.equal(await page.getByTestId('centre-dialog').getByText('synthetic').count(), 0);
+    noProblems(page);
+    await context.close();
+  });
 });
