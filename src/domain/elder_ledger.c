@@ -521,12 +521,19 @@ static int account_render(pj_ctx *c, int64_t id, int64_t cursor, int limit, int 
     }
     pj_jw_key(w, "entries");
     pj_jw_arr(w);
+    /* the other side of each entry: its account, whose it is (a system account, a helper, an
+     * elder) and the person's name with their grid and township for the scope check */
     s = pj_db_prepare(c->db,
                       "SELECT e.id, e.txn_id, e.amount_min, t.kind, t.at, t.note,"
-                      " t.relation, t.log_id,"
-                      " (SELECT x.account_id FROM credit_entries x WHERE x.txn_id ="
-                      " e.txn_id AND x.id <> e.id ORDER BY x.id LIMIT 1)"
+                      " t.relation, t.log_id, x.account_id, ca.owner_kind, ca.owner_id,"
+                      " COALESCE(h.name, el.name), COALESCE(h.grid_id, el.grid_id),"
+                      " COALESCE(h.township_id, el.township_id)"
                       " FROM credit_entries e JOIN credit_txns t ON t.id = e.txn_id"
+                      " LEFT JOIN credit_entries x ON x.id = (SELECT y.id FROM credit_entries y"
+                      " WHERE y.txn_id = e.txn_id AND y.id <> e.id ORDER BY y.id LIMIT 1)"
+                      " LEFT JOIN credit_accounts ca ON ca.id = x.account_id"
+                      " LEFT JOIN helpers h ON ca.owner_kind = 'helper' AND h.id = ca.owner_id"
+                      " LEFT JOIN elders el ON ca.owner_kind = 'elder' AND el.id = ca.owner_id"
                       " WHERE e.account_id = ? AND (? = 0 OR t.at < ? OR (t.at = ? AND e.id < ?))"
                       " ORDER BY t.at DESC, e.id DESC LIMIT ?",
                       err);
@@ -537,7 +544,7 @@ static int account_render(pj_ctx *c, int64_t id, int64_t cursor, int limit, int 
     pj_stmt_int(s, 4, cur_at);
     pj_stmt_int(s, 5, cursor);
     pj_stmt_int(s, 6, limit + 1);
-    int rc, n = 0;
+    int rc, n = 0, bad = 0;
     int64_t last = 0;
     while ((rc = pj_stmt_step(s, err)) == 1 && n < limit) {
         pj_jw_obj(w);
@@ -550,8 +557,34 @@ static int account_render(pj_ctx *c, int64_t id, int64_t cursor, int limit, int 
         pj_render_text(w, "relation", s, 6);
         pj_render_ref(w, "log_id", s, 7);
         pj_render_ref(w, "counter_account_id", s, 8);
+        if (pj_col_is_null(s, 9)) {
+            pj_jw_knull(w, "counter_kind");
+            pj_jw_knull(w, "counter_owner_id");
+            pj_jw_knull(w, "counter_name");
+        } else {
+            const char *kind = pj_col_text(s, 9);
+            pj_jw_kstr(w, "counter_kind", kind);
+            pj_jw_kint(w, "counter_owner_id", pj_col_int(s, 10));
+            /* a person's name only when the reader may see that person's record */
+            int in = 0;
+            if (strcmp(kind, "system") && !pj_col_is_null(s, 11)) {
+                in = pj_el_in_scope(c, pj_col_int(s, 12), pj_col_int(s, 13), err);
+                if (in < 0) {
+                    bad = 1;
+                    break;
+                }
+            }
+            if (in)
+                pj_render_text(w, "counter_name", s, 11);
+            else
+                pj_jw_knull(w, "counter_name");
+        }
         pj_jw_obj_end(w);
         n++;
+    }
+    if (bad) {
+        pj_stmt_done(s);
+        return -1;
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;

@@ -279,18 +279,19 @@ describe('eldercare', { timeout: 180000 }, () => {
     await context.close();
   });
 
-  test('a time-bank ledger names the other account of each entry', async () => {
+  test('a time-bank ledger names the other side of each entry: 时间银行发放 for earned credits, not an account number', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
     const h = (await apiGet(page, '/helpers?limit=100')).items.find((x) => x.credit_account_id);
     assert.ok(h, 'a helper with credits');
     const acc = await apiGet(page, `/credit-accounts/${h.credit_account_id}?limit=20`);
-    const e = acc.entries.find((x) => x.counter_account_id);
-    assert.ok(e, 'an entry with a counter account');
+    const e = acc.entries.find((x) => x.counter_kind === 'system' && x.counter_owner_id === 1);
+    assert.ok(e, 'an entry the time bank issued');
     await page.goto(`/helpers/${h.id}`);
     const ledger = page.getByTestId('credit-ledger');
     await ledger.getByText('对方账户').waitFor();
-    await ledger.getByTestId('ledger-counterparty').getByText(`账户 #${e.counter_account_id}`).first().waitFor();
+    await ledger.getByTestId('ledger-counterparty').getByText('时间银行发放').first().waitFor();
+    assert.equal(await ledger.getByTestId('ledger-counterparty').getByText(`账户 #${e.counter_account_id}`, { exact: true }).count(), 0, 'no bare account number for the time bank');
     await noProblems(page);
     await context.close();
   });

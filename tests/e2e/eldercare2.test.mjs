@@ -211,4 +211,21 @@ describe('eldercare on phones and tablets', { timeout: 180000 }, () => {
     noProblems(page);
     await context.close();
   });
+
+  test('the time-bank ledger: a transfer names the elder it went to, earned credits the time bank', async () => {
+    const { context, page } = await openPage(browser, { width: 1366, height: 900 });
+    await login(page, 'admin', ADMIN_PW);
+    const h = (await apiGet(page, '/helpers?active=1&limit=200')).items.find((x) => x.credit_balance_min >= 30);
+    assert.ok(h, 'a helper with credits');
+    const elder = (await apiGet(page, `/elders?status=active&region_id=${h.grid_id}&limit=1`)).items[0];
+    const res = await page.request.post(`/api/v1/credit-accounts/${h.credit_account_id}/transfer`, { data: { minutes: 15, to_elder_id: elder.id, relation: 'parent' } });
+    assert.ok(res.ok(), await res.text());
+    await page.goto(`/helpers/${h.id}`);
+    const ledger = page.getByTestId('credit-ledger');
+    await ledger.getByTestId('ledger-counterparty').getByText(`${elder.name} · 父母`).first().waitFor();
+    await ledger.getByTestId('ledger-counterparty').getByText('时间银行发放').first().waitFor();
+    assert.equal(await ledger.getByTestId('ledger-counterparty').getByText(/^账户 #/).count(), 0, 'no bare account numbers');
+    noProblems(page);
+    await context.close();
+  });
 });

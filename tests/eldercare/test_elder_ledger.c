@@ -616,3 +616,74 @@ TEST_T(elder_ledger_says_its_size_and_who_may_redeem, 120)
     json_decref(EL(&s, off, "POST", path, "{\"minutes\":1}", 409));
     th_stop(&s);
 }
+
+/* The ledger names the other side of each entry: the time bank's issuance for earned credits
+ * (a system account, no person's name), the holder's name for a transfer when the reader may
+ * see that person, and no name (the account number only) when the person is outside the
+ * reader's grids. */
+TEST_T(elder_ledger_names_counterparties, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80], off[80];
+    th_login(&s, "grid01", s.demo_pw, g);
+    th_login(&s, "officer", s.demo_pw, off);
+    long long grid = el_grid01_grid(&s);
+    long long other = th_sql_int(&s, "SELECT MIN(id) FROM regions WHERE type = 'grid' AND id NOT IN"
+                                     " (SELECT g.region_id FROM grid_workers g JOIN users u ON"
+                                     " u.id = g.user_id WHERE u.username = 'grid01')");
+    CHECK(other > 0);
+    long long h = el_helper(&s, g, grid, 7, "1958-04-04", 'F', "");
+    long long near = el_elder(&s, g, grid, 7, "");
+    long long far = el_elder(&s, off, other, 8, "");
+    long long acc = account_of(&s, h);
+    char body[400], path[96];
+    snprintf(body, sizeof body,
+             "{\"entries\":[{\"elder_id\":%lld,\"helper_id\":%lld,\"kind\":\"meal\","
+             "\"minutes\":120}]}",
+             near, h);
+    json_decref(EL(&s, g, "POST", "/api/v1/service-logs", body, 201));
+    snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld/transfer", acc);
+    snprintf(body, sizeof body, "{\"minutes\":10,\"to_elder_id\":%lld,\"relation\":\"parent\"}",
+             near);
+    json_decref(EL(&s, off, "POST", path, body, 200));
+    snprintf(body, sizeof body, "{\"minutes\":20,\"to_elder_id\":%lld,\"relation\":\"parent\"}",
+             far);
+    json_decref(EL(&s, off, "POST", path, body, 200));
+
+    snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld?limit=10", acc);
+    for (int who = 0; who < 2; who++) {
+        json_t *o = EL(&s, who ? off : g, "GET", path, NULL, 200);
+        json_t *es = json_object_get(o, "entries");
+        int seen_issue = 0, seen_near = 0, seen_far = 0;
+        for (size_t i = 0; i < json_array_size(es); i++) {
+            json_t *e = json_array_get(es, i);
+            const char *kind = json_string_value(json_object_get(e, "counter_kind"));
+            json_t *name = json_object_get(e, "counter_name");
+            long long amount = th_int(e, "amount_min");
+            CHECK(kind != NULL);
+            if (amount == 120) {
+                seen_issue = 1;
+                CHECK_STR(kind, "system");
+                CHECK_INT(th_int(e, "counter_owner_id"), 1);
+                CHECK(json_is_null(name));
+            } else if (amount == -10) {
+                seen_near = 1;
+                CHECK_STR(kind, "elder");
+                CHECK_INT(th_int(e, "counter_owner_id"), near);
+                CHECK_STR(json_string_value(name), "老人7");
+            } else if (amount == -20) {
+                seen_far = 1;
+                CHECK_STR(kind, "elder");
+                /* the district officer sees every elder; grid01 not this one's name */
+                if (who)
+                    CHECK_STR(json_string_value(name), "老人8");
+                else
+                    CHECK(json_is_null(name));
+            }
+        }
+        CHECK(seen_issue && seen_near && seen_far);
+        json_decref(o);
+    }
+    th_stop(&s);
+}

@@ -1310,6 +1310,8 @@ export default {
     ledgerMore: 'Show more',
     redeemAge: 'Under {age}: cannot redeem',
     elderOption: '{name} · {sex} {age} · {grid} · No. {id}',
+    counterIssue: 'Issued by the time bank',
+    counterRedeemed: 'Care redeemed',
     runWholeTitle: 'Pair the whole township?',
     runWhole: 'No village chosen: this starts pairing for all {n} unpaired active elders of {region}.',
     runWholeOk: 'Start pairing',

@@ -1313,6 +1313,8 @@ export default {
     ledgerMore: '加载更多',
     redeemAge: '未满 {age} 岁，不能兑换',
     elderOption: '{name} · {sex} {age} 岁 · {grid} · 编号 {id}',
+    counterIssue: '时间银行发放',
+    counterRedeemed: '服务兑换',
     runWholeTitle: '为整个乡镇匹配？',
     runWhole: '未选择村/社区：将为{region}全部 {n} 位未结对的在册老人开始匹配。',
     runWholeOk: '开始匹配',
