@@ -152,7 +152,7 @@ int pj_enterprise_demo(pj_ctx *c, uint64_t seed, pj_err *err)
         pj_stmt_text(s, 2, ms);
         pj_stmt_text(s, 3, held != mon ? "first Monday is a public holiday" : "");
         pj_stmt_text(s, 4, dl);
-        pj_stmt_text(s, 5, "亲商、懂商、助商、成商：现场收集企业诉求并交办 (synthetic minutes)");
+        pj_stmt_text(s, 5, "亲商、懂商、助商、成商：现场收集企业诉求并交办（示例纪要）");
         pj_stmt_int(s, 6, now);
         pj_stmt_int(s, 7, now);
         if (exec1(s, &rday[m], err)) goto fail;
@@ -253,7 +253,7 @@ int pj_enterprise_demo(pj_ctx *c, uint64_t seed, pj_err *err)
         pj_stmt_text(s, 1, title);
         pj_stmt_text(s, 2, depts[p % 9].name);
         pj_stmt_text(s, 3, until);
-        pj_stmt_text(s, 4, "补贴或减免 (synthetic)");
+        pj_stmt_text(s, 4, "补贴或减免（示例数据）");
         pj_stmt_text(s, 5, cond);
         pj_stmt_int(s, 6, now);
         pj_stmt_int(s, 7, now);

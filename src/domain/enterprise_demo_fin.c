@@ -54,6 +54,8 @@ int ent_demo_finance_coop(pj_ctx *c, uint64_t *rng, int64_t now, pj_err *err)
     static const char *const purposes[] = {"购置冷链设备", "扩大生产线",   "流动资金周转",
                                            "建设仓储设施", "直播基地装修", "技术改造"};
     static const char *const cats[] = {"supply", "logistics", "processing", "livestream", "other"};
+    /* the categories' names in the titles (the console's zh-CN words; the demo is Chinese) */
+    static const char *const cat_zh[] = {"供货", "物流", "加工", "直播", "其他"};
     int64_t banks[16], orgs[4000];
     int nbank, norg;
     if (ids_of(c, "SELECT id FROM organisations WHERE type = 'bank' ORDER BY id", banks, 16, &nbank,
@@ -123,13 +125,14 @@ int ent_demo_finance_coop(pj_ctx *c, uint64_t *rng, int64_t now, pj_err *err)
     int64_t posts[60];
     for (int i = 0; i < 60; i++) {
         int64_t org = orgs[pj_rng_below(rng, (uint32_t)norg)];
-        const char *kind = i % 2 ? "need" : "offer", *cat = cats[pj_rng_below(rng, 5)];
+        uint32_t k = pj_rng_below(rng, 5);
+        const char *kind = i % 2 ? "need" : "offer", *cat = cats[k];
         char title[96];
-        snprintf(title, sizeof title, "%s：%s合作 #%d", i % 2 ? "求" : "供", cat, i + 1);
+        snprintf(title, sizeof title, "%s：%s合作 #%d", i % 2 ? "需" : "供", cat_zh[k], i + 1);
         pj_stmt *s = pj_db_prepare(c->db,
                                    "INSERT INTO ent_coop_posts (org_id, kind, category,"
                                    " township_id, title, body, source, created_at) SELECT id, ?,"
-                                   " ?, township_id, ?, 'synthetic post for the demo',"
+                                   " ?, township_id, ?, '演示用的供需信息（示例数据）',"
                                    " 'synthetic', ? FROM organisations WHERE id = ? RETURNING id",
                                    err);
         if (!s) return -1;
@@ -145,7 +148,7 @@ int ent_demo_finance_coop(pj_ctx *c, uint64_t *rng, int64_t now, pj_err *err)
         pj_stmt *s = pj_db_prepare(c->db,
                                    "INSERT INTO ent_coop_contacts (post_id, from_org_id, message,"
                                    " state, created_at, responded_at) SELECT ?, ?, '希望合作"
-                                   " (synthetic)', ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM"
+                                   "（示例数据）', ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM"
                                    " ent_coop_posts WHERE id = ? AND org_id = ?) ON CONFLICT DO"
                                    " NOTHING",
                                    err);

@@ -676,6 +676,23 @@ TEST(enterprise_demo_banks_and_cooperation)
               0);
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ent_coop_posts"), 60);
     CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM ent_coop_contacts") > 0);
+    /* the demo's words are Chinese: no category codes or English notes in what the console
+     * shows (titles, bodies, messages, reception minutes, policy benefits) */
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ent_coop_posts WHERE title GLOB '*[A-Za-z]*'"
+                             " OR body GLOB '*[A-Za-z]*'"),
+              0);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ent_coop_posts WHERE title LIKE '供：%'"
+                             " AND kind <> 'offer' OR title LIKE '需：%' AND kind <> 'need'"),
+              0);
+    CHECK_INT(
+        th_sql_int(&s, "SELECT COUNT(*) FROM ent_coop_contacts WHERE message GLOB '*[A-Za-z]*'"),
+        0);
+    CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM ent_reception_days WHERE minutes <> ''") > 0);
+    CHECK_INT(
+        th_sql_int(&s, "SELECT COUNT(*) FROM ent_reception_days WHERE minutes GLOB '*[A-Za-z]*'"),
+        0);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ent_policies WHERE benefit GLOB '*[A-Za-z]*'"),
+              0);
     char off[80];
     th_login(&s, "officer", s.demo_pw, off);
     json_t *o;
