@@ -452,8 +452,9 @@ static int appeal_render_x(pj_ctx *c, int64_t id, pj_jw *w, int events, pj_err *
     if (events) {
         /* every rating given, one per reply: `rating` above is the current round's only */
         s = pj_db_prepare(c->db,
-                          "SELECT round, rating, department_id, at, username FROM"
-                          " ent_appeal_ratings WHERE appeal_id = ? ORDER BY id",
+                          "SELECT r.round, r.rating, r.department_id, r.at, r.username, d.name"
+                          " FROM ent_appeal_ratings r LEFT JOIN organisations d ON d.id ="
+                          " r.department_id WHERE r.appeal_id = ? ORDER BY r.id",
                           err);
         if (!s) return -1;
         pj_stmt_int(s, 1, id);
@@ -464,6 +465,7 @@ static int appeal_render_x(pj_ctx *c, int64_t id, pj_jw *w, int events, pj_err *
             pj_jw_kint(w, "round", pj_col_int(s, 0));
             pj_render_text(w, "rating", s, 1);
             pj_render_ref(w, "department_id", s, 2);
+            pj_render_text(w, "department", s, 5); /* its name: who may read the appeal reads it */
             pj_render_time(w, "at", pj_col_int(s, 3));
             pj_render_text(w, "username", s, 4);
             pj_jw_obj_end(w);
@@ -472,8 +474,10 @@ static int appeal_render_x(pj_ctx *c, int64_t id, pj_jw *w, int events, pj_err *
         if (rc < 0) return -1;
         pj_jw_arr_end(w);
         s = pj_db_prepare(c->db,
-                          "SELECT at, action, from_state, to_state, department_id, username, note"
-                          " FROM ent_appeal_events WHERE appeal_id = ? ORDER BY id",
+                          "SELECT e.at, e.action, e.from_state, e.to_state, e.department_id,"
+                          " e.username, e.note, d.name FROM ent_appeal_events e LEFT JOIN"
+                          " organisations d ON d.id = e.department_id WHERE e.appeal_id = ?"
+                          " ORDER BY e.id",
                           err);
         if (!s) return -1;
         pj_stmt_int(s, 1, id);
@@ -486,6 +490,7 @@ static int appeal_render_x(pj_ctx *c, int64_t id, pj_jw *w, int events, pj_err *
             pj_render_text(w, "from_state", s, 2);
             pj_render_text(w, "to_state", s, 3);
             pj_render_ref(w, "department_id", s, 4);
+            pj_render_text(w, "department", s, 7);
             pj_render_text(w, "username", s, 5);
             pj_render_text(w, "note", s, 6);
             pj_jw_obj_end(w);
@@ -525,17 +530,23 @@ int pj_ent_appeal_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
 {
     int64_t org, town;
     scope_where(c, &org, &town);
+    /* open ones first, newest first among them, then the closed ones newest first: by
+     * (closed, received_at desc, id desc); the cursor is the last appeal's id, the page
+     * continues after that appeal's key */
     pj_stmt *s = pj_db_prepare(
         c->db,
-        "SELECT id FROM ent_appeals WHERE id > ? AND (? = 0 OR org_id = ?)"
+        "SELECT id FROM ent_appeals WHERE (? = 0 OR (state = 'closed', -received_at, -id) >"
+        " (SELECT state = 'closed', -received_at, -id FROM ent_appeals WHERE id = ?))"
+        " AND (? = 0 OR org_id = ?)"
         " AND (? = 0 OR township_id = ?) AND (? = 0 OR org_id = ?) AND (? = 0 OR department_id = ?)"
         " AND (? IS NULL OR state = ?) AND (? IS NULL OR category = ?) AND (? IS NULL OR channel = "
         "?)"
         " AND (? = 0 OR (complete_due < ? AND state NOT IN ('replied', 'closed')))"
-        " ORDER BY id LIMIT ?",
+        " ORDER BY state = 'closed', received_at DESC, id DESC LIMIT ?",
         err);
     if (!s) return -1;
     int i = 1;
+    pj_stmt_int(s, i++, f->cursor);
     pj_stmt_int(s, i++, f->cursor);
     pj_stmt_int(s, i++, org);
     pj_stmt_int(s, i++, org);
