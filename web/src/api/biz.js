@@ -66,7 +66,8 @@ export const dev = {
 };
 
 /** Organisations by name (remote search for selects). */
-export const searchOrgs = (q, type) => get('/organisations', { q, type, limit: 20 }).then((r) => r.items);
+/** extra: more filters of GET /organisations (township_id: a township officer's firms) */
+export const searchOrgs = (q, type, extra = {}) => get('/organisations', { q, type, limit: 20, ...extra }).then((r) => r.items);
 export { patch };
 
 /** The holiday calendar (节假日与调休): public holidays and make-up working days. */

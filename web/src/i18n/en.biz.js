@@ -8,7 +8,7 @@ export default {
     types: { inquiry: 'Inquiry', help: 'Help', complaint: 'Complaint', report: 'Report', suggestion: 'Suggestion' },
     categories: { permits: 'Permits', land: 'Land', financing: 'Financing', talent: 'Talent', utilities: 'Utilities', tax: 'Tax', market: 'Market', logistics: 'Logistics', other: 'Other' },
     channels: { reception_day: 'Reception day', phone: 'Phone', account: 'Own account', visit: 'Visit' },
-    ratings: { satisfied: 'Satisfied', basically: 'Basically', not_satisfied: 'Not satisfied' },
+    ratings: { satisfied: 'Satisfied', basically: 'Basically satisfied', not_satisfied: 'Not satisfied' },
     flow: { received: 'Receive', dispatched: 'Dispatch', in_progress: 'Handle', replied: 'Reply', closed: 'Evaluate' },
     actions: {
       receive: 'Receive',
@@ -63,6 +63,8 @@ export default {
       ratedAt: 'Rated at',
       ratedBy: 'Rated by',
       reopenedAt: 'Reopened at',
+      closeConfirm: 'Closing cannot be undone. Close the appeal “{title}”?',
+      outsideTownship: 'Not permitted: this firm is not in {township}; only firms of your township',
     },
     reception: {
       year: 'Year',
@@ -72,7 +74,6 @@ export default {
       noneAhead: 'None scheduled ahead; district officers can schedule a new year',
       calendar: 'Reception days {year} (first Monday, moved off holidays)',
       emptyYear: 'No reception days in this year',
-      month: 'Month {m}',
       moved: 'moved',
       movedFrom: 'The first Monday, {day}, is not a working day; moved to {to}',
       past: 'Past',
@@ -93,6 +94,11 @@ export default {
       signedUp: 'Signed up',
       weekdays: { 0: 'Sun', 1: 'Mon', 2: 'Tue', 3: 'Wed', 4: 'Thu', 5: 'Fri', 6: 'Sat' },
       heldFromDay: 'can be marked held from {day} on',
+      signupsOne: '1 sign-up',
+      months: { 1: 'Jan', 2: 'Feb', 3: 'Mar', 4: 'Apr', 5: 'May', 6: 'Jun', 7: 'Jul', 8: 'Aug', 9: 'Sep', 10: 'Oct', 11: 'Nov', 12: 'Dec' },
+      noneAheadFirm: 'No reception days scheduled yet; they appear here once the district schedules them, and you can sign up then',
+      signedUpTopic: 'Topic: {topic}',
+      alreadySignedUp: 'Your firm has signed up for this day already',
     },
     kpi: {
       from: 'From',

@@ -62,6 +62,8 @@ export default {
       ratedAt: '评价时间',
       ratedBy: '评价人',
       reopenedAt: '重新办理时间',
+      closeConfirm: '办结后不能撤销。确定办结诉求“{title}”？',
+      outsideTownship: '无权限：该企业不在{township}，只能为本乡镇（街道）的企业办理',
     },
     reception: {
       year: '年份',
@@ -71,7 +73,6 @@ export default {
       noneAhead: '暂无已安排的接待日；区级干部可生成新一年的接待日',
       calendar: '{year} 年接待日（每月第一个周一，遇节假日顺延）',
       emptyYear: '该年份尚未安排接待日',
-      month: '{m} 月',
       moved: '已顺延',
       movedFrom: '原定 {day}（每月第一个周一）不是工作日，顺延至 {to}',
       past: '已过',
@@ -92,6 +93,11 @@ export default {
       signedUp: '已报名',
       weekdays: { 0: '周日', 1: '周一', 2: '周二', 3: '周三', 4: '周四', 5: '周五', 6: '周六' },
       heldFromDay: '{day} 当天起可标记为已召开',
+      signupsOne: '报名企业 1 家',
+      months: { 1: '1 月', 2: '2 月', 3: '3 月', 4: '4 月', 5: '5 月', 6: '6 月', 7: '7 月', 8: '8 月', 9: '9 月', 10: '10 月', 11: '11 月', 12: '12 月' },
+      noneAheadFirm: '暂无已安排的接待日；区里安排后会在这里显示，届时即可报名',
+      signedUpTopic: '议题：{topic}',
+      alreadySignedUp: '贵企业已报名该接待日，不能重复报名',
     },
     kpi: {
       from: '开始日期',
