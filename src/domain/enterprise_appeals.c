@@ -531,12 +531,15 @@ int pj_ent_appeal_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
     int64_t org, town;
     scope_where(c, &org, &town);
     /* open ones first, newest first among them, then the closed ones newest first: by
-     * (closed, received_at desc, id desc); the cursor is the last appeal's id, the page
-     * continues after that appeal's key */
+     * (closed, received_at desc, id desc). The cursor holds the last appeal's id and the group
+     * it was listed in (closed: + CLOSED_BIT), so a page continues where the last one ended
+     * even when that appeal was closed or reopened meanwhile */
+    const int64_t CLOSED_BIT = INT64_C(1) << 40;
+    int64_t cur_id = f->cursor & (CLOSED_BIT - 1), cur_closed = f->cursor >= CLOSED_BIT;
     pj_stmt *s = pj_db_prepare(
         c->db,
-        "SELECT id FROM ent_appeals WHERE (? = 0 OR (state = 'closed', -received_at, -id) >"
-        " (SELECT state = 'closed', -received_at, -id FROM ent_appeals WHERE id = ?))"
+        "SELECT id, state = 'closed' FROM ent_appeals WHERE (? = 0 OR (state = 'closed',"
+        " -received_at, -id) > (?, (SELECT -received_at FROM ent_appeals WHERE id = ?), -?))"
         " AND (? = 0 OR org_id = ?)"
         " AND (? = 0 OR township_id = ?) AND (? = 0 OR org_id = ?) AND (? = 0 OR department_id = ?)"
         " AND (? IS NULL OR state = ?) AND (? IS NULL OR category = ?) AND (? IS NULL OR channel = "
@@ -547,7 +550,9 @@ int pj_ent_appeal_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
     if (!s) return -1;
     int i = 1;
     pj_stmt_int(s, i++, f->cursor);
-    pj_stmt_int(s, i++, f->cursor);
+    pj_stmt_int(s, i++, cur_closed);
+    pj_stmt_int(s, i++, cur_id);
+    pj_stmt_int(s, i++, cur_id);
     pj_stmt_int(s, i++, org);
     pj_stmt_int(s, i++, org);
     pj_stmt_int(s, i++, town);
@@ -566,11 +571,16 @@ int pj_ent_appeal_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
     pj_stmt_int(s, i++, pj_now());
     pj_stmt_int(s, i++, f->limit + 1);
     int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(f->limit + 1));
-    int n = 0, rc;
-    while ((rc = pj_stmt_step(s, err)) == 1) ids[n++] = pj_col_int(s, 0);
+    int n = 0, rc, last_closed = 0;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        if (n < f->limit) last_closed = (int)pj_col_int(s, 1);
+        ids[n++] = pj_col_int(s, 0);
+    }
     pj_stmt_done(s);
     if (rc < 0) return -1;
-    return pj_render_page(c, ids, n, f->limit, appeal_render, w, err);
+    int shown = n > f->limit ? f->limit : n;
+    int64_t next = shown ? ids[shown - 1] + (last_closed ? CLOSED_BIT : 0) : 0;
+    return pj_render_page_at(c, ids, n, f->limit, next, appeal_render, w, err);
 }
 
 static int add_event(pj_ctx *c, int64_t id, const char *action, const char *from, const char *to,

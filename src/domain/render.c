@@ -60,6 +60,13 @@ int pj_render_commit(pj_ctx *c, const char *action, const char *entity, int64_t 
 int pj_render_page(pj_ctx *c, const int64_t *ids, int n, int limit, pj_render_fn fn, pj_jw *w,
                    pj_err *err)
 {
+    int shown = n > limit ? limit : n;
+    return pj_render_page_at(c, ids, n, limit, shown > 0 ? ids[shown - 1] : 0, fn, w, err);
+}
+
+int pj_render_page_at(pj_ctx *c, const int64_t *ids, int n, int limit, int64_t cursor,
+                      pj_render_fn fn, pj_jw *w, pj_err *err)
+{
     pj_jw_obj(w);
     pj_jw_key(w, "items");
     pj_jw_arr(w);
@@ -69,7 +76,7 @@ int pj_render_page(pj_ctx *c, const int64_t *ids, int n, int limit, pj_render_fn
     pj_jw_arr_end(w);
     if (n > limit && shown > 0) {
         char cur[24];
-        snprintf(cur, sizeof cur, "%lld", (long long)ids[shown - 1]);
+        snprintf(cur, sizeof cur, "%lld", (long long)cursor);
         pj_jw_kstr(w, "next_cursor", cur);
     } else {
         pj_jw_knull(w, "next_cursor");

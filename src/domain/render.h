@@ -22,6 +22,10 @@ int pj_render_commit(pj_ctx *c, const char *action, const char *entity, int64_t 
 /* Writes {"items":[fn(ids[0]) …],"next_cursor":…}; n may be limit+1 (then there is more). */
 int pj_render_page(pj_ctx *c, const int64_t *ids, int n, int limit, pj_render_fn fn, pj_jw *w,
                    pj_err *err);
+/* pj_render_page with the next page's cursor given (for a list whose order depends on more
+ * than the id): next_cursor is the text of `cursor` when there is a next page. */
+int pj_render_page_at(pj_ctx *c, const int64_t *ids, int n, int limit, int64_t cursor,
+                      pj_render_fn fn, pj_jw *w, pj_err *err);
 /* Steps s (bound, selecting ids in column 0, with LIMIT limit + 1), then writes the page as
  * pj_render_page does, all in one read transaction (a no-op inside a transaction already
  * open). s is done afterwards. */

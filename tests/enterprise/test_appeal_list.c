@@ -153,3 +153,51 @@ TEST(enterprise_appeal_events_and_ratings_name_the_department)
     json_decref(o);
     th_stop(&s);
 }
+
+/* The next page continues where the last one ended even when the appeal it ended with was
+ * closed meanwhile: the open appeals after it are not skipped (the cursor keeps the group the
+ * appeal was listed in). */
+TEST(enterprise_appeal_list_page_survives_a_closing)
+{
+    th_server s;
+    th_start(&s, 1);
+    pj_err err = {0};
+    th_ctx t;
+    th_ctx_open(&s, &t, "demo", PJ_ROLE_ADMIN);
+    if (pj_enterprise_demo(&t.c, 7, &err)) t_fail(__FILE__, __LINE__, "demo: %s", err.message);
+    th_ctx_close(&t);
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_sql_exec(&s, "UPDATE ent_appeals SET state = 'in_progress' WHERE id % 97 = 0");
+    long long open = th_sql_int(&s, "SELECT COUNT(*) FROM ent_appeals WHERE state <> 'closed'");
+    CHECK(open > 6);
+    json_t *o;
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/appeals?limit=3", off, NULL, &o), 200);
+    json_t *items = json_object_get(o, "items");
+    long long seen = (long long)json_array_size(items);
+    long long last = th_int(json_array_get(items, 2), "id");
+    char path[128], sql[128];
+    snprintf(path, sizeof path, "/api/v1/enterprise/appeals?limit=500&cursor=%s",
+             json_string_value(json_object_get(o, "next_cursor")));
+    json_decref(o);
+    /* the page's last appeal closed before the next page is asked for */
+    snprintf(sql, sizeof sql, "UPDATE ent_appeals SET state = 'closed' WHERE id = %lld", last);
+    th_sql_exec(&s, sql);
+    long long open_after = 0;
+    for (;;) {
+        CHECK_INT(th_call(&s, "GET", path, off, NULL, &o), 200);
+        items = json_object_get(o, "items");
+        for (size_t i = 0; i < json_array_size(items); i++)
+            open_after += strcmp(th_str(json_array_get(items, i), "state"), "closed") != 0;
+        json_t *next = json_object_get(o, "next_cursor");
+        if (!json_is_string(next)) {
+            json_decref(o);
+            break;
+        }
+        snprintf(path, sizeof path, "/api/v1/enterprise/appeals?limit=500&cursor=%s",
+                 json_string_value(next));
+        json_decref(o);
+    }
+    CHECK_INT(seen + open_after, open);
+    th_stop(&s);
+}
