@@ -182,6 +182,17 @@ int ent_load_visible(pj_ctx *c, int64_t org_id, pj_rule_rec *rec, pj_err *err)
     return ent_can_see(c, org_id, town, "enterprise", org_id, err);
 }
 
+void ent_rule_tree(pj_ctx *c, pj_jw *w, const char *cond)
+{
+    pj_rule *r;
+    pj_err e2 = {0};
+    pj_jw_key(w, "conditions_tree");
+    if (!cond || pj_rule_compile(c->arena, cond, "conditions", &r, &e2))
+        pj_jw_null(w);
+    else
+        pj_rule_tree_json(w, r);
+}
+
 char *ent_json_text(pj_ctx *c, json_t *v)
 {
     char *t = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);

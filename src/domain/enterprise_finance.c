@@ -41,7 +41,8 @@ int64_t ent_bank_of(pj_ctx *c)
 
 /* ---- products ---- */
 
-static int product_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+/* tree: with the rule's structured form (for readers; audit rows keep the text only) */
+static int product_render_as(pj_ctx *c, int64_t id, pj_jw *w, int tree, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT p.id, p.bank_id, o.name, p.name, p.min_fen, p.max_fen,"
@@ -66,6 +67,7 @@ static int product_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_jw_knum(w, "rate_pct", pj_col_double(s, 6));
     pj_jw_kint(w, "term_months", pj_col_int(s, 7));
     pj_render_text(w, "conditions", s, 8);
+    if (tree) ent_rule_tree(c, w, pj_col_text(s, 8));
     pj_render_text(w, "source", s, 9);
     pj_jw_kint(w, "version", pj_col_int(s, 10));
     pj_jw_obj_end(w);
@@ -73,9 +75,19 @@ static int product_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     return 0;
 }
 
+static int product_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return product_render_as(c, id, w, 0, err);
+}
+
+static int product_read(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return product_render_as(c, id, w, 1, err);
+}
+
 int pj_ent_product_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    return product_render(c, id, w, err);
+    return product_read(c, id, w, err);
 }
 
 int pj_ent_product_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
@@ -89,7 +101,7 @@ int pj_ent_product_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err
     pj_stmt_int(s, 2, f->bank_id);
     pj_stmt_int(s, 3, f->bank_id);
     pj_stmt_int(s, 4, f->limit + 1);
-    return pj_render_query_page(c, s, f->limit, product_render, w, err);
+    return pj_render_query_page(c, s, f->limit, product_read, w, err);
 }
 
 static int product_save(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
@@ -352,6 +364,7 @@ static void explain_json(pj_ctx *c, pj_jw *w, const char *cond, int64_t org)
         pj_jw_kstr(w, "value", vn[cl[i].value]);
         pj_jw_kbool(w, "negated", cl[i].negated);
         pj_jw_kstr(w, "effect", vn[cl[i].effect]);
+        pj_rule_clause_form_json(w, &cl[i]);
         pj_jw_obj_end(w);
     }
     pj_jw_arr_end(w);

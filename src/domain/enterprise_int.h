@@ -31,6 +31,9 @@ int ent_load_rec(pj_ctx *c, int64_t org_id, pj_rule_rec *rec, pj_err *err);
 /* ent_load_rec for an enterprise the caller may see (ent_can_see): 404 for one outside their
  * scope, so its figures cannot be read through the rules either. */
 int ent_load_visible(pj_ctx *c, int64_t org_id, pj_rule_rec *rec, pj_err *err);
+/* Writes "conditions_tree": the rule `cond` as a tree of connectives and clauses (field, op,
+ * values; pj_rule_tree_json), null when it does not parse. For readers only, not audit rows. */
+void ent_rule_tree(pj_ctx *c, pj_jw *w, const char *cond);
 /* A JSON array of strings/ints from the body, as compact text (arena). */
 char *ent_json_text(pj_ctx *c, json_t *v);
 /* Matches every policy to every enterprise (inside the caller's transaction). */

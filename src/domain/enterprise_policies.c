@@ -172,6 +172,7 @@ static void clauses_json(pj_jw *w, pj_rule *r, const pj_rule_rec *rec)
         pj_jw_obj(w);
         pj_jw_kstr(w, "text", cl[i].text);
         pj_jw_kint(w, "column", cl[i].col);
+        pj_rule_clause_form_json(w, &cl[i]);
         if (rec) {
             /* value: the clause's own truth; under `not`, effect is what it counts as */
             pj_jw_kstr(w, "value",
@@ -380,7 +381,8 @@ static int rematch_org(pj_ctx *c, int64_t org, pj_err *err)
 
 /* ---- policies ---- */
 
-static int policy_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+/* tree: with the rule's structured form (for readers; audit rows keep the text only) */
+static int policy_render_as(pj_ctx *c, int64_t id, pj_jw *w, int tree, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT id, title, issuer, issued_on, valid_from, valid_until,"
@@ -413,6 +415,7 @@ static int policy_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     }
     pj_render_text(w, "benefit", s, 6);
     pj_render_text(w, "conditions", s, 7);
+    if (tree) ent_rule_tree(c, w, pj_col_text(s, 7));
     pj_render_text(w, "source", s, 8);
     pj_jw_kint(w, "version", pj_col_int(s, 9));
     if (c->actor.role != PJ_ROLE_ENTERPRISE) pj_jw_kint(w, "eligible_count", pj_col_int(s, 10));
@@ -445,9 +448,19 @@ static int policy_visible(pj_ctx *c, int64_t id, pj_err *err)
     return rc < 0 ? -1 : rc ? 0 : ent_not_found(err, "policy", id);
 }
 
+static int policy_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return policy_render_as(c, id, w, 0, err);
+}
+
+static int policy_read(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return policy_render_as(c, id, w, 1, err);
+}
+
 int pj_ent_policy_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    return policy_visible(c, id, err) ? -1 : policy_render(c, id, w, err);
+    return policy_visible(c, id, err) ? -1 : policy_read(c, id, w, err);
 }
 
 int pj_ent_policy_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
@@ -482,7 +495,7 @@ int pj_ent_policy_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
     while ((rc = pj_stmt_step(s, err)) == 1) ids[n++] = pj_col_int(s, 0);
     pj_stmt_done(s);
     if (rc < 0) return -1;
-    return pj_render_page(c, ids, n, f->limit, policy_render, w, err);
+    return pj_render_page(c, ids, n, f->limit, policy_read, w, err);
 }
 
 static const char *const policy_fields[] = {"title",      "issuer",      "issued_on",

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/json.h"
 #include "core/util.h"
 
 #include "core/banned.h"
@@ -658,6 +659,89 @@ static void leaf_negations(const pj_rule *r, int i, int parity, int *neg)
         for (int k = n->kid; k >= 0; k = r->n[k].next) leaf_negations(r, k, parity, neg);
 }
 
+static const double one = 1;
+
+static const char *op_name(int op)
+{
+    static const char *const names[] = {"==", "!=", "<", "<=", ">", ">="};
+    return op >= T_EQ && op <= T_GE ? names[op - T_EQ] : "==";
+}
+
+/* the structured form of leaf n */
+static void leaf_form(const pj_rule *r, const node *n, pj_rule_clause *c)
+{
+    c->attr = n->kind == N_CONST ? -1 : n->attr;
+    c->strs = NULL;
+    switch (n->kind) {
+    case N_CONST:
+        c->op = "const";
+        c->nvals = 1;
+        c->nums = &n->num;
+        break;
+    case N_BOOL:
+        c->op = "==";
+        c->nvals = 1;
+        c->nums = &one;
+        break;
+    case N_IN:
+        c->op = n->neg ? "not_in" : "in";
+        c->nvals = n->nlist;
+        c->nums = r->nums + n->list;
+        if (pj_rule_attrs[n->attr].type == PJ_RT_STR) c->strs = r->strs + n->list;
+        break;
+    default: /* N_CMP */
+        c->op = op_name(n->op);
+        c->nvals = 1;
+        c->nums = &n->num;
+        if (pj_rule_attrs[n->attr].type == PJ_RT_STR) c->strs = &n->str;
+    }
+}
+
+void pj_rule_clause_form_json(pj_jw *w, const pj_rule_clause *c)
+{
+    if (c->attr < 0)
+        pj_jw_knull(w, "field");
+    else
+        pj_jw_kstr(w, "field", pj_rule_attrs[c->attr].name);
+    pj_jw_kstr(w, "op", c->op);
+    pj_jw_key(w, "values");
+    pj_jw_arr(w);
+    int boolean = c->attr < 0 || pj_rule_attrs[c->attr].type == PJ_RT_BOOL;
+    for (int k = 0; k < c->nvals; k++) {
+        if (c->strs)
+            pj_jw_str(w, c->strs[k]);
+        else if (boolean)
+            pj_jw_bool(w, c->nums[k] != 0);
+        else
+            pj_jw_num(w, c->nums[k]);
+    }
+    pj_jw_arr_end(w);
+}
+
+static void tree_json(pj_jw *w, const pj_rule *r, int i)
+{
+    const node *n = &r->n[i];
+    pj_jw_obj(w);
+    if (n->leaf >= 0) {
+        pj_rule_clause c;
+        memset(&c, 0, sizeof c);
+        leaf_form(r, n, &c);
+        pj_rule_clause_form_json(w, &c);
+    } else {
+        pj_jw_kstr(w, "op", n->kind == N_AND ? "and" : n->kind == N_OR ? "or" : "not");
+        pj_jw_key(w, "args");
+        pj_jw_arr(w);
+        for (int k = n->kid; k >= 0; k = n->kind == N_NOT ? -1 : r->n[k].next) tree_json(w, r, k);
+        pj_jw_arr_end(w);
+    }
+    pj_jw_obj_end(w);
+}
+
+void pj_rule_tree_json(pj_jw *w, const pj_rule *r)
+{
+    tree_json(w, r, r->root);
+}
+
 int pj_rule_explain(const pj_rule *r, const pj_rule_rec *rec, pj_rule_clause *out)
 {
     int neg[PJ_RULE_MAX_NODES] = {0};
@@ -673,6 +757,7 @@ int pj_rule_explain(const pj_rule *r, const pj_rule_rec *rec, pj_rule_clause *ou
         c->value = leafv[n->leaf];
         c->negated = neg[n->leaf];
         c->effect = c->negated && c->value != PJ_RULE_UNKNOWN ? !c->value : c->value;
+        leaf_form(r, n, c);
         /* decisive: with this clause's outcome inverted (an unknown one taken as true), does
          * the rule's qualification change? */
         int dummy[PJ_RULE_MAX_NODES];

@@ -82,12 +82,29 @@ typedef struct pj_rule_clause {
      * as the opposite of its own value (effect) */
     int negated;
     int effect; /* PJ_RULE_*: value after the enclosing `not`s */
+    /* The clause's structured form, so a reader can word it in its own language: attr is
+     * PJ_RA_* (-1 for a constant true/false); op one of "==" "!=" "<" "<=" ">" ">=" "in"
+     * "not_in" (a bare bool attribute reads as "==" true; a constant as "const"); nvals values
+     * in nums (numbers; 0/1 for bools and constants) or, for text attributes, strs. All borrowed
+     * from the rule. */
+    int attr;
+    const char *op;
+    int nvals;
+    const double *nums;
+    const char *const *strs;
 } pj_rule_clause;
 
 /* Number of leaf clauses. */
 int pj_rule_nclauses(const pj_rule *r);
 /* Evaluates r on rec and fills out[0..n) (n = pj_rule_nclauses). Returns the rule's value. */
 int pj_rule_explain(const pj_rule *r, const pj_rule_rec *rec, pj_rule_clause *out);
+/* Writes the structured form of one clause (from pj_rule_explain) as the keys "field" (null for
+ * a constant), "op" and "values" of the JSON object being written. */
+struct pj_jw;
+void pj_rule_clause_form_json(struct pj_jw *w, const pj_rule_clause *c);
+/* Writes the whole rule as a tree: {"op":"and"|"or"|"not","args":[…]} for the connectives,
+ * {"field","op","values"} for each clause (as above). */
+void pj_rule_tree_json(struct pj_jw *w, const pj_rule *r);
 /* Bit i set when the rule names attribute i. */
 unsigned pj_rule_attrs_used(const pj_rule *r);
 
