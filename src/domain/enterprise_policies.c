@@ -36,19 +36,25 @@ static const char *const credits[] = {"A", "B", "C", "D", NULL};
 
 /* ---- profiles ---- */
 
-static int profile_render(pj_ctx *c, int64_t org, pj_jw *w, pj_err *err)
+/* named: with the firm's name (for readers; audit rows keep the attributes only) */
+static int profile_render_as(pj_ctx *c, int64_t org, pj_jw *w, int named, pj_err *err)
 {
     pj_rule_rec r;
     if (ent_load_rec(c, org, &r, err)) return -1;
-    pj_stmt *s = pj_db_prepare(c->db, "SELECT version FROM ent_profiles WHERE org_id = ?", err);
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT (SELECT version FROM ent_profiles WHERE org_id = o.id),"
+                               " o.name FROM organisations o WHERE o.id = ?",
+                               err);
     if (!s) return -1;
     pj_stmt_int(s, 1, org);
     int rc = pj_stmt_step(s, err);
     int64_t v = rc == 1 ? pj_col_int(s, 0) : 0;
+    char *name = rc == 1 ? pj_arena_strdup(c->arena, pj_col_text(s, 1)) : NULL;
     pj_stmt_done(s);
     if (rc < 0) return -1;
     pj_jw_obj(w);
     pj_jw_kint(w, "organisation_id", org);
+    if (named) pj_jw_kstr(w, "name", name);
     for (int i = 0; i < PJ_RA_COUNT; i++) {
         const char *k = pj_rule_attrs[i].name;
         if (!r.known[i])
@@ -65,11 +71,16 @@ static int profile_render(pj_ctx *c, int64_t org, pj_jw *w, pj_err *err)
     return 0;
 }
 
+static int profile_render(pj_ctx *c, int64_t org, pj_jw *w, pj_err *err)
+{
+    return profile_render_as(c, org, w, 0, err);
+}
+
 int pj_ent_profile_get(pj_ctx *c, int64_t org, pj_jw *w, pj_err *err)
 {
     pj_rule_rec r;
     if (ent_load_visible(c, org, &r, err)) return -1;
-    return profile_render(c, org, w, err);
+    return profile_render_as(c, org, w, 1, err);
 }
 
 /* Re-evaluates every policy for one firm: matches replaced, notices for new eligibility. */

@@ -154,3 +154,33 @@ TEST(enterprise_rule_forms_in_the_api)
     json_decref(o);
     th_stop(&s);
 }
+
+/* the profile page names the firm it shows: a read carries the organisation's name (a PATCH's
+ * answer and the audit rows keep the attributes only) */
+TEST(enterprise_profile_read_names_the_firm)
+{
+    th_server s;
+    th_start(&s, 1);
+    char jd[80], view[80];
+    th_login(&s, "jd", s.demo_pw, jd);
+    th_login(&s, "viewer", s.demo_pw, view);
+    long long org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/enterprise/profiles/%lld", org);
+    json_t *o;
+    CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 200);
+    CHECK(th_str(o, "name") != NULL && strstr(th_str(o, "name"), "京东") != NULL);
+    CHECK_INT(th_int(o, "version"), 0);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", path, view, NULL, &o), 200);
+    CHECK(strstr(th_str(o, "name"), "京东") != NULL);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "PATCH", path, view, "{\"version\":0,\"employees\":3}", &o), 403);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "PATCH", path, jd, "{\"version\":0,\"employees\":30}", &o), 200);
+    CHECK(json_object_get(o, "name") == NULL);
+    CHECK_INT(th_int(o, "employees"), 30);
+    CHECK_INT(th_int(o, "version"), 1);
+    json_decref(o);
+    th_stop(&s);
+}
