@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { launch, openPage, login, shot, apiGet, choose, DEMO_PW, TABLET } from './lib.mjs';
 import { appealActions, isOverdue, pct } from '../../web/src/utils/biz.js';
+import { describeEffect } from '../../web/src/utils/rules.js';
+import zhBiz from '../../web/src/i18n/zh-CN.biz.js';
 
 let browser;
 before(async () => {
@@ -14,6 +16,12 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
+// a rule's clause as the console words it in Chinese (utils/rules.js over the message file)
+const zhT = (key, params = {}) => {
+  const v = key.split('.').reduce((o, k) => (o == null ? undefined : o[k]), zhBiz);
+  return typeof v === 'string' ? v.replace(/\{(\w+)\}/g, (_, k) => String(params[k] ?? '')) : key;
+};
+const inWords = (c) => describeEffect(c, zhT, 'zh-CN');
 const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
 async function apiPost(page, p, data) {
   const res = await page.request.post('/api/v1' + p, { data });
@@ -219,7 +227,9 @@ describe('enterprise services', { timeout: 120000 }, () => {
       assert.equal(cells[0].trim(), String(m.rank));
       assert.match(cells[1], new RegExp(m.product));
       assert.equal(cells[2].trim(), `${m.rate_pct}%`);
-      for (const h of m.explanation.held) assert.ok(cells[4].includes(h), `reason ${h}`);
+      // what held, in words (not the rule text)
+      for (const c of m.explanation.clauses.filter((x) => x.effect === 'held')) assert.ok(cells[4].includes(inWords(c)), `reason ${inWords(c)} in ${cells[4]}`);
+      assert.doesNotMatch(cells[4], /industry|employees|_wan|credit ==/);
     }
     // the bank sees nothing until the firm consents
     await rows.first().getByTestId('grant').click();
@@ -301,7 +311,7 @@ describe('enterprise services', { timeout: 120000 }, () => {
     await page.keyboard.type(org.name);
     await page.getByRole('option', { name: org.name, exact: true }).click();
     await page.getByTestId('explain-result').getByText('不符合条件').waitFor();
-    await page.getByTestId('near-miss').getByText(miss.e.near_miss[0], { exact: true }).waitFor();
+    await page.getByTestId('near-miss').getByText(inWords(miss.e.clauses.find((c) => c.decisive)), { exact: true }).waitFor();
     await shot(page, '45-ent-policy-near-miss');
 
     // the demo's last held year (its days have minutes), whatever this session scheduled before

@@ -20,6 +20,9 @@ export const ent = {
   kpis: (from, to) => get(`${E}/kpis`, { from, to }),
   kpisCsv: (from, to) => getText(`${E}/kpis`, { from, to, format: 'csv' }),
   profile: (orgId) => get(`${E}/profiles/${orgId}`),
+  updateProfile: (orgId, body) => patch(`${E}/profiles/${orgId}`, body),
+  /** parse a rule; with organisation_id, explain it for that firm */
+  ruleCheck: (conditions, organisation_id) => post(`${E}/rules/check`, { conditions, organisation_id }),
   policies: (query) => get(`${E}/policies`, query),
   policy: (id) => get(`${E}/policies/${id}`),
   policyMatches: (id, query) => get(`${E}/policies/${id}/matches`, query),

@@ -16,4 +16,7 @@ export const BIZ_PERMISSIONS = {
   // the holiday calendar (GET /enterprise/calendar: every role; POST, DELETE: the district)
   'ent.calendar': ALL,
   'ent.calendar.write': DISTRICT,
+  // the menu's 企业档案: an enterprise's own profile (officers and viewers reach a firm's from
+  // the policy and finance pages; GET/PATCH /enterprise/profiles/{id} scope it)
+  'ent.profile.own': ['enterprise'],
 };

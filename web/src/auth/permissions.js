@@ -73,7 +73,7 @@ export function can(user, perm) {
   if (!roles || !roles.includes(user.role)) return false;
   // an enterprise account of a bank (or another kind of organisation) acts on its products and
   // matches, not as an enterprise: the server refuses its appeals, needs, sign-ups and posts
-  if (perm === 'ent.act' && user.role === 'enterprise' && user.organisation_type && user.organisation_type !== 'enterprise') return false;
+  if ((perm === 'ent.act' || perm === 'ent.profile.own') && user.role === 'enterprise' && user.organisation_type && user.organisation_type !== 'enterprise') return false;
   return true;
 }
 

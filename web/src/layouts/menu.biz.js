@@ -1,5 +1,5 @@
 // Menu groups of the enterprise-service and district-development pages (see menu.js).
-import { Briefcase, Calendar, ChatLineSquare, DataLine, Tickets, Money, Connection, TrendCharts, Upload, Sunny, VideoCamera, Clock } from '@element-plus/icons-vue';
+import { Briefcase, Calendar, OfficeBuilding, ChatLineSquare, DataLine, Tickets, Money, Connection, TrendCharts, Upload, Sunny, VideoCamera, Clock } from '@element-plus/icons-vue';
 import { Present } from '@element-plus/icons-vue';
 
 export const BIZ_MENU = [
@@ -15,6 +15,7 @@ export const BIZ_MENU = [
       { key: 'ent-policies', route: 'ent-policies', label: 'ent.nav.policies', icon: Tickets, perm: 'ent.read' },
       { key: 'ent-finance', route: 'ent-finance', label: 'ent.nav.finance', icon: Money, perm: 'ent.read' },
       { key: 'ent-coop', route: 'ent-coop', label: 'ent.nav.coop', icon: Connection, perm: 'ent.read' },
+      { key: 'ent-profile-own', route: 'ent-profile-own', label: 'ent.nav.profile', icon: OfficeBuilding, perm: 'ent.profile.own' },
     ],
   },
   {

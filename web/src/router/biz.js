@@ -12,6 +12,8 @@ export const BIZ_ROUTES = [
   r('enterprise/policies', 'ent-policies', () => import('@/views/enterprise/PolicyList.vue'), 'ent.read', 'ent.nav.policies'),
   r('enterprise/policies/:id(\\d+)', 'ent-policy', () => import('@/views/enterprise/PolicyDetail.vue'), 'ent.read', 'ent.policy.detail', 'ent-policies', true),
   r('enterprise/finance', 'ent-finance', () => import('@/views/enterprise/FinanceMatching.vue'), 'ent.read', 'ent.nav.finance'),
+  r('enterprise/profile', 'ent-profile-own', () => import('@/views/enterprise/EnterpriseProfile.vue'), 'ent.profile.own', 'ent.nav.profile'),
+  r('enterprise/profiles/:id(\\d+)', 'ent-profile', () => import('@/views/enterprise/EnterpriseProfile.vue'), 'ent.read', 'ent.profile.title', 'ent-policies', true),
   r('enterprise/cooperation', 'ent-coop', () => import('@/views/enterprise/CoopBoard.vue'), 'ent.read', 'ent.nav.coop'),
   r('development', 'dev-home', null, 'dev.read', 'dev.nav.group'),
   r('development/dashboard', 'dev-dashboard', () => import('@/views/development/DistrictDashboard.vue'), 'dev.read', 'dev.nav.dashboard'),
