@@ -216,10 +216,17 @@ describe('enterprise services (4)', { timeout: 240000 }, () => {
     const town = await openPage(browser, LAPTOP);
     await login(town.page, 'jinhaihu', DEMO_PW);
     const jd = (await apiGet(town.page, '/organisations?q=' + encodeURIComponent('京东（平谷）物流'))).items[0];
-    const mine = jd.township_id === (await apiGet(town.page, '/auth/me')).township_id;
+    const townId = (await apiGet(town.page, '/auth/me')).township_id;
+    assert.notEqual(jd.township_id, townId, '京东 is not in 金海湖');
     await town.page.goto(`/enterprise/profiles/${jd.id}`);
-    if (mine) await town.page.getByTestId('profile-save').waitFor();
-    else await town.page.getByRole('alert').filter({ hasText: /不存在/ }).first().waitFor();
+    await town.page.getByRole('alert').filter({ hasText: /不存在/ }).first().waitFor();
+    assert.equal(await town.page.getByTestId('profile-form').count(), 0);
+    // a firm of its own township: read and editable
+    const own = (await apiGet(town.page, `/organisations?type=enterprise&township_id=${townId}&limit=1`)).items[0];
+    await town.page.goto(`/enterprise/profiles/${own.id}`);
+    await town.page.getByTestId('profile-title').getByText(own.name).waitFor();
+    await town.page.getByTestId('profile-save').waitFor();
+    noProblems(town.page);
     await town.context.close();
   });
 
