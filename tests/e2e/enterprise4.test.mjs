@@ -94,6 +94,7 @@ describe('enterprise services (4)', { timeout: 240000 }, () => {
     for (const c of cells) assert.doesNotMatch(c, RAW, `policy list: ${c}`);
     assert.ok(cells.some((c) => c.includes('行业：物流')), cells.join(' | '));
     assert.equal(await table.getByTestId('rule-raw').count(), 0);
+    await shot(page, 'ent4-policy-list');
     // a policy: its conditions and the explanation in words, nothing marked for a firm that qualifies
     const p = (await apiGet(page, '/enterprise/policies?limit=100')).items.find((x) => /employees >= \d+ and revenue_wan < \d+$/.test(x.conditions));
     await page.goto(`/enterprise/policies/${p.id}`);
@@ -119,6 +120,7 @@ describe('enterprise services (4)', { timeout: 240000 }, () => {
     const held = page.getByTestId('match-held');
     await held.first().waitFor();
     for (const h of await held.allInnerTexts()) assert.doesNotMatch(h, RAW, h);
+    await shot(page, 'ent4-finance-words');
     await page.getByRole('tab', { name: '金融产品' }).click();
     const products = page.getByTestId('product-table');
     await products.getByText('税易贷').waitFor();
@@ -201,6 +203,7 @@ describe('enterprise services (4)', { timeout: 240000 }, () => {
     await page.goto(`/enterprise/policies/${p.id}`);
     await page.getByTestId('rule-raw').first().waitFor();
     assert.ok((await page.getByTestId('rule-raw').first().innerText()).includes(p.conditions));
+    await shot(page, 'ent4-policy-officer');
     noProblems(page);
     await context.close();
 
