@@ -249,4 +249,26 @@ describe('enterprise services (4)', { timeout: 240000 }, () => {
     noProblems(page);
     await context.close();
   });
+
+  test('an officer reaches the firm’s profile from an appeal; the firm itself sees its name only', async () => {
+    const { context, page } = await openPage(browser, LAPTOP);
+    await login(page, 'officer', DEMO_PW);
+    const a = (await apiGet(page, '/enterprise/appeals?limit=1')).items[0];
+    await page.goto(`/enterprise/appeals/${a.id}`);
+    const link = page.getByTestId('appeal-profile');
+    await link.waitFor();
+    assert.equal((await link.innerText()).trim(), a.organisation);
+    await link.click();
+    await page.waitForURL(new RegExp(`/enterprise/profiles/${a.organisation_id}$`));
+    await page.getByTestId('profile-title').getByText(a.organisation).waitFor();
+    noProblems(page);
+    await context.close();
+    const firm = await openPage(browser, LAPTOP);
+    await login(firm.page, 'jd', DEMO_PW);
+    const own = (await apiGet(firm.page, '/enterprise/appeals?limit=1')).items[0];
+    await firm.page.goto(`/enterprise/appeals/${own.id}`);
+    await firm.page.getByText(own.title).first().waitFor();
+    assert.equal(await firm.page.getByTestId('appeal-profile').count(), 0, 'the firm has its profile in the menu');
+    await firm.context.close();
+  });
 });

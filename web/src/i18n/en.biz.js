@@ -143,7 +143,6 @@ export default {
       eligibleNo: 'Not eligible',
       clause: { held: 'held', failed: 'failed', unknown: 'unknown' },
       decisive: 'changing this alone qualifies',
-      negatedNote: '(the clause in brackets itself: {value})',
       nearMiss: 'Near miss',
       noNearMiss: 'No single clause would make it eligible',
       status: 'Status',

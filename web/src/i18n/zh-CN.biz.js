@@ -142,7 +142,6 @@ export default {
       eligibleNo: '不符合条件',
       clause: { held: '满足', failed: '不满足', unknown: '未知' },
       decisive: '改变此条即可符合',
-      negatedNote: '（括号内条件本身{value}）',
       nearMiss: '差一点',
       noNearMiss: '没有单独一条改变即可符合的条件',
       status: '状态',
