@@ -42,10 +42,17 @@ async function whole(locator, what) {
 }
 /** The el-table does not scroll sideways: every column is in view, none under the fixed one. */
 async function tableFits(table, what) {
-  const r = await table.evaluate((el) => {
-    const wrap = el.querySelector('.el-table__body-wrapper .el-scrollbar__wrap') || el.querySelector('.el-table__body-wrapper');
-    return { scroll: wrap.scrollWidth, client: wrap.clientWidth };
-  });
+  // the table lays its columns out again after a change of language or of the page's scroll
+  // bar: a real overflow stays, a passing one is gone within a couple of seconds
+  let r;
+  for (let i = 0; i < 20; i++) {
+    r = await table.evaluate((el) => {
+      const wrap = el.querySelector('.el-table__body-wrapper .el-scrollbar__wrap') || el.querySelector('.el-table__body-wrapper');
+      return { scroll: wrap.scrollWidth, client: wrap.clientWidth };
+    });
+    if (r.scroll <= r.client + 1) return;
+    await new Promise((res) => setTimeout(res, 150));
+  }
   assert.ok(r.scroll <= r.client + 1, `${what}: the table is ${r.scroll} px wide in ${r.client} px`);
 }
 
