@@ -37,7 +37,14 @@ async function apiPost(page, p, data) {
 }
 /** The element's text is not cut off ("…" or clipped): nothing wider than its box. */
 async function whole(locator, what) {
-  const cut = await locator.evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent.trim()));
+  // measured once the layout has settled (columns are laid out again after a change of
+  // language or scroll bar): a real cut stays
+  let cut = [];
+  for (let i = 0; i < 20; i++) {
+    cut = await locator.evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent.trim()));
+    if (!cut.length) return;
+    await new Promise((res) => setTimeout(res, 150));
+  }
   assert.deepEqual(cut, [], `${what}: cut off`);
 }
 /** The el-table does not scroll sideways: every column is in view, none under the fixed one. */
