@@ -544,7 +544,7 @@ static int account_render(pj_ctx *c, int64_t id, int64_t cursor, int limit, int 
     pj_stmt_int(s, 4, cur_at);
     pj_stmt_int(s, 5, cursor);
     pj_stmt_int(s, 6, limit + 1);
-    int rc, n = 0, bad = 0;
+    int rc, n = 0;
     int64_t last = 0;
     while ((rc = pj_stmt_step(s, err)) == 1 && n < limit) {
         pj_jw_obj(w);
@@ -570,7 +570,7 @@ static int account_render(pj_ctx *c, int64_t id, int64_t cursor, int limit, int 
             if (strcmp(kind, "system") && !pj_col_is_null(s, 11)) {
                 in = pj_el_in_scope(c, pj_col_int(s, 12), pj_col_int(s, 13), err);
                 if (in < 0) {
-                    bad = 1;
+                    rc = -1;
                     break;
                 }
             }
@@ -581,10 +581,6 @@ static int account_render(pj_ctx *c, int64_t id, int64_t cursor, int limit, int 
         }
         pj_jw_obj_end(w);
         n++;
-    }
-    if (bad) {
-        pj_stmt_done(s);
-        return -1;
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;

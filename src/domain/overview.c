@@ -200,22 +200,21 @@ static int overview(pj_ctx *c, const char *scenario, int64_t population, pj_jw *
     pj_jw_arr_end(w);
 
     /* live conversions under way per scenario (every scenario): the console opens on one that
-     * has some */
+     * has some. One grouped count; a scenario without any is 0 */
+    int64_t live[16] = {0};
+    s = pj_db_prepare(c->db,
+                      "SELECT scenario, COUNT(*) FROM conversions WHERE mode = 'live' AND state IN"
+                      " ('converting', 'emergency', 'restoring') GROUP BY scenario",
+                      err);
+    if (!s) return -1;
+    while ((rc = pj_stmt_step(s, err)) == 1)
+        for (int k = 0; pj_scenarios[k] && k < 16; k++)
+            if (!strcmp(pj_col_text(s, 0), pj_scenarios[k])) live[k] = pj_col_int(s, 1);
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
     pj_jw_key(w, "live_by_scenario");
     pj_jw_obj(w);
-    for (int k = 0; pj_scenarios[k]; k++) {
-        s = pj_db_prepare(c->db,
-                          "SELECT COUNT(*) FROM conversions WHERE mode = 'live' AND scenario = ?"
-                          " AND state IN ('converting', 'emergency', 'restoring')",
-                          err);
-        if (!s) return -1;
-        pj_stmt_text(s, 1, pj_scenarios[k]);
-        rc = pj_stmt_step(s, err);
-        int64_t n = rc == 1 ? pj_col_int(s, 0) : 0;
-        pj_stmt_done(s);
-        if (rc < 0) return -1;
-        pj_jw_kint(w, pj_scenarios[k], n);
-    }
+    for (int k = 0; pj_scenarios[k] && k < 16; k++) pj_jw_kint(w, pj_scenarios[k], live[k]);
     pj_jw_obj_end(w);
 
     /* newest manual per facility for this scenario: target check and drill due */
