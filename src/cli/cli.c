@@ -727,13 +727,18 @@ static const verb verbs[] = {
      "          [--from Y] [--to Y]|set --json J|revise ID --json J|\n"
      "          derive FN --code C [--region R] [--period P] [--from Y] [--to Y] [--method M]\n"
      "          [--of C] [--base P] [--by B] [--target T]|\n"
-     "          export [--code C] [--format csv|xlsx] [--out FILE]|dashboard|demo",
+     "          export [--code C] [--format csv|xlsx] [--out FILE]|dashboard|demo|\n"
+     "          targets [--code C]|target-set --json J|target-update ID --json J",
      "District indicators (统计指标): values with revision history; derive FN, where FN is\n"
      "yoy|prev|cagr|share|points|progress|rank; the dashboard; demo loads the seed's figures.\n"
-     "export writes CSV, or an XLSX workbook with --format xlsx or an --out file ending in .xlsx.",
+     "export writes CSV, or an XLSX workbook with --format xlsx or an --out file ending in .xlsx.\n"
+     "target-set {code, region?, period, value, source?, note?}: the value to reach by period\n"
+     "(more than 0; a share at most 100; a rate may be below 0); target-update corrects one\n"
+     "({value?, source?, note?}, without \"version\" the current one).",
      cli_indicator},
     {"carbon",
-     "carbon factors [--energy-type T]|factor-add --json J|energy [--period P] [--sector S]|\n"
+     "carbon factors [--energy-type T]|factor-add --json J|factor-update ID --json J|\n"
+     "       factor-delete ID [--version N] [--dry-run]|energy [--period P] [--sector S]|\n"
      "       energy-add --json J|energy-get ID|energy-update ID --json J|\n"
      "       energy-delete ID [--version N]|\n"
      "       emissions --year Y [--period P] [--by sector|organisation|energy_type]|\n"
@@ -741,7 +746,10 @@ static const verb verbs[] = {
      "Carbon: versioned emission factors, energy use, tonnes CO2e, energy per 10,000 yuan GDP.\n"
      "A use is recorded for a sector (industry, logistics, services, public, agriculture,\n"
      "residential, transport) and a period that has ended; energy-update corrects one (without\n"
-     "\"version\" in the JSON, the current one), energy-delete removes one.",
+     "\"version\" in the JSON, the current one), energy-delete removes one. A factor version\n"
+     "governs the periods from its date to the next version's: factor-add, factor-update and\n"
+     "factor-delete say in \"recomputed\" whose totals change (\"dry_run\": true in the JSON, or\n"
+     "--dry-run, only says it); a version that recorded use still needs cannot be removed.",
      cli_carbon},
     {"import", "import FILE.csv|FILE.xlsx [--dry-run]",
      "Import a statistics table (code,region,period,value,unit,source,note) from CSV or the\n"

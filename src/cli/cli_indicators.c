@@ -119,6 +119,21 @@ static int i_revise(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
     if (current_version(s, id, b, pj_ind_value_get)) return -1;
     return pj_ind_value_update(&s->ctx, id, b, w, &s->err);
 }
+static int i_targets(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_ind_target_list(&s->ctx, cli_opt(a, "code"), 0, 500, w, &s->err);
+}
+static int i_target_set(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_ind_target_create(&s->ctx, b, w, &s->err);
+}
+static int i_target_update(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    int64_t id;
+    if (pos_id(a, &id)) return cli_usage("indicator target-update ID --json J");
+    if (current_version(s, id, b, pj_ind_target_get)) return -1;
+    return pj_ind_target_update(&s->ctx, id, b, w, &s->err);
+}
 static int i_derive(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 {
     /* the function is part of the command: a missing or unknown one is a usage error */
@@ -219,11 +234,20 @@ static int i_demo(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 
 int cli_indicator(cli *a)
 {
-    static const isub subs[] = {
-        {"list", 0, i_list},        {"get", 0, i_get, 3},    {"add", 1, i_add},
-        {"values", 0, i_values},    {"set", 1, i_set},       {"revise", 1, i_revise, 3},
-        {"derive", 0, i_derive, 3}, {"export", 0, i_export}, {"dashboard", 0, i_dashboard},
-        {"demo", 0, i_demo},        {NULL, 0, NULL}};
+    static const isub subs[] = {{"list", 0, i_list},
+                                {"get", 0, i_get, 3},
+                                {"add", 1, i_add},
+                                {"values", 0, i_values},
+                                {"set", 1, i_set},
+                                {"revise", 1, i_revise, 3},
+                                {"derive", 0, i_derive, 3},
+                                {"export", 0, i_export},
+                                {"dashboard", 0, i_dashboard},
+                                {"demo", 0, i_demo},
+                                {"targets", 0, i_targets},
+                                {"target-set", 1, i_target_set},
+                                {"target-update", 1, i_target_update, 3},
+                                {NULL, 0, NULL}};
     return run(a, subs, "list");
 }
 
@@ -234,6 +258,31 @@ static int c_factors(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 static int c_factor_add(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 {
     return pj_carbon_factor_create(&s->ctx, b, w, &s->err);
+}
+static int c_factor_update(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    int64_t id;
+    if (pos_id(a, &id)) return cli_usage("carbon factor-update ID --json J");
+    if (current_version(s, id, b, pj_carbon_factor_get)) return -1;
+    return pj_carbon_factor_update(&s->ctx, id, b, w, &s->err);
+}
+/* The version (--version N, else the stored one) of the record in the ID argument. */
+static int id_version(cli *a, const char *usage, int64_t *id, int64_t *version)
+{
+    *version = 0;
+    if (pos_id(a, id)) return cli_usage(usage);
+    char msg[160];
+    snprintf(msg, sizeof msg, "%s: N is the record's version", usage);
+    if (cli_opt(a, "version") && (pj_parse_i64(cli_opt(a, "version"), version) || *version < 1))
+        return cli_usage(msg);
+    return 0;
+}
+static int c_factor_delete(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    int64_t id, version;
+    int rc = id_version(a, "carbon factor-delete ID [--version N] [--dry-run]", &id, &version);
+    if (rc) return rc;
+    return pj_carbon_factor_delete(&s->ctx, id, version, cli_opt(a, "dry-run") != NULL, w, &s->err);
 }
 static int c_energy(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 {
@@ -259,10 +308,9 @@ static int c_energy_update(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 }
 static int c_energy_delete(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 {
-    int64_t id, version = 0;
-    if (pos_id(a, &id)) return cli_usage("carbon energy-delete ID [--version N]");
-    if (cli_opt(a, "version") && (pj_parse_i64(cli_opt(a, "version"), &version) || version < 1))
-        return cli_usage("carbon energy-delete ID [--version N]: N is the record's version");
+    int64_t id, version;
+    int rc = id_version(a, "carbon energy-delete ID [--version N]", &id, &version);
+    if (rc) return rc;
     if (pj_carbon_energy_delete(&s->ctx, id, version, &s->err)) return -1;
     pj_jw_obj(w);
     pj_jw_kint(w, "deleted", id);
@@ -297,6 +345,8 @@ int cli_carbon(cli *a)
 {
     static const isub subs[] = {{"factors", 0, c_factors},
                                 {"factor-add", 1, c_factor_add},
+                                {"factor-update", 1, c_factor_update, 3},
+                                {"factor-delete", 0, c_factor_delete, 3},
                                 {"energy", 0, c_energy},
                                 {"energy-add", 1, c_energy_add},
                                 {"energy-get", 0, c_energy_get, 3},

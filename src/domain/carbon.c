@@ -1,6 +1,7 @@
 /* Carbon: emission factors (versioned), energy use, emissions and energy intensity. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/util.h"
@@ -12,7 +13,86 @@
 
 #include "core/banned.h"
 
-static int factor_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+/* Whose energy use a caller reads (issue #8's role scoping). A record of an organisation is
+ * that firm's data: the district's roles and viewers read every record; a township officer the
+ * records of its township's organisations and those recorded without one (a sector total, no
+ * single firm's); an enterprise its own organisation's only; the other roles the sector totals
+ * only. The emissions of a scoped caller are computed over what it reads, in every grouping: a
+ * sector or an energy type of a few firms, less the firm's own use, would give another firm's
+ * (the demo's logistics sector holds two). */
+typedef struct use_scope {
+    int all, totals;   /* every record; the records without an organisation */
+    int64_t org, town; /* this organisation's; this township's organisations' (-1: none) */
+    const char *name;  /* district | township | organisation | sector_totals */
+} use_scope;
+
+static const use_scope scope_all = {1, 1, -1, -1, "district"};
+
+static use_scope scope_of(const pj_ctx *c)
+{
+    use_scope u = {0, 0, -1, -1, "sector_totals"};
+    switch (c->actor.role) {
+    case PJ_ROLE_ADMIN:
+    case PJ_ROLE_DISTRICT_OFFICER:
+    case PJ_ROLE_VIEWER:
+        return scope_all;
+    case PJ_ROLE_TOWNSHIP_OFFICER:
+        u.totals = 1;
+        u.town = c->actor.township_id ? c->actor.township_id : -1;
+        u.name = "township";
+        break;
+    case PJ_ROLE_ENTERPRISE:
+        u.org = c->actor.organisation_id ? c->actor.organisation_id : -1;
+        u.name = "organisation";
+        break;
+    default:
+        u.totals = 1;
+        break;
+    }
+    return u;
+}
+
+/* The scope's condition on energy_use e: four parameters, bound by scope_bind. */
+#define SCOPE_SQL                                                                                  \
+    " AND (? = 1 OR e.organisation_id = ? OR (? = 1 AND e.organisation_id IS NULL) OR"             \
+    " e.organisation_id IN (SELECT so.id FROM organisations so WHERE so.township_id = ?))"
+
+static void scope_bind(pj_stmt *s, int first, const use_scope *u)
+{
+    pj_stmt_int(s, first, u->all);
+    pj_stmt_int(s, first + 1, u->org);
+    pj_stmt_int(s, first + 2, u->totals);
+    pj_stmt_int(s, first + 3, u->town);
+}
+
+/* What a change of the factors does to the recorded use: the records of the energy type whose
+ * emissions it moves, their periods (sorted) and whether it was a dry run. */
+typedef struct recomputed {
+    int records, nperiods, dry;
+    const char **periods;
+} recomputed;
+
+static void recomputed_write(pj_jw *w, const recomputed *r)
+{
+    pj_jw_key(w, "recomputed");
+    pj_jw_obj(w);
+    pj_jw_kint(w, "energy_records", r->records);
+    pj_jw_key(w, "periods");
+    pj_jw_arr(w);
+    for (int i = 0; i < r->nperiods; i++) pj_jw_str(w, r->periods[i]);
+    pj_jw_arr_end(w);
+    pj_jw_key(w, "years");
+    pj_jw_arr(w);
+    for (int i = 0; i < r->nperiods; i++)
+        if (!i || strncmp(r->periods[i], r->periods[i - 1], 4))
+            pj_jw_int(w, strtol(r->periods[i], NULL, 10));
+    pj_jw_arr_end(w);
+    pj_jw_obj_end(w);
+    pj_jw_kbool(w, "dry_run", r->dry);
+}
+
+/* A factor version; with r (a write's answer) what the write did to the recorded use. */
+static int factor_write(pj_ctx *c, int64_t id, const recomputed *r, pj_jw *w, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT id, energy_type, unit, kg_co2e_per_unit, kgce_per_unit,"
@@ -34,10 +114,24 @@ static int factor_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         pj_render_time(w, "created_at", pj_col_int(s, 7));
         pj_render_text(w, "created_by", s, 8);
         pj_jw_kint(w, "version", pj_col_int(s, 9));
+        if (r) recomputed_write(w, r);
         pj_jw_obj_end(w);
     }
     pj_stmt_done(s);
     return rc == 1 ? 0 : rc < 0 ? -1 : pj_fail(err, 404, "not_found", "", "no factor");
+}
+
+static int factor_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return factor_write(c, id, NULL, w, err);
+}
+
+int pj_carbon_factor_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    int started = pj_db_read_begin(c->db);
+    int rc = factor_render(c, id, w, err);
+    pj_db_read_end(c->db, started);
+    return rc;
 }
 
 int pj_carbon_factor_list(pj_ctx *c, const char *energy_type, pj_jw *w, pj_err *err)
@@ -52,21 +146,200 @@ int pj_carbon_factor_list(pj_ctx *c, const char *energy_type, pj_jw *w, pj_err *
     return pj_render_query_page(c, s, 500, factor_render, w, err);
 }
 
+/* ---- what a change of the factors does to the recorded use ---- */
+
+/* The recorded uses of one energy type, each with its emissions under the factors as they
+ * stand in the caller's transaction (ok 0: no factor covers all of its period). */
+typedef struct use_calc {
+    int64_t id;
+    const char *period;
+    double q, t, ce;
+    int ok;
+} use_calc;
+
+typedef struct use_set {
+    use_calc *u;
+    int n;
+} use_set;
+
+static int uses_calc(pj_ctx *c, const char *type, use_set *set, pj_err *err)
+{
+    for (int i = 0; i < set->n; i++) {
+        use_calc *u = &set->u[i];
+        pj_err e;
+        pj_err_clear(&e);
+        u->ok = pj_carbon_convert(c, type, u->period, u->q, &u->t, &u->ce, &e) == 0;
+        if (!u->ok && e.status >= 500) {
+            *err = e;
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int uses_load(pj_ctx *c, const char *type, use_set *set, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db, "SELECT id, period, quantity FROM energy_use WHERE energy_type = ? ORDER BY id",
+        err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, type);
+    int cap = 256, rc;
+    set->n = 0;
+    set->u = pj_arena_alloc(c->arena, sizeof *set->u * (size_t)cap);
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        if (set->n == cap) {
+            use_calc *nu = pj_arena_alloc(c->arena, sizeof *nu * (size_t)cap * 2);
+            memcpy(nu, set->u, sizeof *nu * (size_t)cap);
+            set->u = nu;
+            cap *= 2;
+        }
+        use_calc *u = &set->u[set->n++];
+        u->id = pj_col_int(s, 0);
+        u->period = pj_arena_strdup(c->arena, pj_col_text(s, 1));
+        u->q = pj_col_double(s, 2);
+    }
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : uses_calc(c, type, set, err);
+}
+
+static int by_text(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int moved(double a, double b)
+{
+    return fabs(a - b) > 1e-9 * fmax(1.0, fabs(a));
+}
+
+/* The uses of type whose emissions the change in the caller's transaction moved, from `was` (as
+ * they were before it) into *r. A use left without a factor is 409 factor_in_use at field:
+ * its period would count nothing, and the next use of the type could not be recorded. */
+static int uses_moved(pj_ctx *c, const char *type, const use_set *was, const char *doing,
+                      const char *field, recomputed *r, pj_err *err)
+{
+    use_set now = {pj_arena_alloc(c->arena, sizeof *now.u * (size_t)(was->n ? was->n : 1)), was->n};
+    memcpy(now.u, was->u, sizeof *now.u * (size_t)was->n);
+    if (uses_calc(c, type, &now, err)) return -1;
+    r->records = r->nperiods = 0;
+    r->periods = pj_arena_calloc(c->arena, (size_t)(was->n ? was->n : 1), sizeof *r->periods);
+    int bare = 0;
+    int64_t first = 0;
+    const char *first_per = "";
+    for (int i = 0; i < now.n; i++) {
+        const use_calc *a = &was->u[i], *b = &now.u[i];
+        if (!b->ok) {
+            if (!bare++) {
+                first = b->id;
+                first_per = b->period;
+            }
+            continue;
+        }
+        if (a->ok && !moved(a->t, b->t) && !moved(a->ce, b->ce)) continue;
+        r->records++;
+        int k = 0;
+        while (k < r->nperiods && strcmp(r->periods[k], b->period)) k++;
+        if (k == r->nperiods) r->periods[r->nperiods++] = b->period;
+    }
+    if (bare)
+        return pj_fail(err, 409, "factor_in_use", field,
+                       "%s would leave %d recorded use(s) of %s without a factor (energy use %lld,"
+                       " %s, the first): the factor in force for a period governs it, so a"
+                       " version must still cover every recorded period; add or correct"
+                       " another version first",
+                       doing, bare, type, (long long)first, first_per);
+    qsort(r->periods, (size_t)r->nperiods, sizeof *r->periods, by_text);
+    return 0;
+}
+
+/* The end of a factor's change inside its transaction: a dry run renders what it would do and
+ * writes nothing; otherwise the audit row (before / after), the commit and the answer. The
+ * transaction is over when it returns. */
+static int factor_finish(pj_ctx *c, const char *action, int64_t id, const char *before,
+                         const recomputed *r, pj_jw *w, pj_err *err)
+{
+    int del = !strcmp(action, "delete");
+    char *after = NULL;
+    if (r->dry) {
+        int rc = del ? 0 : factor_write(c, id, r, w, err);
+        pj_db_rollback(c->db);
+        if (rc || !del) return rc;
+    } else if ((!del && !(after = pj_render_to_string(c, id, factor_render, err))) ||
+               pj_audit_add(c, action, "emission_factor", id, before, after, err) ||
+               pj_db_commit(c->db, err)) {
+        pj_db_rollback(c->db);
+        return -1;
+    } else if (!del) {
+        return factor_write(c, id, r, w, err);
+    }
+    pj_jw_obj(w);
+    pj_jw_kint(w, "id", id);
+    pj_jw_kbool(w, "deleted", !r->dry);
+    recomputed_write(w, r);
+    pj_jw_obj_end(w);
+    return 0;
+}
+
+/* The stored factor version id (texts in the arena): 1 found, 0 none (404), -1 error. */
+typedef struct factor_row {
+    const char *type, *from, *source;
+    double co2, ce;
+    int64_t version;
+} factor_row;
+
+static int factor_load(pj_ctx *c, int64_t id, factor_row *f, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT energy_type, effective_from, source, kg_co2e_per_unit,"
+                               " kgce_per_unit, version FROM emission_factors WHERE id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) {
+        f->type = pj_arena_strdup(c->arena, pj_col_text(s, 0));
+        f->from = pj_arena_strdup(c->arena, pj_col_text(s, 1));
+        f->source = pj_arena_strdup(c->arena, pj_col_text(s, 2));
+        f->co2 = pj_col_double(s, 3);
+        f->ce = pj_col_double(s, 4);
+        f->version = pj_col_int(s, 5);
+    }
+    pj_stmt_done(s);
+    if (rc == 0) pj_fail(err, 404, "not_found", "", "no factor %lld", (long long)id);
+    return rc;
+}
+
+static int factor_version(const factor_row *f, int64_t version, pj_err *err)
+{
+    if (!version || version == f->version) return 0;
+    return pj_fail(err, 409, "version_conflict", "version",
+                   "the factor was changed by someone else (version %lld, yours %lld); reload",
+                   (long long)f->version, (long long)version);
+}
+
+static int in_dry_run(json_t *body, int *dry, pj_err *err)
+{
+    *dry = 0;
+    return pj_in_bool(body, "dry_run", 0, dry, err) < 0 ? -1 : 0;
+}
+
 int pj_carbon_factor_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
 {
     static const char *const fields[] = {
-        "energy_type", "unit", "kg_co2e_per_unit", "kgce_per_unit", "effective_from",
-        "source",      NULL};
+        "energy_type",    "unit",   "kg_co2e_per_unit", "kgce_per_unit",
+        "effective_from", "source", "dry_run",          NULL};
     const char *type, *unit, *eff, *source = "manual";
     double co2, ce;
     int64_t t;
+    recomputed r = {0};
     if (pj_ind_require_writer(c, err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_str(body, "energy_type", 1, 1, 32, &type, err) < 0 ||
         pj_in_str(body, "unit", 1, 1, 16, &unit, err) < 0 ||
         pj_in_num(body, "kg_co2e_per_unit", 1, 0, 1e6, &co2, err) < 0 ||
         pj_in_num(body, "kgce_per_unit", 1, 0, 1e6, &ce, err) < 0 ||
         pj_in_str(body, "effective_from", 1, 10, 10, &eff, err) < 0 ||
-        pj_in_str(body, "source", 0, 1, 128, &source, err) < 0)
+        pj_in_str(body, "source", 0, 1, 128, &source, err) < 0 || in_dry_run(body, &r.dry, err))
         return -1;
     if (!pj_ind_code_ok(type))
         return pj_fail(err, 422, "invalid_value", "energy_type", "energy_type is a-z, 0-9, _");
@@ -85,6 +358,9 @@ int pj_carbon_factor_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         pj_fail(err, 422, "unit_mismatch", "unit", "%s is measured in another unit", type);
         goto fail;
     }
+    /* a version dated before recorded periods governs them from its date: their totals follow */
+    use_set was;
+    if (uses_load(c, type, &was, err)) goto fail;
     s = pj_db_prepare(c->db,
                       "INSERT INTO emission_factors (energy_type, unit, kg_co2e_per_unit,"
                       " kgce_per_unit, effective_from, source, created_at, created_by) VALUES (?,"
@@ -104,13 +380,97 @@ int pj_carbon_factor_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     pj_stmt_done(s);
     if (rc != 1) {
         if (err && err->status == 409)
-            pj_fail(err, 409, "conflict", "effective_from", "%s already has a factor from %s", type,
-                    eff);
+            pj_fail(err, 409, "conflict", "effective_from",
+                    "%s already has a factor from %s: correct that version instead", type, eff);
         goto fail;
     }
-    if (pj_render_commit(c, "create", "emission_factor", id, NULL, factor_render, w, err))
+    if (uses_moved(c, type, &was, "this version", "effective_from", &r, err)) goto fail;
+    return factor_finish(c, "create", id, NULL, &r, w, err);
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_carbon_factor_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {
+        "version", "kg_co2e_per_unit", "kgce_per_unit", "effective_from", "source", "dry_run",
+        NULL};
+    int64_t version, t;
+    double co2 = 0, ce = 0;
+    const char *eff = NULL, *source = NULL;
+    int has_co2, has_ce;
+    recomputed r = {0};
+    if (pj_ind_require_writer(c, err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
+        (has_co2 = pj_in_num(body, "kg_co2e_per_unit", 0, 0, 1e6, &co2, err)) < 0 ||
+        (has_ce = pj_in_num(body, "kgce_per_unit", 0, 0, 1e6, &ce, err)) < 0 ||
+        pj_in_str(body, "effective_from", 0, 10, 10, &eff, err) < 0 ||
+        pj_in_str(body, "source", 0, 1, 128, &source, err) < 0 || in_dry_run(body, &r.dry, err))
+        return -1;
+    if (eff && pj_time_parse(eff, &t))
+        return pj_fail(err, 422, "invalid_value", "effective_from", "effective_from is YYYY-MM-DD");
+    if (pj_db_begin(c->db, err)) return -1;
+    factor_row f;
+    use_set was;
+    char *before;
+    if (factor_load(c, id, &f, err) != 1 || factor_version(&f, version, err)) goto fail;
+    if (!has_co2) co2 = f.co2;
+    if (!has_ce) ce = f.ce;
+    if (!eff) eff = f.from;
+    if (!source) source = f.source;
+    if (co2 == f.co2 && ce == f.ce && !strcmp(eff, f.from) && !strcmp(source, f.source)) {
+        pj_db_rollback(c->db); /* nothing changed: no write, no audit row */
+        return factor_write(c, id, &r, w, err);
+    }
+    if (!(before = pj_render_to_string(c, id, factor_render, err)) ||
+        uses_load(c, f.type, &was, err))
         goto fail;
-    return 0;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "UPDATE emission_factors SET kg_co2e_per_unit = ?, kgce_per_unit ="
+                               " ?, effective_from = ?, source = ?, version = version + 1 WHERE"
+                               " id = ?",
+                               err);
+    if (!s) goto fail;
+    pj_stmt_double(s, 1, co2);
+    pj_stmt_double(s, 2, ce);
+    pj_stmt_text(s, 3, eff);
+    pj_stmt_text(s, 4, source);
+    pj_stmt_int(s, 5, id);
+    int rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    if (rc < 0) {
+        if (err && err->status == 409)
+            pj_fail(err, 409, "conflict", "effective_from", "%s already has a factor from %s",
+                    f.type, eff);
+        goto fail;
+    }
+    if (uses_moved(c, f.type, &was, "this change", "effective_from", &r, err)) goto fail;
+    return factor_finish(c, "update", id, before, &r, w, err);
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_carbon_factor_delete(pj_ctx *c, int64_t id, int64_t version, int dry_run, pj_jw *w,
+                            pj_err *err)
+{
+    recomputed r = {.dry = dry_run};
+    if (pj_ind_require_writer(c, err) || pj_db_begin(c->db, err)) return -1;
+    factor_row f;
+    use_set was;
+    char *before;
+    if (factor_load(c, id, &f, err) != 1 || factor_version(&f, version, err) ||
+        !(before = pj_render_to_string(c, id, factor_render, err)) ||
+        uses_load(c, f.type, &was, err))
+        goto fail;
+    pj_stmt *s = pj_db_prepare(c->db, "DELETE FROM emission_factors WHERE id = ?", err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    if (rc < 0 || uses_moved(c, f.type, &was, "removing this version", "", &r, err)) goto fail;
+    return factor_finish(c, "delete", id, before, &r, w, err);
 fail:
     pj_db_rollback(c->db);
     return -1;
@@ -240,11 +600,12 @@ int pj_carbon_energy_list(pj_ctx *c, const char *period, int64_t org, const char
                           int64_t cursor, int limit, pj_jw *w, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT id FROM energy_use WHERE id > ? AND (? IS NULL OR period ="
-                               " ?) AND (? = 0 OR organisation_id = ?) AND (? IS NULL OR sector ="
-                               " ?) ORDER BY id LIMIT ?",
+                               "SELECT e.id FROM energy_use e WHERE e.id > ? AND (? IS NULL OR"
+                               " e.period = ?) AND (? = 0 OR e.organisation_id = ?) AND (? IS NULL"
+                               " OR e.sector = ?)" SCOPE_SQL " ORDER BY e.id LIMIT ?",
                                err);
     if (!s) return -1;
+    use_scope u = scope_of(c);
     pj_stmt_int(s, 1, cursor);
     pj_stmt_text(s, 2, period);
     pj_stmt_text(s, 3, period);
@@ -252,7 +613,8 @@ int pj_carbon_energy_list(pj_ctx *c, const char *period, int64_t org, const char
     pj_stmt_int(s, 5, org);
     pj_stmt_text(s, 6, sector);
     pj_stmt_text(s, 7, sector);
-    pj_stmt_int(s, 8, limit + 1);
+    scope_bind(s, 8, &u);
+    pj_stmt_int(s, 12, limit + 1);
     return pj_render_query_page(c, s, limit, energy_render, w, err);
 }
 
@@ -366,7 +728,18 @@ static int parse_period(const char *per, pj_period *p, pj_err *err)
 int pj_carbon_energy_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
     int started = pj_db_read_begin(c->db);
-    int rc = energy_render(c, id, w, err);
+    /* a record outside the caller's scope is not there for them: the same 404 */
+    use_scope u = scope_of(c);
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT 1 FROM energy_use e WHERE e.id = ?" SCOPE_SQL, err);
+    int rc = s ? 0 : -1;
+    if (s) {
+        pj_stmt_int(s, 1, id);
+        scope_bind(s, 2, &u);
+        rc = pj_stmt_step(s, err);
+        pj_stmt_done(s);
+    }
+    if (rc == 0) rc = pj_fail(err, 404, "not_found", "", "no energy use %lld", (long long)id);
+    if (rc == 1) rc = energy_render(c, id, w, err);
     pj_db_read_end(c->db, started);
     return rc;
 }
@@ -551,8 +924,9 @@ fail:
 
 #define MAX_GROUPS 500
 
-int pj_carbon_emissions(pj_ctx *c, int year, const char *period, const char *by, pj_jw *w,
-                        pj_err *err)
+/* The emissions over the records of scope u (pj_carbon_emissions: the caller's). */
+static int emissions(pj_ctx *c, int year, const char *period, const char *by, const use_scope *sc,
+                     pj_jw *w, pj_err *err)
 {
     static const char *const bys[] = {"sector", "organisation", "energy_type", NULL};
     int k = -1;
@@ -577,10 +951,11 @@ int pj_carbon_emissions(pj_ctx *c, int year, const char *period, const char *by,
                                "SELECT e.sector, COALESCE(o.name, ''), e.energy_type, e.period,"
                                " e.quantity, e.id, COALESCE(e.organisation_id, 0) FROM energy_use"
                                " e LEFT JOIN organisations o ON o.id = e.organisation_id WHERE"
-                               " e.year = ? ORDER BY e.id",
+                               " e.year = ?" SCOPE_SQL " ORDER BY e.id",
                                err);
     if (!s) return -1;
     pj_stmt_int(s, 1, year);
+    scope_bind(s, 2, sc);
     /* a period's emissions: the uses recorded for it or for periods inside it (2024Q1 counts
      * 2024Q1, 2024-01 … 2024-03); a use of a longer period that holds it (2024, 2024H1) cannot
      * be split and is counted as left out, so that the total is not read as complete */
@@ -654,6 +1029,7 @@ int pj_carbon_emissions(pj_ctx *c, int year, const char *period, const char *by,
     else
         pj_jw_knull(w, "period");
     pj_jw_kstr(w, "by", bys[k]);
+    pj_jw_kstr(w, "scope", sc->name);
     pj_jw_kint(w, "rows", rows);
     pj_jw_kint(w, "rows_left_out", left_out);
     pj_jw_knum(w, "total_t_co2e", tot);
@@ -685,6 +1061,13 @@ int pj_carbon_emissions(pj_ctx *c, int year, const char *period, const char *by,
 fail:
     pj_db_read_end(c->db, started);
     return -1;
+}
+
+int pj_carbon_emissions(pj_ctx *c, int year, const char *period, const char *by, pj_jw *w,
+                        pj_err *err)
+{
+    use_scope u = scope_of(c);
+    return emissions(c, year, period, by, &u, w, err);
 }
 
 /* One value of an indicator for region and year: 1 found (*v, *id), 0 none, -1 error. */
@@ -735,7 +1118,8 @@ static int year_energy_load(pj_ctx *c, const char *region, int year, year_energy
     pj_buf_init(&b, 1 << 20);
     pj_jw tw;
     pj_jw_init(&tw, &b);
-    rc = pj_carbon_emissions(c, year, NULL, "sector", &tw, err);
+    /* the district's total whoever asks: it names no firm, and the dashboard is the same for all */
+    rc = emissions(c, year, NULL, "sector", &scope_all, &tw, err);
     if (rc == 0) {
         json_t *o = json_loadb(b.data, b.len, 0, NULL);
         y->use = json_number_value(json_object_get(o, "total_tce"));
@@ -781,8 +1165,8 @@ static int intensity_case(const year_energy *y1, const year_energy *y0, int *ind
     return INT_OK;
 }
 
-static void intensity_write(pj_jw *w, const char *region, int year, const year_energy *y1,
-                            const year_energy *y0, int ind, int listed)
+static int intensity_write(pj_ctx *c, pj_jw *w, const char *region, int year, const year_energy *y1,
+                           const year_energy *y0, int ind, int listed, pj_err *err)
 {
     double e1 = ind ? y1->ind : y1->use, e0 = ind ? y0->ind : y0->use;
     double i1 = e1 / y1->gdp, i0 = e0 / y0->gdp;
@@ -798,13 +1182,14 @@ static void intensity_write(pj_jw *w, const char *region, int year, const year_e
     pj_jw_kstr(w, "energy_from", ind ? "indicator energy_consumption" : "sum of energy use");
     pj_jw_knum(w, "energy_tce", e1);
     pj_jw_knum(w, "previous_energy_tce", e0);
-    pj_jw_key(w, "sources");
-    pj_jw_arr(w);
-    int64_t all[4] = {y1->gdp_id, ind ? y1->ind_id : 0, y0->gdp_id, ind ? y0->ind_id : 0};
+    /* the value rows, as every figure gives them (the recorded use is no indicator value) */
+    int64_t all[4] = {y1->gdp_id, ind ? y1->ind_id : 0, y0->gdp_id, ind ? y0->ind_id : 0}, ids[4];
+    int n = 0;
     for (int i = 0; i < 4; i++)
-        if (all[i]) pj_jw_int(w, all[i]);
-    pj_jw_arr_end(w);
+        if (all[i]) ids[n++] = all[i];
+    if (pj_ind_write_sources(c, ids, n, w, err)) return -1;
     pj_jw_obj_end(w);
+    return 0;
 }
 
 /* The year whose energy_consumption would make year and year − 1 compare. */
@@ -817,25 +1202,24 @@ int pj_carbon_intensity(pj_ctx *c, const char *region, int year, pj_jw *w, pj_er
 {
     if (!region) region = PJ_IND_DISTRICT;
     year_energy y1, y0;
-    int started = pj_db_read_begin(c->db);
+    int started = pj_db_read_begin(c->db), ind = 0;
     int rc = year_energy_load(c, region, year, &y1, err) ||
-             year_energy_load(c, region, year - 1, &y0, err);
+                     year_energy_load(c, region, year - 1, &y0, err)
+                 ? -1
+                 : intensity_case(&y1, &y0, &ind);
+    if (rc == INT_MISSING)
+        rc = pj_fail(err, 404, "missing_value", "year", "%s needs gdp and energy for %d and %d",
+                     region, year, year - 1);
+    else if (rc == INT_NOT_COMPARABLE)
+        rc = pj_fail(err, 422, "not_comparable", "year",
+                     "the energy of %d and %d comes from different sources (%d: %s; %d: %s);"
+                     " enter energy_consumption for %d to compare",
+                     year, year - 1, year, year_sources(&y1), year - 1, year_sources(&y0),
+                     needs_indicator(&y1, year));
+    else if (rc == INT_OK)
+        rc = intensity_write(c, w, region, year, &y1, &y0, ind, 0, err);
     pj_db_read_end(c->db, started);
-    if (rc) return -1;
-    int ind = 0;
-    switch (intensity_case(&y1, &y0, &ind)) {
-    case INT_MISSING:
-        return pj_fail(err, 404, "missing_value", "year", "%s needs gdp and energy for %d and %d",
-                       region, year, year - 1);
-    case INT_NOT_COMPARABLE:
-        return pj_fail(err, 422, "not_comparable", "year",
-                       "the energy of %d and %d comes from different sources (%d: %s; %d: %s);"
-                       " enter energy_consumption for %d to compare",
-                       year, year - 1, year, year_sources(&y1), year - 1, year_sources(&y0),
-                       needs_indicator(&y1, year));
-    }
-    intensity_write(w, region, year, &y1, &y0, ind, 0);
-    return 0;
+    return rc;
 }
 
 #define MAX_YEARS 200
@@ -862,8 +1246,10 @@ int pj_carbon_intensity_years(pj_ctx *c, const char *region, pj_jw *w, pj_err *e
     year_energy *ye = pj_arena_calloc(c->arena, (size_t)(n ? n : 1), sizeof *ye);
     for (int i = 0; rc == 0 && i < n; i++)
         if (year_energy_load(c, region, years[i], &ye[i], err)) rc = -1;
-    pj_db_read_end(c->db, started);
-    if (rc < 0) return -1;
+    if (rc < 0) {
+        pj_db_read_end(c->db, started);
+        return -1;
+    }
     pj_jw_obj(w);
     pj_jw_kstr(w, "region", region);
     pj_jw_key(w, "items");
@@ -874,7 +1260,10 @@ int pj_carbon_intensity_years(pj_ctx *c, const char *region, pj_jw *w, pj_err *e
         int ind = 0, k = intensity_case(y1, y0, &ind);
         if (k == INT_MISSING) continue; /* no data for the year: not listed */
         if (k == INT_OK) {
-            intensity_write(w, region, years[i], y1, y0, ind, 1);
+            if (intensity_write(c, w, region, years[i], y1, y0, ind, 1, err)) {
+                rc = -1;
+                break;
+            }
             continue;
         }
         pj_jw_obj(w);
@@ -886,6 +1275,8 @@ int pj_carbon_intensity_years(pj_ctx *c, const char *region, pj_jw *w, pj_err *e
         pj_jw_kint(w, "needs_energy_consumption", needs_indicator(y1, years[i]));
         pj_jw_obj_end(w);
     }
+    pj_db_read_end(c->db, started);
+    if (rc < 0) return -1;
     pj_jw_arr_end(w);
     pj_jw_obj_end(w);
     return 0;

@@ -11,13 +11,32 @@
 
 /* Factors of one energy type (NULL = all), every version, newest first. */
 int pj_carbon_factor_list(pj_ctx *c, const char *energy_type, pj_jw *w, pj_err *err);
-/* {energy_type, unit, kg_co2e_per_unit, kgce_per_unit, effective_from: YYYY-MM-DD, source?}:
- * a new version from that date; the unit of an energy type never changes. */
+int pj_carbon_factor_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
+/* {energy_type, unit, kg_co2e_per_unit, kgce_per_unit, effective_from: YYYY-MM-DD, source?,
+ * dry_run?}: a new version from that date; the unit of an energy type never changes. The
+ * factor in force for a period governs it, so a version dated before recorded periods changes
+ * their totals: the answer's "recomputed" {energy_records, periods, years} says whose. dry_run:
+ * the same answer, nothing written. */
 int pj_carbon_factor_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+/* {version, kg_co2e_per_unit?, kgce_per_unit?, effective_from?, source?, dry_run?}: corrects a
+ * version (its type and unit stay), audited with before and after; "recomputed" as above. 409
+ * version_conflict, 409 conflict (another version has that date), 409 factor_in_use when a
+ * recorded use would be left without a factor (a later date uncovering earlier periods). */
+int pj_carbon_factor_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+/* Removes a version (version 0: whichever is stored) unless a recorded use would be left
+ * without a factor (409 factor_in_use): the version before it then governs its periods.
+ * Writes {id, deleted, recomputed, dry_run}; dry_run writes nothing. */
+int pj_carbon_factor_delete(pj_ctx *c, int64_t id, int64_t version, int dry_run, pj_jw *w,
+                            pj_err *err);
 
 /* The sectors a use is recorded for (the console offers the same), NULL-terminated. */
 extern const char *const pj_carbon_sectors[];
 
+/* Energy use is a firm's data: an enterprise reads its own organisation's records only, a
+ * township officer those of its township's organisations and the records without one, the
+ * district's roles and viewers all, the other roles the records without an organisation; a
+ * record outside that is 404 as one that does not exist. Emissions are computed over the
+ * records the caller reads ("scope" in the answer); the intensity's energy is the district's. */
 int pj_carbon_energy_list(pj_ctx *c, const char *period, int64_t org, const char *sector,
                           int64_t cursor, int limit, pj_jw *w, pj_err *err);
 int pj_carbon_energy_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);

@@ -731,8 +731,30 @@ int pj_ind_target_put(pj_ctx *c, int64_t ind, const char *region, const char *pe
     int64_t id = rc == 1 ? pj_col_int(s, 0) : -1;
     pj_stmt_done(s);
     if (rc != 1 && err && err->status == 409)
-        pj_fail(err, 409, "conflict", "period", "a target for %s %s exists", region, period);
+        pj_fail(err, 409, "conflict", "period",
+                "a target for %s %s exists: correct it (PATCH with its version)", region, period);
     return rc == 1 ? (int)id : -1;
+}
+
+/* A target is the value the indicator is to reach by its period, and progress is the value
+ * over it: 0 is never one (progress would divide by it); a level (亿元, 万吨, m², a count) and
+ * a share cannot be negative, a share not above 100 %. A rate (growth in %) may be a planned
+ * decline below 0. */
+static int target_value_ok(const pj_ind_def *d, double v, pj_err *err)
+{
+    if (v == 0)
+        return pj_fail(err, 422, "out_of_range", "value",
+                       "a target of 0 means nothing to reach (progress is the value over the"
+                       " target): give the value %s is to reach",
+                       d->code);
+    if (strcmp(d->kind, "rate") && v < 0)
+        return pj_fail(err, 422, "out_of_range", "value",
+                       "%s is a %s in %s and cannot be below 0: a target must be more than 0",
+                       d->code, d->kind, d->unit);
+    if (!strcmp(d->kind, "share") && v > 100)
+        return pj_fail(err, 422, "out_of_range", "value",
+                       "%s is a share in %%: a target is at most 100", d->code);
+    return 0;
 }
 
 int pj_ind_target_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
@@ -761,12 +783,91 @@ int pj_ind_target_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         if (err && err->status == 404) err->status = 422;
         goto fail;
     }
-    if ((id = pj_ind_target_put(c, d.id, region, pers, v, source, note, err)) < 0 ||
+    if (target_value_ok(&d, v, err) ||
+        (id = pj_ind_target_put(c, d.id, region, pers, v, source, note, err)) < 0 ||
         !(after = pj_render_to_string(c, id, target_render, err)) ||
         pj_audit_add(c, "create", "indicator_target", id, NULL, after, err) ||
         pj_db_commit(c->db, err))
         goto fail;
     pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_ind_target_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    int started = pj_db_read_begin(c->db);
+    int rc = target_render(c, id, w, err);
+    pj_db_read_end(c->db, started);
+    return rc;
+}
+
+int pj_ind_target_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"version", "value", "source", "note", NULL};
+    int64_t version;
+    double v = 0;
+    const char *source = NULL, *note = NULL;
+    int has_v;
+    if (pj_ind_require_writer(c, err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
+        (has_v = pj_in_num(body, "value", 0, -1e15, 1e15, &v, err)) < 0 ||
+        pj_in_str(body, "source", 0, 1, 128, &source, err) < 0 ||
+        pj_in_str(body, "note", 0, 0, 500, &note, err) < 0)
+        return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT i.code, t.value, t.source, t.note, t.version FROM"
+                               " indicator_targets t JOIN indicators i ON i.id = t.indicator_id"
+                               " WHERE t.id = ?",
+                               err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    const char *code = rc == 1 ? pj_arena_strdup(c->arena, pj_col_text(s, 0)) : NULL;
+    double old = rc == 1 ? pj_col_double(s, 1) : 0;
+    const char *old_source = rc == 1 ? pj_arena_strdup(c->arena, pj_col_text(s, 2)) : NULL;
+    const char *old_note = rc == 1 ? pj_arena_strdup(c->arena, pj_col_text(s, 3)) : NULL;
+    int64_t stored = rc == 1 ? pj_col_int(s, 4) : 0;
+    pj_stmt_done(s);
+    if (rc <= 0) {
+        if (rc == 0) pj_fail(err, 404, "not_found", "", "no target %lld", (long long)id);
+        goto fail;
+    }
+    if (version != stored) {
+        pj_fail(err, 409, "version_conflict", "version",
+                "the target was changed by someone else (version %lld, yours %lld); reload",
+                (long long)stored, (long long)version);
+        goto fail;
+    }
+    pj_ind_def d;
+    char *before;
+    if (!has_v) v = old;
+    if (!source) source = old_source;
+    if (!note) note = old_note;
+    if (pj_ind_def_load(c, code, &d, 1, err) != 1 || target_value_ok(&d, v, err)) goto fail;
+    if (!(before = pj_render_to_string(c, id, target_render, err))) goto fail;
+    if (v == old && !strcmp(source, old_source) && !strcmp(note, old_note)) {
+        pj_db_rollback(c->db); /* nothing changed: no write, no audit row */
+        pj_jw_raw(w, before);
+        return 0;
+    }
+    s = pj_db_prepare(c->db,
+                      "UPDATE indicator_targets SET value = ?, source = ?, note = ?, version ="
+                      " version + 1 WHERE id = ?",
+                      err);
+    if (!s) goto fail;
+    pj_stmt_double(s, 1, v);
+    pj_stmt_text(s, 2, source);
+    pj_stmt_text(s, 3, note);
+    pj_stmt_int(s, 4, id);
+    rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    if (rc < 0 ||
+        pj_render_commit(c, "update", "indicator_target", id, before, target_render, w, err))
+        goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);

@@ -89,8 +89,14 @@ int pj_ind_value_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
 
 int pj_ind_target_list(pj_ctx *c, const char *code, int64_t cursor, int limit, pj_jw *w,
                        pj_err *err);
-/* {code, region?, period, value, source?, note?} */
+/* {code, region?, period, value, source?, note?}: the value the indicator is to reach by period;
+ * 422 out_of_range for 0, for a level or share below 0 and a share above 100 (a rate may be
+ * below 0); 409 conflict when the region and period have one (correct it with update). */
 int pj_ind_target_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+int pj_ind_target_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
+/* {version, value?, source?, note?}: corrects a target (the same checks), audited with before
+ * and after; 409 version_conflict. Nothing changed: no write. */
+int pj_ind_target_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
 
 /* Derived figures. fn: yoy | prev | cagr | share | points | progress | rank. Parameters by
  * name (NULL when absent): code, region, period, from, to, method (levels|rates), of (the

@@ -63,18 +63,18 @@ static int need(pj_ctx *c, const pj_ind_def *d, const char *region, const pj_per
     return rc < 0 ? -1 : 0;
 }
 
-static int write_sources(pj_ctx *c, const srcs *S, pj_jw *w, pj_err *err)
+int pj_ind_write_sources(pj_ctx *c, const int64_t *ids, int n, pj_jw *w, pj_err *err)
 {
     pj_jw_key(w, "sources");
     pj_jw_arr(w);
-    for (int i = 0; i < S->n; i++) {
+    for (int i = 0; i < n; i++) {
         pj_stmt *s = pj_db_prepare(c->db,
                                    "SELECT v.id, i.code, v.region, v.period, v.value, v.unit,"
                                    " v.source, v.note, v.version FROM indicator_values v JOIN"
                                    " indicators i ON i.id = v.indicator_id WHERE v.id = ?",
                                    err);
         if (!s) return -1;
-        pj_stmt_int(s, 1, S->id[i]);
+        pj_stmt_int(s, 1, ids[i]);
         if (pj_stmt_step(s, err) == 1) {
             pj_jw_obj(w);
             pj_jw_kint(w, "value_id", pj_col_int(s, 0));
@@ -92,6 +92,11 @@ static int write_sources(pj_ctx *c, const srcs *S, pj_jw *w, pj_err *err)
     }
     pj_jw_arr_end(w);
     return 0;
+}
+
+static int write_sources(pj_ctx *c, const srcs *S, pj_jw *w, pj_err *err)
+{
+    return pj_ind_write_sources(c, S->id, S->n, w, err);
 }
 
 static int period_arg(const char *s, const char *field, int required, pj_period *p, pj_err *err)

@@ -46,6 +46,10 @@ int pj_ind_value_check(pj_ctx *c, int64_t ind, const char *region, const pj_peri
 int pj_ind_target_put(pj_ctx *c, int64_t ind, const char *region, const char *period, double v,
                       const char *source, const char *note, pj_err *err);
 
+/* "sources": [the value rows ids[0..n) as every figure traces them: {value_id, code, region,
+ * period, value, unit, source, note, version}]. */
+int pj_ind_write_sources(pj_ctx *c, const int64_t *ids, int n, pj_jw *w, pj_err *err);
+
 /* Renders one derived figure as a JSON object (see pj_ind_derive). */
 int pj_ind_derive_one(pj_ctx *c, const pj_derive_args *a, pj_jw *w, pj_err *err);
 

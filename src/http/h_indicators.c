@@ -1,7 +1,7 @@
 /* Routes of district development's indicators and carbon: definitions, values (with revision
  * history), targets, derived figures, CSV import/export, the dashboard, emission factors,
- * energy use, emissions and energy intensity. Every role reads; admin and district officers
- * write. */
+ * energy use, emissions and energy intensity. Every role reads (energy use and its emissions
+ * as far as the carbon module scopes them); admin and district officers write. */
 #include <string.h>
 #include <strings.h>
 
@@ -86,6 +86,14 @@ static int h_target_create(pj_req *r)
                ? -1
                : pj_h_created(r);
 }
+static int h_target_get(pj_req *r)
+{
+    return pj_ind_target_get(&r->ctx, r->id, &r->w, &r->err);
+}
+static int h_target_update(pj_req *r)
+{
+    return pj_h_need_body(r) ? -1 : pj_ind_target_update(&r->ctx, r->id, r->body, &r->w, &r->err);
+}
 static int h_derived(pj_req *r)
 {
     static const char *const acc[] = {"fn",     "code", "region", "period", "from",   "to",
@@ -168,9 +176,22 @@ static int h_factors(pj_req *r)
 }
 static int h_factor_create(pj_req *r)
 {
-    return pj_h_need_body(r) || pj_carbon_factor_create(&r->ctx, r->body, &r->w, &r->err)
+    if (pj_h_need_body(r) || pj_carbon_factor_create(&r->ctx, r->body, &r->w, &r->err)) return -1;
+    return json_is_true(json_object_get(r->body, "dry_run")) ? 0 : pj_h_created(r);
+}
+static int h_factor_update(pj_req *r)
+{
+    return pj_h_need_body(r) ? -1
+                             : pj_carbon_factor_update(&r->ctx, r->id, r->body, &r->w, &r->err);
+}
+static int h_factor_delete(pj_req *r)
+{
+    static const char *const acc[] = {"version", "dry_run", NULL};
+    int64_t version = 0, dry = 0;
+    return pj_h_q_only(r, acc) || pj_h_q_int(r, "version", 1, INT64_MAX, &version) ||
+                   pj_h_q_int(r, "dry_run", 0, 1, &dry)
                ? -1
-               : pj_h_created(r);
+               : pj_carbon_factor_delete(&r->ctx, r->id, version, (int)dry, &r->w, &r->err);
 }
 static int h_energy(pj_req *r)
 {
@@ -256,6 +277,9 @@ const pj_route pj_routes_indicators[] = {
      "Revise a value (the old one is kept)"},
     {"GET", "/api/v1/indicators/targets", h_targets, R_ALL, "Targets"},
     {"POST", "/api/v1/indicators/targets", h_target_create, WRITE, "Set a target"},
+    {"GET", "/api/v1/indicators/targets/{id}", h_target_get, R_ALL, "One target"},
+    {"PATCH", "/api/v1/indicators/targets/{id}", h_target_update, WRITE,
+     "Correct a target (version)"},
     {"GET", "/api/v1/indicators/derived", h_derived, R_ALL,
      "A derived figure: yoy, prev, cagr, share, points, progress, rank"},
     {"POST", "/api/v1/indicators/import", h_import, WRITE,
@@ -266,7 +290,12 @@ const pj_route pj_routes_indicators[] = {
     {"GET", "/api/v1/dashboard", h_dashboard, R_ALL,
      "The district's headline figures with their source rows", PJ_ROUTE_SHARED},
     {"GET", "/api/v1/carbon/factors", h_factors, R_ALL, "Emission factors, every version"},
-    {"POST", "/api/v1/carbon/factors", h_factor_create, WRITE, "A new factor version from a date"},
+    {"POST", "/api/v1/carbon/factors", h_factor_create, WRITE,
+     "A new factor version from a date (dry_run: what it would recompute)"},
+    {"PATCH", "/api/v1/carbon/factors/{id}", h_factor_update, WRITE,
+     "Correct a factor version (version; dry_run)"},
+    {"DELETE", "/api/v1/carbon/factors/{id}", h_factor_delete, WRITE,
+     "Remove a factor version unless recorded use would be left without one (version, dry_run)"},
     {"GET", "/api/v1/carbon/energy", h_energy, R_ALL, "Energy use records"},
     {"POST", "/api/v1/carbon/energy", h_energy_create, WRITE, "Record energy use"},
     {"GET", "/api/v1/carbon/energy/{id}", h_energy_get, R_ALL, "One energy use record"},
