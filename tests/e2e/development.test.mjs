@@ -49,7 +49,7 @@ describe('district development', { timeout: 120000 }, () => {
     // H1 revenue: the seed's row
     await card('revenue_h1').click();
     const seedRow = src.locator('tr', { hasText: '上半年一般公共预算收入54.8亿元' });
-    await seedRow.getByText('seed', { exact: true }).waitFor();
+    await seedRow.getByText('公开资料', { exact: true }).waitFor(); // the source tag translated as on every page
     await seedRow.getByText('54.8 亿元').waitFor();
     await page.getByTestId('trend-chart').locator('canvas').first().waitFor();
     await page.getByTestId('rank-chart').locator('canvas').first().waitFor();

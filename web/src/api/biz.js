@@ -50,6 +50,10 @@ export const dev = {
   derived: (query) => get('/indicators/derived', query),
   importCsv: (csv, dry_run) => post('/indicators/import', { csv, dry_run }),
   factors: () => getAll('/carbon/factors'),
+  /** a factor version; with dry_run the server says what it would recompute and writes nothing */
+  addFactor: (body) => post('/carbon/factors', body),
+  updateFactor: (id, body) => patch(`/carbon/factors/${id}`, body),
+  deleteFactor: (id, version, dryRun) => del(`/carbon/factors/${id}`, { version, ...(dryRun ? { dry_run: 1 } : {}) }),
   emissions: (query) => get('/carbon/emissions', query),
   energy: (query) => getAll('/carbon/energy', query),
   addEnergy: (body) => post('/carbon/energy', body),
