@@ -2436,6 +2436,8 @@ export default {
     service_log: { kind: 'Service', minutes: 'Minutes' },
     stock_line: { category: 'Category' },
     user: {  },
+    emission_factor: { kg_co2e_per_unit: 'kg CO₂e per unit', kgce_per_unit: 'kg standard coal per unit', effective_from: 'Effective from' },
+    indicator_target: { region: 'Region', value: 'Target value' },
   },
   ...enBiz, // enterprise services (ent) and district development (dev)
 };

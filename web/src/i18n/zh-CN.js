@@ -2439,6 +2439,8 @@ export default {
     service_log: { kind: '服务类型', minutes: '分钟' },
     stock_line: { category: '品类' },
     user: {  },
+    emission_factor: { kg_co2e_per_unit: '每单位排放（kg CO₂e）', kgce_per_unit: '每单位折标煤（kg）', effective_from: '生效日期' },
+    indicator_target: { region: '地区', value: '目标值' },
   },
   ...zhBiz, // enterprise services (ent) and district development (dev)
 };
