@@ -54,7 +54,7 @@ static double num(json_t *o, const char *k)
     return json_number_value(json_object_get(o, k));
 }
 
-/* How many items of a list answer have organisation_id org (-1: any other than org2). */
+/* How many items of a list answer have organisation_id org (0: none, a sector total). */
 static int count_org(json_t *items, long long org)
 {
     int n = 0;
