@@ -42,10 +42,12 @@ int64_t pj_days_from_civil(int y, int m, int d);
 
 /* ---- derived arithmetic (pure; percentages as numbers, 9.1 means 9.1 %) ---- */
 
-/* Growth of cur over prev in %; NAN when prev is 0. */
+/* Growth of cur over prev in %: (cur − prev) / |prev|, so that a rise from a negative base
+ * (a loss of 2 becoming 0) is +100 %, not −100 %; NAN when prev is 0 (no growth figure). */
 double pj_ind_growth(double cur, double prev);
 /* Average annual growth in % as a geometric mean from n yearly levels v[0..n) spanning n-1
- * years: (v[n-1]/v[0])^(1/(n-1)) − 1. 0 ok, -1 when n < 2 or a level is ≤ 0. */
+ * years: (v[n-1]/v[0])^(1/(n-1)) − 1. 0 ok, -1 when n < 2 or the first or last level is ≤ 0
+ * (the geometric mean is undefined there: no figure rather than a wrong one). */
 int pj_ind_cagr_levels(const double *v, int n, double *out);
 /* The same from n yearly growth rates r[i] in %: (Π(1 + r/100))^(1/n) − 1. */
 int pj_ind_cagr_rates(const double *r, int n, double *out);

@@ -154,7 +154,8 @@ static int d_change(pj_ctx *c, const pj_derive_args *a, const pj_ind_def *d, con
     pj_jw_knum(w, "current", cur);
     pj_jw_knum(w, "previous", prev);
     pj_jw_kstr(w, "value_unit", d->unit);
-    pj_jw_kstr(w, "method", level ? "current / previous - 1" : "current - previous (points)");
+    pj_jw_kstr(w, "method",
+               level ? "(current - previous) / |previous|" : "current - previous (points)");
     result(w, v, level ? 1 : 2, level ? "%" : "pp");
     return 0;
 }
@@ -214,8 +215,12 @@ static int d_cagr(pj_ctx *c, const pj_derive_args *a, const pj_ind_def *d, const
         n = to - from + 1;
     }
     if (rates ? pj_ind_cagr_rates(v, n, &out) : pj_ind_cagr_levels(v, n, &out))
-        return pj_fail(err, 422, "undefined", "code",
-                       "average growth needs positive levels (or rates above -100 %%)");
+        return rates ? pj_fail(err, 422, "undefined", "code",
+                               "average growth needs every rate above -100 %%")
+                     : pj_fail(err, 422, "undefined", "code",
+                               "average growth needs positive first and last levels (%g and %g):"
+                               " a geometric mean from a zero or negative level is undefined",
+                               v[0], v[n - 1]);
     if (!isfinite(out)) /* a base level near 0: the growth overflows, like yoy's on 0 */
         return pj_fail(err, 422, "undefined", "from",
                        "the base value is too near 0: growth undefined");

@@ -111,7 +111,8 @@ void pj_period_days(const pj_period *p, int64_t *first, int64_t *after)
 double pj_ind_growth(double cur, double prev)
 {
     if (prev == 0) return NAN;
-    return (cur / prev - 1.0) * 100.0;
+    /* over the base's size, so a rise is positive from a negative base too (−2 → 0: +100 %) */
+    return (cur - prev) / fabs(prev) * 100.0;
 }
 
 int pj_ind_cagr_levels(const double *v, int n, double *out)
