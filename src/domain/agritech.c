@@ -405,10 +405,13 @@ static int output_body(pj_ctx *c, pj_jw *w, pj_err *err)
     pj_jw_obj(w);
     pj_jw_kint(w, "year", last_year);
     pj_jw_knum(w, "value", last);
+    /* full precision like years[].growth_pct (the console rounds), and the rounded figure */
     if (have_growth) {
-        pj_jw_knum(w, "growth_pct", pj_ind_round(last_growth, 1));
+        pj_jw_knum(w, "growth_pct", last_growth);
+        pj_jw_knum(w, "growth_pct_rounded", pj_ind_round(last_growth, 1));
     } else {
         pj_jw_knull(w, "growth_pct");
+        pj_jw_knull(w, "growth_pct_rounded");
     }
     /* the growth's rank among the districts with values, by the indicators module */
     char period[8];

@@ -108,7 +108,9 @@ describe('district development: academy, agri-tech, logistics', { timeout: 24000
     await page.goto('/agri/output');
     await page.getByRole('heading', { name: '农业总产值' }).waitFor();
     assert.equal(await page.getByTestId('output-latest').innerText(), `${out.latest.value} 亿元`);
-    assert.equal(await page.getByTestId('output-growth').innerText(), `+${out.latest.growth_pct}%`);
+    // the API's growth is at full precision; the console rounds it to one decimal
+    assert.equal(await page.getByTestId('output-growth').innerText(), `+${out.latest.growth_pct_rounded}%`);
+    assert.equal(out.latest.growth_pct_rounded, Math.round(out.latest.growth_pct * 10) / 10);
     assert.equal(await page.getByTestId('output-rank').innerText(), `${out.latest.growth_rank_of} 区中第 ${out.latest.growth_rank}`);
     await shot(page, '94-agri-output');
     await noProblems(page);

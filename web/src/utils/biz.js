@@ -175,3 +175,10 @@ export function financeActions(user, need, m) {
 
 /** The approved match of a need among those the reader sees, or null. */
 export const approvedMatch = (need) => (need?.matches || []).find((m) => m.outcome === 'approved') || null;
+
+/** A growth in % from the API at full precision (13.5959…) → "+13.6%" (signed, one decimal). */
+export function growthPct(g, digits = 1) {
+  if (g === null || g === undefined || Number.isNaN(Number(g))) return '—';
+  const s = Number(g).toFixed(digits).replace(/\.0+$/, '');
+  return (Number(s) > 0 ? '+' : '') + s + '%';
+}
