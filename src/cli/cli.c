@@ -724,7 +724,8 @@ static const verb verbs[] = {
      cli_plan},
     {"indicator",
      "indicator list [--q S]|get ID|add --json J|values [--code C] [--region R] [--period P]\n"
-     "          [--from Y] [--to Y]|set --json J|revise ID --json J|\n"
+     "          [--from Y] [--to Y] [--period-kind year|half|quarter|month] [--source S]|\n"
+     "          set --json J|revise ID --json J|\n"
      "          derive FN --code C [--region R] [--period P] [--from Y] [--to Y] [--method M]\n"
      "          [--of C] [--base P] [--by B] [--target T]|\n"
      "          export [--code C] [--format csv|xlsx] [--out FILE]|dashboard|demo|\n"

@@ -90,6 +90,8 @@ static int i_values(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 {
     pj_value_filter f;
     vfilter(a, &f);
+    f.kind = cli_opt(a, "period-kind"); /* the list's filters (the export has not these) */
+    f.source = cli_opt(a, "source");
     return pj_ind_value_list(&s->ctx, &f, w, &s->err);
 }
 static int i_set(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
