@@ -105,6 +105,9 @@ void pj_csv_field(pj_buf *out, const char *s, int last)
      * apostrophe; numbers ("-3.5", "+1") stay as they are */
     double num;
     int formula = strchr("=+-@\t\r", s[0]) && s[0] && pj_parse_double(s, &num);
+    /* a text that starts like a guarded one ('=…) gets one too: a reader that drops the guard's
+     * apostrophe (the indicator import) gets it back as it was */
+    if (s[0] == '\'' && s[1] && strchr("=+-@\t\r", s[1])) formula = 1;
     if (formula || strpbrk(s, ",\"\r\n")) {
         pj_buf_putc(out, '"');
         if (formula) pj_buf_putc(out, '\'');

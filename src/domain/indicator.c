@@ -42,6 +42,91 @@ int pj_ind_region_ok(const char *s)
     return pj_utf8_len(s, n) <= 32;
 }
 
+/* The peer districts when the setting indicator_peer_regions is absent: Beijing's 16. */
+static const char *const default_peers =
+    "东城区 西城区 朝阳区 海淀区 丰台区 石景山区 门头沟区 房山区 通州区 顺义区 昌平区 大兴区"
+    " 怀柔区 平谷区 密云区 延庆区";
+
+/* Splits list (names separated by spaces, commas or 、) into R, skipping names already in. */
+static void regions_add_list(pj_ctx *c, pj_ind_regions *R, const char *list)
+{
+    const char *p = list;
+    while (*p) {
+        size_t sep = 0;
+        if (*p == ' ' || *p == ',' || *p == '\t' || *p == '\n' || *p == '\r')
+            sep = 1;
+        else if (!strncmp(p, "、", strlen("、")) || !strncmp(p, "，", strlen("，")) ||
+                 !strncmp(p, "　", strlen("　")))
+            sep = strlen("、");
+        if (sep) {
+            p += sep;
+            continue;
+        }
+        const char *e = p;
+        while (*e && *e != ' ' && *e != ',' && *e != '\t' && *e != '\n' && *e != '\r' &&
+               strncmp(e, "、", strlen("、")) && strncmp(e, "，", strlen("，")) &&
+               strncmp(e, "　", strlen("　")))
+            e++;
+        char *name = pj_arena_strndup(c->arena, p, (size_t)(e - p));
+        p = e;
+        int dup = 0;
+        for (int i = 0; i < R->n && !dup; i++) dup = !strcmp(R->names[i], name);
+        if (!dup && R->n < PJ_IND_MAX_REGIONS && pj_ind_region_ok(name)) R->names[R->n++] = name;
+    }
+}
+
+int pj_ind_regions_load(pj_ctx *c, pj_ind_regions *R, pj_err *err)
+{
+    R->n = 0;
+    R->names[R->n++] = PJ_IND_DISTRICT;
+    /* the registry's district: its top regions */
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT name FROM regions WHERE parent_id IS NULL", err);
+    if (!s) return -1;
+    int rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) regions_add_list(c, R, pj_col_text(s, 0));
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    s = pj_db_prepare(c->db, "SELECT value FROM settings WHERE key = 'indicator_peer_regions'",
+                      err);
+    if (!s) return -1;
+    rc = pj_stmt_step(s, err);
+    const char *peers = rc == 1 ? pj_arena_strdup(c->arena, pj_col_text(s, 0)) : default_peers;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    regions_add_list(c, R, peers);
+    pj_buf b;
+    pj_buf_init(&b, 4096);
+    for (int i = 0; i < R->n; i++) {
+        if (i) pj_buf_puts(&b, " ");
+        pj_buf_puts(&b, R->names[i]);
+    }
+    pj_buf_putc(&b, 0);
+    R->text = pj_arena_strdup(c->arena, b.data ? b.data : "");
+    pj_buf_free(&b);
+    return 0;
+}
+
+const char *pj_ind_region_find(const pj_ind_regions *R, const char *s)
+{
+    size_t from, n = pj_text_trim(s, &from);
+    if (!n) return NULL;
+    for (int i = 0; i < R->n; i++)
+        if (strlen(R->names[i]) == n && !memcmp(R->names[i], s + from, n)) return R->names[i];
+    return NULL;
+}
+
+int pj_ind_region_check(pj_ctx *c, const char **region, const char *field, pj_err *err)
+{
+    pj_ind_regions R;
+    if (pj_ind_regions_load(c, &R, err)) return -1;
+    const char *known = pj_ind_region_find(&R, *region);
+    if (!known)
+        return pj_fail(err, 422, "unknown_region", field,
+                       "region must be a district name: %.40s is none of %s", *region, R.text);
+    *region = known;
+    return 0;
+}
+
 int pj_ind_def_load(pj_ctx *c, const char *code, pj_ind_def *d, int want404, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(
@@ -189,6 +274,40 @@ fail:
     return -1;
 }
 
+/* A new unit for an indicator with values or targets would have them read in that unit (5 亿元
+ * taken as 5 万元): refused, 409 at unit. Which conversion is meant (亿元 → 万元 is × 10,000,
+ * 吨 → 万吨 ÷ 10,000, % → ‰ …) is not for the platform to guess from two labels. */
+static int unit_change_check(pj_ctx *c, int64_t id, const char *unit, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT code, unit, (SELECT COUNT(*) FROM indicator_values v WHERE"
+                               " v.indicator_id = i.id), (SELECT COUNT(*) FROM indicator_targets t"
+                               " WHERE t.indicator_id = i.id) FROM indicators i WHERE id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc != 1) {
+        pj_stmt_done(s);
+        return rc < 0 ? -1 : pj_fail(err, 404, "not_found", "", "no indicator %lld", (long long)id);
+    }
+    const char *code = pj_arena_strdup(c->arena, pj_col_text(s, 0));
+    const char *old = pj_arena_strdup(c->arena, pj_col_text(s, 1));
+    int64_t nv = pj_col_int(s, 2), nt = pj_col_int(s, 3);
+    pj_stmt_done(s);
+    if (!strcmp(old, unit) || (!nv && !nt)) return 0;
+    if (!nt)
+        return pj_fail(err, 409, "unit_in_use", "unit",
+                       "%s has %lld value%s in %s: a new unit %s would have them read in %s;"
+                       " define a new indicator in %s instead",
+                       code, (long long)nv, nv == 1 ? "" : "s", old, unit, unit, unit);
+    return pj_fail(err, 409, "unit_in_use", "unit",
+                   "%s has %lld value%s and %lld target%s in %s: a new unit %s would have them read"
+                   " in %s; define a new indicator in %s instead",
+                   code, (long long)nv, nv == 1 ? "" : "s", (long long)nt, nt == 1 ? "" : "s", old,
+                   unit, unit, unit);
+}
+
 int pj_indicator_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
 {
     static const char *const fields[] = {
@@ -203,6 +322,7 @@ int pj_indicator_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
     if (pj_db_begin(c->db, err)) return -1;
     char *before, *after;
     if (!(before = pj_render_to_string(c, id, ind_render, err))) goto fail;
+    if (unit && unit_change_check(c, id, unit, err)) goto fail;
     pj_stmt *s = pj_db_prepare(c->db,
                                "UPDATE indicators SET name = COALESCE(?, name), unit = COALESCE(?,"
                                " unit), source = COALESCE(?, source), description = COALESCE(?,"
@@ -527,8 +647,8 @@ int pj_ind_value_put(pj_ctx *c, int64_t ind, const char *region, const pj_period
 }
 
 /* Reads and checks region, unit and source of a value body against its indicator. */
-static int value_meta(json_t *b, const pj_ind_def *d, const char **region, const char **source,
-                      const char **note, pj_err *err)
+static int value_meta(pj_ctx *c, json_t *b, const pj_ind_def *d, const char **region,
+                      const char **source, const char **note, pj_err *err)
 {
     const char *unit = NULL;
     if (pj_in_str(b, "region", 0, 1, 32, region, err) < 0 ||
@@ -538,6 +658,8 @@ static int value_meta(json_t *b, const pj_ind_def *d, const char **region, const
         return -1;
     if (!pj_ind_region_ok(*region))
         return pj_fail(err, 422, "invalid_value", "region", "region must be a district name");
+    /* a known district, spaces around it trimmed: a misspelt one would be a phantom peer */
+    if (pj_ind_region_check(c, region, "region", err)) return -1;
     if (unit && d && strcmp(unit, d->unit))
         return pj_fail(err, 422, "unit_mismatch", "unit",
                        "indicator %s is in %s, not %s; convert before entering", d->code, d->unit,
@@ -568,7 +690,7 @@ int pj_ind_value_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         if (err && err->status == 404) err->status = 422;
         goto fail;
     }
-    if (value_meta(body, &d, &region, &source, &note, err)) goto fail;
+    if (value_meta(c, body, &d, &region, &source, &note, err)) goto fail;
     char pers[12];
     pj_period_format(&p, pers);
     pj_stmt *s = pj_db_prepare(c->db,
@@ -614,6 +736,10 @@ int pj_ind_value_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
         pj_in_str(body, "source", 0, 1, 128, &source, err) < 0 ||
         pj_in_str(body, "note", 0, 0, 500, &note, err) < 0)
         return -1;
+    /* "value": null is no number to store, not "keep the value": leaving the key out keeps it */
+    if (json_is_null(json_object_get(body, "value")))
+        return pj_fail(err, 422, "wrong_type", "value",
+                       "value must be a number, not null (leave value out to keep it)");
     if (pj_db_begin(c->db, err)) return -1;
     char *before, *after;
     if (!(before = pj_render_to_string(c, id, value_render, err))) goto fail;
@@ -768,7 +894,7 @@ int pj_ind_target_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         pj_in_str(body, "code", 1, 1, 48, &code, err) < 0 ||
         pj_in_str(body, "period", 1, 4, 7, &per, err) < 0 ||
         pj_in_num(body, "value", 1, -1e15, 1e15, &v, err) < 0 ||
-        value_meta(body, NULL, &region, &source, &note, err))
+        value_meta(c, body, NULL, &region, &source, &note, err))
         return -1;
     if (pj_period_parse(per, strlen(per), &p))
         return pj_fail(err, 422, "invalid_value", "period",

@@ -57,6 +57,12 @@ static int xlsx_next(rdr *r, pj_err *err)
     return 1;
 }
 
+/* 1 when s starts with a character the CSV export guards with an apostrophe. */
+static int guarded(const char *s)
+{
+    return *s && strchr("=+-@\t\r", *s) != NULL;
+}
+
 /* Next record into r->f[0..nf). 1 a record, 0 end, -1 malformed (err). Blank lines skip. */
 static int rdr_next(rdr *r, pj_err *err)
 {
@@ -110,6 +116,12 @@ static int rdr_next(rdr *r, pj_err *err)
                 if (o > start) blank = 0;
             }
             r->buf[o++] = 0;
+            /* the export's guard against formulas ('=…, '+…, '-…, '@…, and ''=… for a text
+             * that starts '=) read back as it was: one apostrophe less */
+            if (r->buf[start] == '\'' &&
+                (guarded(r->buf + start + 1) ||
+                 (r->buf[start + 1] == '\'' && guarded(r->buf + start + 2))))
+                r->f[r->nf - 1]++;
             if (r->i < r->n && r->s[r->i] == ',') {
                 r->i++;
                 blank = 0;
@@ -198,46 +210,100 @@ static int percent_value(const char *t, double *out)
     return pj_parse_double(buf, out);
 }
 
-/* Checks one record of a table whose header has ncols columns; fills *out or records why not
- * (line, column, reason) in e. */
-static int row_check(const defs *D, rdr *r, const int *map, int ncols, row *out, pj_err *e)
+/* Why a row is bad: the error (code bad_row, column as field, English message), a stable
+ * reason the console translates, and that message's particulars by name (texts). */
+#define RE_ARGS 4
+typedef struct rowerr {
+    pj_err e;
+    const char *reason;
+    const char *k[RE_ARGS], *v[RE_ARGS];
+    int n;
+} rowerr;
+
+static void re_arg(rowerr *re, const char *k, const char *v)
 {
+    if (re->n < RE_ARGS) re->k[re->n] = k, re->v[re->n++] = v ? v : "";
+}
+
+/* Checks one record of a table whose header has ncols columns; fills *out or records why not
+ * (line, column, reason) in re. Texts of re point into the record or the arena. */
+static int row_check(pj_ctx *c, const defs *D, const pj_ind_regions *R, rdr *r, const int *map,
+                     int ncols, row *out, rowerr *re)
+{
+    pj_err *e = &re->e;
+    re->n = 0;
+    re->reason = "bad_row";
     const char *cell[NCOLS];
     for (int k = 0; k < NCOLS; k++) cell[k] = map[k] >= 0 && map[k] < r->nf ? r->f[map[k]] : NULL;
     /* a cell beyond the header would be dropped unread (empty ones, a trailing comma, are not) */
     for (int j = ncols; j < r->nf; j++)
-        if (*r->f[j])
+        if (*r->f[j]) {
+            re->reason = "extra_cells";
+            re_arg(re, "cells", pj_arena_printf(c->arena, "%d", r->nf));
+            re_arg(re, "columns", pj_arena_printf(c->arena, "%d", ncols));
             return pj_fail(e, 422, "bad_row", r->field,
                            "line %d: %d cells, the header names %d columns", r->line, r->nf, ncols);
-#define BAD(k, ...) pj_fail(e, 422, "bad_row", col_names[k], __VA_ARGS__)
-    if (!cell[C_CODE] || !*cell[C_CODE]) return BAD(C_CODE, "line %d, column code: empty", r->line);
-    if (!(out->d = defs_find(D, cell[C_CODE])))
-        return BAD(C_CODE, "line %d, column code: no indicator %.60s", r->line, cell[C_CODE]);
+        }
+#define BAD(k, why, ...) (re->reason = (why), pj_fail(e, 422, "bad_row", col_names[k], __VA_ARGS__))
+    if (!cell[C_CODE] || !*cell[C_CODE])
+        return BAD(C_CODE, "empty_code", "line %d, column code: empty", r->line);
+    if (!(out->d = defs_find(D, cell[C_CODE]))) {
+        re_arg(re, "code", cell[C_CODE]);
+        return BAD(C_CODE, "unknown_indicator", "line %d, column code: no indicator %.60s", r->line,
+                   cell[C_CODE]);
+    }
     out->region = cell[C_REGION] && *cell[C_REGION] ? cell[C_REGION] : PJ_IND_DISTRICT;
-    if (!pj_ind_region_ok(out->region))
-        return BAD(C_REGION, "line %d, column region: not a district name", r->line);
-    if (!cell[C_PERIOD] || pj_period_parse(cell[C_PERIOD], strlen(cell[C_PERIOD]), &out->p))
-        return BAD(C_PERIOD,
+    const char *known = pj_ind_region_ok(out->region) ? pj_ind_region_find(R, out->region) : NULL;
+    if (!known) {
+        re_arg(re, "region", out->region);
+        re_arg(re, "known", R->text);
+        return BAD(C_REGION, "unknown_region",
+                   "line %d, column region: '%.40s' is not a district name (known: %s)", r->line,
+                   out->region, re->v[1]);
+    }
+    out->region = known;
+    if (!cell[C_PERIOD] || pj_period_parse(cell[C_PERIOD], strlen(cell[C_PERIOD]), &out->p)) {
+        re_arg(re, "period", cell[C_PERIOD]);
+        return BAD(C_PERIOD, "bad_period",
                    "line %d, column period: '%.20s' is not 2024, 2024H1, 2024Q2 or 2024-06",
                    r->line, cell[C_PERIOD] ? cell[C_PERIOD] : "");
+    }
     /* a workbook cell showing 6.2 % holds 0.062: an indicator in % takes the 6.2 shown */
     int pct = cell[C_VALUE] && r->pct && r->pct[map[C_VALUE]] && !strcmp(out->d->unit, "%");
     if (!cell[C_VALUE] ||
         (pct ? percent_value(cell[C_VALUE], &out->v) : pj_parse_double(cell[C_VALUE], &out->v)) ||
-        !isfinite(out->v) || fabs(out->v) > 1e15)
-        return BAD(C_VALUE, "line %d, column value: '%.30s' is not a number", r->line,
-                   cell[C_VALUE] ? cell[C_VALUE] : "");
-    if (cell[C_UNIT] && *cell[C_UNIT] && strcmp(cell[C_UNIT], out->d->unit))
-        return BAD(C_UNIT, "line %d, column unit: %s is in %s, not %.16s", r->line, out->d->code,
-                   out->d->unit, cell[C_UNIT]);
+        isnan(out->v)) {
+        re_arg(re, "value", cell[C_VALUE]);
+        return BAD(C_VALUE, "not_a_number", "line %d, column value: '%.30s' is not a number",
+                   r->line, cell[C_VALUE] ? cell[C_VALUE] : "");
+    }
+    if (!isfinite(out->v) || fabs(out->v) > 1e15) {
+        re_arg(re, "value", cell[C_VALUE]);
+        return BAD(C_VALUE, "out_of_range",
+                   "line %d, column value: %.30s is out of range: a value is between -1e15 and"
+                   " 1e15",
+                   r->line, cell[C_VALUE]);
+    }
+    if (cell[C_UNIT] && *cell[C_UNIT] && strcmp(cell[C_UNIT], out->d->unit)) {
+        re_arg(re, "code", out->d->code);
+        re_arg(re, "unit", out->d->unit);
+        re_arg(re, "given", cell[C_UNIT]);
+        return BAD(C_UNIT, "unit_mismatch", "line %d, column unit: %s is in %s, not %.16s", r->line,
+                   out->d->code, out->d->unit, cell[C_UNIT]);
+    }
     /* no source column, or an empty cell, keeps the stored source (a new value: "import"); no
      * note column keeps the stored note, an empty note cell clears it */
     out->source = cell[C_SOURCE] && *cell[C_SOURCE] ? cell[C_SOURCE] : NULL;
     out->note = map[C_NOTE] >= 0 ? (cell[C_NOTE] ? cell[C_NOTE] : "") : NULL;
-    if (out->source && pj_utf8_len(out->source, strlen(out->source)) > 128)
-        return BAD(C_SOURCE, "line %d, column source: longer than 128 characters", r->line);
-    if (out->note && pj_utf8_len(out->note, strlen(out->note)) > 500)
-        return BAD(C_NOTE, "line %d, column note: longer than 500 characters", r->line);
+    if (out->source && pj_utf8_len(out->source, strlen(out->source)) > 128) {
+        re_arg(re, "max", "128");
+        return BAD(C_SOURCE, "too_long", "line %d, column source: longer than 128 characters",
+                   r->line);
+    }
+    if (out->note && pj_utf8_len(out->note, strlen(out->note)) > 500) {
+        re_arg(re, "max", "500");
+        return BAD(C_NOTE, "too_long", "line %d, column note: longer than 500 characters", r->line);
+    }
 #undef BAD
     return 0;
 }
@@ -300,13 +366,20 @@ static void preview_json(pj_jw *w, const prow *pr, int n)
     pj_jw_arr_end(w);
 }
 
-static void err_json(pj_jw *w, const pj_err *e, int line)
+/* One bad row: line, column, code (bad_row), message (English), reason (stable, for a
+ * translation) and args (the message's particulars by name). */
+static void err_json(pj_jw *w, const rowerr *re, int line)
 {
     pj_jw_obj(w);
     pj_jw_kint(w, "line", line);
-    pj_jw_kstr(w, "column", e->field);
-    pj_jw_kstr(w, "code", e->code);
-    pj_jw_kstr(w, "message", e->message);
+    pj_jw_kstr(w, "column", re->e.field);
+    pj_jw_kstr(w, "code", re->e.code);
+    pj_jw_kstr(w, "reason", re->reason);
+    pj_jw_kstr(w, "message", re->e.message);
+    pj_jw_key(w, "args");
+    pj_jw_obj(w);
+    for (int i = 0; i < re->n; i++) pj_jw_kstr(w, re->k[i], re->v[i]);
+    pj_jw_obj_end(w);
     pj_jw_obj_end(w);
 }
 
@@ -356,7 +429,8 @@ static int import_rows(pj_ctx *c, rdr *r, int dry_run, int max_rows, pj_jw *w, p
     int64_t now = pj_now();
     rkey *keys = NULL;
     size_t nkeys = 0, capkeys = 0;
-    if (defs_load(c, &D, err)) goto fail;
+    pj_ind_regions R;
+    if (defs_load(c, &D, err) || pj_ind_regions_load(c, &R, err)) goto fail;
     while ((rc = r->next(r, err)) == 1) {
         if (++rows > max_rows) {
             pj_fail(err, 413, "too_many_rows", r->field, "more than %d rows; split the file",
@@ -364,10 +438,10 @@ static int import_rows(pj_ctx *c, rdr *r, int dry_run, int max_rows, pj_jw *w, p
             goto fail;
         }
         row x;
-        pj_err e;
-        if (row_check(&D, r, map, ncols, &x, &e)) {
-            if (!nerr) first = e;
-            if (nerr++ < MAX_ERRORS) err_json(&ew, &e, r->line);
+        rowerr re;
+        if (row_check(c, &D, &R, r, map, ncols, &x, &re)) {
+            if (!nerr) first = re.e;
+            if (nerr++ < MAX_ERRORS) err_json(&ew, &re, r->line);
             continue;
         }
         if (nkeys == capkeys) {
@@ -414,15 +488,19 @@ static int import_rows(pj_ctx *c, rdr *r, int dry_run, int max_rows, pj_jw *w, p
         rkey a = keys[i - 1], b = keys[i];
         a.line = b.line;
         if (rkey_cmp(&a, &b)) continue;
-        pj_err e;
+        rowerr re = {.reason = "duplicate"};
         char per[12];
         pj_period p = {.kind = (char)b.kind, .year = b.year, .sub = b.sub};
         pj_period_format(&p, per);
-        pj_fail(&e, 422, "bad_row", "period",
+        pj_fail(&re.e, 422, "bad_row", "period",
                 "line %d: %s %s %s is also on line %d; give each value once", b.line, b.d->code,
                 b.region, per, keys[i - 1].line);
-        if (!nerr) first = e;
-        if (nerr++ < MAX_ERRORS) err_json(&ew, &e, b.line);
+        re_arg(&re, "code", b.d->code);
+        re_arg(&re, "region", b.region);
+        re_arg(&re, "period", pj_arena_strdup(c->arena, per));
+        re_arg(&re, "other_line", pj_arena_printf(c->arena, "%d", keys[i - 1].line));
+        if (!nerr) first = re.e;
+        if (nerr++ < MAX_ERRORS) err_json(&ew, &re, b.line);
         if (b.action >= 0) counts[b.action]--; /* a bad row: not counted as a good one */
         for (int k = 0; k < npr; k++)
             if (pr[k].line == b.line) pr[k].bad = 1;

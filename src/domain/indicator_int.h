@@ -13,6 +13,21 @@ int pj_ind_code_ok(const char *s);
 /* Region text check: 1..32 characters of valid UTF-8, no control characters. */
 int pj_ind_region_ok(const char *s);
 
+/* The regions a value or a target may be for: the platform's district (PJ_IND_DISTRICT), the
+ * registry's top regions and the peer districts of the setting indicator_peer_regions (names
+ * separated by spaces, commas or 、; absent: Beijing's 16 districts). */
+#define PJ_IND_MAX_REGIONS 64
+typedef struct pj_ind_regions {
+    const char *names[PJ_IND_MAX_REGIONS]; /* in c->arena */
+    int n;
+    const char *text; /* the names separated by spaces, for a message */
+} pj_ind_regions;
+int pj_ind_regions_load(pj_ctx *c, pj_ind_regions *R, pj_err *err);
+/* The known name s means, spaces around it (full-width ones too) trimmed; NULL when none. */
+const char *pj_ind_region_find(const pj_ind_regions *R, const char *s);
+/* Replaces *region by the known name it means, or 422 unknown_region at field. */
+int pj_ind_region_check(pj_ctx *c, const char **region, const char *field, pj_err *err);
+
 typedef struct pj_ind_def {
     int64_t id;
     const char *code, *name, *unit, *kind; /* in c->arena */

@@ -73,7 +73,8 @@ describe('district development', { timeout: 120000 }, () => {
     const cells = (await err.first().locator('td').allInnerTexts()).map((c) => c.trim());
     assert.equal(cells[0], '3');
     assert.equal(cells[1], 'value');
-    assert.match(cells[2], /'9\.0\.1' is not a number/);
+    // the reason in Chinese, from the row's stable reason and its particulars
+    assert.equal(cells[2], '“9.0.1”不是数字');
     await check.getByText('有 1 行错误，改正后才能导入').waitFor();
     assert.equal(await page.getByTestId('import-commit').isDisabled(), true);
     await shot(page, '51-dev-import-bad-row');

@@ -202,12 +202,15 @@ TEST_T(indicator_import_preview_and_all_or_nothing, 120)
     pj_buf csv;
     pj_buf_init(&csv, 4 << 20);
     pj_buf_puts(&csv, "code,region,period,value,unit,source\n");
+    static const char *const districts[16] = {
+        "东城区", "西城区", "朝阳区", "海淀区", "丰台区", "石景山区", "门头沟区", "房山区",
+        "通州区", "顺义区", "昌平区", "大兴区", "怀柔区", "平谷区",   "密云区",   "延庆区"};
     for (int i = 0; i < 10000; i++) {
         int y = 1950 + i / 192, m = i % 12 + 1, reg = i / 12 % 16;
         if (i == 5000)
-            pj_buf_printf(&csv, "gdp,区%d,%d-%02d,4.2.1,亿元,统计局\n", reg, y, m);
+            pj_buf_printf(&csv, "gdp,%s,%d-%02d,4.2.1,亿元,统计局\n", districts[reg], y, m);
         else
-            pj_buf_printf(&csv, "gdp,区%d,%d-%02d,%d.5,亿元,统计局\n", reg, y, m, i);
+            pj_buf_printf(&csv, "gdp,%s,%d-%02d,%d.5,亿元,统计局\n", districts[reg], y, m, i);
     }
     /* a JSON string holds at most 64 KiB: the table goes as an array of its lines */
     json_t *body = json_object();

@@ -310,6 +310,18 @@ export default {
       oldValue: 'Old value',
       actions: { insert: 'new', revise: 'revised', unchanged: 'unchanged' },
       export: 'Export all values (CSV)',
+      reasons: {
+        empty_code: 'the indicator code is empty',
+        unknown_indicator: 'no indicator with code {code}',
+        unknown_region: '“{region}” is not a known district (known: {known})',
+        bad_period: 'period “{period}” is not 2024, 2024H1, 2024Q2 or 2024-06',
+        not_a_number: '“{value}” is not a number',
+        out_of_range: '{value} is out of range: a value is between -1e15 and 1e15',
+        unit_mismatch: '{code} is in {unit}, not {given}; convert before importing',
+        too_long: 'longer than {max} characters',
+        extra_cells: '{cells} cells, the header names {columns} columns',
+        duplicate: '{code} {region} {period} is also on line {other_line}; give each value once',
+      },
     },
     carbon: {
       intensityTitle: 'Energy per 10,000 yuan of GDP and its decline',

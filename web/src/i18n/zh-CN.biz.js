@@ -309,6 +309,18 @@ export default {
       oldValue: '原值',
       actions: { insert: '新增', revise: '修订', unchanged: '未变' },
       export: '导出全部指标 CSV',
+      reasons: {
+        empty_code: '指标代码为空',
+        unknown_indicator: '没有代码为 {code} 的指标',
+        unknown_region: '“{region}”不是已知的区（可填：{known}）',
+        bad_period: '期间“{period}”格式不对，应为 2024、2024H1、2024Q2 或 2024-06',
+        not_a_number: '“{value}”不是数字',
+        out_of_range: '{value} 超出范围：数值须在 -1e15 到 1e15 之间',
+        unit_mismatch: '{code} 的单位是 {unit}，不是 {given}；请先换算',
+        too_long: '超过 {max} 个字符',
+        extra_cells: '本行有 {cells} 个单元格，表头只有 {columns} 列',
+        duplicate: '{code} {region} {period} 与第 {other_line} 行重复；每个值只填一次',
+      },
     },
     carbon: {
       intensityTitle: '万元地区生产总值能耗及下降率',

@@ -1,0 +1,355 @@
+/* Regressions of the indicators' second review: a unit change under stored values is refused;
+ * regions are known districts, trimmed; growth from a negative base has the sign of the change;
+ * a CSV export imports back unchanged (the formula guard's apostrophe removed); "value": null
+ * and values out of range said as such; every bad import row has a stable reason; the command
+ * line filters values by period kind. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/util.h"
+#include "domain/indicator.h"
+#include "t.h"
+#include "th.h"
+
+static void load_demo(th_server *s)
+{
+    pj_err err;
+    pj_err_clear(&err);
+    th_ctx t;
+    th_ctx_open(s, &t, "demo", PJ_ROLE_ADMIN);
+    if (pj_indicators_demo(&t.c, 7, &err)) t_fail(__FILE__, __LINE__, "demo: %s", err.message);
+    th_ctx_close(&t);
+}
+
+static json_t *call(th_server *s, const char *m, const char *tok, const char *path,
+                    const char *body, int want)
+{
+    json_t *o = NULL;
+    int st = th_call(s, m, path, tok, body, &o);
+    if (st != want)
+        t_fail(__FILE__, __LINE__, "%s %s: %d, expected %d (%s: %s)", m, path, st, want,
+               th_err_code(o) ? th_err_code(o) : "-", o ? th_err_message(o) : "");
+    return o;
+}
+
+/* A dry-run import of one CSV text; the answer. */
+static json_t *dry_import(th_server *s, const char *tok, const char *csv)
+{
+    json_t *b = json_pack("{s:s, s:b}", "csv", csv, "dry_run", 1);
+    char *txt = json_dumps(b, 0);
+    json_t *o = call(s, "POST", tok, "/api/v1/indicators/import", txt, 200);
+    free(txt);
+    json_decref(b);
+    return o;
+}
+
+static double num(json_t *o, const char *k)
+{
+    return json_number_value(json_object_get(o, k));
+}
+
+TEST_T(indicator_unit_change_under_values_is_refused, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demo(&s);
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    json_t *o = call(&s, "GET", off, "/api/v1/indicators?q=gdp", NULL, 200);
+    json_t *gdp = json_array_get(json_object_get(o, "items"), 0);
+    CHECK_STR(th_str(gdp, "code"), "gdp");
+    long long id = th_int(gdp, "id"), ver = th_int(gdp, "version"), nv = th_int(gdp, "values");
+    CHECK(nv > 0);
+    json_decref(o);
+    char path[96], body[128], want[96];
+    snprintf(path, sizeof path, "/api/v1/indicators/%lld", id);
+    char fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, fp0, sizeof fp0);
+    snprintf(body, sizeof body, "{\"version\":%lld,\"unit\":\"万元\"}", ver);
+    o = call(&s, "PATCH", off, path, body, 409);
+    CHECK_STR(th_err_code(o), "unit_in_use");
+    CHECK_STR(th_err_field(o), "unit");
+    snprintf(want, sizeof want, "gdp has %lld values", nv);
+    CHECK(strstr(th_err_message(o), want) != NULL);
+    CHECK(strstr(th_err_message(o), "in 亿元") != NULL);
+    json_decref(o);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0); /* nothing changed */
+    /* the same unit, or other fields, still change */
+    snprintf(body, sizeof body, "{\"version\":%lld,\"unit\":\"亿元\",\"name\":\"GDP\"}", ver);
+    json_decref(call(&s, "PATCH", off, path, body, 200));
+    /* an indicator without values may change its unit */
+    o = call(&s, "POST", off, "/api/v1/indicators",
+             "{\"code\":\"fresh\",\"name\":\"新指标\",\"unit\":\"亿元\",\"kind\":\"level\"}", 201);
+    snprintf(path, sizeof path, "/api/v1/indicators/%lld", th_int(o, "id"));
+    json_decref(o);
+    o = call(&s, "PATCH", off, path, "{\"version\":1,\"unit\":\"万元\"}", 200);
+    CHECK_STR(th_str(o, "unit"), "万元");
+    json_decref(o);
+    th_stop(&s);
+}
+
+TEST_T(indicator_regions_are_known_districts_trimmed, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demo(&s);
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    char fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, fp0, sizeof fp0);
+    static const char *const bad[] = {"火星区", "Pinggu", "平谷"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char body[256];
+        snprintf(body, sizeof body,
+                 "{\"code\":\"budget_revenue\",\"region\":\"%s\",\"period\":\"2024H1\","
+                 "\"value\":50}",
+                 bad[i]);
+        json_t *o = call(&s, "POST", off, "/api/v1/indicators/values", body, 422);
+        CHECK_STR(th_err_code(o), "unknown_region");
+        CHECK_STR(th_err_field(o), "region");
+        CHECK(strstr(th_err_message(o), "东城区") != NULL); /* the known ones named */
+        json_decref(o);
+    }
+    json_t *o =
+        call(&s, "POST", off, "/api/v1/indicators/targets",
+             "{\"code\":\"gdp\",\"region\":\"火星区\",\"period\":\"2025\",\"value\":1}", 422);
+    CHECK_STR(th_err_field(o), "region");
+    json_decref(o);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    /* spaces around a name, full-width ones too, are trimmed: the district itself */
+    o = call(&s, "POST", off, "/api/v1/indicators/values",
+             "{\"code\":\"gdp\",\"region\":\" 平谷区\",\"period\":\"2030\",\"value\":1}", 201);
+    CHECK_STR(th_str(o, "region"), "平谷区");
+    json_decref(o);
+    o = call(&s, "POST", off, "/api/v1/indicators/values",
+             "{\"code\":\"gdp\",\"region\":\"密云区\u3000\",\"period\":\"2030\",\"value\":1}", 201);
+    CHECK_STR(th_str(o, "region"), "密云区");
+    json_decref(o);
+    /* the import: each unknown region is its row's error, a trimmed one is the district */
+    o = dry_import(&s, off,
+                   "code,region,period,value\n"
+                   "budget_revenue,火星区,2024H1,50\n"
+                   "budget_revenue,平谷区 ,2025H1,60\n"
+                   "budget_revenue,Pinggu,2024H1,50\n");
+    CHECK_INT(th_int(o, "bad_rows"), 2);
+    json_t *e0 = json_array_get(json_object_get(o, "errors"), 0);
+    CHECK_INT(th_int(e0, "line"), 2);
+    CHECK_STR(th_str(e0, "column"), "region");
+    CHECK_STR(th_str(e0, "reason"), "unknown_region");
+    CHECK_STR(th_str(json_object_get(e0, "args"), "region"), "火星区");
+    CHECK(strstr(th_str(json_object_get(e0, "args"), "known"), "延庆区") != NULL);
+    CHECK_INT(th_int(json_array_get(json_object_get(o, "errors"), 1), "line"), 4);
+    CHECK_STR(th_str(json_array_get(json_object_get(o, "preview"), 0), "region"), "平谷区");
+    json_decref(o);
+    /* the rank counts the 16 districts, no phantom */
+    o = call(&s, "GET", off,
+             "/api/v1/indicators/derived?fn=rank&code=budget_revenue&period=2024H1&by=yoy", NULL,
+             200);
+    CHECK_INT(th_int(o, "of"), 16);
+    json_decref(o);
+    th_stop(&s);
+}
+
+TEST_T(indicator_growth_from_a_negative_base, 60)
+{
+    /* the arithmetic: a loss of 2 becoming 0 is a rise of 100 %, a loss growing to 3 a fall */
+    CHECK_NEAR(pj_ind_growth(0, -2), 100.0, 1e-12);
+    CHECK_NEAR(pj_ind_growth(-3, -2), -50.0, 1e-12);
+    CHECK_NEAR(pj_ind_growth(1, -2), 150.0, 1e-12);
+    CHECK_NEAR(pj_ind_growth(110, 100), 10.0, 1e-9);
+    CHECK(isnan(pj_ind_growth(5, 0)));
+    double v[3] = {-2, 1, 3}, out;
+    CHECK_INT(pj_ind_cagr_levels(v, 3, &out), -1);
+
+    th_server s;
+    th_start(&s, 1);
+    load_demo(&s);
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    json_decref(call(&s, "POST", off, "/api/v1/indicators",
+                     "{\"code\":\"net_result\",\"name\":\"净收益\",\"unit\":\"亿元\",\"kind\":"
+                     "\"level\"}",
+                     201));
+    static const char *const vals[][2] = {
+        {"2021", "0"}, {"2022", "-2"}, {"2023", "0"}, {"2024", "1"}};
+    for (int i = 0; i < 4; i++) {
+        char body[160];
+        snprintf(body, sizeof body, "{\"code\":\"net_result\",\"period\":\"%s\",\"value\":%s}",
+                 vals[i][0], vals[i][1]);
+        json_decref(call(&s, "POST", off, "/api/v1/indicators/values", body, 201));
+    }
+    json_t *o = call(&s, "GET", off,
+                     "/api/v1/indicators/derived?fn=yoy&code=net_result&period=2023", NULL, 200);
+    CHECK_NEAR(num(o, "value"), 100.0, 1e-9);
+    CHECK(strstr(th_str(o, "method"), "|previous|") != NULL);
+    json_decref(o);
+    o = call(&s, "GET", off, "/api/v1/indicators/derived?fn=yoy&code=net_result&period=2024", NULL,
+             422); /* from 0: no growth figure */
+    CHECK_STR(th_err_code(o), "undefined");
+    json_decref(o);
+    /* the average growth from a negative level: no geometric mean, said so */
+    o = call(&s, "GET", off, "/api/v1/indicators/derived?fn=cagr&code=net_result&from=2022&to=2024",
+             NULL, 422);
+    CHECK_STR(th_err_code(o), "undefined");
+    CHECK(strstr(th_err_message(o), "geometric mean") != NULL);
+    json_decref(o);
+    th_stop(&s);
+}
+
+TEST_T(indicator_csv_export_reimports_unchanged, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demo(&s);
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    /* texts the export guards against formulas */
+    json_t *o = call(&s, "GET", off, "/api/v1/indicators/values?code=gdp&period=2023", NULL, 200);
+    json_t *v = json_array_get(json_object_get(o, "items"), 0);
+    char path[96], body[256];
+    snprintf(path, sizeof path, "/api/v1/indicators/values/%lld", th_int(v, "id"));
+    snprintf(body, sizeof body, "{\"version\":%lld,\"source\":\"+cmd\",\"note\":\"-初步数\"}",
+             th_int(v, "version"));
+    json_decref(o);
+    json_decref(call(&s, "PATCH", off, path, body, 200));
+    o = call(&s, "GET", off, "/api/v1/indicators/values?code=strategic_output&period=2023", NULL,
+             200);
+    v = json_array_get(json_object_get(o, "items"), 0);
+    char path2[96];
+    snprintf(path2, sizeof path2, "/api/v1/indicators/values/%lld", th_int(v, "id"));
+    snprintf(body, sizeof body, "{\"version\":%lld,\"source\":\"@局\",\"note\":\"'=1+1\"}",
+             th_int(v, "version"));
+    json_decref(o);
+    json_decref(call(&s, "PATCH", off, path2, body, 200));
+
+    th_ctx t;
+    th_ctx_open(&s, &t, "officer", PJ_ROLE_DISTRICT_OFFICER);
+    pj_err err;
+    pj_err_clear(&err);
+    pj_buf out;
+    pj_buf_init(&out, 16 << 20);
+    pj_value_filter f = {.code = NULL};
+    CHECK_INT(pj_ind_export_csv(&t.c, &f, &out, &err), 0);
+    pj_buf_putc(&out, 0);
+    th_ctx_close(&t);
+    CHECK(strstr(out.data, "\"'+cmd\",\"'-初步数\"") != NULL); /* the guard is kept */
+    CHECK(strstr(out.data, "\"'@局\",\"''=1+1\"") != NULL);    /* a text starting '= too */
+
+    json_t *b = json_object();
+    json_t *lines = json_array();
+    for (char *p = out.data, *nl; (nl = strchr(p, '\n')); p = nl + 1)
+        json_array_append_new(lines, json_stringn(p, (size_t)(nl - p)));
+    json_object_set_new(b, "csv", lines);
+    char *txt = json_dumps(b, 0);
+    o = call(&s, "POST", off, "/api/v1/indicators/import", txt, 200);
+    free(txt);
+    json_decref(b);
+    CHECK_INT(th_int(o, "bad_rows"), 0);
+    CHECK_INT(th_int(o, "inserted"), 0);
+    CHECK_INT(th_int(o, "revised"), 0);
+    CHECK(th_int(o, "unchanged") > 10);
+    json_decref(o);
+    o = call(&s, "GET", off, path, NULL, 200);
+    CHECK_STR(th_str(o, "source"), "+cmd");
+    CHECK_STR(th_str(o, "note"), "-初步数");
+    CHECK_INT(json_array_size(json_object_get(o, "revisions")), 1); /* the PATCH only */
+    json_decref(o);
+    o = call(&s, "GET", off, path2, NULL, 200);
+    CHECK_STR(th_str(o, "source"), "@局");
+    CHECK_STR(th_str(o, "note"), "'=1+1");
+    json_decref(o);
+    /* the import's audit row aside, nothing changed */
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM indicator_revisions r JOIN indicator_values v"
+                             " ON v.id = r.value_id WHERE v.source IN ('+cmd', '@局')"),
+              2);
+    pj_buf_free(&out);
+    th_stop(&s);
+}
+
+TEST_T(indicator_null_value_and_out_of_range_said_as_such, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demo(&s);
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    json_t *o = call(&s, "GET", off, "/api/v1/indicators/values?code=gdp&period=2023", NULL, 200);
+    json_t *v = json_array_get(json_object_get(o, "items"), 0);
+    char path[96], body[128];
+    snprintf(path, sizeof path, "/api/v1/indicators/values/%lld", th_int(v, "id"));
+    long long ver = th_int(v, "version");
+    double before = num(v, "value");
+    json_decref(o);
+    char fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, fp0, sizeof fp0);
+    snprintf(body, sizeof body, "{\"version\":%lld,\"value\":null}", ver);
+    o = call(&s, "PATCH", off, path, body, 422);
+    CHECK_STR(th_err_field(o), "value");
+    json_decref(o);
+    snprintf(body, sizeof body, "{\"version\":%lld,\"value\":null,\"note\":\"x\"}", ver);
+    json_decref(call(&s, "PATCH", off, path, body, 422));
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    o = call(&s, "GET", off, path, NULL, 200);
+    CHECK_NEAR(num(o, "value"), before, 1e-12);
+    CHECK_INT(th_int(o, "version"), ver);
+    json_decref(o);
+    /* a number too large is out of range, with the range, in the API and in an import */
+    o = call(&s, "POST", off, "/api/v1/indicators/values",
+             "{\"code\":\"gdp\",\"period\":\"2031\",\"value\":1000000000000000000}", 422);
+    CHECK_STR(th_err_code(o), "out_of_range");
+    json_decref(o);
+    o = dry_import(&s, off,
+                   "code,period,value,unit\n"
+                   "gdp,2031,1000000000000000000,亿元\n"
+                   "gdp,2032,abc,亿元\n"
+                   "gdp,2033,1,万元\n"
+                   "nope,2033,1,万元\n"
+                   "gdp,2034,1,亿元\n"
+                   "gdp,2034,2,亿元\n");
+    json_t *errs = json_object_get(o, "errors");
+    CHECK_INT(json_array_size(errs), 5);
+    json_t *e = json_array_get(errs, 0);
+    CHECK_STR(th_str(e, "reason"), "out_of_range");
+    CHECK(strstr(th_str(e, "message"), "out of range") != NULL);
+    CHECK(strstr(th_str(e, "message"), "1e15") != NULL);
+    CHECK(strstr(th_str(e, "message"), "not a number") == NULL);
+    CHECK_STR(th_str(json_object_get(e, "args"), "value"), "1000000000000000000");
+    CHECK_STR(th_str(json_array_get(errs, 1), "reason"), "not_a_number");
+    e = json_array_get(errs, 2);
+    CHECK_STR(th_str(e, "reason"), "unit_mismatch");
+    CHECK_STR(th_str(json_object_get(e, "args"), "unit"), "亿元");
+    CHECK_STR(th_str(json_object_get(e, "args"), "given"), "万元");
+    CHECK_STR(th_str(json_array_get(errs, 3), "reason"), "unknown_indicator");
+    e = json_array_get(errs, 4);
+    CHECK_STR(th_str(e, "reason"), "duplicate");
+    CHECK_STR(th_str(json_object_get(e, "args"), "other_line"), "6");
+    for (size_t i = 0; i < json_array_size(errs); i++)
+        CHECK_STR(th_str(json_array_get(errs, i), "code"), "bad_row"); /* as before */
+    json_decref(o);
+    th_stop(&s);
+}
+
+TEST_T(cli_indicator_values_by_period_kind, 60)
+{
+    static char out[1 << 20];
+    char db[600];
+    snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    CHECK_INT(RUN(out, "indicator", "demo", "--db", db), 0);
+    CHECK_INT(RUN(out, "indicator", "values", "--code", "gdp", "--period-kind", "half", "--db", db),
+              0);
+    json_t *o = json_loads(out, 0, NULL);
+    json_t *items = json_object_get(o, "items");
+    CHECK(json_array_size(items) > 0);
+    for (size_t i = 0; i < json_array_size(items); i++)
+        CHECK(strchr(th_str(json_array_get(items, i), "period"), 'H') != NULL);
+    json_decref(o);
+    CHECK_INT(RUN(out, "indicator", "values", "--period-kind", "decade", "--db", db), 1);
+    CHECK(strstr(out, "period_kind") != NULL);
+}
