@@ -110,5 +110,14 @@ TEST(csv_reader_quotes_limits_and_errors)
     pj_csv_field(&out, "a=b", 1);
     CHECK_STR(out.data, "\"'=HYPERLINK(\"\"x\"\")\",\"'@SUM(A1)\",\"'-cmd|calc\",-3.5,+1,a=b\r\n");
     pj_buf_free(&out);
+    /* a text that starts like a guarded one gets a guard too (a reader dropping one apostrophe,
+     * the indicator import, gets it back); other apostrophes stay as they are */
+    pj_buf_init(&out, 0);
+    pj_csv_field(&out, "'=x", 0);
+    pj_csv_field(&out, "'-初步数", 0);
+    pj_csv_field(&out, "'a", 0);
+    pj_csv_field(&out, "'", 1);
+    CHECK_STR(out.data, "\"''=x\",\"''-初步数\",'a,'\r\n");
+    pj_buf_free(&out);
     pj_arena_free(&a);
 }
