@@ -146,6 +146,18 @@ TEST_T(indicator_regions_are_known_districts_trimmed, 60)
     CHECK_INT(th_int(json_array_get(json_object_get(o, "errors"), 1), "line"), 4);
     CHECK_STR(th_str(json_array_get(json_object_get(o, "preview"), 0), "region"), "平谷区");
     json_decref(o);
+    /* the peers are data: the setting indicator_peer_regions, when present, lists them */
+    th_sql_exec(&s, "INSERT INTO settings (key, value) VALUES ('indicator_peer_regions',"
+                    " '东城区、西城区、北京经济技术开发区')");
+    o = call(&s, "POST", off, "/api/v1/indicators/values",
+             "{\"code\":\"gdp\",\"region\":\"北京经济技术开发区\",\"period\":\"2030\",\"value\":1}",
+             201);
+    json_decref(o);
+    o = call(&s, "POST", off, "/api/v1/indicators/values",
+             "{\"code\":\"gdp\",\"region\":\"朝阳区\",\"period\":\"2030\",\"value\":1}", 422);
+    CHECK(strstr(th_err_message(o), "北京经济技术开发区") != NULL);
+    json_decref(o);
+    th_sql_exec(&s, "DELETE FROM settings WHERE key = 'indicator_peer_regions'");
     /* the rank counts the 16 districts, no phantom */
     o = call(&s, "GET", off,
              "/api/v1/indicators/derived?fn=rank&code=budget_revenue&period=2024H1&by=yoy", NULL,
