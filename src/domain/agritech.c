@@ -479,6 +479,11 @@ static int one_int(pj_ctx *c, const char *sql, int64_t *out, pj_err *err)
     return rc < 0 ? -1 : 0;
 }
 
+int pj_agri_farm_count(pj_ctx *c, int64_t *out, pj_err *err)
+{
+    return one_int(c, "SELECT COUNT(*) FROM ag_farms", out, err);
+}
+
 static int kpi_body(pj_ctx *c, pj_jw *w, pj_err *err)
 {
     int64_t farms, stations, acad, docs, results, transfers, reached, mtotal, mdone, mopen, mover,
@@ -494,7 +499,7 @@ static int kpi_body(pj_ctx *c, pj_jw *w, pj_err *err)
             c,
             "SELECT COUNT(*) FROM ag_milestones WHERE state = 'open' AND due < " PJ_REC_TODAY_SQL,
             &mover, err) ||
-        one_int(c, "SELECT COUNT(*) FROM ag_farms", &farms, err) ||
+        pj_agri_farm_count(c, &farms, err) ||
         one_int(c, "SELECT COUNT(*) FROM ag_farms WHERE postdoc_station = 1", &stations, err) ||
         one_int(c, "SELECT COUNT(*) FROM ag_experts WHERE title = 'academician'", &acad, err) ||
         one_int(c, "SELECT COUNT(*) FROM ag_experts WHERE title = 'doctor'", &docs, err) ||

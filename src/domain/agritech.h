@@ -31,6 +31,8 @@ int pj_agri_output(pj_ctx *c, pj_jw *w, pj_err *err);
  * postdoc_stations, experts:{academicians, doctors}, sections:{count, area_m2, yield_kg,
  * by state}, results, transfers, farms_reached, food_reserve:{farms, t}, output:{…}}. */
 int pj_agri_kpi(pj_ctx *c, pj_jw *w, pj_err *err);
+/* The doctor farms in the register: the count the KPIs and the district dashboard both show. */
+int pj_agri_farm_count(pj_ctx *c, int64_t *out, pj_err *err);
 
 /* The seed's figures (2 national key labs, the CACMS graduate school, 国农港, 117 doctor farms
  * with 13 post-doctoral stations, 13 academicians and 411 doctors) with synthetic detail

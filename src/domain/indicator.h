@@ -39,6 +39,16 @@ pj_period pj_period_prev(pj_period p);
 void pj_period_days(const pj_period *p, int64_t *first, int64_t *after);
 /* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
 int64_t pj_days_from_civil(int y, int m, int d);
+/* SQL ORDER BY terms putting rows latest first by the END of their period, `col` a column of
+ * canonical period text ("2024", "2024H2", "2024Q4", "2024-12"): a later end first; of periods
+ * ending together the longer first (2024 before 2024H2, 2024Q4 and 2024-12). Text order would
+ * put 2024Q1 and 2024H1 before 2024 and 2024-12. E.g. ORDER BY PJ_IND_LATEST_FIRST("v.period"). */
+#define PJ_IND_LATEST_FIRST(col)                                                                   \
+    "substr(" col ", 1, 4) DESC, (CASE WHEN length(" col ") = 4 THEN 12 WHEN substr(" col          \
+    ", 5, 1) = 'H' THEN 6 * CAST(substr(" col ", 6, 1) AS INTEGER) WHEN substr(" col               \
+    ", 5, 1) = 'Q' THEN 3 * CAST(substr(" col ", 6, 1) AS INTEGER) ELSE CAST(substr(" col          \
+    ", 6, 2) AS INTEGER) END) DESC, (CASE WHEN length(" col ") = 4 THEN 12 WHEN substr(" col       \
+    ", 5, 1) = 'H' THEN 6 WHEN substr(" col ", 5, 1) = 'Q' THEN 3 ELSE 1 END) DESC"
 
 /* ---- derived arithmetic (pure; percentages as numbers, 9.1 means 9.1 %) ---- */
 

@@ -3,6 +3,8 @@
 #include "domain/logistics.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/util.h"
@@ -389,8 +391,11 @@ static int freight_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *bo
     char today[11];
     pj_rec_today(today);
     today[7] = 0;
-    if (json_is_string(m) && strcmp(json_string_value(m), today) > 0)
-        return pj_fail(err, 422, "invalid_value", "month", "freight is recorded after the month");
+    /* the running month is not over: its freight is not known yet (nor a later month's) */
+    if (json_is_string(m) && strcmp(json_string_value(m), today) >= 0)
+        return pj_fail(err, 422, "invalid_value", "month",
+                       "freight is recorded after the month: %s is not over (today is %s)",
+                       json_string_value(m), today);
     return 0;
 }
 
@@ -516,7 +521,8 @@ static int target(pj_ctx *c, pj_jw *w, const char *code, double scale, double *o
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT t.value, t.period, t.source, t.note, i.unit FROM"
                                " indicator_targets t JOIN indicators i ON i.id = t.indicator_id"
-                               " WHERE i.code = ? AND t.region = ? ORDER BY t.period DESC LIMIT 1",
+                               " WHERE i.code = ? AND t.region = ? ORDER BY"
+                               " " PJ_IND_LATEST_FIRST("t.period") " LIMIT 1",
                                err);
     if (!s) return -1;
     pj_stmt_text(s, 1, code);
@@ -561,19 +567,30 @@ static int counts_by(pj_ctx *c, pj_jw *w, const char *key, const char *sql, pj_e
     return rc < 0 ? -1 : 0;
 }
 
-static int kpi_warehouses(pj_ctx *c, pj_jw *w, pj_err *err)
+int pj_lg_warehouse_area(pj_ctx *c, double area[3], int64_t count[3], pj_err *err)
 {
-    double area[3] = {0, 0, 0};
-    pj_stmt *s = pj_db_prepare(
-        c->db, "SELECT status, COALESCE(SUM(area_m2), 0) FROM lg_warehouses GROUP BY status", err);
+    for (int i = 0; i < 3; i++) area[i] = 0, count[i] = 0;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT status, COALESCE(SUM(area_m2), 0), COUNT(*) FROM"
+                               " lg_warehouses GROUP BY status",
+                               err);
     if (!s) return -1;
     int rc;
     while ((rc = pj_stmt_step(s, err)) == 1) {
         int r = rank_of(pj_col_text(s, 0));
-        if (r >= 0) area[r] = pj_col_double(s, 1);
+        if (r >= 0) area[r] = pj_col_double(s, 1), count[r] = pj_col_int(s, 2);
     }
     pj_stmt_done(s);
-    if (rc < 0) return -1;
+    return rc < 0 ? -1 : 0;
+}
+
+static int kpi_warehouses(pj_ctx *c, pj_jw *w, pj_err *err)
+{
+    double area[3];
+    int64_t nwh[3];
+    pj_stmt *s;
+    int rc;
+    if (pj_lg_warehouse_area(c, area, nwh, err)) return -1;
     pj_jw_key(w, "warehouses");
     pj_jw_obj(w);
     if (counts_by(c, w, "count",
@@ -620,73 +637,173 @@ static int kpi_warehouses(pj_ctx *c, pj_jw *w, pj_err *err)
     return 0;
 }
 
+/* Who reported freight for a month: the organisation (a tenant, whichever park it names), else
+ * the park (its freight as a whole). */
+typedef struct fr_row {
+    char month[8];
+    int64_t park, org;
+} fr_row;
+
+static int fr_has(const fr_row *r, int from, int to, const fr_row *x)
+{
+    for (int i = from; i < to; i++)
+        if (r[i].park == x->park && r[i].org == x->org) return 1;
+    return 0;
+}
+
+/* The reporters of months [mfirst..mlast) (indices into starts) not yet counted once: *expected
+ * of them, *reported of those who reported month `m` too. */
+static void fr_expect(const fr_row *r, const int *starts, int mfirst, int mlast, int m,
+                      int *expected, int *reported)
+{
+    *expected = *reported = 0;
+    for (int k = mfirst; k < mlast; k++)
+        for (int i = starts[k]; i < starts[k + 1]; i++) {
+            if (fr_has(r, starts[mfirst], i, &r[i])) continue; /* seen in an earlier row */
+            (*expected)++;
+            *reported += fr_has(r, starts[m], starts[m + 1], &r[i]);
+        }
+}
+
+#define FR_LOOKBACK 3 /* recorded months whose reporters a month waits for */
+
+int pj_lg_freight_window(pj_ctx *c, pj_lg_freight_win *out, pj_err *err)
+{
+    memset(out, 0, sizeof *out);
+    char today[11];
+    pj_rec_today(today);
+    today[7] = 0;
+    /* who reported which month, the months before the running one */
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT DISTINCT month, CASE WHEN organisation_id IS NULL THEN"
+                               " COALESCE(park_id, 0) ELSE 0 END, COALESCE(organisation_id, 0)"
+                               " FROM lg_freight WHERE month < ? ORDER BY month, 2, 3",
+                               err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, today);
+    fr_row *r = NULL;
+    int *starts = NULL, n = 0, cap = 0, nm = 0, rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 256;
+            fr_row *g = realloc(r, (size_t)cap * sizeof *r);
+            if (!g) {
+                rc = pj_fail(err, 500, "internal", "", "out of memory");
+                break;
+            }
+            r = g;
+        }
+        snprintf(r[n].month, sizeof r[n].month, "%s", pj_col_text(s, 0));
+        r[n].park = pj_col_int(s, 1);
+        r[n].org = pj_col_int(s, 2);
+        n++;
+    }
+    pj_stmt_done(s);
+    if (rc < 0) goto done;
+    starts = malloc(((size_t)n + 2) * sizeof *starts);
+    if (!starts) {
+        rc = pj_fail(err, 500, "internal", "", "out of memory");
+        goto done;
+    }
+    for (int i = 0; i < n; i++)
+        if (!i || strcmp(r[i].month, r[i - 1].month)) starts[nm++] = i;
+    starts[nm] = n;
+    /* the latest complete month: every reporter of the FR_LOOKBACK recorded months before it
+     * reported it too (the first month recorded is complete) */
+    int latest = -1;
+    for (int m = nm - 1; m >= 0 && latest < 0; m--) {
+        int e, got;
+        fr_expect(r, starts, m > FR_LOOKBACK ? m - FR_LOOKBACK : 0, m, m, &e, &got);
+        if (got == e) latest = m;
+    }
+    rc = 0;
+    if (latest < 0) goto done;
+    snprintf(out->latest, sizeof out->latest, "%s", r[starts[latest]].month);
+    out->reporters = starts[latest + 1] - starts[latest];
+    if (latest + 1 < nm) { /* the next month, waiting for reporters */
+        int m = latest + 1;
+        snprintf(out->pending, sizeof out->pending, "%s", r[starts[m]].month);
+        fr_expect(r, starts, m > FR_LOOKBACK ? m - FR_LOOKBACK : 0, m, m, &out->pending_expected,
+                  &out->pending_reported);
+        out->pending_reporters = starts[m + 1] - starts[m];
+    }
+    out->pending_months = nm - 1 - latest;
+    const char *L = out->latest; /* "YYYY-MM", checked when written */
+    int y = (L[0] - '0') * 1000 + (L[1] - '0') * 100 + (L[2] - '0') * 10 + (L[3] - '0'),
+        mo = (L[5] - '0') * 10 + (L[6] - '0');
+    snprintf(out->first, sizeof out->first, "%04d-%02d", mo == 12 ? y : y - 1,
+             mo == 12 ? 1 : mo + 1);
+    out->year = y;
+    char ystr[16];
+    snprintf(ystr, sizeof ystr, "%04d-", y);
+    s = pj_db_prepare(c->db,
+                      "SELECT COALESCE(SUM(CASE WHEN month >= ? THEN tonnes END), 0),"
+                      " COALESCE(SUM(CASE WHEN substr(month, 1, 5) = ? THEN tonnes END), 0),"
+                      " COUNT(DISTINCT CASE WHEN substr(month, 1, 5) = ? THEN month END),"
+                      " COUNT(DISTINCT CASE WHEN month >= ? THEN month END) FROM lg_freight"
+                      " WHERE month <= ?",
+                      err);
+    if (!s) {
+        rc = -1;
+        goto done;
+    }
+    pj_stmt_text(s, 1, out->first);
+    pj_stmt_text(s, 2, ystr);
+    pj_stmt_text(s, 3, ystr);
+    pj_stmt_text(s, 4, out->first);
+    pj_stmt_text(s, 5, out->latest);
+    rc = pj_stmt_step(s, err);
+    if (rc == 1) {
+        out->last12_t = pj_col_double(s, 0);
+        out->year_t = pj_col_double(s, 1);
+        out->year_months = (int)pj_col_int(s, 2);
+        out->months = (int)pj_col_int(s, 3);
+    }
+    pj_stmt_done(s);
+    rc = rc < 0 ? -1 : 0;
+    /* a year's rate from the months recorded in the last 12 */
+    out->annual_t = out->months ? round(out->last12_t * 12.0 / (double)out->months) : 0;
+done:
+    free(r);
+    free(starts);
+    return rc;
+}
+
 static int kpi_freight(pj_ctx *c, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db, "SELECT MAX(month) FROM lg_freight", err);
-    if (!s) return -1;
-    int rc = pj_stmt_step(s, err);
-    char latest[8] = "";
-    if (rc == 1 && pj_col_text(s, 0)) snprintf(latest, sizeof latest, "%s", pj_col_text(s, 0));
-    pj_stmt_done(s);
-    if (rc < 0) return -1;
+    pj_lg_freight_win fw;
+    if (pj_lg_freight_window(c, &fw, err)) return -1;
     pj_jw_key(w, "freight");
     pj_jw_obj(w);
-    double year_t = 0, last12 = 0, annual = 0, target_t;
-    int64_t months = 0, window = 0;
-    if (*latest) {
-        /* the 12 months ending with the latest month recorded */
-        int y = (latest[0] - '0') * 1000 + (latest[1] - '0') * 100 + (latest[2] - '0') * 10 +
-                (latest[3] - '0');
-        int m = (latest[5] - '0') * 10 + (latest[6] - '0');
-        char first[16], ystr[16];
-        int fy = m == 12 ? y : y - 1, fm = m == 12 ? 1 : m + 1;
-        snprintf(first, sizeof first, "%04d-%02d", fy, fm);
-        snprintf(ystr, sizeof ystr, "%04d-", y);
-        s = pj_db_prepare(c->db,
-                          "SELECT COALESCE(SUM(CASE WHEN month >= ? THEN tonnes END), 0),"
-                          " COALESCE(SUM(CASE WHEN substr(month, 1, 5) = ? THEN tonnes END), 0),"
-                          " COUNT(DISTINCT CASE WHEN substr(month, 1, 5) = ? THEN month END),"
-                          " COUNT(DISTINCT CASE WHEN month >= ? THEN month END) FROM lg_freight"
-                          " WHERE month <= ?",
-                          err);
-        if (!s) return -1;
-        pj_stmt_text(s, 1, first);
-        pj_stmt_text(s, 2, ystr);
-        pj_stmt_text(s, 3, ystr);
-        pj_stmt_text(s, 4, first);
-        pj_stmt_text(s, 5, latest);
-        rc = pj_stmt_step(s, err);
-        if (rc == 1) {
-            last12 = pj_col_double(s, 0);
-            year_t = pj_col_double(s, 1);
-            months = pj_col_int(s, 2);
-            window = pj_col_int(s, 3);
-        }
-        pj_stmt_done(s);
-        if (rc < 0) return -1;
-        pj_jw_kstr(w, "latest_month", latest);
-        pj_jw_kint(w, "year", y);
-        pj_jw_knum(w, "year_t", year_t);
-        pj_jw_kint(w, "year_months", months);
-        pj_jw_knum(w, "last_12_months_t", last12);
-        pj_jw_kint(w, "months_recorded", window);
-        /* a year's rate from the months recorded in the last 12 */
-        annual = window ? last12 * 12.0 / (double)window : 0;
-        pj_jw_knum(w, "annualised_t", round(annual));
+    double target_t;
+    int rc;
+    if (*fw.latest) {
+        pj_jw_kstr(w, "latest_month", fw.latest);
+        pj_jw_kstr(w, "window_from", fw.first);
+        pj_jw_kint(w, "reporters", fw.reporters);
+        pj_jw_kint(w, "year", fw.year);
+        pj_jw_knum(w, "year_t", fw.year_t);
+        pj_jw_kint(w, "year_months", fw.year_months);
+        pj_jw_knum(w, "last_12_months_t", fw.last12_t);
+        pj_jw_kint(w, "months_recorded", fw.months);
+        pj_jw_knum(w, "annualised_t", fw.annual_t);
         /* the window month by month, for trend lines */
-        s = pj_db_prepare(c->db,
-                          "SELECT month, SUM(tonnes) FROM lg_freight WHERE month >= ? AND month"
-                          " <= ? GROUP BY month ORDER BY month",
-                          err);
+        pj_stmt *s = pj_db_prepare(c->db,
+                                   "SELECT month, SUM(tonnes), COUNT(DISTINCT CASE WHEN"
+                                   " organisation_id IS NULL THEN 'p' || COALESCE(park_id, 0) ELSE"
+                                   " 'o' || organisation_id END) FROM lg_freight WHERE month >= ?"
+                                   " AND month <= ? GROUP BY month ORDER BY month",
+                                   err);
         if (!s) return -1;
-        pj_stmt_text(s, 1, first);
-        pj_stmt_text(s, 2, latest);
+        pj_stmt_text(s, 1, fw.first);
+        pj_stmt_text(s, 2, fw.latest);
         pj_jw_key(w, "by_month");
         pj_jw_arr(w);
         while ((rc = pj_stmt_step(s, err)) == 1) {
             pj_jw_obj(w);
             pj_jw_kstr(w, "month", pj_col_text(s, 0));
             pj_jw_kint(w, "t", pj_col_int(s, 1));
+            pj_jw_kint(w, "reporters", pj_col_int(s, 2));
             pj_jw_obj_end(w);
         }
         pj_stmt_done(s);
@@ -695,9 +812,22 @@ static int kpi_freight(pj_ctx *c, pj_jw *w, pj_err *err)
     } else {
         pj_jw_knull(w, "latest_month");
     }
+    /* months recorded after the window, not counted until their reporters are in */
+    pj_jw_key(w, "pending");
+    if (*fw.pending) {
+        pj_jw_obj(w);
+        pj_jw_kstr(w, "month", fw.pending);
+        pj_jw_kint(w, "reporters", fw.pending_reporters);
+        pj_jw_kint(w, "expected", fw.pending_expected);
+        pj_jw_kint(w, "expected_reported", fw.pending_reported);
+        pj_jw_kint(w, "months", fw.pending_months);
+        pj_jw_obj_end(w);
+    } else {
+        pj_jw_null(w);
+    }
     /* the target is in 万吨 (10^4 t) */
     if (target(c, w, "freight_volume", 10000.0, &target_t, err)) return -1;
-    pct(w, "progress_pct", round(annual), target_t);
+    pct(w, "progress_pct", fw.annual_t, target_t);
     if (counts_by(c, w, "by_mode",
                   "SELECT mode, SUM(tonnes) FROM lg_freight GROUP BY mode ORDER BY mode", err))
         return -1;

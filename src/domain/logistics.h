@@ -43,10 +43,34 @@ int pj_lg_transfer_calc(double area_mu, double before_mu, double after_mu, int64
 double pj_lg_points(double before_pct, double after_pct);
 
 /* {warehouses:{by status, area_m2 by status, started_m2, total_m2, started_share_pct, plan,
- * by_automation, supply_store}, freight:{latest_month, year, year_t, last_12_months_t,
- * months_recorded, annualised_t (last 12 months scaled to 12), by_month, target, progress_pct},
+ * by_automation, supply_store}, freight:{latest_month (the latest complete month, see
+ * pj_lg_freight_window), window_from, reporters, year, year_t, last_12_months_t,
+ * months_recorded, annualised_t (last 12 months scaled to 12), by_month, pending (the next
+ * month recorded, not counted yet: its reporters of those expected), target, progress_pct},
  * parcels:{…}, trains:{by kind}, tenancies, parks}. */
 int pj_lg_kpi(pj_ctx *c, pj_jw *w, pj_err *err);
+
+/* Warehouse area (m²) and count by status, in pj_lg_statuses order: the register's figures the
+ * KPIs and the district dashboard both show. */
+int pj_lg_warehouse_area(pj_ctx *c, double area_m2[3], int64_t count[3], pj_err *err);
+
+/* The district's freight over its latest complete window. A month counts once it is complete:
+ * every reporter (the organisation, else the park, of a record) that reported in any of the three
+ * recorded months before it has reported it too (the first month recorded is complete; a reporter
+ * that stops is waited for three recorded months); the running month and later are never counted.
+ * The window is the 12 months up to the latest complete month; annual_t scales its tonnes to
+ * 12 months from the months recorded in it (rounded). All zero / "" when no month is complete. */
+typedef struct pj_lg_freight_win {
+    char latest[16], first[16]; /* the window's last and first month ("YYYY-MM") */
+    int reporters;              /* reporters of the latest month */
+    int months;                 /* months of the window with records */
+    double last12_t, annual_t;
+    int year, year_months; /* the latest month's year: its tonnes and months so far */
+    double year_t;
+    char pending[16]; /* the month after the window with records, "" when none */
+    int pending_reporters, pending_expected, pending_reported, pending_months;
+} pj_lg_freight_win;
+int pj_lg_freight_window(pj_ctx *c, pj_lg_freight_win *out, pj_err *err);
 
 /* The seed's figures — 5.6 million m² of warehouses planned of which 2.87 million started, the
  * five named tenants, the 东久新宜物流谷 consolidation (61.29 % → 74.88 %, +101.84 mu, ≈ 3.36

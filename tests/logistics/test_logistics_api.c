@@ -758,3 +758,69 @@ TEST_T(logistics_warehouse_tenants_in_force_today, 60)
     json_decref(k);
     th_stop(&s);
 }
+
+/* The district's freight is over complete months: one firm's entry for a later month does not
+ * move it until the others have reported that month too; the running month is not recorded. */
+TEST_T(logistics_freight_counts_complete_months, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    rec_load_demos(&s);
+    char off[80], jd[80], view[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    th_login(&s, "viewer", s.demo_pw, view);
+    json_t *k = CALL(&s, "GET", view, "/api/v1/logistics/kpi", NULL, 200);
+    json_t *fr = obj(k, "freight");
+    CHECK_STR(th_str(fr, "latest_month"), "2024-06");
+    CHECK_STR(th_str(fr, "window_from"), "2023-07");
+    CHECK_INT(th_int(fr, "reporters"), 5);
+    CHECK(json_is_null(obj(fr, "pending")));
+    double annual = num(fr, "annualised_t"), progress = num(fr, "progress_pct");
+    json_decref(k);
+    /* the running month (and a later one) is refused, writing nothing */
+    char month[11], body[256];
+    pj_local_date(pj_now(), month);
+    month[7] = 0;
+    snprintf(body, sizeof body, "{\"month\":\"%s\",\"tonnes\":100}", month);
+    REFUSED_ON(&s, "POST", jd, "/api/v1/logistics/freight", body, 422, "invalid_value", "month");
+    /* jd alone for July and August: the district figure stays on the complete June */
+    json_decref(CALL(&s, "POST", jd, "/api/v1/logistics/freight",
+                     "{\"month\":\"2024-07\",\"tonnes\":100}", 201));
+    json_decref(CALL(&s, "POST", jd, "/api/v1/logistics/freight",
+                     "{\"month\":\"2024-08\",\"tonnes\":100}", 201));
+    k = CALL(&s, "GET", view, "/api/v1/logistics/kpi", NULL, 200);
+    fr = obj(k, "freight");
+    CHECK_STR(th_str(fr, "latest_month"), "2024-06");
+    CHECK_NEAR(num(fr, "annualised_t"), annual, 1e-9);
+    CHECK_NEAR(num(fr, "progress_pct"), progress, 1e-9);
+    CHECK_STR(th_str(obj(fr, "pending"), "month"), "2024-07");
+    CHECK_INT(th_int(obj(fr, "pending"), "expected"), 5);
+    CHECK_INT(th_int(obj(fr, "pending"), "expected_reported"), 1);
+    CHECK_INT(th_int(obj(fr, "pending"), "months"), 2);
+    json_decref(k);
+    /* the other four report July: July is complete, August waits */
+    long long park = th_sql_int(&s, "SELECT MIN(park_id) FROM lg_freight");
+    long long jd_org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    for (int i = 0; i < 4; i++) {
+        char sql[256];
+        snprintf(sql, sizeof sql,
+                 "SELECT organisation_id FROM lg_freight WHERE month = '2024-06' AND"
+                 " organisation_id <> %lld ORDER BY organisation_id LIMIT 1 OFFSET %d",
+                 jd_org, i);
+        long long org = th_sql_int(&s, sql);
+        snprintf(body, sizeof body,
+                 "{\"park_id\":%lld,\"organisation_id\":%lld,\"month\":\"2024-07\",\"tonnes\":"
+                 "300000}",
+                 park, org);
+        json_decref(CALL(&s, "POST", off, "/api/v1/logistics/freight", body, 201));
+    }
+    k = CALL(&s, "GET", view, "/api/v1/logistics/kpi", NULL, 200);
+    fr = obj(k, "freight");
+    CHECK_STR(th_str(fr, "latest_month"), "2024-07");
+    CHECK_INT(th_int(fr, "reporters"), 5);
+    CHECK_INT(th_int(fr, "months_recorded"), 7);
+    CHECK_STR(th_str(obj(fr, "pending"), "month"), "2024-08");
+    json_decref(k);
+    th_stop(&s);
+}
