@@ -7,8 +7,10 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "domain/agritech.h"
 #include "domain/carbon.h"
 #include "domain/indicator_int.h"
+#include "domain/logistics.h"
 #include "domain/render.h"
 
 #include "core/banned.h"
@@ -316,7 +318,7 @@ static int d_progress(pj_ctx *c, const pj_derive_args *a, const pj_ind_def *d, c
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT id, period, value, source, note FROM indicator_targets"
                                " WHERE indicator_id = ? AND region = ? AND (? IS NULL OR period ="
-                               " ?) ORDER BY period DESC LIMIT 1",
+                               " ?) ORDER BY " PJ_IND_LATEST_FIRST("period") " LIMIT 1",
                                err);
     if (!s) return -1;
     pj_stmt_int(s, 1, d->id);
@@ -490,68 +492,189 @@ int pj_ind_derive(pj_ctx *c, const pj_derive_args *a, pj_jw *w, pj_err *err)
 
 /* ---- the dashboard ---- */
 
+/* How a figure's periods are found: the latest data, not years fixed in code. */
+typedef enum dash_pick {
+    PICK_CAGR_RATES,  /* the 3 years to the latest year with a rate */
+    PICK_CAGR_LEVELS, /* the 3 years to the latest year with a level (4 levels) */
+    PICK_YOY,         /* the latest period with a value a year before */
+    PICK_SHARE,       /* the latest year of part and whole; base: the five-year plan's start */
+    PICK_POINTS,      /* the latest year against the year before */
+    PICK_PROGRESS,    /* the latest year against the latest target */
+} dash_pick;
+
 typedef struct dash_item {
     const char *key, *label;
+    dash_pick pick;
+    int yearly; /* only yearly values (else any period) */
     pj_derive_args a;
 } dash_item;
 
 static const dash_item dash[] = {
     {"gdp_avg_growth_3y",
-     "地区生产总值近三年年均增速 (GDP, 3-year average growth)",
-     {.fn = "cagr", .code = "gdp_growth", .from = "2021", .to = "2023", .method = "rates"}},
+     "地区生产总值近三年年均增速 (GDP, average growth over the latest 3 years)",
+     PICK_CAGR_RATES,
+     1,
+     {.fn = "cagr", .code = "gdp_growth", .method = "rates"}},
     {"gdp_avg_growth_3y_levels",
      "同上，按不变价水平计算 (the same from constant-price levels)",
-     {.fn = "cagr", .code = "gdp", .from = "2020", .to = "2023", .method = "levels"}},
+     PICK_CAGR_LEVELS,
+     1,
+     {.fn = "cagr", .code = "gdp", .method = "levels"}},
     {"gdp_h1_growth",
-     "2024年上半年地区生产总值增速 (GDP H1 2024, year on year)",
-     {.fn = "yoy", .code = "gdp", .period = "2024H1"}},
+     "地区生产总值最新一期同比增速 (GDP growth, latest period, year on year)",
+     PICK_YOY,
+     0,
+     {.fn = "yoy", .code = "gdp"}},
     {"revenue_h1",
-     "2024年上半年一般公共预算收入 (general public budget revenue H1 2024)",
-     {.fn = "yoy", .code = "budget_revenue", .period = "2024H1"}},
+     "一般公共预算收入最新一期 (general public budget revenue, latest period)",
+     PICK_YOY,
+     0,
+     {.fn = "yoy", .code = "budget_revenue"}},
     {"revenue_h1_rank",
      "一般公共预算收入增速全市排名 (rank of its growth among districts)",
-     {.fn = "rank", .code = "budget_revenue", .period = "2024H1", .by = "yoy"}},
+     PICK_YOY,
+     0,
+     {.fn = "rank", .code = "budget_revenue", .by = "yoy"}},
     {"agri_output",
-     "2023年农业总产值 (agricultural output 2023)",
-     {.fn = "yoy", .code = "agri_output", .period = "2023"}},
+     "农业总产值（最新年度） (agricultural output, latest year)",
+     PICK_YOY,
+     1,
+     {.fn = "yoy", .code = "agri_output"}},
     {"agri_output_rank",
      "农业总产值增速全市排名 (rank of its growth among districts)",
-     {.fn = "rank", .code = "agri_output", .period = "2023", .by = "yoy"}},
+     PICK_YOY,
+     1,
+     {.fn = "rank", .code = "agri_output", .by = "yoy"}},
     {"high_tech_share",
      "高技术制造业占规上工业产值比重 (high-tech manufacturing share)",
-     {.fn = "share",
-      .code = "hightech_output",
-      .of = "industrial_output",
-      .period = "2023",
-      .base = "2021"}},
+     PICK_SHARE,
+     1,
+     {.fn = "share", .code = "hightech_output", .of = "industrial_output"}},
     {"strategic_emerging_share",
      "战略性新兴产业占规上工业产值比重 (strategic emerging share)",
-     {.fn = "share",
-      .code = "strategic_output",
-      .of = "industrial_output",
-      .period = "2023",
-      .base = "2021"}},
+     PICK_SHARE,
+     1,
+     {.fn = "share", .code = "strategic_output", .of = "industrial_output"}},
     {"freight_progress",
-     "货运量对2035年目标的进度 (freight against the 2035 target)",
-     {.fn = "progress", .code = "freight_volume", .period = "2023", .target = "2035"}},
-    {"warehouse_progress",
-     "高标准仓储开工面积对规划面积 (warehouses started / planned)",
-     {.fn = "progress", .code = "warehouse_area_started", .period = "2024"}},
+     "统计年报货运量对规划目标的进度 (freight in the yearly statistics against its target)",
+     PICK_PROGRESS,
+     1,
+     {.fn = "progress", .code = "freight_volume"}},
     {"land_transfer_points",
      "东久新宜物流谷土地可转让率变化 (land-transfer rate change)",
-     {.fn = "points", .code = "land_transfer_rate", .period = "2024", .base = "2023"}},
+     PICK_POINTS,
+     1,
+     {.fn = "points", .code = "land_transfer_rate"}},
 };
 
-static const struct {
-    const char *key, *label, *code;
-} dash_levels[] = {
-    {"ecommerce_enterprises", "直播电商产业功能区企业 (e-commerce enterprises)",
-     "ecommerce_enterprises"},
-    {"streamers", "新农人主播 (new-farmer streamers)", "new_farmer_streamers"},
-    {"doctor_farms", "博士农场 (doctor farms)", "doctor_farms"},
-    {"enterprise_problems_solved", "服务企业解决问题 (enterprise problems solved)",
-     "enterprise_problems_solved"},
-};
+/* The latest period (by its end) of indicator `code` in the district: yearly only when asked;
+ * with a value of the same period a year before when prev_year; with a value of `with` for the
+ * same period when given. 1 found, 0 none, -1 error. */
+static int latest_period(pj_ctx *c, const char *code, int yearly, int prev_year, const char *with,
+                         char out[12], pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT v.period FROM indicator_values v JOIN indicators i ON i.id = v.indicator_id"
+        " WHERE i.code = ? AND v.region = ? AND (? = 0 OR v.period_kind = 'Y') AND (? = 0 OR"
+        " EXISTS (SELECT 1 FROM indicator_values b WHERE b.indicator_id = v.indicator_id AND"
+        " b.region = v.region AND b.period_kind = v.period_kind AND b.sub = v.sub AND b.year ="
+        " v.year - 1)) AND (? IS NULL OR EXISTS (SELECT 1 FROM indicator_values x JOIN indicators"
+        " xi ON xi.id = x.indicator_id WHERE xi.code = ? AND x.region = v.region AND x.period ="
+        " v.period)) ORDER BY " PJ_IND_LATEST_FIRST("v.period") " LIMIT 1",
+        err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, code);
+    pj_stmt_text(s, 2, PJ_IND_DISTRICT);
+    pj_stmt_int(s, 3, yearly);
+    pj_stmt_int(s, 4, prev_year);
+    pj_stmt_text(s, 5, with);
+    pj_stmt_text(s, 6, with);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) snprintf(out, 12, "%s", pj_col_text(s, 0));
+    pj_stmt_done(s);
+    return rc;
+}
+
+static int has_value(pj_ctx *c, const char *code, const char *period, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT 1 FROM indicator_values v JOIN indicators i ON i.id ="
+                               " v.indicator_id WHERE i.code = ? AND v.region = ? AND v.period = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, code);
+    pj_stmt_text(s, 2, PJ_IND_DISTRICT);
+    pj_stmt_text(s, 3, period);
+    int rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    return rc;
+}
+
+/* The first year of the five-year plan a year falls in (2021–2025 is the 14th); a plan's first
+ * year compares with the previous plan's. */
+static int plan_start(int year)
+{
+    int k = year - 2021, start = 2021 + (k >= 0 ? k / 5 : -((-k + 4) / 5)) * 5;
+    return start == year ? start - 5 : start;
+}
+
+typedef struct dash_periods {
+    char per[12], from[12], to[12], base[12];
+} dash_periods;
+
+/* Fills a's periods from the data: 0 done, 1 no data (e says which), -1 error. */
+static int dash_resolve(pj_ctx *c, const dash_item *it, pj_derive_args *a, dash_periods *P,
+                        pj_err *e)
+{
+    *a = it->a;
+    int rc;
+    switch (it->pick) {
+    case PICK_CAGR_RATES:
+    case PICK_CAGR_LEVELS:
+        rc = latest_period(c, a->code, 1, 0, NULL, P->to, e);
+        if (rc == 1) {
+            int y = (int)strtol(P->to, NULL, 10);
+            snprintf(P->from, sizeof P->from, "%d", y - (it->pick == PICK_CAGR_RATES ? 2 : 3));
+            a->from = P->from;
+            a->to = P->to;
+        }
+        break;
+    case PICK_YOY:
+        rc = latest_period(c, a->code, it->yearly, 1, NULL, P->per, e);
+        a->period = P->per;
+        break;
+    case PICK_SHARE:
+        rc = latest_period(c, a->code, 1, 0, a->of, P->per, e);
+        if (rc == 1) {
+            a->period = P->per;
+            snprintf(P->base, sizeof P->base, "%d", plan_start((int)strtol(P->per, NULL, 10)));
+            int hb = has_value(c, a->code, P->base, e),
+                hw = hb == 1 ? has_value(c, a->of, P->base, e) : 0;
+            if (hb < 0 || hw < 0) return -1;
+            a->base = hb == 1 && hw == 1 ? P->base : NULL; /* no base: the share alone */
+        }
+        break;
+    case PICK_POINTS:
+    case PICK_PROGRESS:
+        rc = latest_period(c, a->code, it->yearly, 0, NULL, P->per, e);
+        a->period = P->per;
+        if (rc == 1 && it->pick == PICK_POINTS) {
+            pj_period p, q;
+            pj_period_parse(P->per, strlen(P->per), &p);
+            q = pj_period_prev(p);
+            pj_period_format(&q, P->base);
+            a->base = P->base;
+        }
+        break;
+    default:
+        rc = 0;
+    }
+    if (rc == 0)
+        pj_fail(e, 404, "missing_value", "period", "no value of %s for %s%s", a->code,
+                PJ_IND_DISTRICT, it->pick == PICK_YOY ? " with the same period a year before" : "");
+    return rc < 0 ? -1 : rc == 0 ? 1 : 0;
+}
 
 static void missing(pj_jw *w, const pj_err *e)
 {
@@ -559,6 +682,237 @@ static void missing(pj_jw *w, const pj_err *e)
     pj_jw_kstr(w, "missing", e->code);
     pj_jw_kstr(w, "message", e->message);
     pj_jw_obj_end(w);
+}
+
+/* The district's latest target of `code` as {target_id, period, value, source, note}; 0 when
+ * there is none (then *value is 0). */
+static int dash_target(pj_ctx *c, const char *code, pj_jw *w, double *value, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT t.id, t.period, t.value, t.source, t.note FROM"
+                               " indicator_targets t JOIN indicators i ON i.id = t.indicator_id"
+                               " WHERE i.code = ? AND t.region = ? ORDER BY"
+                               " " PJ_IND_LATEST_FIRST("t.period") " LIMIT 1",
+                               err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, code);
+    pj_stmt_text(s, 2, PJ_IND_DISTRICT);
+    int rc = pj_stmt_step(s, err);
+    *value = 0;
+    if (rc == 1) {
+        *value = pj_col_double(s, 2);
+        pj_jw_obj(w);
+        pj_jw_kint(w, "target_id", pj_col_int(s, 0));
+        pj_render_text(w, "period", s, 1);
+        pj_jw_knum(w, "value", *value);
+        pj_render_text(w, "source", s, 3);
+        pj_render_text(w, "note", s, 4);
+        pj_jw_obj_end(w);
+    }
+    pj_stmt_done(s);
+    return rc;
+}
+
+/* A source row of a register: what was counted, as of when. */
+static void reg_source(pj_jw *w, const char *what, const char *period, double v, const char *unit,
+                       const char *note)
+{
+    pj_jw_obj(w);
+    pj_jw_kstr(w, "code", what);
+    pj_jw_kstr(w, "region", PJ_IND_DISTRICT);
+    pj_jw_kstr(w, "period", period);
+    pj_jw_knum(w, "value", v);
+    pj_jw_kstr(w, "unit", unit);
+    pj_jw_kstr(w, "source", "register");
+    pj_jw_kstr(w, "note", note);
+    pj_jw_obj_end(w);
+}
+
+/* Warehouses started / planned, from the logistics register (the logistics page's figure);
+ * 1 when the register is empty. */
+static int dash_warehouses(pj_ctx *c, pj_jw *w, pj_err *err)
+{
+    double area[3], plan;
+    int64_t n[3];
+    if (pj_lg_warehouse_area(c, area, n, err)) return -1;
+    if (n[0] + n[1] + n[2] == 0) return 1;
+    char today[11], note[64];
+    pj_rec_today(today);
+    double started = area[1] + area[2];
+    pj_jw_obj(w);
+    pj_jw_kstr(w, "fn", "progress");
+    pj_jw_kstr(w, "code", "warehouse_area_started");
+    pj_jw_kstr(w, "region", PJ_IND_DISTRICT);
+    pj_jw_kstr(w, "register", "lg_warehouses");
+    pj_jw_kstr(w, "period", today);
+    pj_jw_knum(w, "current", started);
+    pj_jw_key(w, "target");
+    int rc = dash_target(c, "warehouse_area_started", w, &plan, err);
+    if (rc < 0) return -1;
+    if (rc == 0) pj_jw_null(w);
+    pj_jw_kstr(w, "value_unit", "m²");
+    pj_jw_kstr(w, "method", "(under construction + operating) m² / the planned m² (target)");
+    if (rc == 1) pj_jw_knum(w, "remaining", plan - started);
+    result(w, plan > 0 ? started / plan * 100.0 : NAN, 2, "%");
+    pj_jw_key(w, "sources");
+    pj_jw_arr(w);
+    for (int i = 0; i < 3; i++) {
+        char what[64];
+        snprintf(what, sizeof what, "lg_warehouses %s", pj_lg_statuses[i]);
+        snprintf(note, sizeof note, "%lld", (long long)n[i]);
+        reg_source(w, what, today, area[i], "m²", note);
+    }
+    pj_jw_arr_end(w);
+    pj_jw_obj_end(w);
+    return 0;
+}
+
+/* Freight of the latest complete 12 months from the logistics register, annualised, against
+ * the freight target (the logistics page's figure); 1 when no month is complete. */
+static int dash_freight(pj_ctx *c, pj_jw *w, pj_err *err)
+{
+    pj_lg_freight_win fw;
+    double target;
+    if (pj_lg_freight_window(c, &fw, err)) return -1;
+    if (!*fw.latest) return 1;
+    pj_jw_obj(w);
+    pj_jw_kstr(w, "fn", "progress");
+    pj_jw_kstr(w, "code", "freight_volume");
+    pj_jw_kstr(w, "region", PJ_IND_DISTRICT);
+    pj_jw_kstr(w, "register", "lg_freight");
+    pj_jw_kstr(w, "period", fw.latest);
+    pj_jw_kstr(w, "window_from", fw.first);
+    pj_jw_kint(w, "months_recorded", fw.months);
+    pj_jw_kint(w, "reporters", fw.reporters);
+    pj_jw_knum(w, "current", fw.annual_t / 10000.0); /* 万吨, as the target */
+    pj_jw_key(w, "target");
+    int rc = dash_target(c, "freight_volume", w, &target, err);
+    if (rc < 0) return -1;
+    if (rc == 0) pj_jw_null(w);
+    pj_jw_kstr(w, "value_unit", "万吨");
+    pj_jw_kstr(w, "method",
+               "the tonnes of the 12 months to the latest complete month, scaled to 12 months"
+               " from the months recorded, / the target");
+    if (rc == 1) pj_jw_knum(w, "remaining", target - fw.annual_t / 10000.0);
+    result(w, target > 0 ? fw.annual_t / (target * 10000.0) * 100.0 : NAN, 2, "%");
+    pj_jw_key(w, "sources");
+    pj_jw_arr(w);
+    char per[40], note[96];
+    snprintf(per, sizeof per, "%s..%s", fw.first, fw.latest);
+    snprintf(note, sizeof note, "%d months recorded; %d reporters in %s", fw.months, fw.reporters,
+             fw.latest);
+    reg_source(w, "lg_freight", per, fw.last12_t, "t", note);
+    pj_jw_arr_end(w);
+    pj_jw_obj_end(w);
+    return 0;
+}
+
+/* Doctor farms counted in the agri-tech register (the agri-tech page's figure); 1 when empty. */
+static int dash_farms(pj_ctx *c, pj_jw *w, pj_err *err)
+{
+    int64_t n;
+    if (pj_agri_farm_count(c, &n, err)) return -1;
+    if (!n) return 1;
+    char today[11];
+    pj_rec_today(today);
+    pj_jw_obj(w);
+    pj_jw_kstr(w, "fn", "count");
+    pj_jw_kstr(w, "code", "doctor_farms");
+    pj_jw_kstr(w, "register", "ag_farms");
+    pj_jw_kstr(w, "period", today);
+    pj_jw_knum(w, "value", (double)n);
+    pj_jw_kstr(w, "unit", "个");
+    pj_jw_key(w, "sources");
+    pj_jw_arr(w);
+    reg_source(w, "ag_farms", today, (double)n, "个", "");
+    pj_jw_arr_end(w);
+    pj_jw_obj_end(w);
+    return 0;
+}
+
+/* The latest value (by its period's end) of a count or stock, with its source row. */
+static int dash_latest(pj_ctx *c, const char *code, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT v.id, v.period, v.value, v.unit, v.source, v.note FROM"
+                               " indicator_values v JOIN indicators i ON i.id ="
+                               " v.indicator_id WHERE i.code = ? AND v.region = ? ORDER BY"
+                               " " PJ_IND_LATEST_FIRST("v.period") " LIMIT 1",
+                               err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, code);
+    pj_stmt_text(s, 2, PJ_IND_DISTRICT);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) {
+        pj_jw_obj(w);
+        pj_jw_kstr(w, "fn", "latest");
+        pj_jw_kstr(w, "code", code);
+        pj_render_text(w, "period", s, 1);
+        pj_jw_knum(w, "value", pj_col_double(s, 2));
+        pj_render_text(w, "unit", s, 3);
+        pj_jw_key(w, "sources");
+        pj_jw_arr(w);
+        pj_jw_obj(w);
+        pj_jw_kint(w, "value_id", pj_col_int(s, 0));
+        pj_jw_kstr(w, "code", code);
+        pj_jw_kstr(w, "region", PJ_IND_DISTRICT);
+        pj_render_text(w, "period", s, 1);
+        pj_jw_knum(w, "value", pj_col_double(s, 2));
+        pj_render_text(w, "unit", s, 3);
+        pj_render_text(w, "source", s, 4);
+        pj_render_text(w, "note", s, 5);
+        pj_jw_obj_end(w);
+        pj_jw_arr_end(w);
+        pj_jw_obj_end(w);
+    }
+    pj_stmt_done(s);
+    if (rc == 0) pj_fail(err, 404, "missing_value", "code", "no value of %s", code);
+    return rc < 0 ? -1 : rc == 0 ? 1 : 0;
+}
+
+/* Figures kept in a register or in indicator values: the register when it has rows, else the
+ * indicator's latest value; basis says which. */
+static const struct {
+    const char *key, *label, *code;
+    int (*reg)(pj_ctx *c, pj_jw *w, pj_err *err);
+    int derive; /* the fallback: progress to the latest target, else the latest value */
+} dash_kept[] = {
+    {"freight_register_progress",
+     "货运量（物流登记近12个月折年）对规划目标的进度 (freight, last 12 months from the logistics"
+     " records annualised, against its target)",
+     "freight_volume", dash_freight, -1},
+    {"warehouse_progress", "高标准仓储开工面积对规划面积 (warehouses started / planned)",
+     "warehouse_area_started", dash_warehouses, 1},
+    {"ecommerce_enterprises", "直播电商产业功能区企业 (e-commerce enterprises)",
+     "ecommerce_enterprises", NULL, 0},
+    {"streamers", "新农人主播 (new-farmer streamers)", "new_farmer_streamers", NULL, 0},
+    {"doctor_farms", "博士农场 (doctor farms)", "doctor_farms", dash_farms, 0},
+    {"enterprise_problems_solved", "服务企业解决问题 (enterprise problems solved)",
+     "enterprise_problems_solved", NULL, 0},
+};
+
+/* One figure into w as {key, label, basis?, figure}: 0 done (a missing figure included), -1 a
+ * failure that ends the dashboard (err). */
+static int dash_emit(pj_ctx *c, pj_jw *w, pj_buf *b, const char *key, const char *label,
+                     const char *basis, int rc, const pj_err *e, pj_err *err)
+{
+    pj_jw_obj(w);
+    pj_jw_kstr(w, "key", key);
+    pj_jw_kstr(w, "label", label);
+    if (basis && rc == 0) pj_jw_kstr(w, "basis", basis);
+    pj_jw_key(w, "figure");
+    if (rc == 0) {
+        pj_jw_raw(w, b->data);
+    } else if (e->status == 500 || e->status == 0) {
+        *err = *e;
+        pj_jw_null(w);
+        pj_jw_obj_end(w);
+        return -1;
+    } else {
+        missing(w, e);
+    }
+    pj_jw_obj_end(w);
+    return 0;
 }
 
 int pj_ind_dashboard(pj_ctx *c, pj_jw *w, pj_err *err)
@@ -576,81 +930,64 @@ int pj_ind_dashboard(pj_ctx *c, pj_jw *w, pj_err *err)
         pj_buf_reset(&b);
         pj_jw tw;
         pj_jw_init(&tw, &b);
-        pj_jw_obj(w);
-        pj_jw_kstr(w, "key", dash[i].key);
-        pj_jw_kstr(w, "label", dash[i].label);
-        pj_jw_key(w, "figure");
-        if (pj_ind_derive_one(c, &dash[i].a, &tw, &e) == 0) {
-            pj_jw_raw(w, b.data);
-        } else if (e.status == 500) {
-            *err = e;
-            pj_jw_null(w);
-            pj_jw_obj_end(w);
-            goto fail;
-        } else {
-            missing(w, &e);
-        }
-        pj_jw_obj_end(w);
+        pj_derive_args a;
+        dash_periods P;
+        int rc = dash_resolve(c, &dash[i], &a, &P, &e);
+        if (rc == 0) rc = pj_ind_derive_one(c, &a, &tw, &e);
+        if (rc < 0 && e.status == 0) e.status = 500;
+        if (dash_emit(c, w, &b, dash[i].key, dash[i].label, NULL, rc, &e, err)) goto fail;
     }
-    { /* energy per 10,000 yuan of GDP: computed by the carbon module */
+    { /* energy per 10,000 yuan of GDP, the latest year against the one before: computed by
+       * the carbon module */
         pj_err e;
         pj_err_clear(&e);
         pj_buf_reset(&b);
         pj_jw tw;
         pj_jw_init(&tw, &b);
-        pj_jw_obj(w);
-        pj_jw_kstr(w, "key", "energy_intensity_decline");
-        pj_jw_kstr(w, "label", "万元地区生产总值能耗下降率 (energy per 10,000 yuan GDP, decline)");
-        pj_jw_key(w, "figure");
-        if (pj_carbon_intensity(c, PJ_IND_DISTRICT, 2023, &tw, &e) == 0)
-            pj_jw_raw(w, b.data);
-        else
-            missing(w, &e);
-        pj_jw_obj_end(w);
+        char year[12];
+        int rc = latest_period(c, "energy_consumption", 1, 1, "gdp", year, &e);
+        if (rc == 0)
+            pj_fail(&e, 404, "missing_value", "period",
+                    "no year of energy_consumption with GDP and the year before");
+        rc = rc == 1 ? pj_carbon_intensity(c, PJ_IND_DISTRICT, (int)strtol(year, NULL, 10), &tw, &e)
+                     : -1;
+        if (rc && e.status == 500) e.status = 422; /* as before: the figure is missing */
+        if (dash_emit(c, w, &b, "energy_intensity_decline",
+                      "万元地区生产总值能耗下降率 (energy per 10,000 yuan GDP, decline)", NULL, rc,
+                      &e, err))
+            goto fail;
     }
-    /* counts: the latest value of each, with its source row */
-    for (size_t i = 0; i < sizeof dash_levels / sizeof dash_levels[0]; i++) {
-        pj_stmt *s = pj_db_prepare(c->db,
-                                   "SELECT v.id, v.period, v.value, v.unit, v.source, v.note FROM"
-                                   " indicator_values v JOIN indicators i ON i.id ="
-                                   " v.indicator_id WHERE i.code = ? AND v.region = ? ORDER BY"
-                                   " v.year DESC, v.period DESC LIMIT 1",
-                                   err);
-        if (!s) goto fail;
-        pj_stmt_text(s, 1, dash_levels[i].code);
-        pj_stmt_text(s, 2, PJ_IND_DISTRICT);
-        int rc = pj_stmt_step(s, err);
-        pj_jw_obj(w);
-        pj_jw_kstr(w, "key", dash_levels[i].key);
-        pj_jw_kstr(w, "label", dash_levels[i].label);
-        pj_jw_key(w, "figure");
-        if (rc == 1) {
-            pj_jw_obj(w);
-            pj_jw_kstr(w, "fn", "latest");
-            pj_jw_kstr(w, "code", dash_levels[i].code);
-            pj_render_text(w, "period", s, 1);
-            pj_jw_knum(w, "value", pj_col_double(s, 2));
-            pj_render_text(w, "unit", s, 3);
-            pj_jw_key(w, "sources");
-            pj_jw_arr(w);
-            pj_jw_obj(w);
-            pj_jw_kint(w, "value_id", pj_col_int(s, 0));
-            pj_render_text(w, "period", s, 1);
-            pj_jw_knum(w, "value", pj_col_double(s, 2));
-            pj_render_text(w, "source", s, 4);
-            pj_render_text(w, "note", s, 5);
-            pj_jw_obj_end(w);
-            pj_jw_arr_end(w);
-            pj_jw_obj_end(w);
-        } else {
-            pj_err e = {.status = 404};
-            snprintf(e.code, sizeof e.code, "missing_value");
-            snprintf(e.message, sizeof e.message, "no value of %s", dash_levels[i].code);
-            missing(w, &e);
+    for (size_t i = 0; i < sizeof dash_kept / sizeof dash_kept[0]; i++) {
+        pj_err e;
+        pj_err_clear(&e);
+        pj_buf_reset(&b);
+        pj_jw tw;
+        pj_jw_init(&tw, &b);
+        const char *basis = "register";
+        int rc = dash_kept[i].reg ? dash_kept[i].reg(c, &tw, &e) : 1;
+        if (rc == 1 && dash_kept[i].derive >= 0) { /* no register rows: the indicator */
+            pj_err_clear(&e);
+            pj_buf_reset(&b);
+            pj_jw_init(&tw, &b);
+            basis = "indicator";
+            if (dash_kept[i].derive) {
+                char per[12];
+                pj_derive_args a = {.fn = "progress", .code = dash_kept[i].code, .period = per};
+                rc = latest_period(c, dash_kept[i].code, 0, 0, NULL, per, &e);
+                if (rc == 0)
+                    pj_fail(&e, 404, "missing_value", "period", "no value of %s",
+                            dash_kept[i].code);
+                rc = rc == 1 ? pj_ind_derive_one(c, &a, &tw, &e) : -1;
+            } else {
+                rc = dash_latest(c, dash_kept[i].code, &tw, &e);
+            }
+        } else if (rc == 1) {
+            pj_fail(&e, 404, "missing_value", "", "no complete month of %s in the register",
+                    dash_kept[i].code);
         }
-        pj_jw_obj_end(w);
-        pj_stmt_done(s);
-        if (rc < 0) goto fail;
+        if (rc > 0) rc = -1;
+        if (dash_emit(c, w, &b, dash_kept[i].key, dash_kept[i].label, basis, rc, &e, err))
+            goto fail;
     }
     pj_jw_arr_end(w);
     pj_jw_obj_end(w);
