@@ -289,6 +289,9 @@ export default {
       yoyAxis: 'YoY %',
       ppAxis: 'Change (pp)',
       rankTitle: '{name} growth rank ({period}): {rank} of {of}',
+      register: 'live count in the register, {date}',
+      progressRegister: 'now {cur} a year (12 months to {to}: {months} recorded, {reporters} reporting), target {target} ({period})',
+      basisIndicator: 'the register is empty: the indicator value',
     },
     imp: {
       hint: 'Header with code, period, value; optionally region, unit, source, note; UTF-8 CSV. Every row is checked first; with any bad row nothing is imported.',

@@ -1973,6 +1973,8 @@ export default {
       ageRule: 'At least 16; at 16–17 the guardian, relation and consent date are required',
       skillHint: 'Internet-marketer level 1–5',
     },
+    freightWindow: 'Annualised over the 12 months to {to} ({months} months recorded), {reporters} reporting in {to}',
+    freightPending: '{month} not counted yet: {got} of {expected} expected reporters in',
   },
   // elder centres (views/eldercare/CentreList.vue)
   centres: {

@@ -288,6 +288,9 @@ export default {
       yoyAxis: '同比 %',
       ppAxis: '变化（百分点）',
       rankTitle: '{name}增速排名（{period}）：第 {rank} / {of}',
+      register: '登记簿实时计数（{date}）',
+      progressRegister: '年化 {cur}（截至 {to} 的12个月：{months} 个月有数据，{reporters} 家填报），目标 {target}（{period}）',
+      basisIndicator: '登记簿为空：取指标值',
     },
     imp: {
       hint: '表头须含 code, period, value，可选 region, unit, source, note；UTF-8 CSV（Excel 请另存为 CSV UTF-8）。先逐行检查，全部正确才能导入；有任何错误行则一行也不导入。',

@@ -1976,6 +1976,8 @@ export default {
       ageRule: '须年满 16 周岁；16–17 岁须填写监护人、监护关系及同意日期',
       skillHint: '互联网营销师等级 1–5',
     },
+    freightWindow: '按截至 {to} 的近12个月折年（{months} 个月有数据），{to} 有 {reporters} 家填报',
+    freightPending: '{month} 暂不计入：应报 {expected} 家，已报 {got} 家',
   },
   // elder centres (养老服务驿站与互助点, views/eldercare/CentreList.vue)
   centres: {
