@@ -963,13 +963,13 @@ int pj_ind_dashboard(pj_ctx *c, pj_jw *w, pj_err *err)
         pj_buf_reset(&b);
         pj_jw tw;
         pj_jw_init(&tw, &b);
-        const char *basis = "register";
+        const char *basis = dash_kept[i].reg ? "register" : NULL;
         int rc = dash_kept[i].reg ? dash_kept[i].reg(c, &tw, &e) : 1;
         if (rc == 1 && dash_kept[i].derive >= 0) { /* no register rows: the indicator */
             pj_err_clear(&e);
             pj_buf_reset(&b);
             pj_jw_init(&tw, &b);
-            basis = "indicator";
+            basis = dash_kept[i].reg ? "indicator" : NULL;
             if (dash_kept[i].derive) {
                 char per[12];
                 pj_derive_args a = {.fn = "progress", .code = dash_kept[i].code, .period = per};
