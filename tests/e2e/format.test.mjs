@@ -2,7 +2,7 @@
 // dual-use arithmetic (which step may move, Gantt rows, critical path, cycles, minutes).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatDateTime, formatDate, formatNumber, formatDuration, shanghaiDayStartUtc } from '../../web/src/utils/format.js';
+import { formatDateTime, formatDate, formatNumber, formatDuration, shanghaiDayStartUtc, compactNumber } from '../../web/src/utils/format.js';
 import { capacityTotals, relativeSizes } from '../../web/src/utils/capacity.js';
 import {
   axisMinutes, canFinishStep, canSign, canStartStep, criticalPathMinutes, earliestStarts, findCycle, formatMinutes, ganttRows, manualSchedule,
@@ -128,4 +128,14 @@ test('critical path and cycles of manual steps', () => {
   const cyclic = steps.map((s) => (s.code === 'A' ? { ...s, predecessors: ['D'] } : s));
   const c = findCycle(cyclic);
   assert.ok(c && c[0] === c[c.length - 1] && c.length >= 3, `cycle ${c}`);
+});
+
+test('axis numbers are short: 万/亿 in Chinese, k/M/B in English (1,000,000 and 2,000,000 do not run together)', () => {
+  assert.equal(compactNumber(1000000, 'en'), '1M');
+  assert.equal(compactNumber(5600000, 'en'), '5.6M');
+  assert.equal(compactNumber(250000, 'en'), '250k');
+  assert.equal(compactNumber(2600000000, 'en'), '2.6B');
+  assert.equal(compactNumber(999, 'en'), '999');
+  assert.equal(compactNumber(5600000, 'zh-CN'), '560万');
+  assert.equal(compactNumber(null, 'en'), '—');
 });

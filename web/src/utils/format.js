@@ -63,6 +63,20 @@ export function formatNumber(n, locale = 'zh-CN') {
   return x.toLocaleString(zh ? 'zh-CN' : 'en-US', { maximumFractionDigits: 2 });
 }
 
+/**
+ * A number short enough for a chart's axis: in Chinese 100万 / 4.5亿 as formatNumber; in English
+ * 1.5M / 200k / 2.6B (so neighbouring labels do not run together).
+ */
+export function compactNumber(n, locale = 'zh-CN') {
+  if (n === null || n === undefined || Number.isNaN(Number(n))) return '—';
+  if (String(locale).toLowerCase().startsWith('zh')) return formatNumber(n, locale);
+  const x = Number(n), a = Math.abs(x);
+  if (a >= 1e9) return trimFixed(x / 1e9, 2) + 'B';
+  if (a >= 1e6) return trimFixed(x / 1e6, 2) + 'M';
+  if (a >= 1e3) return trimFixed(x / 1e3, 1) + 'k';
+  return x.toLocaleString('en-US', { maximumFractionDigits: 2 });
+}
+
 /** mm:ss (or h:mm:ss) for a count of seconds. */
 export function formatDuration(seconds) {
   const s = Math.max(0, Math.floor(seconds));
