@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/util.h"
 #include "domain/audit.h"
@@ -121,6 +122,29 @@ const char *const pj_user_roles[] = {
     "admin",       "district_officer", "township_officer", "facility_operator",
     "grid_worker", "enterprise",       "viewer",           NULL};
 
+/* Passwords everyone tries first (lower case; compared without regard to case): the ones of
+ * 10 characters or more that the length rule lets through. */
+static const char *const common_passwords[] = {
+    "1234567890", "0123456789",   "9876543210",    "12345678910", "123456789a",   "a123456789",
+    "1q2w3e4r5t", "1qaz2wsx3edc", "qwertyuiop",    "qwerty1234",  "qwerty123456", "asdfghjkl;",
+    "password12", "password123",  "password1234",  "passw0rd123", "p@ssw0rd123",  "p@ssword123",
+    "abc1234567", "abcd123456",   "abcdefghij",    "iloveyou12",  "woaini1314",   "woaini520",
+    "admin12345", "admin123456",  "administrator", "pingji1234",  "pingji123456", NULL};
+
+/* 1 when s runs up or down by one character each step (abcdefghij, 9876543210; 1234567890
+ * with 0 after 9), as a keyboard run or a count is typed. */
+static int straight_run(const char *s)
+{
+    size_t n = strlen(s);
+    int up = 1, down = 1;
+    for (size_t i = 1; i < n; i++) {
+        int a = (unsigned char)s[i - 1], b = (unsigned char)s[i];
+        if (!(b == a + 1 || (a == '9' && b == '0'))) up = 0;
+        if (!(b == a - 1 || (a == '0' && b == '9'))) down = 0;
+    }
+    return up || down;
+}
+
 int pj_password_rules(const char *username, const char *password, pj_err *err)
 {
     if (pj_utf8_len(password, strlen(password)) < 10)
@@ -131,6 +155,20 @@ int pj_password_rules(const char *username, const char *password, pj_err *err)
     if (username && *username && strcasestr(password, username))
         return pj_fail(err, 422, "weak_password", "password",
                        "the password must not contain the user name");
+    /* fewer than 4 different characters (ten spaces, aaaaabbbbb) guesses in no time */
+    unsigned char seen[256] = {0};
+    int distinct = 0;
+    for (const unsigned char *p = (const unsigned char *)password; *p; p++)
+        if (!seen[*p]++) distinct++;
+    if (distinct < 4)
+        return pj_fail(err, 422, "weak_password", "password",
+                       "the password must use at least 4 different characters");
+    int common = straight_run(password);
+    for (int i = 0; !common && common_passwords[i]; i++)
+        common = !strcasecmp(password, common_passwords[i]);
+    if (common)
+        return pj_fail(err, 422, "weak_password", "password",
+                       "the password is one of the first ones guessed; choose another");
     return 0;
 }
 
@@ -368,6 +406,7 @@ int pj_login_start(pj_ctx *c, const char *username, const char *password, pj_log
     if (lock_check(username, fail_key_of(c), l->tag, NULL, err)) return -1;
     /* an unknown name costs as much as a wrong password, so timing tells nothing */
     if (!id) snprintf(l->hash, sizeof l->hash, "%s", dummy_hash(c->settings));
+    l->fast = fast_hash(c);
     l->username = strdup(username);
     l->password = strdup(password);
     if (!l->username || !l->password) {
@@ -381,6 +420,12 @@ int pj_login_verify(pj_login *l)
 {
     size_t n = strlen(l->password);
     l->verified = crypto_pwhash_str_verify(l->hash, l->password, n) == 0;
+    /* a hash made at a lower cost (a server run with --fast-hash, an older setting) is
+     * replaced at the first log-in that knows the password */
+    if (l->verified && !l->fast &&
+        crypto_pwhash_str_needs_rehash(l->hash, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                       crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        hash_at(0, l->password, l->rehash);
     sodium_memzero(l->password, n);
     return l->verified;
 }
@@ -432,6 +477,38 @@ static int note_failure(pj_ctx *c, const char *username, const char *key, uint64
     return lock;
 }
 
+/* The last hashes replaced by a stronger hash of the same password (tags, from → to): a log-in
+ * whose check began against the old hash while another log-in replaced it checked the same
+ * password, and is not failed as one checked against a replaced password would be. */
+enum { REHASHED = 16 };
+static struct {
+    uint64_t from, to;
+} rehashed[REHASHED];
+static unsigned rehashed_next;
+
+static int same_password(uint64_t checked, uint64_t now)
+{
+    if (checked == now) return 1;
+    for (int i = 0; i < REHASHED; i++)
+        if (rehashed[i].from == checked && rehashed[i].to == now) return 1;
+    return 0;
+}
+
+/* Replaces user id's stored hash old by the same password's stronger hash nh (its sessions
+ * stay: the password is the same). */
+static int rehash(pj_ctx *c, int64_t id, const char *old, const char *nh, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db, "UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?", err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, nh);
+    pj_stmt_int(s, 2, id);
+    pj_stmt_text(s, 3, old);
+    int rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
 int pj_login_finish(pj_ctx *c, const pj_login *l, pj_jw *w, char token_out[PJ_TOKEN_HEX + 1],
                     pj_err *err)
 {
@@ -449,7 +526,7 @@ int pj_login_finish(pj_ctx *c, const pj_login *l, pj_jw *w, char token_out[PJ_TO
     fail_entry *fe;
     if (lock_check(username, key, tag, &fe, err)) return -1;
     /* a password checked against a hash since replaced counts as a wrong one */
-    int ok = l->verified && tag == l->tag && id && !disabled;
+    int ok = l->verified && same_password(l->tag, tag) && id && !disabled;
     if (!ok) {
         c->actor.username = pj_arena_strdup(c->arena, username);
         if (note_failure(c, username, key, tag, id, NULL, err) < 0) return -1;
@@ -461,12 +538,20 @@ int pj_login_finish(pj_ctx *c, const pj_login *l, pj_jw *w, char token_out[PJ_TO
     c->actor.role = pj_role_parse(role);
     if (pj_db_begin(c->db, err)) return -1;
     json_t *after = json_pack("{s:s}", "client", addr);
+    if (after && l->rehash[0] && tag == l->tag)
+        json_object_set_new(after, "password_rehashed", json_true());
     char *aj = after ? json_dumps(after, JSON_COMPACT) : NULL;
     json_decref(after);
-    int bad = new_session(c, id, token_out, err) ||
+    int bad = (l->rehash[0] && tag == l->tag && rehash(c, id, l->hash, l->rehash, err)) ||
+              new_session(c, id, token_out, err) ||
               pj_audit_add(c, "login", "user", id, NULL, aj, err) || pj_db_commit(c->db, err);
     free(aj);
     if (bad) goto fail;
+    if (l->rehash[0] && tag == l->tag) {
+        unsigned k = rehashed_next++ % REHASHED;
+        rehashed[k].from = l->tag;
+        rehashed[k].to = pw_tag_of(l->rehash);
+    }
     pj_jw_obj(w);
     pj_jw_kstr(w, "token", token_out);
     pj_jw_kint(w, "expires_in", c->settings->session_idle_s);
@@ -521,7 +606,11 @@ int pj_auth_session(pj_ctx *c, const char *token, pj_err *err)
         memset(&c->actor, 0, sizeof c->actor);
         return pj_fail(err, 401, "session_expired", "", "the session has expired; log in again");
     }
-    if (now - last >= 60) {
+    /* last_seen is written at most once per step, not on every request; a session ends at
+     * most one step (a tenth of the idle time, at most a minute) before its idle time is up */
+    int64_t step = c->settings->session_idle_s / 10;
+    if (step > 60) step = 60;
+    if (now - last >= (step > 1 ? step : 1)) {
         s = pj_db_prepare(c->db, "UPDATE sessions SET last_seen = ? WHERE id = ?", err);
         if (!s) return -1;
         pj_stmt_int(s, 1, now);
@@ -607,6 +696,9 @@ int pj_auth_change_password_start(pj_ctx *c, json_t *body, pj_pwjob *j, pj_err *
         pj_in_str(body, "new_password", 1, 1, 256, &newpw, err) < 0 ||
         pj_password_rules(c->actor.username, newpw, err))
         return -1;
+    if (!strcmp(oldpw, newpw))
+        return pj_fail(err, 422, "invalid_value", "new_password",
+                       "the new password is the one you have now; choose another");
     char hash[crypto_pwhash_STRBYTES];
     if (own_hash(c, hash, err)) return -1;
     /* the old password is a log-in's password: while the name is locked from this address
@@ -797,6 +889,40 @@ static int check_scope(pj_ctx *c, int64_t uid, const char *role, int64_t townshi
     return 0;
 }
 
+/* The field naming a role's scope (NULL: the whole district or none). */
+static const char *scope_field(const char *role)
+{
+    switch (pj_role_parse(role)) {
+    case PJ_ROLE_TOWNSHIP_OFFICER:
+        return "township_id";
+    case PJ_ROLE_FACILITY_OPERATOR:
+        return "facility_id";
+    case PJ_ROLE_ENTERPRISE:
+        return "organisation_id";
+    case PJ_ROLE_GRID_WORKER:
+        return "grid_ids";
+    default:
+        return NULL;
+    }
+}
+
+/* 422 at a scope the body gives that role does not have (a viewer's township): stored, it
+ * would mean nothing to the account and mislead whoever reads it. null and [] clear. */
+static int scope_fits_role(json_t *body, const char *role, pj_err *err)
+{
+    static const char *const fields[] = {"township_id", "facility_id", "organisation_id",
+                                         "grid_ids", NULL};
+    const char *own = scope_field(role);
+    for (int i = 0; fields[i]; i++) {
+        json_t *v = json_object_get(body, fields[i]);
+        if (!v || json_is_null(v) || (json_is_array(v) && json_array_size(v) == 0)) continue;
+        if (!own || strcmp(own, fields[i]))
+            return pj_fail(err, 422, "invalid_value", fields[i], "a user of role %s has no %s",
+                           role, fields[i]);
+    }
+    return 0;
+}
+
 static int set_grids(pj_ctx *c, int64_t uid, json_t *grids, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(c->db, "DELETE FROM grid_workers WHERE user_id = ?", err);
@@ -851,7 +977,7 @@ static int user_create(pj_ctx *c, json_t *body, const char *hash, const char **p
                            "username may use a-z, 0-9, '_', '.' and '-' only");
     json_t *grids = json_object_get(body, "grid_ids");
     int disabled = 0;
-    if (pj_password_rules(username, pw, err) ||
+    if (pj_password_rules(username, pw, err) || scope_fits_role(body, role, err) ||
         check_scope(c, 0, role, township, facility, org, grids, err) ||
         pj_in_bool(body, "disabled", 0, &disabled, err) < 0)
         return -1;
@@ -974,9 +1100,15 @@ static int user_update(pj_ctx *c, int64_t id, json_t *body, int check_only, cons
         pj_in_bool(body, "disabled", 0, &disabled, err) < 0)
         goto fail;
     json_t *grids = json_object_get(body, "grid_ids");
-    if ((pw && pj_password_rules(username, pw, err)) ||
+    if ((pw && pj_password_rules(username, pw, err)) || scope_fits_role(body, role, err) ||
         check_scope(c, id, role, township, facility, org, grids, err))
         goto fail;
+    /* a scope the (new) role does not have is cleared, not kept behind it */
+    const char *own = scope_field(role);
+    int own_grids = own && !strcmp(own, "grid_ids");
+    if (!own || strcmp(own, "township_id")) township = 0;
+    if (!own || strcmp(own, "facility_id")) facility = 0;
+    if (!own || strcmp(own, "organisation_id")) org = 0;
     if (id == c->actor.user_id && (disabled || strcmp(role, "admin") != 0)) {
         pj_fail(err, 422, "invalid_value", disabled ? "disabled" : "role",
                 "you cannot disable or demote your own account");
@@ -1014,6 +1146,14 @@ static int user_update(pj_ctx *c, int64_t id, json_t *body, int check_only, cons
     pj_stmt_done(s);
     if (rc < 0 || (pw && set_password(c, id, hash, err)) || (grids && set_grids(c, id, grids, err)))
         goto fail;
+    if (!own_grids) {
+        s = pj_db_prepare(c->db, "DELETE FROM grid_workers WHERE user_id = ?", err);
+        if (!s) goto fail;
+        pj_stmt_int(s, 1, id);
+        rc = pj_stmt_step(s, err);
+        pj_stmt_done(s);
+        if (rc < 0) goto fail;
+    }
     if (disabled) {
         s = pj_db_prepare(c->db, "DELETE FROM sessions WHERE user_id = ?", err);
         if (!s) goto fail;
@@ -1023,7 +1163,9 @@ static int user_update(pj_ctx *c, int64_t id, json_t *body, int check_only, cons
         if (rc < 0) goto fail;
     }
     char *after = user_json(c, id, err);
-    if (!after || pj_audit_add(c, "update", "user", id, before, after, err) ||
+    /* a password set by an admin is named as such: the snapshots cannot show it */
+    if (!after ||
+        pj_audit_add(c, pw ? "password_reset" : "update", "user", id, before, after, err) ||
         pj_db_commit(c->db, err))
         goto fail;
     pj_jw_raw(w, after);

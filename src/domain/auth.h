@@ -29,16 +29,21 @@ int pj_auth_login(pj_ctx *c, const char *username, const char *password, pj_jw *
  * those of pj_auth_login. */
 #define PJ_PWHASH_MAX 128 /* crypto_pwhash_STRBYTES */
 typedef struct pj_login {
-    char *username, *password; /* owned copies; the password is wiped once checked */
-    char hash[PJ_PWHASH_MAX];  /* checked against: the stored hash, or an unknown name's dummy */
-    uint64_t tag;              /* which stored hash that was (0: no such user) */
-    int verified;              /* pj_login_verify's answer */
+    char *username, *password;  /* owned copies; the password is wiped once checked */
+    char hash[PJ_PWHASH_MAX];   /* checked against: the stored hash, or an unknown name's dummy */
+    uint64_t tag;               /* which stored hash that was (0: no such user) */
+    int verified;               /* pj_login_verify's answer */
+    int fast;                   /* the server hashes at the least cost (tests) */
+    char rehash[PJ_PWHASH_MAX]; /* a verified password hashed anew at the server's cost when the
+                                 * stored hash was made at a lower one (e.g. by a test server),
+                                 * else "" */
 } pj_login;
 /* Looks the name up and refuses it when locked for the client's address (423, the same for
  * names that do not exist); else fills l (pj_login_clear releases it). */
 int pj_login_start(pj_ctx *c, const char *username, const char *password, pj_login *l, pj_err *err);
 /* The argon2id check of l's password (~100 ms, 64 MiB); touches nothing but l. Sets and
- * returns l->verified, and wipes the password. */
+ * returns l->verified, hashes a verified password anew into l->rehash when its stored hash is
+ * weaker than the server makes, and wipes the password. */
 int pj_login_verify(pj_login *l);
 /* Given the check, as pj_auth_login goes on: the failure counted and audited (401, or 423 when
  * other attempts locked the name meanwhile), or the session (token_out, w as pj_auth_login).
@@ -48,7 +53,8 @@ int pj_login_finish(pj_ctx *c, const pj_login *l, pj_jw *w, char token_out[PJ_TO
 /* Wipes and frees l's copies. */
 void pj_login_clear(pj_login *l);
 /* Resolves a bearer token into c->actor (username copied into c->arena); 401 when unknown,
- * expired or the user disabled. Touches last_seen at most once a minute. */
+ * expired or the user disabled. Touches last_seen at most once per tenth of the idle time
+ * (at most once a minute). */
 int pj_auth_session(pj_ctx *c, const char *token, pj_err *err);
 int pj_auth_logout(pj_ctx *c, const char *token, pj_err *err);
 int pj_auth_me(pj_ctx *c, pj_jw *w, pj_err *err);

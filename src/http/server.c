@@ -1040,7 +1040,9 @@ static int session(pj_server *srv, pj_req *r, uint64_t gen)
 {
     const char *tok = r->token;
     int64_t now = pj_now();
-    int ttl = srv->opts.settings.session_idle_s / 4;
+    /* a cached session's activity is not recorded: a tenth of the idle time at most, so that
+     * with pj_auth_session's step a busy session never looks idle for long */
+    int ttl = srv->opts.settings.session_idle_s / 10;
     if (ttl > 30) ttl = 30;
     sess_entry *e = NULL;
     if (tok && strlen(tok) < sizeof e->token) {

@@ -184,6 +184,155 @@ TEST(api_password_rules_and_user_admin)
     th_stop(&s);
 }
 
+/* Passwords guessed first are refused like short ones: ten spaces, few different
+ * characters, a straight run, a common one (without regard to case); a changed password must
+ * differ from the one it replaces. */
+TEST(api_password_rules_refuse_the_first_guesses)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    static const char *const weak[] = {"          ", "aaaaabbbbb",  "1234567890", "abcdefghij",
+                                       "9876543210", "Password123", "QWERTYUIOP", "ababababab"};
+    char body[256];
+    json_t *o;
+    for (size_t i = 0; i < sizeof weak / sizeof weak[0]; i++) {
+        snprintf(body, sizeof body,
+                 "{\"username\":\"zhang\",\"role\":\"viewer\",\"password\":\"%s\"}", weak[i]);
+        CHECK_INT(th_call(&s, "POST", "/api/v1/users", tok, body, &o), 422);
+        CHECK_STR(th_err_code(o), "weak_password");
+        CHECK_STR(th_err_field(o), "password");
+        json_decref(o);
+    }
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM users WHERE username = 'zhang'"), 0);
+    CHECK_INT(
+        th_call(&s, "POST", "/api/v1/users", tok,
+                "{\"username\":\"zhang\",\"role\":\"viewer\",\"password\":\"plum-rain-2024\"}",
+                NULL),
+        201);
+    char t2[80];
+    th_login(&s, "zhang", "plum-rain-2024", t2);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/auth/password", t2,
+                      "{\"old_password\":\"plum-rain-2024\",\"new_password\":\"plum-rain-2024\"}",
+                      &o),
+              422);
+    CHECK_STR(th_err_field(o), "new_password");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/auth/password", t2,
+                      "{\"old_password\":\"plum-rain-2024\",\"new_password\":\"peach-blossom-25\"}",
+                      NULL),
+              204);
+    th_stop(&s);
+}
+
+/* An admin's reset of someone's password is its own action in the audit trail: the
+ * snapshots cannot show a password, so "update" with no field changed told nothing. */
+TEST(api_password_reset_by_admin_is_audited_as_such)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    json_t *o;
+    CHECK_INT(th_call(&s, "POST", "/api/v1/users", tok,
+                      "{\"username\":\"lisi\",\"role\":\"viewer\",\"password\":\"plum-rain-2024\"}",
+                      &o),
+              201);
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/users/%lld", th_int(o, "id"));
+    json_decref(o);
+    CHECK_INT(
+        th_call(&s, "PATCH", path, tok, "{\"version\":1,\"password\":\"peach-blossom-25\"}", NULL),
+        200);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'user' AND"
+                             " action = 'password_reset'"),
+              1);
+    CHECK_INT(th_call(&s, "PATCH", path, tok, "{\"version\":2,\"display_name\":\"李\"}", NULL),
+              200);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'user' AND"
+                             " action = 'update'"),
+              1);
+    th_stop(&s);
+}
+
+/* A session in use does not expire, also with a short idle time: its activity is recorded
+ * often enough (it was recorded once a minute, so with one minute of idle time a session used
+ * every 40 s ended after 60 s). Left idle, it ends. */
+TEST_T(api_session_in_use_stays_with_a_short_idle_time, 60)
+{
+    th_server s;
+    th_start_idle(&s, 0, 4);
+    char tok[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    for (int i = 0; i < 8; i++) {
+        sleep(1);
+        CHECK_INT(th_call(&s, "GET", "/api/v1/auth/me", tok, NULL, NULL), 200);
+    }
+    sleep(6);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/auth/me", tok, NULL, NULL), 401);
+    th_stop(&s);
+}
+
+/* An account holds only its role's scope: a viewer given a township is refused, and a role
+ * changed keeps no scope of the old one behind it (a township, grids). */
+TEST(api_user_scope_fits_the_role)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    long long town = th_sql_int(&s, "SELECT MIN(id) FROM regions WHERE type = 'township'");
+    long long grid = th_sql_int(&s, "SELECT MIN(id) FROM regions WHERE type = 'grid'");
+    char body[256];
+    json_t *o;
+    snprintf(body, sizeof body,
+             "{\"username\":\"vw01\",\"role\":\"viewer\",\"password\":\"plum-rain-2024\","
+             "\"township_id\":%lld}",
+             town);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/users", tok, body, &o), 422);
+    CHECK_STR(th_err_field(o), "township_id");
+    json_decref(o);
+    snprintf(body, sizeof body,
+             "{\"username\":\"vw01\",\"role\":\"district_officer\",\"password\":\"plum-rain-2024\","
+             "\"grid_ids\":[%lld]}",
+             grid);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/users", tok, body, &o), 422);
+    CHECK_STR(th_err_field(o), "grid_ids");
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM users WHERE username = 'vw01'"), 0);
+    /* a township officer made a viewer, a grid worker a district officer: the old scope goes */
+    snprintf(body, sizeof body,
+             "{\"username\":\"to01\",\"role\":\"township_officer\",\"password\":\"plum-rain-2024\","
+             "\"township_id\":%lld}",
+             town);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/users", tok, body, &o), 201);
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/users/%lld", th_int(o, "id"));
+    json_decref(o);
+    CHECK_INT(th_call(&s, "PATCH", path, tok, "{\"version\":1,\"role\":\"viewer\"}", &o), 200);
+    CHECK(json_is_null(json_object_get(o, "township_id")));
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM users WHERE username = 'to01' AND"
+                             " township_id IS NULL"),
+              1);
+    snprintf(body, sizeof body,
+             "{\"username\":\"gw01\",\"role\":\"grid_worker\",\"password\":\"plum-rain-2024\","
+             "\"grid_ids\":[%lld]}",
+             grid);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/users", tok, body, &o), 201);
+    snprintf(path, sizeof path, "/api/v1/users/%lld", th_int(o, "id"));
+    json_decref(o);
+    CHECK_INT(th_call(&s, "PATCH", path, tok, "{\"version\":1,\"role\":\"district_officer\"}", &o),
+              200);
+    CHECK_INT(json_array_size(json_object_get(o, "grid_ids")), 0);
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM grid_workers g JOIN users u ON u.id ="
+                             " g.user_id WHERE u.username = 'gw01'"),
+              0);
+    th_stop(&s);
+}
+
 TEST(api_facility_list_filters_and_cursor)
 {
     th_server s;

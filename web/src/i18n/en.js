@@ -365,6 +365,7 @@ export default {
     login_locked: 'Locked out',
     logout: 'Sign out',
     password: 'Password change',
+    password_reset: 'Password reset by an admin',
     demo: 'Demo data',
     convert_start: 'Conversion start',
     drill_start: 'Drill start',

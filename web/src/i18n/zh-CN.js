@@ -367,6 +367,7 @@ export default {
     login_locked: '登录锁定',
     logout: '退出',
     password: '修改密码',
+    password_reset: '管理员重置密码',
     demo: '生成演示数据',
     convert_start: '开始转换',
     drill_start: '开始演练',
