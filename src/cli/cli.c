@@ -327,6 +327,8 @@ typedef struct entity_ops {
     create_fn create;
     update_fn update;
     delete_fn del;
+    /* the values list's --type, --role and --state take, as the API's (NULL: no such filter) */
+    const char *const *types, *const *roles, *const *states;
 } entity_ops;
 
 int cli_parse_id(const char *s, int64_t *id)
@@ -348,7 +350,20 @@ json_t *cli_json_arg(cli *a)
 static int run_entity(cli *a, const entity_ops *ops)
 {
     const char *sub = a->npos > 1 ? a->pos[1] : "list";
+    static const char *const subs[] = {"list", "get", "add", "update", "delete", NULL};
+    int known = 0;
+    for (int i = 0; subs[i] && !known; i++) known = !strcmp(sub, subs[i]);
+    if (!known) {
+        fprintf(stderr, "pingji: %s takes list, get, add, update or delete, not '%s'\n", a->pos[0],
+                sub);
+        return 2;
+    }
     if (cli_extra_args(a, !strcmp(sub, "list") || !strcmp(sub, "add") ? 2 : 3)) return 2;
+    /* a filter value the API would refuse is refused here too, not answered with nothing */
+    if (!strcmp(sub, "list") && ((ops->types && cli_opt_enum(a, "type", ops->types)) ||
+                                 (ops->roles && cli_opt_enum(a, "role", ops->roles)) ||
+                                 (ops->states && cli_opt_enum(a, "state", ops->states))))
+        return 2;
     session s;
     if (cli_session_open(&s, a)) return 1;
     pj_buf out;
@@ -440,20 +455,21 @@ out:
 
 static int v_region(cli *a)
 {
-    static const entity_ops ops = {pj_region_list, pj_region_get, pj_region_create,
-                                   pj_region_update, pj_region_delete};
+    static const entity_ops ops = {pj_region_list,   pj_region_get,    pj_region_create,
+                                   pj_region_update, pj_region_delete, pj_region_types};
     return run_entity(a, &ops);
 }
 static int v_facility(cli *a)
 {
-    static const entity_ops ops = {pj_facility_list, pj_facility_get, pj_facility_create,
-                                   pj_facility_update, pj_facility_delete};
+    static const entity_ops ops = {pj_facility_list,   pj_facility_get,    pj_facility_create,
+                                   pj_facility_update, pj_facility_delete, pj_facility_types,
+                                   pj_emergency_roles, pj_facility_states};
     return run_entity(a, &ops);
 }
 static int v_org(cli *a)
 {
-    static const entity_ops ops = {pj_org_list, pj_org_get, pj_org_create, pj_org_update,
-                                   pj_org_delete};
+    static const entity_ops ops = {pj_org_list,   pj_org_get,    pj_org_create,
+                                   pj_org_update, pj_org_delete, pj_org_types};
     return run_entity(a, &ops);
 }
 
@@ -466,8 +482,9 @@ static int v_user(cli *a)
 {
     const char *sub = a->npos > 1 ? a->pos[1] : "list";
     if (strcmp(sub, "add") || cli_opt(a, "json")) {
-        static const entity_ops ops = {user_list_adapter, pj_user_get, pj_user_create,
-                                       pj_user_update, pj_user_delete};
+        static const entity_ops ops = {user_list_adapter, pj_user_get,    pj_user_create,
+                                       pj_user_update,    pj_user_delete, NULL,
+                                       pj_user_roles};
         return run_entity(a, &ops);
     }
     /* user add NAME --role R [--password P] [--township-id N] … */
@@ -1039,8 +1056,14 @@ int pj_cli_main(int argc, char **argv)
             } else {
                 a.key[a.nopt] = k;
                 /* a flag takes no value: pingji --help VERB is help VERB */
-                int flag = i + 1 >= argc || !strncmp(argv[i + 1], "--", 2) ||
-                           is_flag(vb, a.npos >= 2 ? a.pos[1] : NULL, k);
+                int takes_none = is_flag(vb, a.npos >= 2 ? a.pos[1] : NULL, k);
+                int flag = i + 1 >= argc || !strncmp(argv[i + 1], "--", 2) || takes_none;
+                if (flag && !takes_none && vb) {
+                    /* facility list --q (nothing after it) is no empty filter */
+                    fprintf(stderr, "pingji: --%s needs a value (see pingji %s --help)\n", k,
+                            vb->name);
+                    return 2;
+                }
                 a.val[a.nopt] = flag ? NULL : argv[++i];
             }
             for (int j = 0; j < a.nopt && !repeatable(a.key[a.nopt]); j++)

@@ -15,6 +15,7 @@ int pj_h_rec_list(pj_req *r, const pj_rec_kind *k)
         vals[i] = r->query[i].value;
     }
     pj_rec_query q = {.keys = keys, .vals = vals, .n = r->nquery};
+    pj_req_params_read(r); /* the domain refuses a parameter the kind does not take */
     return pj_rec_list(&r->ctx, k, &q, &r->w, &r->err);
 }
 

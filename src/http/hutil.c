@@ -48,6 +48,7 @@ static int q_only(pj_req *r, const char *const *accepted, int paged)
         for (int a = 0; accepted[a] && !ok; a++) ok = !strcmp(k, accepted[a]);
         if (!ok) return pj_fail(&r->err, 400, "unknown_parameter", k, "unknown parameter %s", k);
     }
+    pj_req_params_read(r);
     return 0;
 }
 

@@ -290,7 +290,34 @@ static void cache_put(pj_server *srv, const char *key, uint64_t h, const char *b
 const char *pj_req_param(pj_req *r, const char *key)
 {
     for (int i = 0; i < r->nquery; i++)
-        if (strcmp(r->query[i].key, key) == 0) return r->query[i].value;
+        if (strcmp(r->query[i].key, key) == 0) {
+            r->query_read |= UINT64_C(1) << i;
+            return r->query[i].value;
+        }
+    return NULL;
+}
+
+void pj_req_params_read(pj_req *r)
+{
+    r->query_read = ~UINT64_C(0);
+}
+
+/* A parameter the route does not take (names starting with '_' are left for cache-busting):
+ * before a write, one no write reads (wait, dry_run, version); after a read, one its handler
+ * did not read — a read changes nothing, so its answer is replaced by the 400. NULL if none. */
+static const char *param_not_taken(const pj_req *r, int before_write)
+{
+    static const char *const write_params[] = {"wait", "dry_run", "version", NULL};
+    for (int i = 0; i < r->nquery; i++) {
+        const char *k = r->query[i].key;
+        if (k[0] == '_') continue;
+        int ok = 0;
+        if (before_write)
+            for (int w = 0; write_params[w] && !ok; w++) ok = !strcmp(k, write_params[w]);
+        else
+            ok = (r->query_read >> i) & 1;
+        if (!ok) return k;
+    }
     return NULL;
 }
 
@@ -1557,7 +1584,16 @@ static void handle(pj_server *srv, conn *c, const char *body, size_t blen)
         if (pj_db_batch_open(srv->db, &r.err)) goto fail;
         event_active(srv->ev_batch, 0, 0);
     }
+    const char *stray = is_write ? param_not_taken(&r, 1) : NULL;
+    if (stray) {
+        pj_fail(&r.err, 400, "unknown_parameter", stray, "unknown parameter %s", stray);
+        goto fail;
+    }
     int handled = hit->fn(&r);
+    if (handled == 0 && !is_write && !r.work && (stray = param_not_taken(&r, 0))) {
+        pj_fail(&r.err, 400, "unknown_parameter", stray, "unknown parameter %s", stray);
+        handled = -1;
+    }
     /* a log-in refused here counts; one handed to the workers counts once they take it */
     if ((hit->flags & PJ_ROUTE_LOGIN) && !(handled == 0 && r.work))
         login_wait_s(srv, c->bill->addr, 1);

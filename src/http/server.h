@@ -93,6 +93,7 @@ typedef struct pj_req {
     int64_t id;
     pj_kv *query;
     int nquery;
+    uint64_t query_read; /* bit i: the handler read query[i] (pj_req_param, pj_req_params_read) */
     json_t *body;
     const char *raw; /* an upload's bytes (PJ_ROUTE_UPLOAD, not JSON), valid during the request */
     size_t raw_len;
@@ -153,5 +154,7 @@ const pj_route *pj_routes(int *n);
 
 /* Query parameter value or NULL. */
 const char *pj_req_param(pj_req *r, const char *key);
+/* Marks every query parameter read: for handlers that check the whole query themselves. */
+void pj_req_params_read(pj_req *r);
 
 #endif

@@ -536,3 +536,36 @@ TEST(cli_unknown_filter_values_and_reversed_ranges_are_refused)
     CHECK(strstr(out, "--status takes solving, draft, failed, adopted"));
     CHECK_INT(RUN(out, "plan", "list", "--status", "adopted", "--db", db), 0);
 }
+
+/* A registry or user list filter the API refuses (400 bad_query) is refused here too (exit 2,
+ * naming the values), not answered with an empty list; an option that takes a value given
+ * none is a usage error, not an empty filter; an unknown sub-command is a usage error before
+ * any database is opened. */
+TEST(cli_filters_values_and_sub_commands_checked)
+{
+    static char out[65536];
+    char db[600];
+    path_in_tmp(db, sizeof db, "f.db");
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    static const char *const bad[][5] = {
+        {"facility", "list", "--state", "bogus", "peacetime"},
+        {"facility", "list", "--type", "bogus", "hotel"},
+        {"facility", "list", "--role", "bogus", "isolation"},
+        {"region", "list", "--type", "bogus", "township"},
+        {"org", "list", "--type", "bogus", "enterprise"},
+        {"user", "list", "--role", "bogus", "viewer"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK_INT(RUN(out, bad[i][0], bad[i][1], bad[i][2], bad[i][3], "--db", db), 2);
+        CHECK(strstr(out, "not 'bogus'") && strstr(out, bad[i][4]));
+        CHECK_INT(RUN(out, bad[i][0], bad[i][1], bad[i][2], bad[i][4], "--db", db), 0);
+    }
+    CHECK_INT(RUN(out, "facility", "list", "--db", db, "--q"), 2);
+    CHECK(strstr(out, "--q needs a value"));
+    CHECK_INT(RUN(out, "user", "add", "wang", "--role", "viewer", "--db", db, "--password"), 2);
+    CHECK_INT(RUN(out, "user", "bogus", "--db", db), 2);
+    char none[600];
+    path_in_tmp(none, sizeof none, "none.db");
+    CHECK_INT(RUN(out, "user", "bogus", "--db", none), 2);
+    CHECK(access(none, F_OK) != 0);
+}
