@@ -59,7 +59,7 @@ describe('change password', () => {
   before(async () => {
     admin = await openPage(browser);
     await login(admin.page, 'admin', ADMIN_PW);
-    for (const u of ['pwzh01', 'pwen01']) pw[u] = await newViewer(admin.page, u);
+    for (const u of ['pwzh01', 'pwen01', 'pwzh02']) pw[u] = await newViewer(admin.page, u);
   });
   after(async () => {
     await admin?.context.close();
@@ -98,6 +98,30 @@ describe('change password', () => {
     await fill(dlg, ZH, pw.pwzh01, 'a-good-new-password-1');
     await dlg.locator('.el-alert--error', { hasText: /请 1?\d 分钟后再试/ }).waitFor();
     assert.doesNotMatch(await dlg.innerText(), /[A-Za-z]{4,}/, 'no English in the Chinese dialog');
+    noProblems(page);
+    await context.close();
+  });
+
+  test('zh-CN: a password guessed first and the same password said as such; Enter saves', async () => {
+    const { context, page } = await openPage(browser, { width: 1366, height: 900 });
+    await login(page, 'pwzh02', pw.pwzh02);
+    const dlg = await openDialog(page, ZH.title);
+    await fill(dlg, ZH, pw.pwzh02, '1234567890');
+    await dlg.locator('.el-form-item__error', { hasText: '常见' }).waitFor();
+    assert.equal(await fieldError(dlg, ZH.neu), '密码强度不足：过于常见，容易被猜中，请换一个');
+    await fill(dlg, ZH, pw.pwzh02, 'aaaaabbbbb');
+    await dlg.locator('.el-form-item__error', { hasText: '不同的字符' }).waitFor();
+    await fill(dlg, ZH, pw.pwzh02, pw.pwzh02);
+    await dlg.locator('.el-form-item__error', { hasText: '相同' }).waitFor();
+    assert.equal(await fieldError(dlg, ZH.neu), '新密码不能与当前密码相同');
+    // Enter in the last field saves, as the button does (the buttons stand outside the form)
+    const inputs = dlg.locator('input[type="password"], input[autocomplete$="password"]');
+    await inputs.nth(1).fill('Spring-rain-on-peach-2027');
+    await inputs.nth(2).fill('Spring-rain-on-peach-2027');
+    await inputs.nth(2).press('Enter');
+    await dlg.waitFor({ state: 'hidden' });
+    const res = await page.request.post(BASE + '/api/v1/auth/login', { data: { username: 'pwzh02', password: 'Spring-rain-on-peach-2027' } });
+    assert.equal(res.status(), 200, 'the new password logs in');
     noProblems(page);
     await context.close();
   });

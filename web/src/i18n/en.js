@@ -353,6 +353,7 @@ export default {
     before: 'Before',
     after: 'After',
     noChanges: 'No field changed',
+    moreFields: '{n} more fields: open the row to see all',
     created: 'Created',
     deleted: 'Deleted',
   },
@@ -664,6 +665,7 @@ export default {
     out_of_range: { occupancy: 'Occupancy cannot exceed capacity' },
     invalid_credentials: { old_password: 'The current password is wrong' },
     conflict: { name: 'A record of this name exists', username: 'This user name is taken', old_password: 'The password was changed elsewhere meanwhile: log in again and retry' },
+    invalid_value: { new_password: 'The new password must differ from the current one' },
   },
   // rules the server states with numbers (said again in zh-CN)
   apiRules: {
@@ -682,6 +684,8 @@ export default {
     blank: 'must not be blank',
     retryMinutes: 'try again in {a} minutes',
     noUsername: 'must not contain the user name',
+    distinctChars: 'at least {a} different characters',
+    guessedFirst: 'one of the passwords tried first: choose another',
   },
   scenarios: {
     epidemic: 'Epidemic',

@@ -355,6 +355,7 @@ export default {
     before: '修改前',
     after: '修改后',
     noChanges: '无字段变化',
+    moreFields: '另有 {n} 个字段，展开本行查看全部',
     created: '新建',
     deleted: '删除',
   },
@@ -666,6 +667,7 @@ export default {
     out_of_range: { occupancy: '入住人数不能超过床位数' },
     invalid_credentials: { old_password: '当前密码不正确' },
     conflict: { name: '已有同名记录', username: '该用户名已被使用', old_password: '密码已在别处修改，请重新登录后再试' },
+    invalid_value: { new_password: '新密码不能与当前密码相同' },
   },
   // rules the server states with numbers (said again in zh-CN)
   apiRules: {
@@ -684,6 +686,8 @@ export default {
     blank: '不能只有空格',
     retryMinutes: '请 {a} 分钟后再试',
     noUsername: '不能包含用户名',
+    distinctChars: '至少 {a} 个不同的字符',
+    guessedFirst: '过于常见，容易被猜中，请换一个',
   },
   scenarios: {
     epidemic: '平疫',

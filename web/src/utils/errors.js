@@ -59,6 +59,8 @@ const RULES = [
   [/must not be blank/, 'apiRules.blank', true], // a text of spaces only
   [/try again in (\d+) minutes?/, 'apiRules.retryMinutes'], // a lock after wrong passwords
   [/must not contain the user name/, 'apiRules.noUsername'],
+  [/at least (\d+) different characters/, 'apiRules.distinctChars'],
+  [/one of the first ones guessed/, 'apiRules.guessedFirst'],
 ];
 
 /**
@@ -85,6 +87,10 @@ export function apiMessage(e, opts = {}) {
   if (i18n.global.locale.value === 'en') {
     if (special) return special;
     const said = labelledMessage(msg, e.field, opts.labels);
+    // the label said once when the server's words say it already ("Wrong user name or
+    // password: wrong user name or password")
+    const plain = (x) => x.toLowerCase().replace(/[.;:!\s]+$/, '');
+    if (label && said && plain(said).startsWith(plain(label))) return said[0].toUpperCase() + said.slice(1);
     return label ? `${label}: ${said}` : said;
   }
   // a code the tables do not know: the server's own words rather than a bare code
