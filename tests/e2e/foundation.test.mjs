@@ -35,14 +35,14 @@ describe('foundation pages', () => {
     await context.close();
   });
 
-  test('audit: a change of many fields previews three of them and says how many more', async () => {
+  test('audit: a change of many fields previews four of them and says how many more', async () => {
     const { context, page } = await openPage(browser, { width: 1366, height: 900 });
     await login(page, 'admin', ADMIN_PW);
-    // a facility changed in four fields: its audit row holds them all
+    // a facility changed in six fields: its audit row holds them all
     const fac = await page.request.get(BASE + '/api/v1/facilities?limit=1');
     const any = (await fac.json()).items[0];
     const res = await page.request.patch(BASE + `/api/v1/facilities/${any.id}`, {
-      data: { version: any.version, name: any.name + '（审计）', address: '平谷区审计路 1 号', peacetime_function: '审计测试', peacetime_capacity: (any.peacetime_capacity || 0) + 1 },
+      data: { version: any.version, name: any.name + '（审计）', address: '平谷区审计路 1 号', peacetime_function: '审计测试', peacetime_capacity: (any.peacetime_capacity || 0) + 1, lat: 40.14, lon: 117.12 },
     });
     assert.equal(res.status(), 200, await res.text());
     await page.goto(`/admin/audit?entity=facility&entity_id=${any.id}`);
