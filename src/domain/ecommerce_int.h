@@ -44,4 +44,23 @@ typedef int (*ec_apply_fn)(pj_ctx *c, int64_t id, void *arg, pj_err *err);
 int ec_write_audited(pj_ctx *c, int64_t id, const char *action, const char *entity,
                      pj_render_fn render, ec_apply_fn apply, void *arg, pj_jw *w, pj_err *err);
 
+/* ---- the demo (ecommerce_demo.c, ecommerce_academy_demo.c) ----
+ * Its products with their season (a weight per calendar month: peaches July–September,
+ * 北寨红杏 in June, 佛见喜梨 and 磨盘柿 in autumn, eggs, honey and vegetables all year) and price
+ * range in fen. */
+typedef struct ec_demo_product {
+    const char *name, *category, *source;
+    int64_t price_lo, price_hi;
+    unsigned char season[12];
+} ec_demo_product;
+extern const ec_demo_product ec_demo_products[];
+extern const int ec_demo_nproducts;
+/* The index of the product a session on month m (1..12) sells for a streamer of categories
+ * `cats` (comma-separated; NULL: any product), drawn with r by the season's weights; -1 when
+ * none of the streamer's products is in season. */
+int ec_demo_pick(const char *cats, int m, uint64_t r);
+/* The livestream channel of every product's monthly sales set to the sum of that month's
+ * synthetic sessions selling it (each demo session sells one product). */
+int ec_demo_derive_livestream(pj_ctx *c, pj_err *err);
+
 #endif
