@@ -209,9 +209,7 @@ static int add_org(ecd *d, const char *name, int64_t town, int64_t *id)
                  "INSERT INTO organisations (name, type, industry, township_id, source, created_at,"
                  " updated_at) VALUES (?, 'enterprise', 'ecommerce', ?, 'synthetic', ?, ?)"
                  " RETURNING id",
-                 "sii"
-                 "i",
-                 name, town, now, now);
+                 "srii", name, town, now, now);
     return *id > 0 ? 0 : -1;
 }
 
