@@ -94,6 +94,9 @@ ID_ONLY(ec_streamer_delete, pj_ec_streamer_delete, "anonymised")
 ID_JSON(ec_followers_add, pj_ec_followers_add)
 LIST(ec_sessions, pj_ec_session_list)
 ADD(ec_session_add, pj_ec_session_create)
+GET(ec_session_get, pj_ec_session_get)
+ID_JSON(ec_session_update, pj_ec_session_update)
+ID_ONLY(ec_session_delete, pj_ec_session_delete, "deleted")
 LIST(ec_products, pj_ec_product_list)
 ADD(ec_product_add, pj_ec_product_create)
 ID_JSON(ec_sales_add, pj_ec_sales_add)
@@ -145,6 +148,9 @@ int cli_ecommerce(cli *a)
         {"followers-add", 1, 1, ec_followers_add},
         {"sessions", 0, 0, ec_sessions},
         {"session-add", 0, 1, ec_session_add},
+        {"session-get", 1, 0, ec_session_get},
+        {"session-update", 1, 1, ec_session_update, 0, ec_session_get},
+        {"session-delete", 1, 0, ec_session_delete},
         {"products", 0, 0, ec_products},
         {"product-add", 0, 1, ec_product_add},
         {"sales", 1, 0, ec_sales},

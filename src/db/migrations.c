@@ -1079,6 +1079,10 @@ const pj_migration pj_migrations[] = {
      " NULL AND id > (SELECT MIN(d.id) FROM ag_farms d WHERE d.facility_id ="
      " ag_farms.facility_id);"
      "CREATE UNIQUE INDEX ag_farms_facility ON ag_farms(facility_id);"},
+    {411, "e-commerce: live sessions are corrected under a version (PATCH) and deleted",
+     "ALTER TABLE ec_sessions ADD COLUMN updated_at INTEGER;"
+     "ALTER TABLE ec_sessions ADD COLUMN version INTEGER NOT NULL DEFAULT 1;"
+     "CREATE INDEX ec_streamers_id_number ON ec_streamers(id_number);"},
     {451, "logistics: a registry facility (supply store) belongs to one warehouse at most",
      "INSERT INTO audit (at, username, action, entity, entity_id, before_json, after_json)"
      " SELECT (SELECT applied_at FROM schema_migrations WHERE version = 451), 'migration',"

@@ -58,6 +58,44 @@ int ec_scope(const pj_ctx *c, int64_t town, int64_t org, pj_err *err)
     return pj_fail(err, 403, "forbidden", "", "your role may not do this");
 }
 
+int ec_streamer_privileged(const pj_ctx *c, int64_t town, int64_t org, int64_t org_town)
+{
+    switch (c->actor.role) {
+    case PJ_ROLE_ADMIN:
+    case PJ_ROLE_DISTRICT_OFFICER:
+        return 1;
+    case PJ_ROLE_TOWNSHIP_OFFICER:
+        /* the organisation a streamer signs with sees its personal data too: an officer's
+         * writes would reach another township's company */
+        return town && town == c->actor.township_id && (!org || org_town == c->actor.township_id);
+    case PJ_ROLE_ENTERPRISE:
+        return org && org == c->actor.organisation_id;
+    default:
+        return 0;
+    }
+}
+
+int ec_streamer_scope(const pj_ctx *c, int64_t town, int64_t org, int64_t org_town, pj_err *err)
+{
+    if (ec_streamer_privileged(c, town, org, org_town)) return 0;
+    if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER && town == c->actor.township_id)
+        return pj_fail(err, 403, "forbidden", "organisation_id",
+                       "the streamer's organisation is of another township");
+    return ec_scope(c, town, org, err);
+}
+
+int ec_in_name(pj_ctx *c, json_t *b, const char *key, int required, size_t max, const char **out,
+               pj_err *err)
+{
+    int rc = pj_in_text(b, key, required, 1, max, out, err);
+    if (rc <= 0) return rc;
+    size_t from, n = pj_text_trim(*out, &from);
+    char *t = pj_arena_strdup(c->arena, *out + from);
+    t[n] = 0;
+    *out = t;
+    return 1;
+}
+
 int ec_ref(pj_ctx *c, const char *sql, int64_t id, const char *field, pj_err *err)
 {
     int rc = pj_render_exists(c, sql, id, err);
@@ -201,7 +239,7 @@ int pj_ec_base_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_TOWNSHIP_OFFICER,
                        PJ_ROLE_NONE) ||
         pj_in_object(body, err) || pj_in_only(body, fields, err) ||
-        pj_in_str(body, "name", 1, 1, 64, &name, err) < 0 ||
+        ec_in_name(c, body, "name", 1, 64, &name, err) < 0 ||
         pj_in_enum(body, "tier", 1, pj_ec_tiers, &tier, err) < 0 ||
         pj_in_ref(body, "township_id", 0, &town, err) < 0 ||
         pj_in_ref(body, "organisation_id", 0, &org, err) < 0 ||
@@ -247,6 +285,21 @@ int pj_ec_base_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     if (rc != 1) {
         if (err && err->status == 409)
             pj_fail(err, 409, "conflict", "name", "a base named %s exists", name);
+        goto fail;
+    }
+    /* the "1+5+N" layout: one academy HQ, five platforms, any number of village points */
+    int64_t have = 0;
+    pj_stmt *q = pj_db_prepare(c->db, "SELECT COUNT(*) FROM ec_bases WHERE tier = ?", err);
+    if (!q) goto fail;
+    pj_stmt_text(q, 1, tier);
+    rc = pj_stmt_step(q, err);
+    if (rc == 1) have = pj_col_int(q, 0);
+    pj_stmt_done(q);
+    if (rc < 0) goto fail;
+    if ((!strcmp(tier, "hq") && have > 1) || (!strcmp(tier, "platform") && have > 5)) {
+        pj_fail(err, 409, "conflict", "tier",
+                "the \"1+5+N\" layout has one academy HQ and five platforms, and they are all"
+                " here: add a village point");
         goto fail;
     }
     if (!(after = pj_render_to_string(c, id, base_render, err)) ||
@@ -327,7 +380,7 @@ int pj_ec_studio_create(pj_ctx *c, int64_t base_id, json_t *body, pj_jw *w, pj_e
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_TOWNSHIP_OFFICER,
                        PJ_ROLE_NONE) ||
         base_town(c, base_id, &town, 404, "", err) || pj_in_object(body, err) ||
-        pj_in_only(body, fields, err) || pj_in_str(body, "name", 1, 1, 64, &name, err) < 0 ||
+        pj_in_only(body, fields, err) || ec_in_name(c, body, "name", 1, 64, &name, err) < 0 ||
         ec_scope(c, town, 0, err))
         return -1;
     if (pj_db_begin(c->db, err)) return -1;
@@ -449,6 +502,42 @@ static int body_time(json_t *b, const char *key, int64_t *out, pj_err *err)
     return 0;
 }
 
+/* "YYYY-MM-DD HH:MM" of t in Beijing time */
+static void local_hm(int64_t t, char out[17])
+{
+    char iso[21];
+    pj_time_iso(t + PJ_LOCAL_OFFSET_S, iso);
+    snprintf(out, 17, "%.10s %.5s", iso, iso + 11);
+}
+
+/* 409 studio_booked for slot time t of studio: the booking holding it, its times in Beijing
+ * time (as dates are judged: UTC+8), at starts_at when the clash is at the start, else at
+ * ends_at (the start is free, the booking runs into the other). */
+static void booked_at(pj_ctx *c, int64_t studio, int64_t t, int at_start, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT k.starts_at, k.ends_at FROM ec_booking_slots q JOIN"
+                               " ec_bookings k ON k.id = q.booking_id WHERE q.studio_id = ? AND"
+                               " q.slot = ?",
+                               NULL);
+    int64_t a = t, b = t + PJ_EC_SLOT_S;
+    if (s) {
+        pj_stmt_int(s, 1, studio);
+        pj_stmt_int(s, 2, t / PJ_EC_SLOT_S);
+        if (pj_stmt_step(s, NULL) == 1) {
+            a = pj_col_int(s, 0);
+            b = pj_col_int(s, 1);
+        }
+        pj_stmt_done(s);
+    }
+    char la[17], lb[17];
+    local_hm(a, la);
+    local_hm(b, lb);
+    pj_fail(err, 409, "studio_booked", at_start ? "starts_at" : "ends_at",
+            "studio %lld is booked from %s to %s Beijing time (UTC+08:00)", (long long)studio, la,
+            memcmp(la, lb, 10) ? lb : lb + 11);
+}
+
 int pj_ec_booking_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
 {
     static const char *const fields[] = {"studio_id",   "starts_at", "ends_at", "organisation_id",
@@ -463,7 +552,13 @@ int pj_ec_booking_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         pj_in_str(body, "purpose", 0, 0, 200, &purpose, err) < 0)
         return -1;
     if (t1 <= t0)
-        return pj_fail(err, 422, "invalid_value", "ends_at", "ends_at is before starts_at");
+        return pj_fail(err, 422, "invalid_value", "ends_at", "ends_at must be after starts_at");
+    /* from the slot under way on: a studio is not booked for a time gone */
+    int64_t now = pj_now();
+    if (t0 < now - now % PJ_EC_SLOT_S)
+        return pj_fail(err, 422, "invalid_value", "starts_at",
+                       "starts_at is in the past: a booking starts in the current 30-minute slot"
+                       " or later");
     if ((t1 - t0) / PJ_EC_SLOT_S > PJ_EC_MAX_SLOTS)
         return pj_fail(err, 422, "out_of_range", "ends_at", "a booking is at most 24 hours");
     if (c->actor.role == PJ_ROLE_ENTERPRISE) {
@@ -547,12 +642,7 @@ int pj_ec_booking_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         rc = pj_stmt_step(s, err);
         pj_stmt_done(s);
         if (rc < 0) {
-            if (err && err->status == 409) {
-                char iso[21];
-                pj_time_iso(t, iso);
-                pj_fail(err, 409, "studio_booked", "starts_at",
-                        "studio %lld is already booked at %s", (long long)studio, iso);
-            }
+            if (err && err->status == 409) booked_at(c, studio, t, t == t0, err);
             goto fail;
         }
     }

@@ -78,9 +78,20 @@ int pj_ec_streamer_delete(pj_ctx *c, int64_t id, pj_err *err);
 int pj_ec_followers_add(pj_ctx *c, int64_t streamer_id, json_t *body, pj_jw *w, pj_err *err);
 
 /* sessions: {streamer_id, studio_id?, platform, date, duration_min, orders, gmv_fen,
- * product_ids?:[…]} */
+ * product_ids?:[…]}; the date from the streamer's 16th birthday to today; gmv_fen > 0 needs
+ * orders > 0 */
 int pj_ec_session_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 int pj_ec_session_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err);
+int pj_ec_session_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
+/* PATCH {version, and any of the create fields but streamer_id}: the same rules as create (a
+ * date not in the future nor before the streamer's 16th birthday, GMV only with orders);
+ * product_ids replaces the list. 409 version_conflict; 409 invalid_state when the streamer was
+ * deleted; 409 session_counted when the date or duration of a session counted as practical
+ * training would change. */
+int pj_ec_session_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+/* Deletes a session (audited; the KPIs follow): 409 invalid_state when the streamer was
+ * deleted, 409 session_counted when it counts as practical training. */
+int pj_ec_session_delete(pj_ctx *c, int64_t id, pj_err *err);
 /* products: {name, category, township_id?} */
 int pj_ec_product_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 int pj_ec_product_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err);

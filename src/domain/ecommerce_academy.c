@@ -61,11 +61,19 @@ int ec_changed_one(pj_ctx *c, const char *what, pj_err *err)
 int ec_write_audited(pj_ctx *c, int64_t id, const char *action, const char *entity,
                      pj_render_fn render, ec_apply_fn apply, void *arg, pj_jw *w, pj_err *err)
 {
+    return ec_write_audited_masked(c, id, action, entity, render, render, apply, arg, w, err);
+}
+
+int ec_write_audited_masked(pj_ctx *c, int64_t id, const char *action, const char *entity,
+                            pj_render_fn render, pj_render_fn audit_render, ec_apply_fn apply,
+                            void *arg, pj_jw *w, pj_err *err)
+{
     if (pj_db_begin(c->db, err)) return -1;
-    char *before = NULL, *after;
-    if ((action && !(before = pj_render_to_string(c, id, render, err))) || apply(c, id, arg, err) ||
-        !(after = pj_render_to_string(c, id, render, err)) ||
-        pj_audit_add(c, action ? action : "create", entity, id, before, after, err) ||
+    char *before = NULL, *after, *audited;
+    if ((action && !(before = pj_render_to_string(c, id, audit_render, err))) ||
+        apply(c, id, arg, err) || !(audited = pj_render_to_string(c, id, audit_render, err)) ||
+        pj_audit_add(c, action ? action : "create", entity, id, before, audited, err) ||
+        !(after = render == audit_render ? audited : pj_render_to_string(c, id, render, err)) ||
         pj_db_commit(c->db, err)) {
         pj_db_rollback(c->db);
         return -1;
@@ -148,13 +156,19 @@ typedef struct zone_in {
 
 static int zone_body(pj_ctx *c, json_t *b, int create, zone_in *z, pj_err *err)
 {
-    if ((create && (pj_in_str(b, "name", 1, 1, 64, &z->name, err) < 0 ||
+    if ((create && (ec_in_name(c, b, "name", 1, 64, &z->name, err) < 0 ||
                     pj_in_enum(b, "kind", 1, pj_ac_kinds, &z->kind, err) < 0)) ||
         (z->has_org = pj_in_ref(b, "organisation_id", 0, &z->org, err)) < 0 ||
         (z->has_base = pj_in_ref(b, "base_id", 0, &z->base, err)) < 0 ||
         (z->has_settled = ec_in_day(b, "settled_on", 0, &z->settled, &z->settled_day, err)) < 0)
         return -1;
-    if (z->has_settled && z->settled_day > ec_today())
+    /* null: not settled (as everywhere: settled is settled_on given) — the date cleared */
+    if (!z->has_settled && json_is_null(json_object_get(b, "settled_on"))) {
+        z->has_settled = 1;
+        z->settled = NULL;
+        z->settled_day = 0;
+    }
+    if (z->settled && z->settled_day > ec_today())
         return pj_fail(err, 422, "invalid_value", "settled_on", "settled_on is in the future");
     if (z->org &&
         ec_ref(c, "SELECT 1 FROM organisations WHERE id = ?", z->org, "organisation_id", err))
@@ -172,6 +186,19 @@ int pj_ec_zone_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     if (require_district(c, err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         zone_body(c, body, 1, &z, err) || pj_db_begin(c->db, err))
         return -1;
+    /* one enterprise once: names compared without the spaces around them */
+    pj_stmt *q = pj_db_prepare(
+        c->db, "SELECT id FROM ec_zone_enterprises WHERE trim(name) = ? LIMIT 1", err);
+    int rc = q ? (pj_stmt_text(q, 1, z.name), pj_stmt_step(q, err)) : -1;
+    int64_t other = rc == 1 ? pj_col_int(q, 0) : 0;
+    if (q) pj_stmt_done(q);
+    if (rc != 0) {
+        if (rc == 1)
+            pj_fail(err, 409, "conflict", "name", "zone enterprise %lld is named %s already",
+                    (long long)other, z.name);
+        pj_db_rollback(c->db);
+        return -1;
+    }
     char *after;
     int64_t id =
         ec_run(c, err,
@@ -214,6 +241,18 @@ int pj_ec_zone_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err
         ec_check_version(c, "SELECT version FROM ec_zone_enterprises WHERE id = ?", id, version,
                          "zone enterprise", err))
         return -1;
+    /* its enrolments were made on its settlement (a post at a settled enterprise) */
+    int64_t enrolled = 0;
+    if (z.has_settled && !z.settled &&
+        ec_int(c,
+               "SELECT COUNT(*) FROM ac_enrolments e JOIN ac_posts p ON p.id = e.post_id WHERE"
+               " p.zone_enterprise_id = ?",
+               id, &enrolled, err) < 0)
+        return -1;
+    if (enrolled)
+        return pj_fail(err, 409, "invalid_state", "settled_on",
+                       "%lld enrolments are on the enterprise's posts: its settlement stays",
+                       (long long)enrolled);
     z.version = version;
     return ec_write_audited(c, id, "update", "ec_zone_enterprise", zone_render, zone_apply, &z, w,
                             err);

@@ -99,6 +99,9 @@ int pj_ac_kpi(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
     char asof_s[11];
     if (f->as_of && ec_date(f->as_of, &asof, NULL, NULL, NULL))
         return pj_fail(err, 400, "bad_query", "as_of", "as_of must be a date YYYY-MM-DD");
+    if (asof > ec_today())
+        return pj_fail(err, 400, "bad_query", "as_of",
+                       "as_of %s is after today: the KPIs are of what has happened", f->as_of);
     ec_day_str(asof, asof_s);
     int started = pj_db_read_begin(c->db);
     int rc = -1;

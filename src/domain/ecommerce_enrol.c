@@ -103,7 +103,9 @@ static int enrol_writer(pj_ctx *c, int64_t id, const enrol_row *r, int academy_o
     }
 }
 
-static int enrol_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+/* masked: the audit row's snapshot, the streamer's name masked (audit rows are never changed:
+ * the name would outlive the streamer's anonymising) */
+static int enrol_render_mode(pj_ctx *c, int64_t id, pj_jw *w, int masked, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(
         c->db,
@@ -133,7 +135,10 @@ static int enrol_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_jw_kint(w, "course_id", pj_col_int(s, 3));
     pj_render_text(w, "course", s, 4);
     pj_jw_kint(w, "streamer_id", pj_col_int(s, 5));
-    pj_render_text(w, "streamer", s, 6);
+    if (masked && !pj_col_int(s, 7))
+        pj_jw_kstr(w, "streamer", pj_mask_name(c->arena, pj_col_text(s, 6)));
+    else
+        pj_render_text(w, "streamer", s, 6);
     pj_jw_kbool(w, "streamer_anonymised", (int)pj_col_int(s, 7));
     pj_jw_kint(w, "post_id", pj_col_int(s, 8));
     pj_render_text(w, "post", s, 9);
@@ -157,6 +162,16 @@ static int enrol_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_jw_obj_end(w);
     pj_stmt_done(s);
     return 0;
+}
+
+static int enrol_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return enrol_render_mode(c, id, w, 0, err);
+}
+
+static int enrol_render_masked(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return enrol_render_mode(c, id, w, 1, err);
 }
 
 int pj_ac_enrolment_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
@@ -239,6 +254,18 @@ static int streamer_may_enrol(pj_ctx *c, int64_t streamer, int64_t day, int64_t 
     const char *gr = pj_col_is_null(s, 2) ? NULL : pj_arena_strdup(c->arena, pj_col_text(s, 2));
     const char *gd = pj_col_is_null(s, 3) ? NULL : pj_arena_strdup(c->arena, pj_col_text(s, 3));
     pj_stmt_done(s);
+    /* a minor's consent is given before the enrolment, not after it */
+    int y, m, d;
+    int64_t cday;
+    if (birth && !ec_date(birth, NULL, &y, &m, &d) && pj_ec_age(y, m, d, day) >= 16 &&
+        pj_ec_age(y, m, d, day) < 18 && gd && !ec_date(gd, &cday, NULL, NULL, NULL) && cday > day) {
+        char on[11];
+        ec_day_str(day, on);
+        return pj_fail(err, 422, "guardian_consent_required", "streamer_id",
+                       "the streamer is under 18 on %s and the guardian's consent is dated %s,"
+                       " after it",
+                       on, gd);
+    }
     if (pj_ec_age_rule(birth, gn, gr, gd, day, err)) {
         /* the rule's code and message stand; the field at fault is the streamer */
         snprintf(err->field, sizeof err->field, "streamer_id");
@@ -270,14 +297,19 @@ int pj_ac_enrolment_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         return pj_fail(err, 422, "invalid_value", "enrolled_on", "enrolled_on is in the future");
     /* the cohort: open for enrolment */
     pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT h.state, COALESCE(b.township_id, 0) FROM ac_cohorts h JOIN"
-                               " ec_bases b ON b.id = h.base_id WHERE h.id = ?",
+                               "SELECT h.state, COALESCE(b.township_id, 0), h.ends_on FROM"
+                               " ac_cohorts h JOIN ec_bases b ON b.id = h.base_id WHERE h.id = ?",
                                err);
     if (!s) return -1;
     pj_stmt_int(s, 1, cohort);
     int rc = pj_stmt_step(s, err);
     int open = rc == 1 && !strcmp(pj_col_text(s, 0), "open");
-    int64_t btown = rc == 1 ? pj_col_int(s, 1) : 0;
+    int64_t btown = rc == 1 ? pj_col_int(s, 1) : 0, end_day = INT64_MAX;
+    char ends[11] = "";
+    if (rc == 1 && !pj_col_is_null(s, 2)) {
+        snprintf(ends, sizeof ends, "%s", pj_col_text(s, 2));
+        if (ec_date(ends, &end_day, NULL, NULL, NULL)) end_day = INT64_MAX;
+    }
     pj_stmt_done(s);
     if (rc < 0) return -1;
     if (rc == 0)
@@ -315,6 +347,11 @@ int pj_ac_enrolment_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         return pj_fail(err, 403, "forbidden", "streamer_id",
                        "the streamer is another organisation's");
     if (!open) return pj_fail(err, 409, "invalid_state", "cohort_id", "the cohort is not open");
+    /* nobody enrols in a cohort that had ended by the day of enrolment (a past one is
+     * entered with the enrolled_on of its time) */
+    if (end_day < day)
+        return pj_fail(err, 409, "invalid_state", "cohort_id",
+                       "the cohort ended on %s, before the enrolment on %s", ends, on);
     if (!post_open) return pj_fail(err, 409, "invalid_state", "post_id", "the post is closed");
     if (pj_db_begin(c->db, err)) return -1;
     /* one conditional UPDATE each: a place is taken only while one is left */
@@ -347,8 +384,9 @@ int pj_ac_enrolment_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         pj_fail(err, 409, "already_enrolled", "streamer_id",
                 "streamer %lld is enrolled in this cohort already", (long long)streamer);
     char *after;
-    if (id <= 0 || !(after = pj_render_to_string(c, id, enrol_render, err)) ||
-        pj_audit_add(c, "create", "ac_enrolment", id, NULL, after, err) || pj_db_commit(c->db, err))
+    if (id <= 0 || !(after = pj_render_to_string(c, id, enrol_render_masked, err)) ||
+        pj_audit_add(c, "create", "ac_enrolment", id, NULL, after, err) ||
+        !(after = pj_render_to_string(c, id, enrol_render, err)) || pj_db_commit(c->db, err))
         goto fail;
     pj_jw_raw(w, after);
     return 0;
@@ -415,8 +453,8 @@ int pj_ac_practice_add(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *er
     if (strcmp(r.cohort_state, "running"))
         return pj_fail(err, 409, "invalid_state", "", "practice counts while the cohort runs");
     act p = {.x = sid, .y = minutes};
-    return ec_write_audited(c, id, "practice", "ac_enrolment", enrol_render, practice_apply, &p, w,
-                            err);
+    return ec_write_audited_masked(c, id, "practice", "ac_enrolment", enrol_render,
+                                   enrol_render_masked, practice_apply, &p, w, err);
 }
 
 static int graduate_apply(pj_ctx *c, int64_t id, void *arg, pj_err *err)
@@ -460,8 +498,8 @@ int pj_ac_graduate(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
                          "enrolment", err))
         return -1;
     act p = {.a = on, .version = version};
-    return ec_write_audited(c, id, "graduate", "ac_enrolment", enrol_render, graduate_apply, &p, w,
-                            err);
+    return ec_write_audited_masked(c, id, "graduate", "ac_enrolment", enrol_render,
+                                   enrol_render_masked, graduate_apply, &p, w, err);
 }
 
 static int place_apply(pj_ctx *c, int64_t id, void *arg, pj_err *err)
@@ -513,7 +551,8 @@ int pj_ac_place(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
                          "enrolment", err))
         return -1;
     act p = {.a = on, .b = at, .e = employer, .x = zone, .version = version};
-    return ec_write_audited(c, id, "place", "ac_enrolment", enrol_render, place_apply, &p, w, err);
+    return ec_write_audited_masked(c, id, "place", "ac_enrolment", enrol_render,
+                                   enrol_render_masked, place_apply, &p, w, err);
 }
 
 static int withdraw_apply(pj_ctx *c, int64_t id, void *arg, pj_err *err)
@@ -548,6 +587,6 @@ int pj_ac_withdraw(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
                          "enrolment", err))
         return -1;
     act p = {.x = r.cohort_id, .y = r.post_id, .version = version};
-    return ec_write_audited(c, id, "withdraw", "ac_enrolment", enrol_render, withdraw_apply, &p, w,
-                            err);
+    return ec_write_audited_masked(c, id, "withdraw", "ac_enrolment", enrol_render,
+                                   enrol_render_masked, withdraw_apply, &p, w, err);
 }

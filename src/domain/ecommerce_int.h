@@ -13,6 +13,16 @@ int ec_require_writer(const pj_ctx *c, pj_err *err);
 int ec_scope(const pj_ctx *c, int64_t town, int64_t org, pj_err *err);
 /* 1 when the actor may see personal data of something in town / of org. */
 int ec_privileged(const pj_ctx *c, int64_t town, int64_t org);
+/* The streamer rule (reads of personal data and writes agree): admin and district officers all;
+ * a township officer a streamer of their township whose organisation, if any, is of their
+ * township too (org_town: the organisation's township, 0 when none); an enterprise its own
+ * organisation's streamers. */
+int ec_streamer_privileged(const pj_ctx *c, int64_t town, int64_t org, int64_t org_town);
+/* 0 when ec_streamer_privileged, else 403 naming what is out of scope. */
+int ec_streamer_scope(const pj_ctx *c, int64_t town, int64_t org, int64_t org_town, pj_err *err);
+/* A name field (pj_in_text: blank refused) with the spaces around it trimmed, into c->arena. */
+int ec_in_name(pj_ctx *c, json_t *b, const char *key, int required, size_t max, const char **out,
+               pj_err *err);
 /* 422 unknown_id unless `sql` (one ? for id) finds a row; 0 ok. */
 int ec_ref(pj_ctx *c, const char *sql, int64_t id, const char *field, pj_err *err);
 /* Strict "YYYY-MM-DD" into days since 1970 (and y/m/d when non-NULL); 0 ok, -1 bad. */
@@ -43,6 +53,11 @@ int ec_changed_one(pj_ctx *c, const char *what, pj_err *err);
 typedef int (*ec_apply_fn)(pj_ctx *c, int64_t id, void *arg, pj_err *err);
 int ec_write_audited(pj_ctx *c, int64_t id, const char *action, const char *entity,
                      pj_render_fn render, ec_apply_fn apply, void *arg, pj_jw *w, pj_err *err);
+/* ec_write_audited with the audit row's before and after rendered by audit_render (personal
+ * data masked: audit rows are never changed, so a name in them would outlive its deletion). */
+int ec_write_audited_masked(pj_ctx *c, int64_t id, const char *action, const char *entity,
+                            pj_render_fn render, pj_render_fn audit_render, ec_apply_fn apply,
+                            void *arg, pj_jw *w, pj_err *err);
 
 /* ---- the demo (ecommerce_demo.c, ecommerce_academy_demo.c) ----
  * Its products with their season (a weight per calendar month: peaches July–September,

@@ -1,21 +1,26 @@
 /* E-commerce: live sessions, local products with their monthly sales by channel, the KPIs. */
+#include <stdio.h>
 #include <string.h>
 
 #include "core/util.h"
 #include "domain/audit.h"
 #include "domain/ecommerce_int.h"
+#include "domain/indicator.h"
 #include "domain/input.h"
 #include "domain/render.h"
 
 #include "core/banned.h"
 
-static int session_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+/* masked: the audit row's snapshot, with the streamer's name masked (audit rows are never
+ * changed: a name in them would outlive the streamer's anonymising) */
+static int session_render_mode(pj_ctx *c, int64_t id, pj_jw *w, int masked, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT e.id, e.streamer_id, x.name, e.studio_id, e.platform, e.day,"
                                " e.duration_min, e.orders, e.gmv_fen, e.source, e.created_at,"
-                               " e.created_by FROM ec_sessions e JOIN ec_streamers x ON x.id ="
-                               " e.streamer_id WHERE e.id = ?",
+                               " e.created_by, x.anonymised, e.updated_at, e.version FROM"
+                               " ec_sessions e JOIN ec_streamers x ON x.id = e.streamer_id WHERE"
+                               " e.id = ?",
                                err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
@@ -27,7 +32,10 @@ static int session_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_jw_kint(w, "streamer_id", pj_col_int(s, 1));
-    pj_render_text(w, "streamer", s, 2);
+    if (masked && !pj_col_int(s, 12))
+        pj_jw_kstr(w, "streamer", pj_mask_name(c->arena, pj_col_text(s, 2)));
+    else
+        pj_render_text(w, "streamer", s, 2);
     pj_render_ref(w, "studio_id", s, 3);
     pj_render_text(w, "platform", s, 4);
     pj_render_text(w, "date", s, 5);
@@ -37,6 +45,8 @@ static int session_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_render_text(w, "source", s, 9);
     pj_render_time(w, "created_at", pj_col_int(s, 10));
     pj_render_text(w, "created_by", s, 11);
+    pj_render_time(w, "updated_at", pj_col_is_null(s, 13) ? pj_col_int(s, 10) : pj_col_int(s, 13));
+    pj_jw_kint(w, "version", pj_col_int(s, 14));
     pj_stmt_done(s);
     s = pj_db_prepare(c->db,
                       "SELECT product_id FROM ec_session_products WHERE session_id = ? ORDER BY"
@@ -51,6 +61,16 @@ static int session_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_jw_arr_end(w);
     pj_jw_obj_end(w);
     return rc < 0 ? -1 : 0;
+}
+
+static int session_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return session_render_mode(c, id, w, 0, err);
+}
+
+static int session_render_masked(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return session_render_mode(c, id, w, 1, err);
 }
 
 static int q_day(const char *s, const char *field, pj_err *err)
@@ -80,25 +100,44 @@ int pj_ec_session_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
     return pj_render_query_page(c, s, f->limit, session_render, w, err);
 }
 
-int pj_ec_session_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+int pj_ec_session_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    static const char *const fields[] = {"streamer_id", "studio_id",    "platform",
-                                         "date",        "duration_min", "orders",
-                                         "gmv_fen",     "product_ids",  NULL};
-    int64_t streamer, studio = 0, dur, orders, gmv, day;
+    int started = pj_db_read_begin(c->db);
+    int rc = session_render(c, id, w, err);
+    pj_db_read_end(c->db, started);
+    return rc;
+}
+
+/* A session's values as a request gives them (create: all; update: those present over the
+ * stored ones). */
+typedef struct session_in {
+    int64_t streamer, studio, dur, orders, gmv;
     const char *platform, *date;
-    if (ec_require_writer(c, err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
-        pj_in_ref(body, "streamer_id", 1, &streamer, err) < 0 ||
-        pj_in_ref(body, "studio_id", 0, &studio, err) < 0 ||
-        pj_in_enum(body, "platform", 1, pj_ec_platforms, &platform, err) < 0 ||
-        pj_in_str(body, "date", 1, 10, 10, &date, err) < 0 ||
-        pj_in_int(body, "duration_min", 1, 1, 24 * 60, &dur, err) < 0 ||
-        pj_in_int(body, "orders", 1, 0, 100000000, &orders, err) < 0 ||
-        pj_in_int(body, "gmv_fen", 1, 0, INT64_C(1000000000000000), &gmv, err) < 0)
+    json_t *pids; /* NULL: none (update: the stored ones kept unless product_ids is given) */
+} session_in;
+
+static const char *const session_fields[] = {
+    "version",      "streamer_id", "studio_id", "platform",    "date",
+    "duration_min", "orders",      "gmv_fen",   "product_ids", NULL};
+
+static int session_body(json_t *b, int create, session_in *x, pj_err *err)
+{
+    if ((create && pj_in_ref(b, "streamer_id", 1, &x->streamer, err) < 0) ||
+        pj_in_ref(b, "studio_id", 0, &x->studio, err) < 0 ||
+        pj_in_enum(b, "platform", create, pj_ec_platforms, &x->platform, err) < 0 ||
+        pj_in_str(b, "date", create, 10, 10, &x->date, err) < 0 ||
+        pj_in_int(b, "duration_min", create, 1, 24 * 60, &x->dur, err) < 0 ||
+        pj_in_int(b, "orders", create, 0, 100000000, &x->orders, err) < 0 ||
+        pj_in_int(b, "gmv_fen", create, 0, INT64_C(1000000000000000), &x->gmv, err) < 0)
         return -1;
-    if (ec_date(date, &day, NULL, NULL, NULL) || day > ec_today())
-        return pj_fail(err, 422, "invalid_value", "date", "date must be a date, not in the future");
-    json_t *pids = json_object_get(body, "product_ids");
+    if (!create)
+        for (int k = 3; session_fields[k]; k++)
+            if (strcmp(session_fields[k], "product_ids") &&
+                json_is_null(json_object_get(b, session_fields[k])))
+                return pj_fail(err, 422, "missing_field", session_fields[k], "%s may not be null",
+                               session_fields[k]);
+    json_t *pids = json_object_get(b, "product_ids");
+    x->pids = NULL;
     if (pids && !json_is_null(pids)) {
         if (!json_is_array(pids) || json_array_size(pids) > 50)
             return pj_fail(err, 422, "wrong_type", "product_ids",
@@ -107,73 +146,222 @@ int pj_ec_session_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
             json_t *v = json_array_get(pids, i);
             if (!json_is_integer(v) || json_integer_value(v) < 1)
                 return pj_fail(err, 422, "wrong_type", "product_ids", "product_ids holds ids");
-            if (ec_ref(c, "SELECT 1 FROM ec_products WHERE id = ?", json_integer_value(v),
-                       "product_ids", err))
-                return -1;
         }
+        x->pids = pids;
     }
-    pj_stmt *s = pj_db_prepare(
-        c->db, "SELECT township_id, organisation_id, anonymised FROM ec_streamers WHERE id = ?",
-        err);
+    return 0;
+}
+
+/* The streamer of a session: 422 unknown_id when missing (or, for a new session, deleted),
+ * the actor's scope over it (the streamer rule), its birth date into *birth (NULL when none)
+ * and whether it is anonymised. */
+static int session_streamer(pj_ctx *c, int64_t streamer, const char **birth, int *anon, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT x.township_id, x.organisation_id, x.anonymised,"
+                               " o.township_id, x.birth_date FROM ec_streamers x LEFT JOIN"
+                               " organisations o ON o.id = x.organisation_id WHERE x.id = ?",
+                               err);
     if (!s) return -1;
     pj_stmt_int(s, 1, streamer);
     int rc = pj_stmt_step(s, err);
     int64_t town = rc == 1 ? pj_col_int(s, 0) : 0, org = rc == 1 ? pj_col_int(s, 1) : 0;
-    int anon = rc == 1 && pj_col_int(s, 2);
+    int64_t org_town = rc == 1 ? pj_col_int(s, 3) : 0;
+    *anon = rc == 1 && pj_col_int(s, 2);
+    *birth = rc == 1 && !pj_col_is_null(s, 4) ? pj_arena_strdup(c->arena, pj_col_text(s, 4)) : NULL;
     pj_stmt_done(s);
     if (rc < 0) return -1;
-    if (rc == 0 || anon)
+    if (rc == 0)
         return pj_fail(err, 422, "unknown_id", "streamer_id", "no streamer %lld",
                        (long long)streamer);
-    if (studio && ec_ref(c, "SELECT 1 FROM ec_studios WHERE id = ?", studio, "studio_id", err))
+    return ec_streamer_scope(c, town, org, org_town, err);
+}
+
+/* The rules of a session as it will be stored: a date not in the future and not before the
+ * streamer's 16th birthday, GMV only with orders, known studio and products. */
+static int session_check(pj_ctx *c, const session_in *x, const char *birth, pj_err *err)
+{
+    int64_t day;
+    if (ec_date(x->date, &day, NULL, NULL, NULL) || day > ec_today())
+        return pj_fail(err, 422, "invalid_value", "date", "date must be a date, not in the future");
+    int y, m, d;
+    if (birth && !ec_date(birth, NULL, &y, &m, &d) && pj_ec_age(y, m, d, day) < 16) {
+        char s16[11]; /* the 16th birthday (29 February: 1 March of a common year) */
+        ec_day_str(pj_days_from_civil(y + 16, m, 1) + d - 1, s16);
+        return pj_fail(err, 422, "invalid_value", "date",
+                       "the streamer was under 16 on %s (16 from %s): a session is from the 16th"
+                       " birthday on",
+                       x->date, s16);
+    }
+    if (x->gmv > 0 && x->orders == 0)
+        return pj_fail(err, 422, "invalid_value", "orders",
+                       "a session with GMV (gmv_fen %lld) has at least one order",
+                       (long long)x->gmv);
+    if (x->studio &&
+        ec_ref(c, "SELECT 1 FROM ec_studios WHERE id = ?", x->studio, "studio_id", err))
         return -1;
-    if (ec_scope(c, town, org, err)) return -1;
-    if (pj_db_begin(c->db, err)) return -1;
-    char *after;
-    s = pj_db_prepare(c->db,
-                      "INSERT INTO ec_sessions (streamer_id, studio_id, platform, day,"
-                      " duration_min, orders, gmv_fen, created_at, created_by) VALUES (?, ?, ?,"
-                      " ?, ?, ?, ?, ?, ?) RETURNING id",
-                      err);
-    if (!s) goto fail;
-    pj_stmt_int(s, 1, streamer);
-    if (studio)
-        pj_stmt_int(s, 2, studio);
-    else
-        pj_stmt_null(s, 2);
-    pj_stmt_text(s, 3, platform);
-    pj_stmt_text(s, 4, date);
-    pj_stmt_int(s, 5, dur);
-    pj_stmt_int(s, 6, orders);
-    pj_stmt_int(s, 7, gmv);
-    pj_stmt_int(s, 8, pj_now());
-    pj_stmt_text(s, 9, ec_who(c));
-    rc = pj_stmt_step(s, err);
-    int64_t id = rc == 1 ? pj_col_int(s, 0) : 0;
-    pj_stmt_done(s);
-    if (rc != 1) goto fail;
+    for (size_t i = 0; x->pids && i < json_array_size(x->pids); i++)
+        if (ec_ref(c, "SELECT 1 FROM ec_products WHERE id = ?",
+                   json_integer_value(json_array_get(x->pids, i)), "product_ids", err))
+            return -1;
+    return 0;
+}
+
+/* Inside the write's transaction: the session's products replaced by pids. */
+static int session_products(pj_ctx *c, int64_t id, json_t *pids, pj_err *err)
+{
+    if (ec_run(c, err, "DELETE FROM ec_session_products WHERE session_id = ?", "i", id) < 0)
+        return -1;
     for (size_t i = 0; pids && i < json_array_size(pids); i++) {
-        s = pj_db_prepare(
-            c->db, "INSERT INTO ec_session_products (session_id, product_id) VALUES (?, ?)", err);
-        if (!s) goto fail;
-        pj_stmt_int(s, 1, id);
-        pj_stmt_int(s, 2, json_integer_value(json_array_get(pids, i)));
-        rc = pj_stmt_step(s, err);
-        pj_stmt_done(s);
-        if (rc < 0) {
+        if (ec_run(c, err, "INSERT INTO ec_session_products (session_id, product_id) VALUES (?, ?)",
+                   "ii", id, (int64_t)json_integer_value(json_array_get(pids, i))) < 0) {
             if (err && err->status == 409)
                 pj_fail(err, 422, "invalid_value", "product_ids", "a product is listed twice");
-            goto fail;
+            return -1;
         }
     }
-    if (!(after = pj_render_to_string(c, id, session_render, err)) ||
-        pj_audit_add(c, "create", "ec_session", id, NULL, after, err) || pj_db_commit(c->db, err))
-        goto fail;
+    return 0;
+}
+
+int pj_ec_session_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
+{
+    session_in x = {0};
+    const char *birth;
+    int anon;
+    if (ec_require_writer(c, err) || pj_in_object(body, err) ||
+        pj_in_only(body, session_fields + 1, err) || session_body(body, 1, &x, err) ||
+        session_streamer(c, x.streamer, &birth, &anon, err))
+        return -1;
+    if (anon)
+        return pj_fail(err, 422, "unknown_id", "streamer_id", "no streamer %lld",
+                       (long long)x.streamer);
+    if (session_check(c, &x, birth, err) || pj_db_begin(c->db, err)) return -1;
+    int64_t now = pj_now();
+    int64_t id = ec_run(c, err,
+                        "INSERT INTO ec_sessions (streamer_id, studio_id, platform, day,"
+                        " duration_min, orders, gmv_fen, created_at, created_by, updated_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                        "irssiiiisi", x.streamer, x.studio, x.platform, x.date, x.dur, x.orders,
+                        x.gmv, now, ec_who(c), now);
+    char *after;
+    if (id <= 0 || session_products(c, id, x.pids, err) ||
+        !(after = pj_render_to_string(c, id, session_render_masked, err)) ||
+        pj_audit_add(c, "create", "ec_session", id, NULL, after, err) ||
+        !(after = pj_render_to_string(c, id, session_render, err)) || pj_db_commit(c->db, err)) {
+        pj_db_rollback(c->db);
+        return -1;
+    }
     pj_jw_raw(w, after);
     return 0;
-fail:
-    pj_db_rollback(c->db);
-    return -1;
+}
+
+/* A stored session for a write: its values into *x, the actor's scope over its streamer, 409
+ * when the streamer was deleted (its sessions stay as they are); *counted: practice minutes
+ * of an enrolment were taken from it. */
+static int session_load(pj_ctx *c, int64_t id, session_in *x, int *counted, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT streamer_id, COALESCE(studio_id, 0), platform, day,"
+                               " duration_min, orders, gmv_fen, EXISTS (SELECT 1 FROM ac_practice"
+                               " a WHERE a.session_id = ec_sessions.id) FROM ec_sessions WHERE id"
+                               " = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) {
+        x->streamer = pj_col_int(s, 0);
+        x->studio = pj_col_int(s, 1);
+        x->platform = pj_arena_strdup(c->arena, pj_col_text(s, 2));
+        x->date = pj_arena_strdup(c->arena, pj_col_text(s, 3));
+        x->dur = pj_col_int(s, 4);
+        x->orders = pj_col_int(s, 5);
+        x->gmv = pj_col_int(s, 6);
+        *counted = (int)pj_col_int(s, 7);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (rc == 0) return pj_fail(err, 404, "not_found", "", "no session %lld", (long long)id);
+    const char *birth;
+    int anon;
+    if (session_streamer(c, x->streamer, &birth, &anon, err)) return -1;
+    if (anon)
+        return pj_fail(err, 409, "invalid_state", "",
+                       "the streamer was deleted: its sessions stay as they are");
+    return 0;
+}
+
+typedef struct session_upd {
+    session_in x;
+    int64_t version;
+    int products; /* product_ids given */
+} session_upd;
+
+static int session_apply(pj_ctx *c, int64_t id, void *arg, pj_err *err)
+{
+    session_upd *u = arg;
+    if (ec_run(c, err,
+               "UPDATE ec_sessions SET studio_id = ?, platform = ?, day = ?, duration_min = ?,"
+               " orders = ?, gmv_fen = ?, updated_at = ?, version = version + 1 WHERE id = ? AND"
+               " version = ?",
+               "rssiiiiii", u->x.studio, u->x.platform, u->x.date, u->x.dur, u->x.orders, u->x.gmv,
+               pj_now(), id, u->version) < 0 ||
+        ec_changed_one(c, "session", err))
+        return -1;
+    return u->products ? session_products(c, id, u->x.pids, err) : 0;
+}
+
+int pj_ec_session_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
+{
+    session_upd u = {0};
+    int counted = 0;
+    if (ec_require_writer(c, err) || session_load(c, id, &u.x, &counted, err) ||
+        pj_in_object(body, err) || pj_in_only(body, session_fields, err) ||
+        pj_in_int(body, "version", 1, 1, INT64_MAX, &u.version, err) < 0)
+        return -1;
+    if (json_object_get(body, "streamer_id"))
+        return pj_fail(err, 422, "invalid_value", "streamer_id",
+                       "a session stays its streamer's: delete it and record it for the other");
+    const char *date0 = u.x.date;
+    int64_t dur0 = u.x.dur;
+    if (session_body(body, 0, &u.x, err)) return -1;
+    u.products = json_object_get(body, "product_ids") != NULL;
+    /* practice minutes were taken from the session: its day and length stay */
+    if (counted && (strcmp(date0, u.x.date) || dur0 != u.x.dur))
+        return pj_fail(err, 409, "session_counted",
+                       strcmp(date0, u.x.date) ? "date" : "duration_min",
+                       "the session counts as an enrolment's practical training: its date and"
+                       " duration stay");
+    const char *birth;
+    int anon;
+    if (session_streamer(c, u.x.streamer, &birth, &anon, err) ||
+        session_check(c, &u.x, birth, err) ||
+        ec_check_version(c, "SELECT version FROM ec_sessions WHERE id = ?", id, u.version,
+                         "session", err))
+        return -1;
+    return ec_write_audited_masked(c, id, "update", "ec_session", session_render,
+                                   session_render_masked, session_apply, &u, w, err);
+}
+
+int pj_ec_session_delete(pj_ctx *c, int64_t id, pj_err *err)
+{
+    session_in x = {0};
+    int counted = 0;
+    if (ec_require_writer(c, err) || session_load(c, id, &x, &counted, err)) return -1;
+    if (counted)
+        return pj_fail(err, 409, "session_counted", "",
+                       "the session counts as an enrolment's practical training");
+    if (pj_db_begin(c->db, err)) return -1;
+    char *before = pj_render_to_string(c, id, session_render_masked, err);
+    if (!before ||
+        ec_run(c, err, "DELETE FROM ec_session_products WHERE session_id = ?", "i", id) < 0 ||
+        ec_run(c, err, "DELETE FROM ec_sessions WHERE id = ?", "i", id) < 0 ||
+        pj_audit_add(c, "delete", "ec_session", id, before, NULL, err) ||
+        pj_db_commit(c->db, err)) {
+        pj_db_rollback(c->db);
+        return -1;
+    }
+    return 0;
 }
 
 /* ---- products and sales ---- */
@@ -296,6 +484,13 @@ int pj_ec_sales_add(pj_ctx *c, int64_t pid, json_t *body, pj_jw *w, pj_err *err)
         return -1;
     if (!pj_month_valid(month))
         return pj_fail(err, 422, "invalid_value", "month", "month must be YYYY-MM");
+    char today[11];
+    ec_day_str(ec_today(), today);
+    if (strncmp(month, today, 7) > 0)
+        return pj_fail(err, 422, "invalid_value", "month",
+                       "month %s is after the current one (%.7s): sales are recorded as they"
+                       " happen",
+                       month, today);
     if (pj_db_begin(c->db, err)) return -1;
     char *before, *after;
     if (!(before = pj_render_to_string(c, pid, product_render, err))) goto fail;
@@ -400,8 +595,11 @@ static int one_int(pj_ctx *c, const char *sql, int64_t *out, pj_err *err)
 int pj_ec_kpi(pj_ctx *c, const char *from, const char *to, pj_jw *w, pj_err *err)
 {
     if (q_day(from, "from", err) || q_day(to, "to", err)) return -1;
+    if (from && to && strcmp(from, to) > 0)
+        return pj_fail(err, 400, "bad_query", "from", "from (%s) is after to (%s)", from, to);
     static const char *const range = " (? IS NULL OR day >= ?) AND (? IS NULL OR day <= ?)";
-    int64_t sessions, orders, gmv, active, streamers, anon, avg_f, zone, studios, minutes;
+    int64_t sessions, orders, gmv, active, streamers, anon, avg_f, zone = 0, studios, minutes;
+    int64_t unsettled;
     int started = pj_db_read_begin(c->db);
     int rc = -1;
     char *q1 = pj_arena_printf(c->arena, "SELECT COUNT(*) FROM ec_sessions WHERE%s", range);
@@ -437,7 +635,8 @@ int pj_ec_kpi(pj_ctx *c, const char *from, const char *to, pj_jw *w, pj_err *err
     }
     if (one_int(c, "SELECT COUNT(*) FROM ec_streamers WHERE anonymised = 0", &streamers, err) ||
         one_int(c, "SELECT COUNT(*) FROM ec_streamers WHERE anonymised = 1", &anon, err) ||
-        one_int(c, "SELECT COUNT(*) FROM ec_zone_enterprises", &zone, err) ||
+        one_int(c, "SELECT COUNT(*) FROM ec_zone_enterprises WHERE settled_on IS NULL", &unsettled,
+                err) ||
         one_int(c, "SELECT COUNT(*) FROM ec_studios", &studios, err))
         goto done;
     /* followers as they stood at the end of the range (the latest count per platform on or
@@ -468,17 +667,37 @@ int pj_ec_kpi(pj_ctx *c, const char *from, const char *to, pj_jw *w, pj_err *err
     pj_jw_kint(w, "streamers_active", active);
     pj_jw_kint(w, "followers_total", avg_f);
     pj_jw_kint(w, "avg_followers", streamers ? (avg_f + streamers / 2) / streamers : 0);
-    pj_jw_kint(w, "zone_enterprises", zone);
-    pj_jw_key(w, "zone_enterprises_by_kind");
-    pj_jw_obj(w);
-    s = pj_db_prepare(
-        c->db, "SELECT kind, COUNT(*) FROM ec_zone_enterprises GROUP BY kind ORDER BY kind", err);
+    /* the zone's enterprises: those settled by the end of the range (all settled ones
+     * without `to`); the ones not settled yet apart */
+    s = pj_db_prepare(c->db,
+                      "SELECT kind, COUNT(*) FROM ec_zone_enterprises WHERE settled_on IS NOT NULL"
+                      " AND (? IS NULL OR settled_on <= ?) GROUP BY kind ORDER BY kind",
+                      err);
     if (!s) goto done;
+    pj_stmt_text(s, 1, to);
+    pj_stmt_text(s, 2, to);
     int k;
-    while ((k = pj_stmt_step(s, err)) == 1) pj_jw_kint(w, pj_col_text(s, 0), pj_col_int(s, 1));
+    pj_buf kinds;
+    pj_buf_init(&kinds, 256);
+    pj_jw kw;
+    pj_jw_init(&kw, &kinds);
+    pj_jw_obj(&kw);
+    while ((k = pj_stmt_step(s, err)) == 1) {
+        pj_jw_kint(&kw, pj_col_text(s, 0), pj_col_int(s, 1));
+        zone += pj_col_int(s, 1);
+    }
     pj_stmt_done(s);
-    if (k < 0) goto done;
-    pj_jw_obj_end(w);
+    pj_jw_obj_end(&kw);
+    pj_buf_putc(&kinds, 0);
+    if (k < 0) {
+        pj_buf_free(&kinds);
+        goto done;
+    }
+    pj_jw_kint(w, "zone_enterprises", zone);
+    pj_jw_kint(w, "zone_enterprises_unsettled", unsettled);
+    pj_jw_key(w, "zone_enterprises_by_kind");
+    pj_jw_raw(w, kinds.data);
+    pj_buf_free(&kinds);
     pj_jw_key(w, "bases");
     pj_jw_obj(w);
     for (int i = 0; pj_ec_tiers[i]; i++) {

@@ -50,9 +50,12 @@ int pj_ec_age_rule(const char *birth, const char *guardian_name, const char *gua
     if (!consent_date)
         return pj_fail(err, 422, "guardian_consent_required", "guardian_consent_date",
                        "a streamer of 16 or 17 needs a guardian's consent: name, relation, date");
-    if (ec_date(consent_date, &cdays, NULL, NULL, NULL) || cdays > today || cdays < bdays)
+    if (ec_date(consent_date, &cdays, NULL, NULL, NULL) || cdays > today)
         return pj_fail(err, 422, "invalid_value", "guardian_consent_date",
                        "guardian_consent_date must be a date YYYY-MM-DD, not in the future");
+    if (cdays < bdays)
+        return pj_fail(err, 422, "invalid_value", "guardian_consent_date",
+                       "guardian_consent_date %s is before the birth date", consent_date);
     return 0;
 }
 
@@ -78,7 +81,7 @@ static int phone_ok(const char *s)
     return 1;
 }
 
-/* mode: 0 by the actor's role, 1 masked always (audit rows) */
+/* mode: 0 by the actor's role, 1 masked always, the name too (audit rows) */
 static int streamer_render_mode(pj_ctx *c, int64_t id, pj_jw *w, int mode, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(
@@ -88,8 +91,8 @@ static int streamer_render_mode(pj_ctx *c, int64_t id, pj_jw *w, int mode, pj_er
         " x.township_id, x.base_id, x.categories, x.anonymised, x.source, x.created_at,"
         " x.updated_at, x.version, (SELECT COUNT(*) FROM ec_sessions e WHERE e.streamer_id ="
         " x.id), (SELECT COALESCE(SUM(e.gmv_fen), 0) FROM ec_sessions e WHERE e.streamer_id ="
-        " x.id), (SELECT b.name FROM ec_bases b WHERE b.id = x.base_id), (SELECT o.name FROM"
-        " organisations o WHERE o.id = x.organisation_id) FROM ec_streamers x WHERE x.id = ?",
+        " x.id), (SELECT b.name FROM ec_bases b WHERE b.id = x.base_id), o.name, o.township_id FROM"
+        " ec_streamers x LEFT JOIN organisations o ON o.id = x.organisation_id WHERE x.id = ?",
         err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
@@ -99,10 +102,15 @@ static int streamer_render_mode(pj_ctx *c, int64_t id, pj_jw *w, int mode, pj_er
         return rc < 0 ? -1 : pj_fail(err, 404, "not_found", "", "no streamer %lld", (long long)id);
     }
     int64_t org = pj_col_int(s, 9), town = pj_col_int(s, 10);
-    int full = mode == 0 && ec_privileged(c, town, org);
+    int full = mode == 0 && ec_streamer_privileged(c, town, org, pj_col_int(s, 22));
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
-    pj_render_text(w, "name", s, 1);
+    /* audit rows are never changed: the name in them is masked from the start, so that
+     * anonymising leaves it nowhere (the placeholder of a deleted one stays readable) */
+    if (mode == 1 && !pj_col_int(s, 13))
+        pj_jw_kstr(w, "name", pj_mask_name(c->arena, pj_col_text(s, 1)));
+    else
+        pj_render_text(w, "name", s, 1);
     const char *idn = pj_col_text(s, 2), *ph = pj_col_text(s, 3), *bd = pj_col_text(s, 4);
     pj_jw_kstr(w, "id_number", full ? idn : pj_mask(c->arena, idn, 4));
     pj_jw_kstr(w, "phone", full ? ph : pj_mask(c->arena, ph, 3));
@@ -237,6 +245,12 @@ static int categories_in(pj_ctx *c, json_t *b, const char **out, pj_err *err)
                            "unknown category; known: peach, eggs, farming, culture_tourism,"
                            " vegetable, fruit, grain, handicraft, food, other");
         }
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(v, json_string_value(json_array_get(a, j)))) {
+                pj_buf_free(&bb);
+                return pj_fail(err, 422, "invalid_value", "categories", "categories lists %s twice",
+                               v);
+            }
         if (i) pj_buf_putc(&bb, ',');
         pj_buf_puts(&bb, v);
     }
@@ -252,6 +266,7 @@ static int streamer_scope(pj_ctx *c, int64_t id, pj_err *err);
 typedef struct streamer_in {
     const char *name, *idn, *phone, *birth, *gname, *grel, *gdate, *cats;
     int64_t level, org, town, base;
+    int town_given; /* township_id in the request (1), else the organisation's sets it */
 } streamer_in;
 
 /* update: all; create: from the second on */
@@ -278,60 +293,118 @@ static int streamer_body(pj_ctx *c, json_t *b, int create, streamer_in *x, pj_er
     const char **clear[] = {&x->idn, &x->phone, &x->gname, &x->grel, &x->gdate};
     for (int k = 0; clearable[k]; k++)
         if (json_is_null(json_object_get(b, clearable[k]))) *clear[k] = NULL;
-    if (pj_in_str(b, "name", create, 1, 64, &x->name, err) < 0 ||
+    if (ec_in_name(c, b, "name", create, 64, &x->name, err) < 0 ||
         pj_in_str(b, "id_number", 0, 18, 18, &x->idn, err) < 0 ||
         pj_in_str(b, "phone", 0, 11, 11, &x->phone, err) < 0 ||
-        pj_in_str(b, "birth_date", create, 10, 10, &x->birth, err) < 0 ||
-        pj_in_str(b, "guardian_name", 0, 1, 64, &x->gname, err) < 0 ||
+        pj_in_str(b, "birth_date", create && !x->idn, 10, 10, &x->birth, err) < 0 ||
+        ec_in_name(c, b, "guardian_name", 0, 64, &x->gname, err) < 0 ||
         pj_in_str(b, "guardian_relation", 0, 1, 32, &x->grel, err) < 0 ||
         pj_in_str(b, "guardian_consent_date", 0, 10, 10, &x->gdate, err) < 0 ||
         pj_in_int(b, "skill_level", create, 1, 5, &x->level, err) < 0 ||
         pj_in_ref(b, "organisation_id", 0, &x->org, err) < 0 ||
-        pj_in_ref(b, "township_id", 0, &x->town, err) < 0 ||
+        (x->town_given = pj_in_ref(b, "township_id", 0, &x->town, err)) < 0 ||
         pj_in_ref(b, "base_id", 0, &x->base, err) < 0)
         return -1;
     if (create || json_object_get(b, "categories")) return categories_in(c, b, &x->cats, err);
     return 0;
 }
 
-/* The checks of a streamer as it will be stored: ID number, phone, the age rule, the actor's
- * scope over its township and organisation, the references. */
-/* org0: the organisation the streamer had (0 for a new one). */
-static int streamer_check(pj_ctx *c, const streamer_in *x, int64_t org0, pj_err *err)
+/* The birth date a resident ID number holds (its characters 7–14, YYYYMMDD) as "YYYY-MM-DD"
+ * into out; -1 when it is not a date. */
+static int idn_birth(const char *idn, char out[11])
+{
+    snprintf(out, 11, "%.4s-%.2s-%.2s", idn + 6, idn + 10, idn + 12);
+    return ec_date(out, NULL, NULL, NULL, NULL);
+}
+
+/* The checks of a streamer as it will be stored: ID number (and the birth date it holds
+ * against birth_date, which it gives when absent), phone, the age rule, the township of its
+ * organisation, the actor's scope over it, the references. org0: the organisation the
+ * streamer had (0 for a new one); body: the request (which of its fields were given). */
+static int streamer_check(pj_ctx *c, streamer_in *x, int64_t org0, json_t *body, pj_err *err)
 {
     if (x->idn && !pj_ec_id_number_valid(x->idn))
         return pj_fail(err, 422, "invalid_value", "id_number",
                        "id_number must be an 18-character resident ID number with its check digit");
+    if (x->idn) {
+        char born[11];
+        if (idn_birth(x->idn, born))
+            return pj_fail(err, 422, "invalid_value", "id_number",
+                           "id_number's characters 7-14 must be the birth date YYYYMMDD");
+        if (!x->birth) {
+            x->birth = pj_arena_strdup(c->arena, born);
+        } else if (strcmp(x->birth, born)) {
+            /* the field the request changed is the one at fault */
+            int idn_new = json_object_get(body, "id_number") != NULL;
+            int birth_new = json_object_get(body, "birth_date") != NULL;
+            return pj_fail(
+                err, 422, "invalid_value", idn_new && !birth_new ? "id_number" : "birth_date",
+                "birth_date %s differs from the birth date in the ID number (%s)", x->birth, born);
+        }
+    }
     if (x->phone && !phone_ok(x->phone))
         return pj_fail(err, 422, "invalid_value", "phone", "phone must be 11 digits starting 1");
     if (pj_ec_age_rule(x->birth, x->gname, x->grel, x->gdate, ec_today(), err)) return -1;
-    if (ec_scope(c, x->town, x->org, err)) return -1;
     if (x->org &&
         ec_ref(c, "SELECT 1 FROM organisations WHERE id = ?", x->org, "organisation_id", err))
         return -1;
+    int64_t org_town = 0;
+    if (x->org && ec_int(c, "SELECT COALESCE(township_id, 0) FROM organisations WHERE id = ?",
+                         x->org, &org_town, err) < 0)
+        return -1;
     /* the organisation a streamer signs with sees the streamer's personal data in full: a
      * township officer links to the township's own organisations, the district to any */
-    if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER && x->org && x->org != org0) {
-        pj_stmt *s =
-            pj_db_prepare(c->db, "SELECT township_id FROM organisations WHERE id = ?", err);
-        if (!s) return -1;
-        pj_stmt_int(s, 1, x->org);
-        int rc = pj_stmt_step(s, err);
-        int64_t town = rc == 1 ? pj_col_int(s, 0) : 0;
-        pj_stmt_done(s);
-        if (rc < 0) return -1;
-        if (town != c->actor.township_id)
-            return pj_fail(err, 403, "forbidden", "organisation_id",
-                           "organisation %lld is not of your township: the organisation would see"
-                           " the streamer's personal data, so the district links it",
-                           (long long)x->org);
+    if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER && x->org && x->org != org0 &&
+        org_town != c->actor.township_id)
+        return pj_fail(err, 403, "forbidden", "organisation_id",
+                       "organisation %lld is not of your township: the organisation would see"
+                       " the streamer's personal data, so the district links it",
+                       (long long)x->org);
+    /* a streamer of an organisation is in the organisation's township: set from it, or
+     * refused when the request names another */
+    if (org_town) {
+        if (x->town_given && x->town && x->town != org_town)
+            return pj_fail(err, 422, "invalid_value", "township_id",
+                           "a streamer of organisation %lld is in its township (%lld), not %lld",
+                           (long long)x->org, (long long)org_town, (long long)x->town);
+        x->town = org_town;
     }
+    if (ec_streamer_scope(c, x->town, x->org, org_town, err)) return -1;
     if (x->town && ec_ref(c, "SELECT 1 FROM regions WHERE id = ? AND type = 'township'", x->town,
                           "township_id", err))
         return -1;
     if (x->base && ec_ref(c, "SELECT 1 FROM ec_bases WHERE id = ?", x->base, "base_id", err))
         return -1;
     return 0;
+}
+
+/* Inside the write's transaction: 409 at id_number when a live (not anonymised) streamer
+ * other than self holds it. The answer names the other streamer only to a caller who may see
+ * it; to anyone else it says no more than that the number is registered. */
+static int idn_unique(pj_ctx *c, const char *idn, int64_t self, pj_err *err)
+{
+    if (!idn) return 0;
+    pj_stmt *s =
+        pj_db_prepare(c->db,
+                      "SELECT x.id, COALESCE(x.township_id, 0), COALESCE(x.organisation_id,"
+                      " 0), COALESCE(o.township_id, 0) FROM ec_streamers x LEFT JOIN"
+                      " organisations o ON o.id = x.organisation_id WHERE x.id_number = ?"
+                      " AND x.anonymised = 0 AND x.id <> ? LIMIT 1",
+                      err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, idn);
+    pj_stmt_int(s, 2, self);
+    int rc = pj_stmt_step(s, err);
+    int64_t other = rc == 1 ? pj_col_int(s, 0) : 0;
+    int sees =
+        rc == 1 && ec_streamer_privileged(c, pj_col_int(s, 1), pj_col_int(s, 2), pj_col_int(s, 3));
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (rc == 0) return 0;
+    if (sees)
+        return pj_fail(err, 409, "conflict", "id_number",
+                       "this ID number is registered to streamer %lld", (long long)other);
+    return pj_fail(err, 409, "conflict", "id_number", "this ID number is already registered");
 }
 
 /* Audit (without personal data) and answer (with them, for the writer) of a streamer write
@@ -358,7 +431,11 @@ int pj_ec_streamer_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         return -1;
     if (c->actor.role == PJ_ROLE_ENTERPRISE && !x.org) x.org = c->actor.organisation_id;
     if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER && !x.town) x.town = c->actor.township_id;
-    if (streamer_check(c, &x, 0, err) || pj_db_begin(c->db, err)) return -1;
+    if (streamer_check(c, &x, 0, body, err) || pj_db_begin(c->db, err)) return -1;
+    if (idn_unique(c, x.idn, 0, err)) {
+        pj_db_rollback(c->db);
+        return -1;
+    }
     int64_t now = pj_now();
     int64_t id = ec_run(c, err,
                         "INSERT INTO ec_streamers (name, id_number, phone, birth_date,"
@@ -410,10 +487,11 @@ int pj_ec_streamer_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err 
     x.cats = pj_arena_strdup(c->arena, cats ? cats : "");
     pj_stmt_done(s);
     int64_t org0 = x.org;
-    if (streamer_body(c, body, 0, &x, err) || streamer_check(c, &x, org0, err)) return -1;
+    x.town_given = 0;
+    if (streamer_body(c, body, 0, &x, err) || streamer_check(c, &x, org0, body, err)) return -1;
     if (pj_db_begin(c->db, err)) return -1;
     char *before = pj_render_to_string(c, id, streamer_render_masked, err);
-    if (!before ||
+    if (!before || idn_unique(c, x.idn, id, err) ||
         ec_run(c, err,
                "UPDATE ec_streamers SET name = ?, id_number = ?, phone = ?, birth_date = ?,"
                " guardian_name = ?, guardian_relation = ?, guardian_consent_date = ?,"
@@ -432,18 +510,21 @@ int pj_ec_streamer_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err 
 /* Scope of a streamer for writes: 404 when missing, 409 when anonymised. */
 static int streamer_scope(pj_ctx *c, int64_t id, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(
-        c->db, "SELECT township_id, organisation_id, anonymised FROM ec_streamers WHERE id = ?",
-        err);
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT x.township_id, x.organisation_id, x.anonymised,"
+                               " o.township_id FROM ec_streamers x LEFT JOIN organisations o ON"
+                               " o.id = x.organisation_id WHERE x.id = ?",
+                               err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
     int rc = pj_stmt_step(s, err);
     int64_t town = rc == 1 ? pj_col_int(s, 0) : 0, org = rc == 1 ? pj_col_int(s, 1) : 0;
+    int64_t org_town = rc == 1 ? pj_col_int(s, 3) : 0;
     int anon = rc == 1 && pj_col_int(s, 2);
     pj_stmt_done(s);
     if (rc < 0) return -1;
     if (rc == 0) return pj_fail(err, 404, "not_found", "", "no streamer %lld", (long long)id);
-    if (ec_scope(c, town, org, err)) return -1;
+    if (ec_streamer_scope(c, town, org, org_town, err)) return -1;
     if (anon) return pj_fail(err, 409, "invalid_state", "", "the streamer was deleted");
     return 0;
 }

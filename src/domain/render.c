@@ -121,3 +121,17 @@ char *pj_mask(pj_arena *a, const char *s, int keep_prefix)
     for (size_t i = (size_t)keep_prefix; i < n - 4; i++) out[i] = '*';
     return out;
 }
+
+char *pj_mask_name(pj_arena *a, const char *s)
+{
+    if (!s || !*s) return s ? pj_arena_strdup(a, "") : NULL;
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = p[0] < 0x80 ? 1 : (p[0] & 0xE0) == 0xC0 ? 2 : (p[0] & 0xF0) == 0xE0 ? 3 : 4;
+    size_t len = strlen(s);
+    if (n > len) n = len;
+    char buf[8];
+    memcpy(buf, s, n);
+    buf[n] = '*';
+    buf[n + 1] = 0;
+    return pj_arena_strdup(a, buf);
+}

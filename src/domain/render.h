@@ -34,5 +34,8 @@ int pj_render_query_page(pj_ctx *c, pj_stmt *s, int limit, pj_render_fn fn, pj_j
 int pj_render_exists(pj_ctx *c, const char *sql, int64_t id, pj_err *err);
 /* Masks a personal number, keeping a prefix and the last 4 characters: 138****1234. */
 char *pj_mask(pj_arena *a, const char *s, int keep_prefix);
+/* Masks a person's name to its first character and one '*' (张三丰 → 张*), so neither the
+ * name nor its length is kept; NULL stays NULL, "" stays "". */
+char *pj_mask_name(pj_arena *a, const char *s);
 
 #endif

@@ -120,6 +120,14 @@ static int h_session_create(pj_req *r)
                ? -1
                : pj_h_created(r);
 }
+static int h_session_get(pj_req *r)
+{
+    return pj_ec_session_get(&r->ctx, r->id, &r->w, &r->err);
+}
+static int h_session_delete(pj_req *r)
+{
+    return pj_ec_session_delete(&r->ctx, r->id, &r->err) ? -1 : pj_h_no_content(r);
+}
 static int h_products(pj_req *r)
 {
     static const char *const acc[] = {"category", NULL};
@@ -181,6 +189,7 @@ H_GET(h_zone_get, pj_ec_zone_get)
 H_CREATE(h_zone_create, pj_ec_zone_create)
 H_ACT(h_zone_update, pj_ec_zone_update)
 H_ACT(h_streamer_update, pj_ec_streamer_update)
+H_ACT(h_session_update, pj_ec_session_update)
 H_LIST(h_courses, pj_ac_course_list, "category")
 H_GET(h_course_get, pj_ac_course_get)
 H_CREATE(h_course_create, pj_ac_course_create)
@@ -240,6 +249,11 @@ const pj_route pj_routes_ecommerce[] = {
      "Record a follower count on a platform and date"},
     {"GET", "/api/v1/ecommerce/sessions", h_sessions, R_ALL, "Live sessions"},
     {"POST", "/api/v1/ecommerce/sessions", h_session_create, EC_WRITE, "Record a live session"},
+    {"GET", "/api/v1/ecommerce/sessions/{id}", h_session_get, R_ALL, "One live session"},
+    {"PATCH", "/api/v1/ecommerce/sessions/{id}", h_session_update, EC_WRITE,
+     "Correct a live session (version; the KPIs follow)"},
+    {"DELETE", "/api/v1/ecommerce/sessions/{id}", h_session_delete, EC_WRITE,
+     "Delete a live session entered by mistake (audited; the KPIs follow)"},
     {"GET", "/api/v1/ecommerce/products", h_products, R_ALL, "Local products"},
     {"POST", "/api/v1/ecommerce/products", h_product_create, EC_ADMIN, "Add a product"},
     {"GET", "/api/v1/ecommerce/products/{id}/sales", h_sales, R_ALL,

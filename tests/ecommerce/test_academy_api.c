@@ -40,8 +40,9 @@ static long long post_id(th_server *s, const char *tok, const char *m, const cha
 }
 #define POST_ID(s, tok, path, body) post_id(s, tok, "POST", path, body, 201, "id", __LINE__)
 
-/* The fixture: an HQ base, a settled zone enterprise (of organisation org when org > 0), a post
- * with `openings`, a course needing 2 practice hours, a cohort of `capacity`. */
+/* The fixture: a village point (the layout has one HQ), a settled zone enterprise (of
+ * organisation org when org > 0), a post with `openings`, a course needing 2 practice hours, a
+ * cohort of `capacity` from 2024-03-01 that has not ended (enrolments today are in its time). */
 typedef struct fix {
     long long base, zone, post, course, cohort;
 } fix;
@@ -50,7 +51,7 @@ static void fixture(th_server *s, const char *tok, const char *tag, long long or
                     int capacity, fix *f)
 {
     char b[512];
-    snprintf(b, sizeof b, "{\"name\":\"村播学院%s\",\"tier\":\"hq\"}", tag);
+    snprintf(b, sizeof b, "{\"name\":\"村播点%s\",\"tier\":\"village\"}", tag);
     f->base = POST_ID(s, tok, "/api/v1/ecommerce/bases", b);
     if (org > 0)
         snprintf(b, sizeof b,
@@ -71,7 +72,7 @@ static void fixture(th_server *s, const char *tok, const char *tag, long long or
     f->course = POST_ID(s, tok, "/api/v1/academy/courses", b);
     snprintf(b, sizeof b,
              "{\"course_id\":%lld,\"base_id\":%lld,\"name\":\"班%s\",\"starts_on\":\"2024-03-01\","
-             "\"ends_on\":\"2024-04-30\",\"capacity\":%d}",
+             "\"ends_on\":\"2099-04-30\",\"capacity\":%d}",
              f->course, f->base, tag, capacity);
     f->cohort = POST_ID(s, tok, "/api/v1/academy/cohorts", b);
 }
