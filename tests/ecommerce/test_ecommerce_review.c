@@ -616,3 +616,41 @@ TEST_T(academy_enrolment_consent_and_ended_cohort, 60)
     json_decref(CALL(&s, "POST", off, "/api/v1/academy/enrolments", body, 201));
     th_stop(&s);
 }
+
+/* The command line corrects and deletes a session like the API (a local administrator): the
+ * current version read when --version is not given in the body. */
+TEST_T(cli_ecommerce_session_update_and_delete, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], body[512], id[24];
+    static char out[1 << 16];
+    th_login(&s, "officer", s.demo_pw, off);
+    long long sid =
+        NEW(&s, off, "/api/v1/ecommerce/streamers",
+            "{\"name\":\"命令行主播\",\"birth_date\":\"1990-01-01\",\"skill_level\":5}");
+    snprintf(body, sizeof body,
+             "{\"streamer_id\":%lld,\"platform\":\"douyin\",\"date\":\"2024-06-01\","
+             "\"duration_min\":60,\"orders\":2,\"gmv_fen\":5000}",
+             sid);
+    long long sess = NEW(&s, off, "/api/v1/ecommerce/sessions", body);
+    snprintf(id, sizeof id, "%lld", sess);
+    CHECK_INT(RUN(out, "ecommerce", "session-update", id, "--db", s.db, "--json",
+                  "{\"orders\":0,\"gmv_fen\":5000}"),
+              1);
+    CHECK(strstr(out, "orders") != NULL);
+    CHECK_INT(RUN(out, "ecommerce", "session-update", id, "--db", s.db, "--json",
+                  "{\"orders\":3,\"gmv_fen\":6000}"),
+              0);
+    CHECK(strstr(out, "\"gmv_fen\": 6000") != NULL);
+    CHECK_INT(RUN(out, "ecommerce", "session-get", id, "--db", s.db), 0);
+    CHECK(strstr(out, "\"version\": 2") != NULL);
+    CHECK_INT(RUN(out, "ecommerce", "session-delete", id, "--db", s.db), 0);
+    CHECK(strstr(out, "deleted") != NULL);
+    CHECK_INT(RUN(out, "ecommerce", "session-get", id, "--db", s.db), 1);
+    char q[128];
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'ec_session' AND entity_id = %lld", sess);
+    CHECK_INT(th_sql_int(&s, q), 3);
+    th_stop(&s);
+}
