@@ -6,9 +6,11 @@
  * local products with sales by month and channel; the zone's KPIs.
  *
  * Money in fen. Dates "YYYY-MM-DD", months "YYYY-MM", times UTC ISO-8601. Reads: every role
- * (personal data only for admin, district officers, the streamer's township officer and the
- * streamer's own organisation). Writes: admin, district officers, township officers in their
- * township, enterprise users for their own organisation's bookings and streamers. */
+ * (personal data only for admin, district officers, the streamer's township officer when the
+ * streamer's organisation, if any, is of that township too, and the streamer's own
+ * organisation — the same rule as for writing the streamer and its sessions). Writes: admin,
+ * district officers, township officers in their township, enterprise users for their own
+ * organisation's bookings and streamers. A streamer of an organisation is in its township. */
 #ifndef PJ_ECOMMERCE_H
 #define PJ_ECOMMERCE_H
 
@@ -62,9 +64,10 @@ int pj_ec_booking_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err);
 /* Cancels: frees its slots, keeps the row (state cancelled). */
 int pj_ec_booking_cancel(pj_ctx *c, int64_t id, pj_err *err);
 
-/* streamers: {name, id_number?, phone?, birth_date, guardian_name?, guardian_relation?,
- * guardian_consent_date?, skill_level 1..5, organisation_id?, township_id?, base_id?,
- * categories?:[…]} */
+/* streamers: {name, id_number?, phone?, birth_date (the ID number's when absent; must agree
+ * with it), guardian_name?, guardian_relation?, guardian_consent_date?, skill_level 1..5,
+ * organisation_id?, township_id? (the organisation's), base_id?, categories?:[…] (each once)};
+ * 409 at id_number when a live streamer holds the number */
 int pj_ec_streamer_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 int pj_ec_streamer_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
 int pj_ec_streamer_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err);
