@@ -491,7 +491,8 @@ int pj_ec_streamer_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err 
     if (streamer_body(c, body, 0, &x, err) || streamer_check(c, &x, org0, body, err)) return -1;
     if (pj_db_begin(c->db, err)) return -1;
     char *before = pj_render_to_string(c, id, streamer_render_masked, err);
-    if (!before || idn_unique(c, x.idn, id, err) ||
+    /* the number as given (a row stored before the rule keeps its other edits) */
+    if (!before || (json_object_get(body, "id_number") && idn_unique(c, x.idn, id, err)) ||
         ec_run(c, err,
                "UPDATE ec_streamers SET name = ?, id_number = ?, phone = ?, birth_date = ?,"
                " guardian_name = ?, guardian_relation = ?, guardian_consent_date = ?,"

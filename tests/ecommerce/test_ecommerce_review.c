@@ -135,6 +135,18 @@ TEST_T(ecommerce_id_number_agrees_with_birth_date_and_is_unique, 60)
     snprintf(path, sizeof path, "%s/%lld", url, second);
     snprintf(body, sizeof body, "{\"version\":1,\"id_number\":\"%s\"}", adult);
     json_decref(CALL(&s, "PATCH", off, path, body, 200));
+    /* two rows stored with one number before the rule: their other fields can still be
+     * edited, the number itself not given to either again */
+    long long third =
+        NEW(&s, off, url, "{\"name\":\"第三人\",\"birth_date\":\"1990-01-01\",\"skill_level\":5}");
+    char sql[160];
+    snprintf(sql, sizeof sql, "UPDATE ec_streamers SET id_number = '%s' WHERE id = %lld", adult,
+             third);
+    th_sql_exec(&s, sql);
+    snprintf(path, sizeof path, "%s/%lld", url, third);
+    json_decref(CALL(&s, "PATCH", off, path, "{\"version\":1,\"skill_level\":3}", 200));
+    snprintf(body, sizeof body, "{\"version\":2,\"id_number\":\"%s\"}", adult);
+    REFUSED(&s, "PATCH", off, path, body, 409, "id_number");
     th_stop(&s);
 }
 
