@@ -112,7 +112,7 @@ static int streamer_render_mode(pj_ctx *c, int64_t id, pj_jw *w, int mode, pj_er
     else
         pj_render_text(w, "name", s, 1);
     const char *idn = pj_col_text(s, 2), *ph = pj_col_text(s, 3), *bd = pj_col_text(s, 4);
-    pj_jw_kstr(w, "id_number", full ? idn : pj_mask(c->arena, idn, 4));
+    pj_jw_kstr(w, "id_number", full ? idn : pj_mask_id(c->arena, idn));
     pj_jw_kstr(w, "phone", full ? ph : pj_mask(c->arena, ph, 3));
     int y, m, d;
     if (bd && !ec_date(bd, NULL, &y, &m, &d))

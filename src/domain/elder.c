@@ -339,7 +339,7 @@ void pj_el_region_bind(pj_stmt *s, int64_t region_id, int *idx)
 
 const char *pj_el_mask_id(pj_ctx *c, const char *s, int reveal)
 {
-    return reveal || !s ? s : pj_mask(c->arena, s, 6);
+    return reveal || !s ? s : pj_mask_id(c->arena, s);
 }
 
 const char *pj_el_mask_phone(pj_ctx *c, const char *s, int reveal)

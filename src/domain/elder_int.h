@@ -65,7 +65,7 @@ typedef struct pj_el_person {
     const char *name, *sex, *birth_date, *id_number, *phone;
 } pj_el_person;
 int pj_el_in_person(pj_ctx *c, json_t *b, int required, pj_el_person *p, int min_age, pj_err *err);
-/* The number masked unless reveal: 110117********1234, 138****1234. */
+/* The number masked unless reveal: 110117************ (pj_mask_id), 138****1234. */
 const char *pj_el_mask_id(pj_ctx *c, const char *s, int reveal);
 const char *pj_el_mask_phone(pj_ctx *c, const char *s, int reveal);
 /* Audits an unmasked read (one row per record); its own transaction when none is open. */

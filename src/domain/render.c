@@ -135,3 +135,13 @@ char *pj_mask_name(pj_arena *a, const char *s)
     buf[n + 1] = 0;
     return pj_arena_strdup(a, buf);
 }
+
+char *pj_mask_id(pj_arena *a, const char *s)
+{
+    if (!s) return NULL;
+    size_t n = strlen(s);
+    if (n <= 6) return pj_arena_strdup(a, n ? "****" : "");
+    char *out = pj_arena_strdup(a, s);
+    for (size_t i = 6; i < n; i++) out[i] = '*';
+    return out;
+}

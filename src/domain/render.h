@@ -37,5 +37,10 @@ char *pj_mask(pj_arena *a, const char *s, int keep_prefix);
 /* Masks a person's name to its first character and one '*' (张三丰 → 张*), so neither the
  * name nor its length is kept; NULL stays NULL, "" stays "". */
 char *pj_mask_name(pj_arena *a, const char *s);
+/* Masks a resident ID number: the first 6 digits (the region, which the address tells anyway)
+ * kept, the other 12 hidden: 110117************. The birth date and the sequence and check
+ * digits stay hidden, so the masked number together with a birth date, sex or age shown
+ * beside it does not give the number back; the full number only through an audited reveal. */
+char *pj_mask_id(pj_arena *a, const char *s);
 
 #endif
