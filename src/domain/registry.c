@@ -7,6 +7,7 @@
 #include "core/util.h"
 #include "domain/audit.h"
 #include "domain/input.h"
+#include "domain/refs.h"
 #include "domain/render.h"
 
 #include "core/banned.h"
@@ -70,6 +71,57 @@ static int run(pj_stmt *s, pj_err *err)
     int rc = pj_stmt_step(s, err);
     pj_stmt_done(s);
     return rc < 0 ? -1 : 0;
+}
+
+/* 409 in_use naming what still uses record id of `table` (`what` in the message): the user
+ * accounts whose scope it is (accounts_sql selects their user names, ?1 the id) — a delete
+ * would leave them without one, unaudited — and the rows of other tables referring to it
+ * (pj_refs_describe). 0 when nothing does. Inside the delete's transaction, before the
+ * DELETE. */
+static int check_unused(pj_ctx *c, const char *table, const char *what, int64_t id,
+                        const char *accounts_sql, pj_err *err)
+{
+    char names[192] = "", refs[320];
+    size_t len = 0;
+    int accounts = 0, rc;
+    pj_stmt *s = pj_db_prepare(c->db, accounts_sql, err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        if (accounts < 5 && len < sizeof names) {
+            int n = snprintf(names + len, sizeof names - len, "%s%s", accounts ? ", " : "",
+                             pj_col_text(s, 0));
+            len += n > 0 ? (size_t)n : 0;
+        }
+        accounts++;
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (accounts > 5 && len < sizeof names)
+        snprintf(names + len, sizeof names - len, " and %d more", accounts - 5);
+    int tables = pj_refs_describe(c, table, id, refs, sizeof refs, err);
+    if (tables < 0) return -1;
+    if (!accounts && !tables) return 0;
+    return pj_fail(err, 409, "in_use", "id", "%s %lld %s%s%s%s%s", what, (long long)id,
+                   !accounts       ? ""
+                   : accounts == 1 ? "is the scope of the user account "
+                                   : "is the scope of the user accounts ",
+                   names, accounts && tables ? " and " : "", tables ? "is referred to by " : "",
+                   tables ? refs : "");
+}
+
+/* The DELETE of a record check_unused passed; should a reference it does not foresee refuse
+ * it all the same, the answer is still 409 in_use, not the database's words. */
+static int delete_row(pj_ctx *c, const char *sql, const char *what, int64_t id, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db, sql, err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    if (!run(s, err)) return 0;
+    if (err->status == 409)
+        pj_fail(err, 409, "in_use", "id", "%s %lld is still referred to by other records", what,
+                (long long)id);
+    return -1;
 }
 
 /* Version check for optimistic concurrency: 409 when the row moved on. */
@@ -408,28 +460,15 @@ int pj_region_delete(pj_ctx *c, int64_t id, pj_err *err)
         return -1;
     if (pj_db_begin(c->db, err)) return -1;
     char *before = pj_render_to_string(c, id, region_render, err);
-    if (!before) goto fail;
-    static const char *const uses[] = {
-        "SELECT 1 FROM regions WHERE parent_id = ? LIMIT 1",
-        "SELECT 1 FROM facilities WHERE township_id = ?1 OR village_id = ?1 LIMIT 1",
-        "SELECT 1 FROM organisations WHERE township_id = ? LIMIT 1",
-        "SELECT 1 FROM users WHERE township_id = ? LIMIT 1"};
-    static const char *const what[] = {"it has sub-regions", "facilities are in it",
-                                       "organisations are in it", "users are scoped to it"};
-    for (int i = 0; i < 4; i++) {
-        int rc = pj_render_exists(c, uses[i], id, err);
-        if (rc < 0) goto fail;
-        if (rc) {
-            pj_fail(err, 409, "in_use", "id", "region %lld cannot be deleted: %s", (long long)id,
-                    what[i]);
-            goto fail;
-        }
-    }
-    pj_stmt *s = pj_db_prepare(c->db, "DELETE FROM regions WHERE id = ?", err);
-    if (!s) goto fail;
-    pj_stmt_int(s, 1, id);
-    if (run(s, err) || pj_audit_add(c, "delete", "region", id, before, NULL, err) ||
-        pj_db_commit(c->db, err))
+    /* a township officer's township, a grid worker's grid: their accounts keep their scope */
+    if (!before ||
+        check_unused(c, "regions", "region", id,
+                     "SELECT username FROM users WHERE township_id = ?1 UNION SELECT u.username"
+                     " FROM grid_workers g JOIN users u ON u.id = g.user_id"
+                     " WHERE g.region_id = ?1 ORDER BY 1",
+                     err) ||
+        delete_row(c, "DELETE FROM regions WHERE id = ?", "region", id, err) ||
+        pj_audit_add(c, "delete", "region", id, before, NULL, err) || pj_db_commit(c->db, err))
         goto fail;
     return 0;
 fail:
@@ -687,22 +726,12 @@ int pj_org_delete(pj_ctx *c, int64_t id, pj_err *err)
     }
     if (require_township_scope(c, town, err)) goto fail;
     char *before = pj_render_to_string(c, id, org_render, err);
-    if (!before) goto fail;
-    static const char *const uses[] = {"SELECT 1 FROM facilities WHERE operator_id = ? LIMIT 1",
-                                       "SELECT 1 FROM users WHERE organisation_id = ? LIMIT 1"};
-    for (int i = 0; i < 2; i++) {
-        rc = pj_render_exists(c, uses[i], id, err);
-        if (rc < 0) goto fail;
-        if (rc) {
-            pj_fail(err, 409, "in_use", "id", "organisation %lld is still %s", (long long)id,
-                    i ? "linked to user accounts" : "the operator of facilities");
-            goto fail;
-        }
-    }
-    s = pj_db_prepare(c->db, "DELETE FROM organisations WHERE id = ?", err);
-    if (!s) goto fail;
-    pj_stmt_int(s, 1, id);
-    if (run(s, err) || pj_audit_add(c, "delete", "organisation", id, before, NULL, err) ||
+    /* an enterprise user's organisation keeps its account's scope */
+    if (!before ||
+        check_unused(c, "organisations", "organisation", id,
+                     "SELECT username FROM users WHERE organisation_id = ?1 ORDER BY 1", err) ||
+        delete_row(c, "DELETE FROM organisations WHERE id = ?", "organisation", id, err) ||
+        pj_audit_add(c, "delete", "organisation", id, before, NULL, err) ||
         pj_db_commit(c->db, err))
         goto fail;
     return 0;
@@ -1150,19 +1179,13 @@ int pj_facility_delete(pj_ctx *c, int64_t id, pj_err *err)
         pj_fail(err, 409, "in_use", "state", "only a facility in peacetime can be deleted");
         goto fail;
     }
-    rc = pj_render_exists(c, "SELECT 1 FROM users WHERE facility_id = ? LIMIT 1", id, err);
-    if (rc) {
-        if (rc > 0)
-            pj_fail(err, 409, "in_use", "id", "facility %lld has operator accounts", (long long)id);
-        goto fail;
-    }
     char *before = pj_render_to_string(c, id, facility_render, err);
-    if (!before) goto fail;
-    s = pj_db_prepare(c->db, "DELETE FROM facilities WHERE id = ?", err);
-    if (!s) goto fail;
-    pj_stmt_int(s, 1, id);
-    if (run(s, err) || pj_audit_add(c, "delete", "facility", id, before, NULL, err) ||
-        pj_db_commit(c->db, err))
+    /* a facility operator's facility keeps its account's scope */
+    if (!before ||
+        check_unused(c, "facilities", "facility", id,
+                     "SELECT username FROM users WHERE facility_id = ?1 ORDER BY 1", err) ||
+        delete_row(c, "DELETE FROM facilities WHERE id = ?", "facility", id, err) ||
+        pj_audit_add(c, "delete", "facility", id, before, NULL, err) || pj_db_commit(c->db, err))
         goto fail;
     return 0;
 fail:

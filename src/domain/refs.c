@@ -1,0 +1,188 @@
+#include "domain/refs.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/banned.h"
+
+/* The words for the tables that refer to registry records; a table not listed is named as it
+ * is. */
+static const struct {
+    const char *table, *one, *many;
+} nouns[] = {
+    {"ag_farms", "doctor farm", "doctor farms"},
+    {"ag_labs", "agri-tech lab", "agri-tech labs"},
+    {"ag_projects", "agri-tech project", "agri-tech projects"},
+    {"ag_sections", "greenhouse section", "greenhouse sections"},
+    {"conversion_checks", "conversion check", "conversion checks"},
+    {"conversion_steps", "conversion step", "conversion steps"},
+    {"conversions", "conversion", "conversions"},
+    {"ec_bases", "e-commerce base", "e-commerce bases"},
+    {"ec_bookings", "studio booking", "studio bookings"},
+    {"ec_products", "e-commerce product", "e-commerce products"},
+    {"ec_streamers", "streamer", "streamers"},
+    {"ec_zone_enterprises", "zone enterprise", "zone enterprises"},
+    {"elder_centres", "eldercare centre", "eldercare centres"},
+    {"elder_pair_runs", "pairing run", "pairing runs"},
+    {"elders", "elder", "elders"},
+    {"energy_use", "energy use record", "energy use records"},
+    {"ent_appeals", "enterprise appeal", "enterprise appeals"},
+    {"ent_bank_products", "bank product", "bank products"},
+    {"ent_coop_contacts", "cooperation contact", "cooperation contacts"},
+    {"ent_coop_posts", "cooperation post", "cooperation posts"},
+    {"ent_dispatch", "appeal dispatch", "appeal dispatches"},
+    {"ent_fin_needs", "financing need", "financing needs"},
+    {"ent_notices", "policy notice", "policy notices"},
+    {"ent_signups", "reception day sign-up", "reception day sign-ups"},
+    {"facilities", "facility", "facilities"},
+    {"helpers", "helper", "helpers"},
+    {"lg_freight", "freight record", "freight records"},
+    {"lg_parcels", "parcel record", "parcel records"},
+    {"lg_parks", "logistics park", "logistics parks"},
+    {"lg_tenants", "warehouse tenant", "warehouse tenants"},
+    {"lg_warehouses", "warehouse", "warehouses"},
+    {"organisations", "organisation", "organisations"},
+    {"plan_conversions", "planned conversion", "planned conversions"},
+    {"regions", "sub-region", "sub-regions"},
+};
+
+static const char *noun(const char *table, int64_t n)
+{
+    for (size_t i = 0; i < sizeof nouns / sizeof nouns[0]; i++)
+        if (!strcmp(nouns[i].table, table)) return n == 1 ? nouns[i].one : nouns[i].many;
+    return table;
+}
+
+/* "name" with its quotes doubled: an identifier from the schema, spelt for SQL */
+static const char *ident(pj_ctx *c, const char *name)
+{
+    size_t n = strlen(name), k = 0;
+    char *out = pj_arena_alloc(c->arena, 2 * n + 3);
+    out[k++] = '"';
+    for (size_t i = 0; i < n; i++) {
+        if (name[i] == '"') out[k++] = '"';
+        out[k++] = name[i];
+    }
+    out[k++] = '"';
+    out[k] = 0;
+    return out;
+}
+
+#define REFS_MAX   64 /* tables that may block one delete */
+#define REFS_DEPTH 4  /* cascades followed: facility → manual → manual step → … */
+
+typedef struct blocker {
+    const char *table;
+    const char *cond; /* rows of table referring to the record (SQL, ?1 the record's id) */
+} blocker;
+
+typedef struct walk {
+    blocker b[REFS_MAX];
+    int n;
+} walk;
+
+typedef struct fk {
+    const char *child, *from, *to, *on_delete;
+} fk;
+
+/* The single-column foreign keys that point at `table`, with the key column they refer to. */
+static int fks_to(pj_ctx *c, const char *table, fk **out, int *n, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT m.name, f.\"from\", f.\"to\", f.on_delete FROM sqlite_schema m,"
+        " pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND f.\"table\" = ?1"
+        " COLLATE NOCASE GROUP BY m.name, f.id HAVING COUNT(*) = 1 ORDER BY m.name, f.id",
+        err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, table);
+    int cap = 16, k = 0, rc;
+    fk *v = pj_arena_alloc(c->arena, (size_t)cap * sizeof *v);
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        if (k == cap) {
+            fk *w = pj_arena_alloc(c->arena, (size_t)cap * 2 * sizeof *w);
+            memcpy(w, v, (size_t)cap * sizeof *v);
+            v = w;
+            cap *= 2;
+        }
+        v[k].child = pj_arena_strdup(c->arena, pj_col_text(s, 0));
+        v[k].from = pj_arena_strdup(c->arena, pj_col_text(s, 1));
+        v[k].to = pj_col_is_null(s, 2) ? NULL : pj_arena_strdup(c->arena, pj_col_text(s, 2));
+        v[k].on_delete = pj_arena_strdup(c->arena, pj_col_text(s, 3));
+        k++;
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    /* a key naming no column refers to the parent's primary key */
+    for (int i = 0; i < k; i++) {
+        if (v[i].to && *v[i].to) continue;
+        s = pj_db_prepare(c->db, "SELECT name FROM pragma_table_info(?1) WHERE pk = 1", err);
+        if (!s) return -1;
+        pj_stmt_text(s, 1, table);
+        rc = pj_stmt_step(s, err);
+        v[i].to = pj_arena_strdup(c->arena, rc == 1 ? pj_col_text(s, 0) : "rowid");
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+    }
+    *out = v;
+    *n = k;
+    return 0;
+}
+
+/* Rows of `table` matching cond (SQL over its columns) are to go: collects, per table, the
+ * rows that would refuse that, following cascades. */
+static int walk_refs(pj_ctx *c, walk *wk, const char *table, const char *cond, int depth,
+                     pj_err *err)
+{
+    fk *v;
+    int n;
+    if (fks_to(c, table, &v, &n, err)) return -1;
+    for (int i = 0; i < n; i++) {
+        const char *rows =
+            pj_arena_printf(c->arena, "%s IN (SELECT %s FROM %s WHERE %s)", ident(c, v[i].from),
+                            ident(c, v[i].to), ident(c, table), cond);
+        if (!strcmp(v[i].on_delete, "CASCADE")) {
+            /* those rows go too: what refers to them stops the delete as well */
+            if (depth < REFS_DEPTH && walk_refs(c, wk, v[i].child, rows, depth + 1, err)) return -1;
+            continue;
+        }
+        if (!strcmp(v[i].on_delete, "SET NULL") || !strcmp(v[i].on_delete, "SET DEFAULT")) continue;
+        int k = 0;
+        while (k < wk->n && strcmp(wk->b[k].table, v[i].child)) k++;
+        if (k == wk->n) {
+            if (wk->n == REFS_MAX) continue;
+            wk->b[wk->n++] = (blocker){v[i].child, rows};
+        } else {
+            wk->b[k].cond = pj_arena_printf(c->arena, "%s OR %s", wk->b[k].cond, rows);
+        }
+    }
+    return 0;
+}
+
+int pj_refs_describe(pj_ctx *c, const char *table, int64_t id, char *out, size_t size, pj_err *err)
+{
+    walk wk = {.n = 0};
+    if (size) *out = 0;
+    if (walk_refs(c, &wk, table, "rowid = ?1", 0, err)) return -1;
+    int named = 0;
+    size_t len = 0;
+    for (int i = 0; i < wk.n; i++) {
+        const char *sql = pj_arena_printf(c->arena, "SELECT COUNT(*) FROM %s WHERE %s",
+                                          ident(c, wk.b[i].table), wk.b[i].cond);
+        pj_stmt *s = pj_db_prepare(c->db, sql, err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, id);
+        int rc = pj_stmt_step(s, err);
+        int64_t count = rc == 1 ? pj_col_int(s, 0) : 0;
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+        if (!count) continue;
+        if (len < size) {
+            int w = snprintf(out + len, size - len, "%s%lld %s", named ? ", " : "",
+                             (long long)count, noun(wk.b[i].table, count));
+            len += w > 0 ? (size_t)w : 0;
+        }
+        named++;
+    }
+    return named;
+}

@@ -1,0 +1,23 @@
+/* What still refers to a record about to be deleted, found from the schema's foreign keys
+ * rather than from a list kept by hand, so a module's new table is covered the day it is
+ * added: the rows that would make the DELETE fail ("FOREIGN KEY constraint failed"), counted
+ * per table and named in words ("3 enterprise appeals, 1 bank product"). */
+#ifndef PJ_REFS_H
+#define PJ_REFS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "domain/ctx.h"
+
+/* Describes the rows referring to row `id` (its INTEGER PRIMARY KEY) of `table` that would
+ * refuse its delete: the references whose ON DELETE is NO ACTION or RESTRICT, also those
+ * reached through rows the delete would remove by ON DELETE CASCADE (a facility's manuals,
+ * which conversions refer to). out gets "N noun[, N noun…]" (table names mapped to words, the
+ * table's name when it has none). Returns the number of tables named (0: nothing refers to
+ * it, out ""), -1 on error. Reads only: call it inside the delete's transaction, before the
+ * DELETE. */
+int pj_refs_describe(pj_ctx *c, const char *table, int64_t id, char *out, size_t size, pj_err *err);
+
+#endif

@@ -1,0 +1,207 @@
+/* Deleting a registry record that other modules' rows or user accounts still use is refused
+ * with 409 in_use naming them (not the database's words), changing nothing — over the API and
+ * on the command line. */
+#include "domain/enterprise.h"
+#include "eldercare/el_fixture.h"
+
+#define REG(s, tok, m, path, body, want) el_call(s, tok, m, path, body, want, __LINE__)
+
+/* 409 in_use at id, its message holding each of the NULL-terminated words; nothing changed */
+static void refused_in_use(th_server *s, const char *tok, const char *path,
+                           const char *const *words, int line)
+{
+    char fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_fingerprint(s, fp0, sizeof fp0);
+    json_t *o = el_call(s, tok, "DELETE", path, NULL, 409, line);
+    if (strcmp(th_err_code(o), "in_use") || strcmp(th_err_field(o), "id"))
+        t_fail(__FILE__, line, "DELETE %s: %s at %s (%s), expected in_use at id", path,
+               th_err_code(o), th_err_field(o), th_err_message(o));
+    for (int i = 0; words[i]; i++)
+        if (!strstr(th_err_message(o), words[i]))
+            t_fail(__FILE__, line, "DELETE %s: \"%s\" does not name \"%s\"", path,
+                   th_err_message(o), words[i]);
+    if (strstr(th_err_message(o), "FOREIGN KEY"))
+        t_fail(__FILE__, line, "the database's words: %s", th_err_message(o));
+    json_decref(o);
+    th_fingerprint(s, fp1, sizeof fp1);
+    if (strcmp(fp0, fp1)) t_fail(__FILE__, line, "DELETE %s changed something", path);
+}
+#define REFUSED(s, tok, path, ...)                                                                 \
+    refused_in_use(s, tok, path, (const char *const[]){__VA_ARGS__, NULL}, __LINE__)
+
+/* "N noun" or "N nouns" as the message counts them */
+static const char *counted(char *buf, size_t size, long long n, const char *one, const char *many)
+{
+    snprintf(buf, size, "%lld %s", n, n == 1 ? one : many);
+    return buf;
+}
+
+/* Regression: an organisation with enterprise appeals, a facility with conversions and a grid
+ * with elders answered 409 {"code":"conflict","message":"step: FOREIGN KEY constraint
+ * failed"} over the API and on the command line. */
+TEST_T(registry_delete_of_a_referenced_record_names_what_refers_to_it, 180)
+{
+    th_server s;
+    th_start(&s, 1);
+    pj_err err;
+    pj_err_clear(&err);
+    th_ctx t;
+    th_ctx_open(&s, &t, "demo", PJ_ROLE_ADMIN);
+    if (pj_enterprise_demo(&t.c, 7, &err)) t_fail(__FILE__, __LINE__, "demo: %s", err.message);
+    th_ctx_close(&t);
+    char tok[80], path[96], want[96], want2[96];
+    th_login(&s, "admin", s.admin_pw, tok);
+    /* an organisation with appeals and no account */
+    long long org = th_sql_int(&s, "SELECT org_id FROM ent_appeals WHERE org_id NOT IN (SELECT"
+                                   " organisation_id FROM users WHERE organisation_id IS NOT NULL)"
+                                   " GROUP BY org_id ORDER BY COUNT(*) DESC, org_id LIMIT 1");
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM ent_appeals WHERE %lld IN (org_id, department_id,"
+             " first_department_id)",
+             org);
+    long long appeals = th_sql_int(&s, sql);
+    CHECK(org > 0 && appeals > 0);
+    snprintf(path, sizeof path, "/api/v1/organisations/%lld", org);
+    char head[64];
+    snprintf(head, sizeof head, "organisation %lld is referred to by ", org);
+    REFUSED(&s, tok, path, head,
+            counted(want, sizeof want, appeals, "enterprise appeal", "enterprise appeals"));
+    /* a facility in peacetime with conversions (the dual-use demo's), no operator account */
+    long long fac = th_sql_int(&s, "SELECT MIN(f.id) FROM facilities f WHERE f.state ="
+                                   " 'peacetime' AND f.id IN (SELECT facility_id FROM conversions)"
+                                   " AND f.id NOT IN (SELECT facility_id FROM users WHERE"
+                                   " facility_id IS NOT NULL)");
+    CHECK(fac > 0);
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM conversions WHERE facility_id = %lld", fac);
+    long long convs = th_sql_int(&s, sql);
+    snprintf(path, sizeof path, "/api/v1/facilities/%lld", fac);
+    REFUSED(&s, tok, path, counted(want, sizeof want, convs, "conversion", "conversions"));
+    /* a grid with an elder and a helper, no grid worker */
+    long long grid = th_sql_int(&s, "SELECT MIN(id) FROM regions WHERE type = 'grid' AND id NOT"
+                                    " IN (SELECT region_id FROM grid_workers)");
+    el_elder(&s, tok, grid, 3, "");
+    el_helper(&s, tok, grid, 4, "1970-05-01", 'F', "");
+    snprintf(path, sizeof path, "/api/v1/regions/%lld", grid);
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM elders WHERE grid_id = %lld", grid);
+    long long elders = th_sql_int(&s, sql);
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM helpers WHERE grid_id = %lld", grid);
+    long long helpers = th_sql_int(&s, sql);
+    char want_e[64], want_h[64];
+    REFUSED(&s, tok, path, counted(want_e, sizeof want_e, elders, "elder", "elders"),
+            counted(want_h, sizeof want_h, helpers, "helper", "helpers"));
+    /* a township: its villages, facilities, organisations — and its officer */
+    long long town = th_sql_int(&s, "SELECT township_id FROM users WHERE username = 'jinhaihu'");
+    snprintf(path, sizeof path, "/api/v1/regions/%lld", town);
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM regions WHERE parent_id = %lld", town);
+    REFUSED(&s, tok, path, "the user account jinhaihu",
+            counted(want2, sizeof want2, th_sql_int(&s, sql), "sub-region", "sub-regions"),
+            "facilit", "organisation");
+    th_stop(&s);
+    /* the command line says the same and exits 1 */
+    char out[4096], id[24], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, fp0, sizeof fp0);
+    snprintf(id, sizeof id, "%lld", fac);
+    CHECK_INT(RUN(out, "facility", "delete", id, "--db", s.db), 1);
+    CHECK(strstr(out, "in_use") && strstr(out, "conversion") && !strstr(out, "FOREIGN KEY"));
+    snprintf(id, sizeof id, "%lld", org);
+    CHECK_INT(RUN(out, "org", "delete", id, "--db", s.db), 1);
+    CHECK(strstr(out, "in_use") && strstr(out, "enterprise appeal"));
+    snprintf(id, sizeof id, "%lld", grid);
+    CHECK_INT(RUN(out, "region", "delete", id, "--db", s.db), 1);
+    CHECK(strstr(out, "in_use") && strstr(out, want_e));
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+}
+
+/* A grid, township, facility or organisation that is a user account's scope stays while the
+ * account uses it. Regression: deleting a grid took its grid worker's assignment along (the
+ * account left with "grid_ids":[], every later edit of it refused, no user audit row). */
+TEST_T(registry_delete_keeps_user_accounts_scopes, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[512], path[96];
+    th_login(&s, "admin", s.admin_pw, tok);
+    long long district = th_sql_int(&s, "SELECT id FROM regions WHERE type = 'district'");
+    long long village = th_sql_int(&s, "SELECT MIN(id) FROM regions WHERE type = 'village'");
+    snprintf(body, sizeof body,
+             "{\"type\":\"grid\",\"parent_id\":%lld,\"code\":\"T-GRID-1\",\"name\":\"新网格\"}",
+             village);
+    json_t *o = REG(&s, tok, "POST", "/api/v1/regions", body, 201);
+    long long grid = th_int(o, "id");
+    json_decref(o);
+    snprintf(body, sizeof body,
+             "{\"username\":\"gw2\",\"role\":\"grid_worker\",\"password\":\"long-enough-pw\","
+             "\"grid_ids\":[%lld]}",
+             grid);
+    o = REG(&s, tok, "POST", "/api/v1/users", body, 201);
+    long long gw2 = th_int(o, "id");
+    json_decref(o);
+    snprintf(body, sizeof body,
+             "{\"username\":\"gw3\",\"role\":\"grid_worker\",\"password\":\"long-enough-pw\","
+             "\"grid_ids\":[%lld]}",
+             grid);
+    json_decref(REG(&s, tok, "POST", "/api/v1/users", body, 201));
+    snprintf(path, sizeof path, "/api/v1/regions/%lld", grid);
+    REFUSED(&s, tok, path, "is the scope of the user accounts gw2, gw3");
+    snprintf(path, sizeof path, "/api/v1/users/%lld", gw2);
+    o = REG(&s, tok, "GET", path, NULL, 200);
+    CHECK_INT(json_array_size(json_object_get(o, "grid_ids")), 1);
+    CHECK_INT(json_integer_value(json_array_get(json_object_get(o, "grid_ids"), 0)), grid);
+    json_decref(o);
+    /* a township officer's township (a new one: nothing else in it) */
+    snprintf(body, sizeof body,
+             "{\"type\":\"township\",\"parent_id\":%lld,\"code\":\"T-TOWN-1\",\"name\":\"新镇\"}",
+             district);
+    o = REG(&s, tok, "POST", "/api/v1/regions", body, 201);
+    long long town = th_int(o, "id");
+    json_decref(o);
+    snprintf(body, sizeof body,
+             "{\"username\":\"to2\",\"role\":\"township_officer\",\"password\":\"long-enough-pw\","
+             "\"township_id\":%lld}",
+             town);
+    json_decref(REG(&s, tok, "POST", "/api/v1/users", body, 201));
+    snprintf(path, sizeof path, "/api/v1/regions/%lld", town);
+    REFUSED(&s, tok, path, "is the scope of the user account to2");
+    /* a facility operator's facility (in another township: the new one has an officer) */
+    long long ftown = th_sql_int(&s, "SELECT MIN(id) FROM regions WHERE type = 'township'");
+    snprintf(body, sizeof body,
+             "{\"name\":\"新设施\",\"type\":\"hotel\",\"township_id\":%lld,\"lat\":40.1,"
+             "\"lon\":117.1}",
+             ftown);
+    o = REG(&s, tok, "POST", "/api/v1/facilities", body, 201);
+    long long fac = th_int(o, "id");
+    json_decref(o);
+    snprintf(body, sizeof body,
+             "{\"username\":\"op2\",\"role\":\"facility_operator\",\"password\":\"long-enough-pw\","
+             "\"facility_id\":%lld}",
+             fac);
+    json_decref(REG(&s, tok, "POST", "/api/v1/users", body, 201));
+    snprintf(path, sizeof path, "/api/v1/facilities/%lld", fac);
+    REFUSED(&s, tok, path, "is the scope of the user account op2");
+    /* an enterprise user's organisation */
+    o = REG(&s, tok, "POST", "/api/v1/organisations",
+            "{\"name\":\"新企业\",\"type\":\"enterprise\"}", 201);
+    long long org = th_int(o, "id");
+    json_decref(o);
+    snprintf(body, sizeof body,
+             "{\"username\":\"ent2\",\"role\":\"enterprise\",\"password\":\"long-enough-pw\","
+             "\"organisation_id\":%lld}",
+             org);
+    json_decref(REG(&s, tok, "POST", "/api/v1/users", body, 201));
+    snprintf(path, sizeof path, "/api/v1/organisations/%lld", org);
+    REFUSED(&s, tok, path, "is the scope of the user account ent2");
+    /* a record nobody uses still goes: 204, audited */
+    snprintf(body, sizeof body,
+             "{\"type\":\"grid\",\"parent_id\":%lld,\"code\":\"T-GRID-2\",\"name\":\"空网格\"}",
+             village);
+    o = REG(&s, tok, "POST", "/api/v1/regions", body, 201);
+    snprintf(path, sizeof path, "/api/v1/regions/%lld", th_int(o, "id"));
+    json_decref(o);
+    json_decref(REG(&s, tok, "DELETE", path, NULL, 204));
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'region' AND action ="
+                             " 'delete'"),
+              1);
+    th_stop(&s);
+}
