@@ -73,6 +73,44 @@ static int run(pj_stmt *s, pj_err *err)
     return rc < 0 ? -1 : 0;
 }
 
+/* Whether two renderings of a record (pj_render_to_string) differ only in `updated_at` and
+ * `version`: a write that changed nothing. */
+static int same_record(const char *before, const char *after)
+{
+    json_t *a = json_loads(before, 0, NULL), *b = json_loads(after, 0, NULL);
+    int same = 0;
+    if (a && b) {
+        static const char *const stamps[] = {"updated_at", "version"};
+        for (int i = 0; i < 2; i++) {
+            json_object_del(a, stamps[i]);
+            json_object_del(b, stamps[i]);
+        }
+        same = json_equal(a, b);
+    }
+    json_decref(a);
+    json_decref(b);
+    return same;
+}
+
+/* Ends an update in the caller's transaction: a write that changed nothing is rolled back (no
+ * new version, no audit row) and answers the record as it was; any other is audited and
+ * committed. */
+static int update_commit(pj_ctx *c, const char *entity, int64_t id, const char *before,
+                         pj_render_fn fn, pj_jw *w, pj_err *err)
+{
+    char *after = pj_render_to_string(c, id, fn, err);
+    if (!after) return -1;
+    if (same_record(before, after)) {
+        pj_db_rollback(c->db);
+        pj_jw_raw(w, before);
+        return 0;
+    }
+    if (pj_audit_add(c, "update", entity, id, before, after, err) || pj_db_commit(c->db, err))
+        return -1;
+    pj_jw_raw(w, after);
+    return 0;
+}
+
 /* 409 in_use naming what still uses record id of `table` (`what` in the message): the user
  * accounts whose scope it is (accounts_sql selects their user names, ?1 the id) — a delete
  * would leave them without one, unaudited — and the rows of other tables referring to it
@@ -443,7 +481,7 @@ int pj_region_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
             pj_fail(err, 409, "conflict", "code", "region code %s is taken", code);
         goto fail;
     }
-    if (pj_render_commit(c, "update", "region", id, before, region_render, w, err)) goto fail;
+    if (update_commit(c, "region", id, before, region_render, w, err)) goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);
@@ -696,15 +734,12 @@ int pj_org_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     if (org_read(c, body, 0, &name, &uscc, &type, &industry, &town, &cname, &cphone, &source, err))
         goto fail;
     if (!own && town != old_town && require_township_scope(c, town, err)) goto fail;
-    char *before = pj_render_to_string(c, id, org_render, err), *after;
+    char *before = pj_render_to_string(c, id, org_render, err);
     int64_t got;
     if (!before ||
         org_write(c, id, name, uscc, type, industry, town, cname, cphone, source, &got, err) ||
-        !(after = pj_render_to_string(c, id, org_render, err)) ||
-        pj_audit_add(c, "update", "organisation", id, before, after, err) ||
-        pj_db_commit(c->db, err))
+        update_commit(c, "organisation", id, before, org_render, w, err))
         goto fail;
-    pj_jw_raw(w, after);
     return 0;
 fail:
     pj_db_rollback(c->db);
@@ -1145,14 +1180,12 @@ int pj_facility_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *er
         goto fail;
     if (facility_read(c, body, 0, &f, err)) goto fail;
     if (f.town != old_town && require_township_scope(c, f.town, err)) goto fail;
-    char *before = pj_render_to_string(c, id, facility_render, err), *after;
+    char *before = pj_render_to_string(c, id, facility_render, err);
     int64_t got;
     if (!before || facility_write(c, id, &f, &got, err) ||
         (roles && roles_write(c, id, roles, err)) ||
-        !(after = pj_render_to_string(c, id, facility_render, err)) ||
-        pj_audit_add(c, "update", "facility", id, before, after, err) || pj_db_commit(c->db, err))
+        update_commit(c, "facility", id, before, facility_render, w, err))
         goto fail;
-    pj_jw_raw(w, after);
     return 0;
 fail:
     pj_db_rollback(c->db);
