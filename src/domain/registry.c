@@ -73,6 +73,19 @@ static int run(pj_stmt *s, pj_err *err)
     return rc < 0 ? -1 : 0;
 }
 
+/* A name or code: pj_in_text's rules (white space only is refused, 422 at the key), then
+ * stored without the white space around it. */
+static int in_trimmed(pj_ctx *c, json_t *b, const char *key, int required, size_t max,
+                      const char **out, pj_err *err)
+{
+    const char *v = *out;
+    int rc = pj_in_text(b, key, required, 1, max, &v, err);
+    if (rc <= 0) return rc;
+    size_t from, n = pj_text_trim(v, &from);
+    *out = pj_arena_strndup(c->arena, v + from, n);
+    return 1;
+}
+
 /* Whether two renderings of a record (pj_render_to_string) differ only in `updated_at` and
  * `version`: a write that changed nothing. */
 static int same_record(const char *before, const char *after)
@@ -341,12 +354,12 @@ static int check_region_parent(pj_ctx *c, const char *type, int64_t parent, pj_e
 static const char *const region_fields[] = {"parent_id", "code",       "name",   "type",    "lat",
                                             "lon",       "population", "source", "version", NULL};
 
-static int region_read_common(json_t *b, int required, const char **name, const char **code,
-                              double *lat, double *lon, int64_t *pop, const char **source,
-                              pj_err *err)
+static int region_read_common(pj_ctx *c, json_t *b, int required, const char **name,
+                              const char **code, double *lat, double *lon, int64_t *pop,
+                              const char **source, pj_err *err)
 {
-    if (pj_in_str(b, "name", required, 1, 64, name, err) < 0 ||
-        pj_in_str(b, "code", required, 1, 32, code, err) < 0 ||
+    if (in_trimmed(c, b, "name", required, 64, name, err) < 0 ||
+        in_trimmed(c, b, "code", required, 32, code, err) < 0 ||
         pj_in_num(b, "lat", 0, -90, 90, lat, err) < 0 ||
         pj_in_num(b, "lon", 0, -180, 180, lon, err) < 0 ||
         pj_in_int(b, "population", 0, 0, 100000000, pop, err) < 0 ||
@@ -363,7 +376,7 @@ int pj_region_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     if (pj_in_object(body, err) || pj_in_only(body, region_fields, err) ||
         pj_in_enum(body, "type", 1, pj_region_types, &type, err) < 0 ||
         pj_in_ref(body, "parent_id", 0, &parent, err) < 0 ||
-        region_read_common(body, 1, &name, &code, &lat, &lon, &pop, &source, err) ||
+        region_read_common(c, body, 1, &name, &code, &lat, &lon, &pop, &source, err) ||
         check_region_parent(c, type, parent, err))
         return -1;
     if (isnan(lat) != isnan(lon))
@@ -372,8 +385,22 @@ int pj_region_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     int64_t town = parent ? pj_region_township(c, parent, err) : 0;
     if (town < 0 || require_township_scope(c, strcmp(type, "township") ? town : 0, err)) return -1;
     if (pj_db_begin(c->db, err)) return -1;
-    pj_stmt *s =
-        pj_db_prepare(c->db,
+    pj_stmt *s;
+    if (!strcmp(type, "district")) {
+        /* the tree has one root: the district the platform serves */
+        s = pj_db_prepare(c->db, "SELECT id FROM regions WHERE type = 'district' LIMIT 1", err);
+        if (!s) goto fail;
+        int rc = pj_stmt_step(s, err);
+        int64_t root = rc == 1 ? pj_col_int(s, 0) : 0;
+        pj_stmt_done(s);
+        if (rc < 0) goto fail;
+        if (root) {
+            pj_fail(err, 409, "conflict", "type",
+                    "there is one district, region %lld; add townships under it", (long long)root);
+            goto fail;
+        }
+    }
+    s = pj_db_prepare(c->db,
                       "INSERT INTO regions (parent_id, code, name, type, lat, lon, population,"
                       " source, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)"
                       " RETURNING id",
@@ -455,7 +482,7 @@ int pj_region_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     int64_t pop = pj_col_int(s, 4);
     const char *source = pj_arena_strdup(c->arena, pj_col_text(s, 5));
     pj_stmt_done(s);
-    if (region_read_common(body, 0, &name, &code, &lat, &lon, &pop, &source, err)) goto fail;
+    if (region_read_common(c, body, 0, &name, &code, &lat, &lon, &pop, &source, err)) goto fail;
     if (isnan(lat) != isnan(lon)) {
         pj_fail(err, 422, "missing_field", isnan(lat) ? "lat" : "lon",
                 "give both lat and lon, or neither");
@@ -565,7 +592,7 @@ int pj_org_list(pj_ctx *c, const pj_list_filter *f, pj_jw *w, pj_err *err)
         pj_db_prepare(c->db,
                       "SELECT id FROM organisations WHERE id > ? AND (? IS NULL OR type = ?)"
                       " AND (? = 0 OR township_id = ?) AND (? IS NULL OR industry = ?)"
-                      " AND (? IS NULL OR name LIKE '%' || ? || '%' ESCAPE '\\' OR uscc = ?)"
+                      " AND (? IS NULL OR name LIKE '%' || ? || '%' ESCAPE '\\' OR uscc = upper(?))"
                       " ORDER BY id LIMIT ?",
                       err);
     if (!s) return -1;
@@ -597,7 +624,7 @@ static int org_read(pj_ctx *c, json_t *b, int required, const char **name, const
                     const char **type, const char **industry, int64_t *town, const char **cname,
                     const char **cphone, const char **source, pj_err *err)
 {
-    if (pj_in_str(b, "name", required, 1, 128, name, err) < 0 ||
+    if (in_trimmed(c, b, "name", required, 128, name, err) < 0 ||
         pj_in_str(b, "uscc", 0, 18, 18, uscc, err) < 0 ||
         pj_in_enum(b, "type", required, pj_org_types, type, err) < 0 ||
         pj_in_str(b, "industry", 0, 0, 64, industry, err) < 0 ||
@@ -606,6 +633,14 @@ static int org_read(pj_ctx *c, json_t *b, int required, const char **name, const
         pj_in_str(b, "contact_phone", 0, 0, 32, cphone, err) < 0 ||
         pj_in_str(b, "source", 0, 1, 32, source, err) < 0)
         return -1;
+    if (**uscc) {
+        /* the code's letters are capitals (GB 32100-2015); one typed in lower case is the same
+         * code, checked and stored in capitals */
+        char *up = pj_arena_strdup(c->arena, *uscc);
+        for (char *p = up; *p; p++)
+            if (*p >= 'a' && *p <= 'z') *p = (char)(*p - 'a' + 'A');
+        *uscc = up;
+    }
     if (**uscc && !pj_uscc_valid(*uscc))
         return pj_fail(err, 422, "invalid_credit_code", "uscc",
                        "not a valid unified social credit code (GB 32100-2015 check failed)");
@@ -945,7 +980,7 @@ typedef struct fac_in {
 
 static int facility_read(pj_ctx *c, json_t *b, int required, fac_in *f, pj_err *err)
 {
-    if (pj_in_str(b, "name", required, 1, 128, &f->name, err) < 0 ||
+    if (in_trimmed(c, b, "name", required, 128, &f->name, err) < 0 ||
         pj_in_enum(b, "type", required, pj_facility_types, &f->type, err) < 0 ||
         pj_in_ref(b, "township_id", required, &f->town, err) < 0 ||
         pj_in_ref(b, "village_id", 0, &f->village, err) < 0 ||
@@ -1024,6 +1059,12 @@ static int roles_check(json_t *roles, pj_err *err)
             return -1;
         }
         if (!json_object_get(r, "unit")) unit = units[0];
+        /* rooms, beds and vehicles are counted; only stores (m3, t) hold part units */
+        if (strcmp(unit, "m3") && strcmp(unit, "t") && cap != floor(cap)) {
+            char cf[40];
+            snprintf(cf, sizeof cf, "%s.capacity", field);
+            return pj_fail(err, 422, "wrong_type", cf, "%s in %s must be a whole number", cf, unit);
+        }
         for (size_t k = 0; k < i; k++) {
             json_t *o = json_array_get(roles, k);
             const char *ou = json_string_value(json_object_get(o, "unit"));

@@ -1,5 +1,6 @@
 /* The registry's writes after an operator's review: a PATCH that changes nothing writes
- * nothing. */
+ * nothing; one district root; credit codes in capitals; whole room capacities; names and codes
+ * trimmed, never blank. */
 #include <stdlib.h>
 
 #include "eldercare/el_fixture.h"
@@ -67,5 +68,188 @@ TEST(registry_patch_that_changes_nothing_writes_nothing)
         json_decref(was);
     }
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'update'"), updates + 3);
+    th_stop(&s);
+}
+
+/* The region tree has one root: a second district is 409 at type, nothing written.
+ * Regression: a second district with no parent was accepted. */
+TEST(registry_one_district_root)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_login(&s, "admin", s.admin_pw, tok);
+    th_fingerprint(&s, fp0, sizeof fp0);
+    json_t *o = REG(&s, tok, "POST", "/api/v1/regions",
+                    "{\"type\":\"district\",\"code\":\"110999\",\"name\":\"另一区\"}", 409);
+    CHECK_STR(th_err_code(o), "conflict");
+    CHECK_STR(th_err_field(o), "type");
+    json_decref(o);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    th_stop(&s);
+}
+
+/* Names and codes of regions, organisations and facilities lose the white space around them
+ * and may not be blank (422 at the field, nothing written). Regression: {"code":"  ",
+ * "name":"   "} was 201. */
+TEST(registry_blank_names_and_codes_refused)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[512], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_login(&s, "admin", s.admin_pw, tok);
+    long long town = th_sql_int(&s, "SELECT MIN(id) FROM regions WHERE type = 'township'");
+    long long village = th_sql_int(&s, "SELECT MIN(id) FROM regions WHERE type = 'village'");
+    th_fingerprint(&s, fp0, sizeof fp0);
+    static const char *const blanks[] = {"  ", " \\t ", "\\u3000", "\\n"};
+    json_t *o;
+    for (int i = 0; i < 4; i++) {
+        snprintf(body, sizeof body,
+                 "{\"type\":\"grid\",\"parent_id\":%lld,\"code\":\"%s\",\"name\":\"网格\"}",
+                 village, blanks[i]);
+        o = REG(&s, tok, "POST", "/api/v1/regions", body, 422);
+        CHECK_STR(th_err_field(o), "code");
+        json_decref(o);
+        snprintf(body, sizeof body,
+                 "{\"type\":\"grid\",\"parent_id\":%lld,\"code\":\"G-%d\",\"name\":\"%s\"}",
+                 village, i, blanks[i]);
+        o = REG(&s, tok, "POST", "/api/v1/regions", body, 422);
+        CHECK_STR(th_err_field(o), "name");
+        json_decref(o);
+        snprintf(body, sizeof body, "{\"type\":\"enterprise\",\"name\":\"%s\"}", blanks[i]);
+        o = REG(&s, tok, "POST", "/api/v1/organisations", body, 422);
+        CHECK_STR(th_err_field(o), "name");
+        json_decref(o);
+        snprintf(body, sizeof body,
+                 "{\"name\":\"%s\",\"type\":\"hotel\",\"township_id\":%lld,\"lat\":40.1,"
+                 "\"lon\":117.1}",
+                 blanks[i], town);
+        o = REG(&s, tok, "POST", "/api/v1/facilities", body, 422);
+        CHECK_STR(th_err_field(o), "name");
+        json_decref(o);
+    }
+    /* … nor on a change */
+    long long region = th_sql_int(&s, "SELECT MIN(id) FROM regions WHERE type = 'grid'");
+    long long org = th_sql_int(&s, "SELECT MIN(id) FROM organisations");
+    long long fac = th_sql_int(&s, "SELECT MIN(id) FROM facilities");
+    const struct {
+        const char *kind, *field;
+        long long id;
+    } recs[] = {{"regions", "code", region},
+                {"regions", "name", region},
+                {"organisations", "name", org},
+                {"facilities", "name", fac}};
+    char path[96];
+    for (int i = 0; i < 4; i++) {
+        snprintf(path, sizeof path, "/api/v1/%s/%lld", recs[i].kind, recs[i].id);
+        snprintf(body, sizeof body, "{\"version\":1,\"%s\":\" \\t \"}", recs[i].field);
+        o = REG(&s, tok, "PATCH", path, body, 422);
+        CHECK_STR(th_err_field(o), recs[i].field);
+        json_decref(o);
+    }
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    /* stored without the white space around them */
+    snprintf(
+        body, sizeof body,
+        "{\"type\":\"grid\",\"parent_id\":%lld,\"code\":\" G-9 \",\"name\":\"\\u3000新网格 \"}",
+        village);
+    o = REG(&s, tok, "POST", "/api/v1/regions", body, 201);
+    CHECK_STR(th_str(o, "code"), "G-9");
+    CHECK_STR(th_str(o, "name"), "新网格");
+    json_decref(o);
+    o = REG(&s, tok, "POST", "/api/v1/organisations",
+            "{\"name\":\" 北京金海湖旅游开发有限公司\\t\",\"type\":\"enterprise\"}", 201);
+    CHECK_STR(th_str(o, "name"), "北京金海湖旅游开发有限公司");
+    json_decref(o);
+    snprintf(body, sizeof body,
+             "{\"name\":\"  宾馆 \",\"type\":\"hotel\",\"township_id\":%lld,\"lat\":40.1,"
+             "\"lon\":117.1}",
+             town);
+    o = REG(&s, tok, "POST", "/api/v1/facilities", body, 201);
+    CHECK_STR(th_str(o, "name"), "宾馆");
+    json_decref(o);
+    th_stop(&s);
+}
+
+/* Rooms, beds and vehicles are counted in whole numbers (422 at the capacity, nothing
+ * written); a store's tonnes may have a fraction. Regression: 1.5 isolation rooms was
+ * accepted. */
+TEST(registry_room_capacities_are_whole_numbers)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[512], path[96], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_login(&s, "admin", s.admin_pw, tok);
+    long long town = th_sql_int(&s, "SELECT MIN(id) FROM regions WHERE type = 'township'");
+    long long fac = th_sql_int(&s, "SELECT MIN(id) FROM facilities");
+    th_fingerprint(&s, fp0, sizeof fp0);
+    snprintf(
+        body, sizeof body,
+        "{\"name\":\"宾馆\",\"type\":\"hotel\",\"township_id\":%lld,\"lat\":40.1,\"lon\":117.1,"
+        "\"emergency_roles\":[{\"role\":\"medical\",\"capacity\":10},"
+        "{\"role\":\"isolation\",\"capacity\":1.5}]}",
+        town);
+    json_t *o = REG(&s, tok, "POST", "/api/v1/facilities", body, 422);
+    CHECK_STR(th_err_field(o), "emergency_roles[1].capacity");
+    json_decref(o);
+    static const char *const counted_units[] = {
+        "{\"role\":\"resettlement\",\"capacity\":0.5}",
+        "{\"role\":\"medical\",\"capacity\":12.25,\"unit\":\"beds\"}",
+        "{\"role\":\"transport_hub\",\"capacity\":99.9}"};
+    snprintf(path, sizeof path, "/api/v1/facilities/%lld", fac);
+    for (int i = 0; i < 3; i++) {
+        snprintf(body, sizeof body, "{\"version\":1,\"emergency_roles\":[%s]}", counted_units[i]);
+        o = REG(&s, tok, "PATCH", path, body, 422);
+        CHECK_STR(th_err_field(o), "emergency_roles[0].capacity");
+        json_decref(o);
+    }
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    snprintf(body, sizeof body,
+             "{\"name\":\"仓库\",\"type\":\"warehouse\",\"township_id\":%lld,\"lat\":40.1,"
+             "\"lon\":117.1,\"emergency_roles\":[{\"role\":\"supply_store\",\"capacity\":2.5,"
+             "\"unit\":\"t\"},{\"role\":\"isolation\",\"capacity\":2.0}]}",
+             town);
+    o = REG(&s, tok, "POST", "/api/v1/facilities", body, 201);
+    json_t *roles = json_object_get(o, "emergency_roles");
+    CHECK_INT(json_array_size(roles), 2);
+    CHECK(json_number_value(json_object_get(json_array_get(roles, 0), "capacity")) == 2.0);
+    CHECK(json_number_value(json_object_get(json_array_get(roles, 1), "capacity")) == 2.5);
+    json_decref(o);
+    th_stop(&s);
+}
+
+/* A credit code typed in lower case is the same code: checked and stored in capitals, found
+ * either way, and registering it again in capitals is a conflict. Regression: it failed with
+ * "check failed". */
+TEST(registry_credit_code_in_lower_case_is_stored_in_capitals)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    json_t *o = REG(&s, tok, "POST", "/api/v1/organisations",
+                    "{\"name\":\"北京金海湖旅游开发有限公司\",\"type\":\"enterprise\","
+                    "\"uscc\":\"91110117ma01abcd1f\"}",
+                    201);
+    CHECK_STR(th_str(o, "uscc"), "91110117MA01ABCD1F");
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM organisations WHERE uscc ="
+                             " '91110117MA01ABCD1F'"),
+              1);
+    o = REG(&s, tok, "GET", "/api/v1/organisations?q=91110117ma01abcd1f", NULL, 200);
+    CHECK_INT(json_array_size(json_object_get(o, "items")), 1);
+    json_decref(o);
+    o = REG(&s, tok, "POST", "/api/v1/organisations",
+            "{\"name\":\"另一家\",\"type\":\"enterprise\",\"uscc\":\"91110117MA01ABCD1F\"}", 409);
+    CHECK_STR(th_err_field(o), "uscc");
+    json_decref(o);
+    /* a wrong check character is still refused, in either case */
+    o = REG(&s, tok, "POST", "/api/v1/organisations",
+            "{\"name\":\"第三家\",\"type\":\"enterprise\",\"uscc\":\"91110117ma01abcd1g\"}", 422);
+    CHECK_STR(th_err_code(o), "invalid_credit_code");
+    json_decref(o);
     th_stop(&s);
 }
