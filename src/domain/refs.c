@@ -90,7 +90,7 @@ static int fks_to(pj_ctx *c, const char *table, fk **out, int *n, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(
         c->db,
-        "SELECT m.name, f.\"from\", f.\"to\", f.on_delete FROM sqlite_schema m,"
+        "SELECT m.name, f.\"from\", f.\"to\", f.on_delete FROM sqlite_master m,"
         " pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND f.\"table\" = ?1"
         " COLLATE NOCASE GROUP BY m.name, f.id HAVING COUNT(*) = 1 ORDER BY m.name, f.id",
         err);
