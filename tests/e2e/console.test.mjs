@@ -169,6 +169,11 @@ describe('console', { timeout: 120000 }, () => {
     await assert.doesNotReject(capItem.getByText(/^数值超出允许范围：须在 0 到 \d+ 之间$/).waitFor()); // the API's rule, in Chinese
     await shot(page, '05-facility-edit-error');
     assert.equal((await apiGet(page, `/facilities/${id}`)).version, before.version, 'nothing saved');
+    // rooms are counted: a fraction is refused at the cell, in Chinese
+    await cap.fill('1.5');
+    await page.getByRole('button', { name: '保存' }).click();
+    await capItem.getByText('须为整数').waitFor();
+    assert.equal((await apiGet(page, `/facilities/${id}`)).version, before.version, 'nothing saved');
 
     const newCap = iso.capacity - 20;
     await cap.fill(String(newCap));

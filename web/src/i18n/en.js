@@ -682,6 +682,7 @@ export default {
     retryIn: 'Too many log-in attempts; try again in {a} s',
     serverSaid: 'Not done: {a}',
     blank: 'must not be blank',
+    whole: 'must be a whole number',
     retryMinutes: 'try again in {a} minutes',
     noUsername: 'must not contain the user name',
     distinctChars: 'at least {a} different characters',

@@ -684,6 +684,7 @@ export default {
     retryIn: '登录尝试过于频繁，请 {a} 秒后再试',
     serverSaid: '操作未成功：{a}',
     blank: '不能只有空格',
+    whole: '须为整数',
     retryMinutes: '请 {a} 分钟后再试',
     noUsername: '不能包含用户名',
     distinctChars: '至少 {a} 个不同的字符',
