@@ -432,6 +432,8 @@ export default {
       legend: '{n} bookings this day',
       none: 'No bookings this day',
       states: { booked: 'Booked', cancelled: 'Cancelled' },
+      nextDay: 'next day {time}',
+      notOwnBase: 'This base is outside your township: you may view it; to book, pick a base of your township.',
     },
   },
   // the holiday calendar (views/enterprise/HolidayCalendar.vue) and its link from the

@@ -431,6 +431,8 @@ export default {
       legend: '当天预约 {n} 个',
       none: '当天暂无预约',
       states: { booked: '已预约', cancelled: '已取消' },
+      nextDay: '次日 {time}',
+      notOwnBase: '该基地不在本乡镇（街道），只能查看；预约请选择本乡镇的基地。',
     },
   },
   // the holiday calendar (节假日与调休, views/enterprise/HolidayCalendar.vue) and its link from

@@ -103,7 +103,7 @@ export function headline(fig) {
 }
 
 /** Half-hour slots of a Beijing day as UTC ISO strings: [{start, end, label}] from hour h0 to h1. */
-export function daySlots(day, h0 = 8, h1 = 22) {
+export function daySlots(day, h0 = 0, h1 = 24) {
   const [y, m, d] = day.split('-').map(Number);
   const out = [];
   for (let t = h0 * 2; t < h1 * 2; t++) {
