@@ -13,6 +13,10 @@ export const BIZ_PERMISSIONS = {
   'dev.read': ALL, // dashboard, indicators, carbon, e-commerce: public statistics
   'dev.write': DISTRICT, // indicator import, carbon entries
   'dev.book': [...OFFICERS, 'enterprise'], // studio bookings (an enterprise for itself)
+  // a streamer's live sessions, follower counts and anonymising delete: officers (a township
+  // officer their township's streamers), an enterprise its own organisation's (canChangeRow)
+  'dev.ec.streamers': [...OFFICERS, 'enterprise'],
+  'dev.ec.sales': OFFICERS, // a product's monthly sales (a township officer: their township's products)
   // the holiday calendar (GET /enterprise/calendar: every role; POST, DELETE: the district)
   'ent.calendar': ALL,
   'ent.calendar.write': DISTRICT,

@@ -66,6 +66,36 @@ export function money(fen, locale = 'zh-CN') {
   return formatNumber(Number(fen) / 100, locale);
 }
 
+/**
+ * An amount in fen for a tile that must stay short: 万/亿 in Chinese (as formatNumber), K/M/B in
+ * English ("9.99M"); the full value goes in the tile's tooltip (money()).
+ */
+export function moneyShort(fen, locale = 'zh-CN') {
+  return fen === null || fen === undefined ? '—' : numberShort(Number(fen) / 100, locale);
+}
+/** A count for a tile: 1.68万 in Chinese, 167.03K in English (below 10,000 as it is). */
+export function numberShort(n, locale = 'zh-CN') {
+  if (n === null || n === undefined) return '—';
+  const x = Number(n);
+  if (String(locale).toLowerCase().startsWith('zh')) return formatNumber(x, locale);
+  const a = Math.abs(x);
+  const r = (y) => Number(y).toLocaleString('en-US', { maximumFractionDigits: 2 });
+  return a >= 1e9 ? `${r(x / 1e9)}B` : a >= 1e6 ? `${r(x / 1e6)}M` : a >= 1e4 ? `${r(x / 1e3)}K` : r(x);
+}
+
+/** Every month from `from` to `to` (YYYY-MM, both included), so a chart's axis has no gaps. */
+export function monthRange(from, to) {
+  const out = [];
+  if (!from || !to) return out;
+  let [y, m] = from.split('-').map(Number);
+  const [y1, m1] = to.split('-').map(Number);
+  while ((y < y1 || (y === y1 && m <= m1)) && out.length < 1200) {
+    out.push(`${y}-${String(m).padStart(2, '0')}`);
+    if (++m > 12) (m = 1), y++;
+  }
+  return out;
+}
+
 // The API's Chinese units in English: [multiplier, English unit] (万 = 10⁴, 亿 = 10⁸)
 const EN_UNITS = {
   亿元: [1e8, 'yuan'], 万元: [1e4, 'yuan'], 元: [1, 'yuan'], 万吨: [1e4, 't'], 吨: [1, 't'], 万吨标准煤: [1e4, 'tce'], 吨标准煤: [1, 'tce'],
