@@ -453,7 +453,7 @@ export default {
       booking: 'Booking',
       info: '{studio}: {org}, {from}–{to}, {purpose}',
       cancelBooking: 'Cancel booking',
-      hint: 'Click a free cell to pick the start (Beijing time, 30 minutes a cell); orange cells are booked.',
+      hint: 'Click a free cell to pick the start (Beijing time, the whole day in 30-minute cells: scroll left for the hours before 08:00); orange cells are booked.',
       grid: 'Studios on {day}',
       legend: '{n} bookings this day',
       none: 'No bookings this day',
