@@ -92,7 +92,9 @@ describe('livestream zone and streamer academy (review fixes)', { timeout: 60000
     const { context, page } = await openPage(browser, LAPTOP);
     await login(page, 'officer', DEMO_PW);
     const s = (await apiGet(page, '/ecommerce/streamers?limit=1')).items[0];
-    await send(page, 'post', '/ecommerce/sessions', { streamer_id: s.id, platform: 'douyin', date: beijingDay(), duration_min: 60, orders: 1, gmv_fen: 100 });
+    // the demo's sessions run through the last 24 months without a gap: one recorded 32 months
+    // back opens a stretch of months without sessions before them
+    await send(page, 'post', '/ecommerce/sessions', { streamer_id: s.id, platform: 'douyin', date: beijingDay(-32 * 31), duration_min: 60, orders: 1, gmv_fen: 100 });
     const all = [];
     for (let cursor; ; ) {
       const r = await apiGet(page, '/ecommerce/sessions?limit=500' + (cursor ? '&cursor=' + cursor : ''));
