@@ -1,6 +1,6 @@
 // Calls of the enterprise-service module (服务企业, /enterprise/…) and the district-development
 // module (indicators, carbon, livestream e-commerce). Reference data cached like api/resources.js.
-import { get, getAll, getText, post, patch, del } from './client.js';
+import { get, getAll, getBlob, getText, post, patch, del, upload } from './client.js';
 
 const E = '/enterprise';
 export const ent = {
@@ -49,6 +49,16 @@ export const dev = {
   values: (query) => getAll('/indicators/values', query),
   derived: (query) => get('/indicators/derived', query),
   importCsv: (csv, dry_run) => post('/indicators/import', { csv, dry_run }),
+  /** a table file's bytes as they are (type: text/csv or the XLSX type); the server reads it */
+  importFile: (bytes, type, dry_run) => upload('/indicators/import', bytes, type, { dry_run: dry_run ? 1 : 0 }),
+  /** the values in the import's format: csv (text) or xlsx (a Blob) */
+  exportCsv: (query) => getText('/indicators/export', query),
+  exportXlsx: (query) => getBlob('/indicators/export', { ...query, format: 'xlsx' }),
+  indicator: (id) => get(`/indicators/${id}`),
+  /** one value with its revisions (oldest first) */
+  value: (id) => get(`/indicators/values/${id}`),
+  /** {version, value?, source?, note?}; 409 version_conflict when changed meanwhile */
+  reviseValue: (id, body) => patch(`/indicators/values/${id}`, body),
   factors: () => getAll('/carbon/factors'),
   /** a factor version; with dry_run the server says what it would recompute and writes nothing */
   addFactor: (body) => post('/carbon/factors', body),

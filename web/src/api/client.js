@@ -41,15 +41,16 @@ function qs(query) {
   return s ? '?' + s : '';
 }
 
-export async function api(method, path, { query, body, signal } = {}) {
+export async function api(method, path, { query, body, signal, type } = {}) {
   const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  // type: the body is sent as it is (a file's bytes) with that content type
+  if (body !== undefined) headers['Content-Type'] = type || 'application/json';
   let res;
   try {
     res = await fetch('/api/v1' + path + qs(query), {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : type ? body : JSON.stringify(body),
       credentials: 'same-origin',
       cache: 'no-store',
       signal,
@@ -102,10 +103,36 @@ export async function getText(path, query) {
   return text;
 }
 
+/** GET a binary answer (XLSX exports) as a Blob; errors as for api(). */
+export async function getBlob(path, query) {
+  let res;
+  try {
+    res = await fetch('/api/v1' + path + qs(query), { credentials: 'same-origin', cache: 'no-store' });
+  } catch (e) {
+    throw new ApiError(0, null, e && e.message);
+  }
+  if (!res.ok) {
+    let data = null;
+    try {
+      data = JSON.parse(await res.text());
+    } catch {
+      /* not JSON */
+    }
+    const err = new ApiError(res.status, data);
+    if (res.status === 401 && hooks.onUnauthorized) hooks.onUnauthorized(err);
+    throw err;
+  }
+  const blob = await res.blob();
+  if (hooks.onActivity) hooks.onActivity(path);
+  return blob;
+}
+
 export const get = (path, query, opts) => api('GET', path, { ...opts, query });
 export const post = (path, body) => api('POST', path, { body });
 export const patch = (path, body) => api('PATCH', path, { body });
 export const del = (path, query) => api('DELETE', path, { query });
+/** POST a file's bytes as they are (body: Blob, ArrayBuffer or Uint8Array) with its content type. */
+export const upload = (path, body, type, query) => api('POST', path, { body, type, query });
 
 /** Follows next_cursor until the end (or maxPages), returning all items. */
 export async function getAll(path, query = {}, { limit = 500, maxPages = 40, signal } = {}) {

@@ -1,5 +1,5 @@
 // Menu groups of the enterprise-service and district-development pages (see menu.js).
-import { Briefcase, Calendar, OfficeBuilding, ChatLineSquare, DataLine, Tickets, Money, Connection, TrendCharts, Upload, Sunny, VideoCamera, Clock } from '@element-plus/icons-vue';
+import { Briefcase, Calendar, OfficeBuilding, ChatLineSquare, DataLine, Tickets, Money, Connection, TrendCharts, Histogram, Upload, Sunny, VideoCamera, Clock } from '@element-plus/icons-vue';
 import { Present } from '@element-plus/icons-vue';
 
 export const BIZ_MENU = [
@@ -24,6 +24,7 @@ export const BIZ_MENU = [
     icon: TrendCharts,
     children: [
       { key: 'dev-dashboard', route: 'dev-dashboard', label: 'dev.nav.dashboard', icon: TrendCharts, perm: 'dev.read' },
+      { key: 'dev-indicators', route: 'dev-indicators', label: 'dev.ind.nav', icon: Histogram, perm: 'dev.read' },
       { key: 'dev-import', route: 'dev-import', label: 'dev.nav.import', icon: Upload, perm: 'dev.write' },
       { key: 'dev-carbon', route: 'dev-carbon', label: 'dev.nav.carbon', icon: Sunny, perm: 'dev.read' },
       { key: 'dev-ecommerce', route: 'dev-ecommerce', label: 'dev.nav.ecommerce', icon: VideoCamera, perm: 'dev.read' },

@@ -17,6 +17,8 @@ export const BIZ_ROUTES = [
   r('enterprise/cooperation', 'ent-coop', () => import('@/views/enterprise/CoopBoard.vue'), 'ent.read', 'ent.nav.coop'),
   r('development', 'dev-home', null, 'dev.read', 'dev.nav.group'),
   r('development/dashboard', 'dev-dashboard', () => import('@/views/development/DistrictDashboard.vue'), 'dev.read', 'dev.nav.dashboard'),
+  r('development/indicators', 'dev-indicators', () => import('@/views/development/IndicatorList.vue'), 'dev.read', 'dev.ind.nav'),
+  r('development/indicators/:id(\\d+)', 'dev-indicator', () => import('@/views/development/IndicatorDetail.vue'), 'dev.read', 'dev.ind.nav', 'dev-indicators', true),
   r('development/import', 'dev-import', () => import('@/views/development/IndicatorImport.vue'), 'dev.write', 'dev.nav.import'),
   r('development/carbon', 'dev-carbon', () => import('@/views/development/CarbonView.vue'), 'dev.read', 'dev.nav.carbon'),
   r('development/ecommerce', 'dev-ecommerce', () => import('@/views/development/EcommerceZone.vue'), 'dev.read', 'dev.nav.ecommerce'),

@@ -1,9 +1,13 @@
-// Saving text the API produced (CSV, JSON) as a file. CSV gets a UTF-8 byte-order mark so
+// Saving what the API produced (CSV, JSON text; XLSX bytes) as a file. CSV gets a UTF-8 byte-order mark so
 // that Excel opens the Chinese text correctly; stripBom() removes it again before an import.
 
 export function saveText(text, filename, type) {
   const csv = /csv/.test(type);
-  const blob = new Blob([csv && !text.startsWith('\ufeff') ? '\ufeff' + text : text], { type: `${type};charset=utf-8` });
+  saveBlob(new Blob([csv && !text.startsWith('\ufeff') ? '\ufeff' + text : text], { type: `${type};charset=utf-8` }), filename);
+}
+
+/** Saves bytes the API produced (an XLSX workbook) as a file. */
+export function saveBlob(blob, filename) {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
