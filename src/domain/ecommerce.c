@@ -84,18 +84,6 @@ int ec_streamer_scope(const pj_ctx *c, int64_t town, int64_t org, int64_t org_to
     return ec_scope(c, town, org, err);
 }
 
-int ec_in_name(pj_ctx *c, json_t *b, const char *key, int required, size_t max, const char **out,
-               pj_err *err)
-{
-    int rc = pj_in_text(b, key, required, 1, max, out, err);
-    if (rc <= 0) return rc;
-    size_t from, n = pj_text_trim(*out, &from);
-    char *t = pj_arena_strdup(c->arena, *out + from);
-    t[n] = 0;
-    *out = t;
-    return 1;
-}
-
 int ec_ref(pj_ctx *c, const char *sql, int64_t id, const char *field, pj_err *err)
 {
     int rc = pj_render_exists(c, sql, id, err);
@@ -239,7 +227,7 @@ int pj_ec_base_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_TOWNSHIP_OFFICER,
                        PJ_ROLE_NONE) ||
         pj_in_object(body, err) || pj_in_only(body, fields, err) ||
-        ec_in_name(c, body, "name", 1, 64, &name, err) < 0 ||
+        pj_in_text_trimmed(c->arena, body, "name", 1, 64, &name, err) < 0 ||
         pj_in_enum(body, "tier", 1, pj_ec_tiers, &tier, err) < 0 ||
         pj_in_ref(body, "township_id", 0, &town, err) < 0 ||
         pj_in_ref(body, "organisation_id", 0, &org, err) < 0 ||
@@ -380,7 +368,8 @@ int pj_ec_studio_create(pj_ctx *c, int64_t base_id, json_t *body, pj_jw *w, pj_e
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_TOWNSHIP_OFFICER,
                        PJ_ROLE_NONE) ||
         base_town(c, base_id, &town, 404, "", err) || pj_in_object(body, err) ||
-        pj_in_only(body, fields, err) || ec_in_name(c, body, "name", 1, 64, &name, err) < 0 ||
+        pj_in_only(body, fields, err) ||
+        pj_in_text_trimmed(c->arena, body, "name", 1, 64, &name, err) < 0 ||
         ec_scope(c, town, 0, err))
         return -1;
     if (pj_db_begin(c->db, err)) return -1;

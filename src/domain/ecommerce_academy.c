@@ -156,7 +156,7 @@ typedef struct zone_in {
 
 static int zone_body(pj_ctx *c, json_t *b, int create, zone_in *z, pj_err *err)
 {
-    if ((create && (ec_in_name(c, b, "name", 1, 64, &z->name, err) < 0 ||
+    if ((create && (pj_in_text_trimmed(c->arena, b, "name", 1, 64, &z->name, err) < 0 ||
                     pj_in_enum(b, "kind", 1, pj_ac_kinds, &z->kind, err) < 0)) ||
         (z->has_org = pj_in_ref(b, "organisation_id", 0, &z->org, err)) < 0 ||
         (z->has_base = pj_in_ref(b, "base_id", 0, &z->base, err)) < 0 ||

@@ -13,6 +13,7 @@
 #include "core/util.h"
 #include "domain/audit.h"
 #include "domain/ecommerce_int.h"
+#include "domain/enterprise_calendar.h"
 #include "domain/indicator.h"
 
 #include "core/banned.h"
@@ -75,13 +76,6 @@ static int64_t add_session(pj_ctx *c, acd *d, int64_t streamer, int64_t day, int
                "is", id, p->name) < 0)
         return -1;
     return id;
-}
-
-static void ymd(int64_t day, int *y, int *m)
-{
-    char s[11];
-    ec_day_str(day, s);
-    ec_date(s, NULL, y, m, NULL);
 }
 
 int pj_academy_demo(pj_ctx *c, uint64_t seed, pj_err *err)
@@ -220,8 +214,8 @@ int pj_academy_demo(pj_ctx *c, uint64_t seed, pj_err *err)
     }
     /* the terms of the years around today in order: the six latest begun by today, the next
      * (open for enrolment) and the one after (planned) */
-    int ty, tm;
-    ymd(today, &ty, &tm);
+    int ty, tm, td;
+    pj_cal_to_civil((int32_t)today, &ty, &tm, &td);
     struct {
         int64_t sd, ed;
         int term, year;

@@ -15,6 +15,7 @@
 #include "core/util.h"
 #include "domain/audit.h"
 #include "domain/ecommerce_int.h"
+#include "domain/enterprise_calendar.h"
 #include "domain/indicator.h"
 
 #include "core/banned.h"
@@ -173,13 +174,6 @@ static void id_number(const char *birth, int seq, char out[19])
     out[18] = 0;
 }
 
-static void ymd(int64_t day, int *y, int *m, int *dd)
-{
-    char s[11];
-    ec_day_str(day, s);
-    ec_date(s, NULL, y, m, dd);
-}
-
 static int month_days(int y, int m)
 {
     static const int md[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -243,7 +237,7 @@ int pj_ecommerce_demo(pj_ctx *c, uint64_t seed, pj_err *err)
     if (pj_db_begin(c->db, err)) return -1;
     int64_t now = pj_now(), today = ec_today();
     int ty, tm, td;
-    ymd(today, &ty, &tm, &td);
+    pj_cal_to_civil((int32_t)today, &ty, &tm, &td);
     /* the first day of the month 24 months back */
     int wy = ty - 2, wm = tm;
     int64_t w0 = pj_days_from_civil(wy, wm, 1);
@@ -496,7 +490,7 @@ int pj_ecommerce_demo(pj_ctx *c, uint64_t seed, pj_err *err)
         if (!had) {
             /* one session in the last month the streamer was active, of any product in season */
             int y, m, dd;
-            ymd(x->to, &y, &m, &dd);
+            pj_cal_to_civil((int32_t)x->to, &y, &m, &dd);
             int pi = ec_demo_pick(NULL, m, rnd(&d));
             char day[11];
             ec_day_str(x->to, day);
@@ -570,7 +564,7 @@ int pj_ecommerce_demo(pj_ctx *c, uint64_t seed, pj_err *err)
         int64_t bj_today = pj_local_day(now);
         for (int64_t day = bj_today - 28; day <= bj_today + 21; day++) {
             int y, m, dd;
-            ymd(day, &y, &m, &dd);
+            pj_cal_to_civil((int32_t)day, &y, &m, &dd);
             for (int where = 0; where < 4; where++) {
                 int nb = where == 0   ? (int)range(&d, 6, 14)
                          : where == 1 ? (int)range(&d, 2, 5)

@@ -20,9 +20,6 @@ int ec_privileged(const pj_ctx *c, int64_t town, int64_t org);
 int ec_streamer_privileged(const pj_ctx *c, int64_t town, int64_t org, int64_t org_town);
 /* 0 when ec_streamer_privileged, else 403 naming what is out of scope. */
 int ec_streamer_scope(const pj_ctx *c, int64_t town, int64_t org, int64_t org_town, pj_err *err);
-/* A name field (pj_in_text: blank refused) with the spaces around it trimmed, into c->arena. */
-int ec_in_name(pj_ctx *c, json_t *b, const char *key, int required, size_t max, const char **out,
-               pj_err *err);
 /* 422 unknown_id unless `sql` (one ? for id) finds a row; 0 ok. */
 int ec_ref(pj_ctx *c, const char *sql, int64_t id, const char *field, pj_err *err);
 /* Strict "YYYY-MM-DD" into days since 1970 (and y/m/d when non-NULL); 0 ok, -1 bad. */

@@ -293,11 +293,11 @@ static int streamer_body(pj_ctx *c, json_t *b, int create, streamer_in *x, pj_er
     const char **clear[] = {&x->idn, &x->phone, &x->gname, &x->grel, &x->gdate};
     for (int k = 0; clearable[k]; k++)
         if (json_is_null(json_object_get(b, clearable[k]))) *clear[k] = NULL;
-    if (ec_in_name(c, b, "name", create, 64, &x->name, err) < 0 ||
+    if (pj_in_text_trimmed(c->arena, b, "name", create, 64, &x->name, err) < 0 ||
         pj_in_str(b, "id_number", 0, 18, 18, &x->idn, err) < 0 ||
         pj_in_str(b, "phone", 0, 11, 11, &x->phone, err) < 0 ||
         pj_in_str(b, "birth_date", create && !x->idn, 10, 10, &x->birth, err) < 0 ||
-        ec_in_name(c, b, "guardian_name", 0, 64, &x->gname, err) < 0 ||
+        pj_in_text_trimmed(c->arena, b, "guardian_name", 0, 64, &x->gname, err) < 0 ||
         pj_in_str(b, "guardian_relation", 0, 1, 32, &x->grel, err) < 0 ||
         pj_in_str(b, "guardian_consent_date", 0, 10, 10, &x->gdate, err) < 0 ||
         pj_in_int(b, "skill_level", create, 1, 5, &x->level, err) < 0 ||

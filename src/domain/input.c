@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/arena.h"
 #include "core/util.h"
 
 #include "core/banned.h"
@@ -262,5 +263,16 @@ int pj_json_depth(json_t *v)
         }
         return d + 1;
     }
+    return 1;
+}
+
+int pj_in_text_trimmed(pj_arena *a, json_t *o, const char *key, int required, size_t max_chars,
+                       const char **out, pj_err *err)
+{
+    const char *v = *out;
+    int rc = pj_in_text(o, key, required, 1, max_chars, &v, err);
+    if (rc <= 0) return rc;
+    size_t from, n = pj_text_trim(v, &from);
+    *out = pj_arena_strndup(a, v + from, n);
     return 1;
 }

@@ -10,17 +10,23 @@
 
 #include "core/err.h"
 
+struct pj_arena;
+
 int pj_in_str(json_t *o, const char *key, int required, size_t min_chars, size_t max_chars,
               const char **out, pj_err *err);
+/* The length of s without the white space around it (ASCII and the Unicode spaces, as
+ * pj_in_text judges them), *start where the rest begins; 0 when s is nothing but spaces. */
+size_t pj_text_trim(const char *s, size_t *start);
 /* pj_in_str for a name, a title or a text a person reads: a value of white space only
  * (spaces, tabs, line breaks, the ideographic space U+3000, …) is refused too, 422 on the key
  * (missing_field when at least one character is required, else invalid_value); an empty
  * string stays as pj_in_str judges it. */
-/* The length of s without the white space around it (ASCII and the Unicode spaces, as
- * pj_in_text judges them), *start where the rest begins; 0 when s is nothing but spaces. */
-size_t pj_text_trim(const char *s, size_t *start);
 int pj_in_text(json_t *o, const char *key, int required, size_t min_chars, size_t max_chars,
                const char **out, pj_err *err);
+/* pj_in_text of at least one character, the spaces around it left out (a copy in a): a name
+ * or code as it is stored and compared. *out is untouched when the key is absent. */
+int pj_in_text_trimmed(struct pj_arena *a, json_t *o, const char *key, int required,
+                       size_t max_chars, const char **out, pj_err *err);
 int pj_in_int(json_t *o, const char *key, int required, int64_t min, int64_t max, int64_t *out,
               pj_err *err);
 int pj_in_num(json_t *o, const char *key, int required, double min, double max, double *out,

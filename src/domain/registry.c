@@ -73,19 +73,6 @@ static int run(pj_stmt *s, pj_err *err)
     return rc < 0 ? -1 : 0;
 }
 
-/* A name or code: pj_in_text's rules (white space only is refused, 422 at the key), then
- * stored without the white space around it. */
-static int in_trimmed(pj_ctx *c, json_t *b, const char *key, int required, size_t max,
-                      const char **out, pj_err *err)
-{
-    const char *v = *out;
-    int rc = pj_in_text(b, key, required, 1, max, &v, err);
-    if (rc <= 0) return rc;
-    size_t from, n = pj_text_trim(v, &from);
-    *out = pj_arena_strndup(c->arena, v + from, n);
-    return 1;
-}
-
 /* Steps p past the JSON value that starts at it (a string, or a scalar up to the next ',' or
  * '}': the stamps are a time and a number). */
 static const char *skip_scalar(const char *p)
@@ -394,8 +381,8 @@ static int region_read_common(pj_ctx *c, json_t *b, int required, const char **n
                               const char **code, double *lat, double *lon, int64_t *pop,
                               const char **source, pj_err *err)
 {
-    if (in_trimmed(c, b, "name", required, 64, name, err) < 0 ||
-        in_trimmed(c, b, "code", required, 32, code, err) < 0 ||
+    if (pj_in_text_trimmed(c->arena, b, "name", required, 64, name, err) < 0 ||
+        pj_in_text_trimmed(c->arena, b, "code", required, 32, code, err) < 0 ||
         pj_in_num(b, "lat", 0, -90, 90, lat, err) < 0 ||
         pj_in_num(b, "lon", 0, -180, 180, lon, err) < 0 ||
         pj_in_int(b, "population", 0, 0, 100000000, pop, err) < 0 ||
@@ -660,7 +647,7 @@ static int org_read(pj_ctx *c, json_t *b, int required, const char **name, const
                     const char **type, const char **industry, int64_t *town, const char **cname,
                     const char **cphone, const char **source, pj_err *err)
 {
-    if (in_trimmed(c, b, "name", required, 128, name, err) < 0 ||
+    if (pj_in_text_trimmed(c->arena, b, "name", required, 128, name, err) < 0 ||
         pj_in_str(b, "uscc", 0, 18, 18, uscc, err) < 0 ||
         pj_in_enum(b, "type", required, pj_org_types, type, err) < 0 ||
         pj_in_str(b, "industry", 0, 0, 64, industry, err) < 0 ||
@@ -1016,7 +1003,7 @@ typedef struct fac_in {
 
 static int facility_read(pj_ctx *c, json_t *b, int required, fac_in *f, pj_err *err)
 {
-    if (in_trimmed(c, b, "name", required, 128, &f->name, err) < 0 ||
+    if (pj_in_text_trimmed(c->arena, b, "name", required, 128, &f->name, err) < 0 ||
         pj_in_enum(b, "type", required, pj_facility_types, &f->type, err) < 0 ||
         pj_in_ref(b, "township_id", required, &f->town, err) < 0 ||
         pj_in_ref(b, "village_id", 0, &f->village, err) < 0 ||
