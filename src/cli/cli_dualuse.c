@@ -147,6 +147,8 @@ static int list_common(session *s, cli *a, const char *mode, pj_jw *w)
     int64_t fid = cli_opt_id(a, "facility-id");
     int limit = cli_opt_limit(a);
     if (fid < 0 || limit < 0) return cli_usage("--facility-id and --limit take numbers");
+    /* an unknown state is refused (as the API's 400), not answered with an empty list */
+    if (cli_opt_enum(a, "state", pj_conversion_states)) return 2;
     return pj_conversion_list(&s->ctx, fid, mode, cli_opt(a, "state"), 0, limit, w, &s->err);
 }
 static int conv_list(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
@@ -244,6 +246,7 @@ static int findings(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf 
     int64_t fid = cli_opt_id(a, "facility-id");
     int limit = cli_opt_limit(a);
     if (fid < 0 || limit < 0) return cli_usage("--facility-id and --limit take numbers");
+    if (cli_opt_enum(a, "status", pj_finding_statuses)) return 2;
     return pj_finding_list(&s->ctx, cli_opt(a, "status"), fid, 0, limit, w, &s->err);
 }
 

@@ -43,6 +43,26 @@ static int ent_filter(cli *a, pj_ent_filter *f)
         int u = ent_filter(a, &f);                                                                 \
         return u ? u : fn(&s->ctx, &f, w, &s->err);                                                \
     }
+/* 2 (a usage error naming the values) when --state, --category or --kind is not one of the
+ * values the list takes (NULL: no such filter): an unknown value is refused, as the API's 400,
+ * not answered with an empty list */
+static int ent_values(cli *a, const char *const *states, const char *const *categories,
+                      const char *const *kinds)
+{
+    return (states && cli_opt_enum(a, "state", states)) ||
+                   (categories && cli_opt_enum(a, "category", categories)) ||
+                   (kinds && cli_opt_enum(a, "kind", kinds))
+               ? 2
+               : 0;
+}
+#define LIST_OF(name, fn, states, categories, kinds)                                               \
+    SUB(name)                                                                                      \
+    {                                                                                              \
+        pj_ent_filter f;                                                                           \
+        int u = ent_values(a, states, categories, kinds);                                          \
+        if (!u) u = ent_filter(a, &f);                                                             \
+        return u ? u : fn(&s->ctx, &f, w, &s->err);                                                \
+    }
 #define ID_LIST(name, fn)                                                                          \
     SUB(name)                                                                                      \
     {                                                                                              \
@@ -85,7 +105,7 @@ SUB(en_settings)
     return pj_ent_settings_get(&s->ctx, w, &s->err);
 }
 ADD(en_settings_update, pj_ent_settings_update)
-LIST(en_receptions, pj_ent_reception_list)
+LIST_OF(en_receptions, pj_ent_reception_list, pj_reception_states, NULL, NULL)
 GET(en_reception_get, pj_ent_reception_get)
 SUB(en_reception_add)
 {
@@ -116,19 +136,19 @@ LIST(en_bank_products, pj_ent_product_list)
 GET(en_bank_product_get, pj_ent_product_get)
 ADD(en_bank_product_add, pj_ent_product_create)
 ID_JSON(en_bank_product_update, pj_ent_product_update)
-LIST(en_needs, pj_ent_need_list)
+LIST_OF(en_needs, pj_ent_need_list, pj_fin_need_states, NULL, NULL)
 GET(en_need_get, pj_ent_need_get)
 ADD(en_need_add, pj_ent_need_create)
-LIST(en_matches, pj_ent_match_list)
+LIST_OF(en_matches, pj_ent_match_list, pj_fin_match_outcomes, NULL, NULL)
 GET(en_match_get, pj_ent_match_get)
 ID_JSON(en_match_consent, pj_ent_match_consent)
 ID_JSON(en_match_outcome, pj_ent_match_outcome)
-LIST(en_posts, pj_ent_post_list)
+LIST_OF(en_posts, pj_ent_post_list, pj_coop_post_states, pj_coop_categories, pj_coop_kinds)
 GET(en_post_get, pj_ent_post_get)
 ADD(en_post_add, pj_ent_post_create)
 ID_LIST(en_post_matches, pj_ent_post_matches)
 ID_JSON(en_contact_add, pj_ent_contact_create)
-LIST(en_contacts, pj_ent_contact_list)
+LIST_OF(en_contacts, pj_ent_contact_list, pj_coop_contact_states, NULL, NULL)
 GET(en_contact_get, pj_ent_contact_get)
 ID_JSON(en_contact_respond, pj_ent_contact_respond)
 

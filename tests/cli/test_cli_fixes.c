@@ -569,3 +569,34 @@ TEST(cli_filters_values_and_sub_commands_checked)
     CHECK_INT(RUN(out, "user", "bogus", "--db", none), 2);
     CHECK(access(none, F_OK) != 0);
 }
+
+/* The dual-use and enterprise lists refuse a filter value the API refuses (400 bad_query):
+ * exit 2 naming the values it takes, not an empty list with exit 0; a value it takes still
+ * lists (exit 0). */
+TEST(cli_dualuse_and_enterprise_list_filters_checked)
+{
+    static char out[65536];
+    char db[600];
+    path_in_tmp(db, sizeof db, "de.db");
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    /* verb, sub-command, option, a value it takes */
+    static const char *const cases[][4] = {
+        {"convert", "list", "--state", "emergency"},
+        {"drill", "list", "--state", "finished"},
+        {"drill", "findings", "--status", "open"},
+        {"enterprise", "receptions", "--state", "held"},
+        {"enterprise", "needs", "--state", "matched"},
+        {"enterprise", "matches", "--state", "approved"},
+        {"enterprise", "posts", "--kind", "offer"},
+        {"enterprise", "posts", "--category", "logistics"},
+        {"enterprise", "posts", "--state", "open"},
+        {"enterprise", "contacts", "--state", "declined"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *const *c = cases[i];
+        CHECK_INT(RUN(out, c[0], c[1], c[2], "bogus", "--db", db), 2);
+        CHECK(strstr(out, "not 'bogus'") && strstr(out, c[2]) && strstr(out, c[3]));
+        CHECK_INT(RUN(out, c[0], c[1], c[2], c[3], "--db", db), 0);
+        CHECK(strstr(out, "\"items\""));
+    }
+}
