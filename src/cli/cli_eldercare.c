@@ -59,13 +59,10 @@ static int el_check(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf 
 }
 /* ---- alerts and the time-credit ledger ---- */
 
-static const char *const alert_states[] = {"open", "acked", "resolved", "closed", NULL};
-static const char *const alert_levels[] = {"grid", "township", NULL};
-
 static int el_alerts(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
-    if (cli_opt_enum(a, "state", alert_states) || cli_opt_enum(a, "kind", pj_alert_kinds) ||
-        cli_opt_enum(a, "level", alert_levels))
+    if (cli_opt_enum(a, "state", pj_alert_states) || cli_opt_enum(a, "kind", pj_alert_kinds) ||
+        cli_opt_enum(a, "level", pj_alert_levels))
         return 2;
     int64_t eid = cli_opt_id(a, "elder-id"), cursor = cli_opt_id(a, "cursor");
     int limit = cli_opt_limit(a);
@@ -249,8 +246,7 @@ static int pa_run(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *c
 }
 static int pa_show(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
-    static const char *const states[] = {"proposed", "unmatched", "accepted", "rejected", NULL};
-    if (cli_opt_enum(a, "state", states)) return 2;
+    if (cli_opt_enum(a, "state", pj_proposal_states)) return 2;
     int limit = cli_opt_limit(a);
     if (limit < 0) return cli_usage("--limit takes 1 to 500");
     return pj_pair_run_get(&s->ctx, id, cli_opt(a, "state"), 0, limit, w, &s->err);
@@ -268,8 +264,7 @@ static int pa_list(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *
     int64_t eid = cli_opt_id(a, "elder-id"), hid = cli_opt_id(a, "helper-id");
     int limit = cli_opt_limit(a);
     if (eid < 0 || hid < 0 || limit < 0) return cli_usage("--elder-id/--helper-id take ids");
-    static const char *const states[] = {"active", "ended", NULL};
-    if (cli_opt_enum(a, "state", states)) return 2;
+    if (cli_opt_enum(a, "state", pj_pair_states)) return 2;
     return pj_pair_list(&s->ctx, eid, hid, cli_opt(a, "state"), 0, limit, w, &s->err);
 }
 

@@ -11,6 +11,7 @@
 #include "t.h"
 #include "th.h"
 #include "domain/auth.h"
+#include "domain/elder.h"
 
 #include <xlsxwriter.h>
 
@@ -599,4 +600,25 @@ TEST(cli_dualuse_and_enterprise_list_filters_checked)
         CHECK_INT(RUN(out, c[0], c[1], c[2], c[3], "--db", db), 0);
         CHECK(strstr(out, "\"items\""));
     }
+}
+
+/* pair show --state takes every state of a proposal the API takes (stale among them: the elder
+ * or the helper was taken meanwhile), and refuses any other with exit 2. */
+TEST(cli_pair_show_takes_the_states_the_api_takes)
+{
+    static char out[65536];
+    char db[600];
+    path_in_tmp(db, sizeof db, "ps.db");
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    CHECK_INT(RUN(out, "region", "add", "--json",
+                  "{\"name\":\"平谷区\",\"type\":\"district\",\"code\":\"110117\"}", "--db", db),
+              0);
+    CHECK_INT(RUN(out, "pair", "run", "--region-id", "1", "--db", db), 0);
+    for (int i = 0; pj_proposal_states[i]; i++) {
+        CHECK_INT(RUN(out, "pair", "show", "1", "--state", pj_proposal_states[i], "--db", db), 0);
+        CHECK(strstr(out, "\"proposals\""));
+    }
+    CHECK_INT(RUN(out, "pair", "show", "1", "--state", "stale", "--db", db), 0);
+    CHECK_INT(RUN(out, "pair", "show", "1", "--state", "bogus", "--db", db), 2);
+    CHECK(strstr(out, "--state takes proposed, unmatched, accepted, rejected, stale"));
 }
