@@ -48,6 +48,16 @@ static int ec_filter(cli *a, pj_ec_filter *f)
         int u = ec_filter(a, &f);                                                                  \
         return u ? u : fn(&s->ctx, &f, w, &s->err);                                                \
     }
+/* A list whose --opt takes one of values: another value is a usage error naming them (2), as
+ * the API's 400, checked before the database is read. */
+#define LIST_OF(name, fn, opt, values)                                                             \
+    SUB(name)                                                                                      \
+    {                                                                                              \
+        pj_ec_filter f;                                                                            \
+        int u = cli_opt_enum(a, opt, values);                                                      \
+        if (!u) u = ec_filter(a, &f);                                                              \
+        return u ? u : fn(&s->ctx, &f, w, &s->err);                                                \
+    }
 #define GET(name, fn)                                                                              \
     SUB(name)                                                                                      \
     {                                                                                              \
@@ -77,7 +87,7 @@ static int ec_filter(cli *a, pj_ec_filter *f)
 
 /* ---- ecommerce ---- */
 
-LIST(ec_bases, pj_ec_base_list)
+LIST_OF(ec_bases, pj_ec_base_list, "tier", pj_ec_tiers)
 GET(ec_base_get, pj_ec_base_get)
 ADD(ec_base_add, pj_ec_base_create)
 LIST(ec_studios, pj_ec_studio_list)
@@ -97,10 +107,10 @@ ADD(ec_session_add, pj_ec_session_create)
 GET(ec_session_get, pj_ec_session_get)
 ID_JSON(ec_session_update, pj_ec_session_update)
 ID_ONLY(ec_session_delete, pj_ec_session_delete, "deleted")
-LIST(ec_products, pj_ec_product_list)
+LIST_OF(ec_products, pj_ec_product_list, "category", pj_ec_categories)
 ADD(ec_product_add, pj_ec_product_create)
 ID_JSON(ec_sales_add, pj_ec_sales_add)
-LIST(ec_zones, pj_ec_zone_list)
+LIST_OF(ec_zones, pj_ec_zone_list, "kind", pj_ac_kinds)
 GET(ec_zone_get, pj_ec_zone_get)
 ADD(ec_zone_add, pj_ec_zone_create)
 ID_JSON(ec_zone_update, pj_ec_zone_update)
@@ -108,7 +118,8 @@ ID_JSON(ec_zone_update, pj_ec_zone_update)
 SUB(ec_sales)
 {
     pj_ec_filter f;
-    int u = ec_filter(a, &f);
+    int u = cli_opt_enum(a, "channel", pj_ec_channels);
+    if (!u) u = ec_filter(a, &f);
     return u ? u : pj_ec_sales_list(&s->ctx, id, &f, w, &s->err);
 }
 SUB(ec_kpis)
@@ -167,19 +178,19 @@ int cli_ecommerce(cli *a)
 
 /* ---- academy ---- */
 
-LIST(ac_courses, pj_ac_course_list)
+LIST_OF(ac_courses, pj_ac_course_list, "category", pj_ac_course_categories)
 GET(ac_course_get, pj_ac_course_get)
 ADD(ac_course_add, pj_ac_course_create)
 ID_JSON(ac_course_update, pj_ac_course_update)
-LIST(ac_cohorts, pj_ac_cohort_list)
+LIST_OF(ac_cohorts, pj_ac_cohort_list, "state", pj_ac_cohort_states)
 GET(ac_cohort_get, pj_ac_cohort_get)
 ADD(ac_cohort_add, pj_ac_cohort_create)
 ID_JSON(ac_cohort_update, pj_ac_cohort_update)
-LIST(ac_posts, pj_ac_post_list)
+LIST_OF(ac_posts, pj_ac_post_list, "state", pj_ac_post_states)
 GET(ac_post_get, pj_ac_post_get)
 ADD(ac_post_add, pj_ac_post_create)
 ID_JSON(ac_post_update, pj_ac_post_update)
-LIST(ac_enrolments, pj_ac_enrolment_list)
+LIST_OF(ac_enrolments, pj_ac_enrolment_list, "state", pj_ac_enrol_states)
 GET(ac_enrolment_get, pj_ac_enrolment_get)
 ADD(ac_enrol, pj_ac_enrolment_create)
 ID_JSON(ac_place, pj_ac_place)

@@ -50,6 +50,7 @@ static int el_coverage(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_b
 {
     int64_t region = cli_opt_id(a, "region-id");
     if (region < 0) return cli_usage("--region-id takes an id");
+    if (cli_opt_enum(a, "group", pj_coverage_groups)) return 2;
     return pj_elder_coverage(&s->ctx, cli_opt(a, "group"), region, 0, 0, w,
                              cli_opt(a, "csv") ? csv : NULL, &s->err);
 }
@@ -176,6 +177,7 @@ int cli_elder(cli *a)
 
 static int he_list(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
+    if (cli_opt_enum(a, "skill", pj_elder_skills)) return 2;
     pj_helper_filter f = {.region_id = cli_opt_id(a, "region-id"),
                           .skill = cli_opt(a, "skill"),
                           .q = cli_opt(a, "q"),

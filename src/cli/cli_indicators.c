@@ -88,6 +88,7 @@ static void vfilter(cli *a, pj_value_filter *f)
 }
 static int i_values(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 {
+    if (cli_opt_enum(a, "period-kind", pj_period_kinds)) return 2;
     pj_value_filter f;
     vfilter(a, &f);
     f.kind = cli_opt(a, "period-kind"); /* the list's filters (the export has not these) */

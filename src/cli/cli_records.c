@@ -25,6 +25,27 @@ static int rec_current(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_b
     return pj_rec_get(&s->ctx, rec_kind(a), id, w, &s->err);
 }
 
+/* 2 when a list filter of kind k that takes one of a set of values (an enum, true or false) is
+ * given another: a usage error naming them, as the API's 400, before the database is read. */
+static int rec_filter_values(const pj_rec_kind *k, cli *a)
+{
+    static const char *const bools[] = {"true", "false", NULL};
+    for (int i = 0; i < a->nopt; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "%s", a->key[i]);
+        for (char *p = name; *p; p++)
+            if (*p == '-') *p = '_';
+        for (int j = 0; j < k->nfields; j++) {
+            const pj_rec_field *f = &k->fields[j];
+            if (!(f->flags & PJ_RF_FILTER) || strcmp(f->name, name)) continue;
+            if ((f->type == PJ_RT_ENUM && cli_opt_enum(a, a->key[i], f->values)) ||
+                (f->type == PJ_RT_BOOL && cli_opt_enum(a, a->key[i], bools)))
+                return 2;
+        }
+    }
+    return 0;
+}
+
 static int rec_run(session *s, cli *a, pj_jw *w)
 {
     const pj_rec_kind *k = rec_kind(a);
@@ -32,6 +53,7 @@ static int rec_run(session *s, cli *a, pj_jw *w)
     if (cli_extra_args(a, !strcmp(act, "list") || !strcmp(act, "add") ? 3 : 4)) return 2;
     int64_t id = 0;
     if (!strcmp(act, "list")) {
+        if (rec_filter_values(k, a)) return 2;
         /* options become the list's parameters: --township-id 3 → township_id=3 */
         const char **keys = pj_arena_alloc(&s->arena, sizeof(char *) * (size_t)(a->nopt + 1));
         const char **vals = pj_arena_alloc(&s->arena, sizeof(char *) * (size_t)(a->nopt + 1));

@@ -13,6 +13,7 @@
 #include "core/banned.h"
 
 const char *const pj_indicator_kinds[] = {"level", "share", "rate", NULL};
+const char *const pj_period_kinds[] = {"year", "half", "quarter", "month", NULL};
 
 const char *pj_ind_who(const pj_ctx *c)
 {
@@ -423,10 +424,9 @@ int pj_ind_value_list(pj_ctx *c, const pj_value_filter *f, pj_jw *w, pj_err *err
     }
     const char *kind = NULL;
     if (f->kind) {
-        static const char *const kinds[] = {"year", "Y",     "half", "H", "quarter",
-                                            "Q",    "month", "M",    NULL};
-        for (int i = 0; kinds[i]; i += 2)
-            if (!strcmp(f->kind, kinds[i])) kind = kinds[i + 1];
+        static const char *const codes[] = {"Y", "H", "Q", "M"}; /* as stored, in that order */
+        for (int i = 0; pj_period_kinds[i]; i++)
+            if (!strcmp(f->kind, pj_period_kinds[i])) kind = codes[i];
         if (!kind)
             return pj_fail(err, 400, "bad_query", "period_kind",
                            "period_kind is year, half, quarter or month");

@@ -90,6 +90,9 @@ typedef struct pj_value_filter {
     int limit;
 } pj_value_filter;
 
+/* The value list's period_kind filter: year, half, quarter, month (periods YYYY, YYYY-H1,
+ * YYYY-Q1, YYYY-MM); another is 400 bad_query. */
+extern const char *const pj_period_kinds[];
 int pj_ind_value_list(pj_ctx *c, const pj_value_filter *f, pj_jw *w, pj_err *err);
 /* One value with its revision history. */
 int pj_ind_value_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);

@@ -622,3 +622,50 @@ TEST(cli_pair_show_takes_the_states_the_api_takes)
     CHECK_INT(RUN(out, "pair", "show", "1", "--state", "bogus", "--db", db), 2);
     CHECK(strstr(out, "--state takes proposed, unmatched, accepted, rejected, stale"));
 }
+
+/* A filter value the domain refuses (the API's 400) is a usage error here (exit 2, naming the
+ * values), found before the database is read, not a failure (exit 1); a value it takes lists.
+ * Each case: the command (up to the option), the option, a value it takes. */
+TEST(cli_domain_filter_values_are_usage_errors)
+{
+    static char out[65536];
+    char db[600];
+    path_in_tmp(db, sizeof db, "dv.db");
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    static const struct {
+        const char *cmd[3], *opt, *good;
+    } cases[] = {
+        {{"helper", "list"}, "--skill", "nursing"},
+        {{"elder", "coverage"}, "--group", "village"},
+        {{"ecommerce", "bases"}, "--tier", "village"},
+        {{"ecommerce", "products"}, "--category", "peach"},
+        {{"ecommerce", "zones"}, "--kind", "mcn"},
+        {{"ecommerce", "sales", "1"}, "--channel", NULL}, /* no product 1 to list */
+        {{"academy", "courses"}, "--category", "short_video"},
+        {{"academy", "cohorts"}, "--state", "running"},
+        {{"academy", "posts"}, "--state", "closed"},
+        {{"academy", "enrolments"}, "--state", "placed"},
+        {{"logistics", "warehouses", "list"}, "--status", "operating"},
+        {{"logistics", "trains", "list"}, "--kind", "city"},
+        {{"agri", "labs", "list"}, "--kind", "other"},
+        {{"agri", "farms", "list"}, "--postdoc-station", "true"},
+        {{"indicator", "values"}, "--period-kind", "quarter"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *argv[10];
+        int n = 0;
+        for (int j = 0; j < 3 && cases[i].cmd[j]; j++) argv[n++] = cases[i].cmd[j];
+        argv[n++] = cases[i].opt;
+        int at = n++;
+        argv[n++] = "--db";
+        argv[n++] = db;
+        argv[n] = NULL;
+        argv[at] = "bogus";
+        CHECK_INT(th_run(out, sizeof out, argv), 2);
+        CHECK(strstr(out, cases[i].opt) && strstr(out, "not 'bogus'"));
+        if (!cases[i].good) continue;
+        CHECK(strstr(out, cases[i].good));
+        argv[at] = cases[i].good;
+        CHECK_INT(th_run(out, sizeof out, argv), 0);
+    }
+}

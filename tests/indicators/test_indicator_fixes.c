@@ -362,6 +362,6 @@ TEST_T(cli_indicator_values_by_period_kind, 60)
     for (size_t i = 0; i < json_array_size(items); i++)
         CHECK(strchr(th_str(json_array_get(items, i), "period"), 'H') != NULL);
     json_decref(o);
-    CHECK_INT(RUN(out, "indicator", "values", "--period-kind", "decade", "--db", db), 1);
-    CHECK(strstr(out, "period_kind") != NULL);
+    CHECK_INT(RUN(out, "indicator", "values", "--period-kind", "decade", "--db", db), 2);
+    CHECK(strstr(out, "--period-kind takes year, half, quarter, month") != NULL);
 }
