@@ -104,7 +104,7 @@ static int write_sources(pj_ctx *c, const srcs *S, pj_jw *w, pj_err *err)
 static int period_arg(const char *s, const char *field, int required, pj_period *p, pj_err *err)
 {
     if (!s) {
-        if (required) return pj_fail(err, 400, "missing_parameter", field, "%s is required", field);
+        if (required) return pj_fail(err, 400, "bad_query", field, "%s is required", field);
         return 1;
     }
     if (pj_period_parse(s, strlen(s), p))
@@ -244,7 +244,7 @@ static int d_share(pj_ctx *c, const pj_derive_args *a, const pj_ind_def *d, cons
     pj_ind_def whole;
     srcs S = {.n = 0};
     double part, all, bpart = 0, ball = 0;
-    if (!a->of) return pj_fail(err, 400, "missing_parameter", "of", "of (the whole) is required");
+    if (!a->of) return pj_fail(err, 400, "bad_query", "of", "of (the whole) is required");
     int hasbase;
     if (period_arg(a->period, "period", 1, &p, err) ||
         (hasbase = period_arg(a->base, "base", 0, &b, err)) < 0)
@@ -447,7 +447,7 @@ int pj_ind_derive_one(pj_ctx *c, const pj_derive_args *a, pj_jw *w, pj_err *err)
     if (k < 0)
         return pj_fail(err, 400, "bad_query", "fn",
                        "fn is yoy, prev, cagr, share, points, progress or rank");
-    if (!a->code) return pj_fail(err, 400, "missing_parameter", "code", "code is required");
+    if (!a->code) return pj_fail(err, 400, "bad_query", "code", "code is required");
     const char *region = a->region ? a->region : PJ_IND_DISTRICT;
     pj_ind_def d;
     if (pj_ind_def_load(c, a->code, &d, 1, err) != 1) return -1;

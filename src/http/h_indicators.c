@@ -239,7 +239,7 @@ static int h_emissions(pj_req *r)
     if (pj_h_list_params(r, &f, acc) || pj_h_q_int(r, "year", 1900, 2999, &year) ||
         pj_h_q_str(r, "period", &per) || pj_h_q_str(r, "by", &by))
         return -1;
-    if (!year) return pj_fail(&r->err, 400, "missing_parameter", "year", "year is required");
+    if (!year) return pj_fail(&r->err, 400, "bad_query", "year", "year is required");
     return pj_carbon_emissions(&r->ctx, (int)year, per, by, &r->w, &r->err);
 }
 static int h_intensity(pj_req *r)
@@ -251,7 +251,7 @@ static int h_intensity(pj_req *r)
     if (pj_h_list_params(r, &f, acc) || pj_h_q_int(r, "year", 1901, 2999, &year) ||
         pj_h_q_str(r, "region", &region))
         return -1;
-    if (!year) return pj_fail(&r->err, 400, "missing_parameter", "year", "year is required");
+    if (!year) return pj_fail(&r->err, 400, "bad_query", "year", "year is required");
     return pj_carbon_intensity(&r->ctx, region, (int)year, &r->w, &r->err);
 }
 

@@ -365,3 +365,32 @@ TEST_T(cli_indicator_values_by_period_kind, 60)
     CHECK_INT(RUN(out, "indicator", "values", "--period-kind", "decade", "--db", db), 2);
     CHECK(strstr(out, "--period-kind takes year, half, quarter, month") != NULL);
 }
+
+/* A required query parameter left out is 400 bad_query at that parameter, as on every other
+ * route (enterprise KPIs without from, plan comparison without a or b): the carbon totals
+ * without year, derived figures without code, of (share) or period. */
+TEST_T(indicator_missing_query_parameter_is_bad_query, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demo(&s);
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    static const char *const cases[][2] = {
+        {"/api/v1/carbon/emissions", "year"},
+        {"/api/v1/carbon/emissions?by=sector", "year"},
+        {"/api/v1/carbon/intensity", "year"},
+        {"/api/v1/indicators/derived?fn=yoy&period=2024", "code"},
+        {"/api/v1/indicators/derived?fn=share&code=gdp&period=2024", "of"},
+        {"/api/v1/indicators/derived?fn=yoy&code=gdp", "period"},
+        {"/api/v1/enterprise/kpis", "from"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        json_t *o = call(&s, "GET", off, cases[i][0], NULL, 400);
+        CHECK_STR(th_err_code(o), "bad_query");
+        CHECK_STR(th_err_field(o), cases[i][1]);
+        CHECK(strstr(th_err_message(o), cases[i][1]) != NULL);
+        json_decref(o);
+    }
+    th_stop(&s);
+}

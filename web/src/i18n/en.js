@@ -614,7 +614,6 @@ export default {
     invalid_state: 'Not allowed in this state',
     too_large: 'Too large',
     body_too_large: 'Request too large',
-    missing_parameter: 'Query parameter missing',
     unknown_parameter: 'Unknown query parameter',
     required: 'Required',
     exists: 'Exists already',

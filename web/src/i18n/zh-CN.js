@@ -616,7 +616,6 @@ export default {
     invalid_state: '当前状态不允许该操作',
     too_large: '内容过大',
     body_too_large: '提交的内容过大',
-    missing_parameter: '缺少查询参数',
     unknown_parameter: '不支持的查询参数',
     required: '必填',
     exists: '已存在',
