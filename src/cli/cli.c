@@ -710,17 +710,18 @@ static const verb verbs[] = {
      "the critical path is checked against the standard's target.",
      cli_manual},
     {"convert",
-     "convert list [--facility-id N] [--state S] [--limit N]|\n"
+     "convert list [--facility-id N] [--state S] [--limit N] [--cursor N]|\n"
      "        start --facility-id N --scenario S [--manual-id N]|get ID|\n"
      "        step-start STEP|step-finish STEP [--remarks R]|sign STEP --item I|\n"
      "        restore ID|abort ID --reason R|timeline ID",
      "Live conversions: peacetime → converting → emergency → restoring → peacetime.", cli_convert},
     {"drill",
-     "drill list [--facility-id N] [--state S] [--limit N]|\n"
+     "drill list [--facility-id N] [--state S] [--limit N] [--cursor N]|\n"
      "      start --facility-id N --scenario S [--manual-id N]|get ID|step-start STEP|\n"
      "      step-finish STEP [--remarks R]|sign STEP --item I|abort ID --reason R|\n"
      "      report ID [--csv]|trend FACILITY_ID|finding-add ID --json J|\n"
-     "      finding-update ID --json J|findings [--status S] [--facility-id N] [--limit N]",
+     "      finding-update ID --json J|\n"
+     "      findings [--status S] [--facility-id N] [--limit N] [--cursor N]",
      "Drills (转换演练): run a manual without changing the facility's state, then score it.",
      cli_drill},
     {"overview", "overview [--scenario S] [--population N]",
@@ -728,8 +729,8 @@ static const verb verbs[] = {
      "target, drills overdue, days of supply.",
      cli_overview},
     {"stock",
-     "stock list [--facility-id N] [--category C] [--limit N]|add --json J|update ID --json J|\n"
-     "      delete ID [--version N]",
+     "stock list [--facility-id N] [--category C] [--limit N] [--cursor N]|add --json J|\n"
+     "      update ID --json J|delete ID [--version N]",
      "Stock lines of the supply stores. delete removes the line as it is now; with --version N\n"
      "only that version (a line changed since is refused, as by the API).",
      cli_stock},

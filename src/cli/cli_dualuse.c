@@ -144,12 +144,13 @@ static int drill_start(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_b
 }
 static int list_common(session *s, cli *a, const char *mode, pj_jw *w)
 {
-    int64_t fid = cli_opt_id(a, "facility-id");
+    int64_t fid = cli_opt_id(a, "facility-id"), cursor = cli_opt_id(a, "cursor");
     int limit = cli_opt_limit(a);
-    if (fid < 0 || limit < 0) return cli_usage("--facility-id and --limit take numbers");
+    if (fid < 0 || cursor < 0 || limit < 0)
+        return cli_usage("--facility-id, --cursor and --limit (1–500) take numbers");
     /* an unknown state is refused (as the API's 400), not answered with an empty list */
     if (cli_opt_enum(a, "state", pj_conversion_states)) return 2;
-    return pj_conversion_list(&s->ctx, fid, mode, cli_opt(a, "state"), 0, limit, w, &s->err);
+    return pj_conversion_list(&s->ctx, fid, mode, cli_opt(a, "state"), cursor, limit, w, &s->err);
 }
 static int conv_list(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
@@ -243,11 +244,12 @@ static int finding_update(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, p
 }
 static int findings(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
-    int64_t fid = cli_opt_id(a, "facility-id");
+    int64_t fid = cli_opt_id(a, "facility-id"), cursor = cli_opt_id(a, "cursor");
     int limit = cli_opt_limit(a);
-    if (fid < 0 || limit < 0) return cli_usage("--facility-id and --limit take numbers");
+    if (fid < 0 || cursor < 0 || limit < 0)
+        return cli_usage("--facility-id, --cursor and --limit (1–500) take numbers");
     if (cli_opt_enum(a, "status", pj_finding_statuses)) return 2;
-    return pj_finding_list(&s->ctx, cli_opt(a, "status"), fid, 0, limit, w, &s->err);
+    return pj_finding_list(&s->ctx, cli_opt(a, "status"), fid, cursor, limit, w, &s->err);
 }
 
 int cli_drill(cli *a)
@@ -289,10 +291,11 @@ int cli_overview(cli *a)
 
 static int stock_list(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
-    int64_t fid = cli_opt_id(a, "facility-id");
+    int64_t fid = cli_opt_id(a, "facility-id"), cursor = cli_opt_id(a, "cursor");
     int limit = cli_opt_limit(a);
-    if (fid < 0 || limit < 0) return cli_usage("--facility-id and --limit take numbers");
-    return pj_stock_list(&s->ctx, fid, cli_opt(a, "category"), 0, limit, w, &s->err);
+    if (fid < 0 || cursor < 0 || limit < 0)
+        return cli_usage("--facility-id, --cursor and --limit (1–500) take numbers");
+    return pj_stock_list(&s->ctx, fid, cli_opt(a, "category"), cursor, limit, w, &s->err);
 }
 static int stock_add(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {

@@ -55,3 +55,49 @@ TEST(cli_dualuse_manual_convert_drill_overview)
     CHECK(strstr(out, "\"category\": \"grain\""));
     CHECK_INT(RUN(out, "drill", "nonsense", "--db", db), 2);
 }
+
+/* The ids of a page printed by the command line, and its next cursor ("" at the end). */
+static int page_ids(const char *out, long long *ids, int max, char *next, size_t size)
+{
+    json_t *o = json_loads(out, 0, NULL);
+    json_t *items = json_object_get(o, "items");
+    int n = 0;
+    for (size_t i = 0; i < json_array_size(items) && n < max; i++)
+        ids[n++] = th_int(json_array_get(items, i), "id");
+    json_t *c = json_object_get(o, "next_cursor");
+    snprintf(next, size, "%s", json_is_string(c) ? json_string_value(c) : "");
+    json_decref(o);
+    return n;
+}
+
+/* convert list, drill list, drill findings and stock list page with --cursor (the list's
+ * next_cursor) as the API does: pages of one item give the whole list, in order, once each;
+ * a cursor that is not a number is a usage error. */
+TEST_T(cli_dualuse_lists_page_with_cursor, 120)
+{
+    static char out[1 << 20];
+    char db[600];
+    snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
+    CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
+    static const char *const lists[][2] = {
+        {"convert", "list"}, {"drill", "list"}, {"drill", "findings"}, {"stock", "list"}};
+    for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++) {
+        static long long all[500], paged[500];
+        char next[32], cur[32];
+        CHECK_INT(RUN(out, lists[l][0], lists[l][1], "--limit", "500", "--db", db), 0);
+        int n = page_ids(out, all, 500, next, sizeof next), m = 0, pages = 0;
+        CHECK(n > 0 || !strcmp(lists[l][0], "convert"));
+        CHECK_INT(RUN(out, lists[l][0], lists[l][1], "--limit", "1", "--db", db), 0);
+        m += page_ids(out, paged + m, 500 - m, next, sizeof next);
+        while (*next && pages++ < 600) {
+            snprintf(cur, sizeof cur, "%s", next);
+            CHECK_INT(
+                RUN(out, lists[l][0], lists[l][1], "--limit", "1", "--cursor", cur, "--db", db), 0);
+            m += page_ids(out, paged + m, 500 - m, next, sizeof next);
+        }
+        CHECK_INT(m, n);
+        for (int i = 0; i < n && i < m; i++) CHECK_INT(paged[i], all[i]);
+        CHECK_INT(RUN(out, lists[l][0], lists[l][1], "--cursor", "x", "--db", db), 2);
+        CHECK(strstr(out, "--cursor"));
+    }
+}
