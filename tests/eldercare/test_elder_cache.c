@@ -121,6 +121,8 @@ TEST(elder_list_projection_agrees_with_the_record)
     snprintf(path, sizeof path, "/api/v1/elders?q=%s&limit=5&view=full", "%E8%80%81%E4%BA%BA1");
     l = EL(&s, grid, "GET", path, NULL, 200);
     it = json_array_get(json_object_get(l, "items"), 0);
+    /* as documented: each whole record says it is masked, the page has items and next_cursor */
+    CHECK(json_is_true(json_object_get(it, "masked")) && !json_object_get(l, "masked"));
     json_object_del(it, "next_visit_due"), json_object_del(d, "next_visit_due");
     CHECK(json_equal(it, d));
     json_decref(l);

@@ -149,7 +149,10 @@ TEST_T(plan_roundtrip_jinhaihu, 120)
     CHECK(json_equal(json_object_get(got, "result"), res));
     json_decref(got);
     CHECK_INT(th_call(&s, "GET", "/api/v1/plans", tok, NULL, &got), 200);
-    CHECK_INT(th_int(json_array_get(json_object_get(got, "items"), 0), "id"), id);
+    json_t *item = json_array_get(json_object_get(got, "items"), 0);
+    CHECK_INT(th_int(item, "id"), id);
+    /* a list item is the plan's head: no request or result keys (not even null ones) */
+    CHECK(!json_object_get(item, "request") && !json_object_get(item, "result"));
     json_decref(got);
     /* saved (create), then its outcome (solve) */
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'plan' AND action IN"
