@@ -289,6 +289,7 @@ static int c_factor_delete(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 }
 static int c_energy(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 {
+    if (cli_opt_enum(a, "sector", pj_carbon_sectors)) return 2;
     return pj_carbon_energy_list(&s->ctx, cli_opt(a, "period"), 0, cli_opt(a, "sector"), 0, 500, w,
                                  &s->err);
 }
@@ -331,6 +332,7 @@ static int c_emissions(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 {
     int y = year_opt(a);
     if (y < 0) return cli_usage("carbon emissions --year YYYY [--period P] [--by B]");
+    if (cli_opt_enum(a, "by", pj_carbon_groupings)) return 2;
     return pj_carbon_emissions(&s->ctx, y, cli_opt(a, "period"), cli_opt(a, "by"), w, &s->err);
 }
 static int c_intensity(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)

@@ -620,6 +620,7 @@ int pj_carbon_energy_list(pj_ctx *c, const char *period, int64_t org, const char
 
 const char *const pj_carbon_sectors[] = {"industry",    "logistics",   "services",  "public",
                                          "agriculture", "residential", "transport", NULL};
+const char *const pj_carbon_groupings[] = {"sector", "organisation", "energy_type", NULL};
 
 /* 409 overlapping_period when the same organisation, sector and energy type already has use
  * recorded for a period overlapping p (2024 and 2024H2, 2024Q3 and 2024-08): both would count
@@ -928,10 +929,9 @@ fail:
 static int emissions(pj_ctx *c, int year, const char *period, const char *by, const use_scope *sc,
                      pj_jw *w, pj_err *err)
 {
-    static const char *const bys[] = {"sector", "organisation", "energy_type", NULL};
     int k = -1;
-    for (int i = 0; bys[i]; i++)
-        if (!strcmp(by ? by : "sector", bys[i])) k = i;
+    for (int i = 0; pj_carbon_groupings[i]; i++)
+        if (!strcmp(by ? by : "sector", pj_carbon_groupings[i])) k = i;
     if (k < 0)
         return pj_fail(err, 400, "bad_query", "by", "by is sector, organisation or energy_type");
     /* a period is one of the year's: 2024-01 of 2024; another year's is a contradiction */
@@ -1028,7 +1028,7 @@ static int emissions(pj_ctx *c, int year, const char *period, const char *by, co
         pj_jw_kstr(w, "period", period);
     else
         pj_jw_knull(w, "period");
-    pj_jw_kstr(w, "by", bys[k]);
+    pj_jw_kstr(w, "by", pj_carbon_groupings[k]);
     pj_jw_kstr(w, "scope", sc->name);
     pj_jw_kint(w, "rows", rows);
     pj_jw_kint(w, "rows_left_out", left_out);

@@ -31,6 +31,8 @@ int pj_carbon_factor_delete(pj_ctx *c, int64_t id, int64_t version, int dry_run,
 
 /* The sectors a use is recorded for (the console offers the same), NULL-terminated. */
 extern const char *const pj_carbon_sectors[];
+/* What the emissions are totalled by (by=): sector (the default), organisation, energy_type. */
+extern const char *const pj_carbon_groupings[];
 
 /* Energy use is a firm's data: an enterprise reads its own organisation's records only, a
  * township officer those of its township's organisations and the records without one, the

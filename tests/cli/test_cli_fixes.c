@@ -592,6 +592,10 @@ TEST(cli_dualuse_and_enterprise_list_filters_checked)
         {"enterprise", "posts", "--category", "logistics"},
         {"enterprise", "posts", "--state", "open"},
         {"enterprise", "contacts", "--state", "declined"},
+        {"standard", "list", "--facility-type", "hotel"},
+        {"standard", "list", "--scenario", "disaster"},
+        {"standard", "list", "--role", "isolation"},
+        {"manual", "list", "--scenario", "holiday"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *const *c = cases[i];
@@ -650,6 +654,7 @@ TEST(cli_domain_filter_values_are_usage_errors)
         {{"agri", "labs", "list"}, "--kind", "other"},
         {{"agri", "farms", "list"}, "--postdoc-station", "true"},
         {{"indicator", "values"}, "--period-kind", "quarter"},
+        {{"carbon", "energy"}, "--sector", "transport"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *argv[10];
@@ -668,4 +673,8 @@ TEST(cli_domain_filter_values_are_usage_errors)
         argv[at] = cases[i].good;
         CHECK_INT(th_run(out, sizeof out, argv), 0);
     }
+    CHECK_INT(RUN(out, "carbon", "emissions", "--year", "2024", "--by", "bogus", "--db", db), 2);
+    CHECK(strstr(out, "--by takes sector, organisation, energy_type, not 'bogus'"));
+    CHECK_INT(RUN(out, "carbon", "emissions", "--year", "2024", "--by", "energy_type", "--db", db),
+              0);
 }
