@@ -150,8 +150,7 @@ int cli_plan(cli *a)
         return cli_usage("compare A B: give two plan ids");
     if (cli_extra_args(a, !sub ? 1 : !strcmp(sub, "list") ? 2 : !strcmp(sub, "compare") ? 4 : 3))
         return 2;
-    static const char *const statuses[] = {"solving", "draft", "failed", "adopted", NULL};
-    if (cli_opt_enum(a, "status", statuses)) return 2;
+    if (cli_opt_enum(a, "status", pj_plan_statuses)) return 2;
     json_t *scenario = NULL;
     if (!sub) {
         /* everything checked before the plan (and its audit row) is written */
