@@ -1393,8 +1393,8 @@ export default {
     people: 'People',
     peopleHint: 'Split over the affected villages by population',
     personUnit: 'people',
-    vulnerable: 'Of whom need medical care',
-    vulnerableHint: 'They may only go to medical-capable sites',
+    vulnerable: 'People needing medical care',
+    vulnerableHint: '“Medical sites only”: only sites able to give medical care; otherwise also barrier-free rooms of other sites',
     maxDistance: 'Max road distance',
     deadline: 'Conversion deadline',
     noDeadline: 'none',
@@ -1604,6 +1604,28 @@ export default {
       single_source: 'Each village to one site',
       time_limit_s: 'Time limit',
     },
+    vulnerableBy: {
+      eldercare: 'Eldercare list',
+      count: 'A number',
+      none: 'None',
+    },
+    vulnerableSends: {
+      eldercare: 'The vulnerable elders on the eldercare list of each affected village (living alone, disabled or at ability level ≥ 3), in proportion to its residents, are counted among the people in need as needing medical care',
+      count: 'A given number of the people in need need medical care, split over the villages by their demand',
+      none: 'No distinction: everyone is placed alike, no one counted as needing medical care',
+    },
+    vulnerableCount: 'People needing medical care',
+    vulnerableNeedsLabel: 'They need',
+    vulnerableNeeds: {
+      medical_or_barrier_free: 'A medical site or barrier-free rooms elsewhere',
+      medical: 'Medical sites only',
+    },
+    vulnerableSource: {
+      eldercare: '{n} people need medical care: from the eldercare vulnerable-person list ({reg} listed in the affected villages)',
+      count: '{n} people need medical care: the number the plan gave',
+      none: 'This plan does not single out people needing medical care',
+    },
+    vulnerableNeedsNote: 'They need: {needs}',
   },
   // district development: the village-streamer academy, agri-tech, the logistics hub
   dev2: {

@@ -1396,8 +1396,8 @@ export default {
     people: '人数',
     peopleHint: '按人口比例分配到受影响的各村',
     personUnit: '人',
-    vulnerable: '其中需医疗照护',
-    vulnerableHint: '这部分人员只能安排到具备医疗条件的场所',
+    vulnerable: '需医疗照护人员',
+    vulnerableHint: '“仅医疗场所”：只安排到具备医疗条件的场所；否则也可安排到其他场所的无障碍房间',
     maxDistance: '最远道路距离',
     deadline: '转换时限',
     noDeadline: '不限',
@@ -1607,6 +1607,28 @@ export default {
       single_source: '同村集中安置',
       time_limit_s: '求解时限',
     },
+    vulnerableBy: {
+      eldercare: '按养老名单',
+      count: '指定人数',
+      none: '无',
+    },
+    vulnerableSends: {
+      eldercare: '按各受影响村养老服务在册的脆弱老人（独居、残疾或能力等级 ≥ 3）占常住人口的比例，计入需安置人员中需医疗照护的人数',
+      count: '需安置人员中有指定人数需医疗照护，按各村需求比例分摊',
+      none: '不区分：所有人员同等安置，不计需医疗照护的人员',
+    },
+    vulnerableCount: '需医疗照护人数',
+    vulnerableNeedsLabel: '安置要求',
+    vulnerableNeeds: {
+      medical_or_barrier_free: '医疗场所或其他场所的无障碍房间',
+      medical: '仅医疗场所',
+    },
+    vulnerableSource: {
+      eldercare: '需医疗照护 {n} 人：按养老服务脆弱人群名单（受影响村在册 {reg} 人）的比例计入',
+      count: '需医疗照护 {n} 人：按方案指定的人数',
+      none: '本方案不区分需医疗照护的人员',
+    },
+    vulnerableNeedsNote: '安置要求：{needs}',
   },
   // district development: the village-streamer academy, agri-tech, the logistics hub
   dev2: {

@@ -13,6 +13,10 @@ export const SOLVE_PHASES = ['queued', 'waiting', 'load', 'location', 'supply', 
 export const DEFAULT_TEAMS = { cleaning: 12, logistics: 16, security: 8, medical: 8, catering: 6, it: 4, disinfection: 8 };
 export const DEFAULT_WEIGHTS = { distance: 1, conversion_hours: 100, peacetime_capacity: 10, site: 0 };
 
+/** What the vulnerable people need: the API's default first. */
+export const VULNERABLE_NEEDS = ['medical_or_barrier_free', 'medical'];
+export const VULNERABLE_BY = ['eldercare', 'count', 'none'];
+
 /** A fresh scenario form. */
 export function emptyForm() {
   return {
@@ -29,7 +33,11 @@ export function emptyForm() {
     demandBy: 'share', // share | people
     sharePercent: 10,
     people: null,
-    vulnerable: null,
+    // who needs a medical site or barrier-free rooms: the eldercare list (the API's default),
+    // a number of the people in need, or none (vulnerable: false)
+    vulnerableBy: 'eldercare', // eldercare | count | none
+    vulnerable: null, // the number, for 'count'
+    vulnerableNeeds: 'medical_or_barrier_free', // medical_or_barrier_free | medical
     max_distance_km: 30,
     deadline_hours: null,
     single_source: true,
@@ -64,8 +72,10 @@ export function scenarioBody(f) {
     const p = num(f.sharePercent);
     b.demand = { share: typeof p === 'number' ? Math.round(p * 1e4) / 1e6 : p };
   } else b.demand = { people: num(f.people) };
-  const v = num(f.vulnerable);
-  if (v !== undefined && v !== 0) b.vulnerable = { count: v, needs: 'medical' };
+  // always said: the API's default (the eldercare list) is sent as such
+  if (f.vulnerableBy === 'none') b.vulnerable = false;
+  else if (f.vulnerableBy === 'count') b.vulnerable = { count: num(f.vulnerable), needs: f.vulnerableNeeds || VULNERABLE_NEEDS[0] };
+  else b.vulnerable = true;
   for (const k of ['max_distance_km', 'deadline_hours', 'time_limit_s', 'seed']) {
     const x = num(f[k]);
     if (x !== undefined) b[k] = x;
@@ -112,7 +122,14 @@ export function formFromRequest(req) {
     f.demandBy = 'share';
     f.sharePercent = d.share !== undefined ? Math.round(d.share * 1e6) / 1e4 : f.sharePercent;
   }
-  f.vulnerable = req.vulnerable ? req.vulnerable.count : null;
+  // as the request had it: absent or true is the eldercare list, false none
+  const vu = req.vulnerable;
+  if (vu === false) f.vulnerableBy = 'none';
+  else if (vu && typeof vu === 'object') {
+    f.vulnerableBy = 'count';
+    f.vulnerable = vu.count ?? null;
+    f.vulnerableNeeds = vu.needs || VULNERABLE_NEEDS[0];
+  } else f.vulnerableBy = 'eldercare';
   f.max_distance_km = req.max_distance_km ?? f.max_distance_km;
   f.deadline_hours = req.deadline_hours ?? null;
   f.single_source = req.single_source ?? f.role === 'resettlement';

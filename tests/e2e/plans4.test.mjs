@@ -1,0 +1,109 @@
+// The planner says what it was asked and what it did: the form's choice of the people needing
+// medical care (the eldercare list, a number with what they need, or none) is sent as chosen
+// and kept when a plan is made again from another; the plan page says where those people came
+// from. The helpers of web/src/utils/plans.js behind them are checked first.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, login, shot, apiGet, BASE, DEMO_PW } from './lib.mjs';
+import { emptyForm, formFromRequest, scenarioBody } from '../../web/src/utils/plans.js';
+
+const LAPTOP = { width: 1440, height: 900 };
+const input = (page, id) => page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first();
+const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+
+describe('plans helpers: the people needing medical care', () => {
+  test('the form sends the choice as made: the eldercare list, a number with its needs, or none', () => {
+    const f = emptyForm();
+    assert.equal(f.vulnerableBy, 'eldercare', 'the API’s default, said');
+    assert.equal(scenarioBody(f).vulnerable, true);
+    f.vulnerableBy = 'none';
+    assert.equal(scenarioBody(f).vulnerable, false);
+    f.vulnerableBy = 'count';
+    f.vulnerable = '0';
+    assert.deepEqual(scenarioBody(f).vulnerable, { count: 0, needs: 'medical_or_barrier_free' }, 'a typed 0 is sent, with the API’s default needs');
+    f.vulnerable = '25';
+    f.vulnerableNeeds = 'medical';
+    assert.deepEqual(scenarioBody(f).vulnerable, { count: 25, needs: 'medical' });
+    // a blank number is sent blank: the API names the field
+    f.vulnerable = '';
+    assert.ok('vulnerable' in scenarioBody(f) && scenarioBody(f).vulnerable.count === undefined);
+  });
+
+  test('making a plan again keeps what the request had', () => {
+    const base = { name: 'x', scenario: 'disaster', role: 'resettlement', affected: { township_ids: [1] }, demand: { share: 0.1 }, teams: { cleaning: 1 } };
+    const again = (v) => scenarioBody(formFromRequest(v === undefined ? base : { ...base, vulnerable: v })).vulnerable;
+    assert.equal(again(undefined), true, 'no key: the eldercare list (what the API did)');
+    assert.equal(again(true), true);
+    assert.equal(again(false), false);
+    assert.deepEqual(again({ count: 30, needs: 'medical_or_barrier_free' }), { count: 30, needs: 'medical_or_barrier_free' });
+    assert.deepEqual(again({ count: 30 }), { count: 30, needs: 'medical_or_barrier_free' }, 'no needs: the API’s default');
+    assert.deepEqual(again({ count: 7, needs: 'medical' }), { count: 7, needs: 'medical' });
+  });
+});
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+async function makePlan(page, body) {
+  const res = await page.request.post(BASE + '/api/v1/plans?wait=1', { data: body });
+  assert.equal(res.status(), 201, await res.text());
+  return res.json();
+}
+const TEAMS = { cleaning: 12, logistics: 16, security: 4, medical: 4, catering: 6, it: 2 };
+async function townId(page, name) {
+  return (await apiGet(page, '/regions?type=township&q=' + encodeURIComponent(name))).items[0].id;
+}
+
+describe('plans: the people needing medical care on the pages', { timeout: 180000 }, () => {
+  test('a plan made again from one with a number keeps the number and the needs; “none” sends vulnerable: false; the plan page names the source', async () => {
+    const { context, page } = await openPage(browser, LAPTOP);
+    await login(page, 'officer', DEMO_PW);
+    const town = await townId(page, '金海湖地区');
+    const base = { scenario: 'disaster', role: 'resettlement', affected: { township_ids: [town] }, demand: { share: 0.05 }, teams: TEAMS, time_limit_s: 0.5 };
+    const counted = await makePlan(page, { ...base, name: 'e2e 指定医疗照护人数', vulnerable: { count: 12, needs: 'medical_or_barrier_free' } });
+    const listed = await makePlan(page, { ...base, name: 'e2e 养老名单' });
+
+    // the plan page says where the people needing medical care came from
+    await page.goto(`/plans/${listed.id}`);
+    const src = page.getByTestId('vulnerable-source');
+    await src.waitFor();
+    assert.equal(await src.getAttribute('data-source'), 'eldercare');
+    assert.match(await src.innerText(), new RegExp(`需医疗照护 ${listed.result.vulnerable.total} 人：按养老服务脆弱人群名单`));
+    await page.goto(`/plans/${counted.id}`);
+    await page.getByTestId('vulnerable-source').waitFor();
+    assert.equal(await page.getByTestId('vulnerable-source').getAttribute('data-source'), 'count');
+    assert.match(await page.getByTestId('vulnerable-source').innerText(), /需医疗照护 12 人：按方案指定的人数 · 安置要求：医疗场所或其他场所的无障碍房间/);
+
+    // made again: the form shows the number and what they need, as the request had them
+    await page.getByTestId('replan').click();
+    await page.waitForURL(/\/plans\/new/);
+    await input(page, 'plan-vulnerable').waitFor();
+    assert.equal(await input(page, 'plan-vulnerable').inputValue(), '12');
+    assert.match(await page.getByTestId('plan-vulnerable-needs').innerText(), /医疗场所或其他场所的无障碍房间/);
+    assert.match(await page.getByTestId('plan-vulnerable-sends').innerText(), /指定人数需医疗照护/);
+    await page.waitForTimeout(400); // the choice's slide
+    await shot(page, '70-plan-vulnerable-count');
+
+    // none: sent as vulnerable: false, and the plan says so
+    await page.getByTestId('plan-vulnerable-by').getByText('无', { exact: true }).click();
+    assert.match(await page.getByTestId('plan-vulnerable-sends').innerText(), /不区分/);
+    assert.equal(await page.getByTestId('plan-vulnerable').count(), 0, 'no number asked for');
+    await input(page, 'plan-name').fill('e2e 不区分医疗照护');
+    await page.getByTestId('solve').click();
+    await page.waitForURL(/\/plans\/\d+$/);
+    const id = Number(page.url().match(/\/plans\/(\d+)$/)[1]);
+    const p = await apiGet(page, `/plans/${id}`);
+    assert.equal(p.request.vulnerable, false);
+    assert.equal(p.result.vulnerable.source, 'none');
+    assert.equal(p.result.summary.vulnerable, 0);
+    await page.getByTestId('vulnerable-source').waitFor();
+    assert.equal(await page.getByTestId('vulnerable-source').getAttribute('data-source'), 'none');
+    noProblems(page);
+    await context.close();
+  });
+});
