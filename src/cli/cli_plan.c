@@ -76,6 +76,24 @@ static void print_plan(json_t *plan)
                (long long)json_integer_value(json_object_get(e, "village_id")),
                (long long)json_integer_value(json_object_get(e, "people")));
     }
+    /* candidates in reach the teams could not staff: more teams of these types bring them in */
+    json_array_foreach(json_object_get(res, "excluded"), i, e)
+    {
+        printf("  left out: %s (facility %lld, %s): needs ",
+               json_string_value(json_object_get(e, "name")),
+               (long long)json_integer_value(json_object_get(e, "facility_id")),
+               json_string_value(json_object_get(e, "role")));
+        json_t *tm;
+        size_t k;
+        json_array_foreach(json_object_get(e, "teams"), k, tm)
+        {
+            printf("%s%lld %s teams, %lld given", k ? "; " : "",
+                   (long long)json_integer_value(json_object_get(tm, "needed")),
+                   json_string_value(json_object_get(tm, "team_type")),
+                   (long long)json_integer_value(json_object_get(tm, "given")));
+        }
+        printf("\n");
+    }
 }
 
 /* 0 when path can be written: an existing regular file that is writable, or a new file in a

@@ -669,6 +669,23 @@ static int load_steps(pj_ctx *c, psite *st, pj_err *err)
 
 #define PCOUNT_SHORT 6
 
+/* A candidate in reach and within the deadline that the teams cannot staff: left out of the
+ * plan, and said so in the result (`excluded`), with every team type it is short of. */
+typedef struct pexcl {
+    int64_t fid;
+    const char *name, *role;
+    int nshort;
+    struct {
+        const char *team;
+        int need, have;
+    } shortage[PCOUNT_SHORT];
+} pexcl;
+
+typedef struct pexcls {
+    pexcl *v;
+    int n, cap;
+} pexcls;
+
 typedef struct pcount {
     int with_role, peacetime, with_manual, with_teams, in_deadline, in_reach, ready0;
     /* when the teams leave no candidate: the candidate that needs the fewest more teams, with
@@ -686,6 +703,10 @@ typedef struct pcount {
     int64_t fast_fid;
     double fast_min;
     int fast_ok;
+    /* the candidates the teams left out (NULL: not noted), and the role they were wanted for */
+    pexcls *excl;
+    const char *excl_role;
+    pj_arena *arena;
 } pcount;
 
 /* 0 when the available teams can do every step of st (a count of at least the step's), else
@@ -714,6 +735,30 @@ static int teams_short(const preq *q, const psite *st, pcount *cnt)
         if (sp->count > need[i]) need[i] = sp->count;
     }
     if (n == 0 && extra == 0) return 0;
+    if (cnt && cnt->excl && n > 0) {
+        pexcls *x = cnt->excl;
+        int dup = 0;
+        for (int i = 0; i < x->n; i++) dup |= x->v[i].fid == st->fid;
+        if (!dup) {
+            if (x->n == x->cap) {
+                int nc = x->cap ? 2 * x->cap : 16;
+                pexcl *v2 = pj_arena_alloc(cnt->arena, sizeof *v2 * (size_t)nc);
+                if (x->n) memcpy(v2, x->v, sizeof *v2 * (size_t)x->n);
+                x->v = v2, x->cap = nc;
+            }
+            pexcl *e = &x->v[x->n++];
+            memset(e, 0, sizeof *e);
+            e->fid = st->fid;
+            e->name = st->name;
+            e->role = cnt->excl_role;
+            e->nshort = n;
+            for (int i = 0; i < n; i++) {
+                e->shortage[i].team = team[i];
+                e->shortage[i].need = need[i];
+                e->shortage[i].have = have[i];
+            }
+        }
+    }
     for (int i = 0; i < n; i++) extra += need[i] - have[i];
     if (cnt && n > 0 && (!cnt->site || extra < cnt->extra)) {
         cnt->site = st->name;
@@ -863,6 +908,7 @@ typedef struct pstate {
     pj_cflp_result cr, crv; /* general (or all) demand; the vulnerable first when any */
     int cflp_ran, cflp_v_ran, single_relaxed, fallback;
     double fixed_cost, service_cost;
+    pexcls excl; /* candidates the teams left out */
     pj_supply_sol ss;
     int sup_ran;
     int64_t *sup_stores; /* facility ids */
@@ -1581,6 +1627,36 @@ static void write_result(pstate *p, pj_jw *w, pj_plan_summary *sum)
         pj_jw_obj_end(w);
     }
 
+    /* candidates in reach (and within the deadline) the teams could not staff: left out */
+    pj_jw_key(w, "excluded");
+    pj_jw_arr(w);
+    for (int k = 0; k < p->excl.n; k++) {
+        const pexcl *e = &p->excl.v[k];
+        int first = 0; /* the reason: a type of which none is given is no_teams */
+        for (int i = 0; i < e->nshort; i++)
+            if (e->shortage[i].have == 0) {
+                first = i;
+                break;
+            }
+        pj_jw_obj(w);
+        pj_jw_kint(w, "facility_id", e->fid);
+        pj_jw_kstr(w, "name", e->name);
+        pj_jw_kstr(w, "role", e->role);
+        pj_jw_kstr(w, "reason", e->shortage[first].have == 0 ? "no_teams" : "too_few_teams");
+        pj_jw_key(w, "teams");
+        pj_jw_arr(w);
+        for (int i = 0; i < e->nshort; i++) {
+            pj_jw_obj(w);
+            pj_jw_kstr(w, "team_type", e->shortage[i].team);
+            pj_jw_kint(w, "needed", e->shortage[i].need);
+            pj_jw_kint(w, "given", e->shortage[i].have);
+            pj_jw_obj_end(w);
+        }
+        pj_jw_arr_end(w);
+        pj_jw_obj_end(w);
+    }
+    pj_jw_arr_end(w);
+
     pj_jw_key(w, "schedule");
     pj_jw_obj(w);
     pj_jw_kint(w, "makespan_minutes", p->sched_ran ? p->rs.makespan : 0);
@@ -1760,6 +1836,7 @@ static int plan_run(pj_ctx *c, json_t *body, const pj_plan_progress *prog, int c
         goto out;
     pcount cnt;
     memset(&cnt, 0, sizeof cnt);
+    cnt.excl = &P.excl, cnt.excl_role = P.q.role, cnt.arena = c->arena;
     int cap = 0;
     if (load_sites(c, &P.q, P.q.role, 0, P.v, P.nv, &P.st, &P.ns, &cap, &cnt, err)) goto out;
     if (P.ns == 0) {
@@ -1771,6 +1848,7 @@ static int plan_run(pj_ctx *c, json_t *body, const pj_plan_progress *prog, int c
     if (vdemand > 0 && strcmp(P.q.role, "medical")) {
         pcount cm;
         memset(&cm, 0, sizeof cm);
+        cm.excl = &P.excl, cm.excl_role = "medical", cm.arena = c->arena;
         if (load_sites(c, &P.q, "medical", 1, P.v, P.nv, &P.st, &P.ns, &cap, &cm, err)) goto out;
     }
     pj_db_read_end(c->db, rd);

@@ -107,3 +107,31 @@ describe('plans: the people needing medical care on the pages', { timeout: 18000
     await context.close();
   });
 });
+
+describe('plans: what the plan left out', { timeout: 180000 }, () => {
+  test('medical sites the teams cannot staff are named on the plan page with what they lack', async () => {
+    const { context, page } = await openPage(browser, LAPTOP);
+    await login(page, 'officer', DEMO_PW);
+    const teams = { ...TEAMS, disinfection: 8 };
+    const body = { scenario: 'disaster', role: 'resettlement', affected: { township_ids: [303, 1073, 523] }, demand: { share: 0.1 }, vulnerable: { count: 150, needs: 'medical' }, time_limit_s: 0.5 };
+    const p = await makePlan(page, { ...body, name: 'e2e 医疗队伍不足', teams });
+    const ex = p.result.excluded;
+    const base = ex.find((x) => x.facility_id === 4);
+    assert.ok(base, 'the medical base is left out');
+    assert.deepEqual(base.teams[0], { team_type: 'medical', needed: 10, given: 4 });
+    await page.goto(`/plans/${p.id}`);
+    const box = page.getByTestId('plan-excluded');
+    await box.waitFor();
+    assert.equal(Number(await box.getAttribute('data-count')), ex.length);
+    assert.match(await box.innerText(), new RegExp(`${ex.length} 个可达的候选场所因队伍不足未纳入方案`));
+    assert.match(await page.getByTestId('excluded-4').innerText(), new RegExp(`${base.name}（医疗）：医疗 需要 10 支，现有 4 支`));
+    await box.scrollIntoViewIfNeeded();
+    await shot(page, '71-plan-excluded');
+    // enough medical teams: nothing left out, no box
+    const q = await makePlan(page, { ...body, name: 'e2e 医疗队伍足够', teams: { ...teams, medical: 10 } });
+    assert.ok(!q.result.excluded.some((x) => x.facility_id === 4 || x.facility_id === 5));
+    assert.equal(q.result.summary.vulnerable_shortfall, 0);
+    noProblems(page);
+    await context.close();
+  });
+});

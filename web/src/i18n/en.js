@@ -1626,6 +1626,8 @@ export default {
       none: 'This plan does not single out people needing medical care',
     },
     vulnerableNeedsNote: 'They need: {needs}',
+    excludedTitle: '{n} candidate sites in reach left out: too few teams',
+    excludedHint: 'With the missing teams the plan can use them: plan again with more',
   },
   // district development: the village-streamer academy, agri-tech, the logistics hub
   dev2: {

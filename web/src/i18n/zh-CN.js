@@ -1629,6 +1629,8 @@ export default {
       none: '本方案不区分需医疗照护的人员',
     },
     vulnerableNeedsNote: '安置要求：{needs}',
+    excludedTitle: '{n} 个可达的候选场所因队伍不足未纳入方案',
+    excludedHint: '按所缺队伍补足后重新求解，这些场所即可参与选址',
   },
   // district development: the village-streamer academy, agri-tech, the logistics hub
   dev2: {
