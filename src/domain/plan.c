@@ -915,7 +915,8 @@ typedef struct pstate {
     const char **sup_store_names;
     int n_stores, n_cats;
     const char **cat_code, **cat_unit;
-    int *sup_site; /* supply site index -> st index */
+    int64_t *sup_held; /* n_stores × n_cats: stock adopted plans ship (not offered again) */
+    int *sup_site;     /* supply site index -> st index */
     int n_sup_sites;
     pj_rcpsp rp;
     pj_rcpsp_sol rs;
@@ -1220,6 +1221,43 @@ static int supply(pstate *p, const pj_plan_progress *prog, pj_err *err)
             if (!strcmp(p->cat_code[k], cat))
                 stock[(size_t)(ns - 1) * (size_t)K + (size_t)k] +=
                     (int64_t)floor(pj_col_double(s, 5));
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    /* what adopted plans still in force ship from the stores is theirs: a flow counts while
+     * its site's conversion of that plan is converting or in emergency, or, for a site the
+     * plan found converted already (no conversion of its own), while the conversion it found
+     * is in emergency (as already_housing counts the beds) */
+    s = pj_db_prepare(
+        c->db,
+        "SELECT json_extract(fl.value, '$.store_id') AS sid, json_extract(fl.value,"
+        " '$.category') AS cat, SUM(json_extract(fl.value, '$.quantity')) FROM plans p,"
+        " json_each(p.result_json, '$.supplies.flows') fl WHERE p.status = 'adopted' AND"
+        " (EXISTS (SELECT 1 FROM plan_conversions pc JOIN conversions v ON v.id ="
+        "  pc.conversion_id WHERE pc.plan_id = p.id AND pc.facility_id ="
+        "  json_extract(fl.value, '$.facility_id') AND v.state IN ('converting', 'emergency'))"
+        "  OR (NOT EXISTS (SELECT 1 FROM plan_conversions pc WHERE pc.plan_id = p.id AND"
+        "  pc.facility_id = json_extract(fl.value, '$.facility_id')) AND p.adopted_at >="
+        "  (SELECT MAX(v.started_at) FROM conversions v WHERE v.facility_id ="
+        "  json_extract(fl.value, '$.facility_id') AND v.mode = 'live' AND v.state ="
+        "  'emergency'))) GROUP BY sid, cat ORDER BY sid, cat",
+        err);
+    if (!s) return -1;
+    p->sup_held =
+        pj_arena_calloc(c->arena, (size_t)(ns ? ns : 1) * (size_t)(K ? K : 1), sizeof(int64_t));
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        int64_t fid = pj_col_int(s, 0), q = pj_col_int(s, 2);
+        const char *cat = pj_col_text(s, 1);
+        for (int a = 0; a < ns; a++)
+            if (sid[a] == fid)
+                for (int k = 0; k < K; k++)
+                    if (!strcmp(p->cat_code[k], cat)) {
+                        size_t at = (size_t)a * (size_t)K + (size_t)k;
+                        int64_t take = q < stock[at] ? q : stock[at];
+                        if (take < 0) take = 0;
+                        stock[at] -= take;
+                        p->sup_held[at] += take;
+                    }
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
@@ -1594,6 +1632,27 @@ static void write_result(pstate *p, pj_jw *w, pj_plan_summary *sum)
         pj_jw_kint(w, "total_shipped", ss->total_shipped);
         pj_jw_kint(w, "total_unmet", ss->total_unmet);
         pj_jw_knum(w, "unit_km", ss->cost_km);
+        /* the stock adopted plans ship already: taken off what this plan may ship */
+        int64_t held = 0;
+        for (int a = 0; a < p->n_stores; a++)
+            for (int k = 0; k < p->n_cats; k++)
+                held += p->sup_held[(size_t)a * (size_t)p->n_cats + (size_t)k];
+        pj_jw_kint(w, "held_by_adopted", held);
+        pj_jw_key(w, "held");
+        pj_jw_arr(w);
+        for (int a = 0; a < p->n_stores; a++)
+            for (int k = 0; k < p->n_cats; k++) {
+                int64_t h = p->sup_held[(size_t)a * (size_t)p->n_cats + (size_t)k];
+                if (h <= 0) continue;
+                pj_jw_obj(w);
+                pj_jw_kint(w, "store_id", p->sup_stores[a]);
+                pj_jw_kstr(w, "store_name", p->sup_store_names[a]);
+                pj_jw_kstr(w, "category", p->cat_code[k]);
+                pj_jw_kstr(w, "unit", p->cat_unit[k]);
+                pj_jw_kint(w, "quantity", h);
+                pj_jw_obj_end(w);
+            }
+        pj_jw_arr_end(w);
         pj_jw_key(w, "flows");
         pj_jw_arr(w);
         for (int f = 0; f < ss->n_flows; f++) {

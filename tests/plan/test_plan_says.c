@@ -91,3 +91,93 @@ TEST_T(plan_names_candidates_left_out_for_lack_of_teams, 120)
     json_decref(p);
     th_stop(&s);
 }
+
+/* store × category → quantity shipped by a plan's flows, added into sums (keys "store/cat") */
+static void add_flows(json_t *sums, json_t *plan)
+{
+    json_t *e;
+    size_t i;
+    json_array_foreach(
+        json_object_get(json_object_get(json_object_get(plan, "result"), "supplies"), "flows"), i,
+        e)
+    {
+        char key[96];
+        snprintf(key, sizeof key, "%lld/%s", th_int(e, "store_id"), th_str(e, "category"));
+        json_int_t have = json_integer_value(json_object_get(sums, key));
+        json_object_set_new(sums, key, json_integer(have + th_int(e, "quantity")));
+    }
+}
+
+static long long total_flows(json_t *plan)
+{
+    long long n = 0;
+    json_t *e;
+    size_t i;
+    json_array_foreach(
+        json_object_get(json_object_get(json_object_get(plan, "result"), "supplies"), "flows"), i,
+        e) n += th_int(e, "quantity");
+    return n;
+}
+
+TEST_T(plan_does_not_promise_stock_adopted_plans_ship, 180)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[1024], path[96];
+    th_login(&s, "officer", s.demo_pw, tok);
+    three_towns(body, sizeof body, "first", 10, ",\"supplies\":{\"days\":3}");
+    json_t *a = post(&s, tok, "/api/v1/plans?wait=1", body, 201);
+    long long shipped_a = total_flows(a);
+    CHECK(shipped_a > 0);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(a, "id"));
+    json_t *ad = post(&s, tok, path, "{}", 200);
+    /* the follow-up: other sites (the first plan's convert), the same stores */
+    three_towns(body, sizeof body, "follow-up", 10, ",\"supplies\":{\"days\":3}");
+    json_t *b = post(&s, tok, "/api/v1/plans?wait=1", body, 201);
+    json_t *sup = json_object_get(json_object_get(b, "result"), "supplies");
+    CHECK(total_flows(b) > 0);
+    /* together they ship no more than each store holds of each category */
+    json_t *sums = json_object();
+    add_flows(sums, a);
+    add_flows(sums, b);
+    const char *key;
+    json_t *v;
+    int over = 0;
+    json_object_foreach(sums, key, v)
+    {
+        long long store = atoll(key);
+        char q[400];
+        snprintf(q, sizeof q,
+                 "SELECT COALESCE(SUM(quantity), 0) FROM stock_lines WHERE facility_id = %lld"
+                 " AND category = '%s'",
+                 store, strchr(key, '/') + 1);
+        long long stock = th_sql_int(&s, q);
+        if (json_integer_value(v) > stock) {
+            over++;
+            t_fail(__FILE__, __LINE__, "store %s: %lld shipped by both plans, %lld in stock", key,
+                   (long long)json_integer_value(v), stock);
+        }
+    }
+    CHECK_INT(over, 0);
+    json_decref(sums);
+    /* and the follow-up says what it left to the adopted plan: all the first one ships */
+    CHECK_INT(th_int(sup, "held_by_adopted"), shipped_a);
+    CHECK(json_array_size(json_object_get(sup, "held")) > 0);
+    /* the first plan's conversions aborted: its flows no longer hold the stock */
+    json_t *cv;
+    size_t i;
+    json_array_foreach(json_object_get(ad, "conversions"), i, cv)
+    {
+        snprintf(path, sizeof path, "/api/v1/conversions/%lld/abort", th_int(cv, "conversion_id"));
+        json_decref(post(&s, tok, path, "{\"reason\":\"test\"}", 200));
+    }
+    three_towns(body, sizeof body, "after the aborts", 10, ",\"supplies\":{\"days\":3}");
+    json_t *c = post(&s, tok, "/api/v1/plans?wait=1", body, 201);
+    CHECK_INT(th_int(json_object_get(json_object_get(c, "result"), "supplies"), "held_by_adopted"),
+              0);
+    json_decref(a);
+    json_decref(ad);
+    json_decref(b);
+    json_decref(c);
+    th_stop(&s);
+}

@@ -1628,6 +1628,7 @@ export default {
     vulnerableNeedsNote: 'They need: {needs}',
     excludedTitle: '{n} candidate sites in reach left out: too few teams',
     excludedHint: 'With the missing teams the plan can use them: plan again with more',
+    suppliesHeld: '{n} units the adopted plans still in force ship from the stores are taken off: not promised twice',
   },
   // district development: the village-streamer academy, agri-tech, the logistics hub
   dev2: {
