@@ -26,10 +26,82 @@ static double num(json_t *o, const char *k)
     return json_number_value(json_object_get(o, k));
 }
 
+/* The columns a code point takes on a terminal: 2 for the wide East Asian ranges (CJK
+ * ideographs, kana, hangul, full-width forms), else 1. */
+static int cp_width(unsigned cp)
+{
+    if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) ||
+        (cp >= 0x3041 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+        (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) ||
+        (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6) ||
+        (cp >= 0x20000 && cp <= 0x3FFFD))
+        return 2;
+    return 1;
+}
+
+/* The next code point of UTF-8 text at *s (advanced past it); a stray byte counts as one. */
+static unsigned next_cp(const unsigned char **s)
+{
+    const unsigned char *p = *s;
+    unsigned cp = p[0];
+    int n = cp >= 0xF0 ? 3 : cp >= 0xE0 ? 2 : cp >= 0xC0 ? 1 : 0;
+    int k = 1;
+    if (n) {
+        cp &= 0x3F >> n;
+        for (; k <= n && (p[k] & 0xC0) == 0x80; k++) cp = (cp << 6) | (p[k] & 0x3F);
+        if (k <= n) cp = p[0], k = 1; /* cut short: the byte alone */
+    }
+    *s = p + k;
+    return cp;
+}
+
+/* Prints name in exactly `cols` terminal columns: padded with spaces, or cut with "…" when
+ * wider (CJK characters are two columns wide, so padding by bytes would misalign them). */
+static void print_cols(const char *name, int cols)
+{
+    const unsigned char *p = (const unsigned char *)(name ? name : ""), *q = p;
+    int w = 0;
+    while (*q) w += cp_width(next_cp(&q));
+    if (w <= cols) {
+        printf("%s%*s", (const char *)p, cols - w, "");
+        return;
+    }
+    /* room for the ellipsis (one column) */
+    int used = 0;
+    q = p;
+    while (*q) {
+        const unsigned char *at = q;
+        int cw = cp_width(next_cp(&q));
+        if (used + cw > cols - 1) {
+            q = at;
+            break;
+        }
+        used += cw;
+    }
+    printf("%.*s…%*s", (int)(q - p), (const char *)p, cols - 1 - used, "");
+}
+
+#define NAME_COLS 36
+
+/* The name of the chosen site that e (with a facility_id) is about; "" when none. */
+static const char *site_name(json_t *sites, json_t *e)
+{
+    json_int_t fid = json_integer_value(json_object_get(e, "facility_id"));
+    json_t *x;
+    size_t k;
+    json_array_foreach(sites, k, x)
+    {
+        if (json_integer_value(json_object_get(x, "facility_id")) == fid)
+            return json_string_value(json_object_get(x, "name"));
+    }
+    return "";
+}
+
 static void print_plan(json_t *plan)
 {
     json_t *res = json_object_get(plan, "result"), *sum = json_object_get(res, "summary");
     json_t *sites = json_object_get(res, "sites"), *e;
+    json_t *req = json_object_get(plan, "request");
     size_t i;
     printf("plan %lld  %s  (%s, %s, %s)\n\n",
            (long long)json_integer_value(json_object_get(plan, "id")),
@@ -37,21 +109,38 @@ static void print_plan(json_t *plan)
            json_string_value(json_object_get(plan, "scenario")),
            json_string_value(json_object_get(plan, "role")),
            json_string_value(json_object_get(plan, "status")));
-    printf("%8s  %-36s %8s %8s %8s %8s %7s\n", "facility", "name", "people", "capacity", "mean km",
-           "max km", "ready h");
+    printf("%8s  ", "facility");
+    print_cols("name", NAME_COLS);
+    printf(" %8s %8s %8s %8s %7s\n", "people", "capacity", "mean km", "max km", "ready h");
     json_array_foreach(sites, i, e)
     {
-        printf("%8lld  %-36s %8lld %8.0f %8.1f %8.1f %7.1f\n",
-               (long long)json_integer_value(json_object_get(e, "facility_id")),
-               json_string_value(json_object_get(e, "name")),
+        printf("%8lld  ", (long long)json_integer_value(json_object_get(e, "facility_id")));
+        print_cols(json_string_value(json_object_get(e, "name")), NAME_COLS);
+        printf(" %8lld %8.0f %8.1f %8.1f %7.1f%s\n",
                (long long)json_integer_value(json_object_get(e, "used")), num(e, "capacity"),
-               num(e, "mean_km"), num(e, "max_km"), num(e, "ready_minutes") / 60.0);
+               num(e, "mean_km"), num(e, "max_km"), num(e, "ready_minutes") / 60.0,
+               json_is_true(json_object_get(e, "after_deadline")) ? "  after the deadline" : "");
     }
     json_t *flags = json_object_get(json_object_get(res, "solver"), "flags");
     json_t *ts = json_object_get(json_object_get(res, "solver"), "time_s");
-    printf("\nsites %.0f of %.0f candidates; demand %.0f, served %.0f, shortfall %.0f\n",
+    printf("\nsites %.0f of %.0f candidates; demand %.0f, served %.0f, shortfall %.0f",
            num(sum, "sites"), num(sum, "candidates"), num(sum, "demand"), num(sum, "served"),
            num(sum, "shortfall"));
+    /* the shortfall said as what it is: people needing medical care or not */
+    if (num(sum, "shortfall") > 0)
+        printf(" (%.0f of them needing medical care)", num(sum, "vulnerable_shortfall"));
+    printf("\n");
+    json_t *vu = json_object_get(res, "vulnerable");
+    const char *src = json_string_value(json_object_get(vu, "source"));
+    if (src && strcmp(src, "none"))
+        printf("needing medical care: %.0f (%s), served %.0f, unmet %.0f; they need %s\n",
+               num(vu, "total"),
+               !strcmp(src, "eldercare") ? "from the eldercare vulnerable-person list"
+                                         : "the number the plan gave",
+               num(vu, "served"), num(vu, "unmet"),
+               json_string_value(json_object_get(vu, "needs")));
+    else
+        printf("needing medical care: none singled out\n");
     /* no single bound when the vulnerable were placed first (two stages): the gap is the
      * larger of the stages' gaps */
     char bound[32] = "—";
@@ -62,6 +151,30 @@ static void print_plan(json_t *plan)
     printf("person-km %.1f, mean %.2f km, max %.2f km; all ready after %.1f h\n",
            num(sum, "person_km"), num(sum, "mean_km"), num(sum, "max_km"),
            num(sum, "max_ready_minutes") / 60.0);
+    /* the deadline: how many chosen sites the shared teams make ready after it */
+    if (json_is_number(json_object_get(sum, "sites_after_deadline"))) {
+        double late = num(sum, "sites_after_deadline");
+        if (late > 0)
+            printf("DEADLINE MISSED: %.0f of %.0f sites ready after the %g h deadline\n", late,
+                   num(sum, "sites"), num(req, "deadline_hours"));
+        else
+            printf("every site ready within the %g h deadline\n", num(req, "deadline_hours"));
+    }
+    json_t *sup = json_object_get(res, "supplies");
+    if (json_is_object(sup)) {
+        printf("supplies for %.0f days: demand %.0f, shipped %.0f, unmet %.0f", num(sup, "days"),
+               num(sup, "total_demand"), num(sup, "total_shipped"), num(sup, "total_unmet"));
+        if (num(sup, "held_by_adopted") > 0)
+            printf("; %.0f held by adopted plans", num(sup, "held_by_adopted"));
+        printf("\n");
+        json_array_foreach(json_object_get(sup, "unmet"), i, e)
+        {
+            printf("  unmet supply: %s (facility %lld) %s %lld\n", site_name(sites, e),
+                   (long long)json_integer_value(json_object_get(e, "facility_id")),
+                   json_string_value(json_object_get(e, "category")),
+                   (long long)json_integer_value(json_object_get(e, "quantity")));
+        }
+    }
     printf("time: load %.3f s, location %.3f s, supply %.3f s, schedule %.3f s%s%s\n",
            num(ts, "load"), num(ts, "location"), num(ts, "supply"), num(ts, "schedule"),
            json_is_true(json_object_get(flags, "time_limit_hit")) ? " (time limit hit)" : "",
@@ -71,10 +184,14 @@ static void print_plan(json_t *plan)
     json_t *sv = json_object_get(json_object_get(res, "shortfall"), "villages");
     json_array_foreach(sv, i, e)
     {
-        printf("  short: %s (%lld) %lld people\n",
+        printf("  short: %s (%lld) %lld people",
                json_string_value(json_object_get(e, "village_name")),
                (long long)json_integer_value(json_object_get(e, "village_id")),
                (long long)json_integer_value(json_object_get(e, "people")));
+        if (json_integer_value(json_object_get(e, "vulnerable")) > 0)
+            printf(", %lld of them needing medical care",
+                   (long long)json_integer_value(json_object_get(e, "vulnerable")));
+        printf("\n");
     }
     /* candidates in reach the teams could not staff: more teams of these types bring them in */
     json_array_foreach(json_object_get(res, "excluded"), i, e)
