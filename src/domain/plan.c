@@ -198,7 +198,7 @@ static int read_request(pj_ctx *c, json_t *b, preq *q, pj_err *err)
     q->w_site = W_SITE;
     q->vneeds = "medical_or_barrier_free";
     if (pj_in_object(b, err) || pj_in_only(b, fields, err) ||
-        pj_in_str(b, "name", 1, 1, 128, &q->name, err) < 0 ||
+        pj_in_text_trimmed(c->arena, b, "name", 1, 128, &q->name, err) < 0 ||
         pj_in_enum(b, "scenario", 1, pj_scenarios, &q->scenario, err) < 0 ||
         pj_in_enum(b, "role", 1, pj_emergency_roles, &q->role, err) < 0 ||
         pj_in_num(b, "max_distance_km", 0, 0.001, 1000, &q->max_km, err) < 0 ||

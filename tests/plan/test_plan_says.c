@@ -181,3 +181,29 @@ TEST_T(plan_does_not_promise_stock_adopted_plans_ship, 180)
     json_decref(c);
     th_stop(&s);
 }
+
+TEST_T(plan_name_of_spaces_is_refused, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[1024], fp1[TH_FINGERPRINT_SIZE], fp2[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, tok);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    static const char *const blank[] = {"   ", "\\t \\n", "\xe3\x80\x80"}; /* U+3000 too */
+    for (size_t i = 0; i < sizeof blank / sizeof blank[0]; i++) {
+        three_towns(body, sizeof body, blank[i], 10, NULL);
+        json_t *o = post(&s, tok, "/api/v1/plans", body, 422);
+        CHECK_STR(th_err_code(o), "missing_field");
+        CHECK_STR(th_err_field(o), "name");
+        json_decref(o);
+    }
+    th_fingerprint(&s, fp2, sizeof fp2);
+    CHECK_STR(fp1, fp2);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM plans"), 0);
+    /* a name with spaces around it is kept without them */
+    three_towns(body, sizeof body, "  三镇 10%  ", 10, NULL);
+    json_t *p = post(&s, tok, "/api/v1/plans?wait=1", body, 201);
+    CHECK_STR(th_str(p, "name"), "三镇 10%");
+    json_decref(p);
+    th_stop(&s);
+}
