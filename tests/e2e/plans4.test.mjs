@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, apiGet, BASE, DEMO_PW } from './lib.mjs';
-import { emptyForm, formFromRequest, scenarioBody } from '../../web/src/utils/plans.js';
+import { compareInputs, emptyForm, formFromRequest, scenarioBody } from '../../web/src/utils/plans.js';
 
 const LAPTOP = { width: 1440, height: 900 };
 const input = (page, id) => page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first();
@@ -38,6 +38,24 @@ describe('plans helpers: the people needing medical care', () => {
     assert.deepEqual(again({ count: 30, needs: 'medical_or_barrier_free' }), { count: 30, needs: 'medical_or_barrier_free' });
     assert.deepEqual(again({ count: 30 }), { count: 30, needs: 'medical_or_barrier_free' }, 'no needs: the API’s default');
     assert.deepEqual(again({ count: 7, needs: 'medical' }), { count: 7, needs: 'medical' });
+  });
+});
+
+describe('plans helpers: the compared inputs', () => {
+  test('“each village to one site” is what the request asked (or the API’s default), the solver’s split a row of its own', () => {
+    const relaxed = { request: { role: 'resettlement', teams: {} }, role: 'resettlement', result: { summary: { single_source: false }, solver: { flags: { single_source_relaxed: true } } } };
+    const whole = { request: { role: 'resettlement', teams: {} }, role: 'resettlement', result: { summary: { single_source: true }, solver: { flags: { single_source_relaxed: false } } } };
+    const rows = Object.fromEntries(compareInputs(relaxed, whole).map((r) => [r.key, r]));
+    assert.deepEqual([rows.single_source.a, rows.single_source.b, rows.single_source.same], [true, true, true], 'both asked (by default) for whole villages');
+    assert.deepEqual([rows.single_source_relaxed.a, rows.single_source_relaxed.b, rows.single_source_relaxed.same], [true, false, false]);
+    const keys = compareInputs(relaxed, whole).map((r) => r.key);
+    assert.equal(keys.indexOf('single_source_relaxed'), keys.indexOf('single_source') + 1, 'next to what was asked');
+    // no split in either: no row for it; an isolation plan asks for split villages by default
+    const iso = { request: { role: 'isolation', teams: {} }, role: 'isolation', result: { summary: { single_source: false }, solver: { flags: {} } } };
+    const asked = { ...whole, request: { ...whole.request, single_source: false } };
+    const r2 = Object.fromEntries(compareInputs(iso, asked).map((r) => [r.key, r]));
+    assert.equal(r2.single_source_relaxed, undefined);
+    assert.deepEqual([r2.single_source.a, r2.single_source.b], [false, false]);
   });
 });
 

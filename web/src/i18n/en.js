@@ -1629,6 +1629,7 @@ export default {
     excludedTitle: '{n} candidate sites in reach left out: too few teams',
     excludedHint: 'With the missing teams the plan can use them: plan again with more',
     suppliesHeld: '{n} units the adopted plans still in force ship from the stores are taken off: not promised twice',
+    inputsRelaxed: 'Villages split by the solver (whole ones did not fit)',
   },
   // district development: the village-streamer academy, agri-tech, the logistics hub
   dev2: {

@@ -1632,6 +1632,7 @@ export default {
     excludedTitle: '{n} 个可达的候选场所因队伍不足未纳入方案',
     excludedHint: '按所缺队伍补足后重新求解，这些场所即可参与选址',
     suppliesHeld: '已采纳且仍在执行的方案从各仓库调用的 {n} 单位物资已扣除，不再重复承诺',
+    inputsRelaxed: '求解时拆分了村（整村无法容纳）',
   },
   // district development: the village-streamer academy, agri-tech, the logistics hub
   dev2: {

@@ -378,6 +378,14 @@ export function affectedPopulation(villages, f, inArea = []) {
   return vs.reduce((s, v) => s + (Number(v.population) || 0), 0);
 }
 
+/** Whether a plan asked for each village wholly at one site: the request's single_source, or
+ * the API's default (yes for resettlement). */
+function askedSingle(p) {
+  const r = p?.request || {};
+  if (r.single_source !== undefined) return !!r.single_source;
+  return (p?.role || r.role) === 'resettlement';
+}
+
 /**
  * The inputs of two plans that explain their differences, as rows {key, a, b, same} (team
  * rows also have `team`): villages, demand asked, deadline, sites ready after it, reach,
@@ -395,9 +403,13 @@ export function compareInputs(pa, pb) {
     ['deadline_hours', or(ra.deadline_hours, null), or(rb.deadline_hours, null)],
     ['sites_after_deadline', or(sa.sites_after_deadline, null), or(sb.sites_after_deadline, null)],
     ['max_distance_km', or(sa.max_distance_km, or(ra.max_distance_km, 30)), or(sb.max_distance_km, or(rb.max_distance_km, 30))],
-    ['single_source', or(sa.single_source, or(ra.single_source, null)), or(sb.single_source, or(rb.single_source, null))],
+    // what was asked (the API's default: yes for resettlement), not what the solver managed
+    ['single_source', askedSingle(pa), askedSingle(pb)],
     ['time_limit_s', or(ra.time_limit_s, 3), or(rb.time_limit_s, 3)],
   ].map(([key, a, b]) => ({ key, a, b, same: JSON.stringify(a) === JSON.stringify(b) }));
+  // the solver split villages (whole ones did not fit): said apart from what was asked
+  const relaxed = (p) => !!p?.result?.solver?.flags?.single_source_relaxed;
+  if (relaxed(pa) || relaxed(pb)) rows.splice(rows.findIndex((r) => r.key === 'single_source') + 1, 0, { key: 'single_source_relaxed', a: relaxed(pa), b: relaxed(pb), same: relaxed(pa) === relaxed(pb) });
   const ta = ra.teams || {};
   const tb = rb.teams || {};
   for (const team of [...new Set([...Object.keys(ta), ...Object.keys(tb)])]) {
