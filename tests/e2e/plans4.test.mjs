@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, apiGet, BASE, DEMO_PW } from './lib.mjs';
-import { compareInputs, emptyForm, formFromRequest, scenarioBody } from '../../web/src/utils/plans.js';
+import { compareInputs, emptyForm, formFromRequest, ganttBySite, scenarioBody } from '../../web/src/utils/plans.js';
 
 const LAPTOP = { width: 1440, height: 900 };
 const input = (page, id) => page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first();
@@ -149,6 +149,70 @@ describe('plans: what the plan left out', { timeout: 180000 }, () => {
     const q = await makePlan(page, { ...body, name: 'e2e 医疗队伍足够', teams: { ...teams, medical: 10 } });
     assert.ok(!q.result.excluded.some((x) => x.facility_id === 4 || x.facility_id === 5));
     assert.equal(q.result.summary.vulnerable_shortfall, 0);
+    noProblems(page);
+    await context.close();
+  });
+});
+
+describe('plans: the plan page at 1440 px, the compare page’s inputs', { timeout: 180000 }, () => {
+  test('the solver card shows every column; a Gantt label names its site in full on hover; compare shows what was asked', async () => {
+    const { context, page } = await openPage(browser, LAPTOP);
+    await login(page, 'officer', DEMO_PW);
+    const body = { scenario: 'disaster', role: 'resettlement', affected: { township_ids: [303, 1073, 523] }, demand: { share: 0.1 }, teams: { ...TEAMS, disinfection: 8 }, time_limit_s: 0.5 };
+    const p = await makePlan(page, { ...body, name: 'e2e 三镇 10%' });
+    await page.goto(`/plans/${p.id}`);
+    const solver = page.getByTestId('solver');
+    await solver.scrollIntoViewIfNeeded();
+    await solver.locator('tbody tr').first().waitFor();
+    // the table fits its card: no sideways scrolling, the last column inside the card
+    const fit = await solver.evaluate((card) => {
+      const wrap = card.querySelector('.el-table__body-wrapper .el-scrollbar__wrap') || card.querySelector('.el-table__body-wrapper');
+      const heads = card.querySelectorAll('.el-table__header th');
+      const last = heads[heads.length - 1].getBoundingClientRect();
+      const body = card.querySelector('.el-card__body').getBoundingClientRect();
+      return { scroll: wrap.scrollWidth - wrap.clientWidth, lastRight: last.right, bodyRight: body.right };
+    });
+    assert.ok(fit.scroll <= 1, `the solver table scrolls sideways by ${fit.scroll} px`);
+    assert.ok(fit.lastRight <= fit.bodyRight + 1, `the last column ends at ${fit.lastRight}, the card at ${fit.bodyRight}`);
+    await shot(page, '72-plan-solver-1440');
+
+    // the Gantt's labels: the longest name, cut before at 12 characters, is named in full on hover
+    const rows = ganttBySite(p.result.schedule.gantt, p.result.schedule.ready);
+    const i = rows.reduce((b, r, k) => (r.name.length > rows[b].name.length ? k : b), 0);
+    assert.ok(rows[i].name.length > 12, 'a long name in the plan');
+    const gantt = page.getByTestId('plan-gantt');
+    await gantt.scrollIntoViewIfNeeded();
+    const canvas = gantt.locator('canvas').first();
+    await canvas.waitFor();
+    // the row in the middle of the window (the chart is taller than it)
+    let box = await canvas.boundingBox();
+    const rowY = 24 + ((i + 0.5) * (box.height - 58)) / rows.length;
+    await page.evaluate((dy) => window.scrollBy(0, dy), box.y + rowY - LAPTOP.height / 2);
+    await page.waitForTimeout(200);
+    box = await canvas.boundingBox();
+    const y = box.y + rowY;
+    const scroll = page.getByTestId('gantt-scroll');
+    // the labels' text is the hover target: look along the row (and a little above and below)
+    const seen = new Set();
+    for (let dy = -12; dy <= 12 && !seen.has(rows[i].name); dy += 4)
+      for (let x = box.x + 12; x < box.x + 300 && !seen.has(rows[i].name); x += 10) {
+        await page.mouse.move(x, y + dy);
+        const title = await scroll.getAttribute('title');
+        if (title) seen.add(title);
+      }
+    assert.ok(seen.has(rows[i].name), `hovered ${[...seen].join(', ')}; not ${rows[i].name}`);
+    await page.mouse.move(box.x + box.width / 2, box.y + 4);
+    await shot(page, '73-plan-gantt-labels-1440');
+
+    // compare: the default (whole villages) shown as asked
+    const q = await makePlan(page, { ...body, name: 'e2e 三镇 10% 分村', single_source: false });
+    await page.goto(`/plans/compare?a=${p.id}&b=${q.id}`);
+    const inputs = page.getByTestId('compare-inputs');
+    await inputs.locator('[data-a="single_source"]').waitFor();
+    assert.equal(await inputs.locator('[data-a="single_source"]').innerText(), '是');
+    assert.equal(await inputs.locator('[data-b="single_source"]').innerText(), '否');
+    const relaxed = p.result.solver.flags.single_source_relaxed;
+    assert.equal(await inputs.locator('[data-a="single_source_relaxed"]').count(), relaxed ? 1 : 0);
     noProblems(page);
     await context.close();
   });
