@@ -1248,7 +1248,7 @@ static int supply(pstate *p, const pj_plan_progress *prog, pj_err *err)
     while ((rc = pj_stmt_step(s, err)) == 1) {
         int64_t fid = pj_col_int(s, 0), q = pj_col_int(s, 2);
         const char *cat = pj_col_text(s, 1);
-        for (int a = 0; a < ns; a++)
+        for (int a = 0; cat && a < ns; a++)
             if (sid[a] == fid)
                 for (int k = 0; k < K; k++)
                     if (!strcmp(p->cat_code[k], cat)) {
