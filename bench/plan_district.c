@@ -31,6 +31,7 @@
 
 #include "algo/algo.h"
 #include "cflp_dw.h"
+#include "cflp_lns.h"
 #include "core/buf.h"
 #include "domain/demo.h"
 #include "domain/dualuse.h"
@@ -225,6 +226,27 @@ static void report_dw(captured *c, double obj, double lb, double ip_secs, int di
     c->have = 0;
 }
 
+/* The plan's location solved again on the captured instance (the same work budget and seed:
+ * the same plan), then improved by the exact-neighbourhood search for lns_secs. */
+static void report_lns(captured *c, double obj, double lb, double tl, double lns_secs)
+{
+    pj_algo_opts o = {.time_limit_s = tl * 0.6 * 7 / 6, .work_s = tl * 0.6};
+    pj_cflp_result r;
+    lns_result l;
+    if (pj_cflp_solve(&c->inst, PJ_CFLP_SINGLE, &o, &r) != PJ_CFLP_OK ||
+        lns_run(&c->inst, r.assign, lns_secs, 5, 5, 4, 1, &l)) {
+        printf("%-13s exact-neighbourhood search: not run (%s)\n", "", r.message);
+        pj_cflp_result_free(&r);
+        return;
+    }
+    printf("%-13s exact-neighbourhood search from the location again (%.1f; the plan's %.1f): "
+           "%.1f after %.0f s (best at %.0f s; %d rounds, %d better, %d sub-problems cut by "
+           "their 4 s), %.3f%% above the plan's bound %.1f\n",
+           "", l.start, obj, l.best, l.secs, l.best_at, l.rounds, l.improved, l.unproven,
+           100 * (l.best - lb) / l.best, lb);
+    pj_cflp_result_free(&r);
+}
+
 int main(int argc, char **argv)
 {
     int extra = 900;
@@ -232,7 +254,7 @@ int main(int argc, char **argv)
     uint64_t seed = 1;
     const char *only = NULL;
     int role_default = 0;
-    double scale = 1, dw_ip = 0;
+    double scale = 1, dw_ip = 0, lns = 0;
     int dw = 0, dive = 0;
     static captured cap;
     for (int i = 1; i < argc; i++) {
@@ -254,14 +276,16 @@ int main(int argc, char **argv)
             dw = 1, dw_ip = atof(argv[++i]);
         else if (!strcmp(argv[i], "--dw-dive"))
             dw = dive = 1;
+        else if (!strcmp(argv[i], "--lns") && i + 1 < argc && atof(argv[i + 1]) > 0)
+            lns = atof(argv[++i]);
         else {
             fprintf(stderr, "usage: plan_district [--extra N] [--time-limit S] [--seed N] [--role "
                             "R] [--role-default] [--share-scale F] [--dw] [--dw-ip S] "
-                            "[--dw-dive]\n");
+                            "[--dw-dive] [--lns S]\n");
             return 2;
         }
     }
-    if (dw) pj_plan_cflp_hook = capture, pj_plan_cflp_hook_ud = &cap;
+    if (dw || lns > 0) pj_plan_cflp_hook = capture, pj_plan_cflp_hook_ud = &cap;
     char dir[] = "/tmp/pj-plan-bench-XXXXXX", path[64];
     if (!mkdtemp(dir)) return 1;
     snprintf(path, sizeof path, "%s/bench.db", dir);
@@ -341,7 +365,11 @@ int main(int argc, char **argv)
                json_array_size(json_object_get(json_object_get(res, "schedule"), "gantt")),
                num(sch, "time_s"),
                json_is_true(json_object_get(sch, "time_limit_hit")) ? " (limit)" : "");
-        if (cap.have) report_dw(&cap, num(loc, "objective"), num(loc, "lower_bound"), dw_ip, dive);
+        if (cap.have && lns > 0)
+            report_lns(&cap, num(loc, "objective"), num(loc, "lower_bound"), tl, lns);
+        if (cap.have && dw)
+            report_dw(&cap, num(loc, "objective"), num(loc, "lower_bound"), dw_ip, dive);
+        if (cap.have) pj_cflp_free(&cap.inst), cap.have = 0;
         json_decref(plan);
         json_decref(body);
         pj_buf_free(&b);
