@@ -409,55 +409,59 @@ static int q_period(const char *s, const char *field, pj_period *p, pj_err *err)
     return 0;
 }
 
-int pj_ind_value_list(pj_ctx *c, const pj_value_filter *f, pj_jw *w, pj_err *err)
+int pj_ind_where_make(pj_ctx *c, const pj_value_filter *f, pj_ind_where *q, pj_err *err)
 {
     pj_period from = {'Y', 0, 0}, to = {'Y', 9999, 0}, per;
-    const char *period = NULL;
+    memset(q, 0, sizeof *q);
     if ((f->from && q_period(f->from, "from", &from, err)) ||
         (f->to && q_period(f->to, "to", &to, err)))
         return -1;
+    q->from = from.year, q->to = to.year;
     if (f->period) {
         char buf[12];
         if (q_period(f->period, "period", &per, err)) return -1;
         pj_period_format(&per, buf);
-        period = pj_arena_strdup(c->arena, buf);
+        q->period = pj_arena_strdup(c->arena, buf);
     }
-    const char *kind = NULL;
     if (f->kind) {
         static const char *const codes[] = {"Y", "H", "Q", "M"}; /* as stored, in that order */
         for (int i = 0; pj_period_kinds[i]; i++)
-            if (!strcmp(f->kind, pj_period_kinds[i])) kind = codes[i];
-        if (!kind)
+            if (!strcmp(f->kind, pj_period_kinds[i])) q->kind = codes[i];
+        if (!q->kind)
             return pj_fail(err, 400, "bad_query", "period_kind",
                            "period_kind is year, half, quarter or month");
     }
-    int64_t ind = 0;
-    if (f->code && (ind = pj_indicator_id(c, f->code, err)) <= 0) {
-        if (ind < 0) return -1;
-        ind = -1; /* no such code: an empty page */
+    if (f->code && (q->ind = pj_indicator_id(c, f->code, err)) <= 0) {
+        if (q->ind < 0) return -1;
+        q->ind = -1; /* no such code: nothing matches */
     }
-    pj_stmt *s = pj_db_prepare(
-        c->db,
-        "SELECT v.id FROM indicator_values v WHERE v.id > ? AND (? = 0 OR v.indicator_id = ?) AND "
-        "(? IS NULL OR v.region = ?) AND (? IS NULL"
-        " OR v.period = ?) AND (? IS NULL OR v.period_kind = ?) AND (? IS NULL OR v.source = ?)"
-        " AND v.year BETWEEN ? AND ? ORDER BY v.id LIMIT ?",
-        err);
+    q->region = f->region, q->source = f->source;
+    return 0;
+}
+
+int pj_ind_where_bind(pj_stmt *s, int k, const pj_ind_where *q)
+{
+    pj_stmt_int(s, k++, q->ind);
+    pj_stmt_int(s, k++, q->ind);
+    const char *texts[] = {q->region, q->period, q->kind, q->source};
+    for (int t = 0; t < 4; t++) pj_stmt_text(s, k++, texts[t]), pj_stmt_text(s, k++, texts[t]);
+    pj_stmt_int(s, k++, q->from);
+    pj_stmt_int(s, k++, q->to);
+    return k;
+}
+
+int pj_ind_value_list(pj_ctx *c, const pj_value_filter *f, pj_jw *w, pj_err *err)
+{
+    pj_ind_where q;
+    if (pj_ind_where_make(c, f, &q, err)) return -1;
+    pj_stmt *s =
+        pj_db_prepare(c->db,
+                      "SELECT v.id FROM indicator_values v WHERE v.id > ? AND " PJ_IND_WHERE
+                      " ORDER BY v.id LIMIT ?",
+                      err);
     if (!s) return -1;
     pj_stmt_int(s, 1, f->cursor);
-    pj_stmt_int(s, 2, ind);
-    pj_stmt_int(s, 3, ind);
-    pj_stmt_text(s, 4, f->region);
-    pj_stmt_text(s, 5, f->region);
-    pj_stmt_text(s, 6, period);
-    pj_stmt_text(s, 7, period);
-    pj_stmt_text(s, 8, kind);
-    pj_stmt_text(s, 9, kind);
-    pj_stmt_text(s, 10, f->source);
-    pj_stmt_text(s, 11, f->source);
-    pj_stmt_int(s, 12, from.year);
-    pj_stmt_int(s, 13, to.year);
-    pj_stmt_int(s, 14, f->limit + 1);
+    pj_stmt_int(s, pj_ind_where_bind(s, 2, &q), f->limit + 1);
     return pj_render_query_page(c, s, f->limit, value_render, w, err);
 }
 

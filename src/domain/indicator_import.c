@@ -631,27 +631,26 @@ int pj_ind_import(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     return rc;
 }
 
-int pj_ind_export_csv(pj_ctx *c, const pj_value_filter *f, pj_buf *out, pj_err *err)
+/* The rows of an export: the values the list with the same filters holds, in the import's
+ * columns, by code, region and period. NULL on error (a bad filter: 400). */
+static pj_stmt *export_rows(pj_ctx *c, const pj_value_filter *f, pj_err *err)
 {
-    pj_period from = {'Y', 0, 0}, to = {'Y', 9999, 0};
-    if ((f->from && pj_period_parse(f->from, strlen(f->from), &from)) ||
-        (f->to && pj_period_parse(f->to, strlen(f->to), &to)))
-        return pj_fail(err, 400, "bad_query", f->from ? "from" : "to",
-                       "from and to must be periods");
+    pj_ind_where q;
+    if (pj_ind_where_make(c, f, &q, err)) return NULL;
     pj_stmt *s = pj_db_prepare(
         c->db,
         "SELECT i.code, v.region, v.period, v.value, v.unit, v.source, v.note FROM"
-        " indicator_values v JOIN indicators i ON i.id = v.indicator_id WHERE (? IS NULL OR"
-        " i.code = ?) AND (? IS NULL OR v.region = ?) AND v.year BETWEEN ? AND ? ORDER BY i.code,"
-        " v.region, v.year, v.period",
+        " indicator_values v JOIN indicators i ON i.id = v.indicator_id WHERE " PJ_IND_WHERE
+        " ORDER BY i.code, v.region, v.year, v.period",
         err);
+    if (s) pj_ind_where_bind(s, 1, &q);
+    return s;
+}
+
+int pj_ind_export_csv(pj_ctx *c, const pj_value_filter *f, pj_buf *out, pj_err *err)
+{
+    pj_stmt *s = export_rows(c, f, err);
     if (!s) return -1;
-    pj_stmt_text(s, 1, f->code);
-    pj_stmt_text(s, 2, f->code);
-    pj_stmt_text(s, 3, f->region);
-    pj_stmt_text(s, 4, f->region);
-    pj_stmt_int(s, 5, from.year);
-    pj_stmt_int(s, 6, to.year);
     for (int k = 0; k < NCOLS; k++) pj_csv_field(out, col_names[k], k == NCOLS - 1);
     int rc, started = pj_db_read_begin(c->db);
     while ((rc = pj_stmt_step(s, err)) == 1) {
@@ -677,16 +676,16 @@ int pj_ind_export_csv(pj_ctx *c, const pj_value_filter *f, pj_buf *out, pj_err *
  * removed. */
 int pj_ind_export_xlsx(pj_ctx *c, const pj_value_filter *f, pj_buf *out, pj_err *err)
 {
-    pj_period from = {'Y', 0, 0}, to = {'Y', 9999, 0};
-    if ((f->from && pj_period_parse(f->from, strlen(f->from), &from)) ||
-        (f->to && pj_period_parse(f->to, strlen(f->to), &to)))
-        return pj_fail(err, 400, "bad_query", f->from ? "from" : "to",
-                       "from and to must be periods");
+    pj_stmt *s = export_rows(c, f, err);
+    if (!s) return -1;
     char *tmp = getenv("TMPDIR");
     char path[512];
     snprintf(path, sizeof path, "%s/pingji-export-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     int fd = mkstemp(path);
-    if (fd < 0) return pj_fail(err, 500, "internal", "", "cannot create a temporary file");
+    if (fd < 0) {
+        pj_stmt_done(s);
+        return pj_fail(err, 500, "internal", "", "cannot create a temporary file");
+    }
     close(fd);
     lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = tmp && *tmp ? tmp : NULL};
     lxw_workbook *wb = workbook_new_opt(path, &opt);
@@ -694,24 +693,11 @@ int pj_ind_export_xlsx(pj_ctx *c, const pj_value_filter *f, pj_buf *out, pj_err 
     if (!ws) {
         if (wb) workbook_close(wb);
         unlink(path);
+        pj_stmt_done(s);
         return pj_fail(err, 500, "internal", "", "cannot start the workbook");
     }
     for (int k = 0; k < NCOLS; k++) worksheet_write_string(ws, 0, (lxw_col_t)k, col_names[k], NULL);
-    pj_stmt *s = pj_db_prepare(
-        c->db,
-        "SELECT i.code, v.region, v.period, v.value, v.unit, v.source, v.note FROM"
-        " indicator_values v JOIN indicators i ON i.id = v.indicator_id WHERE (? IS NULL OR"
-        " i.code = ?) AND (? IS NULL OR v.region = ?) AND v.year BETWEEN ? AND ? ORDER BY i.code,"
-        " v.region, v.year, v.period",
-        err);
     int rc = -1;
-    if (!s) goto done;
-    pj_stmt_text(s, 1, f->code);
-    pj_stmt_text(s, 2, f->code);
-    pj_stmt_text(s, 3, f->region);
-    pj_stmt_text(s, 4, f->region);
-    pj_stmt_int(s, 5, from.year);
-    pj_stmt_int(s, 6, to.year);
     int started = pj_db_read_begin(c->db), st;
     lxw_row_t rn = 0;
     while ((st = pj_stmt_step(s, err)) == 1 && rn < LXW_ROW_MAX - 1) {

@@ -28,6 +28,23 @@ const char *pj_ind_region_find(const pj_ind_regions *R, const char *s);
 /* Replaces *region by the known name it means, or 422 unknown_region at field. */
 int pj_ind_region_check(pj_ctx *c, const char **region, const char *field, pj_err *err);
 
+/* A value filter (GET /indicators/values and the export) made ready for SQL: the indicator's
+ * id (0 any, -1 an unknown code: nothing matches), the period and kind as stored, the years
+ * from..to. 400 bad_query at the field of a bad period or kind. */
+typedef struct pj_ind_where {
+    int64_t ind;
+    const char *region, *period, *kind, *source;
+    int from, to;
+} pj_ind_where;
+int pj_ind_where_make(pj_ctx *c, const pj_value_filter *f, pj_ind_where *q, pj_err *err);
+/* The condition on indicator_values v that pj_ind_where_bind fills from placeholder k on;
+ * returns the next placeholder's index. */
+#define PJ_IND_WHERE                                                                               \
+    "(? = 0 OR v.indicator_id = ?) AND (? IS NULL OR v.region = ?) AND (? IS NULL OR v.period = "  \
+    "?) AND (? IS NULL OR v.period_kind = ?) AND (? IS NULL OR v.source = ?) AND v.year BETWEEN "  \
+    "? AND ?"
+int pj_ind_where_bind(pj_stmt *s, int k, const pj_ind_where *q);
+
 typedef struct pj_ind_def {
     int64_t id;
     const char *code, *name, *unit, *kind; /* in c->arena */

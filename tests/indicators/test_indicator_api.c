@@ -384,3 +384,75 @@ TEST_T(carbon_factor_change_mid_year, 60)
     json_decref(o);
     th_stop(&s);
 }
+
+/* Lines of a CSV export after its header. */
+static long export_rows(th_server *s, const char *query)
+{
+    th_ctx t;
+    th_ctx_open(s, &t, "demo", PJ_ROLE_DISTRICT_OFFICER);
+    pj_value_filter f;
+    memset(&f, 0, sizeof f);
+    char q[256];
+    snprintf(q, sizeof q, "%s", query);
+    for (char *tok = strtok(q, "&"); tok; tok = strtok(NULL, "&")) {
+        char *eq = strchr(tok, '=');
+        *eq = 0;
+        const char *v = pj_arena_strdup(&t.arena, eq + 1);
+        if (!strcmp(tok, "period_kind")) f.kind = v;
+        if (!strcmp(tok, "source")) f.source = v;
+        if (!strcmp(tok, "period")) f.period = v;
+        if (!strcmp(tok, "code")) f.code = v;
+    }
+    pj_buf b;
+    pj_buf_init(&b, 1 << 24);
+    pj_err err;
+    pj_err_clear(&err);
+    long n = -1;
+    if (pj_ind_export_csv(&t.c, &f, &b, &err) == 0) {
+        n = 0;
+        for (size_t i = 0; i < b.len; i++) n += b.data[i] == '\n';
+        n -= 1;
+    }
+    pj_buf_free(&b);
+    th_ctx_close(&t);
+    return n;
+}
+
+/* Regression: the export took code, region and the years of from/to but ignored period,
+ * period_kind and source, so "export the half-year figures" exported everything. It holds the
+ * rows the values list holds with the same filters, and refuses what the list refuses. */
+TEST_T(indicator_export_takes_the_lists_filters, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demo(&s);
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    long long all = th_sql_int(&s, "SELECT COUNT(*) FROM indicator_values");
+    static const struct {
+        const char *query, *sql;
+    } cases[] = {
+        {"period_kind=half", "SELECT COUNT(*) FROM indicator_values WHERE period_kind = 'H'"},
+        {"source=seed", "SELECT COUNT(*) FROM indicator_values WHERE source = 'seed'"},
+        {"period=2023", "SELECT COUNT(*) FROM indicator_values WHERE period = '2023'"},
+        {"code=gdp&period_kind=year",
+         "SELECT COUNT(*) FROM indicator_values v JOIN indicators i ON i.id = v.indicator_id"
+         " WHERE i.code = 'gdp' AND v.period_kind = 'Y'"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        long long want = th_sql_int(&s, cases[k].sql);
+        if (!(want > 0 && want < all)) /* the filter picks some rows, not all */
+            t_fail(__FILE__, __LINE__, "%s: %lld of %lld rows", cases[k].query, want, all);
+        long got = export_rows(&s, cases[k].query);
+        if (got != want)
+            t_fail(__FILE__, __LINE__, "export?%s: %ld rows, the list has %lld", cases[k].query,
+                   got, want);
+    }
+    json_t *o = get(&s, off, "/api/v1/indicators/export?period_kind=decade", 400);
+    CHECK_STR(th_err_field(o), "period_kind");
+    json_decref(o);
+    o = get(&s, off, "/api/v1/indicators/export?format=xlsx&period=2024Q9", 400);
+    CHECK_STR(th_err_field(o), "period");
+    json_decref(o);
+    th_stop(&s);
+}
