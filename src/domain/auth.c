@@ -1163,6 +1163,12 @@ static int user_update(pj_ctx *c, int64_t id, json_t *body, int check_only, cons
         if (rc < 0) goto fail;
     }
     char *after = user_json(c, id, err);
+    if (after && !pw && pj_render_same(before, after)) {
+        /* nothing changed: no new version, no audit row; the account as it was */
+        pj_db_rollback(c->db);
+        pj_jw_raw(w, before);
+        return 0;
+    }
     /* a password set by an admin is named as such: the snapshots cannot show it */
     if (!after ||
         pj_audit_add(c, pw ? "password_reset" : "update", "user", id, before, after, err) ||

@@ -73,61 +73,6 @@ static int run(pj_stmt *s, pj_err *err)
     return rc < 0 ? -1 : 0;
 }
 
-/* Steps p past the JSON value that starts at it (a string, or a scalar up to the next ',' or
- * '}': the stamps are a time and a number). */
-static const char *skip_scalar(const char *p)
-{
-    if (*p == '"') {
-        for (p++; *p && *p != '"'; p++)
-            if (*p == '\\' && p[1]) p++;
-        return *p ? p + 1 : p;
-    }
-    while (*p && *p != ',' && *p != '}') p++;
-    return p;
-}
-
-/* The next byte of a record's rendering that counts, from *p: its top-level `updated_at` and
- * `version` members are passed over (*depth and *in_str carry the scan). */
-static int next_counted(const char **p, int *depth, int *in_str)
-{
-    for (;;) {
-        const char *s = *p;
-        if (!*s) return -1;
-        if (!*in_str && *depth == 1 && *s == '"' &&
-            (!strncmp(s, "\"updated_at\":", 13) || !strncmp(s, "\"version\":", 10))) {
-            *p = skip_scalar(s + (s[1] == 'u' ? 13 : 10));
-            continue;
-        }
-        *p = s + 1;
-        if (*in_str) {
-            if (*s == '\\' && s[1]) {
-                *p = s + 2;
-                return (unsigned char)s[1] | 0x100; /* an escape: its two bytes as one */
-            }
-            if (*s == '"') *in_str = 0;
-        } else if (*s == '"')
-            *in_str = 1;
-        else if (*s == '{' || *s == '[')
-            (*depth)++;
-        else if (*s == '}' || *s == ']')
-            (*depth)--;
-        return (unsigned char)*s;
-    }
-}
-
-/* Whether two renderings of a record (pj_render_to_string) differ only in their top-level
- * `updated_at` and `version`: a write that changed nothing. Compared as text, the renderings
- * being made by the same code (the commas left around a stamp are the same on both sides). */
-static int same_record(const char *before, const char *after)
-{
-    int da = 0, db = 0, sa = 0, sb = 0;
-    for (;;) {
-        int a = next_counted(&before, &da, &sa), b = next_counted(&after, &db, &sb);
-        if (a != b) return 0;
-        if (a < 0) return 1;
-    }
-}
-
 /* Ends an update in the caller's transaction: a write that changed nothing is rolled back (no
  * new version, no audit row) and answers the record as it was; any other is audited and
  * committed. */
@@ -136,7 +81,7 @@ static int update_commit(pj_ctx *c, const char *entity, int64_t id, const char *
 {
     char *after = pj_render_to_string(c, id, fn, err);
     if (!after) return -1;
-    if (same_record(before, after)) {
+    if (pj_render_same(before, after)) {
         pj_db_rollback(c->db);
         pj_jw_raw(w, before);
         return 0;

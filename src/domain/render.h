@@ -14,6 +14,10 @@ void pj_render_time(pj_jw *w, const char *key, int64_t t);
 void pj_render_text(pj_jw *w, const char *key, pj_stmt *s, int col);
 /* Renders entity id with fn into a new string in c->arena (for audit rows); NULL on error. */
 char *pj_render_to_string(pj_ctx *c, int64_t id, pj_render_fn fn, pj_err *err);
+/* Whether two renderings of a record (pj_render_to_string) differ only in their top-level
+ * `updated_at` and `version`: a write that changed nothing. Compared as text, the renderings
+ * being made by the same code (the commas left around a stamp are the same on both sides). */
+int pj_render_same(const char *before, const char *after);
 /* The tail of a write inside its transaction: renders record id with fn (the state after),
  * writes the audit row (action on entity, before = NULL for a create), commits, and puts the
  * rendering into w. On failure -1 with the transaction still open: the caller rolls back. */

@@ -253,3 +253,38 @@ TEST(registry_credit_code_in_lower_case_is_stored_in_capitals)
     json_decref(o);
     th_stop(&s);
 }
+
+/* PATCH of a user account that changes nothing (its own display name and role sent back, or
+ * disabled:false on an enabled account) writes nothing: no version, no audit row; a real
+ * change is one version step. Regression: every such PATCH bumped the version and wrote an
+ * "update" row with no field changed. */
+TEST(user_patch_that_changes_nothing_writes_nothing)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[512], path[96], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_login(&s, "admin", s.admin_pw, tok);
+    long long id = th_sql_int(&s, "SELECT id FROM users WHERE username = 'viewer'");
+    CHECK(id > 0);
+    snprintf(path, sizeof path, "/api/v1/users/%lld", id);
+    json_t *was = REG(&s, tok, "GET", path, NULL, 200);
+    long long v = th_int(was, "version");
+    const char *same[] = {"{\"version\":%lld,\"display_name\":\"%s\",\"role\":\"viewer\"}",
+                          "{\"version\":%lld,\"disabled\":false}"};
+    for (int k = 0; k < 2; k++) {
+        snprintf(body, sizeof body, same[k], v, th_str(was, "display_name"));
+        th_fingerprint(&s, fp0, sizeof fp0);
+        json_t *o = REG(&s, tok, "PATCH", path, body, 200);
+        th_fingerprint(&s, fp1, sizeof fp1);
+        CHECK_STR(fp1, fp0);
+        CHECK(json_equal(o, was));
+        json_decref(o);
+    }
+    snprintf(body, sizeof body, "{\"version\":%lld,\"display_name\":\"%s改\"}", v,
+             th_str(was, "display_name"));
+    json_t *o = REG(&s, tok, "PATCH", path, body, 200);
+    CHECK_INT(th_int(o, "version"), v + 1);
+    json_decref(o);
+    json_decref(was);
+    th_stop(&s);
+}
