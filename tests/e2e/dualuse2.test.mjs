@@ -204,3 +204,83 @@ describe('dual-use review fixes: pages', { timeout: 180000 }, () => {
     }
   });
 });
+
+describe('step remarks', { timeout: 120000 }, () => {
+  const PHONE = { width: 390, height: 844 };
+  /** The message box lies within the window, its buttons on screen. */
+  async function boxFits(page, box, what) {
+    const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
+    assert.ok(scroll <= width, `${what}: the page is ${scroll} px wide in a ${width} px window`);
+    const b = await box.boundingBox();
+    assert.ok(b.x >= 0 && b.x + b.width <= width, `${what}: the box spans ${b.x}–${b.x + b.width} px of ${width}`);
+    for (const btn of await box.getByRole('button').all()) {
+      const r = await btn.boundingBox();
+      if (r) assert.ok(r.x >= 0 && r.x + r.width <= width, `${what}: a button spans ${r.x}–${r.x + r.width} px`);
+    }
+  }
+
+  test('on a phone a facility operator starts a step with remarks and finishes it noting a problem met', async () => {
+    const { context, page } = await openPage(browser, PHONE);
+    await login(page, 'wanda', DEMO_PW);
+    // a drill of her own hotel, aborted at the end
+    const drill = await apiPost(page, '/conversions', { facility_id: 1, scenario: 'epidemic', mode: 'drill' });
+    try {
+      const s1 = drill.steps.find((s) => s.phase === 'convert' && !s.predecessors.length);
+      const step = async () => (await apiGet(page, `/conversions/${drill.id}`)).steps.find((x) => x.id === s1.id);
+      await page.goto(`/conversions/${drill.id}`);
+      const card = page.getByTestId('card-' + s1.code);
+      await card.getByTestId('start-' + s1.code).waitFor();
+      // start with remarks: a box asks for them (optional), its button starts the step
+      await card.getByTestId('start-remarks-' + s1.code).click();
+      const box = page.getByRole('dialog', { name: `开始步骤 ${s1.code}（附备注）` });
+      await box.locator('textarea').fill('  安保组 4 人到岗  ');
+      await boxFits(page, box, 'the start box');
+      await shot(page, 'du2-remarks-start-phone');
+      await box.getByRole('button', { name: '开始', exact: true }).click();
+      await card.locator('[data-status="running"]').waitFor();
+      await card.getByText('备注：安保组 4 人到岗').waitFor();
+      let s = await step();
+      assert.equal(s.status, 'running');
+      assert.equal(s.remarks, '安保组 4 人到岗');
+      // finish with remarks: the box holds the step's remarks, the problem is added to them
+      await card.getByTestId('finish-remarks-' + s1.code).click();
+      const fbox = page.getByRole('dialog', { name: `完成步骤 ${s1.code}（附备注）` });
+      const area = fbox.locator('textarea');
+      assert.equal(await area.inputValue(), '安保组 4 人到岗');
+      await area.fill('安保组 4 人到岗；消防通道堵塞，已通知物业清理');
+      await boxFits(page, fbox, 'the finish box');
+      await shot(page, 'du2-remarks-finish-phone');
+      await fbox.getByRole('button', { name: '完成', exact: true }).click();
+      await card.locator('[data-status="done"]').waitFor();
+      await card.getByText('备注：安保组 4 人到岗；消防通道堵塞，已通知物业清理').waitFor();
+      s = await step();
+      assert.equal(s.status, 'done');
+      assert.equal(s.finished_by, 'wanda');
+      assert.equal(s.remarks, '安保组 4 人到岗；消防通道堵塞，已通知物业清理');
+      await card.scrollIntoViewIfNeeded();
+      await shot(page, 'du2-remarks-done-phone');
+      // cancelling the box does nothing
+      const next = (await apiGet(page, `/conversions/${drill.id}`)).steps.find((x) => x.phase === 'convert' && x.predecessors.includes(s1.code));
+      await page.getByTestId('card-' + next.code).getByTestId('start-remarks-' + next.code).click();
+      const nbox = page.getByRole('dialog', { name: `开始步骤 ${next.code}（附备注）` });
+      await nbox.getByRole('button', { name: '取消', exact: true }).click();
+      await nbox.waitFor({ state: 'hidden' });
+      assert.equal((await apiGet(page, `/conversions/${drill.id}`)).steps.find((x) => x.id === next.id).status, 'pending');
+      // at 1366 px the table's actions column holds the button and the remarks link, the
+      // columns still in view
+      await page.setViewportSize(WIDE);
+      const table = page.getByTestId('steps-convert').locator('.el-table');
+      await table.getByTestId('start-remarks-' + next.code).waitFor();
+      await tableFits(table, 'cockpit steps with the remarks link');
+      await table.getByTestId('start-remarks-' + next.code).scrollIntoViewIfNeeded();
+      await shot(page, 'du2-remarks-table');
+      const link = await table.getByTestId('start-remarks-' + next.code).boundingBox();
+      const btn = await table.getByTestId('start-' + next.code).boundingBox();
+      assert.ok(link.y >= btn.y + btn.height - 1, 'the remarks link sits under the start button');
+      noProblems(page);
+    } finally {
+      await page.request.post(`/api/v1/conversions/${drill.id}/abort`, { data: { reason: 'e2e: step remarks done' } });
+      await context.close();
+    }
+  });
+});

@@ -842,6 +842,12 @@ export default {
     deadlineFromPlan: "The adopted plan's schedule expects the site ready {t} after the start; overdue is counted against that. The standard's target {s} is for reference only",
     planDeadlineShort: 'plan {t}',
     atClock: ' ({at})',
+    addRemarks: 'Remarks…',
+    startWithRemarks: 'Start step {code} with remarks',
+    finishWithRemarks: 'Finish step {code} with remarks',
+    remarksPrompt: 'Remarks (optional): what you found on site or a problem met, kept with the step',
+    remarksPlaceholder: 'e.g. fire lane blocked, property management asked to clear it',
+    remarksTooLong: 'Remarks have at most {n} characters',
   },
   manual: {
     list: 'Manuals',

@@ -844,6 +844,12 @@ export default {
     deadlineFromPlan: '采纳方案的排程要求开始后 {t} 就绪，按此计算是否超时；标准时限 {s} 仅供参考',
     planDeadlineShort: '方案 {t}',
     atClock: '（{at}）',
+    addRemarks: '备注…',
+    startWithRemarks: '开始步骤 {code}（附备注）',
+    finishWithRemarks: '完成步骤 {code}（附备注）',
+    remarksPrompt: '备注（可选）：现场情况或遇到的问题，记录在该步骤上',
+    remarksPlaceholder: '如：消防通道堵塞，已通知物业清理',
+    remarksTooLong: '备注最多 {n} 字',
   },
   manual: {
     list: '工作手册',
