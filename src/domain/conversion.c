@@ -596,6 +596,8 @@ int pj_conversion_step_action(pj_ctx *c, int64_t row, const char *action, json_t
         json_decref(empty);
         return -1;
     }
+    /* remarks of spaces only are none: they neither fill nor replace the step's remarks */
+    remarks = pj_text_trimmed(c->arena, remarks);
     if (pj_db_begin(c->db, err)) goto fail0;
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT cs.conversion_id, cs.status, cs.phase, ms.id, ms.code,"
@@ -754,7 +756,7 @@ int pj_conversion_action(pj_ctx *c, int64_t id, const char *action, json_t *body
     json_t *empty = NULL;
     if (!body) body = empty = json_object();
     if (pj_in_object(body, err) || pj_in_only(body, abort_ ? f_abort : f_none, err) ||
-        (abort_ && pj_in_str(body, "reason", 1, 1, 500, &reason, err) < 0)) {
+        (abort_ && pj_in_text_trimmed(c->arena, body, "reason", 1, 500, &reason, err) < 0)) {
         json_decref(empty);
         return -1;
     }
@@ -1108,11 +1110,12 @@ int pj_finding_create(pj_ctx *c, int64_t conv, json_t *body, pj_jw *w, pj_err *e
     const char *finding, *action = "", *owner, *due;
     int64_t due_t;
     if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
-        pj_in_str(body, "finding", 1, 1, 1000, &finding, err) < 0 ||
+        pj_in_text_trimmed(c->arena, body, "finding", 1, 1000, &finding, err) < 0 ||
         pj_in_str(body, "action", 0, 0, 1000, &action, err) < 0 ||
-        pj_in_str(body, "owner", 1, 1, 64, &owner, err) < 0 ||
+        pj_in_text_trimmed(c->arena, body, "owner", 1, 64, &owner, err) < 0 ||
         pj_in_str(body, "due_date", 1, 10, 10, &due, err) < 0)
         return -1;
+    action = pj_text_trimmed(c->arena, action);
     if (pj_time_parse(due, &due_t))
         return pj_fail(err, 422, "invalid_value", "due_date", "due_date must be YYYY-MM-DD");
     if (pj_db_begin(c->db, err)) return -1;
@@ -1192,9 +1195,12 @@ int pj_finding_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err
     if (pj_in_enum(body, "status", 0, pj_finding_statuses, &status, err) < 0 ||
         pj_in_str(body, "closed_note", 0, 0, 1000, &note, err) < 0 ||
         pj_in_str(body, "action", 0, 0, 1000, &action, err) < 0 ||
-        pj_in_str(body, "owner", 0, 1, 64, &owner, err) < 0 ||
+        pj_in_text_trimmed(c->arena, body, "owner", 0, 64, &owner, err) < 0 ||
         pj_in_str(body, "due_date", 0, 10, 10, &due, err) < 0)
         goto fail;
+    /* a note of spaces only is no note: it does not close a finding */
+    note = pj_text_trimmed(c->arena, note);
+    action = pj_text_trimmed(c->arena, action);
     if (due && pj_time_parse(due, &due_t)) {
         pj_fail(err, 422, "invalid_value", "due_date", "due_date must be YYYY-MM-DD");
         goto fail;

@@ -966,13 +966,6 @@ static int stock_read(pj_ctx *c, json_t *b, int required, const char **cat, doub
     return 0;
 }
 
-/* s without the white space around it (pj_text_trim's), in the arena */
-static const char *trimmed(pj_ctx *c, const char *s)
-{
-    size_t from, n = pj_text_trim(s, &from);
-    return pj_arena_strndup(c->arena, s + from, n);
-}
-
 int pj_stock_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
 {
     static const char *const fields[] = {"facility_id", "category", "quantity",
@@ -985,7 +978,7 @@ int pj_stock_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         pj_in_ref(body, "facility_id", 1, &fid, err) < 0 ||
         pj_in_str(body, "source", 0, 1, 32, &source, err) < 0)
         return -1;
-    if (!*(source = trimmed(c, source)))
+    if (!*(source = pj_text_trimmed(c->arena, source)))
         return pj_fail(err, 422, "missing_field", "source",
                        "source must have more than spaces (leave it out for manual)");
     if (stock_read(c, body, 1, &cat, &qty, &unit, err) ||

@@ -272,7 +272,12 @@ int pj_in_text_trimmed(pj_arena *a, json_t *o, const char *key, int required, si
     const char *v = *out;
     int rc = pj_in_text(o, key, required, 1, max_chars, &v, err);
     if (rc <= 0) return rc;
-    size_t from, n = pj_text_trim(v, &from);
-    *out = pj_arena_strndup(a, v + from, n);
+    *out = pj_text_trimmed(a, v);
     return 1;
+}
+
+const char *pj_text_trimmed(pj_arena *a, const char *s)
+{
+    size_t from, n = pj_text_trim(s, &from);
+    return pj_arena_strndup(a, s + from, n);
 }

@@ -23,6 +23,8 @@ size_t pj_text_trim(const char *s, size_t *start);
  * string stays as pj_in_str judges it. */
 int pj_in_text(json_t *o, const char *key, int required, size_t min_chars, size_t max_chars,
                const char **out, pj_err *err);
+/* s without the white space around it (pj_text_trim's), a copy in a: "" when s is spaces only. */
+const char *pj_text_trimmed(struct pj_arena *a, const char *s);
 /* pj_in_text of at least one character, the spaces around it left out (a copy in a): a name
  * or code as it is stored and compared. *out is untouched when the key is absent. */
 int pj_in_text_trimmed(struct pj_arena *a, json_t *o, const char *key, int required,

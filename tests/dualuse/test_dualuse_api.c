@@ -937,3 +937,104 @@ TEST(dualuse_aborted_conversion_stops_its_timers)
     json_decref(o);
     th_stop(&s);
 }
+
+/* Regression: texts that must say something were taken when they held only spaces — a drill
+ * aborted with the reason "   ", a finding closed with the note "   ". They are refused (422
+ * naming the field, nothing changed); the spaces around a text are left out; remarks of spaces
+ * only are none (they do not wipe a step's remarks). */
+TEST(dualuse_blank_texts_refused)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "officer", s.demo_pw, tok);
+    long long fid = peaceful_hotel(&s);
+    char body[256], path[96], q[200];
+    snprintf(body, sizeof body,
+             "{\"facility_id\":%lld,\"scenario\":\"epidemic\",\"mode\":\"drill\"}", fid);
+    json_t *conv = post(&s, tok, "/api/v1/conversions", body, 201);
+    long long cid = th_int(conv, "id");
+    long long step = th_int(json_array_get(json_object_get(conv, "steps"), 0), "id");
+    json_decref(conv);
+    char before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE];
+    long long audit0 = th_sql_int(&s, "SELECT COUNT(*) FROM audit");
+    th_fingerprint(&s, before, sizeof before);
+    struct {
+        const char *path_fmt, *method, *body, *field;
+    } cases[] = {
+        {"/api/v1/conversions/%lld/abort", "POST", "{\"reason\":\"   \"}", "reason"},
+        {"/api/v1/conversions/%lld/abort", "POST", "{\"reason\":\"\\u3000\\t\\n\"}", "reason"},
+        {"/api/v1/conversions/%lld/findings", "POST",
+         "{\"finding\":\"  \",\"owner\":\"值班经理\",\"due_date\":\"2099-01-01\"}", "finding"},
+        {"/api/v1/conversions/%lld/findings", "POST",
+         "{\"finding\":\"S1 超时\",\"owner\":\" \\u3000\",\"due_date\":\"2099-01-01\"}", "owner"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        json_t *o = NULL;
+        snprintf(path, sizeof path, cases[i].path_fmt, cid);
+        int st = th_call(&s, cases[i].method, path, tok, cases[i].body, &o);
+        if (st != 422 || strcmp(th_err_field(o) ? th_err_field(o) : "", cases[i].field))
+            t_fail(__FILE__, __LINE__, "case %zu: %d %s %s", i, st,
+                   th_err_code(o) ? th_err_code(o) : "-", th_err_field(o) ? th_err_field(o) : "-");
+        json_decref(o);
+    }
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit"), audit0);
+    snprintf(q, sizeof q, "SELECT COUNT(*) FROM conversions WHERE id = %lld AND state = 'running'",
+             cid);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    /* a finding, its texts without the spaces around them */
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/findings", cid);
+    json_t *o = post(&s, tok, path,
+                     "{\"finding\":\" 消防通道堵塞 \",\"action\":\"  \",\"owner\":\" 值班经理\","
+                     "\"due_date\":\"2099-01-01\"}",
+                     201);
+    long long fnd = th_int(o, "id");
+    CHECK_STR(th_str(o, "finding"), "消防通道堵塞");
+    CHECK_STR(th_str(o, "owner"), "值班经理");
+    CHECK_STR(th_str(o, "action"), "");
+    json_decref(o);
+    /* closing with a note of spaces only is refused; so is an owner of spaces */
+    snprintf(path, sizeof path, "/api/v1/findings/%lld", fnd);
+    th_fingerprint(&s, before, sizeof before);
+    audit0 = th_sql_int(&s, "SELECT COUNT(*) FROM audit");
+    CHECK_INT(th_call(&s, "PATCH", path, tok,
+                      "{\"version\":1,\"status\":\"closed\",\"closed_note\":\"   \"}", &o),
+              422);
+    CHECK_STR(th_err_code(o), "missing_field");
+    CHECK_STR(th_err_field(o), "closed_note");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "PATCH", path, tok, "{\"version\":1,\"owner\":\"  \"}", &o), 422);
+    CHECK_STR(th_err_field(o), "owner");
+    json_decref(o);
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit"), audit0);
+    snprintf(q, sizeof q, "SELECT COUNT(*) FROM drill_findings WHERE id = %lld AND status = 'open'",
+             fnd);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    CHECK_INT(th_call(&s, "PATCH", path, tok,
+                      "{\"version\":1,\"status\":\"closed\",\"closed_note\":\" 已整改 \"}", &o),
+              200);
+    CHECK_STR(th_str(o, "status"), "closed");
+    CHECK_STR(th_str(o, "closed_note"), "已整改");
+    json_decref(o);
+    /* remarks of spaces only neither fill nor replace a step's remarks */
+    snprintf(path, sizeof path, "/api/v1/conversion-steps/%lld/start", step);
+    json_decref(post(&s, tok, path, "{\"remarks\":\" 安保组到岗 \"}", 200));
+    snprintf(path, sizeof path, "/api/v1/conversion-steps/%lld/finish", step);
+    json_decref(post(&s, tok, path, "{\"remarks\":\"   \"}", 200));
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM conversion_steps WHERE id = %lld AND remarks ="
+             " '安保组到岗' AND status = 'done'",
+             step);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    /* an abort with a reason: stored without the spaces around it */
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/abort", cid);
+    o = post(&s, tok, path, "{\"reason\":\"  暴雨预警 \"}", 200);
+    CHECK_STR(th_str(o, "state"), "aborted");
+    CHECK_STR(th_str(o, "abort_reason"), "暴雨预警");
+    json_decref(o);
+    th_stop(&s);
+}
