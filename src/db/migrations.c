@@ -1096,5 +1096,12 @@ const pj_migration pj_migrations[] = {
      " NULL AND id > (SELECT MIN(d.id) FROM lg_warehouses d WHERE d.facility_id ="
      " lg_warehouses.facility_id);"
      "CREATE UNIQUE INDEX lg_warehouses_facility ON lg_warehouses(facility_id);"},
+    /* The demo loader gave its drills the manual's restore steps, pending for ever: a finished
+     * demo drill showed 7 of 11 steps done. A drill has no restore phase (no one could work
+     * those steps, and the API never gives a drill any); they are removed. The demo's
+     * conversions have no audit rows of their own, nor do these steps. */
+    {6, "dual-use: drills have no restore steps (those of the demo's drills are removed)",
+     "DELETE FROM conversion_steps WHERE phase = 'restore' AND conversion_id IN"
+     " (SELECT id FROM conversions WHERE mode = 'drill');"},
 };
 const int pj_migrations_count = (int)(sizeof pj_migrations / sizeof pj_migrations[0]);

@@ -331,15 +331,17 @@ static int64_t add_conversion(pj_ctx *c, uint64_t *rng, int64_t fid, int64_t mid
             json_decref(items);
         }
     }
-    /* restore steps wait */
-    s = pj_db_prepare(c->db,
-                      "INSERT INTO conversion_steps (conversion_id, step_id, phase) SELECT ?, id,"
-                      " phase FROM manual_steps WHERE manual_id = ? AND phase = 'restore'",
-                      err);
-    if (!s) return -1;
-    pj_stmt_int(s, 1, cid);
-    pj_stmt_int(s, 2, mid);
-    if (exec1(c, s, NULL, err)) return -1;
+    /* a live conversion's restore steps wait; a drill has none (it rehearses the conversion) */
+    if (!strcmp(mode, "live")) {
+        s = pj_db_prepare(c->db,
+                          "INSERT INTO conversion_steps (conversion_id, step_id, phase) SELECT ?,"
+                          " id, phase FROM manual_steps WHERE manual_id = ? AND phase = 'restore'",
+                          err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, cid);
+        pj_stmt_int(s, 2, mid);
+        if (exec1(c, s, NULL, err)) return -1;
+    }
     if (finish_all) {
         s = pj_db_prepare(c->db, "UPDATE conversions SET ended_at = ? WHERE id = ?", err);
         if (!s) return -1;
