@@ -429,20 +429,20 @@ int64_t pj_du_conversion_start_tx(pj_ctx *c, int64_t fid, const char *scenario, 
         return pj_fail(err, 422, "no_manual", given ? "manual_id" : "scenario",
                        "facility %lld has no %s manual for scenario %s", (long long)fid,
                        given ? "such" : "conversion", scenario);
-    if (live) {
-        /* the facility's state machine decides */
-        s = pj_db_prepare(c->db, "SELECT state FROM facilities WHERE id = ?", err);
-        if (!s) return -1;
-        pj_stmt_int(s, 1, fid);
-        rc = pj_stmt_step(s, err);
-        const char *st = rc == 1 ? pj_arena_strdup(c->arena, pj_col_text(s, 0)) : "";
-        pj_stmt_done(s);
-        if (rc < 0) return -1;
-        if (!pj_conv_transition(st, PJ_EV_START))
-            return pj_fail(err, 409, "invalid_transition", "facility_id",
-                           "facility %lld is %s: a conversion can start only in peacetime",
-                           (long long)fid, st);
-    }
+    /* the facility by name in a refusal, e.g. a plan's adoption naming the site it cannot use */
+    s = pj_db_prepare(c->db, "SELECT name, state FROM facilities WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, fid);
+    rc = pj_stmt_step(s, err);
+    const char *fname = rc == 1 ? pj_arena_strdup(c->arena, pj_col_text(s, 0)) : "";
+    const char *st = rc == 1 ? pj_arena_strdup(c->arena, pj_col_text(s, 1)) : "";
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    /* a live conversion: the facility's state machine decides */
+    if (live && !pj_conv_transition(st, PJ_EV_START))
+        return pj_fail(err, 409, "invalid_transition", "facility_id",
+                       "%s (facility %lld) is %s: a conversion can start only in peacetime", fname,
+                       (long long)fid, st);
     double target = 0;
     int64_t std = pj_du_standard_in_force(c, ftype, scenario, role, &target, err);
     if (std < 0) return -1;
@@ -466,7 +466,7 @@ int64_t pj_du_conversion_start_tx(pj_ctx *c, int64_t fid, const char *scenario, 
     if (!id) {
         if (err->status == 409)
             pj_fail(err, 409, "conflict", "facility_id",
-                    "facility %lld already has a %s in progress", (long long)fid,
+                    "%s (facility %lld) already has a %s in progress", fname, (long long)fid,
                     live ? "conversion" : "drill");
         return -1;
     }

@@ -548,7 +548,8 @@ int pj_plan_compare(pj_ctx *c, int64_t a, int64_t b, pj_jw *w, pj_err *err)
 
 /* Starts the live conversion of facility fid by the planned manual mid inside the caller's
  * transaction (pj_du_conversion_start_tx) and links it to the plan. Returns the conversion id,
- * or -1; a facility that is not in peacetime is 409 facility_busy naming it. */
+ * or -1; a facility that is not in peacetime is 409 facility_busy naming it ("万达锦华酒店
+ * (facility 2) is converting: …", the refusal of the conversion's start). */
 /* The plan's schedule of facility fid (its gantt rows) onto the steps of conversion conv:
  * planned start and end in minutes from the conversion's start, which is the adoption. */
 static int schedule_steps(pj_ctx *c, int64_t conv, int64_t fid, int64_t mid, json_t *gantt,
@@ -588,8 +589,7 @@ static int64_t conversion_start_in_tx(pj_ctx *c, int64_t plan_id, int64_t fid, i
         if (err->status == 409) {
             char msg[sizeof err->message];
             snprintf(msg, sizeof msg, "%s", err->message);
-            pj_fail(err, 409, "facility_busy", "facility_id",
-                    "facility %lld cannot be converted: %s", (long long)fid, msg);
+            pj_fail(err, 409, "facility_busy", "facility_id", "%s", msg);
         }
         return -1;
     }

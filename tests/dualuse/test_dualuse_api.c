@@ -1038,3 +1038,37 @@ TEST(dualuse_blank_texts_refused)
     json_decref(o);
     th_stop(&s);
 }
+
+/* A refused start names the facility, not only its id: "万达锦华酒店 (facility 1) is converting"
+ * (an adopted plan's 409 facility_busy says the same). */
+TEST(dualuse_refused_start_names_the_facility)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[160], want[300];
+    th_login(&s, "officer", s.demo_pw, tok);
+    long long wanda = th_sql_int(&s, "SELECT id FROM facilities WHERE name = '万达锦华酒店'");
+    snprintf(body, sizeof body, "{\"facility_id\":%lld,\"scenario\":\"epidemic\"}", wanda);
+    json_t *o = post(&s, tok, "/api/v1/conversions", body, 409);
+    CHECK_STR(th_err_code(o), "invalid_transition");
+    snprintf(want, sizeof want,
+             "万达锦华酒店 (facility %lld) is converting: a conversion can start only in peacetime",
+             wanda);
+    CHECK_STR(th_err_message(o), want);
+    json_decref(o);
+    /* a second drill of a facility */
+    long long fid = peaceful_hotel(&s);
+    snprintf(body, sizeof body,
+             "{\"facility_id\":%lld,\"scenario\":\"epidemic\",\"mode\":\"drill\"}", fid);
+    json_decref(post(&s, tok, "/api/v1/conversions", body, 201));
+    o = post(&s, tok, "/api/v1/conversions", body, 409);
+    CHECK_STR(th_err_code(o), "conflict");
+    char q[300];
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM facilities WHERE id = %lld AND name || ' (facility ' || id ||"
+             " ') already has a drill in progress' = '%s'",
+             fid, th_err_message(o));
+    CHECK_INT(th_sql_int(&s, q), 1);
+    json_decref(o);
+    th_stop(&s);
+}

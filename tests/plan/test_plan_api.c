@@ -288,6 +288,16 @@ TEST_T(plan_adopt_starts_conversions, 120)
     CHECK_STR(th_err_code(o), "facility_busy");
     CHECK(strstr(json_string_value(json_object_get(json_object_get(o, "error"), "message")),
                  "facility ") != NULL);
+    /* by its name and id: "万达锦华酒店 (facility 2) is converting: …" */
+    const char *busy_msg = th_err_message(o), *busy_at = strstr(busy_msg, "(facility ");
+    CHECK(busy_at != NULL);
+    long long busy_id = atoll(busy_at + strlen("(facility "));
+    char bq[700];
+    snprintf(bq, sizeof bq,
+             "SELECT COUNT(*) FROM facilities WHERE id = %lld AND instr('%s', name ||"
+             " ' (facility %lld) is converting: ') = 1",
+             busy_id, busy_msg, busy_id);
+    CHECK_INT(th_sql_int(&s, bq), 1);
     json_decref(o);
     snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(a, "id"));
     json_decref(post(&s, tok, path, "{}", 409)); /* already adopted */
