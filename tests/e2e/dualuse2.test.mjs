@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
 import { formatNumber } from '../../web/src/utils/format.js';
+import en from '../../web/src/i18n/en.js';
 import { busiestScenario, completedPhase, formatMinutes, ganttMarks, ganttRowLabel, planClock } from '../../web/src/utils/dualuse.js';
 
 const WIDE = { width: 1366, height: 768 };
@@ -82,6 +83,22 @@ describe('dual-use review fixes: helpers', () => {
     assert.equal(busiestScenario({ epidemic: 2, disaster: 2 }), 'epidemic');
     assert.equal(busiestScenario({}), 'epidemic');
     assert.equal(busiestScenario(undefined), 'epidemic');
+  });
+
+  test('English counts read right for one: no "1 sites" or "1 steps"', () => {
+    const fill = (msg, vars) => msg.replace(/\{(\w+)\}/g, (_, k) => String(vars[k]));
+    const counted = [
+      ['plan.uncovered', en.plan.uncovered],
+      ['drill.tooFast', en.drill.tooFast],
+      ['drill.tooFastShort', en.drill.tooFastShort],
+    ];
+    for (const [key, msg] of counted)
+      for (const n of [1, 2]) {
+        const text = fill(msg, { n, p: '50', pct: 25 });
+        assert.ok(!/(^|[^\d.,])1 [a-z]+s\b/.test(text), `${key} with n = ${n}: ${text}`);
+        assert.ok(text.includes(String(n)), `${key}: the count is said`);
+      }
+    assert.equal(fill(en.plan.uncovered, { n: 1, p: '50' }), 'Sites that aborted their conversion: 1; the people planned there (50) have no place');
   });
 
   test('the Gantt on a phone: codes as labels; now labelled below, the target above', () => {

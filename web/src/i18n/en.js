@@ -949,8 +949,8 @@ export default {
     openCockpit: 'Open the cockpit',
     drills: 'Drills',
     notDrill: 'This is not a drill: it has no drill report',
-    tooFast: '{n} steps took less than {pct}% of their planned time, which is not plausible for work actually carried out (clicked through?): they score nothing and the drill does not pass. Check and drill again; if the steps really are that quick, revise the manual\'s planned minutes.',
-    tooFastShort: '{n} steps implausibly fast: not passed',
+    tooFast: 'Steps done in less than {pct}% of their planned time: {n}. That is not plausible for work actually carried out (clicked through?): they score nothing and the drill does not pass. Check and drill again; if the steps really are that quick, revise the manual\'s planned minutes.',
+    tooFastShort: 'Implausibly fast steps: {n}; not passed',
   },
   // eldercare (互助养老): elders, helpers, pairing, quick entry, alerts, coverage, vulnerable list
   eldercare: {
@@ -1587,7 +1587,7 @@ export default {
     adoptBusyHint: 'Another plan or conversion has taken them. “Revise” makes a new plan that leaves them out.',
     inParens: ' ({x})',
     conversionStates: 'Conversions',
-    uncovered: '{n} sites aborted their conversion: the {p} people planned there have no place',
+    uncovered: 'Sites that aborted their conversion: {n}; the people planned there ({p}) have no place',
     shortMore: '{n} more villages: show all',
     shortLess: 'Show fewer',
     overPopulation: '{n} people is more than the {p} residents of the affected area',
