@@ -3,7 +3,8 @@
 // cards, the 发布融资需求 dialog (its save button on screen), the password dialog, the admin's
 // user form and a reception day's sign-up form, the planner's pages (the new-plan form's
 // choices, the plan list's buttons and filter, both plans on the compare page, the Gantt's bars
-// wide enough to read, scrolled sideways inside their card) — the page does not scroll sideways
+// wide enough to read, scrolled sideways inside their card), the overview's capacity table (within
+// its card, scrolled inside it) — the page does not scroll sideways
 // (scrollWidth against innerWidth) and a dialog lies within the window.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -290,5 +291,39 @@ describe('390 px wide', () => {
     await shot(page, 'narrow-plan-gantt');
     noProblems(page);
     await context.close();
+  });
+
+  test('the overview\'s capacity per role: every figure within its card and on screen, nothing scrolled sideways', async () => {
+    for (const [user, lang] of [['wanda', 'zh-CN'], ['jinhaihu', 'en']]) {
+      const { context, page } = await openPage(browser, PHONE);
+      await login(page, user, DEMO_PW);
+      if (lang !== 'zh-CN') {
+        await page.evaluate((l) => localStorage.setItem('pj_locale', l), lang);
+        await page.goto('/dashboard');
+      }
+      const cap = page.getByTestId('capacity-table');
+      await cap.getByText(lang === 'en' ? 'Isolation rooms' : '隔离房间').first().waitFor();
+      await page.waitForTimeout(300); // laid out
+      await noSideways(page, `overview (${user})`);
+      const card = page.locator('.pj-capacity-card');
+      await card.scrollIntoViewIfNeeded();
+      const c = await card.boundingBox();
+      assert.ok(c.x >= 0 && c.x + c.width <= PHONE.width, `the capacity card spans ${c.x}–${c.x + c.width} px`);
+      // every figure (ready, converting, convertible, per 10,000, target) of every role lies
+      // inside the card, none in a part scrolled out of view
+      const r = await cap.evaluate((el) => {
+        const box = el.closest('.el-card').getBoundingClientRect();
+        const figs = [...el.querySelectorAll('.pj-num')].map((n) => n.getBoundingClientRect());
+        const scrolled = [...el.querySelectorAll('*')].filter((n) => n.scrollWidth > n.clientWidth + 1 && getComputedStyle(n).overflowX !== 'visible').length;
+        return { left: box.left, right: box.right, n: figs.length, out: figs.filter((f) => f.left < box.left || f.right > box.right || f.right > window.innerWidth).length, scrolled };
+      });
+      const roles = (await apiGet(page, '/overview')).roles.length;
+      assert.ok(r.n >= roles * 4, `${r.n} figures for ${roles} roles`); // a target where one is set
+      assert.equal(r.out, 0, `${r.out} figures outside the card (${r.left}–${r.right} px)`);
+      assert.equal(r.scrolled, 0, 'a part of the capacity scrolls sideways');
+      await shot(page, `narrow-overview-capacity-${lang}`);
+      noProblems(page);
+      await context.close();
+    }
   });
 });
