@@ -918,6 +918,23 @@ static int drill_compute(pj_ctx *c, const conv_head *h, pj_jw *w, drill_score *d
     return 0;
 }
 
+/* A finding is due through its due date, a Beijing date (stored as its midnight UTC): overdue
+ * once Beijing's today is past it, and a new due date may not lie before today. */
+static int64_t finding_today(void)
+{
+    return pj_local_day(pj_now()) * 86400;
+}
+
+static int finding_due_ok(const char *due, int64_t due_t, pj_err *err)
+{
+    if (due_t >= finding_today()) return 0;
+    char today[11];
+    pj_local_date(pj_now(), today);
+    return pj_fail(err, 422, "invalid_value", "due_date",
+                   "due_date %s is before today %s (Beijing): a finding is due today or later", due,
+                   today);
+}
+
 int pj_drill_report(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
     conv_head h;
@@ -968,7 +985,7 @@ int pj_drill_report(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         pj_jw_kstr(w, "due_date", d);
         pj_render_text(w, "status", s, 5);
         pj_jw_kbool(w, "overdue",
-                    !strcmp(pj_col_text(s, 5), "open") && pj_col_int(s, 4) < pj_now());
+                    !strcmp(pj_col_text(s, 5), "open") && pj_col_int(s, 4) < finding_today());
         opt_time(w, "closed_at", pj_col_int(s, 6));
         pj_render_text(w, "closed_note", s, 7);
         pj_jw_kint(w, "version", pj_col_int(s, 8));
@@ -1094,7 +1111,8 @@ static int finding_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     d[10] = 0;
     pj_jw_kstr(w, "due_date", d);
     pj_render_text(w, "status", s, 7);
-    pj_jw_kbool(w, "overdue", !strcmp(pj_col_text(s, 7), "open") && pj_col_int(s, 6) < pj_now());
+    pj_jw_kbool(w, "overdue",
+                !strcmp(pj_col_text(s, 7), "open") && pj_col_int(s, 6) < finding_today());
     opt_time(w, "closed_at", pj_col_int(s, 8));
     pj_render_text(w, "closed_note", s, 9);
     pj_render_time(w, "created_at", pj_col_int(s, 10));
@@ -1118,6 +1136,7 @@ int pj_finding_create(pj_ctx *c, int64_t conv, json_t *body, pj_jw *w, pj_err *e
     action = pj_text_trimmed(c->arena, action);
     if (pj_time_parse(due, &due_t))
         return pj_fail(err, 422, "invalid_value", "due_date", "due_date must be YYYY-MM-DD");
+    if (finding_due_ok(due, due_t, err)) return -1;
     if (pj_db_begin(c->db, err)) return -1;
     conv_head h;
     char *after;
@@ -1201,10 +1220,13 @@ int pj_finding_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err
     /* a note of spaces only is no note: it does not close a finding */
     note = pj_text_trimmed(c->arena, note);
     action = pj_text_trimmed(c->arena, action);
+    int64_t old_due = due_t;
     if (due && pj_time_parse(due, &due_t)) {
         pj_fail(err, 422, "invalid_value", "due_date", "due_date must be YYYY-MM-DD");
         goto fail;
     }
+    /* a new due date not before today; the one the finding has may be sent back unchanged */
+    if (due && due_t != old_due && finding_due_ok(due, due_t, err)) goto fail;
     if (!strcmp(status, "closed") && strcmp(old_status, "closed") && !*note) {
         pj_fail(err, 422, "missing_field", "closed_note", "closing a finding needs a closed_note");
         goto fail;

@@ -299,11 +299,14 @@ TEST(dualuse_drill_scored_by_hand)
     snprintf(path, sizeof path, "/api/v1/conversions/%lld/findings", cid);
     o = post(&s, tok, path,
              "{\"finding\":\"S1 超时\",\"action\":\"提前准备封控物资\",\"owner\":\"值班经理\","
-             "\"due_date\":\"2020-01-01\"}",
+             "\"due_date\":\"2099-01-01\"}",
              201);
     long long fnd = th_int(o, "id");
-    CHECK(json_is_true(json_object_get(o, "overdue")));
+    CHECK(json_is_false(json_object_get(o, "overdue")));
     json_decref(o);
+    /* its due date passes: overdue */
+    snprintf(q, sizeof q, "UPDATE drill_findings SET due_date = 1577836800 WHERE id = %lld", fnd);
+    th_sql_exec(&s, q);
     snprintf(path, sizeof path, "/api/v1/findings/%lld", fnd);
     CHECK_INT(th_call(&s, "PATCH", path, tok, "{\"version\":1,\"status\":\"closed\"}", &o), 422);
     CHECK_STR(th_err_field(o), "closed_note");
@@ -1069,6 +1072,76 @@ TEST(dualuse_refused_start_names_the_facility)
              " ') already has a drill in progress' = '%s'",
              fid, th_err_message(o));
     CHECK_INT(th_sql_int(&s, q), 1);
+    json_decref(o);
+    th_stop(&s);
+}
+
+/* Regression: a finding could be recorded due 2020-01-01, overdue at once. A due date before
+ * Beijing's today is refused (422 due_date, nothing written); today is fine and not overdue
+ * (a finding is due through its due date). A finding whose date has passed may be changed with
+ * that date sent back as it is, but not moved to another past date. */
+TEST(dualuse_finding_due_date_not_in_the_past)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[400], path[96], q[300], today[11], yesterday[11];
+    th_login(&s, "officer", s.demo_pw, tok);
+    pj_local_date(pj_now(), today);
+    pj_local_date(pj_now() - 86400, yesterday);
+    long long fid = peaceful_hotel(&s);
+    snprintf(body, sizeof body,
+             "{\"facility_id\":%lld,\"scenario\":\"epidemic\",\"mode\":\"drill\"}", fid);
+    json_t *conv = post(&s, tok, "/api/v1/conversions", body, 201);
+    long long cid = th_int(conv, "id");
+    json_decref(conv);
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/findings", cid);
+    char before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, before, sizeof before);
+    const char *past[] = {"2020-01-01", yesterday};
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(body, sizeof body,
+                 "{\"finding\":\"消防通道堵塞\",\"owner\":\"值班经理\",\"due_date\":\"%s\"}",
+                 past[i]);
+        json_t *o = post(&s, tok, path, body, 422);
+        CHECK_STR(th_err_field(o), "due_date");
+        CHECK(strstr(th_err_message(o), today) != NULL); /* says what today is */
+        json_decref(o);
+    }
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    snprintf(body, sizeof body,
+             "{\"finding\":\"消防通道堵塞\",\"owner\":\"值班经理\",\"due_date\":\"%s\"}", today);
+    json_t *o = post(&s, tok, path, body, 201);
+    long long fnd = th_int(o, "id");
+    CHECK_STR(th_str(o, "due_date"), today);
+    CHECK(json_is_false(json_object_get(o, "overdue")));
+    json_decref(o);
+    /* the due date passes (yesterday): overdue; it may be kept when the finding changes */
+    snprintf(q, sizeof q,
+             "UPDATE drill_findings SET due_date = (SELECT due_date FROM drill_findings WHERE id ="
+             " %lld) - 86400 WHERE id = %lld",
+             fnd, fnd);
+    th_sql_exec(&s, q);
+    snprintf(path, sizeof path, "/api/v1/findings/%lld", fnd);
+    snprintf(body, sizeof body, "{\"version\":1,\"owner\":\"物业经理\",\"due_date\":\"%s\"}",
+             yesterday);
+    CHECK_INT(th_call(&s, "PATCH", path, tok, body, &o), 200);
+    CHECK_STR(th_str(o, "owner"), "物业经理");
+    CHECK_STR(th_str(o, "due_date"), yesterday);
+    CHECK(json_is_true(json_object_get(o, "overdue")));
+    json_decref(o);
+    /* another past date is refused, nothing changed */
+    th_fingerprint(&s, before, sizeof before);
+    CHECK_INT(th_call(&s, "PATCH", path, tok, "{\"version\":2,\"due_date\":\"2020-01-02\"}", &o),
+              422);
+    CHECK_STR(th_err_field(o), "due_date");
+    json_decref(o);
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    /* moved to today: no longer overdue */
+    snprintf(body, sizeof body, "{\"version\":2,\"due_date\":\"%s\"}", today);
+    CHECK_INT(th_call(&s, "PATCH", path, tok, body, &o), 200);
+    CHECK(json_is_false(json_object_get(o, "overdue")));
     json_decref(o);
     th_stop(&s);
 }
