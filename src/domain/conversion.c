@@ -1125,7 +1125,7 @@ static int finding_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 int pj_finding_create(pj_ctx *c, int64_t conv, json_t *body, pj_jw *w, pj_err *err)
 {
     static const char *const fields[] = {"finding", "action", "owner", "due_date", NULL};
-    const char *finding, *action = "", *owner, *due;
+    const char *finding = NULL, *action = "", *owner = NULL, *due;
     int64_t due_t;
     if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_text_trimmed(c->arena, body, "finding", 1, 1000, &finding, err) < 0 ||

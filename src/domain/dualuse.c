@@ -158,11 +158,13 @@ static int string_list(json_t *v, const char *field, int max, size_t maxlen, pj_
     json_t *x;
     json_array_foreach(v, i, x)
     {
+        size_t from;
         if (!json_is_string(x) || json_string_length(x) == 0 ||
-            pj_utf8_len(json_string_value(x), json_string_length(x)) > maxlen)
+            pj_utf8_len(json_string_value(x), json_string_length(x)) > maxlen ||
+            !pj_text_trim(json_string_value(x), &from))
             return pj_fail(err, 422, "invalid_value", field,
-                           "%s[%zu] must be a non-empty string of at most %zu characters", field, i,
-                           maxlen);
+                           "%s[%zu] must be a string of at most %zu characters, not blank", field,
+                           i, maxlen);
     }
     return 0;
 }
@@ -256,10 +258,10 @@ int pj_team_type_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
 {
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE)) return -1;
     static const char *const fields[] = {"code", "name", NULL};
-    const char *code, *name;
+    const char *code, *name = NULL;
     if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_str(body, "code", 1, 1, 32, &code, err) < 0 ||
-        pj_in_str(body, "name", 1, 1, 64, &name, err) < 0)
+        pj_in_text_trimmed(c->arena, body, "name", 1, 64, &name, err) < 0)
         return -1;
     for (const char *p = code; *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
@@ -423,10 +425,10 @@ static int step_rules(const step_in *s, const char *field, pj_err *err)
                         "0123456789_.-") != cl)
         return pj_fail(err, 422, "invalid_value", field,
                        "step code \"%.40s\" must be 1–32 of A-Z, a-z, 0-9, '_', '.', '-'", s->code);
-    size_t nl = pj_utf8_len(s->name, strlen(s->name));
-    if (!nl || nl > 128)
+    size_t nl = pj_utf8_len(s->name, strlen(s->name)), from;
+    if (!nl || nl > 128 || !pj_text_trim(s->name, &from))
         return pj_fail(err, 422, "invalid_value", field,
-                       "step %s: the name must have 1–128 characters", s->code);
+                       "step %s: the name must have 1–128 characters, not blank", s->code);
     json_t *lists[2] = {s->pred, s->check};
     for (int l = 0; l < 2; l++) {
         json_t *a = lists[l];
@@ -437,10 +439,10 @@ static int step_rules(const step_in *s, const char *field, pj_err *err)
         for (size_t i = 0; i < json_array_size(a); i++) {
             const char *v = json_string_value(json_array_get(a, i));
             size_t vl = v ? pj_utf8_len(v, strlen(v)) : 0;
-            if (!vl || vl > 200 || strchr(v, ';'))
+            if (!vl || vl > 200 || strchr(v, ';') || !pj_text_trim(v, &from))
                 return pj_fail(err, 422, "invalid_value", field,
-                               "step %s: a %s must have 1–200 characters and no ';'", s->code,
-                               l ? "checklist item" : "predecessor");
+                               "step %s: a %s must have 1–200 characters, not blank, and no ';'",
+                               s->code, l ? "checklist item" : "predecessor");
             for (size_t k = 0; k < i; k++)
                 if (!strcmp(v, json_string_value(json_array_get(a, k))))
                     return pj_fail(err, 422, "duplicate", field, "step %s: \"%s\" is listed twice",
@@ -732,12 +734,12 @@ int pj_manual_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     static const char *const fields[] = {"facility_id", "scenario",      "role", "title",
                                          "steps",       "restore_steps", "csv",  NULL};
     int64_t fid;
-    const char *scenario, *role, *title, *csv = NULL;
+    const char *scenario, *role, *title = NULL, *csv = NULL;
     if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_ref(body, "facility_id", 1, &fid, err) < 0 ||
         pj_in_enum(body, "scenario", 1, pj_scenarios, &scenario, err) < 0 ||
         pj_in_enum(body, "role", 1, pj_emergency_roles, &role, err) < 0 ||
-        pj_in_str(body, "title", 1, 1, 200, &title, err) < 0 ||
+        pj_in_text_trimmed(c->arena, body, "title", 1, 200, &title, err) < 0 ||
         pj_in_str(body, "csv", 0, 1, 1 << 20, &csv, err) < 0 ||
         pj_du_facility_scope(c, fid, "facility_id", NULL, err))
         return -1;

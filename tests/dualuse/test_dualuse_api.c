@@ -1145,3 +1145,69 @@ TEST(dualuse_finding_due_date_not_in_the_past)
     json_decref(o);
     th_stop(&s);
 }
+
+/* The manuals' and the district's texts a person reads are not blank either: a team type's
+ * name, a manual's title, a step's name (JSON or CSV) and a checklist item of spaces only are
+ * refused (422 naming the field, nothing written); a name or title is kept without the spaces
+ * around it. */
+TEST(dualuse_blank_names_in_manuals_refused)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "officer", s.demo_pw, tok);
+    long long fid = peaceful_hotel(&s);
+    char body[4][600];
+    snprintf(body[0], sizeof body[0],
+             "{\"facility_id\":%lld,\"scenario\":\"event\",\"role\":\"isolation\",\"title\":"
+             "\" \\u3000\",\"steps\":[{\"code\":\"A\",\"name\":\"a\",\"planned_minutes\":10,"
+             "\"team_type\":\"medical\"}]}",
+             fid);
+    snprintf(body[1], sizeof body[1],
+             "{\"facility_id\":%lld,\"scenario\":\"event\",\"role\":\"isolation\",\"title\":\"t\","
+             "\"steps\":[{\"code\":\"A\",\"name\":\"  \",\"planned_minutes\":10,\"team_type\":"
+             "\"medical\"}]}",
+             fid);
+    snprintf(body[2], sizeof body[2],
+             "{\"facility_id\":%lld,\"scenario\":\"event\",\"role\":\"isolation\",\"title\":\"t\","
+             "\"csv\":\"phase,code,name,planned_minutes,team_type,team_count,predecessors,"
+             "checklist\\nconvert,A,   ,10,medical,,,\\n\"}",
+             fid);
+    snprintf(body[3], sizeof body[3],
+             "{\"facility_id\":%lld,\"scenario\":\"event\",\"role\":\"isolation\",\"title\":\"t\","
+             "\"steps\":[{\"code\":\"A\",\"name\":\"a\",\"planned_minutes\":10,\"team_type\":"
+             "\"medical\",\"checklist\":[\"\\t \"]}]}",
+             fid);
+    struct {
+        const char *path, *body, *field;
+    } cases[] = {
+        {"/api/v1/team-types", "{\"code\":\"psych\",\"name\":\"   \"}", "name"},
+        {"/api/v1/manuals", body[0], "title"},
+        {"/api/v1/manuals", body[1], "steps"},
+        {"/api/v1/manuals", body[2], "csv"},
+        {"/api/v1/manuals", body[3], "steps[0].checklist"},
+        {"/api/v1/standards",
+         "{\"facility_type\":\"hotel\",\"scenario\":\"event\",\"role\":\"isolation\","
+         "\"target_hours\":12,\"checklist\":[\"  \"]}",
+         "checklist"},
+    };
+    char before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, before, sizeof before);
+    long long audit0 = th_sql_int(&s, "SELECT COUNT(*) FROM audit");
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        json_t *o = NULL;
+        int st = th_call(&s, "POST", cases[i].path, tok, cases[i].body, &o);
+        if (st != 422 || strcmp(th_err_field(o) ? th_err_field(o) : "", cases[i].field))
+            t_fail(__FILE__, __LINE__, "case %zu: %d %s %s", i, st,
+                   th_err_code(o) ? th_err_code(o) : "-", th_err_field(o) ? th_err_field(o) : "-");
+        json_decref(o);
+    }
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit"), audit0);
+    json_t *o =
+        post(&s, tok, "/api/v1/team-types", "{\"code\":\"psych\",\"name\":\" 心理疏导 \"}", 201);
+    CHECK_STR(th_str(o, "name"), "心理疏导");
+    json_decref(o);
+    th_stop(&s);
+}
