@@ -155,7 +155,8 @@ int pj_ent_kpis(pj_ctx *c, int64_t from, int64_t to, pj_jw *w, pj_buf *csv, pj_e
     double *pool = pj_arena_alloc(c->arena, sizeof(double) * (size_t)(total + 1));
     int pool_used = 0;
     int bycat[MAX_CATS] = {0};
-    /* by month (Beijing time): received and closed counts */
+    /* by month (Beijing time): appeals received in the month, and appeals closed in the month
+     * (by the day of closing, whenever received) */
     int y0, m0, d0, y1, m1, d1;
     pj_cal_to_civil(pj_cal_local_day(from), &y0, &m0, &d0);
     pj_cal_to_civil(pj_cal_local_day(to - 1), &y1, &m1, &d1);
@@ -212,15 +213,11 @@ int pj_ent_kpis(pj_ctx *c, int64_t from, int64_t to, pj_jw *w, pj_buf *csv, pj_e
          * replied_at is the earlier round's reply, which does not count */
         int repl_last = repl && (!strcmp(state, "closed") || !strcmp(state, "replied"));
         int closed = !strcmp(state, "closed");
-        int mi;
         {
             int y, m, dd;
             pj_cal_to_civil(pj_cal_local_day(recv), &y, &m, &dd);
-            mi = (y - y0) * 12 + (m - m0);
-            if (mi >= 0 && mi < nmonths) {
-                mrecv[mi]++;
-                if (closed) mclosed[mi]++;
-            }
+            int mi = (y - y0) * 12 + (m - m0);
+            if (mi >= 0 && mi < nmonths) mrecv[mi]++;
         }
         agg *targets[2] = {&all, d};
         for (int k = 0; k < 2; k++) {
@@ -250,6 +247,27 @@ int pj_ent_kpis(pj_ctx *c, int64_t from, int64_t to, pj_jw *w, pj_buf *csv, pj_e
             a->satisfied += nsat;
             a->basically += nbasic;
         }
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    /* closings by the Beijing month of closing: an appeal received in one month and closed in
+     * the next counts for the next, and one received before the period and closed in it counts
+     * too (closing is final: a not_satisfied rating reopens a replied appeal, never a closed one)
+     */
+    s = pj_db_prepare(c->db,
+                      "SELECT closed_at FROM ent_appeals WHERE state = 'closed' AND closed_at >= ?"
+                      " AND closed_at < ? AND (? = 0 OR township_id = ?)",
+                      err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, from);
+    pj_stmt_int(s, 2, to);
+    pj_stmt_int(s, 3, town);
+    pj_stmt_int(s, 4, town);
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        int y, m, dd;
+        pj_cal_to_civil(pj_cal_local_day(pj_col_int(s, 0)), &y, &m, &dd);
+        int mi = (y - y0) * 12 + (m - m0);
+        if (mi >= 0 && mi < nmonths) mclosed[mi]++;
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;

@@ -425,6 +425,87 @@ TEST(enterprise_demo_loads_and_reports)
     th_stop(&s);
 }
 
+/* checks each month of a KPI trend against the database: received by the Beijing month of
+ * receipt, closed by the Beijing month of closing (closings in [from, to), whenever received) */
+static void check_trend(th_server *s, json_t *tr, const char *from, const char *to)
+{
+    char sql[400];
+    long long recv_all = 0, closed_all = 0;
+    for (size_t i = 0; i < json_array_size(tr); i++) {
+        json_t *m = json_array_get(tr, i);
+        const char *mon = th_str(m, "month");
+        snprintf(sql, sizeof sql,
+                 "SELECT COUNT(*) FROM ent_appeals WHERE state = 'closed' AND strftime('%%Y-%%m',"
+                 " closed_at + 28800, 'unixepoch') = '%s' AND date(closed_at + 28800,"
+                 " 'unixepoch') >= '%s' AND date(closed_at + 28800, 'unixepoch') < '%s'",
+                 mon, from, to);
+        CHECK_INT(th_int(m, "closed"), th_sql_int(s, sql));
+        closed_all += th_int(m, "closed");
+        snprintf(sql, sizeof sql,
+                 "SELECT COUNT(*) FROM ent_appeals WHERE strftime('%%Y-%%m', received_at + 28800,"
+                 " 'unixepoch') = '%s' AND date(received_at + 28800, 'unixepoch') >= '%s' AND"
+                 " date(received_at + 28800, 'unixepoch') < '%s'",
+                 mon, from, to);
+        CHECK_INT(th_int(m, "received"), th_sql_int(s, sql));
+        recv_all += th_int(m, "received");
+    }
+    CHECK(closed_all > 0);
+    CHECK(recv_all > 0);
+}
+
+/* The monthly trend counted an appeal's closing in the month it was received (every month had
+ * closed = received, and a period's first month showed nothing of what was received before it
+ * and closed in it). Closings count in the Beijing month they happened. */
+TEST(enterprise_kpi_trend_counts_closings_by_month_of_closing)
+{
+    th_server s;
+    th_start(&s, 1);
+    pj_err err = {0};
+    th_ctx t;
+    th_ctx_open(&s, &t, "demo", PJ_ROLE_ADMIN);
+    if (pj_enterprise_demo(&t.c, 7, &err)) t_fail(__FILE__, __LINE__, "demo: %s", err.message);
+    th_ctx_close(&t);
+    /* received 23:30 on 31 January 2024 and closed 00:30 on 1 February, Beijing time (both on
+     * 31 January in UTC) */
+    th_sql_exec(&s, "UPDATE ent_appeals SET received_at = 1706715000, closed_at = 1706718600"
+                    " WHERE id = (SELECT MIN(id) FROM ent_appeals WHERE state = 'closed')");
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    json_t *o;
+    CHECK_INT(
+        th_call(&s, "GET", "/api/v1/enterprise/kpis?from=2024-01-01&to=2026-01-01", off, NULL, &o),
+        200);
+    json_t *tr = json_object_get(o, "trend");
+    CHECK_INT(json_array_size(tr), 24);
+    check_trend(&s, tr, "2024-01-01", "2026-01-01");
+    /* some month closes a different number than it received (they were all equal) */
+    int differ = 0;
+    for (size_t i = 0; i < json_array_size(tr); i++)
+        differ |=
+            th_int(json_array_get(tr, i), "closed") != th_int(json_array_get(tr, i), "received");
+    CHECK(differ);
+    json_decref(o);
+    /* February alone: the appeal received in January and closed in February counts as closed
+     * in February, though it was received before the period */
+    long long feb_from_jan =
+        th_sql_int(&s, "SELECT COUNT(*) FROM ent_appeals WHERE state = 'closed' AND"
+                       " received_at < 1706716800 AND closed_at >= 1706716800 AND"
+                       " closed_at < 1709222400");
+    CHECK(feb_from_jan >= 1);
+    CHECK_INT(
+        th_call(&s, "GET", "/api/v1/enterprise/kpis?from=2024-02-01&to=2024-03-01", off, NULL, &o),
+        200);
+    tr = json_object_get(o, "trend");
+    CHECK_INT(json_array_size(tr), 1);
+    check_trend(&s, tr, "2024-02-01", "2024-03-01");
+    CHECK(th_int(json_array_get(tr, 0), "closed") >=
+          feb_from_jan + th_sql_int(&s,
+                                    "SELECT COUNT(*) FROM ent_appeals WHERE state = 'closed'"
+                                    " AND received_at >= 1706716800 AND closed_at < 1709222400"));
+    json_decref(o);
+    th_stop(&s);
+}
+
 /* Regression: settings that leave no KPI weight above 0 are refused (every department's
  * composite score became null), a change that changes nothing writes no audit row, and the
  * sweep takes no body but an empty one (it ran on any body). */
