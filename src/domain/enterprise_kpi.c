@@ -148,7 +148,18 @@ int pj_ent_kpis(pj_ctx *c, int64_t from, int64_t to, pj_jw *w, pj_buf *csv, pj_e
     int total = rc == 1 ? (int)pj_col_int(s, 0) : 0;
     pj_stmt_done(s);
     if (rc < 0) return -1;
+    /* what the total covers: the district, or the township officer's township (named so in
+     * the CSV's total row and in `scope`; the JSON keeps the key `district` for readers) */
     agg all = {.name = "district"};
+    if (town) {
+        s = pj_db_prepare(c->db, "SELECT name FROM regions WHERE id = ?", err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, town);
+        rc = pj_stmt_step(s, err);
+        all.name = rc == 1 ? pj_arena_strdup(c->arena, pj_col_text(s, 0)) : "township";
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+    }
     agg *dep = pj_arena_calloc(c->arena, MAX_DEPTS, sizeof(agg));
     int ndep = 0;
     all.close_h = pj_arena_alloc(c->arena, sizeof(double) * (size_t)(total + 1));
@@ -365,6 +376,17 @@ int pj_ent_kpis(pj_ctx *c, int64_t from, int64_t to, pj_jw *w, pj_buf *csv, pj_e
     pj_jw_knum(w, "response", wt.r);
     pj_jw_knum(w, "resolution", wt.s);
     pj_jw_knum(w, "satisfaction", wt.sat);
+    pj_jw_obj_end(w);
+    pj_jw_key(w, "scope");
+    pj_jw_obj(w);
+    pj_jw_kstr(w, "level", town ? "township" : "district");
+    if (town) {
+        pj_jw_kint(w, "township_id", town);
+        pj_jw_kstr(w, "name", all.name);
+    } else {
+        pj_jw_knull(w, "township_id");
+        pj_jw_kstr(w, "name", "district");
+    }
     pj_jw_obj_end(w);
     pj_jw_key(w, "district");
     pj_jw_obj(w);
