@@ -65,8 +65,12 @@ int pj_ind_cagr_rates(const double *r, int n, double *out);
 double pj_ind_share(double part, double whole);
 /* Change between two shares in percentage points. */
 double pj_ind_points(double now, double base);
-/* Competition rank ("1224") of v[idx] among v[0..n): 1 + the number of strictly better values;
- * desc = 1 when larger is better. */
+/* a is better than b (larger when desc = 1, smaller otherwise) by more than a relative 1e-9:
+ * values equal but for floating-point error are tied. */
+int pj_ind_better(double a, double b, int desc);
+/* Competition rank ("1224") of v[idx] among v[0..n): 1 + the number of better values
+ * (pj_ind_better: a tie within floating-point error shares the rank); desc = 1 when larger is
+ * better. */
 int pj_ind_rank(const double *v, int n, int idx, int desc);
 /* v rounded to `decimals` places, half away from zero. */
 double pj_ind_round(double v, int decimals);

@@ -421,8 +421,7 @@ static int d_rank(pj_ctx *c, const pj_derive_args *a, const pj_ind_def *d, const
     for (int k = 0; k < n; k++) {
         int best = -1;
         for (int i = 0; i < n; i++)
-            if (!done[i] && (best < 0 || (desc ? vals[i] > vals[best] : vals[i] < vals[best])))
-                best = i;
+            if (!done[i] && (best < 0 || pj_ind_better(vals[i], vals[best], desc))) best = i;
         done[best] = 1;
         pj_jw_obj(w);
         pj_jw_kint(w, "rank", pj_ind_rank(vals, n, best, desc));

@@ -145,11 +145,19 @@ double pj_ind_points(double now, double base)
     return now - base;
 }
 
+int pj_ind_better(double a, double b, int desc)
+{
+    /* equal when they agree to 1e-9 of the larger (or both are within 1e-12 of 0): two growth
+     * rates that are both 3.5 % computed from different figures differ in the last bits */
+    double tol = 1e-9 * fmax(fabs(a), fabs(b)) + 1e-12;
+    return desc ? a - b > tol : b - a > tol;
+}
+
 int pj_ind_rank(const double *v, int n, int idx, int desc)
 {
     int r = 1;
     for (int i = 0; i < n; i++)
-        if (desc ? v[i] > v[idx] : v[i] < v[idx]) r++;
+        if (pj_ind_better(v[i], v[idx], desc)) r++;
     return r;
 }
 

@@ -77,6 +77,39 @@ TEST_T(indicator_dashboard_holds_the_seed, 60)
     CHECK(th_int(json_array_get(json_object_get(rev, "sources"), 0), "value_id") > 0);
     CHECK_INT(th_int(figure(d, "revenue_h1_rank"), "rank"), 2);
     CHECK_INT(th_int(figure(d, "revenue_h1_rank"), "of"), 16);
+    /* 大兴区 and 通州区 both grew 3.5 % (381.6045 on 368.7, 316.71 on 306): one shared rank,
+     * though the two growth rates differ in their last bits */
+    {
+        static const char *const set[] = {
+            "UPDATE indicator_values SET value = 381.6045 WHERE region = '大兴区' AND period ="
+            " '2024H1' AND indicator_id = (SELECT id FROM indicators WHERE code = "
+            "'budget_revenue')",
+            "UPDATE indicator_values SET value = 368.7 WHERE region = '大兴区' AND period ="
+            " '2023H1' AND indicator_id = (SELECT id FROM indicators WHERE code = "
+            "'budget_revenue')",
+            "UPDATE indicator_values SET value = 316.71 WHERE region = '通州区' AND period ="
+            " '2024H1' AND indicator_id = (SELECT id FROM indicators WHERE code = "
+            "'budget_revenue')",
+            "UPDATE indicator_values SET value = 306 WHERE region = '通州区' AND period ="
+            " '2023H1' AND indicator_id = (SELECT id FROM indicators WHERE code = "
+            "'budget_revenue')"};
+        for (int i = 0; i < 4; i++) th_sql_exec(&s, set[i]);
+        CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM indicator_values WHERE region IN"
+                                 " ('大兴区', '通州区') AND value IN (381.6045, 368.7, 316.71,"
+                                 " 306)"),
+                  4);
+        json_decref(d);
+        d = get(&s, tok, "/api/v1/dashboard", 200);
+        json_t *rk = json_object_get(figure(d, "revenue_h1_rank"), "ranking");
+        long long dx = 0, tz = 0;
+        for (size_t i = 0; i < json_array_size(rk); i++) {
+            json_t *e = json_array_get(rk, i);
+            if (!strcmp(th_str(e, "region"), "大兴区")) dx = th_int(e, "rank");
+            if (!strcmp(th_str(e, "region"), "通州区")) tz = th_int(e, "rank");
+        }
+        CHECK(dx > 0);
+        CHECK_INT(tz, dx);
+    }
     json_t *ag = figure(d, "agri_output");
     CHECK_NEAR(num(ag, "current"), 39.4, 1e-9);
     CHECK_NEAR(num(ag, "rounded"), 13.6, 1e-9);

@@ -101,3 +101,20 @@ TEST(indicator_rank_with_ties)
     CHECK_INT(pj_ind_rank(v, 5, 3, 0), 1); /* lower is better */
     CHECK_INT(pj_ind_rank(v, 5, 0, 0), 2);
 }
+
+/* Two districts that both grew 3.5 % got ranks 12 and 13: the growth rates computed from their
+ * figures differ in the last bits (3.499999999999996 and 3.4999999999999933). Values that agree
+ * to floating-point error tie; a real difference still ranks apart. */
+TEST(indicator_rank_ties_within_floating_point_error)
+{
+    double v[] = {pj_ind_growth(381.6045, 368.7), pj_ind_growth(316.71, 306), 3.6, 3.4, 3.5001};
+    CHECK(v[0] != v[1]); /* the arithmetic does not give the same double */
+    CHECK_INT(pj_ind_rank(v, 5, 0, 1), 3);
+    CHECK_INT(pj_ind_rank(v, 5, 1, 1), 3);
+    CHECK_INT(pj_ind_rank(v, 5, 3, 1), 5);
+    CHECK_INT(pj_ind_rank(v, 5, 0, 0), 2);
+    CHECK_INT(pj_ind_rank(v, 5, 1, 0), 2);
+    CHECK(pj_ind_better(3.5001, 3.5, 1));
+    CHECK(!pj_ind_better(v[0], v[1], 1) && !pj_ind_better(v[1], v[0], 1));
+    CHECK(!pj_ind_better(0.0, 5.551115123125783e-17, 0)); /* a difference of 0.3 − 0.3 */
+}
