@@ -592,6 +592,16 @@ static int one_int(pj_ctx *c, const char *sql, int64_t *out, pj_err *err)
     return rc < 0 ? -1 : 0;
 }
 
+int pj_ec_register_counts(pj_ctx *c, int64_t *zone_settled, int64_t *streamers, pj_err *err)
+{
+    return one_int(c, "SELECT COUNT(*) FROM ec_zone_enterprises WHERE settled_on IS NOT NULL",
+                   zone_settled, err) ||
+                   one_int(c, "SELECT COUNT(*) FROM ec_streamers WHERE anonymised = 0", streamers,
+                           err)
+               ? -1
+               : 0;
+}
+
 int pj_ec_kpi(pj_ctx *c, const char *from, const char *to, pj_jw *w, pj_err *err)
 {
     if (q_day(from, "from", err) || q_day(to, "to", err)) return -1;

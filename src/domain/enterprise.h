@@ -69,6 +69,10 @@ int pj_ent_return_visits(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *er
 
 /* KPIs over appeals received in [from, to) (epoch seconds); csv != NULL writes CSV instead. */
 int pj_ent_kpis(pj_ctx *c, int64_t from, int64_t to, pj_jw *w, pj_buf *csv, pj_err *err);
+/* Problems solved from reception days (appeals from them closed as resolved, not rated
+ * not_satisfied), all time, in a township (town > 0) or the district (0): the KPIs'
+ * `problems_solved`. No role check: for the district dashboard and the KPIs. */
+int pj_ent_problems_solved(pj_ctx *c, int64_t town, int64_t *out, pj_err *err);
 
 /* enterprise profiles (the attributes rules read) and policies */
 int pj_ent_profile_get(pj_ctx *c, int64_t org_id, pj_jw *w, pj_err *err);

@@ -125,6 +125,22 @@ static int appeal_years(pj_ctx *c, int64_t town, int *years, int *n, pj_err *err
     return 0;
 }
 
+int pj_ent_problems_solved(pj_ctx *c, int64_t town, int64_t *out, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT COUNT(*) FROM ent_appeals WHERE channel = 'reception_day'"
+                               " AND state = 'closed' AND resolved = 1 AND (rating IS NULL OR"
+                               " rating <> 'not_satisfied') AND (? = 0 OR township_id = ?)",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, town);
+    pj_stmt_int(s, 2, town);
+    int rc = pj_stmt_step(s, err);
+    *out = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
 int pj_ent_kpis(pj_ctx *c, int64_t from, int64_t to, pj_jw *w, pj_buf *csv, pj_err *err)
 {
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_TOWNSHIP_OFFICER,
@@ -312,18 +328,8 @@ int pj_ent_kpis(pj_ctx *c, int64_t from, int64_t to, pj_jw *w, pj_buf *csv, pj_e
     pj_stmt_done(s);
     if (rc < 0) return -1;
     /* problems solved from reception days, since the mechanism started (not only the period) */
-    s = pj_db_prepare(c->db,
-                      "SELECT COUNT(*) FROM ent_appeals WHERE channel = 'reception_day' AND"
-                      " state = 'closed' AND resolved = 1 AND (rating IS NULL OR rating <>"
-                      " 'not_satisfied') AND (? = 0 OR township_id = ?)",
-                      err);
-    if (!s) return -1;
-    pj_stmt_int(s, 1, town);
-    pj_stmt_int(s, 2, town);
-    rc = pj_stmt_step(s, err);
-    int64_t solved_all = rc == 1 ? pj_col_int(s, 0) : 0;
-    pj_stmt_done(s);
-    if (rc < 0) return -1;
+    int64_t solved_all;
+    if (pj_ent_problems_solved(c, town, &solved_all, err)) return -1;
     if (csv) {
         pj_csv_field(csv, "department_id", 0);
         pj_csv_field(csv, "department", 0);

@@ -9,6 +9,8 @@
 #include "core/util.h"
 #include "domain/agritech.h"
 #include "domain/carbon.h"
+#include "domain/ecommerce.h"
+#include "domain/enterprise.h"
 #include "domain/indicator_int.h"
 #include "domain/logistics.h"
 #include "domain/render.h"
@@ -806,27 +808,61 @@ static int dash_freight(pj_ctx *c, pj_jw *w, pj_err *err)
     return 0;
 }
 
-/* Doctor farms counted in the agri-tech register (the agri-tech page's figure); 1 when empty. */
-static int dash_farms(pj_ctx *c, pj_jw *w, pj_err *err)
+/* A count kept in a register, as of today (Beijing): `fn: count`, labelled with the register
+ * and its date rather than a period; 1 when the register counts none. */
+static int dash_count(pj_jw *w, const char *code, const char *reg, int64_t n, const char *unit)
 {
-    int64_t n;
-    if (pj_agri_farm_count(c, &n, err)) return -1;
     if (!n) return 1;
     char today[11];
     pj_rec_today(today);
     pj_jw_obj(w);
     pj_jw_kstr(w, "fn", "count");
-    pj_jw_kstr(w, "code", "doctor_farms");
-    pj_jw_kstr(w, "register", "ag_farms");
+    pj_jw_kstr(w, "code", code);
+    pj_jw_kstr(w, "register", reg);
     pj_jw_kstr(w, "period", today);
     pj_jw_knum(w, "value", (double)n);
-    pj_jw_kstr(w, "unit", "个");
+    pj_jw_kstr(w, "unit", unit);
     pj_jw_key(w, "sources");
     pj_jw_arr(w);
-    reg_source(w, "ag_farms", today, (double)n, "个", "");
+    reg_source(w, reg, today, (double)n, unit, "");
     pj_jw_arr_end(w);
     pj_jw_obj_end(w);
     return 0;
+}
+
+/* Doctor farms counted in the agri-tech register (the agri-tech page's figure); 1 when empty. */
+static int dash_farms(pj_ctx *c, pj_jw *w, pj_err *err)
+{
+    int64_t n;
+    if (pj_agri_farm_count(c, &n, err)) return -1;
+    return dash_count(w, "doctor_farms", "ag_farms", n, "个");
+}
+
+/* The zone's enterprises settled, from the e-commerce register (the e-commerce KPIs'
+ * `zone_enterprises`); 1 when none is settled. */
+static int dash_zone(pj_ctx *c, pj_jw *w, pj_err *err)
+{
+    int64_t zone, streamers;
+    if (pj_ec_register_counts(c, &zone, &streamers, err)) return -1;
+    return dash_count(w, "ecommerce_enterprises", "ec_zone_enterprises", zone, "家");
+}
+
+/* The streamers on the e-commerce register, not deleted (the e-commerce KPIs' `streamers`); 1
+ * when none. */
+static int dash_streamers(pj_ctx *c, pj_jw *w, pj_err *err)
+{
+    int64_t zone, streamers;
+    if (pj_ec_register_counts(c, &zone, &streamers, err)) return -1;
+    return dash_count(w, "new_farmer_streamers", "ec_streamers", streamers, "人");
+}
+
+/* Problems solved from reception days, district-wide, from the appeals (the appeal KPIs'
+ * `problems_solved`); 1 when none. */
+static int dash_solved(pj_ctx *c, pj_jw *w, pj_err *err)
+{
+    int64_t n;
+    if (pj_ent_problems_solved(c, 0, &n, err)) return -1;
+    return dash_count(w, "enterprise_problems_solved", "ent_appeals", n, "个");
 }
 
 /* The latest value (by its period's end) of a count or stock, with its source row. */
@@ -883,11 +919,11 @@ static const struct {
     {"warehouse_progress", "高标准仓储开工面积对规划面积 (warehouses started / planned)",
      "warehouse_area_started", dash_warehouses, 1},
     {"ecommerce_enterprises", "直播电商产业功能区企业 (e-commerce enterprises)",
-     "ecommerce_enterprises", NULL, 0},
-    {"streamers", "新农人主播 (new-farmer streamers)", "new_farmer_streamers", NULL, 0},
+     "ecommerce_enterprises", dash_zone, 0},
+    {"streamers", "新农人主播 (new-farmer streamers)", "new_farmer_streamers", dash_streamers, 0},
     {"doctor_farms", "博士农场 (doctor farms)", "doctor_farms", dash_farms, 0},
     {"enterprise_problems_solved", "服务企业解决问题 (enterprise problems solved)",
-     "enterprise_problems_solved", NULL, 0},
+     "enterprise_problems_solved", dash_solved, 0},
 };
 
 /* One figure into w as {key, label, basis?, figure}: 0 done (a missing figure included), -1 a

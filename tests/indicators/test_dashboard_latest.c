@@ -1,10 +1,14 @@
 /* The district dashboard over the API: the latest value of a count is the one of the latest
  * period by its end (a year after its H1 and its March, before nothing of its own year); its
  * periods follow the data; figures the district keeps in a register (warehouses, doctor farms,
- * monthly freight) are the register pages' numbers. */
+ * monthly freight, the zone's enterprises, streamers, problems solved) are the register pages'
+ * numbers. */
 #include <stdio.h>
 #include <string.h>
 
+#include "core/util.h"
+#include "domain/ecommerce.h"
+#include "domain/enterprise.h"
 #include "logistics/rec_fixture.h"
 
 static json_t *fig_item(json_t *dash, const char *key)
@@ -138,5 +142,65 @@ TEST_T(dashboard_register_figures_are_the_register_pages, 90)
     json_decref(d);
     json_decref(lk);
     json_decref(ak);
+    th_stop(&s);
+}
+
+/* The e-commerce enterprises, the streamers and the problems solved came from the indicator
+ * values of 2024H1 while the registers kept them: a zone enterprise added showed on the
+ * e-commerce KPIs (285) and not on the dashboard (284). They are the registers' now, dated
+ * with the register's date (today), and follow the registers. */
+TEST_T(dashboard_zone_streamers_and_problems_solved_follow_their_registers, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    pj_err err;
+    pj_err_clear(&err);
+    th_ctx t;
+    th_ctx_open(&s, &t, "demo", PJ_ROLE_ADMIN);
+    if (pj_indicators_demo(&t.c, 7, &err) || pj_ecommerce_demo(&t.c, 7, &err) ||
+        pj_enterprise_demo(&t.c, 7, &err))
+        t_fail(__FILE__, __LINE__, "demo: %s", err.message);
+    th_ctx_close(&t);
+    char off[80], view[80], today[11];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "viewer", s.demo_pw, view);
+    pj_local_date(pj_now(), today);
+    json_t *d = CALL(&s, "GET", view, "/api/v1/dashboard", NULL, 200);
+    json_t *ek = CALL(&s, "GET", view, "/api/v1/ecommerce/kpi", NULL, 200);
+    json_t *pk = CALL(&s, "GET", off, "/api/v1/enterprise/kpis?from=2020-01-01", NULL, 200);
+    static const char *const keys[] = {"ecommerce_enterprises", "streamers",
+                                       "enterprise_problems_solved"};
+    for (int i = 0; i < 3; i++) {
+        CHECK_STR(th_str(fig_item(d, keys[i]), "basis"), "register");
+        CHECK_STR(th_str(fig(d, keys[i]), "period"), today);
+    }
+    long long zone = th_int(ek, "zone_enterprises"), streamers = th_int(ek, "streamers"),
+              solved = th_int(pk, "problems_solved");
+    CHECK(zone > 0 && streamers > 0 && solved > 0);
+    CHECK_NEAR(num(fig(d, "ecommerce_enterprises"), "value"), (double)zone, 1e-9);
+    CHECK_NEAR(num(fig(d, "streamers"), "value"), (double)streamers, 1e-9);
+    CHECK_NEAR(num(fig(d, "enterprise_problems_solved"), "value"), (double)solved, 1e-9);
+    json_decref(d);
+    json_decref(ek);
+    json_decref(pk);
+    /* one more of each in the registers: the dashboard follows */
+    json_decref(CALL(&s, "POST", off, "/api/v1/ecommerce/zone-enterprises",
+                     "{\"name\":\"新入驻直播企业（测试）\",\"kind\":\"ecommerce\","
+                     "\"settled_on\":\"2024-06-01\"}",
+                     201));
+    json_decref(
+        CALL(&s, "POST", off, "/api/v1/ecommerce/streamers",
+             "{\"name\":\"新主播（测试）\",\"birth_date\":\"1990-01-01\",\"skill_level\":4}", 201));
+    /* an appeal raised at a reception day, closed as resolved (the demo's are all closed: one
+     * of another channel stands in) */
+    CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM ent_appeals WHERE channel <> 'reception_day'") > 0);
+    th_sql_exec(&s, "UPDATE ent_appeals SET channel = 'reception_day', state = 'closed', resolved"
+                    " = 1, rating = 'satisfied', closed_at = strftime('%s','now') WHERE id ="
+                    " (SELECT MIN(id) FROM ent_appeals WHERE channel <> 'reception_day')");
+    d = CALL(&s, "GET", view, "/api/v1/dashboard", NULL, 200);
+    CHECK_NEAR(num(fig(d, "ecommerce_enterprises"), "value"), (double)zone + 1, 1e-9);
+    CHECK_NEAR(num(fig(d, "streamers"), "value"), (double)streamers + 1, 1e-9);
+    CHECK_NEAR(num(fig(d, "enterprise_problems_solved"), "value"), (double)solved + 1, 1e-9);
+    json_decref(d);
     th_stop(&s);
 }
