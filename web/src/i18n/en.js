@@ -259,6 +259,9 @@ export default {
     daysUnit: 'days',
     scenarioLive: '{scenario} ({n})',
     startedOn: 'started {at}',
+    // the home page's card: facilities in peacetime, whatever the scenario (the overview's
+    // "convertible" is those with a manual for the scenario shown)
+    inPeacetime: 'In peacetime',
   },
   facility: {
     list: 'Facilities',

@@ -261,6 +261,9 @@ export default {
     daysUnit: '天',
     scenarioLive: '{scenario}（{n}）',
     startedOn: '{at} 开始',
+    // the home page's card: facilities in peacetime, whatever the scenario (the overview's
+    // "convertible" is those with a manual for the scenario shown)
+    inPeacetime: '在平时状态',
   },
   facility: {
     list: '设施台账',
