@@ -27,6 +27,8 @@ static int want_csv(pj_req *r)
     return pj_fail(&r->err, 400, "bad_query", "format", "format is json or csv");
 }
 
+/* A period bound: a time "YYYY-MM-DDTHH:MM:SSZ" as given, or a bare date as a day in Pinggu,
+ * its first instant in Beijing time (UTC+8), as the enterprise KPIs read `from` and `to`. */
 static int q_time(pj_req *r, const char *key, int64_t *out)
 {
     const char *v = pj_req_param(r, key);
@@ -34,6 +36,7 @@ static int q_time(pj_req *r, const char *key, int64_t *out)
     if (pj_time_parse(v, out))
         return pj_fail(&r->err, 400, "bad_query", key,
                        "%s must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ", key);
+    if (strlen(v) == 10) *out -= PJ_LOCAL_OFFSET_S;
     return 0;
 }
 

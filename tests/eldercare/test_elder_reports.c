@@ -148,3 +148,99 @@ TEST_T(elder_demo_coverage_vulnerable_centres, 180)
     json_decref(EL(&s, town, "PATCH", path, "{\"version\":2,\"capacity\":1,\"occupancy\":2}", 422));
     th_stop(&s);
 }
+
+/* The coverage period and the service-log list read a bare date as a day in Pinggu: its
+ * first instant in Beijing time (UTC+8), not midnight UTC. A November report counts the visit
+ * at 07:30 on 1 November (23:30Z the day before) and not the one at 23:30 on 31 October
+ * (15:30Z); a time with its zone stays as given. */
+TEST(elder_coverage_period_beijing_dates)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    long long grid = el_grid01_grid(&s);
+    long long e = el_elder(&s, off, grid, 1, "");
+    long long h1 = el_helper(&s, off, grid, 2, "1970-05-01", 'F', "");
+    long long h2 = el_helper(&s, off, grid, 3, "1971-06-02", 'M', "");
+    char body[400], path[300];
+    /* 23:30–24:00 on 31 October, Beijing time */
+    snprintf(body, sizeof body,
+             "{\"elder_id\":%lld,\"helper_id\":%lld,\"kind\":\"companionship\","
+             "\"time_in\":\"2025-10-31T15:30:00Z\",\"time_out\":\"2025-10-31T16:00:00Z\"}",
+             e, h1);
+    json_t *o = EL(&s, off, "POST", "/api/v1/service-logs", body, 201);
+    long long late = th_int(o, "id");
+    json_decref(o);
+    /* 07:30–09:00 on 1 November, Beijing time */
+    snprintf(body, sizeof body,
+             "{\"elder_id\":%lld,\"helper_id\":%lld,\"kind\":\"companionship\","
+             "\"time_in\":\"2025-10-31T23:30:00Z\",\"time_out\":\"2025-11-01T01:00:00Z\"}",
+             e, h2);
+    o = EL(&s, off, "POST", "/api/v1/service-logs", body, 201);
+    long long early = th_int(o, "id");
+    json_decref(o);
+    /* alerts resolved at 23:50 on 31 October and at 07:50 on 1 November */
+    snprintf(body, sizeof body,
+             "INSERT INTO elder_alerts (kind, elder_id, grid_id, township_id, dedupe_key, state,"
+             " raised_at, resolved_at) SELECT 'no_visit', id, grid_id, township_id, 'period-' ||"
+             " x.k, 'resolved', x.r - 3600, x.r FROM elders, (SELECT 1 AS k, %lld AS r UNION ALL"
+             " SELECT 2, %lld) x WHERE id = %lld",
+             1761925800LL, 1761954600LL, e);
+    th_sql_exec(&s, body);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM elder_alerts WHERE state = 'resolved'"), 2);
+
+    /* November */
+    snprintf(path, sizeof path,
+             "/api/v1/eldercare/coverage?group=grid&region_id=%lld&since=2025-11-01"
+             "&until=2025-12-01",
+             grid);
+    o = EL(&s, off, "GET", path, NULL, 200);
+    CHECK_STR(th_str(o, "since"), "2025-10-31T16:00:00Z");
+    CHECK_STR(th_str(o, "until"), "2025-11-30T16:00:00Z");
+    CHECK_INT(total_of(o, "visits_done"), 1);
+    CHECK_INT(total_of(o, "helpers_active"), 1);
+    CHECK_INT(total_of(o, "alerts_resolved"), 1);
+    CHECK_NEAR(json_number_value(json_object_get(json_object_get(o, "total"), "hours_given")), 1.5,
+               1e-9);
+    json_decref(o);
+    /* October */
+    snprintf(path, sizeof path,
+             "/api/v1/eldercare/coverage?group=grid&region_id=%lld&since=2025-10-01"
+             "&until=2025-11-01",
+             grid);
+    o = EL(&s, off, "GET", path, NULL, 200);
+    CHECK_STR(th_str(o, "since"), "2025-09-30T16:00:00Z");
+    CHECK_INT(total_of(o, "visits_done"), 1);
+    CHECK_INT(total_of(o, "helpers_active"), 1);
+    CHECK_INT(total_of(o, "alerts_resolved"), 1);
+    CHECK_NEAR(json_number_value(json_object_get(json_object_get(o, "total"), "hours_given")), 0.5,
+               1e-9);
+    json_decref(o);
+    /* times with their zone are taken as given: 00:00Z on 1 November holds the early visit */
+    snprintf(path, sizeof path,
+             "/api/v1/eldercare/coverage?group=grid&region_id=%lld"
+             "&since=2025-11-01T00:00:00Z&until=2025-12-01T00:00:00Z",
+             grid);
+    o = EL(&s, off, "GET", path, NULL, 200);
+    CHECK_STR(th_str(o, "since"), "2025-11-01T00:00:00Z");
+    CHECK_INT(total_of(o, "visits_done"), 0);
+    json_decref(o);
+    /* the elder's logs of 1 November (Beijing): the early visit only */
+    snprintf(path, sizeof path,
+             "/api/v1/service-logs?elder_id=%lld&since=2025-11-01&until=2025-11-02", e);
+    o = EL(&s, off, "GET", path, NULL, 200);
+    json_t *items = json_object_get(o, "items");
+    CHECK_INT(json_array_size(items), 1);
+    CHECK_INT(th_int(json_array_get(items, 0), "id"), early);
+    json_decref(o);
+    /* and of 31 October: the late one */
+    snprintf(path, sizeof path,
+             "/api/v1/service-logs?elder_id=%lld&since=2025-10-31&until=2025-11-01", e);
+    o = EL(&s, off, "GET", path, NULL, 200);
+    items = json_object_get(o, "items");
+    CHECK_INT(json_array_size(items), 1);
+    CHECK_INT(th_int(json_array_get(items, 0), "id"), late);
+    json_decref(o);
+    th_stop(&s);
+}
