@@ -575,11 +575,6 @@ int pj_demo_build(pj_ctx *c, uint64_t seed, const char *pw, pj_demo_stats *st, p
         if (!s) goto fail;
         if (pj_stmt_step(s, err) == 1) wanda = pj_col_int(s, 0);
         pj_stmt_done(s);
-        int64_t first_grid = 0;
-        s = pj_db_prepare(c->db, "SELECT MIN(id) FROM regions WHERE type = 'grid'", err);
-        if (!s) goto fail;
-        if (pj_stmt_step(s, err) == 1) first_grid = pj_col_int(s, 0);
-        pj_stmt_done(s);
         if (add_user(&d, "officer", "区应急局值班员", "district_officer", 0, 0, 0, pw, &uid) ||
             add_user(&d, "jinhaihu", "金海湖地区干部", "township_officer", town_id[ti_jhh], 0, 0,
                      pw, &uid) ||
@@ -587,14 +582,19 @@ int pj_demo_build(pj_ctx *c, uint64_t seed, const char *pw, pj_demo_stats *st, p
                      &uid) ||
             add_user(&d, "grid01", "网格员一号", "grid_worker", 0, 0, 0, pw, &uid))
             goto fail;
-        for (int g = 0; g < 3; g++) {
-            s = pj_db_prepare(c->db, "INSERT INTO grid_workers (region_id, user_id) VALUES (?,?)",
-                              err);
-            if (!s) goto fail;
-            pj_stmt_int(s, 1, first_grid + g);
-            pj_stmt_int(s, 2, uid);
-            if (exec_insert(&d, s, NULL)) goto fail;
-        }
+        /* grid01 looks after three grids of one village or community: the first three of the
+         * first that has three (region ids are not all grids: a village's grids are followed
+         * by the next village) */
+        s = pj_db_prepare(c->db,
+                          "INSERT INTO grid_workers (region_id, user_id) SELECT g.id, ? FROM"
+                          " regions g WHERE g.type = 'grid' AND g.parent_id = (SELECT v.id FROM"
+                          " regions v WHERE v.type IN ('village', 'community') AND (SELECT"
+                          " COUNT(*) FROM regions x WHERE x.parent_id = v.id AND x.type ="
+                          " 'grid') >= 3 ORDER BY v.id LIMIT 1) ORDER BY g.id LIMIT 3",
+                          err);
+        if (!s) goto fail;
+        pj_stmt_int(s, 1, uid);
+        if (exec_insert(&d, s, NULL)) goto fail;
         if (add_user(&d, "jd", "京东物流联络员", "enterprise", 0, 0, org_id[1], pw, &uid) ||
             add_user(&d, "viewer", "观察员", "viewer", 0, 0, 0, pw, &uid))
             goto fail;

@@ -520,3 +520,56 @@ TEST_T(elder_masked_id_number_cannot_be_rebuilt, 90)
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'read_unmasked'"), 2);
     th_stop(&s);
 }
+
+/* The demo's grid workers look after grids: each of their grid_ids is a region of type grid
+ * (grid01 had a community among them, so its scope left out that community's elders), all of
+ * one village or community, and an admin re-saving them is accepted. */
+TEST(elder_demo_grid_workers_have_grids)
+{
+    th_server s;
+    th_start(&s, 1);
+    char adm[80], g[80], body[512], path[96];
+    th_login(&s, "admin", s.admin_pw, adm);
+    json_t *o = EL(&s, adm, "GET", "/api/v1/users?limit=500", NULL, 200);
+    json_t *items = json_object_get(o, "items");
+    int workers = 0;
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        json_t *u = json_array_get(items, i);
+        if (strcmp(th_str(u, "role"), "grid_worker")) continue;
+        workers++;
+        json_t *ids = json_object_get(u, "grid_ids");
+        CHECK(json_array_size(ids) > 0);
+        size_t n = 0;
+        n += (size_t)snprintf(body + n, sizeof body - n, "{\"version\":%lld,\"grid_ids\":[",
+                              th_int(u, "version"));
+        long long parent = 0;
+        for (size_t k = 0; k < json_array_size(ids); k++) {
+            long long id = json_integer_value(json_array_get(ids, k));
+            snprintf(path, sizeof path, "/api/v1/regions/%lld", id);
+            json_t *r = EL(&s, adm, "GET", path, NULL, 200);
+            CHECK_STR(th_str(r, "type"), "grid");
+            if (!k) parent = th_int(r, "parent_id");
+            CHECK_INT(th_int(r, "parent_id"), parent);
+            json_decref(r);
+            n += (size_t)snprintf(body + n, sizeof body - n, "%s%lld", k ? "," : "", id);
+        }
+        snprintf(body + n, sizeof body - n, "]}");
+        snprintf(path, sizeof path, "/api/v1/users/%lld", th_int(u, "id"));
+        json_t *saved = EL(&s, adm, "PATCH", path, body, 200);
+        CHECK(json_equal(json_object_get(saved, "grid_ids"), ids));
+        json_decref(saved);
+    }
+    CHECK(workers >= 1);
+    json_decref(o);
+    /* grid01 has three grids, and sees every elder registered on any of them */
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM grid_workers w JOIN users u ON u.id ="
+                             " w.user_id WHERE u.username = 'grid01'"),
+              3);
+    th_login(&s, "grid01", s.demo_pw, g);
+    long long last = th_sql_int(&s, "SELECT MAX(w.region_id) FROM grid_workers w JOIN users u ON"
+                                    " u.id = w.user_id WHERE u.username = 'grid01'");
+    long long e = el_elder(&s, g, last, 7, "");
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", e);
+    json_decref(EL(&s, g, "GET", path, NULL, 200));
+    th_stop(&s);
+}
