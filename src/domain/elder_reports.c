@@ -1,5 +1,6 @@
 /* Eldercare: the coverage report (per grid, village or township: the three needs, visits done
  * vs due, alerts, helpers and hours) and the vulnerable-person list for emergencies. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,9 +44,11 @@ static row *row_of(pj_ctx *c, rows *R, int64_t id)
     return &R->r[R->index[id] - 1];
 }
 
-static double pct(int64_t a, int64_t b)
+/* a of b in %; NAN (no figure: JSON null, an empty CSV cell) when there is nothing to count
+ * against — an area without elders is not 0 % covered */
+static double pct(double a, double b)
 {
-    return b ? 100.0 * (double)a / (double)b : 0.0;
+    return b > 0 ? 100.0 * a / b : NAN;
 }
 
 static void row_json(pj_jw *w, const row *r, const char *name)
@@ -58,19 +61,19 @@ static void row_json(pj_jw *w, const row *r, const char *name)
     pj_jw_kstr(w, "name", name);
     pj_jw_kint(w, "elders", r->elders);
     pj_jw_kint(w, "meals_arranged", r->meals);
-    pj_jw_key(w, "meals_pct");
-    pj_jw_fixed(w, pct(r->meals, r->elders), 1);
+    pj_jw_key(w, "meals_pct"); /* non-finite: null */
+    pj_jw_fixed(w, pct((double)r->meals, (double)r->elders), 1);
     pj_jw_kint(w, "doctor_contracted", r->doctor);
     pj_jw_key(w, "doctor_pct");
-    pj_jw_fixed(w, pct(r->doctor, r->elders), 1);
+    pj_jw_fixed(w, pct((double)r->doctor, (double)r->elders), 1);
     pj_jw_kint(w, "paired", r->paired);
     pj_jw_key(w, "paired_pct");
-    pj_jw_fixed(w, pct(r->paired, r->elders), 1);
+    pj_jw_fixed(w, pct((double)r->paired, (double)r->elders), 1);
     pj_jw_key(w, "visits_due");
     pj_jw_fixed(w, r->visits_due, 1);
     pj_jw_kint(w, "visits_done", r->visits_done);
     pj_jw_key(w, "visits_pct");
-    pj_jw_fixed(w, r->visits_due > 0 ? 100.0 * (double)r->visits_done / r->visits_due : 0.0, 1);
+    pj_jw_fixed(w, pct((double)r->visits_done, r->visits_due), 1);
     pj_jw_kint(w, "alerts_open", r->alerts_open);
     pj_jw_kint(w, "alerts_resolved", r->alerts_resolved);
     if (r->alerts_resolved) {
@@ -86,14 +89,23 @@ static void row_json(pj_jw *w, const row *r, const char *name)
     pj_jw_obj_end(w);
 }
 
+/* one decimal; an empty cell for no figure */
+static void cell1(char out[32], double v)
+{
+    if (isfinite(v))
+        snprintf(out, 32, "%.1f", v);
+    else
+        out[0] = 0;
+}
+
 static void row_csv(pj_buf *b, const row *r, const char *name)
 {
     char v[14][32];
     snprintf(v[0], 32, "%lld", (long long)r->id);
     snprintf(v[1], 32, "%lld", (long long)r->elders);
-    snprintf(v[2], 32, "%.1f", pct(r->meals, r->elders));
-    snprintf(v[3], 32, "%.1f", pct(r->doctor, r->elders));
-    snprintf(v[4], 32, "%.1f", pct(r->paired, r->elders));
+    cell1(v[2], pct((double)r->meals, (double)r->elders));
+    cell1(v[3], pct((double)r->doctor, (double)r->elders));
+    cell1(v[4], pct((double)r->paired, (double)r->elders));
     snprintf(v[5], 32, "%.1f", r->visits_due);
     snprintf(v[6], 32, "%lld", (long long)r->visits_done);
     snprintf(v[7], 32, "%lld", (long long)r->alerts_open);

@@ -228,4 +228,32 @@ describe('eldercare on phones and tablets', { timeout: 180000 }, () => {
     noProblems(page);
     await context.close();
   });
+
+  test('coverage: an area with nothing to count against shows "—", not 0 % nor "null%"', async () => {
+    const { context, page } = await openPage(browser, { width: 1366, height: 900 });
+    await login(page, 'officer', DEMO_PW);
+    // the report as the server answers for an area without elders: its shares null
+    let row = null;
+    await page.route('**/api/v1/eldercare/coverage?*', async (route) => {
+      const res = await route.fetch();
+      const body = await res.json();
+      row = body.rows[body.rows.length - 1];
+      Object.assign(row, { elders: 0, meals_arranged: 0, doctor_contracted: 0, paired: 0, meals_pct: null, doctor_pct: null, paired_pct: null, visits_due: 0, visits_done: 0, visits_pct: null });
+      Object.assign(body.total, { meals_pct: null, doctor_pct: null, paired_pct: null });
+      await route.fulfill({ response: res, json: body });
+    });
+    const answered = page.waitForResponse((r) => r.url().includes('/api/v1/eldercare/coverage?'));
+    await page.goto('/eldercare/coverage');
+    await answered;
+    await page.getByRole('heading', { name: '三有覆盖报表' }).waitFor();
+    const tr = page.getByTestId('coverage-table').locator('.el-table__body-wrapper tbody tr', { hasText: row.name });
+    await tr.waitFor();
+    const cells = (await tr.locator('td').allInnerTexts()).map((x) => x.trim());
+    assert.deepEqual(cells.slice(2, 5), ['—', '—', '—'], `the three shares of ${row.name}: ${cells}`);
+    for (const k of ['meals_pct', 'doctor_pct', 'paired_pct']) assert.equal((await page.getByTestId('coverage-total').locator(`[data-need="${k}"] b`).innerText()).trim(), '—');
+    await page.getByTestId('coverage-map').getByText('无老人').waitFor();
+    assert.doesNotMatch(await page.locator('.pj-page').innerText(), /null|NaN/);
+    noProblems(page);
+    await context.close();
+  });
 });

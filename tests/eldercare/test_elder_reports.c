@@ -244,3 +244,78 @@ TEST(elder_coverage_period_beijing_dates)
     json_decref(o);
     th_stop(&s);
 }
+
+/* A figure with nothing to count against is no figure: an area without elders has no
+ * coverage (null in JSON, an empty CSV cell), not 0 %; nor visits done against none due. An
+ * area whose elders have no meals arranged reads 0 %. */
+TEST(elder_coverage_nothing_to_count_against_is_no_figure)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], path[200];
+    th_login(&s, "officer", s.demo_pw, off);
+    /* a village's first grid with an elder, its second with a helper only */
+    long long village = th_sql_int(&s, "SELECT MIN(v.id) FROM regions v WHERE v.type = 'village'"
+                                       " AND (SELECT COUNT(*) FROM regions g WHERE g.parent_id ="
+                                       " v.id) >= 2");
+    char q[200];
+    snprintf(q, sizeof q, "SELECT MIN(id) FROM regions WHERE parent_id = %lld", village);
+    long long g1 = th_sql_int(&s, q);
+    snprintf(q, sizeof q, "SELECT MIN(id) FROM regions WHERE parent_id = %lld AND id > %lld",
+             village, g1);
+    long long g2 = th_sql_int(&s, q);
+    el_elder(&s, off, g1, 1, "");
+    el_helper(&s, off, g2, 2, "1970-05-01", 'F', "");
+    snprintf(path, sizeof path, "/api/v1/eldercare/coverage?group=grid&region_id=%lld", village);
+    json_t *o = EL(&s, off, "GET", path, NULL, 200);
+    json_t *rows = json_object_get(o, "rows");
+    CHECK_INT(json_array_size(rows), 2);
+    static const char *const pcts[] = {"meals_pct", "doctor_pct", "paired_pct", "visits_pct"};
+    for (size_t i = 0; i < json_array_size(rows); i++) {
+        json_t *r = json_array_get(rows, i);
+        if (th_int(r, "region_id") == g2) {
+            CHECK_INT(th_int(r, "elders"), 0);
+            CHECK_INT(th_int(r, "helpers"), 1);
+            for (int k = 0; k < 4; k++) CHECK(json_is_null(json_object_get(r, pcts[k])));
+        } else {
+            CHECK_INT(th_int(r, "elders"), 1);
+            for (int k = 0; k < 3; k++) CHECK(json_is_number(json_object_get(r, pcts[k])));
+            CHECK(json_number_value(json_object_get(r, "meals_pct")) == 0.0);
+            CHECK(json_number_value(json_object_get(r, "paired_pct")) == 0.0);
+            CHECK(json_number_value(json_object_get(r, "visits_pct")) == 0.0);
+        }
+    }
+    CHECK(json_number_value(json_object_get(json_object_get(o, "total"), "paired_pct")) == 0.0);
+    json_decref(o);
+    /* a region with no elders at all: the total has no coverage either */
+    snprintf(path, sizeof path, "/api/v1/eldercare/coverage?group=grid&region_id=%lld", g2);
+    o = EL(&s, off, "GET", path, NULL, 200);
+    for (int k = 0; k < 4; k++)
+        CHECK(json_is_null(json_object_get(json_object_get(o, "total"), pcts[k])));
+    json_decref(o);
+    /* the CSV: empty cells for the helper-only grid, 0.0 for the grid with an elder */
+    th_ctx l;
+    th_ctx_open(&s, &l, "test", PJ_ROLE_DISTRICT_OFFICER);
+    pj_err err;
+    pj_err_clear(&err);
+    pj_buf b;
+    pj_buf_init(&b, 1 << 20);
+    CHECK_INT(pj_elder_coverage(&l.c, "grid", village, 0, 0, NULL, &b, &err), 0);
+    pj_buf_putc(&b, 0);
+    char want[64];
+    snprintf(want, sizeof want, "\n%lld,", g2);
+    const char *line = strstr(b.data, want);
+    CHECK(line != NULL);
+    /* region_id,name,elders,meals_pct,doctor_pct,paired_pct,visits_due,… */
+    const char *c = line ? strchr(line + 1, ',') : NULL; /* after region_id */
+    c = c ? strchr(c + 1, ',') : NULL;                   /* after name */
+    CHECK(c != NULL && strncmp(c, ",0,,,,", 6) == 0);    /* 0 elders, three empty cells */
+    snprintf(want, sizeof want, "\n%lld,", g1);
+    line = strstr(b.data, want);
+    c = line ? strchr(line + 1, ',') : NULL;
+    c = c ? strchr(c + 1, ',') : NULL;
+    CHECK(c != NULL && strncmp(c, ",1,0", 4) == 0); /* 1 elder, meals 0 */
+    pj_buf_free(&b);
+    th_ctx_close(&l);
+    th_stop(&s);
+}

@@ -1329,6 +1329,7 @@ export default {
     runWholeTitle: 'Pair the whole township?',
     runWhole: 'No village chosen: this starts pairing for all {n} unpaired active elders of {region}.',
     runWholeOk: 'Start pairing',
+    covNone: 'No elders',
   },
   plan: {
     list: 'Emergency plans',

@@ -1332,6 +1332,7 @@ export default {
     runWholeTitle: '为整个乡镇匹配？',
     runWhole: '未选择村/社区：将为{region}全部 {n} 位未结对的在册老人开始匹配。',
     runWholeOk: '开始匹配',
+    covNone: '无老人',
   },
   plan: {
     list: '应急规划',
