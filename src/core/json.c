@@ -140,18 +140,26 @@ void pj_jw_int(pj_jw *w, int64_t v)
     pj_buf_add(w->out, tmp + sizeof tmp - n, n);
 }
 
-void pj_jw_fixed(pj_jw *w, double v, int decimals)
+/* pj_jw_num's text of a finite v; returns the length */
+static int num_text(char *out, size_t n, double v)
+{
+    if (v == (double)(int64_t)v && fabs(v) < 1e15) return snprintf(out, n, "%" PRId64, (int64_t)v);
+    return snprintf(out, n, "%.10g", v);
+}
+
+size_t pj_fmt_fixed(char out[PJ_FIXED_SIZE], double v, int decimals)
 {
     static const double scale[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
-    if (!isfinite(v) || decimals < 0 || decimals > 9 || fabs(v) * scale[decimals] > 9e15) {
-        pj_jw_num(w, v);
-        return;
+    if (!isfinite(v)) {
+        out[0] = 0;
+        return 0;
     }
-    pre(w);
+    if (decimals < 0 || decimals > 9 || fabs(v) * scale[decimals] > 9e15)
+        return (size_t)num_text(out, PJ_FIXED_SIZE, v);
     int64_t m = (int64_t)llround(fabs(v) * scale[decimals]);
     int64_t ip = m / (int64_t)scale[decimals], fp = m % (int64_t)scale[decimals];
-    char tmp[48];
-    char *end = tmp + sizeof tmp, *p = end;
+    char tmp[PJ_FIXED_SIZE];
+    char *end = tmp + sizeof tmp - 1, *p = end;
     int nd = decimals;
     while (nd > 0 && fp % 10 == 0) fp /= 10, nd--; /* trim trailing zeros */
     for (int k = 0; k < nd; k++) {
@@ -161,7 +169,22 @@ void pj_jw_fixed(pj_jw *w, double v, int decimals)
     if (nd) *--p = '.';
     p -= fmt_i64(p, ip);
     if (v < 0 && m) *--p = '-';
-    pj_buf_add(w->out, p, (size_t)(end - p));
+    size_t len = (size_t)(end - p);
+    memcpy(out, p, len);
+    out[len] = 0;
+    return len;
+}
+
+void pj_jw_fixed(pj_jw *w, double v, int decimals)
+{
+    if (!isfinite(v)) {
+        pj_jw_null(w);
+        return;
+    }
+    pre(w);
+    char tmp[PJ_FIXED_SIZE];
+    size_t n = pj_fmt_fixed(tmp, v, decimals);
+    pj_buf_add(w->out, tmp, n);
 }
 
 void pj_jw_num(pj_jw *w, double v)
@@ -172,11 +195,7 @@ void pj_jw_num(pj_jw *w, double v)
     }
     pre(w);
     char tmp[32];
-    int n;
-    if (v == (double)(int64_t)v && fabs(v) < 1e15)
-        n = snprintf(tmp, sizeof tmp, "%" PRId64, (int64_t)v);
-    else
-        n = snprintf(tmp, sizeof tmp, "%.10g", v);
+    int n = num_text(tmp, sizeof tmp, v);
     pj_buf_add(w->out, tmp, (size_t)n);
 }
 

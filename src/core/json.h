@@ -3,6 +3,7 @@
 #ifndef PJ_JSON_H
 #define PJ_JSON_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/buf.h"
@@ -26,8 +27,13 @@ void pj_jw_str(pj_jw *w, const char *s); /* NULL writes null */
 void pj_jw_strn(pj_jw *w, const char *s, size_t n);
 void pj_jw_int(pj_jw *w, int64_t v);
 void pj_jw_num(pj_jw *w, double v); /* non-finite writes null */
-/* Fixed-point with at most `decimals` digits (trailing zeros trimmed); fast, for coordinates. */
+/* Fixed-point with at most `decimals` digits (trailing zeros trimmed); fast, for coordinates.
+ * Rounds v × 10^decimals to the nearest integer, halves away from zero; non-finite: null. */
 void pj_jw_fixed(pj_jw *w, double v, int decimals);
+/* The text pj_jw_fixed writes for v, NUL-terminated, so that a CSV cell reads as the JSON
+ * does; "" for a non-finite v. Returns the length. */
+#define PJ_FIXED_SIZE 48
+size_t pj_fmt_fixed(char out[PJ_FIXED_SIZE], double v, int decimals);
 void pj_jw_bool(pj_jw *w, int v);
 void pj_jw_null(pj_jw *w);
 /* Writes already-serialised JSON text as one value (trusted input). */

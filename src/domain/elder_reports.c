@@ -51,6 +51,11 @@ static double pct(double a, double b)
     return b > 0 ? 100.0 * a / b : NAN;
 }
 
+static double resolve_hours(const row *r)
+{
+    return r->resolve_s / 3600.0 / (double)r->alerts_resolved;
+}
+
 static void row_json(pj_jw *w, const row *r, const char *name)
 {
     pj_jw_obj(w);
@@ -78,7 +83,7 @@ static void row_json(pj_jw *w, const row *r, const char *name)
     pj_jw_kint(w, "alerts_resolved", r->alerts_resolved);
     if (r->alerts_resolved) {
         pj_jw_key(w, "resolve_hours_avg");
-        pj_jw_fixed(w, r->resolve_s / 3600.0 / (double)r->alerts_resolved, 1);
+        pj_jw_fixed(w, resolve_hours(r), 1);
     } else {
         pj_jw_knull(w, "resolve_hours_avg");
     }
@@ -89,34 +94,24 @@ static void row_json(pj_jw *w, const row *r, const char *name)
     pj_jw_obj_end(w);
 }
 
-/* one decimal; an empty cell for no figure */
-static void cell1(char out[32], double v)
-{
-    if (isfinite(v))
-        snprintf(out, 32, "%.1f", v);
-    else
-        out[0] = 0;
-}
-
+/* The row's figures in CSV: each decimal as the JSON writes it (pj_fmt_fixed, one decimal,
+ * the same rounding), an empty cell for no figure. */
 static void row_csv(pj_buf *b, const row *r, const char *name)
 {
-    char v[14][32];
-    snprintf(v[0], 32, "%lld", (long long)r->id);
-    snprintf(v[1], 32, "%lld", (long long)r->elders);
-    cell1(v[2], pct((double)r->meals, (double)r->elders));
-    cell1(v[3], pct((double)r->doctor, (double)r->elders));
-    cell1(v[4], pct((double)r->paired, (double)r->elders));
-    snprintf(v[5], 32, "%.1f", r->visits_due);
-    snprintf(v[6], 32, "%lld", (long long)r->visits_done);
-    snprintf(v[7], 32, "%lld", (long long)r->alerts_open);
-    snprintf(v[8], 32, "%lld", (long long)r->alerts_resolved);
-    if (r->alerts_resolved)
-        snprintf(v[9], 32, "%.1f", r->resolve_s / 3600.0 / (double)r->alerts_resolved);
-    else
-        v[9][0] = 0;
-    snprintf(v[10], 32, "%lld", (long long)r->helpers);
-    snprintf(v[11], 32, "%lld", (long long)r->helpers_active);
-    snprintf(v[12], 32, "%.1f", (double)r->minutes / 60.0);
+    char v[14][PJ_FIXED_SIZE];
+    snprintf(v[0], PJ_FIXED_SIZE, "%lld", (long long)r->id);
+    snprintf(v[1], PJ_FIXED_SIZE, "%lld", (long long)r->elders);
+    pj_fmt_fixed(v[2], pct((double)r->meals, (double)r->elders), 1);
+    pj_fmt_fixed(v[3], pct((double)r->doctor, (double)r->elders), 1);
+    pj_fmt_fixed(v[4], pct((double)r->paired, (double)r->elders), 1);
+    pj_fmt_fixed(v[5], r->visits_due, 1);
+    snprintf(v[6], PJ_FIXED_SIZE, "%lld", (long long)r->visits_done);
+    snprintf(v[7], PJ_FIXED_SIZE, "%lld", (long long)r->alerts_open);
+    snprintf(v[8], PJ_FIXED_SIZE, "%lld", (long long)r->alerts_resolved);
+    pj_fmt_fixed(v[9], r->alerts_resolved ? resolve_hours(r) : NAN, 1);
+    snprintf(v[10], PJ_FIXED_SIZE, "%lld", (long long)r->helpers);
+    snprintf(v[11], PJ_FIXED_SIZE, "%lld", (long long)r->helpers_active);
+    pj_fmt_fixed(v[12], (double)r->minutes / 60.0, 1);
     pj_csv_field(b, r->id ? v[0] : "", 0);
     pj_csv_field(b, name, 0);
     for (int k = 1; k <= 12; k++) pj_csv_field(b, v[k], k == 12);

@@ -62,6 +62,36 @@ TEST(core_json_writer_escapes_and_nests)
     pj_buf_free(&b);
 }
 
+/* pj_fmt_fixed is the text pj_jw_fixed writes (a CSV cell reads as the JSON does): halves
+ * of the last digit kept go away from zero, trailing zeros go, no figure is "" (JSON null). */
+TEST(core_fixed_text_is_the_json_text)
+{
+    static const double vs[] = {19.95, 6.25, -6.25, 16782.55, 0.04, 0, 50, 1e17, 123.456789};
+    for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++)
+        for (int d = 0; d <= 3; d++) {
+            pj_buf b;
+            pj_buf_init(&b, 0);
+            pj_jw w;
+            pj_jw_init(&w, &b);
+            pj_jw_fixed(&w, vs[i], d);
+            char t[PJ_FIXED_SIZE];
+            CHECK_INT(pj_fmt_fixed(t, vs[i], d), strlen(t));
+            CHECK_STR(t, b.data);
+            pj_buf_free(&b);
+        }
+    char t[PJ_FIXED_SIZE];
+    pj_fmt_fixed(t, 19.95, 1);
+    CHECK_STR(t, "20");
+    pj_fmt_fixed(t, 6.25, 1);
+    CHECK_STR(t, "6.3");
+    pj_fmt_fixed(t, -6.25, 1);
+    CHECK_STR(t, "-6.3");
+    pj_fmt_fixed(t, 50.0, 1);
+    CHECK_STR(t, "50");
+    CHECK_INT(pj_fmt_fixed(t, NAN, 1), 0);
+    CHECK_STR(t, "");
+}
+
 TEST(core_utf8_validation)
 {
     CHECK(pj_utf8_valid("平谷区 abc", strlen("平谷区 abc")));

@@ -319,3 +319,85 @@ TEST(elder_coverage_nothing_to_count_against_is_no_figure)
     th_ctx_close(&l);
     th_stop(&s);
 }
+
+/* The coverage CSV says what the JSON says: every figure of every row and the total, for each
+ * grouping, the same number (one rounding for both: 兴谷街道's hours given read 16782.6 in
+ * JSON and 16782.5 in the CSV), an empty cell where the JSON has null. */
+TEST_T(elder_coverage_csv_figures_equal_the_json, 180)
+{
+    th_server s;
+    th_start(&s, 1);
+    el_demo(&s, 3000);
+    static const char *const keys[] = {"elders",      "meals_pct",       "doctor_pct",
+                                       "paired_pct",  "visits_due",      "visits_done",
+                                       "alerts_open", "alerts_resolved", "resolve_hours_avg",
+                                       "helpers",     "helpers_active",  "hours_given"};
+    static const char *const groups[] = {"grid", "village", "township"};
+    th_ctx l;
+    th_ctx_open(&s, &l, "test", PJ_ROLE_DISTRICT_OFFICER);
+    pj_err err;
+    pj_err_clear(&err);
+    int compared = 0, decimals = 0;
+    for (int gi = 0; gi < 3; gi++) {
+        pj_buf jb, cb;
+        pj_buf_init(&jb, 16 << 20);
+        pj_buf_init(&cb, 16 << 20);
+        pj_jw w;
+        pj_jw_init(&w, &jb);
+        CHECK_INT(pj_elder_coverage(&l.c, groups[gi], 0, 0, 0, &w, NULL, &err), 0);
+        CHECK_INT(pj_elder_coverage(&l.c, groups[gi], 0, 0, 0, NULL, &cb, &err), 0);
+        pj_buf_putc(&jb, 0);
+        pj_buf_putc(&cb, 0);
+        json_t *o = json_loads(jb.data, 0, NULL);
+        CHECK(o != NULL);
+        json_t *rows = json_object_get(o, "rows");
+        /* the CSV's lines after the header: the rows in order, then the total */
+        char *save = NULL, *line = strtok_r(cb.data, "\n", &save);
+        size_t n = 0;
+        while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
+            json_t *r =
+                n < json_array_size(rows) ? json_array_get(rows, n) : json_object_get(o, "total");
+            n++;
+            size_t len = strlen(line);
+            if (len && line[len - 1] == '\r') line[len - 1] = 0;
+            char *cells[16];
+            int nc = 0;
+            for (char *p = line;; p++) {
+                if (nc < 16) cells[nc++] = p;
+                p = strchr(p, ',');
+                if (!p) break;
+                *p = 0;
+            }
+            CHECK(nc >= 14);
+            if (nc < 14) break;
+            /* region_id first, the twelve figures last (a name may hold a comma) */
+            if (*cells[0])
+                CHECK_INT(atoll(cells[0]), th_int(r, "region_id"));
+            else
+                CHECK(json_is_null(json_object_get(r, "region_id")));
+            for (int k = 0; k < 12; k++) {
+                const char *cell = cells[nc - 12 + k];
+                json_t *v = json_object_get(r, keys[k]);
+                if (!*cell) {
+                    if (!json_is_null(v))
+                        t_fail(__FILE__, __LINE__, "%s %s: CSV empty, JSON %g", groups[gi], keys[k],
+                               json_number_value(v));
+                    continue;
+                }
+                if (!json_is_number(v) || strtod(cell, NULL) != json_number_value(v))
+                    t_fail(__FILE__, __LINE__, "%s row %zu %s: CSV %s, JSON %g", groups[gi], n,
+                           keys[k], cell, json_number_value(v));
+                decimals += strchr(cell, '.') != NULL;
+                compared++;
+            }
+        }
+        CHECK_INT(n, json_array_size(rows) + 1);
+        json_decref(o);
+        pj_buf_free(&jb);
+        pj_buf_free(&cb);
+    }
+    CHECK(compared > 1000);
+    CHECK(decimals > 100);
+    th_ctx_close(&l);
+    th_stop(&s);
+}
