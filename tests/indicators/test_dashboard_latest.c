@@ -204,3 +204,33 @@ TEST_T(dashboard_zone_streamers_and_problems_solved_follow_their_registers, 90)
     json_decref(d);
     th_stop(&s);
 }
+
+/* Every figure's English gloss ("中文 (English)", the part the console shows in English) names
+ * its own indicator: no two alike (budget revenue's rank and agricultural output's rank read
+ * apart), each a title with a capital first letter. */
+TEST_T(dashboard_english_labels_are_distinct_titles, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char view[80];
+    th_login(&s, "viewer", s.demo_pw, view);
+    json_t *d = CALL(&s, "GET", view, "/api/v1/dashboard", NULL, 200);
+    json_t *f = json_object_get(d, "figures");
+    CHECK(json_array_size(f) >= 10);
+    for (size_t i = 0; i < json_array_size(f); i++) {
+        const char *li = th_str(json_array_get(f, i), "label");
+        const char *ei = strchr(li, '(');
+        CHECK(ei != NULL);
+        if (!ei) continue;
+        ei++;
+        if (!(*ei >= 'A' && *ei <= 'Z'))
+            t_fail(__FILE__, __LINE__, "the English of %s starts lower case", li);
+        for (size_t j = 0; j < i; j++) {
+            const char *ej = strchr(th_str(json_array_get(f, j), "label"), '(');
+            if (ej && !strcmp(ej + 1, ei))
+                t_fail(__FILE__, __LINE__, "two figures read \"%s\" in English", ei);
+        }
+    }
+    json_decref(d);
+    th_stop(&s);
+}
