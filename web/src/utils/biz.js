@@ -122,6 +122,21 @@ export function withUnit(v, unit, locale = 'zh-CN') {
   return u === '%' || u === '个百分点' || u === ' pp' ? `${n}${u}` : `${n} ${u}`.trim();
 }
 
+/** A unit's name alone, for a heading, a column or an axis: 亿元 → "100 M yuan", 万吨标准煤 →
+ * "10k tce", 家 → "enterprises" in English; Chinese as it is. A unit without English stays. */
+export function unitName(unit, locale = 'zh-CN') {
+  if (!unit || String(locale).startsWith('zh') || !EN_UNITS[unit]) return unit || '';
+  const [k, u] = EN_UNITS[unit];
+  const scale = k === 1e8 ? '100 M' : k === 1e4 ? '10k' : '';
+  return [scale, u].filter(Boolean).join(' ') || (unit === '个' ? 'count' : unit);
+}
+
+/** A text with a note in the language's brackets: "Value (100 M yuan)", "数值（亿元）"; no note, no brackets. */
+export function withBrackets(text, note, locale = 'zh-CN') {
+  if (note === null || note === undefined || note === '') return text;
+  return String(locale).startsWith('zh') ? `${text}（${note}）` : `${text} (${note})`;
+}
+
 /** The headline number of a dashboard figure and its unit. */
 export function headline(fig) {
   const f = fig.figure || fig;
