@@ -55,9 +55,12 @@ int pj_in_str(json_t *o, const char *key, int required, size_t min_chars, size_t
                        type_name(v));
     const char *s = json_string_value(v);
     size_t n = pj_utf8_len(s, json_string_length(v));
+    /* an empty text where one is required is missing, not too short */
+    if (n < min_chars && min_chars == 1)
+        return pj_fail(err, 422, "missing_field", key, "%s is required", key);
     if (n < min_chars)
-        return pj_fail(err, 422, min_chars == 1 ? "missing_field" : "out_of_range", key,
-                       "%s must have at least %zu characters", key, min_chars);
+        return pj_fail(err, 422, "out_of_range", key, "%s must have at least %zu characters", key,
+                       min_chars);
     if (n > max_chars)
         return pj_fail(err, 422, "too_long", key, "%s must have at most %zu characters", key,
                        max_chars);

@@ -84,7 +84,7 @@ describe('enterprise services', { timeout: 120000 }, () => {
     await page.getByTestId('appeal-state').getByText('办理中').waitFor();
     await page.getByTestId('act-reply').click();
     await page.getByTestId('action-submit').click(); // empty reply: the API's message at the field
-    await page.getByTestId('action-form').getByText(/至少 1 个字符/).waitFor();
+    await page.getByTestId('action-form').locator('.el-form-item__error').getByText(/必填/).waitFor();
     await page.getByTestId('reply-text').fill('已协调规划分局，用地手续可在政务服务中心一窗办理。');
     await page.getByTestId('action-submit').click();
     await page.getByTestId('appeal-state').getByText('已答复').waitFor();

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/input.h"
 #include "http/parse.h"
 #include "http/server.h"
 #include "t.h"
@@ -204,4 +205,22 @@ TEST(rules_fixed_paths_win_over_id_routes)
         json_decref(o);
     }
     th_stop(&s);
+}
+
+/* An empty required text is "title is required" (missing), not "must have at least 1
+ * characters"; a text too short says how many characters it needs. */
+TEST(rules_empty_text_is_required_short_text_names_its_minimum)
+{
+    json_t *o = json_pack("{s:s, s:s}", "title", "", "username", "ab");
+    const char *out = NULL;
+    pj_err err;
+    pj_err_clear(&err);
+    CHECK_INT(pj_in_str(o, "title", 1, 1, 64, &out, &err), -1);
+    CHECK_STR(err.code, "missing_field");
+    CHECK_STR(err.message, "title is required");
+    pj_err_clear(&err);
+    CHECK_INT(pj_in_str(o, "username", 1, 3, 32, &out, &err), -1);
+    CHECK_STR(err.code, "out_of_range");
+    CHECK_STR(err.message, "username must have at least 3 characters");
+    json_decref(o);
 }

@@ -92,6 +92,9 @@ export function apiMessage(e, opts = {}) {
     // password: wrong user name or password")
     const plain = (x) => x.toLowerCase().replace(/[.;:!\s]+$/, '');
     if (label && said && plain(said).startsWith(plain(label))) return said[0].toUpperCase() + said.slice(1);
+    // a sentence that says all by itself: no label before it ("Required: facility is required",
+    // "Out of range: user name must have at least 3 characters")
+    if (said && /\bis required$|\bmust have at (?:least|most) \d+ characters$/.test(plain(said))) return said[0].toUpperCase() + said.slice(1);
     return label ? `${label}: ${said}` : said;
   }
   // a code the tables do not know: the server's own words rather than a bare code
@@ -106,7 +109,9 @@ export function apiMessage(e, opts = {}) {
   if (rule && !special) {
     const m = msg.match(rule[0]);
     const said = t(rule[1], { a: m[1], b: m[2], c: m[3], d: m[4] });
-    what = rule[2] ? said : what + t('common.colon') + said;
+    // a text too short is not a number out of range: "至少 3 个字符" alone
+    const alone = rule[2] || (e.code === 'out_of_range' && rule[1] === 'apiRules.minChars');
+    what = alone ? said : what + t('common.colon') + said;
   }
   const field = opts.atField ? '' : fieldLabel(e.field, opts.labels);
   return field ? field + t('common.colon') + what : what;
