@@ -327,3 +327,94 @@ describe('390 px wide', () => {
     }
   });
 });
+
+// The review sweep at 390 px: the vulnerable list's table readable (scrolled inside its group,
+// printed as before), the service buttons' English labels whole, the KPI page's date range
+// within the window, the alert state tabs whole, the elder form's region pickers stacked.
+describe('sweep at 390 px', () => {
+  test('sweep: the vulnerable list scrolls inside its group, names and phones each readable', async () => {
+    const { context, page } = await openPage(browser, PHONE);
+    await login(page, 'grid01', DEMO_PW);
+    await page.goto('/eldercare/vulnerable');
+    const sheet = page.getByTestId('vulnerable-sheet');
+    await sheet.locator('tbody tr').first().waitFor();
+    await noSideways(page, 'vulnerable list');
+    const r = await sheet.evaluate((el) => {
+      const rows = [...el.querySelectorAll('tbody tr')].slice(0, 20);
+      const lines = (n) => new Set([...n.getClientRects()].map((x) => Math.round(x.top))).size;
+      const range = (n) => {
+        const rg = document.createRange();
+        rg.selectNodeContents(n);
+        return rg;
+      };
+      return {
+        names: rows.map((tr) => lines(tr.querySelector('b'))),
+        over: rows.flatMap((tr) => [...tr.cells].filter((td) => td.scrollWidth > td.clientWidth + 1).map((td) => td.textContent.trim())),
+        phones: rows.flatMap((tr) => [...tr.cells].slice(5).map((td) => lines(range(td)))),
+        scroll: [...el.querySelectorAll('[data-testid="vulnerable-scroll"]')].map((s) => s.scrollWidth > s.clientWidth),
+        heads: [...el.querySelectorAll('thead th')].slice(0, 8).map((th) => th.getBoundingClientRect().width),
+      };
+    });
+    assert.ok(r.names.every((n) => n === 1), `names broken over lines: ${r.names}`);
+    assert.deepEqual(r.over, [], 'cells whose text runs out of them');
+    assert.ok(r.phones.every((n) => n <= 2), `phone cells over ${Math.max(...r.phones)} lines`);
+    assert.ok(r.scroll.length && r.scroll.every(Boolean), 'the table scrolls inside its group');
+    assert.ok(r.heads.slice(1).every((w) => w >= 60), `columns too narrow: ${r.heads}`);
+    await shot(page, 'narrow-vulnerable');
+    // printed: the A4 layout (no phone width)
+    await page.emulateMedia({ media: 'print' });
+    const minW = await sheet.locator('table').first().evaluate((t) => getComputedStyle(t).minWidth);
+    assert.ok(minW === '0px' || minW === 'auto', `printed table min-width ${minW}`);
+    await page.emulateMedia({ media: 'screen' });
+    noProblems(page);
+    await context.close();
+  });
+
+  test('sweep: English service buttons show their whole labels; the alert state tabs too', async () => {
+    const { context, page } = await openPage(browser, PHONE);
+    await login(page, 'grid01', DEMO_PW);
+    await page.evaluate(() => localStorage.setItem('pj_locale', 'en'));
+    await page.goto('/service-entry');
+    const kinds = page.locator('.pj-kind');
+    await kinds.first().waitFor();
+    await page.getByText('Companionship', { exact: true }).waitFor();
+    await noSideways(page, 'service entry');
+    const cut = await kinds.evaluateAll((els) => els.filter((b) => b.scrollWidth > b.clientWidth + 1 || b.getBoundingClientRect().right > window.innerWidth).map((b) => b.textContent.trim()));
+    assert.deepEqual(cut, [], 'service buttons cut');
+    await wordsWhole(kinds, 'service buttons');
+    await shot(page, 'narrow-service-entry-en');
+    await page.goto('/elder-alerts');
+    const tabs = page.getByTestId('alert-state').locator('.el-segmented__item-label');
+    await page.getByTestId('alert-state').getByText('Acknowledged').waitFor();
+    await noSideways(page, 'alerts');
+    const cutTabs = await tabs.evaluateAll((els) => els.filter((l) => l.scrollWidth > l.clientWidth + 1).map((l) => l.textContent.trim()));
+    assert.deepEqual(cutTabs, [], 'state tabs cut');
+    await shot(page, 'narrow-alerts-en');
+    await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
+    noProblems(page);
+    await context.close();
+  });
+
+  test('sweep: the KPI page date range lies within the window; the elder form stacks its region pickers', async () => {
+    const { context, page } = await openPage(browser, PHONE);
+    await login(page, 'officer', DEMO_PW);
+    await page.goto('/enterprise/kpis');
+    await page.getByTestId('kpi-tiles').waitFor();
+    await page.locator('.pj-filters .el-date-editor').first().waitFor();
+    await noSideways(page, 'appeal KPIs');
+    const b = await page.locator('.pj-filters .el-date-editor').first().boundingBox();
+    assert.ok(b.x >= 0 && b.x + b.width <= PHONE.width, `the date range spans ${b.x}–${b.x + b.width} px`);
+    await shot(page, 'narrow-kpis');
+    await page.evaluate(() => localStorage.setItem('pj_locale', 'en'));
+    await page.goto('/elders/new');
+    const grid = page.getByTestId('f-grid');
+    await grid.locator('.el-select').first().waitFor();
+    const widths = await grid.locator('.el-select').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
+    assert.ok(widths.length >= 2 && widths.every((w) => w >= 250), `region pickers ${widths} px wide`);
+    await noSideways(page, 'new elder');
+    await shot(page, 'narrow-elder-form-en');
+    await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
+    noProblems(page);
+    await context.close();
+  });
+});
