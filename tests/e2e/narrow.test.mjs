@@ -389,6 +389,15 @@ describe('sweep at 390 px', () => {
     await noSideways(page, 'alerts');
     const cutTabs = await tabs.evaluateAll((els) => els.filter((l) => l.scrollWidth > l.clientWidth + 1).map((l) => l.textContent.trim()));
     assert.deepEqual(cutTabs, [], 'state tabs cut');
+    const off = await tabs.evaluateAll((els) => els.filter((l) => { const r = l.getBoundingClientRect(); return r.left < 0 || r.right > window.innerWidth; }).map((l) => l.textContent.trim()));
+    assert.deepEqual(off, [], 'state tabs off screen');
+    // the chosen tab's marker spans no more than its own row (no block over two rows)
+    const tall = await page.getByTestId('alert-state').evaluate((el) => {
+      const m = el.querySelector('.el-segmented__item-selected');
+      const item = el.querySelector('.el-segmented__item').getBoundingClientRect().height;
+      return m ? m.getBoundingClientRect().height - item : 0;
+    });
+    assert.ok(tall <= 4, `the chosen tab's marker is ${tall} px taller than a tab`);
     await shot(page, 'narrow-alerts-en');
     await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
     noProblems(page);
