@@ -251,7 +251,7 @@ describe('holiday calendar (节假日与调休)', { timeout: 240000 }, () => {
     await typeDate(dlg, 'cal-from', march);
     await dlg.getByTestId('cal-name').locator('input').fill('x'.repeat(65));
     await dlg.getByTestId('cal-save').click();
-    await fieldError(dlg, 'cal-name').getByText('Too long: name must have at most 64 characters').waitFor();
+    await fieldError(dlg, 'cal-name').getByText('Name must have at most 64 characters', { exact: true }).waitFor();
     await snap(page, '63b-calendar-refused-en');
     await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
     noProblems(page);
