@@ -94,6 +94,16 @@ static void agg_json(pj_jw *w, agg *a, const weights *wt)
     pj_jw_kint(w, "returned", a->returned);
 }
 
+/* Binds a KPI query's "time >= ? AND time < ? AND (? = 0 OR township_id = ?)": the period
+ * [from, to) and the township (0 the district). */
+static void bind_period(pj_stmt *s, int64_t from, int64_t to, int64_t town)
+{
+    pj_stmt_int(s, 1, from);
+    pj_stmt_int(s, 2, to);
+    pj_stmt_int(s, 3, town);
+    pj_stmt_int(s, 4, town);
+}
+
 /* The years (Beijing time) in which appeals in the scope were received, ascending, into
  * years[max]: what a year picker offers. One indexed look-up per year: the first appeal at or
  * after the start of the year after the last one found. */
@@ -156,10 +166,7 @@ int pj_ent_kpis(pj_ctx *c, int64_t from, int64_t to, pj_jw *w, pj_buf *csv, pj_e
                       " AND (? = 0 OR township_id = ?)",
                       err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, from);
-    pj_stmt_int(s, 2, to);
-    pj_stmt_int(s, 3, town);
-    pj_stmt_int(s, 4, town);
+    bind_period(s, from, to, town);
     int rc = pj_stmt_step(s, err);
     int total = rc == 1 ? (int)pj_col_int(s, 0) : 0;
     pj_stmt_done(s);
@@ -206,10 +213,7 @@ int pj_ent_kpis(pj_ctx *c, int64_t from, int64_t to, pj_jw *w, pj_buf *csv, pj_e
                       " AND (? = 0 OR a.township_id = ?) ORDER BY a.department_id",
                       err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, from);
-    pj_stmt_int(s, 2, to);
-    pj_stmt_int(s, 3, town);
-    pj_stmt_int(s, 4, town);
+    bind_period(s, from, to, town);
     int seen = 0;
     while (seen < total && (rc = pj_stmt_step(s, err)) == 1) {
         seen++;
@@ -286,10 +290,7 @@ int pj_ent_kpis(pj_ctx *c, int64_t from, int64_t to, pj_jw *w, pj_buf *csv, pj_e
                       " AND closed_at < ? AND (? = 0 OR township_id = ?)",
                       err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, from);
-    pj_stmt_int(s, 2, to);
-    pj_stmt_int(s, 3, town);
-    pj_stmt_int(s, 4, town);
+    bind_period(s, from, to, town);
     while ((rc = pj_stmt_step(s, err)) == 1) {
         int y, m, dd;
         pj_cal_to_civil(pj_cal_local_day(pj_col_int(s, 0)), &y, &m, &dd);
@@ -308,10 +309,7 @@ int pj_ent_kpis(pj_ctx *c, int64_t from, int64_t to, pj_jw *w, pj_buf *csv, pj_e
                       " ORDER BY e.department_id",
                       err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, from);
-    pj_stmt_int(s, 2, to);
-    pj_stmt_int(s, 3, town);
-    pj_stmt_int(s, 4, town);
+    bind_period(s, from, to, town);
     while ((rc = pj_stmt_step(s, err)) == 1) {
         int64_t dept = pj_col_int(s, 0);
         int k = 0;
