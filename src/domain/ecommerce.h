@@ -106,7 +106,8 @@ int pj_ec_sales_list(pj_ctx *c, int64_t product_id, const pj_ec_filter *f, pj_jw
  * bases:{…}, studios, …} over sessions in [from, to] (dates, optional). */
 int pj_ec_kpi(pj_ctx *c, const char *from, const char *to, pj_jw *w, pj_err *err);
 /* The registers' counts now, as the KPIs without a period give them: the zone's enterprises
- * settled and the streamers on the register (not deleted). For the district dashboard. */
+ * settled and the streamers on the register (not deleted); either pointer may be NULL (not
+ * counted). For the KPIs and the district dashboard. */
 int pj_ec_register_counts(pj_ctx *c, int64_t *zone_settled, int64_t *streamers, pj_err *err);
 
 /* The seed's figures (source 'seed': 1+5 bases, 40 studios at the 供销 park, 140 streamers

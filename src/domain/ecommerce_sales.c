@@ -594,10 +594,12 @@ static int one_int(pj_ctx *c, const char *sql, int64_t *out, pj_err *err)
 
 int pj_ec_register_counts(pj_ctx *c, int64_t *zone_settled, int64_t *streamers, pj_err *err)
 {
-    return one_int(c, "SELECT COUNT(*) FROM ec_zone_enterprises WHERE settled_on IS NOT NULL",
-                   zone_settled, err) ||
-                   one_int(c, "SELECT COUNT(*) FROM ec_streamers WHERE anonymised = 0", streamers,
-                           err)
+    return (zone_settled &&
+            one_int(c, "SELECT COUNT(*) FROM ec_zone_enterprises WHERE settled_on IS NOT NULL",
+                    zone_settled, err)) ||
+                   (streamers &&
+                    one_int(c, "SELECT COUNT(*) FROM ec_streamers WHERE anonymised = 0", streamers,
+                            err))
                ? -1
                : 0;
 }
@@ -643,7 +645,7 @@ int pj_ec_kpi(pj_ctx *c, const char *from, const char *to, pj_jw *w, pj_err *err
         pj_stmt_done(s);
         if (k < 0) goto done;
     }
-    if (one_int(c, "SELECT COUNT(*) FROM ec_streamers WHERE anonymised = 0", &streamers, err) ||
+    if (pj_ec_register_counts(c, NULL, &streamers, err) ||
         one_int(c, "SELECT COUNT(*) FROM ec_streamers WHERE anonymised = 1", &anon, err) ||
         one_int(c, "SELECT COUNT(*) FROM ec_zone_enterprises WHERE settled_on IS NULL", &unsettled,
                 err) ||

@@ -843,8 +843,8 @@ static int dash_farms(pj_ctx *c, pj_jw *w, pj_err *err)
  * `zone_enterprises`); 1 when none is settled. */
 static int dash_zone(pj_ctx *c, pj_jw *w, pj_err *err)
 {
-    int64_t zone, streamers;
-    if (pj_ec_register_counts(c, &zone, &streamers, err)) return -1;
+    int64_t zone;
+    if (pj_ec_register_counts(c, &zone, NULL, err)) return -1;
     return dash_count(w, "ecommerce_enterprises", "ec_zone_enterprises", zone, "家");
 }
 
@@ -852,8 +852,8 @@ static int dash_zone(pj_ctx *c, pj_jw *w, pj_err *err)
  * when none. */
 static int dash_streamers(pj_ctx *c, pj_jw *w, pj_err *err)
 {
-    int64_t zone, streamers;
-    if (pj_ec_register_counts(c, &zone, &streamers, err)) return -1;
+    int64_t streamers;
+    if (pj_ec_register_counts(c, NULL, &streamers, err)) return -1;
     return dash_count(w, "new_farmer_streamers", "ec_streamers", streamers, "人");
 }
 

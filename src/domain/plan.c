@@ -1691,17 +1691,13 @@ static void write_result(pstate *p, pj_jw *w, pj_plan_summary *sum)
     pj_jw_arr(w);
     for (int k = 0; k < p->excl.n; k++) {
         const pexcl *e = &p->excl.v[k];
-        int first = 0; /* the reason: a type of which none is given is no_teams */
-        for (int i = 0; i < e->nshort; i++)
-            if (e->shortage[i].have == 0) {
-                first = i;
-                break;
-            }
+        int none = 0; /* the reason: a type of which none is given is no_teams */
+        for (int i = 0; i < e->nshort; i++) none |= e->shortage[i].have == 0;
         pj_jw_obj(w);
         pj_jw_kint(w, "facility_id", e->fid);
         pj_jw_kstr(w, "name", e->name);
         pj_jw_kstr(w, "role", e->role);
-        pj_jw_kstr(w, "reason", e->shortage[first].have == 0 ? "no_teams" : "too_few_teams");
+        pj_jw_kstr(w, "reason", none ? "no_teams" : "too_few_teams");
         pj_jw_key(w, "teams");
         pj_jw_arr(w);
         for (int i = 0; i < e->nshort; i++) {
