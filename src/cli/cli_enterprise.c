@@ -123,10 +123,8 @@ SUB(en_kpis)
     /* a bare date is a day in Pinggu: midnight Beijing time (UTC+8), as in the API */
     const char *from = cli_opt(a, "from"), *to = cli_opt(a, "to");
     int64_t f = 0, t = pj_now() + 1;
-    if (!from || pj_time_parse(from, &f) || (to && pj_time_parse(to, &t)))
+    if (!from || pj_time_parse_local(from, &f) || (to && pj_time_parse_local(to, &t)))
         return cli_usage("kpis --from YYYY-MM-DD [--to YYYY-MM-DD] [--csv]");
-    if (strlen(from) == 10) f -= 8 * 3600;
-    if (to && strlen(to) == 10) t -= 8 * 3600;
     return pj_ent_kpis(&s->ctx, f, t, cli_opt(a, "csv") ? NULL : w, cli_opt(a, "csv") ? csv : NULL,
                        &s->err);
 }

@@ -112,6 +112,13 @@ void pj_local_date(int64_t t, char out[11])
     out[10] = 0;
 }
 
+int pj_time_parse_local(const char *s, int64_t *out)
+{
+    if (pj_time_parse(s, out)) return -1;
+    if (strlen(s) == 10) *out -= PJ_LOCAL_OFFSET_S;
+    return 0;
+}
+
 int pj_time_parse(const char *s, int64_t *out)
 {
     int Y, M, D, h = 0, m = 0, sec = 0, n = 0;

@@ -24,6 +24,9 @@ void pj_local_date(int64_t t, char out[11]);
 void pj_time_iso(int64_t t, char out[21]);
 /* Parses "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ"; returns 0 ok, -1 bad. */
 int pj_time_parse(const char *s, int64_t *out);
+/* pj_time_parse for a bound a person gives: a bare date "YYYY-MM-DD" is a day in Pinggu, its
+ * first instant in Beijing time (UTC+8); a full time stays as given. */
+int pj_time_parse_local(const char *s, int64_t *out);
 /* 1 when s is a month "YYYY-MM" (year from 1000, month 01–12). */
 int pj_month_valid(const char *s);
 /* Strict decimal integer parse of the whole string; 0 ok, -1 bad or out of range. */

@@ -448,10 +448,10 @@ int pj_ec_booking_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
  * `from` its first instant, `to` the end of it (so from=to=D is the day D). */
 static int q_time(const char *s, const char *field, int end_of_day, int64_t *out, pj_err *err)
 {
-    if (s && pj_time_parse(s, out))
+    if (s && pj_time_parse_local(s, out))
         return pj_fail(err, 400, "bad_query", field, "%s must be a date or an ISO-8601 UTC time",
                        field);
-    if (s && strlen(s) == 10) *out += (end_of_day ? 86400 : 0) - PJ_LOCAL_OFFSET_S;
+    if (s && end_of_day && strlen(s) == 10) *out += 86400;
     return 0;
 }
 

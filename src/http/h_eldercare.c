@@ -33,10 +33,9 @@ static int q_time(pj_req *r, const char *key, int64_t *out)
 {
     const char *v = pj_req_param(r, key);
     if (!v || !*v) return 0;
-    if (pj_time_parse(v, out))
+    if (pj_time_parse_local(v, out))
         return pj_fail(&r->err, 400, "bad_query", key,
                        "%s must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ", key);
-    if (strlen(v) == 10) *out -= PJ_LOCAL_OFFSET_S;
     return 0;
 }
 

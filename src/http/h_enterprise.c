@@ -164,13 +164,11 @@ static int h_kpis(pj_req *r)
     if (to && !*to) to = NULL;
     if (fmt && !*fmt) fmt = NULL;
     int64_t f = 0, t = pj_now() + 1;
-    if (!from || pj_time_parse(from, &f))
-        return pj_fail(&r->err, 400, "bad_query", "from", "from is required: YYYY-MM-DD");
-    if (to && pj_time_parse(to, &t))
-        return pj_fail(&r->err, 400, "bad_query", "to", "to must be YYYY-MM-DD");
     /* a bare date is a day in Pinggu: midnight Beijing time (UTC+8) */
-    if (strlen(from) == 10) f -= 8 * 3600;
-    if (to && strlen(to) == 10) t -= 8 * 3600;
+    if (!from || pj_time_parse_local(from, &f))
+        return pj_fail(&r->err, 400, "bad_query", "from", "from is required: YYYY-MM-DD");
+    if (to && pj_time_parse_local(to, &t))
+        return pj_fail(&r->err, 400, "bad_query", "to", "to must be YYYY-MM-DD");
     if (fmt && strcmp(fmt, "csv") && strcmp(fmt, "json"))
         return pj_fail(&r->err, 400, "bad_query", "format", "format is json or csv");
     if (fmt && !strcmp(fmt, "csv")) {
