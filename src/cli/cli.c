@@ -803,8 +803,9 @@ static const verb verbs[] = {
      "account (an elder's or helper's credit_account_id) with its entries; transfer takes\n"
      "{minutes, to_account_id or to_elder_id, relation, note} (relation: a direct relative;\n"
      "to_elder_id opens the elder's account), redeem {minutes, note} (owner aged 60+).\n"
-     "alerts-scan raises, resolves and escalates alerts as of --at (default now; up to 31 days\n"
-     "back, never before the latest scan: a past scan must not undo a later one).",
+     "alerts-scan raises, resolves and escalates alerts as of --at (YYYY-MM-DDTHH:MM:SSZ, or a\n"
+     "date: its start in Beijing; default now; up to 31 days back, never before the latest\n"
+     "scan: a past scan must not undo a later one).",
      cli_elder},
     {"helper",
      "helper list [--region-id N] [--skill S] [--reveal] [--q S] [--limit N] [--cursor N]|\n"

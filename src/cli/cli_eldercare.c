@@ -42,8 +42,8 @@ static int el_update(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf
 static int el_scan(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
     int64_t at = pj_now();
-    if (cli_opt(a, "at") && pj_time_parse(cli_opt(a, "at"), &at))
-        return cli_usage("--at takes YYYY-MM-DDTHH:MM:SSZ");
+    if (cli_opt(a, "at") && pj_time_parse_local(cli_opt(a, "at"), &at))
+        return cli_usage("--at takes YYYY-MM-DD (Beijing) or YYYY-MM-DDTHH:MM:SSZ");
     return pj_alert_scan(&s->ctx, at, w, &s->err);
 }
 static int el_coverage(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)

@@ -201,10 +201,13 @@ static int log_insert(pj_ctx *c, json_t *b, int quick, int64_t *out_id, pj_err *
         pj_in_str(b, "remarks", 0, 0, 500, &remarks, err) < 0)
         return -1;
     int64_t t_in = now, t_out;
-    if (tin && pj_time_parse(tin, &t_in))
-        return pj_fail(err, 422, "invalid_value", "time_in", "time_in must be an ISO-8601 time");
-    if (tout && pj_time_parse(tout, &t_out))
-        return pj_fail(err, 422, "invalid_value", "time_out", "time_out must be an ISO-8601 time");
+    /* a visit has a time of day: a bare date would be read as 08:00 in Beijing */
+    if (tin && (strlen(tin) != 20 || pj_time_parse(tin, &t_in)))
+        return pj_fail(err, 422, "invalid_value", "time_in",
+                       "time_in must be a time YYYY-MM-DDTHH:MM:SSZ");
+    if (tout && (strlen(tout) != 20 || pj_time_parse(tout, &t_out)))
+        return pj_fail(err, 422, "invalid_value", "time_out",
+                       "time_out must be a time YYYY-MM-DDTHH:MM:SSZ");
     if (!tout) t_out = t_in + (minutes > 0 ? minutes * 60 : 0);
     if (quick && !tin && minutes > 0) t_in = now - minutes * 60, t_out = now;
     if (t_in > now + 300)

@@ -247,8 +247,10 @@ static int h_alert_scan(pj_req *r)
     if (r->body && (pj_in_object(r->body, &r->err) || pj_in_only(r->body, fields, &r->err) ||
                     pj_in_str(r->body, "at", 0, 1, 40, &v, &r->err) < 0))
         return -1;
-    if (v && pj_time_parse(v, &at))
-        return pj_fail(&r->err, 422, "invalid_value", "at", "at must be an ISO-8601 time");
+    /* a bare date is that day's start in Beijing, as every date a person gives */
+    if (v && pj_time_parse_local(v, &at))
+        return pj_fail(&r->err, 422, "invalid_value", "at",
+                       "at must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
     return pj_alert_scan(&r->ctx, at, &r->w, &r->err);
 }
 static int h_alert_ack(pj_req *r)

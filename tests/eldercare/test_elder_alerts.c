@@ -212,6 +212,23 @@ TEST_T(elder_alert_scan_runs_on_the_server_timer, 60)
 
 /* When the server's next scan is due: the interval, or one second after the meal cut-off
  * (12:00 Beijing time by default) when that comes first. */
+/* a scan "as of" a bare date is that day's start in Beijing (it was midnight UTC, 08:00) */
+TEST_T(elder_alert_scan_as_of_a_date_is_beijing_midnight, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], day[21], body[64], want[21];
+    th_login(&s, "officer", s.demo_pw, off);
+    int64_t d = (pj_now() + 8 * 3600) / 86400 - 1; /* yesterday in Beijing */
+    pj_time_iso(d * 86400, day);
+    pj_time_iso(d * 86400 - 8 * 3600, want);
+    snprintf(body, sizeof body, "{\"at\":\"%.10s\"}", day);
+    json_t *o = EL(&s, off, "POST", "/api/v1/elder-alerts/scan", body, 200);
+    CHECK_STR(th_str(o, "at"), want);
+    json_decref(o);
+    th_stop(&s);
+}
+
 TEST(elder_alert_scan_next_run)
 {
     pj_db *db;

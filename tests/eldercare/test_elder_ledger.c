@@ -78,6 +78,19 @@ TEST_T(elder_ledger_rules_and_invariants, 120)
     snprintf(body, sizeof body,
              "{\"elder_id\":%lld,\"kind\":\"meal\",\"time_in\":\"2099-01-01T00:00:00Z\"}", eid);
     json_decref(EL(&s, g, "POST", "/api/v1/service-logs", body, 422));
+    /* a date without a time of day was taken as 08:00 in Beijing: refused, named */
+    snprintf(body, sizeof body, "{\"elder_id\":%lld,\"kind\":\"meal\",\"time_in\":\"%.10s\"}", eid,
+             t_in);
+    o = EL(&s, g, "POST", "/api/v1/service-logs", body, 422);
+    CHECK_STR(th_err_code(o), "invalid_value");
+    CHECK_STR(th_err_field(o), "time_in");
+    json_decref(o);
+    snprintf(body, sizeof body,
+             "{\"elder_id\":%lld,\"kind\":\"meal\",\"time_in\":\"%s\",\"time_out\":\"%.10s\"}", eid,
+             t_in, t_out);
+    o = EL(&s, g, "POST", "/api/v1/service-logs", body, 422);
+    CHECK_STR(th_err_field(o), "time_out");
+    json_decref(o);
     /* quick entry is all or nothing: the second entry's kind is bad */
     snprintf(body, sizeof body,
              "{\"entries\":[{\"elder_id\":%lld,\"kind\":\"meal\",\"helper_id\":%lld,"
