@@ -67,7 +67,11 @@ static int rec_run(session *s, cli *a, pj_jw *w)
             vals[n++] = a->val[i];
         }
         pj_rec_query q = {.keys = keys, .vals = vals, .n = n};
-        return pj_rec_list(&s->ctx, k, &q, w, &s->err);
+        if (!pj_rec_list(&s->ctx, k, &q, w, &s->err)) return 0;
+        /* an option the list does not take or a malformed one: a usage error, as above */
+        if (strcmp(s->err.code, "bad_query") && strcmp(s->err.code, "unknown_parameter")) return -1;
+        cli_fail(&s->err);
+        return 2;
     }
     int needs_id = strcmp(act, "add") != 0;
     if (needs_id && cli_parse_id(a->npos > 3 ? a->pos[3] : NULL, &id))

@@ -59,7 +59,12 @@ TEST(cli_logistics_and_agri_round_trip)
         RUN(out, "agri", "farms", "add", "--json", "{\"name\":\"x\",\"area_mu\":-3}", "--db", db),
         1);
     CHECK(strstr(out, "area_mu"));
-    CHECK_INT(RUN(out, "agri", "farms", "list", "--colour", "red", "--db", db), 1);
+    /* an option the list does not take, or an id that is not a number: usage errors (2), as
+     * every other verb's (they were 1) */
+    CHECK_INT(RUN(out, "agri", "farms", "list", "--colour", "red", "--db", db), 2);
+    CHECK_INT(RUN(out, "agri", "labs", "list", "--township-id", "x", "--db", db), 2);
+    CHECK_INT(RUN(out, "logistics", "parks", "list", "--township-id", "x", "--db", db), 2);
+    CHECK_INT(RUN(out, "logistics", "parks", "list", "--limit", "0", "--db", db), 2);
     CHECK_INT(RUN(out, "agri", "farms", "get", "--db", db), 2);
     CHECK_INT(RUN(out, "agri", "farms", "frob", "1", "--db", db), 2);
     CHECK_INT(RUN(out, "agri", "orchards", "--db", db), 2);
