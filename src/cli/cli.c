@@ -282,15 +282,30 @@ static int v_serve(cli *a)
         return 2;
     }
     if (!cli_opt(a, "idle-minutes")) idle = -1; /* the default of the settings */
+    pj_err err;
+    pj_err_clear(&err);
+    /* the port first: a port in use (another pingji) creates no database, admin or demo */
+    int lfd = pj_server_listen(host, (int)port, &err);
+    if (lfd < 0) return cli_fail(&err);
     int fresh = access(path, F_OK) != 0;
     mkparent(path);
     session s;
-    if (session_open(&s, a, 1)) return 1;
+    if (session_open(&s, a, 1)) {
+        close(lfd);
+        return 1;
+    }
     if (cli_opt(a, "fast-hash")) s.settings.fast_hash = 1;
     int rc = bootstrap(&s, fresh && cli_opt(a, "demo-if-new"), seed);
     cli_session_close(&s);
-    if (rc) return rc;
-    pj_server_opts so = {.db_path = path, .host = host, .access_log = !cli_opt(a, "quiet")};
+    if (rc) {
+        close(lfd);
+        return rc;
+    }
+    pj_server_opts so = {.db_path = path,
+                         .host = host,
+                         .access_log = !cli_opt(a, "quiet"),
+                         .listen_fd_given = 1,
+                         .listen_fd = lfd};
     pj_settings_default(&so.settings);
     if (cli_opt(a, "fast-hash")) so.settings.fast_hash = 1, so.login_unthrottled = 1;
     if (cli_opt(a, "trust-proxy")) so.trust_proxy = 1;
@@ -303,8 +318,6 @@ static int v_serve(cli *a)
     so.web_dir = web;
     if (!so.web_dir && stat("web/dist/index.html", &st) == 0) so.web_dir = "web/dist";
     pj_server *srv;
-    pj_err err;
-    pj_err_clear(&err);
     if (pj_server_open(&srv, &so, &err)) return cli_fail(&err);
     printf("pingji: serving http://%s:%d/ (database %s)\n", so.host ? so.host : "127.0.0.1",
            pj_server_port(srv), path);

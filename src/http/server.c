@@ -2220,6 +2220,11 @@ static int listen_on(const char *host, int port, pj_err *err)
     return fd;
 }
 
+int pj_server_listen(const char *host, int port, pj_err *err)
+{
+    return listen_on(host ? host : "127.0.0.1", port, err);
+}
+
 static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
     pj_server *srv = arg;
@@ -2344,9 +2349,12 @@ int pj_server_open(pj_server **out, const pj_server_opts *opts, pj_err *err)
 {
     *out = NULL;
     pj_server *srv = calloc(1, sizeof *srv);
-    if (!srv) return pj_fail(err, 500, "internal", "", "out of memory");
+    if (!srv) {
+        if (opts->listen_fd_given) close(opts->listen_fd);
+        return pj_fail(err, 500, "internal", "", "out of memory");
+    }
     srv->opts = *opts;
-    srv->lfd = -1;
+    srv->lfd = opts->listen_fd_given ? opts->listen_fd : -1;
     pj_arena_init(&srv->arena, 16384);
     if (!srv->opts.host) srv->opts.host = "127.0.0.1";
     pj_random_bytes(&srv->rid_prefix, sizeof srv->rid_prefix);
@@ -2407,7 +2415,7 @@ int pj_server_open(pj_server **out, const pj_server_opts *opts, pj_err *err)
         pj_fail(err, 500, "internal", "", "cannot create the event loop");
         goto fail;
     }
-    srv->lfd = listen_on(srv->opts.host, opts->port, err);
+    if (!opts->listen_fd_given) srv->lfd = listen_on(srv->opts.host, opts->port, err);
     if (srv->lfd < 0) goto fail;
     int nfd = pj_plan_pool_notify_fd(srv->plans);
     if (nfd >= 0) {

@@ -33,8 +33,12 @@ int pj_net_match(const pj_net *nets, int n, const char *ip);
 
 typedef struct pj_server_opts {
     const char *db_path;
-    const char *host;    /* default 127.0.0.1 */
-    int port;            /* 0 = ephemeral */
+    const char *host; /* default 127.0.0.1 */
+    int port;         /* 0 = ephemeral */
+    /* listen_fd_given: listen_fd is a socket from pj_server_listen, taken over by
+     * pj_server_open (closed by it on failure too) instead of binding host:port there */
+    int listen_fd_given;
+    int listen_fd;
     const char *web_dir; /* static console files, NULL = none */
     int access_log;      /* 1 = one line per request on stderr */
     /* How stale cached reads may be w.r.t. other processes' writes (ms); this process's own
@@ -73,6 +77,10 @@ typedef struct pj_server pj_server;
  * IPv6 address as IPv4, other IPv6 addresses by their /64 ("2001:db8:1:2::/64"). */
 void pj_client_key(const char *addr, char *out, size_t size);
 
+/* The listening socket on host (NULL: 127.0.0.1) and port (0 = any free one), bound before
+ * anything else is made (serve binds first, so a busy port creates no database); -1 and err
+ * naming the address when it cannot. */
+int pj_server_listen(const char *host, int port, pj_err *err);
 /* Opens the store, binds the socket; the server is not yet serving. */
 int pj_server_open(pj_server **out, const pj_server_opts *opts, pj_err *err);
 int pj_server_port(const pj_server *s);

@@ -1,9 +1,12 @@
 /* Regression tests of the command line: bad input refused before anything is written, clear
  * messages naming the argument, databases opened only where they exist. */
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -138,6 +141,20 @@ TEST_T(cli_commands_check_everything_before_writing, 120)
     CHECK_INT(RUN(out, "init", "--db", fresh, "--demo", "--seed", "abc"), 2);
     CHECK(strstr(out, "--seed"));
     CHECK(!exists(fresh));
+    /* regression: serve on a port in use (another pingji) created the database, its admin and
+     * the demo before it failed to listen; now the port is taken first, nothing is made */
+    int busy = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t sl = sizeof sa;
+    CHECK_INT(bind(busy, (struct sockaddr *)&sa, sizeof sa), 0);
+    CHECK_INT(listen(busy, 1), 0);
+    CHECK_INT(getsockname(busy, (struct sockaddr *)&sa, &sl), 0);
+    char port[16];
+    snprintf(port, sizeof port, "%d", ntohs(sa.sin_port));
+    CHECK_INT(RUN(out, "serve", "--db", fresh, "--port", port, "--demo-if-new", "--quiet"), 1);
+    CHECK(strstr(out, "cannot listen on 127.0.0.1:"));
+    CHECK(!exists(fresh));
+    close(busy);
 }
 
 TEST(cli_last_active_admin_is_kept)
