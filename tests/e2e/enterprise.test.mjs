@@ -102,6 +102,18 @@ describe('enterprise services', { timeout: 120000 }, () => {
     await context.close();
   });
 
+  test('township officer: the KPI page says it covers their township, with its figures', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'jinhaihu', DEMO_PW);
+    await page.goto('/enterprise/kpis?from=2025-01-01&to=2025-12-31');
+    const k = await apiGet(page, '/enterprise/kpis?from=2025-01-01&to=2026-01-01');
+    assert.equal(k.scope.level, 'township');
+    await page.getByTestId('kpi-scope').getByText(`统计范围：${k.scope.name}`, { exact: true }).waitFor();
+    await page.getByTestId('kpi-appeals').getByText(String(k.district.appeals), { exact: true }).waitFor();
+    noProblems(page);
+    await context.close();
+  });
+
   test('officer: KPIs of 2025 — the rates as the API computes them, trend and category charts, CSV', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'officer', DEMO_PW);
@@ -128,6 +140,7 @@ describe('enterprise services', { timeout: 120000 }, () => {
       await page.getByTestId('kpi-' + r).getByText(pct(k.district[r]), { exact: true }).waitFor();
     await page.getByTestId('kpi-solved').getByText(String(k.problems_solved), { exact: true }).waitFor();
     assert.equal(k.problems_solved, 290, 'the seed: 290 problems solved');
+    await page.getByTestId('kpi-scope').getByText('统计范围：全区', { exact: true }).waitFor();
     await page.getByTestId('kpi-trend').locator('canvas').first().waitFor();
     await page.getByTestId('kpi-category').locator('canvas').first().waitFor();
     assert.equal(await page.getByTestId('kpi-departments').locator('tbody tr').count(), k.departments.length);

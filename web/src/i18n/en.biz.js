@@ -123,6 +123,8 @@ export default {
       returned: 'Returned',
       year: 'Year',
       ownPeriod: 'Own period',
+      scope: 'Covers: {name}',
+      scopeDistrict: 'the whole district',
     },
     policy: {
       detail: 'Policy',

@@ -122,6 +122,8 @@ export default {
       returned: '退回',
       year: '年度',
       ownPeriod: '自定义时段',
+      scope: '统计范围：{name}',
+      scopeDistrict: '全区',
     },
     policy: {
       detail: '政策详情',
