@@ -1201,6 +1201,51 @@ fail:
     return -1;
 }
 
+/* 409 in_use when facility id holds stock lines: emergency supplies are accounted for (moved
+ * or removed, each audited) before their store goes, not dropped with it unaudited. */
+static int stock_held(pj_ctx *c, int64_t id, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db, "SELECT COUNT(*), COALESCE(SUM(quantity), 0) FROM stock_lines WHERE facility_id = ?",
+        err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    int64_t n = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (!n) return 0;
+    return pj_fail(err, 409, "in_use", "id",
+                   "facility %lld holds %lld stock line%s: remove them (or move the supplies) "
+                   "first",
+                   (long long)id, (long long)n, n == 1 ? "" : "s");
+}
+
+/* The conversion manuals that go with facility id (never used: a used one's conversions
+ * keep the facility): an audit row each, with what it was. */
+static int audit_manuals_going(pj_ctx *c, int64_t id, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT m.id, json_object('id', m.id, 'facility_id', m.facility_id, 'scenario',"
+        " m.scenario, 'role', m.role, 'version', m.version, 'title', m.title, 'steps',"
+        " (SELECT COUNT(*) FROM manual_steps WHERE manual_id = m.id))"
+        " FROM manuals m WHERE m.facility_id = ? ORDER BY m.id",
+        err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        char *before = pj_arena_strdup(c->arena, pj_col_text(s, 1));
+        if (pj_audit_add(c, "delete", "manual", pj_col_int(s, 0), before, NULL, err)) {
+            rc = -1;
+            break;
+        }
+    }
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
 int pj_facility_delete(pj_ctx *c, int64_t id, pj_err *err)
 {
     if (pj_db_begin(c->db, err)) return -1;
@@ -1226,6 +1271,7 @@ int pj_facility_delete(pj_ctx *c, int64_t id, pj_err *err)
     if (!before ||
         check_unused(c, "facilities", "facility", id,
                      "SELECT username FROM users WHERE facility_id = ?1 ORDER BY 1", err) ||
+        stock_held(c, id, err) || audit_manuals_going(c, id, err) ||
         delete_row(c, "DELETE FROM facilities WHERE id = ?", "facility", id, err) ||
         pj_audit_add(c, "delete", "facility", id, before, NULL, err) || pj_db_commit(c->db, err))
         goto fail;

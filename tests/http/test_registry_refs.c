@@ -205,3 +205,53 @@ TEST_T(registry_delete_keeps_user_accounts_scopes, 120)
               1);
     th_stop(&s);
 }
+
+/* Regression: deleting a facility took its stock lines and its never-used conversion manuals
+ * with it (the schema's cascade) with no audit row for them: supplies vanished unrecorded.
+ * Now a facility holding stock is refused, naming it, and each manual that goes with a
+ * facility has its own audit row saying what it was. */
+TEST_T(registry_facility_delete_accounts_for_its_stock_and_manuals, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[1024], path[96];
+    th_login(&s, "officer", s.demo_pw, tok);
+    long long town = th_sql_int(&s, "SELECT id FROM regions WHERE name = '夏各庄镇'");
+    snprintf(body, sizeof body,
+             "{\"name\":\"删除测试仓库\",\"type\":\"warehouse\",\"township_id\":%lld,\"lat\":40.13,"
+             "\"lon\":117.22,"
+             "\"emergency_roles\":[{\"role\":\"supply_store\",\"capacity\":500}]}",
+             town);
+    json_t *o = REG(&s, tok, "POST", "/api/v1/facilities", body, 201);
+    long long fid = th_int(o, "id");
+    json_decref(o);
+    snprintf(body, sizeof body,
+             "{\"facility_id\":%lld,\"scenario\":\"disaster\",\"role\":\"supply_store\","
+             "\"title\":\"仓库转换手册\",\"steps\":[{\"code\":\"A\",\"name\":\"清点\","
+             "\"planned_minutes\":30,\"team_type\":\"logistics\"}]}",
+             fid);
+    o = REG(&s, tok, "POST", "/api/v1/manuals", body, 201);
+    long long mid = th_int(o, "id");
+    json_decref(o);
+    snprintf(body, sizeof body, "{\"facility_id\":%lld,\"category\":\"water\",\"quantity\":900}",
+             fid);
+    o = REG(&s, tok, "POST", "/api/v1/stock", body, 201);
+    long long line = th_int(o, "id"), version = th_int(o, "version");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/facilities/%lld", fid);
+    REFUSED(&s, tok, path, "holds 1 stock line", "first");
+    snprintf(path, sizeof path, "/api/v1/stock/%lld?version=%lld", line, version);
+    json_decref(REG(&s, tok, "DELETE", path, NULL, 204));
+    snprintf(path, sizeof path, "/api/v1/facilities/%lld", fid);
+    json_decref(REG(&s, tok, "DELETE", path, NULL, 204));
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM audit WHERE action = 'delete' AND entity = 'manual' AND"
+             " entity_id = %lld AND after_json IS NULL AND before_json LIKE '%%仓库转换手册%%'"
+             " AND before_json LIKE '%%\"steps\":1%%' AND username = 'officer'",
+             mid);
+    CHECK_INT(th_sql_int(&s, sql), 1);
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM manuals WHERE id = %lld", mid);
+    CHECK_INT(th_sql_int(&s, sql), 0);
+    th_stop(&s);
+}
