@@ -18,8 +18,35 @@ test('no message uses vue-i18n special characters by accident', () => {
   for (const table of [zh, en])
     for (const k of keys(table)) {
       const v = k.split('.').reduce((o, p) => o[p], table);
-      assert.ok(!/[@|$]/.test(v), `${k}: ${v}`);
+      // English counts are "singular | plural" (below); nothing else may hold a pipe
+      assert.ok(!/[@$]/.test(v) && (table === en ? !/\|/.test(v.replace(' | ', '')) : !/\|/.test(v)), `${k}: ${v}`);
     }
+});
+
+// "1 sites are converting" read wrong: an English count takes the singular for 1. Both forms
+// name the same placeholders, the count is {n}, and vue-i18n picks the form by it.
+test('English counts: singular for one, plural otherwise, the same placeholders in both', async () => {
+  const { createI18n } = await import('../../web/node_modules/vue-i18n/dist/vue-i18n.mjs');
+  const i18n = createI18n({ legacy: false, locale: 'en', messages: { en } });
+  const t = i18n.global.t;
+  let plural = 0;
+  for (const k of keys(en)) {
+    const v = k.split('.').reduce((o, p) => o[p], en);
+    if (!v.includes(' | ')) continue;
+    plural++;
+    const [one, many] = v.split(' | ');
+    const names = (s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join(',');
+    assert.ok(many.includes('{n}'), `${k}: the plural names {n}`);
+    for (const name of names(one).split(',').filter(Boolean)) assert.ok(names(many).includes(name), `${k}: {${name}} only in the singular`);
+  }
+  assert.ok(plural >= 30, `${plural} English counts with a singular`);
+  assert.equal(t('plan.adopted', { n: 1 }), 'Adopted: 1 site is converting');
+  assert.equal(t('plan.adopted', { n: 3 }), 'Adopted: 3 sites are converting');
+  assert.equal(t('eldercare.placesLeft', { n: 1 }), '1 place left');
+  assert.equal(t('eldercare.placesLeft', { n: 0 }), '0 places left');
+  // a count shown formatted ("1,200") passes the number as vue-i18n's plural argument
+  assert.equal(t('eldercare.eldersN', { n: '1,200' }, 1200), '1,200 elders');
+  assert.equal(t('eldercare.eldersN', { n: '1' }, 1), '1 elder');
 });
 
 /**
