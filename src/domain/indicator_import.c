@@ -1,18 +1,15 @@
 /* CSV and XLSX import and export of indicator values. The import reads the statistical
- * bureau's table row by row — CSV with a streaming RFC-4180 reader (the shared pj_csv_parse
- * holds the whole table and stops at 10,000 rows, while a yearly table may have 100,000), XLSX
- * from the first worksheet (core/xlsx.c) — through one pipeline: every row is checked before
+ * bureau's table row by row (core/sheet.c: CSV streamed, XLSX from the first worksheet) through
+ * one pipeline: every row is checked before
  * any is written, then all rows are written in one transaction with one audit row, or none. */
 #include <math.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <xlsxwriter.h>
 
 #include "core/csv.h"
-#include "core/xlsx.h"
+#include "core/sheet.h"
 #include "core/util.h"
 #include "domain/audit.h"
 #include "domain/indicator_int.h"
@@ -27,118 +24,6 @@
 enum { C_CODE, C_REGION, C_PERIOD, C_VALUE, C_UNIT, C_SOURCE, C_NOTE };
 static const char *const col_names[NCOLS] = {"code", "region", "period", "value",
                                              "unit", "source", "note"};
-
-typedef struct rdr {
-    const char *s;
-    size_t n, i;
-    int line;   /* line where the current record starts */
-    int nextln; /* line after it */
-    char *buf;  /* cell text, NUL-separated */
-    size_t cap;
-    char *f[PJ_CSV_MAX_COLS];
-    int nf;
-    /* the source: CSV text above, or the rows of a worksheet */
-    int (*next)(struct rdr *r, pj_err *err);
-    const pj_xlsx *x;
-    int xi;
-    const unsigned char *pct; /* XLSX: per cell, 1 a number formatted as a percentage */
-    const char *bad, *field;  /* error code and field of a malformed table: bad_csv / csv */
-} rdr;
-
-/* Next worksheet row into r->f; its line is the sheet's row number. */
-static int xlsx_next(rdr *r, pj_err *err)
-{
-    if (r->xi >= r->x->nrows) return 0;
-    const pj_xlsx_row *row = &r->x->rows[r->xi++];
-    r->line = row->line;
-    r->nf = row->ncols < PJ_CSV_MAX_COLS ? row->ncols : PJ_CSV_MAX_COLS;
-    for (int k = 0; k < r->nf; k++) r->f[k] = row->cells[k];
-    r->pct = row->percent;
-    return 1;
-}
-
-/* 1 when s starts with a character the CSV export guards with an apostrophe. */
-static int guarded(const char *s)
-{
-    return *s && strchr("=+-@\t\r", *s) != NULL;
-}
-
-/* Next record into r->f[0..nf). 1 a record, 0 end, -1 malformed (err). Blank lines skip. */
-static int rdr_next(rdr *r, pj_err *err)
-{
-    for (;;) {
-        if (r->i >= r->n) return 0;
-        r->line = r->nextln;
-        size_t o = 0;
-        r->nf = 0;
-        int blank = 1;
-        for (;;) {
-            if (r->nf == PJ_CSV_MAX_COLS)
-                return pj_fail(err, 422, "bad_csv", "csv", "line %d: more than %d fields", r->line,
-                               PJ_CSV_MAX_COLS);
-            r->f[r->nf++] = r->buf + o;
-            size_t start = o;
-            if (r->i < r->n && r->s[r->i] == '"') {
-                blank = 0;
-                r->i++;
-                for (;;) {
-                    if (r->i >= r->n)
-                        return pj_fail(err, 422, "bad_csv", "csv",
-                                       "line %d, field %d: unclosed quote", r->line, r->nf);
-                    char ch = r->s[r->i];
-                    if (ch == '"') {
-                        if (r->i + 1 < r->n && r->s[r->i + 1] == '"') {
-                            r->i += 2;
-                        } else {
-                            r->i++;
-                            break;
-                        }
-                    } else {
-                        if (ch == '\n') r->nextln++;
-                        r->i++;
-                    }
-                    if (o - start >= PJ_CSV_MAX_CELL) goto too_long;
-                    r->buf[o++] = ch;
-                }
-                if (r->i < r->n && r->s[r->i] != ',' && r->s[r->i] != '\n' && r->s[r->i] != '\r')
-                    return pj_fail(err, 422, "bad_csv", "csv",
-                                   "line %d, field %d: text after a closing quote", r->line, r->nf);
-            } else {
-                while (r->i < r->n && r->s[r->i] != ',' && r->s[r->i] != '\n' &&
-                       r->s[r->i] != '\r') {
-                    if (r->s[r->i] == '"')
-                        return pj_fail(err, 422, "bad_csv", "csv",
-                                       "line %d, field %d: a quote inside an unquoted field",
-                                       r->line, r->nf);
-                    if (o - start >= PJ_CSV_MAX_CELL) goto too_long;
-                    r->buf[o++] = r->s[r->i++];
-                }
-                if (o > start) blank = 0;
-            }
-            r->buf[o++] = 0;
-            /* the export's guard against formulas ('=…, '+…, '-…, '@…, and ''=… for a text
-             * that starts '=) read back as it was: one apostrophe less */
-            if (r->buf[start] == '\'' &&
-                (guarded(r->buf + start + 1) ||
-                 (r->buf[start + 1] == '\'' && guarded(r->buf + start + 2))))
-                r->f[r->nf - 1]++;
-            if (r->i < r->n && r->s[r->i] == ',') {
-                r->i++;
-                blank = 0;
-                continue;
-            }
-            break;
-        }
-        if (r->i < r->n && r->s[r->i] == '\r') r->i++;
-        if (r->i < r->n && r->s[r->i] == '\n') r->i++;
-        r->nextln++;
-        if (blank && r->nf == 1) continue;
-        return 1;
-    }
-too_long:
-    return pj_fail(err, 422, "bad_csv", "csv", "line %d: a field is longer than %d bytes", r->line,
-                   PJ_CSV_MAX_CELL);
-}
 
 /* The indicators, sorted by code, for lookups without a query per row. */
 typedef struct defs {
@@ -210,24 +95,12 @@ static int percent_value(const char *t, double *out)
     return pj_parse_double(buf, out);
 }
 
-/* Why a row is bad: the error (code bad_row, column as field, English message), a stable
- * reason the console translates, and that message's particulars by name (texts). */
-#define RE_ARGS 4
-typedef struct rowerr {
-    pj_err e;
-    const char *reason;
-    const char *k[RE_ARGS], *v[RE_ARGS];
-    int n;
-} rowerr;
-
-static void re_arg(rowerr *re, const char *k, const char *v)
-{
-    if (re->n < RE_ARGS) re->k[re->n] = k, re->v[re->n++] = v ? v : "";
-}
+typedef pj_rowerr rowerr;
+#define re_arg pj_rowerr_arg
 
 /* Checks one record of a table whose header has ncols columns; fills *out or records why not
  * (line, column, reason) in re. Texts of re point into the record or the arena. */
-static int row_check(pj_ctx *c, const defs *D, const pj_ind_regions *R, rdr *r, const int *map,
+static int row_check(pj_ctx *c, const defs *D, const pj_ind_regions *R, pj_sheet *r, const int *map,
                      int ncols, row *out, rowerr *re)
 {
     pj_err *e = &re->e;
@@ -366,28 +239,11 @@ static void preview_json(pj_jw *w, const prow *pr, int n)
     pj_jw_arr_end(w);
 }
 
-/* One bad row: line, column, code (bad_row), message (English), reason (stable, for a
- * translation) and args (the message's particulars by name). */
-static void err_json(pj_jw *w, const rowerr *re, int line)
-{
-    pj_jw_obj(w);
-    pj_jw_kint(w, "line", line);
-    pj_jw_kstr(w, "column", re->e.field);
-    pj_jw_kstr(w, "code", re->e.code);
-    pj_jw_kstr(w, "reason", re->reason);
-    pj_jw_kstr(w, "message", re->e.message);
-    pj_jw_key(w, "args");
-    pj_jw_obj(w);
-    for (int i = 0; i < re->n; i++) pj_jw_kstr(w, re->k[i], re->v[i]);
-    pj_jw_obj_end(w);
-    pj_jw_obj_end(w);
-}
-
 /* The pipeline both sources share: the header, then every row checked, then all written or
  * none. */
-static int import_rows(pj_ctx *c, rdr *r, int dry_run, int max_rows, pj_jw *w, pj_err *err)
+static int import_rows(pj_ctx *c, pj_sheet *r, int dry_run, int max_rows, pj_jw *w, pj_err *err)
 {
-    int rc = r->next(r, err);
+    int rc = pj_sheet_next(r, err);
     if (rc <= 0) return rc < 0 ? -1 : pj_fail(err, 422, r->bad, r->field, "the table is empty");
     int map[NCOLS];
     for (int k = 0; k < NCOLS; k++) map[k] = -1;
@@ -431,7 +287,7 @@ static int import_rows(pj_ctx *c, rdr *r, int dry_run, int max_rows, pj_jw *w, p
     size_t nkeys = 0, capkeys = 0;
     pj_ind_regions R;
     if (defs_load(c, &D, err) || pj_ind_regions_load(c, &R, err)) goto fail;
-    while ((rc = r->next(r, err)) == 1) {
+    while ((rc = pj_sheet_next(r, err)) == 1) {
         if (++rows > max_rows) {
             pj_fail(err, 413, "too_many_rows", r->field, "more than %d rows; split the file",
                     max_rows);
@@ -441,7 +297,7 @@ static int import_rows(pj_ctx *c, rdr *r, int dry_run, int max_rows, pj_jw *w, p
         rowerr re;
         if (row_check(c, &D, &R, r, map, ncols, &x, &re)) {
             if (!nerr) first = re.e;
-            if (nerr++ < MAX_ERRORS) err_json(&ew, &re, r->line);
+            if (nerr++ < MAX_ERRORS) pj_rowerr_json(&ew, &re, r->line);
             continue;
         }
         if (nkeys == capkeys) {
@@ -500,7 +356,7 @@ static int import_rows(pj_ctx *c, rdr *r, int dry_run, int max_rows, pj_jw *w, p
         re_arg(&re, "period", pj_arena_strdup(c->arena, per));
         re_arg(&re, "other_line", pj_arena_printf(c->arena, "%d", keys[i - 1].line));
         if (!nerr) first = re.e;
-        if (nerr++ < MAX_ERRORS) err_json(&ew, &re, b.line);
+        if (nerr++ < MAX_ERRORS) pj_rowerr_json(&ew, &re, b.line);
         if (b.action >= 0) counts[b.action]--; /* a bad row: not counted as a good one */
         for (int k = 0; k < npr; k++)
             if (pr[k].line == b.line) pr[k].bad = 1;
@@ -556,19 +412,8 @@ int pj_ind_import_csv(pj_ctx *c, const char *text, size_t len, int dry_run, int 
                       pj_err *err)
 {
     if (pj_ind_require_writer(c, err)) return -1;
-    if (!pj_utf8_valid(text, len))
-        return pj_fail(err, 422, "bad_csv", "csv", "the CSV is not valid UTF-8");
-    rdr r = {.s = text, .n = len, .line = 1, .nextln = 1};
-    r.cap = PJ_CSV_MAX_CELL * 2 + 64;
-    if (len >= 3 && (unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB &&
-        (unsigned char)text[2] == 0xBF)
-        r.i = 3;
-    /* cells of one record are at most the record's length plus terminators */
-    size_t maxrec = len + PJ_CSV_MAX_COLS + 1;
-    r.buf = pj_arena_alloc(c->arena, maxrec < (1u << 20) ? maxrec : (1u << 20));
-    r.cap = maxrec < (1u << 20) ? maxrec : (1u << 20);
-    r.next = rdr_next;
-    r.bad = "bad_csv", r.field = "csv";
+    pj_sheet r;
+    if (pj_sheet_csv(c->arena, &r, text, len, err)) return -1;
     return import_rows(c, &r, dry_run, max_rows, w, err);
 }
 
@@ -576,11 +421,10 @@ int pj_ind_import_xlsx(pj_ctx *c, const void *data, size_t len, int dry_run, int
                        pj_err *err)
 {
     if (pj_ind_require_writer(c, err)) return -1;
-    pj_xlsx x;
+    pj_sheet r;
     /* the header row comes on top of max_rows */
-    if (pj_xlsx_read(c->arena, data, len, max_rows < INT32_MAX ? max_rows + 1 : max_rows, &x, err))
+    if (pj_sheet_xlsx(c->arena, &r, data, len, max_rows < INT32_MAX ? max_rows + 1 : max_rows, err))
         return -1;
-    rdr r = {.next = xlsx_next, .x = &x, .bad = "bad_xlsx", .field = "xlsx"};
     return import_rows(c, &r, dry_run, max_rows, w, err);
 }
 
@@ -672,30 +516,17 @@ int pj_ind_export_csv(pj_ctx *c, const pj_value_filter *f, pj_buf *out, pj_err *
     return 0;
 }
 
-/* XLSX through libxlsxwriter, which writes files only: a temporary file, read back and
- * removed. */
+/* XLSX through libxlsxwriter (pj_sheet_out: a temporary file, read back and removed). */
 int pj_ind_export_xlsx(pj_ctx *c, const pj_value_filter *f, pj_buf *out, pj_err *err)
 {
     pj_stmt *s = export_rows(c, f, err);
     if (!s) return -1;
-    char *tmp = getenv("TMPDIR");
-    char path[512];
-    snprintf(path, sizeof path, "%s/pingji-export-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    int fd = mkstemp(path);
-    if (fd < 0) {
+    pj_sheet_out so;
+    if (pj_sheet_out_open(&so, "indicators", err)) {
         pj_stmt_done(s);
-        return pj_fail(err, 500, "internal", "", "cannot create a temporary file");
+        return -1;
     }
-    close(fd);
-    lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = tmp && *tmp ? tmp : NULL};
-    lxw_workbook *wb = workbook_new_opt(path, &opt);
-    lxw_worksheet *ws = wb ? workbook_add_worksheet(wb, "indicators") : NULL;
-    if (!ws) {
-        if (wb) workbook_close(wb);
-        unlink(path);
-        pj_stmt_done(s);
-        return pj_fail(err, 500, "internal", "", "cannot start the workbook");
-    }
+    lxw_worksheet *ws = so.ws;
     for (int k = 0; k < NCOLS; k++) worksheet_write_string(ws, 0, (lxw_col_t)k, col_names[k], NULL);
     int rc = -1;
     int started = pj_db_read_begin(c->db), st;
@@ -718,19 +549,5 @@ int pj_ind_export_xlsx(pj_ctx *c, const pj_value_filter *f, pj_buf *out, pj_err 
     }
     rc = 0;
 done:
-    if (workbook_close(wb) != LXW_NO_ERROR && rc == 0)
-        rc = pj_fail(err, 500, "internal", "", "cannot write the workbook");
-    if (rc == 0) {
-        FILE *fp = fopen(path, "rb");
-        char buf[1 << 16];
-        size_t k;
-        while (fp && (k = fread(buf, 1, sizeof buf, fp)) > 0) pj_buf_add(out, buf, k);
-        if (!fp) rc = pj_fail(err, 500, "internal", "", "cannot read the workbook back");
-        if (fp) fclose(fp);
-        if (rc == 0 && out->overflow)
-            rc = pj_fail(err, 413, "too_large", "",
-                         "the export is larger than the limit; filter it");
-    }
-    unlink(path);
-    return rc;
+    return pj_sheet_out_close(&so, rc, out, err);
 }

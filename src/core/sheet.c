@@ -1,0 +1,195 @@
+/* Tables read row by row from CSV or XLSX, bad rows as the imports answer them, XLSX exports
+ * (sheet.h). */
+#include "core/sheet.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/util.h"
+
+#include "core/banned.h"
+
+/* Next worksheet row into r->f; its line is the sheet's row number. */
+static int xlsx_next(pj_sheet *r, pj_err *err)
+{
+    (void)err;
+    if (r->xi >= r->x.nrows) return 0;
+    const pj_xlsx_row *row = &r->x.rows[r->xi++];
+    r->line = row->line;
+    r->nf = row->ncols < PJ_CSV_MAX_COLS ? row->ncols : PJ_CSV_MAX_COLS;
+    for (int k = 0; k < r->nf; k++) r->f[k] = row->cells[k];
+    r->pct = row->percent;
+    return 1;
+}
+
+/* 1 when s starts with a character the CSV export guards with an apostrophe. */
+static int guarded(const char *s)
+{
+    return *s && strchr("=+-@\t\r", *s) != NULL;
+}
+
+/* Next record into r->f[0..nf). 1 a record, 0 end, -1 malformed (err). Blank lines skip. */
+static int csv_next(pj_sheet *r, pj_err *err)
+{
+    for (;;) {
+        if (r->i >= r->n) return 0;
+        r->line = r->nextln;
+        size_t o = 0;
+        r->nf = 0;
+        int blank = 1;
+        for (;;) {
+            if (r->nf == PJ_CSV_MAX_COLS)
+                return pj_fail(err, 422, "bad_csv", "csv", "line %d: more than %d fields", r->line,
+                               PJ_CSV_MAX_COLS);
+            r->f[r->nf++] = r->buf + o;
+            size_t start = o;
+            if (r->i < r->n && r->s[r->i] == '"') {
+                blank = 0;
+                r->i++;
+                for (;;) {
+                    if (r->i >= r->n)
+                        return pj_fail(err, 422, "bad_csv", "csv",
+                                       "line %d, field %d: unclosed quote", r->line, r->nf);
+                    char ch = r->s[r->i];
+                    if (ch == '"') {
+                        if (r->i + 1 < r->n && r->s[r->i + 1] == '"') {
+                            r->i += 2;
+                        } else {
+                            r->i++;
+                            break;
+                        }
+                    } else {
+                        if (ch == '\n') r->nextln++;
+                        r->i++;
+                    }
+                    if (o - start >= PJ_CSV_MAX_CELL) goto too_long;
+                    r->buf[o++] = ch;
+                }
+                if (r->i < r->n && r->s[r->i] != ',' && r->s[r->i] != '\n' && r->s[r->i] != '\r')
+                    return pj_fail(err, 422, "bad_csv", "csv",
+                                   "line %d, field %d: text after a closing quote", r->line, r->nf);
+            } else {
+                while (r->i < r->n && r->s[r->i] != ',' && r->s[r->i] != '\n' &&
+                       r->s[r->i] != '\r') {
+                    if (r->s[r->i] == '"')
+                        return pj_fail(err, 422, "bad_csv", "csv",
+                                       "line %d, field %d: a quote inside an unquoted field",
+                                       r->line, r->nf);
+                    if (o - start >= PJ_CSV_MAX_CELL) goto too_long;
+                    r->buf[o++] = r->s[r->i++];
+                }
+                if (o > start) blank = 0;
+            }
+            r->buf[o++] = 0;
+            /* the export's guard against formulas ('=…, '+…, '-…, '@…, and ''=… for a text
+             * that starts '=) read back as it was: one apostrophe less */
+            if (r->buf[start] == '\'' &&
+                (guarded(r->buf + start + 1) ||
+                 (r->buf[start + 1] == '\'' && guarded(r->buf + start + 2))))
+                r->f[r->nf - 1]++;
+            if (r->i < r->n && r->s[r->i] == ',') {
+                r->i++;
+                blank = 0;
+                continue;
+            }
+            break;
+        }
+        if (r->i < r->n && r->s[r->i] == '\r') r->i++;
+        if (r->i < r->n && r->s[r->i] == '\n') r->i++;
+        r->nextln++;
+        if (blank && r->nf == 1) continue;
+        return 1;
+    }
+too_long:
+    return pj_fail(err, 422, "bad_csv", "csv", "line %d: a field is longer than %d bytes", r->line,
+                   PJ_CSV_MAX_CELL);
+}
+
+int pj_sheet_csv(pj_arena *a, pj_sheet *r, const char *text, size_t len, pj_err *err)
+{
+    if (!pj_utf8_valid(text, len))
+        return pj_fail(err, 422, "bad_csv", "csv", "the CSV is not valid UTF-8");
+    memset(r, 0, sizeof *r);
+    r->s = text, r->n = len, r->line = 1, r->nextln = 1;
+    if (len >= 3 && (unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB &&
+        (unsigned char)text[2] == 0xBF)
+        r->i = 3;
+    /* cells of one record are at most the record's length plus terminators */
+    size_t maxrec = len + PJ_CSV_MAX_COLS + 1;
+    r->cap = maxrec < (1u << 20) ? maxrec : (1u << 20);
+    r->buf = pj_arena_alloc(a, r->cap);
+    r->next = csv_next;
+    r->bad = "bad_csv", r->field = "csv";
+    return 0;
+}
+
+int pj_sheet_xlsx(pj_arena *a, pj_sheet *r, const void *data, size_t len, int max_rows, pj_err *err)
+{
+    memset(r, 0, sizeof *r);
+    if (pj_xlsx_read(a, data, len, max_rows, &r->x, err)) return -1;
+    r->next = xlsx_next;
+    r->bad = "bad_xlsx", r->field = "xlsx";
+    return 0;
+}
+
+void pj_rowerr_arg(pj_rowerr *re, const char *k, const char *v)
+{
+    if (re->n < PJ_ROWERR_ARGS) re->k[re->n] = k, re->v[re->n++] = v ? v : "";
+}
+
+void pj_rowerr_json(pj_jw *w, const pj_rowerr *re, int line)
+{
+    pj_jw_obj(w);
+    pj_jw_kint(w, "line", line);
+    pj_jw_kstr(w, "column", re->e.field);
+    pj_jw_kstr(w, "code", re->e.code);
+    pj_jw_kstr(w, "reason", re->reason);
+    pj_jw_kstr(w, "message", re->e.message);
+    pj_jw_key(w, "args");
+    pj_jw_obj(w);
+    for (int i = 0; i < re->n; i++) pj_jw_kstr(w, re->k[i], re->v[i]);
+    pj_jw_obj_end(w);
+    pj_jw_obj_end(w);
+}
+
+int pj_sheet_out_open(pj_sheet_out *o, const char *sheet, pj_err *err)
+{
+    char *tmp = getenv("TMPDIR");
+    snprintf(o->path, sizeof o->path, "%s/pingji-export-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    o->wb = NULL, o->ws = NULL;
+    int fd = mkstemp(o->path);
+    if (fd < 0) return pj_fail(err, 500, "internal", "", "cannot create a temporary file");
+    close(fd);
+    lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = tmp && *tmp ? tmp : NULL};
+    o->wb = workbook_new_opt(o->path, &opt);
+    o->ws = o->wb ? workbook_add_worksheet(o->wb, sheet) : NULL;
+    if (!o->ws) {
+        if (o->wb) workbook_close(o->wb);
+        o->wb = NULL;
+        unlink(o->path);
+        return pj_fail(err, 500, "internal", "", "cannot start the workbook");
+    }
+    return 0;
+}
+
+int pj_sheet_out_close(pj_sheet_out *o, int rc, pj_buf *out, pj_err *err)
+{
+    if (workbook_close(o->wb) != LXW_NO_ERROR && rc == 0)
+        rc = pj_fail(err, 500, "internal", "", "cannot write the workbook");
+    o->wb = NULL;
+    if (rc == 0) {
+        FILE *fp = fopen(o->path, "rb");
+        char buf[1 << 16];
+        size_t k;
+        while (fp && (k = fread(buf, 1, sizeof buf, fp)) > 0) pj_buf_add(out, buf, k);
+        if (!fp) rc = pj_fail(err, 500, "internal", "", "cannot read the workbook back");
+        if (fp) fclose(fp);
+        if (rc == 0 && out->overflow)
+            rc = pj_fail(err, 413, "too_large", "",
+                         "the export is larger than the limit; filter it");
+    }
+    unlink(o->path);
+    return rc;
+}
