@@ -48,7 +48,7 @@ const char *const *pj_emergency_role_units(const char *role)
 /* ---- shared pieces ---- */
 
 /* q as a LIKE pattern body: %, _ and \ match themselves (ESCAPE '\'). NULL stays NULL. */
-static const char *like_escape(pj_ctx *c, const char *q)
+const char *pj_like_escape(pj_ctx *c, const char *q)
 {
     if (!q) return NULL;
     size_t n = strlen(q);
@@ -272,7 +272,7 @@ int pj_region_list(pj_ctx *c, const pj_list_filter *f, pj_jw *w, pj_err *err)
     pj_stmt_text(s, i++, f->type);
     pj_stmt_text(s, i++, f->type);
     pj_stmt_text(s, i++, f->q);
-    pj_stmt_text(s, i++, like_escape(c, f->q));
+    pj_stmt_text(s, i++, pj_like_escape(c, f->q));
     pj_stmt_text(s, i++, f->q);
     for (int k = 0; k < 4; k++) pj_stmt_int(s, i++, f->township_id);
     pj_stmt_int(s, i++, f->limit + 1);
@@ -573,7 +573,7 @@ int pj_org_list(pj_ctx *c, const pj_list_filter *f, pj_jw *w, pj_err *err)
     pj_stmt_text(s, i++, f->industry);
     pj_stmt_text(s, i++, f->industry);
     pj_stmt_text(s, i++, f->q);
-    pj_stmt_text(s, i++, like_escape(c, f->q));
+    pj_stmt_text(s, i++, pj_like_escape(c, f->q));
     pj_stmt_text(s, i++, f->q);
     pj_stmt_int(s, i++, f->limit + 1);
     return pj_render_query_page(c, s, f->limit, org_render, w, err);
@@ -884,7 +884,7 @@ int pj_facility_list(pj_ctx *c, const pj_list_filter *f, pj_jw *w, pj_err *err)
     pj_stmt_int(s, 2, f->township_id);
     pj_stmt_text(s, 3, f->type);
     pj_stmt_text(s, 4, f->state);
-    pj_stmt_text(s, 5, like_escape(c, f->q));
+    pj_stmt_text(s, 5, pj_like_escape(c, f->q));
     pj_stmt_int(s, 6, f->village_id);
     pj_stmt_int(s, 7, f->operator_id);
     pj_stmt_text(s, 8, f->role);
@@ -1106,24 +1106,110 @@ static int facility_write(pj_ctx *c, int64_t id, const fac_in *f, int64_t *id_ou
     return rc == 1 ? 0 : -1;
 }
 
+/* A create's checks: the body's fields and references, the caller's township scope, the
+ * roles. */
+static int facility_create_check(pj_ctx *c, json_t *body, fac_in *f, json_t **roles, pj_err *err)
+{
+    if (pj_in_object(body, err) || pj_in_only(body, facility_fields, err) ||
+        facility_read(c, body, 1, f, err) || require_township_scope(c, f->town, err))
+        return -1;
+    *roles = json_object_get(body, "emergency_roles");
+    return *roles && roles_check(*roles, err) ? -1 : 0;
+}
+
+/* A create's writes, audited, in the caller's transaction; *after its rendering. */
+static int facility_create_write(pj_ctx *c, const fac_in *f, json_t *roles, int64_t *id,
+                                 char **after, pj_err *err)
+{
+    return facility_write(c, 0, f, id, err) || (roles && roles_write(c, *id, roles, err)) ||
+                   !(*after = pj_render_to_string(c, *id, facility_render, err)) ||
+                   pj_audit_add(c, "create", "facility", *id, NULL, *after, err)
+               ? -1
+               : 0;
+}
+
+int pj_facility_create_in(pj_ctx *c, json_t *body, const char *source, int64_t *id, pj_err *err)
+{
+    fac_in f = {.address = "", .pfunc = "", .punit = "", .source = source};
+    json_t *roles;
+    char *after;
+    return facility_create_check(c, body, &f, &roles, err) ||
+                   facility_create_write(c, &f, roles, id, &after, err)
+               ? -1
+               : 0;
+}
+
 int pj_facility_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
 {
     fac_in f = {.address = "", .pfunc = "", .punit = "", .source = "manual"};
-    if (pj_in_object(body, err) || pj_in_only(body, facility_fields, err) ||
-        facility_read(c, body, 1, &f, err) || require_township_scope(c, f.town, err))
-        return -1;
-    json_t *roles = json_object_get(body, "emergency_roles");
-    if (roles && roles_check(roles, err)) return -1;
+    json_t *roles;
+    if (facility_create_check(c, body, &f, &roles, err)) return -1;
     int64_t id;
     char *after;
     if (pj_db_begin(c->db, err)) return -1;
-    if (facility_write(c, 0, &f, &id, err) || (roles && roles_write(c, id, roles, err)) ||
-        !(after = pj_render_to_string(c, id, facility_render, err)) ||
-        pj_audit_add(c, "create", "facility", id, NULL, after, err) || pj_db_commit(c->db, err)) {
+    if (facility_create_write(c, &f, roles, &id, &after, err) || pj_db_commit(c->db, err)) {
         pj_db_rollback(c->db);
         return -1;
     }
     pj_jw_raw(w, after);
+    return 0;
+}
+
+/* An update's reads and writes in the caller's transaction, after its checks of the body: the
+ * facility, the caller's scope (a facility operator: their facility; others: the township, the
+ * old and any new one), the version (0: the current one), the body's fields over the stored
+ * ones and its roles written. *before: the facility's rendering before. */
+static int facility_update_write(pj_ctx *c, int64_t id, json_t *body, json_t *roles,
+                                 int64_t version, char **before, pj_err *err)
+{
+    int operator= c->actor.role == PJ_ROLE_FACILITY_OPERATOR;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT name, type, township_id, village_id, address, lat, lon,"
+                               " operator_id, peacetime_function, peacetime_capacity,"
+                               " peacetime_unit, source, barrier_free_rooms FROM facilities"
+                               " WHERE id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int found = pj_stmt_step(s, err);
+    if (found != 1) {
+        pj_stmt_done(s);
+        if (found == 0) not_found(err, "facility", id);
+        return -1;
+    }
+    pj_arena *a = c->arena;
+    fac_in f = {.name = pj_arena_strdup(a, pj_col_text(s, 0)),
+                .type = pj_arena_strdup(a, pj_col_text(s, 1)),
+                .town = pj_col_int(s, 2),
+                .village = pj_col_int(s, 3),
+                .address = pj_arena_strdup(a, pj_col_text(s, 4)),
+                .lat = pj_col_double(s, 5),
+                .lon = pj_col_double(s, 6),
+                .op = pj_col_int(s, 7),
+                .pfunc = pj_arena_strdup(a, pj_col_text(s, 8)),
+                .pcap = pj_col_int(s, 9),
+                .punit = pj_arena_strdup(a, pj_col_text(s, 10)),
+                .source = pj_arena_strdup(a, pj_col_text(s, 11)),
+                .bf = pj_col_int(s, 12)};
+    pj_stmt_done(s);
+    int64_t old_town = f.town;
+    if (operator) {
+        if (c->actor.facility_id != id) {
+            pj_fail(err, 403, "forbidden", "", "you operate another facility");
+            return -1;
+        }
+    } else if (require_township_scope(c, old_town, err)) {
+        return -1;
+    }
+    if (version && check_version(c, "SELECT version FROM facilities WHERE id = ?", id, version,
+                                 "facility", err))
+        return -1;
+    if (facility_read(c, body, 0, &f, err)) return -1;
+    if (f.town != old_town && require_township_scope(c, f.town, err)) return -1;
+    int64_t got;
+    if (!(*before = pj_render_to_string(c, id, facility_render, err)) ||
+        facility_write(c, id, &f, &got, err) || (roles && roles_write(c, id, roles, err)))
+        return -1;
     return 0;
 }
 
@@ -1146,59 +1232,28 @@ int pj_facility_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *er
     json_t *roles = json_object_get(body, "emergency_roles");
     if (roles && roles_check(roles, err)) return -1;
     if (pj_db_begin(c->db, err)) return -1;
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT name, type, township_id, village_id, address, lat, lon,"
-                               " operator_id, peacetime_function, peacetime_capacity,"
-                               " peacetime_unit, source, barrier_free_rooms FROM facilities"
-                               " WHERE id = ?",
-                               err);
-    if (!s) goto fail;
-    pj_stmt_int(s, 1, id);
-    int found = pj_stmt_step(s, err);
-    if (found != 1) {
-        pj_stmt_done(s);
-        if (found == 0) not_found(err, "facility", id);
-        goto fail;
+    char *before;
+    if (facility_update_write(c, id, body, roles, version, &before, err) ||
+        update_commit(c, "facility", id, before, facility_render, w, err)) {
+        pj_db_rollback(c->db);
+        return -1;
     }
-    pj_arena *a = c->arena;
-    fac_in f = {.name = pj_arena_strdup(a, pj_col_text(s, 0)),
-                .type = pj_arena_strdup(a, pj_col_text(s, 1)),
-                .town = pj_col_int(s, 2),
-                .village = pj_col_int(s, 3),
-                .address = pj_arena_strdup(a, pj_col_text(s, 4)),
-                .lat = pj_col_double(s, 5),
-                .lon = pj_col_double(s, 6),
-                .op = pj_col_int(s, 7),
-                .pfunc = pj_arena_strdup(a, pj_col_text(s, 8)),
-                .pcap = pj_col_int(s, 9),
-                .punit = pj_arena_strdup(a, pj_col_text(s, 10)),
-                .source = pj_arena_strdup(a, pj_col_text(s, 11)),
-                .bf = pj_col_int(s, 12)};
-    pj_stmt_done(s);
-    int64_t old_town = f.town;
-    if (operator) {
-        if (c->actor.facility_id != id) {
-            pj_fail(err, 403, "forbidden", "", "you operate another facility");
-            goto fail;
-        }
-    } else if (require_township_scope(c, old_town, err)) {
-        goto fail;
-    }
-    if (check_version(c, "SELECT version FROM facilities WHERE id = ?", id, version, "facility",
-                      err))
-        goto fail;
-    if (facility_read(c, body, 0, &f, err)) goto fail;
-    if (f.town != old_town && require_township_scope(c, f.town, err)) goto fail;
-    char *before = pj_render_to_string(c, id, facility_render, err);
-    int64_t got;
-    if (!before || facility_write(c, id, &f, &got, err) ||
-        (roles && roles_write(c, id, roles, err)) ||
-        update_commit(c, "facility", id, before, facility_render, w, err))
-        goto fail;
     return 0;
-fail:
-    pj_db_rollback(c->db);
-    return -1;
+}
+
+int pj_facility_update_in(pj_ctx *c, int64_t id, json_t *body, int *changed,
+                          const char **before_out, const char **after_out, pj_err *err)
+{
+    if (pj_in_object(body, err) || pj_in_only(body, facility_fields, err)) return -1;
+    json_t *roles = json_object_get(body, "emergency_roles");
+    if (roles && roles_check(roles, err)) return -1;
+    char *before, *after;
+    if (facility_update_write(c, id, body, roles, 0, &before, err) ||
+        !(after = pj_render_to_string(c, id, facility_render, err)))
+        return -1;
+    *changed = !pj_render_same(before, after);
+    *before_out = before, *after_out = after;
+    return *changed ? pj_audit_add(c, "update", "facility", id, before, after, err) : 0;
 }
 
 /* 409 in_use when facility id holds stock lines: emergency supplies are accounted for (moved

@@ -4,6 +4,7 @@
 #ifndef PJ_REGISTRY_H
 #define PJ_REGISTRY_H
 
+#include "core/buf.h"
 #include "domain/ctx.h"
 
 typedef struct pj_list_filter {
@@ -12,6 +13,9 @@ typedef struct pj_list_filter {
     int64_t cursor;
     int limit;
 } pj_list_filter;
+
+/* q as a LIKE pattern body: %, _ and \ match themselves (ESCAPE '\'). NULL stays NULL. */
+const char *pj_like_escape(pj_ctx *c, const char *q);
 
 extern const char *const pj_region_types[];
 extern const char *const pj_facility_types[];
@@ -44,6 +48,28 @@ int pj_facility_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
 int pj_facility_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 int pj_facility_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
 int pj_facility_delete(pj_ctx *c, int64_t id, pj_err *err);
+/* A create and an update of one facility inside the caller's transaction (no begin or
+ * commit), with every check of pj_facility_create / pj_facility_update (the body's fields and
+ * references, the caller's township scope, the roles) and its audit row: for the import. A
+ * create's source is the one given (the API's: "manual"); an update applies to the current
+ * version, and one that changes nothing (*changed 0) writes no audit row — the caller rolls
+ * its write back (the version stays). */
+int pj_facility_create_in(pj_ctx *c, json_t *body, const char *source, int64_t *id, pj_err *err);
+int pj_facility_update_in(pj_ctx *c, int64_t id, json_t *body, int *changed, const char **before,
+                          const char **after, pj_err *err);
+
+/* Facilities from a table (docs/api.md, "Facility import"): CSV text or an XLSX workbook, one
+ * facility a row, every row checked as the single-record API checks it, then all written in
+ * one transaction (an audit row each and one for the import) or — with any bad row, or a dry
+ * run — none. Answers {dry_run, ok, rows, bad_rows, created, updated, unchanged, errors, preview}.
+ * More than max_rows rows: 413. */
+int pj_facility_import_csv(pj_ctx *c, const char *text, size_t len, int dry_run, int max_rows,
+                           pj_jw *w, pj_err *err);
+int pj_facility_import_xlsx(pj_ctx *c, const void *data, size_t len, int dry_run, int max_rows,
+                            pj_jw *w, pj_err *err);
+/* The facilities the list with the same filters holds (every page), in the import's columns. */
+int pj_facility_export_csv(pj_ctx *c, const pj_list_filter *f, pj_buf *out, pj_err *err);
+int pj_facility_export_xlsx(pj_ctx *c, const pj_list_filter *f, pj_buf *out, pj_err *err);
 
 /* Enumerations for clients: {"facility_types":[…],"emergency_roles":{role:[units]},…}. */
 int pj_registry_meta(pj_ctx *c, pj_jw *w, pj_err *err);

@@ -2,8 +2,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/util.h"
+#include "core/xlsx.h"
 #include "domain/audit.h"
 #include "domain/input.h"
 #include "domain/auth.h"
@@ -301,6 +303,56 @@ static int h_facilities(pj_req *r)
                ? -1
                : pj_facility_list(&r->ctx, &f, &r->w, &r->err);
 }
+#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+/* A facility table uploaded as it is: an XLSX workbook (its content type, or any type with a
+ * zip signature) or CSV text (text/csv); ?dry_run=1 previews. A commit refused for bad rows
+ * answers 422 with the rows (the error and the import's answer in one object). */
+static int h_facility_import(pj_req *r)
+{
+    static const char *const acc[] = {"dry_run", NULL};
+    int64_t dry = 0;
+    if (pj_h_q_only(r, acc) || pj_h_q_int(r, "dry_run", 0, 1, &dry)) return -1;
+    if (!r->raw)
+        return pj_fail(&r->err, 415, "unsupported_media_type", "",
+                       "send the table itself as " XLSX_TYPE " or text/csv");
+    const char *ct = r->raw_type ? r->raw_type : "";
+    int rc;
+    if (!strncasecmp(ct, XLSX_TYPE, strlen(XLSX_TYPE)) || pj_xlsx_sniff(r->raw, r->raw_len))
+        rc = pj_facility_import_xlsx(&r->ctx, r->raw, r->raw_len, (int)dry, 10000, &r->w, &r->err);
+    else if (!strncasecmp(ct, "text/csv", 8) || !strncasecmp(ct, "text/plain", 10))
+        rc = pj_facility_import_csv(&r->ctx, r->raw, r->raw_len, (int)dry, 10000, &r->w, &r->err);
+    else
+        return pj_fail(&r->err, 415, "unsupported_media_type", "",
+                       "send the table as " XLSX_TYPE " or text/csv");
+    if (rc == 1) r->status = 422;
+    return rc < 0 ? -1 : 0;
+}
+/* The list's facilities (its filters, every page) in the import's columns, CSV or XLSX. */
+static int h_facility_export(pj_req *r)
+{
+    static const char *const acc[] = {"township_id", "village_id", "operator_id", "type", "role",
+                                      "state",       "q",          "format",      NULL};
+    pj_list_filter f;
+    const char *format = NULL;
+    if (pj_h_list_params(r, &f, acc) || pj_h_q_enum(r, "type", pj_facility_types, &f.type) ||
+        pj_h_q_enum(r, "role", pj_emergency_roles, &f.role) ||
+        pj_h_q_enum(r, "state", pj_facility_states, &f.state) || pj_h_q_str(r, "format", &format))
+        return -1;
+    int xlsx = format && !strcmp(format, "xlsx");
+    if (format && !xlsx && strcmp(format, "csv"))
+        return pj_fail(&r->err, 400, "bad_query", "format", "format is csv or xlsx");
+    pj_buf b;
+    pj_buf_init(&b, 32 << 20);
+    if ((xlsx ? pj_facility_export_xlsx : pj_facility_export_csv)(&r->ctx, &f, &b, &r->err)) {
+        pj_buf_free(&b);
+        return -1;
+    }
+    pj_buf_free(&r->out);
+    r->out = b; /* the reply takes the buffer */
+    r->content_type = xlsx ? XLSX_TYPE : "text/csv; charset=utf-8";
+    return 0;
+}
 static int h_facility_get(pj_req *r)
 {
     return pj_facility_get(&r->ctx, r->id, &r->w, &r->err);
@@ -376,6 +428,11 @@ static const pj_route core_routes[] = {
      "Delete an unused organisation"},
     {"GET", "/api/v1/facilities", h_facilities, R_ALL, "List facilities", PJ_ROUTE_SHARED},
     {"POST", "/api/v1/facilities", h_facility_create, WRITE_REGISTRY, "Create a facility"},
+    {"POST", "/api/v1/facilities/import", h_facility_import, WRITE_REGISTRY,
+     "Import facilities from a CSV or XLSX table (dry_run previews; all or nothing)",
+     PJ_ROUTE_UPLOAD},
+    {"GET", "/api/v1/facilities/export", h_facility_export, R_ALL,
+     "Facilities as CSV or XLSX in the import's columns (format, the list's filters)"},
     {"GET", "/api/v1/facilities/{id}", h_facility_get, R_ALL, "One facility", PJ_ROUTE_SHARED},
     {"PATCH", "/api/v1/facilities/{id}", h_facility_update,
      WRITE_REGISTRY | R(PJ_ROLE_FACILITY_OPERATOR), "Change a facility"},

@@ -220,7 +220,7 @@ typedef struct enum_filter {
 
 /* Parameters the handler compares by name, with no exported list */
 static const char *const json_csv[] = {"json", "csv", NULL};     /* format= of exports */
-static const char *const csv_xlsx[] = {"csv", "xlsx", NULL};     /* GET /indicators/export */
+static const char *const csv_xlsx[] = {"csv", "xlsx", NULL};     /* the indicators, facilities */
 static const char *const elder_views[] = {"list", "full", NULL}; /* GET /elders view= */
 static const char *const zero_one[] = {"0", "1", NULL};          /* POST /plans wait= */
 
@@ -231,6 +231,10 @@ static const enum_filter enum_filters[] = {
     {"get", "/api/v1/facilities", "type", pj_facility_types},
     {"get", "/api/v1/facilities", "role", pj_emergency_roles},
     {"get", "/api/v1/facilities", "state", pj_facility_states},
+    {"get", "/api/v1/facilities/export", "format", csv_xlsx},
+    {"get", "/api/v1/facilities/export", "type", pj_facility_types},
+    {"get", "/api/v1/facilities/export", "role", pj_emergency_roles},
+    {"get", "/api/v1/facilities/export", "state", pj_facility_states},
     {"get", "/api/v1/standards", "facility_type", pj_facility_types},
     {"get", "/api/v1/standards", "scenario", pj_scenarios},
     {"get", "/api/v1/standards", "role", pj_emergency_roles},

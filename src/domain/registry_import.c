@@ -1,0 +1,751 @@
+/* Facilities from a spreadsheet and back: the import reads a township's or the district's
+ * facility list (CSV or XLSX, through core/sheet.c as the statistics import does), turns each
+ * row into the body the single-record API takes and creates or updates the facility through the
+ * API's own checks and writes (pj_facility_create_in / pj_facility_update_in: fields,
+ * references, township scope, roles, audit). All rows run in one transaction, each under a
+ * savepoint: a bad row is undone and named (line, column, reason), an update that changes
+ * nothing is undone (no new version, no audit row); with any bad row, or in a dry run, the
+ * whole transaction is rolled back. The export writes the list's facilities in the same
+ * columns. docs/api.md, "Facility import and export". */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/sheet.h"
+#include "core/util.h"
+#include "domain/audit.h"
+#include "domain/input.h"
+#include "domain/registry.h"
+
+#include "core/banned.h"
+
+#define MAX_ERRORS  100
+#define MAX_PREVIEW 1000
+
+/* The columns: the name an export writes, the Chinese heading an officer's sheet may have
+ * instead, and the API field a column's errors are reported by. */
+enum {
+    C_ID,
+    C_NAME,
+    C_TYPE,
+    C_TOWN,
+    C_VILLAGE,
+    C_ADDRESS,
+    C_LAT,
+    C_LON,
+    C_OPERATOR,
+    C_PFUNC,
+    C_PCAP,
+    C_PUNIT,
+    C_BF,
+    C_ROLE0 /* then one column per emergency role and unit (roles[]) */
+};
+#define NROLES 6
+#define NCOLS  (C_ROLE0 + NROLES)
+static const struct {
+    const char *name, *zh, *field;
+} cols[NCOLS] = {
+    {"id", "编号", "id"},
+    {"name", "名称", "name"},
+    {"type", "类型", "type"},
+    {"township", "乡镇", "township_id"},
+    {"village", "村/社区", "village_id"},
+    {"address", "地址", "address"},
+    {"lat", "纬度", "lat"},
+    {"lon", "经度", "lon"},
+    {"operator", "运营单位", "operator_id"},
+    {"peacetime_function", "平时功能", "peacetime_function"},
+    {"peacetime_capacity", "平时容量", "peacetime_capacity"},
+    {"peacetime_unit", "平时单位", "peacetime_unit"},
+    {"barrier_free_rooms", "无障碍房间", "barrier_free_rooms"},
+    {"isolation_rooms", "隔离房间", "emergency_roles"},
+    {"resettlement_beds", "安置床位", "emergency_roles"},
+    {"medical_beds", "医疗床位", "emergency_roles"},
+    {"supply_store_m3", "物资储备容积", "emergency_roles"},
+    {"supply_store_t", "物资储备重量", "emergency_roles"},
+    {"transport_hub_vehicles_per_hour", "转运通行能力", "emergency_roles"},
+};
+/* the role and unit of each role column: a capacity in the cell, an empty cell no such role */
+static const struct {
+    const char *role, *unit;
+} roles[NROLES] = {{"isolation", "rooms"}, {"resettlement", "beds"},
+                   {"medical", "beds"},    {"supply_store", "m3"},
+                   {"supply_store", "t"},  {"transport_hub", "vehicles_per_hour"}};
+
+/* The facility types as the console names them in Chinese: a cell may hold either. */
+static const char *const type_zh[][2] = {
+    {"hotel", "酒店"},
+    {"homestay_cluster", "民宿集群"},
+    {"village_community", "村庄社区"},
+    {"expressway_service_area", "高速服务区"},
+    {"warehouse", "仓储物流"},
+    {"medical_base", "医疗基地"},
+    {"sports_venue", "体育场馆"},
+    {"school", "学校"},
+    {"other", "其他"},
+};
+
+/* A row's error: the column by its export name, the reason, the message naming line and column. */
+#define BAD(re, k, why, ...)                                                                       \
+    ((re)->reason = (why), pj_fail(&(re)->e, 422, "bad_row", cols[k].name, __VA_ARGS__))
+
+/* The column of an API error's field: township_id is the township column, emergency_roles[i]
+ * the column of the i-th role of the body (rolecol[i]). */
+static int column_of(const char *field, const int *rolecol, int nroles)
+{
+    if (!strncmp(field, "emergency_roles[", 16)) {
+        int i = (int)strtol(field + 16, NULL, 10);
+        return i >= 0 && i < nroles ? rolecol[i] : C_ROLE0;
+    }
+    for (int k = 0; k < NCOLS; k++)
+        if (!strcmp(field, cols[k].field) && k < C_ROLE0) return k;
+    return -1;
+}
+
+/* One region by code or name: a township (parent 0) or a village or community of township
+ * parent. 0 none, -1 error, -2 more than one by that name. */
+static int64_t region_find(pj_ctx *c, const char *text, int64_t parent, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT id, code = ?1 FROM regions WHERE (code = ?1 OR name = ?1) AND (CASE WHEN ?2 = 0"
+        " THEN type = 'township' ELSE parent_id = ?2 AND type IN ('village', 'community') END)"
+        " ORDER BY code = ?1 DESC, id LIMIT 2",
+        err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, text);
+    pj_stmt_int(s, 2, parent);
+    int rc = pj_stmt_step(s, err);
+    int64_t id = rc == 1 ? pj_col_int(s, 0) : 0;
+    /* a code is unique; a name given to two regions names neither */
+    if (rc == 1 && !pj_col_int(s, 1) && (rc = pj_stmt_step(s, err)) == 1) id = -2;
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : id;
+}
+
+/* An organisation by its unified social credit code or its name. 0 none, -1 error, -2 more
+ * than one by that name. */
+static int64_t org_find(pj_ctx *c, const char *text, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id, uscc IS ?1 FROM organisations WHERE uscc = ?1 OR"
+                               " name = ?1 ORDER BY uscc IS ?1 DESC, id LIMIT 2",
+                               err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, text);
+    int rc = pj_stmt_step(s, err);
+    int64_t id = rc == 1 ? pj_col_int(s, 0) : 0;
+    if (rc == 1 && !pj_col_int(s, 1) && (rc = pj_stmt_step(s, err)) == 1) id = -2;
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : id;
+}
+
+/* A number cell as the API takes it: a number (whole numbers as integers) when it is one,
+ * else the text, which the API's check refuses as not a number, naming the field. */
+static json_t *number_cell(const char *t)
+{
+    double v;
+    if (pj_parse_double(t, &v) || !isfinite(v)) return json_string(t);
+    if (v == floor(v) && fabs(v) < 9007199254740992.0) return json_integer((json_int_t)v);
+    return json_real(v);
+}
+
+/* The text of a cell, the spaces around it left out ("" for an absent cell). */
+static const char *cell_text(pj_ctx *c, const pj_sheet *r, const int *map, int k)
+{
+    if (map[k] < 0 || map[k] >= r->nf) return "";
+    return pj_text_trimmed(c->arena, r->f[map[k]]);
+}
+
+/* What one row does: its line, action, the facility (0 for a create's dry run) and what a
+ * console shows of it. */
+typedef struct prow {
+    int line;
+    const char *action; /* created, updated, unchanged, error */
+    int64_t id;
+    const char *name, *township, *column, *message, *changed;
+} prow;
+
+/* The facilities this import has written, by id: a second row naming one is refused. */
+typedef struct seen {
+    int64_t *id;
+    int *line;
+    int n, cap;
+} seen;
+
+static int seen_line(const seen *S, int64_t id)
+{
+    for (int i = 0; i < S->n; i++)
+        if (S->id[i] == id) return S->line[i];
+    return 0;
+}
+
+static void seen_add(pj_ctx *c, seen *S, int64_t id, int line)
+{
+    if (S->n == S->cap) {
+        int cap = S->cap ? S->cap * 2 : 256;
+        int64_t *ni = pj_arena_alloc(c->arena, (size_t)cap * sizeof *ni);
+        int *nl = pj_arena_alloc(c->arena, (size_t)cap * sizeof *nl);
+        if (S->n) memcpy(ni, S->id, (size_t)S->n * sizeof *ni);
+        if (S->n) memcpy(nl, S->line, (size_t)S->n * sizeof *nl);
+        S->id = ni, S->line = nl, S->cap = cap;
+    }
+    S->id[S->n] = id;
+    S->line[S->n++] = line;
+}
+
+/* The top-level fields whose value differs between two renderings of a facility, "a, b". */
+static const char *changed_fields(pj_ctx *c, const char *before, const char *after)
+{
+    json_t *b = json_loads(before, 0, NULL), *a = json_loads(after, 0, NULL);
+    char out[256] = "";
+    size_t len = 0;
+    const char *k;
+    json_t *v;
+    if (a && b) json_object_foreach(a, k, v)
+        {
+            if (!strcmp(k, "version") || !strcmp(k, "updated_at") || !strcmp(k, "township_name") ||
+                json_equal(v, json_object_get(b, k)))
+                continue;
+            int n = snprintf(out + len, sizeof out - len, "%s%s", len ? ", " : "", k);
+            if (n > 0 && (size_t)n < sizeof out - len) len += (size_t)n;
+        }
+    json_decref(a);
+    json_decref(b);
+    return pj_arena_strdup(c->arena, out);
+}
+
+/* The body the API takes for one row, and the facility it updates (*id, 0 for a create), or
+ * the row's error (re). rolecol[i]: the column of the body's i-th role. */
+static int row_body(pj_ctx *c, pj_sheet *r, const int *map, int ncols, json_t *body, int64_t *id,
+                    int *rolecol, int *nroles, const char **town_name, pj_rowerr *re)
+{
+    pj_err *e = &re->e;
+    re->n = 0;
+    re->reason = "bad_row";
+    *id = 0;
+    *nroles = 0;
+    /* a cell beyond the header would be dropped unread (empty ones, a trailing comma, are not) */
+    for (int j = ncols; j < r->nf; j++)
+        if (*r->f[j]) {
+            re->reason = "extra_cells";
+            pj_rowerr_arg(re, "cells", pj_arena_printf(c->arena, "%d", r->nf));
+            pj_rowerr_arg(re, "columns", pj_arena_printf(c->arena, "%d", ncols));
+            return pj_fail(e, 422, "bad_row", r->field,
+                           "line %d: %d cells, the header names %d columns", r->line, r->nf, ncols);
+        }
+    const char *t;
+    /* the facility named by id */
+    int64_t cur_town = 0;
+    if (*(t = cell_text(c, r, map, C_ID))) {
+        char *end;
+        long long v = strtoll(t, &end, 10);
+        if (*end || v <= 0) {
+            pj_rowerr_arg(re, "value", t);
+            return BAD(re, C_ID, "bad_id", "line %d, column id: '%.30s' is not a facility id",
+                       r->line, t);
+        }
+        pj_stmt *s = pj_db_prepare(c->db, "SELECT township_id FROM facilities WHERE id = ?", e);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, v);
+        int rc = pj_stmt_step(s, e);
+        cur_town = rc == 1 ? pj_col_int(s, 0) : 0;
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+        if (!rc) {
+            pj_rowerr_arg(re, "value", t);
+            return BAD(re, C_ID, "unknown_facility", "line %d, column id: no facility %lld",
+                       r->line, v);
+        }
+        *id = v;
+    }
+    /* the township by code or name; none given: a township officer's own */
+    int64_t town = 0;
+    t = cell_text(c, r, map, C_TOWN);
+    *town_name = t;
+    if (*t) {
+        town = region_find(c, t, 0, e);
+        if (town == -1) return -1;
+        if (town <= 0) {
+            pj_rowerr_arg(re, "township", t);
+            return BAD(re, C_TOWN, "unknown_township",
+                       "line %d, column township: no township '%.60s' (a name or a code)", r->line,
+                       t);
+        }
+    } else if (!*id && c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER) {
+        town = c->actor.township_id;
+    }
+    if (town) json_object_set_new(body, "township_id", json_integer(town));
+    /* the natural key: a row without an id updates the facility of that name in that
+     * township, when there is one */
+    if (!*id && town) {
+        const char *name = cell_text(c, r, map, C_NAME);
+        if (*name) {
+            pj_stmt *s = pj_db_prepare(c->db,
+                                       "SELECT id FROM facilities WHERE township_id = ? AND"
+                                       " name = ? ORDER BY id LIMIT 2",
+                                       e);
+            if (!s) return -1;
+            pj_stmt_int(s, 1, town);
+            pj_stmt_text(s, 2, name);
+            int rc = pj_stmt_step(s, e), n = 0;
+            if (rc == 1) *id = pj_col_int(s, 0), n = 1;
+            if (rc == 1 && (rc = pj_stmt_step(s, e)) == 1) n = 2;
+            pj_stmt_done(s);
+            if (rc < 0) return -1;
+            if (n == 2) {
+                pj_rowerr_arg(re, "name", name);
+                return BAD(re, C_NAME, "ambiguous_name",
+                           "line %d, column name: the township has more than one facility '%.60s';"
+                           " give its id in the id column",
+                           r->line, name);
+            }
+            if (n == 1) cur_town = town;
+        }
+    }
+    /* the village or community of that township (of the facility's, when none is given) */
+    if (map[C_VILLAGE] >= 0) {
+        t = cell_text(c, r, map, C_VILLAGE);
+        if (!*t) {
+            json_object_set_new(body, "village_id", json_null());
+        } else {
+            int64_t v = town || cur_town ? region_find(c, t, town ? town : cur_town, e) : 0;
+            if (v == -1) return -1;
+            if (v <= 0) {
+                pj_rowerr_arg(re, "village", t);
+                return BAD(re, C_VILLAGE, v == -2 ? "ambiguous_village" : "unknown_village",
+                           v == -2 ? "line %d, column village: more than one village or community"
+                                     " '%.60s' in the township; give its code"
+                                   : "line %d, column village: no village or community '%.60s' in"
+                                     " the row's township (a name or a code)",
+                           r->line, t);
+            }
+            json_object_set_new(body, "village_id", json_integer(v));
+        }
+    }
+    if (map[C_OPERATOR] >= 0) {
+        t = cell_text(c, r, map, C_OPERATOR);
+        int64_t o = *t ? org_find(c, t, e) : 0;
+        if (o == -1) return -1;
+        if (*t && o <= 0) {
+            pj_rowerr_arg(re, "operator", t);
+            return BAD(re, C_OPERATOR, o == -2 ? "ambiguous_operator" : "unknown_operator",
+                       o == -2 ? "line %d, column operator: more than one organisation '%.60s';"
+                                 " give its unified social credit code"
+                               : "line %d, column operator: no organisation '%.60s' (a name or"
+                                 " a unified social credit code)",
+                       r->line, t);
+        }
+        json_object_set_new(body, "operator_id", o ? json_integer(o) : json_null());
+    }
+    /* the type by its code or its Chinese name; anything else goes to the API's check */
+    if (map[C_TYPE] >= 0) {
+        t = cell_text(c, r, map, C_TYPE);
+        for (size_t i = 0; i < sizeof type_zh / sizeof *type_zh; i++)
+            if (!strcmp(t, type_zh[i][1])) t = type_zh[i][0];
+        if (*t || !*id) json_object_set_new(body, "type", json_string(t));
+    }
+    /* texts as they are (the API trims a name); an empty cell clears an optional text */
+    static const int texts[] = {C_NAME, C_ADDRESS, C_PFUNC, C_PUNIT};
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        int k = texts[i];
+        if (map[k] < 0) continue;
+        const char *v = map[k] < r->nf ? r->f[map[k]] : "";
+        if (k == C_NAME && !*v && *id) continue; /* an update by id: an empty name keeps it */
+        json_object_set_new(body, cols[k].field, json_string(v));
+    }
+    /* numbers: an empty coordinate is none given (a create needs both), an empty count 0 */
+    static const int nums[] = {C_LAT, C_LON, C_PCAP, C_BF};
+    for (size_t i = 0; i < sizeof nums / sizeof *nums; i++) {
+        int k = nums[i];
+        if (map[k] < 0) continue;
+        t = cell_text(c, r, map, k);
+        if (*t)
+            json_object_set_new(body, cols[k].field, number_cell(t));
+        else if (k == C_PCAP || k == C_BF)
+            json_object_set_new(body, cols[k].field, json_integer(0));
+    }
+    /* roles: the stored ones (an update) with each role column's cell over them */
+    int any = 0;
+    for (int k = C_ROLE0; k < NCOLS; k++) any |= map[k] >= 0;
+    if (any) {
+        json_t *arr = json_array();
+        json_object_set_new(body, "emergency_roles", arr);
+        const char *cell[NROLES];
+        for (int i = 0; i < NROLES; i++)
+            cell[i] = map[C_ROLE0 + i] >= 0 ? cell_text(c, r, map, C_ROLE0 + i) : NULL;
+        if (*id) {
+            pj_stmt *s = pj_db_prepare(c->db,
+                                       "SELECT role, unit, capacity FROM facility_roles WHERE"
+                                       " facility_id = ? ORDER BY role, unit",
+                                       e);
+            if (!s) return -1;
+            pj_stmt_int(s, 1, *id);
+            int rc;
+            while ((rc = pj_stmt_step(s, e)) == 1)
+                for (int i = 0; i < NROLES; i++)
+                    if (!cell[i] && !strcmp(pj_col_text(s, 0), roles[i].role) &&
+                        !strcmp(pj_col_text(s, 1), roles[i].unit))
+                        cell[i] = pj_arena_printf(c->arena, "%.17g", pj_col_double(s, 2));
+            pj_stmt_done(s);
+            if (rc < 0) return -1;
+        }
+        for (int i = 0; i < NROLES; i++) {
+            if (!cell[i] || !*cell[i]) continue;
+            json_t *o = json_object();
+            json_object_set_new(o, "role", json_string(roles[i].role));
+            json_object_set_new(o, "capacity", number_cell(cell[i]));
+            json_object_set_new(o, "unit", json_string(roles[i].unit));
+            json_array_append_new(arr, o);
+            rolecol[(*nroles)++] = C_ROLE0 + i;
+        }
+    }
+    return 0;
+}
+
+/* The pipeline: the header, then every row written under its savepoint, then the whole
+ * transaction committed or rolled back. 0 answered (w), 1 answered a commit refused for bad
+ * rows (w holds the error and the rows: the caller answers 422), -1 failed (err). */
+static int import_rows(pj_ctx *c, pj_sheet *r, int dry_run, int max_rows, pj_jw *w, pj_err *err)
+{
+    int rc = pj_sheet_next(r, err);
+    if (rc <= 0) return rc < 0 ? -1 : pj_fail(err, 422, r->bad, r->field, "the table is empty");
+    int map[NCOLS];
+    for (int k = 0; k < NCOLS; k++) map[k] = -1;
+    for (int j = 0; j < r->nf; j++) {
+        const char *h = pj_text_trimmed(c->arena, r->f[j]);
+        int known = 0;
+        for (int k = 0; k < NCOLS; k++)
+            if (!strcmp(h, cols[k].name) || !strcmp(h, cols[k].zh)) {
+                if (map[k] >= 0)
+                    return pj_fail(err, 422, r->bad, r->field, "line %d: column %s twice", r->line,
+                                   cols[k].name);
+                map[k] = j;
+                known = 1;
+            }
+        if (!known)
+            return pj_fail(err, 422, r->bad, r->field,
+                           "line %d: unknown column '%.40s' (id, name, type, township, village,"
+                           " address, lat, lon, operator, peacetime_function, peacetime_capacity,"
+                           " peacetime_unit, barrier_free_rooms, isolation_rooms,"
+                           " resettlement_beds, medical_beds, supply_store_m3, supply_store_t,"
+                           " transport_hub_vehicles_per_hour, or their Chinese headings)",
+                           r->line, h);
+    }
+    if (map[C_NAME] < 0 && map[C_ID] < 0)
+        return pj_fail(err, 422, r->bad, r->field, "line %d: the header needs name (or id)",
+                       r->line);
+
+    if (pj_db_begin(c->db, err)) return -1;
+    pj_buf eb;
+    pj_buf_init(&eb, 1 << 20);
+    pj_jw ew;
+    pj_jw_init(&ew, &eb);
+    pj_jw_arr(&ew);
+    prow *pr = pj_arena_calloc(c->arena, MAX_PREVIEW, sizeof *pr);
+    int rows = 0, nerr = 0, npr = 0, created = 0, updated = 0, unchanged = 0, ncols = r->nf;
+    pj_err first;
+    pj_err_clear(&first);
+    seen S = {0};
+    while ((rc = pj_sheet_next(r, err)) == 1) {
+        if (++rows > max_rows) {
+            pj_fail(err, 413, "too_many_rows", r->field, "more than %d rows; split the file",
+                    max_rows);
+            goto fail;
+        }
+        pj_rowerr re = {0};
+        int64_t id;
+        int rolecol[NROLES], nroles, changed = 1, bad = 0, other;
+        const char *town_name;
+        const char *before = NULL, *after = NULL;
+        json_t *body = json_object();
+        if (pj_db_exec(c->db, "SAVEPOINT pj_row", err)) {
+            json_decref(body);
+            goto fail;
+        }
+        if (row_body(c, r, map, ncols, body, &id, rolecol, &nroles, &town_name, &re)) {
+            if (re.e.status >= 500) {
+                *err = re.e;
+                json_decref(body);
+                goto fail;
+            }
+            bad = 1;
+        } else if (id && (other = seen_line(&S, id))) {
+            re.reason = "duplicate";
+            pj_rowerr_arg(&re, "other_line", pj_arena_printf(c->arena, "%d", other));
+            pj_fail(&re.e, 422, "bad_row", map[C_ID] >= 0 ? "id" : "name",
+                    "line %d: the facility of this row is also on line %d; give each facility"
+                    " once",
+                    r->line, other);
+            bad = 1;
+        } else {
+            /* the API's checks and writes; its error named by the row's column */
+            pj_err ae;
+            pj_err_clear(&ae);
+            int64_t got = id;
+            int k = id ? pj_facility_update_in(c, id, body, &changed, &before, &after, &ae)
+                       : pj_facility_create_in(c, body, "import", &got, &ae);
+            if (k && ae.status >= 500) {
+                *err = ae;
+                json_decref(body);
+                goto fail;
+            }
+            if (k) {
+                int col = column_of(ae.field, rolecol, nroles);
+                if (!strcmp(ae.code, "forbidden")) col = C_TOWN;
+                const char *cname = col >= 0 ? cols[col].name : ae.field;
+                const char *given =
+                    col >= 0 && map[col] >= 0 && map[col] < r->nf ? r->f[map[col]] : "";
+                re.reason = !strcmp(ae.code, "forbidden") ? "outside_scope" : "invalid";
+                pj_rowerr_arg(&re, "column", cname);
+                pj_rowerr_arg(&re, "value", given);
+                pj_rowerr_arg(&re, "code", pj_arena_strdup(c->arena, ae.code));
+                pj_fail(&re.e, 422, "bad_row", cname, "line %d, column %s: %s", r->line, cname,
+                        ae.message);
+                bad = 1;
+            } else {
+                id = got;
+                seen_add(c, &S, id, r->line);
+            }
+        }
+        json_decref(body);
+        /* a bad row's writes, and an update that changed nothing, are undone */
+        if ((bad || !changed) && pj_db_exec(c->db, "ROLLBACK TO pj_row", err)) goto fail;
+        if (pj_db_exec(c->db, "RELEASE pj_row", err)) goto fail;
+        const char *action = bad        ? "error"
+                             : !changed ? "unchanged"
+                             : before   ? "updated"
+                                        : "created";
+        if (bad) {
+            if (!nerr) first = re.e;
+            if (nerr++ < MAX_ERRORS) pj_rowerr_json(&ew, &re, r->line);
+        } else if (!changed) {
+            unchanged++;
+        } else if (before) {
+            updated++;
+        } else {
+            created++;
+        }
+        if (npr < MAX_PREVIEW) {
+            const char *nm = map[C_NAME] >= 0 && map[C_NAME] < r->nf ? r->f[map[C_NAME]] : "";
+            pr[npr++] =
+                (prow){.line = r->line,
+                       .action = action,
+                       .id = bad || (dry_run && !before) ? 0 : id,
+                       .name = pj_arena_strdup(c->arena, nm),
+                       .township = pj_arena_strdup(c->arena, town_name),
+                       .column = bad ? pj_arena_strdup(c->arena, re.e.field) : NULL,
+                       .message = bad ? pj_arena_strdup(c->arena, re.e.message) : NULL,
+                       .changed = before && changed ? changed_fields(c, before, after) : NULL};
+        }
+    }
+    if (rc < 0) goto fail;
+    pj_jw_arr_end(&ew);
+    int refused = !dry_run && nerr;
+    if (dry_run || nerr || !(created + updated)) {
+        pj_db_rollback(c->db); /* nothing to keep: a preview, a bad row, or nothing changed */
+    } else {
+        char *summary = pj_arena_printf(c->arena,
+                                        "{\"rows\":%d,\"created\":%d,\"updated\":%d,"
+                                        "\"unchanged\":%d}",
+                                        rows, created, updated, unchanged);
+        if (pj_audit_add(c, "import", "facilities", 0, NULL, summary, err) ||
+            pj_db_commit(c->db, err))
+            goto fail;
+    }
+    pj_jw_obj(w);
+    if (refused) {
+        pj_fail(err, 422, "bad_row", first.field, "%s; %d bad row%s of %d, nothing imported",
+                first.message, nerr, nerr == 1 ? "" : "s", rows);
+        pj_jw_key(w, "error");
+        pj_jw_obj(w);
+        pj_jw_kstr(w, "code", err->code);
+        pj_jw_kstr(w, "message", err->message);
+        pj_jw_kstr(w, "field", err->field);
+        pj_jw_obj_end(w);
+    }
+    pj_jw_kbool(w, "dry_run", dry_run);
+    pj_jw_kbool(w, "ok", nerr == 0);
+    pj_jw_kint(w, "rows", rows);
+    pj_jw_kint(w, "bad_rows", nerr);
+    /* what a commit does (did) with the good rows; with any bad row a commit does nothing */
+    pj_jw_kint(w, "created", created);
+    pj_jw_kint(w, "updated", updated);
+    pj_jw_kint(w, "unchanged", unchanged);
+    pj_jw_key(w, "errors");
+    pj_jw_raw(w, eb.data);
+    pj_jw_key(w, "preview");
+    pj_jw_arr(w);
+    for (int i = 0; i < npr; i++) {
+        pj_jw_obj(w);
+        pj_jw_kint(w, "line", pr[i].line);
+        pj_jw_kstr(w, "action", pr[i].action);
+        if (pr[i].id)
+            pj_jw_kint(w, "id", pr[i].id);
+        else
+            pj_jw_knull(w, "id");
+        pj_jw_kstr(w, "name", pr[i].name);
+        pj_jw_kstr(w, "township", pr[i].township);
+        if (pr[i].changed) pj_jw_kstr(w, "changed", pr[i].changed);
+        if (pr[i].column) pj_jw_kstr(w, "column", pr[i].column);
+        if (pr[i].message) pj_jw_kstr(w, "message", pr[i].message);
+        pj_jw_obj_end(w);
+    }
+    pj_jw_arr_end(w);
+    pj_jw_obj_end(w);
+    pj_buf_free(&eb);
+    return refused ? 1 : 0;
+fail:
+    pj_db_rollback(c->db);
+    pj_buf_free(&eb);
+    return -1;
+}
+
+static int require_writer(pj_ctx *c, pj_err *err)
+{
+    return pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_TOWNSHIP_OFFICER,
+                          PJ_ROLE_NONE);
+}
+
+int pj_facility_import_csv(pj_ctx *c, const char *text, size_t len, int dry_run, int max_rows,
+                           pj_jw *w, pj_err *err)
+{
+    pj_sheet r;
+    if (require_writer(c, err) || pj_sheet_csv(c->arena, &r, text, len, err)) return -1;
+    return import_rows(c, &r, dry_run, max_rows, w, err);
+}
+
+int pj_facility_import_xlsx(pj_ctx *c, const void *data, size_t len, int dry_run, int max_rows,
+                            pj_jw *w, pj_err *err)
+{
+    pj_sheet r;
+    /* the header row comes on top of max_rows */
+    if (require_writer(c, err) ||
+        pj_sheet_xlsx(c->arena, &r, data, len, max_rows < INT32_MAX ? max_rows + 1 : max_rows, err))
+        return -1;
+    return import_rows(c, &r, dry_run, max_rows, w, err);
+}
+
+/* ---- export ---- */
+
+/* The list's facilities with its filters, every page, in the import's columns (a role column:
+ * that role's capacity in that unit, NULL when the facility has none). A village or an
+ * operator by its name, or by its code when another of the township's villages, another
+ * organisation, has the same name: what the import reads back as that one. */
+static pj_stmt *export_rows(pj_ctx *c, const pj_list_filter *f, pj_err *err)
+{
+#define ROLE_COL(role, unit)                                                                       \
+    ", (SELECT capacity FROM facility_roles x WHERE x.facility_id = f.id AND x.role = '" role      \
+    "' AND x.unit = '" unit "')"
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT f.id, f.name, f.type, t.name, CASE WHEN (SELECT COUNT(*) FROM regions w WHERE"
+        " w.parent_id = v.parent_id AND w.name = v.name AND w.type IN ('village', 'community'))"
+        " > 1 THEN v.code ELSE v.name END, f.address, f.lat, f.lon, CASE WHEN o.uscc IS NOT NULL"
+        " AND (SELECT COUNT(*) FROM organisations p WHERE p.name = o.name) > 1 THEN o.uscc ELSE"
+        " o.name END, f.peacetime_function, f.peacetime_capacity, f.peacetime_unit,"
+        " f.barrier_free_rooms" ROLE_COL("isolation", "rooms") ROLE_COL("resettlement", "beds")
+            ROLE_COL("medical", "beds") ROLE_COL("supply_store", "m3") ROLE_COL("supply_store", "t")
+                ROLE_COL(
+                    "transport_hub",
+                    "vehicles_per_hour") " FROM facilities f JOIN regions t ON t.id = f.township_id"
+                                         " LEFT JOIN regions v ON v.id = f.village_id"
+                                         " LEFT JOIN organisations o ON o.id = f.operator_id"
+                                         " WHERE (?1 = 0 OR f.township_id = ?1) AND (?2 IS NULL OR "
+                                         "f.type = ?2)"
+                                         " AND (?3 IS NULL OR f.state = ?3) AND (?4 IS NULL OR "
+                                         "f.name LIKE '%' || ?4 || '%' ESCAPE '\\')"
+                                         " AND (?5 = 0 OR f.village_id = ?5) AND (?6 = 0 OR "
+                                         "f.operator_id = ?6)"
+                                         " AND (?7 IS NULL OR EXISTS (SELECT 1 FROM facility_roles "
+                                         "y WHERE y.facility_id = f.id"
+                                         " AND y.role = ?7)) ORDER BY f.id",
+        err);
+#undef ROLE_COL
+    if (!s) return NULL;
+    pj_stmt_int(s, 1, f->township_id);
+    pj_stmt_text(s, 2, f->type);
+    pj_stmt_text(s, 3, f->state);
+    pj_stmt_text(s, 4, pj_like_escape(c, f->q));
+    pj_stmt_int(s, 5, f->village_id);
+    pj_stmt_int(s, 6, f->operator_id);
+    pj_stmt_text(s, 7, f->role);
+    return s;
+}
+
+/* A cell of the export as text: coordinates with the 6 decimals the API shows, other numbers
+ * shortest, texts as they are, NULL empty. */
+static const char *export_cell(pj_stmt *s, int k, char *num, size_t size)
+{
+    if (pj_col_is_null(s, k)) return "";
+    if (k == C_LAT || k == C_LON) {
+        snprintf(num, size, "%.6f", pj_col_double(s, k));
+        return num;
+    }
+    if (k == C_ID || k == C_PCAP || k == C_BF) {
+        snprintf(num, size, "%lld", (long long)pj_col_int(s, k));
+        return num;
+    }
+    if (k >= C_ROLE0) {
+        pj_fmt_double(num, size, pj_col_double(s, k));
+        return num;
+    }
+    return pj_col_text(s, k) ? pj_col_text(s, k) : "";
+}
+
+int pj_facility_export_csv(pj_ctx *c, const pj_list_filter *f, pj_buf *out, pj_err *err)
+{
+    pj_stmt *s = export_rows(c, f, err);
+    if (!s) return -1;
+    for (int k = 0; k < NCOLS; k++) pj_csv_field(out, cols[k].name, k == NCOLS - 1);
+    int rc, started = pj_db_read_begin(c->db);
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        char num[40];
+        for (int k = 0; k < NCOLS; k++)
+            pj_csv_field(out, export_cell(s, k, num, sizeof num), k == NCOLS - 1);
+    }
+    pj_stmt_done(s);
+    pj_db_read_end(c->db, started);
+    if (rc < 0) return -1;
+    if (out->overflow)
+        return pj_fail(err, 413, "too_large", "", "the export is larger than the limit; filter it");
+    return 0;
+}
+
+int pj_facility_export_xlsx(pj_ctx *c, const pj_list_filter *f, pj_buf *out, pj_err *err)
+{
+    pj_stmt *s = export_rows(c, f, err);
+    if (!s) return -1;
+    pj_sheet_out so;
+    if (pj_sheet_out_open(&so, "facilities", err)) {
+        pj_stmt_done(s);
+        return -1;
+    }
+    for (int k = 0; k < NCOLS; k++)
+        worksheet_write_string(so.ws, 0, (lxw_col_t)k, cols[k].name, NULL);
+    int rc = -1, st;
+    int started = pj_db_read_begin(c->db);
+    lxw_row_t rn = 0;
+    while ((st = pj_stmt_step(s, err)) == 1 && rn < LXW_ROW_MAX - 1) {
+        rn++;
+        for (int k = 0; k < NCOLS; k++) {
+            if (pj_col_is_null(s, k)) continue;
+            if (k == C_ID || k == C_LAT || k == C_LON || k == C_PCAP || k == C_BF || k >= C_ROLE0)
+                worksheet_write_number(so.ws, rn, (lxw_col_t)k,
+                                       k == C_LAT || k == C_LON
+                                           ? round(pj_col_double(s, k) * 1e6) / 1e6
+                                           : pj_col_double(s, k),
+                                       NULL);
+            else if (*pj_col_text(s, k))
+                worksheet_write_string(so.ws, rn, (lxw_col_t)k, pj_col_text(s, k), NULL);
+        }
+    }
+    pj_stmt_done(s);
+    pj_db_read_end(c->db, started);
+    if (st == 1)
+        pj_fail(err, 413, "too_large", "", "more rows than a worksheet holds; filter the export");
+    else if (st == 0)
+        rc = 0;
+    return pj_sheet_out_close(&so, rc, out, err);
+}
