@@ -472,8 +472,63 @@ static int v_region(cli *a)
                                    pj_region_update, pj_region_delete, pj_region_types};
     return run_entity(a, &ops);
 }
+/* facility export [--csv|--xlsx] [--out FILE] [the list's filters]: CSV unless --xlsx or an
+ * --out ending in .xlsx; to FILE or standard output (a workbook not onto a terminal). */
+static int facility_export(cli *a)
+{
+    if (cli_extra_args(a, 2)) return 2;
+    const char *path = cli_opt(a, "out");
+    if (path && !*path) return cli_usage("facility export: --out needs a file name");
+    if (cli_opt(a, "csv") && cli_opt(a, "xlsx")) return cli_usage("give --csv or --xlsx, not both");
+    int xlsx =
+        cli_opt(a, "xlsx") || (!cli_opt(a, "csv") && path && cli_ends_with_ci(path, ".xlsx"));
+    if (xlsx && !path && isatty(STDOUT_FILENO))
+        return cli_usage("facility export --xlsx writes a workbook: give --out FILE.xlsx or"
+                         " redirect standard output");
+    if (cli_opt_enum(a, "type", pj_facility_types) || cli_opt_enum(a, "role", pj_emergency_roles) ||
+        cli_opt_enum(a, "state", pj_facility_states))
+        return 2;
+    pj_list_filter f = {0};
+    struct {
+        const char *k;
+        int64_t *dst;
+    } ints[] = {{"township-id", &f.township_id},
+                {"village-id", &f.village_id},
+                {"operator-id", &f.operator_id}};
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
+        if (cli_opt(a, ints[i].k) &&
+            (pj_parse_i64(cli_opt(a, ints[i].k), ints[i].dst) || *ints[i].dst < 0)) {
+            fprintf(stderr, "pingji: --%s takes an id (a number, 0 or more), not '%s'\n", ints[i].k,
+                    cli_opt(a, ints[i].k));
+            return 2;
+        }
+    f.type = cli_opt(a, "type");
+    f.role = cli_opt(a, "role");
+    f.state = cli_opt(a, "state");
+    f.q = cli_opt(a, "q");
+    session s;
+    if (cli_session_open(&s, a)) return 1;
+    pj_buf data, out;
+    pj_buf_init(&data, 256 << 20);
+    pj_buf_init(&out, 1 << 16);
+    pj_jw w;
+    pj_jw_init(&w, &out);
+    int rc = (xlsx ? pj_facility_export_xlsx : pj_facility_export_csv)(&s.ctx, &f, &data, &s.err);
+    if (rc == 0 && data.overflow) rc = pj_fail(&s.err, 500, "internal", "", "export too large");
+    rc = rc ? cli_fail(&s.err) : cli_write_export(&data, path, xlsx, &w);
+    if (!rc && out.len) cli_print_json(out.data);
+    pj_buf_free(&data);
+    pj_buf_free(&out);
+    cli_session_close(&s);
+    return rc;
+}
+
 static int v_facility(cli *a)
 {
+    if (a->npos > 1 && !strcmp(a->pos[1], "import"))
+        return cli_import_file(a, 2, "facility import FILE.csv|FILE.xlsx [--dry-run]",
+                               pj_facility_import_csv, pj_facility_import_xlsx);
+    if (a->npos > 1 && !strcmp(a->pos[1], "export")) return facility_export(a);
     static const entity_ops ops = {pj_facility_list,   pj_facility_get,    pj_facility_create,
                                    pj_facility_update, pj_facility_delete, pj_facility_types,
                                    pj_emergency_roles, pj_facility_states};
@@ -706,8 +761,15 @@ static const verb verbs[] = {
     {"facility",
      "facility list [--township-id N] [--village-id N] [--operator-id N] [--type T] [--role R]\n"
      "         [--state S] [--q S] [--limit N] [--cursor N]|get ID|add --json J|\n"
-     "         update ID --json J|delete ID",
-     "Facilities and their emergency roles.", v_facility},
+     "         update ID --json J|delete ID|import FILE.csv|FILE.xlsx [--dry-run]|\n"
+     "         export [--csv|--xlsx] [--out FILE] [--township-id N] [--village-id N]\n"
+     "         [--operator-id N] [--type T] [--role R] [--state S] [--q S]",
+     "Facilities and their emergency roles. import reads a facility table (CSV or the first\n"
+     "worksheet of an XLSX workbook; the columns of docs/api.md, \"Facility import\"): a row\n"
+     "with an id, or naming a facility of its township by name, updates it, any other creates\n"
+     "one; all rows or none (--dry-run checks every row and writes nothing). export writes the\n"
+     "facilities in the same columns, CSV or (--xlsx, or --out FILE.xlsx) a workbook.",
+     v_facility},
     {"standard",
      "standard list [--facility-type T] [--scenario S] [--role R] [--in-force] [--limit N]|\n"
      "         get ID|"
@@ -981,7 +1043,7 @@ static int check_options(const verb *v, cli *a)
 static const char *const flags[] = {"csv",       "demo",       "demo-if-new", "dry-run",
                                     "fast-hash", "help",       "in-force",    "overdue",
                                     "progress",  "quiet",      "reveal",      "trust-proxy",
-                                    "unpaired",  "vulnerable", NULL};
+                                    "unpaired",  "vulnerable", "xlsx",        NULL};
 
 /* Whether --k is a flag for the verb v (NULL: not known yet) and its sub-command sub (NULL: not
  * known yet): one of the flags, unless the usage of v sub gives it a value (manual import …

@@ -168,7 +168,29 @@ static int i_derive(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
                         .target = cli_opt(a, "target")};
     return pj_ind_derive(&s->ctx, &d, w, &s->err);
 }
-static int ends_with_ci(const char *s, const char *tail)
+int cli_write_export(const pj_buf *data, const char *path, int xlsx, pj_jw *w)
+{
+    FILE *o = path ? fopen(path, "wb") : stdout;
+    size_t n = data->len;
+    int bad = !o || (n && fwrite(data->data, 1, n, o) != n);
+    if (o && path)
+        bad |= fclose(o) != 0;
+    else if (o)
+        bad |= fflush(o) != 0;
+    if (bad) {
+        fprintf(stderr, "pingji: cannot write %s\n", path ? path : "standard output");
+        return 1;
+    }
+    if (path) {
+        pj_jw_obj(w);
+        pj_jw_kstr(w, "file", path);
+        pj_jw_kstr(w, "format", xlsx ? "xlsx" : "csv");
+        pj_jw_kint(w, "bytes", (int64_t)n);
+        pj_jw_obj_end(w);
+    }
+    return 0;
+}
+int cli_ends_with_ci(const char *s, const char *tail)
 {
     size_t n = strlen(s), m = strlen(tail);
     if (n < m) return 0;
@@ -189,7 +211,7 @@ static int i_export(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
     if (fmt)
         xlsx = !strcmp(fmt, "xlsx") ? 1 : !strcmp(fmt, "csv") ? 0 : -1;
     else
-        xlsx = path && ends_with_ci(path, ".xlsx");
+        xlsx = path && cli_ends_with_ci(path, ".xlsx");
     if (xlsx < 0) {
         fprintf(stderr, "pingji: unknown export format '%s' (csv or xlsx)\n", fmt);
         return 2;
@@ -203,25 +225,7 @@ static int i_export(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
     pj_buf_init(&data, 256 << 20);
     int rc = (xlsx ? pj_ind_export_xlsx : pj_ind_export_csv)(&s->ctx, &f, &data, &s->err);
     if (rc == 0 && data.overflow) rc = pj_fail(&s->err, 500, "internal", "", "export too large");
-    if (rc == 0) {
-        FILE *o = path ? fopen(path, "wb") : stdout;
-        size_t n = data.len;
-        int bad = !o || (n && fwrite(data.data, 1, n, o) != n);
-        if (o && path)
-            bad |= fclose(o) != 0;
-        else if (o)
-            bad |= fflush(o) != 0;
-        if (bad) {
-            fprintf(stderr, "pingji: cannot write %s\n", path ? path : "standard output");
-            rc = 1;
-        } else if (path) {
-            pj_jw_obj(w);
-            pj_jw_kstr(w, "file", path);
-            pj_jw_kstr(w, "format", xlsx ? "xlsx" : "csv");
-            pj_jw_kint(w, "bytes", (int64_t)n);
-            pj_jw_obj_end(w);
-        }
-    }
+    if (rc == 0) rc = cli_write_export(&data, path, xlsx, w);
     pj_buf_free(&data);
     return rc;
 }
@@ -364,11 +368,15 @@ int cli_carbon(cli *a)
     return run(a, subs, "factors");
 }
 
-int cli_import(cli *a)
+/* Reads FILE (pos[1] of the verb's arguments: pos[first]) and runs the import named for its
+ * kind: an XLSX workbook by its zip signature, else CSV text. The answer printed; a table with
+ * bad rows (a preview's, or a commit refused) exits 1. */
+int cli_import_file(cli *a, int first, const char *usage, cli_import_fn csv_fn,
+                    cli_import_xlsx_fn xlsx_fn)
 {
-    const char *path = a->npos > 1 ? a->pos[1] : NULL;
-    if (!path) return cli_usage("import FILE.csv [--dry-run]");
-    if (cli_extra_args(a, 2)) return 2;
+    const char *path = a->npos > first ? a->pos[first] : NULL;
+    if (!path) return cli_usage(usage);
+    if (cli_extra_args(a, first + 1)) return 2;
     FILE *f = fopen(path, "rb");
     struct stat st;
     if (!f || fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
@@ -406,10 +414,9 @@ int cli_import(cli *a)
     /* an XLSX workbook by its zip signature, else CSV text */
     int dry = cli_opt(a, "dry-run") != NULL;
     int rc = pj_xlsx_sniff(text.data, text.len)
-                 ? pj_ind_import_xlsx(&s.ctx, text.data, text.len, dry, 10000000, &w, &s.err)
-                 : pj_ind_import_csv(&s.ctx, text.data ? text.data : "", text.len, dry, 10000000,
-                                     &w, &s.err);
-    if (rc)
+                 ? xlsx_fn(&s.ctx, text.data, text.len, dry, 10000000, &w, &s.err)
+                 : csv_fn(&s.ctx, text.data ? text.data : "", text.len, dry, 10000000, &w, &s.err);
+    if (rc < 0)
         rc = cli_fail(&s.err);
     else {
         cli_print_json(out.data);
@@ -418,7 +425,7 @@ int cli_import(cli *a)
         if (json_is_false(json_object_get(res, "ok"))) {
             fprintf(stderr, "pingji: %s: %lld bad rows%s\n", path,
                     (long long)json_integer_value(json_object_get(res, "bad_rows")),
-                    dry ? " (dry run: nothing written)" : "");
+                    dry ? " (dry run: nothing written)" : ", nothing imported");
             rc = 1;
         }
         json_decref(res);
@@ -427,4 +434,10 @@ int cli_import(cli *a)
     pj_buf_free(&text);
     cli_session_close(&s);
     return rc;
+}
+
+int cli_import(cli *a)
+{
+    return cli_import_file(a, 1, "import FILE.csv [--dry-run]", pj_ind_import_csv,
+                           pj_ind_import_xlsx);
 }

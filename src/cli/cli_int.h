@@ -4,6 +4,7 @@
 
 #include <jansson.h>
 
+#include "core/buf.h"
 #include "domain/ctx.h"
 
 #define MAX_OPTS 32
@@ -98,6 +99,21 @@ int cli_plan(cli *a);
 int cli_indicator(cli *a);
 int cli_carbon(cli *a);
 int cli_import(cli *a);
+/* An import of a table: CSV text or XLSX bytes (pj_ind_import_csv and the like). */
+typedef int (*cli_import_fn)(pj_ctx *c, const char *text, size_t len, int dry_run, int max_rows,
+                             pj_jw *w, pj_err *err);
+typedef int (*cli_import_xlsx_fn)(pj_ctx *c, const void *data, size_t len, int dry_run,
+                                  int max_rows, pj_jw *w, pj_err *err);
+/* Reads the file named by the positional argument pos[first] (no more after it) and imports
+ * it with csv_fn, or xlsx_fn for a workbook; --dry-run previews. The answer printed; exit 1
+ * when the table has bad rows (nothing was written). */
+int cli_import_file(cli *a, int first, const char *usage, cli_import_fn csv_fn,
+                    cli_import_xlsx_fn xlsx_fn);
+/* Writes an export to path (then {file, format, bytes} into w) or, path NULL, to standard
+ * output; 0, or 1 when it cannot be written (said on standard error). */
+int cli_write_export(const pj_buf *data, const char *path, int xlsx, pj_jw *w);
+/* 1 when s ends with tail, ASCII letters in any case. */
+int cli_ends_with_ci(const char *s, const char *tail);
 
 /* Eldercare verbs (cli_eldercare.c): elder …, helper …, pair …, vulnerable. */
 int cli_elder(cli *a);
