@@ -1,6 +1,6 @@
 // Named calls per resource, and small caches for reference data (townships, organisations,
 // meta) that many pages show by id.
-import { get, getAll, getText, post, patch, del } from './client.js';
+import { get, getAll, getBlob, getText, post, patch, del, upload } from './client.js';
 
 export const auth = {
   login: (username, password) => post('/auth/login', { username, password }),
@@ -14,6 +14,11 @@ export const facilities = {
   all: (query, opts) => getAll('/facilities', query, opts),
   get: (id) => get(`/facilities/${id}`),
   update: (id, body) => patch(`/facilities/${id}`, body),
+  /** a facility table (CSV or XLSX bytes with its type); dry_run previews and writes nothing */
+  importFile: (bytes, type, dryRun) => upload('/facilities/import', bytes, type, { dry_run: dryRun ? 1 : 0 }),
+  /** the list's facilities (its filters) in the import's columns: CSV text or an XLSX Blob */
+  exportCsv: (query) => getText('/facilities/export', query),
+  exportXlsx: (query) => getBlob('/facilities/export', { ...query, format: 'xlsx' }),
 };
 
 export const regions = {
