@@ -764,11 +764,11 @@ static const verb verbs[] = {
      "         update ID --json J|delete ID|import FILE.csv|FILE.xlsx [--dry-run]|\n"
      "         export [--csv|--xlsx] [--out FILE] [--township-id N] [--village-id N]\n"
      "         [--operator-id N] [--type T] [--role R] [--state S] [--q S]",
-     "Facilities and their emergency roles. import reads a facility table (CSV or the first\n"
-     "worksheet of an XLSX workbook; the columns of docs/api.md, \"Facility import\"): a row\n"
-     "with an id, or naming a facility of its township by name, updates it, any other creates\n"
-     "one; all rows or none (--dry-run checks every row and writes nothing). export writes the\n"
-     "facilities in the same columns, CSV or (--xlsx, or --out FILE.xlsx) a workbook.",
+     "Facilities and their emergency roles. import reads a facility table, CSV or the first\n"
+     "worksheet of an XLSX workbook (the columns: docs/api.md, POST /api/v1/facilities/import):\n"
+     "a row with an id, or naming a facility of its township by name, updates it, any other\n"
+     "creates one; all rows or none (--dry-run checks every row and writes nothing). export\n"
+     "writes the facilities in the same columns, CSV or (--xlsx, or --out FILE.xlsx) a workbook.",
      v_facility},
     {"standard",
      "standard list [--facility-type T] [--scenario S] [--role R] [--in-force] [--limit N]|\n"
