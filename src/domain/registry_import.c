@@ -226,6 +226,7 @@ static int row_body(pj_ctx *c, pj_sheet *r, const int *map, int ncols, json_t *b
     re->reason = "bad_row";
     *id = 0;
     *nroles = 0;
+    *town_name = "";
     /* a cell beyond the header would be dropped unread (empty ones, a trailing comma, are not) */
     for (int j = ncols; j < r->nf; j++)
         if (*r->f[j]) {
@@ -457,7 +458,7 @@ static int import_rows(pj_ctx *c, pj_sheet *r, int dry_run, int max_rows, pj_jw 
         pj_rowerr re = {0};
         int64_t id;
         int rolecol[NROLES], nroles, changed = 1, bad = 0, other;
-        const char *town_name;
+        const char *town_name = "";
         const char *before = NULL, *after = NULL;
         json_t *body = json_object();
         if (pj_db_exec(c->db, "SAVEPOINT pj_row", err)) {

@@ -205,8 +205,15 @@ TEST_T(facility_import_bad_row_blocks_the_commit_and_is_named, 60)
     CHECK_STR(th_str(preview_at(o, 4), "action"), "created");
     json_decref(o);
     /* a cell past the header, a column nobody knows, a name twice in one table */
-    o = UPLOAD(&s, tok, 1, "name,type,township,lat,lon\n甲,hotel,滨河街道,40,117,多余\n", 200);
+    o = UPLOAD(
+        &s, tok, 1,
+        "name,type,township,lat,lon\n乙,hotel,滨河街道,40,117\n甲,hotel,滨河街道,40,117,多余\n",
+        200);
     CHECK_STR(th_str(err_at(o, 0), "reason"), "extra_cells");
+    /* a row refused before its township is read names none, not the row before's
+     * (regression: left unset) */
+    CHECK_STR(th_str(preview_at(o, 0), "township"), "滨河街道");
+    CHECK_STR(th_str(preview_at(o, 1), "township"), "");
     json_decref(o);
     o = UPLOAD(&s, tok, 1, "name,colour\n甲,red\n", 422);
     CHECK_STR(th_err_code(o), "bad_csv");
