@@ -423,8 +423,8 @@ int cli_import_file(cli *a, int first, const char *usage, cli_import_fn csv_fn,
         /* a preview with bad rows fails as the import itself would */
         json_t *res = json_loads(out.data, 0, NULL);
         if (json_is_false(json_object_get(res, "ok"))) {
-            fprintf(stderr, "pingji: %s: %lld bad rows%s\n", path,
-                    (long long)json_integer_value(json_object_get(res, "bad_rows")),
+            long long nbad = (long long)json_integer_value(json_object_get(res, "bad_rows"));
+            fprintf(stderr, "pingji: %s: %lld bad row%s%s\n", path, nbad, nbad == 1 ? "" : "s",
                     dry ? " (dry run: nothing written)" : ", nothing imported");
             rc = 1;
         }

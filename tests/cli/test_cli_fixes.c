@@ -267,7 +267,7 @@ TEST_T(cli_import_preview_with_bad_rows_fails, 120)
     snprintf(sv.db, sizeof sv.db, "%s", db);
     th_fingerprint(&sv, fp, sizeof fp);
     CHECK_INT(RUN(out, "import", bad, "--dry-run", "--db", db), 1);
-    CHECK(strstr(out, "\"bad_rows\": 1") && strstr(out, "1 bad rows"));
+    CHECK(strstr(out, "\"bad_rows\": 1") && strstr(out, "1 bad row ("));
     CHECK_INT(RUN(out, "import", xbad, "--dry-run", "--db", db), 1);
     CHECK(strstr(out, "\"bad_rows\": 1"));
     CHECK_INT(RUN(out, "import", bad, "--db", db), 1);
