@@ -450,3 +450,35 @@ void th_ctx_close(th_ctx *t)
     pj_arena_free(&t->arena);
     pj_db_close(t->db);
 }
+
+void th_ctx_fresh(th_ctx *t)
+{
+    static int n;
+    pj_err err;
+    pj_err_clear(&err);
+    char path[600];
+    snprintf(path, sizeof path, "%s/fresh%d.db", t_tmpdir(), ++n);
+    pj_log_level(PJ_LOG_WARN);
+    pj_settings_default(&t->settings);
+    t->settings.fast_hash = 1;
+    if (pj_db_open(&t->db, path, &err)) t_fail(__FILE__, __LINE__, "db: %s", err.message);
+    pj_arena_init(&t->arena, 1 << 16);
+    t->c = (pj_ctx){.db = t->db,
+                    .arena = &t->arena,
+                    .settings = &t->settings,
+                    .request_id = "t",
+                    .actor = {.username = "admin", .role = PJ_ROLE_ADMIN}};
+}
+
+const char *th_plans(th_ctx *t, const char *word)
+{
+    pj_err err;
+    pj_err_clear(&err);
+    pj_buf b;
+    pj_buf_init(&b, 1 << 20);
+    if (pj_db_plans(t->db, word, &b, &err)) t_fail(__FILE__, __LINE__, "plans: %s", err.message);
+    if (!b.len) t_fail(__FILE__, __LINE__, "no statement cached with \"%s\"", word);
+    char *out = pj_arena_strndup(&t->arena, b.data, b.len);
+    pj_buf_free(&b);
+    return out;
+}

@@ -100,5 +100,11 @@ typedef struct th_ctx {
 } th_ctx;
 void th_ctx_open(th_server *s, th_ctx *t, const char *username, pj_role role);
 void th_ctx_close(th_ctx *t);
+/* The same on a new, empty database of its own in t_tmpdir() (every migration applied, no
+ * server), acting as an admin: for tests of how statements are run. */
+void th_ctx_fresh(th_ctx *t);
+/* The query plans of the statements t's connection has cached whose text contains word
+ * (pj_db_plans), in t's arena; fails the test when there is none. */
+const char *th_plans(th_ctx *t, const char *word);
 
 #endif

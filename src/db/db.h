@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/buf.h"
 #include "core/err.h"
 
 typedef struct pj_db pj_db;
@@ -68,6 +69,12 @@ void pj_stmt_done(pj_stmt *s);
 uint64_t pj_db_generation(pj_db *db, int check_others);
 /* Rows changed by the last statement. */
 int pj_db_changes(pj_db *db);
+/* How the statements this connection has cached and whose text mentions `word` are run:
+ * each statement's text on a line, then its query plan (one line per step, indented, as
+ * SQLite's EXPLAIN QUERY PLAN words it: "SCAN t" reads the whole table t, "SEARCH t USING
+ * INDEX i (…)" a part of it). Appended to out (the caller's). For tests of what an index is
+ * for: a statement's plan with its placeholders unbound, the plan the cache runs it by. */
+int pj_db_plans(pj_db *db, const char *word, pj_buf *out, pj_err *err);
 
 /* Online backup of the whole database into a new file at path. */
 int pj_db_backup(pj_db *db, const char *path, pj_err *err);

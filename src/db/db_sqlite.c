@@ -413,6 +413,25 @@ pj_stmt *pj_db_prepare(pj_db *db, const char *sql, pj_err *err)
     return c;
 }
 
+int pj_db_plans(pj_db *db, const char *word, pj_buf *out, pj_err *err)
+{
+    for (int i = 0; i < CACHE_SLOTS; i++) {
+        const pj_stmt *c = &db->cache[i];
+        if (!c->st || !strstr(c->sql, word)) continue;
+        char *q = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", c->sql);
+        sqlite3_stmt *st = NULL;
+        int rc = q ? sqlite3_prepare_v2(db->h, q, -1, &st, NULL) : SQLITE_NOMEM;
+        sqlite3_free(q);
+        if (rc != SQLITE_OK) return db_fail(db, err, "plan");
+        pj_buf_printf(out, "%s\n", c->sql);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            pj_buf_printf(out, "  %s\n", (const char *)sqlite3_column_text(st, 3));
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE) return db_fail(db, err, "plan");
+    }
+    return 0;
+}
+
 void pj_stmt_int(pj_stmt *s, int idx, int64_t v)
 {
     sqlite3_bind_int64(s->st, idx, v);
