@@ -1108,5 +1108,22 @@ const pj_migration pj_migrations[] = {
      * each from the table, to keep those of the period */
     {204, "enterprise service: closed appeals by the time of closing (the KPIs' trend)",
      "CREATE INDEX ent_appeals_closed ON ent_appeals(state, closed_at, township_id);"},
+    /* a credit account's page is newest first by its transactions' time: every entry of the
+     * account was joined to its transaction and sorted to show 50 (the issuance account has
+     * one entry per service ever logged: seconds per page after a few years). Each entry
+     * keeps its transaction's time (written with it; a transaction's time never changes) and
+     * the page is one range of (account_id, at, id), which also serves every look-up by
+     * account the old index did. */
+    {104,
+     "eldercare: credit entries carry their transaction's time, indexed per account; alerts"
+     " by state, newest first",
+     "ALTER TABLE credit_entries ADD COLUMN at INTEGER;"
+     "UPDATE credit_entries SET at = (SELECT t.at FROM credit_txns t WHERE t.id ="
+     " credit_entries.txn_id);"
+     "CREATE INDEX credit_entries_account_at ON credit_entries(account_id, at, id);"
+     "DROP INDEX credit_entries_account;"
+     /* the alerts of one state newest first (the open ones, the resolved ones): one range,
+      * not every alert read from the newest to find them among years of resolved ones */
+     "CREATE INDEX elder_alerts_state_id ON elder_alerts(state, id);"},
 };
 const int pj_migrations_count = (int)(sizeof pj_migrations / sizeof pj_migrations[0]);

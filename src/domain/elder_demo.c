@@ -350,13 +350,14 @@ int pj_eldercare_demo_sized(pj_ctx *c, uint64_t seed, int n_elders, pj_err *err)
             if (step(s, err, &txn)) goto out;
             for (int side = 0; side < 2; side++) {
                 s = pj_db_prepare(c->db,
-                                  "INSERT INTO credit_entries (txn_id, account_id, amount_min)"
-                                  " VALUES (?,?,?)",
+                                  "INSERT INTO credit_entries (txn_id, account_id, amount_min,"
+                                  " at) VALUES (?,?,?,?)",
                                   err);
                 if (!s) goto out;
                 pj_stmt_int(s, 1, txn);
                 pj_stmt_int(s, 2, side ? hacc[hh] : issue);
                 pj_stmt_int(s, 3, side ? mins : -mins);
+                pj_stmt_int(s, 4, t_out);
                 if (step(s, err, NULL)) goto out;
             }
             hbal[hh] += mins;

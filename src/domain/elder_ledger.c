@@ -84,13 +84,14 @@ static int64_t post(pj_ctx *c, const char *kind, const entry *e, int n, int64_t 
     if (!txn) return 0;
     for (int i = 0; i < n; i++) {
         s = pj_db_prepare(c->db,
-                          "INSERT INTO credit_entries (txn_id, account_id, amount_min)"
-                          " VALUES (?,?,?)",
+                          "INSERT INTO credit_entries (txn_id, account_id, amount_min, at)"
+                          " VALUES (?,?,?,?)",
                           err);
         if (!s) return 0;
         pj_stmt_int(s, 1, txn);
         pj_stmt_int(s, 2, e[i].account);
         pj_stmt_int(s, 3, e[i].amount);
+        pj_stmt_int(s, 4, at);
         if (pj_el_step(s, err)) return 0;
         s = pj_db_prepare(c->db,
                           "UPDATE credit_accounts SET balance_min = balance_min + ?,"
@@ -485,9 +486,7 @@ static int account_render(pj_ctx *c, int64_t id, int64_t cursor, int limit, int 
     int64_t cur_at = 0;
     pj_stmt *s;
     if (cursor) {
-        s = pj_db_prepare(c->db,
-                          "SELECT t.at FROM credit_entries e JOIN credit_txns t ON t.id = e.txn_id"
-                          " WHERE e.id = ? AND e.account_id = ?",
+        s = pj_db_prepare(c->db, "SELECT at FROM credit_entries WHERE id = ? AND account_id = ?",
                           err);
         if (!s) return -1;
         pj_stmt_int(s, 1, cursor);
@@ -525,28 +524,34 @@ static int account_render(pj_ctx *c, int64_t id, int64_t cursor, int limit, int 
     pj_jw_key(w, "entries");
     pj_jw_arr(w);
     /* the other side of each entry: its account, whose it is (a system account, a helper, an
-     * elder) and the person's name with their grid and township for the scope check */
-    s = pj_db_prepare(c->db,
-                      "SELECT e.id, e.txn_id, e.amount_min, t.kind, t.at, t.note,"
-                      " t.relation, t.log_id, x.account_id, ca.owner_kind, ca.owner_id,"
-                      " COALESCE(h.name, el.name), COALESCE(h.grid_id, el.grid_id),"
-                      " COALESCE(h.township_id, el.township_id)"
-                      " FROM credit_entries e JOIN credit_txns t ON t.id = e.txn_id"
-                      " LEFT JOIN credit_entries x ON x.id = (SELECT y.id FROM credit_entries y"
-                      " WHERE y.txn_id = e.txn_id AND y.id <> e.id ORDER BY y.id LIMIT 1)"
-                      " LEFT JOIN credit_accounts ca ON ca.id = x.account_id"
-                      " LEFT JOIN helpers h ON ca.owner_kind = 'helper' AND h.id = ca.owner_id"
-                      " LEFT JOIN elders el ON ca.owner_kind = 'elder' AND el.id = ca.owner_id"
-                      " WHERE e.account_id = ? AND (? = 0 OR t.at < ? OR (t.at = ? AND e.id < ?))"
-                      " ORDER BY t.at DESC, e.id DESC LIMIT ?",
-                      err);
+     * elder) and the person's name with their grid and township for the scope check. The
+     * entry's own copy of its transaction's time orders the page: one range of the index on
+     * (account_id, at, id), not every entry of the account joined and sorted (the issuance
+     * account has one per service ever logged) */
+    s = pj_db_prepare(
+        c->db,
+        pj_arena_printf(c->arena,
+                        "SELECT e.id, e.txn_id, e.amount_min, t.kind, e.at, t.note,"
+                        " t.relation, t.log_id, x.account_id, ca.owner_kind, ca.owner_id,"
+                        " COALESCE(h.name, el.name), COALESCE(h.grid_id, el.grid_id),"
+                        " COALESCE(h.township_id, el.township_id)"
+                        " FROM credit_entries e JOIN credit_txns t ON t.id = e.txn_id"
+                        " LEFT JOIN credit_entries x ON x.id = (SELECT y.id FROM credit_entries y"
+                        " WHERE y.txn_id = e.txn_id AND y.id <> e.id ORDER BY y.id LIMIT 1)"
+                        " LEFT JOIN credit_accounts ca ON ca.id = x.account_id"
+                        " LEFT JOIN helpers h ON ca.owner_kind = 'helper' AND h.id = ca.owner_id"
+                        " LEFT JOIN elders el ON ca.owner_kind = 'elder' AND el.id = ca.owner_id"
+                        " WHERE e.account_id = ?%s ORDER BY e.at DESC, e.id DESC LIMIT ?",
+                        cursor ? " AND (e.at, e.id) < (?, ?)" : ""),
+        err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    pj_stmt_int(s, 2, cursor);
-    pj_stmt_int(s, 3, cur_at);
-    pj_stmt_int(s, 4, cur_at);
-    pj_stmt_int(s, 5, cursor);
-    pj_stmt_int(s, 6, limit + 1);
+    int k = 1;
+    pj_stmt_int(s, k++, id);
+    if (cursor) {
+        pj_stmt_int(s, k++, cur_at);
+        pj_stmt_int(s, k++, cursor);
+    }
+    pj_stmt_int(s, k++, limit + 1);
     int rc, n = 0;
     int64_t last = 0;
     while ((rc = pj_stmt_step(s, err)) == 1 && n < limit) {
