@@ -436,19 +436,28 @@ int pj_alert_list(pj_ctx *c, const char *state, const char *kind, const char *le
 {
     if (pj_el_require_personal(c, err)) return -1;
     /* only the filters given, so that an index can serve them: a state's alerts newest first
-     * are one range of (state, id) — years of resolved alerts are no longer read past to find
-     * the open ones (or a filter written "? IS NULL OR a.state = ?" reads every alert) */
+     * are one range of (state, id), a township's one range of (state, township_id) — years of
+     * resolved alerts are no longer read past to find the open ones (a filter written
+     * "? IS NULL OR a.state = ?" could use no index). A grid worker's open or acknowledged
+     * alerts (a few per elder, whatever the years) are read grid by grid from (grid_id, state)
+     * and sorted: from the state's range they would be sought among the district's. */
+    int by_grid = c->actor.role == PJ_ROLE_GRID_WORKER && state &&
+                  (!strcmp(state, "open") || !strcmp(state, "acked"));
     const char *sql = pj_arena_printf(
-        c->arena,
-        "SELECT a.id FROM elder_alerts a WHERE 1 = 1%s%s%s%s%s%s ORDER BY a.id DESC LIMIT ?",
-        cursor ? " AND a.id < ?" : "", pj_el_scope_sql(c, "a"), state ? " AND a.state = ?" : "",
-        kind ? " AND a.kind = ?" : "", level ? " AND a.level = ?" : "",
-        elder_id ? " AND a.elder_id = ?" : "");
+        c->arena, "SELECT a.id FROM %s WHERE 1 = 1%s%s%s%s%s%s ORDER BY a.id DESC LIMIT ?",
+        by_grid ? "grid_workers g CROSS JOIN elder_alerts a ON a.grid_id = g.region_id"
+                : "elder_alerts a",
+        cursor ? " AND a.id < ?" : "", by_grid ? " AND g.user_id = ?" : pj_el_scope_sql(c, "a"),
+        state ? " AND a.state = ?" : "", kind ? " AND a.kind = ?" : "",
+        level ? " AND a.level = ?" : "", elder_id ? " AND a.elder_id = ?" : "");
     pj_stmt *s = pj_db_prepare(c->db, sql, err);
     if (!s) return -1;
     int i = 1;
     if (cursor) pj_stmt_int(s, i++, cursor);
-    pj_el_scope_bind(c, s, &i);
+    if (by_grid)
+        pj_stmt_int(s, i++, c->actor.user_id);
+    else
+        pj_el_scope_bind(c, s, &i);
     if (state) pj_stmt_text(s, i++, state);
     if (kind) pj_stmt_text(s, i++, kind);
     if (level) pj_stmt_text(s, i++, level);

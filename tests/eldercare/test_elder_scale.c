@@ -2,6 +2,7 @@
  * page is one range of an index, not every entry of the account sorted; a database of an
  * older build gets its entries' times when it is upgraded. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/log.h"
@@ -111,5 +112,97 @@ TEST(elder_alerts_by_state_by_index)
     CHECK(strstr(plan, "SEARCH a USING "));
     CHECK(!strstr(plan, "\n  SCAN "));
     CHECK(!strstr(plan, "TEMP B-TREE"));
+    th_ctx_close(&t);
+    /* a grid worker's open alerts: their grids' from (grid_id, state), not the district's */
+    th_ctx_fresh(&t);
+    t.c.actor.role = PJ_ROLE_GRID_WORKER;
+    t.c.actor.user_id = 1;
+    alerts(&t, "open", 0);
+    plan = th_plans(&t, "elder_alerts a");
+    CHECK(strstr(plan, "SEARCH a USING COVERING INDEX elder_alerts_grid (grid_id=? AND state=?)"));
+    CHECK(!strstr(plan, "\n  SCAN "));
+    CHECK(!strstr(plan, "elder_alerts_state_id"));
+    th_ctx_close(&t);
+}
+
+/* Walks every page of the alert list (3 a page) as t's actor sees it with the state filter,
+ * and checks the ids against want (newest first), none left out or twice. */
+static void walk_alerts(th_ctx *t, const char *state, const char *want_sql)
+{
+    long long want[64], got[64];
+    int nw = 0, ng = 0;
+    pj_err err = {0};
+    pj_stmt *q = pj_db_prepare(t->db, want_sql, &err);
+    CHECK(q != NULL);
+    while (pj_stmt_step(q, &err) == 1 && nw < 64) want[nw++] = pj_col_int(q, 0);
+    pj_stmt_done(q);
+    int64_t cursor = 0;
+    for (int pages = 0; pages < 64; pages++) {
+        pj_buf out;
+        pj_buf_init(&out, 1 << 20);
+        pj_jw w;
+        pj_jw_init(&w, &out);
+        if (pj_alert_list(&t->c, state, NULL, NULL, 0, cursor, 3, &w, &err))
+            t_fail(__FILE__, __LINE__, "alerts: %s", err.message);
+        json_t *o = json_loadb(out.data, out.len, 0, NULL);
+        pj_buf_free(&out);
+        CHECK(o != NULL);
+        json_t *items = json_object_get(o, "items");
+        for (size_t i = 0; i < json_array_size(items) && ng < 64; i++)
+            got[ng++] = th_int(json_array_get(items, i), "id");
+        json_t *next = json_object_get(o, "next_cursor");
+        cursor = json_is_string(next) ? strtoll(json_string_value(next), NULL, 10) : 0;
+        json_decref(o);
+        if (!cursor) break;
+    }
+    CHECK_INT(ng, nw);
+    for (int i = 0; i < nw; i++) CHECK_INT(got[i], want[i]);
+}
+
+/* The same alerts, in the same order, page by page, whichever way the list is read: a grid
+ * worker's by state (grid by grid) and not, a township officer's, the district's. */
+TEST(elder_alerts_list_same_alerts)
+{
+    th_ctx t;
+    th_ctx_fresh(&t);
+    pj_err err = {0};
+    /* two townships, a grid in each and another in the first; the worker holds grids 4 and 6 */
+    if (pj_db_exec(
+            t.db,
+            "INSERT INTO regions (id, parent_id, code, name, type, created_at, updated_at) VALUES"
+            " (1, NULL, 'd', 'D', 'district', 0, 0), (2, 1, 't1', 'T1', 'township', 0, 0),"
+            " (3, 1, 't2', 'T2', 'township', 0, 0), (4, 2, 'g1', 'G1', 'grid', 0, 0),"
+            " (5, 3, 'g2', 'G2', 'grid', 0, 0), (6, 2, 'g3', 'G3', 'grid', 0, 0);"
+            "INSERT INTO users (id, username, role, password_hash, created_at, updated_at) VALUES"
+            " (9, 'g', 'grid_worker', 'x', 0, 0);"
+            "INSERT INTO grid_workers (region_id, user_id) VALUES (4, 9), (6, 9);"
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40)"
+            " INSERT INTO elder_alerts (id, kind, grid_id, township_id, dedupe_key, state,"
+            " raised_at) SELECT i, 'no_doctor', CASE i % 3 WHEN 0 THEN 4 WHEN 1 THEN 5 ELSE 6"
+            " END, CASE i % 3 WHEN 1 THEN 3 ELSE 2 END, 'k' || i, CASE i % 4 WHEN 0 THEN"
+            " 'open' WHEN 1 THEN 'acked' WHEN 2 THEN 'resolved' ELSE 'open' END, i FROM n;",
+            &err))
+        t_fail(__FILE__, __LINE__, "%s", err.message);
+    static const char *const states[] = {"open", "acked", "resolved", NULL};
+    char sql[256];
+    for (int k = 0; k < 4; k++) {
+        const char *st = states[k];
+        char cond[64] = "";
+        if (st) snprintf(cond, sizeof cond, " AND state = '%s'", st);
+        t.c.actor.role = PJ_ROLE_GRID_WORKER;
+        t.c.actor.user_id = 9;
+        snprintf(sql, sizeof sql,
+                 "SELECT id FROM elder_alerts WHERE grid_id IN (4, 6)%s ORDER BY id DESC", cond);
+        walk_alerts(&t, st, sql);
+        t.c.actor.role = PJ_ROLE_TOWNSHIP_OFFICER;
+        t.c.actor.township_id = 2;
+        snprintf(sql, sizeof sql,
+                 "SELECT id FROM elder_alerts WHERE township_id = 2%s ORDER BY id DESC", cond);
+        walk_alerts(&t, st, sql);
+        t.c.actor.role = PJ_ROLE_ADMIN;
+        snprintf(sql, sizeof sql, "SELECT id FROM elder_alerts WHERE 1 = 1%s ORDER BY id DESC",
+                 cond);
+        walk_alerts(&t, st, sql);
+    }
     th_ctx_close(&t);
 }
