@@ -1119,15 +1119,19 @@ const pj_migration pj_migrations[] = {
      * one entry per service ever logged: seconds per page after a few years). Each entry
      * keeps its transaction's time (written with it; a transaction's time never changes) and
      * the page is one range of (account_id, at, id), which also serves every look-up by
-     * account the old index did. */
+     * account the old index did (with the amount: the sums of the time bank's check). */
     {104,
      "eldercare: credit entries carry their transaction's time, indexed per account; alerts"
      " by state, newest first",
      "ALTER TABLE credit_entries ADD COLUMN at INTEGER;"
      "UPDATE credit_entries SET at = (SELECT t.at FROM credit_txns t WHERE t.id ="
      " credit_entries.txn_id);"
-     "CREATE INDEX credit_entries_account_at ON credit_entries(account_id, at, id);"
+     "CREATE INDEX credit_entries_account_at ON credit_entries(account_id, at, id, amount_min);"
      "DROP INDEX credit_entries_account;"
+     /* the time bank's check sums every account's entries and every transaction's: from
+      * these two indexes alone, not from 2 rows of the table per service ever logged */
+     "CREATE INDEX credit_entries_txn_amount ON credit_entries(txn_id, amount_min);"
+     "DROP INDEX credit_entries_txn;"
      /* the alerts of one state newest first (the open ones, the resolved ones): one range,
       * not every alert read from the newest to find them among years of resolved ones */
      "CREATE INDEX elder_alerts_state_id ON elder_alerts(state, id);"},

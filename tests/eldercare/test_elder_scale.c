@@ -46,6 +46,27 @@ TEST(elder_credit_account_page_by_index)
     th_ctx_close(&t);
 }
 
+/* The time bank's check sums every account's entries and every transaction's entries: from
+ * indexes that hold the amounts, not from the table's rows (two per service ever logged). */
+TEST(elder_credit_check_from_indexes)
+{
+    th_ctx t;
+    th_ctx_fresh(&t);
+    pj_err err = {0};
+    pj_buf out;
+    pj_buf_init(&out, 1 << 20);
+    pj_jw w;
+    pj_jw_init(&w, &out);
+    if (pj_credit_check(&t.c, &w, &err)) t_fail(__FILE__, __LINE__, "check: %s", err.message);
+    CHECK(strstr(out.data, "\"ok\":true"));
+    pj_buf_free(&out);
+    CHECK(strstr(th_plans(&t, "a.balance_min <>"),
+                 "SEARCH e USING COVERING INDEX credit_entries_account_at (account_id=?)"));
+    CHECK(strstr(th_plans(&t, "GROUP BY txn_id"), "SCAN credit_entries USING COVERING INDEX"
+                                                  " credit_entries_txn_amount"));
+    th_ctx_close(&t);
+}
+
 /* A database made before entries carried their time: the upgrade copies each transaction's
  * time to its entries. */
 TEST(elder_credit_entries_time_on_upgrade)
