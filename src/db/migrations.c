@@ -1122,7 +1122,7 @@ const pj_migration pj_migrations[] = {
      * account the old index did (with the amount: the sums of the time bank's check). */
     {104,
      "eldercare: credit entries carry their transaction's time, indexed per account; alerts"
-     " by state, newest first",
+     " by state, newest first, by time of resolving and by area",
      "ALTER TABLE credit_entries ADD COLUMN at INTEGER;"
      "UPDATE credit_entries SET at = (SELECT t.at FROM credit_txns t WHERE t.id ="
      " credit_entries.txn_id);"
@@ -1134,6 +1134,10 @@ const pj_migration pj_migrations[] = {
      "DROP INDEX credit_entries_txn;"
      /* the alerts of one state newest first (the open ones, the resolved ones): one range,
       * not every alert read from the newest to find them among years of resolved ones */
-     "CREATE INDEX elder_alerts_state_id ON elder_alerts(state, id);"},
+     "CREATE INDEX elder_alerts_state_id ON elder_alerts(state, id);"
+     /* the coverage report: the alerts resolved in its period, and the areas that have any
+      * alert at all, without reading every alert ever raised from the table */
+     "CREATE INDEX elder_alerts_resolved ON elder_alerts(state, resolved_at);"
+     "CREATE INDEX elder_alerts_area ON elder_alerts(grid_id, township_id);"},
 };
 const int pj_migrations_count = (int)(sizeof pj_migrations / sizeof pj_migrations[0]);

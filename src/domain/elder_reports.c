@@ -268,32 +268,42 @@ int pj_elder_coverage(pj_ctx *c, const char *group, int64_t region_id, int64_t s
     }
     pj_stmt_done(s);
     if (rc < 0) goto out;
-    /* alerts: open now; resolved within the period and how long they took */
+    /* alerts: open now; resolved within the period and how long they took. Read from the
+     * open and acknowledged ones and those resolved in the period (ranges of indexes), not
+     * from every alert ever raised; every group with an alert at all still gets its row (as
+     * when every alert was read), from the distinct (grid, township) pairs of an index. */
     const char *acol = !strcmp(group, "village") ? "g.parent_id"
                        : !strcmp(group, "grid")  ? "a.grid_id"
                                                  : "a.township_id";
+    const char *where = pj_arena_printf(
+        c->arena, "%s%s", agg_scope_sql(c, "a"),
+        region_id ? " AND (a.grid_id = ? OR g.parent_id = ? OR a.township_id = ?)" : "");
     s = pj_db_prepare(
         c->db,
-        pj_arena_printf(
-            c->arena,
-            "SELECT %s, SUM(CASE WHEN a.state IN ('open', 'acked') THEN 1 ELSE 0 END),"
-            " SUM(CASE WHEN a.state = 'resolved' AND a.resolved_at >= ? AND"
-            " a.resolved_at < ? THEN 1 ELSE 0 END), SUM(CASE WHEN a.state ="
-            " 'resolved' AND a.resolved_at >= ? AND a.resolved_at < ? THEN"
-            " a.resolved_at - a.raised_at ELSE 0 END)"
-            " FROM elder_alerts a JOIN regions g ON g.id = a.grid_id WHERE 1 = 1%s%s"
-            " GROUP BY %s",
-            acol, agg_scope_sql(c, "a"),
-            region_id ? " AND (a.grid_id = ? OR g.parent_id = ? OR a.township_id = ?)" : "", acol),
+        pj_arena_printf(c->arena,
+                        "SELECT grp, SUM(open), SUM(resolved), SUM(took) FROM"
+                        " (SELECT %s AS grp, 1 AS open, 0 AS resolved, 0 AS took"
+                        " FROM elder_alerts a JOIN regions g ON g.id = a.grid_id"
+                        " WHERE a.state IN ('open', 'acked')%s"
+                        " UNION ALL SELECT %s, 0, 1, a.resolved_at - a.raised_at"
+                        " FROM elder_alerts a JOIN regions g ON g.id = a.grid_id"
+                        " WHERE a.state = 'resolved' AND a.resolved_at >= ? AND"
+                        " a.resolved_at < ?%s"
+                        " UNION ALL SELECT %s, 0, 0, 0 FROM (SELECT grid_id, township_id FROM"
+                        " elder_alerts GROUP BY grid_id, township_id) a JOIN regions g ON g.id ="
+                        " a.grid_id WHERE 1 = 1%s) x GROUP BY grp",
+                        acol, where, acol, where, acol, where),
         err);
     if (!s) goto out;
     i = 1;
-    for (int k = 0; k < 2; k++) {
-        pj_stmt_int(s, i++, since);
-        pj_stmt_int(s, i++, until);
-    }
     agg_scope_bind(c, s, &i);
     pj_el_region_bind(s, region_id, &i);
+    pj_stmt_int(s, i++, since);
+    pj_stmt_int(s, i++, until);
+    for (int k = 0; k < 2; k++) {
+        agg_scope_bind(c, s, &i);
+        pj_el_region_bind(s, region_id, &i);
+    }
     while ((rc = pj_stmt_step(s, err)) == 1) {
         row *r = row_of(c, &R, pj_col_int(s, 0));
         if (!r) continue;

@@ -227,3 +227,71 @@ TEST(elder_alerts_list_same_alerts)
     }
     th_ctx_close(&t);
 }
+
+static json_t *coverage(th_ctx *t, const char *group, int64_t since, int64_t until)
+{
+    pj_err err = {0};
+    pj_buf out;
+    pj_buf_init(&out, 1 << 20);
+    pj_jw w;
+    pj_jw_init(&w, &out);
+    if (pj_elder_coverage(&t->c, group, 0, since, until, &w, NULL, &err))
+        t_fail(__FILE__, __LINE__, "coverage: %s", err.message);
+    json_t *o = json_loadb(out.data, out.len, 0, NULL);
+    pj_buf_free(&out);
+    CHECK(o != NULL);
+    return o;
+}
+
+/* The coverage report's alerts: the open ones and those resolved in the period, read from
+ * indexes (not every alert ever raised); an area whose only alerts were resolved long ago
+ * still has its row, as when every alert was read. */
+TEST(elder_coverage_alerts_by_index)
+{
+    th_ctx t;
+    th_ctx_fresh(&t);
+    pj_err err = {0};
+    /* township 2 > village 3 > grids 4 and 5: no elders; grid 4 has an alert resolved in
+     * 2020, grid 5 one open and one resolved in the period (a day after it was raised) */
+    if (pj_db_exec(
+            t.db,
+            "INSERT INTO regions (id, parent_id, code, name, type, created_at, updated_at) VALUES"
+            " (1, NULL, 'd', 'D', 'district', 0, 0), (2, 1, 't', 'T', 'township', 0, 0),"
+            " (3, 2, 'v', 'V', 'village', 0, 0), (4, 3, 'g1', 'G1', 'grid', 0, 0),"
+            " (5, 3, 'g2', 'G2', 'grid', 0, 0);"
+            "INSERT INTO elder_alerts (kind, grid_id, township_id, dedupe_key, state, raised_at,"
+            " resolved_at) VALUES ('no_doctor', 4, 2, 'a', 'resolved', 1577836800, 1577923200),"
+            " ('no_doctor', 5, 2, 'b', 'open', 1790000000, NULL),"
+            " ('no_doctor', 5, 2, 'c', 'resolved', 1790000000, 1790086400);",
+            &err))
+        t_fail(__FILE__, __LINE__, "%s", err.message);
+    json_t *o = coverage(&t, "grid", 1789000000, 1791000000);
+    json_t *rows = json_object_get(o, "rows");
+    CHECK_INT(json_array_size(rows), 2);
+    json_t *g1 = json_array_get(rows, 0), *g2 = json_array_get(rows, 1);
+    CHECK_INT(th_int(g1, "region_id"), 4);
+    CHECK_INT(th_int(g1, "alerts_open"), 0);
+    CHECK_INT(th_int(g1, "alerts_resolved"), 0);
+    CHECK_INT(th_int(g2, "region_id"), 5);
+    CHECK_INT(th_int(g2, "alerts_open"), 1);
+    CHECK_INT(th_int(g2, "alerts_resolved"), 1);
+    CHECK_INT(th_int(g2, "resolve_hours_avg"), 24);
+    json_decref(o);
+    o = coverage(&t, "township", 1789000000, 1791000000);
+    rows = json_object_get(o, "rows");
+    CHECK_INT(json_array_size(rows), 1);
+    CHECK_INT(th_int(json_array_get(rows, 0), "alerts_open"), 1);
+    json_decref(o);
+    o = coverage(&t, "village", 1789000000, 1791000000);
+    CHECK_INT(json_array_size(json_object_get(o, "rows")), 1);
+    json_decref(o);
+    const char *plan = th_plans(&t, "FROM elder_alerts a JOIN regions g");
+    CHECK(strstr(plan, "SEARCH a USING INDEX elder_alerts_resolved (state=? AND resolved_at>? AND"
+                       " resolved_at<?)"));
+    CHECK(strstr(plan, "SCAN elder_alerts USING COVERING INDEX elder_alerts_area"));
+    /* the table itself is searched by index only (its rows are never all read) */
+    CHECK(!strstr(plan, "SCAN elder_alerts\n"));
+    for (const char *p = plan; (p = strstr(p, "SCAN a")); p++)
+        CHECK(!strncmp(p, "SCAN a\n", 7) && strstr(plan, "MATERIALIZE a"));
+    th_ctx_close(&t);
+}
