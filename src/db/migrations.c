@@ -1139,5 +1139,9 @@ const pj_migration pj_migrations[] = {
       * alert at all, without reading every alert ever raised from the table */
      "CREATE INDEX elder_alerts_resolved ON elder_alerts(state, resolved_at);"
      "CREATE INDEX elder_alerts_area ON elder_alerts(grid_id, township_id);"},
+    /* the audit trail of one entity (every facility's entries, every appeal's), newest first:
+     * one range of (entity, id) instead of the trail read from the newest entry down */
+    {7, "audit trail by entity, newest first",
+     "CREATE INDEX audit_entity_newest ON audit(entity, id);"},
 };
 const int pj_migrations_count = (int)(sizeof pj_migrations / sizeof pj_migrations[0]);
