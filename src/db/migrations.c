@@ -1122,7 +1122,8 @@ const pj_migration pj_migrations[] = {
      * account the old index did (with the amount: the sums of the time bank's check). */
     {104,
      "eldercare: credit entries carry their transaction's time, indexed per account; alerts"
-     " by state, newest first, by time of resolving and by area",
+     " by state, newest first, by time of resolving and by area; service logs by township and"
+     " by grid",
      "ALTER TABLE credit_entries ADD COLUMN at INTEGER;"
      "UPDATE credit_entries SET at = (SELECT t.at FROM credit_txns t WHERE t.id ="
      " credit_entries.txn_id);"
@@ -1138,7 +1139,11 @@ const pj_migration pj_migrations[] = {
      /* the coverage report: the alerts resolved in its period, and the areas that have any
       * alert at all, without reading every alert ever raised from the table */
      "CREATE INDEX elder_alerts_resolved ON elder_alerts(state, resolved_at);"
-     "CREATE INDEX elder_alerts_area ON elder_alerts(grid_id, township_id);"},
+     "CREATE INDEX elder_alerts_area ON elder_alerts(grid_id, township_id);"
+     /* the service-log list of a township officer and of a grid worker, newest first: their
+      * logs, not every log of the district read from the newest down */
+     "CREATE INDEX elder_logs_township ON elder_service_logs(township_id);"
+     "CREATE INDEX elder_logs_grid ON elder_service_logs(grid_id);"},
     /* the audit trail of one entity (every facility's entries, every appeal's), newest first:
      * one range of (entity, id) instead of the trail read from the newest entry down */
     {7, "audit trail by entity, newest first",

@@ -391,30 +391,28 @@ int pj_service_log_list(pj_ctx *c, int64_t elder_id, int64_t helper_id, const ch
                         pj_err *err)
 {
     if (pj_el_require_personal(c, err)) return -1;
-    /* newest first */
+    /* newest first; only the filters given, as plain comparisons, so that an index serves
+     * them: a township's logs are one range of (township_id), a grid worker's grids' a few
+     * of (grid_id), a period one of (time_in, …) — written "? = 0 OR l.time_in >= ?" none
+     * could be used and every list read the logs from the newest down to the first match */
     const char *sql = pj_arena_printf(
         c->arena,
-        "SELECT l.id FROM elder_service_logs l WHERE (? = 0 OR l.id < ?)%s"
-        " AND (? = 0 OR l.elder_id = ?) AND (? = 0 OR l.helper_id = ?)"
-        " AND (? IS NULL OR l.kind = ?) AND (? = 0 OR l.time_in >= ?) AND (? = 0 OR l.time_in < ?)"
-        " ORDER BY l.id DESC LIMIT ?",
-        pj_el_scope_sql(c, "l"));
+        "SELECT l.id FROM elder_service_logs l WHERE 1 = 1%s%s%s%s%s%s%s ORDER BY l.id"
+        " DESC LIMIT ?",
+        cursor ? " AND l.id < ?" : "", pj_el_scope_sql(c, "l"),
+        elder_id ? " AND l.elder_id = ?" : "", helper_id ? " AND l.helper_id = ?" : "",
+        kind ? " AND l.kind = ?" : "", since ? " AND l.time_in >= ?" : "",
+        until ? " AND l.time_in < ?" : "");
     pj_stmt *s = pj_db_prepare(c->db, sql, err);
     if (!s) return -1;
     int i = 1;
-    pj_stmt_int(s, i++, cursor);
-    pj_stmt_int(s, i++, cursor);
+    if (cursor) pj_stmt_int(s, i++, cursor);
     pj_el_scope_bind(c, s, &i);
-    pj_stmt_int(s, i++, elder_id);
-    pj_stmt_int(s, i++, elder_id);
-    pj_stmt_int(s, i++, helper_id);
-    pj_stmt_int(s, i++, helper_id);
-    pj_stmt_text(s, i++, kind);
-    pj_stmt_text(s, i++, kind);
-    pj_stmt_int(s, i++, since);
-    pj_stmt_int(s, i++, since);
-    pj_stmt_int(s, i++, until);
-    pj_stmt_int(s, i++, until);
+    if (elder_id) pj_stmt_int(s, i++, elder_id);
+    if (helper_id) pj_stmt_int(s, i++, helper_id);
+    if (kind) pj_stmt_text(s, i++, kind);
+    if (since) pj_stmt_int(s, i++, since);
+    if (until) pj_stmt_int(s, i++, until);
     pj_stmt_int(s, i++, limit + 1);
     return pj_render_query_page(c, s, limit, log_render, w, err);
 }

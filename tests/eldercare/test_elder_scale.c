@@ -295,3 +295,109 @@ TEST(elder_coverage_alerts_by_index)
         CHECK(!strncmp(p, "SCAN a\n", 7) && strstr(plan, "MATERIALIZE a"));
     th_ctx_close(&t);
 }
+
+/* Every page of the service-log list (3 a page) as t's actor sees it under the filters, against
+ * want_sql's ids, newest first. */
+static void walk_logs(th_ctx *t, const char *kind, int64_t since, int64_t until,
+                      const char *want_sql)
+{
+    long long want[128], got[128];
+    int nw = 0, ng = 0;
+    pj_err err = {0};
+    pj_stmt *q = pj_db_prepare(t->db, want_sql, &err);
+    CHECK(q != NULL);
+    while (pj_stmt_step(q, &err) == 1 && nw < 128) want[nw++] = pj_col_int(q, 0);
+    pj_stmt_done(q);
+    int64_t cursor = 0;
+    for (int pages = 0; pages < 128; pages++) {
+        pj_buf out;
+        pj_buf_init(&out, 1 << 20);
+        pj_jw w;
+        pj_jw_init(&w, &out);
+        if (pj_service_log_list(&t->c, 0, 0, kind, since, until, cursor, 3, &w, &err))
+            t_fail(__FILE__, __LINE__, "logs: %s", err.message);
+        json_t *o = json_loadb(out.data, out.len, 0, NULL);
+        pj_buf_free(&out);
+        CHECK(o != NULL);
+        json_t *items = json_object_get(o, "items");
+        for (size_t i = 0; i < json_array_size(items) && ng < 128; i++)
+            got[ng++] = th_int(json_array_get(items, i), "id");
+        json_t *next = json_object_get(o, "next_cursor");
+        cursor = json_is_string(next) ? strtoll(json_string_value(next), NULL, 10) : 0;
+        json_decref(o);
+        if (!cursor) break;
+    }
+    CHECK_INT(ng, nw);
+    for (int i = 0; i < nw; i++) CHECK_INT(got[i], want[i]);
+}
+
+/* The service-log list of a township officer, a grid worker and a period: the same logs in
+ * the same order page by page, each read from an index of its own (not every log of the
+ * district from the newest down). */
+TEST(elder_service_logs_by_index)
+{
+    th_ctx t;
+    th_ctx_fresh(&t);
+    pj_err err = {0};
+    /* townships 2 and 3, grids 4 (of 2), 5 (of 3), 6 (of 2); the worker holds 4 and 6; an elder
+     * per grid; 60 logs, a day apart, going round the grids */
+    if (pj_db_exec(
+            t.db,
+            "INSERT INTO regions (id, parent_id, code, name, type, created_at, updated_at) VALUES"
+            " (1, NULL, 'd', 'D', 'district', 0, 0), (2, 1, 't1', 'T1', 'township', 0, 0),"
+            " (3, 1, 't2', 'T2', 'township', 0, 0), (4, 2, 'g1', 'G1', 'grid', 0, 0),"
+            " (5, 3, 'g2', 'G2', 'grid', 0, 0), (6, 2, 'g3', 'G3', 'grid', 0, 0);"
+            "INSERT INTO users (id, username, role, password_hash, created_at, updated_at) VALUES"
+            " (9, 'g', 'grid_worker', 'x', 0, 0);"
+            "INSERT INTO grid_workers (region_id, user_id) VALUES (4, 9), (6, 9);"
+            "INSERT INTO elders (id, name, sex, birth_date, id_number, grid_id, village_id,"
+            " township_id, lat, lon, created_at, updated_at) VALUES"
+            " (1, 'e1', 'F', '1940-01-01', 'x1', 4, 4, 2, 40, 117, 0, 0),"
+            " (2, 'e2', 'M', '1940-01-01', 'x2', 5, 5, 3, 40, 117, 0, 0),"
+            " (3, 'e3', 'F', '1940-01-01', 'x3', 6, 6, 2, 40, 117, 0, 0);"
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60)"
+            " INSERT INTO elder_service_logs (elder_id, kind, time_in, time_out, minutes,"
+            " recorded_by, grid_id, village_id, township_id, created_at) SELECT 1 + i % 3,"
+            " CASE i % 2 WHEN 0 THEN 'meal' ELSE 'companionship' END, 1790000000 + 86400 * i,"
+            " 1790000000 + 86400 * i + 1800, 30, 't', 4 + i % 3, 4 + i % 3, CASE i % 3 WHEN 1"
+            " THEN 3 ELSE 2 END, 0 FROM n;",
+            &err))
+        t_fail(__FILE__, __LINE__, "%s", err.message);
+    int64_t s0 = 1790000000 + 86400 * 10, s1 = 1790000000 + 86400 * 40;
+    char sql[256];
+    for (int role = 0; role < 3; role++) {
+        const char *scope = "";
+        if (role == 0) {
+            t.c.actor.role = PJ_ROLE_ADMIN;
+        } else if (role == 1) {
+            t.c.actor.role = PJ_ROLE_TOWNSHIP_OFFICER;
+            t.c.actor.township_id = 2;
+            scope = " AND township_id = 2";
+        } else {
+            t.c.actor.role = PJ_ROLE_GRID_WORKER;
+            t.c.actor.user_id = 9;
+            scope = " AND grid_id IN (4, 6)";
+        }
+        snprintf(sql, sizeof sql,
+                 "SELECT id FROM elder_service_logs WHERE 1 = 1%s ORDER BY id DESC", scope);
+        walk_logs(&t, NULL, 0, 0, sql);
+        snprintf(sql, sizeof sql,
+                 "SELECT id FROM elder_service_logs WHERE kind = 'meal'%s ORDER BY id DESC", scope);
+        walk_logs(&t, "meal", 0, 0, sql);
+        snprintf(sql, sizeof sql,
+                 "SELECT id FROM elder_service_logs WHERE time_in >= %lld AND time_in < %lld%s"
+                 " ORDER BY id DESC",
+                 (long long)s0, (long long)s1, scope);
+        walk_logs(&t, NULL, s0, s1, sql);
+    }
+    const char *plan = th_plans(&t, "FROM elder_service_logs l WHERE 1 = 1 AND l.id < ? AND"
+                                    " l.township_id = ? ORDER BY");
+    CHECK(strstr(plan, "SEARCH l USING COVERING INDEX elder_logs_township (township_id=? AND"
+                       " rowid<?)"));
+    plan = th_plans(&t, "FROM elder_service_logs l WHERE 1 = 1 AND l.grid_id IN");
+    CHECK(strstr(plan, "SEARCH l USING COVERING INDEX elder_logs_grid (grid_id=?)"));
+    CHECK(!strstr(plan, "\n  SCAN "));
+    plan = th_plans(&t, "FROM elder_service_logs l WHERE 1 = 1 AND l.time_in >= ? AND");
+    CHECK(strstr(plan, "USING COVERING INDEX elder_logs_report (time_in>? AND time_in<?)"));
+    th_ctx_close(&t);
+}
