@@ -1109,11 +1109,13 @@ const pj_migration pj_migrations[] = {
      * days (every year's) are counted from an index that holds what the count asks, not from
      * every closed appeal's row. */
     {204,
-     "enterprise service: closed appeals by the time of closing (the KPIs' trend); reception-day"
-     " appeals solved",
+     "enterprise service: closed appeals by the time of closing (the KPIs' trend) and of receipt"
+     " (the list); reception-day appeals solved",
      "CREATE INDEX ent_appeals_closed ON ent_appeals(state, closed_at, township_id);"
      "CREATE INDEX ent_appeals_channel ON ent_appeals(channel, state, resolved, township_id,"
-     " rating);"},
+     " rating);"
+     /* the appeal list's closed ones, newest first, page by page */
+     "CREATE INDEX ent_appeals_closed_newest ON ent_appeals(state, received_at);"},
     /* a credit account's page is newest first by its transactions' time: every entry of the
      * account was joined to its transaction and sorted to show 50 (the issuance account has
      * one entry per service ever logged: seconds per page after a few years). Each entry

@@ -533,51 +533,67 @@ int pj_ent_appeal_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
     /* open ones first, newest first among them, then the closed ones newest first: by
      * (closed, received_at desc, id desc). The cursor holds the last appeal's id and the group
      * it was listed in (closed: + CLOSED_BIT), so a page continues where the last one ended
-     * even when that appeal was closed or reopened meanwhile */
+     * even when that appeal was closed or reopened meanwhile. Each group is read on its own:
+     * the open ones (a few, whatever the years) sorted, then the closed ones in the order of
+     * the index on (state, received_at) — not every appeal ever received sorted per page. */
     const int64_t CLOSED_BIT = INT64_C(1) << 40;
     int64_t cur_id = f->cursor & (CLOSED_BIT - 1), cur_closed = f->cursor >= CLOSED_BIT;
-    pj_stmt *s = pj_db_prepare(
-        c->db,
-        "SELECT id, state = 'closed' FROM ent_appeals WHERE (? = 0 OR (state = 'closed',"
-        " -received_at, -id) > (?, (SELECT -received_at FROM ent_appeals WHERE id = ?), -?))"
-        " AND (? = 0 OR org_id = ?)"
-        " AND (? = 0 OR township_id = ?) AND (? = 0 OR org_id = ?) AND (? = 0 OR department_id = ?)"
-        " AND (? IS NULL OR state = ?) AND (? IS NULL OR category = ?) AND (? IS NULL OR channel = "
-        "?)"
-        " AND (? = 0 OR (complete_due < ? AND state NOT IN ('replied', 'closed')))"
-        " ORDER BY state = 'closed', received_at DESC, id DESC LIMIT ?",
-        err);
-    if (!s) return -1;
-    int i = 1;
-    pj_stmt_int(s, i++, f->cursor);
-    pj_stmt_int(s, i++, cur_closed);
-    pj_stmt_int(s, i++, cur_id);
-    pj_stmt_int(s, i++, cur_id);
-    pj_stmt_int(s, i++, org);
-    pj_stmt_int(s, i++, org);
-    pj_stmt_int(s, i++, town);
-    pj_stmt_int(s, i++, town);
-    pj_stmt_int(s, i++, f->organisation_id);
-    pj_stmt_int(s, i++, f->organisation_id);
-    pj_stmt_int(s, i++, f->department_id);
-    pj_stmt_int(s, i++, f->department_id);
-    pj_stmt_text(s, i++, f->state);
-    pj_stmt_text(s, i++, f->state);
-    pj_stmt_text(s, i++, f->category);
-    pj_stmt_text(s, i++, f->category);
-    pj_stmt_text(s, i++, f->channel);
-    pj_stmt_text(s, i++, f->channel);
-    pj_stmt_int(s, i++, f->overdue);
-    pj_stmt_int(s, i++, pj_now());
-    pj_stmt_int(s, i++, f->limit + 1);
+    char open_states[160] = "";
+    for (int k = 0; pj_appeal_states[k]; k++)
+        if (strcmp(pj_appeal_states[k], "closed"))
+            snprintf(open_states + strlen(open_states), sizeof open_states - strlen(open_states),
+                     "%s'%s'", open_states[0] ? ", " : "", pj_appeal_states[k]);
     int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(f->limit + 1));
-    int n = 0, rc, last_closed = 0;
-    while ((rc = pj_stmt_step(s, err)) == 1) {
-        if (n < f->limit) last_closed = (int)pj_col_int(s, 1);
-        ids[n++] = pj_col_int(s, 0);
+    int n = 0, last_closed = 0;
+    for (int closed = (int)cur_closed; closed <= 1 && n <= f->limit; closed++) {
+        int after = f->cursor && closed == cur_closed;
+        pj_stmt *s = pj_db_prepare(
+            c->db,
+            pj_arena_printf(
+                c->arena,
+                "SELECT id FROM ent_appeals WHERE state %s%s%s%s"
+                " AND (? = 0 OR org_id = ?) AND (? = 0 OR township_id = ?)"
+                " AND (? = 0 OR org_id = ?) AND (? = 0 OR department_id = ?)"
+                " AND (? IS NULL OR state = ?) AND (? IS NULL OR category = ?)"
+                " AND (? IS NULL OR channel = ?)"
+                " AND (? = 0 OR (complete_due < ? AND state NOT IN ('replied', 'closed')))"
+                " ORDER BY received_at DESC, id DESC LIMIT ?",
+                closed ? "= 'closed'" : "IN (", closed ? "" : open_states, closed ? "" : ")",
+                after ? " AND (received_at, id) < ((SELECT received_at FROM ent_appeals WHERE"
+                        " id = ?), ?)"
+                      : ""),
+            err);
+        if (!s) return -1;
+        int i = 1;
+        if (after) {
+            pj_stmt_int(s, i++, cur_id);
+            pj_stmt_int(s, i++, cur_id);
+        }
+        pj_stmt_int(s, i++, org);
+        pj_stmt_int(s, i++, org);
+        pj_stmt_int(s, i++, town);
+        pj_stmt_int(s, i++, town);
+        pj_stmt_int(s, i++, f->organisation_id);
+        pj_stmt_int(s, i++, f->organisation_id);
+        pj_stmt_int(s, i++, f->department_id);
+        pj_stmt_int(s, i++, f->department_id);
+        pj_stmt_text(s, i++, f->state);
+        pj_stmt_text(s, i++, f->state);
+        pj_stmt_text(s, i++, f->category);
+        pj_stmt_text(s, i++, f->category);
+        pj_stmt_text(s, i++, f->channel);
+        pj_stmt_text(s, i++, f->channel);
+        pj_stmt_int(s, i++, f->overdue);
+        pj_stmt_int(s, i++, pj_now());
+        pj_stmt_int(s, i++, f->limit + 1 - n);
+        int rc;
+        while ((rc = pj_stmt_step(s, err)) == 1) {
+            if (n < f->limit) last_closed = closed;
+            ids[n++] = pj_col_int(s, 0);
+        }
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
     }
-    pj_stmt_done(s);
-    if (rc < 0) return -1;
     int shown = n > f->limit ? f->limit : n;
     int64_t next = shown ? ids[shown - 1] + (last_closed ? CLOSED_BIT : 0) : 0;
     return pj_render_page_at(c, ids, n, f->limit, next, appeal_render, w, err);

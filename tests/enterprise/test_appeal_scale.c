@@ -39,3 +39,38 @@ TEST(enterprise_kpis_closings_by_index)
     pj_buf_free(&out);
     th_ctx_close(&t);
 }
+
+static void appeals(th_ctx *t, int64_t cursor)
+{
+    pj_err err = {0};
+    pj_buf out;
+    pj_buf_init(&out, 1 << 20);
+    pj_jw w;
+    pj_jw_init(&w, &out);
+    pj_ent_filter f = {.limit = 50, .cursor = cursor};
+    if (pj_ent_appeal_list(&t->c, &f, &w, &err))
+        t_fail(__FILE__, __LINE__, "appeals: %s", err.message);
+    pj_buf_free(&out);
+}
+
+/* The appeal list as the closed appeals pile up: the closed ones are read newest first in the
+ * order of an index, page after page, not every appeal ever received sorted for each page (the
+ * order itself: test_appeal_list.c). */
+TEST(enterprise_appeal_list_closed_by_index)
+{
+    th_ctx t;
+    th_ctx_fresh(&t);
+    appeals(&t, 0);
+    appeals(&t, (INT64_C(1) << 40) + 5); /* a page of the closed ones */
+    const char *plan = th_plans(&t, "WHERE state = 'closed' AND (received_at, id) <");
+    CHECK(strstr(plan, "SEARCH ent_appeals USING INDEX ent_appeals_closed_newest (state=? AND"
+                       " received_at<?)"));
+    CHECK(!strstr(plan, "TEMP B-TREE"));
+    plan = th_plans(&t, "WHERE state = 'closed' AND (? = 0");
+    CHECK(strstr(plan, "SEARCH ent_appeals USING INDEX ent_appeals_closed_newest (state=?)"));
+    CHECK(!strstr(plan, "TEMP B-TREE"));
+    /* the open ones: searched by state, never the whole table */
+    plan = th_plans(&t, "WHERE state IN (");
+    CHECK(!strstr(plan, "\n  SCAN "));
+    th_ctx_close(&t);
+}
