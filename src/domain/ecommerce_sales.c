@@ -609,39 +609,38 @@ int pj_ec_kpi(pj_ctx *c, const char *from, const char *to, pj_jw *w, pj_err *err
     if (q_day(from, "from", err) || q_day(to, "to", err)) return -1;
     if (from && to && strcmp(from, to) > 0)
         return pj_fail(err, 400, "bad_query", "from", "from (%s) is after to (%s)", from, to);
-    static const char *const range = " (? IS NULL OR day >= ?) AND (? IS NULL OR day <= ?)";
+    /* the sessions of the range in one pass, the range as plain comparisons (only the bounds
+     * given) so that the index on day serves it: five passes over every session ever
+     * recorded, each with "? IS NULL OR day >= ?", before */
+    const char *range =
+        pj_arena_printf(c->arena, "%s%s", from ? " AND day >= ?" : "", to ? " AND day <= ?" : "");
     int64_t sessions, orders, gmv, active, streamers, anon, avg_f, zone = 0, studios, minutes;
     int64_t unsettled;
     int started = pj_db_read_begin(c->db);
     int rc = -1;
-    char *q1 = pj_arena_printf(c->arena, "SELECT COUNT(*) FROM ec_sessions WHERE%s", range);
-    char *q2 = pj_arena_printf(c->arena, "SELECT COALESCE(SUM(orders), 0) FROM ec_sessions WHERE%s",
-                               range);
-    char *q3 = pj_arena_printf(c->arena,
-                               "SELECT COALESCE(SUM(gmv_fen), 0) FROM ec_sessions WHERE%s", range);
     /* active: of the streamers counted (on the register, not deleted), those with a session in
      * the range — a deleted streamer's sessions stay in the totals but not among the active,
      * which would otherwise outnumber the register */
-    char *q4 = pj_arena_printf(c->arena,
-                               "SELECT COUNT(DISTINCT streamer_id) FROM ec_sessions WHERE"
-                               " streamer_id IN (SELECT id FROM ec_streamers WHERE anonymised ="
-                               " 0) AND%s",
-                               range);
-    char *q5 = pj_arena_printf(
-        c->arena, "SELECT COALESCE(SUM(duration_min), 0) FROM ec_sessions WHERE%s", range);
-    const char *a = from, *b = to;
+    const char *qs[2] = {
+        pj_arena_printf(c->arena,
+                        "SELECT COUNT(*), COALESCE(SUM(orders), 0), COALESCE(SUM(gmv_fen), 0),"
+                        " COALESCE(SUM(duration_min), 0) FROM ec_sessions WHERE 1 = 1%s",
+                        range),
+        pj_arena_printf(c->arena,
+                        "SELECT COUNT(DISTINCT streamer_id) FROM ec_sessions WHERE streamer_id IN"
+                        " (SELECT id FROM ec_streamers WHERE anonymised = 0)%s",
+                        range)};
+    int64_t *outs[2][4] = {{&sessions, &orders, &gmv, &minutes}, {&active}};
     pj_stmt *s;
-    const char *qs[5] = {q1, q2, q3, q4, q5};
-    int64_t *outs[5] = {&sessions, &orders, &gmv, &active, &minutes};
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < 2; i++) {
         s = pj_db_prepare(c->db, qs[i], err);
         if (!s) goto done;
-        pj_stmt_text(s, 1, a);
-        pj_stmt_text(s, 2, a);
-        pj_stmt_text(s, 3, b);
-        pj_stmt_text(s, 4, b);
+        int j = 1;
+        if (from) pj_stmt_text(s, j++, from);
+        if (to) pj_stmt_text(s, j++, to);
         int k = pj_stmt_step(s, err);
-        *outs[i] = k == 1 ? pj_col_int(s, 0) : 0;
+        for (int col = 0; col < 4 && outs[i][col]; col++)
+            *outs[i][col] = k == 1 ? pj_col_int(s, col) : 0;
         pj_stmt_done(s);
         if (k < 0) goto done;
     }
