@@ -1110,12 +1110,14 @@ const pj_migration pj_migrations[] = {
      * every closed appeal's row. */
     {204,
      "enterprise service: closed appeals by the time of closing (the KPIs' trend) and of receipt"
-     " (the list); reception-day appeals solved",
+     " (the list); reception-day appeals solved; return visits due",
      "CREATE INDEX ent_appeals_closed ON ent_appeals(state, closed_at, township_id);"
      "CREATE INDEX ent_appeals_channel ON ent_appeals(channel, state, resolved, township_id,"
      " rating);"
-     /* the appeal list's closed ones, newest first, page by page */
-     "CREATE INDEX ent_appeals_closed_newest ON ent_appeals(state, received_at);"},
+     /* the appeal list's closed ones, newest first, page by page; the return visits due and
+      * not made (a few), not every appeal read to find them */
+     "CREATE INDEX ent_appeals_closed_newest ON ent_appeals(state, received_at);"
+     "CREATE INDEX ent_appeals_visit ON ent_appeals(visited_at, visit_due);"},
     /* a credit account's page is newest first by its transactions' time: every entry of the
      * account was joined to its transaction and sorted to show 50 (the issuance account has
      * one entry per service ever logged: seconds per page after a few years). Each entry
