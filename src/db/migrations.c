@@ -1143,7 +1143,7 @@ const pj_migration pj_migrations[] = {
      /* the coverage report: the alerts resolved in its period, and the areas that have any
       * alert at all, without reading every alert ever raised from the table */
      "CREATE INDEX elder_alerts_resolved ON elder_alerts(state, resolved_at);"
-     "CREATE INDEX elder_alerts_area ON elder_alerts(grid_id, township_id);"
+     "CREATE INDEX elder_alerts_area ON elder_alerts(township_id, grid_id);"
      /* the service-log list of a township officer and of a grid worker, newest first: their
       * logs, not every log of the district read from the newest down */
      "CREATE INDEX elder_logs_township ON elder_service_logs(township_id);"

@@ -271,7 +271,8 @@ int pj_elder_coverage(pj_ctx *c, const char *group, int64_t region_id, int64_t s
     /* alerts: open now; resolved within the period and how long they took. Read from the
      * open and acknowledged ones and those resolved in the period (ranges of indexes), not
      * from every alert ever raised; every group with an alert at all still gets its row (as
-     * when every alert was read), from the distinct (grid, township) pairs of an index. */
+     * when every alert was read), from the distinct (township, grid) pairs of an index (a
+     * township officer's: one range of it). */
     const char *acol = !strcmp(group, "village") ? "g.parent_id"
                        : !strcmp(group, "grid")  ? "a.grid_id"
                                                  : "a.township_id";
@@ -290,7 +291,7 @@ int pj_elder_coverage(pj_ctx *c, const char *group, int64_t region_id, int64_t s
                         " WHERE a.state = 'resolved' AND a.resolved_at >= ? AND"
                         " a.resolved_at < ?%s"
                         " UNION ALL SELECT %s, 0, 0, 0 FROM (SELECT grid_id, township_id FROM"
-                        " elder_alerts GROUP BY grid_id, township_id) a JOIN regions g ON g.id ="
+                        " elder_alerts GROUP BY township_id, grid_id) a JOIN regions g ON g.id ="
                         " a.grid_id WHERE 1 = 1%s) x GROUP BY grp",
                         acol, where, acol, where, acol, where),
         err);

@@ -293,6 +293,13 @@ TEST(elder_coverage_alerts_by_index)
     CHECK(!strstr(plan, "SCAN elder_alerts\n"));
     for (const char *p = plan; (p = strstr(p, "SCAN a")); p++)
         CHECK(!strncmp(p, "SCAN a\n", 7) && strstr(plan, "MATERIALIZE a"));
+    /* a township officer's: the areas of their township, one range */
+    t.c.actor.role = PJ_ROLE_TOWNSHIP_OFFICER;
+    t.c.actor.township_id = 2;
+    json_decref(coverage(&t, "village", 1789000000, 1791000000));
+    plan = th_plans(&t, "AND a.township_id = ? UNION ALL");
+    CHECK(
+        strstr(plan, "SEARCH elder_alerts USING COVERING INDEX elder_alerts_area (township_id=?)"));
     th_ctx_close(&t);
 }
 
