@@ -6,7 +6,9 @@
 #   Planner solvers: each build/rel/bench/algo_* program (GLPK/CBC and published optima).
 #   Whole plans: plan_district at the API's 3 s, each role as the API plans it; the
 #   single-source plan's bound beside the relaxation's optimum (column generation with Clp).
-# BENCH_QUICK=1 runs short versions; BENCH_ONLY=http stops after the HTTP part. Results are
+# BENCH_SCALE=1 adds the reads on a demo grown to years of records (scripts/bench_scale.sh,
+# a few minutes). BENCH_QUICK=1 runs short versions; BENCH_ONLY=http stops after the HTTP
+# part (and the scale part when asked). Results are
 # printed; copy figures to docs/BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -77,6 +79,12 @@ kill -TERM $srv; wait $srv 2>/dev/null || true
 echo
 echo "-- GET /api/v1/health while 8 clients log in (argon2id at the product's cost, off the loop)"
 ROUNDS=1 scripts/bench_login.sh "$bin" | tail -n +2
+
+if [ "${BENCH_SCALE:-0}" = 1 ]; then
+  echo
+  echo "-- the API on the demo and on the demo grown to years of records (scripts/bench_scale.sh)"
+  scripts/bench_scale.sh
+fi
 
 [ "${BENCH_ONLY:-}" = http ] && exit 0
 for b in build/rel/bench/algo_* build/rel/bench/enterprise_match build/rel/bench/elder_bench; do

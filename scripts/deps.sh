@@ -9,7 +9,7 @@ want=${1:-build}
 build_pkgs=(gcc make pkg-config libevent-dev libjansson-dev libsqlite3-dev libsodium-dev
   libminizip-dev libexpat1-dev libxlsxwriter-dev libglpk-dev)
 test_pkgs=(clang libclang-rt-14-dev libcurl4-openssl-dev)
-bench_pkgs=(nginx-light wrk curl glpk-utils coinor-cbc coinor-libcbc-dev)
+bench_pkgs=(nginx-light wrk curl glpk-utils coinor-cbc coinor-libcbc-dev sqlite3)
 case "$want" in
   build) pkgs=("${build_pkgs[@]}") ;;
   test) pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
