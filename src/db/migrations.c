@@ -1152,5 +1152,12 @@ const pj_migration pj_migrations[] = {
      * one range of (entity, id) instead of the trail read from the newest entry down */
     {7, "audit trail by entity, newest first",
      "CREATE INDEX audit_entity_newest ON audit(entity, id);"},
+    /* the e-commerce KPIs sum the sessions of a range: from an index that holds what they sum
+     * (the day first, so it also serves every look-up by day the old index did), not from
+     * each session's row */
+    {480, "e-commerce: live sessions by day with their figures (the KPIs)",
+     "CREATE INDEX ec_sessions_kpi ON ec_sessions(day, streamer_id, orders, gmv_fen,"
+     " duration_min);"
+     "DROP INDEX ec_sessions_day;"},
 };
 const int pj_migrations_count = (int)(sizeof pj_migrations / sizeof pj_migrations[0]);
