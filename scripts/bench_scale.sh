@@ -6,7 +6,8 @@
 # report and export of scripts/bench_scale.py for admin, the district officer, a township
 # officer and a grid worker (medians of RUNS, default 7). With OLD_BINARY the databases are
 # made by it and it serves copies of them too (before/after: the new binary applies its own
-# migrations to its copies when it opens them). `make bench` runs it when BENCH_SCALE=1.
+# migrations to its copies when it opens them); ONLY=TEXT times only the requests whose path
+# holds TEXT. `make bench` runs it when BENCH_SCALE=1.
 # Takes a few minutes and ~2.5 GB in /tmp at FACTOR 20.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,4 +47,4 @@ else
   args+=("demo=$(serve "$new" "$dir/demo.db"):$pw:$demo_pw")
   args+=("big=$(serve "$new" "$dir/big.db"):$pw:$demo_pw")
 fi
-python3 scripts/bench_scale.py --runs "$runs" "${args[@]}"
+python3 scripts/bench_scale.py --runs "$runs" ${ONLY:+--only "$ONLY"} "${args[@]}"
