@@ -16,8 +16,8 @@ old=${1:-}
 factor=${FACTOR:-20}
 runs=${RUNS:-7}
 dir=$(mktemp -d /tmp/pingji-scale-XXXXXX)
-pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$dir"' EXIT
+# the servers' ids in a file: serve runs in a command substitution's subshell
+trap '[ -f "$dir/pids" ] && kill $(cat "$dir/pids") 2>/dev/null; sleep 0.5; rm -rf "$dir"' EXIT
 maker=${old:-$new}
 echo "== pingji scale bench ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, factor $factor) =="
 init=$($maker init --db "$dir/demo.db" --demo --seed 1 2>/dev/null)
@@ -31,7 +31,7 @@ port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); 
 serve() { # BINARY DB -> prints the URL once the server answers
   local p; p=$(port)
   "$1" serve --db "$2" --port "$p" --quiet --alert-scan-s 0 >/dev/null 2>"$2.log" &
-  pids+=($!)
+  echo $! >>"$(dirname "$2")/pids"
   for _ in $(seq 600); do curl -fs "http://127.0.0.1:$p/api/v1/health" >/dev/null && break; sleep 0.5; done
   echo "http://127.0.0.1:$p"
 }
