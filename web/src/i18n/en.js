@@ -2576,5 +2576,15 @@ export default {
     indicator_target: { region: 'Region', value: 'Target value' },
     facilities: { created: 'Facilities created', updated: 'Facilities updated' },
   },
+  // text for screen readers only: names of controls, charts and regions that show none on screen
+  a11y: {
+    mainMenu: 'Main menu',
+    coverageChart: 'Coverage by area (%): meals, doctor, company',
+    visitsChart: 'Visits due and done by area',
+    placesTaken: '{n} of {of} places taken',
+    skipToMain: 'Skip to the page content',
+    rowsPerPage: 'Rows per page',
+    day: 'Day',
+  },
   ...enBiz, // enterprise services (ent) and district development (dev)
 };

@@ -2579,5 +2579,15 @@ export default {
     indicator_target: { region: '地区', value: '目标值' },
     facilities: { created: '新建设施数', updated: '更新设施数' },
   },
+  // text for screen readers only: names of controls, charts and regions that show none on screen
+  a11y: {
+    mainMenu: '主菜单',
+    coverageChart: '各地区三有覆盖率（%）：有饭吃、有医看、有人陪',
+    visitsChart: '各地区应探访与已探访次数',
+    placesTaken: '已报名 {n}/{of}',
+    skipToMain: '跳到主要内容',
+    rowsPerPage: '每页条数',
+    day: '日期',
+  },
   ...zhBiz, // enterprise services (ent) and district development (dev)
 };
