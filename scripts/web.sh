@@ -36,7 +36,9 @@ deps() {
   local stamp=$WEB/node_modules/.package-lock.json
   if [ ! -f "$stamp" ] || [ "$WEB/package-lock.json" -nt "$stamp" ] || [ "$WEB/package.json" -nt "$stamp" ]; then
     say "npm ci"
-    (cd "$WEB" && npm ci --no-audit --no-fund --loglevel=error)
+    # --include=dev: the browser tests need the devDependencies (playwright-core, axe-core)
+    # even where NODE_ENV=production would leave them out
+    (cd "$WEB" && npm ci --include=dev --no-audit --no-fund --loglevel=error)
     touch "$stamp"
   fi
 }
