@@ -2585,6 +2585,7 @@ export default {
     skipToMain: 'Skip to the page content',
     rowsPerPage: 'Rows per page',
     day: 'Day',
+    chartData: '{label}. Data: {data}',
   },
   ...enBiz, // enterprise services (ent) and district development (dev)
 };

@@ -2588,6 +2588,7 @@ export default {
     skipToMain: '跳到主要内容',
     rowsPerPage: '每页条数',
     day: '日期',
+    chartData: '{label}。数据：{data}',
   },
   ...zhBiz, // enterprise services (ent) and district development (dev)
 };
