@@ -196,6 +196,9 @@ export default {
     supply_store_t: 'Supply storage (weight)',
     transport_hub_vehicles_per_hour: 'Transport throughput',
   },
+  passwordChecks: {
+    old_password: 'Current password in a password change',
+  },
   sources: {
     seed: 'Public record',
     synthetic: 'Synthetic',
@@ -2232,6 +2235,7 @@ export default {
     checklist: 'Checklist',
     checklist_done: 'Renovation items done',
     checklist_total: 'Renovation items',
+    check: 'Password checked',
     chronic_conditions: 'Chronic conditions',
     client: 'Client address',
     closed: 'Closed',

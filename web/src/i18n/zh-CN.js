@@ -198,6 +198,9 @@ export default {
     supply_store_t: '物资储备重量',
     transport_hub_vehicles_per_hour: '转运通行能力',
   },
+  passwordChecks: {
+    old_password: '修改密码时的当前密码',
+  },
   sources: {
     seed: '公开资料',
     synthetic: '模拟数据',
@@ -2235,6 +2238,7 @@ export default {
     checklist: '检查项',
     checklist_done: '已完成改造项',
     checklist_total: '改造项总数',
+    check: '核对的密码',
     chronic_conditions: '慢性病',
     client: '客户端地址',
     closed: '关闭数',

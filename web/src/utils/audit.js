@@ -13,7 +13,7 @@ export const AUDIT_SKIP = new Set(['id', 'version', 'created_at', 'updated_at', 
 export const AUDIT_ENUMS = {
   '*': { source: 'sources' },
   facility: { type: 'facilityTypes', state: 'states', peacetime_unit: 'units' },
-  user: { role: 'roles', organisation_type: 'orgTypes' },
+  user: { role: 'roles', organisation_type: 'orgTypes', check: 'passwordChecks' },
   organisation: { type: 'orgTypes' },
   standard: { scenario: 'scenarios', role: 'emergencyRoles', facility_type: 'facilityTypes' },
   manual: { scenario: 'scenarios', role: 'emergencyRoles' },
