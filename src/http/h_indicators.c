@@ -109,7 +109,6 @@ static int h_derived(pj_req *r)
         return -1;
     return pj_ind_derive(&r->ctx, &a, &r->w, &r->err);
 }
-#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 /* The table as JSON {csv | xlsx, dry_run}, or uploaded as it is: an XLSX workbook (its content
  * type, or any type with a zip signature) or CSV text (text/csv), dry_run=1 in the query. */
@@ -131,32 +130,19 @@ static int h_import(pj_req *r)
         return pj_ind_import(&r->ctx, r->body, &r->w, &r->err);
     }
     if (dry < 0) dry = 0;
-    const char *ct = r->raw_type ? r->raw_type : "";
-    if (!strncasecmp(ct, XLSX_TYPE, strlen(XLSX_TYPE)) || pj_xlsx_sniff(r->raw, r->raw_len))
-        return pj_ind_import_xlsx(&r->ctx, r->raw, r->raw_len, (int)dry, 100000, &r->w, &r->err);
-    if (!strncasecmp(ct, "text/csv", 8) || !strncasecmp(ct, "text/plain", 10))
-        return pj_ind_import_csv(&r->ctx, r->raw, r->raw_len, (int)dry, 100000, &r->w, &r->err);
-    return pj_fail(&r->err, 415, "unsupported_media_type", "",
-                   "send the table as " XLSX_TYPE ", text/csv or application/json");
+    int kind = pj_h_sheet_kind(r, 1);
+    if (kind < 0) return -1;
+    return kind ? pj_ind_import_xlsx(&r->ctx, r->raw, r->raw_len, (int)dry, 100000, &r->w, &r->err)
+                : pj_ind_import_csv(&r->ctx, r->raw, r->raw_len, (int)dry, 100000, &r->w, &r->err);
+}
+static int value_table(pj_ctx *c, int xlsx, const void *f, pj_buf *out, pj_err *err)
+{
+    return (xlsx ? pj_ind_export_xlsx : pj_ind_export_csv)(c, f, out, err);
 }
 static int h_export(pj_req *r)
 {
     pj_value_filter vf;
-    const char *format = NULL;
-    if (value_filter(r, &vf, 1) || pj_h_q_str(r, "format", &format)) return -1;
-    int xlsx = format && !strcmp(format, "xlsx");
-    if (format && !xlsx && strcmp(format, "csv"))
-        return pj_fail(&r->err, 400, "bad_query", "format", "format is csv or xlsx");
-    pj_buf b;
-    pj_buf_init(&b, 32 << 20);
-    if ((xlsx ? pj_ind_export_xlsx : pj_ind_export_csv)(&r->ctx, &vf, &b, &r->err)) {
-        pj_buf_free(&b);
-        return -1;
-    }
-    pj_buf_free(&r->out);
-    r->out = b; /* the reply takes the buffer */
-    r->content_type = xlsx ? XLSX_TYPE : "text/csv; charset=utf-8";
-    return 0;
+    return value_filter(r, &vf, 1) ? -1 : pj_h_export(r, value_table, &vf);
 }
 static int h_dashboard(pj_req *r)
 {

@@ -2,8 +2,10 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/util.h"
+#include "core/xlsx.h"
 #include "domain/input.h"
 
 #include "core/banned.h"
@@ -95,5 +97,35 @@ int pj_h_created(pj_req *r)
 int pj_h_no_content(pj_req *r)
 {
     r->status = 204;
+    return 0;
+}
+
+int pj_h_sheet_kind(pj_req *r, int json_too)
+{
+    const char *ct = r->raw_type ? r->raw_type : "";
+    if (!strncasecmp(ct, PJ_XLSX_TYPE, strlen(PJ_XLSX_TYPE)) || pj_xlsx_sniff(r->raw, r->raw_len))
+        return 1;
+    if (!strncasecmp(ct, "text/csv", 8) || !strncasecmp(ct, "text/plain", 10)) return 0;
+    pj_fail(&r->err, 415, "unsupported_media_type", "", "send the table as %s",
+            json_too ? PJ_XLSX_TYPE ", text/csv or application/json" : PJ_XLSX_TYPE " or text/csv");
+    return -1;
+}
+
+int pj_h_export(pj_req *r, pj_h_export_fn fill, const void *filter)
+{
+    const char *format = NULL;
+    if (pj_h_q_str(r, "format", &format)) return -1;
+    int xlsx = format && !strcmp(format, "xlsx");
+    if (format && !xlsx && strcmp(format, "csv"))
+        return pj_fail(&r->err, 400, "bad_query", "format", "format is csv or xlsx");
+    pj_buf b;
+    pj_buf_init(&b, 32 << 20);
+    if (fill(&r->ctx, xlsx, filter, &b, &r->err)) {
+        pj_buf_free(&b);
+        return -1;
+    }
+    pj_buf_free(&r->out);
+    r->out = b; /* the reply takes the buffer */
+    r->content_type = xlsx ? PJ_XLSX_TYPE : "text/csv; charset=utf-8";
     return 0;
 }

@@ -303,7 +303,6 @@ static int h_facilities(pj_req *r)
                ? -1
                : pj_facility_list(&r->ctx, &f, &r->w, &r->err);
 }
-#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 /* A facility table uploaded as it is: an XLSX workbook (its content type, or any type with a
  * zip signature) or CSV text (text/csv); ?dry_run=1 previews. A commit refused for bad rows
@@ -315,18 +314,18 @@ static int h_facility_import(pj_req *r)
     if (pj_h_q_only(r, acc) || pj_h_q_int(r, "dry_run", 0, 1, &dry)) return -1;
     if (!r->raw)
         return pj_fail(&r->err, 415, "unsupported_media_type", "",
-                       "send the table itself as " XLSX_TYPE " or text/csv");
-    const char *ct = r->raw_type ? r->raw_type : "";
-    int rc;
-    if (!strncasecmp(ct, XLSX_TYPE, strlen(XLSX_TYPE)) || pj_xlsx_sniff(r->raw, r->raw_len))
-        rc = pj_facility_import_xlsx(&r->ctx, r->raw, r->raw_len, (int)dry, 10000, &r->w, &r->err);
-    else if (!strncasecmp(ct, "text/csv", 8) || !strncasecmp(ct, "text/plain", 10))
-        rc = pj_facility_import_csv(&r->ctx, r->raw, r->raw_len, (int)dry, 10000, &r->w, &r->err);
-    else
-        return pj_fail(&r->err, 415, "unsupported_media_type", "",
-                       "send the table as " XLSX_TYPE " or text/csv");
+                       "send the table itself as " PJ_XLSX_TYPE " or text/csv");
+    int kind = pj_h_sheet_kind(r, 0);
+    if (kind < 0) return -1;
+    int rc =
+        kind ? pj_facility_import_xlsx(&r->ctx, r->raw, r->raw_len, (int)dry, 10000, &r->w, &r->err)
+             : pj_facility_import_csv(&r->ctx, r->raw, r->raw_len, (int)dry, 10000, &r->w, &r->err);
     if (rc == 1) r->status = 422;
     return rc < 0 ? -1 : 0;
+}
+static int facility_table(pj_ctx *c, int xlsx, const void *f, pj_buf *out, pj_err *err)
+{
+    return (xlsx ? pj_facility_export_xlsx : pj_facility_export_csv)(c, f, out, err);
 }
 /* The list's facilities (its filters, every page) in the import's columns, CSV or XLSX. */
 static int h_facility_export(pj_req *r)
@@ -334,24 +333,11 @@ static int h_facility_export(pj_req *r)
     static const char *const acc[] = {"township_id", "village_id", "operator_id", "type", "role",
                                       "state",       "q",          "format",      NULL};
     pj_list_filter f;
-    const char *format = NULL;
-    if (pj_h_list_params(r, &f, acc) || pj_h_q_enum(r, "type", pj_facility_types, &f.type) ||
-        pj_h_q_enum(r, "role", pj_emergency_roles, &f.role) ||
-        pj_h_q_enum(r, "state", pj_facility_states, &f.state) || pj_h_q_str(r, "format", &format))
-        return -1;
-    int xlsx = format && !strcmp(format, "xlsx");
-    if (format && !xlsx && strcmp(format, "csv"))
-        return pj_fail(&r->err, 400, "bad_query", "format", "format is csv or xlsx");
-    pj_buf b;
-    pj_buf_init(&b, 32 << 20);
-    if ((xlsx ? pj_facility_export_xlsx : pj_facility_export_csv)(&r->ctx, &f, &b, &r->err)) {
-        pj_buf_free(&b);
-        return -1;
-    }
-    pj_buf_free(&r->out);
-    r->out = b; /* the reply takes the buffer */
-    r->content_type = xlsx ? XLSX_TYPE : "text/csv; charset=utf-8";
-    return 0;
+    return pj_h_list_params(r, &f, acc) || pj_h_q_enum(r, "type", pj_facility_types, &f.type) ||
+                   pj_h_q_enum(r, "role", pj_emergency_roles, &f.role) ||
+                   pj_h_q_enum(r, "state", pj_facility_states, &f.state)
+               ? -1
+               : pj_h_export(r, facility_table, &f);
 }
 static int h_facility_get(pj_req *r)
 {

@@ -421,6 +421,20 @@ TEST_T(facility_export_import_round_trip_csv_and_xlsx, 90)
     free(c);
     json_t *e = NULL;
     CHECK_INT(th_call(&s, "GET", "/api/v1/facilities/export?format=pdf", tok, NULL, &e), 400);
+    CHECK_STR(th_err_field(e), "format");
     json_decref(e);
+    /* the statistics' export and both imports say the same of what they take */
+    CHECK_INT(th_call(&s, "GET", "/api/v1/indicators/export?format=pdf", tok, NULL, &e), 400);
+    CHECK_STR(th_err_field(e), "format");
+    CHECK(strstr(th_err_message(e), "csv or xlsx") != NULL);
+    json_decref(e);
+    long long before = th_sql_int(&s, "SELECT COUNT(*) FROM audit");
+    e = upload(&s, tok, "/api/v1/facilities/import", "image/png", "name\nx\n", 7, 415, __LINE__);
+    CHECK(strstr(th_err_message(e), "or text/csv") && !strstr(th_err_message(e), "json"));
+    json_decref(e);
+    e = upload(&s, tok, "/api/v1/indicators/import", "image/png", "name\nx\n", 7, 415, __LINE__);
+    CHECK(strstr(th_err_message(e), "text/csv or application/json") != NULL);
+    json_decref(e);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit"), before);
     th_stop(&s);
 }
