@@ -302,4 +302,35 @@ describe('enterprise services (3)', { timeout: 240000 }, () => {
     noProblems(page);
     await context.close();
   });
+
+  test('reception days: the day clicked is the day shown and edited, though the page\'s first day answers later', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'officer', DEMO_PW);
+    const d = today();
+    const days = (await apiGet(page, '/enterprise/reception-days?limit=500')).items;
+    // the day the page opens on (the next one not cancelled, else the last), and another of its year
+    const first = days.find((x) => x.held_on >= d && x.state !== 'cancelled') || days[days.length - 1];
+    const year = first.held_on.slice(0, 4);
+    const other = days.find((x) => x.held_on.startsWith(year) && x.id !== first.id);
+    assert.ok(other, `a second reception day in ${year}`);
+    // a slow network: the page's own first request for a day is answered after the click's
+    let slowed = 0;
+    await page.route(/\/api\/v1\/enterprise\/reception-days\/\d+$/, async (route) => {
+      if (!slowed++) await new Promise((r) => setTimeout(r, 1500));
+      await route.continue();
+    });
+    await page.goto(`/enterprise/reception-days?year=${year}`);
+    const detail = page.getByTestId('reception-detail');
+    await page.getByTestId('reception-calendar').locator(`[data-day="${other.held_on}"]`).click();
+    await detail.getByText(`${other.held_on} 接待日`).waitFor();
+    await page.getByTestId('edit-reception').click();
+    await page.getByTestId('reception-state').waitFor();
+    await page.waitForTimeout(2500); // the first day's answer has come by now
+    assert.ok(slowed >= 2, 'the page asked for its first day and the day clicked');
+    assert.equal(await detail.getByText(`${other.held_on} 接待日`).count(), 1, 'the day clicked is still shown');
+    assert.equal(await page.getByTestId('reception-state').count(), 1, 'its edit is still open');
+    await detail.getByRole('button', { name: '取消' }).click();
+    noProblems(page);
+    await context.close();
+  });
 });
