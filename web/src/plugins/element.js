@@ -1,9 +1,12 @@
 // Element Plus, imported per component (smaller bundle than the whole library). Components
 // every page uses are registered here; heavy ones used by one page (date picker,
 // descriptions, input-number, switch) are imported by that page, so they load with it.
+// <el-form-item> is ours (plugins/formItem.js): Element Plus' item whose error a screen reader
+// hears and the keyboard reaches.
+import FormItem from './formItem.js';
 import {
   ElAlert, ElAside, ElButton, ElCard, ElCol, ElConfigProvider, ElContainer, ElDialog, ElDivider, ElDropdown, ElDropdownItem,
-  ElDropdownMenu, ElEmpty, ElForm, ElFormItem, ElHeader, ElIcon, ElInput, ElLoading, ElMain, ElMenu, ElMenuItem, ElOption, ElResult, ElRow, ElSegmented,
+  ElDropdownMenu, ElEmpty, ElForm, ElHeader, ElIcon, ElInput, ElLoading, ElMain, ElMenu, ElMenuItem, ElOption, ElResult, ElRow, ElSegmented,
   ElSelect, ElSkeleton, ElSubMenu, ElTable, ElTableColumn, ElTag, ElTooltip,
 } from 'element-plus';
 
@@ -45,7 +48,7 @@ import 'element-plus/es/components/tooltip/style/css';
 
 const components = [
   ElAlert, ElAside, ElButton, ElCard, ElCol, ElConfigProvider, ElContainer, ElDialog, ElDivider, ElDropdown, ElDropdownItem,
-  ElDropdownMenu, ElEmpty, ElForm, ElFormItem, ElHeader, ElIcon, ElInput, ElMain,
+  ElDropdownMenu, ElEmpty, ElHeader, ElIcon, ElInput, ElMain,
   ElMenu, ElMenuItem, ElOption, ElResult, ElRow, ElSegmented, ElSelect, ElSkeleton,
   ElSubMenu, ElTable, ElTableColumn, ElTag, ElTooltip,
 ];
@@ -53,6 +56,9 @@ const components = [
 export default {
   install(app) {
     for (const c of components) app.use(c);
+    // the form alone: ElForm's install would register Element Plus' ElFormItem too
+    app.component(ElForm.name, ElForm);
+    app.component('ElFormItem', FormItem);
     app.use(ElLoading);
   },
 };

@@ -6,8 +6,9 @@
 // the common field names of `fields`), never the English text. A code that means something
 // more precise at one field (apiFieldErrors: a user name taken, the current password wrong)
 // has its own text in both languages.
-import { reactive, ref } from 'vue';
+import { nextTick, reactive, ref } from 'vue';
 import { i18n } from '@/i18n/index.js';
+import { errorsAgain } from '@/plugins/formItem.js';
 
 /** The label of an API field: from `labels` (object or function), else fields.<name>. */
 function fieldLabel(field, labels) {
@@ -128,9 +129,18 @@ export function useFieldErrors() {
   const general = ref('');
   const conflict = ref(false);
   function clear() {
+    const had = { ...errors };
     for (const k of Object.keys(errors)) delete errors[k];
     general.value = '';
     conflict.value = false;
+    // the same message set again in the same tick (a form's own check failing again): the
+    // field never changed, so the form item does not move the focus by itself
+    if (Object.keys(had).length) {
+      nextTick(() => {
+        const again = Object.keys(had).filter((k) => errors[k] && errors[k] === had[k]);
+        if (again.length) errorsAgain(Object.values(errors).filter(Boolean));
+      });
+    }
   }
   function apply(e, { aliases = {}, known, labels, codes } = {}) {
     clear();
