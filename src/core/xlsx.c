@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unzip.h>
 
 #include "core/util.h"
@@ -298,7 +299,11 @@ static int fmt_kind(const char *code)
         } else if (*p == '[') { /* [Red], [$-804] */
             while (p[1] && p[1] != ']') p++;
             if (p[1]) p++;
-        } else if (*p == 'y' || *p == 'Y' || *p == 'e') {
+        } else if (!strncasecmp(p, "General", 7)) { /* the plain format by its name */
+            p += 6;
+        } else if (*p == 'e' && (p[1] == '+' || p[1] == '-')) { /* scientific: 0.00e+00 */
+            p++;
+        } else if (*p == 'y' || *p == 'Y' || *p == 'e') { /* e: the era's year */
             y = 1;
         } else if (*p == 'm' || *p == 'M') {
             m = 1;

@@ -337,3 +337,44 @@ TEST_T(indicator_xlsx_percent_cells_into_percent_indicators, 60)
     pj_db_close(db);
     th_stop(&s);
 }
+
+/* Regression: a workbook saved by LibreOffice styles its cells with a custom format named
+ * "General"; its letter e was taken for the era's year, so every number read as a year
+ * (2 → "1900") and a facility import's id 2 updated facility 1900. "General" (also after a
+ * locale), scientific 0.00e+00 are plain; yyyy and the era's e stay years. */
+TEST(xlsx_general_and_scientific_formats_are_plain)
+{
+    static const char *const names[] = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels",
+                                        "xl/styles.xml", "xl/worksheets/sheet1.xml"};
+    static const char *const texts[] = {
+        "<workbook xmlns:r=\"urn:r\"><sheets><sheet name=\"s\" sheetId=\"1\" r:id=\"rId1\"/>"
+        "</sheets></workbook>",
+        "<Relationships><Relationship Id=\"rId1\" Target=\"worksheets/sheet1.xml\"/>"
+        "</Relationships>",
+        "<styleSheet><numFmts><numFmt numFmtId=\"164\" formatCode=\"General\"/>"
+        "<numFmt numFmtId=\"165\" formatCode=\"[$-804]GENERAL\"/>"
+        "<numFmt numFmtId=\"166\" formatCode=\"0.00e+00\"/>"
+        "<numFmt numFmtId=\"167\" formatCode=\"yyyy\"/>"
+        "<numFmt numFmtId=\"168\" formatCode=\"[$-804]e&quot;年&quot;\"/></numFmts>"
+        "<cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"164\"/><xf numFmtId=\"165\"/>"
+        "<xf numFmtId=\"166\"/><xf numFmtId=\"167\"/><xf numFmtId=\"168\"/></cellXfs>"
+        "</styleSheet>",
+        "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" s=\"1\"><v>2</v></c>"
+        "<c r=\"B1\" s=\"2\"><v>1200</v></c><c r=\"C1\" s=\"3\"><v>12345</v></c>"
+        "<c r=\"D1\" s=\"4\"><v>45444</v></c><c r=\"E1\" s=\"5\"><v>45444</v></c>"
+        "<c r=\"F1\" s=\"1\"><v>40.12345678</v></c></row></sheetData></worksheet>"};
+    size_t n;
+    char *wb = zip_parts(names, texts, 4, &n);
+    pj_arena a;
+    pj_arena_init(&a, 1 << 16);
+    pj_xlsx x;
+    pj_err err;
+    pj_err_clear(&err);
+    if (pj_xlsx_read(&a, wb, n, 10, &x, &err)) t_fail(__FILE__, __LINE__, "%s", err.message);
+    CHECK_INT(x.nrows, 1);
+    CHECK_INT(x.rows[0].ncols, 6);
+    static const char *const want[] = {"2", "1200", "12345", "2024", "2024", "40.12345678"};
+    for (int i = 0; i < 6; i++) CHECK_STR(x.rows[0].cells[i], want[i]);
+    pj_arena_free(&a);
+    free(wb);
+}
