@@ -101,4 +101,31 @@ describe('facility import and export', { timeout: 120000 }, () => {
     noProblems(page);
     await context.close();
   });
+
+  test('the preview is of the file chosen last, though the first file\'s check answers later', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'jinhaihu', DEMO_PW);
+    const file = (name, text) => ({ name, mimeType: 'text/csv', buffer: Buffer.from('\ufeff' + text) });
+    // a slow network: the first dry run is answered 1.5 s late
+    let checks = 0;
+    await page.route(/\/api\/v1\/facilities\/import\?/, async (route) => {
+      if (!checks++) await new Promise((r) => setTimeout(r, 1500));
+      await route.continue();
+    });
+    await page.goto('/facilities');
+    await page.getByTestId('facility-import-open').click();
+    const head = '名称,类型,乡镇,纬度,经度,地址\n';
+    await page.getByTestId('facility-import-file').setInputFiles(file('甲.csv', head + '迟到的甲表,其他,金海湖地区,40.2,117.3,\n'));
+    await page.getByTestId('facility-import-file').setInputFiles(file('乙.csv', head + '乙表一,其他,金海湖地区,40.2,117.3,\n乙表二,其他,金海湖地区,40.21,117.31,\n'));
+    await page.getByTestId('facility-import-would').getByText('将新建 2，更新 0，未变 0').waitFor();
+    await page.waitForTimeout(2000); // the first file's answer has come by now
+    assert.equal(checks, 2, 'both files were checked');
+    const preview = page.getByTestId('facility-import-preview');
+    assert.equal(await preview.getByText('迟到的甲表').count(), 0, 'the first file is not previewed');
+    await preview.getByText('乙表二').waitFor();
+    await page.getByTestId('facility-import-would').getByText('将新建 2，更新 0，未变 0').waitFor();
+    await page.getByTestId('facility-import').getByRole('button', { name: '取消', exact: true }).click();
+    noProblems(page);
+    await context.close();
+  });
 });

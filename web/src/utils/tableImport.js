@@ -1,6 +1,8 @@
 // The state of a table import (the statistics import, the facility import): a file chosen is
-// sent at once as a dry run, whose answer (check) previews every row; commit sends the same
-// bytes for real. send(bytes, type, dryRun) is the resource's upload; committed(result) runs
+// sent at once as a dry run, whose answer (check) previews every row; commit sends the bytes
+// of the file that preview is of. Only the file chosen last is previewed: the answer for an
+// earlier one (a slow network, a large table) is dropped, and nothing can be confirmed while a
+// check runs. send(bytes, type, dryRun) is the resource's upload; committed(result) runs
 // after a commit the server accepted. Failures become the message in `error`, in the user's
 // language where the console knows the reason (utils/tableFile.js).
 import { ref, shallowRef } from 'vue';
@@ -15,10 +17,15 @@ export function useTableImport(send, t, committed) {
   const committing = ref(false);
   const error = ref('');
   const input = ref(null); // the <input type="file">, cleared by reset
+  let checked = null; // the file the preview (check) is of
+  let picks = 0; // the files chosen so far, and resets: an older check's answer is stale
 
   const failure = (e) => tableFailure(e, file.value, t, apiMessage);
 
   function reset() {
+    picks++;
+    checked = null;
+    checking.value = false;
     file.value = null;
     check.value = null;
     result.value = null;
@@ -27,28 +34,36 @@ export function useTableImport(send, t, committed) {
   }
 
   async function onFile(ev) {
+    const mine = ++picks;
     const f = ev.target.files && ev.target.files[0];
     check.value = null;
+    checked = null;
     result.value = null;
     error.value = '';
     if (!f) return (file.value = null);
     const bytes = new Uint8Array(await f.arrayBuffer());
-    file.value = { name: f.name, bytes, type: tableType(f.name, bytes) };
+    if (mine !== picks) return;
+    const chosen = { name: f.name, bytes, type: tableType(f.name, bytes) };
+    file.value = chosen;
     checking.value = true;
     try {
-      check.value = await send(bytes, file.value.type, true);
+      const answer = await send(bytes, chosen.type, true);
+      if (mine !== picks) return;
+      check.value = answer;
+      checked = chosen;
     } catch (e) {
-      error.value = failure(e);
+      if (mine === picks) error.value = failure(e);
     } finally {
-      checking.value = false;
+      if (mine === picks) checking.value = false;
     }
   }
 
   async function commit() {
+    if (!checked || checking.value) return;
     committing.value = true;
     error.value = '';
     try {
-      result.value = await send(file.value.bytes, file.value.type, false);
+      result.value = await send(checked.bytes, checked.type, false);
       committed(result.value);
     } catch (e) {
       error.value = failure(e);
