@@ -31,7 +31,7 @@ void th_start_web(th_server *s, const char *dir);
 void th_start_limits(th_server *s, int max_total, int max_addr);
 /* Same, with the access log on, written to path (complete once th_stop returns). */
 void th_start_log(th_server *s, const char *path);
-/* Same, with any of these (no demo, no idle expiry). */
+/* Same, with any of these (no idle expiry). */
 typedef struct th_opts {
     int throttled;               /* the log-in throttle on */
     int max_conns, max_per_addr; /* connection limits (0 = the defaults) */
@@ -43,6 +43,8 @@ typedef struct th_opts {
     const char *web_dir;         /* console files */
     int slow_hash;               /* the server hashes at the product's argon2id cost */
     int login_queue;             /* log-ins waiting for a password check (0 = the default) */
+    int report_queue;            /* reports waiting for a report worker (0 = the default) */
+    int demo;                    /* the demo district */
 } th_opts;
 void th_start_opts(th_server *s, const th_opts *o);
 /* SIGTERM, waits; fails the test unless the server exited cleanly. */

@@ -133,6 +133,18 @@ pj_work *pj_workq_take(pj_workq *q)
     return list;
 }
 
+pj_work *pj_workq_drop_waiting(pj_workq *q)
+{
+    if (!q) return NULL;
+    pthread_mutex_lock(&q->mu);
+    pj_work *list = q->waiting;
+    for (pj_work *w = list; w; w = w->next) q->held--;
+    q->waiting = NULL;
+    q->waiting_tail = &q->waiting;
+    pthread_mutex_unlock(&q->mu);
+    return list;
+}
+
 pj_work *pj_workq_stop(pj_workq *q)
 {
     if (!q) return NULL;

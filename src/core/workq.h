@@ -35,6 +35,10 @@ int pj_workq_fd(const pj_workq *q);
 /* The finished jobs in the order they finished, as a list through next (the caller's again),
  * NULL when none; the descriptor is clear until the next one finishes. */
 pj_work *pj_workq_take(pj_workq *q);
+/* Takes the jobs not yet started out of the queue and returns them (the caller's again, ran =
+ * 0), oldest first, NULL when none; the running ones go on and the pool keeps taking jobs.
+ * For a stop that refuses what waits at once, before the running jobs end. NULL q: nothing. */
+pj_work *pj_workq_drop_waiting(pj_workq *q);
 /* Stops the workers (a running job finishes; waiting ones are not started), joins them and
  * frees the pool. Returns the jobs it still held, for the caller: the finished ones not yet
  * taken (ran = 1), then those never started (ran = 0). NULL q: nothing. */

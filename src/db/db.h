@@ -19,6 +19,8 @@ int pj_db_open(pj_db **out, const char *path, pj_err *err);
 /* Same, applying migrations only up to `upto` (0 = all); for upgrade tests. */
 int pj_db_open_at(pj_db **out, const char *path, int upto, pj_err *err);
 void pj_db_close(pj_db *db);
+/* The file db is connected to (absolute; SQLite's), for opening another connection to it. */
+const char *pj_db_path(pj_db *db);
 /* Highest applied migration number, and the number this build knows. */
 int pj_db_schema_version(pj_db *db);
 int pj_db_schema_latest(void);

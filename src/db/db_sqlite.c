@@ -272,6 +272,11 @@ void pj_db_close(pj_db *db)
     free(db);
 }
 
+const char *pj_db_path(pj_db *db)
+{
+    return sqlite3_db_filename(db->h, "main");
+}
+
 int pj_db_schema_version(pj_db *db)
 {
     sqlite3_stmt *st;

@@ -79,10 +79,12 @@ int64_t pj_el_day(const char *date)
 
 int64_t pj_el_today(pj_ctx *c, int64_t now)
 {
-    /* read once per database generation: lists render many elders */
-    static pj_db *db;
-    static uint64_t gen;
-    static int64_t tz;
+    /* read once per database generation: lists render many elders. Per thread: reports run
+     * on worker threads with connections of their own (src/http/report.c), whose generation
+     * moves with every commit made since their last job */
+    static _Thread_local pj_db *db;
+    static _Thread_local uint64_t gen;
+    static _Thread_local int64_t tz;
     uint64_t g = pj_db_generation(c->db, 0);
     if (db != c->db || g != gen) {
         tz = (int64_t)pj_el_setting(c, "elder_tz_offset_min", 480) * 60;
@@ -142,10 +144,11 @@ double pj_el_setting(pj_ctx *c, const char *key, double def)
 
 int pj_el_visit_days(pj_ctx *c, const char *tier)
 {
-    /* read once per database generation: lists render many elders */
-    static pj_db *db;
-    static uint64_t gen;
-    static int days[3];
+    /* read once per database generation: lists render many elders (per thread, as
+     * pj_el_today's) */
+    static _Thread_local pj_db *db;
+    static _Thread_local uint64_t gen;
+    static _Thread_local int days[3];
     uint64_t g = pj_db_generation(c->db, 0);
     if (db != c->db || g != gen) {
         days[0] = (int)pj_el_setting(c, "elder_visit_days_high_risk", 7);

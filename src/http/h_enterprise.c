@@ -154,6 +154,29 @@ static int h_visits(pj_req *r)
     pj_ent_filter f;
     return ent_params(r, &f, no_filters) ? -1 : pj_ent_return_visits(&r->ctx, &f, &r->w, &r->err);
 }
+/* The KPIs' parameters, copied into their job. */
+typedef struct kpis_args {
+    int64_t from, to;
+    int csv;
+} kpis_args;
+
+static int kpis_run(pj_ctx *c, const void *args, pj_jw *w, pj_err *err)
+{
+    const kpis_args *a = args;
+    if (!a->csv) return pj_ent_kpis(c, a->from, a->to, w, NULL, err);
+    pj_buf csv;
+    pj_buf_init(&csv, 4 << 20);
+    if (pj_ent_kpis(c, a->from, a->to, NULL, &csv, err)) {
+        pj_buf_free(&csv);
+        return -1;
+    }
+    pj_buf_free(w->out);
+    *w->out = csv; /* the answer takes the buffer */
+    return 0;
+}
+
+/* One pass over the period's appeals (128 ms for three years of a district grown for years):
+ * on a report worker, not the loop. */
 static int h_kpis(pj_req *r)
 {
     static const char *const acc[] = {"from", "to", "format", NULL};
@@ -171,19 +194,8 @@ static int h_kpis(pj_req *r)
         return pj_fail(&r->err, 400, "bad_query", "to", "to must be YYYY-MM-DD");
     if (fmt && strcmp(fmt, "csv") && strcmp(fmt, "json"))
         return pj_fail(&r->err, 400, "bad_query", "format", "format is json or csv");
-    if (fmt && !strcmp(fmt, "csv")) {
-        pj_buf csv;
-        pj_buf_init(&csv, 4 << 20);
-        if (pj_ent_kpis(&r->ctx, f, t, NULL, &csv, &r->err)) {
-            pj_buf_free(&csv);
-            return -1;
-        }
-        pj_buf_free(&r->out);
-        r->out = csv;
-        r->content_type = "text/csv; charset=utf-8";
-        return 0;
-    }
-    return pj_ent_kpis(&r->ctx, f, t, &r->w, NULL, &r->err);
+    kpis_args a = {f, t, fmt && !strcmp(fmt, "csv")};
+    return pj_h_report_args(r, kpis_run, &a, sizeof a, a.csv ? "text/csv; charset=utf-8" : NULL);
 }
 static int h_profile(pj_req *r)
 {

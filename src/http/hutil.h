@@ -34,4 +34,34 @@ int pj_h_export(pj_req *r, pj_h_export_fn fill, const void *filter);
 int pj_h_created(pj_req *r);    /* status 201, returns 0 */
 int pj_h_no_content(pj_req *r); /* status 204, returns 0 */
 
+/* ---- long reads off the event loop (src/http/report.c) ----
+ * A report that reads much history (the time-bank check sums every credit entry: 1.3 s on a
+ * district grown for years) would hold every other request of every user that long on the
+ * event loop. A handler instead names the domain call: it runs on a report worker (a pool of
+ * its own, not the password workers', see server.c; at a lower CPU priority than the loop) on
+ * that worker's own read-only database connection, and its answer is the response, byte for
+ * byte what the call writes. Only for calls that read: the connection refuses writes (no
+ * audit rows), and the call sees only committed data, i.e. every write acknowledged so far.
+ * On the worker the call may touch only its own context: its ctx (a copy of the actor and
+ * settings, a fresh arena; no token, no client address) and what it writes to; per-thread
+ * caches are fine (pj_el_today's), shared ones are not. Its ctx.valid_until is not kept: the
+ * route must not be a cached one (PJ_ROUTE_SHARED, PJ_ROUTE_PER_USER). The handler checks
+ * the query before (its parameters and their values: a bad one is answered at once, not
+ * queued) and returns what the helper returns. When the report workers hold all they may the
+ * request is answered 503 `busy` with Retry-After; when the server stops, a report still
+ * waiting is answered 503 `stopping` and a running one finishes. */
+typedef int (*pj_read_fn)(pj_ctx *c, pj_jw *w, pj_err *err);
+/* Answers r with fn's answer (JSON), fn run on a report worker. 0, or -1 (500 in r->err). */
+int pj_h_report(pj_req *r, pj_read_fn fn);
+/* The same for a call with parameters: args[0..size) (plain data, no pointer into the
+ * request: it is gone by the time fn runs) is copied into the job and fn gets the copy. fn
+ * writes JSON with w, or any other body straight into w->out (content_type, static storage,
+ * then names it; NULL = JSON). */
+typedef int (*pj_read_args_fn)(pj_ctx *c, const void *args, pj_jw *w, pj_err *err);
+int pj_h_report_args(pj_req *r, pj_read_args_fn fn, const void *args, size_t size,
+                     const char *content_type);
+/* Tests only: called on the report worker before each report runs (a test holds a report
+ * there until it lets it go). NULL = none. */
+extern void (*pj_h_report_hook)(void);
+
 #endif

@@ -94,6 +94,17 @@ typedef struct login_bucket {
  * once; one more is 429 with Retry-After LOGIN_BUSY_S: a few addresses cannot fill the queue
  * and keep everyone else's log-ins out. */
 #define LOGIN_CHECKS_PER_ADDR 2
+/* Long reports (pj_h_report: the time-bank check, the coverage report, the appeal KPIs; up to
+ * seconds each on years of records) run off the loop too, on report workers of their own: on
+ * the password workers one report would hold up every log-in for its whole length (one worker
+ * on a machine of up to 3 cores; a job, once running, runs to its end), and a storm of
+ * log-ins would hold up the reports. One report worker (two from 4 cores on), each with its
+ * own read-only connection and at a lower CPU priority than the loop (report.c);
+ * REPORT_QUEUE more wait at most, beyond that 503 busy with Retry-After REPORT_BUSY_S. A
+ * report still waiting when the server is asked to stop is answered 503 stopping at once
+ * (on_signal), a running one finishes. */
+#define REPORT_QUEUE  8
+#define REPORT_BUSY_S 2
 
 /* A response ready to go. Responses to requests handled while a group-commit batch is open
  * wait here until the batch is durable. */
@@ -116,6 +127,7 @@ typedef struct reply {
     /* waiting for its work on the workers (the job's owner is the reply): answered by then */
     int (*then)(pj_req *r, pj_work *w);
     int session; /* then acts for the request's session (looked up again first) */
+    int report;  /* the work is a report's (srv->reports), not a password's (srv->workers) */
 } reply;
 
 /* One client connection. Requests on it are answered in order: while one is being answered
@@ -165,6 +177,8 @@ struct pj_server {
     struct event *ev_plan_done; /* the planner pool's notification */
     pj_workq *workers;          /* password checks and hashes (pj_req.work) */
     struct event *ev_work;      /* the workers' notification: checks done */
+    pj_workq *reports;          /* long reports (pj_req.report) */
+    struct event *ev_reports;   /* their notification: reports done */
     struct event *ev_batch;
     uint64_t batches, batched;
     cache_entry cache[CACHE_SLOTS];
@@ -1313,33 +1327,40 @@ static void reply_route(pj_server *srv, reply *p, int from_loop)
     }
 }
 
-/* The answer when the workers hold all the password work they may: 503 busy, Retry-After. */
-static void workers_busy(pj_err *e, char **extra)
+/* The answer when the workers hold all the work they may: 503 busy, Retry-After; the
+ * password workers' or (report) the report workers'. */
+static void workers_busy(pj_err *e, char **extra, int report)
 {
-    pj_fail(e, 503, "busy", "",
-            "too many passwords are waiting to be checked or hashed; try again in %d s",
-            LOGIN_BUSY_S);
-    if (asprintf(extra, "Retry-After: %d\r\n", LOGIN_BUSY_S) < 0) *extra = NULL;
+    if (report)
+        pj_fail(e, 503, "busy", "", "too many reports are waiting to be run; try again in %d s",
+                REPORT_BUSY_S);
+    else
+        pj_fail(e, 503, "busy", "",
+                "too many passwords are waiting to be checked or hashed; try again in %d s",
+                LOGIN_BUSY_S);
+    if (asprintf(extra, "Retry-After: %d\r\n", report ? REPORT_BUSY_S : LOGIN_BUSY_S) < 0)
+        *extra = NULL;
 }
 
-/* Hands r's work to the workers; its reply p waits for it (work_done answers it). When they
- * take no more, p is answered 503 busy at once; a log-in's (login) attempt counts against
- * the throttle only when they take it. */
+/* Hands r's work to the workers (a report's to the report workers); its reply p waits for
+ * it (work_done answers it). When they take no more, p is answered 503 busy at once; a
+ * log-in's (login) attempt counts against the throttle only when they take it. */
 static void work_hand(pj_server *srv, reply *p, pj_req *r, int login)
 {
     pj_work *w = r->work;
     if (r->status < 300) {
         w->owner = p;
         p->then = r->then;
-        if (pj_workq_add(srv->workers, w) == 0) {
-            p->c->bill->checking++;
+        p->report = r->report;
+        if (pj_workq_add(r->report ? srv->reports : srv->workers, w) == 0) {
+            if (!p->report) p->c->bill->checking++; /* a password of the address */
             if (login) login_wait_s(srv, p->c->bill->addr, 1);
             return;
         }
         pj_err e;
         pj_err_clear(&e);
         char *extra = NULL;
-        workers_busy(&e, &extra);
+        workers_busy(&e, &extra, r->report);
         reply_error(p, &e);
         p->extra = extra;
     }
@@ -1348,14 +1369,15 @@ static void work_hand(pj_server *srv, reply *p, pj_req *r, int login)
 }
 
 /* Answers the request whose work w is done: then() as its handler on the loop, its writes in
- * the open batch (or a new one) like any request's, the reply sent once that is durable. A
- * request made in a session acts for the session as it is now (401 when it has ended
- * meanwhile, or its user was disabled). */
+ * the open batch (or a new one) like any request's, the reply sent once that is durable (a
+ * report's then writes nothing: it opens no batch, and waits only for one already open, as a
+ * read does). A request made in a session acts for the session as it is now (401 when it has
+ * ended meanwhile, or its user was disabled). */
 static void work_done(pj_server *srv, pj_work *w)
 {
     reply *p = w->owner;
     conn *c = p->c; /* busy, so open, while its reply waits */
-    c->bill->checking--;
+    if (!p->report) c->bill->checking--;
     pj_req r;
     req_init(srv, &r, c);
     copy_str(r.request_id, sizeof r.request_id, p->rid);
@@ -1368,7 +1390,7 @@ static void work_done(pj_server *srv, pj_work *w)
         r.ctx.token = r.token;
         rc = session(srv, &r, request_gen(srv));
     }
-    if (!rc && !pj_db_batch_active(srv->db)) {
+    if (!rc && !p->report && !pj_db_batch_active(srv->db)) {
         if (pj_db_batch_open(srv->db, &r.err) == 0) event_active(srv->ev_batch, 0, 0);
         pj_err_clear(&r.err); /* without a batch, then's writes commit on their own */
     }
@@ -1391,6 +1413,16 @@ static void on_work(evutil_socket_t fd, short what, void *arg)
     }
 }
 
+/* The same for the report workers. */
+static void on_reports(evutil_socket_t fd, short what, void *arg)
+{
+    pj_server *srv = arg;
+    for (pj_work *w = pj_workq_take(srv->reports), *n; w; w = n) {
+        n = w->next;
+        work_done(srv, w);
+    }
+}
+
 /* Answers p at a stop: 503 with the code and message, and the connection closes after. */
 static void reply_stopped(pj_server *srv, reply *p, const char *code, const char *message)
 {
@@ -1403,25 +1435,38 @@ static void reply_stopped(pj_server *srv, reply *p, const char *code, const char
     reply_free(p);
 }
 
-/* Stops the workers (a check running finishes) and answers what waited for them: work done as
- * usual, work never started 503 stopping. */
-static void work_stop(pj_server *srv)
+/* Answers 503 stopping the request whose work w was never run (the caller's again). */
+static void work_unrun(pj_server *srv, pj_work *w)
 {
-    if (srv->ev_work) event_free(srv->ev_work); /* before the pool closes its descriptor */
-    srv->ev_work = NULL;
-    pj_work *w = pj_workq_stop(srv->workers);
-    srv->workers = NULL;
+    reply *p = w->owner;
+    if (!p->report) p->c->bill->checking--;
+    w->free(w);
+    reply_stopped(srv, p, "stopping", "the server is stopping");
+}
+
+/* Stops the pool *q (the work running finishes) and answers what waited for it: work done as
+ * usual, work never started 503 stopping. */
+static void pool_stop(pj_server *srv, pj_workq **q, struct event **ev)
+{
+    if (*ev) event_free(*ev); /* before the pool closes its descriptor */
+    *ev = NULL;
+    pj_work *w = pj_workq_stop(*q);
+    *q = NULL;
     for (pj_work *n; w; w = n) {
         n = w->next;
-        if (w->ran) {
+        if (w->ran)
             work_done(srv, w);
-            continue;
-        }
-        reply *p = w->owner;
-        p->c->bill->checking--;
-        w->free(w);
-        reply_stopped(srv, p, "stopping", "the server is stopping");
+        else
+            work_unrun(srv, w);
     }
+}
+
+/* Stops the password workers (a check running finishes) and the report workers (a report
+ * running finishes), answering what waited for them. */
+static void work_stop(pj_server *srv)
+{
+    pool_stop(srv, &srv->workers, &srv->ev_work);
+    pool_stop(srv, &srv->reports, &srv->ev_reports);
 }
 
 /* Answers the request at the head of c's input (its body: body[0..blen)). */
@@ -1590,16 +1635,22 @@ static void handle(pj_server *srv, conn *c, const char *body, size_t blen)
         goto fail;
     }
     int handled = hit->fn(&r);
-    if (handled == 0 && !is_write && !r.work && (stray = param_not_taken(&r, 0))) {
+    if (handled == 0 && !is_write && (stray = param_not_taken(&r, 0))) {
         pj_fail(&r.err, 400, "unknown_parameter", stray, "unknown parameter %s", stray);
         handled = -1;
+        if (r.work) { /* a report's, not handed over */
+            r.work->free(r.work);
+            r.work = NULL;
+        }
     }
     /* a log-in refused here counts; one handed to the workers counts once they take it */
     if ((hit->flags & PJ_ROUTE_LOGIN) && !(handled == 0 && r.work))
         login_wait_s(srv, c->bill->addr, 1);
     if (handled == 0) {
-        /* nothing written by the handler itself (e.g. the audit row of an unmasked read) */
-        if (ckey && r.status == 200 && !r.out.overflow && pj_db_generation(srv->db, 0) == gen)
+        /* nothing written by the handler itself (e.g. the audit row of an unmasked read); and
+         * the answer is there now, not to come from work handed off (never cached) */
+        if (ckey && !r.work && r.status == 200 && !r.out.overflow &&
+            pj_db_generation(srv->db, 0) == gen)
             cache_put(srv, ckey, ch, r.out.data, r.out.len, r.ctx.valid_until);
         goto done;
     }
@@ -2236,6 +2287,12 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
     srv->stop_ms = pj_now_ms();
     /* plans fail now ('stopped'): the requests waiting for them (?wait=1) get that answer */
     pj_plan_pool_cancel(srv->plans);
+    /* reports not yet started are answered that the server stops: each may take seconds, one
+     * after the other, and the stop would wait for them in turn; a running one finishes */
+    for (pj_work *w = pj_workq_drop_waiting(srv->reports), *n; w; w = n) {
+        n = w->next;
+        work_unrun(srv, w);
+    }
     /* idle connections close now; busy ones after their reply (on_drain) */
     for (conn *c = srv->conns, *n; c; c = n) {
         n = c->next;
@@ -2262,7 +2319,8 @@ static void on_drain(evutil_socket_t fd, short what, void *arg)
     }
     if (!busy || pj_now_ms() - srv->stop_ms > STOP_WAIT_S * 1000) {
         /* log-ins still waiting for their password check: the check running finishes and is
-         * answered, the others are answered that the server stops */
+         * answered, the others are answered that the server stops (a report running finishes
+         * too) */
         if (busy) {
             work_stop(srv);
             batch_flush(srv);
@@ -2399,6 +2457,9 @@ int pj_server_open(pj_server **out, const pj_server_opts *opts, pj_err *err)
     if (pj_workq_start(&srv->workers, ncpu >= 4 ? 2 : 1,
                        opts->login_queue > 0 ? opts->login_queue : LOGIN_QUEUE, err))
         goto fail;
+    if (pj_workq_start(&srv->reports, ncpu >= 4 ? 2 : 1,
+                       opts->report_queue > 0 ? opts->report_queue : REPORT_QUEUE, err))
+        goto fail;
     /* the change list batches epoll add/delete calls: fewer syscalls per request */
     struct event_config *cfg = event_config_new();
     if (cfg) event_config_set_flag(cfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
@@ -2424,12 +2485,15 @@ int pj_server_open(pj_server **out, const pj_server_opts *opts, pj_err *err)
     }
     srv->ev_work =
         event_new(srv->base, pj_workq_fd(srv->workers), EV_READ | EV_PERSIST, on_work, srv);
+    srv->ev_reports =
+        event_new(srv->base, pj_workq_fd(srv->reports), EV_READ | EV_PERSIST, on_reports, srv);
     srv->ev_accept = event_new(srv->base, srv->lfd, EV_READ | EV_PERSIST, on_accept, srv);
     srv->ev_accept_on = evtimer_new(srv->base, on_accept_again, srv);
     srv->ev_drain = event_new(srv->base, -1, EV_PERSIST, on_drain, srv);
     srv->ev_refuse_warn = evtimer_new(srv->base, on_refuse_warn, srv);
     if (!srv->ev_accept || !srv->ev_accept_on || !srv->ev_drain || !srv->ev_work ||
-        event_add(srv->ev_work, NULL) || event_add(srv->ev_accept, NULL)) {
+        !srv->ev_reports || event_add(srv->ev_work, NULL) || event_add(srv->ev_reports, NULL) ||
+        event_add(srv->ev_accept, NULL)) {
         pj_fail(err, 500, "internal", "", "cannot watch the listening socket");
         goto fail;
     }
@@ -2485,7 +2549,8 @@ int pj_server_run(pj_server *srv)
 void pj_server_free(pj_server *srv)
 {
     if (!srv) return;
-    /* log-ins still waiting for their password check (the loop ended without on_drain) */
+    /* log-ins still waiting for their password check, reports for theirs (the loop ended
+     * without on_drain) */
     work_stop(srv);
     if (srv->db) batch_flush(srv);
     /* a running solve stops its search and is marked failed, like the waiting ones */

@@ -55,6 +55,9 @@ typedef struct pj_server_opts {
     /* Log-ins waiting for a password check at most, beyond those being checked (0 = 32); one
      * more is answered 503 busy with Retry-After. */
     int login_queue;
+    /* Long reports waiting for a report worker at most, beyond those running (0 = 8; see
+     * pj_h_report); one more is answered 503 busy with Retry-After. */
+    int report_queue;
     /* Open connections at most, in total (0 = half the descriptor limit, at most 10000) and
      * from one client address (0 = 1024; an IPv6 client's /64); one more is closed at once. */
     int max_conns, max_conns_per_addr;
@@ -118,9 +121,16 @@ typedef struct pj_req {
      * a handler would.
      * The connection stays busy meanwhile (requests behind it wait). The server frees work
      * (work->free) after then, or unrun when the workers take no more (503 busy) or the server
-     * stops first (503 stopping). The handler sets both only when it returns 0. */
+     * stops first (503 stopping). The handler sets both only when it returns 0.
+     * With report set (pj_h_report: a long read, not a password), the work goes to the report
+     * workers, a pool and queue of their own: a report never holds up a log-in, nor a log-in a
+     * report. A report still waiting for them when the server is asked to stop is answered
+     * 503 stopping at once. A query parameter a GET's handler did not read is refused (400)
+     * before its work is handed over. The response of work is never cached: a route that
+     * hands work off has no PJ_ROUTE_SHARED or PJ_ROUTE_PER_USER. */
     pj_work *work;
     int (*then)(struct pj_req *r, pj_work *work);
+    int report;
     int status;
     char request_id[24];
 } pj_req;

@@ -123,3 +123,38 @@ TEST(core_workq_stop_returns_what_it_held)
     CHECK(w->next == &jobs[1].work && !jobs[1].work.ran && !jobs[1].out);
     CHECK(w->next->next == &jobs[2].work && !jobs[2].work.ran && !w->next->next->next);
 }
+
+/* The waiting jobs taken out while one runs: they come back unrun, oldest first, and make
+ * room at once; the running one finishes and is taken as usual, and the pool takes more. */
+TEST(core_workq_drop_waiting)
+{
+    pj_workq *q;
+    pj_err err;
+    pj_err_clear(&err);
+    gate(0);
+    CHECK_INT(pj_workq_start(&q, 1, 2, &err), 0);
+    CHECK(pj_workq_drop_waiting(q) == NULL);
+    job jobs[4];
+    memset(jobs, 0, sizeof jobs);
+    for (int i = 0; i < 4; i++) jobs[i].n = i + 1, jobs[i].work.run = job_run;
+    for (int i = 0; i < 3; i++) CHECK_INT(pj_workq_add(q, &jobs[i].work), 0);
+    pthread_mutex_lock(&gate_mu); /* the worker has taken the first job */
+    while (!started) pthread_cond_wait(&gate_cv, &gate_mu);
+    pthread_mutex_unlock(&gate_mu);
+    CHECK(pj_workq_full(q));
+    pj_work *w = pj_workq_drop_waiting(q);
+    CHECK(w == &jobs[1].work && !w->ran && w->next == &jobs[2].work && !w->next->ran);
+    CHECK(!w->next->next);
+    CHECK(!pj_workq_full(q)); /* one running of three */
+    CHECK(pj_workq_drop_waiting(q) == NULL);
+    gate(1);
+    CHECK(readable(pj_workq_fd(q), 5000));
+    w = pj_workq_take(q);
+    CHECK(w == &jobs[0].work && w->ran && !w->next && jobs[0].out == 2);
+    CHECK(!jobs[1].out && !jobs[2].out);
+    CHECK_INT(pj_workq_add(q, &jobs[3].work), 0);
+    CHECK(readable(pj_workq_fd(q), 5000));
+    w = pj_workq_take(q);
+    CHECK(w == &jobs[3].work && jobs[3].out == 8);
+    CHECK(pj_workq_stop(q) == NULL);
+}

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# GET /api/v1/health latency while a long report runs (default the time-bank check, which
+# sums every credit entry): one keep-alive client asks for the report as admin over and over,
+# GAP s (default 1) after each answer, and meanwhile another asks /health 50 times a second
+# (a probe, not a load). Printed: the median, p99 and maximum latency of the probes issued
+# while a report ran, the median of the others, and the reports' own median time.
+# Usage: scripts/bench_report.sh DB ADMIN_PASSWORD [BINARY...] (default build/rel/pingji);
+# DB is a grown database (scripts/scale_data.sh DB 20, made from `pingji init --demo`, whose
+# output names the admin's password); several binaries are measured in turn, each ROUNDS
+# times (default 3), alternating (before/after comparisons). REPORT=PATH times another
+# report (e.g. "/api/v1/eldercare/coverage?group=township"); BENCH_REPORT_S the seconds of
+# each round (default 20). Every binary serves DB itself (a log-in per round, no other write).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+db=${1:?usage: scripts/bench_report.sh DB ADMIN_PASSWORD [BINARY...]}
+pw=${2:?usage: scripts/bench_report.sh DB ADMIN_PASSWORD [BINARY...]}
+shift 2
+secs=${BENCH_REPORT_S:-20}
+gap=${GAP:-1}
+rounds=${ROUNDS:-3}
+report=${REPORT:-/api/v1/time-bank/check}
+srv=
+trap '[ -n "$srv" ] && kill $srv 2>/dev/null' EXIT
+bins=("$@")
+[ ${#bins[@]} -eq 0 ] && bins=(build/rel/pingji)
+echo "== /health while $report runs, ${gap} s apart ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores," \
+  "load average $(cut -d' ' -f1 /proc/loadavg)) =="
+for r in $(seq "$rounds"); do
+  for bin in "${bins[@]}"; do
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    "$bin" serve --db "$db" --port "$port" --quiet --alert-scan-s 0 >/dev/null 2>"$db.bench.log" &
+    srv=$!
+    for _ in $(seq 600); do curl -fs "http://127.0.0.1:$port/api/v1/health" >/dev/null && break; sleep 0.2; done
+    python3 - "$port" "$secs" "$pw" "$report" "$bin" "$gap" <<'PY'
+import http.client, json, sys, threading, time
+port, secs, pw, report, binary = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+gap = float(sys.argv[6])
+
+def conn():
+    return http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+
+c = conn()
+c.request("POST", "/api/v1/auth/login", json.dumps({"username": "admin", "password": pw}),
+          {"Content-Type": "application/json"})
+r = c.getresponse()
+hdr = {"Authorization": "Bearer " + json.loads(r.read())["token"]}
+c.request("GET", report, headers=hdr)  # once first: the file in the page cache for both
+r = c.getresponse()
+first = r.read()
+assert r.status == 200, (r.status, first[:200])
+stop, runs, bodies = False, [], set()
+
+def reports():
+    """the report, again GAP s after each answer: its (start, end) times"""
+    rc = conn()
+    while not stop:
+        t = time.monotonic()
+        rc.request("GET", report, headers=hdr)
+        rr = rc.getresponse()
+        b = rr.read()
+        assert rr.status == 200, (rr.status, b[:200])
+        runs.append((t, time.monotonic()))
+        bodies.add(b)
+        time.sleep(gap)
+
+th = threading.Thread(target=reports)
+th.start()
+pc, probes, end = conn(), [], time.monotonic() + secs
+while time.monotonic() < end:  # /health every 20 ms on one connection
+    t = time.monotonic()
+    pc.request("GET", "/api/v1/health")
+    r = pc.getresponse()
+    r.read()
+    assert r.status == 200, r.status
+    probes.append((t, time.monotonic() - t))
+    time.sleep(max(0.0, 0.02 - (time.monotonic() - t)))
+stop = True
+th.join()
+during = sorted(l for t, l in probes if any(a <= t < b for a, b in runs))
+idle = sorted(l for t, l in probes if not any(a <= t < b + 0.05 for a, b in runs))
+took = sorted(b - a for a, b in runs)
+q = lambda v, f: 1000 * v[min(len(v) - 1, int(f * len(v)))] if v else float("nan")
+print("%-38s /health issued while a report runs: median %.2f ms, p99 %.1f ms, max %.1f ms (%d);"
+      " otherwise median %.2f ms (%d) | %d reports, median %.0f ms, %d distinct answer(s) | load %s"
+      % (binary, q(during, 0.5), q(during, 0.99), q(during, 1), len(during), q(idle, 0.5),
+         len(idle), len(took), q(took, 0.5), len(bodies), open("/proc/loadavg").read().split()[0]))
+PY
+    kill -TERM $srv
+    wait $srv 2>/dev/null || true
+    srv=
+  done
+done

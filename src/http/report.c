@@ -1,0 +1,178 @@
+/* Long read-only reports off the event loop (see hutil.h): a job carries what the domain call
+ * needs of the request (copies: the request's memory is the loop's), runs on a report worker
+ * with that thread's own read-only connection, and its answer is moved into the response on
+ * the loop. */
+#include <pthread.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "http/hutil.h"
+
+#include "core/banned.h"
+
+void (*pj_h_report_hook)(void);
+
+typedef struct report_job {
+    pj_work work; /* first: the worker pool's part */
+    pj_read_fn fn;
+    pj_read_args_fn fn_args; /* or this, with args */
+    const char *content_type;
+    char *db_path;
+    char *username;
+    char request_id[24];
+    pj_actor actor; /* username: the job's copy */
+    pj_settings settings;
+    /* the outcome, read on the loop once the job is back */
+    int rc;
+    pj_err err;
+    pj_buf out;
+    max_align_t args[]; /* fn_args's parameters (aligned for any struct) */
+} report_job;
+
+/* ---- each report worker's own connection ---- */
+
+/* Opened at a worker's first report, kept for its next ones, closed when the worker ends (the
+ * key's destructor runs as its thread exits: the pool's stop joins it). */
+static pthread_key_t conn_key;
+static int conn_key_ok;
+static pthread_once_t conn_once = PTHREAD_ONCE_INIT;
+
+static void conn_close(void *db)
+{
+    pj_db_close(db);
+}
+
+static void conn_key_make(void)
+{
+    conn_key_ok = pthread_key_create(&conn_key, conn_close) == 0;
+}
+
+/* The calling thread's connection to path, opened now if it has none: read-only (query_only:
+ * a write fails, whatever the call tries), WAL letting it read while the loop writes. */
+static pj_db *thread_conn(const char *path, pj_err *err)
+{
+    pthread_once(&conn_once, conn_key_make);
+    if (!conn_key_ok) {
+        pj_fail(err, 500, "internal", "", "cannot keep the report worker's connection");
+        return NULL;
+    }
+    pj_db *db = pthread_getspecific(conn_key);
+    if (db && !strcmp(pj_db_path(db), path)) return db;
+    if (db) { /* another server's database (one process serving one after another) */
+        pthread_setspecific(conn_key, NULL);
+        pj_db_close(db);
+    }
+    /* the worker's first report: from now on it yields the CPU to the event loop and the
+     * password checks (nice 10 for this thread alone: on Linux a thread has its own) */
+    if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10))
+        pj_log(PJ_LOG_DEBUG, "report worker: cannot lower its priority");
+    if (pj_db_open(&db, path, err)) return NULL;
+    if (pj_db_exec(db, "PRAGMA query_only = 1", err) || pthread_setspecific(conn_key, db)) {
+        pj_db_close(db);
+        if (!err->status) pj_fail(err, 500, "internal", "", "cannot keep the report connection");
+        return NULL;
+    }
+    return db;
+}
+
+/* ---- the job ---- */
+
+static void report_run(pj_work *w)
+{
+    report_job *j = (report_job *)w;
+    if (pj_h_report_hook) pj_h_report_hook();
+    pj_db *db = thread_conn(j->db_path, &j->err);
+    if (!db) {
+        pj_log(PJ_LOG_WARN, "report %s: no connection: %s", j->request_id, j->err.message);
+        j->rc = -1;
+        return;
+    }
+    /* the commits of other connections since this one's last report move its generation: what
+     * is cached per thread and generation (pj_el_today's settings) is read again */
+    pj_db_generation(db, 1);
+    pj_arena arena;
+    pj_arena_init(&arena, 1 << 16);
+    pj_ctx c;
+    memset(&c, 0, sizeof c);
+    c.db = db;
+    c.arena = &arena;
+    c.actor = j->actor;
+    c.actor.username = j->username;
+    c.request_id = j->request_id;
+    c.settings = &j->settings;
+    pj_jw jw;
+    pj_jw_init(&jw, &j->out);
+    j->rc = j->fn ? j->fn(&c, &jw, &j->err) : j->fn_args(&c, j->args, &jw, &j->err);
+    pj_arena_free(&arena);
+}
+
+static void report_free(pj_work *w)
+{
+    report_job *j = (report_job *)w;
+    pj_buf_free(&j->out);
+    free(j->db_path);
+    free(j->username);
+    free(j);
+}
+
+/* On the loop once the report is done: its answer becomes the response. */
+static int report_done(pj_req *r, pj_work *w)
+{
+    report_job *j = (report_job *)w;
+    if (j->rc) {
+        r->err = j->err;
+        if (!r->err.status) pj_fail(&r->err, 500, "internal", "", "the report failed");
+        return -1;
+    }
+    pj_buf_free(&r->out);
+    r->out = j->out; /* the reply takes the buffer */
+    memset(&j->out, 0, sizeof j->out);
+    r->content_type = j->content_type;
+    return 0;
+}
+
+static int hand(pj_req *r, pj_read_fn fn, pj_read_args_fn fn_args, const void *args, size_t size,
+                const char *content_type)
+{
+    report_job *j = calloc(1, sizeof *j + size);
+    if (!j) return pj_fail(&r->err, 500, "internal", "", "out of memory");
+    j->db_path = strdup(pj_db_path(r->ctx.db));
+    j->username = strdup(r->ctx.actor.username ? r->ctx.actor.username : "");
+    if (!j->db_path || !j->username) {
+        report_free(&j->work);
+        return pj_fail(&r->err, 500, "internal", "", "out of memory");
+    }
+    j->fn = fn;
+    j->fn_args = fn_args;
+    if (size) memcpy(j->args, args, size);
+    j->content_type = content_type;
+    snprintf(j->request_id, sizeof j->request_id, "%s", r->request_id);
+    j->actor = r->ctx.actor;
+    j->actor.username = NULL; /* the copy, set on the worker */
+    if (r->ctx.settings) j->settings = *r->ctx.settings;
+    pj_err_clear(&j->err);
+    pj_buf_init(&j->out, 64 << 20); /* as a response's (req_init) */
+    j->work.run = report_run;
+    j->work.free = report_free;
+    r->work = &j->work;
+    r->then = report_done;
+    r->report = 1;
+    return 0;
+}
+
+int pj_h_report(pj_req *r, pj_read_fn fn)
+{
+    return hand(r, fn, NULL, NULL, 0, NULL);
+}
+
+int pj_h_report_args(pj_req *r, pj_read_args_fn fn, const void *args, size_t size,
+                     const char *content_type)
+{
+    return hand(r, NULL, fn, args, size, content_type);
+}

@@ -1,0 +1,436 @@
+/* Long reports off the event loop (pj_h_report): the time-bank check, the coverage report and
+ * the appeal KPIs answer byte for byte what their domain calls write; while one runs on the
+ * report worker the loop answers everyone else (log-ins included); a stop answers a report
+ * still waiting 503 stopping and lets the running one finish; a full queue is 503 busy with
+ * its own message. The server is held with pj_h_report_hook: each report waits on the worker
+ * until the test lets it go. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/util.h"
+#include "domain/elder.h"
+#include "domain/enterprise.h"
+#include "eldercare/el_fixture.h"
+#include "http/hutil.h"
+#include "t.h"
+#include "th.h"
+
+/* ---- raw requests ---- */
+
+static int conn_to(th_server *s)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) t_fail(__FILE__, __LINE__, "socket");
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_port = htons((uint16_t)s->port),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    if (connect(fd, (struct sockaddr *)&a, sizeof a))
+        t_fail(__FILE__, __LINE__, "connect: %s", strerror(errno));
+    return fd;
+}
+
+/* Sends GET path (with the token, when given) on a new connection, closed after the answer;
+ * returns the connection. */
+static int send_get(th_server *s, const char *path, const char *token)
+{
+    char req[1024];
+    int n = snprintf(
+        req, sizeof req, "GET %s HTTP/1.1\r\nHost: x\r\n%s%s%sConnection: close\r\n\r\n", path,
+        token ? "Authorization: Bearer " : "", token ? token : "", token ? "\r\n" : "");
+    int fd = conn_to(s);
+    if (send(fd, req, (size_t)n, MSG_NOSIGNAL) != n) t_fail(__FILE__, __LINE__, "send");
+    return fd;
+}
+
+/* 1 when fd has something to read (an answer, or its end) within ms. */
+static int answered(int fd, int ms)
+{
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    return poll(&p, 1, ms) == 1;
+}
+
+/* The whole answer on fd (its peer closes after it), head and body, into out (NUL-terminated,
+ * malloc); closes fd; the status, -1 when none came within 20 s. *body: where the body
+ * starts. */
+static int answer(int fd, char **out, const char **body)
+{
+    size_t n = 0, cap = 1 << 16;
+    char *b = malloc(cap);
+    if (!b) t_fail(__FILE__, __LINE__, "out of memory");
+    for (;;) {
+        if (!answered(fd, 20000)) break;
+        if (n + 1 == cap) {
+            char *nb = realloc(b, cap *= 2);
+            if (!nb) t_fail(__FILE__, __LINE__, "out of memory");
+            b = nb;
+        }
+        ssize_t k = recv(fd, b + n, cap - 1 - n, 0);
+        if (k <= 0) break;
+        n += (size_t)k;
+    }
+    b[n] = 0;
+    close(fd);
+    int st = -1;
+    if (sscanf(b, "HTTP/1.1 %d", &st) != 1) st = -1;
+    const char *e = strstr(b, "\r\n\r\n");
+    if (body) *body = e ? e + 4 : b + n;
+    if (out)
+        *out = b;
+    else
+        free(b);
+    return st;
+}
+
+static int get(th_server *s, const char *path, const char *token, char **out, const char **body)
+{
+    return answer(send_get(s, path, token), out, body);
+}
+
+/* ---- the hook: each report waits on the worker until the test lets it go ---- */
+
+static int started_fd[2], release_fd[2];
+
+static void hold_report(void)
+{
+    char b = 1;
+    if (write(started_fd[1], &b, 1) != 1) _exit(5);
+    if (read(release_fd[0], &b, 1) != 1) _exit(6);
+}
+
+/* A server (an empty database, or the demo) whose reports wait for the test. */
+static void start_held(th_server *s, int report_queue)
+{
+    if (pipe(started_fd) || pipe(release_fd)) t_fail(__FILE__, __LINE__, "pipe");
+    pj_h_report_hook = hold_report; /* the server's process inherits it */
+    th_start_opts(s, &(th_opts){.report_queue = report_queue});
+    pj_h_report_hook = NULL;
+}
+
+/* Waits until a report has started on the worker (and is held there). */
+static void report_started(void)
+{
+    struct pollfd p = {.fd = started_fd[0], .events = POLLIN};
+    if (poll(&p, 1, 20000) != 1) t_fail(__FILE__, __LINE__, "no report started");
+    char b;
+    if (read(started_fd[0], &b, 1) != 1) t_fail(__FILE__, __LINE__, "read");
+}
+
+/* Lets n held reports (or those still to come) go. */
+static void release(int n)
+{
+    for (int i = 0; i < n; i++)
+        if (write(release_fd[1], "x", 1) != 1) t_fail(__FILE__, __LINE__, "write");
+}
+
+/* ---- byte for byte what the domain call writes ---- */
+
+/* The body of the domain call made in the test's own process on the server's database (the
+ * handler's code before the reports moved: the call writing straight into the response). */
+typedef int (*domain_fn)(th_ctx *t, pj_jw *w, pj_buf *csv, const void *arg);
+
+static char *domain_body(th_server *s, const char *user, pj_role role, domain_fn fn,
+                         const void *arg, int csv)
+{
+    th_ctx t;
+    th_ctx_open(s, &t, user, role);
+    char q[200];
+    snprintf(q, sizeof q, "SELECT COALESCE(township_id, 0) FROM users WHERE username = '%s'", user);
+    t.c.actor.township_id = th_sql_int(s, q);
+    snprintf(q, sizeof q, "SELECT id FROM users WHERE username = '%s'", user);
+    t.c.actor.user_id = th_sql_int(s, q);
+    pj_buf b;
+    pj_buf_init(&b, 64 << 20);
+    pj_jw w;
+    pj_jw_init(&w, &b);
+    if (fn(&t, csv ? NULL : &w, csv ? &b : NULL, arg))
+        t_fail(__FILE__, __LINE__, "the domain call failed");
+    th_ctx_close(&t);
+    return b.data;
+}
+
+static int bank_check(th_ctx *t, pj_jw *w, pj_buf *csv, const void *arg)
+{
+    pj_err err;
+    return pj_credit_check(&t->c, w, &err);
+}
+
+typedef struct cov {
+    const char *group;
+    int64_t since, until;
+} cov;
+
+static int coverage(th_ctx *t, pj_jw *w, pj_buf *csv, const void *arg)
+{
+    const cov *a = arg;
+    pj_err err;
+    return pj_elder_coverage(&t->c, a->group, 0, a->since, a->until, w, csv, &err);
+}
+
+static int kpis(th_ctx *t, pj_jw *w, pj_buf *csv, const void *arg)
+{
+    const int64_t *ft = arg;
+    pj_err err;
+    return pj_ent_kpis(&t->c, ft[0], ft[1], w, csv, &err);
+}
+
+/* GET path as user (its token) is 200 with the body fn writes, of the content type. */
+static void same_as_domain(th_server *s, const char *token, const char *path, const char *user,
+                           pj_role role, domain_fn fn, const void *arg, int csv)
+{
+    char *resp;
+    const char *body;
+    int st = get(s, path, token, &resp, &body);
+    if (st != 200) t_fail(__FILE__, __LINE__, "GET %s: %d %s", path, st, body);
+    char *want = domain_body(s, user, role, fn, arg, csv);
+    if (strcmp(body, want))
+        t_fail(__FILE__, __LINE__, "GET %s as %s differs:\n%s\nvs the domain call's\n%s", path,
+               user, body, want);
+    CHECK(strstr(resp, csv ? "Content-Type: text/csv; charset=utf-8\r\n"
+                           : "Content-Type: application/json; charset=utf-8\r\n") != NULL);
+    free(want);
+    free(resp);
+}
+
+/* The three reports answer byte for byte what their domain calls write (JSON and CSV, a
+ * district and a township account), the time-bank check's invariants hold on the demo; their
+ * refusals are as before: the role (403, before any queue), a bad or unknown parameter (400,
+ * at once), an unknown region (422, from the report). */
+TEST_T(http_report_same_answers, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    el_demo(&s, 1500); /* elders, helpers and a month of their services */
+    th_ctx t;
+    pj_err err = {0};
+    th_ctx_open(&s, &t, "demo", PJ_ROLE_ADMIN);
+    if (pj_enterprise_demo(&t.c, 7, &err)) t_fail(__FILE__, __LINE__, "demo: %s", err.message);
+    th_ctx_close(&t);
+    char admin[80], officer[80], town[80], grid[80];
+    th_login(&s, "admin", s.admin_pw, admin);
+    th_login(&s, "officer", s.demo_pw, officer);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    th_login(&s, "grid01", s.demo_pw, grid);
+
+    /* the check: ok, with the demo's counts */
+    json_t *o;
+    CHECK_INT(th_call(&s, "GET", "/api/v1/time-bank/check", officer, NULL, &o), 200);
+    CHECK(json_is_true(json_object_get(o, "ok")));
+    CHECK_INT(th_int(o, "sum_of_balances_min"), 0);
+    CHECK_INT(th_int(o, "accounts_drifted"), 0);
+    CHECK_INT(th_int(o, "unbalanced_txns"), 0);
+    CHECK_INT(th_int(o, "accounts_below_limit"), 0);
+    CHECK_INT(th_int(o, "accounts"), th_sql_int(&s, "SELECT COUNT(*) FROM credit_accounts"));
+    CHECK_INT(th_int(o, "txns"), th_sql_int(&s, "SELECT COUNT(*) FROM credit_txns"));
+    CHECK(th_int(o, "txns") > 1000); /* a month of services logged */
+    CHECK(th_int(o, "issued_min") > 0);
+    CHECK_INT(th_int(o, "in_circulation_min"), th_int(o, "issued_min") - th_int(o, "redeemed_min"));
+    json_decref(o);
+    same_as_domain(&s, admin, "/api/v1/time-bank/check", "admin", PJ_ROLE_ADMIN, bank_check, NULL,
+                   0);
+    same_as_domain(&s, officer, "/api/v1/time-bank/check?_=1", "officer", PJ_ROLE_DISTRICT_OFFICER,
+                   bank_check, NULL, 0);
+
+    /* coverage: a fixed period (the default ends now, which moves between the two calls) */
+    int64_t until = pj_now() / 86400 * 86400, since = until - 30 * 86400;
+    char path[300], t0[21], t1[21];
+    pj_time_iso(since, t0);
+    pj_time_iso(until, t1);
+    cov c1 = {NULL, since, until}, c2 = {"village", since, until};
+    snprintf(path, sizeof path, "/api/v1/eldercare/coverage?since=%s&until=%s", t0, t1);
+    same_as_domain(&s, admin, path, "admin", PJ_ROLE_ADMIN, coverage, &c1, 0);
+    same_as_domain(&s, town, path, "jinhaihu", PJ_ROLE_TOWNSHIP_OFFICER, coverage, &c1, 0);
+    snprintf(path, sizeof path,
+             "/api/v1/eldercare/coverage?group=village&since=%s&until=%s&format=csv", t0, t1);
+    same_as_domain(&s, officer, path, "officer", PJ_ROLE_DISTRICT_OFFICER, coverage, &c2, 1);
+    same_as_domain(&s, grid, path, "grid01", PJ_ROLE_GRID_WORKER, coverage, &c2, 1);
+
+    /* the appeal KPIs over three years */
+    int64_t ft[2];
+    CHECK_INT(pj_time_parse_local("2024-01-01", &ft[0]), 0);
+    CHECK_INT(pj_time_parse_local("2026-12-31", &ft[1]), 0);
+    same_as_domain(&s, admin, "/api/v1/enterprise/kpis?from=2024-01-01&to=2026-12-31", "admin",
+                   PJ_ROLE_ADMIN, kpis, ft, 0);
+    same_as_domain(&s, town, "/api/v1/enterprise/kpis?from=2024-01-01&to=2026-12-31&format=csv",
+                   "jinhaihu", PJ_ROLE_TOWNSHIP_OFFICER, kpis, ft, 1);
+
+    /* refusals */
+    CHECK_INT(th_call(&s, "GET", "/api/v1/time-bank/check", grid, NULL, &o), 403);
+    CHECK_STR(th_err_code(o), "forbidden");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/time-bank/check", NULL, NULL, NULL), 401);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/time-bank/check?x=1", admin, NULL, &o), 400);
+    CHECK_STR(th_err_code(o), "unknown_parameter");
+    CHECK_STR(th_err_field(o), "x");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/eldercare/coverage?group=county", admin, NULL, &o), 400);
+    CHECK_STR(th_err_field(o), "group");
+    CHECK_STR(th_err_message(o), "group is one of grid, village, township");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/eldercare/coverage?region_id=99999999", admin, NULL, &o),
+              422);
+    CHECK_STR(th_err_code(o), "unknown_id");
+    CHECK_STR(th_err_field(o), "region_id");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/kpis?from=2026-01-01&to=2025-01-01", admin,
+                      NULL, &o),
+              400);
+    CHECK_STR(th_err_field(o), "to");
+    json_decref(o);
+    th_stop(&s);
+}
+
+/* A report on the worker's own connection, kept from one report to the next, sees every write
+ * answered before it was asked: a service logged through the server (one more credit
+ * transaction), settings changed by another connection (the visit intervals, cached per
+ * thread and database generation). */
+TEST_T(http_report_sees_every_write, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    el_demo(&s, 300);
+    char off[80], g[80], body[600], path[300], t_in[21], t_out[21];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "grid01", s.demo_pw, g);
+    json_t *o = EL(&s, off, "GET", "/api/v1/time-bank/check", NULL, 200);
+    long long txns = th_int(o, "txns"), issued = th_int(o, "issued_min");
+    json_decref(o);
+    long long grid = el_grid01_grid(&s);
+    long long helper = el_helper(&s, g, grid, 1, "1958-04-04", 'F', "");
+    long long eid = el_elder(&s, g, grid, 1, "");
+    int64_t base = pj_now() - 86400;
+    pj_time_iso(base, t_in);
+    pj_time_iso(base + 90 * 60, t_out);
+    snprintf(body, sizeof body,
+             "{\"elder_id\":%lld,\"helper_id\":%lld,\"kind\":\"companionship\","
+             "\"time_in\":\"%s\",\"time_out\":\"%s\"}",
+             eid, helper, t_in, t_out);
+    json_decref(EL(&s, g, "POST", "/api/v1/service-logs", body, 201));
+    o = EL(&s, off, "GET", "/api/v1/time-bank/check", NULL, 200);
+    CHECK(json_is_true(json_object_get(o, "ok")));
+    CHECK_INT(th_int(o, "txns"), txns + 1);
+    CHECK_INT(th_int(o, "issued_min"), issued + 90);
+    json_decref(o);
+
+    int64_t until = pj_now() / 86400 * 86400, since = until - 30 * 86400;
+    pj_time_iso(since, t_in);
+    pj_time_iso(until, t_out);
+    snprintf(path, sizeof path, "/api/v1/eldercare/coverage?since=%s&until=%s", t_in, t_out);
+    o = EL(&s, off, "GET", path, NULL, 200);
+    json_t *total = json_object_get(o, "total");
+    double due = json_number_value(json_object_get(total, "visits_due"));
+    long long elders = th_int(total, "elders");
+    json_decref(o);
+    CHECK(elders > 0 && due < 30.0 * (double)elders / 7 + 1);
+    th_sql_exec(&s, "UPDATE settings SET value = '1' WHERE key IN ('elder_visit_days_high_risk',"
+                    " 'elder_visit_days_key', 'elder_visit_days_normal')");
+    o = EL(&s, off, "GET", path, NULL, 200);
+    total = json_object_get(o, "total");
+    CHECK_NEAR(json_number_value(json_object_get(total, "visits_due")), 30.0 * (double)elders, 0.1);
+    json_decref(o);
+    th_stop(&s);
+}
+
+/* While a report is held on the report worker, the loop answers others at once: /health, a
+ * session's read and a log-in (its password checked on the password workers, not behind the
+ * report); the report is answered once it is let go. Run on the loop, the held report would
+ * hold the loop, and /health would not be answered. */
+TEST_T(http_report_off_the_loop, 60)
+{
+    th_server s;
+    start_held(&s, 0);
+    char admin[80];
+    th_login(&s, "admin", s.admin_pw, admin);
+    int rep = send_get(&s, "/api/v1/time-bank/check", admin);
+    report_started();
+    int h = send_get(&s, "/api/v1/health", NULL);
+    if (!answered(h, 5000))
+        t_fail(__FILE__, __LINE__, "/health was not answered while a report ran");
+    char *resp;
+    const char *body;
+    CHECK_INT(answer(h, &resp, &body), 200);
+    CHECK(strstr(body, "\"status\":\"ok\"") != NULL);
+    free(resp);
+    CHECK_INT(get(&s, "/api/v1/auth/me", admin, NULL, NULL), 200);
+    char again[80];
+    th_login(&s, "admin", s.admin_pw, again);
+    CHECK(!answered(rep, 200)); /* still held */
+    release(1);
+    CHECK_INT(answer(rep, &resp, &body), 200);
+    CHECK(strstr(body, "\"ok\":true") != NULL);
+    free(resp);
+    th_stop(&s);
+}
+
+/* A full queue: one report held on the worker, one waiting (a queue of 1); one more is 503
+ * busy at once, with Retry-After and a message about reports (not passwords), while log-ins
+ * go on; the two are answered once let go, and a report is taken again after. */
+TEST_T(http_report_queue_full_busy, 60)
+{
+    th_server s;
+    start_held(&s, 1);
+    char admin[80];
+    th_login(&s, "admin", s.admin_pw, admin);
+    int a = send_get(&s, "/api/v1/time-bank/check", admin);
+    report_started();
+    int b = send_get(&s, "/api/v1/eldercare/coverage", admin);
+    CHECK(!answered(b, 200)); /* waiting for the worker */
+    char *resp;
+    const char *body;
+    CHECK_INT(get(&s, "/api/v1/enterprise/kpis?from=2026-01-01", admin, &resp, &body), 503);
+    CHECK(strstr(resp, "\r\nRetry-After: 2\r\n") != NULL);
+    CHECK(strstr(body, "\"code\":\"busy\"") != NULL);
+    CHECK(strstr(body, "too many reports are waiting to be run; try again in 2 s") != NULL);
+    free(resp);
+    char again[80];
+    th_login(&s, "admin", s.admin_pw, again); /* the password workers are not the reports' */
+    release(2);
+    CHECK_INT(answer(a, NULL, NULL), 200);
+    report_started();
+    CHECK_INT(answer(b, NULL, NULL), 200);
+    release(1);
+    CHECK_INT(get(&s, "/api/v1/enterprise/kpis?from=2026-01-01", admin, NULL, NULL), 200);
+    report_started();
+    th_stop(&s);
+}
+
+/* Asked to stop with one report held on the worker and another waiting: the waiting one is
+ * answered 503 stopping at once; the running one, let go only after the 5 s the stop waits
+ * for the requests being answered, still finishes and is answered; the server exits cleanly
+ * (under the sanitizers: nothing leaked, the worker's connection closed). */
+TEST_T(http_report_stop, 60)
+{
+    th_server s;
+    start_held(&s, 0);
+    char admin[80];
+    th_login(&s, "admin", s.admin_pw, admin);
+    int a = send_get(&s, "/api/v1/time-bank/check", admin);
+    report_started();
+    int b = send_get(&s, "/api/v1/time-bank/check", admin);
+    CHECK(!answered(b, 200));
+    kill(s.pid, SIGTERM);
+    char *resp;
+    const char *body;
+    if (!answered(b, 3000)) t_fail(__FILE__, __LINE__, "the waiting report was not answered");
+    CHECK_INT(answer(b, &resp, &body), 503);
+    CHECK(strstr(body, "\"code\":\"stopping\"") != NULL);
+    free(resp);
+    CHECK(!answered(a, 5500)); /* held past the stop's wait: the stop joins the worker */
+    release(1);
+    CHECK_INT(answer(a, &resp, &body), 200);
+    CHECK(strstr(body, "\"ok\":true") != NULL);
+    free(resp);
+    int st;
+    CHECK_INT(waitpid(s.pid, &st, 0), s.pid);
+    s.pid = 0;
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        t_fail(__FILE__, __LINE__, "server did not stop cleanly (status %d)", st);
+}
