@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/util.h"
+
 #include "core/banned.h"
 
 int pj_fail(pj_err *e, int status, const char *code, const char *field, const char *fmt, ...)
@@ -20,6 +22,8 @@ int pj_fail(pj_err *e, int status, const char *code, const char *field, const ch
     va_start(ap, fmt);
     vsnprintf(e->message, sizeof e->message, fmt, ap);
     va_end(ap);
+    /* a message cut at its size, or quoting a cell cut at a byte count (%.60s), stays UTF-8 */
+    pj_utf8_scrub(e->message);
     return -1;
 }
 

@@ -149,7 +149,21 @@ void pj_rowerr_json(pj_jw *w, const pj_rowerr *re, int line)
     pj_jw_kstr(w, "message", re->e.message);
     pj_jw_key(w, "args");
     pj_jw_obj(w);
-    for (int i = 0; i < re->n; i++) pj_jw_kstr(w, re->k[i], re->v[i]);
+    for (int i = 0; i < re->n; i++) {
+        /* a cell quoted whole could be 4 KiB (and six bytes an escaped byte): 200 bytes at most,
+         * cut between characters, then … */
+        const char *v = re->v[i];
+        size_t n = strlen(v);
+        char cut[PJ_ROWERR_ARG_MAX + 4];
+        if (n > PJ_ROWERR_ARG_MAX) {
+            n = PJ_ROWERR_ARG_MAX;
+            while (n && ((unsigned char)v[n] & 0xC0) == 0x80) n--;
+            memcpy(cut, v, n);
+            memcpy(cut + n, "\xe2\x80\xa6", 4); /* … and the NUL */
+            v = cut;
+        }
+        pj_jw_kstr(w, re->k[i], v);
+    }
     pj_jw_obj_end(w);
     pj_jw_obj_end(w);
 }

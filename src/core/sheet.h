@@ -59,7 +59,9 @@ typedef struct pj_rowerr {
     int n;
 } pj_rowerr;
 void pj_rowerr_arg(pj_rowerr *re, const char *k, const char *v);
-/* {line, column, code, reason, message, args:{…}}: one bad row of an import's answer. */
+/* {line, column, code, reason, message, args:{…}}: one bad row of an import's answer; an
+ * argument longer than PJ_ROWERR_ARG_MAX bytes is cut there (between characters) and ends in …. */
+#define PJ_ROWERR_ARG_MAX 200
 void pj_rowerr_json(pj_jw *w, const pj_rowerr *re, int line);
 
 /* An XLSX export: libxlsxwriter writes files only, so a temporary file (in $TMPDIR), read back

@@ -7,6 +7,10 @@
 
 /* 1 when s[0..n) is well-formed UTF-8 (no overlongs, no surrogates, ≤ U+10FFFF). */
 int pj_utf8_valid(const char *s, size_t n);
+/* Drops from the NUL-terminated s, in place, every byte that is not part of a well-formed
+ * UTF-8 sequence (a multi-byte character cut by a byte limit, %.60s or a full buffer);
+ * returns the new length. */
+size_t pj_utf8_scrub(char *s);
 /* Number of code points in valid UTF-8. */
 size_t pj_utf8_len(const char *s, size_t n);
 /* Seconds since the epoch (UTC). */

@@ -440,7 +440,7 @@ static int import_rows(pj_ctx *c, pj_sheet *r, int dry_run, int max_rows, pj_jw 
 
     if (pj_db_begin(c->db, err)) return -1;
     pj_buf eb;
-    pj_buf_init(&eb, 1 << 20);
+    pj_buf_init(&eb, 4 << 20);
     pj_jw ew;
     pj_jw_init(&ew, &eb);
     pj_jw_arr(&ew);

@@ -5,6 +5,7 @@
 
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/err.h"
 #include "core/json.h"
 #include "core/util.h"
 #include "t.h"
@@ -199,4 +200,24 @@ TEST(core_haversine)
     double d = pj_haversine_km(40.140, 117.121, 39.9087, 116.3975);
     CHECK(d > 60 && d < 75);
     CHECK_NEAR(pj_haversine_km(40, 117, 40, 117), 0, 1e-9);
+}
+
+/* A message cut inside a character (%.4s of 平谷, or at the message's size) keeps only whole
+ * characters; stray and malformed bytes go, valid text stays as it is. */
+TEST(core_err_message_stays_utf8)
+{
+    pj_err e;
+    pj_err_clear(&e);
+    pj_fail(&e, 422, "bad", "f", "no township '%.4s'", "平谷");
+    CHECK_STR(e.message, "no township '平'");
+    char big[600];
+    memset(big, 'a', sizeof big);
+    big[sizeof big - 1] = 0;
+    memcpy(big + sizeof e.message - 3, "谷", 3); /* the last character cut by the size */
+    pj_fail(&e, 422, "bad", "f", "%s", big);
+    CHECK(pj_utf8_valid(e.message, strlen(e.message)));
+    CHECK_INT(strlen(e.message), sizeof e.message - 3);
+    char s[] = "ok\xe5\xb9z\xc0\xaf平\xed\xa0\x80!";
+    CHECK_INT(pj_utf8_scrub(s), 7);
+    CHECK_STR(s, "okz平!");
 }

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "core/xlsx.h"
+#include "core/sheet.h"
+#include "core/util.h"
 #include "t.h"
 #include "th.h"
 
@@ -227,6 +229,31 @@ TEST_T(facility_import_bad_row_blocks_the_commit_and_is_named, 60)
     CHECK_STR(th_str(err_at(o, 0), "reason"), "duplicate");
     CHECK_INT(th_int(err_at(o, 0), "line"), 3);
     json_decref(o);
+    /* regression: a long cell quoted in a message and in args — the message was cut inside a
+     * character (not UTF-8: the answer did not parse), and 120 such rows of 4,000 control bytes
+     * overran the errors' buffer (an answer cut short); now the quote ends between characters
+     * and args hold 200 bytes at most, then … */
+    char *big = malloc(600000), *p = big;
+    p += sprintf(p, "name,township\n");
+    for (int i = 0; i < 120; i++) {
+        p += sprintf(p, "站%d,a", i);
+        for (int k = 0; k < 1300; k++) p += sprintf(p, "平");
+        p += sprintf(p, "\n");
+    }
+    o = UPLOAD(&s, tok, 1, big, 200);
+    CHECK(o != NULL);
+    CHECK_INT(th_int(o, "bad_rows"), 120);
+    const char *m = th_str(err_at(o, 0), "message");
+    CHECK(m != NULL);
+    CHECK(pj_utf8_valid(m, strlen(m)));
+    CHECK(strstr(m, "no township 'a平") != NULL);
+    const char *v = th_str(json_object_get(err_at(o, 99), "args"), "township");
+    CHECK(v != NULL);
+    CHECK(strlen(v) <= PJ_ROWERR_ARG_MAX + 3);
+    CHECK(strlen(v) > 150);
+    CHECK(strstr(v, "\xe2\x80\xa6") == v + strlen(v) - 3);
+    json_decref(o);
+    free(big);
     th_fingerprint(&s, fp1, sizeof fp1);
     CHECK_STR(fp1, fp0);
     th_stop(&s);
