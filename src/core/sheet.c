@@ -91,7 +91,6 @@ static int csv_next(pj_sheet *r, pj_err *err)
                 r->f[r->nf - 1]++;
             if (r->i < r->n && r->s[r->i] == ',') {
                 r->i++;
-                blank = 0;
                 continue;
             }
             break;
@@ -99,7 +98,7 @@ static int csv_next(pj_sheet *r, pj_err *err)
         if (r->i < r->n && r->s[r->i] == '\r') r->i++;
         if (r->i < r->n && r->s[r->i] == '\n') r->i++;
         r->nextln++;
-        if (blank && r->nf == 1) continue;
+        if (blank) continue; /* no cell holds anything (",,,"): as a worksheet's empty row */
         return 1;
     }
 too_long:
@@ -128,10 +127,30 @@ int pj_sheet_csv(pj_arena *a, pj_sheet *r, const char *text, size_t len, pj_err 
 int pj_sheet_xlsx(pj_arena *a, pj_sheet *r, const void *data, size_t len, int max_rows, pj_err *err)
 {
     memset(r, 0, sizeof *r);
-    if (pj_xlsx_read(a, data, len, max_rows, &r->x, err)) return -1;
+    /* the header row comes on top of max_rows */
+    if (pj_xlsx_read(a, data, len, max_rows < INT32_MAX ? max_rows + 1 : max_rows, &r->x, err)) {
+        if (err->status == 413)
+            pj_fail(err, 413, "too_many_rows", "xlsx", "more than %d rows; split the file",
+                    max_rows);
+        return -1;
+    }
     r->next = xlsx_next;
     r->bad = "bad_xlsx", r->field = "xlsx";
     return 0;
+}
+
+int pj_sheet_limit(pj_sheet *r, int max_rows, pj_err *err)
+{
+    pj_sheet at = *r;
+    int n = 0, rc;
+    while ((rc = pj_sheet_next(r, err)) == 1)
+        if (++n > max_rows) {
+            *r = at;
+            return pj_fail(err, 413, "too_many_rows", r->field, "more than %d rows; split the file",
+                           max_rows);
+        }
+    *r = at;
+    return rc < 0 ? -1 : 0;
 }
 
 void pj_rowerr_arg(pj_rowerr *re, const char *k, const char *v)

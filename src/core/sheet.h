@@ -39,15 +39,22 @@ typedef struct pj_sheet {
  * valid UTF-8"), a byte order mark skipped. The reader undoes the CSV export's formula guard
  * (pj_csv_field): '=…, '+…, '-…, '@… read back with one apostrophe less. */
 int pj_sheet_csv(pj_arena *a, pj_sheet *r, const char *text, size_t len, pj_err *err);
-/* The first worksheet of a workbook, up to max_rows rows in all (pj_xlsx_read's errors). */
+/* The first worksheet of a workbook: a header and up to max_rows rows (more: 413
+ * too_many_rows "more than max_rows rows"; pj_xlsx_read's other errors). */
 int pj_sheet_xlsx(pj_arena *a, pj_sheet *r, const void *data, size_t len, int max_rows,
                   pj_err *err);
 /* The next record into r->f[0..nf), r->line its line. 1 a record, 0 the end, -1 malformed
- * (422 bad_csv naming the line). Blank lines are skipped. */
+ * (422 bad_csv naming the line). Blank lines and lines of empty cells only (",,") are skipped,
+ * as a worksheet's empty rows. */
 static inline int pj_sheet_next(pj_sheet *r, pj_err *err)
 {
     return r->next(r, err);
 }
+
+/* Before any row is handled: 413 too_many_rows when more than max_rows records follow the
+ * current one (a malformed record: its 422), else 0; the reader stays where it was (the
+ * current record's cells may be overwritten: read the header first). */
+int pj_sheet_limit(pj_sheet *r, int max_rows, pj_err *err);
 
 /* Why a row is bad: the error (code bad_row, column as field, English message), a stable
  * reason a console translates, and that message's particulars by name (texts). */

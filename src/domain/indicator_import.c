@@ -267,6 +267,8 @@ static int import_rows(pj_ctx *c, pj_sheet *r, int dry_run, int max_rows, pj_jw 
         return pj_fail(err, 422, r->bad, r->field, "line %d: the header needs code, period, value",
                        r->line);
 
+    /* too many rows refused before any is checked */
+    if (pj_sheet_limit(r, max_rows, err)) return -1;
     int started = 0;
     if (dry_run)
         started = pj_db_read_begin(c->db);
@@ -422,9 +424,7 @@ int pj_ind_import_xlsx(pj_ctx *c, const void *data, size_t len, int dry_run, int
 {
     if (pj_ind_require_writer(c, err)) return -1;
     pj_sheet r;
-    /* the header row comes on top of max_rows */
-    if (pj_sheet_xlsx(c->arena, &r, data, len, max_rows < INT32_MAX ? max_rows + 1 : max_rows, err))
-        return -1;
+    if (pj_sheet_xlsx(c->arena, &r, data, len, max_rows, err)) return -1;
     return import_rows(c, &r, dry_run, max_rows, w, err);
 }
 

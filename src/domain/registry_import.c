@@ -438,6 +438,8 @@ static int import_rows(pj_ctx *c, pj_sheet *r, int dry_run, int max_rows, pj_jw 
         return pj_fail(err, 422, r->bad, r->field, "line %d: the header needs name (or id)",
                        r->line);
 
+    /* too many rows refused before any is checked (a row is a record's create or update) */
+    if (pj_sheet_limit(r, max_rows, err)) return -1;
     if (pj_db_begin(c->db, err)) return -1;
     pj_buf eb;
     pj_buf_init(&eb, 4 << 20);
@@ -621,10 +623,7 @@ int pj_facility_import_xlsx(pj_ctx *c, const void *data, size_t len, int dry_run
                             pj_jw *w, pj_err *err)
 {
     pj_sheet r;
-    /* the header row comes on top of max_rows */
-    if (require_writer(c, err) ||
-        pj_sheet_xlsx(c->arena, &r, data, len, max_rows < INT32_MAX ? max_rows + 1 : max_rows, err))
-        return -1;
+    if (require_writer(c, err) || pj_sheet_xlsx(c->arena, &r, data, len, max_rows, err)) return -1;
     return import_rows(c, &r, dry_run, max_rows, w, err);
 }
 

@@ -10,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/xlsx.h"
+#include <xlsxwriter.h>
+
 #include "core/sheet.h"
+#include "core/xlsx.h"
 #include "core/util.h"
 #include "t.h"
 #include "th.h"
@@ -463,5 +465,75 @@ TEST_T(facility_export_import_round_trip_csv_and_xlsx, 90)
     CHECK(strstr(th_err_message(e), "text/csv or application/json") != NULL);
     json_decref(e);
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit"), before);
+    th_stop(&s);
+}
+
+/* A table of more rows than an import takes is refused before any row is checked (it was
+ * refused after checking 10,000 — seconds with the server waiting), as CSV and as XLSX alike
+ * ("more than 10000 rows": the workbook's message counted its header); a line of empty cells
+ * (",,", as Excel writes them) is skipped like a worksheet's empty row, not a row without a
+ * name. */
+TEST_T(facility_import_row_limit_and_empty_lines, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_login(&s, "admin", s.admin_pw, tok);
+    th_fingerprint(&s, fp0, sizeof fp0);
+    pj_buf b;
+    pj_buf_init(&b, 1 << 22);
+    pj_buf_puts(&b, "name,township\n");
+    char line[64];
+    for (int i = 0; i < 10001; i++) {
+        snprintf(line, sizeof line, "站%d,不存在镇\n", i);
+        pj_buf_puts(&b, line);
+    }
+    pj_buf_putc(&b, 0);
+    json_t *o = UPLOAD(&s, tok, 0, b.data, 413);
+    CHECK_STR(th_err_code(o), "too_many_rows");
+    CHECK_STR(th_err_field(o), "csv");
+    CHECK(strstr(th_err_message(o), "more than 10000 rows") != NULL);
+    json_decref(o);
+    pj_buf_free(&b);
+    /* the same as a workbook */
+    char path[700];
+    snprintf(path, sizeof path, "%s/many.xlsx", t_tmpdir());
+    lxw_workbook *wb = workbook_new(path);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
+    worksheet_write_string(ws, 0, 0, "name", NULL);
+    worksheet_write_string(ws, 0, 1, "township", NULL);
+    for (int i = 1; i <= 10001; i++) {
+        snprintf(line, sizeof line, "站%d", i);
+        worksheet_write_string(ws, (lxw_row_t)i, 0, line, NULL);
+        worksheet_write_string(ws, (lxw_row_t)i, 1, "不存在镇", NULL);
+    }
+    CHECK_INT(workbook_close(wb), LXW_NO_ERROR);
+    size_t xl;
+    FILE *f = fopen(path, "rb");
+    CHECK(f != NULL);
+    pj_buf xb;
+    pj_buf_init(&xb, 64u << 20);
+    char chunk[65536];
+    size_t k;
+    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0) pj_buf_add(&xb, chunk, k);
+    fclose(f);
+    char *x = xb.data;
+    xl = xb.len;
+    o = upload(&s, tok, "/api/v1/facilities/import", XLSX, x, xl, 413, __LINE__);
+    CHECK_STR(th_err_code(o), "too_many_rows");
+    CHECK_STR(th_err_field(o), "xlsx");
+    CHECK(strstr(th_err_message(o), "more than 10000 rows") != NULL);
+    json_decref(o);
+    free(x);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    /* lines of empty cells: skipped */
+    o = UPLOAD(&s, tok, 1,
+               "name,type,township,lat,lon\n,,,,\n空行之间,hotel,滨河街道,40,117\n,,,,\n", 200);
+    CHECK(json_is_true(json_object_get(o, "ok")));
+    CHECK_INT(th_int(o, "rows"), 1);
+    CHECK_INT(th_int(o, "created"), 1);
+    CHECK_INT(th_int(preview_at(o, 0), "line"), 3);
+    json_decref(o);
     th_stop(&s);
 }
