@@ -811,9 +811,12 @@ static const verb verbs[] = {
      cli_stock},
     {"plan",
      "plan --scenario FILE.json [--out RESULT.json] [--progress]|list [--status S]|show ID|\n"
-     "     adopt ID|compare A B",
+     "     adopt ID|compare A B|\n"
+     "     ship ID --store S --site F --category C --quantity Q",
      "Emergency plans (应急规划): which facilities to convert, who goes where, supplies and the\n"
-     "conversion schedule; saved as drafts, adopted to start the conversions.",
+     "conversion schedule; saved as drafts, adopted to start the conversions. ship records Q\n"
+     "whole units of an adopted plan's supply flow (store S → site F, category C) as shipped:\n"
+     "taken off the store's stock lines (soonest expiry first), no longer held off later plans.",
      cli_plan},
     {"indicator",
      "indicator list [--q S]|get ID|add --json J|values [--code C] [--region R] [--period P]\n"

@@ -1,4 +1,5 @@
-/* The planner's verb: pingji plan --scenario FILE.json | list | show ID | adopt ID | compare A B */
+/* The planner's verb: pingji plan --scenario FILE.json | list | show ID | adopt ID | compare A B
+ * | ship ID --store S --site F --category C --quantity Q */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,6 +167,9 @@ static void print_plan(json_t *plan)
                num(sup, "total_demand"), num(sup, "total_shipped"), num(sup, "total_unmet"));
         if (num(sup, "held_by_adopted") > 0)
             printf("; %.0f held by adopted plans", num(sup, "held_by_adopted"));
+        /* an adopted plan's shipments recorded so far (pingji plan ship) */
+        if (num(sup, "shipped_so_far") > 0)
+            printf("; shipments recorded so far: %.0f", num(sup, "shipped_so_far"));
         printf("\n");
         json_array_foreach(json_object_get(sup, "unmet"), i, e)
         {
@@ -269,16 +273,63 @@ static int make(cli *a, session *s, json_t *body, pj_jw *w, pj_buf *out)
     return 0;
 }
 
+/* plan ship ID: the flow named by --store, --site and --category, --quantity whole units of it;
+ * each option required and a number where one is asked (else a usage error, 2) */
+static int ship_body(cli *a, json_t **out)
+{
+    int64_t store = cli_opt_id(a, "store"), site = cli_opt_id(a, "site"), qty = 0;
+    const char *cat = cli_opt(a, "category"), *q = cli_opt(a, "quantity");
+    *out = NULL;
+    if (store <= 0 || site <= 0)
+        return cli_usage("plan ship ID: give the flow's store and site as --store ID --site ID");
+    if (!cat || !*cat) return cli_usage("plan ship ID: give the flow's --category (e.g. water)");
+    if (!q || pj_parse_i64(q, &qty) || qty < 1)
+        return cli_usage("plan ship ID: --quantity takes the whole units shipped (1 or more)");
+    *out = json_pack("{s:I, s:I, s:s, s:I}", "store_id", (json_int_t)store, "facility_id",
+                     (json_int_t)site, "category", cat, "quantity", (json_int_t)qty);
+    return 0;
+}
+
+/* What a shipment took: the flow, what is left of it and the stock lines it came from. */
+static void print_shipment(json_t *sh)
+{
+    json_t *flow = json_object_get(sh, "flow"), *e;
+    const char *unit = json_string_value(json_object_get(sh, "unit"));
+    size_t i;
+    printf("shipment %lld of plan %lld: %lld %s of %s from %s (facility %lld) to %s (facility "
+           "%lld)\n",
+           (long long)json_integer_value(json_object_get(sh, "id")),
+           (long long)json_integer_value(json_object_get(sh, "plan_id")),
+           (long long)json_integer_value(json_object_get(sh, "quantity")), unit,
+           json_string_value(json_object_get(sh, "category")),
+           json_string_value(json_object_get(sh, "store_name")),
+           (long long)json_integer_value(json_object_get(sh, "store_id")),
+           json_string_value(json_object_get(sh, "facility_name")),
+           (long long)json_integer_value(json_object_get(sh, "facility_id")));
+    printf("the flow: %lld of %lld %s shipped, %lld left\n",
+           (long long)json_integer_value(json_object_get(flow, "shipped")),
+           (long long)json_integer_value(json_object_get(flow, "quantity")), unit,
+           (long long)json_integer_value(json_object_get(flow, "remaining")));
+    json_array_foreach(json_object_get(sh, "lines"), i, e)
+    {
+        const char *exp = json_string_value(json_object_get(e, "expiry"));
+        printf("  from stock line %lld (expiry %s): %g taken, %g left\n",
+               (long long)json_integer_value(json_object_get(e, "stock_line_id")),
+               exp ? exp : "none", num(e, "quantity"), num(e, "left"));
+    }
+}
+
 int cli_plan(cli *a)
 {
     const char *sub = a->npos > 1 ? a->pos[1] : NULL;
     int64_t id = 0, id2 = 0;
     if (!sub && !cli_opt(a, "scenario"))
         return cli_usage("plan --scenario FILE.json [--out F] [--progress] | list | show ID | "
-                         "adopt ID | compare A B");
+                         "adopt ID | compare A B | ship ID --store S --site F --category C "
+                         "--quantity Q");
     if (sub && strcmp(sub, "list") && strcmp(sub, "show") && strcmp(sub, "adopt") &&
-        strcmp(sub, "compare"))
-        return cli_usage("sub-commands: list show adopt compare (or --scenario FILE)");
+        strcmp(sub, "compare") && strcmp(sub, "ship"))
+        return cli_usage("sub-commands: list show adopt compare ship (or --scenario FILE)");
     if (sub && strcmp(sub, "list") && cli_parse_id(a->npos > 2 ? a->pos[2] : NULL, &id))
         return cli_usage("give the plan id after the sub-command");
     if (sub && !strcmp(sub, "compare") && cli_parse_id(a->npos > 3 ? a->pos[3] : NULL, &id2))
@@ -287,6 +338,7 @@ int cli_plan(cli *a)
         return 2;
     if (cli_opt_enum(a, "status", pj_plan_statuses)) return 2;
     json_t *scenario = NULL;
+    if (sub && !strcmp(sub, "ship") && ship_body(a, &scenario)) return 2;
     if (!sub) {
         /* everything checked before the plan (and its audit row) is written */
         const char *file = cli_opt(a, "scenario"), *path = cli_opt(a, "out");
@@ -322,14 +374,21 @@ int cli_plan(cli *a)
             rc = pj_plan_get(&s.ctx, id, &w, &s.err);
         else if (!strcmp(sub, "adopt"))
             rc = pj_plan_adopt(&s.ctx, id, NULL, &w, &s.err);
+        else if (!strcmp(sub, "ship"))
+            rc = pj_plan_ship(&s.ctx, id, scenario, &w, &s.err);
         else
             rc = pj_plan_compare(&s.ctx, id, id2, &w, &s.err);
+        json_decref(scenario); /* the shipment's body */
         if (rc)
             rc = cli_fail(&s.err);
         else if (!strcmp(sub, "show") || !strcmp(sub, "adopt")) {
             json_t *plan = json_loads(out.data, 0, NULL);
             print_plan(plan);
             json_decref(plan);
+        } else if (!strcmp(sub, "ship")) {
+            json_t *sh = json_loads(out.data, 0, NULL);
+            print_shipment(sh);
+            json_decref(sh);
         } else
             cli_print_json(out.data);
     }

@@ -808,6 +808,25 @@ const pj_migration pj_migrations[] = {
      " (minutes from the conversion's start)",
      "ALTER TABLE conversion_steps ADD COLUMN planned_start_min INTEGER;"
      "ALTER TABLE conversion_steps ADD COLUMN planned_end_min INTEGER;"},
+    /* what was shipped of an adopted plan's supply flows: each shipment took its quantity off
+     * the store's stock lines (soonest expiry first) when it was recorded, and from then on the
+     * plan holds only the rest of the flow (quantity − shipped) off later plans. lines_json: the
+     * stock lines it took from and how much of each. Shipments are never changed or deleted;
+     * they go with their plan. */
+    {304, "planner: the shipments of an adopted plan's supply flows",
+     "CREATE TABLE plan_shipments ("
+     " id INTEGER PRIMARY KEY,"
+     " plan_id INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,"
+     " store_id INTEGER NOT NULL REFERENCES facilities(id),"
+     " facility_id INTEGER NOT NULL REFERENCES facilities(id),"
+     " category TEXT NOT NULL REFERENCES supply_categories(code),"
+     " quantity INTEGER NOT NULL, unit TEXT NOT NULL,"
+     " lines_json TEXT NOT NULL,"
+     " shipped_at INTEGER NOT NULL, shipped_by TEXT NOT NULL);"
+     "CREATE INDEX plan_shipments_flow ON plan_shipments(plan_id, store_id, facility_id,"
+     " category);"
+     "CREATE INDEX plan_shipments_store ON plan_shipments(store_id);"
+     "CREATE INDEX plan_shipments_facility ON plan_shipments(facility_id);"},
     {430,
      "agri-tech: labs, innovation-port projects and milestones, doctor farms, experts,"
      " greenhouse sections, research results and their transfer to farms",

@@ -1098,6 +1098,93 @@ fail:
     return -1;
 }
 
+int pj_du_stock_usable(pj_ctx *c, int64_t fid, const char *category, int64_t *usable, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT COALESCE(SUM(quantity), 0) FROM stock_lines WHERE"
+                               " facility_id = ? AND category = ? AND (expiry IS NULL OR"
+                               " expiry >= ?)",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, fid);
+    pj_stmt_text(s, 2, category);
+    pj_stmt_int(s, 3, pj_stock_expired_before(pj_now()));
+    int rc = pj_stmt_step(s, err);
+    *usable = rc == 1 ? (int64_t)floor(pj_col_double(s, 0)) : 0;
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
+int pj_du_stock_take_tx(pj_ctx *c, int64_t fid, const char *category, int64_t qty, pj_jw *lines,
+                        pj_err *err)
+{
+    /* the lines first (one statement open at a time), then each update */
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id, quantity FROM stock_lines WHERE facility_id = ? AND"
+                               " category = ? AND quantity > 0 AND (expiry IS NULL OR expiry >= ?)"
+                               " ORDER BY expiry IS NULL, expiry, id",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, fid);
+    pj_stmt_text(s, 2, category);
+    pj_stmt_int(s, 3, pj_stock_expired_before(pj_now()));
+    int cap = 16, n = 0, rc = 0;
+    int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)cap);
+    double *have = pj_arena_alloc(c->arena, sizeof(double) * (size_t)cap);
+    double rest = (double)qty;
+    while (rest > 1e-9 && (rc = pj_stmt_step(s, err)) == 1) {
+        if (n == cap) {
+            int64_t *a = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)cap * 2);
+            double *b = pj_arena_alloc(c->arena, sizeof(double) * (size_t)cap * 2);
+            memcpy(a, ids, sizeof(int64_t) * (size_t)n);
+            memcpy(b, have, sizeof(double) * (size_t)n);
+            ids = a, have = b, cap *= 2;
+        }
+        ids[n] = pj_col_int(s, 0);
+        have[n] = pj_col_double(s, 1);
+        rest -= have[n++];
+    }
+    pj_stmt_done(s);
+    if (rest > 1e-9 && rc < 0) return -1;
+    if (rest > 1e-9)
+        return pj_fail(err, 409, "insufficient_stock", "quantity",
+                       "facility %lld has less than %lld of %s usable", (long long)fid,
+                       (long long)qty, category);
+    if (lines) pj_jw_arr(lines);
+    rest = (double)qty;
+    for (int i = 0; i < n; i++) {
+        double take = have[i] < rest ? have[i] : rest, left = have[i] - take;
+        if (fabs(left) < 1e-9) left = 0;
+        rest -= take;
+        char *before, *after;
+        if (!(before = pj_render_to_string(c, ids[i], stock_render, err))) return -1;
+        s = pj_db_prepare(c->db,
+                          "UPDATE stock_lines SET quantity = ?, updated_at = ?,"
+                          " version = version + 1 WHERE id = ?",
+                          err);
+        if (!s) return -1;
+        pj_stmt_double(s, 1, left);
+        pj_stmt_int(s, 2, pj_now());
+        pj_stmt_int(s, 3, ids[i]);
+        if (pj_du_step(s, err) || !(after = pj_render_to_string(c, ids[i], stock_render, err)) ||
+            pj_audit_add(c, "ship", "stock_line", ids[i], before, after, err))
+            return -1;
+        if (lines) {
+            json_t *o = json_loads(after, 0, NULL);
+            pj_jw_obj(lines);
+            pj_jw_kint(lines, "stock_line_id", ids[i]);
+            pj_jw_knum(lines, "quantity", take);
+            pj_jw_key(lines, "expiry"); /* null: none */
+            pj_jw_str(lines, json_string_value(json_object_get(o, "expiry")));
+            pj_jw_knum(lines, "left", left);
+            pj_jw_obj_end(lines);
+            json_decref(o);
+        }
+    }
+    if (lines) pj_jw_arr_end(lines);
+    return 0;
+}
+
 int pj_stock_delete(pj_ctx *c, int64_t id, int64_t version, pj_err *err)
 {
     int64_t cur = 0;

@@ -1227,21 +1227,16 @@ static int supply(pstate *p, const pj_plan_progress *prog, pj_err *err)
     /* what adopted plans still in force ship from the stores is theirs: a flow counts while
      * its site's conversion of that plan is converting or in emergency, or, for a site the
      * plan found converted already (no conversion of its own), while the conversion it found
-     * is in emergency (as already_housing counts the beds) */
-    s = pj_db_prepare(
-        c->db,
-        "SELECT json_extract(fl.value, '$.store_id') AS sid, json_extract(fl.value,"
-        " '$.category') AS cat, SUM(json_extract(fl.value, '$.quantity')) FROM plans p,"
-        " json_each(p.result_json, '$.supplies.flows') fl WHERE p.status = 'adopted' AND"
-        " (EXISTS (SELECT 1 FROM plan_conversions pc JOIN conversions v ON v.id ="
-        "  pc.conversion_id WHERE pc.plan_id = p.id AND pc.facility_id ="
-        "  json_extract(fl.value, '$.facility_id') AND v.state IN ('converting', 'emergency'))"
-        "  OR (NOT EXISTS (SELECT 1 FROM plan_conversions pc WHERE pc.plan_id = p.id AND"
-        "  pc.facility_id = json_extract(fl.value, '$.facility_id')) AND p.adopted_at >="
-        "  (SELECT MAX(v.started_at) FROM conversions v WHERE v.facility_id ="
-        "  json_extract(fl.value, '$.facility_id') AND v.mode = 'live' AND v.state ="
-        "  'emergency'))) GROUP BY sid, cat ORDER BY sid, cat",
-        err);
+     * is in emergency (as already_housing counts the beds). What was shipped of a flow is off
+     * the stock lines already (a shipment takes it off): the flow holds only the rest */
+    s = pj_db_prepare(c->db,
+                      "SELECT json_extract(fl.value, '$.store_id') AS sid, json_extract(fl.value,"
+                      " '$.category') AS cat, SUM(MAX(0, json_extract(fl.value, '$.quantity') -"
+                      " " PJ_PLAN_FLOW_SHIPPED ")) FROM plans p,"
+                      " json_each(p.result_json, '$.supplies.flows') fl WHERE p.status ="
+                      " 'adopted' AND " PJ_PLAN_FLOW_IN_FORCE
+                      " GROUP BY sid, cat ORDER BY sid, cat",
+                      err);
     if (!s) return -1;
     p->sup_held =
         pj_arena_calloc(c->arena, (size_t)(ns ? ns : 1) * (size_t)(K ? K : 1), sizeof(int64_t));

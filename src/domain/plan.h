@@ -75,4 +75,18 @@ int pj_plan_compare(pj_ctx *c, int64_t a, int64_t b, pj_jw *w, pj_err *err);
  * or {"version": N} (optimistic concurrency). */
 int pj_plan_adopt(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
 
+/* Records that qty units of one supply flow of an adopted plan were shipped: body
+ * {store_id, facility_id, category, quantity} names the flow (its store, site and category).
+ * In one transaction the quantity is taken off the store's usable stock lines (soonest expiry
+ * first; each line audited "ship"), the shipment is stored (audited "create" on
+ * plan_shipment), and from then on the plan holds only the rest of the flow off later plans.
+ * Refused, writing nothing: 422 for bad input or a flow not in the plan, 409 not_adopted,
+ * not_in_force (the flow's site restored or aborted), exceeds_flow (more than the flow has left),
+ * insufficient_stock (more than the store has usable); 403 outside the store's scope (district
+ * roles, the store's township officer, the store's operator). Writes the shipment with
+ * `flow` {quantity, shipped, remaining}. */
+int pj_plan_ship(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+/* The shipments of plan id, newest first (404 when there is no plan). */
+int pj_plan_shipments(pj_ctx *c, int64_t id, int64_t cursor, int limit, pj_jw *w, pj_err *err);
+
 #endif

@@ -115,11 +115,27 @@ static int conversions_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     return rc < 0 ? -1 : 0;
 }
 
+/* The result as stored, with what was shipped of its supply flows: on each flow `shipped` (the
+ * plan's shipments of it so far), `remaining` (quantity − shipped) and `in_force` (an adopted
+ * plan's flow that holds its store's stock: only such a flow is shipped), on the supplies
+ * `shipped_so_far` (all the plan's shipments). json_set writes the rest of the text as it was
+ * (values by their text), so the result reads as the solve wrote it. */
+#define RESULT_SHIPPED                                                                             \
+    "CASE WHEN json_type(p.result_json, '$.supplies.flows') = 'array' THEN"                        \
+    " json_set(p.result_json, '$.supplies.flows', json((SELECT json_group_array(json_set("         \
+    "fl.value, '$.shipped', " PJ_PLAN_FLOW_SHIPPED ", '$.remaining', MAX(0,"                       \
+    " json_extract(fl.value, '$.quantity') - " PJ_PLAN_FLOW_SHIPPED "), '$.in_force',"             \
+    " json(CASE WHEN p.status = 'adopted' AND " PJ_PLAN_FLOW_IN_FORCE                              \
+    " THEN 'true' ELSE 'false' END))) FROM json_each(p.result_json, '$.supplies.flows') fl)),"     \
+    " '$.supplies.shipped_so_far', (SELECT COALESCE(SUM(x.quantity), 0) FROM plan_shipments x"     \
+    " WHERE x.plan_id = p.id)) ELSE p.result_json END"
+
 static int plan_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
     int rd = pj_db_read_begin(c->db);
     pj_stmt *s = pj_db_prepare(
-        c->db, "SELECT " PLAN_COLS ", request_json, result_json FROM plans WHERE id = ?", err);
+        c->db, "SELECT " PLAN_COLS ", request_json, " RESULT_SHIPPED " FROM plans p WHERE id = ?",
+        err);
     int rc = -1;
     if (!s) goto out;
     pj_stmt_int(s, 1, id);
@@ -691,6 +707,273 @@ int pj_plan_adopt(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     return plan_render(c, id, w, err);
 fail:
     json_decref(res);
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+/* ---- shipments ---- */
+
+/* A shipment; with flow (quantity, shipped, remaining), where its flow stands after it. */
+static int shipment_write(pj_ctx *c, int64_t id, const int64_t *flow, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT sh.id, sh.plan_id, p.name, sh.store_id, st.name,"
+                               " sh.facility_id, f.name, sh.category, sh.quantity, sh.unit,"
+                               " sh.lines_json, sh.shipped_at, sh.shipped_by FROM plan_shipments sh"
+                               " JOIN plans p ON p.id = sh.plan_id JOIN facilities st ON st.id ="
+                               " sh.store_id JOIN facilities f ON f.id = sh.facility_id"
+                               " WHERE sh.id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) {
+        pj_jw_obj(w);
+        pj_jw_kint(w, "id", pj_col_int(s, 0));
+        pj_jw_kint(w, "plan_id", pj_col_int(s, 1));
+        pj_render_text(w, "plan_name", s, 2);
+        pj_jw_kint(w, "store_id", pj_col_int(s, 3));
+        pj_render_text(w, "store_name", s, 4);
+        pj_jw_kint(w, "facility_id", pj_col_int(s, 5));
+        pj_render_text(w, "facility_name", s, 6);
+        pj_render_text(w, "category", s, 7);
+        pj_jw_kint(w, "quantity", pj_col_int(s, 8));
+        pj_render_text(w, "unit", s, 9);
+        pj_jw_key(w, "lines");
+        pj_jw_raw(w, pj_col_text(s, 10));
+        pj_render_time(w, "shipped_at", pj_col_int(s, 11));
+        pj_render_text(w, "shipped_by", s, 12);
+        if (flow) {
+            pj_jw_key(w, "flow");
+            pj_jw_obj(w);
+            pj_jw_kint(w, "quantity", flow[0]);
+            pj_jw_kint(w, "shipped", flow[1]);
+            pj_jw_kint(w, "remaining", flow[2]);
+            pj_jw_obj_end(w);
+        }
+        pj_jw_obj_end(w);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    return rc ? 0 : pj_fail(err, 404, "not_found", "id", "no shipment %lld", (long long)id);
+}
+
+static int shipment_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return shipment_write(c, id, NULL, w, err);
+}
+
+int pj_plan_shipments(pj_ctx *c, int64_t id, int64_t cursor, int limit, pj_jw *w, pj_err *err)
+{
+    int rd = pj_db_read_begin(c->db);
+    int rc = pj_render_exists(c, "SELECT 1 FROM plans WHERE id = ?", id, err);
+    pj_stmt *s = NULL;
+    if (rc == 0) {
+        rc = not_found(err, id);
+    } else if (rc > 0) {
+        rc = -1;
+        s = pj_db_prepare(c->db,
+                          "SELECT id FROM plan_shipments WHERE plan_id = ? AND (? = 0 OR id < ?)"
+                          " ORDER BY id DESC LIMIT ?",
+                          err);
+        if (s) {
+            pj_stmt_int(s, 1, id);
+            pj_stmt_int(s, 2, cursor);
+            pj_stmt_int(s, 3, cursor);
+            pj_stmt_int(s, 4, limit + 1);
+            rc = pj_render_query_page(c, s, limit, shipment_render, w, err);
+        }
+    }
+    pj_db_read_end(c->db, rd);
+    return rc < 0 ? -1 : 0;
+}
+
+/* The roles that record shipments; the store's scope is checked as for its stock lines. */
+static int may_ship(pj_ctx *c, pj_err *err)
+{
+    switch (c->actor.role) {
+    case PJ_ROLE_ADMIN:
+    case PJ_ROLE_DISTRICT_OFFICER:
+    case PJ_ROLE_TOWNSHIP_OFFICER:
+    case PJ_ROLE_FACILITY_OPERATOR:
+        return 0;
+    default:
+        return pj_fail(err, 403, "forbidden", "",
+                       "only admin, district officers and the officers and operators of the store"
+                       " record shipments");
+    }
+}
+
+/* One flow of plan id: how many of its flows leave from the store, go from it to the site, and,
+ * of the category, the flow itself (quantity, unit, names, in force, shipped so far). */
+typedef struct pflow {
+    int64_t flows, from_store, to_site, found;
+    int64_t quantity, shipped;
+    int in_force;
+    const char *unit, *store_name, *site_name;
+} pflow;
+
+static int flow_find(pj_ctx *c, int64_t id, int64_t store, int64_t site, const char *cat, pflow *f,
+                     pj_err *err)
+{
+    memset(f, 0, sizeof *f);
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT json_extract(fl.value, '$.store_id') = ?2,"
+        " json_extract(fl.value, '$.store_id') = ?2 AND json_extract(fl.value, '$.facility_id') ="
+        " ?3, json_extract(fl.value, '$.category') = ?4, json_extract(fl.value, '$.quantity'),"
+        " json_extract(fl.value, '$.unit'), json_extract(fl.value, '$.store_name'),"
+        " json_extract(fl.value, '$.facility_name'), p.status = 'adopted' "
+        "AND " PJ_PLAN_FLOW_IN_FORCE ", " PJ_PLAN_FLOW_SHIPPED
+        " FROM plans p, json_each(p.result_json, '$.supplies.flows') fl"
+        " WHERE p.id = ?1 AND json_type(p.result_json, '$.supplies.flows') = 'array'",
+        err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    pj_stmt_int(s, 2, store);
+    pj_stmt_int(s, 3, site);
+    pj_stmt_text(s, 4, cat);
+    int rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        int at_store = pj_col_int(s, 0) != 0, at_site = pj_col_int(s, 1) != 0;
+        f->flows++;
+        f->from_store += at_store;
+        f->to_site += at_site;
+        if (!at_site || !pj_col_int(s, 2)) continue;
+        /* one flow per store, site and category (the supply solve's); summed all the same */
+        f->found++;
+        f->quantity += pj_col_int(s, 3);
+        f->unit = pj_arena_strdup(c->arena, pj_col_text(s, 4));
+        f->store_name = pj_arena_strdup(c->arena, pj_col_text(s, 5));
+        f->site_name = pj_arena_strdup(c->arena, pj_col_text(s, 6));
+        f->in_force = pj_col_int(s, 7) != 0;
+        f->shipped = pj_col_int(s, 8);
+    }
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
+int pj_plan_ship(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"store_id", "facility_id", "category", "quantity", NULL};
+    int64_t store = 0, site = 0, qty = 0;
+    const char *cat = NULL;
+    if (may_ship(c, err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_int(body, "store_id", 1, 1, INT64_MAX, &store, err) < 0 ||
+        pj_in_int(body, "facility_id", 1, 1, INT64_MAX, &site, err) < 0 ||
+        pj_in_str(body, "category", 1, 1, 32, &cat, err) < 0 ||
+        pj_in_int(body, "quantity", 1, -INT64_MAX, INT64_MAX, &qty, err) < 0)
+        return -1;
+    if (qty <= 0)
+        return pj_fail(err, 422, "out_of_range", "quantity",
+                       "quantity must be at least 1: the whole units shipped (%lld is not)",
+                       (long long)qty);
+    if (pj_db_begin(c->db, err)) return -1;
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT status FROM plans WHERE id = ?", err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    const char *status = rc == 1 ? pj_arena_strdup(c->arena, pj_col_text(s, 0)) : "";
+    pj_stmt_done(s);
+    if (rc < 0) goto fail;
+    if (rc == 0) {
+        not_found(err, id);
+        goto fail;
+    }
+    /* the store in the caller's scope, as for its stock lines */
+    if (pj_du_facility_scope(c, store, "store_id", NULL, err)) goto fail;
+    if (strcmp(status, "adopted")) {
+        pj_fail(err, 409, "not_adopted", "id",
+                "plan %lld is %s: only the supply flows of an adopted plan are shipped",
+                (long long)id, status);
+        goto fail;
+    }
+    pflow f;
+    if (flow_find(c, id, store, site, cat, &f, err)) goto fail;
+    if (!f.flows) {
+        pj_fail(err, 422, "unknown_flow", "store_id",
+                "plan %lld has no supply flows (it was planned without supplies)", (long long)id);
+        goto fail;
+    }
+    if (!f.from_store) {
+        pj_fail(err, 422, "unknown_flow", "store_id", "plan %lld ships nothing from facility %lld",
+                (long long)id, (long long)store);
+        goto fail;
+    }
+    if (!f.to_site) {
+        pj_fail(err, 422, "unknown_flow", "facility_id",
+                "plan %lld ships nothing from facility %lld to facility %lld", (long long)id,
+                (long long)store, (long long)site);
+        goto fail;
+    }
+    if (!f.found) {
+        pj_fail(err, 422, "unknown_flow", "category",
+                "plan %lld ships no %s from facility %lld to facility %lld", (long long)id, cat,
+                (long long)store, (long long)site);
+        goto fail;
+    }
+    if (!f.in_force) {
+        pj_fail(err, 409, "not_in_force", "facility_id",
+                "%s (facility %lld) is no longer converting or in emergency under plan %lld"
+                " (restored or aborted): its supplies are not shipped",
+                f.site_name, (long long)site, (long long)id);
+        goto fail;
+    }
+    int64_t left = f.quantity - f.shipped;
+    if (left < 0) left = 0;
+    if (qty > left) {
+        pj_fail(err, 409, "exceeds_flow", "quantity",
+                "the flow from %s (facility %lld) to %s (facility %lld) has %lld %s of %s left to"
+                " ship (%lld planned, %lld shipped): %lld is more",
+                f.store_name, (long long)store, f.site_name, (long long)site, (long long)left,
+                f.unit, cat, (long long)f.quantity, (long long)f.shipped, (long long)qty);
+        goto fail;
+    }
+    int64_t usable = 0;
+    if (pj_du_stock_usable(c, store, cat, &usable, err)) goto fail;
+    if (qty > usable) {
+        pj_fail(err, 409, "insufficient_stock", "quantity",
+                "%s (facility %lld) has %lld %s of %s usable (not expired): %lld cannot be"
+                " shipped",
+                f.store_name, (long long)store, (long long)usable, f.unit, cat, (long long)qty);
+        goto fail;
+    }
+    pj_buf lb;
+    pj_buf_init(&lb, (size_t)1 << 20);
+    pj_jw lw;
+    pj_jw_init(&lw, &lb);
+    if (pj_du_stock_take_tx(c, store, cat, qty, &lw, err)) {
+        pj_buf_free(&lb);
+        goto fail;
+    }
+    const char *lines = pj_arena_strndup(c->arena, lb.data ? lb.data : "[]", lb.data ? lb.len : 2);
+    pj_buf_free(&lb);
+    s = pj_db_prepare(c->db,
+                      "INSERT INTO plan_shipments (plan_id, store_id, facility_id, category,"
+                      " quantity, unit, lines_json, shipped_at, shipped_by)"
+                      " VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
+                      err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    pj_stmt_int(s, 2, store);
+    pj_stmt_int(s, 3, site);
+    pj_stmt_text(s, 4, cat);
+    pj_stmt_int(s, 5, qty);
+    pj_stmt_text(s, 6, f.unit);
+    pj_stmt_text(s, 7, lines);
+    pj_stmt_int(s, 8, pj_now());
+    pj_stmt_text(s, 9, c->actor.username);
+    int64_t sid = pj_stmt_step(s, err) == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    char *after;
+    if (!sid || !(after = pj_render_to_string(c, sid, shipment_render, err)) ||
+        pj_audit_add(c, "create", "plan_shipment", sid, NULL, after, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    /* the shipment, and where its flow stands now */
+    int64_t now[3] = {f.quantity, f.shipped + qty, left - qty};
+    return shipment_write(c, sid, now, w, err);
+fail:
     pj_db_rollback(c->db);
     return -1;
 }

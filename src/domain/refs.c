@@ -43,6 +43,7 @@ static const struct {
     {"lg_warehouses", "warehouse", "warehouses"},
     {"organisations", "organisation", "organisations"},
     {"plan_conversions", "planned conversion", "planned conversions"},
+    {"plan_shipments", "plan shipment", "plan shipments"},
     {"regions", "sub-region", "sub-regions"},
 };
 

@@ -1,4 +1,5 @@
-/* Routes of the emergency planner: make, list, fetch, compare and adopt plans. */
+/* Routes of the emergency planner: make, list, fetch, compare and adopt plans; record and list
+ * the shipments of an adopted plan's supply flows. */
 #include <string.h>
 
 #include "domain/plan.h"
@@ -60,8 +61,24 @@ static int h_plan_adopt(pj_req *r)
     return pj_plan_adopt(&r->ctx, r->id, r->body, &r->w, &r->err);
 }
 
+static int h_plan_ship(pj_req *r)
+{
+    return pj_h_need_body(r) || pj_plan_ship(&r->ctx, r->id, r->body, &r->w, &r->err)
+               ? -1
+               : pj_h_created(r);
+}
+static int h_plan_shipments(pj_req *r)
+{
+    static const char *const acc[] = {NULL};
+    pj_list_filter f;
+    if (pj_h_list_params(r, &f, acc)) return -1;
+    return pj_plan_shipments(&r->ctx, r->id, f.cursor, f.limit, &r->w, &r->err);
+}
+
 #define READERS  (R_ALL & ~R(PJ_ROLE_ENTERPRISE))
 #define PLANNERS (R_DISTRICT | R(PJ_ROLE_TOWNSHIP_OFFICER))
+/* the store's scope (as for its stock lines) is checked by pj_plan_ship */
+#define SHIPPERS (PLANNERS | R(PJ_ROLE_FACILITY_OPERATOR))
 
 /* compare before {id}: the first route whose path matches wins */
 const pj_route pj_routes_plan[] = {
@@ -72,5 +89,9 @@ const pj_route pj_routes_plan[] = {
     {"GET", "/api/v1/plans/{id}", h_plan_get, READERS, "One plan with its request and result"},
     {"POST", "/api/v1/plans/{id}/adopt", h_plan_adopt, R_DISTRICT,
      "Adopt a draft plan: start the conversions of its sites"},
+    {"GET", "/api/v1/plans/{id}/shipments", h_plan_shipments, READERS,
+     "The shipments of a plan's supply flows, newest first"},
+    {"POST", "/api/v1/plans/{id}/shipments", h_plan_ship, SHIPPERS,
+     "Record a shipment of an adopted plan's supply flow (taken off the store's stock)"},
 };
 const int pj_routes_plan_count = (int)(sizeof pj_routes_plan / sizeof pj_routes_plan[0]);

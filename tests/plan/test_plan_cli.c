@@ -1,4 +1,4 @@
-/* The planner from the command line: plan --scenario, list, show, compare, adopt. */
+/* The planner from the command line: plan --scenario, list, show, compare, adopt, ship. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,4 +115,112 @@ TEST_T(cli_plan_says_deadline_shortfall_supplies_and_aligns_names, 120)
         rows++;
     }
     CHECK(rows > 5);
+}
+
+static long long db_int(const char *db, const char *sql)
+{
+    sqlite3 *h;
+    sqlite3_stmt *st;
+    long long v = -1;
+    if (sqlite3_open(db, &h) != SQLITE_OK) return -1;
+    if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return v;
+}
+
+/* plan ship: a shipment of an adopted plan's flow, taken off the store's stock; bad options are a
+ * usage error (2), a refusal of the planner 1, neither writes anything. */
+TEST_T(cli_plan_ship_records_a_shipment, 120)
+{
+    static char out[1 << 20];
+    char db[600], scn[600], res[600], id[24], store[24], site[24], qty[24], more[24], sql[300];
+    snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
+    snprintf(scn, sizeof scn, "%s/scenario.json", t_tmpdir());
+    snprintf(res, sizeof res, "%s/result.json", t_tmpdir());
+    CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
+    FILE *f = fopen(scn, "w");
+    fputs("{\"name\":\"cli\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
+          "\"affected\":{\"center\":{\"lat\":40.2,\"lon\":117.3},\"radius_km\":6},"
+          "\"demand\":{\"people\":400},\"supplies\":{\"days\":3},\"teams\":{\"cleaning\":12,"
+          "\"logistics\":16,\"security\":4,\"medical\":4,\"catering\":6,\"it\":2},"
+          "\"time_limit_s\":0.3}",
+          f);
+    fclose(f);
+    CHECK_INT(RUN(out, "plan", "--db", db, "--scenario", scn, "--out", res), 0);
+    json_t *plan = json_load_file(res, 0, NULL);
+    json_t *fl = json_array_get(
+        json_object_get(json_object_get(json_object_get(plan, "result"), "supplies"), "flows"), 0);
+    CHECK(fl != NULL);
+    if (!fl) return;
+    long long planned = json_integer_value(json_object_get(fl, "quantity"));
+    CHECK(planned >= 2);
+    const char *cat = json_string_value(json_object_get(fl, "category"));
+    snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(plan, "id")));
+    snprintf(store, sizeof store, "%lld",
+             (long long)json_integer_value(json_object_get(fl, "store_id")));
+    snprintf(site, sizeof site, "%lld",
+             (long long)json_integer_value(json_object_get(fl, "facility_id")));
+    snprintf(more, sizeof more, "%lld", planned + 1);
+    snprintf(sql, sizeof sql,
+             "SELECT CAST(SUM(quantity) AS INTEGER) FROM stock_lines WHERE facility_id = %s AND"
+             " category = '%s'",
+             store, cat);
+    long long stock0 = db_int(db, sql), audit0 = db_int(db, "SELECT COUNT(*) FROM audit");
+    /* a draft is not shipped (1), nor is bad input taken (2) */
+    CHECK_INT(RUN(out, "plan", "ship", id, "--db", db, "--store", store, "--site", site,
+                  "--category", cat, "--quantity", "1"),
+              1);
+    CHECK(strstr(out, "not_adopted") != NULL);
+    CHECK_INT(RUN(out, "plan", "adopt", id, "--db", db), 0);
+    audit0 = db_int(db, "SELECT COUNT(*) FROM audit");
+    CHECK_INT(RUN(out, "plan", "ship", id, "--db", db, "--store", store, "--site", site,
+                  "--category", cat, "--quantity", "0"),
+              2);
+    CHECK_INT(RUN(out, "plan", "ship", id, "--db", db, "--store", store, "--site", site,
+                  "--category", cat, "--quantity", "lots"),
+              2);
+    CHECK_INT(RUN(out, "plan", "ship", id, "--db", db, "--store", "x", "--site", site, "--category",
+                  cat, "--quantity", "1"),
+              2);
+    CHECK_INT(RUN(out, "plan", "ship", id, "--db", db, "--site", site, "--category", cat,
+                  "--quantity", "1"),
+              2);
+    CHECK_INT(RUN(out, "plan", "ship", id, "--db", db, "--store", store, "--site", site,
+                  "--quantity", "1"),
+              2);
+    CHECK_INT(RUN(out, "plan", "ship", "--db", db, "--store", store, "--site", site, "--category",
+                  cat, "--quantity", "1"),
+              2);
+    /* more than the flow: refused by the planner */
+    CHECK_INT(RUN(out, "plan", "ship", id, "--db", db, "--store", store, "--site", site,
+                  "--category", cat, "--quantity", more),
+              1);
+    CHECK(strstr(out, "exceeds_flow") && strstr(out, "[field quantity]"));
+    CHECK_INT(RUN(out, "plan", "ship", id, "--db", db, "--store", site, "--site", site,
+                  "--category", cat, "--quantity", "1"),
+              1);
+    CHECK(strstr(out, "unknown_flow") != NULL);
+    CHECK_INT(db_int(db, "SELECT COUNT(*) FROM plan_shipments"), 0);
+    CHECK_INT(db_int(db, "SELECT COUNT(*) FROM audit"), audit0);
+    CHECK_INT(db_int(db, sql), stock0);
+    /* one unit, then the rest of the flow */
+    CHECK_INT(RUN(out, "plan", "ship", id, "--db", db, "--store", store, "--site", site,
+                  "--category", cat, "--quantity", "1"),
+              0);
+    char says[96];
+    snprintf(says, sizeof says, "the flow: 1 of %lld ", planned);
+    CHECK(strstr(out, says) && strstr(out, "from stock line "));
+    snprintf(qty, sizeof qty, "%lld", planned - 1);
+    CHECK_INT(RUN(out, "plan", "ship", id, "--db", db, "--store", store, "--site", site,
+                  "--category", cat, "--quantity", qty),
+              0);
+    CHECK(strstr(out, ", 0 left") != NULL);
+    CHECK_INT(db_int(db, "SELECT COUNT(*) FROM plan_shipments"), 2);
+    CHECK_INT(db_int(db, sql), stock0 - planned);
+    CHECK_INT(RUN(out, "plan", "show", id, "--db", db), 0);
+    snprintf(says, sizeof says, "shipments recorded so far: %lld", planned);
+    CHECK(strstr(out, says) != NULL);
+    json_decref(plan);
 }

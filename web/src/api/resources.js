@@ -97,7 +97,7 @@ export const findings = {
   update: (id, body) => patch(`/findings/${id}`, body),
 };
 
-// --- the planner (应急规划): scenario in, plan out; compare; adopt ---
+// --- the planner (应急规划): scenario in, plan out; compare; adopt; shipments ---
 export const plans = {
   list: (query) => get('/plans', query),
   get: (id, opts) => get(`/plans/${id}`, undefined, opts),
@@ -106,6 +106,10 @@ export const plans = {
   create: (scenario) => post('/plans', scenario),
   compare: (a, b) => get('/plans/compare', { a, b }),
   adopt: (id, version) => post(`/plans/${id}/adopt`, version ? { version } : undefined),
+  /** an adopted plan's flow shipped: {store_id, facility_id, category, quantity} (201 with the
+   * shipment and its flow's {quantity, shipped, remaining}) */
+  ship: (id, body) => post(`/plans/${id}/shipments`, body),
+  shipments: (id) => getAll(`/plans/${id}/shipments`),
 };
 
 const cache = new Map();

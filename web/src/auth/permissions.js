@@ -40,6 +40,9 @@ export const PERMISSIONS = {
   plans: OFFICIALS,
   'plans.write': ['admin', 'district_officer', 'township_officer'],
   'plans.adopt': DISTRICT,
+  // an adopted plan's shipments: the district any store's, a township officer and a facility
+  // operator within the store's scope (as for its stock lines; utils/plans.js mayShip)
+  'plans.ship': OPERATORS,
   ...BIZ_PERMISSIONS, // enterprise services and district development
   // district development (src/http/h_ecommerce.c academy routes, h_agritech.c, h_logistics.c):
   // every role reads (the server scopes an enterprise user to its own organisation's rows);

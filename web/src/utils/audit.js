@@ -22,6 +22,7 @@ export const AUDIT_ENUMS = {
   finding: { status: 'findingStatus' },
   stock_line: { category: 'supplies', unit: 'units' },
   plan: { scenario: 'scenarios', role: 'emergencyRoles', status: 'plan.statuses' },
+  plan_shipment: { category: 'supplies', unit: 'units' },
   elder: {
     sex: 'eldercare.sex',
     helper_sex_pref: 'eldercare.sexPrefs',

@@ -425,3 +425,58 @@ export function compareInputs(pa, pb) {
 export function largestShortfalls(villages, n) {
   return new Set([...(villages || [])].sort((a, b) => b.people - a.people || a.village_id - b.village_id).slice(0, n).map((v) => v.village_id));
 }
+
+/**
+ * An adopted plan's shipments, from its supply flows (each with `quantity`, and `shipped` as the
+ * server counts it): the total and per site (in the flows' order of sites), each
+ * {planned, shipped, percent}; null without flows.
+ */
+export function shippingProgress(flows) {
+  if (!flows?.length) return null;
+  const pct = (s, p) => (p > 0 ? Math.min(100, Math.round((1000 * s) / p) / 10) : 0);
+  const sites = new Map();
+  let planned = 0, shipped = 0;
+  for (const f of flows) {
+    const x = sites.get(f.facility_id) || { facility_id: f.facility_id, name: f.facility_name, planned: 0, shipped: 0 };
+    x.planned += f.quantity;
+    x.shipped += f.shipped || 0;
+    sites.set(f.facility_id, x);
+    planned += f.quantity;
+    shipped += f.shipped || 0;
+  }
+  return {
+    total: { planned, shipped, percent: pct(shipped, planned) },
+    sites: [...sites.values()].map((x) => ({ ...x, percent: pct(x.shipped, x.planned) })),
+  };
+}
+
+/**
+ * Whether user may record a shipment of this flow (the server's rule, src/domain/plan_store.c):
+ * a flow in force with something left; district roles any store, a township officer the stores
+ * of their township (storeTowns: the store ids there), a facility operator their own store.
+ */
+export function mayShip(user, flow, storeTowns) {
+  if (!user || !flow || !flow.in_force || !(flow.remaining > 0)) return false;
+  if (user.role === 'admin' || user.role === 'district_officer') return true;
+  if (user.role === 'facility_operator') return !!user.facility_id && user.facility_id === flow.store_id;
+  if (user.role === 'township_officer') return !!storeTowns && storeTowns.has(flow.store_id);
+  return false;
+}
+
+/**
+ * The figures of a refused shipment, read from the server's message: exceeds_flow ("… has 40 kg
+ * of grain left to ship (120 planned, 80 shipped): 50 is more") → {left, planned, shipped};
+ * insufficient_stock ("… has 30 kg of grain usable (not expired): …") → {usable}; else null.
+ */
+export function shipRefusal(code, message) {
+  const msg = message || '';
+  if (code === 'exceeds_flow') {
+    const m = msg.match(/has (\d+) \S+ of \S+ left to ship \((\d+) planned, (\d+) shipped\)/);
+    return m ? { left: +m[1], planned: +m[2], shipped: +m[3] } : null;
+  }
+  if (code === 'insufficient_stock') {
+    const m = msg.match(/has (\d+) \S+ of \S+ usable/);
+    return m ? { usable: +m[1] } : null;
+  }
+  return null;
+}

@@ -1,0 +1,216 @@
+// The shipments of an adopted plan's supply flows on its page: each flow shows shipped / planned
+// with a bar, the total and each site a bar of their own; 发货 opens a dialog with what is left
+// of the flow as the quantity; a refusal (someone shipped meanwhile) is said at the field in
+// Chinese with the server's figures and the table refreshed; a shipment is recorded, listed and
+// taken off the store's stock (the API's figures); a viewer is offered no 发货; the English
+// labels. The test plans and adopts its own plan (马昌营镇) and, whatever happens, aborts the
+// conversions it started and puts the stock it shipped back (the demo is shared by the files).
+// The helpers of web/src/utils/plans.js behind the page are checked first.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, login, shot, apiGet, BASE, DEMO_PW } from './lib.mjs';
+import { formatNumber } from '../../web/src/utils/format.js';
+import { mayShip, shipRefusal, shippingProgress } from '../../web/src/utils/plans.js';
+
+const LAPTOP = { width: 1366, height: 900 };
+const fmt = (n) => formatNumber(n, 'zh-CN');
+const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+const keyOf = (f) => `${f.store_id}-${f.facility_id}-${f.category}`;
+
+describe('shipment helpers', () => {
+  test('shipped against planned, in total and per site', () => {
+    const flows = [
+      { store_id: 1, facility_id: 10, facility_name: '甲', category: 'grain', quantity: 100, shipped: 40 },
+      { store_id: 2, facility_id: 10, facility_name: '甲', category: 'water', quantity: 300, shipped: 0 },
+      { store_id: 1, facility_id: 11, facility_name: '乙', category: 'grain', quantity: 50, shipped: 50 },
+    ];
+    assert.deepEqual(shippingProgress(flows), {
+      total: { planned: 450, shipped: 90, percent: 20 },
+      sites: [
+        { facility_id: 10, name: '甲', planned: 400, shipped: 40, percent: 10 },
+        { facility_id: 11, name: '乙', planned: 50, shipped: 50, percent: 100 },
+      ],
+    });
+    assert.equal(shippingProgress([]), null);
+    assert.equal(shippingProgress(undefined), null);
+  });
+
+  test('who may ship a flow: in force with something left, the store in the user’s scope', () => {
+    const f = { store_id: 7, facility_id: 3, in_force: true, remaining: 5 };
+    assert.ok(mayShip({ role: 'district_officer' }, f));
+    assert.ok(mayShip({ role: 'admin' }, f));
+    assert.ok(mayShip({ role: 'facility_operator', facility_id: 7 }, f));
+    assert.ok(!mayShip({ role: 'facility_operator', facility_id: 3 }, f), 'the site’s operator is not the store’s');
+    assert.ok(mayShip({ role: 'township_officer', township_id: 9 }, f, new Set([7])));
+    assert.ok(!mayShip({ role: 'township_officer', township_id: 9 }, f, new Set([8])));
+    assert.ok(!mayShip({ role: 'township_officer', township_id: 9 }, f, null));
+    assert.ok(!mayShip({ role: 'viewer' }, f));
+    assert.ok(!mayShip({ role: 'district_officer' }, { ...f, in_force: false }));
+    assert.ok(!mayShip({ role: 'district_officer' }, { ...f, remaining: 0 }));
+  });
+
+  test('the figures of a refusal are read from the server’s message', () => {
+    assert.deepEqual(
+      shipRefusal('exceeds_flow', 'the flow from 普洛斯平谷物流园 (facility 6) to 南山村 (facility 40) has 340 kg of grain left to ship (460 planned, 120 shipped): 400 is more'),
+      { left: 340, planned: 460, shipped: 120 },
+    );
+    assert.deepEqual(shipRefusal('insufficient_stock', '京东 仓 (facility 7) has 30 L of water usable (not expired): 40 cannot be shipped'), { usable: 30 });
+    assert.equal(shipRefusal('exceeds_flow', 'something else'), null);
+    assert.equal(shipRefusal('not_in_force', 'x'), null);
+  });
+});
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+async function post(page, path, data, want) {
+  const res = await page.request.post(BASE + '/api/v1' + path, { data });
+  assert.equal(res.status(), want, `POST ${path}: ${await res.text()}`);
+  return res.json();
+}
+/** The usable stock of a store's category (the lines not expired), from the API. */
+async function usable(page, store, cat) {
+  const lines = (await apiGet(page, `/stock?facility_id=${store}&category=${cat}&limit=500`)).items;
+  return lines.filter((l) => !l.expired).reduce((s, l) => s + l.quantity, 0);
+}
+
+describe('shipments of an adopted plan', { timeout: 240000 }, () => {
+  test('the flows show shipped / planned; 发货 records a shipment taken off the stock; a refusal at the field; a viewer is offered none; English', async () => {
+    const { context, page } = await openPage(browser, LAPTOP);
+    await login(page, 'officer', DEMO_PW);
+    const town = (await apiGet(page, '/regions?type=township&q=' + encodeURIComponent('马昌营镇'))).items[0].id;
+    const plan = await post(
+      page,
+      '/plans?wait=1',
+      {
+        name: '马昌营 发货测试',
+        scenario: 'disaster',
+        role: 'resettlement',
+        affected: { township_ids: [town] },
+        demand: { share: 0.05 },
+        supplies: { days: 3 },
+        teams: { cleaning: 12, logistics: 16, security: 8, medical: 8, catering: 6, it: 4, disinfection: 8 },
+        time_limit_s: 0.5,
+      },
+      201,
+    );
+    assert.ok(plan.result.supplies?.flows.length > 0, 'the plan has supply flows');
+    let adopted = null;
+    const shipped = []; // the shipments this test made, to put their stock back
+    try {
+      adopted = await post(page, `/plans/${plan.id}/adopt`, {}, 200);
+      const own = new Set(adopted.conversions.map((c) => c.facility_id));
+      // the biggest flow to a site this plan converts
+      const flow = [...adopted.result.supplies.flows].filter((f) => own.has(f.facility_id)).sort((a, b) => b.quantity - a.quantity)[0];
+      assert.ok(flow && flow.quantity >= 10, 'a flow of 10 units or more');
+      assert.deepEqual([flow.shipped, flow.remaining, flow.in_force], [0, flow.quantity, true]);
+      const key = keyOf(flow);
+      const stock0 = await usable(page, flow.store_id, flow.category);
+      const total = adopted.result.supplies.flows.reduce((s, f) => s + f.quantity, 0);
+
+      await page.goto(`/plans/${plan.id}`);
+      await page.getByRole('heading', { name: plan.name }).waitFor();
+      const card = page.getByTestId('plan-supplies');
+      const prog = card.getByTestId('ship-progress');
+      await prog.getByTestId('ship-total').getByText(`已发 0 / 计划 ${fmt(total)}（0%）`).waitFor();
+      assert.equal(Number(await prog.getAttribute('data-planned')), total);
+      const sites = new Set(adopted.result.supplies.flows.map((f) => f.facility_id));
+      assert.equal(await prog.getByTestId('ship-sites').locator('[role="progressbar"]').count(), sites.size, 'a bar per site');
+      await card.getByTestId('shipped-' + key).getByText(`0/${fmt(flow.quantity)}`).waitFor();
+      await card.getByTestId('ship-' + key).scrollIntoViewIfNeeded();
+      await shot(page, 's1-flows-adopted');
+
+      // 发货: the dialog offers what is left; meanwhile someone ships 1 (the API), so the whole
+      // rest is refused at the field with the server's figures, and the table shows the 1
+      await card.getByTestId('ship-' + key).click();
+      const dlg = page.getByTestId('ship-dialog');
+      await dlg.getByTestId('ship-flow').getByText(`${flow.store_name} → ${flow.facility_name}`, { exact: false }).waitFor();
+      const q = dlg.getByTestId('ship-quantity').locator('input');
+      assert.equal(await q.inputValue(), String(flow.quantity));
+      const body = { store_id: flow.store_id, facility_id: flow.facility_id, category: flow.category };
+      shipped.push(await post(page, `/plans/${plan.id}/shipments`, { ...body, quantity: 1 }, 201));
+      await dlg.getByTestId('ship-save').click();
+      const err = dlg.locator('.el-form-item__error');
+      const u = flow.unit === 'kg' ? '千克' : null;
+      await err.getByText('超过该流向尚未发出的数量', { exact: false }).waitFor();
+      assert.match(await err.innerText(), new RegExp(`尚余 ${fmt(flow.quantity - 1)}.*计划 ${fmt(flow.quantity)}.*已发 1`));
+      if (u) assert.ok((await err.innerText()).includes(u), 'the unit in Chinese');
+      assert.doesNotMatch(await err.innerText(), /[A-Za-z]{3,}/, 'no English in the Chinese message');
+      await card.getByTestId('shipped-' + key).getByText(`1/${fmt(flow.quantity)}`).waitFor();
+      await shot(page, 's2-ship-refused');
+
+      // a part of it: recorded, the table, the bars and the records say so
+      const part = Math.floor(flow.quantity / 2);
+      await q.fill(String(part));
+      await dlg.getByTestId('ship-save').click();
+      await dlg.waitFor({ state: 'hidden' });
+      await page.getByText(`已记录发货 ${fmt(part)}`, { exact: false }).waitFor();
+      await card.getByTestId('shipped-' + key).getByText(`${fmt(part + 1)}/${fmt(flow.quantity)}`).waitFor();
+      const pct = formatNumber(Math.min(100, Math.round((1000 * (part + 1)) / total) / 10), 'zh-CN');
+      await prog.getByTestId('ship-total').getByText(`已发 ${fmt(part + 1)} / 计划 ${fmt(total)}（${pct}%）`).waitFor();
+      const siteShipped = prog.getByTestId('ship-site-' + flow.facility_id);
+      assert.equal(Number(await siteShipped.getAttribute('data-shipped')), part + 1);
+      const records = card.getByTestId('ship-records');
+      await records.locator('tbody tr').nth(1).waitFor();
+      assert.equal(await records.locator('tbody tr').count(), 2);
+      assert.match(await records.locator('tbody tr').first().innerText(), new RegExp(`${flow.store_name} → ${flow.facility_name}[\\s\\S]*${fmt(part)}[\\s\\S]*officer[\\s\\S]*#\\d+`));
+      await records.scrollIntoViewIfNeeded();
+      await shot(page, 's3-shipped');
+
+      // the API agrees: the plan's flow, the shipments, the store's stock
+      const now = await apiGet(page, `/plans/${plan.id}`);
+      const f2 = now.result.supplies.flows.find((f) => keyOf(f) === key);
+      assert.deepEqual([f2.shipped, f2.remaining], [part + 1, flow.quantity - part - 1]);
+      assert.equal(now.result.supplies.shipped_so_far, part + 1);
+      const list = await apiGet(page, `/plans/${plan.id}/shipments`);
+      assert.equal(list.items.length, 2);
+      shipped.push(list.items[0]);
+      assert.equal(await usable(page, flow.store_id, flow.category), stock0 - part - 1);
+      noProblems(page);
+
+      // English
+      await page.evaluate(() => localStorage.setItem('pj_locale', 'en'));
+      await page.reload();
+      await card.locator('thead').getByText('Shipped / planned').waitFor();
+      await prog.getByTestId('ship-total').getByText(`Shipped ${formatNumber(part + 1, 'en')} of ${formatNumber(total, 'en')}`, { exact: false }).waitFor();
+      await card.getByTestId('ship-' + key).click();
+      await page.getByRole('dialog', { name: 'Record a shipment' }).getByText('Quantity shipped now').waitFor();
+      await page.waitForTimeout(400); // the dialog's fade-in
+      await shot(page, 's4-ship-en');
+      await page.getByRole('dialog', { name: 'Record a shipment' }).getByRole('button', { name: 'Cancel' }).click();
+      await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
+      noProblems(page);
+
+      // a viewer reads the figures and is offered no 发货
+      const v = await openPage(browser, LAPTOP);
+      await login(v.page, 'viewer', DEMO_PW);
+      await v.page.goto(`/plans/${plan.id}`);
+      await v.page.getByTestId('plan-supplies').getByTestId('shipped-' + key).getByText(`${fmt(part + 1)}/${fmt(flow.quantity)}`).waitFor();
+      assert.equal(await v.page.getByTestId('ship-' + key).count(), 0);
+      assert.equal(await v.page.getByTestId('plan-supplies').locator('thead').getByText('操作').count(), 0);
+      noProblems(v.page);
+      await v.context.close();
+    } finally {
+      // the demo as it was: this plan's conversions aborted (its flows no longer hold stock),
+      // the stock it shipped back on the lines it came from
+      for (const c of adopted?.conversions || []) {
+        const cv = await apiGet(page, `/conversions/${c.conversion_id}`);
+        if (cv.state === 'converting') await post(page, `/conversions/${c.conversion_id}/abort`, { reason: '测试结束' }, 200);
+      }
+      const back = new Map();
+      for (const s of shipped) for (const l of s.lines) back.set(l.stock_line_id, (back.get(l.stock_line_id) || 0) + l.quantity);
+      for (const [id, n] of back) {
+        const s = shipped.find((x) => x.lines.some((l) => l.stock_line_id === id));
+        const line = (await apiGet(page, `/stock?facility_id=${s.store_id}&category=${s.category}&limit=500`)).items.find((l) => l.id === id);
+        const res = await page.request.patch(BASE + `/api/v1/stock/${id}`, { data: { quantity: line.quantity + n, version: line.version } });
+        assert.equal(res.status(), 200, await res.text());
+      }
+      await context.close();
+    }
+  });
+});

@@ -1,0 +1,425 @@
+/* Shipments of an adopted plan's supply flows, on the demo district: a shipment takes its
+ * quantity off the store's usable stock lines (the soonest expiry first, expired lines left
+ * alone), is stored and audited, shows on the plan's flow, and from then on the plan holds only
+ * the rest of the flow off later plans, so a plan solved after the shipment sees the same stock
+ * as one solved before it (no double count). Every refusal writes nothing; the store's scope is
+ * that of its stock lines. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "t.h"
+#include "th.h"
+
+static json_t *call(th_server *s, const char *method, const char *tok, const char *path,
+                    const char *body, int want, int line)
+{
+    json_t *o = NULL;
+    int st = th_call(s, method, path, tok, body, &o);
+    if (st != want)
+        t_fail(__FILE__, line, "%s %s: %d, expected %d (%s: %s)", method, path, st, want,
+               th_err_code(o) ? th_err_code(o) : "-", th_err_message(o));
+    return o;
+}
+#define POST(s, tok, path, body, want) call(s, "POST", tok, path, body, want, __LINE__)
+#define GET(s, tok, path, want)        call(s, "GET", tok, path, NULL, want, __LINE__)
+
+/* The reviewer's scenario of test_plan_says.c: three townships, 10 % in need, with supplies. */
+static void three_towns(char *out, size_t size, const char *name)
+{
+    snprintf(out, size,
+             "{\"name\":\"%s\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
+             "\"affected\":{\"township_ids\":[303,1073,523]},\"demand\":{\"share\":0.1},"
+             "\"teams\":{\"cleaning\":12,\"logistics\":16,\"security\":4,\"medical\":10,"
+             "\"catering\":6,\"it\":2,\"disinfection\":8},\"vulnerable\":{\"count\":150,\"needs\":"
+             "\"medical\"},\"supplies\":{\"days\":3},\"time_limit_s\":0.3}",
+             name);
+}
+
+static json_t *supplies(json_t *plan)
+{
+    return json_object_get(json_object_get(plan, "result"), "supplies");
+}
+
+/* The flow of plan from store to site of cat, or NULL. */
+static json_t *flow_of(json_t *plan, long long store, long long site, const char *cat)
+{
+    json_t *e;
+    size_t i;
+    json_array_foreach(json_object_get(supplies(plan), "flows"), i, e)
+    {
+        if (th_int(e, "store_id") == store && th_int(e, "facility_id") == site &&
+            !strcmp(th_str(e, "category"), cat))
+            return e;
+    }
+    return NULL;
+}
+
+/* What plan holds of store's cat (its `held` row), 0 when none. */
+static long long held_of(json_t *plan, long long store, const char *cat)
+{
+    json_t *e;
+    size_t i;
+    json_array_foreach(json_object_get(supplies(plan), "held"), i, e)
+    {
+        if (th_int(e, "store_id") == store && !strcmp(th_str(e, "category"), cat))
+            return th_int(e, "quantity");
+    }
+    return 0;
+}
+
+/* The sum of plan's flows from store of cat. */
+static long long flows_from(json_t *plan, long long store, const char *cat)
+{
+    long long n = 0;
+    json_t *e;
+    size_t i;
+    json_array_foreach(json_object_get(supplies(plan), "flows"), i, e)
+    {
+        if (th_int(e, "store_id") == store && !strcmp(th_str(e, "category"), cat))
+            n += th_int(e, "quantity");
+    }
+    return n;
+}
+
+static double stock_sum(th_server *s, long long store, const char *cat)
+{
+    char q[256];
+    snprintf(q, sizeof q,
+             "SELECT CAST(ROUND(SUM(quantity) * 1000) AS INTEGER) FROM stock_lines WHERE"
+             " facility_id = %lld AND category = '%s'",
+             store, cat);
+    return (double)th_sql_int(s, q) / 1000;
+}
+
+static double line_qty(th_server *s, long long id)
+{
+    char q[128];
+    snprintf(q, sizeof q,
+             "SELECT CAST(ROUND(quantity * 1000) AS INTEGER) FROM stock_lines WHERE id = %lld", id);
+    return (double)th_sql_int(s, q) / 1000;
+}
+
+static long long add_line(th_server *s, const char *tok, long long store, const char *cat,
+                          double qty, const char *expiry)
+{
+    char body[256];
+    snprintf(body, sizeof body, "{\"facility_id\":%lld,\"category\":\"%s\",\"quantity\":%g%s%s%s}",
+             store, cat, qty, expiry ? ",\"expiry\":\"" : "", expiry ? expiry : "",
+             expiry ? "\"" : "");
+    json_t *o = POST(s, tok, "/api/v1/stock", body, 201);
+    long long id = th_int(o, "id");
+    json_decref(o);
+    return id;
+}
+
+/* A refusal: status and code at field, and nothing written. */
+static void refused(th_server *s, const char *tok, const char *path, const char *body, int status,
+                    const char *code, const char *field, const char *says, int line)
+{
+    char fp1[TH_FINGERPRINT_SIZE], fp2[TH_FINGERPRINT_SIZE];
+    th_fingerprint(s, fp1, sizeof fp1);
+    json_t *o = call(s, "POST", tok, path, body, status, line);
+    if (code && strcmp(th_err_code(o) ? th_err_code(o) : "", code))
+        t_fail(__FILE__, line, "code %s, expected %s (%s)", th_err_code(o), code,
+               th_err_message(o));
+    if (field && strcmp(th_err_field(o) ? th_err_field(o) : "", field))
+        t_fail(__FILE__, line, "field %s, expected %s (%s)", th_err_field(o), field,
+               th_err_message(o));
+    if (says && !strstr(th_err_message(o), says))
+        t_fail(__FILE__, line, "message \"%s\" does not say \"%s\"", th_err_message(o), says);
+    json_decref(o);
+    th_fingerprint(s, fp2, sizeof fp2);
+    if (strcmp(fp1, fp2)) t_fail(__FILE__, line, "a refused shipment changed the database");
+}
+#define REFUSED(s, tok, path, body, status, code, field, says)                                     \
+    refused(s, tok, path, body, status, code, field, says, __LINE__)
+
+TEST_T(plan_shipment_round_trip_no_double_count, 240)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], viewer[80], wanda[80], admin[80], op[80], body[1024], path[128], q[512];
+    th_login(&s, "officer", s.demo_pw, tok);
+    th_login(&s, "viewer", s.demo_pw, viewer);
+    th_login(&s, "wanda", s.demo_pw, wanda);
+    th_login(&s, "admin", s.admin_pw, admin);
+    three_towns(body, sizeof body, "A");
+    json_t *a = POST(&s, tok, "/api/v1/plans?wait=1", body, 201);
+    long long aid = th_int(a, "id");
+    /* the biggest flow: its store, site, category */
+    json_t *big = NULL, *e;
+    size_t i;
+    json_array_foreach(json_object_get(supplies(a), "flows"), i, e)
+    {
+        if (!big || th_int(e, "quantity") > th_int(big, "quantity")) big = e;
+    }
+    CHECK(big != NULL);
+    if (!big) return;
+    long long store = th_int(big, "store_id"), site = th_int(big, "facility_id");
+    long long planned = th_int(big, "quantity");
+    char cat[33];
+    snprintf(cat, sizeof cat, "%s", th_str(big, "category"));
+    CHECK(planned >= 20);
+    /* a draft's flows show nothing shipped, and cannot be shipped */
+    CHECK_INT(th_int(big, "shipped"), 0);
+    CHECK_INT(th_int(big, "remaining"), planned);
+    CHECK(json_is_false(json_object_get(big, "in_force")));
+    CHECK_INT(th_int(supplies(a), "shipped_so_far"), 0);
+    char ship[128];
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/shipments", aid);
+    snprintf(ship, sizeof ship,
+             "{\"store_id\":%lld,\"facility_id\":%lld,\"category\":\"%s\",\"quantity\":7}", store,
+             site, cat);
+    REFUSED(&s, tok, path, ship, 409, "not_adopted", "id", "is draft");
+
+    /* lines of the flow's store and category: two expiring soon (taken first, the sooner one
+     * first), one without an expiry (taken last), one expired (never taken) */
+    char soon[11], later[11], gone[11];
+    th_day_rel(0, 10, soon);
+    th_day_rel(0, 20, later);
+    th_day_rel(0, -1, gone);
+    long long l_soon = add_line(&s, tok, store, cat, 5, soon);
+    long long l_later = add_line(&s, tok, store, cat, 3, later);
+    long long l_none = add_line(&s, tok, store, cat, 2, NULL);
+    long long l_gone = add_line(&s, tok, store, cat, 1000, gone);
+    snprintf(q, sizeof q,
+             "SELECT MIN(id) FROM stock_lines WHERE facility_id = %lld AND category = '%s'", store,
+             cat);
+    long long l_orig = th_sql_int(&s, q);
+    double orig_qty = line_qty(&s, l_orig), stock0 = stock_sum(&s, store, cat);
+
+    char adopt[96];
+    snprintf(adopt, sizeof adopt, "/api/v1/plans/%lld/adopt", aid);
+    json_t *ad = POST(&s, tok, adopt, "{}", 200);
+    /* B1: a plan solved after A's adoption, before any shipment */
+    three_towns(body, sizeof body, "B1");
+    json_t *b1 = POST(&s, tok, "/api/v1/plans?wait=1", body, 201);
+    long long a_from = flows_from(a, store, cat);
+    CHECK_INT(held_of(b1, store, cat), a_from);
+
+    /* the shipment: 7 of the flow, by a district officer */
+    long long audit0 = th_sql_int(&s, "SELECT COUNT(*) FROM audit");
+    json_t *sh = POST(&s, tok, path, ship, 201);
+    long long sid = th_int(sh, "id");
+    CHECK(sid > 0);
+    CHECK_INT(th_int(sh, "plan_id"), aid);
+    CHECK_INT(th_int(sh, "store_id"), store);
+    CHECK_INT(th_int(sh, "facility_id"), site);
+    CHECK_STR(th_str(sh, "category"), cat);
+    CHECK_INT(th_int(sh, "quantity"), 7);
+    CHECK_STR(th_str(sh, "shipped_by"), "officer");
+    CHECK_STR(th_str(sh, "unit"), th_str(big, "unit"));
+    json_t *fl = json_object_get(sh, "flow");
+    CHECK_INT(th_int(fl, "quantity"), planned);
+    CHECK_INT(th_int(fl, "shipped"), 7);
+    CHECK_INT(th_int(fl, "remaining"), planned - 7);
+    /* soonest expiry first: 5 of the line expiring in 10 days, 2 of the one in 20 days; the
+     * expired line, the original (later) one and the one without an expiry untouched */
+    json_t *ln = json_object_get(sh, "lines");
+    CHECK_INT(json_array_size(ln), 2);
+    CHECK_INT(th_int(json_array_get(ln, 0), "stock_line_id"), l_soon);
+    CHECK_INT(th_int(json_array_get(ln, 0), "quantity"), 5);
+    CHECK_STR(th_str(json_array_get(ln, 0), "expiry"), soon);
+    CHECK_INT(th_int(json_array_get(ln, 1), "stock_line_id"), l_later);
+    CHECK_INT(th_int(json_array_get(ln, 1), "quantity"), 2);
+    CHECK_INT(th_int(json_array_get(ln, 1), "left"), 1);
+    CHECK(line_qty(&s, l_soon) == 0); /* kept at 0, as a stock edit keeps it */
+    CHECK(line_qty(&s, l_later) == 1);
+    CHECK(line_qty(&s, l_none) == 2);
+    CHECK(line_qty(&s, l_gone) == 1000);
+    CHECK(line_qty(&s, l_orig) == orig_qty);
+    CHECK(stock_sum(&s, store, cat) == stock0 - 7);
+    /* audited: the shipment created, each line it took from shipped */
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'plan_shipment' AND action = 'create' AND"
+             " entity_id = %lld AND username = 'officer' AND before_json IS NULL AND"
+             " json_extract(after_json, '$.quantity') = 7",
+             sid);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'stock_line' AND action = 'ship' AND"
+             " entity_id IN (%lld, %lld) AND json_extract(after_json, '$.quantity') <"
+             " json_extract(before_json, '$.quantity')",
+             l_soon, l_later);
+    CHECK_INT(th_sql_int(&s, q), 2);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit") - audit0, 3);
+    json_decref(sh);
+
+    /* the plan shows it: on the flow and in total */
+    snprintf(q, sizeof q, "/api/v1/plans/%lld", aid);
+    json_t *a2 = GET(&s, viewer, q, 200);
+    json_t *f2 = flow_of(a2, store, site, cat);
+    CHECK(f2 != NULL);
+    CHECK_INT(th_int(f2, "quantity"), planned);
+    CHECK_INT(th_int(f2, "shipped"), 7);
+    CHECK_INT(th_int(f2, "remaining"), planned - 7);
+    CHECK(json_is_true(json_object_get(f2, "in_force")));
+    CHECK_INT(th_int(supplies(a2), "shipped_so_far"), 7);
+    /* the rest of the result is as the solve wrote it */
+    json_object_del(json_object_get(a2, "result"), "supplies");
+    json_object_del(json_object_get(a, "result"), "supplies");
+    CHECK(json_equal(json_object_get(a2, "result"), json_object_get(a, "result")));
+    json_decref(a2);
+    /* and the list */
+    json_t *list = GET(&s, viewer, path, 200);
+    CHECK_INT(json_array_size(json_object_get(list, "items")), 1);
+    CHECK_INT(th_int(json_array_get(json_object_get(list, "items"), 0), "id"), sid);
+    CHECK(json_is_null(json_object_get(list, "next_cursor")));
+    json_decref(list);
+    /* the stock list shows the stock after the shipment */
+    snprintf(q, sizeof q, "/api/v1/stock?facility_id=%lld&category=%s&limit=500", store, cat);
+    list = GET(&s, viewer, q, 200);
+    double listed = 0;
+    json_array_foreach(json_object_get(list, "items"), i, e)
+    {
+        listed += json_number_value(json_object_get(e, "quantity"));
+    }
+    CHECK(listed == stock0 - 7);
+    json_decref(list);
+
+    /* B2, solved after the shipment: the store's stock is 7 less and A holds 7 less of it, so B2
+     * sees the same stock as B1 did (not 7 less: no double count) */
+    three_towns(body, sizeof body, "B2");
+    json_t *b2 = POST(&s, tok, "/api/v1/plans?wait=1", body, 201);
+    CHECK_INT(held_of(b2, store, cat), a_from - 7);
+    CHECK_INT(th_int(supplies(b2), "held_by_adopted"), th_int(supplies(b1), "held_by_adopted") - 7);
+    /* the usable stock (the lines not expired) less what A still holds: the same for both */
+    double usable_now = stock_sum(&s, store, cat) - 1000; /* the expired line */
+    CHECK(usable_now - (double)held_of(b2, store, cat) ==
+          stock0 - 1000 - (double)held_of(b1, store, cat));
+    /* the same plan, unless a clock cut one of the searches short */
+    json_t *fl1 =
+        json_object_get(json_object_get(json_object_get(b1, "result"), "solver"), "flags");
+    json_t *fl2 =
+        json_object_get(json_object_get(json_object_get(b2, "result"), "solver"), "flags");
+    if (!json_is_true(json_object_get(fl1, "clock_limited")) &&
+        !json_is_true(json_object_get(fl2, "clock_limited")))
+        CHECK(json_equal(json_object_get(supplies(b1), "flows"),
+                         json_object_get(supplies(b2), "flows")));
+    /* A and B2 together ship no more than the store has left */
+    CHECK((double)(planned - 7 + (a_from - planned) + flows_from(b2, store, cat)) <= usable_now);
+
+    /* refusals write nothing */
+    char bad[256];
+    snprintf(bad, sizeof bad,
+             "{\"store_id\":%lld,\"facility_id\":%lld,\"category\":\"%s\",\"quantity\":0}", store,
+             site, cat);
+    REFUSED(&s, tok, path, bad, 422, "out_of_range", "quantity", "at least 1");
+    snprintf(bad, sizeof bad,
+             "{\"store_id\":%lld,\"facility_id\":%lld,\"category\":\"%s\",\"quantity\":-3}", store,
+             site, cat);
+    REFUSED(&s, tok, path, bad, 422, "out_of_range", "quantity", NULL);
+    snprintf(bad, sizeof bad,
+             "{\"store_id\":%lld,\"facility_id\":%lld,\"category\":\"%s\",\"quantity\":1.5}", store,
+             site, cat);
+    REFUSED(&s, tok, path, bad, 422, "wrong_type", "quantity", NULL);
+    snprintf(bad, sizeof bad, "{\"store_id\":%lld,\"facility_id\":%lld,\"quantity\":1}", store,
+             site);
+    REFUSED(&s, tok, path, bad, 422, "missing_field", "category", NULL);
+    snprintf(bad, sizeof bad,
+             "{\"store_id\":%lld,\"facility_id\":%lld,\"category\":\"%s\",\"quantity\":1,"
+             "\"note\":\"x\"}",
+             store, site, cat);
+    REFUSED(&s, tok, path, bad, 422, "unknown_field", "note", NULL);
+    snprintf(bad, sizeof bad,
+             "{\"store_id\":999999,\"facility_id\":%lld,\"category\":\"%s\",\"quantity\":1}", site,
+             cat);
+    REFUSED(&s, tok, path, bad, 422, "unknown_id", "store_id", NULL);
+    /* a flow not in the plan: no flow from the store (the site is no store), none to the site,
+     * none of the category */
+    snprintf(bad, sizeof bad,
+             "{\"store_id\":%lld,\"facility_id\":%lld,\"category\":\"%s\",\"quantity\":1}", site,
+             site, cat);
+    REFUSED(&s, tok, path, bad, 422, "unknown_flow", "store_id", "ships nothing from facility");
+    snprintf(bad, sizeof bad,
+             "{\"store_id\":%lld,\"facility_id\":%lld,\"category\":\"%s\",\"quantity\":1}", store,
+             store, cat);
+    REFUSED(&s, tok, path, bad, 422, "unknown_flow", "facility_id", NULL);
+    snprintf(bad, sizeof bad,
+             "{\"store_id\":%lld,\"facility_id\":%lld,\"category\":\"sand\",\"quantity\":1}", store,
+             site);
+    REFUSED(&s, tok, path, bad, 422, "unknown_flow", "category", "ships no sand");
+    /* more than the flow has left */
+    char says[160];
+    snprintf(bad, sizeof bad,
+             "{\"store_id\":%lld,\"facility_id\":%lld,\"category\":\"%s\",\"quantity\":%lld}",
+             store, site, cat, planned - 6);
+    snprintf(says, sizeof says, "left to ship (%lld planned, 7 shipped): %lld is more", planned,
+             planned - 6);
+    REFUSED(&s, tok, path, bad, 409, "exceeds_flow", "quantity", says);
+    /* more than the store has usable: the lines not expired brought down to 4 (the expired
+     * line's 1000 do not count) */
+    snprintf(q, sizeof q,
+             "UPDATE stock_lines SET quantity = CASE id WHEN %lld THEN 3 ELSE 0 END WHERE"
+             " facility_id = %lld AND category = '%s' AND id <> %lld",
+             l_orig, store, cat, l_gone);
+    th_sql_exec(&s, q);
+    snprintf(q, sizeof q, "UPDATE stock_lines SET quantity = 1 WHERE id = %lld", l_none);
+    th_sql_exec(&s, q);
+    snprintf(bad, sizeof bad,
+             "{\"store_id\":%lld,\"facility_id\":%lld,\"category\":\"%s\",\"quantity\":5}", store,
+             site, cat);
+    REFUSED(&s, tok, path, bad, 409, "insufficient_stock", "quantity", "has 4 ");
+    /* roles and scope: a viewer, another facility's operator */
+    REFUSED(&s, viewer, path, bad, 403, "forbidden", NULL, NULL);
+    REFUSED(&s, wanda, path, bad, 403, "forbidden", NULL, NULL);
+    /* the store's own operator ships its flows: the last 4 usable, the line without an expiry
+     * last */
+    snprintf(q, sizeof q,
+             "{\"username\":\"store-op\",\"role\":\"facility_operator\",\"password\":"
+             "\"long-enough-pw\",\"facility_id\":%lld}",
+             store);
+    json_decref(POST(&s, admin, "/api/v1/users", q, 201));
+    th_login(&s, "store-op", "long-enough-pw", op);
+    snprintf(bad, sizeof bad,
+             "{\"store_id\":%lld,\"facility_id\":%lld,\"category\":\"%s\",\"quantity\":4}", store,
+             site, cat);
+    sh = POST(&s, op, path, bad, 201);
+    CHECK_STR(th_str(sh, "shipped_by"), "store-op");
+    ln = json_object_get(sh, "lines");
+    CHECK_INT(json_array_size(ln), 2);
+    CHECK_INT(th_int(json_array_get(ln, 0), "stock_line_id"), l_orig);
+    CHECK_INT(th_int(json_array_get(ln, 1), "stock_line_id"), l_none);
+    CHECK(json_is_null(json_object_get(json_array_get(ln, 1), "expiry")));
+    CHECK_INT(th_int(json_object_get(sh, "flow"), "shipped"), 11);
+    json_decref(sh);
+    CHECK(line_qty(&s, l_gone) == 1000);
+    /* nothing usable left: 409 */
+    snprintf(bad, sizeof bad,
+             "{\"store_id\":%lld,\"facility_id\":%lld,\"category\":\"%s\",\"quantity\":1}", store,
+             site, cat);
+    REFUSED(&s, op, path, bad, 409, "insufficient_stock", "quantity", "has 0 ");
+    /* a plan that is not there */
+    REFUSED(&s, tok, "/api/v1/plans/999999/shipments", bad, 404, "not_found", NULL, NULL);
+    json_decref(GET(&s, tok, "/api/v1/plans/999999/shipments", 404));
+
+    /* the site's conversion aborted: the flow is no longer in force, nor held */
+    json_t *cv;
+    json_array_foreach(json_object_get(ad, "conversions"), i, cv)
+    {
+        if (th_int(cv, "facility_id") != site) continue;
+        snprintf(q, sizeof q, "/api/v1/conversions/%lld/abort", th_int(cv, "conversion_id"));
+        json_decref(POST(&s, tok, q, "{\"reason\":\"test\"}", 200));
+    }
+    snprintf(q, sizeof q, "UPDATE stock_lines SET quantity = 100 WHERE id = %lld",
+             l_orig); /* stock again */
+    th_sql_exec(&s, q);
+    REFUSED(&s, tok, path, bad, 409, "not_in_force", "facility_id", "no longer converting");
+    snprintf(q, sizeof q, "/api/v1/plans/%lld", aid);
+    a2 = GET(&s, viewer, q, 200);
+    f2 = flow_of(a2, store, site, cat);
+    CHECK(json_is_false(json_object_get(f2, "in_force")));
+    CHECK_INT(th_int(f2, "shipped"), 11);
+    CHECK_INT(th_int(supplies(a2), "shipped_so_far"), 11);
+    json_decref(a2);
+    list = GET(&s, viewer, path, 200);
+    CHECK_INT(json_array_size(json_object_get(list, "items")), 2);
+    json_decref(list);
+
+    json_decref(a);
+    json_decref(ad);
+    json_decref(b1);
+    json_decref(b2);
+    th_stop(&s);
+}
