@@ -54,7 +54,7 @@ TEST_T(cli_facility_import_and_export, 120)
     CHECK_INT(db_int(db, "SELECT COUNT(*) FROM audit"), audits);
     /* CSV to standard output, filtered */
     CHECK_INT(RUN(out, "facility", "export", "--type", "hotel", "--db", db), 0);
-    CHECK(!strncmp(out, "id,name,type,", 13));
+    CHECK(!strncmp(out, "id,version,name,type,", 21));
 
     /* a bad row: exit 1, nothing written, the row named */
     write_file(bad,

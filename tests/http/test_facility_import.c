@@ -268,7 +268,7 @@ TEST_T(facility_import_township_officer_only_in_their_township, 60)
     char tok[80], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
     th_login(&s, "jinhaihu", s.demo_pw, tok); /* 金海湖地区 */
     long long own = th_sql_int(&s, "SELECT township_id FROM users WHERE username = 'jinhaihu'");
-    /* line 3 creates in another township, line 4 updates a facility of another township (by
+    /* line 3 creates in another township, line 4 renames a facility of another township (by
      * its id): both outside the officer's scope */
     long long other = th_sql_int(&s, "SELECT MIN(id) FROM facilities WHERE township_id <> (SELECT"
                                      " township_id FROM users WHERE username = 'jinhaihu')");
@@ -277,7 +277,7 @@ TEST_T(facility_import_township_officer_only_in_their_township, 60)
              "id,name,type,township,lat,lon\n"
              ",金海湖新设施,hotel,金海湖地区,40.2,117.3\n"
              ",滨河的设施,hotel,滨河街道,40.1,117.1\n"
-             "%lld,,,,,\n",
+             "%lld,别镇的改名,,,,\n",
              other);
     th_fingerprint(&s, fp0, sizeof fp0);
     json_t *o = UPLOAD(&s, tok, 0, csv, 422);
@@ -409,7 +409,7 @@ TEST_T(facility_export_import_round_trip_csv_and_xlsx, 90)
     char *x = get_body(&s, tok, "/api/v1/facilities/export?format=xlsx", &xl);
     char *c = get_body(&s, tok, "/api/v1/facilities/export", &cl);
     CHECK(pj_xlsx_sniff(x, xl));
-    const char *head = "id,name,type,township,village,address,lat,lon,operator,";
+    const char *head = "id,version,name,type,township,village,address,lat,lon,operator,";
     CHECK(!strncmp(c, head, strlen(head)));
     th_fingerprint(&s, fp0, sizeof fp0);
     json_t *o = upload(&s, tok, "/api/v1/facilities/import", XLSX, x, xl, 200, __LINE__);
@@ -427,14 +427,60 @@ TEST_T(facility_export_import_round_trip_csv_and_xlsx, 90)
                     " (SELECT id FROM facilities ORDER BY id LIMIT 2);"
                     "DELETE FROM facility_roles WHERE facility_id = (SELECT MIN(facility_id) FROM"
                     " facility_roles)");
-    o = upload(&s, tok, "/api/v1/facilities/import", XLSX, x, xl, 200, __LINE__);
+    /* the two changed since the export (a newer version) are refused, not overwritten with the
+     * workbook's older values (regression: an import silently reverted them) */
+    th_fingerprint(&s, fp0, sizeof fp0);
+    o = upload(&s, tok, "/api/v1/facilities/import", XLSX, x, xl, 422, __LINE__);
+    CHECK_INT(th_int(o, "bad_rows"), 2);
+    CHECK_INT(th_int(err_at(o, 0), "line"), 2);
+    CHECK_STR(th_str(err_at(o, 0), "column"), "version");
+    CHECK_STR(th_str(err_at(o, 0), "reason"), "stale");
+    json_decref(o);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    /* the same table without its version column: the facilities back as the table has them */
+    char *nv = malloc(cl + 1), *nq = nv;
+    for (const char *p = c; *p;) {
+        const char *c1 = strchr(p, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
+        CHECK(c2 != NULL);
+        memcpy(nq, p, (size_t)(c1 - p));
+        nq += c1 - p;
+        const char *eol = strstr(c2, "\r\n");
+        const char *end = eol ? eol + 2 : c2 + strlen(c2);
+        memcpy(nq, c2, (size_t)(end - c2));
+        nq += end - c2;
+        p = end;
+    }
+    *nq = 0;
+    CHECK(!strncmp(nv, "id,name,type,", 13));
+    o = upload(&s, tok, "/api/v1/facilities/import", "text/csv", nv, strlen(nv), 200, __LINE__);
     CHECK_INT(th_int(o, "updated"), 2 + (rf > 2));
     json_decref(o);
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM facilities WHERE address = '改过'"), 0);
-    o = upload(&s, tok, "/api/v1/facilities/import", XLSX, x, xl, 200, __LINE__);
+    o = upload(&s, tok, "/api/v1/facilities/import", "text/csv", nv, strlen(nv), 200, __LINE__);
     CHECK_INT(th_int(o, "unchanged"), n);
     json_decref(o);
+    free(nv);
     free(x);
+    free(c);
+    /* coordinates exported exactly: a row brought back leaves them as they are (they were
+     * written with 6 decimals, and an edit of the row's address rounded them) */
+    th_sql_exec(&s, "UPDATE facilities SET lat = 40.12345678, lon = 117.98765432 WHERE id = 1");
+    c = get_body(&s, tok, "/api/v1/facilities/export?q=", &cl);
+    CHECK(strstr(c, ",40.12345678,117.98765432,") != NULL);
+    free(c);
+    /* a township officer's export of the whole district, brought back: the other townships'
+     * rows are unchanged, not refused as outside the officer's scope */
+    char otok[80];
+    th_login(&s, "jinhaihu", s.demo_pw, otok);
+    c = get_body(&s, otok, "/api/v1/facilities/export", &cl);
+    th_fingerprint(&s, fp0, sizeof fp0);
+    o = upload(&s, otok, "/api/v1/facilities/import", "text/csv", c, cl, 200, __LINE__);
+    CHECK_INT(th_int(o, "bad_rows"), 0);
+    CHECK_INT(th_int(o, "unchanged"), th_sql_int(&s, "SELECT COUNT(*) FROM facilities"));
+    json_decref(o);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
     free(c);
     /* the list's filters */
     long long town = th_sql_int(&s, "SELECT township_id FROM users WHERE username = 'jinhaihu'");

@@ -329,6 +329,7 @@ export default {
       actions: { created: 'Create', updated: 'Update', unchanged: 'Unchanged', error: 'Error' },
       columns: {
         id: 'ID',
+        version: 'Version',
         name: 'Name',
         type: 'Type',
         township: 'Township',
@@ -367,6 +368,8 @@ export default {
         source: 'source',
       },
       reasons: {
+        bad_version: '"{value}" is not a version',
+        stale: 'the facility was changed after this table was exported (version {version} in the table, now {now}); export it again and redo the row',
         extra_cells: 'The row has {cells} cells, the header {columns} columns',
         bad_id: '“{value}” is not a facility ID',
         unknown_facility: 'No facility has ID {value}',

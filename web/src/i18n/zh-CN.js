@@ -331,6 +331,7 @@ export default {
       actions: { created: '新建', updated: '更新', unchanged: '未变', error: '错误' },
       columns: {
         id: '编号',
+        version: '版本',
         name: '名称',
         type: '类型',
         township: '乡镇',
@@ -369,6 +370,8 @@ export default {
         source: '数据来源',
       },
       reasons: {
+        bad_version: '“{value}”不是版本号',
+        stale: '导出后该设施已被修改（表中版本 {version}，现为 {now}）；请重新导出后再改这一行',
         extra_cells: '本行有 {cells} 个单元格，表头只有 {columns} 列',
         bad_id: '“{value}”不是设施编号',
         unknown_facility: '没有编号为 {value} 的设施',
