@@ -94,6 +94,7 @@ typedef struct ctx {
     pj_xlsx *out;
     int caprows;
     int in_data, row_line, next_line, cell_col, next_col, cell_xf;
+    char cell_ref[16]; /* the cell's reference ("BN1"), for a cell beyond the columns kept */
     char cell_t[12];
     char *cells[PJ_XLSX_MAX_COLS];
     unsigned char pct[PJ_XLSX_MAX_COLS];
@@ -471,12 +472,10 @@ static void XMLCALL ws_start(void *u, const XML_Char *n, const XML_Char **at)
         const char *r = attr(at, "r", 0), *t = attr(at, "t", 0), *s = attr(at, "s", 0);
         int col = r ? ref_col(r) : c->next_col;
         if (col < 0) col = c->next_col;
-        if (col >= PJ_XLSX_MAX_COLS) {
-            char lim[16];
-            snprintf(lim, sizeof lim, "%d", PJ_XLSX_MAX_COLS);
-            failf(c, 422, "bad_xlsx", "%s: more than %s columns", c->part, lim);
-            return;
-        }
+        /* a cell beyond the columns kept is refused only when it holds something (store):
+         * an empty one with a style (a border, a fill) is not a column */
+        if (col > PJ_XLSX_MAX_COLS) col = PJ_XLSX_MAX_COLS;
+        snprintf(c->cell_ref, sizeof c->cell_ref, "%s", r ? r : "?");
         c->cell_col = col;
         c->next_col = col + 1;
         snprintf(c->cell_t, sizeof c->cell_t, "%s", t ? t : "n");
@@ -510,7 +509,7 @@ static char *cell_value(ctx *c, char *v)
     int kind = !strcmp(c->cell_t, "n") && c->cell_xf >= 0 && c->cell_xf < c->nxf
                    ? c->xf_kind[c->cell_xf]
                    : XF_PLAIN;
-    if (kind == XF_PERCENT && *v) c->pct[c->cell_col] = 1;
+    if (kind == XF_PERCENT && *v && c->cell_col < PJ_XLSX_MAX_COLS) c->pct[c->cell_col] = 1;
     if (kind >= XF_YEAR && kind <= XF_DATE && *v) {
         /* a serial day number shown as a date: 1900 system counts from 1899-12-30 */
         double d;
@@ -522,6 +521,22 @@ static char *cell_value(ctx *c, char *v)
         return pj_arena_strdup(c->a, iso);
     }
     return v;
+}
+
+/* A cell's value into the row; beyond the columns kept, a value is 422 naming the cell. */
+static void store(ctx *c, char *v)
+{
+    if (c->cell_col >= PJ_XLSX_MAX_COLS) {
+        if (v && *v) {
+            char what[64];
+            snprintf(what, sizeof what, "cell %s is beyond the %d columns", c->cell_ref,
+                     PJ_XLSX_MAX_COLS);
+            failf(c, 422, "bad_xlsx", "%s: %s a table may have", c->part, what);
+        }
+        return;
+    }
+    c->cells[c->cell_col] = v;
+    if (c->cell_col + 1 > c->ncells) c->ncells = c->cell_col + 1;
 }
 
 static void XMLCALL ws_end(void *u, const XML_Char *n)
@@ -538,14 +553,10 @@ static void XMLCALL ws_end(void *u, const XML_Char *n)
     } else if (!strcmp(l, "v") && c->in_v) {
         c->in_v = 0;
         char *v = cell_value(c, text_take(c));
-        if (v && !c->in_is) {
-            c->cells[c->cell_col] = v;
-            if (c->cell_col + 1 > c->ncells) c->ncells = c->cell_col + 1;
-        }
+        if (v && !c->in_is) store(c, v);
     } else if (!strcmp(l, "is") && c->in_is) {
         c->in_is = 0;
-        c->cells[c->cell_col] = text_take(c);
-        if (c->cell_col + 1 > c->ncells) c->ncells = c->cell_col + 1;
+        store(c, text_take(c));
     } else if (!strcmp(l, "rPh")) {
         c->in_rph = 0;
     } else if (!strcmp(l, "t")) {

@@ -378,3 +378,42 @@ TEST(xlsx_general_and_scientific_formats_are_plain)
     pj_arena_free(&a);
     free(wb);
 }
+
+/* Regression: an empty cell with a style beyond the 64 columns kept (a border drawn across the
+ * sheet) refused the whole workbook ("more than 64 columns", no cell named); now only a cell
+ * there that holds something is refused, by its reference. */
+TEST(xlsx_empty_styled_cells_beyond_the_columns_are_not_columns)
+{
+    static const char *const names[] = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels",
+                                        "xl/worksheets/sheet1.xml"};
+    const char *texts[] = {
+        "<workbook xmlns:r=\"urn:r\"><sheets><sheet name=\"s\" sheetId=\"1\" r:id=\"rId1\"/>"
+        "</sheets></workbook>",
+        "<Relationships><Relationship Id=\"rId1\" Target=\"worksheets/sheet1.xml\"/>"
+        "</Relationships>",
+        "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>code</t></is></c>"
+        "<c r=\"BN1\" s=\"1\"/><c r=\"ZZ1\" s=\"1\"><v></v></c></row>"
+        "<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>gdp</t></is></c></row>"
+        "</sheetData></worksheet>"};
+    size_t n;
+    char *wb = zip_parts(names, texts, 3, &n);
+    pj_arena a;
+    pj_arena_init(&a, 1 << 16);
+    pj_xlsx x;
+    pj_err err;
+    pj_err_clear(&err);
+    if (pj_xlsx_read(&a, wb, n, 10, &x, &err)) t_fail(__FILE__, __LINE__, "%s", err.message);
+    CHECK_INT(x.nrows, 2);
+    CHECK_INT(x.rows[0].ncols, 1);
+    CHECK_STR(x.rows[1].cells[0], "gdp");
+    free(wb);
+    texts[2] =
+        "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>code</t>"
+        "</is></c></row><row r=\"2\"><c r=\"BN2\"><v>7</v></c></row></sheetData></worksheet>";
+    wb = zip_parts(names, texts, 3, &n);
+    CHECK_INT(pj_xlsx_read(&a, wb, n, 10, &x, &err), -1);
+    CHECK_INT(err.status, 422);
+    CHECK(strstr(err.message, "cell BN2 is beyond the 64 columns") != NULL);
+    pj_arena_free(&a);
+    free(wb);
+}
