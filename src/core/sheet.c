@@ -139,6 +139,23 @@ int pj_sheet_xlsx(pj_arena *a, pj_sheet *r, const void *data, size_t len, int ma
     return 0;
 }
 
+/* 1 when s holds only spaces and tabs (or nothing) */
+static int blank_text(const char *s)
+{
+    return !s[strspn(s, " \t")];
+}
+
+int pj_sheet_header(pj_sheet *r, pj_err *err)
+{
+    while (r->nf > 0 && blank_text(r->f[r->nf - 1])) r->nf--;
+    for (int j = 0; j < r->nf; j++)
+        if (blank_text(r->f[j]))
+            return pj_fail(err, 422, r->bad, r->field,
+                           "line %d: column %d has no heading (name it, or delete the column)",
+                           r->line, j + 1);
+    return 0;
+}
+
 int pj_sheet_limit(pj_sheet *r, int max_rows, pj_err *err)
 {
     pj_sheet at = *r;

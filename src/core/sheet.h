@@ -51,6 +51,10 @@ static inline int pj_sheet_next(pj_sheet *r, pj_err *err)
     return r->next(r, err);
 }
 
+/* The current record as a header: trailing empty headings dropped (a trailing comma, a
+ * styled empty cell: a value under one is then a cell beyond the header); an empty heading
+ * between others is 422 (bad_csv / bad_xlsx) naming its column. */
+int pj_sheet_header(pj_sheet *r, pj_err *err);
 /* Before any row is handled: 413 too_many_rows when more than max_rows records follow the
  * current one (a malformed record: its 422), else 0; the reader stays where it was (the
  * current record's cells may be overwritten: read the header first). */

@@ -439,6 +439,7 @@ static int import_rows(pj_ctx *c, pj_sheet *r, int dry_run, int max_rows, pj_jw 
 {
     int rc = pj_sheet_next(r, err);
     if (rc <= 0) return rc < 0 ? -1 : pj_fail(err, 422, r->bad, r->field, "the table is empty");
+    if (pj_sheet_header(r, err)) return -1;
     int map[NCOLS];
     for (int k = 0; k < NCOLS; k++) map[k] = -1;
     for (int j = 0; j < r->nf; j++) {

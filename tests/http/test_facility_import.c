@@ -581,5 +581,14 @@ TEST_T(facility_import_row_limit_and_empty_lines, 60)
     CHECK_INT(th_int(o, "created"), 1);
     CHECK_INT(th_int(preview_at(o, 0), "line"), 3);
     json_decref(o);
+    /* a trailing comma in the header is no column (it was "unknown column ''"); an empty heading
+     * between two is named by its place */
+    o = UPLOAD(&s, tok, 1, "name,type,township,lat,lon,\n尾逗号,hotel,滨河街道,40,117,\n", 200);
+    CHECK(json_is_true(json_object_get(o, "ok")));
+    json_decref(o);
+    o = UPLOAD(&s, tok, 1, "name,,type\n甲,,hotel\n", 422);
+    CHECK_STR(th_err_code(o), "bad_csv");
+    CHECK(strstr(th_err_message(o), "line 1: column 2 has no heading") != NULL);
+    json_decref(o);
     th_stop(&s);
 }
