@@ -130,6 +130,18 @@ static int64_t region_find(pj_ctx *c, const char *text, int64_t parent, pj_err *
  * than one by that name. */
 static int64_t org_find(pj_ctx *c, const char *text, pj_err *err)
 {
+    /* "#12": the organisation of that id (the export's name for one whose name another
+     * organisation shares, when it has no credit code) */
+    if (text[0] == '#') {
+        int64_t id;
+        if (pj_parse_i64(text + 1, &id) || id <= 0) return 0;
+        pj_stmt *s = pj_db_prepare(c->db, "SELECT id FROM organisations WHERE id = ?", err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, id);
+        int rc = pj_stmt_step(s, err);
+        pj_stmt_done(s);
+        return rc < 0 ? -1 : rc == 1 ? id : 0;
+    }
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT id, uscc IS ?1 FROM organisations WHERE uscc = ?1 OR"
                                " name = ?1 ORDER BY uscc IS ?1 DESC, id LIMIT 2",
@@ -360,7 +372,7 @@ static int row_body(pj_ctx *c, pj_sheet *r, const int *map, int ncols, json_t *b
             pj_rowerr_arg(re, "operator", t);
             return BAD(re, C_OPERATOR, o == -2 ? "ambiguous_operator" : "unknown_operator",
                        o == -2 ? "line %d, column operator: more than one organisation '%.60s';"
-                                 " give its unified social credit code"
+                                 " give its unified social credit code, or #id"
                                : "line %d, column operator: no organisation '%.60s' (a name or"
                                  " a unified social credit code)",
                        r->line, t);
@@ -692,9 +704,10 @@ static pj_stmt *export_rows(pj_ctx *c, const pj_list_filter *f, pj_err *err)
         "SELECT f.id, f.version, f.name, f.type, t.name, CASE WHEN (SELECT COUNT(*) FROM regions w "
         "WHERE"
         " w.parent_id = v.parent_id AND w.name = v.name AND w.type IN ('village', 'community'))"
-        " > 1 THEN v.code ELSE v.name END, f.address, f.lat, f.lon, CASE WHEN o.uscc IS NOT NULL"
-        " AND (SELECT COUNT(*) FROM organisations p WHERE p.name = o.name) > 1 THEN o.uscc ELSE"
-        " o.name END, f.peacetime_function, f.peacetime_capacity, f.peacetime_unit,"
+        " > 1 THEN v.code ELSE v.name END, f.address, f.lat, f.lon, CASE WHEN (SELECT COUNT(*) "
+        "FROM organisations p WHERE"
+        " p.name = o.name) > 1 THEN COALESCE(o.uscc, '#' || o.id) ELSE o.name END, "
+        "f.peacetime_function, f.peacetime_capacity, f.peacetime_unit,"
         " f.barrier_free_rooms" ROLE_COL("isolation", "rooms") ROLE_COL("resettlement", "beds")
             ROLE_COL("medical", "beds") ROLE_COL("supply_store", "m3") ROLE_COL("supply_store", "t")
                 ROLE_COL(

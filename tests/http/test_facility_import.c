@@ -469,6 +469,22 @@ TEST_T(facility_export_import_round_trip_csv_and_xlsx, 90)
     c = get_body(&s, tok, "/api/v1/facilities/export?q=", &cl);
     CHECK(strstr(c, ",40.12345678,117.98765432,") != NULL);
     free(c);
+    /* two organisations of one name without a credit code: the facility's operator is
+     * exported as #id and read back as that one (it was its name, refused as ambiguous, so
+     * the whole table could not be imported back) */
+    th_sql_exec(&s, "INSERT INTO organisations (name, type, created_at, updated_at) VALUES"
+                    " ('同名单位', 'enterprise', 0, 0), ('同名单位', 'enterprise', 0, 0);"
+                    "UPDATE facilities SET operator_id = (SELECT MAX(id) FROM organisations)"
+                    " WHERE id = 1");
+    long long org = th_sql_int(&s, "SELECT MAX(id) FROM organisations");
+    c = get_body(&s, tok, "/api/v1/facilities/export", &cl);
+    char want[40];
+    snprintf(want, sizeof want, ",#%lld,", org);
+    CHECK(strstr(c, want) != NULL);
+    o = upload(&s, tok, "/api/v1/facilities/import", "text/csv", c, cl, 200, __LINE__);
+    CHECK_INT(th_int(o, "unchanged"), th_sql_int(&s, "SELECT COUNT(*) FROM facilities"));
+    json_decref(o);
+    free(c);
     /* a township officer's export of the whole district, brought back: the other townships'
      * rows are unchanged, not refused as outside the officer's scope */
     char otok[80];

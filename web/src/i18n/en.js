@@ -377,7 +377,7 @@ export default {
         unknown_village: 'The row’s township has no village or community named or coded “{village}”',
         ambiguous_village: 'The row’s township has more than one “{village}”; give its code',
         unknown_operator: 'No organisation is named “{operator}” or has that credit code',
-        ambiguous_operator: 'More than one organisation is named “{operator}”; give its unified social credit code',
+        ambiguous_operator: 'More than one organisation is named “{operator}”; give its unified social credit code, or #ID as the export writes it',
         ambiguous_name: 'The township has more than one facility named “{name}”; give its ID in the id column',
         duplicate: 'The same facility as line {other_line}; give each facility once',
         outside_scope: 'Outside your scope: you may import facilities of your own township only',

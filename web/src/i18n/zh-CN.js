@@ -379,7 +379,7 @@ export default {
         unknown_village: '本行乡镇中没有名称或代码为“{village}”的村（社区）',
         ambiguous_village: '本行乡镇中有多个“{village}”，请填写其代码',
         unknown_operator: '没有名称或统一社会信用代码为“{operator}”的单位',
-        ambiguous_operator: '有多个名为“{operator}”的单位，请填写统一社会信用代码',
+        ambiguous_operator: '有多个名为“{operator}”的单位，请填写统一社会信用代码或 #编号（导出表中的写法）',
         ambiguous_name: '本乡镇有多个名为“{name}”的设施，请在“编号”列填写设施编号',
         duplicate: '与第 {other_line} 行是同一设施；每个设施只填一行',
         outside_scope: '超出您的管辖范围：只能导入本乡镇（街道）的设施',
