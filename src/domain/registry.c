@@ -1204,6 +1204,12 @@ static int facility_update_write(pj_ctx *c, int64_t id, json_t *body, json_t *ro
     if (version && check_version(c, "SELECT version FROM facilities WHERE id = ?", id, version,
                                  "facility", err))
         return -1;
+    /* moving it to a township outside the caller's scope: 403 first, not what the new
+     * township makes of the rest (its village no longer fitting) */
+    json_t *to = json_object_get(body, "township_id");
+    if (json_is_integer(to) && json_integer_value(to) != old_town &&
+        require_township_scope(c, json_integer_value(to), err))
+        return -1;
     if (facility_read(c, body, 0, &f, err)) return -1;
     if (f.town != old_town && require_township_scope(c, f.town, err)) return -1;
     int64_t got;

@@ -290,6 +290,16 @@ TEST_T(facility_import_township_officer_only_in_their_township, 60)
     CHECK_INT(th_int(err_at(o, 1), "line"), 4);
     CHECK_STR(th_str(err_at(o, 1), "reason"), "outside_scope");
     json_decref(o);
+    /* moving a facility of the officer's township to another: outside the scope, at the
+     * township (it was an error of the village the facility has, which the row never named) */
+    long long mine = th_sql_int(&s, "SELECT MIN(id) FROM facilities WHERE village_id IS NOT NULL"
+                                    " AND township_id = (SELECT township_id FROM users WHERE"
+                                    " username = 'jinhaihu')");
+    snprintf(csv, sizeof csv, "id,township\n%lld,滨河街道\n", mine);
+    o = UPLOAD(&s, tok, 1, csv, 200);
+    CHECK_STR(th_str(err_at(o, 0), "column"), "township");
+    CHECK_STR(th_str(err_at(o, 0), "reason"), "outside_scope");
+    json_decref(o);
     /* without a township column, the officer's own township */
     o = UPLOAD(&s, tok, 0, "name,type,lat,lon\n金海湖无乡镇列,homestay_cluster,40.2,117.3\n", 200);
     CHECK_INT(th_int(o, "created"), 1);
