@@ -55,3 +55,15 @@ int pj_ctx_require(const pj_ctx *c, pj_err *err, ...)
     return pj_fail(err, 403, "forbidden", "", "role %s may not do this",
                    pj_role_name(c->actor.role));
 }
+
+void pj_ctx_for_job(pj_ctx *c, pj_db *db, pj_arena *arena, const pj_actor *actor,
+                    const char *username, const char *request_id, const pj_settings *settings)
+{
+    memset(c, 0, sizeof *c);
+    c->db = db;
+    c->arena = arena;
+    c->actor = *actor;
+    c->actor.username = username;
+    c->request_id = request_id;
+    c->settings = settings;
+}

@@ -59,6 +59,12 @@ typedef struct pj_ctx {
 
 void pj_settings_default(pj_settings *s);
 
+/* A context for work on a thread of its own (a report, a plan): the thread's connection and
+ * arena, the actor who asked (their username copied with the work: username), the request id
+ * and the settings; no token, no client address. */
+void pj_ctx_for_job(pj_ctx *c, pj_db *db, pj_arena *arena, const pj_actor *actor,
+                    const char *username, const char *request_id, const pj_settings *settings);
+
 /* 1 for admin and district officer: the whole district. */
 int pj_ctx_district(const pj_ctx *c);
 /* Fails with 403 unless the actor's role is one of the given (PJ_ROLE_NONE-terminated). */

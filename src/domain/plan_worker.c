@@ -78,13 +78,7 @@ static void job_run(pj_plan_pool *p, pj_db *db, pjob *j)
     pj_arena arena;
     pj_arena_init(&arena, 1 << 16);
     pj_ctx c;
-    memset(&c, 0, sizeof c);
-    c.db = db;
-    c.arena = &arena;
-    c.actor = j->actor;
-    c.actor.username = j->username;
-    c.request_id = j->request_id;
-    c.settings = &p->settings;
+    pj_ctx_for_job(&c, db, &arena, &j->actor, j->username, j->request_id, &p->settings);
     pj_err err;
     pj_err_clear(&err);
     char *result = NULL;

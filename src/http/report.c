@@ -99,13 +99,7 @@ static void report_run(pj_work *w)
     pj_arena arena;
     pj_arena_init(&arena, 1 << 16);
     pj_ctx c;
-    memset(&c, 0, sizeof c);
-    c.db = db;
-    c.arena = &arena;
-    c.actor = j->actor;
-    c.actor.username = j->username;
-    c.request_id = j->request_id;
-    c.settings = &j->settings;
+    pj_ctx_for_job(&c, db, &arena, &j->actor, j->username, j->request_id, &j->settings);
     pj_jw jw;
     pj_jw_init(&jw, &j->out);
     j->rc = j->fn ? j->fn(&c, &jw, &j->err) : j->fn_args(&c, j->args, &jw, &j->err);

@@ -88,6 +88,25 @@ static char *zip_parts(const char *const *names, const char *const *texts, int n
     return slurp(path, len);
 }
 
+/* A workbook of one worksheet (sheet's XML) and, when styles is not NULL, its styles part,
+ * read by pj_xlsx_read into x (memory in a); 0, or -1 with err set. */
+static int read_sheet(pj_arena *a, const char *styles, const char *sheet, pj_xlsx *x, pj_err *err)
+{
+    const char *names[] = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels",
+                           "xl/worksheets/sheet1.xml", "xl/styles.xml"};
+    const char *texts[] = {
+        "<workbook xmlns:r=\"urn:r\"><sheets><sheet name=\"s\" sheetId=\"1\" r:id=\"rId1\"/>"
+        "</sheets></workbook>",
+        "<Relationships><Relationship Id=\"rId1\" Target=\"worksheets/sheet1.xml\"/>"
+        "</Relationships>",
+        sheet, styles};
+    size_t n;
+    char *wb = zip_parts(names, texts, styles ? 4 : 3, &n);
+    int rc = pj_xlsx_read(a, wb, n, 10, x, err);
+    free(wb);
+    return rc;
+}
+
 static json_t *upload(th_server *s, const char *tok, const char *path, const char *ctype,
                       const char *data, size_t n, int want)
 {
@@ -344,39 +363,31 @@ TEST_T(indicator_xlsx_percent_cells_into_percent_indicators, 60)
  * locale), scientific 0.00e+00 are plain; yyyy and the era's e stay years. */
 TEST(xlsx_general_and_scientific_formats_are_plain)
 {
-    static const char *const names[] = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels",
-                                        "xl/styles.xml", "xl/worksheets/sheet1.xml"};
-    static const char *const texts[] = {
-        "<workbook xmlns:r=\"urn:r\"><sheets><sheet name=\"s\" sheetId=\"1\" r:id=\"rId1\"/>"
-        "</sheets></workbook>",
-        "<Relationships><Relationship Id=\"rId1\" Target=\"worksheets/sheet1.xml\"/>"
-        "</Relationships>",
-        "<styleSheet><numFmts><numFmt numFmtId=\"164\" formatCode=\"General\"/>"
-        "<numFmt numFmtId=\"165\" formatCode=\"[$-804]GENERAL\"/>"
-        "<numFmt numFmtId=\"166\" formatCode=\"0.00e+00\"/>"
-        "<numFmt numFmtId=\"167\" formatCode=\"yyyy\"/>"
-        "<numFmt numFmtId=\"168\" formatCode=\"[$-804]e&quot;年&quot;\"/></numFmts>"
-        "<cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"164\"/><xf numFmtId=\"165\"/>"
-        "<xf numFmtId=\"166\"/><xf numFmtId=\"167\"/><xf numFmtId=\"168\"/></cellXfs>"
-        "</styleSheet>",
-        "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" s=\"1\"><v>2</v></c>"
-        "<c r=\"B1\" s=\"2\"><v>1200</v></c><c r=\"C1\" s=\"3\"><v>12345</v></c>"
-        "<c r=\"D1\" s=\"4\"><v>45444</v></c><c r=\"E1\" s=\"5\"><v>45444</v></c>"
-        "<c r=\"F1\" s=\"1\"><v>40.12345678</v></c></row></sheetData></worksheet>"};
-    size_t n;
-    char *wb = zip_parts(names, texts, 4, &n);
     pj_arena a;
     pj_arena_init(&a, 1 << 16);
     pj_xlsx x;
     pj_err err;
     pj_err_clear(&err);
-    if (pj_xlsx_read(&a, wb, n, 10, &x, &err)) t_fail(__FILE__, __LINE__, "%s", err.message);
+    if (read_sheet(&a,
+                   "<styleSheet><numFmts><numFmt numFmtId=\"164\" formatCode=\"General\"/>"
+                   "<numFmt numFmtId=\"165\" formatCode=\"[$-804]GENERAL\"/>"
+                   "<numFmt numFmtId=\"166\" formatCode=\"0.00e+00\"/>"
+                   "<numFmt numFmtId=\"167\" formatCode=\"yyyy\"/>"
+                   "<numFmt numFmtId=\"168\" formatCode=\"[$-804]e&quot;年&quot;\"/></numFmts>"
+                   "<cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"164\"/><xf numFmtId=\"165\"/>"
+                   "<xf numFmtId=\"166\"/><xf numFmtId=\"167\"/><xf numFmtId=\"168\"/></cellXfs>"
+                   "</styleSheet>",
+                   "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" s=\"1\"><v>2</v></c>"
+                   "<c r=\"B1\" s=\"2\"><v>1200</v></c><c r=\"C1\" s=\"3\"><v>12345</v></c>"
+                   "<c r=\"D1\" s=\"4\"><v>45444</v></c><c r=\"E1\" s=\"5\"><v>45444</v></c>"
+                   "<c r=\"F1\" s=\"1\"><v>40.12345678</v></c></row></sheetData></worksheet>",
+                   &x, &err))
+        t_fail(__FILE__, __LINE__, "%s", err.message);
     CHECK_INT(x.nrows, 1);
     CHECK_INT(x.rows[0].ncols, 6);
     static const char *const want[] = {"2", "1200", "12345", "2024", "2024", "40.12345678"};
     for (int i = 0; i < 6; i++) CHECK_STR(x.rows[0].cells[i], want[i]);
     pj_arena_free(&a);
-    free(wb);
 }
 
 /* Regression: an empty cell with a style beyond the 64 columns kept (a border drawn across the
@@ -384,36 +395,28 @@ TEST(xlsx_general_and_scientific_formats_are_plain)
  * there that holds something is refused, by its reference. */
 TEST(xlsx_empty_styled_cells_beyond_the_columns_are_not_columns)
 {
-    static const char *const names[] = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels",
-                                        "xl/worksheets/sheet1.xml"};
-    const char *texts[] = {
-        "<workbook xmlns:r=\"urn:r\"><sheets><sheet name=\"s\" sheetId=\"1\" r:id=\"rId1\"/>"
-        "</sheets></workbook>",
-        "<Relationships><Relationship Id=\"rId1\" Target=\"worksheets/sheet1.xml\"/>"
-        "</Relationships>",
-        "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>code</t></is></c>"
-        "<c r=\"BN1\" s=\"1\"/><c r=\"ZZ1\" s=\"1\"><v></v></c></row>"
-        "<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>gdp</t></is></c></row>"
-        "</sheetData></worksheet>"};
-    size_t n;
-    char *wb = zip_parts(names, texts, 3, &n);
     pj_arena a;
     pj_arena_init(&a, 1 << 16);
     pj_xlsx x;
     pj_err err;
     pj_err_clear(&err);
-    if (pj_xlsx_read(&a, wb, n, 10, &x, &err)) t_fail(__FILE__, __LINE__, "%s", err.message);
+    if (read_sheet(&a, NULL,
+                   "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>code"
+                   "</t></is></c><c r=\"BN1\" s=\"1\"/><c r=\"ZZ1\" s=\"1\"><v></v></c></row>"
+                   "<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>gdp</t></is></c></row>"
+                   "</sheetData></worksheet>",
+                   &x, &err))
+        t_fail(__FILE__, __LINE__, "%s", err.message);
     CHECK_INT(x.nrows, 2);
     CHECK_INT(x.rows[0].ncols, 1);
     CHECK_STR(x.rows[1].cells[0], "gdp");
-    free(wb);
-    texts[2] =
-        "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>code</t>"
-        "</is></c></row><row r=\"2\"><c r=\"BN2\"><v>7</v></c></row></sheetData></worksheet>";
-    wb = zip_parts(names, texts, 3, &n);
-    CHECK_INT(pj_xlsx_read(&a, wb, n, 10, &x, &err), -1);
+    CHECK_INT(read_sheet(&a, NULL,
+                         "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is>"
+                         "<t>code</t></is></c></row><row r=\"2\"><c r=\"BN2\"><v>7</v></c></row>"
+                         "</sheetData></worksheet>",
+                         &x, &err),
+              -1);
     CHECK_INT(err.status, 422);
     CHECK(strstr(err.message, "cell BN2 is beyond the 64 columns") != NULL);
     pj_arena_free(&a);
-    free(wb);
 }
