@@ -1171,6 +1171,10 @@ const pj_migration pj_migrations[] = {
      * one range of (entity, id) instead of the trail read from the newest entry down */
     {7, "audit trail by entity, newest first",
      "CREATE INDEX audit_entity_newest ON audit(entity, id);"},
+    /* a facility table's rows are matched by their township and name: one look-up each, not
+     * every facility of the township compared (10,000 new rows of one township: 5.3 s → 1.2 s) */
+    {8, "facilities by township and name (the import's natural key)",
+     "CREATE INDEX facilities_township_name ON facilities(township_id, name);"},
     /* the e-commerce KPIs sum the sessions of a range: from an index that holds what they sum
      * (the day first, so it also serves every look-up by day the old index did), not from
      * each session's row */

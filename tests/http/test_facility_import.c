@@ -15,6 +15,7 @@
 #include "core/sheet.h"
 #include "core/xlsx.h"
 #include "core/util.h"
+#include "domain/registry.h"
 #include "t.h"
 #include "th.h"
 
@@ -617,4 +618,32 @@ TEST_T(facility_import_row_limit_and_empty_lines, 60)
     CHECK(strstr(th_err_message(o), "line 1: column 2 has no heading") != NULL);
     json_decref(o);
     th_stop(&s);
+}
+
+/* A row without an id is matched by its township and name from an index (township_id, name),
+ * not by comparing the name of every facility of the township: an import of thousands of rows
+ * of one township compared each with all before it. */
+TEST(facility_import_matches_by_township_and_name_from_an_index)
+{
+    th_ctx t;
+    th_ctx_fresh(&t);
+    pj_err err = {0};
+    if (pj_db_exec(t.db,
+                   "INSERT INTO regions (id, parent_id, code, name, type, created_at, updated_at)"
+                   " VALUES (1, NULL, 'd', 'D', 'district', 0, 0),"
+                   " (2, 1, 't1', 'T1', 'township', 0, 0);",
+                   &err))
+        t_fail(__FILE__, __LINE__, "%s", err.message);
+    const char *csv = "name,type,township,lat,lon\n甲,hotel,T1,40,117\n乙,hotel,T1,40,117\n";
+    pj_buf out;
+    pj_buf_init(&out, 1 << 20);
+    pj_jw w;
+    pj_jw_init(&w, &out);
+    if (pj_facility_import_csv(&t.c, csv, strlen(csv), 1, 100, &w, &err))
+        t_fail(__FILE__, __LINE__, "import: %s", err.message);
+    pj_buf_free(&out);
+    const char *plan = th_plans(&t, "FROM facilities WHERE township_id = ? AND name = ?");
+    if (!strstr(plan, "INDEX facilities_township_name (township_id=? AND name=?)"))
+        t_fail(__FILE__, __LINE__, "%s", plan);
+    th_ctx_close(&t);
 }
