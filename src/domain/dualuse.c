@@ -871,6 +871,19 @@ int64_t pj_stock_expired_before(int64_t now)
     return pj_local_day(now) * 86400; /* Beijing's today, as an expiry is stored */
 }
 
+/* A stock line's expiry as its date ("YYYY-MM-DD"), null when it has none. */
+static void expiry_put(pj_jw *w, int none, int64_t t)
+{
+    if (none) {
+        pj_jw_knull(w, "expiry");
+        return;
+    }
+    char d[21];
+    pj_time_iso(t, d);
+    d[10] = 0;
+    pj_jw_kstr(w, "expiry", d);
+}
+
 static int stock_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(c->db,
@@ -895,14 +908,7 @@ static int stock_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_render_text(w, "category", s, 3);
     pj_jw_knum(w, "quantity", pj_col_double(s, 4));
     pj_render_text(w, "unit", s, 5);
-    if (pj_col_is_null(s, 6))
-        pj_jw_knull(w, "expiry");
-    else {
-        char d[21];
-        pj_time_iso(pj_col_int(s, 6), d);
-        d[10] = 0;
-        pj_jw_kstr(w, "expiry", d);
-    }
+    expiry_put(w, pj_col_is_null(s, 6), pj_col_int(s, 6));
     pj_jw_kbool(w, "expired",
                 !pj_col_is_null(s, 6) && pj_col_int(s, 6) < pj_stock_expired_before(pj_now()));
     pj_render_text(w, "source", s, 7);
@@ -1119,28 +1125,33 @@ int pj_du_stock_take_tx(pj_ctx *c, int64_t fid, const char *category, int64_t qt
                         pj_err *err)
 {
     /* the lines first (one statement open at a time), then each update */
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT id, quantity FROM stock_lines WHERE facility_id = ? AND"
-                               " category = ? AND quantity > 0 AND (expiry IS NULL OR expiry >= ?)"
-                               " ORDER BY expiry IS NULL, expiry, id",
-                               err);
+    pj_stmt *s =
+        pj_db_prepare(c->db,
+                      "SELECT id, quantity, expiry FROM stock_lines WHERE facility_id = ? AND"
+                      " category = ? AND quantity > 0 AND (expiry IS NULL OR expiry >= ?)"
+                      " ORDER BY expiry IS NULL, expiry, id",
+                      err);
     if (!s) return -1;
     pj_stmt_int(s, 1, fid);
     pj_stmt_text(s, 2, category);
     pj_stmt_int(s, 3, pj_stock_expired_before(pj_now()));
     int cap = 16, n = 0, rc = 0;
     int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)cap);
+    int64_t *exp = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)cap);
     double *have = pj_arena_alloc(c->arena, sizeof(double) * (size_t)cap);
     double rest = (double)qty;
     while (rest > 1e-9 && (rc = pj_stmt_step(s, err)) == 1) {
         if (n == cap) {
             int64_t *a = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)cap * 2);
+            int64_t *e = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)cap * 2);
             double *b = pj_arena_alloc(c->arena, sizeof(double) * (size_t)cap * 2);
             memcpy(a, ids, sizeof(int64_t) * (size_t)n);
+            memcpy(e, exp, sizeof(int64_t) * (size_t)n);
             memcpy(b, have, sizeof(double) * (size_t)n);
-            ids = a, have = b, cap *= 2;
+            ids = a, exp = e, have = b, cap *= 2;
         }
         ids[n] = pj_col_int(s, 0);
+        exp[n] = pj_col_is_null(s, 2) ? INT64_MIN : pj_col_int(s, 2); /* MIN: none */
         have[n] = pj_col_double(s, 1);
         rest -= have[n++];
     }
@@ -1170,15 +1181,12 @@ int pj_du_stock_take_tx(pj_ctx *c, int64_t fid, const char *category, int64_t qt
             pj_audit_add(c, "ship", "stock_line", ids[i], before, after, err))
             return -1;
         if (lines) {
-            json_t *o = json_loads(after, 0, NULL);
             pj_jw_obj(lines);
             pj_jw_kint(lines, "stock_line_id", ids[i]);
             pj_jw_knum(lines, "quantity", take);
-            pj_jw_key(lines, "expiry"); /* null: none */
-            pj_jw_str(lines, json_string_value(json_object_get(o, "expiry")));
+            expiry_put(lines, exp[i] == INT64_MIN, exp[i]);
             pj_jw_knum(lines, "left", left);
             pj_jw_obj_end(lines);
-            json_decref(o);
         }
     }
     if (lines) pj_jw_arr_end(lines);

@@ -1403,24 +1403,25 @@ static void work_done(pj_server *srv, pj_work *w)
     req_release(srv, &r);
 }
 
-/* The workers' notification: answers the requests whose work is done, in that order. */
-static void on_work(evutil_socket_t fd, short what, void *arg)
+/* Answers the requests whose work on pool q is done, in that order. */
+static void work_take(pj_server *srv, pj_workq *q)
 {
-    pj_server *srv = arg;
-    for (pj_work *w = pj_workq_take(srv->workers), *n; w; w = n) {
+    for (pj_work *w = pj_workq_take(q), *n; w; w = n) {
         n = w->next;
         work_done(srv, w);
     }
 }
 
-/* The same for the report workers. */
+/* The password workers' notification, and the report workers'. */
+static void on_work(evutil_socket_t fd, short what, void *arg)
+{
+    pj_server *srv = arg;
+    work_take(srv, srv->workers);
+}
 static void on_reports(evutil_socket_t fd, short what, void *arg)
 {
     pj_server *srv = arg;
-    for (pj_work *w = pj_workq_take(srv->reports), *n; w; w = n) {
-        n = w->next;
-        work_done(srv, w);
-    }
+    work_take(srv, srv->reports);
 }
 
 /* Answers p at a stop: 503 with the code and message, and the connection closes after. */
