@@ -16,7 +16,8 @@
  *    the priority-rule schedules (serial and parallel SGS) and regret-based biased random
  *    samples (LFT); after stall_gens generations without a new best the population restarts
  *    from the best plus fresh samples. On instances with at most PJ_RCPSP_EXACT_MAX_JOBS jobs a
- *    depth-first branch-and-bound over activity lists then proves (or improves) the result.
+ *    depth-first branch-and-bound over activity lists then proves (or improves) the result,
+ *    within 400,000 nodes, the time limit and a stop request (then unproved, time_limit_hit).
  *  - PJ_RCPSP_METHOD_RULE: one schedule from a priority rule with the serial or parallel SGS,
  *    optionally justified (a fast baseline).
  *

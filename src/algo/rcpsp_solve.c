@@ -340,8 +340,13 @@ typedef struct bb {
     double best_sec;
     int *pf;
     long nodes, node_limit;
-    int aborted;
+    int aborted, time_hit;
+    /* the solve's clock and cancel request, looked at every BB_CLOCK_NODES nodes */
+    double t0, tlim;
+    const pj_algo_opts *opts;
 } bb;
+
+#define BB_CLOCK_NODES 256
 
 /* Enumerates every serial-SGS schedule (all activity lists) with pruning by critical-path
  * bounds against the incumbent; this set contains an optimal schedule. */
@@ -360,6 +365,11 @@ static void bb_dfs(bb *b, int level, int curms)
     }
     if (++b->nodes > b->node_limit) {
         b->aborted = 1;
+        return;
+    }
+    if (b->nodes % BB_CLOCK_NODES == 0 &&
+        (pj_algo_now() - b->t0 >= b->tlim || pj_algo_cancelled(b->opts))) {
+        b->aborted = b->time_hit = 1;
         return;
     }
     /* Node bound from the unplaced jobs. */
@@ -552,10 +562,14 @@ int pj_rcpsp_solve(const pj_rcpsp *p, const pj_rcpsp_params *params, const pj_al
             b.best_sec = secondary(&P, best, pf);
             b.pf = pf;
             b.node_limit = 400000;
+            b.t0 = t0;
+            b.tlim = g.tlim;
+            b.opts = opts;
             if (b.st && b.placed && b.npred) {
                 for (int j = 0; j < n; j++) b.npred[j] = P.pred_off[j + 1] - P.pred_off[j];
                 bb_dfs(&b, 0, 0);
                 if (!b.aborted) proved = 1;
+                if (b.time_hit) time_hit = 1;
             }
             free(b.st);
             free(b.placed);

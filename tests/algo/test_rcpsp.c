@@ -721,3 +721,42 @@ TEST(rcpsp_time_limit)
     pj_rcpsp_sol_free(&s);
     pj_rcpsp_free(&p);
 }
+
+static int always_cancelled(void *ud)
+{
+    ++*(int *)ud;
+    return 1;
+}
+
+/* A stop request (the server stopping while a plan solves) or the clock also ends the exact
+ * branch-and-bound of a small schedule (≤ PJ_RCPSP_EXACT_MAX_JOBS jobs): it used to count
+ * only its nodes (400,000), so a plan's schedule ran six times past a 0.05 s limit, and under
+ * a sanitizer for minutes. Asked to stop from the start, the solve returns its first valid
+ * schedule flagged time_limit_hit, and claims optimality only where a simple bound proves it
+ * — never by a search it was told to end. */
+TEST(rcpsp_exact_search_stops_when_asked)
+{
+    uint64_t rng = 777;
+    int unproved = 0;
+    for (int r = 0; r < 40; r++) {
+        rinst ri;
+        rinst_make(&ri, &rng, PJ_RCPSP_EXACT_MAX_JOBS, 2, 9, 10, 0);
+        pj_rcpsp_params prm = {0};
+        int calls = 0;
+        pj_algo_opts o = {30, (uint64_t)r, NULL, NULL, always_cancelled, &calls};
+        pj_rcpsp_sol s;
+        CHECK_INT(pj_rcpsp_solve(&ri.p, &prm, &o, &s), PJ_RCPSP_OK);
+        check_schedule(&ri.p, &s);
+        CHECK_INT(s.stats.time_limit_hit, 1);
+        CHECK(calls >= 1);
+        int simple = s.cp_bound > s.res_bound ? s.cp_bound : s.res_bound;
+        if (s.stats.optimal)
+            CHECK_INT(s.makespan, simple);
+        else
+            unproved++;
+        pj_rcpsp_sol_free(&s);
+        pj_rcpsp_free(&ri.p);
+    }
+    /* the instances leave the search work to do */
+    CHECK(unproved >= 5);
+}
