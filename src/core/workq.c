@@ -14,10 +14,12 @@
 struct pj_workq {
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    pj_work *waiting, **waiting_tail; /* oldest first */
-    pj_work *done, **done_tail;       /* finished, not yet taken, oldest first */
-    int held;                         /* jobs waiting or running */
+    pj_work *waiting, **waiting_tail;       /* oldest first */
+    pj_work *done, **done_tail;             /* finished, not yet taken, oldest first */
+    pj_work *running[PJ_WORKQ_THREADS_MAX]; /* the jobs the workers run (a free slot: NULL) */
+    int held;                               /* jobs waiting or running */
     int max_held;
+    int cancelled; /* pj_workq_cancel: no more jobs; the running ones asked to end */
     int stopping;
     int nthreads;
     pthread_t th[PJ_WORKQ_THREADS_MAX];
@@ -34,9 +36,13 @@ static void *worker(void *arg)
         pj_work *w = q->waiting;
         q->waiting = w->next;
         if (!q->waiting) q->waiting_tail = &q->waiting;
+        int slot = 0;
+        while (q->running[slot]) slot++; /* a worker runs one job at a time: one is free */
+        q->running[slot] = w;
         pthread_mutex_unlock(&q->mu);
         w->run(w);
         pthread_mutex_lock(&q->mu);
+        q->running[slot] = NULL;
         w->ran = 1;
         w->next = NULL;
         *q->done_tail = w;
@@ -92,7 +98,7 @@ int pj_workq_full(pj_workq *q)
 {
     if (!q) return 1;
     pthread_mutex_lock(&q->mu);
-    int full = q->held >= q->max_held || q->stopping;
+    int full = q->held >= q->max_held || q->stopping || q->cancelled;
     pthread_mutex_unlock(&q->mu);
     return full;
 }
@@ -101,10 +107,11 @@ int pj_workq_add(pj_workq *q, pj_work *w)
 {
     if (!q) return -1;
     pthread_mutex_lock(&q->mu);
-    int full = q->held >= q->max_held || q->stopping;
+    int full = q->held >= q->max_held || q->stopping || q->cancelled;
     if (!full) {
         w->next = NULL;
         w->ran = 0;
+        atomic_store(&w->cancel, 0);
         *q->waiting_tail = w;
         q->waiting_tail = &w->next;
         q->held++;
@@ -133,10 +140,19 @@ pj_work *pj_workq_take(pj_workq *q)
     return list;
 }
 
-pj_work *pj_workq_drop_waiting(pj_workq *q)
+/* Under q->mu: asks the running jobs to end early. */
+static void cancel_running(pj_workq *q)
+{
+    for (int i = 0; i < PJ_WORKQ_THREADS_MAX; i++)
+        if (q->running[i]) atomic_store(&q->running[i]->cancel, 1);
+}
+
+pj_work *pj_workq_cancel(pj_workq *q)
 {
     if (!q) return NULL;
     pthread_mutex_lock(&q->mu);
+    q->cancelled = 1;
+    cancel_running(q);
     pj_work *list = q->waiting;
     for (pj_work *w = list; w; w = w->next) q->held--;
     q->waiting = NULL;
@@ -150,6 +166,7 @@ pj_work *pj_workq_stop(pj_workq *q)
     if (!q) return NULL;
     pthread_mutex_lock(&q->mu);
     q->stopping = 1;
+    cancel_running(q);
     pthread_cond_broadcast(&q->cv);
     pthread_mutex_unlock(&q->mu);
     for (int i = 0; i < q->nthreads; i++) pthread_join(q->th[i], NULL);

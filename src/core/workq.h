@@ -5,18 +5,23 @@
 #ifndef PJ_WORKQ_H
 #define PJ_WORKQ_H
 
+#include <stdatomic.h>
+
 #include "core/err.h"
 
 #define PJ_WORKQ_THREADS_MAX 4
 
-/* A job: embed it first in the job's own struct. The pool uses next and sets ran; owner is
- * the submitter's (the pool does not touch it). */
+/* A job: embed it first in the job's own struct. The pool uses next and sets ran and cancel;
+ * owner is the submitter's (the pool does not touch it). */
 typedef struct pj_work {
     struct pj_work *next;
     void (*run)(struct pj_work *w);  /* on a worker thread: touches only the job */
     void (*free)(struct pj_work *w); /* the submitter's, for freeing it; never called by the pool */
     void *owner;
     int ran; /* 1 once run has returned */
+    /* 1 once the pool asks the running job to end early (pj_workq_cancel, pj_workq_stop): a
+     * long run looks at it now and then (another thread sets it) */
+    atomic_int cancel;
 } pj_work;
 
 typedef struct pj_workq pj_workq;
@@ -35,13 +40,16 @@ int pj_workq_fd(const pj_workq *q);
 /* The finished jobs in the order they finished, as a list through next (the caller's again),
  * NULL when none; the descriptor is clear until the next one finishes. */
 pj_work *pj_workq_take(pj_workq *q);
-/* Takes the jobs not yet started out of the queue and returns them (the caller's again, ran =
- * 0), oldest first, NULL when none; the running ones go on and the pool keeps taking jobs.
- * For a stop that refuses what waits at once, before the running jobs end. NULL q: nothing. */
-pj_work *pj_workq_drop_waiting(pj_workq *q);
-/* Stops the workers (a running job finishes; waiting ones are not started), joins them and
- * frees the pool. Returns the jobs it still held, for the caller: the finished ones not yet
- * taken (ran = 1), then those never started (ran = 0). NULL q: nothing. */
+/* For a stop that answers what waits at once and does not wait for long jobs: takes the jobs
+ * not yet started out of the queue and returns them (the caller's again, ran = 0), oldest
+ * first, NULL when none; asks the running ones to end early (their cancel set: each still
+ * finishes and comes back as usual, at once when its run looks at cancel); from then on the
+ * pool takes no job (pj_workq_add refuses, pj_workq_full answers 1). NULL q: nothing. */
+pj_work *pj_workq_cancel(pj_workq *q);
+/* Stops the workers (a running job is asked to end, as by pj_workq_cancel, and finishes;
+ * waiting ones are not started), joins them and frees the pool. Returns the jobs it still
+ * held, for the caller: the finished ones not yet taken (ran = 1), then those never started
+ * (ran = 0). NULL q: nothing. */
 pj_work *pj_workq_stop(pj_workq *q);
 
 #endif

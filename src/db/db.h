@@ -44,6 +44,11 @@ int pj_db_batch_open(pj_db *db, pj_err *err);
 int pj_db_batch_active(pj_db *db);
 int pj_db_batch_close(pj_db *db, pj_err *err);
 
+/* fn(arg) is called every thousand or so steps of the statement db runs (on the thread that
+ * runs it); when it answers nonzero the statement ends at once, failing (503 "interrupted"): for a
+ * long read that another thread may want ended. NULL fn: none from then on. */
+void pj_db_progress(pj_db *db, int (*fn)(void *arg), void *arg);
+
 /* Runs SQL with no parameters and no rows (DDL, pragmas). */
 int pj_db_exec(pj_db *db, const char *sql, pj_err *err);
 

@@ -57,6 +57,8 @@ static int db_fail(pj_db *db, pj_err *err, const char *what)
     }
     if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED)
         return pj_fail(err, 503, "busy", "", "database busy, try again");
+    if (prim == SQLITE_INTERRUPT) /* ended by pj_db_progress's fn: not the database's fault */
+        return pj_fail(err, 503, "interrupted", "", "the query was interrupted");
     if (prim == SQLITE_READONLY) /* opened from a read-only file: reads work, writes do not */
         return pj_fail(err, 500, "internal", "", "the database file is read-only: %s",
                        sqlite3_errmsg(db->h));
@@ -511,6 +513,12 @@ uint64_t pj_db_generation(pj_db *db, int check_others)
         if (s) sqlite3_reset(s->st);
     }
     return (db->others << 32) ^ db->commits;
+}
+
+void pj_db_progress(pj_db *db, int (*fn)(void *arg), void *arg)
+{
+    /* the cost: one call per 1,000 virtual machine steps (a few microseconds of a query) */
+    sqlite3_progress_handler(db->h, fn ? 1000 : 0, fn, arg);
 }
 
 int pj_db_changes(pj_db *db)

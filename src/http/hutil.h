@@ -48,8 +48,11 @@ int pj_h_no_content(pj_req *r); /* status 204, returns 0 */
  * route must not be a cached one (PJ_ROUTE_SHARED, PJ_ROUTE_PER_USER). The handler checks
  * the query before (its parameters and their values: a bad one is answered at once, not
  * queued) and returns what the helper returns. When the report workers hold all they may the
- * request is answered 503 `busy` with Retry-After; when the server stops, a report still
- * waiting is answered 503 `stopping` and a running one finishes. */
+ * request is answered 503 `busy` with Retry-After. The call runs in one read transaction
+ * (one snapshot: the database as it was when the call began). When the server stops, a report
+ * still waiting is answered 503 `stopping`, and a running one is ended where it is (SQLite's
+ * progress handler interrupts the statement running) and answered 503 `stopping` too: a
+ * report's answer is never made of a statement cut short. */
 typedef int (*pj_read_fn)(pj_ctx *c, pj_jw *w, pj_err *err);
 /* Answers r with fn's answer (JSON), fn run on a report worker. 0, or -1 (500 in r->err). */
 int pj_h_report(pj_req *r, pj_read_fn fn);
@@ -60,8 +63,9 @@ int pj_h_report(pj_req *r, pj_read_fn fn);
 typedef int (*pj_read_args_fn)(pj_ctx *c, const void *args, pj_jw *w, pj_err *err);
 int pj_h_report_args(pj_req *r, pj_read_args_fn fn, const void *args, size_t size,
                      const char *content_type);
-/* Tests only: called on the report worker before each report runs (a test holds a report
- * there until it lets it go). NULL = none. */
-extern void (*pj_h_report_hook)(void);
+/* Tests only: called on the report worker before each report's call runs, inside its
+ * snapshot, with the flag a stop sets (a test holds a report there until it lets it go, or
+ * until the stop asks the report to end). NULL = none. */
+extern void (*pj_h_report_hook)(const atomic_int *cancel);
 
 #endif

@@ -3,6 +3,7 @@
  * with that thread's own read-only connection, and its answer is moved into the response on
  * the loop. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +17,7 @@
 
 #include "core/banned.h"
 
-void (*pj_h_report_hook)(void);
+void (*pj_h_report_hook)(const atomic_int *cancel);
 
 typedef struct report_job {
     pj_work work; /* first: the worker pool's part */
@@ -30,6 +31,7 @@ typedef struct report_job {
     pj_settings settings;
     /* the outcome, read on the loop once the job is back */
     int rc;
+    int interrupted; /* a statement was ended by the stop (report_progress) */
     pj_err err;
     pj_buf out;
     max_align_t args[]; /* fn_args's parameters (aligned for any struct) */
@@ -83,27 +85,52 @@ static pj_db *thread_conn(const char *path, pj_err *err)
 
 /* ---- the job ---- */
 
+/* SQLite's progress handler while a report runs: a stop (the job's cancel, set by the pool)
+ * ends the statement running, and so the report. */
+static int report_progress(void *arg)
+{
+    report_job *j = arg;
+    if (!atomic_load_explicit(&j->work.cancel, memory_order_relaxed)) return 0;
+    j->interrupted = 1;
+    return 1;
+}
+
 static void report_run(pj_work *w)
 {
     report_job *j = (report_job *)w;
-    if (pj_h_report_hook) pj_h_report_hook();
     pj_db *db = thread_conn(j->db_path, &j->err);
     if (!db) {
         pj_log(PJ_LOG_WARN, "report %s: no connection: %s", j->request_id, j->err.message);
         j->rc = -1;
         return;
     }
-    /* the commits of other connections since this one's last report move its generation: what
-     * is cached per thread and generation (pj_el_today's settings) is read again */
+    /* One snapshot for the whole report, taken here: a write committed while it runs is not
+     * half in it (the KPIs and the coverage report read in several statements). Inside it the
+     * generation is that of the snapshot: other connections' commits since this one's last
+     * report move it, and what is cached per thread and generation (pj_el_today's settings)
+     * is read again, from the snapshot. */
+    int started = pj_db_read_begin(db);
     pj_db_generation(db, 1);
+    if (pj_h_report_hook) pj_h_report_hook(&j->work.cancel);
     pj_arena arena;
     pj_arena_init(&arena, 1 << 16);
     pj_ctx c;
     pj_ctx_for_job(&c, db, &arena, &j->actor, j->username, j->request_id, &j->settings);
     pj_jw jw;
     pj_jw_init(&jw, &j->out);
+    pj_db_progress(db, report_progress, j);
     j->rc = j->fn ? j->fn(&c, &jw, &j->err) : j->fn_args(&c, j->args, &jw, &j->err);
+    pj_db_progress(db, NULL, NULL);
+    pj_db_read_end(db, started);
     pj_arena_free(&arena);
+    if (j->interrupted) {
+        /* a statement was cut short: whatever the call made of it is not the answer */
+        pj_log(PJ_LOG_INFO, "report %s: interrupted by the stop", j->request_id);
+        pj_buf_reset(&j->out);
+        pj_err_clear(&j->err);
+        pj_fail(&j->err, 503, "stopping", "", "the server is stopping");
+        j->rc = -1;
+    }
 }
 
 static void report_free(pj_work *w)

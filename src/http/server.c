@@ -100,9 +100,10 @@ typedef struct login_bucket {
  * on a machine of up to 3 cores; a job, once running, runs to its end), and a storm of
  * log-ins would hold up the reports. One report worker (two from 4 cores on), each with its
  * own read-only connection and at a lower CPU priority than the loop (report.c);
- * REPORT_QUEUE more wait at most, beyond that 503 busy with Retry-After REPORT_BUSY_S. A
- * report still waiting when the server is asked to stop is answered 503 stopping at once
- * (on_signal), a running one finishes. */
+ * REPORT_QUEUE more wait at most, beyond that 503 busy with Retry-After REPORT_BUSY_S. When
+ * the server is asked to stop (on_signal), a report still waiting is answered 503 stopping at
+ * once and a running one is interrupted (report.c) and answered so as soon as its worker
+ * gives it back: a stop does not wait for reports. */
 #define REPORT_QUEUE  8
 #define REPORT_BUSY_S 2
 
@@ -1378,6 +1379,7 @@ static void work_done(pj_server *srv, pj_work *w)
     reply *p = w->owner;
     conn *c = p->c; /* busy, so open, while its reply waits */
     if (!p->report) c->bill->checking--;
+    if (srv->stopping) c->closing = 1; /* as every answer given while stopping */
     pj_req r;
     req_init(srv, &r, c);
     copy_str(r.request_id, sizeof r.request_id, p->rid);
@@ -1445,8 +1447,8 @@ static void work_unrun(pj_server *srv, pj_work *w)
     reply_stopped(srv, p, "stopping", "the server is stopping");
 }
 
-/* Stops the pool *q (the work running finishes) and answers what waited for it: work done as
- * usual, work never started 503 stopping. */
+/* Stops the pool *q (the work running is asked to end, and finishes) and answers what waited
+ * for it: work done as usual, work never started 503 stopping. */
 static void pool_stop(pj_server *srv, pj_workq **q, struct event **ev)
 {
     if (*ev) event_free(*ev); /* before the pool closes its descriptor */
@@ -1463,7 +1465,7 @@ static void pool_stop(pj_server *srv, pj_workq **q, struct event **ev)
 }
 
 /* Stops the password workers (a check running finishes) and the report workers (a report
- * running finishes), answering what waited for them. */
+ * running is interrupted), answering what waited for them. */
 static void work_stop(pj_server *srv)
 {
     pool_stop(srv, &srv->workers, &srv->ev_work);
@@ -2288,9 +2290,10 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
     srv->stop_ms = pj_now_ms();
     /* plans fail now ('stopped'): the requests waiting for them (?wait=1) get that answer */
     pj_plan_pool_cancel(srv->plans);
-    /* reports not yet started are answered that the server stops: each may take seconds, one
-     * after the other, and the stop would wait for them in turn; a running one finishes */
-    for (pj_work *w = pj_workq_drop_waiting(srv->reports), *n; w; w = n) {
+    /* reports are not waited for: each may take seconds, one after the other. Those not yet
+     * started are answered that the server stops, now; a running one is interrupted and
+     * answered so once its worker gives it back (on_reports) */
+    for (pj_work *w = pj_workq_cancel(srv->reports), *n; w; w = n) {
         n = w->next;
         work_unrun(srv, w);
     }
@@ -2320,8 +2323,8 @@ static void on_drain(evutil_socket_t fd, short what, void *arg)
     }
     if (!busy || pj_now_ms() - srv->stop_ms > STOP_WAIT_S * 1000) {
         /* log-ins still waiting for their password check: the check running finishes and is
-         * answered, the others are answered that the server stops (a report running finishes
-         * too) */
+         * answered, the others are answered that the server stops (a report running was
+         * interrupted at the signal: its answer is 503 stopping) */
         if (busy) {
             work_stop(srv);
             batch_flush(srv);

@@ -1,6 +1,7 @@
 /* Unit tests of src/core/workq.c: the worker pool's bound, its completion queue and its stop. */
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -124,37 +125,80 @@ TEST(core_workq_stop_returns_what_it_held)
     CHECK(w->next->next == &jobs[2].work && !jobs[2].work.ran && !w->next->next->next);
 }
 
-/* The waiting jobs taken out while one runs: they come back unrun, oldest first, and make
- * room at once; the running one finishes and is taken as usual, and the pool takes more. */
-TEST(core_workq_drop_waiting)
+/* A job that runs until the pool asks it to end (or the gate opens); saw: it was asked. */
+typedef struct long_job {
+    pj_work work; /* first */
+    int saw;
+} long_job;
+
+static void long_run(pj_work *w)
+{
+    pthread_mutex_lock(&gate_mu);
+    started++;
+    pthread_cond_broadcast(&gate_cv);
+    pthread_mutex_unlock(&gate_mu);
+    struct timespec ts = {0, 1000000};
+    for (;;) {
+        if (atomic_load(&w->cancel)) {
+            ((long_job *)w)->saw = 1;
+            return;
+        }
+        pthread_mutex_lock(&gate_mu);
+        int open = gate_open;
+        pthread_mutex_unlock(&gate_mu);
+        if (open) return;
+        nanosleep(&ts, NULL);
+    }
+}
+
+/* Cancelled with one job running and two waiting: the waiting ones come back unrun, oldest
+ * first; the running one is asked to end (it would run until the gate opens, which never
+ * happens), ends and is taken as usual; the pool takes no more jobs, and its stop holds
+ * nothing. */
+TEST(core_workq_cancel)
 {
     pj_workq *q;
     pj_err err;
     pj_err_clear(&err);
     gate(0);
     CHECK_INT(pj_workq_start(&q, 1, 2, &err), 0);
-    CHECK(pj_workq_drop_waiting(q) == NULL);
-    job jobs[4];
+    long_job jobs[4];
     memset(jobs, 0, sizeof jobs);
-    for (int i = 0; i < 4; i++) jobs[i].n = i + 1, jobs[i].work.run = job_run;
+    for (int i = 0; i < 4; i++) jobs[i].work.run = long_run;
     for (int i = 0; i < 3; i++) CHECK_INT(pj_workq_add(q, &jobs[i].work), 0);
     pthread_mutex_lock(&gate_mu); /* the worker has taken the first job */
     while (!started) pthread_cond_wait(&gate_cv, &gate_mu);
     pthread_mutex_unlock(&gate_mu);
-    CHECK(pj_workq_full(q));
-    pj_work *w = pj_workq_drop_waiting(q);
+    pj_work *w = pj_workq_cancel(q);
     CHECK(w == &jobs[1].work && !w->ran && w->next == &jobs[2].work && !w->next->ran);
     CHECK(!w->next->next);
-    CHECK(!pj_workq_full(q)); /* one running of three */
-    CHECK(pj_workq_drop_waiting(q) == NULL);
-    gate(1);
-    CHECK(readable(pj_workq_fd(q), 5000));
+    CHECK(!atomic_load(&jobs[1].work.cancel) && !jobs[1].saw && !jobs[2].saw);
+    CHECK(pj_workq_full(q));
+    CHECK_INT(pj_workq_add(q, &jobs[3].work), -1);
+    CHECK(pj_workq_cancel(q) == NULL);
+    CHECK(readable(pj_workq_fd(q), 20000));
     w = pj_workq_take(q);
-    CHECK(w == &jobs[0].work && w->ran && !w->next && jobs[0].out == 2);
-    CHECK(!jobs[1].out && !jobs[2].out);
-    CHECK_INT(pj_workq_add(q, &jobs[3].work), 0);
-    CHECK(readable(pj_workq_fd(q), 5000));
-    w = pj_workq_take(q);
-    CHECK(w == &jobs[3].work && jobs[3].out == 8);
+    CHECK(w == &jobs[0].work && w->ran && !w->next && jobs[0].saw);
     CHECK(pj_workq_stop(q) == NULL);
+    CHECK(!jobs[3].work.ran && !jobs[3].saw);
+}
+
+/* Stopped with a job running that would run until the gate opens: the stop asks it to end,
+ * and returns it run. */
+TEST(core_workq_stop_cancels_the_running)
+{
+    pj_workq *q;
+    pj_err err;
+    pj_err_clear(&err);
+    gate(0);
+    CHECK_INT(pj_workq_start(&q, 1, 0, &err), 0);
+    long_job j;
+    memset(&j, 0, sizeof j);
+    j.work.run = long_run;
+    CHECK_INT(pj_workq_add(q, &j.work), 0);
+    pthread_mutex_lock(&gate_mu);
+    while (!started) pthread_cond_wait(&gate_cv, &gate_mu);
+    pthread_mutex_unlock(&gate_mu);
+    pj_work *w = pj_workq_stop(q);
+    CHECK(w == &j.work && w->ran && !w->next && j.saw);
 }
