@@ -100,12 +100,17 @@ typedef struct login_bucket {
  * on a machine of up to 3 cores; a job, once running, runs to its end), and a storm of
  * log-ins would hold up the reports. One report worker (two from 4 cores on), each with its
  * own read-only connection and at a lower CPU priority than the loop (report.c);
- * REPORT_QUEUE more wait at most, beyond that 503 busy with Retry-After REPORT_BUSY_S. When
- * the server is asked to stop (on_signal), a report still waiting is answered 503 stopping at
- * once and a running one is interrupted (report.c) and answered so as soon as its worker
- * gives it back: a stop does not wait for reports. */
-#define REPORT_QUEUE  8
-#define REPORT_BUSY_S 2
+ * REPORT_QUEUE more wait at most, beyond that 503 busy with Retry-After REPORT_BUSY_S. One
+ * user has at most REPORTS_PER_USER reports waiting or running; one more is 429 with
+ * Retry-After REPORT_BUSY_S, so that no one (a page reloaded over and over, a script) fills
+ * the queue for everyone. Counted by user, not by client address: a district's offices reach
+ * the server through one address (NAT), and every report needs a log-in. When the server is
+ * asked to stop (on_signal), a report still waiting is answered 503 stopping at once and a
+ * running one is interrupted (report.c) and answered so as soon as its worker gives it back:
+ * a stop does not wait for reports. */
+#define REPORT_QUEUE     8
+#define REPORT_BUSY_S    2
+#define REPORTS_PER_USER 2
 
 /* A response ready to go. Responses to requests handled while a group-commit batch is open
  * wait here until the batch is durable. */
@@ -129,6 +134,7 @@ typedef struct reply {
     int (*then)(pj_req *r, pj_work *w);
     int session; /* then acts for the request's session (looked up again first) */
     int report;  /* the work is a report's (srv->reports), not a password's (srv->workers) */
+    int64_t report_user; /* a report's: the user it counts for (srv->report_users) */
 } reply;
 
 /* One client connection. Requests on it are answered in order: while one is being answered
@@ -180,6 +186,8 @@ struct pj_server {
     struct event *ev_work;      /* the workers' notification: checks done */
     pj_workq *reports;          /* long reports (pj_req.report) */
     struct event *ev_reports;   /* their notification: reports done */
+    int64_t *report_users;      /* the user of each report waiting or running, in any order */
+    int nreport_users, report_users_max;
     struct event *ev_batch;
     uint64_t batches, batched;
     cache_entry cache[CACHE_SLOTS];
@@ -1343,9 +1351,33 @@ static void workers_busy(pj_err *e, char **extra, int report)
         *extra = NULL;
 }
 
+/* The reports of user waiting or running. */
+static int user_reports(const pj_server *srv, int64_t user)
+{
+    int n = 0;
+    for (int i = 0; i < srv->nreport_users; i++) n += srv->report_users[i] == user;
+    return n;
+}
+
+/* p's work is back from the workers (done, or never run): it no longer counts for its
+ * address (a password's) or its user (a report's). */
+static void work_uncount(pj_server *srv, reply *p)
+{
+    if (!p->report) {
+        p->c->bill->checking--;
+        return;
+    }
+    for (int i = 0; i < srv->nreport_users; i++)
+        if (srv->report_users[i] == p->report_user) {
+            srv->report_users[i] = srv->report_users[--srv->nreport_users];
+            return;
+        }
+}
+
 /* Hands r's work to the workers (a report's to the report workers); its reply p waits for
- * it (work_done answers it). When they take no more, p is answered 503 busy at once; a
- * log-in's (login) attempt counts against the throttle only when they take it. */
+ * it (work_done answers it). A report of a user who has REPORTS_PER_USER with the workers
+ * already is answered 429 at once; when the workers take no more, p is answered 503 busy at
+ * once; a log-in's (login) attempt counts against the throttle only when they take it. */
 static void work_hand(pj_server *srv, reply *p, pj_req *r, int login)
 {
     pj_work *w = r->work;
@@ -1353,15 +1385,27 @@ static void work_hand(pj_server *srv, reply *p, pj_req *r, int login)
         w->owner = p;
         p->then = r->then;
         p->report = r->report;
-        if (pj_workq_add(r->report ? srv->reports : srv->workers, w) == 0) {
-            if (!p->report) p->c->bill->checking++; /* a password of the address */
-            if (login) login_wait_s(srv, p->c->bill->addr, 1);
-            return;
-        }
+        p->report_user = r->ctx.actor.user_id;
         pj_err e;
         pj_err_clear(&e);
         char *extra = NULL;
-        workers_busy(&e, &extra, r->report);
+        if (p->report && user_reports(srv, p->report_user) >= REPORTS_PER_USER) {
+            pj_fail(&e, 429, "too_many_requests", "",
+                    "you have %d reports waiting or running; ask again once one is answered "
+                    "(try again in %d s)",
+                    REPORTS_PER_USER, REPORT_BUSY_S);
+            if (asprintf(&extra, "Retry-After: %d\r\n", REPORT_BUSY_S) < 0) extra = NULL;
+        } else if (p->report && srv->nreport_users >= srv->report_users_max) {
+            workers_busy(&e, &extra, 1); /* the pool's bound, counting those done not taken */
+        } else if (pj_workq_add(r->report ? srv->reports : srv->workers, w) == 0) {
+            if (p->report)
+                srv->report_users[srv->nreport_users++] = p->report_user;
+            else
+                p->c->bill->checking++; /* a password of the address */
+            if (login) login_wait_s(srv, p->c->bill->addr, 1);
+            return;
+        } else
+            workers_busy(&e, &extra, r->report);
         reply_error(p, &e);
         p->extra = extra;
     }
@@ -1378,7 +1422,7 @@ static void work_done(pj_server *srv, pj_work *w)
 {
     reply *p = w->owner;
     conn *c = p->c; /* busy, so open, while its reply waits */
-    if (!p->report) c->bill->checking--;
+    work_uncount(srv, p);
     if (srv->stopping) c->closing = 1; /* as every answer given while stopping */
     pj_req r;
     req_init(srv, &r, c);
@@ -1442,7 +1486,7 @@ static void reply_stopped(pj_server *srv, reply *p, const char *code, const char
 static void work_unrun(pj_server *srv, pj_work *w)
 {
     reply *p = w->owner;
-    if (!p->report) p->c->bill->checking--;
+    work_uncount(srv, p);
     w->free(w);
     reply_stopped(srv, p, "stopping", "the server is stopping");
 }
@@ -2461,9 +2505,15 @@ int pj_server_open(pj_server **out, const pj_server_opts *opts, pj_err *err)
     if (pj_workq_start(&srv->workers, ncpu >= 4 ? 2 : 1,
                        opts->login_queue > 0 ? opts->login_queue : LOGIN_QUEUE, err))
         goto fail;
-    if (pj_workq_start(&srv->reports, ncpu >= 4 ? 2 : 1,
-                       opts->report_queue > 0 ? opts->report_queue : REPORT_QUEUE, err))
+    int report_threads = ncpu >= 4 ? 2 : 1,
+        report_queue = opts->report_queue > 0 ? opts->report_queue : REPORT_QUEUE;
+    if (pj_workq_start(&srv->reports, report_threads, report_queue, err)) goto fail;
+    srv->report_users_max = report_threads + report_queue; /* what the pool holds at most */
+    srv->report_users = calloc((size_t)srv->report_users_max, sizeof *srv->report_users);
+    if (!srv->report_users) {
+        pj_fail(err, 500, "internal", "", "out of memory");
         goto fail;
+    }
     /* the change list batches epoll add/delete calls: fewer syscalls per request */
     struct event_config *cfg = event_config_new();
     if (cfg) event_config_set_flag(cfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
@@ -2588,5 +2638,6 @@ void pj_server_free(pj_server *srv)
             free(a);
         }
     free(srv->logins);
+    free(srv->report_users);
     free(srv);
 }

@@ -2,7 +2,7 @@
  * the appeal KPIs answer byte for byte what their domain calls write, each from one snapshot;
  * while one runs on the report worker the loop answers everyone else (log-ins included); a
  * stop answers a report still waiting 503 stopping and interrupts the running one; a full
- * queue is 503 busy with its own message. The server is held with
+ * queue is 503 busy with its own message, a user's third report 429. The server is held with
  * pj_h_report_hook: each report waits on the worker until the test lets it go (or the stop
  * asks it to end). */
 #include <arpa/inet.h>
@@ -439,22 +439,25 @@ TEST_T(http_report_off_the_loop, 60)
     th_stop(&s);
 }
 
-/* A full queue: one report held on the worker, one waiting (a queue of 1); one more is 503
- * busy at once, with Retry-After and a message about reports (not passwords), while log-ins
- * go on; the two are answered once let go, and a report is taken again after. */
+/* A full queue: one report held on the worker, one waiting (a queue of 1); one more (of a
+ * third user: not the limit per user) is 503 busy at once, with Retry-After and a message
+ * about reports (not passwords), while log-ins go on; the two are answered once let go, and a
+ * report is taken again after. */
 TEST_T(http_report_queue_full_busy, 60)
 {
     th_server s;
-    start_held(&s, 1);
-    char admin[80];
+    start_held_opts(&s, (th_opts){.report_queue = 1, .demo = 1});
+    char admin[80], officer[80], town[80];
     th_login(&s, "admin", s.admin_pw, admin);
+    th_login(&s, "officer", s.demo_pw, officer);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
     int a = send_get(&s, "/api/v1/time-bank/check", admin);
     report_started();
-    int b = send_get(&s, "/api/v1/eldercare/coverage", admin);
+    int b = send_get(&s, "/api/v1/eldercare/coverage", officer);
     CHECK(!answered(b, 200)); /* waiting for the worker */
     char *resp;
     const char *body;
-    CHECK_INT(get(&s, "/api/v1/enterprise/kpis?from=2026-01-01", admin, &resp, &body), 503);
+    CHECK_INT(get(&s, "/api/v1/enterprise/kpis?from=2026-01-01", town, &resp, &body), 503);
     CHECK(strstr(resp, "\r\nRetry-After: 2\r\n") != NULL);
     CHECK(strstr(body, "\"code\":\"busy\"") != NULL);
     CHECK(strstr(body, "too many reports are waiting to be run; try again in 2 s") != NULL);
@@ -508,4 +511,73 @@ TEST_T(http_report_stop, 60)
     s.pid = 0;
     if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
         t_fail(__FILE__, __LINE__, "server did not stop cleanly (status %d)", st);
+}
+
+/* One user has at most two reports waiting or running, whichever session asks: a third is 429
+ * too_many_requests with Retry-After and a message naming the limit, at once, and changes
+ * nothing; another user's report behind the same client address (127.0.0.1 for all) is
+ * taken; once the first two are answered the user may ask again. */
+TEST_T(http_report_per_user_limit, 60)
+{
+    th_server s;
+    start_held_opts(&s, (th_opts){.demo = 1});
+    char admin[80], admin2[80], officer[80];
+    th_login(&s, "admin", s.admin_pw, admin);
+    th_login(&s, "admin", s.admin_pw, admin2); /* another session of the same user */
+    th_login(&s, "officer", s.demo_pw, officer);
+    int a = send_get(&s, "/api/v1/time-bank/check", admin);
+    report_started();
+    int b = send_get(&s, "/api/v1/enterprise/kpis?from=2026-01-01", admin);
+    CHECK(!answered(b, 200));
+    char before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, before, sizeof before);
+    char *resp;
+    const char *body;
+    CHECK_INT(get(&s, "/api/v1/eldercare/coverage", admin2, &resp, &body), 429);
+    CHECK(strstr(resp, "\r\nRetry-After: 2\r\n") != NULL);
+    CHECK(strstr(body, "\"code\":\"too_many_requests\"") != NULL);
+    CHECK(strstr(body, "you have 2 reports waiting or running; ask again once one is answered "
+                       "(try again in 2 s)") != NULL);
+    free(resp);
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    int c = send_get(&s, "/api/v1/time-bank/check", officer); /* another user: taken */
+    CHECK(!answered(c, 200));
+    release(3);
+    CHECK_INT(answer(a, NULL, NULL), 200);
+    CHECK_INT(answer(b, NULL, NULL), 200);
+    CHECK_INT(answer(c, NULL, NULL), 200);
+    a = send_get(&s, "/api/v1/time-bank/check", admin2);
+    b = send_get(&s, "/api/v1/time-bank/check", admin);
+    release(2);
+    CHECK_INT(answer(a, NULL, NULL), 200);
+    CHECK_INT(answer(b, NULL, NULL), 200);
+    th_stop(&s);
+}
+
+/* Clients that close their connections while their reports run and wait: the answers, once
+ * back, go nowhere and nothing else is disturbed; the user's reports stop counting then (a
+ * user whose count stayed at two would be refused for ever), and the server answers as
+ * before. */
+TEST_T(http_report_client_gone, 60)
+{
+    th_server s;
+    start_held(&s, 0);
+    char admin[80];
+    th_login(&s, "admin", s.admin_pw, admin);
+    int a = send_get(&s, "/api/v1/time-bank/check", admin);
+    report_started();
+    int b = send_get(&s, "/api/v1/time-bank/check", admin);
+    CHECK(!answered(b, 200));
+    close(a);
+    close(b);
+    release(3); /* theirs, and the next one's */
+    int st = 429;
+    for (int i = 0; i < 400 && st == 429; i++) { /* 429 until both are back */
+        st = get(&s, "/api/v1/time-bank/check", admin, NULL, NULL);
+        if (st == 429) usleep(50000);
+    }
+    CHECK_INT(st, 200);
+    CHECK_INT(get(&s, "/api/v1/health", NULL, NULL, NULL), 200);
+    th_stop(&s);
 }
