@@ -105,9 +105,11 @@ fuzz: $(FUZZ_BINS)
 	@for f in $(FUZZ_BINS); do n=$$(basename $$f); mkdir -p build/fuzz/new-$$n; \
 	  $$f -max_total_time=$(FUZZ_SECONDS) build/fuzz/new-$$n fuzz/corpus/$$n; done
 
+# BENCH_ONLY=report (only /health while a report runs, scripts/bench_report.sh) needs no
+# benchmark program: none is built then.
 bench:
 	@scripts/deps.sh bench
-	$(MAKE) --no-print-directory build/rel/pingji $(patsubst bench/%.c,build/rel/bench/%,$(BENCH_SRC))
+	$(MAKE) --no-print-directory build/rel/pingji $(if $(filter report,$(BENCH_ONLY)),,$(patsubst bench/%.c,build/rel/bench/%,$(BENCH_SRC)))
 	scripts/bench.sh
 
 build/rel/bench/%: bench/%.c build/rel/libpingji.a

@@ -2,23 +2,39 @@
 # make bench: every benchmark side by side with its named reference, in one run.
 #   HTTP: facility listing and a grid worker's elders list vs nginx serving the same bytes
 #   (../shared/tools/vs-nginx), authenticated durable PATCH throughput, server RSS, /health
-#   latency during a log-in storm (scripts/bench_login.sh, which also compares binaries).
+#   latency during a log-in storm (scripts/bench_login.sh, which also compares binaries),
+#   /health while a long report runs vs on the idle server (scripts/bench_report.sh).
 #   Planner solvers: each build/rel/bench/algo_* program (GLPK/CBC and published optima).
 #   Whole plans: plan_district at the API's 3 s, each role as the API plans it; the
 #   single-source plan's bound beside the relaxation's optimum (column generation with Clp).
 # BENCH_SCALE=1 adds the reads on a demo grown to years of records (scripts/bench_scale.sh,
 # a few minutes). BENCH_QUICK=1 runs short versions; BENCH_ONLY=http stops after the HTTP
-# part (and the scale part when asked). Results are
+# part (and the scale part when asked); BENCH_ONLY=report runs only the report one. Results are
 # printed; copy figures to docs/BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=${BENCH_QUICK:-0}
 dir=$(mktemp -d /tmp/pingji-bench-XXXXXX)
+srv=
 trap 'kill $srv 2>/dev/null || true; rm -rf "$dir"' EXIT
 bin=build/rel/pingji
 echo "== pingji bench ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores) =="
 init=$($bin init --db "$dir/pj.db" --demo 2>/dev/null)
 pw=$(echo "$init" | sed -n 's/.*user: admin  password: \([^ ]*\).*/\1/p')
+rounds=3; [ "$quick" = 1 ] && rounds=1
+# /health while the time-bank check (the demo's: every credit entry, ≈ 0.2 s) runs on the
+# report worker, a quarter of a second after each answer, vs /health on the idle server
+report_bench() {
+  echo
+  echo "-- GET /api/v1/health while the time-bank check runs on the report worker, vs on the idle"
+  echo "   server (ratio 1.00: as if no report ran)"
+  ROUNDS=1 GAP=0.25 BENCH_REPORT_S=$([ "$quick" = 1 ] && echo 5 || echo 15) \
+    IDLE_S=$([ "$quick" = 1 ] && echo 3 || echo 5) scripts/bench_report.sh "$dir/pj.db" "$pw" "$bin" | tail -n +2
+}
+if [ "${BENCH_ONLY:-}" = report ]; then
+  report_bench
+  exit 0
+fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 $bin serve --db "$dir/pj.db" --port "$port" 2>"$dir/server.log" >/dev/null &
 srv=$!
@@ -26,7 +42,6 @@ for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/api/v1/health" >/dev/nu
 token=$(curl -fs -H 'Content-Type: application/json' -d "{\"username\":\"admin\",\"password\":\"$pw\"}" \
   "http://127.0.0.1:$port/api/v1/auth/login" | sed -n 's/.*"token":"\([0-9a-f]*\)".*/\1/p')
 url="http://127.0.0.1:$port/api/v1/facilities?limit=20"
-rounds=3; [ "$quick" = 1 ] && rounds=1
 
 echo
 echo "-- GET /api/v1/facilities?limit=20 (authenticated, access log on) vs nginx, same bytes"
@@ -79,6 +94,7 @@ kill -TERM $srv; wait $srv 2>/dev/null || true
 echo
 echo "-- GET /api/v1/health while 8 clients log in (argon2id at the product's cost, off the loop)"
 ROUNDS=1 scripts/bench_login.sh "$bin" | tail -n +2
+report_bench
 
 if [ "${BENCH_SCALE:-0}" = 1 ]; then
   echo

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # GET /api/v1/health latency while a long report runs (default the time-bank check, which
-# sums every credit entry): one keep-alive client asks for the report as admin over and over,
-# GAP s (default 1) after each answer, and meanwhile another asks /health 50 times a second
-# (a probe, not a load). Printed: the median, p99 and maximum latency of the probes issued
-# while a report ran, the median of the others, and the reports' own median time.
+# sums every credit entry), against the same probe on the idle server: first /health alone
+# for IDLE_S s (default 5), then one keep-alive client asks for the report as admin over and
+# over, GAP s (default 1) after each answer, and meanwhile another asks /health 50 times a
+# second (a probe, not a load). Printed: the median, p99 and maximum latency of the probes
+# issued while a report ran, the median of the others, the idle server's median and p99, the
+# ratios while-a-report-runs / idle (median, p99; 1.00 = as on an idle server), and the
+# reports' own median time. `make bench` runs it on the demo (BENCH_ONLY=report: only it).
 # Usage: scripts/bench_report.sh DB ADMIN_PASSWORD [BINARY...] (default build/rel/pingji);
 # DB is a grown database (scripts/scale_data.sh DB 20, made from `pingji init --demo`, whose
 # output names the admin's password); several binaries are measured in turn, each ROUNDS
@@ -17,6 +20,7 @@ pw=${2:?usage: scripts/bench_report.sh DB ADMIN_PASSWORD [BINARY...]}
 shift 2
 secs=${BENCH_REPORT_S:-20}
 gap=${GAP:-1}
+idle=${IDLE_S:-5}
 rounds=${ROUNDS:-3}
 report=${REPORT:-/api/v1/time-bank/check}
 srv=
@@ -31,10 +35,10 @@ for r in $(seq "$rounds"); do
     "$bin" serve --db "$db" --port "$port" --quiet --alert-scan-s 0 >/dev/null 2>"$db.bench.log" &
     srv=$!
     for _ in $(seq 600); do curl -fs "http://127.0.0.1:$port/api/v1/health" >/dev/null && break; sleep 0.2; done
-    python3 - "$port" "$secs" "$pw" "$report" "$bin" "$gap" <<'PY'
+    python3 - "$port" "$secs" "$pw" "$report" "$bin" "$gap" "$idle" <<'PY'
 import http.client, json, sys, threading, time
 port, secs, pw, report, binary = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
-gap = float(sys.argv[6])
+gap, idle_secs = float(sys.argv[6]), float(sys.argv[7])
 
 def conn():
     return http.client.HTTPConnection("127.0.0.1", port, timeout=120)
@@ -49,6 +53,22 @@ r = c.getresponse()
 first = r.read()
 assert r.status == 200, (r.status, first[:200])
 stop, runs, bodies = False, [], set()
+
+def probe(c, until):
+    """/health every 20 ms on one connection until then: (issued at, latency) each"""
+    out = []
+    while time.monotonic() < until:
+        t = time.monotonic()
+        c.request("GET", "/api/v1/health")
+        r = c.getresponse()
+        r.read()
+        assert r.status == 200, r.status
+        out.append((t, time.monotonic() - t))
+        time.sleep(max(0.0, 0.02 - (time.monotonic() - t)))
+    return out
+
+pc = conn()
+alone = sorted(l for t, l in probe(pc, time.monotonic() + idle_secs))  # the idle server
 
 def reports():
     """the report, again GAP s after each answer: its (start, end) times"""
@@ -65,15 +85,7 @@ def reports():
 
 th = threading.Thread(target=reports)
 th.start()
-pc, probes, end = conn(), [], time.monotonic() + secs
-while time.monotonic() < end:  # /health every 20 ms on one connection
-    t = time.monotonic()
-    pc.request("GET", "/api/v1/health")
-    r = pc.getresponse()
-    r.read()
-    assert r.status == 200, r.status
-    probes.append((t, time.monotonic() - t))
-    time.sleep(max(0.0, 0.02 - (time.monotonic() - t)))
+probes = probe(pc, time.monotonic() + secs)
 stop = True
 th.join()
 during = sorted(l for t, l in probes if any(a <= t < b for a, b in runs))
@@ -81,9 +93,13 @@ idle = sorted(l for t, l in probes if not any(a <= t < b + 0.05 for a, b in runs
 took = sorted(b - a for a, b in runs)
 q = lambda v, f: 1000 * v[min(len(v) - 1, int(f * len(v)))] if v else float("nan")
 print("%-38s /health issued while a report runs: median %.2f ms, p99 %.1f ms, max %.1f ms (%d);"
-      " otherwise median %.2f ms (%d) | %d reports, median %.0f ms, %d distinct answer(s) | load %s"
+      " otherwise median %.2f ms (%d); idle server median %.2f ms, p99 %.1f ms (%d)"
+      " | while a report runs / idle: median %.2f, p99 %.2f"
+      " | %d reports, median %.0f ms, %d distinct answer(s) | load %s"
       % (binary, q(during, 0.5), q(during, 0.99), q(during, 1), len(during), q(idle, 0.5),
-         len(idle), len(took), q(took, 0.5), len(bodies), open("/proc/loadavg").read().split()[0]))
+         len(idle), q(alone, 0.5), q(alone, 0.99), len(alone),
+         q(during, 0.5) / q(alone, 0.5), q(during, 0.99) / q(alone, 0.99),
+         len(took), q(took, 0.5), len(bodies), open("/proc/loadavg").read().split()[0]))
 PY
     kill -TERM $srv
     wait $srv 2>/dev/null || true
