@@ -5,8 +5,8 @@ import { get, post, patch } from './client.js';
 /** A register of records with one shape (list with cursor, one, create, change). */
 function register(path) {
   return {
-    list: (query) => get(path, query),
-    get: (id) => get(`${path}/${id}`),
+    list: (query, opts) => get(path, query, opts),
+    get: (id, opts) => get(`${path}/${id}`, undefined, opts),
     create: (body) => post(path, body),
     update: (id, body) => patch(`${path}/${id}`, body),
   };
@@ -26,20 +26,20 @@ export const academy = {
   graduate: (id, body) => post(`/academy/enrolments/${id}/graduate`, body),
   place: (id, body) => post(`/academy/enrolments/${id}/place`, body),
   withdraw: (id, body) => post(`/academy/enrolments/${id}/withdraw`, body),
-  kpi: (query) => get('/academy/kpi', query),
+  kpi: (query, opts) => get('/academy/kpi', query, opts),
 };
 
 export const AGRI_KINDS = ['labs', 'projects', 'milestones', 'farms', 'experts', 'sections', 'results', 'transfers'];
 export const agri = {
   ...Object.fromEntries(AGRI_KINDS.map((k) => [k, register(`/agri/${k}`)])),
-  output: () => get('/agri/output'),
-  kpi: () => get('/agri/kpi'),
+  output: (opts) => get('/agri/output', undefined, opts),
+  kpi: (opts) => get('/agri/kpi', undefined, opts),
 };
 
 export const LOGISTICS_KINDS = ['parks', 'warehouses', 'tenants', 'freight', 'parcels', 'trains'];
 export const logistics = {
   ...Object.fromEntries(LOGISTICS_KINDS.map((k) => [k, register(`/logistics/${k}`)])),
-  kpi: () => get('/logistics/kpi'),
+  kpi: (opts) => get('/logistics/kpi', undefined, opts),
 };
 
 /** The one forward step a cohort may take (planned → open → running → graduated). */

@@ -1,5 +1,6 @@
 // Named calls per resource, and small caches for reference data (townships, organisations,
-// meta) that many pages show by id.
+// meta) that many pages show by id. A read's last argument `opts` may carry `signal`
+// (utils/latest.js aborts a page's earlier load); the cached reference data never does.
 import { get, getAll, getBlob, getText, post, patch, del, upload } from './client.js';
 
 export const auth = {
@@ -12,7 +13,7 @@ export const auth = {
 export const facilities = {
   list: (query, opts) => get('/facilities', query, opts),
   all: (query, opts) => getAll('/facilities', query, opts),
-  get: (id) => get(`/facilities/${id}`),
+  get: (id, opts) => get(`/facilities/${id}`, undefined, opts),
   update: (id, body) => patch(`/facilities/${id}`, body),
   /** a facility table (CSV or XLSX bytes with its type); dry_run previews and writes nothing */
   importFile: (bytes, type, dryRun) => upload('/facilities/import', bytes, type, { dry_run: dryRun ? 1 : 0 }),
@@ -22,36 +23,38 @@ export const facilities = {
 };
 
 export const regions = {
-  list: (query) => get('/regions', query),
-  all: (query) => getAll('/regions', query),
-  get: (id) => get(`/regions/${id}`),
+  list: (query, opts) => get('/regions', query, opts),
+  all: (query, opts) => getAll('/regions', query, opts),
+  get: (id, opts) => get(`/regions/${id}`, undefined, opts),
+  /** a township's villages and communities */
+  villagesOf: async (townshipId, opts) => (await getAll('/regions', { parent_id: townshipId }, opts)).filter((r) => r.type === 'village' || r.type === 'community'),
 };
 
 export const organisations = {
-  all: (query) => getAll('/organisations', query),
-  get: (id) => get(`/organisations/${id}`),
+  all: (query, opts) => getAll('/organisations', query, opts),
+  get: (id, opts) => get(`/organisations/${id}`, undefined, opts),
 };
 
 export const users = {
-  list: (query) => get('/users', query),
-  get: (id) => get(`/users/${id}`),
+  list: (query, opts) => get('/users', query, opts),
+  get: (id, opts) => get(`/users/${id}`, undefined, opts),
   create: (body) => post('/users', body),
   update: (id, body) => patch(`/users/${id}`, body),
   disable: (id) => del(`/users/${id}`),
 };
 
 export const audit = {
-  list: (query) => get('/audit', query),
+  list: (query, opts) => get('/audit', query, opts),
 };
 
 // --- the dual-use module (平急转换): standards, manuals, conversions and drills, overview ---
 export const overview = {
-  get: (scenario, population) => get('/overview', { scenario, population }),
+  get: (scenario, population, opts) => get('/overview', { scenario, population }, opts),
 };
 
 /** Stock lines of the supply stores (应急物资). */
 export const stock = {
-  all: (query) => getAll('/stock', query),
+  all: (query, opts) => getAll('/stock', query, opts),
   create: (body) => post('/stock', body),
   update: (id, body) => patch(`/stock/${id}`, body),
   // the version the page read: a line changed since is refused (409), not deleted unseen
@@ -59,30 +62,30 @@ export const stock = {
 };
 
 export const standards = {
-  list: (query) => get('/standards', query),
-  get: (id) => get(`/standards/${id}`),
+  list: (query, opts) => get('/standards', query, opts),
+  get: (id, opts) => get(`/standards/${id}`, undefined, opts),
 };
 
 export const manuals = {
-  list: (query) => get('/manuals', query),
-  get: (id) => get(`/manuals/${id}`),
+  list: (query, opts) => get('/manuals', query, opts),
+  get: (id, opts) => get(`/manuals/${id}`, undefined, opts),
   /** a new version: {facility_id, scenario, role, title, steps, restore_steps} or {…, csv} */
   create: (body) => post('/manuals', body),
   exportText: (id, format) => getText(`/manuals/${id}/export`, { format }),
 };
 
 export const conversions = {
-  list: (query) => get('/conversions', query),
-  get: (id) => get(`/conversions/${id}`),
+  list: (query, opts) => get('/conversions', query, opts),
+  get: (id, opts) => get(`/conversions/${id}`, undefined, opts),
   /** {facility_id, scenario, mode: 'live' | 'drill'} */
   start: (body) => post('/conversions', body),
   restore: (id) => post(`/conversions/${id}/restore`),
   abort: (id, reason) => post(`/conversions/${id}/abort`, { reason }),
-  timeline: (id) => get(`/conversions/${id}/timeline`),
-  report: (id) => get(`/conversions/${id}/report`),
+  timeline: (id, opts) => get(`/conversions/${id}/timeline`, undefined, opts),
+  report: (id, opts) => get(`/conversions/${id}/report`, undefined, opts),
   reportCsv: (id) => getText(`/conversions/${id}/report`, { format: 'csv' }),
   addFinding: (id, body) => post(`/conversions/${id}/findings`, body),
-  drillTrend: (facilityId) => get(`/facilities/${facilityId}/drills`),
+  drillTrend: (facilityId, opts) => get(`/facilities/${facilityId}/drills`, undefined, opts),
 };
 
 export const steps = {
@@ -92,24 +95,24 @@ export const steps = {
 };
 
 export const findings = {
-  list: (query) => get('/findings', query),
-  all: (query) => getAll('/findings', query, { limit: 200 }),
+  list: (query, opts) => get('/findings', query, opts),
+  all: (query, opts) => getAll('/findings', query, { limit: 200, ...opts }),
   update: (id, body) => patch(`/findings/${id}`, body),
 };
 
 // --- the planner (应急规划): scenario in, plan out; compare; adopt; shipments ---
 export const plans = {
-  list: (query) => get('/plans', query),
+  list: (query, opts) => get('/plans', query, opts),
   get: (id, opts) => get(`/plans/${id}`, undefined, opts),
   /** a scenario (docs/api-planner.md); the reply is the saved plan (201), or, when the
    * server solves in the background, a plan whose status is `solving` (202) */
   create: (scenario) => post('/plans', scenario),
-  compare: (a, b) => get('/plans/compare', { a, b }),
+  compare: (a, b, opts) => get('/plans/compare', { a, b }, opts),
   adopt: (id, version) => post(`/plans/${id}/adopt`, version ? { version } : undefined),
   /** an adopted plan's flow shipped: {store_id, facility_id, category, quantity} (201 with the
    * shipment and its flow's {quantity, shipped, remaining}) */
   ship: (id, body) => post(`/plans/${id}/shipments`, body),
-  shipments: (id) => getAll(`/plans/${id}/shipments`),
+  shipments: (id, opts) => getAll(`/plans/${id}/shipments`, {}, opts),
 };
 
 const cache = new Map();

@@ -7,20 +7,28 @@ import { searchOrgs } from '@/api/biz.js';
 import { ref as names } from '@/api/resources.js';
 import { session } from '@/auth/session.js';
 import { i18n } from '@/i18n/index.js';
+import { latest } from '@/utils/latest.js';
 
-export function useFirmSearch() {
+/** Enterprises by name for a select's remote search: {options, find(q)}; the text typed last
+ * wins (an earlier search answering later is aborted or dropped). extra: more filters. */
+export function useOrgSearch(extra = {}) {
   const options = shallowRef([]);
-  const township = ref('');
-  const town = session.user?.role === 'township_officer' ? session.user.township_id : null;
-  if (town) names.regionName(town).then((n) => (township.value = n), () => {});
-  async function find(q) {
+  const find = latest(async (run, q) => {
     if (!q) return;
     try {
-      options.value = await searchOrgs(q, 'enterprise', town ? { township_id: town } : {});
+      options.value = await run(searchOrgs(q, 'enterprise', extra, { signal: run.signal }));
     } catch {
       options.value = [];
     }
-  }
+  });
+  return { options, find };
+}
+
+export function useFirmSearch() {
+  const township = ref('');
+  const town = session.user?.role === 'township_officer' ? session.user.township_id : null;
+  if (town) names.regionName(town).then((n) => (township.value = n), () => {});
+  const { options, find } = useOrgSearch(town ? { township_id: town } : {});
   /** The township officer's refusal for a firm outside the township, naming it; '' otherwise. */
   function refusal(e) {
     if (!town || e?.code !== 'forbidden' || e.field !== 'organisation_id') return '';

@@ -7,6 +7,7 @@
 // language where the console knows the reason (utils/tableFile.js).
 import { ref, shallowRef } from 'vue';
 import { apiMessage } from '@/utils/errors.js';
+import { latest } from '@/utils/latest.js';
 import { tableFailure, tableType } from '@/utils/tableFile.js';
 
 export function useTableImport(send, t, committed) {
@@ -18,12 +19,11 @@ export function useTableImport(send, t, committed) {
   const error = ref('');
   const input = ref(null); // the <input type="file">, cleared by reset
   let checked = null; // the file the preview (check) is of
-  let picks = 0; // the files chosen so far, and resets: an older check's answer is stale
 
   const failure = (e) => tableFailure(e, file.value, t, apiMessage);
 
   function reset() {
-    picks++;
+    onFile.abort(); // a check still on its way is of a file no longer chosen
     checked = null;
     checking.value = false;
     file.value = null;
@@ -33,30 +33,27 @@ export function useTableImport(send, t, committed) {
     if (input.value) input.value.value = '';
   }
 
-  async function onFile(ev) {
-    const mine = ++picks;
+  // the file chosen last wins: an older check's answer (or its file's bytes) arriving later is dropped
+  const onFile = latest(async (run, ev) => {
     const f = ev.target.files && ev.target.files[0];
     check.value = null;
     checked = null;
     result.value = null;
     error.value = '';
     if (!f) return (file.value = null);
-    const bytes = new Uint8Array(await f.arrayBuffer());
-    if (mine !== picks) return;
+    const bytes = new Uint8Array(await run(f.arrayBuffer()));
     const chosen = { name: f.name, bytes, type: tableType(f.name, bytes) };
     file.value = chosen;
     checking.value = true;
     try {
-      const answer = await send(bytes, chosen.type, true);
-      if (mine !== picks) return;
-      check.value = answer;
+      check.value = await run(send(bytes, chosen.type, true));
       checked = chosen;
     } catch (e) {
-      if (mine === picks) error.value = failure(e);
+      error.value = failure(e);
     } finally {
-      if (mine === picks) checking.value = false;
+      checking.value = false;
     }
-  }
+  });
 
   async function commit() {
     if (!checked || checking.value) return;
