@@ -33,7 +33,8 @@ export function useTableImport(send, t, committed) {
     if (input.value) input.value.value = '';
   }
 
-  // the file chosen last wins: an older check's answer (or its file's bytes) arriving later is dropped
+  // the file chosen last wins: an older check's answer (or its file's bytes) arriving later is
+  // dropped
   const onFile = latest(async (run, ev) => {
     const f = ev.target.files && ev.target.files[0];
     check.value = null;

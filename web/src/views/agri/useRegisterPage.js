@@ -6,20 +6,22 @@ import { session } from '@/auth/session.js';
 import { can, canChangeRow } from '@/auth/permissions.js';
 import { apiMessage } from '@/utils/errors.js';
 import { formatNumber } from '@/utils/format.js';
+import { latest } from '@/utils/latest.js';
 
 /** api: the module's API (its kpi()); perm: the permission prefix ('agri', 'logistics'). */
 export function useRegisterPage(api, perm, tab) {
   const { t, locale } = useI18n();
   const kpi = ref(null);
   const error = ref('');
-  async function loadKpi() {
+  // the figures after the last save (an earlier answer arriving later is dropped)
+  const loadKpi = latest(async (run) => {
     try {
-      kpi.value = await api.kpi();
+      kpi.value = await run(api.kpi({ signal: run.signal }));
     } catch (e) {
       error.value = apiMessage(e);
     }
-  }
-  onMounted(loadKpi);
+  });
+  onMounted(() => loadKpi());
   const mayWrite = (k) => can(session.user, perm + '.write.' + k);
   /** the edit link of a row: only where the user's scope holds it */
   const mayChange = (k, row) => canChangeRow(session.user, perm + '.write.' + k, row);
