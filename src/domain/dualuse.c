@@ -1104,27 +1104,11 @@ fail:
     return -1;
 }
 
-int pj_du_stock_usable(pj_ctx *c, int64_t fid, const char *category, int64_t *usable, pj_err *err)
+int pj_du_stock_take_tx(pj_ctx *c, int64_t fid, const char *category, int64_t qty, int64_t *usable,
+                        pj_jw *lines, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT COALESCE(SUM(quantity), 0) FROM stock_lines WHERE"
-                               " facility_id = ? AND category = ? AND (expiry IS NULL OR"
-                               " expiry >= ?)",
-                               err);
-    if (!s) return -1;
-    pj_stmt_int(s, 1, fid);
-    pj_stmt_text(s, 2, category);
-    pj_stmt_int(s, 3, pj_stock_expired_before(pj_now()));
-    int rc = pj_stmt_step(s, err);
-    *usable = rc == 1 ? (int64_t)floor(pj_col_double(s, 0)) : 0;
-    pj_stmt_done(s);
-    return rc < 0 ? -1 : 0;
-}
-
-int pj_du_stock_take_tx(pj_ctx *c, int64_t fid, const char *category, int64_t qty, pj_jw *lines,
-                        pj_err *err)
-{
-    /* the lines first (one statement open at a time), then each update */
+    /* every usable line first (one statement open at a time; their sum is the check), then
+     * each update */
     pj_stmt *s =
         pj_db_prepare(c->db,
                       "SELECT id, quantity, expiry FROM stock_lines WHERE facility_id = ? AND"
@@ -1135,12 +1119,12 @@ int pj_du_stock_take_tx(pj_ctx *c, int64_t fid, const char *category, int64_t qt
     pj_stmt_int(s, 1, fid);
     pj_stmt_text(s, 2, category);
     pj_stmt_int(s, 3, pj_stock_expired_before(pj_now()));
-    int cap = 16, n = 0, rc = 0;
+    int cap = 16, n = 0, rc;
     int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)cap);
     int64_t *exp = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)cap);
     double *have = pj_arena_alloc(c->arena, sizeof(double) * (size_t)cap);
-    double rest = (double)qty;
-    while (rest > 1e-9 && (rc = pj_stmt_step(s, err)) == 1) {
+    double total = 0;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
         if (n == cap) {
             int64_t *a = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)cap * 2);
             int64_t *e = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)cap * 2);
@@ -1153,17 +1137,16 @@ int pj_du_stock_take_tx(pj_ctx *c, int64_t fid, const char *category, int64_t qt
         ids[n] = pj_col_int(s, 0);
         exp[n] = pj_col_is_null(s, 2) ? INT64_MIN : pj_col_int(s, 2); /* MIN: none */
         have[n] = pj_col_double(s, 1);
-        rest -= have[n++];
+        total += have[n++];
     }
     pj_stmt_done(s);
-    if (rest > 1e-9 && rc < 0) return -1;
-    if (rest > 1e-9)
-        return pj_fail(err, 409, "insufficient_stock", "quantity",
-                       "facility %lld has less than %lld of %s usable", (long long)fid,
-                       (long long)qty, category);
+    if (rc < 0) return -1;
+    /* whole units, as the planner counts the stock it offers */
+    *usable = (int64_t)floor(total);
+    if (qty > *usable) return 1;
     if (lines) pj_jw_arr(lines);
-    rest = (double)qty;
-    for (int i = 0; i < n; i++) {
+    double rest = (double)qty;
+    for (int i = 0; i < n && rest > 1e-9; i++) {
         double take = have[i] < rest ? have[i] : rest, left = have[i] - take;
         if (fabs(left) < 1e-9) left = 0;
         rest -= take;

@@ -26,16 +26,15 @@ int pj_du_step(pj_stmt *s, pj_err *err); /* step + done, -1/0 */
 int64_t pj_du_conversion_start_tx(pj_ctx *c, int64_t fid, const char *scenario, int live,
                                   int64_t mid, pj_err *err);
 
-/* The usable stock of category at facility fid in whole units: the lines not expired (usable
- * through their expiry date, pj_stock_expired_before), summed and rounded down — the stock the
- * planner offers. */
-int pj_du_stock_usable(pj_ctx *c, int64_t fid, const char *category, int64_t *usable, pj_err *err);
-/* Takes qty units of category off facility fid's usable lines inside the caller's transaction,
- * the soonest expiry first (lines without an expiry last, then the oldest line): each line
- * touched is updated (one taken to 0 is kept at 0, as a stock edit keeps it) and audited as
- * "ship" on stock_line. The caller checked pj_du_stock_usable. lines (may be NULL) gets an
- * array of {stock_line_id, quantity (taken), expiry, left}. */
-int pj_du_stock_take_tx(pj_ctx *c, int64_t fid, const char *category, int64_t qty, pj_jw *lines,
-                        pj_err *err);
+/* Takes qty units of category off facility fid's usable stock inside the caller's transaction.
+ * Usable: the lines not expired (usable through their expiry date, pj_stock_expired_before),
+ * summed and rounded down to whole units — the stock the planner offers; *usable gets it.
+ * When qty is more than that, returns 1 and writes nothing (the caller refuses in its words).
+ * Else takes the soonest expiry first (lines without an expiry last, then the oldest line):
+ * each line touched is updated (one taken to 0 is kept at 0, as a stock edit keeps it) and
+ * audited as "ship" on stock_line; lines (may be NULL) gets an array of {stock_line_id,
+ * quantity (taken), expiry, left}; returns 0. -1 with err on a database error. */
+int pj_du_stock_take_tx(pj_ctx *c, int64_t fid, const char *category, int64_t qty, int64_t *usable,
+                        pj_jw *lines, pj_err *err);
 
 #endif

@@ -929,20 +929,20 @@ int pj_plan_ship(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
                 f.unit, cat, (long long)f.quantity, (long long)f.shipped, (long long)qty);
         goto fail;
     }
+    /* the stock: checked and taken in one go (nothing taken when it is short) */
     int64_t usable = 0;
-    if (pj_du_stock_usable(c, store, cat, &usable, err)) goto fail;
-    if (qty > usable) {
-        pj_fail(err, 409, "insufficient_stock", "quantity",
-                "%s (facility %lld) has %lld %s of %s usable (not expired): %lld cannot be"
-                " shipped",
-                f.store_name, (long long)store, (long long)usable, f.unit, cat, (long long)qty);
-        goto fail;
-    }
     pj_buf lb;
     pj_buf_init(&lb, (size_t)1 << 20);
     pj_jw lw;
     pj_jw_init(&lw, &lb);
-    if (pj_du_stock_take_tx(c, store, cat, qty, &lw, err)) {
+    int took = pj_du_stock_take_tx(c, store, cat, qty, &usable, &lw, err);
+    if (took == 1) {
+        pj_fail(err, 409, "insufficient_stock", "quantity",
+                "%s (facility %lld) has %lld %s of %s usable (not expired): %lld cannot be"
+                " shipped",
+                f.store_name, (long long)store, (long long)usable, f.unit, cat, (long long)qty);
+    }
+    if (took) {
         pj_buf_free(&lb);
         goto fail;
     }
