@@ -18,6 +18,7 @@ int pj_fail(pj_err *e, int status, const char *code, const char *field, const ch
     e->status = status;
     memcpy(e->code, c, sizeof c);
     memcpy(e->field, f, sizeof f);
+    e->details[0] = 0; /* a new failure: none of the figures of an earlier one */
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(e->message, sizeof e->message, fmt, ap);
@@ -30,4 +31,14 @@ int pj_fail(pj_err *e, int status, const char *code, const char *field, const ch
 void pj_err_clear(pj_err *e)
 {
     memset(e, 0, sizeof *e);
+}
+
+void pj_err_detail(pj_err *e, const char *key, long long v)
+{
+    if (!e) return;
+    size_t n = strlen(e->details);
+    char m[96];
+    int k = snprintf(m, sizeof m, "%s\"%s\":%lld", n ? "," : "", key, v);
+    if (k < 0 || (size_t)k >= sizeof m || n + (size_t)k >= sizeof e->details) return;
+    memcpy(e->details + n, m, (size_t)k + 1);
 }

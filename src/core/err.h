@@ -8,11 +8,19 @@ typedef struct pj_err {
     char code[32];     /* e.g. "missing_field", see docs/api.md */
     char field[64];    /* "" when no single field is at fault */
     char message[512]; /* room for a list, e.g. every team type a plan is short of */
+    /* The figures a client may show in its own words instead of parsing message (e.g. what a
+     * flow has left to ship): the members of a JSON object, "\"left\":3,\"planned\":5", or ""
+     * for none. Written by pj_err_detail after pj_fail (which empties it); answered as
+     * "details" beside code, message and field. */
+    char details[192];
 } pj_err;
 
 /* Records the failure in e (if e is non-NULL) and returns -1. */
 int pj_fail(pj_err *e, int status, const char *code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 void pj_err_clear(pj_err *e);
+/* Adds key: v to e's details (e may be NULL). key is a plain identifier (written unescaped);
+ * a member that would not fit is left out. */
+void pj_err_detail(pj_err *e, const char *key, long long v);
 
 #endif

@@ -862,7 +862,7 @@ int pj_plan_ship(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         pj_in_int(body, "store_id", 1, 1, INT64_MAX, &store, err) < 0 ||
         pj_in_int(body, "facility_id", 1, 1, INT64_MAX, &site, err) < 0 ||
         pj_in_str(body, "category", 1, 1, 32, &cat, err) < 0 ||
-        pj_in_int(body, "quantity", 1, -INT64_MAX, INT64_MAX, &qty, err) < 0)
+        pj_in_int(body, "quantity", 1, INT64_MIN, INT64_MAX, &qty, err) < 0)
         return -1;
     if (qty <= 0)
         return pj_fail(err, 422, "out_of_range", "quantity",
@@ -927,6 +927,10 @@ int pj_plan_ship(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
                 " ship (%lld planned, %lld shipped): %lld is more",
                 f.store_name, (long long)store, f.site_name, (long long)site, (long long)left,
                 f.unit, cat, (long long)f.quantity, (long long)f.shipped, (long long)qty);
+        pj_err_detail(err, "quantity", qty);
+        pj_err_detail(err, "left", left);
+        pj_err_detail(err, "planned", f.quantity);
+        pj_err_detail(err, "shipped", f.shipped);
         goto fail;
     }
     /* the stock: checked and taken in one go (nothing taken when it is short) */
@@ -941,6 +945,8 @@ int pj_plan_ship(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
                 "%s (facility %lld) has %lld %s of %s usable (not expired): %lld cannot be"
                 " shipped",
                 f.store_name, (long long)store, (long long)usable, f.unit, cat, (long long)qty);
+        pj_err_detail(err, "quantity", qty);
+        pj_err_detail(err, "usable", usable);
     }
     if (took) {
         pj_buf_free(&lb);

@@ -486,7 +486,8 @@ static const pj_route *head_route(pj_server *srv, const pj_head *h, pj_err *err,
     return rt;
 }
 
-/* The error shape every error answer has, into b (emptied first). */
+/* The error shape every error answer has, into b (emptied first): code, message, field, the
+ * refusal's details when it has some, request_id. */
 static void put_error(pj_buf *b, const pj_err *e, const char *rid)
 {
     pj_buf_reset(b);
@@ -501,6 +502,12 @@ static void put_error(pj_buf *b, const pj_err *e, const char *rid)
         pj_jw_kstr(&w, "field", e->field);
     else
         pj_jw_knull(&w, "field");
+    if (e->details[0]) { /* the figures of the refusal (pj_err_detail), when it has some */
+        char d[sizeof e->details + 2];
+        snprintf(d, sizeof d, "{%s}", e->details);
+        pj_jw_key(&w, "details");
+        pj_jw_raw(&w, d);
+    }
     pj_jw_kstr(&w, "request_id", rid);
     pj_jw_obj_end(&w);
     pj_jw_obj_end(&w);

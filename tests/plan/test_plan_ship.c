@@ -423,3 +423,145 @@ TEST_T(plan_shipment_round_trip_no_double_count, 240)
     json_decref(b2);
     th_stop(&s);
 }
+
+/* The error's details (a copy; NULL when it has none) of a refused shipment. */
+static json_t *details_of(th_server *s, const char *tok, const char *path, const char *body,
+                          int status, const char *code, int line)
+{
+    json_t *o = call(s, "POST", tok, path, body, status, line);
+    if (strcmp(th_err_code(o) ? th_err_code(o) : "", code))
+        t_fail(__FILE__, line, "code %s, expected %s (%s)", th_err_code(o), code,
+               th_err_message(o));
+    json_t *e = json_object_get(o, "error");
+    /* the error's shape as ever, the details beside it */
+    if (!json_is_string(json_object_get(e, "message")) || !json_object_get(e, "field") ||
+        !json_is_string(json_object_get(e, "request_id")))
+        t_fail(__FILE__, line, "the error lost its message, field or request_id");
+    json_t *d = json_object_get(e, "details");
+    json_t *copy = d ? json_deep_copy(d) : NULL;
+    json_decref(o);
+    return copy;
+}
+#define DETAILS(s, tok, path, body, status, code)                                                  \
+    details_of(s, tok, path, body, status, code, __LINE__)
+
+/* A refusal of more than the flow has left or the store has usable gives its figures as
+ * numbers in error.details beside code, message and field, so a client says them in its own
+ * words without reading the English message — which a long store and site name cut short
+ * (512 bytes): the figures are there all the same. Refusals without figures have no details;
+ * a quantity of -2^63 is refused as any quantity below 1. */
+TEST_T(plan_shipment_refusals_give_their_figures, 240)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[1024], path[128], q[1024], ship[256];
+    th_login(&s, "officer", s.demo_pw, tok);
+    three_towns(body, sizeof body, "figures");
+    json_t *a = POST(&s, tok, "/api/v1/plans?wait=1", body, 201);
+    long long aid = th_int(a, "id");
+    json_t *big = NULL, *e;
+    size_t i;
+    json_array_foreach(json_object_get(supplies(a), "flows"), i, e)
+    {
+        if (!big || th_int(e, "quantity") > th_int(big, "quantity")) big = e;
+    }
+    CHECK(big != NULL);
+    if (!big) return;
+    long long store = th_int(big, "store_id"), site = th_int(big, "facility_id");
+    long long planned = th_int(big, "quantity");
+    char cat[33];
+    snprintf(cat, sizeof cat, "%s", th_str(big, "category"));
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", aid);
+    json_decref(POST(&s, tok, path, "{}", 200));
+    /* the names of 128 characters a facility may have, as the plan's flows carry them */
+    char name[128 * 3 + 1] = "";
+    for (int k = 0; k < 128; k++) memcpy(name + 3 * k, "仓", 4);
+    snprintf(q, sizeof q,
+             "UPDATE plans SET result_json = json_set(result_json, '$.supplies.flows', json(("
+             "SELECT json_group_array(json_set(value, '$.store_name', '%s', '$.facility_name',"
+             " '%s')) FROM json_each(result_json, '$.supplies.flows')))) WHERE id = %lld",
+             name, name, aid);
+    th_sql_exec(&s, q);
+
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/shipments", aid);
+    snprintf(ship, sizeof ship,
+             "{\"store_id\":%lld,\"facility_id\":%lld,\"category\":\"%s\",\"quantity\":3}", store,
+             site, cat);
+    json_decref(POST(&s, tok, path, ship, 201));
+    /* more than the flow has left: the figures, and the message cut short by the names */
+    snprintf(ship, sizeof ship,
+             "{\"store_id\":%lld,\"facility_id\":%lld,\"category\":\"%s\",\"quantity\":%lld}",
+             store, site, cat, planned);
+    json_t *d = DETAILS(&s, tok, path, ship, 409, "exceeds_flow");
+    CHECK(d != NULL);
+    CHECK_INT(th_int(d, "quantity"), planned);
+    CHECK_INT(th_int(d, "left"), planned - 3);
+    CHECK_INT(th_int(d, "planned"), planned);
+    CHECK_INT(th_int(d, "shipped"), 3);
+    CHECK_INT(json_object_size(d), 4);
+    json_decref(d);
+    json_t *o = POST(&s, tok, path, ship, 409);
+    CHECK(strstr(th_err_message(o), "is more") == NULL); /* cut: no figures to read in it */
+    CHECK_STR(th_err_field(o), "quantity");
+    json_decref(o);
+    /* more than the store has usable: 3 whole units (3.7, the expired line not counted) */
+    snprintf(q, sizeof q,
+             "UPDATE stock_lines SET quantity = 0 WHERE facility_id = %lld AND category = '%s'",
+             store, cat);
+    th_sql_exec(&s, q);
+    char soon[11], gone[11];
+    th_day_rel(0, 5, soon);
+    th_day_rel(0, -2, gone);
+    snprintf(q, sizeof q,
+             "{\"facility_id\":%lld,\"category\":\"%s\",\"quantity\":3.7,\"expiry\":\"%s\"}", store,
+             cat, soon);
+    json_decref(POST(&s, tok, "/api/v1/stock", q, 201));
+    snprintf(q, sizeof q,
+             "{\"facility_id\":%lld,\"category\":\"%s\",\"quantity\":500,\"expiry\":\"%s\"}", store,
+             cat, gone);
+    json_decref(POST(&s, tok, "/api/v1/stock", q, 201));
+    char fp1[TH_FINGERPRINT_SIZE], fp2[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, fp1, sizeof fp1);
+    snprintf(ship, sizeof ship,
+             "{\"store_id\":%lld,\"facility_id\":%lld,\"category\":\"%s\",\"quantity\":4}", store,
+             site, cat);
+    d = DETAILS(&s, tok, path, ship, 409, "insufficient_stock");
+    CHECK(d != NULL);
+    CHECK_INT(th_int(d, "quantity"), 4);
+    CHECK_INT(th_int(d, "usable"), 3);
+    CHECK_INT(json_object_size(d), 2);
+    json_decref(d);
+    th_fingerprint(&s, fp2, sizeof fp2);
+    CHECK_STR(fp2, fp1); /* refused: nothing taken */
+    /* the 3 usable go, the expired line stays */
+    snprintf(ship, sizeof ship,
+             "{\"store_id\":%lld,\"facility_id\":%lld,\"category\":\"%s\",\"quantity\":3}", store,
+             site, cat);
+    o = POST(&s, tok, path, ship, 201);
+    CHECK_INT(json_array_size(json_object_get(o, "lines")), 1);
+    json_decref(o);
+    snprintf(ship, sizeof ship,
+             "{\"store_id\":%lld,\"facility_id\":%lld,\"category\":\"%s\",\"quantity\":1}", store,
+             site, cat);
+    d = DETAILS(&s, tok, path, ship, 409, "insufficient_stock");
+    CHECK(d != NULL);
+    CHECK_INT(th_int(d, "usable"), 0);
+    json_decref(d);
+    /* refusals without figures: no details */
+    snprintf(ship, sizeof ship,
+             "{\"store_id\":%lld,\"facility_id\":%lld,\"category\":\"sand\",\"quantity\":1}", store,
+             site);
+    d = DETAILS(&s, tok, path, ship, 422, "unknown_flow");
+    CHECK(d == NULL);
+    json_decref(d);
+    snprintf(ship, sizeof ship,
+             "{\"store_id\":%lld,\"facility_id\":%lld,\"category\":\"%s\",\"quantity\":"
+             "-9223372036854775808}",
+             store, site, cat);
+    REFUSED(&s, tok, path, ship, 422, "out_of_range", "quantity", "at least 1");
+    d = DETAILS(&s, tok, path, ship, 422, "out_of_range");
+    CHECK(d == NULL);
+    json_decref(d);
+    json_decref(a);
+    th_stop(&s);
+}
