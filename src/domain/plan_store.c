@@ -119,16 +119,18 @@ static int conversions_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
  * plan's shipments of it so far), `remaining` (quantity − shipped) and `in_force` (an adopted
  * plan's flow that holds its store's stock: only such a flow is shipped), on the supplies
  * `shipped_so_far` (all the plan's shipments). json_set writes the rest of the text as it was
- * (values by their text), so the result reads as the solve wrote it. */
+ * (values by their text), so the result reads as the solve wrote it. Each flow's shipments are
+ * summed once, in the inner select: its ORDER BY (the flows' order) keeps SQLite from
+ * flattening it into the aggregate, which would copy the sum into each of its uses. */
 #define RESULT_SHIPPED                                                                             \
     "CASE WHEN json_type(p.result_json, '$.supplies.flows') = 'array' THEN"                        \
-    " json_set(p.result_json, '$.supplies.flows', json((SELECT json_group_array(json_set("         \
-    "fl.value, '$.shipped', " PJ_PLAN_FLOW_SHIPPED ", '$.remaining', MAX(0,"                       \
-    " json_extract(fl.value, '$.quantity') - " PJ_PLAN_FLOW_SHIPPED "), '$.in_force',"             \
-    " json(CASE WHEN p.status = 'adopted' AND " PJ_PLAN_FLOW_IN_FORCE                              \
-    " THEN 'true' ELSE 'false' END))) FROM json_each(p.result_json, '$.supplies.flows') fl)),"     \
-    " '$.supplies.shipped_so_far', (SELECT COALESCE(SUM(x.quantity), 0) FROM plan_shipments x"     \
-    " WHERE x.plan_id = p.id)) ELSE p.result_json END"
+    " json_set(p.result_json, '$.supplies.flows', json((SELECT json_group_array(json_set(x.flow,"  \
+    " '$.shipped', x.shipped, '$.remaining', MAX(0, json_extract(x.flow, '$.quantity') -"          \
+    " x.shipped), '$.in_force', json(CASE WHEN x.in_force THEN 'true' ELSE 'false' END)))"         \
+    " FROM (SELECT fl.value AS flow, " PJ_PLAN_FLOW_SHIPPED " AS shipped, p.status = 'adopted'"    \
+    " AND " PJ_PLAN_FLOW_IN_FORCE " AS in_force FROM json_each(p.result_json, '$.supplies.flows')" \
+    " fl ORDER BY fl.key) x)), '$.supplies.shipped_so_far', (SELECT COALESCE(SUM(sh.quantity), 0)" \
+    " FROM plan_shipments sh WHERE sh.plan_id = p.id)) ELSE p.result_json END"
 
 static int plan_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
