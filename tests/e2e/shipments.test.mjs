@@ -1,9 +1,9 @@
 // The shipments of an adopted plan's supply flows on its page: each flow shows shipped / planned
 // with a bar, the total and each site a bar of their own; 发货 opens a dialog with what is left
 // of the flow as the quantity; a refusal (someone shipped meanwhile) is said at the field in
-// Chinese with the server's figures and the table refreshed; a shipment is recorded, listed and
-// taken off the store's stock (the API's figures); a viewer is offered no 发货; the English
-// labels. The test plans and adopts its own plan (马昌营镇) and, whatever happens, aborts the
+// Chinese with the server's figures (the error's details) and the table refreshed; a shipment is
+// recorded, listed and taken off the store's stock (the API's figures); a viewer is offered no
+// 发货; the English labels; Enter pressed twice before a slow answer records one shipment. The test plans and adopts its own plan (马昌营镇) and, whatever happens, aborts the
 // conversions it started and puts the stock it shipped back (the demo is shared by the files).
 // The helpers of web/src/utils/plans.js behind the page are checked first.
 import { after, before, describe, test } from 'node:test';
@@ -49,14 +49,16 @@ describe('shipment helpers', () => {
     assert.ok(!mayShip({ role: 'district_officer' }, { ...f, remaining: 0 }));
   });
 
-  test('the figures of a refusal are read from the server’s message', () => {
-    assert.deepEqual(
-      shipRefusal('exceeds_flow', 'the flow from 普洛斯平谷物流园 (facility 6) to 南山村 (facility 40) has 340 kg of grain left to ship (460 planned, 120 shipped): 400 is more'),
-      { left: 340, planned: 460, shipped: 120 },
-    );
-    assert.deepEqual(shipRefusal('insufficient_stock', '京东 仓 (facility 7) has 30 L of water usable (not expired): 40 cannot be shipped'), { usable: 30 });
-    assert.equal(shipRefusal('exceeds_flow', 'something else'), null);
-    assert.equal(shipRefusal('not_in_force', 'x'), null);
+  test('the figures of a refusal come from the error’s details, never its message', () => {
+    assert.deepEqual(shipRefusal('exceeds_flow', { quantity: 400, left: 340, planned: 460, shipped: 120 }), { left: 340, planned: 460, shipped: 120 });
+    assert.deepEqual(shipRefusal('insufficient_stock', { quantity: 40, usable: 30 }), { usable: 30 });
+    assert.deepEqual(shipRefusal('insufficient_stock', { quantity: 1, usable: 0 }), { usable: 0 });
+    // without them (or not numbers) the refusal is said as any other
+    assert.equal(shipRefusal('exceeds_flow', null), null);
+    assert.equal(shipRefusal('exceeds_flow', undefined), null);
+    assert.equal(shipRefusal('exceeds_flow', { left: '340', planned: 460, shipped: 120 }), null);
+    assert.equal(shipRefusal('insufficient_stock', {}), null);
+    assert.equal(shipRefusal('not_in_force', { left: 1, planned: 1, shipped: 0 }), null);
   });
 });
 
@@ -195,6 +197,31 @@ describe('shipments of an adopted plan', { timeout: 240000 }, () => {
       assert.equal(await v.page.getByTestId('plan-supplies').locator('thead').getByText('操作').count(), 0);
       noProblems(v.page);
       await v.context.close();
+
+      // Enter in the quantity submits the dialog; pressed again before a slow answer, it
+      // records no second shipment
+      await page.reload();
+      await page.route('**/api/v1/plans/*/shipments', async (route) => {
+        if (route.request().method() === 'POST') await new Promise((r) => setTimeout(r, 800));
+        await route.continue();
+      });
+      let posts = 0;
+      page.on('request', (r) => {
+        if (r.method() === 'POST' && r.url().endsWith(`/plans/${plan.id}/shipments`)) posts++;
+      });
+      await card.getByTestId('ship-' + key).click();
+      await q.fill('1');
+      await q.press('Enter');
+      await page.waitForTimeout(200);
+      await q.press('Enter');
+      await dlg.waitFor({ state: 'hidden' });
+      await page.unroute('**/api/v1/plans/*/shipments');
+      const list3 = await apiGet(page, `/plans/${plan.id}/shipments`);
+      shipped.push(...list3.items.slice(0, list3.items.length - 2)); // put back whatever it was
+      assert.equal(posts, 1, 'one request for two Enters');
+      assert.equal(list3.items.length, 3, 'one shipment for two Enters');
+      await card.getByTestId('shipped-' + key).getByText(`${fmt(part + 2)}/${fmt(flow.quantity)}`).waitFor();
+      noProblems(page);
     } finally {
       // the demo as it was: this plan's conversions aborted (its flows no longer hold stock),
       // the stock it shipped back on the lines it came from

@@ -1,6 +1,6 @@
 // The one way the console talks to pingji: same-origin fetch with the HttpOnly session
 // cookie (never a token in JS storage). Errors become ApiError with the API's
-// {code, message, field, request_id}.
+// {code, message, field, request_id} (and details, the figures of some refusals).
 
 export class ApiError extends Error {
   constructor(status, body, fallback, headers) {
@@ -15,6 +15,8 @@ export class ApiError extends Error {
     const wait = headers && typeof headers.get === 'function' ? Number(headers.get('Retry-After')) : NaN;
     this.retryAfter = Number.isFinite(wait) && wait > 0 ? wait : 0;
     this.field = e.field || '';
+    // the figures of a refusal, when the server gives them (e.g. what a flow has left to ship)
+    this.details = e.details && typeof e.details === 'object' && !Array.isArray(e.details) ? e.details : null;
     this.requestId = e.request_id || '';
   }
 }

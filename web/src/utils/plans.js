@@ -464,19 +464,19 @@ export function mayShip(user, flow, storeTowns) {
 }
 
 /**
- * The figures of a refused shipment, read from the server's message: exceeds_flow ("… has 40 kg
- * of grain left to ship (120 planned, 80 shipped): 50 is more") → {left, planned, shipped};
- * insufficient_stock ("… has 30 kg of grain usable (not expired): …") → {usable}; else null.
+ * The figures of a refused shipment, from the error's `details` (the server's numbers, never its
+ * English message): exceeds_flow → {left, planned, shipped}; insufficient_stock → {usable};
+ * else, or when the figures are not there, null (the caller says the refusal without them).
  */
-export function shipRefusal(code, message) {
-  const msg = message || '';
+export function shipRefusal(code, details) {
+  const num = (k) => (details && Number.isFinite(details[k]) ? details[k] : null);
   if (code === 'exceeds_flow') {
-    const m = msg.match(/has (\d+) \S+ of \S+ left to ship \((\d+) planned, (\d+) shipped\)/);
-    return m ? { left: +m[1], planned: +m[2], shipped: +m[3] } : null;
+    const [left, planned, shipped] = [num('left'), num('planned'), num('shipped')];
+    return left != null && planned != null && shipped != null ? { left, planned, shipped } : null;
   }
   if (code === 'insufficient_stock') {
-    const m = msg.match(/has (\d+) \S+ of \S+ usable/);
-    return m ? { usable: +m[1] } : null;
+    const usable = num('usable');
+    return usable != null ? { usable } : null;
   }
   return null;
 }
