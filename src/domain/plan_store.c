@@ -871,11 +871,15 @@ int pj_plan_ship(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
                        "quantity must be at least 1: the whole units shipped (%lld is not)",
                        (long long)qty);
     if (pj_db_begin(c->db, err)) return -1;
-    pj_stmt *s = pj_db_prepare(c->db, "SELECT status FROM plans WHERE id = ?", err);
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT status, json_type(result_json, '$.supplies.flows') ="
+                               " 'array' FROM plans WHERE id = ?",
+                               err);
     if (!s) goto fail;
     pj_stmt_int(s, 1, id);
     int rc = pj_stmt_step(s, err);
     const char *status = rc == 1 ? pj_arena_strdup(c->arena, pj_col_text(s, 0)) : "";
+    int with_supplies = rc == 1 && pj_col_int(s, 1) == 1;
     pj_stmt_done(s);
     if (rc < 0) goto fail;
     if (rc == 0) {
@@ -893,8 +897,15 @@ int pj_plan_ship(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     pflow f;
     if (flow_find(c, id, store, site, cat, &f, err)) goto fail;
     if (!f.flows) {
-        pj_fail(err, 422, "unknown_flow", "store_id",
-                "plan %lld has no supply flows (it was planned without supplies)", (long long)id);
+        if (with_supplies)
+            pj_fail(err, 422, "unknown_flow", "store_id",
+                    "plan %lld has no supply flows (when it was planned, no store had stock to"
+                    " spare for its sites)",
+                    (long long)id);
+        else
+            pj_fail(err, 422, "unknown_flow", "store_id",
+                    "plan %lld has no supply flows (it was planned without supplies)",
+                    (long long)id);
         goto fail;
     }
     if (!f.from_store) {

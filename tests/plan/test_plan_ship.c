@@ -565,3 +565,53 @@ TEST_T(plan_shipment_refusals_give_their_figures, 240)
     json_decref(a);
     th_stop(&s);
 }
+
+/* A plan without supply flows says why: planned without supplies, or planned with them when no
+ * store had stock to spare (its flows empty, every site's need unmet). */
+TEST_T(plan_shipment_of_a_plan_without_flows_says_why, 240)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[1024], path[128], ship[128];
+    th_login(&s, "officer", s.demo_pw, tok);
+    /* every stock line empty: the plan's supplies have no flows */
+    th_sql_exec(&s, "UPDATE stock_lines SET quantity = 0");
+    three_towns(body, sizeof body, "no stock");
+    json_t *a = POST(&s, tok, "/api/v1/plans?wait=1", body, 201);
+    long long aid = th_int(a, "id");
+    CHECK(json_is_array(json_object_get(supplies(a), "flows")));
+    CHECK_INT(json_array_size(json_object_get(supplies(a), "flows")), 0);
+    CHECK(th_int(supplies(a), "total_unmet") > 0);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", aid);
+    json_t *ad = POST(&s, tok, path, "{}", 200);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/shipments", aid);
+    json_t *site = json_array_get(json_object_get(json_object_get(a, "result"), "sites"), 0);
+    snprintf(ship, sizeof ship,
+             "{\"store_id\":%lld,\"facility_id\":%lld,\"category\":\"water\",\"quantity\":1}",
+             th_int(site, "facility_id"), th_int(site, "facility_id"));
+    REFUSED(&s, tok, path, ship, 422, "unknown_flow", "store_id",
+            "no store had stock to spare for its sites");
+    /* its sites given up, the same scenario without supplies */
+    json_t *cv;
+    size_t i;
+    json_array_foreach(json_object_get(ad, "conversions"), i, cv)
+    {
+        snprintf(path, sizeof path, "/api/v1/conversions/%lld/abort", th_int(cv, "conversion_id"));
+        json_decref(POST(&s, tok, path, "{\"reason\":\"test\"}", 200));
+    }
+    const char *cut = ",\"supplies\":{\"days\":3}";
+    char *sup = strstr(body, cut);
+    CHECK(sup != NULL);
+    if (sup) memmove(sup, sup + strlen(cut), strlen(sup + strlen(cut)) + 1);
+    json_t *b = POST(&s, tok, "/api/v1/plans?wait=1", body, 201);
+    CHECK(json_is_null(supplies(b)));
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(b, "id"));
+    json_decref(POST(&s, tok, path, "{}", 200));
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/shipments", th_int(b, "id"));
+    REFUSED(&s, tok, path, ship, 422, "unknown_flow", "store_id",
+            "it was planned without supplies");
+    json_decref(b);
+    json_decref(ad);
+    json_decref(a);
+    th_stop(&s);
+}
