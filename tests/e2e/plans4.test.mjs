@@ -194,12 +194,27 @@ describe('plans: the plan page at 1440 px, the compare page’s inputs', { timeo
       // the row in the middle of the window (the chart is taller than it)
       box = await canvas.boundingBox();
       const rowY = 24 + ((i + 0.5) * (box.height - 58)) / rows.length;
-      await page.evaluate((dy) => window.scrollBy(0, dy), box.y + rowY - LAPTOP.height / 2);
+      // scrolled by the box that scrolls the page (the console's main pane, not the window): the
+      // row's place depends on the plan, which a 0.5 s solve on a busy machine may change
+      await canvas.evaluate((el, dy) => {
+        let p = el.parentElement;
+        while (p && !(p.scrollHeight > p.clientHeight + 1 && /auto|scroll/.test(getComputedStyle(p).overflowY))) p = p.parentElement;
+        (p || document.scrollingElement).scrollBy(0, dy);
+      }, box.y + rowY - LAPTOP.height / 2);
       await page.waitForTimeout(200);
+      // the page still moving (layout, a late resize of the chart): wait until the box holds still
       box = await canvas.boundingBox();
+      for (let k = 0; k < 10; k++) {
+        await page.waitForTimeout(100);
+        const b = await canvas.boundingBox();
+        if (b.y === box.y && b.height === box.height && b.width === box.width) break;
+        box = b;
+      }
       const y = box.y + rowY;
-      // the labels' text is the hover target: look along the row (and a little above and below)
-      for (let dy = -12; dy <= 12 && !seen.has(rows[i].name); dy += 4)
+      // the labels' text is the hover target: look along the row and up to a row's height above
+      // and below (the rows' positions are estimated from the chart's box)
+      const rowH = Math.max(12, (box.height - 58) / rows.length);
+      for (let dy = 0; Math.abs(dy) <= rowH && !seen.has(rows[i].name); dy = dy > 0 ? -dy : 3 - dy)
         for (let x = box.x + 12; x < box.x + 300 && !seen.has(rows[i].name); x += 10) {
           await page.mouse.move(x, y + dy);
           const title = await scroll.getAttribute('title');
