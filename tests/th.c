@@ -48,7 +48,7 @@ static int throttled;       /* for th_start_limits */
 static int max_conns, max_per_addr;
 static const char *log_path;         /* for th_start_log */
 static int trust_proxy, login_slots; /* for th_start_opts */
-static int login_queue, report_queue;
+static int login_queue, report_queue, report_workers;
 static const char *trusted_proxy, *listen_host;
 
 void th_start_opts(th_server *s, const th_opts *o)
@@ -63,11 +63,12 @@ void th_start_opts(th_server *s, const th_opts *o)
     slow_hash = o->slow_hash;
     login_queue = o->login_queue;
     report_queue = o->report_queue;
+    report_workers = o->report_workers;
     trusted_proxy = o->trusted_proxy;
     listen_host = o->host;
     th_start_idle(s, o->demo, 0);
     throttled = max_conns = max_per_addr = trust_proxy = login_slots = 0;
-    slow_hash = login_queue = report_queue = 0;
+    slow_hash = login_queue = report_queue = report_workers = 0;
     trusted_proxy = listen_host = NULL;
     log_path = NULL;
     web_dir = NULL;
@@ -137,6 +138,7 @@ void th_start_idle(th_server *s, int demo, int idle_s)
         o.login_slots = login_slots;
         o.login_queue = login_queue;
         o.report_queue = report_queue;
+        o.report_workers = report_workers;
         pj_server *srv;
         pj_err err;
         pj_err_clear(&err);

@@ -2512,7 +2512,9 @@ int pj_server_open(pj_server **out, const pj_server_opts *opts, pj_err *err)
     if (pj_workq_start(&srv->workers, ncpu >= 4 ? 2 : 1,
                        opts->login_queue > 0 ? opts->login_queue : LOGIN_QUEUE, err))
         goto fail;
-    int report_threads = ncpu >= 4 ? 2 : 1,
+    int report_threads = opts->report_workers > 0 ? opts->report_workers
+                         : ncpu >= 4              ? 2
+                                                  : 1,
         report_queue = opts->report_queue > 0 ? opts->report_queue : REPORT_QUEUE;
     if (pj_workq_start(&srv->reports, report_threads, report_queue, err)) goto fail;
     srv->report_users_max = report_threads + report_queue; /* what the pool holds at most */

@@ -58,6 +58,8 @@ typedef struct pj_server_opts {
     /* Long reports waiting for a report worker at most, beyond those running (0 = 8; see
      * pj_h_report); one more is answered 503 busy with Retry-After. */
     int report_queue;
+    /* Report workers (0 = 1, or 2 on a machine of 4 cores or more). */
+    int report_workers;
     /* Open connections at most, in total (0 = half the descriptor limit, at most 10000) and
      * from one client address (0 = 1024; an IPv6 client's /64); one more is closed at once. */
     int max_conns, max_conns_per_addr;
