@@ -10,6 +10,7 @@
 #include "domain/audit.h"
 #include "domain/input.h"
 #include "domain/render.h"
+#include "domain/rows.h"
 
 #include "core/banned.h"
 
@@ -272,7 +273,7 @@ static int user_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     int rc = pj_stmt_step(s, err);
     if (rc <= 0) {
         pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_fail(err, 404, "not_found", "id", "no user %lld", (long long)id);
+        return rc < 0 ? -1 : pj_not_found(err, "user", id);
     }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -1073,7 +1074,7 @@ static int user_update(pj_ctx *c, int64_t id, json_t *body, int check_only, cons
     int rc = pj_stmt_step(s, err);
     if (rc <= 0) {
         pj_stmt_done(s);
-        if (rc == 0) pj_fail(err, 404, "not_found", "id", "no user %lld", (long long)id);
+        if (rc == 0) pj_not_found(err, "user", id);
         goto fail;
     }
     const char *username = pj_arena_strdup(c->arena, pj_col_text(s, 0));
@@ -1085,9 +1086,7 @@ static int user_update(pj_ctx *c, int64_t id, json_t *body, int check_only, cons
     int64_t cur_version = pj_col_int(s, 7);
     pj_stmt_done(s);
     if (cur_version != version) {
-        pj_fail(err, 409, "version_conflict", "version",
-                "the user was changed by someone else (version %lld, yours %lld); reload",
-                (long long)cur_version, (long long)version);
+        pj_version_conflict(err, "user", cur_version, version);
         goto fail;
     }
     const char *pw = NULL;

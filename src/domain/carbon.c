@@ -10,6 +10,7 @@
 #include "domain/indicator_int.h"
 #include "domain/input.h"
 #include "domain/render.h"
+#include "domain/rows.h"
 
 #include "core/banned.h"
 
@@ -313,9 +314,7 @@ static int factor_load(pj_ctx *c, int64_t id, factor_row *f, pj_err *err)
 static int factor_version(const factor_row *f, int64_t version, pj_err *err)
 {
     if (!version || version == f->version) return 0;
-    return pj_fail(err, 409, "version_conflict", "version",
-                   "the factor was changed by someone else (version %lld, yours %lld); reload",
-                   (long long)f->version, (long long)version);
+    return pj_version_conflict(err, "factor", f->version, version);
 }
 
 static int in_dry_run(json_t *body, int *dry, pj_err *err)
@@ -823,9 +822,7 @@ static int energy_load(pj_ctx *c, int64_t id, energy_row *r, pj_err *err)
 static int energy_version(const energy_row *r, int64_t version, pj_err *err)
 {
     if (!version || version == r->version) return 0;
-    return pj_fail(err, 409, "version_conflict", "version",
-                   "the record was changed by someone else (version %lld, yours %lld); reload",
-                   (long long)r->version, (long long)version);
+    return pj_version_conflict(err, "record", r->version, version);
 }
 
 int pj_carbon_energy_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)

@@ -11,6 +11,7 @@
 #include "domain/input.h"
 #include "domain/registry.h"
 #include "domain/render.h"
+#include "domain/rows.h"
 
 #include "core/banned.h"
 
@@ -98,7 +99,7 @@ static int conv_load(pj_ctx *c, int64_t id, conv_head *h, pj_err *err)
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
-    if (rc == 0) return pj_fail(err, 404, "not_found", "id", "no conversion %lld", (long long)id);
+    if (rc == 0) return pj_not_found(err, "conversion", id);
     return 0;
 }
 
@@ -375,7 +376,7 @@ static int step_snapshot(pj_ctx *c, int64_t row, pj_jw *w, pj_err *err)
     int rc = pj_stmt_step(s, err);
     if (rc != 1) {
         pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_fail(err, 404, "not_found", "id", "no step %lld", (long long)row);
+        return rc < 0 ? -1 : pj_not_found(err, "step", row);
     }
     pj_jw_obj(w);
     pj_jw_kint(w, "conversion_id", pj_col_int(s, 0));
@@ -620,8 +621,7 @@ int pj_conversion_step_action(pj_ctx *c, int64_t row, const char *action, json_t
     }
     pj_stmt_done(s);
     if (rc <= 0) {
-        if (rc == 0)
-            pj_fail(err, 404, "not_found", "id", "no conversion step %lld", (long long)row);
+        if (rc == 0) pj_not_found(err, "conversion step", row);
         goto fail;
     }
     conv_head h;
@@ -1043,9 +1043,7 @@ int pj_drill_report_csv(pj_ctx *c, int64_t id, pj_buf *out, pj_err *err)
 int pj_drill_trend(pj_ctx *c, int64_t facility_id, pj_jw *w, pj_err *err)
 {
     if (pj_render_exists(c, "SELECT 1 FROM facilities WHERE id = ?", facility_id, err) <= 0)
-        return err->status ? -1
-                           : pj_fail(err, 404, "not_found", "id", "no facility %lld",
-                                     (long long)facility_id);
+        return err->status ? -1 : pj_not_found(err, "facility", facility_id);
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT id FROM conversions WHERE facility_id = ? AND mode = 'drill'"
                                " AND state = 'finished' ORDER BY started_at",
@@ -1097,7 +1095,7 @@ static int finding_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     int rc = pj_stmt_step(s, err);
     if (rc <= 0) {
         pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_fail(err, 404, "not_found", "id", "no finding %lld", (long long)id);
+        return rc < 0 ? -1 : pj_not_found(err, "finding", id);
     }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -1200,14 +1198,12 @@ int pj_finding_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err
     }
     pj_stmt_done(s);
     if (rc <= 0) {
-        if (rc == 0) pj_fail(err, 404, "not_found", "id", "no finding %lld", (long long)id);
+        if (rc == 0) pj_not_found(err, "finding", id);
         goto fail;
     }
     if (pj_du_facility_scope(c, fid, NULL, NULL, err)) goto fail;
     if (cur != version) {
-        pj_fail(err, 409, "version_conflict", "version",
-                "the finding was changed by someone else (version %lld, yours %lld); reload",
-                (long long)cur, (long long)version);
+        pj_version_conflict(err, "finding", cur, version);
         goto fail;
     }
     const char *old_status = status;

@@ -13,6 +13,7 @@
 #include "domain/record.h"
 #include "domain/registry.h"
 #include "domain/render.h"
+#include "domain/rows.h"
 
 #include "core/banned.h"
 
@@ -39,8 +40,7 @@ int pj_du_facility_scope(pj_ctx *c, int64_t facility_id, const char *field, cons
     if (rc == 0)
         return field ? pj_fail(err, 422, "unknown_id", field, "no facility %lld",
                                (long long)facility_id)
-                     : pj_fail(err, 404, "not_found", "id", "no facility %lld",
-                               (long long)facility_id);
+                     : pj_not_found(err, "facility", facility_id);
     if (pj_ctx_district(c)) return 0;
     if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER && c->actor.township_id == town) return 0;
     if (c->actor.role == PJ_ROLE_FACILITY_OPERATOR && c->actor.facility_id == facility_id) return 0;
@@ -95,8 +95,7 @@ static int standard_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     int rc = pj_stmt_step(s, err);
     if (rc <= 0) {
         pj_stmt_done(s);
-        return rc < 0 ? -1
-                      : pj_fail(err, 404, "not_found", "id", "no standard %lld", (long long)id);
+        return rc < 0 ? -1 : pj_not_found(err, "standard", id);
     }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -666,7 +665,7 @@ static int manual_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     int rc = pj_stmt_step(s, err);
     if (rc <= 0) {
         pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_fail(err, 404, "not_found", "id", "no manual %lld", (long long)id);
+        return rc < 0 ? -1 : pj_not_found(err, "manual", id);
     }
     const char *ftype = pj_arena_strdup(c->arena, pj_col_text(s, 3));
     const char *scenario = pj_arena_strdup(c->arena, pj_col_text(s, 4));
@@ -825,8 +824,7 @@ fail:
 int pj_manual_export_csv(pj_ctx *c, int64_t id, pj_buf *out, pj_err *err)
 {
     if (pj_render_exists(c, "SELECT 1 FROM manuals WHERE id = ?", id, err) <= 0)
-        return err->status ? -1
-                           : pj_fail(err, 404, "not_found", "id", "no manual %lld", (long long)id);
+        return err->status ? -1 : pj_not_found(err, "manual", id);
     for (int k = 0; k < 8; k++) pj_csv_field(out, csv_header[k], k == 7);
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT phase, code, name, planned_minutes, team_type, team_count,"
@@ -897,8 +895,7 @@ static int stock_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     int rc = pj_stmt_step(s, err);
     if (rc <= 0) {
         pj_stmt_done(s);
-        return rc < 0 ? -1
-                      : pj_fail(err, 404, "not_found", "id", "no stock line %lld", (long long)id);
+        return rc < 0 ? -1 : pj_not_found(err, "stock line", id);
     }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -1033,17 +1030,14 @@ static int64_t stock_facility(pj_ctx *c, int64_t id, int64_t *version, pj_err *e
     if (rc == 1 && version) *version = pj_col_int(s, 1);
     pj_stmt_done(s);
     if (rc < 0) return -1;
-    if (!rc) return pj_fail(err, 404, "not_found", "id", "no stock line %lld", (long long)id);
+    if (!rc) return pj_not_found(err, "stock line", id);
     return f;
 }
 
 /* Checks a version the caller read against the line's (*cur): 409 when the line has changed. */
 static int stock_version(int64_t cur, int64_t version, pj_err *err)
 {
-    if (cur == version) return 0;
-    return pj_fail(err, 409, "version_conflict", "version",
-                   "the stock line was changed by someone else (version %lld, yours %lld); reload",
-                   (long long)cur, (long long)version);
+    return cur == version ? 0 : pj_version_conflict(err, "stock line", cur, version);
 }
 
 int pj_stock_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)

@@ -8,6 +8,7 @@
 #include "domain/ecommerce_int.h"
 #include "domain/input.h"
 #include "domain/render.h"
+#include "domain/rows.h"
 
 #include "core/banned.h"
 
@@ -40,11 +41,7 @@ int ec_check_version(pj_ctx *c, const char *sql, int64_t id, int64_t version, co
     int rc = ec_int(c, sql, id, &cur, err);
     if (rc < 0) return -1;
     if (rc == 0) return pj_fail(err, 404, "not_found", "", "no %s %lld", what, (long long)id);
-    if (cur != version)
-        return pj_fail(err, 409, "version_conflict", "version",
-                       "the %s was changed by someone else (version %lld, yours %lld); reload",
-                       what, (long long)cur, (long long)version);
-    return 0;
+    return cur == version ? 0 : pj_version_conflict(err, what, cur, version);
 }
 
 /* After an UPDATE … WHERE id = ? AND version = ? inside the write's transaction: 409

@@ -181,24 +181,6 @@ int pj_el_int(pj_ctx *c, const char *sql, int64_t id, int64_t def, int64_t *out,
     return rc < 0 ? -1 : 0;
 }
 
-int pj_el_not_found(pj_err *err, const char *what, int64_t id)
-{
-    return pj_fail(err, 404, "not_found", "id", "no %s %lld", what, (long long)id);
-}
-
-int pj_el_version(pj_ctx *c, const char *sql, int64_t id, int64_t version, const char *what,
-                  pj_err *err)
-{
-    int64_t cur;
-    if (pj_el_int(c, sql, id, -1, &cur, err)) return -1;
-    if (cur < 0) return pj_el_not_found(err, what, id);
-    if (cur != version)
-        return pj_fail(err, 409, "version_conflict", "version",
-                       "the %s was changed by someone else (version %lld, yours %lld); reload",
-                       what, (long long)cur, (long long)version);
-    return 0;
-}
-
 /* ---- places and scope ---- */
 
 int pj_el_grid_place(pj_ctx *c, int64_t grid_id, const char *field, pj_el_place *p, pj_err *err)
@@ -558,7 +540,7 @@ static int elder_render_x(pj_ctx *c, int64_t id, pj_jw *w, int reveal, pj_err *e
     int rc = pj_stmt_step(s, err);
     if (rc <= 0) {
         pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_el_not_found(err, "elder", id);
+        return rc < 0 ? -1 : pj_not_found(err, "elder", id);
     }
     int64_t now = pj_now(), today = pj_el_today(c, now);
     pj_jw_obj(w);
@@ -889,7 +871,7 @@ int pj_el_scope_of(pj_ctx *c, const char *what, int64_t id, int64_t *grid, int64
     if (rc == 1) *grid = pj_col_int(s, 0), *town = pj_col_int(s, 1);
     pj_stmt_done(s);
     if (rc < 0) return -1;
-    if (rc == 0) return pj_el_not_found(err, what, id);
+    if (rc == 0) return pj_not_found(err, what, id);
     return 0;
 }
 
@@ -990,7 +972,7 @@ static int elder_load(pj_ctx *c, int64_t id, elder_rec *r, pj_err *err)
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
-    if (rc == 0) return pj_el_not_found(err, "elder", id);
+    if (rc == 0) return pj_not_found(err, "elder", id);
     return 0;
 }
 
@@ -1181,7 +1163,7 @@ int pj_elder_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     if (r.place.grid_id != grid && pj_el_scope_check(c, r.place.grid_id, r.place.township_id, err))
         return -1;
     if (pj_db_begin(c->db, err)) return -1;
-    if (pj_el_version(c, "SELECT version FROM elders WHERE id = ?", id, version, "elder", err))
+    if (pj_version_check(c, "SELECT version FROM elders WHERE id = ?", id, version, "elder", err))
         goto fail;
     char *before = pj_render_to_string(c, id, snapshot_render, err);
     if (!before) goto fail;

@@ -397,7 +397,7 @@ static int alert_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     int rc = pj_stmt_step(s, err);
     if (rc <= 0) {
         pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_el_not_found(err, "alert", id);
+        return rc < 0 ? -1 : pj_not_found(err, "alert", id);
     }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -487,14 +487,14 @@ int pj_alert_action(pj_ctx *c, int64_t id, const char *action, json_t *body, pj_
     if (rc == 1) snprintf(state, sizeof state, "%s", pj_col_text(s, 2));
     pj_stmt_done(s);
     if (rc < 0) return -1;
-    if (rc == 0) return pj_el_not_found(err, "alert", id);
+    if (rc == 0) return pj_not_found(err, "alert", id);
     if (pj_el_scope_check(c, grid, town, err)) return -1;
     /* ack: open only; resolve: open or acked (not resolved, nor closed by the scan) */
     if (strcmp(state, "open") && (!resolve || strcmp(state, "acked")))
         return pj_fail(err, 409, "invalid_state", "id", "the alert is %s", state);
     if (pj_db_begin(c->db, err)) return -1;
-    if (pj_el_version(c, "SELECT version FROM elder_alerts WHERE id = ?", id, version, "alert",
-                      err))
+    if (pj_version_check(c, "SELECT version FROM elder_alerts WHERE id = ?", id, version, "alert",
+                         err))
         goto fail;
     char *before = pj_render_to_string(c, id, alert_render, err);
     if (!before) goto fail;

@@ -34,7 +34,7 @@ static int centre_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     int rc = pj_stmt_step(s, err);
     if (rc <= 0) {
         pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_el_not_found(err, "centre", id);
+        return rc < 0 ? -1 : pj_not_found(err, "centre", id);
     }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -257,7 +257,7 @@ int pj_centre_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
                        "a centre's kind and region cannot change");
     if (pj_el_int(c, "SELECT township_id FROM elder_centres WHERE id = ?", id, 0, &town, err))
         return -1;
-    if (!town) return pj_el_not_found(err, "centre", id);
+    if (!town) return pj_not_found(err, "centre", id);
     if (pj_el_officer_check(c, town, err)) return -1;
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT name, status, checklist, capacity, occupancy, source, lat,"
@@ -293,8 +293,8 @@ int pj_centre_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     if (occ > cap)
         return pj_fail(err, 422, "out_of_range", "occupancy", "occupancy exceeds capacity");
     if (pj_db_begin(c->db, err)) return -1;
-    if (pj_el_version(c, "SELECT version FROM elder_centres WHERE id = ?", id, version, "centre",
-                      err) ||
+    if (pj_version_check(c, "SELECT version FROM elder_centres WHERE id = ?", id, version, "centre",
+                         err) ||
         (strcmp(name, old_name) && centre_unique(c, kind, region, name, id, err)))
         goto fail;
     char *before = pj_render_to_string(c, id, centre_render, err);
@@ -333,7 +333,7 @@ int pj_centre_delete(pj_ctx *c, int64_t id, pj_err *err)
     int64_t town, occ;
     if (pj_el_int(c, "SELECT township_id FROM elder_centres WHERE id = ?", id, 0, &town, err))
         return -1;
-    if (!town) return pj_el_not_found(err, "centre", id);
+    if (!town) return pj_not_found(err, "centre", id);
     if (pj_el_officer_check(c, town, err)) return -1;
     if (pj_db_begin(c->db, err)) return -1;
     char *before = NULL;

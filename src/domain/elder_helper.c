@@ -30,7 +30,7 @@ static int helper_render_x(pj_ctx *c, int64_t id, pj_jw *w, int reveal, pj_err *
     int rc = pj_stmt_step(s, err);
     if (rc <= 0) {
         pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_el_not_found(err, "helper", id);
+        return rc < 0 ? -1 : pj_not_found(err, "helper", id);
     }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -183,7 +183,7 @@ static int helper_load(pj_ctx *c, int64_t id, helper_rec *r, pj_err *err)
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
-    if (rc == 0) return pj_el_not_found(err, "helper", id);
+    if (rc == 0) return pj_not_found(err, "helper", id);
     return 0;
 }
 
@@ -323,7 +323,7 @@ int pj_helper_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     if (r.place.grid_id != grid && pj_el_scope_check(c, r.place.grid_id, r.place.township_id, err))
         return -1;
     if (pj_db_begin(c->db, err)) return -1;
-    if (pj_el_version(c, "SELECT version FROM helpers WHERE id = ?", id, version, "helper", err))
+    if (pj_version_check(c, "SELECT version FROM helpers WHERE id = ?", id, version, "helper", err))
         goto fail;
     char *before = pj_render_to_string(c, id, helper_render, err);
     if (!before) goto fail;

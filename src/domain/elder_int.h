@@ -3,6 +3,7 @@
 #define PJ_ELDER_INT_H
 
 #include "domain/elder.h"
+#include "domain/rows.h"
 
 /* Where a grid is: its village, township and centre point. 422 unknown_id on `field` when
  * grid_id is not a grid. */
@@ -38,12 +39,9 @@ double pj_el_setting(pj_ctx *c, const char *key, double def);
 int pj_el_step(pj_stmt *s, pj_err *err); /* step + done: -1 or 0 */
 /* One integer from sql with one id parameter; def when no row. -1 with err on failure. */
 int pj_el_int(pj_ctx *c, const char *sql, int64_t id, int64_t def, int64_t *out, pj_err *err);
-int pj_el_not_found(pj_err *err, const char *what, int64_t id);
 /* Grid and township of an elder or helper (what = "elder" | "helper"); 404 when unknown. */
 int pj_el_scope_of(pj_ctx *c, const char *what, int64_t id, int64_t *grid, int64_t *town,
                    pj_err *err);
-int pj_el_version(pj_ctx *c, const char *sql, int64_t id, int64_t version, const char *what,
-                  pj_err *err);
 
 /* "YYYY-MM-DD" → day number since the epoch; -1 when malformed. */
 int64_t pj_el_day(const char *date);

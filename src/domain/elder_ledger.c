@@ -161,7 +161,7 @@ static int log_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     int rc = pj_stmt_step(s, err);
     if (rc <= 0) {
         pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_el_not_found(err, "service log", id);
+        return rc < 0 ? -1 : pj_not_found(err, "service log", id);
     }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -456,7 +456,7 @@ static int account_owner(pj_ctx *c, int64_t account, const char *field, owner *o
         if (field)
             return pj_fail(err, 422, "unknown_id", field, "no credit account %lld",
                            (long long)account);
-        return pj_el_not_found(err, "credit account", account);
+        return pj_not_found(err, "credit account", account);
     }
     return 0;
 }

@@ -704,7 +704,7 @@ static int run_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     int rc = pj_stmt_step(s, err);
     if (rc <= 0) {
         pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_el_not_found(err, "pairing run", id);
+        return rc < 0 ? -1 : pj_not_found(err, "pairing run", id);
     }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -745,7 +745,7 @@ static int proposal_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     int rc = pj_stmt_step(s, err);
     if (rc <= 0) {
         pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_el_not_found(err, "proposal", id);
+        return rc < 0 ? -1 : pj_not_found(err, "proposal", id);
     }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -911,7 +911,7 @@ static int run_scope(pj_ctx *c, int64_t id, pj_err *err)
         pj_el_int(c, "SELECT COALESCE(township_id, 0) FROM elder_pair_runs WHERE id = ?", id, -1,
                   &town, err))
         return -1;
-    if (town < 0) return pj_el_not_found(err, "pairing run", id);
+    if (town < 0) return pj_not_found(err, "pairing run", id);
     if (!town && !pj_ctx_district(c))
         return pj_fail(err, 403, "forbidden", "", "a district-wide run is for district roles");
     return pj_el_officer_check(c, town, err);
@@ -1248,13 +1248,13 @@ int pj_pair_proposal_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
         pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
         pj_el_int(c, "SELECT run_id FROM elder_pair_proposals WHERE id = ?", id, 0, &run, err))
         return -1;
-    if (!run) return pj_el_not_found(err, "proposal", id);
+    if (!run) return pj_not_found(err, "proposal", id);
     if (run_scope(c, run, err) ||
         pj_el_int(c, "SELECT elder_id FROM elder_pair_proposals WHERE id = ?", id, 0, &eid, err))
         return -1;
     if (pj_db_begin(c->db, err)) return -1;
-    if (pj_el_version(c, "SELECT version FROM elder_pair_proposals WHERE id = ?", id, version,
-                      "proposal", err))
+    if (pj_version_check(c, "SELECT version FROM elder_pair_proposals WHERE id = ?", id, version,
+                         "proposal", err))
         goto fail;
     int64_t dist;
     int same;
@@ -1313,7 +1313,7 @@ static int pair_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     int rc = pj_stmt_step(s, err);
     if (rc <= 0) {
         pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_el_not_found(err, "pair", id);
+        return rc < 0 ? -1 : pj_not_found(err, "pair", id);
     }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -1458,13 +1458,14 @@ int pj_pair_end(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         pj_in_str(body, "note", 0, 0, 200, &note, err) < 0 ||
         pj_el_int(c, "SELECT elder_id FROM elder_pairs WHERE id = ?", id, 0, &eid, err))
         return -1;
-    if (!eid) return pj_el_not_found(err, "pair", id);
+    if (!eid) return pj_not_found(err, "pair", id);
     if (elder_town(c, eid, "id", &town, err) || pj_el_officer_check(c, town, err)) return -1;
     char day[11];
     pj_el_date(today, day);
     if (!end) end = day;
     if (pj_db_begin(c->db, err)) return -1;
-    if (pj_el_version(c, "SELECT version FROM elder_pairs WHERE id = ?", id, version, "pair", err))
+    if (pj_version_check(c, "SELECT version FROM elder_pairs WHERE id = ?", id, version, "pair",
+                         err))
         goto fail;
     char *before = pj_render_to_string(c, id, pair_render, err);
     if (!before) goto fail;

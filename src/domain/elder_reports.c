@@ -393,7 +393,7 @@ static int vul_row(pj_ctx *c, int64_t id, int reveal, pj_jw *w, pj_buf *csv, pj_
     int rc = pj_stmt_step(s, err);
     if (rc <= 0) {
         pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_el_not_found(err, "elder", id);
+        return rc < 0 ? -1 : pj_not_found(err, "elder", id);
     }
     int age = pj_el_age(pj_col_text(s, 3), pj_el_today(c, pj_now()));
     const char *phone = pj_el_mask_phone(c, pj_col_text(s, 8), reveal);

@@ -15,34 +15,11 @@
 
 /* ---- helpers ---- */
 
-int ent_not_found(pj_err *err, const char *what, int64_t id)
-{
-    return pj_fail(err, 404, "not_found", "id", "no %s %lld", what, (long long)id);
-}
-
 int ent_run(pj_stmt *s, pj_err *err)
 {
     int rc = pj_stmt_step(s, err);
     pj_stmt_done(s);
     return rc < 0 ? -1 : 0;
-}
-
-int ent_check_version(pj_ctx *c, const char *sql, int64_t id, int64_t version, const char *what,
-                      pj_err *err)
-{
-    pj_stmt *s = pj_db_prepare(c->db, sql, err);
-    if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    int64_t cur = rc == 1 ? pj_col_int(s, 0) : 0;
-    pj_stmt_done(s);
-    if (rc < 0) return -1;
-    if (rc == 0) return ent_not_found(err, what, id);
-    if (cur != version)
-        return pj_fail(err, 409, "version_conflict", "version",
-                       "the %s was changed by someone else (version %lld, yours %lld); reload",
-                       what, (long long)cur, (long long)version);
-    return 0;
 }
 
 int ent_calendar_load(pj_ctx *c, pj_cal *out, pj_err *err)
@@ -104,7 +81,7 @@ int ent_can_see(pj_ctx *c, int64_t org_id, int64_t township_id, const char *what
     default:
         break;
     }
-    return ent_not_found(err, what, id);
+    return pj_not_found(err, what, id);
 }
 
 int ent_acting_org(pj_ctx *c, json_t *body, int64_t *org_id, int64_t *township_id, pj_err *err)
@@ -166,7 +143,7 @@ int ent_load_rec(pj_ctx *c, int64_t org_id, pj_rule_rec *rec, pj_err *err)
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
-    return rc == 0 ? ent_not_found(err, "enterprise", org_id) : 0;
+    return rc == 0 ? pj_not_found(err, "enterprise", org_id) : 0;
 }
 
 int ent_load_visible(pj_ctx *c, int64_t org_id, pj_rule_rec *rec, pj_err *err)
@@ -255,7 +232,7 @@ static int calendar_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
-    return rc == 0 ? ent_not_found(err, "calendar day", id) : 0;
+    return rc == 0 ? pj_not_found(err, "calendar day", id) : 0;
 }
 
 int pj_ent_calendar_set(pj_ctx *c, json_t *body, pj_jw *w, int *created, pj_err *err)

@@ -41,7 +41,7 @@ static int reception_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     int rc = pj_stmt_step(s, err);
     if (rc <= 0) {
         pj_stmt_done(s);
-        return rc < 0 ? -1 : ent_not_found(err, "reception day", id);
+        return rc < 0 ? -1 : pj_not_found(err, "reception day", id);
     }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -232,8 +232,8 @@ int pj_ent_reception_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
         }
     }
     if (pj_db_begin(c->db, err)) return -1;
-    if (ent_check_version(c, "SELECT version FROM ent_reception_days WHERE id = ?", id, version,
-                          "reception day", err))
+    if (pj_version_check(c, "SELECT version FROM ent_reception_days WHERE id = ?", id, version,
+                         "reception day", err))
         goto fail;
     /* a day is held on its date: marking it held before (Beijing) would close its sign-ups */
     if (state && !strcmp(state, "held")) {
@@ -298,7 +298,7 @@ int pj_ent_signup_create(pj_ctx *c, int64_t day_id, json_t *body, pj_jw *w, pj_e
     if (rc == 1) snprintf(held, sizeof held, "%s", pj_col_text(s, 1));
     pj_stmt_done(s);
     if (rc < 0) return -1;
-    if (rc == 0) return ent_not_found(err, "reception day", day_id);
+    if (rc == 0) return pj_not_found(err, "reception day", day_id);
     if (!planned)
         return pj_fail(err, 409, "wrong_state", "", "sign-ups close when the day is held");
     /* a day past is closed even when nobody marked it held (Beijing date) */
@@ -374,7 +374,7 @@ static int appeal_load(pj_ctx *c, int64_t id, appeal *a, pj_err *err)
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
-    if (rc == 0) return ent_not_found(err, "appeal", id);
+    if (rc == 0) return pj_not_found(err, "appeal", id);
     return ent_can_see(c, a->org_id, a->township_id, "appeal", id, err);
 }
 
@@ -404,7 +404,7 @@ static int appeal_render_x(pj_ctx *c, int64_t id, pj_jw *w, int events, pj_err *
     int rc = pj_stmt_step(s, err);
     if (rc <= 0) {
         pj_stmt_done(s);
-        return rc < 0 ? -1 : ent_not_found(err, "appeal", id);
+        return rc < 0 ? -1 : pj_not_found(err, "appeal", id);
     }
     int full_phone =
         pj_ctx_district(c) || c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER ||
@@ -945,8 +945,8 @@ int pj_ent_appeal_act(pj_ctx *c, int64_t id, const char *action, json_t *body, p
         binds = "noi";
     }
     if (pj_db_begin(c->db, err)) return -1;
-    if (ent_check_version(c, "SELECT version FROM ent_appeals WHERE id = ?", id, version, "appeal",
-                          err))
+    if (pj_version_check(c, "SELECT version FROM ent_appeals WHERE id = ?", id, version, "appeal",
+                         err))
         goto fail;
     char *before = pj_render_to_string(c, id, appeal_render, err);
     if (!before) goto fail;

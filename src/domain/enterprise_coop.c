@@ -36,7 +36,7 @@ static int post_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     int rc = pj_stmt_step(s, err);
     if (rc <= 0) {
         pj_stmt_done(s);
-        return rc < 0 ? -1 : ent_not_found(err, "cooperation post", id);
+        return rc < 0 ? -1 : pj_not_found(err, "cooperation post", id);
     }
     /* public: never the contact details (those come through an accepted contact request) */
     pj_jw_obj(w);
@@ -156,7 +156,7 @@ int pj_ent_post_matches(pj_ctx *c, int64_t id, const pj_ent_filter *f, pj_jw *w,
         org = pj_col_int(s, 3);
     }
     pj_stmt_done(s);
-    if (rc <= 0) return rc < 0 ? -1 : ent_not_found(err, "cooperation post", id);
+    if (rc <= 0) return rc < 0 ? -1 : pj_not_found(err, "cooperation post", id);
     s = pj_db_prepare(c->db,
                       "SELECT id, k FROM (SELECT id, (CASE WHEN township_id = ? THEN 0 ELSE 1"
                       " END) * 1099511627776 + id AS k FROM ent_coop_posts WHERE kind != ? AND"
@@ -239,7 +239,7 @@ static int contact_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     int rc = pj_stmt_step(s, err);
     if (rc <= 0) {
         pj_stmt_done(s);
-        return rc < 0 ? -1 : ent_not_found(err, "contact request", id);
+        return rc < 0 ? -1 : pj_not_found(err, "contact request", id);
     }
     /* contact details: to the two firms once the receiver accepted; officers always (a phone
      * masked unless they see that firm's contacts) */
@@ -286,7 +286,7 @@ static int contact_scope(pj_ctx *c, int64_t id, int64_t *from, int64_t *to, char
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
-    if (rc == 0) return ent_not_found(err, "contact request", id);
+    if (rc == 0) return pj_not_found(err, "contact request", id);
     if (from) *from = fo;
     if (to) *to = tor;
     pj_err e2 = {0};
@@ -346,7 +346,7 @@ int pj_ent_contact_create(pj_ctx *c, int64_t post_id, json_t *body, pj_jw *w, pj
     int64_t owner = rc == 1 ? pj_col_int(s, 0) : 0;
     int open = rc == 1 && !strcmp(pj_col_text(s, 1), "open");
     pj_stmt_done(s);
-    if (rc <= 0) return rc < 0 ? -1 : ent_not_found(err, "cooperation post", post_id);
+    if (rc <= 0) return rc < 0 ? -1 : pj_not_found(err, "cooperation post", post_id);
     if (owner == org)
         return pj_fail(err, 409, "own_post", "organisation_id", "this is your own post");
     if (!open) return pj_fail(err, 409, "wrong_state", "", "the post is closed");
@@ -401,8 +401,8 @@ int pj_ent_contact_respond(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err
         return pj_fail(err, 409, "wrong_state", "decision", "the request was %s already", state);
     if (pj_db_begin(c->db, err)) return -1;
     char *before = NULL, *after = NULL;
-    if (ent_check_version(c, "SELECT version FROM ent_coop_contacts WHERE id = ?", id, version,
-                          "contact request", err) ||
+    if (pj_version_check(c, "SELECT version FROM ent_coop_contacts WHERE id = ?", id, version,
+                         "contact request", err) ||
         !(before = pj_render_to_string(c, id, contact_render, err)))
         goto fail;
     pj_stmt *s = pj_db_prepare(c->db,

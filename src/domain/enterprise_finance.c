@@ -55,7 +55,7 @@ static int product_render_as(pj_ctx *c, int64_t id, pj_jw *w, int tree, pj_err *
     int rc = pj_stmt_step(s, err);
     if (rc <= 0) {
         pj_stmt_done(s);
-        return rc < 0 ? -1 : ent_not_found(err, "bank product", id);
+        return rc < 0 ? -1 : pj_not_found(err, "bank product", id);
     }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -155,7 +155,7 @@ static int product_save(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
         double cmax = rc == 1 ? (double)pj_col_int(s, 2) / FEN_PER_WAN : 0;
         pj_stmt_done(s);
         if (rc < 0) return -1;
-        if (rc == 0 || (own_bank && pb != own_bank)) return ent_not_found(err, "bank product", id);
+        if (rc == 0 || (own_bank && pb != own_bank)) return pj_not_found(err, "bank product", id);
         if (minw < 0) minw = cmin;
         if (maxw < 0) maxw = cmax;
     }
@@ -185,8 +185,8 @@ static int product_save(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
         pj_stmt_done(s);
         if (rc != 1) goto fail;
     } else {
-        if (ent_check_version(c, "SELECT version FROM ent_bank_products WHERE id = ?", id, version,
-                              "bank product", err) ||
+        if (pj_version_check(c, "SELECT version FROM ent_bank_products WHERE id = ?", id, version,
+                             "bank product", err) ||
             !(before = pj_render_to_string(c, id, product_render, err)))
             goto fail;
         s = pj_db_prepare(c->db,
@@ -316,10 +316,9 @@ static int match_scope(pj_ctx *c, int64_t id, pj_err *err)
     int granted = rc == 1 && !strcmp(pj_col_text(s, 3), "granted");
     pj_stmt_done(s);
     if (rc < 0) return -1;
-    if (rc == 0) return ent_not_found(err, "financing match", id);
+    if (rc == 0) return pj_not_found(err, "financing match", id);
     int64_t own_bank = ent_bank_of(c);
-    if (own_bank)
-        return bank == own_bank && granted ? 0 : ent_not_found(err, "financing match", id);
+    if (own_bank) return bank == own_bank && granted ? 0 : pj_not_found(err, "financing match", id);
     return ent_can_see(c, org, town, "financing match", id, err);
 }
 
@@ -402,7 +401,7 @@ static int match_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     int rc = pj_stmt_step(s, err);
     if (rc <= 0) {
         pj_stmt_done(s);
-        return rc < 0 ? -1 : ent_not_found(err, "financing match", id);
+        return rc < 0 ? -1 : pj_not_found(err, "financing match", id);
     }
     int granted = !strcmp(pj_col_text(s, 12), "granted");
     pj_jw_obj(w);
@@ -516,7 +515,7 @@ static int match_load(pj_ctx *c, int64_t id, match_row *m, pj_err *err)
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
-    return rc == 0 ? ent_not_found(err, "financing match", id) : 0;
+    return rc == 0 ? pj_not_found(err, "financing match", id) : 0;
 }
 
 static int need_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
@@ -569,8 +568,8 @@ int pj_ent_match_consent(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *
     if (pj_db_begin(c->db, err)) return -1;
     char *before = NULL, *after = NULL;
     /* a need met (one of its matches approved) is shown to no other bank; refusing stays open */
-    if (ent_check_version(c, "SELECT version FROM ent_fin_matches WHERE id = ?", id, version,
-                          "financing match", err) ||
+    if (pj_version_check(c, "SELECT version FROM ent_fin_matches WHERE id = ?", id, version,
+                         "financing match", err) ||
         (!strcmp(consent, "granted") && need_open(c, m.need_id, "consent", err)) ||
         !(before = pj_render_to_string(c, id, match_render, err)))
         goto fail;
@@ -640,8 +639,8 @@ int pj_ent_match_outcome(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *
                        "approved_wan only with status approved");
     if (pj_db_begin(c->db, err)) return -1;
     char *before = NULL, *after = NULL;
-    if (ent_check_version(c, "SELECT version FROM ent_fin_matches WHERE id = ?", id, version,
-                          "financing match", err) ||
+    if (pj_version_check(c, "SELECT version FROM ent_fin_matches WHERE id = ?", id, version,
+                         "financing match", err) ||
         ((!strcmp(st, "applied") || !strcmp(st, "approved")) &&
          need_open(c, m.need_id, "status", err)) ||
         !(before = pj_render_to_string(c, id, match_render, err)))
@@ -698,7 +697,7 @@ static int need_scope(pj_ctx *c, int64_t id, pj_err *err)
     int64_t org = rc == 1 ? pj_col_int(s, 0) : 0, town = rc == 1 ? pj_col_int(s, 1) : 0;
     pj_stmt_done(s);
     if (rc < 0) return -1;
-    if (rc == 0) return ent_not_found(err, "financing need", id);
+    if (rc == 0) return pj_not_found(err, "financing need", id);
     int64_t bank = ent_bank_of(c);
     if (bank) {
         s = pj_db_prepare(c->db,
@@ -711,7 +710,7 @@ static int need_scope(pj_ctx *c, int64_t id, pj_err *err)
         pj_stmt_int(s, 2, bank);
         rc = pj_stmt_step(s, err);
         pj_stmt_done(s);
-        return rc < 0 ? -1 : rc ? 0 : ent_not_found(err, "financing need", id);
+        return rc < 0 ? -1 : rc ? 0 : pj_not_found(err, "financing need", id);
     }
     return ent_can_see(c, org, town, "financing need", id, err);
 }
@@ -729,7 +728,7 @@ static int need_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     int rc = pj_stmt_step(s, err);
     if (rc <= 0) {
         pj_stmt_done(s);
-        return rc < 0 ? -1 : ent_not_found(err, "financing need", id);
+        return rc < 0 ? -1 : pj_not_found(err, "financing need", id);
     }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));

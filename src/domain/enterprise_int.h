@@ -5,13 +5,10 @@
 #include "domain/enterprise.h"
 #include "domain/enterprise_calendar.h"
 #include "domain/enterprise_rules.h"
+#include "domain/rows.h"
 
-int ent_not_found(pj_err *err, const char *what, int64_t id);
 /* Runs a statement with no rows wanted and releases it. */
 int ent_run(pj_stmt *s, pj_err *err);
-/* 409 version_conflict unless the row's version (sql: one ? for id) equals version. */
-int ent_check_version(pj_ctx *c, const char *sql, int64_t id, int64_t version, const char *what,
-                      pj_err *err);
 /* The holiday calendar, in c->arena. */
 int ent_calendar_load(pj_ctx *c, pj_cal *out, pj_err *err);
 /* A numeric setting, or def when absent. */

@@ -120,9 +120,7 @@ int pj_ent_profile_update(pj_ctx *c, int64_t org, json_t *body, pj_jw *w, pj_err
     pj_stmt_done(s);
     if (rc < 0) goto fail;
     if (cur != version) {
-        pj_fail(err, 409, "version_conflict", "version",
-                "the profile was changed by someone else (version %lld, yours %lld); reload",
-                (long long)cur, (long long)version);
+        pj_version_conflict(err, "profile", cur, version);
         goto fail;
     }
     char *before = pj_render_to_string(c, org, profile_render, err);
@@ -406,7 +404,7 @@ static int policy_render_as(pj_ctx *c, int64_t id, pj_jw *w, int tree, pj_err *e
     int rc = pj_stmt_step(s, err);
     if (rc <= 0) {
         pj_stmt_done(s);
-        return rc < 0 ? -1 : ent_not_found(err, "policy", id);
+        return rc < 0 ? -1 : pj_not_found(err, "policy", id);
     }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -440,7 +438,7 @@ static int policy_visible(pj_ctx *c, int64_t id, pj_err *err)
 {
     if (c->actor.role != PJ_ROLE_ENTERPRISE) {
         int rc = pj_render_exists(c, "SELECT 1 FROM ent_policies WHERE id = ?", id, err);
-        return rc < 0 ? -1 : rc ? 0 : ent_not_found(err, "policy", id);
+        return rc < 0 ? -1 : rc ? 0 : pj_not_found(err, "policy", id);
     }
     /* … and only while it is in force */
     pj_stmt *s = pj_db_prepare(c->db,
@@ -456,7 +454,7 @@ static int policy_visible(pj_ctx *c, int64_t id, pj_err *err)
     pj_stmt_text(s, 4, d);
     int rc = pj_stmt_step(s, err);
     pj_stmt_done(s);
-    return rc < 0 ? -1 : rc ? 0 : ent_not_found(err, "policy", id);
+    return rc < 0 ? -1 : rc ? 0 : pj_not_found(err, "policy", id);
 }
 
 static int policy_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
@@ -567,7 +565,7 @@ static int policy_save(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *er
         pj_stmt_done(s);
         if (rc < 0) goto fail;
         if (rc == 0) {
-            ent_not_found(err, "policy", id);
+            pj_not_found(err, "policy", id);
             goto fail;
         }
     }
@@ -600,8 +598,8 @@ static int policy_save(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *er
         pj_stmt_done(s);
         if (rc != 1) goto fail;
     } else {
-        if (ent_check_version(c, "SELECT version FROM ent_policies WHERE id = ?", id, version,
-                              "policy", err) ||
+        if (pj_version_check(c, "SELECT version FROM ent_policies WHERE id = ?", id, version,
+                             "policy", err) ||
             !(before = pj_render_to_string(c, id, policy_render, err)))
             goto fail;
         s = pj_db_prepare(c->db,
@@ -709,7 +707,7 @@ int pj_ent_policy_explain(pj_ctx *c, int64_t id, int64_t org, pj_jw *w, pj_err *
         org = c->actor.organisation_id;
         /* a firm may ask why it does not qualify for a policy it knows of */
         int rc = pj_render_exists(c, "SELECT 1 FROM ent_policies WHERE id = ?", id, err);
-        if (rc <= 0) return rc < 0 ? -1 : ent_not_found(err, "policy", id);
+        if (rc <= 0) return rc < 0 ? -1 : pj_not_found(err, "policy", id);
     } else if (policy_visible(c, id, err))
         return -1;
     if (!org)

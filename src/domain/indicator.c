@@ -9,6 +9,7 @@
 #include "domain/indicator_int.h"
 #include "domain/input.h"
 #include "domain/render.h"
+#include "domain/rows.h"
 
 #include "core/banned.h"
 
@@ -765,9 +766,7 @@ int pj_ind_value_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
     if (!source) source = pj_arena_strdup(c->arena, pj_col_text(s, 5));
     pj_stmt_done(s);
     if (cur != version) {
-        pj_fail(err, 409, "version_conflict", "version",
-                "the value was changed by someone else (version %lld, yours %lld); reload",
-                (long long)cur, (long long)version);
+        pj_version_conflict(err, "value", cur, version);
         goto fail;
     }
     pj_period p;
@@ -967,9 +966,7 @@ int pj_ind_target_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *
         goto fail;
     }
     if (version != stored) {
-        pj_fail(err, 409, "version_conflict", "version",
-                "the target was changed by someone else (version %lld, yours %lld); reload",
-                (long long)stored, (long long)version);
+        pj_version_conflict(err, "target", stored, version);
         goto fail;
     }
     pj_ind_def d;

@@ -10,6 +10,7 @@
 #include "domain/audit.h"
 #include "domain/input.h"
 #include "domain/render.h"
+#include "domain/rows.h"
 
 #include "core/banned.h"
 
@@ -771,9 +772,7 @@ int pj_rec_update(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_
     }
     if (pj_db_changes(c->db) == 0) {
         int64_t cur = cur_version(c, k, id, err);
-        pj_fail(err, 409, "version_conflict", "version",
-                "the %s was changed by someone else (version %lld, yours %lld); reload", k->noun,
-                (long long)cur, (long long)version);
+        pj_version_conflict(err, k->noun, cur, version);
         goto fail;
     }
     if (row_scope(c, k, id, err) || (keep_town && same_township(c, k, id, town, body, err)) ||

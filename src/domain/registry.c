@@ -9,6 +9,7 @@
 #include "domain/input.h"
 #include "domain/refs.h"
 #include "domain/render.h"
+#include "domain/rows.h"
 
 #include "core/banned.h"
 
@@ -59,11 +60,6 @@ const char *pj_like_escape(pj_ctx *c, const char *q)
     }
     *o = 0;
     return out;
-}
-
-static int not_found(pj_err *err, const char *what, int64_t id)
-{
-    return pj_fail(err, 404, "not_found", "id", "no %s %lld", what, (long long)id);
 }
 
 static int run(pj_stmt *s, pj_err *err)
@@ -143,25 +139,6 @@ static int delete_row(pj_ctx *c, const char *sql, const char *what, int64_t id, 
     return -1;
 }
 
-/* Version check for optimistic concurrency: 409 when the row moved on. */
-static int check_version(pj_ctx *c, const char *table_sql, int64_t id, int64_t version,
-                         const char *what, pj_err *err)
-{
-    pj_stmt *s = pj_db_prepare(c->db, table_sql, err);
-    if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    int64_t cur = rc == 1 ? pj_col_int(s, 0) : 0;
-    pj_stmt_done(s);
-    if (rc < 0) return -1;
-    if (rc == 0) return not_found(err, what, id);
-    if (cur != version)
-        return pj_fail(err, 409, "version_conflict", "version",
-                       "the %s was changed by someone else (version %lld, yours %lld); reload",
-                       what, (long long)cur, (long long)version);
-    return 0;
-}
-
 int64_t pj_region_township(pj_ctx *c, int64_t id, pj_err *err)
 {
     for (int depth = 0; depth < 6 && id; depth++) {
@@ -206,7 +183,7 @@ static int region_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     int rc = pj_stmt_step(s, err);
     if (rc <= 0) {
         pj_stmt_done(s);
-        return rc < 0 ? -1 : not_found(err, "region", id);
+        return rc < 0 ? -1 : pj_not_found(err, "region", id);
     }
     int grid = strcmp(pj_col_text(s, 4), "grid") == 0;
     pj_jw_obj(w);
@@ -431,7 +408,7 @@ int pj_region_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         return -1;
     }
     if (pj_db_begin(c->db, err)) return -1;
-    if (check_version(c, "SELECT version FROM regions WHERE id = ?", id, version, "region", err))
+    if (pj_version_check(c, "SELECT version FROM regions WHERE id = ?", id, version, "region", err))
         goto fail;
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT name, code, lat, lon, population, source FROM regions"
@@ -532,7 +509,7 @@ static int org_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     int rc = pj_stmt_step(s, err);
     if (rc <= 0) {
         pj_stmt_done(s);
-        return rc < 0 ? -1 : not_found(err, "organisation", id);
+        return rc < 0 ? -1 : pj_not_found(err, "organisation", id);
     }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -699,7 +676,7 @@ int pj_org_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     int found = pj_stmt_step(s, err);
     if (found != 1) {
         pj_stmt_done(s);
-        if (found == 0) not_found(err, "organisation", id);
+        if (found == 0) pj_not_found(err, "organisation", id);
         goto fail;
     }
     pj_arena *a = c->arena;
@@ -731,8 +708,8 @@ int pj_org_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     } else if (require_township_scope(c, old_town, err)) {
         goto fail;
     }
-    if (check_version(c, "SELECT version FROM organisations WHERE id = ?", id, version,
-                      "organisation", err))
+    if (pj_version_check(c, "SELECT version FROM organisations WHERE id = ?", id, version,
+                         "organisation", err))
         goto fail;
     if (org_read(c, body, 0, &name, &uscc, &type, &industry, &town, &cname, &cphone, &source, err))
         goto fail;
@@ -759,7 +736,7 @@ int pj_org_delete(pj_ctx *c, int64_t id, pj_err *err)
     int64_t town = rc == 1 ? pj_col_int(s, 0) : 0;
     pj_stmt_done(s);
     if (rc <= 0) {
-        if (rc == 0) not_found(err, "organisation", id);
+        if (rc == 0) pj_not_found(err, "organisation", id);
         goto fail;
     }
     if (require_township_scope(c, town, err)) goto fail;
@@ -863,7 +840,7 @@ static int facility_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     int n = facility_emit(s, w, 1, &last, &more, err);
     pj_stmt_done(s);
     if (n < 0) return -1;
-    return n == 0 ? not_found(err, "facility", id) : 0;
+    return n == 0 ? pj_not_found(err, "facility", id) : 0;
 }
 
 int pj_facility_list(pj_ctx *c, const pj_list_filter *f, pj_jw *w, pj_err *err)
@@ -1174,7 +1151,7 @@ static int facility_update_write(pj_ctx *c, int64_t id, json_t *body, json_t *ro
     int found = pj_stmt_step(s, err);
     if (found != 1) {
         pj_stmt_done(s);
-        if (found == 0) not_found(err, "facility", id);
+        if (found == 0) pj_not_found(err, "facility", id);
         return -1;
     }
     pj_arena *a = c->arena;
@@ -1201,8 +1178,8 @@ static int facility_update_write(pj_ctx *c, int64_t id, json_t *body, json_t *ro
     } else if (require_township_scope(c, old_town, err)) {
         return -1;
     }
-    if (version && check_version(c, "SELECT version FROM facilities WHERE id = ?", id, version,
-                                 "facility", err))
+    if (version && pj_version_check(c, "SELECT version FROM facilities WHERE id = ?", id, version,
+                                    "facility", err))
         return -1;
     /* moving it to a township outside the caller's scope: 403 first, not what the new
      * township makes of the rest (its village no longer fitting) */
@@ -1319,7 +1296,7 @@ int pj_facility_delete(pj_ctx *c, int64_t id, pj_err *err)
     int peace = rc == 1 && !strcmp(pj_col_text(s, 1), "peacetime");
     pj_stmt_done(s);
     if (rc <= 0) {
-        if (rc == 0) not_found(err, "facility", id);
+        if (rc == 0) pj_not_found(err, "facility", id);
         goto fail;
     }
     if (require_township_scope(c, town, err)) goto fail;

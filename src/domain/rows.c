@@ -1,0 +1,29 @@
+#include "domain/rows.h"
+
+#include "core/banned.h"
+
+int pj_not_found(pj_err *err, const char *what, int64_t id)
+{
+    return pj_fail(err, 404, "not_found", "id", "no %s %lld", what, (long long)id);
+}
+
+int pj_version_conflict(pj_err *err, const char *what, int64_t cur, int64_t yours)
+{
+    return pj_fail(err, 409, "version_conflict", "version",
+                   "the %s was changed by someone else (version %lld, yours %lld); reload", what,
+                   (long long)cur, (long long)yours);
+}
+
+int pj_version_check(pj_ctx *c, const char *sql, int64_t id, int64_t version, const char *what,
+                     pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db, sql, err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    int64_t cur = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (rc == 0) return pj_not_found(err, what, id);
+    return cur == version ? 0 : pj_version_conflict(err, what, cur, version);
+}

@@ -1,0 +1,22 @@
+/* What every record's row answers the same way, whichever module keeps it: a row that is not
+ * there is 404 not_found on "id", and a write naming a version the row has moved on from is
+ * 409 version_conflict (optimistic concurrency: each write names the version it read). */
+#ifndef PJ_ROWS_H
+#define PJ_ROWS_H
+
+#include <stdint.h>
+
+#include "core/err.h"
+#include "domain/ctx.h"
+
+/* 404 not_found on field "id": "no <what> <id>". Returns -1. */
+int pj_not_found(pj_err *err, const char *what, int64_t id);
+/* 409 version_conflict on field "version": "the <what> was changed by someone else (version
+ * <cur>, yours <yours>); reload". Returns -1. */
+int pj_version_conflict(pj_err *err, const char *what, int64_t cur, int64_t yours);
+/* The row's version as sql (one ? for id) selects it: 0 when it is `version`; else
+ * pj_not_found when there is no row, pj_version_conflict when it differs. */
+int pj_version_check(pj_ctx *c, const char *sql, int64_t id, int64_t version, const char *what,
+                     pj_err *err);
+
+#endif
