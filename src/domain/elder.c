@@ -206,6 +206,22 @@ int pj_el_grid_place(pj_ctx *c, int64_t grid_id, const char *field, pj_el_place 
     return 0;
 }
 
+int pj_el_locate(pj_ctx *c, int64_t grid, double lat, double lon, pj_el_place *place,
+                 double *at_lat, double *at_lon, pj_err *err)
+{
+    if (isnan(lat) != isnan(lon))
+        return pj_fail(err, 422, "missing_field", isnan(lat) ? "lat" : "lon",
+                       "give both lat and lon, or neither");
+    if (grid && grid != place->grid_id) {
+        if (pj_el_grid_place(c, grid, "grid_id", place, err)) return -1;
+        if (isnan(lat)) lat = place->lat, lon = place->lon;
+    }
+    if (!isnan(lat)) *at_lat = lat, *at_lon = lon;
+    if (isnan(*at_lat) || isnan(*at_lon))
+        return pj_fail(err, 422, "missing_field", "lat", "the grid has no location; give lat/lon");
+    return 0;
+}
+
 int pj_el_region_check(pj_ctx *c, int64_t *region_ptr, const char *field, int64_t *township,
                        pj_err *err)
 {
@@ -875,23 +891,75 @@ int pj_el_scope_of(pj_ctx *c, const char *what, int64_t id, int64_t *grid, int64
     return 0;
 }
 
-int pj_elder_get(pj_ctx *c, int64_t id, int reveal, pj_jw *w, pj_err *err)
+int pj_el_get(pj_ctx *c, const char *what, int64_t id, int reveal, pj_render_fn render,
+              pj_render_fn render_revealed, pj_jw *w, pj_err *err)
 {
     int64_t grid, town;
-    if (pj_el_require_personal(c, err) || pj_el_scope_of(c, "elder", id, &grid, &town, err) ||
+    if (pj_el_require_personal(c, err) || pj_el_scope_of(c, what, id, &grid, &town, err) ||
         pj_el_scope_check(c, grid, town, err))
         return -1;
-    if (!reveal) return elder_render(c, id, w, err);
+    if (!reveal) return render(c, id, w, err);
     /* render first into a scratch buffer so a failed audit shows nothing */
     char *out = NULL;
     if (pj_db_begin(c->db, err)) return -1;
-    if (!(out = pj_render_to_string(c, id, elder_render_revealed, err)) ||
-        pj_db_commit(c->db, err)) {
+    if (!(out = pj_render_to_string(c, id, render_revealed, err)) || pj_db_commit(c->db, err)) {
         pj_db_rollback(c->db);
         return -1;
     }
     pj_jw_raw(w, out);
     return 0;
+}
+
+int pj_elder_get(pj_ctx *c, int64_t id, int reveal, pj_jw *w, pj_err *err)
+{
+    return pj_el_get(c, "elder", id, reveal, elder_render, elder_render_revealed, w, err);
+}
+
+int pj_el_create_check(pj_ctx *c, json_t *body, const char *const *fields, pj_err *err)
+{
+    if (pj_el_require_personal(c, err) || pj_in_object(body, err) || pj_in_only(body, fields, err))
+        return -1;
+    if (json_object_get(body, "version"))
+        return pj_fail(err, 422, "unknown_field", "version", "version is set by the server");
+    return 0;
+}
+
+int pj_el_update_check(pj_ctx *c, const char *what, int64_t id, json_t *body,
+                       const char *const *fields, int64_t *version, int64_t *grid, pj_err *err)
+{
+    int64_t town;
+    if (pj_el_require_personal(c, err) || pj_in_object(body, err) ||
+        pj_in_only(body, fields, err) ||
+        pj_in_int(body, "version", 1, 1, INT64_MAX, version, err) < 0 ||
+        pj_el_scope_of(c, what, id, grid, &town, err) || pj_el_scope_check(c, *grid, town, err))
+        return -1;
+    return 0;
+}
+
+int pj_el_move_check(pj_ctx *c, int64_t grid, const pj_el_place *place, pj_err *err)
+{
+    if (place->grid_id == grid) return 0;
+    return pj_el_scope_check(c, place->grid_id, place->township_id, err);
+}
+
+const char *pj_el_dup(pj_ctx *c, pj_stmt *s, int col)
+{
+    return pj_col_is_null(s, col) ? NULL : pj_arena_strdup(c->arena, pj_col_text(s, col));
+}
+
+void pj_el_person_cols(pj_ctx *c, pj_stmt *s, pj_el_person *p)
+{
+    p->name = pj_el_dup(c, s, 0), p->sex = pj_el_dup(c, s, 1), p->birth_date = pj_el_dup(c, s, 2);
+    p->id_number = pj_el_dup(c, s, 3), p->phone = pj_el_dup(c, s, 4);
+}
+
+void pj_el_person_bind(pj_stmt *s, const pj_el_person *p, int *idx)
+{
+    pj_stmt_text(s, (*idx)++, p->name);
+    pj_stmt_text(s, (*idx)++, p->sex);
+    pj_stmt_text(s, (*idx)++, p->birth_date);
+    pj_stmt_text(s, (*idx)++, p->id_number);
+    pj_stmt_text(s, (*idx)++, p->phone ? p->phone : "");
 }
 
 /* An elder's fields while being created or changed. */
@@ -935,11 +1003,6 @@ static const char *const elder_fields[] = {"name",
                                            "version",
                                            NULL};
 
-static const char *dup(pj_ctx *c, pj_stmt *s, int col)
-{
-    return pj_col_is_null(s, col) ? NULL : pj_arena_strdup(c->arena, pj_col_text(s, col));
-}
-
 static int elder_load(pj_ctx *c, int64_t id, elder_rec *r, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(c->db,
@@ -955,20 +1018,20 @@ static int elder_load(pj_ctx *c, int64_t id, elder_rec *r, pj_err *err)
     pj_stmt_int(s, 1, id);
     int rc = pj_stmt_step(s, err);
     if (rc == 1) {
-        r->p.name = dup(c, s, 0), r->p.sex = dup(c, s, 1), r->p.birth_date = dup(c, s, 2);
-        r->p.id_number = dup(c, s, 3), r->p.phone = dup(c, s, 4), r->household = dup(c, s, 5);
+        pj_el_person_cols(c, s, &r->p);
+        r->household = pj_el_dup(c, s, 5);
         r->place.grid_id = pj_col_int(s, 6), r->place.village_id = pj_col_int(s, 7);
         r->place.township_id = pj_col_int(s, 8);
         r->lat = pj_col_double(s, 9), r->lon = pj_col_double(s, 10);
         r->living_alone = pj_col_int(s, 11), r->empty_nest = pj_col_int(s, 12);
         r->disabled = pj_col_int(s, 13), r->ability = pj_col_int(s, 14);
-        r->chronic = dup(c, s, 15), r->doctor_name = dup(c, s, 16);
-        r->doctor_clinic = dup(c, s, 17), r->doctor_from = dup(c, s, 18);
-        r->doctor_until = dup(c, s, 19), r->doctor_last_visit = dup(c, s, 20);
-        r->contacts = dup(c, s, 21), r->meal_provider = dup(c, s, 22);
-        r->meal_days = pj_col_int(s, 23), r->visit_tier = dup(c, s, 24);
-        r->help_needed = (int)pj_col_int(s, 25), r->sex_pref = dup(c, s, 26);
-        r->status = dup(c, s, 27), r->source = dup(c, s, 28);
+        r->chronic = pj_el_dup(c, s, 15), r->doctor_name = pj_el_dup(c, s, 16);
+        r->doctor_clinic = pj_el_dup(c, s, 17), r->doctor_from = pj_el_dup(c, s, 18);
+        r->doctor_until = pj_el_dup(c, s, 19), r->doctor_last_visit = pj_el_dup(c, s, 20);
+        r->contacts = pj_el_dup(c, s, 21), r->meal_provider = pj_el_dup(c, s, 22);
+        r->meal_days = pj_col_int(s, 23), r->visit_tier = pj_el_dup(c, s, 24);
+        r->help_needed = (int)pj_col_int(s, 25), r->sex_pref = pj_el_dup(c, s, 26);
+        r->status = pj_el_dup(c, s, 27), r->source = pj_el_dup(c, s, 28);
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
@@ -1015,16 +1078,7 @@ static int elder_read(pj_ctx *c, json_t *b, int create, elder_rec *r, pj_err *er
     if (pj_el_age(r->p.birth_date, today) < 60)
         return pj_fail(err, 422, "out_of_range", "birth_date", "an elder is 60 or older (born %s)",
                        r->p.birth_date);
-    if (isnan(lat) != isnan(lon))
-        return pj_fail(err, 422, "missing_field", isnan(lat) ? "lat" : "lon",
-                       "give both lat and lon, or neither");
-    if (grid && grid != r->place.grid_id) {
-        if (pj_el_grid_place(c, grid, "grid_id", &r->place, err)) return -1;
-        if (isnan(lat)) lat = r->place.lat, lon = r->place.lon;
-    }
-    if (!isnan(lat)) r->lat = lat, r->lon = lon;
-    if (isnan(r->lat) || isnan(r->lon))
-        return pj_fail(err, 422, "missing_field", "lat", "the grid has no location; give lat/lon");
+    if (pj_el_locate(c, grid, lat, lon, &r->place, &r->lat, &r->lon, err)) return -1;
     if (r->doctor_from && r->doctor_until && strcmp(r->doctor_from, r->doctor_until) > 0)
         return pj_fail(err, 422, "invalid_value", "doctor_until",
                        "doctor_until is before doctor_from");
@@ -1053,11 +1107,7 @@ static int elder_read(pj_ctx *c, json_t *b, int create, elder_rec *r, pj_err *er
 static void elder_bind(pj_stmt *s, const elder_rec *r, int *idx)
 {
     int i = *idx;
-    pj_stmt_text(s, i++, r->p.name);
-    pj_stmt_text(s, i++, r->p.sex);
-    pj_stmt_text(s, i++, r->p.birth_date);
-    pj_stmt_text(s, i++, r->p.id_number);
-    pj_stmt_text(s, i++, r->p.phone ? r->p.phone : "");
+    pj_el_person_bind(s, &r->p, &i);
     pj_stmt_text(s, i++, r->household ? r->household : "");
     pj_stmt_int(s, i++, r->place.grid_id);
     pj_stmt_int(s, i++, r->place.village_id);
@@ -1112,11 +1162,7 @@ int pj_elder_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
                    .source = "manual",
                    .lat = NAN,
                    .lon = NAN};
-    if (pj_el_require_personal(c, err) || pj_in_object(body, err) ||
-        pj_in_only(body, elder_fields, err))
-        return -1;
-    if (json_object_get(body, "version"))
-        return pj_fail(err, 422, "unknown_field", "version", "version is set by the server");
+    if (pj_el_create_check(c, body, elder_fields, err)) return -1;
     if (elder_read(c, body, 1, &r, err) ||
         pj_el_scope_check(c, r.place.grid_id, r.place.township_id, err))
         return -1;
@@ -1150,18 +1196,12 @@ fail:
 
 int pj_elder_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
 {
-    int64_t version, grid, town;
-    if (pj_el_require_personal(c, err) || pj_in_object(body, err) ||
-        pj_in_only(body, elder_fields, err) ||
-        pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
-        pj_el_scope_of(c, "elder", id, &grid, &town, err) || pj_el_scope_check(c, grid, town, err))
-        return -1;
+    int64_t version, grid;
+    if (pj_el_update_check(c, "elder", id, body, elder_fields, &version, &grid, err)) return -1;
     elder_rec r;
     memset(&r, 0, sizeof r);
     if (elder_load(c, id, &r, err) || elder_read(c, body, 0, &r, err)) return -1;
-    /* moving an elder to another grid needs scope over the new grid too */
-    if (r.place.grid_id != grid && pj_el_scope_check(c, r.place.grid_id, r.place.township_id, err))
-        return -1;
+    if (pj_el_move_check(c, grid, &r.place, err)) return -1;
     if (pj_db_begin(c->db, err)) return -1;
     if (pj_version_check(c, "SELECT version FROM elders WHERE id = ?", id, version, "elder", err))
         goto fail;

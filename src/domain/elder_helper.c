@@ -126,20 +126,7 @@ int pj_helper_list(pj_ctx *c, const pj_helper_filter *f, pj_jw *w, pj_err *err)
 
 int pj_helper_get(pj_ctx *c, int64_t id, int reveal, pj_jw *w, pj_err *err)
 {
-    int64_t grid, town;
-    if (pj_el_require_personal(c, err) || pj_el_scope_of(c, "helper", id, &grid, &town, err) ||
-        pj_el_scope_check(c, grid, town, err))
-        return -1;
-    if (!reveal) return helper_render(c, id, w, err);
-    char *out;
-    if (pj_db_begin(c->db, err)) return -1;
-    if (!(out = pj_render_to_string(c, id, helper_render_revealed, err)) ||
-        pj_db_commit(c->db, err)) {
-        pj_db_rollback(c->db);
-        return -1;
-    }
-    pj_jw_raw(w, out);
-    return 0;
+    return pj_el_get(c, "helper", id, reveal, helper_render, helper_render_revealed, w, err);
 }
 
 typedef struct helper_rec {
@@ -156,11 +143,6 @@ static const char *const helper_fields[] = {
     "name",   "sex",      "birth_date",   "id_number", "phone",  "grid_id", "lat",     "lon",
     "skills", "capacity", "availability", "elder_id",  "active", "source",  "version", NULL};
 
-static const char *dup(pj_ctx *c, pj_stmt *s, int col)
-{
-    return pj_col_is_null(s, col) ? NULL : pj_arena_strdup(c->arena, pj_col_text(s, col));
-}
-
 static int helper_load(pj_ctx *c, int64_t id, helper_rec *r, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(c->db,
@@ -172,14 +154,13 @@ static int helper_load(pj_ctx *c, int64_t id, helper_rec *r, pj_err *err)
     pj_stmt_int(s, 1, id);
     int rc = pj_stmt_step(s, err);
     if (rc == 1) {
-        r->p.name = dup(c, s, 0), r->p.sex = dup(c, s, 1), r->p.birth_date = dup(c, s, 2);
-        r->p.id_number = dup(c, s, 3), r->p.phone = dup(c, s, 4);
+        pj_el_person_cols(c, s, &r->p);
         r->place.grid_id = pj_col_int(s, 5), r->place.village_id = pj_col_int(s, 6);
         r->place.township_id = pj_col_int(s, 7);
         r->lat = pj_col_double(s, 8), r->lon = pj_col_double(s, 9);
-        r->skills = (int)pj_col_int(s, 10), r->availability = dup(c, s, 11);
+        r->skills = (int)pj_col_int(s, 10), r->availability = pj_el_dup(c, s, 11);
         r->capacity = pj_col_int(s, 12), r->elder_id = pj_col_int(s, 13);
-        r->active = (int)pj_col_int(s, 14), r->source = dup(c, s, 15);
+        r->active = (int)pj_col_int(s, 14), r->source = pj_el_dup(c, s, 15);
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
@@ -204,16 +185,7 @@ static int helper_read(pj_ctx *c, json_t *b, int create, helper_rec *r, pj_err *
         pj_in_str(b, "source", 0, 1, 32, &r->source, err) < 0)
         return -1;
     if (!r->skills) return pj_fail(err, 422, "invalid_value", "skills", "name at least one skill");
-    if (isnan(lat) != isnan(lon))
-        return pj_fail(err, 422, "missing_field", isnan(lat) ? "lat" : "lon",
-                       "give both lat and lon, or neither");
-    if (grid && grid != r->place.grid_id) {
-        if (pj_el_grid_place(c, grid, "grid_id", &r->place, err)) return -1;
-        if (isnan(lat)) lat = r->place.lat, lon = r->place.lon;
-    }
-    if (!isnan(lat)) r->lat = lat, r->lon = lon;
-    if (isnan(r->lat) || isnan(r->lon))
-        return pj_fail(err, 422, "missing_field", "lat", "the grid has no location; give lat/lon");
+    if (pj_el_locate(c, grid, lat, lon, &r->place, &r->lat, &r->lon, err)) return -1;
     if (r->elder_id) {
         /* a younger elder helping: the same person in the elders' register */
         pj_stmt *s = pj_db_prepare(
@@ -249,11 +221,7 @@ static int helper_read(pj_ctx *c, json_t *b, int create, helper_rec *r, pj_err *
 static void helper_bind(pj_stmt *s, const helper_rec *r, int *idx)
 {
     int i = *idx;
-    pj_stmt_text(s, i++, r->p.name);
-    pj_stmt_text(s, i++, r->p.sex);
-    pj_stmt_text(s, i++, r->p.birth_date);
-    pj_stmt_text(s, i++, r->p.id_number);
-    pj_stmt_text(s, i++, r->p.phone ? r->p.phone : "");
+    pj_el_person_bind(s, &r->p, &i);
     pj_stmt_int(s, i++, r->place.grid_id);
     pj_stmt_int(s, i++, r->place.village_id);
     pj_stmt_int(s, i++, r->place.township_id);
@@ -274,11 +242,7 @@ static void helper_bind(pj_stmt *s, const helper_rec *r, int *idx)
 int pj_helper_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
 {
     helper_rec r = {.source = "manual", .active = 1, .lat = NAN, .lon = NAN};
-    if (pj_el_require_personal(c, err) || pj_in_object(body, err) ||
-        pj_in_only(body, helper_fields, err))
-        return -1;
-    if (json_object_get(body, "version"))
-        return pj_fail(err, 422, "unknown_field", "version", "version is set by the server");
+    if (pj_el_create_check(c, body, helper_fields, err)) return -1;
     if (helper_read(c, body, 1, &r, err) ||
         pj_el_scope_check(c, r.place.grid_id, r.place.township_id, err))
         return -1;
@@ -311,17 +275,12 @@ fail:
 
 int pj_helper_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
 {
-    int64_t version, grid, town;
-    if (pj_el_require_personal(c, err) || pj_in_object(body, err) ||
-        pj_in_only(body, helper_fields, err) ||
-        pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
-        pj_el_scope_of(c, "helper", id, &grid, &town, err) || pj_el_scope_check(c, grid, town, err))
-        return -1;
+    int64_t version, grid;
+    if (pj_el_update_check(c, "helper", id, body, helper_fields, &version, &grid, err)) return -1;
     helper_rec r;
     memset(&r, 0, sizeof r);
     if (helper_load(c, id, &r, err) || helper_read(c, body, 0, &r, err)) return -1;
-    if (r.place.grid_id != grid && pj_el_scope_check(c, r.place.grid_id, r.place.township_id, err))
-        return -1;
+    if (pj_el_move_check(c, grid, &r.place, err)) return -1;
     if (pj_db_begin(c->db, err)) return -1;
     if (pj_version_check(c, "SELECT version FROM helpers WHERE id = ?", id, version, "helper", err))
         goto fail;

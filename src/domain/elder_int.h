@@ -3,6 +3,7 @@
 #define PJ_ELDER_INT_H
 
 #include "domain/elder.h"
+#include "domain/render.h"
 #include "domain/rows.h"
 
 /* Where a grid is: its village, township and centre point. 422 unknown_id on `field` when
@@ -12,6 +13,12 @@ typedef struct pj_el_place {
     double lat, lon;
 } pj_el_place;
 int pj_el_grid_place(pj_ctx *c, int64_t grid_id, const char *field, pj_el_place *p, pj_err *err);
+/* Where a person of the registers (an elder, a helper) is: grid from the body (0: unchanged)
+ * and lat/lon from it (NAN: not given), both or neither. A new grid fills place and, without
+ * coordinates, puts the person at the grid's centre; coordinates go to at_lat and at_lon.
+ * 422 when the person ends up with no location. */
+int pj_el_locate(pj_ctx *c, int64_t grid, double lat, double lon, pj_el_place *place,
+                 double *at_lat, double *at_lon, pj_err *err);
 
 /* 403 unless the actor may see personal records at all (admin, district and township
  * officers, grid workers). */
@@ -42,6 +49,20 @@ int pj_el_int(pj_ctx *c, const char *sql, int64_t id, int64_t def, int64_t *out,
 /* Grid and township of an elder or helper (what = "elder" | "helper"); 404 when unknown. */
 int pj_el_scope_of(pj_ctx *c, const char *what, int64_t id, int64_t *grid, int64_t *town,
                    pj_err *err);
+/* The registers of persons (what = "elder" | "helper"), the same rules for both:
+ * GET: personal records' roles, the record in scope, then render (reveal: render_revealed,
+ * which audits, in a transaction, the record shown only once the audit row is written). */
+int pj_el_get(pj_ctx *c, const char *what, int64_t id, int reveal, pj_render_fn render,
+              pj_render_fn render_revealed, pj_jw *w, pj_err *err);
+/* Before a create: personal records' roles, an object of known fields, no "version". */
+int pj_el_create_check(pj_ctx *c, json_t *body, const char *const *fields, pj_err *err);
+/* Before an update: the same, the version required (*version), the record in scope (its grid
+ * in *grid). */
+int pj_el_update_check(pj_ctx *c, const char *what, int64_t id, json_t *body,
+                       const char *const *fields, int64_t *version, int64_t *grid, pj_err *err);
+/* A person moved off grid `grid` (place->grid_id differs): 403 unless the new grid is in scope
+ * too. */
+int pj_el_move_check(pj_ctx *c, int64_t grid, const pj_el_place *place, pj_err *err);
 
 /* "YYYY-MM-DD" → day number since the epoch; -1 when malformed. */
 int64_t pj_el_day(const char *date);
@@ -63,6 +84,12 @@ typedef struct pj_el_person {
     const char *name, *sex, *birth_date, *id_number, *phone;
 } pj_el_person;
 int pj_el_in_person(pj_ctx *c, json_t *b, int required, pj_el_person *p, int min_age, pj_err *err);
+/* Text column col copied into the arena; NULL for NULL. */
+const char *pj_el_dup(pj_ctx *c, pj_stmt *s, int col);
+/* The personal fields as the registers store them: read from columns 0-4 (name, sex,
+ * birth_date, id_number, phone), bound from *idx on (no phone binds ""). */
+void pj_el_person_cols(pj_ctx *c, pj_stmt *s, pj_el_person *p);
+void pj_el_person_bind(pj_stmt *s, const pj_el_person *p, int *idx);
 /* The number masked unless reveal: 110117************ (pj_mask_id), 138****1234. */
 const char *pj_el_mask_id(pj_ctx *c, const char *s, int reveal);
 const char *pj_el_mask_phone(pj_ctx *c, const char *s, int reveal);
