@@ -83,8 +83,9 @@ int pj_ent_profile_get(pj_ctx *c, int64_t org, pj_jw *w, pj_err *err)
     return profile_render_as(c, org, w, 1, err);
 }
 
-/* Re-evaluates every policy for one firm: matches replaced, notices for new eligibility. */
-static int rematch_org(pj_ctx *c, int64_t org, pj_err *err);
+/* Re-evaluates every policy for one firm (org) or for every firm (0): matches replaced, notices
+ * (kind) for new eligibility. */
+static int match_policies(pj_ctx *c, int64_t org, const char *kind, pj_err *err);
 
 int pj_ent_profile_update(pj_ctx *c, int64_t org, json_t *body, pj_jw *w, pj_err *err)
 {
@@ -152,7 +153,7 @@ int pj_ent_profile_update(pj_ctx *c, int64_t org, json_t *body, pj_jw *w, pj_err
     if (sp >= 0) pj_stmt_int(s, 8, sp);
     pj_stmt_int(s, 9, pj_now());
     pj_stmt_int(s, 10, org);
-    if (ent_run(s, err) || rematch_org(c, org, err)) goto fail;
+    if (ent_run(s, err) || match_policies(c, org, "profile_changed", err)) goto fail;
     if (pj_render_commit(c, "update", "ent_profile", org, before, profile_render, w, err))
         goto fail;
     return 0;
@@ -352,7 +353,7 @@ static int match_policy(pj_ctx *c, int64_t pid, pj_rule *r, const firms *fs, con
     return 0;
 }
 
-static int rematch_org(pj_ctx *c, int64_t org, pj_err *err)
+static int match_policies(pj_ctx *c, int64_t org, const char *kind, pj_err *err)
 {
     firms fs;
     if (firms_load(c, org, &fs, err)) return -1;
@@ -382,7 +383,7 @@ static int rematch_org(pj_ctx *c, int64_t org, pj_err *err)
         pj_rule *r;
         int nw, el;
         if (pj_rule_compile(c->arena, conds[i], "conditions", &r, err) ||
-            match_policy(c, ids[i], r, &fs, "profile_changed", force[i], &nw, &el, err))
+            match_policy(c, ids[i], r, &fs, kind, force[i], &nw, &el, err))
             return -1;
     }
     return 0;
@@ -856,36 +857,5 @@ int pj_ent_notice_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
 
 int ent_policies_match_all(pj_ctx *c, pj_err *err)
 {
-    firms fs;
-    if (firms_load(c, 0, &fs, err)) return -1;
-    pj_stmt *s = pj_db_prepare(c->db, "SELECT COUNT(*) FROM ent_policies", err);
-    if (!s) return -1;
-    int rc = pj_stmt_step(s, err);
-    int n = rc == 1 ? (int)pj_col_int(s, 0) : 0;
-    pj_stmt_done(s);
-    if (rc < 0) return -1;
-    int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(n + 1));
-    char **conds = pj_arena_alloc(c->arena, sizeof(char *) * (size_t)(n + 1));
-    int *force = pj_arena_alloc(c->arena, sizeof(int) * (size_t)(n + 1));
-    s = pj_db_prepare(c->db,
-                      "SELECT id, conditions, valid_from, valid_until FROM ent_policies"
-                      " ORDER BY id",
-                      err);
-    if (!s) return -1;
-    int k = 0;
-    while (k < n && (rc = pj_stmt_step(s, err)) == 1) {
-        ids[k] = pj_col_int(s, 0);
-        force[k] = in_force(pj_col_text(s, 2), pj_col_text(s, 3));
-        conds[k++] = pj_arena_strdup(c->arena, pj_col_text(s, 1));
-    }
-    pj_stmt_done(s);
-    if (rc < 0) return -1;
-    for (int i = 0; i < k; i++) {
-        pj_rule *r;
-        int nw, el;
-        if (pj_rule_compile(c->arena, conds[i], "conditions", &r, err) ||
-            match_policy(c, ids[i], r, &fs, "new_policy", force[i], &nw, &el, err))
-            return -1;
-    }
-    return 0;
+    return match_policies(c, 0, "new_policy", err);
 }
