@@ -64,6 +64,17 @@ int ent_is_officer(const pj_ctx *c)
     return pj_ctx_district(c) || c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER;
 }
 
+int64_t ent_list_org(const pj_ctx *c, int64_t filter_org, int64_t bank)
+{
+    if (c->actor.role != PJ_ROLE_ENTERPRISE || bank) return filter_org;
+    return c->actor.organisation_id ? c->actor.organisation_id : -1;
+}
+
+int64_t ent_list_town(const pj_ctx *c)
+{
+    return c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER ? c->actor.township_id : 0;
+}
+
 int ent_can_see(pj_ctx *c, int64_t org_id, int64_t township_id, const char *what, int64_t id,
                 pj_err *err)
 {

@@ -26,6 +26,19 @@ const char *const pj_appeal_states[] = {"received", "dispatched", "in_progress",
 const char *const pj_reception_states[] = {"planned", "held", "cancelled", NULL};
 static const char *const ratings[] = {"satisfied", "basically", "not_satisfied", NULL};
 
+/* What the actor sees of appeals and sign-ups: an enterprise its own organisation's, a township
+ * officer their township's (-1: nothing, for an account without one); 0: no limit. */
+static int scope_where(pj_ctx *c, int64_t *org, int64_t *town)
+{
+    *org = c->actor.role == PJ_ROLE_ENTERPRISE
+               ? (c->actor.organisation_id ? c->actor.organisation_id : -1)
+               : 0;
+    *town = c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER
+                ? (c->actor.township_id ? c->actor.township_id : -1)
+                : 0;
+    return 0;
+}
+
 /* ---- reception days ---- */
 
 static int reception_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
@@ -68,10 +81,8 @@ static int reception_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
                       " g.id",
                       err);
     if (!s) return -1;
-    int64_t only = c->actor.role == PJ_ROLE_ENTERPRISE ? c->actor.organisation_id : 0;
-    if (c->actor.role == PJ_ROLE_ENTERPRISE && !only) only = -1;
-    int64_t town = c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER ? c->actor.township_id : 0;
-    if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER && !town) town = -1;
+    int64_t only, town;
+    scope_where(c, &only, &town);
     pj_stmt_int(s, 1, id);
     pj_stmt_int(s, 2, only);
     pj_stmt_int(s, 3, only);
@@ -513,17 +524,6 @@ int pj_ent_appeal_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     appeal a;
     if (appeal_load(c, id, &a, err)) return -1;
     return appeal_render_x(c, id, w, 1, err);
-}
-
-static int scope_where(pj_ctx *c, int64_t *org, int64_t *town)
-{
-    *org = c->actor.role == PJ_ROLE_ENTERPRISE
-               ? (c->actor.organisation_id ? c->actor.organisation_id : -1)
-               : 0;
-    *town = c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER
-                ? (c->actor.township_id ? c->actor.township_id : -1)
-                : 0;
-    return 0;
 }
 
 int pj_ent_appeal_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)

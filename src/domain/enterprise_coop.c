@@ -301,10 +301,8 @@ int pj_ent_contact_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 
 int pj_ent_contact_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
 {
-    int64_t org = c->actor.role == PJ_ROLE_ENTERPRISE
-                      ? (c->actor.organisation_id ? c->actor.organisation_id : -1)
-                      : f->organisation_id;
-    int64_t town = c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER ? c->actor.township_id : 0;
+    int64_t org = ent_list_org(c, f->organisation_id, 0);
+    int64_t town = ent_list_town(c);
     pj_stmt *s = pj_db_prepare(
         c->db,
         "SELECT k.id FROM ent_coop_contacts k JOIN ent_coop_posts p ON p.id = k.post_id JOIN"

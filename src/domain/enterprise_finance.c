@@ -456,10 +456,8 @@ int pj_ent_match_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 int pj_ent_match_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
 {
     int64_t bank = ent_bank_of(c);
-    int64_t org = c->actor.role == PJ_ROLE_ENTERPRISE && !bank
-                      ? (c->actor.organisation_id ? c->actor.organisation_id : -1)
-                      : f->organisation_id;
-    int64_t town = c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER ? c->actor.township_id : 0;
+    int64_t org = ent_list_org(c, f->organisation_id, bank);
+    int64_t town = ent_list_town(c);
     pj_stmt *s = pj_db_prepare(
         c->db,
         "SELECT m.id FROM ent_fin_matches m JOIN organisations o ON o.id = m.org_id"
@@ -775,10 +773,8 @@ int pj_ent_need_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 int pj_ent_need_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
 {
     int64_t bank = ent_bank_of(c);
-    int64_t org = c->actor.role == PJ_ROLE_ENTERPRISE && !bank
-                      ? (c->actor.organisation_id ? c->actor.organisation_id : -1)
-                      : f->organisation_id;
-    int64_t town = c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER ? c->actor.township_id : 0;
+    int64_t org = ent_list_org(c, f->organisation_id, bank);
+    int64_t town = ent_list_town(c);
     pj_stmt *s = pj_db_prepare(
         c->db,
         "SELECT n.id FROM ent_fin_needs n JOIN organisations o ON o.id = n.org_id WHERE n.id > ?"

@@ -15,6 +15,12 @@ int ent_calendar_load(pj_ctx *c, pj_cal *out, pj_err *err);
 double ent_setting(pj_ctx *c, const char *key, double def);
 /* 1 for admin, district officer, township officer (the departments' desks). */
 int ent_is_officer(const pj_ctx *c);
+/* What a list is limited to for the actor (0: no limit). The organisation: an enterprise
+ * user's own (-1, none at all, when the account has none), unless bank (ent_bank_of) is given:
+ * a bank's user, like the others, gets filter_org, the list's organisation_id filter. */
+int64_t ent_list_org(const pj_ctx *c, int64_t filter_org, int64_t bank);
+/* The township: a township officer's, 0 for the others. */
+int64_t ent_list_town(const pj_ctx *c);
 /* Read scope over an enterprise (org_id, township): district roles and viewers all; township
  * officers their township; an enterprise user its own organisation. 0 ok, else 404 (records
  * outside one's scope do not exist for the caller). */

@@ -157,7 +157,7 @@ int pj_ent_kpis(pj_ctx *c, int64_t from, int64_t to, pj_jw *w, pj_buf *csv, pj_e
                        PJ_ROLE_VIEWER, PJ_ROLE_NONE))
         return -1;
     if (to <= from) return pj_fail(err, 400, "bad_query", "to", "to must be after from");
-    int64_t town = c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER ? c->actor.township_id : 0;
+    int64_t town = ent_list_town(c);
     weights wt = {ent_setting(c, "ent_w_response", 0.2), ent_setting(c, "ent_w_resolution", 0.4),
                   ent_setting(c, "ent_w_satisfaction", 0.4)};
     pj_stmt *s =

@@ -475,9 +475,7 @@ int pj_ent_policy_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 
 int pj_ent_policy_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
 {
-    int64_t org = c->actor.role == PJ_ROLE_ENTERPRISE
-                      ? (c->actor.organisation_id ? c->actor.organisation_id : -1)
-                      : f->organisation_id;
+    int64_t org = ent_list_org(c, f->organisation_id, 0);
     pj_rule_rec rec;
     /* which policies a firm qualifies for is its data: only for firms the caller may see */
     if (org > 0 && c->actor.role != PJ_ROLE_ENTERPRISE && ent_load_visible(c, org, &rec, err))
@@ -659,7 +657,7 @@ int pj_ent_policy_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *
 int pj_ent_policy_matches(pj_ctx *c, int64_t id, const pj_ent_filter *f, pj_jw *w, pj_err *err)
 {
     if (policy_visible(c, id, err)) return -1;
-    int64_t town = c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER ? c->actor.township_id : 0;
+    int64_t town = ent_list_town(c);
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT o.id, o.name, o.township_id FROM ent_policy_matches m"
                                " JOIN organisations o ON o.id = m.org_id WHERE m.policy_id = ?"
@@ -795,10 +793,8 @@ fail:
 
 int pj_ent_notice_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
 {
-    int64_t org = c->actor.role == PJ_ROLE_ENTERPRISE
-                      ? (c->actor.organisation_id ? c->actor.organisation_id : -1)
-                      : f->organisation_id;
-    int64_t town = c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER ? c->actor.township_id : 0;
+    int64_t org = ent_list_org(c, f->organisation_id, 0);
+    int64_t town = ent_list_town(c);
     pj_stmt *s = pj_db_prepare(
         c->db,
         "SELECT n.id, n.org_id, o.name, n.policy_id, p.title, n.kind, n.created_at"
