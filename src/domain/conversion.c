@@ -925,6 +925,25 @@ static int64_t finding_today(void)
     return pj_local_day(pj_now()) * 86400;
 }
 
+/* A finding's own fields, from columns col.. (finding, action, owner, due_date, status,
+ * closed_at, closed_note): as its record and in its drill's report, with overdue. */
+static void finding_fields(pj_jw *w, pj_stmt *s, int col)
+{
+    pj_render_text(w, "finding", s, col);
+    pj_render_text(w, "action", s, col + 1);
+    pj_render_text(w, "owner", s, col + 2);
+    char d[21];
+    pj_time_iso(pj_col_int(s, col + 3), d);
+    d[10] = 0;
+    pj_jw_kstr(w, "due_date", d);
+    pj_render_text(w, "status", s, col + 4);
+    pj_jw_kbool(w, "overdue",
+                !strcmp(pj_col_text(s, col + 4), "open") &&
+                    pj_col_int(s, col + 3) < finding_today());
+    opt_time(w, "closed_at", pj_col_int(s, col + 5));
+    pj_render_text(w, "closed_note", s, col + 6);
+}
+
 static int finding_due_ok(const char *due, int64_t due_t, pj_err *err)
 {
     if (due_t >= finding_today()) return 0;
@@ -976,18 +995,7 @@ int pj_drill_report(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     while ((rc = pj_stmt_step(s, err)) == 1) {
         pj_jw_obj(w);
         pj_jw_kint(w, "id", pj_col_int(s, 0));
-        pj_render_text(w, "finding", s, 1);
-        pj_render_text(w, "action", s, 2);
-        pj_render_text(w, "owner", s, 3);
-        char d[21];
-        pj_time_iso(pj_col_int(s, 4), d);
-        d[10] = 0;
-        pj_jw_kstr(w, "due_date", d);
-        pj_render_text(w, "status", s, 5);
-        pj_jw_kbool(w, "overdue",
-                    !strcmp(pj_col_text(s, 5), "open") && pj_col_int(s, 4) < finding_today());
-        opt_time(w, "closed_at", pj_col_int(s, 6));
-        pj_render_text(w, "closed_note", s, 7);
+        finding_fields(w, s, 1);
         pj_jw_kint(w, "version", pj_col_int(s, 8));
         pj_jw_obj_end(w);
     }
@@ -1101,18 +1109,7 @@ static int finding_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_jw_kint(w, "drill_id", pj_col_int(s, 1));
     pj_jw_kint(w, "facility_id", pj_col_int(s, 2));
-    pj_render_text(w, "finding", s, 3);
-    pj_render_text(w, "action", s, 4);
-    pj_render_text(w, "owner", s, 5);
-    char d[21];
-    pj_time_iso(pj_col_int(s, 6), d);
-    d[10] = 0;
-    pj_jw_kstr(w, "due_date", d);
-    pj_render_text(w, "status", s, 7);
-    pj_jw_kbool(w, "overdue",
-                !strcmp(pj_col_text(s, 7), "open") && pj_col_int(s, 6) < finding_today());
-    opt_time(w, "closed_at", pj_col_int(s, 8));
-    pj_render_text(w, "closed_note", s, 9);
+    finding_fields(w, s, 3);
     pj_render_time(w, "created_at", pj_col_int(s, 10));
     pj_jw_kint(w, "version", pj_col_int(s, 11));
     pj_jw_obj_end(w);
