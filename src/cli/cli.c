@@ -360,6 +360,24 @@ json_t *cli_json_arg(cli *a)
     return v;
 }
 
+/* The registry's id filters (0 or more): each one given into *dst; 2 after naming the first
+ * that is not such a number. */
+typedef struct id_opt {
+    const char *k;
+    int64_t *dst;
+} id_opt;
+static int id_opts(cli *a, const id_opt *opts, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (cli_opt(a, opts[i].k) &&
+            (pj_parse_i64(cli_opt(a, opts[i].k), opts[i].dst) || *opts[i].dst < 0)) {
+            fprintf(stderr, "pingji: --%s takes an id (a number, 0 or more), not '%s'\n", opts[i].k,
+                    cli_opt(a, opts[i].k));
+            return 2;
+        }
+    return 0;
+}
+
 static int run_entity(cli *a, const entity_ops *ops)
 {
     const char *sub = a->npos > 1 ? a->pos[1] : "list";
@@ -389,24 +407,12 @@ static int run_entity(cli *a, const entity_ops *ops)
     if (!strcmp(sub, "list")) {
         pj_list_filter f = {.limit = 50};
         int64_t v;
-        struct {
-            const char *k;
-            int64_t *dst;
-        } ints[] = {{"parent-id", &f.parent_id},
-                    {"township-id", &f.township_id},
-                    {"village-id", &f.village_id},
-                    {"operator-id", &f.operator_id},
-                    {"cursor", &f.cursor}};
-        for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
-            if (cli_opt(a, ints[i].k)) {
-                if (pj_parse_i64(cli_opt(a, ints[i].k), &v) || v < 0) {
-                    fprintf(stderr, "pingji: --%s takes an id (a number, 0 or more), not '%s'\n",
-                            ints[i].k, cli_opt(a, ints[i].k));
-                    rc = 2;
-                    goto out;
-                }
-                *ints[i].dst = v;
-            }
+        const id_opt ints[] = {{"parent-id", &f.parent_id},
+                               {"township-id", &f.township_id},
+                               {"village-id", &f.village_id},
+                               {"operator-id", &f.operator_id},
+                               {"cursor", &f.cursor}};
+        if ((rc = id_opts(a, ints, sizeof ints / sizeof ints[0]))) goto out;
         if (cli_opt(a, "limit")) {
             if (pj_parse_i64(cli_opt(a, "limit"), &v) || v < 1 || v > PJ_LIST_LIMIT_MAX) {
                 rc = cli_usage("--limit takes 1 to 500");
@@ -489,19 +495,10 @@ static int facility_export(cli *a)
         cli_opt_enum(a, "state", pj_facility_states))
         return 2;
     pj_list_filter f = {0};
-    struct {
-        const char *k;
-        int64_t *dst;
-    } ints[] = {{"township-id", &f.township_id},
-                {"village-id", &f.village_id},
-                {"operator-id", &f.operator_id}};
-    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
-        if (cli_opt(a, ints[i].k) &&
-            (pj_parse_i64(cli_opt(a, ints[i].k), ints[i].dst) || *ints[i].dst < 0)) {
-            fprintf(stderr, "pingji: --%s takes an id (a number, 0 or more), not '%s'\n", ints[i].k,
-                    cli_opt(a, ints[i].k));
-            return 2;
-        }
+    const id_opt ints[] = {{"township-id", &f.township_id},
+                           {"village-id", &f.village_id},
+                           {"operator-id", &f.operator_id}};
+    if (id_opts(a, ints, sizeof ints / sizeof ints[0])) return 2;
     f.type = cli_opt(a, "type");
     f.role = cli_opt(a, "role");
     f.state = cli_opt(a, "state");

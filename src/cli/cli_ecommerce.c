@@ -1,7 +1,6 @@
 /* Livestream e-commerce verbs of the command line: ecommerce (bases, studios, bookings,
  * streamers, sessions, products and sales, zone enterprises, KPIs) and academy (courses,
  * cohorts, job posts, enrolments, KPIs). The command line acts as a local administrator. */
-#include <stdio.h>
 #include <string.h>
 
 #include "cli/cli_int.h"
@@ -22,12 +21,8 @@ static int ec_filter(cli *a, pj_ec_filter *f)
     int64_t *outs[] = {
         &f->base_id,   &f->studio_id, &f->streamer_id, &f->organisation_id,    &f->township_id,
         &f->course_id, &f->cohort_id, &f->post_id,     &f->zone_enterprise_id, &f->cursor};
-    for (int i = 0; i < 10; i++)
-        if ((*outs[i] = cli_opt_id(a, ids[i])) < 0) {
-            char msg[80];
-            snprintf(msg, sizeof msg, "--%s takes an id", ids[i]);
-            return cli_usage(msg);
-        }
+    int u = cli_opt_ids(a, ids, outs, 10);
+    if (u) return u;
     if ((f->limit = cli_opt_limit(a)) < 0) return cli_usage("--limit takes 1 to 500");
     f->tier = cli_opt(a, "tier");
     f->from = cli_opt(a, "from");

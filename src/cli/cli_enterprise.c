@@ -2,7 +2,6 @@
  * reception days, dispatch catalogue, KPIs, profiles, bank–enterprise matching, the cooperation
  * board), appeal (接-派-办-评) and policy (the library, matches, explanations, notices). The
  * command line acts as a local administrator. */
-#include <stdio.h>
 #include <string.h>
 
 #include "cli/cli_int.h"
@@ -21,12 +20,8 @@ static int ent_filter(cli *a, pj_ent_filter *f)
                                       "post-id",         "cursor"};
     int64_t *outs[] = {&f->organisation_id, &f->department_id, &f->township_id, &f->policy_id,
                        &f->need_id,         &f->bank_id,       &f->post_id,     &f->cursor};
-    for (int i = 0; i < 8; i++)
-        if ((*outs[i] = cli_opt_id(a, ids[i])) < 0) {
-            char msg[80];
-            snprintf(msg, sizeof msg, "--%s takes an id", ids[i]);
-            return cli_usage(msg);
-        }
+    int u = cli_opt_ids(a, ids, outs, 8);
+    if (u) return u;
     if ((f->limit = cli_opt_limit(a)) < 0) return cli_usage("--limit takes 1 to 500");
     f->state = cli_opt(a, "state");
     f->category = cli_opt(a, "category");

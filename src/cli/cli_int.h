@@ -79,6 +79,9 @@ void cli_set_version(int64_t id, json_t *body, const char *record);
 int cli_run_subs(cli *a, const cli_sub *subs, const char *def);
 /* --k as a positive id (0 when absent, -1 when not a number). */
 int64_t cli_opt_id(cli *a, const char *k);
+/* cli_opt_id of each of the n options names[i] into *outs[i]; 0, or a usage error naming the
+ * first that is not an id (2). */
+int cli_opt_ids(cli *a, const char *const *names, int64_t *const *outs, int n);
 /* 0 when --k is absent or one of values (NULL-terminated); else a usage error listing them (2). */
 int cli_opt_enum(cli *a, const char *k, const char *const *values);
 /* --limit in 1..500 (50 when absent, -1 when out of range). */

@@ -18,6 +18,17 @@ int64_t cli_opt_id(cli *a, const char *k)
     return v;
 }
 
+int cli_opt_ids(cli *a, const char *const *names, int64_t *const *outs, int n)
+{
+    for (int i = 0; i < n; i++)
+        if ((*outs[i] = cli_opt_id(a, names[i])) < 0) {
+            char msg[80];
+            snprintf(msg, sizeof msg, "--%s takes an id", names[i]);
+            return cli_usage(msg);
+        }
+    return 0;
+}
+
 int cli_opt_enum(cli *a, const char *k, const char *const *values)
 {
     const char *v = cli_opt(a, k);
