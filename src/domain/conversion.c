@@ -1134,7 +1134,6 @@ int pj_finding_create(pj_ctx *c, int64_t conv, json_t *body, pj_jw *w, pj_err *e
     if (finding_due_ok(due, due_t, err)) return -1;
     if (pj_db_begin(c->db, err)) return -1;
     conv_head h;
-    char *after;
     int64_t id = 0;
     if (conv_load(c, conv, &h, err) || pj_du_facility_scope(c, h.facility_id, NULL, NULL, err))
         goto fail;
@@ -1155,10 +1154,8 @@ int pj_finding_create(pj_ctx *c, int64_t conv, json_t *body, pj_jw *w, pj_err *e
     pj_stmt_int(s, 6, pj_now());
     if (pj_stmt_step(s, err) == 1) id = pj_col_int(s, 0);
     pj_stmt_done(s);
-    if (!id || !(after = pj_render_to_string(c, id, finding_render, err)) ||
-        pj_audit_add(c, "create", "finding", id, NULL, after, err) || pj_db_commit(c->db, err))
+    if (!id || pj_render_commit(c, "create", "finding", id, NULL, finding_render, w, err))
         goto fail;
-    pj_jw_raw(w, after);
     return 0;
 fail:
     pj_db_rollback(c->db);
@@ -1224,7 +1221,7 @@ int pj_finding_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err
         pj_fail(err, 422, "missing_field", "closed_note", "closing a finding needs a closed_note");
         goto fail;
     }
-    char *before = pj_render_to_string(c, id, finding_render, err), *after;
+    char *before = pj_render_to_string(c, id, finding_render, err);
     if (!before) goto fail;
     s = pj_db_prepare(
         c->db,
@@ -1241,10 +1238,9 @@ int pj_finding_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err
     pj_stmt_text(s, 6, status);
     pj_stmt_int(s, 7, pj_now());
     pj_stmt_int(s, 8, id);
-    if (pj_du_step(s, err) || !(after = pj_render_to_string(c, id, finding_render, err)) ||
-        pj_audit_add(c, "update", "finding", id, before, after, err) || pj_db_commit(c->db, err))
+    if (pj_du_step(s, err) ||
+        pj_render_commit(c, "update", "finding", id, before, finding_render, w, err))
         goto fail;
-    pj_jw_raw(w, after);
     return 0;
 fail:
     pj_db_rollback(c->db);

@@ -991,7 +991,6 @@ int pj_stock_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         pj_du_facility_scope(c, fid, "facility_id", NULL, err))
         return -1;
     int64_t id = 0;
-    char *after;
     if (pj_db_begin(c->db, err)) return -1;
     pj_stmt *s = pj_db_prepare(c->db,
                                "INSERT INTO stock_lines (facility_id, category, quantity, unit,"
@@ -1009,10 +1008,8 @@ int pj_stock_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     pj_stmt_int(s, 8, pj_now());
     if (pj_stmt_step(s, err) == 1) id = pj_col_int(s, 0);
     pj_stmt_done(s);
-    if (!id || !(after = pj_render_to_string(c, id, stock_render, err)) ||
-        pj_audit_add(c, "create", "stock_line", id, NULL, after, err) || pj_db_commit(c->db, err))
+    if (!id || pj_render_commit(c, "create", "stock_line", id, NULL, stock_render, w, err))
         goto fail;
-    pj_jw_raw(w, after);
     return 0;
 fail:
     pj_db_rollback(c->db);
@@ -1049,7 +1046,7 @@ int pj_stock_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         return -1;
     if (pj_db_begin(c->db, err)) return -1;
     int64_t fid = stock_facility(c, id, &cur, err);
-    char *before, *after;
+    char *before;
     if (fid < 0 || pj_du_facility_scope(c, fid, NULL, NULL, err) ||
         stock_version(cur, version, err))
         goto fail;
@@ -1088,10 +1085,9 @@ int pj_stock_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     if (has) pj_stmt_int(s, 4, expiry); /* else NULL: none */
     pj_stmt_int(s, 5, pj_now());
     pj_stmt_int(s, 6, id);
-    if (pj_du_step(s, err) || !(after = pj_render_to_string(c, id, stock_render, err)) ||
-        pj_audit_add(c, "update", "stock_line", id, before, after, err) || pj_db_commit(c->db, err))
+    if (pj_du_step(s, err) ||
+        pj_render_commit(c, "update", "stock_line", id, before, stock_render, w, err))
         goto fail;
-    pj_jw_raw(w, after);
     return 0;
 fail:
     pj_db_rollback(c->db);

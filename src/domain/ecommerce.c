@@ -244,7 +244,6 @@ int pj_ec_base_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         return pj_fail(err, 403, "forbidden", "township_id", "outside your township");
     if (pj_db_begin(c->db, err)) return -1;
     int64_t now = pj_now(), id;
-    char *after;
     pj_stmt *s = pj_db_prepare(c->db,
                                "INSERT INTO ec_bases (name, tier, township_id, organisation_id,"
                                " facility_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -290,10 +289,7 @@ int pj_ec_base_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
                 " here: add a village point");
         goto fail;
     }
-    if (!(after = pj_render_to_string(c, id, base_render, err)) ||
-        pj_audit_add(c, "create", "ec_base", id, NULL, after, err) || pj_db_commit(c->db, err))
-        goto fail;
-    pj_jw_raw(w, after);
+    if (pj_render_commit(c, "create", "ec_base", id, NULL, base_render, w, err)) goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);
@@ -373,7 +369,6 @@ int pj_ec_studio_create(pj_ctx *c, int64_t base_id, json_t *body, pj_jw *w, pj_e
         ec_scope(c, town, 0, err))
         return -1;
     if (pj_db_begin(c->db, err)) return -1;
-    char *after;
     pj_stmt *s = pj_db_prepare(
         c->db, "INSERT INTO ec_studios (base_id, name, created_at) VALUES (?, ?, ?) RETURNING id",
         err);
@@ -389,10 +384,7 @@ int pj_ec_studio_create(pj_ctx *c, int64_t base_id, json_t *body, pj_jw *w, pj_e
             pj_fail(err, 409, "conflict", "name", "the base has a studio named %s", name);
         goto fail;
     }
-    if (!(after = pj_render_to_string(c, id, studio_render, err)) ||
-        pj_audit_add(c, "create", "ec_studio", id, NULL, after, err) || pj_db_commit(c->db, err))
-        goto fail;
-    pj_jw_raw(w, after);
+    if (pj_render_commit(c, "create", "ec_studio", id, NULL, studio_render, w, err)) goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);
@@ -593,7 +585,6 @@ int pj_ec_booking_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
      * shared studio for itself */
     if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER && ec_scope(c, town, 0, err)) return -1;
     if (pj_db_begin(c->db, err)) return -1;
-    char *after;
     s = pj_db_prepare(c->db,
                       "INSERT INTO ec_bookings (studio_id, organisation_id, streamer_id,"
                       " starts_at, ends_at, purpose, created_at, created_by) VALUES (?, ?, ?, ?,"
@@ -635,10 +626,7 @@ int pj_ec_booking_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
             goto fail;
         }
     }
-    if (!(after = pj_render_to_string(c, id, booking_render, err)) ||
-        pj_audit_add(c, "create", "ec_booking", id, NULL, after, err) || pj_db_commit(c->db, err))
-        goto fail;
-    pj_jw_raw(w, after);
+    if (pj_render_commit(c, "create", "ec_booking", id, NULL, booking_render, w, err)) goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);

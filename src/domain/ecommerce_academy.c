@@ -196,19 +196,16 @@ int pj_ec_zone_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         pj_db_rollback(c->db);
         return -1;
     }
-    char *after;
     int64_t id =
         ec_run(c, err,
                "INSERT INTO ec_zone_enterprises (name, kind, organisation_id, base_id,"
                " settled_on, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                "ssrrsi", z.name, z.kind, z.org, z.base, z.has_settled ? z.settled : NULL, pj_now());
-    if (id <= 0 || !(after = pj_render_to_string(c, id, zone_render, err)) ||
-        pj_audit_add(c, "create", "ec_zone_enterprise", id, NULL, after, err) ||
-        pj_db_commit(c->db, err)) {
+    if (id <= 0 ||
+        pj_render_commit(c, "create", "ec_zone_enterprise", id, NULL, zone_render, w, err)) {
         pj_db_rollback(c->db);
         return -1;
     }
-    pj_jw_raw(w, after);
     return 0;
 }
 
@@ -343,18 +340,15 @@ int pj_ac_course_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         course_body(body, 1, &k, err) || pj_db_begin(c->db, err))
         return -1;
     int64_t now = pj_now();
-    char *after;
     int64_t id = ec_run(c, err,
                         "INSERT INTO ac_courses (title, category, hours, level, practice_hours,"
                         " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                         "ssiiiii", k.title, k.category, k.hours, k.level, k.practice, now, now);
     if (id < 0) course_conflict(err, k.title);
-    if (id <= 0 || !(after = pj_render_to_string(c, id, course_render, err)) ||
-        pj_audit_add(c, "create", "ac_course", id, NULL, after, err) || pj_db_commit(c->db, err)) {
+    if (id <= 0 || pj_render_commit(c, "create", "ac_course", id, NULL, course_render, w, err)) {
         pj_db_rollback(c->db);
         return -1;
     }
-    pj_jw_raw(w, after);
     return 0;
 }
 
@@ -528,19 +522,16 @@ int pj_ac_cohort_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
                        "cohorts are taught at the academy HQ or a village point, not a platform");
     if (cohort_writer(c, town, err) || pj_db_begin(c->db, err)) return -1;
     int64_t now = pj_now();
-    char *after;
     int64_t id = ec_run(c, err,
                         "INSERT INTO ac_cohorts (course_id, base_id, name, starts_on, ends_on,"
                         " capacity, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                         " RETURNING id",
                         "iisssiii", course, base, h.name, h.starts, h.ends, h.capacity, now, now);
     if (id < 0) cohort_conflict(err, h.name);
-    if (id <= 0 || !(after = pj_render_to_string(c, id, cohort_render, err)) ||
-        pj_audit_add(c, "create", "ac_cohort", id, NULL, after, err) || pj_db_commit(c->db, err)) {
+    if (id <= 0 || pj_render_commit(c, "create", "ac_cohort", id, NULL, cohort_render, w, err)) {
         pj_db_rollback(c->db);
         return -1;
     }
-    pj_jw_raw(w, after);
     return 0;
 }
 
@@ -762,17 +753,14 @@ int pj_ac_post_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
                        (long long)zone);
     if (post_writer(c, zorg, "zone_enterprise_id", err) || pj_db_begin(c->db, err)) return -1;
     int64_t now = pj_now();
-    char *after;
     int64_t id = ec_run(c, err,
                         "INSERT INTO ac_posts (zone_enterprise_id, title, openings, created_at,"
                         " updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
                         "isiii", zone, title, openings, now, now);
-    if (id <= 0 || !(after = pj_render_to_string(c, id, post_render, err)) ||
-        pj_audit_add(c, "create", "ac_post", id, NULL, after, err) || pj_db_commit(c->db, err)) {
+    if (id <= 0 || pj_render_commit(c, "create", "ac_post", id, NULL, post_render, w, err)) {
         pj_db_rollback(c->db);
         return -1;
     }
-    pj_jw_raw(w, after);
     return 0;
 }
 

@@ -429,7 +429,6 @@ int pj_ec_product_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
                        "township_id", err))
         return -1;
     if (ec_scope(c, town, 0, err) || pj_db_begin(c->db, err)) return -1;
-    char *after;
     pj_stmt *s = pj_db_prepare(c->db,
                                "INSERT INTO ec_products (name, category, township_id, created_at)"
                                " VALUES (?, ?, ?, ?) RETURNING id",
@@ -450,10 +449,7 @@ int pj_ec_product_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
             pj_fail(err, 409, "conflict", "name", "a product named %s exists", name);
         goto fail;
     }
-    if (!(after = pj_render_to_string(c, id, product_render, err)) ||
-        pj_audit_add(c, "create", "ec_product", id, NULL, after, err) || pj_db_commit(c->db, err))
-        goto fail;
-    pj_jw_raw(w, after);
+    if (pj_render_commit(c, "create", "ec_product", id, NULL, product_render, w, err)) goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);
@@ -492,7 +488,7 @@ int pj_ec_sales_add(pj_ctx *c, int64_t pid, json_t *body, pj_jw *w, pj_err *err)
                        " happen",
                        month, today);
     if (pj_db_begin(c->db, err)) return -1;
-    char *before, *after;
+    char *before;
     if (!(before = pj_render_to_string(c, pid, product_render, err))) goto fail;
     s = pj_db_prepare(c->db,
                       "INSERT INTO ec_product_sales (product_id, month, channel, orders, gmv_fen,"
@@ -517,10 +513,8 @@ int pj_ec_sales_add(pj_ctx *c, int64_t pid, json_t *body, pj_jw *w, pj_err *err)
     pj_stmt_int(s, 1, pid);
     rc = pj_stmt_step(s, err);
     pj_stmt_done(s);
-    if (rc < 0 || !(after = pj_render_to_string(c, pid, product_render, err)) ||
-        pj_audit_add(c, "sales", "ec_product", pid, before, after, err) || pj_db_commit(c->db, err))
+    if (rc < 0 || pj_render_commit(c, "sales", "ec_product", pid, before, product_render, w, err))
         goto fail;
-    pj_jw_raw(w, after);
     return 0;
 fail:
     pj_db_rollback(c->db);

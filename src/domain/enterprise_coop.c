@@ -398,7 +398,7 @@ int pj_ent_contact_respond(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err
     if (strcmp(state, "pending"))
         return pj_fail(err, 409, "wrong_state", "decision", "the request was %s already", state);
     if (pj_db_begin(c->db, err)) return -1;
-    char *before = NULL, *after = NULL;
+    char *before = NULL;
     if (pj_version_check(c, "SELECT version FROM ent_coop_contacts WHERE id = ?", id, version,
                          "contact request", err) ||
         !(before = pj_render_to_string(c, id, contact_render, err)))
@@ -411,11 +411,9 @@ int pj_ent_contact_respond(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err
     pj_stmt_text(s, 1, !strcmp(dec, "accept") ? "accepted" : "declined");
     pj_stmt_int(s, 2, pj_now());
     pj_stmt_int(s, 3, id);
-    if (ent_run(s, err) || !(after = pj_render_to_string(c, id, contact_render, err)) ||
-        pj_audit_add(c, "respond", "ent_coop_contact", id, before, after, err) ||
-        pj_db_commit(c->db, err))
+    if (ent_run(s, err) ||
+        pj_render_commit(c, "respond", "ent_coop_contact", id, before, contact_render, w, err))
         goto fail;
-    pj_jw_raw(w, after);
     return 0;
 fail:
     pj_db_rollback(c->db);

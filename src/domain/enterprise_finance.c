@@ -564,7 +564,7 @@ int pj_ent_match_consent(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *
     if (strcmp(m.consent, "pending"))
         return pj_fail(err, 409, "wrong_state", "consent", "consent was %s already", m.consent);
     if (pj_db_begin(c->db, err)) return -1;
-    char *before = NULL, *after = NULL;
+    char *before = NULL;
     /* a need met (one of its matches approved) is shown to no other bank; refusing stays open */
     if (pj_version_check(c, "SELECT version FROM ent_fin_matches WHERE id = ?", id, version,
                          "financing match", err) ||
@@ -579,11 +579,9 @@ int pj_ent_match_consent(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *
     pj_stmt_text(s, 1, consent);
     pj_stmt_int(s, 2, pj_now());
     pj_stmt_int(s, 3, id);
-    if (ent_run(s, err) || !(after = pj_render_to_string(c, id, match_render, err)) ||
-        pj_audit_add(c, "consent", "ent_fin_match", id, before, after, err) ||
-        pj_db_commit(c->db, err))
+    if (ent_run(s, err) ||
+        pj_render_commit(c, "consent", "ent_fin_match", id, before, match_render, w, err))
         goto fail;
-    pj_jw_raw(w, after);
     return 0;
 fail:
     pj_db_rollback(c->db);
@@ -636,7 +634,7 @@ int pj_ent_match_outcome(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *
         return pj_fail(err, 422, "invalid_value", "approved_wan",
                        "approved_wan only with status approved");
     if (pj_db_begin(c->db, err)) return -1;
-    char *before = NULL, *after = NULL;
+    char *before = NULL;
     if (pj_version_check(c, "SELECT version FROM ent_fin_matches WHERE id = ?", id, version,
                          "financing match", err) ||
         ((!strcmp(st, "applied") || !strcmp(st, "approved")) &&
@@ -670,11 +668,8 @@ int pj_ent_match_outcome(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *
             pj_audit_add(c, "update", "ent_fin_need", m.need_id, nb, na, err))
             goto fail;
     }
-    if (!(after = pj_render_to_string(c, id, match_render, err)) ||
-        pj_audit_add(c, "outcome", "ent_fin_match", id, before, after, err) ||
-        pj_db_commit(c->db, err))
+    if (pj_render_commit(c, "outcome", "ent_fin_match", id, before, match_render, w, err))
         goto fail;
-    pj_jw_raw(w, after);
     return 0;
 fail:
     pj_db_rollback(c->db);
@@ -827,12 +822,9 @@ int pj_ent_need_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     pj_stmt_done(s);
     if (rc != 1) goto fail;
     int nm;
-    char *after;
     if (ent_fin_match_need(c, id, org, wan_to_fen(amount), term, &nm, err) ||
-        !(after = pj_render_to_string(c, id, need_render, err)) ||
-        pj_audit_add(c, "create", "ent_fin_need", id, NULL, after, err) || pj_db_commit(c->db, err))
+        pj_render_commit(c, "create", "ent_fin_need", id, NULL, need_render, w, err))
         goto fail;
-    pj_jw_raw(w, after);
     return 0;
 fail:
     pj_db_rollback(c->db);

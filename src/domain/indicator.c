@@ -242,7 +242,6 @@ int pj_indicator_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
                        "code is 1-48 characters of a-z, 0-9 and _");
     if (pj_db_begin(c->db, err)) return -1;
     int64_t now = pj_now(), id;
-    char *after;
     pj_stmt *s = pj_db_prepare(c->db,
                                "INSERT INTO indicators (code, name, unit, kind, higher_is_better,"
                                " source, description, created_at, updated_at) VALUES (?, ?, ?, ?,"
@@ -266,10 +265,7 @@ int pj_indicator_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
             pj_fail(err, 409, "conflict", "code", "an indicator with code %s exists", code);
         goto fail;
     }
-    if (!(after = pj_render_to_string(c, id, ind_render, err)) ||
-        pj_audit_add(c, "create", "indicator", id, NULL, after, err) || pj_db_commit(c->db, err))
-        goto fail;
-    pj_jw_raw(w, after);
+    if (pj_render_commit(c, "create", "indicator", id, NULL, ind_render, w, err)) goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);
@@ -322,7 +318,7 @@ int pj_indicator_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
         ind_fields(body, 0, &name, &unit, &source, &desc, &hib, err))
         return -1;
     if (pj_db_begin(c->db, err)) return -1;
-    char *before, *after;
+    char *before;
     if (!(before = pj_render_to_string(c, id, ind_render, err))) goto fail;
     if (unit && unit_change_check(c, id, unit, err)) goto fail;
     pj_stmt *s = pj_db_prepare(c->db,
@@ -350,10 +346,7 @@ int pj_indicator_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
                 "the indicator was changed by someone else; reload");
         goto fail;
     }
-    if (!(after = pj_render_to_string(c, id, ind_render, err)) ||
-        pj_audit_add(c, "update", "indicator", id, before, after, err) || pj_db_commit(c->db, err))
-        goto fail;
-    pj_jw_raw(w, after);
+    if (pj_render_commit(c, "update", "indicator", id, before, ind_render, w, err)) goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);
@@ -690,7 +683,6 @@ int pj_ind_value_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     if (pj_db_begin(c->db, err)) return -1;
     pj_ind_def d;
     int64_t id = 0;
-    char *after;
     if (pj_ind_def_load(c, code, &d, 1, err) != 1) {
         if (err && err->status == 404) err->status = 422;
         goto fail;
@@ -717,11 +709,8 @@ int pj_ind_value_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         goto fail;
     }
     if (pj_ind_value_put(c, d.id, region, &p, v, d.unit, source, note, pj_now(), &id, err) < 0 ||
-        !(after = pj_render_to_string(c, id, value_render, err)) ||
-        pj_audit_add(c, "create", "indicator_value", id, NULL, after, err) ||
-        pj_db_commit(c->db, err))
+        pj_render_commit(c, "create", "indicator_value", id, NULL, value_render, w, err))
         goto fail;
-    pj_jw_raw(w, after);
     return 0;
 fail:
     pj_db_rollback(c->db);
@@ -906,7 +895,6 @@ int pj_ind_target_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     pj_period_format(&p, pers);
     if (pj_db_begin(c->db, err)) return -1;
     pj_ind_def d;
-    char *after;
     int id;
     if (pj_ind_def_load(c, code, &d, 1, err) != 1) {
         if (err && err->status == 404) err->status = 422;
@@ -914,11 +902,8 @@ int pj_ind_target_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     }
     if (target_value_ok(&d, v, err) ||
         (id = pj_ind_target_put(c, d.id, region, pers, v, source, note, err)) < 0 ||
-        !(after = pj_render_to_string(c, id, target_render, err)) ||
-        pj_audit_add(c, "create", "indicator_target", id, NULL, after, err) ||
-        pj_db_commit(c->db, err))
+        pj_render_commit(c, "create", "indicator_target", id, NULL, target_render, w, err))
         goto fail;
-    pj_jw_raw(w, after);
     return 0;
 fail:
     pj_db_rollback(c->db);

@@ -647,15 +647,11 @@ int pj_org_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         require_township_scope(c, town, err))
         return -1;
     if (pj_db_begin(c->db, err)) return -1;
-    char *after;
     if (org_write(c, 0, name, uscc, type, industry, town, cname, cphone, source, &id, err) ||
-        !(after = pj_render_to_string(c, id, org_render, err)) ||
-        pj_audit_add(c, "create", "organisation", id, NULL, after, err) ||
-        pj_db_commit(c->db, err)) {
+        pj_render_commit(c, "create", "organisation", id, NULL, org_render, w, err)) {
         pj_db_rollback(c->db);
         return -1;
     }
-    pj_jw_raw(w, after);
     return 0;
 }
 
