@@ -785,13 +785,7 @@ static int elder_list_page(pj_ctx *c, pj_stmt *s, const pj_elder_filter *f, pj_j
     for (int i = 0; audit && i < shown; i++)
         if (pj_el_audit_reveal(c, "elder", audit[i], err)) return -1;
     pj_jw_arr_end(w);
-    if (n > f->limit && shown > 0) {
-        char cur[24];
-        snprintf(cur, sizeof cur, "%lld", (long long)last_id);
-        pj_jw_kstr(w, "next_cursor", cur);
-    } else {
-        pj_jw_knull(w, "next_cursor");
-    }
+    pj_render_next_cursor(w, n > f->limit && shown > 0, last_id);
     pj_jw_kbool(w, "masked", !f->reveal);
     pj_jw_obj_end(w);
     if (!c->valid_until || valid_until < c->valid_until) c->valid_until = valid_until;

@@ -591,13 +591,7 @@ static int account_render(pj_ctx *c, int64_t id, int64_t cursor, int limit, int 
     pj_stmt_done(s);
     if (rc < 0) return -1;
     pj_jw_arr_end(w);
-    if (rc == 1) {
-        char cur[24];
-        snprintf(cur, sizeof cur, "%lld", (long long)last);
-        pj_jw_kstr(w, "next_cursor", cur);
-    } else {
-        pj_jw_knull(w, "next_cursor");
-    }
+    pj_render_next_cursor(w, rc == 1, last);
     pj_jw_obj_end(w);
     return 0;
 }

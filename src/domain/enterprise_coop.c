@@ -192,12 +192,7 @@ int pj_ent_post_matches(pj_ctx *c, int64_t id, const pj_ent_filter *f, pj_jw *w,
         pj_jw_obj_end(w);
     }
     pj_jw_arr_end(w);
-    if (more) {
-        char cur[24];
-        snprintf(cur, sizeof cur, "%lld", (long long)keys[n - 1]);
-        pj_jw_kstr(w, "next_cursor", cur);
-    } else
-        pj_jw_knull(w, "next_cursor");
+    pj_render_next_cursor(w, more, more ? keys[n - 1] : 0);
     pj_jw_obj_end(w);
     return 0;
 }

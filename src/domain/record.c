@@ -633,13 +633,7 @@ int pj_rec_list(pj_ctx *c, const pj_rec_kind *k, const pj_rec_query *q, pj_jw *w
             return -1;
         }
     pj_jw_arr_end(w);
-    if (n > limit) {
-        char cur[24];
-        snprintf(cur, sizeof cur, "%lld", (long long)ids[limit - 1]);
-        pj_jw_kstr(w, "next_cursor", cur);
-    } else {
-        pj_jw_knull(w, "next_cursor");
-    }
+    pj_render_next_cursor(w, n > limit, n > limit ? ids[limit - 1] : 0);
     pj_jw_obj_end(w);
     pj_db_read_end(c->db, started);
     return 0;

@@ -871,13 +871,7 @@ int pj_facility_list(pj_ctx *c, const pj_list_filter *f, pj_jw *w, pj_err *err)
     pj_stmt_done(s);
     if (n < 0) return -1;
     pj_jw_arr_end(w);
-    if (more) {
-        char cur[24];
-        snprintf(cur, sizeof cur, "%lld", (long long)last);
-        pj_jw_kstr(w, "next_cursor", cur);
-    } else {
-        pj_jw_knull(w, "next_cursor");
-    }
+    pj_render_next_cursor(w, more, last);
     pj_jw_obj_end(w);
     return 0;
 }

@@ -57,6 +57,17 @@ int pj_render_commit(pj_ctx *c, const char *action, const char *entity, int64_t 
     return 0;
 }
 
+void pj_render_next_cursor(pj_jw *w, int more, int64_t cursor)
+{
+    if (!more) {
+        pj_jw_knull(w, "next_cursor");
+        return;
+    }
+    char cur[24];
+    snprintf(cur, sizeof cur, "%lld", (long long)cursor);
+    pj_jw_kstr(w, "next_cursor", cur);
+}
+
 int pj_render_page(pj_ctx *c, const int64_t *ids, int n, int limit, pj_render_fn fn, pj_jw *w,
                    pj_err *err)
 {
@@ -74,13 +85,7 @@ int pj_render_page_at(pj_ctx *c, const int64_t *ids, int n, int limit, int64_t c
     for (int i = 0; i < shown; i++)
         if (fn(c, ids[i], w, err)) return -1;
     pj_jw_arr_end(w);
-    if (n > limit && shown > 0) {
-        char cur[24];
-        snprintf(cur, sizeof cur, "%lld", (long long)cursor);
-        pj_jw_kstr(w, "next_cursor", cur);
-    } else {
-        pj_jw_knull(w, "next_cursor");
-    }
+    pj_render_next_cursor(w, n > limit && shown > 0, cursor);
     pj_jw_obj_end(w);
     return 0;
 }

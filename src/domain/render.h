@@ -23,6 +23,9 @@ int pj_render_same(const char *before, const char *after);
  * rendering into w. On failure -1 with the transaction still open: the caller rolls back. */
 int pj_render_commit(pj_ctx *c, const char *action, const char *entity, int64_t id,
                      const char *before, pj_render_fn fn, pj_jw *w, pj_err *err);
+/* Writes the key "next_cursor" of a page: the text of cursor (the position the next page starts
+ * after) when there is more, else null. */
+void pj_render_next_cursor(pj_jw *w, int more, int64_t cursor);
 /* Writes {"items":[fn(ids[0]) …],"next_cursor":…}; n may be limit+1 (then there is more). */
 int pj_render_page(pj_ctx *c, const int64_t *ids, int n, int limit, pj_render_fn fn, pj_jw *w,
                    pj_err *err);
