@@ -8,6 +8,7 @@
 #include "core/buf.h"
 #include "domain/indicator.h"
 #include "domain/input.h"
+#include "domain/rows.h"
 
 #include "core/banned.h"
 
@@ -469,19 +470,9 @@ static int counts_by(pj_ctx *c, pj_jw *w, const char *key, const char *sql, pj_e
     return rc < 0 ? -1 : 0;
 }
 
-static int one_int(pj_ctx *c, const char *sql, int64_t *out, pj_err *err)
-{
-    pj_stmt *s = pj_db_prepare(c->db, sql, err);
-    if (!s) return -1;
-    int rc = pj_stmt_step(s, err);
-    *out = rc == 1 ? pj_col_int(s, 0) : 0;
-    pj_stmt_done(s);
-    return rc < 0 ? -1 : 0;
-}
-
 int pj_agri_farm_count(pj_ctx *c, int64_t *out, pj_err *err)
 {
-    return one_int(c, "SELECT COUNT(*) FROM ag_farms", out, err);
+    return pj_query_int(c, "SELECT COUNT(*) FROM ag_farms", out, err);
 }
 
 static int kpi_body(pj_ctx *c, pj_jw *w, pj_err *err)
@@ -492,26 +483,29 @@ static int kpi_body(pj_ctx *c, pj_jw *w, pj_err *err)
                   err) ||
         counts_by(c, w, "projects",
                   "SELECT state, COUNT(*) FROM ag_projects GROUP BY state ORDER BY state", err) ||
-        one_int(c, "SELECT COUNT(*) FROM ag_milestones", &mtotal, err) ||
-        one_int(c, "SELECT COUNT(*) FROM ag_milestones WHERE state = 'done'", &mdone, err) ||
-        one_int(c, "SELECT COUNT(*) FROM ag_milestones WHERE state = 'open'", &mopen, err) ||
-        one_int(
+        pj_query_int(c, "SELECT COUNT(*) FROM ag_milestones", &mtotal, err) ||
+        pj_query_int(c, "SELECT COUNT(*) FROM ag_milestones WHERE state = 'done'", &mdone, err) ||
+        pj_query_int(c, "SELECT COUNT(*) FROM ag_milestones WHERE state = 'open'", &mopen, err) ||
+        pj_query_int(
             c,
             "SELECT COUNT(*) FROM ag_milestones WHERE state = 'open' AND due < " PJ_REC_TODAY_SQL,
             &mover, err) ||
         pj_agri_farm_count(c, &farms, err) ||
-        one_int(c, "SELECT COUNT(*) FROM ag_farms WHERE postdoc_station = 1", &stations, err) ||
-        one_int(c, "SELECT COUNT(*) FROM ag_experts WHERE title = 'academician'", &acad, err) ||
-        one_int(c, "SELECT COUNT(*) FROM ag_experts WHERE title = 'doctor'", &docs, err) ||
-        one_int(c, "SELECT COUNT(*) FROM ag_results", &results, err) ||
-        one_int(c, "SELECT COUNT(*) FROM ag_transfers", &transfers, err) ||
-        one_int(c, "SELECT COUNT(DISTINCT farm_id) FROM ag_transfers", &reached, err) ||
+        pj_query_int(c, "SELECT COUNT(*) FROM ag_farms WHERE postdoc_station = 1", &stations,
+                     err) ||
+        pj_query_int(c, "SELECT COUNT(*) FROM ag_experts WHERE title = 'academician'", &acad,
+                     err) ||
+        pj_query_int(c, "SELECT COUNT(*) FROM ag_experts WHERE title = 'doctor'", &docs, err) ||
+        pj_query_int(c, "SELECT COUNT(*) FROM ag_results", &results, err) ||
+        pj_query_int(c, "SELECT COUNT(*) FROM ag_transfers", &transfers, err) ||
+        pj_query_int(c, "SELECT COUNT(DISTINCT farm_id) FROM ag_transfers", &reached, err) ||
         /* each reserve once, however many records link it */
-        one_int(c,
-                "SELECT COUNT(DISTINCT r.facility_id) FROM facility_roles r WHERE r.role ="
-                " 'supply_store' AND r.unit = 't' AND r.facility_id IN (SELECT f.facility_id FROM"
-                " ag_farms f)",
-                &reserve_farms, err))
+        pj_query_int(
+            c,
+            "SELECT COUNT(DISTINCT r.facility_id) FROM facility_roles r WHERE r.role ="
+            " 'supply_store' AND r.unit = 't' AND r.facility_id IN (SELECT f.facility_id FROM"
+            " ag_farms f)",
+            &reserve_farms, err))
         return -1;
     pj_jw_key(w, "milestones");
     pj_jw_obj(w);

@@ -338,7 +338,7 @@ static int set_facility_state(pj_ctx *c, int64_t fid, const char *state, pj_err 
     pj_stmt_text(s, 1, state);
     pj_stmt_int(s, 2, pj_now());
     pj_stmt_int(s, 3, fid);
-    return pj_du_step(s, err);
+    return pj_step_done(s, err);
 }
 
 static int set_conv(pj_ctx *c, int64_t id, const char *state, const char *time_col,
@@ -355,7 +355,7 @@ static int set_conv(pj_ctx *c, int64_t id, const char *state, const char *time_c
     pj_stmt_int(s, 2, pj_now());
     pj_stmt_text(s, 3, reason);
     pj_stmt_int(s, 4, id);
-    return pj_du_step(s, err);
+    return pj_step_done(s, err);
 }
 
 /* A step as its audit rows keep it (before and after an action): its conversion, code,
@@ -481,7 +481,7 @@ int64_t pj_du_conversion_start_tx(pj_ctx *c, int64_t fid, const char *scenario, 
     pj_stmt_int(s, 1, id);
     pj_stmt_int(s, 2, mid);
     pj_stmt_int(s, 3, live);
-    if (pj_du_step(s, err)) return -1;
+    if (pj_step_done(s, err)) return -1;
     if (live && set_facility_state(c, fid, "converting", err)) return -1;
     if (audit_conv(c, id, live ? "convert_start" : "drill_start", err)) return -1;
     return id;
@@ -680,7 +680,7 @@ int pj_conversion_step_action(pj_ctx *c, int64_t row, const char *action, json_t
         pj_stmt_text(s, 2, c->actor.username);
         pj_stmt_text(s, 3, remarks);
         pj_stmt_int(s, 4, row);
-        if (pj_du_step(s, err)) goto fail;
+        if (pj_step_done(s, err)) goto fail;
     } else if (!strcmp(action, "finish")) {
         if (strcmp(status, "running")) {
             pj_fail(err, 409, "conflict", "id", "step %s is %s, not running", code, status);
@@ -697,7 +697,7 @@ int pj_conversion_step_action(pj_ctx *c, int64_t row, const char *action, json_t
         pj_stmt_text(s, 3, remarks);
         pj_stmt_text(s, 4, remarks);
         pj_stmt_int(s, 5, row);
-        if (pj_du_step(s, err)) goto fail;
+        if (pj_step_done(s, err)) goto fail;
         if (pj_db_changes(c->db) != 1) {
             pj_fail(err, 409, "conflict", "id", "step %s was finished by someone else", code);
             goto fail;
@@ -723,7 +723,7 @@ int pj_conversion_step_action(pj_ctx *c, int64_t row, const char *action, json_t
         pj_stmt_text(s, 3, item);
         pj_stmt_text(s, 4, c->actor.username);
         pj_stmt_int(s, 5, pj_now());
-        if (pj_du_step(s, err)) {
+        if (pj_step_done(s, err)) {
             if (err->status == 409)
                 pj_fail(err, 409, "conflict", "item", "\"%s\" is already signed", item);
             goto fail;
@@ -1238,7 +1238,7 @@ int pj_finding_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err
     pj_stmt_text(s, 6, status);
     pj_stmt_int(s, 7, pj_now());
     pj_stmt_int(s, 8, id);
-    if (pj_du_step(s, err) ||
+    if (pj_step_done(s, err) ||
         pj_render_commit(c, "update", "finding", id, before, finding_render, w, err))
         goto fail;
     return 0;

@@ -21,9 +21,7 @@ const char *const pj_scenarios[] = {"epidemic", "disaster", "holiday", "event", 
 
 int pj_du_step(pj_stmt *s, pj_err *err)
 {
-    int rc = pj_stmt_step(s, err);
-    pj_stmt_done(s);
-    return rc < 0 ? -1 : 0;
+    return pj_step_done(s, err);
 }
 
 int pj_du_facility_scope(pj_ctx *c, int64_t facility_id, const char *field, const char **type,
@@ -804,7 +802,7 @@ int pj_manual_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         pj_stmt_int(s, 8, st[i].count);
         pj_stmt_text(s, 9, pj ? pj : "[]");
         pj_stmt_text(s, 10, cj ? cj : "[]");
-        int r2 = pj_du_step(s, err);
+        int r2 = pj_step_done(s, err);
         free(pj);
         free(cj);
         if (r2) goto fail;
@@ -1085,7 +1083,7 @@ int pj_stock_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     if (has) pj_stmt_int(s, 4, expiry); /* else NULL: none */
     pj_stmt_int(s, 5, pj_now());
     pj_stmt_int(s, 6, id);
-    if (pj_du_step(s, err) ||
+    if (pj_step_done(s, err) ||
         pj_render_commit(c, "update", "stock_line", id, before, stock_render, w, err))
         goto fail;
     return 0;
@@ -1150,7 +1148,7 @@ int pj_du_stock_take_tx(pj_ctx *c, int64_t fid, const char *category, int64_t qt
         pj_stmt_double(s, 1, left);
         pj_stmt_int(s, 2, pj_now());
         pj_stmt_int(s, 3, ids[i]);
-        if (pj_du_step(s, err) || !(after = pj_render_to_string(c, ids[i], stock_render, err)) ||
+        if (pj_step_done(s, err) || !(after = pj_render_to_string(c, ids[i], stock_render, err)) ||
             pj_audit_add(c, "ship", "stock_line", ids[i], before, after, err))
             return -1;
         if (lines) {
@@ -1179,7 +1177,7 @@ int pj_stock_delete(pj_ctx *c, int64_t id, int64_t version, pj_err *err)
     pj_stmt *s = pj_db_prepare(c->db, "DELETE FROM stock_lines WHERE id = ?", err);
     if (!s) goto fail;
     pj_stmt_int(s, 1, id);
-    if (pj_du_step(s, err) || pj_audit_add(c, "delete", "stock_line", id, before, NULL, err) ||
+    if (pj_step_done(s, err) || pj_audit_add(c, "delete", "stock_line", id, before, NULL, err) ||
         pj_db_commit(c->db, err))
         goto fail;
     return 0;

@@ -8,6 +8,7 @@
 #include "domain/indicator.h"
 #include "domain/input.h"
 #include "domain/render.h"
+#include "domain/rows.h"
 
 #include "core/banned.h"
 
@@ -576,24 +577,14 @@ int pj_ec_sales_list(pj_ctx *c, int64_t pid, const pj_ec_filter *f, pj_jw *w, pj
 
 /* ---- KPIs ---- */
 
-static int one_int(pj_ctx *c, const char *sql, int64_t *out, pj_err *err)
-{
-    pj_stmt *s = pj_db_prepare(c->db, sql, err);
-    if (!s) return -1;
-    int rc = pj_stmt_step(s, err);
-    *out = rc == 1 ? pj_col_int(s, 0) : 0;
-    pj_stmt_done(s);
-    return rc < 0 ? -1 : 0;
-}
-
 int pj_ec_register_counts(pj_ctx *c, int64_t *zone_settled, int64_t *streamers, pj_err *err)
 {
     return (zone_settled &&
-            one_int(c, "SELECT COUNT(*) FROM ec_zone_enterprises WHERE settled_on IS NOT NULL",
-                    zone_settled, err)) ||
+            pj_query_int(c, "SELECT COUNT(*) FROM ec_zone_enterprises WHERE settled_on IS NOT NULL",
+                         zone_settled, err)) ||
                    (streamers &&
-                    one_int(c, "SELECT COUNT(*) FROM ec_streamers WHERE anonymised = 0", streamers,
-                            err))
+                    pj_query_int(c, "SELECT COUNT(*) FROM ec_streamers WHERE anonymised = 0",
+                                 streamers, err))
                ? -1
                : 0;
 }
@@ -639,10 +630,10 @@ int pj_ec_kpi(pj_ctx *c, const char *from, const char *to, pj_jw *w, pj_err *err
         if (k < 0) goto done;
     }
     if (pj_ec_register_counts(c, NULL, &streamers, err) ||
-        one_int(c, "SELECT COUNT(*) FROM ec_streamers WHERE anonymised = 1", &anon, err) ||
-        one_int(c, "SELECT COUNT(*) FROM ec_zone_enterprises WHERE settled_on IS NULL", &unsettled,
-                err) ||
-        one_int(c, "SELECT COUNT(*) FROM ec_studios", &studios, err))
+        pj_query_int(c, "SELECT COUNT(*) FROM ec_streamers WHERE anonymised = 1", &anon, err) ||
+        pj_query_int(c, "SELECT COUNT(*) FROM ec_zone_enterprises WHERE settled_on IS NULL",
+                     &unsettled, err) ||
+        pj_query_int(c, "SELECT COUNT(*) FROM ec_studios", &studios, err))
         goto done;
     /* followers as they stood at the end of the range (the latest count per platform on or
      * before `to`; the latest of all without one) */

@@ -163,13 +163,6 @@ int pj_el_visit_days(pj_ctx *c, const char *tier)
     return days[2];
 }
 
-int pj_el_step(pj_stmt *s, pj_err *err)
-{
-    int rc = pj_stmt_step(s, err);
-    pj_stmt_done(s);
-    return rc < 0 ? -1 : 0;
-}
-
 int pj_el_int(pj_ctx *c, const char *sql, int64_t id, int64_t def, int64_t *out, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(c->db, sql, err);
@@ -1216,7 +1209,7 @@ int pj_elder_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     elder_bind(s, &r, &i);
     pj_stmt_int(s, i++, pj_now());
     pj_stmt_int(s, i++, id);
-    if (pj_el_step(s, err)) {
+    if (pj_step_done(s, err)) {
         if (err->status == 409)
             pj_fail(err, 409, "conflict", "id_number", "an elder with this ID number exists");
         goto fail;

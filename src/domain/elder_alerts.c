@@ -113,7 +113,7 @@ static int alert_cure(pj_ctx *c, int64_t now, int64_t lo, int64_t hi, int others
     if (!s) return -1;
     pj_stmt_int(s, 1, now);
     pj_stmt_int(s, 2, now);
-    if (pj_el_step(s, err)) return -1;
+    if (pj_step_done(s, err)) return -1;
     *resolved += pj_db_changes(c->db);
     return 0;
 }
@@ -159,7 +159,7 @@ int pj_el_alert_scan_part(pj_ctx *c, int64_t now, int64_t lo, int64_t hi, int ot
         pj_stmt_int(s, 8, hi);
         pj_stmt_int(s, 9, day_start);
         pj_stmt_int(s, 10, cutoff);
-        if (pj_el_step(s, err)) goto fail;
+        if (pj_step_done(s, err)) goto fail;
         raised[0] = pj_db_changes(c->db);
     }
     s = pj_db_prepare(
@@ -186,7 +186,7 @@ int pj_el_alert_scan_part(pj_ctx *c, int64_t now, int64_t lo, int64_t hi, int ot
     pj_stmt_int(s, 8, now);
     pj_stmt_int(s, 9, lo);
     pj_stmt_int(s, 10, hi);
-    if (pj_el_step(s, err)) goto fail;
+    if (pj_step_done(s, err)) goto fail;
     raised[1] = pj_db_changes(c->db);
     s = pj_db_prepare(
         c->db,
@@ -206,7 +206,7 @@ int pj_el_alert_scan_part(pj_ctx *c, int64_t now, int64_t lo, int64_t hi, int ot
     pj_stmt_text(s, 3, day);
     pj_stmt_int(s, 4, lo);
     pj_stmt_int(s, 5, hi);
-    if (pj_el_step(s, err)) goto fail;
+    if (pj_step_done(s, err)) goto fail;
     raised[2] = pj_db_changes(c->db);
     if (!others) return 0;
     s = pj_db_prepare(
@@ -220,7 +220,7 @@ int pj_el_alert_scan_part(pj_ctx *c, int64_t now, int64_t lo, int64_t hi, int ot
         err);
     if (!s) goto fail;
     pj_stmt_int(s, 1, now);
-    if (pj_el_step(s, err)) goto fail;
+    if (pj_step_done(s, err)) goto fail;
     raised[3] = pj_db_changes(c->db);
     s = pj_db_prepare(c->db,
                       "UPDATE elder_alerts SET level = 'township', escalated_at = ?,"
@@ -231,7 +231,7 @@ int pj_el_alert_scan_part(pj_ctx *c, int64_t now, int64_t lo, int64_t hi, int ot
     pj_stmt_int(s, 1, now);
     pj_stmt_int(s, 2, esc_h * 3600);
     pj_stmt_int(s, 3, now);
-    if (pj_el_step(s, err)) goto fail;
+    if (pj_step_done(s, err)) goto fail;
     counts[4] = pj_db_changes(c->db);
     return 0;
 fail:
@@ -262,7 +262,7 @@ static int scan_record(pj_ctx *c, int64_t at, pj_err *err)
     if (!s) return -1;
     pj_stmt_int(s, 1, at);
     pj_stmt_int(s, 2, at);
-    if (pj_el_step(s, err)) return -1;
+    if (pj_step_done(s, err)) return -1;
     return pj_db_changes(c->db);
 }
 
@@ -509,7 +509,7 @@ int pj_alert_action(pj_ctx *c, int64_t id, const char *action, json_t *body, pj_
     pj_stmt_text(s, 2, c->actor.username ? c->actor.username : "system");
     pj_stmt_text(s, 3, note ? note : "");
     pj_stmt_int(s, 4, id);
-    if (pj_el_step(s, err)) goto fail;
+    if (pj_step_done(s, err)) goto fail;
     char *after = pj_render_to_string(c, id, alert_render, err);
     if (!after || pj_audit_add(c, action, "elder_alert", id, before, after, err) ||
         pj_db_commit(c->db, err))

@@ -317,7 +317,7 @@ int pj_centre_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     }
     pj_stmt_int(s, 9, pj_now());
     pj_stmt_int(s, 10, id);
-    if (pj_el_step(s, err)) goto fail;
+    if (pj_step_done(s, err)) goto fail;
     if (pj_render_commit(c, "update", "elder_centre", id, before, centre_render, w, err)) goto fail;
     return 0;
 fail:
@@ -349,7 +349,7 @@ int pj_centre_delete(pj_ctx *c, int64_t id, pj_err *err)
     pj_stmt *s = pj_db_prepare(c->db, "DELETE FROM elder_centres WHERE id = ?", err);
     if (!s) goto fail;
     pj_stmt_int(s, 1, id);
-    if (pj_el_step(s, err) || pj_audit_add(c, "delete", "elder_centre", id, before, NULL, err) ||
+    if (pj_step_done(s, err) || pj_audit_add(c, "delete", "elder_centre", id, before, NULL, err) ||
         pj_db_commit(c->db, err))
         goto fail;
     return 0;

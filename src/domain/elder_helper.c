@@ -298,7 +298,7 @@ int pj_helper_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     helper_bind(s, &r, &i);
     pj_stmt_int(s, i++, pj_now());
     pj_stmt_int(s, i++, id);
-    if (pj_el_step(s, err)) {
+    if (pj_step_done(s, err)) {
         if (err->status == 409)
             pj_fail(err, 409, "conflict", "id_number", "a helper with this ID number exists");
         goto fail;

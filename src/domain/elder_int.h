@@ -43,7 +43,6 @@ int pj_el_region_check(pj_ctx *c, int64_t *region_id, const char *field, int64_t
                        pj_err *err);
 
 double pj_el_setting(pj_ctx *c, const char *key, double def);
-int pj_el_step(pj_stmt *s, pj_err *err); /* step + done: -1 or 0 */
 /* One integer from sql with one id parameter; def when no row. -1 with err on failure. */
 int pj_el_int(pj_ctx *c, const char *sql, int64_t id, int64_t def, int64_t *out, pj_err *err);
 /* Grid and township of an elder or helper (what = "elder" | "helper"); 404 when unknown. */

@@ -92,7 +92,7 @@ static int64_t post(pj_ctx *c, const char *kind, const entry *e, int n, int64_t 
         pj_stmt_int(s, 2, e[i].account);
         pj_stmt_int(s, 3, e[i].amount);
         pj_stmt_int(s, 4, at);
-        if (pj_el_step(s, err)) return 0;
+        if (pj_step_done(s, err)) return 0;
         s = pj_db_prepare(c->db,
                           "UPDATE credit_accounts SET balance_min = balance_min + ?,"
                           " version = version + 1 WHERE id = ? RETURNING balance_min, owner_kind",
@@ -292,7 +292,7 @@ static int log_insert(pj_ctx *c, json_t *b, int quick, int64_t *out_id, pj_err *
         if (!s) return -1;
         pj_stmt_int(s, 1, txn);
         pj_stmt_int(s, 2, id);
-        if (pj_el_step(s, err)) return -1;
+        if (pj_step_done(s, err)) return -1;
     }
     if (!strcmp(kind, "companionship")) {
         s = pj_db_prepare(c->db,
@@ -303,7 +303,7 @@ static int log_insert(pj_ctx *c, json_t *b, int quick, int64_t *out_id, pj_err *
         pj_stmt_int(s, 1, t_out);
         pj_stmt_int(s, 2, elder_id);
         pj_stmt_int(s, 3, t_out);
-        if (pj_el_step(s, err)) return -1;
+        if (pj_step_done(s, err)) return -1;
     } else if (!strcmp(kind, "doctor_visit")) {
         char day[11];
         pj_el_date(pj_el_today(c, t_in), day);
@@ -315,7 +315,7 @@ static int log_insert(pj_ctx *c, json_t *b, int quick, int64_t *out_id, pj_err *
         pj_stmt_text(s, 1, day);
         pj_stmt_int(s, 2, elder_id);
         pj_stmt_text(s, 3, day);
-        if (pj_el_step(s, err)) return -1;
+        if (pj_step_done(s, err)) return -1;
     }
     *out_id = id;
     return 0;
@@ -736,39 +736,30 @@ int pj_credit_transfer(pj_ctx *c, int64_t account_id, json_t *body, pj_jw *w, pj
     return move(c, account_id, body, 1, w, err);
 }
 
-static int one_int(pj_ctx *c, const char *sql, int64_t *out, pj_err *err)
-{
-    pj_stmt *s = pj_db_prepare(c->db, sql, err);
-    if (!s) return -1;
-    int rc = pj_stmt_step(s, err);
-    *out = rc == 1 ? pj_col_int(s, 0) : 0;
-    pj_stmt_done(s);
-    return rc < 0 ? -1 : 0;
-}
-
 int pj_credit_check(pj_ctx *c, pj_jw *w, pj_err *err)
 {
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE)) return -1;
     int64_t sum, drift, unbalanced, below, accounts, txns, issued, redeemed;
     int64_t overdraft = (int64_t)pj_el_setting(c, "credit_overdraft_min", 0);
     int started = pj_db_read_begin(c->db);
-    int rc = one_int(c, "SELECT COALESCE(SUM(balance_min), 0) FROM credit_accounts", &sum, err) ||
-             one_int(c,
+    int rc =
+        pj_query_int(c, "SELECT COALESCE(SUM(balance_min), 0) FROM credit_accounts", &sum, err) ||
+        pj_query_int(c,
                      "SELECT COUNT(*) FROM credit_accounts a WHERE a.balance_min <>"
                      " (SELECT COALESCE(SUM(amount_min), 0) FROM credit_entries e"
                      " WHERE e.account_id = a.id)",
                      &drift, err) ||
-             one_int(c,
+        pj_query_int(c,
                      "SELECT COUNT(*) FROM (SELECT txn_id FROM credit_entries GROUP BY txn_id"
                      " HAVING SUM(amount_min) <> 0) x",
                      &unbalanced, err) ||
-             one_int(c, "SELECT COUNT(*) FROM credit_accounts", &accounts, err) ||
-             one_int(c, "SELECT COUNT(*) FROM credit_txns", &txns, err) ||
-             one_int(c,
+        pj_query_int(c, "SELECT COUNT(*) FROM credit_accounts", &accounts, err) ||
+        pj_query_int(c, "SELECT COUNT(*) FROM credit_txns", &txns, err) ||
+        pj_query_int(c,
                      "SELECT COALESCE(-balance_min, 0) FROM credit_accounts WHERE owner_kind ="
                      " 'system' AND owner_id = 1",
                      &issued, err) ||
-             one_int(c,
+        pj_query_int(c,
                      "SELECT COALESCE(balance_min, 0) FROM credit_accounts WHERE owner_kind ="
                      " 'system' AND owner_id = 2",
                      &redeemed, err);

@@ -892,7 +892,7 @@ int pj_pair_run_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         pj_stmt_int(s, 7, res.rank[e]);
         pj_stmt_text(s, 8, reason);
         pj_stmt_text(s, 9, h >= 0 ? "proposed" : "unmatched");
-        if (pj_el_step(s, err)) goto fail;
+        if (pj_step_done(s, err)) goto fail;
     }
     pj_pair_result_free(&res);
     if (pj_render_commit(c, "create", "pair_run", run, NULL, run_render, w, err)) goto fail;
@@ -1203,7 +1203,7 @@ int pj_pair_run_decide(pj_ctx *c, int64_t id, const char *action, json_t *body, 
         else
             pj_stmt_null(s, 4);
         pj_stmt_int(s, 5, pick[k]);
-        if (pj_el_step(s, err)) goto fail;
+        if (pj_step_done(s, err)) goto fail;
     }
     pj_stmt *s = pj_db_prepare(c->db,
                                "UPDATE elder_pair_runs SET state = CASE WHEN EXISTS (SELECT 1 FROM"
@@ -1213,7 +1213,7 @@ int pj_pair_run_decide(pj_ctx *c, int64_t id, const char *action, json_t *body, 
                                err);
     if (!s) goto fail;
     pj_stmt_int(s, 1, id);
-    if (pj_el_step(s, err)) goto fail;
+    if (pj_step_done(s, err)) goto fail;
     char *run = pj_render_to_string(c, id, run_render, err);
     if (!run) goto fail;
     pj_buf ab;
@@ -1288,7 +1288,7 @@ int pj_pair_proposal_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
                                  c->actor.username ? c->actor.username : "system", (long long)dist,
                                  same ? "same village" : "another village"));
     pj_stmt_int(s, 5, id);
-    if (pj_el_step(s, err)) goto fail;
+    if (pj_step_done(s, err)) goto fail;
     if (pj_render_commit(c, "update", "pair_proposal", id, before, proposal_render, w, err))
         goto fail;
     return 0;
@@ -1372,7 +1372,7 @@ int pj_el_pairs_end(pj_ctx *c, const char *who, int64_t id, const char *note, pj
         pj_stmt_text(s, 1, today);
         pj_stmt_text(s, 2, note);
         pj_stmt_int(s, 3, ids[k]);
-        if (pj_el_step(s, err)) return -1;
+        if (pj_step_done(s, err)) return -1;
         char *after = pj_render_to_string(c, ids[k], pair_render, err);
         if (!after || pj_audit_add(c, "end", "pair", ids[k], before, after, err)) return -1;
     }
@@ -1494,7 +1494,7 @@ int pj_pair_end(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     pj_stmt_text(s, 1, end);
     pj_stmt_text(s, 2, note);
     pj_stmt_int(s, 3, id);
-    if (pj_el_step(s, err)) goto fail;
+    if (pj_step_done(s, err)) goto fail;
     if (pj_render_commit(c, "end", "pair", id, before, pair_render, w, err)) goto fail;
     return 0;
 fail:

@@ -15,13 +15,6 @@
 
 /* ---- helpers ---- */
 
-int ent_run(pj_stmt *s, pj_err *err)
-{
-    int rc = pj_stmt_step(s, err);
-    pj_stmt_done(s);
-    return rc < 0 ? -1 : 0;
-}
-
 int ent_calendar_load(pj_ctx *c, pj_cal *out, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(c->db, "SELECT COUNT(*) FROM ent_calendar", err);
@@ -288,7 +281,7 @@ int pj_ent_calendar_set(pj_ctx *c, json_t *body, pj_jw *w, int *created, pj_err 
         pj_stmt_text(s, 2, name);
         pj_stmt_text(s, 3, source);
         pj_stmt_int(s, 4, id);
-        if (ent_run(s, err)) goto fail;
+        if (pj_step_done(s, err)) goto fail;
     } else {
         s = pj_db_prepare(
             c->db,
@@ -326,7 +319,7 @@ int pj_ent_calendar_delete(pj_ctx *c, int64_t id, pj_err *err)
     pj_stmt *s = pj_db_prepare(c->db, "DELETE FROM ent_calendar WHERE id = ?", err);
     if (!s) goto fail;
     pj_stmt_int(s, 1, id);
-    if (ent_run(s, err) || pj_audit_add(c, "delete", "ent_calendar", id, before, NULL, err) ||
+    if (pj_step_done(s, err) || pj_audit_add(c, "delete", "ent_calendar", id, before, NULL, err) ||
         pj_db_commit(c->db, err))
         goto fail;
     return 0;
@@ -386,12 +379,12 @@ static int set_value(pj_ctx *c, const char *key, double v, pj_err *err)
     pj_stmt *s = pj_db_prepare(c->db, "DELETE FROM settings WHERE key = ?", err);
     if (!s) return -1;
     pj_stmt_text(s, 1, key);
-    if (ent_run(s, err)) return -1;
+    if (pj_step_done(s, err)) return -1;
     s = pj_db_prepare(c->db, "INSERT INTO settings (key, value) VALUES (?, ?)", err);
     if (!s) return -1;
     pj_stmt_text(s, 1, key);
     pj_stmt_text(s, 2, val);
-    return ent_run(s, err);
+    return pj_step_done(s, err);
 }
 
 int pj_ent_settings_update(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
@@ -545,7 +538,7 @@ int pj_ent_dispatch_set(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     if (!s) goto fail;
     pj_stmt_int(s, 1, dept);
     pj_stmt_text(s, 2, cat);
-    if (ent_run(s, err)) goto fail;
+    if (pj_step_done(s, err)) goto fail;
     char *after = pj_arena_printf(c->arena, "{\"category\":\"%s\",\"department_id\":%lld}", cat,
                                   (long long)dept);
     if (pj_audit_add(c, rc == 1 ? "update" : "create", "ent_dispatch", 0, before[0] ? before : NULL,

@@ -281,7 +281,7 @@ int pj_ent_reception_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
     pj_stmt_text(s, 4, state);
     pj_stmt_int(s, 5, pj_now());
     pj_stmt_int(s, 6, id);
-    if (ent_run(s, err)) goto fail;
+    if (pj_step_done(s, err)) goto fail;
     if (pj_render_commit(c, "update", "ent_reception_day", id, before, reception_render, w, err))
         goto fail;
     return 0;
@@ -615,7 +615,7 @@ static int add_event(pj_ctx *c, int64_t id, const char *action, const char *from
     if (dept) pj_stmt_int(s, 6, dept);
     pj_stmt_text(s, 7, c->actor.username ? c->actor.username : "system");
     pj_stmt_text(s, 8, note ? note : "");
-    return ent_run(s, err);
+    return pj_step_done(s, err);
 }
 
 int pj_ent_appeal_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
@@ -804,7 +804,7 @@ static int add_rating(pj_ctx *c, const appeal *a, const char *rating, pj_err *er
     if (a->department_id) pj_stmt_int(s, 4, a->department_id);
     pj_stmt_int(s, 5, pj_now());
     pj_stmt_text(s, 6, c->actor.username ? c->actor.username : "system");
-    return ent_run(s, err);
+    return pj_step_done(s, err);
 }
 
 int pj_ent_appeal_act(pj_ctx *c, int64_t id, const char *action, json_t *body, pj_jw *w,
@@ -979,7 +979,7 @@ int pj_ent_appeal_act(pj_ctx *c, int64_t id, const char *action, json_t *body, p
             pj_stmt_text(s, k + 1, note);
         }
     }
-    if (ent_run(s, err)) goto fail;
+    if (pj_step_done(s, err)) goto fail;
     int rate = !strcmp(action, "rate");
     if (rate && add_rating(c, &a, rating, err)) goto fail;
     /* the note of the action's own field: the rating, the return's reason, the reply, the
@@ -1045,7 +1045,7 @@ int pj_ent_appeal_sweep(pj_ctx *c, pj_jw *w, pj_err *err)
             if (!s) goto fail;
             pj_stmt_int(s, 1, ids[i]);
         }
-        if (ent_run(s, err) ||
+        if (pj_step_done(s, err) ||
             add_event(c, ids[i], "escalate", a.state, "escalated", dept, "overdue", err))
             goto fail;
         char *after = pj_render_to_string(c, ids[i], appeal_render, err);

@@ -406,7 +406,7 @@ int pj_ent_contact_respond(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err
     pj_stmt_text(s, 1, !strcmp(dec, "accept") ? "accepted" : "declined");
     pj_stmt_int(s, 2, pj_now());
     pj_stmt_int(s, 3, id);
-    if (ent_run(s, err) ||
+    if (pj_step_done(s, err) ||
         pj_render_commit(c, "respond", "ent_coop_contact", id, before, contact_render, w, err))
         goto fail;
     return 0;

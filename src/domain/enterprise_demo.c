@@ -227,7 +227,7 @@ int pj_enterprise_demo(pj_ctx *c, uint64_t seed, pj_err *err)
                       " username) SELECT id, 1, rating, department_id, closed_at, 'demo' FROM"
                       " ent_appeals WHERE source = 'synthetic' AND rating IS NOT NULL",
                       err);
-    if (!s || ent_run(s, err)) goto fail;
+    if (!s || pj_step_done(s, err)) goto fail;
     /* 40 policies with rules, in force until the end of the year after the demo is built
      * (Beijing): a fixed end (2026-12-31) left a demo built in 2027 without a policy in force,
      * so no firm's list showed one */

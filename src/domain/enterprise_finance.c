@@ -203,7 +203,7 @@ static int product_save(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
         if (term > 0) pj_stmt_int(s, 5, term);
         pj_stmt_text(s, 6, cond);
         pj_stmt_int(s, 7, id);
-        if (ent_run(s, err)) goto fail;
+        if (pj_step_done(s, err)) goto fail;
     }
     char *after = pj_render_to_string(c, id, product_render, err);
     if (!after ||
@@ -291,7 +291,7 @@ int ent_fin_match_need(pj_ctx *c, int64_t need, int64_t org, int64_t amount_fen,
         pj_stmt_int(s, 4, i + 1);
         pj_stmt_double(s, 5, cs[i].fit);
         pj_stmt_int(s, 6, now);
-        if (ent_run(s, err)) return -1;
+        if (pj_step_done(s, err)) return -1;
     }
     *nmatch = k;
     return 0;
@@ -579,7 +579,7 @@ int pj_ent_match_consent(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *
     pj_stmt_text(s, 1, consent);
     pj_stmt_int(s, 2, pj_now());
     pj_stmt_int(s, 3, id);
-    if (ent_run(s, err) ||
+    if (pj_step_done(s, err) ||
         pj_render_commit(c, "consent", "ent_fin_match", id, before, match_render, w, err))
         goto fail;
     return 0;
@@ -652,7 +652,7 @@ int pj_ent_match_outcome(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *
     else
         pj_stmt_null(s, 2);
     pj_stmt_int(s, 3, id);
-    if (ent_run(s, err)) goto fail;
+    if (pj_step_done(s, err)) goto fail;
     if (!strcmp(st, "approved")) {
         /* the need is met: open → matched, its version bumped, with an audit row of its own
          * (the match's row shows the need's state only as part of the match) */
@@ -664,7 +664,7 @@ int pj_ent_match_outcome(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *
                           err);
         if (!s) goto fail;
         pj_stmt_int(s, 1, m.need_id);
-        if (ent_run(s, err) || !(na = pj_render_to_string(c, m.need_id, need_render, err)) ||
+        if (pj_step_done(s, err) || !(na = pj_render_to_string(c, m.need_id, need_render, err)) ||
             pj_audit_add(c, "update", "ent_fin_need", m.need_id, nb, na, err))
             goto fail;
     }

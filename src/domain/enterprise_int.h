@@ -7,8 +7,6 @@
 #include "domain/enterprise_rules.h"
 #include "domain/rows.h"
 
-/* Runs a statement with no rows wanted and releases it. */
-int ent_run(pj_stmt *s, pj_err *err);
 /* The holiday calendar, in c->arena. */
 int ent_calendar_load(pj_ctx *c, pj_cal *out, pj_err *err);
 /* A numeric setting, or def when absent. */

@@ -132,7 +132,7 @@ int pj_ent_profile_update(pj_ctx *c, int64_t org, json_t *body, pj_jw *w, pj_err
         if (!s) goto fail;
         pj_stmt_int(s, 1, org);
         pj_stmt_int(s, 2, pj_now());
-        if (ent_run(s, err)) goto fail;
+        if (pj_step_done(s, err)) goto fail;
     }
     s = pj_db_prepare(c->db,
                       "UPDATE ent_profiles SET scale = COALESCE(?, scale), credit = COALESCE(?,"
@@ -153,7 +153,7 @@ int pj_ent_profile_update(pj_ctx *c, int64_t org, json_t *body, pj_jw *w, pj_err
     if (sp >= 0) pj_stmt_int(s, 8, sp);
     pj_stmt_int(s, 9, pj_now());
     pj_stmt_int(s, 10, org);
-    if (ent_run(s, err) || match_policies(c, org, "profile_changed", err)) goto fail;
+    if (pj_step_done(s, err) || match_policies(c, org, "profile_changed", err)) goto fail;
     if (pj_render_commit(c, "update", "ent_profile", org, before, profile_render, w, err))
         goto fail;
     return 0;
@@ -322,7 +322,7 @@ static int match_policy(pj_ctx *c, int64_t pid, pj_rule *r, const firms *fs, con
             if (!s) return -1;
             pj_stmt_int(s, 1, pid);
             pj_stmt_int(s, 2, fs->ids[i]);
-            if (ent_run(s, err)) return -1;
+            if (pj_step_done(s, err)) return -1;
         }
         if (!yes || !force) continue;
         if (had) {
@@ -348,7 +348,7 @@ static int match_policy(pj_ctx *c, int64_t pid, pj_rule *r, const firms *fs, con
         pj_stmt_int(s, 2, pid);
         pj_stmt_text(s, 3, kind);
         pj_stmt_int(s, 4, now);
-        if (ent_run(s, err)) return -1;
+        if (pj_step_done(s, err)) return -1;
     }
     return 0;
 }
@@ -618,7 +618,7 @@ static int policy_save(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *er
         pj_stmt_text(s, 7, cond);
         pj_stmt_int(s, 8, pj_now());
         pj_stmt_int(s, 9, id);
-        if (ent_run(s, err)) goto fail;
+        if (pj_step_done(s, err)) goto fail;
     }
     int newly = 0, eligible = -1;
     if (r) {
@@ -769,7 +769,7 @@ int pj_ent_policy_notices_due(pj_ctx *c, pj_err *err)
         pj_stmt_int(s, 1, pairs[2 * i + 1]);
         pj_stmt_int(s, 2, pairs[2 * i]);
         pj_stmt_int(s, 3, now);
-        if (ent_run(s, err)) goto fail;
+        if (pj_step_done(s, err)) goto fail;
         /* one audit row per policy: how many firms it told on the day it came into force */
         if (i + 1 == n || pairs[2 * (i + 1)] != pairs[2 * i]) {
             char after[96];

@@ -62,13 +62,6 @@ const char *pj_like_escape(pj_ctx *c, const char *q)
     return out;
 }
 
-static int run(pj_stmt *s, pj_err *err)
-{
-    int rc = pj_stmt_step(s, err);
-    pj_stmt_done(s);
-    return rc < 0 ? -1 : 0;
-}
-
 /* Ends an update in the caller's transaction: a write that changed nothing is rolled back (no
  * new version, no audit row) and answers the record as it was; any other is audited and
  * committed. */
@@ -132,7 +125,7 @@ static int delete_row(pj_ctx *c, const char *sql, const char *what, int64_t id, 
     pj_stmt *s = pj_db_prepare(c->db, sql, err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
-    if (!run(s, err)) return 0;
+    if (!pj_step_done(s, err)) return 0;
     if (err->status == 409)
         pj_fail(err, 409, "in_use", "id", "%s %lld is still referred to by other records", what,
                 (long long)id);
@@ -448,7 +441,7 @@ int pj_region_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     pj_stmt_text(s, 6, source);
     pj_stmt_int(s, 7, pj_now());
     pj_stmt_int(s, 8, id);
-    if (run(s, err)) {
+    if (pj_step_done(s, err)) {
         if (err->status == 409)
             pj_fail(err, 409, "conflict", "code", "region code %s is taken", code);
         goto fail;
@@ -1016,7 +1009,7 @@ static int roles_write(pj_ctx *c, int64_t id, json_t *roles, pj_err *err)
     pj_stmt *s = pj_db_prepare(c->db, "DELETE FROM facility_roles WHERE facility_id = ?", err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
-    if (run(s, err)) return -1;
+    if (pj_step_done(s, err)) return -1;
     size_t i;
     json_t *r;
     json_array_foreach(roles, i, r)
@@ -1033,7 +1026,7 @@ static int roles_write(pj_ctx *c, int64_t id, json_t *roles, pj_err *err)
         pj_stmt_text(s, 2, role);
         pj_stmt_text(s, 3, unit);
         pj_stmt_double(s, 4, json_number_value(json_object_get(r, "capacity")));
-        if (run(s, err)) return -1;
+        if (pj_step_done(s, err)) return -1;
     }
     return 0;
 }

@@ -27,3 +27,20 @@ int pj_version_check(pj_ctx *c, const char *sql, int64_t id, int64_t version, co
     if (rc == 0) return pj_not_found(err, what, id);
     return cur == version ? 0 : pj_version_conflict(err, what, cur, version);
 }
+
+int pj_step_done(pj_stmt *s, pj_err *err)
+{
+    int rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
+int pj_query_int(pj_ctx *c, const char *sql, int64_t *out, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db, sql, err);
+    if (!s) return -1;
+    int rc = pj_stmt_step(s, err);
+    *out = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}

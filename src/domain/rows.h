@@ -1,6 +1,7 @@
 /* What every record's row answers the same way, whichever module keeps it: a row that is not
  * there is 404 not_found on "id", and a write naming a version the row has moved on from is
- * 409 version_conflict (optimistic concurrency: each write names the version it read). */
+ * 409 version_conflict (optimistic concurrency: each write names the version it read). And the
+ * two ways every module runs a statement without reading rows back. */
 #ifndef PJ_ROWS_H
 #define PJ_ROWS_H
 
@@ -18,5 +19,12 @@ int pj_version_conflict(pj_err *err, const char *what, int64_t cur, int64_t your
  * pj_not_found when there is no row, pj_version_conflict when it differs. */
 int pj_version_check(pj_ctx *c, const char *sql, int64_t id, int64_t version, const char *what,
                      pj_err *err);
+
+/* Steps s once, for its effect (an INSERT, UPDATE or DELETE; no row wanted), and releases it:
+ * 0, or -1 with err. */
+int pj_step_done(pj_stmt *s, pj_err *err);
+/* The integer in the first column of the first row of sql (no parameters) into *out, 0 when
+ * there is no row: 0, or -1 with err. */
+int pj_query_int(pj_ctx *c, const char *sql, int64_t *out, pj_err *err);
 
 #endif
