@@ -22,6 +22,17 @@ typedef struct isub {
     int max_pos; /* positional arguments, the verb's included; 0: 2 */
 } isub;
 
+typedef struct isub_call {
+    cli *a;
+    const isub *sb;
+    json_t *body;
+} isub_call;
+static int isub_work(session *s, void *arg, pj_jw *w, pj_buf *csv)
+{
+    isub_call *k = arg;
+    return k->sb->fn(s, k->a, k->body, w, csv);
+}
+
 static int run(cli *a, const isub *subs, const char *def)
 {
     const char *name = a->npos > 1 ? a->pos[1] : def;
@@ -33,28 +44,8 @@ static int run(cli *a, const isub *subs, const char *def)
     json_t *body = NULL;
     if (sb->needs_json && !(body = cli_json_arg(a)))
         return cli_opt(a, "json") ? 2 : cli_usage("give --json '{…}' or --json @file.json");
-    session s;
-    if (cli_session_open(&s, a)) {
-        json_decref(body);
-        return 1;
-    }
-    pj_buf out, csv;
-    pj_buf_init(&out, 256 << 20);
-    pj_buf_init(&csv, 256 << 20);
-    pj_jw w;
-    pj_jw_init(&w, &out);
-    int rc = sb->fn(&s, a, body, &w, &csv);
-    if (rc == -1)
-        rc = cli_fail(&s.err);
-    else if (rc == 0 && csv.len)
-        fputs(csv.data, stdout);
-    else if (rc == 0 && out.len)
-        cli_print_json(out.data);
-    pj_buf_free(&out);
-    pj_buf_free(&csv);
-    json_decref(body);
-    cli_session_close(&s);
-    return rc;
+    isub_call call = {a, sb, body};
+    return cli_session_work(a, body, 256 << 20, isub_work, &call);
 }
 
 static int pos_id(cli *a, int64_t *id)

@@ -74,6 +74,12 @@ int cli_fill_version(session *s, cli *a, int64_t id, json_t *body, cli_sub_fn cu
  * set is one no record has (the domain then says the record is missing). */
 void cli_set_version(int64_t id, json_t *body, const char *record);
 
+/* Work done in a session: fills w (JSON) or csv; 0, -1 with s->err, or an exit code. */
+typedef int (*cli_work_fn)(session *s, void *arg, pj_jw *w, pj_buf *csv);
+/* Opens the session (exit 1 when it cannot be), runs fn with arg, an answer buffer and a CSV
+ * buffer of at most csv_cap bytes, then prints the answer: the error (-1), else the CSV when
+ * fn wrote one, else the JSON. Frees body (may be NULL) and closes; returns the exit code. */
+int cli_session_work(cli *a, json_t *body, size_t csv_cap, cli_work_fn fn, void *arg);
 /* Runs the sub-command named by pos[1] (def when absent) from a NULL-terminated table;
  * returns the exit code. */
 int cli_run_subs(cli *a, const cli_sub *subs, const char *def);

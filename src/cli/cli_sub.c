@@ -120,6 +120,49 @@ static int missing_record(session *s, cli *a, const cli_sub *sb, int64_t id, jso
     return 0;
 }
 
+int cli_session_work(cli *a, json_t *body, size_t csv_cap, cli_work_fn fn, void *arg)
+{
+    session s;
+    if (cli_session_open(&s, a)) {
+        json_decref(body);
+        return 1;
+    }
+    pj_buf out, csv;
+    pj_buf_init(&out, 256 << 20);
+    pj_buf_init(&csv, csv_cap);
+    pj_jw w;
+    pj_jw_init(&w, &out);
+    int rc = fn(&s, arg, &w, &csv);
+    if (rc == -1)
+        rc = cli_fail(&s.err);
+    else if (rc == 0 && csv.len)
+        fputs(csv.data, stdout);
+    else if (rc == 0 && out.len)
+        cli_print_json(out.data);
+    pj_buf_free(&out);
+    pj_buf_free(&csv);
+    json_decref(body);
+    cli_session_close(&s);
+    return rc;
+}
+
+/* A sub-command of a table with its id and body: the current version filled in when the body
+ * has none, and on a refusal for that, the 404 of a missing record instead. */
+typedef struct sub_call {
+    cli *a;
+    const cli_sub *sb;
+    int64_t id;
+    json_t *body;
+} sub_call;
+static int sub_work(session *s, void *arg, pj_jw *w, pj_buf *csv)
+{
+    sub_call *k = arg;
+    int rc = cli_fill_version(s, k->a, k->id, k->body, k->sb->current);
+    if (rc == 0) rc = k->sb->fn(s, k->a, k->id, k->body, w, csv);
+    if (rc == -1) missing_record(s, k->a, k->sb, k->id, k->body);
+    return rc;
+}
+
 /* Runs the sub-command named by pos[1] from the table. */
 int cli_run_subs(cli *a, const cli_sub *subs, const char *def)
 {
@@ -145,28 +188,6 @@ int cli_run_subs(cli *a, const cli_sub *subs, const char *def)
         body = json_object();
     else if (sb->needs_json && !(body = cli_json_arg(a)))
         return cli_opt(a, "json") ? 2 : cli_usage("give --json '{…}' or --json @file.json");
-    session s;
-    if (cli_session_open(&s, a)) {
-        json_decref(body);
-        return 1;
-    }
-    pj_buf out, csv;
-    pj_buf_init(&out, 256 << 20);
-    pj_buf_init(&csv, 64 << 20);
-    pj_jw w;
-    pj_jw_init(&w, &out);
-    int rc = cli_fill_version(&s, a, id, body, sb->current);
-    if (rc == 0) rc = sb->fn(&s, a, id, body, &w, &csv);
-    if (rc == -1) missing_record(&s, a, sb, id, body);
-    if (rc == -1)
-        rc = cli_fail(&s.err);
-    else if (rc == 0 && csv.len)
-        fputs(csv.data, stdout);
-    else if (rc == 0 && out.len)
-        cli_print_json(out.data);
-    pj_buf_free(&out);
-    pj_buf_free(&csv);
-    json_decref(body);
-    cli_session_close(&s);
-    return rc;
+    sub_call call = {a, sb, id, body};
+    return cli_session_work(a, body, 64 << 20, sub_work, &call);
 }
