@@ -262,19 +262,13 @@ static void token_hash(const char *token, char out[PJ_TOKEN_HEX + 1])
 /* Renders one user as JSON (grid ids included). */
 static int user_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT id, username, display_name, role, township_id, facility_id,"
-                               " organisation_id, disabled, password_hash, created_at, updated_at,"
-                               " version, (SELECT type FROM organisations o WHERE o.id ="
-                               " users.organisation_id) FROM users WHERE id = ?",
-                               err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT id, username, display_name, role, township_id, facility_id,"
+                              " organisation_id, disabled, password_hash, created_at, updated_at,"
+                              " version, (SELECT type FROM organisations o WHERE o.id ="
+                              " users.organisation_id) FROM users WHERE id = ?",
+                              id, "user", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc <= 0) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_not_found(err, "user", id);
-    }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_jw_kstr(w, "username", pj_col_text(s, 1));
@@ -298,6 +292,7 @@ static int user_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         c->db, "SELECT region_id FROM grid_workers WHERE user_id = ? ORDER BY region_id", err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
+    int rc;
     while ((rc = pj_stmt_step(s, err)) == 1) pj_jw_int(w, pj_col_int(s, 0));
     pj_stmt_done(s);
     pj_jw_arr_end(w);

@@ -362,22 +362,16 @@ static int set_conv(pj_ctx *c, int64_t id, const char *state, const char *time_c
  * status, who started and finished it when, remarks and the signed checklist items. */
 static int step_snapshot(pj_ctx *c, int64_t row, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT cs.conversion_id, ms.code, cs.phase, cs.status,"
-                               " cs.started_at, cs.started_by, cs.finished_at, cs.finished_by,"
-                               " cs.remarks, (SELECT json_group_array(json_object('item', k.item,"
-                               " 'signed_by', k.signed_by)) FROM conversion_checks k WHERE"
-                               " k.conversion_id = cs.conversion_id AND k.step_id = cs.step_id)"
-                               " FROM conversion_steps cs JOIN manual_steps ms ON ms.id ="
-                               " cs.step_id WHERE cs.id = ?",
-                               err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT cs.conversion_id, ms.code, cs.phase, cs.status,"
+                              " cs.started_at, cs.started_by, cs.finished_at, cs.finished_by,"
+                              " cs.remarks, (SELECT json_group_array(json_object('item', k.item,"
+                              " 'signed_by', k.signed_by)) FROM conversion_checks k WHERE"
+                              " k.conversion_id = cs.conversion_id AND k.step_id = cs.step_id)"
+                              " FROM conversion_steps cs JOIN manual_steps ms ON ms.id ="
+                              " cs.step_id WHERE cs.id = ?",
+                              row, "step", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, row);
-    int rc = pj_stmt_step(s, err);
-    if (rc != 1) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_not_found(err, "step", row);
-    }
     pj_jw_obj(w);
     pj_jw_kint(w, "conversion_id", pj_col_int(s, 0));
     pj_render_text(w, "step", s, 1);
@@ -1092,19 +1086,13 @@ int pj_drill_trend(pj_ctx *c, int64_t facility_id, pj_jw *w, pj_err *err)
 
 static int finding_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT d.id, d.conversion_id, v.facility_id, d.finding, d.action,"
-                               " d.owner, d.due_date, d.status, d.closed_at, d.closed_note,"
-                               " d.created_at, d.version FROM drill_findings d JOIN conversions v"
-                               " ON v.id = d.conversion_id WHERE d.id = ?",
-                               err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT d.id, d.conversion_id, v.facility_id, d.finding, d.action,"
+                              " d.owner, d.due_date, d.status, d.closed_at, d.closed_note,"
+                              " d.created_at, d.version FROM drill_findings d JOIN conversions v"
+                              " ON v.id = d.conversion_id WHERE d.id = ?",
+                              id, "finding", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc <= 0) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_not_found(err, "finding", id);
-    }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_jw_kint(w, "drill_id", pj_col_int(s, 1));

@@ -83,18 +83,12 @@ int64_t pj_du_standard_in_force(pj_ctx *c, const char *ftype, const char *scenar
 
 static int standard_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT id, facility_type, scenario, role, version, effective_from,"
-                               " target_hours, checklist, coverage_per_10k, notes, created_at,"
-                               " created_by FROM standards WHERE id = ?",
-                               err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT id, facility_type, scenario, role, version, effective_from,"
+                              " target_hours, checklist, coverage_per_10k, notes, created_at,"
+                              " created_by FROM standards WHERE id = ?",
+                              id, "standard", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc <= 0) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_not_found(err, "standard", id);
-    }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_render_text(w, "facility_type", s, 1);
@@ -653,18 +647,12 @@ out:
 
 static int manual_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT m.id, m.facility_id, f.name, f.type, m.scenario, m.role,"
-                               " m.version, m.title, m.created_at, m.created_by FROM manuals m"
-                               " JOIN facilities f ON f.id = m.facility_id WHERE m.id = ?",
-                               err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT m.id, m.facility_id, f.name, f.type, m.scenario, m.role,"
+                              " m.version, m.title, m.created_at, m.created_by FROM manuals m"
+                              " JOIN facilities f ON f.id = m.facility_id WHERE m.id = ?",
+                              id, "manual", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc <= 0) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_not_found(err, "manual", id);
-    }
     const char *ftype = pj_arena_strdup(c->arena, pj_col_text(s, 3));
     const char *scenario = pj_arena_strdup(c->arena, pj_col_text(s, 4));
     const char *role = pj_arena_strdup(c->arena, pj_col_text(s, 5));
@@ -882,19 +870,13 @@ static void expiry_put(pj_jw *w, int none, int64_t t)
 
 static int stock_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT l.id, l.facility_id, f.name, l.category, l.quantity, l.unit,"
-                               " l.expiry, l.source, l.updated_at, l.version, f.township_id"
-                               " FROM stock_lines l"
-                               " JOIN facilities f ON f.id = l.facility_id WHERE l.id = ?",
-                               err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT l.id, l.facility_id, f.name, l.category, l.quantity, l.unit,"
+                              " l.expiry, l.source, l.updated_at, l.version, f.township_id"
+                              " FROM stock_lines l"
+                              " JOIN facilities f ON f.id = l.facility_id WHERE l.id = ?",
+                              id, "stock line", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc <= 0) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_not_found(err, "stock line", id);
-    }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_jw_kint(w, "facility_id", pj_col_int(s, 1));

@@ -535,22 +535,15 @@ static int elder_render_x(pj_ctx *c, int64_t id, pj_jw *w, int reveal, pj_err *e
 {
     int snapshot = reveal < 0;
     if (snapshot) reveal = 0;
-    pj_stmt *s =
-        pj_db_prepare(c->db,
-                      "SELECT " ELDER_COLS " FROM elders e"
-                      " JOIN regions g ON g.id = e.grid_id"
-                      " LEFT JOIN elder_pairs p ON p.elder_id = e.id AND p.state = 'active'"
-                      " LEFT JOIN helpers h ON h.id = p.helper_id"
-                      " LEFT JOIN credit_accounts ca ON ca.owner_kind = 'elder'"
-                      " AND ca.owner_id = e.id WHERE e.id = ?",
-                      err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT " ELDER_COLS " FROM elders e"
+                              " JOIN regions g ON g.id = e.grid_id"
+                              " LEFT JOIN elder_pairs p ON p.elder_id = e.id AND p.state = 'active'"
+                              " LEFT JOIN helpers h ON h.id = p.helper_id"
+                              " LEFT JOIN credit_accounts ca ON ca.owner_kind = 'elder'"
+                              " AND ca.owner_id = e.id WHERE e.id = ?",
+                              id, "elder", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc <= 0) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_not_found(err, "elder", id);
-    }
     int64_t now = pj_now(), today = pj_el_today(c, now);
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));

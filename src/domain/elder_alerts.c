@@ -382,23 +382,17 @@ int64_t pj_alert_scan_next(pj_ctx *c, int64_t now, int interval_s)
 
 static int alert_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT a.id, a.kind, a.elder_id, e.name, a.helper_id, h.name,"
-                               " a.grid_id, g.name, a.township_id, a.detail, a.level, a.state,"
-                               " a.raised_at, a.escalated_at, a.acked_at, a.acked_by,"
-                               " a.resolved_at, a.resolved_by, a.note, a.version,"
-                               " a.resolved_reason"
-                               " FROM elder_alerts a LEFT JOIN elders e ON e.id = a.elder_id"
-                               " LEFT JOIN helpers h ON h.id = a.helper_id"
-                               " LEFT JOIN regions g ON g.id = a.grid_id WHERE a.id = ?",
-                               err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT a.id, a.kind, a.elder_id, e.name, a.helper_id, h.name,"
+                              " a.grid_id, g.name, a.township_id, a.detail, a.level, a.state,"
+                              " a.raised_at, a.escalated_at, a.acked_at, a.acked_by,"
+                              " a.resolved_at, a.resolved_by, a.note, a.version,"
+                              " a.resolved_reason"
+                              " FROM elder_alerts a LEFT JOIN elders e ON e.id = a.elder_id"
+                              " LEFT JOIN helpers h ON h.id = a.helper_id"
+                              " LEFT JOIN regions g ON g.id = a.grid_id WHERE a.id = ?",
+                              id, "alert", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc <= 0) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_not_found(err, "alert", id);
-    }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_render_text(w, "kind", s, 1);

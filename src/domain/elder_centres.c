@@ -22,20 +22,14 @@ static const char *const statuses[] = {"planned", "renovating", "open", "closed"
 
 static int centre_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT x.id, x.kind, x.name, x.region_id, r.name, x.township_id,"
-                               " x.lat, x.lon, x.status, x.checklist, x.capacity, x.occupancy,"
-                               " x.source, x.created_at, x.updated_at, x.version"
-                               " FROM elder_centres x JOIN regions r ON r.id = x.region_id"
-                               " WHERE x.id = ?",
-                               err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT x.id, x.kind, x.name, x.region_id, r.name, x.township_id,"
+                              " x.lat, x.lon, x.status, x.checklist, x.capacity, x.occupancy,"
+                              " x.source, x.created_at, x.updated_at, x.version"
+                              " FROM elder_centres x JOIN regions r ON r.id = x.region_id"
+                              " WHERE x.id = ?",
+                              id, "centre", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc <= 0) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_not_found(err, "centre", id);
-    }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_render_text(w, "kind", s, 1);

@@ -14,8 +14,8 @@
 
 static int helper_render_x(pj_ctx *c, int64_t id, pj_jw *w, int reveal, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(
-        c->db,
+    pj_stmt *s = pj_row_by_id(
+        c,
         "SELECT h.id, h.name, h.sex, h.birth_date, h.id_number, h.phone, h.grid_id, g.name,"
         " h.village_id, h.township_id, h.lat, h.lon, h.skills, h.availability, h.capacity,"
         " h.elder_id, h.active, h.source, h.created_at, h.updated_at, h.version,"
@@ -24,14 +24,8 @@ static int helper_render_x(pj_ctx *c, int64_t id, pj_jw *w, int reveal, pj_err *
         " FROM helpers h JOIN regions g ON g.id = h.grid_id"
         " LEFT JOIN credit_accounts a ON a.owner_kind = 'helper' AND a.owner_id = h.id"
         " WHERE h.id = ?",
-        err);
+        id, "helper", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc <= 0) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_not_found(err, "helper", id);
-    }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_render_text(w, "name", s, 1);

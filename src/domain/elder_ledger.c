@@ -149,20 +149,14 @@ static int elder_where_of(pj_ctx *c, int64_t id, const char *field, elder_where 
 
 static int log_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT l.id, l.elder_id, e.name, l.helper_id, h.name, l.kind,"
-                               " l.time_in, l.time_out, l.minutes, l.remarks, l.recorded_by,"
-                               " l.grid_id, l.credit_txn_id, l.source, l.created_at"
-                               " FROM elder_service_logs l JOIN elders e ON e.id = l.elder_id"
-                               " LEFT JOIN helpers h ON h.id = l.helper_id WHERE l.id = ?",
-                               err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT l.id, l.elder_id, e.name, l.helper_id, h.name, l.kind,"
+                              " l.time_in, l.time_out, l.minutes, l.remarks, l.recorded_by,"
+                              " l.grid_id, l.credit_txn_id, l.source, l.created_at"
+                              " FROM elder_service_logs l JOIN elders e ON e.id = l.elder_id"
+                              " LEFT JOIN helpers h ON h.id = l.helper_id WHERE l.id = ?",
+                              id, "service log", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc <= 0) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_not_found(err, "service log", id);
-    }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_jw_kint(w, "elder_id", pj_col_int(s, 1));

@@ -688,24 +688,18 @@ static int load(pj_ctx *c, int64_t region_id, int64_t town, loaded *L, pj_err *e
 
 static int run_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT r.id, r.region_id, g.name, r.township_id, r.state, r.elders,"
-                               " r.kept, r.proposed, r.unmatched, r.total_distance_m, r.params,"
-                               " r.solve_ms, r.created_by, r.created_at, r.version,"
-                               " (SELECT COUNT(*) FROM elder_pair_proposals q WHERE q.run_id ="
-                               " r.id AND q.state = 'accepted'),"
-                               " (SELECT COUNT(*) FROM elder_pair_proposals q WHERE q.run_id ="
-                               " r.id AND q.state = 'rejected')"
-                               " FROM elder_pair_runs r JOIN regions g ON g.id = r.region_id"
-                               " WHERE r.id = ?",
-                               err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT r.id, r.region_id, g.name, r.township_id, r.state, r.elders,"
+                              " r.kept, r.proposed, r.unmatched, r.total_distance_m, r.params,"
+                              " r.solve_ms, r.created_by, r.created_at, r.version,"
+                              " (SELECT COUNT(*) FROM elder_pair_proposals q WHERE q.run_id ="
+                              " r.id AND q.state = 'accepted'),"
+                              " (SELECT COUNT(*) FROM elder_pair_proposals q WHERE q.run_id ="
+                              " r.id AND q.state = 'rejected')"
+                              " FROM elder_pair_runs r JOIN regions g ON g.id = r.region_id"
+                              " WHERE r.id = ?",
+                              id, "pairing run", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc <= 0) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_not_found(err, "pairing run", id);
-    }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_jw_kint(w, "region_id", pj_col_int(s, 1));
@@ -733,20 +727,14 @@ static int run_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 
 static int proposal_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT q.id, q.run_id, q.elder_id, e.name, q.helper_id, h.name,"
-                               " q.distance_m, q.same_village, q.candidates, q.rank, q.reason,"
-                               " q.state, q.decided_by, q.decided_at, q.pair_id, q.version"
-                               " FROM elder_pair_proposals q JOIN elders e ON e.id = q.elder_id"
-                               " LEFT JOIN helpers h ON h.id = q.helper_id WHERE q.id = ?",
-                               err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT q.id, q.run_id, q.elder_id, e.name, q.helper_id, h.name,"
+                              " q.distance_m, q.same_village, q.candidates, q.rank, q.reason,"
+                              " q.state, q.decided_by, q.decided_at, q.pair_id, q.version"
+                              " FROM elder_pair_proposals q JOIN elders e ON e.id = q.elder_id"
+                              " LEFT JOIN helpers h ON h.id = q.helper_id WHERE q.id = ?",
+                              id, "proposal", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc <= 0) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_not_found(err, "proposal", id);
-    }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_jw_kint(w, "run_id", pj_col_int(s, 1));
@@ -1301,20 +1289,14 @@ fail:
 
 static int pair_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT p.id, p.elder_id, e.name, p.helper_id, h.name, p.start_date,"
-                               " p.end_date, p.state, p.distance_m, p.reason, p.run_id,"
-                               " p.created_by, p.created_at, p.ended_note, p.version"
-                               " FROM elder_pairs p JOIN elders e ON e.id = p.elder_id"
-                               " JOIN helpers h ON h.id = p.helper_id WHERE p.id = ?",
-                               err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT p.id, p.elder_id, e.name, p.helper_id, h.name, p.start_date,"
+                              " p.end_date, p.state, p.distance_m, p.reason, p.run_id,"
+                              " p.created_by, p.created_at, p.ended_note, p.version"
+                              " FROM elder_pairs p JOIN elders e ON e.id = p.elder_id"
+                              " JOIN helpers h ON h.id = p.helper_id WHERE p.id = ?",
+                              id, "pair", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc <= 0) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_not_found(err, "pair", id);
-    }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_jw_kint(w, "elder_id", pj_col_int(s, 1));

@@ -376,8 +376,8 @@ out:
 
 static int vul_row(pj_ctx *c, int64_t id, int reveal, pj_jw *w, pj_buf *csv, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(
-        c->db,
+    pj_stmt *s = pj_row_by_id(
+        c,
         "SELECT e.id, e.name, e.sex, e.birth_date, e.ability_level, e.living_alone, e.disabled,"
         " e.household, e.phone, e.lat, e.lon, e.grid_id, g.name, v.name, t.name, h.id, h.name,"
         " h.phone, (SELECT GROUP_CONCAT(u.display_name || ' (' || u.username || ')', '; ') FROM"
@@ -387,14 +387,8 @@ static int vul_row(pj_ctx *c, int64_t id, int reveal, pj_jw *w, pj_buf *csv, pj_
         " JOIN regions t ON t.id = e.township_id"
         " LEFT JOIN elder_pairs p ON p.elder_id = e.id AND p.state = 'active'"
         " LEFT JOIN helpers h ON h.id = p.helper_id WHERE e.id = ?",
-        err);
+        id, "elder", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc <= 0) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_not_found(err, "elder", id);
-    }
     int age = pj_el_age(pj_col_text(s, 3), pj_el_today(c, pj_now()));
     const char *phone = pj_el_mask_phone(c, pj_col_text(s, 8), reveal);
     const char *hphone =

@@ -43,19 +43,14 @@ static int scope_where(pj_ctx *c, int64_t *org, int64_t *town)
 
 static int reception_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT id, held_on, first_monday, moved_reason, leaders,"
-                               " department_ids, minutes, state, source, version,"
-                               " (SELECT COUNT(*) FROM ent_signups g WHERE g.reception_day_id ="
-                               " r.id) FROM ent_reception_days r WHERE id = ?",
-                               err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT id, held_on, first_monday, moved_reason, leaders,"
+                              " department_ids, minutes, state, source, version,"
+                              " (SELECT COUNT(*) FROM ent_signups g WHERE g.reception_day_id ="
+                              " r.id) FROM ent_reception_days r WHERE id = ?",
+                              id, "reception day", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc <= 0) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_not_found(err, "reception day", id);
-    }
+    int rc;
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_render_text(w, "held_on", s, 1);
@@ -399,8 +394,8 @@ static void opt_time(pj_jw *w, const char *k, pj_stmt *s, int col)
 
 static int appeal_render_x(pj_ctx *c, int64_t id, pj_jw *w, int events, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(
-        c->db,
+    pj_stmt *s = pj_row_by_id(
+        c,
         "SELECT a.id, a.org_id, o.name, a.township_id, a.channel, a.type, a.category, a.title,"
         " a.description, a.attachments, a.contact_phone, a.reception_day_id, a.state,"
         " a.department_id, d.name, a.first_department_id, a.received_at, a.dispatched_at,"
@@ -409,14 +404,9 @@ static int appeal_render_x(pj_ctx *c, int64_t id, pj_jw *w, int events, pj_err *
         " a.visit_note, a.source, a.created_by, a.version, a.reopened_at FROM ent_appeals a"
         " JOIN organisations o ON o.id = a.org_id"
         " LEFT JOIN organisations d ON d.id = a.department_id WHERE a.id = ?",
-        err);
+        id, "appeal", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc <= 0) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_not_found(err, "appeal", id);
-    }
+    int rc;
     int full_phone =
         pj_ctx_district(c) || c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER ||
         (c->actor.role == PJ_ROLE_ENTERPRISE && c->actor.organisation_id == pj_col_int(s, 1));

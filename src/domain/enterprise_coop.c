@@ -24,20 +24,14 @@ const char *const pj_coop_contact_states[] = {"pending", "accepted", "declined",
 
 static int post_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT p.id, p.org_id, o.name, p.kind, p.category, p.township_id,"
-                               " t.name, p.title, p.body, p.state, p.source, p.created_at,"
-                               " p.version FROM ent_coop_posts p JOIN organisations o ON o.id ="
-                               " p.org_id LEFT JOIN regions t ON t.id = p.township_id WHERE"
-                               " p.id = ?",
-                               err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT p.id, p.org_id, o.name, p.kind, p.category, p.township_id,"
+                              " t.name, p.title, p.body, p.state, p.source, p.created_at,"
+                              " p.version FROM ent_coop_posts p JOIN organisations o ON o.id ="
+                              " p.org_id LEFT JOIN regions t ON t.id = p.township_id WHERE"
+                              " p.id = ?",
+                              id, "cooperation post", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc <= 0) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_not_found(err, "cooperation post", id);
-    }
     /* public: never the contact details (those come through an accepted contact request) */
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -221,21 +215,15 @@ static void party_json(pj_ctx *c, pj_jw *w, const char *key, pj_stmt *s, int col
 
 static int contact_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(
-        c->db,
+    pj_stmt *s = pj_row_by_id(
+        c,
         "SELECT k.id, k.post_id, p.title, k.message, k.state, k.created_at, k.responded_at,"
         " k.version, f.id, f.name, f.contact_name, f.contact_phone, f.township_id, t.id, t.name,"
         " t.contact_name, t.contact_phone, t.township_id FROM ent_coop_contacts k JOIN"
         " ent_coop_posts p ON p.id = k.post_id JOIN organisations f ON f.id = k.from_org_id JOIN"
         " organisations t ON t.id = p.org_id WHERE k.id = ?",
-        err);
+        id, "contact request", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc <= 0) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_not_found(err, "contact request", id);
-    }
     /* contact details: to the two firms once the receiver accepted; officers always (a phone
      * masked unless they see that firm's contacts) */
     int reveal = ent_is_officer(c) || !strcmp(pj_col_text(s, 4), "accepted");

@@ -44,19 +44,13 @@ int64_t ent_bank_of(pj_ctx *c)
 /* tree: with the rule's structured form (for readers; audit rows keep the text only) */
 static int product_render_as(pj_ctx *c, int64_t id, pj_jw *w, int tree, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT p.id, p.bank_id, o.name, p.name, p.min_fen, p.max_fen,"
-                               " p.rate_pct, p.term_months, p.conditions, p.source, p.version"
-                               " FROM ent_bank_products p JOIN organisations o ON o.id ="
-                               " p.bank_id WHERE p.id = ?",
-                               err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT p.id, p.bank_id, o.name, p.name, p.min_fen, p.max_fen,"
+                              " p.rate_pct, p.term_months, p.conditions, p.source, p.version"
+                              " FROM ent_bank_products p JOIN organisations o ON o.id ="
+                              " p.bank_id WHERE p.id = ?",
+                              id, "bank product", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc <= 0) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_not_found(err, "bank product", id);
-    }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_jw_kint(w, "bank_id", pj_col_int(s, 1));
@@ -386,8 +380,8 @@ static void enterprise_json(pj_ctx *c, pj_jw *w, pj_stmt *s, int col)
 
 static int match_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(
-        c->db,
+    pj_stmt *s = pj_row_by_id(
+        c,
         "SELECT m.id, m.need_id, m.product_id, p.name, p.bank_id, b.name, m.rank, m.score,"
         " p.rate_pct, p.term_months, p.min_fen, p.max_fen, m.consent, m.consent_at, m.outcome,"
         " m.approved_fen, m.version, n.amount_fen, n.term_months, n.purpose, p.conditions,"
@@ -395,14 +389,8 @@ static int match_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         " FROM ent_fin_matches m JOIN ent_bank_products p ON p.id = m.product_id"
         " JOIN organisations b ON b.id = p.bank_id JOIN ent_fin_needs n ON n.id = m.need_id"
         " JOIN organisations o ON o.id = m.org_id WHERE m.id = ?",
-        err);
+        id, "financing match", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc <= 0) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_not_found(err, "financing match", id);
-    }
     int granted = !strcmp(pj_col_text(s, 12), "granted");
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -710,19 +698,14 @@ static int need_scope(pj_ctx *c, int64_t id, pj_err *err)
 
 static int need_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT n.id, n.amount_fen, n.term_months, n.purpose, n.state,"
-                               " n.source, n.created_at, n.version, o.id, o.name, o.township_id,"
-                               " o.contact_name, o.contact_phone FROM ent_fin_needs n JOIN"
-                               " organisations o ON o.id = n.org_id WHERE n.id = ?",
-                               err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT n.id, n.amount_fen, n.term_months, n.purpose, n.state,"
+                              " n.source, n.created_at, n.version, o.id, o.name, o.township_id,"
+                              " o.contact_name, o.contact_phone FROM ent_fin_needs n JOIN"
+                              " organisations o ON o.id = n.org_id WHERE n.id = ?",
+                              id, "financing need", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc <= 0) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_not_found(err, "financing need", id);
-    }
+    int rc;
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_jw_kint(w, "organisation_id", pj_col_int(s, 8));

@@ -394,19 +394,13 @@ static int match_policies(pj_ctx *c, int64_t org, const char *kind, pj_err *err)
 /* tree: with the rule's structured form (for readers; audit rows keep the text only) */
 static int policy_render_as(pj_ctx *c, int64_t id, pj_jw *w, int tree, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT id, title, issuer, issued_on, valid_from, valid_until,"
-                               " benefit, conditions, source, version,"
-                               " (SELECT COUNT(*) FROM ent_policy_matches m WHERE m.policy_id ="
-                               " p.id) FROM ent_policies p WHERE id = ?",
-                               err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT id, title, issuer, issued_on, valid_from, valid_until,"
+                              " benefit, conditions, source, version,"
+                              " (SELECT COUNT(*) FROM ent_policy_matches m WHERE m.policy_id ="
+                              " p.id) FROM ent_policies p WHERE id = ?",
+                              id, "policy", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc <= 0) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_not_found(err, "policy", id);
-    }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_render_text(w, "title", s, 1);

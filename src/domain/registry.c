@@ -167,17 +167,12 @@ static int require_township_scope(pj_ctx *c, int64_t township_id, pj_err *err)
 static int region_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
     pj_stmt *s =
-        pj_db_prepare(c->db,
-                      "SELECT id, parent_id, code, name, type, lat, lon, population, source,"
-                      " created_at, updated_at, version FROM regions WHERE id = ?",
-                      err);
+        pj_row_by_id(c,
+                     "SELECT id, parent_id, code, name, type, lat, lon, population, source,"
+                     " created_at, updated_at, version FROM regions WHERE id = ?",
+                     id, "region", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc <= 0) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_not_found(err, "region", id);
-    }
+    int rc;
     int grid = strcmp(pj_col_text(s, 4), "grid") == 0;
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -492,18 +487,12 @@ int pj_org_sees_contacts(const pj_ctx *c, int64_t org_id, int64_t township_id)
 
 static int org_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT id, name, uscc, type, industry, township_id, contact_name,"
-                               " contact_phone, source, created_at, updated_at, version"
-                               " FROM organisations WHERE id = ?",
-                               err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT id, name, uscc, type, industry, township_id, contact_name,"
+                              " contact_phone, source, created_at, updated_at, version"
+                              " FROM organisations WHERE id = ?",
+                              id, "organisation", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc <= 0) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_not_found(err, "organisation", id);
-    }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_render_text(w, "name", s, 1);
