@@ -549,22 +549,15 @@ static void energy_bind(pj_stmt *s, int64_t org, const char *sector, const char 
 
 static int energy_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT e.id, e.organisation_id, o.name, e.sector, e.period,"
-                               " e.energy_type, e.quantity, f.unit, e.source, e.created_at,"
-                               " e.created_by, e.version FROM energy_use e LEFT JOIN"
-                               " organisations o ON o.id = e.organisation_id LEFT JOIN (SELECT"
-                               " energy_type, MIN(unit) AS unit FROM emission_factors GROUP BY"
-                               " energy_type) f ON f.energy_type = e.energy_type WHERE e.id = ?",
-                               err);
+    pj_stmt *s = pj_row_of(c,
+                           "SELECT e.id, e.organisation_id, o.name, e.sector, e.period,"
+                           " e.energy_type, e.quantity, f.unit, e.source, e.created_at,"
+                           " e.created_by, e.version FROM energy_use e LEFT JOIN"
+                           " organisations o ON o.id = e.organisation_id LEFT JOIN (SELECT"
+                           " energy_type, MIN(unit) AS unit FROM emission_factors GROUP BY"
+                           " energy_type) f ON f.energy_type = e.energy_type WHERE e.id = ?",
+                           id, "", "energy use", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc != 1) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1
-                      : pj_fail(err, 404, "not_found", "", "no energy use %lld", (long long)id);
-    }
     const char *type = pj_arena_strdup(c->arena, pj_col_text(s, 5));
     const char *per = pj_arena_strdup(c->arena, pj_col_text(s, 4));
     double q = pj_col_double(s, 6);

@@ -162,21 +162,15 @@ void ec_day_str(int64_t day, char out[11])
 
 static int base_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(
-        c->db,
+    pj_stmt *s = pj_row_of(
+        c,
         "SELECT b.id, b.name, b.tier, b.township_id, r.name, b.organisation_id, b.facility_id,"
         " b.source, b.created_at, b.updated_at, b.version, (SELECT COUNT(*) FROM ec_studios t"
         " WHERE t.base_id = b.id), (SELECT COUNT(*) FROM ec_streamers x WHERE x.base_id = b.id"
         " AND x.anonymised = 0) FROM ec_bases b LEFT JOIN regions r ON r.id = b.township_id"
         " WHERE b.id = ?",
-        err);
+        id, "", "base", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc != 1) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_fail(err, 404, "not_found", "", "no base %lld", (long long)id);
-    }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_render_text(w, "name", s, 1);
@@ -300,18 +294,12 @@ fail:
 
 static int studio_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT t.id, t.base_id, b.name, t.name, t.source, t.created_at,"
-                               " t.version FROM ec_studios t JOIN ec_bases b ON b.id = t.base_id"
-                               " WHERE t.id = ?",
-                               err);
+    pj_stmt *s = pj_row_of(c,
+                           "SELECT t.id, t.base_id, b.name, t.name, t.source, t.created_at,"
+                           " t.version FROM ec_studios t JOIN ec_bases b ON b.id = t.base_id"
+                           " WHERE t.id = ?",
+                           id, "", "studio", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc != 1) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_fail(err, 404, "not_found", "", "no studio %lld", (long long)id);
-    }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_jw_kint(w, "base_id", pj_col_int(s, 1));
@@ -395,20 +383,14 @@ fail:
 
 static int booking_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT k.id, k.studio_id, t.name, t.base_id, k.organisation_id,"
-                               " o.name, k.streamer_id, k.starts_at, k.ends_at, k.purpose, k.state,"
-                               " k.source, k.created_at, k.created_by, k.version FROM ec_bookings"
-                               " k JOIN ec_studios t ON t.id = k.studio_id LEFT JOIN organisations"
-                               " o ON o.id = k.organisation_id WHERE k.id = ?",
-                               err);
+    pj_stmt *s = pj_row_of(c,
+                           "SELECT k.id, k.studio_id, t.name, t.base_id, k.organisation_id,"
+                           " o.name, k.streamer_id, k.starts_at, k.ends_at, k.purpose, k.state,"
+                           " k.source, k.created_at, k.created_by, k.version FROM ec_bookings"
+                           " k JOIN ec_studios t ON t.id = k.studio_id LEFT JOIN organisations"
+                           " o ON o.id = k.organisation_id WHERE k.id = ?",
+                           id, "", "booking", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc != 1) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_fail(err, 404, "not_found", "", "no booking %lld", (long long)id);
-    }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_jw_kint(w, "studio_id", pj_col_int(s, 1));

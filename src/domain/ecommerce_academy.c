@@ -83,23 +83,15 @@ int ec_write_audited_masked(pj_ctx *c, int64_t id, const char *action, const cha
 
 static int zone_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT z.id, z.name, z.kind, z.organisation_id, o.name, z.base_id,"
-                               " b.name, z.settled_on, z.source, z.created_at, z.version, (SELECT"
-                               " COUNT(*) FROM ac_posts p WHERE p.zone_enterprise_id = z.id AND"
-                               " p.state = 'open') FROM ec_zone_enterprises z LEFT JOIN"
-                               " organisations o ON o.id = z.organisation_id LEFT JOIN ec_bases b"
-                               " ON b.id = z.base_id WHERE z.id = ?",
-                               err);
+    pj_stmt *s = pj_row_of(c,
+                           "SELECT z.id, z.name, z.kind, z.organisation_id, o.name, z.base_id,"
+                           " b.name, z.settled_on, z.source, z.created_at, z.version, (SELECT"
+                           " COUNT(*) FROM ac_posts p WHERE p.zone_enterprise_id = z.id AND"
+                           " p.state = 'open') FROM ec_zone_enterprises z LEFT JOIN"
+                           " organisations o ON o.id = z.organisation_id LEFT JOIN ec_bases b"
+                           " ON b.id = z.base_id WHERE z.id = ?",
+                           id, "", "zone enterprise", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc != 1) {
-        pj_stmt_done(s);
-        return rc < 0
-                   ? -1
-                   : pj_fail(err, 404, "not_found", "", "no zone enterprise %lld", (long long)id);
-    }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_render_text(w, "name", s, 1);
@@ -256,18 +248,12 @@ int pj_ec_zone_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err
 
 static int course_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT id, title, category, hours, level, practice_hours, source,"
-                               " created_at, updated_at, version, (SELECT COUNT(*) FROM ac_cohorts"
-                               " h WHERE h.course_id = ac_courses.id) FROM ac_courses WHERE id = ?",
-                               err);
+    pj_stmt *s = pj_row_of(c,
+                           "SELECT id, title, category, hours, level, practice_hours, source,"
+                           " created_at, updated_at, version, (SELECT COUNT(*) FROM ac_cohorts"
+                           " h WHERE h.course_id = ac_courses.id) FROM ac_courses WHERE id = ?",
+                           id, "", "course", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc != 1) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_fail(err, 404, "not_found", "", "no course %lld", (long long)id);
-    }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_render_text(w, "title", s, 1);
@@ -387,22 +373,16 @@ int pj_ac_course_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
 
 static int cohort_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(
-        c->db,
+    pj_stmt *s = pj_row_of(
+        c,
         "SELECT h.id, h.course_id, k.title, k.level, h.base_id, b.name, b.tier, b.township_id,"
         " h.name, h.starts_on, h.ends_on, h.capacity, h.enrolled, h.state, h.source,"
         " h.created_at, h.updated_at, h.version, (SELECT COUNT(*) FROM ac_enrolments e WHERE"
         " e.cohort_id = h.id AND e.state IN ('graduated', 'placed')), (SELECT COUNT(*) FROM"
         " ac_enrolments e WHERE e.cohort_id = h.id AND e.state = 'placed') FROM ac_cohorts h JOIN"
         " ac_courses k ON k.id = h.course_id JOIN ec_bases b ON b.id = h.base_id WHERE h.id = ?",
-        err);
+        id, "", "cohort", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc != 1) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_fail(err, 404, "not_found", "", "no cohort %lld", (long long)id);
-    }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_jw_kint(w, "course_id", pj_col_int(s, 1));
@@ -664,19 +644,13 @@ int pj_ac_cohort_transition(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
 
 static int post_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT p.id, p.zone_enterprise_id, z.name, z.organisation_id,"
-                               " p.title, p.openings, p.filled, p.state, p.source, p.created_at,"
-                               " p.updated_at, p.version FROM ac_posts p JOIN ec_zone_enterprises"
-                               " z ON z.id = p.zone_enterprise_id WHERE p.id = ?",
-                               err);
+    pj_stmt *s = pj_row_of(c,
+                           "SELECT p.id, p.zone_enterprise_id, z.name, z.organisation_id,"
+                           " p.title, p.openings, p.filled, p.state, p.source, p.created_at,"
+                           " p.updated_at, p.version FROM ac_posts p JOIN ec_zone_enterprises"
+                           " z ON z.id = p.zone_enterprise_id WHERE p.id = ?",
+                           id, "", "post", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc != 1) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_fail(err, 404, "not_found", "", "no post %lld", (long long)id);
-    }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_jw_kint(w, "zone_enterprise_id", pj_col_int(s, 1));

@@ -107,8 +107,8 @@ static int enrol_writer(pj_ctx *c, int64_t id, const enrol_row *r, int academy_o
  * the name would outlive the streamer's anonymising) */
 static int enrol_render_mode(pj_ctx *c, int64_t id, pj_jw *w, int masked, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(
-        c->db,
+    pj_stmt *s = pj_row_of(
+        c,
         "SELECT e.id, e.cohort_id, h.name, h.course_id, k.title, e.streamer_id, x.name,"
         " x.anonymised, e.post_id, p.title, p.zone_enterprise_id, z.name, e.enrolled_on, e.state,"
         " (SELECT COALESCE(SUM(minutes), 0) FROM ac_practice a WHERE a.enrolment_id = e.id),"
@@ -119,14 +119,8 @@ static int enrol_render_mode(pj_ctx *c, int64_t id, pj_jw *w, int masked, pj_err
         " JOIN ac_courses k ON k.id = h.course_id JOIN ec_streamers x ON x.id = e.streamer_id"
         " JOIN ac_posts p ON p.id = e.post_id JOIN ec_zone_enterprises z ON z.id ="
         " p.zone_enterprise_id WHERE e.id = ?",
-        err);
+        id, "", "enrolment", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc != 1) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_fail(err, 404, "not_found", "", "no enrolment %lld", (long long)id);
-    }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_jw_kint(w, "cohort_id", pj_col_int(s, 1));

@@ -4,6 +4,7 @@
 
 #include "domain/ecommerce.h"
 #include "domain/render.h"
+#include "domain/rows.h"
 
 const char *ec_who(const pj_ctx *c);
 /* 403 unless the actor writes in this module at all. */

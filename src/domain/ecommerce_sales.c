@@ -16,20 +16,15 @@
  * changed: a name in them would outlive the streamer's anonymising) */
 static int session_render_mode(pj_ctx *c, int64_t id, pj_jw *w, int masked, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT e.id, e.streamer_id, x.name, e.studio_id, e.platform, e.day,"
-                               " e.duration_min, e.orders, e.gmv_fen, e.source, e.created_at,"
-                               " e.created_by, x.anonymised, e.updated_at, e.version FROM"
-                               " ec_sessions e JOIN ec_streamers x ON x.id = e.streamer_id WHERE"
-                               " e.id = ?",
-                               err);
+    pj_stmt *s = pj_row_of(c,
+                           "SELECT e.id, e.streamer_id, x.name, e.studio_id, e.platform, e.day,"
+                           " e.duration_min, e.orders, e.gmv_fen, e.source, e.created_at,"
+                           " e.created_by, x.anonymised, e.updated_at, e.version FROM"
+                           " ec_sessions e JOIN ec_streamers x ON x.id = e.streamer_id WHERE"
+                           " e.id = ?",
+                           id, "", "session", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc != 1) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_fail(err, 404, "not_found", "", "no session %lld", (long long)id);
-    }
+    int rc;
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_jw_kint(w, "streamer_id", pj_col_int(s, 1));
@@ -369,20 +364,14 @@ int pj_ec_session_delete(pj_ctx *c, int64_t id, pj_err *err)
 
 static int product_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT p.id, p.name, p.category, p.township_id, p.source,"
-                               " p.created_at, p.version, (SELECT COALESCE(SUM(q.orders), 0) FROM"
-                               " ec_product_sales q WHERE q.product_id = p.id), (SELECT"
-                               " COALESCE(SUM(q.gmv_fen), 0) FROM ec_product_sales q WHERE"
-                               " q.product_id = p.id) FROM ec_products p WHERE p.id = ?",
-                               err);
+    pj_stmt *s = pj_row_of(c,
+                           "SELECT p.id, p.name, p.category, p.township_id, p.source,"
+                           " p.created_at, p.version, (SELECT COALESCE(SUM(q.orders), 0) FROM"
+                           " ec_product_sales q WHERE q.product_id = p.id), (SELECT"
+                           " COALESCE(SUM(q.gmv_fen), 0) FROM ec_product_sales q WHERE"
+                           " q.product_id = p.id) FROM ec_products p WHERE p.id = ?",
+                           id, "", "product", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc != 1) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_fail(err, 404, "not_found", "", "no product %lld", (long long)id);
-    }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_render_text(w, "name", s, 1);

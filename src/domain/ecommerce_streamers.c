@@ -84,8 +84,8 @@ static int phone_ok(const char *s)
 /* mode: 0 by the actor's role, 1 masked always, the name too (audit rows) */
 static int streamer_render_mode(pj_ctx *c, int64_t id, pj_jw *w, int mode, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(
-        c->db,
+    pj_stmt *s = pj_row_of(
+        c,
         "SELECT x.id, x.name, x.id_number, x.phone, x.birth_date, x.guardian_name,"
         " x.guardian_relation, x.guardian_consent_date, x.skill_level, x.organisation_id,"
         " x.township_id, x.base_id, x.categories, x.anonymised, x.source, x.created_at,"
@@ -93,14 +93,9 @@ static int streamer_render_mode(pj_ctx *c, int64_t id, pj_jw *w, int mode, pj_er
         " x.id), (SELECT COALESCE(SUM(e.gmv_fen), 0) FROM ec_sessions e WHERE e.streamer_id ="
         " x.id), (SELECT b.name FROM ec_bases b WHERE b.id = x.base_id), o.name, o.township_id FROM"
         " ec_streamers x LEFT JOIN organisations o ON o.id = x.organisation_id WHERE x.id = ?",
-        err);
+        id, "", "streamer", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc != 1) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_fail(err, 404, "not_found", "", "no streamer %lld", (long long)id);
-    }
+    int rc;
     int64_t org = pj_col_int(s, 9), town = pj_col_int(s, 10);
     int full = mode == 0 && ec_streamer_privileged(c, town, org, pj_col_int(s, 22));
     pj_jw_obj(w);

@@ -162,19 +162,13 @@ int64_t pj_indicator_id(pj_ctx *c, const char *code, pj_err *err)
 
 static int ind_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT id, code, name, unit, kind, higher_is_better, source,"
-                               " description, created_at, updated_at, version,"
-                               " (SELECT COUNT(*) FROM indicator_values v WHERE v.indicator_id ="
-                               " i.id) FROM indicators i WHERE id = ?",
-                               err);
+    pj_stmt *s = pj_row_of(c,
+                           "SELECT id, code, name, unit, kind, higher_is_better, source,"
+                           " description, created_at, updated_at, version,"
+                           " (SELECT COUNT(*) FROM indicator_values v WHERE v.indicator_id ="
+                           " i.id) FROM indicators i WHERE id = ?",
+                           id, "", "indicator", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc != 1) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_fail(err, 404, "not_found", "", "no indicator %lld", (long long)id);
-    }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_render_text(w, "code", s, 1);
@@ -277,18 +271,12 @@ fail:
  * 吨 → 万吨 ÷ 10,000, % → ‰ …) is not for the platform to guess from two labels. */
 static int unit_change_check(pj_ctx *c, int64_t id, const char *unit, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT code, unit, (SELECT COUNT(*) FROM indicator_values v WHERE"
-                               " v.indicator_id = i.id), (SELECT COUNT(*) FROM indicator_targets t"
-                               " WHERE t.indicator_id = i.id) FROM indicators i WHERE id = ?",
-                               err);
+    pj_stmt *s = pj_row_of(c,
+                           "SELECT code, unit, (SELECT COUNT(*) FROM indicator_values v WHERE"
+                           " v.indicator_id = i.id), (SELECT COUNT(*) FROM indicator_targets t"
+                           " WHERE t.indicator_id = i.id) FROM indicators i WHERE id = ?",
+                           id, "", "indicator", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc != 1) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_fail(err, 404, "not_found", "", "no indicator %lld", (long long)id);
-    }
     const char *code = pj_arena_strdup(c->arena, pj_col_text(s, 0));
     const char *old = pj_arena_strdup(c->arena, pj_col_text(s, 1));
     int64_t nv = pj_col_int(s, 2), nt = pj_col_int(s, 3);
@@ -357,22 +345,14 @@ fail:
 
 static int value_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT v.id, v.indicator_id, i.code, v.region, v.period, v.value,"
-                               " v.unit, v.source, v.note, v.created_at, v.created_by,"
-                               " v.updated_at, v.updated_by, v.version, i.name FROM"
-                               " indicator_values v JOIN indicators i ON i.id = v.indicator_id"
-                               " WHERE v.id = ?",
-                               err);
+    pj_stmt *s = pj_row_of(c,
+                           "SELECT v.id, v.indicator_id, i.code, v.region, v.period, v.value,"
+                           " v.unit, v.source, v.note, v.created_at, v.created_by,"
+                           " v.updated_at, v.updated_by, v.version, i.name FROM"
+                           " indicator_values v JOIN indicators i ON i.id = v.indicator_id"
+                           " WHERE v.id = ?",
+                           id, "", "indicator value", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc != 1) {
-        pj_stmt_done(s);
-        return rc < 0
-                   ? -1
-                   : pj_fail(err, 404, "not_found", "", "no indicator value %lld", (long long)id);
-    }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_jw_kint(w, "indicator_id", pj_col_int(s, 1));
@@ -782,19 +762,13 @@ fail:
 
 static int target_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT t.id, i.code, t.region, t.period, t.value, i.unit,"
-                               " t.source, t.note, t.created_at, t.created_by, t.version FROM"
-                               " indicator_targets t JOIN indicators i ON i.id = t.indicator_id"
-                               " WHERE t.id = ?",
-                               err);
+    pj_stmt *s = pj_row_of(c,
+                           "SELECT t.id, i.code, t.region, t.period, t.value, i.unit,"
+                           " t.source, t.note, t.created_at, t.created_by, t.version FROM"
+                           " indicator_targets t JOIN indicators i ON i.id = t.indicator_id"
+                           " WHERE t.id = ?",
+                           id, "", "target", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc != 1) {
-        pj_stmt_done(s);
-        return rc < 0 ? -1 : pj_fail(err, 404, "not_found", "", "no target %lld", (long long)id);
-    }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_render_text(w, "code", s, 1);
