@@ -1075,7 +1075,7 @@ fail:
 }
 
 int pj_du_stock_take_tx(pj_ctx *c, int64_t fid, const char *category, int64_t qty, int64_t *usable,
-                        pj_jw *lines, pj_err *err)
+                        const char *why, pj_jw *lines, pj_err *err)
 {
     /* every usable line first (one statement open at a time; their sum is the check), then
      * each update */
@@ -1131,7 +1131,8 @@ int pj_du_stock_take_tx(pj_ctx *c, int64_t fid, const char *category, int64_t qt
         pj_stmt_int(s, 2, pj_now());
         pj_stmt_int(s, 3, ids[i]);
         if (pj_step_done(s, err) || !(after = pj_render_to_string(c, ids[i], stock_render, err)) ||
-            pj_audit_add(c, "ship", "stock_line", ids[i], before, after, err))
+            pj_audit_add(c, "ship", "stock_line", ids[i], before,
+                         why ? pj_render_with(c, after, why) : after, err))
             return -1;
         if (lines) {
             pj_jw_obj(lines);

@@ -32,9 +32,10 @@ int64_t pj_du_conversion_start_tx(pj_ctx *c, int64_t fid, const char *scenario, 
  * When qty is more than that, returns 1 and writes nothing (the caller refuses in its words).
  * Else takes the soonest expiry first (lines without an expiry last, then the oldest line):
  * each line touched is updated (one taken to 0 is kept at 0, as a stock edit keeps it) and
- * audited as "ship" on stock_line; lines (may be NULL) gets an array of {stock_line_id,
- * quantity (taken), expiry, left}; returns 0. -1 with err on a database error. */
+ * audited as "ship" on stock_line, its after with the members `why` (JSON text without braces,
+ * e.g. the plan and shipment taken for; may be NULL); lines (may be NULL) gets an array of
+ * {stock_line_id, quantity (taken), expiry, left}; returns 0. -1 with err on a database error. */
 int pj_du_stock_take_tx(pj_ctx *c, int64_t fid, const char *category, int64_t qty, int64_t *usable,
-                        pj_jw *lines, pj_err *err);
+                        const char *why, pj_jw *lines, pj_err *err);
 
 #endif

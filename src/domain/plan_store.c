@@ -946,13 +946,34 @@ int pj_plan_ship(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         pj_err_detail(err, "shipped", f.shipped);
         goto fail;
     }
+    /* the shipment first (its lines once taken), so that the audit row of each stock line it
+     * takes from names it and its plan */
+    s = pj_db_prepare(c->db,
+                      "INSERT INTO plan_shipments (plan_id, store_id, facility_id, category,"
+                      " quantity, unit, lines_json, shipped_at, shipped_by)"
+                      " VALUES (?,?,?,?,?,?,'[]',?,?) RETURNING id",
+                      err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    pj_stmt_int(s, 2, store);
+    pj_stmt_int(s, 3, site);
+    pj_stmt_text(s, 4, cat);
+    pj_stmt_int(s, 5, qty);
+    pj_stmt_text(s, 6, f.unit);
+    pj_stmt_int(s, 7, pj_now());
+    pj_stmt_text(s, 8, c->actor.username);
+    int64_t sid = pj_stmt_step(s, err) == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (!sid) goto fail;
     /* the stock: checked and taken in one go (nothing taken when it is short) */
     int64_t usable = 0;
     pj_buf lb;
     pj_buf_init(&lb, (size_t)1 << 20);
     pj_jw lw;
     pj_jw_init(&lw, &lb);
-    int took = pj_du_stock_take_tx(c, store, cat, qty, &usable, &lw, err);
+    const char *why = pj_arena_printf(c->arena, "\"plan_id\":%lld,\"shipment_id\":%lld",
+                                      (long long)id, (long long)sid);
+    int took = pj_du_stock_take_tx(c, store, cat, qty, &usable, why, &lw, err);
     if (took == 1) {
         pj_fail(err, 409, "insufficient_stock", "quantity",
                 "%s (facility %lld) has %lld %s of %s usable (not expired): %lld cannot be"
@@ -967,25 +988,13 @@ int pj_plan_ship(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     }
     const char *lines = pj_arena_strndup(c->arena, lb.data ? lb.data : "[]", lb.data ? lb.len : 2);
     pj_buf_free(&lb);
-    s = pj_db_prepare(c->db,
-                      "INSERT INTO plan_shipments (plan_id, store_id, facility_id, category,"
-                      " quantity, unit, lines_json, shipped_at, shipped_by)"
-                      " VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
-                      err);
+    s = pj_db_prepare(c->db, "UPDATE plan_shipments SET lines_json = ? WHERE id = ?", err);
     if (!s) goto fail;
-    pj_stmt_int(s, 1, id);
-    pj_stmt_int(s, 2, store);
-    pj_stmt_int(s, 3, site);
-    pj_stmt_text(s, 4, cat);
-    pj_stmt_int(s, 5, qty);
-    pj_stmt_text(s, 6, f.unit);
-    pj_stmt_text(s, 7, lines);
-    pj_stmt_int(s, 8, pj_now());
-    pj_stmt_text(s, 9, c->actor.username);
-    int64_t sid = pj_stmt_step(s, err) == 1 ? pj_col_int(s, 0) : 0;
-    pj_stmt_done(s);
+    pj_stmt_text(s, 1, lines);
+    pj_stmt_int(s, 2, sid);
+    if (pj_du_step(s, err)) goto fail;
     char *after;
-    if (!sid || !(after = pj_render_to_string(c, sid, shipment_render, err)) ||
+    if (!(after = pj_render_to_string(c, sid, shipment_render, err)) ||
         pj_audit_add(c, "create", "plan_shipment", sid, NULL, after, err) ||
         pj_db_commit(c->db, err))
         goto fail;

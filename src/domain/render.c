@@ -46,6 +46,18 @@ char *pj_render_to_string(pj_ctx *c, int64_t id, pj_render_fn fn, pj_err *err)
     return out;
 }
 
+char *pj_render_with(pj_ctx *c, const char *rendered, const char *members)
+{
+    size_t n = strlen(rendered);
+    while (n > 0 && rendered[n - 1] != '}') n--;
+    if (n == 0 || !members || !*members) return pj_arena_strdup(c->arena, rendered);
+    n--; /* up to the closing brace */
+    size_t k = n;
+    while (k > 0 && (rendered[k - 1] == ' ' || rendered[k - 1] == '\n')) k--;
+    int empty = k > 0 && rendered[k - 1] == '{';
+    return pj_arena_printf(c->arena, "%.*s%s%s}", (int)n, rendered, empty ? "" : ",", members);
+}
+
 int pj_render_commit(pj_ctx *c, const char *action, const char *entity, int64_t id,
                      const char *before, pj_render_fn fn, pj_jw *w, pj_err *err)
 {

@@ -14,6 +14,10 @@ void pj_render_time(pj_jw *w, const char *key, int64_t t);
 void pj_render_text(pj_jw *w, const char *key, pj_stmt *s, int col);
 /* Renders entity id with fn into a new string in c->arena (for audit rows); NULL on error. */
 char *pj_render_to_string(pj_ctx *c, int64_t id, pj_render_fn fn, pj_err *err);
+/* A record's rendering (pj_render_to_string, an object) with more members at its end, in a new
+ * string in c->arena: `members` is their JSON text without braces ("\"plan_id\":3"). For an
+ * audit row that names what the write was done for (the shipment a stock line was taken by). */
+char *pj_render_with(pj_ctx *c, const char *rendered, const char *members);
 /* Whether two renderings of a record (pj_render_to_string) differ only in their top-level
  * `updated_at` and `version`: a write that changed nothing. Compared as text, the renderings
  * being made by the same code (the commas left around a stamp are the same on both sides). */

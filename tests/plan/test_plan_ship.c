@@ -1,9 +1,9 @@
 /* Shipments of an adopted plan's supply flows, on the demo district: a shipment takes its
  * quantity off the store's usable stock lines (the soonest expiry first, expired lines left
- * alone), is stored and audited, shows on the plan's flow, and from then on the plan holds only
- * the rest of the flow off later plans, so a plan solved after the shipment sees the same stock
- * as one solved before it (no double count). Every refusal writes nothing; the store's scope is
- * that of its stock lines. */
+ * alone), is stored and audited (each line's row naming the shipment), shows on the plan's flow,
+ * and from then on the plan holds only the rest of the flow off later plans, so a plan solved after
+ * the shipment sees the same stock as one solved before it (no double count). Every refusal writes
+ * nothing; the store's scope is that of its stock lines. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,6 +242,16 @@ TEST_T(plan_shipment_round_trip_no_double_count, 240)
              " entity_id IN (%lld, %lld) AND json_extract(after_json, '$.quantity') <"
              " json_extract(before_json, '$.quantity')",
              l_soon, l_later);
+    CHECK_INT(th_sql_int(&s, q), 2);
+    /* each line's row names the shipment it was taken by and its plan (the audit log links
+     * the two); the line as it was has neither */
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'stock_line' AND action = 'ship' AND"
+             " entity_id IN (%lld, %lld) AND json_extract(after_json, '$.shipment_id') = %lld"
+             " AND json_extract(after_json, '$.plan_id') = %lld AND"
+             " json_extract(after_json, '$.stock_line_id') IS NULL AND"
+             " json_extract(before_json, '$.shipment_id') IS NULL AND json_valid(after_json)",
+             l_soon, l_later, sid, aid);
     CHECK_INT(th_sql_int(&s, q), 2);
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit") - audit0, 3);
     json_decref(sh);

@@ -2623,7 +2623,7 @@ export default {
       shipped_by: 'Shipped by',
     },
     service_log: { kind: 'Service', minutes: 'Minutes' },
-    stock_line: { category: 'Category' },
+    stock_line: { category: 'Category', plan_id: 'Plan', shipment_id: 'Plan shipment' },
     user: {  },
     emission_factor: { kg_co2e_per_unit: 'kg CO₂e per unit', kgce_per_unit: 'kg standard coal per unit', effective_from: 'Effective from' },
     indicator_target: { region: 'Region', value: 'Target value' },

@@ -2626,7 +2626,7 @@ export default {
       shipped_by: '经办人',
     },
     service_log: { kind: '服务类型', minutes: '分钟' },
-    stock_line: { category: '品类' },
+    stock_line: { category: '品类', plan_id: '应急方案', shipment_id: '方案物资发货' },
     user: {  },
     emission_factor: { kg_co2e_per_unit: '每单位排放（kg CO₂e）', kgce_per_unit: '每单位折标煤（kg）', effective_from: '生效日期' },
     indicator_target: { region: '地区', value: '目标值' },
