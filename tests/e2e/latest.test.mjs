@@ -6,7 +6,7 @@
 // district dashboard.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, choose, apiGet, ADMIN_PW, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, choose, apiGet, holdFirst, BASE, ADMIN_PW, DEMO_PW } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -16,38 +16,6 @@ after(async () => {
   await browser?.close();
 });
 const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
-
-/**
- * Holds back the first request of the page that `match(url)` takes. `caught` resolves once it
- * is held; `release()` lets it answer — fetched from the server and handed to the page, unless
- * the page has aborted it meanwhile — and resolves once the page has had the answer a moment.
- */
-async function holdFirst(page, match) {
-  let caught, open, answered;
-  const held = new Promise((r) => (caught = r));
-  const gate = new Promise((r) => (open = r));
-  const done = new Promise((r) => (answered = r));
-  let n = 0;
-  await page.route(match, async (route) => {
-    if (n++) return route.continue();
-    caught(route.request().url());
-    await gate;
-    try {
-      await route.fulfill({ response: await route.fetch() });
-    } catch {
-      /* the page aborted it: nothing to answer */
-    }
-    answered();
-  });
-  return {
-    caught: held,
-    async release() {
-      open();
-      await done;
-      await page.waitForTimeout(1000); // the page handles the late answer (or has none to handle)
-    },
-  };
-}
 
 /** The error alerts the page shows. */
 const errors = (page) => page.locator('.el-alert--error');
@@ -119,6 +87,60 @@ describe('the last pick wins', { timeout: 180000 }, () => {
     for (const y of agriYears) assert.ok(label.includes(y), `${y} of the agricultural output in “${label}”`);
     assert.ok(!label.includes(gdpOnly), `no GDP year (${gdpOnly}) in “${label}”`);
     assert.match(await select.innerText(), /农业总产值/);
+    assert.equal(await errors(page).count(), 0);
+    noProblems(page);
+    await context.close();
+  });
+
+  test('cockpit: a step started shows in the activity list, though the list asked before it answers after', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'officer', DEMO_PW);
+    // a drill of its own (the facility's state is not touched), aborted at the end
+    let drill = null;
+    for (const h of (await apiGet(page, '/facilities?type=hotel&state=peacetime&limit=20')).items) {
+      const res = await page.request.post(BASE + '/api/v1/conversions', { data: { facility_id: h.id, scenario: 'epidemic', mode: 'drill' } });
+      if (res.status() === 201) {
+        drill = await res.json();
+        break;
+      }
+    }
+    assert.ok(drill, 'a drill started on a hotel with an epidemic manual');
+    try {
+      const step = drill.steps.find((x) => x.phase === 'convert' && x.status === 'pending' && !x.predecessors.length);
+      assert.ok(step, 'a step that may start');
+      const first = await holdFirst(page, (u) => u.pathname === `/api/v1/conversions/${drill.id}/timeline`, { early: true });
+      await page.goto(`/conversions/${drill.id}`);
+      await first.caught;
+      await page.getByTestId('start-' + step.code).click();
+      const started = page.getByTestId('timeline').locator('li', { hasText: `开始步骤 ${step.code}` });
+      await started.waitFor();
+      await first.release();
+      assert.equal(await started.count(), 1, 'the step’s start stays in the activity list');
+      assert.equal(await errors(page).count(), 0);
+      noProblems(page);
+    } finally {
+      const res = await page.request.post(BASE + `/api/v1/conversions/${drill.id}/abort`, { data: { reason: '测试结束' } });
+      assert.equal(res.status(), 200, await res.text());
+      await context.close();
+    }
+  });
+
+  test('elders: the township picked stays in the pickers, though the village of the address is found after it', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'officer', DEMO_PW);
+    const town = async (name) => (await apiGet(page, '/regions?type=township&q=' + encodeURIComponent(name))).items[0];
+    const [from, other] = [await town('金海湖地区'), await town('马昌营镇')];
+    const village = (await apiGet(page, `/regions?parent_id=${from.id}&limit=50`)).items.find((r) => r.type === 'village');
+    assert.ok(village, 'a village of 金海湖地区');
+    const found = await holdFirst(page, (u) => u.pathname === `/api/v1/regions/${village.id}`);
+    await page.goto(`/elders?region_id=${village.id}`);
+    await found.caught;
+    await choose(page, page.getByTestId('filter-township'), other.name);
+    await page.waitForURL(new RegExp(`region_id=${other.id}(&|$)`));
+    await found.release();
+    assert.match(await page.getByTestId('filter-township').innerText(), new RegExp(other.name));
+    assert.doesNotMatch(await page.getByTestId('filter-village').innerText(), new RegExp(village.name), 'no village of the address');
+    assert.match(page.url(), new RegExp(`region_id=${other.id}(&|$)`));
     assert.equal(await errors(page).count(), 0);
     noProblems(page);
     await context.close();

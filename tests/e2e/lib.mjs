@@ -80,3 +80,39 @@ export async function apiGet(page, p) {
   if (!res.ok()) throw new Error(`GET ${p}: ${res.status()} ${await res.text()}`);
   return res.json();
 }
+
+/**
+ * Holds back the answer to the first request of the page that `match(url)` takes (with
+ * `method`, only requests of that method count). `caught` resolves once it is held; `release()`
+ * lets it answer — unless the page has aborted it meanwhile — and resolves once the page has had
+ * the answer a moment. The answer is fetched from the server on release, or, with `early`, at
+ * once: the answer as it was when asked (what a slow network delivers late).
+ */
+export async function holdFirst(page, match, { method, early = false } = {}) {
+  let caught, open, answered;
+  const held = new Promise((r) => (caught = r));
+  const gate = new Promise((r) => (open = r));
+  const done = new Promise((r) => (answered = r));
+  let n = 0;
+  await page.route(match, async (route) => {
+    if ((method && route.request().method() !== method) || n++) return route.fallback();
+    caught(route.request().url());
+    let response = null;
+    try {
+      if (early) response = await route.fetch();
+      await gate;
+      await route.fulfill({ response: response || (await route.fetch()) });
+    } catch {
+      /* the page aborted it: nothing to answer */
+    }
+    answered();
+  });
+  return {
+    caught: held,
+    async release() {
+      open();
+      await done;
+      await page.waitForTimeout(1000); // the page handles the late answer (or has none to handle)
+    },
+  };
+}

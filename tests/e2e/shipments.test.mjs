@@ -3,12 +3,14 @@
 // of the flow as the quantity; a refusal (someone shipped meanwhile) is said at the field in
 // Chinese with the server's figures (the error's details) and the table refreshed; a shipment is
 // recorded, listed and taken off the store's stock (the API's figures); a viewer is offered no
-// 发货; the English labels; Enter pressed twice before a slow answer records one shipment. The test plans and adopts its own plan (马昌营镇) and, whatever happens, aborts the
-// conversions it started and puts the stock it shipped back (the demo is shared by the files).
+// 发货; the English labels; Enter pressed twice before a slow answer records one shipment; the
+// records asked for first answering after a shipment's do not hide it. The test plans
+// and adopts its own plan (马昌营镇) and, whatever happens, aborts the conversions it started and
+// puts the stock it shipped back (the demo is shared by the files).
 // The helpers of web/src/utils/plans.js behind the page are checked first.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, BASE, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, holdFirst, BASE, DEMO_PW } from './lib.mjs';
 import { formatNumber } from '../../web/src/utils/format.js';
 import { mayShip, shipRefusal, shippingProgress } from '../../web/src/utils/plans.js';
 
@@ -221,6 +223,23 @@ describe('shipments of an adopted plan', { timeout: 240000 }, () => {
       assert.equal(posts, 1, 'one request for two Enters');
       assert.equal(list3.items.length, 3, 'one shipment for two Enters');
       await card.getByTestId('shipped-' + key).getByText(`${fmt(part + 2)}/${fmt(flow.quantity)}`).waitFor();
+      noProblems(page);
+
+      // the records asked for when the page opened answer late, after those asked once a
+      // shipment is recorded: the list keeps the shipment just recorded (the last asked wins)
+      const firstList = await holdFirst(page, (u) => u.pathname === `/api/v1/plans/${plan.id}/shipments`, { method: 'GET', early: true });
+      await page.reload();
+      await firstList.caught;
+      await card.getByTestId('ship-' + key).click();
+      await q.fill('1');
+      await dlg.getByTestId('ship-save').click();
+      await dlg.waitFor({ state: 'hidden' });
+      shipped.push((await apiGet(page, `/plans/${plan.id}/shipments`)).items[0]);
+      await card.getByTestId('shipped-' + key).getByText(`${fmt(part + 3)}/${fmt(flow.quantity)}`).waitFor();
+      await records.locator('tbody tr').nth(3).waitFor();
+      await firstList.release();
+      assert.equal(await records.getAttribute('data-count'), '4', 'the shipment just recorded stays listed');
+      assert.equal(await records.locator('tbody tr').count(), 4);
       noProblems(page);
     } finally {
       // the demo as it was: this plan's conversions aborted (its flows no longer hold stock),
