@@ -146,3 +146,42 @@ describe('the last pick wins', { timeout: 180000 }, () => {
     await context.close();
   });
 });
+
+describe('one export at a time', { timeout: 120000 }, () => {
+  test('facilities: a second export asked while the first is on its way gives no second file', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'admin', ADMIN_PW);
+    await page.goto('/facilities');
+    await page.getByTestId('facility-table').locator('tbody tr').first().waitFor();
+    let asked = 0;
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/api/v1/facilities/export') asked++;
+    });
+    const files = [];
+    page.on('download', (d) => files.push(d.suggestedFilename()));
+    const first = await holdFirst(page, (u) => u.pathname === '/api/v1/facilities/export');
+    const open = page.getByTestId('facility-export-open');
+    await open.click();
+    await page.getByTestId('facility-export-csv').click();
+    await first.caught;
+    const xlsx = page.getByTestId('facility-export-xlsx');
+    await xlsx.waitFor({ state: 'hidden' }); // the menu closed on the pick
+    // the button says the export is under way and offers no other meanwhile
+    const disabled = await open.isDisabled();
+    const loading = /is-loading/.test((await open.getAttribute('class')) || '');
+    await open.click({ force: true });
+    await xlsx.waitFor({ state: 'visible', timeout: 1500 }).then(
+      () => xlsx.click(),
+      () => {},
+    );
+    await page.waitForTimeout(500);
+    assert.equal(asked, 1, 'one export asked');
+    assert.ok(disabled && loading, 'the export button shows loading and is disabled while the file is on its way');
+    await first.release();
+    await page.waitForTimeout(500);
+    assert.deepEqual(files, ['facilities.csv'], 'one file, of the export asked first');
+    assert.ok(await open.isEnabled(), 'the button is offered again once the file is there');
+    noProblems(page);
+    await context.close();
+  });
+});
