@@ -4,7 +4,8 @@
 // Chinese with the server's figures (the error's details) and the table refreshed; a shipment is
 // recorded, listed and taken off the store's stock (the API's figures); a viewer is offered no
 // 发货; the English labels; Enter pressed twice before a slow answer records one shipment; the
-// records asked for first answering after a shipment's do not hide it. The test plans
+// records asked for first answering after a shipment's do not hide it; a site stopped (its
+// conversion aborted) shown apart, its rest no longer planned. The test plans
 // and adopts its own plan (马昌营镇) and, whatever happens, aborts the conversions it started and
 // puts the stock it shipped back (the demo is shared by the files).
 // The helpers of web/src/utils/plans.js behind the page are checked first.
@@ -27,14 +28,29 @@ describe('shipment helpers', () => {
       { store_id: 1, facility_id: 11, facility_name: '乙', category: 'grain', quantity: 50, shipped: 50 },
     ];
     assert.deepEqual(shippingProgress(flows), {
-      total: { planned: 450, shipped: 90, percent: 20 },
+      total: { planned: 450, shipped: 90, percent: 20, withdrawn: 0 },
       sites: [
         { facility_id: 10, name: '甲', planned: 400, shipped: 40, percent: 10 },
         { facility_id: 11, name: '乙', planned: 50, shipped: 50, percent: 100 },
       ],
+      stopped: [],
     });
     assert.equal(shippingProgress([]), null);
     assert.equal(shippingProgress(undefined), null);
+  });
+
+  test('a site no longer in force (aborted, restored) is shown apart; what it will not get is not planned in the total', () => {
+    const flows = [
+      { store_id: 1, facility_id: 10, facility_name: '甲', category: 'grain', quantity: 100, shipped: 100, in_force: true },
+      { store_id: 1, facility_id: 11, facility_name: '乙', category: 'grain', quantity: 80, shipped: 30, in_force: false },
+      { store_id: 2, facility_id: 11, facility_name: '乙', category: 'water', quantity: 20, shipped: 0, in_force: false },
+    ];
+    assert.deepEqual(shippingProgress(flows), {
+      // 130 shipped of 200 planned, of which 乙 will not get 70: all that can be shipped is
+      total: { planned: 130, shipped: 130, percent: 100, withdrawn: 70 },
+      sites: [{ facility_id: 10, name: '甲', planned: 100, shipped: 100, percent: 100 }],
+      stopped: [{ facility_id: 11, name: '乙', planned: 100, shipped: 30, percent: 30, withdrawn: 70 }],
+    });
   });
 
   test('who may ship a flow: in force with something left, the store in the user’s scope', () => {
@@ -240,6 +256,30 @@ describe('shipments of an adopted plan', { timeout: 240000 }, () => {
       await firstList.release();
       assert.equal(await records.getAttribute('data-count'), '4', 'the shipment just recorded stays listed');
       assert.equal(await records.locator('tbody tr').count(), 4);
+      noProblems(page);
+
+      // the site stopped (its conversion aborted): shown apart, with what it will not get; the
+      // total plans only what can still be shipped, so it can reach 100 %
+      const conv = adopted.conversions.find((c) => c.facility_id === flow.facility_id);
+      await post(page, `/conversions/${conv.conversion_id}/abort`, { reason: '测试：安置点停止' }, 200);
+      const now2 = await apiGet(page, `/plans/${plan.id}`);
+      const out = now2.result.supplies.flows.filter((f) => !f.in_force);
+      assert.ok(out.length > 0 && out.every((f) => f.facility_id === flow.facility_id), 'the flows of that site only are out of force');
+      const withdrawn = out.reduce((n, f) => n + f.remaining, 0);
+      const sent = now2.result.supplies.flows.reduce((n, f) => n + f.shipped, 0);
+      await page.reload();
+      const stopped = prog.getByTestId('ship-stopped-' + flow.facility_id);
+      await stopped.waitFor();
+      assert.equal(Number(await stopped.getAttribute('data-withdrawn')), withdrawn);
+      const said = await stopped.innerText();
+      assert.ok(said.includes(flow.facility_name) && said.includes(`未发 ${fmt(withdrawn)} 不再发货`), said);
+      assert.equal(Number(await prog.getAttribute('data-planned')), total - withdrawn);
+      await prog.getByTestId('ship-total').getByText(`已发 ${fmt(sent)} / 计划 ${fmt(total - withdrawn)}`, { exact: false }).waitFor();
+      await prog.getByTestId('ship-withdrawn').getByText(fmt(withdrawn), { exact: false }).waitFor();
+      assert.equal(await prog.getByTestId('ship-site-' + flow.facility_id).count(), 0, 'no bar among the sites in force');
+      assert.equal(await prog.getByTestId('ship-sites').locator('[role="progressbar"]').count(), sites.size - 1);
+      await prog.scrollIntoViewIfNeeded();
+      await shot(page, 's5-site-stopped');
       noProblems(page);
     } finally {
       // the demo as it was: this plan's conversions aborted (its flows no longer hold stock),

@@ -427,26 +427,37 @@ export function largestShortfalls(villages, n) {
 }
 
 /**
- * An adopted plan's shipments, from its supply flows (each with `quantity`, and `shipped` as the
- * server counts it): the total and per site (in the flows' order of sites), each
- * {planned, shipped, percent}; null without flows.
+ * Shipped against planned of an adopted plan's flows, in total and per site. A site no longer
+ * in force (its conversion aborted or restored: its flows' `in_force` false) ships nothing more:
+ * it is listed apart (`stopped`, with what it will not get, `withdrawn`), and the total counts
+ * of it only what was shipped, so that the total can reach 100 % (`total.withdrawn`: what the
+ * stopped sites will not get). null without flows.
  */
 export function shippingProgress(flows) {
   if (!flows?.length) return null;
   const pct = (s, p) => (p > 0 ? Math.min(100, Math.round((1000 * s) / p) / 10) : 0);
   const sites = new Map();
-  let planned = 0, shipped = 0;
+  let planned = 0, shipped = 0, withdrawn = 0;
   for (const f of flows) {
-    const x = sites.get(f.facility_id) || { facility_id: f.facility_id, name: f.facility_name, planned: 0, shipped: 0 };
+    const x = sites.get(f.facility_id) || { facility_id: f.facility_id, name: f.facility_name, planned: 0, shipped: 0, stopped: false, withdrawn: 0 };
+    const s = f.shipped || 0;
     x.planned += f.quantity;
-    x.shipped += f.shipped || 0;
+    x.shipped += s;
+    if (f.in_force === false) {
+      x.stopped = true;
+      x.withdrawn += Math.max(0, f.quantity - s);
+    }
     sites.set(f.facility_id, x);
     planned += f.quantity;
-    shipped += f.shipped || 0;
+    shipped += s;
   }
+  const all = [...sites.values()];
+  for (const x of all) if (x.stopped) withdrawn += x.withdrawn;
+  const site = ({ stopped, withdrawn: w, ...x }) => ({ ...x, percent: pct(x.shipped, x.planned), ...(stopped ? { withdrawn: w } : {}) });
   return {
-    total: { planned, shipped, percent: pct(shipped, planned) },
-    sites: [...sites.values()].map((x) => ({ ...x, percent: pct(x.shipped, x.planned) })),
+    total: { planned: planned - withdrawn, shipped, percent: pct(shipped, planned - withdrawn), withdrawn },
+    sites: all.filter((x) => !x.stopped).map(site),
+    stopped: all.filter((x) => x.stopped).map(site),
   };
 }
 
