@@ -19,11 +19,6 @@
 
 const char *const pj_scenarios[] = {"epidemic", "disaster", "holiday", "event", NULL};
 
-int pj_du_step(pj_stmt *s, pj_err *err)
-{
-    return pj_step_done(s, err);
-}
-
 int pj_du_facility_scope(pj_ctx *c, int64_t facility_id, const char *field, const char **type,
                          pj_err *err)
 {

@@ -19,7 +19,6 @@ int64_t pj_du_standard_in_force(pj_ctx *c, const char *ftype, const char *scenar
  * *nsteps when non-NULL. */
 double pj_du_manual_critical_minutes(pj_ctx *c, int64_t manual_id, const char *phase, int *nsteps,
                                      pj_err *err);
-int pj_du_step(pj_stmt *s, pj_err *err); /* pj_step_done, by the name the planner uses */
 /* Starts a conversion (live = 1) or drill of facility fid by manual mid (0 = the newest for
  * the scenario) inside the caller's transaction: scope, state machine, steps, facility state,
  * audit row. Returns the conversion id, or -1. */

@@ -16,14 +16,10 @@
 #include "domain/dualuse_int.h"
 #include "domain/input.h"
 #include "domain/plan_int.h"
+#include "domain/rows.h"
 #include "domain/render.h"
 
 #include "core/banned.h"
-
-static int not_found(pj_err *err, int64_t id)
-{
-    return pj_fail(err, 404, "not_found", "id", "no plan %lld", (long long)id);
-}
 
 #define PLAN_COLS                                                                                  \
     "id, name, scenario, role, status, objective, gap, demand, served, shortfall, created_at,"     \
@@ -90,7 +86,7 @@ static int plan_head(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
-    return rc == 0 ? not_found(err, id) : 0;
+    return rc == 0 ? pj_not_found(err, "plan", id) : 0;
 }
 
 static int conversions_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
@@ -153,7 +149,7 @@ static int plan_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_stmt_done(s);
     if (rc < 0) goto out;
     if (rc == 0) {
-        rc = not_found(err, id);
+        rc = pj_not_found(err, "plan", id);
         goto out;
     }
     rc = conversions_render(c, id, w, err);
@@ -393,7 +389,7 @@ int pj_plan_store_outcome(pj_ctx *c, int64_t id, const char *result, const pj_pl
         pj_stmt_int(s, 7, sum->served);
         pj_stmt_int(s, 8, sum->shortfall);
     }
-    if (pj_du_step(s, err) || !(after = pj_render_to_string(c, id, plan_head, err)) ||
+    if (pj_step_done(s, err) || !(after = pj_render_to_string(c, id, plan_head, err)) ||
         pj_audit_add(c, fail ? "fail" : "solve", "plan", id, before, after, err) ||
         pj_db_commit(c->db, err))
         goto fail;
@@ -452,7 +448,7 @@ static int side_load(pj_ctx *c, int64_t id, const char *a_or_b, pside *p, pj_err
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
-    if (rc == 0) return not_found(err, id);
+    if (rc == 0) return pj_not_found(err, "plan", id);
     if (!p->res && (!strcmp(p->status, "solving") || !strcmp(p->status, "failed")))
         return pj_fail(err, 409, "not_solved", a_or_b,
                        "plan %lld is %s: it has no result to compare", (long long)id, p->status);
@@ -590,7 +586,7 @@ static int schedule_steps(pj_ctx *c, int64_t conv, int64_t fid, int64_t mid, jso
         pj_stmt_int(s, 3, conv);
         pj_stmt_int(s, 4, mid);
         pj_stmt_text(s, 5, json_string_value(json_object_get(g, "step_code")));
-        if (pj_du_step(s, err)) return -1;
+        if (pj_step_done(s, err)) return -1;
     }
     return 0;
 }
@@ -619,7 +615,7 @@ static int64_t conversion_start_in_tx(pj_ctx *c, int64_t plan_id, int64_t fid, i
     pj_stmt_int(s, 1, plan_id);
     pj_stmt_int(s, 2, id);
     pj_stmt_int(s, 3, fid);
-    if (pj_du_step(s, err)) return -1;
+    if (pj_step_done(s, err)) return -1;
     return id;
 }
 
@@ -649,7 +645,7 @@ int pj_plan_adopt(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     pj_stmt_done(s);
     if (rc < 0) goto fail;
     if (rc == 0) {
-        not_found(err, id);
+        pj_not_found(err, "plan", id);
         goto fail;
     }
     if (version && version != cur) {
@@ -702,7 +698,7 @@ int pj_plan_adopt(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     pj_stmt_int(s, 1, pj_now());
     pj_stmt_text(s, 2, c->actor.username);
     pj_stmt_int(s, 3, id);
-    if (pj_du_step(s, err) || !(after = pj_render_to_string(c, id, plan_head, err)) ||
+    if (pj_step_done(s, err) || !(after = pj_render_to_string(c, id, plan_head, err)) ||
         pj_audit_add(c, "adopt", "plan", id, before, after, err) || pj_db_commit(c->db, err))
         goto fail;
     json_decref(res);
@@ -771,7 +767,7 @@ int pj_plan_shipments(pj_ctx *c, int64_t id, int64_t cursor, int limit, pj_jw *w
     int rc = pj_render_exists(c, "SELECT 1 FROM plans WHERE id = ?", id, err);
     pj_stmt *s = NULL;
     if (rc == 0) {
-        rc = not_found(err, id);
+        rc = pj_not_found(err, "plan", id);
     } else if (rc > 0) {
         rc = -1;
         s = pj_db_prepare(c->db,
@@ -883,7 +879,7 @@ int pj_plan_ship(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     pj_stmt_done(s);
     if (rc < 0) goto fail;
     if (rc == 0) {
-        not_found(err, id);
+        pj_not_found(err, "plan", id);
         goto fail;
     }
     /* the store in the caller's scope, as for its stock lines */
@@ -992,7 +988,7 @@ int pj_plan_ship(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     if (!s) goto fail;
     pj_stmt_text(s, 1, lines);
     pj_stmt_int(s, 2, sid);
-    if (pj_du_step(s, err)) goto fail;
+    if (pj_step_done(s, err)) goto fail;
     char *after;
     if (!(after = pj_render_to_string(c, sid, shipment_render, err)) ||
         pj_audit_add(c, "create", "plan_shipment", sid, NULL, after, err) ||
