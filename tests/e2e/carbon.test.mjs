@@ -98,6 +98,22 @@ function failedRequests(page) {
   });
   return failed;
 }
+/**
+ * Saves the energy dialog and waits for the server's answer to its write: a refusal, or a save
+ * that sent nothing (the form's own check), fails here with what the server or the form said.
+ */
+async function saved(page, dlg, method) {
+  const answer = page
+    .waitForResponse((r) => r.url().includes('/api/v1/carbon/energy') && r.request().method() === method, { timeout: 30000 })
+    .catch(() => null);
+  await dlg.getByTestId('energy-save').click();
+  const r = await answer;
+  if (!r) {
+    const said = await dlg.locator('.el-form-item__error').allInnerTexts();
+    assert.fail(`no ${method} sent in 30 s; the form says: ${said.join(' | ') || '(nothing)'}`);
+  }
+  assert.ok(r.ok(), `${method} ${r.status()}: ${await r.text()}`);
+}
 /** The energy use writes a page sends. */
 function energyWrites(page) {
   const sent = [];
@@ -160,7 +176,7 @@ test('a record corrected (编辑, its version sent) and deleted (删除) from it
   await add.getByTestId('energy-period').fill('2024-05');
   await choose(page, add.getByTestId('energy-type'), '柴油（L）');
   await add.getByTestId('energy-quantity').locator('input').fill('800');
-  await add.getByTestId('energy-save').click();
+  await saved(page, add, 'POST');
   await page.getByText(/^已录入：/).first().waitFor();
   const mine = (await energyOf(page, 2024)).find((r) => r.sector === 'transport' && r.energy_type === 'diesel');
   assert.ok(mine && mine.quantity === 800 && mine.version === 1, JSON.stringify(mine));
@@ -173,7 +189,7 @@ test('a record corrected (编辑, its version sent) and deleted (删除) from it
   await edit.getByTestId('energy-period').fill('2024Q2');
   await edit.getByTestId('energy-quantity').locator('input').fill('2500');
   await shot(page, '64-energy-correct');
-  await edit.getByTestId('energy-save').click();
+  await saved(page, edit, 'PATCH');
   await page.getByText(/^已修改：.+ 吨 CO₂e，.+ 吨标准煤$/).waitFor();
   const fixed = await apiGet(page, `/carbon/energy/${mine.id}`);
   assert.equal(fixed.period, '2024Q2');
