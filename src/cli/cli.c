@@ -821,7 +821,8 @@ static const verb verbs[] = {
      "          set --json J|revise ID --json J|\n"
      "          derive FN --code C [--region R] [--period P] [--from Y] [--to Y] [--method M]\n"
      "          [--of C] [--base P] [--by B] [--target T]|\n"
-     "          export [--code C] [--format csv|xlsx] [--out FILE]|dashboard|demo|\n"
+     "          export [--code C] [--region R] [--period P] [--from Y] [--to Y]\n"
+     "          [--format csv|xlsx] [--out FILE]|dashboard|demo|\n"
      "          targets [--code C]|target-set --json J|target-update ID --json J",
      "District indicators (统计指标): values with revision history; derive FN, where FN is\n"
      "yoy|prev|cagr|share|points|progress|rank; the dashboard; demo loads the seed's figures.\n"
@@ -843,7 +844,8 @@ static const verb verbs[] = {
      "\"version\" in the JSON, the current one), energy-delete removes one. A factor version\n"
      "governs the periods from its date to the next version's: factor-add, factor-update and\n"
      "factor-delete say in \"recomputed\" whose totals change (\"dry_run\": true in the JSON, or\n"
-     "--dry-run, only says it); a version that recorded use still needs cannot be removed.",
+     "factor-delete's --dry-run, only says it); a version that recorded use still needs cannot\n"
+     "be removed.",
      cli_carbon},
     {"import", "import FILE.csv|FILE.xlsx [--dry-run]",
      "Import a statistics table (code,region,period,value,unit,source,note) from CSV or the\n"
@@ -889,7 +891,7 @@ static const verb verbs[] = {
      "ends the helper's pairs.",
      cli_helper},
     {"pair",
-     "pair run --region-id N|show ID [--state S] [--limit N]|accept ID|reject ID|\n"
+     "pair show ID [--state S] [--limit N]|run --region-id N|accept ID|reject ID|\n"
      "     list [--elder-id N] [--helper-id N] [--state S] [--limit N]|end ID [--json J]",
      "Pairing runs (结对): proposals by min-cost flow, with reasons; accept or reject.\n"
      "end takes {end_date, note}, both optional.",
@@ -897,47 +899,59 @@ static const verb verbs[] = {
     {"vulnerable", "vulnerable [--region-id N] [--csv] [--reveal] [--limit N]",
      "The vulnerable-person list of an area, for door-to-door evacuation.", cli_vulnerable},
     {"ecommerce",
-     "ecommerce bases [--tier T]|base-get ID|base-add --json J|studios [--base-id N]|\n"
-     "          studio-add BASE_ID --json J|bookings [--studio-id N] [--from T] [--to T]|\n"
-     "          book --json J|booking-get ID|booking-cancel ID|streamers [--base-id N] [--q "
-     "NAME]|\n"
+     "ecommerce kpis [--from D] [--to D]|bases [--tier T] [--township-id N]|base-get ID|\n"
+     "          base-add --json J|studios [--base-id N]|studio-add BASE_ID --json J|\n"
+     "          bookings [--base-id N] [--studio-id N] [--organisation-id N] [--from T] [--to T]|\n"
+     "          book --json J|booking-get ID|booking-cancel ID|\n"
+     "          streamers [--base-id N] [--organisation-id N] [--township-id N] [--q NAME]|\n"
      "          streamer-get ID|streamer-add --json J|streamer-update ID --json J|\n"
      "          streamer-delete ID|followers-add ID --json J|\n"
-     "          sessions [--streamer-id N] [--from D] [--to D]|session-add --json J|products|\n"
-     "          product-add --json J|sales PRODUCT_ID|sales-add PRODUCT_ID --json J|\n"
-     "          zones [--kind K]|zone-get ID|zone-add --json J|zone-update ID --json J|\n"
-     "          kpis [--from D] [--to D]|demo\n"
-     "          (lists also take [--organisation-id N] [--township-id N] [--category C]\n"
-     "          [--channel C] [--limit N] [--cursor N])",
+     "          sessions [--streamer-id N] [--from D] [--to D]|session-get ID|session-add --json "
+     "J|\n"
+     "          session-update ID --json J|session-delete ID|products [--category C]|\n"
+     "          product-add --json J|sales PRODUCT_ID [--channel C] [--from D] [--to D]|\n"
+     "          sales-add PRODUCT_ID --json J|zones [--kind K] [--base-id N] [--organisation-id "
+     "N]|\n"
+     "          zone-get ID|zone-add --json J|zone-update ID --json J|demo\n"
+     "          (bases, studios, bookings, streamers, sessions, products and zones also take\n"
+     "          [--limit N] [--cursor N])",
      "Livestream e-commerce (直播电商): the 1+5+N bases, studio bookings, streamers, sessions,\n"
      "sales, zone enterprises, KPIs; demo loads the seed's figures and the academy demo.",
      cli_ecommerce},
     {"academy",
-     "academy courses|course-get ID|course-add --json J|course-update ID --json J|\n"
-     "        cohorts [--state S] [--course-id N]|cohort-get ID|cohort-add --json J|\n"
-     "        cohort-update ID --json J|cohort-state ID --state S [--version N]|\n"
-     "        posts [--zone-enterprise-id N]|post-get ID|post-add --json J|post-update ID --json "
-     "J|\n"
-     "        enrolments [--cohort-id N] [--state S]|enrolment-get ID|enrol --json J|\n"
+     "academy kpis [--cohort-id N] [--as-of D]|courses [--category C]|course-get ID|\n"
+     "        course-add --json J|course-update ID --json J|\n"
+     "        cohorts [--state S] [--course-id N] [--base-id N] [--township-id N]|cohort-get ID|\n"
+     "        cohort-add --json J|cohort-update ID --json J|cohort-state ID --state S [--version "
+     "N]|\n"
+     "        posts [--state S] [--organisation-id N] [--zone-enterprise-id N]|post-get ID|\n"
+     "        post-add --json J|post-update ID --json J|\n"
+     "        enrolments [--cohort-id N] [--course-id N] [--post-id N] [--streamer-id N]\n"
+     "        [--zone-enterprise-id N] [--state S]|enrolment-get ID|enrol --json J|\n"
      "        practice ID --session-id N|graduate ID [--version N] [--on D]|place ID --json J|\n"
-     "        withdraw ID [--version N]|kpis [--cohort-id N] [--as-of D]|demo\n"
-     "        (lists also take [--base-id N] [--organisation-id N] [--township-id N]\n"
-     "        [--streamer-id N] [--post-id N] [--category C] [--kind K] [--limit N] [--cursor N])",
+     "        withdraw ID [--version N]|demo\n"
+     "        (courses, cohorts, posts and enrolments also take [--limit N] [--cursor N])",
      "The village-streamer academy (村播学院): courses, cohorts, job posts, enrolments, practice,\n"
      "graduation, placement; KPIs per cohort and overall.",
      cli_academy},
     {"enterprise",
-     "enterprise receptions|reception-get ID|reception-add --json J|reception-update ID --json J|\n"
-     "           signup DAY_ID --json J|calendar [--year Y]|calendar-set --json J|settings|\n"
-     "           settings-update --json J|dispatch|dispatch-set --json J|\n"
-     "           kpis --from D [--to D] [--csv]|profile ORG_ID|profile-update ORG_ID --json J|\n"
-     "           bank-products|bank-product-get ID|bank-product-add --json J|\n"
-     "           bank-product-update ID --json J|needs|need-get ID|need-add --json J|matches|\n"
-     "           match-get ID|match-consent ID --json J|match-outcome ID --json J|posts|\n"
+     "enterprise receptions [--state S]|reception-get ID|reception-add --json J|\n"
+     "           reception-update ID --json J|signup DAY_ID --json J|calendar [--year Y]|\n"
+     "           calendar-set --json J|settings|settings-update --json J|dispatch|\n"
+     "           dispatch-set --json J|kpis --from D [--to D] [--csv]|profile ORG_ID|\n"
+     "           profile-update ORG_ID --json J|bank-products [--bank-id N]|bank-product-get ID|\n"
+     "           bank-product-add --json J|bank-product-update ID --json J|\n"
+     "           needs [--organisation-id N] [--state S]|need-get ID|need-add --json J|\n"
+     "           matches [--organisation-id N] [--bank-id N] [--need-id N] [--state S]|\n"
+     "           match-get ID|match-consent ID --json J|match-outcome ID --json J|\n"
+     "           posts [--organisation-id N] [--township-id N] [--state S] [--category C] [--kind "
+     "K]|\n"
      "           post-get ID|post-add --json J|post-matches ID|contact-add POST_ID --json J|\n"
-     "           contacts|contact-get ID|contact-respond ID --json J\n"
-     "           (lists take [--organisation-id N] [--township-id N] [--bank-id N] [--need-id N]\n"
-     "           [--post-id N] [--state S] [--category C] [--kind K] [--limit N] [--cursor N])",
+     "           contacts [--organisation-id N] [--post-id N] [--state S]|contact-get ID|\n"
+     "           contact-respond ID --json J\n"
+     "           (receptions, bank-products, needs, matches, posts, post-matches and contacts "
+     "also\n"
+     "           take [--limit N] [--cursor N])",
      "Enterprise service (服务企业): reception days, the calendar, KPIs, profiles, "
      "bank–enterprise\n"
      "matching (政银企) and the cooperation board (企间合作).",
@@ -945,8 +959,9 @@ static const verb verbs[] = {
     {"appeal",
      "appeal list [--state S] [--category C] [--channel C] [--organisation-id N]\n"
      "       [--department-id N] [--overdue] [--limit N] [--cursor N]|get ID|\n"
-     "       add --json J|dispatch|accept|return|reply|rate|close|escalate|visit ID [--json J]|\n"
-     "       sweep|return-visits",
+     "       add --json J|dispatch ID [--json J]|accept ID [--json J]|return ID [--json J]|\n"
+     "       reply ID [--json J]|rate ID [--json J]|close ID [--json J]|escalate ID [--json J]|\n"
+     "       visit ID [--json J]|sweep|return-visits [--limit N] [--cursor N]",
      "Enterprise appeals (诉求) from filing to rating: 接-派-办-评, deadlines, escalation.\n"
      "The actions' JSON: dispatch, escalate {department_id}; return {reason}; reply {reply,\n"
      "resolved}; rate {rating: satisfied|basically|not_satisfied}; visit {note}; accept and\n"
@@ -957,8 +972,10 @@ static const verb verbs[] = {
      cli_appeal},
     {"policy",
      "policy list [--organisation-id N] [--limit N] [--cursor N]|get ID|add --json J|\n"
-     "       update ID --json J|matches ID|explain ID --organisation-id N|\n"
-     "       notices [--policy-id N]|rule-check --json J",
+     "       update ID --json J|matches ID [--limit N] [--cursor N]|\n"
+     "       explain ID --organisation-id N|\n"
+     "       notices [--policy-id N] [--organisation-id N] [--limit N] [--cursor N]|\n"
+     "       rule-check --json J",
      "The policy library (政策): eligibility rules matched to every firm, with explanations.",
      cli_policy},
     {"audit", "audit [--entity E] [--entity-id N] [--action A] [--limit N]",
@@ -973,6 +990,8 @@ static const verb verbs[] = {
 };
 #define NVERBS ((int)(sizeof verbs / sizeof verbs[0]))
 
+static int form_count(const verb *v);
+
 static void verb_help(const verb *v)
 {
     printf("usage: pingji %s\n\n%s\n\nCommon: --db FILE (default data/pingji.db or $PINGJI_DB)\n",
@@ -980,6 +999,9 @@ static void verb_help(const verb *v)
     if (strstr(v->usage, "--json"))
         printf(
             "An update or action whose JSON has no \"version\" applies to the current version.\n");
+    if (form_count(v) > 1 && !strstr(v->usage, "--FIELD"))
+        printf("Each sub-command takes the options its form above names, and --db; any other\n"
+               "option is refused (exit 2).\n");
 }
 
 static int v_help(cli *a)
@@ -1008,6 +1030,97 @@ static int v_help(cli *a)
     return 0;
 }
 
+/* A verb's usage lists its forms, separated by '|': `VERB SUB [ID] [--opt V]…` (the verb's
+ * name written or not; a form that begins with an option is the verb without a sub-command).
+ * A '|' within brackets, or before a capital or a '-' (FILE.csv|FILE.xlsx), is within a form;
+ * ';' also ends one. A note "(SUB, SUB … also take [--opt V]…)" gives the sub-commands it
+ * names more options. The forms are what the command line checks options against. */
+typedef struct form {
+    const char *b, *e; /* its text, the verb's name left out */
+    const char *name;  /* its sub-command ("" when none) … */
+    size_t nlen;       /* … of this length */
+    int note;          /* a note: the sub-commands it names are before "take" */
+} form;
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\n';
+}
+
+/* The form of v's usage at *p, *p then past it; 0 when none is left. */
+static int next_form(const verb *v, const char **p, form *f)
+{
+    const char *s = *p;
+    while (is_space(*s) || *s == '|' || *s == ';') s++;
+    if (!*s) return 0;
+    size_t vn = strlen(v->name);
+    if (!strncmp(s, v->name, vn) && is_space(s[vn])) s += vn;
+    while (is_space(*s)) s++;
+    f->b = s;
+    f->note = *s == '(';
+    int depth = 0;
+    const char *e = s;
+    for (; *e; e++) {
+        if (*e == '[' || *e == '(') {
+            if (!depth && *e == '(' && e > s && is_space(e[-1])) break; /* a note follows */
+            depth++;
+        } else if (*e == ']' || *e == ')') {
+            if (--depth == 0 && f->note) {
+                e++;
+                break;
+            }
+        } else if (!depth && *e == ';') {
+            break;
+        } else if (!depth && *e == '|') {
+            const char *n = e + 1;
+            while (is_space(*n)) n++;
+            if (!((*n >= 'A' && *n <= 'Z') || *n == '-')) break;
+        }
+    }
+    f->e = e;
+    f->name = s;
+    f->nlen = 0;
+    if (!f->note && *s != '-' && *s != '[')
+        while (s + f->nlen < e && !is_space(s[f->nlen]) && s[f->nlen] != '|') f->nlen++;
+    *p = e;
+    return 1;
+}
+
+/* Whether the form f is sub's ("" for the verb without one), or a note naming sub. */
+static int form_of(const form *f, const char *sub)
+{
+    size_t n = strlen(sub);
+    if (!f->note) return f->nlen == n && !strncmp(f->name, sub, n);
+    const char *take = strstr(f->b, " take");
+    for (const char *w = f->b + 1; take && w < take && w < f->e; w++)
+        if (!strncmp(w, sub, n) && (w == f->b + 1 || w[-1] == ' ' || w[-1] == '\n') &&
+            (w[n] == ',' || is_space(w[n])))
+            return n > 0;
+    return 0;
+}
+
+static int is_option_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+}
+
+/* The next option --NAME in f at or after *p: its name (not terminated) and length, *p then
+ * past it, *value whether a capital follows (--NAME VALUE); NULL when none is left. */
+static const char *next_option(const form *f, const char **p, size_t *len, int *value)
+{
+    for (const char *o = strstr(*p, "--"); o && o < f->e; o = strstr(o + 2, "--")) {
+        const char *n = o + 2;
+        size_t k = 0;
+        while (is_option_char(n[k])) k++;
+        if (!k) continue;
+        *len = k;
+        *value = n[k] == ' ' && n[k + 1] >= 'A' && n[k + 1] <= 'Z';
+        *p = n + k;
+        return n;
+    }
+    return NULL;
+}
+
 /* Whether text names the option --name (a whole token: --region does not name --region-id). */
 static int names_option(const char *text, const char *name)
 {
@@ -1015,24 +1128,86 @@ static int names_option(const char *text, const char *name)
     for (const char *p = strstr(text, "--"); p; p = strstr(p + 2, "--")) {
         if (strncmp(p + 2, name, n)) continue;
         char next = p[2 + n]; /* within the text: the name matched up to here */
-        if (!((next >= 'a' && next <= 'z') || (next >= '0' && next <= '9') || next == '-'))
-            return 1;
+        if (!is_option_char(next)) return 1;
     }
     return 0;
 }
 
-/* The options a verb takes are the ones its usage and help name, with --db and --help; a verb
- * whose lists take any field (--FIELD) leaves the check to its domain calls. */
+/* The number of forms of v's usage (its notes left out). */
+static int form_count(const verb *v)
+{
+    form f;
+    int n = 0;
+    for (const char *p = v->usage; next_form(v, &p, &f);) n += !f.note;
+    return n;
+}
+
+/* The sub-command the command line gives v: pos[1], or without one the form without a
+ * sub-command (plan --scenario F) or else the first (the one the verb runs by default), its
+ * name copied into name; NULL when v has a single form (its options are those its usage and
+ * help name). */
+static const char *sub_of(const verb *v, cli *a, char name[64])
+{
+    if (form_count(v) < 2) return NULL;
+    if (a->npos > 1) return a->pos[1];
+    form f;
+    name[0] = 0;
+    for (const char *p = v->usage; next_form(v, &p, &f);) {
+        if (f.note) continue;
+        if (!f.nlen) return ""; /* the form without a sub-command */
+        if (!name[0]) snprintf(name, 64, "%.*s", (int)(f.nlen < 63 ? f.nlen : 63), f.name);
+    }
+    return name;
+}
+
+/* The options sub of v takes, by its forms and the notes naming it: "--a, --b" into out; 0
+ * when v has no such sub-command. */
+static int sub_options(const verb *v, const char *sub, char *out, size_t cap)
+{
+    form f;
+    size_t used = 0;
+    int known = 0;
+    out[0] = 0;
+    for (const char *p = v->usage; next_form(v, &p, &f);) {
+        if (!form_of(&f, sub)) continue;
+        known |= !f.note;
+        size_t len;
+        int value;
+        for (const char *q = f.b, *o; (o = next_option(&f, &q, &len, &value));) {
+            char name[72];
+            snprintf(name, sizeof name, "--%.*s", (int)(len < 64 ? len : 64), o);
+            if (names_option(out, name + 2)) continue;
+            int k = snprintf(out + used, cap - used, "%s%s", used ? ", " : "", name);
+            if (k > 0 && (size_t)k < cap - used) used += (size_t)k;
+        }
+    }
+    return known;
+}
+
+/* The options a sub-command takes are the ones the forms of its verb's usage give it; a verb
+ * with a single form takes the ones its usage and help name. --db and --help go with every
+ * verb; a verb whose lists take any field (--FIELD) leaves the check to its domain calls. A
+ * sub-command the verb does not have is left to the verb to name. Nothing is read or written
+ * before. */
 static int check_options(const verb *v, cli *a)
 {
     if (strstr(v->usage, "--FIELD")) return 0;
+    char name[64], list[1024];
+    const char *sub = sub_of(v, a, name);
+    if (sub && !sub_options(v, sub, list, sizeof list)) return 0;
     for (int i = 0; i < a->nopt; i++) {
         const char *k = a->key[i];
-        if (!strcmp(k, "db") || !strcmp(k, "help") || names_option(v->usage, k) ||
-            names_option(v->help, k))
-            continue;
-        fprintf(stderr, "pingji: unknown option --%s for %s; see pingji %s --help\n", k, v->name,
-                v->name);
+        if (!strcmp(k, "db") || !strcmp(k, "help")) continue;
+        if (!sub) {
+            if (names_option(v->usage, k) || names_option(v->help, k)) continue;
+            fprintf(stderr, "pingji: unknown option --%s for %s; see pingji %s --help\n", k,
+                    v->name, v->name);
+            return 2;
+        }
+        if (names_option(list, k)) continue;
+        fprintf(stderr, "pingji: %s%s%s does not take --%s; it takes %s%s (see pingji %s --help)\n",
+                v->name, *sub ? " " : "", sub, k, *list ? list : "no option but",
+                *list ? " and --db" : " --db", v->name);
         return 2;
     }
     return 0;
@@ -1053,22 +1228,18 @@ static int is_flag(const verb *v, const char *sub, const char *k)
     int listed = 0;
     for (int i = 0; flags[i]; i++) listed |= !strcmp(k, flags[i]);
     if (!listed || !v) return listed;
-    size_t n = strlen(k), vn = strlen(v->name), sn = sub ? strlen(sub) : 0;
-    /* pass 0: the alternatives of the sub-command; pass 1 (when none is the sub-command's, as
-     * for a verb without sub-commands): all of them */
+    size_t kn = strlen(k);
+    /* pass 0: the forms of the sub-command; pass 1 (when none is the sub-command's, as for a
+     * verb without sub-commands): all of them */
     for (int pass = sub ? 0 : 1, seen = 0; pass < 2 && !seen; pass++) {
-        for (const char *seg = v->usage; seg; seg = strchr(seg, '|')) {
-            seg += *seg == '|';
-            const char *end = strchr(seg, '|');
-            if (!end) end = seg + strlen(seg);
-            const char *w = seg;
-            while (*w == ' ' || *w == '\n') w++;
-            if (!strncmp(w, v->name, vn) && w[vn] == ' ') w += vn + 1;
-            if (!pass && (strncmp(w, sub, sn) || (w[sn] != ' ' && w + sn != end))) continue;
+        form f;
+        for (const char *p = v->usage; next_form(v, &p, &f);) {
+            if (!pass && !form_of(&f, sub)) continue;
             seen = 1;
-            for (const char *p = strstr(w, "--"); p && p < end; p = strstr(p + 2, "--"))
-                if (!strncmp(p + 2, k, n) && p[2 + n] == ' ' && p[3 + n] >= 'A' && p[3 + n] <= 'Z')
-                    return 0;
+            size_t len;
+            int value;
+            for (const char *q = f.b, *o; (o = next_option(&f, &q, &len, &value));)
+                if (len == kn && !strncmp(o, k, kn) && value) return 0;
         }
     }
     return 1;
