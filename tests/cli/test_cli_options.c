@@ -1,0 +1,112 @@
+/* The command line checks options per sub-command: an option a sub-command does not take — one
+ * of another sub-command of the same verb, a filter of another list — is refused with exit 2,
+ * a message naming the option, the sub-command and the options it takes, and nothing read or
+ * written. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "t.h"
+#include "th.h"
+
+/* A demo database in the test's directory (its path in db), opened for fingerprints in sv. */
+static void demo_db(char *db, size_t size, th_server *sv)
+{
+    static char out[65536];
+    snprintf(db, size, "%s/pj.db", t_tmpdir());
+    CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
+    memset(sv, 0, sizeof *sv);
+    snprintf(sv->db, sizeof sv->db, "%s", db);
+}
+
+TEST_T(cli_sub_commands_refuse_the_options_of_others, 120)
+{
+    static char out[1 << 20];
+    char db[600], res[600], fp[TH_FINGERPRINT_SIZE], fp2[TH_FINGERPRINT_SIZE];
+    th_server sv;
+    demo_db(db, sizeof db, &sv);
+    snprintf(res, sizeof res, "%s/result.json", t_tmpdir());
+    th_fingerprint(&sv, fp, sizeof fp);
+    long long audits = th_sql_int(&sv, "SELECT count(*) FROM audit");
+
+    /* plan ship with plan list's --status and plan --scenario's --out: no filter nor file */
+    CHECK_INT(RUN(out, "plan", "ship", "7", "--store", "1", "--site", "2", "--category", "grain",
+                  "--quantity", "3", "--status", "draft", "--out", res, "--db", db),
+              2);
+    CHECK(strstr(out, "pingji: plan ship does not take --status; it takes --store, --site, "
+                      "--category, --quantity and --db (see pingji plan --help)"));
+    CHECK(access(res, F_OK) != 0);
+    /* plan list with ship's --store; plan show takes no option but --db */
+    CHECK_INT(RUN(out, "plan", "list", "--status", "draft", "--store", "1", "--db", db), 2);
+    CHECK(strstr(out, "plan list does not take --store; it takes --status and --db"));
+    CHECK_INT(RUN(out, "plan", "show", "1", "--json", "{}", "--db", db), 2);
+    CHECK(strstr(out, "plan show does not take --json; it takes no option but --db"));
+    /* the verb without a sub-command (plan --scenario F) takes its own options only */
+    CHECK_INT(RUN(out, "plan", "--scenario", res, "--status", "draft", "--db", db), 2);
+    CHECK(strstr(out, "plan does not take --status; it takes --scenario, --out, --progress"));
+
+    /* a list given the filter of another list */
+    CHECK_INT(RUN(out, "drill", "findings", "--state", "open", "--db", db), 2);
+    CHECK(strstr(out, "drill findings does not take --state; it takes --status, --facility-id, "
+                      "--limit, --cursor and --db (see pingji drill --help)"));
+    CHECK_INT(RUN(out, "ecommerce", "bookings", "--tier", "hq", "--db", db), 2);
+    CHECK(strstr(out, "ecommerce bookings does not take --tier"));
+    /* a note's options go with the lists it names only */
+    CHECK_INT(RUN(out, "ecommerce", "bases", "--limit", "2", "--cursor", "1", "--db", db), 0);
+    CHECK_INT(RUN(out, "ecommerce", "base-get", "1", "--limit", "2", "--db", db), 2);
+    CHECK(strstr(out, "ecommerce base-get does not take --limit; it takes no option but --db"));
+    /* without a sub-command, the one the verb runs: ecommerce is ecommerce kpis */
+    CHECK_INT(RUN(out, "ecommerce", "--tier", "hq", "--db", db), 2);
+    CHECK(strstr(out, "ecommerce kpis does not take --tier; it takes --from, --to and --db"));
+
+    /* the registry: a write given a list's filter writes nothing */
+    CHECK_INT(RUN(out, "facility", "update", "1", "--json", "{\"name\":\"改名的设施\"}", "--state",
+                  "emergency", "--db", db),
+              2);
+    CHECK(strstr(out, "facility update does not take --state; it takes --json and --db"));
+    CHECK_INT(RUN(out, "region", "list", "--json", "{}", "--db", db), 2);
+    CHECK(strstr(out, "region list does not take --json; it takes --parent-id, --township-id, "
+                      "--type, --q, --limit, --cursor and --db"));
+
+    /* eldercare and enterprise service */
+    CHECK_INT(RUN(out, "elder", "alerts", "--reveal", "--db", db), 2);
+    CHECK(strstr(out, "elder alerts does not take --reveal"));
+    CHECK_INT(RUN(out, "elder", "alert-ack", "1", "--json", "{}", "--region-id", "2", "--db", db),
+              2);
+    CHECK(strstr(out, "elder alert-ack does not take --region-id; it takes --json and --db"));
+    CHECK_INT(RUN(out, "appeal", "visit", "906", "--json", "{\"note\":\"回访\"}", "--state",
+                  "closed", "--db", db),
+              2);
+    CHECK(strstr(out, "appeal visit does not take --state; it takes --json and --db"));
+    CHECK_INT(
+        RUN(out, "enterprise", "need-add", "--json", "{}", "--organisation-id", "3", "--db", db),
+        2);
+    CHECK(strstr(out, "enterprise need-add does not take --organisation-id"));
+    CHECK_INT(RUN(out, "carbon", "factor-add", "--json", "{}", "--dry-run", "--db", db), 2);
+    CHECK(strstr(out, "carbon factor-add does not take --dry-run; it takes --json and --db"));
+
+    th_fingerprint(&sv, fp2, sizeof fp2);
+    CHECK_STR(fp2, fp);
+    CHECK(th_sql_int(&sv, "SELECT count(*) FROM audit") == audits);
+
+    /* the same write without the stray option is made (the fingerprint sees it) */
+    CHECK_INT(
+        RUN(out, "facility", "update", "1", "--json", "{\"name\":\"改名的设施\"}", "--db", db), 0);
+    th_fingerprint(&sv, fp2, sizeof fp2);
+    CHECK(strcmp(fp2, fp) != 0);
+    CHECK(th_sql_int(&sv, "SELECT count(*) FROM audit") == audits + 1);
+}
+
+TEST(cli_help_says_each_sub_command_takes_its_own_options)
+{
+    static char out[65536];
+    CHECK_INT(RUN(out, "plan", "--help"), 0);
+    CHECK(strstr(out, "ship ID --store S --site F --category C --quantity Q"));
+    CHECK(strstr(out, "Each sub-command takes the options its form above names, and --db"));
+    /* a verb of one form says nothing of sub-commands */
+    CHECK_INT(RUN(out, "audit", "--help"), 0);
+    CHECK(!strstr(out, "Each sub-command"));
+    /* carbon factor-add reads no --dry-run: its help no longer says it does */
+    CHECK_INT(RUN(out, "carbon", "--help"), 0);
+    CHECK(strstr(out, "factor-delete's --dry-run"));
+}
