@@ -741,7 +741,7 @@ static const verb verbs[] = {
      "district (deterministic for a seed).",
      v_init},
     {"user",
-     "user list [--role R] [--limit N] [--cursor N]|get ID|\n"
+     "user list [--role R] [--limit N] [--cursor N]|get ID|add --json J|\n"
      "     add NAME --role R [--name DISPLAY_NAME] [--password P] [--township-id N]\n"
      "     [--facility-id N] [--organisation-id N] [--grid-ids 1,2]|update ID --json J|delete ID",
      "Manage user accounts. Roles: admin, district_officer, township_officer,\n"
@@ -784,14 +784,14 @@ static const verb verbs[] = {
     {"convert",
      "convert list [--facility-id N] [--state S] [--limit N] [--cursor N]|\n"
      "        start --facility-id N --scenario S [--manual-id N]|get ID|\n"
-     "        step-start STEP|step-finish STEP [--remarks R]|sign STEP --item I|\n"
+     "        step-start STEP [--remarks R]|step-finish STEP [--remarks R]|sign STEP --item I|\n"
      "        restore ID|abort ID --reason R|timeline ID",
      "Live conversions: peacetime → converting → emergency → restoring → peacetime.", cli_convert},
     {"drill",
      "drill list [--facility-id N] [--state S] [--limit N] [--cursor N]|\n"
-     "      start --facility-id N --scenario S [--manual-id N]|get ID|step-start STEP|\n"
-     "      step-finish STEP [--remarks R]|sign STEP --item I|abort ID --reason R|\n"
-     "      report ID [--csv]|trend FACILITY_ID|finding-add ID --json J|\n"
+     "      start --facility-id N --scenario S [--manual-id N]|get ID|\n"
+     "      step-start STEP [--remarks R]|step-finish STEP [--remarks R]|sign STEP --item I|\n"
+     "      abort ID --reason R|report ID [--csv]|trend FACILITY_ID|finding-add ID --json J|\n"
      "      finding-update ID --json J|\n"
      "      findings [--status S] [--facility-id N] [--limit N] [--cursor N]",
      "Drills (转换演练): run a manual without changing the facility's state, then score it.",

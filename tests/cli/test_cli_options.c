@@ -85,6 +85,10 @@ TEST_T(cli_sub_commands_refuse_the_options_of_others, 120)
     CHECK_INT(RUN(out, "carbon", "factor-add", "--json", "{}", "--dry-run", "--db", db), 2);
     CHECK(strstr(out, "carbon factor-add does not take --dry-run; it takes --json and --db"));
 
+    /* what a sub-command reads is in its form: step-start takes --remarks (no such step: 1) */
+    CHECK_INT(RUN(out, "convert", "step-start", "999999", "--remarks", "到场", "--db", db), 1);
+    CHECK(strstr(out, "no conversion step 999999"));
+
     th_fingerprint(&sv, fp2, sizeof fp2);
     CHECK_STR(fp2, fp);
     CHECK(th_sql_int(&sv, "SELECT count(*) FROM audit") == audits);
@@ -95,6 +99,15 @@ TEST_T(cli_sub_commands_refuse_the_options_of_others, 120)
     th_fingerprint(&sv, fp2, sizeof fp2);
     CHECK(strcmp(fp2, fp) != 0);
     CHECK(th_sql_int(&sv, "SELECT count(*) FROM audit") == audits + 1);
+    /* two forms of one sub-command take the options of both */
+    CHECK_INT(RUN(out, "user", "add", "--json",
+                  "{\"username\":\"j.son\",\"role\":\"viewer\",\"password\":\"a-long-password-1\"}",
+                  "--db", db),
+              0);
+    CHECK_INT(RUN(out, "user", "add", "k.son", "--role", "viewer", "--limit", "1", "--db", db), 2);
+    CHECK(strstr(out, "user add does not take --limit; it takes --json, --role, --name, "
+                      "--password, --township-id, --facility-id, --organisation-id, --grid-ids "
+                      "and --db"));
 }
 
 TEST(cli_help_says_each_sub_command_takes_its_own_options)
