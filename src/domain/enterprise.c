@@ -121,33 +121,63 @@ int ent_acting_org(pj_ctx *c, json_t *body, int64_t *org_id, int64_t *township_i
     return 0;
 }
 
-int ent_load_rec(pj_ctx *c, int64_t org_id, pj_rule_rec *rec, pj_err *err)
+int ent_firms_load(pj_ctx *c, int64_t org, ent_firms *f, pj_err *err)
 {
-    memset(rec, 0, sizeof *rec);
-    pj_stmt *s = pj_db_prepare(
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT COUNT(*) FROM organisations WHERE type = 'enterprise'"
+                               " AND (? = 0 OR id = ?)",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, org);
+    pj_stmt_int(s, 2, org);
+    int rc = pj_stmt_step(s, err);
+    int n = rc == 1 ? (int)pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    f->ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(n + 1));
+    f->rec = pj_arena_calloc(c->arena, (size_t)(n + 1), sizeof(pj_rule_rec));
+    s = pj_db_prepare(
         c->db,
-        "SELECT o.industry, t.name, p.scale, p.credit, p.employees, p.revenue_wan, p.tax_wan,"
-        " p.founded_year, p.high_tech, p.specialized FROM organisations o"
+        "SELECT o.id, o.industry, t.name, p.scale, p.credit, p.employees, p.revenue_wan,"
+        " p.tax_wan, p.founded_year, p.high_tech, p.specialized FROM organisations o"
         " LEFT JOIN regions t ON t.id = o.township_id LEFT JOIN ent_profiles p ON p.org_id = o.id"
-        " WHERE o.id = ? AND o.type = 'enterprise'",
+        " WHERE o.type = 'enterprise' AND (? = 0 OR o.id = ?) ORDER BY o.id",
         err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, org_id);
-    int rc = pj_stmt_step(s, err);
-    if (rc == 1) {
+    pj_stmt_int(s, 1, org);
+    pj_stmt_int(s, 2, org);
+    int k = 0;
+    while (k < n && (rc = pj_stmt_step(s, err)) == 1) {
+        f->ids[k] = pj_col_int(s, 0);
+        pj_rule_rec *r = &f->rec[k];
         for (int i = 0; i < PJ_RA_COUNT; i++) {
-            if (pj_col_is_null(s, i)) continue;
-            rec->known[i] = 1;
-            if (pj_rule_attrs[i].type == PJ_RT_STR)
-                rec->s[i] = pj_arena_strdup(c->arena, pj_col_text(s, i));
-            else
-                rec->n[i] = pj_col_double(s, i);
+            if (pj_col_is_null(s, i + 1)) continue;
+            if (pj_rule_attrs[i].type == PJ_RT_STR) {
+                /* empty text is not reported: unknown, like NULL (docs/rules-language.md) */
+                const char *v = pj_col_text(s, i + 1);
+                if (!*v) continue;
+                r->s[i] = pj_arena_strdup(c->arena, v);
+            } else {
+                r->n[i] = pj_col_double(s, i + 1);
+            }
+            r->known[i] = 1;
         }
-        if (rec->s[PJ_RA_INDUSTRY] && !*rec->s[PJ_RA_INDUSTRY]) rec->known[PJ_RA_INDUSTRY] = 0;
+        k++;
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
-    return rc == 0 ? pj_not_found(err, "enterprise", org_id) : 0;
+    f->n = k;
+    return 0;
+}
+
+int ent_load_rec(pj_ctx *c, int64_t org_id, pj_rule_rec *rec, pj_err *err)
+{
+    ent_firms f;
+    memset(rec, 0, sizeof *rec);
+    if (ent_firms_load(c, org_id ? org_id : -1, &f, err)) return -1;
+    if (!f.n) return pj_not_found(err, "enterprise", org_id);
+    *rec = f.rec[0];
+    return 0;
 }
 
 int ent_load_visible(pj_ctx *c, int64_t org_id, pj_rule_rec *rec, pj_err *err)

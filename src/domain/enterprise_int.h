@@ -27,7 +27,16 @@ int ent_can_see(pj_ctx *c, int64_t org_id, int64_t township_id, const char *what
 /* The organisation an enterprise user acts for; others pass the body's organisation_id.
  * Checks the organisation exists and is in scope; fills its township. */
 int ent_acting_org(pj_ctx *c, json_t *body, int64_t *org_id, int64_t *township_id, pj_err *err);
-/* The enterprise record the rules read, for org_id. 0 ok, 404 when unknown. */
+/* Enterprises as the rules read them: ids[i] and its record rec[i], by id, n of them. */
+typedef struct ent_firms {
+    int n;
+    int64_t *ids;
+    pj_rule_rec *rec;
+} ent_firms;
+/* The record of every enterprise (org = 0) or of one (none when org is not one), in c->arena.
+ * The one place attributes are read for the rules: NULL and empty text are unknown. */
+int ent_firms_load(pj_ctx *c, int64_t org, ent_firms *f, pj_err *err);
+/* The enterprise record the rules read, for org_id (ent_firms_load). 0 ok, 404 when unknown. */
 int ent_load_rec(pj_ctx *c, int64_t org_id, pj_rule_rec *rec, pj_err *err);
 /* ent_load_rec for an enterprise the caller may see (ent_can_see): 404 for one outside their
  * scope, so its figures cannot be read through the rules either. */

@@ -237,64 +237,10 @@ int pj_ent_rule_check(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
 
 /* ---- matching ---- */
 
-typedef struct firms {
-    int n;
-    int64_t *ids;
-    pj_rule_rec *rec;
-} firms;
-
-/* Every enterprise's record (org = 0) or one's, in c->arena. */
-static int firms_load(pj_ctx *c, int64_t org, firms *f, pj_err *err)
-{
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT COUNT(*) FROM organisations WHERE type = 'enterprise'"
-                               " AND (? = 0 OR id = ?)",
-                               err);
-    if (!s) return -1;
-    pj_stmt_int(s, 1, org);
-    pj_stmt_int(s, 2, org);
-    int rc = pj_stmt_step(s, err);
-    int n = rc == 1 ? (int)pj_col_int(s, 0) : 0;
-    pj_stmt_done(s);
-    if (rc < 0) return -1;
-    f->ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(n + 1));
-    f->rec = pj_arena_calloc(c->arena, (size_t)(n + 1), sizeof(pj_rule_rec));
-    s = pj_db_prepare(
-        c->db,
-        "SELECT o.id, o.industry, t.name, p.scale, p.credit, p.employees, p.revenue_wan,"
-        " p.tax_wan, p.founded_year, p.high_tech, p.specialized FROM organisations o"
-        " LEFT JOIN regions t ON t.id = o.township_id LEFT JOIN ent_profiles p ON p.org_id = o.id"
-        " WHERE o.type = 'enterprise' AND (? = 0 OR o.id = ?) ORDER BY o.id",
-        err);
-    if (!s) return -1;
-    pj_stmt_int(s, 1, org);
-    pj_stmt_int(s, 2, org);
-    int k = 0;
-    while (k < n && (rc = pj_stmt_step(s, err)) == 1) {
-        f->ids[k] = pj_col_int(s, 0);
-        pj_rule_rec *r = &f->rec[k];
-        for (int i = 0; i < PJ_RA_COUNT; i++) {
-            if (pj_col_is_null(s, i + 1)) continue;
-            r->known[i] = 1;
-            if (pj_rule_attrs[i].type == PJ_RT_STR) {
-                const char *v = pj_col_text(s, i + 1);
-                r->s[i] = pj_arena_strdup(c->arena, v);
-                if (!*v) r->known[i] = 0;
-            } else
-                r->n[i] = pj_col_double(s, i + 1);
-        }
-        k++;
-    }
-    pj_stmt_done(s);
-    if (rc < 0) return -1;
-    f->n = k;
-    return 0;
-}
-
 /* Replaces the matches of one policy over fs. A policy in force sends a notice (kind) to each
  * newly eligible firm, and to an eligible one never told of it (it matched while the policy
  * was not in force); *newly gets their count. Inside the caller's transaction. */
-static int match_policy(pj_ctx *c, int64_t pid, pj_rule *r, const firms *fs, const char *kind,
+static int match_policy(pj_ctx *c, int64_t pid, pj_rule *r, const ent_firms *fs, const char *kind,
                         int force, int *newly, int *eligible, pj_err *err)
 {
     *newly = *eligible = 0;
@@ -355,8 +301,8 @@ static int match_policy(pj_ctx *c, int64_t pid, pj_rule *r, const firms *fs, con
 
 static int match_policies(pj_ctx *c, int64_t org, const char *kind, pj_err *err)
 {
-    firms fs;
-    if (firms_load(c, org, &fs, err)) return -1;
+    ent_firms fs;
+    if (ent_firms_load(c, org, &fs, err)) return -1;
     pj_stmt *s = pj_db_prepare(c->db, "SELECT COUNT(*) FROM ent_policies", err);
     if (!s) return -1;
     int rc = pj_stmt_step(s, err);
@@ -616,8 +562,8 @@ static int policy_save(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *er
     }
     int newly = 0, eligible = -1;
     if (r) {
-        firms fs;
-        if (firms_load(c, 0, &fs, err) ||
+        ent_firms fs;
+        if (ent_firms_load(c, 0, &fs, err) ||
             match_policy(c, id, r, &fs, create ? "new_policy" : "policy_changed",
                          in_force(from_now, until_now), &newly, &eligible, err))
             goto fail;
