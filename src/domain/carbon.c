@@ -119,7 +119,7 @@ static int factor_write(pj_ctx *c, int64_t id, const recomputed *r, pj_jw *w, pj
         pj_jw_obj_end(w);
     }
     pj_stmt_done(s);
-    return rc == 1 ? 0 : rc < 0 ? -1 : pj_fail(err, 404, "not_found", "", "no factor");
+    return rc == 1 ? 0 : rc < 0 ? -1 : pj_not_found(err, "factor", id);
 }
 
 static int factor_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
@@ -307,7 +307,7 @@ static int factor_load(pj_ctx *c, int64_t id, factor_row *f, pj_err *err)
         f->version = pj_col_int(s, 5);
     }
     pj_stmt_done(s);
-    if (rc == 0) pj_fail(err, 404, "not_found", "", "no factor %lld", (long long)id);
+    if (rc == 0) pj_not_found(err, "factor", id);
     return rc;
 }
 
@@ -549,14 +549,14 @@ static void energy_bind(pj_stmt *s, int64_t org, const char *sector, const char 
 
 static int energy_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_row_of(c,
-                           "SELECT e.id, e.organisation_id, o.name, e.sector, e.period,"
-                           " e.energy_type, e.quantity, f.unit, e.source, e.created_at,"
-                           " e.created_by, e.version FROM energy_use e LEFT JOIN"
-                           " organisations o ON o.id = e.organisation_id LEFT JOIN (SELECT"
-                           " energy_type, MIN(unit) AS unit FROM emission_factors GROUP BY"
-                           " energy_type) f ON f.energy_type = e.energy_type WHERE e.id = ?",
-                           id, "", "energy use", err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT e.id, e.organisation_id, o.name, e.sector, e.period,"
+                              " e.energy_type, e.quantity, f.unit, e.source, e.created_at,"
+                              " e.created_by, e.version FROM energy_use e LEFT JOIN"
+                              " organisations o ON o.id = e.organisation_id LEFT JOIN (SELECT"
+                              " energy_type, MIN(unit) AS unit FROM emission_factors GROUP BY"
+                              " energy_type) f ON f.energy_type = e.energy_type WHERE e.id = ?",
+                              id, "energy use", err);
     if (!s) return -1;
     const char *type = pj_arena_strdup(c->arena, pj_col_text(s, 5));
     const char *per = pj_arena_strdup(c->arena, pj_col_text(s, 4));
@@ -731,7 +731,7 @@ int pj_carbon_energy_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         rc = pj_stmt_step(s, err);
         pj_stmt_done(s);
     }
-    if (rc == 0) rc = pj_fail(err, 404, "not_found", "", "no energy use %lld", (long long)id);
+    if (rc == 0) rc = pj_not_found(err, "energy use", id);
     if (rc == 1) rc = energy_render(c, id, w, err);
     pj_db_read_end(c->db, started);
     return rc;
@@ -842,7 +842,7 @@ int pj_carbon_energy_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
     char *before;
     int rc = energy_load(c, id, &r, err);
     if (rc <= 0) {
-        if (rc == 0) pj_fail(err, 404, "not_found", "", "no energy use %lld", (long long)id);
+        if (rc == 0) pj_not_found(err, "energy use", id);
         goto fail;
     }
     if (energy_version(&r, version, err)) goto fail;
@@ -893,7 +893,7 @@ int pj_carbon_energy_delete(pj_ctx *c, int64_t id, int64_t version, pj_err *err)
     char *before;
     int rc = energy_load(c, id, &r, err);
     if (rc <= 0) {
-        if (rc == 0) pj_fail(err, 404, "not_found", "", "no energy use %lld", (long long)id);
+        if (rc == 0) pj_not_found(err, "energy use", id);
         goto fail;
     }
     if (energy_version(&r, version, err) ||

@@ -162,14 +162,14 @@ void ec_day_str(int64_t day, char out[11])
 
 static int base_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_row_of(
+    pj_stmt *s = pj_row_by_id(
         c,
         "SELECT b.id, b.name, b.tier, b.township_id, r.name, b.organisation_id, b.facility_id,"
         " b.source, b.created_at, b.updated_at, b.version, (SELECT COUNT(*) FROM ec_studios t"
         " WHERE t.base_id = b.id), (SELECT COUNT(*) FROM ec_streamers x WHERE x.base_id = b.id"
         " AND x.anonymised = 0) FROM ec_bases b LEFT JOIN regions r ON r.id = b.township_id"
         " WHERE b.id = ?",
-        id, "", "base", err);
+        id, "base", err);
     if (!s) return -1;
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -294,11 +294,11 @@ fail:
 
 static int studio_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_row_of(c,
-                           "SELECT t.id, t.base_id, b.name, t.name, t.source, t.created_at,"
-                           " t.version FROM ec_studios t JOIN ec_bases b ON b.id = t.base_id"
-                           " WHERE t.id = ?",
-                           id, "", "studio", err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT t.id, t.base_id, b.name, t.name, t.source, t.created_at,"
+                              " t.version FROM ec_studios t JOIN ec_bases b ON b.id = t.base_id"
+                              " WHERE t.id = ?",
+                              id, "studio", err);
     if (!s) return -1;
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -327,9 +327,8 @@ int pj_ec_studio_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
     return pj_render_query_page(c, s, f->limit, studio_render, w, err);
 }
 
-/* Township of a base (0 when none); -1 and 404/422 when the base is missing. */
-static int base_town(pj_ctx *c, int64_t base_id, int64_t *town, int status, const char *field,
-                     pj_err *err)
+/* Township of a base (0 when none); -1 and 404 when the base is missing. */
+static int base_town(pj_ctx *c, int64_t base_id, int64_t *town, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(c->db, "SELECT township_id FROM ec_bases WHERE id = ?", err);
     if (!s) return -1;
@@ -338,10 +337,7 @@ static int base_town(pj_ctx *c, int64_t base_id, int64_t *town, int status, cons
     *town = rc == 1 ? pj_col_int(s, 0) : 0;
     pj_stmt_done(s);
     if (rc < 0) return -1;
-    if (rc == 0)
-        return pj_fail(err, status, status == 404 ? "not_found" : "unknown_id", field,
-                       "no base %lld", (long long)base_id);
-    return 0;
+    return rc == 0 ? pj_not_found(err, "base", base_id) : 0;
 }
 
 int pj_ec_studio_create(pj_ctx *c, int64_t base_id, json_t *body, pj_jw *w, pj_err *err)
@@ -351,7 +347,7 @@ int pj_ec_studio_create(pj_ctx *c, int64_t base_id, json_t *body, pj_jw *w, pj_e
     int64_t town;
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_TOWNSHIP_OFFICER,
                        PJ_ROLE_NONE) ||
-        base_town(c, base_id, &town, 404, "", err) || pj_in_object(body, err) ||
+        base_town(c, base_id, &town, err) || pj_in_object(body, err) ||
         pj_in_only(body, fields, err) ||
         pj_in_text_trimmed(c->arena, body, "name", 1, 64, &name, err) < 0 ||
         ec_scope(c, town, 0, err))
@@ -383,13 +379,13 @@ fail:
 
 static int booking_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_row_of(c,
-                           "SELECT k.id, k.studio_id, t.name, t.base_id, k.organisation_id,"
-                           " o.name, k.streamer_id, k.starts_at, k.ends_at, k.purpose, k.state,"
-                           " k.source, k.created_at, k.created_by, k.version FROM ec_bookings"
-                           " k JOIN ec_studios t ON t.id = k.studio_id LEFT JOIN organisations"
-                           " o ON o.id = k.organisation_id WHERE k.id = ?",
-                           id, "", "booking", err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT k.id, k.studio_id, t.name, t.base_id, k.organisation_id,"
+                              " o.name, k.streamer_id, k.starts_at, k.ends_at, k.purpose, k.state,"
+                              " k.source, k.created_at, k.created_by, k.version FROM ec_bookings"
+                              " k JOIN ec_studios t ON t.id = k.studio_id LEFT JOIN organisations"
+                              " o ON o.id = k.organisation_id WHERE k.id = ?",
+                              id, "booking", err);
     if (!s) return -1;
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -630,7 +626,7 @@ int pj_ec_booking_cancel(pj_ctx *c, int64_t id, pj_err *err)
     int booked = rc == 1 && !strcmp(pj_col_text(s, 2), "booked");
     pj_stmt_done(s);
     if (rc < 0) return -1;
-    if (rc == 0) return pj_fail(err, 404, "not_found", "", "no booking %lld", (long long)id);
+    if (rc == 0) return pj_not_found(err, "booking", id);
     if (ec_scope(c, town, org, err)) return -1;
     if (!booked) return pj_fail(err, 409, "invalid_state", "", "the booking is cancelled already");
     if (pj_db_begin(c->db, err)) return -1;

@@ -40,7 +40,7 @@ int ec_check_version(pj_ctx *c, const char *sql, int64_t id, int64_t version, co
     int64_t cur = 0;
     int rc = ec_int(c, sql, id, &cur, err);
     if (rc < 0) return -1;
-    if (rc == 0) return pj_fail(err, 404, "not_found", "", "no %s %lld", what, (long long)id);
+    if (rc == 0) return pj_not_found(err, what, id);
     return cur == version ? 0 : pj_version_conflict(err, what, cur, version);
 }
 
@@ -83,14 +83,14 @@ int ec_write_audited_masked(pj_ctx *c, int64_t id, const char *action, const cha
 
 static int zone_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_row_of(c,
-                           "SELECT z.id, z.name, z.kind, z.organisation_id, o.name, z.base_id,"
-                           " b.name, z.settled_on, z.source, z.created_at, z.version, (SELECT"
-                           " COUNT(*) FROM ac_posts p WHERE p.zone_enterprise_id = z.id AND"
-                           " p.state = 'open') FROM ec_zone_enterprises z LEFT JOIN"
-                           " organisations o ON o.id = z.organisation_id LEFT JOIN ec_bases b"
-                           " ON b.id = z.base_id WHERE z.id = ?",
-                           id, "", "zone enterprise", err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT z.id, z.name, z.kind, z.organisation_id, o.name, z.base_id,"
+                              " b.name, z.settled_on, z.source, z.created_at, z.version, (SELECT"
+                              " COUNT(*) FROM ac_posts p WHERE p.zone_enterprise_id = z.id AND"
+                              " p.state = 'open') FROM ec_zone_enterprises z LEFT JOIN"
+                              " organisations o ON o.id = z.organisation_id LEFT JOIN ec_bases b"
+                              " ON b.id = z.base_id WHERE z.id = ?",
+                              id, "zone enterprise", err);
     if (!s) return -1;
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -248,11 +248,11 @@ int pj_ec_zone_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err
 
 static int course_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_row_of(c,
-                           "SELECT id, title, category, hours, level, practice_hours, source,"
-                           " created_at, updated_at, version, (SELECT COUNT(*) FROM ac_cohorts"
-                           " h WHERE h.course_id = ac_courses.id) FROM ac_courses WHERE id = ?",
-                           id, "", "course", err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT id, title, category, hours, level, practice_hours, source,"
+                              " created_at, updated_at, version, (SELECT COUNT(*) FROM ac_cohorts"
+                              " h WHERE h.course_id = ac_courses.id) FROM ac_courses WHERE id = ?",
+                              id, "course", err);
     if (!s) return -1;
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -373,7 +373,7 @@ int pj_ac_course_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
 
 static int cohort_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_row_of(
+    pj_stmt *s = pj_row_by_id(
         c,
         "SELECT h.id, h.course_id, k.title, k.level, h.base_id, b.name, b.tier, b.township_id,"
         " h.name, h.starts_on, h.ends_on, h.capacity, h.enrolled, h.state, h.source,"
@@ -381,7 +381,7 @@ static int cohort_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         " e.cohort_id = h.id AND e.state IN ('graduated', 'placed')), (SELECT COUNT(*) FROM"
         " ac_enrolments e WHERE e.cohort_id = h.id AND e.state = 'placed') FROM ac_cohorts h JOIN"
         " ac_courses k ON k.id = h.course_id JOIN ec_bases b ON b.id = h.base_id WHERE h.id = ?",
-        id, "", "cohort", err);
+        id, "cohort", err);
     if (!s) return -1;
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -543,7 +543,7 @@ static int cohort_load(pj_ctx *c, int64_t id, cohort_row *r, pj_err *err)
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
-    if (rc == 0) return pj_fail(err, 404, "not_found", "", "no cohort %lld", (long long)id);
+    if (rc == 0) return pj_not_found(err, "cohort", id);
     return 0;
 }
 
@@ -644,12 +644,12 @@ int pj_ac_cohort_transition(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
 
 static int post_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_row_of(c,
-                           "SELECT p.id, p.zone_enterprise_id, z.name, z.organisation_id,"
-                           " p.title, p.openings, p.filled, p.state, p.source, p.created_at,"
-                           " p.updated_at, p.version FROM ac_posts p JOIN ec_zone_enterprises"
-                           " z ON z.id = p.zone_enterprise_id WHERE p.id = ?",
-                           id, "", "post", err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT p.id, p.zone_enterprise_id, z.name, z.organisation_id,"
+                              " p.title, p.openings, p.filled, p.state, p.source, p.created_at,"
+                              " p.updated_at, p.version FROM ac_posts p JOIN ec_zone_enterprises"
+                              " z ON z.id = p.zone_enterprise_id WHERE p.id = ?",
+                              id, "post", err);
     if (!s) return -1;
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -771,7 +771,7 @@ int pj_ac_post_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err
                     " ec_zone_enterprises z ON z.id = p.zone_enterprise_id WHERE p.id = ?",
                     id, &zorg, err);
     if (rc < 0) return -1;
-    if (rc == 0) return pj_fail(err, 404, "not_found", "", "no post %lld", (long long)id);
+    if (rc == 0) return pj_not_found(err, "post", id);
     if (post_writer(c, zorg, "", err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
         (p.has[0] = pj_in_str(body, "title", 0, 1, 64, &p.title, err)) < 0 ||

@@ -59,7 +59,7 @@ static int enrol_load(pj_ctx *c, int64_t id, enrol_row *r, pj_err *err)
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
-    if (rc == 0) return pj_fail(err, 404, "not_found", "", "no enrolment %lld", (long long)id);
+    if (rc == 0) return pj_not_found(err, "enrolment", id);
     return 0;
 }
 
@@ -87,7 +87,7 @@ static int enrol_visible(const pj_ctx *c, const enrol_row *r)
 static int enrol_writer(pj_ctx *c, int64_t id, const enrol_row *r, int academy_only, pj_err *err)
 {
     if (!enrol_visible(c, r) && c->actor.role != PJ_ROLE_NONE)
-        return pj_fail(err, 404, "not_found", "", "no enrolment %lld", (long long)id);
+        return pj_not_found(err, "enrolment", id);
     switch (c->actor.role) {
     case PJ_ROLE_ADMIN:
     case PJ_ROLE_DISTRICT_OFFICER:
@@ -107,7 +107,7 @@ static int enrol_writer(pj_ctx *c, int64_t id, const enrol_row *r, int academy_o
  * the name would outlive the streamer's anonymising) */
 static int enrol_render_mode(pj_ctx *c, int64_t id, pj_jw *w, int masked, pj_err *err)
 {
-    pj_stmt *s = pj_row_of(
+    pj_stmt *s = pj_row_by_id(
         c,
         "SELECT e.id, e.cohort_id, h.name, h.course_id, k.title, e.streamer_id, x.name,"
         " x.anonymised, e.post_id, p.title, p.zone_enterprise_id, z.name, e.enrolled_on, e.state,"
@@ -119,7 +119,7 @@ static int enrol_render_mode(pj_ctx *c, int64_t id, pj_jw *w, int masked, pj_err
         " JOIN ac_courses k ON k.id = h.course_id JOIN ec_streamers x ON x.id = e.streamer_id"
         " JOIN ac_posts p ON p.id = e.post_id JOIN ec_zone_enterprises z ON z.id ="
         " p.zone_enterprise_id WHERE e.id = ?",
-        id, "", "enrolment", err);
+        id, "enrolment", err);
     if (!s) return -1;
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -173,8 +173,7 @@ int pj_ac_enrolment_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     enrol_row r;
     int started = pj_db_read_begin(c->db);
     int rc = enrol_load(c, id, &r, err);
-    if (!rc && !enrol_visible(c, &r))
-        rc = pj_fail(err, 404, "not_found", "", "no enrolment %lld", (long long)id);
+    if (!rc && !enrol_visible(c, &r)) rc = pj_not_found(err, "enrolment", id);
     if (!rc) rc = enrol_render(c, id, w, err);
     pj_db_read_end(c->db, started);
     return rc;

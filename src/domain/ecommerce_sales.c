@@ -16,13 +16,13 @@
  * changed: a name in them would outlive the streamer's anonymising) */
 static int session_render_mode(pj_ctx *c, int64_t id, pj_jw *w, int masked, pj_err *err)
 {
-    pj_stmt *s = pj_row_of(c,
-                           "SELECT e.id, e.streamer_id, x.name, e.studio_id, e.platform, e.day,"
-                           " e.duration_min, e.orders, e.gmv_fen, e.source, e.created_at,"
-                           " e.created_by, x.anonymised, e.updated_at, e.version FROM"
-                           " ec_sessions e JOIN ec_streamers x ON x.id = e.streamer_id WHERE"
-                           " e.id = ?",
-                           id, "", "session", err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT e.id, e.streamer_id, x.name, e.studio_id, e.platform, e.day,"
+                              " e.duration_min, e.orders, e.gmv_fen, e.source, e.created_at,"
+                              " e.created_by, x.anonymised, e.updated_at, e.version FROM"
+                              " ec_sessions e JOIN ec_streamers x ON x.id = e.streamer_id WHERE"
+                              " e.id = ?",
+                              id, "session", err);
     if (!s) return -1;
     int rc;
     pj_jw_obj(w);
@@ -277,7 +277,7 @@ static int session_load(pj_ctx *c, int64_t id, session_in *x, int *counted, pj_e
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
-    if (rc == 0) return pj_fail(err, 404, "not_found", "", "no session %lld", (long long)id);
+    if (rc == 0) return pj_not_found(err, "session", id);
     const char *birth;
     int anon;
     if (session_streamer(c, x->streamer, &birth, &anon, err)) return -1;
@@ -364,13 +364,13 @@ int pj_ec_session_delete(pj_ctx *c, int64_t id, pj_err *err)
 
 static int product_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_row_of(c,
-                           "SELECT p.id, p.name, p.category, p.township_id, p.source,"
-                           " p.created_at, p.version, (SELECT COALESCE(SUM(q.orders), 0) FROM"
-                           " ec_product_sales q WHERE q.product_id = p.id), (SELECT"
-                           " COALESCE(SUM(q.gmv_fen), 0) FROM ec_product_sales q WHERE"
-                           " q.product_id = p.id) FROM ec_products p WHERE p.id = ?",
-                           id, "", "product", err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT p.id, p.name, p.category, p.township_id, p.source,"
+                              " p.created_at, p.version, (SELECT COALESCE(SUM(q.orders), 0) FROM"
+                              " ec_product_sales q WHERE q.product_id = p.id), (SELECT"
+                              " COALESCE(SUM(q.gmv_fen), 0) FROM ec_product_sales q WHERE"
+                              " q.product_id = p.id) FROM ec_products p WHERE p.id = ?",
+                              id, "product", err);
     if (!s) return -1;
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -461,7 +461,7 @@ int pj_ec_sales_add(pj_ctx *c, int64_t pid, json_t *body, pj_jw *w, pj_err *err)
     int64_t town = rc == 1 ? pj_col_int(s, 0) : 0;
     pj_stmt_done(s);
     if (rc < 0) return -1;
-    if (rc == 0) return pj_fail(err, 404, "not_found", "", "no product %lld", (long long)pid);
+    if (rc == 0) return pj_not_found(err, "product", pid);
     if (ec_scope(c, town, 0, err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_str(body, "month", 1, 7, 7, &month, err) < 0 ||
         pj_in_enum(body, "channel", 1, pj_ec_channels, &channel, err) < 0 ||
@@ -520,7 +520,7 @@ int pj_ec_sales_list(pj_ctx *c, int64_t pid, const pj_ec_filter *f, pj_jw *w, pj
     int started = pj_db_read_begin(c->db);
     int rc = pj_render_exists(c, "SELECT 1 FROM ec_products WHERE id = ?", pid, err);
     pj_stmt *s = NULL;
-    if (rc == 0) pj_fail(err, 404, "not_found", "", "no product %lld", (long long)pid);
+    if (rc == 0) pj_not_found(err, "product", pid);
     if (rc == 1)
         s = pj_db_prepare(c->db,
                           "SELECT month, channel, orders, gmv_fen, source FROM ec_product_sales"

@@ -84,7 +84,7 @@ static int phone_ok(const char *s)
 /* mode: 0 by the actor's role, 1 masked always, the name too (audit rows) */
 static int streamer_render_mode(pj_ctx *c, int64_t id, pj_jw *w, int mode, pj_err *err)
 {
-    pj_stmt *s = pj_row_of(
+    pj_stmt *s = pj_row_by_id(
         c,
         "SELECT x.id, x.name, x.id_number, x.phone, x.birth_date, x.guardian_name,"
         " x.guardian_relation, x.guardian_consent_date, x.skill_level, x.organisation_id,"
@@ -93,7 +93,7 @@ static int streamer_render_mode(pj_ctx *c, int64_t id, pj_jw *w, int mode, pj_er
         " x.id), (SELECT COALESCE(SUM(e.gmv_fen), 0) FROM ec_sessions e WHERE e.streamer_id ="
         " x.id), (SELECT b.name FROM ec_bases b WHERE b.id = x.base_id), o.name, o.township_id FROM"
         " ec_streamers x LEFT JOIN organisations o ON o.id = x.organisation_id WHERE x.id = ?",
-        id, "", "streamer", err);
+        id, "streamer", err);
     if (!s) return -1;
     int rc;
     int64_t org = pj_col_int(s, 9), town = pj_col_int(s, 10);
@@ -519,7 +519,7 @@ static int streamer_scope(pj_ctx *c, int64_t id, pj_err *err)
     int anon = rc == 1 && pj_col_int(s, 2);
     pj_stmt_done(s);
     if (rc < 0) return -1;
-    if (rc == 0) return pj_fail(err, 404, "not_found", "", "no streamer %lld", (long long)id);
+    if (rc == 0) return pj_not_found(err, "streamer", id);
     if (ec_streamer_scope(c, town, org, org_town, err)) return -1;
     if (anon) return pj_fail(err, 409, "invalid_state", "", "the streamer was deleted");
     return 0;

@@ -162,12 +162,12 @@ int64_t pj_indicator_id(pj_ctx *c, const char *code, pj_err *err)
 
 static int ind_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_row_of(c,
-                           "SELECT id, code, name, unit, kind, higher_is_better, source,"
-                           " description, created_at, updated_at, version,"
-                           " (SELECT COUNT(*) FROM indicator_values v WHERE v.indicator_id ="
-                           " i.id) FROM indicators i WHERE id = ?",
-                           id, "", "indicator", err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT id, code, name, unit, kind, higher_is_better, source,"
+                              " description, created_at, updated_at, version,"
+                              " (SELECT COUNT(*) FROM indicator_values v WHERE v.indicator_id ="
+                              " i.id) FROM indicators i WHERE id = ?",
+                              id, "indicator", err);
     if (!s) return -1;
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -271,11 +271,11 @@ fail:
  * 吨 → 万吨 ÷ 10,000, % → ‰ …) is not for the platform to guess from two labels. */
 static int unit_change_check(pj_ctx *c, int64_t id, const char *unit, pj_err *err)
 {
-    pj_stmt *s = pj_row_of(c,
-                           "SELECT code, unit, (SELECT COUNT(*) FROM indicator_values v WHERE"
-                           " v.indicator_id = i.id), (SELECT COUNT(*) FROM indicator_targets t"
-                           " WHERE t.indicator_id = i.id) FROM indicators i WHERE id = ?",
-                           id, "", "indicator", err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT code, unit, (SELECT COUNT(*) FROM indicator_values v WHERE"
+                              " v.indicator_id = i.id), (SELECT COUNT(*) FROM indicator_targets t"
+                              " WHERE t.indicator_id = i.id) FROM indicators i WHERE id = ?",
+                              id, "indicator", err);
     if (!s) return -1;
     const char *code = pj_arena_strdup(c->arena, pj_col_text(s, 0));
     const char *old = pj_arena_strdup(c->arena, pj_col_text(s, 1));
@@ -345,13 +345,13 @@ fail:
 
 static int value_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_row_of(c,
-                           "SELECT v.id, v.indicator_id, i.code, v.region, v.period, v.value,"
-                           " v.unit, v.source, v.note, v.created_at, v.created_by,"
-                           " v.updated_at, v.updated_by, v.version, i.name FROM"
-                           " indicator_values v JOIN indicators i ON i.id = v.indicator_id"
-                           " WHERE v.id = ?",
-                           id, "", "indicator value", err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT v.id, v.indicator_id, i.code, v.region, v.period, v.value,"
+                              " v.unit, v.source, v.note, v.created_at, v.created_by,"
+                              " v.updated_at, v.updated_by, v.version, i.name FROM"
+                              " indicator_values v JOIN indicators i ON i.id = v.indicator_id"
+                              " WHERE v.id = ?",
+                              id, "indicator value", err);
     if (!s) return -1;
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -762,12 +762,12 @@ fail:
 
 static int target_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_row_of(c,
-                           "SELECT t.id, i.code, t.region, t.period, t.value, i.unit,"
-                           " t.source, t.note, t.created_at, t.created_by, t.version FROM"
-                           " indicator_targets t JOIN indicators i ON i.id = t.indicator_id"
-                           " WHERE t.id = ?",
-                           id, "", "target", err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT t.id, i.code, t.region, t.period, t.value, i.unit,"
+                              " t.source, t.note, t.created_at, t.created_by, t.version FROM"
+                              " indicator_targets t JOIN indicators i ON i.id = t.indicator_id"
+                              " WHERE t.id = ?",
+                              id, "target", err);
     if (!s) return -1;
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -921,7 +921,7 @@ int pj_ind_target_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *
     int64_t stored = rc == 1 ? pj_col_int(s, 4) : 0;
     pj_stmt_done(s);
     if (rc <= 0) {
-        if (rc == 0) pj_fail(err, 404, "not_found", "", "no target %lld", (long long)id);
+        if (rc == 0) pj_not_found(err, "target", id);
         goto fail;
     }
     if (version != stored) {

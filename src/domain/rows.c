@@ -14,8 +14,7 @@ int pj_version_conflict(pj_err *err, const char *what, int64_t cur, int64_t your
                    (long long)cur, (long long)yours);
 }
 
-pj_stmt *pj_row_of(pj_ctx *c, const char *sql, int64_t id, const char *field, const char *what,
-                   pj_err *err)
+pj_stmt *pj_row_by_id(pj_ctx *c, const char *sql, int64_t id, const char *what, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(c->db, sql, err);
     if (!s) return NULL;
@@ -23,13 +22,8 @@ pj_stmt *pj_row_of(pj_ctx *c, const char *sql, int64_t id, const char *field, co
     int rc = pj_stmt_step(s, err);
     if (rc == 1) return s;
     pj_stmt_done(s);
-    if (rc == 0) pj_fail(err, 404, "not_found", field, "no %s %lld", what, (long long)id);
+    if (rc == 0) pj_not_found(err, what, id);
     return NULL;
-}
-
-pj_stmt *pj_row_by_id(pj_ctx *c, const char *sql, int64_t id, const char *what, pj_err *err)
-{
-    return pj_row_of(c, sql, id, "id", what, err);
 }
 
 int pj_version_check(pj_ctx *c, const char *sql, int64_t id, int64_t version, const char *what,

@@ -18,10 +18,6 @@ int pj_version_conflict(pj_err *err, const char *what, int64_t cur, int64_t your
 /* The row sql (one ? for id) selects, stepped to: the statement, for the caller to read and
  * pj_stmt_done; NULL on an error, or with pj_not_found(what) when there is no row. */
 pj_stmt *pj_row_by_id(pj_ctx *c, const char *sql, int64_t id, const char *what, pj_err *err);
-/* The same with the 404 on `field`: "" in the e-commerce, indicator and carbon modules, whose
- * "no <what> <id>" names no field. */
-pj_stmt *pj_row_of(pj_ctx *c, const char *sql, int64_t id, const char *field, const char *what,
-                   pj_err *err);
 /* The row's version as sql (one ? for id) selects it: 0 when it is `version`; else
  * pj_not_found when there is no row, pj_version_conflict when it differs. */
 int pj_version_check(pj_ctx *c, const char *sql, int64_t id, int64_t version, const char *what,

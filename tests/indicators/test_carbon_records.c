@@ -169,7 +169,7 @@ TEST_T(carbon_energy_corrected_and_removed_with_version, 60)
     refused(&s, "PATCH", off, path, "{\"version\":1,\"organisation_id\":999999}", 422,
             "invalid_reference", "organisation_id");
     refused(&s, "PATCH", off, "/api/v1/carbon/energy/999999", "{\"version\":1,\"quantity\":2}", 404,
-            "not_found", "");
+            "not_found", "id");
 
     /* the mistake corrected: the first quarter's quantity, emissions computed again; its own
      * period overlaps nothing */
@@ -216,7 +216,7 @@ TEST_T(carbon_energy_corrected_and_removed_with_version, 60)
                1e-6);
     json_decref(before);
     json_decref(after);
-    refused(&s, "DELETE", off, path, NULL, 404, "not_found", "");
+    refused(&s, "DELETE", off, path, NULL, 404, "not_found", "id");
     /* the period freed: 2023Q1 can be recorded again */
     json_decref(call(&s, "POST", off, "/api/v1/carbon/energy",
                      "{\"sector\":\"transport\",\"period\":\"2023Q1\",\"energy_type\":"
