@@ -142,8 +142,7 @@ static int render(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_jw *w, pj_err 
     int rc = pj_stmt_step(s, err);
     if (rc != 1) {
         pj_stmt_done(s);
-        return rc < 0 ? -1
-                      : pj_fail(err, 404, "not_found", "", "no %s %lld", k->noun, (long long)id);
+        return rc < 0 ? -1 : pj_not_found(err, k->noun, id);
     }
     int n = k->nfields;
     pj_jw_obj(w);
@@ -520,7 +519,7 @@ int pj_rec_get(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_jw *w, pj_err *er
 {
     int rc = visible(c, k, id, err);
     if (rc < 0) return -1;
-    if (!rc) return pj_fail(err, 404, "not_found", "", "no %s %lld", k->noun, (long long)id);
+    if (!rc) return pj_not_found(err, k->noun, id);
     return render(c, k, id, w, err);
 }
 
@@ -711,7 +710,7 @@ static json_t *merged_row(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *b
         json_object_set_new(row, f->name, v);
     }
     pj_stmt_done(s);
-    if (rc == 0) pj_fail(err, 404, "not_found", "", "no %s %lld", k->noun, (long long)id);
+    if (rc == 0) pj_not_found(err, k->noun, id);
     return row;
 }
 
@@ -731,7 +730,7 @@ int pj_rec_update(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_
 {
     int rc = visible(c, k, id, err);
     if (rc < 0) return -1;
-    if (!rc) return pj_fail(err, 404, "not_found", "", "no %s %lld", k->noun, (long long)id);
+    if (!rc) return pj_not_found(err, k->noun, id);
     if (may_write(c, k, err) || row_scope(c, k, id, err) || own_org(c, k, body, 0, err) ||
         check_body(c, k, body, 0, err))
         return -1;
@@ -784,7 +783,7 @@ int pj_rec_delete(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_err *err)
 {
     int rc = visible(c, k, id, err);
     if (rc < 0) return -1;
-    if (!rc) return pj_fail(err, 404, "not_found", "", "no %s %lld", k->noun, (long long)id);
+    if (!rc) return pj_not_found(err, k->noun, id);
     if (may_write(c, k, err) || row_scope(c, k, id, err)) return -1;
     if (!k->deletable)
         return pj_fail(err, 409, "not_deletable", "", "%ss are kept; change the state instead",

@@ -1,13 +1,14 @@
 /* A record that is not there is 404 not_found on field "id" in every module, so a client
  * tells "no such record" from "no such endpoint" (field null) the same way everywhere: here the
- * e-commerce, academy, indicator and carbon routes, which once named no field. */
+ * e-commerce, academy, indicator and carbon routes and the agri-tech and logistics records,
+ * which once named no field. */
 #include <stdio.h>
 #include <string.h>
 
 #include "t.h"
 #include "th.h"
 
-TEST(api_missing_record_is_404_on_id_in_ecommerce_academy_indicators_and_carbon)
+TEST(api_missing_record_is_404_on_id_in_every_module)
 {
     static const char *const calls[][3] = {
         {"GET", "/api/v1/ecommerce/bases/%lld", NULL},
@@ -43,6 +44,13 @@ TEST(api_missing_record_is_404_on_id_in_ecommerce_academy_indicators_and_carbon)
         {"DELETE", "/api/v1/carbon/energy/%lld", NULL},
         {"PATCH", "/api/v1/carbon/factors/%lld", "{\"version\":1}"},
         {"DELETE", "/api/v1/carbon/factors/%lld", NULL},
+        /* the records described by a table (agri-tech, logistics) */
+        {"GET", "/api/v1/agri/labs/%lld", NULL},
+        {"PATCH", "/api/v1/agri/labs/%lld", "{\"version\":1}"},
+        {"DELETE", "/api/v1/agri/labs/%lld", NULL},
+        {"GET", "/api/v1/logistics/parks/%lld", NULL},
+        {"PATCH", "/api/v1/logistics/parks/%lld", "{\"version\":1}"},
+        {"DELETE", "/api/v1/logistics/parks/%lld", NULL},
     };
     th_server s;
     th_start(&s, 1);
