@@ -33,17 +33,6 @@ int ec_in_day(json_t *b, const char *key, int required, const char **out, int64_
     return 1;
 }
 
-/* 409 version_conflict unless the row's version is `version`; 404 when missing. */
-int ec_check_version(pj_ctx *c, const char *sql, int64_t id, int64_t version, const char *what,
-                     pj_err *err)
-{
-    int64_t cur = 0;
-    int rc = ec_int(c, sql, id, &cur, err);
-    if (rc < 0) return -1;
-    if (rc == 0) return pj_not_found(err, what, id);
-    return cur == version ? 0 : pj_version_conflict(err, what, cur, version);
-}
-
 /* After an UPDATE … WHERE id = ? AND version = ? inside the write's transaction: 409
  * version_conflict unless it changed exactly the one row (another write got there first, or the
  * row is no longer in the state the update needs), so the caller rolls back and writes nothing. */
@@ -224,7 +213,7 @@ int pj_ec_zone_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err
     if (require_district(c, err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
         zone_body(c, body, 0, &z, err) ||
-        ec_check_version(c, "SELECT version FROM ec_zone_enterprises WHERE id = ?", id, version,
+        pj_version_check(c, "SELECT version FROM ec_zone_enterprises WHERE id = ?", id, version,
                          "zone enterprise", err))
         return -1;
     /* its enrolments were made on its settlement (a post at a settled enterprise) */
@@ -362,7 +351,7 @@ int pj_ac_course_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
     if (require_district(c, err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
         course_body(body, 0, &k, err) ||
-        ec_check_version(c, "SELECT version FROM ac_courses WHERE id = ?", id, version, "course",
+        pj_version_check(c, "SELECT version FROM ac_courses WHERE id = ?", id, version, "course",
                          err))
         return -1;
     k.version = version;
@@ -586,7 +575,7 @@ int pj_ac_cohort_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
                        (long long)r.enrolled);
     if (strcmp(r.state, "graduated") == 0)
         return pj_fail(err, 409, "invalid_state", "", "the cohort has graduated");
-    if (ec_check_version(c, "SELECT version FROM ac_cohorts WHERE id = ?", id, version, "cohort",
+    if (pj_version_check(c, "SELECT version FROM ac_cohorts WHERE id = ?", id, version, "cohort",
                          err))
         return -1;
     h.version = version;
@@ -633,7 +622,7 @@ int pj_ac_cohort_transition(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
     if (to_i == 2 && r.enrolled == 0)
         return pj_fail(err, 409, "invalid_transition", "state",
                        "a cohort without enrolments cannot start");
-    if (ec_check_version(c, "SELECT version FROM ac_cohorts WHERE id = ?", id, version, "cohort",
+    if (pj_version_check(c, "SELECT version FROM ac_cohorts WHERE id = ?", id, version, "cohort",
                          err))
         return -1;
     cohort_step st = {to, pj_arena_strdup(c->arena, r.state), version};
@@ -783,7 +772,7 @@ int pj_ac_post_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err
         return pj_fail(err, 422, "out_of_range", "openings",
                        "openings %lld is below the %lld enrolled on the post",
                        (long long)p.openings, (long long)filled);
-    if (ec_check_version(c, "SELECT version FROM ac_posts WHERE id = ?", id, version, "post", err))
+    if (pj_version_check(c, "SELECT version FROM ac_posts WHERE id = ?", id, version, "post", err))
         return -1;
     p.version = version;
     return ec_write_audited(c, id, "update", "ac_post", post_render, post_apply, &p, w, err);

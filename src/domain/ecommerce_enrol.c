@@ -487,7 +487,7 @@ int pj_ac_graduate(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     if (r.practice_min < r.required_min)
         return pj_fail(err, 409, "practice_hours_short", "", "%lld of %lld practice minutes done",
                        (long long)r.practice_min, (long long)r.required_min);
-    if (ec_check_version(c, "SELECT version FROM ac_enrolments WHERE id = ?", id, version,
+    if (pj_version_check(c, "SELECT version FROM ac_enrolments WHERE id = ?", id, version,
                          "enrolment", err))
         return -1;
     act p = {.a = on, .version = version};
@@ -540,7 +540,7 @@ int pj_ac_place(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     if (day > ec_today() || day < r.grad_day)
         return pj_fail(err, 422, "invalid_value", "placed_on",
                        "placed_on is between graduation and today");
-    if (ec_check_version(c, "SELECT version FROM ac_enrolments WHERE id = ?", id, version,
+    if (pj_version_check(c, "SELECT version FROM ac_enrolments WHERE id = ?", id, version,
                          "enrolment", err))
         return -1;
     act p = {.a = on, .b = at, .e = employer, .x = zone, .version = version};
@@ -576,7 +576,7 @@ int pj_ac_withdraw(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         return -1;
     if (strcmp(r.state, "enrolled"))
         return pj_fail(err, 409, "invalid_state", "", "the enrolment is %s", r.state);
-    if (ec_check_version(c, "SELECT version FROM ac_enrolments WHERE id = ?", id, version,
+    if (pj_version_check(c, "SELECT version FROM ac_enrolments WHERE id = ?", id, version,
                          "enrolment", err))
         return -1;
     act p = {.x = r.cohort_id, .y = r.post_id, .version = version};

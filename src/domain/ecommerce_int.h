@@ -40,9 +40,6 @@ void ec_day_str(int64_t day, char out[11]);
 /* A date field "YYYY-MM-DD" of body b into *out and *day: 1 present, 0 absent, -1 (422). */
 int ec_in_day(json_t *b, const char *key, int required, const char **out, int64_t *day,
               pj_err *err);
-/* 409 version_conflict unless the row sql (one ? for id) selects has `version`; 404 missing. */
-int ec_check_version(pj_ctx *c, const char *sql, int64_t id, int64_t version, const char *what,
-                     pj_err *err);
 /* Inside a write's transaction, after its UPDATE … AND version = ?: 0 when exactly one row
  * changed, else 409 version_conflict (the caller rolls back). */
 int ec_changed_one(pj_ctx *c, const char *what, pj_err *err);

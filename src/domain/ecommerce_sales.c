@@ -332,7 +332,7 @@ int pj_ec_session_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *
     int anon;
     if (session_streamer(c, u.x.streamer, &birth, &anon, err) ||
         session_check(c, &u.x, birth, err) ||
-        ec_check_version(c, "SELECT version FROM ec_sessions WHERE id = ?", id, u.version,
+        pj_version_check(c, "SELECT version FROM ec_sessions WHERE id = ?", id, u.version,
                          "session", err))
         return -1;
     return ec_write_audited_masked(c, id, "update", "ec_session", session_render,
