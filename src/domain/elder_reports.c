@@ -472,9 +472,13 @@ static int vul_row(pj_ctx *c, int64_t id, int reveal, pj_jw *w, pj_buf *csv, pj_
         pj_jw_kbool(w, "masked", !reveal);
         pj_jw_obj_end(w);
     }
+    int64_t helper = pj_col_is_null(s, 15) ? 0 : pj_col_int(s, 15);
     json_decref(ec);
     pj_stmt_done(s);
     if (reveal && pj_el_audit_reveal(c, "elder", id, err)) return -1;
+    /* the paired helper's number is shown in full too: its own read, audited like GET
+     * /helpers/{id}?reveal=1 (the helper may live outside the caller's grids) */
+    if (reveal && helper && pj_el_audit_reveal(c, "helper", helper, err)) return -1;
     return 0;
 }
 

@@ -416,11 +416,15 @@ describe('eldercare', { timeout: 180000 }, () => {
     await choose(page, page.getByTestId('filter-township'), '金海湖地区');
     await page.getByTestId('vulnerable-sheet').getByText(`共 ${vul.items.length} 人`).waitFor();
     // full numbers for the paper sheet: unmasked and audited
-    const audits = (await apiGet(page, '/audit?action=read_unmasked&limit=500')).items.length;
+    const audits = (await apiGet(page, '/audit?action=read_unmasked&entity=elder&limit=500')).items.length;
+    const helperAudits = (await apiGet(page, '/audit?action=read_unmasked&entity=helper&limit=500')).items.length;
     await page.getByTestId('reveal').click();
     await page.getByTestId('vulnerable-sheet').getByText(vul.items.find((v) => v.phone).phone.slice(0, 3)).first().waitFor();
     await page.waitForFunction(() => !document.querySelector('[data-testid="vulnerable-sheet"]').textContent.includes('****'));
-    assert.equal((await apiGet(page, '/audit?action=read_unmasked&limit=500')).items.length, audits + vul.items.length);
+    assert.equal((await apiGet(page, '/audit?action=read_unmasked&entity=elder&limit=500')).items.length, audits + vul.items.length);
+    // each paired helper's number shown in full is a read of that helper, audited too
+    assert.equal((await apiGet(page, '/audit?action=read_unmasked&entity=helper&limit=500')).items.length,
+      helperAudits + vul.items.filter((v) => v.helper).length);
     await page.emulateMedia({ media: 'print' });
     assert.equal(await page.locator('.el-aside').isVisible(), false, 'no menu on paper');
     assert.equal(await page.getByTestId('print').isVisible(), false, 'no buttons on paper');

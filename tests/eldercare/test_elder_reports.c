@@ -401,3 +401,64 @@ TEST_T(elder_coverage_csv_figures_equal_the_json, 180)
     th_ctx_close(&l);
     th_stop(&s);
 }
+
+/* The vulnerable list with reveal=1 shows the paired helper's phone in full: that is a read of
+ * the helper's number as much as GET /helpers/{id}?reveal=1, and is audited as one
+ * (read_unmasked, entity helper), also when the helper lives on a grid outside the caller's,
+ * whose record the grid worker may not open. Without reveal the number stays masked and
+ * nothing is written. */
+TEST(elder_vulnerable_reveal_audits_the_helper)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], g[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "grid01", s.demo_pw, g);
+    long long grid = el_grid01_grid(&s);
+    /* another grid of the same township, not grid01's */
+    char q[600];
+    snprintf(q, sizeof q,
+             "SELECT MIN(r.id) FROM regions r JOIN regions v ON v.id = r.parent_id WHERE"
+             " r.type = 'grid' AND v.parent_id = (SELECT v2.parent_id FROM regions g2 JOIN"
+             " regions v2 ON v2.id = g2.parent_id WHERE g2.id = %lld) AND r.id NOT IN (SELECT"
+             " w.region_id FROM grid_workers w JOIN users u ON u.id = w.user_id WHERE"
+             " u.username = 'grid01')",
+             grid);
+    long long other = th_sql_int(&s, q);
+    CHECK(other > 0);
+    long long e = el_elder(&s, g, grid, 41, "\"living_alone\":true");
+    long long h = el_helper(&s, off, other, 42, "1970-05-01", 'F', "");
+    char body[200], path[200];
+    snprintf(body, sizeof body, "{\"elder_id\":%lld,\"helper_id\":%lld}", e, h);
+    json_decref(EL(&s, off, "POST", "/api/v1/pairs", body, 201));
+    /* the helper is outside grid01's scope */
+    snprintf(path, sizeof path, "/api/v1/helpers/%lld?reveal=1", h);
+    json_decref(EL(&s, g, "GET", path, NULL, 403));
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE action = 'read_unmasked' AND entity = 'helper'"
+             " AND entity_id = %lld AND username = 'grid01'",
+             h);
+    /* masked: the number hidden, nothing audited */
+    json_t *o = EL(&s, g, "GET", "/api/v1/eldercare/vulnerable?limit=500", NULL, 200);
+    json_t *items = json_object_get(o, "items"), *it = NULL;
+    for (size_t i = 0; i < json_array_size(items); i++)
+        if (th_int(json_array_get(items, i), "elder_id") == e) it = json_array_get(items, i);
+    CHECK(it != NULL);
+    if (it) CHECK_STR(th_str(json_object_get(it, "helper"), "phone"), "139****5678");
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, q), 0);
+    /* revealed: the number in full, and the helper's read audited */
+    o = EL(&s, g, "GET", "/api/v1/eldercare/vulnerable?limit=500&reveal=1", NULL, 200);
+    items = json_object_get(o, "items"), it = NULL;
+    for (size_t i = 0; i < json_array_size(items); i++)
+        if (th_int(json_array_get(items, i), "elder_id") == e) it = json_array_get(items, i);
+    CHECK(it != NULL);
+    if (it) CHECK_STR(th_str(json_object_get(it, "helper"), "phone"), "13900005678");
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    /* the CSV sheet reveals the same number: audited the same way */
+    CHECK_INT(th_call(&s, "GET", "/api/v1/eldercare/vulnerable?format=csv&reveal=1", g, NULL, NULL),
+              200);
+    CHECK_INT(th_sql_int(&s, q), 2);
+    th_stop(&s);
+}
