@@ -1155,16 +1155,30 @@ int pj_pair_run_decide(pj_ctx *c, int64_t id, const char *action, json_t *body, 
         const char *to = "rejected";
         int64_t pair = 0;
         if (accept) {
-            /* still unpaired, and the helper still has a place? */
-            int64_t paired, left;
+            /* still unpaired, and the helper still has a place? Both still active and of
+             * one township (a helper set inactive, an elder who died, left or moved to
+             * another township since the run makes the proposal stale)? */
+            int64_t paired, left, valid = 0;
             if (pj_el_int(c,
                           "SELECT COUNT(*) FROM elder_pairs WHERE elder_id = ? AND state ="
                           " 'active'",
                           eid, 0, &paired, err))
                 goto fail;
+            s = pj_db_prepare(c->db,
+                              "SELECT e.status = 'active' AND h.active AND e.township_id ="
+                              " h.township_id FROM elders e, helpers h WHERE e.id = ? AND"
+                              " h.id = ?",
+                              err);
+            if (!s) goto fail;
+            pj_stmt_int(s, 1, eid);
+            pj_stmt_int(s, 2, hid);
+            int vr = pj_stmt_step(s, err);
+            if (vr == 1) valid = pj_col_int(s, 0);
+            pj_stmt_done(s);
+            if (vr < 0) goto fail;
             left = places_left(c, hid, 0, 0, err);
             if (left < 0 && err->status) goto fail;
-            if (paired || left <= 0) {
+            if (paired || !valid || left <= 0) {
                 to = "stale";
                 stale++;
             } else {

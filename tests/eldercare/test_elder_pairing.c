@@ -541,3 +541,76 @@ TEST_T(elder_pairing_helper_deactivated_ends_their_pairs, 120)
     CHECK_INT(th_sql_int(&s, q), 2);
     th_stop(&s);
 }
+
+/* Regression: accepting a proposal made pairs the run would no longer propose — with a
+ * helper set inactive since, for an elder who died, or one moved to another township. Such
+ * proposals turn stale and make no pair. */
+TEST_T(elder_pairing_accept_rechecks_helper_and_elder, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], g[80], q[300], body[200], path[128];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "grid01", s.demo_pw, g);
+    long long grid = el_grid01_grid(&s);
+    snprintf(q, sizeof q, "SELECT parent_id FROM regions WHERE id = %lld", grid);
+    long long village = th_sql_int(&s, q);
+    long long jhh = th_sql_int(&s, "SELECT township_id FROM users WHERE username = 'jinhaihu'");
+    snprintf(q, sizeof q,
+             "SELECT MIN(g.id) FROM regions g JOIN regions v ON v.id = g.parent_id"
+             " WHERE g.type = 'grid' AND v.parent_id = %lld",
+             jhh);
+    long long jgrid = th_sql_int(&s, q);
+    long long h1 = el_helper(&s, g, grid, 70, "1970-02-02", 'F', "");
+    long long e1 = el_elder(&s, g, grid, 71, ""), e2 = el_elder(&s, g, grid, 72, "");
+    snprintf(body, sizeof body, "{\"region_id\":%lld}", village);
+    json_t *o = EL(&s, off, "POST", "/api/v1/pairing-runs", body, 201);
+    long long run1 = th_int(o, "id");
+    CHECK_INT(th_int(o, "proposed"), 2);
+    json_decref(o);
+    /* the helper stops before the run is decided */
+    snprintf(path, sizeof path, "/api/v1/helpers/%lld", h1);
+    json_decref(EL(&s, g, "PATCH", path, "{\"version\":1,\"active\":false}", 200));
+    snprintf(path, sizeof path, "/api/v1/pairing-runs/%lld/accept", run1);
+    o = EL(&s, off, "POST", path, NULL, 200);
+    CHECK_INT(th_int(o, "stale"), 2);
+    json_decref(o);
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM elder_pairs WHERE helper_id = %lld AND state = 'active'", h1);
+    CHECK_INT(th_sql_int(&s, q), 0);
+    /* a new helper; one elder dies and the other moves to 金海湖 before the accept */
+    long long h2 = el_helper(&s, g, grid, 73, "1972-03-03", 'F', "");
+    long long e3 = el_elder(&s, g, grid, 74, "");
+    o = EL(&s, off, "POST", "/api/v1/pairing-runs", body, 201);
+    long long run2 = th_int(o, "id");
+    CHECK_INT(th_int(o, "proposed"), 2); /* capacity 2 of three elders */
+    json_decref(o);
+    snprintf(q, sizeof q,
+             "SELECT elder_id FROM elder_pair_proposals WHERE run_id = %lld AND state ="
+             " 'proposed' ORDER BY elder_id LIMIT 1",
+             run2);
+    long long dies = th_sql_int(&s, q);
+    snprintf(q, sizeof q,
+             "SELECT elder_id FROM elder_pair_proposals WHERE run_id = %lld AND state ="
+             " 'proposed' ORDER BY elder_id DESC LIMIT 1",
+             run2);
+    long long moves = th_sql_int(&s, q);
+    CHECK(dies != moves);
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", dies);
+    json_decref(EL(&s, g, "PATCH", path, "{\"version\":1,\"status\":\"deceased\"}", 200));
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", moves);
+    snprintf(body, sizeof body, "{\"version\":1,\"grid_id\":%lld}", jgrid);
+    json_decref(EL(&s, off, "PATCH", path, body, 200));
+    snprintf(path, sizeof path, "/api/v1/pairing-runs/%lld/accept", run2);
+    o = EL(&s, off, "POST", path, NULL, 200);
+    CHECK_INT(th_int(o, "stale"), 2);
+    CHECK_INT(th_int(o, "decided"), 0);
+    json_decref(o);
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM elder_pairs WHERE helper_id = %lld AND state = 'active'", h2);
+    CHECK_INT(th_sql_int(&s, q), 0);
+    snprintf(q, sizeof q, "SELECT COUNT(*) FROM elder_pairs WHERE elder_id IN (%lld,%lld,%lld)", e1,
+             e2, e3);
+    CHECK_INT(th_sql_int(&s, q), 0);
+    th_stop(&s);
+}
