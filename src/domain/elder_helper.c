@@ -278,6 +278,27 @@ int pj_helper_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     if (pj_db_begin(c->db, err)) return -1;
     if (pj_version_check(c, "SELECT version FROM helpers WHERE id = ?", id, version, "helper", err))
         goto fail;
+    /* a lowered capacity may not leave an active helper with more elders than places */
+    if (r.active) {
+        pj_stmt *q = pj_db_prepare(c->db,
+                                   "SELECT h.capacity, (SELECT COUNT(*) FROM elder_pairs p WHERE"
+                                   " p.helper_id = h.id AND p.state = 'active') FROM helpers h"
+                                   " WHERE h.id = ?",
+                                   err);
+        if (!q) goto fail;
+        pj_stmt_int(q, 1, id);
+        int qr = pj_stmt_step(q, err);
+        int64_t old_cap = qr == 1 ? pj_col_int(q, 0) : 0, pairs = qr == 1 ? pj_col_int(q, 1) : 0;
+        pj_stmt_done(q);
+        if (qr < 0) goto fail;
+        if (r.capacity < old_cap && r.capacity < pairs) {
+            pj_fail(err, 409, "conflict", "capacity",
+                    "the helper is paired with %lld elders: end pairs first, or keep a capacity"
+                    " of at least %lld",
+                    (long long)pairs, (long long)pairs);
+            goto fail;
+        }
+    }
     char *before = pj_render_to_string(c, id, helper_render, err);
     if (!before) goto fail;
     pj_stmt *s = pj_db_prepare(

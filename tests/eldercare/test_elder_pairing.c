@@ -614,3 +614,41 @@ TEST_T(elder_pairing_accept_rechecks_helper_and_elder, 120)
     CHECK_INT(th_sql_int(&s, q), 0);
     th_stop(&s);
 }
+
+/* Regression: a helper's capacity could be lowered below their active pairs (capacity 1 with
+ * two elders), leaving them paired beyond it. 409 on capacity, nothing written; setting them
+ * inactive (which ends the pairs) may lower it. */
+TEST_T(elder_pairing_capacity_not_below_pairs, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], g[80], body[200], path[128];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "grid01", s.demo_pw, g);
+    long long grid = el_grid01_grid(&s);
+    long long h = el_helper(&s, g, grid, 80, "1970-02-02", 'F', "");
+    long long es[] = {el_elder(&s, g, grid, 81, ""), el_elder(&s, g, grid, 82, "")};
+    for (int k = 0; k < 2; k++) {
+        snprintf(body, sizeof body, "{\"elder_id\":%lld,\"helper_id\":%lld}", es[k], h);
+        json_decref(EL(&s, off, "POST", "/api/v1/pairs", body, 201));
+    }
+    snprintf(path, sizeof path, "/api/v1/helpers/%lld", h);
+    char fa[TH_FINGERPRINT_SIZE], fb[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, fa, sizeof fa);
+    json_t *o = EL(&s, g, "PATCH", path, "{\"version\":1,\"capacity\":1}", 409);
+    CHECK_STR(th_err_field(o), "capacity");
+    json_decref(o);
+    th_fingerprint(&s, fb, sizeof fb);
+    CHECK_STR(fb, fa);
+    o = EL(&s, g, "GET", path, NULL, 200);
+    CHECK_INT(th_int(o, "capacity"), 2);
+    CHECK_INT(th_int(o, "places_left"), 0);
+    json_decref(o);
+    /* raising it, or keeping it, is fine; stopping the helper ends the pairs and may lower it */
+    json_decref(EL(&s, g, "PATCH", path, "{\"version\":1,\"capacity\":3}", 200));
+    json_decref(EL(&s, g, "PATCH", path, "{\"version\":2,\"capacity\":2}", 200));
+    o = EL(&s, g, "PATCH", path, "{\"version\":3,\"capacity\":0,\"active\":false}", 200);
+    CHECK_INT(th_int(o, "paired_elders"), 0);
+    json_decref(o);
+    th_stop(&s);
+}
