@@ -248,12 +248,35 @@ static int log_insert(pj_ctx *c, json_t *b, int quick, int64_t *out_id, pj_err *
                            "no active helper %lld in your scope or paired with elder %lld",
                            (long long)helper_id, (long long)elder_id);
     }
+    /* the same service entered twice (a form sent again, a quick entry repeated) would count
+     * twice in the reports and earn its credits twice */
     pj_stmt *s = pj_db_prepare(c->db,
-                               "INSERT INTO elder_service_logs (elder_id, helper_id, kind,"
-                               " time_in, time_out, minutes, remarks, recorded_by, grid_id,"
-                               " village_id, township_id, created_at)"
-                               " VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                               "SELECT id FROM elder_service_logs WHERE elder_id = ? AND kind = ?"
+                               " AND time_in = ? AND helper_id IS ?",
                                err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, elder_id);
+    pj_stmt_text(s, 2, kind);
+    pj_stmt_int(s, 3, t_in);
+    if (helper_id)
+        pj_stmt_int(s, 4, helper_id);
+    else
+        pj_stmt_null(s, 4);
+    int drc = pj_stmt_step(s, err);
+    int64_t dup = drc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (drc < 0) return -1;
+    if (dup)
+        return pj_fail(err, 409, "duplicate", "time_in",
+                       "this service is logged already (log %lld: the same elder, kind, helper"
+                       " and time_in)",
+                       (long long)dup);
+    s = pj_db_prepare(c->db,
+                      "INSERT INTO elder_service_logs (elder_id, helper_id, kind,"
+                      " time_in, time_out, minutes, remarks, recorded_by, grid_id,"
+                      " village_id, township_id, created_at)"
+                      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                      err);
     if (!s) return -1;
     pj_stmt_int(s, 1, elder_id);
     if (helper_id)
@@ -339,7 +362,7 @@ int pj_service_log_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
             goto fail;
         }
         if (log_insert(c, b, quick, &ids[i], err)) {
-            if (quick && err->status == 422) {
+            if (quick && (err->status == 422 || err->status == 409)) {
                 char f[128];
                 snprintf(f, sizeof f, "entries[%zu].%s", i, err->field);
                 size_t l = strlen(f) < sizeof err->field ? strlen(f) : sizeof err->field - 1;

@@ -700,3 +700,54 @@ TEST_T(elder_ledger_names_counterparties, 120)
     }
     th_stop(&s);
 }
+
+/* Regression: the same service sent twice (a form sent again, a quick entry naming one elder
+ * and kind twice) was logged twice and earned its credits twice. 409 duplicate on time_in,
+ * nothing written; another helper at the same time, or another time, is a service of its own. */
+TEST_T(elder_ledger_refuses_the_same_service_twice, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80];
+    th_login(&s, "grid01", s.demo_pw, g);
+    long long grid = el_grid01_grid(&s);
+    long long h1 = el_helper(&s, g, grid, 90, "1958-04-04", 'F', "");
+    long long h2 = el_helper(&s, g, grid, 91, "1960-04-04", 'F', "");
+    long long eid = el_elder(&s, g, grid, 90, "");
+    long long a1 = account_of(&s, h1);
+    char t_in[21], body[600];
+    pj_time_iso(pj_now() - 86400, t_in);
+    snprintf(body, sizeof body,
+             "{\"elder_id\":%lld,\"helper_id\":%lld,\"kind\":\"companionship\","
+             "\"time_in\":\"%s\",\"minutes\":60}",
+             eid, h1, t_in);
+    json_decref(EL(&s, g, "POST", "/api/v1/service-logs", body, 201));
+    CHECK_INT(balance(&s, a1), 60);
+    char fa[TH_FINGERPRINT_SIZE], fb[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, fa, sizeof fa);
+    json_t *o = EL(&s, g, "POST", "/api/v1/service-logs", body, 409);
+    CHECK_STR(th_err_code(o), "duplicate");
+    CHECK_STR(th_err_field(o), "time_in");
+    json_decref(o);
+    /* a quick entry naming the same meal twice: the second entry is named, nothing written */
+    snprintf(body, sizeof body,
+             "{\"entries\":[{\"elder_id\":%lld,\"kind\":\"meal\"},{\"elder_id\":%lld,"
+             "\"kind\":\"meal\"}]}",
+             eid, eid);
+    o = EL(&s, g, "POST", "/api/v1/service-logs", body, 409);
+    CHECK_STR(th_err_field(o), "entries[1].time_in");
+    json_decref(o);
+    th_fingerprint(&s, fb, sizeof fb);
+    CHECK_STR(fb, fa);
+    CHECK_INT(balance(&s, a1), 60);
+    check_invariants(&s);
+    /* two helpers visiting together each earn theirs */
+    snprintf(body, sizeof body,
+             "{\"elder_id\":%lld,\"helper_id\":%lld,\"kind\":\"companionship\","
+             "\"time_in\":\"%s\",\"minutes\":60}",
+             eid, h2, t_in);
+    json_decref(EL(&s, g, "POST", "/api/v1/service-logs", body, 201));
+    CHECK_INT(balance(&s, account_of(&s, h2)), 60);
+    check_invariants(&s);
+    th_stop(&s);
+}
