@@ -1418,7 +1418,7 @@ int pj_pair_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_int(body, "elder_id", 1, 1, INT64_MAX, &eid, err) < 0 ||
         pj_in_int(body, "helper_id", 1, 1, INT64_MAX, &hid, err) < 0 ||
-        pj_el_in_date(body, "start_date", 0, 0, today, &start, err) < 0 ||
+        pj_el_in_date(body, "start_date", 0, 1, today, &start, err) < 0 ||
         pj_in_str(body, "reason", 0, 0, 200, &reason, err) < 0 ||
         elder_town(c, eid, "elder_id", &town, err) || pj_el_officer_check(c, town, err))
         return -1;
@@ -1450,7 +1450,7 @@ int pj_pair_end(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     int64_t today = pj_el_today(c, pj_now());
     if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
-        pj_el_in_date(body, "end_date", 0, 0, today, &end, err) < 0 ||
+        pj_el_in_date(body, "end_date", 0, 1, today, &end, err) < 0 ||
         pj_in_str(body, "note", 0, 0, 200, &note, err) < 0 ||
         pj_el_int(c, "SELECT elder_id FROM elder_pairs WHERE id = ?", id, 0, &eid, err))
         return -1;

@@ -5,6 +5,7 @@
 
 #include "algo/algo.h"
 #include "algo/assign.h"
+#include "core/util.h"
 #include "eldercare/el_fixture.h"
 
 /* Exhaustive: every elder to one allowed helper or none, capacities respected; the best is
@@ -649,6 +650,50 @@ TEST_T(elder_pairing_capacity_not_below_pairs, 120)
     json_decref(EL(&s, g, "PATCH", path, "{\"version\":2,\"capacity\":2}", 200));
     o = EL(&s, g, "PATCH", path, "{\"version\":3,\"capacity\":0,\"active\":false}", 200);
     CHECK_INT(th_int(o, "paired_elders"), 0);
+    json_decref(o);
+    th_stop(&s);
+}
+
+/* Regression: a pair could be ended "on" a date years ahead (state ended now, end_date 2030)
+ * or made by hand starting in the future (counted as paired today). Both dates are today or
+ * before: 422 out_of_range, nothing written. */
+TEST_T(elder_pairing_dates_not_in_the_future, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], g[80], body[200], path[128], day[11];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "grid01", s.demo_pw, g);
+    long long grid = el_grid01_grid(&s);
+    long long h = el_helper(&s, g, grid, 85, "1970-02-02", 'F', "");
+    long long e = el_elder(&s, g, grid, 86, "");
+    char iso[21];
+    pj_time_iso(pj_now() + 3 * 86400, iso); /* two days ahead in Beijing at least */
+    memcpy(day, iso, 10);
+    day[10] = 0;
+    char fa[TH_FINGERPRINT_SIZE], fb[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, fa, sizeof fa);
+    snprintf(body, sizeof body, "{\"elder_id\":%lld,\"helper_id\":%lld,\"start_date\":\"%s\"}", e,
+             h, day);
+    json_t *o = EL(&s, off, "POST", "/api/v1/pairs", body, 422);
+    CHECK_STR(th_err_field(o), "start_date");
+    json_decref(o);
+    th_fingerprint(&s, fb, sizeof fb);
+    CHECK_STR(fb, fa);
+    snprintf(body, sizeof body, "{\"elder_id\":%lld,\"helper_id\":%lld}", e, h);
+    o = EL(&s, off, "POST", "/api/v1/pairs", body, 201);
+    long long pair = th_int(o, "id");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/pairs/%lld/end", pair);
+    snprintf(body, sizeof body, "{\"version\":1,\"end_date\":\"%s\"}", day);
+    th_fingerprint(&s, fa, sizeof fa);
+    o = EL(&s, off, "POST", path, body, 422);
+    CHECK_STR(th_err_field(o), "end_date");
+    json_decref(o);
+    th_fingerprint(&s, fb, sizeof fb);
+    CHECK_STR(fb, fa);
+    o = EL(&s, off, "POST", path, "{\"version\":1}", 200);
+    CHECK_STR(th_str(o, "state"), "ended");
     json_decref(o);
     th_stop(&s);
 }
