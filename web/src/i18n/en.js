@@ -759,7 +759,7 @@ export default {
     },
     out_of_range: { occupancy: 'Occupancy cannot exceed capacity' },
     invalid_credentials: { old_password: 'The current password is wrong' },
-    conflict: { name: 'A record of this name exists', username: 'This user name is taken', old_password: 'The password was changed elsewhere meanwhile: log in again and retry' },
+    conflict: { capacity: 'More elders are paired with this helper: end pairs first', name: 'A record of this name exists', username: 'This user name is taken', old_password: 'The password was changed elsewhere meanwhile: log in again and retry' },
     invalid_value: { new_password: 'The new password must differ from the current one' },
   },
   // rules the server states with numbers (said again in zh-CN)
@@ -1410,6 +1410,7 @@ export default {
       invalid_state: 'Invalid state',
       insufficient_credits: 'Insufficient credits',
       too_young: 'Under 60',
+      duplicate: 'Already logged',
     },
     ledgerShown: 'The newest {n} of {total} entries',
     ledgerAll: '{n} entry, {sum} credits in all | {n} entries, {sum} credits in all',

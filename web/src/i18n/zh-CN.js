@@ -761,7 +761,7 @@ export default {
     },
     out_of_range: { occupancy: '入住人数不能超过床位数' },
     invalid_credentials: { old_password: '当前密码不正确' },
-    conflict: { name: '已有同名记录', username: '该用户名已被使用', old_password: '密码已在别处修改，请重新登录后再试' },
+    conflict: { capacity: '已结对的老人多于此容量：请先解除结对', name: '已有同名记录', username: '该用户名已被使用', old_password: '密码已在别处修改，请重新登录后再试' },
     invalid_value: { new_password: '新密码不能与当前密码相同' },
   },
   // rules the server states with numbers (said again in zh-CN)
@@ -1413,6 +1413,7 @@ export default {
       invalid_state: '当前状态不允许该操作',
       insufficient_credits: '时间币不足',
       too_young: '未满 60 岁',
+      duplicate: '该服务已登记过',
     },
     ledgerShown: '显示最近 {n} 条，共 {total} 条',
     ledgerAll: '共 {n} 条记录，合计 {sum} 时间币',
