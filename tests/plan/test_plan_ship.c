@@ -41,6 +41,18 @@ static json_t *supplies(json_t *plan)
     return json_object_get(json_object_get(plan, "result"), "supplies");
 }
 
+/* The plan's largest supply flow, or NULL. */
+static json_t *biggest_flow(json_t *plan)
+{
+    json_t *big = NULL, *e;
+    size_t i;
+    json_array_foreach(json_object_get(supplies(plan), "flows"), i, e)
+    {
+        if (!big || th_int(e, "quantity") > th_int(big, "quantity")) big = e;
+    }
+    return big;
+}
+
 /* The flow of plan from store to site of cat, or NULL. */
 static json_t *flow_of(json_t *plan, long long store, long long site, const char *cat)
 {
@@ -148,12 +160,7 @@ TEST_T(plan_shipment_round_trip_no_double_count, 240)
     json_t *a = POST(&s, tok, "/api/v1/plans?wait=1", body, 201);
     long long aid = th_int(a, "id");
     /* the biggest flow: its store, site, category */
-    json_t *big = NULL, *e;
-    size_t i;
-    json_array_foreach(json_object_get(supplies(a), "flows"), i, e)
-    {
-        if (!big || th_int(e, "quantity") > th_int(big, "quantity")) big = e;
-    }
+    json_t *big = biggest_flow(a);
     CHECK(big != NULL);
     if (!big) return;
     long long store = th_int(big, "store_id"), site = th_int(big, "facility_id");
@@ -281,6 +288,8 @@ TEST_T(plan_shipment_round_trip_no_double_count, 240)
     snprintf(q, sizeof q, "/api/v1/stock?facility_id=%lld&category=%s&limit=500", store, cat);
     list = GET(&s, viewer, q, 200);
     double listed = 0;
+    json_t *e;
+    size_t i;
     json_array_foreach(json_object_get(list, "items"), i, e)
     {
         listed += json_number_value(json_object_get(e, "quantity"));
@@ -469,12 +478,7 @@ TEST_T(plan_shipment_refusals_give_their_figures, 240)
     three_towns(body, sizeof body, "figures");
     json_t *a = POST(&s, tok, "/api/v1/plans?wait=1", body, 201);
     long long aid = th_int(a, "id");
-    json_t *big = NULL, *e;
-    size_t i;
-    json_array_foreach(json_object_get(supplies(a), "flows"), i, e)
-    {
-        if (!big || th_int(e, "quantity") > th_int(big, "quantity")) big = e;
-    }
+    json_t *big = biggest_flow(a);
     CHECK(big != NULL);
     if (!big) return;
     long long store = th_int(big, "store_id"), site = th_int(big, "facility_id");
