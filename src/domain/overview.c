@@ -175,7 +175,11 @@ static int overview(pj_ctx *c, const char *scenario, int64_t population, pj_jw *
                       "  'running' AND ? - cs.started_at > ms.planned_minutes * 60),"
                       " (SELECT COUNT(*) FROM conversion_steps cs WHERE cs.conversion_id = v.id"
                       "  AND cs.status = 'done'),"
-                      " (SELECT COUNT(*) FROM conversion_steps cs WHERE cs.conversion_id = v.id)"
+                      " (SELECT COUNT(*) FROM conversion_steps cs WHERE cs.conversion_id = v.id),"
+                      " (SELECT COUNT(*) FROM conversion_steps cs WHERE cs.conversion_id = v.id"
+                      "  AND cs.phase = 'convert' AND cs.status = 'done'),"
+                      " (SELECT COUNT(*) FROM conversion_steps cs WHERE cs.conversion_id = v.id"
+                      "  AND cs.phase = 'convert')"
                       " FROM conversions v JOIN facilities f ON f.id = v.facility_id"
                       " WHERE v.mode = 'live' AND v.scenario = ? AND v.state IN ('converting',"
                       " 'emergency', 'restoring') ORDER BY v.id",
@@ -193,6 +197,8 @@ static int overview(pj_ctx *c, const char *scenario, int64_t population, pj_jw *
         pj_jw_kint(w, "overdue_steps", pj_col_int(s, 5));
         pj_jw_kint(w, "steps_done", pj_col_int(s, 6));
         pj_jw_kint(w, "steps_total", pj_col_int(s, 7));
+        pj_jw_kint(w, "convert_steps_done", pj_col_int(s, 8));
+        pj_jw_kint(w, "convert_steps_total", pj_col_int(s, 9));
         pj_jw_obj_end(w);
     }
     pj_stmt_done(s);

@@ -682,6 +682,28 @@ TEST(dualuse_overview_adds_up)
         sum += json_number_value(json_object_get(json_array_get(towns, i), "convertible"));
     CHECK_NEAR(sum, (double)want, 1e-6);
     CHECK(json_array_size(json_object_get(o, "live_conversions")) == 1);
+    /* the live conversion's progress: both phases, and the convert phase alone (what the
+     * console shows while it converts, as its list of conversions does) */
+    json_t *live = json_array_get(json_object_get(o, "live_conversions"), 0);
+    long long cid = th_int(live, "conversion_id");
+    char cq[256];
+    snprintf(cq, sizeof cq,
+             "SELECT COUNT(*) FROM conversion_steps WHERE conversion_id = %lld AND phase ="
+             " 'convert'",
+             cid);
+    long long conv_total = th_sql_int(&s, cq);
+    snprintf(cq, sizeof cq,
+             "SELECT COUNT(*) FROM conversion_steps WHERE conversion_id = %lld AND phase ="
+             " 'convert' AND status = 'done'",
+             cid);
+    long long conv_done = th_sql_int(&s, cq);
+    snprintf(cq, sizeof cq, "SELECT COUNT(*) FROM conversion_steps WHERE conversion_id = %lld",
+             cid);
+    CHECK_INT(th_int(live, "steps_total"), th_sql_int(&s, cq));
+    CHECK_INT(th_int(live, "convert_steps_total"), conv_total);
+    CHECK_INT(th_int(live, "convert_steps_done"), conv_done);
+    CHECK(conv_total > 0 && conv_total < th_int(live, "steps_total"));
+    CHECK(conv_done > 0);
     CHECK(json_array_size(json_object_get(o, "manuals_over_target")) > 0);
     CHECK(json_array_size(json_object_get(o, "drills_overdue")) > 0);
     /* days of supply: grain by hand */

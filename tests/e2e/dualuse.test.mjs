@@ -72,7 +72,15 @@ describe('dual-use', { timeout: 120000 }, () => {
     const live = ov.live_conversions.find((c) => c.facility_name === '万达锦华酒店');
     assert.ok(live, 'the demo has a live conversion at 万达锦华酒店');
     const liveRow = page.getByTestId('live-conversions').locator('tr', { hasText: '万达锦华酒店' });
-    assert.match(await liveRow.innerText(), new RegExp(`转换中[\\s\\S]*${live.steps_done}/${live.steps_total}[\\s\\S]*${live.overdue_steps}`));
+    // while it converts, the steps that make it ready: the convert phase's, as the list of
+    // conversions counts them (not both phases: 4/11 here against 4/7 there)
+    assert.equal(live.state, 'converting');
+    assert.ok(live.convert_steps_total < live.steps_total);
+    const conv = await apiGet(page, `/conversions/${live.conversion_id}`);
+    const convertSteps = conv.steps.filter((x) => x.phase === 'convert');
+    assert.equal(live.convert_steps_total, convertSteps.length);
+    assert.equal(live.convert_steps_done, convertSteps.filter((x) => x.status === 'done').length);
+    assert.match(await liveRow.innerText(), new RegExp(`转换中[\\s\\S]*\\b${live.convert_steps_done}/${live.convert_steps_total}\\b[\\s\\S]*${live.overdue_steps}`));
     // coverage chart and days of supply with the Beijing share (the shortest category)
     await page.getByTestId('coverage-card').locator('canvas').first().waitFor();
     await page.getByTestId('supplies-card').locator('canvas').first().waitFor();

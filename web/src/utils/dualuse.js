@@ -89,6 +89,23 @@ export function phaseProgress(conv, phase) {
   return p;
 }
 
+/**
+ * The progress a list shows for a conversion, {done, total}: the convert phase while it
+ * converts or runs (its steps make the site ready), both phases once a live conversion
+ * restores or has ended. conv either has its steps, or (the overview's rows) the counts
+ * steps_done / steps_total and convert_steps_done / convert_steps_total.
+ */
+export function listProgress(conv) {
+  const both = conv.mode !== 'drill' && ['restoring', 'completed'].includes(conv.state);
+  if (!conv.steps) {
+    return both ? { done: conv.steps_done, total: conv.steps_total } : { done: conv.convert_steps_done, total: conv.convert_steps_total };
+  }
+  const p = phaseProgress(conv, 'convert');
+  if (!both) return { done: p.done, total: p.total };
+  const r = phaseProgress(conv, 'restore');
+  return { done: p.done + r.done, total: p.total + r.total };
+}
+
 const ms = (iso) => (iso ? Date.parse(iso) : NaN);
 
 /**
