@@ -402,6 +402,7 @@ int pj_carbon_factor_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
     recomputed r = {0};
     if (pj_ind_require_writer(c, err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
+        pj_in_no_null(body, NULL, err) ||
         (has_co2 = pj_in_num(body, "kg_co2e_per_unit", 0, 0, 1e6, &co2, err)) < 0 ||
         (has_ce = pj_in_num(body, "kgce_per_unit", 0, 0, 1e6, &ce, err)) < 0 ||
         pj_in_str(body, "effective_from", 0, 10, 10, &eff, err) < 0 ||
@@ -818,6 +819,8 @@ static int energy_version(const energy_row *r, int64_t version, pj_err *err)
     return pj_version_conflict(err, "record", r->version, version);
 }
 
+static const char *const energy_nullable[] = {"organisation_id", NULL};
+
 int pj_carbon_energy_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
 {
     static const char *const fields[] = {"version",     "organisation_id", "sector", "period",
@@ -829,6 +832,7 @@ int pj_carbon_energy_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
     pj_period p;
     if (pj_ind_require_writer(c, err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
+        pj_in_no_null(body, energy_nullable, err) ||
         (has_org = pj_in_ref(body, "organisation_id", 0, &org, err)) < 0 ||
         pj_in_str(body, "sector", 0, 1, 32, &sector, err) < 0 ||
         pj_in_str(body, "period", 0, 4, 7, &per, err) < 0 ||

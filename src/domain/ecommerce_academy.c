@@ -350,7 +350,7 @@ int pj_ac_course_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
     int64_t version;
     if (require_district(c, err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
-        course_body(body, 0, &k, err) ||
+        pj_in_no_null(body, NULL, err) || course_body(body, 0, &k, err) ||
         pj_version_check(c, "SELECT version FROM ac_courses WHERE id = ?", id, version, "course",
                          err))
         return -1;
@@ -563,7 +563,7 @@ int pj_ac_cohort_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
         cohort_load(c, id, &r, err) || cohort_writer(c, r.town, err) || pj_in_object(body, err) ||
         pj_in_only(body, fields, err) ||
         pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
-        cohort_body(body, 0, &h, err))
+        pj_in_no_null(body, NULL, err) || cohort_body(body, 0, &h, err))
         return -1;
     int64_t s0 = h.has[1] ? h.start_day : r.start_day, e0 = h.has[2] ? h.end_day : r.end_day;
     if (e0 < s0)
@@ -763,6 +763,7 @@ int pj_ac_post_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err
     if (rc == 0) return pj_not_found(err, "post", id);
     if (post_writer(c, zorg, "", err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
+        pj_in_no_null(body, NULL, err) ||
         (p.has[0] = pj_in_str(body, "title", 0, 1, 64, &p.title, err)) < 0 ||
         (p.has[1] = pj_in_enum(body, "state", 0, pj_ac_post_states, &p.state, err)) < 0 ||
         (p.has[2] = pj_in_int(body, "openings", 0, 1, 1000, &p.openings, err)) < 0 ||

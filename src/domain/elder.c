@@ -905,13 +905,15 @@ int pj_el_create_check(pj_ctx *c, json_t *body, const char *const *fields, pj_er
 }
 
 int pj_el_update_check(pj_ctx *c, const char *what, int64_t id, json_t *body,
-                       const char *const *fields, int64_t *version, int64_t *grid, pj_err *err)
+                       const char *const *fields, const char *const *nullable, int64_t *version,
+                       int64_t *grid, pj_err *err)
 {
     int64_t town;
     if (pj_el_require_personal(c, err) || pj_in_object(body, err) ||
         pj_in_only(body, fields, err) ||
         pj_in_int(body, "version", 1, 1, INT64_MAX, version, err) < 0 ||
-        pj_el_scope_of(c, what, id, grid, &town, err) || pj_el_scope_check(c, *grid, town, err))
+        pj_in_no_null(body, nullable, err) || pj_el_scope_of(c, what, id, grid, &town, err) ||
+        pj_el_scope_check(c, *grid, town, err))
         return -1;
     return 0;
 }
@@ -982,6 +984,12 @@ static const char *const elder_fields[] = {"name",
                                            "source",
                                            "version",
                                            NULL};
+
+/* the keys an update may send as null: the family doctor's (first, in elder_read's order),
+ * which the null clears, and the lists, which it empties */
+static const char *const elder_nullable[] = {
+    "doctor_name",       "doctor_clinic",      "doctor_from",        "doctor_until",
+    "doctor_last_visit", "chronic_conditions", "emergency_contacts", NULL};
 
 static int elder_load(pj_ctx *c, int64_t id, elder_rec *r, pj_err *err)
 {
@@ -1055,6 +1063,12 @@ static int elder_read(pj_ctx *c, json_t *b, int create, elder_rec *r, pj_err *er
         if (rc < 0) return -1;
         if (rc) *fv[k] = bool_v;
     }
+    /* a null ends what was recorded of the family doctor (the contract ended, a doctor
+     * recorded in error) */
+    const char **doctor[] = {&r->doctor_name, &r->doctor_clinic, &r->doctor_from, &r->doctor_until,
+                             &r->doctor_last_visit};
+    for (int k = 0; k < 5; k++)
+        if (pj_in_is_null(b, elder_nullable[k])) *doctor[k] = NULL;
     if (pj_el_age(r->p.birth_date, today) < 60)
         return pj_fail(err, 422, "out_of_range", "birth_date", "an elder is 60 or older (born %s)",
                        r->p.birth_date);
@@ -1177,7 +1191,9 @@ fail:
 int pj_elder_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
 {
     int64_t version, grid;
-    if (pj_el_update_check(c, "elder", id, body, elder_fields, &version, &grid, err)) return -1;
+    if (pj_el_update_check(c, "elder", id, body, elder_fields, elder_nullable, &version, &grid,
+                           err))
+        return -1;
     elder_rec r;
     memset(&r, 0, sizeof r);
     if (elder_load(c, id, &r, err) || elder_read(c, body, 0, &r, err)) return -1;

@@ -244,7 +244,8 @@ int pj_centre_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
 {
     int64_t version, town;
     if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
-        pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0)
+        pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
+        pj_in_no_null(body, NULL, err))
         return -1;
     if (json_object_get(body, "kind") || json_object_get(body, "region_id"))
         return pj_fail(err, 422, "read_only", json_object_get(body, "kind") ? "kind" : "region_id",

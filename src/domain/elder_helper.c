@@ -270,7 +270,9 @@ fail:
 int pj_helper_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
 {
     int64_t version, grid;
-    if (pj_el_update_check(c, "helper", id, body, helper_fields, &version, &grid, err)) return -1;
+    static const char *const nullable[] = {"elder_id", NULL};
+    if (pj_el_update_check(c, "helper", id, body, helper_fields, nullable, &version, &grid, err))
+        return -1;
     helper_rec r;
     memset(&r, 0, sizeof r);
     if (helper_load(c, id, &r, err) || helper_read(c, body, 0, &r, err)) return -1;

@@ -55,10 +55,11 @@ int pj_el_get(pj_ctx *c, const char *what, int64_t id, int reveal, pj_render_fn 
               pj_render_fn render_revealed, pj_jw *w, pj_err *err);
 /* Before a create: personal records' roles, an object of known fields, no "version". */
 int pj_el_create_check(pj_ctx *c, json_t *body, const char *const *fields, pj_err *err);
-/* Before an update: the same, the version required (*version), the record in scope (its grid
- * in *grid). */
+/* Before an update: the same, the version required (*version), null only for the keys in
+ * nullable (pj_in_no_null), the record in scope (its grid in *grid). */
 int pj_el_update_check(pj_ctx *c, const char *what, int64_t id, json_t *body,
-                       const char *const *fields, int64_t *version, int64_t *grid, pj_err *err);
+                       const char *const *fields, const char *const *nullable, int64_t *version,
+                       int64_t *grid, pj_err *err);
 /* A person moved off grid `grid` (place->grid_id differs): 403 unless the new grid is in scope
  * too. */
 int pj_el_move_check(pj_ctx *c, int64_t grid, const pj_el_place *place, pj_err *err);

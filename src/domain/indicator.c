@@ -303,6 +303,7 @@ int pj_indicator_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
     int hib = -1;
     if (pj_ind_require_writer(c, err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
+        pj_in_no_null(body, NULL, err) ||
         ind_fields(body, 0, &name, &unit, &source, &desc, &hib, err))
         return -1;
     if (pj_db_begin(c->db, err)) return -1;
@@ -714,6 +715,7 @@ int pj_ind_value_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
     if (json_is_null(json_object_get(body, "value")))
         return pj_fail(err, 422, "wrong_type", "value",
                        "value must be a number, not null (leave value out to keep it)");
+    if (pj_in_no_null(body, NULL, err)) return -1;
     if (pj_db_begin(c->db, err)) return -1;
     char *before, *after;
     if (!(before = pj_render_to_string(c, id, value_render, err))) goto fail;
@@ -901,6 +903,7 @@ int pj_ind_target_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *
     int has_v;
     if (pj_ind_require_writer(c, err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
+        pj_in_no_null(body, NULL, err) ||
         (has_v = pj_in_num(body, "value", 0, -1e15, 1e15, &v, err)) < 0 ||
         pj_in_str(body, "source", 0, 1, 128, &source, err) < 0 ||
         pj_in_str(body, "note", 0, 0, 500, &note, err) < 0)

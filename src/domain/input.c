@@ -236,6 +236,25 @@ int pj_in_only(json_t *o, const char *const *allowed, pj_err *err)
     return 0;
 }
 
+int pj_in_no_null(json_t *o, const char *const *nullable, pj_err *err)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(o, k, v)
+    {
+        if (!json_is_null(v)) continue;
+        int ok = 0;
+        for (int i = 0; nullable && nullable[i] && !ok; i++) ok = strcmp(k, nullable[i]) == 0;
+        if (!ok) return pj_fail(err, 422, "invalid_value", k, "%s may not be null", k);
+    }
+    return 0;
+}
+
+int pj_in_is_null(json_t *o, const char *key)
+{
+    return json_is_null(json_object_get(o, key));
+}
+
 int pj_in_object(json_t *body, pj_err *err)
 {
     if (!body || !json_is_object(body))

@@ -45,6 +45,13 @@ int pj_q_enum(const char *key, const char *v, const char *const *values, pj_err 
 int pj_in_ref(json_t *o, const char *key, int required, int64_t *out, pj_err *err);
 /* Fails on any key of o not in the NULL-terminated list. */
 int pj_in_only(json_t *o, const char *const *allowed, pj_err *err);
+/* A change (PATCH) names what it changes, so null there would change a field to nothing:
+ * 422 invalid_value "KEY may not be null" at the first key whose value is null and which is
+ * not in nullable (NULL-terminated, or NULL for none; the caller clears those on null). An
+ * absent key keeps its value; a null is never taken for one. */
+int pj_in_no_null(json_t *o, const char *const *nullable, pj_err *err);
+/* 1 when key is in o with the value null. */
+int pj_in_is_null(json_t *o, const char *key);
 /* Fails unless body is an object. */
 int pj_in_object(json_t *body, pj_err *err);
 /* Maximum nesting depth of a JSON value (1 for a scalar). */

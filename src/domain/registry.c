@@ -373,6 +373,7 @@ int pj_region_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     if (json_object_get(body, "type") || json_object_get(body, "parent_id"))
         return pj_fail(err, 422, "read_only", json_object_get(body, "type") ? "type" : "parent_id",
                        "a region's type and parent cannot change; create a new region");
+    if (pj_in_no_null(body, NULL, err)) return -1;
     int64_t town = pj_region_township(c, id, err);
     if (town < 0) return -1;
     if (c->actor.role == PJ_ROLE_GRID_WORKER) {
@@ -640,8 +641,10 @@ int pj_org_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
 int pj_org_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
 {
     int64_t version;
+    static const char *const nullable[] = {"township_id", NULL};
     if (pj_in_object(body, err) || pj_in_only(body, org_fields, err) ||
-        pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0)
+        pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
+        pj_in_no_null(body, nullable, err))
         return -1;
     if (pj_db_begin(c->db, err)) return -1;
     pj_stmt *s =
@@ -1184,6 +1187,8 @@ int pj_facility_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *er
         }
         return -1;
     }
+    static const char *const nullable[] = {"village_id", "operator_id", NULL};
+    if (pj_in_no_null(body, nullable, err)) return -1;
     json_t *roles = json_object_get(body, "emergency_roles");
     if (roles && roles_check(roles, err)) return -1;
     if (pj_db_begin(c->db, err)) return -1;

@@ -782,6 +782,7 @@ export default {
     noUsername: 'must not contain the user name',
     distinctChars: 'at least {a} different characters',
     guessedFirst: 'one of the passwords tried first: choose another',
+    notNull: 'may not be empty',
   },
   scenarios: {
     epidemic: 'Epidemic',

@@ -58,6 +58,7 @@ const RULES = [
   [/must be (?:at most|<=) (-?[\d.]+)/, 'apiRules.max'],
   [/have a cycle: (.*\S)/, 'apiRules.cycle'], // the steps' codes, e.g. S1 → S2 → S1
   [/must not be blank/, 'apiRules.blank', true], // a text of spaces only
+  [/may not be null/, 'apiRules.notNull', true], // a field a change may not leave empty
   [/must be a whole number/, 'apiRules.whole', true], // rooms, beds, vehicles: no fractions
   [/try again in (\d+) minutes?/, 'apiRules.retryMinutes'], // a lock after wrong passwords
   [/must not contain the user name/, 'apiRules.noUsername'],
