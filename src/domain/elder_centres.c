@@ -240,12 +240,15 @@ fail:
     return -1;
 }
 
+/* a centre may have no point: lat and lon null together clear it */
+static const char *const centre_nullable[] = {"lat", "lon", NULL};
+
 int pj_centre_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
 {
     int64_t version, town;
     if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
-        pj_in_no_null(body, NULL, err))
+        pj_in_no_null(body, centre_nullable, err))
         return -1;
     if (json_object_get(body, "kind") || json_object_get(body, "region_id"))
         return pj_fail(err, 422, "read_only", json_object_get(body, "kind") ? "kind" : "region_id",
@@ -285,6 +288,10 @@ int pj_centre_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         (has_ll = pj_in_num(body, "lat", 0, -90, 90, &lat, err)) < 0 ||
         pj_in_num(body, "lon", has_ll, -180, 180, &lon, err) < 0)
         return -1;
+    if (pj_in_is_null(body, "lat") != pj_in_is_null(body, "lon"))
+        return pj_fail(err, 422, "missing_field", pj_in_is_null(body, "lat") ? "lon" : "lat",
+                       "give both lat and lon, or neither");
+    if (pj_in_is_null(body, "lat")) had_ll = 0;
     if (occ > cap)
         return pj_fail(err, 422, "out_of_range", "occupancy", "occupancy exceeds capacity");
     if (pj_db_begin(c->db, err)) return -1;

@@ -373,7 +373,8 @@ int pj_region_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     if (json_object_get(body, "type") || json_object_get(body, "parent_id"))
         return pj_fail(err, 422, "read_only", json_object_get(body, "type") ? "type" : "parent_id",
                        "a region's type and parent cannot change; create a new region");
-    if (pj_in_no_null(body, NULL, err)) return -1;
+    static const char *const nullable[] = {"lat", "lon", NULL};
+    if (pj_in_no_null(body, nullable, err)) return -1;
     int64_t town = pj_region_township(c, id, err);
     if (town < 0) return -1;
     if (c->actor.role == PJ_ROLE_GRID_WORKER) {
@@ -417,6 +418,8 @@ int pj_region_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     const char *source = pj_arena_strdup(c->arena, pj_col_text(s, 5));
     pj_stmt_done(s);
     if (region_read_common(c, body, 0, &name, &code, &lat, &lon, &pop, &source, err)) goto fail;
+    if (pj_in_is_null(body, "lat")) lat = NAN; /* a region may have no point */
+    if (pj_in_is_null(body, "lon")) lon = NAN;
     if (isnan(lat) != isnan(lon)) {
         pj_fail(err, 422, "missing_field", isnan(lat) ? "lat" : "lon",
                 "give both lat and lon, or neither");
@@ -641,7 +644,7 @@ int pj_org_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
 int pj_org_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
 {
     int64_t version;
-    static const char *const nullable[] = {"township_id", NULL};
+    static const char *const nullable[] = {"township_id", "uscc", NULL};
     if (pj_in_object(body, err) || pj_in_only(body, org_fields, err) ||
         pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
         pj_in_no_null(body, nullable, err))
@@ -694,6 +697,7 @@ int pj_org_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         goto fail;
     if (org_read(c, body, 0, &name, &uscc, &type, &industry, &town, &cname, &cphone, &source, err))
         goto fail;
+    if (pj_in_is_null(body, "uscc")) uscc = ""; /* an organisation without a credit code */
     if (!own && town != old_town && require_township_scope(c, town, err)) goto fail;
     char *before = pj_render_to_string(c, id, org_render, err);
     int64_t got;

@@ -110,6 +110,38 @@ TEST(api_patch_null_clears_what_can_be_empty)
     CHECK(json_is_null(json_object_get(o, "village_id")));
     json_decref(o);
 
+    /* a village's point, an organisation's credit code, a centre's point: null empties them,
+     * lat and lon together */
+    static const struct {
+        const char *table, *path, *body, *cleared;
+    } empties[] = {
+        {"regions WHERE type = 'village' AND lat IS NOT NULL", "/api/v1/regions/%lld",
+         "\"lat\":null,\"lon\":null", "lat"},
+        {"organisations WHERE uscc IS NOT NULL", "/api/v1/organisations/%lld", "\"uscc\":null",
+         "uscc"},
+        {"elder_centres WHERE lat IS NOT NULL", "/api/v1/elder-centres/%lld",
+         "\"lat\":null,\"lon\":null", "lat"},
+    };
+    for (size_t i = 0; i < sizeof empties / sizeof empties[0]; i++) {
+        char q[160];
+        snprintf(q, sizeof q, "SELECT MIN(id) FROM %s", empties[i].table);
+        long long id = th_sql_int(&s, q);
+        if (id <= 0) t_fail(__FILE__, __LINE__, "no row: %s", q);
+        snprintf(path, sizeof path, empties[i].path, id);
+        long long ver = version_of(&s, tok, path);
+        /* one of the pair alone is refused */
+        if (strstr(empties[i].body, "lon")) {
+            snprintf(body, sizeof body, "{\"version\":%lld,\"lat\":null}", ver);
+            CHECK_INT(th_call(&s, "PATCH", path, tok, body, &o), 422);
+            json_decref(o);
+        }
+        snprintf(body, sizeof body, "{\"version\":%lld,%s}", ver, empties[i].body);
+        CHECK_INT(th_call(&s, "PATCH", path, tok, body, &o), 200);
+        CHECK(json_is_null(json_object_get(o, empties[i].cleared)));
+        CHECK_INT(th_int(o, "version"), ver + 1);
+        json_decref(o);
+    }
+
     /* an elder's family-doctor contract ended: the console sends its fields as null */
     long long elder = th_sql_int(&s, "SELECT MIN(id) FROM elders WHERE doctor_name IS NOT NULL"
                                      " AND doctor_from IS NOT NULL AND status = 'active'");
