@@ -620,8 +620,8 @@ int pj_ent_appeal_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
                    &channel, err) < 0 ||
         pj_in_enum(body, "type", 1, pj_appeal_types, &type, err) < 0 ||
         pj_in_enum(body, "category", 1, pj_appeal_categories, &cat, err) < 0 ||
-        pj_in_str(body, "title", 1, 1, 100, &title, err) < 0 ||
-        pj_in_str(body, "description", 1, 1, 5000, &desc, err) < 0 ||
+        pj_in_text(body, "title", 1, 1, 100, &title, err) < 0 ||
+        pj_in_text(body, "description", 1, 1, 5000, &desc, err) < 0 ||
         pj_in_str(body, "contact_phone", 0, 0, 20, &phone, err) < 0 ||
         pj_in_ref(body, "reception_day_id", 0, &rday, err) < 0)
         return -1;

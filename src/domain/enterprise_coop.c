@@ -92,8 +92,8 @@ int pj_ent_post_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         pj_in_enum(body, "kind", 1, pj_coop_kinds, &kind, err) < 0 ||
         pj_in_enum(body, "category", 1, pj_coop_categories, &cat, err) < 0 ||
         pj_in_ref(body, "township_id", 0, &ptown, err) < 0 ||
-        pj_in_str(body, "title", 1, 1, 200, &title, err) < 0 ||
-        pj_in_str(body, "body", 0, 0, 2000, &text, err) < 0 ||
+        pj_in_text(body, "title", 1, 1, 200, &title, err) < 0 ||
+        pj_in_text(body, "body", 0, 0, 2000, &text, err) < 0 ||
         ent_acting_org(c, body, &org, &town, err))
         return -1;
     if (ptown) {
@@ -317,7 +317,7 @@ int pj_ent_contact_create(pj_ctx *c, int64_t post_id, json_t *body, pj_jw *w, pj
     const char *msg;
     int64_t org, town;
     if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
-        pj_in_str(body, "message", 1, 1, 1000, &msg, err) < 0 ||
+        pj_in_text(body, "message", 1, 1, 1000, &msg, err) < 0 ||
         ent_acting_org(c, body, &org, &town, err))
         return -1;
     pj_stmt *s = pj_db_prepare(c->db, "SELECT org_id, state FROM ent_coop_posts WHERE id = ?", err);

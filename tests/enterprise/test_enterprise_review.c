@@ -739,3 +739,80 @@ TEST(enterprise_reception_day_held_not_before_its_date)
     CHECK_INT(th_call(&s, "PATCH", path, off, body, NULL), 200);
     th_stop(&s);
 }
+
+/* Regression: an appeal's title and description, a cooperation post's title and body and a
+ * contact request's message of spaces only were taken (an appeal titled "   " in the list,
+ * nothing to read). Each is 422 on its field now (spaces, tabs, line breaks, U+3000; a post's
+ * optional body may be empty but not blank), writing nothing; text with spaces around it is
+ * text. */
+TEST(enterprise_appeal_and_board_blank_texts_refused)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], jd[80], path[96], body[256], before[TH_FINGERPRINT_SIZE],
+        after[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    json_t *o;
+    /* another firm's post, for jd to write to */
+    long long other =
+        th_sql_int(&s, "SELECT MIN(id) FROM organisations WHERE type = 'enterprise' AND id <> 2");
+    CHECK(other > 0);
+    snprintf(body, sizeof body,
+             "{\"kind\":\"need\",\"category\":\"supply\",\"title\":\"需：冷链\","
+             "\"organisation_id\":%lld}",
+             other);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/coop-posts", off, body, &o), 201);
+    long long post = th_int(o, "id");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/coop-posts/%lld/contacts", post);
+    static const char *const blanks[] = {" ", "   ", "\\t\\n ", "\u3000", " \u3000\u00a0 "};
+    th_fingerprint(&s, before, sizeof before);
+    for (int i = 0; i < 5; i++) {
+        snprintf(body, sizeof body,
+                 "{\"type\":\"help\",\"category\":\"permits\",\"title\":\"%s\","
+                 "\"description\":\"用电增容\"}",
+                 blanks[i]);
+        CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/appeals", jd, body, &o), 422);
+        CHECK_STR(th_err_field(o), "title");
+        CHECK_STR(th_err_code(o), "missing_field");
+        json_decref(o);
+        snprintf(body, sizeof body,
+                 "{\"type\":\"help\",\"category\":\"permits\",\"title\":\"用电\","
+                 "\"description\":\"%s\"}",
+                 blanks[i]);
+        CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/appeals", jd, body, &o), 422);
+        CHECK_STR(th_err_field(o), "description");
+        json_decref(o);
+        snprintf(body, sizeof body, "{\"kind\":\"offer\",\"category\":\"supply\",\"title\":\"%s\"}",
+                 blanks[i]);
+        CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/coop-posts", jd, body, &o), 422);
+        CHECK_STR(th_err_field(o), "title");
+        json_decref(o);
+        snprintf(body, sizeof body,
+                 "{\"kind\":\"offer\",\"category\":\"supply\",\"title\":\"冷链\",\"body\":\"%s\"}",
+                 blanks[i]);
+        CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/coop-posts", jd, body, &o), 422);
+        CHECK_STR(th_err_field(o), "body");
+        CHECK_STR(th_err_code(o), "invalid_value");
+        json_decref(o);
+        snprintf(body, sizeof body, "{\"message\":\"%s\"}", blanks[i]);
+        CHECK_INT(th_call(&s, "POST", path, jd, body, &o), 422);
+        CHECK_STR(th_err_field(o), "message");
+        json_decref(o);
+    }
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/appeals", jd,
+                      "{\"type\":\"help\",\"category\":\"permits\",\"title\":\" 用电 \","
+                      "\"description\":\"\u3000增容\"}",
+                      NULL),
+              201);
+    CHECK_INT(
+        th_call(&s, "POST", "/api/v1/enterprise/coop-posts", jd,
+                "{\"kind\":\"offer\",\"category\":\"supply\",\"title\":\"冷链\",\"body\":\"\"}",
+                NULL),
+        201);
+    CHECK_INT(th_call(&s, "POST", path, jd, "{\"message\":\" 合作 \"}", NULL), 201);
+    th_stop(&s);
+}
