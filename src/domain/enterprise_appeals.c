@@ -648,11 +648,33 @@ int pj_ent_appeal_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
                        "reception_day_id goes with channel reception_day, and only with it");
     if (ent_acting_org(c, body, &org, &town, err)) return -1;
     if (rday) {
-        int rc = pj_render_exists(c, "SELECT 1 FROM ent_reception_days WHERE id = ?", rday, err);
+        /* an appeal raised at a reception day comes from one that took place: not one
+         * cancelled, nor one still ahead (Beijing date) — it would count among the problems
+         * solved from reception days */
+        pj_stmt *q =
+            pj_db_prepare(c->db, "SELECT state, held_on FROM ent_reception_days WHERE id = ?", err);
+        if (!q) return -1;
+        pj_stmt_int(q, 1, rday);
+        int rc = pj_stmt_step(q, err);
+        char rstate[16] = "", held[11] = "", today[11];
+        if (rc == 1) {
+            snprintf(rstate, sizeof rstate, "%s", pj_col_text(q, 0));
+            snprintf(held, sizeof held, "%s", pj_col_text(q, 1));
+        }
+        pj_stmt_done(q);
         if (rc < 0) return -1;
         if (rc == 0)
             return pj_fail(err, 422, "unknown_id", "reception_day_id", "no reception day %lld",
                            (long long)rday);
+        if (!strcmp(rstate, "cancelled"))
+            return pj_fail(err, 409, "wrong_state", "reception_day_id",
+                           "the reception day %s was cancelled: no appeal was raised at it", held);
+        pj_cal_format(pj_cal_local_day(pj_now()), today);
+        if (strcmp(held, today) > 0)
+            return pj_fail(err, 409, "day_ahead", "reception_day_id",
+                           "the reception day %s has not come yet (today is %s, Beijing time):"
+                           " an appeal is raised at it from that day on",
+                           held, today);
     }
     pj_cal cal;
     if (ent_calendar_load(c, &cal, err)) return -1;

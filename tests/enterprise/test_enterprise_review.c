@@ -816,3 +816,71 @@ TEST(enterprise_appeal_and_board_blank_texts_refused)
     CHECK_INT(th_call(&s, "POST", path, jd, "{\"message\":\" 合作 \"}", NULL), 201);
     th_stop(&s);
 }
+
+/* Regression: an appeal could name a reception day cancelled or still ahead as where it was
+ * raised (201), and once resolved it counted among the problems solved from reception days.
+ * A cancelled day is 409 wrong_state, a day after today (Beijing) 409 day_ahead, both on
+ * reception_day_id, writing nothing; a day held, or of today, is taken. */
+TEST(enterprise_reception_day_appeal_from_a_day_that_took_place)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], body[256], sql[200], before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, off);
+    json_t *o;
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/calendar", off,
+                      "{\"day\":\"2099-01-01\",\"kind\":\"holiday\",\"name\":\"元旦\"}", &o),
+              201);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/reception-days", off, "{\"year\":2099}", &o),
+              201);
+    json_t *cr = json_object_get(o, "created");
+    long long ahead = th_int(json_array_get(cr, 0), "id"),
+              cancelled = th_int(json_array_get(cr, 1), "id"),
+              today = th_int(json_array_get(cr, 2), "id");
+    json_decref(o);
+    /* the second day cancelled and moved into the past; the third on today's date */
+    snprintf(sql, sizeof sql,
+             "UPDATE ent_reception_days SET state = 'cancelled', held_on = '2001-01-08' WHERE id"
+             " = %lld",
+             cancelled);
+    th_sql_exec(&s, sql);
+    snprintf(sql, sizeof sql,
+             "UPDATE ent_reception_days SET held_on = date('now', '+8 hours') WHERE id = %lld",
+             today);
+    th_sql_exec(&s, sql);
+    /* 2025's days: past, one of them marked held */
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/reception-days", off, "{\"year\":2025}", &o),
+              201);
+    long long held = th_int(json_array_get(json_object_get(o, "created"), 0), "id"),
+              past = th_int(json_array_get(json_object_get(o, "created"), 1), "id");
+    json_decref(o);
+    snprintf(sql, sizeof sql, "UPDATE ent_reception_days SET state = 'held' WHERE id = %lld", held);
+    th_sql_exec(&s, sql);
+    const char *fmt = "{\"type\":\"help\",\"category\":\"permits\",\"title\":\"用电\","
+                      "\"description\":\"增容\",\"channel\":\"reception_day\","
+                      "\"reception_day_id\":%lld,\"organisation_id\":2}";
+    th_fingerprint(&s, before, sizeof before);
+    snprintf(body, sizeof body, fmt, ahead);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/appeals", off, body, &o), 409);
+    CHECK_STR(th_err_code(o), "day_ahead");
+    CHECK_STR(th_err_field(o), "reception_day_id");
+    CHECK(strstr(th_err_message(o), "2099-01-05") != NULL);
+    json_decref(o);
+    snprintf(body, sizeof body, fmt, cancelled);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/appeals", off, body, &o), 409);
+    CHECK_STR(th_err_code(o), "wrong_state");
+    CHECK_STR(th_err_field(o), "reception_day_id");
+    json_decref(o);
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    snprintf(body, sizeof body, fmt, held);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/appeals", off, body, &o), 201);
+    CHECK_INT(th_int(o, "reception_day_id"), held);
+    json_decref(o);
+    snprintf(body, sizeof body, fmt, past); /* took place, though nobody marked it held */
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/appeals", off, body, NULL), 201);
+    snprintf(body, sizeof body, fmt, today);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/appeals", off, body, NULL), 201);
+    th_stop(&s);
+}
