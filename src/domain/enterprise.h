@@ -77,6 +77,10 @@ int pj_ent_problems_solved(pj_ctx *c, int64_t town, int64_t *out, pj_err *err);
 /* enterprise profiles (the attributes rules read) and policies */
 int pj_ent_profile_get(pj_ctx *c, int64_t org_id, pj_jw *w, pj_err *err);
 int pj_ent_profile_update(pj_ctx *c, int64_t org_id, json_t *body, pj_jw *w, pj_err *err);
+/* Re-evaluates every policy for one organisation after its record changed (industry,
+ * township, type: attributes the rules read): matches replaced, notices for new eligibility;
+ * one no longer an enterprise qualifies for nothing. Inside the caller's transaction. */
+int pj_ent_org_rematch(pj_ctx *c, int64_t org_id, pj_err *err);
 int pj_ent_rule_check(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 int pj_ent_policy_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err);
 int pj_ent_policy_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);

@@ -781,6 +781,20 @@ int pj_ent_notice_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
     return 0;
 }
 
+int pj_ent_org_rematch(pj_ctx *c, int64_t org, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "DELETE FROM ent_policy_matches WHERE org_id = ? AND NOT EXISTS"
+                               " (SELECT 1 FROM organisations WHERE id = ? AND type ="
+                               " 'enterprise')",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, org);
+    pj_stmt_int(s, 2, org);
+    if (pj_step_done(s, err)) return -1;
+    return org > 0 ? match_policies(c, org, "profile_changed", err) : 0;
+}
+
 int ent_policies_match_all(pj_ctx *c, pj_err *err)
 {
     return match_policies(c, 0, "new_policy", err);

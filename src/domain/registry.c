@@ -6,6 +6,7 @@
 
 #include "core/util.h"
 #include "domain/audit.h"
+#include "domain/enterprise.h"
 #include "domain/input.h"
 #include "domain/refs.h"
 #include "domain/render.h"
@@ -633,7 +634,9 @@ int pj_org_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         require_township_scope(c, town, err))
         return -1;
     if (pj_db_begin(c->db, err)) return -1;
+    /* a new enterprise is matched to the policies at once (its industry and township) */
     if (org_write(c, 0, name, uscc, type, industry, town, cname, cphone, source, &id, err) ||
+        pj_ent_org_rematch(c, id, err) ||
         pj_render_commit(c, "create", "organisation", id, NULL, org_render, w, err)) {
         pj_db_rollback(c->db);
         return -1;
@@ -703,6 +706,7 @@ int pj_org_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     int64_t got;
     if (!before ||
         org_write(c, id, name, uscc, type, industry, town, cname, cphone, source, &got, err) ||
+        pj_ent_org_rematch(c, id, err) ||
         update_commit(c, "organisation", id, before, org_render, w, err))
         goto fail;
     return 0;

@@ -884,3 +884,93 @@ TEST(enterprise_reception_day_appeal_from_a_day_that_took_place)
     CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/appeals", off, body, NULL), 201);
     th_stop(&s);
 }
+
+/* true when the policy's matches list the organisation */
+static int policy_matches_org(th_server *s, const char *tok, long long policy, long long org)
+{
+    char path[96];
+    json_t *o;
+    snprintf(path, sizeof path, "/api/v1/enterprise/policies/%lld/matches?limit=500", policy);
+    CHECK_INT(th_call(s, "GET", path, tok, NULL, &o), 200);
+    int hit = 0;
+    json_t *items = json_object_get(o, "items");
+    for (size_t i = 0; i < json_array_size(items); i++)
+        hit |= th_int(json_array_get(items, i), "organisation_id") == org;
+    json_decref(o);
+    return hit;
+}
+
+/* true when the enterprise's own policy list holds the policy */
+static int own_list_has(th_server *s, const char *tok, long long policy)
+{
+    json_t *o;
+    CHECK_INT(th_call(s, "GET", "/api/v1/enterprise/policies?limit=500", tok, NULL, &o), 200);
+    int hit = 0;
+    json_t *items = json_object_get(o, "items");
+    for (size_t i = 0; i < json_array_size(items); i++)
+        hit |= th_int(json_array_get(items, i), "id") == policy;
+    json_decref(o);
+    return hit;
+}
+
+/* Regression: a firm's industry, township and type are its organisation's record, which the
+ * rules read, but changing them (PATCH /organisations, the firm itself for its industry)
+ * left the policy matches as they were: the firm kept listing the policies of its old
+ * industry while their explanation said not_eligible, was never told of those of its new
+ * one, and a new enterprise matched nothing until its profile was edited. The organisation's
+ * write rematches it in the same transaction (notices as for a profile change); one that is
+ * no longer an enterprise qualifies for nothing. */
+TEST(enterprise_policies_follow_the_organisation_record)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], jd[80], body[320], path[96];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    json_t *o;
+    long long pol[2];
+    for (int i = 0; i < 2; i++) {
+        snprintf(body, sizeof body,
+                 "{\"title\":\"行业专项 %d\",\"issuer\":\"区商务局\",\"issued_on\":\"2020-01-01\","
+                 "\"valid_from\":\"2020-01-01\",\"conditions\":\"industry == \\\"trade_%c\\\"\"}",
+                 i, 'a' + i);
+        CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/policies", off, body, &o), 201);
+        pol[i] = th_int(json_object_get(o, "policy"), "id");
+        CHECK_INT(th_int(o, "newly_eligible"), 0);
+        json_decref(o);
+    }
+    long long v = th_sql_int(&s, "SELECT version FROM organisations WHERE id = 2");
+    /* the firm moves itself into trade_a */
+    snprintf(body, sizeof body, "{\"version\":%lld,\"industry\":\"trade_a\"}", v);
+    CHECK_INT(th_call(&s, "PATCH", "/api/v1/organisations/2", jd, body, NULL), 200);
+    CHECK(own_list_has(&s, jd, pol[0]));
+    CHECK(!own_list_has(&s, jd, pol[1]));
+    CHECK(policy_matches_org(&s, off, pol[0], 2));
+    snprintf(path, sizeof path, "/api/v1/enterprise/notices?policy_id=%lld", pol[0]);
+    CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 200);
+    CHECK_INT((long long)json_array_size(json_object_get(o, "items")), 1);
+    json_decref(o);
+    /* an officer moves it on to trade_b: the first policy is lost, the second found */
+    snprintf(body, sizeof body, "{\"version\":%lld,\"industry\":\"trade_b\"}", v + 1);
+    CHECK_INT(th_call(&s, "PATCH", "/api/v1/organisations/2", off, body, NULL), 200);
+    CHECK(!own_list_has(&s, jd, pol[0]));
+    CHECK(own_list_has(&s, jd, pol[1]));
+    CHECK(!policy_matches_org(&s, off, pol[0], 2));
+    CHECK(policy_matches_org(&s, off, pol[1], 2));
+    snprintf(path, sizeof path, "/api/v1/enterprise/policies/%lld/explain", pol[1]);
+    CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 200);
+    CHECK_STR(th_str(o, "result"), "eligible");
+    json_decref(o);
+    /* a new enterprise is matched at once; turned into a bank, it qualifies for nothing */
+    CHECK_INT(
+        th_call(&s, "POST", "/api/v1/organisations", off,
+                "{\"name\":\"测试贸易公司\",\"type\":\"enterprise\",\"industry\":\"trade_b\"}", &o),
+        201);
+    long long firm = th_int(o, "id");
+    json_decref(o);
+    CHECK(policy_matches_org(&s, off, pol[1], firm));
+    snprintf(path, sizeof path, "/api/v1/organisations/%lld", firm);
+    CHECK_INT(th_call(&s, "PATCH", path, off, "{\"version\":1,\"type\":\"bank\"}", NULL), 200);
+    CHECK(!policy_matches_org(&s, off, pol[1], firm));
+    th_stop(&s);
+}
