@@ -615,20 +615,32 @@ int pj_ec_booking_cancel(pj_ctx *c, int64_t id, pj_err *err)
 {
     if (ec_require_writer(c, err)) return -1;
     pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT k.organisation_id, b.township_id, k.state FROM ec_bookings"
-                               " k JOIN ec_studios t ON t.id = k.studio_id JOIN ec_bases b ON b.id"
-                               " = t.base_id WHERE k.id = ?",
+                               "SELECT k.organisation_id, b.township_id, k.state, k.starts_at FROM"
+                               " ec_bookings k JOIN ec_studios t ON t.id = k.studio_id JOIN"
+                               " ec_bases b ON b.id = t.base_id WHERE k.id = ?",
                                err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
     int rc = pj_stmt_step(s, err);
     int64_t org = rc == 1 ? pj_col_int(s, 0) : 0, town = rc == 1 ? pj_col_int(s, 1) : 0;
     int booked = rc == 1 && !strcmp(pj_col_text(s, 2), "booked");
+    int64_t t0 = rc == 1 ? pj_col_int(s, 3) : 0;
     pj_stmt_done(s);
     if (rc < 0) return -1;
     if (rc == 0) return pj_not_found(err, "booking", id);
     if (ec_scope(c, town, org, err)) return -1;
     if (!booked) return pj_fail(err, 409, "invalid_state", "", "the booking is cancelled already");
+    /* a booking begun (before the current 30-minute slot, as a new one may not start) is the
+     * studio's record of who used it: it stays */
+    int64_t now = pj_now();
+    if (t0 < now - now % PJ_EC_SLOT_S) {
+        char at[17];
+        local_hm(t0, at);
+        return pj_fail(err, 409, "invalid_state", "starts_at",
+                       "the booking began at %s Beijing time (UTC+08:00): only a booking not yet"
+                       " begun is cancelled",
+                       at);
+    }
     if (pj_db_begin(c->db, err)) return -1;
     char *before, *after;
     if (!(before = pj_render_to_string(c, id, booking_render, err))) goto fail;

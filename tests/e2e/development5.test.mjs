@@ -4,10 +4,11 @@
 // session, a follower count, a product's sales and a streamer's deletion are recorded in the
 // console, and a student graduates on a session recorded there; placement elsewhere with an
 // employer and a date; withdrawal is confirmed naming the student; the enrolment form only on
-// open cohorts, with the posts one may enrol into; a township officer books only their
-// township's bases; the KPIs as of a day and for one cohort; viewers see no buttons; the pages
-// fit 1366 px in English (amounts short, tags and headers whole, the actions in view) and a
-// phone 390 px wide (nothing scrolls sideways, the description box in one column).
+// open cohorts, with the posts one may enrol into; a booking begun is not offered for
+// cancelling; a township officer books only their township's bases; the KPIs as of a day and
+// for one cohort; viewers see no buttons; the pages fit 1366 px in English (amounts short,
+// tags and headers whole, the actions in view) and a phone 390 px wide (nothing scrolls
+// sideways, the description box in one column).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, apiGet, choose, DEMO_PW } from './lib.mjs';
@@ -167,6 +168,36 @@ describe('livestream zone and streamer academy (review fixes)', { timeout: 60000
     assert.equal(made.starts_at, `${dayOf(2)}T14:00:00Z`);
     assert.equal(made.ends_at, `${dayOf(2)}T17:00:00Z`);
     await shot(page, '170-dev-studio-evening');
+    noProblems(page);
+    await context.close();
+  });
+
+  test('studios: a booking begun is shown, not offered for cancelling (the server keeps it); one ahead is', async () => {
+    const { context, page } = await openPage(browser, LAPTOP);
+    await login(page, 'jd', DEMO_PW);
+    const me = await apiGet(page, '/auth/me');
+    // one of jd's demo bookings of the past week, and one of its own far ahead
+    const past = (await apiGet(page, `/ecommerce/bookings?organisation_id=${me.organisation_id}&from=${beijingDay(-7)}&to=${beijingDay(-1)}&limit=500`)).items.find((b) => b.state === 'booked');
+    assert.ok(past, 'a booking of the past week');
+    const hm = (iso) => new Date(Date.parse(iso) + 8 * 3600e3).toISOString().slice(11, 16);
+    const dayOfIso = (iso) => new Date(Date.parse(iso) + 8 * 3600e3).toISOString().slice(0, 10);
+    await page.goto(`/development/studios?base_id=${past.base_id}&day=${dayOfIso(past.starts_at)}`);
+    const grid = page.getByTestId('st-grid');
+    await grid.locator(`tr[data-studio="${past.studio}"] td.busy[data-slot="${hm(past.starts_at)}"]`).click();
+    const box = page.locator('.el-message-box');
+    await box.getByText('预约已开始，不能再取消', { exact: false }).waitFor();
+    assert.equal(await box.getByRole('button', { name: '取消预约' }).count(), 0, 'no cancel button for a booking begun');
+    await box.getByRole('button').last().click();
+    await box.waitFor({ state: 'hidden' });
+    const d0 = Date.UTC(2028, 0, 3) + (Number(stamp()) % 300) * 86400e3;
+    const day = new Date(d0).toISOString().slice(0, 10);
+    const ahead = await send(page, 'post', '/ecommerce/bookings', { studio_id: past.studio_id, starts_at: `${day}T02:00:00Z`, ends_at: `${day}T03:00:00Z`, purpose: '预约取消测试' });
+    await page.goto(`/development/studios?base_id=${past.base_id}&day=${day}`);
+    await grid.locator(`tr[data-studio="${past.studio}"] td.busy[data-slot="10:00"]`).click();
+    await box.getByRole('button', { name: '取消预约' }).click();
+    await box.waitFor({ state: 'hidden' });
+    await grid.locator(`tr[data-studio="${past.studio}"] td[data-slot="10:00"]:not(.busy)`).waitFor();
+    assert.equal((await apiGet(page, `/ecommerce/bookings/${ahead.id}`)).state, 'cancelled');
     noProblems(page);
     await context.close();
   });

@@ -6,6 +6,7 @@
  * messages of bookings and enrolments. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "domain/ecommerce.h"
 #include "t.h"
@@ -664,5 +665,68 @@ TEST_T(cli_ecommerce_session_update_and_delete, 60)
     snprintf(q, sizeof q,
              "SELECT COUNT(*) FROM audit WHERE entity = 'ec_session' AND entity_id = %lld", sess);
     CHECK_INT(th_sql_int(&s, q), 3);
+    th_stop(&s);
+}
+
+/* Regression: a booking that had begun, or was long over, could be cancelled (204): its slots
+ * freed and the booking gone from the calendar, the studio's record of who used it rewritten
+ * after the fact (a new booking may not start before the current 30-minute slot either). It
+ * is 409 invalid_state at starts_at now, writing nothing; one starting in the current slot or
+ * later is cancelled as before. */
+TEST_T(ecommerce_booking_begun_is_not_cancelled, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demo(&s, 0);
+    char off[80], jd[80], body[512], path[96], sql[256];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    /* a studio free from now on for the next hours (the demo books weeks around today) */
+    long long studio = th_sql_int(&s, "SELECT MIN(t.id) FROM ec_studios t WHERE NOT EXISTS"
+                                      " (SELECT 1 FROM ec_booking_slots q WHERE q.studio_id ="
+                                      " t.id AND q.slot BETWEEN strftime('%s', 'now') / 1800 - 1"
+                                      " AND strftime('%s', 'now') / 1800 + 6)");
+    CHECK(studio > 0);
+    const char *url = "/api/v1/ecommerce/bookings";
+    /* jd's booking of 2030, moved a day into the past, and one of the current slot */
+    snprintf(body, sizeof body,
+             "{\"studio_id\":%lld,\"starts_at\":\"2030-05-01T02:00:00Z\","
+             "\"ends_at\":\"2030-05-01T03:00:00Z\"}",
+             studio);
+    long long past = NEW(&s, jd, url, body);
+    snprintf(sql, sizeof sql,
+             "UPDATE ec_bookings SET starts_at = strftime('%%s', 'now') / 1800 * 1800 - 86400,"
+             " ends_at = strftime('%%s', 'now') / 1800 * 1800 - 82800 WHERE id = %lld",
+             past);
+    th_sql_exec(&s, sql);
+    time_t now = time(NULL);
+    time_t t0 = now - now % 1800;
+    char a[32], b[32];
+    strftime(a, sizeof a, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t0));
+    time_t t1 = t0 + 5400; /* past the slot's end even when the clock turns meanwhile */
+    strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t1));
+    snprintf(body, sizeof body, "{\"studio_id\":%lld,\"starts_at\":\"%s\",\"ends_at\":\"%s\"}",
+             studio, a, b);
+    long long current = NEW(&s, jd, url, body);
+    snprintf(path, sizeof path, "/api/v1/ecommerce/bookings/%lld", past);
+    REFUSED(&s, "DELETE", jd, path, NULL, 409, "starts_at");
+    REFUSED(&s, "DELETE", off, path, NULL, 409, "starts_at");
+    json_t *o = CALL(&s, "DELETE", off, path, NULL, 409);
+    CHECK_STR(th_err_code(o), "invalid_state");
+    CHECK(strstr(th_err_message(o), "Beijing") != NULL);
+    json_decref(o);
+    o = CALL(&s, "GET", jd, path, NULL, 200);
+    CHECK_STR(th_str(o, "state"), "booked");
+    json_decref(o);
+    /* the slot under way (when it has not turned meanwhile) and anything later: cancelled */
+    snprintf(path, sizeof path, "/api/v1/ecommerce/bookings/%lld", current);
+    if (time(NULL) - time(NULL) % 1800 == t0) json_decref(CALL(&s, "DELETE", jd, path, NULL, 204));
+    snprintf(body, sizeof body,
+             "{\"studio_id\":%lld,\"starts_at\":\"2030-05-02T02:00:00Z\","
+             "\"ends_at\":\"2030-05-02T03:00:00Z\"}",
+             studio);
+    long long ahead = NEW(&s, jd, url, body);
+    snprintf(path, sizeof path, "/api/v1/ecommerce/bookings/%lld", ahead);
+    json_decref(CALL(&s, "DELETE", jd, path, NULL, 204));
     th_stop(&s);
 }
