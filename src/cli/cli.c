@@ -853,18 +853,21 @@ static const verb verbs[] = {
      "writes nothing.",
      cli_import},
     {"agri",
-     "agri labs|projects|milestones|farms|experts|sections|results|transfers\n"
-     "     list [--FIELD V …] [--from X --to Y] [--limit N] [--cursor N]|get ID|add --json J|\n"
-     "     update ID --json J|delete ID; agri kpi|output|demo",
+     "agri kpi|output|demo;\n"
+     "     agri labs|projects|milestones|farms|experts|sections|results|transfers\n"
+     "     list [--FILTER V …] [--limit N] [--cursor N]|get ID|add --json J|update ID --json J|\n"
+     "     delete ID",
      "Agri-tech (农业科技): labs, 国农港 projects and milestones, doctor farms and experts,\n"
      "greenhouse sections, research results and transfers; KPIs; output from the indicators.",
-     cli_agri},
+     cli_agri, cli_rec_options, cli_rec_help},
     {"logistics",
-     "logistics parks|warehouses|tenants|freight|parcels|trains list [--FIELD V …]|get ID|\n"
-     "          add --json J|update ID --json J|delete ID; logistics kpi|demo",
+     "logistics kpi|demo;\n"
+     "          logistics parks|warehouses|tenants|freight|parcels|trains\n"
+     "          list [--FILTER V …] [--limit N] [--cursor N]|get ID|add --json J|\n"
+     "          update ID --json J|delete ID",
      "Logistics hub (物流高地): warehouses planned → under_construction → operating, tenants,\n"
      "monthly freight against the 2035 target, land parcels, freight trains; KPIs.",
-     cli_logistics},
+     cli_logistics, cli_rec_options, cli_rec_help},
     {"elder",
      "elder list [--region-id N] [--tier T] [--vulnerable] [--unpaired] [--reveal] [--q S]\n"
      "      [--limit N] [--cursor N]|get ID [--reveal]|add --json J|update ID --json J|\n"
@@ -999,9 +1002,10 @@ static void verb_help(const verb *v)
     if (strstr(v->usage, "--json"))
         printf(
             "An update or action whose JSON has no \"version\" applies to the current version.\n");
-    if (form_count(v) > 1 && !strstr(v->usage, "--FIELD"))
+    if (form_count(v) > 1)
         printf("Each sub-command takes the options its form above names, and --db; any other\n"
                "option is refused (exit 2).\n");
+    if (v->more_help) v->more_help(v->name);
 }
 
 static int v_help(cli *a)
@@ -1184,17 +1188,18 @@ static int sub_options(const verb *v, const char *sub, char *out, size_t cap)
     return known;
 }
 
-/* The options a sub-command takes are the ones the forms of its verb's usage give it; a verb
- * with a single form takes the ones its usage and help name. --db and --help go with every
- * verb; a verb whose lists take any field (--FIELD) leaves the check to its domain calls. A
- * sub-command the verb does not have is left to the verb to name. Nothing is read or written
- * before. */
+/* The options a sub-command takes are the ones the forms of its verb's usage give it, or the
+ * verb's sub_options for the sub-commands they do not spell out (a list of agri-tech or
+ * logistics records: the API's parameters of that list); a verb with a single form takes the
+ * ones its usage and help name. --db and --help go with every verb. A sub-command the verb does
+ * not have is left to the verb to name. Nothing is read or written before. */
 static int check_options(const verb *v, cli *a)
 {
-    if (strstr(v->usage, "--FIELD")) return 0;
     char name[64], list[1024];
-    const char *sub = sub_of(v, a, name);
-    if (sub && !sub_options(v, sub, list, sizeof list)) return 0;
+    int own = v->sub_options ? v->sub_options(a, name, sizeof name, list, sizeof list) : 0;
+    if (own < 0) return 0;
+    const char *sub = own ? name : sub_of(v, a, name);
+    if (!own && sub && !sub_options(v, sub, list, sizeof list)) return 0;
     for (int i = 0; i < a->nopt; i++) {
         const char *k = a->key[i];
         if (!strcmp(k, "db") || !strcmp(k, "help")) continue;

@@ -22,6 +22,13 @@ typedef int (*verb_fn)(cli *a);
 typedef struct verb {
     const char *name, *usage, *help;
     verb_fn fn;
+    /* For the sub-commands its usage's forms do not spell out (agri RESOURCE ACTION): 1 with the
+     * sub-command the command line gives into sub ("labs list") and the options it takes
+     * ("--a, --b") into out; -1 when it names such a sub-command with an action there is not
+     * (the verb names it); 0 when the forms say. NULL: the forms say. */
+    int (*sub_options)(cli *a, char *sub, size_t subcap, char *out, size_t cap);
+    /* More of its --help, printed after the rest; NULL when none. */
+    void (*more_help)(const char *verb_name);
 } verb;
 
 /* Opens the store with the command line acting as a local administrator. */
@@ -138,7 +145,10 @@ int cli_academy(cli *a);
 int cli_enterprise(cli *a);
 int cli_appeal(cli *a);
 int cli_policy(cli *a);
-/* Agri-tech and logistics verbs (cli_records.c): agri …, logistics …. */
+/* Agri-tech and logistics verbs (cli_records.c): agri …, logistics …; the options of
+ * RESOURCE ACTION (a list's: the API's list parameters) and the help naming them. */
 int cli_agri(cli *a);
 int cli_logistics(cli *a);
+int cli_rec_options(cli *a, char *sub, size_t subcap, char *out, size_t cap);
+void cli_rec_help(const char *verb_name);
 #endif

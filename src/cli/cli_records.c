@@ -1,8 +1,9 @@
 /* Agri-tech and logistics verbs of the command line: `pingji agri RESOURCE ACTION …`,
  * `pingji logistics RESOURCE ACTION …` over the records of record.h, plus each module's kpi
- * (and agri's output) and demo. ACTION: list [--FIELD V …] [--from X] [--to Y] [--limit N]
- * [--cursor N] | get ID | add --json J | update ID --json J | delete ID; an update without
- * "version" edits the current version. */
+ * (and agri's output) and demo. ACTION: list [--FILTER V …] [--limit N] [--cursor N] (the
+ * parameters the API's list of that kind takes: its filters, --from/--to when it has a range)
+ * | get ID | add --json J | update ID --json J | delete ID; an update without "version" edits
+ * the current version. */
 #include <stdio.h>
 #include <string.h>
 
@@ -12,14 +13,82 @@
 
 #include "core/banned.h"
 
-/* The kind of record pos[1] names, of the verb's module. */
+/* The kinds of record of the verb's module. */
+static const pj_rec_named *rec_kinds(const char *verb_name)
+{
+    return !strcmp(verb_name, "agri") ? pj_ag_kinds : pj_lg_kinds;
+}
+
+/* The kind of record pos[1] names, of the verb's module; NULL when none. */
 static const pj_rec_kind *rec_kind(cli *a)
 {
-    const pj_rec_named *kinds = !strcmp(a->pos[0], "agri") ? pj_ag_kinds : pj_lg_kinds;
-    for (int i = 0; kinds[i].path; i++)
+    const pj_rec_named *kinds = rec_kinds(a->pos[0]);
+    for (int i = 0; a->npos > 1 && kinds[i].path; i++)
         if (!strcmp(kinds[i].path, a->pos[1])) return kinds[i].kind;
     return NULL;
 }
+
+/* The option of a list parameter: township_id is --township-id. */
+static void rec_option(const char *param, char opt[72])
+{
+    snprintf(opt, 72, "--%s", param);
+    for (char *c = opt; *c; c++)
+        if (*c == '_') *c = '-';
+}
+
+/* The options of a list of k into out: "--a, --b", its parameters (pj_rec_list_param). */
+static void rec_list_options(const pj_rec_kind *k, char *out, size_t cap)
+{
+    size_t used = 0;
+    out[0] = 0;
+    const char *p;
+    for (int i = 0; (p = pj_rec_list_param(k, i)); i++) {
+        char opt[72];
+        rec_option(p, opt);
+        int n = snprintf(out + used, cap - used, "%s%s", i ? ", " : "", opt);
+        if (n < 0 || (size_t)n >= cap - used) break;
+        used += (size_t)n;
+    }
+}
+
+int cli_rec_options(cli *a, char *sub, size_t subcap, char *out, size_t cap)
+{
+    const pj_rec_kind *k = rec_kind(a);
+    if (!k) return 0; /* kpi, output, demo: the usage's forms */
+    const char *act = a->npos > 2 ? a->pos[2] : "list";
+    snprintf(sub, subcap, "%s %s", a->pos[1], act);
+    out[0] = 0;
+    if (!strcmp(act, "list"))
+        rec_list_options(k, out, cap);
+    else if (!strcmp(act, "add") || !strcmp(act, "update"))
+        snprintf(out, cap, "--json");
+    else if (strcmp(act, "get") && strcmp(act, "delete"))
+        return -1; /* rec_run names the actions */
+    return 1;
+}
+
+void cli_rec_help(const char *verb_name)
+{
+    const pj_rec_named *kinds = rec_kinds(verb_name);
+    printf("A list takes the filters of the API's list as options (township_id is --township-id),\n"
+           "and --limit N and --cursor N:\n");
+    for (int i = 0; kinds[i].path; i++) {
+        const pj_rec_kind *k = kinds[i].kind;
+        int n = 0, col = printf("  %-11s", kinds[i].path);
+        const char *p;
+        for (int j = 0; (p = pj_rec_list_param(k, j)); j++) {
+            if (!strcmp(p, "limit") || !strcmp(p, "cursor")) continue;
+            char opt[72];
+            rec_option(p, opt);
+            if (n++) col += printf(",");
+            if (col + 1 + (int)strlen(opt) > 88) col = printf("\n%13s", "") - 1; /* wrapped */
+            col += printf(" %s", opt);
+        }
+        if (k->range) printf(" (on %s)", k->range);
+        putchar('\n');
+    }
+}
+
 static int rec_current(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
     return pj_rec_get(&s->ctx, rec_kind(a), id, w, &s->err);
@@ -68,7 +137,8 @@ static int rec_run(session *s, cli *a, pj_jw *w)
         }
         pj_rec_query q = {.keys = keys, .vals = vals, .n = n};
         if (!pj_rec_list(&s->ctx, k, &q, w, &s->err)) return 0;
-        /* an option the list does not take or a malformed one: a usage error, as above */
+        /* a malformed value: a usage error, as above (an option the list does not take was
+         * refused before the session, by cli_rec_options) */
         if (strcmp(s->err.code, "bad_query") && strcmp(s->err.code, "unknown_parameter")) return -1;
         cli_fail(&s->err);
         return 2;

@@ -638,6 +638,17 @@ int pj_rec_list(pj_ctx *c, const pj_rec_kind *k, const pj_rec_query *q, pj_jw *w
     return 0;
 }
 
+const char *pj_rec_list_param(const pj_rec_kind *k, int i)
+{
+    for (int j = 0; j < k->nfields; j++)
+        if ((k->fields[j].flags & PJ_RF_FILTER) && i-- == 0) return k->fields[j].name;
+    static const char *const ranged[] = {"from", "to", "limit", "cursor", NULL};
+    const char *const *rest = k->range ? ranged : ranged + 2;
+    for (int j = 0; rest[j]; j++)
+        if (i-- == 0) return rest[j];
+    return NULL;
+}
+
 int pj_rec_create(pj_ctx *c, const pj_rec_kind *k, json_t *body, pj_jw *w, pj_err *err)
 {
     int64_t id;

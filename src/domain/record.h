@@ -98,6 +98,10 @@ typedef struct pj_rec_query {
 /* Writes {"items":[…],"next_cursor":…}; 400 bad_query / unknown_parameter on bad parameters.
  * Accepted: limit, cursor, the kind's FILTER fields, and from/to when it has a range. */
 int pj_rec_list(pj_ctx *c, const pj_rec_kind *k, const pj_rec_query *q, pj_jw *w, pj_err *err);
+/* The i-th parameter (0, 1, …) a list of k takes, as pj_rec_list accepts them: its FILTER fields
+ * in order, from and to when it has a range, then limit and cursor; NULL past the last. A static
+ * string. */
+const char *pj_rec_list_param(const pj_rec_kind *k, int i);
 int pj_rec_get(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_jw *w, pj_err *err);
 /* Body: the fields (required ones present) and optionally "source"; writes the new record. */
 int pj_rec_create(pj_ctx *c, const pj_rec_kind *k, json_t *body, pj_jw *w, pj_err *err);

@@ -350,7 +350,7 @@ TEST(cli_unknown_options_and_extra_arguments_are_refused)
         CHECK_INT(RUN(out, help[i][0], "--help"), 0);
         CHECK(strstr(out, help[i][1]));
     }
-    /* agri and logistics pass their filters on: the records check them, a usage error too */
+    /* agri and logistics lists take their API list's parameters only: another, a usage error */
     CHECK_INT(RUN(out, "logistics", "parks", "list", "--nosuchfield", "1", "--db", db), 2);
 }
 

@@ -6,6 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "domain/agritech.h"
+#include "domain/logistics.h"
+#include "domain/record.h"
 #include "t.h"
 #include "th.h"
 
@@ -122,4 +125,124 @@ TEST(cli_help_says_each_sub_command_takes_its_own_options)
     /* carbon factor-add reads no --dry-run: its help no longer says it does */
     CHECK_INT(RUN(out, "carbon", "--help"), 0);
     CHECK(strstr(out, "factor-delete's --dry-run"));
+}
+
+/* agri and logistics: a list takes the parameters of the API's list of that kind (its filters,
+ * --from/--to when it has a range, --limit, --cursor), the other actions the options of their
+ * form; any other option is refused like every other verb's (exit 2, naming the option and those
+ * taken) before the database is opened. They took any --FIELD: a stray one was refused only by
+ * the list's query once the database was open, and get, add, kpi … ignored it. */
+TEST_T(cli_record_lists_take_the_api_list_parameters_only, 120)
+{
+    static char out[1 << 16];
+    char db[600], missing[600], fp[TH_FINGERPRINT_SIZE], fp2[TH_FINGERPRINT_SIZE];
+    th_server sv;
+    memset(&sv, 0, sizeof sv);
+    snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
+    snprintf(missing, sizeof missing, "%s/missing.db", t_tmpdir());
+    snprintf(sv.db, sizeof sv.db, "%s", db);
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    CHECK_INT(
+        RUN(out, "logistics", "parks", "add", "--json", "{\"name\":\"测试物流园\"}", "--db", db),
+        0);
+    th_fingerprint(&sv, fp, sizeof fp);
+
+    /* refused before the database is opened: a missing one is not named, nor made */
+    CHECK_INT(RUN(out, "agri", "labs", "list", "--colour", "red", "--db", missing), 2);
+    CHECK(strstr(out, "pingji: agri labs list does not take --colour; it takes --kind, "
+                      "--organisation-id, --township-id, --limit, --cursor and --db (see pingji "
+                      "agri --help)"));
+    CHECK(access(missing, F_OK) != 0);
+    /* the list without its action is the list */
+    CHECK_INT(RUN(out, "agri", "labs", "--colour", "red", "--db", db), 2);
+    CHECK(strstr(out, "agri labs list does not take --colour"));
+    /* a range only where the kind has one; the filter of another kind */
+    CHECK_INT(RUN(out, "logistics", "parks", "list", "--from", "2024-01", "--db", db), 2);
+    CHECK(strstr(out, "logistics parks list does not take --from; it takes --township-id, "
+                      "--organisation-id, --limit, --cursor and --db"));
+    CHECK_INT(RUN(out, "logistics", "parks", "list", "--status", "operating", "--db", db), 2);
+    CHECK(strstr(out, "logistics parks list does not take --status"));
+    /* the other actions and sub-commands */
+    CHECK_INT(RUN(out, "logistics", "parks", "get", "1", "--township-id", "3", "--db", db), 2);
+    CHECK(strstr(out, "logistics parks get does not take --township-id; it takes no option but "
+                      "--db"));
+    CHECK_INT(RUN(out, "logistics", "parks", "update", "1", "--json", "{\"name\":\"改名\"}",
+                  "--organisation-id", "2", "--db", db),
+              2);
+    CHECK(strstr(out, "logistics parks update does not take --organisation-id; it takes --json "
+                      "and --db"));
+    CHECK_INT(RUN(out, "logistics", "parks", "delete", "1", "--limit", "1", "--db", db), 2);
+    CHECK(strstr(out, "logistics parks delete does not take --limit"));
+    CHECK_INT(RUN(out, "agri", "kpi", "--township-id", "3", "--db", db), 2);
+    CHECK(strstr(out, "agri kpi does not take --township-id; it takes no option but --db"));
+    CHECK_INT(RUN(out, "logistics", "--state", "operating", "--db", db), 2); /* logistics kpi */
+    CHECK(strstr(out, "logistics kpi does not take --state"));
+    th_fingerprint(&sv, fp2, sizeof fp2);
+    CHECK_STR(fp2, fp);
+
+    /* every kind's list takes each parameter of the API's list, and no other field of the kind */
+    static const struct {
+        const char *verb;
+        const pj_rec_named *kinds;
+    } mods[] = {{"agri", pj_ag_kinds}, {"logistics", pj_lg_kinds}};
+    for (size_t m = 0; m < sizeof mods / sizeof mods[0]; m++)
+        for (const pj_rec_named *n = mods[m].kinds; n->path; n++) {
+            const pj_rec_kind *k = n->kind;
+            const char *argv[80], *p, *other = NULL;
+            char opts[32][72];
+            int c = 0;
+            argv[c++] = mods[m].verb;
+            argv[c++] = n->path;
+            argv[c++] = "list";
+            for (int i = 0; (p = pj_rec_list_param(k, i)) && i < 32; i++) {
+                const char *name = !strcmp(p, "from") || !strcmp(p, "to") ? k->range : p;
+                const pj_rec_field *f = NULL;
+                for (int j = 0; j < k->nfields; j++)
+                    if (!strcmp(k->fields[j].name, name)) f = &k->fields[j];
+                snprintf(opts[i], sizeof opts[i], "--%s", p);
+                for (char *q = opts[i]; *q; q++)
+                    if (*q == '_') *q = '-';
+                argv[c++] = opts[i];
+                argv[c++] = !f                       ? "5" /* limit, cursor */
+                            : f->type == PJ_RT_ENUM  ? f->values[0]
+                            : f->type == PJ_RT_BOOL  ? "true"
+                            : f->type == PJ_RT_DATE  ? "2024-01-01"
+                            : f->type == PJ_RT_MONTH ? "2024-01"
+                            : f->type == PJ_RT_TEXT  ? "x"
+                                                     : "1";
+            }
+            argv[c++] = "--db";
+            argv[c++] = db;
+            argv[c] = NULL;
+            int rc = th_run(out, sizeof out, argv);
+            if (rc) fprintf(stderr, "%s %s list: %s\n", mods[m].verb, n->path, out);
+            CHECK_INT(rc, 0);
+            CHECK(strstr(out, "\"items\""));
+            for (int j = 0; j < k->nfields && !other; j++)
+                if (!(k->fields[j].flags & PJ_RF_FILTER)) other = k->fields[j].name;
+            if (!other) continue;
+            char opt[72], said[160];
+            snprintf(opt, sizeof opt, "--%s", other);
+            for (char *q = opt; *q; q++)
+                if (*q == '_') *q = '-';
+            CHECK_INT(th_run(out, sizeof out,
+                             (const char *const[]){mods[m].verb, n->path, "list", opt, "1", "--db",
+                                                   db, NULL}),
+                      2);
+            snprintf(said, sizeof said, "%s %s list does not take %s; it takes ", mods[m].verb,
+                     n->path, opt);
+            CHECK(strstr(out, said));
+        }
+}
+
+TEST(cli_record_help_names_each_list_s_options)
+{
+    static char out[65536];
+    CHECK_INT(RUN(out, "agri", "--help"), 0);
+    CHECK(strstr(out, "Each sub-command takes the options its form above names, and --db"));
+    CHECK(strstr(out, "  labs        --kind, --organisation-id, --township-id\n"));
+    CHECK(strstr(out, "  milestones  --project-id, --state, --from, --to (on due)\n"));
+    CHECK_INT(RUN(out, "logistics", "--help"), 0);
+    CHECK(strstr(out, "  freight     --park-id, --organisation-id, --month, --mode, --from, --to "
+                      "(on month)\n"));
 }
