@@ -20,6 +20,19 @@ const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors
 /** The error alerts the page shows. */
 const errors = (page) => page.locator('.el-alert--error');
 
+/** A drill of its own on a hotel (the facility's state is not touched); abort it at the end. */
+async function ownDrill(page) {
+  for (const h of (await apiGet(page, '/facilities?type=hotel&state=peacetime&limit=20')).items) {
+    const res = await page.request.post(BASE + '/api/v1/conversions', { data: { facility_id: h.id, scenario: 'epidemic', mode: 'drill' } });
+    if (res.status() === 201) return res.json();
+  }
+  assert.fail('a drill started on a hotel with an epidemic manual');
+}
+async function abortDrill(page, drill) {
+  const res = await page.request.post(BASE + `/api/v1/conversions/${drill.id}/abort`, { data: { reason: '测试结束' } });
+  assert.equal(res.status(), 200, await res.text());
+}
+
 describe('the last pick wins', { timeout: 180000 }, () => {
   test('facilities: the township picked stays listed when the unfiltered list asked first answers after it', async () => {
     const { context, page } = await openPage(browser);
@@ -95,16 +108,7 @@ describe('the last pick wins', { timeout: 180000 }, () => {
   test('cockpit: a step started shows in the activity list, though the list asked before it answers after', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'officer', DEMO_PW);
-    // a drill of its own (the facility's state is not touched), aborted at the end
-    let drill = null;
-    for (const h of (await apiGet(page, '/facilities?type=hotel&state=peacetime&limit=20')).items) {
-      const res = await page.request.post(BASE + '/api/v1/conversions', { data: { facility_id: h.id, scenario: 'epidemic', mode: 'drill' } });
-      if (res.status() === 201) {
-        drill = await res.json();
-        break;
-      }
-    }
-    assert.ok(drill, 'a drill started on a hotel with an epidemic manual');
+    const drill = await ownDrill(page);
     try {
       const step = drill.steps.find((x) => x.phase === 'convert' && x.status === 'pending' && !x.predecessors.length);
       assert.ok(step, 'a step that may start');
@@ -119,8 +123,42 @@ describe('the last pick wins', { timeout: 180000 }, () => {
       assert.equal(await errors(page).count(), 0);
       noProblems(page);
     } finally {
-      const res = await page.request.post(BASE + `/api/v1/conversions/${drill.id}/abort`, { data: { reason: '测试结束' } });
-      assert.equal(res.status(), 200, await res.text());
+      await abortDrill(page, drill);
+      await context.close();
+    }
+  });
+
+  test('cockpit: a step finished elsewhere stays finished, though the reload after a failed start answers after the poll that showed it', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'officer', DEMO_PW);
+    const drill = await ownDrill(page);
+    try {
+      const step = drill.steps.find((x) => x.phase === 'convert' && x.status === 'pending' && !x.predecessors.length);
+      const next = drill.steps.find((x) => x.phase === 'convert' && x.predecessors.length === 1 && x.predecessors[0] === step?.code);
+      assert.ok(step && next, 'a step that may start and one that follows it alone');
+      await page.goto(`/conversions/${drill.id}`);
+      const start = page.getByTestId('start-' + step.code);
+      await start.waitFor();
+      // someone else starts the step; the page, not polled since, still offers to start it
+      const move = async (what) => {
+        const res = await page.request.post(BASE + `/api/v1/conversion-steps/${step.id}/${what}`, { data: {} });
+        assert.equal(res.status(), 200, await res.text());
+      };
+      await move('start');
+      const reload = await holdFirst(page, (u) => u.pathname === `/api/v1/conversions/${drill.id}`, { method: 'GET', early: true });
+      await start.click(); // refused (409): the page fetches the conversion again, held back
+      await reload.caught; // its answer as it was then: the step running
+      // then the step is finished elsewhere too, and the poll shows it: the next step may start
+      await move('finish');
+      const startNext = page.getByTestId('start-' + next.code);
+      await startNext.waitFor();
+      await reload.release();
+      assert.equal(await startNext.count(), 1, 'the next step may still start');
+      assert.equal(await page.getByTestId('finish-' + step.code).count(), 0, 'the step is not shown running again');
+      assert.equal(await errors(page).count(), 0);
+      noProblems(page);
+    } finally {
+      await abortDrill(page, drill);
       await context.close();
     }
   });
