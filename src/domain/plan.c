@@ -774,6 +774,9 @@ static int teams_short(const preq *q, const psite *st, pcount *cnt)
     return 1;
 }
 
+/* The places adopted plans took in converted facility f (plan_int.h). */
+#define HOUSING_F PJ_PLAN_HOUSING("f.id")
+
 /* Facilities with `role` (or, medical_only, with the medical role) as candidate sites: in
  * peacetime with a manual for the scenario, or already converted for the role (a live
  * conversion in emergency whose manual is for the role: ready at minute 0, no steps). */
@@ -794,11 +797,7 @@ static int load_sites(pj_ctx *c, const preq *q, const char *role, int medical_on
         "  LIMIT 1),"
         /* the people adopted plans put there since its conversion: not free any more */
         /* (only for a converted facility: the plans' results are read for few rows) */
-        " CASE WHEN f.state = 'emergency' THEN (SELECT COALESCE(SUM(json_extract(e.value,"
-        "  '$.used')), 0) FROM plans p, json_each(p.result_json, '$.sites') e WHERE p.status ="
-        "  'adopted' AND json_extract(e.value, '$.facility_id') = f.id AND p.adopted_at >="
-        "  (SELECT MAX(v.started_at) FROM conversions v WHERE v.facility_id = f.id AND v.mode ="
-        "  'live' AND v.state = 'emergency')) ELSE 0 END"
+        " CASE WHEN f.state = 'emergency' THEN " HOUSING_F " ELSE 0 END"
         " FROM facilities f WHERE EXISTS (SELECT 1 FROM facility_roles r WHERE"
         " r.facility_id = f.id AND r.role = ?1) ORDER BY f.id",
         err);

@@ -25,6 +25,18 @@
     " json_extract(fl.value, '$.facility_id') AND sh.category ="                                   \
     " json_extract(fl.value, '$.category'))"
 
+/* SQL of the people adopted plans put into converted facility F (an SQL expression of its id)
+ * since its conversion in force (live, in emergency) started: the `used` of its site in each
+ * adopted plan's result. Those places are taken: a plan counts only the rest as free
+ * (`already_housing`), and adopting a plan checks again that the places it counted on are
+ * still free. 0 for a facility with no conversion in emergency. */
+#define PJ_PLAN_HOUSING(F)                                                                         \
+    "(SELECT COALESCE(SUM(json_extract(e.value, '$.used')), 0) FROM plans p,"                      \
+    " json_each(p.result_json, '$.sites') e WHERE p.status = 'adopted' AND"                        \
+    " json_extract(e.value, '$.facility_id') = " F " AND p.adopted_at >= (SELECT"                  \
+    " MAX(v.started_at) FROM conversions v WHERE v.facility_id = " F " AND v.mode = 'live' AND"    \
+    " v.state = 'emergency'))"
+
 typedef struct pj_plan_summary {
     const char *name, *scenario, *role; /* borrowed from the request body */
     double objective, gap;

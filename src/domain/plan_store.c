@@ -619,6 +619,42 @@ static int64_t conversion_start_in_tx(pj_ctx *c, int64_t plan_id, int64_t fid, i
     return id;
 }
 
+/* A site the plan found converted already (e, of facility fid, converted by manual mid): the
+ * people the plan puts there (`used`) still fit into what adopted plans have left free of its
+ * capacity for the manual's role, now. 0, or -1 with 409 facility_changed naming it and the
+ * figures (details: facility_id, used, free, taken). */
+static int converted_site_fits(pj_ctx *c, json_t *e, int64_t fid, int64_t mid, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT (SELECT MAX(capacity) FROM facility_roles WHERE"
+                               " facility_id = ?1 AND role = (SELECT role FROM manuals WHERE"
+                               " id = ?2)), " PJ_PLAN_HOUSING("?1"),
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, fid);
+    pj_stmt_int(s, 2, mid);
+    int rc = pj_stmt_step(s, err);
+    double cap = rc == 1 && !pj_col_is_null(s, 0) ? floor(pj_col_double(s, 0)) : 0;
+    int64_t taken = rc == 1 ? pj_col_int(s, 1) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    int64_t used = json_integer_value(json_object_get(e, "used"));
+    int64_t free_now = (int64_t)cap - taken;
+    if (free_now < 0) free_now = 0;
+    if (used <= free_now) return 0;
+    const char *name = json_string_value(json_object_get(e, "name"));
+    pj_fail(err, 409, "facility_changed", "facility_id",
+            "%s (facility %lld) has %lld places free now (%lld taken by adopted plans), the"
+            " plan puts %lld people there; plan again",
+            name ? name : "?", (long long)fid, (long long)free_now, (long long)taken,
+            (long long)used);
+    pj_err_detail(err, "facility_id", fid);
+    pj_err_detail(err, "used", used);
+    pj_err_detail(err, "free", free_now);
+    pj_err_detail(err, "taken", taken);
+    return -1;
+}
+
 int pj_plan_adopt(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
 {
     static const char *const fields[] = {"version", NULL};
@@ -682,6 +718,10 @@ int pj_plan_adopt(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
                         (long long)fid);
                 goto fail;
             }
+            /* and the places the plan counted on are still free: another plan adopted since
+             * may have filled them (two drafts made side by side both count the same free
+             * places) */
+            if (converted_site_fits(c, e, fid, mid, err)) goto fail;
             continue;
         }
         int64_t conv = conversion_start_in_tx(c, id, fid, mid, scenario, err);

@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, apiGet, BASE, DEMO_PW } from './lib.mjs';
-import { compareInputs, emptyForm, formFromRequest, ganttBySite, scenarioBody } from '../../web/src/utils/plans.js';
+import { adoptRefusal, compareInputs, emptyForm, formFromRequest, ganttBySite, scenarioBody } from '../../web/src/utils/plans.js';
 
 const LAPTOP = { width: 1440, height: 900 };
 const input = (page, id) => page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first();
@@ -38,6 +38,19 @@ describe('plans helpers: the people needing medical care', () => {
     assert.deepEqual(again({ count: 30, needs: 'medical_or_barrier_free' }), { count: 30, needs: 'medical_or_barrier_free' });
     assert.deepEqual(again({ count: 30 }), { count: 30, needs: 'medical_or_barrier_free' }, 'no needs: the API’s default');
     assert.deepEqual(again({ count: 7, needs: 'medical' }), { count: 7, needs: 'medical' });
+  });
+});
+
+describe('plans helpers: a refused adoption', () => {
+  test('a site no longer in peacetime, a converted site no longer converted and one whose places were taken are told apart', () => {
+    assert.deepEqual(adoptRefusal({ code: 'facility_busy', message: '万达锦华酒店 (facility 2) is converting: a conversion can start only in peacetime' }), { key: 'adoptRefused', fid: 2 });
+    assert.deepEqual(adoptRefusal({ code: 'facility_changed', message: 'facility 3 was converted when the plan was made and is no longer; plan again' }), { key: 'adoptNoLongerConverted', fid: 3 });
+    const taken = { code: 'facility_changed', message: 'C (facility 3) has 10 places free now (20 taken by adopted plans), the plan puts 20 people there; plan again', details: { facility_id: 3, used: 20, free: 10, taken: 20 } };
+    assert.deepEqual(adoptRefusal(taken), { key: 'adoptPlacesTaken', fid: 3, free: 10, used: 20 });
+    // the figures from the details, not the message: a name with digits in it does not mislead
+    assert.equal(adoptRefusal({ ...taken, message: 'facility 99 酒店 (facility 3) has …' }).fid, 3);
+    assert.equal(adoptRefusal({ code: 'version_conflict', message: 'the plan was changed' }), null);
+    assert.equal(adoptRefusal({ code: 'facility_busy', message: 'no id here' }), null);
   });
 });
 

@@ -296,6 +296,78 @@ TEST_T(plan_converted_site_ready_at_start, 60)
     th_stop(&s);
 }
 
+/* Two drafts made side by side both count the same free places of a converted site; the first
+ * adopted fills them. Adopting the second is 409 facility_changed with the figures, nothing
+ * written (it was adopted, and the site held more people than its capacity); the check is
+ * against the site's capacity now. */
+TEST_T(plan_converted_site_places_taken_since, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80], path[64], fa[TH_FINGERPRINT_SIZE], fb[TH_FINGERPRINT_SIZE];
+    th_login(&s, "admin", s.admin_pw, tok);
+    tiny_world(&s);
+    /* C: nearest, converted for resettlement, 30 beds */
+    th_sql_exec(&s, "INSERT INTO facilities (id, name, type, township_id, lat, lon, state,"
+                    " created_at, updated_at) VALUES (3, 'C 已转换', 'school', 1000, 40.0,"
+                    " 117.003, 'emergency', 0, 0)");
+    th_sql_exec(&s, "INSERT INTO facility_roles (facility_id, role, unit, capacity) VALUES"
+                    " (3, 'resettlement', 'beds', 30)");
+    th_sql_exec(&s, "INSERT INTO manuals (id, facility_id, scenario, role, version, title,"
+                    " created_at, created_by) VALUES (3, 3, 'disaster', 'resettlement', 1, 'm',"
+                    " 0, 't')");
+    th_sql_exec(&s, "INSERT INTO manual_steps (manual_id, phase, seq, code, name,"
+                    " planned_minutes, team_type, team_count) VALUES"
+                    " (3, 'convert', 1, 'c1', '清洁', 600, 'cleaning', 1)");
+    th_sql_exec(&s, "INSERT INTO conversions (facility_id, manual_id, scenario, mode, state,"
+                    " started_at, started_by) VALUES (3, 3, 'disaster', 'live', 'emergency', 0,"
+                    " 't')");
+    static const char body[] =
+        "{\"name\":\"c\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
+        "\"affected\":{\"village_ids\":[1001]},\"demand\":{\"people\":20},\"vulnerable\":false,"
+        "\"teams\":{\"cleaning\":2},\"time_limit_s\":0.5}";
+    json_t *p1 = post_ok(&s, tok, "/api/v1/plans?wait=1", body, 201);
+    json_t *p2 = post_ok(&s, tok, "/api/v1/plans?wait=1", body, 201);
+    /* both put their 20 into C alone (no conversion to start) */
+    for (int k = 0; k < 2; k++) {
+        json_t *res = json_object_get(k ? p2 : p1, "result"), *c = site(res, 3);
+        CHECK(c != NULL);
+        CHECK(json_is_true(json_object_get(c, "ready_at_start")));
+        CHECK_INT(th_int(c, "used"), 20);
+        CHECK_INT(json_array_size(json_object_get(res, "sites")), 1);
+    }
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(p1, "id"));
+    json_decref(post_ok(&s, tok, path, "{}", 200));
+    /* 10 places left; the second plan puts 20 there */
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(p2, "id"));
+    th_fingerprint(&s, fa, sizeof fa);
+    json_t *o = post_ok(&s, tok, path, "{}", 409);
+    CHECK_STR(th_err_code(o), "facility_changed");
+    CHECK_STR(th_err_field(o), "facility_id");
+    CHECK(strstr(th_err_message(o), "C 已转换 (facility 3) has 10 places free now") != NULL);
+    json_t *d = json_object_get(json_object_get(o, "error"), "details");
+    CHECK_INT(th_int(d, "facility_id"), 3);
+    CHECK_INT(th_int(d, "used"), 20);
+    CHECK_INT(th_int(d, "free"), 10);
+    CHECK_INT(th_int(d, "taken"), 20);
+    json_decref(o);
+    th_fingerprint(&s, fb, sizeof fb);
+    CHECK_STR(fb, fa);
+    char q[128];
+    snprintf(q, sizeof q, "SELECT COUNT(*) FROM plans WHERE id = %lld AND status = 'draft'",
+             th_int(p2, "id"));
+    CHECK_INT(th_sql_int(&s, q), 1);
+    /* the capacity as it is now: with 40 beds both fit */
+    th_sql_exec(&s, "UPDATE facility_roles SET capacity = 40 WHERE facility_id = 3");
+    json_t *ad = post_ok(&s, tok, path, "{}", 200);
+    CHECK_STR(th_str(ad, "status"), "adopted");
+    CHECK_INT(json_array_size(json_object_get(ad, "conversions")), 0);
+    json_decref(ad);
+    json_decref(p1);
+    json_decref(p2);
+    th_stop(&s);
+}
+
 /* Every vulnerable assignment of plans over the demo district lands on a medical site or in
  * barrier-free rooms, within the site's vulnerable capacity; the per-village table adds up. */
 TEST_T(plan_vulnerable_property_demo, 180)

@@ -299,6 +299,22 @@ export function refusedFacility(message) {
   return m ? Number(m[1]) : null;
 }
 
+/**
+ * What a refused adoption says about the site it names, for the plan page: {key, fid, free, used}
+ * (`key` under `plan.`), or null when the refusal names no site. facility_busy: the site is no
+ * longer in peacetime; facility_changed: a site the plan found converted is no longer so, or
+ * (its `details` give the figures) other plans adopted since took the places the plan counted on.
+ */
+export function adoptRefusal(e) {
+  if (!e || (e.code !== 'facility_busy' && e.code !== 'facility_changed')) return null;
+  const d = e.details || {};
+  const fid = Number.isFinite(d.facility_id) ? d.facility_id : refusedFacility(e.message);
+  if (fid == null) return null;
+  if (e.code === 'facility_busy') return { key: 'adoptRefused', fid };
+  if (Number.isFinite(d.free) && Number.isFinite(d.used)) return { key: 'adoptPlacesTaken', fid, free: d.free, used: d.used };
+  return { key: 'adoptNoLongerConverted', fid };
+}
+
 /** Conversions of an adopted plan by state: [[state, count]] in the order of a conversion's life. */
 export const CONVERSION_ORDER = ['converting', 'emergency', 'restoring', 'completed', 'aborted'];
 export function conversionCounts(convs) {
