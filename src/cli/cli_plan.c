@@ -144,11 +144,14 @@ static void print_plan(json_t *plan)
         printf("needing medical care: none singled out\n");
     /* no single bound when the vulnerable were placed first (two stages): the gap is the
      * larger of the stages' gaps */
-    char bound[32] = "—";
+    char bound[32] = "—", gap[32] = "— (no bound found)";
     if (json_is_number(json_object_get(sum, "lower_bound")))
         snprintf(bound, sizeof bound, "%.1f", num(sum, "lower_bound"));
-    printf("cost %.1f (fixed %.1f + service %.1f), bound %s, gap %.2f%%\n", num(sum, "objective"),
-           num(sum, "fixed_cost"), num(sum, "service_cost"), bound, 100 * num(sum, "gap"));
+    /* no gap (null) is unknown, not 0 % */
+    if (json_is_number(json_object_get(sum, "gap")))
+        snprintf(gap, sizeof gap, "%.2f%%", 100 * num(sum, "gap"));
+    printf("cost %.1f (fixed %.1f + service %.1f), bound %s, gap %s\n", num(sum, "objective"),
+           num(sum, "fixed_cost"), num(sum, "service_cost"), bound, gap);
     printf("person-km %.1f, mean %.2f km, max %.2f km; all ready after %.1f h\n",
            num(sum, "person_km"), num(sum, "mean_km"), num(sum, "max_km"),
            num(sum, "max_ready_minutes") / 60.0);

@@ -456,9 +456,12 @@ static int side_load(pj_ctx *c, int64_t id, const char *a_or_b, pside *p, pj_err
     return 0;
 }
 
+/* A figure of the plan's summary; NAN when the summary has none (null: e.g. the gap of a plan
+ * whose location search found no bound), which the compare shows as null, not as 0. */
 static double sum_num(json_t *res, const char *key)
 {
-    return json_number_value(json_object_get(json_object_get(res, "summary"), key));
+    json_t *v = json_object_get(json_object_get(res, "summary"), key);
+    return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
 static const char *const cmp_keys[] = {"objective",

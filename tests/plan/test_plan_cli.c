@@ -224,3 +224,45 @@ TEST_T(cli_plan_ship_records_a_shipment, 120)
     CHECK(strstr(out, says) != NULL);
     json_decref(plan);
 }
+
+/* A plan whose location search found no bound has no gap (null in its summary): plan show says
+ * it is unknown and plan compare gives null for it and for the difference, where both said 0 %
+ * (as if the plan were proven optimal). Two plans stored as a solve writes them. */
+TEST_T(cli_plan_unknown_gap_is_not_zero, 60)
+{
+    static char out[1 << 16];
+    char db[600];
+    snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    sqlite3 *h;
+    CHECK_INT(sqlite3_open(db, &h), SQLITE_OK);
+    CHECK_INT(sqlite3_exec(h,
+                           "INSERT INTO plans (id, name, scenario, role, request_json,"
+                           " result_json, objective, gap, demand, served, shortfall, status,"
+                           " created_at, created_by, solved_at) VALUES"
+                           " (1, 'no bound', 'disaster', 'resettlement', '{}', '{\"summary\":"
+                           "{\"objective\":900,\"lower_bound\":null,\"gap\":null,\"demand\":10,"
+                           "\"served\":10,\"shortfall\":0,\"sites\":1},\"sites\":[]}', 900, 1,"
+                           " 10, 10, 0, 'draft', 0, 't', 0),"
+                           " (2, 'bound', 'disaster', 'resettlement', '{}', '{\"summary\":"
+                           "{\"objective\":800,\"lower_bound\":760,\"gap\":0.05,\"demand\":10,"
+                           "\"served\":10,\"shortfall\":0,\"sites\":1},\"sites\":[]}', 800,"
+                           " 0.05, 10, 10, 0, 'draft', 0, 't', 0)",
+                           NULL, NULL, NULL),
+              SQLITE_OK);
+    sqlite3_close(h);
+    CHECK_INT(RUN(out, "plan", "show", "1", "--db", db), 0);
+    CHECK(strstr(out, "bound —, gap — (no bound found)\n") != NULL);
+    CHECK(strstr(out, "gap 0.00%") == NULL);
+    CHECK_INT(RUN(out, "plan", "show", "2", "--db", db), 0);
+    CHECK(strstr(out, "bound 760.0, gap 5.00%\n") != NULL);
+    CHECK_INT(RUN(out, "plan", "compare", "1", "2", "--db", db), 0);
+    json_t *c = json_loads(out, 0, NULL);
+    CHECK(c != NULL);
+    CHECK(json_is_null(json_object_get(json_object_get(c, "a"), "gap")));
+    CHECK(json_number_value(json_object_get(json_object_get(c, "b"), "gap")) == 0.05);
+    CHECK(json_is_null(json_object_get(json_object_get(c, "difference"), "gap")));
+    CHECK(json_number_value(json_object_get(json_object_get(c, "difference"), "objective")) ==
+          -100);
+    json_decref(c);
+}
