@@ -622,20 +622,29 @@ static int64_t conversion_start_in_tx(pj_ctx *c, int64_t plan_id, int64_t fid, i
     return id;
 }
 
-/* A site the plan found converted already (e, of facility fid, converted by manual mid): the
- * people the plan puts there (`used`) still fit into what adopted plans have left free of its
- * capacity for the manual's role, now. 0, or -1 with 409 facility_changed naming it and the
- * figures (details: facility_id, used, free, taken). */
-static int converted_site_fits(pj_ctx *c, json_t *e, int64_t fid, int64_t mid, pj_err *err)
+/* A chosen site (e, of facility fid, planned with manual mid): the people the plan puts there
+ * (`used`) still fit into its capacity as it is now — the capacity of the plan's role (a
+ * medical site taken for the vulnerable only: its medical capacity) may have been lowered since
+ * the plan was made; for a site the plan found converted already (ready0), the capacity of its
+ * conversion's role less what plans adopted since put there (two drafts made side by side both
+ * count the same free places). 0, or -1 with 409 facility_changed naming it and the figures
+ * (details: facility_id, used, free, taken). */
+static int site_fits(pj_ctx *c, json_t *e, int64_t fid, int64_t mid, const char *role, int ready0,
+                     pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT (SELECT MAX(capacity) FROM facility_roles WHERE"
-                               " facility_id = ?1 AND role = (SELECT role FROM manuals WHERE"
-                               " id = ?2)), " PJ_PLAN_HOUSING("?1"),
-                               err);
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT CASE WHEN ?4 THEN (SELECT MAX(capacity) FROM facility_roles WHERE facility_id ="
+        " ?1 AND role = (SELECT role FROM manuals WHERE id = ?2)) ELSE COALESCE((SELECT"
+        " MAX(capacity) FROM facility_roles WHERE facility_id = ?1 AND role = ?3), (SELECT"
+        " MAX(capacity) FROM facility_roles WHERE facility_id = ?1 AND role = 'medical')) END,"
+        " CASE WHEN ?4 THEN " PJ_PLAN_HOUSING("?1") " ELSE 0 END",
+        err);
     if (!s) return -1;
     pj_stmt_int(s, 1, fid);
     pj_stmt_int(s, 2, mid);
+    pj_stmt_text(s, 3, role);
+    pj_stmt_int(s, 4, ready0);
     int rc = pj_stmt_step(s, err);
     double cap = rc == 1 && !pj_col_is_null(s, 0) ? floor(pj_col_double(s, 0)) : 0;
     int64_t taken = rc == 1 ? pj_col_int(s, 1) : 0;
@@ -646,11 +655,17 @@ static int converted_site_fits(pj_ctx *c, json_t *e, int64_t fid, int64_t mid, p
     if (free_now < 0) free_now = 0;
     if (used <= free_now) return 0;
     const char *name = json_string_value(json_object_get(e, "name"));
-    pj_fail(err, 409, "facility_changed", "facility_id",
-            "%s (facility %lld) has %lld places free now (%lld taken by adopted plans), the"
-            " plan puts %lld people there; plan again",
-            name ? name : "?", (long long)fid, (long long)free_now, (long long)taken,
-            (long long)used);
+    if (ready0)
+        pj_fail(err, 409, "facility_changed", "facility_id",
+                "%s (facility %lld) has %lld places free now (%lld taken by adopted plans), the"
+                " plan puts %lld people there; plan again",
+                name ? name : "?", (long long)fid, (long long)free_now, (long long)taken,
+                (long long)used);
+    else
+        pj_fail(err, 409, "facility_changed", "facility_id",
+                "%s (facility %lld) has a capacity of %lld now, the plan puts %lld people there;"
+                " plan again",
+                name ? name : "?", (long long)fid, (long long)free_now, (long long)used);
     pj_err_detail(err, "facility_id", fid);
     pj_err_detail(err, "used", used);
     pj_err_detail(err, "free", free_now);
@@ -669,17 +684,18 @@ int pj_plan_adopt(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     if (pj_db_begin(c->db, err)) return -1;
     json_t *res = NULL;
     pj_stmt *s = pj_db_prepare(
-        c->db, "SELECT status, version, scenario, result_json FROM plans WHERE id = ?", err);
+        c->db, "SELECT status, version, scenario, result_json, role FROM plans WHERE id = ?", err);
     if (!s) goto fail;
     pj_stmt_int(s, 1, id);
     int rc = pj_stmt_step(s, err);
-    const char *status = "", *scenario = "";
+    const char *status = "", *scenario = "", *role = "";
     int64_t cur = 0;
     if (rc == 1) {
         status = pj_arena_strdup(c->arena, pj_col_text(s, 0));
         cur = pj_col_int(s, 1);
         scenario = pj_arena_strdup(c->arena, pj_col_text(s, 2));
         res = json_loads(pj_col_text(s, 3), 0, NULL);
+        role = pj_arena_strdup(c->arena, pj_col_text(s, 4));
     }
     pj_stmt_done(s);
     if (rc < 0) goto fail;
@@ -724,11 +740,12 @@ int pj_plan_adopt(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
             /* and the places the plan counted on are still free: another plan adopted since
              * may have filled them (two drafts made side by side both count the same free
              * places) */
-            if (converted_site_fits(c, e, fid, mid, err)) goto fail;
+            if (site_fits(c, e, fid, mid, role, 1, err)) goto fail;
             continue;
         }
+        /* in peacetime (else facility_busy), and its capacity still holds the plan's people */
         int64_t conv = conversion_start_in_tx(c, id, fid, mid, scenario, err);
-        if (conv < 0 ||
+        if (conv < 0 || site_fits(c, e, fid, mid, role, 0, err) ||
             schedule_steps(c, conv, fid, mid,
                            json_object_get(json_object_get(res, "schedule"), "gantt"), err))
             goto fail;

@@ -42,13 +42,15 @@ describe('plans helpers: the people needing medical care', () => {
 });
 
 describe('plans helpers: a refused adoption', () => {
-  test('a site no longer in peacetime, a converted site no longer converted and one whose places were taken are told apart', () => {
+  test('a site no longer in peacetime, a converted site no longer converted, one whose places were taken and one whose capacity was lowered are told apart', () => {
     assert.deepEqual(adoptRefusal({ code: 'facility_busy', message: '万达锦华酒店 (facility 2) is converting: a conversion can start only in peacetime' }), { key: 'adoptRefused', fid: 2 });
     assert.deepEqual(adoptRefusal({ code: 'facility_changed', message: 'facility 3 was converted when the plan was made and is no longer; plan again' }), { key: 'adoptNoLongerConverted', fid: 3 });
     const taken = { code: 'facility_changed', message: 'C (facility 3) has 10 places free now (20 taken by adopted plans), the plan puts 20 people there; plan again', details: { facility_id: 3, used: 20, free: 10, taken: 20 } };
     assert.deepEqual(adoptRefusal(taken), { key: 'adoptPlacesTaken', fid: 3, free: 10, used: 20 });
     // the figures from the details, not the message: a name with digits in it does not mislead
     assert.equal(adoptRefusal({ ...taken, message: 'facility 99 酒店 (facility 3) has …' }).fid, 3);
+    const lowered = { code: 'facility_changed', message: 'A (facility 1) has a capacity of 50 now, the plan puts 107 people there; plan again', details: { facility_id: 1, used: 107, free: 50, taken: 0 } };
+    assert.deepEqual(adoptRefusal(lowered), { key: 'adoptCapacityLowered', fid: 1, free: 50, used: 107 });
     assert.equal(adoptRefusal({ code: 'version_conflict', message: 'the plan was changed' }), null);
     assert.equal(adoptRefusal({ code: 'facility_busy', message: 'no id here' }), null);
   });

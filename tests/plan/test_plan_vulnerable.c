@@ -368,6 +368,73 @@ TEST_T(plan_converted_site_places_taken_since, 60)
     th_stop(&s);
 }
 
+/* The capacity of a site to convert may be lowered after the plan was made: adopting is then
+ * 409 facility_changed naming the site with the figures, nothing written (it started the
+ * conversions and put more people there than the site now holds). A medical site taken for the
+ * vulnerable only is held to its medical capacity, a site of the plan's role to that role's. */
+TEST_T(plan_adopt_checks_capacity_now, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80], path[64], fa[TH_FINGERPRINT_SIZE], fb[TH_FINGERPRINT_SIZE];
+    th_login(&s, "admin", s.admin_pw, tok);
+    tiny_world(&s);
+    th_sql_exec(&s, "UPDATE facilities SET barrier_free_rooms = 0");
+    th_sql_exec(&s, "INSERT INTO facilities (id, name, type, township_id, lat, lon,"
+                    " peacetime_capacity, barrier_free_rooms, created_at, updated_at) VALUES"
+                    " (3, 'M 医疗', 'hotel', 1000, 40.0, 117.08, 0, 0, 0, 0)");
+    th_sql_exec(&s, "INSERT INTO facility_roles (facility_id, role, unit, capacity) VALUES"
+                    " (3, 'medical', 'beds', 10)");
+    th_sql_exec(&s, "INSERT INTO manuals (id, facility_id, scenario, role, version, title,"
+                    " created_at, created_by) VALUES (3, 3, 'disaster', 'medical', 1, 'm', 0,"
+                    " 't')");
+    th_sql_exec(&s, "INSERT INTO manual_steps (manual_id, phase, seq, code, name,"
+                    " planned_minutes, team_type, team_count) VALUES"
+                    " (3, 'convert', 1, 'c1', '清洁', 60, 'cleaning', 1)");
+    json_t *p = post_ok(&s, tok, "/api/v1/plans?wait=1", TINY(""), 201);
+    json_t *res = json_object_get(p, "result"), *a = site(res, 1), *m = site(res, 3);
+    CHECK(a != NULL && m != NULL);
+    if (!a || !m) return;
+    CHECK_INT(th_int(m, "used"), 3);
+    long long used_a = th_int(a, "used");
+    CHECK(used_a > 1);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(p, "id"));
+    char a_short[128];
+    snprintf(a_short, sizeof a_short,
+             "UPDATE facility_roles SET capacity = %lld WHERE facility_id = 1", used_a - 1);
+    /* first M with 2 beds for its 3 people; then M as planned and A one bed short */
+    for (int k = 0; k < 2; k++) {
+        if (k == 0) th_sql_exec(&s, "UPDATE facility_roles SET capacity = 2 WHERE facility_id = 3");
+        if (k == 1) {
+            th_sql_exec(&s, "UPDATE facility_roles SET capacity = 10 WHERE facility_id = 3");
+            th_sql_exec(&s, a_short);
+        }
+        th_fingerprint(&s, fa, sizeof fa);
+        json_t *o = post_ok(&s, tok, path, "{}", 409);
+        CHECK_STR(th_err_code(o), "facility_changed");
+        CHECK_STR(th_err_field(o), "facility_id");
+        CHECK(strstr(th_err_message(o), "has a capacity of ") != NULL);
+        json_t *d = json_object_get(json_object_get(o, "error"), "details");
+        CHECK_INT(th_int(d, "facility_id"), k ? 1 : 3);
+        CHECK_INT(th_int(d, "used"), k ? used_a : 3);
+        CHECK_INT(th_int(d, "free"), k ? used_a - 1 : 2);
+        CHECK_INT(th_int(d, "taken"), 0);
+        json_decref(o);
+        th_fingerprint(&s, fb, sizeof fb);
+        CHECK_STR(fb, fa);
+        CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM conversions"), 0);
+    }
+    /* as planned again: adopted, a conversion per site */
+    th_sql_exec(&s, "UPDATE facility_roles SET capacity = 200 WHERE facility_id = 1");
+    json_t *ad = post_ok(&s, tok, path, "{}", 200);
+    CHECK_STR(th_str(ad, "status"), "adopted");
+    CHECK_INT(json_array_size(json_object_get(ad, "conversions")),
+              json_array_size(json_object_get(res, "sites")));
+    json_decref(ad);
+    json_decref(p);
+    th_stop(&s);
+}
+
 /* Every vulnerable assignment of plans over the demo district lands on a medical site or in
  * barrier-free rooms, within the site's vulnerable capacity; the per-village table adds up. */
 TEST_T(plan_vulnerable_property_demo, 180)

@@ -1682,6 +1682,7 @@ export default {
     adoptLate: 'Note: with the shared teams, {n} of the sites are ready only after the deadline ({d}).',
     adoptRefused: 'Adoption refused: site “{name}” is no longer in peacetime (another plan or conversion may have taken it); nothing was changed. Use “Revise” to plan again.',
     adoptPlacesTaken: 'Adoption refused: site “{name}” was already converted and the plan counted on its free places, but plans adopted since have taken them: {free} free now, the plan puts {used} people there; nothing was changed. Use “Revise” to plan again.',
+    adoptCapacityLowered: 'Adoption refused: the capacity of site “{name}” was lowered since the plan was made: it holds {free} now, the plan puts {used} people there; nothing was changed. Use “Revise” to plan again.',
     adoptNoLongerConverted: 'Adoption refused: site “{name}” was converted when the plan was made and is no longer (it is being restored); nothing was changed. Use “Revise” to plan again.',
     adoptBusyShort: 'Some sites are no longer in peacetime: the plan cannot be adopted',
     adoptBusy: '{n} site is no longer in peacetime; adopting would be refused: | {n} sites are no longer in peacetime; adopting would be refused:',

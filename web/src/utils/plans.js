@@ -303,7 +303,8 @@ export function refusedFacility(message) {
  * What a refused adoption says about the site it names, for the plan page: {key, fid, free, used}
  * (`key` under `plan.`), or null when the refusal names no site. facility_busy: the site is no
  * longer in peacetime; facility_changed: a site the plan found converted is no longer so, or
- * (its `details` give the figures) other plans adopted since took the places the plan counted on.
+ * (its `details` give the figures) the people the plan puts there no longer fit: other plans
+ * adopted since took the places it counted on (`taken` > 0), or its capacity was lowered.
  */
 export function adoptRefusal(e) {
   if (!e || (e.code !== 'facility_busy' && e.code !== 'facility_changed')) return null;
@@ -311,7 +312,7 @@ export function adoptRefusal(e) {
   const fid = Number.isFinite(d.facility_id) ? d.facility_id : refusedFacility(e.message);
   if (fid == null) return null;
   if (e.code === 'facility_busy') return { key: 'adoptRefused', fid };
-  if (Number.isFinite(d.free) && Number.isFinite(d.used)) return { key: 'adoptPlacesTaken', fid, free: d.free, used: d.used };
+  if (Number.isFinite(d.free) && Number.isFinite(d.used)) return { key: d.taken > 0 ? 'adoptPlacesTaken' : 'adoptCapacityLowered', fid, free: d.free, used: d.used };
   return { key: 'adoptNoLongerConverted', fid };
 }
 
