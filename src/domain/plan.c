@@ -382,6 +382,22 @@ static int area_villages(pj_ctx *c, const area *a, pvill **out, int *nout, pj_er
     return rc < 0 ? -1 : 0;
 }
 
+/* 1 when the np points are all one point or all on one line (the polygon has no inside; a
+ * bow-tie whose halves cancel in a signed area is not flat). */
+static int polygon_flat(const double *lat, const double *lon, int np)
+{
+    int k = 1;
+    while (k < np && lat[k] == lat[0] && lon[k] == lon[0]) k++;
+    if (k == np) return 1;
+    double dx = lon[k] - lon[0], dy = lat[k] - lat[0], dl = hypot(dx, dy);
+    for (int i = k + 1; i < np; i++) {
+        double ex = lon[i] - lon[0], ey = lat[i] - lat[0];
+        /* the sine of the angle at point 0 between the line and point i */
+        if (fabs(dx * ey - dy * ex) > 1e-9 * dl * hypot(ex, ey)) return 0;
+    }
+    return 1;
+}
+
 static int load_villages(pj_ctx *c, const preq *q, pvill **out, int *nout, pj_err *err)
 {
     json_t *aff = q->affected;
@@ -463,6 +479,10 @@ static int load_villages(pj_ctx *c, const preq *q, pvill **out, int *nout, pj_er
                 pj_in_num(pt, "lon", 1, -180, 180, &plon[i], err) < 0)
                 return nested(err, where);
         }
+        if (polygon_flat(plat, plon, np))
+            return pj_fail(err, 422, "invalid", "affected.polygon",
+                           "the polygon's points enclose no area: they are all one point or lie"
+                           " on one line");
         area a = {.plat = plat, .plon = plon, .np = np};
         if (area_villages(c, &a, &v, &n, err)) return -1;
     } else {

@@ -369,6 +369,16 @@ TEST_T(plan_polygon_area, 60)
     CHECK_INT(th_int(sum, "villages"), inside);
     CHECK_INT(th_int(sum, "demand"), 500);
     json_decref(plan);
+    /* a bow-tie (its halves cancel in a signed area) has an inside: it is not refused as flat */
+    snprintf(body, sizeof body,
+             "{\"name\":\"蝴蝶\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
+             "\"affected\":{\"polygon\":[{\"lat\":%g,\"lon\":%g},{\"lat\":%g,\"lon\":%g},"
+             "{\"lat\":%g,\"lon\":%g},{\"lat\":%g,\"lon\":%g}]},\"demand\":{\"people\":50},"
+             "\"vulnerable\":false,\"teams\":" TEAMS ",\"time_limit_s\":0.2}",
+             la0, lo0, la1, lo1, la0, lo1, la1, lo0);
+    plan = post(&s, tok, "/api/v1/plans?wait=1", body, 201);
+    CHECK(th_int(json_object_get(json_object_get(plan, "result"), "summary"), "villages") > 0);
+    json_decref(plan);
     th_stop(&s);
 }
 
@@ -404,6 +414,15 @@ TEST_T(plan_bad_input_writes_nothing, 60)
         {"{\"share\":0.1}",
          "{\"polygon\":[{\"lat\":1,\"lon\":1},{\"lat\":1,\"lon\":2},{\"lat\":2,\"lon\":2}]}", "",
          "affected"},
+        /* flat: on one line across the district, or one point thrice (no inside) */
+        {"{\"share\":0.1}",
+         "{\"polygon\":[{\"lat\":40.1,\"lon\":117.1},{\"lat\":40.2,\"lon\":117.2},"
+         "{\"lat\":40.3,\"lon\":117.3},{\"lat\":40.15,\"lon\":117.15}]}",
+         "", "affected.polygon"},
+        {"{\"share\":0.1}",
+         "{\"polygon\":[{\"lat\":40.1,\"lon\":117.1},{\"lat\":40.1,\"lon\":117.1},"
+         "{\"lat\":40.1,\"lon\":117.1}]}",
+         "", "affected.polygon"},
         {"{\"share\":0.1}",
          "{\"polygon\":[{\"lat\":40.1,\"lon\":117.1},{\"lat\":40.3,\"lon\":117.1},"
          "{\"lat\":40.3,\"lon\":117.3}],\"center\":{\"lat\":40.2,\"lon\":117.3}}",
