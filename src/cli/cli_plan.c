@@ -110,6 +110,24 @@ static void print_plan(json_t *plan)
            json_string_value(json_object_get(plan, "scenario")),
            json_string_value(json_object_get(plan, "role")),
            json_string_value(json_object_get(plan, "status")));
+    /* no result yet (solving) or none (failed): what the API says of it, not a plan of zeros */
+    if (!json_is_object(res)) {
+        json_t *pe = json_object_get(plan, "error"), *pg = json_object_get(plan, "progress");
+        const char *field = json_string_value(json_object_get(pe, "field"));
+        if (json_is_object(pe))
+            printf("failed: %s (%s%s%s); plan it again\n",
+                   json_string_value(json_object_get(pe, "message")),
+                   json_string_value(json_object_get(pe, "code")), field ? ", field " : "",
+                   field ? field : "");
+        else if (json_is_object(pg))
+            printf(
+                "solving: phase %s, %.0f%% of it, %.1f s since it was submitted; no result yet\n",
+                json_string_value(json_object_get(pg, "phase")), 100 * num(pg, "fraction"),
+                num(pg, "elapsed_ms") / 1000.0);
+        else
+            printf("no result\n");
+        return;
+    }
     printf("%8s  ", "facility");
     print_cols("name", NAME_COLS);
     printf(" %8s %8s %8s %8s %7s\n", "people", "capacity", "mean km", "max km", "ready h");

@@ -266,3 +266,37 @@ TEST_T(cli_plan_unknown_gap_is_not_zero, 60)
           -100);
     json_decref(c);
 }
+
+/* plan show of a plan that failed says how (its error, as the API gives it), and of one still
+ * solving its progress; both printed an empty site table and a plan of zeros (demand 0,
+ * shortfall 0, cost 0.0), as if solved with no one in need. */
+TEST_T(cli_plan_show_failed_and_solving, 60)
+{
+    static char out[1 << 16];
+    char db[600];
+    snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    sqlite3 *h;
+    CHECK_INT(sqlite3_open(db, &h), SQLITE_OK);
+    CHECK_INT(sqlite3_exec(h,
+                           "INSERT INTO plans (id, name, scenario, role, request_json,"
+                           " result_json, objective, gap, demand, served, shortfall, status,"
+                           " created_at, created_by, error_json, solved_at, solver_pid) VALUES"
+                           " (1, 'stopped', 'disaster', 'resettlement', '{}', 'null', 0, 0, 0, 0,"
+                           " 0, 'failed', 0, 't', '{\"code\":\"too_few_teams\",\"message\":"
+                           "\"no candidate can be converted\",\"field\":\"teams.it\","
+                           "\"status\":422}', 0, NULL),"
+                           " (2, 'solving', 'disaster', 'resettlement', '{}', 'null', 0, 0, 0,"
+                           " 0, 0, 'solving', strftime('%s', 'now'), 't', NULL, NULL, 1)",
+                           NULL, NULL, NULL),
+              SQLITE_OK);
+    sqlite3_close(h);
+    CHECK_INT(RUN(out, "plan", "show", "1", "--db", db), 0);
+    CHECK(strstr(out, "plan 1  stopped  (disaster, resettlement, failed)") != NULL);
+    CHECK(strstr(out, "failed: no candidate can be converted (too_few_teams, field teams.it); plan"
+                      " it again\n") != NULL);
+    CHECK(strstr(out, "sites 0 of 0") == NULL && strstr(out, "cost 0.0") == NULL);
+    CHECK_INT(RUN(out, "plan", "show", "2", "--db", db), 0);
+    CHECK(strstr(out, "solving: phase waiting, ") && strstr(out, "; no result yet\n"));
+    CHECK(strstr(out, "sites 0 of 0") == NULL && strstr(out, "cost 0.0") == NULL);
+}
