@@ -253,3 +253,41 @@ describe('plans: the plan page at 1440 px, the compare page’s inputs', { timeo
     await context.close();
   });
 });
+
+describe('plans: an adoption refused because a site changed', { timeout: 180000 }, () => {
+  test('a site whose capacity was lowered since the plan: the page says so with the figures, in Chinese; nothing is adopted', async () => {
+    const { context, page } = await openPage(browser, LAPTOP);
+    await login(page, 'officer', DEMO_PW);
+    const town = await townId(page, '金海湖地区');
+    const p = await makePlan(page, { name: 'e2e 容量下调', scenario: 'disaster', role: 'resettlement', affected: { township_ids: [town] }, demand: { share: 0.02 }, vulnerable: false, teams: TEAMS, time_limit_s: 0.5 });
+    const site = p.result.sites.find((s) => !s.ready_at_start && s.used > 1);
+    assert.ok(site, 'a site to convert');
+    const f = await apiGet(page, `/facilities/${site.facility_id}`);
+    const roles = f.emergency_roles;
+    const patch = async (version, emergency_roles) => {
+      const res = await page.request.patch(`${BASE}/api/v1/facilities/${site.facility_id}`, { data: { version, emergency_roles } });
+      assert.equal(res.status(), 200, await res.text());
+      return res.json();
+    };
+    // the operator lowers its resettlement beds below what the plan puts there
+    const lowered = await patch(f.version, roles.map((r) => (r.role === 'resettlement' ? { ...r, capacity: site.used - 1 } : r)));
+    try {
+      await page.goto(`/plans/${p.id}`);
+      await page.getByTestId('adopt').click();
+      const box = page.getByRole('dialog', { name: '采纳方案' });
+      await box.getByRole('button', { name: '采纳并启动转换' }).click();
+      const err = page.getByTestId('adopt-error');
+      await err.waitFor();
+      const text = await err.innerText();
+      assert.ok(text.includes(`采纳被拒绝：场所“${site.name}”的容量在制定方案后已下调：现可容纳 ${site.used - 1}，本方案要安排 ${site.used} 人`), text);
+      assert.ok(!text.includes('平时状态'), 'not said to be out of peacetime: it is in peacetime');
+      const now = await apiGet(page, `/plans/${p.id}`);
+      assert.equal(now.status, 'draft');
+      assert.equal((await apiGet(page, `/facilities/${site.facility_id}`)).state, 'peacetime');
+      noProblems(page);
+    } finally {
+      await patch(lowered.version, roles);
+      await context.close();
+    }
+  });
+});
