@@ -714,9 +714,19 @@ int pj_plan_adopt(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
                 (long long)id, status);
         goto fail;
     }
+    json_t *sites = json_object_get(res, "sites"), *e;
+    /* a plan that places no one (every site it could use was out of reach, short of teams or
+     * full) starts nothing: adopting it would only mark it in force */
+    if (json_array_size(sites) == 0) {
+        json_t *sm = json_object_get(res, "summary");
+        pj_fail(err, 409, "nothing_to_adopt", "id",
+                "plan %lld places no one (%lld people in need, all short): it has no site to"
+                " convert or use; plan again",
+                (long long)id, (long long)json_integer_value(json_object_get(sm, "shortfall")));
+        goto fail;
+    }
     char *before = pj_render_to_string(c, id, plan_head, err), *after;
     if (!before) goto fail;
-    json_t *sites = json_object_get(res, "sites"), *e;
     size_t i;
     json_array_foreach(sites, i, e)
     {

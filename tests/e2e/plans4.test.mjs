@@ -290,4 +290,24 @@ describe('plans: an adoption refused because a site changed', { timeout: 180000 
       await context.close();
     }
   });
+
+  test('a plan that places no one offers no adoption (the server refuses it: nothing_to_adopt)', async () => {
+    const { context, page } = await openPage(browser, LAPTOP);
+    await login(page, 'officer', DEMO_PW);
+    const town = await townId(page, '金海湖地区');
+    const v = (await apiGet(page, `/regions?parent_id=${town}&limit=1`)).items[0];
+    // everyone needs a medical site; the medical bases need teams not given
+    const p = await makePlan(page, { name: 'e2e 无人安置', scenario: 'disaster', role: 'resettlement', affected: { village_ids: [v.id] }, demand: { people: 20 }, vulnerable: { count: 20, needs: 'medical' }, teams: TEAMS, time_limit_s: 0.3 });
+    assert.equal(p.result.sites.length, 0);
+    assert.equal(p.result.summary.shortfall, 20);
+    const res = await page.request.post(`${BASE}/api/v1/plans/${p.id}/adopt`, { data: {} });
+    assert.equal(res.status(), 409);
+    assert.equal((await res.json()).error.code, 'nothing_to_adopt');
+    await page.goto(`/plans/${p.id}`);
+    await page.locator('.pj-page-head').getByTestId('plan-status').waitFor();
+    await page.getByTestId('replan').waitFor();
+    assert.equal(await page.getByTestId('adopt').count(), 0, 'no adopt button');
+    noProblems(page);
+    await context.close();
+  });
 });

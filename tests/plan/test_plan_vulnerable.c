@@ -435,6 +435,35 @@ TEST_T(plan_adopt_checks_capacity_now, 60)
     th_stop(&s);
 }
 
+/* A plan that places no one (all its people need a medical site and none is in reach) has no
+ * site: adopting it is 409 nothing_to_adopt, nothing written. It was adopted, starting nothing,
+ * and listed as a plan in force. */
+TEST_T(plan_placing_no_one_is_not_adopted, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80], path[64], fa[TH_FINGERPRINT_SIZE], fb[TH_FINGERPRINT_SIZE];
+    th_login(&s, "admin", s.admin_pw, tok);
+    tiny_world(&s);
+    json_t *p = post_ok(&s, tok, "/api/v1/plans?wait=1",
+                        TINY(",\"vulnerable\":{\"count\":100,\"needs\":\"medical\"}"), 201);
+    json_t *res = json_object_get(p, "result");
+    CHECK_INT(json_array_size(json_object_get(res, "sites")), 0);
+    CHECK_INT(th_int(json_object_get(res, "summary"), "shortfall"), 100);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(p, "id"));
+    th_fingerprint(&s, fa, sizeof fa);
+    json_t *o = post_ok(&s, tok, path, "{}", 409);
+    CHECK_STR(th_err_code(o), "nothing_to_adopt");
+    CHECK_STR(th_err_field(o), "id");
+    CHECK(strstr(th_err_message(o), "places no one (100 people in need, all short)") != NULL);
+    json_decref(o);
+    th_fingerprint(&s, fb, sizeof fb);
+    CHECK_STR(fb, fa);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM plans WHERE status = 'draft'"), 1);
+    json_decref(p);
+    th_stop(&s);
+}
+
 /* Every vulnerable assignment of plans over the demo district lands on a medical site or in
  * barrier-free rooms, within the site's vulnerable capacity; the per-village table adds up. */
 TEST_T(plan_vulnerable_property_demo, 180)

@@ -687,6 +687,7 @@ export default {
     already_enrolled: 'Already enrolled',
     facility_required: 'A registered facility is required',
     guardian_consent_required: "Guardian's consent required",
+    nothing_to_adopt: 'The plan places no one: nothing to adopt',
     not_solved: 'Plan not solved yet',
     not_adopted: 'Plan not adopted',
     not_in_force: 'The site was restored or its conversion aborted: nothing more is shipped there',

@@ -689,6 +689,7 @@ export default {
     already_enrolled: '已报名该班级',
     facility_required: '须关联登记的设施',
     guardian_consent_required: '须监护人同意',
+    nothing_to_adopt: '方案未安置任何人，无可采纳',
     not_solved: '方案尚未求解完成',
     not_adopted: '方案尚未采纳',
     not_in_force: '安置点已恢复或中止转换，不再发货',
