@@ -41,7 +41,7 @@ describe('plans helpers: the people needing medical care', () => {
   });
 });
 
-describe('plans helpers: a refused adoption', () => {
+describe('plans: what a refused adoption says of its site', () => {
   test('a site no longer in peacetime, a converted site no longer converted, one whose places were taken and one whose capacity was lowered are told apart', () => {
     assert.deepEqual(adoptRefusal({ code: 'facility_busy', message: '万达锦华酒店 (facility 2) is converting: a conversion can start only in peacetime' }), { key: 'adoptRefused', fid: 2 });
     assert.deepEqual(adoptRefusal({ code: 'facility_changed', message: 'facility 3 was converted when the plan was made and is no longer; plan again' }), { key: 'adoptNoLongerConverted', fid: 3 });
