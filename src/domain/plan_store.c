@@ -429,14 +429,14 @@ int pj_plan_recover(pj_ctx *c, pj_err *err)
 typedef struct pside {
     int64_t id;
     json_t *res; /* owned */
-    const char *name, *status;
+    const char *name, *status, *scenario, *role;
 } pside;
 
 static int side_load(pj_ctx *c, int64_t id, const char *a_or_b, pside *p, pj_err *err)
 {
     memset(p, 0, sizeof *p);
-    pj_stmt *s =
-        pj_db_prepare(c->db, "SELECT name, status, result_json FROM plans WHERE id = ?", err);
+    pj_stmt *s = pj_db_prepare(
+        c->db, "SELECT name, status, result_json, scenario, role FROM plans WHERE id = ?", err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
     int rc = pj_stmt_step(s, err);
@@ -445,6 +445,8 @@ static int side_load(pj_ctx *c, int64_t id, const char *a_or_b, pside *p, pj_err
         p->name = pj_arena_strdup(c->arena, pj_col_text(s, 0));
         p->status = pj_arena_strdup(c->arena, pj_col_text(s, 1));
         p->res = json_loads(pj_col_text(s, 2), 0, NULL);
+        p->scenario = pj_arena_strdup(c->arena, pj_col_text(s, 3));
+        p->role = pj_arena_strdup(c->arena, pj_col_text(s, 4));
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
@@ -485,6 +487,9 @@ static void side_render(const pside *p, pj_jw *w)
     pj_jw_kint(w, "id", p->id);
     pj_jw_kstr(w, "name", p->name);
     pj_jw_kstr(w, "status", p->status);
+    /* plans of another scenario or role (their sites' capacities are of that role) say so */
+    pj_jw_kstr(w, "scenario", p->scenario);
+    pj_jw_kstr(w, "role", p->role);
     for (int k = 0; cmp_keys[k]; k++) pj_jw_knum(w, cmp_keys[k], sum_num(p->res, cmp_keys[k]));
     pj_jw_obj_end(w);
 }

@@ -227,7 +227,9 @@ TEST_T(cli_plan_ship_records_a_shipment, 120)
 
 /* A plan whose location search found no bound has no gap (null in its summary): plan show says
  * it is unknown and plan compare gives null for it and for the difference, where both said 0 %
- * (as if the plan were proven optimal). Two plans stored as a solve writes them. */
+ * (as if the plan were proven optimal). The compare names each side's scenario and role (two
+ * plans of another kind were compared without a word). Two plans stored as a solve writes
+ * them. */
 TEST_T(cli_plan_unknown_gap_is_not_zero, 60)
 {
     static char out[1 << 16];
@@ -244,7 +246,7 @@ TEST_T(cli_plan_unknown_gap_is_not_zero, 60)
                            "{\"objective\":900,\"lower_bound\":null,\"gap\":null,\"demand\":10,"
                            "\"served\":10,\"shortfall\":0,\"sites\":1},\"sites\":[]}', 900, 1,"
                            " 10, 10, 0, 'draft', 0, 't', 0),"
-                           " (2, 'bound', 'disaster', 'resettlement', '{}', '{\"summary\":"
+                           " (2, 'bound', 'epidemic', 'isolation', '{}', '{\"summary\":"
                            "{\"objective\":800,\"lower_bound\":760,\"gap\":0.05,\"demand\":10,"
                            "\"served\":10,\"shortfall\":0,\"sites\":1},\"sites\":[]}', 800,"
                            " 0.05, 10, 10, 0, 'draft', 0, 't', 0)",
@@ -262,6 +264,11 @@ TEST_T(cli_plan_unknown_gap_is_not_zero, 60)
     CHECK(json_is_null(json_object_get(json_object_get(c, "a"), "gap")));
     CHECK(json_number_value(json_object_get(json_object_get(c, "b"), "gap")) == 0.05);
     CHECK(json_is_null(json_object_get(json_object_get(c, "difference"), "gap")));
+    /* each side says its scenario and role: these two are not plans of the same kind */
+    CHECK_STR(json_string_value(json_object_get(json_object_get(c, "a"), "scenario")), "disaster");
+    CHECK_STR(json_string_value(json_object_get(json_object_get(c, "a"), "role")), "resettlement");
+    CHECK_STR(json_string_value(json_object_get(json_object_get(c, "b"), "scenario")), "epidemic");
+    CHECK_STR(json_string_value(json_object_get(json_object_get(c, "b"), "role")), "isolation");
     CHECK(json_number_value(json_object_get(json_object_get(c, "difference"), "objective")) ==
           -100);
     json_decref(c);
