@@ -786,7 +786,10 @@ static const verb verbs[] = {
      "        start --facility-id N --scenario S [--manual-id N]|get ID|\n"
      "        step-start STEP [--remarks R]|step-finish STEP [--remarks R]|sign STEP --item I|\n"
      "        restore ID|abort ID --reason R|timeline ID",
-     "Live conversions: peacetime → converting → emergency → restoring → peacetime.", cli_convert},
+     "Live conversions: peacetime → converting → emergency → restoring → peacetime.\n"
+     "step-start, step-finish, sign and abort act on live conversions only (a drill's: use\n"
+     "pingji drill).",
+     cli_convert},
     {"drill",
      "drill list [--facility-id N] [--state S] [--limit N] [--cursor N]|\n"
      "      start --facility-id N --scenario S [--manual-id N]|get ID|\n"
@@ -794,7 +797,9 @@ static const verb verbs[] = {
      "      abort ID --reason R|report ID [--csv]|trend FACILITY_ID|finding-add ID --json J|\n"
      "      finding-update ID --json J|\n"
      "      findings [--status S] [--facility-id N] [--limit N] [--cursor N]",
-     "Drills (转换演练): run a manual without changing the facility's state, then score it.",
+     "Drills (转换演练): run a manual without changing the facility's state, then score it.\n"
+     "step-start, step-finish, sign and abort act on drills only (a live conversion's: use\n"
+     "pingji convert).",
      cli_drill},
     {"overview", "overview [--scenario S] [--population N]",
      "The emergency overview: capacity ready/converting/convertible, coverage, manuals over\n"

@@ -170,8 +170,48 @@ static int conv_get(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf 
 {
     return pj_conversion_get(&s->ctx, id, w, &s->err);
 }
+/* The verbs act on conversions of their own mode (pos[0]: "convert" live ones, "drill" drills):
+ * `drill abort ID` on a live conversion would put its facility back in peacetime, `drill
+ * step-finish` could complete a live conversion and put its facility in emergency. id is a
+ * conversion's, or with step a conversion step's. 0 when the modes agree or there is no such
+ * row (the action then says so), else -1 with s->err (422, field id, nothing written). */
+static int same_mode(session *s, cli *a, int64_t id, int step, const char *sub)
+{
+    const char *mode = !strcmp(a->pos[0], "drill") ? "drill" : "live";
+    pj_stmt *q = pj_db_prepare(s->ctx.db,
+                               step ? "SELECT v.id, v.mode FROM conversion_steps cs JOIN"
+                                      " conversions v ON v.id = cs.conversion_id WHERE cs.id = ?"
+                                    : "SELECT id, mode FROM conversions WHERE id = ?",
+                               &s->err);
+    if (!q) return -1;
+    pj_stmt_int(q, 1, id);
+    int rc = pj_stmt_step(q, &s->err);
+    int64_t conv = rc == 1 ? pj_col_int(q, 0) : 0;
+    int same = rc != 1 || !strcmp(pj_col_text(q, 1), mode);
+    pj_stmt_done(q);
+    if (rc < 0) return -1;
+    if (same) return 0;
+    int drill = !strcmp(mode, "drill"); /* the verb's; the row is of the other mode */
+    const char *other = drill ? "convert" : "drill";
+    if (step)
+        return pj_fail(&s->err, 422, "invalid_value", "id",
+                       "step %lld belongs to %s %lld, not to %s: use pingji %s %s %lld",
+                       (long long)id, drill ? "live conversion" : "drill", (long long)conv,
+                       drill ? "a drill" : "a live conversion", other, sub, (long long)id);
+    return pj_fail(&s->err, 422, "invalid_value", "id",
+                   "conversion %lld is %s, not %s: use pingji %s %s %lld", (long long)id,
+                   drill ? "a live conversion" : "a drill", drill ? "a drill" : "a live conversion",
+                   other, sub, (long long)id);
+}
+
 static int step_act(session *s, cli *a, int64_t id, const char *action, pj_jw *w)
 {
+    static const char *const subs[][2] = {
+        {"start", "step-start"}, {"finish", "step-finish"}, {"sign", "sign"}};
+    const char *sub = "sign";
+    for (int k = 0; k < 3; k++)
+        if (!strcmp(action, subs[k][0])) sub = subs[k][1];
+    if (same_mode(s, a, id, 1, sub)) return -1;
     json_t *req = json_object();
     if (cli_opt(a, "remarks"))
         json_object_set_new(req, "remarks", json_string(cli_opt(a, "remarks")));
@@ -200,6 +240,7 @@ static int conv_restore(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_
 static int conv_abort(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
     if (!cli_opt(a, "reason")) return cli_usage("abort ID --reason R");
+    if (same_mode(s, a, id, 0, "abort")) return -1;
     json_t *req = json_object();
     json_object_set_new(req, "reason", json_string(cli_opt(a, "reason")));
     int rc = pj_conversion_action(&s->ctx, id, "abort", req, w, &s->err);

@@ -101,3 +101,89 @@ TEST_T(cli_dualuse_lists_page_with_cursor, 120)
         CHECK(strstr(out, "--cursor"));
     }
 }
+
+/* The first id of a list or the steps of a conversion printed by the command line (0: none). */
+static long long first_id(const char *out, const char *array)
+{
+    json_t *o = json_loads(out, 0, NULL);
+    long long id = th_int(json_array_get(json_object_get(o, array), 0), "id");
+    json_decref(o);
+    return id;
+}
+
+/* The id of the object printed, and the status of step id in it. */
+static long long id_of(const char *out)
+{
+    json_t *o = json_loads(out, 0, NULL);
+    long long id = th_int(o, "id");
+    json_decref(o);
+    return id;
+}
+static const char *step_status(const char *out, const char *id, char *buf, size_t size)
+{
+    json_t *o = json_loads(out, 0, NULL), *steps = json_object_get(o, "steps");
+    snprintf(buf, size, "none");
+    for (size_t i = 0; i < json_array_size(steps); i++)
+        if (th_int(json_array_get(steps, i), "id") == atoll(id))
+            snprintf(buf, size, "%s", th_str(json_array_get(steps, i), "status"));
+    json_decref(o);
+    return buf;
+}
+
+static const char *state_of(const char *out, char *buf, size_t size)
+{
+    json_t *o = json_loads(out, 0, NULL);
+    snprintf(buf, size, "%s/%s", th_str(o, "state"), th_str(o, "facility_state"));
+    json_decref(o);
+    return buf;
+}
+
+/* The drill verbs act on drills only and the convert verbs on live conversions: `drill abort`
+ * given the id of a live conversion aborted it and put its facility back in peacetime, and
+ * `drill step-…` worked a live conversion's steps (and the other way round). Refused (exit 1,
+ * naming the verb to use), nothing written. */
+TEST_T(cli_dualuse_drill_verbs_leave_live_conversions_alone, 120)
+{
+    static char out[1 << 20];
+    char db[600], live[24], drill[24], lstep[24], dstep[24], st[64];
+    snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
+    CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
+    /* the demo's live conversion at 万达锦华酒店, and a new drill there */
+    CHECK_INT(RUN(out, "convert", "list", "--state", "converting", "--db", db), 0);
+    snprintf(live, sizeof live, "%lld", first_id(out, "items"));
+    CHECK_INT(RUN(out, "convert", "get", live, "--db", db), 0);
+    json_t *o = json_loads(out, 0, NULL);
+    json_t *steps = json_object_get(o, "steps");
+    for (size_t i = 0; i < json_array_size(steps); i++)
+        if (!strcmp(th_str(json_array_get(steps, i), "status"), "pending") &&
+            !strcmp(th_str(json_array_get(steps, i), "phase"), "convert"))
+            snprintf(lstep, sizeof lstep, "%lld", th_int(json_array_get(steps, i), "id"));
+    json_decref(o);
+    CHECK_INT(
+        RUN(out, "drill", "start", "--facility-id", "1", "--scenario", "epidemic", "--db", db), 0);
+    snprintf(drill, sizeof drill, "%lld", id_of(out));
+    snprintf(dstep, sizeof dstep, "%lld", first_id(out, "steps"));
+    /* the drill verbs on the live conversion */
+    CHECK_INT(RUN(out, "drill", "abort", live, "--reason", "演练结束", "--db", db), 1);
+    CHECK(strstr(out, "is a live conversion, not a drill: use pingji convert abort"));
+    CHECK_INT(RUN(out, "drill", "step-start", lstep, "--db", db), 1);
+    CHECK(strstr(out, "use pingji convert step-start"));
+    CHECK_INT(RUN(out, "drill", "sign", lstep, "--item", "x", "--db", db), 1);
+    CHECK_INT(RUN(out, "convert", "get", live, "--db", db), 0);
+    CHECK_STR(state_of(out, st, sizeof st), "converting/converting");
+    CHECK_STR(step_status(out, lstep, st, sizeof st), "pending");
+    /* the convert verbs on the drill */
+    CHECK_INT(RUN(out, "convert", "abort", drill, "--reason", "误操作", "--db", db), 1);
+    CHECK(strstr(out, "is a drill, not a live conversion: use pingji drill abort"));
+    CHECK_INT(RUN(out, "convert", "step-start", dstep, "--db", db), 1);
+    CHECK(strstr(out, "belongs to drill"));
+    CHECK_INT(RUN(out, "drill", "get", drill, "--db", db), 0);
+    CHECK(strstr(out, "\"state\": \"running\""));
+    CHECK_STR(step_status(out, dstep, st, sizeof st), "pending");
+    /* each with its own verb */
+    CHECK_INT(RUN(out, "drill", "step-start", dstep, "--db", db), 0);
+    CHECK_INT(RUN(out, "drill", "abort", drill, "--reason", "演练结束", "--db", db), 0);
+    CHECK(strstr(out, "\"state\": \"aborted\""));
+    CHECK_INT(RUN(out, "convert", "abort", live, "--reason", "误报", "--db", db), 0);
+    CHECK_STR(state_of(out, st, sizeof st), "aborted/peacetime");
+}
