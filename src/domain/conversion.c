@@ -1089,14 +1089,18 @@ static int finding_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_stmt *s = pj_row_by_id(c,
                               "SELECT d.id, d.conversion_id, v.facility_id, d.finding, d.action,"
                               " d.owner, d.due_date, d.status, d.closed_at, d.closed_note,"
-                              " d.created_at, d.version FROM drill_findings d JOIN conversions v"
-                              " ON v.id = d.conversion_id WHERE d.id = ?",
+                              " d.created_at, d.version, f.township_id FROM drill_findings d"
+                              " JOIN conversions v ON v.id = d.conversion_id"
+                              " JOIN facilities f ON f.id = v.facility_id WHERE d.id = ?",
                               id, "finding", err);
     if (!s) return -1;
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_jw_kint(w, "drill_id", pj_col_int(s, 1));
     pj_jw_kint(w, "facility_id", pj_col_int(s, 2));
+    /* the facility's township: whom the finding's follow-up is for (a township officer's scope),
+     * so that a page of every facility's findings offers to close only those */
+    pj_render_ref(w, "township_id", s, 12);
     finding_fields(w, s, 3);
     pj_render_time(w, "created_at", pj_col_int(s, 10));
     pj_jw_kint(w, "version", pj_col_int(s, 11));

@@ -1233,3 +1233,65 @@ TEST(dualuse_blank_names_in_manuals_refused)
     json_decref(o);
     th_stop(&s);
 }
+
+/* A finding names its facility's township (township_id), the scope a township officer closes
+ * findings in: the console's list of every facility's open findings offered a township officer
+ * to close those of other townships, which the server then refused (403). */
+TEST(dualuse_finding_names_its_township)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], own[80], body[300], path[96], q[300];
+    th_login(&s, "officer", s.demo_pw, tok);
+    th_login(&s, "jinhaihu", s.demo_pw, own);
+    long long town = th_sql_int(&s, "SELECT township_id FROM users WHERE username = 'jinhaihu'");
+    snprintf(q, sizeof q,
+             "SELECT MIN(f.id) FROM facilities f JOIN manuals m ON m.facility_id = f.id AND"
+             " m.scenario = 'epidemic' WHERE f.township_id = %lld",
+             town);
+    long long mine = th_sql_int(&s, q);
+    long long other = 1; /* 万达锦华酒店, of another township */
+    CHECK(mine > 0 && th_sql_int(&s, "SELECT township_id FROM facilities WHERE id = 1") != town);
+    long long fnd[2];
+    long long fac[2] = {mine, other};
+    for (int i = 0; i < 2; i++) {
+        snprintf(body, sizeof body,
+                 "{\"facility_id\":%lld,\"scenario\":\"epidemic\",\"mode\":\"drill\"}", fac[i]);
+        json_t *conv = post(&s, tok, "/api/v1/conversions", body, 201);
+        snprintf(path, sizeof path, "/api/v1/conversions/%lld/findings", th_int(conv, "id"));
+        json_decref(conv);
+        json_t *o = post(&s, tok, path,
+                         "{\"finding\":\"对讲机电量不足\",\"owner\":\"值班经理\","
+                         "\"due_date\":\"2099-12-31\"}",
+                         201);
+        fnd[i] = th_int(o, "id");
+        snprintf(q, sizeof q, "SELECT township_id FROM facilities WHERE id = %lld", fac[i]);
+        CHECK_INT(th_int(o, "township_id"), th_sql_int(&s, q));
+        json_decref(o);
+    }
+    /* every open finding of the list names its facility's township */
+    json_t *o = NULL;
+    CHECK_INT(th_call(&s, "GET", "/api/v1/findings?status=open&limit=500", tok, NULL, &o), 200);
+    json_t *items = json_object_get(o, "items");
+    CHECK(json_array_size(items) >= 2);
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        json_t *f = json_array_get(items, i);
+        snprintf(q, sizeof q, "SELECT township_id FROM facilities WHERE id = %lld",
+                 th_int(f, "facility_id"));
+        CHECK_INT(th_int(f, "township_id"), th_sql_int(&s, q));
+    }
+    json_decref(o);
+    /* the township officer closes the finding of their township, not the other */
+    snprintf(path, sizeof path, "/api/v1/findings/%lld", fnd[0]);
+    CHECK_INT(th_call(&s, "PATCH", path, own,
+                      "{\"version\":1,\"status\":\"closed\",\"closed_note\":\"已更换电池\"}", &o),
+              200);
+    CHECK_INT(th_int(o, "township_id"), town);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/findings/%lld", fnd[1]);
+    CHECK_INT(th_call(&s, "PATCH", path, own,
+                      "{\"version\":1,\"status\":\"closed\",\"closed_note\":\"已更换电池\"}", &o),
+              403);
+    json_decref(o);
+    th_stop(&s);
+}

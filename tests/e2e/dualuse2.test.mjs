@@ -301,3 +301,37 @@ describe('step remarks', { timeout: 120000 }, () => {
     }
   });
 });
+
+describe('findings within scope', { timeout: 120000 }, () => {
+  test('a township officer is offered to close the open findings of their township only', async () => {
+    const { context, page } = await openPage(browser, WIDE);
+    await login(page, 'jinhaihu', DEMO_PW);
+    const me = await apiGet(page, '/auth/me');
+    // a drill of a facility of his township with a finding, and the findings of the district
+    const mine = (await apiGet(page, `/facilities?township_id=${me.township_id}&limit=500`)).items.map((f) => f.id);
+    const manual = (await apiGet(page, '/manuals?scenario=epidemic&limit=500')).items.find((m) => mine.includes(m.facility_id));
+    const drill = await apiPost(page, '/conversions', { facility_id: manual.facility_id, scenario: 'epidemic', mode: 'drill' });
+    try {
+      const text = `e2e 对讲机电量不足 ${Date.now()}`;
+      const own = await apiPost(page, `/conversions/${drill.id}/findings`, { finding: text, owner: '值班经理', due_date: '2099-12-31' });
+      assert.equal(own.township_id, me.township_id);
+      const open = (await apiGet(page, '/findings?status=open&limit=50')).items;
+      const others = open.filter((f) => f.township_id !== me.township_id);
+      assert.ok(others.length > 0, 'the district has open findings of other townships');
+      await page.goto('/drills');
+      const table = page.getByTestId('open-findings').getByTestId('finding-table');
+      await table.getByText(text).waitFor();
+      await table.getByText(others[0].finding).first().waitFor();
+      await shot(page, 'du2-findings-township');
+      // the button on his township's findings, on no other
+      const closable = open.filter((f) => f.township_id === me.township_id).length;
+      assert.equal(await table.getByTestId('close-finding').count(), closable);
+      const row = table.locator('tr', { hasText: text });
+      assert.equal(await row.getByTestId('close-finding').count(), 1);
+      noProblems(page);
+    } finally {
+      await page.request.post(`/api/v1/conversions/${drill.id}/abort`, { data: { reason: 'e2e: findings within scope done' } });
+      await context.close();
+    }
+  });
+});
