@@ -137,6 +137,12 @@ int pj_time_parse(const char *s, int64_t *out)
 {
     int Y, M, D, h = 0, m = 0, sec = 0, n = 0;
     size_t len = strlen(s);
+    /* digits where the form has them: sscanf's %d alone would take "2026-+1-05" or "2026- 1-05"
+     * for 2026-01-05 */
+    static const char form[] = "dddd-dd-ddTdd:dd:ddZ";
+    if (len != 10 && len != 20) return -1;
+    for (size_t i = 0; i < len; i++)
+        if (form[i] == 'd' ? s[i] < '0' || s[i] > '9' : s[i] != form[i]) return -1;
     if (len == 10) {
         if (sscanf(s, "%4d-%2d-%2d%n", &Y, &M, &D, &n) != 3 || n != 10) return -1;
     } else if (len == 20) {

@@ -26,7 +26,8 @@ int64_t pj_local_day(int64_t t);
 void pj_local_date(int64_t t, char out[11]);
 /* Formats t as "YYYY-MM-DDTHH:MM:SSZ" into out (≥ 21 bytes). */
 void pj_time_iso(int64_t t, char out[21]);
-/* Parses "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ"; returns 0 ok, -1 bad. */
+/* Parses "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ" (digits only where the form has them, a real
+ * date and time); returns 0 ok, -1 bad. */
 int pj_time_parse(const char *s, int64_t *out);
 /* pj_time_parse for a bound a person gives: a bare date "YYYY-MM-DD" is a day in Pinggu, its
  * first instant in Beijing time (UTC+8); a full time stays as given. */

@@ -134,6 +134,12 @@ TEST(core_time_and_numbers)
     CHECK_INT(pj_time_parse("2023-02-29", &t), -1);
     CHECK_INT(pj_time_parse("2024-02-29T23:59:59Z", &t), 0);
     CHECK_INT(pj_time_parse("2024-8-1", &t), -1);
+    /* digits where the form has them: a sign or a space is no digit */
+    CHECK_INT(pj_time_parse("2024-+8-01", &t), -1);
+    CHECK_INT(pj_time_parse("2024- 8-01", &t), -1);
+    CHECK_INT(pj_time_parse("2024-08-+1", &t), -1);
+    CHECK_INT(pj_time_parse("2024-08-01T+8:00:00Z", &t), -1);
+    CHECK_INT(pj_time_parse("2024-08-01T08:00:00z", &t), -1);
     int64_t v;
     CHECK_INT(pj_parse_i64("123", &v), 0);
     CHECK_INT(v, 123);

@@ -1295,3 +1295,55 @@ TEST(dualuse_finding_names_its_township)
     json_decref(o);
     th_stop(&s);
 }
+
+/* Dates are digits where YYYY-MM-DD has them: a due date "2099-+1-05" or "2099- 1-05" and an
+ * effective_from "2027-+1-01T00:00:00Z" were taken for January (sscanf's %d reads a sign and
+ * skips spaces) and written. 422 invalid_value now, nothing written. */
+TEST(dualuse_dates_are_digits)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[300], path[96];
+    th_login(&s, "officer", s.demo_pw, tok);
+    snprintf(body, sizeof body,
+             "{\"facility_id\":%lld,\"scenario\":\"epidemic\",\"mode\":\"drill\"}",
+             peaceful_hotel(&s));
+    json_t *conv = post(&s, tok, "/api/v1/conversions", body, 201);
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/findings", th_int(conv, "id"));
+    json_decref(conv);
+    json_t *o = post(
+        &s, tok, path,
+        "{\"finding\":\"应急照明不足\",\"owner\":\"工程部\",\"due_date\":\"2099-12-31\"}", 201);
+    char fpath[96];
+    snprintf(fpath, sizeof fpath, "/api/v1/findings/%lld", th_int(o, "id"));
+    json_decref(o);
+    char before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, before, sizeof before);
+    static const char *const bad[] = {"2099-+1-05", "2099- 1-05", "2099-01-+5", "2099-1-005"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(body, sizeof body,
+                 "{\"finding\":\"应急照明不足\",\"owner\":\"工程部\",\"due_date\":\"%s\"}", bad[i]);
+        o = post(&s, tok, path, body, 422);
+        CHECK_STR(th_err_code(o), "invalid_value");
+        CHECK_STR(th_err_field(o), "due_date");
+        json_decref(o);
+        snprintf(body, sizeof body, "{\"version\":1,\"due_date\":\"%s\"}", bad[i]);
+        CHECK_INT(th_call(&s, "PATCH", fpath, tok, body, &o), 422);
+        CHECK_STR(th_err_field(o), "due_date");
+        json_decref(o);
+    }
+    static const char *const eff[] = {"2027-+1-01T00:00:00Z", "2027-01-01T+8:00:00Z", "2027- 1-01"};
+    for (size_t i = 0; i < sizeof eff / sizeof eff[0]; i++) {
+        snprintf(body, sizeof body,
+                 "{\"facility_type\":\"hotel\",\"scenario\":\"event\",\"role\":\"isolation\","
+                 "\"target_hours\":12,\"effective_from\":\"%s\"}",
+                 eff[i]);
+        o = post(&s, tok, "/api/v1/standards", body, 422);
+        CHECK_STR(th_err_code(o), "invalid_value");
+        CHECK_STR(th_err_field(o), "effective_from");
+        json_decref(o);
+    }
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    th_stop(&s);
+}
