@@ -98,6 +98,15 @@ too_long:
                    PJ_CSV_MAX_CELL);
 }
 
+char *pj_csv_unguarded(char *s)
+{
+    static const char guards[] = "=+-@\t\r";
+    if (s && s[0] == '\'' &&
+        ((s[1] && strchr(guards, s[1])) || (s[1] == '\'' && s[2] && strchr(guards, s[2]))))
+        return s + 1;
+    return s;
+}
+
 void pj_csv_field(pj_buf *out, const char *s, int last)
 {
     if (!s) s = "";

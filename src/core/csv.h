@@ -26,5 +26,8 @@ int pj_csv_parse(pj_arena *a, const char *text, size_t len, pj_csv *out, pj_err 
  * a spreadsheet formula (=, +, -, @, tab, CR) and is not a number is written as '… so that
  * opening an export never runs what someone typed into a record. */
 void pj_csv_field(pj_buf *out, const char *s, int last);
+/* A cell as it was before pj_csv_field guarded it: '=…, '+…, '-…, '@… (and ''=… for a text
+ * that started '=) lose one apostrophe; any other cell is returned as it is. Into s. */
+char *pj_csv_unguarded(char *s);
 
 #endif

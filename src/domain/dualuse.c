@@ -375,6 +375,9 @@ static int steps_from_csv(pj_ctx *c, const char *text, step_in *st, int *n, int 
         if (csv.ncols[r] != 8)
             return pj_fail(err, 422, "bad_csv", "csv", "line %d has %d fields, not 8", r + 1,
                            csv.ncols[r]);
+        /* the export guards a text that begins like a formula ('-清场复核): read back as it was,
+         * so that a manual exported and imported again keeps its names and checklist items */
+        for (int k = 0; k < 8; k++) cell[k] = pj_csv_unguarded(cell[k]);
         if (strcmp(cell[0], "convert") && strcmp(cell[0], "restore"))
             return pj_fail(err, 422, "bad_csv", "csv", "line %d: phase must be convert or restore",
                            r + 1);
