@@ -302,7 +302,7 @@ describe('step remarks', { timeout: 120000 }, () => {
   });
 });
 
-describe('findings within scope', { timeout: 120000 }, () => {
+describe('writes within scope', { timeout: 120000 }, () => {
   test('a township officer is offered to close the open findings of their township only', async () => {
     const { context, page } = await openPage(browser, WIDE);
     await login(page, 'jinhaihu', DEMO_PW);
@@ -333,5 +333,53 @@ describe('findings within scope', { timeout: 120000 }, () => {
       await page.request.post(`/api/v1/conversions/${drill.id}/abort`, { data: { reason: 'e2e: findings within scope done' } });
       await context.close();
     }
+  });
+
+  test('a facility operator is offered to start drills of her own facility only', async () => {
+    const { context, page } = await openPage(browser, WIDE);
+    await login(page, 'wanda', DEMO_PW);
+    const me = await apiGet(page, '/auth/me');
+    const other = (await apiGet(page, '/manuals?scenario=epidemic&limit=500')).items.find((m) => m.facility_id !== me.facility_id);
+    // another facility picked on the drills page: its trend and drills, no start
+    await page.goto(`/drills?facility_id=${other.facility_id}`);
+    await page.getByText(other.facility_name).first().waitFor();
+    await page.getByTestId('drill-table').waitFor();
+    assert.equal(await page.getByTestId('start-drill').count(), 0);
+    // her own (the page's default): she may start one
+    await page.goto('/drills');
+    await page.getByTestId('start-drill').waitFor();
+    noProblems(page);
+    await context.close();
+  });
+
+  test('a new manual is offered for the facilities within scope: a township officer\'s township, an operator\'s own', async () => {
+    const t = await openPage(browser, WIDE);
+    await login(t.page, 'jinhaihu', DEMO_PW);
+    const me = await apiGet(t.page, '/auth/me');
+    const townName = (await apiGet(t.page, `/regions/${me.township_id}`)).name;
+    await t.page.goto('/manuals');
+    await t.page.getByTestId('manual-import').click();
+    const dlg = t.page.getByRole('dialog', { name: '导入工作手册（CSV）' });
+    const first = t.page.waitForResponse((r) => r.url().includes('/api/v1/facilities?'));
+    await dlg.getByTestId('import-facility').click();
+    assert.ok((await first).url().includes(`township_id=${me.township_id}`), 'the search asks for the township');
+    const opts = t.page.locator('.el-select-dropdown__item:visible');
+    await opts.first().waitFor();
+    const notes = await opts.locator('.pj-muted').allTextContents();
+    assert.ok(notes.length > 0);
+    assert.deepEqual([...new Set(notes)], [townName], 'only facilities of the township');
+    noProblems(t.page);
+    await t.context.close();
+    // a facility operator: her facility, fixed
+    const o = await openPage(browser, WIDE);
+    await login(o.page, 'wanda', DEMO_PW);
+    await o.page.goto('/manuals');
+    await o.page.getByTestId('manual-import').click();
+    const odlg = o.page.getByRole('dialog', { name: '导入工作手册（CSV）' });
+    const fac = odlg.getByTestId('import-facility');
+    await fac.getByText('万达锦华酒店').waitFor();
+    assert.ok(await fac.locator('input').isDisabled(), 'her facility is fixed');
+    noProblems(o.page);
+    await o.context.close();
   });
 });
