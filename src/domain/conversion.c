@@ -1209,8 +1209,13 @@ int pj_finding_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err
     }
     /* a new due date not before today; the one the finding has may be sent back unchanged */
     if (due && due_t != old_due && finding_due_ok(due, due_t, err)) goto fail;
-    if (!strcmp(status, "closed") && strcmp(old_status, "closed") && !*note) {
-        pj_fail(err, 422, "missing_field", "closed_note", "closing a finding needs a closed_note");
+    /* a closed finding has a note saying how it was put right: closing needs one, and the note
+     * of a closed finding is not blanked (reopen it first) */
+    if (!strcmp(status, "closed") && !*note) {
+        pj_fail(err, 422, "missing_field", "closed_note",
+                strcmp(old_status, "closed") ? "closing a finding needs a closed_note"
+                                             : "a closed finding keeps a closed_note: reopen it"
+                                               " to clear the note");
         goto fail;
     }
     char *before = pj_render_to_string(c, id, finding_render, err);

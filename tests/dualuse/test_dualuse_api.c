@@ -1420,3 +1420,60 @@ TEST(dualuse_manual_csv_round_trip_keeps_formula_like_texts)
     json_decref(post(&s, tok, path, "{\"item\":\"+复核签字\"}", 200));
     th_stop(&s);
 }
+
+/* A closed finding keeps a note saying how it was put right: closing needs one, and a PATCH
+ * that blanked the note of a closed finding ("" or spaces) was taken, leaving it closed without
+ * any. 422 missing_field now, nothing written; the note may be reworded, and cleared once the
+ * finding is open again. */
+TEST(dualuse_closed_finding_keeps_its_note)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[300], path[96];
+    th_login(&s, "officer", s.demo_pw, tok);
+    snprintf(body, sizeof body,
+             "{\"facility_id\":%lld,\"scenario\":\"epidemic\",\"mode\":\"drill\"}",
+             peaceful_hotel(&s));
+    json_t *conv = post(&s, tok, "/api/v1/conversions", body, 201);
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/findings", th_int(conv, "id"));
+    json_decref(conv);
+    json_t *o = post(&s, tok, path,
+                     "{\"finding\":\"备用电源切换超时\",\"owner\":\"工程部\","
+                     "\"due_date\":\"2099-12-31\"}",
+                     201);
+    snprintf(path, sizeof path, "/api/v1/findings/%lld", th_int(o, "id"));
+    json_decref(o);
+    CHECK_INT(th_call(&s, "PATCH", path, tok,
+                      "{\"version\":1,\"status\":\"closed\",\"closed_note\":\"已更换切换开关\"}",
+                      &o),
+              200);
+    CHECK_STR(th_str(o, "status"), "closed");
+    json_decref(o);
+    char before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, before, sizeof before);
+    static const char *const blank[] = {
+        "{\"version\":2,\"closed_note\":\"\"}", "{\"version\":2,\"closed_note\":\"   \"}",
+        "{\"version\":2,\"status\":\"closed\",\"closed_note\":\"\"}"};
+    for (size_t i = 0; i < sizeof blank / sizeof blank[0]; i++) {
+        CHECK_INT(th_call(&s, "PATCH", path, tok, blank[i], &o), 422);
+        CHECK_STR(th_err_code(o), "missing_field");
+        CHECK_STR(th_err_field(o), "closed_note");
+        json_decref(o);
+    }
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    /* reworded: fine */
+    CHECK_INT(th_call(&s, "PATCH", path, tok,
+                      "{\"version\":2,\"closed_note\":\"已更换切换开关并复测\"}", &o),
+              200);
+    CHECK_STR(th_str(o, "closed_note"), "已更换切换开关并复测");
+    json_decref(o);
+    /* reopened, the note may be cleared */
+    CHECK_INT(th_call(&s, "PATCH", path, tok, "{\"version\":3,\"status\":\"open\"}", &o), 200);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "PATCH", path, tok, "{\"version\":4,\"closed_note\":\"\"}", &o), 200);
+    CHECK_STR(th_str(o, "status"), "open");
+    CHECK_STR(th_str(o, "closed_note"), "");
+    json_decref(o);
+    th_stop(&s);
+}
