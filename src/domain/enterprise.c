@@ -424,7 +424,8 @@ int pj_ent_settings_update(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     int64_t rd = 0, version = 0;
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_NONE) || pj_in_object(body, err) ||
         pj_in_only(body, fields, err) || pj_in_int(body, "response_days", 0, 1, 30, &rd, err) < 0 ||
-        pj_in_int(body, "version", 0, 1, INT64_MAX, &version, err) < 0)
+        pj_in_int(body, "version", 0, 1, INT64_MAX, &version, err) < 0 ||
+        pj_in_no_null(body, NULL, err))
         return -1;
     json_t *cd = json_object_get(body, "completion_days");
     json_t *kw = json_object_get(body, "kpi_weights");

@@ -208,6 +208,7 @@ int pj_ent_reception_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE) ||
         pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
+        pj_in_no_null(body, NULL, err) ||
         pj_in_str(body, "minutes", 0, 0, 20000, &minutes, err) < 0 ||
         pj_in_enum(body, "state", 0, pj_reception_states, &state, err) < 0)
         return -1;

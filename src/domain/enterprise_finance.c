@@ -112,7 +112,8 @@ static int product_save(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
     if (!pj_ctx_district(c) && !own_bank)
         return pj_fail(err, 403, "forbidden", "", "only a bank or a district officer");
     if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
-        (!create && pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0) ||
+        (!create && (pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
+                     pj_in_no_null(body, NULL, err))) ||
         pj_in_ref(body, "bank_id", create && !own_bank, &bank, err) < 0 ||
         pj_in_str(body, "name", create, 1, 200, &name, err) < 0 ||
         pj_in_num(body, "min_wan", create, 0, 1e6, &minw, err) < 0 ||

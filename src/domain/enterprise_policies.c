@@ -134,13 +134,23 @@ int pj_ent_profile_update(pj_ctx *c, int64_t org, json_t *body, pj_jw *w, pj_err
         pj_stmt_int(s, 2, pj_now());
         if (pj_step_done(s, err)) goto fail;
     }
+    /* a figure sent as null is not reported any more (each has its bit in ?11) */
+    static const char *const cols[] = {"scale",   "credit",       "employees", "revenue_wan",
+                                       "tax_wan", "founded_year", "high_tech", "specialized"};
+    int64_t cleared = 0;
+    for (int k = 0; k < 8; k++)
+        if (pj_in_is_null(body, cols[k])) cleared |= 1 << k;
     s = pj_db_prepare(c->db,
-                      "UPDATE ent_profiles SET scale = COALESCE(?, scale), credit = COALESCE(?,"
-                      " credit), employees = COALESCE(?, employees), revenue_wan = COALESCE(?,"
-                      " revenue_wan), tax_wan = COALESCE(?, tax_wan), founded_year = COALESCE(?,"
-                      " founded_year), high_tech = COALESCE(?, high_tech), specialized ="
-                      " COALESCE(?, specialized), updated_at = ?, version = version + 1"
-                      " WHERE org_id = ?",
+                      "UPDATE ent_profiles SET"
+                      " scale = IIF(?11 & 1, NULL, COALESCE(?1, scale)),"
+                      " credit = IIF(?11 & 2, NULL, COALESCE(?2, credit)),"
+                      " employees = IIF(?11 & 4, NULL, COALESCE(?3, employees)),"
+                      " revenue_wan = IIF(?11 & 8, NULL, COALESCE(?4, revenue_wan)),"
+                      " tax_wan = IIF(?11 & 16, NULL, COALESCE(?5, tax_wan)),"
+                      " founded_year = IIF(?11 & 32, NULL, COALESCE(?6, founded_year)),"
+                      " high_tech = IIF(?11 & 64, NULL, COALESCE(?7, high_tech)),"
+                      " specialized = IIF(?11 & 128, NULL, COALESCE(?8, specialized)),"
+                      " updated_at = ?9, version = version + 1 WHERE org_id = ?10",
                       err);
     if (!s) goto fail;
     pj_stmt_text(s, 1, scale);
@@ -151,6 +161,7 @@ int pj_ent_profile_update(pj_ctx *c, int64_t org, json_t *body, pj_jw *w, pj_err
     if (year >= 0) pj_stmt_int(s, 6, year);
     if (ht >= 0) pj_stmt_int(s, 7, ht);
     if (sp >= 0) pj_stmt_int(s, 8, sp);
+    pj_stmt_int(s, 11, cleared);
     pj_stmt_int(s, 9, pj_now());
     pj_stmt_int(s, 10, org);
     if (pj_step_done(s, err) || match_policies(c, org, "profile_changed", err)) goto fail;
@@ -459,6 +470,9 @@ static int read_date(json_t *b, const char *k, int req, const char **out, pj_err
     return rc < 0 ? -1 : 0;
 }
 
+/* what a change may empty: the end of a policy's term */
+static const char *const until_nullable[] = {"valid_until", NULL};
+
 static int policy_save(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
 {
     int create = id == 0;
@@ -468,7 +482,8 @@ static int policy_save(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *er
     pj_rule *r = NULL;
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE) ||
         pj_in_object(body, err) || pj_in_only(body, policy_fields, err) ||
-        (!create && pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0) ||
+        (!create && (pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
+                     pj_in_no_null(body, until_nullable, err))) ||
         pj_in_str(body, "title", create, 1, 200, &title, err) < 0 ||
         pj_in_str(body, "issuer", create, 1, 100, &issuer, err) < 0 ||
         read_date(body, "issued_on", create, &issued, err) ||
@@ -479,6 +494,8 @@ static int policy_save(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *er
         return -1;
     if (create && json_object_get(body, "version"))
         return pj_fail(err, 422, "read_only", "version", "version is set by the server");
+    /* null valid_until: the policy stays in force with no end */
+    int open_ended = !create && pj_in_is_null(body, "valid_until");
     if (cond && pj_rule_compile(c->arena, cond, "conditions", &r, err)) return -1;
     if (pj_db_begin(c->db, err)) return -1;
     char *before = NULL;
@@ -497,7 +514,7 @@ static int policy_save(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *er
         int rc = pj_stmt_step(s, err);
         if (rc == 1) {
             if (!from_now) from_now = pj_arena_strdup(c->arena, pj_col_text(s, 0));
-            if (!until_now && !pj_col_is_null(s, 1))
+            if (!until_now && !open_ended && !pj_col_is_null(s, 1))
                 until_now = pj_arena_strdup(c->arena, pj_col_text(s, 1));
             stored_cond = pj_arena_strdup(c->arena, pj_col_text(s, 2));
         }
@@ -513,7 +530,7 @@ static int policy_save(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *er
                 until_now, from_now);
         goto fail;
     }
-    if (!r && (vfrom || vuntil) && stored_cond &&
+    if (!r && (vfrom || vuntil || open_ended) && stored_cond &&
         pj_rule_compile(c->arena, stored_cond, "conditions", &r, err))
         goto fail;
     if (create) {
@@ -542,11 +559,12 @@ static int policy_save(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *er
             !(before = pj_render_to_string(c, id, policy_render, err)))
             goto fail;
         s = pj_db_prepare(c->db,
-                          "UPDATE ent_policies SET title = COALESCE(?, title), issuer ="
-                          " COALESCE(?, issuer), issued_on = COALESCE(?, issued_on), valid_from ="
-                          " COALESCE(?, valid_from), valid_until = COALESCE(?, valid_until),"
-                          " benefit = COALESCE(?, benefit), conditions = COALESCE(?, conditions),"
-                          " updated_at = ?, version = version + 1 WHERE id = ?",
+                          "UPDATE ent_policies SET title = COALESCE(?1, title), issuer ="
+                          " COALESCE(?2, issuer), issued_on = COALESCE(?3, issued_on), valid_from ="
+                          " COALESCE(?4, valid_from), valid_until = CASE WHEN ?10 THEN NULL ELSE"
+                          " COALESCE(?5, valid_until) END, benefit = COALESCE(?6, benefit),"
+                          " conditions = COALESCE(?7, conditions), updated_at = ?8,"
+                          " version = version + 1 WHERE id = ?9",
                           err);
         if (!s) goto fail;
         pj_stmt_text(s, 1, title);
@@ -558,6 +576,7 @@ static int policy_save(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *er
         pj_stmt_text(s, 7, cond);
         pj_stmt_int(s, 8, pj_now());
         pj_stmt_int(s, 9, id);
+        pj_stmt_int(s, 10, open_ended);
         if (pj_step_done(s, err)) goto fail;
     }
     int newly = 0, eligible = -1;
