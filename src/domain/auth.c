@@ -1058,7 +1058,12 @@ static int user_update(pj_ctx *c, int64_t id, json_t *body, int check_only, cons
         "organisation_id", "grid_ids", "disabled", "version",     NULL};
     if (pj_in_object(body, err) || pj_in_only(body, allowed, err)) return -1;
     int64_t version;
-    if (pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0) return -1;
+    /* the scope fields of the other roles are sent as null (taken as absent) */
+    static const char *const nullable[] = {"township_id", "facility_id", "organisation_id",
+                                           "grid_ids", NULL};
+    if (pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
+        pj_in_no_null(body, nullable, err))
+        return -1;
     if (pj_db_begin(c->db, err)) return -1;
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT username, display_name, role, township_id, facility_id,"

@@ -44,6 +44,9 @@ TEST_T(api_patch_null_is_refused_on_fields_that_cannot_be_empty, 90)
     static const struct {
         const char *table, *where, *path, *field;
     } rows[] = {
+        {"users", "username = 'officer'", "/api/v1/users/%lld", "display_name"},
+        {"users", "username = 'officer'", "/api/v1/users/%lld", "role"},
+        {"users", "username = 'officer'", "/api/v1/users/%lld", "disabled"},
         {"facilities", "1", "/api/v1/facilities/%lld", "name"},
         {"facilities", "1", "/api/v1/facilities/%lld", "peacetime_capacity"},
         {"facilities", "1", "/api/v1/facilities/%lld", "address"},
