@@ -1018,9 +1018,11 @@ static int stock_version(int64_t cur, int64_t version, pj_err *err)
 int pj_stock_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
 {
     static const char *const fields[] = {"category", "quantity", "expiry", "version", NULL};
+    static const char *const nullable[] = {"expiry", NULL}; /* null: keeps without expiry */
     int64_t version, cur = 0;
     if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
-        pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0)
+        pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
+        pj_in_no_null(body, nullable, err))
         return -1;
     if (pj_db_begin(c->db, err)) return -1;
     int64_t fid = stock_facility(c, id, &cur, err);

@@ -51,6 +51,8 @@ TEST_T(api_patch_null_is_refused_on_fields_that_cannot_be_empty, 90)
         {"facilities", "1", "/api/v1/facilities/%lld", "peacetime_capacity"},
         {"facilities", "1", "/api/v1/facilities/%lld", "address"},
         {"facilities", "1", "/api/v1/facilities/%lld", "lat"},
+        {"stock_lines", "1", "/api/v1/stock/%lld", "quantity"},
+        {"stock_lines", "1", "/api/v1/stock/%lld", "category"},
         {"regions", "type = 'village'", "/api/v1/regions/%lld", "population"},
         {"regions", "type = 'village'", "/api/v1/regions/%lld", "name"},
         {"organisations", "1", "/api/v1/organisations/%lld", "industry"},
