@@ -42,3 +42,26 @@ void pj_err_detail(pj_err *e, const char *key, long long v)
     if (k < 0 || (size_t)k >= sizeof m || n + (size_t)k >= sizeof e->details) return;
     memcpy(e->details + n, m, (size_t)k + 1);
 }
+
+void pj_err_detail_str(pj_err *e, const char *key, const char *v)
+{
+    if (!e || !v) return;
+    size_t n = strlen(e->details);
+    char m[160];
+    int k = snprintf(m, sizeof m, "%s\"%s\":\"", n ? "," : "", key);
+    if (k < 0 || (size_t)k >= sizeof m) return;
+    size_t at = (size_t)k;
+    for (const unsigned char *c = (const unsigned char *)v; *c; c++) {
+        char esc[8];
+        int w = *c == '"' || *c == '\\' ? snprintf(esc, sizeof esc, "\\%c", *c)
+                : *c < 0x20             ? snprintf(esc, sizeof esc, "\\u%04x", *c)
+                                        : snprintf(esc, sizeof esc, "%c", *c);
+        if (at + (size_t)w + 2 > sizeof m) return; /* too long: left out */
+        memcpy(m + at, esc, (size_t)w);
+        at += (size_t)w;
+    }
+    m[at++] = '"';
+    m[at] = 0;
+    if (n + at >= sizeof e->details) return;
+    memcpy(e->details + n, m, at + 1);
+}

@@ -22,5 +22,7 @@ void pj_err_clear(pj_err *e);
 /* Adds key: v to e's details (e may be NULL). key is a plain identifier (written unescaped);
  * a member that would not fit is left out. */
 void pj_err_detail(pj_err *e, const char *key, long long v);
+/* Adds key: "v" (a string, escaped) to e's details, as pj_err_detail. */
+void pj_err_detail_str(pj_err *e, const char *key, const char *v);
 
 #endif

@@ -678,6 +678,63 @@ static int site_fits(pj_ctx *c, json_t *e, int64_t fid, int64_t mid, const char 
     return -1;
 }
 
+/* The supply flows of plan id still fit into the stock as it is now: per store and category,
+ * what the plan ships is at most the usable stock (not expired, whole units, as the planner
+ * counts it) less what adopted plans in force have yet to ship from it (their flows less their
+ * shipments: held). Two drafts made side by side both count the same stock; the first adopted
+ * holds it. 0, or -1 with 409 supplies_changed naming the store and category with the figures
+ * (details: store_id, category, planned, available, usable, held). */
+static int supplies_fit(pj_ctx *c, int64_t id, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "WITH mine AS (SELECT json_extract(fl.value, '$.store_id') AS sid, json_extract(fl.value,"
+        " '$.category') AS cat, MAX(json_extract(fl.value, '$.store_name')) AS sname,"
+        " MAX(json_extract(fl.value, '$.unit')) AS unit, SUM(json_extract(fl.value,"
+        " '$.quantity')) AS planned FROM plans p, json_each(p.result_json, '$.supplies.flows') fl"
+        " WHERE p.id = ?1 AND json_type(p.result_json, '$.supplies.flows') = 'array'"
+        " GROUP BY sid, cat)"
+        " SELECT m.sid, m.cat, m.sname, m.unit, m.planned, (SELECT COALESCE(SUM(l.quantity), 0)"
+        " FROM stock_lines l WHERE l.facility_id = m.sid AND l.category = m.cat AND (l.expiry IS"
+        " NULL OR l.expiry >= ?2)), (SELECT COALESCE(SUM(MAX(0, json_extract(fl.value,"
+        " '$.quantity') - " PJ_PLAN_FLOW_SHIPPED ")), 0) FROM plans p, json_each(p.result_json,"
+        " '$.supplies.flows') fl WHERE p.status = 'adopted' AND p.id <> ?1 AND"
+        " json_type(p.result_json, '$.supplies.flows') = 'array' AND json_extract(fl.value,"
+        " '$.store_id') = m.sid AND json_extract(fl.value, '$.category') = m.cat "
+        "AND " PJ_PLAN_FLOW_IN_FORCE ") FROM mine m WHERE m.planned > 0 ORDER BY m.sid, m.cat",
+        err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    pj_stmt_int(s, 2, pj_stock_expired_before(pj_now()));
+    int rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        int64_t planned = pj_col_int(s, 4), usable = (int64_t)floor(pj_col_double(s, 5)),
+                held = pj_col_int(s, 6);
+        if (usable < 0) usable = 0;
+        if (held < 0) held = 0;
+        int64_t avail = usable - held;
+        if (avail < 0) avail = 0;
+        if (planned <= avail) continue;
+        int64_t store = pj_col_int(s, 0);
+        const char *cat = pj_col_text(s, 1), *unit = pj_col_text(s, 3);
+        pj_fail(err, 409, "supplies_changed", "supplies",
+                "%s (facility %lld) has %lld %s of %s to promise now (%lld usable, %lld held by"
+                " adopted plans), the plan ships %lld from it; plan again",
+                pj_col_text(s, 2), (long long)store, (long long)avail, unit, cat, (long long)usable,
+                (long long)held, (long long)planned);
+        pj_err_detail(err, "store_id", store);
+        pj_err_detail_str(err, "category", cat);
+        pj_err_detail(err, "planned", planned);
+        pj_err_detail(err, "available", avail);
+        pj_err_detail(err, "usable", usable);
+        pj_err_detail(err, "held", held);
+        rc = -1;
+        break;
+    }
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
 int pj_plan_adopt(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
 {
     static const char *const fields[] = {"version", NULL};
@@ -765,6 +822,8 @@ int pj_plan_adopt(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
                            json_object_get(json_object_get(res, "schedule"), "gantt"), err))
             goto fail;
     }
+    /* and the stock its supply flows count on is still there, not held by plans adopted since */
+    if (supplies_fit(c, id, err)) goto fail;
     s = pj_db_prepare(c->db,
                       "UPDATE plans SET status = 'adopted', adopted_at = ?, adopted_by = ?,"
                       " version = version + 1 WHERE id = ?",

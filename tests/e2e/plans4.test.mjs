@@ -54,6 +54,12 @@ describe('plans: what a refused adoption says of its site', () => {
     assert.equal(adoptRefusal({ code: 'version_conflict', message: 'the plan was changed' }), null);
     assert.equal(adoptRefusal({ code: 'facility_busy', message: 'no id here' }), null);
   });
+
+  test('a store whose stock the plan counts on is held by plans adopted since is told with its figures', () => {
+    const held = { code: 'supplies_changed', message: 'S (facility 9) has 16 kg of grain to promise now (30 usable, 14 held by adopted plans), the plan ships 24 from it; plan again', details: { store_id: 9, category: 'grain', planned: 24, available: 16, usable: 30, held: 14 } };
+    assert.deepEqual(adoptRefusal(held), { key: 'adoptSuppliesTaken', store: 9, category: 'grain', planned: 24, available: 16, usable: 30, held: 14 });
+    assert.equal(adoptRefusal({ code: 'supplies_changed', message: 'no figures' }), null, 'without its details: the message as it is');
+  });
 });
 
 describe('plans helpers: the compared inputs', () => {

@@ -629,3 +629,98 @@ TEST_T(plan_shipment_of_a_plan_without_flows_says_why, 240)
     json_decref(a);
     th_stop(&s);
 }
+
+/* Two villages 17 km apart, each with its own hotel (A 1, C 3: 200 resettlement beds, a
+ * one-step manual), out of each other's reach at 5 km; a store between them (S 9, 7 km from
+ * each) with 40 kg of grain and nothing else. 20 people of a village need 24 kg of grain for 3
+ * days. */
+static void two_villages_one_store(th_server *s)
+{
+    th_sql_exec(s, "INSERT INTO regions (id, parent_id, code, name, type, lat, lon, population,"
+                   " created_at, updated_at) VALUES"
+                   " (1000, NULL, 'T1', '测试镇', 'township', 40.0, 117.0, 200, 0, 0),"
+                   " (1001, 1000, 'V1', '东村', 'village', 40.0, 117.0, 100, 0, 0),"
+                   " (1003, 1000, 'V2', '西村', 'village', 40.0, 117.2, 100, 0, 0)");
+    th_sql_exec(s, "INSERT INTO facilities (id, name, type, township_id, lat, lon, created_at,"
+                   " updated_at) VALUES (1, 'A 东', 'hotel', 1000, 40.0, 117.01, 0, 0),"
+                   " (3, 'C 西', 'hotel', 1000, 40.0, 117.19, 0, 0),"
+                   " (9, 'S 仓库', 'warehouse', 1000, 40.0, 117.1, 0, 0)");
+    th_sql_exec(s, "INSERT INTO facility_roles (facility_id, role, unit, capacity) VALUES"
+                   " (1, 'resettlement', 'beds', 200), (3, 'resettlement', 'beds', 200),"
+                   " (9, 'supply_store', 'm2', 1000)");
+    th_sql_exec(s, "INSERT INTO manuals (id, facility_id, scenario, role, version, title,"
+                   " created_at, created_by) VALUES"
+                   " (1, 1, 'disaster', 'resettlement', 1, 'm', 0, 't'),"
+                   " (3, 3, 'disaster', 'resettlement', 1, 'm', 0, 't')");
+    th_sql_exec(s, "INSERT INTO manual_steps (manual_id, phase, seq, code, name, planned_minutes,"
+                   " team_type, team_count) VALUES"
+                   " (1, 'convert', 1, 'c1', '清洁', 60, 'cleaning', 1),"
+                   " (3, 'convert', 1, 'c1', '清洁', 60, 'cleaning', 1)");
+    th_sql_exec(s, "INSERT INTO stock_lines (facility_id, category, quantity, unit, created_at,"
+                   " updated_at) VALUES (9, 'grain', 40, 'kg', 0, 0)");
+}
+
+#define VILLAGE_PLAN(v)                                                                            \
+    "{\"name\":\"v" #v "\",\"scenario\":\"disaster\",\"role\":\"resettlement\","                   \
+    "\"affected\":{\"village_ids\":[" #v "]},\"demand\":{\"people\":20},\"vulnerable\":false,"     \
+    "\"max_distance_km\":5,\"teams\":{\"cleaning\":2},\"supplies\":{\"days\":3},"                  \
+    "\"time_limit_s\":0.2}"
+
+/* Two drafts made side by side both count the store's 40 kg; the first adopted holds 24 of
+ * them, so adopting the second (24 more) would promise 48: 409 supplies_changed with the
+ * figures, nothing written. The check is against the stock as it is now: a shipment of the
+ * first plan changes nothing (it takes off the stock what the plan no longer holds), 10 kg more
+ * in the store let the second be adopted. */
+TEST_T(plan_adopt_checks_supplies_held_since, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80], path[64], fa[TH_FINGERPRINT_SIZE], fb[TH_FINGERPRINT_SIZE];
+    th_login(&s, "admin", s.admin_pw, tok);
+    two_villages_one_store(&s);
+    json_t *p1 = POST(&s, tok, "/api/v1/plans?wait=1", VILLAGE_PLAN(1001), 201);
+    json_t *p2 = POST(&s, tok, "/api/v1/plans?wait=1", VILLAGE_PLAN(1003), 201);
+    CHECK_INT(flows_from(p1, 9, "grain"), 24);
+    CHECK_INT(flows_from(p2, 9, "grain"), 24);
+    CHECK_INT(th_int(supplies(p2), "held_by_adopted"), 0);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(p1, "id"));
+    json_decref(POST(&s, tok, path, "{}", 200));
+    /* a shipment of 10 kg: 30 kg in the store, 14 held by the first plan */
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/shipments", th_int(p1, "id"));
+    json_decref(POST(&s, tok, path,
+                     "{\"store_id\":9,\"facility_id\":1,\"category\":\"grain\",\"quantity\":10}",
+                     201));
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(p2, "id"));
+    th_fingerprint(&s, fa, sizeof fa);
+    json_t *o = POST(&s, tok, path, "{}", 409);
+    CHECK_STR(th_err_code(o), "supplies_changed");
+    CHECK_STR(th_err_field(o), "supplies");
+    CHECK(strstr(th_err_message(o),
+                 "S 仓库 (facility 9) has 16 kg of grain to promise now (30"
+                 " usable, 14 held by adopted plans), the plan ships 24") != NULL);
+    json_t *d = json_object_get(json_object_get(o, "error"), "details");
+    CHECK_INT(th_int(d, "store_id"), 9);
+    CHECK_STR(th_str(d, "category"), "grain");
+    CHECK_INT(th_int(d, "planned"), 24);
+    CHECK_INT(th_int(d, "available"), 16);
+    CHECK_INT(th_int(d, "usable"), 30);
+    CHECK_INT(th_int(d, "held"), 14);
+    json_decref(o);
+    th_fingerprint(&s, fb, sizeof fb);
+    CHECK_STR(fb, fa);
+    char q[160];
+    snprintf(q, sizeof q, "SELECT COUNT(*) FROM plans WHERE id = %lld AND status = 'draft'",
+             th_int(p2, "id"));
+    CHECK_INT(th_sql_int(&s, q), 1);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM facilities WHERE id = 3 AND state ="
+                             " 'peacetime'"),
+              1);
+    /* 10 kg more: 40 usable, 14 held, 26 to promise */
+    add_line(&s, tok, 9, "grain", 10, NULL);
+    json_t *ad = POST(&s, tok, path, "{}", 200);
+    CHECK_STR(th_str(ad, "status"), "adopted");
+    json_decref(ad);
+    json_decref(p1);
+    json_decref(p2);
+    th_stop(&s);
+}

@@ -702,6 +702,7 @@ export default {
     not_comparable: 'The two years\' energy comes from different sources and cannot be compared',
     overlapping_period: 'Overlaps a period already recorded',
     facility_changed: 'The facility has changed since the plan; plan again',
+    supplies_changed: 'The stock the plan ships from has changed since the plan; plan again',
     commit_failed: 'Not saved; try again',
     // the rest of the server's codes
     other: 'Not done (error code {code})',
@@ -1684,6 +1685,7 @@ export default {
     adoptRefused: 'Adoption refused: site “{name}” is no longer in peacetime (another plan or conversion may have taken it); nothing was changed. Use “Revise” to plan again.',
     adoptPlacesTaken: 'Adoption refused: site “{name}” was already converted and the plan counted on its free places, but plans adopted since have taken them: {free} free now, the plan puts {used} people there; nothing was changed. Use “Revise” to plan again.',
     adoptCapacityLowered: 'Adoption refused: the capacity of site “{name}” was lowered since the plan was made: it holds {free} now, the plan puts {used} people there; nothing was changed. Use “Revise” to plan again.',
+    adoptSuppliesTaken: 'Adoption refused: store “{store}” has {available} of {category} to promise now ({usable} usable, {held} of it held by adopted plans in force and not shipped yet), the plan ships {planned} from it; nothing was changed. Use “Revise” to plan again.',
     adoptNoLongerConverted: 'Adoption refused: site “{name}” was converted when the plan was made and is no longer (it is being restored); nothing was changed. Use “Revise” to plan again.',
     adoptBusyShort: 'Some sites are no longer in peacetime: the plan cannot be adopted',
     adoptBusy: '{n} site is no longer in peacetime; adopting would be refused: | {n} sites are no longer in peacetime; adopting would be refused:',

@@ -307,6 +307,7 @@ export function refusedFacility(message) {
  * adopted since took the places it counted on (`taken` > 0), or its capacity was lowered.
  */
 export function adoptRefusal(e) {
+  if (e && e.code === 'supplies_changed') return suppliesRefusal(e);
   if (!e || (e.code !== 'facility_busy' && e.code !== 'facility_changed')) return null;
   const d = e.details || {};
   const fid = Number.isFinite(d.facility_id) ? d.facility_id : refusedFacility(e.message);
@@ -314,6 +315,17 @@ export function adoptRefusal(e) {
   if (e.code === 'facility_busy') return { key: 'adoptRefused', fid };
   if (Number.isFinite(d.free) && Number.isFinite(d.used)) return { key: d.taken > 0 ? 'adoptPlacesTaken' : 'adoptCapacityLowered', fid, free: d.free, used: d.used };
   return { key: 'adoptNoLongerConverted', fid };
+}
+
+/**
+ * supplies_changed: a store no longer has the stock one of the plan's supply flows counts on
+ * (adopted plans since hold it, or it was shipped, expired or lowered): {key, store, category,
+ * planned, available, usable, held} from the refusal's `details`, or null without them.
+ */
+function suppliesRefusal(e) {
+  const d = e.details || {};
+  if (!Number.isFinite(d.store_id) || !Number.isFinite(d.planned) || !Number.isFinite(d.available)) return null;
+  return { key: 'adoptSuppliesTaken', store: d.store_id, category: d.category || '', planned: d.planned, available: d.available, usable: Number.isFinite(d.usable) ? d.usable : null, held: Number.isFinite(d.held) ? d.held : null };
 }
 
 /** Conversions of an adopted plan by state: [[state, count]] in the order of a conversion's life. */
