@@ -21,8 +21,12 @@
 
 #include "core/banned.h"
 
+/* The head's gap: the column cannot be null, and a plan whose location search found no bound
+ * (its summary's gap null: unknown) has 1 there; it is null like the summary's (only a gap of 1
+ * is looked up in the result). */
 #define PLAN_COLS                                                                                  \
-    "id, name, scenario, role, status, objective, gap, demand, served, shortfall, created_at,"     \
+    "id, name, scenario, role, status, objective, CASE WHEN gap = 1 AND json_type(result_json,"    \
+    " '$.summary.gap') = 'null' THEN NULL ELSE gap END, demand, served, shortfall, created_at,"    \
     " created_by, adopted_at, adopted_by, version, error_json, solved_at"
 
 static void head_render(pj_stmt *s, pj_jw *w)
@@ -33,7 +37,10 @@ static void head_render(pj_stmt *s, pj_jw *w)
     pj_render_text(w, "role", s, 3);
     pj_render_text(w, "status", s, 4);
     pj_jw_knum(w, "objective", pj_col_double(s, 5));
-    pj_jw_knum(w, "gap", pj_col_double(s, 6));
+    if (pj_col_is_null(s, 6))
+        pj_jw_knull(w, "gap");
+    else
+        pj_jw_knum(w, "gap", pj_col_double(s, 6));
     pj_jw_kint(w, "demand", pj_col_int(s, 7));
     pj_jw_kint(w, "served", pj_col_int(s, 8));
     pj_jw_kint(w, "shortfall", pj_col_int(s, 9));

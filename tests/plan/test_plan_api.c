@@ -690,3 +690,50 @@ TEST_T(plan_township_officer_plans_own_township, 120)
     json_decref(post(&s, tok, "/api/v1/plans?wait=1", body, 201));
     th_stop(&s);
 }
+
+/* A plan whose location search found no bound has no gap (its summary's gap null): the list and
+ * the plan's head give null too; they gave 1 (100 %), the value kept in the head's column, which
+ * cannot be null. A gap that is 1 (the summary says so) stays 1. Three plans stored as a solve
+ * writes them. */
+TEST_T(plan_list_unknown_gap_is_null, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    th_sql_exec(&s, "INSERT INTO plans (id, name, scenario, role, request_json, result_json,"
+                    " objective, gap, demand, served, shortfall, status, created_at, created_by,"
+                    " solved_at) VALUES"
+                    " (1, 'no bound', 'disaster', 'resettlement', '{}', '{\"summary\":"
+                    "{\"objective\":900,\"lower_bound\":null,\"gap\":null}}', 900, 1, 10, 10, 0,"
+                    " 'draft', 0, 't', 0),"
+                    " (2, 'bound', 'disaster', 'resettlement', '{}', '{\"summary\":"
+                    "{\"objective\":800,\"lower_bound\":760,\"gap\":0.05}}', 800, 0.05, 10, 10, 0,"
+                    " 'draft', 0, 't', 0),"
+                    " (3, 'gap 1', 'disaster', 'resettlement', '{}', '{\"summary\":"
+                    "{\"objective\":700,\"lower_bound\":null,\"gap\":1}}', 700, 1, 10, 10, 0,"
+                    " 'draft', 0, 't', 0)");
+    json_t *o = NULL;
+    CHECK_INT(th_call(&s, "GET", "/api/v1/plans", tok, NULL, &o), 200);
+    json_t *items = json_object_get(o, "items"), *e;
+    CHECK_INT(json_array_size(items), 3);
+    size_t i;
+    json_array_foreach(items, i, e)
+    {
+        json_t *gap = json_object_get(e, "gap");
+        CHECK(gap != NULL);
+        long long id = th_int(e, "id");
+        if (id == 1)
+            CHECK(json_is_null(gap));
+        else
+            CHECK(json_is_number(gap) && json_number_value(gap) == (id == 2 ? 0.05 : 1));
+    }
+    json_decref(o);
+    o = NULL;
+    CHECK_INT(th_call(&s, "GET", "/api/v1/plans/1", tok, NULL, &o), 200);
+    CHECK(json_is_null(json_object_get(o, "gap")));
+    CHECK(json_is_null(
+        json_object_get(json_object_get(json_object_get(o, "result"), "summary"), "gap")));
+    json_decref(o);
+    th_stop(&s);
+}
