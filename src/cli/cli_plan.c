@@ -98,6 +98,27 @@ static const char *site_name(json_t *sites, json_t *e)
     return "";
 }
 
+/* A village's shortfall reason (the result's shortfall.villages[].reason) in words; vuln: of
+ * the people needing medical care, who may go only to a medical site or (unless the plan says
+ * `needs: medical`) into barrier-free rooms. */
+static const char *short_reason(const char *why, int vuln, const char *needs, double km)
+{
+    static char b[160];
+    const char *sites = !vuln                                ? "candidate site"
+                        : needs && !strcmp(needs, "medical") ? "medical site"
+                                                             : "medical site or barrier-free room";
+    if (!strcmp(why, "no_location")) return "the village has no location";
+    if (!strcmp(why, "out_of_reach")) {
+        snprintf(b, sizeof b, "no %s within %g km", sites, km);
+        return b;
+    }
+    if (!strcmp(why, "sites_full")) {
+        snprintf(b, sizeof b, "every %s in reach is full", sites);
+        return b;
+    }
+    return why;
+}
+
 static void print_plan(json_t *plan)
 {
     json_t *res = json_object_get(plan, "result"), *sum = json_object_get(res, "summary");
@@ -216,6 +237,17 @@ static void print_plan(json_t *plan)
         if (json_integer_value(json_object_get(e, "vulnerable")) > 0)
             printf(", %lld of them needing medical care",
                    (long long)json_integer_value(json_object_get(e, "vulnerable")));
+        /* why, and why those needing medical care when theirs is another reason */
+        const char *why = json_string_value(json_object_get(e, "reason")),
+                   *why_v = json_string_value(json_object_get(e, "vulnerable_reason"));
+        const char *needs =
+            json_string_value(json_object_get(json_object_get(res, "vulnerable"), "needs"));
+        double km = num(sum, "max_distance_km");
+        int all_v = json_integer_value(json_object_get(e, "vulnerable")) >=
+                    json_integer_value(json_object_get(e, "people"));
+        if (why) printf(": %s", short_reason(why, all_v, needs, km));
+        if (why && why_v && !all_v && strcmp(why, why_v))
+            printf("; those needing medical care: %s", short_reason(why_v, 1, needs, km));
         printf("\n");
     }
     /* candidates in reach the teams could not staff: more teams of these types bring them in */

@@ -1450,6 +1450,18 @@ static int site_late(const pstate *p, const psite *st)
     return p->q.has_deadline && !st->ready0 && (double)st->ready > p->q.deadline_h * 60 + 1e-9;
 }
 
+/* Why the people of customer j (a village's class) are short, as the solver's input makes it
+ * clear: the village has no location (no distance to any site), no candidate that may take
+ * them is within max_distance_km (for the vulnerable: a medical site or one with barrier-free
+ * rooms), or there are such candidates and the maximum flow filled them (full). */
+static const char *short_reason(const pstate *p, int j)
+{
+    if (!p->v[p->cu[j].v].has_loc) return "no_location";
+    for (int i = 0; i < p->ns; i++)
+        if (allowed(p, i, j)) return "sites_full";
+    return "out_of_reach";
+}
+
 static void write_result(pstate *p, pj_jw *w, pj_plan_summary *sum)
 {
     int n = p->nc;
@@ -1584,6 +1596,19 @@ static void write_result(pstate *p, pj_jw *w, pj_plan_summary *sum)
         pj_jw_kint(w, "people", v->short_reg + v->short_vuln);
         pj_jw_kint(w, "vulnerable", v->short_vuln);
         pj_jw_kint(w, "demand", v->demand);
+        /* why: of the people short not needing medical care (when none of them is short, of
+         * those who need it), and of those needing it on their own */
+        const char *why = NULL, *why_vuln = NULL;
+        for (int j = 0; j < n; j++) {
+            if (p->cu[j].v != k) continue;
+            if (p->cu[j].vuln && v->short_vuln) why_vuln = short_reason(p, j);
+            if (!p->cu[j].vuln && v->short_reg) why = short_reason(p, j);
+        }
+        pj_jw_kstr(w, "reason", why ? why : why_vuln ? why_vuln : "sites_full");
+        if (why_vuln)
+            pj_jw_kstr(w, "vulnerable_reason", why_vuln);
+        else
+            pj_jw_knull(w, "vulnerable_reason");
         pj_jw_obj_end(w);
     }
     pj_jw_arr_end(w);

@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, apiGet, BASE, DEMO_PW } from './lib.mjs';
-import { adoptRefusal, compareInputs, emptyForm, formFromRequest, ganttBySite, scenarioBody } from '../../web/src/utils/plans.js';
+import { adoptRefusal, compareInputs, emptyForm, formFromRequest, ganttBySite, scenarioBody, shortWhy } from '../../web/src/utils/plans.js';
 
 const LAPTOP = { width: 1440, height: 900 };
 const input = (page, id) => page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first();
@@ -59,6 +59,19 @@ describe('plans: what a refused adoption says of its site', () => {
     const held = { code: 'supplies_changed', message: 'S (facility 9) has 16 kg of grain to promise now (30 usable, 14 held by adopted plans), the plan ships 24 from it; plan again', details: { store_id: 9, category: 'grain', planned: 24, available: 16, usable: 30, held: 14 } };
     assert.deepEqual(adoptRefusal(held), { key: 'adoptSuppliesTaken', store: 9, category: 'grain', planned: 24, available: 16, usable: 30, held: 14 });
     assert.equal(adoptRefusal({ code: 'supplies_changed', message: 'no figures' }), null, 'without its details: the message as it is');
+  });
+});
+
+describe('plans helpers: why a village is short', () => {
+  test('the reason of the people short, and of those needing medical care when it is another, about the sites that may take them', () => {
+    const mixed = { village_id: 1, people: 40, vulnerable: 5, demand: 100, reason: 'sites_full', vulnerable_reason: 'out_of_reach' };
+    assert.deepEqual(shortWhy(mixed, 'medical'), { main: { reason: 'sites_full', sites: 'shortSites' }, them: { reason: 'out_of_reach', sites: 'shortSitesMedical' } });
+    assert.deepEqual(shortWhy(mixed, 'medical_or_barrier_free').them, { reason: 'out_of_reach', sites: 'shortSitesMedicalBf' });
+    assert.equal(shortWhy({ ...mixed, vulnerable_reason: 'sites_full' }, 'medical').them, null, 'the same reason is said once');
+    const onlyVuln = { people: 14, vulnerable: 14, reason: 'out_of_reach', vulnerable_reason: 'out_of_reach' };
+    assert.deepEqual(shortWhy(onlyVuln, 'medical'), { main: { reason: 'out_of_reach', sites: 'shortSitesMedical' }, them: null }, 'all of them need medical care: their sites');
+    assert.deepEqual(shortWhy({ people: 40, vulnerable: 0, reason: 'no_location', vulnerable_reason: null }), { main: { reason: 'no_location', sites: 'shortSites' }, them: null });
+    assert.equal(shortWhy({ people: 3, vulnerable: 0 }), null, 'a plan made before reasons were given says none');
   });
 });
 

@@ -307,3 +307,42 @@ TEST_T(cli_plan_show_failed_and_solving, 60)
     CHECK(strstr(out, "solving: phase waiting, ") && strstr(out, "; no result yet\n"));
     CHECK(strstr(out, "sites 0 of 0") == NULL && strstr(out, "cost 0.0") == NULL);
 }
+
+/* plan show says why each village is short (the result's reason, and that of those needing
+ * medical care when it is another): it said how many and where only. A plan stored as a solve
+ * writes it. */
+TEST_T(cli_plan_show_says_why_villages_are_short, 60)
+{
+    static char out[1 << 16];
+    char db[600];
+    snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    sqlite3 *h;
+    CHECK_INT(sqlite3_open(db, &h), SQLITE_OK);
+    CHECK_INT(sqlite3_exec(
+                  h,
+                  "INSERT INTO plans (id, name, scenario, role, request_json, result_json,"
+                  " objective, gap, demand, served, shortfall, status, created_at, created_by,"
+                  " solved_at) VALUES (1, 'short', 'disaster', 'resettlement', '{}',"
+                  " '{\"summary\":{\"objective\":900,\"lower_bound\":800,\"gap\":0.1,\"demand\":"
+                  "190,\"served\":60,\"shortfall\":130,\"sites\":1,\"max_distance_km\":30},"
+                  "\"sites\":[],\"vulnerable\":{\"source\":\"count\",\"needs\":\"medical\"},"
+                  "\"shortfall\":{\"total\":130,\"villages\":[{\"village_id\":1001,"
+                  "\"village_name\":\"测试村\",\"people\":40,\"vulnerable\":5,\"demand\":100,"
+                  "\"reason\":\"sites_full\",\"vulnerable_reason\":\"out_of_reach\"},"
+                  "{\"village_id\":1003,\"village_name\":\"远村\",\"people\":50,\"vulnerable\":3,"
+                  "\"demand\":50,\"reason\":\"out_of_reach\",\"vulnerable_reason\":"
+                  "\"out_of_reach\"},{\"village_id\":1004,\"village_name\":\"无坐标村\","
+                  "\"people\":40,\"vulnerable\":0,\"demand\":40,\"reason\":\"no_location\","
+                  "\"vulnerable_reason\":null}]}}', 900, 0.1, 190, 60, 130, 'draft', 0, 't', 0)",
+                  NULL, NULL, NULL),
+              SQLITE_OK);
+    sqlite3_close(h);
+    CHECK_INT(RUN(out, "plan", "show", "1", "--db", db), 0);
+    CHECK(strstr(out, "short: 测试村 (1001) 40 people, 5 of them needing medical care: every"
+                      " candidate site in reach is full; those needing medical care: no medical"
+                      " site within 30 km\n") != NULL);
+    CHECK(strstr(out, "short: 远村 (1003) 50 people, 3 of them needing medical care: no"
+                      " candidate site within 30 km\n") != NULL);
+    CHECK(strstr(out, "short: 无坐标村 (1004) 40 people: the village has no location\n") != NULL);
+}

@@ -1580,6 +1580,17 @@ export default {
     shortfallWhere: 'Where the shortfall is:',
     shortOfDemand: '{n} short (demand {demand})',
     shortVulnerable: ', of whom {n} need medical care',
+    // why a village is short (its reason from the plan); the sites that may take those needing medical care
+    shortReason: {
+      out_of_reach: 'no {sites} within {km} km',
+      sites_full: 'every {sites} in reach is full',
+      no_location: 'the village has no location',
+    },
+    shortReasonIs: '. Why: {why}',
+    shortReasonThem: '; those needing medical care: {why}',
+    shortSites: 'candidate site',
+    shortSitesMedical: 'medical site',
+    shortSitesMedicalBf: 'medical site or barrier-free room',
     flags: {
       single_source_relaxed: 'Some villages could not go to one site as a whole: villages were split',
       location_fallback: 'The location solver found no solution in time: a feasible assignment was kept',

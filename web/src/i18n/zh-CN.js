@@ -1583,6 +1583,17 @@ export default {
     shortfallWhere: '缺口所在的村（社区）：',
     shortOfDemand: '缺 {n} 人（需求 {demand}）',
     shortVulnerable: '，其中需医疗照护 {n} 人',
+    // why a village is short (its reason from the plan); the sites that may take those needing medical care
+    shortReason: {
+      out_of_reach: '{km} 公里内没有{sites}',
+      sites_full: '可达的{sites}均已满',
+      no_location: '该村（社区）没有位置坐标',
+    },
+    shortReasonIs: '。原因：{why}',
+    shortReasonThem: '；需医疗照护者：{why}',
+    shortSites: '候选场所',
+    shortSitesMedical: '医疗场所',
+    shortSitesMedicalBf: '医疗场所或无障碍房间',
     flags: {
       single_source_relaxed: '部分村的人员无法整体安置到同一场所，已改为分村安置',
       location_fallback: '选址求解在时限内未得到解，采用可行分配方案',

@@ -520,3 +520,23 @@ export function shipRefusal(code, details) {
   }
   return null;
 }
+
+/** The reasons a village is short (the plan's shortfall.villages[].reason). */
+export const SHORT_REASONS = ['out_of_reach', 'sites_full', 'no_location'];
+
+/**
+ * Why village v of a plan's shortfall is short, for the plan page: {main, them} with each
+ * {reason, sites} (`sites` a key under `plan.`: the sites the reason is about), `them` the
+ * reason of those needing medical care when it is another than `main` (else null); null for a
+ * reason this console does not know. `needs`: the plan's vulnerable.needs (`medical`: medical
+ * sites only, else medical sites or barrier-free rooms). When all the people short need medical
+ * care, `main` is theirs.
+ */
+export function shortWhy(v, needs) {
+  if (!v || !SHORT_REASONS.includes(v.reason)) return null;
+  const medical = needs === 'medical' ? 'shortSitesMedical' : 'shortSitesMedicalBf';
+  const allVuln = v.vulnerable > 0 && v.vulnerable >= v.people;
+  const main = { reason: v.reason, sites: allVuln ? medical : 'shortSites' };
+  const them = !allVuln && v.vulnerable > 0 && SHORT_REASONS.includes(v.vulnerable_reason) && v.vulnerable_reason !== v.reason ? { reason: v.vulnerable_reason, sites: medical } : null;
+  return { main, them };
+}
