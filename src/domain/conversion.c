@@ -1047,11 +1047,14 @@ int pj_drill_trend(pj_ctx *c, int64_t facility_id, pj_jw *w, pj_err *err)
     if (pj_render_exists(c, "SELECT 1 FROM facilities WHERE id = ?", facility_id, err) <= 0)
         return err->status ? -1 : pj_not_found(err, "facility", facility_id);
     pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT id FROM conversions WHERE facility_id = ? AND mode = 'drill'"
-                               " AND state = 'finished' ORDER BY started_at",
+                               "SELECT id FROM (SELECT id, started_at FROM conversions WHERE"
+                               " facility_id = ? AND mode = 'drill' AND state = 'finished'"
+                               " ORDER BY started_at DESC, id DESC LIMIT 1000)"
+                               " ORDER BY started_at, id",
                                err);
     if (!s) return -1;
     pj_stmt_int(s, 1, facility_id);
+    /* the newest 1000, oldest first */
     int64_t ids[1000];
     int n = 0, rc;
     while ((rc = pj_stmt_step(s, err)) == 1 && n < 1000) ids[n++] = pj_col_int(s, 0);

@@ -1477,3 +1477,53 @@ TEST(dualuse_closed_finding_keeps_its_note)
     json_decref(o);
     th_stop(&s);
 }
+
+/* A facility with more than 1000 finished drills: the trend shows the newest 1000, oldest
+ * first, so the drill just finished is its last point. */
+TEST(dualuse_drill_trend_keeps_the_newest)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[160], path[96], sql[600];
+    th_login(&s, "officer", s.demo_pw, tok);
+    long long fid = peaceful_hotel(&s);
+    snprintf(body, sizeof body,
+             "{\"facility_id\":%lld,\"scenario\":\"epidemic\",\"mode\":\"drill\"}", fid);
+    json_t *conv = post(&s, tok, "/api/v1/conversions", body, 201);
+    long long cid = th_int(conv, "id");
+    conv = work_phase(&s, tok, conv, "convert");
+    CHECK_STR(th_str(conv, "state"), "finished");
+    json_decref(conv);
+    /* 1100 older finished drills of the same facility, a day apart, ending a year ago */
+    snprintf(sql, sizeof sql,
+             "WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 1100)"
+             " INSERT INTO conversions (facility_id, manual_id, scenario, mode, state,"
+             " standard_id, started_at, started_by, ended_at) SELECT facility_id, manual_id,"
+             " scenario, mode, state, standard_id, started_at - 31536000 - n * 86400, started_by,"
+             " ended_at - 31536000 - n * 86400 FROM conversions, k WHERE id = %lld",
+             cid);
+    th_sql_exec(&s, sql);
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM conversions WHERE facility_id = %lld AND mode = 'drill' AND"
+             " state = 'finished'",
+             fid);
+    CHECK(th_sql_int(&s, sql) > 1100);
+    snprintf(path, sizeof path, "/api/v1/facilities/%lld/drills", fid);
+    json_t *o;
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    json_t *drills = json_object_get(o, "drills");
+    CHECK_INT(json_array_size(drills), 1000);
+    CHECK_INT(th_int(json_array_get(drills, 999), "drill_id"), cid);
+    /* oldest first, and the oldest shown is newer than every one left out */
+    for (size_t i = 1; i < json_array_size(drills); i++)
+        CHECK(strcmp(th_str(json_array_get(drills, i - 1), "started_at"),
+                     th_str(json_array_get(drills, i), "started_at")) <= 0);
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM conversions WHERE facility_id = %lld AND mode = 'drill' AND"
+             " state = 'finished' AND started_at >= (SELECT started_at FROM conversions WHERE"
+             " id = %lld)",
+             fid, th_int(json_array_get(drills, 0), "drill_id"));
+    CHECK_INT(th_sql_int(&s, sql), 1000);
+    json_decref(o);
+    th_stop(&s);
+}
