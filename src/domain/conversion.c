@@ -1238,8 +1238,9 @@ int pj_finding_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err
     pj_stmt_text(s, 6, status);
     pj_stmt_int(s, 7, pj_now());
     pj_stmt_int(s, 8, id);
+    /* a PATCH that changes nothing writes nothing: the same version, no audit row */
     if (pj_step_done(s, err) ||
-        pj_render_commit(c, "update", "finding", id, before, finding_render, w, err))
+        pj_render_update_commit(c, "finding", id, before, finding_render, w, err))
         goto fail;
     return 0;
 fail:

@@ -1134,6 +1134,13 @@ static int snapshot_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     return elder_render_x(c, id, w, -1, err);
 }
 
+/* Every field in full, for telling whether an update changed anything (a masked rendering
+ * hides a new ID number or phone that keeps its first digits); never sent or stored. */
+static int full_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return elder_render_x(c, id, w, 1, err);
+}
+
 /* Commits a write of elder id: the audit row gets the snapshot (health data masked), the caller
  * the record as it sees it. */
 static int elder_commit(pj_ctx *c, const char *action, int64_t id, const char *before, pj_jw *w,
@@ -1202,7 +1209,8 @@ int pj_elder_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     if (pj_version_check(c, "SELECT version FROM elders WHERE id = ?", id, version, "elder", err))
         goto fail;
     char *before = pj_render_to_string(c, id, snapshot_render, err);
-    if (!before) goto fail;
+    char *full = before ? pj_render_to_string(c, id, full_render, err) : NULL;
+    if (!full) goto fail;
     pj_stmt *s = pj_db_prepare(
         c->db,
         "UPDATE elders SET name = ?, sex = ?, birth_date = ?, id_number = ?, phone = ?,"
@@ -1222,6 +1230,13 @@ int pj_elder_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         if (err->status == 409)
             pj_fail(err, 409, "conflict", "id_number", "an elder with this ID number exists");
         goto fail;
+    }
+    /* a PATCH that changed nothing writes nothing: no new version, no audit row */
+    char *now_full = pj_render_to_string(c, id, full_render, err);
+    if (!now_full) goto fail;
+    if (pj_render_same(full, now_full)) {
+        pj_db_rollback(c->db);
+        return elder_render(c, id, w, err);
     }
     /* an elder who moved away or died keeps no active pair */
     if (strcmp(r.status, "active") && pj_el_pairs_end(c, "elder", id, r.status, err)) goto fail;

@@ -69,6 +69,13 @@ static int helper_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     return helper_render_x(c, id, w, 0, err);
 }
 
+/* Every field in full, for telling whether an update changed anything (a masked rendering
+ * hides a new ID number or phone that keeps its first digits); never sent or stored. */
+static int helper_render_full(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return helper_render_x(c, id, w, 1, err);
+}
+
 static int helper_render_revealed(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
     if (pj_el_audit_reveal(c, "helper", id, err)) return -1;
@@ -302,7 +309,8 @@ int pj_helper_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         }
     }
     char *before = pj_render_to_string(c, id, helper_render, err);
-    if (!before) goto fail;
+    char *full = before ? pj_render_to_string(c, id, helper_render_full, err) : NULL;
+    if (!full) goto fail;
     pj_stmt *s = pj_db_prepare(
         c->db,
         "UPDATE helpers SET name = ?, sex = ?, birth_date = ?, id_number = ?, phone = ?,"
@@ -319,6 +327,14 @@ int pj_helper_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         if (err->status == 409)
             pj_fail(err, 409, "conflict", "id_number", "a helper with this ID number exists");
         goto fail;
+    }
+    /* a PATCH that changed nothing writes nothing: no new version, no audit row */
+    char *now_full = pj_render_to_string(c, id, helper_render_full, err);
+    if (!now_full) goto fail;
+    if (pj_render_same(full, now_full)) {
+        pj_db_rollback(c->db);
+        pj_jw_raw(w, before);
+        return 0;
     }
     /* a helper no longer active keeps no pair: their elders are free to be paired again */
     if (!r.active && pj_el_pairs_end(c, "helper", id, "helper inactive", err)) goto fail;

@@ -69,17 +69,7 @@ const char *pj_like_escape(pj_ctx *c, const char *q)
 static int update_commit(pj_ctx *c, const char *entity, int64_t id, const char *before,
                          pj_render_fn fn, pj_jw *w, pj_err *err)
 {
-    char *after = pj_render_to_string(c, id, fn, err);
-    if (!after) return -1;
-    if (pj_render_same(before, after)) {
-        pj_db_rollback(c->db);
-        pj_jw_raw(w, before);
-        return 0;
-    }
-    if (pj_audit_add(c, "update", entity, id, before, after, err) || pj_db_commit(c->db, err))
-        return -1;
-    pj_jw_raw(w, after);
-    return 0;
+    return pj_render_update_commit(c, entity, id, before, fn, w, err);
 }
 
 /* 409 in_use naming what still uses record id of `table` (`what` in the message): the user

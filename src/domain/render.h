@@ -27,6 +27,12 @@ int pj_render_same(const char *before, const char *after);
  * rendering into w. On failure -1 with the transaction still open: the caller rolls back. */
 int pj_render_commit(pj_ctx *c, const char *action, const char *entity, int64_t id,
                      const char *before, pj_render_fn fn, pj_jw *w, pj_err *err);
+/* The tail of an update inside its transaction: an update that changed nothing (pj_render_same
+ * of before and the rendering after) is rolled back — no new version, no audit row — and w
+ * gets before; any other is pj_render_commit's "update". On failure -1 with the transaction
+ * still open: the caller rolls back. */
+int pj_render_update_commit(pj_ctx *c, const char *entity, int64_t id, const char *before,
+                            pj_render_fn fn, pj_jw *w, pj_err *err);
 /* Writes the key "next_cursor" of a page: the text of cursor (the position the next page starts
  * after) when there is more, else null. */
 void pj_render_next_cursor(pj_jw *w, int more, int64_t cursor);

@@ -1527,3 +1527,50 @@ TEST(dualuse_drill_trend_keeps_the_newest)
     json_decref(o);
     th_stop(&s);
 }
+
+/* A finding's PATCH that changes nothing (its fields sent back as they are) writes nothing: the
+ * same version, no audit row; a change is one new version. */
+TEST(dualuse_finding_patch_that_changes_nothing_writes_nothing)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[300], path[96];
+    th_login(&s, "officer", s.demo_pw, tok);
+    snprintf(body, sizeof body,
+             "{\"facility_id\":%lld,\"scenario\":\"epidemic\",\"mode\":\"drill\"}",
+             peaceful_hotel(&s));
+    json_t *conv = post(&s, tok, "/api/v1/conversions", body, 201);
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/findings", th_int(conv, "id"));
+    json_decref(conv);
+    json_t *o = post(&s, tok, path,
+                     "{\"finding\":\"物资清点滞后\",\"action\":\"提前盘点\",\"owner\":\"后勤组\","
+                     "\"due_date\":\"2099-06-30\"}",
+                     201);
+    long long id = th_int(o, "id");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/findings/%lld", id);
+    char before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, before, sizeof before);
+    static const char *const same[] = {
+        "{\"version\":1}",
+        "{\"version\":1,\"status\":\"open\",\"action\":\"提前盘点\",\"owner\":\"后勤组\","
+        "\"due_date\":\"2099-06-30\",\"closed_note\":\"\"}",
+        "{\"version\":1,\"owner\":\" 后勤组 \"}"};
+    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+        CHECK_INT(th_call(&s, "PATCH", path, tok, same[i], &o), 200);
+        CHECK_INT(th_int(o, "version"), 1);
+        CHECK_STR(th_str(o, "owner"), "后勤组");
+        json_decref(o);
+    }
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    CHECK_INT(th_call(&s, "PATCH", path, tok, "{\"version\":1,\"owner\":\"仓储组\"}", &o), 200);
+    CHECK_INT(th_int(o, "version"), 2);
+    json_decref(o);
+    snprintf(body, sizeof body,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'finding' AND entity_id = %lld AND action"
+             " = 'update'",
+             id);
+    CHECK_INT(th_sql_int(&s, body), 1);
+    th_stop(&s);
+}
