@@ -1105,6 +1105,56 @@ int pj_facility_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     return 0;
 }
 
+/* 409 conflict when an update would pull the ground from under the facility's live conversion
+ * (converting, emergency or restoring): its type or township changed (the standard and the
+ * township's command the conversion answers to), or the emergency role its manual converts the
+ * facility to removed. Other edits, other roles and the role's capacity stay open. */
+static int live_conversion_check(pj_ctx *c, int64_t id, json_t *body, const char *old_type,
+                                 int64_t old_town, json_t *roles, pj_err *err)
+{
+    json_t *type = json_object_get(body, "type"), *town = json_object_get(body, "township_id");
+    int new_type = json_is_string(type) && strcmp(json_string_value(type), old_type);
+    int new_town = json_is_integer(town) && json_integer_value(town) != old_town;
+    if (!new_type && !new_town && !roles) return 0;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT v.id, v.state, m.role FROM conversions v JOIN manuals m ON"
+                               " m.id = v.manual_id WHERE v.facility_id = ? AND v.mode = 'live'"
+                               " AND v.state IN ('converting', 'emergency', 'restoring')",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc != 1) {
+        pj_stmt_done(s);
+        return rc < 0 ? -1 : 0;
+    }
+    long long conv = (long long)pj_col_int(s, 0);
+    const char *state = pj_arena_strdup(c->arena, pj_col_text(s, 1));
+    const char *role = pj_arena_strdup(c->arena, pj_col_text(s, 2));
+    pj_stmt_done(s);
+    if (new_type)
+        return pj_fail(err, 409, "conflict", "type",
+                       "the facility's live conversion %lld is %s: its type cannot change until"
+                       " it is back in peacetime",
+                       conv, state);
+    if (new_town)
+        return pj_fail(err, 409, "conflict", "township_id",
+                       "the facility's live conversion %lld is %s: it cannot move to another"
+                       " township until it is back in peacetime",
+                       conv, state);
+    if (!roles) return 0;
+    size_t i;
+    json_t *r;
+    json_array_foreach(roles, i, r)
+    {
+        if (!strcmp(json_string_value(json_object_get(r, "role")), role)) return 0;
+    }
+    return pj_fail(err, 409, "conflict", "emergency_roles",
+                   "the facility's live conversion %lld is %s as %s: that emergency role stays"
+                   " until it is back in peacetime",
+                   conv, state, role);
+}
+
 /* An update's reads and writes in the caller's transaction, after its checks of the body: the
  * facility, the caller's scope (a facility operator: their facility; others: the township, the
  * old and any new one), the version (0: the current one), the body's fields over the stored
@@ -1160,6 +1210,7 @@ static int facility_update_write(pj_ctx *c, int64_t id, json_t *body, json_t *ro
     if (json_is_integer(to) && json_integer_value(to) != old_town &&
         require_township_scope(c, json_integer_value(to), err))
         return -1;
+    if (live_conversion_check(c, id, body, f.type, old_town, roles, err)) return -1;
     if (facility_read(c, body, 0, &f, err)) return -1;
     if (f.town != old_town && require_township_scope(c, f.town, err)) return -1;
     int64_t got;
