@@ -327,8 +327,13 @@ int pj_conversion_list(pj_ctx *c, int64_t facility_id, const char *mode, const c
 
 /* ---- transitions ---- */
 
+/* A live conversion moves its facility's state: a change of the facility's record like any
+ * other, so its version moves on (an edit form opened before gets 409 and shows the new state
+ * once reloaded) and it has its own audit row, `state` / `facility`, in the same transaction. */
 static int set_facility_state(pj_ctx *c, int64_t fid, const char *state, pj_err *err)
 {
+    char *before = pj_render_to_string(c, fid, pj_facility_get, err);
+    if (!before) return -1;
     pj_stmt *s =
         pj_db_prepare(c->db,
                       "UPDATE facilities SET state = ?, updated_at = ?, version = version + 1"
@@ -338,7 +343,9 @@ static int set_facility_state(pj_ctx *c, int64_t fid, const char *state, pj_err 
     pj_stmt_text(s, 1, state);
     pj_stmt_int(s, 2, pj_now());
     pj_stmt_int(s, 3, fid);
-    return pj_step_done(s, err);
+    if (pj_step_done(s, err)) return -1;
+    char *after = pj_render_to_string(c, fid, pj_facility_get, err);
+    return !after || pj_audit_add(c, "state", "facility", fid, before, after, err) ? -1 : 0;
 }
 
 static int set_conv(pj_ctx *c, int64_t id, const char *state, const char *time_col,

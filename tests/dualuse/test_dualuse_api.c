@@ -1574,3 +1574,70 @@ TEST(dualuse_finding_patch_that_changes_nothing_writes_nothing)
     CHECK_INT(th_sql_int(&s, body), 1);
     th_stop(&s);
 }
+
+/* The facility's state as a live conversion moves it: each move is a new version of the
+ * facility with its own audit row (`state` / `facility`, the facility before and after), and an
+ * edit made on the version before is 409. */
+static void check_state_row(th_server *s, long long fid, const char *from, const char *to,
+                            long long version)
+{
+    char q[400];
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE id = (SELECT MAX(id) FROM audit WHERE entity ="
+             " 'facility' AND entity_id = %lld) AND action = 'state' AND"
+             " json_extract(before_json, '$.state') = '%s' AND json_extract(after_json,"
+             " '$.state') = '%s' AND json_extract(after_json, '$.version') = %lld",
+             fid, from, to, version);
+    CHECK_INT(th_sql_int(s, q), 1);
+    snprintf(q, sizeof q, "SELECT version FROM facilities WHERE id = %lld", fid);
+    CHECK_INT(th_sql_int(s, q), version);
+}
+
+TEST_T(dualuse_facility_state_moves_are_audited, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[160], path[96], q[200];
+    th_login(&s, "officer", s.demo_pw, tok);
+    long long fid = peaceful_hotel(&s);
+    snprintf(q, sizeof q, "SELECT version FROM facilities WHERE id = %lld", fid);
+    long long v = th_sql_int(&s, q);
+    snprintf(body, sizeof body,
+             "{\"facility_id\":%lld,\"scenario\":\"epidemic\",\"mode\":\"live\"}", fid);
+    json_t *conv = post(&s, tok, "/api/v1/conversions", body, 201);
+    long long cid = th_int(conv, "id");
+    check_state_row(&s, fid, "peacetime", "converting", v + 1);
+    /* an edit form opened in peacetime: its version is stale */
+    snprintf(path, sizeof path, "/api/v1/facilities/%lld", fid);
+    snprintf(body, sizeof body, "{\"version\":%lld,\"address\":\"金海湖镇\"}", v);
+    json_t *o;
+    CHECK_INT(th_call(&s, "PATCH", path, tok, body, &o), 409);
+    CHECK_STR(th_err_code(o), "version_conflict");
+    json_decref(o);
+    conv = work_phase(&s, tok, conv, "convert");
+    CHECK_STR(th_str(conv, "facility_state"), "emergency");
+    check_state_row(&s, fid, "converting", "emergency", v + 2);
+    json_decref(conv);
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/restore", cid);
+    conv = post(&s, tok, path, "{}", 200);
+    check_state_row(&s, fid, "emergency", "restoring", v + 3);
+    conv = work_phase(&s, tok, conv, "restore");
+    CHECK_STR(th_str(conv, "facility_state"), "peacetime");
+    check_state_row(&s, fid, "restoring", "peacetime", v + 4);
+    json_decref(conv);
+    /* an aborted conversion: there and back */
+    snprintf(body, sizeof body,
+             "{\"facility_id\":%lld,\"scenario\":\"epidemic\",\"mode\":\"live\"}", fid);
+    conv = post(&s, tok, "/api/v1/conversions", body, 201);
+    check_state_row(&s, fid, "peacetime", "converting", v + 5);
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/abort", th_int(conv, "id"));
+    json_decref(conv);
+    json_decref(post(&s, tok, path, "{\"reason\":\"误报\"}", 200));
+    check_state_row(&s, fid, "converting", "peacetime", v + 6);
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'facility' AND entity_id = %lld AND"
+             " action = 'state'",
+             fid);
+    CHECK_INT(th_sql_int(&s, q), 6);
+    th_stop(&s);
+}

@@ -464,6 +464,7 @@ export default {
     drill_abort: 'Drill aborted',
     restore_start: 'Restore start',
     restore_done: 'Restore done',
+    state: 'Facility state change',
     step_start: 'Step start',
     step_finish: 'Step finish',
     step_sign: 'Checklist sign-off',

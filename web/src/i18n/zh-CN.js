@@ -466,6 +466,7 @@ export default {
     drill_abort: '中止演练',
     restore_start: '开始恢复',
     restore_done: '恢复完成',
+    state: '设施状态变更',
     step_start: '开始步骤',
     step_finish: '完成步骤',
     step_sign: '检查项签字',
