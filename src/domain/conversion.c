@@ -37,7 +37,10 @@ const char *pj_conv_transition(const char *from, pj_conv_event ev)
 }
 
 /* Seconds as minutes with one decimal, rounded down: the same step shows the same figure on the
- * conversion, in the drill report and its CSV. */
+ * conversion, in the drill report and its CSV. Every judgement of time (a step late or overdue,
+ * a conversion over its deadline, a drill passed, too fast, its score) is made on this figure,
+ * so that what is shown and what is judged agree: 60.05 minutes shows 60 and is on time for 60
+ * planned minutes, 60.1 shows 60.1 and is late. */
 static double minutes1(int64_t secs)
 {
     return floor((double)secs / 6.0) / 10;
@@ -152,7 +155,8 @@ static int conv_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     else
         pj_jw_knull(w, "target_hours");
     int64_t end = h.ready_at ? h.ready_at : (h.ended_at ? h.ended_at : now);
-    pj_jw_knum(w, "elapsed_minutes", floor((double)(end - h.started_at) / 60.0 * 10) / 10);
+    double elapsed = minutes1(end - h.started_at);
+    pj_jw_knum(w, "elapsed_minutes", elapsed);
     /* an adopted plan expects the site ready when its last convert step is planned to end: that
      * is the deadline that counts for the conversion, the standard's target only without one */
     pj_stmt *pr = pj_db_prepare(c->db,
@@ -178,8 +182,7 @@ static int conv_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         pj_jw_knull(w, "deadline_minutes");
         pj_jw_knull(w, "deadline_from");
     }
-    pj_jw_kbool(w, "over_deadline",
-                (deadline > 0 || has_plan) && (double)(end - h.started_at) > deadline * 60);
+    pj_jw_kbool(w, "over_deadline", (deadline > 0 || has_plan) && elapsed > deadline + 1e-9);
     pj_jw_kint(w, "version", h.version);
     pj_render_time(w, "as_of", now); /* the server's clock, for elapsed and running timers */
     pj_jw_key(w, "steps");
@@ -203,8 +206,8 @@ static int conv_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         const char *status = pj_col_text(s, 10);
         int64_t planned = pj_col_int(s, 5), st = pj_col_int(s, 11), fin = pj_col_int(s, 13);
         int is_over = 0, late = 0;
-        if (!strcmp(status, "running") && clock - st > planned * 60) is_over = 1;
-        if (!strcmp(status, "done") && fin - st > planned * 60) late = 1;
+        if (!strcmp(status, "running") && minutes1(clock - st) > (double)planned) is_over = 1;
+        if (!strcmp(status, "done") && minutes1(fin - st) > (double)planned) late = 1;
         total++;
         done += !strcmp(status, "done");
         overdue += is_over;
@@ -880,7 +883,7 @@ static int drill_compute(pj_ctx *c, const conv_head *h, pj_jw *w, drill_score *d
         double planned = (double)pj_col_int(s, 2);
         int done = !strcmp(pj_col_text(s, 3), "done");
         int64_t st = pj_col_int(s, 4), fin = pj_col_int(s, 5);
-        double actual = done ? (double)(fin - st) / 60.0 : 0;
+        double actual = done ? minutes1(fin - st) : 0; /* as shown */
         double sc = pj_drill_step_score(planned, actual, done);
         int fast = pj_drill_step_too_fast(planned, actual, done);
         ds->steps++;
@@ -895,7 +898,7 @@ static int drill_compute(pj_ctx *c, const conv_head *h, pj_jw *w, drill_score *d
             pj_render_text(w, "name", s, 1);
             pj_jw_knum(w, "planned_minutes", planned);
             if (done)
-                pj_jw_knum(w, "actual_minutes", minutes1(fin - st));
+                pj_jw_knum(w, "actual_minutes", actual);
             else
                 pj_jw_knull(w, "actual_minutes");
             pj_jw_kstr(w, "result",

@@ -165,14 +165,15 @@ static int overview(pj_ctx *c, const char *scenario, int64_t population, pj_jw *
     }
     pj_jw_arr_end(w);
 
-    /* live conversions of this scenario, with overdue steps */
+    /* live conversions of this scenario, with overdue steps (judged as the conversion shows
+     * them: run minutes, one decimal rounded down, over the planned ones — 6 s or more past) */
     pj_jw_key(w, "live_conversions");
     pj_jw_arr(w);
     s = pj_db_prepare(c->db,
                       "SELECT v.id, f.id, f.name, v.state, v.started_at,"
                       " (SELECT COUNT(*) FROM conversion_steps cs JOIN manual_steps ms ON"
                       "  ms.id = cs.step_id WHERE cs.conversion_id = v.id AND cs.status ="
-                      "  'running' AND ? - cs.started_at > ms.planned_minutes * 60),"
+                      "  'running' AND ? - cs.started_at >= ms.planned_minutes * 60 + 6),"
                       " (SELECT COUNT(*) FROM conversion_steps cs WHERE cs.conversion_id = v.id"
                       "  AND cs.status = 'done'),"
                       " (SELECT COUNT(*) FROM conversion_steps cs WHERE cs.conversion_id = v.id),"

@@ -1641,3 +1641,134 @@ TEST_T(dualuse_facility_state_moves_are_audited, 120)
     CHECK_INT(th_sql_int(&s, q), 6);
     th_stop(&s);
 }
+
+/* Sets drill cid's recorded times (its steps as in conv): from 1000000, one after the other as
+ * planned, except that the first step takes 3 s more and the second 6 s more; the last step
+ * ends `total_s` seconds after the start. */
+static void drill_times(th_server *s, json_t *conv, long long cid, long long total_s)
+{
+    json_t *steps = json_object_get(conv, "steps");
+    size_t n = json_array_size(steps);
+    CHECK(n >= 3);
+    long long t0 = 1000000, t = t0;
+    char sql[300];
+    for (size_t i = 0; i < n; i++) {
+        json_t *st = json_array_get(steps, i);
+        long long planned = th_int(st, "planned_minutes") * 60;
+        long long start = t, fin = t + planned + (i == 0 ? 3 : i == 1 ? 6 : 0);
+        if (i == n - 1) fin = t0 + total_s, start = fin - planned;
+        snprintf(sql, sizeof sql,
+                 "UPDATE conversion_steps SET started_at = %lld, finished_at = %lld WHERE id ="
+                 " %lld",
+                 start, fin, th_int(st, "id"));
+        th_sql_exec(s, sql);
+        t = fin;
+    }
+    snprintf(sql, sizeof sql,
+             "UPDATE conversions SET started_at = %lld, ended_at = %lld WHERE id = %lld", t0,
+             t0 + total_s, cid);
+    th_sql_exec(s, sql);
+}
+
+/* A drill's times are judged on the minutes shown (one decimal, rounded down): a step 3 s over
+ * its planned minutes shows them and is on time, 6 s over shows a tenth more and is late; a
+ * drill 3 s over its target shows the target and passes, and its conversion is not over the
+ * deadline; 6 s over, it fails and is. */
+TEST(dualuse_drill_times_judged_as_shown)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[160], path[96];
+    th_login(&s, "officer", s.demo_pw, tok);
+    snprintf(body, sizeof body,
+             "{\"facility_id\":%lld,\"scenario\":\"epidemic\",\"mode\":\"drill\"}",
+             peaceful_hotel(&s));
+    json_t *conv = post(&s, tok, "/api/v1/conversions", body, 201);
+    long long cid = th_int(conv, "id");
+    conv = work_phase(&s, tok, conv, "convert");
+    CHECK_STR(th_str(conv, "state"), "finished");
+    json_t *steps = json_object_get(conv, "steps");
+    double p0 = (double)th_int(json_array_get(steps, 0), "planned_minutes"),
+           p1 = (double)th_int(json_array_get(steps, 1), "planned_minutes");
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/report", cid);
+    json_t *o;
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    CHECK(json_is_number(json_object_get(o, "target_minutes")));
+    long long target = (long long)json_number_value(json_object_get(o, "target_minutes"));
+    json_decref(o);
+    char cpath[96];
+    snprintf(cpath, sizeof cpath, "/api/v1/conversions/%lld", cid);
+    for (int extra = 3; extra <= 6; extra += 3) {
+        drill_times(&s, conv, cid, target * 60 + extra);
+        CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+        json_t *r = json_object_get(o, "steps");
+        CHECK(json_number_value(json_object_get(json_array_get(r, 0), "actual_minutes")) == p0);
+        CHECK_STR(th_str(json_array_get(r, 0), "result"), "on_time");
+        CHECK(fabs(json_number_value(json_object_get(json_array_get(r, 1), "actual_minutes")) -
+                   (p1 + 0.1)) < 1e-9);
+        CHECK_STR(th_str(json_array_get(r, 1), "result"), "late");
+        double total = json_number_value(json_object_get(o, "total_minutes"));
+        CHECK(fabs(total - (extra == 3 ? (double)target : (double)target + 0.1)) < 1e-9);
+        CHECK(json_is_true(json_object_get(o, "passed")) == (extra == 3));
+        json_decref(o);
+        /* the conversion shows the same */
+        CHECK_INT(th_call(&s, "GET", cpath, tok, NULL, &o), 200);
+        CHECK(fabs(json_number_value(json_object_get(o, "elapsed_minutes")) - total) < 1e-9);
+        CHECK(json_is_true(json_object_get(o, "over_deadline")) == (extra == 6));
+        r = json_object_get(o, "steps");
+        CHECK(json_is_false(json_object_get(json_array_get(r, 0), "late")));
+        CHECK(json_is_true(json_object_get(json_array_get(r, 1), "late")));
+        json_decref(o);
+    }
+    json_decref(conv);
+    th_stop(&s);
+}
+
+/* A running step of a live conversion is overdue by the same rule, on the conversion and in
+ * the overview's count: 1 s past its planned minutes it shows them and is not overdue yet;
+ * 10 s past it is. */
+TEST(dualuse_running_step_overdue_as_shown)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[160], path[96], sql[300];
+    th_login(&s, "officer", s.demo_pw, tok);
+    snprintf(body, sizeof body,
+             "{\"facility_id\":%lld,\"scenario\":\"epidemic\",\"mode\":\"live\"}",
+             peaceful_hotel(&s));
+    json_t *conv = post(&s, tok, "/api/v1/conversions", body, 201);
+    long long cid = th_int(conv, "id");
+    json_t *st = json_array_get(json_object_get(conv, "steps"), 0);
+    CHECK_STR(th_str(st, "phase"), "convert");
+    long long row = th_int(st, "id"), planned = th_int(st, "planned_minutes");
+    json_decref(conv);
+    snprintf(path, sizeof path, "/api/v1/conversion-steps/%lld/start", row);
+    json_decref(post(&s, tok, path, "{}", 200));
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld", cid);
+    for (int past = 1; past <= 10; past += 9) {
+        snprintf(sql, sizeof sql,
+                 "UPDATE conversion_steps SET started_at = CAST(strftime('%%s', 'now') AS"
+                 " INTEGER) - %lld WHERE id = %lld",
+                 planned * 60 + past, row);
+        th_sql_exec(&s, sql);
+        json_t *o;
+        CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+        json_t *cs = json_array_get(json_object_get(o, "steps"), 0);
+        CHECK(json_is_true(json_object_get(cs, "overdue")) == (past == 10));
+        double shown = json_number_value(json_object_get(cs, "actual_minutes"));
+        CHECK(past == 10 ? shown > (double)planned : shown == (double)planned);
+        json_decref(o);
+        CHECK_INT(th_call(&s, "GET", "/api/v1/overview?scenario=epidemic", tok, NULL, &o), 200);
+        json_t *live = json_object_get(o, "live_conversions");
+        int seen = 0;
+        for (size_t i = 0; i < json_array_size(live); i++) {
+            json_t *x = json_array_get(live, i);
+            if (th_int(x, "conversion_id") != cid) continue;
+            seen = 1;
+            CHECK_INT(th_int(x, "overdue_steps"), past == 10 ? 1 : 0);
+        }
+        CHECK(seen);
+        json_decref(o);
+    }
+    th_stop(&s);
+}
