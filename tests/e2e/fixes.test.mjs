@@ -204,7 +204,8 @@ describe('plans: solving and failed plans', { timeout: 180000 }, () => {
     const p = await apiGet(page, `/plans/${id}`);
     assert.equal(p.status, 'draft');
     assert.equal(p.name, '新方案进度 测试');
-    await page.getByTestId('plan-stats').waitFor();
+    // a whole district's plan: its page draws every site and village (slow on a busy machine)
+    await page.getByTestId('plan-stats').waitFor({ timeout: 60000 });
     noProblems(page);
     await context.close();
   });
