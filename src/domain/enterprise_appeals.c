@@ -932,13 +932,16 @@ int pj_ent_appeal_act(pj_ctx *c, int64_t id, const char *action, json_t *body, p
     } else if (!strcmp(action, "rate")) {
         int bad_rating = !strcmp(rating, "not_satisfied");
         to = bad_rating ? "reopened" : "closed";
-        /* a reopened round gets a deadline of its own, computed as on receipt */
+        /* a reopened round gets a deadline of its own, computed as on receipt, and a return
+         * visit of its own, due with it: an earlier round's call-back (kept in the events)
+         * does not answer for this one */
         sql = bad_rating ? "UPDATE ent_appeals SET state = 'reopened', rating = ?,"
                            " reopens = reopens + 1, reopened_at = ?, complete_due = ?,"
+                           " visit_due = ?, visited_at = NULL, visit_note = '',"
                            " version = version + 1 WHERE id = ?"
                          : "UPDATE ent_appeals SET state = 'closed', rating = ?, closed_at = ?,"
                            " version = version + 1 WHERE id = ?";
-        binds = bad_rating ? "gnci" : "gni";
+        binds = bad_rating ? "gncci" : "gni";
     } else if (!strcmp(action, "close")) {
         to = "closed";
         sql = "UPDATE ent_appeals SET state = 'closed', closed_at = ?, version = version + 1"
