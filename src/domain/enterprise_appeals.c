@@ -756,6 +756,7 @@ static const struct {
     {"dispatch", " received returned escalated ", WHO_OFFICER, f_dept},
     {"accept", " dispatched reopened escalated ", WHO_OFFICER, f_plain},
     {"return", " dispatched in_progress ", WHO_OFFICER, f_return},
+    /* escalated: only one with a department (none: dispatched first) */
     {"reply", " in_progress escalated ", WHO_OFFICER, f_reply},
     {"rate", " replied ", WHO_OFFICER | WHO_ENTERPRISE, f_rate},
     {"close", " replied ", WHO_OFFICER, f_plain},
@@ -858,7 +859,9 @@ int pj_ent_appeal_act(pj_ctx *c, int64_t id, const char *action, json_t *body, p
     if (!strcmp(a.state, "escalated") && !strcmp(action, "dispatch") && a.department_id)
         return pj_fail(err, 409, "wrong_state", "state",
                        "an escalated appeal with a department is accepted, not dispatched");
-    if (!strcmp(a.state, "escalated") && !strcmp(action, "accept") && !a.department_id)
+    /* one escalated without a department has nobody to accept or answer it */
+    if (!strcmp(a.state, "escalated") && (!strcmp(action, "accept") || !strcmp(action, "reply")) &&
+        !a.department_id)
         return pj_fail(err, 409, "wrong_state", "state",
                        "the appeal was escalated without a department: dispatch it first");
     if (!strcmp(action, "dispatch")) {

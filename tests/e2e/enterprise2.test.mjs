@@ -24,13 +24,13 @@ async function call(page, method, p, data) {
 const today = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
 
 describe('enterprise services (2)', { timeout: 180000 }, () => {
-  test('appeal actions: overdue received/returned ones may be escalated; one escalated without a department is dispatched, not accepted', () => {
+  test('appeal actions: overdue received/returned ones may be escalated; one escalated without a department is dispatched, not accepted nor replied to', () => {
     const now = Date.parse('2026-06-01T00:00:00Z');
     const late = '2026-05-01T00:00:00Z';
     assert.deepEqual(appealActions('district_officer', { state: 'received', complete_due: late }, now), ['dispatch', 'escalate']);
     assert.deepEqual(appealActions('district_officer', { state: 'returned', complete_due: late, visit_due: late }, now), ['dispatch', 'escalate', 'visit']);
     assert.deepEqual(appealActions('district_officer', { state: 'received', complete_due: '2026-07-01T00:00:00Z' }, now), ['dispatch']);
-    assert.deepEqual(appealActions('district_officer', { state: 'escalated', department_id: null, complete_due: late }, now), ['dispatch', 'reply']);
+    assert.deepEqual(appealActions('district_officer', { state: 'escalated', department_id: null, complete_due: late }, now), ['dispatch']);
     assert.deepEqual(appealActions('district_officer', { state: 'escalated', department_id: 21, complete_due: late }, now), ['accept', 'reply']);
   });
 

@@ -1,4 +1,5 @@
-/* Appeals' state machine and texts: a reopened round needs a return visit of its own. */
+/* Appeals' state machine and texts: a reopened round needs a return visit of its own; an
+ * appeal escalated without a department is dispatched before anything else. */
 #include <stdio.h>
 #include <string.h>
 
@@ -104,5 +105,70 @@ TEST(enterprise_appeal_reopened_round_needs_its_own_visit)
     CHECK_INT(act(&s, off, id, "visit", "{\"version\":6,\"note\":\"第二轮回访\"}", &o), 200);
     json_decref(o);
     CHECK(!awaits_visit(&s, off, id));
+    th_stop(&s);
+}
+
+/* Regression: an appeal the overdue sweep escalated without a department (none could be named:
+ * the catalogue's returned it) took a reply, so nobody held the appeal that answered it; the
+ * docs and the console have it dispatched first. reply is 409 wrong_state on it, nothing
+ * written; once dispatched (and accepted) it is answered as any other. An appeal escalated
+ * with its department is still answered directly. */
+TEST(enterprise_appeal_escalated_without_department_not_replied)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], jd[80], body[160], path[96], before[TH_FINGERPRINT_SIZE],
+        after[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    long long commerce = th_sql_int(&s, "SELECT id FROM organisations WHERE name = '平谷区商务局'");
+    long long agri = th_sql_int(&s, "SELECT id FROM organisations WHERE name = '平谷区农业农村局'");
+    json_t *o;
+    snprintf(body, sizeof body, "{\"category\":\"permits\",\"department_id\":%lld}", commerce);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/dispatch-catalogue", off, body, NULL), 200);
+    /* r: returned by the catalogue's department; k: in hand at the catalogue's department */
+    long long r = accepted_appeal(&s, off, jd), k = accepted_appeal(&s, off, jd);
+    CHECK_INT(act(&s, off, r, "return", "{\"version\":3,\"reason\":\"不归我们\"}", NULL), 200);
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "UPDATE ent_appeals SET complete_due = strftime('%%s','now') - 3600 WHERE id IN"
+             " (%lld, %lld)",
+             r, k);
+    th_sql_exec(&s, sql);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/appeal-sweeps", off, "{}", &o), 200);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/appeals/%lld", r);
+    CHECK_INT(th_call(&s, "GET", path, off, NULL, &o), 200);
+    CHECK_STR(th_str(o, "state"), "escalated");
+    CHECK(json_is_null(json_object_get(o, "department_id")));
+    long long v = th_int(o, "version");
+    json_decref(o);
+    th_fingerprint(&s, before, sizeof before);
+    snprintf(body, sizeof body, "{\"version\":%lld,\"reply\":\"已办理\",\"resolved\":true}", v);
+    CHECK_INT(act(&s, off, r, "reply", body, &o), 409);
+    CHECK_STR(th_err_code(o), "wrong_state");
+    CHECK_STR(th_err_field(o), "state");
+    CHECK(strstr(th_err_message(o), "dispatch it first") != NULL);
+    json_decref(o);
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    snprintf(body, sizeof body, "{\"version\":%lld,\"department_id\":%lld}", v, agri);
+    CHECK_INT(act(&s, off, r, "dispatch", body, NULL), 200);
+    snprintf(body, sizeof body, "{\"version\":%lld}", v + 1);
+    CHECK_INT(act(&s, off, r, "accept", body, NULL), 200);
+    snprintf(body, sizeof body, "{\"version\":%lld,\"reply\":\"已办理\",\"resolved\":true}", v + 2);
+    CHECK_INT(act(&s, off, r, "reply", body, &o), 200);
+    CHECK_STR(th_str(o, "state"), "replied");
+    CHECK_INT(th_int(o, "department_id"), agri);
+    json_decref(o);
+    /* escalated in its department's hands: answered directly */
+    snprintf(path, sizeof path, "/api/v1/enterprise/appeals/%lld", k);
+    CHECK_INT(th_call(&s, "GET", path, off, NULL, &o), 200);
+    CHECK_STR(th_str(o, "state"), "escalated");
+    CHECK_INT(th_int(o, "department_id"), commerce);
+    v = th_int(o, "version");
+    json_decref(o);
+    snprintf(body, sizeof body, "{\"version\":%lld,\"reply\":\"已办理\",\"resolved\":true}", v);
+    CHECK_INT(act(&s, off, k, "reply", body, NULL), 200);
     th_stop(&s);
 }

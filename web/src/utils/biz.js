@@ -42,9 +42,10 @@ export function appealActions(role, a, now = Date.now()) {
     if (!states.includes(a.state)) continue;
     if (act === 'rate' ? !(officer || role === 'enterprise') : !officer) continue;
     if (act === 'escalate' && !isOverdue(a, now)) continue;
-    // escalated without a department: dispatched next (accepting it is 409); with one: accepted
+    // escalated without a department: dispatched next (accepting or replying to it is 409);
+    // with one: accepted or replied to
     if (a.state === 'escalated' && act === 'dispatch' && a.department_id) continue;
-    if (a.state === 'escalated' && act === 'accept' && !a.department_id) continue;
+    if (a.state === 'escalated' && ['accept', 'reply'].includes(act) && !a.department_id) continue;
     if (act === 'visit' && !a.visit_due) continue;
     out.push(act);
   }
