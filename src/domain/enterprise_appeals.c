@@ -836,11 +836,11 @@ int pj_ent_appeal_act(pj_ctx *c, int64_t id, const char *action, json_t *body, p
     int bad = pj_in_object(body, err) || pj_in_only(body, transitions[t].fields, err) ||
               pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
               pj_in_ref(body, "department_id", 0, &dept, err) < 0 ||
-              pj_in_str(body, "reason", !strcmp(action, "return"), 1, 1000, &reason, err) < 0 ||
-              pj_in_str(body, "reply", !strcmp(action, "reply"), 1, 5000, &reply, err) < 0 ||
+              pj_in_text(body, "reason", !strcmp(action, "return"), 1, 1000, &reason, err) < 0 ||
+              pj_in_text(body, "reply", !strcmp(action, "reply"), 1, 5000, &reply, err) < 0 ||
               pj_in_bool(body, "resolved", !strcmp(action, "reply"), &resolved, err) < 0 ||
               pj_in_enum(body, "rating", !strcmp(action, "rate"), ratings, &rating, err) < 0 ||
-              pj_in_str(body, "note", !strcmp(action, "visit"), 1, 2000, &note, err) < 0;
+              pj_in_text(body, "note", !strcmp(action, "visit"), 1, 2000, &note, err) < 0;
     json_decref(empty);
     if (bad) return -1;
     appeal a;

@@ -1,5 +1,6 @@
 /* Appeals' state machine and texts: a reopened round needs a return visit of its own; an
- * appeal escalated without a department is dispatched before anything else. */
+ * appeal escalated without a department is dispatched before anything else; the actions' texts
+ * are not blank. */
 #include <stdio.h>
 #include <string.h>
 
@@ -170,5 +171,49 @@ TEST(enterprise_appeal_escalated_without_department_not_replied)
     json_decref(o);
     snprintf(body, sizeof body, "{\"version\":%lld,\"reply\":\"已办理\",\"resolved\":true}", v);
     CHECK_INT(act(&s, off, k, "reply", body, NULL), 200);
+    th_stop(&s);
+}
+
+/* Regression: a return's reason, a reply and a return visit's note of white space only
+ * (spaces, tabs, line breaks, U+3000) were taken and stood in the event log as the action's
+ * note with nothing to read. Each is 422 missing_field on its field now, nothing written;
+ * text with spaces around it is text. */
+TEST(enterprise_appeal_action_blank_texts_refused)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], jd[80], body[160], before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    long long id = accepted_appeal(&s, off, jd);
+    static const char *const blanks[] = {"   ", " \\t\\n ", "\u3000\u3000"};
+    static const struct {
+        const char *action, *fmt, *field;
+    } cases[] = {
+        {"return", "{\"version\":3,\"reason\":\"%s\"}", "reason"},
+        {"reply", "{\"version\":3,\"reply\":\"%s\",\"resolved\":true}", "reply"},
+        {"visit", "{\"version\":3,\"note\":\"%s\"}", "note"},
+    };
+    th_fingerprint(&s, before, sizeof before);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        for (size_t b = 0; b < sizeof blanks / sizeof blanks[0]; b++) {
+            json_t *o;
+            snprintf(body, sizeof body, cases[i].fmt, blanks[b]);
+            CHECK_INT(act(&s, off, id, cases[i].action, body, &o), 422);
+            CHECK_STR(th_err_code(o), "missing_field");
+            CHECK_STR(th_err_field(o), cases[i].field);
+            json_decref(o);
+        }
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    json_t *o;
+    CHECK_INT(act(&s, off, id, "visit", "{\"version\":3,\"note\":\" 已回访 \"}", &o), 200);
+    CHECK_STR(th_str(o, "visit_note"), " 已回访 ");
+    json_decref(o);
+    CHECK_INT(
+        act(&s, off, id, "reply", "{\"version\":4,\"reply\":\"\\t已办结\",\"resolved\":true}", &o),
+        200);
+    CHECK_STR(th_str(o, "reply"), "\t已办结");
+    json_decref(o);
     th_stop(&s);
 }
