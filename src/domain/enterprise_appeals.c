@@ -242,17 +242,47 @@ int pj_ent_reception_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
     if (pj_version_check(c, "SELECT version FROM ent_reception_days WHERE id = ?", id, version,
                          "reception day", err))
         goto fail;
-    /* a day is held on its date: marking it held before (Beijing) would close its sign-ups */
-    if (state && !strcmp(state, "held")) {
-        pj_stmt *q =
-            pj_db_prepare(c->db, "SELECT held_on FROM ent_reception_days WHERE id = ?", err);
+    char held[11] = "", cur[16] = "";
+    int64_t appeals = 0;
+    if (state) {
+        pj_stmt *q = pj_db_prepare(c->db,
+                                   "SELECT held_on, state, (SELECT COUNT(*) FROM ent_appeals a"
+                                   " WHERE a.channel = 'reception_day' AND"
+                                   " a.reception_day_id = r.id) FROM ent_reception_days r"
+                                   " WHERE id = ?",
+                                   err);
         if (!q) goto fail;
         pj_stmt_int(q, 1, id);
         int rc = pj_stmt_step(q, err);
-        char held[11] = "", today[11];
-        if (rc == 1) snprintf(held, sizeof held, "%s", pj_col_text(q, 0));
+        if (rc == 1) {
+            snprintf(held, sizeof held, "%s", pj_col_text(q, 0));
+            snprintf(cur, sizeof cur, "%s", pj_col_text(q, 1));
+            appeals = pj_col_int(q, 2);
+        }
         pj_stmt_done(q);
         if (rc < 0) goto fail;
+    }
+    /* a day's state changes only from planned, to held or cancelled (the same state again is
+     * no change): a day held or cancelled stays so */
+    if (state && strcmp(state, cur) && strcmp(cur, "planned")) {
+        pj_fail(err, 409, "wrong_state", "state",
+                "the reception day %s is %s: a day's state changes only from planned (to held"
+                " or cancelled), not to %s",
+                held, cur, state);
+        goto fail;
+    }
+    /* appeals raised at a day count among the problems solved at reception days: it took
+     * place and is not cancelled */
+    if (state && strcmp(state, cur) && !strcmp(state, "cancelled") && appeals > 0) {
+        pj_fail(err, 409, "has_appeals", "state",
+                "%lld appeal%s raised at the reception day %s: a day with appeals is not"
+                " cancelled",
+                (long long)appeals, appeals == 1 ? " was" : "s were", held);
+        goto fail;
+    }
+    /* a day is held on its date: marking it held before (Beijing) would close its sign-ups */
+    if (state && strcmp(state, cur) && !strcmp(state, "held")) {
+        char today[11];
         pj_cal_format(pj_cal_local_day(pj_now()), today);
         if (strcmp(held, today) > 0) {
             pj_fail(err, 409, "day_ahead", "state",

@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, apiGet, choose, DEMO_PW } from './lib.mjs';
-import { appealActions } from '../../web/src/utils/biz.js';
+import { appealActions, receptionStates } from '../../web/src/utils/biz.js';
 
 let browser;
 before(async () => {
@@ -32,6 +32,15 @@ describe('enterprise services (2)', { timeout: 180000 }, () => {
     assert.deepEqual(appealActions('district_officer', { state: 'received', complete_due: '2026-07-01T00:00:00Z' }, now), ['dispatch']);
     assert.deepEqual(appealActions('district_officer', { state: 'escalated', department_id: null, complete_due: late }, now), ['dispatch']);
     assert.deepEqual(appealActions('district_officer', { state: 'escalated', department_id: 21, complete_due: late }, now), ['accept', 'reply']);
+  });
+
+  test('reception day states: a planned day is held (from its date on) or cancelled; a day held or cancelled stays so', () => {
+    const today = '2026-06-01';
+    assert.deepEqual(receptionStates({ state: 'planned', held_on: '2026-06-01' }, today), ['planned', 'held', 'cancelled']);
+    assert.deepEqual(receptionStates({ state: 'planned', held_on: '2026-07-06' }, today), ['planned', 'cancelled']);
+    assert.deepEqual(receptionStates({ state: 'held', held_on: '2026-05-04' }, today), ['held']);
+    assert.deepEqual(receptionStates({ state: 'cancelled', held_on: '2026-05-04' }, today), ['cancelled']);
+    assert.deepEqual(receptionStates({ state: 'cancelled', held_on: '2026-07-06' }, today), ['cancelled']);
   });
 
   test('policies: status tags, an expired one greyed out, its eligibility card says no notices are sent', async () => {

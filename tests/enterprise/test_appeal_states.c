@@ -1,6 +1,6 @@
 /* Appeals' state machine and texts: a reopened round needs a return visit of its own; an
  * appeal escalated without a department is dispatched before anything else; the actions' texts
- * are not blank. */
+ * are not blank; a reception day's state changes only from planned. */
 #include <stdio.h>
 #include <string.h>
 
@@ -214,6 +214,89 @@ TEST(enterprise_appeal_action_blank_texts_refused)
         act(&s, off, id, "reply", "{\"version\":4,\"reply\":\"\\t已办结\",\"resolved\":true}", &o),
         200);
     CHECK_STR(th_str(o, "reply"), "\t已办结");
+    json_decref(o);
+    th_stop(&s);
+}
+
+static int patch_day(th_server *s, const char *tok, long long id, const char *fields, json_t **o)
+{
+    char path[96], sql[96], body[256];
+    snprintf(path, sizeof path, "/api/v1/enterprise/reception-days/%lld", id);
+    snprintf(sql, sizeof sql, "SELECT version FROM ent_reception_days WHERE id = %lld", id);
+    snprintf(body, sizeof body, "{\"version\":%lld,%s}", th_sql_int(s, sql), fields);
+    return th_call(s, "PATCH", path, tok, body, o);
+}
+
+static void day_refused(th_server *s, const char *tok, long long id, const char *fields,
+                        const char *code, const char *says)
+{
+    char before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE];
+    json_t *o;
+    th_fingerprint(s, before, sizeof before);
+    CHECK_INT(patch_day(s, tok, id, fields, &o), 409);
+    CHECK_STR(th_err_code(o), code);
+    CHECK_STR(th_err_field(o), "state");
+    CHECK(strstr(th_err_message(o), says) != NULL);
+    json_decref(o);
+    th_fingerprint(s, after, sizeof after);
+    CHECK_STR(after, before);
+}
+
+/* Regression: PATCH /reception-days/{id} took any state: a cancelled day marked held (its
+ * appeals then counted among the problems solved at reception days), a held day cancelled or
+ * put back to planned (sign-ups open again), a day cancelled after appeals were raised at it.
+ * A day's state changes only from planned, to held or cancelled, and a day with appeals raised
+ * at it is not cancelled: 409 (wrong_state, has_appeals) on state, nothing written. The same
+ * state again is no change. */
+TEST(enterprise_reception_day_state_transitions)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], sql[200], body[256];
+    th_login(&s, "officer", s.demo_pw, off);
+    json_t *o;
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/calendar", off,
+                      "{\"day\":\"2099-01-01\",\"kind\":\"holiday\",\"name\":\"元旦\"}", &o),
+              201);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/reception-days", off, "{\"year\":2099}", &o),
+              201);
+    json_t *cr = json_object_get(o, "created");
+    long long cancelled = th_int(json_array_get(cr, 0), "id"),
+              held = th_int(json_array_get(cr, 1), "id"),
+              raised = th_int(json_array_get(cr, 2), "id");
+    json_decref(o);
+    /* all three took place (past dates): held is allowed by date */
+    const char *dates[] = {"2001-01-08", "2001-02-05", "2001-03-05"};
+    long long ids[] = {cancelled, held, raised};
+    for (int i = 0; i < 3; i++) {
+        snprintf(sql, sizeof sql, "UPDATE ent_reception_days SET held_on = '%s' WHERE id = %lld",
+                 dates[i], ids[i]);
+        th_sql_exec(&s, sql);
+    }
+    CHECK_INT(patch_day(&s, off, cancelled, "\"state\":\"cancelled\"", NULL), 200);
+    CHECK_INT(patch_day(&s, off, held, "\"state\":\"held\"", NULL), 200);
+    day_refused(&s, off, cancelled, "\"state\":\"held\"", "wrong_state", "is cancelled:");
+    day_refused(&s, off, cancelled, "\"state\":\"planned\"", "wrong_state", "is cancelled:");
+    day_refused(&s, off, held, "\"state\":\"cancelled\"", "wrong_state", "is held:");
+    day_refused(&s, off, held, "\"state\":\"planned\",\"minutes\":\"纪要\"", "wrong_state",
+                "is held:");
+    /* the same state again is no change of state: the minutes are written */
+    CHECK_INT(patch_day(&s, off, held, "\"state\":\"held\",\"minutes\":\"纪要\"", &o), 200);
+    CHECK_STR(th_str(o, "minutes"), "纪要");
+    json_decref(o);
+    CHECK_INT(patch_day(&s, off, cancelled, "\"state\":\"cancelled\",\"leaders\":[\"区长\"]", NULL),
+              200);
+    /* a day appeals were raised at took place: not cancelled, still held */
+    snprintf(body, sizeof body,
+             "{\"type\":\"help\",\"category\":\"permits\",\"title\":\"用电\","
+             "\"description\":\"增容\",\"channel\":\"reception_day\",\"reception_day_id\":%lld,"
+             "\"organisation_id\":2}",
+             raised);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/appeals", off, body, NULL), 201);
+    day_refused(&s, off, raised, "\"state\":\"cancelled\"", "has_appeals", "1 appeal");
+    CHECK_INT(patch_day(&s, off, raised, "\"state\":\"held\"", &o), 200);
+    CHECK_STR(th_str(o, "state"), "held");
     json_decref(o);
     th_stop(&s);
 }

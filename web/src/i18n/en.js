@@ -752,6 +752,7 @@ export default {
     not_implemented: 'Not implemented',
     already_matched: 'The financing need is matched already',
     day_ahead: 'The reception day has not come yet',
+    has_appeals: 'Appeals were raised at this reception day',
   },
   // a code that means something more precise at a field (zh-CN messages, utils/errors.js)
   apiFieldErrors: {

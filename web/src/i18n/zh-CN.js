@@ -754,6 +754,7 @@ export default {
     not_implemented: '暂不支持该功能',
     already_matched: '该融资需求已对接成功',
     day_ahead: '接待日尚未到来，不能标记为已召开',
+    has_appeals: '该接待日已登记诉求，不能取消',
   },
   // a code that means something more precise at a field (zh-CN messages, utils/errors.js)
   apiFieldErrors: {
