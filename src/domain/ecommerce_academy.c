@@ -705,7 +705,7 @@ int pj_ac_post_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
                        PJ_ROLE_NONE) ||
         pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_ref(body, "zone_enterprise_id", 1, &zone, err) < 0 ||
-        pj_in_str(body, "title", 1, 1, 64, &title, err) < 0 ||
+        pj_in_text(body, "title", 1, 1, 64, &title, err) < 0 ||
         pj_in_int(body, "openings", 1, 1, 1000, &openings, err) < 0)
         return -1;
     int rc = ec_int(c, "SELECT COALESCE(organisation_id, 0) FROM ec_zone_enterprises WHERE id = ?",
@@ -764,7 +764,7 @@ int pj_ac_post_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err
     if (post_writer(c, zorg, "", err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
         pj_in_no_null(body, NULL, err) ||
-        (p.has[0] = pj_in_str(body, "title", 0, 1, 64, &p.title, err)) < 0 ||
+        (p.has[0] = pj_in_text(body, "title", 0, 1, 64, &p.title, err)) < 0 ||
         (p.has[1] = pj_in_enum(body, "state", 0, pj_ac_post_states, &p.state, err)) < 0 ||
         (p.has[2] = pj_in_int(body, "openings", 0, 1, 1000, &p.openings, err)) < 0 ||
         ec_int(c, "SELECT filled FROM ac_posts WHERE id = ?", id, &filled, err) < 0)

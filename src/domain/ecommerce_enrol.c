@@ -520,7 +520,7 @@ int pj_ac_place(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         ec_in_day(body, "placed_on", 1, &on, &day, err) < 0 ||
         pj_in_enum(body, "at", 1, place_ats, &at, err) < 0 ||
         pj_in_ref(body, "zone_enterprise_id", 0, &zone, err) < 0 ||
-        pj_in_str(body, "employer", 0, 1, 64, &employer, err) < 0)
+        pj_in_text(body, "employer", 0, 1, 64, &employer, err) < 0)
         return -1;
     if (!strcmp(at, "post")) {
         if (zone || employer)

@@ -778,3 +778,72 @@ TEST_T(academy_demo_is_consistent_and_labelled, 90)
     json_decref(a);
     th_stop(&s);
 }
+
+/* Regression: a job post titled "   " (new or changed) and a placement at an employer "   "
+ * were taken: the post listed without a name, the graduate placed at an employer nobody can
+ * read. Each is 422 missing_field at its field now (spaces, tabs, line breaks, U+3000),
+ * nothing written; a text with spaces around it is text. */
+TEST_T(academy_post_title_and_employer_not_blank, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[256], path[96], grad[16], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, tok);
+    fix f;
+    fixture(&s, tok, "B", 0, 10, 5, &f);
+    f.course = POST_ID(&s, tok, "/api/v1/academy/courses",
+                       "{\"title\":\"选品入门\",\"category\":\"livestream_selling\",\"hours\":8,"
+                       "\"level\":1,\"practice_hours\":0}");
+    snprintf(body, sizeof body,
+             "{\"course_id\":%lld,\"base_id\":%lld,\"name\":\"无实训班\",\"starts_on\":"
+             "\"2024-03-01\",\"ends_on\":\"2099-04-30\",\"capacity\":5}",
+             f.course, f.base);
+    f.cohort = POST_ID(&s, tok, "/api/v1/academy/cohorts", body);
+    CHECK_INT(move(&s, tok, f.cohort, "open", NULL), 200);
+    long long sid = streamer(&s, tok, "学员乙", "1990-01-01", "");
+    long long eid = enrol(&s, tok, &f, sid, NULL, 201, NULL);
+    CHECK_INT(move(&s, tok, f.cohort, "running", NULL), 200);
+    snprintf(path, sizeof path, "/api/v1/academy/enrolments/%lld/graduate", eid);
+    json_t *o = CALL(&s, "POST", tok, path, "{\"version\":1}", 200);
+    snprintf(grad, sizeof grad, "%s", th_str(o, "graduated_on"));
+    long long ev = th_int(o, "version");
+    json_decref(o);
+    static const char *const blanks[] = {"   ", " \\t\\n ", "\u3000"};
+    th_fingerprint(&s, fp0, sizeof fp0);
+    for (size_t b = 0; b < sizeof blanks / sizeof blanks[0]; b++) {
+        snprintf(body, sizeof body, "{\"zone_enterprise_id\":%lld,\"title\":\"%s\",\"openings\":2}",
+                 f.zone, blanks[b]);
+        o = CALL(&s, "POST", tok, "/api/v1/academy/posts", body, 422);
+        CHECK_STR(th_err_code(o), "missing_field");
+        CHECK_STR(th_err_field(o), "title");
+        json_decref(o);
+        snprintf(path, sizeof path, "/api/v1/academy/posts/%lld", f.post);
+        snprintf(body, sizeof body, "{\"version\":1,\"title\":\"%s\"}", blanks[b]);
+        o = CALL(&s, "PATCH", tok, path, body, 422);
+        CHECK_STR(th_err_code(o), "missing_field");
+        CHECK_STR(th_err_field(o), "title");
+        json_decref(o);
+        snprintf(path, sizeof path, "/api/v1/academy/enrolments/%lld/place", eid);
+        snprintf(body, sizeof body,
+                 "{\"version\":%lld,\"placed_on\":\"%s\",\"at\":\"elsewhere\",\"employer\":\"%s\"}",
+                 ev, grad, blanks[b]);
+        o = CALL(&s, "POST", tok, path, body, 422);
+        CHECK_STR(th_err_code(o), "missing_field");
+        CHECK_STR(th_err_field(o), "employer");
+        json_decref(o);
+    }
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    snprintf(path, sizeof path, "/api/v1/academy/posts/%lld", f.post);
+    json_decref(CALL(&s, "PATCH", tok, path, "{\"version\":1,\"title\":\" 带货主播 \"}", 200));
+    snprintf(path, sizeof path, "/api/v1/academy/enrolments/%lld/place", eid);
+    snprintf(body, sizeof body,
+             "{\"version\":%lld,\"placed_on\":\"%s\",\"at\":\"elsewhere\",\"employer\":"
+             "\"平谷果品合作社\"}",
+             ev, grad);
+    o = CALL(&s, "POST", tok, path, body, 200);
+    CHECK_STR(th_str(o, "state"), "placed");
+    CHECK_STR(th_str(o, "placed_employer"), "平谷果品合作社");
+    json_decref(o);
+    th_stop(&s);
+}
