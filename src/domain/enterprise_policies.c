@@ -353,9 +353,8 @@ static int policy_render_as(pj_ctx *c, int64_t id, pj_jw *w, int tree, pj_err *e
 {
     pj_stmt *s = pj_row_by_id(c,
                               "SELECT id, title, issuer, issued_on, valid_from, valid_until,"
-                              " benefit, conditions, source, version,"
-                              " (SELECT COUNT(*) FROM ent_policy_matches m WHERE m.policy_id ="
-                              " p.id) FROM ent_policies p WHERE id = ?",
+                              " benefit, conditions, source, version"
+                              " FROM ent_policies p WHERE id = ?",
                               id, "policy", err);
     if (!s) return -1;
     pj_jw_obj(w);
@@ -379,8 +378,25 @@ static int policy_render_as(pj_ctx *c, int64_t id, pj_jw *w, int tree, pj_err *e
     if (tree) ent_rule_tree(c, w, pj_col_text(s, 7));
     pj_render_text(w, "source", s, 8);
     pj_jw_kint(w, "version", pj_col_int(s, 9));
-    if (c->actor.role != PJ_ROLE_ENTERPRISE) pj_jw_kint(w, "eligible_count", pj_col_int(s, 10));
     pj_stmt_done(s);
+    if (c->actor.role != PJ_ROLE_ENTERPRISE) {
+        /* the eligible firms the reader is shown (GET /policies/{id}/matches): a township
+         * officer's, those of their township */
+        int64_t town = ent_list_town(c);
+        s = pj_db_prepare(c->db,
+                          town ? "SELECT COUNT(*) FROM ent_policy_matches m JOIN organisations o"
+                                 " ON o.id = m.org_id WHERE m.policy_id = ? AND o.township_id = ?"
+                               : "SELECT COUNT(*) FROM ent_policy_matches WHERE policy_id = ?",
+                          err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, id);
+        if (town) pj_stmt_int(s, 2, town);
+        int rc = pj_stmt_step(s, err);
+        int64_t n = rc == 1 ? pj_col_int(s, 0) : 0;
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+        pj_jw_kint(w, "eligible_count", n);
+    }
     pj_jw_obj_end(w);
     return 0;
 }
