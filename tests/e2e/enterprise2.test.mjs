@@ -2,7 +2,7 @@
 // shown and its eligibility qualified; past reception days closed to sign-up, a moved day's
 // reason in the console's language; escalating an overdue appeal nobody has taken on (with a
 // department, or dispatched next when it has none); every rating of an appeal with its round;
-// the returns each department made in the KPIs.
+// the returns each department made in the KPIs; a reception day's state changes only from planned.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, apiGet, choose, DEMO_PW } from './lib.mjs';
@@ -139,6 +139,49 @@ describe('enterprise services (2)', { timeout: 180000 }, () => {
     await shot(jd.page, '46b-ent-reception-past');
     noProblems(jd.page);
     await jd.context.close();
+  });
+
+  test('reception days: a held day offers no other state; cancelling a day with appeals is refused at the state field, in Chinese and English', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'officer', DEMO_PW);
+    await call(page, 'POST', '/enterprise/reception-days', { year: 2026 });
+    const days = (await apiGet(page, '/enterprise/reception-days?limit=100')).items;
+    const held = days.find((d) => d.held_on.startsWith('2025') && d.state === 'held');
+    const day = days.find((d) => d.held_on.startsWith('2026') && d.held_on < today() && d.state === 'planned');
+    assert.ok(held && day, 'a held day of 2025 and a planned day of 2026 before today');
+    const jdOrg = (await apiGet(page, '/organisations?q=' + encodeURIComponent('京东（平谷）物流'))).items[0];
+    await call(page, 'POST', '/enterprise/appeals', { organisation_id: jdOrg.id, channel: 'reception_day', reception_day_id: day.id, type: 'help', category: 'permits', title: '接待日现场诉求（e2e）', description: '现场登记' });
+    const cal = page.getByTestId('reception-calendar');
+    const detail = page.getByTestId('reception-detail');
+    const edit = async (d) => {
+      const year = d.held_on.slice(0, 4);
+      await page.goto(`/enterprise/reception-days?year=${year}`);
+      await cal.locator(`[data-day^="${year}-"]`).first().waitFor();
+      await cal.locator(`[data-day="${d.held_on}"]`).click();
+      await detail.getByText(`${d.held_on} 接待日`).waitFor();
+      await page.getByTestId('edit-reception').click();
+      await page.getByTestId('reception-state').waitFor();
+    };
+    await edit(day);
+    assert.equal(await page.getByTestId('reception-state').locator('.is-disabled').count(), 0, 'a planned day may change its state');
+    await choose(page, page.getByTestId('reception-state'), '已取消');
+    await detail.getByRole('button', { name: '保存' }).click();
+    await detail.getByText('该接待日已登记诉求，不能取消').waitFor();
+    await shot(page, '46c-ent-reception-has-appeals');
+    assert.equal((await apiGet(page, `/enterprise/reception-days/${day.id}`)).state, 'planned');
+    await edit(held);
+    await page.getByTestId('reception-state').locator('.is-disabled').first().waitFor();
+    await page.evaluate(() => localStorage.setItem('pj_locale', 'en'));
+    await page.goto(`/enterprise/reception-days?year=2026`);
+    await cal.locator(`[data-day="${day.held_on}"]`).click();
+    await detail.getByText(day.held_on).first().waitFor();
+    await page.getByTestId('edit-reception').click();
+    await choose(page, page.getByTestId('reception-state'), 'Cancelled');
+    await detail.getByRole('button', { name: 'Save' }).click();
+    await detail.getByText(/^Appeals were raised at this reception day/).waitFor();
+    await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
+    noProblems(page);
+    await context.close();
   });
 
   test('reception days: a page left open over midnight (Beijing) marks the day just ended 已过 and drops it from the next days', async () => {
