@@ -434,6 +434,16 @@ int th_run(char *out, size_t size, const char *const *args)
     return th_run_as(out, size, args, NULL, 0);
 }
 
+void th_demo(th_server *s, th_demo_fn fn)
+{
+    pj_err err;
+    pj_err_clear(&err);
+    th_ctx t;
+    th_ctx_open(s, &t, "demo", PJ_ROLE_ADMIN);
+    if (fn(&t.c, 7, &err)) t_fail(__FILE__, __LINE__, "demo: %s", err.message);
+    th_ctx_close(&t);
+}
+
 void th_ctx_open(th_server *s, th_ctx *t, const char *username, pj_role role)
 {
     pj_err err;

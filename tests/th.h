@@ -102,6 +102,10 @@ typedef struct th_ctx {
     pj_ctx c;
 } th_ctx;
 void th_ctx_open(th_server *s, th_ctx *t, const char *username, pj_role role);
+/* Loads one module's demo records into the server's database as admin, seed 7 (fn:
+ * pj_enterprise_demo, pj_indicators_demo, pj_ecommerce_demo, …); fails the test on an error. */
+typedef int (*th_demo_fn)(pj_ctx *c, uint64_t seed, pj_err *err);
+void th_demo(th_server *s, th_demo_fn fn);
 void th_ctx_close(th_ctx *t);
 /* The same on a new, empty database of its own in t_tmpdir() (every migration applied, no
  * server), acting as an admin: for tests of how statements are run. */

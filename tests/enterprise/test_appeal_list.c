@@ -64,11 +64,7 @@ TEST(enterprise_appeal_list_open_and_newest_first)
 {
     th_server s;
     th_start(&s, 1);
-    pj_err err = {0};
-    th_ctx t;
-    th_ctx_open(&s, &t, "demo", PJ_ROLE_ADMIN);
-    if (pj_enterprise_demo(&t.c, 7, &err)) t_fail(__FILE__, __LINE__, "demo: %s", err.message);
-    th_ctx_close(&t);
+    th_demo(&s, pj_enterprise_demo);
     char off[80], town[80], jd[80];
     th_login(&s, "officer", s.demo_pw, off);
     th_login(&s, "jinhaihu", s.demo_pw, town);
@@ -161,11 +157,7 @@ TEST(enterprise_appeal_list_page_survives_a_closing)
 {
     th_server s;
     th_start(&s, 1);
-    pj_err err = {0};
-    th_ctx t;
-    th_ctx_open(&s, &t, "demo", PJ_ROLE_ADMIN);
-    if (pj_enterprise_demo(&t.c, 7, &err)) t_fail(__FILE__, __LINE__, "demo: %s", err.message);
-    th_ctx_close(&t);
+    th_demo(&s, pj_enterprise_demo);
     char off[80];
     th_login(&s, "officer", s.demo_pw, off);
     th_sql_exec(&s, "UPDATE ent_appeals SET state = 'in_progress' WHERE id % 97 = 0");

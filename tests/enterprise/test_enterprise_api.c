@@ -461,11 +461,7 @@ TEST(enterprise_kpi_trend_counts_closings_by_month_of_closing)
 {
     th_server s;
     th_start(&s, 1);
-    pj_err err = {0};
-    th_ctx t;
-    th_ctx_open(&s, &t, "demo", PJ_ROLE_ADMIN);
-    if (pj_enterprise_demo(&t.c, 7, &err)) t_fail(__FILE__, __LINE__, "demo: %s", err.message);
-    th_ctx_close(&t);
+    th_demo(&s, pj_enterprise_demo);
     /* received 23:30 on 31 January 2024 and closed 00:30 on 1 February, Beijing time (both on
      * 31 January in UTC) */
     th_sql_exec(&s, "UPDATE ent_appeals SET received_at = 1706715000, closed_at = 1706718600"
@@ -528,11 +524,7 @@ TEST(enterprise_kpi_total_is_labelled_by_its_scope)
 {
     th_server s;
     th_start(&s, 1);
-    pj_err err = {0};
-    th_ctx t;
-    th_ctx_open(&s, &t, "demo", PJ_ROLE_ADMIN);
-    if (pj_enterprise_demo(&t.c, 7, &err)) t_fail(__FILE__, __LINE__, "demo: %s", err.message);
-    th_ctx_close(&t);
+    th_demo(&s, pj_enterprise_demo);
     long long jhh = th_sql_int(&s, "SELECT township_id FROM users WHERE username = 'jinhaihu'");
     char sql[200], want[64];
     snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM ent_appeals WHERE township_id = %lld", jhh);
@@ -635,11 +627,7 @@ TEST(enterprise_kpis_name_the_years_with_appeals)
     CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/kpis?from=2020-01-01", off, NULL, &o), 200);
     CHECK_INT(json_array_size(json_object_get(o, "years")), 0);
     json_decref(o);
-    th_ctx t;
-    pj_err err = {0};
-    th_ctx_open(&s, &t, "demo", PJ_ROLE_ADMIN);
-    if (pj_enterprise_demo(&t.c, 7, &err)) t_fail(__FILE__, __LINE__, "demo: %s", err.message);
-    th_ctx_close(&t);
+    th_demo(&s, pj_enterprise_demo);
     /* one appeal received at 00:30 on 1 January 2021, Beijing time (2020 in UTC) */
     th_sql_exec(&s, "UPDATE ent_appeals SET received_at = 1609432200 WHERE id = (SELECT MIN(id)"
                     " FROM ent_appeals)");

@@ -74,11 +74,7 @@ TEST(enterprise_null_refused_where_a_field_may_not_be_empty)
 {
     th_server s;
     th_start(&s, 1);
-    pj_err err = {0};
-    th_ctx t;
-    th_ctx_open(&s, &t, "demo", PJ_ROLE_ADMIN);
-    if (pj_enterprise_demo(&t.c, 7, &err)) t_fail(__FILE__, __LINE__, "demo: %s", err.message);
-    th_ctx_close(&t);
+    th_demo(&s, pj_enterprise_demo);
     char off[80], adm[80];
     th_login(&s, "officer", s.demo_pw, off);
     th_login(&s, "admin", s.admin_pw, adm);

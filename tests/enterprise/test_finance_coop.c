@@ -656,11 +656,7 @@ TEST(enterprise_demo_banks_and_cooperation)
 {
     th_server s;
     th_start(&s, 1);
-    pj_err err = {0};
-    th_ctx t;
-    th_ctx_open(&s, &t, "demo", PJ_ROLE_ADMIN);
-    if (pj_enterprise_demo(&t.c, 7, &err)) t_fail(__FILE__, __LINE__, "demo: %s", err.message);
-    th_ctx_close(&t);
+    th_demo(&s, pj_enterprise_demo);
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ent_bank_products WHERE source = 'synthetic'"),
               10);
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(DISTINCT bank_id) FROM ent_bank_products"), 3);

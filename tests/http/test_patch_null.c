@@ -11,19 +11,6 @@
 #include "t.h"
 #include "th.h"
 
-/* The registers of the other modules, as the demo district has them. */
-static void other_demos(th_server *s)
-{
-    pj_err err;
-    pj_err_clear(&err);
-    th_ctx t;
-    th_ctx_open(s, &t, "demo", PJ_ROLE_ADMIN);
-    if (pj_indicators_demo(&t.c, 7, &err) || pj_ecommerce_demo(&t.c, 7, &err) ||
-        pj_academy_demo(&t.c, 7, &err))
-        t_fail(__FILE__, __LINE__, "demo: %s", err.message);
-    th_ctx_close(&t);
-}
-
 static long long version_of(th_server *s, const char *tok, const char *path)
 {
     json_t *o;
@@ -38,7 +25,9 @@ TEST_T(api_patch_null_is_refused_on_fields_that_cannot_be_empty, 90)
     th_server s;
     th_start(&s, 1);
     el_demo(&s, 200);
-    other_demos(&s);
+    th_demo(&s, pj_indicators_demo);
+    th_demo(&s, pj_ecommerce_demo);
+    th_demo(&s, pj_academy_demo);
     char tok[80];
     th_login(&s, "admin", s.admin_pw, tok);
     static const struct {

@@ -43,12 +43,7 @@ TEST_T(registry_delete_of_a_referenced_record_names_what_refers_to_it, 180)
 {
     th_server s;
     th_start(&s, 1);
-    pj_err err;
-    pj_err_clear(&err);
-    th_ctx t;
-    th_ctx_open(&s, &t, "demo", PJ_ROLE_ADMIN);
-    if (pj_enterprise_demo(&t.c, 7, &err)) t_fail(__FILE__, __LINE__, "demo: %s", err.message);
-    th_ctx_close(&t);
+    th_demo(&s, pj_enterprise_demo);
     char tok[80], path[96], want[96], want2[96];
     th_login(&s, "admin", s.admin_pw, tok);
     /* an organisation with appeals and no account */

@@ -232,11 +232,7 @@ TEST_T(http_report_same_answers, 120)
     th_server s;
     th_start(&s, 1);
     el_demo(&s, 1500); /* elders, helpers and a month of their services */
-    th_ctx t;
-    pj_err err = {0};
-    th_ctx_open(&s, &t, "demo", PJ_ROLE_ADMIN);
-    if (pj_enterprise_demo(&t.c, 7, &err)) t_fail(__FILE__, __LINE__, "demo: %s", err.message);
-    th_ctx_close(&t);
+    th_demo(&s, pj_enterprise_demo);
     char admin[80], officer[80], town[80], grid[80];
     th_login(&s, "admin", s.admin_pw, admin);
     th_login(&s, "officer", s.demo_pw, officer);

@@ -18,16 +18,6 @@
 #include "t.h"
 #include "th.h"
 
-static void load_demo(th_server *s)
-{
-    pj_err err;
-    pj_err_clear(&err);
-    th_ctx t;
-    th_ctx_open(s, &t, "demo", PJ_ROLE_ADMIN);
-    if (pj_indicators_demo(&t.c, 7, &err)) t_fail(__FILE__, __LINE__, "demo: %s", err.message);
-    th_ctx_close(&t);
-}
-
 static json_t *call(th_server *s, const char *m, const char *tok, const char *path,
                     const char *body, int want)
 {
@@ -64,7 +54,7 @@ TEST_T(carbon_energy_refuses_unknown_sector_unended_period_and_nothing, 60)
 {
     th_server s;
     th_start(&s, 1);
-    load_demo(&s);
+    th_demo(&s, pj_indicators_demo);
     char off[80];
     th_login(&s, "officer", s.demo_pw, off);
     static const char *const P = "/api/v1/carbon/energy";
@@ -126,7 +116,7 @@ TEST_T(carbon_energy_corrected_and_removed_with_version, 60)
 {
     th_server s;
     th_start(&s, 1);
-    load_demo(&s);
+    th_demo(&s, pj_indicators_demo);
     char off[80], town[80], view[80];
     th_login(&s, "officer", s.demo_pw, off);
     th_login(&s, "jinhaihu", s.demo_pw, town);
@@ -229,7 +219,7 @@ TEST_T(carbon_emissions_refuse_a_period_outside_the_year, 60)
 {
     th_server s;
     th_start(&s, 1);
-    load_demo(&s);
+    th_demo(&s, pj_indicators_demo);
     char tok[80];
     th_login(&s, "viewer", s.demo_pw, tok);
     static const char *const bad[] = {"year=2024&period=2025-01", "year=2024&period=2023",
@@ -276,7 +266,7 @@ TEST_T(carbon_intensity_years_lists_only_years_with_data, 60)
 {
     th_server s;
     th_start(&s, 1);
-    load_demo(&s);
+    th_demo(&s, pj_indicators_demo);
     char off[80];
     th_login(&s, "officer", s.demo_pw, off);
     /* each listed year answers as GET /carbon/intensity does; the years with GDP but no energy
@@ -382,7 +372,7 @@ TEST_T(carbon_emissions_of_a_period_count_the_periods_inside_it, 60)
 {
     th_server s;
     th_start(&s, 1);
-    load_demo(&s);
+    th_demo(&s, pj_indicators_demo);
     char off[80];
     th_login(&s, "officer", s.demo_pw, off);
     static const char *const uses[] = {
@@ -470,7 +460,7 @@ TEST_T(carbon_energy_use_scoped_to_the_enterprise_and_township, 60)
 {
     th_server s;
     th_start(&s, 1);
-    load_demo(&s);
+    th_demo(&s, pj_indicators_demo);
     char jd[80], off[80], view[80], town[80];
     th_login(&s, "jd", s.demo_pw, jd);
     th_login(&s, "officer", s.demo_pw, off);
@@ -582,7 +572,7 @@ TEST_T(carbon_factor_corrected_removed_and_recomputed, 60)
 {
     th_server s;
     th_start(&s, 1);
-    load_demo(&s);
+    th_demo(&s, pj_indicators_demo);
     char off[80], view[80];
     th_login(&s, "officer", s.demo_pw, off);
     th_login(&s, "viewer", s.demo_pw, view);
@@ -719,7 +709,7 @@ TEST_T(indicator_target_checked_and_corrected, 60)
 {
     th_server s;
     th_start(&s, 1);
-    load_demo(&s);
+    th_demo(&s, pj_indicators_demo);
     char off[80], view[80];
     th_login(&s, "officer", s.demo_pw, off);
     th_login(&s, "viewer", s.demo_pw, view);
@@ -846,7 +836,7 @@ TEST_T(carbon_intensity_sources_are_value_rows, 60)
 {
     th_server s;
     th_start(&s, 1);
-    load_demo(&s);
+    th_demo(&s, pj_indicators_demo);
     char view[80];
     th_login(&s, "viewer", s.demo_pw, view);
     json_t *d = call(&s, "GET", view, "/api/v1/dashboard", NULL, 200);

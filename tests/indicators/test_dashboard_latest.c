@@ -38,12 +38,7 @@ TEST_T(dashboard_latest_is_by_period_end_and_follows_the_data, 60)
 {
     th_server s;
     th_start(&s, 1);
-    pj_err err;
-    pj_err_clear(&err);
-    th_ctx t;
-    th_ctx_open(&s, &t, "demo", PJ_ROLE_ADMIN);
-    if (pj_indicators_demo(&t.c, 7, &err)) t_fail(__FILE__, __LINE__, "demo: %s", err.message);
-    th_ctx_close(&t);
+    th_demo(&s, pj_indicators_demo);
     char off[80], view[80];
     th_login(&s, "officer", s.demo_pw, off);
     th_login(&s, "viewer", s.demo_pw, view);
