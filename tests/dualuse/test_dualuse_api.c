@@ -30,6 +30,18 @@ static json_t *post(th_server *s, const char *tok, const char *path, const char 
     return o;
 }
 
+/* Starts a drill of a hotel in peacetime (as tok); path gets the address of its findings. */
+static void drill_findings_path(th_server *s, const char *tok, char *path, size_t size)
+{
+    char body[160];
+    snprintf(body, sizeof body,
+             "{\"facility_id\":%lld,\"scenario\":\"epidemic\",\"mode\":\"drill\"}",
+             peaceful_hotel(s));
+    json_t *conv = post(s, tok, "/api/v1/conversions", body, 201);
+    snprintf(path, size, "/api/v1/conversions/%lld/findings", th_int(conv, "id"));
+    json_decref(conv);
+}
+
 /* Works every step of a phase to done, signing its checklist; predecessors first. */
 static json_t *work_phase(th_server *s, const char *tok, json_t *conv, const char *phase)
 {
@@ -1305,12 +1317,7 @@ TEST(dualuse_dates_are_digits)
     th_start(&s, 1);
     char tok[80], body[300], path[96];
     th_login(&s, "officer", s.demo_pw, tok);
-    snprintf(body, sizeof body,
-             "{\"facility_id\":%lld,\"scenario\":\"epidemic\",\"mode\":\"drill\"}",
-             peaceful_hotel(&s));
-    json_t *conv = post(&s, tok, "/api/v1/conversions", body, 201);
-    snprintf(path, sizeof path, "/api/v1/conversions/%lld/findings", th_int(conv, "id"));
-    json_decref(conv);
+    drill_findings_path(&s, tok, path, sizeof path);
     json_t *o = post(
         &s, tok, path,
         "{\"finding\":\"应急照明不足\",\"owner\":\"工程部\",\"due_date\":\"2099-12-31\"}", 201);
@@ -1429,14 +1436,9 @@ TEST(dualuse_closed_finding_keeps_its_note)
 {
     th_server s;
     th_start(&s, 1);
-    char tok[80], body[300], path[96];
+    char tok[80], path[96];
     th_login(&s, "officer", s.demo_pw, tok);
-    snprintf(body, sizeof body,
-             "{\"facility_id\":%lld,\"scenario\":\"epidemic\",\"mode\":\"drill\"}",
-             peaceful_hotel(&s));
-    json_t *conv = post(&s, tok, "/api/v1/conversions", body, 201);
-    snprintf(path, sizeof path, "/api/v1/conversions/%lld/findings", th_int(conv, "id"));
-    json_decref(conv);
+    drill_findings_path(&s, tok, path, sizeof path);
     json_t *o = post(&s, tok, path,
                      "{\"finding\":\"备用电源切换超时\",\"owner\":\"工程部\","
                      "\"due_date\":\"2099-12-31\"}",
@@ -1536,12 +1538,7 @@ TEST(dualuse_finding_patch_that_changes_nothing_writes_nothing)
     th_start(&s, 1);
     char tok[80], body[300], path[96];
     th_login(&s, "officer", s.demo_pw, tok);
-    snprintf(body, sizeof body,
-             "{\"facility_id\":%lld,\"scenario\":\"epidemic\",\"mode\":\"drill\"}",
-             peaceful_hotel(&s));
-    json_t *conv = post(&s, tok, "/api/v1/conversions", body, 201);
-    snprintf(path, sizeof path, "/api/v1/conversions/%lld/findings", th_int(conv, "id"));
-    json_decref(conv);
+    drill_findings_path(&s, tok, path, sizeof path);
     json_t *o = post(&s, tok, path,
                      "{\"finding\":\"物资清点滞后\",\"action\":\"提前盘点\",\"owner\":\"后勤组\","
                      "\"due_date\":\"2099-06-30\"}",
