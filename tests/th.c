@@ -434,6 +434,18 @@ int th_run(char *out, size_t size, const char *const *args)
     return th_run_as(out, size, args, NULL, 0);
 }
 
+int th_list_has(th_server *s, const char *tok, const char *path, const char *key, long long id)
+{
+    json_t *o;
+    CHECK_INT(th_call(s, "GET", path, tok, NULL, &o), 200);
+    int hit = 0;
+    json_t *items = json_object_get(o, "items");
+    for (size_t i = 0; i < json_array_size(items); i++)
+        hit |= th_int(json_array_get(items, i), key) == id;
+    json_decref(o);
+    return hit;
+}
+
 void th_demo(th_server *s, th_demo_fn fn)
 {
     pj_err err;

@@ -76,6 +76,8 @@ int th_run_as(char *out, size_t size, const char *const *args, const char *out_p
  * path may carry other parameters already. */
 void th_enum_filter(th_server *s, const char *token, const char *path, const char *key,
                     const char *const *values);
+/* 1 when GET path (as tok, 200 expected) lists an item whose integer key is id. */
+int th_list_has(th_server *s, const char *tok, const char *path, const char *key, long long id);
 /* Convenience: integer field of a JSON object. */
 long long th_int(json_t *o, const char *key);
 const char *th_str(json_t *o, const char *key);

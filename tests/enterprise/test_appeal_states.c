@@ -38,14 +38,7 @@ static long long accepted_appeal(th_server *s, const char *off, const char *jd)
 /* true when GET /return-visits lists the appeal */
 static int awaits_visit(th_server *s, const char *tok, long long id)
 {
-    json_t *o;
-    CHECK_INT(th_call(s, "GET", "/api/v1/enterprise/return-visits?limit=500", tok, NULL, &o), 200);
-    int hit = 0;
-    json_t *items = json_object_get(o, "items");
-    for (size_t k = 0; k < json_array_size(items); k++)
-        hit |= th_int(json_array_get(items, k), "id") == id;
-    json_decref(o);
-    return hit;
+    return th_list_has(s, tok, "/api/v1/enterprise/return-visits?limit=500", "id", id);
 }
 
 /* Regression: a not_satisfied rating gave the new round a deadline of its own but left the

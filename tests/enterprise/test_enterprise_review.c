@@ -889,28 +889,14 @@ TEST(enterprise_reception_day_appeal_from_a_day_that_took_place)
 static int policy_matches_org(th_server *s, const char *tok, long long policy, long long org)
 {
     char path[96];
-    json_t *o;
     snprintf(path, sizeof path, "/api/v1/enterprise/policies/%lld/matches?limit=500", policy);
-    CHECK_INT(th_call(s, "GET", path, tok, NULL, &o), 200);
-    int hit = 0;
-    json_t *items = json_object_get(o, "items");
-    for (size_t i = 0; i < json_array_size(items); i++)
-        hit |= th_int(json_array_get(items, i), "organisation_id") == org;
-    json_decref(o);
-    return hit;
+    return th_list_has(s, tok, path, "organisation_id", org);
 }
 
 /* true when the enterprise's own policy list holds the policy */
 static int own_list_has(th_server *s, const char *tok, long long policy)
 {
-    json_t *o;
-    CHECK_INT(th_call(s, "GET", "/api/v1/enterprise/policies?limit=500", tok, NULL, &o), 200);
-    int hit = 0;
-    json_t *items = json_object_get(o, "items");
-    for (size_t i = 0; i < json_array_size(items); i++)
-        hit |= th_int(json_array_get(items, i), "id") == policy;
-    json_decref(o);
-    return hit;
+    return th_list_has(s, tok, "/api/v1/enterprise/policies?limit=500", "id", policy);
 }
 
 /* Regression: a firm's industry, township and type are its organisation's record, which the
