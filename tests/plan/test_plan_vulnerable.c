@@ -184,6 +184,26 @@ TEST_T(plan_vulnerable_to_barrier_free_site, 60)
     th_stop(&s);
 }
 
+/* Site C (id 3): the nearest, already converted for resettlement (in emergency under a live
+ * conversion), 30 beds. */
+static void converted_site(th_server *s)
+{
+    th_sql_exec(s, "INSERT INTO facilities (id, name, type, township_id, lat, lon, state,"
+                   " created_at, updated_at) VALUES (3, 'C 已转换', 'school', 1000, 40.0,"
+                   " 117.003, 'emergency', 0, 0)");
+    th_sql_exec(s, "INSERT INTO facility_roles (facility_id, role, unit, capacity) VALUES"
+                   " (3, 'resettlement', 'beds', 30)");
+    th_sql_exec(s, "INSERT INTO manuals (id, facility_id, scenario, role, version, title,"
+                   " created_at, created_by) VALUES (3, 3, 'disaster', 'resettlement', 1, 'm',"
+                   " 0, 't')");
+    th_sql_exec(s, "INSERT INTO manual_steps (manual_id, phase, seq, code, name,"
+                   " planned_minutes, team_type, team_count) VALUES"
+                   " (3, 'convert', 1, 'c1', '清洁', 600, 'cleaning', 1)");
+    th_sql_exec(s, "INSERT INTO conversions (facility_id, manual_id, scenario, mode, state,"
+                   " started_at, started_by) VALUES (3, 3, 'disaster', 'live', 'emergency', 0,"
+                   " 't')");
+}
+
 /* With the eldercare list (the default) a site with the medical role is a candidate for the
  * vulnerable even when the plan is for another role: no barrier-free rooms anywhere, the three
  * go to the medical site M, the others to the nearer A. */
@@ -226,20 +246,7 @@ TEST_T(plan_converted_site_ready_at_start, 60)
     th_login(&s, "admin", s.admin_pw, tok);
     tiny_world(&s);
     /* C: nearest, already converted for resettlement (in emergency, live conversion) */
-    th_sql_exec(&s, "INSERT INTO facilities (id, name, type, township_id, lat, lon, state,"
-                    " created_at, updated_at) VALUES (3, 'C 已转换', 'school', 1000, 40.0,"
-                    " 117.003, 'emergency', 0, 0)");
-    th_sql_exec(&s, "INSERT INTO facility_roles (facility_id, role, unit, capacity) VALUES"
-                    " (3, 'resettlement', 'beds', 30)");
-    th_sql_exec(&s, "INSERT INTO manuals (id, facility_id, scenario, role, version, title,"
-                    " created_at, created_by) VALUES (3, 3, 'disaster', 'resettlement', 1, 'm',"
-                    " 0, 't')");
-    th_sql_exec(&s, "INSERT INTO manual_steps (manual_id, phase, seq, code, name,"
-                    " planned_minutes, team_type, team_count) VALUES"
-                    " (3, 'convert', 1, 'c1', '清洁', 600, 'cleaning', 1)");
-    th_sql_exec(&s, "INSERT INTO conversions (facility_id, manual_id, scenario, mode, state,"
-                    " started_at, started_by) VALUES (3, 3, 'disaster', 'live', 'emergency', 0,"
-                    " 't')");
+    converted_site(&s);
     json_t *p = post_ok(&s, tok, "/api/v1/plans?wait=1",
                         TINY(",\"vulnerable\":false,\"single_source\":false"), 201);
     json_t *res = json_object_get(p, "result"), *c = site(res, 3);
@@ -308,20 +315,7 @@ TEST_T(plan_converted_site_places_taken_since, 60)
     th_login(&s, "admin", s.admin_pw, tok);
     tiny_world(&s);
     /* C: nearest, converted for resettlement, 30 beds */
-    th_sql_exec(&s, "INSERT INTO facilities (id, name, type, township_id, lat, lon, state,"
-                    " created_at, updated_at) VALUES (3, 'C 已转换', 'school', 1000, 40.0,"
-                    " 117.003, 'emergency', 0, 0)");
-    th_sql_exec(&s, "INSERT INTO facility_roles (facility_id, role, unit, capacity) VALUES"
-                    " (3, 'resettlement', 'beds', 30)");
-    th_sql_exec(&s, "INSERT INTO manuals (id, facility_id, scenario, role, version, title,"
-                    " created_at, created_by) VALUES (3, 3, 'disaster', 'resettlement', 1, 'm',"
-                    " 0, 't')");
-    th_sql_exec(&s, "INSERT INTO manual_steps (manual_id, phase, seq, code, name,"
-                    " planned_minutes, team_type, team_count) VALUES"
-                    " (3, 'convert', 1, 'c1', '清洁', 600, 'cleaning', 1)");
-    th_sql_exec(&s, "INSERT INTO conversions (facility_id, manual_id, scenario, mode, state,"
-                    " started_at, started_by) VALUES (3, 3, 'disaster', 'live', 'emergency', 0,"
-                    " 't')");
+    converted_site(&s);
     static const char body[] =
         "{\"name\":\"c\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
         "\"affected\":{\"village_ids\":[1001]},\"demand\":{\"people\":20},\"vulnerable\":false,"
