@@ -1550,8 +1550,8 @@ TEST(dualuse_finding_patch_that_changes_nothing_writes_nothing)
     th_fingerprint(&s, before, sizeof before);
     static const char *const same[] = {
         "{\"version\":1}",
-        "{\"version\":1,\"status\":\"open\",\"action\":\"提前盘点\",\"owner\":\"后勤组\","
-        "\"due_date\":\"2099-06-30\",\"closed_note\":\"\"}",
+        ("{\"version\":1,\"status\":\"open\",\"action\":\"提前盘点\",\"owner\":\"后勤组\","
+         "\"due_date\":\"2099-06-30\",\"closed_note\":\"\"}"),
         "{\"version\":1,\"owner\":\" 后勤组 \"}"};
     for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
         CHECK_INT(th_call(&s, "PATCH", path, tok, same[i], &o), 200);
