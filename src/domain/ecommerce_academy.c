@@ -289,7 +289,7 @@ typedef struct course_in {
 
 static int course_body(json_t *b, int req, course_in *k, pj_err *err)
 {
-    if ((k->has[0] = pj_in_str(b, "title", req, 1, 64, &k->title, err)) < 0 ||
+    if ((k->has[0] = pj_in_text(b, "title", req, 1, 64, &k->title, err)) < 0 ||
         (k->has[1] = pj_in_enum(b, "category", req, pj_ac_course_categories, &k->category, err)) <
             0 ||
         (k->has[2] = pj_in_int(b, "hours", req, 1, 2000, &k->hours, err)) < 0 ||
@@ -446,7 +446,7 @@ typedef struct cohort_in {
 
 static int cohort_body(json_t *b, int req, cohort_in *h, pj_err *err)
 {
-    if ((h->has[0] = pj_in_str(b, "name", req, 1, 64, &h->name, err)) < 0 ||
+    if ((h->has[0] = pj_in_text(b, "name", req, 1, 64, &h->name, err)) < 0 ||
         (h->has[1] = ec_in_day(b, "starts_on", req, &h->starts, &h->start_day, err)) < 0 ||
         (h->has[2] = ec_in_day(b, "ends_on", req, &h->ends, &h->end_day, err)) < 0 ||
         (h->has[3] = pj_in_int(b, "capacity", req, 1, 1000, &h->capacity, err)) < 0)

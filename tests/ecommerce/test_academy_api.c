@@ -779,10 +779,10 @@ TEST_T(academy_demo_is_consistent_and_labelled, 90)
     th_stop(&s);
 }
 
-/* Regression: a job post titled "   " (new or changed) and a placement at an employer "   "
- * were taken: the post listed without a name, the graduate placed at an employer nobody can
- * read. Each is 422 missing_field at its field now (spaces, tabs, line breaks, U+3000),
- * nothing written; a text with spaces around it is text. */
+/* Regression: a job post titled "   " (new or changed), a placement at an employer "   ", a
+ * course titled "   " and a cohort named "   " were taken: the post listed without a name, the
+ * graduate placed at an employer nobody can read. Each is 422 missing_field at its field now
+ * (spaces, tabs, line breaks, U+3000), nothing written; a text with spaces around it is text. */
 TEST_T(academy_post_title_and_employer_not_blank, 60)
 {
     th_server s;
@@ -830,6 +830,34 @@ TEST_T(academy_post_title_and_employer_not_blank, 60)
         o = CALL(&s, "POST", tok, path, body, 422);
         CHECK_STR(th_err_code(o), "missing_field");
         CHECK_STR(th_err_field(o), "employer");
+        json_decref(o);
+        /* a course's title and a cohort's name, new or changed, likewise */
+        snprintf(body, sizeof body,
+                 "{\"title\":\"%s\",\"category\":\"livestream_selling\",\"hours\":8,"
+                 "\"level\":1,\"practice_hours\":0}",
+                 blanks[b]);
+        o = CALL(&s, "POST", tok, "/api/v1/academy/courses", body, 422);
+        CHECK_STR(th_err_field(o), "title");
+        json_decref(o);
+        snprintf(path, sizeof path, "/api/v1/academy/courses/%lld", f.course);
+        snprintf(body, sizeof body, "{\"version\":1,\"title\":\"%s\"}", blanks[b]);
+        o = CALL(&s, "PATCH", tok, path, body, 422);
+        CHECK_STR(th_err_field(o), "title");
+        json_decref(o);
+        snprintf(body, sizeof body,
+                 "{\"course_id\":%lld,\"base_id\":%lld,\"name\":\"%s\",\"starts_on\":"
+                 "\"2024-03-01\",\"ends_on\":\"2099-04-30\",\"capacity\":5}",
+                 f.course, f.base, blanks[b]);
+        o = CALL(&s, "POST", tok, "/api/v1/academy/cohorts", body, 422);
+        CHECK_STR(th_err_field(o), "name");
+        json_decref(o);
+        char q[96];
+        snprintf(q, sizeof q, "SELECT version FROM ac_cohorts WHERE id = %lld", f.cohort);
+        snprintf(path, sizeof path, "/api/v1/academy/cohorts/%lld", f.cohort);
+        snprintf(body, sizeof body, "{\"version\":%lld,\"name\":\"%s\"}", th_sql_int(&s, q),
+                 blanks[b]);
+        o = CALL(&s, "PATCH", tok, path, body, 422);
+        CHECK_STR(th_err_field(o), "name");
         json_decref(o);
     }
     th_fingerprint(&s, fp1, sizeof fp1);
