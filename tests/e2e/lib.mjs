@@ -64,8 +64,10 @@ export async function login(page, username, password) {
   await page.waitForURL((u) => !u.pathname.startsWith('/login'));
 }
 
+/** A screenshot for the record; on a busy machine Chromium may take more than the default 15 s
+ * to capture one, which says nothing of the page: it gets a minute. */
 export async function shot(page, name) {
-  await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: false });
+  await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: false, timeout: 60000 });
 }
 
 /** Picks an option of an Element Plus select (the dropdown is teleported to <body>). */
