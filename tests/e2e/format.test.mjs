@@ -57,6 +57,13 @@ test('minutes for people and for a Gantt axis', () => {
   assert.equal(formatMinutes(0.34, 'zh-CN'), '0.3 分钟');
   assert.equal(formatMinutes(525, 'en'), '8 h 45 min');
   assert.equal(formatMinutes(null, 'en'), '—');
+  // a tenth of a minute is kept: 60.3 minutes against a step planned for an hour is late (the
+  // API judges on the tenth), so it may not show as "1 小时"
+  assert.equal(formatMinutes(60.3, 'zh-CN'), '1 小时 0.3 分');
+  assert.equal(formatMinutes(45.3, 'zh-CN'), '45.3 分钟');
+  assert.equal(formatMinutes(1440.1, 'en'), '24 h 0.1 min');
+  assert.equal(formatMinutes(59.96, 'zh-CN'), '1 小时');
+  assert.equal(formatMinutes(12.04, 'en'), '12 min');
   assert.equal(axisMinutes(525), '8:45');
   assert.equal(axisMinutes(-30), '-0:30');
 });

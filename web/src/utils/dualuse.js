@@ -244,21 +244,20 @@ export function criticalPathMinutes(steps) {
 }
 
 /**
- * Minutes for people: "45 分钟" / "8 小时 45 分" in Chinese, "45 min" / "8 h 45 min" in English;
- * under 10 minutes with one decimal.
+ * Minutes for people: "45 分钟" / "8 小时 45 分" in Chinese, "45 min" / "8 h 45 min" in English.
+ * A tenth of a minute is kept (the API gives times with one decimal and judges a step late on
+ * it): 60.3 shows "1 小时 0.3 分", not "1 小时", next to a step planned for an hour and marked
+ * late; whole minutes show without a decimal.
  */
 export function formatMinutes(m, locale = 'zh-CN') {
   if (m === null || m === undefined || Number.isNaN(Number(m))) return '—';
   const zh = String(locale).toLowerCase().startsWith('zh');
-  const x = Math.max(0, Number(m));
-  if (x < 60) {
-    const v = x < 10 ? String(Math.round(x * 10) / 10) : String(Math.round(x));
-    return zh ? `${v} 分钟` : `${v} min`;
-  }
-  const total = Math.round(x);
-  const h = Math.floor(total / 60), r = total % 60;
-  if (zh) return r ? `${h} 小时 ${r} 分` : `${h} 小时`;
-  return r ? `${h} h ${r} min` : `${h} h`;
+  const tenths = Math.round(Math.max(0, Number(m)) * 10);
+  const min = (t) => String(t / 10);
+  if (tenths < 600) return zh ? `${min(tenths)} 分钟` : `${min(tenths)} min`;
+  const h = Math.floor(tenths / 600), r = tenths % 600;
+  if (zh) return r ? `${h} 小时 ${min(r)} 分` : `${h} 小时`;
+  return r ? `${h} h ${min(r)} min` : `${h} h`;
 }
 
 /**
