@@ -237,15 +237,16 @@ static int conv_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         pj_jw_kbool(w, "overdue", is_over);
         pj_jw_kbool(w, "late", late);
         /* the adopted plan's schedule (minutes from the conversion's start): behind it when the
-         * step has not started by its planned start or not finished by its planned end */
+         * step has not started by its planned start or not finished by its planned end, judged
+         * on minutes from the start as shown (one decimal, rounded down), like late and overdue */
         if (pj_col_is_null(s, 16)) {
             pj_jw_knull(w, "planned_start_min");
             pj_jw_knull(w, "planned_end_min");
             pj_jw_kbool(w, "behind_plan", 0);
         } else {
-            int64_t ps = h.started_at + pj_col_int(s, 16) * 60,
-                    pe = h.started_at + pj_col_int(s, 17) * 60;
-            int b = (!st && clock > ps) || (fin ? fin > pe : clock > pe);
+            double ps = (double)pj_col_int(s, 16), pe = (double)pj_col_int(s, 17),
+                   at = minutes1(clock - h.started_at);
+            int b = (!st && at > ps) || (fin ? minutes1(fin - h.started_at) > pe : at > pe);
             behind += b;
             pj_jw_kint(w, "planned_start_min", pj_col_int(s, 16));
             pj_jw_kint(w, "planned_end_min", pj_col_int(s, 17));

@@ -1769,3 +1769,59 @@ TEST(dualuse_running_step_overdue_as_shown)
     }
     th_stop(&s);
 }
+
+/* Behind an adopted plan's schedule by the same rule: a step finished 3 s after its planned end,
+ * or not started 2 s after its planned start, shows those minutes and is not behind; 6 s and
+ * 8 s after, it shows a tenth more and is. */
+TEST(dualuse_behind_plan_as_shown)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[160], path[96], sql[600];
+    th_login(&s, "officer", s.demo_pw, tok);
+    snprintf(body, sizeof body,
+             "{\"facility_id\":%lld,\"scenario\":\"epidemic\",\"mode\":\"live\"}",
+             peaceful_hotel(&s));
+    json_t *conv = post(&s, tok, "/api/v1/conversions", body, 201);
+    long long cid = th_int(conv, "id");
+    json_t *steps = json_object_get(conv, "steps");
+    json_t *s0 = json_array_get(steps, 0), *s1 = json_array_get(steps, 1);
+    CHECK_STR(th_str(s0, "phase"), "convert");
+    CHECK_STR(th_str(s1, "phase"), "convert");
+    long long r0 = th_int(s0, "id"), r1 = th_int(s1, "id"), p0 = th_int(s0, "planned_minutes"),
+              p1 = th_int(s1, "planned_minutes");
+    json_decref(conv);
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld", cid);
+    for (int late = 0; late <= 1; late++) {
+        int past_start = late ? 8 : 2, past_end = late ? 6 : 3;
+        /* the plan: step 0 over [0, p0], step 1 from p0 + 10; the conversion began
+         * (p0 + 10) minutes and past_start seconds ago; step 0 took p0 min + past_end s */
+        snprintf(sql, sizeof sql,
+                 "UPDATE conversions SET started_at = CAST(strftime('%%s', 'now') AS INTEGER)"
+                 " - %lld WHERE id = %lld",
+                 (p0 + 10) * 60 + past_start, cid);
+        th_sql_exec(&s, sql);
+        snprintf(sql, sizeof sql,
+                 "UPDATE conversion_steps SET status = 'done', planned_start_min = 0,"
+                 " planned_end_min = %lld, started_at = (SELECT started_at FROM conversions"
+                 " WHERE id = %lld), finished_at = (SELECT started_at FROM conversions WHERE id"
+                 " = %lld) + %lld WHERE id = %lld",
+                 p0, cid, cid, p0 * 60 + past_end, r0);
+        th_sql_exec(&s, sql);
+        snprintf(sql, sizeof sql,
+                 "UPDATE conversion_steps SET planned_start_min = %lld, planned_end_min = %lld"
+                 " WHERE id = %lld",
+                 p0 + 10, p0 + 10 + p1, r1);
+        th_sql_exec(&s, sql);
+        json_t *o;
+        CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+        json_t *cs = json_object_get(o, "steps");
+        CHECK(json_is_true(json_object_get(json_array_get(cs, 0), "behind_plan")) == late);
+        CHECK(json_is_true(json_object_get(json_array_get(cs, 1), "behind_plan")) == late);
+        double shown = json_number_value(json_object_get(json_array_get(cs, 0), "actual_minutes"));
+        CHECK(late ? shown > (double)p0 : shown == (double)p0);
+        CHECK_INT(th_int(json_object_get(o, "progress"), "behind_plan"), late ? 2 : 0);
+        json_decref(o);
+    }
+    th_stop(&s);
+}
