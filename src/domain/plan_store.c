@@ -689,8 +689,9 @@ static int site_fits(pj_ctx *c, json_t *e, int64_t fid, int64_t mid, const char 
  * what the plan ships is at most the usable stock (not expired, whole units, as the planner
  * counts it) less what adopted plans in force have yet to ship from it (their flows less their
  * shipments: held). Two drafts made side by side both count the same stock; the first adopted
- * holds it. 0, or -1 with 409 supplies_changed naming the store and category with the figures
- * (details: store_id, category, planned, available, usable, held). */
+ * holds it. A store that has lost its supply_store role since has nothing to promise (the
+ * planner would not count it). 0, or -1 with 409 supplies_changed naming the store and category
+ * with the figures (details: store_id, category, planned, available, usable, held). */
 static int supplies_fit(pj_ctx *c, int64_t id, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(
@@ -708,7 +709,9 @@ static int supplies_fit(pj_ctx *c, int64_t id, pj_err *err)
         " '$.supplies.flows') fl WHERE p.status = 'adopted' AND p.id <> ?1 AND"
         " json_type(p.result_json, '$.supplies.flows') = 'array' AND json_extract(fl.value,"
         " '$.store_id') = m.sid AND json_extract(fl.value, '$.category') = m.cat "
-        "AND " PJ_PLAN_FLOW_IN_FORCE ") FROM mine m WHERE m.planned > 0 ORDER BY m.sid, m.cat",
+        "AND " PJ_PLAN_FLOW_IN_FORCE "), EXISTS (SELECT 1 FROM facility_roles r WHERE"
+        " r.facility_id = m.sid AND r.role = 'supply_store') FROM mine m WHERE m.planned > 0"
+        " ORDER BY m.sid, m.cat",
         err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
@@ -717,24 +720,32 @@ static int supplies_fit(pj_ctx *c, int64_t id, pj_err *err)
     while ((rc = pj_stmt_step(s, err)) == 1) {
         int64_t planned = pj_col_int(s, 4), usable = (int64_t)floor(pj_col_double(s, 5)),
                 held = pj_col_int(s, 6);
-        if (usable < 0) usable = 0;
+        int store_role = pj_col_int(s, 7) != 0;
+        if (usable < 0 || !store_role) usable = 0; /* no longer a store: nothing to promise */
         if (held < 0) held = 0;
         int64_t avail = usable - held;
         if (avail < 0) avail = 0;
         if (planned <= avail) continue;
         int64_t store = pj_col_int(s, 0);
         const char *cat = pj_col_text(s, 1), *unit = pj_col_text(s, 3);
-        pj_fail(err, 409, "supplies_changed", "supplies",
-                "%s (facility %lld) has %lld %s of %s to promise now (%lld usable, %lld held by"
-                " adopted plans), the plan ships %lld from it; plan again",
-                pj_col_text(s, 2), (long long)store, (long long)avail, unit, cat, (long long)usable,
-                (long long)held, (long long)planned);
+        if (!store_role)
+            pj_fail(err, 409, "supplies_changed", "supplies",
+                    "%s (facility %lld) is no longer a supply store, the plan ships %lld %s of %s"
+                    " from it; plan again",
+                    pj_col_text(s, 2), (long long)store, (long long)planned, unit, cat);
+        else
+            pj_fail(err, 409, "supplies_changed", "supplies",
+                    "%s (facility %lld) has %lld %s of %s to promise now (%lld usable, %lld held"
+                    " by adopted plans), the plan ships %lld from it; plan again",
+                    pj_col_text(s, 2), (long long)store, (long long)avail, unit, cat,
+                    (long long)usable, (long long)held, (long long)planned);
         pj_err_detail(err, "store_id", store);
         pj_err_detail_str(err, "category", cat);
         pj_err_detail(err, "planned", planned);
         pj_err_detail(err, "available", avail);
         pj_err_detail(err, "usable", usable);
         pj_err_detail(err, "held", held);
+        if (!store_role) pj_err_detail_str(err, "reason", "not_a_store");
         rc = -1;
         break;
     }

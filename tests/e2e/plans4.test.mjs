@@ -59,6 +59,8 @@ describe('plans: what a refused adoption says of its site', () => {
     const held = { code: 'supplies_changed', message: 'S (facility 9) has 16 kg of grain to promise now (30 usable, 14 held by adopted plans), the plan ships 24 from it; plan again', details: { store_id: 9, category: 'grain', planned: 24, available: 16, usable: 30, held: 14 } };
     assert.deepEqual(adoptRefusal(held), { key: 'adoptSuppliesTaken', store: 9, category: 'grain', planned: 24, available: 16, usable: 30, held: 14 });
     assert.equal(adoptRefusal({ code: 'supplies_changed', message: 'no figures' }), null, 'without its details: the message as it is');
+    const gone = { code: 'supplies_changed', message: 'S (facility 9) is no longer a supply store, the plan ships 24 kg of grain from it; plan again', details: { store_id: 9, category: 'grain', planned: 24, available: 0, usable: 0, held: 0, reason: 'not_a_store' } };
+    assert.equal(adoptRefusal(gone).key, 'adoptStoreGone', 'a store that lost its role is said so, not as stock held by others');
   });
 });
 

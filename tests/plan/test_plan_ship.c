@@ -724,3 +724,56 @@ TEST_T(plan_adopt_checks_supplies_held_since, 60)
     json_decref(p2);
     th_stop(&s);
 }
+
+/* PATCH of the store's (facility 9) emergency roles at its current version; the status */
+static int store_roles(th_server *s, const char *tok, const char *roles)
+{
+    json_t *f = NULL;
+    CHECK_INT(th_call(s, "GET", "/api/v1/facilities/9", tok, NULL, &f), 200);
+    char body[300];
+    snprintf(body, sizeof body, "{\"version\":%lld,\"emergency_roles\":%s}", th_int(f, "version"),
+             roles);
+    json_decref(f);
+    json_t *o = NULL;
+    int st = th_call(s, "PATCH", "/api/v1/facilities/9", tok, body, &o);
+    json_decref(o);
+    return st;
+}
+
+/* A store that has lost its supply_store role since the plan was solved has nothing to promise:
+ * the planner would no longer count it, so adopting the plan that ships from it is 409
+ * supplies_changed saying so, nothing written; with the role back it is adopted. */
+TEST_T(plan_adopt_refuses_supplies_from_a_former_store, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80], path[64], fa[TH_FINGERPRINT_SIZE], fb[TH_FINGERPRINT_SIZE];
+    th_login(&s, "admin", s.admin_pw, tok);
+    two_villages_one_store(&s);
+    json_t *p = POST(&s, tok, "/api/v1/plans?wait=1", VILLAGE_PLAN(1001), 201);
+    CHECK_INT(flows_from(p, 9, "grain"), 24);
+    /* the warehouse now only a warehouse: its role taken off through the API */
+    CHECK_INT(store_roles(&s, tok, "[]"), 200);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(p, "id"));
+    th_fingerprint(&s, fa, sizeof fa);
+    json_t *o = POST(&s, tok, path, "{}", 409);
+    CHECK_STR(th_err_code(o), "supplies_changed");
+    CHECK_STR(th_err_field(o), "supplies");
+    CHECK(strstr(th_err_message(o), "S 仓库 (facility 9) is no longer a supply store, the plan"
+                                    " ships 24 kg of grain from it") != NULL);
+    json_t *d = json_object_get(json_object_get(o, "error"), "details");
+    CHECK_INT(th_int(d, "store_id"), 9);
+    CHECK_INT(th_int(d, "available"), 0);
+    CHECK_INT(th_int(d, "usable"), 0);
+    json_decref(o);
+    th_fingerprint(&s, fb, sizeof fb);
+    CHECK_STR(fb, fa);
+    CHECK_INT(
+        store_roles(&s, tok, "[{\"role\":\"supply_store\",\"unit\":\"t\",\"capacity\":1000}]"),
+        200);
+    json_t *ad = POST(&s, tok, path, "{}", 200);
+    CHECK_STR(th_str(ad, "status"), "adopted");
+    json_decref(ad);
+    json_decref(p);
+    th_stop(&s);
+}

@@ -319,13 +319,14 @@ export function adoptRefusal(e) {
 
 /**
  * supplies_changed: a store no longer has the stock one of the plan's supply flows counts on
- * (adopted plans since hold it, or it was shipped, expired or lowered): {key, store, category,
+ * (adopted plans since hold it, or it was shipped, expired or lowered; key adoptStoreGone: the
+ * facility is no longer a supply store): {key, store, category,
  * planned, available, usable, held} from the refusal's `details`, or null without them.
  */
 function suppliesRefusal(e) {
   const d = e.details || {};
   if (!Number.isFinite(d.store_id) || !Number.isFinite(d.planned) || !Number.isFinite(d.available)) return null;
-  return { key: 'adoptSuppliesTaken', store: d.store_id, category: d.category || '', planned: d.planned, available: d.available, usable: Number.isFinite(d.usable) ? d.usable : null, held: Number.isFinite(d.held) ? d.held : null };
+  return { key: d.reason === 'not_a_store' ? 'adoptStoreGone' : 'adoptSuppliesTaken', store: d.store_id, category: d.category || '', planned: d.planned, available: d.available, usable: Number.isFinite(d.usable) ? d.usable : null, held: Number.isFinite(d.held) ? d.held : null };
 }
 
 /** Conversions of an adopted plan by state: [[state, count]] in the order of a conversion's life. */
