@@ -262,13 +262,24 @@ int pj_ent_reception_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
         pj_stmt_done(q);
         if (rc < 0) goto fail;
     }
-    /* a day's state changes only from planned, to held or cancelled (the same state again is
-     * no change): a day held or cancelled stays so */
-    if (state && strcmp(state, cur) && strcmp(cur, "planned")) {
+    /* a day's state changes from planned, to held or cancelled (the same state again is no
+     * change); a cancelled day may be put back to planned up to its date (Beijing), its
+     * sign-ups open again; a held day stays so */
+    char today[11];
+    pj_cal_format(pj_cal_local_day(pj_now()), today);
+    int reinstate = state && !strcmp(cur, "cancelled") && !strcmp(state, "planned");
+    if (state && strcmp(state, cur) && strcmp(cur, "planned") && !reinstate) {
         pj_fail(err, 409, "wrong_state", "state",
                 "the reception day %s is %s: a day's state changes only from planned (to held"
-                " or cancelled), not to %s",
+                " or cancelled), or from cancelled back to planned, not to %s",
                 held, cur, state);
+        goto fail;
+    }
+    if (reinstate && strcmp(held, today) < 0) {
+        pj_fail(err, 409, "day_past", "state",
+                "the reception day %s has passed (today is %s, Beijing time): a cancelled day is"
+                " put back to planned only up to its date",
+                held, today);
         goto fail;
     }
     /* appeals raised at a day count among the problems solved at reception days: it took
@@ -282,8 +293,6 @@ int pj_ent_reception_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
     }
     /* a day is held on its date: marking it held before (Beijing) would close its sign-ups */
     if (state && strcmp(state, cur) && !strcmp(state, "held")) {
-        char today[11];
-        pj_cal_format(pj_cal_local_day(pj_now()), today);
         if (strcmp(held, today) > 0) {
             pj_fail(err, 409, "day_ahead", "state",
                     "the reception day %s has not come yet (today is %s, Beijing time): it can"
@@ -331,13 +340,17 @@ int pj_ent_signup_create(pj_ctx *c, int64_t day_id, json_t *body, pj_jw *w, pj_e
     pj_stmt_int(s, 1, day_id);
     int rc = pj_stmt_step(s, err);
     int planned = rc == 1 && !strcmp(pj_col_text(s, 0), "planned");
-    char held[11] = "", today[11];
-    if (rc == 1) snprintf(held, sizeof held, "%s", pj_col_text(s, 1));
+    char held[11] = "", today[11], state[16] = "";
+    if (rc == 1) {
+        snprintf(state, sizeof state, "%s", pj_col_text(s, 0));
+        snprintf(held, sizeof held, "%s", pj_col_text(s, 1));
+    }
     pj_stmt_done(s);
     if (rc < 0) return -1;
     if (rc == 0) return pj_not_found(err, "reception day", day_id);
     if (!planned)
-        return pj_fail(err, 409, "wrong_state", "", "sign-ups close when the day is held");
+        return pj_fail(err, 409, "wrong_state", "",
+                       "the reception day %s is %s: sign-ups are closed", held, state);
     /* a day past is closed even when nobody marked it held (Beijing date) */
     pj_cal_format(pj_cal_local_day(pj_now()), today);
     if (strcmp(held, today) < 0)

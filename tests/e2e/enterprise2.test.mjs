@@ -34,13 +34,14 @@ describe('enterprise services (2)', { timeout: 180000 }, () => {
     assert.deepEqual(appealActions('district_officer', { state: 'escalated', department_id: 21, complete_due: late }, now), ['accept', 'reply']);
   });
 
-  test('reception day states: a planned day is held (from its date on) or cancelled; a day held or cancelled stays so', () => {
+  test('reception day states: a planned day is held (from its date on) or cancelled; a held day stays so, a cancelled one may be planned again up to its date', () => {
     const today = '2026-06-01';
     assert.deepEqual(receptionStates({ state: 'planned', held_on: '2026-06-01' }, today), ['planned', 'held', 'cancelled']);
     assert.deepEqual(receptionStates({ state: 'planned', held_on: '2026-07-06' }, today), ['planned', 'cancelled']);
     assert.deepEqual(receptionStates({ state: 'held', held_on: '2026-05-04' }, today), ['held']);
     assert.deepEqual(receptionStates({ state: 'cancelled', held_on: '2026-05-04' }, today), ['cancelled']);
-    assert.deepEqual(receptionStates({ state: 'cancelled', held_on: '2026-07-06' }, today), ['cancelled']);
+    // a day ahead cancelled by mistake is put back to planned; one whose date has passed is not
+    assert.deepEqual(receptionStates({ state: 'cancelled', held_on: '2026-07-06' }, today), ['cancelled', 'planned']);
   });
 
   test('policies: status tags, an expired one greyed out, its eligibility card says no notices are sent', async () => {

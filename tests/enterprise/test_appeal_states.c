@@ -257,7 +257,8 @@ TEST(enterprise_reception_day_state_transitions)
     json_t *cr = json_object_get(o, "created");
     long long cancelled = th_int(json_array_get(cr, 0), "id"),
               held = th_int(json_array_get(cr, 1), "id"),
-              raised = th_int(json_array_get(cr, 2), "id");
+              raised = th_int(json_array_get(cr, 2), "id"),
+              ahead = th_int(json_array_get(cr, 3), "id"); /* 2099-04: still ahead */
     json_decref(o);
     /* all three took place (past dates): held is allowed by date */
     const char *dates[] = {"2001-01-08", "2001-02-05", "2001-03-05"};
@@ -270,7 +271,8 @@ TEST(enterprise_reception_day_state_transitions)
     CHECK_INT(patch_day(&s, off, cancelled, "\"state\":\"cancelled\"", NULL), 200);
     CHECK_INT(patch_day(&s, off, held, "\"state\":\"held\"", NULL), 200);
     day_refused(&s, off, cancelled, "\"state\":\"held\"", "wrong_state", "is cancelled:");
-    day_refused(&s, off, cancelled, "\"state\":\"planned\"", "wrong_state", "is cancelled:");
+    /* a cancelled day whose date has passed is not put back to planned */
+    day_refused(&s, off, cancelled, "\"state\":\"planned\"", "day_past", "has passed");
     day_refused(&s, off, held, "\"state\":\"cancelled\"", "wrong_state", "is held:");
     day_refused(&s, off, held, "\"state\":\"planned\",\"minutes\":\"纪要\"", "wrong_state",
                 "is held:");
@@ -291,5 +293,20 @@ TEST(enterprise_reception_day_state_transitions)
     CHECK_INT(patch_day(&s, off, raised, "\"state\":\"held\"", &o), 200);
     CHECK_STR(th_str(o, "state"), "held");
     json_decref(o);
+    /* a day ahead cancelled by mistake is put back to planned: its sign-ups open again */
+    CHECK_INT(patch_day(&s, off, ahead, "\"state\":\"cancelled\"", NULL), 200);
+    snprintf(body, sizeof body, "/api/v1/enterprise/reception-days/%lld/signups", ahead);
+    CHECK_INT(th_call(&s, "POST", body, off, "{\"topic\":\"用地\",\"organisation_id\":2}", NULL),
+              409);
+    CHECK_INT(patch_day(&s, off, ahead, "\"state\":\"planned\"", &o), 200);
+    CHECK_STR(th_str(o, "state"), "planned");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", body, off, "{\"topic\":\"用地\",\"organisation_id\":2}", NULL),
+              201);
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'ent_reception_day' AND action = 'update'"
+             " AND entity_id = %lld",
+             ahead);
+    CHECK_INT(th_sql_int(&s, sql), 2);
     th_stop(&s);
 }

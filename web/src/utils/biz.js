@@ -54,11 +54,13 @@ export function appealActions(role, a, now = Date.now()) {
 
 /**
  * The states a reception day may be given (docs/api-enterprise.md): a planned day is held, from
- * its date on (`today`, Beijing), or cancelled; a day held or cancelled stays so. (A day with
- * appeals raised at it is not cancelled either: the server says so, 409 has_appeals.)
+ * its date on (`today`, Beijing), or cancelled; a cancelled day is put back to planned up to its
+ * date; a held day stays so. (A day with appeals raised at it is not cancelled either: the
+ * server says so, 409 has_appeals.)
  */
 export function receptionStates(day, today) {
   if (!day) return [];
+  if (day.state === 'cancelled' && day.held_on >= today) return ['cancelled', 'planned'];
   if (day.state !== 'planned') return [day.state];
   return ['planned', 'held', 'cancelled'].filter((s) => s !== 'held' || day.held_on <= today);
 }
