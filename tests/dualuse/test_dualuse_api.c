@@ -30,14 +30,20 @@ static json_t *post(th_server *s, const char *tok, const char *path, const char 
     return o;
 }
 
+/* Starts an epidemic conversion (mode "live" or "drill") of a hotel in peacetime, as tok: the
+ * conversion as answered. */
+static json_t *hotel_conversion(th_server *s, const char *tok, const char *mode)
+{
+    char body[160];
+    snprintf(body, sizeof body, "{\"facility_id\":%lld,\"scenario\":\"epidemic\",\"mode\":\"%s\"}",
+             peaceful_hotel(s), mode);
+    return post(s, tok, "/api/v1/conversions", body, 201);
+}
+
 /* Starts a drill of a hotel in peacetime (as tok); path gets the address of its findings. */
 static void drill_findings_path(th_server *s, const char *tok, char *path, size_t size)
 {
-    char body[160];
-    snprintf(body, sizeof body,
-             "{\"facility_id\":%lld,\"scenario\":\"epidemic\",\"mode\":\"drill\"}",
-             peaceful_hotel(s));
-    json_t *conv = post(s, tok, "/api/v1/conversions", body, 201);
+    json_t *conv = hotel_conversion(s, tok, "drill");
     snprintf(path, size, "/api/v1/conversions/%lld/findings", th_int(conv, "id"));
     json_decref(conv);
 }
@@ -1675,12 +1681,9 @@ TEST(dualuse_drill_times_judged_as_shown)
 {
     th_server s;
     th_start(&s, 1);
-    char tok[80], body[160], path[96];
+    char tok[80], path[96];
     th_login(&s, "officer", s.demo_pw, tok);
-    snprintf(body, sizeof body,
-             "{\"facility_id\":%lld,\"scenario\":\"epidemic\",\"mode\":\"drill\"}",
-             peaceful_hotel(&s));
-    json_t *conv = post(&s, tok, "/api/v1/conversions", body, 201);
+    json_t *conv = hotel_conversion(&s, tok, "drill");
     long long cid = th_int(conv, "id");
     conv = work_phase(&s, tok, conv, "convert");
     CHECK_STR(th_str(conv, "state"), "finished");
@@ -1728,12 +1731,9 @@ TEST(dualuse_running_step_overdue_as_shown)
 {
     th_server s;
     th_start(&s, 1);
-    char tok[80], body[160], path[96], sql[300];
+    char tok[80], path[96], sql[300];
     th_login(&s, "officer", s.demo_pw, tok);
-    snprintf(body, sizeof body,
-             "{\"facility_id\":%lld,\"scenario\":\"epidemic\",\"mode\":\"live\"}",
-             peaceful_hotel(&s));
-    json_t *conv = post(&s, tok, "/api/v1/conversions", body, 201);
+    json_t *conv = hotel_conversion(&s, tok, "live");
     long long cid = th_int(conv, "id");
     json_t *st = json_array_get(json_object_get(conv, "steps"), 0);
     CHECK_STR(th_str(st, "phase"), "convert");
@@ -1777,12 +1777,9 @@ TEST(dualuse_behind_plan_as_shown)
 {
     th_server s;
     th_start(&s, 1);
-    char tok[80], body[160], path[96], sql[600];
+    char tok[80], path[96], sql[600];
     th_login(&s, "officer", s.demo_pw, tok);
-    snprintf(body, sizeof body,
-             "{\"facility_id\":%lld,\"scenario\":\"epidemic\",\"mode\":\"live\"}",
-             peaceful_hotel(&s));
-    json_t *conv = post(&s, tok, "/api/v1/conversions", body, 201);
+    json_t *conv = hotel_conversion(&s, tok, "live");
     long long cid = th_int(conv, "id");
     json_t *steps = json_object_get(conv, "steps");
     json_t *s0 = json_array_get(steps, 0), *s1 = json_array_get(steps, 1);
