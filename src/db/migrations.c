@@ -1175,6 +1175,31 @@ const pj_migration pj_migrations[] = {
      * every facility of the township compared (10,000 new rows of one township: 5.3 s → 1.2 s) */
     {8, "facilities by township and name (the import's natural key)",
      "CREATE INDEX facilities_township_name ON facilities(township_id, name);"},
+    /* a region's, organisation's or facility's id is never given again: without AUTOINCREMENT
+     * SQLite gave the id of the newest one, once deleted, to the next one made, so a delete
+     * retried (its answer lost), a page or an exported table still naming the deleted record
+     * acted on the new one, in another township perhaps, and the audit trail mixed the two.
+     * These tables are referred to by dozens of others, so instead of rebuilding them each
+     * keeps the highest id it has deleted here (a trigger), and a create takes the next id
+     * after both (src/domain/registry.c, REGISTRY_NEXT_ID). The start: every id the audit
+     * trail names, so ids deleted before the upgrade are not given again either. */
+    {9, "registry: ids of deleted regions, organisations and facilities are not given again",
+     "CREATE TABLE retired_ids (tbl_name TEXT PRIMARY KEY, max_id INTEGER NOT NULL);"
+     "INSERT INTO retired_ids (tbl_name, max_id)"
+     " SELECT 'regions', COALESCE(MAX(entity_id), 0) FROM audit WHERE entity = 'region'"
+     " UNION ALL SELECT 'organisations', COALESCE(MAX(entity_id), 0) FROM audit"
+     " WHERE entity = 'organisation'"
+     " UNION ALL SELECT 'facilities', COALESCE(MAX(entity_id), 0) FROM audit"
+     " WHERE entity = 'facility';"
+     "CREATE TRIGGER regions_retire_id AFTER DELETE ON regions BEGIN"
+     " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'regions' AND max_id < OLD.id;"
+     " END;"
+     "CREATE TRIGGER organisations_retire_id AFTER DELETE ON organisations BEGIN"
+     " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'organisations'"
+     " AND max_id < OLD.id; END;"
+     "CREATE TRIGGER facilities_retire_id AFTER DELETE ON facilities BEGIN"
+     " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'facilities' AND max_id < OLD.id;"
+     " END;"},
     /* the e-commerce KPIs sum the sessions of a range: from an index that holds what they sum
      * (the day first, so it also serves every look-up by day the old index did), not from
      * each session's row */

@@ -2,6 +2,10 @@
  * nothing; one district root; credit codes in capitals; whole room capacities; names and codes
  * trimmed, never blank. */
 #include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "db/db.h"
 
 #include "eldercare/el_fixture.h"
 
@@ -287,4 +291,124 @@ TEST(user_patch_that_changes_nothing_writes_nothing)
     json_decref(o);
     json_decref(was);
     th_stop(&s);
+}
+
+/* Regression: the newest region, organisation or facility deleted, the next one created got its
+ * id (no AUTOINCREMENT), so a DELETE retried after its answer was lost deleted the new record —
+ * here a facility of another township — and the audit trail named two records by one id. Now
+ * an id is never given again, through the API or an import. */
+TEST(registry_ids_are_never_reused)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[512], path[96], sql[200];
+    th_login(&s, "admin", s.admin_pw, tok);
+    long long village = th_sql_int(&s, "SELECT MIN(id) FROM regions WHERE type = 'village'");
+    long long town = th_sql_int(&s, "SELECT MIN(id) FROM regions WHERE type = 'township'");
+    long long other = th_sql_int(&s, "SELECT MAX(id) FROM regions WHERE type = 'township'");
+    static const char *const kinds[] = {"regions", "organisations", "facilities"};
+    static const char *const entity[] = {"region", "organisation", "facility"};
+    for (int k = 0; k < 3; k++) {
+        long long ids[2];
+        for (int i = 0; i < 2; i++) {
+            if (k == 0)
+                snprintf(body, sizeof body,
+                         "{\"type\":\"grid\",\"parent_id\":%lld,\"code\":\"T-REUSE-%d\","
+                         "\"name\":\"网格%d\"}",
+                         village, i, i);
+            else if (k == 1)
+                snprintf(body, sizeof body, "{\"name\":\"单位%d\",\"type\":\"enterprise\"}", i);
+            else
+                snprintf(body, sizeof body,
+                         "{\"name\":\"设施%d\",\"type\":\"school\",\"township_id\":%lld,"
+                         "\"lat\":40.1,\"lon\":117.1}",
+                         i, i ? other : town);
+            snprintf(path, sizeof path, "/api/v1/%s", kinds[k]);
+            json_t *o = REG(&s, tok, "POST", path, body, 201);
+            ids[i] = th_int(o, "id");
+            json_decref(o);
+            if (i == 0) { /* the newest record, deleted */
+                snprintf(path, sizeof path, "/api/v1/%s/%lld", kinds[k], ids[0]);
+                json_decref(REG(&s, tok, "DELETE", path, NULL, 204));
+            }
+        }
+        CHECK(ids[1] > ids[0]);
+        /* the delete retried: nothing there, the new record stays */
+        snprintf(path, sizeof path, "/api/v1/%s/%lld", kinds[k], ids[0]);
+        json_t *o = REG(&s, tok, "DELETE", path, NULL, 404);
+        CHECK_STR(th_err_code(o), "not_found");
+        json_decref(o);
+        snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM %s WHERE id = %lld", kinds[k], ids[1]);
+        CHECK_INT(th_sql_int(&s, sql), 1);
+        /* the audit trail of the first id: its create and its delete, nothing of the second */
+        snprintf(sql, sizeof sql,
+                 "SELECT COUNT(*) FROM audit WHERE entity = '%s' AND entity_id = %lld", entity[k],
+                 ids[0]);
+        CHECK_INT(th_sql_int(&s, sql), 2);
+    }
+    /* a facility made by an import after the newest one was deleted */
+    snprintf(body, sizeof body,
+             "{\"name\":\"设施X\",\"type\":\"school\",\"township_id\":%lld,\"lat\":40.1,"
+             "\"lon\":117.1}",
+             town);
+    json_t *o = REG(&s, tok, "POST", "/api/v1/facilities", body, 201);
+    long long gone = th_int(o, "id");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/facilities/%lld", gone);
+    json_decref(REG(&s, tok, "DELETE", path, NULL, 204));
+    o = NULL;
+    const char *csv = "name,type,township,lat,lon\n设施Y,school,110117001,40.1,117.1\n";
+    CHECK_INT(th_call_raw(&s, "POST", "/api/v1/facilities/import", tok, csv, (long)strlen(csv),
+                          "text/csv", &o, NULL, 0),
+              200);
+    json_decref(o);
+    CHECK(th_sql_int(&s, "SELECT MAX(id) FROM facilities") > gone);
+    th_stop(&s);
+}
+
+/* A database of an older build upgrades: ids its audit trail names (records deleted before
+ * the upgrade) are retired, and from then on every delete retires its id. */
+TEST(registry_id_migration_retires_deleted_ids)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/ids.db", t_tmpdir());
+    pj_db *db;
+    pj_err e = {0};
+    pj_log_level(PJ_LOG_WARN);
+    if (pj_db_open_at(&db, path, 8, &e)) t_fail(__FILE__, __LINE__, "%s", e.message);
+    CHECK_INT(
+        pj_db_exec(db,
+                   "INSERT INTO regions (id, code, name, type, created_at, updated_at)"
+                   " VALUES (1, 'T', '镇', 'township', 1, 1);"
+                   "INSERT INTO facilities (id, name, type, township_id, lat, lon,"
+                   " created_at, updated_at) VALUES (3, 'f3', 'school', 1, 40, 117, 1, 1);"
+                   /* facility 7 and organisation 4 were made and deleted */
+                   "INSERT INTO audit (at, username, action, entity, entity_id) VALUES"
+                   " (1, 'cli', 'create', 'facility', 7), (2, 'cli', 'delete', 'facility', 7),"
+                   " (3, 'cli', 'delete', 'organisation', 4)",
+                   &e),
+        0);
+    pj_db_close(db);
+    if (pj_db_open_at(&db, path, 0, &e)) t_fail(__FILE__, __LINE__, "%s", e.message);
+    CHECK_INT(pj_db_schema_version(db), pj_db_schema_latest());
+    pj_stmt *s = pj_db_prepare(
+        db,
+        "SELECT group_concat(tbl_name || ':' || max_id, ' ') FROM (SELECT * FROM retired_ids"
+        " ORDER BY tbl_name)",
+        &e);
+    CHECK(s != NULL);
+    CHECK_INT(pj_stmt_step(s, &e), 1);
+    CHECK_STR(pj_col_text(s, 0), "facilities:7 organisations:4 regions:0");
+    pj_stmt_done(s);
+    CHECK_INT(pj_db_exec(db, "DELETE FROM facilities WHERE id = 3", &e), 0);
+    s = pj_db_prepare(db, "SELECT max_id FROM retired_ids WHERE tbl_name = 'facilities'", &e);
+    CHECK_INT(pj_stmt_step(s, &e), 1);
+    CHECK_INT(pj_col_int(s, 0), 7); /* 3 is below what was retired already */
+    pj_stmt_done(s);
+    CHECK_INT(pj_db_exec(db, "DELETE FROM regions WHERE id = 1", &e), 0);
+    s = pj_db_prepare(db, "SELECT max_id FROM retired_ids WHERE tbl_name = 'regions'", &e);
+    CHECK_INT(pj_stmt_step(s, &e), 1);
+    CHECK_INT(pj_col_int(s, 0), 1);
+    pj_stmt_done(s);
+    pj_db_close(db);
 }
