@@ -1,10 +1,12 @@
 /* libFuzzer target for the XLSX reader (statistics imports): any bytes are read or refused
- * cleanly, within the limits, and every row read has its cells in bounds and in order. */
+ * cleanly, within the limits, and every row read has its cells in bounds and in order, each
+ * valid UTF-8 (ECMA-376's _xHHHH_ escapes decoded never make a surrogate half or a NUL). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "core/xlsx.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -20,7 +22,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (row->line <= last || row->ncols < 1 || row->ncols > PJ_XLSX_MAX_COLS) abort();
             last = row->line;
             for (int c = 0; c < row->ncols; c++)
-                if (strlen(row->cells[c]) > PJ_XLSX_MAX_CELL * 2) abort();
+                if (strlen(row->cells[c]) > PJ_XLSX_MAX_CELL * 2 ||
+                    !pj_utf8_valid(row->cells[c], strlen(row->cells[c])))
+                    abort();
         }
     } else if (e.status != 413 && e.status != 422) {
         abort();

@@ -224,6 +224,38 @@ int pj_sheet_out_open(pj_sheet_out *o, const char *sheet, pj_err *err)
     return 0;
 }
 
+/* "_xHHHH_" at s: what a reader of ECMA-376's escapes takes for one character */
+static int xstring_escape_at(const char *s)
+{
+    if (s[0] != '_' || s[1] != 'x') return 0;
+    for (int i = 2; i < 6; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
+              (s[i] >= 'A' && s[i] <= 'F')))
+            return 0;
+    return s[6] == '_';
+}
+
+int pj_sheet_out_text(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *s)
+{
+    size_t extra = 0, n = strlen(s);
+    for (size_t i = 0; i < n; i++) extra += xstring_escape_at(s + i) ? 6 : 0;
+    if (!extra) return worksheet_write_string(ws, row, col, s, NULL) == LXW_NO_ERROR ? 0 : -1;
+    char *t = malloc(n + extra + 1);
+    if (!t) return -1;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (xstring_escape_at(s + i)) {
+            memcpy(t + o, "_x005F", 6); /* its '_' escaped; the "x0041_" follows as it is */
+            o += 6;
+        }
+        t[o++] = s[i];
+    }
+    t[o] = 0;
+    int rc = worksheet_write_string(ws, row, col, t, NULL) == LXW_NO_ERROR ? 0 : -1;
+    free(t);
+    return rc;
+}
+
 int pj_sheet_out_close(pj_sheet_out *o, int rc, pj_buf *out, pj_err *err)
 {
     if (workbook_close(o->wb) != LXW_NO_ERROR && rc == 0)

@@ -87,5 +87,10 @@ int pj_sheet_out_open(pj_sheet_out *o, const char *sheet, pj_err *err);
 /* Closes the workbook; when rc is 0, appends its bytes to out (413 too_large beyond out's
  * limit). Returns rc, or -1 when that fails. The temporary file is removed either way. */
 int pj_sheet_out_close(pj_sheet_out *o, int rc, pj_buf *out, pj_err *err);
+/* Text into a cell, read back as it is by core/xlsx.c and by Excel: libxlsxwriter writes the
+ * characters XML cannot hold (a carriage return, a control character) as ECMA-376's _xHHHH_,
+ * and this escapes a literal "_xHHHH_" in s (its '_' as _x005F_), which such readers would
+ * otherwise take for one character. 0, or -1 when the cell could not be written. */
+int pj_sheet_out_text(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *s);
 
 #endif

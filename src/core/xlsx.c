@@ -174,10 +174,56 @@ static void text_reset(ctx *c)
     text_start(c);
     c->collect = 0;
 }
+static int hex4(const char *s, unsigned *out)
+{
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++) {
+        char h = s[i];
+        int d = h >= '0' && h <= '9'   ? h - '0'
+                : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                : h >= 'A' && h <= 'F' ? h - 'A' + 10
+                                       : -1;
+        if (d < 0) return 0;
+        v = v * 16 + (unsigned)d;
+    }
+    *out = v;
+    return 1;
+}
+
+/* ECMA-376's escapes in a text (ST_Xstring) undone in place: _xHHHH_ is the UTF-16 code unit
+ * HHHH. Writers use them for what XML cannot hold — a carriage return is _x000D_, a control
+ * character _x0007_ (libxlsxwriter, Excel) — and for a literal "_x0041_", whose '_' is
+ * _x005F_. NUL and surrogate halves stay as they are written. Returns the new length. */
+static size_t xstring_decode(char *t, size_t n)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned u;
+        if (i + 7 <= n && t[i] == '_' && t[i + 1] == 'x' && t[i + 6] == '_' &&
+            hex4(t + i + 2, &u) && u && (u < 0xD800 || u > 0xDFFF)) {
+            if (u < 0x80) {
+                t[o++] = (char)u;
+            } else if (u < 0x800) {
+                t[o++] = (char)(0xC0 | (u >> 6));
+                t[o++] = (char)(0x80 | (u & 0x3F));
+            } else {
+                t[o++] = (char)(0xE0 | (u >> 12));
+                t[o++] = (char)(0x80 | ((u >> 6) & 0x3F));
+                t[o++] = (char)(0x80 | (u & 0x3F));
+            }
+            i += 7;
+        } else {
+            t[o++] = t[i++];
+        }
+    }
+    return o;
+}
+
 static char *text_take(ctx *c)
 {
     c->collect = 0;
-    return pj_arena_strndup(c->a, c->text ? c->text : "", c->tlen);
+    size_t n = c->text ? xstring_decode(c->text, c->tlen) : 0;
+    return pj_arena_strndup(c->a, c->text ? c->text : "", n);
 }
 
 /* a DTD is never part of a workbook: refusing it closes the door on entity expansion */

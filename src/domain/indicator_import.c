@@ -538,7 +538,7 @@ int pj_ind_export_xlsx(pj_ctx *c, const pj_value_filter *f, pj_buf *out, pj_err 
             if (k == C_VALUE)
                 worksheet_write_number(ws, rn, (lxw_col_t)k, pj_col_double(s, k), NULL);
             else if (pj_col_text(s, k) && *pj_col_text(s, k))
-                worksheet_write_string(ws, rn, (lxw_col_t)k, pj_col_text(s, k), NULL);
+                pj_sheet_out_text(ws, rn, (lxw_col_t)k, pj_col_text(s, k));
         }
     }
     pj_stmt_done(s);

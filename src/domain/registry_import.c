@@ -794,7 +794,7 @@ int pj_facility_export_xlsx(pj_ctx *c, const pj_list_filter *f, pj_buf *out, pj_
                 k == C_BF || k >= C_ROLE0)
                 worksheet_write_number(so.ws, rn, (lxw_col_t)k, pj_col_double(s, k), NULL);
             else if (*pj_col_text(s, k))
-                worksheet_write_string(so.ws, rn, (lxw_col_t)k, pj_col_text(s, k), NULL);
+                pj_sheet_out_text(so.ws, rn, (lxw_col_t)k, pj_col_text(s, k));
         }
     }
     pj_stmt_done(s);
