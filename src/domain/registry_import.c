@@ -254,9 +254,8 @@ static int row_body(pj_ctx *c, pj_sheet *r, const int *map, int ncols, json_t *b
     /* the facility named by id */
     int64_t cur_town = 0;
     if (*(t = cell_text(c, r, map, C_ID))) {
-        char *end;
-        long long v = strtoll(t, &end, 10);
-        if (*end || v <= 0) {
+        int64_t v;
+        if (pj_parse_i64(t, &v) || v <= 0) { /* beyond 64 bits too, not taken as the largest */
             pj_rowerr_arg(re, "value", t);
             return BAD(re, C_ID, "bad_id", "line %d, column id: '%.30s' is not a facility id",
                        r->line, t);
@@ -271,7 +270,7 @@ static int row_body(pj_ctx *c, pj_sheet *r, const int *map, int ncols, json_t *b
         if (!rc) {
             pj_rowerr_arg(re, "value", t);
             return BAD(re, C_ID, "unknown_facility", "line %d, column id: no facility %lld",
-                       r->line, v);
+                       r->line, (long long)v);
         }
         *id = v;
     }

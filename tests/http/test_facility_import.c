@@ -378,6 +378,15 @@ TEST_T(facility_import_updates_by_id_or_township_and_name, 60)
     CHECK_STR(th_str(err_at(o, 0), "reason"), "unknown_facility");
     CHECK_STR(th_str(err_at(o, 0), "column"), "id");
     json_decref(o);
+    /* an id beyond 64 bits is no id. Regression: it was read as 9223372036854775807, the row
+     * named "no facility 9223372036854775807" (and would have updated one with that id) */
+    o = UPLOAD(&s, tok, 1, "id,name\n9223372036854775808,某\n99999999999999999999,某\n", 200);
+    for (int i = 0; i < 2; i++) {
+        CHECK_STR(th_str(err_at(o, i), "reason"), "bad_id");
+        CHECK_STR(th_str(err_at(o, i), "column"), "id");
+    }
+    CHECK(strstr(th_str(err_at(o, 0), "message"), "'9223372036854775808'") != NULL);
+    json_decref(o);
     th_stop(&s);
 }
 
