@@ -110,6 +110,16 @@ int pj_sheet_csv(pj_arena *a, pj_sheet *r, const char *text, size_t len, pj_err 
 {
     if (!pj_utf8_valid(text, len))
         return pj_fail(err, 422, "bad_csv", "csv", "the CSV is not valid UTF-8");
+    /* a NUL is valid UTF-8 but no text: a cell holding one was cut short at it, silently (the
+     * cells are C strings); a UTF-16 file ("Unicode Text") is mostly NULs */
+    const char *nul = memchr(text, 0, len);
+    if (nul) {
+        int line = 1;
+        for (const char *p = text; p < nul; p++) line += *p == '\n';
+        return pj_fail(err, 422, "bad_csv", "csv",
+                       "line %d: a NUL byte; the CSV must be UTF-8 text (save it as \"CSV UTF-8\")",
+                       line);
+    }
     memset(r, 0, sizeof *r);
     r->s = text, r->n = len, r->line = 1, r->nextln = 1;
     if (len >= 3 && (unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB &&

@@ -36,7 +36,8 @@ typedef struct pj_sheet {
 } pj_sheet;
 
 /* A CSV table: UTF-8 (anything else, e.g. Excel's GBK "CSV", is 422 bad_csv "the CSV is not
- * valid UTF-8"), a byte order mark skipped. The reader undoes the CSV export's formula guard
+ * valid UTF-8"; a NUL byte, e.g. of a UTF-16 file, 422 bad_csv naming its line), a byte order
+ * mark skipped. The reader undoes the CSV export's formula guard
  * (pj_csv_field): '=…, '+…, '-…, '@… read back with one apostrophe less. */
 int pj_sheet_csv(pj_arena *a, pj_sheet *r, const char *text, size_t len, pj_err *err);
 /* The first worksheet of a workbook: a header and up to max_rows rows (more: 413

@@ -416,6 +416,33 @@ TEST(facility_import_gbk_csv_is_refused)
     th_stop(&s);
 }
 
+/* A NUL byte in a CSV is refused as a whole (422 bad_csv naming its line), as GBK is, nothing
+ * written. Regression: the cell was cut short at it and the row imported, "新设施\0二期"
+ * creating a facility named 新设施; a UTF-16 file ("Unicode Text") is mostly NULs. */
+TEST(facility_import_csv_with_a_nul_byte_is_refused)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_login(&s, "admin", s.admin_pw, tok);
+    static const char csv[] = "name,type,township,lat,lon\r\n"
+                              "新设施\0二期,hotel,110117001,40.1,117.1\r\n";
+    th_fingerprint(&s, fp0, sizeof fp0);
+    for (int dry = 0; dry < 2; dry++) {
+        json_t *o = upload(
+            &s, tok, dry ? "/api/v1/facilities/import?dry_run=1" : "/api/v1/facilities/import",
+            "text/csv", csv, sizeof csv - 1, 422, __LINE__);
+        CHECK_STR(th_err_code(o), "bad_csv");
+        CHECK_STR(th_err_field(o), "csv");
+        CHECK(strstr(th_err_message(o), "line 2: a NUL byte") != NULL);
+        json_decref(o);
+    }
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM facilities WHERE name LIKE '新设施%'"), 0);
+    th_stop(&s);
+}
+
 /* Export and import back: unchanged row for row (CSV and XLSX); edits made since are undone
  * by importing the earlier export; the export takes the list's filters. */
 TEST_T(facility_export_import_round_trip_csv_and_xlsx, 90)
