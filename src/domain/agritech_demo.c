@@ -12,6 +12,7 @@
 #include "core/util.h"
 #include "domain/agritech.h"
 #include "domain/audit.h"
+#include "domain/registry.h"
 
 #include "core/banned.h"
 
@@ -29,13 +30,15 @@ static int year_of(const char *date)
 static int farm_facility(pj_ctx *c, const char *name, int64_t town, double tonnes, int64_t *id,
                          pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "INSERT INTO facilities (name, type, township_id, lat, lon,"
-                               " peacetime_function, peacetime_capacity, peacetime_unit, source,"
-                               " created_at, updated_at) SELECT ?, 'other', r.id, r.lat, r.lon,"
-                               " '博士农场（农业生产）', 0, 'mu', 'synthetic', ?, ? FROM regions r"
-                               " WHERE r.id = ? AND r.lat IS NOT NULL RETURNING id",
-                               err);
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "INSERT INTO facilities (id, name, type, township_id, lat, lon,"
+        " peacetime_function, peacetime_capacity, peacetime_unit, source,"
+        " created_at, updated_at) SELECT " PJ_REGISTRY_NEXT_ID(
+            "facilities") ", ?, 'other', r.id, r.lat, r.lon,"
+                          " '博士农场（农业生产）', 0, 'mu', 'synthetic', ?, ? FROM regions r"
+                          " WHERE r.id = ? AND r.lat IS NOT NULL RETURNING id",
+        err);
     if (!s) return -1;
     int64_t now = pj_now();
     pj_stmt_text(s, 1, name);

@@ -10,6 +10,7 @@
 #include "domain/audit.h"
 #include "domain/dualuse.h"
 #include "domain/elder.h"
+#include "domain/registry.h"
 
 #include "core/banned.h"
 
@@ -61,9 +62,10 @@ static int add_region(demo *d, int64_t parent, const char *code, const char *nam
                       double lat, double lon, int64_t pop, const char *source, int64_t *id)
 {
     pj_stmt *s = pj_db_prepare(d->c->db,
-                               "INSERT INTO regions (parent_id, code, name, type, lat, lon,"
+                               "INSERT INTO regions (id, parent_id, code, name, type, lat, lon,"
                                " population, source, created_at, updated_at)"
-                               " VALUES (?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                               " VALUES (" PJ_REGISTRY_NEXT_ID("regions") ",?,?,?,?,?,?,?,?,?,?)"
+                                                                          " RETURNING id",
                                d->err);
     if (!s) return -1;
     if (parent) pj_stmt_int(s, 1, parent);
@@ -96,9 +98,10 @@ static int add_org(demo *d, const char *name, const char *type, const char *indu
     snprintf(phone, sizeof phone, "1%02u%08u", 30 + pj_rng_below(&d->rng, 60),
              pj_rng_below(&d->rng, 100000000));
     pj_stmt *s = pj_db_prepare(d->c->db,
-                               "INSERT INTO organisations (name, uscc, type, industry, township_id,"
-                               " contact_name, contact_phone, source, created_at, updated_at)"
-                               " VALUES (?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                               "INSERT INTO organisations (id, name, uscc, type, industry,"
+                               " township_id, contact_name, contact_phone, source, created_at,"
+                               " updated_at) VALUES (" PJ_REGISTRY_NEXT_ID(
+                                   "organisations") ",?,?,?,?,?,?,?,?,?,?) RETURNING id",
                                d->err);
     if (!s) return -1;
     static const char *const surnames[] = {"王", "李", "张", "刘", "陈",
@@ -130,13 +133,13 @@ static int add_facility(demo *d, const char *name, const char *type, int64_t tow
                         const char *punit, const char *source, const role_cap *roles, int nroles,
                         int64_t *id_out)
 {
-    pj_stmt *s =
-        pj_db_prepare(d->c->db,
-                      "INSERT INTO facilities (name, type, township_id, village_id, address,"
-                      " lat, lon, operator_id, peacetime_function, peacetime_capacity,"
-                      " peacetime_unit, source, created_at, updated_at)"
-                      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
-                      d->err);
+    pj_stmt *s = pj_db_prepare(
+        d->c->db,
+        "INSERT INTO facilities (id, name, type, township_id, village_id, address,"
+        " lat, lon, operator_id, peacetime_function, peacetime_capacity,"
+        " peacetime_unit, source, created_at, updated_at) VALUES (" PJ_REGISTRY_NEXT_ID(
+            "facilities") ",?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+        d->err);
     if (!s) return -1;
     char addr[160];
     snprintf(addr, sizeof addr, "北京市平谷区%s", name);

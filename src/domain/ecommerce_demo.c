@@ -17,6 +17,7 @@
 #include "domain/ecommerce_int.h"
 #include "domain/enterprise_calendar.h"
 #include "domain/indicator.h"
+#include "domain/registry.h"
 
 #include "core/banned.h"
 
@@ -200,9 +201,10 @@ static int add_org(ecd *d, const char *name, int64_t town, int64_t *id)
 {
     int64_t now = pj_now();
     *id = ec_run(d->c, d->err,
-                 "INSERT INTO organisations (name, type, industry, township_id, source, created_at,"
-                 " updated_at) VALUES (?, 'enterprise', 'ecommerce', ?, 'synthetic', ?, ?)"
-                 " RETURNING id",
+                 "INSERT INTO organisations (id, name, type, industry, township_id, source,"
+                 " created_at, updated_at) VALUES (" PJ_REGISTRY_NEXT_ID(
+                     "organisations") ", ?, 'enterprise', 'ecommerce', ?, 'synthetic', ?, ?)"
+                                      " RETURNING id",
                  "srii", name, town, now, now);
     return *id > 0 ? 0 : -1;
 }

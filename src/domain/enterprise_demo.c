@@ -10,6 +10,7 @@
 #include "core/util.h"
 #include "domain/audit.h"
 #include "domain/enterprise_int.h"
+#include "domain/registry.h"
 #include "domain/render.h"
 
 #include "core/banned.h"
@@ -56,9 +57,10 @@ int pj_enterprise_demo(pj_ctx *c, uint64_t seed, pj_err *err)
         if (exec1(s, &dept[i], err)) goto fail;
         if (!dept[i]) {
             s = pj_db_prepare(c->db,
-                              "INSERT INTO organisations (name, type, industry, source, created_at,"
-                              " updated_at) VALUES (?, 'government', 'government', 'synthetic',"
-                              " ?, ?) RETURNING id",
+                              "INSERT INTO organisations (id, name, type, industry, source,"
+                              " created_at, updated_at) VALUES (" PJ_REGISTRY_NEXT_ID(
+                                  "organisations") ", ?, 'government', 'government', 'synthetic',"
+                                                   " ?, ?) RETURNING id",
                               err);
             if (!s) goto fail;
             pj_stmt_text(s, 1, depts[i].name);
@@ -90,9 +92,9 @@ int pj_enterprise_demo(pj_ctx *c, uint64_t seed, pj_err *err)
         char name[96];
         snprintf(name, sizeof name, "平谷示例企业%04d有限公司", i + 1);
         s = pj_db_prepare(c->db,
-                          "INSERT INTO organisations (name, type, industry, township_id, source,"
-                          " created_at, updated_at) VALUES (?, 'enterprise', ?, ?, 'synthetic', ?,"
-                          " ?)",
+                          "INSERT INTO organisations (id, name, type, industry, township_id,"
+                          " source, created_at, updated_at) VALUES (" PJ_REGISTRY_NEXT_ID(
+                              "organisations") ", ?, 'enterprise', ?, ?, 'synthetic', ?, ?)",
                           err);
         if (!s) goto fail;
         pj_stmt_text(s, 1, name);

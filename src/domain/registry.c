@@ -14,13 +14,6 @@
 
 #include "core/banned.h"
 
-/* The id of a new record of table T (a string literal): after every id the table has, and
- * after every id it has deleted (retired_ids, kept by a trigger: migration 9), so an id is
- * never given twice and a request still naming a deleted record never reaches a new one. */
-#define REGISTRY_NEXT_ID(T)                                                                        \
-    "(SELECT MAX(n) + 1 FROM (SELECT MAX(id) AS n FROM " T " UNION ALL SELECT max_id FROM"         \
-    " retired_ids WHERE tbl_name = '" T "' UNION ALL SELECT 0) AS ids)"
-
 const char *const pj_region_types[] = {"district",  "township", "village",
                                        "community", "grid",     NULL};
 const char *const pj_facility_types[] = {"hotel",
@@ -333,7 +326,7 @@ int pj_region_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     }
     s = pj_db_prepare(c->db,
                       "INSERT INTO regions (id, parent_id, code, name, type, lat, lon,"
-                      " population, source, created_at, updated_at) VALUES (" REGISTRY_NEXT_ID(
+                      " population, source, created_at, updated_at) VALUES (" PJ_REGISTRY_NEXT_ID(
                           "regions") ",?,?,?,?,?,?,?,?,?,?)"
                                      " RETURNING id",
                       err);
@@ -599,8 +592,8 @@ static int org_write(pj_ctx *c, int64_t id, const char *name, const char *uscc, 
              " updated_at = ?9, version = version + 1 WHERE id = ?10 RETURNING id"
            : "INSERT INTO organisations (id, name, uscc, type, industry, township_id,"
              " contact_name, contact_phone, source, created_at, updated_at) VALUES "
-             "(" REGISTRY_NEXT_ID("organisations") ",?1,?2,?3,?4,?5,?6,?7,?8,?9,?9)"
-                                                   " RETURNING id",
+             "(" PJ_REGISTRY_NEXT_ID("organisations") ",?1,?2,?3,?4,?5,?6,?7,?8,?9,?9)"
+                                                      " RETURNING id",
         err);
     if (!s) return -1;
     pj_stmt_text(s, 1, name);
@@ -1039,7 +1032,7 @@ static int facility_write(pj_ctx *c, int64_t id, const fac_in *f, int64_t *id_ou
              " barrier_free_rooms = ?15, version = version + 1 WHERE id = ?14 RETURNING id"
            : "INSERT INTO facilities (id, name, type, township_id, village_id, address, lat,"
              " lon, operator_id, peacetime_function, peacetime_capacity, peacetime_unit, source,"
-             " created_at, updated_at, barrier_free_rooms) VALUES (" REGISTRY_NEXT_ID(
+             " created_at, updated_at, barrier_free_rooms) VALUES (" PJ_REGISTRY_NEXT_ID(
                  "facilities") ",?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?13,?15) RETURNING id",
         err);
     if (!s) return -1;

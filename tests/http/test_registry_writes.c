@@ -6,6 +6,8 @@
 
 #include "core/log.h"
 #include "db/db.h"
+#include "domain/agritech.h"
+#include "domain/enterprise.h"
 
 #include "eldercare/el_fixture.h"
 
@@ -411,4 +413,38 @@ TEST(registry_id_migration_retires_deleted_ids)
     CHECK_INT(pj_col_int(s, 0), 1);
     pj_stmt_done(s);
     pj_db_close(db);
+}
+
+/* The modules' demos loaded into a registry in use give their new facilities and organisations
+ * ids never given before either: the newest of each deleted first, its id stays retired. */
+TEST(registry_ids_are_never_reused_by_the_module_demos)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[256], path[96];
+    th_login(&s, "admin", s.admin_pw, tok);
+    long long town = th_sql_int(&s, "SELECT MIN(id) FROM regions WHERE type = 'township'");
+    snprintf(body, sizeof body,
+             "{\"name\":\"将删除\",\"type\":\"school\",\"township_id\":%lld,\"lat\":40.1,"
+             "\"lon\":117.1}",
+             town);
+    json_t *o = REG(&s, tok, "POST", "/api/v1/facilities", body, 201);
+    long long fac = th_int(o, "id");
+    json_decref(o);
+    o = REG(&s, tok, "POST", "/api/v1/organisations", "{\"name\":\"将删除\",\"type\":\"other\"}",
+            201);
+    long long org = th_int(o, "id");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/facilities/%lld", fac);
+    json_decref(REG(&s, tok, "DELETE", path, NULL, 204));
+    snprintf(path, sizeof path, "/api/v1/organisations/%lld", org);
+    json_decref(REG(&s, tok, "DELETE", path, NULL, 204));
+    th_demo(&s, pj_agritech_demo);   /* doctor farms: new facilities */
+    th_demo(&s, pj_enterprise_demo); /* departments and firms: new organisations */
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT MIN(id) FROM facilities WHERE id >= %lld", fac);
+    CHECK(th_sql_int(&s, sql) > fac);
+    snprintf(sql, sizeof sql, "SELECT MIN(id) FROM organisations WHERE id >= %lld", org);
+    CHECK(th_sql_int(&s, sql) > org);
+    th_stop(&s);
 }
