@@ -780,8 +780,15 @@ int pj_rec_update(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_
         goto fail;
     }
     if (row_scope(c, k, id, err) || (keep_town && same_township(c, k, id, town, body, err)) ||
-        !(after = pj_rec_render_string(c, k, id, err)) ||
-        pj_audit_add(c, "update", k->name, id, before, after, err) || pj_db_commit(c->db, err))
+        !(after = pj_rec_render_string(c, k, id, err)))
+        goto fail;
+    /* a PATCH that changes nothing writes nothing: the same version, no audit row */
+    if (pj_render_same(before, after)) {
+        pj_db_rollback(c->db);
+        pj_jw_raw(w, before);
+        return 0;
+    }
+    if (pj_audit_add(c, "update", k->name, id, before, after, err) || pj_db_commit(c->db, err))
         goto fail;
     pj_jw_raw(w, after);
     return 0;
