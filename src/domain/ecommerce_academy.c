@@ -57,15 +57,26 @@ int ec_write_audited_masked(pj_ctx *c, int64_t id, const char *action, const cha
     if (pj_db_begin(c->db, err)) return -1;
     char *before = NULL, *after, *audited;
     if ((action && !(before = pj_render_to_string(c, id, audit_render, err))) ||
-        apply(c, id, arg, err) || !(audited = pj_render_to_string(c, id, audit_render, err)) ||
-        pj_audit_add(c, action ? action : "create", entity, id, before, audited, err) ||
-        !(after = render == audit_render ? audited : pj_render_to_string(c, id, render, err)) ||
-        pj_db_commit(c->db, err)) {
+        apply(c, id, arg, err) || !(audited = pj_render_to_string(c, id, audit_render, err)))
+        goto fail;
+    /* an update that changes nothing writes nothing: the same version, no audit row */
+    if (action && !strcmp(action, "update") && pj_render_same(before, audited)) {
         pj_db_rollback(c->db);
-        return -1;
+        if (render == audit_render) {
+            pj_jw_raw(w, before);
+            return 0;
+        }
+        return render(c, id, w, err);
     }
+    if (pj_audit_add(c, action ? action : "create", entity, id, before, audited, err) ||
+        !(after = render == audit_render ? audited : pj_render_to_string(c, id, render, err)) ||
+        pj_db_commit(c->db, err))
+        goto fail;
     pj_jw_raw(w, after);
     return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
 }
 
 /* ---- zone enterprises ---- */

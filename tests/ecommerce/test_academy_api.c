@@ -875,3 +875,63 @@ TEST_T(academy_post_title_and_employer_not_blank, 60)
     json_decref(o);
     th_stop(&s);
 }
+
+/* A PATCH of a zone enterprise, course, cohort, job post or live session that changes nothing
+ * (only the version, or fields sent back as they are) writes nothing: 200, the same version, no
+ * audit row; a real change is one new version and one update audit row. */
+TEST_T(academy_patch_that_changes_nothing_writes_nothing, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[512], sql[192], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, tok);
+    fix f;
+    fixture(&s, tok, "N", 0, 3, 5, &f);
+    long long sid = streamer(&s, tok, "学员丙", "1990-01-01", "");
+    snprintf(body, sizeof body,
+             "{\"streamer_id\":%lld,\"platform\":\"douyin\",\"date\":\"2024-05-02\","
+             "\"duration_min\":90,\"orders\":3,\"gmv_fen\":4500}",
+             sid);
+    long long sess = POST_ID(&s, tok, "/api/v1/ecommerce/sessions", body);
+    struct {
+        char path[96], same[256];
+    } cases[] = {
+        {"", "\"settled_on\":\"2023-01-01\""},
+        {"", "\"title\":\"直播销售N\",\"hours\":40,\"level\":5,\"practice_hours\":2"},
+        {"", "\"name\":\"班N\",\"starts_on\":\"2024-03-01\",\"capacity\":5"},
+        {"", "\"title\":\"带货主播\",\"openings\":3,\"state\":\"open\""},
+        {"", "\"platform\":\"douyin\",\"date\":\"2024-05-02\",\"duration_min\":90,\"orders\":3"},
+    };
+    snprintf(cases[0].path, sizeof cases[0].path, "/api/v1/ecommerce/zone-enterprises/%lld",
+             f.zone);
+    snprintf(cases[1].path, sizeof cases[1].path, "/api/v1/academy/courses/%lld", f.course);
+    snprintf(cases[2].path, sizeof cases[2].path, "/api/v1/academy/cohorts/%lld", f.cohort);
+    snprintf(cases[3].path, sizeof cases[3].path, "/api/v1/academy/posts/%lld", f.post);
+    snprintf(cases[4].path, sizeof cases[4].path, "/api/v1/ecommerce/sessions/%lld", sess);
+    th_fingerprint(&s, fp0, sizeof fp0);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        long long v = version_of(&s, tok, cases[i].path);
+        snprintf(body, sizeof body, "{\"version\":%lld}", v);
+        json_t *o = CALL(&s, "PATCH", tok, cases[i].path, body, 200);
+        CHECK_INT(th_int(o, "version"), v);
+        json_decref(o);
+        snprintf(body, sizeof body, "{\"version\":%lld,%s}", v, cases[i].same);
+        o = CALL(&s, "PATCH", tok, cases[i].path, body, 200);
+        CHECK_INT(th_int(o, "version"), v);
+        json_decref(o);
+    }
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    /* a change is one version and one audit row */
+    long long v = version_of(&s, tok, cases[3].path);
+    snprintf(body, sizeof body, "{\"version\":%lld,\"openings\":4}", v);
+    json_t *o = CALL(&s, "PATCH", tok, cases[3].path, body, 200);
+    CHECK_INT(th_int(o, "version"), v + 1);
+    json_decref(o);
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'ac_post' AND entity_id = %lld AND"
+             " action = 'update'",
+             f.post);
+    CHECK_INT(th_sql_int(&s, sql), 1);
+    th_stop(&s);
+}
