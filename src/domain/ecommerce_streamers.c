@@ -97,7 +97,7 @@ static int streamer_render_mode(pj_ctx *c, int64_t id, pj_jw *w, int mode, pj_er
     if (!s) return -1;
     int rc;
     int64_t org = pj_col_int(s, 9), town = pj_col_int(s, 10);
-    int full = mode == 0 && ec_streamer_privileged(c, town, org, pj_col_int(s, 22));
+    int full = mode == 2 || (mode == 0 && ec_streamer_privileged(c, town, org, pj_col_int(s, 22)));
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     /* audit rows are never changed: the name in them is masked from the start, so that
@@ -186,6 +186,13 @@ static int streamer_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 static int streamer_render_masked(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
     return streamer_render_mode(c, id, w, 1, err);
+}
+
+/* Every field in full, for telling whether an update changed anything (the masked rendering
+ * hides a new ID number or phone that keeps its first digits); never sent or stored. */
+static int streamer_render_full(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return streamer_render_mode(c, id, w, 2, err);
 }
 
 int pj_ec_streamer_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
@@ -486,8 +493,9 @@ int pj_ec_streamer_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err 
     if (streamer_body(c, body, 0, &x, err) || streamer_check(c, &x, org0, body, err)) return -1;
     if (pj_db_begin(c->db, err)) return -1;
     char *before = pj_render_to_string(c, id, streamer_render_masked, err);
+    char *full = before ? pj_render_to_string(c, id, streamer_render_full, err) : NULL;
     /* the number as given (a row stored before the rule keeps its other edits) */
-    if (!before || (json_object_get(body, "id_number") && idn_unique(c, x.idn, id, err)) ||
+    if (!full || (json_object_get(body, "id_number") && idn_unique(c, x.idn, id, err)) ||
         ec_run(c, err,
                "UPDATE ec_streamers SET name = ?, id_number = ?, phone = ?, birth_date = ?,"
                " guardian_name = ?, guardian_relation = ?, guardian_consent_date = ?,"
@@ -499,6 +507,16 @@ int pj_ec_streamer_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err 
         ec_changed_one(c, "streamer", err)) {
         pj_db_rollback(c->db);
         return -1;
+    }
+    /* a PATCH that changed nothing writes nothing: no new version, no audit row */
+    char *now_full = pj_render_to_string(c, id, streamer_render_full, err);
+    if (!now_full) {
+        pj_db_rollback(c->db);
+        return -1;
+    }
+    if (pj_render_same(full, now_full)) {
+        pj_db_rollback(c->db);
+        return streamer_render(c, id, w, err);
     }
     return streamer_written(c, id, "update", before, w, err);
 }

@@ -335,7 +335,8 @@ int pj_indicator_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
                 "the indicator was changed by someone else; reload");
         goto fail;
     }
-    if (pj_render_commit(c, "update", "indicator", id, before, ind_render, w, err)) goto fail;
+    /* a PATCH that changes nothing writes nothing: the same version, no audit row */
+    if (pj_render_update_commit(c, "indicator", id, before, ind_render, w, err)) goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);

@@ -489,3 +489,44 @@ TEST_T(indicator_export_takes_the_lists_filters, 60)
     json_decref(o);
     th_stop(&s);
 }
+
+/* An indicator's PATCH that changes nothing (only the version, or its fields sent as they are)
+ * writes nothing: 200, the same version, no audit row; a change is one version and one row. */
+TEST_T(indicator_patch_that_changes_nothing_writes_nothing, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demo(&s);
+    char tok[80], path[96], body[1024], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, tok);
+    long long id = th_sql_int(&s, "SELECT id FROM indicators WHERE code = 'gdp'");
+    snprintf(path, sizeof path, "/api/v1/indicators/%lld", id);
+    json_t *o = get(&s, tok, path, 200);
+    long long v = th_int(o, "version");
+    snprintf(body, sizeof body,
+             "{\"version\":%lld,\"name\":\"%s\",\"unit\":\"%s\",\"higher_is_better\":%s}", v,
+             th_str(o, "name"), th_str(o, "unit"),
+             json_is_true(json_object_get(o, "higher_is_better")) ? "true" : "false");
+    json_decref(o);
+    th_fingerprint(&s, fp0, sizeof fp0);
+    char only[64];
+    snprintf(only, sizeof only, "{\"version\":%lld}", v);
+    o = send(&s, "PATCH", tok, path, only, 200);
+    CHECK_INT(th_int(o, "version"), v);
+    json_decref(o);
+    o = send(&s, "PATCH", tok, path, body, 200);
+    CHECK_INT(th_int(o, "version"), v);
+    json_decref(o);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    snprintf(body, sizeof body, "{\"version\":%lld,\"description\":\"按不变价计算\"}", v);
+    o = send(&s, "PATCH", tok, path, body, 200);
+    CHECK_INT(th_int(o, "version"), v + 1);
+    json_decref(o);
+    snprintf(body, sizeof body,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'indicator' AND entity_id = %lld AND"
+             " action = 'update'",
+             id);
+    CHECK_INT(th_sql_int(&s, body), 1);
+    th_stop(&s);
+}
