@@ -149,6 +149,37 @@ static int date_happened(json_t *body, const json_t *row, const char *key, int r
     return 0;
 }
 
+/* A warehouse or land parcel in a park lies in the park's township: a missing township_id is
+ * the park's (also when a change moves the record to another park), and another one is 422
+ * invalid_value at township_id — else a township's officer could put records into another
+ * township's park, counted in its figures. Checked on a new record and on a change of park or
+ * township (a row stored before the rule keeps its other edits). */
+static int park_township(pj_ctx *c, const char *noun, json_t *body, const json_t *row, int creating,
+                         pj_err *err)
+{
+    json_t *park = json_object_get(row, "park_id"), *given = json_object_get(body, "township_id");
+    if (!json_is_integer(park) || (!creating && !json_object_get(body, "park_id") && !given))
+        return 0;
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT township_id FROM lg_parks WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, json_integer_value(park));
+    int rc = pj_stmt_step(s, err);
+    int64_t town = rc == 1 && !pj_col_is_null(s, 0) ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (!town) return 0; /* a park of no township places nothing */
+    if (!given || json_is_null(given)) {
+        json_object_set_new(body, "township_id", json_integer(town));
+        return 0;
+    }
+    if (json_integer_value(given) != town)
+        return pj_fail(err, 422, "invalid_value", "township_id",
+                       "a %s in park %lld is in the park's township %lld, not %lld", noun,
+                       (long long)json_integer_value(park), (long long)town,
+                       (long long)json_integer_value(given));
+    return 0;
+}
+
 /* planned → under_construction → operating; an operating warehouse is a registry facility (one
  * warehouse's only); the dates follow the status: none while planned, `started` from under
  * construction on, `opened` when operating, neither in the future, opened not before started. */
@@ -157,6 +188,7 @@ static int warehouse_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *
 {
     const char *cur = NULL;
     int cur_fac = 0, cur_started = 0, cur_opened = 0;
+    if (park_township(c, "warehouse", body, row, !id, err)) return -1;
     if (id) {
         pj_stmt *s = pj_db_prepare(
             c->db, "SELECT status, facility_id, started, opened FROM lg_warehouses WHERE id = ?",
@@ -428,10 +460,8 @@ const pj_rec_kind pj_lg_freight = {
 static int parcel_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body,
                         const json_t *row, pj_err *err)
 {
-    (void)c;
     (void)k;
-    (void)id;
-    (void)body;
+    if (park_township(c, "land parcel", body, row, !id, err)) return -1;
     double area = json_number_value(json_object_get(row, "area_mu")),
            before = json_number_value(json_object_get(row, "transferable_before_mu")),
            after = json_number_value(json_object_get(row, "transferable_after_mu"));

@@ -314,3 +314,69 @@ TEST_T(records_overlong_query_is_refused_not_cut, 60)
     th_ctx_close(&t);
     th_stop(&s);
 }
+
+/* A warehouse or land parcel in a park lies in the park's township: a township officer cannot
+ * put one into another township's park under its own township (which counted in that park's
+ * figures), a missing township is the park's, and a move to another park takes that park's. */
+TEST_T(records_park_rows_lie_in_the_parks_township, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    rec_load_demos(&s);
+    char off[80], town[80], body[256], path[96];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    long long jhh = th_sql_int(&s, "SELECT township_id FROM users WHERE username = 'jinhaihu'");
+    long long park = th_sql_int(&s, "SELECT MIN(id) FROM lg_parks WHERE township_id IS NOT NULL");
+    long long ptown = rec_sql1(&s, "SELECT township_id FROM lg_parks WHERE id = %lld", park);
+    CHECK(ptown != jhh);
+    snprintf(path, sizeof path, "/api/v1/logistics/parks/%lld", park);
+    json_t *o = CALL(&s, "GET", off, path, NULL, 200);
+    long long n0 = th_int(o, "warehouses");
+    json_decref(o);
+    snprintf(body, sizeof body,
+             "{\"name\":\"挂靠仓\",\"park_id\":%lld,\"township_id\":%lld,\"area_m2\":1000}", park,
+             jhh);
+    REFUSED_F(&s, "POST", town, "/api/v1/logistics/warehouses", body, 422, "invalid_value",
+              "township_id");
+    REFUSED_F(&s, "POST", off, "/api/v1/logistics/warehouses", body, 422, "invalid_value",
+              "township_id");
+    snprintf(body, sizeof body,
+             "{\"name\":\"挂靠地块\",\"park_id\":%lld,\"township_id\":%lld,\"area_mu\":10,"
+             "\"transferable_before_mu\":1,\"transferable_after_mu\":2}",
+             park, jhh);
+    REFUSED_F(&s, "POST", town, "/api/v1/logistics/parcels", body, 422, "invalid_value",
+              "township_id");
+    /* without a township it is the park's: outside the officer's */
+    snprintf(body, sizeof body, "{\"name\":\"挂靠仓\",\"park_id\":%lld,\"area_m2\":1000}", park);
+    REFUSED_F(&s, "POST", town, "/api/v1/logistics/warehouses", body, 403, "forbidden",
+              "township_id");
+    o = CALL(&s, "GET", off, path, NULL, 200);
+    CHECK_INT(th_int(o, "warehouses"), n0);
+    json_decref(o);
+    /* the district's new warehouse takes the park's township */
+    o = CALL(&s, "POST", off, "/api/v1/logistics/warehouses", body, 201);
+    long long wh = th_int(o, "id");
+    CHECK_INT(th_int(o, "township_id"), ptown);
+    json_decref(o);
+    /* moved to a park of Jinhaihu, it goes with it; naming another township is refused */
+    snprintf(body, sizeof body, "{\"name\":\"金海湖物流园\",\"township_id\":%lld}", jhh);
+    o = CALL(&s, "POST", off, "/api/v1/logistics/parks", body, 201);
+    long long jpark = th_int(o, "id");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/logistics/warehouses/%lld", wh);
+    snprintf(body, sizeof body, "{\"version\":1,\"park_id\":%lld,\"township_id\":%lld}", jpark,
+             ptown);
+    REFUSED_F(&s, "PATCH", off, path, body, 422, "invalid_value", "township_id");
+    snprintf(body, sizeof body, "{\"version\":1,\"township_id\":%lld}", jhh);
+    REFUSED_F(&s, "PATCH", off, path, body, 422, "invalid_value", "township_id");
+    snprintf(body, sizeof body, "{\"version\":1,\"park_id\":%lld}", jpark);
+    o = CALL(&s, "PATCH", off, path, body, 200);
+    CHECK_INT(th_int(o, "township_id"), jhh);
+    json_decref(o);
+    /* now Jinhaihu's to change */
+    o = CALL(&s, "PATCH", town, path, "{\"version\":2,\"name\":\"金海湖仓\"}", 200);
+    CHECK_INT(th_int(o, "version"), 3);
+    json_decref(o);
+    th_stop(&s);
+}
