@@ -592,6 +592,17 @@ static int energy_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 int pj_carbon_energy_list(pj_ctx *c, const char *period, int64_t org, const char *sector,
                           int64_t cursor, int limit, pj_jw *w, pj_err *err)
 {
+    /* the period as it is stored (2024q1 is 2024Q1, as when recorded); a text that is no
+     * period is refused rather than matching nothing */
+    char per[12];
+    if (period) {
+        pj_period p;
+        if (pj_period_parse(period, strlen(period), &p))
+            return pj_fail(err, 400, "bad_query", "period",
+                           "period must be a period: 2024, 2024H1, 2024Q2 or 2024-06");
+        pj_period_format(&p, per);
+        period = per;
+    }
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT e.id FROM energy_use e WHERE e.id > ? AND (? IS NULL OR"
                                " e.period = ?) AND (? = 0 OR e.organisation_id = ?) AND (? IS NULL"

@@ -1,6 +1,10 @@
-/* The sector filter of energy use: a value outside the domain's list of sectors is a 400
- * bad_query at sector (a mistyped ?sector= answered an empty list), each sector is accepted. */
+/* The filters of energy use: a value outside the domain's list of sectors is a 400 bad_query at
+ * sector (a mistyped ?sector= answered an empty list), each sector is accepted; the period is
+ * read as recording reads it. */
+#include <stdio.h>
+
 #include "domain/carbon.h"
+#include "domain/indicator.h"
 #include "t.h"
 #include "th.h"
 
@@ -11,5 +15,42 @@ TEST_T(carbon_sector_filter_checked, 60)
     char adm[80];
     th_login(&s, "admin", s.admin_pw, adm);
     th_enum_filter(&s, adm, "/api/v1/carbon/energy", "sector", pj_carbon_sectors);
+    th_stop(&s);
+}
+
+/* The period filter of energy use reads a period as recording one does (2024q3 is 2024Q3, the
+ * form it is stored in; a lower-case one matched nothing) and refuses a text that is no period
+ * (400 bad_query at period; it answered an empty list). */
+TEST_T(carbon_period_filter_reads_periods, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    th_demo(&s, pj_indicators_demo);
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    json_t *o = NULL;
+    CHECK_INT(th_call(&s, "POST", "/api/v1/carbon/energy", off,
+                      "{\"sector\":\"public\",\"period\":\"2024q3\",\"energy_type\":\"coal\","
+                      "\"quantity\":5}",
+                      &o),
+              201);
+    CHECK_STR(th_str(o, "period"), "2024Q3");
+    long long id = th_int(o, "id");
+    json_decref(o);
+    static const char *const same[] = {"2024Q3", "2024q3"};
+    for (size_t i = 0; i < 2; i++) {
+        char path[96];
+        snprintf(path, sizeof path, "/api/v1/carbon/energy?period=%s", same[i]);
+        CHECK_INT(th_list_has(&s, off, path, "id", id), 1);
+    }
+    static const char *const bad[] = {"abc", "2024-1", "2024Q5", "2024-13", "24"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char path[96];
+        snprintf(path, sizeof path, "/api/v1/carbon/energy?period=%s", bad[i]);
+        CHECK_INT(th_call(&s, "GET", path, off, NULL, &o), 400);
+        CHECK_STR(th_err_code(o), "bad_query");
+        CHECK_STR(th_err_field(o), "period");
+        json_decref(o);
+    }
     th_stop(&s);
 }
