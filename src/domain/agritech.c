@@ -293,6 +293,55 @@ static const pj_rec_extra result_extras[] = {
      PJ_RT_INT},
     PJ_X_NAME("lab", "SELECT l.name FROM ag_labs l WHERE l.id = t.lab_id"),
 };
+/* The year of a date "YYYY-MM-DD" (its first four digits; 0 when they are not digits). */
+static int year_of(const char *d)
+{
+    int y = 0;
+    for (int i = 0; i < 4; i++) {
+        if (!d || d[i] < '0' || d[i] > '9') return 0;
+        y = y * 10 + (d[i] - '0');
+    }
+    return y;
+}
+
+/* A result is recorded once achieved: its year is not after this one (the district's date), nor
+ * after the first transfer of it to a farm (a farm does not take up a result before it exists).
+ * Checked when the year is given (a new result, a change of year). */
+static int result_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body,
+                        const json_t *row, pj_err *err)
+{
+    (void)k;
+    json_t *y = json_object_get(body, "year");
+    if (!json_is_integer(y)) return 0;
+    char today[11];
+    pj_rec_today(today);
+    int year = (int)json_integer_value(y), now = year_of(today);
+    if (year > now)
+        return pj_fail(err, 422, "out_of_range", "year",
+                       "a result is recorded once achieved: %d is after this year (%d)", year, now);
+    if (!id) return 0;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id, date FROM ag_transfers WHERE result_id = ? ORDER BY"
+                               " date, id LIMIT 1",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1 && year_of(pj_col_text(s, 1)) < year) {
+        int64_t tid = pj_col_int(s, 0);
+        char date[11];
+        snprintf(date, sizeof date, "%s", pj_col_text(s, 1));
+        pj_stmt_done(s);
+        return pj_fail(err, 422, "invalid_value", "year",
+                       "the result was taken up by a farm on %s (transfer %lld): its year is not"
+                       " after %.4s",
+                       date, (long long)tid, date);
+    }
+    pj_stmt_done(s);
+    (void)row;
+    return rc < 0 ? -1 : 0;
+}
+
 const pj_rec_kind pj_ag_results = {.name = "ag_result",
                                    .noun = "research result",
                                    .table = "ag_results",
@@ -300,19 +349,35 @@ const pj_rec_kind pj_ag_results = {.name = "ag_result",
                                    .nfields = PJ_N(result_fields),
                                    .extras = result_extras,
                                    .nextras = PJ_N(result_extras),
-                                   .deletable = 1};
+                                   .deletable = 1,
+                                   .check = result_check};
 
+/* A transfer is dated when it was made: not in the future, and not before its result's year (a
+ * farm does not take up a result before it exists; checked when the date is given). */
 static int transfer_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body,
                           const json_t *row, pj_err *err)
 {
-    (void)c;
     (void)k;
-    (void)id;
     json_t *d = json_object_get(row, "date");
     char today[11];
     pj_rec_today(today);
     if (d && strcmp(json_string_value(d), today) > 0)
         return pj_fail(err, 422, "invalid_value", "date", "a transfer is recorded once it is made");
+    json_t *r = json_object_get(row, "result_id");
+    if (!json_is_string(d) || !json_is_integer(r) || (id && !json_object_get(body, "date")))
+        return 0;
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT year FROM ag_results WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, json_integer_value(r));
+    int rc = pj_stmt_step(s, err);
+    int year = rc == 1 ? (int)pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (year_of(json_string_value(d)) < year)
+        return pj_fail(err, 422, "invalid_value", "date",
+                       "result %lld dates from %d: a transfer of it is not dated before that year"
+                       " (%s)",
+                       (long long)json_integer_value(r), year, json_string_value(d));
     return 0;
 }
 

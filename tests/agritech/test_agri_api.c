@@ -330,3 +330,51 @@ TEST_T(agri_facility_is_one_farms, 90)
     json_decref(k);
     th_stop(&s);
 }
+
+/* A result is recorded once achieved and taken up by farms after it exists: its year is not
+ * after this one (Beijing's) nor after its first transfer, and a transfer is not dated before
+ * the result's year — each 422 at the field, nothing written. A 2023 result taken up in 2019,
+ * and a result of 2099, were accepted. */
+TEST_T(agri_result_year_and_transfer_date_agree, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    rec_load_demos(&s);
+    char tok[80], body[256], path[96], d[11];
+    th_login(&s, "officer", s.demo_pw, tok);
+    today(d);
+    int year = (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0');
+    snprintf(body, sizeof body, "{\"title\":\"明年的品种\",\"kind\":\"variety\",\"year\":%d}",
+             year + 1);
+    REFUSED_ON(&s, "POST", tok, "/api/v1/agri/results", body, 422, "out_of_range", "year");
+    snprintf(body, sizeof body, "{\"title\":\"今年的品种\",\"kind\":\"variety\",\"year\":%d}",
+             year);
+    json_decref(CALL(&s, "POST", tok, "/api/v1/agri/results", body, 201));
+    json_t *o = CALL(&s, "POST", tok, "/api/v1/agri/results",
+                     "{\"title\":\"抗病桃砧木\",\"kind\":\"variety\",\"year\":2023}", 201);
+    long long result = th_int(o, "id");
+    json_decref(o);
+    long long farm = th_sql_int(&s, "SELECT MIN(id) FROM ag_farms");
+    snprintf(body, sizeof body, "{\"result_id\":%lld,\"farm_id\":%lld,\"date\":\"2022-12-31\"}",
+             result, farm);
+    REFUSED_ON(&s, "POST", tok, "/api/v1/agri/transfers", body, 422, "invalid_value", "date");
+    snprintf(body, sizeof body, "{\"result_id\":%lld,\"farm_id\":%lld,\"date\":\"2023-01-01\"}",
+             result, farm);
+    o = CALL(&s, "POST", tok, "/api/v1/agri/transfers", body, 201);
+    long long tr = th_int(o, "id");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/agri/transfers/%lld", tr);
+    REFUSED_ON(&s, "PATCH", tok, path, "{\"version\":1,\"date\":\"2019-06-01\"}", 422,
+               "invalid_value", "date");
+    json_decref(CALL(&s, "PATCH", tok, path, "{\"version\":1,\"area_mu\":12}", 200));
+    /* the result's year moves no later than its first transfer, nor into the future */
+    snprintf(path, sizeof path, "/api/v1/agri/results/%lld", result);
+    REFUSED_ON(&s, "PATCH", tok, path, "{\"version\":1,\"year\":2024}", 422, "invalid_value",
+               "year");
+    snprintf(body, sizeof body, "{\"version\":1,\"year\":%d}", year + 1);
+    REFUSED_ON(&s, "PATCH", tok, path, body, 422, "out_of_range", "year");
+    o = CALL(&s, "PATCH", tok, path, "{\"version\":1,\"year\":2022}", 200);
+    CHECK_INT(th_int(o, "year"), 2022);
+    json_decref(o);
+    th_stop(&s);
+}
