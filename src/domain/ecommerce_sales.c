@@ -511,6 +511,18 @@ fail:
     return -1;
 }
 
+/* A product's sales filter's seven parameters. */
+static void sales_bind(pj_stmt *s, int64_t pid, const pj_ec_filter *f)
+{
+    pj_stmt_int(s, 1, pid);
+    pj_stmt_text(s, 2, f->from);
+    pj_stmt_text(s, 3, f->from);
+    pj_stmt_text(s, 4, f->to);
+    pj_stmt_text(s, 5, f->to);
+    pj_stmt_text(s, 6, f->channel);
+    pj_stmt_text(s, 7, f->channel);
+}
+
 int pj_ec_sales_list(pj_ctx *c, int64_t pid, const pj_ec_filter *f, pj_jw *w, pj_err *err)
 {
     if ((f->from && !pj_month_valid(f->from)) || (f->to && !pj_month_valid(f->to)))
@@ -521,29 +533,45 @@ int pj_ec_sales_list(pj_ctx *c, int64_t pid, const pj_ec_filter *f, pj_jw *w, pj
     int rc = pj_render_exists(c, "SELECT 1 FROM ec_products WHERE id = ?", pid, err);
     pj_stmt *s = NULL;
     if (rc == 0) pj_not_found(err, "product", pid);
+#define SALES_WHERE                                                                                \
+    " WHERE product_id = ? AND (? IS NULL OR month >= ?) AND (? IS NULL OR month <= ?) AND (? IS"  \
+    " NULL OR channel = ?)"
+    /* the totals of every row the filter takes, whether or not all of them are listed */
+    int64_t orders = 0, gmv = 0, nrows = 0;
+    if (rc == 1) {
+        s = pj_db_prepare(c->db,
+                          "SELECT COUNT(*), COALESCE(SUM(orders), 0), COALESCE(SUM(gmv_fen), 0)"
+                          " FROM ec_product_sales" SALES_WHERE,
+                          err);
+        if (!s) {
+            rc = -1;
+        } else {
+            sales_bind(s, pid, f);
+            rc = pj_stmt_step(s, err);
+            nrows = rc == 1 ? pj_col_int(s, 0) : 0;
+            orders = rc == 1 ? pj_col_int(s, 1) : 0;
+            gmv = rc == 1 ? pj_col_int(s, 2) : 0;
+            pj_stmt_done(s);
+            s = NULL;
+        }
+    }
+    /* the latest 500 rows, in order of month */
     if (rc == 1)
         s = pj_db_prepare(c->db,
-                          "SELECT month, channel, orders, gmv_fen, source FROM ec_product_sales"
-                          " WHERE product_id = ? AND (? IS NULL OR month >= ?) AND (? IS NULL OR"
-                          " month <= ?) AND (? IS NULL OR channel = ?) ORDER BY month, channel"
-                          " LIMIT 500",
+                          "SELECT month, channel, orders, gmv_fen, source FROM (SELECT * FROM"
+                          " ec_product_sales" SALES_WHERE " ORDER BY month DESC, channel DESC LIMIT"
+                          " 500) ORDER BY month, channel",
                           err);
     if (!s) {
         pj_db_read_end(c->db, started);
         return -1;
     }
-    pj_stmt_int(s, 1, pid);
-    pj_stmt_text(s, 2, f->from);
-    pj_stmt_text(s, 3, f->from);
-    pj_stmt_text(s, 4, f->to);
-    pj_stmt_text(s, 5, f->to);
-    pj_stmt_text(s, 6, f->channel);
-    pj_stmt_text(s, 7, f->channel);
+    sales_bind(s, pid, f);
     pj_jw_obj(w);
     pj_jw_kint(w, "product_id", pid);
     pj_jw_key(w, "items");
     pj_jw_arr(w);
-    int64_t orders = 0, gmv = 0;
+    int64_t listed = 0;
     while ((rc = pj_stmt_step(s, err)) == 1) {
         pj_jw_obj(w);
         pj_render_text(w, "month", s, 0);
@@ -552,16 +580,18 @@ int pj_ec_sales_list(pj_ctx *c, int64_t pid, const pj_ec_filter *f, pj_jw *w, pj
         pj_jw_kint(w, "gmv_fen", pj_col_int(s, 3));
         pj_render_text(w, "source", s, 4);
         pj_jw_obj_end(w);
-        orders += pj_col_int(s, 2);
-        gmv += pj_col_int(s, 3);
+        listed++;
     }
     pj_stmt_done(s);
     pj_jw_arr_end(w);
+    pj_jw_kint(w, "rows", nrows);
+    pj_jw_kbool(w, "complete", listed == nrows);
     pj_jw_kint(w, "orders", orders);
     pj_jw_kint(w, "gmv_fen", gmv);
     pj_jw_obj_end(w);
     pj_db_read_end(c->db, started);
     return rc < 0 ? -1 : 0;
+#undef SALES_WHERE
 }
 
 /* ---- KPIs ---- */

@@ -194,3 +194,69 @@ TEST_T(ecommerce_kpi_active_streamers_are_on_the_register, 60)
     json_decref(k);
     th_stop(&s);
 }
+
+/* A product's sales answer gives the totals of every row its filter takes: with more rows than
+ * it lists (500, the latest), `orders` and `gmv_fen` were the sums of the rows listed only —
+ * less than the product's own totals — and nothing said rows were left out. */
+TEST_T(ecommerce_sales_totals_count_every_row, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], path[96];
+    th_login(&s, "officer", s.demo_pw, tok);
+    json_t *o = CALL(&s, "POST", tok, "/api/v1/ecommerce/products",
+                     "{\"name\":\"平谷大桃（十年）\",\"category\":\"peach\"}", 201);
+    long long pid = th_int(o, "id");
+    json_decref(o);
+    /* 11 years × 12 months × 4 channels = 528 rows: orders 1, gmv 100 fen each */
+    th_ctx t;
+    th_ctx_open(&s, &t, "demo", PJ_ROLE_ADMIN);
+    pj_err err;
+    pj_err_clear(&err);
+    char sql[640];
+    snprintf(sql, sizeof sql,
+             "WITH RECURSIVE m(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM m WHERE i < 131),"
+             " ch(c) AS (VALUES ('livestream'), ('ecommerce'), ('offline'), ('wholesale'))"
+             " INSERT INTO ec_product_sales (product_id, month, channel, orders, gmv_fen, source,"
+             " created_at) SELECT %lld, printf('%%04d-%%02d', 2014 + i / 12, i %% 12 + 1), c, 1,"
+             " 100, 'synthetic', 0 FROM m, ch",
+             pid);
+    CHECK_INT(pj_db_exec(t.db, sql, &err), 0);
+    th_ctx_close(&t);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ec_product_sales WHERE product_id = (SELECT"
+                             " MAX(id) FROM ec_products)"),
+              528);
+    snprintf(path, sizeof path, "/api/v1/ecommerce/products/%lld/sales", pid);
+    o = CALL(&s, "GET", tok, path, NULL, 200);
+    json_t *items = json_object_get(o, "items");
+    CHECK_INT(th_int(o, "orders"), 528);
+    CHECK_INT(th_int(o, "gmv_fen"), 52800);
+    CHECK_INT((long long)json_array_size(items), 500);
+    CHECK_INT(th_int(o, "rows"), 528);
+    CHECK(json_is_false(json_object_get(o, "complete")));
+    /* the latest rows, in order: the last is the newest month */
+    CHECK_STR(th_str(json_array_get(items, 499), "month"), "2024-12");
+    CHECK_STR(th_str(json_array_get(items, 0), "month"), "2014-08");
+    json_decref(o);
+    /* the product's own totals agree */
+    o = CALL(&s, "GET", tok, "/api/v1/ecommerce/products?category=peach&limit=500", NULL, 200);
+    long long porders = -1;
+    json_t *it;
+    size_t i;
+    json_array_foreach(json_object_get(o, "items"), i, it)
+    {
+        if (th_int(it, "id") == pid) porders = th_int(it, "orders");
+    }
+    json_decref(o);
+    CHECK_INT(porders, 528);
+    /* a filtered answer that lists every row says so */
+    snprintf(path, sizeof path,
+             "/api/v1/ecommerce/products/%lld/sales?from=2024-01&channel=offline", pid);
+    o = CALL(&s, "GET", tok, path, NULL, 200);
+    CHECK_INT((long long)json_array_size(json_object_get(o, "items")), 12);
+    CHECK_INT(th_int(o, "rows"), 12);
+    CHECK(json_is_true(json_object_get(o, "complete")));
+    CHECK_INT(th_int(o, "orders"), 12);
+    json_decref(o);
+    th_stop(&s);
+}
