@@ -146,34 +146,38 @@ static int streamer_render_mode(pj_ctx *c, int64_t id, pj_jw *w, int mode, pj_er
     pj_render_time(w, "updated_at", pj_col_int(s, 16));
     pj_jw_kint(w, "version", pj_col_int(s, 17));
     pj_stmt_done(s);
-    /* the latest count per platform, and the history */
+    /* the history: the latest 500 counts, by platform and date */
     s = pj_db_prepare(c->db,
-                      "SELECT platform, as_of, followers FROM ec_followers WHERE streamer_id = ?"
-                      " ORDER BY platform, as_of LIMIT 500",
+                      "SELECT platform, as_of, followers FROM (SELECT platform, as_of, followers"
+                      " FROM ec_followers WHERE streamer_id = ? ORDER BY as_of DESC, platform LIMIT"
+                      " 500) ORDER BY platform, as_of",
                       err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
-    int64_t total = 0;
-    char last[32] = "";
-    int64_t last_n = 0;
     pj_jw_key(w, "followers");
     pj_jw_arr(w);
     while ((rc = pj_stmt_step(s, err)) == 1) {
-        const char *p = pj_col_text(s, 0);
-        if (strcmp(p, last)) {
-            total += last_n;
-            snprintf(last, sizeof last, "%s", p);
-        }
-        last_n = pj_col_int(s, 2);
         pj_jw_obj(w);
-        pj_jw_kstr(w, "platform", p);
+        pj_render_text(w, "platform", s, 0);
         pj_render_text(w, "as_of", s, 1);
-        pj_jw_kint(w, "followers", last_n);
+        pj_jw_kint(w, "followers", pj_col_int(s, 2));
         pj_jw_obj_end(w);
     }
     pj_stmt_done(s);
     pj_jw_arr_end(w);
-    pj_jw_kint(w, "followers_total", total + last_n);
+    if (rc < 0) return -1;
+    /* the latest count per platform, summed over all of them (as the KPIs count), whether or
+     * not the history above holds it */
+    s = pj_db_prepare(c->db,
+                      "SELECT COALESCE(SUM(f.followers), 0) FROM ec_followers f WHERE"
+                      " f.streamer_id = ? AND f.as_of = (SELECT MAX(g.as_of) FROM ec_followers g"
+                      " WHERE g.streamer_id = f.streamer_id AND g.platform = f.platform)",
+                      err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    rc = pj_stmt_step(s, err);
+    pj_jw_kint(w, "followers_total", rc == 1 ? pj_col_int(s, 0) : 0);
+    pj_stmt_done(s);
     pj_jw_obj_end(w);
     return rc < 0 ? -1 : 0;
 }

@@ -773,3 +773,53 @@ TEST_T(ecommerce_streamer_patch_that_changes_nothing_writes_nothing, 60)
     CHECK_INT(th_sql_int(&s, sql), 1);
     th_stop(&s);
 }
+
+/* A streamer's followers_total is the latest count of every platform, however long the history:
+ * past 500 counts (daily counts over two years) it was read from the first 500 rows by platform
+ * and date, so the latest counts and whole platforms were left out of it. */
+TEST_T(ecommerce_streamer_followers_total_reads_the_latest_counts, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], path[96], sql[640];
+    th_login(&s, "officer", s.demo_pw, off);
+    json_t *st = NULL;
+    CHECK_INT(create_streamer(&s, off, "1990-02-02", "", &st), 201);
+    long long sid = th_int(st, "id");
+    json_decref(st);
+    /* douyin: 600 daily counts from 2024-01-01, n on day n; kuaishou: 1000 on 2024-06-30 */
+    th_ctx t;
+    th_ctx_open(&s, &t, "demo", PJ_ROLE_ADMIN);
+    pj_err err;
+    pj_err_clear(&err);
+    snprintf(sql, sizeof sql,
+             "WITH RECURSIVE d(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM d WHERE i < 600)"
+             " INSERT INTO ec_followers (streamer_id, platform, as_of, followers, source,"
+             " created_at) SELECT %lld, 'douyin', date('2023-12-31', '+' || i || ' days'), i,"
+             " 'synthetic', 0 FROM d",
+             sid);
+    CHECK_INT(pj_db_exec(t.db, sql, &err), 0);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO ec_followers (streamer_id, platform, as_of, followers, source,"
+             " created_at) VALUES (%lld, 'kuaishou', '2024-06-30', 1000, 'synthetic', 0)",
+             sid);
+    CHECK_INT(pj_db_exec(t.db, sql, &err), 0);
+    th_ctx_close(&t);
+    snprintf(path, sizeof path, "/api/v1/ecommerce/streamers/%lld", sid);
+    json_t *o = CALL(&s, "GET", off, path, NULL, 200);
+    CHECK_INT(th_int(o, "followers_total"), 600 + 1000);
+    /* the history holds the latest counts of both platforms */
+    json_t *h = json_object_get(o, "followers"), *it;
+    size_t i;
+    int kuaishou = 0, latest = 0;
+    json_array_foreach(h, i, it)
+    {
+        kuaishou += !strcmp(th_str(it, "platform"), "kuaishou");
+        latest += th_int(it, "followers") == 600;
+    }
+    CHECK_INT(kuaishou, 1);
+    CHECK_INT(latest, 1);
+    CHECK((long long)json_array_size(h) <= 500);
+    json_decref(o);
+    th_stop(&s);
+}
