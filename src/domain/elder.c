@@ -1240,6 +1240,10 @@ int pj_elder_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     }
     /* an elder who moved away or died keeps no active pair */
     if (strcmp(r.status, "active") && pj_el_pairs_end(c, "elder", id, r.status, err)) goto fail;
+    /* an elder moved to another grid takes their open alerts to its grid worker */
+    if (r.place.grid_id != grid &&
+        pj_el_alerts_follow(c, "elder", id, r.place.grid_id, r.place.township_id, err))
+        goto fail;
     if (elder_commit(c, "update", id, before, w, err)) goto fail;
     return 0;
 fail:

@@ -425,6 +425,53 @@ static int alert_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     return 0;
 }
 
+int pj_el_alerts_follow(pj_ctx *c, const char *who, int64_t id, int64_t grid, int64_t town,
+                        pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               !strcmp(who, "helper")
+                                   ? "SELECT id FROM elder_alerts WHERE helper_id = ? AND state IN"
+                                     " ('open', 'acked') AND (grid_id <> ? OR township_id <> ?)"
+                                     " ORDER BY id"
+                                   : "SELECT id FROM elder_alerts WHERE elder_id = ? AND state IN"
+                                     " ('open', 'acked') AND (grid_id <> ? OR township_id <> ?)"
+                                     " ORDER BY id",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    pj_stmt_int(s, 2, grid);
+    pj_stmt_int(s, 3, town);
+    int64_t *ids = NULL;
+    int n = 0, cap = 0, rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        if (n == cap) {
+            int64_t *m = pj_arena_alloc(c->arena, sizeof *m * (size_t)(cap = cap ? cap * 2 : 8));
+            if (n) memcpy(m, ids, sizeof *m * (size_t)n);
+            ids = m;
+        }
+        ids[n++] = pj_col_int(s, 0);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    for (int k = 0; k < n; k++) {
+        char *before = pj_render_to_string(c, ids[k], alert_render, err);
+        if (!before) return -1;
+        s = pj_db_prepare(c->db,
+                          "UPDATE elder_alerts SET grid_id = ?, township_id = ?,"
+                          " version = version + 1 WHERE id = ?",
+                          err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, grid);
+        pj_stmt_int(s, 2, town);
+        pj_stmt_int(s, 3, ids[k]);
+        if (pj_step_done(s, err)) return -1;
+        char *after = pj_render_to_string(c, ids[k], alert_render, err);
+        if (!after || pj_audit_add(c, "update", "elder_alert", ids[k], before, after, err))
+            return -1;
+    }
+    return 0;
+}
+
 int pj_alert_list(pj_ctx *c, const char *state, const char *kind, const char *level,
                   int64_t elder_id, int64_t cursor, int limit, pj_jw *w, pj_err *err)
 {

@@ -338,6 +338,10 @@ int pj_helper_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     }
     /* a helper no longer active keeps no pair: their elders are free to be paired again */
     if (!r.active && pj_el_pairs_end(c, "helper", id, "helper inactive", err)) goto fail;
+    /* a helper moved to another grid takes their open alerts to its grid worker */
+    if (r.place.grid_id != grid &&
+        pj_el_alerts_follow(c, "helper", id, r.place.grid_id, r.place.township_id, err))
+        goto fail;
     if (pj_render_commit(c, "update", "helper", id, before, helper_render, w, err)) goto fail;
     return 0;
 fail:

@@ -108,6 +108,12 @@ int pj_el_alert_scan_part(pj_ctx *c, int64_t now, int64_t lo, int64_t hi, int ot
  * ended_note `note`, one audit row "end" / "pair" each; inside the caller's transaction. An
  * elder no longer active, a helper deactivated: their elders can be paired again. */
 int pj_el_pairs_end(pj_ctx *c, const char *who, int64_t id, const char *note, pj_err *err);
+/* The open and acknowledged alerts of an elder or a helper (who = "elder" | "helper") who moved
+ * go with them to their grid and township now (the grid worker and township now responsible
+ * see and settle them; the former ones no longer do), one audit row "update" / "elder_alert"
+ * each; inside the caller's transaction. */
+int pj_el_alerts_follow(pj_ctx *c, const char *who, int64_t id, int64_t grid, int64_t town,
+                        pj_err *err);
 /* visit interval in days for a tier (settings). */
 int pj_el_visit_days(pj_ctx *c, const char *tier);
 
