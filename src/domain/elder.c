@@ -417,7 +417,7 @@ static int in_phone(json_t *o, const char *key, const char **out, pj_err *err)
 int pj_el_in_person(pj_ctx *c, json_t *b, int required, pj_el_person *p, int min_age, pj_err *err)
 {
     int64_t today = pj_el_today(c, pj_now());
-    if (pj_in_str(b, "name", required, 1, 32, &p->name, err) < 0 ||
+    if (pj_in_text(b, "name", required, 1, 32, &p->name, err) < 0 ||
         pj_in_enum(b, "sex", required, sexes, &p->sex, err) < 0 ||
         pj_el_in_date(b, "birth_date", required, 1, today, &p->birth_date, err) < 0 ||
         pj_in_str(b, "id_number", required, 18, 18, &p->id_number, err) < 0 ||
@@ -499,8 +499,8 @@ static int in_contacts(pj_ctx *c, json_t *o, const char **out, pj_err *err)
         const char *n, *r, *p;
         err->message[0] = 0;
         if (!json_is_object(x) || pj_in_only(x, keys, err) ||
-            pj_in_str(x, "name", 1, 1, 32, &n, err) < 0 ||
-            pj_in_str(x, "relation", 1, 1, 16, &r, err) < 0 ||
+            pj_in_text(x, "name", 1, 1, 32, &n, err) < 0 ||
+            pj_in_text(x, "relation", 1, 1, 16, &r, err) < 0 ||
             pj_in_str(x, "phone", 1, 5, 20, &p, err) < 0 || !phone_valid(p)) {
             char msg[128];
             snprintf(msg, sizeof msg, "%.100s",
@@ -1042,8 +1042,8 @@ static int elder_read(pj_ctx *c, json_t *b, int create, elder_rec *r, pj_err *er
         pj_in_num(b, "lon", 0, -180, 180, &lon, err) < 0 ||
         pj_in_int(b, "ability_level", create, 0, 4, &r->ability, err) < 0 ||
         in_str_array(c, b, "chronic_conditions", 20, &r->chronic, err) < 0 ||
-        pj_in_str(b, "doctor_name", 0, 1, 32, &r->doctor_name, err) < 0 ||
-        pj_in_str(b, "doctor_clinic", 0, 1, 64, &r->doctor_clinic, err) < 0 ||
+        pj_in_text(b, "doctor_name", 0, 1, 32, &r->doctor_name, err) < 0 ||
+        pj_in_text(b, "doctor_clinic", 0, 1, 64, &r->doctor_clinic, err) < 0 ||
         pj_el_in_date(b, "doctor_from", 0, 0, today, &r->doctor_from, err) < 0 ||
         pj_el_in_date(b, "doctor_until", 0, 0, today, &r->doctor_until, err) < 0 ||
         pj_el_in_date(b, "doctor_last_visit", 0, 1, today, &r->doctor_last_visit, err) < 0 ||

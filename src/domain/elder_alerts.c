@@ -516,7 +516,7 @@ int pj_alert_action(pj_ctx *c, int64_t id, const char *action, json_t *body, pj_
     if (pj_el_require_personal(c, err) || pj_in_object(body, err) ||
         pj_in_only(body, fields, err) ||
         pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
-        pj_in_str(body, "note", resolve, 1, 500, &note, err) < 0)
+        pj_in_text(body, "note", resolve, 1, 500, &note, err) < 0)
         return -1;
     pj_stmt *s = pj_db_prepare(
         c->db, "SELECT grid_id, township_id, state FROM elder_alerts WHERE id = ?", err);
