@@ -481,10 +481,17 @@ static int account_owner(pj_ctx *c, int64_t account, const char *field, owner *o
 /* Whether the holder o may redeem credits for their own care: a person (not a system account)
  * aged at least the setting credit_redeem_age (*age_min) today. The one rule of redemptions and
  * of the may_redeem an account's page shows. */
+/* An elder who moved away or died receives no care here: their account redeems nothing (a
+ * helper's does, active or not: the credits are theirs for their own care). */
+static int holder_may_redeem(const owner *o)
+{
+    return strcmp(o->kind, "system") && (strcmp(o->kind, "elder") || o->active);
+}
+
 static int may_redeem(pj_ctx *c, const owner *o, int *age_min)
 {
     *age_min = (int)pj_el_setting(c, "credit_redeem_age", 60);
-    return strcmp(o->kind, "system") && o->birth[0] &&
+    return holder_may_redeem(o) && o->birth[0] &&
            pj_el_age(o->birth, pj_el_today(c, pj_now())) >= *age_min;
 }
 
@@ -535,6 +542,7 @@ static int account_render(pj_ctx *c, int64_t id, int64_t cursor, int limit, int 
         pj_jw_kint(w, "entries_total", total);
         pj_jw_kint(w, "redeem_age", age_min);
         pj_jw_kbool(w, "may_redeem", may);
+        pj_jw_kbool(w, "holder_active", o.active);
     }
     pj_jw_key(w, "entries");
     pj_jw_arr(w);
@@ -694,6 +702,10 @@ static int move(pj_ctx *c, int64_t account_id, json_t *body, int transfer, pj_jw
     }
     if (!transfer) {
         int age_min;
+        if (!holder_may_redeem(&o))
+            return pj_fail(err, 409, "not_active", "id",
+                           "the elder is no longer on the register (moved or deceased): credits"
+                           " are redeemed for an active elder's own care");
         if (!may_redeem(c, &o, &age_min))
             return pj_fail(err, 409, "too_young", "id",
                            "credits are redeemed for one's own care from age %d", age_min);

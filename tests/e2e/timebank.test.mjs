@@ -1,7 +1,8 @@
 // The time bank on a helper's page: the ledger pages through every entry (it showed the newest
 // 20 with no way to see more) and says how many there are, the entries shown adding up to the
 // balance once all are there; 兑换服务 is not offered to a holder under the redeem age (the
-// server's may_redeem), the reason said instead; and the transfer's elder picker tells apart
+// server's may_redeem), the reason said instead, nor to an elder who moved away or died (their
+// own reason, not the age); and the transfer's elder picker tells apart
 // elders of the same name in the same grid without unmasking anything.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -70,6 +71,39 @@ test('a helper\'s ledger: 20 at first, the count said, more until every entry; �
   await ledger.getByTestId('credit-redeem-why').getByText('未满 60 岁，不能兑换').waitFor();
   assert.equal(await ledger.getByTestId('credit-transfer').isDisabled(), false);
   await shot(page, 'timebank-ledger');
+  noProblems(page);
+  await context.close();
+});
+
+test('an elder who died: 兑换服务 not offered, the reason said (not the age); 转赠亲属 still offered', async () => {
+  const { context, page } = await openPage(browser, { width: 1366, height: 900 });
+  await login(page, 'admin', ADMIN_PW);
+  const h = (await apiGet(page, '/helpers?limit=100')).items.find((x) => x.active && x.credit_account_id && x.credits >= 1);
+  assert.ok(h, 'an active helper with credits');
+  // an elder aged 60 or more given an hour of the helper's credits (the account opens)
+  const elder = (await apiGet(page, '/elders?status=active&limit=200')).items.find((e) => e.age >= 60);
+  await call(page, 'POST', `/credit-accounts/${h.credit_account_id}/transfer`, { minutes: 60, to_elder_id: elder.id, relation: 'spouse' });
+  let full = await apiGet(page, `/elders/${elder.id}`);
+  assert.equal((await apiGet(page, `/credit-accounts/${full.credit_account_id}`)).may_redeem, true);
+  await call(page, 'PATCH', `/elders/${elder.id}`, { version: full.version, status: 'deceased' });
+  const acc = await apiGet(page, `/credit-accounts/${full.credit_account_id}`);
+  assert.equal(acc.may_redeem, false);
+  assert.equal(acc.holder_active, false);
+  await page.goto(`/elders/${elder.id}`);
+  const ledger = page.getByTestId('credit-ledger');
+  await ledger.getByTestId('credit-redeem').waitFor();
+  assert.equal(await ledger.getByTestId('credit-redeem').isDisabled(), true, '兑换服务 disabled');
+  await ledger.getByTestId('credit-redeem-why').getByText('老人已迁出或去世，不能兑换').waitFor();
+  assert.equal(await ledger.getByTestId('credit-redeem-why').getByText('未满').count(), 0, 'not the age');
+  assert.equal(await ledger.getByTestId('credit-transfer').isDisabled(), false);
+  // the server refuses it too, nothing written
+  const res = await page.request.fetch(`${BASE}/api/v1/credit-accounts/${full.credit_account_id}/redeem`, { method: 'POST', data: { minutes: 30, note: '助浴' } });
+  assert.equal(res.status(), 409);
+  assert.equal((await res.json()).error.code, 'not_active');
+  assert.equal((await apiGet(page, `/credit-accounts/${full.credit_account_id}`)).balance_min, 60);
+  // back on the register
+  full = await apiGet(page, `/elders/${elder.id}`);
+  await call(page, 'PATCH', `/elders/${elder.id}`, { version: full.version, status: 'active' });
   noProblems(page);
   await context.close();
 });

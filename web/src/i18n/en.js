@@ -1422,6 +1422,7 @@ export default {
     ledgerMatches: ' (equal to the balance)',
     ledgerMore: 'Show more',
     redeemAge: 'Under {age}: cannot redeem',
+    redeemInactive: 'Moved away or deceased: cannot redeem',
     elderOption: '{name} · {sex} {age} · {grid} · No. {id}',
     counterIssue: 'Issued by the time bank',
     counterRedeemed: 'Care redeemed',
