@@ -1207,5 +1207,11 @@ const pj_migration pj_migrations[] = {
      "CREATE INDEX ec_sessions_kpi ON ec_sessions(day, streamer_id, orders, gmv_fen,"
      " duration_min);"
      "DROP INDEX ec_sessions_day;"},
+    /* the coverage report counts an elder's visits due from their registration: the index it
+     * reads the elders from holds the time too */
+    {105, "eldercare: the coverage report's elders with their registration time",
+     "CREATE INDEX elders_report_since ON elders(status, township_id, village_id, grid_id,"
+     " meal_provider, meal_days, doctor_until, doctor_from, visit_tier, created_at);"
+     "DROP INDEX elders_report;"},
 };
 const int pj_migrations_count = (int)(sizeof pj_migrations / sizeof pj_migrations[0]);

@@ -198,8 +198,8 @@ int pj_elder_coverage(pj_ctx *c, const char *group, int64_t region_id, int64_t s
         pj_arena_printf(c->arena,
                         "SELECT e.id, e.grid_id, e.meal_provider <> 'none' AND e.meal_days > 0,"
                         " e.doctor_until >= ? AND (e.doctor_from IS NULL OR e.doctor_from <= ?),"
-                        " CASE e.visit_tier WHEN 'high_risk' THEN 0 WHEN 'key' THEN 1 ELSE 2 END"
-                        " FROM elders e WHERE e.status = 'active'%s%s",
+                        " CASE e.visit_tier WHEN 'high_risk' THEN 0 WHEN 'key' THEN 1 ELSE 2 END,"
+                        " e.created_at FROM elders e WHERE e.status = 'active'%s%s",
                         agg_scope_sql(c, "e"), pj_el_region_sql(c, region_id, "e")),
         err);
     if (!s) goto out;
@@ -208,8 +208,10 @@ int pj_elder_coverage(pj_ctx *c, const char *group, int64_t region_id, int64_t s
     pj_stmt_text(s, i++, today);
     agg_scope_bind(c, s, &i);
     pj_el_region_bind(s, region_id, &i);
-    double due[3] = {days / pj_el_visit_days(c, "high_risk"), days / pj_el_visit_days(c, "key"),
-                     days / pj_el_visit_days(c, "normal")};
+    /* visits due: the period's days an elder was on the register, by their tier's interval (an
+     * elder registered yesterday owes no month of visits; their first is due an interval on) */
+    double every[3] = {pj_el_visit_days(c, "high_risk"), pj_el_visit_days(c, "key"),
+                       pj_el_visit_days(c, "normal")};
     while ((rc = pj_stmt_step(s, err)) == 1) {
         int64_t id = pj_col_int(s, 0), g = pj_col_int(s, 1);
         row *r = row_of(c, &R, GROUP_OF(g));
@@ -218,7 +220,9 @@ int pj_elder_coverage(pj_ctx *c, const char *group, int64_t region_id, int64_t s
         r->meals += pj_col_int(s, 2) != 0;
         r->doctor += pj_col_int(s, 3) != 0;
         int t = (int)pj_col_int(s, 4);
-        r->visits_due += due[t >= 0 && t < 3 ? t : 2];
+        int64_t from = pj_col_int(s, 5) > since ? pj_col_int(s, 5) : since;
+        if (from < until)
+            r->visits_due += (double)(until - from) / 86400.0 / every[t >= 0 && t < 3 ? t : 2];
         if (id > 0 && id <= max_elder && (paired[id / 8] & (1u << (id % 8)))) r->paired++;
     }
     pj_stmt_done(s);

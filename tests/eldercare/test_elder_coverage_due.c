@@ -1,0 +1,55 @@
+/* The coverage report's companionship visits due count each elder from their registration: an
+ * elder registered halfway through the period owes half of it, one registered after it none.
+ * Registering one elder on a grid made its visits look a month behind at once (30/7 visits due
+ * for a high-risk elder whose first visit was a week away). */
+#include "core/util.h"
+#include "eldercare/el_fixture.h"
+
+static double due_of(th_server *s, const char *tok, const char *path)
+{
+    json_t *o = EL(s, tok, "GET", path, NULL, 200);
+    double d = json_number_value(json_object_get(json_object_get(o, "total"), "visits_due"));
+    json_decref(o);
+    return d;
+}
+
+TEST_T(eldercare_visits_due_from_registration, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80], off[80], path[256], sql[200], t0[21], t1[21];
+    th_login(&s, "grid01", s.demo_pw, g);
+    th_login(&s, "officer", s.demo_pw, off);
+    long long grid = el_grid01_grid(&s);
+    const char *hr = "\"visit_tier\":\"high_risk\"";
+    long long a = el_elder(&s, g, grid, 1, hr), b = el_elder(&s, g, grid, 2, hr);
+    long long late = el_elder(&s, g, grid, 3, hr);
+    /* a period of 30 days ending a day ago */
+    int64_t until = pj_now() / 60 * 60 - 86400, since = until - 30 * 86400;
+    pj_time_iso(since, t0);
+    pj_time_iso(until, t1);
+    /* a: registered 60 days before the end (the whole period), b: 15 days before (half of
+     * it), late: now (after the period) */
+    snprintf(sql, sizeof sql, "UPDATE elders SET created_at = %lld WHERE id = %lld",
+             (long long)(until - 60 * 86400), a);
+    th_sql_exec(&s, sql);
+    snprintf(sql, sizeof sql, "UPDATE elders SET created_at = %lld WHERE id = %lld",
+             (long long)(until - 15 * 86400), b);
+    th_sql_exec(&s, sql);
+    CHECK(late > b);
+    snprintf(path, sizeof path,
+             "/api/v1/eldercare/coverage?group=grid&region_id=%lld&since=%s&until=%s", grid, t0,
+             t1);
+    /* 30/7 + 15/7 = 6.43 → 6.4; every elder for the whole period would be 90/7 → 12.9 */
+    double d = due_of(&s, off, path);
+    CHECK(d > 6.35 && d < 6.45);
+    /* the grid worker's report says the same */
+    CHECK(due_of(&s, g, path) == d);
+    /* a period that ends before anyone was registered owes nothing */
+    snprintf(path, sizeof path,
+             "/api/v1/eldercare/coverage?group=grid&region_id=%lld&since=2020-01-01&until="
+             "2020-02-01",
+             grid);
+    CHECK(due_of(&s, off, path) == 0.0);
+    th_stop(&s);
+}
