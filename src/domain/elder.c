@@ -11,6 +11,7 @@
 #include "domain/audit.h"
 #include "domain/elder_int.h"
 #include "domain/input.h"
+#include "domain/registry.h"
 #include "domain/render.h"
 
 #include "core/banned.h"
@@ -787,7 +788,8 @@ int pj_elder_list(pj_ctx *c, const pj_elder_filter *f, pj_jw *w, pj_err *err)
         c->arena,
         "SELECT %s FROM elders e%s WHERE e.id > ?%s%s"
         " AND (? IS NULL OR e.visit_tier = ?) AND (? IS NULL OR e.status = ?)"
-        " AND (? IS NULL OR e.name LIKE '%%' || ? || '%%' OR e.household LIKE '%%' || ? || '%%')"
+        " AND (? IS NULL OR e.name LIKE '%%' || ? || '%%' ESCAPE '\\' OR e.household LIKE '%%' ||"
+        " ? || '%%' ESCAPE '\\')"
         "%s%s%s ORDER BY e.id LIMIT ?",
         f->full ? "e.id" : LIST_COLS,
         f->full ? ""
@@ -811,7 +813,9 @@ int pj_elder_list(pj_ctx *c, const pj_elder_filter *f, pj_jw *w, pj_err *err)
     pj_stmt_text(s, i++, f->visit_tier);
     pj_stmt_text(s, i++, f->status);
     pj_stmt_text(s, i++, f->status);
-    for (int k = 0; k < 3; k++) pj_stmt_text(s, i++, f->q);
+    /* q is text to find: %, _ and \ in it match themselves */
+    const char *q = pj_like_escape(c, f->q);
+    for (int k = 0; k < 3; k++) pj_stmt_text(s, i++, q);
     elder_filter_bind(c, f, s, &i);
     pj_stmt_int(s, i++, f->limit + 1);
     if (!f->full) {

@@ -8,6 +8,7 @@
 #include "domain/audit.h"
 #include "domain/elder_int.h"
 #include "domain/input.h"
+#include "domain/registry.h"
 #include "domain/render.h"
 
 #include "core/banned.h"
@@ -97,7 +98,7 @@ int pj_helper_list(pj_ctx *c, const pj_helper_filter *f, pj_jw *w, pj_err *err)
         pj_arena_printf(c->arena,
                         "SELECT h.id FROM helpers h WHERE h.id > ?%s%s"
                         " AND (? = 0 OR (h.skills & ?) <> 0) AND (? = 0 OR h.active = 1)"
-                        " AND (? IS NULL OR h.name LIKE '%%' || ? || '%%')"
+                        " AND (? IS NULL OR h.name LIKE '%%' || ? || '%%' ESCAPE '\\')"
                         " ORDER BY h.id LIMIT ?",
                         pj_el_scope_sql(c, "h"), pj_el_region_sql(c, region, "h"));
     pj_stmt *s = pj_db_prepare(c->db, sql, err);
@@ -109,8 +110,10 @@ int pj_helper_list(pj_ctx *c, const pj_helper_filter *f, pj_jw *w, pj_err *err)
     pj_stmt_int(s, i++, skill);
     pj_stmt_int(s, i++, skill);
     pj_stmt_int(s, i++, f->active_only);
-    pj_stmt_text(s, i++, f->q);
-    pj_stmt_text(s, i++, f->q);
+    /* q is text to find: %, _ and \ in it match themselves */
+    const char *q = pj_like_escape(c, f->q);
+    pj_stmt_text(s, i++, q);
+    pj_stmt_text(s, i++, q);
     pj_stmt_int(s, i++, f->limit + 1);
     if (!f->reveal) return pj_render_query_page(c, s, f->limit, helper_render, w, err);
     if (pj_db_begin(c->db, err)) {
