@@ -212,6 +212,13 @@ static int log_insert(pj_ctx *c, json_t *b, int quick, int64_t *out_id, pj_err *
     if (t_out > now + 300)
         return pj_fail(err, 422, "out_of_range", "time_out", "time_out is in the future");
     int64_t mins = (t_out - t_in) / 60;
+    /* both given: they must tell the same length (minutes was dropped for time_out's, so a
+     * visit sent as 400 minutes was logged, and credited, as the 10 its times said) */
+    if (tout && minutes >= 0 && minutes != mins)
+        return pj_fail(err, 422, "invalid_value", "minutes",
+                       "minutes %lld differs from time_out − time_in (%lld minutes): give one"
+                       " of them, or both alike",
+                       (long long)minutes, (long long)mins);
     int64_t max = (int64_t)pj_el_setting(c, "elder_log_max_minutes", 480);
     if (mins > max)
         return pj_fail(err, 422, "out_of_range", "time_out", "a visit lasts at most %lld minutes",
