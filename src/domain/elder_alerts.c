@@ -81,6 +81,16 @@ static int alert_cure(pj_ctx *c, int64_t now, int64_t lo, int64_t hi, int others
              "e.doctor_until >= ? AND (e.doctor_from IS NULL OR e.doctor_from <= ?)",
              "'a family-doctor contract is in force'", now, lo, hi, NULL, 0, day, resolved, closed,
              err) ||
+        /* still none in force, but not the contract the alert was raised for (a lapsed one
+         * renewed from a later date, one recorded where there was none): that alert is
+         * superseded by the one this scan raises for the contract as it is now, not kept open
+         * beside it (one elder had two open no_doctor alerts, the older describing a contract
+         * no longer on record) */
+        cure(c, "no_doctor",
+             "elder_alerts.dedupe_key <> 'no_doctor:' || e.id || ':' ||"
+             " COALESCE(e.doctor_until, 'none')",
+             "'the family-doctor contract changed'", now, lo, hi, NULL, 0, NULL, resolved, closed,
+             err) ||
         /* the visit it waited for was logged (the last visit is not the one in its key), or the
          * interval changed (another tier or setting) */
         cure(c, "overdue_visit",

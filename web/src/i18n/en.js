@@ -1368,6 +1368,7 @@ export default {
     },
     alertReasons: {
       doctor: 'a family-doctor contract is in force',
+      doctorChanged: 'the family-doctor contract changed (alerted anew as it is now)',
       visited: 'a companionship visit was logged',
       notOverdue: 'no longer overdue at the elder’s visit interval',
       meal: 'a meal was logged for that day',

@@ -1371,6 +1371,7 @@ export default {
     },
     alertReasons: {
       doctor: '家庭医生签约已生效',
+      doctorChanged: '家庭医生签约已变更（按现签约另行预警）',
       visited: '已记录陪伴探访',
       notOverdue: '按探访周期已不再逾期',
       meal: '当天已记录用餐',

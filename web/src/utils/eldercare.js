@@ -43,6 +43,7 @@ export const ALERT_KINDS = ['missed_meal', 'overdue_visit', 'no_doctor', 'helper
  * eldercare.alertReasons; any other text is shown as the server wrote it. */
 export const ALERT_REASONS = {
   'a family-doctor contract is in force': 'doctor',
+  'the family-doctor contract changed': 'doctorChanged',
   'a companionship visit was logged': 'visited',
   "no longer overdue at the elder's visit interval": 'notOverdue',
   'a meal was logged for that day': 'meal',
