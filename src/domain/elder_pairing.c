@@ -692,12 +692,16 @@ static int run_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
                               "SELECT r.id, r.region_id, g.name, r.township_id, r.state, r.elders,"
                               " r.kept, r.proposed, r.unmatched, r.total_distance_m, r.params,"
                               " r.solve_ms, r.created_by, r.created_at, r.version,"
-                              " (SELECT COUNT(*) FROM elder_pair_proposals q WHERE q.run_id ="
-                              " r.id AND q.state = 'accepted'),"
-                              " (SELECT COUNT(*) FROM elder_pair_proposals q WHERE q.run_id ="
-                              " r.id AND q.state = 'rejected')"
+                              " COALESCE(x.accepted, 0), COALESCE(x.rejected, 0),"
+                              " COALESCE(x.proposed, 0), COALESCE(x.unmatched, 0),"
+                              " COALESCE(x.stale, 0)"
                               " FROM elder_pair_runs r JOIN regions g ON g.id = r.region_id"
-                              " WHERE r.id = ?",
+                              /* the run's proposals by state, in one pass over them */
+                              " LEFT JOIN (SELECT SUM(state = 'accepted') AS accepted,"
+                              " SUM(state = 'rejected') AS rejected, SUM(state = 'proposed') AS"
+                              " proposed, SUM(state = 'unmatched') AS unmatched, SUM(state ="
+                              " 'stale') AS stale FROM elder_pair_proposals WHERE run_id = ?1) x"
+                              " WHERE r.id = ?1",
                               id, "pairing run", err);
     if (!s) return -1;
     pj_jw_obj(w);
@@ -712,6 +716,17 @@ static int run_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_jw_kint(w, "unmatched", pj_col_int(s, 8));
     pj_jw_kint(w, "accepted", pj_col_int(s, 15));
     pj_jw_kint(w, "rejected", pj_col_int(s, 16));
+    /* the proposals by their state now, as the run's page lists them by state (proposed and
+     * unmatched above are what the solver made: an edit, an accept, a reject or a proposal
+     * gone stale moves them from one state to another) */
+    pj_jw_key(w, "by_state");
+    pj_jw_obj(w);
+    pj_jw_kint(w, "proposed", pj_col_int(s, 17));
+    pj_jw_kint(w, "unmatched", pj_col_int(s, 18));
+    pj_jw_kint(w, "accepted", pj_col_int(s, 15));
+    pj_jw_kint(w, "rejected", pj_col_int(s, 16));
+    pj_jw_kint(w, "stale", pj_col_int(s, 19));
+    pj_jw_obj_end(w);
     pj_jw_kint(w, "total_distance_m", pj_col_int(s, 9));
     pj_jw_key(w, "params");
     pj_jw_raw(w, pj_col_text(s, 10));
