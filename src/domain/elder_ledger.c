@@ -449,6 +449,7 @@ typedef struct owner {
     int active; /* the helper active, the elder's status active (system accounts: 1) */
     char birth[11];
     char name[64];
+    char id_number[20]; /* the holder's (system accounts: empty): one person, one number */
 } owner;
 
 static int account_owner(pj_ctx *c, int64_t account, const char *field, owner *o, pj_err *err)
@@ -458,7 +459,8 @@ static int account_owner(pj_ctx *c, int64_t account, const char *field, owner *o
         c->db,
         "SELECT a.owner_kind, a.owner_id, a.balance_min, a.name,"
         " COALESCE(h.grid_id, e.grid_id), COALESCE(h.township_id, e.township_id),"
-        " COALESCE(h.birth_date, e.birth_date), COALESCE(h.active, e.status = 'active', 1)"
+        " COALESCE(h.birth_date, e.birth_date), COALESCE(h.active, e.status = 'active', 1),"
+        " COALESCE(h.id_number, e.id_number)"
         " FROM credit_accounts a"
         " LEFT JOIN helpers h ON a.owner_kind = 'helper' AND h.id = a.owner_id"
         " LEFT JOIN elders e ON a.owner_kind = 'elder' AND e.id = a.owner_id WHERE a.id = ?",
@@ -473,6 +475,8 @@ static int account_owner(pj_ctx *c, int64_t account, const char *field, owner *o
         o->grid = pj_col_int(s, 4), o->town = pj_col_int(s, 5);
         if (!pj_col_is_null(s, 6)) snprintf(o->birth, sizeof o->birth, "%s", pj_col_text(s, 6));
         o->active = pj_col_int(s, 7) != 0;
+        if (!pj_col_is_null(s, 8))
+            snprintf(o->id_number, sizeof o->id_number, "%s", pj_col_text(s, 8));
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
@@ -661,6 +665,7 @@ static int move(pj_ctx *c, int64_t account_id, json_t *body, int transfer, pj_jw
                                                   "relation", "note",          NULL};
     int64_t minutes, to = 0, to_elder = 0;
     const char *note = "", *relation = NULL, *elder_name = NULL;
+    char to_idn[20] = "";
     owner o, t;
     if (pj_in_object(body, err) ||
         pj_in_only(body, transfer ? transfer_fields : redeem_fields, err) ||
@@ -686,7 +691,7 @@ static int move(pj_ctx *c, int64_t account_id, json_t *body, int transfer, pj_jw
         pj_stmt *s = pj_db_prepare(
             c->db,
             "SELECT e.name, e.status, (SELECT a.id FROM credit_accounts a WHERE a.owner_kind ="
-            " 'elder' AND a.owner_id = e.id), e.grid_id, e.township_id FROM elders e"
+            " 'elder' AND a.owner_id = e.id), e.grid_id, e.township_id, e.id_number FROM elders e"
             " WHERE e.id = ?",
             err);
         if (!s) return -1;
@@ -698,6 +703,7 @@ static int move(pj_ctx *c, int64_t account_id, json_t *body, int transfer, pj_jw
             elder_name = pj_arena_strdup(c->arena, pj_col_text(s, 0));
             to = pj_col_is_null(s, 2) ? 0 : pj_col_int(s, 2);
             grid = pj_col_int(s, 3), town = pj_col_int(s, 4);
+            snprintf(to_idn, sizeof to_idn, "%s", pj_col_text(s, 5));
         }
         pj_stmt_done(s);
         if (rc < 0) return -1;
@@ -706,6 +712,13 @@ static int move(pj_ctx *c, int64_t account_id, json_t *body, int transfer, pj_jw
         if (!in || !active)
             return pj_fail(err, 422, "unknown_id", "to_elder_id",
                            "no active elder %lld in your scope", (long long)to_elder);
+        /* the helper who is this elder too (低龄助高龄: one person in both registers) gives
+         * nothing to themselves */
+        if (o.id_number[0] && !strcmp(o.id_number, to_idn))
+            return pj_fail(err, 422, "invalid_value", "to_elder_id",
+                           "transfer to another person's account: elder %lld is the account's"
+                           " holder (the same ID number)",
+                           (long long)to_elder);
     }
     if (!transfer) {
         int age_min;
@@ -723,7 +736,8 @@ static int move(pj_ctx *c, int64_t account_id, json_t *body, int transfer, pj_jw
          * accounts alike — one answer, so no holder or status is learnt by probing ids */
         int known = account_owner(c, to, field, &t, err) == 0;
         if (!known && (to_elder || err->status != 422)) return -1;
-        if (known && (to == account_id || !strcmp(t.kind, "system")))
+        if (known && (to == account_id || !strcmp(t.kind, "system") ||
+                      (o.id_number[0] && !strcmp(o.id_number, t.id_number))))
             return pj_fail(err, 422, "invalid_value", field,
                            "transfer to another person's account");
         int in = known && !to_elder ? pj_el_in_scope(c, t.grid, t.town, err) : 1;
