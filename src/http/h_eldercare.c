@@ -335,6 +335,14 @@ static int h_coverage(pj_req *r)
         /* checked here too (as the report would, after the others): so that it fits a.group */
         pj_q_enum("group", group, pj_coverage_groups, &r->err))
         return -1;
+    /* the report reads 0 as "not given" (the last 30 days, now): a bound at or before the
+     * epoch (since=1970-01-01 is 1969-12-31T16:00:00Z) was replaced by the default, unsaid */
+    static const char *const bound[] = {"since", "until"};
+    int64_t *at[] = {&a.since, &a.until};
+    for (int k = 0; k < 2; k++)
+        if (pj_req_param(r, bound[k]) && *pj_req_param(r, bound[k]) && *at[k] <= 0)
+            return pj_fail(&r->err, 400, "bad_query", bound[k],
+                           "%s must be after 1970-01-01T00:00:00Z", bound[k]);
     if (group) snprintf(a.group, sizeof a.group, "%s", group);
     return pj_h_report_args(r, coverage_run, &a, sizeof a,
                             a.csv ? "text/csv; charset=utf-8" : NULL);

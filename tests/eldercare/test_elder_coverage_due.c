@@ -53,3 +53,38 @@ TEST_T(eldercare_visits_due_from_registration, 120)
     CHECK(due_of(&s, off, path) == 0.0);
     th_stop(&s);
 }
+
+/* A period bound at or before the epoch is refused at its parameter (400 bad_query): the report
+ * took such a bound as not given and answered the last 30 days instead, without a word but the
+ * echoed period (since=1970-01-01, a day in Beijing, is 1969-12-31T16:00:00Z). */
+TEST_T(eldercare_coverage_bound_before_epoch_refused, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    static const struct {
+        const char *q, *field;
+    } bad[] = {
+        {"since=1970-01-01", "since"},
+        {"since=1960-05-01", "since"},
+        {"since=1960-05-01&until=1969-01-01", "since"},
+        {"until=1969-12-31T00:00:00Z", "until"},
+        {"since=1970-01-01T00:00:00Z", "since"},
+    };
+    char path[160];
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        snprintf(path, sizeof path, "/api/v1/eldercare/coverage?%s", bad[k].q);
+        json_t *o = EL(&s, off, "GET", path, NULL, 400);
+        CHECK_STR(th_err_code(o), "bad_query");
+        CHECK_STR(th_err_field(o), bad[k].field);
+        json_decref(o);
+    }
+    /* the day after is a period like any other, answered as asked */
+    json_t *o = EL(&s, off, "GET", "/api/v1/eldercare/coverage?since=1970-01-02&until=2000-01-01",
+                   NULL, 200);
+    CHECK_STR(th_str(o, "since"), "1970-01-01T16:00:00Z");
+    CHECK_STR(th_str(o, "until"), "1999-12-31T16:00:00Z");
+    json_decref(o);
+    th_stop(&s);
+}
