@@ -1248,6 +1248,22 @@ int pj_elder_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     if (r.place.grid_id != grid &&
         pj_el_alerts_follow(c, "elder", id, r.place.grid_id, r.place.township_id, err))
         goto fail;
+    /* and their service logs: a log's area is the elder's (a copy kept for the lists' and the
+     * report's indexes). The grid worker now responsible reads the elder's services, the
+     * former one no longer does, and the coverage report counts the visits done where it
+     * counts the elder's visits due (done stayed at the old grid, due moved to the new) */
+    if (r.place.grid_id != grid) {
+        pj_stmt *m = pj_db_prepare(c->db,
+                                   "UPDATE elder_service_logs SET grid_id = ?, village_id = ?,"
+                                   " township_id = ? WHERE elder_id = ?",
+                                   err);
+        if (!m) goto fail;
+        pj_stmt_int(m, 1, r.place.grid_id);
+        pj_stmt_int(m, 2, r.place.village_id);
+        pj_stmt_int(m, 3, r.place.township_id);
+        pj_stmt_int(m, 4, id);
+        if (pj_step_done(m, err)) goto fail;
+    }
     if (elder_commit(c, "update", id, before, w, err)) goto fail;
     return 0;
 fail:

@@ -1,6 +1,7 @@
 /* An elder or a helper moved to another grid takes their open alerts along: the grid worker
  * and township now responsible see and settle them, the former grid worker no longer reads
  * them (they named an elder out of their grids), and each alert moved has its audit row. */
+#include "core/util.h"
 #include "el_fixture.h"
 
 /* how many alerts of the list at path the caller is shown */
@@ -95,5 +96,69 @@ TEST_T(eldercare_open_alerts_follow_a_move, 120)
     o = EL(&s, off, "GET", path, NULL, 200);
     CHECK_INT(th_int(json_object_get(o, "total"), "alerts_open"), 1);
     json_decref(o);
+    th_stop(&s);
+}
+
+/* the total visits done of the coverage report of one grid */
+static long long done_at(th_server *s, const char *tok, long long grid)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/eldercare/coverage?group=grid&region_id=%lld", grid);
+    json_t *o = EL(s, tok, "GET", path, NULL, 200);
+    long long n = th_int(json_object_get(o, "total"), "visits_done");
+    json_decref(o);
+    return n;
+}
+
+/* An elder's service logs go with the elder too: the grid worker now responsible reads the
+ * elder's services (the elder's page showed none), the former one no longer does, and the
+ * coverage report counts the visits done in the grid where it counts the elder's visits due
+ * (they stayed at the old grid, which then showed more done than due). */
+TEST_T(eldercare_service_logs_follow_a_move, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80], off[80], path[128], body[512], sql[300], t_in[21];
+    th_login(&s, "grid01", s.demo_pw, g);
+    th_login(&s, "officer", s.demo_pw, off);
+    long long grid = el_grid01_grid(&s);
+    long long there =
+        th_sql_int(&s, "SELECT MIN(g.id) FROM regions g JOIN regions v ON v.id ="
+                       " g.parent_id WHERE g.type = 'grid' AND v.parent_id ="
+                       " (SELECT township_id FROM users WHERE username = 'jinhaihu')");
+    long long eid = el_elder(&s, off, there, 1, "");
+    for (int k = 0; k < 2; k++) {
+        pj_time_iso(pj_now() - (k + 2) * 3600, t_in);
+        snprintf(body, sizeof body,
+                 "{\"elder_id\":%lld,\"kind\":\"companionship\",\"time_in\":\"%s\","
+                 "\"minutes\":30,\"remarks\":\"血压偏高\"}",
+                 eid, t_in);
+        json_decref(EL(&s, off, "POST", "/api/v1/service-logs", body, 201));
+    }
+    snprintf(path, sizeof path, "/api/v1/service-logs?elder_id=%lld", eid);
+    CHECK_INT(shown(&s, g, path), 0);
+    CHECK_INT(done_at(&s, off, there), 2);
+    /* into grid01's grid */
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", eid);
+    snprintf(body, sizeof body, "{\"version\":1,\"grid_id\":%lld}", grid);
+    json_decref(EL(&s, off, "PATCH", path, body, 200));
+    snprintf(path, sizeof path, "/api/v1/service-logs?elder_id=%lld", eid);
+    CHECK_INT(shown(&s, g, path), 2);
+    CHECK_INT(done_at(&s, off, grid), 2);
+    CHECK_INT(done_at(&s, off, there), 0);
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM elder_service_logs l JOIN elders e ON e.id = l.elder_id WHERE"
+             " l.elder_id = %lld AND l.grid_id = e.grid_id AND l.village_id = e.village_id AND"
+             " l.township_id = e.township_id",
+             eid);
+    CHECK_INT(th_sql_int(&s, sql), 2);
+    /* and out again: grid01 reads them no more */
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", eid);
+    snprintf(body, sizeof body, "{\"version\":2,\"grid_id\":%lld}", there);
+    json_decref(EL(&s, off, "PATCH", path, body, 200));
+    snprintf(path, sizeof path, "/api/v1/service-logs?elder_id=%lld", eid);
+    CHECK_INT(shown(&s, g, path), 0);
+    CHECK_INT(shown(&s, g, "/api/v1/service-logs?limit=500"), 0);
+    CHECK_INT(done_at(&s, off, there), 2);
     th_stop(&s);
 }
