@@ -8,6 +8,7 @@
 #include "domain/audit.h"
 #include "domain/indicator_int.h"
 #include "domain/input.h"
+#include "domain/registry.h"
 #include "domain/render.h"
 #include "domain/rows.h"
 
@@ -191,10 +192,11 @@ int pj_indicator_list(pj_ctx *c, const char *q, int64_t cursor, int limit, pj_jw
 {
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT id FROM indicators WHERE id > ? AND (? IS NULL OR code LIKE"
-                               " ? OR name LIKE ?) ORDER BY id LIMIT ?",
+                               " ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\') ORDER BY id LIMIT ?",
                                err);
     if (!s) return -1;
-    char *like = q ? pj_arena_printf(c->arena, "%%%s%%", q) : NULL;
+    /* q as typed: % _ and \ match themselves (a code such as agri_output holds a _) */
+    char *like = q ? pj_arena_printf(c->arena, "%%%s%%", pj_like_escape(c, q)) : NULL;
     pj_stmt_int(s, 1, cursor);
     pj_stmt_text(s, 2, like);
     pj_stmt_text(s, 3, like);

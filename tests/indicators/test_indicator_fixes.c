@@ -394,3 +394,44 @@ TEST_T(indicator_missing_query_parameter_is_bad_query, 60)
     }
     th_stop(&s);
 }
+
+/* Regression: the definitions' q was a LIKE pattern, so q=_ listed every indicator and
+ * q=agri_output also found a code with any character in place of the _; q finds its text as
+ * typed (% _ and \ match themselves), as every q of the API does. */
+TEST_T(indicator_search_text_is_literal, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demo(&s);
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    json_decref(call(&s, "POST", off, "/api/v1/indicators",
+                     "{\"code\":\"agrixoutput\",\"name\":\"相似代码\",\"unit\":\"亿元\","
+                     "\"kind\":\"level\"}",
+                     201));
+    json_decref(call(&s, "POST", off, "/api/v1/indicators",
+                     "{\"code\":\"pct_test\",\"name\":\"增长100%以上\",\"unit\":\"%\","
+                     "\"kind\":\"share\"}",
+                     201));
+    long long all = th_sql_int(&s, "SELECT COUNT(*) FROM indicators");
+    CHECK(all > 3);
+    json_t *o = call(&s, "GET", off, "/api/v1/indicators?q=_&limit=200", NULL, 200);
+    json_t *items = json_object_get(o, "items");
+    /* only the codes holding a _ */
+    CHECK_INT((long long)json_array_size(items),
+              th_sql_int(&s, "SELECT COUNT(*) FROM indicators WHERE instr(code, '_') > 0 OR"
+                             " instr(name, '_') > 0"));
+    CHECK((long long)json_array_size(items) < all);
+    json_decref(o);
+    o = call(&s, "GET", off, "/api/v1/indicators?q=agri_output", NULL, 200);
+    items = json_object_get(o, "items");
+    CHECK_INT((long long)json_array_size(items), 1);
+    CHECK_STR(th_str(json_array_get(items, 0), "code"), "agri_output");
+    json_decref(o);
+    o = call(&s, "GET", off, "/api/v1/indicators?q=100%25", NULL, 200);
+    items = json_object_get(o, "items");
+    CHECK_INT((long long)json_array_size(items), 1);
+    CHECK_STR(th_str(json_array_get(items, 0), "code"), "pct_test");
+    json_decref(o);
+    th_stop(&s);
+}
