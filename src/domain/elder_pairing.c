@@ -1120,6 +1120,16 @@ int pj_pair_run_decide(pj_ctx *c, int64_t id, const char *action, json_t *body, 
             }
             pick[n++] = json_integer_value(x);
         }
+        /* a proposal named twice: said so, not "not open" the second time round */
+        int64_t *sorted = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(n + 1));
+        memcpy(sorted, pick, sizeof(int64_t) * (size_t)n);
+        qsort(sorted, (size_t)n, sizeof(int64_t), cmp_i64);
+        for (int k = 1; k < n; k++)
+            if (sorted[k] == sorted[k - 1]) {
+                pj_fail(err, 422, "invalid_value", "proposal_ids",
+                        "proposal_ids names proposal %lld twice", (long long)sorted[k]);
+                goto fail;
+            }
     } else {
         int64_t cnt;
         if (pj_el_int(c, "SELECT COUNT(*) FROM elder_pair_proposals WHERE run_id = ?", id, 0, &cnt,
@@ -1158,11 +1168,13 @@ int pj_pair_run_decide(pj_ctx *c, int64_t id, const char *action, json_t *body, 
         int64_t dist = pj_col_int(s, 2);
         char *reason = pj_arena_strdup(c->arena, pj_col_text(s, 3));
         int open = !strcmp(pj_col_text(s, 4), "proposed");
+        char state[16];
+        snprintf(state, sizeof state, "%s", pj_col_text(s, 4));
         pj_stmt_done(s);
         if (!open) {
             if (ids) {
-                pj_fail(err, 409, "not_open", "proposal_ids", "proposal %lld is not open",
-                        (long long)pick[k]);
+                pj_fail(err, 409, "not_open", "proposal_ids", "proposal %lld is %s, not open",
+                        (long long)pick[k], state);
                 goto fail;
             }
             continue;

@@ -294,7 +294,7 @@ TEST_T(elder_pairing_run_over_the_api, 120)
 {
     th_server s;
     th_start(&s, 1);
-    char off[80], town[80], g[80];
+    char off[80], town[80], g[80], want[96];
     th_login(&s, "officer", s.demo_pw, off);
     th_login(&s, "jinhaihu", s.demo_pw, town);
     th_login(&s, "grid01", s.demo_pw, g);
@@ -356,7 +356,23 @@ TEST_T(elder_pairing_run_over_the_api, 120)
     CHECK_STR(fb, fa);
     snprintf(body, sizeof body, "{\"proposal_ids\":[%lld],\"note\":\"家属另有安排\"}", prop1);
     json_decref(EL(&s, off, "POST", path, body, 200));
-    json_decref(EL(&s, off, "POST", path, body, 409)); /* not open any more */
+    o = EL(&s, off, "POST", path, body, 409); /* not open any more: said with its state */
+    snprintf(want, sizeof want, "proposal %lld is rejected, not open", prop1);
+    CHECK_STR(th_err_message(o), want);
+    json_decref(o);
+    /* a proposal named twice is said so (the second was "not open", the first just decided) */
+    snprintf(path, sizeof path, "/api/v1/pairing-runs/%lld/accept", rid);
+    snprintf(body, sizeof body, "{\"proposal_ids\":[%lld,%lld]}", prop0, prop0);
+    th_fingerprint(&s, fa, sizeof fa);
+    o = EL(&s, off, "POST", path, body, 422);
+    CHECK_STR(th_err_code(o), "invalid_value");
+    CHECK_STR(th_err_field(o), "proposal_ids");
+    snprintf(want, sizeof want, "proposal_ids names proposal %lld twice", prop0);
+    CHECK_STR(th_err_message(o), want);
+    json_decref(o);
+    th_fingerprint(&s, fb, sizeof fb);
+    CHECK_STR(fb, fa);
+    snprintf(path, sizeof path, "/api/v1/pairing-runs/%lld/reject", rid);
     /* the note goes into the audit trail (it was dropped) */
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'pair_run' AND action ="
                              " 'reject' AND after_json LIKE '%家属另有安排%'"),
