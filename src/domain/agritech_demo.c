@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "db/next_id.h"
 #include "domain/agritech.h"
 #include "domain/audit.h"
 #include "domain/registry.h"
@@ -34,7 +35,7 @@ static int farm_facility(pj_ctx *c, const char *name, int64_t town, double tonne
         c->db,
         "INSERT INTO facilities (id, name, type, township_id, lat, lon,"
         " peacetime_function, peacetime_capacity, peacetime_unit, source,"
-        " created_at, updated_at) SELECT " PJ_REGISTRY_NEXT_ID(
+        " created_at, updated_at) SELECT " PJ_NEXT_ID(
             "facilities") ", ?, 'other', r.id, r.lat, r.lon,"
                           " '博士农场（农业生产）', 0, 'mu', 'synthetic', ?, ? FROM regions r"
                           " WHERE r.id = ? AND r.lat IS NOT NULL RETURNING id",

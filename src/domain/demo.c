@@ -7,6 +7,7 @@
 
 #include "algo/algo.h"
 #include "core/util.h"
+#include "db/next_id.h"
 #include "domain/audit.h"
 #include "domain/dualuse.h"
 #include "domain/elder.h"
@@ -64,8 +65,8 @@ static int add_region(demo *d, int64_t parent, const char *code, const char *nam
     pj_stmt *s = pj_db_prepare(d->c->db,
                                "INSERT INTO regions (id, parent_id, code, name, type, lat, lon,"
                                " population, source, created_at, updated_at)"
-                               " VALUES (" PJ_REGISTRY_NEXT_ID("regions") ",?,?,?,?,?,?,?,?,?,?)"
-                                                                          " RETURNING id",
+                               " VALUES (" PJ_NEXT_ID("regions") ",?,?,?,?,?,?,?,?,?,?)"
+                                                                 " RETURNING id",
                                d->err);
     if (!s) return -1;
     if (parent) pj_stmt_int(s, 1, parent);
@@ -97,12 +98,12 @@ static int add_org(demo *d, const char *name, const char *type, const char *indu
     make_uscc(d, uscc);
     snprintf(phone, sizeof phone, "1%02u%08u", 30 + pj_rng_below(&d->rng, 60),
              pj_rng_below(&d->rng, 100000000));
-    pj_stmt *s = pj_db_prepare(d->c->db,
-                               "INSERT INTO organisations (id, name, uscc, type, industry,"
-                               " township_id, contact_name, contact_phone, source, created_at,"
-                               " updated_at) VALUES (" PJ_REGISTRY_NEXT_ID(
-                                   "organisations") ",?,?,?,?,?,?,?,?,?,?) RETURNING id",
-                               d->err);
+    pj_stmt *s = pj_db_prepare(
+        d->c->db,
+        "INSERT INTO organisations (id, name, uscc, type, industry,"
+        " township_id, contact_name, contact_phone, source, created_at,"
+        " updated_at) VALUES (" PJ_NEXT_ID("organisations") ",?,?,?,?,?,?,?,?,?,?) RETURNING id",
+        d->err);
     if (!s) return -1;
     static const char *const surnames[] = {"王", "李", "张", "刘", "陈",
                                            "杨", "赵", "黄", "周", "吴"};
@@ -133,13 +134,13 @@ static int add_facility(demo *d, const char *name, const char *type, int64_t tow
                         const char *punit, const char *source, const role_cap *roles, int nroles,
                         int64_t *id_out)
 {
-    pj_stmt *s = pj_db_prepare(
-        d->c->db,
-        "INSERT INTO facilities (id, name, type, township_id, village_id, address,"
-        " lat, lon, operator_id, peacetime_function, peacetime_capacity,"
-        " peacetime_unit, source, created_at, updated_at) VALUES (" PJ_REGISTRY_NEXT_ID(
-            "facilities") ",?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
-        d->err);
+    pj_stmt *s =
+        pj_db_prepare(d->c->db,
+                      "INSERT INTO facilities (id, name, type, township_id, village_id, address,"
+                      " lat, lon, operator_id, peacetime_function, peacetime_capacity,"
+                      " peacetime_unit, source, created_at, updated_at) VALUES (" PJ_NEXT_ID(
+                          "facilities") ",?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                      d->err);
     if (!s) return -1;
     char addr[160];
     snprintf(addr, sizeof addr, "北京市平谷区%s", name);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "db/next_id.h"
 #include "domain/audit.h"
 #include "domain/ecommerce_int.h"
 #include "domain/enterprise_calendar.h"
@@ -202,7 +203,7 @@ static int add_org(ecd *d, const char *name, int64_t town, int64_t *id)
     int64_t now = pj_now();
     *id = ec_run(d->c, d->err,
                  "INSERT INTO organisations (id, name, type, industry, township_id, source,"
-                 " created_at, updated_at) VALUES (" PJ_REGISTRY_NEXT_ID(
+                 " created_at, updated_at) VALUES (" PJ_NEXT_ID(
                      "organisations") ", ?, 'enterprise', 'ecommerce', ?, 'synthetic', ?, ?)"
                                       " RETURNING id",
                  "srii", name, town, now, now);

@@ -8,6 +8,7 @@
 
 #include "algo/algo.h"
 #include "core/util.h"
+#include "db/next_id.h"
 #include "domain/audit.h"
 #include "domain/enterprise_int.h"
 #include "domain/registry.h"
@@ -58,7 +59,7 @@ int pj_enterprise_demo(pj_ctx *c, uint64_t seed, pj_err *err)
         if (!dept[i]) {
             s = pj_db_prepare(c->db,
                               "INSERT INTO organisations (id, name, type, industry, source,"
-                              " created_at, updated_at) VALUES (" PJ_REGISTRY_NEXT_ID(
+                              " created_at, updated_at) VALUES (" PJ_NEXT_ID(
                                   "organisations") ", ?, 'government', 'government', 'synthetic',"
                                                    " ?, ?) RETURNING id",
                               err);
@@ -93,7 +94,7 @@ int pj_enterprise_demo(pj_ctx *c, uint64_t seed, pj_err *err)
         snprintf(name, sizeof name, "平谷示例企业%04d有限公司", i + 1);
         s = pj_db_prepare(c->db,
                           "INSERT INTO organisations (id, name, type, industry, township_id,"
-                          " source, created_at, updated_at) VALUES (" PJ_REGISTRY_NEXT_ID(
+                          " source, created_at, updated_at) VALUES (" PJ_NEXT_ID(
                               "organisations") ", ?, 'enterprise', ?, ?, 'synthetic', ?, ?)",
                           err);
         if (!s) goto fail;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "db/next_id.h"
 #include "domain/audit.h"
 #include "domain/enterprise.h"
 #include "domain/input.h"
@@ -326,7 +327,7 @@ int pj_region_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     }
     s = pj_db_prepare(c->db,
                       "INSERT INTO regions (id, parent_id, code, name, type, lat, lon,"
-                      " population, source, created_at, updated_at) VALUES (" PJ_REGISTRY_NEXT_ID(
+                      " population, source, created_at, updated_at) VALUES (" PJ_NEXT_ID(
                           "regions") ",?,?,?,?,?,?,?,?,?,?)"
                                      " RETURNING id",
                       err);
@@ -592,8 +593,8 @@ static int org_write(pj_ctx *c, int64_t id, const char *name, const char *uscc, 
              " updated_at = ?9, version = version + 1 WHERE id = ?10 RETURNING id"
            : "INSERT INTO organisations (id, name, uscc, type, industry, township_id,"
              " contact_name, contact_phone, source, created_at, updated_at) VALUES "
-             "(" PJ_REGISTRY_NEXT_ID("organisations") ",?1,?2,?3,?4,?5,?6,?7,?8,?9,?9)"
-                                                      " RETURNING id",
+             "(" PJ_NEXT_ID("organisations") ",?1,?2,?3,?4,?5,?6,?7,?8,?9,?9)"
+                                             " RETURNING id",
         err);
     if (!s) return -1;
     pj_stmt_text(s, 1, name);
@@ -1032,7 +1033,7 @@ static int facility_write(pj_ctx *c, int64_t id, const fac_in *f, int64_t *id_ou
              " barrier_free_rooms = ?15, version = version + 1 WHERE id = ?14 RETURNING id"
            : "INSERT INTO facilities (id, name, type, township_id, village_id, address, lat,"
              " lon, operator_id, peacetime_function, peacetime_capacity, peacetime_unit, source,"
-             " created_at, updated_at, barrier_free_rooms) VALUES (" PJ_REGISTRY_NEXT_ID(
+             " created_at, updated_at, barrier_free_rooms) VALUES (" PJ_NEXT_ID(
                  "facilities") ",?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?13,?15) RETURNING id",
         err);
     if (!s) return -1;

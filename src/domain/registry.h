@@ -74,13 +74,4 @@ int pj_facility_export_xlsx(pj_ctx *c, const pj_list_filter *f, pj_buf *out, pj_
 /* Enumerations for clients: {"facility_types":[…],"emergency_roles":{role:[units]},…}. */
 int pj_registry_meta(pj_ctx *c, pj_jw *w, pj_err *err);
 
-/* SQL for the id of a new record of the registry's table T (a string literal: "regions",
- * "organisations", "facilities"): after every id the table has and every id it has deleted
- * (retired_ids, kept by a trigger: migration 9), so that an id is never given twice and a
- * request still naming a deleted record never reaches a new one. Every INSERT into these tables
- * names its id so: INSERT INTO facilities (id, …) VALUES (PJ_REGISTRY_NEXT_ID("facilities"), …). */
-#define PJ_REGISTRY_NEXT_ID(T)                                                                     \
-    "(SELECT MAX(n) + 1 FROM (SELECT MAX(id) AS n FROM " T " UNION ALL SELECT max_id FROM"         \
-    " retired_ids WHERE tbl_name = '" T "' UNION ALL SELECT 0) AS ids)"
-
 #endif
