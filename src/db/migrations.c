@@ -1181,7 +1181,7 @@ const pj_migration pj_migrations[] = {
      * acted on the new one, in another township perhaps, and the audit trail mixed the two.
      * These tables are referred to by dozens of others, so instead of rebuilding them each
      * keeps the highest id it has deleted here (a trigger), and a create takes the next id
-     * after both (src/domain/registry.c, REGISTRY_NEXT_ID). The start: every id the audit
+     * after both (PJ_NEXT_ID, src/db/next_id.h). The start: every id the audit
      * trail names, so ids deleted before the upgrade are not given again either. */
     {9, "registry: ids of deleted regions, organisations and facilities are not given again",
      "CREATE TABLE retired_ids (tbl_name TEXT PRIMARY KEY, max_id INTEGER NOT NULL);"
@@ -1213,5 +1213,101 @@ const pj_migration pj_migrations[] = {
      "CREATE INDEX elders_report_since ON elders(status, township_id, village_id, grid_id,"
      " meal_provider, meal_days, doctor_until, doctor_from, visit_tier, created_at);"
      "DROP INDEX elders_report;"},
+    /* the id of a deleted live session, agri-tech or logistics record, emission factor or
+     * energy use record is never given again (as the registry's, migration 9): without
+     * AUTOINCREMENT the newest one's id, once deleted, went to the next one made, so a delete
+     * retried (its answer lost) or a page still naming the deleted record acted on the new one.
+     * Each table keeps its highest deleted id in retired_ids (a trigger); creates take the
+     * next id after both (PJ_NEXT_ID, db/next_id.h); the start is every id the audit trail
+     * names (entity as the code writes it), so ids deleted before the upgrade are not given
+     * again either */
+    {481, "district development: ids of deleted records are not given again",
+     "INSERT INTO retired_ids (tbl_name, max_id)"
+     " SELECT 'ec_sessions', COALESCE(MAX(entity_id), 0) FROM audit"
+     " WHERE entity = 'ec_session'"
+     " UNION ALL SELECT 'ag_labs', COALESCE(MAX(entity_id), 0) FROM audit"
+     " WHERE entity = 'ag_lab'"
+     " UNION ALL SELECT 'ag_projects', COALESCE(MAX(entity_id), 0) FROM audit"
+     " WHERE entity = 'ag_project'"
+     " UNION ALL SELECT 'ag_milestones', COALESCE(MAX(entity_id), 0) FROM audit"
+     " WHERE entity = 'ag_milestone'"
+     " UNION ALL SELECT 'ag_farms', COALESCE(MAX(entity_id), 0) FROM audit"
+     " WHERE entity = 'ag_farm'"
+     " UNION ALL SELECT 'ag_experts', COALESCE(MAX(entity_id), 0) FROM audit"
+     " WHERE entity = 'ag_expert'"
+     " UNION ALL SELECT 'ag_sections', COALESCE(MAX(entity_id), 0) FROM audit"
+     " WHERE entity = 'ag_section'"
+     " UNION ALL SELECT 'ag_results', COALESCE(MAX(entity_id), 0) FROM audit"
+     " WHERE entity = 'ag_result'"
+     " UNION ALL SELECT 'ag_transfers', COALESCE(MAX(entity_id), 0) FROM audit"
+     " WHERE entity = 'ag_transfer'"
+     " UNION ALL SELECT 'lg_parks', COALESCE(MAX(entity_id), 0) FROM audit"
+     " WHERE entity = 'lg_park'"
+     " UNION ALL SELECT 'lg_warehouses', COALESCE(MAX(entity_id), 0) FROM audit"
+     " WHERE entity = 'lg_warehouse'"
+     " UNION ALL SELECT 'lg_tenants', COALESCE(MAX(entity_id), 0) FROM audit"
+     " WHERE entity = 'lg_tenant'"
+     " UNION ALL SELECT 'lg_freight', COALESCE(MAX(entity_id), 0) FROM audit"
+     " WHERE entity = 'lg_freight'"
+     " UNION ALL SELECT 'lg_parcels', COALESCE(MAX(entity_id), 0) FROM audit"
+     " WHERE entity = 'lg_parcel'"
+     " UNION ALL SELECT 'lg_trains', COALESCE(MAX(entity_id), 0) FROM audit"
+     " WHERE entity = 'lg_train'"
+     " UNION ALL SELECT 'emission_factors', COALESCE(MAX(entity_id), 0) FROM audit"
+     " WHERE entity = 'emission_factor'"
+     " UNION ALL SELECT 'energy_use', COALESCE(MAX(entity_id), 0) FROM audit"
+     " WHERE entity = 'energy_use';"
+     "CREATE TRIGGER ec_sessions_retire_id AFTER DELETE ON ec_sessions BEGIN"
+     " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'ec_sessions' AND max_id < OLD.id;"
+     " END;"
+     "CREATE TRIGGER ag_labs_retire_id AFTER DELETE ON ag_labs BEGIN"
+     " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'ag_labs' AND max_id < OLD.id;"
+     " END;"
+     "CREATE TRIGGER ag_projects_retire_id AFTER DELETE ON ag_projects BEGIN"
+     " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'ag_projects' AND max_id < OLD.id;"
+     " END;"
+     "CREATE TRIGGER ag_milestones_retire_id AFTER DELETE ON ag_milestones BEGIN"
+     " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'ag_milestones' AND max_id < OLD.id;"
+     " END;"
+     "CREATE TRIGGER ag_farms_retire_id AFTER DELETE ON ag_farms BEGIN"
+     " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'ag_farms' AND max_id < OLD.id;"
+     " END;"
+     "CREATE TRIGGER ag_experts_retire_id AFTER DELETE ON ag_experts BEGIN"
+     " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'ag_experts' AND max_id < OLD.id;"
+     " END;"
+     "CREATE TRIGGER ag_sections_retire_id AFTER DELETE ON ag_sections BEGIN"
+     " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'ag_sections' AND max_id < OLD.id;"
+     " END;"
+     "CREATE TRIGGER ag_results_retire_id AFTER DELETE ON ag_results BEGIN"
+     " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'ag_results' AND max_id < OLD.id;"
+     " END;"
+     "CREATE TRIGGER ag_transfers_retire_id AFTER DELETE ON ag_transfers BEGIN"
+     " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'ag_transfers' AND max_id < OLD.id;"
+     " END;"
+     "CREATE TRIGGER lg_parks_retire_id AFTER DELETE ON lg_parks BEGIN"
+     " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'lg_parks' AND max_id < OLD.id;"
+     " END;"
+     "CREATE TRIGGER lg_warehouses_retire_id AFTER DELETE ON lg_warehouses BEGIN"
+     " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'lg_warehouses' AND max_id < OLD.id;"
+     " END;"
+     "CREATE TRIGGER lg_tenants_retire_id AFTER DELETE ON lg_tenants BEGIN"
+     " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'lg_tenants' AND max_id < OLD.id;"
+     " END;"
+     "CREATE TRIGGER lg_freight_retire_id AFTER DELETE ON lg_freight BEGIN"
+     " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'lg_freight' AND max_id < OLD.id;"
+     " END;"
+     "CREATE TRIGGER lg_parcels_retire_id AFTER DELETE ON lg_parcels BEGIN"
+     " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'lg_parcels' AND max_id < OLD.id;"
+     " END;"
+     "CREATE TRIGGER lg_trains_retire_id AFTER DELETE ON lg_trains BEGIN"
+     " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'lg_trains' AND max_id < OLD.id;"
+     " END;"
+     "CREATE TRIGGER emission_factors_retire_id AFTER DELETE ON emission_factors BEGIN"
+     " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'emission_factors' AND max_id < "
+     "OLD.id;"
+     " END;"
+     "CREATE TRIGGER energy_use_retire_id AFTER DELETE ON energy_use BEGIN"
+     " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'energy_use' AND max_id < OLD.id;"
+     " END;"},
 };
 const int pj_migrations_count = (int)(sizeof pj_migrations / sizeof pj_migrations[0]);

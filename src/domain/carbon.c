@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "db/next_id.h"
 #include "domain/audit.h"
 #include "domain/carbon.h"
 #include "domain/indicator_int.h"
@@ -360,11 +361,12 @@ int pj_carbon_factor_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     /* a version dated before recorded periods governs them from its date: their totals follow */
     use_set was;
     if (uses_load(c, type, &was, err)) goto fail;
-    s = pj_db_prepare(c->db,
-                      "INSERT INTO emission_factors (energy_type, unit, kg_co2e_per_unit,"
-                      " kgce_per_unit, effective_from, source, created_at, created_by) VALUES (?,"
-                      " ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                      err);
+    s = pj_db_prepare(
+        c->db,
+        "INSERT INTO emission_factors (id, energy_type, unit, kg_co2e_per_unit,"
+        " kgce_per_unit, effective_from, source, created_at, created_by) VALUES (" PJ_NEXT_ID(
+            "emission_factors") ", ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        err);
     if (!s) goto fail;
     pj_stmt_text(s, 1, type);
     pj_stmt_text(s, 2, unit);
@@ -770,9 +772,10 @@ int pj_carbon_energy_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     if (pj_db_begin(c->db, err)) return -1;
     if (energy_check(c, 0, org, sector, &p, type, q, err)) goto fail;
     pj_stmt *s = pj_db_prepare(c->db,
-                               "INSERT INTO energy_use (organisation_id, sector, period, year,"
+                               "INSERT INTO energy_use (id, organisation_id, sector, period, year,"
                                " energy_type, quantity, source, created_at, created_by,"
-                               " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                               " updated_at) VALUES (" PJ_NEXT_ID(
+                                   "energy_use") ", ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                                err);
     if (!s) goto fail;
     int64_t now = pj_now();
@@ -1307,10 +1310,11 @@ int pj_carbon_demo(pj_ctx *c, pj_err *err)
     int64_t now = pj_now();
     for (size_t i = 0; i < sizeof demo_factors / sizeof demo_factors[0]; i++) {
         pj_stmt *s = pj_db_prepare(c->db,
-                                   "INSERT INTO emission_factors (energy_type, unit,"
+                                   "INSERT INTO emission_factors (id, energy_type, unit,"
                                    " kg_co2e_per_unit, kgce_per_unit, effective_from, source,"
-                                   " created_at, created_by) VALUES (?, ?, ?, ?, ?, 'synthetic',"
-                                   " ?, 'demo')",
+                                   " created_at, created_by) VALUES (" PJ_NEXT_ID(
+                                       "emission_factors") ", ?, ?, ?, ?, ?, 'synthetic',"
+                                                           " ?, 'demo')",
                                    err);
         if (!s) return -1;
         pj_stmt_text(s, 1, demo_factors[i].type);
@@ -1335,12 +1339,14 @@ int pj_carbon_demo(pj_ctx *c, pj_err *err)
         for (int m = 1; m <= 12; m++) {
             char per[12];
             snprintf(per, sizeof per, "2024-%02d", m);
-            pj_stmt *s = pj_db_prepare(c->db,
-                                       "INSERT INTO energy_use (organisation_id, sector, period,"
-                                       " year, energy_type, quantity, source, created_at,"
-                                       " created_by, updated_at) VALUES (?, ?, ?, 2024, ?, ?,"
-                                       " 'synthetic', ?, 'demo', ?)",
-                                       err);
+            pj_stmt *s =
+                pj_db_prepare(c->db,
+                              "INSERT INTO energy_use (id, organisation_id, sector, period,"
+                              " year, energy_type, quantity, source, created_at,"
+                              " created_by, updated_at) VALUES (" PJ_NEXT_ID(
+                                  "energy_use") ", ?, ?, ?, 2024, ?, ?,"
+                                                " 'synthetic', ?, 'demo', ?)",
+                              err);
             if (!s) return -1;
             if (o < n)
                 pj_stmt_int(s, 1, orgs[o]);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "db/next_id.h"
 #include "domain/audit.h"
 #include "domain/ecommerce_int.h"
 #include "domain/enterprise_calendar.h"
@@ -63,12 +64,14 @@ static int64_t add_session(pj_ctx *c, acd *d, int64_t streamer, int64_t day, int
     if (pi < 0) pi = ec_demo_pick(NULL, m, (uint64_t)rnd(d, 0, 1 << 30));
     const ec_demo_product *p = &ec_demo_products[pi];
     int64_t orders = rnd(d, lo, hi);
-    int64_t id = ec_run(c, err,
-                        "INSERT INTO ec_sessions (streamer_id, platform, day, duration_min, orders,"
-                        " gmv_fen, source, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?,"
-                        " 'synthetic', ?, 'demo') RETURNING id",
-                        "issiiii", streamer, plat, ds, minutes, orders,
-                        orders * rnd(d, p->price_lo, p->price_hi), pj_now());
+    int64_t id =
+        ec_run(c, err,
+               "INSERT INTO ec_sessions (id, streamer_id, platform, day, duration_min, orders,"
+               " gmv_fen, source, created_at, created_by) VALUES (" PJ_NEXT_ID(
+                   "ec_sessions") ", ?, ?, ?, ?, ?, ?,"
+                                  " 'synthetic', ?, 'demo') RETURNING id",
+               "issiiii", streamer, plat, ds, minutes, orders,
+               orders * rnd(d, p->price_lo, p->price_hi), pj_now());
     if (id <= 0 ||
         ec_run(c, err,
                "INSERT INTO ec_session_products (session_id, product_id) SELECT ?, id FROM"

@@ -475,13 +475,14 @@ int pj_ecommerce_demo(pj_ctx *c, uint64_t seed, pj_err *err)
                 int64_t orders = range(&d, 15, 60) + p->season[m - 1] * range(&d, 5, 40);
                 int64_t gmv = orders * range(&d, p->price_lo, p->price_hi);
                 const char *plat = x->plat[range(&d, 0, 9) < 7 ? 0 : range(&d, 0, x->nplat - 1)];
-                int64_t sid =
-                    ec_run(c, err,
-                           "INSERT INTO ec_sessions (streamer_id, platform, day,"
-                           " duration_min, orders, gmv_fen, source, created_at,"
-                           " created_by) VALUES (?, ?, ?, ?, ?, ?, 'synthetic', ?,"
-                           " 'demo') RETURNING id",
-                           "issiiii", x->id, plat, day, range(&d, 60, 240), orders, gmv, now);
+                int64_t sid = ec_run(
+                    c, err,
+                    "INSERT INTO ec_sessions (id, streamer_id, platform, day,"
+                    " duration_min, orders, gmv_fen, source, created_at,"
+                    " created_by) VALUES (" PJ_NEXT_ID(
+                        "ec_sessions") ", ?,"
+                                       " ?, ?, ?, ?, ?, 'synthetic', ?, 'demo') RETURNING id",
+                    "issiiii", x->id, plat, day, range(&d, 60, 240), orders, gmv, now);
                 if (sid <= 0 || ec_run(c, err,
                                        "INSERT INTO ec_session_products (session_id, product_id)"
                                        " VALUES (?, ?)",
@@ -498,12 +499,14 @@ int pj_ecommerce_demo(pj_ctx *c, uint64_t seed, pj_err *err)
             char day[11];
             ec_day_str(x->to, day);
             int64_t orders = range(&d, 15, 60);
-            int64_t sid = ec_run(c, err,
-                                 "INSERT INTO ec_sessions (streamer_id, platform, day,"
-                                 " duration_min, orders, gmv_fen, source, created_at, created_by)"
-                                 " VALUES (?, ?, ?, ?, ?, ?, 'synthetic', ?, 'demo') RETURNING id",
-                                 "issiiii", x->id, x->plat[0], day, range(&d, 60, 240), orders,
-                                 orders * ec_demo_products[pi].price_lo, now);
+            int64_t sid = ec_run(
+                c, err,
+                "INSERT INTO ec_sessions (id, streamer_id, platform, day,"
+                " duration_min, orders, gmv_fen, source, created_at, created_by)"
+                " VALUES (" PJ_NEXT_ID(
+                    "ec_sessions") ", ?, ?, ?, ?, ?, ?, 'synthetic', ?, 'demo') RETURNING id",
+                "issiiii", x->id, x->plat[0], day, range(&d, 60, 240), orders,
+                orders * ec_demo_products[pi].price_lo, now);
             if (sid <= 0 || ec_run(c, err,
                                    "INSERT INTO ec_session_products (session_id, product_id)"
                                    " VALUES (?, ?)",

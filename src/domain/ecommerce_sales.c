@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "db/next_id.h"
 #include "domain/audit.h"
 #include "domain/ecommerce_int.h"
 #include "domain/indicator.h"
@@ -233,12 +234,13 @@ int pj_ec_session_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
                        (long long)x.streamer);
     if (session_check(c, &x, birth, err) || pj_db_begin(c->db, err)) return -1;
     int64_t now = pj_now();
-    int64_t id = ec_run(c, err,
-                        "INSERT INTO ec_sessions (streamer_id, studio_id, platform, day,"
-                        " duration_min, orders, gmv_fen, created_at, created_by, updated_at)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                        "irssiiiisi", x.streamer, x.studio, x.platform, x.date, x.dur, x.orders,
-                        x.gmv, now, ec_who(c), now);
+    int64_t id =
+        ec_run(c, err,
+               "INSERT INTO ec_sessions (id, streamer_id, studio_id, platform, day,"
+               " duration_min, orders, gmv_fen, created_at, created_by, updated_at)"
+               " VALUES (" PJ_NEXT_ID("ec_sessions") ", ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+               "irssiiiisi", x.streamer, x.studio, x.platform, x.date, x.dur, x.orders, x.gmv, now,
+               ec_who(c), now);
     char *after;
     if (id <= 0 || session_products(c, id, x.pids, err) ||
         !(after = pj_render_to_string(c, id, session_render_masked, err)) ||

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "db/next_id.h"
 #include "domain/audit.h"
 #include "domain/input.h"
 #include "domain/render.h"
@@ -441,11 +442,11 @@ int pj_rec_link_once(pj_ctx *c, const pj_rec_kind *k, int64_t id, const json_t *
 static int do_insert(pj_ctx *c, const pj_rec_kind *k, json_t *body, int64_t *id, pj_err *err)
 {
     sqlb b = {.n = 0};
-    add(&b, "INSERT INTO %s (", k->table);
+    add(&b, "INSERT INTO %s (id, ", k->table);
     int n = 0;
     for (int i = 0; i < k->nfields; i++)
         if (json_object_get(body, k->fields[i].name)) add(&b, "%s, ", k->fields[i].name);
-    add(&b, "source, created_at, updated_at) VALUES (");
+    add(&b, "source, created_at, updated_at) VALUES (" PJ_NEXT_ID("%s") ", ", k->table, k->table);
     for (int i = 0; i < k->nfields; i++)
         if (json_object_get(body, k->fields[i].name)) add(&b, "?, ");
     add(&b, "?, ?, ?) RETURNING id");
