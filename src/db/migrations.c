@@ -1213,6 +1213,17 @@ const pj_migration pj_migrations[] = {
      "CREATE INDEX elders_report_since ON elders(status, township_id, village_id, grid_id,"
      " meal_provider, meal_days, doctor_until, doctor_from, visit_tier, created_at);"
      "DROP INDEX elders_report;"},
+    /* an elder centre's id is never given again (as the registry's, migration 9): the highest
+     * id deleted is kept in retired_ids by a trigger and a create takes the next id after both
+     * (PJ_NEXT_ID, db/next_id.h); the start is every id the audit trail names, so ids deleted
+     * before the upgrade are not given again either */
+    {110, "eldercare: ids of deleted centres are not given again",
+     "INSERT INTO retired_ids (tbl_name, max_id)"
+     " SELECT 'elder_centres', COALESCE(MAX(entity_id), 0) FROM audit"
+     " WHERE entity = 'elder_centre';"
+     "CREATE TRIGGER elder_centres_retire_id AFTER DELETE ON elder_centres BEGIN"
+     " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'elder_centres' AND max_id < OLD.id;"
+     " END;"},
     /* the id of a deleted live session, agri-tech or logistics record, emission factor or
      * energy use record is never given again (as the registry's, migration 9): without
      * AUTOINCREMENT the newest one's id, once deleted, went to the next one made, so a delete

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "db/next_id.h"
 #include "domain/audit.h"
 #include "domain/elder_int.h"
 #include "domain/input.h"
@@ -208,11 +209,12 @@ int pj_centre_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         return -1;
     if (pj_db_begin(c->db, err)) return -1;
     if (centre_unique(c, kind, region, name, 0, err)) goto fail;
-    s = pj_db_prepare(c->db,
-                      "INSERT INTO elder_centres (kind, name, region_id, township_id, lat, lon,"
-                      " status, checklist, capacity, occupancy, source, created_at, updated_at)"
-                      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
-                      err);
+    s = pj_db_prepare(
+        c->db,
+        "INSERT INTO elder_centres (id, kind, name, region_id, township_id, lat, lon,"
+        " status, checklist, capacity, occupancy, source, created_at, updated_at)"
+        " VALUES (" PJ_NEXT_ID("elder_centres") ", ?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+        err);
     if (!s) goto fail;
     pj_stmt_text(s, 1, kind);
     pj_stmt_text(s, 2, name);

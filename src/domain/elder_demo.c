@@ -9,6 +9,7 @@
 
 #include "algo/algo.h"
 #include "core/util.h"
+#include "db/next_id.h"
 #include "domain/elder_int.h"
 
 #include "core/banned.h"
@@ -261,10 +262,13 @@ int pj_eldercare_demo_sized(pj_ctx *c, uint64_t seed, int n_elders, pj_err *err)
     }
     int nh = h;
     /* centres: one per village (age-friendly renovation under way), one per township */
+/* their ids: the next one and the ones after it, one per centre */
+#define CENTRE_IDS PJ_NEXT_ID("elder_centres") " - 1 + ROW_NUMBER() OVER (ORDER BY r.id)"
     s = pj_db_prepare(c->db,
-                      "INSERT INTO elder_centres (kind, name, region_id, township_id, lat, lon,"
+                      "INSERT INTO elder_centres (id, kind, name, region_id, township_id, lat, lon,"
                       " status, checklist, capacity, occupancy, source, created_at, updated_at)"
-                      " SELECT CASE r.type WHEN 'township' THEN 'township' ELSE 'village' END,"
+                      " SELECT " CENTRE_IDS ", CASE r.type WHEN 'township' THEN 'township' ELSE"
+                      " 'village' END,"
                       " r.name || CASE r.type WHEN 'township' THEN '区域养老服务中心' ELSE"
                       " '互助养老点' END, r.id, CASE r.type WHEN 'township' THEN r.id ELSE"
                       " r.parent_id END, r.lat, r.lon, CASE r.id % 4 WHEN 0 THEN 'renovating'"
@@ -277,6 +281,7 @@ int pj_eldercare_demo_sized(pj_ctx *c, uint64_t seed, int n_elders, pj_err *err)
                       " CASE r.type WHEN 'township' THEN (60 + r.id % 140) * 7 / 10 ELSE 0 END,"
                       " 'synthetic', ?, ? FROM regions r WHERE r.type IN ('township', 'village')",
                       err);
+#undef CENTRE_IDS
     if (!s) goto out;
     pj_stmt_int(s, 1, now - 60 * 86400);
     pj_stmt_int(s, 2, now - 60 * 86400);
