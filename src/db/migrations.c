@@ -1224,6 +1224,15 @@ const pj_migration pj_migrations[] = {
      "CREATE TRIGGER elder_centres_retire_id AFTER DELETE ON elder_centres BEGIN"
      " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'elder_centres' AND max_id < OLD.id;"
      " END;"},
+    /* a calendar day's id is never given again (as the registry's, migration 9; PJ_NEXT_ID),
+     * the start every id the audit trail names */
+    {205, "enterprise service: ids of deleted calendar days are not given again",
+     "INSERT INTO retired_ids (tbl_name, max_id)"
+     " SELECT 'ent_calendar', COALESCE(MAX(entity_id), 0) FROM audit"
+     " WHERE entity = 'ent_calendar';"
+     "CREATE TRIGGER ent_calendar_retire_id AFTER DELETE ON ent_calendar BEGIN"
+     " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'ent_calendar' AND max_id < OLD.id;"
+     " END;"},
     /* the id of a deleted live session, agri-tech or logistics record, emission factor or
      * energy use record is never given again (as the registry's, migration 9): without
      * AUTOINCREMENT the newest one's id, once deleted, went to the next one made, so a delete

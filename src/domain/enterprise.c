@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "db/next_id.h"
 #include "domain/audit.h"
 #include "domain/input.h"
 #include "domain/render.h"
@@ -315,7 +316,8 @@ int pj_ent_calendar_set(pj_ctx *c, json_t *body, pj_jw *w, int *created, pj_err 
     } else {
         s = pj_db_prepare(
             c->db,
-            "INSERT INTO ent_calendar (day, kind, name, source) VALUES (?,?,?,?) RETURNING id",
+            "INSERT INTO ent_calendar (id, day, kind, name, source) VALUES (" PJ_NEXT_ID(
+                "ent_calendar") ",?,?,?,?) RETURNING id",
             err);
         if (!s) goto fail;
         pj_stmt_text(s, 1, day);
