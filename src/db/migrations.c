@@ -1200,6 +1200,15 @@ const pj_migration pj_migrations[] = {
      "CREATE TRIGGER facilities_retire_id AFTER DELETE ON facilities BEGIN"
      " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'facilities' AND max_id < OLD.id;"
      " END;"},
+    /* a conversion manual's id is never given again either (as the registry's, migration 9;
+     * PJ_NEXT_ID): the manuals of a facility go with it when it is deleted. The start: every id
+     * the audit trail names (a manual deleted with its facility is audited as one). */
+    {10, "dual-use: ids of deleted manuals are not given again",
+     "INSERT INTO retired_ids (tbl_name, max_id)"
+     " SELECT 'manuals', COALESCE(MAX(entity_id), 0) FROM audit WHERE entity = 'manual';"
+     "CREATE TRIGGER manuals_retire_id AFTER DELETE ON manuals BEGIN"
+     " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'manuals' AND max_id < OLD.id;"
+     " END;"},
     /* the e-commerce KPIs sum the sessions of a range: from an index that holds what they sum
      * (the day first, so it also serves every look-up by day the old index did), not from
      * each session's row */

@@ -7,6 +7,7 @@
 #include "algo/cpm.h"
 #include "core/csv.h"
 #include "core/util.h"
+#include "db/next_id.h"
 #include "domain/audit.h"
 #include "domain/dualuse_int.h"
 #include "domain/input.h"
@@ -754,10 +755,11 @@ int pj_manual_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     if (pj_db_begin(c->db, err)) goto fail;
     pj_stmt *s =
         pj_db_prepare(c->db,
-                      "INSERT INTO manuals (facility_id, scenario, role, version, title,"
-                      " created_at, created_by) SELECT ?1, ?2, ?3, COALESCE(MAX(version), 0)"
-                      " + 1, ?4, ?5, ?6 FROM manuals WHERE facility_id = ?1 AND"
-                      " scenario = ?2 RETURNING id",
+                      "INSERT INTO manuals (id, facility_id, scenario, role, version, title,"
+                      " created_at, created_by) SELECT " PJ_NEXT_ID(
+                          "manuals") ", ?1, ?2, ?3, COALESCE(MAX(version), 0)"
+                                     " + 1, ?4, ?5, ?6 FROM manuals WHERE facility_id = ?1 AND"
+                                     " scenario = ?2 RETURNING id",
                       err);
     if (!s) goto fail;
     pj_stmt_int(s, 1, fid);

@@ -7,6 +7,7 @@
 
 #include "algo/algo.h"
 #include "core/util.h"
+#include "db/next_id.h"
 #include "domain/dualuse_int.h"
 
 #include "core/banned.h"
@@ -191,10 +192,12 @@ static int add_standards(pj_ctx *c, pj_err *err)
 static int64_t add_manual(pj_ctx *c, int64_t fid, const char *scenario, const tmpl *t,
                           const char *title, double scale, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "INSERT INTO manuals (facility_id, scenario, role, version, title,"
-                               " created_at, created_by) VALUES (?,?,?,1,?,?,'demo') RETURNING id",
-                               err);
+    pj_stmt *s =
+        pj_db_prepare(c->db,
+                      "INSERT INTO manuals (id, facility_id, scenario, role, version, title,"
+                      " created_at, created_by) VALUES (" PJ_NEXT_ID(
+                          "manuals") ", ?,?,?,1,?,?,'demo') RETURNING id",
+                      err);
     if (!s) return -1;
     pj_stmt_int(s, 1, fid);
     pj_stmt_text(s, 2, scenario);
