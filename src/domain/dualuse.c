@@ -713,6 +713,36 @@ int pj_manual_list(pj_ctx *c, int64_t facility_id, const char *scenario, int64_t
     return pj_render_query_page(c, s, limit, manual_render, w, err);
 }
 
+/* A manual converts its facility into one of the facility's own emergency roles: a conversion
+ * by it puts the facility in emergency for that role, and the overview, the planner and the
+ * registry's guard on a live conversion all count the facility's capacity in it. 0, or 422
+ * invalid_value at role naming the roles the facility has. */
+static int manual_role_held(pj_ctx *c, int64_t fid, const char *role, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT f.name, (SELECT group_concat(role, ', ') FROM (SELECT"
+                               " DISTINCT r.role FROM facility_roles r WHERE r.facility_id = f.id"
+                               " ORDER BY r.role)), EXISTS (SELECT 1 FROM facility_roles r WHERE"
+                               " r.facility_id = f.id AND r.role = ?2) FROM facilities f"
+                               " WHERE f.id = ?1",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, fid);
+    pj_stmt_text(s, 2, role);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1 && !pj_col_int(s, 2)) {
+        const char *roles = pj_col_is_null(s, 1) ? NULL : pj_col_text(s, 1);
+        pj_fail(err, 422, "invalid_value", "role",
+                "%s (facility %lld) has no emergency role %s (%s%s): a manual converts a facility"
+                " into one of its roles",
+                pj_col_text(s, 0), (long long)fid, role, roles ? "its roles: " : "it has none",
+                roles ? roles : "");
+        rc = -1;
+    }
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
 int pj_manual_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
 {
     static const char *const fields[] = {"facility_id", "scenario",      "role", "title",
@@ -725,7 +755,8 @@ int pj_manual_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         pj_in_enum(body, "role", 1, pj_emergency_roles, &role, err) < 0 ||
         pj_in_text_trimmed(c->arena, body, "title", 1, 200, &title, err) < 0 ||
         pj_in_str(body, "csv", 0, 1, 1 << 20, &csv, err) < 0 ||
-        pj_du_facility_scope(c, fid, "facility_id", NULL, err))
+        pj_du_facility_scope(c, fid, "facility_id", NULL, err) ||
+        manual_role_held(c, fid, role, err))
         return -1;
     if (csv && (json_object_get(body, "steps") || json_object_get(body, "restore_steps")))
         return pj_fail(err, 422, "invalid_value", "csv",

@@ -1,0 +1,62 @@
+/* A manual converts its facility into one of the facility's own emergency roles. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "t.h"
+#include "th.h"
+
+/* Regression: a manual for a role its facility does not have (the import dialog's default,
+ * isolation, kept for a warehouse) was created, and a live conversion by it put the facility
+ * in emergency for a role with no capacity: the overview counted it nowhere (neither ready nor
+ * converting) while listing its conversion. Now 422 invalid_value at role naming the roles the
+ * facility has, nothing written; a role it has is still taken. */
+TEST(dualuse_manual_role_is_one_of_its_facility)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[600], before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE];
+    th_login(&s, "wanda", s.demo_pw, tok);
+    /* 万达锦华酒店 (wanda's facility) has isolation and resettlement, not medical */
+    long long fid = th_sql_int(&s, "SELECT id FROM facilities WHERE name = '万达锦华酒店'");
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM facility_roles WHERE facility_id = %lld AND role = 'medical'",
+             fid);
+    CHECK_INT(th_sql_int(&s, sql), 0);
+    const char *steps = "\"steps\":[{\"code\":\"S1\",\"name\":\"清场\",\"planned_minutes\":60,"
+                        "\"team_type\":\"cleaning\"}]";
+    th_fingerprint(&s, before, sizeof before);
+    snprintf(body, sizeof body,
+             "{\"facility_id\":%lld,\"scenario\":\"holiday\",\"role\":\"medical\",\"title\":\"t\","
+             "%s}",
+             fid, steps);
+    json_t *o = NULL;
+    CHECK_INT(th_call(&s, "POST", "/api/v1/manuals", tok, body, &o), 422);
+    CHECK_STR(th_err_code(o), "invalid_value");
+    json_t *e = json_object_get(o, "error");
+    CHECK_STR(th_str(e, "field"), "role");
+    CHECK(strstr(th_str(e, "message"), "has no emergency role medical"));
+    CHECK(strstr(th_str(e, "message"), "isolation, resettlement"));
+    json_decref(o);
+    /* the same as CSV */
+    snprintf(body, sizeof body,
+             "{\"facility_id\":%lld,\"scenario\":\"holiday\",\"role\":\"medical\",\"title\":\"t\","
+             "\"csv\":\"phase,code,name,planned_minutes,team_type,team_count,predecessors,"
+             "checklist\\nconvert,S1,清场,60,cleaning,,,\\n\"}",
+             fid);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/manuals", tok, body, &o), 422);
+    CHECK_STR(th_str(json_object_get(o, "error"), "field"), "role");
+    json_decref(o);
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before); /* no manual, no audit row */
+    /* one of its roles: created */
+    snprintf(body, sizeof body,
+             "{\"facility_id\":%lld,\"scenario\":\"holiday\",\"role\":\"resettlement\","
+             "\"title\":\"t\",%s}",
+             fid, steps);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/manuals", tok, body, &o), 201);
+    CHECK_STR(th_str(o, "role"), "resettlement");
+    json_decref(o);
+    th_stop(&s);
+}
