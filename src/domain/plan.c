@@ -798,8 +798,8 @@ static int teams_short(const preq *q, const psite *st, pcount *cnt)
 #define HOUSING_F PJ_PLAN_HOUSING("f.id")
 
 /* Facilities with `role` (or, medical_only, with the medical role) as candidate sites: in
- * peacetime with a manual for the scenario, or already converted for the role (a live
- * conversion in emergency whose manual is for the role: ready at minute 0, no steps). */
+ * peacetime with a manual for the scenario and that role, or already converted for the role
+ * (a live conversion in emergency whose manual is for the role: ready at minute 0, no steps). */
 static int load_sites(pj_ctx *c, const preq *q, const char *role, int medical_only, const pvill *v,
                       int nv, psite **sites, int *ns, int *cap, pcount *cnt, pj_err *err)
 {
@@ -807,8 +807,10 @@ static int load_sites(pj_ctx *c, const preq *q, const char *role, int medical_on
         c->db,
         "SELECT f.id, f.name, f.type, f.lat, f.lon, f.state, f.peacetime_capacity,"
         " (SELECT MAX(capacity) FROM facility_roles x WHERE x.facility_id = f.id AND x.role = ?1),"
+        /* the newest manual for the scenario that converts the facility into the role the
+         * plan counts (a manual's role is not part of its version key) */
         " (SELECT m.id FROM manuals m WHERE m.facility_id = f.id AND m.scenario = ?2"
-        "  ORDER BY m.version DESC LIMIT 1),"
+        "  AND m.role = ?1 ORDER BY m.version DESC LIMIT 1),"
         " EXISTS (SELECT 1 FROM facility_roles y WHERE y.facility_id = f.id AND"
         "  y.role = 'medical'),"
         " f.barrier_free_rooms,"

@@ -1,0 +1,95 @@
+/* A plan converts each site by a manual for the plan's role: the capacity it counts is the
+ * capacity the conversion gives. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "t.h"
+#include "th.h"
+
+static json_t *call_ok(th_server *s, const char *tok, const char *method, const char *path,
+                       const char *body, int want)
+{
+    json_t *o = NULL;
+    int st = th_call(s, method, path, tok, body, &o);
+    if (st != want)
+        t_fail(__FILE__, __LINE__, "%s %s: %d, expected %d (%s)", method, path, st, want,
+               th_err_code(o) ? th_err_code(o) : "-");
+    return o;
+}
+
+static long long overview_converting(json_t *ov, const char *role)
+{
+    json_t *e;
+    size_t i;
+    json_array_foreach(json_object_get(ov, "roles"), i, e)
+    {
+        if (!strcmp(th_str(e, "role"), role))
+            return (long long)json_number_value(json_object_get(e, "converting"));
+    }
+    return -1;
+}
+
+/* Regression: the planner took each candidate's newest manual for the scenario whatever its
+ * role (a manual's role is not part of its version key). A hotel with 200 resettlement beds
+ * and 50 isolation rooms whose newest disaster manual converts it to isolation was planned as
+ * a resettlement site by that manual; adopting the plan converted it to isolation, and the
+ * overview showed 50 isolation rooms converting and no resettlement bed while the plan put its
+ * people into the beds. Now the site is planned by its newest manual for the plan's role. */
+TEST_T(plan_site_converted_by_a_manual_of_the_plan_role, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80], path[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    th_sql_exec(&s, "INSERT INTO regions (id, parent_id, code, name, type, lat, lon, population,"
+                    " created_at, updated_at) VALUES"
+                    " (1000, NULL, 'T1', '测试镇', 'township', 40.0, 117.0, 100, 0, 0),"
+                    " (1001, 1000, 'V1', '测试村', 'village', 40.0, 117.0, 100, 0, 0)");
+    /* A, near: resettlement and isolation; its disaster manual v1 for resettlement, v2 (the
+     * newest) for isolation. B, farther: resettlement only. */
+    th_sql_exec(&s, "INSERT INTO facilities (id, name, type, township_id, village_id, lat, lon,"
+                    " peacetime_capacity, barrier_free_rooms, created_at, updated_at) VALUES"
+                    " (1, 'A 近', 'hotel', 1000, 1001, 40.0, 117.01, 0, 0, 0, 0),"
+                    " (2, 'B 远', 'hotel', 1000, 1001, 40.0, 117.05, 0, 0, 0, 0)");
+    th_sql_exec(&s, "INSERT INTO facility_roles (facility_id, role, unit, capacity) VALUES"
+                    " (1, 'resettlement', 'beds', 200), (1, 'isolation', 'rooms', 50),"
+                    " (2, 'resettlement', 'beds', 200)");
+    th_sql_exec(&s, "INSERT INTO manuals (id, facility_id, scenario, role, version, title,"
+                    " created_at, created_by) VALUES"
+                    " (1, 1, 'disaster', 'resettlement', 1, 'm', 0, 't'),"
+                    " (2, 2, 'disaster', 'resettlement', 1, 'm', 0, 't'),"
+                    " (3, 1, 'disaster', 'isolation', 2, 'm', 0, 't')");
+    th_sql_exec(&s, "INSERT INTO manual_steps (manual_id, phase, seq, code, name, planned_minutes,"
+                    " team_type, team_count) VALUES"
+                    " (1, 'convert', 1, 'c1', '清洁', 60, 'cleaning', 1),"
+                    " (2, 'convert', 1, 'c1', '清洁', 60, 'cleaning', 1),"
+                    " (3, 'convert', 1, 'c1', '清洁', 60, 'cleaning', 1)");
+    json_t *p = call_ok(&s, tok, "POST", "/api/v1/plans?wait=1",
+                        "{\"name\":\"r\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
+                        "\"affected\":{\"village_ids\":[1001]},\"demand\":{\"share\":1},"
+                        "\"vulnerable\":false,\"teams\":{\"cleaning\":2},\"time_limit_s\":1}",
+                        201);
+    json_t *e, *a = NULL;
+    size_t i;
+    json_array_foreach(json_object_get(json_object_get(p, "result"), "sites"), i, e)
+    {
+        char sql[160];
+        snprintf(sql, sizeof sql, "SELECT role = 'resettlement' FROM manuals WHERE id = %lld",
+                 th_int(e, "manual_id"));
+        CHECK_INT(th_sql_int(&s, sql), 1); /* every site by a manual of the plan's role */
+        if (th_int(e, "facility_id") == 1) a = e;
+    }
+    CHECK(a != NULL); /* the near hotel, by its resettlement manual */
+    if (a) CHECK_INT(th_int(a, "manual_id"), 1);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(p, "id"));
+    json_decref(p);
+    json_decref(call_ok(&s, tok, "POST", path, "{}", 200));
+    /* the overview counts what the plan converts: beds, not rooms */
+    json_t *ov = NULL;
+    CHECK_INT(th_call(&s, "GET", "/api/v1/overview?scenario=disaster", tok, NULL, &ov), 200);
+    CHECK_INT(overview_converting(ov, "isolation"), 0);
+    CHECK(overview_converting(ov, "resettlement") >= 200);
+    json_decref(ov);
+    th_stop(&s);
+}
