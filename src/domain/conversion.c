@@ -449,6 +449,24 @@ int64_t pj_du_conversion_start_tx(pj_ctx *c, int64_t fid, const char *scenario, 
         return pj_fail(err, 409, "invalid_transition", "facility_id",
                        "%s (facility %lld) is %s: a conversion can start only in peacetime", fname,
                        (long long)fid, st);
+    /* a live conversion puts the facility in emergency for its manual's role: one the facility
+     * has (its roles may have changed in peacetime since the manual was written) */
+    if (live) {
+        s = pj_db_prepare(c->db, "SELECT 1 FROM facility_roles WHERE facility_id = ? AND role = ?",
+                          err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, fid);
+        pj_stmt_text(s, 2, role);
+        rc = pj_stmt_step(s, err);
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+        if (rc == 0)
+            return pj_fail(err, 422, "invalid_value", given ? "manual_id" : "scenario",
+                           "%s (facility %lld) has no emergency role %s, the role its manual %lld"
+                           " converts it to: give the facility the role again or write a manual"
+                           " for one of its roles",
+                           fname, (long long)fid, role, (long long)mid);
+    }
     double target = 0;
     int64_t std = pj_du_standard_in_force(c, ftype, scenario, role, &target, err);
     if (std < 0) return -1;

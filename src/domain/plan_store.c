@@ -833,9 +833,11 @@ int pj_plan_adopt(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
             if (site_fits(c, e, fid, mid, role, 1, err)) goto fail;
             continue;
         }
-        /* in peacetime (else facility_busy), and its capacity still holds the plan's people */
+        /* its capacity still holds the plan's people (a site that lost the role has none),
+         * and it is in peacetime (else facility_busy) */
+        if (site_fits(c, e, fid, mid, role, 0, err)) goto fail;
         int64_t conv = conversion_start_in_tx(c, id, fid, mid, scenario, err);
-        if (conv < 0 || site_fits(c, e, fid, mid, role, 0, err) ||
+        if (conv < 0 ||
             schedule_steps(c, conv, fid, mid,
                            json_object_get(json_object_get(res, "schedule"), "gantt"), err))
             goto fail;

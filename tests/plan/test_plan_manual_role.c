@@ -30,6 +30,39 @@ static long long overview_converting(json_t *ov, const char *role)
     return -1;
 }
 
+/* A village (1001, 100 people) and two hotels: A (1), near, with 200 resettlement beds and 50
+ * isolation rooms, its disaster manual v1 (id 1) for resettlement and v2 (id 3, the newest) for
+ * isolation; B (2), farther, resettlement only (manual 2). */
+static void two_hotels(th_server *s)
+{
+    th_sql_exec(s, "INSERT INTO regions (id, parent_id, code, name, type, lat, lon, population,"
+                   " created_at, updated_at) VALUES"
+                   " (1000, NULL, 'T1', '测试镇', 'township', 40.0, 117.0, 100, 0, 0),"
+                   " (1001, 1000, 'V1', '测试村', 'village', 40.0, 117.0, 100, 0, 0)");
+    th_sql_exec(s, "INSERT INTO facilities (id, name, type, township_id, village_id, lat, lon,"
+                   " peacetime_capacity, barrier_free_rooms, created_at, updated_at) VALUES"
+                   " (1, 'A 近', 'hotel', 1000, 1001, 40.0, 117.01, 0, 0, 0, 0),"
+                   " (2, 'B 远', 'hotel', 1000, 1001, 40.0, 117.05, 0, 0, 0, 0)");
+    th_sql_exec(s, "INSERT INTO facility_roles (facility_id, role, unit, capacity) VALUES"
+                   " (1, 'resettlement', 'beds', 200), (1, 'isolation', 'rooms', 50),"
+                   " (2, 'resettlement', 'beds', 200)");
+    th_sql_exec(s, "INSERT INTO manuals (id, facility_id, scenario, role, version, title,"
+                   " created_at, created_by) VALUES"
+                   " (1, 1, 'disaster', 'resettlement', 1, 'm', 0, 't'),"
+                   " (2, 2, 'disaster', 'resettlement', 1, 'm', 0, 't'),"
+                   " (3, 1, 'disaster', 'isolation', 2, 'm', 0, 't')");
+    th_sql_exec(s, "INSERT INTO manual_steps (manual_id, phase, seq, code, name, planned_minutes,"
+                   " team_type, team_count) VALUES"
+                   " (1, 'convert', 1, 'c1', '清洁', 60, 'cleaning', 1),"
+                   " (2, 'convert', 1, 'c1', '清洁', 60, 'cleaning', 1),"
+                   " (3, 'convert', 1, 'c1', '清洁', 60, 'cleaning', 1)");
+}
+
+#define PLAN_R                                                                                     \
+    "{\"name\":\"r\",\"scenario\":\"disaster\",\"role\":\"resettlement\","                         \
+    "\"affected\":{\"village_ids\":[1001]},\"demand\":{\"share\":1},"                              \
+    "\"vulnerable\":false,\"teams\":{\"cleaning\":2},\"time_limit_s\":1}"
+
 /* Regression: the planner took each candidate's newest manual for the scenario whatever its
  * role (a manual's role is not part of its version key). A hotel with 200 resettlement beds
  * and 50 isolation rooms whose newest disaster manual converts it to isolation was planned as
@@ -42,34 +75,8 @@ TEST_T(plan_site_converted_by_a_manual_of_the_plan_role, 60)
     th_start(&s, 0);
     char tok[80], path[80];
     th_login(&s, "admin", s.admin_pw, tok);
-    th_sql_exec(&s, "INSERT INTO regions (id, parent_id, code, name, type, lat, lon, population,"
-                    " created_at, updated_at) VALUES"
-                    " (1000, NULL, 'T1', '测试镇', 'township', 40.0, 117.0, 100, 0, 0),"
-                    " (1001, 1000, 'V1', '测试村', 'village', 40.0, 117.0, 100, 0, 0)");
-    /* A, near: resettlement and isolation; its disaster manual v1 for resettlement, v2 (the
-     * newest) for isolation. B, farther: resettlement only. */
-    th_sql_exec(&s, "INSERT INTO facilities (id, name, type, township_id, village_id, lat, lon,"
-                    " peacetime_capacity, barrier_free_rooms, created_at, updated_at) VALUES"
-                    " (1, 'A 近', 'hotel', 1000, 1001, 40.0, 117.01, 0, 0, 0, 0),"
-                    " (2, 'B 远', 'hotel', 1000, 1001, 40.0, 117.05, 0, 0, 0, 0)");
-    th_sql_exec(&s, "INSERT INTO facility_roles (facility_id, role, unit, capacity) VALUES"
-                    " (1, 'resettlement', 'beds', 200), (1, 'isolation', 'rooms', 50),"
-                    " (2, 'resettlement', 'beds', 200)");
-    th_sql_exec(&s, "INSERT INTO manuals (id, facility_id, scenario, role, version, title,"
-                    " created_at, created_by) VALUES"
-                    " (1, 1, 'disaster', 'resettlement', 1, 'm', 0, 't'),"
-                    " (2, 2, 'disaster', 'resettlement', 1, 'm', 0, 't'),"
-                    " (3, 1, 'disaster', 'isolation', 2, 'm', 0, 't')");
-    th_sql_exec(&s, "INSERT INTO manual_steps (manual_id, phase, seq, code, name, planned_minutes,"
-                    " team_type, team_count) VALUES"
-                    " (1, 'convert', 1, 'c1', '清洁', 60, 'cleaning', 1),"
-                    " (2, 'convert', 1, 'c1', '清洁', 60, 'cleaning', 1),"
-                    " (3, 'convert', 1, 'c1', '清洁', 60, 'cleaning', 1)");
-    json_t *p = call_ok(&s, tok, "POST", "/api/v1/plans?wait=1",
-                        "{\"name\":\"r\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
-                        "\"affected\":{\"village_ids\":[1001]},\"demand\":{\"share\":1},"
-                        "\"vulnerable\":false,\"teams\":{\"cleaning\":2},\"time_limit_s\":1}",
-                        201);
+    two_hotels(&s);
+    json_t *p = call_ok(&s, tok, "POST", "/api/v1/plans?wait=1", PLAN_R, 201);
     json_t *e, *a = NULL;
     size_t i;
     json_array_foreach(json_object_get(json_object_get(p, "result"), "sites"), i, e)
@@ -91,5 +98,40 @@ TEST_T(plan_site_converted_by_a_manual_of_the_plan_role, 60)
     CHECK_INT(overview_converting(ov, "isolation"), 0);
     CHECK(overview_converting(ov, "resettlement") >= 200);
     json_decref(ov);
+    th_stop(&s);
+}
+
+/* A site that has lost the plan's role since the plan was made has no capacity for its people:
+ * adopting the plan is 409 facility_changed with the figures, nothing written (the site's
+ * capacity is checked before its conversion starts, which would be refused for the role). */
+TEST_T(plan_adopt_site_that_lost_the_role, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80], path[80], fa[TH_FINGERPRINT_SIZE], fb[TH_FINGERPRINT_SIZE];
+    th_login(&s, "admin", s.admin_pw, tok);
+    two_hotels(&s);
+    json_t *p = call_ok(&s, tok, "POST", "/api/v1/plans?wait=1", PLAN_R, 201);
+    json_t *e;
+    size_t i;
+    long long fid = 0;
+    json_array_foreach(json_object_get(json_object_get(p, "result"), "sites"), i, e) fid =
+        th_int(e, "facility_id");
+    CHECK(fid > 0);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(p, "id"));
+    json_decref(p);
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "DELETE FROM facility_roles WHERE facility_id = %lld AND role = 'resettlement'", fid);
+    th_sql_exec(&s, sql);
+    th_fingerprint(&s, fa, sizeof fa);
+    json_t *o = call_ok(&s, tok, "POST", path, "{}", 409);
+    CHECK_STR(th_err_code(o), "facility_changed");
+    json_t *d = json_object_get(json_object_get(o, "error"), "details");
+    CHECK_INT(th_int(d, "facility_id"), fid);
+    CHECK_INT(th_int(d, "free"), 0);
+    json_decref(o);
+    th_fingerprint(&s, fb, sizeof fb);
+    CHECK_STR(fb, fa);
     th_stop(&s);
 }
