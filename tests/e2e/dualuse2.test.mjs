@@ -352,7 +352,7 @@ describe('writes within scope', { timeout: 120000 }, () => {
     await context.close();
   });
 
-  test('a new manual is offered for the facilities within scope: a township officer\'s township, an operator\'s own', async () => {
+  test('a new manual is offered for the facilities within scope: a township officer\'s township, an operator\'s own, and their own roles', async () => {
     const t = await openPage(browser, WIDE);
     await login(t.page, 'jinhaihu', DEMO_PW);
     const me = await apiGet(t.page, '/auth/me');
@@ -379,6 +379,16 @@ describe('writes within scope', { timeout: 120000 }, () => {
     const fac = odlg.getByTestId('import-facility');
     await fac.getByText('万达锦华酒店').waitFor();
     assert.ok(await fac.locator('input').isDisabled(), 'her facility is fixed');
+    // the roles offered are her facility's own (a manual for another role is refused)
+    const own = (await apiGet(o.page, `/facilities/${(await apiGet(o.page, '/auth/me')).facility_id}`)).emergency_roles.map((r) => r.role);
+    const zhRole = { isolation: '隔离', resettlement: '安置', supply_store: '物资储备', medical: '医疗', transport_hub: '交通转运' };
+    assert.ok(own.length > 0 && own.length < Object.keys(zhRole).length, 'her facility has some roles, not every one');
+    await odlg.getByTestId('import-role').click();
+    const roleOpts = o.page.locator('.el-select-dropdown__item:visible');
+    await roleOpts.first().waitFor();
+    await o.page.waitForFunction((n) => [...document.querySelectorAll('.el-select-dropdown__item')].filter((e) => e.offsetParent).length === n, own.length);
+    assert.deepEqual((await roleOpts.allTextContents()).map((s) => s.trim()).sort(), own.map((r) => zhRole[r]).sort(), 'only her facility\'s roles');
+    await o.page.keyboard.press('Escape');
     noProblems(o.page);
     await o.context.close();
   });
