@@ -175,7 +175,8 @@ TEST(deleted_manual_ids_are_never_reused)
     for (int i = 0; i < 2; i++) {
         snprintf(body, sizeof body,
                  "{\"name\":\"手册设施%d\",\"type\":\"school\",\"township_id\":%lld,"
-                 "\"lat\":40.1,\"lon\":117.1}",
+                 "\"lat\":40.1,\"lon\":117.1,\"emergency_roles\":[{\"role\":\"isolation\","
+                 "\"unit\":\"rooms\",\"capacity\":10}]}",
                  i, town);
         json_t *o = REC(&s, tok, "POST", "/api/v1/facilities", body, 201);
         fac[i] = th_int(o, "id");
