@@ -1,0 +1,47 @@
+// On a phone 390 px wide a record's details (el-descriptions) show every field: a facility's
+// and a helper's fields in one column, each label and value inside its card (two or three
+// columns of label and value ran past the card's right edge, which cut them off: a facility's
+// state, township, address, coordinates and peacetime capacity could not be read), in English
+// and in Chinese.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
+
+const PHONE = { width: 390, height: 844 };
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** Every cell of the details lies within its card and the window; returns the cells cut off. */
+async function cutCells(page, testid) {
+  const fields = page.getByTestId(testid);
+  await fields.locator('.el-descriptions__cell').first().waitFor();
+  return fields.evaluate((el) => {
+    const card = el.closest('.el-card__body') || el.parentElement;
+    const right = Math.min(card.getBoundingClientRect().right, window.innerWidth);
+    return [...el.querySelectorAll('.el-descriptions__cell')].filter((c) => c.getBoundingClientRect().right > right + 1).map((c) => c.textContent.trim());
+  });
+}
+
+describe('390 px wide: record details', () => {
+  for (const locale of ['en', 'zh-CN']) {
+    test(`a facility's and a helper's fields all within their card (${locale})`, async () => {
+      const { context, page } = await openPage(browser, PHONE);
+      await context.addInitScript((l) => localStorage.setItem('pj_locale', l), locale);
+      await login(page, 'officer', DEMO_PW);
+      await page.goto('/facilities/1');
+      assert.deepEqual(await cutCells(page, 'facility-fields'), [], 'facility: fields cut off at the right');
+      await shot(page, `narrow2-facility-${locale}`);
+      const helper = (await apiGet(page, '/helpers?limit=1')).items[0];
+      await page.goto(`/helpers/${helper.id}`);
+      assert.deepEqual(await cutCells(page, 'helper-fields'), [], 'helper: fields cut off at the right');
+      await shot(page, `narrow2-helper-${locale}`);
+      assert.deepEqual(page.problems, [], 'console errors');
+      await context.close();
+    });
+  }
+});
