@@ -39,3 +39,31 @@ describe('1440 px wide', () => {
     await context.close();
   });
 });
+
+describe('1440 px wide: registers', () => {
+  test('the actions of a register stay in view (warehouses, doctor farms, a cohort\'s enrolments), in English', async () => {
+    const { context, page } = await openPage(browser, LAPTOP);
+    await context.addInitScript(() => localStorage.setItem('pj_locale', 'en'));
+    await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
+    const cohort = (await (await page.request.get('/api/v1/academy/cohorts?limit=1')).json()).items[0].id;
+    for (const [path, id] of [
+      ['/logistics/warehouses', 'warehouse-table'],
+      ['/agri', 'agri-farms'],
+      [`/academy/cohorts/${cohort}`, 'enrolment-table'],
+    ]) {
+      await page.goto(path);
+      const table = page.getByTestId(id);
+      await table.locator('tbody tr').first().waitFor();
+      const out = await table.evaluate((t) => {
+        const right = t.getBoundingClientRect().right;
+        return [...t.querySelectorAll('.el-table__header th')].filter((th) => /^(Actions)$/.test(th.textContent.trim()) && th.getBoundingClientRect().right > right + 1).length;
+      });
+      const shown = await table.locator('.el-table__header th', { hasText: /^Actions$/ }).count();
+      assert.ok(shown > 0, `${path}: no Actions column`);
+      assert.equal(out, 0, `${path}: the Actions column lies to the right of the table's sideways scroll`);
+      await shot(page, `laptop-${id}`);
+    }
+    assert.deepEqual(page.problems, [], 'console errors');
+    await context.close();
+  });
+});
