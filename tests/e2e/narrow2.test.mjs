@@ -2,7 +2,8 @@
 // and a helper's fields in one column, each label and value inside its card (two or three
 // columns of label and value ran past the card's right edge, which cut them off: a facility's
 // state, township, address, coordinates and peacetime capacity could not be read), in English
-// and in Chinese.
+// and in Chinese. The coverage report's totals (meals, doctor, company, visits…) keep their
+// figures inside their cards (three cards a row ran 80.5% and 134.5 past the cards' edges).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
@@ -44,4 +45,29 @@ describe('390 px wide: record details', () => {
       await context.close();
     });
   }
+
+  test('the coverage report: every total inside its card (en)', async () => {
+    const { context, page } = await openPage(browser, PHONE);
+    await context.addInitScript(() => localStorage.setItem('pj_locale', 'en'));
+    await login(page, 'officer', DEMO_PW);
+    await page.goto('/eldercare/coverage');
+    const totals = page.getByTestId('coverage-total');
+    await totals.locator('.pj-total b').first().waitFor();
+    const over = await totals.evaluate((el) =>
+      [...el.querySelectorAll('.pj-total')]
+        .filter((card) => {
+          const c = card.getBoundingClientRect();
+          return [...card.querySelectorAll('b, .pj-muted')].some((x) => {
+            const r = document.createRange();
+            r.selectNodeContents(x);
+            return [...r.getClientRects()].some((b) => b.right > c.right + 0.5 || b.right > window.innerWidth);
+          });
+        })
+        .map((card) => card.textContent.trim()),
+    );
+    assert.deepEqual(over, [], 'totals whose text runs past their card');
+    await shot(page, 'narrow2-coverage-en');
+    assert.deepEqual(page.problems, [], 'console errors');
+    await context.close();
+  });
 });
