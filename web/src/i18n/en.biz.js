@@ -542,6 +542,9 @@ export default {
     namePlaceholder: 'e.g. 春节, 春节调休',
     common: 'Common: ',
     workdaySuffix: '调休',
+    // the State Council's holidays (utils/calendar.js holidayOf), shown for the names stored
+    holidays: { newYear: "New Year's Day", springFestival: 'Spring Festival', qingming: 'Qingming Festival', labourDay: 'Labour Day', dragonBoat: 'Dragon Boat Festival', midAutumn: 'Mid-Autumn Festival', nationalDay: 'National Day' },
+    makeUpOf: '{holiday} make-up day',
     source: 'Source',
     sourceHint: 'e.g. gov.cn (the State Council\'s notice); empty: manual',
     rangeInfo: '{n} day: {from} to {to} | {n} days: {from} to {to}',

@@ -541,6 +541,9 @@ export default {
     namePlaceholder: '如 春节、春节调休',
     common: '常用：',
     workdaySuffix: '调休',
+    // 国务院通知的节日（utils/calendar.js holidayOf），按所存名称显示
+    holidays: { newYear: '元旦', springFestival: '春节', qingming: '清明节', labourDay: '劳动节', dragonBoat: '端午节', midAutumn: '中秋节', nationalDay: '国庆节' },
+    makeUpOf: '{holiday}调休',
     source: '来源',
     sourceHint: '如 gov.cn（国务院办公厅通知）；留空记为 manual（手工录入）',
     rangeInfo: '共 {n} 天：{from} 至 {to}',

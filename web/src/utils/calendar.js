@@ -4,6 +4,19 @@
 export const CAL_KINDS = ['holiday', 'workday'];
 /** Names of the State Council's notices (the make-up working days: the name + 调休). */
 export const HOLIDAY_NAMES = ['元旦', '春节', '清明节', '劳动节', '端午节', '中秋节', '国庆节'];
+/** Their keys in the message files (entCal.holidays), for the name in the chosen language. */
+const HOLIDAY_KEYS = { 元旦: 'newYear', 春节: 'springFestival', 清明节: 'qingming', 劳动节: 'labourDay', 端午节: 'dragonBoat', 中秋节: 'midAutumn', 国庆节: 'nationalDay' };
+const MAKE_UP = '调休';
+
+/** A calendar entry's name as one of the notices' holidays: {key, makeUp} (makeUp: the name is
+ * the holiday's + 调休, a make-up working day), or null for a name of the officers' own. */
+export function holidayOf(name) {
+  if (typeof name !== 'string') return null;
+  const n = name.trim();
+  const makeUp = n.endsWith(MAKE_UP);
+  const key = HOLIDAY_KEYS[makeUp ? n.slice(0, -MAKE_UP.length) : n];
+  return key ? { key, makeUp } : null;
+}
 /** The longest run of days entered at once (the longest public holiday is 8–9 days). */
 export const MAX_RANGE = 31;
 
