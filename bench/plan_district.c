@@ -7,7 +7,8 @@
  *                                      [--role-default] [--share-scale F] [--dw] [--dw-ip S]
  *                                      [--dw-dive]
  *   --extra N        synthetic facilities added (default 900; each has the isolation,
- *                    resettlement and medical roles and epidemic + disaster manuals)
+ *                    resettlement and medical roles, epidemic manuals for isolation and medical
+ *                    (the same steps) and a disaster manual for resettlement)
  *   --time-limit S   the plans' time_limit_s (default 10)
  *   --role R         plan only role R (isolation, resettlement or medical)
  *   --role-default   single_source as the API sets it for the role (resettlement: single-source,
@@ -159,9 +160,16 @@ static void add_sites(int extra, uint64_t seed)
         json_int_t fid = json_integer_value(json_object_get(fo, "id"));
         json_decref(fb);
         json_decref(fo);
-        json_t *mb =
-            json_pack("{s:I,s:s,s:s,s:s,s:o}", "facility_id", fid, "scenario", "epidemic", "role",
-                      "isolation", "title", "合成隔离转换手册", "steps", steps(tmpl_iso, &rng));
+        json_t *iso = steps(tmpl_iso, &rng);
+        json_t *mb = json_pack("{s:I,s:s,s:s,s:s,s:O}", "facility_id", fid, "scenario", "epidemic",
+                               "role", "isolation", "title", "合成隔离转换手册", "steps", iso);
+        json_decref(call(man_create, mb, "manual create"));
+        json_decref(mb);
+        /* the medical role is planned by a medical manual of the scenario: the isolation
+         * manual's steps (the conversion the medical plan counted on before the planner took
+         * the manual of the plan's role), so the instance stays the one measured before */
+        mb = json_pack("{s:I,s:s,s:s,s:s,s:o}", "facility_id", fid, "scenario", "epidemic", "role",
+                       "medical", "title", "合成医疗转换手册", "steps", iso);
         json_decref(call(man_create, mb, "manual create"));
         json_decref(mb);
         mb = json_pack("{s:I,s:s,s:s,s:s,s:o}", "facility_id", fid, "scenario", "disaster", "role",
