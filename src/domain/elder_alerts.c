@@ -451,18 +451,9 @@ int pj_el_alerts_follow(pj_ctx *c, const char *who, int64_t id, int64_t grid, in
     pj_stmt_int(s, 1, id);
     pj_stmt_int(s, 2, grid);
     pj_stmt_int(s, 3, town);
-    int64_t *ids = NULL;
-    int n = 0, cap = 0, rc;
-    while ((rc = pj_stmt_step(s, err)) == 1) {
-        if (n == cap) {
-            int64_t *m = pj_arena_alloc(c->arena, sizeof *m * (size_t)(cap = cap ? cap * 2 : 8));
-            if (n) memcpy(m, ids, sizeof *m * (size_t)n);
-            ids = m;
-        }
-        ids[n++] = pj_col_int(s, 0);
-    }
-    pj_stmt_done(s);
-    if (rc < 0) return -1;
+    int64_t *ids;
+    int n;
+    if (pj_render_ids(c, s, &ids, &n, err)) return -1;
     for (int k = 0; k < n; k++) {
         char *before = pj_render_to_string(c, ids[k], alert_render, err);
         if (!before) return -1;

@@ -135,6 +135,24 @@ int pj_render_query_page(pj_ctx *c, pj_stmt *s, int limit, pj_render_fn fn, pj_j
     return rc;
 }
 
+int pj_render_ids(pj_ctx *c, pj_stmt *s, int64_t **ids, int *n, pj_err *err)
+{
+    int64_t *v = NULL;
+    int k = 0, cap = 0, rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        if (k == cap) {
+            int64_t *m = pj_arena_alloc(c->arena, sizeof *m * (size_t)(cap = cap ? cap * 2 : 8));
+            if (k) memcpy(m, v, sizeof *m * (size_t)k);
+            v = m;
+        }
+        v[k++] = pj_col_int(s, 0);
+    }
+    pj_stmt_done(s);
+    *ids = v;
+    *n = k;
+    return rc < 0 ? -1 : 0;
+}
+
 int pj_render_exists(pj_ctx *c, const char *sql, int64_t id, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(c->db, sql, err);

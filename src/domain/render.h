@@ -47,6 +47,9 @@ int pj_render_page_at(pj_ctx *c, const int64_t *ids, int n, int limit, int64_t c
  * pj_render_page does, all in one read transaction (a no-op inside a transaction already
  * open). s is done afterwards. */
 int pj_render_query_page(pj_ctx *c, pj_stmt *s, int limit, pj_render_fn fn, pj_jw *w, pj_err *err);
+/* Steps s (bound, selecting ids in column 0) to its end: *ids the ids in an array of c's arena
+ * (NULL when none), *n their count. s is done afterwards. 0, or -1 on error. */
+int pj_render_ids(pj_ctx *c, pj_stmt *s, int64_t **ids, int *n, pj_err *err);
 /* 1 when `sql` (one ? for id) returns a row, 0 when not, -1 on error. */
 int pj_render_exists(pj_ctx *c, const char *sql, int64_t id, pj_err *err);
 /* Masks a personal number, keeping a prefix and the last 4 characters: 138****1234. */
