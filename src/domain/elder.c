@@ -1244,15 +1244,14 @@ int pj_elder_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     }
     /* an elder who moved away or died keeps no active pair */
     if (strcmp(r.status, "active") && pj_el_pairs_end(c, "elder", id, r.status, err)) goto fail;
-    /* an elder moved to another grid takes their open alerts to its grid worker */
-    if (r.place.grid_id != grid &&
-        pj_el_alerts_follow(c, "elder", id, r.place.grid_id, r.place.township_id, err))
-        goto fail;
-    /* and their service logs: a log's area is the elder's (a copy kept for the lists' and the
-     * report's indexes). The grid worker now responsible reads the elder's services, the
-     * former one no longer does, and the coverage report counts the visits done where it
-     * counts the elder's visits due (done stayed at the old grid, due moved to the new) */
+    /* an elder moved to another grid takes their open alerts to its grid worker, and their
+     * service logs: a log's area is the elder's (a copy kept for the lists' and the report's
+     * indexes). The grid worker now responsible reads the elder's services, the former one no
+     * longer does, and the coverage report counts the visits done where it counts the elder's
+     * visits due (done stayed at the old grid, due moved to the new) */
     if (r.place.grid_id != grid) {
+        if (pj_el_alerts_follow(c, "elder", id, r.place.grid_id, r.place.township_id, err))
+            goto fail;
         pj_stmt *m = pj_db_prepare(c->db,
                                    "UPDATE elder_service_logs SET grid_id = ?, village_id = ?,"
                                    " township_id = ? WHERE elder_id = ?",
