@@ -77,6 +77,15 @@ static inline long long el_helper(th_server *s, const char *tok, long long grid,
     return hid;
 }
 
+/* The credit account of the elder or helper at path (GET as tok). */
+static inline long long el_account_of(th_server *s, const char *tok, const char *path)
+{
+    json_t *o = EL(s, tok, "GET", path, NULL, 200);
+    long long id = th_int(o, "credit_account_id");
+    json_decref(o);
+    return id;
+}
+
 /* Loads the eldercare demo with n elders into the server's database (the demo district is
  * there already). */
 static inline void el_demo(th_server *s, int n)

@@ -5,14 +5,6 @@
  * inactive still redeems for their own care. */
 #include "el_fixture.h"
 
-static long long account_of(th_server *s, const char *tok, const char *path)
-{
-    json_t *o = EL(s, tok, "GET", path, NULL, 200);
-    long long id = th_int(o, "credit_account_id");
-    json_decref(o);
-    return id;
-}
-
 TEST_T(eldercare_no_redemption_for_an_elder_off_the_register, 120)
 {
     th_server s;
@@ -30,13 +22,13 @@ TEST_T(eldercare_no_redemption_for_an_elder_off_the_register, 120)
              eid, hid);
     json_decref(EL(&s, g, "POST", "/api/v1/service-logs", body, 201));
     snprintf(path, sizeof path, "/api/v1/helpers/%lld", hid);
-    long long ha = account_of(&s, off, path);
+    long long ha = el_account_of(&s, off, path);
     snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld/transfer", ha);
     snprintf(body, sizeof body, "{\"minutes\":60,\"to_elder_id\":%lld,\"relation\":\"spouse\"}",
              eid);
     json_decref(EL(&s, off, "POST", path, body, 200));
     snprintf(epath, sizeof epath, "/api/v1/elders/%lld", eid);
-    long long ea = account_of(&s, off, epath);
+    long long ea = el_account_of(&s, off, epath);
     CHECK(ea > 0);
     snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld", ea);
     json_t *o = EL(&s, off, "GET", path, NULL, 200);

@@ -5,14 +5,6 @@
  * of their own under a relation ("spouse") they do not have. */
 #include "eldercare/el_fixture.h"
 
-static long long account_of(th_server *s, const char *tok, const char *path)
-{
-    json_t *o = EL(s, tok, "GET", path, NULL, 200);
-    long long id = th_int(o, "credit_account_id");
-    json_decref(o);
-    return id;
-}
-
 TEST_T(eldercare_no_transfer_to_oneself_in_the_other_register, 120)
 {
     th_server s;
@@ -45,7 +37,7 @@ TEST_T(eldercare_no_transfer_to_oneself_in_the_other_register, 120)
              rel, hid);
     json_decref(EL(&s, g, "POST", "/api/v1/service-logs", body, 201));
     snprintf(path, sizeof path, "/api/v1/helpers/%lld", hid);
-    long long ha = account_of(&s, off, path);
+    long long ha = el_account_of(&s, off, path);
     char fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
     th_fingerprint(&s, fp0, sizeof fp0);
     snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld/transfer", ha);
@@ -67,13 +59,13 @@ TEST_T(eldercare_no_transfer_to_oneself_in_the_other_register, 120)
     /* the person's elder record has an account of its own once credits come to it from
      * another: not to be fed from the helper's by account number either, nor back */
     snprintf(path, sizeof path, "/api/v1/elders/%lld", rel);
-    long long ra = account_of(&s, off, path);
+    long long ra = el_account_of(&s, off, path);
     snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld/transfer", ra);
     snprintf(body, sizeof body, "{\"minutes\":30,\"to_elder_id\":%lld,\"relation\":\"child\"}",
              self);
     json_decref(EL(&s, off, "POST", path, body, 200));
     snprintf(path, sizeof path, "/api/v1/elders/%lld", self);
-    long long sa = account_of(&s, off, path);
+    long long sa = el_account_of(&s, off, path);
     CHECK(sa > 0);
     th_fingerprint(&s, fp0, sizeof fp0);
     snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld/transfer", ha);
