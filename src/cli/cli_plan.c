@@ -213,12 +213,24 @@ static void print_plan(json_t *plan)
         if (num(sup, "shipped_so_far") > 0)
             printf("; shipments recorded so far: %.0f", num(sup, "shipped_so_far"));
         printf("\n");
+        /* each category in its own unit (plans saved before these totals have only the sum) */
+        json_array_foreach(json_object_get(sup, "categories"), i, e)
+        {
+            const char *unit = json_string_value(json_object_get(e, "unit"));
+            printf("  %-10s demand %lld %s, shipped %lld, unmet %lld\n",
+                   json_string_value(json_object_get(e, "category")),
+                   (long long)json_integer_value(json_object_get(e, "demand")), unit ? unit : "",
+                   (long long)json_integer_value(json_object_get(e, "shipped")),
+                   (long long)json_integer_value(json_object_get(e, "unmet")));
+        }
         json_array_foreach(json_object_get(sup, "unmet"), i, e)
         {
-            printf("  unmet supply: %s (facility %lld) %s %lld\n", site_name(sites, e),
+            const char *unit = json_string_value(json_object_get(e, "unit"));
+            printf("  unmet supply: %s (facility %lld) %s %lld%s%s\n", site_name(sites, e),
                    (long long)json_integer_value(json_object_get(e, "facility_id")),
                    json_string_value(json_object_get(e, "category")),
-                   (long long)json_integer_value(json_object_get(e, "quantity")));
+                   (long long)json_integer_value(json_object_get(e, "quantity")), unit ? " " : "",
+                   unit ? unit : "");
         }
     }
     printf("time: load %.3f s, location %.3f s, supply %.3f s, schedule %.3f s%s%s\n",

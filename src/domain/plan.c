@@ -1720,9 +1720,29 @@ static void write_result(pstate *p, pj_jw *w, pj_plan_summary *sum)
                 pj_jw_obj(w);
                 pj_jw_kint(w, "facility_id", p->st[p->sup_site[t]].fid);
                 pj_jw_kstr(w, "category", p->cat_code[k]);
+                pj_jw_kstr(w, "unit", p->cat_unit[k]);
                 pj_jw_kint(w, "quantity", u);
                 pj_jw_obj_end(w);
             }
+        pj_jw_arr_end(w);
+        /* the totals per category, each in its own unit (the totals above add them up) */
+        pj_jw_key(w, "categories");
+        pj_jw_arr(w);
+        for (int k = 0; k < p->n_cats; k++) {
+            int64_t shipped = 0, unmet = 0;
+            for (int f = 0; f < ss->n_flows; f++)
+                if (ss->flows[f].cat == k) shipped += ss->flows[f].qty;
+            for (int t = 0; t < p->n_sup_sites; t++)
+                unmet += ss->unmet[(size_t)t * (size_t)p->n_cats + (size_t)k];
+            if (shipped + unmet <= 0) continue;
+            pj_jw_obj(w);
+            pj_jw_kstr(w, "category", p->cat_code[k]);
+            pj_jw_kstr(w, "unit", p->cat_unit[k]);
+            pj_jw_kint(w, "demand", shipped + unmet);
+            pj_jw_kint(w, "shipped", shipped);
+            pj_jw_kint(w, "unmet", unmet);
+            pj_jw_obj_end(w);
+        }
         pj_jw_arr_end(w);
         pj_jw_obj_end(w);
     }

@@ -132,7 +132,19 @@ describe('plans', { timeout: 180000 }, () => {
     // the Gantt's legend names the team types the schedule uses
     await page.getByTestId('plan-gantt').getByText('后勤保障').waitFor();
     // supply flows and assignments as tables
-    if (p.result.supplies) assert.equal(await page.getByTestId('plan-supplies').locator('tbody tr').count(), p.result.supplies.flows.length);
+    if (p.result.supplies) {
+      const card = page.getByTestId('plan-supplies');
+      assert.equal(await card.getByTestId('supply-flows').locator('tbody tr').count(), p.result.supplies.flows.length);
+      // the totals per category, each in its unit (not kilograms and litres added up)
+      const cats = p.result.supplies.categories;
+      assert.ok(cats.length >= 2, 'several categories');
+      const catRows = card.getByTestId('supply-categories').locator('tbody tr');
+      assert.equal(await catRows.count(), cats.length);
+      const water = cats.find((c) => c.category === 'water');
+      assert.equal(water.unit, 'L');
+      assert.match(await catRows.nth(cats.indexOf(water)).innerText(), new RegExp(`饮用水[\\s\\S]*${fmt(water.demand)}升[\\s\\S]*${fmt(water.shipped)}升`));
+      assert.equal(await card.getByText(`需求 ${fmt(p.result.supplies.total_demand)}`).count(), 0, 'no sum of mixed units');
+    }
     assert.equal(await page.getByTestId('plan-assignments').locator('tbody tr').count(), p.result.assignments.length);
     await page.getByTestId('plan-map').scrollIntoViewIfNeeded();
     await shot(page, '41-plan-detail');

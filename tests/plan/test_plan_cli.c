@@ -97,6 +97,9 @@ TEST_T(cli_plan_says_deadline_shortfall_supplies_and_aligns_names, 120)
     CHECK(strstr(out, "shortfall 150 (150 of them needing medical care)") != NULL);
     CHECK(strstr(out, "needing medical care: 150 (the number the plan gave)") != NULL);
     CHECK(strstr(out, "supplies for 3 days: demand ") && strstr(out, ", shipped "));
+    /* and each category in its unit */
+    CHECK(strstr(out, "\n  grain      demand ") && strstr(out, " kg, shipped "));
+    CHECK(strstr(out, "\n  water      demand ") && strstr(out, " L, shipped "));
     CHECK(strstr(out, "left out: ") && strstr(out, "(facility 4, medical): needs 10 medical"));
     CHECK(strstr(out, "南山村应急安置点一号楼二号楼三号楼…") != NULL);
     /* every row of the site table as wide as the header up to its last column */

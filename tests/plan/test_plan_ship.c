@@ -24,7 +24,7 @@ static json_t *call(th_server *s, const char *method, const char *tok, const cha
 #define POST(s, tok, path, body, want) call(s, "POST", tok, path, body, want, __LINE__)
 #define GET(s, tok, path, want)        call(s, "GET", tok, path, NULL, want, __LINE__)
 
-/* The reviewer's scenario of test_plan_says.c: three townships, 10 % in need, with supplies. */
+/* The scenario of test_plan_says.c: three townships, 10 % in need, with supplies. */
 static void three_towns(char *out, size_t size, const char *name)
 {
     snprintf(out, size,
@@ -775,5 +775,64 @@ TEST_T(plan_adopt_refuses_supplies_from_a_former_store, 60)
     CHECK_STR(th_str(ad, "status"), "adopted");
     json_decref(ad);
     json_decref(p);
+    th_stop(&s);
+}
+
+/* The supplies' totals per category, each in its unit: kilograms of grain and litres of water are
+ * not added up for the people reading the plan. Water has no stock: all of it unmet, in litres. */
+TEST_T(plan_supplies_totals_per_category_in_their_units, 240)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[1024];
+    th_login(&s, "officer", s.demo_pw, tok);
+    th_sql_exec(&s, "UPDATE stock_lines SET quantity = 0 WHERE category = 'water'");
+    three_towns(body, sizeof body, "per category");
+    json_t *a = POST(&s, tok, "/api/v1/plans?wait=1", body, 201);
+    json_t *sup = supplies(a), *cats = json_object_get(sup, "categories"), *e, *f;
+    size_t i, j;
+    CHECK(json_array_size(cats) >= 2);
+    long long dem = 0, shp = 0, un = 0;
+    int water = 0, grain = 0;
+    json_array_foreach(cats, i, e)
+    {
+        const char *code = th_str(e, "category"), *unit = th_str(e, "unit");
+        char q[160];
+        snprintf(q, sizeof q,
+                 "SELECT COUNT(*) FROM supply_categories WHERE code = '%s' AND unit = '%s'", code,
+                 unit);
+        CHECK_INT(th_sql_int(&s, q), 1);
+        long long flows = 0, unmet = 0;
+        json_array_foreach(json_object_get(sup, "flows"), j,
+                           f) if (!strcmp(th_str(f, "category"), code)) flows +=
+            th_int(f, "quantity");
+        json_array_foreach(json_object_get(sup, "unmet"), j,
+                           f) if (!strcmp(th_str(f, "category"), code))
+        {
+            unmet += th_int(f, "quantity");
+            CHECK_STR(th_str(f, "unit"), unit);
+        }
+        CHECK_INT(th_int(e, "shipped"), flows);
+        CHECK_INT(th_int(e, "unmet"), unmet);
+        CHECK_INT(th_int(e, "demand"), flows + unmet);
+        CHECK(th_int(e, "demand") > 0);
+        dem += th_int(e, "demand");
+        shp += th_int(e, "shipped");
+        un += th_int(e, "unmet");
+        if (!strcmp(code, "water")) {
+            water = 1;
+            CHECK_STR(unit, "L");
+            CHECK_INT(th_int(e, "shipped"), 0);
+        }
+        if (!strcmp(code, "grain")) {
+            grain = 1;
+            CHECK(th_int(e, "shipped") > 0);
+        }
+    }
+    CHECK(water && grain);
+    CHECK_INT(dem, th_int(sup, "total_demand"));
+    CHECK_INT(shp, th_int(sup, "total_shipped"));
+    CHECK_INT(un, th_int(sup, "total_unmet"));
+    json_decref(a);
     th_stop(&s);
 }
