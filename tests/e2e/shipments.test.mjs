@@ -21,17 +21,25 @@ const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors
 const keyOf = (f) => `${f.store_id}-${f.facility_id}-${f.category}`;
 
 describe('shipment helpers', () => {
-  test('shipped against planned, in total and per site', () => {
+  test('shipped against planned per category in its unit, in total and per site', () => {
     const flows = [
-      { store_id: 1, facility_id: 10, facility_name: '甲', category: 'grain', quantity: 100, shipped: 40 },
-      { store_id: 2, facility_id: 10, facility_name: '甲', category: 'water', quantity: 300, shipped: 0 },
-      { store_id: 1, facility_id: 11, facility_name: '乙', category: 'grain', quantity: 50, shipped: 50 },
+      { store_id: 1, facility_id: 10, facility_name: '甲', category: 'grain', unit: 'kg', quantity: 100, shipped: 40 },
+      { store_id: 2, facility_id: 10, facility_name: '甲', category: 'water', unit: 'L', quantity: 300, shipped: 0 },
+      { store_id: 1, facility_id: 11, facility_name: '乙', category: 'grain', unit: 'kg', quantity: 50, shipped: 50 },
     ];
     assert.deepEqual(shippingProgress(flows), {
-      total: { planned: 450, shipped: 90, percent: 20, withdrawn: 0 },
+      // 60 % of the grain, none of the water: 30 %, not the 90 of 450 kilograms and litres added up
+      total: {
+        percent: 30,
+        categories: [
+          { category: 'grain', unit: 'kg', planned: 150, shipped: 90, withdrawn: 0, percent: 60 },
+          { category: 'water', unit: 'L', planned: 300, shipped: 0, withdrawn: 0, percent: 0 },
+        ],
+        withdrawn: false,
+      },
       sites: [
-        { facility_id: 10, name: '甲', planned: 400, shipped: 40, percent: 10 },
-        { facility_id: 11, name: '乙', planned: 50, shipped: 50, percent: 100 },
+        { facility_id: 10, name: '甲', percent: 20, done: 0, count: 2 },
+        { facility_id: 11, name: '乙', percent: 100, done: 1, count: 1 },
       ],
       stopped: [],
     });
@@ -41,15 +49,35 @@ describe('shipment helpers', () => {
 
   test('a site no longer in force (aborted, restored) is shown apart; what it will not get is not planned in the total', () => {
     const flows = [
-      { store_id: 1, facility_id: 10, facility_name: '甲', category: 'grain', quantity: 100, shipped: 100, in_force: true },
-      { store_id: 1, facility_id: 11, facility_name: '乙', category: 'grain', quantity: 80, shipped: 30, in_force: false },
-      { store_id: 2, facility_id: 11, facility_name: '乙', category: 'water', quantity: 20, shipped: 0, in_force: false },
+      { store_id: 1, facility_id: 10, facility_name: '甲', category: 'grain', unit: 'kg', quantity: 100, shipped: 100, in_force: true },
+      { store_id: 1, facility_id: 11, facility_name: '乙', category: 'grain', unit: 'kg', quantity: 80, shipped: 30, in_force: false },
+      { store_id: 2, facility_id: 11, facility_name: '乙', category: 'water', unit: 'L', quantity: 20, shipped: 0, in_force: false },
     ];
     assert.deepEqual(shippingProgress(flows), {
-      // 130 shipped of 200 planned, of which 乙 will not get 70: all that can be shipped is
-      total: { planned: 130, shipped: 130, percent: 100, withdrawn: 70 },
-      sites: [{ facility_id: 10, name: '甲', planned: 100, shipped: 100, percent: 100 }],
-      stopped: [{ facility_id: 11, name: '乙', planned: 100, shipped: 30, percent: 30, withdrawn: 70 }],
+      // 130 kg shipped of 180 planned, of which 乙 will not get 50: all that can be shipped is;
+      // the water goes to 乙 only: nothing of it is planned any more
+      total: {
+        percent: 100,
+        categories: [
+          { category: 'grain', unit: 'kg', planned: 130, shipped: 130, withdrawn: 50, percent: 100 },
+          { category: 'water', unit: 'L', planned: 0, shipped: 0, withdrawn: 20, percent: 0 },
+        ],
+        withdrawn: true,
+      },
+      sites: [{ facility_id: 10, name: '甲', percent: 100, done: 1, count: 1 }],
+      stopped: [
+        {
+          facility_id: 11,
+          name: '乙',
+          percent: 18.8, // 37.5 % of its grain, none of its water
+          done: 0,
+          count: 2,
+          withdrawn: [
+            { category: 'grain', unit: 'kg', quantity: 50 },
+            { category: 'water', unit: 'L', quantity: 20 },
+          ],
+        },
+      ],
     });
   });
 
@@ -131,14 +159,19 @@ describe('shipments of an adopted plan', { timeout: 240000 }, () => {
       assert.deepEqual([flow.shipped, flow.remaining, flow.in_force], [0, flow.quantity, true]);
       const key = keyOf(flow);
       const stock0 = await usable(page, flow.store_id, flow.category);
-      const total = adopted.result.supplies.flows.reduce((s, f) => s + f.quantity, 0);
+      // the flow's category over the whole plan, in its unit (categories are not added up)
+      const catPlanned = adopted.result.supplies.flows.filter((f) => f.category === flow.category).reduce((s, f) => s + f.quantity, 0);
+      const nCats = new Set(adopted.result.supplies.flows.map((f) => f.category)).size;
 
       await page.goto(`/plans/${plan.id}`);
       await page.getByRole('heading', { name: plan.name }).waitFor();
       const card = page.getByTestId('plan-supplies');
       const prog = card.getByTestId('ship-progress');
-      await prog.getByTestId('ship-total').getByText(`已发 0 / 计划 ${fmt(total)}（0%）`).waitFor();
-      assert.equal(Number(await prog.getAttribute('data-planned')), total);
+      await prog.getByTestId('ship-total').getByText('已发 0%（各品类平均）').waitFor();
+      const cat = prog.getByTestId('ship-cat-' + flow.category);
+      assert.deepEqual([Number(await cat.getAttribute('data-shipped')), Number(await cat.getAttribute('data-planned'))], [0, catPlanned]);
+      assert.ok((await cat.innerText()).includes(`0/${fmt(catPlanned)}`), await cat.innerText());
+      assert.equal(await prog.getByTestId('ship-cats').locator('span').count(), nCats, 'each category its own figure');
       const sites = new Set(adopted.result.supplies.flows.map((f) => f.facility_id));
       assert.equal(await prog.getByTestId('ship-sites').locator('[role="progressbar"]').count(), sites.size, 'a bar per site');
       await card.getByTestId('shipped-' + key).getByText(`0/${fmt(flow.quantity)}`).waitFor();
@@ -171,10 +204,14 @@ describe('shipments of an adopted plan', { timeout: 240000 }, () => {
       await dlg.waitFor({ state: 'hidden' });
       await page.getByText(`已记录发货 ${fmt(part)}`, { exact: false }).waitFor();
       await card.getByTestId('shipped-' + key).getByText(`${fmt(part + 1)}/${fmt(flow.quantity)}`).waitFor();
-      const pct = formatNumber(Math.min(100, Math.round((1000 * (part + 1)) / total) / 10), 'zh-CN');
-      await prog.getByTestId('ship-total').getByText(`已发 ${fmt(part + 1)} / 计划 ${fmt(total)}（${pct}%）`).waitFor();
+      // the category's share shipped, counted as one category among the plan's
+      const catPct = Math.round((1000 * (part + 1)) / catPlanned) / 10;
+      await cat.getByText(`${fmt(part + 1)}/${fmt(catPlanned)}`, { exact: false }).waitFor();
+      const pct = Math.round((10 * catPct) / nCats) / 10;
+      await prog.getByTestId('ship-total').getByText(`已发 ${formatNumber(pct, 'zh-CN')}%（各品类平均）`).waitFor();
+      assert.equal(Number(await prog.getAttribute('data-percent')), pct);
       const siteShipped = prog.getByTestId('ship-site-' + flow.facility_id);
-      assert.equal(Number(await siteShipped.getAttribute('data-shipped')), part + 1);
+      assert.ok(Number(await siteShipped.getAttribute('data-percent')) > 0, 'the site’s bar moved');
       const records = card.getByTestId('ship-records');
       await records.locator('tbody tr').nth(1).waitFor();
       assert.equal(await records.locator('tbody tr').count(), 2);
@@ -197,7 +234,7 @@ describe('shipments of an adopted plan', { timeout: 240000 }, () => {
       await page.evaluate(() => localStorage.setItem('pj_locale', 'en'));
       await page.reload();
       await card.locator('thead').getByText('Shipped / planned').waitFor();
-      await prog.getByTestId('ship-total').getByText(`Shipped ${formatNumber(part + 1, 'en')} of ${formatNumber(total, 'en')}`, { exact: false }).waitFor();
+      await prog.getByTestId('ship-total').getByText(`Shipped ${formatNumber(pct, 'en')}% (mean over categories)`).waitFor();
       await card.getByTestId('ship-' + key).click();
       await page.getByRole('dialog', { name: 'Record a shipment' }).getByText('Quantity shipped now').waitFor();
       await page.waitForTimeout(400); // the dialog's fade-in
@@ -265,16 +302,17 @@ describe('shipments of an adopted plan', { timeout: 240000 }, () => {
       const now2 = await apiGet(page, `/plans/${plan.id}`);
       const out = now2.result.supplies.flows.filter((f) => !f.in_force);
       assert.ok(out.length > 0 && out.every((f) => f.facility_id === flow.facility_id), 'the flows of that site only are out of force');
-      const withdrawn = out.reduce((n, f) => n + f.remaining, 0);
-      const sent = now2.result.supplies.flows.reduce((n, f) => n + f.shipped, 0);
+      // of the flow's category: what the stopped site will not get, and what was shipped
+      const withdrawn = out.filter((f) => f.category === flow.category).reduce((n, f) => n + f.remaining, 0);
+      const sent = now2.result.supplies.flows.filter((f) => f.category === flow.category).reduce((n, f) => n + f.shipped, 0);
+      assert.ok(withdrawn > 0);
       await page.reload();
       const stopped = prog.getByTestId('ship-stopped-' + flow.facility_id);
       await stopped.waitFor();
-      assert.equal(Number(await stopped.getAttribute('data-withdrawn')), withdrawn);
       const said = await stopped.innerText();
-      assert.ok(said.includes(flow.facility_name) && said.includes(`未发 ${fmt(withdrawn)} 不再发货`), said);
-      assert.equal(Number(await prog.getAttribute('data-planned')), total - withdrawn);
-      await prog.getByTestId('ship-total').getByText(`已发 ${fmt(sent)} / 计划 ${fmt(total - withdrawn)}`, { exact: false }).waitFor();
+      assert.ok(said.includes(flow.facility_name) && said.includes('不再发货') && said.includes(`${fmt(withdrawn)}`), said);
+      assert.deepEqual([Number(await cat.getAttribute('data-withdrawn')), Number(await cat.getAttribute('data-planned')), Number(await cat.getAttribute('data-shipped'))], [withdrawn, catPlanned - withdrawn, sent]);
+      await cat.getByText(`${fmt(sent)}/${fmt(catPlanned - withdrawn)}`, { exact: false }).waitFor();
       await prog.getByTestId('ship-withdrawn').getByText(fmt(withdrawn), { exact: false }).waitFor();
       assert.equal(await prog.getByTestId('ship-site-' + flow.facility_id).count(), 0, 'no bar among the sites in force');
       assert.equal(await prog.getByTestId('ship-sites').locator('[role="progressbar"]').count(), sites.size - 1);

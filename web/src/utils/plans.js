@@ -457,35 +457,44 @@ export function largestShortfalls(villages, n) {
 }
 
 /**
- * Shipped against planned of an adopted plan's flows, in total and per site. A site no longer
- * in force (its conversion aborted or restored: its flows' `in_force` false) ships nothing more:
- * it is listed apart (`stopped`, with what it will not get, `withdrawn`), and the total counts
- * of it only what was shipped, so that the total can reach 100 % (`total.withdrawn`: what the
- * stopped sites will not get). null without flows.
+ * Shipped against planned of an adopted plan's flows, per category (each in its unit: kilograms
+ * of grain and litres of water are never added up), in total and per site; a percentage over
+ * several categories is the mean of theirs (each category counts the same). A site no longer in
+ * force (its conversion aborted or restored: its flows' `in_force` false) ships nothing more: it
+ * is listed apart (`stopped`, with what it will not get per category, `withdrawn`), and a
+ * category's planned figure counts of it only what was shipped, so that the total can reach
+ * 100 %. null without flows.
  */
 export function shippingProgress(flows) {
   if (!flows?.length) return null;
   const pct = (s, p) => (p > 0 ? Math.min(100, Math.round((1000 * s) / p) / 10) : 0);
-  const sites = new Map();
-  let planned = 0, shipped = 0, withdrawn = 0;
+  const mean = (xs) => (xs.length ? Math.round((10 * xs.reduce((a, b) => a + b, 0)) / xs.length) / 10 : 0);
+  const cats = new Map(), sites = new Map();
+  const add = (m, key, init) => m.get(key) || m.set(key, init()).get(key);
   for (const f of flows) {
-    const x = sites.get(f.facility_id) || { facility_id: f.facility_id, name: f.facility_name, planned: 0, shipped: 0, stopped: false, withdrawn: 0 };
-    const s = f.shipped || 0;
-    x.planned += f.quantity;
-    x.shipped += s;
-    if (f.in_force === false) {
-      x.stopped = true;
-      x.withdrawn += Math.max(0, f.quantity - s);
-    }
-    sites.set(f.facility_id, x);
-    planned += f.quantity;
-    shipped += s;
+    const s = f.shipped || 0, out = f.in_force === false ? Math.max(0, f.quantity - s) : 0;
+    const c = add(cats, f.category, () => ({ category: f.category, unit: f.unit, planned: 0, shipped: 0, withdrawn: 0 }));
+    c.planned += f.quantity - out;
+    c.shipped += s;
+    c.withdrawn += out;
+    const x = add(sites, f.facility_id, () => ({ facility_id: f.facility_id, name: f.facility_name, cats: new Map(), stopped: false }));
+    const xc = add(x.cats, f.category, () => ({ category: f.category, unit: f.unit, planned: 0, shipped: 0, withdrawn: 0 }));
+    xc.planned += f.quantity;
+    xc.shipped += s;
+    xc.withdrawn += out;
+    if (f.in_force === false) x.stopped = true;
   }
+  const categories = [...cats.values()].filter((c) => c.planned > 0 || c.withdrawn > 0).map((c) => ({ ...c, percent: pct(c.shipped, c.planned) }));
+  const site = ({ cats: sc, stopped, ...x }) => {
+    const list = [...sc.values()];
+    const r = { ...x, percent: mean(list.map((c) => pct(c.shipped, c.planned))), done: list.filter((c) => c.shipped >= c.planned).length, count: list.length };
+    if (stopped) r.withdrawn = list.filter((c) => c.withdrawn > 0).map((c) => ({ category: c.category, unit: c.unit, quantity: c.withdrawn }));
+    return r;
+  };
   const all = [...sites.values()];
-  for (const x of all) if (x.stopped) withdrawn += x.withdrawn;
-  const site = ({ stopped, withdrawn: w, ...x }) => ({ ...x, percent: pct(x.shipped, x.planned), ...(stopped ? { withdrawn: w } : {}) });
+  const planned = categories.filter((c) => c.planned > 0);
   return {
-    total: { planned: planned - withdrawn, shipped, percent: pct(shipped, planned - withdrawn), withdrawn },
+    total: { percent: mean(planned.map((c) => c.percent)), categories, withdrawn: categories.some((c) => c.withdrawn > 0) },
     sites: all.filter((x) => !x.stopped).map(site),
     stopped: all.filter((x) => x.stopped).map(site),
   };
