@@ -13,6 +13,21 @@
 
 #include "core/banned.h"
 
+/* The sum of `key` over the entries of `arr` of supply category `cat`. */
+static long long sum_of(json_t *arr, const char *cat, const char *key)
+{
+    long long n = 0;
+    size_t i;
+    json_t *e;
+    json_array_foreach(arr, i, e)
+    {
+        const char *c = json_string_value(json_object_get(e, "category"));
+        if (c && cat && !strcmp(c, cat))
+            n += (long long)json_integer_value(json_object_get(e, key));
+    }
+    return n;
+}
+
 static void progress(void *ud, const char *phase, double frac)
 {
     const char **last = ud;
@@ -205,23 +220,35 @@ static void print_plan(json_t *plan)
     }
     json_t *sup = json_object_get(res, "supplies");
     if (json_is_object(sup)) {
-        printf("supplies for %.0f days: demand %.0f, shipped %.0f, unmet %.0f", num(sup, "days"),
-               num(sup, "total_demand"), num(sup, "total_shipped"), num(sup, "total_unmet"));
-        if (num(sup, "held_by_adopted") > 0)
-            printf("; %.0f held by adopted plans", num(sup, "held_by_adopted"));
-        /* an adopted plan's shipments recorded so far (pingji plan ship) */
-        if (num(sup, "shipped_so_far") > 0)
-            printf("; shipments recorded so far: %.0f", num(sup, "shipped_so_far"));
-        printf("\n");
-        /* each category in its own unit (plans saved before these totals have only the sum) */
-        json_array_foreach(json_object_get(sup, "categories"), i, e)
-        {
-            const char *unit = json_string_value(json_object_get(e, "unit"));
-            printf("  %-10s demand %lld %s, shipped %lld, unmet %lld\n",
-                   json_string_value(json_object_get(e, "category")),
-                   (long long)json_integer_value(json_object_get(e, "demand")), unit ? unit : "",
-                   (long long)json_integer_value(json_object_get(e, "shipped")),
-                   (long long)json_integer_value(json_object_get(e, "unmet")));
+        json_t *cats = json_object_get(sup, "categories");
+        if (json_array_size(cats)) {
+            /* each category in its own unit: kilograms and litres are not added up */
+            printf("supplies for %.0f days, per category:\n", num(sup, "days"));
+            json_array_foreach(cats, i, e)
+            {
+                const char *unit = json_string_value(json_object_get(e, "unit"));
+                const char *cat = json_string_value(json_object_get(e, "category"));
+                printf("  %-10s demand %lld %s, shipped %lld, unmet %lld", cat ? cat : "",
+                       (long long)json_integer_value(json_object_get(e, "demand")),
+                       unit ? unit : "",
+                       (long long)json_integer_value(json_object_get(e, "shipped")),
+                       (long long)json_integer_value(json_object_get(e, "unmet")));
+                long long held = sum_of(json_object_get(sup, "held"), cat, "quantity");
+                long long sent = sum_of(json_object_get(sup, "flows"), cat, "shipped");
+                if (held > 0) printf("; %lld held by adopted plans", held);
+                if (sent > 0) printf("; shipments recorded so far: %lld", sent);
+                printf("\n");
+            }
+        } else { /* a plan saved before the totals per category: their sum */
+            printf("supplies for %.0f days: demand %.0f, shipped %.0f, unmet %.0f",
+                   num(sup, "days"), num(sup, "total_demand"), num(sup, "total_shipped"),
+                   num(sup, "total_unmet"));
+            if (num(sup, "held_by_adopted") > 0)
+                printf("; %.0f held by adopted plans", num(sup, "held_by_adopted"));
+            /* an adopted plan's shipments recorded so far (pingji plan ship) */
+            if (num(sup, "shipped_so_far") > 0)
+                printf("; shipments recorded so far: %.0f", num(sup, "shipped_so_far"));
+            printf("\n");
         }
         json_array_foreach(json_object_get(sup, "unmet"), i, e)
         {
