@@ -303,6 +303,43 @@ describe('step remarks', { timeout: 120000 }, () => {
 });
 
 describe('writes within scope', { timeout: 120000 }, () => {
+  test('a facility drilled once shows its drill\'s target in the trend (one point draws no line)', async () => {
+    const { context, page } = await openPage(browser, WIDE);
+    await login(page, 'officer', DEMO_PW);
+    try {
+      // a facility of the demo with exactly one finished drill and a target for it
+      let one = null;
+      for (const f of (await apiGet(page, '/facilities?limit=200')).items) {
+        const d = (await apiGet(page, `/facilities/${f.id}/drills`)).drills;
+        if (d.length === 1 && d[0].target_minutes > 0) {
+          one = f;
+          break;
+        }
+      }
+      assert.ok(one, 'a facility drilled once');
+      await page.goto(`/facilities/${one.id}`);
+      const trend = page.getByTestId('drill-trend');
+      await trend.locator('canvas').first().waitFor();
+      await trend.scrollIntoViewIfNeeded();
+      await page.waitForTimeout(300);
+      // the target's orange (#ea580c), apart from the bars' green and red, in the plot (below
+      // the legend, whose key of the target is orange too)
+      const ink = await trend.evaluate((el) => {
+        const c = el.querySelector('canvas');
+        const top = Math.ceil((40 * c.height) / c.clientHeight);
+        const d = c.getContext('2d').getImageData(0, top, c.width, c.height - top).data;
+        let n = 0;
+        for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - 234) < 24 && Math.abs(d[i + 1] - 88) < 24 && d[i + 2] < 50 && d[i + 3] > 200) n++;
+        return n;
+      });
+      assert.ok(ink > 20, `the target drawn (${ink} pixels of its colour)`);
+      await shot(page, 'du2-trend-one-drill');
+      noProblems(page);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('a township officer is offered to close the open findings of their township only', async () => {
     const { context, page } = await openPage(browser, WIDE);
     await login(page, 'jinhaihu', DEMO_PW);
