@@ -392,3 +392,55 @@ TEST(openapi_enum_filters_are_the_server_lists)
     CHECK_INT(seen, checked);
     free(doc);
 }
+
+/* A plain (unquoted) YAML scalar ends at ": " and at " #": a description such as `…, null when
+ * none: …` written plainly makes the whole file unreadable to every YAML parser (and so to
+ * every OpenAPI tool), while the checks above, which read it as text, still pass. Each
+ * `key: value` line outside a block scalar whose plain value holds one of them is named. */
+TEST(openapi_plain_scalars_are_yaml)
+{
+    char *doc = slurp("docs/openapi.yaml");
+    CHECK(doc != NULL);
+    int block = -1; /* indent of the key that opened a block scalar, -1 outside one */
+    int line = 0;
+    for (char *p = doc; *p;) {
+        char *eol = strchr(p, '\n');
+        size_t len = eol ? (size_t)(eol - p) : strlen(p);
+        line++;
+        int ind = 0;
+        while ((size_t)ind < len && p[ind] == ' ') ind++;
+        int blank = (size_t)ind == len;
+        if (block >= 0 && (blank || ind > block)) goto next;
+        block = -1;
+        const char *k = p + ind, *end = p + len;
+        if (end - k >= 2 && k[0] == '-' && k[1] == ' ') k += 2;
+        if (k < end && strchr("#\"'[{", *k)) goto next; /* a comment, a quoted key, a flow */
+        const char *colon = NULL;
+        for (const char *c = k; c + 1 < end; c++)
+            if (c[0] == ':' && c[1] == ' ') {
+                colon = c;
+                break;
+            }
+        if (!colon) goto next;
+        const char *v = colon + 2;
+        while (v < end && *v == ' ') v++;
+        if (v == end) goto next;
+        if (*v == '|' || *v == '>') {
+            block = ind;
+            goto next;
+        }
+        if (strchr("\"'[{&*!", *v)) goto next;
+        for (const char *c = v; c < end; c++)
+            if ((c[0] == ':' && (c + 1 == end || c[1] == ' ')) || (c[0] == ' ' && c[1] == '#')) {
+                t_fail(__FILE__, __LINE__,
+                       "docs/openapi.yaml line %d: a plain value holds \"%.2s\": quote it or "
+                       "write it as a block (|)",
+                       line, c);
+            }
+    next:
+        if (!eol) break;
+        p = eol + 1;
+    }
+    CHECK(line > 1000);
+    free(doc);
+}
