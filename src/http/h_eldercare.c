@@ -329,7 +329,7 @@ static int h_coverage(pj_req *r)
     const char *group = NULL;
     coverage_args a;
     memset(&a, 0, sizeof a);
-    if (pj_h_list_params(r, &f, acc) || pj_h_q_str(r, "group", &group) ||
+    if (pj_h_filter_params(r, &f, acc) || pj_h_q_str(r, "group", &group) ||
         pj_h_q_int(r, "region_id", 1, INT64_MAX, &a.region) || q_time(r, "since", &a.since) ||
         q_time(r, "until", &a.until) || (a.csv = want_csv(r)) < 0 ||
         /* checked here too (as the report would, after the others): so that it fits a.group */

@@ -43,10 +43,11 @@ static int value_filter(pj_req *r, pj_value_filter *vf, int export)
                                              "period_kind", "source", "format", NULL};
     pj_list_filter f;
     memset(vf, 0, sizeof *vf);
-    if (pj_h_list_params(r, &f, export ? acc_export : acc) || pj_h_q_str(r, "code", &vf->code) ||
-        pj_h_q_str(r, "region", &vf->region) || pj_h_q_str(r, "period", &vf->period) ||
-        pj_h_q_str(r, "from", &vf->from) || pj_h_q_str(r, "to", &vf->to) ||
-        pj_h_q_str(r, "period_kind", &vf->kind) || pj_h_q_str(r, "source", &vf->source))
+    if ((export ? pj_h_filter_params(r, &f, acc_export) : pj_h_list_params(r, &f, acc)) ||
+        pj_h_q_str(r, "code", &vf->code) || pj_h_q_str(r, "region", &vf->region) ||
+        pj_h_q_str(r, "period", &vf->period) || pj_h_q_str(r, "from", &vf->from) ||
+        pj_h_q_str(r, "to", &vf->to) || pj_h_q_str(r, "period_kind", &vf->kind) ||
+        pj_h_q_str(r, "source", &vf->source))
         return -1;
     vf->cursor = f.cursor;
     vf->limit = f.limit;
@@ -100,7 +101,7 @@ static int h_derived(pj_req *r)
                                       "method", "of",   "base",   "by",     "target", NULL};
     pj_list_filter f;
     pj_derive_args a = {0};
-    if (pj_h_list_params(r, &f, acc) || pj_h_q_str(r, "fn", &a.fn) ||
+    if (pj_h_filter_params(r, &f, acc) || pj_h_q_str(r, "fn", &a.fn) ||
         pj_h_q_str(r, "code", &a.code) || pj_h_q_str(r, "region", &a.region) ||
         pj_h_q_str(r, "period", &a.period) || pj_h_q_str(r, "from", &a.from) ||
         pj_h_q_str(r, "to", &a.to) || pj_h_q_str(r, "method", &a.method) ||

@@ -61,11 +61,11 @@ int pj_h_q_only(pj_req *r, const char *const *accepted)
 
 /* Reads the list parameters a route accepts; any other parameter is a 400 (names starting
  * with '_' are left for cache-busting). */
-int pj_h_list_params(pj_req *r, pj_list_filter *f, const char *const *accepted)
+static int list_params(pj_req *r, pj_list_filter *f, const char *const *accepted, int paged)
 {
     memset(f, 0, sizeof *f);
     f->limit = 50;
-    if (q_only(r, accepted, 1)) return -1;
+    if (q_only(r, accepted, paged)) return -1;
     int64_t limit = 50;
     if (pj_h_q_int(r, "limit", 1, PJ_LIST_LIMIT_MAX, &limit) ||
         pj_h_q_int(r, "cursor", 0, INT64_MAX, &f->cursor) ||
@@ -79,6 +79,16 @@ int pj_h_list_params(pj_req *r, pj_list_filter *f, const char *const *accepted)
         return -1;
     f->limit = (int)limit;
     return 0;
+}
+
+int pj_h_list_params(pj_req *r, pj_list_filter *f, const char *const *accepted)
+{
+    return list_params(r, f, accepted, 1);
+}
+
+int pj_h_filter_params(pj_req *r, pj_list_filter *f, const char *const *accepted)
+{
+    return list_params(r, f, accepted, 0);
 }
 
 int pj_h_need_body(pj_req *r)

@@ -15,6 +15,9 @@ int pj_h_q_enum(pj_req *r, const char *key, const char *const *values, const cha
 /* limit, cursor and the filters a list accepts (NULL-terminated); any other parameter is a
  * 400 unknown_parameter (names starting with '_' are ignored). */
 int pj_h_list_params(pj_req *r, pj_list_filter *f, const char *const *accepted);
+/* The same filters for an answer that is not paged (an export, a derived figure): `limit` and
+ * `cursor` are unknown parameters there (400), not taken and then ignored. */
+int pj_h_filter_params(pj_req *r, pj_list_filter *f, const char *const *accepted);
 /* 400 unknown_parameter for a query parameter not in accepted (NULL-terminated; names starting
  * with '_' are left for cache-busting). For routes that are not lists. */
 int pj_h_q_only(pj_req *r, const char *const *accepted);

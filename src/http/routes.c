@@ -333,7 +333,7 @@ static int h_facility_export(pj_req *r)
     static const char *const acc[] = {"township_id", "village_id", "operator_id", "type", "role",
                                       "state",       "q",          "format",      NULL};
     pj_list_filter f;
-    return pj_h_list_params(r, &f, acc) || pj_h_q_enum(r, "type", pj_facility_types, &f.type) ||
+    return pj_h_filter_params(r, &f, acc) || pj_h_q_enum(r, "type", pj_facility_types, &f.type) ||
                    pj_h_q_enum(r, "role", pj_emergency_roles, &f.role) ||
                    pj_h_q_enum(r, "state", pj_facility_states, &f.state)
                ? -1
