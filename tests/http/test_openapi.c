@@ -444,3 +444,54 @@ TEST(openapi_plain_scalars_are_yaml)
     CHECK(line > 1000);
     free(doc);
 }
+
+/* Each operation's x-roles names the roles the route table admits, no more and no fewer
+ * (`[]` for a public route): integrators read them to know who may call what. */
+TEST(openapi_roles_are_the_route_table)
+{
+    char *doc = slurp("docs/openapi.yaml");
+    CHECK(doc != NULL);
+    int n;
+    const pj_route *r = pj_routes(&n);
+    for (int i = 0; i < n; i++) {
+        char method[16];
+        size_t k = 0;
+        for (const char *m = r[i].method; *m && k + 1 < sizeof method; m++)
+            method[k++] = (char)(*m | 0x20);
+        method[k] = 0;
+        span op = op_span(doc, r[i].path, method);
+        const char *x = op.b ? find_in(op, "\n      x-roles: [") : NULL;
+        if (!x) {
+            t_fail(__FILE__, __LINE__, "openapi.yaml: %s %s has no x-roles", r[i].method,
+                   r[i].path);
+            continue;
+        }
+        x += strlen("\n      x-roles: [");
+        const char *end = strchr(x, ']');
+        CHECK(end != NULL && end < op.e);
+        unsigned mask = 0;
+        while (x < end) {
+            while (x < end && (*x == ' ' || *x == ',')) x++;
+            const char *w = x;
+            while (x < end && *x != ',' && *x != ' ') x++;
+            if (x == w) break;
+            char name[32];
+            snprintf(name, sizeof name, "%.*s", (int)(x - w), w);
+            pj_role role = pj_role_parse(name);
+            if (role == PJ_ROLE_NONE)
+                t_fail(__FILE__, __LINE__, "openapi.yaml: %s %s: x-roles names %s, no role",
+                       r[i].method, r[i].path, name);
+            mask |= R(role);
+        }
+        if (mask != r[i].roles) {
+            char want[160] = "", *p = want;
+            for (int ro = PJ_ROLE_ADMIN; ro < PJ_ROLE_COUNT; ro++)
+                if (r[i].roles & R(ro))
+                    p += snprintf(p, sizeof want - (size_t)(p - want), "%s%s",
+                                  p == want ? "" : ", ", pj_user_roles[ro - 1]);
+            t_fail(__FILE__, __LINE__, "openapi.yaml: %s %s: x-roles are not the route's [%s]",
+                   r[i].method, r[i].path, want);
+        }
+    }
+    free(doc);
+}
