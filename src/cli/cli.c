@@ -342,6 +342,9 @@ typedef struct entity_ops {
     delete_fn del;
     /* the values list's --type, --role and --state take, as the API's (NULL: no such filter) */
     const char *const *types, *const *roles, *const *states;
+    /* the verb's sub-commands besides these five, which it runs itself (NULL: none), named
+     * when an unknown one is refused */
+    const char *more;
 } entity_ops;
 
 int cli_parse_id(const char *s, int64_t *id)
@@ -385,8 +388,12 @@ static int run_entity(cli *a, const entity_ops *ops)
     int known = 0;
     for (int i = 0; subs[i] && !known; i++) known = !strcmp(sub, subs[i]);
     if (!known) {
-        fprintf(stderr, "pingji: %s takes list, get, add, update or delete, not '%s'\n", a->pos[0],
-                sub);
+        if (ops->more)
+            fprintf(stderr, "pingji: %s takes list, get, add, update, delete, %s, not '%s'\n",
+                    a->pos[0], ops->more, sub);
+        else
+            fprintf(stderr, "pingji: %s takes list, get, add, update or delete, not '%s'\n",
+                    a->pos[0], sub);
         return 2;
     }
     if (cli_extra_args(a, !strcmp(sub, "list") || !strcmp(sub, "add") ? 2 : 3)) return 2;
@@ -528,7 +535,7 @@ static int v_facility(cli *a)
     if (a->npos > 1 && !strcmp(a->pos[1], "export")) return facility_export(a);
     static const entity_ops ops = {pj_facility_list,   pj_facility_get,    pj_facility_create,
                                    pj_facility_update, pj_facility_delete, pj_facility_types,
-                                   pj_emergency_roles, pj_facility_states};
+                                   pj_emergency_roles, pj_facility_states, "import or export"};
     return run_entity(a, &ops);
 }
 static int v_org(cli *a)

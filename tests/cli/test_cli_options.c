@@ -246,3 +246,22 @@ TEST(cli_record_help_names_each_list_s_options)
     CHECK(strstr(out, "  freight     --park-id, --organisation-id, --month, --mode, --from, --to "
                       "(on month)\n"));
 }
+
+/* An unknown sub-command of facility is refused naming every sub-command the verb takes: the
+ * message named list, get, add, update and delete, and left out import and export, which
+ * `pingji facility --help` names. */
+TEST(cli_facility_unknown_sub_command_names_import_and_export)
+{
+    static char out[65536];
+    char db[600];
+    snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    CHECK_INT(RUN(out, "facility", "imprt", "x.csv", "--db", db), 2);
+    CHECK(strstr(out, "pingji: facility takes list, get, add, update, delete, import or export, "
+                      "not 'imprt'"));
+    CHECK_INT(RUN(out, "facility", "--help"), 0);
+    CHECK(strstr(out, "import FILE.csv") && strstr(out, "export [--csv|--xlsx]"));
+    /* the verbs without more keep their message */
+    CHECK_INT(RUN(out, "org", "imprt", "--db", db), 2);
+    CHECK(strstr(out, "pingji: org takes list, get, add, update or delete, not 'imprt'"));
+}
