@@ -637,6 +637,9 @@ static int v_audit(cli *a)
         .limit = 50, .entity = cli_opt(a, "entity"), .action = cli_opt(a, "action")};
     if ((f.entity_id = cli_opt_id(a, "entity-id")) < 0)
         return cli_usage("--entity-id takes a positive id");
+    /* the rows older than the page before: its next_cursor */
+    if ((f.cursor = cli_opt_id(a, "cursor")) < 0)
+        return cli_usage("--cursor takes the next_cursor of the page before");
     if ((f.limit = cli_opt_limit(a)) < 0) return cli_usage("--limit takes 1 to 500");
     session s;
     if (cli_session_open(&s, a)) return 1;
@@ -775,15 +778,14 @@ static const verb verbs[] = {
      "writes the facilities in the same columns, CSV or (--xlsx, or --out FILE.xlsx) a workbook.",
      v_facility},
     {"standard",
-     "standard list [--facility-type T] [--scenario S] [--role R] [--in-force] [--limit N]|\n"
-     "         get ID|"
-     "         add --json J",
+     "standard list [--facility-type T] [--scenario S] [--role R] [--in-force] [--limit N]\n"
+     "         [--cursor N]|get ID|add --json J",
      "Conversion standards (转换标准): target hours, checklist and coverage per facility type ×\n"
      "scenario × role; add makes a new version.",
      cli_standard},
     {"manual",
-     "manual list [--facility-id N] [--scenario S] [--limit N]|get ID|add --json J|\n"
-     "       export ID [--csv]|"
+     "manual list [--facility-id N] [--scenario S] [--limit N] [--cursor N]|get ID|\n"
+     "       add --json J|export ID [--csv]|\n"
      "       import --facility-id N --scenario S --role R --title T --csv FILE",
      "Conversion manuals (工作手册): steps with minutes, predecessors, teams and checklists;\n"
      "the critical path is checked against the standard's target.",
@@ -993,7 +995,7 @@ static const verb verbs[] = {
      "       rule-check --json J",
      "The policy library (政策): eligibility rules matched to every firm, with explanations.",
      cli_policy},
-    {"audit", "audit [--entity E] [--entity-id N] [--action A] [--limit N]",
+    {"audit", "audit [--entity E] [--entity-id N] [--action A] [--limit N] [--cursor N]",
      "The audit trail, newest first.", v_audit},
     {"backup", "backup FILE [--db F]", "Online backup of the database into a new FILE.", v_backup},
     {"restore", "restore FILE [--db F]",

@@ -17,13 +17,15 @@
 static int std_list(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
     int limit = cli_opt_limit(a);
+    int64_t cursor = cli_opt_id(a, "cursor");
     if (limit < 0) return cli_usage("--limit takes 1 to 500");
+    if (cursor < 0) return cli_usage("--cursor takes the next_cursor of the page before");
     /* unknown values are refused (as the API's 400), not answered with an empty list */
     if (cli_opt_enum(a, "facility-type", pj_facility_types) ||
         cli_opt_enum(a, "scenario", pj_scenarios) || cli_opt_enum(a, "role", pj_emergency_roles))
         return 2;
     return pj_standard_list(&s->ctx, cli_opt(a, "facility-type"), cli_opt(a, "scenario"),
-                            cli_opt(a, "role"), cli_opt(a, "in-force") != NULL, 0, limit, w,
+                            cli_opt(a, "role"), cli_opt(a, "in-force") != NULL, cursor, limit, w,
                             &s->err);
 }
 static int std_get(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
@@ -48,11 +50,12 @@ int cli_standard(cli *a)
 
 static int man_list(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
-    int64_t fid = cli_opt_id(a, "facility-id");
+    int64_t fid = cli_opt_id(a, "facility-id"), cursor = cli_opt_id(a, "cursor");
     int limit = cli_opt_limit(a);
-    if (fid < 0 || limit < 0) return cli_usage("--facility-id and --limit take numbers");
+    if (fid < 0 || cursor < 0 || limit < 0)
+        return cli_usage("--facility-id, --cursor and --limit take numbers");
     if (cli_opt_enum(a, "scenario", pj_scenarios)) return 2;
-    return pj_manual_list(&s->ctx, fid, cli_opt(a, "scenario"), 0, limit, w, &s->err);
+    return pj_manual_list(&s->ctx, fid, cli_opt(a, "scenario"), cursor, limit, w, &s->err);
 }
 static int man_get(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {

@@ -3,6 +3,7 @@
  * a message naming the option, the sub-command and the options it takes, and nothing read or
  * written. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -264,4 +265,47 @@ TEST(cli_facility_unknown_sub_command_names_import_and_export)
     /* the verbs without more keep their message */
     CHECK_INT(RUN(out, "org", "imprt", "--db", db), 2);
     CHECK(strstr(out, "pingji: org takes list, get, add, update or delete, not 'imprt'"));
+}
+
+/* The next_cursor of `pingji audit`, `standard list` and `manual list` pages: their --help
+ * names --cursor and each takes it, the next page going on after the one before (the audit
+ * trail to older rows). They printed a next_cursor and refused --cursor (exit 2), so past the
+ * first 500 rows nothing could be read. */
+TEST_T(cli_audit_standards_manuals_take_the_cursor, 120)
+{
+    static char out[1 << 20];
+    char db[600];
+    th_server sv;
+    demo_db(db, sizeof db, &sv);
+    static const char *const verbs[][2] = {
+        {"audit", NULL}, {"standard", "list"}, {"manual", "list"}};
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
+        const char *v = verbs[i][0], *sub = verbs[i][1];
+        CHECK_INT(RUN(out, v, "--help"), 0);
+        CHECK(strstr(out, "[--cursor N]") != NULL);
+        const char *first[] = {v, "--limit", "2", "--db", db, NULL, NULL, NULL, NULL};
+        if (sub) memmove(first + 2, first + 1, 5 * sizeof *first), first[1] = sub;
+        CHECK_INT(th_run(out, sizeof out, first), 0);
+        json_t *page = json_loads(out, 0, NULL);
+        CHECK(page != NULL);
+        const char *cur = json_string_value(json_object_get(page, "next_cursor"));
+        CHECK(cur != NULL);
+        long long last = th_int(json_array_get(json_object_get(page, "items"), 1), "id");
+        CHECK_INT(strtoll(cur, NULL, 10), last);
+        char cursor[32];
+        snprintf(cursor, sizeof cursor, "%s", cur);
+        json_decref(page);
+        const char *next[] = {v, "--limit", "2", "--cursor", cursor, "--db", db, NULL, NULL};
+        if (sub) memmove(next + 2, next + 1, 6 * sizeof *next), next[1] = sub;
+        CHECK_INT(th_run(out, sizeof out, next), 0);
+        page = json_loads(out, 0, NULL);
+        CHECK(page != NULL);
+        json_t *items = json_object_get(page, "items");
+        CHECK_INT((long long)json_array_size(items), 2);
+        long long id = th_int(json_array_get(items, 0), "id");
+        /* the audit trail is newest first (older rows next), the others by ascending id */
+        if (sub ? id <= last : id >= last)
+            t_fail(__FILE__, __LINE__, "%s: after cursor %s came id %lld", v, cursor, id);
+        json_decref(page);
+    }
 }
