@@ -908,12 +908,13 @@ static const verb verbs[] = {
      "ends the helper's pairs.",
      cli_helper},
     {"pair",
-     "pair show ID [--state S] [--limit N]|run --region-id N|accept ID|reject ID|\n"
-     "     list [--elder-id N] [--helper-id N] [--state S] [--limit N]|end ID [--json J]",
+     "pair show ID [--state S] [--limit N] [--cursor N]|run --region-id N|accept ID|\n"
+     "     reject ID|list [--elder-id N] [--helper-id N] [--state S] [--limit N] [--cursor N]|\n"
+     "     end ID [--json J]",
      "Pairing runs (结对): proposals by min-cost flow, with reasons; accept or reject.\n"
      "end takes {end_date, note}, both optional.",
      cli_pair},
-    {"vulnerable", "vulnerable [--region-id N] [--csv] [--reveal] [--limit N]",
+    {"vulnerable", "vulnerable [--region-id N] [--csv] [--reveal] [--limit N] [--cursor N]",
      "The vulnerable-person list of an area, for door-to-door evacuation.", cli_vulnerable},
     {"ecommerce",
      "ecommerce kpis [--from D] [--to D]|bases [--tier T] [--township-id N]|base-get ID|\n"

@@ -249,9 +249,10 @@ static int pa_run(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *c
 static int pa_show(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
     if (cli_opt_enum(a, "state", pj_proposal_states)) return 2;
+    int64_t cursor = cli_opt_id(a, "cursor");
     int limit = cli_opt_limit(a);
-    if (limit < 0) return cli_usage("--limit takes 1 to 500");
-    return pj_pair_run_get(&s->ctx, id, cli_opt(a, "state"), 0, limit, w, &s->err);
+    if (cursor < 0 || limit < 0) return cli_usage("--cursor and --limit (1–500) take numbers");
+    return pj_pair_run_get(&s->ctx, id, cli_opt(a, "state"), cursor, limit, w, &s->err);
 }
 static int pa_accept(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
@@ -263,11 +264,13 @@ static int pa_reject(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf
 }
 static int pa_list(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
-    int64_t eid = cli_opt_id(a, "elder-id"), hid = cli_opt_id(a, "helper-id");
+    int64_t eid = cli_opt_id(a, "elder-id"), hid = cli_opt_id(a, "helper-id"),
+            cursor = cli_opt_id(a, "cursor");
     int limit = cli_opt_limit(a);
-    if (eid < 0 || hid < 0 || limit < 0) return cli_usage("--elder-id/--helper-id take ids");
+    if (eid < 0 || hid < 0 || cursor < 0 || limit < 0)
+        return cli_usage("--elder-id, --helper-id, --cursor and --limit (1–500) take numbers");
     if (cli_opt_enum(a, "state", pj_pair_states)) return 2;
-    return pj_pair_list(&s->ctx, eid, hid, cli_opt(a, "state"), 0, limit, w, &s->err);
+    return pj_pair_list(&s->ctx, eid, hid, cli_opt(a, "state"), cursor, limit, w, &s->err);
 }
 
 /* The pair as the list shows it (the domain has no single read): the page above id - 1. */
@@ -293,10 +296,11 @@ int cli_pair(cli *a)
 
 static int vu_list(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
-    int64_t region = cli_opt_id(a, "region-id");
+    int64_t region = cli_opt_id(a, "region-id"), cursor = cli_opt_id(a, "cursor");
     int limit = cli_opt_limit(a);
-    if (region < 0 || limit < 0) return cli_usage("--region-id takes an id, --limit 1–500");
-    return pj_vulnerable_list(&s->ctx, region, cli_opt(a, "reveal") != NULL, 0, limit,
+    if (region < 0 || cursor < 0 || limit < 0)
+        return cli_usage("--region-id and --cursor take ids, --limit 1–500");
+    return pj_vulnerable_list(&s->ctx, region, cli_opt(a, "reveal") != NULL, cursor, limit,
                               cli_opt(a, "csv") ? NULL : w, cli_opt(a, "csv") ? csv : NULL,
                               &s->err);
 }

@@ -267,20 +267,25 @@ TEST(cli_facility_unknown_sub_command_names_import_and_export)
     CHECK(strstr(out, "pingji: org takes list, get, add, update or delete, not 'imprt'"));
 }
 
-/* The next_cursor of `pingji audit`, `standard list` and `manual list` pages: their --help
- * names --cursor and each takes it, the next page going on after the one before (the audit
- * trail to older rows). They printed a next_cursor and refused --cursor (exit 2), so past the
- * first 500 rows nothing could be read. */
-TEST_T(cli_audit_standards_manuals_take_the_cursor, 120)
+/* The next_cursor of `pingji audit`, `standard list`, `manual list`, `pair list` and
+ * `vulnerable` pages: their --help names --cursor and each takes it, the next page going on
+ * after the one before (the audit trail to older rows). They printed a next_cursor and refused
+ * --cursor (exit 2), so past the first 500 rows nothing could be read. */
+TEST_T(cli_paged_lists_take_the_cursor, 120)
 {
     static char out[1 << 20];
     char db[600];
     th_server sv;
+    setenv("PINGJI_DEMO_ELDERS", "600", 1); /* pairs and a vulnerable list to page through */
     demo_db(db, sizeof db, &sv);
-    static const char *const verbs[][2] = {
-        {"audit", NULL}, {"standard", "list"}, {"manual", "list"}};
+    static const char *const verbs[][2] = {{"audit", NULL},
+                                           {"standard", "list"},
+                                           {"manual", "list"},
+                                           {"pair", "list"},
+                                           {"vulnerable", NULL}};
     for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
         const char *v = verbs[i][0], *sub = verbs[i][1];
+        const char *key = strcmp(v, "vulnerable") ? "id" : "elder_id";
         CHECK_INT(RUN(out, v, "--help"), 0);
         CHECK(strstr(out, "[--cursor N]") != NULL);
         const char *first[] = {v, "--limit", "2", "--db", db, NULL, NULL, NULL, NULL};
@@ -290,7 +295,7 @@ TEST_T(cli_audit_standards_manuals_take_the_cursor, 120)
         CHECK(page != NULL);
         const char *cur = json_string_value(json_object_get(page, "next_cursor"));
         CHECK(cur != NULL);
-        long long last = th_int(json_array_get(json_object_get(page, "items"), 1), "id");
+        long long last = th_int(json_array_get(json_object_get(page, "items"), 1), key);
         CHECK_INT(strtoll(cur, NULL, 10), last);
         char cursor[32];
         snprintf(cursor, sizeof cursor, "%s", cur);
@@ -302,9 +307,9 @@ TEST_T(cli_audit_standards_manuals_take_the_cursor, 120)
         CHECK(page != NULL);
         json_t *items = json_object_get(page, "items");
         CHECK_INT((long long)json_array_size(items), 2);
-        long long id = th_int(json_array_get(items, 0), "id");
+        long long id = th_int(json_array_get(items, 0), key);
         /* the audit trail is newest first (older rows next), the others by ascending id */
-        if (sub ? id <= last : id >= last)
+        if (i == 0 ? id >= last : id <= last)
             t_fail(__FILE__, __LINE__, "%s: after cursor %s came id %lld", v, cursor, id);
         json_decref(page);
     }
