@@ -712,7 +712,7 @@ static int energy_check(pj_ctx *c, int64_t self, int64_t org, const char *sector
         int rc = pj_render_exists(c, "SELECT 1 FROM organisations WHERE id = ?", org, err);
         if (rc <= 0)
             return rc < 0 ? -1
-                          : pj_fail(err, 422, "invalid_reference", "organisation_id",
+                          : pj_fail(err, 422, "unknown_id", "organisation_id",
                                     "no organisation %lld", (long long)org);
     }
     char per[12];

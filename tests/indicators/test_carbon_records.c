@@ -156,8 +156,10 @@ TEST_T(carbon_energy_corrected_and_removed_with_version, 60)
             "overlapping_period", "period");
     refused(&s, "PATCH", off, path, "{\"version\":1,\"period\":\"2023-05\"}", 409, "conflict",
             "period");
-    refused(&s, "PATCH", off, path, "{\"version\":1,\"organisation_id\":999999}", 422,
-            "invalid_reference", "organisation_id");
+    /* an organisation that does not exist is the unknown_id of every other reference (it was
+     * invalid_reference here, a code no other route answers and the docs did not name) */
+    refused(&s, "PATCH", off, path, "{\"version\":1,\"organisation_id\":999999}", 422, "unknown_id",
+            "organisation_id");
     refused(&s, "PATCH", off, "/api/v1/carbon/energy/999999", "{\"version\":1,\"quantity\":2}", 404,
             "not_found", "id");
 
