@@ -529,7 +529,7 @@ int pj_ac_place(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         zone = r.zone_id;
     } else {
         if (!zone && !employer)
-            return pj_fail(err, 422, "required", "employer",
+            return pj_fail(err, 422, "missing_field", "employer",
                            "at elsewhere: give employer or zone_enterprise_id");
         if (zone && ec_ref(c, "SELECT 1 FROM ec_zone_enterprises WHERE id = ?", zone,
                            "zone_enterprise_id", err))

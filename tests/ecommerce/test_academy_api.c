@@ -860,6 +860,15 @@ TEST_T(academy_post_title_and_employer_not_blank, 60)
         CHECK_STR(th_err_field(o), "name");
         json_decref(o);
     }
+    /* elsewhere without any employer is the missing_field a blank one is (it was the code
+     * "required", which no other route answers and no doc named) */
+    snprintf(path, sizeof path, "/api/v1/academy/enrolments/%lld/place", eid);
+    snprintf(body, sizeof body, "{\"version\":%lld,\"placed_on\":\"%s\",\"at\":\"elsewhere\"}", ev,
+             grad);
+    o = CALL(&s, "POST", tok, path, body, 422);
+    CHECK_STR(th_err_code(o), "missing_field");
+    CHECK_STR(th_err_field(o), "employer");
+    json_decref(o);
     th_fingerprint(&s, fp1, sizeof fp1);
     CHECK_STR(fp1, fp0);
     snprintf(path, sizeof path, "/api/v1/academy/posts/%lld", f.post);
