@@ -1,8 +1,10 @@
 /* docs/openapi.yaml describes every route of the router table, and its enumerated query
  * filters declare the server's own lists of values. */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "domain/agritech.h"
 #include "domain/auth.h"
@@ -621,4 +623,91 @@ TEST_T(openapi_schemas_are_the_answers, 120)
     }
     th_stop(&s);
     free(doc);
+}
+
+/* Every error code the source answers with (a literal in pj_fail's code argument, both sides
+ * of a `?:` too) into codes (NUL-separated, "\n"-free); the files under dir, recursively. */
+static void collect_codes(const char *dir, char *codes, size_t size, size_t *len)
+{
+    DIR *d = opendir(dir);
+    CHECK(d != NULL);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.') continue;
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        struct stat st;
+        if (stat(path, &st)) continue;
+        if (S_ISDIR(st.st_mode)) {
+            collect_codes(path, codes, size, len);
+            continue;
+        }
+        size_t n = strlen(path);
+        if (n < 2 || strcmp(path + n - 2, ".c")) continue;
+        char *src = slurp(path);
+        CHECK(src != NULL);
+        for (const char *p = strstr(src, "pj_fail("); p; p = strstr(p + 1, "pj_fail(")) {
+            const char *a = p + 8;
+            int commas = 0, depth = 0;
+            for (; *a && commas < 2; a++) {
+                if (*a == '(') depth++;
+                if (*a == ')' && depth-- == 0) break;
+                if (*a == ',' && depth == 0) commas++;
+            }
+            if (commas < 2) continue;
+            /* the third argument, to its comma: every string literal in it is a code */
+            for (depth = 0; *a && !(depth == 0 && (*a == ',' || *a == ')')); a++) {
+                if (*a == '(') depth++;
+                if (*a == ')') depth--;
+                if (*a != '"') continue;
+                const char *q = strchr(a + 1, '"');
+                if (!q) break;
+                char code[64];
+                snprintf(code, sizeof code, "%.*s", (int)(q - a - 1), a + 1);
+                int known = 0;
+                for (const char *c = codes; c < codes + *len; c += strlen(c) + 1)
+                    known |= !strcmp(c, code);
+                if (!known && *len + strlen(code) + 1 < size) {
+                    memcpy(codes + *len, code, strlen(code) + 1);
+                    *len += strlen(code) + 1;
+                }
+                a = q;
+            }
+        }
+        free(src);
+    }
+    closedir(d);
+}
+
+/* Every error code the server or the command line answers with is named in the reference
+ * (docs/api.md and the modules' docs, as `code`): a client programs against the codes, and
+ * codes no doc named (invalid_reference, required, commit_failed, …) had crept in. */
+TEST(error_codes_are_documented)
+{
+    static const char *const files[] = {"docs/api.md",           "docs/api-dualuse.md",
+                                        "docs/api-eldercare.md", "docs/api-enterprise.md",
+                                        "docs/api-planner.md",   "docs/api-development.md"};
+    size_t total = 0;
+    char *docs = NULL;
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char *t = slurp(files[i]);
+        CHECK(t != NULL);
+        size_t n = strlen(t);
+        docs = realloc(docs, total + n + 1);
+        memcpy(docs + total, t, n + 1);
+        total += n;
+        free(t);
+    }
+    static char codes[16384];
+    size_t len = 0;
+    collect_codes("src", codes, sizeof codes, &len);
+    int n = 0;
+    for (const char *c = codes; c < codes + len; c += strlen(c) + 1, n++) {
+        char quoted[80];
+        snprintf(quoted, sizeof quoted, "`%.64s`", c);
+        if (!strstr(docs, quoted))
+            t_fail(__FILE__, __LINE__, "error code %s (src/) is named in no docs/api*.md", c);
+    }
+    CHECK(n > 50);
+    free(docs);
 }
