@@ -755,7 +755,8 @@ static const verb verbs[] = {
      "     add NAME --role R [--name DISPLAY_NAME] [--password P] [--township-id N]\n"
      "     [--facility-id N] [--organisation-id N] [--grid-ids 1,2]|update ID --json J|delete ID",
      "Manage user accounts. Roles: admin, district_officer, township_officer,\n"
-     "facility_operator, grid_worker, enterprise, viewer.",
+     "facility_operator, grid_worker, enterprise, viewer. add NAME without --password makes\n"
+     "a random password and prints it once. delete disables the account.",
      v_user},
     {"region",
      "region list [--parent-id N] [--township-id N] [--type T] [--q S] [--limit N]\n"
