@@ -221,7 +221,7 @@ static int h_overview(pj_req *r)
     pj_list_filter f;
     const char *scn = "epidemic";
     int64_t pop = 0;
-    if (pj_h_list_params(r, &f, acc) || pj_h_q_enum(r, "scenario", pj_scenarios, &scn) ||
+    if (pj_h_filter_params(r, &f, acc) || pj_h_q_enum(r, "scenario", pj_scenarios, &scn) ||
         pj_h_q_int(r, "population", 1, 100000000, &pop))
         return -1;
     return pj_overview(&r->ctx, scn, pop, &r->w, &r->err);

@@ -80,7 +80,7 @@ static int h_elder_get(pj_req *r)
     static const char *const acc[] = {"reveal", NULL};
     pj_list_filter lf;
     int reveal = 0;
-    if (pj_h_list_params(r, &lf, acc) || q_flag(r, "reveal", &reveal)) return -1;
+    if (pj_h_filter_params(r, &lf, acc) || q_flag(r, "reveal", &reveal)) return -1;
     return pj_elder_get(&r->ctx, r->id, reveal, &r->w, &r->err);
 }
 static int h_elder_create(pj_req *r)
@@ -109,7 +109,7 @@ static int h_helper_get(pj_req *r)
     static const char *const acc[] = {"reveal", NULL};
     pj_list_filter lf;
     int reveal = 0;
-    if (pj_h_list_params(r, &lf, acc) || q_flag(r, "reveal", &reveal)) return -1;
+    if (pj_h_filter_params(r, &lf, acc) || q_flag(r, "reveal", &reveal)) return -1;
     return pj_helper_get(&r->ctx, r->id, reveal, &r->w, &r->err);
 }
 static int h_helper_create(pj_req *r)

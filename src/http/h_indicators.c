@@ -149,7 +149,7 @@ static int h_dashboard(pj_req *r)
 {
     pj_list_filter f;
     static const char *const acc[] = {NULL};
-    return pj_h_list_params(r, &f, acc) ? -1 : pj_ind_dashboard(&r->ctx, &r->w, &r->err);
+    return pj_h_filter_params(r, &f, acc) ? -1 : pj_ind_dashboard(&r->ctx, &r->w, &r->err);
 }
 
 static int h_factors(pj_req *r)
@@ -223,7 +223,7 @@ static int h_emissions(pj_req *r)
     pj_list_filter f;
     int64_t year = 0;
     const char *per = NULL, *by = NULL;
-    if (pj_h_list_params(r, &f, acc) || pj_h_q_int(r, "year", 1900, 2999, &year) ||
+    if (pj_h_filter_params(r, &f, acc) || pj_h_q_int(r, "year", 1900, 2999, &year) ||
         pj_h_q_str(r, "period", &per) || pj_h_q_str(r, "by", &by))
         return -1;
     if (!year) return pj_fail(&r->err, 400, "bad_query", "year", "year is required");
@@ -235,7 +235,7 @@ static int h_intensity(pj_req *r)
     pj_list_filter f;
     int64_t year = 0;
     const char *region = NULL;
-    if (pj_h_list_params(r, &f, acc) || pj_h_q_int(r, "year", 1901, 2999, &year) ||
+    if (pj_h_filter_params(r, &f, acc) || pj_h_q_int(r, "year", 1901, 2999, &year) ||
         pj_h_q_str(r, "region", &region))
         return -1;
     if (!year) return pj_fail(&r->err, 400, "bad_query", "year", "year is required");

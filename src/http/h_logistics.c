@@ -18,7 +18,7 @@ static int h_kpi(pj_req *r)
 {
     static const char *const none[] = {NULL};
     pj_list_filter f;
-    return pj_h_list_params(r, &f, none) || pj_lg_kpi(&r->ctx, &r->w, &r->err) ? -1 : 0;
+    return pj_h_filter_params(r, &f, none) || pj_lg_kpi(&r->ctx, &r->w, &r->err) ? -1 : 0;
 }
 
 const pj_route pj_routes_logistics[] = {

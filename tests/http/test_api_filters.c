@@ -24,7 +24,7 @@ TEST_T(registry_enumerated_filters_checked, 120)
     th_stop(&s);
 }
 
-/* An answer that is not paged — an export, a derived figure, the coverage report — takes no
+/* An answer that is not paged — an export, a derived figure, a report, one record — takes no
  * limit or cursor: ?limit=2 on the facility export answered every facility, unsaid, as if it
  * were obeyed. Now it is the 400 unknown_parameter any other parameter is; a list still pages. */
 TEST_T(unpaged_reads_refuse_limit_and_cursor, 120)
@@ -33,9 +33,17 @@ TEST_T(unpaged_reads_refuse_limit_and_cursor, 120)
     th_start(&s, 1);
     char adm[80];
     th_login(&s, "admin", s.admin_pw, adm);
-    static const char *const paths[] = {
-        "/api/v1/facilities/export?township_id=2", "/api/v1/indicators/export?format=csv",
-        "/api/v1/indicators/derived?fn=yoy&code=gdp&period=2024", "/api/v1/eldercare/coverage"};
+    static const char *const paths[] = {"/api/v1/facilities/export?township_id=2",
+                                        "/api/v1/indicators/export?format=csv",
+                                        "/api/v1/indicators/derived?fn=yoy&code=gdp&period=2024",
+                                        "/api/v1/eldercare/coverage",
+                                        "/api/v1/overview",
+                                        "/api/v1/dashboard",
+                                        "/api/v1/carbon/emissions?year=2023",
+                                        "/api/v1/carbon/intensity?year=2023",
+                                        "/api/v1/logistics/kpi",
+                                        "/api/v1/elders/1",
+                                        "/api/v1/helpers/1"};
     static const char *const params[] = {"limit=2", "cursor=5"};
     char url[256];
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
@@ -56,6 +64,8 @@ TEST_T(unpaged_reads_refuse_limit_and_cursor, 120)
     CHECK_INT(th_call(&s, "GET", paths[0], adm, NULL, NULL), 200);
     CHECK_INT(th_call(&s, "GET", paths[1], adm, NULL, NULL), 200);
     CHECK_INT(th_call(&s, "GET", paths[3], adm, NULL, NULL), 200);
+    CHECK_INT(th_call(&s, "GET", paths[4], adm, NULL, NULL), 200);
+    CHECK_INT(th_call(&s, "GET", paths[8], adm, NULL, NULL), 200);
     /* and a list still takes them */
     json_t *o = NULL;
     CHECK_INT(th_call(&s, "GET", "/api/v1/facilities?limit=2&cursor=1", adm, NULL, &o), 200);
