@@ -1320,7 +1320,9 @@ static reply *reply_of(conn *c, pj_req *r, char *extra, int64_t t0)
     p->t0 = t0;
     copy_str(p->rid, sizeof p->rid, r->request_id);
     copy_str(p->method, sizeof p->method, r->method);
-    copy_str(p->user, sizeof p->user, r->ctx.actor.username);
+    /* the account the request acted for: a failed log-in acted for none, and the name it
+     * tried (a password typed in the wrong field, often) stays in its audit row alone */
+    copy_str(p->user, sizeof p->user, r->ctx.actor.user_id ? r->ctx.actor.username : NULL);
     return p;
 }
 

@@ -367,6 +367,43 @@ TEST(http_sec_access_log_masks_search)
     CHECK(strstr(text, " admin 127.0.0.1\n") != NULL);
 }
 
+/* Regression: a failed log-in's access line ended with the user name tried, so whatever was
+ * typed in the name field (often the password, typed there by mistake) was written to the
+ * server's log, which is kept and read more widely than the audit trail. The line names no
+ * user now; the audit row (admin and district officers) keeps the name tried. */
+TEST(http_sec_access_log_failed_login_names_nobody)
+{
+    th_server s;
+    char log[700];
+    snprintf(log, sizeof log, "%s/access.log", t_tmpdir());
+    th_start_log(&s, log);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/auth/login", NULL,
+                      "{\"username\":\"Winter-Duty-2024\",\"password\":\"x\"}", NULL),
+              401);
+    /* an existing account with a wrong password: no name either (the request acted for none) */
+    CHECK_INT(th_call(&s, "POST", "/api/v1/auth/login", NULL,
+                      "{\"username\":\"admin\",\"password\":\"not-the-password\"}", NULL),
+              401);
+    char tok[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'login_failed' AND"
+                             " json_extract(after_json, '$.username') = 'Winter-Duty-2024'"),
+              1);
+    th_stop(&s);
+    const char *text = log_text(log);
+    CHECK(strstr(text, "Winter-Duty-2024") == NULL);
+    int failed = 0;
+    for (const char *line = text; (line = strstr(line, "POST /api/v1/auth/login 401"));) {
+        const char *eol = strchr(line, '\n');
+        CHECK(eol && eol - line > 12 && !memcmp(eol - 12, " - 127.0.0.1", 12));
+        failed++;
+        line = eol ? eol : line + 1;
+    }
+    CHECK_INT(failed, 2);
+    CHECK(strstr(text, "POST /api/v1/auth/login 200") != NULL);
+    CHECK(strstr(text, " admin 127.0.0.1\n") != NULL); /* the log-in that worked */
+}
+
 /* Sends the head, then up to body_len bytes of a body on fd (non-blocking from then on);
  * returns the bytes of body sent. */
 static size_t send_partial(int fd, const char *head, size_t body_len)
