@@ -44,10 +44,15 @@ int pj_audit_list(pj_ctx *c, const pj_audit_filter *f, pj_jw *w, pj_err *err)
      * user's one of (user_id); written "? IS NULL OR entity = ?" no index could be used and
      * every filter read the trail from the newest entry down (the whole trail for a filter
      * that matches nothing) */
+    /* the accounts' own rows (created, changed, log-ins with the client's address, failed
+     * log-ins with the name tried) are the user administration's: a district officer, who may
+     * read no account but their own, reads only their own account's */
+    int accounts = c->actor.role == PJ_ROLE_ADMIN;
     const char *sql = pj_arena_printf(
         c->arena,
         "SELECT id, at, user_id, username, action, entity, entity_id, before_json, after_json,"
-        " request_id FROM audit WHERE 1 = 1%s%s%s%s%s%s%s%s ORDER BY id DESC LIMIT ?",
+        " request_id FROM audit WHERE 1 = 1%s%s%s%s%s%s%s%s%s ORDER BY id DESC LIMIT ?",
+        accounts ? "" : " AND (entity <> 'user' OR entity_id = ?)",
         f->entity ? " AND entity = ?" : "", f->action ? " AND action = ?" : "",
         f->username ? " AND username = ?" : "", f->entity_id ? " AND entity_id = ?" : "",
         f->user_id ? " AND user_id = ?" : "", f->since ? " AND at >= ?" : "",
@@ -55,6 +60,7 @@ int pj_audit_list(pj_ctx *c, const pj_audit_filter *f, pj_jw *w, pj_err *err)
     pj_stmt *s = pj_db_prepare(c->db, sql, err);
     if (!s) return -1;
     int i = 1;
+    if (!accounts) pj_stmt_int(s, i++, c->actor.user_id);
     if (f->entity) pj_stmt_text(s, i++, f->entity);
     if (f->action) pj_stmt_text(s, i++, f->action);
     if (f->username) pj_stmt_text(s, i++, f->username);

@@ -18,7 +18,8 @@ typedef struct pj_audit_filter {
     int limit;
 } pj_audit_filter;
 
-/* Writes {"items":[...],"next_cursor":...}. Admin and district officers only. */
+/* Writes {"items":[...],"next_cursor":...}. Admin and district officers only; a district
+ * officer gets no row about another user account (entity "user"). */
 int pj_audit_list(pj_ctx *c, const pj_audit_filter *f, pj_jw *w, pj_err *err);
 
 #endif

@@ -256,6 +256,73 @@ TEST(api_password_reset_by_admin_is_audited_as_such)
     th_stop(&s);
 }
 
+/* Regression: a district officer, who may read no user account but their own, read every
+ * account's rows in the audit trail: each account as created and changed (role, scope, grids),
+ * every log-in with the client's address, and every failed log-in with the name tried (a
+ * password typed in the name field, often). The rows about accounts (entity "user") are the
+ * admin's; a district officer reads those of their own account only, and every other row. */
+TEST(api_audit_user_rows_are_the_admins)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80], off[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    json_t *o;
+    CHECK_INT(th_call(&s, "POST", "/api/v1/users", tok,
+                      "{\"username\":\"duty\",\"role\":\"district_officer\","
+                      "\"password\":\"snow-watch-2024\"}",
+                      &o),
+              201);
+    long long me = th_int(o, "id");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/users", tok,
+                      "{\"username\":\"lisi\",\"role\":\"viewer\","
+                      "\"password\":\"plum-rain-2024\"}",
+                      NULL),
+              201);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/auth/login", NULL,
+                      "{\"username\":\"plum-rain-2024\",\"password\":\"x\"}", NULL),
+              401);
+    th_login(&s, "lisi", "plum-rain-2024", off);
+    th_login(&s, "duty", "snow-watch-2024", off);
+    /* another record's rows stay readable, with the user who wrote them */
+    CHECK_INT(th_call(&s, "POST", "/api/v1/organisations", tok,
+                      "{\"name\":\"审计测试企业\",\"type\":\"enterprise\"}", NULL),
+              201);
+    long long users = th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'user'");
+    long long mine = th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'user' AND"
+                                    " entity_id = (SELECT id FROM users WHERE username = 'duty')");
+    CHECK(users > mine + 3 && mine >= 2); /* created and logged in */
+    const char *paths[] = {"/api/v1/audit?limit=500", "/api/v1/audit?entity=user&limit=500",
+                           "/api/v1/audit?action=login_failed&limit=500",
+                           "/api/v1/audit?username=admin&limit=500"};
+    for (size_t k = 0; k < sizeof paths / sizeof paths[0]; k++) {
+        CHECK_INT(th_call(&s, "GET", paths[k], off, NULL, &o), 200);
+        json_t *items = json_object_get(o, "items");
+        long long own = 0, others = 0;
+        for (size_t i = 0; i < json_array_size(items); i++) {
+            json_t *it = json_array_get(items, i);
+            if (strcmp(th_str(it, "entity"), "user")) continue;
+            if (json_integer_value(json_object_get(it, "entity_id")) == me)
+                own++;
+            else
+                others++;
+        }
+        CHECK_INT(others, 0);
+        if (k < 2) CHECK_INT(own, mine);
+        if (k == 0 || k == 3) CHECK(json_array_size(items) > 0); /* the organisation's row */
+        char *text = json_dumps(o, 0);
+        CHECK(strstr(text, "plum-rain-2024") == NULL);
+        free(text);
+        json_decref(o);
+    }
+    /* the admin reads them all */
+    CHECK_INT(th_call(&s, "GET", "/api/v1/audit?entity=user&limit=500", tok, NULL, &o), 200);
+    CHECK_INT((long long)json_array_size(json_object_get(o, "items")), users);
+    json_decref(o);
+    th_stop(&s);
+}
+
 /* A session in use does not expire, also with a short idle time: its activity is recorded
  * often enough (it was recorded once a minute, so with one minute of idle time a session used
  * every 40 s ended after 60 s). Left idle, it ends. */
