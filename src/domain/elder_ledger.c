@@ -736,15 +736,18 @@ static int move(pj_ctx *c, int64_t account_id, json_t *body, int transfer, pj_jw
          * accounts alike — one answer, so no holder or status is learnt by probing ids */
         int known = account_owner(c, to, field, &t, err) == 0;
         if (!known && (to_elder || err->status != 422)) return -1;
-        if (known && (to == account_id || !strcmp(t.kind, "system") ||
-                      (o.id_number[0] && !strcmp(o.id_number, t.id_number))))
-            return pj_fail(err, 422, "invalid_value", field,
-                           "transfer to another person's account");
+        /* the scope before the holder: an account out of scope answered "another person's"
+         * when its holder had the source's ID number, telling the officer that this helper
+         * is on the elders' register in another township */
         int in = known && !to_elder ? pj_el_in_scope(c, t.grid, t.town, err) : 1;
         if (in < 0) return -1;
         if (!to_elder && (!known || !in || !t.active))
             return pj_fail(err, 422, "unknown_id", field,
                            "no account %lld of an active person in your scope", (long long)to);
+        if (to == account_id || !strcmp(t.kind, "system") ||
+            (o.id_number[0] && !strcmp(o.id_number, t.id_number)))
+            return pj_fail(err, 422, "invalid_value", field,
+                           "transfer to another person's account");
     }
     if (pj_db_begin(c->db, err)) return -1;
     char *before = pj_render_to_string(c, account_id, account_str, err);
