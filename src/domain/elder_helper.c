@@ -21,12 +21,24 @@ static int helper_render_x(pj_ctx *c, int64_t id, pj_jw *w, int reveal, pj_err *
         " h.village_id, h.township_id, h.lat, h.lon, h.skills, h.availability, h.capacity,"
         " h.elder_id, h.active, h.source, h.created_at, h.updated_at, h.version,"
         " (SELECT COUNT(*) FROM elder_pairs p WHERE p.helper_id = h.id AND p.state = 'active'),"
-        " a.id, a.balance_min"
+        " a.id, a.balance_min, e.grid_id, e.township_id"
         " FROM helpers h JOIN regions g ON g.id = h.grid_id"
         " LEFT JOIN credit_accounts a ON a.owner_kind = 'helper' AND a.owner_id = h.id"
+        " LEFT JOIN elders e ON e.id = h.elder_id"
         " WHERE h.id = ?",
         id, "helper", err);
     if (!s) return -1;
+    /* the helper's own elder record (the same person and ID number) only to a reader who may
+     * see that elder: to anyone else the link would tell that the elder exists, and its ID
+     * number */
+    int link = 0;
+    if (!pj_col_is_null(s, 15)) {
+        link = pj_el_in_scope(c, pj_col_int(s, 24), pj_col_int(s, 25), err);
+        if (link < 0) {
+            pj_stmt_done(s);
+            return -1;
+        }
+    }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_render_text(w, "name", s, 1);
@@ -49,7 +61,10 @@ static int helper_render_x(pj_ctx *c, int64_t id, pj_jw *w, int reveal, pj_err *
     pj_jw_kint(w, "capacity", cap);
     pj_jw_kint(w, "paired_elders", load);
     pj_jw_kint(w, "places_left", cap > load ? cap - load : 0);
-    pj_render_ref(w, "elder_id", s, 15);
+    if (link)
+        pj_render_ref(w, "elder_id", s, 15);
+    else
+        pj_jw_knull(w, "elder_id");
     pj_jw_kbool(w, "active", (int)pj_col_int(s, 16));
     pj_render_ref(w, "credit_account_id", s, 22);
     pj_jw_kint(w, "credit_balance_min", pj_col_int(s, 23));
@@ -188,6 +203,21 @@ static int helper_read(pj_ctx *c, json_t *b, int create, helper_rec *r, pj_err *
         pj_in_bool(b, "active", 0, &r->active, err) < 0 ||
         pj_in_str(b, "source", 0, 1, 32, &r->source, err) < 0)
         return -1;
+    if (linked && !r->elder_id) {
+        /* a link to an elder outside the caller's scope reads null to them (helper_render_x):
+         * their null, sent back with the record, keeps it */
+        int64_t eg = 0, et = 0;
+        pj_stmt *s =
+            pj_db_prepare(c->db, "SELECT grid_id, township_id FROM elders WHERE id = ?", err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, linked);
+        int rc = pj_stmt_step(s, err);
+        if (rc == 1) eg = pj_col_int(s, 0), et = pj_col_int(s, 1);
+        pj_stmt_done(s);
+        int in = rc == 1 ? pj_el_in_scope(c, eg, et, err) : 1;
+        if (rc < 0 || in < 0) return -1;
+        if (!in) r->elder_id = linked;
+    }
     if (!r->skills) return pj_fail(err, 422, "invalid_value", "skills", "name at least one skill");
     if (pj_el_locate(c, grid, lat, lon, &r->place, &r->lat, &r->lon, err)) return -1;
     if (r->elder_id) {

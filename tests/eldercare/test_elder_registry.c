@@ -372,7 +372,10 @@ TEST_T(elder_update_to_helper_meals_adds_the_need, 60)
 /* A helper is linked only to an elder the caller may see: one outside the grid worker's grids
  * is as unknown as one that does not exist (422 unknown_id either way, whatever the ID number),
  * so the link neither confirms an ID number nor that the elder exists. A link made by an
- * officer stays when the grid worker edits the helper, but its ID number is theirs to change. */
+ * officer stays when the grid worker edits the helper, but its ID number is not theirs to
+ * change. Regression: the grid worker read that link (elder_id) in the helper, which told them
+ * that the elder exists and has the helper's ID number; it reads null to them now, and their
+ * null sent back keeps it. */
 TEST_T(helper_link_to_an_elder_outside_scope_is_unknown, 120)
 {
     th_server s;
@@ -412,14 +415,40 @@ TEST_T(helper_link_to_an_elder_outside_scope_is_unknown, 120)
     long long h = el_helper(&s, off, mine, 41, "1940-03-15", 'F', link);
     char path[64];
     snprintf(path, sizeof path, "/api/v1/helpers/%lld", h);
-    /* the grid worker edits the helper: the link stays; the ID number is not theirs to change */
+    char q[128];
+    snprintf(q, sizeof q, "SELECT COUNT(*) FROM helpers WHERE id = %lld AND elder_id = %lld", h,
+             far);
+    /* the grid worker edits the helper: the link stays, unseen by them; the ID number is not
+     * theirs to change */
     json_t *o = EL(&s, g, "PATCH", path, "{\"version\":1,\"capacity\":1}", 200);
+    CHECK(json_is_null(json_object_get(o, "elder_id")));
+    json_decref(o);
+    o = EL(&s, g, "GET", path, NULL, 200);
+    CHECK(json_is_null(json_object_get(o, "elder_id")));
+    json_decref(o);
+    snprintf(body, sizeof body, "/api/v1/helpers?region_id=%lld&limit=500", mine);
+    o = EL(&s, g, "GET", body, NULL, 200);
+    json_t *items = json_object_get(o, "items");
+    int listed = 0;
+    for (size_t i = 0; i < json_array_size(items); i++)
+        if (th_int(json_array_get(items, i), "id") == h) {
+            listed = 1;
+            CHECK(json_is_null(json_object_get(json_array_get(items, i), "elder_id")));
+        }
+    CHECK_INT(listed, 1);
+    json_decref(o);
+    o = EL(&s, g, "PATCH", path, "{\"version\":2,\"elder_id\":null,\"capacity\":2}", 200);
+    CHECK(json_is_null(json_object_get(o, "elder_id")));
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    o = EL(&s, off, "GET", path, NULL, 200); /* the officer, who sees the elder, reads it */
     CHECK_INT(th_int(o, "elder_id"), far);
     json_decref(o);
-    snprintf(body, sizeof body, "{\"version\":2,\"id_number\":\"%s\"}", guess);
+    snprintf(body, sizeof body, "{\"version\":3,\"id_number\":\"%s\"}", guess);
     o = EL(&s, g, "PATCH", path, body, 403);
     CHECK_STR(th_err_field(o), "id_number");
     json_decref(o);
+    CHECK_INT(th_sql_int(&s, q), 1);
     th_stop(&s);
 }
 
