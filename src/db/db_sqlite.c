@@ -78,6 +78,32 @@ int pj_db_exec(pj_db *db, const char *sql, pj_err *err)
     return 0;
 }
 
+static int known_migration(int number)
+{
+    for (int i = 0; i < pj_migrations_count; i++)
+        if (pj_migrations[i].number == number) return 1;
+    return 0;
+}
+
+/* The highest migration recorded in h's schema_migrations that this build does not have (0:
+ * none, or no such table). Modules number their migrations in their own ranges, so a newer
+ * build's migration may lie below this build's highest (a foundation migration 11 while this
+ * build ends at 481): the highest number alone does not tell a newer database. */
+static int unknown_migration(sqlite3 *h)
+{
+    sqlite3_stmt *st;
+    int found = 0;
+    if (sqlite3_prepare_v2(h, "SELECT version FROM schema_migrations ORDER BY version DESC", -1,
+                           &st, NULL) != SQLITE_OK)
+        return 0;
+    while (!found && sqlite3_step(st) == SQLITE_ROW) {
+        int v = sqlite3_column_int(st, 0);
+        if (!known_migration(v)) found = v;
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
 static int migrate(pj_db *db, int upto, pj_err *err)
 {
     if (pj_db_exec(db,
@@ -90,6 +116,14 @@ static int migrate(pj_db *db, int upto, pj_err *err)
         return pj_fail(err, 500, "schema_too_new", "",
                        "database schema %d is newer than this build knows (%d)", have,
                        pj_db_schema_latest());
+    /* a newer build's migration below this build's highest: refused as well, before anything
+     * is applied or written (this build's code does not know that schema) */
+    int unknown = unknown_migration(db->h);
+    if (unknown)
+        return pj_fail(err, 500, "schema_too_new", "",
+                       "database has migration %d, which this build does not know: it was"
+                       " made or upgraded by a newer build",
+                       unknown);
     /* every migration not yet recorded is applied, in number order: modules number their
      * migrations in their own ranges, so a gap is filled when its module arrives */
     /* in number order, whatever the order of the array */
@@ -607,6 +641,14 @@ int pj_db_restore_file(const char *src, const char *dst_path, pj_err *err)
         sqlite3_close(s);
         return pj_fail(err, 400, "restore", "file", "%s has schema %d, newer than this build", src,
                        ver);
+    }
+    int unknown = unknown_migration(s);
+    if (unknown) {
+        sqlite3_close(s);
+        return pj_fail(err, 400, "restore", "file",
+                       "%s has migration %d, which this build does not know: it was made or"
+                       " upgraded by a newer build",
+                       src, unknown);
     }
     sqlite3 *d;
     if (sqlite3_open(dst_path, &d) != SQLITE_OK) {

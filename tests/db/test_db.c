@@ -8,6 +8,7 @@
 
 #include "core/log.h"
 #include "db/db.h"
+#include "db/migrations.h"
 #include "t.h"
 
 static pj_db *open_at(const char *name, int upto)
@@ -50,6 +51,54 @@ TEST(db_migrations_apply_and_upgrade_in_place)
     CHECK_INT(one(db, "SELECT COUNT(*) FROM regions WHERE name = '平谷区'"), 1);
     CHECK_INT(one(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'audit_at'"), 1);
     CHECK_INT(one(db, "PRAGMA foreign_keys"), 1);
+    pj_db_close(db);
+}
+
+/* A database a newer build made or upgraded is refused, not used with a schema this build does
+ * not know: also when the newer build's migration lies below this build's highest (modules
+ * number theirs in their own ranges: a new foundation or eldercare migration is below the
+ * district development ones). A backup of it is not restored either. */
+TEST(db_newer_database_refused_by_an_unknown_migration_below_the_highest)
+{
+    int unknown = 0; /* the lowest number this build has no migration for */
+    for (int n = 1; !unknown && n < pj_db_schema_latest(); n++) {
+        int known = 0;
+        for (int i = 0; i < pj_migrations_count; i++)
+            if (pj_migrations[i].number == n) known = 1;
+        if (!known) unknown = n;
+    }
+    CHECK(unknown > 0);
+    pj_db *db = open_at("newer.db", 0);
+    pj_err e = {0};
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO schema_migrations (version, title, applied_at) VALUES (%d, 'x', 1);"
+             "INSERT INTO regions (code, name, type, created_at, updated_at)"
+             " VALUES ('110117', '平谷区', 'district', 1, 1)",
+             unknown);
+    CHECK_INT(pj_db_exec(db, sql, &e), 0);
+    CHECK_INT(pj_db_schema_version(db), pj_db_schema_latest());
+    char bak[600], path[600], live[600];
+    snprintf(bak, sizeof bak, "%s/newer-backup.db", t_tmpdir());
+    snprintf(path, sizeof path, "%s/newer.db", t_tmpdir());
+    snprintf(live, sizeof live, "%s/newer-live.db", t_tmpdir());
+    CHECK_INT(pj_db_backup(db, bak, &e), 0);
+    pj_db_close(db);
+    pj_log_level(PJ_LOG_OFF);
+    CHECK_INT(pj_db_open(&db, path, &e), -1);
+    CHECK_STR(e.code, "schema_too_new");
+    char num[16];
+    snprintf(num, sizeof num, "%d", unknown);
+    CHECK(strstr(e.message, num) != NULL);
+    /* a backup of it is not restored over a database of this build */
+    pj_db_close(open_at("newer-live.db", 0));
+    pj_err_clear(&e);
+    pj_log_level(PJ_LOG_OFF);
+    CHECK_INT(pj_db_restore_file(bak, live, &e), -1);
+    CHECK_INT(e.status, 400);
+    CHECK(strstr(e.message, num) != NULL);
+    db = open_at("newer-live.db", 0);
+    CHECK_INT(one(db, "SELECT COUNT(*) FROM regions"), 0);
     pj_db_close(db);
 }
 
