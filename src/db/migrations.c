@@ -1242,6 +1242,29 @@ const pj_migration pj_migrations[] = {
      "CREATE TRIGGER ent_calendar_retire_id AFTER DELETE ON ent_calendar BEGIN"
      " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'ent_calendar' AND max_id < OLD.id;"
      " END;"},
+    /* migration 202 added the 2026 holidays to databases in use, one id after the highest
+     * there: a calendar day deleted before it, the newest, had its id given to a holiday
+     * (2026-01-01 元旦 took it), so a DELETE retried or a page still naming the deleted day
+     * removed that holiday, and the audit trail named two days by one id (205 came after).
+     * A day whose id the audit trail last names as deleted is not the day it names: it takes
+     * a new id after every id there is and every id retired, with an audit row by 'migration'
+     * under its new id (nothing refers to a calendar day by id: appeals and reception days
+     * read the calendar by date). */
+    {206, "enterprise service: calendar days that took the id of a day deleted before",
+     "CREATE TEMP TABLE ent_calendar_moved AS SELECT c.id AS old_id, c.id + (SELECT MAX(n) FROM"
+     " (SELECT MAX(id) AS n FROM ent_calendar UNION ALL SELECT max_id FROM retired_ids WHERE"
+     " tbl_name = 'ent_calendar') AS ids) AS new_id FROM ent_calendar c WHERE (SELECT a.action"
+     " FROM audit a WHERE a.entity = 'ent_calendar' AND a.entity_id = c.id ORDER BY a.id DESC"
+     " LIMIT 1) = 'delete';"
+     "INSERT INTO audit (at, username, action, entity, entity_id, before_json, after_json)"
+     " SELECT (SELECT applied_at FROM schema_migrations WHERE version = 206), 'migration',"
+     " 'update', 'ent_calendar', m.new_id,"
+     " '{\"id\":' || m.old_id || ',\"day\":\"' || c.day || '\"}',"
+     " '{\"id\":' || m.new_id || ',\"day\":\"' || c.day || '\"}'"
+     " FROM ent_calendar_moved m JOIN ent_calendar c ON c.id = m.old_id ORDER BY m.old_id;"
+     "UPDATE ent_calendar SET id = (SELECT m.new_id FROM ent_calendar_moved m WHERE m.old_id ="
+     " ent_calendar.id) WHERE id IN (SELECT old_id FROM ent_calendar_moved);"
+     "DROP TABLE ent_calendar_moved;"},
     /* the id of a deleted live session, agri-tech or logistics record, emission factor or
      * energy use record is never given again (as the registry's, migration 9): without
      * AUTOINCREMENT the newest one's id, once deleted, went to the next one made, so a delete

@@ -304,6 +304,55 @@ TEST(db_migration_ratings_backfill_from_rate_events)
     pj_db_close(db);
 }
 
+/* Migration 206: a database of a build before migration 202 whose newest calendar day was
+ * deleted: 202 gave that id to 2026-01-01, which then takes a new id (audited), so the deleted
+ * day's id names no day; a day re-made under its old id by such a build (its audit trail ends
+ * with the create) keeps its id. */
+TEST(db_migration_calendar_day_off_a_deleted_days_id)
+{
+    pj_db *db = open_at("cal.db", 201);
+    long long top = one(db, "SELECT MAX(id) FROM ent_calendar");
+    CHECK(top > 0);
+    pj_err e = {0};
+    char sql[1200];
+    /* as the API of such a build: day top+1 made and deleted (the newest id then free again);
+     * day 5 deleted and another day made under its id */
+    snprintf(sql, sizeof sql,
+             "INSERT INTO ent_calendar (id, day, kind, name, source) VALUES (%lld, '2027-03-08',"
+             " 'holiday', 'x', 'manual');"
+             "DELETE FROM ent_calendar WHERE id = %lld;"
+             "UPDATE ent_calendar SET day = '2025-12-31', name = 'y' WHERE id = 5;"
+             "INSERT INTO audit (at, username, action, entity, entity_id, before_json,"
+             " after_json) VALUES (1, 'admin', 'create', 'ent_calendar', %lld, NULL,"
+             " '{\"day\":\"2027-03-08\"}'), (2, 'admin', 'delete', 'ent_calendar', %lld,"
+             " '{\"day\":\"2027-03-08\"}', NULL), (3, 'admin', 'delete', 'ent_calendar', 5,"
+             " NULL, NULL), (4, 'admin', 'create', 'ent_calendar', 5, NULL, NULL)",
+             top + 1, top + 1, top + 1, top + 1);
+    CHECK_INT(pj_db_exec(db, sql, &e), 0);
+    pj_db_close(db);
+    db = open_at("cal.db", 0);
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM ent_calendar WHERE id = %lld", top + 1);
+    CHECK_INT(one(db, sql), 0); /* the deleted day's id names no day */
+    /* 2026-01-01 after every id, audited under its new id; day 5 kept */
+    long long moved = one(db, "SELECT id FROM ent_calendar WHERE day = '2026-01-01'");
+    long long others = one(db, "SELECT MAX(id) FROM ent_calendar WHERE day <> '2026-01-01'");
+    CHECK_INT(moved, top + 1 + others);
+    CHECK_INT(one(db, "SELECT id FROM ent_calendar WHERE day = '2025-12-31'"), 5);
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'ent_calendar' AND username = 'migration'"
+             " AND action = 'update' AND entity_id = %lld AND before_json = '{\"id\":%lld,"
+             "\"day\":\"2026-01-01\"}' AND after_json = '{\"id\":%lld,"
+             "\"day\":\"2026-01-01\"}' AND at > 0",
+             moved, top + 1, moved);
+    CHECK_INT(one(db, sql), 1);
+    CHECK_INT(one(db, "SELECT COUNT(*) FROM audit WHERE username = 'migration' AND entity ="
+                      " 'ent_calendar'"),
+              1);
+    /* the 2026 calendar whole: every holiday and make-up day of 202 is there */
+    CHECK_INT(one(db, "SELECT COUNT(*) FROM ent_calendar WHERE day LIKE '2026-%'"), 39);
+    pj_db_close(db);
+}
+
 /* Migration 203: a need left open after one of its matches was approved (older builds, their
  * demo) is matched, with an audit row; an open need without an approved match is left open. */
 TEST(db_migration_need_with_approved_match_is_matched)
