@@ -13,6 +13,12 @@
 
 #include "core/banned.h"
 
+/* A count's noun in English: "1 person", "2 people". */
+static const char *noun(double n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
+
 /* The sum of `key` over the entries of `arr` of supply category `cat`. */
 static long long sum_of(json_t *arr, const char *cat, const char *key)
 {
@@ -213,8 +219,9 @@ static void print_plan(json_t *plan)
     if (json_is_number(json_object_get(sum, "sites_after_deadline"))) {
         double late = num(sum, "sites_after_deadline");
         if (late > 0)
-            printf("DEADLINE MISSED: %.0f of %.0f sites ready after the %g h deadline\n", late,
-                   num(sum, "sites"), num(req, "deadline_hours"));
+            printf("DEADLINE MISSED: %.0f of %.0f %s ready after the %g h deadline\n", late,
+                   num(sum, "sites"), noun(num(sum, "sites"), "site", "sites"),
+                   num(req, "deadline_hours"));
         else
             printf("every site ready within the %g h deadline\n", num(req, "deadline_hours"));
     }
@@ -223,7 +230,8 @@ static void print_plan(json_t *plan)
         json_t *cats = json_object_get(sup, "categories");
         if (json_array_size(cats)) {
             /* each category in its own unit: kilograms and litres are not added up */
-            printf("supplies for %.0f days, per category:\n", num(sup, "days"));
+            printf("supplies for %.0f %s, per category:\n", num(sup, "days"),
+                   noun(num(sup, "days"), "day", "days"));
             json_array_foreach(cats, i, e)
             {
                 const char *unit = json_string_value(json_object_get(e, "unit"));
@@ -269,10 +277,9 @@ static void print_plan(json_t *plan)
     json_t *sv = json_object_get(json_object_get(res, "shortfall"), "villages");
     json_array_foreach(sv, i, e)
     {
-        printf("  short: %s (%lld) %lld people",
-               json_string_value(json_object_get(e, "village_name")),
-               (long long)json_integer_value(json_object_get(e, "village_id")),
-               (long long)json_integer_value(json_object_get(e, "people")));
+        printf("  short: %s (%lld) %.0f %s", json_string_value(json_object_get(e, "village_name")),
+               (long long)json_integer_value(json_object_get(e, "village_id")), num(e, "people"),
+               noun(num(e, "people"), "person", "people"));
         if (json_integer_value(json_object_get(e, "vulnerable")) > 0)
             printf(", %lld of them needing medical care",
                    (long long)json_integer_value(json_object_get(e, "vulnerable")));

@@ -331,24 +331,26 @@ TEST_T(cli_plan_show_says_why_villages_are_short, 60)
     CHECK_INT(RUN(out, "init", "--db", db), 0);
     sqlite3 *h;
     CHECK_INT(sqlite3_open(db, &h), SQLITE_OK);
-    CHECK_INT(sqlite3_exec(
-                  h,
-                  "INSERT INTO plans (id, name, scenario, role, request_json, result_json,"
-                  " objective, gap, demand, served, shortfall, status, created_at, created_by,"
-                  " solved_at) VALUES (1, 'short', 'disaster', 'resettlement', '{}',"
-                  " '{\"summary\":{\"objective\":900,\"lower_bound\":800,\"gap\":0.1,\"demand\":"
-                  "190,\"served\":60,\"shortfall\":130,\"sites\":1,\"max_distance_km\":30},"
-                  "\"sites\":[],\"vulnerable\":{\"source\":\"count\",\"needs\":\"medical\"},"
-                  "\"shortfall\":{\"total\":130,\"villages\":[{\"village_id\":1001,"
-                  "\"village_name\":\"测试村\",\"people\":40,\"vulnerable\":5,\"demand\":100,"
-                  "\"reason\":\"sites_full\",\"vulnerable_reason\":\"out_of_reach\"},"
-                  "{\"village_id\":1003,\"village_name\":\"远村\",\"people\":50,\"vulnerable\":3,"
-                  "\"demand\":50,\"reason\":\"out_of_reach\",\"vulnerable_reason\":"
-                  "\"out_of_reach\"},{\"village_id\":1004,\"village_name\":\"无坐标村\","
-                  "\"people\":40,\"vulnerable\":0,\"demand\":40,\"reason\":\"no_location\","
-                  "\"vulnerable_reason\":null}]}}', 900, 0.1, 190, 60, 130, 'draft', 0, 't', 0)",
-                  NULL, NULL, NULL),
-              SQLITE_OK);
+    CHECK_INT(
+        sqlite3_exec(
+            h,
+            "INSERT INTO plans (id, name, scenario, role, request_json, result_json,"
+            " objective, gap, demand, served, shortfall, status, created_at, created_by,"
+            " solved_at) VALUES (1, 'short', 'disaster', 'resettlement', '{\"deadline_hours\":12}',"
+            " '{\"summary\":{\"objective\":900,\"lower_bound\":800,\"gap\":0.1,\"demand\":"
+            "190,\"served\":60,\"shortfall\":130,\"sites\":1,\"max_distance_km\":30,"
+            "\"sites_after_deadline\":1},"
+            "\"sites\":[],\"vulnerable\":{\"source\":\"count\",\"needs\":\"medical\"},"
+            "\"shortfall\":{\"total\":130,\"villages\":[{\"village_id\":1001,"
+            "\"village_name\":\"测试村\",\"people\":40,\"vulnerable\":5,\"demand\":100,"
+            "\"reason\":\"sites_full\",\"vulnerable_reason\":\"out_of_reach\"},"
+            "{\"village_id\":1003,\"village_name\":\"远村\",\"people\":50,\"vulnerable\":3,"
+            "\"demand\":50,\"reason\":\"out_of_reach\",\"vulnerable_reason\":"
+            "\"out_of_reach\"},{\"village_id\":1004,\"village_name\":\"无坐标村\","
+            "\"people\":1,\"vulnerable\":0,\"demand\":1,\"reason\":\"no_location\","
+            "\"vulnerable_reason\":null}]}}', 900, 0.1, 190, 60, 130, 'draft', 0, 't', 0)",
+            NULL, NULL, NULL),
+        SQLITE_OK);
     sqlite3_close(h);
     CHECK_INT(RUN(out, "plan", "show", "1", "--db", db), 0);
     CHECK(strstr(out, "short: 测试村 (1001) 40 people, 5 of them needing medical care: every"
@@ -356,5 +358,7 @@ TEST_T(cli_plan_show_says_why_villages_are_short, 60)
                       " site within 30 km\n") != NULL);
     CHECK(strstr(out, "short: 远村 (1003) 50 people, 3 of them needing medical care: no"
                       " candidate site within 30 km\n") != NULL);
-    CHECK(strstr(out, "short: 无坐标村 (1004) 40 people: the village has no location\n") != NULL);
+    /* one of each: no "1 people", "1 of 1 sites" */
+    CHECK(strstr(out, "short: 无坐标村 (1004) 1 person: the village has no location\n") != NULL);
+    CHECK(strstr(out, "DEADLINE MISSED: 1 of 1 site ready after the 12 h deadline\n") != NULL);
 }
