@@ -711,3 +711,37 @@ TEST(error_codes_are_documented)
     CHECK(n > 50);
     free(docs);
 }
+
+/* A record's PATCH body lists no field that is set on create only: the server refuses such a
+ * field (422 read_only) even unchanged, so a client built from the schema would send it. */
+TEST(openapi_record_patch_lists_no_create_only_field)
+{
+    char *doc = slurp("docs/openapi.yaml");
+    CHECK(doc != NULL);
+    int kinds = 0, fixed = 0;
+    for (int m = 0; m < N_REC_MODULES; m++)
+        for (const pj_rec_named *k = rec_modules[m].kinds; k->path; k++) {
+            char path[160], key[120];
+            snprintf(path, sizeof path, "%s%s/{id}", rec_modules[m].prefix, k->path);
+            span op = op_span(doc, path, "patch");
+            if (!op.b) t_fail(__FILE__, __LINE__, "openapi.yaml lacks PATCH %s", path);
+            const char *pr = find_in(op, "\n              properties:\n");
+            if (!pr) t_fail(__FILE__, __LINE__, "openapi.yaml: PATCH %s lists no fields", path);
+            span props = {pr + 1, block_end(pr + 1, 14)};
+            CHECK(find_in(props, "\n                version:\n") != NULL);
+            for (int i = 0; i < k->kind->nfields; i++) {
+                const pj_rec_field *fd = &k->kind->fields[i];
+                if (!(fd->flags & PJ_RF_FIXED)) continue;
+                fixed++;
+                snprintf(key, sizeof key, "\n                %s:\n", fd->name);
+                if (find_in(props, key))
+                    t_fail(__FILE__, __LINE__,
+                           "openapi.yaml: PATCH %s lists %s, which is set on create only", path,
+                           fd->name);
+            }
+            kinds++;
+        }
+    CHECK(kinds > 10);
+    CHECK(fixed > 0);
+    free(doc);
+}
