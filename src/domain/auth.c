@@ -958,6 +958,7 @@ static int user_create(pj_ctx *c, json_t *body, const char *hash, const char **p
     const char *username, *display = "", *role, *pw;
     int64_t township = 0, facility = 0, org = 0;
     if (pj_in_object(body, err) || pj_in_only(body, user_fields, err) ||
+        pj_in_create_version(body, err) ||
         pj_in_str(body, "username", 1, 3, 32, &username, err) < 0 ||
         pj_in_str(body, "display_name", 0, 0, 64, &display, err) < 0 ||
         pj_in_enum(body, "role", 1, pj_user_roles, &role, err) < 0 ||

@@ -223,6 +223,12 @@ int pj_in_ref(json_t *o, const char *key, int required, int64_t *out, pj_err *er
     return pj_in_int(o, key, required, 1, INT64_MAX, out, err);
 }
 
+int pj_in_create_version(json_t *o, pj_err *err)
+{
+    int64_t ignored;
+    return pj_in_int(o, "version", 0, INT64_MIN, INT64_MAX, &ignored, err) < 0 ? -1 : 0;
+}
+
 int pj_in_only(json_t *o, const char *const *allowed, pj_err *err)
 {
     const char *k;

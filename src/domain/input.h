@@ -43,6 +43,9 @@ int pj_in_enum(json_t *o, const char *key, int required, const char *const *valu
 int pj_q_enum(const char *key, const char *v, const char *const *values, pj_err *err);
 /* Nullable id reference: present as null sets *out = 0 and returns 1. */
 int pj_in_ref(json_t *o, const char *key, int required, int64_t *out, pj_err *err);
+/* The "version" a create takes and ignores (a record's body sent back to create a copy): when
+ * present it is still an integer, as the API documents it, else 422 wrong_type. */
+int pj_in_create_version(json_t *o, pj_err *err);
 /* Fails on any key of o not in the NULL-terminated list. */
 int pj_in_only(json_t *o, const char *const *allowed, pj_err *err);
 /* A change (PATCH) names what it changes, so null there would change a field to nothing:

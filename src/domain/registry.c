@@ -299,6 +299,7 @@ int pj_region_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     int64_t parent = 0, pop = 0;
     double lat = NAN, lon = NAN;
     if (pj_in_object(body, err) || pj_in_only(body, region_fields, err) ||
+        pj_in_create_version(body, err) ||
         pj_in_enum(body, "type", 1, pj_region_types, &type, err) < 0 ||
         pj_in_ref(body, "parent_id", 0, &parent, err) < 0 ||
         region_read_common(c, body, 1, &name, &code, &lat, &lon, &pop, &source, err) ||
@@ -621,6 +622,7 @@ int pj_org_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
                       *source = "manual";
     int64_t town = 0, id;
     if (pj_in_object(body, err) || pj_in_only(body, org_fields, err) ||
+        pj_in_create_version(body, err) ||
         org_read(c, body, 1, &name, &uscc, &type, &industry, &town, &cname, &cphone, &source,
                  err) ||
         require_township_scope(c, town, err))
@@ -1063,7 +1065,8 @@ static int facility_write(pj_ctx *c, int64_t id, const fac_in *f, int64_t *id_ou
 static int facility_create_check(pj_ctx *c, json_t *body, fac_in *f, json_t **roles, pj_err *err)
 {
     if (pj_in_object(body, err) || pj_in_only(body, facility_fields, err) ||
-        facility_read(c, body, 1, f, err) || require_township_scope(c, f->town, err))
+        pj_in_create_version(body, err) || facility_read(c, body, 1, f, err) ||
+        require_township_scope(c, f->town, err))
         return -1;
     *roles = json_object_get(body, "emergency_roles");
     return *roles && roles_check(*roles, err) ? -1 : 0;
