@@ -394,7 +394,9 @@ int pj_ind_where_make(pj_ctx *c, const pj_value_filter *f, pj_ind_where *q, pj_e
     if ((f->from && q_period(f->from, "from", &from, err)) ||
         (f->to && q_period(f->to, "to", &to, err)))
         return -1;
-    q->from = from.year, q->to = to.year;
+    /* the first month of from, the last of to */
+    q->from = from.year * 12 + pj_period_first_month(&from) - 1;
+    q->to = to.year * 12 + pj_period_first_month(&to) + pj_period_months(&to) - 2;
     if (f->period) {
         char buf[12];
         if (q_period(f->period, "period", &per, err)) return -1;
@@ -423,8 +425,7 @@ int pj_ind_where_bind(pj_stmt *s, int k, const pj_ind_where *q)
     pj_stmt_int(s, k++, q->ind);
     const char *texts[] = {q->region, q->period, q->kind, q->source};
     for (int t = 0; t < 4; t++) pj_stmt_text(s, k++, texts[t]), pj_stmt_text(s, k++, texts[t]);
-    pj_stmt_int(s, k++, q->from);
-    pj_stmt_int(s, k++, q->to);
+    for (int t = 0; t < 2; t++) pj_stmt_int(s, k++, q->from), pj_stmt_int(s, k++, q->to);
     return k;
 }
 

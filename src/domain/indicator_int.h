@@ -29,8 +29,11 @@ const char *pj_ind_region_find(const pj_ind_regions *R, const char *s);
 int pj_ind_region_check(pj_ctx *c, const char **region, const char *field, pj_err *err);
 
 /* A value filter (GET /indicators/values and the export) made ready for SQL: the indicator's
- * id (0 any, -1 an unknown code: nothing matches), the period and kind as stored, the years
- * from..to. 400 bad_query at the field of a bad period or kind. */
+ * id (0 any, -1 an unknown code: nothing matches), the period and kind as stored, and the range
+ * from..to as months (year * 12 + month - 1): the first month of `from`, the last of `to`. A
+ * value is in the range when its whole period lies inside it (from=2025-06 holds 2025-06,
+ * 2025Q3 and 2025H2, not 2025Q2 nor the year 2025). 400 bad_query at the field of a bad period
+ * or kind. */
 typedef struct pj_ind_where {
     int64_t ind;
     const char *region, *period, *kind, *source;
@@ -42,7 +45,9 @@ int pj_ind_where_make(pj_ctx *c, const pj_value_filter *f, pj_ind_where *q, pj_e
 #define PJ_IND_WHERE                                                                               \
     "(? = 0 OR v.indicator_id = ?) AND (? IS NULL OR v.region = ?) AND (? IS NULL OR v.period = "  \
     "?) AND (? IS NULL OR v.period_kind = ?) AND (? IS NULL OR v.source = ?) AND v.year BETWEEN "  \
-    "? AND ?"
+    "? / 12 AND ? / 12 AND v.year * 12 + CASE v.period_kind WHEN 'H' THEN (v.sub - 1) * 6 WHEN "   \
+    "'Q' THEN (v.sub - 1) * 3 WHEN 'M' THEN v.sub - 1 ELSE 0 END BETWEEN ? AND ? - CASE "          \
+    "v.period_kind WHEN 'H' THEN 5 WHEN 'Q' THEN 2 WHEN 'M' THEN 0 ELSE 11 END"
 int pj_ind_where_bind(pj_stmt *s, int k, const pj_ind_where *q);
 
 typedef struct pj_ind_def {
