@@ -847,7 +847,8 @@ static const verb verbs[] = {
      "({value?, source?, note?}, without \"version\" the current one).",
      cli_indicator},
     {"carbon",
-     "carbon factors [--energy-type T]|factor-add --json J|factor-update ID --json J|\n"
+     "carbon factors [--energy-type T] [--cursor N]|factor-add --json J|factor-update ID --json "
+     "J|\n"
      "       factor-delete ID [--version N] [--dry-run]|energy [--period P] [--sector S]|\n"
      "       energy-add --json J|energy-get ID|energy-update ID --json J|\n"
      "       energy-delete ID [--version N]|\n"

@@ -251,7 +251,10 @@ int cli_indicator(cli *a)
 
 static int c_factors(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 {
-    return pj_carbon_factor_list(&s->ctx, cli_opt(a, "energy-type"), w, &s->err);
+    /* a page of 500 by id; --cursor goes on from the answer's next_cursor */
+    int64_t cursor = cli_opt_id(a, "cursor");
+    if (cursor < 0) return cli_usage("--cursor takes an id");
+    return pj_carbon_factor_list(&s->ctx, cli_opt(a, "energy-type"), cursor, 500, w, &s->err);
 }
 static int c_factor_add(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 {

@@ -136,16 +136,20 @@ int pj_carbon_factor_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     return rc;
 }
 
-int pj_carbon_factor_list(pj_ctx *c, const char *energy_type, pj_jw *w, pj_err *err)
+int pj_carbon_factor_list(pj_ctx *c, const char *energy_type, int64_t cursor, int limit, pj_jw *w,
+                          pj_err *err)
 {
+    /* paged by id as every list is: an order by type and date has no cursor to go on from */
     pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT id FROM emission_factors WHERE (? IS NULL OR energy_type ="
-                               " ?) ORDER BY energy_type, effective_from DESC LIMIT 501",
+                               "SELECT id FROM emission_factors WHERE id > ? AND (? IS NULL OR"
+                               " energy_type = ?) ORDER BY id LIMIT ?",
                                err);
     if (!s) return -1;
-    pj_stmt_text(s, 1, energy_type);
+    pj_stmt_int(s, 1, cursor);
     pj_stmt_text(s, 2, energy_type);
-    return pj_render_query_page(c, s, 500, factor_render, w, err);
+    pj_stmt_text(s, 3, energy_type);
+    pj_stmt_int(s, 4, limit + 1);
+    return pj_render_query_page(c, s, limit, factor_render, w, err);
 }
 
 /* ---- what a change of the factors does to the recorded use ---- */

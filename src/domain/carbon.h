@@ -9,8 +9,10 @@
 
 #include "domain/ctx.h"
 
-/* Factors of one energy type (NULL = all), every version, newest first. */
-int pj_carbon_factor_list(pj_ctx *c, const char *energy_type, pj_jw *w, pj_err *err);
+/* Factors of one energy type (NULL = all), every version, by id: limit of them after cursor,
+ * next_cursor when more follow. */
+int pj_carbon_factor_list(pj_ctx *c, const char *energy_type, int64_t cursor, int limit, pj_jw *w,
+                          pj_err *err);
 int pj_carbon_factor_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
 /* {energy_type, unit, kg_co2e_per_unit, kgce_per_unit, effective_from: YYYY-MM-DD, source?,
  * dry_run?}: a new version from that date; the unit of an energy type never changes. The

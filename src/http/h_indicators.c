@@ -159,7 +159,7 @@ static int h_factors(pj_req *r)
     const char *t = NULL;
     return pj_h_list_params(r, &f, acc) || pj_h_q_str(r, "energy_type", &t)
                ? -1
-               : pj_carbon_factor_list(&r->ctx, t, &r->w, &r->err);
+               : pj_carbon_factor_list(&r->ctx, t, f.cursor, f.limit, &r->w, &r->err);
 }
 static int h_factor_create(pj_req *r)
 {
