@@ -325,6 +325,21 @@ static int new_session(pj_ctx *c, int64_t user_id, char token[PJ_TOKEN_HEX + 1],
     return rc < 0 ? -1 : 0;
 }
 
+/* Removes the sessions idle for longer than the idle time and a day more (called in a log-in's
+ * transaction). The day is the longest idle time a server takes (--idle-minutes 1440), so that
+ * another server on the same database with a longer idle time never loses a live session, and
+ * a token expired within the day still gets session_expired rather than unauthorized. Logged-out
+ * sessions and those of a changed password or a disabled user are deleted when that happens. */
+static int prune_sessions(pj_ctx *c, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db, "DELETE FROM sessions WHERE last_seen < ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, pj_now() - c->settings->session_idle_s - PJ_SESSION_GRACE_S);
+    int rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
 /* The hash an unknown name's password is checked against, made once (at the cost settings
  * asks for). */
 static const char *dummy_hash(const pj_settings *settings)
@@ -539,7 +554,7 @@ int pj_login_finish(pj_ctx *c, const pj_login *l, pj_jw *w, char token_out[PJ_TO
     char *aj = after ? json_dumps(after, JSON_COMPACT) : NULL;
     json_decref(after);
     int bad = (l->rehash[0] && tag == l->tag && rehash(c, id, l->hash, l->rehash, err)) ||
-              new_session(c, id, token_out, err) ||
+              prune_sessions(c, err) || new_session(c, id, token_out, err) ||
               pj_audit_add(c, "login", "user", id, NULL, aj, err) || pj_db_commit(c->db, err);
     free(aj);
     if (bad) goto fail;

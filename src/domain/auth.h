@@ -6,6 +6,8 @@
 #include "domain/ctx.h"
 
 #define PJ_TOKEN_HEX 64
+/* how long past its idle time a session row is kept before a log-in removes it (a day) */
+#define PJ_SESSION_GRACE_S 86400
 
 /* Starts libsodium (its fastest argon2id code for this CPU); call once before hashing. */
 int pj_auth_init(pj_err *err);

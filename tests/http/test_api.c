@@ -128,6 +128,40 @@ TEST(api_session_idle_expiry)
     th_stop(&s);
 }
 
+/* A log-in removes the sessions idle for longer than the idle time and a day; the others stay
+ * and keep working, and the log-ins stay in the audit. */
+TEST(api_login_prunes_stale_sessions)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80], old[80];
+    th_login(&s, "admin", s.admin_pw, old);
+    th_login(&s, "admin", s.admin_pw, tok);
+    /* the first session idle for 30 min and a day and a minute (the default idle time is
+     * 30 min): past the grace; a second row idle for two hours: expired, within the grace */
+    th_sql_exec(&s, "UPDATE sessions SET last_seen = strftime('%s','now') - 1800 - 86400 - 60"
+                    " WHERE id = (SELECT MIN(id) FROM sessions)");
+    th_sql_exec(&s, "INSERT INTO sessions (user_id, token_hash, created_at, last_seen)"
+                    " SELECT id, 'graced', strftime('%s','now') - 7300,"
+                    " strftime('%s','now') - 7200 FROM users WHERE username = 'admin'");
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM sessions"), 3);
+    json_t *o;
+    CHECK_INT(th_call(&s, "GET", "/api/v1/auth/me", old, NULL, &o), 401);
+    CHECK_STR(th_err_code(o), "session_expired");
+    json_decref(o);
+    char third[80];
+    th_login(&s, "admin", s.admin_pw, third);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM sessions"), 3);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM sessions WHERE token_hash = 'graced'"), 1);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/auth/me", old, NULL, &o), 401);
+    CHECK_STR(th_err_code(o), "unauthorized");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/auth/me", tok, NULL, NULL), 200);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/auth/me", third, NULL, NULL), 200);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'login'"), 3);
+    th_stop(&s);
+}
+
 TEST(api_password_rules_and_user_admin)
 {
     th_server s;
