@@ -396,7 +396,21 @@ void th_sql_exec(th_server *s, const char *sql)
     sqlite3_close(db);
 }
 
+static int run_bin(char *out, size_t size, const char *const *args, const char *out_path,
+                   int nobody, const char *input);
+
 int th_run_as(char *out, size_t size, const char *const *args, const char *out_path, int nobody)
+{
+    return run_bin(out, size, args, out_path, nobody, NULL);
+}
+
+int th_run_input(char *out, size_t size, const char *const *args, const char *input)
+{
+    return run_bin(out, size, args, NULL, 0, input);
+}
+
+static int run_bin(char *out, size_t size, const char *const *args, const char *out_path,
+                   int nobody, const char *input)
 {
     const char *bin = getenv("PJ_BIN") && *getenv("PJ_BIN") ? getenv("PJ_BIN") : "build/rel/pingji";
     char path[600];
@@ -404,9 +418,19 @@ int th_run_as(char *out, size_t size, const char *const *args, const char *out_p
         snprintf(path, sizeof path, "%s", out_path);
     else
         snprintf(path, sizeof path, "%s/out.txt", t_tmpdir());
+    char in_path[600] = "";
+    if (input) {
+        snprintf(in_path, sizeof in_path, "%s/in.txt", t_tmpdir());
+        FILE *f = fopen(in_path, "w");
+        if (!f || fputs(input, f) < 0 || fclose(f)) t_fail(__FILE__, __LINE__, "write %s", in_path);
+    }
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
+        if (in_path[0]) {
+            int in = open(in_path, O_RDONLY);
+            if (in < 0 || dup2(in, 0) < 0) _exit(126);
+        }
         /* root writes any file: a check of what a user cannot write runs as nobody */
         if (nobody && geteuid() == 0 && (setgid(65534) || setuid(65534))) _exit(126);
         int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);

@@ -70,6 +70,8 @@ int th_run(char *out, size_t size, const char *const *args);
 /* th_run writing the output to out_path (NULL: the test's directory), as user nobody when
  * nobody is set and the tests run as root. */
 int th_run_as(char *out, size_t size, const char *const *args, const char *out_path, int nobody);
+/* th_run with input (a string) as the program's standard input. */
+int th_run_input(char *out, size_t size, const char *const *args, const char *input);
 #define RUN(out, ...) th_run(out, sizeof out, (const char *const[]){__VA_ARGS__, NULL})
 /* An enumerated list filter: GET path with key= a value not in values (NULL-terminated) is a
  * 400 bad_query at key ("KEY is one of …") that changes nothing; each of values answers 200.

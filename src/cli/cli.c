@@ -2,6 +2,7 @@
  * has its --help. Exit codes: 0 ok, 1 failed, 2 usage. */
 #include <errno.h>
 #include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -550,10 +551,36 @@ static int user_list_adapter(pj_ctx *c, const pj_list_filter *f, pj_jw *w, pj_er
     return pj_user_list(c, f->role, f->cursor, f->limit, w, err);
 }
 
+/* Reads the password on the first line of standard input into buf (its line end removed);
+ * 2 with a message when there is none or it is too long. */
+static int read_password_line(char *buf, size_t size)
+{
+    if (!fgets(buf, (int)size, stdin)) {
+        fprintf(stderr, "pingji: --password-stdin: no password on standard input\n");
+        return 2;
+    }
+    size_t n = strlen(buf);
+    int whole = n > 0 && buf[n - 1] == '\n';
+    if (!whole && !feof(stdin)) {
+        sodium_memzero(buf, size);
+        fprintf(stderr, "pingji: --password-stdin: the line is longer than %zu bytes\n", size - 2);
+        return 2;
+    }
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) buf[--n] = 0;
+    if (!n) {
+        fprintf(stderr, "pingji: --password-stdin: the first line of standard input is empty\n");
+        return 2;
+    }
+    return 0;
+}
+
 static int v_user(cli *a)
 {
     const char *sub = a->npos > 1 ? a->pos[1] : "list";
     if (strcmp(sub, "add") || cli_opt(a, "json")) {
+        if (cli_opt(a, "password") || cli_opt(a, "password-stdin"))
+            return cli_usage("--password and --password-stdin go with user add NAME; with "
+                             "--json J the password is the JSON's (give it as --json @FILE)");
         static const entity_ops ops = {user_list_adapter, pj_user_get,    pj_user_create,
                                        pj_user_update,    pj_user_delete, NULL,
                                        pj_user_roles};
@@ -565,8 +592,21 @@ static int v_user(cli *a)
     json_t *b = json_object();
     json_object_set_new(b, "username", json_string(a->pos[2]));
     json_object_set_new(b, "role", json_string(cli_opt(a, "role")));
-    char gen[32] = "";
+    char gen[32] = "", line[1024];
     const char *pw = cli_opt(a, "password");
+    if (pw && cli_opt(a, "password-stdin")) {
+        json_decref(b);
+        return cli_usage("give --password P or --password-stdin, not both");
+    }
+    if (cli_opt(a, "password-stdin")) {
+        /* one line of standard input, without its line end: the password is in no process
+         * list nor shell history */
+        if (read_password_line(line, sizeof line)) {
+            json_decref(b);
+            return 2;
+        }
+        pw = line;
+    }
     if (!pw) {
         unsigned char raw[10];
         pj_random_bytes(raw, sizeof raw);
@@ -574,6 +614,7 @@ static int v_user(cli *a)
         pw = gen;
     }
     json_object_set_new(b, "password", json_string(pw));
+    sodium_memzero(line, sizeof line);
     if (cli_opt(a, "name")) json_object_set_new(b, "display_name", json_string(cli_opt(a, "name")));
     static const char *const refs[][2] = {{"township-id", "township_id"},
                                           {"facility-id", "facility_id"},
@@ -752,11 +793,17 @@ static const verb verbs[] = {
      v_init},
     {"user",
      "user list [--role R] [--limit N] [--cursor N]|get ID|add --json J|\n"
-     "     add NAME --role R [--name DISPLAY_NAME] [--password P] [--township-id N]\n"
-     "     [--facility-id N] [--organisation-id N] [--grid-ids 1,2]|update ID --json J|delete ID",
+     "     add NAME --role R [--name DISPLAY_NAME] [--password P] [--password-stdin]\n"
+     "     [--township-id N] [--facility-id N] [--organisation-id N]\n"
+     "     [--grid-ids 1,2]|update ID --json J|delete ID",
      "Manage user accounts. Roles: admin, district_officer, township_officer,\n"
-     "facility_operator, grid_worker, enterprise, viewer. add NAME without --password makes\n"
-     "a random password and prints it once. delete disables the account.",
+     "facility_operator, grid_worker, enterprise, viewer. add NAME --password-stdin reads the\n"
+     "password from the first line of standard input (printf '%s\\n' \"$PW\" | pingji user add\n"
+     "NAME --role R --password-stdin). --password P works too, but every local user sees P in\n"
+     "the process list and it stays in the shell history. Without either, add NAME makes a\n"
+     "random password and prints it once. A password set by --json J (add, update) is seen\n"
+     "likewise: give it as --json @FILE (a file only you can read, or @/dev/stdin).\n"
+     "delete disables the account.",
      v_user},
     {"region",
      "region list [--parent-id N] [--township-id N] [--type T] [--q S] [--limit N]\n"
@@ -1237,10 +1284,10 @@ static int check_options(const verb *v, cli *a)
 
 /* The options that are flags: they take no value, so the argument after one is never taken
  * for its value (import --dry-run FILE). Every other option takes the next argument. */
-static const char *const flags[] = {"csv",       "demo",       "demo-if-new", "dry-run",
-                                    "fast-hash", "help",       "in-force",    "overdue",
-                                    "progress",  "quiet",      "reveal",      "trust-proxy",
-                                    "unpaired",  "vulnerable", "xlsx",        NULL};
+static const char *const flags[] = {
+    "csv",         "demo",     "demo-if-new",    "dry-run",  "fast-hash", "help",
+    "in-force",    "overdue",  "password-stdin", "progress", "quiet",     "reveal",
+    "trust-proxy", "unpaired", "vulnerable",     "xlsx",     NULL};
 
 /* Whether --k is a flag for the verb v (NULL: not known yet) and its sub-command sub (NULL: not
  * known yet): one of the flags, unless the usage of v sub gives it a value (manual import …

@@ -1,5 +1,7 @@
 /* The `pingji` binary as a user runs it: verbs, help, exit codes, backup/restore. */
 #include <fcntl.h>
+#include <sodium.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,4 +71,78 @@ TEST(cli_init_user_region_facility_backup_restore)
     CHECK_INT(RUN(out, "restore", bak, "--db", db), 0);
     CHECK_INT(RUN(out, "facility", "get", "300", "--db", db), 0);
     CHECK_INT(RUN(out, "backup", "--db", db), 2);
+}
+
+/* The stored hash of user name's password in db matches pw. */
+static int password_is(const char *db, const char *name, const char *pw)
+{
+    sqlite3 *h;
+    if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) return 0;
+    sqlite3_stmt *s;
+    int ok = 0;
+    if (sqlite3_prepare_v2(h, "SELECT password_hash FROM users WHERE username = ?", -1, &s, NULL) ==
+        SQLITE_OK) {
+        sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+        if (sqlite3_step(s) == SQLITE_ROW)
+            ok = !crypto_pwhash_str_verify((const char *)sqlite3_column_text(s, 0), pw, strlen(pw));
+        sqlite3_finalize(s);
+    }
+    sqlite3_close(h);
+    return ok;
+}
+
+/* user add NAME --password-stdin takes the password from the first line of standard input, so
+ * that it is not on the command line; --password P still works and the help says who sees it. */
+TEST(cli_user_add_password_stdin)
+{
+    char db[600], out[16384];
+    snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    CHECK_INT(th_run_input(out, sizeof out,
+                           (const char *const[]){"user", "add", "wang.fang", "--role", "viewer",
+                                                 "--password-stdin", "--db", db, NULL},
+                           "Pinggu-peach-2026\r\nsecond line\n"),
+              0);
+    CHECK(strstr(out, "\"username\": \"wang.fang\""));
+    CHECK(!strstr(out, "password:")); /* none made up and printed */
+    CHECK(password_is(db, "wang.fang", "Pinggu-peach-2026"));
+    /* the last line without its line end */
+    CHECK_INT(th_run_input(out, sizeof out,
+                           (const char *const[]){"user", "add", "zhao.lei", "--role", "viewer",
+                                                 "--password-stdin", "--db", db, NULL},
+                           "Jinhai-lake-0601"),
+              0);
+    CHECK(password_is(db, "zhao.lei", "Jinhai-lake-0601"));
+    /* nothing on standard input, an empty line, both options: refused, nobody added */
+    static const char *const bad_in[] = {"", "\n", "\r\n"};
+    for (int i = 0; i < 3; i++) {
+        CHECK_INT(th_run_input(out, sizeof out,
+                               (const char *const[]){"user", "add", "liu.yang", "--role", "viewer",
+                                                     "--password-stdin", "--db", db, NULL},
+                               bad_in[i]),
+                  2);
+        CHECK(strstr(out, "--password-stdin"));
+    }
+    CHECK_INT(th_run_input(out, sizeof out,
+                           (const char *const[]){"user", "add", "liu.yang", "--role", "viewer",
+                                                 "--password", "Other-pass-12345",
+                                                 "--password-stdin", "--db", db, NULL},
+                           "Pinggu-peach-2026\n"),
+              2);
+    CHECK_INT(th_run_input(out, sizeof out,
+                           (const char *const[]){"user", "add", "--json",
+                                                 "{\"username\":\"liu.yang\",\"role\":\"viewer\"}",
+                                                 "--password-stdin", "--db", db, NULL},
+                           "Pinggu-peach-2026\n"),
+              2);
+    CHECK_INT(RUN(out, "user", "get", "4", "--db", db), 1);
+    /* --password P still works, and without either a random one is printed once */
+    CHECK_INT(RUN(out, "user", "add", "liu.yang", "--role", "viewer", "--password",
+                  "Miyun-road-7788", "--db", db),
+              0);
+    CHECK(password_is(db, "liu.yang", "Miyun-road-7788"));
+    CHECK_INT(RUN(out, "user", "add", "sun.li", "--role", "viewer", "--db", db), 0);
+    CHECK(strstr(out, "password:"));
+    CHECK_INT(RUN(out, "user", "--help"), 0);
+    CHECK(strstr(out, "--password-stdin") && strstr(out, "process list"));
 }
