@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <event2/event.h>
 #include <sodium.h>
+#include <ctype.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -558,15 +559,51 @@ static void make_rid(pj_server *srv, char out[24])
     *put_u64(out + 9, ++srv->seq) = 0;
 }
 
-/* A request target for the access log: the text searched for (q=…, names of people) is
- * written as q=*. */
+/* The query parameters whose values may be personal data, written to the access log as KEY=*:
+ * the text searched for (q: names of elders, helpers, streamers, …) and the audit's username
+ * filter (the name an account was looked up by, or the name a failed log-in tried, which may be
+ * a password typed in the wrong field). Every other filter is an id, a date, a number or one
+ * of a fixed set of values. */
+static const char *const log_masked[] = {"q", "username", NULL};
+
+/* The masked parameter the query parameter at s (up to '=') names, as the server decodes its
+ * key (%71 is q); NULL for any other. */
+static const char *masked_key(const char *s)
+{
+    size_t n = strcspn(s, "=&#");
+    if (s[n] != '=') return NULL;
+    char key[16];
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        int c = (unsigned char)s[i];
+        if (c == '%' && i + 2 < n && isxdigit((unsigned char)s[i + 1]) &&
+            isxdigit((unsigned char)s[i + 2])) {
+            char hx[3] = {s[i + 1], s[i + 2], 0};
+            c = (int)strtol(hx, NULL, 16);
+            i += 2;
+        } else if (c == '+') {
+            c = ' ';
+        }
+        if (k + 1 >= sizeof key) return NULL;
+        key[k++] = (char)c;
+    }
+    key[k] = 0;
+    for (int i = 0; log_masked[i]; i++)
+        if (!strcmp(key, log_masked[i])) return log_masked[i];
+    return NULL;
+}
+
+/* A request target for the access log: the values of the masked parameters are written as
+ * KEY=* (q=*). */
 static char *put_target(char *p, const char *end, const char *target)
 {
     const char *s = target;
     int in_query = 0;
     while (*s && p < end) {
-        if (in_query && (s[-1] == '?' || s[-1] == '&') && s[0] == 'q' && s[1] == '=') {
-            p = put_str(p, end, "q=*");
+        const char *key;
+        if (in_query && (s[-1] == '?' || s[-1] == '&') && (key = masked_key(s))) {
+            p = put_str(p, end, key);
+            p = put_str(p, end, "=*");
             s += strcspn(s, "&#");
             continue;
         }

@@ -367,6 +367,37 @@ TEST(http_sec_access_log_masks_search)
     CHECK(strstr(text, " admin 127.0.0.1\n") != NULL);
 }
 
+/* Regression: the access log masked q= only as written, so a search sent as %71= (which the
+ * server reads as q) was logged in full, and so was the audit's username filter (an account's
+ * name, or the name a failed log-in tried: often a password typed in the wrong field). */
+TEST(http_sec_access_log_masks_username_and_encoded_q)
+{
+    th_server s;
+    char log[700];
+    snprintf(log, sizeof log, "%s/access.log", t_tmpdir());
+    th_start_log(&s, log);
+    char tok[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/organisations?%71=Zhang%20Wei&limit=5", tok, NULL, NULL),
+              200);
+    CHECK_INT(
+        th_call(&s, "GET", "/api/v1/audit?username=Winter-Duty-2024&limit=5", tok, NULL, NULL),
+        200);
+    CHECK_INT(
+        th_call(&s, "GET", "/api/v1/audit?limit=5&user%6eame=Spring-Duty-2025", tok, NULL, NULL),
+        200);
+    /* other filters stay as they are */
+    CHECK_INT(th_call(&s, "GET", "/api/v1/audit?action=login&limit=3", tok, NULL, NULL), 200);
+    th_stop(&s);
+    const char *text = log_text(log);
+    CHECK(strstr(text, "GET /api/v1/organisations?q=*&limit=5 200") != NULL);
+    CHECK(strstr(text, "GET /api/v1/audit?username=*&limit=5 200") != NULL);
+    CHECK(strstr(text, "GET /api/v1/audit?limit=5&username=* 200") != NULL);
+    CHECK(strstr(text, "GET /api/v1/audit?action=login&limit=3 200") != NULL);
+    CHECK(strstr(text, "Zhang") == NULL);
+    CHECK(strstr(text, "Duty-202") == NULL);
+}
+
 /* Regression: a failed log-in's access line ended with the user name tried, so whatever was
  * typed in the name field (often the password, typed there by mistake) was written to the
  * server's log, which is kept and read more widely than the audit trail. The line names no
