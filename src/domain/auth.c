@@ -325,6 +325,8 @@ static int new_session(pj_ctx *c, int64_t user_id, char token[PJ_TOKEN_HEX + 1],
     return rc < 0 ? -1 : 0;
 }
 
+enum { SESSION_PRUNE = 1000 }; /* the most stale sessions one log-in removes */
+
 /* Removes the sessions idle for longer than the idle time and a day more (called in a log-in's
  * transaction). The day is the longest idle time a server takes (--idle-minutes 1440), so that
  * another server on the same database with a longer idle time never loses a live session, and
@@ -332,9 +334,15 @@ static int new_session(pj_ctx *c, int64_t user_id, char token[PJ_TOKEN_HEX + 1],
  * sessions and those of a changed password or a disabled user are deleted when that happens. */
 static int prune_sessions(pj_ctx *c, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db, "DELETE FROM sessions WHERE last_seen < ?", err);
+    /* at most SESSION_PRUNE rows a log-in: a backlog (rows from before this rule) is
+     * removed over the next log-ins rather than holding up one of them */
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "DELETE FROM sessions WHERE id IN (SELECT id FROM sessions"
+                               " WHERE last_seen < ? LIMIT ?)",
+                               err);
     if (!s) return -1;
     pj_stmt_int(s, 1, pj_now() - c->settings->session_idle_s - PJ_SESSION_GRACE_S);
+    pj_stmt_int(s, 2, SESSION_PRUNE);
     int rc = pj_stmt_step(s, err);
     pj_stmt_done(s);
     return rc < 0 ? -1 : 0;

@@ -159,6 +159,15 @@ TEST(api_login_prunes_stale_sessions)
     CHECK_INT(th_call(&s, "GET", "/api/v1/auth/me", tok, NULL, NULL), 200);
     CHECK_INT(th_call(&s, "GET", "/api/v1/auth/me", third, NULL, NULL), 200);
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'login'"), 3);
+    /* a backlog goes at most 1000 rows a log-in */
+    th_sql_exec(&s, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1500)"
+                    " INSERT INTO sessions (user_id, token_hash, created_at, last_seen)"
+                    " SELECT 1, 'old' || i, 1000000000 + i, 1000000000 + i FROM n");
+    th_login(&s, "admin", s.admin_pw, third);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM sessions WHERE token_hash LIKE 'old%'"), 500);
+    th_login(&s, "admin", s.admin_pw, third);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM sessions WHERE token_hash LIKE 'old%'"), 0);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM sessions"), 5);
     th_stop(&s);
 }
 
