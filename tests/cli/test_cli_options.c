@@ -109,9 +109,10 @@ TEST_T(cli_sub_commands_refuse_the_options_of_others, 120)
                   "--db", db),
               0);
     CHECK_INT(RUN(out, "user", "add", "k.son", "--role", "viewer", "--limit", "1", "--db", db), 2);
-    CHECK(strstr(out, "user add does not take --limit; it takes --json, --role, --name, "
-                      "--password, --township-id, --facility-id, --organisation-id, --grid-ids "
-                      "and --db"));
+    CHECK(strstr(out,
+                 "user add does not take --limit; it takes --json, --role, --name, "
+                 "--password, --password-stdin, --township-id, --facility-id, --organisation-id, "
+                 "--grid-ids and --db"));
 }
 
 TEST(cli_help_says_each_sub_command_takes_its_own_options)
