@@ -254,7 +254,7 @@ async function focusShown(page, what) {
   assert.ok(r.outline || r.ring, `${what}: the keyboard focus on ${r.tag} is not visible`);
 }
 
-describe('accessibility', { timeout: 300000 }, () => {
+describe('accessibility', { timeout: 600000 }, () => {
   test("a chart's data as text: per series its name and its first points by category; maps and Gantt bars none", () => {
     const bars = { xAxis: { type: 'category', data: ['大华山镇', '峪口地区'] }, series: [{ name: '应探访', type: 'bar', data: [3, 4.126] }, { name: '已探访', type: 'bar', data: [{ value: 2 }, null] }] };
     assert.equal(chartSummary(bars), '应探访: 大华山镇 3, 峪口地区 4.13; 已探访: 大华山镇 2, 峪口地区 —');
