@@ -86,6 +86,16 @@ static inline long long el_account_of(th_server *s, const char *tok, const char 
     return id;
 }
 
+/* The message of a refusal without its digits (the ids it names), into `out` of 200: refusals
+ * of different records compared word for word. */
+static inline void el_no_digits(json_t *refusal, char out[200])
+{
+    int n = 0;
+    for (const char *m = th_err_message(refusal); *m && n < 199; m++)
+        if (*m < '0' || *m > '9') out[n++] = *m;
+    out[n] = 0;
+}
+
 /* Loads the eldercare demo with n elders into the server's database (the demo district is
  * there already). */
 static inline void el_demo(th_server *s, int n)

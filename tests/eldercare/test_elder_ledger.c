@@ -410,10 +410,7 @@ TEST_T(elder_ledger_transfer_to_an_elder_in_scope_only, 120)
         CHECK_STR(th_err_code(o), "unknown_id");
         CHECK_STR(th_err_field(o), "to_elder_id");
         /* the message without its digits: the same words for all three */
-        int n = 0;
-        for (const char *m = th_err_message(o); *m && n < 199; m++)
-            if (*m < '0' || *m > '9') msg[k][n++] = *m;
-        msg[k][n] = 0;
+        el_no_digits(o, msg[k]);
         json_decref(o);
     }
     CHECK_STR(msg[1], msg[0]);

@@ -6,6 +6,22 @@
 #include "core/util.h"
 #include "eldercare/el_fixture.h"
 
+/* 王桂兰, 64, registered as an elder of grid `grid` by the grid worker `tok`; her ID number in
+ * `id`. */
+static long long self_as_elder(th_server *s, const char *tok, long long grid, char id[19])
+{
+    char body[300];
+    el_id(id, "19620505", 8, 'F');
+    snprintf(body, sizeof body,
+             "{\"name\":\"王桂兰\",\"sex\":\"F\",\"birth_date\":\"1962-05-05\",\"id_number\":"
+             "\"%s\",\"grid_id\":%lld,\"ability_level\":0}",
+             id, grid);
+    json_t *o = EL(s, tok, "POST", "/api/v1/elders", body, 201);
+    long long self = th_int(o, "id");
+    json_decref(o);
+    return self;
+}
+
 TEST_T(eldercare_no_transfer_to_oneself_in_the_other_register, 120)
 {
     th_server s;
@@ -15,14 +31,8 @@ TEST_T(eldercare_no_transfer_to_oneself_in_the_other_register, 120)
     th_login(&s, "officer", s.demo_pw, off);
     long long grid = el_grid01_grid(&s);
     /* one person, 64, in both registers; and a relative, an elder of the grid */
-    el_id(id, "19620505", 8, 'F');
-    snprintf(body, sizeof body,
-             "{\"name\":\"王桂兰\",\"sex\":\"F\",\"birth_date\":\"1962-05-05\",\"id_number\":"
-             "\"%s\",\"grid_id\":%lld,\"ability_level\":0}",
-             id, grid);
-    json_t *o = EL(&s, g, "POST", "/api/v1/elders", body, 201);
-    long long self = th_int(o, "id");
-    json_decref(o);
+    long long self = self_as_elder(&s, g, grid, id);
+    json_t *o;
     snprintf(body, sizeof body,
              "{\"name\":\"王桂兰\",\"sex\":\"F\",\"birth_date\":\"1962-05-05\",\"id_number\":"
              "\"%s\",\"grid_id\":%lld,\"skills\":[\"companionship\"],\"capacity\":2,"
@@ -108,14 +118,8 @@ TEST_T(eldercare_transfer_out_of_scope_tells_nothing_of_the_holder, 120)
     long long jgrid = th_sql_int(&s, q);
     pj_time_iso(pj_now() - 86400, t_in);
     /* one person, 64: an elder of grid01's township and, not linked, a helper of 金海湖 */
-    el_id(id, "19620505", 8, 'F');
-    snprintf(body, sizeof body,
-             "{\"name\":\"王桂兰\",\"sex\":\"F\",\"birth_date\":\"1962-05-05\",\"id_number\":"
-             "\"%s\",\"grid_id\":%lld,\"ability_level\":0}",
-             id, grid);
-    json_t *o = EL(&s, g, "POST", "/api/v1/elders", body, 201);
-    long long self = th_int(o, "id");
-    json_decref(o);
+    long long self = self_as_elder(&s, g, grid, id);
+    json_t *o;
     snprintf(body, sizeof body,
              "{\"name\":\"王桂兰\",\"sex\":\"F\",\"birth_date\":\"1962-05-05\",\"id_number\":"
              "\"%s\",\"grid_id\":%lld,\"skills\":[\"companionship\"],\"capacity\":2}",
@@ -162,10 +166,7 @@ TEST_T(eldercare_transfer_out_of_scope_tells_nothing_of_the_holder, 120)
         o = EL(&s, town, "POST", path, body, 422);
         CHECK_STR(th_err_code(o), "unknown_id");
         CHECK_STR(th_err_field(o), "to_account_id");
-        int n = 0;
-        for (const char *m = th_err_message(o); *m && n < 199; m++)
-            if (*m < '0' || *m > '9') msg[k][n++] = *m;
-        msg[k][n] = 0;
+        el_no_digits(o, msg[k]);
         json_decref(o);
     }
     CHECK_STR(msg[1], msg[0]);
