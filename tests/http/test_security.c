@@ -59,6 +59,13 @@ static size_t read_all(int fd, char *out, size_t size)
     return n;
 }
 
+/* A server of its own whose log goes to `log` (a file of the test's directory). */
+static void start_logged(th_server *s, char log[700])
+{
+    snprintf(log, 700, "%s/access.log", t_tmpdir());
+    th_start_log(s, log);
+}
+
 /* The server's log file as text (the first 64 KiB); fails the test when it cannot be read. */
 static const char *log_text(const char *path)
 {
@@ -354,8 +361,7 @@ TEST(http_sec_access_log_masks_search)
 {
     th_server s;
     char log[700];
-    snprintf(log, sizeof log, "%s/access.log", t_tmpdir());
-    th_start_log(&s, log);
+    start_logged(&s, log);
     char tok[80];
     th_login(&s, "admin", s.admin_pw, tok);
     CHECK_INT(th_call(&s, "GET", "/api/v1/organisations?q=Zhang%20Wei&limit=5", tok, NULL, NULL),
@@ -374,8 +380,7 @@ TEST(http_sec_access_log_masks_username_and_encoded_q)
 {
     th_server s;
     char log[700];
-    snprintf(log, sizeof log, "%s/access.log", t_tmpdir());
-    th_start_log(&s, log);
+    start_logged(&s, log);
     char tok[80];
     th_login(&s, "admin", s.admin_pw, tok);
     CHECK_INT(th_call(&s, "GET", "/api/v1/organisations?%71=Zhang%20Wei&limit=5", tok, NULL, NULL),
@@ -406,8 +411,7 @@ TEST(http_sec_access_log_failed_login_names_nobody)
 {
     th_server s;
     char log[700];
-    snprintf(log, sizeof log, "%s/access.log", t_tmpdir());
-    th_start_log(&s, log);
+    start_logged(&s, log);
     CHECK_INT(th_call(&s, "POST", "/api/v1/auth/login", NULL,
                       "{\"username\":\"Winter-Duty-2024\",\"password\":\"x\"}", NULL),
               401);
