@@ -15,27 +15,31 @@ static int hexval(char c)
     return -1;
 }
 
-char *pj_url_decode(pj_arena *a, const char *s, size_t n, int plus)
+int pj_url_decode_into(char *out, size_t cap, const char *s, size_t n, int plus)
 {
-    char *out = pj_arena_alloc(a, n + 1);
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
         if (c == '%') {
-            if (i + 2 >= n) return NULL;
+            if (i + 2 >= n) return -1;
             int h = hexval(s[i + 1]), l = hexval(s[i + 2]);
-            if (h < 0 || l < 0) return NULL;
+            if (h < 0 || l < 0) return -1;
             c = (char)(h * 16 + l);
             i += 2;
         } else if (c == '+' && plus) {
             c = ' ';
         }
-        if (c == 0) return NULL;
+        if (c == 0 || o + 1 >= cap) return -1;
         out[o++] = c;
     }
     out[o] = 0;
-    if (!pj_utf8_valid(out, o)) return NULL;
-    return out;
+    return pj_utf8_valid(out, o) ? (int)o : -1;
+}
+
+char *pj_url_decode(pj_arena *a, const char *s, size_t n, int plus)
+{
+    char *out = pj_arena_alloc(a, n + 1);
+    return pj_url_decode_into(out, n + 1, s, n, plus) < 0 ? NULL : out;
 }
 
 int pj_query_parse(pj_arena *a, const char *qs, size_t len, pj_kv **out, int *n, pj_err *err)

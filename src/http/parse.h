@@ -23,6 +23,9 @@ typedef struct pj_kv {
 int pj_query_parse(pj_arena *a, const char *qs, size_t len, pj_kv **out, int *n, pj_err *err);
 /* Percent-decodes s[0..n) into arena memory; NULL when malformed. plus: '+' means space. */
 char *pj_url_decode(pj_arena *a, const char *s, size_t n, int plus);
+/* The same into out[0..cap) (no allocation): its length, or -1 when malformed or longer than
+ * cap - 1. */
+int pj_url_decode_into(char *out, size_t cap, const char *s, size_t n, int plus);
 
 /* Decodes a request body: valid UTF-8, one JSON value, no duplicate keys, depth ≤ 32,
  * strings ≤ 64 KiB. *out is a new reference owned by the caller (json_decref). */

@@ -4,7 +4,6 @@
 #include <arpa/inet.h>
 #include <event2/event.h>
 #include <sodium.h>
-#include <ctype.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -571,23 +570,8 @@ static const char *const log_masked[] = {"q", "username", NULL};
 static const char *masked_key(const char *s)
 {
     size_t n = strcspn(s, "=&#");
-    if (s[n] != '=') return NULL;
     char key[16];
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        int c = (unsigned char)s[i];
-        if (c == '%' && i + 2 < n && isxdigit((unsigned char)s[i + 1]) &&
-            isxdigit((unsigned char)s[i + 2])) {
-            char hx[3] = {s[i + 1], s[i + 2], 0};
-            c = (int)strtol(hx, NULL, 16);
-            i += 2;
-        } else if (c == '+') {
-            c = ' ';
-        }
-        if (k + 1 >= sizeof key) return NULL;
-        key[k++] = (char)c;
-    }
-    key[k] = 0;
+    if (s[n] != '=' || pj_url_decode_into(key, sizeof key, s, n, 1) < 0) return NULL;
     for (int i = 0; log_masked[i]; i++)
         if (!strcmp(key, log_masked[i])) return log_masked[i];
     return NULL;
