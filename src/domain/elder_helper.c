@@ -206,16 +206,10 @@ static int helper_read(pj_ctx *c, json_t *b, int create, helper_rec *r, pj_err *
     if (linked && !r->elder_id) {
         /* a link to an elder outside the caller's scope reads null to them (helper_render_x):
          * their null, sent back with the record, keeps it */
-        int64_t eg = 0, et = 0;
-        pj_stmt *s =
-            pj_db_prepare(c->db, "SELECT grid_id, township_id FROM elders WHERE id = ?", err);
-        if (!s) return -1;
-        pj_stmt_int(s, 1, linked);
-        int rc = pj_stmt_step(s, err);
-        if (rc == 1) eg = pj_col_int(s, 0), et = pj_col_int(s, 1);
-        pj_stmt_done(s);
-        int in = rc == 1 ? pj_el_in_scope(c, eg, et, err) : 1;
-        if (rc < 0 || in < 0) return -1;
+        int64_t eg, et;
+        if (pj_el_scope_of(c, "elder", linked, &eg, &et, err)) return -1;
+        int in = pj_el_in_scope(c, eg, et, err);
+        if (in < 0) return -1;
         if (!in) r->elder_id = linked;
     }
     if (!r->skills) return pj_fail(err, 422, "invalid_value", "skills", "name at least one skill");
