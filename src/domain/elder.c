@@ -216,6 +216,36 @@ int pj_el_locate(pj_ctx *c, int64_t grid, double lat, double lon, pj_el_place *p
     return 0;
 }
 
+/* A region a scoped caller names must overlap their scope: a township officer's township or
+ * a part of it, a grid worker's grids or a village or township holding one. Otherwise the
+ * answer would be their scope filtered by a region outside it (no rows, zero figures), read
+ * as "nothing there". District roles and viewers (who see the district's aggregates) pass. */
+static int region_in_scope(pj_ctx *c, int64_t region_id, int64_t township, const char *field,
+                           pj_err *err)
+{
+    if (pj_ctx_district(c) || c->actor.role == PJ_ROLE_VIEWER) return 0;
+    if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER) {
+        if (township == c->actor.township_id) return 0;
+        return pj_fail(err, 403, "forbidden", field, "region %lld is outside your township",
+                       (long long)region_id);
+    }
+    if (c->actor.role != PJ_ROLE_GRID_WORKER) return 0; /* refused by the role checks */
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT 1 FROM grid_workers w JOIN regions g ON g.id = w.region_id"
+                               " LEFT JOIN regions v ON v.id = g.parent_id WHERE w.user_id = ?"
+                               " AND (g.id = ? OR v.id = ? OR v.parent_id = ?) LIMIT 1",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, c->actor.user_id);
+    for (int k = 2; k <= 4; k++) pj_stmt_int(s, k, region_id);
+    int rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (rc == 1) return 0;
+    return pj_fail(err, 403, "forbidden", field, "region %lld holds none of your grids",
+                   (long long)region_id);
+}
+
 int pj_el_region_check(pj_ctx *c, int64_t *region_ptr, const char *field, int64_t *township,
                        pj_err *err)
 {
@@ -244,8 +274,11 @@ int pj_el_region_check(pj_ctx *c, int64_t *region_ptr, const char *field, int64_
     if (rc < 0) return -1;
     if (rc == 0)
         return pj_fail(err, 422, "unknown_id", field, "no region %lld", (long long)region_id);
-    if (district) *region_ptr = 0;
-    return 0;
+    if (district) {
+        *region_ptr = 0; /* the caller's own scope */
+        return 0;
+    }
+    return region_in_scope(c, region_id, *township, field, err);
 }
 
 int pj_el_require_personal(pj_ctx *c, pj_err *err)

@@ -37,8 +37,9 @@ void pj_el_scope_bind(pj_ctx *c, pj_stmt *s, int *idx);
  * for a region filter; "" when region_id is 0. Bind with pj_el_region_bind. */
 const char *pj_el_region_sql(pj_ctx *c, int64_t region_id, const char *alias);
 void pj_el_region_bind(pj_stmt *s, int64_t region_id, int *idx);
-/* 422 unknown_id unless *region_id is a region (0 passes). Fills *township (0 for the
- * district) and sets *region_id to 0 for the district (no filter). */
+/* 422 unknown_id unless *region_id is a region (0 passes); 403 forbidden when a scoped
+ * caller names a region outside their scope. Fills *township (0 for the district) and sets
+ * *region_id to 0 for the district (no filter). */
 int pj_el_region_check(pj_ctx *c, int64_t *region_id, const char *field, int64_t *township,
                        pj_err *err);
 

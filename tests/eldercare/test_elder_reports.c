@@ -462,3 +462,75 @@ TEST(elder_vulnerable_reveal_audits_the_helper)
     CHECK_INT(th_sql_int(&s, q), 2);
     th_stop(&s);
 }
+
+/* A scoped user naming a region outside their scope is refused (403 on region_id), not
+ * answered with their scope filtered by it: zero figures, an empty list, read as "nothing
+ * there". Inside it (a part of it, or the district for "all of mine") they get their rows;
+ * viewers and district roles read any region. */
+TEST_T(elder_region_outside_the_scope_is_refused, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    el_demo(&s, 600);
+    char off[80], g[80], town[80], view[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "grid01", s.demo_pw, g);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    th_login(&s, "viewer", s.demo_pw, view);
+    long long jhh = th_sql_int(&s, "SELECT township_id FROM users WHERE username = 'jinhaihu'");
+    long long grid = el_grid01_grid(&s);
+    char q[400];
+    snprintf(q, sizeof q,
+             "SELECT e.township_id FROM elders e WHERE e.township_id <> %lld AND e.township_id"
+             " <> (SELECT v.parent_id FROM regions g JOIN regions v ON v.id = g.parent_id WHERE"
+             " g.id = %lld) GROUP BY e.township_id ORDER BY COUNT(*) DESC LIMIT 1",
+             jhh, grid);
+    long long other = th_sql_int(&s, q);
+    CHECK(other > 0);
+    snprintf(q, sizeof q, "SELECT MIN(village_id) FROM elders WHERE township_id = %lld", other);
+    long long other_village = th_sql_int(&s, q);
+    snprintf(q, sizeof q, "SELECT COUNT(*) FROM elders WHERE township_id = %lld", other);
+    long long others = th_sql_int(&s, q);
+    CHECK(others > 0);
+    long long district = th_sql_int(&s, "SELECT id FROM regions WHERE type = 'district'");
+    char path[200];
+    const char *const reads[] = {"/api/v1/eldercare/coverage?region_id=%lld",
+                                 "/api/v1/elders?region_id=%lld", "/api/v1/helpers?region_id=%lld",
+                                 "/api/v1/eldercare/vulnerable?region_id=%lld"};
+    for (size_t k = 0; k < sizeof reads / sizeof reads[0]; k++) {
+        long long outside[] = {other, other_village};
+        for (int j = 0; j < 2; j++) {
+            snprintf(path, sizeof path, reads[k], outside[j]);
+            json_t *e = EL(&s, town, "GET", path, NULL, 403);
+            CHECK_STR(th_str(json_object_get(e, "error"), "field"), "region_id");
+            json_decref(e);
+            json_decref(EL(&s, g, "GET", path, NULL, 403));
+            json_decref(EL(&s, off, "GET", path, NULL, 200));
+        }
+        /* inside: the officer's township and the grid worker's grid, its village and
+         * township; the district is everyone's "all of mine" */
+        snprintf(path, sizeof path, reads[k], jhh);
+        json_decref(EL(&s, town, "GET", path, NULL, 200));
+        snprintf(path, sizeof path, reads[k], district);
+        json_decref(EL(&s, town, "GET", path, NULL, 200));
+        json_decref(EL(&s, g, "GET", path, NULL, 200));
+        snprintf(path, sizeof path, reads[k], grid);
+        json_decref(EL(&s, g, "GET", path, NULL, 200));
+        snprintf(q, sizeof q, "SELECT parent_id FROM regions WHERE id = %lld", grid);
+        long long village = th_sql_int(&s, q);
+        snprintf(path, sizeof path, reads[k], village);
+        json_decref(EL(&s, g, "GET", path, NULL, 200));
+        snprintf(q, sizeof q, "SELECT parent_id FROM regions WHERE id = %lld", village);
+        snprintf(path, sizeof path, reads[k], th_sql_int(&s, q));
+        json_decref(EL(&s, g, "GET", path, NULL, 200));
+    }
+    /* the figures of the other township: the district officer's and the viewer's */
+    snprintf(path, sizeof path, "/api/v1/eldercare/coverage?region_id=%lld", other);
+    json_t *o = EL(&s, off, "GET", path, NULL, 200);
+    CHECK_INT(total_of(o, "elders"), others);
+    json_decref(o);
+    o = EL(&s, view, "GET", path, NULL, 200);
+    CHECK_INT(total_of(o, "elders"), others);
+    json_decref(o);
+    th_stop(&s);
+}
