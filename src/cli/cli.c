@@ -896,7 +896,8 @@ static const verb verbs[] = {
     {"carbon",
      "carbon factors [--energy-type T] [--cursor N]|factor-add --json J|factor-update ID --json "
      "J|\n"
-     "       factor-delete ID [--version N] [--dry-run]|energy [--period P] [--sector S]|\n"
+     "       factor-delete ID [--version N] [--dry-run]|energy [--period P] [--sector S] [--cursor "
+     "N]|\n"
      "       energy-add --json J|energy-get ID|energy-update ID --json J|\n"
      "       energy-delete ID [--version N]|\n"
      "       emissions --year Y [--period P] [--by sector|organisation|energy_type]|\n"

@@ -77,3 +77,29 @@ TEST_T(cli_carbon_factors_go_on_from_cursor, 60)
     json_decref(o);
     CHECK_INT(RUN(out, "carbon", "factors", "--cursor", "x", "--db", db), 2);
 }
+
+/* The energy use records the same way: a page of 500 by id, --cursor goes on from it. */
+TEST_T(cli_carbon_energy_goes_on_from_cursor, 60)
+{
+    static char out[1 << 20];
+    char db[600];
+    snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    CHECK_INT(RUN(out, "indicator", "demo", "--db", db), 0);
+    CHECK_INT(RUN(out, "carbon", "energy", "--db", db), 0);
+    json_t *o = json_loads(out, 0, NULL);
+    json_t *items = json_object_get(o, "items");
+    size_t n = json_array_size(items);
+    CHECK(n > 3);
+    char cur[32];
+    snprintf(cur, sizeof cur, "%lld", th_int(json_array_get(items, 1), "id"));
+    long long third = th_int(json_array_get(items, 2), "id");
+    json_decref(o);
+    CHECK_INT(RUN(out, "carbon", "energy", "--cursor", cur, "--db", db), 0);
+    o = json_loads(out, 0, NULL);
+    items = json_object_get(o, "items");
+    CHECK_INT((long long)json_array_size(items), (long long)n - 2);
+    CHECK_INT(th_int(json_array_get(items, 0), "id"), third);
+    json_decref(o);
+    CHECK_INT(RUN(out, "carbon", "energy", "--cursor", "x", "--db", db), 2);
+}
