@@ -727,3 +727,53 @@ TEST(facility_import_matches_by_township_and_name_from_an_index)
         t_fail(__FILE__, __LINE__, "%s", plan);
     th_ctx_close(&t);
 }
+
+/* The first column of the first row of sql, in t's arena. */
+static const char *text_of(th_ctx *t, const char *sql)
+{
+    pj_err err;
+    pj_err_clear(&err);
+    pj_stmt *st = pj_db_prepare(t->db, sql, &err);
+    if (!st || pj_stmt_step(st, &err) != 1) t_fail(__FILE__, __LINE__, "%s: %s", sql, err.message);
+    const char *v = pj_arena_strdup(&t->arena, pj_col_text(st, 0));
+    pj_stmt_done(st);
+    return v;
+}
+
+/* An import row names its operator, township and village by name: each found through an index
+ * (without one on name, every row read all organisations and regions: 10,000 rows held the
+ * server 9 s, 3 s with them). */
+TEST_T(facility_import_finds_names_by_index, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    th_ctx t;
+    th_ctx_open(&s, &t, "admin", PJ_ROLE_ADMIN);
+    const char *org = text_of(&t, "SELECT name FROM organisations WHERE uscc IS NOT NULL"
+                                  " ORDER BY id LIMIT 1");
+    const char *names = text_of(&t, "SELECT t.name || ',' || v.name FROM regions v JOIN regions t"
+                                    " ON t.id = v.parent_id WHERE v.type = 'village' ORDER BY"
+                                    " v.id LIMIT 1");
+    char csv[600];
+    snprintf(
+        csv, sizeof csv,
+        "name,type,township,village,operator,lat,lon\n索引测试仓库,warehouse,%s,%s,40.1,117.1\n",
+        names, org);
+    pj_buf b;
+    pj_buf_init(&b, 1 << 20);
+    pj_jw w;
+    pj_jw_init(&w, &b);
+    pj_err err;
+    pj_err_clear(&err);
+    CHECK_INT(pj_facility_import_csv(&t.c, csv, strlen(csv), 1, 100, &w, &err), 0);
+    CHECK(strstr(b.data, "\"created\":1") != NULL);
+    const char *orgs = th_plans(&t, "FROM organisations WHERE uscc = ?1 OR name = ?1");
+    CHECK(strstr(orgs, "USING INDEX organisations_name (name=?)") != NULL);
+    CHECK(strstr(orgs, "SCAN organisations") == NULL);
+    const char *regs = th_plans(&t, "FROM regions WHERE (code = ?1 OR name = ?1)");
+    CHECK(strstr(regs, "USING INDEX regions_name (name=?)") != NULL);
+    CHECK(strstr(regs, "SCAN regions") == NULL);
+    pj_buf_free(&b);
+    th_ctx_close(&t);
+    th_stop(&s);
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# A large facility import against the demo district: ROWS new facilities (default 10,000, the
+# import's limit) made from the demo's own rows, POSTed as CSV to /facilities/import?dry_run=1
+# (the preview runs every check and write, then rolls back, so each round sees the same
+# database), while one keep-alive client asks /health every 20 ms: the import's seconds and
+# the longest /health wait, which is how long everyone else's requests stood still.
+# Usage: scripts/bench_import.sh [BINARY...] (default build/rel/pingji); several binaries are
+# measured in turn, each ROUNDS times (default 3), alternating (before/after comparisons).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${ROUNDS:-3}
+rows=${ROWS:-10000}
+dir=$(mktemp -d /tmp/pingji-import-XXXXXX)
+srv=
+trap '[ -n "$srv" ] && kill $srv 2>/dev/null; rm -rf "$dir"' EXIT
+bins=("$@")
+[ ${#bins[@]} -eq 0 ] && bins=(build/rel/pingji)
+echo "== facility import of $rows rows, dry run ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores," \
+  "load average $(cut -d' ' -f1 /proc/loadavg)) =="
+for r in $(seq "$rounds"); do
+  for i in "${!bins[@]}"; do
+    bin=${bins[$i]}
+    db="$dir/pj$i.db"
+    if [ ! -f "$db" ]; then
+      pw=$("$bin" init --db "$db" --demo 2>/dev/null | sed -n 's/.*user: admin  password: \([^ ]*\).*/\1/p')
+      echo "$pw" >"$dir/pw$i"
+    fi
+    pw=$(cat "$dir/pw$i")
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    "$bin" serve --db "$db" --port "$port" --quiet 2>"$dir/server.log" >/dev/null &
+    srv=$!
+    for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/api/v1/health" >/dev/null && break; sleep 0.1; done
+    python3 - "$port" "$pw" "$rows" <<'PY'
+import csv, http.client, io, json, sys, threading, time
+port, pw, rows = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+def conn():
+    return http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+c = conn()
+c.request("POST", "/api/v1/auth/login", json.dumps({"username": "admin", "password": pw}),
+          {"Content-Type": "application/json"})
+tok = json.loads(c.getresponse().read())["token"]
+auth = {"Authorization": "Bearer " + tok}
+c.request("GET", "/api/v1/facilities/export", headers=auth)
+table = list(csv.reader(io.StringIO(c.getresponse().read().decode("utf-8-sig"))))
+head, body = table[0], table[1:]
+out = io.StringIO()
+w = csv.writer(out)
+w.writerow(head)
+for k in range(rows):  # new facilities: no id, a name of their own
+    row = list(body[k % len(body)])
+    row[0] = row[1] = ""
+    row[2] = "%s 副本%d" % (row[2], k)
+    w.writerow(row)
+data = out.getvalue().encode()
+waits, done = [], threading.Event()
+def probe():
+    p = conn()
+    while not done.is_set():
+        t = time.monotonic()
+        p.request("GET", "/api/v1/health")
+        p.getresponse().read()
+        waits.append(time.monotonic() - t)
+        time.sleep(0.02)
+th = threading.Thread(target=probe)
+th.start()
+time.sleep(0.2)
+t = time.monotonic()
+c.request("POST", "/api/v1/facilities/import?dry_run=1", data,
+          dict(auth, **{"Content-Type": "text/csv"}))
+res = c.getresponse()
+ans = json.loads(res.read())
+took = time.monotonic() - t
+done.set()
+th.join()
+assert res.status == 200 and ans["created"] == rows, (res.status, str(ans)[:300])
+print("%.2f s import, longest /health wait %.2f s" % (took, max(waits)))
+PY
+    kill -TERM $srv
+    wait $srv 2>/dev/null || true
+    srv=
+    echo "  ^ $bin round $r"
+  done
+done
