@@ -1,5 +1,6 @@
 /* libFuzzer target for the period parser: any bytes parse or fail cleanly, and a parsed period
- * formats back to text that parses to the same period. */
+ * formats back to text that parses to the same period, follows the one before it and begins
+ * on its first day. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,5 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pj_period_days(&r, &a, &b);
     pj_period_days(&p, &c2, &d);
     if (b != c2 || b <= a) abort(); /* the previous period ends where this one starts */
+    /* a period has begun from its first day on, not the day before */
+    if (!pj_period_begun(&p, c2) || pj_period_begun(&p, c2 - 1) || !pj_period_begun(&p, d)) abort();
     return 0;
 }

@@ -378,6 +378,19 @@ static int value_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     return 0;
 }
 
+int pj_ind_period_begun(const pj_period *p, pj_err *err)
+{
+    int64_t now = pj_now();
+    if (pj_period_begun(p, pj_local_day(now))) return 0;
+    char per[12], today[11];
+    pj_period_format(p, per);
+    pj_local_date(now, today);
+    return pj_fail(err, 422, "period_not_begun", "period",
+                   "%s has not begun (today is %s, Beijing time): a figure planned for it is a"
+                   " target (POST /api/v1/indicators/targets)",
+                   per, today);
+}
+
 /* Parses a period filter; 400 bad_query on a bad one. */
 static int q_period(const char *s, const char *field, pj_period *p, pj_err *err)
 {
@@ -665,6 +678,7 @@ int pj_ind_value_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     if (pj_period_parse(per, strlen(per), &p))
         return pj_fail(err, 422, "invalid_value", "period",
                        "period must be 2024, 2024H1, 2024Q2 or 2024-06");
+    if (pj_ind_period_begun(&p, err)) return -1;
     if (pj_db_begin(c->db, err)) return -1;
     pj_ind_def d;
     int64_t id = 0;

@@ -37,6 +37,9 @@ pj_period pj_period_add_years(pj_period p, int years);
 pj_period pj_period_prev(pj_period p);
 /* Days since 1970-01-01 of the first day of p and of the first day after p. */
 void pj_period_days(const pj_period *p, int64_t *first, int64_t *after);
+/* Whether p has begun by `today` (days since 1970-01-01, the district's local date): a value
+ * is recorded for a period under way or past; one for a period to come is a target. */
+int pj_period_begun(const pj_period *p, int64_t today);
 /* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
 int64_t pj_days_from_civil(int y, int m, int d);
 /* SQL ORDER BY terms putting rows latest first by the END of their period, `col` a column of

@@ -101,7 +101,7 @@ typedef pj_rowerr rowerr;
 /* Checks one record of a table whose header has ncols columns; fills *out or records why not
  * (line, column, reason) in re. Texts of re point into the record or the arena. */
 static int row_check(pj_ctx *c, const defs *D, const pj_ind_regions *R, pj_sheet *r, const int *map,
-                     int ncols, row *out, rowerr *re)
+                     int ncols, int64_t today, row *out, rowerr *re)
 {
     pj_err *e = &re->e;
     re->n = 0;
@@ -140,6 +140,13 @@ static int row_check(pj_ctx *c, const defs *D, const pj_ind_regions *R, pj_sheet
         return BAD(C_PERIOD, "bad_period",
                    "line %d, column period: '%.20s' is not 2024, 2024H1, 2024Q2 or 2024-06",
                    r->line, cell[C_PERIOD] ? cell[C_PERIOD] : "");
+    }
+    if (!pj_period_begun(&out->p, today)) {
+        re_arg(re, "period", cell[C_PERIOD]);
+        return BAD(C_PERIOD, "period_not_begun",
+                   "line %d, column period: %.20s has not begun; a figure planned for it is a"
+                   " target",
+                   r->line, cell[C_PERIOD]);
     }
     /* a workbook cell showing 6.2 % holds 0.062: an indicator in % takes the 6.2 shown */
     int pct = cell[C_VALUE] && r->pct && r->pct[map[C_VALUE]] && !strcmp(out->d->unit, "%");
@@ -285,7 +292,7 @@ static int import_rows(pj_ctx *c, pj_sheet *r, int dry_run, int max_rows, pj_jw 
     int rows = 0, nerr = 0, counts[3] = {0, 0, 0}, ncols = r->nf, npr = 0;
     pj_err first;
     pj_err_clear(&first);
-    int64_t now = pj_now();
+    int64_t now = pj_now(), today = pj_local_day(now);
     rkey *keys = NULL;
     size_t nkeys = 0, capkeys = 0;
     pj_ind_regions R;
@@ -298,7 +305,7 @@ static int import_rows(pj_ctx *c, pj_sheet *r, int dry_run, int max_rows, pj_jw 
         }
         row x;
         rowerr re;
-        if (row_check(c, &D, &R, r, map, ncols, &x, &re)) {
+        if (row_check(c, &D, &R, r, map, ncols, today, &x, &re)) {
             if (!nerr) first = re.e;
             if (nerr++ < MAX_ERRORS) pj_rowerr_json(&ew, &re, r->line);
             continue;

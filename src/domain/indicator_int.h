@@ -8,6 +8,9 @@
 const char *pj_ind_who(const pj_ctx *c);
 /* 403 unless admin or district officer. */
 int pj_ind_require_writer(const pj_ctx *c, pj_err *err);
+/* 422 period_not_begun (field period) unless p has begun by Beijing's today: a value is for
+ * a period under way or past (a figure for one to come is a target). */
+int pj_ind_period_begun(const pj_period *p, pj_err *err);
 /* 1 when code is [a-z0-9_]{1,48}. */
 int pj_ind_code_ok(const char *s);
 /* Region text check: 1..32 characters of valid UTF-8, no control characters. */

@@ -108,6 +108,13 @@ void pj_period_days(const pj_period *p, int64_t *first, int64_t *after)
     *after = end > 12 ? pj_days_from_civil(p->year + 1, 1, 1) : pj_days_from_civil(p->year, end, 1);
 }
 
+int pj_period_begun(const pj_period *p, int64_t today)
+{
+    int64_t first, after;
+    pj_period_days(p, &first, &after);
+    return first <= today;
+}
+
 double pj_ind_growth(double cur, double prev)
 {
     if (prev == 0) return NAN;

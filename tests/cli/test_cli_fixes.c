@@ -247,15 +247,15 @@ TEST_T(cli_import_preview_with_bad_rows_fails, 120)
     path_in_tmp(good, sizeof good, "good.csv");
     path_in_tmp(bad, sizeof bad, "bad.csv");
     path_in_tmp(xbad, sizeof xbad, "bad.xlsx");
-    const char *g = "code,region,period,value,source\ngdp,平谷区,2031,500,统计局\n";
-    const char *b = "code,region,period,value,source\ngdp,平谷区,2031,500,统计局\n"
-                    "gdp,平谷区,2032,4.2.1,统计局\n";
+    const char *g = "code,region,period,value,source\ngdp,平谷区,1931,500,统计局\n";
+    const char *b = "code,region,period,value,source\ngdp,平谷区,1931,500,统计局\n"
+                    "gdp,平谷区,1932,4.2.1,统计局\n";
     write_file(good, g, strlen(g));
     write_file(bad, b, strlen(b));
     lxw_workbook *wb = workbook_new(xbad);
     lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
     const char *head[] = {"code", "region", "period", "value", "source"};
-    const char *row[] = {"gdp", "平谷区", "2032", "4.2.1", "统计局"};
+    const char *row[] = {"gdp", "平谷区", "1932", "4.2.1", "统计局"};
     for (int k = 0; k < 5; k++) {
         worksheet_write_string(ws, 0, (lxw_col_t)k, head[k], NULL);
         worksheet_write_string(ws, 1, (lxw_col_t)k, row[k], NULL);

@@ -313,7 +313,7 @@ TEST_T(indicator_import_query_preview_and_strict_rows, 60)
     th_login(&s, "officer", s.demo_pw, off);
     char fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
     th_fingerprint(&s, fp0, sizeof fp0);
-    const char *good = "{\"csv\":\"code,period,value\\ngdp,2051,7\\n\"}";
+    const char *good = "{\"csv\":\"code,period,value\\ngdp,1951,7\\n\"}";
     json_t *o = send(&s, "POST", off, "/api/v1/indicators/import?dry_run=1", good, 200);
     CHECK(json_is_true(json_object_get(o, "dry_run")));
     CHECK_INT(th_int(o, "rows"), 1);
@@ -323,17 +323,17 @@ TEST_T(indicator_import_query_preview_and_strict_rows, 60)
     CHECK_STR(th_err_field(o), "dryrun");
     json_decref(o);
     o = send(&s, "POST", off, "/api/v1/indicators/import?dry_run=1",
-             "{\"csv\":\"code,period,value\\ngdp,2051,7\\n\",\"dry_run\":false}", 422);
+             "{\"csv\":\"code,period,value\\ngdp,1951,7\\n\",\"dry_run\":false}", 422);
     CHECK_STR(th_err_field(o), "dry_run");
     json_decref(o);
     json_decref(send(&s, "POST", off, "/api/v1/indicators/import?dry_run=2", good, 400));
     static const struct {
         const char *body, *field, *says;
     } bad[] = {
-        {"{\"csv\":\"code,period,value\\ngdp,2051,5,6\\n\"}", "csv", "4 cells"},
-        {"{\"csv\":\"code,period,value\\ngdp,2051,0x10\\n\"}", "value", "not a number"},
-        {"{\"csv\":\"code,period,value\\ngdp,2051, 5\\n\"}", "value", "not a number"},
-        {"{\"csv\":\"code,period,value\\ngdp,2051,5\\ngdp,2052,6\\ngdp,2051,7\\n\"}", "period",
+        {"{\"csv\":\"code,period,value\\ngdp,1951,5,6\\n\"}", "csv", "4 cells"},
+        {"{\"csv\":\"code,period,value\\ngdp,1951,0x10\\n\"}", "value", "not a number"},
+        {"{\"csv\":\"code,period,value\\ngdp,1951, 5\\n\"}", "value", "not a number"},
+        {"{\"csv\":\"code,period,value\\ngdp,1951,5\\ngdp,1952,6\\ngdp,1951,7\\n\"}", "period",
          "also on line 2"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -347,7 +347,7 @@ TEST_T(indicator_import_query_preview_and_strict_rows, 60)
     CHECK_STR(fp1, fp0);
     /* a trailing comma (an empty cell past the header) is no extra value */
     o = send(&s, "POST", off, "/api/v1/indicators/import",
-             "{\"csv\":\"code,period,value\\ngdp,2051,5,\\n\"}", 200);
+             "{\"csv\":\"code,period,value\\ngdp,1951,5,\\n\"}", 200);
     CHECK_INT(th_int(o, "inserted"), 1);
     json_decref(o);
     th_stop(&s);

@@ -123,11 +123,11 @@ TEST_T(indicator_regions_are_known_districts_trimmed, 60)
     CHECK_STR(fp1, fp0);
     /* spaces around a name, full-width ones too, are trimmed: the district itself */
     o = call(&s, "POST", off, "/api/v1/indicators/values",
-             "{\"code\":\"gdp\",\"region\":\" 平谷区\",\"period\":\"2030\",\"value\":1}", 201);
+             "{\"code\":\"gdp\",\"region\":\" 平谷区\",\"period\":\"1930\",\"value\":1}", 201);
     CHECK_STR(th_str(o, "region"), "平谷区");
     json_decref(o);
     o = call(&s, "POST", off, "/api/v1/indicators/values",
-             "{\"code\":\"gdp\",\"region\":\"密云区\u3000\",\"period\":\"2030\",\"value\":1}", 201);
+             "{\"code\":\"gdp\",\"region\":\"密云区\u3000\",\"period\":\"1930\",\"value\":1}", 201);
     CHECK_STR(th_str(o, "region"), "密云区");
     json_decref(o);
     /* the import: each unknown region is its row's error, a trimmed one is the district */
@@ -150,11 +150,11 @@ TEST_T(indicator_regions_are_known_districts_trimmed, 60)
     th_sql_exec(&s, "INSERT INTO settings (key, value) VALUES ('indicator_peer_regions',"
                     " '东城区、西城区、北京经济技术开发区')");
     o = call(&s, "POST", off, "/api/v1/indicators/values",
-             "{\"code\":\"gdp\",\"region\":\"北京经济技术开发区\",\"period\":\"2030\",\"value\":1}",
+             "{\"code\":\"gdp\",\"region\":\"北京经济技术开发区\",\"period\":\"1930\",\"value\":1}",
              201);
     json_decref(o);
     o = call(&s, "POST", off, "/api/v1/indicators/values",
-             "{\"code\":\"gdp\",\"region\":\"朝阳区\",\"period\":\"2030\",\"value\":1}", 422);
+             "{\"code\":\"gdp\",\"region\":\"朝阳区\",\"period\":\"1930\",\"value\":1}", 422);
     CHECK(strstr(th_err_message(o), "北京经济技术开发区") != NULL);
     json_decref(o);
     th_sql_exec(&s, "DELETE FROM settings WHERE key = 'indicator_peer_regions'");
@@ -313,17 +313,17 @@ TEST_T(indicator_null_value_and_out_of_range_said_as_such, 60)
     json_decref(o);
     /* a number too large is out of range, with the range, in the API and in an import */
     o = call(&s, "POST", off, "/api/v1/indicators/values",
-             "{\"code\":\"gdp\",\"period\":\"2031\",\"value\":1000000000000000000}", 422);
+             "{\"code\":\"gdp\",\"period\":\"1931\",\"value\":1000000000000000000}", 422);
     CHECK_STR(th_err_code(o), "out_of_range");
     json_decref(o);
     o = dry_import(&s, off,
                    "code,period,value,unit\n"
-                   "gdp,2031,1000000000000000000,亿元\n"
-                   "gdp,2032,abc,亿元\n"
-                   "gdp,2033,1,万元\n"
-                   "nope,2033,1,万元\n"
-                   "gdp,2034,1,亿元\n"
-                   "gdp,2034,2,亿元\n");
+                   "gdp,1931,1000000000000000000,亿元\n"
+                   "gdp,1932,abc,亿元\n"
+                   "gdp,1933,1,万元\n"
+                   "nope,1933,1,万元\n"
+                   "gdp,1934,1,亿元\n"
+                   "gdp,1934,2,亿元\n");
     json_t *errs = json_object_get(o, "errors");
     CHECK_INT(json_array_size(errs), 5);
     json_t *e = json_array_get(errs, 0);
@@ -433,5 +433,61 @@ TEST_T(indicator_search_text_is_literal, 60)
     CHECK_INT((long long)json_array_size(items), 1);
     CHECK_STR(th_str(json_array_get(items, 0), "code"), "pct_test");
     json_decref(o);
+    th_stop(&s);
+}
+
+/* A value is for a period under way or past: one for a period to come (2030 typed for 2023) is
+ * refused in the API and in an import, and would otherwise have become the dashboard's latest
+ * figure; a figure planned for it is a target. The period under way is taken. */
+TEST_T(indicator_value_for_a_period_to_come_is_refused, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demo(&s);
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    char today[11], month[8], next_month[32], next_year[16], body[200];
+    pj_local_date(pj_now(), today);
+    snprintf(month, sizeof month, "%.7s", today);
+    int y = atoi(today), m = atoi(today + 5);
+    snprintf(next_month, sizeof next_month, "%04d-%02d", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
+    snprintf(next_year, sizeof next_year, "%04d", y + 1);
+    char fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, fp0, sizeof fp0);
+    const char *const future[] = {next_month, next_year, "2999"};
+    for (size_t k = 0; k < 3; k++) {
+        snprintf(body, sizeof body, "{\"code\":\"gdp\",\"period\":\"%s\",\"value\":500}",
+                 future[k]);
+        json_t *o = call(&s, "POST", off, "/api/v1/indicators/values", body, 422);
+        CHECK_STR(th_err_code(o), "period_not_begun");
+        CHECK_STR(th_err_field(o), "period");
+        CHECK(strstr(th_err_message(o), "target") != NULL);
+        json_decref(o);
+    }
+    char csv[200];
+    snprintf(csv, sizeof csv, "code,period,value\ngdp,2019,380\ngdp,%s,500\n", next_year);
+    json_t *b = json_pack("{s:s, s:b}", "csv", csv, "dry_run", 0);
+    char *txt = json_dumps(b, 0);
+    json_t *o = call(&s, "POST", off, "/api/v1/indicators/import", txt, 422);
+    free(txt);
+    json_decref(b);
+    CHECK_STR(th_err_code(o), "bad_row");
+    CHECK_STR(th_err_field(o), "period");
+    CHECK(strstr(th_err_message(o), "line 3, column period") != NULL);
+    json_decref(o);
+    o = dry_import(&s, off, csv);
+    json_t *e = json_array_get(json_object_get(o, "errors"), 0);
+    CHECK_STR(th_str(e, "reason"), "period_not_begun");
+    CHECK_STR(th_str(e, "column"), "period");
+    CHECK_STR(th_str(json_object_get(e, "args"), "period"), next_year);
+    CHECK_INT(json_array_size(json_object_get(o, "errors")), 1);
+    json_decref(o);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    /* the month under way, and a target for the year to come */
+    snprintf(body, sizeof body, "{\"code\":\"gdp\",\"period\":\"%s\",\"value\":500}", month);
+    json_decref(call(&s, "POST", off, "/api/v1/indicators/values", body, 201));
+    snprintf(body, sizeof body, "{\"code\":\"gdp\",\"period\":\"%s\",\"value\":500}", next_year);
+    json_decref(call(&s, "POST", off, "/api/v1/indicators/targets", body, 201));
     th_stop(&s);
 }

@@ -122,8 +122,8 @@ TEST_T(indicator_dry_run_reports_what_a_commit_would_do, 60)
     char fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
     th_fingerprint(&s, fp0, sizeof fp0);
     /* line 2 unchanged, 3 new, 4 bad, 5 revised, 6 bad, 7 new, 8 repeats line 3 */
-    const char *lines = "\"code,period,value\",\"gdp,2021,442\",\"gdp,2040,1\",\"gdp,20x,1\","
-                        "\"gdp,2022,999\",\"nope,2022,1\",\"gdp,2041,2\",\"gdp,2040,5\"";
+    const char *lines = "\"code,period,value\",\"gdp,2021,442\",\"gdp,1940,1\",\"gdp,20x,1\","
+                        "\"gdp,2022,999\",\"nope,2022,1\",\"gdp,1941,2\",\"gdp,1940,5\"";
     char body[1024];
     snprintf(body, sizeof body, "{\"dry_run\":true,\"csv\":[%s]}", lines);
     json_t *o = call(&s, "POST", off, "/api/v1/indicators/import", body, 200);
@@ -165,8 +165,8 @@ TEST_T(indicator_dry_run_reports_what_a_commit_would_do, 60)
     CHECK(strstr(th_err_message(o), "3 bad rows of 7") != NULL);
     json_decref(o);
     /* without the bad rows: the dry run's counts are the commit's */
-    const char *good = "\"code,period,value\",\"gdp,2021,442\",\"gdp,2040,1\",\"gdp,2022,999\","
-                       "\"gdp,2041,2\"";
+    const char *good = "\"code,period,value\",\"gdp,2021,442\",\"gdp,1940,1\",\"gdp,2022,999\","
+                       "\"gdp,1941,2\"";
     snprintf(body, sizeof body, "{\"dry_run\":true,\"csv\":[%s]}", good);
     json_t *d = call(&s, "POST", off, "/api/v1/indicators/import", body, 200);
     snprintf(body, sizeof body, "{\"csv\":[%s]}", good);

@@ -320,6 +320,7 @@ export default {
         unknown_indicator: 'no indicator with code {code}',
         unknown_region: '“{region}” is not a known district (known: {known})',
         bad_period: 'period “{period}” is not 2024, 2024H1, 2024Q2 or 2024-06',
+        period_not_begun: 'period {period} has not begun; a figure planned for it is a target',
         not_a_number: '“{value}” is not a number',
         out_of_range: '{value} is out of range: a value is between -1e15 and 1e15',
         unit_mismatch: '{code} is in {unit}, not {given}; convert before importing',

@@ -651,6 +651,7 @@ export default {
     consent_required: "The enterprise's consent is needed first",
     own_post: 'That is your own post',
     value_exists: 'A value exists for that period',
+    period_not_begun: 'The period has not begun; enter a planned figure as a target',
     no_factor: 'No emission factor',
     missing_value: 'Values missing',
     weak_password: 'Weak password',

@@ -319,6 +319,7 @@ export default {
         unknown_indicator: '没有代码为 {code} 的指标',
         unknown_region: '“{region}”不是已知的区（可填：{known}）',
         bad_period: '期间“{period}”格式不对，应为 2024、2024H1、2024Q2 或 2024-06',
+        period_not_begun: '期间 {period} 尚未开始；计划数请作为目标值录入',
         not_a_number: '“{value}”不是数字',
         out_of_range: '{value} 超出范围：数值须在 -1e15 到 1e15 之间',
         unit_mismatch: '{code} 的单位是 {unit}，不是 {given}；请先换算',

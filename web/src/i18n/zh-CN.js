@@ -653,6 +653,7 @@ export default {
     consent_required: '需先取得企业授权',
     own_post: '不能联系自己发布的信息',
     value_exists: '该期间已有数值',
+    period_not_begun: '期间尚未开始；计划数请作为目标值录入',
     no_factor: '缺少排放因子',
     missing_value: '缺少数据',
     weak_password: '密码强度不足',
