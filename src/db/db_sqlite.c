@@ -157,7 +157,17 @@ static int migrate(pj_db *db, int upto, pj_err *err)
         pj_stmt_int(s, 3, pj_now());
         int rc = pj_stmt_step(s, err);
         pj_stmt_done(s);
-        if (rc < 0 || pj_db_exec(db, m->sql, err) || pj_db_commit(db, err)) goto fail;
+        if (rc < 0) goto fail;
+        if (pj_db_exec(db, m->sql, err)) {
+            /* which migration and why, read before the rollback (after it SQLite's message
+             * is "not an error"); a busy database keeps its own answer */
+            if (strcmp(err->code, "busy"))
+                pj_fail(err, 500, "migration_failed", "",
+                        "migration %d (%s) failed: %s; the database is left as it was", m->number,
+                        m->title, sqlite3_errmsg(db->h));
+            goto fail;
+        }
+        if (pj_db_commit(db, err)) goto fail;
         pj_info("db: applied migration %d (%s)", m->number, m->title);
     }
     return 0;
@@ -284,6 +294,11 @@ int pj_db_open_at(pj_db **out, const char *path, int upto, pj_err *err)
         /* name the file and the reason (a busy database keeps its own message) */
         if (!strcmp(err->code, "internal"))
             pj_fail(err, 500, "db_open", "", "cannot open %s: %s", path, sqlite3_errmsg(db->h));
+        else if (!strcmp(err->code, "migration_failed")) {
+            char why[sizeof err->message];
+            snprintf(why, sizeof why, "%s", err->message);
+            pj_fail(err, 500, "migration_failed", "", "cannot open %s: %s", path, why);
+        }
         pj_db_close(db);
         return -1;
     }

@@ -474,3 +474,34 @@ TEST(db_open_makes_a_loose_database_owner_only)
         CHECK_INT(lines(log), 1);
     }
 }
+
+/* A migration that fails on the database it upgrades (here an index of migration 11 made by
+ * hand beforehand) names itself and SQLite's reason — the message read after the rollback was
+ * "not an error" — and leaves the database as it was: not recorded, nothing of it applied. */
+TEST(db_failed_migration_is_named_with_its_reason)
+{
+    pj_db *db = open_at("failing.db", 0);
+    pj_err e = {0};
+    CHECK_INT(pj_db_exec(db,
+                         "DELETE FROM schema_migrations WHERE version = 11;"
+                         " DROP INDEX regions_name;",
+                         &e),
+              0);
+    pj_db_close(db);
+    char path[600];
+    snprintf(path, sizeof path, "%s/failing.db", t_tmpdir());
+    pj_log_level(PJ_LOG_OFF);
+    CHECK_INT(pj_db_open(&db, path, &e), -1);
+    CHECK_STR(e.code, "migration_failed");
+    CHECK(strstr(e.message, path) != NULL);
+    CHECK(strstr(e.message, "migration 11 (registry: organisations and regions found by name)") !=
+          NULL);
+    CHECK(strstr(e.message, "index organisations_name already exists") != NULL);
+    CHECK(strstr(e.message, "not an error") == NULL);
+    /* as it was: upto 10, the same state */
+    db = open_at("failing.db", 10);
+    CHECK_INT(one(db, "SELECT COUNT(*) FROM schema_migrations WHERE version = 11"), 0);
+    CHECK_INT(one(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'regions_name'"), 0);
+    CHECK_INT(one(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'organisations_name'"), 1);
+    pj_db_close(db);
+}
