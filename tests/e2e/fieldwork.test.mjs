@@ -1,0 +1,51 @@
+// The console as the township and the grid use it. A grid worker on a phone (390 px) who logs a
+// visit with a helper sees the helper's balance, ledger and the visit just logged within the
+// screen: the page no longer grows sideways (the ledger's table widened the one-column grid to
+// its own width, 650 px, and cut off the balance and every card's left part).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, login, shot, DEMO_PW } from './lib.mjs';
+
+const PHONE = { width: 390, height: 844 };
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+describe('fieldwork', { timeout: 180000 }, () => {
+  test('390 px: a visit logged with a helper, the balance, ledger and recent visits within the screen', async () => {
+    const { context, page } = await openPage(browser, PHONE, { hasTouch: true, isMobile: true });
+    await login(page, 'grid01', DEMO_PW);
+    await page.goto('/service-entry');
+    // an elder and a kind no other test logs (the same elder, kind, helper and start is refused)
+    await page.getByTestId('entry-elders').locator('.pj-elder').last().click();
+    await page.locator('[data-kind="escort"]').click();
+    await page.getByTestId('entry-helper').click();
+    await page.getByRole('option').first().click();
+    await page.locator('.pj-mins button').nth(3).click();
+    await page.getByTestId('entry-save').click();
+    await page.getByTestId('helper-credit').waitFor();
+    await page.locator('.pj-credit .el-table tbody tr').first().waitFor();
+    await page.getByTestId('recent-logs').locator('tbody tr').first().waitFor();
+    const m = await page.evaluate(() => {
+      const main = document.querySelector('main');
+      const edge = main.getBoundingClientRect().right;
+      const out = ['helper-credit', 'recent-logs'].map((id) => {
+        const card = document.querySelector(`[data-testid="${id}"]`).closest('.pj-credit, .el-card');
+        const r = card.getBoundingClientRect();
+        return { id, left: r.left, right: r.right };
+      });
+      return { scroll: main.scrollWidth, client: main.clientWidth, edge, out };
+    });
+    assert.ok(m.scroll <= m.client, `the page scrolls sideways: ${m.scroll} px of content in ${m.client} px`);
+    for (const c of m.out) assert.ok(c.right <= m.edge + 0.5 && c.left >= 0, `${c.id} runs from ${c.left} to ${c.right} px, the page ends at ${m.edge}`);
+    await page.getByTestId('helper-credit').scrollIntoViewIfNeeded();
+    assert.equal(await page.evaluate(() => document.querySelector('main').scrollLeft), 0, 'the page moved sideways to show the balance');
+    await shot(page, 'fieldwork-entry-390');
+    assert.deepEqual(page.problems, [], 'console errors');
+    await context.close();
+  });
+});
