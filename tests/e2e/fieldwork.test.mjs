@@ -1,12 +1,14 @@
 // The console as the township and the grid use it. A grid worker on a phone (390 px) who logs a
 // visit with a helper sees the helper's balance, ledger and the visit just logged within the
 // screen: the page no longer grows sideways (the ledger's table widened the one-column grid to
-// its own width, 650 px, and cut off the balance and every card's left part).
+// its own width, 650 px, and cut off the balance and every card's left part). A plan's sites
+// table gives the unit of its mean distance (km) in both languages.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, BASE, DEMO_PW } from './lib.mjs';
 
 const PHONE = { width: 390, height: 844 };
+const LAPTOP = { width: 1366, height: 768 };
 let browser;
 before(async () => {
   browser = await launch();
@@ -45,6 +47,32 @@ describe('fieldwork', { timeout: 180000 }, () => {
     await page.getByTestId('helper-credit').scrollIntoViewIfNeeded();
     assert.equal(await page.evaluate(() => document.querySelector('main').scrollLeft), 0, 'the page moved sideways to show the balance');
     await shot(page, 'fieldwork-entry-390');
+    assert.deepEqual(page.problems, [], 'console errors');
+    await context.close();
+  });
+
+  test("a township officer's plan: the sites table says its distances are km (zh-CN and en)", async () => {
+    const { context, page } = await openPage(browser, LAPTOP);
+    await login(page, 'jinhaihu', DEMO_PW);
+    const me = await apiGet(page, '/auth/me');
+    const res = await page.request.post(BASE + '/api/v1/plans?wait=1', {
+      data: { name: '金海湖 安置 km', scenario: 'disaster', role: 'resettlement', affected: { township_ids: [me.township_id] }, demand: { share: 0.05 }, teams: { cleaning: 12, logistics: 16, security: 4, medical: 4, catering: 6, it: 2 }, time_limit_s: 0.5 },
+    });
+    assert.equal(res.status(), 201, await res.text());
+    const plan = await res.json();
+    assert.ok(plan.result.sites.length > 0, 'the plan opens sites');
+    for (const [lang, head] of [
+      ['zh-CN', '平均距离（km）'],
+      ['en', 'Mean km'],
+    ]) {
+      await page.evaluate((l) => localStorage.setItem('pj_locale', l), lang);
+      await page.goto(`/plans/${plan.id}`);
+      const table = page.getByTestId('plan-sites');
+      await table.locator('tbody tr').first().waitFor();
+      const heads = (await table.locator('thead th').allInnerTexts()).map((x) => x.replace(/\s+/g, ''));
+      assert.ok(heads.includes(head.replace(/\s+/g, '')), `${lang}: the heads ${JSON.stringify(heads)} name no ${head}`);
+    }
+    await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
     assert.deepEqual(page.problems, [], 'console errors');
     await context.close();
   });

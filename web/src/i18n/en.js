@@ -1610,6 +1610,7 @@ export default {
     site: 'Site',
     usedOfCapacity: 'Used / capacity',
     meanKm: 'Mean km',
+    meanKmCol: 'Mean km',
     readyAt: 'Ready after',
     criticalPathShort: 'manual critical path {t}',
     afterDeadline: 'After deadline',

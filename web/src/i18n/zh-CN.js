@@ -1613,6 +1613,7 @@ export default {
     site: '场所',
     usedOfCapacity: '安排/容量',
     meanKm: '平均距离',
+    meanKmCol: '平均距离（km）',
     readyAt: '就绪时间',
     criticalPathShort: '手册关键路径 {t}',
     afterDeadline: '超出时限',
