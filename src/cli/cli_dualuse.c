@@ -159,7 +159,8 @@ static int list_common(session *s, cli *a, const char *mode, pj_jw *w)
         return cli_usage("--facility-id, --cursor and --limit (1–500) take numbers");
     /* an unknown state is refused (as the API's 400), not answered with an empty list */
     if (cli_opt_enum(a, "state", pj_conversion_states)) return 2;
-    return pj_conversion_list(&s->ctx, fid, mode, cli_opt(a, "state"), cursor, limit, w, &s->err);
+    return pj_conversion_list(&s->ctx, fid, 0, mode, cli_opt(a, "state"), cursor, limit, w,
+                              &s->err);
 }
 static int conv_list(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {

@@ -37,8 +37,9 @@ int pj_manual_export_csv(pj_ctx *c, int64_t id, pj_buf *out, pj_err *err);
 
 /* Live conversions and drills. */
 int pj_conversion_start(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
-int pj_conversion_list(pj_ctx *c, int64_t facility_id, const char *mode, const char *state,
-                       int64_t cursor, int limit, pj_jw *w, pj_err *err);
+/* facility_id, township_id (the facility's township): 0 for any. */
+int pj_conversion_list(pj_ctx *c, int64_t facility_id, int64_t township_id, const char *mode,
+                       const char *state, int64_t cursor, int limit, pj_jw *w, pj_err *err);
 int pj_conversion_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
 /* action: "start", "finish" or "sign" on one conversion step (body: remarks / item). */
 int pj_conversion_step_action(pj_ctx *c, int64_t step_row, const char *action, json_t *body,

@@ -1822,3 +1822,60 @@ TEST(dualuse_behind_plan_as_shown)
     }
     th_stop(&s);
 }
+
+/* A township's officer lists the conversions and drills of their township's facilities:
+ * township_id keeps those and only those, with the other filters; a bad value is 400. */
+TEST(dualuse_conversions_listed_by_township)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], path[128], sql[300];
+    th_login(&s, "jinhaihu", s.demo_pw, tok);
+    long long town = th_sql_int(&s, "SELECT township_id FROM users WHERE username = 'jinhaihu'");
+    snprintf(sql, sizeof sql,
+             "SELECT MIN(f.id) FROM facilities f JOIN manuals m ON m.facility_id = f.id AND"
+             " m.scenario = 'epidemic' WHERE f.township_id = %lld AND f.state = 'peacetime'",
+             town);
+    long long fid = th_sql_int(&s, sql);
+    CHECK(fid > 0);
+    char body[128];
+    snprintf(body, sizeof body,
+             "{\"facility_id\":%lld,\"scenario\":\"epidemic\",\"mode\":\"drill\"}", fid);
+    json_t *conv = post(&s, tok, "/api/v1/conversions", body, 201);
+    long long cid = th_int(conv, "id");
+    json_decref(conv);
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM conversions WHERE facility_id IN (SELECT id FROM facilities"
+             " WHERE township_id = %lld)",
+             town);
+    long long own = th_sql_int(&s, sql);
+    CHECK(own >= 1);
+    CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM conversions") > own); /* others elsewhere */
+    json_t *o;
+    snprintf(path, sizeof path, "/api/v1/conversions?township_id=%lld&limit=500", town);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    json_t *items = json_object_get(o, "items");
+    CHECK_INT((long long)json_array_size(items), own);
+    CHECK_INT(th_int(json_array_get(items, 0), "id"), cid); /* newest first */
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        snprintf(sql, sizeof sql, "SELECT township_id FROM facilities WHERE id = %lld",
+                 th_int(json_array_get(items, i), "facility_id"));
+        CHECK_INT(th_sql_int(&s, sql), town);
+    }
+    json_decref(o);
+    /* with the other filters: the drill running, not a live conversion */
+    snprintf(path, sizeof path, "/api/v1/conversions?township_id=%lld&mode=drill&state=running",
+             town);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM conversions WHERE mode = 'drill' AND state = 'running' AND"
+             " facility_id IN (SELECT id FROM facilities WHERE township_id = %lld)",
+             town);
+    CHECK_INT((long long)json_array_size(json_object_get(o, "items")), th_sql_int(&s, sql));
+    CHECK_INT(th_int(json_array_get(json_object_get(o, "items"), 0), "id"), cid);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/conversions?township_id=x", tok, NULL, &o), 400);
+    CHECK_STR(th_err_code(o), "bad_query");
+    json_decref(o);
+    th_stop(&s);
+}
