@@ -2,10 +2,12 @@
 // visit with a helper sees the helper's balance, ledger and the visit just logged within the
 // screen: the page no longer grows sideways (the ledger's table widened the one-column grid to
 // its own width, 650 px, and cut off the balance and every card's left part). A plan's sites
-// table gives the unit of its mean distance (km) in both languages.
+// table gives the unit of its mean distance (km) in both languages. A township's officer lists
+// the conversions and drills of their township's facilities (the list had only a facility
+// filter: in a crisis every township's conversions came mixed, newest first).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, BASE, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, choose, BASE, DEMO_PW } from './lib.mjs';
 
 const PHONE = { width: 390, height: 844 };
 const LAPTOP = { width: 1366, height: 768 };
@@ -73,6 +75,44 @@ describe('fieldwork', { timeout: 180000 }, () => {
       assert.ok(heads.includes(head.replace(/\s+/g, '')), `${lang}: the heads ${JSON.stringify(heads)} name no ${head}`);
     }
     await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
+    assert.deepEqual(page.problems, [], 'console errors');
+    await context.close();
+  });
+
+  test("a township officer lists their township's conversions and drills", async () => {
+    const { context, page } = await openPage(browser, LAPTOP);
+    await login(page, 'jinhaihu', DEMO_PW);
+    const me = await apiGet(page, '/auth/me');
+    const town = await apiGet(page, `/regions/${me.township_id}`);
+    const ours = new Set((await apiGet(page, `/facilities?township_id=${me.township_id}&limit=500`)).items.map((f) => f.name));
+    // a drill of one of the township's facilities, so that the township has a running one
+    const fac = (await apiGet(page, `/facilities?township_id=${me.township_id}&state=peacetime&limit=500`)).items;
+    let drill = null;
+    for (const f of fac) {
+      const r = await page.request.post(BASE + '/api/v1/conversions', { data: { facility_id: f.id, scenario: 'disaster', mode: 'drill' } });
+      if (r.status() === 201) {
+        drill = await r.json();
+        break;
+      }
+    }
+    assert.ok(drill, 'a drill started in the township');
+    const all = (await apiGet(page, '/conversions?limit=100')).items;
+    assert.ok(all.some((c) => !ours.has(c.facility_name)), 'other townships have conversions too');
+    await page.goto('/conversions');
+    await page.getByTestId('conversion-table').locator('tbody tr').first().waitFor();
+    await choose(page, page.getByTestId('filter-township'), town.name);
+    await page.waitForURL((u) => u.searchParams.get('township_id') === String(me.township_id));
+    const table = page.getByTestId('conversion-table');
+    await table.getByRole('link', { name: `#${drill.id}`, exact: true }).waitFor();
+    const names = (await table.locator('tbody tr .pj-name').allInnerTexts()).map((x) => x.trim());
+    const want = (await apiGet(page, `/conversions?township_id=${me.township_id}&limit=20`)).items;
+    assert.deepEqual(names, want.map((c) => c.facility_name), 'the rows are the township\'s');
+    for (const n of names) assert.ok(ours.has(n), `${n} is not a facility of ${town.name}`);
+    // the filter is kept in the address: reloaded, the list is still the township's
+    await page.reload();
+    await table.getByRole('link', { name: `#${drill.id}`, exact: true }).waitFor();
+    assert.deepEqual((await table.locator('tbody tr .pj-name').allInnerTexts()).map((x) => x.trim()), names);
+    await shot(page, 'fieldwork-conversions-township');
     assert.deepEqual(page.problems, [], 'console errors');
     await context.close();
   });
