@@ -839,7 +839,7 @@ static const verb verbs[] = {
      "the critical path is checked against the standard's target.",
      cli_manual},
     {"convert",
-     "convert list [--facility-id N] [--state S] [--limit N] [--cursor N]|\n"
+     "convert list [--facility-id N] [--township-id N] [--state S] [--limit N] [--cursor N]|\n"
      "        start --facility-id N --scenario S [--manual-id N]|get ID|\n"
      "        step-start STEP [--remarks R]|step-finish STEP [--remarks R]|sign STEP --item I|\n"
      "        restore ID|abort ID --reason R|timeline ID",
@@ -848,7 +848,7 @@ static const verb verbs[] = {
      "pingji drill).",
      cli_convert},
     {"drill",
-     "drill list [--facility-id N] [--state S] [--limit N] [--cursor N]|\n"
+     "drill list [--facility-id N] [--township-id N] [--state S] [--limit N] [--cursor N]|\n"
      "      start --facility-id N --scenario S [--manual-id N]|get ID|\n"
      "      step-start STEP [--remarks R]|step-finish STEP [--remarks R]|sign STEP --item I|\n"
      "      abort ID --reason R|report ID [--csv]|trend FACILITY_ID|finding-add ID --json J|\n"

@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/log.h"
+#include "db/db.h"
 #include "t.h"
 #include "th.h"
 
@@ -186,4 +188,53 @@ TEST_T(cli_dualuse_drill_verbs_leave_live_conversions_alone, 120)
     CHECK(strstr(out, "\"state\": \"aborted\""));
     CHECK_INT(RUN(out, "convert", "abort", live, "--reason", "误报", "--db", db), 0);
     CHECK_STR(state_of(out, st, sizeof st), "aborted/peacetime");
+}
+
+/* A number from the database at path (the first column of sql's first row). */
+static long long db_int(const char *path, const char *sql)
+{
+    pj_db *db;
+    pj_err e = {0};
+    pj_log_level(PJ_LOG_WARN);
+    if (pj_db_open(&db, path, &e)) t_fail(__FILE__, __LINE__, "%s", e.message);
+    pj_stmt *st = pj_db_prepare(db, sql, &e);
+    if (!st || pj_stmt_step(st, &e) != 1) t_fail(__FILE__, __LINE__, "%s: %s", sql, e.message);
+    long long v = pj_col_int(st, 0);
+    pj_stmt_done(st);
+    pj_db_close(db);
+    return v;
+}
+
+/* convert list and drill list take --township-id as the API's township_id: the conversions
+ * (drills) of that township's facilities, all of them, no other. */
+TEST_T(cli_dualuse_lists_by_township, 120)
+{
+    static char out[1 << 20];
+    char db[600], q[400], tid[32];
+    snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
+    CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
+    long long town = db_int(db, "SELECT f.township_id FROM conversions v JOIN facilities f ON"
+                                " f.id = v.facility_id WHERE v.mode = 'drill' GROUP BY"
+                                " f.township_id ORDER BY COUNT(*) DESC LIMIT 1");
+    snprintf(tid, sizeof tid, "%lld", town);
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM conversions v JOIN facilities f ON f.id = v.facility_id"
+             " WHERE v.mode = 'drill' AND f.township_id = %lld",
+             town);
+    long long want = db_int(db, q);
+    CHECK(want > 0);
+    CHECK(want < db_int(db, "SELECT COUNT(*) FROM conversions WHERE mode = 'drill'"));
+    CHECK_INT(RUN(out, "drill", "list", "--township-id", tid, "--limit", "500", "--db", db), 0);
+    json_t *o = json_loads(out, 0, NULL);
+    json_t *items = json_object_get(o, "items");
+    CHECK_INT((long long)json_array_size(items), want);
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        snprintf(q, sizeof q, "SELECT township_id FROM facilities WHERE id = %lld",
+                 th_int(json_array_get(items, i), "facility_id"));
+        CHECK_INT(db_int(db, q), town);
+    }
+    json_decref(o);
+    CHECK_INT(RUN(out, "convert", "list", "--township-id", tid, "--db", db), 0);
+    CHECK_INT(RUN(out, "drill", "list", "--township-id", "x", "--db", db), 2);
+    CHECK(strstr(out, "--township-id"));
 }
