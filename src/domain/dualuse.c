@@ -152,6 +152,8 @@ static int string_list(json_t *v, const char *field, int max, size_t maxlen, pj_
             return pj_fail(err, 422, "invalid_value", field,
                            "%s[%zu] must be a string of at most %zu characters, not blank", field,
                            i, maxlen);
+        if (pj_text_check(field, field, json_string_value(x), json_string_length(x), err))
+            return -1;
     }
     return 0;
 }
@@ -391,6 +393,15 @@ static int steps_from_csv(pj_ctx *c, const char *text, step_in *st, int *n, int 
         if (!*s->code || !*s->name || !*s->team)
             return pj_fail(err, 422, "bad_csv", "csv",
                            "line %d: code, name and team_type are needed", r + 1);
+        /* a text of one line, as the JSON steps' (pj_in_str): no control or bidirectional
+         * character in any cell */
+        for (int k = 0; k < 8; k++) {
+            long bad = pj_text_bad_char(cell[k], strlen(cell[k]), 0);
+            if (bad >= 0)
+                return pj_fail(err, 422, "bad_csv", "csv",
+                               "line %d: %s holds a control or bidirectional character (U+%04lX)",
+                               r + 1, csv_header[k], bad);
+        }
         if (pj_parse_i64(cell[3], &s->minutes) || s->minutes < 1 || s->minutes > 60 * 24 * 30 ||
             pj_parse_i64(*cell[5] ? cell[5] : "1", &s->count) || s->count < 1 || s->count > 1000)
             return pj_fail(err, 422, "bad_csv", "csv",

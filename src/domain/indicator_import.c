@@ -184,6 +184,19 @@ static int row_check(pj_ctx *c, const defs *D, const pj_ind_regions *R, pj_sheet
         re_arg(re, "max", "500");
         return BAD(C_NOTE, "too_long", "line %d, column note: longer than 500 characters", r->line);
     }
+    /* the texts stored as they are: the rules of the API's source and note (pj_in_str) */
+    static const int texts[] = {C_SOURCE, C_NOTE};
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        int k = texts[i];
+        const char *t = k == C_SOURCE ? out->source : out->note;
+        long bad = t ? pj_text_bad_char(t, strlen(t), pj_text_multiline(col_names[k])) : -1;
+        if (bad < 0) continue;
+        const char *cp = pj_arena_printf(c->arena, "U+%04lX", bad);
+        re_arg(re, "char", cp);
+        return BAD(k, "bad_character",
+                   "line %d, column %s: holds a control or bidirectional character (%s)", r->line,
+                   col_names[k], cp);
+    }
 #undef BAD
     return 0;
 }

@@ -44,8 +44,66 @@ static json_t *get(json_t *o, const char *key, int required, int *rc, pj_err *er
     return v;
 }
 
-int pj_in_str(json_t *o, const char *key, int required, size_t min_chars, size_t max_chars,
-              const char **out, pj_err *err)
+/* The keys of the texts of several lines: notes, descriptions, an appeal's or a complaint's
+ * text, comments, a reply, a policy's conditions (rules may span lines). Every other text is
+ * of one line. */
+static const char *const multiline_keys[] = {
+    "action",  "benefit", "body",  "closed_note", "conditions", "description", "finding", "message",
+    "minutes", "note",    "notes", "purpose",     "reason",     "remarks",     "reply",   NULL};
+/* Not checked here: a password is never shown and is taken as it is typed; a table sent as
+ * CSV text is checked by its reader cell by cell, naming the line. */
+static const char *const unchecked_keys[] = {"password", "old_password", "new_password", "csv",
+                                             NULL};
+
+static int key_in(const char *key, const char *const *list)
+{
+    for (int i = 0; list[i]; i++)
+        if (!strcmp(key, list[i])) return 1;
+    return 0;
+}
+
+int pj_text_multiline(const char *key)
+{
+    return key_in(key, multiline_keys);
+}
+
+long pj_text_bad_char(const char *s, size_t n, int multiline)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < n; i++) {
+        unsigned c = p[i];
+        if (c < 0x20 || c == 0x7F) {
+            if (multiline && (c == '\n' || c == '\r' || c == '\t')) continue;
+            return (long)c;
+        }
+        /* U+202A–U+202E and U+2066–U+2069: E2 80 AA–AE and E2 81 A6–A9 */
+        if (c == 0xE2 && i + 2 < n &&
+            ((p[i + 1] == 0x80 && p[i + 2] >= 0xAA && p[i + 2] <= 0xAE) ||
+             (p[i + 1] == 0x81 && p[i + 2] >= 0xA6 && p[i + 2] <= 0xA9)))
+            return (long)((p[i + 1] & 0x3Fu) << 6 | (p[i + 2] & 0x3Fu)) | 0x2000;
+    }
+    return -1;
+}
+
+int pj_text_check(const char *field, const char *key, const char *s, size_t n, pj_err *err)
+{
+    if (key_in(key, unchecked_keys)) return 0;
+    int multi = key_in(key, multiline_keys);
+    long c = pj_text_bad_char(s, n, multi);
+    if (c < 0) return 0;
+    if (c >= 0x2000)
+        return pj_fail(err, 422, "invalid_value", field,
+                       "%s must not contain a bidirectional control character (U+%04lX)", field, c);
+    return pj_fail(err, 422, "invalid_value", field,
+                   multi ? "%s must not contain a control character (U+%04lX) other than a line "
+                           "break or a tab"
+                         : "%s must be one line without control characters (U+%04lX)",
+                   field, c);
+}
+
+/* pj_in_str without the check of the characters */
+static int in_str(json_t *o, const char *key, int required, size_t min_chars, size_t max_chars,
+                  const char **out, pj_err *err)
 {
     int rc;
     json_t *v = get(o, key, required, &rc, err);
@@ -64,6 +122,17 @@ int pj_in_str(json_t *o, const char *key, int required, size_t min_chars, size_t
     if (n > max_chars)
         return pj_fail(err, 422, "too_long", key, "%s must have at most %zu characters", key,
                        max_chars);
+    *out = s;
+    return 1;
+}
+
+int pj_in_str(json_t *o, const char *key, int required, size_t min_chars, size_t max_chars,
+              const char **out, pj_err *err)
+{
+    const char *s = NULL;
+    int rc = in_str(o, key, required, min_chars, max_chars, &s, err);
+    if (rc <= 0) return rc;
+    if (pj_text_check(key, key, s, strlen(s), err)) return -1;
     *out = s;
     return 1;
 }
@@ -111,18 +180,27 @@ size_t pj_text_trim(const char *s, size_t *start)
     return seen ? e - a : 0;
 }
 
-int pj_in_text(json_t *o, const char *key, int required, size_t min_chars, size_t max_chars,
-               const char **out, pj_err *err)
+/* pj_in_text, its characters checked when check is set */
+static int in_text(json_t *o, const char *key, int required, size_t min_chars, size_t max_chars,
+                   int check, const char **out, pj_err *err)
 {
     const char *s = NULL;
-    int rc = pj_in_str(o, key, required, min_chars, max_chars, &s, err);
+    int rc = in_str(o, key, required, min_chars, max_chars, &s, err);
     if (rc <= 0) return rc;
     size_t from;
+    /* a text of spaces, tabs and line breaks only is blank (missing), before it is one line */
     if (*s && !pj_text_trim(s, &from))
         return pj_fail(err, 422, min_chars ? "missing_field" : "invalid_value", key,
                        "%s must not be blank (only spaces)", key);
+    if (check && pj_text_check(key, key, s, strlen(s), err)) return -1;
     *out = s;
     return 1;
+}
+
+int pj_in_text(json_t *o, const char *key, int required, size_t min_chars, size_t max_chars,
+               const char **out, pj_err *err)
+{
+    return in_text(o, key, required, min_chars, max_chars, 1, out, err);
 }
 
 int pj_in_int(json_t *o, const char *key, int required, int64_t min, int64_t max, int64_t *out,
@@ -298,9 +376,12 @@ int pj_in_text_trimmed(pj_arena *a, json_t *o, const char *key, int required, si
                        const char **out, pj_err *err)
 {
     const char *v = *out;
-    int rc = pj_in_text(o, key, required, 1, max_chars, &v, err);
+    int rc = in_text(o, key, required, 1, max_chars, 0, &v, err);
     if (rc <= 0) return rc;
-    *out = pj_text_trimmed(a, v);
+    /* what is stored is checked: a tab or a line break pasted around a name is dropped */
+    v = pj_text_trimmed(a, v);
+    if (pj_text_check(key, key, v, strlen(v), err)) return -1;
+    *out = v;
     return 1;
 }
 

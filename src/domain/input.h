@@ -14,6 +14,22 @@ struct pj_arena;
 
 int pj_in_str(json_t *o, const char *key, int required, size_t min_chars, size_t max_chars,
               const char **out, pj_err *err);
+/* pj_in_str refuses the characters a text must not hold, whatever its field: the C0 controls
+ * (U+0000–U+001F), DEL (U+007F) and the bidirectional embeddings, overrides and isolates
+ * (U+202A–U+202E, U+2066–U+2069), which would reach a CSV export, the command line's tables
+ * and the access log, or show a name reversed. A text of several lines (a key of a short
+ * fixed list: note, notes, description, remarks, reason, reply, minutes, message, body, …)
+ * keeps its line breaks and tabs (\n, \r, \t). Passwords are not checked. 422
+ * invalid_value on the field. */
+/* The first character of s[0..n) a text may not hold: its code point, or -1 when none.
+ * multiline: \n, \r and \t are allowed. */
+long pj_text_bad_char(const char *s, size_t n, int multiline);
+/* 1 when key names a text of several lines. */
+int pj_text_multiline(const char *key);
+/* s[0..n) checked as the text of key (its rules: one line or several, or none for a password):
+ * 0, or -1 with 422 invalid_value at field. For the texts read without pj_in_str: list items,
+ * the cells of an import. */
+int pj_text_check(const char *field, const char *key, const char *s, size_t n, pj_err *err);
 /* The length of s without the white space around it (ASCII and the Unicode spaces, as
  * pj_in_text judges them), *start where the rest begins; 0 when s is nothing but spaces. */
 size_t pj_text_trim(const char *s, size_t *start);
@@ -26,7 +42,9 @@ int pj_in_text(json_t *o, const char *key, int required, size_t min_chars, size_
 /* s without the white space around it (pj_text_trim's), a copy in a: "" when s is spaces only. */
 const char *pj_text_trimmed(struct pj_arena *a, const char *s);
 /* pj_in_text of at least one character, the spaces around it left out (a copy in a): a name
- * or code as it is stored and compared. *out is untouched when the key is absent. */
+ * or code as it is stored and compared. *out is untouched when the key is absent. The
+ * characters are checked (pj_text_check) once the spaces, tabs and line breaks around the
+ * text are left out: only what is stored must be one line. */
 int pj_in_text_trimmed(struct pj_arena *a, json_t *o, const char *key, int required,
                        size_t max_chars, const char **out, pj_err *err);
 int pj_in_int(json_t *o, const char *key, int required, int64_t min, int64_t max, int64_t *out,

@@ -327,6 +327,7 @@ export default {
         too_long: 'longer than {max} characters',
         extra_cells: '{cells} cells, the header names {columns} columns',
         duplicate: '{code} {region} {period} is also on line {other_line}; give each value once',
+        bad_character: 'holds a control or text-direction character ({char}); type the text again',
       },
       exportXlsx: 'Export all values (XLSX)',
       gbk: 'The file is in the GBK encoding (what Excel’s “CSV (Comma delimited)” writes on a Chinese Windows); only UTF-8 is read: save it in Excel as “CSV UTF-8 (Comma delimited)”, or choose the .xlsx file itself. Nothing was imported.',

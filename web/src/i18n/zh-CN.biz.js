@@ -326,6 +326,7 @@ export default {
         too_long: '超过 {max} 个字符',
         extra_cells: '本行有 {cells} 个单元格，表头只有 {columns} 列',
         duplicate: '{code} {region} {period} 与第 {other_line} 行重复；每个值只填一次',
+        bad_character: '含有控制字符或文字方向控制符（{char}），请重新输入该文字',
       },
       exportXlsx: '导出全部指标 XLSX',
       gbk: '文件是 GBK 编码（Excel“CSV（逗号分隔）”的默认编码），平台只接受 UTF-8：请在 Excel 中另存为“CSV UTF-8（逗号分隔）”或直接选择 .xlsx 文件。本次未导入任何数据。',
