@@ -429,6 +429,9 @@ int pj_ec_booking_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
 {
     int64_t from = INT64_MIN, to = INT64_MAX;
     if (q_time(f->from, "from", 0, &from, err) || q_time(f->to, "to", 1, &to, err)) return -1;
+    /* to's last second (a date to is its whole day): a from after it is a reversed range */
+    if (f->from && f->to && from > to - (strlen(f->to) == 10 ? 1 : 0))
+        return pj_q_range_fail("from", f->from, "to", f->to, err);
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT k.id FROM ec_bookings k JOIN ec_studios t ON t.id ="
                                " k.studio_id WHERE k.id > ? AND k.state = 'booked' AND (? = 0 OR"

@@ -80,6 +80,8 @@ static int q_day(const char *s, const char *field, pj_err *err)
 int pj_ec_session_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
 {
     if (q_day(f->from, "from", err) || q_day(f->to, "to", err)) return -1;
+    if (f->from && f->to && strcmp(f->from, f->to) > 0)
+        return pj_q_range_fail("from", f->from, "to", f->to, err);
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT id FROM ec_sessions WHERE id > ? AND (? = 0 OR streamer_id"
                                " = ?) AND (? IS NULL OR day >= ?) AND (? IS NULL OR day <= ?)"
@@ -530,6 +532,8 @@ int pj_ec_sales_list(pj_ctx *c, int64_t pid, const pj_ec_filter *f, pj_jw *w, pj
     if ((f->from && !pj_month_valid(f->from)) || (f->to && !pj_month_valid(f->to)))
         return pj_fail(err, 400, "bad_query", f->from && !pj_month_valid(f->from) ? "from" : "to",
                        "from and to are months YYYY-MM");
+    if (f->from && f->to && strcmp(f->from, f->to) > 0)
+        return pj_q_range_fail("from", f->from, "to", f->to, err);
     if (pj_q_enum("channel", f->channel, pj_ec_channels, err)) return -1;
     int started = pj_db_read_begin(c->db);
     int rc = pj_render_exists(c, "SELECT 1 FROM ec_products WHERE id = ?", pid, err);
@@ -613,8 +617,7 @@ int pj_ec_register_counts(pj_ctx *c, int64_t *zone_settled, int64_t *streamers, 
 int pj_ec_kpi(pj_ctx *c, const char *from, const char *to, pj_jw *w, pj_err *err)
 {
     if (q_day(from, "from", err) || q_day(to, "to", err)) return -1;
-    if (from && to && strcmp(from, to) > 0)
-        return pj_fail(err, 400, "bad_query", "from", "from (%s) is after to (%s)", from, to);
+    if (from && to && strcmp(from, to) > 0) return pj_q_range_fail("from", from, "to", to, err);
     /* the sessions of the range in one pass, the range as plain comparisons (only the bounds
      * given) so that the index on day serves it: five passes over every session ever
      * recorded, each with "? IS NULL OR day >= ?", before */

@@ -410,6 +410,9 @@ int pj_ind_where_make(pj_ctx *c, const pj_value_filter *f, pj_ind_where *q, pj_e
     /* the first month of from, the last of to */
     q->from = from.year * 12 + pj_period_first_month(&from) - 1;
     q->to = to.year * 12 + pj_period_first_month(&to) + pj_period_months(&to) - 2;
+    /* from begins after to ends (2025 to 2024, 2024H2 to 2024Q1): nothing could match */
+    if (f->from && f->to && q->from > q->to)
+        return pj_q_range_fail("from", f->from, "to", f->to, err);
     if (f->period) {
         char buf[12];
         if (q_period(f->period, "period", &per, err)) return -1;

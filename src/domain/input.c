@@ -291,6 +291,13 @@ int pj_q_enum(const char *key, const char *v, const char *const *values, pj_err 
     return pj_fail(err, 400, "bad_query", key, "%s is one of %s", key, list);
 }
 
+int pj_q_range_fail(const char *from_key, const char *from, const char *to_key, const char *to,
+                    pj_err *err)
+{
+    return pj_fail(err, 400, "bad_query", from_key, "%s (%.40s) must not be after %s (%.40s)",
+                   from_key, from, to_key, to);
+}
+
 int pj_in_ref(json_t *o, const char *key, int required, int64_t *out, pj_err *err)
 {
     json_t *v = json_object_get(o, key);

@@ -59,6 +59,11 @@ int pj_in_enum(json_t *o, const char *key, int required, const char *const *valu
  * else 400 bad_query at key, "KEY is one of a, b, c" (an unknown value is a mistake, not a
  * filter that matches nothing). */
 int pj_q_enum(const char *key, const char *v, const char *const *values, pj_err *err);
+/* A range whose start is after its end would answer nothing: 400 bad_query at from_key,
+ * "FROM (v) must not be after TO (v)" (from and to as the query gave them). Returns -1; equal
+ * bounds are each list's own business. */
+int pj_q_range_fail(const char *from_key, const char *from, const char *to_key, const char *to,
+                    pj_err *err);
 /* Nullable id reference: present as null sets *out = 0 and returns 1. */
 int pj_in_ref(json_t *o, const char *key, int required, int64_t *out, pj_err *err);
 /* The "version" a create takes and ignores (a record's body sent back to create a copy): when

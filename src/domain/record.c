@@ -613,6 +613,17 @@ int pj_rec_list(pj_ctx *c, const pj_rec_kind *k, const pj_rec_query *q, pj_jw *w
             return -1;
         }
     }
+    /* the range's bounds, each checked above: a start after the end would match nothing */
+    const char *rfrom = NULL, *rto = NULL;
+    for (int i = 0; range && i < q->n; i++) {
+        if (!*q->vals[i]) continue;
+        if (!rfrom && !strcmp(q->keys[i], "from")) rfrom = q->vals[i];
+        if (!rto && !strcmp(q->keys[i], "to")) rto = q->vals[i];
+    }
+    if (rfrom && rto && strcmp(rfrom, rto) > 0) {
+        pj_stmt_done(s);
+        return pj_q_range_fail("from", rfrom, "to", rto, err);
+    }
     if (own) pj_stmt_int(s, idx++, c->actor.organisation_id);
     pj_stmt_int(s, idx, limit + 1);
     int started = pj_db_read_begin(c->db);

@@ -194,6 +194,9 @@ static int h_logs(pj_req *r)
         pj_h_q_enum(r, "kind", pj_service_kinds, &kind) || q_time(r, "since", &since) ||
         q_time(r, "until", &until))
         return -1;
+    if (since && until && since > until)
+        return pj_q_range_fail("since", pj_req_param(r, "since"), "until", pj_req_param(r, "until"),
+                               &r->err);
     return pj_service_log_list(&r->ctx, eid, hid, kind, since, until, f.cursor, f.limit, &r->w,
                                &r->err);
 }

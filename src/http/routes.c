@@ -379,6 +379,8 @@ static int h_audit(pj_req *r)
     if (until && pj_time_parse(until, &f.until))
         return pj_fail(&r->err, 400, "bad_query", "until",
                        "until must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
+    if (since && until && f.since > f.until)
+        return pj_q_range_fail("since", since, "until", until, &r->err);
     return pj_audit_list(&r->ctx, &f, &r->w, &r->err);
 }
 
