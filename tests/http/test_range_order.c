@@ -8,7 +8,6 @@
 
 #include "domain/agritech.h"
 #include "domain/ecommerce.h"
-#include "domain/enterprise.h"
 #include "domain/indicator.h"
 #include "domain/logistics.h"
 #include "eldercare/el_fixture.h"
@@ -46,7 +45,6 @@ TEST_T(range_start_after_end_is_refused, 120)
     el_demo(&s, 20);
     th_demo(&s, pj_indicators_demo);
     th_demo(&s, pj_ecommerce_demo);
-    th_demo(&s, pj_enterprise_demo);
     th_demo(&s, pj_agritech_demo);
     th_demo(&s, pj_logistics_demo);
     char tok[80];
@@ -67,11 +65,6 @@ TEST_T(range_start_after_end_is_refused, 120)
     REVERSED(&s, tok, "/api/v1/indicators/export?from=2024-07&to=2024-06", "from");
     ANSWERED(&s, tok, "/api/v1/indicators/values?from=2024Q3&to=2024H2");
     ANSWERED(&s, tok, "/api/v1/indicators/values?from=2024&to=2024");
-
-    /* the enterprise KPIs: a start after the end is refused on from (equal bounds, an empty
-     * period, stay refused on to) */
-    REVERSED(&s, tok, "/api/v1/enterprise/kpis?from=2025-01-01&to=2024-01-01", "from");
-    ANSWERED(&s, tok, "/api/v1/enterprise/kpis?from=2024-01-01&to=2025-01-01");
 
     /* e-commerce: bookings (times), sessions (days), a product's sales (months), KPIs */
     REVERSED(&s, tok, "/api/v1/ecommerce/bookings?from=2025-01-02&to=2025-01-01", "from");
@@ -109,7 +102,6 @@ TEST(range_start_after_end_is_refused_on_the_command_line)
         {"indicator", "values", "--from", "2025", "--to", "2024"},
         {"ecommerce", "sessions", "--from", "2025-01-02", "--to", "2025-01-01"},
         {"ecommerce", "sales", "1", "--from", "2025-02", "--to", "2025-01"},
-        {"enterprise", "kpis", "--from", "2025-01-01", "--to", "2024-01-01"},
         {"agri", "milestones", "list", "--from", "2025-01-02", "--to", "2025-01-01"},
         {"logistics", "freight", "list", "--from", "2025-02", "--to", "2025-01"},
     };
