@@ -216,9 +216,9 @@ TEST(text_controls_refused_in_imports)
     /* statistics: a note of several lines is fine, a bell in it or in a source is not */
     CHECK_INT(th_call(&s, "POST", "/api/v1/indicators/import", tok,
                       "{\"dry_run\":true,\"csv\":\"code,period,value,source,note\\n"
-                      "gdp,2031,1.5,统计局,\\\"two\\nlines\\\"\\n"
-                      "gdp,2032,1.5,统计局,a\\u0007b\\n"
-                      "gdp,2033,1.5,统计\\u202e局,\\n\"}",
+                      "gdp,1931,1.5,统计局,\\\"two\\nlines\\\"\\n"
+                      "gdp,1932,1.5,统计局,a\\u0007b\\n"
+                      "gdp,1933,1.5,统计\\u202e局,\\n\"}",
                       &o),
               200);
     CHECK_INT(th_int(o, "bad_rows"), 2);
