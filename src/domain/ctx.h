@@ -55,6 +55,10 @@ typedef struct pj_ctx {
     /* A read whose answer depends on the clock sets the time (unix s) until which it stays
      * true; 0 = until the data changes. The server's response cache honours it. */
     int64_t valid_until;
+    /* 1: the answer is made but not sent (HTTP HEAD: the headers of a GET, no body). Numbers
+     * rendered unmasked then reach nobody, so they are not audited as a read of them
+     * (pj_el_audit_reveal writes no row); every check before them is made as for a GET. */
+    int unsent;
 } pj_ctx;
 
 void pj_settings_default(pj_settings *s);

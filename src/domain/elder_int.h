@@ -94,7 +94,8 @@ void pj_el_person_bind(pj_stmt *s, const pj_el_person *p, int *idx);
 /* The number masked unless reveal: 110117************ (pj_mask_id), 138****1234. */
 const char *pj_el_mask_id(pj_ctx *c, const char *s, int reveal);
 const char *pj_el_mask_phone(pj_ctx *c, const char *s, int reveal);
-/* Audits an unmasked read (one row per record); its own transaction when none is open. */
+/* Audits an unmasked read (one row per record); its own transaction when none is open. None
+ * for an answer that is not sent (c->unsent: a HEAD). */
 int pj_el_audit_reveal(pj_ctx *c, const char *entity, int64_t id, pj_err *err);
 /* 403 unless the actor may reveal (same roles as personal). */
 int pj_el_reveal_check(pj_ctx *c, pj_err *err);

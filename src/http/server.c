@@ -427,8 +427,15 @@ static const pj_route *find_route(const char *method, const char *path, const ch
     return NULL;
 }
 
-/* The Allow header line of the methods a (decoded) path has, malloc'd ("Allow: GET, POST\r\n"),
- * or NULL. */
+/* The method whose route answers a request's: GET's for HEAD (the same answer without its
+ * body, RFC 9110 §9.3.2), else its own. */
+static const char *route_method(const char *method)
+{
+    return method[0] == 'H' && !strcmp(method, "HEAD") ? "GET" : method;
+}
+
+/* The Allow header line of the methods a (decoded) path has, malloc'd ("Allow: GET, HEAD,
+ * POST\r\n"; HEAD wherever GET is), or NULL. */
 static char *allow_line(const char *path)
 {
     int nroutes;
@@ -439,8 +446,9 @@ static char *allow_line(const char *path)
         const char *seg;
         size_t sl;
         if (!match(routes[i].path, path, &seg, &sl)) continue;
-        int k =
-            snprintf(allow + len, sizeof allow - len, "%s%s", len ? ", " : "", routes[i].method);
+        int get = !strcmp(routes[i].method, "GET");
+        int k = snprintf(allow + len, sizeof allow - len, "%s%s%s", len ? ", " : "",
+                         routes[i].method, get ? ", HEAD" : "");
         if (k > 0 && (size_t)k < sizeof allow - len) len += (size_t)k;
     }
     char *extra = NULL;
@@ -473,7 +481,7 @@ static const pj_route *head_route(pj_server *srv, const pj_head *h, pj_err *err,
         const char *seg;
         size_t sl;
         int known;
-        rt = find_route(h->method, path, &seg, &sl, &known);
+        rt = find_route(route_method(h->method), path, &seg, &sl, &known);
         if (!rt && known) {
             *allow = allow_line(path);
             pj_fail(err, 405, "method_not_allowed", "", "%s is not allowed on %s", h->method, path);
@@ -1307,6 +1315,7 @@ static void req_init(pj_server *srv, pj_req *r, conn *c)
     r->ctx.settings = &srv->opts.settings;
     r->ctx.request_id = r->request_id;
     r->method = c->head.method;
+    r->ctx.unsent = r->method[0] == 'H' && !strcmp(r->method, "HEAD");
     r->status = 200;
 }
 
@@ -1580,7 +1589,9 @@ static void handle(pj_server *srv, conn *c, const char *body, size_t blen)
         }
         goto fail;
     }
-    hit = find_route(r.method, r.path, &id_seg, &id_len, &path_known);
+    /* HEAD runs the GET route as GET does (checks, handler, headers); only the body is not
+     * sent (reply_send) */
+    hit = find_route(route_method(r.method), r.path, &id_seg, &id_len, &path_known);
     if (!hit) {
         if (path_known) {
             /* 405 names the methods the path has */
@@ -1694,7 +1705,7 @@ static void handle(pj_server *srv, conn *c, const char *body, size_t blen)
         r.raw = body;
         r.raw_len = blen;
         r.raw_type = ct;
-    } else if (blen > 0 && strcmp(r.method, "GET") != 0 && strcmp(r.method, "DELETE") != 0) {
+    } else if (blen > 0 && strcmp(hit->method, "GET") != 0 && strcmp(hit->method, "DELETE") != 0) {
         if (!json_ct) {
             pj_fail(&r.err, 415, "unsupported_media_type", "", "send application/json");
             goto fail;
@@ -1725,8 +1736,9 @@ static void handle(pj_server *srv, conn *c, const char *body, size_t blen)
         login_wait_s(srv, c->bill->addr, 1);
     if (handled == 0) {
         /* nothing written by the handler itself (e.g. the audit row of an unmasked read); and
-         * the answer is there now, not to come from work handed off (never cached) */
-        if (ckey && !r.work && r.status == 200 && !r.out.overflow &&
+         * the answer is there now, not to come from work handed off (never cached); not a
+         * HEAD's, made without the audit rows a GET of it writes (unsent) */
+        if (ckey && !r.work && !r.ctx.unsent && r.status == 200 && !r.out.overflow &&
             pj_db_generation(srv->db, 0) == gen)
             cache_put(srv, ckey, ch, r.out.data, r.out.len, r.ctx.valid_until);
         goto done;

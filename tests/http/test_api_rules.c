@@ -139,7 +139,7 @@ TEST(rules_search_wildcards_are_literal_and_405_allow)
     CHECK_INT(
         th_call_raw(&s, "PUT", "/api/v1/facilities/1", tok, "{}", 2, NULL, &o, hdr, sizeof hdr),
         405);
-    CHECK(strstr(hdr, "Allow: GET, PATCH, DELETE"));
+    CHECK(strstr(hdr, "Allow: GET, HEAD, PATCH, DELETE"));
     json_decref(o);
     th_stop(&s);
 }
