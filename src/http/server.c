@@ -1094,29 +1094,46 @@ static void on_batch(evutil_socket_t fd, short what, void *arg)
 }
 
 /* The session token of a request: the Authorization header's, else the pj_session cookie's
- * (*by_cookie set then). */
-static const char *bearer(const pj_head *in, int *by_cookie)
+ * (*by_cookie set then), looked for in every Cookie header. NULL with err set (400
+ * bad_header) when the request names its session twice: two Authorization headers, or,
+ * without a Bearer one, pj_session cookies of different values (the same value twice is one
+ * session). */
+static const char *bearer(const pj_head *in, int *by_cookie, pj_err *err)
 {
     *by_cookie = 0;
-    const char *a = pj_head_get(in, "Authorization");
-    if (a && strncasecmp(a, "Bearer ", 7) == 0) return a + 7;
-    const char *ck = pj_head_get(in, "Cookie");
-    if (ck) {
-        const char *p = strstr(ck, "pj_session=");
-        while (p && p != ck && p[-1] != ' ' && p[-1] != ';') p = strstr(p + 1, "pj_session=");
-        if (p) {
-            static __thread char tok[80];
-            p += 11;
-            size_t n = strcspn(p, "; ");
-            if (n < sizeof tok) {
-                memcpy(tok, p, n);
-                tok[n] = 0;
-                *by_cookie = 1;
-                return tok;
+    const char *auth = NULL, *ck = NULL;
+    size_t ckn = 0;
+    int ck_differ = 0;
+    for (int i = 0; i < in->nh; i++) {
+        const char *name = in->h[i].name, *v = in->h[i].value;
+        if (!strcasecmp(name, "Authorization")) {
+            if (auth) {
+                pj_fail(err, 400, "bad_header", "Authorization",
+                        "more than one Authorization header");
+                return NULL;
+            }
+            auth = v;
+        } else if (!strcasecmp(name, "Cookie")) {
+            for (const char *p = strstr(v, "pj_session="); p; p = strstr(p + 1, "pj_session=")) {
+                if (p != v && p[-1] != ' ' && p[-1] != ';') continue;
+                const char *t = p + 11;
+                size_t n = strcspn(t, "; ");
+                if (ck && (n != ckn || memcmp(ck, t, n))) ck_differ = 1;
+                ck = t, ckn = n;
             }
         }
     }
-    return NULL;
+    if (auth && strncasecmp(auth, "Bearer ", 7) == 0) return auth + 7;
+    if (ck_differ) {
+        pj_fail(err, 400, "bad_header", "Cookie", "pj_session cookies of different values");
+        return NULL;
+    }
+    static __thread char tok[80];
+    if (!ck || ckn >= sizeof tok) return NULL;
+    memcpy(tok, ck, ckn);
+    tok[ckn] = 0;
+    *by_cookie = 1;
+    return tok;
 }
 
 static int serve_static(pj_server *srv, pj_req *r, char **extra);
@@ -1177,9 +1194,9 @@ static int early_auth(pj_server *srv, conn *c, const pj_route *rt, pj_err *err)
     r.ctx.arena = &r.arena;
     r.ctx.settings = &srv->opts.settings;
     int by_cookie;
-    r.token = r.ctx.token = bearer(&c->head, &by_cookie);
+    r.token = r.ctx.token = bearer(&c->head, &by_cookie, &r.err);
     int rc = 0;
-    if (session(srv, &r, request_gen(srv))) {
+    if (r.err.status || session(srv, &r, request_gen(srv))) {
         *err = r.err;
         rc = -1;
     } else if (!(rt->roles & R(r.ctx.actor.role))) {
@@ -1470,8 +1487,8 @@ static void work_done(pj_server *srv, pj_work *w)
     r.ctx.client_key = c->bill->addr;
     int rc = 0;
     if (p->session) {
-        int by_cookie; /* the head is c's until the reply is sent */
-        r.token = bearer(&c->head, &by_cookie);
+        int by_cookie; /* the head is c's until the reply is sent (and was taken then) */
+        r.token = bearer(&c->head, &by_cookie, &r.err);
         r.ctx.token = r.token;
         rc = session(srv, &r, request_gen(srv));
     }
@@ -1610,7 +1627,8 @@ static void handle(pj_server *srv, conn *c, const char *body, size_t blen)
         }
     }
     int by_cookie;
-    r.token = bearer(in, &by_cookie);
+    r.token = bearer(in, &by_cookie, &r.err);
+    if (r.err.status) goto fail;
     r.ctx.token = r.token;
     r.ctx.client = c->client;
     r.ctx.client_key = c->bill->addr;
