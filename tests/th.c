@@ -49,6 +49,7 @@ static int max_conns, max_per_addr;
 static const char *log_path;         /* for th_start_log */
 static int trust_proxy, login_slots; /* for th_start_opts */
 static int login_queue, report_queue, report_workers;
+static int secure_cookies; /* for th_start_opts */
 static const char *trusted_proxy, *listen_host;
 
 void th_start_opts(th_server *s, const th_opts *o)
@@ -64,11 +65,12 @@ void th_start_opts(th_server *s, const th_opts *o)
     login_queue = o->login_queue;
     report_queue = o->report_queue;
     report_workers = o->report_workers;
+    secure_cookies = o->secure_cookies;
     trusted_proxy = o->trusted_proxy;
     listen_host = o->host;
     th_start_idle(s, o->demo, 0);
     throttled = max_conns = max_per_addr = trust_proxy = login_slots = 0;
-    slow_hash = login_queue = report_queue = report_workers = 0;
+    slow_hash = login_queue = report_queue = report_workers = secure_cookies = 0;
     trusted_proxy = listen_host = NULL;
     log_path = NULL;
     web_dir = NULL;
@@ -139,6 +141,7 @@ void th_start_idle(th_server *s, int demo, int idle_s)
         o.login_queue = login_queue;
         o.report_queue = report_queue;
         o.report_workers = report_workers;
+        o.secure_cookies = secure_cookies;
         pj_server *srv;
         pj_err err;
         pj_err_clear(&err);

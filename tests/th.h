@@ -46,6 +46,7 @@ typedef struct th_opts {
     int report_queue;            /* reports waiting for a report worker (0 = the default) */
     int report_workers;          /* report workers (0 = by the machine's cores) */
     int demo;                    /* the demo district */
+    int secure_cookies;          /* the session cookie always with Secure */
 } th_opts;
 void th_start_opts(th_server *s, const th_opts *o);
 /* SIGTERM, waits; fails the test unless the server exited cleanly. */

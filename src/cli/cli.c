@@ -310,6 +310,7 @@ static int v_serve(cli *a)
     pj_settings_default(&so.settings);
     if (cli_opt(a, "fast-hash")) so.settings.fast_hash = 1, so.login_unthrottled = 1;
     if (cli_opt(a, "trust-proxy")) so.trust_proxy = 1;
+    if (cli_opt(a, "secure-cookies")) so.secure_cookies = 1;
     so.trusted_proxies = proxies;
     so.n_trusted_proxies = nproxies; /* implies trust_proxy */
     if (idle > 0) so.settings.session_idle_s = (int)(idle * 60);
@@ -770,7 +771,7 @@ static const verb verbs[] = {
     {"serve",
      "serve [--db F] [--host H] [--port N] [--web DIR] [--demo-if-new] [--seed N] [--quiet]\n"
      "      [--idle-minutes N] [--cache-check-ms N] [--alert-scan-s N] [--trust-proxy]\n"
-     "      [--trusted-proxy ADDR[/BITS]]... [--fast-hash]",
+     "      [--trusted-proxy ADDR[/BITS]]... [--secure-cookies] [--fast-hash]",
      "Run the HTTP server. A new database gets an admin account (password printed once) and,\n"
      "with --demo-if-new, the Pinggu demo district. Cached reads notice writes made by other\n"
      "processes (the CLI) within --cache-check-ms (default 50; 0 = on every request).\n"
@@ -784,6 +785,9 @@ static const verb verbs[] = {
      "(repeatable, at most 16; implies --trust-proxy) names the proxies instead, e.g.\n"
      "--trusted-proxy 10.0.0.5 --trusted-proxy fd00::/64. A connection from any other address\n"
      "is its own client: its X-Forwarded-For is ignored and the connection limit applies.\n"
+     "--secure-cookies: the session cookie is set with Secure (browsers send it back over\n"
+     "HTTPS only), for a server reached through an HTTPS reverse proxy; without it, only when\n"
+     "the proxy sends X-Forwarded-Proto: https (off by default: the quick start is plain HTTP).\n"
      "--seed makes the demo deterministic; --fast-hash (tests only) hashes passwords weakly\n"
      "and lifts the limit on log-in attempts per client address.",
      v_serve},
@@ -1286,9 +1290,9 @@ static int check_options(const verb *v, cli *a)
 /* The options that are flags: they take no value, so the argument after one is never taken
  * for its value (import --dry-run FILE). Every other option takes the next argument. */
 static const char *const flags[] = {
-    "csv",         "demo",     "demo-if-new",    "dry-run",  "fast-hash", "help",
-    "in-force",    "overdue",  "password-stdin", "progress", "quiet",     "reveal",
-    "trust-proxy", "unpaired", "vulnerable",     "xlsx",     NULL};
+    "csv",         "demo",     "demo-if-new",    "dry-run",  "fast-hash",      "help",
+    "in-force",    "overdue",  "password-stdin", "progress", "quiet",          "reveal",
+    "trust-proxy", "unpaired", "vulnerable",     "xlsx",     "secure-cookies", NULL};
 
 /* Whether --k is a flag for the verb v (NULL: not known yet) and its sub-command sub (NULL: not
  * known yet): one of the flags, unless the usage of v sub gives it a value (manual import …

@@ -119,15 +119,22 @@ static void login_free(pj_work *w)
     free(j);
 }
 
+/* "; Secure" when the session cookie is to be sent back over HTTPS only: the server was told
+ * so (serve --secure-cookies), or the proxy in front says the request came over HTTPS. */
+static const char *cookie_secure(pj_req *r)
+{
+    const char *proto = pj_head_get(r->head, "X-Forwarded-Proto");
+    return r->secure_cookies || (proto && !strcmp(proto, "https")) ? "; Secure" : "";
+}
+
 /* The rest of a log-in, on the loop once its password is checked. */
 static int h_login_done(pj_req *r, pj_work *w)
 {
     char token[PJ_TOKEN_HEX + 1];
     if (pj_login_finish(&r->ctx, &((login_job *)w)->l, &r->w, token, &r->err)) return -1;
     /* a session cookie: the server's idle expiry decides when it stops working */
-    const char *proto = pj_head_get(r->head, "X-Forwarded-Proto");
     r->set_cookie = pj_arena_printf(&r->arena, "pj_session=%s; Path=/; HttpOnly; SameSite=Strict%s",
-                                    token, proto && !strcmp(proto, "https") ? "; Secure" : "");
+                                    token, cookie_secure(r));
     return 0;
 }
 
@@ -154,7 +161,8 @@ static int h_login(pj_req *r)
 static int h_logout(pj_req *r)
 {
     if (pj_auth_logout(&r->ctx, r->token, &r->err)) return -1;
-    r->set_cookie = "pj_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0";
+    r->set_cookie = pj_arena_printf(
+        &r->arena, "pj_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s", cookie_secure(r));
     return pj_h_no_content(r);
 }
 

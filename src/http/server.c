@@ -1333,6 +1333,7 @@ static void req_init(pj_server *srv, pj_req *r, conn *c)
     r->ctx.request_id = r->request_id;
     r->method = c->head.method;
     r->ctx.unsent = r->method[0] == 'H' && !strcmp(r->method, "HEAD");
+    r->secure_cookies = srv->opts.secure_cookies;
     r->status = 200;
 }
 

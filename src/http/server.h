@@ -73,6 +73,9 @@ typedef struct pj_server_opts {
     int trust_proxy;
     const pj_net *trusted_proxies;
     int n_trusted_proxies;
+    /* 1: the session cookie is always set with Secure (served over HTTPS by a reverse proxy);
+     * 0: only on a request whose X-Forwarded-Proto is https (plain HTTP works as it is). */
+    int secure_cookies;
     pj_settings settings;
 } pj_server_opts;
 
@@ -113,6 +116,7 @@ typedef struct pj_req {
     const char *raw_type; /* its Content-Type, NULL when none was sent */
     const char *token;
     const char *set_cookie;
+    int secure_cookies;         /* the server's opts.secure_cookies: Set-Cookie with Secure */
     struct cached_body *cached; /* a response served from the cache */
     const char *content_type;   /* NULL = JSON */
     int64_t wait_plan;          /* answer when this plan is solved (its outcome replaces out) */
