@@ -6,7 +6,12 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -534,4 +539,36 @@ const char *th_plans(th_ctx *t, const char *word)
     char *out = pj_arena_strndup(&t->arena, b.data, b.len);
     pj_buf_free(&b);
     return out;
+}
+
+int th_dial(int port, const char *src, int timeout_ms)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) t_fail(__FILE__, __LINE__, "socket");
+    if (src) {
+        struct sockaddr_in b = {.sin_family = AF_INET};
+        inet_pton(AF_INET, src, &b.sin_addr);
+        if (bind(fd, (struct sockaddr *)&b, sizeof b))
+            t_fail(__FILE__, __LINE__, "bind %s: %s", src, strerror(errno));
+    }
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_port = htons((uint16_t)port),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    if (connect(fd, (struct sockaddr *)&a, sizeof a))
+        t_fail(__FILE__, __LINE__, "connect to %d: %s", port, strerror(errno));
+    struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    return fd;
+}
+
+size_t th_read_all(int fd, char *out, size_t size)
+{
+    size_t n = 0;
+    while (n + 1 < size) {
+        ssize_t k = recv(fd, out + n, size - 1 - n, 0);
+        if (k <= 0) break;
+        n += (size_t)k;
+    }
+    out[n] = 0;
+    return n;
 }

@@ -59,6 +59,13 @@ int th_call(th_server *s, const char *method, const char *path, const char *toke
 int th_call_raw(th_server *s, const char *method, const char *path, const char *token,
                 const char *body, long body_len, const char *content_type, json_t **out,
                 char *header_out, size_t header_size);
+/* A raw connection to the test server at port on 127.0.0.1, from source address src
+ * ("127.0.0.2"; NULL: any), its reads timing out after timeout_ms; fails the test when it
+ * cannot connect. */
+int th_dial(int port, const char *src, int timeout_ms);
+/* Reads from fd until the peer closes, out is full or a read times out; out ends with a NUL.
+ * Returns the bytes read. */
+size_t th_read_all(int fd, char *out, size_t size);
 /* Logs in and returns a token (static storage per call site is not kept: copy it). */
 void th_login(th_server *s, const char *user, const char *pw, char token[80]);
 /* A fingerprint of everything a write could change (counts, versions, audit rows) of every

@@ -21,23 +21,10 @@
  * Returns the status, -1 when none came. */
 static int raw_req(int port, const char *req, char *out, size_t size)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET,
-                            .sin_port = htons((uint16_t)port),
-                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a))
-        t_fail(__FILE__, __LINE__, "connect");
-    struct timeval tv = {10, 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    int fd = th_dial(port, NULL, 10000);
     size_t len = strlen(req);
     if (send(fd, req, len, MSG_NOSIGNAL) != (ssize_t)len) t_fail(__FILE__, __LINE__, "send");
-    size_t n = 0;
-    while (n + 1 < size) {
-        ssize_t k = recv(fd, out + n, size - 1 - n, 0);
-        if (k <= 0) break;
-        n += (size_t)k;
-    }
-    out[n] = 0;
+    th_read_all(fd, out, size);
     close(fd);
     int st = -1;
     return sscanf(out, "HTTP/1.%*d %d", &st) == 1 ? st : -1;

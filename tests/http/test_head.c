@@ -15,16 +15,6 @@
 #include "t.h"
 #include "th.h"
 
-static int dial(int port)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a))
-        t_fail(__FILE__, __LINE__, "connect to %d", port);
-    return fd;
-}
-
 static void send_all(int fd, const char *p, size_t n)
 {
     while (n) {
@@ -114,7 +104,7 @@ static int head_like_get(th_server *s, const char *tok, const char *path)
              "HEAD %s HTTP/1.1\r\nHost: t\r\n%s\r\n"
              "GET %s HTTP/1.1\r\nHost: t\r\n%sConnection: close\r\n\r\n",
              path, auth, path, auth);
-    int fd = dial(s->port);
+    int fd = th_dial(s->port, NULL, 30000);
     send_all(fd, req, strlen(req));
     size_t n;
     char *r = read_to_close(fd, &n);
@@ -156,7 +146,7 @@ static int head_only(th_server *s, const char *tok, const char *path)
     auth_lines(auth, sizeof auth, tok);
     snprintf(req, sizeof req, "HEAD %s HTTP/1.1\r\nHost: t\r\n%sConnection: close\r\n\r\n", path,
              auth);
-    int fd = dial(s->port);
+    int fd = th_dial(s->port, NULL, 30000);
     send_all(fd, req, strlen(req));
     size_t n;
     char *r = read_to_close(fd, &n);

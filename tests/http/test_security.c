@@ -24,41 +24,6 @@
 #include "domain/auth.h"
 #include "http/server.h"
 
-/* A connection to the test server from source address src ("127.0.0.2"; NULL: any), reads
- * timing out after timeout_ms. */
-static int raw_conn(th_server *s, const char *src, int timeout_ms)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) t_fail(__FILE__, __LINE__, "socket");
-    if (src) {
-        struct sockaddr_in b = {.sin_family = AF_INET};
-        inet_pton(AF_INET, src, &b.sin_addr);
-        if (bind(fd, (struct sockaddr *)&b, sizeof b))
-            t_fail(__FILE__, __LINE__, "bind %s: %s", src, strerror(errno));
-    }
-    struct sockaddr_in a = {.sin_family = AF_INET,
-                            .sin_port = htons((uint16_t)s->port),
-                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    if (connect(fd, (struct sockaddr *)&a, sizeof a))
-        t_fail(__FILE__, __LINE__, "connect: %s", strerror(errno));
-    struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    return fd;
-}
-
-/* Reads until the peer closes, the buffer is full or a read times out; returns the bytes. */
-static size_t read_all(int fd, char *out, size_t size)
-{
-    size_t n = 0;
-    while (n + 1 < size) {
-        ssize_t k = recv(fd, out + n, size - 1 - n, 0);
-        if (k <= 0) break;
-        n += (size_t)k;
-    }
-    out[n] = 0;
-    return n;
-}
-
 /* A server of its own whose log goes to `log` (a file of the test's directory). */
 static void start_logged(th_server *s, char log[700])
 {
@@ -89,10 +54,10 @@ static int status_of(const char *resp)
  * Returns the status, -1 when none came. */
 static int raw_req(th_server *s, const char *src, const char *req, char *out, size_t size)
 {
-    int fd = raw_conn(s, src, 5000);
+    int fd = th_dial(s->port, src, 5000);
     size_t len = strlen(req);
     if (send(fd, req, len, MSG_NOSIGNAL) != (ssize_t)len) t_fail(__FILE__, __LINE__, "send");
-    read_all(fd, out, size);
+    th_read_all(fd, out, size);
     close(fd);
     return status_of(out);
 }
@@ -124,10 +89,10 @@ TEST_T(http_sec_no_body_held_without_login, 90)
     th_start(&s, 0);
     static const char head[] = "POST /api/v1/indicators/import HTTP/1.1\r\nHost: x\r\n"
                                "Content-Type: text/csv\r\nContent-Length: 8388608\r\n\r\n";
-    int fd = raw_conn(&s, NULL, 3000);
+    int fd = th_dial(s.port, NULL, 3000);
     CHECK(send(fd, head, sizeof head - 1, MSG_NOSIGNAL) == (ssize_t)(sizeof head - 1));
     char buf[4096];
-    read_all(fd, buf, sizeof buf);
+    th_read_all(fd, buf, sizeof buf);
     close(fd);
     CHECK_INT(status_of(buf), 401);
     CHECK(strstr(buf, "\"unauthorized\"") != NULL);
@@ -139,7 +104,7 @@ TEST_T(http_sec_no_body_held_without_login, 90)
     static char chunk[65536];
     memset(chunk, 'a', sizeof chunk);
     for (int i = 0; i < N; i++) {
-        fds[i] = raw_conn(&s, NULL, 100);
+        fds[i] = th_dial(s.port, NULL, 100);
         send(fds[i], head, sizeof head - 1, MSG_NOSIGNAL);
         fcntl(fds[i], F_SETFL, O_NONBLOCK);
     }
@@ -170,9 +135,9 @@ TEST(http_sec_connections_per_address)
     th_server s;
     th_start_limits(&s, 0, 4);
     int fds[4];
-    for (int i = 0; i < 4; i++) fds[i] = raw_conn(&s, "127.0.0.1", 3000);
+    for (int i = 0; i < 4; i++) fds[i] = th_dial(s.port, "127.0.0.1", 3000);
     usleep(100000);
-    int extra = raw_conn(&s, "127.0.0.1", 3000);
+    int extra = th_dial(s.port, "127.0.0.1", 3000);
     char buf[4096];
     ssize_t k = recv(extra, buf, sizeof buf, 0);
     CHECK(k <= 0 && !(k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))); /* closed, not idle */
@@ -469,7 +434,7 @@ static int answer_of(int fd, int timeout_ms, char *out, size_t size)
     fcntl(fd, F_SETFL, 0);
     struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    read_all(fd, out, size);
+    th_read_all(fd, out, size);
     return status_of(out);
 }
 
@@ -504,7 +469,7 @@ TEST(http_sec_no_body_held_without_route)
                  "%s HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                  "Content-Length: 1048576\r\n\r\n",
                  cases[i].line);
-        int fd = raw_conn(&s, NULL, 3000);
+        int fd = th_dial(s.port, NULL, 3000);
         send_partial(fd, req, 4096);
         CHECK_INT(answer_of(fd, 3000, buf, sizeof buf), cases[i].status);
         CHECK(strstr(buf, cases[i].code) != NULL);
@@ -518,7 +483,7 @@ TEST(http_sec_no_body_held_without_route)
                  "%s HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                  "Content-Length: 8192\r\n\r\n",
                  small[i]);
-        int fd = raw_conn(&s, NULL, 3000);
+        int fd = th_dial(s.port, NULL, 3000);
         send_partial(fd, req, 0);
         CHECK_INT(answer_of(fd, 3000, buf, sizeof buf), 413);
         close(fd);
@@ -543,7 +508,7 @@ TEST_T(http_sec_body_budget_per_address, 90)
     enum { N = 40 };
     int fds[N];
     for (int i = 0; i < N; i++) {
-        fds[i] = raw_conn(&s, "127.0.3.1", 3000);
+        fds[i] = th_dial(s.port, "127.0.3.1", 3000);
         send_partial(fds[i], req, 960 << 10);
     }
     /* the answers come as the server reads the bodies: look until they have stopped coming
@@ -680,7 +645,7 @@ TEST(http_sec_trust_proxy)
     th_start_opts(&s,
                   &(th_opts){.throttled = 1, .trust_proxy = 1, .max_per_addr = 4, .log_path = log});
     int fds[6];
-    for (int i = 0; i < 6; i++) fds[i] = raw_conn(&s, "127.0.0.1", 3000);
+    for (int i = 0; i < 6; i++) fds[i] = th_dial(s.port, "127.0.0.1", 3000);
     usleep(100000);
     char buf[8192], body[256], req[1024];
     static const char health[] = "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n";
@@ -728,10 +693,10 @@ TEST(http_sec_trusted_proxy_only)
     static const char health[] = "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n";
     /* the per-address connection limit: held to it from 127.0.6.1, not from the proxy */
     int direct[3], proxied[4];
-    for (int i = 0; i < 2; i++) direct[i] = raw_conn(&s, "127.0.6.1", 3000);
-    for (int i = 0; i < 4; i++) proxied[i] = raw_conn(&s, "127.0.0.1", 3000);
+    for (int i = 0; i < 2; i++) direct[i] = th_dial(s.port, "127.0.6.1", 3000);
+    for (int i = 0; i < 4; i++) proxied[i] = th_dial(s.port, "127.0.0.1", 3000);
     usleep(100000);
-    direct[2] = raw_conn(&s, "127.0.6.1", 3000);
+    direct[2] = th_dial(s.port, "127.0.6.1", 3000);
     CHECK(send(direct[2], health, sizeof health - 1, MSG_NOSIGNAL) <= 0 ||
           recv(direct[2], buf, sizeof buf - 1, 0) <= 0);
     CHECK(send(proxied[3], health, sizeof health - 1, MSG_NOSIGNAL) ==
@@ -821,7 +786,7 @@ TEST(http_sec_trust_proxy_loopback_only)
         struct timeval tv = {5, 0};
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
         CHECK(send(fd, req, strlen(req), MSG_NOSIGNAL) == (ssize_t)strlen(req));
-        read_all(fd, buf, sizeof buf);
+        th_read_all(fd, buf, sizeof buf);
         close(fd);
         CHECK_INT(status_of(buf), i < 10 ? 401 : 429);
     }
@@ -902,7 +867,7 @@ TEST_T(http_sec_connections_default_cap, 60)
     th_start_limits(&s, 0, 0);
     enum { N = 300 };
     static int fds[N];
-    for (int i = 0; i < N; i++) fds[i] = raw_conn(&s, "127.0.4.1", 3000);
+    for (int i = 0; i < N; i++) fds[i] = th_dial(s.port, "127.0.4.1", 3000);
     usleep(200000);
     static const char health[] = "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n";
     char buf[4096];
@@ -955,10 +920,10 @@ TEST(http_sec_refusal_warning_counts)
     char log[700];
     snprintf(log, sizeof log, "%s/server.log", t_tmpdir());
     th_start_opts(&s, &(th_opts){.max_per_addr = 1, .log_path = log});
-    int keep = raw_conn(&s, "127.0.5.1", 3000);
+    int keep = th_dial(s.port, "127.0.5.1", 3000);
     usleep(100000);
     for (int i = 0; i < 5; i++) {
-        int fd = raw_conn(&s, "127.0.5.1", 3000);
+        int fd = th_dial(s.port, "127.0.5.1", 3000);
         char b[16];
         CHECK(recv(fd, b, sizeof b, 0) <= 0);
         close(fd);
@@ -999,7 +964,7 @@ static void logins_at_once(th_server *s, const char *src, int *fds, int n, const
     for (int i = 0; i < n; i++) {
         snprintf(user, sizeof user, "%s%d", name, i);
         login_text(req, sizeof req, numbered ? user : name, pw, 1);
-        fds[i] = raw_conn(s, src, 30000);
+        fds[i] = th_dial(s->port, src, 30000);
         send_text(fds[i], req);
     }
 }
@@ -1033,7 +998,7 @@ TEST_T(http_sec_login_check_off_loop, 90)
     enum { N = 10 };
     static const char health[] = "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n";
     int fds[N + 1];
-    fds[N] = raw_conn(&s, NULL, 30000);
+    fds[N] = th_dial(s.port, NULL, 30000);
     logins_at_once(&s, NULL, fds, N, "ghost", 1, "wrong-password-1");
     send_text(fds[N], health);
     int done[N + 1] = {0}, logins = 0, healths = 0;
@@ -1049,7 +1014,7 @@ TEST_T(http_sec_login_check_off_loop, 90)
         }
         for (int i = 0; i < N; i++) {
             if (!p[i].revents) continue;
-            read_all(fds[i], buf, sizeof buf);
+            th_read_all(fds[i], buf, sizeof buf);
             CHECK_INT(status_of(buf), 401);
             logins++;
             done[i] = 1;
@@ -1071,9 +1036,9 @@ TEST(http_sec_login_pipelined_in_order)
     char req[2048], buf[16384];
     login_text(req, 1024, "ghost", "wrong-password-1", 0);
     strcat(req, "GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-    int fd = raw_conn(&s, NULL, 10000);
+    int fd = th_dial(s.port, NULL, 10000);
     send_text(fd, req);
-    read_all(fd, buf, sizeof buf);
+    th_read_all(fd, buf, sizeof buf);
     close(fd);
     CHECK_INT(status_of(buf), 401);
     char *second = strstr(buf + 1, "HTTP/1.1 ");
@@ -1113,7 +1078,7 @@ TEST_T(http_sec_login_closed_mid_check_and_stop, 120)
     char buf[8192];
     int n401 = 0, n503 = 0;
     for (int i = 0; i < M; i++) {
-        read_all(fds[i], buf, sizeof buf);
+        th_read_all(fds[i], buf, sizeof buf);
         close(fds[i]);
         int st = status_of(buf);
         CHECK(st == -1 || st == 401 || st == 503);
@@ -1140,7 +1105,7 @@ TEST(http_sec_login_queue_full_busy)
     int busy = 0, failed = 0;
     char buf[8192];
     for (int i = 0; i < N; i++) {
-        read_all(fds[i], buf, sizeof buf);
+        th_read_all(fds[i], buf, sizeof buf);
         close(fds[i]);
         int st = status_of(buf);
         if (st == 503) {
@@ -1179,22 +1144,22 @@ TEST_T(http_sec_login_locked_before_queue, 90)
         logins_at_once(&s, "127.0.8.2", fds, N, "filler", 1, "wrong-password-1");
         /* the locked name, and a body without its password, from the locked address */
         login_text(req, sizeof req, "victim", "wrong-password-1", 1);
-        int locked = raw_conn(&s, "127.0.8.1", 30000);
+        int locked = th_dial(s.port, "127.0.8.1", 30000);
         send_text(locked, req);
         static const char nopw[] =
             "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
             "Content-Type: application/json\r\nContent-Length: 21\r\n\r\n{\"username\":\"victim\"}";
-        int bad = raw_conn(&s, "127.0.8.1", 30000);
+        int bad = th_dial(s.port, "127.0.8.1", 30000);
         send_text(bad, nopw);
-        read_all(locked, buf, sizeof buf);
+        th_read_all(locked, buf, sizeof buf);
         close(locked);
         CHECK_INT(status_of(buf), 423);
         CHECK(strstr(buf, "\"code\":\"locked\"") != NULL);
-        read_all(bad, buf, sizeof buf);
+        th_read_all(bad, buf, sizeof buf);
         close(bad);
         CHECK_INT(status_of(buf), 422);
         for (int i = 0; i < N; i++) {
-            read_all(fds[i], buf, sizeof buf);
+            th_read_all(fds[i], buf, sizeof buf);
             close(fds[i]);
             int st = status_of(buf);
             CHECK(st == 401 || st == 503);
@@ -1226,7 +1191,7 @@ TEST_T(http_sec_login_checks_per_address, 90)
     int n401 = 0, n429 = 0;
     for (int a = 0; a < A; a++)
         for (int i = 0; i < N; i++) {
-            read_all(fds[a][i], buf, sizeof buf);
+            th_read_all(fds[a][i], buf, sizeof buf);
             close(fds[a][i]);
             int st = status_of(buf);
             CHECK(st == 401 || st == 429);
@@ -1263,7 +1228,7 @@ TEST(http_sec_login_lockout_concurrent)
     logins_at_once(&s, "127.0.0.1", fds, N, "admin", 0, "wrong-password-1");
     char buf[8192];
     for (int i = 0; i < N; i++) {
-        read_all(fds[i], buf, sizeof buf);
+        th_read_all(fds[i], buf, sizeof buf);
         close(fds[i]);
         int st = status_of(buf);
         CHECK(st == 401 || st == 423);
@@ -1339,9 +1304,9 @@ static int answers_meanwhile(th_server *s, char reqs[][1024], int n, int want)
     static const char health[] = "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n";
     int fds[MAX + 1], done[MAX + 1] = {0}, left = n, healths = 0;
     if (n > MAX) t_fail(__FILE__, __LINE__, "at most %d", MAX);
-    fds[n] = raw_conn(s, NULL, 30000);
+    fds[n] = th_dial(s->port, NULL, 30000);
     for (int i = 0; i < n; i++) {
-        fds[i] = raw_conn(s, NULL, 30000);
+        fds[i] = th_dial(s->port, NULL, 30000);
         send_text(fds[i], reqs[i]);
     }
     send_text(fds[n], health);
@@ -1357,7 +1322,7 @@ static int answers_meanwhile(th_server *s, char reqs[][1024], int n, int want)
         }
         for (int i = 0; i < n; i++) {
             if (!p[i].revents) continue;
-            read_all(fds[i], buf, sizeof buf);
+            th_read_all(fds[i], buf, sizeof buf);
             if (status_of(buf) != want) t_fail(__FILE__, __LINE__, "answer %d: %.300s", i, buf);
             left--;
             done[i] = 1;
@@ -1451,7 +1416,7 @@ static void users_at_once(th_server *s, const char *src, const char *admin, cons
                  "\"viewer\"}",
                  prefix, i, i);
         api_text(req, sizeof req, "POST", "/api/v1/users", admin, body);
-        fds[i] = raw_conn(s, src, 30000);
+        fds[i] = th_dial(s->port, src, 30000);
         send_text(fds[i], req);
     }
 }
@@ -1470,7 +1435,7 @@ TEST_T(http_sec_password_queue_full_busy, 90)
     users_at_once(&s, NULL, admin, "queued", fds, N);
     int busy = 0, made = 0;
     for (int i = 0; i < N; i++) {
-        read_all(fds[i], buf, sizeof buf);
+        th_read_all(fds[i], buf, sizeof buf);
         close(fds[i]);
         int st = status_of(buf);
         if (st == 503) {
@@ -1507,15 +1472,15 @@ TEST_T(http_sec_password_change_session_ended, 60)
     logins_at_once(&s, NULL, fds, 3, "ahead", 1, "wrong-password-1");
     api_text(req, sizeof req, "POST", "/api/v1/auth/password", tok,
              "{\"old_password\":\"Depart-pass-1-xyz\",\"new_password\":\"Depart-pass-2-xyz\"}");
-    int change = raw_conn(&s, NULL, 30000);
+    int change = th_dial(s.port, NULL, 30000);
     send_text(change, req);
     api_text(req, sizeof req, "POST", "/api/v1/auth/logout", tok, "{}");
     CHECK_INT(raw_req(&s, NULL, req, buf, sizeof buf), 204);
-    read_all(change, buf, sizeof buf);
+    th_read_all(change, buf, sizeof buf);
     close(change);
     CHECK_INT(status_of(buf), 401);
     for (int i = 0; i < 3; i++) {
-        read_all(fds[i], buf, sizeof buf);
+        th_read_all(fds[i], buf, sizeof buf);
         close(fds[i]);
     }
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'password'"), 0);
@@ -1640,7 +1605,7 @@ TEST_T(http_sec_password_hashes_per_address, 90)
     CHECK_INT(login_from(&s, "127.0.4.2", "admin", s.admin_pw, buf, sizeof buf), 200);
     int made = 0, n429 = 0;
     for (int i = 0; i < N; i++) {
-        read_all(fds[i], buf, sizeof buf);
+        th_read_all(fds[i], buf, sizeof buf);
         close(fds[i]);
         int st = status_of(buf);
         CHECK(st == 201 || st == 429);
@@ -1679,7 +1644,7 @@ TEST_T(http_sec_weak_hash_replaced_at_log_in, 90)
     logins_at_once(&s, NULL, fds, N, "admin", 0, s.admin_pw);
     char buf[16384];
     for (int i = 0; i < N; i++) {
-        read_all(fds[i], buf, sizeof buf);
+        th_read_all(fds[i], buf, sizeof buf);
         close(fds[i]);
         CHECK_INT(status_of(buf), 200);
     }

@@ -51,15 +51,17 @@ TEST_T(carbon_factor_list_pages_with_limit_and_cursor, 60)
     th_stop(&s);
 }
 
-/* The command line lists a page of 500 and goes on from --cursor. */
-TEST_T(cli_carbon_factors_go_on_from_cursor, 60)
+/* `pingji carbon SUB` on the indicator demo lists a page of 500 by id and goes on from
+ * --cursor: from the second item's id it lists the rest, the third first; a cursor that is no
+ * id is a usage error. */
+static void cli_pages_from_cursor(const char *sub)
 {
     static char out[1 << 20];
     char db[600];
-    snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
+    snprintf(db, sizeof db, "%s/pj-%s.db", t_tmpdir(), sub);
     CHECK_INT(RUN(out, "init", "--db", db), 0);
     CHECK_INT(RUN(out, "indicator", "demo", "--db", db), 0);
-    CHECK_INT(RUN(out, "carbon", "factors", "--db", db), 0);
+    CHECK_INT(RUN(out, "carbon", sub, "--db", db), 0);
     json_t *o = json_loads(out, 0, NULL);
     json_t *items = json_object_get(o, "items");
     size_t n = json_array_size(items);
@@ -69,37 +71,22 @@ TEST_T(cli_carbon_factors_go_on_from_cursor, 60)
     snprintf(cur, sizeof cur, "%lld", th_int(json_array_get(items, 1), "id"));
     long long third = th_int(json_array_get(items, 2), "id");
     json_decref(o);
-    CHECK_INT(RUN(out, "carbon", "factors", "--cursor", cur, "--db", db), 0);
+    CHECK_INT(RUN(out, "carbon", sub, "--cursor", cur, "--db", db), 0);
     o = json_loads(out, 0, NULL);
     items = json_object_get(o, "items");
     CHECK_INT((long long)json_array_size(items), (long long)n - 2);
     CHECK_INT(th_int(json_array_get(items, 0), "id"), third);
     json_decref(o);
-    CHECK_INT(RUN(out, "carbon", "factors", "--cursor", "x", "--db", db), 2);
+    CHECK_INT(RUN(out, "carbon", sub, "--cursor", "x", "--db", db), 2);
 }
 
-/* The energy use records the same way: a page of 500 by id, --cursor goes on from it. */
+TEST_T(cli_carbon_factors_go_on_from_cursor, 60)
+{
+    cli_pages_from_cursor("factors");
+}
+
+/* The energy use records the same way (the command listed the first 500 only). */
 TEST_T(cli_carbon_energy_goes_on_from_cursor, 60)
 {
-    static char out[1 << 20];
-    char db[600];
-    snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
-    CHECK_INT(RUN(out, "init", "--db", db), 0);
-    CHECK_INT(RUN(out, "indicator", "demo", "--db", db), 0);
-    CHECK_INT(RUN(out, "carbon", "energy", "--db", db), 0);
-    json_t *o = json_loads(out, 0, NULL);
-    json_t *items = json_object_get(o, "items");
-    size_t n = json_array_size(items);
-    CHECK(n > 3);
-    char cur[32];
-    snprintf(cur, sizeof cur, "%lld", th_int(json_array_get(items, 1), "id"));
-    long long third = th_int(json_array_get(items, 2), "id");
-    json_decref(o);
-    CHECK_INT(RUN(out, "carbon", "energy", "--cursor", cur, "--db", db), 0);
-    o = json_loads(out, 0, NULL);
-    items = json_object_get(o, "items");
-    CHECK_INT((long long)json_array_size(items), (long long)n - 2);
-    CHECK_INT(th_int(json_array_get(items, 0), "id"), third);
-    json_decref(o);
-    CHECK_INT(RUN(out, "carbon", "energy", "--cursor", "x", "--db", db), 2);
+    cli_pages_from_cursor("energy");
 }
