@@ -1,14 +1,20 @@
 #!/bin/bash
-# A/B of the facility listing: two pingji binaries serving copies of one demo database at once
-# (made by NEW), wrk alternating between them, 3 rounds of 6 s, 32 connections, the admin's
-# token on each; prints each round's req/s. Build the old binary in a worktree of its commit.
+# A/B of the facility listing: two pingji binaries each serving the demo database it made
+# (the same seed, so the same district; each with its own schema, so an old build need not
+# read a newer one's), wrk alternating between them, 3 rounds of 6 s, 32 connections, the
+# admin's token on each; prints each round's req/s. Build the old binary in a worktree of its
+# commit.
 # Usage: scripts/bench_ab.sh OLD_BINARY NEW_BINARY
 set -euo pipefail
 old=$1 new=$2
 d=$(mktemp -d /tmp/pingji-ab-XXXXXX)
-init=$("$new" init --db "$d/new.db" --demo 2>/dev/null)
-pw=$(echo "$init" | sed -n 's/.*user: admin  password: \([^ ]*\).*/\1/p')
-cp "$d/new.db" "$d/old.db"
+declare -A pw_of
+for side in old new; do
+  bin=$old
+  [ "$side" = new ] && bin=$new
+  init=$("$bin" init --db "$d/$side.db" --demo 2>/dev/null)
+  pw_of[$side]=$(echo "$init" | sed -n 's/.*user: admin  password: \([^ ]*\).*/\1/p')
+done
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 pn=$(port) po=$(port)
 "$new" serve --db "$d/new.db" --port "$pn" >/dev/null 2>"$d/new.log" &
@@ -20,10 +26,10 @@ for p in "$pn" "$po"; do
   for _ in $(seq 100); do curl -fs "http://127.0.0.1:$p/api/v1/health" >/dev/null && break; sleep 0.1; done
 done
 tok() {
-  curl -fs -H 'Content-Type: application/json' -d "{\"username\":\"admin\",\"password\":\"$pw\"}" \
+  curl -fs -H 'Content-Type: application/json' -d "{\"username\":\"admin\",\"password\":\"$2\"}" \
     "http://127.0.0.1:$1/api/v1/auth/login" | sed -n 's/.*"token":"\([0-9a-f]*\)".*/\1/p'
 }
-declare -A port_of=([old]=$po [new]=$pn) tok_of=([old]=$(tok "$po") [new]=$(tok "$pn"))
+declare -A port_of=([old]=$po [new]=$pn) tok_of=([old]=$(tok "$po" "${pw_of[old]}") [new]=$(tok "$pn" "${pw_of[new]}"))
 for side in old new; do
   st=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer ${tok_of[$side]}" \
     "http://127.0.0.1:${port_of[$side]}/api/v1/facilities?limit=20")
