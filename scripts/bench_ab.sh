@@ -6,25 +6,22 @@
 # commit.
 # Usage: scripts/bench_ab.sh OLD_BINARY NEW_BINARY
 set -euo pipefail
+. "$(dirname "$0")/bench_lib.sh"
 old=$1 new=$2
 d=$(mktemp -d /tmp/pingji-ab-XXXXXX)
 declare -A pw_of
 for side in old new; do
   bin=$old
   [ "$side" = new ] && bin=$new
-  init=$("$bin" init --db "$d/$side.db" --demo 2>/dev/null)
-  pw_of[$side]=$(echo "$init" | sed -n 's/.*user: admin  password: \([^ ]*\).*/\1/p')
+  pw_of[$side]=$(bench_db "$bin" "$d/$side.db" --demo)
 done
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-pn=$(port) po=$(port)
+pn=$(free_port) po=$(free_port)
 "$new" serve --db "$d/new.db" --port "$pn" >/dev/null 2>"$d/new.log" &
 sn=$!
 "$old" serve --db "$d/old.db" --port "$po" >/dev/null 2>"$d/old.log" &
 so=$!
 trap 'kill $sn $so 2>/dev/null || true; rm -rf "$d"' EXIT
-for p in "$pn" "$po"; do
-  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$p/api/v1/health" >/dev/null && break; sleep 0.1; done
-done
+for p in "$pn" "$po"; do wait_up "$p"; done
 tok() {
   curl -fs -H 'Content-Type: application/json' -d "{\"username\":\"admin\",\"password\":\"$2\"}" \
     "http://127.0.0.1:$1/api/v1/auth/login" | sed -n 's/.*"token":"\([0-9a-f]*\)".*/\1/p'

@@ -8,6 +8,7 @@
 # measured in turn, each ROUNDS times (default 3), alternating (before/after comparisons).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/bench_lib.sh
 secs=${BENCH_LOGIN_S:-10}
 rounds=${ROUNDS:-3}
 dir=$(mktemp -d /tmp/pingji-login-XXXXXX)
@@ -40,15 +41,11 @@ for r in $(seq "$rounds"); do
   for i in "${!bins[@]}"; do
     bin=${bins[$i]}
     db="$dir/pj$i.db"
-    if [ ! -f "$db" ]; then
-      pw=$("$bin" init --db "$db" 2>/dev/null | sed -n 's/.*user: admin  password: \([^ ]*\).*/\1/p')
-      echo "$pw" >"$dir/pw$i"
-    fi
-    pw=$(cat "$dir/pw$i")
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    pw=$(bench_db "$bin" "$db")
+    port=$(free_port)
     "$bin" serve --db "$db" --port "$port" --trust-proxy --quiet 2>"$dir/server.log" >/dev/null &
     srv=$!
-    for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/api/v1/health" >/dev/null && break; sleep 0.1; done
+    wait_up "$port"
     base="http://127.0.0.1:$port"
     read -r idle _ _ _ _ < <(probe "$port" 3)
     PJ_PW=$pw wrk -t1 -c8 -d"${secs}s" -s bench/login.lua "$base" >"$dir/login.txt" &
