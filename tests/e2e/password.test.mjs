@@ -35,11 +35,14 @@ async function openDialog(page, title) {
   return dlg;
 }
 
-/** The error text shown under the form item labelled label ('' when none). */
+/** The error text shown under the form item labelled label ('' when none), read at once. An
+ * error on its way out (Element Plus's leave transition keeps it in the page for a moment after
+ * the next save cleared it) is not shown: counting it and then reading its text waited for an
+ * element gone in between, when the server answered within the transition. */
 async function fieldError(dlg, label) {
   const item = dlg.locator('.el-form-item', { has: dlg.page().locator('.el-form-item__label', { hasText: new RegExp(`^${label}$`) }) });
-  const err = item.locator('.el-form-item__error');
-  return (await err.count()) ? (await err.innerText()).trim() : '';
+  const texts = await item.locator('.el-form-item__error:not(.el-zoom-in-top-leave-active)').allInnerTexts();
+  return texts.join('').trim();
 }
 
 async function fill(dlg, labels, old, neu, again = neu) {
