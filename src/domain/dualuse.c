@@ -152,8 +152,7 @@ static int string_list(json_t *v, const char *field, int max, size_t maxlen, pj_
             return pj_fail(err, 422, "invalid_value", field,
                            "%s[%zu] must be a string of at most %zu characters, not blank", field,
                            i, maxlen);
-        if (pj_text_check(field, field, json_string_value(x), json_string_length(x), err))
-            return -1;
+        if (pj_text_check(field, json_string_value(x), json_string_length(x), err)) return -1;
     }
     return 0;
 }

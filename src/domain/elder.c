@@ -506,7 +506,7 @@ static int in_str_array(pj_ctx *c, json_t *o, const char *key, size_t max_items,
         if (!json_is_string(x) || json_string_length(x) == 0 ||
             pj_utf8_len(json_string_value(x), json_string_length(x)) > 32)
             return pj_fail(err, 422, "invalid_value", key, "%s items are 1–32 characters", key);
-        if (pj_text_check(key, key, json_string_value(x), json_string_length(x), err)) return -1;
+        if (pj_text_check(key, json_string_value(x), json_string_length(x), err)) return -1;
     }
     char *t = json_dumps(v, JSON_COMPACT);
     if (!t) return pj_fail(err, 500, "internal", key, "out of memory");

@@ -223,8 +223,7 @@ int pj_ent_reception_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
                 pj_utf8_len(json_string_value(v), json_string_length(v)) > 64)
                 return pj_fail(err, 422, "invalid_value", "leaders",
                                "each leader is a name of 1–64 characters");
-            if (pj_text_check("leaders", "leaders", json_string_value(v), json_string_length(v),
-                              err))
+            if (pj_text_check("leaders", json_string_value(v), json_string_length(v), err))
                 return -1;
         }
     }
@@ -688,8 +687,7 @@ int pj_ent_appeal_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
             if (!json_is_string(v) || !json_string_length(v) || json_string_length(v) > 256)
                 return pj_fail(err, 422, "invalid_value", "attachments",
                                "each attachment is a reference of 1–256 bytes");
-            if (pj_text_check("attachments", "attachments", json_string_value(v),
-                              json_string_length(v), err))
+            if (pj_text_check("attachments", json_string_value(v), json_string_length(v), err))
                 return -1;
         }
     }

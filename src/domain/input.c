@@ -85,20 +85,20 @@ long pj_text_bad_char(const char *s, size_t n, int multiline)
     return -1;
 }
 
-int pj_text_check(const char *field, const char *key, const char *s, size_t n, pj_err *err)
+int pj_text_check(const char *key, const char *s, size_t n, pj_err *err)
 {
     if (key_in(key, unchecked_keys)) return 0;
     int multi = key_in(key, multiline_keys);
     long c = pj_text_bad_char(s, n, multi);
     if (c < 0) return 0;
     if (c >= 0x2000)
-        return pj_fail(err, 422, "invalid_value", field,
-                       "%s must not contain a bidirectional control character (U+%04lX)", field, c);
-    return pj_fail(err, 422, "invalid_value", field,
+        return pj_fail(err, 422, "invalid_value", key,
+                       "%s must not contain a bidirectional control character (U+%04lX)", key, c);
+    return pj_fail(err, 422, "invalid_value", key,
                    multi ? "%s must not contain a control character (U+%04lX) other than a line "
                            "break or a tab"
                          : "%s must be one line without control characters (U+%04lX)",
-                   field, c);
+                   key, c);
 }
 
 /* pj_in_str without the check of the characters */
@@ -132,7 +132,7 @@ int pj_in_str(json_t *o, const char *key, int required, size_t min_chars, size_t
     const char *s = NULL;
     int rc = in_str(o, key, required, min_chars, max_chars, &s, err);
     if (rc <= 0) return rc;
-    if (pj_text_check(key, key, s, strlen(s), err)) return -1;
+    if (pj_text_check(key, s, strlen(s), err)) return -1;
     *out = s;
     return 1;
 }
@@ -192,7 +192,7 @@ static int in_text(json_t *o, const char *key, int required, size_t min_chars, s
     if (*s && !pj_text_trim(s, &from))
         return pj_fail(err, 422, min_chars ? "missing_field" : "invalid_value", key,
                        "%s must not be blank (only spaces)", key);
-    if (check && pj_text_check(key, key, s, strlen(s), err)) return -1;
+    if (check && pj_text_check(key, s, strlen(s), err)) return -1;
     *out = s;
     return 1;
 }
@@ -387,7 +387,7 @@ int pj_in_text_trimmed(pj_arena *a, json_t *o, const char *key, int required, si
     if (rc <= 0) return rc;
     /* what is stored is checked: a tab or a line break pasted around a name is dropped */
     v = pj_text_trimmed(a, v);
-    if (pj_text_check(key, key, v, strlen(v), err)) return -1;
+    if (pj_text_check(key, v, strlen(v), err)) return -1;
     *out = v;
     return 1;
 }

@@ -27,9 +27,9 @@ long pj_text_bad_char(const char *s, size_t n, int multiline);
 /* 1 when key names a text of several lines. */
 int pj_text_multiline(const char *key);
 /* s[0..n) checked as the text of key (its rules: one line or several, or none for a password):
- * 0, or -1 with 422 invalid_value at field. For the texts read without pj_in_str: list items,
+ * 0, or -1 with 422 invalid_value at key. For the texts read without pj_in_str: list items,
  * the cells of an import. */
-int pj_text_check(const char *field, const char *key, const char *s, size_t n, pj_err *err);
+int pj_text_check(const char *key, const char *s, size_t n, pj_err *err);
 /* The length of s without the white space around it (ASCII and the Unicode spaces, as
  * pj_in_text judges them), *start where the rest begins; 0 when s is nothing but spaces. */
 size_t pj_text_trim(const char *s, size_t *start);
