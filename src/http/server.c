@@ -456,6 +456,9 @@ static char *allow_line(const char *path)
     return extra;
 }
 
+/* The Allow line of a 405 to a console file: its files are read, never written. */
+#define STATIC_ALLOW "Allow: GET, HEAD\r\n"
+
 /* The route of a request head, found as the handler will find it (on the decoded path); or
  * NULL with err set to the answer the request gets without one (400 bad path, 404, 405 with
  * *allow set to its header line, and for a console file 404, 405, or 413 since none takes a
@@ -473,9 +476,10 @@ static const pj_route *head_route(pj_server *srv, const pj_head *h, pj_err *err,
     } else if (strncmp(path, "/api/", 5) != 0) {
         if (!srv->opts.web_dir)
             pj_fail(err, 404, "not_found", "", "no console installed");
-        else if (strcmp(h->method, "GET") && strcmp(h->method, "HEAD"))
+        else if (strcmp(h->method, "GET") && strcmp(h->method, "HEAD")) {
+            *allow = strdup(STATIC_ALLOW);
             pj_fail(err, 405, "method_not_allowed", "", "only GET here");
-        else
+        } else
             pj_fail(err, 413, "body_too_large", "", "a console file takes no request body");
     } else {
         const char *seg;
@@ -1812,8 +1816,10 @@ static const char *content_type(const char *path)
 static int serve_static(pj_server *srv, pj_req *r, char **extra)
 {
     if (!srv->opts.web_dir) return pj_fail(&r->err, 404, "not_found", "", "no console installed");
-    if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD"))
+    if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD")) {
+        *extra = strdup(STATIC_ALLOW);
         return pj_fail(&r->err, 405, "method_not_allowed", "", "only GET here");
+    }
     if (strstr(r->path, "..") || strchr(r->path, '\\'))
         return pj_fail(&r->err, 404, "not_found", "", "no such file");
     const char *rel = r->path + 1;

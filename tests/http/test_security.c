@@ -461,6 +461,7 @@ TEST(http_sec_no_body_held_without_route)
         {"PUT /api/v1/health", 405, "Allow: GET"},
         {"POST /api/v1/%68ealth", 405, "\"method_not_allowed\""},
         {"POST /console/page", 405, "\"method_not_allowed\""},
+        {"POST /console/page", 405, "\r\nAllow: GET, HEAD\r\n"},
         {"GET /index.html", 413, "\"body_too_large\""},
     };
     char req[1024], buf[8192];

@@ -66,3 +66,30 @@ TEST(static_console_files)
         404);
     th_stop(&s);
 }
+
+/* A console file is read, never written: another method gets 405 with the Allow line RFC 9110
+ * asks of every 405 (GET, HEAD), as an API path does. */
+TEST(static_console_405_allow)
+{
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/web", t_tmpdir());
+    mkdir(dir, 0755);
+    put(dir, "index.html", "<!doctype html><title>平急</title>");
+    th_server s;
+    th_start_web(&s, dir);
+    char hdr[4096];
+    static const char *const methods[] = {"POST", "PUT", "DELETE", "PATCH"};
+    static const char *const paths[] = {"/", "/index.html", "/facilities/12"};
+    for (int m = 0; m < 4; m++)
+        for (int i = 0; i < 3; i++) {
+            hdr[0] = 0;
+            CHECK_INT(
+                th_call_raw(&s, methods[m], paths[i], NULL, NULL, -1, NULL, NULL, hdr, sizeof hdr),
+                405);
+            CHECK(strstr(hdr, "\r\nAllow: GET, HEAD\r\n") != NULL);
+        }
+    /* a GET is answered without one */
+    CHECK_INT(th_call_raw(&s, "GET", "/", NULL, NULL, -1, NULL, NULL, hdr, sizeof hdr), 200);
+    CHECK(strstr(hdr, "Allow:") == NULL);
+    th_stop(&s);
+}
