@@ -626,10 +626,12 @@ int pj_auth_session(pj_ctx *c, const char *token, pj_err *err)
         return pj_fail(err, 401, "session_expired", "", "the session has expired; log in again");
     }
     /* last_seen is written at most once per step, not on every request; a session ends at
-     * most one step (a tenth of the idle time, at most a minute) before its idle time is up */
+     * most one step (a tenth of the idle time, at most a minute) before its idle time is up.
+     * A HEAD (unsent) is a probe (monitoring, a link checker): checked as a GET, it does not
+     * keep the session alive. */
     int64_t step = c->settings->session_idle_s / 10;
     if (step > 60) step = 60;
-    if (now - last >= (step > 1 ? step : 1)) {
+    if (!c->unsent && now - last >= (step > 1 ? step : 1)) {
         s = pj_db_prepare(c->db, "UPDATE sessions SET last_seen = ? WHERE id = ?", err);
         if (!s) return -1;
         pj_stmt_int(s, 1, now);

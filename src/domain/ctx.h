@@ -57,7 +57,8 @@ typedef struct pj_ctx {
     int64_t valid_until;
     /* 1: the answer is made but not sent (HTTP HEAD: the headers of a GET, no body). Numbers
      * rendered unmasked then reach nobody, so they are not audited as a read of them
-     * (pj_el_audit_reveal writes no row); every check before them is made as for a GET. */
+     * (pj_el_audit_reveal writes no row); every check before them is made as for a GET, and
+     * the session's check does not advance its last_seen (a probe keeps no session alive). */
     int unsent;
 } pj_ctx;
 

@@ -1161,7 +1161,9 @@ static int session(pj_server *srv, pj_req *r, uint64_t gen)
         }
     }
     if (pj_auth_session(&r->ctx, tok, &r->err)) return -1;
-    if (e && ttl > 0) {
+    /* a HEAD's check is not kept: it did not record the activity, and a GET taken from the
+     * cache after it would not either */
+    if (e && ttl > 0 && !r->ctx.unsent) {
         snprintf(e->token, sizeof e->token, "%s", tok);
         snprintf(e->username, sizeof e->username, "%s", r->ctx.actor.username);
         e->actor = r->ctx.actor;
@@ -1197,6 +1199,7 @@ static int early_auth(pj_server *srv, conn *c, const pj_route *rt, pj_err *err)
     r.ctx.db = srv->db;
     r.ctx.arena = &r.arena;
     r.ctx.settings = &srv->opts.settings;
+    r.ctx.unsent = !strcmp(c->head.method, "HEAD");
     int by_cookie;
     r.token = r.ctx.token = bearer(&c->head, &by_cookie, &r.err);
     int rc = 0;

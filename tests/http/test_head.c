@@ -308,3 +308,39 @@ TEST(http_head_in_allow)
     CHECK(strstr(hdr, "Allow: POST\r\n") != NULL);
     th_stop(&s);
 }
+
+/* A HEAD is a probe (monitoring, a link checker): its session is checked as a GET's, but it
+ * does not keep the session alive (last_seen stays), nor does the GET it would let through
+ * the session cache; the next GET does. */
+TEST(http_head_keeps_no_session_alive)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80], auth[160], req[1024], buf[4096];
+    th_login(&s, "admin", s.admin_pw, tok);
+    /* idle for 10 min of the default 30: due a refresh (the step is a minute) */
+    th_sql_exec(&s, "UPDATE sessions SET last_seen = strftime('%s','now') - 600");
+    long long old = th_sql_int(&s, "SELECT last_seen FROM sessions");
+    CHECK_INT(head_only(&s, tok, "/api/v1/auth/me"), 200);
+    CHECK_INT(head_only(&s, tok, "/api/v1/facilities"), 200);
+    CHECK_INT(th_sql_int(&s, "SELECT last_seen FROM sessions"), old);
+    /* a HEAD whose body is still to come has its session checked before the body (then again
+     * by the handler): neither check refreshes it */
+    auth_lines(auth, sizeof auth, tok);
+    snprintf(req, sizeof req,
+             "HEAD /api/v1/auth/me HTTP/1.1\r\nHost: t\r\n%sContent-Type: application/json\r\n"
+             "Content-Length: 2\r\nConnection: close\r\n\r\n",
+             auth);
+    int fd = th_dial(s.port, NULL, 5000);
+    send_all(fd, req, strlen(req));
+    usleep(300 * 1000);
+    send_all(fd, "{}", 2);
+    th_read_all(fd, buf, sizeof buf);
+    close(fd);
+    CHECK(strncmp(buf, "HTTP/1.1 200", 12) == 0);
+    CHECK_INT(th_sql_int(&s, "SELECT last_seen FROM sessions"), old);
+    /* a GET refreshes it */
+    CHECK_INT(th_call(&s, "GET", "/api/v1/auth/me", tok, NULL, NULL), 200);
+    CHECK(th_sql_int(&s, "SELECT last_seen FROM sessions") >= old + 590);
+    th_stop(&s);
+}
