@@ -54,7 +54,7 @@ static int max_conns, max_per_addr;
 static const char *log_path;         /* for th_start_log */
 static int trust_proxy, login_slots; /* for th_start_opts */
 static int login_queue, report_queue, report_workers;
-static int secure_cookies; /* for th_start_opts */
+static int secure_cookies, session_prune_s; /* for th_start_opts */
 static const char *trusted_proxy, *listen_host;
 
 void th_start_opts(th_server *s, const th_opts *o)
@@ -71,11 +71,13 @@ void th_start_opts(th_server *s, const th_opts *o)
     report_queue = o->report_queue;
     report_workers = o->report_workers;
     secure_cookies = o->secure_cookies;
+    session_prune_s = o->session_prune_s;
     trusted_proxy = o->trusted_proxy;
     listen_host = o->host;
     th_start_idle(s, o->demo, 0);
     throttled = max_conns = max_per_addr = trust_proxy = login_slots = 0;
     slow_hash = login_queue = report_queue = report_workers = secure_cookies = 0;
+    session_prune_s = 0;
     trusted_proxy = listen_host = NULL;
     log_path = NULL;
     web_dir = NULL;
@@ -127,6 +129,7 @@ void th_start_idle(th_server *s, int demo, int idle_s)
         o.settings.fast_hash = !slow_hash;
         if (idle_s) o.settings.session_idle_s = idle_s;
         o.alert_scan_s = alert_scan_s;
+        o.session_prune_s = session_prune_s;
         o.login_unthrottled = !throttled;
         if (log_path && freopen(log_path, "w", stderr)) {
             o.access_log = 1;

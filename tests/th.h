@@ -47,6 +47,7 @@ typedef struct th_opts {
     int report_workers;          /* report workers (0 = by the machine's cores) */
     int demo;                    /* the demo district */
     int secure_cookies;          /* the session cookie always with Secure */
+    int session_prune_s;         /* expired sessions removed this often (0 = the default) */
 } th_opts;
 void th_start_opts(th_server *s, const th_opts *o);
 /* SIGTERM, waits; fails the test unless the server exited cleanly. */

@@ -325,27 +325,38 @@ static int new_session(pj_ctx *c, int64_t user_id, char token[PJ_TOKEN_HEX + 1],
     return rc < 0 ? -1 : 0;
 }
 
-enum { SESSION_PRUNE = 1000 }; /* the most stale sessions one log-in removes */
-
-/* Removes the sessions idle for longer than the idle time and a day more (called in a log-in's
- * transaction). The day is the longest idle time a server takes (--idle-minutes 1440), so that
- * another server on the same database with a longer idle time never loses a live session, and
- * a token expired within the day still gets session_expired rather than unauthorized. Logged-out
- * sessions and those of a changed password or a disabled user are deleted when that happens. */
+/* Removes at most PJ_SESSION_PRUNE sessions idle for longer than the idle time and a day more;
+ * returns how many, or -1. The day is the longest idle time a server takes (--idle-minutes
+ * 1440), so that another server on the same database with a longer idle time never loses a
+ * live session, and a token expired within the day still gets session_expired rather than
+ * unauthorized. Logged-out sessions and those of a changed password or a disabled user are
+ * deleted when that happens. The one rule of both removals: in a log-in's transaction, and
+ * in a transaction of its own (pj_sessions_prune, the server's timer). A batch at a time: a
+ * backlog (rows from before this rule) goes over the next runs rather than holding up one. */
 static int prune_sessions(pj_ctx *c, pj_err *err)
 {
-    /* at most SESSION_PRUNE rows a log-in: a backlog (rows from before this rule) is
-     * removed over the next log-ins rather than holding up one of them */
     pj_stmt *s = pj_db_prepare(c->db,
                                "DELETE FROM sessions WHERE id IN (SELECT id FROM sessions"
                                " WHERE last_seen < ? LIMIT ?)",
                                err);
     if (!s) return -1;
     pj_stmt_int(s, 1, pj_now() - c->settings->session_idle_s - PJ_SESSION_GRACE_S);
-    pj_stmt_int(s, 2, SESSION_PRUNE);
+    pj_stmt_int(s, 2, PJ_SESSION_PRUNE);
     int rc = pj_stmt_step(s, err);
     pj_stmt_done(s);
-    return rc < 0 ? -1 : 0;
+    return rc < 0 ? -1 : pj_db_changes(c->db);
+}
+
+int pj_sessions_prune(pj_ctx *c, pj_err *err)
+{
+    if (pj_db_begin(c->db, err)) return -1;
+    int n = prune_sessions(c, err);
+    if (n <= 0) {
+        /* nothing removed: no commit, so that the server's caches stay valid */
+        pj_db_rollback(c->db);
+        return n;
+    }
+    return pj_db_commit(c->db, err) ? -1 : n;
 }
 
 /* The hash an unknown name's password is checked against, made once (at the cost settings
@@ -562,7 +573,7 @@ int pj_login_finish(pj_ctx *c, const pj_login *l, pj_jw *w, char token_out[PJ_TO
     char *aj = after ? json_dumps(after, JSON_COMPACT) : NULL;
     json_decref(after);
     int bad = (l->rehash[0] && tag == l->tag && rehash(c, id, l->hash, l->rehash, err)) ||
-              prune_sessions(c, err) || new_session(c, id, token_out, err) ||
+              prune_sessions(c, err) < 0 || new_session(c, id, token_out, err) ||
               pj_audit_add(c, "login", "user", id, NULL, aj, err) || pj_db_commit(c->db, err);
     free(aj);
     if (bad) goto fail;

@@ -6,8 +6,16 @@
 #include "domain/ctx.h"
 
 #define PJ_TOKEN_HEX 64
-/* how long past its idle time a session row is kept before a log-in removes it (a day) */
+/* how long past its idle time a session row is kept before it is removed (a day) */
 #define PJ_SESSION_GRACE_S 86400
+/* the most expired sessions one removal takes (a log-in, a run of pj_sessions_prune) */
+#define PJ_SESSION_PRUNE 1000
+
+/* Removes, in a transaction of its own, up to PJ_SESSION_PRUNE sessions idle for longer than
+ * the idle time and PJ_SESSION_GRACE_S more (the rule a log-in removes them by); returns how
+ * many (PJ_SESSION_PRUNE: more may be left), or -1. The server runs it every few minutes, so
+ * that expired sessions go even when nobody logs in. */
+int pj_sessions_prune(pj_ctx *c, pj_err *err);
 
 /* Starts libsodium (its fastest argon2id code for this CPU); call once before hashing. */
 int pj_auth_init(pj_err *err);

@@ -221,6 +221,7 @@ struct pj_server {
     char log_sec[24]; /* the access log's time stamp of log_s, to the second */
     time_t log_s;
     struct event *ev_term, *ev_int, *ev_flush, *ev_scan;
+    struct event *ev_prune; /* the removal of expired sessions, every few minutes */
     pj_alert_scan_job scan;
     int64_t scan_t0;
     pj_arena arena; /* the requests' arena, reset after each */
@@ -2521,6 +2522,44 @@ static void on_scan(evutil_socket_t fd, short what, void *arg)
     pj_arena_free(&a);
 }
 
+/* ---- the removal of expired sessions ---- */
+
+/* A log-in removes expired sessions too; this removes them where nobody logs in for long. */
+#define PRUNE_S 300
+
+static void prune_schedule(pj_server *srv, int64_t delay_ms)
+{
+    struct timeval tv = {(time_t)(delay_ms / 1000), (suseconds_t)(delay_ms % 1000) * 1000};
+    evtimer_add(srv->ev_prune, &tv);
+}
+
+static int64_t prune_every_ms(const pj_server *srv)
+{
+    return (int64_t)(srv->opts.session_prune_s > 0 ? srv->opts.session_prune_s : PRUNE_S) * 1000;
+}
+
+static void on_prune(evutil_socket_t fd, short what, void *arg)
+{
+    pj_server *srv = arg;
+    batch_flush(srv); /* a transaction of its own, never inside a write batch */
+    pj_arena a;
+    pj_arena_init(&a, 1024);
+    pj_ctx c = {.db = srv->db, .arena = &a, .settings = &srv->opts.settings};
+    c.actor.username = "system";
+    c.request_id = "session-prune";
+    pj_err err;
+    pj_err_clear(&err);
+    int n = pj_sessions_prune(&c, &err);
+    pj_arena_free(&a);
+    if (n < 0)
+        pj_warn("sessions: removing expired sessions failed: %s (%s); next run as scheduled",
+                err.message, err.code);
+    else if (n > 0)
+        pj_log(PJ_LOG_DEBUG, "sessions: %d expired sessions removed", n);
+    /* a whole batch: more may be left, taken after the requests waiting now */
+    prune_schedule(srv, n >= PJ_SESSION_PRUNE ? 1 : prune_every_ms(srv));
+}
+
 int pj_server_open(pj_server **out, const pj_server_opts *opts, pj_err *err)
 {
     *out = NULL;
@@ -2662,6 +2701,11 @@ int pj_server_run(pj_server *srv)
             scan_schedule(srv, 1000);            /* the first run catches up right after a start */
         }
     }
+    srv->ev_prune = evtimer_new(srv->base, on_prune, srv);
+    if (srv->ev_prune) {
+        event_priority_set(srv->ev_prune, 2); /* after the I/O of the same turn */
+        prune_schedule(srv, prune_every_ms(srv));
+    }
     event_base_dispatch(srv->base);
     batch_flush(srv);
     refuse_warn(srv);
@@ -2690,6 +2734,7 @@ void pj_server_free(pj_server *srv)
     if (srv->ev_int) event_free(srv->ev_int);
     if (srv->ev_flush) event_free(srv->ev_flush);
     if (srv->ev_scan) event_free(srv->ev_scan);
+    if (srv->ev_prune) event_free(srv->ev_prune);
     while (srv->waiters) {
         reply *p = srv->waiters;
         srv->waiters = p->next;

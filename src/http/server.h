@@ -47,6 +47,9 @@ typedef struct pj_server_opts {
     /* Eldercare alert scan run by the server itself every alert_scan_s seconds and just after
      * the meal cut-off (0 = off: scans then come only from the API or the command line). */
     int alert_scan_s;
+    /* Sessions expired past the grace (PJ_SESSION_GRACE_S) are removed every session_prune_s
+     * seconds (0 = 300), a batch at a time, as a log-in removes them. */
+    int session_prune_s;
     /* Log-in attempts per client address: a burst of 10, then one every 2 s (429 beyond).
      * 1 = no such limit (tests that log in many times; `serve --fast-hash`). */
     int login_unthrottled;

@@ -171,6 +171,39 @@ TEST(api_login_prunes_stale_sessions)
     th_stop(&s);
 }
 
+/* The server removes expired sessions on its own every few minutes (here every second), by
+ * the rule of a log-in: with nobody logging in, those idle for longer than the idle time and
+ * a day go, a backlog a batch at a time; the others stay and keep working. */
+TEST(api_server_prunes_stale_sessions)
+{
+    th_server s;
+    th_start_opts(&s, &(th_opts){.session_prune_s = 1});
+    char tok[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    th_sql_exec(&s,
+                "INSERT INTO sessions (user_id, token_hash, created_at, last_seen)"
+                " SELECT id, 'stale', strftime('%s','now') - 1800 - 86400 - 120,"
+                " strftime('%s','now') - 1800 - 86400 - 60 FROM users WHERE username = 'admin'");
+    th_sql_exec(&s, "INSERT INTO sessions (user_id, token_hash, created_at, last_seen)"
+                    " SELECT id, 'graced', strftime('%s','now') - 7300,"
+                    " strftime('%s','now') - 7200 FROM users WHERE username = 'admin'");
+    th_sql_exec(&s, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500)"
+                    " INSERT INTO sessions (user_id, token_hash, created_at, last_seen)"
+                    " SELECT 1, 'old' || i, 1000000000 + i, 1000000000 + i FROM n");
+    long long audit = th_sql_int(&s, "SELECT COUNT(*) FROM audit");
+    const char *stale = "SELECT COUNT(*) FROM sessions WHERE token_hash = 'stale'"
+                        " OR token_hash LIKE 'old%'";
+    for (int i = 0; i < 100 && th_sql_int(&s, stale) > 0; i++) usleep(100 * 1000);
+    CHECK_INT(th_sql_int(&s, stale), 0);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM sessions WHERE token_hash = 'graced'"), 1);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM sessions"), 2);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/auth/me", tok, NULL, NULL), 200);
+    /* nobody logged in meanwhile, and the removal is no event of the audit */
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'login'"), 1);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit"), audit);
+    th_stop(&s);
+}
+
 TEST(api_password_rules_and_user_admin)
 {
     th_server s;
