@@ -479,7 +479,7 @@ static const pj_route *head_route(pj_server *srv, const pj_head *h, pj_err *err,
             pj_fail(err, 404, "not_found", "", "no console installed");
         else if (strcmp(h->method, "GET") && strcmp(h->method, "HEAD")) {
             *allow = strdup(STATIC_ALLOW);
-            pj_fail(err, 405, "method_not_allowed", "", "only GET here");
+            pj_fail(err, 405, "method_not_allowed", "", "a console file is only read (GET, HEAD)");
         } else
             pj_fail(err, 413, "body_too_large", "", "a console file takes no request body");
     } else {
@@ -1822,7 +1822,8 @@ static int serve_static(pj_server *srv, pj_req *r, char **extra)
     if (!srv->opts.web_dir) return pj_fail(&r->err, 404, "not_found", "", "no console installed");
     if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD")) {
         *extra = strdup(STATIC_ALLOW);
-        return pj_fail(&r->err, 405, "method_not_allowed", "", "only GET here");
+        return pj_fail(&r->err, 405, "method_not_allowed", "",
+                       "a console file is only read (GET, HEAD)");
     }
     if (strstr(r->path, "..") || strchr(r->path, '\\'))
         return pj_fail(&r->err, 404, "not_found", "", "no such file");
