@@ -945,6 +945,14 @@ static int drill_compute(pj_ctx *c, const conv_head *h, pj_jw *w, drill_score *d
     return 0;
 }
 
+int pj_du_drill_passed(pj_ctx *c, int64_t conv, pj_err *err)
+{
+    conv_head h;
+    drill_score ds;
+    if (conv_load(c, conv, &h, err) || drill_compute(c, &h, NULL, &ds, err)) return -1;
+    return ds.passed;
+}
+
 /* A finding is due through its due date, a Beijing date (stored as its midnight UTC): overdue
  * once Beijing's today is past it, and a new due date may not lie before today. */
 static int64_t finding_today(void)

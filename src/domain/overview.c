@@ -224,35 +224,106 @@ static int overview(pj_ctx *c, const char *scenario, int64_t population, pj_jw *
     for (int k = 0; pj_scenarios[k] && k < 16; k++) pj_jw_kint(w, pj_scenarios[k], live[k]);
     pj_jw_obj_end(w);
 
-    /* newest manual per facility for this scenario: target check and drill due */
+    /* newest manual per facility for this scenario: target check and drill due. These lists
+     * are what to act on, so they cover the facilities the caller may act on: a township
+     * officer's township, a facility operator's facility; the district for everyone else
+     * (district roles, and grid workers and viewers, who act on no facility). The capacity
+     * above stays district-wide: townships are compared with each other. */
+    const char *level = "district";
+    int64_t in_town = 0, in_fac = 0; /* 0: any; an unset scope (-1) matches nothing */
+    if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER) {
+        level = "township";
+        in_town = c->actor.township_id ? c->actor.township_id : -1;
+    } else if (c->actor.role == PJ_ROLE_FACILITY_OPERATOR) {
+        level = "facility";
+        in_fac = c->actor.facility_id ? c->actor.facility_id : -1;
+    }
+    pj_jw_key(w, "lists_scope");
+    pj_jw_obj(w);
+    pj_jw_kstr(w, "level", level);
+    if (in_town > 0 || in_fac > 0) {
+        s = pj_db_prepare(c->db,
+                          in_town ? "SELECT name FROM regions WHERE id = ?"
+                                  : "SELECT name FROM facilities WHERE id = ?",
+                          err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, in_town ? in_town : in_fac);
+        rc = pj_stmt_step(s, err);
+        pj_jw_kint(w, "id", in_town ? in_town : in_fac);
+        if (rc == 1)
+            pj_render_text(w, "name", s, 0);
+        else
+            pj_jw_knull(w, "name");
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+    } else {
+        pj_jw_knull(w, "id");
+        pj_jw_knull(w, "name");
+    }
+    pj_jw_obj_end(w);
     double interval_days = pj_du_setting(c, "drill_interval_days", 365);
     int64_t cutoff = pj_now() - (int64_t)(interval_days * 86400);
     s = pj_db_prepare(c->db,
-                      "SELECT m.id, f.id, f.name, f.type, m.role,"
-                      " (SELECT MAX(v.started_at) FROM conversions v WHERE v.facility_id = f.id"
-                      "  AND v.mode = 'drill' AND v.state = 'finished' AND v.scenario = m.scenario)"
-                      " FROM manuals m JOIN facilities f ON f.id = m.facility_id WHERE"
-                      " m.scenario = ? AND m.version = (SELECT MAX(version) FROM manuals x WHERE"
-                      " x.facility_id = m.facility_id AND x.scenario = m.scenario) ORDER BY m.id",
+                      "SELECT m.id, f.id, f.name, f.type, m.role FROM manuals m JOIN facilities f"
+                      " ON f.id = m.facility_id WHERE m.scenario = ? AND m.version = (SELECT"
+                      " MAX(version) FROM manuals x WHERE x.facility_id = m.facility_id AND"
+                      " x.scenario = m.scenario) AND (? = 0 OR f.township_id = ?)"
+                      " AND (? = 0 OR f.id = ?) ORDER BY m.id",
                       err);
     if (!s) return -1;
     pj_stmt_text(s, 1, scenario);
+    pj_stmt_int(s, 2, in_town);
+    pj_stmt_int(s, 3, in_town);
+    pj_stmt_int(s, 4, in_fac);
+    pj_stmt_int(s, 5, in_fac);
     struct man {
         int64_t id, fid, last_drill;
-        char name[128], type[32], role[32];
-    } *mans = pj_arena_alloc(c->arena, sizeof(struct man) * 2000);
-    int nm = 0;
-    while ((rc = pj_stmt_step(s, err)) == 1 && nm < 2000) {
+        const char *name, *type, *role;
+    } *mans = NULL;
+    int nm = 0, cap = 0;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        if (nm == cap) { /* every manual: the array grows in the request's arena */
+            cap = cap ? cap * 2 : 256;
+            struct man *more = pj_arena_alloc(c->arena, sizeof *more * (size_t)cap);
+            if (nm) memcpy(more, mans, sizeof *mans * (size_t)nm);
+            mans = more;
+        }
         struct man *m = &mans[nm++];
         m->id = pj_col_int(s, 0);
         m->fid = pj_col_int(s, 1);
-        snprintf(m->name, sizeof m->name, "%s", pj_col_text(s, 2));
-        snprintf(m->type, sizeof m->type, "%s", pj_col_text(s, 3));
-        snprintf(m->role, sizeof m->role, "%s", pj_col_text(s, 4));
-        m->last_drill = pj_col_int(s, 5);
+        m->name = pj_arena_strdup(c->arena, pj_col_text(s, 2));
+        m->type = pj_arena_strdup(c->arena, pj_col_text(s, 3));
+        m->role = pj_arena_strdup(c->arena, pj_col_text(s, 4));
+        m->last_drill = 0;
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
+    /* a facility's last drill of this scenario that passed (as its report judges it): a drill
+     * that failed — too slow for the target, or a step clicked through too fast — shows the
+     * facility is not yet ready and leaves it due; an aborted one never counts */
+    s = pj_db_prepare(c->db,
+                      "SELECT id, started_at FROM conversions WHERE facility_id = ? AND mode ="
+                      " 'drill' AND state = 'finished' AND scenario = ?"
+                      " ORDER BY started_at DESC, id DESC",
+                      err);
+    if (!s) return -1;
+    for (int i = 0; i < nm; i++) {
+        pj_stmt_int(s, 1, mans[i].fid);
+        pj_stmt_text(s, 2, scenario);
+        while ((rc = pj_stmt_step(s, err)) == 1) {
+            int passed = pj_du_drill_passed(c, pj_col_int(s, 0), err);
+            if (passed < 0) {
+                rc = -1;
+                break;
+            }
+            if (passed) {
+                mans[i].last_drill = pj_col_int(s, 1);
+                break;
+            }
+        }
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+    }
     pj_jw_kint(w, "manuals", nm);
     pj_jw_key(w, "manuals_over_target");
     pj_jw_arr(w);

@@ -776,6 +776,208 @@ static double supply_of(json_t *overview, const char *cat, const char *key)
 /* Regression: a stock line expired at 00:00 UTC of its expiry date (08:00 in Pinggu). Expiry is
  * a Beijing date: a line is usable through it — the listing's `expired` and the overview's
  * quantities agree, by Beijing's date. */
+/* The manual ids of an overview list, "12,15," in its order, keeping only the facilities of
+ * township town (0: any) and facility fac (0: any); *left gets how many were left out. */
+static void overview_ids(th_server *s, json_t *o, const char *list, long long town, long long fac,
+                         char *out, size_t cap, int *left)
+{
+    json_t *items = json_object_get(o, list);
+    size_t used = 0;
+    out[0] = 0;
+    *left = 0;
+    CHECK(json_is_array(items));
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        json_t *x = json_array_get(items, i);
+        char q[128];
+        snprintf(q, sizeof q, "SELECT township_id FROM facilities WHERE id = %lld",
+                 th_int(x, "facility_id"));
+        if ((town && th_sql_int(s, q) != town) || (fac && th_int(x, "facility_id") != fac)) {
+            (*left)++;
+            continue;
+        }
+        int n = snprintf(out + used, cap - used, "%lld,", th_int(x, "manual_id"));
+        CHECK(n > 0 && (size_t)n < cap - used);
+        used += (size_t)n;
+    }
+}
+
+/* Regression: a township officer's and a facility operator's overview listed the manuals over
+ * target and the drills overdue of the whole district, facilities they cannot act on. The
+ * lists follow the caller's scope (said in lists_scope); the capacity stays district-wide. */
+TEST(dualuse_overview_lists_follow_scope)
+{
+    th_server s;
+    th_start(&s, 1);
+    char vt[80], tt[80], ft[80];
+    th_login(&s, "viewer", s.demo_pw, vt);
+    th_login(&s, "jinhaihu", s.demo_pw, tt);
+    th_login(&s, "wanda", s.demo_pw, ft);
+    long long town = th_sql_int(&s, "SELECT township_id FROM users WHERE username = 'jinhaihu'");
+    long long fac = th_sql_int(&s, "SELECT facility_id FROM users WHERE username = 'wanda'");
+    CHECK(town > 0 && fac > 0);
+    const char *lists[] = {"manuals_over_target", "drills_overdue"};
+    const char *scn[] = {"epidemic", "disaster"};
+    int outside_town = 0, inside_town = 0, outside_fac = 0;
+    for (int k = 0; k < 2; k++) {
+        char path[80];
+        snprintf(path, sizeof path, "/api/v1/overview?scenario=%s", scn[k]);
+        json_t *all, *mine, *own;
+        CHECK_INT(th_call(&s, "GET", path, vt, NULL, &all), 200);
+        CHECK_INT(th_call(&s, "GET", path, tt, NULL, &mine), 200);
+        CHECK_INT(th_call(&s, "GET", path, ft, NULL, &own), 200);
+        json_t *sc = json_object_get(all, "lists_scope");
+        CHECK_STR(th_str(sc, "level"), "district");
+        CHECK(json_is_null(json_object_get(sc, "id")));
+        sc = json_object_get(mine, "lists_scope");
+        CHECK_STR(th_str(sc, "level"), "township");
+        CHECK_INT(th_int(sc, "id"), town);
+        CHECK_STR(th_str(sc, "name"), "金海湖地区");
+        sc = json_object_get(own, "lists_scope");
+        CHECK_STR(th_str(sc, "level"), "facility");
+        CHECK_INT(th_int(sc, "id"), fac);
+        CHECK_STR(th_str(sc, "name"), "万达锦华酒店");
+        for (int l = 0; l < 2; l++) {
+            char want[8192], got[8192];
+            int left, none;
+            /* the township officer: the district's list, their township's entries alone */
+            overview_ids(&s, all, lists[l], town, 0, want, sizeof want, &left);
+            overview_ids(&s, mine, lists[l], 0, 0, got, sizeof got, &none);
+            CHECK_STR(got, want);
+            outside_town += left;
+            inside_town += (int)json_array_size(json_object_get(mine, lists[l]));
+            /* the facility operator: their facility's alone */
+            overview_ids(&s, all, lists[l], 0, fac, want, sizeof want, &left);
+            overview_ids(&s, own, lists[l], 0, 0, got, sizeof got, &none);
+            CHECK_STR(got, want);
+            outside_fac += left;
+        }
+        /* manuals: those the lists are drawn from, in the same scope */
+        char q[400];
+        const char *newest = "SELECT COUNT(*) FROM manuals m JOIN facilities f ON f.id ="
+                             " m.facility_id WHERE m.scenario = '%s' AND m.version = (SELECT"
+                             " MAX(version) FROM manuals x WHERE x.facility_id = m.facility_id"
+                             " AND x.scenario = m.scenario) AND %s";
+        char cond[80];
+        snprintf(cond, sizeof cond, "f.township_id = %lld", town);
+        snprintf(q, sizeof q, newest, scn[k], cond);
+        CHECK_INT(th_int(mine, "manuals"), th_sql_int(&s, q));
+        snprintf(cond, sizeof cond, "f.id = %lld", fac);
+        snprintf(q, sizeof q, newest, scn[k], cond);
+        CHECK_INT(th_int(own, "manuals"), th_sql_int(&s, q));
+        snprintf(q, sizeof q, newest, scn[k], "1");
+        CHECK_INT(th_int(all, "manuals"), th_sql_int(&s, q));
+        CHECK(th_int(mine, "manuals") < th_int(all, "manuals"));
+        /* the capacity by township is the district's whoever asks */
+        CHECK(json_equal(json_object_get(mine, "roles"), json_object_get(all, "roles")));
+        CHECK(json_equal(json_object_get(own, "roles"), json_object_get(all, "roles")));
+        CHECK_INT(th_int(mine, "district_population"), th_int(all, "district_population"));
+        json_decref(all);
+        json_decref(mine);
+        json_decref(own);
+    }
+    /* the district's lists hold facilities outside the township and the facility, and the
+     * township's lists are not empty: the comparison above says something */
+    CHECK(outside_town > 0);
+    CHECK(outside_fac > 0);
+    CHECK(inside_town > 0);
+    th_stop(&s);
+}
+
+/* Regression: the overview read at most 2000 manuals and dropped the rest without a word: a
+ * district with more had a wrong `manuals` count and lists missing facilities. */
+TEST_T(dualuse_overview_counts_every_manual, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    /* 2100 more facilities, each with a holiday manual (and no drill) */
+    th_sql_exec(&s, "WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k <"
+                    " 2100) INSERT INTO facilities (name, type, township_id, lat, lon, created_at,"
+                    " updated_at) SELECT '节日保障点' || k, 'hotel', (SELECT MIN(id) FROM regions"
+                    " WHERE type = 'township'), 40.14, 117.12, 0, 0 FROM n");
+    th_sql_exec(&s, "INSERT INTO manuals (facility_id, scenario, role, version, title, created_at,"
+                    " created_by) SELECT id, 'holiday', 'isolation', 1, '节日保障（平时）', 0,"
+                    " 'admin' FROM facilities WHERE name GLOB '节日保障点*'");
+    long long all = th_sql_int(&s, "SELECT COUNT(DISTINCT facility_id) FROM manuals WHERE"
+                                   " scenario = 'holiday'");
+    CHECK(all > 2100);
+    char tok[80];
+    th_login(&s, "viewer", s.demo_pw, tok);
+    json_t *o;
+    CHECK_INT(th_call(&s, "GET", "/api/v1/overview?scenario=holiday", tok, NULL, &o), 200);
+    CHECK_INT(th_int(o, "manuals"), all);
+    json_t *due = json_object_get(o, "drills_overdue");
+    long long ours = 0;
+    for (size_t i = 0; i < json_array_size(due); i++)
+        ours += !strncmp(th_str(json_array_get(due, i), "facility_name"), "节日保障点",
+                         strlen("节日保障点"));
+    CHECK_INT(ours, 2100);
+    json_decref(o);
+    th_stop(&s);
+}
+
+/* Regression: a finished drill counted as the facility's drill whether or not it passed, so a
+ * drill clicked through in seconds (every step too fast: failed) took the facility off the
+ * drills overdue. A drill that passed (as its report judges it) does; an aborted one never did. */
+TEST_T(dualuse_overview_failed_drill_leaves_it_due, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "officer", s.demo_pw, tok);
+    long long fid = peaceful_hotel(&s);
+    /* the hotel's earlier drills, ten years ago */
+    char q[400];
+    snprintf(q, sizeof q,
+             "UPDATE conversions SET started_at = started_at - 3650 * 86400, ended_at = ended_at"
+             " - 3650 * 86400 WHERE facility_id = %lld AND mode = 'drill'",
+             fid);
+    th_sql_exec(&s, q);
+    json_t *o;
+    char want[32];
+    snprintf(want, sizeof want, ",%lld,", fid);
+    char ids[8192];
+#define OVERDUE_FACILITIES()                                                                       \
+    do {                                                                                           \
+        CHECK_INT(th_call(&s, "GET", "/api/v1/overview?scenario=epidemic", tok, NULL, &o), 200);   \
+        json_t *d_ = json_object_get(o, "drills_overdue");                                         \
+        size_t u_ = (size_t)snprintf(ids, sizeof ids, ",");                                        \
+        for (size_t i_ = 0; i_ < json_array_size(d_) && u_ < sizeof ids - 24; i_++)                \
+            u_ += (size_t)snprintf(ids + u_, sizeof ids - u_, "%lld,",                             \
+                                   th_int(json_array_get(d_, i_), "facility_id"));                 \
+        json_decref(o);                                                                            \
+    } while (0)
+    OVERDUE_FACILITIES();
+    CHECK(strstr(ids, want) != NULL);
+    /* a drill worked through in seconds: finished, failed (every step too fast) */
+    json_t *conv = work_phase(&s, tok, hotel_conversion(&s, tok, "drill"), "convert");
+    long long did = th_int(conv, "id");
+    CHECK_STR(th_str(conv, "state"), "finished");
+    json_decref(conv);
+    char path[80];
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/report", did);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    CHECK(json_is_false(json_object_get(o, "passed")));
+    CHECK(th_int(o, "steps_too_fast") > 0);
+    json_decref(o);
+    OVERDUE_FACILITIES();
+    CHECK(strstr(ids, want) != NULL);
+    /* the same drill with each step taking half its planned time: it passes, and counts */
+    snprintf(q, sizeof q,
+             "UPDATE conversion_steps SET started_at = (SELECT started_at FROM conversions WHERE"
+             " id = %lld), finished_at = (SELECT started_at FROM conversions WHERE id = %lld) +"
+             " (SELECT planned_minutes * 30 FROM manual_steps WHERE id = step_id) WHERE"
+             " conversion_id = %lld",
+             did, did, did);
+    th_sql_exec(&s, q);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    CHECK(json_is_true(json_object_get(o, "passed")));
+    json_decref(o);
+    OVERDUE_FACILITIES();
+    CHECK(strstr(ids, want) == NULL);
+#undef OVERDUE_FACILITIES
+    th_stop(&s);
+}
+
 /* Regression: the overview opened on 平疫 while the conversions under way were 平灾 ones. It
  * counts live conversions under way per scenario, every scenario, whichever is asked for. */
 TEST(dualuse_overview_counts_live_conversions_per_scenario)

@@ -108,6 +108,44 @@ describe('dual-use', { timeout: 120000 }, () => {
     await context.close();
   });
 
+  test('overview: a township officer\'s drills overdue and manuals over target are their township\'s, and the cards say so', async () => {
+    // the district's lists, as a district officer sees them
+    const district = await openPage(browser);
+    await login(district.page, 'officer', DEMO_PW);
+    await district.page.getByRole('heading', { name: '平急总览' }).waitFor();
+    const all = await apiGet(district.page, '/overview?scenario=epidemic');
+    assert.equal(all.lists_scope.level, 'district');
+    await district.page.getByTestId('drills-overdue').getByTestId('lists-scope').getByText('范围：全区', { exact: true }).waitFor();
+    await district.context.close();
+
+    const { context, page } = await openPage(browser);
+    await login(page, 'jinhaihu', DEMO_PW);
+    await page.getByRole('heading', { name: '平急总览' }).waitFor();
+    await page.getByText('应急能力（平疫）').waitFor();
+    const ov = await apiGet(page, '/overview?scenario=epidemic');
+    assert.equal(ov.lists_scope.level, 'township');
+    assert.equal(ov.lists_scope.name, '金海湖地区');
+    // the lists hold the township's facilities alone: fewer than the district's
+    assert.ok(ov.drills_overdue.length > 0 && ov.drills_overdue.length < all.drills_overdue.length);
+    assert.ok(ov.manuals < all.manuals);
+    for (const d of ov.drills_overdue) assert.equal((await apiGet(page, `/facilities/${d.facility_id}`)).township_id, ov.lists_scope.id, d.facility_name);
+    for (const m of ov.manuals_over_target) assert.equal((await apiGet(page, `/facilities/${m.facility_id}`)).township_id, ov.lists_scope.id, m.facility_name);
+    // the capacity by township stays the district's
+    assert.deepEqual(ov.roles, all.roles);
+    for (const id of ['drills-overdue', 'manuals-over-target']) await page.getByTestId(id).getByTestId('lists-scope').getByText('范围：金海湖地区（本乡镇）', { exact: true }).waitFor();
+    const drills = page.getByTestId('drills-overdue');
+    await drills.locator('h2 .el-tag').getByText(String(ov.drills_overdue.length), { exact: true }).waitFor();
+    assert.deepEqual(
+      await drills.locator('li a').allInnerTexts(),
+      ov.drills_overdue.slice(0, 8).map((d) => d.facility_name),
+    );
+    await page.getByTestId('manuals-over-target').locator('h2 .el-tag').getByText(String(ov.manuals_over_target.length), { exact: true }).waitFor();
+    await drills.scrollIntoViewIfNeeded();
+    await shot(page, '20b-overview-township-lists');
+    await noProblems(page);
+    await context.close();
+  });
+
   test('cockpit: wanda finishes and starts steps of the live conversion of 万达锦华酒店', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'wanda', DEMO_PW);
@@ -163,6 +201,8 @@ describe('dual-use', { timeout: 120000 }, () => {
     await login(page, 'officer', DEMO_PW);
     const [hotel] = await epidemicHotels(page);
     assert.ok(hotel, 'a hotel in peacetime with an epidemic manual');
+    const due = (await apiGet(page, '/overview?scenario=epidemic')).drills_overdue.find((d) => d.facility_id === hotel.id);
+    assert.ok(due, 'the hotel is due a drill');
     await page.goto(`/facilities/${hotel.id}`);
     await page.getByRole('heading', { name: hotel.name }).waitFor();
     const start = page.getByTestId('start-conversion');
@@ -236,9 +276,12 @@ describe('dual-use', { timeout: 120000 }, () => {
     await finding.getByText('路线图已张贴').waitFor();
     const closed = (await apiGet(page, `/findings?facility_id=${hotel.id}`)).items.find((f) => f.finding === '消杀物资取用路线不清');
     assert.equal(closed.status, 'closed');
-    // the facility has drilled now: no longer overdue
+    // the drill did not pass: the hotel is still due one (a drill that passes counts, not one
+    // clicked through), its last passed drill as before
     const ov = await apiGet(page, '/overview?scenario=epidemic');
-    assert.ok(!ov.drills_overdue.some((d) => d.facility_id === hotel.id), 'no longer in drills_overdue');
+    const still = ov.drills_overdue.find((d) => d.facility_id === hotel.id);
+    assert.ok(still, 'a drill that did not pass leaves the hotel in drills_overdue');
+    assert.equal(still.last_drill_at, due.last_drill_at);
     await noProblems(page);
     await context.close();
   });
