@@ -56,9 +56,84 @@ int cli_extra_args(cli *a, int max)
 
 int cli_fail(const pj_err *e)
 {
-    fprintf(stderr, "pingji: %s%s%s%s (%s)\n", e->message, e->field[0] ? " [field " : "", e->field,
-            e->field[0] ? "]" : "", e->code);
+    /* a message may quote a record's text (a facility's name) */
+    pj_buf m;
+    pj_buf_init(&m, 1 << 20);
+    cli_term_text(&m, e->message, strlen(e->message), 0);
+    pj_buf_putc(&m, 0);
+    fprintf(stderr, "pingji: %s%s%s%s (%s)\n", m.data ? m.data : "", e->field[0] ? " [field " : "",
+            e->field, e->field[0] ? "]" : "", e->code);
+    pj_buf_free(&m);
     return 1;
+}
+
+/* The length of the well-formed UTF-8 character at p (n bytes left), 0 when p starts none
+ * (a stray or cut byte, an overlong form, a surrogate); *cp gets the code point. */
+static size_t utf8_char(const unsigned char *p, size_t n, unsigned *cp)
+{
+    unsigned c = p[0];
+    size_t len = c < 0x80                 ? 1
+                 : c >= 0xC2 && c <= 0xDF ? 2
+                 : c >= 0xE0 && c <= 0xEF ? 3
+                 : c >= 0xF0 && c <= 0xF4 ? 4
+                                          : 0;
+    if (!len || len > n) return 0;
+    unsigned v = len == 1 ? c : c & (0x7F >> len);
+    for (size_t k = 1; k < len; k++) {
+        if ((p[k] & 0xC0) != 0x80) return 0;
+        v = v << 6 | (p[k] & 0x3Fu);
+    }
+    if ((len == 3 && (v < 0x800 || (v >= 0xD800 && v <= 0xDFFF))) ||
+        (len == 4 && (v < 0x10000 || v > 0x10FFFF)))
+        return 0;
+    *cp = v;
+    return len;
+}
+
+void cli_term_text(pj_buf *out, const char *s, size_t n, int json)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, start = 0;
+    while (i < n) {
+        unsigned cp = 0;
+        size_t len = utf8_char(p + i, n - i, &cp);
+        char rep[16] = "";
+        int c0 = len && (cp < 0x20 || cp == 0x7F);
+        if (!len && json) /* not UTF-8: a byte a terminal might take for a C1 control */
+            snprintf(rep, sizeof rep, "\\ufffd");
+        else if (!len || (c0 && !json))
+            snprintf(rep, sizeof rep, "\\x%02x", len ? cp : p[i]);
+        else if (cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
+                 (cp >= 0x2066 && cp <= 0x2069))
+            snprintf(rep, sizeof rep, json ? "\\u%04X" : "\\u%04x", cp); /* as jansson's */
+        if (!rep[0]) { /* printed as it is (in JSON the writer has escaped C0 already) */
+            i += len ? len : 1;
+            continue;
+        }
+        pj_buf_add(out, s + start, i - start);
+        pj_buf_puts(out, rep);
+        i += len ? len : 1;
+        start = i;
+    }
+    pj_buf_add(out, s + start, n - start);
+}
+
+void cli_term_strings(json_t *v)
+{
+    const char *k;
+    json_t *x;
+    size_t i;
+    if (json_is_object(v)) {
+        json_object_foreach(v, k, x) cli_term_strings(x);
+    } else if (json_is_array(v)) {
+        json_array_foreach(v, i, x) cli_term_strings(x);
+    } else if (json_is_string(v)) {
+        pj_buf b;
+        pj_buf_init(&b, 64 << 20);
+        cli_term_text(&b, json_string_value(v), json_string_length(v), 0);
+        if (b.len) json_string_setn(v, b.data, b.len);
+        pj_buf_free(&b);
+    }
 }
 
 /* Only init and serve create a database: for the other verbs a missing file, a directory or
@@ -113,15 +188,20 @@ void cli_session_close(session *s)
 void cli_print_json(const char *text)
 {
     json_t *v = json_loads(text, 0, NULL);
-    if (v) {
-        /* 15 significant digits: a number prints as it was stored (0.2, not 0.20000000000000001) */
-        char *out = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
-        puts(out);
-        free(out);
-        json_decref(v);
-    } else {
-        puts(text);
-    }
+    /* 15 significant digits: a number prints as it was stored (0.2, not 0.20000000000000001) */
+    char *out =
+        v ? json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15)) : NULL;
+    const char *o = out ? out : text;
+    /* the writers escape C0 controls; DEL, C1 and the bidirectional controls (which a
+     * terminal would act on) get \u escapes too: the same JSON value */
+    pj_buf b;
+    pj_buf_init(&b, (size_t)-1 / 2);
+    cli_term_text(&b, o, strlen(o), 1);
+    pj_buf_putc(&b, 0);
+    puts(b.data ? b.data : "");
+    pj_buf_free(&b);
+    free(out);
+    json_decref(v);
 }
 
 /* ---- init / serve ---- */

@@ -53,7 +53,19 @@ int cli_fail(const pj_err *e);
 /* Opens the database with the command line acting as a local administrator; 0 or exit code. */
 int cli_session_open(session *s, cli *a);
 void cli_session_close(session *s);
+/* Prints JSON text indented, terminal-safe (cli_term_text with json). */
 void cli_print_json(const char *text);
+/* Appends n bytes of s made safe to print on a terminal: text saved before the server refused
+ * control characters may hold an ESC sequence the terminal would run, or a CR that overwrites
+ * the line. C0 controls, DEL and bytes that are not UTF-8 become \x1b and the like, C1 and the
+ * bidirectional controls (U+202A–U+202E, U+2066–U+2069) \u009b, \u202e. json: s is JSON
+ * text whose strings have their C0 controls escaped already (its line breaks are layout and
+ * kept): DEL, C1 and the bidirectional controls get JSON's \u escapes (\u009B), a byte that
+ * is not UTF-8 \ufffd. */
+void cli_term_text(pj_buf *out, const char *s, size_t n, int json);
+/* Every string in v (objects and arrays, in place) through cli_term_text: before a table or
+ * text is printed from a record. */
+void cli_term_strings(json_t *v);
 int cli_parse_id(const char *s, int64_t *id);
 /* --json '{…}' or --json @file.json; NULL (message printed) when bad or absent. Caller owns. */
 json_t *cli_json_arg(cli *a);

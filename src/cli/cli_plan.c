@@ -142,6 +142,7 @@ static const char *short_reason(const char *why, int vuln, const char *needs, do
 
 static void print_plan(json_t *plan)
 {
+    cli_term_strings(plan); /* names and texts as the terminal shows them, controls escaped */
     json_t *res = json_object_get(plan, "result"), *sum = json_object_get(res, "summary");
     json_t *sites = json_object_get(res, "sites"), *e;
     json_t *req = json_object_get(plan, "request");
@@ -392,6 +393,7 @@ static int ship_body(cli *a, json_t **out)
 /* What a shipment took: the flow, what is left of it and the stock lines it came from. */
 static void print_shipment(json_t *sh)
 {
+    cli_term_strings(sh);
     json_t *flow = json_object_get(sh, "flow"), *e;
     const char *unit = json_string_value(json_object_get(sh, "unit"));
     size_t i;

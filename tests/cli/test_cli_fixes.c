@@ -697,3 +697,58 @@ TEST(cli_domain_filter_values_are_usage_errors)
     CHECK_INT(RUN(out, "carbon", "emissions", "--year", "2024", "--by", "energy_type", "--db", db),
               0);
 }
+
+/* 1 when s holds none of the raw bytes below: ESC, CR, DEL, U+009B (C2 9B), U+202E (E2 80 AE). */
+static int no_raw_controls(const char *s)
+{
+    return !strchr(s, 0x1b) && !strchr(s, '\r') && !strchr(s, 0x7f) && !strstr(s, "\xc2\x9b") &&
+           !strstr(s, "\xe2\x80\xae");
+}
+
+/* Regression: texts saved before the server refused control characters (an ESC sequence, a CR,
+ * a C1 CSI, a right-to-left override, DEL) reached the terminal as they were, which ran them:
+ * the plan's table of sites, the JSON (whose writers escape C0 but not DEL, C1 nor the
+ * bidirectional controls) and an error naming the facility now show them escaped. */
+TEST_T(cli_escapes_control_characters_for_the_terminal, 120)
+{
+    static char out[1 << 20];
+    char db[600], scn[600];
+    demo_db(db, sizeof db);
+    th_server sv;
+    memset(&sv, 0, sizeof sv);
+    snprintf(sv.db, sizeof sv.db, "%s", db);
+    /* every facility's name starts with them (the API refuses them; SQL does not) */
+    th_sql_exec(&sv, "UPDATE facilities SET name = char(27) || '[31m' || char(13) || char(155) ||"
+                     " char(8238) || char(127) || name");
+    const char *shown = "\\x1b[31m\\x0d\\u009b\\u202e\\x7f";
+    /* the plan's table: each chosen site's name */
+    path_in_tmp(scn, sizeof scn, "scenario.json");
+    const char *json =
+        "{\"name\":\"cli\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
+        "\"affected\":{\"center\":{\"lat\":40.2,\"lon\":117.3},\"radius_km\":6},"
+        "\"demand\":{\"people\":400},\"teams\":{\"cleaning\":12,\"logistics\":16,"
+        "\"security\":4,\"medical\":4,\"catering\":6,\"it\":2},\"time_limit_s\":0.3}";
+    write_file(scn, json, strlen(json));
+    CHECK_INT(RUN(out, "plan", "--db", db, "--scenario", scn), 0);
+    CHECK(strstr(out, "facility  name"));
+    CHECK(strstr(out, shown) != NULL);
+    CHECK(no_raw_controls(out));
+    /* JSON: every control as a \u escape (the writer's \u001b and \r, and DEL, C1, bidi) */
+    CHECK_INT(RUN(out, "facility", "get", "1", "--db", db), 0);
+    CHECK(strstr(out, "\"\\u001B[31m\\r\\u009B\\u202E\\u007F") != NULL);
+    CHECK(no_raw_controls(out));
+    /* still the same JSON value: the name as stored */
+    json_t *f = json_loads(out, 0, NULL);
+    CHECK(f != NULL);
+    CHECK(!strncmp(json_string_value(json_object_get(f, "name")),
+                   "\x1b[31m\r\xc2\x9b\xe2\x80\xae\x7f", 10));
+    json_decref(f);
+    /* an error quoting the facility's name: a second drill of facility 1 */
+    CHECK_INT(
+        RUN(out, "drill", "start", "--facility-id", "1", "--scenario", "epidemic", "--db", db), 0);
+    CHECK_INT(
+        RUN(out, "drill", "start", "--facility-id", "1", "--scenario", "epidemic", "--db", db), 1);
+    CHECK(strstr(out, "already has a drill in progress"));
+    CHECK(strstr(out, shown) != NULL);
+    CHECK(no_raw_controls(out));
+}
