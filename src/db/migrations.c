@@ -1368,5 +1368,11 @@ const pj_migration pj_migrations[] = {
     {11, "registry: organisations and regions found by name",
      "CREATE INDEX organisations_name ON organisations(name);"
      "CREATE INDEX regions_name ON regions(name);"},
+    /* a finished drill keeps whether it passed (its report's verdict: every step done, none
+     * too fast, within the target of the standard it started under — all fixed once it is
+     * finished), so the overview's drills overdue read it instead of scoring every drill on
+     * every request; NULL for drills finished before this, scored when read */
+    {12, "dual-use: a finished drill keeps whether it passed",
+     "ALTER TABLE conversions ADD COLUMN drill_passed INTEGER CHECK (drill_passed IN (0, 1));"},
 };
 const int pj_migrations_count = (int)(sizeof pj_migrations / sizeof pj_migrations[0]);

@@ -589,6 +589,7 @@ static int advance(pj_ctx *c, conv_head *h, pj_err *err)
         if (!done) return 0;
         if (!live)
             return set_conv(c, h->id, "finished", "ended_at", NULL, err) ||
+                   pj_du_drill_keep_result(c, h->id, err) ||
                    audit_conv(c, h->id, "drill_finish", err);
         const char *to = pj_conv_transition(h->fstate, PJ_EV_READY);
         if (!to) return pj_fail(err, 409, "invalid_transition", "", "facility is %s", h->fstate);
@@ -951,6 +952,17 @@ int pj_du_drill_passed(pj_ctx *c, int64_t conv, pj_err *err)
     drill_score ds;
     if (conv_load(c, conv, &h, err) || drill_compute(c, &h, NULL, &ds, err)) return -1;
     return ds.passed;
+}
+
+int pj_du_drill_keep_result(pj_ctx *c, int64_t conv, pj_err *err)
+{
+    int passed = pj_du_drill_passed(c, conv, err);
+    if (passed < 0) return -1;
+    pj_stmt *s = pj_db_prepare(c->db, "UPDATE conversions SET drill_passed = ? WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, passed);
+    pj_stmt_int(s, 2, conv);
+    return pj_step_done(s, err);
 }
 
 /* A finding is due through its due date, a Beijing date (stored as its midnight UTC): overdue

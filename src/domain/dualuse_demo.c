@@ -431,7 +431,7 @@ int pj_dualuse_demo(pj_ctx *c, uint64_t seed, pj_err *err)
             double late = pj_rng_below(&rng, 3) == 0 ? 0.9 : 0.3;
             int64_t cid = add_conversion(c, &rng, fs[i].id, mid, scenario, "drill", start, 1, late,
                                          &end, err);
-            if (cid < 0) return -1;
+            if (cid < 0 || pj_du_drill_keep_result(c, cid, err)) return -1;
             drilled++;
             if (late > 0.5) {
                 pj_stmt *s = pj_db_prepare(c->db,

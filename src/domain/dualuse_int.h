@@ -19,13 +19,16 @@ int64_t pj_du_standard_in_force(pj_ctx *c, const char *ftype, const char *scenar
  * *nsteps when non-NULL. */
 double pj_du_manual_critical_minutes(pj_ctx *c, int64_t manual_id, const char *phase, int *nsteps,
                                      pj_err *err);
-/* Starts a conversion (live = 1) or drill of facility fid by manual mid (0 = the newest for
- * the scenario) inside the caller's transaction: scope, state machine, steps, facility state,
- * audit row. Returns the conversion id, or -1. */
 /* 1 when drill conv (finished) passed as its report judges it (every convert step done, none
  * too fast, within the target of the standard in force when it started), 0 when not, -1 on
  * error. */
 int pj_du_drill_passed(pj_ctx *c, int64_t conv, pj_err *err);
+/* Keeps that verdict on the finished drill conv (conversions.drill_passed) inside the caller's
+ * transaction: when it finishes, and for the demo's drills. 0, or -1. */
+int pj_du_drill_keep_result(pj_ctx *c, int64_t conv, pj_err *err);
+/* Starts a conversion (live = 1) or drill of facility fid by manual mid (0 = the newest for
+ * the scenario) inside the caller's transaction: scope, state machine, steps, facility state,
+ * audit row. Returns the conversion id, or -1. */
 int64_t pj_du_conversion_start_tx(pj_ctx *c, int64_t fid, const char *scenario, int live,
                                   int64_t mid, pj_err *err);
 

@@ -300,18 +300,21 @@ static int overview(pj_ctx *c, const char *scenario, int64_t population, pj_jw *
     if (rc < 0) return -1;
     /* a facility's last drill of this scenario that passed (as its report judges it): a drill
      * that failed — too slow for the target, or a step clicked through too fast — shows the
-     * facility is not yet ready and leaves it due; an aborted one never counts */
-    s = pj_db_prepare(c->db,
-                      "SELECT id, started_at FROM conversions WHERE facility_id = ? AND mode ="
-                      " 'drill' AND state = 'finished' AND scenario = ?"
-                      " ORDER BY started_at DESC, id DESC",
-                      err);
+     * facility is not yet ready and leaves it due; an aborted one never counts. A drill keeps
+     * its verdict when it finishes (drill_passed), so failed ones are passed over unread; only
+     * drills finished before the verdict was kept (NULL) are scored here */
+    s = pj_db_prepare(
+        c->db,
+        "SELECT id, started_at, drill_passed FROM conversions WHERE facility_id = ?"
+        " AND mode = 'drill' AND state = 'finished' AND scenario = ? AND"
+        " (drill_passed IS NULL OR drill_passed = 1) ORDER BY started_at DESC, id DESC",
+        err);
     if (!s) return -1;
     for (int i = 0; i < nm; i++) {
         pj_stmt_int(s, 1, mans[i].fid);
         pj_stmt_text(s, 2, scenario);
         while ((rc = pj_stmt_step(s, err)) == 1) {
-            int passed = pj_du_drill_passed(c, pj_col_int(s, 0), err);
+            int passed = pj_col_is_null(s, 2) ? pj_du_drill_passed(c, pj_col_int(s, 0), err) : 1;
             if (passed < 0) {
                 rc = -1;
                 break;
