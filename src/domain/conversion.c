@@ -63,20 +63,22 @@ double pj_drill_step_score(double planned, double actual, int done)
 typedef struct conv_head {
     int64_t id, facility_id, manual_id, standard_id, started_at, ready_at, restore_at, ended_at;
     int64_t version;
-    const char *facility, *ftype, *scenario, *mode, *state, *started_by, *abort_reason, *fstate;
+    const char *facility, *ftype, *scenario, *mode, *state, *started_by, *abort_reason, *fstate,
+        *started_by_name;
 } conv_head;
 
 static int conv_load(pj_ctx *c, int64_t id, conv_head *h, pj_err *err)
 {
-    pj_stmt *s =
-        pj_db_prepare(c->db,
-                      "SELECT v.id, v.facility_id, v.manual_id, COALESCE(v.standard_id, 0),"
-                      " v.started_at, COALESCE(v.ready_at, 0),"
-                      " COALESCE(v.restore_started_at, 0), COALESCE(v.ended_at, 0),"
-                      " v.version, f.name, f.type, v.scenario, v.mode, v.state,"
-                      " v.started_by, v.abort_reason, f.state FROM conversions v"
-                      " JOIN facilities f ON f.id = v.facility_id WHERE v.id = ?",
-                      err);
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT v.id, v.facility_id, v.manual_id, COALESCE(v.standard_id, 0),"
+        " v.started_at, COALESCE(v.ready_at, 0),"
+        " COALESCE(v.restore_started_at, 0), COALESCE(v.ended_at, 0),"
+        " v.version, f.name, f.type, v.scenario, v.mode, v.state,"
+        " v.started_by, v.abort_reason, f.state, " PJ_SQL_BY_NAME(
+            "v.started_by") " FROM conversions v"
+                            " JOIN facilities f ON f.id = v.facility_id WHERE v.id = ?",
+        err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
     int rc = pj_stmt_step(s, err);
@@ -98,7 +100,8 @@ static int conv_load(pj_ctx *c, int64_t id, conv_head *h, pj_err *err)
                          .state = pj_arena_strdup(a, pj_col_text(s, 13)),
                          .started_by = pj_arena_strdup(a, pj_col_text(s, 14)),
                          .abort_reason = pj_arena_strdup(a, pj_col_text(s, 15)),
-                         .fstate = pj_arena_strdup(a, pj_col_text(s, 16))};
+                         .fstate = pj_arena_strdup(a, pj_col_text(s, 16)),
+                         .started_by_name = pj_arena_strdup(a, pj_col_text(s, 17))};
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
@@ -142,6 +145,7 @@ static int conv_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_jw_kstr(w, "state", h.state);
     pj_render_time(w, "started_at", h.started_at);
     pj_jw_kstr(w, "started_by", h.started_by);
+    pj_jw_kstr(w, "started_by_name", h.started_by_name);
     opt_time(w, "ready_at", h.ready_at);
     opt_time(w, "restore_started_at", h.restore_at);
     opt_time(w, "ended_at", h.ended_at);
@@ -192,10 +196,11 @@ static int conv_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
                       "SELECT cs.id, ms.id, ms.phase, ms.code, ms.name, ms.planned_minutes,"
                       " ms.team_type, ms.team_count, ms.predecessors, ms.checklist,"
                       " cs.status, cs.started_at, cs.started_by, cs.finished_at,"
-                      " cs.finished_by, cs.remarks, cs.planned_start_min, cs.planned_end_min"
-                      " FROM conversion_steps cs"
-                      " JOIN manual_steps ms ON ms.id = cs.step_id"
-                      " WHERE cs.conversion_id = ? ORDER BY ms.phase, ms.seq",
+                      " cs.finished_by, cs.remarks, cs.planned_start_min, cs.planned_end_min,"
+                      " " PJ_SQL_BY_NAME("cs.started_by") ", " PJ_SQL_BY_NAME(
+                          "cs.finished_by") " FROM conversion_steps cs"
+                                            " JOIN manual_steps ms ON ms.id = cs.step_id"
+                                            " WHERE cs.conversion_id = ? ORDER BY ms.phase, ms.seq",
                       err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
@@ -224,9 +229,9 @@ static int conv_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         pj_jw_raw(w, pj_col_text(s, 8));
         pj_jw_kstr(w, "status", status);
         opt_time(w, "started_at", st);
-        pj_render_text(w, "started_by", s, 12);
+        pj_render_by(w, "started_by", s, 12, 18);
         opt_time(w, "finished_at", fin);
-        pj_render_text(w, "finished_by", s, 14);
+        pj_render_by(w, "finished_by", s, 14, 19);
         pj_render_text(w, "remarks", s, 15);
         if (st) {
             int64_t e = fin ? fin : clock;
@@ -260,10 +265,12 @@ static int conv_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         int64_t step_id = pj_col_int(s, 1);
         for (size_t k = 0; k < json_array_size(arr); k++) {
             const char *item = json_string_value(json_array_get(arr, k));
-            pj_stmt *q = pj_db_prepare(c->db,
-                                       "SELECT signed_by, signed_at FROM conversion_checks WHERE"
-                                       " conversion_id = ? AND step_id = ? AND item = ?",
-                                       err);
+            pj_stmt *q =
+                pj_db_prepare(c->db,
+                              "SELECT signed_by, signed_at, " PJ_SQL_BY_NAME(
+                                  "signed_by") " FROM conversion_checks WHERE conversion_id = ? AND"
+                                               " step_id = ? AND item = ?",
+                              err);
             if (!q) {
                 json_decref(arr);
                 pj_stmt_done(s);
@@ -275,10 +282,11 @@ static int conv_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
             pj_jw_obj(w);
             pj_jw_kstr(w, "item", item);
             if (pj_stmt_step(q, err) == 1) {
-                pj_render_text(w, "signed_by", q, 0);
+                pj_render_by(w, "signed_by", q, 0, 2);
                 pj_render_time(w, "signed_at", pj_col_int(q, 1));
             } else {
                 pj_jw_knull(w, "signed_by");
+                pj_jw_knull(w, "signed_by_name");
                 pj_jw_knull(w, "signed_at");
             }
             pj_stmt_done(q);

@@ -79,11 +79,12 @@ int64_t pj_du_standard_in_force(pj_ctx *c, const char *ftype, const char *scenar
 
 static int standard_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_row_by_id(c,
-                              "SELECT id, facility_type, scenario, role, version, effective_from,"
-                              " target_hours, checklist, coverage_per_10k, notes, created_at,"
-                              " created_by FROM standards WHERE id = ?",
-                              id, "standard", err);
+    pj_stmt *s =
+        pj_row_by_id(c,
+                     "SELECT id, facility_type, scenario, role, version, effective_from,"
+                     " target_hours, checklist, coverage_per_10k, notes, created_at,"
+                     " created_by, " PJ_SQL_BY_NAME("created_by") " FROM standards WHERE id = ?",
+                     id, "standard", err);
     if (!s) return -1;
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -101,7 +102,7 @@ static int standard_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         pj_jw_knum(w, "coverage_per_10k", pj_col_double(s, 8));
     pj_render_text(w, "notes", s, 9);
     pj_render_time(w, "created_at", pj_col_int(s, 10));
-    pj_render_text(w, "created_by", s, 11);
+    pj_render_by(w, "created_by", s, 11, 12);
     pj_jw_obj_end(w);
     pj_stmt_done(s);
     return 0;
@@ -656,11 +657,14 @@ out:
 
 static int manual_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_row_by_id(c,
-                              "SELECT m.id, m.facility_id, f.name, f.type, m.scenario, m.role,"
-                              " m.version, m.title, m.created_at, m.created_by FROM manuals m"
-                              " JOIN facilities f ON f.id = m.facility_id WHERE m.id = ?",
-                              id, "manual", err);
+    pj_stmt *s = pj_row_by_id(
+        c,
+        "SELECT m.id, m.facility_id, f.name, f.type, m.scenario, m.role,"
+        " m.version, m.title, m.created_at, m.created_by,"
+        " " PJ_SQL_BY_NAME(
+            "m.created_by") " FROM manuals m"
+                            " JOIN facilities f ON f.id = m.facility_id WHERE m.id = ?",
+        id, "manual", err);
     if (!s) return -1;
     const char *ftype = pj_arena_strdup(c->arena, pj_col_text(s, 3));
     const char *scenario = pj_arena_strdup(c->arena, pj_col_text(s, 4));
@@ -674,7 +678,7 @@ static int manual_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_jw_kint(w, "version", pj_col_int(s, 6));
     pj_render_text(w, "title", s, 7);
     pj_render_time(w, "created_at", pj_col_int(s, 8));
-    pj_render_text(w, "created_by", s, 9);
+    pj_render_by(w, "created_by", s, 9, 10);
     pj_stmt_done(s);
     double conv = 0, rest = 0, target = 0;
     pj_jw_key(w, "steps");

@@ -17,13 +17,16 @@
  * changed: a name in them would outlive the streamer's anonymising) */
 static int session_render_mode(pj_ctx *c, int64_t id, pj_jw *w, int masked, pj_err *err)
 {
-    pj_stmt *s = pj_row_by_id(c,
-                              "SELECT e.id, e.streamer_id, x.name, e.studio_id, e.platform, e.day,"
-                              " e.duration_min, e.orders, e.gmv_fen, e.source, e.created_at,"
-                              " e.created_by, x.anonymised, e.updated_at, e.version FROM"
-                              " ec_sessions e JOIN ec_streamers x ON x.id = e.streamer_id WHERE"
-                              " e.id = ?",
-                              id, "session", err);
+    pj_stmt *s = pj_row_by_id(
+        c,
+        "SELECT e.id, e.streamer_id, x.name, e.studio_id, e.platform, e.day,"
+        " e.duration_min, e.orders, e.gmv_fen, e.source, e.created_at,"
+        " e.created_by, x.anonymised, e.updated_at, e.version,"
+        " " PJ_SQL_BY_NAME(
+            "e.created_by") " FROM"
+                            " ec_sessions e JOIN ec_streamers x ON x.id = e.streamer_id WHERE"
+                            " e.id = ?",
+        id, "session", err);
     if (!s) return -1;
     int rc;
     pj_jw_obj(w);
@@ -41,7 +44,7 @@ static int session_render_mode(pj_ctx *c, int64_t id, pj_jw *w, int masked, pj_e
     pj_jw_kint(w, "gmv_fen", pj_col_int(s, 8));
     pj_render_text(w, "source", s, 9);
     pj_render_time(w, "created_at", pj_col_int(s, 10));
-    pj_render_text(w, "created_by", s, 11);
+    pj_render_by(w, "created_by", s, 11, 15);
     pj_render_time(w, "updated_at", pj_col_is_null(s, 13) ? pj_col_int(s, 10) : pj_col_int(s, 13));
     pj_jw_kint(w, "version", pj_col_int(s, 14));
     pj_stmt_done(s);

@@ -392,16 +392,21 @@ int64_t pj_alert_scan_next(pj_ctx *c, int64_t now, int interval_s)
 
 static int alert_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_row_by_id(c,
-                              "SELECT a.id, a.kind, a.elder_id, e.name, a.helper_id, h.name,"
-                              " a.grid_id, g.name, a.township_id, a.detail, a.level, a.state,"
-                              " a.raised_at, a.escalated_at, a.acked_at, a.acked_by,"
-                              " a.resolved_at, a.resolved_by, a.note, a.version,"
-                              " a.resolved_reason"
-                              " FROM elder_alerts a LEFT JOIN elders e ON e.id = a.elder_id"
-                              " LEFT JOIN helpers h ON h.id = a.helper_id"
-                              " LEFT JOIN regions g ON g.id = a.grid_id WHERE a.id = ?",
-                              id, "alert", err);
+    pj_stmt *s = pj_row_by_id(
+        c,
+        "SELECT a.id, a.kind, a.elder_id, e.name, a.helper_id, h.name,"
+        " a.grid_id, g.name, a.township_id, a.detail, a.level, a.state,"
+        " a.raised_at, a.escalated_at, a.acked_at, a.acked_by,"
+        " a.resolved_at, a.resolved_by, a.note, a.version,"
+        " a.resolved_reason, " PJ_SQL_BY_NAME(
+            "a.acked_by") ","
+                          " " PJ_SQL_BY_NAME(
+                              "a.resolved_by") " FROM elder_alerts a LEFT JOIN elders e ON e.id = "
+                                               "a.elder_id"
+                                               " LEFT JOIN helpers h ON h.id = a.helper_id"
+                                               " LEFT JOIN regions g ON g.id = a.grid_id WHERE "
+                                               "a.id = ?",
+        id, "alert", err);
     if (!s) return -1;
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -425,8 +430,8 @@ static int alert_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         else
             pj_render_time(w, tkeys[k], pj_col_int(s, 13 + k));
     }
-    pj_render_text(w, "acked_by", s, 15);
-    pj_render_text(w, "resolved_by", s, 17);
+    pj_render_by(w, "acked_by", s, 15, 21);
+    pj_render_by(w, "resolved_by", s, 17, 22);
     pj_render_text(w, "resolved_reason", s, 20);
     pj_render_text(w, "note", s, 18);
     pj_jw_kint(w, "version", pj_col_int(s, 19));

@@ -149,13 +149,15 @@ static int elder_where_of(pj_ctx *c, int64_t id, const char *field, elder_where 
 
 static int log_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_row_by_id(c,
-                              "SELECT l.id, l.elder_id, e.name, l.helper_id, h.name, l.kind,"
-                              " l.time_in, l.time_out, l.minutes, l.remarks, l.recorded_by,"
-                              " l.grid_id, l.credit_txn_id, l.source, l.created_at"
-                              " FROM elder_service_logs l JOIN elders e ON e.id = l.elder_id"
-                              " LEFT JOIN helpers h ON h.id = l.helper_id WHERE l.id = ?",
-                              id, "service log", err);
+    pj_stmt *s = pj_row_by_id(
+        c,
+        "SELECT l.id, l.elder_id, e.name, l.helper_id, h.name, l.kind,"
+        " l.time_in, l.time_out, l.minutes, l.remarks, l.recorded_by,"
+        " l.grid_id, l.credit_txn_id, l.source, l.created_at,"
+        " " PJ_SQL_BY_NAME(
+            "l.recorded_by") " FROM elder_service_logs l JOIN elders e ON e.id = l.elder_id"
+                             " LEFT JOIN helpers h ON h.id = l.helper_id WHERE l.id = ?",
+        id, "service log", err);
     if (!s) return -1;
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -170,7 +172,7 @@ static int log_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_jw_key(w, "credits");
     pj_jw_fixed(w, pj_col_is_null(s, 12) ? 0.0 : (double)pj_col_int(s, 8) / 60.0, 2);
     pj_render_text(w, "remarks", s, 9);
-    pj_render_text(w, "recorded_by", s, 10);
+    pj_render_by(w, "recorded_by", s, 10, 15);
     pj_jw_kint(w, "grid_id", pj_col_int(s, 11));
     pj_render_ref(w, "credit_txn_id", s, 12);
     pj_render_text(w, "source", s, 13);

@@ -447,9 +447,11 @@ static int appeal_render_x(pj_ctx *c, int64_t id, pj_jw *w, int events, pj_err *
         " a.department_id, d.name, a.first_department_id, a.received_at, a.dispatched_at,"
         " a.responded_at, a.replied_at, a.closed_at, a.response_due, a.complete_due, a.reply,"
         " a.resolved, a.rating, a.returns, a.reopens, a.escalated, a.visit_due, a.visited_at,"
-        " a.visit_note, a.source, a.created_by, a.version, a.reopened_at FROM ent_appeals a"
-        " JOIN organisations o ON o.id = a.org_id"
-        " LEFT JOIN organisations d ON d.id = a.department_id WHERE a.id = ?",
+        " a.visit_note, a.source, a.created_by, a.version, a.reopened_at,"
+        " " PJ_SQL_BY_NAME(
+            "a.created_by") " FROM ent_appeals a"
+                            " JOIN organisations o ON o.id = a.org_id"
+                            " LEFT JOIN organisations d ON d.id = a.department_id WHERE a.id = ?",
         id, "appeal", err);
     if (!s) return -1;
     int rc;
@@ -492,7 +494,7 @@ static int appeal_render_x(pj_ctx *c, int64_t id, pj_jw *w, int events, pj_err *
     opt_time(w, "visited_at", s, 30);
     pj_render_text(w, "visit_note", s, 31);
     pj_render_text(w, "source", s, 32);
-    pj_render_text(w, "created_by", s, 33);
+    pj_render_by(w, "created_by", s, 33, 36);
     pj_jw_kint(w, "version", pj_col_int(s, 34));
     opt_time(w, "reopened_at", s, 35);
     pj_stmt_done(s);

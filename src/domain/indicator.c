@@ -349,13 +349,18 @@ fail:
 
 static int value_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_row_by_id(c,
-                              "SELECT v.id, v.indicator_id, i.code, v.region, v.period, v.value,"
-                              " v.unit, v.source, v.note, v.created_at, v.created_by,"
-                              " v.updated_at, v.updated_by, v.version, i.name FROM"
-                              " indicator_values v JOIN indicators i ON i.id = v.indicator_id"
-                              " WHERE v.id = ?",
-                              id, "indicator value", err);
+    pj_stmt *s =
+        pj_row_by_id(c,
+                     "SELECT v.id, v.indicator_id, i.code, v.region, v.period, v.value,"
+                     " v.unit, v.source, v.note, v.created_at, v.created_by,"
+                     " v.updated_at, v.updated_by, v.version, i.name,"
+                     " " PJ_SQL_BY_NAME(
+                         "v.created_by") ","
+                                         " " PJ_SQL_BY_NAME(
+                                             "v.updated_by") " FROM indicator_values v JOIN "
+                                                             "indicators i ON i.id = v.indicator_id"
+                                                             " WHERE v.id = ?",
+                     id, "indicator value", err);
     if (!s) return -1;
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -369,9 +374,9 @@ static int value_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_render_text(w, "source", s, 7);
     pj_render_text(w, "note", s, 8);
     pj_render_time(w, "created_at", pj_col_int(s, 9));
-    pj_render_text(w, "created_by", s, 10);
+    pj_render_by(w, "created_by", s, 10, 15);
     pj_render_time(w, "updated_at", pj_col_int(s, 11));
-    pj_render_text(w, "updated_by", s, 12);
+    pj_render_by(w, "updated_by", s, 12, 16);
     pj_jw_kint(w, "version", pj_col_int(s, 13));
     pj_jw_obj_end(w);
     pj_stmt_done(s);
@@ -477,11 +482,12 @@ static int value_full(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_jw *ow = w;
     /* the raw text left the object open: continue it by hand */
     pj_buf_puts(ow->out, ",\"revisions\":[");
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT id, old_value, old_source, old_note, old_version,"
-                               " new_value, changed_at, changed_by FROM indicator_revisions WHERE"
-                               " value_id = ? ORDER BY id",
-                               err);
+    pj_stmt *s =
+        pj_db_prepare(c->db,
+                      "SELECT id, old_value, old_source, old_note, old_version,"
+                      " new_value, changed_at, changed_by, " PJ_SQL_BY_NAME(
+                          "changed_by") " FROM indicator_revisions WHERE value_id = ? ORDER BY id",
+                      err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
     int rc, first = 1;
@@ -498,7 +504,7 @@ static int value_full(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         pj_jw_kint(&rw, "old_version", pj_col_int(s, 4));
         pj_jw_knum(&rw, "new_value", pj_col_double(s, 5));
         pj_render_time(&rw, "changed_at", pj_col_int(s, 6));
-        pj_render_text(&rw, "changed_by", s, 7);
+        pj_render_by(&rw, "changed_by", s, 7, 8);
         pj_jw_obj_end(&rw);
         if (!first) pj_buf_putc(ow->out, ',');
         pj_buf_add(ow->out, tb.data, tb.len);
@@ -785,12 +791,14 @@ fail:
 
 static int target_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_row_by_id(c,
-                              "SELECT t.id, i.code, t.region, t.period, t.value, i.unit,"
-                              " t.source, t.note, t.created_at, t.created_by, t.version FROM"
-                              " indicator_targets t JOIN indicators i ON i.id = t.indicator_id"
-                              " WHERE t.id = ?",
-                              id, "target", err);
+    pj_stmt *s = pj_row_by_id(
+        c,
+        "SELECT t.id, i.code, t.region, t.period, t.value, i.unit,"
+        " t.source, t.note, t.created_at, t.created_by, t.version,"
+        " " PJ_SQL_BY_NAME(
+            "t.created_by") " FROM indicator_targets t JOIN indicators i ON i.id = t.indicator_id"
+                            " WHERE t.id = ?",
+        id, "target", err);
     if (!s) return -1;
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -802,7 +810,7 @@ static int target_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_render_text(w, "source", s, 6);
     pj_render_text(w, "note", s, 7);
     pj_render_time(w, "created_at", pj_col_int(s, 8));
-    pj_render_text(w, "created_by", s, 9);
+    pj_render_by(w, "created_by", s, 9, 11);
     pj_jw_kint(w, "version", pj_col_int(s, 10));
     pj_jw_obj_end(w);
     pj_stmt_done(s);

@@ -27,7 +27,8 @@
 #define PLAN_COLS                                                                                  \
     "id, name, scenario, role, status, objective, CASE WHEN gap = 1 AND json_type(result_json,"    \
     " '$.summary.gap') = 'null' THEN NULL ELSE gap END, demand, served, shortfall, created_at,"    \
-    " created_by, adopted_at, adopted_by, version, error_json, solved_at"
+    " created_by, adopted_at, adopted_by, version, error_json, solved_at,"                         \
+    " " PJ_SQL_BY_NAME("created_by") ", " PJ_SQL_BY_NAME("adopted_by")
 
 static void head_render(pj_stmt *s, pj_jw *w)
 {
@@ -45,12 +46,12 @@ static void head_render(pj_stmt *s, pj_jw *w)
     pj_jw_kint(w, "served", pj_col_int(s, 8));
     pj_jw_kint(w, "shortfall", pj_col_int(s, 9));
     pj_render_time(w, "created_at", pj_col_int(s, 10));
-    pj_render_text(w, "created_by", s, 11);
+    pj_render_by(w, "created_by", s, 11, 17);
     if (pj_col_is_null(s, 12))
         pj_jw_knull(w, "adopted_at");
     else
         pj_render_time(w, "adopted_at", pj_col_int(s, 12));
-    pj_render_text(w, "adopted_by", s, 13);
+    pj_render_by(w, "adopted_by", s, 13, 18);
     pj_jw_kint(w, "version", pj_col_int(s, 14));
     if (pj_col_is_null(s, 16))
         pj_jw_knull(w, "solved_at");
@@ -148,10 +149,10 @@ static int plan_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     if (rc == 1) {
         pj_jw_obj(w);
         head_render(s, w);
-        pj_jw_key(w, "request");
-        pj_jw_raw(w, pj_col_text(s, 17));
+        pj_jw_key(w, "request"); /* the columns after PLAN_COLS' 19 */
+        pj_jw_raw(w, pj_col_text(s, 19));
         pj_jw_key(w, "result");
-        pj_jw_raw(w, pj_col_text(s, 18));
+        pj_jw_raw(w, pj_col_text(s, 20));
     }
     pj_stmt_done(s);
     if (rc < 0) goto out;
@@ -868,14 +869,17 @@ fail:
 /* A shipment; with flow (quantity, shipped, remaining), where its flow stands after it. */
 static int shipment_write(pj_ctx *c, int64_t id, const int64_t *flow, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT sh.id, sh.plan_id, p.name, sh.store_id, st.name,"
-                               " sh.facility_id, f.name, sh.category, sh.quantity, sh.unit,"
-                               " sh.lines_json, sh.shipped_at, sh.shipped_by FROM plan_shipments sh"
-                               " JOIN plans p ON p.id = sh.plan_id JOIN facilities st ON st.id ="
-                               " sh.store_id JOIN facilities f ON f.id = sh.facility_id"
-                               " WHERE sh.id = ?",
-                               err);
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT sh.id, sh.plan_id, p.name, sh.store_id, st.name,"
+        " sh.facility_id, f.name, sh.category, sh.quantity, sh.unit,"
+        " sh.lines_json, sh.shipped_at, sh.shipped_by,"
+        " " PJ_SQL_BY_NAME(
+            "sh.shipped_by") " FROM plan_shipments sh"
+                             " JOIN plans p ON p.id = sh.plan_id JOIN facilities st ON st.id ="
+                             " sh.store_id JOIN facilities f ON f.id = sh.facility_id"
+                             " WHERE sh.id = ?",
+        err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
     int rc = pj_stmt_step(s, err);
@@ -894,7 +898,7 @@ static int shipment_write(pj_ctx *c, int64_t id, const int64_t *flow, pj_jw *w, 
         pj_jw_key(w, "lines");
         pj_jw_raw(w, pj_col_text(s, 10));
         pj_render_time(w, "shipped_at", pj_col_int(s, 11));
-        pj_render_text(w, "shipped_by", s, 12);
+        pj_render_by(w, "shipped_by", s, 12, 13);
         if (flow) {
             pj_jw_key(w, "flow");
             pj_jw_obj(w);

@@ -29,6 +29,14 @@ void pj_render_text(pj_jw *w, const char *key, pj_stmt *s, int col)
     pj_jw_kstr(w, key, pj_col_text(s, col));
 }
 
+void pj_render_by(pj_jw *w, const char *key, pj_stmt *s, int col, int name_col)
+{
+    char name[64];
+    snprintf(name, sizeof name, "%s_name", key);
+    pj_jw_kstr(w, key, pj_col_text(s, col));
+    pj_jw_kstr(w, name, pj_col_text(s, name_col));
+}
+
 char *pj_render_to_string(pj_ctx *c, int64_t id, pj_render_fn fn, pj_err *err)
 {
     pj_buf b;

@@ -12,6 +12,18 @@ void pj_render_ref(pj_jw *w, const char *key, pj_stmt *s, int col);
 void pj_render_time(pj_jw *w, const char *key, int64_t t);
 /* key: text column or null. */
 void pj_render_text(pj_jw *w, const char *key, pj_stmt *s, int col);
+/* SQL for a select list: the display name of the user whose username is the text of the column
+ * expression `col` (a string literal: "created_by", "a.acked_by"), NULL when there is no such
+ * user (deleted, or a name such as the demo's "demo" that was never an account), the name is
+ * empty or col is NULL. A scalar subquery on users.username (UNIQUE, so its index finds at most
+ * one row): what a LEFT JOIN of users on it gives, without a join and alias per column, so a row
+ * with several *_by columns, and a list of rows, stays one statement. */
+#define PJ_SQL_BY_NAME(col)                                                                        \
+    "(SELECT NULLIF(by_u.display_name, '') FROM users by_u WHERE by_u.username = " col ")"
+/* A column naming who acted (a username, as stored): key ("created_by") from column col and
+ * key_name ("created_by_name") from column name_col (a PJ_SQL_BY_NAME), each text or null. The
+ * console shows the name and falls back to the username when it is null. */
+void pj_render_by(pj_jw *w, const char *key, pj_stmt *s, int col, int name_col);
 /* Renders entity id with fn into a new string in c->arena (for audit rows); NULL on error. */
 char *pj_render_to_string(pj_ctx *c, int64_t id, pj_render_fn fn, pj_err *err);
 /* A record's rendering (pj_render_to_string, an object) with more members at its end, in a new

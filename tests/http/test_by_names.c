@@ -1,0 +1,245 @@
+/* Who acted, by name: next to each username a record keeps (created_by, started_by, signed_by,
+ * recorded_by, …) the API gives `<key>_name`, that user's display name, in single records and
+ * in lists; null when the user no longer exists, never was an account or has no display name. */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "domain/enterprise.h"
+#include "eldercare/el_fixture.h"
+#include "t.h"
+#include "th.h"
+
+/* The text of o's key `<key>_name`, NULL when it is null; fails the test when o lacks it. */
+static const char *by_name_at(json_t *o, const char *key, int line)
+{
+    char name[64];
+    snprintf(name, sizeof name, "%s_name", key);
+    json_t *v = json_object_get(o, name);
+    if (!v) t_fail(__FILE__, line, "no member %s", name);
+    if (!json_is_null(v) && !json_is_string(v)) t_fail(__FILE__, line, "%s: not text", name);
+    return json_string_value(v);
+}
+#define BY_NAME(o, key) by_name_at(o, key, __LINE__)
+#define CHECK_BY(o, key, user, name)                                                               \
+    do {                                                                                           \
+        CHECK_STR(th_str(o, key), user);                                                           \
+        CHECK_STR(BY_NAME(o, key), name);                                                          \
+    } while (0)
+#define CHECK_BY_NULL(o, key, user)                                                                \
+    do {                                                                                           \
+        CHECK_STR(th_str(o, key), user);                                                           \
+        CHECK(BY_NAME(o, key) == NULL);                                                            \
+    } while (0)
+
+/* The item of GET path's "items" whose id is id (path lists it on its first page). */
+static json_t *item_of(th_server *s, const char *tok, const char *path, long long id)
+{
+    json_t *o = EL(s, tok, "GET", path, NULL, 200);
+    json_t *items = json_object_get(o, "items"), *e, *found = NULL;
+    size_t i;
+    json_array_foreach(items, i, e) if (th_int(e, "id") == id) found = json_incref(e);
+    json_decref(o);
+    if (!found) t_fail(__FILE__, __LINE__, "%s does not list %lld", path, id);
+    return found;
+}
+
+/* A district officer made by the admin, display name display ("" for none); logs it in. */
+static void officer_user(th_server *s, const char *admin, const char *username, const char *display,
+                         char tok[80])
+{
+    char body[256];
+    snprintf(body, sizeof body,
+             "{\"username\":\"%s\",\"display_name\":\"%s\",\"role\":\"district_officer\","
+             "\"password\":\"Names-pass-1-xyz\"}",
+             username, display);
+    json_decref(EL(s, admin, "POST", "/api/v1/users", body, 201));
+    th_login(s, username, "Names-pass-1-xyz", tok);
+}
+
+TEST_T(by_names_conversion_steps, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char admin[80], wang[80], path[128], body[256];
+    th_login(&s, "admin", s.admin_pw, admin);
+    officer_user(&s, admin, "wangli", "王丽", wang);
+    long long hotel = th_sql_int(&s, "SELECT MIN(f.id) FROM facilities f JOIN manuals m ON"
+                                     " m.facility_id = f.id AND m.scenario = 'epidemic' WHERE"
+                                     " f.type = 'hotel' AND f.state = 'peacetime'");
+    snprintf(body, sizeof body,
+             "{\"facility_id\":%lld,\"scenario\":\"epidemic\",\"mode\":\"drill\"}", hotel);
+    json_t *conv = EL(&s, wang, "POST", "/api/v1/conversions", body, 201);
+    long long cid = th_int(conv, "id");
+    CHECK_BY(conv, "started_by", "wangli", "王丽");
+    /* steps in order, each started and finished by 王丽, up to the first with a checklist,
+     * whose first item she signs too */
+    json_t *steps = json_object_get(conv, "steps"), *after = NULL;
+    size_t at = 0;
+    long long sid = 0;
+    for (; at < json_array_size(steps) && !sid; at++) {
+        json_t *step = json_array_get(steps, at);
+        long long id = th_int(step, "id");
+        CHECK(th_str(step, "started_by") == NULL && BY_NAME(step, "started_by") == NULL);
+        snprintf(path, sizeof path, "/api/v1/conversion-steps/%lld/start", id);
+        json_decref(EL(&s, wang, "POST", path, "{}", 200));
+        const char *item = th_str(json_array_get(json_object_get(step, "checklist"), 0), "item");
+        if (item) {
+            snprintf(path, sizeof path, "/api/v1/conversion-steps/%lld/sign", id);
+            snprintf(body, sizeof body, "{\"item\":\"%s\"}", item);
+            json_decref(EL(&s, wang, "POST", path, body, 200));
+            sid = id;
+        }
+        snprintf(path, sizeof path, "/api/v1/conversion-steps/%lld/finish", id);
+        json_decref(after);
+        after = EL(&s, wang, "POST", path, "{}", 200);
+    }
+    CHECK(sid > 0);
+    at--;
+    json_decref(conv);
+    /* read by another officer, one conversion and the list */
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld", cid);
+    for (int pass = 0; pass < 3; pass++) {
+        json_t *c = pass == 0   ? json_incref(after)
+                    : pass == 1 ? EL(&s, off, "GET", path, NULL, 200)
+                                : item_of(&s, off, "/api/v1/conversions?limit=100", cid);
+        CHECK_BY(c, "started_by", "wangli", "王丽");
+        json_t *st = json_array_get(json_object_get(c, "steps"), at);
+        CHECK_INT(th_int(st, "id"), sid);
+        CHECK_BY(st, "started_by", "wangli", "王丽");
+        CHECK_BY(st, "finished_by", "wangli", "王丽");
+        json_t *checks = json_object_get(st, "checklist");
+        CHECK_BY(json_array_get(checks, 0), "signed_by", "wangli", "王丽");
+        if (json_array_size(checks) > 1) /* an unsigned item: both null */
+            CHECK(BY_NAME(json_array_get(checks, 1), "signed_by") == NULL);
+        json_decref(c);
+    }
+    json_decref(after);
+    /* the user gone: the username stays, the name is null */
+    th_sql_exec(&s, "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username ="
+                    " 'wangli'); DELETE FROM users WHERE username = 'wangli'");
+    json_t *c = EL(&s, off, "GET", path, NULL, 200);
+    CHECK_BY_NULL(c, "started_by", "wangli");
+    json_t *st = json_array_get(json_object_get(c, "steps"), at);
+    CHECK_INT(th_int(st, "id"), sid);
+    CHECK_BY_NULL(st, "finished_by", "wangli");
+    CHECK_BY_NULL(json_array_get(json_object_get(st, "checklist"), 0), "signed_by", "wangli");
+    json_decref(c);
+    /* the demo's conversions were started by "demo", which is no account */
+    long long demo = th_sql_int(&s, "SELECT MIN(id) FROM conversions WHERE started_by = 'demo'");
+    CHECK(demo > 0);
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld", demo);
+    c = EL(&s, off, "GET", path, NULL, 200);
+    CHECK_BY_NULL(c, "started_by", "demo");
+    json_decref(c);
+    th_stop(&s);
+}
+
+TEST_T(by_names_service_logs, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], admin[80], nameless[80], body[256], path[96];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "admin", s.admin_pw, admin);
+    officer_user(&s, admin, "zhaoyi", "", nameless);
+    long long elder = el_elder(&s, off, el_grid01_grid(&s), 1, "");
+    char day1[21], day2[21];
+    pj_time_iso(pj_now() - 2 * 86400, day1);
+    pj_time_iso(pj_now() - 86400, day2);
+    snprintf(body, sizeof body, "{\"elder_id\":%lld,\"kind\":\"meal\",\"time_in\":\"%s\"}", elder,
+             day1);
+    json_t *o = EL(&s, off, "POST", "/api/v1/service-logs", body, 201);
+    long long mine = th_int(o, "id");
+    CHECK_BY(o, "recorded_by", "officer", "区应急局值班员");
+    json_decref(o);
+    /* a user without a display name: null, the console shows the username */
+    snprintf(body, sizeof body, "{\"elder_id\":%lld,\"kind\":\"meal\",\"time_in\":\"%s\"}", elder,
+             day2);
+    o = EL(&s, nameless, "POST", "/api/v1/service-logs", body, 201);
+    long long theirs = th_int(o, "id");
+    CHECK_BY_NULL(o, "recorded_by", "zhaoyi");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/service-logs?elder_id=%lld", elder);
+    o = item_of(&s, off, path, mine);
+    CHECK_BY(o, "recorded_by", "officer", "区应急局值班员");
+    json_decref(o);
+    o = item_of(&s, off, path, theirs);
+    CHECK_BY_NULL(o, "recorded_by", "zhaoyi");
+    json_decref(o);
+    th_stop(&s);
+}
+
+TEST_T(by_names_appeals, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    th_demo(&s, pj_enterprise_demo);
+    char jd[80], off[80], path[96];
+    th_login(&s, "jd", s.demo_pw, jd);
+    th_login(&s, "officer", s.demo_pw, off);
+    json_t *o = EL(&s, jd, "POST", "/api/v1/enterprise/appeals",
+                   "{\"type\":\"help\",\"category\":\"permits\",\"title\":\"用地手续\","
+                   "\"description\":\"d\"}",
+                   201);
+    long long id = th_int(o, "id");
+    CHECK_BY(o, "created_by", "jd", "京东物流联络员");
+    json_decref(o);
+    /* the officer reads the firm's liaison by name, in the appeal and in the list */
+    snprintf(path, sizeof path, "/api/v1/enterprise/appeals/%lld", id);
+    o = EL(&s, off, "GET", path, NULL, 200);
+    CHECK_BY(o, "created_by", "jd", "京东物流联络员");
+    json_decref(o);
+    o = item_of(&s, off, "/api/v1/enterprise/appeals?limit=20", id);
+    CHECK_BY(o, "created_by", "jd", "京东物流联络员");
+    json_decref(o);
+    /* the demo's appeals: by "demo", no account */
+    long long demo = th_sql_int(&s, "SELECT MIN(id) FROM ent_appeals WHERE created_by = 'demo'");
+    CHECK(demo > 0);
+    snprintf(path, sizeof path, "/api/v1/enterprise/appeals/%lld", demo);
+    o = EL(&s, off, "GET", path, NULL, 200);
+    CHECK_BY_NULL(o, "created_by", "demo");
+    json_decref(o);
+    th_stop(&s);
+}
+
+TEST_T(by_names_plans, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], town[80], body[1024], path[96];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    long long jhh = th_sql_int(&s, "SELECT township_id FROM users WHERE username = 'jinhaihu'");
+    snprintf(body, sizeof body,
+             "{\"name\":\"安置\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
+             "\"affected\":{\"township_ids\":[%lld]},\"demand\":{\"people\":300},"
+             "\"vulnerable\":false,\"teams\":{\"cleaning\":12,\"logistics\":16,\"security\":4,"
+             "\"medical\":4,\"catering\":6,\"it\":2},\"time_limit_s\":0.3}",
+             jhh);
+    json_t *o = EL(&s, off, "POST", "/api/v1/plans?wait=1", body, 201);
+    long long id = th_int(o, "id");
+    CHECK_BY(o, "created_by", "officer", "区应急局值班员");
+    CHECK(json_is_null(json_object_get(o, "adopted_by")));
+    CHECK(BY_NAME(o, "adopted_by") == NULL);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld", id);
+    o = EL(&s, town, "GET", path, NULL, 200);
+    CHECK_BY(o, "created_by", "officer", "区应急局值班员");
+    /* the plan's request and result after its head's columns */
+    CHECK(json_is_object(json_object_get(o, "request")));
+    CHECK(json_is_object(json_object_get(json_object_get(o, "result"), "summary")));
+    json_decref(o);
+    o = item_of(&s, town, "/api/v1/plans?limit=20", id);
+    CHECK_BY(o, "created_by", "officer", "区应急局值班员");
+    json_decref(o);
+    /* a display name emptied: null */
+    th_sql_exec(&s, "UPDATE users SET display_name = '' WHERE username = 'officer'");
+    o = EL(&s, town, "GET", path, NULL, 200);
+    CHECK_BY_NULL(o, "created_by", "officer");
+    json_decref(o);
+    th_stop(&s);
+}
