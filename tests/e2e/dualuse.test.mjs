@@ -177,7 +177,10 @@ describe('dual-use', { timeout: 120000 }, () => {
     for (const item of step.checklist) {
       const row = stepRow(page, 'convert', step.code);
       await row.locator('li', { hasText: item.item }).getByTestId('sign-' + step.code).click();
-      await row.locator('li.signed', { hasText: item.item }).getByText(/wanda/).waitFor();
+      // who signed, by name (the username as the hover text)
+      const by = row.locator('li.signed', { hasText: item.item }).getByText(/万达锦华酒店值班经理/);
+      await by.waitFor();
+      assert.equal(await by.getAttribute('title'), 'wanda');
     }
     await page.getByTestId('finish-' + step.code).click();
     await waitStatus(page, step.code, 'done');
@@ -186,6 +189,7 @@ describe('dual-use', { timeout: 120000 }, () => {
     assert.equal(after.started_by, 'wanda');
     assert.equal(after.finished_by, 'wanda');
     assert.ok(after.checklist.every((c) => c.signed_by === 'wanda'));
+    assert.equal(after.finished_by_name, '万达锦华酒店值班经理');
     // the activity list names who did it
     await page.getByTestId('timeline').locator('li', { hasText: `完成步骤 ${step.code}` }).getByText('wanda').waitFor();
     // the step that waited for it can start now

@@ -204,7 +204,10 @@ describe('district indicators', { timeout: 120000 }, () => {
     assert.match(await revs.nth(0).getByTestId('ind-rev-value').innerText(), /443 亿元 → 445 亿元/);
     assert.match(await revs.nth(1).getByTestId('ind-rev-value').innerText(), /442 亿元 → 443 亿元/);
     assert.match(await revs.nth(1).getByTestId('ind-rev-source').innerText(), /模拟数据 → 市统计局/);
-    assert.match(await revs.nth(0).getByTestId('ind-rev-by').innerText(), /officer/);
+    // who revised it: the display name, the username as the hover text
+    const by = revs.nth(0).getByTestId('ind-rev-by');
+    assert.equal((await by.innerText()).trim(), '区应急局值班员');
+    assert.equal(await by.getAttribute('title'), 'officer');
     await shot(page, '56-dev-indicator-history');
     noProblems(page);
     await context.close();

@@ -104,6 +104,9 @@ export function auditActionKey(entity, action, te) {
  */
 export function auditSkipped(key, keys) {
   if (AUDIT_SKIP.has(key)) return true;
+  // a user's display name beside the username it is for (created_by_name): shown with it
+  const by = key.match(/^(.+_by)_name$/);
+  if (by && keys.has(by[1])) return true;
   const m = key.match(/^(.+)_id$/);
   return !!m && (keys.has(m[1]) || keys.has(m[1] + '_name'));
 }

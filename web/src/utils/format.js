@@ -84,3 +84,18 @@ export function formatDuration(seconds) {
   const mm = String(m).padStart(h ? 2 : 1, '0'), ss = String(r).padStart(2, '0');
   return h ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
 }
+
+/** Who did something, as the console shows it: the user's display name (the API's
+ * `<key>_name`, e.g. created_by_name), else the username as stored (`<key>`: a user since
+ * deleted or without a display name, or a name that never was an account, such as the demo
+ * data's "demo"); '' when neither. */
+export function byName(row, key) {
+  if (!row) return '';
+  return row[`${key}_name`] || row[key] || '';
+}
+
+/** The username behind byName, for a title (hover text), when a display name is shown in its
+ * place; undefined (no title) otherwise. */
+export function byTitle(row, key) {
+  return row && row[`${key}_name`] && row[key] ? row[key] : undefined;
+}
