@@ -99,8 +99,8 @@ static int factor_write(pj_ctx *c, int64_t id, const recomputed *r, pj_jw *w, pj
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT id, energy_type, unit, kg_co2e_per_unit, kgce_per_unit,"
                                " effective_from, source, created_at, created_by, version,"
-                               " " PJ_SQL_BY_NAME("created_by") " FROM emission_factors WHERE"
-                                                                " id = ?",
+                               " " PJ_SQL_BY_NAME_OF "created_by" PJ_SQL_BY_NAME_END
+                               " FROM emission_factors WHERE id = ?",
                                err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
@@ -557,16 +557,16 @@ static void energy_bind(pj_stmt *s, int64_t org, const char *sector, const char 
 
 static int energy_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_row_by_id(
-        c,
-        "SELECT e.id, e.organisation_id, o.name, e.sector, e.period,"
-        " e.energy_type, e.quantity, f.unit, e.source, e.created_at,"
-        " e.created_by, e.version, " PJ_SQL_BY_NAME(
-            "e.created_by") " FROM energy_use e LEFT JOIN"
-                            " organisations o ON o.id = e.organisation_id LEFT JOIN (SELECT"
-                            " energy_type, MIN(unit) AS unit FROM emission_factors GROUP BY"
-                            " energy_type) f ON f.energy_type = e.energy_type WHERE e.id = ?",
-        id, "energy use", err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT e.id, e.organisation_id, o.name, e.sector, e.period,"
+                              " e.energy_type, e.quantity, f.unit, e.source, e.created_at,"
+                              " e.created_by, e.version,"
+                              " " PJ_SQL_BY_NAME_OF "e.created_by" PJ_SQL_BY_NAME_END
+                              " FROM energy_use e LEFT JOIN"
+                              " organisations o ON o.id = e.organisation_id LEFT JOIN (SELECT"
+                              " energy_type, MIN(unit) AS unit FROM emission_factors GROUP BY"
+                              " energy_type) f ON f.energy_type = e.energy_type WHERE e.id = ?",
+                              id, "energy use", err);
     if (!s) return -1;
     const char *type = pj_arena_strdup(c->arena, pj_col_text(s, 5));
     const char *per = pj_arena_strdup(c->arena, pj_col_text(s, 4));

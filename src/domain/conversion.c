@@ -69,16 +69,16 @@ typedef struct conv_head {
 
 static int conv_load(pj_ctx *c, int64_t id, conv_head *h, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(
-        c->db,
-        "SELECT v.id, v.facility_id, v.manual_id, COALESCE(v.standard_id, 0),"
-        " v.started_at, COALESCE(v.ready_at, 0),"
-        " COALESCE(v.restore_started_at, 0), COALESCE(v.ended_at, 0),"
-        " v.version, f.name, f.type, v.scenario, v.mode, v.state,"
-        " v.started_by, v.abort_reason, f.state, " PJ_SQL_BY_NAME(
-            "v.started_by") " FROM conversions v"
-                            " JOIN facilities f ON f.id = v.facility_id WHERE v.id = ?",
-        err);
+    pj_stmt *s =
+        pj_db_prepare(c->db,
+                      "SELECT v.id, v.facility_id, v.manual_id, COALESCE(v.standard_id, 0),"
+                      " v.started_at, COALESCE(v.ready_at, 0),"
+                      " COALESCE(v.restore_started_at, 0), COALESCE(v.ended_at, 0),"
+                      " v.version, f.name, f.type, v.scenario, v.mode, v.state,"
+                      " v.started_by, v.abort_reason, f.state,"
+                      " " PJ_SQL_BY_NAME_OF "v.started_by" PJ_SQL_BY_NAME_END " FROM conversions v"
+                      " JOIN facilities f ON f.id = v.facility_id WHERE v.id = ?",
+                      err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
     int rc = pj_stmt_step(s, err);
@@ -191,17 +191,17 @@ static int conv_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_render_time(w, "as_of", now); /* the server's clock, for elapsed and running timers */
     pj_jw_key(w, "steps");
     pj_jw_arr(w);
-    pj_stmt *s =
-        pj_db_prepare(c->db,
-                      "SELECT cs.id, ms.id, ms.phase, ms.code, ms.name, ms.planned_minutes,"
-                      " ms.team_type, ms.team_count, ms.predecessors, ms.checklist,"
-                      " cs.status, cs.started_at, cs.started_by, cs.finished_at,"
-                      " cs.finished_by, cs.remarks, cs.planned_start_min, cs.planned_end_min,"
-                      " " PJ_SQL_BY_NAME("cs.started_by") ", " PJ_SQL_BY_NAME(
-                          "cs.finished_by") " FROM conversion_steps cs"
-                                            " JOIN manual_steps ms ON ms.id = cs.step_id"
-                                            " WHERE cs.conversion_id = ? ORDER BY ms.phase, ms.seq",
-                      err);
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT cs.id, ms.id, ms.phase, ms.code, ms.name, ms.planned_minutes,"
+        " ms.team_type, ms.team_count, ms.predecessors, ms.checklist,"
+        " cs.status, cs.started_at, cs.started_by, cs.finished_at,"
+        " cs.finished_by, cs.remarks, cs.planned_start_min, cs.planned_end_min,"
+        " " PJ_SQL_BY_NAME_OF "cs.started_by" PJ_SQL_BY_NAME_END ","
+        " " PJ_SQL_BY_NAME_OF "cs.finished_by" PJ_SQL_BY_NAME_END " FROM conversion_steps cs"
+        " JOIN manual_steps ms ON ms.id = cs.step_id"
+        " WHERE cs.conversion_id = ? ORDER BY ms.phase, ms.seq",
+        err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
     int rc, done = 0, total = 0, overdue = 0, behind = 0;
@@ -265,12 +265,12 @@ static int conv_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         int64_t step_id = pj_col_int(s, 1);
         for (size_t k = 0; k < json_array_size(arr); k++) {
             const char *item = json_string_value(json_array_get(arr, k));
-            pj_stmt *q =
-                pj_db_prepare(c->db,
-                              "SELECT signed_by, signed_at, " PJ_SQL_BY_NAME(
-                                  "signed_by") " FROM conversion_checks WHERE conversion_id = ? AND"
-                                               " step_id = ? AND item = ?",
-                              err);
+            pj_stmt *q = pj_db_prepare(c->db,
+                                       "SELECT signed_by, signed_at,"
+                                       " " PJ_SQL_BY_NAME_OF "signed_by" PJ_SQL_BY_NAME_END
+                                       " FROM conversion_checks WHERE conversion_id = ? AND"
+                                       " step_id = ? AND item = ?",
+                                       err);
             if (!q) {
                 json_decref(arr);
                 pj_stmt_done(s);

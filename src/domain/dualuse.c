@@ -79,12 +79,12 @@ int64_t pj_du_standard_in_force(pj_ctx *c, const char *ftype, const char *scenar
 
 static int standard_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s =
-        pj_row_by_id(c,
-                     "SELECT id, facility_type, scenario, role, version, effective_from,"
-                     " target_hours, checklist, coverage_per_10k, notes, created_at,"
-                     " created_by, " PJ_SQL_BY_NAME("created_by") " FROM standards WHERE id = ?",
-                     id, "standard", err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT id, facility_type, scenario, role, version, effective_from,"
+                              " target_hours, checklist, coverage_per_10k, notes, created_at,"
+                              " created_by, " PJ_SQL_BY_NAME_OF "created_by" PJ_SQL_BY_NAME_END
+                              " FROM standards WHERE id = ?",
+                              id, "standard", err);
     if (!s) return -1;
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -657,14 +657,13 @@ out:
 
 static int manual_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_row_by_id(
-        c,
-        "SELECT m.id, m.facility_id, f.name, f.type, m.scenario, m.role,"
-        " m.version, m.title, m.created_at, m.created_by,"
-        " " PJ_SQL_BY_NAME(
-            "m.created_by") " FROM manuals m"
-                            " JOIN facilities f ON f.id = m.facility_id WHERE m.id = ?",
-        id, "manual", err);
+    pj_stmt *s =
+        pj_row_by_id(c,
+                     "SELECT m.id, m.facility_id, f.name, f.type, m.scenario, m.role,"
+                     " m.version, m.title, m.created_at, m.created_by,"
+                     " " PJ_SQL_BY_NAME_OF "m.created_by" PJ_SQL_BY_NAME_END " FROM manuals m"
+                     " JOIN facilities f ON f.id = m.facility_id WHERE m.id = ?",
+                     id, "manual", err);
     if (!s) return -1;
     const char *ftype = pj_arena_strdup(c->arena, pj_col_text(s, 3));
     const char *scenario = pj_arena_strdup(c->arena, pj_col_text(s, 4));

@@ -379,16 +379,15 @@ fail:
 
 static int booking_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_row_by_id(
-        c,
-        "SELECT k.id, k.studio_id, t.name, t.base_id, k.organisation_id,"
-        " o.name, k.streamer_id, k.starts_at, k.ends_at, k.purpose, k.state,"
-        " k.source, k.created_at, k.created_by, k.version,"
-        " " PJ_SQL_BY_NAME(
-            "k.created_by") " FROM ec_bookings"
-                            " k JOIN ec_studios t ON t.id = k.studio_id LEFT JOIN organisations"
-                            " o ON o.id = k.organisation_id WHERE k.id = ?",
-        id, "booking", err);
+    pj_stmt *s =
+        pj_row_by_id(c,
+                     "SELECT k.id, k.studio_id, t.name, t.base_id, k.organisation_id,"
+                     " o.name, k.streamer_id, k.starts_at, k.ends_at, k.purpose, k.state,"
+                     " k.source, k.created_at, k.created_by, k.version,"
+                     " " PJ_SQL_BY_NAME_OF "k.created_by" PJ_SQL_BY_NAME_END " FROM ec_bookings"
+                     " k JOIN ec_studios t ON t.id = k.studio_id LEFT JOIN organisations"
+                     " o ON o.id = k.organisation_id WHERE k.id = ?",
+                     id, "booking", err);
     if (!s) return -1;
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));

@@ -115,13 +115,11 @@ static int enrol_render_mode(pj_ctx *c, int64_t id, pj_jw *w, int masked, pj_err
         " k.practice_hours, e.graduated_on, e.placed_on, e.placed_at,"
         " e.placed_zone_enterprise_id, e.placed_employer, e.source, e.created_at, e.created_by,"
         " e.updated_at, e.version, h.state, (SELECT COUNT(*) FROM ac_practice a WHERE"
-        " a.enrolment_id = e.id), " PJ_SQL_BY_NAME(
-            "e.created_by") " FROM ac_enrolments e JOIN ac_cohorts h ON h.id = e.cohort_id"
-                            " JOIN ac_courses k ON k.id = h.course_id JOIN ec_streamers x ON x.id "
-                            "= e.streamer_id"
-                            " JOIN ac_posts p ON p.id = e.post_id JOIN ec_zone_enterprises z ON "
-                            "z.id ="
-                            " p.zone_enterprise_id WHERE e.id = ?",
+        " a.enrolment_id = e.id), " PJ_SQL_BY_NAME_OF "e.created_by" PJ_SQL_BY_NAME_END
+        " FROM ac_enrolments e JOIN ac_cohorts h ON h.id = e.cohort_id"
+        " JOIN ac_courses k ON k.id = h.course_id JOIN ec_streamers x ON x.id = e.streamer_id"
+        " JOIN ac_posts p ON p.id = e.post_id JOIN ec_zone_enterprises z ON z.id ="
+        " p.zone_enterprise_id WHERE e.id = ?",
         id, "enrolment", err);
     if (!s) return -1;
     pj_jw_obj(w);

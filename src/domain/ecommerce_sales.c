@@ -17,16 +17,14 @@
  * changed: a name in them would outlive the streamer's anonymising) */
 static int session_render_mode(pj_ctx *c, int64_t id, pj_jw *w, int masked, pj_err *err)
 {
-    pj_stmt *s = pj_row_by_id(
-        c,
-        "SELECT e.id, e.streamer_id, x.name, e.studio_id, e.platform, e.day,"
-        " e.duration_min, e.orders, e.gmv_fen, e.source, e.created_at,"
-        " e.created_by, x.anonymised, e.updated_at, e.version,"
-        " " PJ_SQL_BY_NAME(
-            "e.created_by") " FROM"
-                            " ec_sessions e JOIN ec_streamers x ON x.id = e.streamer_id WHERE"
-                            " e.id = ?",
-        id, "session", err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT e.id, e.streamer_id, x.name, e.studio_id, e.platform, e.day,"
+                              " e.duration_min, e.orders, e.gmv_fen, e.source, e.created_at,"
+                              " e.created_by, x.anonymised, e.updated_at, e.version,"
+                              " " PJ_SQL_BY_NAME_OF "e.created_by" PJ_SQL_BY_NAME_END " FROM"
+                              " ec_sessions e JOIN ec_streamers x ON x.id = e.streamer_id WHERE"
+                              " e.id = ?",
+                              id, "session", err);
     if (!s) return -1;
     int rc;
     pj_jw_obj(w);

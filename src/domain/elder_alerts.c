@@ -392,21 +392,18 @@ int64_t pj_alert_scan_next(pj_ctx *c, int64_t now, int interval_s)
 
 static int alert_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_row_by_id(
-        c,
-        "SELECT a.id, a.kind, a.elder_id, e.name, a.helper_id, h.name,"
-        " a.grid_id, g.name, a.township_id, a.detail, a.level, a.state,"
-        " a.raised_at, a.escalated_at, a.acked_at, a.acked_by,"
-        " a.resolved_at, a.resolved_by, a.note, a.version,"
-        " a.resolved_reason, " PJ_SQL_BY_NAME(
-            "a.acked_by") ","
-                          " " PJ_SQL_BY_NAME(
-                              "a.resolved_by") " FROM elder_alerts a LEFT JOIN elders e ON e.id = "
-                                               "a.elder_id"
-                                               " LEFT JOIN helpers h ON h.id = a.helper_id"
-                                               " LEFT JOIN regions g ON g.id = a.grid_id WHERE "
-                                               "a.id = ?",
-        id, "alert", err);
+    pj_stmt *s =
+        pj_row_by_id(c,
+                     "SELECT a.id, a.kind, a.elder_id, e.name, a.helper_id, h.name,"
+                     " a.grid_id, g.name, a.township_id, a.detail, a.level, a.state,"
+                     " a.raised_at, a.escalated_at, a.acked_at, a.acked_by,"
+                     " a.resolved_at, a.resolved_by, a.note, a.version,"
+                     " a.resolved_reason, " PJ_SQL_BY_NAME_OF "a.acked_by" PJ_SQL_BY_NAME_END ","
+                     " " PJ_SQL_BY_NAME_OF "a.resolved_by" PJ_SQL_BY_NAME_END
+                     " FROM elder_alerts a LEFT JOIN elders e ON e.id = a.elder_id"
+                     " LEFT JOIN helpers h ON h.id = a.helper_id"
+                     " LEFT JOIN regions g ON g.id = a.grid_id WHERE a.id = ?",
+                     id, "alert", err);
     if (!s) return -1;
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));

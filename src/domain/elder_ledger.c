@@ -149,15 +149,14 @@ static int elder_where_of(pj_ctx *c, int64_t id, const char *field, elder_where 
 
 static int log_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_row_by_id(
-        c,
-        "SELECT l.id, l.elder_id, e.name, l.helper_id, h.name, l.kind,"
-        " l.time_in, l.time_out, l.minutes, l.remarks, l.recorded_by,"
-        " l.grid_id, l.credit_txn_id, l.source, l.created_at,"
-        " " PJ_SQL_BY_NAME(
-            "l.recorded_by") " FROM elder_service_logs l JOIN elders e ON e.id = l.elder_id"
-                             " LEFT JOIN helpers h ON h.id = l.helper_id WHERE l.id = ?",
-        id, "service log", err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT l.id, l.elder_id, e.name, l.helper_id, h.name, l.kind,"
+                              " l.time_in, l.time_out, l.minutes, l.remarks, l.recorded_by,"
+                              " l.grid_id, l.credit_txn_id, l.source, l.created_at,"
+                              " " PJ_SQL_BY_NAME_OF "l.recorded_by" PJ_SQL_BY_NAME_END
+                              " FROM elder_service_logs l JOIN elders e ON e.id = l.elder_id"
+                              " LEFT JOIN helpers h ON h.id = l.helper_id WHERE l.id = ?",
+                              id, "service log", err);
     if (!s) return -1;
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));

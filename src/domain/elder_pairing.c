@@ -688,22 +688,22 @@ static int load(pj_ctx *c, int64_t region_id, int64_t town, loaded *L, pj_err *e
 
 static int run_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_row_by_id(
-        c,
-        "SELECT r.id, r.region_id, g.name, r.township_id, r.state, r.elders,"
-        " r.kept, r.proposed, r.unmatched, r.total_distance_m, r.params,"
-        " r.solve_ms, r.created_by, r.created_at, r.version,"
-        " COALESCE(x.accepted, 0), COALESCE(x.rejected, 0),"
-        " COALESCE(x.proposed, 0), COALESCE(x.unmatched, 0),"
-        " COALESCE(x.stale, 0), " PJ_SQL_BY_NAME(
-            "r.created_by") " FROM elder_pair_runs r JOIN regions g ON g.id = r.region_id"
-                            /* the run's proposals by state, in one pass over them */
-                            " LEFT JOIN (SELECT SUM(state = 'accepted') AS accepted,"
-                            " SUM(state = 'rejected') AS rejected, SUM(state = 'proposed') AS"
-                            " proposed, SUM(state = 'unmatched') AS unmatched, SUM(state ="
-                            " 'stale') AS stale FROM elder_pair_proposals WHERE run_id = ?1) x"
-                            " WHERE r.id = ?1",
-        id, "pairing run", err);
+    pj_stmt *s =
+        pj_row_by_id(c,
+                     "SELECT r.id, r.region_id, g.name, r.township_id, r.state, r.elders,"
+                     " r.kept, r.proposed, r.unmatched, r.total_distance_m, r.params,"
+                     " r.solve_ms, r.created_by, r.created_at, r.version,"
+                     " COALESCE(x.accepted, 0), COALESCE(x.rejected, 0),"
+                     " COALESCE(x.proposed, 0), COALESCE(x.unmatched, 0),"
+                     " COALESCE(x.stale, 0), " PJ_SQL_BY_NAME_OF "r.created_by" PJ_SQL_BY_NAME_END
+                     " FROM elder_pair_runs r JOIN regions g ON g.id = r.region_id"
+                     /* the run's proposals by state, in one pass over them */
+                     " LEFT JOIN (SELECT SUM(state = 'accepted') AS accepted,"
+                     " SUM(state = 'rejected') AS rejected, SUM(state = 'proposed') AS"
+                     " proposed, SUM(state = 'unmatched') AS unmatched, SUM(state ="
+                     " 'stale') AS stale FROM elder_pair_proposals WHERE run_id = ?1) x"
+                     " WHERE r.id = ?1",
+                     id, "pairing run", err);
     if (!s) return -1;
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -743,15 +743,14 @@ static int run_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 
 static int proposal_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_row_by_id(
-        c,
-        "SELECT q.id, q.run_id, q.elder_id, e.name, q.helper_id, h.name,"
-        " q.distance_m, q.same_village, q.candidates, q.rank, q.reason,"
-        " q.state, q.decided_by, q.decided_at, q.pair_id, q.version,"
-        " " PJ_SQL_BY_NAME(
-            "q.decided_by") " FROM elder_pair_proposals q JOIN elders e ON e.id = q.elder_id"
-                            " LEFT JOIN helpers h ON h.id = q.helper_id WHERE q.id = ?",
-        id, "proposal", err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT q.id, q.run_id, q.elder_id, e.name, q.helper_id, h.name,"
+                              " q.distance_m, q.same_village, q.candidates, q.rank, q.reason,"
+                              " q.state, q.decided_by, q.decided_at, q.pair_id, q.version,"
+                              " " PJ_SQL_BY_NAME_OF "q.decided_by" PJ_SQL_BY_NAME_END
+                              " FROM elder_pair_proposals q JOIN elders e ON e.id = q.elder_id"
+                              " LEFT JOIN helpers h ON h.id = q.helper_id WHERE q.id = ?",
+                              id, "proposal", err);
     if (!s) return -1;
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -1333,14 +1332,14 @@ fail:
 
 static int pair_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_row_by_id(
-        c,
-        "SELECT p.id, p.elder_id, e.name, p.helper_id, h.name, p.start_date,"
-        " p.end_date, p.state, p.distance_m, p.reason, p.run_id,"
-        " p.created_by, p.created_at, p.ended_note, p.version,"
-        " " PJ_SQL_BY_NAME("p.created_by") " FROM elder_pairs p JOIN elders e ON e.id = p.elder_id"
-                                           " JOIN helpers h ON h.id = p.helper_id WHERE p.id = ?",
-        id, "pair", err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT p.id, p.elder_id, e.name, p.helper_id, h.name, p.start_date,"
+                              " p.end_date, p.state, p.distance_m, p.reason, p.run_id,"
+                              " p.created_by, p.created_at, p.ended_note, p.version,"
+                              " " PJ_SQL_BY_NAME_OF "p.created_by" PJ_SQL_BY_NAME_END
+                              " FROM elder_pairs p JOIN elders e ON e.id = p.elder_id"
+                              " JOIN helpers h ON h.id = p.helper_id WHERE p.id = ?",
+                              id, "pair", err);
     if (!s) return -1;
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));

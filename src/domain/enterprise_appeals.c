@@ -448,10 +448,9 @@ static int appeal_render_x(pj_ctx *c, int64_t id, pj_jw *w, int events, pj_err *
         " a.responded_at, a.replied_at, a.closed_at, a.response_due, a.complete_due, a.reply,"
         " a.resolved, a.rating, a.returns, a.reopens, a.escalated, a.visit_due, a.visited_at,"
         " a.visit_note, a.source, a.created_by, a.version, a.reopened_at,"
-        " " PJ_SQL_BY_NAME(
-            "a.created_by") " FROM ent_appeals a"
-                            " JOIN organisations o ON o.id = a.org_id"
-                            " LEFT JOIN organisations d ON d.id = a.department_id WHERE a.id = ?",
+        " " PJ_SQL_BY_NAME_OF "a.created_by" PJ_SQL_BY_NAME_END " FROM ent_appeals a"
+        " JOIN organisations o ON o.id = a.org_id"
+        " LEFT JOIN organisations d ON d.id = a.department_id WHERE a.id = ?",
         id, "appeal", err);
     if (!s) return -1;
     int rc;

@@ -349,18 +349,15 @@ fail:
 
 static int value_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s =
-        pj_row_by_id(c,
-                     "SELECT v.id, v.indicator_id, i.code, v.region, v.period, v.value,"
-                     " v.unit, v.source, v.note, v.created_at, v.created_by,"
-                     " v.updated_at, v.updated_by, v.version, i.name,"
-                     " " PJ_SQL_BY_NAME(
-                         "v.created_by") ","
-                                         " " PJ_SQL_BY_NAME(
-                                             "v.updated_by") " FROM indicator_values v JOIN "
-                                                             "indicators i ON i.id = v.indicator_id"
-                                                             " WHERE v.id = ?",
-                     id, "indicator value", err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT v.id, v.indicator_id, i.code, v.region, v.period, v.value,"
+                              " v.unit, v.source, v.note, v.created_at, v.created_by,"
+                              " v.updated_at, v.updated_by, v.version, i.name,"
+                              " " PJ_SQL_BY_NAME_OF "v.created_by" PJ_SQL_BY_NAME_END ","
+                              " " PJ_SQL_BY_NAME_OF "v.updated_by" PJ_SQL_BY_NAME_END
+                              " FROM indicator_values v JOIN indicators i ON i.id = v.indicator_id"
+                              " WHERE v.id = ?",
+                              id, "indicator value", err);
     if (!s) return -1;
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
@@ -482,12 +479,12 @@ static int value_full(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_jw *ow = w;
     /* the raw text left the object open: continue it by hand */
     pj_buf_puts(ow->out, ",\"revisions\":[");
-    pj_stmt *s =
-        pj_db_prepare(c->db,
-                      "SELECT id, old_value, old_source, old_note, old_version,"
-                      " new_value, changed_at, changed_by, " PJ_SQL_BY_NAME(
-                          "changed_by") " FROM indicator_revisions WHERE value_id = ? ORDER BY id",
-                      err);
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id, old_value, old_source, old_note, old_version,"
+                               " new_value, changed_at, changed_by,"
+                               " " PJ_SQL_BY_NAME_OF "changed_by" PJ_SQL_BY_NAME_END
+                               " FROM indicator_revisions WHERE value_id = ? ORDER BY id",
+                               err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
     int rc, first = 1;
@@ -791,14 +788,13 @@ fail:
 
 static int target_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_row_by_id(
-        c,
-        "SELECT t.id, i.code, t.region, t.period, t.value, i.unit,"
-        " t.source, t.note, t.created_at, t.created_by, t.version,"
-        " " PJ_SQL_BY_NAME(
-            "t.created_by") " FROM indicator_targets t JOIN indicators i ON i.id = t.indicator_id"
-                            " WHERE t.id = ?",
-        id, "target", err);
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT t.id, i.code, t.region, t.period, t.value, i.unit,"
+                              " t.source, t.note, t.created_at, t.created_by, t.version,"
+                              " " PJ_SQL_BY_NAME_OF "t.created_by" PJ_SQL_BY_NAME_END
+                              " FROM indicator_targets t JOIN indicators i ON i.id = t.indicator_id"
+                              " WHERE t.id = ?",
+                              id, "target", err);
     if (!s) return -1;
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));

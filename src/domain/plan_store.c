@@ -28,7 +28,8 @@
     "id, name, scenario, role, status, objective, CASE WHEN gap = 1 AND json_type(result_json,"    \
     " '$.summary.gap') = 'null' THEN NULL ELSE gap END, demand, served, shortfall, created_at,"    \
     " created_by, adopted_at, adopted_by, version, error_json, solved_at,"                         \
-    " " PJ_SQL_BY_NAME("created_by") ", " PJ_SQL_BY_NAME("adopted_by")
+    " " PJ_SQL_BY_NAME_OF "created_by" PJ_SQL_BY_NAME_END ","                                      \
+    " " PJ_SQL_BY_NAME_OF "adopted_by" PJ_SQL_BY_NAME_END
 
 static void head_render(pj_stmt *s, pj_jw *w)
 {
@@ -869,17 +870,16 @@ fail:
 /* A shipment; with flow (quantity, shipped, remaining), where its flow stands after it. */
 static int shipment_write(pj_ctx *c, int64_t id, const int64_t *flow, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(
-        c->db,
-        "SELECT sh.id, sh.plan_id, p.name, sh.store_id, st.name,"
-        " sh.facility_id, f.name, sh.category, sh.quantity, sh.unit,"
-        " sh.lines_json, sh.shipped_at, sh.shipped_by,"
-        " " PJ_SQL_BY_NAME(
-            "sh.shipped_by") " FROM plan_shipments sh"
-                             " JOIN plans p ON p.id = sh.plan_id JOIN facilities st ON st.id ="
-                             " sh.store_id JOIN facilities f ON f.id = sh.facility_id"
-                             " WHERE sh.id = ?",
-        err);
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT sh.id, sh.plan_id, p.name, sh.store_id, st.name,"
+                               " sh.facility_id, f.name, sh.category, sh.quantity, sh.unit,"
+                               " sh.lines_json, sh.shipped_at, sh.shipped_by,"
+                               " " PJ_SQL_BY_NAME_OF "sh.shipped_by" PJ_SQL_BY_NAME_END
+                               " FROM plan_shipments sh"
+                               " JOIN plans p ON p.id = sh.plan_id JOIN facilities st ON st.id ="
+                               " sh.store_id JOIN facilities f ON f.id = sh.facility_id"
+                               " WHERE sh.id = ?",
+                               err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
     int rc = pj_stmt_step(s, err);

@@ -12,16 +12,19 @@ void pj_render_ref(pj_jw *w, const char *key, pj_stmt *s, int col);
 void pj_render_time(pj_jw *w, const char *key, int64_t t);
 /* key: text column or null. */
 void pj_render_text(pj_jw *w, const char *key, pj_stmt *s, int col);
-/* SQL for a select list: the display name of the user whose username is the text of the column
- * expression `col` (a string literal: "created_by", "a.acked_by"), NULL when there is no such
- * user (deleted, or a name such as the demo's "demo" that was never an account), the name is
- * empty or col is NULL. A scalar subquery on users.username (UNIQUE, so its index finds at most
- * one row): what a LEFT JOIN of users on it gives, without a join and alias per column, so a row
- * with several *_by columns, and a list of rows, stays one statement. */
-#define PJ_SQL_BY_NAME(col)                                                                        \
-    "(SELECT NULLIF(by_u.display_name, '') FROM users by_u WHERE by_u.username = " col ")"
+/* SQL for a select list: the display name of the user whose username is in a column,
+ * written PJ_SQL_BY_NAME_OF "a.created_by" PJ_SQL_BY_NAME_END (the column expression as a
+ * string literal between them); NULL when there is no such user (deleted, or a name such as
+ * the demo's "demo" that never was an account), the name is empty or the column is NULL. A
+ * scalar subquery on users.username (UNIQUE, so its index finds at most one row): what a LEFT
+ * JOIN of users on it gives, without a join and alias per column, so a row with several *_by
+ * columns, and a list of rows, stays one statement. (Two string macros rather than one taking
+ * the column: clang-format keeps string concatenations with them as written.) */
+#define PJ_SQL_BY_NAME_OF                                                                          \
+    "(SELECT NULLIF(by_u.display_name, '') FROM users by_u WHERE by_u.username = "
+#define PJ_SQL_BY_NAME_END ")"
 /* A column naming who acted (a username, as stored): key ("created_by") from column col and
- * key_name ("created_by_name") from column name_col (a PJ_SQL_BY_NAME), each text or null. The
+ * key_name ("created_by_name") from column name_col (a PJ_SQL_BY_NAME_OF), each text or null. The
  * console shows the name and falls back to the username when it is null. */
 void pj_render_by(pj_jw *w, const char *key, pj_stmt *s, int col, int name_col);
 /* Renders entity id with fn into a new string in c->arena (for audit rows); NULL on error. */
