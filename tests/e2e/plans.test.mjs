@@ -154,7 +154,7 @@ describe('plans', { timeout: 180000 }, () => {
     await page.goto('/plans');
     const row = page.getByTestId('plan-table').locator('tr', { hasText: p.name });
     await row.getByText('草案').waitFor();
-    assert.match(await row.innerText(), new RegExp(`平灾 · 安置[\\s\\S]*officer[\\s\\S]*${fmt(s.served)} / ${fmt(s.demand)}`));
+    assert.match(await row.innerText(), new RegExp(`平灾 · 安置[\\s\\S]*区应急局值班员[\\s\\S]*${fmt(s.served)} / ${fmt(s.demand)}`));
     await noProblems(page);
     await context.close();
   });

@@ -215,7 +215,7 @@ describe('shipments of an adopted plan', { timeout: 240000 }, () => {
       const records = card.getByTestId('ship-records');
       await records.locator('tbody tr').nth(1).waitFor();
       assert.equal(await records.locator('tbody tr').count(), 2);
-      assert.match(await records.locator('tbody tr').first().innerText(), new RegExp(`${flow.store_name} → ${flow.facility_name}[\\s\\S]*${fmt(part)}[\\s\\S]*officer[\\s\\S]*#\\d+`));
+      assert.match(await records.locator('tbody tr').first().innerText(), new RegExp(`${flow.store_name} → ${flow.facility_name}[\\s\\S]*${fmt(part)}[\\s\\S]*区应急局值班员[\\s\\S]*#\\d+`));
       await records.scrollIntoViewIfNeeded();
       await shot(page, 's3-shipped');
 
