@@ -500,7 +500,8 @@ static int appeal_render_x(pj_ctx *c, int64_t id, pj_jw *w, int events, pj_err *
     if (events) {
         /* every rating given, one per reply: `rating` above is the current round's only */
         s = pj_db_prepare(c->db,
-                          "SELECT r.round, r.rating, r.department_id, r.at, r.username, d.name"
+                          "SELECT r.round, r.rating, r.department_id, r.at, r.username, d.name,"
+                          " " PJ_SQL_BY_NAME_OF "r.username" PJ_SQL_BY_NAME_END
                           " FROM ent_appeal_ratings r LEFT JOIN organisations d ON d.id ="
                           " r.department_id WHERE r.appeal_id = ? ORDER BY r.id",
                           err);
@@ -516,6 +517,7 @@ static int appeal_render_x(pj_ctx *c, int64_t id, pj_jw *w, int events, pj_err *
             pj_render_text(w, "department", s, 5); /* its name: who may read the appeal reads it */
             pj_render_time(w, "at", pj_col_int(s, 3));
             pj_render_text(w, "username", s, 4);
+            pj_render_text(w, "display_name", s, 6); /* the user's, as for *_by_name */
             pj_jw_obj_end(w);
         }
         pj_stmt_done(s);
@@ -523,7 +525,9 @@ static int appeal_render_x(pj_ctx *c, int64_t id, pj_jw *w, int events, pj_err *
         pj_jw_arr_end(w);
         s = pj_db_prepare(c->db,
                           "SELECT e.at, e.action, e.from_state, e.to_state, e.department_id,"
-                          " e.username, e.note, d.name FROM ent_appeal_events e LEFT JOIN"
+                          " e.username, e.note, d.name,"
+                          " " PJ_SQL_BY_NAME_OF "e.username" PJ_SQL_BY_NAME_END
+                          " FROM ent_appeal_events e LEFT JOIN"
                           " organisations d ON d.id = e.department_id WHERE e.appeal_id = ?"
                           " ORDER BY e.id",
                           err);
@@ -540,6 +544,7 @@ static int appeal_render_x(pj_ctx *c, int64_t id, pj_jw *w, int events, pj_err *
             pj_render_ref(w, "department_id", s, 4);
             pj_render_text(w, "department", s, 7);
             pj_render_text(w, "username", s, 5);
+            pj_render_text(w, "display_name", s, 8);
             pj_render_text(w, "note", s, 6);
             pj_jw_obj_end(w);
         }

@@ -91,7 +91,9 @@ describe('enterprise services', { timeout: 120000 }, () => {
     await page.getByTestId('appeal-reply').getByText('已协调规划分局').waitFor();
     const tl = page.getByTestId('appeal-timeline');
     for (const step of ['受理', '派单', '承办', '答复']) await tl.getByText(step, { exact: true }).waitFor();
-    assert.equal(await tl.getByText('officer').count(), 4, 'filed by phone, dispatched, accepted, replied by the officer');
+    // by the officer's display name, the username as the hover text
+    assert.equal(await tl.getByText('区应急局值班员').count(), 4, 'filed by phone, dispatched, accepted, replied by the officer');
+    assert.equal(await tl.locator('[title="officer"]').count(), 4);
     const after = await apiGet(page, `/enterprise/appeals/${appealId}`);
     assert.equal(after.state, 'replied');
     assert.equal(after.department_id, cat.department_id);

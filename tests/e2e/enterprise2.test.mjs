@@ -266,7 +266,7 @@ describe('enterprise services (2)', { timeout: 180000 }, () => {
     const ratings = page.getByTestId('appeal-ratings');
     await ratings.locator('tr', { hasText: '第 1 轮' }).getByText('不满意').waitFor();
     await ratings.locator('tr', { hasText: '第 2 轮' }).getByText('满意', { exact: true }).waitFor();
-    await ratings.getByText('officer').first().waitFor();
+    await ratings.getByText('区应急局值班员').first().waitFor();
     await page.getByTestId('appeal-reopened-at').waitFor();
     await shot(page, '43c-ent-appeal-ratings');
 

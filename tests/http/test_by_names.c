@@ -192,6 +192,10 @@ TEST_T(by_names_appeals, 90)
     snprintf(path, sizeof path, "/api/v1/enterprise/appeals/%lld", id);
     o = EL(&s, off, "GET", path, NULL, 200);
     CHECK_BY(o, "created_by", "jd", "京东物流联络员");
+    /* its events name who took each step: username and display_name */
+    json_t *ev = json_array_get(json_object_get(o, "events"), 0);
+    CHECK_STR(th_str(ev, "username"), "jd");
+    CHECK_STR(th_str(ev, "display_name"), "京东物流联络员");
     json_decref(o);
     o = item_of(&s, off, "/api/v1/enterprise/appeals?limit=20", id);
     CHECK_BY(o, "created_by", "jd", "京东物流联络员");
