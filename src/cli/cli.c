@@ -103,6 +103,8 @@ void cli_term_text(pj_buf *out, const char *s, size_t n, int json)
             snprintf(rep, sizeof rep, "\\ufffd");
         else if (!len || (c0 && !json))
             snprintf(rep, sizeof rep, "\\x%02x", len ? cp : p[i]);
+        else if (!json && cp == '\\') /* doubled: a stored "\\x1b" is not taken for an ESC */
+            snprintf(rep, sizeof rep, "\\\\");
         else if (cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
                  (cp >= 0x2066 && cp <= 0x2069))
             snprintf(rep, sizeof rep, json ? "\\u%04X" : "\\u%04x", cp); /* as jansson's */
@@ -196,7 +198,9 @@ void cli_print_json(const char *text)
      * terminal would act on) get \u escapes too: the same JSON value */
     pj_buf b;
     pj_buf_init(&b, (size_t)-1 / 2);
-    cli_term_text(&b, o, strlen(o), 1);
+    /* a text that is not JSON (a stored column the writer passed through) is escaped as a
+     * table's cell: its C0 controls were not escaped by any writer */
+    cli_term_text(&b, o, strlen(o), out != NULL);
     pj_buf_putc(&b, 0);
     puts(b.data ? b.data : "");
     pj_buf_free(&b);

@@ -333,6 +333,12 @@ static int new_session(pj_ctx *c, int64_t user_id, char token[PJ_TOKEN_HEX + 1],
  * deleted when that happens. The one rule of both removals: in a log-in's transaction, and
  * in a transaction of its own (pj_sessions_prune, the server's timer). A batch at a time: a
  * backlog (rows from before this rule) goes over the next runs rather than holding up one. */
+/* Sessions last seen before this are removed (the idle time and the grace day ago). */
+static int64_t stale_before(const pj_ctx *c)
+{
+    return pj_now() - c->settings->session_idle_s - PJ_SESSION_GRACE_S;
+}
+
 static int prune_sessions(pj_ctx *c, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(c->db,
@@ -340,7 +346,7 @@ static int prune_sessions(pj_ctx *c, pj_err *err)
                                " WHERE last_seen < ? LIMIT ?)",
                                err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, pj_now() - c->settings->session_idle_s - PJ_SESSION_GRACE_S);
+    pj_stmt_int(s, 1, stale_before(c));
     pj_stmt_int(s, 2, PJ_SESSION_PRUNE);
     int rc = pj_stmt_step(s, err);
     pj_stmt_done(s);
@@ -349,6 +355,15 @@ static int prune_sessions(pj_ctx *c, pj_err *err)
 
 int pj_sessions_prune(pj_ctx *c, pj_err *err)
 {
+    /* a read first (WAL: no lock): the write lock is asked for only when there is something to
+     * remove, so an idle server never waits on another connection's write (a command-line
+     * import) for nothing */
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT 1 FROM sessions WHERE last_seen < ? LIMIT 1", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, stale_before(c));
+    int any = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    if (any <= 0) return any;
     if (pj_db_begin(c->db, err)) return -1;
     int n = prune_sessions(c, err);
     if (n <= 0) {

@@ -741,8 +741,10 @@ TEST_T(cli_escapes_control_characters_for_the_terminal, 120)
     json_t *f = json_loads(out, 0, NULL);
     CHECK(f != NULL);
     CHECK(!strncmp(json_string_value(json_object_get(f, "name")),
-                   "\x1b[31m\r\xc2\x9b\xe2\x80\xae\x7f", 10));
+                   "\x1b[31m\r\xc2\x9b\xe2\x80\xae\x7f", 12));
     json_decref(f);
+    /* a backslash of the name is doubled: a stored "\x41" does not pass for an escape */
+    th_sql_exec(&sv, "UPDATE facilities SET name = '\\x41' || name WHERE id = 1");
     /* an error quoting the facility's name: a second drill of facility 1 */
     CHECK_INT(
         RUN(out, "drill", "start", "--facility-id", "1", "--scenario", "epidemic", "--db", db), 0);
@@ -750,5 +752,6 @@ TEST_T(cli_escapes_control_characters_for_the_terminal, 120)
         RUN(out, "drill", "start", "--facility-id", "1", "--scenario", "epidemic", "--db", db), 1);
     CHECK(strstr(out, "already has a drill in progress"));
     CHECK(strstr(out, shown) != NULL);
+    CHECK(strstr(out, "\\\\x41") != NULL);
     CHECK(no_raw_controls(out));
 }
