@@ -15,6 +15,7 @@
 #include "domain/audit.h"
 #include "domain/auth.h"
 #include "domain/demo.h"
+#include "domain/dualuse.h"
 #include "domain/ecommerce.h"
 #include "domain/enterprise.h"
 #include "domain/indicator.h"
@@ -225,6 +226,8 @@ static int bootstrap(session *s, int demo, uint64_t seed)
     char pw[32];
     int made = pj_auth_bootstrap(&s->ctx, pw, sizeof pw, &s->err);
     if (made < 0) return cli_fail(&s->err);
+    /* drills finished before they kept their verdict get it, once */
+    if (pj_drill_judge_unkept(&s->ctx, &s->err) < 0) return cli_fail(&s->err);
     if (made) {
         printf("pingji: admin login — user: admin  password: %s\n"
                "        (shown once; change it after logging in)\n",

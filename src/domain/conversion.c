@@ -973,6 +973,40 @@ int pj_du_drill_keep_result(pj_ctx *c, int64_t conv, pj_err *err)
     return pj_step_done(s, err);
 }
 
+int pj_drill_judge_unkept(pj_ctx *c, pj_err *err)
+{
+    const char *unkept = "SELECT id FROM conversions WHERE mode = 'drill' AND state = 'finished'"
+                         " AND drill_passed IS NULL ORDER BY id";
+    pj_stmt *s = pj_db_prepare(c->db, unkept, err);
+    if (!s) return -1;
+    int rc = pj_stmt_step(s, err); /* a read first: nothing to do, no write lock */
+    pj_stmt_done(s);
+    if (rc <= 0) return rc;
+    if (pj_db_begin(c->db, err)) return -1;
+    int64_t *ids = NULL;
+    int n = 0, cap = 0;
+    s = pj_db_prepare(c->db, unkept, err);
+    if (!s) goto fail;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        if (n == cap) { /* grows in the caller's arena */
+            cap = cap ? cap * 2 : 256;
+            int64_t *more = pj_arena_alloc(c->arena, sizeof *more * (size_t)cap);
+            if (n) memcpy(more, ids, sizeof *ids * (size_t)n);
+            ids = more;
+        }
+        ids[n++] = pj_col_int(s, 0);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) goto fail;
+    for (int i = 0; i < n; i++)
+        if (pj_du_drill_keep_result(c, ids[i], err)) goto fail;
+    if (pj_db_commit(c->db, err)) goto fail;
+    return n;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
 /* A finding is due through its due date, a Beijing date (stored as its midnight UTC): overdue
  * once Beijing's today is past it, and a new due date may not lie before today. */
 static int64_t finding_today(void)

@@ -50,6 +50,11 @@ int pj_conversion_action(pj_ctx *c, int64_t id, const char *action, json_t *body
 int pj_conversion_timeline(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
 /* Drill report: per-step planned vs actual, total vs target, score, pass/fail, findings. */
 int pj_drill_report(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
+/* Gives the drills finished before drills kept their verdict (conversions.drill_passed NULL,
+ * migration 12) their report's verdict, in one transaction (derived figures: no audit row), so
+ * the overview reads them instead of judging them on every request. Returns how many, or -1.
+ * Run when the database is opened for serving (`init`, `serve`). */
+int pj_drill_judge_unkept(pj_ctx *c, pj_err *err);
 int pj_drill_report_csv(pj_ctx *c, int64_t id, pj_buf *out, pj_err *err);
 int pj_drill_trend(pj_ctx *c, int64_t facility_id, pj_jw *w, pj_err *err);
 int pj_finding_create(pj_ctx *c, int64_t conversion_id, json_t *body, pj_jw *w, pj_err *err);
