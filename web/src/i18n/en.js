@@ -248,6 +248,7 @@ export default {
     scopeDistrict: 'the whole district',
     scopeTownship: '{name} (your township)',
     scopeFacility: '{name} (your facility)',
+    scopeGone: 'no township or facility: your account\'s scope is missing; ask an administrator',
     manualsOverTarget: 'Manuals over their time target',
     criticalPath: 'Critical path',
     supplies: 'Days of supply',

@@ -250,6 +250,7 @@ export default {
     scopeDistrict: '全区',
     scopeTownship: '{name}（本乡镇）',
     scopeFacility: '{name}（本设施）',
+    scopeGone: '无：账号所属乡镇或设施不存在，请联系管理员',
     manualsOverTarget: '关键路径超出时限的手册',
     criticalPath: '关键路径',
     supplies: '物资保障天数',
