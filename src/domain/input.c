@@ -76,6 +76,9 @@ long pj_text_bad_char(const char *s, size_t n, int multiline)
             if (multiline && (c == '\n' || c == '\r' || c == '\t')) continue;
             return (long)c;
         }
+        /* the C1 controls U+0080–U+009F (C2 80–9F; U+009B is a terminal's CSI, U+0085 a line
+         * break to some readers) */
+        if (c == 0xC2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F) return (long)p[i + 1];
         /* U+202A–U+202E and U+2066–U+2069: E2 80 AA–AE and E2 81 A6–A9 */
         if (c == 0xE2 && i + 2 < n &&
             ((p[i + 1] == 0x80 && p[i + 2] >= 0xAA && p[i + 2] <= 0xAE) ||

@@ -1,10 +1,10 @@
 /* A text a person reads holds no control character: a name with a bell (U+0007), a terminal
  * escape (ESC [31m) or a line break went into the CSV exports, the command line's tables and
- * the access log as it was, and the bidirectional overrides (U+202A–U+202E, U+2066–U+2069)
- * showed a name reversed in the console. Every text of a JSON body and of an import is checked
- * in one place (pj_in_str, pj_text_check): a text of one line refuses all of them, a text of
- * several lines (a note, a description, …) keeps its line breaks and tabs. 422 invalid_value
- * on the field, nothing written. */
+ * the access log as it was (and a C1 control, U+009B, is a terminal's CSI), and the bidirectional
+ * overrides (U+202A–U+202E, U+2066–U+2069) showed a name reversed in the console. Every text of a
+ * JSON body and of an import is checked in one place (pj_in_str, pj_text_check): a text of one line
+ * refuses all of them, a text of several lines (a note, a description, …) keeps its line breaks and
+ * tabs. 422 invalid_value on the field, nothing written. */
 #include <stdio.h>
 #include <string.h>
 
@@ -37,16 +37,27 @@ TEST(text_bad_char_finds_controls_del_and_bidi)
               0x202A);                                          /* LRE */
     CHECK_INT(pj_text_bad_char("a\xe2\x81\xa6", 4, 0), 0x2066); /* LRI */
     CHECK_INT(pj_text_bad_char("a\xe2\x81\xa9", 4, 0), 0x2069); /* PDI */
+    /* the C1 controls: U+0080, U+0085 (next line), U+009B (CSI), U+009F; U+00A0 and U+00B7
+     * after them are text */
+    CHECK_INT(pj_text_bad_char("a\xc2\x80", 3, 0), 0x80);
+    CHECK_INT(pj_text_bad_char("a\xc2\x85", 3, 1), 0x85);
+    CHECK_INT(pj_text_bad_char("\xc2\x9b"
+                               "31m",
+                               5, 0),
+              0x9B);
+    CHECK_INT(pj_text_bad_char("a\xc2\x9f", 3, 1), 0x9F);
+    CHECK_INT(pj_text_bad_char("a\xc2\xa0\xc2\xb7", 5, 0), -1);
     /* their neighbours are ordinary text: U+2029 (paragraph separator, a space), U+202F, U+2065 */
     CHECK_INT(pj_text_bad_char("\xe2\x80\xa9\xe2\x80\xaf\xe2\x81\xa5", 9, 0), -1);
     CHECK_INT(pj_text_multiline("note"), 1);
     CHECK_INT(pj_text_multiline("name"), 0);
 }
 
-static const char *const single_bad[] = {"Hotel\\u0007",       "\\u001b[31mHotel", "Hotel\\nB",
-                                         "Hotel\\tB",          "Hotel\\u007f",     "Hotel\\u202eB",
-                                         "\\u2066Hotel\\u2069"};
-static const char *const multi_bad[] = {"a\\u0007", "\\u001b[31ma", "a\\u007f", "a\\u202eb"};
+static const char *const single_bad[] = {"Hotel\\u0007",        "\\u001b[31mHotel", "Hotel\\nB",
+                                         "Hotel\\tB",           "Hotel\\u007f",     "Hotel\\u202eB",
+                                         "\\u2066Hotel\\u2069", "Hotel\\u009b31m"};
+static const char *const multi_bad[] = {"a\\u0007", "\\u001b[31ma", "a\\u007f", "a\\u202eb",
+                                        "a\\u0085b"};
 
 static void patch_expect(th_server *s, const char *tok, const char *path, long long version,
                          const char *field, const char *value, int want)
