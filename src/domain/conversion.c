@@ -850,7 +850,8 @@ int pj_conversion_timeline(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     if (conv_load(c, id, &h, err)) return -1;
     pj_stmt *s = pj_db_prepare(
         c->db,
-        "SELECT a.at, a.username, a.action, a.entity, a.entity_id, a.after_json FROM audit a"
+        "SELECT a.at, a.username, a.action, a.entity, a.entity_id, a.after_json,"
+        " " PJ_SQL_BY_NAME_OF "a.username" PJ_SQL_BY_NAME_END " FROM audit a"
         " WHERE (a.entity = 'conversion' AND a.entity_id = ?1) OR (a.entity = 'conversion_step'"
         " AND a.entity_id IN (SELECT id FROM conversion_steps WHERE conversion_id = ?1))"
         " OR (a.entity = 'finding' AND a.entity_id IN (SELECT id FROM drill_findings WHERE"
@@ -867,6 +868,7 @@ int pj_conversion_timeline(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         pj_jw_obj(w);
         pj_render_time(w, "at", pj_col_int(s, 0));
         pj_render_text(w, "user", s, 1);
+        pj_render_text(w, "user_name", s, 6); /* the display name, null: none */
         pj_render_text(w, "action", s, 2);
         pj_render_text(w, "entity", s, 3);
         pj_jw_kint(w, "entity_id", pj_col_int(s, 4));

@@ -148,6 +148,21 @@ TEST_T(dualuse_full_conversion_and_restore, 120)
     CHECK(json_array_size(ev) > 20);
     CHECK_STR(th_str(json_array_get(ev, 0), "action"), "convert_start");
     CHECK_STR(th_str(json_array_get(ev, json_array_size(ev) - 1), "action"), "restore_done");
+    /* who acted, by username and by the display name the console shows */
+    const char *officer_name = NULL;
+    char nq[200];
+    snprintf(nq, sizeof nq,
+             "SELECT COUNT(*) FROM users WHERE username = 'officer' AND"
+             " display_name <> ''");
+    CHECK_INT(th_sql_int(&s, nq), 1);
+    for (size_t i = 0; i < json_array_size(ev); i++) {
+        json_t *e = json_array_get(ev, i);
+        CHECK_STR(th_str(e, "user"), "officer");
+        CHECK(json_is_string(json_object_get(e, "user_name")));
+        if (!officer_name) officer_name = th_str(e, "user_name");
+        CHECK_STR(th_str(e, "user_name"), officer_name);
+    }
+    CHECK(officer_name && strcmp(officer_name, "officer") != 0);
     json_decref(o);
     /* a step's audit rows say what changed: the status before and after, who and when (they
      * held only the step's code and the action) */
