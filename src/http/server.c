@@ -2474,17 +2474,27 @@ static void scan_schedule(pj_server *srv, int64_t delay_ms)
     evtimer_add(srv->ev_scan, &tv);
 }
 
+/* The context of a job the server runs by itself (the alert scan, the removal of expired
+ * sessions): user "system", request id rid, an arena of its own (the caller frees it), and no
+ * write batch open, since each job is a transaction of its own. */
+static void system_job(pj_server *srv, pj_arena *a, size_t arena_size, pj_ctx *c, pj_err *err,
+                       const char *rid)
+{
+    batch_flush(srv);
+    pj_arena_init(a, arena_size);
+    *c = (pj_ctx){.db = srv->db, .arena = a, .settings = &srv->opts.settings};
+    c->actor.username = "system";
+    c->request_id = rid;
+    pj_err_clear(err);
+}
+
 static void on_scan(evutil_socket_t fd, short what, void *arg)
 {
     pj_server *srv = arg;
-    batch_flush(srv); /* the slice is a transaction of its own, never inside a write batch */
     pj_arena a;
-    pj_arena_init(&a, 4096);
-    pj_ctx c = {.db = srv->db, .arena = &a, .settings = &srv->opts.settings};
-    c.actor.username = "system";
-    c.request_id = "alert-scan";
+    pj_ctx c;
     pj_err err;
-    pj_err_clear(&err);
+    system_job(srv, &a, 4096, &c, &err, "alert-scan"); /* the slice: a transaction of its own */
     int64_t now = pj_now();
     if (!srv->scan.at) {
         memset(&srv->scan, 0, sizeof srv->scan);
@@ -2542,14 +2552,10 @@ static int64_t prune_every_ms(const pj_server *srv)
 static void on_prune(evutil_socket_t fd, short what, void *arg)
 {
     pj_server *srv = arg;
-    batch_flush(srv); /* a transaction of its own, never inside a write batch */
     pj_arena a;
-    pj_arena_init(&a, 1024);
-    pj_ctx c = {.db = srv->db, .arena = &a, .settings = &srv->opts.settings};
-    c.actor.username = "system";
-    c.request_id = "session-prune";
+    pj_ctx c;
     pj_err err;
-    pj_err_clear(&err);
+    system_job(srv, &a, 1024, &c, &err, "session-prune");
     int n = pj_sessions_prune(&c, &err);
     pj_arena_free(&a);
     if (n < 0)
