@@ -1023,6 +1023,12 @@ static int user_create(pj_ctx *c, json_t *body, const char *hash, const char **p
               *p == '-'))
             return pj_fail(err, 422, "invalid_value", "username",
                            "username may use a-z, 0-9, '_', '.' and '-' only");
+    char quoted[40];
+    snprintf(quoted, sizeof quoted, "'%s'", username);
+    if (strstr(PJ_PSEUDO_ACTORS_SQL, quoted))
+        return pj_fail(err, 422, "invalid_value", "username",
+                       "username %s is the platform's own (its records name it as who acted)",
+                       username);
     json_t *grids = json_object_get(body, "grid_ids");
     int disabled = 0;
     if (pj_password_rules(username, pw, err) || scope_fits_role(body, role, err) ||

@@ -190,8 +190,10 @@ describe('dual-use', { timeout: 120000 }, () => {
     assert.equal(after.finished_by, 'wanda');
     assert.ok(after.checklist.every((c) => c.signed_by === 'wanda'));
     assert.equal(after.finished_by_name, '万达锦华酒店值班经理');
-    // the activity list names who did it
-    await page.getByTestId('timeline').locator('li', { hasText: `完成步骤 ${step.code}` }).getByText('wanda').waitFor();
+    // the activity list names who did it, by name (the username as the hover text)
+    const actor = page.getByTestId('timeline').locator('li', { hasText: `完成步骤 ${step.code}` }).getByText('万达锦华酒店值班经理');
+    await actor.waitFor();
+    assert.equal(await actor.getAttribute('title'), 'wanda');
     // the step that waited for it can start now
     const next = startable(await apiGet(page, `/conversions/${live.id}`));
     if (next) await page.getByTestId('start-' + next.code).waitFor();

@@ -247,3 +247,53 @@ TEST_T(by_names_plans, 90)
     json_decref(o);
     th_stop(&s);
 }
+
+/* Regression: an account could be named after one of the platform's own actors ("system" for
+ * the alert scan, "cli", "demo", "server"), and every record that actor made then read as that
+ * person's (`resolved_by_name`, `created_by_name`, …). Creating such an account is refused
+ * (422 on username, nothing written), and an account of that name from before is never looked
+ * up for them. */
+TEST_T(by_names_platform_actors_are_no_accounts, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char admin[80];
+    th_login(&s, "admin", s.admin_pw, admin);
+    const char *actors[] = {"system", "server", "cli", "demo"};
+    for (int i = 0; i < 4; i++) {
+        char body[256], before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE];
+        snprintf(body, sizeof body,
+                 "{\"username\":\"%s\",\"display_name\":\"张三\",\"role\":\"viewer\","
+                 "\"password\":\"Names-pass-1-xyz\"}",
+                 actors[i]);
+        th_fingerprint(&s, before, sizeof before);
+        json_t *o = NULL;
+        CHECK_INT(th_call(&s, "POST", "/api/v1/users", admin, body, &o), 422);
+        CHECK_STR(th_str(json_object_get(o, "error"), "field"), "username");
+        json_decref(o);
+        th_fingerprint(&s, after, sizeof after);
+        CHECK_STR(after, before);
+    }
+    /* a name like them is an ordinary account */
+    char tok[80];
+    officer_user(&s, admin, "demo2", "李四", tok);
+    /* an account named "demo" from before the rule: the demo's records stay the demo's */
+    th_sql_exec(&s, "INSERT INTO users (username, display_name, password_hash, role, created_at,"
+                    " updated_at) SELECT 'demo', '王五', password_hash, 'viewer', 0, 0 FROM users"
+                    " WHERE username = 'demo2'");
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    json_t *list = EL(&s, off, "GET", "/api/v1/conversions?limit=100", NULL, 200);
+    json_t *items = json_object_get(list, "items"), *e;
+    size_t i;
+    int demo = 0;
+    json_array_foreach(items, i,
+                       e) if (th_str(e, "started_by") && !strcmp(th_str(e, "started_by"), "demo"))
+    {
+        CHECK_BY_NULL(e, "started_by", "demo");
+        demo++;
+    }
+    CHECK(demo > 0);
+    json_decref(list);
+    th_stop(&s);
+}
