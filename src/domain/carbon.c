@@ -96,12 +96,13 @@ static void recomputed_write(pj_jw *w, const recomputed *r)
 /* A factor version; with r (a write's answer) what the write did to the recorded use. */
 static int factor_write(pj_ctx *c, int64_t id, const recomputed *r, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT id, energy_type, unit, kg_co2e_per_unit, kgce_per_unit,"
-                               " effective_from, source, created_at, created_by, version,"
-                               " " PJ_SQL_BY_NAME_OF "created_by" PJ_SQL_BY_NAME_END
-                               " FROM emission_factors WHERE id = ?",
-                               err);
+    pj_stmt *s =
+        pj_db_prepare(c->db,
+                      "SELECT id, energy_type, unit, kg_co2e_per_unit, kgce_per_unit,"
+                      " effective_from, source, created_at, created_by, version,"
+                      " " PJ_SQL_BY_NAME_OF "emission_factors.created_by" PJ_SQL_BY_NAME_END
+                      " FROM emission_factors WHERE id = ?",
+                      err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
     int rc = pj_stmt_step(s, err);

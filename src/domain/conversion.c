@@ -265,12 +265,13 @@ static int conv_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         int64_t step_id = pj_col_int(s, 1);
         for (size_t k = 0; k < json_array_size(arr); k++) {
             const char *item = json_string_value(json_array_get(arr, k));
-            pj_stmt *q = pj_db_prepare(c->db,
-                                       "SELECT signed_by, signed_at,"
-                                       " " PJ_SQL_BY_NAME_OF "signed_by" PJ_SQL_BY_NAME_END
-                                       " FROM conversion_checks WHERE conversion_id = ? AND"
-                                       " step_id = ? AND item = ?",
-                                       err);
+            pj_stmt *q =
+                pj_db_prepare(c->db,
+                              "SELECT signed_by, signed_at,"
+                              " " PJ_SQL_BY_NAME_OF "conversion_checks.signed_by" PJ_SQL_BY_NAME_END
+                              " FROM conversion_checks WHERE conversion_id = ? AND"
+                              " step_id = ? AND item = ?",
+                              err);
             if (!q) {
                 json_decref(arr);
                 pj_stmt_done(s);
@@ -385,15 +386,19 @@ static int set_conv(pj_ctx *c, int64_t id, const char *state, const char *time_c
  * status, who started and finished it when, remarks and the signed checklist items. */
 static int step_snapshot(pj_ctx *c, int64_t row, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_row_by_id(c,
-                              "SELECT cs.conversion_id, ms.code, cs.phase, cs.status,"
-                              " cs.started_at, cs.started_by, cs.finished_at, cs.finished_by,"
-                              " cs.remarks, (SELECT json_group_array(json_object('item', k.item,"
-                              " 'signed_by', k.signed_by)) FROM conversion_checks k WHERE"
-                              " k.conversion_id = cs.conversion_id AND k.step_id = cs.step_id)"
-                              " FROM conversion_steps cs JOIN manual_steps ms ON ms.id ="
-                              " cs.step_id WHERE cs.id = ?",
-                              row, "step", err);
+    pj_stmt *s = pj_row_by_id(
+        c,
+        "SELECT cs.conversion_id, ms.code, cs.phase, cs.status,"
+        " cs.started_at, cs.started_by, cs.finished_at, cs.finished_by,"
+        " cs.remarks, (SELECT json_group_array(json_object('item', k.item,"
+        " 'signed_by', k.signed_by, 'signed_by_name', " PJ_SQL_BY_NAME_OF
+        "k.signed_by" PJ_SQL_BY_NAME_END ")) FROM conversion_checks k WHERE"
+        " k.conversion_id = cs.conversion_id AND k.step_id = cs.step_id), " PJ_SQL_BY_NAME_OF
+        "cs.started_by" PJ_SQL_BY_NAME_END ", " PJ_SQL_BY_NAME_OF
+        "cs.finished_by" PJ_SQL_BY_NAME_END
+        " FROM conversion_steps cs JOIN manual_steps ms ON ms.id ="
+        " cs.step_id WHERE cs.id = ?",
+        row, "step", err);
     if (!s) return -1;
     pj_jw_obj(w);
     pj_jw_kint(w, "conversion_id", pj_col_int(s, 0));
@@ -401,9 +406,9 @@ static int step_snapshot(pj_ctx *c, int64_t row, pj_jw *w, pj_err *err)
     pj_render_text(w, "phase", s, 2);
     pj_render_text(w, "status", s, 3);
     opt_time(w, "started_at", pj_col_int(s, 4));
-    pj_render_text(w, "started_by", s, 5);
+    pj_render_by(w, "started_by", s, 5, 10);
     opt_time(w, "finished_at", pj_col_int(s, 6));
-    pj_render_text(w, "finished_by", s, 7);
+    pj_render_by(w, "finished_by", s, 7, 11);
     pj_render_text(w, "remarks", s, 8);
     pj_jw_key(w, "signed");
     pj_jw_raw(w, pj_col_is_null(s, 9) ? "[]" : pj_col_text(s, 9));

@@ -79,12 +79,13 @@ int64_t pj_du_standard_in_force(pj_ctx *c, const char *ftype, const char *scenar
 
 static int standard_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_row_by_id(c,
-                              "SELECT id, facility_type, scenario, role, version, effective_from,"
-                              " target_hours, checklist, coverage_per_10k, notes, created_at,"
-                              " created_by, " PJ_SQL_BY_NAME_OF "created_by" PJ_SQL_BY_NAME_END
-                              " FROM standards WHERE id = ?",
-                              id, "standard", err);
+    pj_stmt *s =
+        pj_row_by_id(c,
+                     "SELECT id, facility_type, scenario, role, version, effective_from,"
+                     " target_hours, checklist, coverage_per_10k, notes, created_at,"
+                     " created_by, " PJ_SQL_BY_NAME_OF "standards.created_by" PJ_SQL_BY_NAME_END
+                     " FROM standards WHERE id = ?",
+                     id, "standard", err);
     if (!s) return -1;
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));

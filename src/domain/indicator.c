@@ -479,12 +479,13 @@ static int value_full(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_jw *ow = w;
     /* the raw text left the object open: continue it by hand */
     pj_buf_puts(ow->out, ",\"revisions\":[");
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT id, old_value, old_source, old_note, old_version,"
-                               " new_value, changed_at, changed_by,"
-                               " " PJ_SQL_BY_NAME_OF "changed_by" PJ_SQL_BY_NAME_END
-                               " FROM indicator_revisions WHERE value_id = ? ORDER BY id",
-                               err);
+    pj_stmt *s =
+        pj_db_prepare(c->db,
+                      "SELECT id, old_value, old_source, old_note, old_version,"
+                      " new_value, changed_at, changed_by,"
+                      " " PJ_SQL_BY_NAME_OF "indicator_revisions.changed_by" PJ_SQL_BY_NAME_END
+                      " FROM indicator_revisions WHERE value_id = ? ORDER BY id",
+                      err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
     int rc, first = 1;

@@ -28,8 +28,8 @@
     "id, name, scenario, role, status, objective, CASE WHEN gap = 1 AND json_type(result_json,"    \
     " '$.summary.gap') = 'null' THEN NULL ELSE gap END, demand, served, shortfall, created_at,"    \
     " created_by, adopted_at, adopted_by, version, error_json, solved_at,"                         \
-    " " PJ_SQL_BY_NAME_OF "created_by" PJ_SQL_BY_NAME_END ","                                      \
-    " " PJ_SQL_BY_NAME_OF "adopted_by" PJ_SQL_BY_NAME_END
+    " " PJ_SQL_BY_NAME_OF "p.created_by" PJ_SQL_BY_NAME_END ","                                    \
+    " " PJ_SQL_BY_NAME_OF "p.adopted_by" PJ_SQL_BY_NAME_END
 
 static void head_render(pj_stmt *s, pj_jw *w)
 {
@@ -84,7 +84,7 @@ static void head_render(pj_stmt *s, pj_jw *w)
 /* The plan without request and result (list rows, audit rows). */
 static int plan_head(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db, "SELECT " PLAN_COLS " FROM plans WHERE id = ?", err);
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT " PLAN_COLS " FROM plans p WHERE id = ?", err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
     int rc = pj_stmt_step(s, err);

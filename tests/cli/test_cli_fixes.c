@@ -788,8 +788,12 @@ TEST_T(cli_init_judges_the_drills_finished_before_verdicts_were_kept, 120)
     CHECK_INT(th_sql_int(&sv, "SELECT COUNT(*) FROM kept k JOIN conversions v ON v.id = k.id"
                               " WHERE v.drill_passed = k.drill_passed"),
               n);
-    /* nothing left to judge: a second opening writes nothing */
-    long long audit = th_sql_int(&sv, "SELECT COUNT(*) FROM audit");
+    /* only the drills without a verdict are judged: a kept one is not judged again (one
+     * turned over here stays as it is at the next opening) */
+    long long one = th_sql_int(&sv, "SELECT MIN(id) FROM kept WHERE drill_passed = 1");
+    snprintf(q, sizeof q, "UPDATE conversions SET drill_passed = 0 WHERE id = %lld", one);
+    th_sql_exec(&sv, q);
     CHECK_INT(RUN(out, "init", "--db", db), 0);
-    CHECK_INT(th_sql_int(&sv, "SELECT COUNT(*) FROM audit"), audit);
+    snprintf(q, sizeof q, "SELECT drill_passed FROM conversions WHERE id = %lld", one);
+    CHECK_INT(th_sql_int(&sv, q), 0);
 }

@@ -173,6 +173,21 @@ TEST_T(dualuse_full_conversion_and_restore, 120)
              " '$.finished_by') = 'officer' AND json_extract(after_json, '$.conversion_id') = %lld",
              cid);
     CHECK(th_sql_int(&s, q) >= 7);
+    /* … and by name, as the user was called at the time: the one who finished, who signed */
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'conversion_step' AND action ="
+             " 'step_finish' AND json_extract(after_json, '$.finished_by_name') = (SELECT"
+             " display_name FROM users WHERE username = 'officer') AND json_extract(after_json,"
+             " '$.conversion_id') = %lld",
+             cid);
+    CHECK(th_sql_int(&s, q) >= 7);
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'conversion_step' AND action ="
+             " 'step_sign' AND json_extract(after_json, '$.signed[0].signed_by_name') = (SELECT"
+             " display_name FROM users WHERE username = 'officer') AND json_extract(after_json,"
+             " '$.conversion_id') = %lld",
+             cid);
+    CHECK(th_sql_int(&s, q) >= 1);
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'conversion_step' AND"
                              " before_json IS NULL"),
               0);
