@@ -2,11 +2,15 @@
  * recorded_by, …) the API gives `<key>_name`, that user's display name, in single records and
  * in lists; null when the user no longer exists, never was an account or has no display name. */
 #include <jansson.h>
+#include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/util.h"
+#include "domain/ecommerce.h"
 #include "domain/enterprise.h"
+#include "domain/indicator.h"
 #include "eldercare/el_fixture.h"
 #include "t.h"
 #include "th.h"
@@ -295,5 +299,203 @@ TEST_T(by_names_platform_actors_are_no_accounts, 120)
     }
     CHECK(demo > 0);
     json_decref(list);
+    th_stop(&s);
+}
+
+/* Every member of doc (recursively) whose key ends in "_by" and whose value is user: its sibling
+ * `<key>_name` must be name. Each mismatch is printed (at: where doc came from); returns the
+ * number of members checked, *bad the number wrong. */
+static int walk_by(json_t *doc, const char *user, const char *name, const char *at, int *bad)
+{
+    int n = 0;
+    const char *key;
+    json_t *v;
+    size_t i;
+    if (json_is_array(doc)) {
+        json_array_foreach(doc, i, v) n += walk_by(v, user, name, at, bad);
+        return n;
+    }
+    if (!json_is_object(doc)) return 0;
+    json_object_foreach(doc, key, v)
+    {
+        size_t len = strlen(key);
+        if (len > 3 && !strcmp(key + len - 3, "_by") && json_is_string(v) &&
+            !strcmp(json_string_value(v), user)) {
+            char k[128];
+            snprintf(k, sizeof k, "%s_name", key);
+            json_t *nm = json_object_get(doc, k);
+            n++;
+            if (!json_is_string(nm) || strcmp(json_string_value(nm), name)) {
+                (*bad)++;
+                char *txt = nm ? json_dumps(nm, JSON_ENCODE_ANY) : NULL;
+                fprintf(stderr, "%s: %s is \"%s\" but %s is %s\n", at, key, user, k,
+                        txt ? txt : "missing");
+                free(txt);
+            }
+        }
+        n += walk_by(v, user, name, at, bad);
+    }
+    return n;
+}
+
+/* Sets every `*_by` text column of every table of s's database to user; returns how many
+ * columns. */
+static int every_by_column(th_server *s, const char *user)
+{
+    sqlite3 *db;
+    if (sqlite3_open(s->db, &db) != SQLITE_OK) t_fail(__FILE__, __LINE__, "open %s", s->db);
+    sqlite3_busy_timeout(db, 5000);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name)"
+                           " p WHERE m.type = 'table' AND p.name LIKE '%\\_by' ESCAPE '\\' AND"
+                           " p.type = 'TEXT' ORDER BY 1, 2",
+                           -1, &st, NULL) != SQLITE_OK)
+        t_fail(__FILE__, __LINE__, "sql: %s", sqlite3_errmsg(db));
+    int n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        char *sql = sqlite3_mprintf("UPDATE \"%w\" SET \"%w\" = %Q",
+                                    (const char *)sqlite3_column_text(st, 0),
+                                    (const char *)sqlite3_column_text(st, 1), user);
+        char *msg = NULL;
+        if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+            t_fail(__FILE__, __LINE__, "sql: %s: %s", sql, msg ? msg : "?");
+        sqlite3_free(sql);
+        n++;
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+/* user's display name in s's database, into out. */
+static void display_name_of(th_server *s, const char *user, char *out, size_t size)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    *out = 0;
+    if (sqlite3_open_v2(s->db, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+        t_fail(__FILE__, __LINE__, "open %s", s->db);
+    if (sqlite3_prepare_v2(db, "SELECT display_name FROM users WHERE username = ?", -1, &st,
+                           NULL) != SQLITE_OK)
+        t_fail(__FILE__, __LINE__, "sql: %s", sqlite3_errmsg(db));
+    sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        snprintf(out, size, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+/* Regression for every endpoint that renders records naming who acted: with every `*_by` column
+ * of every table set to one account's username, each list and the detail of its first item give
+ * every `*_by` member holding that username a `<key>_name` of that account's display name.
+ * Covers: standards, manuals, conversions (their steps and checklists), enterprise appeals,
+ * pairing runs (their proposals), pairs, service logs, elder alerts, plans, plan shipments,
+ * indicator values (their revisions), indicator targets, carbon factors, carbon energy use,
+ * e-commerce bookings and live sessions, academy enrolments. Not here: a conversion's timeline
+ * and drill report (the names as they were then, from the audit) and the tables whose `*_by` no
+ * endpoint renders (credit_txns, ac_practice). */
+TEST_T(by_names_every_endpoint_names_its_actor, 240)
+{
+    th_server s;
+    th_start(&s, 1);
+    th_demo(&s, pj_enterprise_demo);
+    th_demo(&s, pj_indicators_demo);
+    th_demo(&s, pj_ecommerce_demo);
+    th_demo(&s, pj_academy_demo);
+    el_demo(&s, 60);
+    char admin[80], off[80], body[1024], path[160];
+    th_login(&s, "admin", s.admin_pw, admin);
+    th_login(&s, "officer", s.demo_pw, off);
+    /* a plan, adopted, with one shipment of its largest supply flow */
+    snprintf(body, sizeof body,
+             "{\"name\":\"A\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
+             "\"affected\":{\"township_ids\":[303,1073,523]},\"demand\":{\"share\":0.1},"
+             "\"teams\":{\"cleaning\":12,\"logistics\":16,\"security\":4,\"medical\":10,"
+             "\"catering\":6,\"it\":2,\"disinfection\":8},\"vulnerable\":{\"count\":150,\"needs\":"
+             "\"medical\"},\"supplies\":{\"days\":3},\"time_limit_s\":0.3}");
+    json_t *plan = EL(&s, off, "POST", "/api/v1/plans?wait=1", body, 201);
+    long long pid = th_int(plan, "id");
+    json_t *big = NULL, *e;
+    size_t i;
+    json_array_foreach(
+        json_object_get(json_object_get(json_object_get(plan, "result"), "supplies"), "flows"), i,
+        e) if (!big || th_int(e, "quantity") > th_int(big, "quantity")) big = e;
+    CHECK(big != NULL);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", pid);
+    json_decref(EL(&s, off, "POST", path, "{}", 200));
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/shipments", pid);
+    snprintf(body, sizeof body,
+             "{\"store_id\":%lld,\"facility_id\":%lld,\"category\":\"%s\",\"quantity\":1}",
+             th_int(big, "store_id"), th_int(big, "facility_id"), th_str(big, "category"));
+    json_decref(EL(&s, off, "POST", path, body, 201));
+    json_decref(plan);
+    /* a pairing run on grid01's village, with a proposal: a new helper for a new elder */
+    long long grid = el_grid01_grid(&s);
+    el_helper(&s, off, grid, 401, "1970-02-02", 'F', "");
+    el_elder(&s, off, grid, 401, "");
+    snprintf(path, sizeof path, "SELECT parent_id FROM regions WHERE id = %lld", grid);
+    snprintf(body, sizeof body, "{\"region_id\":%lld}", th_sql_int(&s, path));
+    json_t *run = EL(&s, off, "POST", "/api/v1/pairing-runs", body, 201);
+    CHECK(th_int(run, "proposed") > 0);
+    json_decref(run);
+    /* a revision of the first value listed */
+    json_t *vals = EL(&s, off, "GET", "/api/v1/indicators/values", NULL, 200);
+    json_t *v0 = json_array_get(json_object_get(vals, "items"), 0);
+    CHECK(v0 != NULL);
+    double x = json_number_value(json_object_get(v0, "value"));
+    snprintf(path, sizeof path, "/api/v1/indicators/values/%lld", th_int(v0, "id"));
+    snprintf(body, sizeof body, "{\"version\":%lld,\"value\":%.17g}", th_int(v0, "version"),
+             x != 0 ? x * 0.9 : 1.0);
+    json_decref(EL(&s, off, "PATCH", path, body, 200));
+    json_decref(vals);
+
+    CHECK(every_by_column(&s, "officer") > 0);
+    char name[128];
+    display_name_of(&s, "officer", name, sizeof name);
+    CHECK(*name != 0);
+    /* list, detail of its first item ("%lld": that item's id; NULL: none), who reads them
+     * ("admin" or "officer") */
+    static const struct {
+        const char *list, *detail, *reader;
+    } eps[] = {
+        {"/api/v1/standards", "/api/v1/standards/%lld", "admin"},
+        {"/api/v1/manuals", "/api/v1/manuals/%lld", "admin"},
+        {"/api/v1/conversions", "/api/v1/conversions/%lld", "admin"},
+        {"/api/v1/enterprise/appeals", "/api/v1/enterprise/appeals/%lld", "admin"},
+        {"/api/v1/pairing-runs", "/api/v1/pairing-runs/%lld", "admin"},
+        {"/api/v1/pairs", NULL, "admin"},
+        {"/api/v1/service-logs", NULL, "admin"},
+        {"/api/v1/elder-alerts", NULL, "admin"},
+        {"/api/v1/plans", "/api/v1/plans/%lld", "admin"},
+        {"/api/v1/plans", "/api/v1/plans/%lld/shipments", "admin"},
+        {"/api/v1/indicators/values", "/api/v1/indicators/values/%lld", "admin"},
+        {"/api/v1/indicators/targets", "/api/v1/indicators/targets/%lld", "admin"},
+        {"/api/v1/carbon/factors", NULL, "admin"},
+        {"/api/v1/carbon/energy", "/api/v1/carbon/energy/%lld", "admin"},
+        {"/api/v1/ecommerce/bookings", "/api/v1/ecommerce/bookings/%lld", "admin"},
+        {"/api/v1/ecommerce/sessions", "/api/v1/ecommerce/sessions/%lld", "admin"},
+        {"/api/v1/academy/enrolments", "/api/v1/academy/enrolments/%lld", "admin"},
+    };
+    int bad = 0;
+    for (size_t k = 0; k < sizeof eps / sizeof eps[0]; k++) {
+        const char *tok = strcmp(eps[k].reader, "admin") ? off : admin;
+        json_t *list = EL(&s, tok, "GET", eps[k].list, NULL, 200);
+        int n = walk_by(list, "officer", name, eps[k].list, &bad);
+        fprintf(stderr, "%s: %d\n", eps[k].list, n);
+        if (n == 0) t_fail(__FILE__, __LINE__, "%s: no member named officer", eps[k].list);
+        if (eps[k].detail) {
+            json_t *first = json_array_get(json_object_get(list, "items"), 0);
+            CHECK(first != NULL);
+            snprintf(path, sizeof path, eps[k].detail, th_int(first, "id"));
+            json_t *one = EL(&s, tok, "GET", path, NULL, 200);
+            n = walk_by(one, "officer", name, path, &bad);
+            fprintf(stderr, "%s: %d\n", path, n);
+            if (n == 0) t_fail(__FILE__, __LINE__, "%s: no member named officer", path);
+            json_decref(one);
+        }
+        json_decref(list);
+    }
+    if (bad) t_fail(__FILE__, __LINE__, "%d members without the display name of who acted", bad);
     th_stop(&s);
 }
