@@ -872,8 +872,7 @@ int pj_conversion_timeline(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     while ((rc = pj_stmt_step(s, err)) == 1) {
         pj_jw_obj(w);
         pj_render_time(w, "at", pj_col_int(s, 0));
-        pj_render_text(w, "user", s, 1);
-        pj_render_text(w, "user_name", s, 6); /* the display name, null: none */
+        pj_render_by(w, "user", s, 1, 6); /* user and user_name */
         pj_render_text(w, "action", s, 2);
         pj_render_text(w, "entity", s, 3);
         pj_jw_kint(w, "entity_id", pj_col_int(s, 4));
