@@ -1,5 +1,6 @@
 #include "core/arena.h"
 
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,6 +64,22 @@ void *pj_arena_calloc(pj_arena *a, size_t n, size_t size)
     void *p = pj_arena_alloc(a, n * size);
     memset(p, 0, n * size);
     return p;
+}
+
+void *pj_arena_room(pj_arena *a, void *v, int n, int *cap, size_t size, int first)
+{
+    if (n < *cap) return v;
+    int nc = *cap > 0 ? *cap : 0;
+    if (nc > INT_MAX / 2) {
+        fputs("pingji: out of memory\n", stderr);
+        abort();
+    }
+    nc = nc ? nc * 2 : (first > 0 ? first : 16);
+    if (size && (size_t)nc > SIZE_MAX / size) abort();
+    void *m = pj_arena_alloc(a, size * (size_t)nc);
+    if (n > 0) memcpy(m, v, size * (size_t)n);
+    *cap = nc;
+    return m;
 }
 
 char *pj_arena_strndup(pj_arena *a, const char *s, size_t n)

@@ -19,6 +19,11 @@ void *pj_arena_alloc(pj_arena *a, size_t n);
 void *pj_arena_calloc(pj_arena *a, size_t n, size_t size);
 char *pj_arena_strdup(pj_arena *a, const char *s);
 char *pj_arena_strndup(pj_arena *a, const char *s, size_t n);
+/* Room for one more element in an array that grows in the arena as rows are read: while n is
+ * below *cap, returns v; at *cap, returns a copy of v's n elements of `size` bytes in twice the
+ * room (`first` elements when there was none) and sets *cap. The old array stays in the arena
+ * until it is freed. A size beyond memory aborts, as allocation failure does. */
+void *pj_arena_room(pj_arena *a, void *v, int n, int *cap, size_t size, int first);
 char *pj_arena_printf(pj_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *pj_arena_vprintf(pj_arena *a, const char *fmt, va_list ap);
 /* Frees all blocks but the first, which is kept for reuse (unless it is larger than the

@@ -192,16 +192,11 @@ static int uses_load(pj_ctx *c, const char *type, use_set *set, pj_err *err)
         err);
     if (!s) return -1;
     pj_stmt_text(s, 1, type);
-    int cap = 256, rc;
+    int cap = 0, rc;
     set->n = 0;
-    set->u = pj_arena_alloc(c->arena, sizeof *set->u * (size_t)cap);
+    set->u = NULL;
     while ((rc = pj_stmt_step(s, err)) == 1) {
-        if (set->n == cap) {
-            use_calc *nu = pj_arena_alloc(c->arena, sizeof *nu * (size_t)cap * 2);
-            memcpy(nu, set->u, sizeof *nu * (size_t)cap);
-            set->u = nu;
-            cap *= 2;
-        }
+        set->u = pj_arena_room(c->arena, set->u, set->n, &cap, sizeof *set->u, 256);
         use_calc *u = &set->u[set->n++];
         u->id = pj_col_int(s, 0);
         u->period = pj_arena_strdup(c->arena, pj_col_text(s, 1));
@@ -228,7 +223,7 @@ static int uses_moved(pj_ctx *c, const char *type, const use_set *was, const cha
                       const char *field, recomputed *r, pj_err *err)
 {
     use_set now = {pj_arena_alloc(c->arena, sizeof *now.u * (size_t)(was->n ? was->n : 1)), was->n};
-    memcpy(now.u, was->u, sizeof *now.u * (size_t)was->n);
+    if (was->n) memcpy(now.u, was->u, sizeof *now.u * (size_t)was->n);
     if (uses_calc(c, type, &now, err)) return -1;
     r->records = r->nperiods = 0;
     r->periods = pj_arena_calloc(c->arena, (size_t)(was->n ? was->n : 1), sizeof *r->periods);
@@ -990,15 +985,10 @@ static int emissions(pj_ctx *c, int year, const char *period, const char *by, co
         double q;
         int64_t org;
     } use;
-    int cap = 1024;
-    use *u = pj_arena_alloc(c->arena, sizeof *u * (size_t)cap);
+    int cap = 0;
+    use *u = NULL;
     while ((rc = pj_stmt_step(s, err)) == 1) {
-        if (rows == cap) {
-            use *nu = pj_arena_alloc(c->arena, sizeof *u * (size_t)cap * 2);
-            memcpy(nu, u, sizeof *u * (size_t)cap);
-            u = nu;
-            cap *= 2;
-        }
+        u = pj_arena_room(c->arena, u, rows, &cap, sizeof *u, 1024);
         if (period) {
             const char *ps = pj_col_text(s, 3);
             pj_period o;

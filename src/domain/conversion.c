@@ -994,12 +994,7 @@ int pj_drill_judge_unkept(pj_ctx *c, pj_err *err)
     s = pj_db_prepare(c->db, unkept, err);
     if (!s) goto fail;
     while ((rc = pj_stmt_step(s, err)) == 1) {
-        if (n == cap) { /* grows in the caller's arena */
-            cap = cap ? cap * 2 : 256;
-            int64_t *more = pj_arena_alloc(c->arena, sizeof *more * (size_t)cap);
-            if (n) memcpy(more, ids, sizeof *ids * (size_t)n);
-            ids = more;
-        }
+        ids = pj_arena_room(c->arena, ids, n, &cap, sizeof *ids, 256); /* the caller's arena */
         ids[n++] = pj_col_int(s, 0);
     }
     pj_stmt_done(s);

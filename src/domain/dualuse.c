@@ -1136,25 +1136,17 @@ int pj_du_stock_take_tx(pj_ctx *c, int64_t fid, const char *category, int64_t qt
     pj_stmt_int(s, 1, fid);
     pj_stmt_text(s, 2, category);
     pj_stmt_int(s, 3, pj_stock_expired_before(pj_now()));
-    int cap = 16, n = 0, rc;
-    int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)cap);
-    int64_t *exp = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)cap);
-    double *have = pj_arena_alloc(c->arena, sizeof(double) * (size_t)cap);
+    struct line {
+        int64_t id, exp; /* exp INT64_MIN: none */
+        double have;
+    } *l = NULL;
+    int cap = 0, n = 0, rc;
     double total = 0;
     while ((rc = pj_stmt_step(s, err)) == 1) {
-        if (n == cap) {
-            int64_t *a = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)cap * 2);
-            int64_t *e = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)cap * 2);
-            double *b = pj_arena_alloc(c->arena, sizeof(double) * (size_t)cap * 2);
-            memcpy(a, ids, sizeof(int64_t) * (size_t)n);
-            memcpy(e, exp, sizeof(int64_t) * (size_t)n);
-            memcpy(b, have, sizeof(double) * (size_t)n);
-            ids = a, exp = e, have = b, cap *= 2;
-        }
-        ids[n] = pj_col_int(s, 0);
-        exp[n] = pj_col_is_null(s, 2) ? INT64_MIN : pj_col_int(s, 2); /* MIN: none */
-        have[n] = pj_col_double(s, 1);
-        total += have[n++];
+        l = pj_arena_room(c->arena, l, n, &cap, sizeof *l, 16);
+        l[n] = (struct line){pj_col_int(s, 0), pj_col_is_null(s, 2) ? INT64_MIN : pj_col_int(s, 2),
+                             pj_col_double(s, 1)};
+        total += l[n++].have;
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
@@ -1164,11 +1156,11 @@ int pj_du_stock_take_tx(pj_ctx *c, int64_t fid, const char *category, int64_t qt
     if (lines) pj_jw_arr(lines);
     double rest = (double)qty;
     for (int i = 0; i < n && rest > 1e-9; i++) {
-        double take = have[i] < rest ? have[i] : rest, left = have[i] - take;
+        double take = l[i].have < rest ? l[i].have : rest, left = l[i].have - take;
         if (fabs(left) < 1e-9) left = 0;
         rest -= take;
         char *before, *after;
-        if (!(before = pj_render_to_string(c, ids[i], stock_render, err))) return -1;
+        if (!(before = pj_render_to_string(c, l[i].id, stock_render, err))) return -1;
         s = pj_db_prepare(c->db,
                           "UPDATE stock_lines SET quantity = ?, updated_at = ?,"
                           " version = version + 1 WHERE id = ?",
@@ -1176,16 +1168,16 @@ int pj_du_stock_take_tx(pj_ctx *c, int64_t fid, const char *category, int64_t qt
         if (!s) return -1;
         pj_stmt_double(s, 1, left);
         pj_stmt_int(s, 2, pj_now());
-        pj_stmt_int(s, 3, ids[i]);
-        if (pj_step_done(s, err) || !(after = pj_render_to_string(c, ids[i], stock_render, err)) ||
-            pj_audit_add(c, "ship", "stock_line", ids[i], before,
+        pj_stmt_int(s, 3, l[i].id);
+        if (pj_step_done(s, err) || !(after = pj_render_to_string(c, l[i].id, stock_render, err)) ||
+            pj_audit_add(c, "ship", "stock_line", l[i].id, before,
                          why ? pj_render_with(c, after, why) : after, err))
             return -1;
         if (lines) {
             pj_jw_obj(lines);
-            pj_jw_kint(lines, "stock_line_id", ids[i]);
+            pj_jw_kint(lines, "stock_line_id", l[i].id);
             pj_jw_knum(lines, "quantity", take);
-            expiry_put(lines, exp[i] == INT64_MIN, exp[i]);
+            expiry_put(lines, l[i].exp == INT64_MIN, l[i].exp);
             pj_jw_knum(lines, "left", left);
             pj_jw_obj_end(lines);
         }

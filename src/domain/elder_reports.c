@@ -592,14 +592,10 @@ int pj_vulnerable_collect(pj_ctx *c, int64_t region_id, pj_vulnerable **out, int
     int i = 1;
     pj_el_scope_bind(c, s, &i);
     pj_el_region_bind(s, region_id, &i);
-    int cap = 256, rc;
-    pj_vulnerable *v = pj_arena_alloc(c->arena, sizeof *v * (size_t)cap);
+    int cap = 0, rc;
+    pj_vulnerable *v = NULL;
     while ((rc = pj_stmt_step(s, err)) == 1) {
-        if (*n == cap) {
-            pj_vulnerable *nv = pj_arena_alloc(c->arena, sizeof *v * (size_t)cap * 2);
-            memcpy(nv, v, sizeof *v * (size_t)cap);
-            v = nv, cap *= 2;
-        }
+        v = pj_arena_room(c->arena, v, *n, &cap, sizeof *v, 256);
         v[(*n)++] = (pj_vulnerable){pj_col_int(s, 0),
                                     pj_col_int(s, 1),
                                     pj_col_int(s, 2),

@@ -722,12 +722,7 @@ int pj_ent_policy_notices_due(pj_ctx *c, pj_err *err)
     int n = 0, cap = 0, k;
     int64_t *pairs = NULL;
     while ((k = pj_stmt_step(s, err)) == 1) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            int64_t *np = pj_arena_alloc(c->arena, (size_t)cap * 2 * sizeof *np);
-            if (pairs) memcpy(np, pairs, (size_t)n * 2 * sizeof *np);
-            pairs = np;
-        }
+        pairs = pj_arena_room(c->arena, pairs, n, &cap, 2 * sizeof *pairs, 64); /* two a pair */
         pairs[2 * n] = pj_col_int(s, 0);
         pairs[2 * n + 1] = pj_col_int(s, 1);
         n++;

@@ -282,12 +282,8 @@ static int overview(pj_ctx *c, const char *scenario, int64_t population, pj_jw *
     } *mans = NULL;
     int nm = 0, cap = 0;
     while ((rc = pj_stmt_step(s, err)) == 1) {
-        if (nm == cap) { /* every manual: the array grows in the request's arena */
-            cap = cap ? cap * 2 : 256;
-            struct man *more = pj_arena_alloc(c->arena, sizeof *more * (size_t)cap);
-            if (nm) memcpy(more, mans, sizeof *mans * (size_t)nm);
-            mans = more;
-        }
+        /* every manual: the array grows in the request's arena */
+        mans = pj_arena_room(c->arena, mans, nm, &cap, sizeof *mans, 256);
         struct man *m = &mans[nm++];
         m->id = pj_col_int(s, 0);
         m->fid = pj_col_int(s, 1);

@@ -97,15 +97,10 @@ static int fks_to(pj_ctx *c, const char *table, fk **out, int *n, pj_err *err)
         err);
     if (!s) return -1;
     pj_stmt_text(s, 1, table);
-    int cap = 16, k = 0, rc;
-    fk *v = pj_arena_alloc(c->arena, (size_t)cap * sizeof *v);
+    int cap = 0, k = 0, rc;
+    fk *v = NULL;
     while ((rc = pj_stmt_step(s, err)) == 1) {
-        if (k == cap) {
-            fk *w = pj_arena_alloc(c->arena, (size_t)cap * 2 * sizeof *w);
-            memcpy(w, v, (size_t)cap * sizeof *v);
-            v = w;
-            cap *= 2;
-        }
+        v = pj_arena_room(c->arena, v, k, &cap, sizeof *v, 16);
         v[k].child = pj_arena_strdup(c->arena, pj_col_text(s, 0));
         v[k].from = pj_arena_strdup(c->arena, pj_col_text(s, 1));
         v[k].to = pj_col_is_null(s, 2) ? NULL : pj_arena_strdup(c->arena, pj_col_text(s, 2));

@@ -148,11 +148,7 @@ int pj_render_ids(pj_ctx *c, pj_stmt *s, int64_t **ids, int *n, pj_err *err)
     int64_t *v = NULL;
     int k = 0, cap = 0, rc;
     while ((rc = pj_stmt_step(s, err)) == 1) {
-        if (k == cap) {
-            int64_t *m = pj_arena_alloc(c->arena, sizeof *m * (size_t)(cap = cap ? cap * 2 : 8));
-            if (k) memcpy(m, v, sizeof *m * (size_t)k);
-            v = m;
-        }
+        v = pj_arena_room(c->arena, v, k, &cap, sizeof *v, 8);
         v[k++] = pj_col_int(s, 0);
     }
     pj_stmt_done(s);

@@ -27,6 +27,32 @@ TEST(core_arena_alloc_align_and_big)
     pj_arena_free(&a);
 }
 
+TEST(core_arena_room_keeps_every_element)
+{
+    pj_arena a;
+    pj_arena_init(&a, 256);
+    struct pair {
+        int64_t k;
+        double v;
+    } *v = NULL;
+    int n = 0, cap = 0;
+    for (int i = 0; i < 1000; i++) { /* 4, 8, ..., 1024: eight moves */
+        v = pj_arena_room(&a, v, n, &cap, sizeof *v, 4);
+        CHECK(v && n < cap);
+        v[n++] = (struct pair){i, i * 0.5};
+    }
+    CHECK_INT(cap, 1024);
+    int bad = 0;
+    for (int i = 0; i < n; i++) bad += v[i].k != i || v[i].v != i * 0.5;
+    CHECK_INT(bad, 0);
+    struct pair *same = pj_arena_room(&a, v, 999, &cap, sizeof *v, 4); /* room left: v itself */
+    CHECK(same == v && cap == 1024);
+    int none = 0;
+    int64_t *w = pj_arena_room(&a, NULL, 0, &none, sizeof *w, 0); /* no first: 16 */
+    CHECK(w && none == 16);
+    pj_arena_free(&a);
+}
+
 TEST(core_buf_limit)
 {
     pj_buf b;
