@@ -105,10 +105,84 @@ static int column_of(const char *field, const int *rolecol, int nroles)
     return -1;
 }
 
+/* The import's look-ups of townships, villages and operators by the text of a cell, kept for
+ * the import's duration: a table names the same few dozen townships, villages and
+ * organisations over and over, and the import writes facilities only, never a region or an
+ * organisation, so each text's answer stays what it was at its first row. Keyed by the kind
+ * ('r' a region under parent, 'o' an organisation) and the text; an error (-1) is not kept. */
+typedef struct lookup {
+    uint64_t hash;
+    int64_t parent, id;
+    const char *text;
+    char kind;
+} lookup;
+
+typedef struct lookups {
+    lookup *e;
+    size_t n, cap; /* cap a power of two, at most half full */
+} lookups;
+
+static uint64_t lookup_hash(char kind, int64_t parent, const char *text)
+{
+    uint64_t h = 1469598103934665603ULL;
+    h = (h ^ (unsigned char)kind) * 1099511628211ULL;
+    for (int i = 0; i < 8; i++) h = (h ^ ((uint64_t)parent >> (8 * i) & 0xff)) * 1099511628211ULL;
+    for (const char *p = text; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    return h;
+}
+
+/* The slot of (kind, parent, text): the entry, or the empty slot it would take. */
+static lookup *lookup_slot(lookups *L, uint64_t h, char kind, int64_t parent, const char *text)
+{
+    for (size_t i = h & (L->cap - 1);; i = (i + 1) & (L->cap - 1)) {
+        lookup *x = &L->e[i];
+        if (!x->text ||
+            (x->hash == h && x->kind == kind && x->parent == parent && !strcmp(x->text, text)))
+            return x;
+    }
+}
+
+/* 1 and *id when the text was looked up before, else 0. */
+static int lookup_get(const lookups *L, char kind, int64_t parent, const char *text, int64_t *id)
+{
+    if (!L->cap) return 0;
+    lookup *x = lookup_slot((lookups *)L, lookup_hash(kind, parent, text), kind, parent, text);
+    if (!x->text) return 0;
+    *id = x->id;
+    return 1;
+}
+
+static void lookup_put(pj_ctx *c, lookups *L, char kind, int64_t parent, const char *text,
+                       int64_t id)
+{
+    if (2 * (L->n + 1) > L->cap) {
+        lookups G = {.cap = L->cap ? 2 * L->cap : 64};
+        G.e = pj_arena_calloc(c->arena, G.cap, sizeof *G.e);
+        for (size_t i = 0; i < L->cap; i++) {
+            if (!L->e[i].text) continue;
+            size_t j = L->e[i].hash & (G.cap - 1);
+            while (G.e[j].text) j = (j + 1) & (G.cap - 1);
+            G.e[j] = L->e[i];
+        }
+        G.n = L->n;
+        *L = G;
+    }
+    uint64_t h = lookup_hash(kind, parent, text);
+    lookup *x = lookup_slot(L, h, kind, parent, text);
+    if (!x->text) L->n++;
+    *x = (lookup){.hash = h,
+                  .parent = parent,
+                  .id = id,
+                  .text = pj_arena_strdup(c->arena, text),
+                  .kind = kind};
+}
+
 /* One region by code or name: a township (parent 0) or a village or community of township
  * parent. 0 none, -1 error, -2 more than one by that name. */
-static int64_t region_find(pj_ctx *c, const char *text, int64_t parent, pj_err *err)
+static int64_t region_find(pj_ctx *c, lookups *L, const char *text, int64_t parent, pj_err *err)
 {
+    int64_t id;
+    if (lookup_get(L, 'r', parent, text, &id)) return id;
     pj_stmt *s = pj_db_prepare(
         c->db,
         "SELECT id, code = ?1 FROM regions WHERE (code = ?1 OR name = ?1) AND (CASE WHEN ?2 = 0"
@@ -119,40 +193,48 @@ static int64_t region_find(pj_ctx *c, const char *text, int64_t parent, pj_err *
     pj_stmt_text(s, 1, text);
     pj_stmt_int(s, 2, parent);
     int rc = pj_stmt_step(s, err);
-    int64_t id = rc == 1 ? pj_col_int(s, 0) : 0;
+    id = rc == 1 ? pj_col_int(s, 0) : 0;
     /* a code is unique; a name given to two regions names neither */
     if (rc == 1 && !pj_col_int(s, 1) && (rc = pj_stmt_step(s, err)) == 1) id = -2;
     pj_stmt_done(s);
-    return rc < 0 ? -1 : id;
+    if (rc < 0) return -1;
+    lookup_put(c, L, 'r', parent, text, id);
+    return id;
 }
 
 /* An organisation by its unified social credit code or its name. 0 none, -1 error, -2 more
  * than one by that name. */
-static int64_t org_find(pj_ctx *c, const char *text, pj_err *err)
+static int64_t org_find(pj_ctx *c, lookups *L, const char *text, pj_err *err)
 {
+    int64_t id;
+    if (lookup_get(L, 'o', 0, text, &id)) return id;
+    int rc;
     /* "#12": the organisation of that id (the export's name for one whose name another
      * organisation shares, when it has no credit code) */
     if (text[0] == '#') {
-        int64_t id;
         if (pj_parse_i64(text + 1, &id) || id <= 0) return 0;
         pj_stmt *s = pj_db_prepare(c->db, "SELECT id FROM organisations WHERE id = ?", err);
         if (!s) return -1;
         pj_stmt_int(s, 1, id);
-        int rc = pj_stmt_step(s, err);
+        rc = pj_stmt_step(s, err);
         pj_stmt_done(s);
-        return rc < 0 ? -1 : rc == 1 ? id : 0;
+        if (rc < 0) return -1;
+        id = rc == 1 ? id : 0;
+    } else {
+        pj_stmt *s = pj_db_prepare(c->db,
+                                   "SELECT id, uscc IS ?1 FROM organisations WHERE uscc = ?1 OR"
+                                   " name = ?1 ORDER BY uscc IS ?1 DESC, id LIMIT 2",
+                                   err);
+        if (!s) return -1;
+        pj_stmt_text(s, 1, text);
+        rc = pj_stmt_step(s, err);
+        id = rc == 1 ? pj_col_int(s, 0) : 0;
+        if (rc == 1 && !pj_col_int(s, 1) && (rc = pj_stmt_step(s, err)) == 1) id = -2;
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
     }
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT id, uscc IS ?1 FROM organisations WHERE uscc = ?1 OR"
-                               " name = ?1 ORDER BY uscc IS ?1 DESC, id LIMIT 2",
-                               err);
-    if (!s) return -1;
-    pj_stmt_text(s, 1, text);
-    int rc = pj_stmt_step(s, err);
-    int64_t id = rc == 1 ? pj_col_int(s, 0) : 0;
-    if (rc == 1 && !pj_col_int(s, 1) && (rc = pj_stmt_step(s, err)) == 1) id = -2;
-    pj_stmt_done(s);
-    return rc < 0 ? -1 : id;
+    lookup_put(c, L, 'o', 0, text, id);
+    return id;
 }
 
 /* A number cell as the API takes it: a number (whole numbers as integers) when it is one,
@@ -232,8 +314,8 @@ static const char *changed_fields(pj_ctx *c, const char *before, const char *aft
 
 /* The body the API takes for one row, and the facility it updates (*id, 0 for a create), or
  * the row's error (re). rolecol[i]: the column of the body's i-th role. */
-static int row_body(pj_ctx *c, pj_sheet *r, const int *map, int ncols, json_t *body, int64_t *id,
-                    int *rolecol, int *nroles, const char **town_name, pj_rowerr *re)
+static int row_body(pj_ctx *c, lookups *L, pj_sheet *r, const int *map, int ncols, json_t *body,
+                    int64_t *id, int *rolecol, int *nroles, const char **town_name, pj_rowerr *re)
 {
     pj_err *e = &re->e;
     re->n = 0;
@@ -279,7 +361,7 @@ static int row_body(pj_ctx *c, pj_sheet *r, const int *map, int ncols, json_t *b
     t = cell_text(c, r, map, C_TOWN);
     *town_name = t;
     if (*t) {
-        town = region_find(c, t, 0, e);
+        town = region_find(c, L, t, 0, e);
         if (town == -1) return -1;
         if (town <= 0) {
             pj_rowerr_arg(re, "township", t);
@@ -349,7 +431,7 @@ static int row_body(pj_ctx *c, pj_sheet *r, const int *map, int ncols, json_t *b
         if (!*t) {
             json_object_set_new(body, "village_id", json_null());
         } else {
-            int64_t v = town || cur_town ? region_find(c, t, town ? town : cur_town, e) : 0;
+            int64_t v = town || cur_town ? region_find(c, L, t, town ? town : cur_town, e) : 0;
             if (v == -1) return -1;
             if (v <= 0) {
                 pj_rowerr_arg(re, "village", t);
@@ -365,7 +447,7 @@ static int row_body(pj_ctx *c, pj_sheet *r, const int *map, int ncols, json_t *b
     }
     if (map[C_OPERATOR] >= 0) {
         t = cell_text(c, r, map, C_OPERATOR);
-        int64_t o = *t ? org_find(c, t, e) : 0;
+        int64_t o = *t ? org_find(c, L, t, e) : 0;
         if (o == -1) return -1;
         if (*t && o <= 0) {
             pj_rowerr_arg(re, "operator", t);
@@ -490,6 +572,7 @@ static int import_rows(pj_ctx *c, pj_sheet *r, int dry_run, int max_rows, pj_jw 
     pj_err first;
     pj_err_clear(&first);
     seen S = {0};
+    lookups L = {0};
     while ((rc = pj_sheet_next(r, err)) == 1) {
         if (++rows > max_rows) {
             pj_fail(err, 413, "too_many_rows", r->field, "more than %d rows; split the file",
@@ -506,7 +589,7 @@ static int import_rows(pj_ctx *c, pj_sheet *r, int dry_run, int max_rows, pj_jw 
             json_decref(body);
             goto fail;
         }
-        if (row_body(c, r, map, ncols, body, &id, rolecol, &nroles, &town_name, &re)) {
+        if (row_body(c, &L, r, map, ncols, body, &id, rolecol, &nroles, &town_name, &re)) {
             if (re.e.status >= 500) {
                 *err = re.e;
                 json_decref(body);
