@@ -76,6 +76,9 @@ void pj_stmt_done(pj_stmt *s);
 uint64_t pj_db_generation(pj_db *db, int check_others);
 /* Rows changed by the last statement. */
 int pj_db_changes(pj_db *db);
+/* Rows changed by every statement this connection has completed (triggers' rows too); a
+ * statement that fails changes nothing, so an unchanged count means nothing was written. */
+int64_t pj_db_total_changes(pj_db *db);
 /* How the statements this connection has cached and whose text mentions `word` are run:
  * each statement's text on a line, then its query plan (one line per step, indented, as
  * SQLite's EXPLAIN QUERY PLAN words it: "SCAN t" reads the whole table t, "SEARCH t USING

@@ -575,6 +575,11 @@ int pj_db_changes(pj_db *db)
     return sqlite3_changes(db->h);
 }
 
+int64_t pj_db_total_changes(pj_db *db)
+{
+    return sqlite3_total_changes64(db->h);
+}
+
 static int copy_db(sqlite3 *src, sqlite3 *dst, pj_err *err)
 {
     sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");

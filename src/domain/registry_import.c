@@ -2,10 +2,13 @@
  * facility list (CSV or XLSX, through core/sheet.c as the statistics import does), turns each
  * row into the body the single-record API takes and creates or updates the facility through the
  * API's own checks and writes (pj_facility_create_in / pj_facility_update_in: fields,
- * references, township scope, roles, audit). All rows run in one transaction, each under a
- * savepoint: a bad row is undone and named (line, column, reason), an update that changes
- * nothing is undone (no new version, no audit row); with any bad row, or in a dry run, the
- * whole transaction is rolled back. The export writes the list's facilities in the same
+ * references, township scope, roles, audit). All rows run in one transaction: a bad row is
+ * undone and named (line, column, reason), an update that changes nothing is undone (no new
+ * version, no audit row); with any bad row, or in a dry run, the whole transaction is rolled
+ * back. An update runs under a savepoint (it writes before it knows whether it changed
+ * anything); a create, whose checks all come before its first write, runs under none, and a
+ * create refused after a write (which its checks make unexpected) has the import run again
+ * with every row under a savepoint. The export writes the list's facilities in the same
  * columns. docs/api.md, "Facility import and export". */
 #include <math.h>
 #include <stdio.h>
@@ -17,6 +20,7 @@
 #include "domain/audit.h"
 #include "domain/input.h"
 #include "domain/registry.h"
+#include "domain/rows.h"
 
 #include "core/banned.h"
 
@@ -525,7 +529,14 @@ static int row_body(pj_ctx *c, lookups *L, pj_sheet *r, const int *map, int ncol
     return 0;
 }
 
-/* The pipeline: the header, then every row written under its savepoint, then the whole
+/* SAVEPOINT, ROLLBACK TO or RELEASE of a row's savepoint, a statement prepared once. */
+static int row_savepoint(pj_ctx *c, const char *sql, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db, sql, err);
+    return !s || pj_step_done(s, err) ? -1 : 0;
+}
+
+/* The pipeline: the header, then every row checked and written, then the whole
  * transaction committed or rolled back. 0 answered (w), 1 answered a commit refused for bad
  * rows (w holds the error and the rows: the caller answers 422), -1 failed (err). */
 static int import_rows(pj_ctx *c, pj_sheet *r, int dry_run, int max_rows, pj_jw *w, pj_err *err)
@@ -561,18 +572,21 @@ static int import_rows(pj_ctx *c, pj_sheet *r, int dry_run, int max_rows, pj_jw 
 
     /* too many rows refused before any is checked (a row is a record's create or update) */
     if (pj_sheet_limit(r, max_rows, err)) return -1;
-    if (pj_db_begin(c->db, err)) return -1;
+    prow *pr = pj_arena_calloc(c->arena, MAX_PREVIEW, sizeof *pr);
+    lookups L = {0};
+    pj_sheet top = *r; /* the first row: where a second pass starts */
+    int ncols = r->nf, every_row = 0;
     pj_buf eb;
+again:
+    if (pj_db_begin(c->db, err)) return -1;
     pj_buf_init(&eb, 4 << 20);
     pj_jw ew;
     pj_jw_init(&ew, &eb);
     pj_jw_arr(&ew);
-    prow *pr = pj_arena_calloc(c->arena, MAX_PREVIEW, sizeof *pr);
-    int rows = 0, nerr = 0, npr = 0, created = 0, updated = 0, unchanged = 0, ncols = r->nf;
+    int rows = 0, nerr = 0, npr = 0, created = 0, updated = 0, unchanged = 0;
     pj_err first;
     pj_err_clear(&first);
     seen S = {0};
-    lookups L = {0};
     while ((rc = pj_sheet_next(r, err)) == 1) {
         if (++rows > max_rows) {
             pj_fail(err, 413, "too_many_rows", r->field, "more than %d rows; split the file",
@@ -585,10 +599,7 @@ static int import_rows(pj_ctx *c, pj_sheet *r, int dry_run, int max_rows, pj_jw 
         const char *town_name = "";
         const char *before = NULL, *after = NULL;
         json_t *body = json_object();
-        if (pj_db_exec(c->db, "SAVEPOINT pj_row", err)) {
-            json_decref(body);
-            goto fail;
-        }
+        int sp = 0; /* the row's writes are under its savepoint */
         if (row_body(c, &L, r, map, ncols, body, &id, rolecol, &nroles, &town_name, &re)) {
             if (re.e.status >= 500) {
                 *err = re.e;
@@ -605,16 +616,35 @@ static int import_rows(pj_ctx *c, pj_sheet *r, int dry_run, int max_rows, pj_jw 
                     r->line, other);
             bad = 1;
         } else {
-            /* the API's checks and writes; its error named by the row's column */
+            /* the API's checks and writes; its error named by the row's column. An update
+             * writes (a new version) before it knows whether it changed anything: under a
+             * savepoint, which undoes it when it did not, or when it fails. A create checks
+             * everything before its first write and a statement that fails writes nothing,
+             * so a create needs no savepoint, unless it fails after a write (see below). */
+            if ((id || every_row) && row_savepoint(c, "SAVEPOINT pj_row", err)) {
+                json_decref(body);
+                goto fail;
+            }
+            sp = id || every_row;
             pj_err ae;
             pj_err_clear(&ae);
-            int64_t got = id;
+            int64_t got = id, writes = pj_db_total_changes(c->db);
             int k = id ? pj_facility_update_in(c, id, body, &changed, &before, &after, &ae)
                        : pj_facility_create_in(c, body, "import", &got, &ae);
             if (k && ae.status >= 500) {
                 *err = ae;
                 json_decref(body);
                 goto fail;
+            }
+            if (k && !sp && pj_db_total_changes(c->db) != writes) {
+                /* a create refused after writing part of itself, which nothing can undo
+                 * alone: the import again from its first row, every row under a savepoint */
+                json_decref(body);
+                pj_db_rollback(c->db);
+                pj_buf_free(&eb);
+                *r = top;
+                every_row = 1;
+                goto again;
             }
             if (k && id && !strcmp(ae.code, "forbidden")) {
                 /* a facility outside the caller's scope that the row leaves as it is (a
@@ -657,8 +687,8 @@ static int import_rows(pj_ctx *c, pj_sheet *r, int dry_run, int max_rows, pj_jw 
         }
         json_decref(body);
         /* a bad row's writes, and an update that changed nothing, are undone */
-        if ((bad || !changed) && pj_db_exec(c->db, "ROLLBACK TO pj_row", err)) goto fail;
-        if (pj_db_exec(c->db, "RELEASE pj_row", err)) goto fail;
+        if (sp && (bad || !changed) && row_savepoint(c, "ROLLBACK TO pj_row", err)) goto fail;
+        if (sp && row_savepoint(c, "RELEASE pj_row", err)) goto fail;
         const char *action = bad        ? "error"
                              : !changed ? "unchanged"
                              : before   ? "updated"

@@ -808,3 +808,43 @@ TEST_T(facility_import_finds_names_by_index, 60)
     th_ctx_close(&t);
     th_stop(&s);
 }
+
+/* A create refused after it has written part of itself (here its audit row refused by a
+ * trigger, after the facility and its roles are written) is undone like any bad row: the next
+ * row naming the same township and name does not find a half-made facility to update, and the
+ * rows around it are what they would be without it. */
+TEST_T(facility_import_row_refused_after_its_first_write_is_undone, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, tok);
+    th_sql_exec(&s, "CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit WHEN NEW.action ="
+                    " 'create' AND NEW.entity = 'facility' AND NEW.after_json LIKE '%半途酒店%'"
+                    " BEGIN SELECT RAISE(ABORT, 'refused'); END");
+    long long n0 = th_sql_int(&s, "SELECT COUNT(*) FROM facilities");
+    const char *csv = "name,type,township,lat,lon,isolation_rooms\n"
+                      "导入甲,hotel,滨河街道,40.14,117.11,10\n"
+                      "半途酒店,hotel,滨河街道,40.14,117.12,20\n"
+                      "半途酒店,hotel,滨河街道,40.14,117.12,30\n"
+                      "导入乙,hotel,滨河街道,40.14,117.13,\n";
+    for (int dry = 1; dry >= 0; dry--) {
+        th_fingerprint(&s, fp0, sizeof fp0);
+        json_t *o = UPLOAD(&s, tok, dry, csv, dry ? 200 : 422);
+        th_fingerprint(&s, fp1, sizeof fp1);
+        CHECK_STR(fp1, fp0);
+        CHECK_INT(th_int(o, "rows"), 4);
+        CHECK_INT(th_int(o, "bad_rows"), 2);
+        CHECK_INT(th_int(o, "created"), 2);
+        CHECK_INT(th_int(o, "updated"), 0);
+        CHECK_STR(th_str(preview_at(o, 0), "action"), "created");
+        CHECK_STR(th_str(preview_at(o, 1), "action"), "error");
+        CHECK_STR(th_str(preview_at(o, 2), "action"), "error");
+        CHECK_STR(th_str(preview_at(o, 3), "action"), "created");
+        CHECK_INT(th_int(err_at(o, 0), "line"), 3);
+        CHECK_INT(th_int(err_at(o, 1), "line"), 4);
+        json_decref(o);
+    }
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM facilities"), n0);
+    th_stop(&s);
+}
