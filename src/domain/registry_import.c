@@ -267,32 +267,44 @@ typedef struct prow {
     const char *name, *township, *column, *message, *changed;
 } prow;
 
-/* The facilities this import has written, by id: a second row naming one is refused. */
+/* The facilities this import has written, by id: a second row naming one is refused. A hash
+ * table (ids in slots, 0 empty, at most half full): each row asks it, and a table of 10,000
+ * updates asked a list of the rows before it 50 million times. */
 typedef struct seen {
     int64_t *id;
     int *line;
-    int n, cap;
+    size_t n, cap;
 } seen;
+
+static size_t seen_slot(const seen *S, int64_t id)
+{
+    size_t i = (size_t)((uint64_t)id * 0x9E3779B97F4A7C15ULL >> 20) & (S->cap - 1);
+    while (S->id[i] && S->id[i] != id) i = (i + 1) & (S->cap - 1);
+    return i;
+}
 
 static int seen_line(const seen *S, int64_t id)
 {
-    for (int i = 0; i < S->n; i++)
-        if (S->id[i] == id) return S->line[i];
-    return 0;
+    if (!S->cap) return 0;
+    size_t i = seen_slot(S, id);
+    return S->id[i] ? S->line[i] : 0;
 }
 
 static void seen_add(pj_ctx *c, seen *S, int64_t id, int line)
 {
-    if (S->n == S->cap) {
-        int cap = S->cap ? S->cap * 2 : 256;
-        int64_t *ni = pj_arena_alloc(c->arena, (size_t)cap * sizeof *ni);
-        int *nl = pj_arena_alloc(c->arena, (size_t)cap * sizeof *nl);
-        if (S->n) memcpy(ni, S->id, (size_t)S->n * sizeof *ni);
-        if (S->n) memcpy(nl, S->line, (size_t)S->n * sizeof *nl);
-        S->id = ni, S->line = nl, S->cap = cap;
+    if (2 * (S->n + 1) > S->cap) {
+        seen G = {.n = S->n, .cap = S->cap ? 2 * S->cap : 512};
+        G.id = pj_arena_calloc(c->arena, G.cap, sizeof *G.id);
+        G.line = pj_arena_calloc(c->arena, G.cap, sizeof *G.line);
+        for (size_t i = 0; i < S->cap; i++)
+            if (S->id[i]) {
+                size_t j = seen_slot(&G, S->id[i]);
+                G.id[j] = S->id[i], G.line[j] = S->line[i];
+            }
+        *S = G;
     }
-    S->id[S->n] = id;
-    S->line[S->n++] = line;
+    size_t i = seen_slot(S, id);
+    if (!S->id[i]) S->n++, S->id[i] = id, S->line[i] = line;
 }
 
 /* The top-level fields whose value differs between two renderings of a facility, "a, b". */
