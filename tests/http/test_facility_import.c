@@ -809,10 +809,10 @@ TEST_T(facility_import_finds_names_by_index, 60)
     th_stop(&s);
 }
 
-/* A create refused after it has written part of itself (here its audit row refused by a
- * trigger, after the facility and its roles are written) is undone like any bad row: the next
- * row naming the same township and name does not find a half-made facility to update, and the
- * rows around it are what they would be without it. */
+/* A create refused after it has written part of itself (here its audit row, refused by a
+ * trigger once the facility is written: on line 3 without roles, on line 4 with them) is
+ * undone like any bad row: the next row naming the same township and name does not find a
+ * half-made facility to update, and the rows around it are what they would be without it. */
 TEST_T(facility_import_row_refused_after_its_first_write_is_undone, 60)
 {
     th_server s;
@@ -825,7 +825,7 @@ TEST_T(facility_import_row_refused_after_its_first_write_is_undone, 60)
     long long n0 = th_sql_int(&s, "SELECT COUNT(*) FROM facilities");
     const char *csv = "name,type,township,lat,lon,isolation_rooms\n"
                       "导入甲,hotel,滨河街道,40.14,117.11,10\n"
-                      "半途酒店,hotel,滨河街道,40.14,117.12,20\n"
+                      "半途酒店,hotel,滨河街道,40.14,117.12,\n"
                       "半途酒店,hotel,滨河街道,40.14,117.12,30\n"
                       "导入乙,hotel,滨河街道,40.14,117.13,\n";
     for (int dry = 1; dry >= 0; dry--) {
