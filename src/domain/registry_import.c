@@ -682,7 +682,10 @@ again:
             if (k) {
                 int col = column_of(ae.field, rolecol, nroles);
                 if (!strcmp(ae.code, "forbidden")) col = C_TOWN;
-                const char *cname = col >= 0 ? cols[col].name : ae.field;
+                /* a field of no column (an error of the whole record): named as the API
+                 * names it, copied, as ae ends with this block and the row's error is
+                 * written after it */
+                const char *cname = col >= 0 ? cols[col].name : pj_arena_strdup(c->arena, ae.field);
                 const char *given =
                     col >= 0 && map[col] >= 0 && map[col] < r->nf ? r->f[map[col]] : "";
                 re.reason = !strcmp(ae.code, "forbidden") ? "outside_scope" : "invalid";

@@ -848,3 +848,30 @@ TEST_T(facility_import_row_refused_after_its_first_write_is_undone, 60)
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM facilities"), n0);
     th_stop(&s);
 }
+
+/* A row's error of a field that is no column of the table (here the live conversion's role,
+ * emergency_roles, which an empty isolation cell would take away) is named as the API names
+ * it, in the error and in its args: the name is kept past the API's error (a sanitizer build
+ * found args.column read from the ended block's stack). */
+TEST_T(facility_import_error_of_no_column_names_the_api_field, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "officer", s.demo_pw, tok);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM conversions v JOIN manuals m ON m.id ="
+                             " v.manual_id JOIN facilities f ON f.id = v.facility_id WHERE"
+                             " f.name = '万达锦华酒店' AND v.mode = 'live' AND v.state ="
+                             " 'converting' AND m.role = 'isolation'"),
+              1);
+    const char *csv = "name,township,isolation_rooms\n万达锦华酒店,滨河街道,\n";
+    json_t *o = UPLOAD(&s, tok, 1, csv, 200);
+    CHECK_INT(th_int(o, "bad_rows"), 1);
+    json_t *e = err_at(o, 0);
+    CHECK_STR(th_str(e, "column"), "emergency_roles");
+    CHECK_STR(th_str(json_object_get(e, "args"), "column"), "emergency_roles");
+    CHECK_STR(th_str(json_object_get(e, "args"), "code"), "conflict");
+    CHECK_STR(th_str(preview_at(o, 0), "column"), "emergency_roles");
+    json_decref(o);
+    th_stop(&s);
+}
