@@ -783,6 +783,16 @@ fail:
     " first_department_id = COALESCE(first_department_id, ?), dispatched_at ="                     \
     " COALESCE(dispatched_at, ?), version = version + 1 WHERE id = ?"
 
+/* An appeal is escalated once per round of handling: true when an `escalate` event follows
+ * the latest reopening (none: since receipt). Once escalated and taken up again (dispatched,
+ * accepted) the appeal is still past its deadline; escalating it anew bumped its version under
+ * the department's open reply and forced a fresh acceptance at every sweep. Event ids, not
+ * times, order the two: both may fall within one second. */
+#define ESCALATED_THIS_ROUND                                                                       \
+    "EXISTS (SELECT 1 FROM ent_appeal_events e WHERE e.appeal_id = ent_appeals.id AND"             \
+    " e.action = 'escalate' AND e.id > COALESCE((SELECT MAX(r.id) FROM ent_appeal_events r"        \
+    " WHERE r.appeal_id = ent_appeals.id AND r.to_state = 'reopened'), 0))"
+
 /* The states nobody has taken on: escalating one of them names a department (below). */
 #define UNASSIGNED " received returned "
 /* What a return visit can follow: anything some department has had in hand (not received);
@@ -942,6 +952,19 @@ int pj_ent_appeal_act(pj_ctx *c, int64_t id, const char *action, json_t *body, p
     }
     if (!strcmp(action, "escalate") && now <= a.complete_due)
         return pj_fail(err, 409, "not_overdue", "", "the appeal is not past its deadline");
+    if (!strcmp(action, "escalate")) {
+        pj_stmt *s = pj_db_prepare(
+            c->db, "SELECT " ESCALATED_THIS_ROUND " FROM ent_appeals WHERE id = ?", err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, id);
+        int rc = pj_stmt_step(s, err);
+        int done = rc == 1 && pj_col_int(s, 0);
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+        if (done)
+            return pj_fail(err, 409, "already_escalated", "",
+                           "the appeal was already escalated in this round of handling");
+    }
     if (!strcmp(action, "escalate") && unassigned) {
         if (escalation_department(c, &a, dept, &dept, err)) return -1;
         if (!dept)
@@ -1079,11 +1102,12 @@ int pj_ent_appeal_sweep(pj_ctx *c, pj_jw *w, pj_err *err)
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE)) return -1;
     int64_t now = pj_now();
     if (pj_db_begin(c->db, err)) return -1;
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT id FROM ent_appeals WHERE complete_due < ? AND state IN"
-                               " ('received', 'returned', 'dispatched', 'in_progress',"
-                               " 'reopened') ORDER BY id LIMIT 10000",
-                               err);
+    pj_stmt *s =
+        pj_db_prepare(c->db,
+                      "SELECT id FROM ent_appeals WHERE complete_due < ? AND state IN"
+                      " ('received', 'returned', 'dispatched', 'in_progress',"
+                      " 'reopened') AND NOT " ESCALATED_THIS_ROUND " ORDER BY id LIMIT 10000",
+                      err);
     if (!s) goto fail;
     pj_stmt_int(s, 1, now);
     int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * 10000);

@@ -38,6 +38,13 @@ describe('enterprise services', { timeout: 120000 }, () => {
     assert.deepEqual(appealActions('district_officer', a('received'), now), ['dispatch']);
     assert.deepEqual(appealActions('township_officer', a('dispatched'), now), ['accept', 'return', 'visit']);
     assert.deepEqual(appealActions('district_officer', a('in_progress', '2026-05-01T00:00:00Z'), now), ['return', 'reply', 'escalate', 'visit']);
+    // escalated once per round: taken up again after an escalation, not offered it again;
+    // a reopened round may be escalated once more
+    const late = a('in_progress', '2026-05-01T00:00:00Z');
+    late.events = [{ action: 'receive', to_state: 'received' }, { action: 'escalate', to_state: 'escalated' }, { action: 'accept', to_state: 'in_progress' }];
+    assert.deepEqual(appealActions('district_officer', late, now), ['return', 'reply', 'visit']);
+    late.events.push({ action: 'rate', to_state: 'reopened' }, { action: 'accept', to_state: 'in_progress' });
+    assert.deepEqual(appealActions('district_officer', late, now), ['return', 'reply', 'escalate', 'visit']);
     assert.deepEqual(appealActions('enterprise', a('replied'), now), ['rate']);
     assert.deepEqual(appealActions('enterprise', a('in_progress'), now), []);
     assert.deepEqual(appealActions('viewer', a('replied'), now), []);

@@ -33,6 +33,19 @@ export function isOverdue(a, now = Date.now()) {
   return !['replied', 'closed'].includes(a.state) && Date.parse(a.complete_due) < now;
 }
 
+/**
+ * Escalated in its current round of handling already (an `escalate` event after the latest
+ * reopening, or since receipt): escalating it again is 409 already_escalated.
+ */
+export function escalatedThisRound(a) {
+  const ev = (a && a.events) || [];
+  let since = -1;
+  ev.forEach((e, i) => {
+    if (e.to_state === 'reopened') since = i;
+  });
+  return ev.some((e, i) => i > since && e.action === 'escalate');
+}
+
 /** The actions the role may take on this appeal now (the server stays the authority). */
 export function appealActions(role, a, now = Date.now()) {
   if (!a) return [];
@@ -41,7 +54,7 @@ export function appealActions(role, a, now = Date.now()) {
   for (const [act, states] of Object.entries(FROM)) {
     if (!states.includes(a.state)) continue;
     if (act === 'rate' ? !(officer || role === 'enterprise') : !officer) continue;
-    if (act === 'escalate' && !isOverdue(a, now)) continue;
+    if (act === 'escalate' && (!isOverdue(a, now) || escalatedThisRound(a))) continue;
     // escalated without a department: dispatched next (accepting or replying to it is 409);
     // with one: accepted or replied to
     if (a.state === 'escalated' && act === 'dispatch' && a.department_id) continue;
