@@ -81,6 +81,9 @@ int pj_ent_profile_update(pj_ctx *c, int64_t org_id, json_t *body, pj_jw *w, pj_
  * township, type: attributes the rules read): matches replaced, notices for new eligibility;
  * one no longer an enterprise qualifies for nothing. Inside the caller's transaction. */
 int pj_ent_org_rematch(pj_ctx *c, int64_t org_id, pj_err *err);
+/* An organisation moved township: its appeals, open and closed, follow it to the new one
+ * (township 0: none), each with an audit row. Inside the caller's transaction. */
+int pj_ent_org_moved(pj_ctx *c, int64_t org_id, int64_t township_id, pj_err *err);
 int pj_ent_rule_check(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 int pj_ent_policy_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err);
 int pj_ent_policy_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);

@@ -1158,6 +1158,45 @@ fail:
     return -1;
 }
 
+int pj_ent_org_moved(pj_ctx *c, int64_t org_id, int64_t township_id, pj_err *err)
+{
+    /* the firm's whole history follows it, closed appeals too (as its sign-ups, which are
+     * scoped through the organisation): the new township's officer handles and reports them,
+     * the old one no longer sees the firm's contact phone */
+    pj_stmt *s =
+        pj_db_prepare(c->db,
+                      "SELECT id FROM ent_appeals WHERE org_id = ? AND township_id IS NOT ?"
+                      " ORDER BY id",
+                      err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, org_id);
+    if (township_id) pj_stmt_int(s, 2, township_id);
+    int64_t *ids = NULL;
+    int n = 0, cap = 0, rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        ids = pj_arena_room(c->arena, ids, n, &cap, sizeof *ids, 16);
+        ids[n++] = pj_col_int(s, 0);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    for (int i = 0; i < n; i++) {
+        char *before = pj_render_to_string(c, ids[i], appeal_render, err);
+        if (!before) return -1;
+        s = pj_db_prepare(c->db,
+                          "UPDATE ent_appeals SET township_id = ?, version = version + 1"
+                          " WHERE id = ?",
+                          err);
+        if (!s) return -1;
+        if (township_id) pj_stmt_int(s, 1, township_id);
+        pj_stmt_int(s, 2, ids[i]);
+        if (pj_step_done(s, err)) return -1;
+        char *after = pj_render_to_string(c, ids[i], appeal_render, err);
+        if (!after || pj_audit_add(c, "update", "ent_appeal", ids[i], before, after, err))
+            return -1;
+    }
+    return 0;
+}
+
 int pj_ent_return_visits(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
 {
     int64_t org, town;

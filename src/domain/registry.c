@@ -700,6 +700,7 @@ int pj_org_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     int64_t got;
     if (!before ||
         org_write(c, id, name, uscc, type, industry, town, cname, cphone, source, &got, err) ||
+        (town != old_town && pj_ent_org_moved(c, id, town, err)) ||
         pj_ent_org_rematch(c, id, err) ||
         update_commit(c, "organisation", id, before, org_render, w, err))
         goto fail;
