@@ -952,6 +952,24 @@ int pj_ent_appeal_act(pj_ctx *c, int64_t id, const char *action, json_t *body, p
     }
     if (!strcmp(action, "escalate") && now <= a.complete_due)
         return pj_fail(err, 409, "not_overdue", "", "the appeal is not past its deadline");
+    /* an officer rates for the firm only at the return visit of this round, after the reply:
+     * a rating straight after replying stood for the firm's own judgement in the KPIs */
+    if (!strcmp(action, "rate") && who != WHO_ENTERPRISE) {
+        pj_stmt *s = pj_db_prepare(c->db,
+                                   "SELECT visited_at IS NOT NULL AND visited_at >= replied_at"
+                                   " FROM ent_appeals WHERE id = ?",
+                                   err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, id);
+        int rc = pj_stmt_step(s, err);
+        int visited = rc == 1 && pj_col_int(s, 0);
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+        if (!visited)
+            return pj_fail(err, 409, "visit_required", "",
+                           "an officer rates an appeal at its return visit: record the visit"
+                           " after the reply first, or let the enterprise rate it");
+    }
     if (!strcmp(action, "escalate")) {
         pj_stmt *s = pj_db_prepare(
             c->db, "SELECT " ESCALATED_THIS_ROUND " FROM ent_appeals WHERE id = ?", err);

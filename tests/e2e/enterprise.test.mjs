@@ -46,6 +46,11 @@ describe('enterprise services', { timeout: 120000 }, () => {
     late.events.push({ action: 'rate', to_state: 'reopened' }, { action: 'accept', to_state: 'in_progress' });
     assert.deepEqual(appealActions('district_officer', late, now), ['return', 'reply', 'escalate', 'visit']);
     assert.deepEqual(appealActions('enterprise', a('replied'), now), ['rate']);
+    // an officer rates at the return visit only, recorded after the reply
+    const replied = { ...a('replied'), replied_at: '2026-05-20T08:00:00Z' };
+    assert.deepEqual(appealActions('district_officer', replied, now), ['close', 'visit']);
+    assert.deepEqual(appealActions('district_officer', { ...replied, visited_at: '2026-05-19T08:00:00Z' }, now), ['close', 'visit']);
+    assert.deepEqual(appealActions('district_officer', { ...replied, visited_at: '2026-05-21T08:00:00Z' }, now), ['rate', 'close', 'visit']);
     assert.deepEqual(appealActions('enterprise', a('in_progress'), now), []);
     assert.deepEqual(appealActions('viewer', a('replied'), now), []);
     assert.equal(isOverdue(a('in_progress', '2026-05-01T00:00:00Z'), now), true);

@@ -254,9 +254,12 @@ describe('enterprise services (2)', { timeout: 180000 }, () => {
     await act('dispatch');
     await act('accept');
     await act('reply', { reply: '已协调供电公司', resolved: true });
+    // the officer rates at each round's return visit, recorded after the reply
+    await act('visit', { note: '电话回访，企业不满意' });
     await act('rate', { rating: 'not_satisfied' });
     await act('accept');
     await act('reply', { reply: '已完成增容', resolved: true });
+    await act('visit', { note: '电话回访，企业满意' });
     await act('rate', { rating: 'satisfied' });
     a = await apiGet(page, `/enterprise/appeals/${a.id}`);
     assert.equal(a.ratings.length, 2);

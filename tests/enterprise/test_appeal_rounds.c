@@ -150,3 +150,54 @@ TEST(enterprise_appeal_rating_is_the_current_rounds)
     json_decref(o);
     th_stop(&s);
 }
+
+/* Regression: any officer could rate an appeal satisfied straight after replying, with no
+ * return visit, inflating the satisfaction and resolution rates. An officer rates only at the
+ * return visit of this round, recorded after the reply: before it, 409 visit_required with
+ * nothing written; the enterprise rates its own appeal at any time. */
+TEST(enterprise_appeal_officer_rates_only_at_the_return_visit)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], jd[80], before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    long long id = accepted_appeal(&s, off, jd);
+    json_t *o;
+    /* a call-back while still in hand does not answer for the reply that follows */
+    CHECK_INT(act(&s, off, id, "visit", "{\"version\":3,\"note\":\"办理中回访\"}", NULL), 200);
+    CHECK_INT(
+        act(&s, off, id, "reply", "{\"version\":4,\"reply\":\"done\",\"resolved\":true}", NULL),
+        200);
+    char sql[160];
+    snprintf(sql, sizeof sql, "UPDATE ent_appeals SET visited_at = replied_at - 60 WHERE id = %lld",
+             id);
+    th_sql_exec(&s, sql);
+    th_fingerprint(&s, before, sizeof before);
+    CHECK_INT(act(&s, off, id, "rate", "{\"version\":5,\"rating\":\"satisfied\"}", &o), 409);
+    CHECK_STR(th_err_code(o), "visit_required");
+    json_decref(o);
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    json_t *d = district_kpis(&s, off, &o);
+    CHECK_INT(th_int(d, "rated"), 0);
+    json_decref(o);
+    /* the return visit after the reply: now the officer records the firm's rating */
+    CHECK_INT(act(&s, off, id, "visit", "{\"version\":5,\"note\":\"电话回访，企业满意\"}", NULL),
+              200);
+    CHECK_INT(act(&s, off, id, "rate", "{\"version\":6,\"rating\":\"not_satisfied\"}", &o), 200);
+    CHECK_STR(th_str(o, "state"), "reopened");
+    json_decref(o);
+    /* a reopened round needs its own visit; the enterprise itself needs none */
+    CHECK_INT(act(&s, off, id, "accept", "{\"version\":7}", NULL), 200);
+    CHECK_INT(
+        act(&s, off, id, "reply", "{\"version\":8,\"reply\":\"again\",\"resolved\":true}", NULL),
+        200);
+    CHECK_INT(act(&s, off, id, "rate", "{\"version\":9,\"rating\":\"satisfied\"}", &o), 409);
+    CHECK_STR(th_err_code(o), "visit_required");
+    json_decref(o);
+    CHECK_INT(act(&s, jd, id, "rate", "{\"version\":9,\"rating\":\"satisfied\"}", &o), 200);
+    CHECK_STR(th_str(o, "state"), "closed");
+    json_decref(o);
+    th_stop(&s);
+}

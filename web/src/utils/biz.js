@@ -46,6 +46,11 @@ export function escalatedThisRound(a) {
   return ev.some((e, i) => i > since && e.action === 'escalate');
 }
 
+/** The return visit of this round is recorded after the reply (an officer may rate). */
+export function visitedAfterReply(a) {
+  return Boolean(a && a.visited_at && a.replied_at && Date.parse(a.visited_at) >= Date.parse(a.replied_at));
+}
+
 /** The actions the role may take on this appeal now (the server stays the authority). */
 export function appealActions(role, a, now = Date.now()) {
   if (!a) return [];
@@ -54,6 +59,9 @@ export function appealActions(role, a, now = Date.now()) {
   for (const [act, states] of Object.entries(FROM)) {
     if (!states.includes(a.state)) continue;
     if (act === 'rate' ? !(officer || role === 'enterprise') : !officer) continue;
+    // an officer rates at the return visit: once this round's visit is recorded after the
+    // reply (else 409 visit_required); the enterprise at any time
+    if (act === 'rate' && role !== 'enterprise' && !visitedAfterReply(a)) continue;
     if (act === 'escalate' && (!isOverdue(a, now) || escalatedThisRound(a))) continue;
     // escalated without a department: dispatched next (accepting or replying to it is 409);
     // with one: accepted or replied to
