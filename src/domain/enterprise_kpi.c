@@ -157,6 +157,18 @@ int pj_ent_kpis(pj_ctx *c, int64_t from, int64_t to, pj_jw *w, pj_buf *csv, pj_e
                        PJ_ROLE_VIEWER, PJ_ROLE_NONE))
         return -1;
     if (to <= from) return pj_fail(err, 400, "bad_query", "to", "to must be after from");
+    /* the trend has a month for every month of the period: a longer period was cut short
+     * at its 240th month, the later months (those with the appeals) silently left out */
+    {
+        int y0, m0, d0, y1, m1, d1;
+        pj_cal_to_civil(pj_cal_local_day(from), &y0, &m0, &d0);
+        pj_cal_to_civil(pj_cal_local_day(to - 1), &y1, &m1, &d1);
+        if ((int64_t)(y1 - y0) * 12 + (m1 - m0) + 1 > MAX_MONTHS)
+            return pj_fail(err, 400, "bad_query", "from",
+                           "the period spans more than %d months (20 years): choose a later from"
+                           " or an earlier to",
+                           MAX_MONTHS);
+    }
     int64_t town = ent_list_town(c);
     weights wt = {ent_setting(c, "ent_w_response", 0.2), ent_setting(c, "ent_w_resolution", 0.4),
                   ent_setting(c, "ent_w_satisfaction", 0.4)};
@@ -195,7 +207,6 @@ int pj_ent_kpis(pj_ctx *c, int64_t from, int64_t to, pj_jw *w, pj_buf *csv, pj_e
     pj_cal_to_civil(pj_cal_local_day(from), &y0, &m0, &d0);
     pj_cal_to_civil(pj_cal_local_day(to - 1), &y1, &m1, &d1);
     int nmonths = (y1 - y0) * 12 + (m1 - m0) + 1;
-    if (nmonths > MAX_MONTHS) nmonths = MAX_MONTHS;
     int *mrecv = pj_arena_calloc(c->arena, (size_t)nmonths, sizeof(int));
     int *mclosed = pj_arena_calloc(c->arena, (size_t)nmonths, sizeof(int));
     int64_t now = pj_now();

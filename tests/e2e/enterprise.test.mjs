@@ -163,6 +163,10 @@ describe('enterprise services', { timeout: 120000 }, () => {
     assert.match(csv, /^department_id,department,appeals,response_rate/);
     assert.match(csv, new RegExp(`,district,${k.district.appeals},`));
     await shot(page, '42-ent-kpis');
+    // a period over 240 months is refused (the trend has every month of a period), and the
+    // page says why next to the picker rather than drawing a cut trend
+    await page.goto('/enterprise/kpis?from=1990-01-01&to=2025-12-31');
+    await page.getByRole('alert').getByText(/统计时段最长 240 个月/).waitFor();
     noProblems(page);
     await context.close();
   });

@@ -790,6 +790,7 @@ export default {
     noUsername: 'must not contain the user name',
     distinctChars: 'at least {a} different characters',
     guessedFirst: 'one of the passwords tried first: choose another',
+    maxMonths: 'the period may span at most {a} months: choose a shorter one',
     notNull: 'may not be empty',
   },
   scenarios: {

@@ -792,6 +792,7 @@ export default {
     noUsername: '不能包含用户名',
     distinctChars: '至少 {a} 个不同的字符',
     guessedFirst: '过于常见，容易被猜中，请换一个',
+    maxMonths: '统计时段最长 {a} 个月，请缩短时段',
     notNull: '不能为空',
   },
   scenarios: {

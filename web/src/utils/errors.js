@@ -64,6 +64,7 @@ const RULES = [
   [/must not contain the user name/, 'apiRules.noUsername'],
   [/at least (\d+) different characters/, 'apiRules.distinctChars'],
   [/one of the first ones guessed/, 'apiRules.guessedFirst'],
+  [/spans more than (\d+) months/, 'apiRules.maxMonths', true], // a KPI period over 20 years
 ];
 
 /**
