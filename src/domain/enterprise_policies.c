@@ -765,11 +765,14 @@ int pj_ent_notice_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
         "SELECT n.id, n.org_id, o.name, n.policy_id, p.title, n.kind, n.created_at"
         " FROM ent_notices n JOIN organisations o ON o.id = n.org_id JOIN ent_policies p ON"
         " p.id = n.policy_id WHERE n.id > ? AND (? = 0 OR n.org_id = ?) AND (? = 0 OR"
-        " o.township_id = ?) AND (? = 0 OR n.policy_id = ?) AND (? = 0 OR " IN_FORCE ")"
+        " o.township_id = ?) AND (? = 0 OR n.policy_id = ?) AND (? = 0 OR (" IN_FORCE
+        " AND EXISTS (SELECT 1 FROM ent_policy_matches m WHERE m.policy_id = n.policy_id AND"
+        " m.org_id = n.org_id)))"
         " ORDER BY n.id LIMIT ?",
         err);
     if (!s) return -1;
-    /* a firm's notices: of policies in force today */
+    /* a firm's notices: of policies in force today that it still qualifies for (GET
+     * /policies/{id} answers 404 for any other: the notice linked to nothing) */
     char d[11];
     today(d);
     int i = 1;
