@@ -672,7 +672,7 @@ int pj_ent_policy_explain(pj_ctx *c, int64_t id, int64_t org, pj_jw *w, pj_err *
 {
     if (c->actor.role == PJ_ROLE_ENTERPRISE) {
         if (org && org != c->actor.organisation_id)
-            return pj_fail(err, 403, "forbidden", "organisation_id", "only your own organisation");
+            return pj_not_found(err, "enterprise", org); /* outside the caller's scope */
         org = c->actor.organisation_id;
         /* a firm may ask why it does not qualify for a policy it knows of */
         int rc = pj_render_exists(c, "SELECT 1 FROM ent_policies WHERE id = ?", id, err);

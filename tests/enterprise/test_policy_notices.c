@@ -64,3 +64,49 @@ TEST(enterprise_notices_only_of_policies_still_matched)
     CHECK(notices(&s, jd, pol) >= 1);
     th_stop(&s);
 }
+
+/* Regression: an enterprise asking why another firm does (not) qualify got 403 "only your own
+ * organisation", which told it the firm exists; the docs promise 404 not_found for a firm
+ * outside the caller's scope, as the rule check and profiles answer. A firm that does not
+ * exist answers alike. */
+TEST(enterprise_explain_for_another_firm_not_found)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], jd[80], path[128];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    long long org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "SELECT MIN(id) FROM organisations WHERE type = 'enterprise' AND id <> %lld", org);
+    long long other = th_sql_int(&s, sql);
+    json_t *o;
+    CHECK_INT(
+        th_call(&s, "POST", "/api/v1/enterprise/policies", off,
+                "{\"title\":\"物流补贴\",\"issuer\":\"区商务局\",\"issued_on\":\"2020-01-01\","
+                "\"valid_from\":\"2020-01-01\",\"conditions\":\"industry == \\\"logistics\\\"\"}",
+                &o),
+        201);
+    long long pol = th_int(json_object_get(o, "policy"), "id");
+    json_decref(o);
+    CHECK(other > 0 && pol > 0);
+    long long ids[2] = {other, 999999};
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "/api/v1/enterprise/policies/%lld/explain?organisation_id=%lld",
+                 pol, ids[i]);
+        CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 404);
+        CHECK_STR(th_err_code(o), "not_found");
+        json_decref(o);
+    }
+    /* its own, and an officer's for the other firm, are answered */
+    snprintf(path, sizeof path, "/api/v1/enterprise/policies/%lld/explain?organisation_id=%lld",
+             pol, org);
+    CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 200);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/policies/%lld/explain?organisation_id=%lld",
+             pol, other);
+    CHECK_INT(th_call(&s, "GET", path, off, NULL, &o), 200);
+    json_decref(o);
+    th_stop(&s);
+}
