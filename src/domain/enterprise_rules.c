@@ -359,8 +359,9 @@ static int parse_clause(parser *p)
         int opcol = p->t_col;
         if (lex(p)) return -1;
         if (ty != PJ_RT_NUM && op != T_EQ && op != T_NE)
-            return fail_at(p, opcol, "%s is %s: only == and != apply", an,
-                           ty == PJ_RT_STR ? "text" : "true/false");
+            return fail_at(p, opcol, "%s is %s: only == and != apply%s", an,
+                           ty == PJ_RT_STR ? "text" : "true/false",
+                           ty == PJ_RT_STR ? ", and in [list]" : "");
         if ((i = new_node(p, N_CMP, col, off)) < 0) return -1;
         p->r->n[i].op = (unsigned char)op;
         p->r->n[i].attr = (unsigned char)attr;

@@ -107,7 +107,9 @@ TEST(enterprise_rules_errors_point_to_their_column)
         {"employees >= 10 and revenu_wan < 5000", 21, "unknown attribute 'revenu_wan'"},
         {"industry = \"logistics\"", 10, "=="},
         {"employees >= \"ten\"", 14, "expected a number"},
-        {"industry < \"b\"", 10, "only == and !="},
+        /* text also takes `in`, which the message names; true/false does not */
+        {"industry < \"b\"", 10, "text: only == and != apply, and in [list]"},
+        {"high_tech < true", 11, "true/false: only == and != apply"},
         {"industry in []", 14, "empty list"},
         {"industry in [\"a\" \"b\"]", 18, "',' or ']'"},
         {"(employees > 1", 15, "')'"},
