@@ -344,6 +344,19 @@ int pj_eldercare_demo_sized(pj_ctx *c, uint64_t seed, int n_elders, pj_err *err)
                                   : 10 * 3600 + 60 * (int64_t)pj_rng_below(&rng, 150));
             int mins = visit ? 30 + (int)pj_rng_below(&rng, 61) : 15 + (int)pj_rng_below(&rng, 16);
             int64_t t_out = t_in + mins * 60;
+            /* a helper is in one place at a time (the rule of POST /service-logs): a visit or
+             * meal drawn over another of the same helper's is left out */
+            s = pj_db_prepare(c->db,
+                              "SELECT EXISTS (SELECT 1 FROM elder_service_logs WHERE helper_id = ?"
+                              " AND time_in < ? AND time_out > ?)",
+                              err);
+            if (!s) goto out;
+            pj_stmt_int(s, 1, hid[hh]);
+            pj_stmt_int(s, 2, t_out);
+            pj_stmt_int(s, 3, t_in);
+            int64_t busy;
+            if (step(s, err, &busy)) goto out;
+            if (busy) continue;
             s = pj_db_prepare(c->db,
                               "INSERT INTO credit_txns (kind, at, note, created_by)"
                               " VALUES ('earn', ?, ?, 'demo') RETURNING id",

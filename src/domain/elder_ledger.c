@@ -256,29 +256,61 @@ static int log_insert(pj_ctx *c, json_t *b, int quick, int64_t *out_id, pj_err *
                            "no active helper %lld in your scope or paired with elder %lld",
                            (long long)helper_id, (long long)elder_id);
     }
-    /* the same service entered twice (a form sent again, a quick entry repeated) would count
-     * twice in the reports and earn its credits twice */
+    /* the same service entered twice (a form sent again, a quick entry repeated a second
+     * later, so with a time_in a second later) would count twice in the reports and earn its
+     * credits twice: a log of the same elder, kind and helper (or none) overlapping this one's
+     * time, or starting at the same time, is the same service. Earlier entries of a quick
+     * entry are in the table already (one transaction), so they count too. */
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT id FROM elder_service_logs WHERE elder_id = ? AND kind = ?"
-                               " AND time_in = ? AND helper_id IS ?",
+                               " AND helper_id IS ? AND (time_in = ? OR (time_in < ? AND"
+                               " time_out > ?)) ORDER BY id LIMIT 1",
                                err);
     if (!s) return -1;
     pj_stmt_int(s, 1, elder_id);
     pj_stmt_text(s, 2, kind);
-    pj_stmt_int(s, 3, t_in);
     if (helper_id)
-        pj_stmt_int(s, 4, helper_id);
+        pj_stmt_int(s, 3, helper_id);
     else
-        pj_stmt_null(s, 4);
+        pj_stmt_null(s, 3);
+    pj_stmt_int(s, 4, t_in);
+    pj_stmt_int(s, 5, t_out);
+    pj_stmt_int(s, 6, t_in);
     int drc = pj_stmt_step(s, err);
     int64_t dup = drc == 1 ? pj_col_int(s, 0) : 0;
     pj_stmt_done(s);
     if (drc < 0) return -1;
     if (dup)
         return pj_fail(err, 409, "duplicate", "time_in",
-                       "this service is logged already (log %lld: the same elder, kind, helper"
-                       " and time_in)",
+                       "this service is logged already (log %lld: the same elder, kind and"
+                       " helper at an overlapping time)",
                        (long long)dup);
+    /* a helper is in one place at a time: minutes already logged (and credited) with another
+     * elder are not earned a second time (with the same elder, a meal served during a visit is
+     * a service of its own). A log without a helper has no one to check; one without minutes
+     * overlaps nothing. */
+    if (helper_id && t_out > t_in) {
+        s = pj_db_prepare(c->db,
+                          "SELECT id, elder_id FROM elder_service_logs WHERE helper_id = ?"
+                          " AND time_in < ? AND time_out > ? AND elder_id <> ? ORDER BY id"
+                          " LIMIT 1",
+                          err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, helper_id);
+        pj_stmt_int(s, 2, t_out);
+        pj_stmt_int(s, 3, t_in);
+        pj_stmt_int(s, 4, elder_id);
+        drc = pj_stmt_step(s, err);
+        int64_t other = drc == 1 ? pj_col_int(s, 0) : 0,
+                other_elder = drc == 1 ? pj_col_int(s, 1) : 0;
+        pj_stmt_done(s);
+        if (drc < 0) return -1;
+        if (other)
+            return pj_fail(err, 409, "helper_busy", "time_in",
+                           "helper %lld is logged with another elder at an overlapping time"
+                           " (log %lld, elder %lld)",
+                           (long long)helper_id, (long long)other, (long long)other_elder);
+    }
     s = pj_db_prepare(c->db,
                       "INSERT INTO elder_service_logs (elder_id, helper_id, kind,"
                       " time_in, time_out, minutes, remarks, recorded_by, grid_id,"

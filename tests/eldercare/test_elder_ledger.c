@@ -2,6 +2,7 @@
  * nothing, redeem (age ≥ 60) and transfer rules, and the invariants after a random sequence:
  * the balances sum to 0, each equals its entries, no personal account below the limit. */
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "algo/algo.h"
 #include "core/util.h"
@@ -158,10 +159,13 @@ TEST_T(elder_ledger_rules_and_invariants, 120)
         int m = 1 + (int)pj_rng_below(&rng, 90);
         int st;
         if (op == 0) {
+            /* each at its own time: the same helper's escorts may not overlap */
+            char at[21];
+            pj_time_iso(pj_now() - 20 * 86400 + i * 7200, at);
             snprintf(body, sizeof body,
                      "{\"entries\":[{\"elder_id\":%lld,\"kind\":\"escort\",\"helper_id\":%lld,"
-                     "\"minutes\":%d}]}",
-                     eid, who ? young : old, m);
+                     "\"time_in\":\"%s\",\"minutes\":%d}]}",
+                     eid, who ? young : old, at, m);
             st = th_call(&s, "POST", "/api/v1/service-logs", g, body, NULL);
             CHECK_INT(st, 201);
         } else if (op == 1) {
@@ -745,6 +749,103 @@ TEST_T(elder_ledger_refuses_the_same_service_twice, 120)
              eid, h2, t_in);
     json_decref(EL(&s, g, "POST", "/api/v1/service-logs", body, 201));
     CHECK_INT(balance(&s, account_of(&s, h2)), 60);
+    check_invariants(&s);
+    th_stop(&s);
+}
+
+/* Regression: the duplicate check matched time_in exactly, so a quick entry sent again a second
+ * later (time_in = now − minutes) earned its credits twice, and one helper could be credited
+ * for three elders over the same eight hours. A log overlapping one of the same elder, kind and
+ * helper is 409 duplicate; one overlapping a log of the same helper with another elder is 409
+ * helper_busy, also between the entries of one quick entry; logs without a helper are not compared.
+ */
+TEST_T(elder_ledger_refuses_overlapping_credits, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80];
+    th_login(&s, "grid01", s.demo_pw, g);
+    long long grid = el_grid01_grid(&s);
+    long long h = el_helper(&s, g, grid, 95, "1958-04-04", 'F', "");
+    long long e1 = el_elder(&s, g, grid, 95, ""), e2 = el_elder(&s, g, grid, 96, ""),
+              e3 = el_elder(&s, g, grid, 97, "");
+    long long acc = account_of(&s, h);
+    char body[800], fa[TH_FINGERPRINT_SIZE], fb[TH_FINGERPRINT_SIZE];
+    /* the same quick entry sent again a second later */
+    snprintf(body, sizeof body,
+             "{\"entries\":[{\"elder_id\":%lld,\"kind\":\"meal\",\"helper_id\":%lld,"
+             "\"minutes\":30}]}",
+             e1, h);
+    json_decref(EL(&s, g, "POST", "/api/v1/service-logs", body, 201));
+    CHECK_INT(balance(&s, acc), 30);
+    th_fingerprint(&s, fa, sizeof fa);
+    usleep(1100000);
+    json_t *o = EL(&s, g, "POST", "/api/v1/service-logs", body, 409);
+    CHECK_STR(th_err_code(o), "duplicate");
+    CHECK_STR(th_err_field(o), "entries[0].time_in");
+    json_decref(o);
+    /* one helper, three elders, the same eight hours: the second entry is refused, nothing
+     * written */
+    char t0[21], t1[21], t2[21];
+    int64_t base = pj_now() - 3 * 86400;
+    pj_time_iso(base, t0);
+    snprintf(body, sizeof body,
+             "{\"entries\":[{\"elder_id\":%lld,\"kind\":\"companionship\",\"helper_id\":%lld,"
+             "\"time_in\":\"%s\",\"minutes\":480},{\"elder_id\":%lld,\"kind\":\"companionship\","
+             "\"helper_id\":%lld,\"time_in\":\"%s\",\"minutes\":480},{\"elder_id\":%lld,"
+             "\"kind\":\"companionship\",\"helper_id\":%lld,\"time_in\":\"%s\","
+             "\"minutes\":480}]}",
+             e1, h, t0, e2, h, t0, e3, h, t0);
+    o = EL(&s, g, "POST", "/api/v1/service-logs", body, 409);
+    CHECK_STR(th_err_code(o), "helper_busy");
+    CHECK_STR(th_err_field(o), "entries[1].time_in");
+    json_decref(o);
+    th_fingerprint(&s, fb, sizeof fb);
+    CHECK_STR(fb, fa);
+    CHECK_INT(balance(&s, acc), 30);
+    /* one visit logged; the same visit again a minute later is a duplicate, a visit to another
+     * elder within its hour is refused, one right after it is fine */
+    pj_time_iso(base + 60, t1);
+    snprintf(body, sizeof body,
+             "{\"elder_id\":%lld,\"helper_id\":%lld,\"kind\":\"companionship\","
+             "\"time_in\":\"%s\",\"minutes\":60}",
+             e1, h, t0);
+    json_decref(EL(&s, g, "POST", "/api/v1/service-logs", body, 201));
+    snprintf(body, sizeof body,
+             "{\"elder_id\":%lld,\"helper_id\":%lld,\"kind\":\"companionship\","
+             "\"time_in\":\"%s\",\"minutes\":60}",
+             e1, h, t1);
+    o = EL(&s, g, "POST", "/api/v1/service-logs", body, 409);
+    CHECK_STR(th_err_code(o), "duplicate");
+    json_decref(o);
+    pj_time_iso(base + 30 * 60, t1);
+    snprintf(body, sizeof body,
+             "{\"elder_id\":%lld,\"helper_id\":%lld,\"kind\":\"cleaning\","
+             "\"time_in\":\"%s\",\"minutes\":60}",
+             e2, h, t1);
+    o = EL(&s, g, "POST", "/api/v1/service-logs", body, 409);
+    CHECK_STR(th_err_code(o), "helper_busy");
+    CHECK_STR(th_err_field(o), "time_in");
+    json_decref(o);
+    CHECK_INT(balance(&s, acc), 90);
+    pj_time_iso(base + 60 * 60, t2);
+    snprintf(body, sizeof body,
+             "{\"elder_id\":%lld,\"helper_id\":%lld,\"kind\":\"cleaning\","
+             "\"time_in\":\"%s\",\"minutes\":60}",
+             e2, h, t2);
+    json_decref(EL(&s, g, "POST", "/api/v1/service-logs", body, 201));
+    CHECK_INT(balance(&s, acc), 150);
+    /* without a helper no one is in two places: meals to two elders at one time are fine */
+    snprintf(body, sizeof body,
+             "{\"entries\":[{\"elder_id\":%lld,\"kind\":\"meal\",\"time_in\":\"%s\","
+             "\"minutes\":20},{\"elder_id\":%lld,\"kind\":\"meal\",\"time_in\":\"%s\","
+             "\"minutes\":20}]}",
+             e2, t0, e3, t0);
+    json_decref(EL(&s, g, "POST", "/api/v1/service-logs", body, 201));
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM elder_service_logs a JOIN elder_service_logs b"
+                             " ON a.helper_id = b.helper_id AND a.id < b.id AND a.time_in <"
+                             " b.time_out AND b.time_in < a.time_out"),
+              0);
     check_invariants(&s);
     th_stop(&s);
 }
