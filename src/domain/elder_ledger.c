@@ -208,6 +208,12 @@ static int log_insert(pj_ctx *c, json_t *b, int quick, int64_t *out_id, pj_err *
     if (quick && !tin && minutes > 0) t_in = now - minutes * 60, t_out = now;
     if (t_in > now + 300)
         return pj_fail(err, 422, "out_of_range", "time_in", "time_in is in the future");
+    /* nor long past: a visit of 1971 made the elder's last visit 1971 (overdue at once, an
+     * alert at the next scan) and earned its credits all the same. The bound is the alert
+     * scan's catch-up limit: a log older than that could no longer be judged by a scan. */
+    if (t_in < now - (int64_t)PJ_ALERT_SCAN_BACK_DAYS * 86400)
+        return pj_fail(err, 422, "out_of_range", "time_in", "time_in is more than %d days ago",
+                       PJ_ALERT_SCAN_BACK_DAYS);
     if (t_out < t_in)
         return pj_fail(err, 422, "out_of_range", "time_out", "time_out is before time_in");
     if (t_out > now + 300)

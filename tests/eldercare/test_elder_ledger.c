@@ -849,3 +849,55 @@ TEST_T(elder_ledger_refuses_overlapping_credits, 120)
     check_invariants(&s);
     th_stop(&s);
 }
+
+/* Regression: time_in had no lower bound: a visit of 1971 was logged and credited, made the
+ * elder's last visit 1971 and raised an overdue alert at the next scan. A time_in more than the
+ * scan's catch-up limit (31 days) ago is 422 out_of_range, nothing written. */
+TEST_T(elder_ledger_refuses_a_time_in_long_past, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80];
+    th_login(&s, "grid01", s.demo_pw, g);
+    long long grid = el_grid01_grid(&s);
+    long long h = el_helper(&s, g, grid, 98, "1958-04-04", 'F', "");
+    long long eid = el_elder(&s, g, grid, 98, "");
+    long long acc = account_of(&s, h);
+    char body[600], at[21], fa[TH_FINGERPRINT_SIZE], fb[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, fa, sizeof fa);
+    snprintf(body, sizeof body,
+             "{\"elder_id\":%lld,\"helper_id\":%lld,\"kind\":\"companionship\","
+             "\"time_in\":\"1971-01-01T01:00:00Z\",\"minutes\":480}",
+             eid, h);
+    json_t *o = EL(&s, g, "POST", "/api/v1/service-logs", body, 422);
+    CHECK_STR(th_err_code(o), "out_of_range");
+    CHECK_STR(th_err_field(o), "time_in");
+    json_decref(o);
+    /* just beyond the bound, also in a quick entry */
+    pj_time_iso(pj_now() - PJ_ALERT_SCAN_BACK_DAYS * 86400 - 600, at);
+    snprintf(body, sizeof body,
+             "{\"entries\":[{\"elder_id\":%lld,\"helper_id\":%lld,\"kind\":\"meal\","
+             "\"time_in\":\"%s\",\"minutes\":30}]}",
+             eid, h, at);
+    o = EL(&s, g, "POST", "/api/v1/service-logs", body, 422);
+    CHECK_STR(th_err_code(o), "out_of_range");
+    CHECK_STR(th_err_field(o), "entries[0].time_in");
+    json_decref(o);
+    th_fingerprint(&s, fb, sizeof fb);
+    CHECK_STR(fb, fa);
+    CHECK_INT(balance(&s, acc), 0);
+    char q[120];
+    snprintf(q, sizeof q, "SELECT COUNT(*) FROM elders WHERE id = %lld AND last_visit_at IS NULL",
+             eid);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    /* within it: logged */
+    pj_time_iso(pj_now() - (PJ_ALERT_SCAN_BACK_DAYS - 1) * 86400, at);
+    snprintf(body, sizeof body,
+             "{\"elder_id\":%lld,\"helper_id\":%lld,\"kind\":\"companionship\","
+             "\"time_in\":\"%s\",\"minutes\":60}",
+             eid, h, at);
+    json_decref(EL(&s, g, "POST", "/api/v1/service-logs", body, 201));
+    CHECK_INT(balance(&s, acc), 60);
+    check_invariants(&s);
+    th_stop(&s);
+}

@@ -2,6 +2,7 @@
  * and scoping of each for the roles. */
 #include <stdlib.h>
 
+#include "core/util.h"
 #include "eldercare/el_fixture.h"
 
 static long long total_of(json_t *o, const char *key)
@@ -163,23 +164,30 @@ TEST(elder_coverage_period_beijing_dates)
     long long e = el_elder(&s, off, grid, 1, "");
     long long h1 = el_helper(&s, off, grid, 2, "1970-05-01", 'F', "");
     long long h2 = el_helper(&s, off, grid, 3, "1971-06-02", 'M', "");
-    char body[400], path[300];
-    /* 23:30–24:00 on 31 October, Beijing time */
+    char body[400], path[300], t_in[21];
+    /* logged a day ago (a time_in more than 31 days ago is refused), then moved back to the
+     * days of the report */
+    pj_time_iso(pj_now() - 86400, t_in);
     snprintf(body, sizeof body,
              "{\"elder_id\":%lld,\"helper_id\":%lld,\"kind\":\"companionship\","
-             "\"time_in\":\"2025-10-31T15:30:00Z\",\"time_out\":\"2025-10-31T16:00:00Z\"}",
-             e, h1);
+             "\"time_in\":\"%s\",\"minutes\":30}",
+             e, h1, t_in);
     json_t *o = EL(&s, off, "POST", "/api/v1/service-logs", body, 201);
     long long late = th_int(o, "id");
     json_decref(o);
-    /* 07:30–09:00 on 1 November, Beijing time */
     snprintf(body, sizeof body,
              "{\"elder_id\":%lld,\"helper_id\":%lld,\"kind\":\"companionship\","
-             "\"time_in\":\"2025-10-31T23:30:00Z\",\"time_out\":\"2025-11-01T01:00:00Z\"}",
-             e, h2);
+             "\"time_in\":\"%s\",\"minutes\":90}",
+             e, h2, t_in);
     o = EL(&s, off, "POST", "/api/v1/service-logs", body, 201);
     long long early = th_int(o, "id");
     json_decref(o);
+    /* 23:30–24:00 on 31 October, and 07:30–09:00 on 1 November, Beijing time */
+    snprintf(body, sizeof body,
+             "UPDATE elder_service_logs SET time_in = CASE id WHEN %lld THEN %lld ELSE %lld END,"
+             " time_out = CASE id WHEN %lld THEN %lld ELSE %lld END WHERE id IN (%lld, %lld)",
+             late, 1761924600LL, 1761953400LL, late, 1761926400LL, 1761958800LL, late, early);
+    th_sql_exec(&s, body);
     /* alerts resolved at 23:50 on 31 October and at 07:50 on 1 November */
     snprintf(body, sizeof body,
              "INSERT INTO elder_alerts (kind, elder_id, grid_id, township_id, dedupe_key, state,"
