@@ -999,12 +999,13 @@ static int pair_feasible(pj_ctx *c, int64_t elder_id, int64_t helper_id, int64_t
                          int64_t except, int check_walk, int64_t *dist, int *same,
                          const char **hname, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT e.lat, e.lon, e.village_id, e.help_needed,"
-                               " e.helper_sex_pref, h.lat, h.lon, h.village_id, h.skills, h.sex,"
-                               " h.active, h.name, e.status, h.grid_id, h.township_id"
-                               " FROM elders e, helpers h WHERE e.id = ? AND h.id = ?",
-                               err);
+    pj_stmt *s =
+        pj_db_prepare(c->db,
+                      "SELECT e.lat, e.lon, e.village_id, e.help_needed,"
+                      " e.helper_sex_pref, h.lat, h.lon, h.village_id, h.skills, h.sex,"
+                      " h.active, h.name, e.status, h.grid_id, h.township_id,"
+                      " e.township_id FROM elders e, helpers h WHERE e.id = ? AND h.id = ?",
+                      err);
     if (!s) return -1;
     pj_stmt_int(s, 1, elder_id);
     pj_stmt_int(s, 2, helper_id);
@@ -1023,6 +1024,7 @@ static int pair_feasible(pj_ctx *c, int64_t elder_id, int64_t helper_id, int64_t
     char pref = pj_col_text(s, 4)[0], sex = pj_col_text(s, 9)[0];
     int active = (int)pj_col_int(s, 10);
     int elder_active = !strcmp(pj_col_text(s, 12), "active");
+    int other_town = pj_col_int(s, 14) != pj_col_int(s, 15);
     *same = pj_col_int(s, 2) == pj_col_int(s, 7);
     *hname = pj_arena_strdup(c->arena, pj_col_text(s, 11));
     pj_stmt_done(s);
@@ -1030,6 +1032,12 @@ static int pair_feasible(pj_ctx *c, int64_t elder_id, int64_t helper_id, int64_t
     if (!elder_active)
         return pj_fail(err, 422, "invalid_value", "elder_id", "the elder is not active");
     if (!active) return pj_fail(err, 422, "invalid_value", "helper_id", "the helper is inactive");
+    /* pairing is organised within a township (乡镇统筹): accepting a proposal requires it, so
+     * an edited proposal with another township's helper was silently stale, and a hand pair
+     * across townships was made */
+    if (other_town)
+        return pj_fail(err, 422, "other_township", "helper_id",
+                       "the helper lives in another township than the elder");
     if ((skills & needs) != needs)
         return pj_fail(err, 422, "skills_missing", "helper_id", "the helper lacks %s",
                        skills_text(c, needs & ~skills));

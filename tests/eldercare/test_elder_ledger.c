@@ -248,15 +248,29 @@ TEST_T(elder_service_logs_and_pairs_stay_in_scope, 120)
     /* within scope both work: 金海湖's elder with 金海湖's helper */
     snprintf(body, sizeof body, "{\"elder_id\":%lld,\"helper_id\":%lld}", fareid, far);
     json_decref(EL(&s, town, "POST", "/api/v1/pairs", body, 201));
-    /* once the district pairs grid01's elder with the far helper, grid01 logs their visits */
-    snprintf(body, sizeof body, "{\"elder_id\":%lld,\"helper_id\":%lld}", eid, far);
+    /* once the district pairs grid01's elder with a helper of the township outside grid01's
+     * grids (pairs keep to one township), grid01 logs their visits */
+    snprintf(q, sizeof q,
+             "SELECT MIN(g.id) FROM regions g JOIN regions v ON v.id = g.parent_id WHERE g.type ="
+             " 'grid' AND v.parent_id = (SELECT township_id FROM elders WHERE id = %lld) AND"
+             " g.id NOT IN (SELECT region_id FROM grid_workers w JOIN users u ON u.id ="
+             " w.user_id WHERE u.username = 'grid01')",
+             eid);
+    long long aside = el_helper(&s, off, th_sql_int(&s, q), 3, "1962-01-01", 'F', "");
+    long long a_aside = account_of(&s, aside);
+    snprintf(body, sizeof body,
+             "{\"entries\":[{\"elder_id\":%lld,\"helper_id\":%lld,\"kind\":\"companionship\","
+             "\"minutes\":60}]}",
+             eid, aside);
+    json_decref(EL(&s, g, "POST", "/api/v1/service-logs", body, 422));
+    snprintf(body, sizeof body, "{\"elder_id\":%lld,\"helper_id\":%lld}", eid, aside);
     json_decref(EL(&s, off, "POST", "/api/v1/pairs", body, 201));
     snprintf(body, sizeof body,
              "{\"entries\":[{\"elder_id\":%lld,\"helper_id\":%lld,\"kind\":\"companionship\","
              "\"minutes\":60}]}",
-             eid, far);
+             eid, aside);
     json_decref(EL(&s, g, "POST", "/api/v1/service-logs", body, 201));
-    CHECK_INT(balance(&s, a_far), 60);
+    CHECK_INT(balance(&s, a_aside), 60);
     /* and their own grid's helper as before */
     snprintf(body, sizeof body,
              "{\"entries\":[{\"elder_id\":%lld,\"helper_id\":%lld,\"kind\":\"meal\","
