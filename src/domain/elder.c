@@ -1247,6 +1247,9 @@ int pj_elder_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     if (pj_db_begin(c->db, err)) return -1;
     if (pj_version_check(c, "SELECT version FROM elders WHERE id = ?", id, version, "elder", err))
         goto fail;
+    int64_t old_town;
+    if (pj_el_int(c, "SELECT township_id FROM elders WHERE id = ?", id, 0, &old_town, err))
+        goto fail;
     char *before = pj_render_to_string(c, id, snapshot_render, err);
     char *full = before ? pj_render_to_string(c, id, full_render, err) : NULL;
     if (!full) goto fail;
@@ -1279,6 +1282,11 @@ int pj_elder_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     }
     /* an elder who moved away or died keeps no active pair */
     if (strcmp(r.status, "active") && pj_el_pairs_end(c, "elder", id, r.status, err)) goto fail;
+    /* nor one who moved to another township: pairing is organised within a township, the
+     * helper stayed in the old one */
+    else if (!strcmp(r.status, "active") && r.place.township_id != old_town &&
+             pj_el_pairs_end(c, "elder", id, "moved township", err))
+        goto fail;
     /* an elder moved to another grid takes their open alerts to its grid worker, and their
      * service logs: a log's area is the elder's (a copy kept for the lists' and the report's
      * indexes). The grid worker now responsible reads the elder's services, the former one no

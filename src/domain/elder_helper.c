@@ -335,6 +335,9 @@ int pj_helper_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
             goto fail;
         }
     }
+    int64_t old_town;
+    if (pj_el_int(c, "SELECT township_id FROM helpers WHERE id = ?", id, 0, &old_town, err))
+        goto fail;
     char *before = pj_render_to_string(c, id, helper_render, err);
     char *full = before ? pj_render_to_string(c, id, helper_render_full, err) : NULL;
     if (!full) goto fail;
@@ -365,6 +368,11 @@ int pj_helper_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     }
     /* a helper no longer active keeps no pair: their elders are free to be paired again */
     if (!r.active && pj_el_pairs_end(c, "helper", id, "helper inactive", err)) goto fail;
+    /* nor one who moved to another township: their elders stayed in the old one, and pairing
+     * is organised within a township */
+    else if (r.active && r.place.township_id != old_town &&
+             pj_el_pairs_end(c, "helper", id, "moved township", err))
+        goto fail;
     /* a helper moved to another grid takes their open alerts to its grid worker */
     if (r.place.grid_id != grid &&
         pj_el_alerts_follow(c, "helper", id, r.place.grid_id, r.place.township_id, err))
