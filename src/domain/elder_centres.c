@@ -173,13 +173,13 @@ int pj_centre_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     const char *kind, *name, *status = "planned", *cl = "{}", *source = "manual";
     int64_t region, town, cap = 0, occ = 0;
     double lat = 0, lon = 0;
-    int has_ll = 0;
+    int has_ll = 0, has_lon = 0;
     if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_enum(body, "kind", 1, pj_centre_kinds, &kind, err) < 0 ||
         pj_in_text(body, "name", 1, 1, 64, &name, err) < 0 ||
         pj_in_int(body, "region_id", 1, 1, INT64_MAX, &region, err) < 0 ||
         (has_ll = pj_in_num(body, "lat", 0, -90, 90, &lat, err)) < 0 ||
-        pj_in_num(body, "lon", has_ll, -180, 180, &lon, err) < 0 ||
+        (has_lon = pj_in_num(body, "lon", has_ll, -180, 180, &lon, err)) < 0 ||
         pj_in_enum(body, "status", 0, statuses, &status, err) < 0 ||
         in_checklist(c, body, NULL, &cl, err) < 0 ||
         pj_in_int(body, "capacity", 0, 0, 100000, &cap, err) < 0 ||
@@ -188,6 +188,10 @@ int pj_centre_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         return -1;
     if (json_object_get(body, "version"))
         return pj_fail(err, 422, "unknown_field", "version", "version is set by the server");
+    /* a lon without its lat was dropped (the centre created without a point): refused, as a
+     * lat without its lon is */
+    if (has_lon && !has_ll)
+        return pj_fail(err, 422, "missing_field", "lat", "give both lat and lon, or neither");
     if (occ > cap)
         return pj_fail(err, 422, "out_of_range", "occupancy", "occupancy exceeds capacity");
     /* a village centre sits in a village or community, a township centre in a township */

@@ -151,3 +151,40 @@ TEST_T(elder_centres_unique_per_region_deletable_and_filtered, 120)
     CHECK_INT(th_call(&s, "DELETE", path, adm, NULL, NULL), 404);
     th_stop(&s);
 }
+
+/* Regression: a centre created with lon but no lat was taken (201) with lon dropped and no
+ * point; lat without lon was refused. Either alone is 422 missing_field on the other, nothing
+ * written; both together make the point. */
+TEST_T(elder_centre_point_needs_lat_and_lon, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    el_demo(&s, 20);
+    char off[80], body[300], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, off);
+    long long village = th_sql_int(&s, "SELECT MIN(id) FROM regions WHERE type = 'village'");
+    th_fingerprint(&s, fp0, sizeof fp0);
+    snprintf(body, sizeof body,
+             "{\"kind\":\"village\",\"name\":\"经度点\",\"region_id\":%lld,\"lon\":117}", village);
+    json_t *o = EL(&s, off, "POST", "/api/v1/elder-centres", body, 422);
+    CHECK_STR(th_err_code(o), "missing_field");
+    CHECK_STR(th_err_field(o), "lat");
+    json_decref(o);
+    snprintf(body, sizeof body,
+             "{\"kind\":\"village\",\"name\":\"纬度点\",\"region_id\":%lld,\"lat\":40.1}", village);
+    o = EL(&s, off, "POST", "/api/v1/elder-centres", body, 422);
+    CHECK_STR(th_err_code(o), "missing_field");
+    CHECK_STR(th_err_field(o), "lon");
+    json_decref(o);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    snprintf(body, sizeof body,
+             "{\"kind\":\"village\",\"name\":\"两者点\",\"region_id\":%lld,\"lat\":40.1,"
+             "\"lon\":117.1}",
+             village);
+    o = EL(&s, off, "POST", "/api/v1/elder-centres", body, 201);
+    CHECK(json_number_value(json_object_get(o, "lat")) > 40.09 &&
+          json_number_value(json_object_get(o, "lon")) > 117.09);
+    json_decref(o);
+    th_stop(&s);
+}
