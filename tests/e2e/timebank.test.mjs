@@ -31,7 +31,11 @@ async function helperWithEntries(page, n) {
   const have = (await apiGet(page, `/credit-accounts/${h.credit_account_id}?limit=500`)).entries.length;
   if (have < n) {
     const elder = (await apiGet(page, '/elders?status=active&limit=1')).items[0];
-    const entries = Array.from({ length: n - have }, (_, i) => ({ elder_id: elder.id, kind: 'companionship', helper_id: h.id, minutes: 10 + i }));
+    // one an hour in the evenings two days ago and before (the demo's visits end by 17:30 in
+    // Beijing): one helper's logs may not overlap
+    const day = Math.floor((Date.now() + 8 * 3600e3) / 86400e3) * 86400e3 - 8 * 3600e3;
+    const at = (i) => new Date(day - (2 + Math.floor(i / 10)) * 86400e3 + (19 + (i % 10)) * 3600e3).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const entries = Array.from({ length: n - have }, (_, i) => ({ elder_id: elder.id, kind: 'companionship', helper_id: h.id, time_in: at(i), minutes: 10 + i }));
     await call(page, 'POST', '/service-logs', { entries });
   }
   return h;
