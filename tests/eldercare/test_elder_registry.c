@@ -1,6 +1,7 @@
 /* Eldercare registry over the API: GB 11643 validation, bad input writing nothing, masking
  * and audited unmasked reads, role scoping for every role, optimistic versions. */
 #include <stdlib.h>
+#include <time.h>
 
 #include "eldercare/el_fixture.h"
 
@@ -100,9 +101,19 @@ TEST_T(elder_bad_input_writes_nothing, 120)
              "\"grid_id\":%lld,\"skills\":[\"dancing\"],\"capacity\":1}",
              hid, grid);
     json_decref(EL(&s, tok, "POST", "/api/v1/helpers", body, 422));
-    json_decref(EL(&s, tok, "POST", "/api/v1/service-logs",
-                   "{\"elder_id\":999999,\"kind\":\"meal\",\"time_in\":\"2024-01-01T03:00:00Z\"}",
-                   422));
+    { /* a recent time, so the unknown elder is what is refused */
+        time_t y = time(NULL) - 86400;
+        struct tm tm;
+        char when[32];
+        gmtime_r(&y, &tm);
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        snprintf(body, sizeof body, "{\"elder_id\":999999,\"kind\":\"meal\",\"time_in\":\"%s\"}",
+                 when);
+        json_t *r = EL(&s, tok, "POST", "/api/v1/service-logs", body, 422);
+        CHECK_STR(json_string_value(json_object_get(json_object_get(r, "error"), "field")),
+                  "elder_id");
+        json_decref(r);
+    }
     json_decref(EL(&s, tok, "POST", "/api/v1/elders", "[1,2]", 400));
     th_fingerprint(&s, fp1, sizeof fp1);
     CHECK_STR(fp1, fp0);
