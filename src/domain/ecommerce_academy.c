@@ -633,6 +633,9 @@ int pj_ac_cohort_transition(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
     if (to_i == 2 && r.enrolled == 0)
         return pj_fail(err, 409, "invalid_transition", "state",
                        "a cohort without enrolments cannot start");
+    if (to_i == 2 && r.start_day > ec_today())
+        return pj_fail(err, 409, "invalid_transition", "state",
+                       "the cohort starts on %s: it cannot run before", r.starts);
     if (pj_version_check(c, "SELECT version FROM ac_cohorts WHERE id = ?", id, version, "cohort",
                          err))
         return -1;

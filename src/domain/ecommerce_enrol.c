@@ -20,8 +20,8 @@ static const char *const place_ats[] = {"post", "elsewhere", NULL};
 /* Everything the rules of one enrolment need. */
 typedef struct enrol_row {
     int64_t cohort_id, streamer_id, post_id, zone_id, zone_org, base_town, streamer_town;
-    int64_t practice_min, required_min, enrol_day, grad_day;
-    char state[16], cohort_state[16];
+    int64_t practice_min, required_min, enrol_day, grad_day, start_day, end_day;
+    char state[16], cohort_state[16], starts[11], ends[11];
 } enrol_row;
 
 static int enrol_load(pj_ctx *c, int64_t id, enrol_row *r, pj_err *err)
@@ -31,7 +31,8 @@ static int enrol_load(pj_ctx *c, int64_t id, enrol_row *r, pj_err *err)
         "SELECT e.cohort_id, e.streamer_id, e.post_id, p.zone_enterprise_id,"
         " COALESCE(z.organisation_id, 0), COALESCE(b.township_id, 0), COALESCE(x.township_id,"
         " 0), (SELECT COALESCE(SUM(minutes), 0) FROM ac_practice a WHERE a.enrolment_id = e.id),"
-        " k.practice_hours * 60, e.enrolled_on, e.graduated_on, e.state, h.state FROM"
+        " k.practice_hours * 60, e.enrolled_on, e.graduated_on, e.state, h.state, h.starts_on,"
+        " h.ends_on FROM"
         " ac_enrolments e JOIN ac_cohorts h ON h.id = e.cohort_id JOIN ac_courses k ON k.id ="
         " h.course_id JOIN ec_bases b ON b.id = h.base_id JOIN ec_streamers x ON x.id ="
         " e.streamer_id JOIN ac_posts p ON p.id = e.post_id JOIN ec_zone_enterprises z ON z.id ="
@@ -56,6 +57,10 @@ static int enrol_load(pj_ctx *c, int64_t id, enrol_row *r, pj_err *err)
             r->grad_day = 0;
         snprintf(r->state, sizeof r->state, "%s", pj_col_text(s, 11));
         snprintf(r->cohort_state, sizeof r->cohort_state, "%s", pj_col_text(s, 12));
+        snprintf(r->starts, sizeof r->starts, "%s", pj_col_text(s, 13));
+        snprintf(r->ends, sizeof r->ends, "%s", pj_col_text(s, 14));
+        if (ec_date(r->starts, &r->start_day, NULL, NULL, NULL)) r->start_day = 0;
+        if (ec_date(r->ends, &r->end_day, NULL, NULL, NULL)) r->end_day = INT64_MAX;
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
@@ -291,18 +296,23 @@ int pj_ac_enrolment_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         return pj_fail(err, 422, "invalid_value", "enrolled_on", "enrolled_on is in the future");
     /* the cohort: open for enrolment */
     pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT h.state, COALESCE(b.township_id, 0), h.ends_on FROM"
-                               " ac_cohorts h JOIN ec_bases b ON b.id = h.base_id WHERE h.id = ?",
+                               "SELECT h.state, COALESCE(b.township_id, 0), h.ends_on,"
+                               " h.starts_on FROM ac_cohorts h JOIN ec_bases b ON b.id ="
+                               " h.base_id WHERE h.id = ?",
                                err);
     if (!s) return -1;
     pj_stmt_int(s, 1, cohort);
     int rc = pj_stmt_step(s, err);
     int open = rc == 1 && !strcmp(pj_col_text(s, 0), "open");
-    int64_t btown = rc == 1 ? pj_col_int(s, 1) : 0, end_day = INT64_MAX;
-    char ends[11] = "";
+    int64_t btown = rc == 1 ? pj_col_int(s, 1) : 0, end_day = INT64_MAX, start_day = INT64_MIN;
+    char ends[11] = "", starts[11] = "";
     if (rc == 1 && !pj_col_is_null(s, 2)) {
         snprintf(ends, sizeof ends, "%s", pj_col_text(s, 2));
         if (ec_date(ends, &end_day, NULL, NULL, NULL)) end_day = INT64_MAX;
+    }
+    if (rc == 1 && !pj_col_is_null(s, 3)) {
+        snprintf(starts, sizeof starts, "%s", pj_col_text(s, 3));
+        if (ec_date(starts, &start_day, NULL, NULL, NULL)) start_day = INT64_MIN;
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
@@ -346,6 +356,12 @@ int pj_ac_enrolment_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     if (end_day < day)
         return pj_fail(err, 409, "invalid_state", "cohort_id",
                        "the cohort ended on %s, before the enrolment on %s", ends, on);
+    /* enrolment opens at most PJ_AC_ENROL_WINDOW_DAYS before the cohort starts (the term
+     * before); an earlier enrolled_on is a mistyped year, not an enrolment */
+    if (start_day != INT64_MIN && day < start_day - PJ_AC_ENROL_WINDOW_DAYS)
+        return pj_fail(err, 422, "invalid_value", "enrolled_on",
+                       "enrolled_on %s is more than %d days before the cohort starts on %s", on,
+                       PJ_AC_ENROL_WINDOW_DAYS, starts);
     if (!post_open) return pj_fail(err, 409, "invalid_state", "post_id", "the post is closed");
     if (pj_db_begin(c->db, err)) return -1;
     /* one conditional UPDATE each: a place is taken only while one is left */
@@ -442,6 +458,10 @@ int pj_ac_practice_add(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *er
     if (day < r.enrol_day)
         return pj_fail(err, 422, "invalid_value", "session_id",
                        "the session is from before the enrolment");
+    /* and within the cohort's own dates */
+    if (day < r.start_day || day > r.end_day)
+        return pj_fail(err, 422, "invalid_value", "session_id",
+                       "the session is outside the cohort's dates %s to %s", r.starts, r.ends);
     if (strcmp(r.state, "enrolled"))
         return pj_fail(err, 409, "invalid_state", "", "the enrolment is %s", r.state);
     if (strcmp(r.cohort_state, "running"))
@@ -478,9 +498,10 @@ int pj_ac_graduate(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         ec_day_str(day, today);
         on = today;
     }
-    if (day > ec_today() || day < r.enrol_day)
+    if (day > ec_today() || day < r.enrol_day || day < r.start_day)
         return pj_fail(err, 422, "invalid_value", "graduated_on",
-                       "graduated_on is between the enrolment and today");
+                       "graduated_on is between the enrolment, the cohort's start (%s) and today",
+                       r.starts);
     if (strcmp(r.state, "enrolled"))
         return pj_fail(err, 409, "invalid_state", "", "the enrolment is %s", r.state);
     if (strcmp(r.cohort_state, "running") && strcmp(r.cohort_state, "graduated"))

@@ -6,6 +6,10 @@
 #include "domain/render.h"
 #include "domain/rows.h"
 
+/* An enrolment is dated at most this many days before its cohort starts (the academy opens
+ * a cohort for enrolment during the term before; the longest gap between terms is ~5 months). */
+#define PJ_AC_ENROL_WINDOW_DAYS 180
+
 const char *ec_who(const pj_ctx *c);
 /* 403 unless the actor writes in this module at all. */
 int ec_require_writer(const pj_ctx *c, pj_err *err);

@@ -944,3 +944,97 @@ TEST_T(academy_patch_that_changes_nothing_writes_nothing, 60)
     CHECK_INT(th_sql_int(&s, sql), 1);
     th_stop(&s);
 }
+
+/* A new cohort of the fixture's course at its base from `starts` to `ends`, opened. */
+static long long dated_cohort(th_server *s, const char *tok, const fix *f, const char *name,
+                              const char *starts, const char *ends)
+{
+    char b[384];
+    snprintf(b, sizeof b,
+             "{\"course_id\":%lld,\"base_id\":%lld,\"name\":\"%s\",\"starts_on\":\"%s\","
+             "\"ends_on\":\"%s\",\"capacity\":10}",
+             f->course, f->base, name, starts, ends);
+    long long id = POST_ID(s, tok, "/api/v1/academy/cohorts", b);
+    json_t *o = NULL;
+    CHECK_INT(move(s, tok, id, "open", &o), 200);
+    json_decref(o);
+    return id;
+}
+
+/* Enrolment, practice, graduation and the start of a cohort keep to the cohort's own dates:
+ * enrolled_on at most 180 days before starts_on, practice sessions within
+ * [max(enrolled_on, starts_on), ends_on], graduated_on not before starts_on, `running` not
+ * before starts_on. Each refusal names its field and writes nothing. */
+TEST_T(academy_dates_follow_the_cohort, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "officer", s.demo_pw, tok);
+    fix f;
+    fixture(&s, tok, "D", 0, 10, 10, &f);
+    json_t *o = NULL;
+    /* a cohort starting in 60 days */
+    char start[11], end[11], early[11], edge[11];
+    th_day_rel(0, 60, start);
+    th_day_rel(0, 120, end);
+    th_day_rel(0, 60 - 181, early);
+    th_day_rel(0, 60 - 180, edge);
+    fix fut = f;
+    fut.cohort = dated_cohort(&s, tok, &f, "未开班", start, end);
+    long long s1 = streamer(&s, tok, "学员D1", "1990-01-01", "");
+    long long s2 = streamer(&s, tok, "学员D2", "1990-01-01", "");
+    enrol(&s, tok, &fut, s1, early, 422, &o);
+    CHECK_STR(th_err_code(o), "invalid_value");
+    CHECK_STR(th_err_field(o), "enrolled_on");
+    json_decref(o);
+    enrol(&s, tok, &fut, s1, "2020-12-01", 422, NULL);
+    char q[160];
+    snprintf(q, sizeof q, "SELECT COUNT(*) FROM ac_enrolments WHERE cohort_id = %lld", fut.cohort);
+    CHECK_INT(th_sql_int(&s, q), 0);
+    enrol(&s, tok, &fut, s1, edge, 201, NULL);
+    /* it does not run before it starts */
+    CHECK_INT(move(&s, tok, fut.cohort, "running", &o), 409);
+    CHECK_STR(th_err_code(o), "invalid_transition");
+    CHECK_STR(th_err_field(o), "state");
+    json_decref(o);
+    snprintf(q, sizeof q, "SELECT COUNT(*) FROM ac_cohorts WHERE id = %lld AND state = 'open'",
+             fut.cohort);
+    CHECK_INT(th_sql_int(&s, q), 1);
+
+    /* a past cohort 2024-03-01 .. 2024-04-30, enrolled before it started */
+    fix past = f;
+    past.cohort = dated_cohort(&s, tok, &f, "春季班D", "2024-03-01", "2024-04-30");
+    long long eid = enrol(&s, tok, &past, s2, "2024-02-10", 201, NULL);
+    CHECK_INT(move(&s, tok, past.cohort, "running", &o), 200);
+    json_decref(o);
+    long long ses;
+    /* after the enrolment but before the cohort started; after it ended */
+    session(&s, tok, s2, "2024-02-20", 120, 0, &ses);
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/academy/enrolments/%lld/practice", eid);
+    char b[64];
+    snprintf(b, sizeof b, "{\"session_id\":%lld}", ses);
+    o = CALL(&s, "POST", tok, path, b, 422);
+    CHECK_STR(th_err_field(o), "session_id");
+    json_decref(o);
+    session(&s, tok, s2, "2024-05-01", 120, 0, &ses);
+    practice(&s, tok, eid, ses, 422);
+    snprintf(q, sizeof q, "SELECT COUNT(*) FROM ac_practice WHERE enrolment_id = %lld", eid);
+    CHECK_INT(th_sql_int(&s, q), 0);
+    /* the cohort's first and last day count */
+    session(&s, tok, s2, "2024-03-01", 60, 0, &ses);
+    practice(&s, tok, eid, ses, 200);
+    session(&s, tok, s2, "2024-04-30", 60, 0, &ses);
+    practice(&s, tok, eid, ses, 200);
+    /* graduation after the enrolment but before the cohort's start */
+    CHECK_INT(act(&s, tok, eid, "graduate", ",\"graduated_on\":\"2024-02-29\"", &o), 422);
+    CHECK_STR(th_err_field(o), "graduated_on");
+    json_decref(o);
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM ac_enrolments WHERE id = %lld AND state = 'enrolled'", eid);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    CHECK_INT(act(&s, tok, eid, "graduate", ",\"graduated_on\":\"2024-04-30\"", &o), 200);
+    json_decref(o);
+    th_stop(&s);
+}
