@@ -24,6 +24,7 @@
 extern const char *const pj_ec_tiers[];      /* hq, platform, village */
 extern const char *const pj_ec_platforms[];  /* douyin, kuaishou, … */
 extern const char *const pj_ec_categories[]; /* peach, eggs, farming, culture_tourism, … */
+extern const char *const pj_ec_kpi_bys[];    /* month (GET /ecommerce/kpi?by=) */
 extern const char *const pj_ec_channels[];   /* livestream, ecommerce, offline, … */
 
 /* Age in whole years on day `today` (days since 1970) of a person born y-m-d. */
@@ -105,6 +106,11 @@ int pj_ec_sales_list(pj_ctx *c, int64_t product_id, const pj_ec_filter *f, pj_jw
 /* {sessions, orders, gmv_fen, streamers, streamers_active, avg_followers, zone_enterprises,
  * bases:{…}, studios, …} over sessions in [from, to] (dates, optional). */
 int pj_ec_kpi(pj_ctx *c, const char *from, const char *to, pj_jw *w, pj_err *err);
+/* pj_ec_kpi; with by = "month" also `months`: [{month, sessions, orders, gmv_fen, hours}] of
+ * the same sessions by calendar month, oldest first (their sums are the totals). by NULL: none;
+ * another value is 400 bad_query at by. */
+int pj_ec_kpi_by(pj_ctx *c, const char *from, const char *to, const char *by, pj_jw *w,
+                 pj_err *err);
 /* The registers' counts now, as the KPIs without a period give them: the zone's enterprises
  * settled and the streamers on the register (not deleted); either pointer may be NULL (not
  * counted). For the KPIs and the district dashboard. */

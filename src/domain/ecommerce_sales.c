@@ -615,8 +615,50 @@ int pj_ec_register_counts(pj_ctx *c, int64_t *zone_settled, int64_t *streamers, 
                : 0;
 }
 
+const char *const pj_ec_kpi_bys[] = {"month", NULL};
+
+/* The sessions of the range by calendar month: the KPI's session figures, month by month. */
+static int kpi_months(pj_ctx *c, const char *from, const char *to, const char *range, pj_jw *w,
+                      pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        pj_arena_printf(c->arena,
+                        "SELECT substr(day, 1, 7) AS m, COUNT(*), COALESCE(SUM(orders), 0),"
+                        " COALESCE(SUM(gmv_fen), 0), COALESCE(SUM(duration_min), 0) FROM"
+                        " ec_sessions WHERE 1 = 1%s GROUP BY m ORDER BY m",
+                        range),
+        err);
+    if (!s) return -1;
+    int j = 1;
+    if (from) pj_stmt_text(s, j++, from);
+    if (to) pj_stmt_text(s, j++, to);
+    pj_jw_key(w, "months");
+    pj_jw_arr(w);
+    int k;
+    while ((k = pj_stmt_step(s, err)) == 1) {
+        pj_jw_obj(w);
+        pj_jw_kstr(w, "month", pj_col_text(s, 0));
+        pj_jw_kint(w, "sessions", pj_col_int(s, 1));
+        pj_jw_kint(w, "orders", pj_col_int(s, 2));
+        pj_jw_kint(w, "gmv_fen", pj_col_int(s, 3));
+        pj_jw_key(w, "hours");
+        pj_jw_fixed(w, (double)pj_col_int(s, 4) / 60, 1);
+        pj_jw_obj_end(w);
+    }
+    pj_stmt_done(s);
+    pj_jw_arr_end(w);
+    return k < 0 ? -1 : 0;
+}
+
 int pj_ec_kpi(pj_ctx *c, const char *from, const char *to, pj_jw *w, pj_err *err)
 {
+    return pj_ec_kpi_by(c, from, to, NULL, w, err);
+}
+
+int pj_ec_kpi_by(pj_ctx *c, const char *from, const char *to, const char *by, pj_jw *w, pj_err *err)
+{
+    if (by && pj_q_enum("by", by, pj_ec_kpi_bys, err)) return -1;
     if (q_day(from, "from", err) || q_day(to, "to", err)) return -1;
     if (from && to && strcmp(from, to) > 0) return pj_q_range_fail("from", from, "to", to, err);
     /* the sessions of the range in one pass, the range as plain comparisons (only the bounds
@@ -732,6 +774,7 @@ int pj_ec_kpi(pj_ctx *c, const char *from, const char *to, pj_jw *w, pj_err *err
     }
     pj_jw_obj_end(w);
     pj_jw_kint(w, "studios", studios);
+    if (by && kpi_months(c, from, to, range, w, err)) goto done;
     pj_jw_obj_end(w);
     rc = 0;
 done:

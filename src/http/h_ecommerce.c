@@ -154,9 +154,12 @@ static int h_sales_add(pj_req *r)
 }
 static int h_kpi(pj_req *r)
 {
-    static const char *const acc[] = {"from", "to", NULL};
+    static const char *const acc[] = {"from", "to", "by", NULL};
     pj_ec_filter f;
-    return ec_params(r, acc, &f) ? -1 : pj_ec_kpi(&r->ctx, f.from, f.to, &r->w, &r->err);
+    const char *by = NULL;
+    return ec_params(r, acc, &f) || pj_h_q_enum(r, "by", pj_ec_kpi_bys, &by)
+               ? -1
+               : pj_ec_kpi_by(&r->ctx, f.from, f.to, by, &r->w, &r->err);
 }
 
 /* ---- the academy 村播学院 ---- */

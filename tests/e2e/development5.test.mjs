@@ -104,6 +104,10 @@ describe('livestream zone and streamer academy (review fixes)', { timeout: 60000
     }
     const withSessions = new Set(all.map((x) => x.date.slice(0, 7)));
     const sorted = [...withSessions].sort();
+    // the chart is the server's month rollup (GET /ecommerce/kpi?by=month), not the first pages
+    // of the session list (which left out the newest sessions past 5,000)
+    const asked = [];
+    page.on('request', (r) => asked.push(new URL(r.url())));
     await page.goto('/development/ecommerce');
     const chart = page.locator('[data-testid="ec-sessions"][data-months]'); // the chart (the tile has the same id)
     await chart.locator('canvas').first().waitFor();
@@ -118,6 +122,11 @@ describe('livestream zone and streamer academy (review fixes)', { timeout: 60000
     }
     const empty = months.filter((m) => !withSessions.has(m));
     assert.ok(empty.length > 0, 'a month without sessions is on the axis');
+    assert.ok(asked.some((u) => u.pathname === '/api/v1/ecommerce/kpi' && u.searchParams.get('by') === 'month'), 'the month rollup is asked for');
+    assert.ok(!asked.some((u) => u.pathname === '/api/v1/ecommerce/sessions'), 'the session list is not paged through for the chart');
+    const kpi = await apiGet(page, '/ecommerce/kpi');
+    assert.equal(Number(await chart.getAttribute('data-sessions')), kpi.sessions, 'the chart counts every session');
+    assert.equal(kpi.sessions, all.length);
     noProblems(page);
     await context.close();
   });

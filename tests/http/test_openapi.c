@@ -231,6 +231,7 @@ static const char *const zero_one[] = {"0", "1", NULL};          /* POST /plans 
 
 static const enum_filter enum_filters[] = {
     {"get", "/api/v1/users", "role", pj_user_roles},
+    {"get", "/api/v1/ecommerce/kpi", "by", pj_ec_kpi_bys},
     {"get", "/api/v1/regions", "type", pj_region_types},
     {"get", "/api/v1/organisations", "type", pj_org_types},
     {"get", "/api/v1/facilities", "type", pj_facility_types},

@@ -80,6 +80,8 @@ export const dev = {
   products: (opts) => getAll('/ecommerce/products', {}, opts),
   sales: (id, opts) => get(`/ecommerce/products/${id}/sales`, undefined, opts),
   kpi: (query, opts) => get('/ecommerce/kpi', query, opts),
+  /** the KPIs with `months`: [{month, sessions, orders, gmv_fen, hours}] summed by the server */
+  kpiByMonth: (query, opts) => get('/ecommerce/kpi', { ...query, by: 'month' }, opts),
 };
 
 /** Organisations by name (remote search for selects). */
