@@ -99,7 +99,10 @@ int pj_ec_session_delete(pj_ctx *c, int64_t id, pj_err *err);
 /* products: {name, category, township_id?} */
 int pj_ec_product_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 int pj_ec_product_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err);
-/* {month, channel, orders, gmv_fen} */
+/* The first month sales are recorded for (an earlier one is 422 invalid_value at month). */
+#define PJ_EC_SALES_FIRST_MONTH "2000-01"
+/* {month, channel, orders, gmv_fen}: month from PJ_EC_SALES_FIRST_MONTH to the current one;
+ * gmv_fen > 0 needs orders > 0. The audit row's after holds the product and the `sale`. */
 int pj_ec_sales_add(pj_ctx *c, int64_t product_id, json_t *body, pj_jw *w, pj_err *err);
 /* Monthly sales of a product by channel (from/to months). */
 int pj_ec_sales_list(pj_ctx *c, int64_t product_id, const pj_ec_filter *f, pj_jw *w, pj_err *err);

@@ -475,6 +475,16 @@ int pj_ec_sales_add(pj_ctx *c, int64_t pid, json_t *body, pj_jw *w, pj_err *err)
         return -1;
     if (!pj_month_valid(month))
         return pj_fail(err, 422, "invalid_value", "month", "month must be YYYY-MM");
+    /* the zone's records begin in this century: 1900-01 is a slip, not a sale */
+    if (strcmp(month, PJ_EC_SALES_FIRST_MONTH) < 0)
+        return pj_fail(err, 422, "invalid_value", "month",
+                       "month %s is before %s: sales are recorded from " PJ_EC_SALES_FIRST_MONTH
+                       " on",
+                       month, PJ_EC_SALES_FIRST_MONTH);
+    /* as a live session: GMV without an order is a mistyped row */
+    if (gmv > 0 && orders == 0)
+        return pj_fail(err, 422, "invalid_value", "orders",
+                       "sales with GMV (gmv_fen %lld) have at least one order", (long long)gmv);
     char today[11];
     ec_day_str(ec_today(), today);
     if (strncmp(month, today, 7) > 0)
@@ -508,8 +518,22 @@ int pj_ec_sales_add(pj_ctx *c, int64_t pid, json_t *body, pj_jw *w, pj_err *err)
     pj_stmt_int(s, 1, pid);
     rc = pj_stmt_step(s, err);
     pj_stmt_done(s);
-    if (rc < 0 || pj_render_commit(c, "sales", "ec_product", pid, before, product_render, w, err))
+    /* the audit row says what was recorded, beside the product's totals before and after */
+    char *after;
+    if (rc < 0 || !(after = pj_render_to_string(c, pid, product_render, err))) goto fail;
+    size_t n = strlen(after);
+    const char *logged =
+        n && after[n - 1] == '}'
+            ? pj_arena_printf(c->arena,
+                              "%.*s,\"sale\":{\"month\":\"%s\",\"channel\":\"%s\",\"orders\":%lld,"
+                              "\"gmv_fen\":%lld}}",
+                              (int)(n - 1), after, month, channel, (long long)orders,
+                              (long long)gmv)
+            : after;
+    if (pj_audit_add(c, "sales", "ec_product", pid, before, logged, err) ||
+        pj_db_commit(c->db, err))
         goto fail;
+    pj_jw_raw(w, after);
     return 0;
 fail:
     pj_db_rollback(c->db);

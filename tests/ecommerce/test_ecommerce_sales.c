@@ -326,3 +326,66 @@ TEST_T(ecommerce_kpi_by_month_sums_to_the_totals, 90)
     json_decref(k);
     th_stop(&s);
 }
+
+/* A product's monthly sales keep the session rule (GMV needs an order: 422 at orders) and a
+ * lower bound on month (2000-01: 422 at month), nothing written; the audit row of a recorded
+ * sale says which month, channel, orders and GMV it was, beside the product before and after. */
+TEST_T(ecommerce_sales_rules_and_audited_sale, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], path[96];
+    th_login(&s, "officer", s.demo_pw, tok);
+    json_t *p = CALL(&s, "POST", tok, "/api/v1/ecommerce/products",
+                     "{\"name\":\"测试用京白梨\",\"category\":\"fruit\"}", 201);
+    long long pid = th_int(p, "id");
+    json_decref(p);
+    snprintf(path, sizeof path, "/api/v1/ecommerce/products/%lld/sales", pid);
+    static const struct {
+        const char *body, *field;
+    } bad[] = {
+        {"{\"month\":\"2024-07\",\"channel\":\"ecommerce\",\"orders\":0,\"gmv_fen\":5000}",
+         "orders"},
+        {"{\"month\":\"1900-01\",\"channel\":\"ecommerce\",\"orders\":1,\"gmv_fen\":5000}",
+         "month"},
+        {"{\"month\":\"1999-12\",\"channel\":\"ecommerce\",\"orders\":1,\"gmv_fen\":5000}",
+         "month"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        json_t *o = CALL(&s, "POST", tok, path, bad[i].body, 422);
+        CHECK_STR(th_err_code(o), "invalid_value");
+        CHECK_STR(th_err_field(o), bad[i].field);
+        json_decref(o);
+    }
+    char q[200];
+    snprintf(q, sizeof q, "SELECT COUNT(*) FROM ec_product_sales WHERE product_id = %lld", pid);
+    CHECK_INT(th_sql_int(&s, q), 0);
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'ec_product' AND entity_id = %lld AND"
+             " action = 'sales'",
+             pid);
+    CHECK_INT(th_sql_int(&s, q), 0);
+    /* the bound itself, no orders and no GMV (a month without sales) */
+    json_decref(CALL(&s, "POST", tok, path,
+                     "{\"month\":\"2000-01\",\"channel\":\"offline\",\"orders\":0,\"gmv_fen\":0}",
+                     201));
+    json_decref(CALL(&s, "POST", tok, path,
+                     "{\"month\":\"2024-07\",\"channel\":\"ecommerce\",\"orders\":7,"
+                     "\"gmv_fen\":35000}",
+                     201));
+    CHECK_INT(th_sql_int(&s, q), 2);
+    /* the latest audit row names the sale, beside the product as before */
+    char q2[640];
+    snprintf(q2, sizeof q2,
+             "SELECT COUNT(*) FROM audit WHERE id = (SELECT MAX(id) FROM audit WHERE entity ="
+             " 'ec_product' AND entity_id = %lld AND action = 'sales') AND"
+             " json_extract(after_json, '$.sale.month') = '2024-07' AND"
+             " json_extract(after_json, '$.sale.channel') = 'ecommerce' AND"
+             " json_extract(after_json, '$.sale.orders') = 7 AND"
+             " json_extract(after_json, '$.sale.gmv_fen') = 35000 AND"
+             " json_extract(after_json, '$.id') = %lld AND"
+             " json_extract(before_json, '$.sale') IS NULL",
+             pid, pid);
+    CHECK_INT(th_sql_int(&s, q2), 1);
+    th_stop(&s);
+}
