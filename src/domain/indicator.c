@@ -649,6 +649,21 @@ int pj_ind_value_put(pj_ctx *c, int64_t ind, const char *region, const pj_period
     return rc < 0 ? -1 : 1;
 }
 
+const char *pj_ind_kind_range(const char *kind, double v)
+{
+    if (!strcmp(kind, "share") && (v < 0 || v > 100)) return "a share in % is between 0 and 100";
+    return NULL;
+}
+
+/* 422 out_of_range at value unless v fits the indicator's kind (pj_ind_kind_range). */
+static int value_in_range(const char *code, const char *kind, double v, pj_err *err)
+{
+    const char *why = pj_ind_kind_range(kind, v);
+    return why ? pj_fail(err, 422, "out_of_range", "value", "%s is a %s: %g is out of range (%s)",
+                         code, kind, v, why)
+               : 0;
+}
+
 /* Reads and checks region, unit and source of a value body against its indicator. */
 static int value_meta(pj_ctx *c, json_t *b, const pj_ind_def *d, const char **region,
                       const char **source, const char **note, pj_err *err)
@@ -693,7 +708,9 @@ int pj_ind_value_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         if (err && err->status == 404) err->status = 422;
         goto fail;
     }
-    if (value_meta(c, body, &d, &region, &source, &note, err)) goto fail;
+    if (value_meta(c, body, &d, &region, &source, &note, err) ||
+        value_in_range(d.code, d.kind, v, err))
+        goto fail;
     char pers[12];
     pj_period_format(&p, pers);
     pj_stmt *s = pj_db_prepare(c->db,
@@ -746,7 +763,8 @@ int pj_ind_value_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
     if (!(before = pj_render_to_string(c, id, value_render, err))) goto fail;
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT v.indicator_id, v.region, v.period, v.value, v.unit,"
-                               " v.source, v.version FROM indicator_values v WHERE v.id = ?",
+                               " v.source, v.version, i.code, i.kind FROM indicator_values v JOIN"
+                               " indicators i ON i.id = v.indicator_id WHERE v.id = ?",
                                err);
     if (!s) goto fail;
     pj_stmt_int(s, 1, id);
@@ -760,11 +778,14 @@ int pj_ind_value_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
     const char *unit = pj_arena_strdup(c->arena, pj_col_text(s, 4));
     if (!has_v) v = pj_col_double(s, 3);
     if (!source) source = pj_arena_strdup(c->arena, pj_col_text(s, 5));
+    const char *code = pj_arena_strdup(c->arena, pj_col_text(s, 7));
+    const char *kind = pj_arena_strdup(c->arena, pj_col_text(s, 8));
     pj_stmt_done(s);
     if (cur != version) {
         pj_version_conflict(err, "value", cur, version);
         goto fail;
     }
+    if (has_v && value_in_range(code, kind, v, err)) goto fail;
     pj_period p;
     pj_period_parse(per, strlen(per), &p);
     int64_t vid;

@@ -164,6 +164,15 @@ static int row_check(pj_ctx *c, const defs *D, const pj_ind_regions *R, pj_sheet
                    " 1e15",
                    r->line, cell[C_VALUE]);
     }
+    /* the indicator's kind: a share is between 0 and 100, as its targets are */
+    const char *why = pj_ind_kind_range(out->d->kind, out->v);
+    if (why) {
+        re_arg(re, "value", cell[C_VALUE]);
+        re_arg(re, "code", out->d->code);
+        return BAD(C_VALUE, "out_of_range",
+                   "line %d, column value: %.30s is out of range for %s (%s)", r->line,
+                   cell[C_VALUE], out->d->code, why);
+    }
     if (cell[C_UNIT] && *cell[C_UNIT] && strcmp(cell[C_UNIT], out->d->unit)) {
         re_arg(re, "code", out->d->code);
         re_arg(re, "unit", out->d->unit);

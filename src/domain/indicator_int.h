@@ -58,6 +58,11 @@ typedef struct pj_ind_def {
     const char *code, *name, *unit, *kind; /* in c->arena */
     int higher_is_better;
 } pj_ind_def;
+/* The range a recorded value of the indicator's kind has: a share (%) is between 0 and 100, as
+ * its targets are. A level may be below 0 as a value (a net result, a loss: growth from a
+ * negative base is defined for it) though not as a target; a rate (growth in %) may be
+ * negative. NULL when v fits kind, else what the range is. */
+const char *pj_ind_kind_range(const char *kind, double v);
 /* 1 found, 0 none (404 in err when want404), -1 error. */
 int pj_ind_def_load(pj_ctx *c, const char *code, pj_ind_def *d, int want404, pj_err *err);
 

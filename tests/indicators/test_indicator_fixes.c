@@ -491,3 +491,69 @@ TEST_T(indicator_value_for_a_period_to_come_is_refused, 60)
     json_decref(call(&s, "POST", off, "/api/v1/indicators/targets", body, 201));
     th_stop(&s);
 }
+
+/* A share (%) is between 0 and 100 as a value, as it is as a target: in POST, PATCH and an
+ * import row (reason out_of_range at value), nothing written; 0 and 100 themselves are values.
+ * A level below 0 stays a value (a net loss), a rate too. */
+TEST_T(indicator_share_value_above_100_is_out_of_range, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demo(&s);
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    char fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, fp0, sizeof fp0);
+    static const char *const bad[] = {"150", "100.5", "-1"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char body[160];
+        snprintf(body, sizeof body,
+                 "{\"code\":\"land_transfer_rate\",\"period\":\"2019\",\"value\":%s}", bad[i]);
+        json_t *o = call(&s, "POST", off, "/api/v1/indicators/values", body, 422);
+        CHECK_STR(th_err_code(o), "out_of_range");
+        CHECK_STR(th_err_field(o), "value");
+        json_decref(o);
+    }
+    /* the target's rule is the same */
+    json_decref(call(&s, "POST", off, "/api/v1/indicators/targets",
+                     "{\"code\":\"land_transfer_rate\",\"period\":\"2035\",\"value\":150}", 422));
+    /* an import row */
+    json_t *o = dry_import(&s, off,
+                           "code,period,value\n"
+                           "land_transfer_rate,2018,150\n"
+                           "land_transfer_rate,2017,100\n");
+    CHECK_INT(th_int(o, "bad_rows"), 1);
+    json_t *e = json_array_get(json_object_get(o, "errors"), 0);
+    CHECK_INT(th_int(e, "line"), 2);
+    CHECK_STR(th_str(e, "column"), "value");
+    CHECK_STR(th_str(e, "reason"), "out_of_range");
+    json_decref(o);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    /* the bounds are values; a PATCH past them is refused and changes nothing */
+    o = call(&s, "POST", off, "/api/v1/indicators/values",
+             "{\"code\":\"land_transfer_rate\",\"period\":\"2019\",\"value\":100}", 201);
+    char path[96], body[96];
+    snprintf(path, sizeof path, "/api/v1/indicators/values/%lld", th_int(o, "id"));
+    long long ver = th_int(o, "version");
+    json_decref(o);
+    snprintf(body, sizeof body, "{\"version\":%lld,\"value\":101}", ver);
+    o = call(&s, "PATCH", off, path, body, 422);
+    CHECK_STR(th_err_code(o), "out_of_range");
+    CHECK_STR(th_err_field(o), "value");
+    json_decref(o);
+    o = call(&s, "GET", off, path, NULL, 200);
+    CHECK_NEAR(num(o, "value"), 100, 1e-12);
+    CHECK_INT(th_int(o, "version"), ver);
+    json_decref(o);
+    snprintf(body, sizeof body, "{\"version\":%lld,\"value\":0}", ver);
+    json_decref(call(&s, "PATCH", off, path, body, 200));
+    /* the demo's shares are all within 0-100 */
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM indicator_values v JOIN indicators i ON i.id ="
+                             " v.indicator_id WHERE i.kind = 'share' AND (v.value < 0 OR"
+                             " v.value > 100)"),
+              0);
+    CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM indicator_values v JOIN indicators i ON i.id ="
+                         " v.indicator_id WHERE i.kind = 'share'") > 1);
+    th_stop(&s);
+}
