@@ -433,7 +433,10 @@ int pj_ind_where_make(pj_ctx *c, const pj_value_filter *f, pj_ind_where *q, pj_e
         if (q->ind < 0) return -1;
         q->ind = -1; /* no such code: nothing matches */
     }
+    /* the region as a write takes it: spaces around it trimmed, a known district (an unknown
+     * one is 422 unknown_region, not an empty list) */
     q->region = f->region, q->source = f->source;
+    if (q->region && pj_ind_region_check(c, &q->region, "region", err)) return -1;
     return 0;
 }
 

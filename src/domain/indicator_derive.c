@@ -315,8 +315,16 @@ static int d_progress(pj_ctx *c, const pj_derive_args *a, const pj_ind_def *d, c
     pj_period p;
     srcs S = {.n = 0};
     double now;
-    if (period_arg(a->period, "period", 1, &p, err) || need(c, d, region, &p, &now, &S, err))
-        return -1;
+    if (period_arg(a->period, "period", 1, &p, err)) return -1;
+    /* target: a period as the period parser reads it (2035h1 is 2035H1), bound as stored;
+     * another text is 400 bad_query at target, not a target that is missing */
+    pj_period tp;
+    char tps[12];
+    int has_target = period_arg(a->target, "target", 0, &tp, err);
+    if (has_target < 0) return -1;
+    if (has_target == 0) pj_period_format(&tp, tps);
+    const char *want = has_target == 0 ? tps : NULL;
+    if (need(c, d, region, &p, &now, &S, err)) return -1;
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT id, period, value, source, note FROM indicator_targets"
                                " WHERE indicator_id = ? AND region = ? AND (? IS NULL OR period ="
@@ -325,8 +333,8 @@ static int d_progress(pj_ctx *c, const pj_derive_args *a, const pj_ind_def *d, c
     if (!s) return -1;
     pj_stmt_int(s, 1, d->id);
     pj_stmt_text(s, 2, region);
-    pj_stmt_text(s, 3, a->target);
-    pj_stmt_text(s, 4, a->target);
+    pj_stmt_text(s, 3, want);
+    pj_stmt_text(s, 4, want);
     int rc = pj_stmt_step(s, err);
     if (rc != 1) {
         pj_stmt_done(s);
@@ -450,6 +458,8 @@ int pj_ind_derive_one(pj_ctx *c, const pj_derive_args *a, pj_jw *w, pj_err *err)
                        "fn is yoy, prev, cagr, share, points, progress or rank");
     if (!a->code) return pj_fail(err, 400, "bad_query", "code", "code is required");
     const char *region = a->region ? a->region : PJ_IND_DISTRICT;
+    /* as writes take it: trimmed, a known district (else 422 unknown_region) */
+    if (a->region && pj_ind_region_check(c, &region, "region", err)) return -1;
     pj_ind_def d;
     if (pj_ind_def_load(c, a->code, &d, 1, err) != 1) return -1;
     /* yoy/prev write their own sources after the head, so finish them here */

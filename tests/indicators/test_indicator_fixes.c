@@ -557,3 +557,73 @@ TEST_T(indicator_share_value_above_100_is_out_of_range, 60)
                          " v.indicator_id WHERE i.kind = 'share'") > 1);
     th_stop(&s);
 }
+
+/* Reads take region and target as writes take them: region trimmed to the known district
+ * (an unknown one is 422 unknown_region, not an empty answer), in the value list and every
+ * derived figure; target parsed as a period (2035h1 is 2035H1; "abc" is 400 bad_query at
+ * target, not 404 missing_target). */
+TEST_T(indicator_reads_normalise_region_and_target, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demo(&s);
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    /* the district (平谷区) as typed and with a space in front (%20) answer the same; 火星区 is
+     * none */
+    json_t *a =
+        call(&s, "GET", off,
+             "/api/v1/indicators/values?code=gdp&region=%E5%B9%B3%E8%B0%B7%E5%8C%BA", NULL, 200);
+    json_t *b =
+        call(&s, "GET", off,
+             "/api/v1/indicators/values?code=gdp&region=%20%E5%B9%B3%E8%B0%B7%E5%8C%BA", NULL, 200);
+    size_t n = json_array_size(json_object_get(a, "items"));
+    CHECK(n > 0);
+    CHECK_INT(json_array_size(json_object_get(b, "items")), n);
+    json_decref(a);
+    json_decref(b);
+    a = call(&s, "GET", off,
+             "/api/v1/indicators/values?code=gdp&region=%E7%81%AB%E6%98%9F%E5%8C%BA", NULL, 422);
+    CHECK_STR(th_err_code(a), "unknown_region");
+    CHECK_STR(th_err_field(a), "region");
+    json_decref(a);
+    /* a derived figure */
+    a = call(&s, "GET", off,
+             "/api/v1/indicators/"
+             "derived?fn=yoy&code=gdp&period=2024H1&region=%20%E5%B9%B3%E8%B0%B7%E5%8C%BA",
+             NULL, 200);
+    CHECK_STR(th_str(a, "region"), "平谷区");
+    json_decref(a);
+    a = call(&s, "GET", off,
+             "/api/v1/indicators/"
+             "derived?fn=yoy&code=gdp&period=2024H1&region=%E7%81%AB%E6%98%9F%E5%8C%BA",
+             NULL, 422);
+    CHECK_STR(th_err_code(a), "unknown_region");
+    json_decref(a);
+    /* progress against a target named by its period, in any case the parser reads */
+    json_decref(call(&s, "POST", off, "/api/v1/indicators/targets",
+                     "{\"code\":\"gdp\",\"period\":\"2035H1\",\"value\":900}", 201));
+    a = call(&s, "GET", off,
+             "/api/v1/indicators/derived?fn=progress&code=gdp&period=2023&target=2035H1", NULL,
+             200);
+    double want = json_number_value(json_object_get(json_object_get(a, "target"), "value"));
+    CHECK_NEAR(want, 900, 1e-9);
+    json_decref(a);
+    a = call(&s, "GET", off,
+             "/api/v1/indicators/derived?fn=progress&code=gdp&period=2023&target=2035h1", NULL,
+             200);
+    CHECK_NEAR(json_number_value(json_object_get(json_object_get(a, "target"), "value")), 900,
+               1e-9);
+    json_decref(a);
+    a = call(&s, "GET", off,
+             "/api/v1/indicators/derived?fn=progress&code=gdp&period=2023&target=abc", NULL, 400);
+    CHECK_STR(th_err_code(a), "bad_query");
+    CHECK_STR(th_err_field(a), "target");
+    json_decref(a);
+    /* a well-formed period without a target is still 404 missing_target */
+    a = call(&s, "GET", off,
+             "/api/v1/indicators/derived?fn=progress&code=gdp&period=2023&target=2036", NULL, 404);
+    CHECK_STR(th_err_code(a), "missing_target");
+    json_decref(a);
+    th_stop(&s);
+}
