@@ -227,18 +227,38 @@ int pj_ec_zone_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err
         pj_version_check(c, "SELECT version FROM ec_zone_enterprises WHERE id = ?", id, version,
                          "zone enterprise", err))
         return -1;
-    /* its enrolments were made on its settlement (a post at a settled enterprise) */
+    /* its enrolments were made on its settlement (a post at a settled enterprise, settled by
+     * the day of enrolment): the settlement is not cleared, nor moved after the first of them */
     int64_t enrolled = 0;
-    if (z.has_settled && !z.settled &&
+    if (z.has_settled &&
         ec_int(c,
                "SELECT COUNT(*) FROM ac_enrolments e JOIN ac_posts p ON p.id = e.post_id WHERE"
                " p.zone_enterprise_id = ?",
                id, &enrolled, err) < 0)
         return -1;
-    if (enrolled)
+    if (enrolled && !z.settled)
         return pj_fail(err, 409, "invalid_state", "settled_on",
                        "%lld enrolments are on the enterprise's posts: its settlement stays",
                        (long long)enrolled);
+    if (enrolled) {
+        pj_stmt *s = pj_db_prepare(c->db,
+                                   "SELECT MIN(e.enrolled_on) FROM ac_enrolments e JOIN ac_posts p"
+                                   " ON p.id = e.post_id WHERE p.zone_enterprise_id = ?",
+                                   err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, id);
+        int rc = pj_stmt_step(s, err);
+        char first[11] = "";
+        if (rc == 1 && !pj_col_is_null(s, 0))
+            snprintf(first, sizeof first, "%s", pj_col_text(s, 0));
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+        if (*first && strcmp(z.settled, first) > 0)
+            return pj_fail(err, 409, "invalid_state", "settled_on",
+                           "settled_on %s is after the first enrolment on the enterprise's posts"
+                           " (%s): it was settled by then",
+                           z.settled, first);
+    }
     z.version = version;
     return ec_write_audited(c, id, "update", "ec_zone_enterprise", zone_render, zone_apply, &z, w,
                             err);

@@ -1038,3 +1038,48 @@ TEST_T(academy_dates_follow_the_cohort, 90)
     json_decref(o);
     th_stop(&s);
 }
+
+/* A zone enterprise's settled_on is not moved after the first enrolment on its posts (each
+ * enrolment was made on a post of a settled enterprise): 409 invalid_state at settled_on,
+ * nothing written; up to that day, or earlier, it may move. */
+TEST_T(academy_zone_settlement_not_after_its_enrolments, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "officer", s.demo_pw, tok);
+    fix f;
+    fixture(&s, tok, "Z", 0, 10, 10, &f);
+    json_t *o = NULL;
+    CHECK_INT(move(&s, tok, f.cohort, "open", &o), 200);
+    json_decref(o);
+    long long sid = streamer(&s, tok, "学员Z1", "1990-01-01", "");
+    enrol(&s, tok, &f, sid, "2024-03-05", 201, NULL);
+    char path[96], b[128];
+    snprintf(path, sizeof path, "/api/v1/ecommerce/zone-enterprises/%lld", f.zone);
+    static const char *const late[] = {"2024-03-06", "2026-01-02"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(b, sizeof b, "{\"version\":%lld,\"settled_on\":\"%s\"}", version_of(&s, tok, path),
+                 late[i]);
+        o = CALL(&s, "PATCH", tok, path, b, 409);
+        CHECK_STR(th_err_code(o), "invalid_state");
+        CHECK_STR(th_err_field(o), "settled_on");
+        json_decref(o);
+    }
+    char q[200];
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM ec_zone_enterprises WHERE id = %lld AND settled_on ="
+             " '2023-01-01'",
+             f.zone);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    /* the day of the first enrolment and an earlier one are fine */
+    static const char *const ok[] = {"2024-03-05", "2022-06-01"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(b, sizeof b, "{\"version\":%lld,\"settled_on\":\"%s\"}", version_of(&s, tok, path),
+                 ok[i]);
+        o = CALL(&s, "PATCH", tok, path, b, 200);
+        CHECK_STR(th_str(o, "settled_on"), ok[i]);
+        json_decref(o);
+    }
+    th_stop(&s);
+}
