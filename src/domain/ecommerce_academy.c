@@ -43,6 +43,27 @@ int ec_changed_one(pj_ctx *c, const char *what, pj_err *err)
                    "the %s was changed by someone else; reload", what);
 }
 
+/* After a conditional UPDATE of a cohort's capacity or a post's openings (`sql`: version and
+ * places taken of row id) that changed no row: the version moved (409 version_conflict), or
+ * the places were taken meanwhile by an enrolment, which does not move the version (422
+ * out_of_range at field). */
+static int places_changed_one(pj_ctx *c, const char *what, const char *sql, int64_t id,
+                              int64_t version, const char *field, int64_t want, pj_err *err)
+{
+    if (pj_db_changes(c->db) == 1) return 0;
+    pj_stmt *s = pj_db_prepare(c->db, sql, err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    int64_t cur = rc == 1 ? pj_col_int(s, 0) : 0, taken = rc == 1 ? pj_col_int(s, 1) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (rc == 1 && cur == version && want < taken)
+        return pj_fail(err, 422, "out_of_range", field, "%s %lld is below the %lld enrolled", field,
+                       (long long)want, (long long)taken);
+    return ec_changed_one(c, what, err);
+}
+
 /* Runs the write of an update: before/after renders, the audit row, the commit. */
 int ec_write_audited(pj_ctx *c, int64_t id, const char *action, const char *entity,
                      pj_render_fn render, ec_apply_fn apply, void *arg, pj_jw *w, pj_err *err)
@@ -575,11 +596,16 @@ static int cohort_apply(pj_ctx *c, int64_t id, void *arg, pj_err *err)
                "UPDATE ac_cohorts SET name = COALESCE(?, name), starts_on = COALESCE(?,"
                " starts_on), ends_on = COALESCE(?, ends_on), capacity = CASE WHEN ? THEN"
                " ? ELSE capacity END, updated_at = ?, version = version + 1 WHERE id = ? AND"
-               " version = ?",
-               "sssiiiii", h->has[0] ? h->name : NULL, h->has[1] ? h->starts : NULL,
+               " version = ? AND (? = 0 OR ? >= enrolled)",
+               "sssiiiiiii", h->has[0] ? h->name : NULL, h->has[1] ? h->starts : NULL,
                h->has[2] ? h->ends : NULL, (int64_t)(h->has[3] > 0), h->capacity, pj_now(), id,
-               h->version);
-    return rc < 0 ? cohort_conflict(err, h->name) : ec_changed_one(c, "cohort", err);
+               h->version, (int64_t)(h->has[3] > 0), h->capacity);
+    /* an enrolment takes a place without moving the version: the capacity is checked here,
+     * inside the transaction, not only before it */
+    return rc < 0 ? cohort_conflict(err, h->name)
+                  : places_changed_one(
+                        c, "cohort", "SELECT version, enrolled FROM ac_cohorts WHERE id = ?", id,
+                        h->version, "capacity", h->has[3] > 0 ? h->capacity : INT64_MAX, err);
 }
 
 int pj_ac_cohort_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
@@ -774,11 +800,15 @@ static int post_apply(pj_ctx *c, int64_t id, void *arg, pj_err *err)
     return ec_run(c, err,
                   "UPDATE ac_posts SET title = COALESCE(?, title), state = COALESCE(?, state),"
                   " openings = CASE WHEN ? THEN ? ELSE openings END, updated_at = ?, version ="
-                  " version + 1 WHERE id = ? AND version = ?",
-                  "ssiiiii", p->has[0] ? p->title : NULL, p->has[1] ? p->state : NULL,
-                  (int64_t)(p->has[2] > 0), p->openings, pj_now(), id, p->version) < 0
+                  " version + 1 WHERE id = ? AND version = ? AND (? = 0 OR ? >= filled)",
+                  "ssiiiiiii", p->has[0] ? p->title : NULL, p->has[1] ? p->state : NULL,
+                  (int64_t)(p->has[2] > 0), p->openings, pj_now(), id, p->version,
+                  (int64_t)(p->has[2] > 0), p->openings) < 0
                ? -1
-               : ec_changed_one(c, "post", err);
+               /* an enrolment fills an opening without moving the version */
+               : places_changed_one(c, "post", "SELECT version, filled FROM ac_posts WHERE id = ?",
+                                    id, p->version, "openings",
+                                    p->has[2] > 0 ? p->openings : INT64_MAX, err);
 }
 
 int pj_ac_post_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)

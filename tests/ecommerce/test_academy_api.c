@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -1081,5 +1082,105 @@ TEST_T(academy_zone_settlement_not_after_its_enrolments, 60)
         CHECK_STR(th_str(o, "settled_on"), ok[i]);
         json_decref(o);
     }
+    th_stop(&s);
+}
+
+/* A change of a cohort's capacity or a post's openings checks the places taken before it
+ * writes. The server's requests run inside a write transaction from the start, but the command
+ * line (`pingji academy cohort-update|post-update`) checks first and then begins: an enrolment
+ * the server commits in between takes a place without moving the version. The test holds the
+ * database's write lock, starts the command (it passes its checks and waits for the lock),
+ * commits an enrolment, and lets go: the change must then be refused (out_of_range), not set
+ * the capacity below those enrolled. Returns 0 (written), 422 (out_of_range) or another exit. */
+static int update_during_enrolment(th_server *s, const char *verb, long long id, const char *json,
+                                   const fix *f, long long sid)
+{
+    sqlite3 *db;
+    if (sqlite3_open(s->db, &db) != SQLITE_OK) t_fail(__FILE__, __LINE__, "open %s", s->db);
+    sqlite3_busy_timeout(db, 5000);
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        t_fail(__FILE__, __LINE__, "begin");
+    int pfd[2];
+    if (pipe(pfd)) t_fail(__FILE__, __LINE__, "pipe");
+    fflush(NULL);
+    pid_t kid = fork();
+    if (kid == 0) {
+        static char out[1 << 14];
+        char ids[24];
+        snprintf(ids, sizeof ids, "%lld", id);
+        const char *args[] = {"academy", verb, ids, "--db", s->db, "--json", json, NULL};
+        int rc = th_run(out, sizeof out, args);
+        int st = rc == 0 ? 0 : rc == 1 && strstr(out, "out_of_range") ? 422 : 1000 + rc;
+        if (write(pfd[1], &st, sizeof st) != sizeof st) _exit(2);
+        _exit(0);
+    }
+    struct timespec pause = {0, 700 * 1000 * 1000}; /* the command reaches its BEGIN meanwhile */
+    nanosleep(&pause, NULL);
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO ac_enrolments (cohort_id, streamer_id, post_id, enrolled_on,"
+             " created_at, created_by, updated_at) VALUES (%lld, %lld, %lld, '2024-03-01', 1,"
+             " 'officer', 1); UPDATE ac_cohorts SET enrolled = enrolled + 1 WHERE id = %lld;"
+             " UPDATE ac_posts SET filled = filled + 1 WHERE id = %lld; COMMIT",
+             f->cohort, sid, f->post, f->cohort, f->post);
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+        t_fail(__FILE__, __LINE__, "enrol: %s", msg ? msg : "?");
+    sqlite3_close(db);
+    int st = -1;
+    if (read(pfd[0], &st, sizeof st) != sizeof st) st = -1;
+    waitpid(kid, NULL, 0);
+    close(pfd[0]);
+    close(pfd[1]);
+    return st;
+}
+
+TEST_T(academy_places_checked_inside_the_update, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "officer", s.demo_pw, tok);
+    fix f;
+    fixture(&s, tok, "R", 0, 4, 4, &f);
+    json_t *o = NULL;
+    CHECK_INT(move(&s, tok, f.cohort, "open", &o), 200);
+    json_decref(o);
+    long long sid[4];
+    for (int i = 0; i < 4; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "学员R%d", i + 1);
+        sid[i] = streamer(&s, tok, name, "1990-01-01", "");
+    }
+    for (int i = 0; i < 2; i++) enrol(&s, tok, &f, sid[i], "2024-03-01", 201, NULL);
+    /* the cohort: capacity 2 for the 2 enrolled, while a third enrols */
+    char path[96], b[96], q[200];
+    snprintf(path, sizeof path, "/api/v1/academy/cohorts/%lld", f.cohort);
+    snprintf(b, sizeof b, "{\"version\":%lld,\"capacity\":2}", version_of(&s, tok, path));
+    CHECK_INT(update_during_enrolment(&s, "cohort-update", f.cohort, b, &f, sid[2]), 422);
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM ac_cohorts WHERE id = %lld AND capacity = 4 AND enrolled = 3",
+             f.cohort);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    /* the post: openings 3 for the 3 filled, while a fourth enrols */
+    snprintf(path, sizeof path, "/api/v1/academy/posts/%lld", f.post);
+    snprintf(b, sizeof b, "{\"version\":%lld,\"openings\":3}", version_of(&s, tok, path));
+    CHECK_INT(update_during_enrolment(&s, "post-update", f.post, b, &f, sid[3]), 422);
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM ac_posts WHERE id = %lld AND openings = 4 AND filled = 4",
+             f.post);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    /* no audit row of either change */
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE action = 'update' AND ((entity = 'ac_cohort' AND"
+             " entity_id = %lld) OR (entity = 'ac_post' AND entity_id = %lld))",
+             f.cohort, f.post);
+    CHECK_INT(th_sql_int(&s, q), 0);
+    /* with places to spare the change is written */
+    snprintf(path, sizeof path, "/api/v1/academy/cohorts/%lld", f.cohort);
+    snprintf(b, sizeof b, "{\"version\":%lld,\"capacity\":5}", version_of(&s, tok, path));
+    o = CALL(&s, "PATCH", tok, path, b, 200);
+    CHECK_INT(th_int(o, "capacity"), 5);
+    json_decref(o);
     th_stop(&s);
 }
