@@ -644,7 +644,7 @@ static int64_t conversion_start_in_tx(pj_ctx *c, int64_t plan_id, int64_t fid, i
  * count the same free places). 0, or -1 with 409 facility_changed naming it and the figures
  * (details: facility_id, used, free, taken). */
 static int site_fits(pj_ctx *c, json_t *e, int64_t fid, int64_t mid, const char *role, int ready0,
-                     pj_err *err)
+                     const char *needs, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(
         c->db,
@@ -652,7 +652,12 @@ static int site_fits(pj_ctx *c, json_t *e, int64_t fid, int64_t mid, const char 
         " ?1 AND role = (SELECT role FROM manuals WHERE id = ?2)) ELSE COALESCE((SELECT"
         " MAX(capacity) FROM facility_roles WHERE facility_id = ?1 AND role = ?3), (SELECT"
         " MAX(capacity) FROM facility_roles WHERE facility_id = ?1 AND role = 'medical')) END,"
-        " CASE WHEN ?4 THEN " PJ_PLAN_HOUSING("?1") " ELSE 0 END",
+        " CASE WHEN ?4 THEN " PJ_PLAN_HOUSING(
+            "?1") " ELSE 0 END,"
+                  " (SELECT barrier_free_rooms FROM facilities WHERE id = ?1),"
+                  " ?3 = 'medical' OR EXISTS (SELECT 1 FROM facility_roles WHERE facility_id = ?1 "
+                  "AND"
+                  " role = 'medical')",
         err);
     if (!s) return -1;
     pj_stmt_int(s, 1, fid);
@@ -662,13 +667,36 @@ static int site_fits(pj_ctx *c, json_t *e, int64_t fid, int64_t mid, const char 
     int rc = pj_stmt_step(s, err);
     double cap = rc == 1 && !pj_col_is_null(s, 0) ? floor(pj_col_double(s, 0)) : 0;
     int64_t taken = rc == 1 ? pj_col_int(s, 1) : 0;
+    int64_t rooms = rc == 1 ? pj_col_int(s, 2) : 0;
+    int medical = rc == 1 && pj_col_int(s, 3) != 0;
     pj_stmt_done(s);
     if (rc < 0) return -1;
     int64_t used = json_integer_value(json_object_get(e, "used"));
+    int64_t vuln = json_integer_value(json_object_get(e, "vulnerable"));
     int64_t free_now = (int64_t)cap - taken;
     if (free_now < 0) free_now = 0;
-    if (used <= free_now) return 0;
     const char *name = json_string_value(json_object_get(e, "name"));
+    if (used <= free_now) {
+        /* the people needing medical care the plan puts there: a medical site takes them in
+         * any of its places, another site only in its barrier-free rooms (none when the plan
+         * wants medical sites only), which may have been lowered since the plan was made */
+        int64_t vcap = medical                              ? free_now
+                       : needs && !strcmp(needs, "medical") ? 0
+                       : rooms < free_now                   ? rooms
+                                                            : free_now;
+        if (vcap < 0) vcap = 0;
+        if (vuln <= vcap) return 0;
+        pj_fail(err, 409, "facility_changed", "facility_id",
+                "%s (facility %lld) has %lld places for people needing medical care now (%s), the"
+                " plan puts %lld of them there; plan again",
+                name ? name : "?", (long long)fid, (long long)vcap,
+                medical ? "a medical site" : "its barrier-free rooms", (long long)vuln);
+        pj_err_detail(err, "facility_id", fid);
+        pj_err_detail(err, "vulnerable", vuln);
+        pj_err_detail(err, "vulnerable_free", vcap);
+        pj_err_detail(err, "barrier_free_rooms", rooms);
+        return -1;
+    }
     if (ready0)
         pj_fail(err, 409, "facility_changed", "facility_id",
                 "%s (facility %lld) has %lld places free now (%lld taken by adopted plans), the"
@@ -797,6 +825,8 @@ int pj_plan_adopt(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         goto fail;
     }
     json_t *sites = json_object_get(res, "sites"), *e;
+    const char *needs =
+        json_string_value(json_object_get(json_object_get(res, "vulnerable"), "needs"));
     /* a plan that places no one (every site it could use was out of reach, short of teams or
      * full) starts nothing: adopting it would only mark it in force */
     if (json_array_size(sites) == 0) {
@@ -832,12 +862,12 @@ int pj_plan_adopt(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
             /* and the places the plan counted on are still free: another plan adopted since
              * may have filled them (two drafts made side by side both count the same free
              * places) */
-            if (site_fits(c, e, fid, mid, role, 1, err)) goto fail;
+            if (site_fits(c, e, fid, mid, role, 1, needs, err)) goto fail;
             continue;
         }
         /* its capacity still holds the plan's people (a site that lost the role has none),
          * and it is in peacetime (else facility_busy) */
-        if (site_fits(c, e, fid, mid, role, 0, err)) goto fail;
+        if (site_fits(c, e, fid, mid, role, 0, needs, err)) goto fail;
         int64_t conv = conversion_start_in_tx(c, id, fid, mid, scenario, err);
         if (conv < 0 ||
             schedule_steps(c, conv, fid, mid,

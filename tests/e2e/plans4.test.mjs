@@ -51,6 +51,8 @@ describe('plans: what a refused adoption says of its site', () => {
     assert.equal(adoptRefusal({ ...taken, message: 'facility 99 酒店 (facility 3) has …' }).fid, 3);
     const lowered = { code: 'facility_changed', message: 'A (facility 1) has a capacity of 50 now, the plan puts 107 people there; plan again', details: { facility_id: 1, used: 107, free: 50, taken: 0 } };
     assert.deepEqual(adoptRefusal(lowered), { key: 'adoptCapacityLowered', fid: 1, free: 50, used: 107 });
+    const rooms = { code: 'facility_changed', message: 'B (facility 2) has 2 places for people needing medical care now (its barrier-free rooms), the plan puts 3 of them there; plan again', details: { facility_id: 2, vulnerable: 3, vulnerable_free: 2, barrier_free_rooms: 2 } };
+    assert.deepEqual(adoptRefusal(rooms), { key: 'adoptRoomsLowered', fid: 2, free: 2, used: 3 }, 'not told as a site no longer converted');
     assert.equal(adoptRefusal({ code: 'version_conflict', message: 'the plan was changed' }), null);
     assert.equal(adoptRefusal({ code: 'facility_busy', message: 'no id here' }), null);
   });

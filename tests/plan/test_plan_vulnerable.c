@@ -735,3 +735,43 @@ TEST_T(plan_shortfall_says_why, 60)
     json_decref(p);
     th_stop(&s);
 }
+
+/* The barrier-free rooms the plan put the vulnerable into may have been lowered since it was
+ * made (a facility's operator edits them): adopting is then 409 facility_changed naming the site
+ * with the figures, nothing written, rather than starting a conversion that sends people needing
+ * medical care to rooms the site no longer has. */
+TEST_T(plan_adopt_checks_barrier_free_rooms_now, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80], path[64], fa[TH_FINGERPRINT_SIZE], fb[TH_FINGERPRINT_SIZE];
+    th_login(&s, "admin", s.admin_pw, tok);
+    tiny_world(&s);
+    json_t *p = post_ok(&s, tok, "/api/v1/plans?wait=1", TINY(""), 201);
+    json_t *b = site(json_object_get(p, "result"), 2);
+    CHECK(b != NULL);
+    if (!b) return;
+    CHECK_INT(th_int(b, "vulnerable"), 3);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(p, "id"));
+    th_sql_exec(&s, "UPDATE facilities SET barrier_free_rooms = 2 WHERE id = 2");
+    th_fingerprint(&s, fa, sizeof fa);
+    json_t *o = post_ok(&s, tok, path, "{}", 409);
+    CHECK_STR(th_err_code(o), "facility_changed");
+    CHECK_STR(th_err_field(o), "facility_id");
+    json_t *d = json_object_get(json_object_get(o, "error"), "details");
+    CHECK_INT(th_int(d, "facility_id"), 2);
+    CHECK_INT(th_int(d, "vulnerable"), 3);
+    CHECK_INT(th_int(d, "vulnerable_free"), 2);
+    CHECK_INT(th_int(d, "barrier_free_rooms"), 2);
+    json_decref(o);
+    th_fingerprint(&s, fb, sizeof fb);
+    CHECK_STR(fb, fa);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM conversions"), 0);
+    /* the rooms back: adopted */
+    th_sql_exec(&s, "UPDATE facilities SET barrier_free_rooms = 3 WHERE id = 2");
+    json_t *ad = post_ok(&s, tok, path, "{}", 200);
+    CHECK_STR(th_str(ad, "status"), "adopted");
+    json_decref(ad);
+    json_decref(p);
+    th_stop(&s);
+}
