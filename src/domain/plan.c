@@ -64,11 +64,12 @@ typedef struct psite {
     int64_t fid, manual_id, pcap;
     const char *name, *type;
     double lat, lon, cap, crit_min, fixed;
-    double vcap;     /* capacity for the vulnerable: all of it (medical), barrier-free rooms, 0 */
-    int64_t bf;      /* barrier-free rooms */
-    int ready0;      /* already converted for the role: capacity from minute 0, no steps */
-    int64_t housing; /* ready0: people adopted plans already put there (cap is what is left) */
-    int loaded;      /* steps and filters done */
+    double vcap;      /* capacity for the vulnerable: all of it (medical), barrier-free rooms, 0 */
+    int64_t bf;       /* barrier-free rooms */
+    int ready0;       /* already converted for the role: capacity from minute 0, no steps */
+    int64_t housing;  /* ready0: people adopted plans already put there (cap is what is left) */
+    int64_t vhousing; /* ready0: of them, needing medical care (in its barrier-free rooms) */
+    int loaded;       /* steps and filters done */
     int main_ok, medical, nsteps;
     pstep *steps;
     /* results */
@@ -795,7 +796,8 @@ static int teams_short(const preq *q, const psite *st, pcount *cnt)
 }
 
 /* The places adopted plans took in converted facility f (plan_int.h). */
-#define HOUSING_F PJ_PLAN_HOUSING("f.id")
+#define HOUSING_F  PJ_PLAN_HOUSING("f.id")
+#define VHOUSING_F PJ_PLAN_VHOUSING("f.id")
 
 /* Facilities with `role` (or, medical_only, with the medical role) as candidate sites: in
  * peacetime with a manual for the scenario and that role, or already converted for the role
@@ -819,7 +821,8 @@ static int load_sites(pj_ctx *c, const preq *q, const char *role, int medical_on
         "  LIMIT 1),"
         /* the people adopted plans put there since its conversion: not free any more */
         /* (only for a converted facility: the plans' results are read for few rows) */
-        " CASE WHEN f.state = 'emergency' THEN " HOUSING_F " ELSE 0 END"
+        " CASE WHEN f.state = 'emergency' THEN " HOUSING_F " ELSE 0 END,"
+        " CASE WHEN f.state = 'emergency' THEN " VHOUSING_F " ELSE 0 END"
         " FROM facilities f WHERE EXISTS (SELECT 1 FROM facility_roles r WHERE"
         " r.facility_id = f.id AND r.role = ?1) ORDER BY f.id",
         err);
@@ -856,6 +859,7 @@ static int load_sites(pj_ctx *c, const preq *q, const char *role, int medical_on
         st->pcap = pj_col_int(s, 6);
         st->cap = floor(pj_col_double(s, 7)) - (double)housing;
         st->housing = housing;
+        st->vhousing = ready0 ? pj_col_int(s, 13) : 0;
         st->ready0 = ready0;
         st->manual_id = ready0 ? pj_col_int(s, 11) : pj_col_int(s, 8);
         st->medical = (int)pj_col_int(s, 9) || !strcmp(role, "medical");
@@ -902,7 +906,10 @@ static int load_sites(pj_ctx *c, const preq *q, const char *role, int medical_on
                                : q->w_site + q->w_hours * st->crit_min / 60.0 +
                                      q->w_peace * (double)st->pcap;
         int bf_ok = strcmp(q->vneeds, "medical") != 0;
-        st->vcap = st->medical ? st->cap : bf_ok ? fmin((double)st->bf, st->cap) : 0;
+        /* the barrier-free rooms of a converted site less those adopted plans filled */
+        st->vcap = st->medical ? st->cap
+                   : bf_ok     ? fmax(0, fmin((double)(st->bf - st->vhousing), st->cap))
+                               : 0;
         st->loaded = 1;
         (*sites)[keep++] = *st;
     }

@@ -30,8 +30,12 @@
  * adopted plan's result. Those places are taken: a plan counts only the rest as free
  * (`already_housing`), and adopting a plan checks again that the places it counted on are
  * still free. 0 for a facility with no conversion in emergency. */
-#define PJ_PLAN_HOUSING(F)                                                                         \
-    "(SELECT COALESCE(SUM(json_extract(e.value, '$.used')), 0) FROM plans p,"                      \
+#define PJ_PLAN_HOUSING(F) PJ_PLAN_HOUSED(F, "used")
+/* The same for the people needing medical care (the sites' `vulnerable`): in a site that is not
+ * medical they fill its barrier-free rooms, which a later plan must not count as free again. */
+#define PJ_PLAN_VHOUSING(F) PJ_PLAN_HOUSED(F, "vulnerable")
+#define PJ_PLAN_HOUSED(F, KEY)                                                                     \
+    "(SELECT COALESCE(SUM(json_extract(e.value, '$." KEY "')), 0) FROM plans p,"                   \
     " json_each(p.result_json, '$.sites') e WHERE p.status = 'adopted' AND"                        \
     " json_extract(e.value, '$.facility_id') = " F " AND p.adopted_at >= (SELECT"                  \
     " MAX(v.started_at) FROM conversions v WHERE v.facility_id = " F " AND v.mode = 'live' AND"    \

@@ -643,6 +643,8 @@ static int64_t conversion_start_in_tx(pj_ctx *c, int64_t plan_id, int64_t fid, i
  * conversion's role less what plans adopted since put there (two drafts made side by side both
  * count the same free places). 0, or -1 with 409 facility_changed naming it and the figures
  * (details: facility_id, used, free, taken). */
+#define HOUSING_Q  PJ_PLAN_HOUSING("?1")
+#define VHOUSING_Q PJ_PLAN_VHOUSING("?1")
 static int site_fits(pj_ctx *c, json_t *e, int64_t fid, int64_t mid, const char *role, int ready0,
                      const char *needs, pj_err *err)
 {
@@ -652,12 +654,10 @@ static int site_fits(pj_ctx *c, json_t *e, int64_t fid, int64_t mid, const char 
         " ?1 AND role = (SELECT role FROM manuals WHERE id = ?2)) ELSE COALESCE((SELECT"
         " MAX(capacity) FROM facility_roles WHERE facility_id = ?1 AND role = ?3), (SELECT"
         " MAX(capacity) FROM facility_roles WHERE facility_id = ?1 AND role = 'medical')) END,"
-        " CASE WHEN ?4 THEN " PJ_PLAN_HOUSING(
-            "?1") " ELSE 0 END,"
-                  " (SELECT barrier_free_rooms FROM facilities WHERE id = ?1),"
-                  " ?3 = 'medical' OR EXISTS (SELECT 1 FROM facility_roles WHERE facility_id = ?1 "
-                  "AND"
-                  " role = 'medical')",
+        " CASE WHEN ?4 THEN " HOUSING_Q " ELSE 0 END, (SELECT barrier_free_rooms FROM"
+        " facilities WHERE id = ?1), ?3 = 'medical' OR EXISTS (SELECT 1 FROM facility_roles"
+        " WHERE facility_id = ?1 AND role = 'medical'), CASE WHEN ?4 THEN " VHOUSING_Q
+        " ELSE 0 END",
         err);
     if (!s) return -1;
     pj_stmt_int(s, 1, fid);
@@ -669,6 +669,8 @@ static int site_fits(pj_ctx *c, json_t *e, int64_t fid, int64_t mid, const char 
     int64_t taken = rc == 1 ? pj_col_int(s, 1) : 0;
     int64_t rooms = rc == 1 ? pj_col_int(s, 2) : 0;
     int medical = rc == 1 && pj_col_int(s, 3) != 0;
+    /* a converted site: its rooms that plans adopted since filled with such people are taken */
+    int64_t vtaken = rc == 1 ? pj_col_int(s, 4) : 0;
     pj_stmt_done(s);
     if (rc < 0) return -1;
     int64_t used = json_integer_value(json_object_get(e, "used"));
@@ -682,7 +684,7 @@ static int site_fits(pj_ctx *c, json_t *e, int64_t fid, int64_t mid, const char 
          * wants medical sites only), which may have been lowered since the plan was made */
         int64_t vcap = medical                              ? free_now
                        : needs && !strcmp(needs, "medical") ? 0
-                       : rooms < free_now                   ? rooms
+                       : rooms - vtaken < free_now          ? rooms - vtaken
                                                             : free_now;
         if (vcap < 0) vcap = 0;
         if (vuln <= vcap) return 0;

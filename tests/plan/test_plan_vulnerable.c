@@ -775,3 +775,56 @@ TEST_T(plan_adopt_checks_barrier_free_rooms_now, 60)
     json_decref(p);
     th_stop(&s);
 }
+
+/* The barrier-free rooms of a site already converted are filled by the plans adopted since, as
+ * its beds are: a later plan counts only the rooms left for its people needing medical care
+ * (it put them into rooms already taken), and adopting a draft made side by side with the first
+ * is 409 facility_changed once the first took the rooms, nothing written. */
+TEST_T(plan_converted_site_rooms_taken, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80], path[64], fa[TH_FINGERPRINT_SIZE], fb[TH_FINGERPRINT_SIZE];
+    th_login(&s, "admin", s.admin_pw, tok);
+    tiny_world(&s);
+    converted_site(&s); /* C: nearest, converted, here with 200 beds and 4 barrier-free rooms */
+    th_sql_exec(&s, "UPDATE facilities SET barrier_free_rooms = 0");
+    th_sql_exec(&s, "UPDATE facilities SET barrier_free_rooms = 4 WHERE id = 3");
+    th_sql_exec(&s, "UPDATE facility_roles SET capacity = 200 WHERE facility_id = 3");
+    json_t *p1 = post_ok(&s, tok, "/api/v1/plans?wait=1", TINY(",\"single_source\":false"), 201);
+    json_t *p2 = post_ok(&s, tok, "/api/v1/plans?wait=1", TINY(",\"single_source\":false"), 201);
+    json_t *c1 = site(json_object_get(p1, "result"), 3);
+    CHECK(c1 != NULL && site(json_object_get(p2, "result"), 3) != NULL);
+    if (!c1) return;
+    CHECK_INT(th_int(c1, "vulnerable"), 3);
+    CHECK_INT(th_int(c1, "used"), 100);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(p1, "id"));
+    json_decref(post_ok(&s, tok, path, "{}", 200));
+    /* the second draft counted the four rooms as free: three of them are taken now */
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(p2, "id"));
+    th_fingerprint(&s, fa, sizeof fa);
+    json_t *o = post_ok(&s, tok, path, "{}", 409);
+    CHECK_STR(th_err_code(o), "facility_changed");
+    json_t *d = json_object_get(json_object_get(o, "error"), "details");
+    CHECK_INT(th_int(d, "facility_id"), 3);
+    CHECK_INT(th_int(d, "vulnerable"), 3);
+    CHECK_INT(th_int(d, "vulnerable_free"), 1);
+    json_decref(o);
+    th_fingerprint(&s, fb, sizeof fb);
+    CHECK_STR(fb, fa);
+    /* a plan made now counts the one room left */
+    json_t *p3 = post_ok(&s, tok, "/api/v1/plans?wait=1", TINY(",\"single_source\":false"), 201);
+    json_t *res = json_object_get(p3, "result"), *c3 = site(res, 3);
+    CHECK(c3 != NULL);
+    if (c3) {
+        CHECK_INT((long long)json_number_value(json_object_get(c3, "vulnerable_capacity")), 1);
+        CHECK(th_int(c3, "vulnerable") <= 1);
+    }
+    CHECK(vulnerable_at(res, 3) <= 1);
+    CHECK_INT(th_int(json_object_get(res, "vulnerable"), "unmet"),
+              3 - vulnerable_at(res, 3) - vulnerable_at(res, 1) - vulnerable_at(res, 2));
+    json_decref(p1);
+    json_decref(p2);
+    json_decref(p3);
+    th_stop(&s);
+}
