@@ -637,10 +637,12 @@ static int64_t conversion_start_in_tx(pj_ctx *c, int64_t plan_id, int64_t fid, i
 }
 
 /* A chosen site (e, of facility fid, planned with manual mid): the people the plan puts there
- * (`used`) still fit into its capacity as it is now — the capacity of the plan's role (a
- * medical site taken for the vulnerable only: its medical capacity) may have been lowered since
- * the plan was made; for a site the plan found converted already (ready0), the capacity of its
- * conversion's role less what plans adopted since put there (two drafts made side by side both
+ * (`used`) still fit into its capacity as it is now — the capacity of the role its planned
+ * manual converts it into (the plan's role; a medical site taken for the vulnerable only: its
+ * medical capacity; a site that lost that role has none, whatever other roles it has; the
+ * role the plan asked for when the manual is gone, which adopting refuses) may have been lowered
+ * since the plan was made; for a site the plan found converted already (ready0), the capacity of
+ * its conversion's role less what plans adopted since put there (two drafts made side by side both
  * count the same free places). 0, or -1 with 409 facility_changed naming it and the figures
  * (details: facility_id, used, free, taken). */
 #define HOUSING_Q  PJ_PLAN_HOUSING("?1")
@@ -650,8 +652,9 @@ static int site_fits(pj_ctx *c, json_t *e, int64_t fid, int64_t mid, const char 
 {
     pj_stmt *s = pj_db_prepare(
         c->db,
-        "SELECT CASE WHEN ?4 THEN (SELECT MAX(capacity) FROM facility_roles WHERE facility_id ="
-        " ?1 AND role = (SELECT role FROM manuals WHERE id = ?2)) ELSE COALESCE((SELECT"
+        "SELECT CASE WHEN ?4 OR EXISTS (SELECT 1 FROM manuals WHERE id = ?2) THEN (SELECT"
+        " MAX(capacity) FROM facility_roles WHERE facility_id = ?1 AND role = (SELECT role FROM"
+        " manuals WHERE id = ?2)) ELSE COALESCE((SELECT"
         " MAX(capacity) FROM facility_roles WHERE facility_id = ?1 AND role = ?3), (SELECT"
         " MAX(capacity) FROM facility_roles WHERE facility_id = ?1 AND role = 'medical')) END,"
         " CASE WHEN ?4 THEN " HOUSING_Q " ELSE 0 END, (SELECT barrier_free_rooms FROM"

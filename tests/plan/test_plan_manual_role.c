@@ -135,3 +135,44 @@ TEST_T(plan_adopt_site_that_lost_the_role, 60)
     CHECK_STR(fb, fa);
     th_stop(&s);
 }
+
+/* The same when the site has another role left: its capacity there is not the capacity of the
+ * role the plan converts it into (here a site that keeps 500 medical beds once its resettlement
+ * beds are gone was adopted with the medical beds counted, and its conversion started by the
+ * resettlement manual for a role it no longer has). */
+TEST_T(plan_adopt_site_that_lost_the_role_keeps_another, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80], path[80], sql[200], fa[TH_FINGERPRINT_SIZE], fb[TH_FINGERPRINT_SIZE];
+    th_login(&s, "admin", s.admin_pw, tok);
+    two_hotels(&s);
+    json_t *p = call_ok(&s, tok, "POST", "/api/v1/plans?wait=1", PLAN_R, 201);
+    json_t *e;
+    size_t i;
+    long long fid = 0;
+    json_array_foreach(json_object_get(json_object_get(p, "result"), "sites"), i, e) fid =
+        th_int(e, "facility_id");
+    CHECK(fid > 0);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(p, "id"));
+    json_decref(p);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO facility_roles (facility_id, role, unit, capacity) VALUES"
+             " (%lld, 'medical', 'beds', 500)",
+             fid);
+    th_sql_exec(&s, sql);
+    snprintf(sql, sizeof sql,
+             "DELETE FROM facility_roles WHERE facility_id = %lld AND role = 'resettlement'", fid);
+    th_sql_exec(&s, sql);
+    th_fingerprint(&s, fa, sizeof fa);
+    json_t *o = call_ok(&s, tok, "POST", path, "{}", 409);
+    CHECK_STR(th_err_code(o), "facility_changed");
+    json_t *d = json_object_get(json_object_get(o, "error"), "details");
+    CHECK_INT(th_int(d, "facility_id"), fid);
+    CHECK_INT(th_int(d, "free"), 0);
+    json_decref(o);
+    th_fingerprint(&s, fb, sizeof fb);
+    CHECK_STR(fb, fa);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM conversions"), 0);
+    th_stop(&s);
+}
