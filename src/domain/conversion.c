@@ -1258,8 +1258,10 @@ int pj_finding_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err
     static const char *const fields[] = {"status",   "closed_note", "action", "owner",
                                          "due_date", "version",     NULL};
     int64_t version;
+    /* null is not "keep it": every field of a finding has a value (send "" to empty a text) */
     if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
-        pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0)
+        pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
+        pj_in_no_null(body, NULL, err))
         return -1;
     if (pj_db_begin(c->db, err)) return -1;
     pj_stmt *s = pj_db_prepare(c->db,

@@ -1763,6 +1763,44 @@ TEST(dualuse_closed_finding_keeps_its_note)
     th_stop(&s);
 }
 
+/* Regression: a PATCH of a finding took null for "keep it" (200, nothing said) where the API
+ * answers 422 invalid_value "X may not be null": a client clearing the owner or the action
+ * with null believed it done. Now refused, nothing written. */
+TEST(dualuse_finding_patch_refuses_null)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], path[96];
+    th_login(&s, "officer", s.demo_pw, tok);
+    drill_findings_path(&s, tok, path, sizeof path);
+    json_t *o = post(&s, tok, path,
+                     "{\"finding\":\"通信测试未完成\",\"action\":\"补测\",\"owner\":\"工程部\","
+                     "\"due_date\":\"2099-12-31\"}",
+                     201);
+    snprintf(path, sizeof path, "/api/v1/findings/%lld", th_int(o, "id"));
+    json_decref(o);
+    char before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, before, sizeof before);
+    static const char *const nulls[][2] = {{"{\"version\":1,\"action\":null}", "action"},
+                                           {"{\"version\":1,\"owner\":null}", "owner"},
+                                           {"{\"version\":1,\"status\":null}", "status"},
+                                           {"{\"version\":1,\"due_date\":null}", "due_date"},
+                                           {"{\"version\":1,\"closed_note\":null}", "closed_note"}};
+    for (size_t i = 0; i < sizeof nulls / sizeof nulls[0]; i++) {
+        CHECK_INT(th_call(&s, "PATCH", path, tok, nulls[i][0], &o), 422);
+        CHECK_STR(th_err_code(o), "invalid_value");
+        CHECK_STR(th_err_field(o), nulls[i][1]);
+        json_decref(o);
+    }
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    /* "" still empties the action */
+    CHECK_INT(th_call(&s, "PATCH", path, tok, "{\"version\":1,\"action\":\"\"}", &o), 200);
+    CHECK_STR(th_str(o, "action"), "");
+    json_decref(o);
+    th_stop(&s);
+}
+
 /* A facility with more than 1000 finished drills: the trend shows the newest 1000, oldest
  * first, so the drill just finished is its last point. */
 TEST(dualuse_drill_trend_keeps_the_newest)
