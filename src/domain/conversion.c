@@ -1118,7 +1118,7 @@ int pj_drill_report_csv(pj_ctx *c, int64_t id, pj_buf *out, pj_err *err)
             char num[32];
             const char *txt = json_string_value(v);
             if (json_is_number(v)) {
-                snprintf(num, sizeof num, "%g", json_number_value(v));
+                snprintf(num, sizeof num, "%.15g", json_number_value(v));
                 txt = num;
             }
             pj_csv_field(out, txt ? txt : "", k == 5);
@@ -1126,9 +1126,10 @@ int pj_drill_report_csv(pj_ctx *c, int64_t id, pj_buf *out, pj_err *err)
     }
     char line[160], target[32] = "";
     if (json_is_number(json_object_get(r, "target_minutes")))
-        snprintf(target, sizeof target, "%g",
+        snprintf(target, sizeof target, "%.15g",
                  json_number_value(json_object_get(r, "target_minutes")));
-    snprintf(line, sizeof line, "TOTAL,,%s,%g,%s,%g", target,
+    /* the figures as the JSON report has them: %g would keep six digits (100552.7 → 100553) */
+    snprintf(line, sizeof line, "TOTAL,,%s,%.15g,%s,%.15g", target,
              json_number_value(json_object_get(r, "total_minutes")),
              json_is_true(json_object_get(r, "passed")) ? "passed" : "failed",
              json_number_value(json_object_get(r, "score")));

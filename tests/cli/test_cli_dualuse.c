@@ -238,3 +238,61 @@ TEST_T(cli_dualuse_lists_by_township, 120)
     CHECK_INT(RUN(out, "drill", "list", "--township-id", "x", "--db", db), 2);
     CHECK(strstr(out, "--township-id"));
 }
+
+static void db_exec(const char *path, const char *sql)
+{
+    pj_db *db;
+    pj_err e = {0};
+    pj_log_level(PJ_LOG_WARN);
+    if (pj_db_open(&db, path, &e)) t_fail(__FILE__, __LINE__, "%s", e.message);
+    if (pj_db_exec(db, sql, &e)) t_fail(__FILE__, __LINE__, "%s: %s", sql, e.message);
+    pj_db_close(db);
+}
+
+/* Regression: the drill report's CSV wrote its figures with %g, six significant digits, so a
+ * drill of 100552.7 minutes (a 90-day standard allows 129600) read 100553 in the CSV while the
+ * JSON report said 100552.7, and a step's minutes were rounded alike. The CSV now shows the
+ * report's figures as they are. */
+TEST_T(cli_dualuse_drill_csv_keeps_the_report_figures, 120)
+{
+    static char out[1 << 20];
+    char db[600], id[24], want[64], q[300];
+    snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
+    CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
+    long long drill = db_int(db, "SELECT MIN(id) FROM conversions WHERE mode = 'drill' AND"
+                                 " state = 'finished'");
+    CHECK(drill > 0);
+    /* started 100000.5 minutes earlier, its first step too */
+    snprintf(q, sizeof q,
+             "UPDATE conversions SET started_at = started_at - 6000030 WHERE id = %lld", drill);
+    db_exec(db, q);
+    snprintf(q, sizeof q,
+             "UPDATE conversion_steps SET started_at = started_at - 6000030 WHERE id = (SELECT"
+             " MIN(id) FROM conversion_steps WHERE conversion_id = %lld AND status = 'done')",
+             drill);
+    db_exec(db, q);
+    snprintf(id, sizeof id, "%lld", drill);
+    CHECK_INT(RUN(out, "drill", "report", id, "--db", db), 0);
+    json_t *r = json_loads(out, 0, NULL);
+    CHECK(r != NULL);
+    double total = json_number_value(json_object_get(r, "total_minutes"));
+    CHECK(total > 100000);
+    double first = 0;
+    json_t *st;
+    size_t i;
+    json_array_foreach(json_object_get(r, "steps"), i, st)
+    {
+        double m = json_number_value(json_object_get(st, "actual_minutes"));
+        if (m > first) first = m;
+    }
+    json_decref(r);
+    CHECK(first > 100000);
+    CHECK_INT(RUN(out, "drill", "report", id, "--csv", "--db", db), 0);
+    /* TOTAL,,<target>,<total>,… and the long step's line carry the JSON's figures */
+    snprintf(want, sizeof want, ",%.1f,", total);
+    char *line = strstr(out, "TOTAL,");
+    CHECK(line != NULL);
+    CHECK(strstr(line, want) != NULL);
+    snprintf(want, sizeof want, ",%.1f,", first);
+    CHECK(strstr(out, want) != NULL);
+}
