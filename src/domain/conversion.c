@@ -955,7 +955,10 @@ static int drill_compute(pj_ctx *c, const conv_head *h, pj_jw *w, drill_score *d
      * report show one figure */
     ds->total_minutes = minutes1(last_finish - h->started_at);
     ds->score = ds->steps ? round(1000.0 * sum / ds->steps) / 10 : 0;
-    ds->passed = ds->steps && ds->done == ds->steps && !ds->too_fast &&
+    /* only a finished drill passes: its convert phase complete, every checklist item signed (a
+     * drill still running or aborted has not shown the site ready, whatever its steps) */
+    ds->passed = !strcmp(h->state, "finished") && ds->steps && ds->done == ds->steps &&
+                 !ds->too_fast &&
                  (ds->target_minutes <= 0 || ds->total_minutes <= ds->target_minutes + 1e-9);
     return 0;
 }

@@ -48,8 +48,8 @@ static void drill_findings_path(th_server *s, const char *tok, char *path, size_
     json_decref(conv);
 }
 
-/* Works every step of a phase to done, signing its checklist; predecessors first. */
-static json_t *work_phase(th_server *s, const char *tok, json_t *conv, const char *phase)
+/* Works every step of a phase to done, signing its checklist when sign; predecessors first. */
+static json_t *work_steps(th_server *s, const char *tok, json_t *conv, const char *phase, int sign)
 {
     for (int round = 0; round < 40; round++) {
         json_t *steps = json_object_get(conv, "steps");
@@ -71,7 +71,7 @@ static json_t *work_phase(th_server *s, const char *tok, json_t *conv, const cha
             CHECK_INT(code, 200);
             json_decref(o);
             json_t *items = json_object_get(st, "checklist");
-            for (size_t k = 0; k < json_array_size(items); k++) {
+            for (size_t k = 0; sign && k < json_array_size(items); k++) {
                 char body[512];
                 snprintf(body, sizeof body, "{\"item\":\"%s\"}",
                          th_str(json_array_get(items, k), "item"));
@@ -88,6 +88,11 @@ static json_t *work_phase(th_server *s, const char *tok, json_t *conv, const cha
         CHECK(progressed);
     }
     t_fail(__FILE__, __LINE__, "phase %s did not complete", phase);
+}
+
+static json_t *work_phase(th_server *s, const char *tok, json_t *conv, const char *phase)
+{
+    return work_steps(s, tok, conv, phase, 1);
 }
 
 TEST_T(dualuse_full_conversion_and_restore, 120)
@@ -1797,6 +1802,55 @@ TEST(dualuse_finding_patch_refuses_null)
     /* "" still empties the action */
     CHECK_INT(th_call(&s, "PATCH", path, tok, "{\"version\":1,\"action\":\"\"}", &o), 200);
     CHECK_STR(th_str(o, "action"), "");
+    json_decref(o);
+    th_stop(&s);
+}
+
+/* Regression: a drill's report said passed (合格) when every step was done in time, whether
+ * or not the drill had finished: a drill aborted with its checklist unsigned, or one still
+ * running with items to sign, read "passed". Only a finished drill (its convert phase complete,
+ * every item signed) passes now; the verdict the overview keeps was already so. */
+TEST_T(dualuse_only_a_finished_drill_passes, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], path[128], sql[400];
+    th_login(&s, "officer", s.demo_pw, tok);
+    json_t *conv = hotel_conversion(&s, tok, "drill");
+    long long cid = th_int(conv, "id");
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM conversion_steps cs JOIN manual_steps ms ON ms.id ="
+             " cs.step_id WHERE cs.conversion_id = %lld AND ms.checklist <> '[]'",
+             cid);
+    CHECK(th_sql_int(&s, sql) > 0); /* items to sign */
+    conv = work_steps(&s, tok, conv, "convert", 0);
+    CHECK_STR(th_str(conv, "state"), "running");
+    json_decref(conv);
+    /* each step took its planned minutes (not too fast, on time), the drill started with the
+     * first of them: within any target of hours */
+    snprintf(sql, sizeof sql,
+             "UPDATE conversion_steps SET started_at = finished_at - (SELECT planned_minutes"
+             " FROM manual_steps ms WHERE ms.id = step_id) * 60 WHERE conversion_id = %lld",
+             cid);
+    th_sql_exec(&s, sql);
+    snprintf(sql, sizeof sql,
+             "UPDATE conversions SET started_at = (SELECT MIN(started_at) FROM conversion_steps"
+             " WHERE conversion_id = %lld) WHERE id = %lld",
+             cid, cid);
+    th_sql_exec(&s, sql);
+    json_t *o = NULL;
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/report", cid);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    CHECK_INT(th_int(o, "steps_on_time"), th_int(o, "steps_total"));
+    CHECK_INT(th_int(o, "steps_too_fast"), 0);
+    CHECK(json_is_false(json_object_get(o, "passed"))); /* running, items unsigned */
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/abort", cid);
+    json_decref(post(&s, tok, path, "{\"reason\":\"演练中断\"}", 200));
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/report", cid);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    CHECK_STR(th_str(o, "state"), "aborted");
+    CHECK(json_is_false(json_object_get(o, "passed")));
     json_decref(o);
     th_stop(&s);
 }
