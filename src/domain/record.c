@@ -531,9 +531,16 @@ static int q_value(const pj_rec_field *f, const char *key, const char *v, pj_stm
     double d;
     switch (f->type) {
     case PJ_RT_INT:
-    case PJ_RT_REF:
         if (pj_parse_i64(v, &i))
             return pj_fail(err, 400, "bad_query", key, "%s must be an integer", key);
+        pj_stmt_int(s, idx, i);
+        return 0;
+    case PJ_RT_REF:
+        /* an id, as the registry's lists take one: 0 or below is a mistake, not a filter that
+         * matches nothing */
+        if (pj_parse_i64(v, &i) || i < 1)
+            return pj_fail(err, 400, "bad_query", key, "%s must be an integer from 1 to %lld", key,
+                           (long long)INT64_MAX);
         pj_stmt_int(s, idx, i);
         return 0;
     case PJ_RT_NUM:
@@ -565,6 +572,15 @@ static int q_value(const pj_rec_field *f, const char *key, const char *v, pj_stm
     return 0;
 }
 
+/* 1 when q's i-th parameter was given before it: a repeated parameter counts with its first
+ * value (an empty one included), as everywhere in the API, the later ones are left out. */
+static int repeated(const pj_rec_query *q, int i)
+{
+    for (int j = 0; j < i; j++)
+        if (!strcmp(q->keys[j], q->keys[i])) return 1;
+    return 0;
+}
+
 int pj_rec_list(pj_ctx *c, const pj_rec_kind *k, const pj_rec_query *q, pj_jw *w, pj_err *err)
 {
     int64_t limit = 50, cursor = 0;
@@ -574,7 +590,7 @@ int pj_rec_list(pj_ctx *c, const pj_rec_kind *k, const pj_rec_query *q, pj_jw *w
     /* first pass: names and the SQL; second: binding in the same order */
     for (int i = 0; i < q->n; i++) {
         const char *key = q->keys[i], *v = q->vals[i];
-        if (key[0] == '_') continue;
+        if (key[0] == '_' || repeated(q, i)) continue;
         if (!strcmp(key, "limit") || !strcmp(key, "cursor")) {
             int64_t x;
             int lim = !strcmp(key, "limit");
@@ -605,7 +621,9 @@ int pj_rec_list(pj_ctx *c, const pj_rec_kind *k, const pj_rec_query *q, pj_jw *w
     pj_stmt_int(s, idx++, cursor);
     for (int i = 0; i < q->n; i++) {
         const char *key = q->keys[i], *v = q->vals[i];
-        if (key[0] == '_' || !*v || !strcmp(key, "limit") || !strcmp(key, "cursor")) continue;
+        if (key[0] == '_' || !*v || repeated(q, i) || !strcmp(key, "limit") ||
+            !strcmp(key, "cursor"))
+            continue;
         const pj_rec_field *f = field_of(k, key);
         if (!(f && (f->flags & PJ_RF_FILTER))) f = range;
         if (q_value(f, key, v, s, idx++, err)) {
@@ -616,7 +634,7 @@ int pj_rec_list(pj_ctx *c, const pj_rec_kind *k, const pj_rec_query *q, pj_jw *w
     /* the range's bounds, each checked above: a start after the end would match nothing */
     const char *rfrom = NULL, *rto = NULL;
     for (int i = 0; range && i < q->n; i++) {
-        if (!*q->vals[i]) continue;
+        if (!*q->vals[i] || repeated(q, i)) continue;
         if (!rfrom && !strcmp(q->keys[i], "from")) rfrom = q->vals[i];
         if (!rto && !strcmp(q->keys[i], "to")) rto = q->vals[i];
     }

@@ -73,3 +73,71 @@ TEST_T(unpaged_reads_refuse_limit_and_cursor, 120)
     json_decref(o);
     th_stop(&s);
 }
+
+/* The ids of a record list's items (agri-tech, logistics), in order, into ids; their count. */
+static int rec_ids(th_server *s, const char *tok, const char *url, int *status, long long *ids,
+                   int max)
+{
+    json_t *o = NULL;
+    *status = th_call(s, "GET", url, tok, NULL, &o);
+    json_t *items = json_object_get(o, "items");
+    int n = 0;
+    for (size_t i = 0; i < json_array_size(items) && n < max; i++)
+        ids[n++] = json_integer_value(json_object_get(json_array_get(items, i), "id"));
+    json_decref(o);
+    return n;
+}
+
+/* The record lists (agri-tech, logistics) take their filters as the registry's lists do: a
+ * reference filter of 0 or below is 400 bad_query (?township_id=0 answered an empty list), and a
+ * repeated parameter counts with its first value (?limit=1&limit=3 showed 3 items, and
+ * ?township_id=A&township_id=B matched nothing, each value a condition of its own). */
+TEST_T(record_list_filters_as_the_registry_takes_them, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char adm[80], body[160], url[200];
+    th_login(&s, "admin", s.admin_pw, adm);
+    long long a = th_sql_int(&s, "SELECT MIN(id) FROM regions WHERE type = 'township'");
+    long long b = th_sql_int(&s, "SELECT MAX(id) FROM regions WHERE type = 'township'");
+    CHECK(a > 0 && b > a);
+    long long town[3] = {a, a, b};
+    for (int i = 0; i < 3; i++) {
+        snprintf(body, sizeof body, "{\"name\":\"筛选物流园%d\",\"township_id\":%lld}", i, town[i]);
+        CHECK_INT(th_call(&s, "POST", "/api/v1/logistics/parks", adm, body, NULL), 201);
+    }
+    static const char *const refs[] = {"township_id=0", "township_id=-2", "organisation_id=0"};
+    for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++) {
+        snprintf(url, sizeof url, "/api/v1/logistics/parks?%s", refs[i]);
+        json_t *o = NULL;
+        int st = th_call(&s, "GET", url, adm, NULL, &o);
+        const char *code = th_err_code(o), *field = th_err_field(o);
+        if (st != 400 || !code || strcmp(code, "bad_query") || !field ||
+            strncmp(field, refs[i], strlen(field)))
+            t_fail(__FILE__, __LINE__, "GET %s: %d %s at %s, expected 400 bad_query", url, st,
+                   code ? code : "-", field ? field : "-");
+        json_decref(o);
+    }
+    long long ids[8];
+    int st;
+    /* the first value counts: the limit and a filter alike */
+    CHECK_INT(rec_ids(&s, adm, "/api/v1/logistics/parks?limit=1&limit=3", &st, ids, 8), 1);
+    CHECK_INT(st, 200);
+    snprintf(url, sizeof url, "/api/v1/logistics/parks?township_id=%lld&township_id=%lld", a, b);
+    CHECK_INT(rec_ids(&s, adm, url, &st, ids, 8), 2);
+    CHECK_INT(st, 200);
+    snprintf(url, sizeof url, "/api/v1/logistics/parks?township_id=%lld&township_id=%lld", b, a);
+    CHECK_INT(rec_ids(&s, adm, url, &st, ids, 8), 1);
+    CHECK_INT(st, 200);
+    /* an empty first value is no filter, whatever follows */
+    snprintf(url, sizeof url, "/api/v1/logistics/parks?township_id=&township_id=%lld", b);
+    CHECK_INT(rec_ids(&s, adm, url, &st, ids, 8), 3);
+    CHECK_INT(st, 200);
+    /* the cursor too: the page after the first park, not the whole list again */
+    CHECK_INT(rec_ids(&s, adm, "/api/v1/logistics/parks?limit=1", &st, ids, 8), 1);
+    snprintf(url, sizeof url, "/api/v1/logistics/parks?cursor=%lld&cursor=0", ids[0]);
+    long long first = ids[0];
+    CHECK_INT(rec_ids(&s, adm, url, &st, ids, 8), 2);
+    CHECK(ids[0] > first);
+    th_stop(&s);
+}

@@ -250,12 +250,12 @@ TEST_T(records_null_source_is_refused, 60)
     th_stop(&s);
 }
 
-/* A query too long for the statement buffer is refused whole: cut after its filters it would
- * lose the enterprise's scope and the limit. The HTTP layer caps query parameters below this,
- * so the layer is called directly. The filters fill the buffer exactly: "SELECT t.id FROM
- * lg_warehouses t WHERE t.id > ?" (47) + 236 × " AND t.status = ?" (17) + 2 × " AND t.park_id =
- * ?" (18) = 4095 bytes. */
-TEST_T(records_overlong_query_is_refused_not_cut, 60)
+/* A query of many parameters keeps the enterprise's scope and the limit: 236 × status and 2 ×
+ * park_id built a statement of 4095 bytes, which had to be refused whole (cut after its filters
+ * it would have lost the scope). A repeated parameter now counts once, with its first value, so
+ * such a query is the short one: answered, within scope, the same rows. The HTTP layer caps
+ * query parameters below this, so the layer is called directly. */
+TEST_T(records_many_parameters_keep_the_scope, 60)
 {
     th_server s;
     th_start(&s, 1);
@@ -293,9 +293,7 @@ TEST_T(records_overlong_query_is_refused_not_cut, 60)
     pj_jw_init(&w, &out);
     pj_rec_query q = {.keys = keys, .vals = vals, .n = NS + NP};
     int rc = pj_rec_list(&t.c, &pj_lg_warehouses, &q, &w, &err);
-    CHECK_INT(rc, -1);
-    CHECK_INT(err.status, 500);
-    CHECK_STR(err.code, "internal");
+    CHECK_INT(rc, 0);
     /* nothing of another organisation came out */
     char needle[48];
     snprintf(needle, sizeof needle, "\"organisation_id\":%lld", glp);
@@ -309,6 +307,7 @@ TEST_T(records_overlong_query_is_refused_not_cut, 60)
     pj_rec_query q2 = {.keys = keys + NS - 1, .vals = vals + NS - 1, .n = 2};
     CHECK_INT(pj_rec_list(&t.c, &pj_lg_warehouses, &q2, &w2, &err), 0);
     CHECK(out2.data && !strstr(out2.data, needle));
+    CHECK(out.data && out2.data && out.len == out2.len && !memcmp(out.data, out2.data, out.len));
     pj_buf_free(&out);
     pj_buf_free(&out2);
     th_ctx_close(&t);
