@@ -496,7 +496,8 @@ static int run_entity(cli *a, const entity_ops *ops)
     /* a filter value the API would refuse is refused here too, not answered with nothing */
     if (!strcmp(sub, "list") && ((ops->types && cli_opt_enum(a, "type", ops->types)) ||
                                  (ops->roles && cli_opt_enum(a, "role", ops->roles)) ||
-                                 (ops->states && cli_opt_enum(a, "state", ops->states))))
+                                 (ops->states && cli_opt_enum(a, "state", ops->states)) ||
+                                 cli_opt_text(a, "q") || cli_opt_text(a, "industry")))
         return 2;
     session s;
     if (cli_session_open(&s, a)) return 1;
@@ -595,7 +596,7 @@ static int facility_export(cli *a)
         return cli_usage("facility export --xlsx writes a workbook: give --out FILE.xlsx or"
                          " redirect standard output");
     if (cli_opt_enum(a, "type", pj_facility_types) || cli_opt_enum(a, "role", pj_emergency_roles) ||
-        cli_opt_enum(a, "state", pj_facility_states))
+        cli_opt_enum(a, "state", pj_facility_states) || cli_opt_text(a, "q"))
         return 2;
     pj_list_filter f = {0};
     const id_opt ints[] = {{"township-id", &f.township_id},
@@ -768,7 +769,7 @@ static int v_user(cli *a)
 
 static int v_audit(cli *a)
 {
-    if (cli_extra_args(a, 1)) return 2;
+    if (cli_extra_args(a, 1) || cli_opt_text(a, "entity") || cli_opt_text(a, "action")) return 2;
     pj_audit_filter f = {
         .limit = 50, .entity = cli_opt(a, "entity"), .action = cli_opt(a, "action")};
     if ((f.entity_id = cli_opt_id(a, "entity-id")) < 0)

@@ -44,6 +44,14 @@ int cli_opt_enum(cli *a, const char *k, const char *const *values)
     return 2;
 }
 
+int cli_opt_text(cli *a, const char *k)
+{
+    const char *v = cli_opt(a, k);
+    if (!v || pj_utf8_len(v, strlen(v)) <= 64) return 0;
+    fprintf(stderr, "pingji: --%s is longer than 64 characters\n", k);
+    return 2;
+}
+
 int cli_opt_limit(cli *a)
 {
     int64_t v = 50;
