@@ -10,6 +10,7 @@
 #include "db/next_id.h"
 #include "domain/audit.h"
 #include "domain/input.h"
+#include "domain/refs.h"
 #include "domain/render.h"
 #include "domain/rows.h"
 
@@ -836,9 +837,17 @@ int pj_rec_delete(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_err *err)
     if (!k->deletable)
         return pj_fail(err, 409, "not_deletable", "", "%ss are kept; change the state instead",
                        k->noun);
-    char *before;
+    char *before, refs[320];
     if (pj_db_begin(c->db, err)) return -1;
     if (!(before = pj_rec_render_string(c, k, id, err))) goto fail;
+    /* what still refers to it, named as the registry's deletes name it */
+    int tables = pj_refs_describe(c, k->table, id, refs, sizeof refs, err);
+    if (tables < 0) goto fail;
+    if (tables) {
+        pj_fail(err, 409, "in_use", "id", "%s %lld is referred to by %s", k->noun, (long long)id,
+                refs);
+        goto fail;
+    }
     sqlb b = {.n = 0};
     add(&b, "DELETE FROM %s WHERE id = ?", k->table);
     pj_stmt *s = prep(c, &b, err);
@@ -848,7 +857,7 @@ int pj_rec_delete(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_err *err)
     pj_stmt_done(s);
     if (rc < 0) {
         if (err->status == 409)
-            pj_fail(err, 409, "in_use", "", "other records refer to this %s; remove them first",
+            pj_fail(err, 409, "in_use", "id", "other records refer to this %s; remove them first",
                     k->noun);
         goto fail;
     }
