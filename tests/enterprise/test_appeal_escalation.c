@@ -2,36 +2,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "enterprise/appeal_fixture.h"
 #include "t.h"
 #include "th.h"
-
-static int act(th_server *s, const char *tok, long long id, const char *action, const char *body,
-               json_t **o)
-{
-    char path[96];
-    snprintf(path, sizeof path, "/api/v1/enterprise/appeals/%lld/%s", id, action);
-    return th_call(s, "POST", path, tok, body, o);
-}
-
-/* an appeal of jd's (category permits), dispatched to the commerce bureau and accepted
- * (version 3) */
-static long long accepted_appeal(th_server *s, const char *off, const char *jd)
-{
-    long long commerce = th_sql_int(s, "SELECT id FROM organisations WHERE name = '平谷区商务局'");
-    json_t *o;
-    CHECK_INT(th_call(s, "POST", "/api/v1/enterprise/appeals", jd,
-                      "{\"type\":\"help\",\"category\":\"permits\",\"title\":\"测试\","
-                      "\"description\":\"d\"}",
-                      &o),
-              201);
-    long long id = th_int(o, "id");
-    json_decref(o);
-    char body[96];
-    snprintf(body, sizeof body, "{\"version\":1,\"department_id\":%lld}", commerce);
-    CHECK_INT(act(s, off, id, "dispatch", body, NULL), 200);
-    CHECK_INT(act(s, off, id, "accept", "{\"version\":2}", NULL), 200);
-    return id;
-}
 
 static void make_overdue(th_server *s, long long id)
 {
@@ -83,12 +56,12 @@ TEST(enterprise_appeal_escalated_once_per_round)
     char off[80], jd[80], before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE];
     th_login(&s, "officer", s.demo_pw, off);
     th_login(&s, "jd", s.demo_pw, jd);
-    long long id = accepted_appeal(&s, off, jd);
+    long long id = ap_accepted_appeal(&s, off, jd);
     make_overdue(&s, id);
     sweep(&s, off);
     check_appeal(&s, off, id, "escalated", 4);
     CHECK_INT(escalations(&s, id), 1);
-    CHECK_INT(act(&s, off, id, "accept", "{\"version\":4}", NULL), 200);
+    CHECK_INT(ap_act(&s, off, id, "accept", "{\"version\":4}", NULL), 200);
     check_appeal(&s, off, id, "in_progress", 5);
     /* the next sweep leaves it in the department's hands */
     sweep(&s, off);
@@ -97,7 +70,7 @@ TEST(enterprise_appeal_escalated_once_per_round)
     /* nor does a single escalate take it again */
     json_t *o;
     th_fingerprint(&s, before, sizeof before);
-    CHECK_INT(act(&s, off, id, "escalate", "{\"version\":5}", &o), 409);
+    CHECK_INT(ap_act(&s, off, id, "escalate", "{\"version\":5}", &o), 409);
     CHECK_STR(th_err_code(o), "already_escalated");
     json_decref(o);
     th_fingerprint(&s, after, sizeof after);
@@ -105,16 +78,17 @@ TEST(enterprise_appeal_escalated_once_per_round)
     /* the department answers; a not_satisfied rating opens a new round, which may be escalated
      * once when it runs late too */
     CHECK_INT(
-        act(&s, off, id, "reply", "{\"version\":5,\"reply\":\"已办\",\"resolved\":true}", NULL),
+        ap_act(&s, off, id, "reply", "{\"version\":5,\"reply\":\"已办\",\"resolved\":true}", NULL),
         200);
-    CHECK_INT(act(&s, jd, id, "rate", "{\"version\":6,\"rating\":\"not_satisfied\"}", NULL), 200);
+    CHECK_INT(ap_act(&s, jd, id, "rate", "{\"version\":6,\"rating\":\"not_satisfied\"}", NULL),
+              200);
     check_appeal(&s, off, id, "reopened", 7);
     make_overdue(&s, id);
-    CHECK_INT(act(&s, off, id, "escalate", "{\"version\":7}", &o), 200);
+    CHECK_INT(ap_act(&s, off, id, "escalate", "{\"version\":7}", &o), 200);
     CHECK_STR(th_str(o, "state"), "escalated");
     json_decref(o);
     CHECK_INT(escalations(&s, id), 2);
-    CHECK_INT(act(&s, off, id, "accept", "{\"version\":8}", NULL), 200);
+    CHECK_INT(ap_act(&s, off, id, "accept", "{\"version\":8}", NULL), 200);
     sweep(&s, off);
     check_appeal(&s, off, id, "in_progress", 9);
     CHECK_INT(escalations(&s, id), 2);
@@ -130,17 +104,18 @@ TEST(enterprise_appeal_sweep_escalates_reopened_round_once)
     char off[80], jd[80];
     th_login(&s, "officer", s.demo_pw, off);
     th_login(&s, "jd", s.demo_pw, jd);
-    long long id = accepted_appeal(&s, off, jd);
+    long long id = ap_accepted_appeal(&s, off, jd);
     make_overdue(&s, id);
     sweep(&s, off); /* v4 escalated */
     CHECK_INT(
-        act(&s, off, id, "reply", "{\"version\":4,\"reply\":\"已办\",\"resolved\":true}", NULL),
+        ap_act(&s, off, id, "reply", "{\"version\":4,\"reply\":\"已办\",\"resolved\":true}", NULL),
         200);
-    CHECK_INT(act(&s, jd, id, "rate", "{\"version\":5,\"rating\":\"not_satisfied\"}", NULL), 200);
+    CHECK_INT(ap_act(&s, jd, id, "rate", "{\"version\":5,\"rating\":\"not_satisfied\"}", NULL),
+              200);
     make_overdue(&s, id);
     sweep(&s, off);
     check_appeal(&s, off, id, "escalated", 7);
-    CHECK_INT(act(&s, off, id, "accept", "{\"version\":7}", NULL), 200);
+    CHECK_INT(ap_act(&s, off, id, "accept", "{\"version\":7}", NULL), 200);
     sweep(&s, off);
     check_appeal(&s, off, id, "in_progress", 8);
     CHECK_INT(escalations(&s, id), 2);

@@ -6,16 +6,9 @@
 #include <string.h>
 
 #include "domain/enterprise.h"
+#include "enterprise/appeal_fixture.h"
 #include "t.h"
 #include "th.h"
-
-static int act(th_server *s, const char *tok, long long id, const char *action, const char *body,
-               json_t **o)
-{
-    char path[96];
-    snprintf(path, sizeof path, "/api/v1/enterprise/appeals/%lld/%s", id, action);
-    return th_call(s, "POST", path, tok, body, o);
-}
 
 /* Walks every page of the list as tok sees it (limit per page) and checks the order: not
  * closed before closed, then received_at descending, then id descending; none twice. Returns
@@ -98,11 +91,12 @@ TEST(enterprise_appeal_list_open_and_newest_first)
     long long commerce = th_sql_int(&s, "SELECT id FROM organisations WHERE name = '平谷区商务局'");
     char body[96];
     snprintf(body, sizeof body, "{\"version\":1,\"department_id\":%lld}", commerce);
-    CHECK_INT(act(&s, off, id, "dispatch", body, NULL), 200);
-    CHECK_INT(act(&s, off, id, "accept", "{\"version\":2}", NULL), 200);
-    CHECK_INT(act(&s, off, id, "reply", "{\"version\":3,\"reply\":\"a\",\"resolved\":true}", NULL),
-              200);
-    CHECK_INT(act(&s, jd, id, "rate", "{\"version\":4,\"rating\":\"satisfied\"}", NULL), 200);
+    CHECK_INT(ap_act(&s, off, id, "dispatch", body, NULL), 200);
+    CHECK_INT(ap_act(&s, off, id, "accept", "{\"version\":2}", NULL), 200);
+    CHECK_INT(
+        ap_act(&s, off, id, "reply", "{\"version\":3,\"reply\":\"a\",\"resolved\":true}", NULL),
+        200);
+    CHECK_INT(ap_act(&s, jd, id, "rate", "{\"version\":4,\"rating\":\"satisfied\"}", NULL), 200);
     CHECK_INT(walk(&s, off, 50, &first), th_sql_int(&s, "SELECT COUNT(*) FROM ent_appeals"));
     CHECK(first != id);
     th_stop(&s);
@@ -126,11 +120,12 @@ TEST(enterprise_appeal_events_and_ratings_name_the_department)
     json_decref(o);
     char body[96];
     snprintf(body, sizeof body, "{\"version\":1,\"department_id\":%lld}", commerce);
-    CHECK_INT(act(&s, off, id, "dispatch", body, NULL), 200);
-    CHECK_INT(act(&s, off, id, "accept", "{\"version\":2}", NULL), 200);
-    CHECK_INT(act(&s, off, id, "reply", "{\"version\":3,\"reply\":\"a\",\"resolved\":true}", NULL),
-              200);
-    CHECK_INT(act(&s, jd, id, "rate", "{\"version\":4,\"rating\":\"satisfied\"}", NULL), 200);
+    CHECK_INT(ap_act(&s, off, id, "dispatch", body, NULL), 200);
+    CHECK_INT(ap_act(&s, off, id, "accept", "{\"version\":2}", NULL), 200);
+    CHECK_INT(
+        ap_act(&s, off, id, "reply", "{\"version\":3,\"reply\":\"a\",\"resolved\":true}", NULL),
+        200);
+    CHECK_INT(ap_act(&s, jd, id, "rate", "{\"version\":4,\"rating\":\"satisfied\"}", NULL), 200);
     snprintf(path, sizeof path, "/api/v1/enterprise/appeals/%lld", id);
     CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 200); /* the enterprise reads them */
     json_t *rs = json_object_get(o, "ratings");

@@ -5,16 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "enterprise/appeal_fixture.h"
 #include "t.h"
 #include "th.h"
-
-static int act(th_server *s, const char *tok, long long id, const char *action, const char *body,
-               json_t **o)
-{
-    char path[96];
-    snprintf(path, sizeof path, "/api/v1/enterprise/appeals/%lld/%s", id, action);
-    return th_call(s, "POST", path, tok, body, o);
-}
 
 /* an appeal of jd's, dispatched and accepted (version 3); the demo's appeals cleared so the
  * KPIs count this one alone */
@@ -23,20 +16,7 @@ static long long accepted_appeal(th_server *s, const char *off, const char *jd)
     th_sql_exec(s, "DELETE FROM ent_appeal_ratings");
     th_sql_exec(s, "DELETE FROM ent_appeal_events");
     th_sql_exec(s, "DELETE FROM ent_appeals");
-    long long commerce = th_sql_int(s, "SELECT id FROM organisations WHERE name = '平谷区商务局'");
-    json_t *o;
-    CHECK_INT(th_call(s, "POST", "/api/v1/enterprise/appeals", jd,
-                      "{\"type\":\"help\",\"category\":\"permits\",\"title\":\"测试\","
-                      "\"description\":\"d\"}",
-                      &o),
-              201);
-    long long id = th_int(o, "id");
-    json_decref(o);
-    char body[96];
-    snprintf(body, sizeof body, "{\"version\":1,\"department_id\":%lld}", commerce);
-    CHECK_INT(act(s, off, id, "dispatch", body, NULL), 200);
-    CHECK_INT(act(s, off, id, "accept", "{\"version\":2}", NULL), 200);
-    return id;
+    return ap_accepted_appeal(s, off, jd);
 }
 
 static json_t *district_kpis(th_server *s, const char *off, json_t **o)
@@ -55,29 +35,30 @@ TEST(enterprise_appeal_rating_only_with_rate)
     long long id = accepted_appeal(&s, off, jd);
     json_t *o;
     th_fingerprint(&s, before, sizeof before);
-    CHECK_INT(act(&s, off, id, "reply",
-                  "{\"version\":3,\"reply\":\"done\",\"resolved\":true,\"rating\":\"satisfied\"}",
-                  &o),
-              422);
+    CHECK_INT(
+        ap_act(&s, off, id, "reply",
+               "{\"version\":3,\"reply\":\"done\",\"resolved\":true,\"rating\":\"satisfied\"}", &o),
+        422);
     CHECK_STR(th_err_code(o), "unknown_field");
     CHECK_STR(th_err_field(o), "rating");
     json_decref(o);
     th_fingerprint(&s, after, sizeof after);
     CHECK_STR(after, before);
-    CHECK_INT(act(&s, off, id, "reply", "{\"version\":3,\"reply\":\"done\",\"resolved\":true}", &o),
-              200);
+    CHECK_INT(
+        ap_act(&s, off, id, "reply", "{\"version\":3,\"reply\":\"done\",\"resolved\":true}", &o),
+        200);
     json_decref(o);
     th_fingerprint(&s, before, sizeof before);
-    CHECK_INT(act(&s, off, id, "close", "{\"version\":4,\"rating\":\"satisfied\"}", &o), 422);
+    CHECK_INT(ap_act(&s, off, id, "close", "{\"version\":4,\"rating\":\"satisfied\"}", &o), 422);
     CHECK_STR(th_err_field(o), "rating");
     json_decref(o);
     /* a reason is the return's, not a rating's */
-    CHECK_INT(act(&s, off, id, "close", "{\"version\":4,\"reason\":\"x\"}", &o), 422);
+    CHECK_INT(ap_act(&s, off, id, "close", "{\"version\":4,\"reason\":\"x\"}", &o), 422);
     CHECK_STR(th_err_field(o), "reason");
     json_decref(o);
     th_fingerprint(&s, after, sizeof after);
     CHECK_STR(after, before);
-    CHECK_INT(act(&s, off, id, "close", "{\"version\":4}", &o), 200);
+    CHECK_INT(ap_act(&s, off, id, "close", "{\"version\":4}", &o), 200);
     CHECK_STR(th_str(o, "state"), "closed");
     CHECK(json_is_null(json_object_get(o, "rating")));
     json_decref(o);
@@ -116,19 +97,19 @@ TEST(enterprise_appeal_rating_is_the_current_rounds)
     th_login(&s, "jd", s.demo_pw, jd);
     long long id = accepted_appeal(&s, off, jd);
     json_t *o;
-    CHECK_INT(act(&s, off, id, "reply", "{\"version\":3,\"reply\":\"a\",\"resolved\":true}", &o),
+    CHECK_INT(ap_act(&s, off, id, "reply", "{\"version\":3,\"reply\":\"a\",\"resolved\":true}", &o),
               200);
     json_decref(o);
-    CHECK_INT(act(&s, jd, id, "rate", "{\"version\":4,\"rating\":\"not_satisfied\"}", &o), 200);
+    CHECK_INT(ap_act(&s, jd, id, "rate", "{\"version\":4,\"rating\":\"not_satisfied\"}", &o), 200);
     CHECK_STR(th_str(o, "state"), "reopened");
     CHECK_STR(th_str(o, "rating"), "not_satisfied");
     json_decref(o);
-    CHECK_INT(act(&s, off, id, "accept", "{\"version\":5}", NULL), 200);
-    CHECK_INT(act(&s, off, id, "reply", "{\"version\":6,\"reply\":\"b\",\"resolved\":true}", &o),
+    CHECK_INT(ap_act(&s, off, id, "accept", "{\"version\":5}", NULL), 200);
+    CHECK_INT(ap_act(&s, off, id, "reply", "{\"version\":6,\"reply\":\"b\",\"resolved\":true}", &o),
               200);
     CHECK(json_is_null(json_object_get(o, "rating"))); /* nobody has rated this reply */
     json_decref(o);
-    CHECK_INT(act(&s, off, id, "close", "{\"version\":7}", &o), 200);
+    CHECK_INT(ap_act(&s, off, id, "close", "{\"version\":7}", &o), 200);
     json_decref(o);
     snprintf(path, sizeof path, "/api/v1/enterprise/appeals/%lld", id);
     CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 200);
@@ -165,16 +146,16 @@ TEST(enterprise_appeal_officer_rates_only_at_the_return_visit)
     long long id = accepted_appeal(&s, off, jd);
     json_t *o;
     /* a call-back while still in hand does not answer for the reply that follows */
-    CHECK_INT(act(&s, off, id, "visit", "{\"version\":3,\"note\":\"办理中回访\"}", NULL), 200);
+    CHECK_INT(ap_act(&s, off, id, "visit", "{\"version\":3,\"note\":\"办理中回访\"}", NULL), 200);
     CHECK_INT(
-        act(&s, off, id, "reply", "{\"version\":4,\"reply\":\"done\",\"resolved\":true}", NULL),
+        ap_act(&s, off, id, "reply", "{\"version\":4,\"reply\":\"done\",\"resolved\":true}", NULL),
         200);
     char sql[160];
     snprintf(sql, sizeof sql, "UPDATE ent_appeals SET visited_at = replied_at - 60 WHERE id = %lld",
              id);
     th_sql_exec(&s, sql);
     th_fingerprint(&s, before, sizeof before);
-    CHECK_INT(act(&s, off, id, "rate", "{\"version\":5,\"rating\":\"satisfied\"}", &o), 409);
+    CHECK_INT(ap_act(&s, off, id, "rate", "{\"version\":5,\"rating\":\"satisfied\"}", &o), 409);
     CHECK_STR(th_err_code(o), "visit_required");
     json_decref(o);
     th_fingerprint(&s, after, sizeof after);
@@ -183,20 +164,20 @@ TEST(enterprise_appeal_officer_rates_only_at_the_return_visit)
     CHECK_INT(th_int(d, "rated"), 0);
     json_decref(o);
     /* the return visit after the reply: now the officer records the firm's rating */
-    CHECK_INT(act(&s, off, id, "visit", "{\"version\":5,\"note\":\"电话回访，企业满意\"}", NULL),
+    CHECK_INT(ap_act(&s, off, id, "visit", "{\"version\":5,\"note\":\"电话回访，企业满意\"}", NULL),
               200);
-    CHECK_INT(act(&s, off, id, "rate", "{\"version\":6,\"rating\":\"not_satisfied\"}", &o), 200);
+    CHECK_INT(ap_act(&s, off, id, "rate", "{\"version\":6,\"rating\":\"not_satisfied\"}", &o), 200);
     CHECK_STR(th_str(o, "state"), "reopened");
     json_decref(o);
     /* a reopened round needs its own visit; the enterprise itself needs none */
-    CHECK_INT(act(&s, off, id, "accept", "{\"version\":7}", NULL), 200);
+    CHECK_INT(ap_act(&s, off, id, "accept", "{\"version\":7}", NULL), 200);
     CHECK_INT(
-        act(&s, off, id, "reply", "{\"version\":8,\"reply\":\"again\",\"resolved\":true}", NULL),
+        ap_act(&s, off, id, "reply", "{\"version\":8,\"reply\":\"again\",\"resolved\":true}", NULL),
         200);
-    CHECK_INT(act(&s, off, id, "rate", "{\"version\":9,\"rating\":\"satisfied\"}", &o), 409);
+    CHECK_INT(ap_act(&s, off, id, "rate", "{\"version\":9,\"rating\":\"satisfied\"}", &o), 409);
     CHECK_STR(th_err_code(o), "visit_required");
     json_decref(o);
-    CHECK_INT(act(&s, jd, id, "rate", "{\"version\":9,\"rating\":\"satisfied\"}", &o), 200);
+    CHECK_INT(ap_act(&s, jd, id, "rate", "{\"version\":9,\"rating\":\"satisfied\"}", &o), 200);
     CHECK_STR(th_str(o, "state"), "closed");
     json_decref(o);
     th_stop(&s);

@@ -4,36 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "enterprise/appeal_fixture.h"
 #include "t.h"
 #include "th.h"
-
-static int act(th_server *s, const char *tok, long long id, const char *action, const char *body,
-               json_t **o)
-{
-    char path[96];
-    snprintf(path, sizeof path, "/api/v1/enterprise/appeals/%lld/%s", id, action);
-    return th_call(s, "POST", path, tok, body, o);
-}
-
-/* an appeal of jd's (category permits), dispatched to the commerce bureau and accepted
- * (version 3) */
-static long long accepted_appeal(th_server *s, const char *off, const char *jd)
-{
-    long long commerce = th_sql_int(s, "SELECT id FROM organisations WHERE name = '平谷区商务局'");
-    json_t *o;
-    CHECK_INT(th_call(s, "POST", "/api/v1/enterprise/appeals", jd,
-                      "{\"type\":\"help\",\"category\":\"permits\",\"title\":\"测试\","
-                      "\"description\":\"d\"}",
-                      &o),
-              201);
-    long long id = th_int(o, "id");
-    json_decref(o);
-    char body[96];
-    snprintf(body, sizeof body, "{\"version\":1,\"department_id\":%lld}", commerce);
-    CHECK_INT(act(s, off, id, "dispatch", body, NULL), 200);
-    CHECK_INT(act(s, off, id, "accept", "{\"version\":2}", NULL), 200);
-    return id;
-}
 
 /* true when GET /return-visits lists the appeal */
 static int awaits_visit(th_server *s, const char *tok, long long id)
@@ -52,7 +25,7 @@ TEST(enterprise_appeal_reopened_round_needs_its_own_visit)
     char off[80], jd[80], sql[256];
     th_login(&s, "officer", s.demo_pw, off);
     th_login(&s, "jd", s.demo_pw, jd);
-    long long id = accepted_appeal(&s, off, jd);
+    long long id = ap_accepted_appeal(&s, off, jd);
     /* the first round past its deadline, then answered and called back */
     snprintf(sql, sizeof sql,
              "UPDATE ent_appeals SET complete_due = strftime('%%s','now') - 3600, visit_due ="
@@ -60,15 +33,15 @@ TEST(enterprise_appeal_reopened_round_needs_its_own_visit)
              id);
     th_sql_exec(&s, sql);
     json_t *o;
-    CHECK_INT(act(&s, off, id, "reply", "{\"version\":3,\"reply\":\"a\",\"resolved\":true}", &o),
+    CHECK_INT(ap_act(&s, off, id, "reply", "{\"version\":3,\"reply\":\"a\",\"resolved\":true}", &o),
               200);
     json_decref(o);
     CHECK(awaits_visit(&s, off, id));
-    CHECK_INT(act(&s, off, id, "visit", "{\"version\":4,\"note\":\"第一轮回访\"}", &o), 200);
+    CHECK_INT(ap_act(&s, off, id, "visit", "{\"version\":4,\"note\":\"第一轮回访\"}", &o), 200);
     CHECK(!json_is_null(json_object_get(o, "visited_at")));
     json_decref(o);
     CHECK(!awaits_visit(&s, off, id));
-    CHECK_INT(act(&s, jd, id, "rate", "{\"version\":5,\"rating\":\"not_satisfied\"}", &o), 200);
+    CHECK_INT(ap_act(&s, jd, id, "rate", "{\"version\":5,\"rating\":\"not_satisfied\"}", &o), 200);
     CHECK_STR(th_str(o, "state"), "reopened");
     /* the new round's call-back falls due with the new round */
     CHECK_STR(th_str(o, "visit_due"), th_str(o, "complete_due"));
@@ -96,7 +69,7 @@ TEST(enterprise_appeal_reopened_round_needs_its_own_visit)
              id);
     th_sql_exec(&s, sql);
     CHECK(awaits_visit(&s, off, id));
-    CHECK_INT(act(&s, off, id, "visit", "{\"version\":6,\"note\":\"第二轮回访\"}", &o), 200);
+    CHECK_INT(ap_act(&s, off, id, "visit", "{\"version\":6,\"note\":\"第二轮回访\"}", &o), 200);
     json_decref(o);
     CHECK(!awaits_visit(&s, off, id));
     th_stop(&s);
@@ -121,8 +94,8 @@ TEST(enterprise_appeal_escalated_without_department_not_replied)
     snprintf(body, sizeof body, "{\"category\":\"permits\",\"department_id\":%lld}", commerce);
     CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/dispatch-catalogue", off, body, NULL), 200);
     /* r: returned by the catalogue's department; k: in hand at the catalogue's department */
-    long long r = accepted_appeal(&s, off, jd), k = accepted_appeal(&s, off, jd);
-    CHECK_INT(act(&s, off, r, "return", "{\"version\":3,\"reason\":\"不归我们\"}", NULL), 200);
+    long long r = ap_accepted_appeal(&s, off, jd), k = ap_accepted_appeal(&s, off, jd);
+    CHECK_INT(ap_act(&s, off, r, "return", "{\"version\":3,\"reason\":\"不归我们\"}", NULL), 200);
     char sql[200];
     snprintf(sql, sizeof sql,
              "UPDATE ent_appeals SET complete_due = strftime('%%s','now') - 3600 WHERE id IN"
@@ -139,7 +112,7 @@ TEST(enterprise_appeal_escalated_without_department_not_replied)
     json_decref(o);
     th_fingerprint(&s, before, sizeof before);
     snprintf(body, sizeof body, "{\"version\":%lld,\"reply\":\"已办理\",\"resolved\":true}", v);
-    CHECK_INT(act(&s, off, r, "reply", body, &o), 409);
+    CHECK_INT(ap_act(&s, off, r, "reply", body, &o), 409);
     CHECK_STR(th_err_code(o), "wrong_state");
     CHECK_STR(th_err_field(o), "state");
     CHECK(strstr(th_err_message(o), "dispatch it first") != NULL);
@@ -147,11 +120,11 @@ TEST(enterprise_appeal_escalated_without_department_not_replied)
     th_fingerprint(&s, after, sizeof after);
     CHECK_STR(after, before);
     snprintf(body, sizeof body, "{\"version\":%lld,\"department_id\":%lld}", v, agri);
-    CHECK_INT(act(&s, off, r, "dispatch", body, NULL), 200);
+    CHECK_INT(ap_act(&s, off, r, "dispatch", body, NULL), 200);
     snprintf(body, sizeof body, "{\"version\":%lld}", v + 1);
-    CHECK_INT(act(&s, off, r, "accept", body, NULL), 200);
+    CHECK_INT(ap_act(&s, off, r, "accept", body, NULL), 200);
     snprintf(body, sizeof body, "{\"version\":%lld,\"reply\":\"已办理\",\"resolved\":true}", v + 2);
-    CHECK_INT(act(&s, off, r, "reply", body, &o), 200);
+    CHECK_INT(ap_act(&s, off, r, "reply", body, &o), 200);
     CHECK_STR(th_str(o, "state"), "replied");
     CHECK_INT(th_int(o, "department_id"), agri);
     json_decref(o);
@@ -163,7 +136,7 @@ TEST(enterprise_appeal_escalated_without_department_not_replied)
     v = th_int(o, "version");
     json_decref(o);
     snprintf(body, sizeof body, "{\"version\":%lld,\"reply\":\"已办理\",\"resolved\":true}", v);
-    CHECK_INT(act(&s, off, k, "reply", body, NULL), 200);
+    CHECK_INT(ap_act(&s, off, k, "reply", body, NULL), 200);
     th_stop(&s);
 }
 
@@ -178,7 +151,7 @@ TEST(enterprise_appeal_action_blank_texts_refused)
     char off[80], jd[80], body[160], before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE];
     th_login(&s, "officer", s.demo_pw, off);
     th_login(&s, "jd", s.demo_pw, jd);
-    long long id = accepted_appeal(&s, off, jd);
+    long long id = ap_accepted_appeal(&s, off, jd);
     static const char *const blanks[] = {"   ", " \\t\\n ", "\u3000\u3000"};
     static const struct {
         const char *action, *fmt, *field;
@@ -192,7 +165,7 @@ TEST(enterprise_appeal_action_blank_texts_refused)
         for (size_t b = 0; b < sizeof blanks / sizeof blanks[0]; b++) {
             json_t *o;
             snprintf(body, sizeof body, cases[i].fmt, blanks[b]);
-            CHECK_INT(act(&s, off, id, cases[i].action, body, &o), 422);
+            CHECK_INT(ap_act(&s, off, id, cases[i].action, body, &o), 422);
             CHECK_STR(th_err_code(o), "missing_field");
             CHECK_STR(th_err_field(o), cases[i].field);
             json_decref(o);
@@ -200,12 +173,12 @@ TEST(enterprise_appeal_action_blank_texts_refused)
     th_fingerprint(&s, after, sizeof after);
     CHECK_STR(after, before);
     json_t *o;
-    CHECK_INT(act(&s, off, id, "visit", "{\"version\":3,\"note\":\" 已回访 \"}", &o), 200);
+    CHECK_INT(ap_act(&s, off, id, "visit", "{\"version\":3,\"note\":\" 已回访 \"}", &o), 200);
     CHECK_STR(th_str(o, "visit_note"), " 已回访 ");
     json_decref(o);
-    CHECK_INT(
-        act(&s, off, id, "reply", "{\"version\":4,\"reply\":\"\\t已办结\",\"resolved\":true}", &o),
-        200);
+    CHECK_INT(ap_act(&s, off, id, "reply",
+                     "{\"version\":4,\"reply\":\"\\t已办结\",\"resolved\":true}", &o),
+              200);
     CHECK_STR(th_str(o, "reply"), "\t已办结");
     json_decref(o);
     th_stop(&s);
