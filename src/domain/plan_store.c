@@ -660,7 +660,7 @@ static int site_fits(pj_ctx *c, json_t *e, int64_t fid, int64_t mid, const char 
         " CASE WHEN ?4 THEN " HOUSING_Q " ELSE 0 END, (SELECT barrier_free_rooms FROM"
         " facilities WHERE id = ?1), ?3 = 'medical' OR EXISTS (SELECT 1 FROM facility_roles"
         " WHERE facility_id = ?1 AND role = 'medical'), CASE WHEN ?4 THEN " VHOUSING_Q
-        " ELSE 0 END",
+        " ELSE 0 END, EXISTS (SELECT 1 FROM facilities WHERE id = ?1)",
         err);
     if (!s) return -1;
     pj_stmt_int(s, 1, fid);
@@ -668,6 +668,7 @@ static int site_fits(pj_ctx *c, json_t *e, int64_t fid, int64_t mid, const char 
     pj_stmt_text(s, 3, role);
     pj_stmt_int(s, 4, ready0);
     int rc = pj_stmt_step(s, err);
+    int exists = rc == 1 && pj_col_int(s, 5) != 0;
     double cap = rc == 1 && !pj_col_is_null(s, 0) ? floor(pj_col_double(s, 0)) : 0;
     int64_t taken = rc == 1 ? pj_col_int(s, 1) : 0;
     int64_t rooms = rc == 1 ? pj_col_int(s, 2) : 0;
@@ -681,6 +682,14 @@ static int site_fits(pj_ctx *c, json_t *e, int64_t fid, int64_t mid, const char 
     int64_t free_now = (int64_t)cap - taken;
     if (free_now < 0) free_now = 0;
     const char *name = json_string_value(json_object_get(e, "name"));
+    if (!exists) { /* deleted since the plan was made: not "a capacity of 0" */
+        pj_fail(err, 409, "facility_changed", "facility_id",
+                "%s (facility %lld) no longer exists; plan again", name ? name : "?",
+                (long long)fid);
+        pj_err_detail(err, "facility_id", fid);
+        pj_err_detail_str(err, "reason", "deleted");
+        return -1;
+    }
     if (used <= free_now) {
         /* the people needing medical care the plan puts there: a medical site takes them in
          * any of its places, another site only in its barrier-free rooms (none when the plan

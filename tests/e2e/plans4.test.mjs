@@ -53,6 +53,8 @@ describe('plans: what a refused adoption says of its site', () => {
     assert.deepEqual(adoptRefusal(lowered), { key: 'adoptCapacityLowered', fid: 1, free: 50, used: 107 });
     const rooms = { code: 'facility_changed', message: 'B (facility 2) has 2 places for people needing medical care now (its barrier-free rooms), the plan puts 3 of them there; plan again', details: { facility_id: 2, vulnerable: 3, vulnerable_free: 2, barrier_free_rooms: 2 } };
     assert.deepEqual(adoptRefusal(rooms), { key: 'adoptRoomsLowered', fid: 2, free: 2, used: 3 }, 'not told as a site no longer converted');
+    const deleted = { code: 'facility_changed', message: 'A 近 (facility 1) no longer exists; plan again', details: { facility_id: 1, reason: 'deleted' } };
+    assert.deepEqual(adoptRefusal(deleted), { key: 'adoptSiteDeleted', fid: 1 }, 'not told as a site no longer converted');
     assert.equal(adoptRefusal({ code: 'version_conflict', message: 'the plan was changed' }), null);
     assert.equal(adoptRefusal({ code: 'facility_busy', message: 'no id here' }), null);
   });

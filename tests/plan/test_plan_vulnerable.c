@@ -429,6 +429,39 @@ TEST_T(plan_adopt_checks_capacity_now, 60)
     th_stop(&s);
 }
 
+/* A chosen site deleted after the plan was made: adopting is 409 facility_changed saying it no
+ * longer exists, nothing written (it said "has a capacity of 0 now"). */
+TEST_T(plan_adopt_names_a_deleted_site, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80], path[64], fa[TH_FINGERPRINT_SIZE], fb[TH_FINGERPRINT_SIZE];
+    th_login(&s, "admin", s.admin_pw, tok);
+    tiny_world(&s);
+    json_t *p = post_ok(&s, tok, "/api/v1/plans?wait=1", TINY(""), 201);
+    json_t *res = json_object_get(p, "result");
+    CHECK(site(res, 1) != NULL);
+    json_t *o = NULL;
+    CHECK_INT(th_call(&s, "DELETE", "/api/v1/facilities/1", tok, NULL, &o), 204);
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM facilities WHERE id = 1"), 0);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(p, "id"));
+    th_fingerprint(&s, fa, sizeof fa);
+    o = post_ok(&s, tok, path, "{}", 409);
+    CHECK_STR(th_err_code(o), "facility_changed");
+    CHECK_STR(th_err_field(o), "facility_id");
+    CHECK(strstr(th_err_message(o), "(facility 1) no longer exists") != NULL);
+    json_t *d = json_object_get(json_object_get(o, "error"), "details");
+    CHECK_INT(th_int(d, "facility_id"), 1);
+    CHECK_STR(th_str(d, "reason"), "deleted");
+    json_decref(o);
+    th_fingerprint(&s, fb, sizeof fb);
+    CHECK_STR(fb, fa);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM conversions"), 0);
+    json_decref(p);
+    th_stop(&s);
+}
+
 /* A plan that places no one (all its people need a medical site and none is in reach) has no
  * site: adopting it is 409 nothing_to_adopt, nothing written. It was adopted, starting nothing,
  * and listed as a plan in force. */

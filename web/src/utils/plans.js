@@ -306,7 +306,8 @@ export function refusedFacility(message) {
  * (its `details` give the figures) the people the plan puts there no longer fit: other plans
  * adopted since took the places it counted on (`taken` > 0), or its capacity was lowered, or
  * (`vulnerable`, `vulnerable_free`) its places for the people needing medical care — its
- * barrier-free rooms — are fewer now than the plan's vulnerable people there.
+ * barrier-free rooms — are fewer now than the plan's vulnerable people there; or
+ * (`reason` "deleted") the site was deleted since.
  */
 export function adoptRefusal(e) {
   if (e && e.code === 'supplies_changed') return suppliesRefusal(e);
@@ -315,6 +316,8 @@ export function adoptRefusal(e) {
   const fid = Number.isFinite(d.facility_id) ? d.facility_id : refusedFacility(e.message);
   if (fid == null) return null;
   if (e.code === 'facility_busy') return { key: 'adoptRefused', fid };
+  // deleted since the plan was made
+  if (d.reason === 'deleted') return { key: 'adoptSiteDeleted', fid };
   // the places for the people needing medical care (barrier-free rooms) lowered since
   if (Number.isFinite(d.vulnerable) && Number.isFinite(d.vulnerable_free)) return { key: 'adoptRoomsLowered', fid, free: d.vulnerable_free, used: d.vulnerable };
   if (Number.isFinite(d.free) && Number.isFinite(d.used)) return { key: d.taken > 0 ? 'adoptPlacesTaken' : 'adoptCapacityLowered', fid, free: d.free, used: d.used };
