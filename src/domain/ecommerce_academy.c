@@ -608,6 +608,59 @@ static int cohort_apply(pj_ctx *c, int64_t id, void *arg, pj_err *err)
                         h->version, "capacity", h->has[3] > 0 ? h->capacity : INT64_MAX, err);
 }
 
+/* New dates for cohort id (days s0..e0, texts starts..ends) keep what was recorded under the old
+ * ones within the rules those followed: every enrolment at most PJ_AC_ENROL_WINDOW_DAYS before
+ * the start and not after the end, every practice session within the dates, no graduation before
+ * the start, and a running cohort started. 0, or -1 with 422/409 naming the date. */
+static int cohort_dates_keep(pj_ctx *c, int64_t id, const cohort_row *r, int64_t s0, int64_t e0,
+                             const char *starts, const char *ends, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT (SELECT MIN(enrolled_on) FROM ac_enrolments WHERE cohort_id = ?1), (SELECT"
+        " MAX(enrolled_on) FROM ac_enrolments WHERE cohort_id = ?1), (SELECT MIN(graduated_on)"
+        " FROM ac_enrolments WHERE cohort_id = ?1 AND graduated_on IS NOT NULL), (SELECT"
+        " MIN(x.day) FROM ac_practice a JOIN ac_enrolments e ON e.id = a.enrolment_id JOIN"
+        " ec_sessions x ON x.id = a.session_id WHERE e.cohort_id = ?1), (SELECT MAX(x.day) FROM"
+        " ac_practice a JOIN ac_enrolments e ON e.id = a.enrolment_id JOIN ec_sessions x ON"
+        " x.id = a.session_id WHERE e.cohort_id = ?1)",
+        err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    char first_enrol[11] = "", last_enrol[11] = "", first_grad[11] = "", first_prac[11] = "",
+         last_prac[11] = "";
+    char *const out[] = {first_enrol, last_enrol, first_grad, first_prac, last_prac};
+    for (int k = 0; rc == 1 && k < 5; k++)
+        if (!pj_col_is_null(s, k)) snprintf(out[k], 11, "%s", pj_col_text(s, k));
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    int64_t d;
+    if (*first_enrol && !ec_date(first_enrol, &d, NULL, NULL, NULL) &&
+        d < s0 - PJ_AC_ENROL_WINDOW_DAYS)
+        return pj_fail(err, 422, "invalid_value", "starts_on",
+                       "a student enrolled on %s, more than %d days before a start on %s",
+                       first_enrol, PJ_AC_ENROL_WINDOW_DAYS, starts);
+    if (*first_grad && !ec_date(first_grad, &d, NULL, NULL, NULL) && d < s0)
+        return pj_fail(err, 422, "invalid_value", "starts_on",
+                       "a student graduated on %s, before a start on %s", first_grad, starts);
+    if (*first_prac && !ec_date(first_prac, &d, NULL, NULL, NULL) && d < s0)
+        return pj_fail(err, 422, "invalid_value", "starts_on",
+                       "a practice session on %s counts for the cohort, before a start on %s",
+                       first_prac, starts);
+    if (*last_prac && !ec_date(last_prac, &d, NULL, NULL, NULL) && d > e0)
+        return pj_fail(err, 422, "invalid_value", "ends_on",
+                       "a practice session on %s counts for the cohort, after an end on %s",
+                       last_prac, ends);
+    if (*last_enrol && !ec_date(last_enrol, &d, NULL, NULL, NULL) && d > e0)
+        return pj_fail(err, 422, "invalid_value", "ends_on",
+                       "a student enrolled on %s, after an end on %s", last_enrol, ends);
+    if (!strcmp(r->state, "running") && s0 > ec_today())
+        return pj_fail(err, 409, "invalid_state", "starts_on",
+                       "the cohort is running: it cannot start on %s, after today", starts);
+    return 0;
+}
+
 int pj_ac_cohort_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
 {
     static const char *const fields[] = {"version", "name",     "starts_on",
@@ -632,6 +685,10 @@ int pj_ac_cohort_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
                        (long long)r.enrolled);
     if (strcmp(r.state, "graduated") == 0)
         return pj_fail(err, 409, "invalid_state", "", "the cohort has graduated");
+    if ((h.has[1] || h.has[2]) &&
+        cohort_dates_keep(c, id, &r, s0, e0, h.has[1] ? h.starts : r.starts,
+                          h.has[2] ? h.ends : r.ends, err))
+        return -1;
     if (pj_version_check(c, "SELECT version FROM ac_cohorts WHERE id = ?", id, version, "cohort",
                          err))
         return -1;

@@ -1040,6 +1040,84 @@ TEST_T(academy_dates_follow_the_cohort, 90)
     th_stop(&s);
 }
 
+/* A cohort's dates are not moved past what was recorded under them: practice sessions outside
+ * the new dates, a graduation before the new start, an enrolment more than 180 days before it or
+ * after the new end, a running cohort starting after today: 4xx naming the date, nothing
+ * written; a move that keeps them all is taken. */
+TEST_T(academy_cohort_dates_keep_what_was_recorded, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "officer", s.demo_pw, tok);
+    fix f;
+    fixture(&s, tok, "K", 0, 10, 10, &f);
+    json_t *o = NULL;
+    fix past = f;
+    past.cohort = dated_cohort(&s, tok, &f, "春季班K", "2024-03-01", "2024-04-30");
+    long long st = streamer(&s, tok, "学员K1", "1990-01-01", "");
+    long long eid = enrol(&s, tok, &past, st, "2024-02-10", 201, NULL);
+    CHECK_INT(move(&s, tok, past.cohort, "running", &o), 200);
+    json_decref(o);
+    long long ses;
+    session(&s, tok, st, "2024-03-05", 60, 0, &ses);
+    practice(&s, tok, eid, ses, 200);
+    session(&s, tok, st, "2024-04-25", 60, 0, &ses);
+    practice(&s, tok, eid, ses, 200);
+    CHECK_INT(act(&s, tok, eid, "graduate", ",\"graduated_on\":\"2024-04-20\"", &o), 200);
+    json_decref(o);
+    char path[96], b[160], fa[TH_FINGERPRINT_SIZE], fb[TH_FINGERPRINT_SIZE];
+    snprintf(path, sizeof path, "/api/v1/academy/cohorts/%lld", past.cohort);
+    static const struct {
+        const char *dates, *field;
+        int want;
+    } bad[] = {
+        {"\"starts_on\":\"2024-03-06\"", "starts_on", 422}, /* the practice on 03-05 */
+        {"\"ends_on\":\"2024-04-24\"", "ends_on", 422},     /* the practice on 04-25 */
+        {"\"starts_on\":\"2023-03-01\",\"ends_on\":\"2023-06-30\"", "ends_on", 422},
+        {"\"starts_on\":\"2024-08-15\",\"ends_on\":\"2024-12-31\"", "starts_on", 422},
+        {"\"starts_on\":\"2030-01-01\",\"ends_on\":\"2030-06-30\"", "starts_on", 422},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        th_fingerprint(&s, fa, sizeof fa);
+        snprintf(b, sizeof b, "{\"version\":%lld,%s}", version_of(&s, tok, path), bad[k].dates);
+        o = CALL(&s, "PATCH", tok, path, b, bad[k].want);
+        CHECK_STR(th_err_field(o), bad[k].field);
+        json_decref(o);
+        th_fingerprint(&s, fb, sizeof fb);
+        CHECK_STR(fb, fa);
+    }
+    /* earlier and later, all recorded still inside: taken */
+    snprintf(b, sizeof b,
+             "{\"version\":%lld,\"starts_on\":\"2024-03-05\",\"ends_on\":\"2024-05-31\"}",
+             version_of(&s, tok, path));
+    json_decref(CALL(&s, "PATCH", tok, path, b, 200));
+    char q[160];
+    snprintf(q, sizeof q,
+             "SELECT starts_on = '2024-03-05' AND ends_on = '2024-05-31' FROM ac_cohorts WHERE"
+             " id = %lld",
+             past.cohort);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    /* a running cohort, nothing recorded yet, does not start after today */
+    char ago[11], soon[11], later[11];
+    th_day_rel(0, -10, ago);
+    th_day_rel(0, 10, soon);
+    th_day_rel(0, 90, later);
+    fix cur = f;
+    long long run = cur.cohort = dated_cohort(&s, tok, &f, "进行中K", ago, later);
+    enrol(&s, tok, &cur, streamer(&s, tok, "学员K2", "1990-01-01", ""), ago, 201, NULL);
+    CHECK_INT(move(&s, tok, run, "running", &o), 200);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/academy/cohorts/%lld", run);
+    snprintf(b, sizeof b, "{\"version\":%lld,\"starts_on\":\"%s\"}", version_of(&s, tok, path),
+             soon);
+    o = CALL(&s, "PATCH", tok, path, b, 409);
+    CHECK_STR(th_err_code(o), "invalid_state");
+    CHECK_STR(th_err_field(o), "starts_on");
+    json_decref(o);
+    th_stop(&s);
+}
+
 /* A zone enterprise's settled_on is not moved after the first enrolment on its posts (each
  * enrolment was made on a post of a settled enterprise): 409 invalid_state at settled_on,
  * nothing written; up to that day, or earlier, it may move. */
