@@ -205,7 +205,9 @@ static int log_insert(pj_ctx *c, json_t *b, int quick, int64_t *out_id, pj_err *
         return pj_fail(err, 422, "invalid_value", "time_out",
                        "time_out must be a time YYYY-MM-DDTHH:MM:SSZ");
     if (!tout) t_out = t_in + (minutes > 0 ? minutes * 60 : 0);
-    if (quick && !tin && minutes > 0) t_in = now - minutes * 60, t_out = now;
+    /* a quick entry line without a time: the service was done just now (its time is ours) */
+    int undated = quick && !tin && minutes > 0;
+    if (undated) t_in = now - minutes * 60, t_out = now;
     if (t_in > now + 300)
         return pj_fail(err, 422, "out_of_range", "time_in", "time_in is in the future");
     /* nor long past: a visit of 1971 made the elder's last visit 1971 (overdue at once, an
@@ -294,12 +296,15 @@ static int log_insert(pj_ctx *c, json_t *b, int quick, int64_t *out_id, pj_err *
     /* a helper is in one place at a time: minutes already logged (and credited) with another
      * elder are not earned a second time (with the same elder, a meal served during a visit is
      * a service of its own). A log without a helper has no one to check; one without minutes
-     * overlaps nothing. */
-    if (helper_id && t_out > t_in) {
+     * overlaps nothing. A quick entry line without a time was dated by us, not by the caller:
+     * when the helper is logged with another elder then, the services were done one after
+     * another (three meals delivered on one round, entered together or one by one), so the line
+     * ends where those logs begin instead of being refused. */
+    for (int moves = 0; helper_id && t_out > t_in; moves++) {
         s = pj_db_prepare(c->db,
-                          "SELECT id, elder_id FROM elder_service_logs WHERE helper_id = ?"
-                          " AND time_in < ? AND time_out > ? AND elder_id <> ? ORDER BY id"
-                          " LIMIT 1",
+                          "SELECT id, elder_id, time_in FROM elder_service_logs WHERE"
+                          " helper_id = ? AND time_in < ? AND time_out > ? AND elder_id <> ?"
+                          " ORDER BY time_in LIMIT 1",
                           err);
         if (!s) return -1;
         pj_stmt_int(s, 1, helper_id);
@@ -308,14 +313,20 @@ static int log_insert(pj_ctx *c, json_t *b, int quick, int64_t *out_id, pj_err *
         pj_stmt_int(s, 4, elder_id);
         drc = pj_stmt_step(s, err);
         int64_t other = drc == 1 ? pj_col_int(s, 0) : 0,
-                other_elder = drc == 1 ? pj_col_int(s, 1) : 0;
+                other_elder = drc == 1 ? pj_col_int(s, 1) : 0,
+                other_in = drc == 1 ? pj_col_int(s, 2) : 0;
         pj_stmt_done(s);
         if (drc < 0) return -1;
-        if (other)
-            return pj_fail(err, 409, "helper_busy", "time_in",
-                           "helper %lld is logged with another elder at an overlapping time"
-                           " (log %lld, elder %lld)",
-                           (long long)helper_id, (long long)other, (long long)other_elder);
+        if (!other) break;
+        if (undated && moves < 100 &&
+            other_in - (t_out - t_in) >= now - (int64_t)PJ_ALERT_SCAN_BACK_DAYS * 86400) {
+            t_out = other_in, t_in = other_in - mins * 60;
+            continue;
+        }
+        return pj_fail(err, 409, "helper_busy", "time_in",
+                       "helper %lld is logged with another elder at an overlapping time"
+                       " (log %lld, elder %lld)",
+                       (long long)helper_id, (long long)other, (long long)other_elder);
     }
     s = pj_db_prepare(c->db,
                       "INSERT INTO elder_service_logs (elder_id, helper_id, kind,"

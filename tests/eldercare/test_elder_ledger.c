@@ -864,6 +864,61 @@ TEST_T(elder_ledger_refuses_overlapping_credits, 120)
     th_stop(&s);
 }
 
+/* Regression: quick entry dates a line without a time "now − minutes", so one helper's round of
+ * services (three meals delivered, entered together or one after another) overlapped itself and
+ * its second line was refused as helper_busy. Such lines are laid back to back before the
+ * helper's other logs: all written, each minute credited once, none overlapping; a resend is
+ * still a duplicate. */
+TEST_T(elder_quick_entry_lays_a_round_back_to_back, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80];
+    th_login(&s, "grid01", s.demo_pw, g);
+    long long grid = el_grid01_grid(&s);
+    long long h = el_helper(&s, g, grid, 90, "1958-04-04", 'F', "");
+    long long e1 = el_elder(&s, g, grid, 90, ""), e2 = el_elder(&s, g, grid, 91, ""),
+              e3 = el_elder(&s, g, grid, 92, ""), e4 = el_elder(&s, g, grid, 93, "");
+    long long acc = account_of(&s, h);
+    char round[800], one[300], q[200];
+    snprintf(round, sizeof round,
+             "{\"entries\":[{\"elder_id\":%lld,\"kind\":\"meal\",\"helper_id\":%lld,"
+             "\"minutes\":30},{\"elder_id\":%lld,\"kind\":\"meal\",\"helper_id\":%lld,"
+             "\"minutes\":30},{\"elder_id\":%lld,\"kind\":\"companionship\",\"helper_id\":%lld,"
+             "\"minutes\":60}]}",
+             e1, h, e2, h, e3, h);
+    json_decref(EL(&s, g, "POST", "/api/v1/service-logs", round, 201));
+    CHECK_INT(balance(&s, acc), 120);
+    snprintf(q, sizeof q,
+             "SELECT MAX(time_out) - MIN(time_in) FROM elder_service_logs WHERE helper_id = %lld",
+             h);
+    CHECK_INT(th_sql_int(&s, q), 120 * 60); /* one after another, no gap, no overlap */
+    snprintf(q, sizeof q,
+             "SELECT strftime('%%s','now') - MAX(time_out) FROM elder_service_logs WHERE"
+             " helper_id = %lld",
+             h);
+    CHECK(th_sql_int(&s, q) <= 5); /* the last one ends now */
+    /* one more of the same round entered a second later: before the others, not refused */
+    usleep(1100000);
+    snprintf(one, sizeof one,
+             "{\"entries\":[{\"elder_id\":%lld,\"kind\":\"meal\",\"helper_id\":%lld,"
+             "\"minutes\":20}]}",
+             e4, h);
+    json_decref(EL(&s, g, "POST", "/api/v1/service-logs", one, 201));
+    CHECK_INT(balance(&s, acc), 140);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM elder_service_logs a JOIN elder_service_logs b"
+                             " ON a.helper_id = b.helper_id AND a.id < b.id AND a.time_in <"
+                             " b.time_out AND b.time_in < a.time_out"),
+              0);
+    /* the round sent again is the same services: refused, nothing written */
+    json_t *o = EL(&s, g, "POST", "/api/v1/service-logs", round, 409);
+    CHECK_STR(th_err_code(o), "duplicate");
+    json_decref(o);
+    CHECK_INT(balance(&s, acc), 140);
+    check_invariants(&s);
+    th_stop(&s);
+}
+
 /* Regression: time_in had no lower bound: a visit of 1971 was logged and credited, made the
  * elder's last visit 1971 and raised an overdue alert at the next scan. A time_in more than the
  * scan's catch-up limit (31 days) ago is 422 out_of_range, nothing written. */
