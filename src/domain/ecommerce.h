@@ -104,6 +104,17 @@ int pj_ec_product_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err);
 /* {month, channel, orders, gmv_fen}: month from PJ_EC_SALES_FIRST_MONTH to the current one;
  * gmv_fen > 0 needs orders > 0. The audit row's after holds the product and the `sale`. */
 int pj_ec_sales_add(pj_ctx *c, int64_t product_id, json_t *body, pj_jw *w, pj_err *err);
+/* Corrects the sales of a month on a channel: {version (the product's), orders?, gmv_fen?}
+ * (a field left out keeps its value; the rules of pj_ec_sales_add on the result), the
+ * writers and scope of pj_ec_sales_add; 404 when no such row, 409 invalid_state for a
+ * livestream row (a product's livestream sales are its sessions'), 409 version_conflict.
+ * Answers the product; audited `sales_update` with the sale in before.sale and after.sale. */
+int pj_ec_sales_update(pj_ctx *c, int64_t product_id, const char *month, const char *channel,
+                       json_t *body, pj_jw *w, pj_err *err);
+/* Deletes the sales of a month on a channel (as pj_ec_sales_update, without a body); audited
+ * `sales_delete` with the sale in before.sale. */
+int pj_ec_sales_delete(pj_ctx *c, int64_t product_id, const char *month, const char *channel,
+                       pj_err *err);
 /* Monthly sales of a product by channel (from/to months). */
 int pj_ec_sales_list(pj_ctx *c, int64_t product_id, const pj_ec_filter *f, pj_jw *w, pj_err *err);
 /* {sessions, orders, gmv_fen, streamers, streamers_active, avg_followers, zone_enterprises,

@@ -451,6 +451,52 @@ fail:
     return -1;
 }
 
+/* A month's sales as POST takes them: YYYY-MM from PJ_EC_SALES_FIRST_MONTH to the current
+ * month (422 invalid_value at month). */
+static int sales_month_check(const char *month, pj_err *err)
+{
+    if (!pj_month_valid(month))
+        return pj_fail(err, 422, "invalid_value", "month", "month must be YYYY-MM");
+    /* the zone's records begin in this century: 1900-01 is a slip, not a sale */
+    if (strcmp(month, PJ_EC_SALES_FIRST_MONTH) < 0)
+        return pj_fail(err, 422, "invalid_value", "month",
+                       "month %s is before %s: sales are recorded from " PJ_EC_SALES_FIRST_MONTH
+                       " on",
+                       month, PJ_EC_SALES_FIRST_MONTH);
+    char today[11];
+    ec_day_str(ec_today(), today);
+    if (strncmp(month, today, 7) > 0)
+        return pj_fail(err, 422, "invalid_value", "month",
+                       "month %s is after the current one (%.7s): sales are recorded as they"
+                       " happen",
+                       month, today);
+    return 0;
+}
+
+/* As a live session: GMV without an order is a mistyped row (422 invalid_value at orders). */
+static int sales_figures_check(int64_t orders, int64_t gmv, pj_err *err)
+{
+    if (gmv > 0 && orders == 0)
+        return pj_fail(err, 422, "invalid_value", "orders",
+                       "sales with GMV (gmv_fen %lld) have at least one order", (long long)gmv);
+    return 0;
+}
+
+/* The product's rendering with the sale beside it, for an audit row: {…, "sale": {month,
+ * channel, orders, gmv_fen}}. */
+static const char *with_sale(pj_ctx *c, const char *product, const char *month, const char *channel,
+                             int64_t orders, int64_t gmv)
+{
+    size_t n = strlen(product);
+    return n && product[n - 1] == '}'
+               ? pj_arena_printf(c->arena,
+                                 "%.*s,\"sale\":{\"month\":\"%s\",\"channel\":\"%s\","
+                                 "\"orders\":%lld,\"gmv_fen\":%lld}}",
+                                 (int)(n - 1), product, month, channel, (long long)orders,
+                                 (long long)gmv)
+               : product;
+}
+
 int pj_ec_sales_add(pj_ctx *c, int64_t pid, json_t *body, pj_jw *w, pj_err *err)
 {
     static const char *const fields[] = {"month", "channel", "orders", "gmv_fen", NULL};
@@ -473,26 +519,9 @@ int pj_ec_sales_add(pj_ctx *c, int64_t pid, json_t *body, pj_jw *w, pj_err *err)
         pj_in_int(body, "orders", 1, 0, 1000000000, &orders, err) < 0 ||
         pj_in_int(body, "gmv_fen", 1, 0, INT64_C(1000000000000000), &gmv, err) < 0)
         return -1;
-    if (!pj_month_valid(month))
-        return pj_fail(err, 422, "invalid_value", "month", "month must be YYYY-MM");
-    /* the zone's records begin in this century: 1900-01 is a slip, not a sale */
-    if (strcmp(month, PJ_EC_SALES_FIRST_MONTH) < 0)
-        return pj_fail(err, 422, "invalid_value", "month",
-                       "month %s is before %s: sales are recorded from " PJ_EC_SALES_FIRST_MONTH
-                       " on",
-                       month, PJ_EC_SALES_FIRST_MONTH);
-    /* as a live session: GMV without an order is a mistyped row */
-    if (gmv > 0 && orders == 0)
-        return pj_fail(err, 422, "invalid_value", "orders",
-                       "sales with GMV (gmv_fen %lld) have at least one order", (long long)gmv);
-    char today[11];
-    ec_day_str(ec_today(), today);
-    if (strncmp(month, today, 7) > 0)
-        return pj_fail(err, 422, "invalid_value", "month",
-                       "month %s is after the current one (%.7s): sales are recorded as they"
-                       " happen",
-                       month, today);
-    if (pj_db_begin(c->db, err)) return -1;
+    if (sales_month_check(month, err) || sales_figures_check(orders, gmv, err) ||
+        pj_db_begin(c->db, err))
+        return -1;
     char *before;
     if (!(before = pj_render_to_string(c, pid, product_render, err))) goto fail;
     s = pj_db_prepare(c->db,
@@ -521,15 +550,7 @@ int pj_ec_sales_add(pj_ctx *c, int64_t pid, json_t *body, pj_jw *w, pj_err *err)
     /* the audit row says what was recorded, beside the product's totals before and after */
     char *after;
     if (rc < 0 || !(after = pj_render_to_string(c, pid, product_render, err))) goto fail;
-    size_t n = strlen(after);
-    const char *logged =
-        n && after[n - 1] == '}'
-            ? pj_arena_printf(c->arena,
-                              "%.*s,\"sale\":{\"month\":\"%s\",\"channel\":\"%s\",\"orders\":%lld,"
-                              "\"gmv_fen\":%lld}}",
-                              (int)(n - 1), after, month, channel, (long long)orders,
-                              (long long)gmv)
-            : after;
+    const char *logged = with_sale(c, after, month, channel, orders, gmv);
     if (pj_audit_add(c, "sales", "ec_product", pid, before, logged, err) ||
         pj_db_commit(c->db, err))
         goto fail;
@@ -538,6 +559,146 @@ int pj_ec_sales_add(pj_ctx *c, int64_t pid, json_t *body, pj_jw *w, pj_err *err)
 fail:
     pj_db_rollback(c->db);
     return -1;
+}
+
+/* A stored sale for a correction or a delete: the writers and scope of a new one, the row's
+ * figures into *orders, *gmv. 404 when the product or the row is missing (a month or channel
+ * that is none: 400 bad_id at month or channel), 409 invalid_state for a livestream row. */
+static int sales_row(pj_ctx *c, int64_t pid, const char *month, const char *channel,
+                     int64_t *orders, int64_t *gmv, pj_err *err)
+{
+    if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_TOWNSHIP_OFFICER,
+                       PJ_ROLE_NONE))
+        return -1;
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT township_id FROM ec_products WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, pid);
+    int rc = pj_stmt_step(s, err);
+    int64_t town = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (rc == 0) return pj_not_found(err, "product", pid);
+    if (ec_scope(c, town, 0, err)) return -1;
+    if (!pj_month_valid(month))
+        return pj_fail(err, 400, "bad_id", "month", "%s is not a month YYYY-MM", month);
+    int known = 0;
+    for (int i = 0; pj_ec_channels[i]; i++) known |= !strcmp(pj_ec_channels[i], channel);
+    if (!known) return pj_fail(err, 400, "bad_id", "channel", "%s is not a channel", channel);
+    s = pj_db_prepare(c->db,
+                      "SELECT orders, gmv_fen FROM ec_product_sales WHERE product_id = ? AND"
+                      " month = ? AND channel = ?",
+                      err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, pid);
+    pj_stmt_text(s, 2, month);
+    pj_stmt_text(s, 3, channel);
+    rc = pj_stmt_step(s, err);
+    *orders = rc == 1 ? pj_col_int(s, 0) : 0;
+    *gmv = rc == 1 ? pj_col_int(s, 1) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (rc == 0)
+        return pj_fail(err, 404, "not_found", "month", "no sales of product %lld for %s by %s",
+                       (long long)pid, month, channel);
+    /* a product's livestream sales of a month are exactly its sessions' of that month */
+    if (!strcmp(channel, "livestream"))
+        return pj_fail(err, 409, "invalid_state", "channel",
+                       "livestream sales are the product's live sessions': correct or delete the"
+                       " session, not the row");
+    return 0;
+}
+
+/* Inside the write's transaction: the product's version checked and raised. */
+static int sales_bump(pj_ctx *c, int64_t pid, int64_t version, pj_err *err)
+{
+    int64_t cur = 0;
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT version FROM ec_products WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, pid);
+    int rc = pj_stmt_step(s, err);
+    cur = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (version && cur != version) return pj_version_conflict(err, "product", cur, version);
+    return ec_run(c, err, "UPDATE ec_products SET version = version + 1 WHERE id = ?", "i", pid) < 0
+               ? -1
+               : 0;
+}
+
+int pj_ec_sales_update(pj_ctx *c, int64_t pid, const char *month, const char *channel, json_t *body,
+                       pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"version", "orders", "gmv_fen", NULL};
+    int64_t orders0, gmv0, version;
+    /* the body's shape first: a field no one knows is named whatever the path */
+    if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_TOWNSHIP_OFFICER,
+                       PJ_ROLE_NONE) ||
+        pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        sales_row(c, pid, month, channel, &orders0, &gmv0, err) || pj_in_no_null(body, NULL, err) ||
+        pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0)
+        return -1;
+    int64_t orders = orders0, gmv = gmv0;
+    if (pj_in_int(body, "orders", 0, 0, 1000000000, &orders, err) < 0 ||
+        pj_in_int(body, "gmv_fen", 0, 0, INT64_C(1000000000000000), &gmv, err) < 0 ||
+        sales_figures_check(orders, gmv, err) || pj_db_begin(c->db, err))
+        return -1;
+    char *before, *after;
+    if (!(before = pj_render_to_string(c, pid, product_render, err))) goto fail;
+    /* the figures as they are: nothing written, the product as it stands (its version checked) */
+    if (orders == orders0 && gmv == gmv0) {
+        int64_t cur;
+        if (pj_query_int(c,
+                         pj_arena_printf(c->arena,
+                                         "SELECT version FROM ec_products WHERE id = %lld",
+                                         (long long)pid),
+                         &cur, err))
+            goto fail;
+        if (cur != version) {
+            pj_version_conflict(err, "product", cur, version);
+            goto fail;
+        }
+        pj_db_rollback(c->db);
+        pj_jw_raw(w, before);
+        return 0;
+    }
+    if (sales_bump(c, pid, version, err) ||
+        ec_run(c, err,
+               "UPDATE ec_product_sales SET orders = ?, gmv_fen = ? WHERE product_id = ? AND"
+               " month = ? AND channel = ?",
+               "iiiss", orders, gmv, pid, month, channel) < 0 ||
+        ec_changed_one(c, "sale", err) ||
+        !(after = pj_render_to_string(c, pid, product_render, err)) ||
+        pj_audit_add(c, "sales_update", "ec_product", pid,
+                     with_sale(c, before, month, channel, orders0, gmv0),
+                     with_sale(c, after, month, channel, orders, gmv), err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_ec_sales_delete(pj_ctx *c, int64_t pid, const char *month, const char *channel, pj_err *err)
+{
+    int64_t orders, gmv;
+    if (sales_row(c, pid, month, channel, &orders, &gmv, err) || pj_db_begin(c->db, err)) return -1;
+    char *before, *after;
+    if (!(before = pj_render_to_string(c, pid, product_render, err)) ||
+        sales_bump(c, pid, 0, err) ||
+        ec_run(c, err,
+               "DELETE FROM ec_product_sales WHERE product_id = ? AND month = ? AND channel = ?",
+               "iss", pid, month, channel) < 0 ||
+        ec_changed_one(c, "sale", err) ||
+        !(after = pj_render_to_string(c, pid, product_render, err)) ||
+        pj_audit_add(c, "sales_delete", "ec_product", pid,
+                     with_sale(c, before, month, channel, orders, gmv), after, err) ||
+        pj_db_commit(c->db, err)) {
+        pj_db_rollback(c->db);
+        return -1;
+    }
+    return 0;
 }
 
 /* A product's sales filter's seven parameters. */

@@ -152,6 +152,32 @@ static int h_sales_add(pj_req *r)
                ? -1
                : pj_h_created(r);
 }
+/* The {month} and {channel} of /products/{id}/sales/{month}/{channel} (the router reads the
+ * id only): the two segments after "/sales/", a trailing slash left out. */
+static void sales_key(pj_req *r, const char **month, const char **channel)
+{
+    const char *p = strstr(r->path, "/sales/");
+    p = p ? p + 7 : "";
+    const char *slash = strchr(p, '/');
+    *month = pj_arena_strndup(&r->arena, p, slash ? (size_t)(slash - p) : strlen(p));
+    const char *ch = slash ? slash + 1 : "";
+    size_t n = strlen(ch);
+    if (n && ch[n - 1] == '/') n--;
+    *channel = pj_arena_strndup(&r->arena, ch, n);
+}
+static int h_sales_update(pj_req *r)
+{
+    const char *month, *channel;
+    sales_key(r, &month, &channel);
+    return pj_h_need_body(r) ||
+           pj_ec_sales_update(&r->ctx, r->id, month, channel, r->body, &r->w, &r->err);
+}
+static int h_sales_delete(pj_req *r)
+{
+    const char *month, *channel;
+    sales_key(r, &month, &channel);
+    return pj_ec_sales_delete(&r->ctx, r->id, month, channel, &r->err) ? -1 : pj_h_no_content(r);
+}
 static int h_kpi(pj_req *r)
 {
     static const char *const acc[] = {"from", "to", "by", NULL};
@@ -263,6 +289,10 @@ const pj_route pj_routes_ecommerce[] = {
      "Sales of a product by month and channel"},
     {"POST", "/api/v1/ecommerce/products/{id}/sales", h_sales_add, EC_ADMIN,
      "Record a month's sales on a channel"},
+    {"PATCH", "/api/v1/ecommerce/products/{id}/sales/{month}/{channel}", h_sales_update, EC_ADMIN,
+     "Correct a month's sales on a channel (the product's version; not livestream)"},
+    {"DELETE", "/api/v1/ecommerce/products/{id}/sales/{month}/{channel}", h_sales_delete, EC_ADMIN,
+     "Delete a month's sales on a channel recorded by mistake (not livestream)"},
     {"GET", "/api/v1/ecommerce/kpi", h_kpi, R_ALL,
      "Sessions, GMV, streamers active, average followers, zone enterprises"},
     {"GET", "/api/v1/ecommerce/zone-enterprises", h_zones, R_ALL,

@@ -376,17 +376,23 @@ static const route_index *route_index_get(const pj_route *routes, int n)
     return &ix;
 }
 
-/* Matches a route pattern ("/api/v1/facilities/{id}") against a decoded path. */
+/* Matches a route pattern ("/api/v1/facilities/{id}") against a decoded path. *id_seg is the
+ * first {…} segment (the id); any later one ("/sales/{month}/{channel}") is matched as any
+ * non-empty segment and read from r->path by its handler. */
 static int match(const char *pat, const char *path, const char **id_seg, size_t *id_len)
 {
+    int first = 1;
     while (*pat && *path) {
         if (*pat == '{') {
             const char *e = strchr(pat, '}');
             const char *seg_end = strchr(path, '/');
             if (!seg_end) seg_end = path + strlen(path);
             if (seg_end == path) return 0;
-            *id_seg = path;
-            *id_len = (size_t)(seg_end - path);
+            if (first) {
+                *id_seg = path;
+                *id_len = (size_t)(seg_end - path);
+                first = 0;
+            }
             pat = e + 1;
             path = seg_end;
             continue;
