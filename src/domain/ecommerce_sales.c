@@ -633,25 +633,23 @@ int pj_ec_sales_update(pj_ctx *c, int64_t pid, const char *month, const char *ch
     /* the body's shape first: a field no one knows is named whatever the path */
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_TOWNSHIP_OFFICER,
                        PJ_ROLE_NONE) ||
-        pj_in_object(body, err) || pj_in_only(body, fields, err) ||
-        sales_row(c, pid, month, channel, &orders0, &gmv0, err) || pj_in_no_null(body, NULL, err) ||
-        pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0)
+        pj_in_object(body, err) || pj_in_only(body, fields, err) || pj_db_begin(c->db, err))
         return -1;
+    /* the row as the transaction finds it: its figures are the ones replaced and audited */
+    if (sales_row(c, pid, month, channel, &orders0, &gmv0, err) || pj_in_no_null(body, NULL, err) ||
+        pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0)
+        goto fail;
     int64_t orders = orders0, gmv = gmv0;
     if (pj_in_int(body, "orders", 0, 0, 1000000000, &orders, err) < 0 ||
         pj_in_int(body, "gmv_fen", 0, 0, INT64_C(1000000000000000), &gmv, err) < 0 ||
-        sales_figures_check(orders, gmv, err) || pj_db_begin(c->db, err))
-        return -1;
+        sales_figures_check(orders, gmv, err))
+        goto fail;
     char *before, *after;
     if (!(before = pj_render_to_string(c, pid, product_render, err))) goto fail;
     /* the figures as they are: nothing written, the product as it stands (its version checked) */
     if (orders == orders0 && gmv == gmv0) {
-        int64_t cur;
-        if (pj_query_int(c,
-                         pj_arena_printf(c->arena,
-                                         "SELECT version FROM ec_products WHERE id = %lld",
-                                         (long long)pid),
-                         &cur, err))
+        int64_t cur = 0;
+        if (ec_int(c, "SELECT version FROM ec_products WHERE id = ?", pid, &cur, err) < 0)
             goto fail;
         if (cur != version) {
             pj_version_conflict(err, "product", cur, version);
@@ -683,9 +681,10 @@ fail:
 int pj_ec_sales_delete(pj_ctx *c, int64_t pid, const char *month, const char *channel, pj_err *err)
 {
     int64_t orders, gmv;
-    if (sales_row(c, pid, month, channel, &orders, &gmv, err) || pj_db_begin(c->db, err)) return -1;
+    if (pj_db_begin(c->db, err)) return -1;
     char *before, *after;
-    if (!(before = pj_render_to_string(c, pid, product_render, err)) ||
+    if (sales_row(c, pid, month, channel, &orders, &gmv, err) ||
+        !(before = pj_render_to_string(c, pid, product_render, err)) ||
         sales_bump(c, pid, 0, err) ||
         ec_run(c, err,
                "DELETE FROM ec_product_sales WHERE product_id = ? AND month = ? AND channel = ?",
