@@ -1077,8 +1077,10 @@ static const verb verbs[] = {
      "J|\n"
      "          session-update ID --json J|session-delete ID|products [--category C]|\n"
      "          product-add --json J|sales PRODUCT_ID [--channel C] [--from D] [--to D]|\n"
-     "          sales-add PRODUCT_ID --json J|zones [--kind K] [--base-id N] [--organisation-id "
-     "N]|\n"
+     "          sales-add PRODUCT_ID --json J|\n"
+     "          sales-update PRODUCT_ID --month M --channel C --json J|\n"
+     "          sales-delete PRODUCT_ID --month M --channel C|\n"
+     "          zones [--kind K] [--base-id N] [--organisation-id N]|\n"
      "          zone-get ID|zone-add --json J|zone-update ID --json J|demo\n"
      "          (bases, studios, bookings, streamers, sessions, products and zones also take\n"
      "          [--limit N] [--cursor N])",

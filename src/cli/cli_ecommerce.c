@@ -117,6 +117,43 @@ SUB(ec_sales)
     if (!u) u = ec_filter(a, &f);
     return u ? u : pj_ec_sales_list(&s->ctx, id, &f, w, &s->err);
 }
+/* The product as sales-update edits it: the page of the products list holding it (its
+ * version). */
+SUB(ec_product_current)
+{
+    pj_ec_filter f;
+    memset(&f, 0, sizeof f);
+    f.cursor = id - 1;
+    f.limit = 1;
+    return pj_ec_product_list(&s->ctx, &f, w, &s->err);
+}
+/* --month and --channel of a recorded sale: 0, or a usage error (2). */
+static int sales_key(cli *a, const char *usage, const char **month, const char **channel)
+{
+    *month = cli_opt(a, "month");
+    *channel = cli_opt(a, "channel");
+    return *month && *channel ? 0 : cli_usage(usage);
+}
+SUB(ec_sales_update)
+{
+    const char *month, *channel;
+    int u = sales_key(a, "sales-update needs --month YYYY-MM and --channel C", &month, &channel);
+    return u ? u : pj_ec_sales_update(&s->ctx, id, month, channel, b, w, &s->err);
+}
+SUB(ec_sales_delete)
+{
+    const char *month, *channel;
+    int u = sales_key(a, "sales-delete needs --month YYYY-MM and --channel C", &month, &channel);
+    if (u) return u;
+    if (pj_ec_sales_delete(&s->ctx, id, month, channel, &s->err)) return -1;
+    pj_jw_obj(w);
+    pj_jw_kint(w, "product_id", id);
+    pj_jw_kstr(w, "month", month);
+    pj_jw_kstr(w, "channel", channel);
+    pj_jw_kbool(w, "deleted", 1);
+    pj_jw_obj_end(w);
+    return 0;
+}
 SUB(ec_kpis)
 {
     /* a reversed range is refused, as enterprise kpis does */
@@ -161,6 +198,8 @@ int cli_ecommerce(cli *a)
         {"product-add", 0, 1, ec_product_add},
         {"sales", 1, 0, ec_sales},
         {"sales-add", 1, 1, ec_sales_add},
+        {"sales-update", 1, 1, ec_sales_update, 0, ec_product_current},
+        {"sales-delete", 1, 0, ec_sales_delete},
         {"zones", 0, 0, ec_zones},
         {"zone-get", 1, 0, ec_zone_get},
         {"zone-add", 0, 1, ec_zone_add},
