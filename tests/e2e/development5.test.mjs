@@ -314,6 +314,41 @@ describe('livestream zone and streamer academy (review fixes)', { timeout: 60000
     await context.close();
   });
 
+  test('a recorded month and channel corrected and deleted from the sales table; livestream rows have no buttons', async () => {
+    const { context, page } = await openPage(browser, LAPTOP);
+    await login(page, 'officer', DEMO_PW);
+    const p = await send(page, 'post', '/ecommerce/products', { name: `更正测试品${stamp()}`, category: 'fruit' });
+    await send(page, 'post', `/ecommerce/products/${p.id}/sales`, { month: '2024-03', channel: 'wholesale', orders: 12, gmv_fen: 88000 });
+    await send(page, 'post', `/ecommerce/products/${p.id}/sales`, { month: '2024-03', channel: 'livestream', orders: 2, gmv_fen: 500 });
+    await page.goto('/development/ecommerce');
+    await choose(page, page.getByTestId('ec-product'), p.name);
+    const edit = page.getByTestId('ec-sales-edit-2024-03-wholesale');
+    await edit.waitFor();
+    assert.equal(await page.getByTestId('ec-sales-edit-2024-03-livestream').count(), 0, 'livestream rows are the sessions\'');
+    assert.equal(await page.getByTestId('ec-sales-delete-2024-03-livestream').count(), 0);
+    await edit.click();
+    const form = page.getByTestId('sales-form');
+    await fillNumber(form.getByTestId('sa-orders'), 15);
+    await fillNumber(form.getByTestId('sa-gmv'), 900);
+    await form.getByTestId('sa-save').click();
+    await form.waitFor({ state: 'hidden' });
+    let sales = (await apiGet(page, `/ecommerce/products/${p.id}/sales`)).items;
+    assert.deepEqual(sales.map((x) => [x.month, x.channel, x.orders, x.gmv_fen]), [['2024-03', 'livestream', 2, 500], ['2024-03', 'wholesale', 15, 90000]]);
+    // deleted after a confirmation naming it
+    await page.getByTestId('ec-sales-delete-2024-03-wholesale').click();
+    const box = page.locator('.el-message-box');
+    await box.waitFor();
+    assert.match(await box.innerText(), /2024-03/);
+    const deleted = page.waitForResponse((r) => r.request().method() === 'DELETE' && r.url().includes(`/ecommerce/products/${p.id}/sales/2024-03/wholesale`));
+    await box.locator('.el-button--primary').click();
+    assert.equal((await deleted).status(), 204);
+    await page.getByTestId('ec-sales-edit-2024-03-wholesale').waitFor({ state: 'detached' });
+    sales = (await apiGet(page, `/ecommerce/products/${p.id}/sales`)).items;
+    assert.deepEqual(sales.map((x) => [x.month, x.channel]), [['2024-03', 'livestream']]);
+    noProblems(page);
+    await context.close();
+  });
+
   test('an enterprise records sessions only for its own streamers: the picker offers no other organisation\'s', async () => {
     const { context, page } = await openPage(browser, LAPTOP);
     await login(page, 'officer', DEMO_PW);
