@@ -497,11 +497,10 @@ static const char *with_sale(pj_ctx *c, const char *product, const char *month, 
                : product;
 }
 
-int pj_ec_sales_add(pj_ctx *c, int64_t pid, json_t *body, pj_jw *w, pj_err *err)
+/* Who records a product's sales: admin, district and township officers, the last for a product
+ * of their township. 0, or -1 (403; 404 for no such product). */
+static int sales_writer(pj_ctx *c, int64_t pid, pj_err *err)
 {
-    static const char *const fields[] = {"month", "channel", "orders", "gmv_fen", NULL};
-    const char *month, *channel;
-    int64_t orders, gmv;
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_TOWNSHIP_OFFICER,
                        PJ_ROLE_NONE))
         return -1;
@@ -513,7 +512,17 @@ int pj_ec_sales_add(pj_ctx *c, int64_t pid, json_t *body, pj_jw *w, pj_err *err)
     pj_stmt_done(s);
     if (rc < 0) return -1;
     if (rc == 0) return pj_not_found(err, "product", pid);
-    if (ec_scope(c, town, 0, err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+    return ec_scope(c, town, 0, err);
+}
+
+int pj_ec_sales_add(pj_ctx *c, int64_t pid, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"month", "channel", "orders", "gmv_fen", NULL};
+    const char *month, *channel;
+    int64_t orders, gmv;
+    pj_stmt *s;
+    int rc;
+    if (sales_writer(c, pid, err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_str(body, "month", 1, 7, 7, &month, err) < 0 ||
         pj_in_enum(body, "channel", 1, pj_ec_channels, &channel, err) < 0 ||
         pj_in_int(body, "orders", 1, 0, 1000000000, &orders, err) < 0 ||
@@ -567,18 +576,9 @@ fail:
 static int sales_row(pj_ctx *c, int64_t pid, const char *month, const char *channel,
                      int64_t *orders, int64_t *gmv, pj_err *err)
 {
-    if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_TOWNSHIP_OFFICER,
-                       PJ_ROLE_NONE))
-        return -1;
-    pj_stmt *s = pj_db_prepare(c->db, "SELECT township_id FROM ec_products WHERE id = ?", err);
-    if (!s) return -1;
-    pj_stmt_int(s, 1, pid);
-    int rc = pj_stmt_step(s, err);
-    int64_t town = rc == 1 ? pj_col_int(s, 0) : 0;
-    pj_stmt_done(s);
-    if (rc < 0) return -1;
-    if (rc == 0) return pj_not_found(err, "product", pid);
-    if (ec_scope(c, town, 0, err)) return -1;
+    if (sales_writer(c, pid, err)) return -1;
+    pj_stmt *s;
+    int rc;
     if (!pj_month_valid(month))
         return pj_fail(err, 400, "bad_id", "month", "%s is not a month YYYY-MM", month);
     int known = 0;
