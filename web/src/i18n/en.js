@@ -491,6 +491,8 @@ export default {
     respond: 'Responded',
     followers: 'Followers',
     sales: 'Sales',
+    sales_update: 'Sales corrected',
+    sales_delete: 'Sales deleted',
     import: 'Imported',
     scan: 'Alert scan',
     notify: 'Notified',

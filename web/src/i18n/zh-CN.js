@@ -493,6 +493,8 @@ export default {
     respond: '回复',
     followers: '粉丝数',
     sales: '销售',
+    sales_update: '更正销售',
+    sales_delete: '删除销售',
     import: '导入',
     scan: '扫描预警',
     notify: '通知',
