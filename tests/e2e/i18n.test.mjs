@@ -108,3 +108,33 @@ test('no message file names a key twice in one group', async () => {
     assert.deepEqual(repeatedKeys(src), [], `${f}: keys written twice`);
   }
 });
+
+// A table's column headers are capitalised in English ("next visit due" stood among "Name",
+// "Village"…): every literal `t('…')` a column or form label names must start with a capital
+// (or a digit, a symbol) in en.js; a unit of measure ("kg CO₂e per unit") keeps its own case.
+test('English column and field labels start with a capital', async () => {
+  const { readdirSync, readFileSync, statSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const files = [];
+  const walk = (d) => {
+    for (const f of readdirSync(d)) {
+      const p = join(d, f);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (p.endsWith('.vue')) files.push(p);
+    }
+  };
+  walk(new URL('../../web/src', import.meta.url).pathname);
+  const bad = [];
+  let seen = 0;
+  for (const f of files) {
+    const src = readFileSync(f, 'utf8');
+    for (const m of src.matchAll(/<el-(?:table-column|form-item)\b[^>]*?\s:label="t\('([\w.]+)'\)"/g)) {
+      const v = m[1].split('.').reduce((o, p) => (o ? o[p] : undefined), en);
+      if (typeof v !== 'string') continue;
+      seen++;
+      if (/^\p{Ll}/u.test(v) && !/^(kg|kgce|km|m²|mu)\b/.test(v)) bad.push(`${f.split('/web/src/')[1]}: ${m[1]} "${v}"`);
+    }
+  }
+  assert.ok(seen >= 200, `${seen} labels read`);
+  assert.deepEqual(bad, []);
+});

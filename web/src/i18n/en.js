@@ -1143,6 +1143,7 @@ export default {
     everyDays: 'visit every day | visit every {n} days',
     lastVisit: 'last visit',
     nextVisitDue: 'next visit due',
+    nextVisitDueCol: 'Next visit due',
     overdue: 'overdue',
     pairs: 'Pairs',
     pairState: 'Pair state',

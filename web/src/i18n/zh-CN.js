@@ -1145,6 +1145,7 @@ export default {
     everyDays: '每 {n} 天探访',
     lastVisit: '最近探访',
     nextVisitDue: '下次探访',
+    nextVisitDueCol: '下次探访',
     overdue: '已逾期',
     pairs: '结对记录',
     pairState: '结对状态',
