@@ -1149,8 +1149,9 @@ static const verb verbs[] = {
      cli_policy},
     {"audit", "audit [--entity E] [--entity-id N] [--action A] [--limit N] [--cursor N]",
      "The audit trail, newest first.", v_audit},
-    {"backup", "backup FILE [--db F]", "Online backup of the database into a new FILE.", v_backup},
-    {"restore", "restore FILE [--db F]",
+    {"backup", "backup [--] FILE [--db F]", "Online backup of the database into a new FILE.",
+     v_backup},
+    {"restore", "restore [--] FILE [--db F]",
      "Replace the database by a backup (stop the server first); the backup is checked first,\n"
      "and the restored database gets an audit row naming it. Creates --db F when missing.",
      v_restore},
@@ -1163,8 +1164,11 @@ static int form_count(const verb *v);
 
 static void verb_help(const verb *v)
 {
-    printf("usage: pingji %s\n\n%s\n\nCommon: --db FILE (default data/pingji.db or $PINGJI_DB)\n",
-           v->usage, v->help);
+    printf(
+        "usage: pingji %s\n\n%s\n\nCommon: --db FILE (default data/pingji.db or $PINGJI_DB); -h is "
+        "--help.\nAny other word beginning with one dash is an unknown option, never a file: a "
+        "FILE\nwhose name begins with '-' goes after -- (pingji %s -- -x) or as ./-x.\n",
+        v->usage, v->help, v->name);
     if (strstr(v->usage, "--json"))
         printf(
             "An update or action whose JSON has no \"version\" applies to the current version.\n");
@@ -1196,7 +1200,8 @@ static int v_help(cli *a)
         }
         putchar('\n');
     }
-    printf("\nexit codes: 0 ok, 1 failed, 2 usage\n");
+    printf("\n-h is --help; after -- every word is an argument (a file named -x).\n"
+           "exit codes: 0 ok, 1 failed, 2 usage\n");
     return 0;
 }
 
@@ -1416,12 +1421,22 @@ static int is_flag(const verb *v, const char *sub, const char *k)
     return 1;
 }
 
+/* Whether arg is a word of one dash (-h, -x, a lone -): no file nor value, but help or an
+ * option the command line does not have. */
+static int is_short_option(const char *arg)
+{
+    return arg[0] == '-' && arg[1] != '-';
+}
+
 /* The verb the command line names: its first argument that is no option nor an option's
- * value; NULL when none or unknown. */
+ * value (after a "--", the next one); NULL when none or unknown. */
 static const verb *find_verb(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
-        if (strncmp(argv[i], "--", 2) || !argv[i][2]) {
+        int ended = !strcmp(argv[i], "--");
+        if (ended && ++i >= argc) break;
+        if (!ended && is_short_option(argv[i])) continue;
+        if (ended || strncmp(argv[i], "--", 2)) {
             for (int k = 0; k < NVERBS; k++)
                 if (!strcmp(verbs[k].name, argv[i])) return &verbs[k];
             return NULL;
@@ -1458,10 +1473,25 @@ int pj_cli_main(int argc, char **argv)
     static cli a;
     memset(&a, 0, sizeof a);
     const verb *vb = find_verb(argc, argv);
+    int ended = 0; /* after "--" every argument is a positional one (a file named -h) */
     for (int i = 1; i < argc; i++) {
-        if (!strncmp(argv[i], "--", 2) && argv[i][2]) {
+        if (!ended && !strcmp(argv[i], "--")) {
+            ended = 1;
+            continue;
+        }
+        if (!ended && is_short_option(argv[i]) && strcmp(argv[i], "-h")) {
+            /* never a file: pingji restore -x would replace the database by a file "-x" */
+            const char *name = vb ? vb->name : "help";
+            fprintf(stderr,
+                    "pingji: unknown option '%s'; a file whose name begins with '-' is given as "
+                    "./%s or after -- (see pingji %s%s)\n",
+                    argv[i], argv[i], name, vb ? " --help" : "");
+            return 2;
+        }
+        if (!ended && (!strcmp(argv[i], "-h") || (!strncmp(argv[i], "--", 2) && argv[i][2]))) {
             if (a.nopt == MAX_OPTS) return cli_usage("too many options");
-            const char *k = argv[i] + 2, *eq = strchr(k, '=');
+            /* -h is --help */
+            const char *k = argv[i][1] == 'h' ? "help" : argv[i] + 2, *eq = strchr(k, '=');
             if (eq) {
                 size_t n = (size_t)(eq - k);
                 if (n == 0 || n >= sizeof a.keys[0]) {

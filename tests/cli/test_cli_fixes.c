@@ -2,6 +2,7 @@
  * messages naming the argument, databases opened only where they exist. */
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -796,4 +797,79 @@ TEST_T(cli_init_judges_the_drills_finished_before_verdicts_were_kept, 120)
     CHECK_INT(RUN(out, "init", "--db", db), 0);
     snprintf(q, sizeof q, "SELECT drill_passed FROM conversions WHERE id = %lld", one);
     CHECK_INT(th_sql_int(&sv, q), 0);
+}
+
+/* Regression: backup, restore and import took -h (any word of one dash) for their FILE:
+ * pingji restore -h replaced the database by a file named -h and exited 0. A word of one dash
+ * is never a file: -h is --help for every verb, any other an unknown option (exit 2), and a
+ * file whose name begins with a dash is given after --. Nothing is read or written before. */
+TEST_T(cli_a_dash_word_is_help_or_an_unknown_option_never_a_file, 120)
+{
+    static char out[65536], out2[65536];
+    char db[600], other[600], bin[600], abs_bin[PATH_MAX];
+    /* in the test's directory, so that a file named -h would be made there */
+    snprintf(bin, sizeof bin, "%s",
+             getenv("PJ_BIN") && *getenv("PJ_BIN") ? getenv("PJ_BIN") : "build/rel/pingji");
+    CHECK(realpath(bin, abs_bin) != NULL);
+    setenv("PJ_BIN", abs_bin, 1);
+    CHECK_INT(chdir(t_tmpdir()), 0);
+    path_in_tmp(db, sizeof db, "live.db");
+    path_in_tmp(other, sizeof other, "other.db");
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    CHECK_INT(RUN(out, "init", "--db", other), 0);
+    CHECK_INT(RUN(out, "user", "add", "only.in.other", "--role", "viewer", "--password",
+                  "a-long-password-1", "--db", other),
+              0);
+    /* a backup of the other database named -h, given after -- */
+    CHECK_INT(RUN(out, "backup", "-h", "--db", other), 0);
+    CHECK(strstr(out, "usage: pingji backup"));
+    CHECK(!exists("-h"));
+    CHECK_INT(RUN(out, "backup", "--db", other, "--", "-h"), 0);
+    CHECK(exists("-h"));
+    long long users = sql_int(db, "SELECT COUNT(*) FROM users"),
+              audits = sql_int(db, "SELECT COUNT(*) FROM audit");
+    /* restore -h is help: the live database is left as it is */
+    CHECK_INT(RUN(out, "restore", "-h", "--db", db), 0);
+    CHECK(strstr(out, "usage: pingji restore"));
+    CHECK(!strstr(out, "pingji: restored"));
+    CHECK_INT(RUN(out2, "restore", "--help"), 0);
+    CHECK_STR(out, out2);
+    CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM users WHERE username = 'only.in.other'"), 0);
+    CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM users"), users);
+    CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM audit"), audits);
+    /* any other word of one dash: an unknown option, nothing written */
+    static const char *const bad[] = {"-x", "-", "-hx", "-db"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK_INT(RUN(out, "restore", bad[i], "--db", db), 2);
+        CHECK(strstr(out, "unknown option") && strstr(out, bad[i]));
+        CHECK_INT(RUN(out, "backup", bad[i], "--db", db), 2);
+        CHECK(!exists(bad[i]));
+        CHECK_INT(RUN(out, "import", bad[i], "--db", db), 2);
+        CHECK(!strstr(out, "cannot read"));
+    }
+    CHECK_INT(RUN(out, "import", "-h"), 0);
+    CHECK(strstr(out, "usage: pingji import"));
+    CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM users"), users);
+    CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM audit"), audits);
+    /* the file named -h, given after --, is restored */
+    CHECK_INT(RUN(out, "restore", "--db", db, "--", "-h"), 0);
+    CHECK(strstr(out, "pingji: restored"));
+    CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM users WHERE username = 'only.in.other'"), 1);
+    /* -h is --help for every verb, and for pingji itself */
+    CHECK_INT(RUN(out, "-h"), 0);
+    CHECK_INT(RUN(out2, "--help"), 0);
+    CHECK_STR(out, out2);
+    static char list[65536];
+    strcpy(list, out);
+    int verbs = 0;
+    for (char *save, *line = strtok_r(list, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
+        char verb[32];
+        if (strncmp(line, "  ", 2) || sscanf(line + 2, "%31s", verb) != 1) continue;
+        CHECK_INT(RUN(out, verb, "-h", "--db", db), 0);
+        CHECK_INT(RUN(out2, verb, "--help"), 0);
+        CHECK_STR(out, out2);
+        verbs++;
+    }
+    CHECK(verbs > 20);
 }
