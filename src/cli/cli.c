@@ -757,9 +757,25 @@ static int v_user(cli *a)
     int rc = 0;
     if (pj_user_create(&s.ctx, b, &w, &s.err))
         rc = cli_fail(&s.err);
-    else {
+    else if (gen[0]) {
+        /* the password made up goes into the account's JSON (shown once): standard output
+         * stays one JSON document a script can read it from */
+        json_t *o = json_loads(out.data, 0, NULL);
+        char *text = NULL;
+        if (o && !json_object_set_new(o, "password", json_string(gen)))
+            text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+        json_decref(o);
+        if (text) {
+            cli_print_json(text);
+            sodium_memzero(text, strlen(text));
+            free(text);
+        } else {
+            cli_print_json(out.data);
+            fprintf(stderr, "pingji: password: %s (shown once)\n", gen);
+        }
+        sodium_memzero(gen, sizeof gen);
+    } else {
         cli_print_json(out.data);
-        if (gen[0]) printf("password: %s (shown once)\n", gen);
     }
     pj_buf_free(&out);
     json_decref(b);
@@ -900,7 +916,8 @@ static const verb verbs[] = {
      "password from the first line of standard input (printf '%s\\n' \"$PW\" | pingji user add\n"
      "NAME --role R --password-stdin). --password P works too, but every local user sees P in\n"
      "the process list and it stays in the shell history. Without either, add NAME makes a\n"
-     "random password and prints it once. A password set by --json J (add, update) is seen\n"
+     "random password and prints it once, as the \"password\" of the account's JSON (pingji\n"
+     "user add NAME --role R | jq -r .password). A password set by --json J (add, update) is seen\n"
      "likewise: give it as --json @FILE (a file only you can read, or @/dev/stdin).\n"
      "delete disables the account.",
      v_user},

@@ -1,5 +1,6 @@
 /* The `pingji` binary as a user runs it: verbs, help, exit codes, backup/restore. */
 #include <fcntl.h>
+#include <jansson.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -52,7 +53,7 @@ TEST(cli_init_user_region_facility_backup_restore)
         1);
     CHECK(strstr(out, "at least 10"));
     CHECK_INT(RUN(out, "user", "add", "li.ming", "--role", "viewer", "--db", db), 0);
-    CHECK(strstr(out, "password:"));
+    CHECK(strstr(out, "\"password\": \""));
     /* edit through the command line: audited as cli */
     CHECK_INT(
         RUN(out, "facility", "update", "1", "--json", "{\"peacetime_capacity\":321}", "--db", db),
@@ -91,6 +92,68 @@ static int password_is(const char *db, const char *name, const char *pw)
     return ok;
 }
 
+/* Runs the binary with args; its standard output alone into out (standard error dropped). */
+static int run_stdout(char *out, size_t size, const char *const *args)
+{
+    const char *bin = getenv("PJ_BIN") && *getenv("PJ_BIN") ? getenv("PJ_BIN") : "build/rel/pingji";
+    char path[600];
+    snprintf(path, sizeof path, "%s/stdout.txt", t_tmpdir());
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600), null = open("/dev/null", O_WRONLY);
+        if (fd < 0 || null < 0 || dup2(fd, 1) < 0 || dup2(null, 2) < 0) _exit(126);
+        const char *argv[32];
+        int n = 0;
+        argv[n++] = bin;
+        for (int i = 0; args[i] && n < 31; i++) argv[n++] = args[i];
+        argv[n] = NULL;
+        execv(bin, (char *const *)argv);
+        _exit(127);
+    }
+    int st;
+    waitpid(pid, &st, 0);
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(out, 1, size - 1, f) : 0;
+    out[n] = 0;
+    if (f) fclose(f);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+/* Regression: user add NAME without a password printed "password: … (shown once)" after the
+ * account's JSON, so standard output was no JSON document and a script reading it (jq) lost
+ * the only copy of the password. It is the "password" of that JSON now. */
+TEST(cli_user_add_prints_the_password_made_up_in_its_json)
+{
+    static char out[65536];
+    char db[600];
+    snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    CHECK_INT(run_stdout(out, sizeof out,
+                         (const char *const[]){"user", "add", "sun.li", "--role", "viewer", "--db",
+                                               db, NULL}),
+              0);
+    json_error_t e;
+    json_t *o = json_loads(out, 0, &e); /* the whole output, nothing after the document */
+    CHECK(o != NULL);
+    CHECK_STR(json_string_value(json_object_get(o, "username")), "sun.li");
+    const char *pw = json_string_value(json_object_get(o, "password"));
+    CHECK(pw != NULL && strlen(pw) == 20);
+    CHECK(password_is(db, "sun.li", pw));
+    json_decref(o);
+    /* a password given is not printed */
+    CHECK_INT(
+        run_stdout(out, sizeof out,
+                   (const char *const[]){"user", "add", "zhou.an", "--role", "viewer", "--password",
+                                         "Pinggu-peach-2026", "--db", db, NULL}),
+        0);
+    o = json_loads(out, 0, &e);
+    CHECK(o != NULL);
+    CHECK(json_object_get(o, "password") == NULL);
+    CHECK(!strstr(out, "Pinggu-peach-2026"));
+    json_decref(o);
+}
+
 /* user add NAME --password-stdin takes the password from the first line of standard input, so
  * that it is not on the command line; --password P still works and the help says who sees it. */
 TEST(cli_user_add_password_stdin)
@@ -104,7 +167,7 @@ TEST(cli_user_add_password_stdin)
                            "Pinggu-peach-2026\r\nsecond line\n"),
               0);
     CHECK(strstr(out, "\"username\": \"wang.fang\""));
-    CHECK(!strstr(out, "password:")); /* none made up and printed */
+    CHECK(!strstr(out, "password")); /* none made up and printed */
     CHECK(password_is(db, "wang.fang", "Pinggu-peach-2026"));
     /* the last line without its line end */
     CHECK_INT(th_run_input(out, sizeof out,
@@ -142,7 +205,7 @@ TEST(cli_user_add_password_stdin)
               0);
     CHECK(password_is(db, "liu.yang", "Miyun-road-7788"));
     CHECK_INT(RUN(out, "user", "add", "sun.li", "--role", "viewer", "--db", db), 0);
-    CHECK(strstr(out, "password:"));
+    CHECK(strstr(out, "\"password\": \""));
     CHECK_INT(RUN(out, "user", "--help"), 0);
     CHECK(strstr(out, "--password-stdin") && strstr(out, "process list"));
 }
