@@ -205,8 +205,9 @@ static int check_pingji(sqlite3 *h, int *foreign)
 
 /* A database made before pingji ran with umask 077 (or chmod-ed since) may be readable by
  * group or others, and SQLite gives its -wal and -shm the database's own mode: such a file,
- * and the -wal/-shm/-journal beside it, is made owner-only before SQLite opens it, with one
- * warning. A file of another owner is left as it is, with a warning. */
+ * and the -wal/-shm/-journal beside it, is made owner-only once it is known to be a pingji
+ * database (a file the open refuses, a text file or another program's database, is left as it
+ * was), with one warning. A file of another owner is left as it is, with a warning. */
 static void tighten_mode(const char *path)
 {
     /* by path, never opening the file: closing a descriptor of it would drop the POSIX locks
@@ -263,7 +264,6 @@ int pj_db_open_at(pj_db **out, const char *path, int upto, pj_err *err)
     *out = NULL;
     pj_db *db = calloc(1, sizeof *db);
     if (!db) return pj_fail(err, 500, "internal", "", "out of memory");
-    tighten_mode(path);
     if (sqlite3_open_v2(path, &db->h,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                         NULL) != SQLITE_OK) {
@@ -285,6 +285,9 @@ int pj_db_open_at(pj_db **out, const char *path, int upto, pj_err *err)
         pj_db_close(db);
         return -1;
     }
+    /* a pingji database (or a new one): it, and the -wal/-shm reading it may have made with
+     * its mode, become owner-only */
+    tighten_mode(path);
     /* WAL + synchronous=FULL: a commit is fsynced before it is acknowledged. */
     if (pj_db_exec(db,
                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"

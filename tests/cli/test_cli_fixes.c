@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -872,4 +873,52 @@ TEST_T(cli_a_dash_word_is_help_or_an_unknown_option_never_a_file, 120)
         verbs++;
     }
     CHECK(verbs > 20);
+}
+
+static unsigned mode_of(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) ? 0u : (unsigned)st.st_mode & 07777;
+}
+
+/* Regression: a --db that is not a pingji database was made owner-only (chmod 0600, with a
+ * warning) before the open found out and refused it: `pingji audit --db notes.txt` changed the
+ * mode of a file it then said was none of its own. A refused file is left exactly as it was;
+ * a pingji database readable by others is still made owner-only. */
+TEST(cli_a_refused_database_file_keeps_its_mode)
+{
+    static char out[65536];
+    char text[600], foreign[600], db[600], side[700];
+    path_in_tmp(text, sizeof text, "notes.txt");
+    path_in_tmp(foreign, sizeof foreign, "other-program.db");
+    path_in_tmp(db, sizeof db, "pj.db");
+    write_file(text, "hi\n", 3);
+    CHECK(chmod(text, 0644) == 0);
+    CHECK_INT(RUN(out, "audit", "--db", text), 1);
+    CHECK(strstr(out, "is not a pingji database"));
+    CHECK(!strstr(out, "owner-only"));
+    CHECK_INT(mode_of(text), 0644);
+    CHECK_INT(RUN(out, "init", "--db", text), 1);
+    CHECK(!strstr(out, "owner-only"));
+    CHECK_INT(mode_of(text), 0644);
+    /* another program's SQLite database (in WAL mode): refused, mode and files as they were */
+    sqlite3 *h;
+    CHECK_INT(sqlite3_open(foreign, &h), SQLITE_OK);
+    CHECK_INT(
+        sqlite3_exec(h, "PRAGMA journal_mode=WAL; CREATE TABLE notes(t TEXT);", NULL, NULL, NULL),
+        SQLITE_OK);
+    sqlite3_close(h);
+    CHECK(chmod(foreign, 0644) == 0);
+    CHECK_INT(RUN(out, "region", "list", "--db", foreign), 1);
+    CHECK(strstr(out, "is not a pingji database"));
+    CHECK(!strstr(out, "owner-only"));
+    CHECK_INT(mode_of(foreign), 0644);
+    snprintf(side, sizeof side, "%s-wal", foreign);
+    CHECK(!exists(side));
+    /* a pingji database readable by others: made owner-only, its -wal and -shm too */
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    CHECK(chmod(db, 0644) == 0);
+    CHECK_INT(RUN(out, "audit", "--db", db), 0);
+    CHECK(strstr(out, "made owner-only (0600)"));
+    CHECK_INT(mode_of(db), 0600);
 }
