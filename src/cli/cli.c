@@ -785,11 +785,30 @@ static int v_user(cli *a)
 
 static int v_audit(cli *a)
 {
-    if (cli_extra_args(a, 1) || cli_opt_text(a, "entity") || cli_opt_text(a, "action")) return 2;
-    pj_audit_filter f = {
-        .limit = 50, .entity = cli_opt(a, "entity"), .action = cli_opt(a, "action")};
+    if (cli_extra_args(a, 1) || cli_opt_text(a, "entity") || cli_opt_text(a, "action") ||
+        cli_opt_text(a, "username"))
+        return 2;
+    pj_audit_filter f = {.limit = 50,
+                         .entity = cli_opt(a, "entity"),
+                         .action = cli_opt(a, "action"),
+                         .username = cli_opt(a, "username")};
     if ((f.entity_id = cli_opt_id(a, "entity-id")) < 0)
         return cli_usage("--entity-id takes a positive id");
+    if ((f.user_id = cli_opt_id(a, "user-id")) < 0)
+        return cli_usage("--user-id takes a positive id");
+    /* the API's since and until: a date or a time (UTC), since not after until */
+    const char *since = cli_opt(a, "since"), *until = cli_opt(a, "until");
+    if (since && pj_time_parse(since, &f.since))
+        return cli_usage("--since takes YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
+    if (until && pj_time_parse(until, &f.until))
+        return cli_usage("--until takes YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
+    if (since && until && f.since > f.until) {
+        fprintf(stderr,
+                "pingji: --since (%.40s) must not be after --until (%.40s) (see pingji "
+                "audit --help)\n",
+                since, until);
+        return 2;
+    }
     /* the rows older than the page before: its next_cursor */
     if ((f.cursor = cli_opt_id(a, "cursor")) < 0)
         return cli_usage("--cursor takes the next_cursor of the page before");
@@ -1164,8 +1183,14 @@ static const verb verbs[] = {
      "       rule-check --json J",
      "The policy library (政策): eligibility rules matched to every firm, with explanations.",
      cli_policy},
-    {"audit", "audit [--entity E] [--entity-id N] [--action A] [--limit N] [--cursor N]",
-     "The audit trail, newest first.", v_audit},
+    {"audit",
+     "audit [--entity E] [--entity-id N] [--action A] [--user-id N] [--username U]\n"
+     "      [--since T] [--until T] [--limit N] [--cursor N]",
+     "The audit trail, newest first, with the filters of GET /api/v1/audit: --user-id and\n"
+     "--username the acting user; --since T (at or after) and --until T (before) take\n"
+     "YYYY-MM-DD (midnight UTC) or YYYY-MM-DDTHH:MM:SSZ; --since after --until is refused\n"
+     "(exit 2), as is any other bad value.",
+     v_audit},
     {"backup", "backup [--] FILE [--db F]", "Online backup of the database into a new FILE.",
      v_backup},
     {"restore", "restore [--] FILE [--db F]",

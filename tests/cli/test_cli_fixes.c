@@ -922,3 +922,53 @@ TEST(cli_a_refused_database_file_keeps_its_mode)
     CHECK(strstr(out, "made owner-only (0600)"));
     CHECK_INT(mode_of(db), 0600);
 }
+
+/* Regression: pingji audit lacked the API's --since, --until, --user-id and --username
+ * filters (an unknown option, exit 2). They filter as GET /api/v1/audit does, with its checks:
+ * a date or a time, since not after until, a positive id, at most 64 characters. */
+TEST(cli_audit_takes_the_filters_of_the_api)
+{
+    static char out[1 << 20];
+    char db[600], big[100];
+    path_in_tmp(db, sizeof db, "pj.db");
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    CHECK_INT(RUN(out, "user", "add", "wu.gang", "--role", "viewer", "--password",
+                  "Pinggu-peach-2026", "--db", db),
+              0);
+    CHECK_INT(RUN(out, "audit", "--db", db), 0);
+    CHECK(strstr(out, "\"entity\": \"user\""));
+    /* the time bounds: rows at or after since, before until */
+    CHECK_INT(
+        RUN(out, "audit", "--since", "2000-01-01", "--until", "2199-01-01T00:00:00Z", "--db", db),
+        0);
+    CHECK(strstr(out, "\"entity\": \"user\""));
+    CHECK_INT(RUN(out, "audit", "--since", "2199-01-01", "--db", db), 0);
+    CHECK(strstr(out, "\"items\": []"));
+    CHECK_INT(RUN(out, "audit", "--until", "2000-01-01T00:00:00Z", "--db", db), 0);
+    CHECK(strstr(out, "\"items\": []"));
+    /* the acting user: the command line acts as cli, no account */
+    CHECK_INT(RUN(out, "audit", "--username", "cli", "--entity", "user", "--db", db), 0);
+    CHECK(strstr(out, "\"entity\": \"user\""));
+    CHECK_INT(RUN(out, "audit", "--username", "admin", "--db", db), 0);
+    CHECK(strstr(out, "\"items\": []"));
+    CHECK_INT(RUN(out, "audit", "--user-id", "1", "--db", db), 0);
+    CHECK(strstr(out, "\"items\": []"));
+    /* bad values: usage errors naming the option */
+    CHECK_INT(RUN(out, "audit", "--since", "2026-12-01", "--until", "2026-11-01", "--db", db), 2);
+    CHECK(strstr(out, "--since (2026-12-01) must not be after --until (2026-11-01)"));
+    CHECK_INT(RUN(out, "audit", "--since", "2026-13-01", "--db", db), 2);
+    CHECK(strstr(out, "--since takes YYYY-MM-DD"));
+    CHECK_INT(RUN(out, "audit", "--until", "yesterday", "--db", db), 2);
+    CHECK(strstr(out, "--until takes YYYY-MM-DD"));
+    CHECK_INT(RUN(out, "audit", "--since=", "--db", db), 2);
+    CHECK_INT(RUN(out, "audit", "--user-id", "0", "--db", db), 2);
+    CHECK(strstr(out, "--user-id takes a positive id"));
+    memset(big, 'u', 65);
+    big[65] = 0;
+    CHECK_INT(RUN(out, "audit", "--username", big, "--db", db), 2);
+    CHECK(strstr(out, "--username"));
+    /* and the help names them */
+    CHECK_INT(RUN(out, "audit", "--help"), 0);
+    CHECK(strstr(out, "--since T") && strstr(out, "--until T") && strstr(out, "--user-id N") &&
+          strstr(out, "--username U"));
+}
