@@ -1515,7 +1515,8 @@ int pj_cli_main(int argc, char **argv)
     static cli a;
     memset(&a, 0, sizeof a);
     const verb *vb = find_verb(argc, argv);
-    int ended = 0; /* after "--" every argument is a positional one (a file named -h) */
+    int ended = 0;    /* after "--" every argument is a positional one (a file named -h) */
+    int novalue = -1; /* the first option that takes a value given none */
     for (int i = 1; i < argc; i++) {
         if (!ended && !strcmp(argv[i], "--")) {
             ended = 1;
@@ -1549,12 +1550,9 @@ int pj_cli_main(int argc, char **argv)
                 /* a flag takes no value: pingji --help VERB is help VERB */
                 int takes_none = is_flag(vb, a.npos >= 2 ? a.pos[1] : NULL, k);
                 int flag = i + 1 >= argc || !strncmp(argv[i + 1], "--", 2) || takes_none;
-                if (flag && !takes_none && vb) {
-                    /* facility list --q (nothing after it) is no empty filter */
-                    fprintf(stderr, "pingji: --%s needs a value (see pingji %s --help)\n", k,
-                            vb->name);
-                    return 2;
-                }
+                /* facility list --q (nothing after it) is no empty filter: said once the
+                 * options are known to be the verb's (--bogus at the end is unknown) */
+                if (flag && !takes_none && vb && novalue < 0) novalue = a.nopt;
                 a.val[a.nopt] = flag ? NULL : argv[++i];
             }
             for (int j = 0; j < a.nopt && !repeatable(a.key[a.nopt]); j++)
@@ -1582,6 +1580,11 @@ int pj_cli_main(int argc, char **argv)
             return 0;
         }
         if (check_options(&verbs[i], &a)) return 2;
+        if (novalue >= 0) {
+            fprintf(stderr, "pingji: --%s needs a value (see pingji %s --help)\n", a.key[novalue],
+                    verbs[i].name);
+            return 2;
+        }
         return verbs[i].fn(&a);
     }
     fprintf(stderr, "pingji: unknown verb '%s'\n", a.pos[0]);

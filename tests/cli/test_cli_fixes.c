@@ -972,3 +972,36 @@ TEST(cli_audit_takes_the_filters_of_the_api)
     CHECK(strstr(out, "--since T") && strstr(out, "--until T") && strstr(out, "--user-id N") &&
           strstr(out, "--username U"));
 }
+
+/* Regression: an unknown option with nothing after it was said to need a value
+ * (`pingji init --db x --bogus`: "--bogus needs a value"), as if the verb took it. The name is
+ * checked against the verb's options first; a known option left without a value still needs
+ * one. Nothing is written either way. */
+TEST(cli_an_unknown_option_at_the_end_is_named_unknown)
+{
+    static char out[65536];
+    char db[600], fresh[600];
+    path_in_tmp(db, sizeof db, "pj.db");
+    path_in_tmp(fresh, sizeof fresh, "fresh.db");
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    CHECK_INT(RUN(out, "init", "--db", fresh, "--bogus"), 2);
+    CHECK(strstr(out, "unknown option --bogus for init"));
+    CHECK(!strstr(out, "needs a value"));
+    CHECK_INT(RUN(out, "init", "--db", fresh, "--bogus", "--demo"), 2);
+    CHECK(strstr(out, "unknown option --bogus for init"));
+    CHECK(!exists(fresh));
+    long long users = sql_int(db, "SELECT COUNT(*) FROM users");
+    CHECK_INT(RUN(out, "user", "add", "u.one", "--role", "viewer", "--db", db, "--bogus"), 2);
+    CHECK(strstr(out, "user add does not take --bogus"));
+    CHECK(!strstr(out, "needs a value"));
+    CHECK_INT(RUN(out, "region", "list", "--db", db, "--townshp-id"), 2);
+    CHECK(strstr(out, "region list does not take --townshp-id"));
+    /* the verb's own option without its value */
+    CHECK_INT(RUN(out, "user", "add", "u.one", "--db", db, "--role"), 2);
+    CHECK(strstr(out, "--role needs a value"));
+    CHECK_INT(RUN(out, "region", "list", "--db", db, "--q"), 2);
+    CHECK(strstr(out, "--q needs a value"));
+    CHECK_INT(RUN(out, "audit", "--since", "--db", db), 2);
+    CHECK(strstr(out, "--since needs a value"));
+    CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM users"), users);
+}
