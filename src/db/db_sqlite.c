@@ -264,11 +264,30 @@ int pj_db_open_at(pj_db **out, const char *path, int upto, pj_err *err)
     *out = NULL;
     pj_db *db = calloc(1, sizeof *db);
     if (!db) return pj_fail(err, 500, "internal", "", "out of memory");
+    /* the reason named (SQLite says "unable to open database file" for all of them) */
+    struct stat st;
+    if (!stat(path, &st) && S_ISDIR(st.st_mode)) {
+        free(db);
+        return pj_fail(err, 500, "db_open", "", "cannot open database %s: it is a directory", path);
+    }
     if (sqlite3_open_v2(path, &db->h,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                         NULL) != SQLITE_OK) {
-        pj_fail(err, 500, "db_open", "", "cannot open database %s: %s", path,
-                db->h ? sqlite3_errmsg(db->h) : "out of memory");
+        int e = db->h ? sqlite3_system_errno(db->h) : 0;
+        /* a new file SQLite could not create: it then tries to open it read-only and keeps
+         * that attempt's ENOENT, so the reason is the directory's (permission, missing) */
+        char dir[4096];
+        const char *slash = strrchr(path, '/');
+        snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + (slash == path) : 1,
+                 slash ? path : ".");
+        if (db->h && stat(path, &st) && errno == ENOENT && access(dir, W_OK | X_OK))
+            pj_fail(err, 500, "db_open", "", "cannot create database %s: %s (directory %s)", path,
+                    strerror(errno), dir);
+        else
+            pj_fail(err, 500, "db_open", "", "cannot open database %s: %s", path,
+                    !db->h ? "out of memory"
+                    : e    ? strerror(e)
+                           : sqlite3_errmsg(db->h));
         sqlite3_close(db->h);
         free(db);
         return -1;

@@ -1005,3 +1005,36 @@ TEST(cli_an_unknown_option_at_the_end_is_named_unknown)
     CHECK(strstr(out, "--since needs a value"));
     CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM users"), users);
 }
+
+/* Regression: init given a directory for --db, or a database to make in a directory it cannot
+ * write, said only SQLite's "unable to open database file". The reason is named, as restore
+ * names it: a directory, or the directory's own (permission denied, missing). Exit 1 stays. */
+TEST(cli_init_names_why_the_database_cannot_be_made)
+{
+    static char out[65536];
+    char dir[600], locked[600], db[700], missing[700], w[600], outp[700];
+    path_in_tmp(dir, sizeof dir, "adir");
+    CHECK(mkdir(dir, 0700) == 0);
+    CHECK_INT(RUN(out, "init", "--db", dir), 1);
+    CHECK(strstr(out, "adir: it is a directory"));
+    CHECK(!strstr(out, "unable to open database file"));
+    /* a directory the user cannot write (as nobody when run by root) */
+    path_in_tmp(locked, sizeof locked, "locked");
+    path_in_tmp(w, sizeof w, "w");
+    CHECK(mkdir(locked, 0555) == 0 && chmod(locked, 0555) == 0);
+    CHECK(mkdir(w, 0777) == 0 && chmod(w, 0777) == 0 && chmod(t_tmpdir(), 0711) == 0);
+    snprintf(outp, sizeof outp, "%s/out.txt", w);
+    snprintf(db, sizeof db, "%s/pj.db", locked);
+    CHECK_INT(th_run_as(out, sizeof out, (const char *const[]){"init", "--db", db, NULL}, outp, 1),
+              1);
+    CHECK(strstr(out, "cannot create database") && strstr(out, "Permission denied") &&
+          strstr(out, "locked"));
+    CHECK(!strstr(out, "unable to open database file"));
+    CHECK(!exists(db));
+    snprintf(missing, sizeof missing, "%s/sub/pj.db", locked);
+    CHECK_INT(
+        th_run_as(out, sizeof out, (const char *const[]){"init", "--db", missing, NULL}, outp, 1),
+        1);
+    CHECK(!strstr(out, "unable to open database file"));
+    CHECK(!strstr(out, "ready"));
+}
