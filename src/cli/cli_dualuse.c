@@ -223,6 +223,14 @@ static int step_act(session *s, cli *a, int64_t id, const char *action, pj_jw *w
     if (cli_opt(a, "item")) json_object_set_new(req, "item", json_string(cli_opt(a, "item")));
     int rc = pj_conversion_step_action(&s->ctx, id, action, req, w, &s->err);
     json_decref(req);
+    /* a pending step's items wait for it: say which command comes first */
+    if (rc && !strcmp(s->err.code, "step_not_started")) {
+        char msg[sizeof s->err.message + 96];
+        snprintf(msg, sizeof msg, "%s; start it first: pingji %.16s step-start %lld",
+                 s->err.message, a->pos[0], (long long)id);
+        snprintf(s->err.message, sizeof s->err.message, "%.*s", (int)(sizeof s->err.message - 1),
+                 msg);
+    }
     return rc;
 }
 static int step_start(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)

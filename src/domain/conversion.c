@@ -754,6 +754,14 @@ int pj_conversion_step_action(pj_ctx *c, int64_t row, const char *action, json_t
                     item);
             goto fail;
         }
+        /* an item checks the step's work: signed once the step is under way or done, never
+         * ahead of it (drills sign the same way) */
+        if (strcmp(status, "running") && strcmp(status, "done")) {
+            pj_fail(err, 409, "step_not_started", "item",
+                    "step %s has not started: its checklist is signed once it is running or done",
+                    code);
+            goto fail;
+        }
         s = pj_db_prepare(c->db,
                           "INSERT INTO conversion_checks (conversion_id, step_id, item, signed_by,"
                           " signed_at) VALUES (?,?,?,?,?)",

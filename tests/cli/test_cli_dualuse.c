@@ -296,3 +296,36 @@ TEST_T(cli_dualuse_drill_csv_keeps_the_report_figures, 120)
     snprintf(want, sizeof want, ",%.1f,", first);
     CHECK(strstr(out, want) != NULL);
 }
+
+/* A pending step's checklist waits for the step: `drill sign` on one fails (exit 1), nothing
+ * signed, and the message names the command that comes first. */
+TEST_T(cli_dualuse_sign_waits_for_the_step, 120)
+{
+    static char out[1 << 20];
+    char db[600], row[24], item[256], msg[160], q[200];
+    snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
+    CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
+    CHECK_INT(
+        RUN(out, "drill", "start", "--facility-id", "1", "--scenario", "epidemic", "--db", db), 0);
+    long long drill = id_of(out);
+    json_t *o = json_loads(out, 0, NULL);
+    json_t *steps = json_object_get(o, "steps");
+    row[0] = item[0] = 0;
+    for (size_t i = 0; i < json_array_size(steps) && !row[0]; i++) {
+        json_t *st = json_array_get(steps, i);
+        const char *it = th_str(json_array_get(json_object_get(st, "checklist"), 0), "item");
+        if (!it) continue;
+        CHECK_STR(th_str(st, "status"), "pending");
+        snprintf(row, sizeof row, "%lld", th_int(st, "id"));
+        snprintf(item, sizeof item, "%s", it);
+    }
+    json_decref(o);
+    CHECK(row[0] != 0);
+    CHECK_INT(RUN(out, "drill", "sign", row, "--item", item, "--db", db), 1);
+    CHECK(strstr(out, "has not started"));
+    snprintf(msg, sizeof msg, "start it first: pingji drill step-start %s", row);
+    CHECK(strstr(out, msg));
+    snprintf(q, sizeof q, "SELECT COUNT(*) FROM conversion_checks WHERE conversion_id = %lld",
+             drill);
+    CHECK_INT(db_int(db, q), 0);
+}

@@ -1709,9 +1709,11 @@ TEST(dualuse_manual_csv_round_trip_keeps_formula_like_texts)
              fid, th_int(m2, "id"));
     json_decref(m2);
     json_t *conv = post(&s, tok, "/api/v1/conversions", body, 201);
-    snprintf(path, sizeof path, "/api/v1/conversion-steps/%lld/sign",
-             th_int(json_array_get(json_object_get(conv, "steps"), 0), "id"));
+    long long s1 = th_int(json_array_get(json_object_get(conv, "steps"), 0), "id");
     json_decref(conv);
+    snprintf(path, sizeof path, "/api/v1/conversion-steps/%lld/start", s1);
+    json_decref(post(&s, tok, path, "{}", 200)); /* signed once the step runs */
+    snprintf(path, sizeof path, "/api/v1/conversion-steps/%lld/sign", s1);
     json_decref(post(&s, tok, path, "{\"item\":\"+复核签字\"}", 200));
     th_stop(&s);
 }
@@ -2188,6 +2190,77 @@ TEST(dualuse_behind_plan_as_shown)
         CHECK(late ? shown > (double)p0 : shown == (double)p0);
         CHECK_INT(th_int(json_object_get(o, "progress"), "behind_plan"), late ? 2 : 0);
         json_decref(o);
+    }
+    th_stop(&s);
+}
+
+/* Regression: a checklist item could be signed before its step had run (S2 of the hotel's
+ * manual, waiting for S1, signed while starting it was 409 predecessor_open). An item checks the
+ * step's work: a pending step's items are 409 step_not_started (field item), nothing written, in
+ * a live conversion and in a drill; once the step runs, or is done, they are signed. */
+static void sign_code(th_server *s, const char *tok, long long row, const char *item, int want,
+                      const char *code)
+{
+    char path[96], body[300];
+    snprintf(path, sizeof path, "/api/v1/conversion-steps/%lld/sign", row);
+    snprintf(body, sizeof body, "{\"item\":\"%s\"}", item);
+    json_t *o = post(s, tok, path, body, want);
+    if (code) {
+        CHECK_STR(th_err_code(o), code);
+        CHECK_STR(th_str(json_object_get(o, "error"), "field"), "item");
+    }
+    json_decref(o);
+}
+
+TEST_T(dualuse_checklist_signed_once_step_started, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], path[96], before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, tok);
+    for (int drill = 0; drill <= 1; drill++) {
+        json_t *conv = hotel_conversion(&s, tok, drill ? "drill" : "live");
+        char count[160];
+        snprintf(count, sizeof count,
+                 "SELECT COUNT(*) FROM conversion_checks WHERE conversion_id = %lld",
+                 th_int(conv, "id"));
+        json_t *steps = json_object_get(conv, "steps");
+        /* S1 (no checklist) first, S2 and S4 (with one) wait for it */
+        long long r[3] = {0};
+        const char *item[3] = {NULL}, *codes[3] = {"S1", "S2", "S4"};
+        char items[3][200] = {{0}};
+        for (size_t i = 0; i < json_array_size(steps); i++) {
+            json_t *st = json_array_get(steps, i);
+            for (int k = 0; k < 3; k++)
+                if (!strcmp(th_str(st, "phase"), "convert") &&
+                    !strcmp(th_str(st, "code"), codes[k])) {
+                    r[k] = th_int(st, "id");
+                    item[k] = th_str(json_array_get(json_object_get(st, "checklist"), 0), "item");
+                    if (item[k]) snprintf(items[k], sizeof items[k], "%s", item[k]);
+                }
+        }
+        CHECK(r[0] && r[1] && r[2] && items[1][0] && items[2][0]);
+        json_decref(conv);
+        /* pending: refused, nothing written */
+        th_fingerprint(&s, before, sizeof before);
+        sign_code(&s, tok, r[1], items[1], 409, "step_not_started");
+        sign_code(&s, tok, r[2], items[2], 409, "step_not_started");
+        th_fingerprint(&s, after, sizeof after);
+        CHECK_STR(after, before);
+        CHECK_INT(th_sql_int(&s, count), 0);
+        /* an unknown item stays 422 whatever the step's status */
+        sign_code(&s, tok, r[1], "没有这一项", 422, "unknown_id");
+        /* S1 done; S2 running: signed; S4 done without its items: signed after */
+        static const char *const moves[][2] = {
+            {"0", "start"}, {"0", "finish"}, {"1", "start"}, {"2", "start"}, {"2", "finish"}};
+        for (size_t k = 0; k < sizeof moves / sizeof *moves; k++) {
+            snprintf(path, sizeof path, "/api/v1/conversion-steps/%lld/%s", r[atoi(moves[k][0])],
+                     moves[k][1]);
+            json_decref(post(&s, tok, path, "{}", 200));
+        }
+        sign_code(&s, tok, r[1], items[1], 200, NULL);
+        sign_code(&s, tok, r[2], items[2], 200, NULL);
+        CHECK_INT(th_sql_int(&s, count), 2);
     }
     th_stop(&s);
 }

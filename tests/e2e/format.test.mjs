@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { formatDateTime, formatDate, formatNumber, formatDuration, shanghaiDayStartUtc, compactNumber } from '../../web/src/utils/format.js';
 import { capacityTotals, relativeSizes } from '../../web/src/utils/capacity.js';
 import {
-  axisMinutes, canFinishStep, canSign, canStartStep, criticalPathMinutes, earliestStarts, findCycle, formatMinutes, ganttRows, manualSchedule,
+  axisMinutes, canFinishStep, canSign, canStartStep, signWaitsForStart, criticalPathMinutes, earliestStarts, findCycle, formatMinutes, ganttRows, manualSchedule,
   openPhase, phaseProgress, serverNow,
 } from '../../web/src/utils/dualuse.js';
 
@@ -99,6 +99,12 @@ test('which step may move: the open phase, pending with every predecessor done, 
   assert.equal(canSign(conv, s2, s2.checklist[0]), true);
   assert.equal(canSign(conv, s2, s2.checklist[1]), false, 'signed once');
   assert.equal(canSign({ ...conv, state: 'emergency' }, s2, s2.checklist[0]), false, 'phase closed');
+  // a pending step's items wait for it to start (409 step_not_started); a done step's may be signed
+  const pending = { ...s3, checklist: [{ item: 'z', signed_by: null }] };
+  assert.equal(canSign(conv, pending, pending.checklist[0]), false, 'step not started');
+  assert.equal(signWaitsForStart(conv, pending, pending.checklist[0]), true);
+  assert.equal(signWaitsForStart(conv, s2, s2.checklist[0]), false, 'running: signed now');
+  assert.equal(canSign(conv, { ...s1, checklist: [{ item: 'w', signed_by: null }] }, { item: 'w', signed_by: null }), true, 'done');
   assert.deepEqual(phaseProgress(conv, 'convert'), { done: 1, total: 4, signed: 1, items: 2, overdue: 1, running: 1 });
 });
 

@@ -68,9 +68,17 @@ export function canFinishStep(conv, step) {
   return openPhase(conv) === step.phase && step.status === 'running';
 }
 
-/** Whether a checklist item of the step can be signed now (any status, phase open). */
+/**
+ * Whether a checklist item of the step can be signed now: its phase open, the step running or
+ * done (an item checks the step's work; the server answers 409 step_not_started before).
+ */
 export function canSign(conv, step, item) {
-  return openPhase(conv) === step.phase && !item.signed_by;
+  return openPhase(conv) === step.phase && ['running', 'done'].includes(step.status) && !item.signed_by;
+}
+
+/** Whether the item waits for its step to start before it can be signed (phase open, pending). */
+export function signWaitsForStart(conv, step, item) {
+  return openPhase(conv) === step.phase && step.status === 'pending' && !item.signed_by;
 }
 
 /** {done, total, signed, items, overdue} of one phase. */
