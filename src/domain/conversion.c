@@ -129,6 +129,85 @@ static double target_hours_of(pj_ctx *c, const conv_head *h)
     return t;
 }
 
+/* The deadline a conversion is judged on and how it stands against it, as the conversion shows
+ * it (conv_render) and the overview's live conversions (pj_conversion_standing). */
+typedef struct conv_deadline {
+    double target;      /* the standard's target in hours, 0 without one */
+    int has_plan;       /* an adopted plan scheduled its convert steps */
+    int64_t plan_ready; /* minutes from the start the plan expects the site ready */
+    int has_deadline;   /* deadline below is set */
+    double deadline;    /* minutes from the start */
+    double elapsed;     /* minutes from the start to ready, end or now, as shown */
+    int over;           /* elapsed past the deadline */
+} conv_deadline;
+
+static int conv_deadline_of(pj_ctx *c, const conv_head *h, int64_t now, conv_deadline *d,
+                            pj_err *err)
+{
+    *d = (conv_deadline){.target = target_hours_of(c, h)};
+    int64_t end = h->ready_at ? h->ready_at : (h->ended_at ? h->ended_at : now);
+    d->elapsed = minutes1(end - h->started_at);
+    /* an adopted plan expects the site ready when its last convert step is planned to end: that
+     * is the deadline that counts for the conversion, the standard's target only without one */
+    pj_stmt *pr = pj_db_prepare(c->db,
+                                "SELECT MAX(planned_end_min) FROM conversion_steps WHERE"
+                                " conversion_id = ? AND phase = 'convert'",
+                                err);
+    if (!pr) return -1;
+    pj_stmt_int(pr, 1, h->id);
+    int prc = pj_stmt_step(pr, err);
+    d->has_plan = prc == 1 && !pj_col_is_null(pr, 0);
+    d->plan_ready = d->has_plan ? pj_col_int(pr, 0) : 0;
+    pj_stmt_done(pr);
+    if (prc < 0) return -1;
+    d->deadline = d->has_plan ? (double)d->plan_ready : d->target > 0 ? d->target * 60 : 0;
+    d->has_deadline = d->deadline > 0 || d->has_plan;
+    d->over = d->has_deadline && d->elapsed > d->deadline + 1e-9;
+    return 0;
+}
+
+/* The adopted plan's schedule (minutes from the conversion's start): a step is behind it when
+ * it has not started by its planned start or not finished by its planned end, judged on minutes
+ * from the start as shown (one decimal, rounded down), like late and overdue. st, fin: the
+ * step's times (0 when not yet); clock: now, or when the conversion ended. */
+static int step_behind_plan(const conv_head *h, int64_t planned_start, int64_t planned_end,
+                            int64_t st, int64_t fin, int64_t clock)
+{
+    double at = minutes1(clock - h->started_at);
+    return (!st && at > (double)planned_start) ||
+           (fin ? minutes1(fin - h->started_at) > (double)planned_end : at > (double)planned_end);
+}
+
+/* timers run until the conversion ends: an aborted one's running steps stop with it */
+static int64_t conv_clock(const conv_head *h, int64_t now)
+{
+    return h->ended_at ? h->ended_at : now;
+}
+
+int pj_conversion_standing(pj_ctx *c, int64_t id, pj_conv_standing *out, pj_err *err)
+{
+    conv_head h;
+    conv_deadline d;
+    int64_t now = pj_now();
+    if (conv_load(c, id, &h, err) || conv_deadline_of(c, &h, now, &d, err)) return -1;
+    *out = (pj_conv_standing){
+        .has_deadline = d.has_deadline, .deadline_minutes = d.deadline, .over_deadline = d.over};
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT planned_start_min, planned_end_min, started_at, finished_at"
+                               " FROM conversion_steps WHERE conversion_id = ? AND"
+                               " planned_start_min IS NOT NULL",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc;
+    int64_t clock = conv_clock(&h, now);
+    while ((rc = pj_stmt_step(s, err)) == 1)
+        out->behind_plan += step_behind_plan(&h, pj_col_int(s, 0), pj_col_int(s, 1),
+                                             pj_col_int(s, 2), pj_col_int(s, 3), clock);
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
 static int conv_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
     conv_head h;
@@ -153,40 +232,25 @@ static int conv_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         pj_jw_kstr(w, "abort_reason", h.abort_reason);
     else
         pj_jw_knull(w, "abort_reason");
-    double target = target_hours_of(c, &h);
-    if (target > 0)
-        pj_jw_knum(w, "target_hours", target);
+    conv_deadline d;
+    if (conv_deadline_of(c, &h, now, &d, err)) return -1;
+    if (d.target > 0)
+        pj_jw_knum(w, "target_hours", d.target);
     else
         pj_jw_knull(w, "target_hours");
-    int64_t end = h.ready_at ? h.ready_at : (h.ended_at ? h.ended_at : now);
-    double elapsed = minutes1(end - h.started_at);
-    pj_jw_knum(w, "elapsed_minutes", elapsed);
-    /* an adopted plan expects the site ready when its last convert step is planned to end: that
-     * is the deadline that counts for the conversion, the standard's target only without one */
-    pj_stmt *pr = pj_db_prepare(c->db,
-                                "SELECT MAX(planned_end_min) FROM conversion_steps WHERE"
-                                " conversion_id = ? AND phase = 'convert'",
-                                err);
-    if (!pr) return -1;
-    pj_stmt_int(pr, 1, id);
-    int prc = pj_stmt_step(pr, err);
-    int has_plan = prc == 1 && !pj_col_is_null(pr, 0);
-    int64_t plan_ready = has_plan ? pj_col_int(pr, 0) : 0;
-    pj_stmt_done(pr);
-    if (prc < 0) return -1;
-    double deadline = has_plan ? (double)plan_ready : target > 0 ? target * 60 : 0;
-    if (has_plan)
-        pj_jw_kint(w, "plan_ready_minutes", plan_ready);
+    pj_jw_knum(w, "elapsed_minutes", d.elapsed);
+    if (d.has_plan)
+        pj_jw_kint(w, "plan_ready_minutes", d.plan_ready);
     else
         pj_jw_knull(w, "plan_ready_minutes");
-    if (deadline > 0 || has_plan) {
-        pj_jw_knum(w, "deadline_minutes", deadline);
-        pj_jw_kstr(w, "deadline_from", has_plan ? "plan" : "standard");
+    if (d.has_deadline) {
+        pj_jw_knum(w, "deadline_minutes", d.deadline);
+        pj_jw_kstr(w, "deadline_from", d.has_plan ? "plan" : "standard");
     } else {
         pj_jw_knull(w, "deadline_minutes");
         pj_jw_knull(w, "deadline_from");
     }
-    pj_jw_kbool(w, "over_deadline", (deadline > 0 || has_plan) && elapsed > deadline + 1e-9);
+    pj_jw_kbool(w, "over_deadline", d.over);
     pj_jw_kint(w, "version", h.version);
     pj_render_time(w, "as_of", now); /* the server's clock, for elapsed and running timers */
     pj_jw_key(w, "steps");
@@ -205,8 +269,7 @@ static int conv_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
     int rc, done = 0, total = 0, overdue = 0, behind = 0;
-    /* timers run until the conversion ends: an aborted one's running steps stop with it */
-    int64_t clock = h.ended_at ? h.ended_at : now;
+    int64_t clock = conv_clock(&h, now);
     while ((rc = pj_stmt_step(s, err)) == 1) {
         const char *status = pj_col_text(s, 10);
         int64_t planned = pj_col_int(s, 5), st = pj_col_int(s, 11), fin = pj_col_int(s, 13);
@@ -241,17 +304,13 @@ static int conv_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         }
         pj_jw_kbool(w, "overdue", is_over);
         pj_jw_kbool(w, "late", late);
-        /* the adopted plan's schedule (minutes from the conversion's start): behind it when the
-         * step has not started by its planned start or not finished by its planned end, judged
-         * on minutes from the start as shown (one decimal, rounded down), like late and overdue */
+        /* the adopted plan's schedule, when the step has one */
         if (pj_col_is_null(s, 16)) {
             pj_jw_knull(w, "planned_start_min");
             pj_jw_knull(w, "planned_end_min");
             pj_jw_kbool(w, "behind_plan", 0);
         } else {
-            double ps = (double)pj_col_int(s, 16), pe = (double)pj_col_int(s, 17),
-                   at = minutes1(clock - h.started_at);
-            int b = (!st && at > ps) || (fin ? minutes1(fin - h.started_at) > pe : at > pe);
+            int b = step_behind_plan(&h, pj_col_int(s, 16), pj_col_int(s, 17), st, fin, clock);
             behind += b;
             pj_jw_kint(w, "planned_start_min", pj_col_int(s, 16));
             pj_jw_kint(w, "planned_end_min", pj_col_int(s, 17));

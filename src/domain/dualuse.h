@@ -41,6 +41,16 @@ int pj_conversion_start(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 int pj_conversion_list(pj_ctx *c, int64_t facility_id, int64_t township_id, const char *mode,
                        const char *state, int64_t cursor, int limit, pj_jw *w, pj_err *err);
 int pj_conversion_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
+/* How a conversion stands, judged by the code that renders it (GET /conversions/{id}):
+ * deadline_minutes (valid when has_deadline: the adopted plan's ready time, else the standard's
+ * target), over_deadline, and behind_plan, its steps behind an adopted plan's schedule. */
+typedef struct pj_conv_standing {
+    int has_deadline;
+    double deadline_minutes;
+    int over_deadline;
+    int behind_plan;
+} pj_conv_standing;
+int pj_conversion_standing(pj_ctx *c, int64_t id, pj_conv_standing *out, pj_err *err);
 /* action: "start", "finish" or "sign" on one conversion step (body: remarks / item). */
 int pj_conversion_step_action(pj_ctx *c, int64_t step_row, const char *action, json_t *body,
                               pj_jw *w, pj_err *err);

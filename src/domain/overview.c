@@ -200,6 +200,18 @@ static int overview(pj_ctx *c, const char *scenario, int64_t population, pj_jw *
         pj_jw_kint(w, "steps_total", pj_col_int(s, 7));
         pj_jw_kint(w, "convert_steps_done", pj_col_int(s, 8));
         pj_jw_kint(w, "convert_steps_total", pj_col_int(s, 9));
+        /* against its deadline and the adopted plan, as the conversion itself shows */
+        pj_conv_standing cs;
+        if (pj_conversion_standing(c, pj_col_int(s, 0), &cs, err)) {
+            pj_stmt_done(s);
+            return -1;
+        }
+        if (cs.has_deadline)
+            pj_jw_knum(w, "deadline_minutes", cs.deadline_minutes);
+        else
+            pj_jw_knull(w, "deadline_minutes");
+        pj_jw_kbool(w, "over_deadline", cs.over_deadline);
+        pj_jw_kint(w, "behind_plan", cs.behind_plan);
         pj_jw_obj_end(w);
     }
     pj_stmt_done(s);

@@ -2194,6 +2194,77 @@ TEST(dualuse_behind_plan_as_shown)
     th_stop(&s);
 }
 
+/* Regression: the overview's live conversions carried only overdue_steps, so a conversion
+ * behind its adopted plan or past its deadline looked fine on the emergency office's screen
+ * (no step started, 402 minutes in, the plan's ready time 390). Each entry now carries
+ * deadline_minutes, over_deadline and behind_plan, the figures the conversion itself shows. */
+static json_t *overview_entry(th_server *s, const char *tok, long long cid)
+{
+    json_t *o = NULL, *found = NULL;
+    CHECK_INT(th_call(s, "GET", "/api/v1/overview?scenario=epidemic", tok, NULL, &o), 200);
+    json_t *live = json_object_get(o, "live_conversions");
+    for (size_t i = 0; i < json_array_size(live); i++)
+        if (th_int(json_array_get(live, i), "conversion_id") == cid)
+            found = json_incref(json_array_get(live, i));
+    json_decref(o);
+    if (!found) t_fail(__FILE__, __LINE__, "conversion %lld not in the overview", cid);
+    return found;
+}
+
+TEST(dualuse_overview_shows_deadline_and_plan)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], path[96], sql[700];
+    th_login(&s, "officer", s.demo_pw, tok);
+    json_t *conv = hotel_conversion(&s, tok, "live");
+    long long cid = th_int(conv, "id");
+    double target = json_number_value(json_object_get(conv, "target_hours")) * 60;
+    CHECK(target > 0);
+    json_decref(conv);
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld", cid);
+    /* the plan's schedule: every convert step over [0, 30], the last to target + 600; then the
+     * conversion began target + 60 minutes ago (behind, not over), then 600 more (over too) */
+    long long ready = (long long)target + 600;
+    snprintf(sql, sizeof sql,
+             "UPDATE conversion_steps SET planned_start_min = 0, planned_end_min = 30 WHERE"
+             " conversion_id = %lld AND phase = 'convert';"
+             " UPDATE conversion_steps SET planned_end_min = %lld WHERE id = (SELECT MAX(id) FROM"
+             " conversion_steps WHERE conversion_id = %lld AND phase = 'convert');",
+             cid, ready, cid);
+    long long convert_steps = 0;
+    for (int stage = 0; stage < 3; stage++) {
+        if (stage == 1) th_sql_exec(&s, sql);
+        if (stage > 0) {
+            snprintf(sql, sizeof sql,
+                     "UPDATE conversions SET started_at = started_at - %lld WHERE id = %lld",
+                     (stage == 1 ? (long long)target + 60 : 600LL) * 60, cid);
+            th_sql_exec(&s, sql);
+        }
+        json_t *o, *e = overview_entry(&s, tok, cid);
+        CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+        if (stage == 0) {
+            json_t *steps = json_object_get(o, "steps");
+            for (size_t i = 0; i < json_array_size(steps); i++)
+                convert_steps += !strcmp(th_str(json_array_get(steps, i), "phase"), "convert");
+        }
+        /* as the conversion shows them */
+        CHECK(json_equal(json_object_get(e, "deadline_minutes"),
+                         json_object_get(o, "deadline_minutes")));
+        CHECK(json_equal(json_object_get(e, "over_deadline"), json_object_get(o, "over_deadline")));
+        CHECK_INT(th_int(e, "behind_plan"), th_int(json_object_get(o, "progress"), "behind_plan"));
+        /* and what they are: the standard's target, then the plan's ready time */
+        CHECK_NEAR(json_number_value(json_object_get(e, "deadline_minutes")),
+                   stage == 0 ? target : (double)ready, 1e-9);
+        CHECK(json_is_true(json_object_get(e, "over_deadline")) == (stage == 2));
+        CHECK_INT(th_int(e, "behind_plan"), stage == 0 ? 0 : convert_steps);
+        json_decref(e);
+        json_decref(o);
+    }
+    CHECK(convert_steps > 0);
+    th_stop(&s);
+}
+
 /* Regression: a checklist item could be signed before its step had run (S2 of the hotel's
  * manual, waiting for S1, signed while starting it was 409 predecessor_open). An item checks the
  * step's work: a pending step's items are 409 step_not_started (field item), nothing written, in

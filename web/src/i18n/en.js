@@ -239,6 +239,8 @@ export default {
     liveConversions: 'Conversions under way',
     noLive: 'No conversion under way in this scenario',
     overdueSteps: 'Overdue steps',
+    overDeadline: 'Over its deadline',
+    overDeadlineHint: 'Due ready {t} after the start (the adopted plan\'s schedule or the standard\'s target)',
     stepsDone: 'Steps',
     drillsOverdue: 'Drills overdue',
     drillsOverdueHint: 'Facilities without a passed drill of this scenario for {n} day | Facilities without a passed drill of this scenario for {n} days',

@@ -241,6 +241,8 @@ export default {
     liveConversions: '进行中的转换',
     noLive: '本场景没有进行中的转换',
     overdueSteps: '超时步骤',
+    overDeadline: '超出时限',
+    overDeadlineHint: '开始后 {t} 应就绪（采纳方案的排程或标准时限）',
     stepsDone: '步骤进度',
     drillsOverdue: '演练逾期',
     drillsOverdueHint: '超过 {n} 天没有通过本场景演练的设施',
