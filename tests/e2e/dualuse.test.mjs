@@ -48,7 +48,7 @@ async function waitStatus(page, code, status) {
   await stepRow(page, 'convert', code).locator(`[data-status="${status}"]`).waitFor();
 }
 
-describe('dual-use', { timeout: 120000 }, () => {
+describe('dual-use', { timeout: 300000 }, () => {
   test('overview: capacity per role for the scenario, the live conversion leads to its cockpit, coverage and days of supply', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'officer', DEMO_PW);
