@@ -1018,6 +1018,10 @@ static int drill_compute(pj_ctx *c, const conv_head *h, pj_jw *w, drill_score *d
     pj_stmt_done(s);
     if (w) pj_jw_arr_end(w);
     if (rc < 0) return -1;
+    /* a finished drill showed the site ready when its convert phase was complete, its last step
+     * done and its last checklist item signed (a live conversion's ready_at): it is judged on that
+     * moment, which the drill list shows as its elapsed_minutes */
+    if (!strcmp(h->state, "finished") && h->ended_at > last_finish) last_finish = h->ended_at;
     /* rounded down to a tenth like the conversion's elapsed_minutes: the drill list and the
      * report show one figure */
     ds->total_minutes = minutes1(last_finish - h->started_at);

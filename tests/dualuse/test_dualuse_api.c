@@ -280,6 +280,12 @@ TEST(dualuse_drill_scored_by_hand)
              " 'convert';",
              cid);
     th_sql_exec(&s, sql);
+    /* the checklist signed as the last step finished: the drill ended then */
+    snprintf(sql, sizeof sql,
+             "UPDATE conversions SET ended_at = (SELECT MAX(finished_at) FROM conversion_steps"
+             " WHERE conversion_id = %lld AND phase = 'convert') WHERE id = %lld",
+             cid, cid);
+    th_sql_exec(&s, sql);
     /* expectations by hand from the manual's planned minutes */
     snprintf(q, sizeof q,
              "SELECT COUNT(*) FROM manual_steps m JOIN conversions v ON v.manual_id = m.manual_id"
@@ -2091,6 +2097,46 @@ TEST(dualuse_drill_times_judged_as_shown)
         CHECK(json_is_true(json_object_get(json_array_get(r, 1), "late")));
         json_decref(o);
     }
+    json_decref(conv);
+    th_stop(&s);
+}
+
+/* A drill is ready when its convert phase is complete: its last step done and its last checklist
+ * item signed, as a live conversion. Steps done 10 minutes inside the target with the checklist
+ * signed 20 minutes after the last of them: the report's total is the drill's end, the figure its
+ * list shows, and it has not passed (it judged the steps alone and passed). */
+TEST(dualuse_drill_total_counts_the_checklist)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], path[96];
+    th_login(&s, "officer", s.demo_pw, tok);
+    json_t *conv = hotel_conversion(&s, tok, "drill");
+    long long cid = th_int(conv, "id");
+    conv = work_phase(&s, tok, conv, "convert");
+    CHECK_STR(th_str(conv, "state"), "finished");
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/report", cid);
+    json_t *o;
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    long long target = (long long)json_number_value(json_object_get(o, "target_minutes"));
+    CHECK(target > 30);
+    json_decref(o);
+    drill_times(&s, conv, cid, (target - 10) * 60); /* the last step 10 minutes inside */
+    char sql[160];
+    snprintf(sql, sizeof sql, "UPDATE conversions SET ended_at = ended_at + 1200 WHERE id = %lld",
+             cid);
+    th_sql_exec(&s, sql);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    double total = json_number_value(json_object_get(o, "total_minutes"));
+    CHECK(fabs(total - (double)(target + 10)) < 1e-9);
+    CHECK(json_is_false(json_object_get(o, "passed")));
+    json_decref(o);
+    char lpath[96];
+    snprintf(lpath, sizeof lpath, "/api/v1/conversions/%lld", cid);
+    CHECK_INT(th_call(&s, "GET", lpath, tok, NULL, &o), 200);
+    CHECK(fabs(json_number_value(json_object_get(o, "elapsed_minutes")) - total) < 1e-9);
+    CHECK(json_is_true(json_object_get(o, "over_deadline")));
+    json_decref(o);
     json_decref(conv);
     th_stop(&s);
 }
