@@ -81,6 +81,88 @@ static const pj_rec_extra project_extras[] = {
     PJ_X_ORG,
     PJ_X_TOWN,
 };
+/* A project's state moves on (409 invalid_transition otherwise): planned → in_progress →
+ * completed, planned or in_progress → suspended, suspended → in_progress (resumed). A completed
+ * project is not reopened, nor does any project go back to planned. Its start_date follows the
+ * state: a planned (or suspended) project may name a start to come; an in-progress or completed
+ * one has started — its start_date is not in the future, and an in-progress project without one
+ * starts today. Its milestones are not done before it starts (409 date_conflict). Checked on
+ * what a change touches: a new project, a change of state, a start_date in the body. */
+static const char *const project_steps[] = {"planned", "in_progress", "completed", NULL};
+
+static int project_move_ok(const char *from, const char *to)
+{
+    if (!strcmp(to, "suspended")) return !strcmp(from, "suspended") || strcmp(from, "completed");
+    if (!strcmp(from, "suspended")) return !strcmp(to, "in_progress");
+    return pj_rec_state_step_ok(project_steps, from, to);
+}
+
+static int project_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body,
+                         const json_t *row, pj_err *err)
+{
+    (void)k;
+    const char *cur = NULL;
+    int cur_start = 0;
+    if (id) {
+        pj_stmt *s =
+            pj_db_prepare(c->db, "SELECT state, start_date FROM ag_projects WHERE id = ?", err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, id);
+        int rc = pj_stmt_step(s, err);
+        if (rc == 1) {
+            cur = pj_arena_strdup(c->arena, pj_col_text(s, 0));
+            cur_start = !pj_col_is_null(s, 1);
+        }
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+    }
+    const char *to = json_string_value(json_object_get(row, "state"));
+    if (!to) to = cur ? cur : "planned";
+    if (cur && !project_move_ok(cur, to))
+        return pj_fail(err, 409, "invalid_transition", "state",
+                       "a project goes planned → in_progress → completed (or is suspended and"
+                       " resumed); %s → %s is not allowed",
+                       cur, to);
+    int restate = !cur || strcmp(cur, to), touched = restate || json_object_get(body, "start_date");
+    if (!touched) return 0;
+    char today[11];
+    pj_rec_today(today);
+    const char *start = json_string_value(json_object_get(row, "start_date"));
+    if (!strcmp(to, "in_progress")) {
+        if (pj_rec_date_happened(body, row, "start_date", restate, cur_start, today, "project",
+                                 "is in progress", err))
+            return -1;
+    } else if (!strcmp(to, "completed") && start && strcmp(start, today) > 0) {
+        return pj_fail(err, 422, "invalid_value", "start_date",
+                       "start_date %s is in the future: a completed project has started (today"
+                       " is %s)",
+                       start, today);
+    }
+    /* the milestones done so far are not before the start */
+    start = json_string_value(json_object_get(body, "start_date"));
+    if (!id || !start) return 0;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id, done FROM ag_milestones WHERE project_id = ? AND done <"
+                               " ? ORDER BY done, id LIMIT 1",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    pj_stmt_text(s, 2, start);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) {
+        int64_t mid = pj_col_int(s, 0);
+        char done[11];
+        snprintf(done, sizeof done, "%s", pj_col_text(s, 1));
+        pj_stmt_done(s);
+        return pj_fail(err, 409, "date_conflict", "start_date",
+                       "milestone %lld was done on %s: the project started on or before that day"
+                       " (not %s)",
+                       (long long)mid, done, start);
+    }
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
 const pj_rec_kind pj_ag_projects = {.name = "ag_project",
                                     .noun = "project",
                                     .table = "ag_projects",
@@ -91,9 +173,11 @@ const pj_rec_kind pj_ag_projects = {.name = "ag_project",
                                     .org_sql = "t.organisation_id",
                                     .town_sql = "t.township_id",
                                     .enterprise_writes = 1,
-                                    .deletable = 1};
+                                    .deletable = 1,
+                                    .check = project_check};
 
-/* A milestone's state and its done date agree: done ⇔ a done date (not in the future). */
+/* A milestone's state and its done date agree: done ⇔ a done date (not in the future, nor
+ * before its project's start_date). */
 static int milestone_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body,
                            const json_t *row, pj_err *err)
 {
@@ -134,7 +218,25 @@ static int milestone_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *
     } else if (st) {
         json_object_set_new(body, "done", json_null());
     }
-    return 0;
+    /* the done date as it will be written, when this change sets it */
+    const char *d = json_string_value(json_object_get(body, "done"));
+    json_t *p = json_object_get(row, "project_id");
+    if (!d || !json_is_integer(p)) return 0;
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT start_date FROM ag_projects WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, json_integer_value(p));
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1 && !pj_col_is_null(s, 0) && strcmp(d, pj_col_text(s, 0)) < 0) {
+        char start[11];
+        snprintf(start, sizeof start, "%s", pj_col_text(s, 0));
+        pj_stmt_done(s);
+        return pj_fail(err, 422, "invalid_value", "done",
+                       "done %s is before project %lld starts (%s): a milestone is done once its"
+                       " project has started",
+                       d, (long long)json_integer_value(p), start);
+    }
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
 }
 
 static const pj_rec_field milestone_fields[] = {

@@ -54,15 +54,12 @@ int pj_lg_transfer_calc(double area_mu, double before_mu, double after_mu, int64
 
 static int rank_of(const char *s)
 {
-    for (int i = 0; pj_lg_statuses[i]; i++)
-        if (s && !strcmp(s, pj_lg_statuses[i])) return i;
-    return -1;
+    return pj_rec_state_rank(pj_lg_statuses, s);
 }
 
 int pj_lg_transition_ok(const char *from, const char *to)
 {
-    int a = rank_of(from), b = rank_of(to);
-    return a >= 0 && b >= 0 && (b == a || b == a + 1);
+    return pj_rec_state_step_ok(pj_lg_statuses, from, to);
 }
 
 /* ---- parks ---- */
@@ -126,27 +123,6 @@ static int let_peak(pj_ctx *c, int64_t wh, int64_t except, const char *from, con
 static const char *date_of(const json_t *row, const char *key)
 {
     return json_string_value(json_object_get(row, key));
-}
-
-/* A date the status says has happened: present (a date not yet set takes today when the status
- * is reached now; one stored is not cleared) and not in the future. */
-static int date_happened(json_t *body, const json_t *row, const char *key, int reaching, int stored,
-                         const char *today, const char *what, pj_err *err)
-{
-    const char *d = date_of(row, key);
-    if (!d) {
-        if (reaching && !stored) {
-            json_object_set_new(body, key, json_string(today));
-            return 0;
-        }
-        return pj_fail(err, 422, "invalid_value", key, "%s may not be cleared: the warehouse %s",
-                       key, what);
-    }
-    if (strcmp(d, today) > 0)
-        return pj_fail(err, 422, "invalid_value", key,
-                       "%s %s is in the future: the warehouse %s (today is %s)", key, d, what,
-                       today);
-    return 0;
 }
 
 /* A warehouse or land parcel in a park lies in the park's township: a missing township_id is
@@ -235,16 +211,16 @@ static int warehouse_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *
                                                                : NULL;
         if (bad)
             return pj_fail(err, 422, "invalid_value", bad, "a planned warehouse has not started");
-    } else if (t_started && date_happened(body, row, "started", reaching, cur_started, today,
-                                          "has started construction", err)) {
+    } else if (t_started && pj_rec_date_happened(body, row, "started", reaching, cur_started, today,
+                                                 "warehouse", "has started construction", err)) {
         return -1;
     }
     if (r == 1 && t_opened && date_of(row, "opened"))
         return pj_fail(err, 422, "invalid_value", "opened",
                        "a warehouse under construction has not opened");
     if (r == 2 && (t_started || t_opened)) {
-        if (t_opened &&
-            date_happened(body, row, "opened", reaching, cur_opened, today, "is operating", err))
+        if (t_opened && pj_rec_date_happened(body, row, "opened", reaching, cur_opened, today,
+                                             "warehouse", "is operating", err))
             return -1;
         /* the dates as they will be written, the defaults above included */
         const char *sd = date_of(body, "started") ? date_of(body, "started")

@@ -70,6 +70,38 @@ void pj_rec_today(char out[11])
     pj_local_date(pj_now(), out); /* the district's date, not UTC's */
 }
 
+int pj_rec_state_rank(const char *const states[], const char *s)
+{
+    for (int i = 0; s && states[i]; i++)
+        if (!strcmp(s, states[i])) return i;
+    return -1;
+}
+
+int pj_rec_state_step_ok(const char *const states[], const char *from, const char *to)
+{
+    int a = pj_rec_state_rank(states, from), b = pj_rec_state_rank(states, to);
+    return a >= 0 && b >= 0 && (b == a || b == a + 1);
+}
+
+int pj_rec_date_happened(json_t *body, const json_t *row, const char *key, int reaching, int stored,
+                         const char *today, const char *noun, const char *what, pj_err *err)
+{
+    const char *d = json_string_value(json_object_get(row, key));
+    if (!d) {
+        if (reaching && !stored) {
+            json_object_set_new(body, key, json_string(today));
+            return 0;
+        }
+        return pj_fail(err, 422, "invalid_value", key, "%s may not be cleared: the %s %s", key,
+                       noun, what);
+    }
+    if (strcmp(d, today) > 0)
+        return pj_fail(err, 422, "invalid_value", key,
+                       "%s %s is in the future: the %s %s (today is %s)", key, d, noun, what,
+                       today);
+    return 0;
+}
+
 static const pj_rec_field *field_of(const pj_rec_kind *k, const char *name)
 {
     for (int i = 0; i < k->nfields; i++)

@@ -130,6 +130,18 @@ char *pj_rec_render_string(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_err *
 int pj_rec_link_once(pj_ctx *c, const pj_rec_kind *k, int64_t id, const json_t *row,
                      const char *field, pj_err *err);
 
+/* For checks of a kind whose state moves along a NULL-ended list of states (planned →
+ * under_construction → operating): the place of `s` in it (-1 when not in it), and whether a
+ * change from → to keeps the state or moves it one step on (1) or not (0). */
+int pj_rec_state_rank(const char *const states[], const char *s);
+int pj_rec_state_step_ok(const char *const states[], const char *from, const char *to);
+/* For checks: the date `key` of a row whose state says it has happened (a warehouse's `opened`
+ * when operating): present — a date not yet set takes `today` in body when the state is being
+ * reached (`reaching`) and none was stored (`stored` 0); a stored one is not cleared — and not
+ * after today; else 422 invalid_value at key, the message "the <noun> <what>". */
+int pj_rec_date_happened(json_t *body, const json_t *row, const char *key, int reaching, int stored,
+                         const char *today, const char *noun, const char *what, pj_err *err);
+
 /* Strict "YYYY-MM-DD" (a real date); 1 valid, 0 not (months: pj_month_valid in core/util.h). */
 int pj_rec_date_ok(const char *s);
 /* Today in the district (Beijing) as "YYYY-MM-DD". */

@@ -378,3 +378,76 @@ TEST_T(agri_result_year_and_transfer_date_agree, 60)
     json_decref(o);
     th_stop(&s);
 }
+
+/* A project's state moves on and its start agrees with it and with its milestones: a milestone
+ * done before the project starts is 422 at done, an in-progress project starting in the future
+ * 422 at start_date, a completed project sent back 409 invalid_transition, a start moved after
+ * a done milestone 409 date_conflict — nothing written. All were accepted; the demo's own
+ * completed project had a milestone done before its start. */
+TEST_T(agri_project_state_and_dates_agree, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    rec_load_demos(&s);
+    char tok[80], body[256], path[96], d[11];
+    th_login(&s, "officer", s.demo_pw, tok);
+    today(d);
+    /* the demo holds the rule */
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ag_milestones m JOIN ag_projects p ON p.id ="
+                             " m.project_id WHERE m.done < p.start_date"),
+              0);
+    json_t *p =
+        CALL(&s, "POST", tok, "/api/v1/agri/projects",
+             "{\"name\":\"测试项目X\",\"state\":\"planned\",\"start_date\":\"2020-06-01\"}", 201);
+    long long pid = th_int(p, "id");
+    json_decref(p);
+    snprintf(body, sizeof body,
+             "{\"project_id\":%lld,\"name\":\"m1\",\"due\":\"2020-07-01\",\"done\":\"2020-01-05\"}",
+             pid);
+    REFUSED_ON(&s, "POST", tok, "/api/v1/agri/milestones", body, 422, "invalid_value", "done");
+    snprintf(body, sizeof body,
+             "{\"project_id\":%lld,\"name\":\"m1\",\"due\":\"2020-07-01\",\"done\":\"2020-06-01\"}",
+             pid);
+    json_t *m = CALL(&s, "POST", tok, "/api/v1/agri/milestones", body, 201);
+    long long mid = th_int(m, "id");
+    json_decref(m);
+    snprintf(path, sizeof path, "/api/v1/agri/milestones/%lld", mid);
+    REFUSED_ON(&s, "PATCH", tok, path, "{\"version\":1,\"done\":\"2020-05-31\"}", 422,
+               "invalid_value", "done");
+    /* the start moves no later than a done milestone */
+    snprintf(path, sizeof path, "/api/v1/agri/projects/%lld", pid);
+    REFUSED_ON(&s, "PATCH", tok, path, "{\"version\":1,\"start_date\":\"2020-06-02\"}", 409,
+               "date_conflict", "start_date");
+    /* one step at a time: not planned → completed; suspended and resumed */
+    REFUSED_ON(&s, "PATCH", tok, path, "{\"version\":1,\"state\":\"completed\"}", 409,
+               "invalid_transition", "state");
+    json_decref(CALL(&s, "PATCH", tok, path, "{\"version\":1,\"state\":\"suspended\"}", 200));
+    REFUSED_ON(&s, "PATCH", tok, path, "{\"version\":2,\"state\":\"planned\"}", 409,
+               "invalid_transition", "state");
+    p = CALL(&s, "PATCH", tok, path, "{\"version\":2,\"state\":\"in_progress\"}", 200);
+    CHECK_STR(th_str(p, "start_date"), "2020-06-01");
+    json_decref(p);
+    /* an in-progress project has started: not in the future; none given is today */
+    REFUSED_ON(&s, "POST", tok, "/api/v1/agri/projects",
+               "{\"name\":\"Z\",\"state\":\"in_progress\",\"start_date\":\"2090-01-01\"}", 422,
+               "invalid_value", "start_date");
+    REFUSED_ON(&s, "POST", tok, "/api/v1/agri/projects",
+               "{\"name\":\"Z\",\"state\":\"completed\",\"start_date\":\"2090-01-01\"}", 422,
+               "invalid_value", "start_date");
+    p = CALL(&s, "POST", tok, "/api/v1/agri/projects", "{\"name\":\"Z\",\"state\":\"in_progress\"}",
+             201);
+    CHECK_STR(th_str(p, "start_date"), d);
+    json_decref(p);
+    /* a planned project may name a start to come */
+    json_decref(CALL(&s, "POST", tok, "/api/v1/agri/projects",
+                     "{\"name\":\"Y\",\"state\":\"planned\",\"start_date\":\"2090-01-01\"}", 201));
+    /* the demo's completed project stays completed */
+    long long done_p = th_sql_int(&s, "SELECT MIN(id) FROM ag_projects WHERE state = 'completed'");
+    CHECK(done_p > 0);
+    snprintf(path, sizeof path, "/api/v1/agri/projects/%lld", done_p);
+    REFUSED_ON(&s, "PATCH", tok, path, "{\"version\":1,\"state\":\"planned\"}", 409,
+               "invalid_transition", "state");
+    REFUSED_ON(&s, "PATCH", tok, path, "{\"version\":1,\"state\":\"in_progress\"}", 409,
+               "invalid_transition", "state");
+    th_stop(&s);
+}
