@@ -353,6 +353,39 @@ const pj_rec_kind pj_ag_experts = {
 
 /* ---- greenhouse cluster sections ---- */
 
+/* A section moves as a warehouse does, one step forward: planned → under_construction →
+ * operating (409 invalid_transition otherwise). Only an operating section yields: a yield_kg
+ * above 0 of one planned or under construction is 422 invalid_value (checked on a new section, a
+ * change of state or of yield_kg), and the KPIs count the yield of operating sections only. */
+static int section_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body,
+                         const json_t *row, pj_err *err)
+{
+    (void)k;
+    const char *cur = NULL;
+    if (id) {
+        pj_stmt *s = pj_db_prepare(c->db, "SELECT state FROM ag_sections WHERE id = ?", err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, id);
+        int rc = pj_stmt_step(s, err);
+        if (rc == 1) cur = pj_arena_strdup(c->arena, pj_col_text(s, 0));
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+    }
+    const char *to = json_string_value(json_object_get(row, "state"));
+    if (!to) to = cur ? cur : "planned";
+    if (cur && !pj_rec_state_step_ok(section_states, cur, to))
+        return pj_fail(err, 409, "invalid_transition", "state",
+                       "a section goes planned → under_construction → operating; %s → %s is not"
+                       " allowed",
+                       cur, to);
+    int touched = !cur || strcmp(cur, to) || json_object_get(body, "yield_kg");
+    if (touched && strcmp(to, "operating") &&
+        json_number_value(json_object_get(row, "yield_kg")) > 0)
+        return pj_fail(err, 422, "invalid_value", "yield_kg",
+                       "a %s section yields nothing yet: yield_kg is for an operating one", to);
+    return 0;
+}
+
 static const pj_rec_field section_fields[] = {
     PJ_F_TEXT("cluster", RQ | F, 1, 100),
     PJ_F_TEXT("name", RQ, 1, 100),
@@ -378,7 +411,8 @@ const pj_rec_kind pj_ag_sections = {.name = "ag_section",
                                     .org_sql = "t.organisation_id",
                                     .town_sql = "t.township_id",
                                     .enterprise_writes = 1,
-                                    .deletable = 1};
+                                    .deletable = 1,
+                                    .check = section_check};
 
 /* ---- research results and their transfer to farms ---- */
 
@@ -690,9 +724,9 @@ static int kpi_body(pj_ctx *c, pj_jw *w, pj_err *err)
     pj_jw_kint(w, "total", acad + docs);
     pj_jw_obj_end(w);
     pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT COUNT(*), COALESCE(SUM(area_m2), 0), COALESCE(SUM(yield_kg),"
-                               " 0), COALESCE(SUM(CASE WHEN state = 'operating' THEN area_m2 END),"
-                               " 0) FROM ag_sections",
+                               "SELECT COUNT(*), COALESCE(SUM(area_m2), 0), COALESCE(SUM(CASE WHEN"
+                               " state = 'operating' THEN yield_kg END), 0), COALESCE(SUM(CASE"
+                               " WHEN state = 'operating' THEN area_m2 END), 0) FROM ag_sections",
                                err);
     if (!s) return -1;
     int rc = pj_stmt_step(s, err);

@@ -492,6 +492,51 @@ const pj_rec_kind pj_lg_parcels = {.name = "lg_parcel",
 
 /* ---- freight train services ---- */
 
+/* A service moves as a warehouse does, one step forward — planned → operating → suspended — and
+ * a suspended one may run again (→ operating); else 409 invalid_transition. Its `started` date
+ * follows the state, as a warehouse's: none while planned; operating (and suspended after it) it
+ * has started, not in the future (today when reaching operating without one), not cleared.
+ * Checked on a new service, a change of state, a `started` in the body. */
+static int train_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, const json_t *row,
+                       pj_err *err)
+{
+    (void)k;
+    const char *cur = NULL;
+    int cur_started = 0;
+    if (id) {
+        pj_stmt *s = pj_db_prepare(c->db, "SELECT state, started FROM lg_trains WHERE id = ?", err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, id);
+        int rc = pj_stmt_step(s, err);
+        if (rc == 1) {
+            cur = pj_arena_strdup(c->arena, pj_col_text(s, 0));
+            cur_started = !pj_col_is_null(s, 1);
+        }
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+    }
+    const char *to = json_string_value(json_object_get(row, "state"));
+    if (!to) to = cur ? cur : "planned";
+    if (cur && !pj_rec_state_step_ok(train_states, cur, to) &&
+        !(!strcmp(cur, "suspended") && !strcmp(to, "operating")))
+        return pj_fail(err, 409, "invalid_transition", "state",
+                       "a train service goes planned → operating → suspended (and runs again);"
+                       " %s → %s is not allowed",
+                       cur, to);
+    int restate = !cur || strcmp(cur, to);
+    if (!restate && !json_object_get(body, "started")) return 0;
+    if (!strcmp(to, "planned")) {
+        if (date_of(row, "started"))
+            return pj_fail(err, 422, "invalid_value", "started",
+                           "a planned train service has not started");
+        return 0;
+    }
+    char today[11];
+    pj_rec_today(today);
+    return pj_rec_date_happened(body, row, "started", restate && !strcmp(to, "operating"),
+                                cur_started, today, "train service", "has run", err);
+}
+
 static const pj_rec_field train_fields[] = {
     PJ_F_TEXT("name", RQ, 1, 100),       PJ_F_ENUM("kind", RQ | F, train_kinds),
     PJ_F_REF("park_id", F, REF_PARK),    PJ_F_TEXT("origin", 0, 0, 64),
@@ -509,7 +554,8 @@ const pj_rec_kind pj_lg_trains = {.name = "lg_train",
                                   .nextras = PJ_N(train_extras),
                                   .town_sql =
                                       "SELECT p.township_id FROM lg_parks p WHERE p.id = t.park_id",
-                                  .deletable = 1};
+                                  .deletable = 1,
+                                  .check = train_check};
 
 const pj_rec_named pj_lg_kinds[] = {{"parks", &pj_lg_parks},
                                     {"warehouses", &pj_lg_warehouses},

@@ -451,3 +451,50 @@ TEST_T(agri_project_state_and_dates_agree, 90)
                "invalid_transition", "state");
     th_stop(&s);
 }
+
+/* A greenhouse section moves forward as a warehouse does and only an operating one yields: a
+ * planned section with a yield, or an operating one sent back to planned, was accepted and the
+ * KPIs summed the yield of every state. */
+TEST_T(agri_section_state_and_yield_agree, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    rec_load_demos(&s);
+    char tok[80], path[96];
+    th_login(&s, "officer", s.demo_pw, tok);
+    REFUSED_ON(&s, "POST", tok, "/api/v1/agri/sections",
+               "{\"cluster\":\"C\",\"name\":\"planned-x\",\"state\":\"planned\",\"area_m2\":1000,"
+               "\"yield_kg\":50000}",
+               422, "invalid_value", "yield_kg");
+    long long op = th_sql_int(&s, "SELECT MIN(id) FROM ag_sections WHERE state = 'operating'");
+    snprintf(path, sizeof path, "/api/v1/agri/sections/%lld", op);
+    REFUSED_ON(&s, "PATCH", tok, path, "{\"version\":1,\"state\":\"planned\"}", 409,
+               "invalid_transition", "state");
+    REFUSED_ON(&s, "PATCH", tok, path, "{\"version\":1,\"state\":\"under_construction\"}", 409,
+               "invalid_transition", "state");
+    /* planned → under_construction → operating, one step at a time; yield once operating */
+    json_t *o = CALL(&s, "POST", tok, "/api/v1/agri/sections",
+                     "{\"cluster\":\"C\",\"name\":\"new\",\"area_m2\":1000}", 201);
+    snprintf(path, sizeof path, "/api/v1/agri/sections/%lld", th_int(o, "id"));
+    CHECK_STR(th_str(o, "state"), "planned");
+    json_decref(o);
+    REFUSED_ON(&s, "PATCH", tok, path, "{\"version\":1,\"state\":\"operating\"}", 409,
+               "invalid_transition", "state");
+    json_decref(
+        CALL(&s, "PATCH", tok, path, "{\"version\":1,\"state\":\"under_construction\"}", 200));
+    REFUSED_ON(&s, "PATCH", tok, path, "{\"version\":2,\"yield_kg\":10}", 422, "invalid_value",
+               "yield_kg");
+    json_decref(CALL(&s, "PATCH", tok, path,
+                     "{\"version\":2,\"state\":\"operating\",\"yield_kg\":10}", 200));
+    /* a row stored before the rule: the KPIs count the yield of operating sections only */
+    th_sql_exec(&s, "UPDATE ag_sections SET yield_kg = 194000 WHERE state = 'planned'");
+    json_t *k = CALL(&s, "GET", tok, "/api/v1/agri/kpi", NULL, 200);
+    CHECK_NEAR(num(obj(k, "sections"), "yield_kg"),
+               (double)th_sql_int(&s, "SELECT CAST(SUM(yield_kg) AS INTEGER) FROM ag_sections"
+                                      " WHERE state = 'operating'"),
+               1e-6);
+    CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM ag_sections WHERE state = 'planned' AND yield_kg"
+                         " > 0") > 0);
+    json_decref(k);
+    th_stop(&s);
+}

@@ -826,3 +826,51 @@ TEST_T(logistics_freight_counts_complete_months, 90)
     json_decref(k);
     th_stop(&s);
 }
+
+/* A train service's state moves as a warehouse's status does and its `started` follows it: an
+ * operating service starting in 2030 (counted as operating in the KPIs) and a planned one with a
+ * start in 2020 were accepted, and so was any change of state. */
+TEST_T(logistics_train_state_and_started_agree, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], path[96], d[11];
+    th_login(&s, "officer", s.demo_pw, tok);
+    pj_local_date(pj_now(), d);
+    REFUSED_ON(
+        &s, "POST", tok, "/api/v1/logistics/trains",
+        "{\"name\":\"T2\",\"kind\":\"city\",\"state\":\"operating\",\"started\":\"2030-01-01\"}",
+        422, "invalid_value", "started");
+    REFUSED_ON(
+        &s, "POST", tok, "/api/v1/logistics/trains",
+        "{\"name\":\"T3\",\"kind\":\"city\",\"state\":\"planned\",\"started\":\"2020-01-01\","
+        "\"trains_per_week\":50}",
+        422, "invalid_value", "started");
+    /* operating without a date starts today */
+    json_t *t = CALL(&s, "POST", tok, "/api/v1/logistics/trains",
+                     "{\"name\":\"T4\",\"kind\":\"city\",\"state\":\"operating\"}", 201);
+    CHECK_STR(th_str(t, "started"), d);
+    json_decref(t);
+    t = CALL(&s, "POST", tok, "/api/v1/logistics/trains",
+             "{\"name\":\"T5\",\"kind\":\"city\",\"state\":\"planned\"}", 201);
+    snprintf(path, sizeof path, "/api/v1/logistics/trains/%lld", th_int(t, "id"));
+    json_decref(t);
+    REFUSED_ON(&s, "PATCH", tok, path, "{\"version\":1,\"state\":\"suspended\"}", 409,
+               "invalid_transition", "state");
+    REFUSED_ON(&s, "PATCH", tok, path, "{\"version\":1,\"started\":\"2020-01-01\"}", 422,
+               "invalid_value", "started");
+    t = CALL(&s, "PATCH", tok, path,
+             "{\"version\":1,\"state\":\"operating\",\"started\":\"2020-01-01\"}", 200);
+    CHECK_STR(th_str(t, "started"), "2020-01-01");
+    json_decref(t);
+    REFUSED_ON(&s, "PATCH", tok, path, "{\"version\":2,\"started\":null}", 422, "invalid_value",
+               "started");
+    REFUSED_ON(&s, "PATCH", tok, path, "{\"version\":2,\"state\":\"planned\"}", 409,
+               "invalid_transition", "state");
+    json_decref(CALL(&s, "PATCH", tok, path, "{\"version\":2,\"state\":\"suspended\"}", 200));
+    /* a suspended service runs again, from its first start */
+    t = CALL(&s, "PATCH", tok, path, "{\"version\":3,\"state\":\"operating\"}", 200);
+    CHECK_STR(th_str(t, "started"), "2020-01-01");
+    json_decref(t);
+    th_stop(&s);
+}
