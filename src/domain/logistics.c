@@ -232,6 +232,31 @@ static int warehouse_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *
                            " has started",
                            od, sd);
     }
+    /* its tenancies begin once it has opened: an opened date moved after one is a conflict */
+    const char *od = date_of(body, "opened");
+    if (id && od) {
+        pj_stmt *s = pj_db_prepare(c->db,
+                                   "SELECT id, since FROM lg_tenants WHERE warehouse_id = ? AND"
+                                   " (since IS NULL OR since < ?) ORDER BY since, id LIMIT 1",
+                                   err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, id);
+        pj_stmt_text(s, 2, od);
+        int rc = pj_stmt_step(s, err);
+        if (rc == 1) {
+            int64_t tid = pj_col_int(s, 0);
+            char since[11];
+            snprintf(since, sizeof since, "%s",
+                     pj_col_is_null(s, 1) ? "(no date)" : pj_col_text(s, 1));
+            pj_stmt_done(s);
+            return pj_fail(err, 409, "date_conflict", "opened",
+                           "tenancy %lld is let from %s: the warehouse opened on or before that"
+                           " day (not %s)",
+                           (long long)tid, since, od);
+        }
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+    }
     /* a smaller area still holds the tenancies let in it at one time */
     if (id && json_object_get(body, "area_m2")) {
         double area = json_number_value(json_object_get(row, "area_m2")), peak;
@@ -336,13 +361,65 @@ static int tenant_fits(pj_ctx *c, int64_t id, const json_t *row, pj_err *err)
     return 0;
 }
 
+/* A tenancy is in force in a built warehouse only: in an operating warehouse it begins on or
+ * after `opened` (a tenancy given no `since` begins then); in one planned or under construction
+ * it is let ahead, beginning on a day to come (`since` after today), and a warehouse that opens
+ * later than that is refused when it opens (409 date_conflict at opened). Else 422 at since
+ * (missing_field when it is left out or cleared, invalid_value when too early). An operating
+ * warehouse recorded without `opened` (before the date rules) checks nothing. Checked on a new
+ * tenancy and a change of since. */
+static int tenant_opened(pj_ctx *c, int64_t id, json_t *body, const json_t *row, pj_err *err)
+{
+    json_t *wh = json_object_get(row, "warehouse_id");
+    if (!json_is_integer(wh) || (id && !json_object_get(body, "since"))) return 0;
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT status, opened FROM lg_warehouses WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, json_integer_value(wh));
+    int rc = pj_stmt_step(s, err);
+    char status[32] = "", opened[11] = "";
+    if (rc == 1) {
+        snprintf(status, sizeof status, "%s", pj_col_text(s, 0));
+        if (!pj_col_is_null(s, 1)) snprintf(opened, sizeof opened, "%s", pj_col_text(s, 1));
+    }
+    pj_stmt_done(s);
+    if (rc != 1) return rc < 0 ? -1 : 0;
+    const char *since = date_of(row, "since");
+    if (strcmp(status, "operating")) {
+        char today[11];
+        pj_rec_today(today);
+        if (!since)
+            return pj_fail(err, 422, "missing_field", "since",
+                           "warehouse %lld is %s: a tenancy in it is let ahead, from a day to come"
+                           " (since)",
+                           (long long)json_integer_value(wh), status);
+        if (strcmp(since, today) <= 0)
+            return pj_fail(err, 422, "invalid_value", "since",
+                           "warehouse %lld is %s: a tenancy in it begins on a day to come, not %s"
+                           " (today is %s)",
+                           (long long)json_integer_value(wh), status, since, today);
+        return 0;
+    }
+    if (!*opened) return 0;
+    if (!since) {
+        if (id)
+            return pj_fail(err, 422, "missing_field", "since",
+                           "a tenancy begins on a day, not before the warehouse opened (%s)",
+                           opened);
+        json_object_set_new(body, "since", json_string(opened));
+        return 0;
+    }
+    if (strcmp(since, opened) < 0)
+        return pj_fail(err, 422, "invalid_value", "since",
+                       "since %s is before the warehouse opened (%s)", since, opened);
+    return 0;
+}
+
 /* An enterprise records tenancies only in warehouses it may see (its organisation's); another
  * one's is as unknown as a missing id, so ids do not leak. */
 static int tenant_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body,
                         const json_t *row, pj_err *err)
 {
     (void)k;
-    (void)body;
     json_t *wh = json_object_get(row, "warehouse_id");
     if (!id && c->actor.role == PJ_ROLE_ENTERPRISE && json_is_integer(wh)) {
         pj_stmt *s = pj_db_prepare(
@@ -357,7 +434,11 @@ static int tenant_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *bod
             return pj_fail(err, 422, "unknown_id", "warehouse_id", "no warehouse_id %lld",
                            (long long)json_integer_value(wh));
     }
-    return dates_ordered(row, "since", "until", err) || tenant_fits(c, id, row, err) ? -1 : 0;
+    /* on create row is body: a since taken from the opening is seen by the checks after */
+    return tenant_opened(c, id, body, row, err) || dates_ordered(row, "since", "until", err) ||
+                   tenant_fits(c, id, row, err)
+               ? -1
+               : 0;
 }
 
 static const pj_rec_field tenant_fields[] = {

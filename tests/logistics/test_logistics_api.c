@@ -642,10 +642,13 @@ TEST_T(logistics_tenancies_fit_their_warehouse, 90)
     json_decref(r);
     th_fingerprint(&s, fp1, sizeof fp1);
     CHECK_STR(fp1, fp0);
-    /* a tenancy that ended before the present one began fits */
+    /* a tenancy that ended before the present one began fits (the warehouse opened earlier
+     * than its first tenant came: a tenancy is not let before the opening) */
+    snprintf(path, sizeof path, "/api/v1/logistics/warehouses/%lld", full);
+    json_decref(CALL(&s, "PATCH", tok, path, "{\"version\":1,\"opened\":\"2018-03-01\"}", 200));
     snprintf(body, sizeof body,
              "{\"warehouse_id\":%lld,\"organisation_id\":%lld,\"area_m2\":100000,"
-             "\"since\":\"2015-01-01\",\"until\":\"2018-12-31\"}",
+             "\"since\":\"2018-03-01\",\"until\":\"2018-12-31\"}",
              full, o[0]);
     json_t *old = CALL(&s, "POST", tok, "/api/v1/logistics/tenants", body, 201);
     snprintf(path, sizeof path, "/api/v1/logistics/tenants/%lld", th_int(old, "id"));
@@ -659,7 +662,9 @@ TEST_T(logistics_tenancies_fit_their_warehouse, 90)
     long long planned = th_sql_int(&s, "SELECT id FROM lg_warehouses WHERE area_m2 = 500000 AND"
                                        " status = 'planned'");
     snprintf(body, sizeof body,
-             "{\"warehouse_id\":%lld,\"organisation_id\":%lld,\"area_m2\":900000}", planned, o[1]);
+             "{\"warehouse_id\":%lld,\"organisation_id\":%lld,\"area_m2\":900000,"
+             "\"since\":\"2030-01-01\"}",
+             planned, o[1]);
     REFUSED_ON(&s, "POST", tok, "/api/v1/logistics/tenants", body, 422, "out_of_range", "area_m2");
     snprintf(body, sizeof body,
              "{\"warehouse_id\":%lld,\"organisation_id\":%lld,\"area_m2\":300000,"
@@ -714,15 +719,21 @@ TEST_T(logistics_warehouse_tenants_in_force_today, 60)
     th_start(&s, 1);
     char tok[80], path[96], body[320], day[5][11];
     th_login(&s, "officer", s.demo_pw, tok);
-    json_t *w = CALL(&s, "POST", tok, "/api/v1/logistics/warehouses",
-                     "{\"name\":\"租约测试仓\",\"area_m2\":10000,\"status\":\"planned\"}", 201);
-    long long wh = th_int(w, "id");
-    CHECK_INT(th_int(w, "tenants"), 0);
-    json_decref(w);
     /* the district's day before yesterday … day after tomorrow */
     int64_t now = pj_now();
     for (int i = 0; i < 5; i++) pj_local_date(now + (i - 2) * 86400, day[i]);
-    /* ended yesterday; begins tomorrow; begins today; ends today; open at both ends. Should a
+    /* an operating warehouse, opened the day before yesterday (a tenancy is let once it opens) */
+    long long store = th_sql_int(&s, "SELECT MIN(id) FROM facilities WHERE type = 'warehouse'");
+    snprintf(body, sizeof body,
+             "{\"name\":\"租约测试仓\",\"area_m2\":10000,\"status\":\"operating\","
+             "\"facility_id\":%lld,\"started\":\"%s\",\"opened\":\"%s\"}",
+             store, day[0], day[0]);
+    json_t *w = CALL(&s, "POST", tok, "/api/v1/logistics/warehouses", body, 201);
+    long long wh = th_int(w, "id");
+    CHECK_INT(th_int(w, "tenants"), 0);
+    json_decref(w);
+    /* ended yesterday; begins tomorrow; begins today; ends today; open-ended (from the opening
+     * on). Should a
      * Beijing midnight pass before the count, the first ends and the second begins: three
      * either way */
     const char *const spans[5][2] = {
@@ -744,7 +755,7 @@ TEST_T(logistics_warehouse_tenants_in_force_today, 60)
     json_decref(w);
     /* the list shows the same figure */
     json_t *l =
-        CALL(&s, "GET", tok, "/api/v1/logistics/warehouses?status=planned&limit=500", NULL, 200);
+        CALL(&s, "GET", tok, "/api/v1/logistics/warehouses?status=operating&limit=500", NULL, 200);
     json_t *items = json_object_get(l, "items");
     int seen = 0;
     for (size_t i = 0; i < json_array_size(items); i++)
@@ -872,5 +883,79 @@ TEST_T(logistics_train_state_and_started_agree, 60)
     t = CALL(&s, "PATCH", tok, path, "{\"version\":3,\"state\":\"operating\"}", 200);
     CHECK_STR(th_str(t, "started"), "2020-01-01");
     json_decref(t);
+    th_stop(&s);
+}
+
+/* A tenancy is in force in a built warehouse only, from its opening on: one from 2024 in a
+ * warehouse under construction since 2025 was accepted and counted in force in the KPIs; one
+ * before an operating warehouse opened too; and a warehouse's opening could move after its
+ * tenancies began. */
+TEST_T(logistics_tenancy_begins_once_the_warehouse_opens, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    rec_load_demos(&s);
+    char tok[80], body[320], path[96];
+    th_login(&s, "officer", s.demo_pw, tok);
+    long long org = th_sql_int(&s, "SELECT MIN(id) FROM organisations WHERE id NOT IN (SELECT"
+                                   " organisation_id FROM lg_tenants)");
+    long long park = th_sql_int(&s, "SELECT MIN(id) FROM lg_parks");
+    long long before = th_sql_int(&s, "SELECT COUNT(*) FROM lg_tenants");
+    snprintf(body, sizeof body,
+             "{\"name\":\"W-test3\",\"park_id\":%lld,\"area_m2\":1000,\"status\":"
+             "\"under_construction\",\"started\":\"2025-01-01\"}",
+             park);
+    json_t *w = CALL(&s, "POST", tok, "/api/v1/logistics/warehouses", body, 201);
+    long long wh = th_int(w, "id");
+    json_decref(w);
+    snprintf(body, sizeof body,
+             "{\"warehouse_id\":%lld,\"organisation_id\":%lld,\"area_m2\":500,\"since\":"
+             "\"2024-01-01\"}",
+             wh, org);
+    REFUSED_ON(&s, "POST", tok, "/api/v1/logistics/tenants", body, 422, "invalid_value", "since");
+    snprintf(body, sizeof body, "{\"warehouse_id\":%lld,\"organisation_id\":%lld,\"area_m2\":500}",
+             wh, org);
+    REFUSED_ON(&s, "POST", tok, "/api/v1/logistics/tenants", body, 422, "missing_field", "since");
+    json_t *k = CALL(&s, "GET", tok, "/api/v1/logistics/kpi", NULL, 200);
+    CHECK_INT(th_int(k, "tenancies"), 5);
+    json_decref(k);
+    /* let ahead: from a day to come */
+    snprintf(body, sizeof body,
+             "{\"warehouse_id\":%lld,\"organisation_id\":%lld,\"area_m2\":500,\"since\":"
+             "\"2090-01-01\"}",
+             wh, org);
+    json_t *t = CALL(&s, "POST", tok, "/api/v1/logistics/tenants", body, 201);
+    snprintf(path, sizeof path, "/api/v1/logistics/tenants/%lld", th_int(t, "id"));
+    json_decref(t);
+    REFUSED_ON(&s, "PATCH", tok, path, "{\"version\":1,\"since\":\"2024-01-01\"}", 422,
+               "invalid_value", "since");
+    /* an operating warehouse: not before it opened; none given is its opening */
+    long long op = th_sql_int(&s, "SELECT MIN(id) FROM lg_warehouses WHERE status = 'operating'");
+    long long org2 = rec_sql1(&s,
+                              "SELECT MIN(id) FROM organisations WHERE id NOT IN (SELECT"
+                              " organisation_id FROM lg_tenants) AND id <> %lld",
+                              org);
+    /* room for one more: the present tenant lets a little less */
+    th_sql_exec(&s, "UPDATE lg_tenants SET area_m2 = area_m2 - 100 WHERE warehouse_id = (SELECT"
+                    " MIN(id) FROM lg_warehouses WHERE status = 'operating')");
+    snprintf(body, sizeof body,
+             "{\"warehouse_id\":%lld,\"organisation_id\":%lld,\"area_m2\":10,\"since\":"
+             "\"2019-01-01\"}",
+             op, org2);
+    REFUSED_ON(&s, "POST", tok, "/api/v1/logistics/tenants", body, 422, "invalid_value", "since");
+    snprintf(body, sizeof body, "{\"warehouse_id\":%lld,\"organisation_id\":%lld,\"area_m2\":10}",
+             op, org2);
+    t = CALL(&s, "POST", tok, "/api/v1/logistics/tenants", body, 201);
+    CHECK_INT(rec_sql1(&s,
+                       "SELECT COUNT(*) FROM lg_tenants n JOIN lg_warehouses h ON h.id ="
+                       " n.warehouse_id WHERE n.id = %lld AND n.since = h.opened",
+                       th_int(t, "id")),
+              1);
+    json_decref(t);
+    /* its opening moves no later than a tenancy's beginning */
+    snprintf(path, sizeof path, "/api/v1/logistics/warehouses/%lld", op);
+    REFUSED_ON(&s, "PATCH", tok, path, "{\"version\":1,\"opened\":\"2019-07-01\"}", 409,
+               "date_conflict", "opened");
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM lg_tenants"), before + 2);
     th_stop(&s);
 }

@@ -56,13 +56,16 @@ TEST_T(records_enterprise_tenancy_only_in_its_warehouses, 90)
                      "{\"name\":\"京东自建仓（租约测试）\",\"area_m2\":8000}", 201);
     long long mine = th_int(w, "id");
     json_decref(w);
-    snprintf(body, sizeof body, "{\"warehouse_id\":%lld,\"area_m2\":1000}", mine);
+    snprintf(body, sizeof body, "{\"warehouse_id\":%lld,\"area_m2\":1000,\"since\":\"2090-01-01\"}",
+             mine);
     json_t *t = CALL(&s, "POST", jd, "/api/v1/logistics/tenants", body, 201);
     CHECK_INT(th_int(t, "organisation_id"), jd_org);
     json_decref(t);
     /* a district officer records another organisation's tenancy in jd's warehouse: jd, the
      * warehouse's owner, sees it but may not change it */
-    snprintf(body, sizeof body, "{\"warehouse_id\":%lld,\"organisation_id\":%lld,\"area_m2\":500}",
+    snprintf(body, sizeof body,
+             "{\"warehouse_id\":%lld,\"organisation_id\":%lld,\"area_m2\":500,"
+             "\"since\":\"2090-01-01\"}",
              mine, glp);
     t = CALL(&s, "POST", off, "/api/v1/logistics/tenants", body, 201);
     long long other = th_int(t, "id");
