@@ -267,12 +267,60 @@ const pj_rec_kind pj_ag_milestones = {
 
 /* ---- doctor farms and experts ---- */
 
-/* A registry facility is one farm's: its food reserve is counted once. */
+/* A registry facility is one farm's: its food reserve is counted once. A farm is recorded once
+ * established: `established` is not in the future (422 invalid_value), nor after a transfer to
+ * it, and its `area_mu` holds each transfer's (409 date_conflict / conflict on a change). */
 static int farm_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, const json_t *row,
                       pj_err *err)
 {
-    (void)body;
-    return pj_rec_link_once(c, k, id, row, "facility_id", err);
+    if (pj_rec_link_once(c, k, id, row, "facility_id", err)) return -1;
+    const char *est = json_string_value(json_object_get(body, "established"));
+    if (est) {
+        char today[11];
+        pj_rec_today(today);
+        if (strcmp(est, today) > 0)
+            return pj_fail(err, 422, "invalid_value", "established",
+                           "established %s is in the future: a farm is recorded once established"
+                           " (today is %s)",
+                           est, today);
+    }
+    json_t *area = json_object_get(body, "area_mu");
+    if (!id || (!est && !json_is_number(area))) return 0;
+    pj_stmt *s =
+        pj_db_prepare(c->db,
+                      "SELECT (SELECT id || ' ' || date FROM ag_transfers WHERE farm_id = ?1"
+                      " AND date < ?2 ORDER BY date, id LIMIT 1), (SELECT id || ' ' ||"
+                      " area_mu FROM ag_transfers WHERE farm_id = ?1 AND area_mu > ?3 +"
+                      " 1e-9 ORDER BY area_mu DESC, id LIMIT 1)",
+                      err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    if (est)
+        pj_stmt_text(s, 2, est);
+    else
+        pj_stmt_null(s, 2);
+    if (json_is_number(area))
+        pj_stmt_double(s, 3, json_number_value(area));
+    else
+        pj_stmt_null(s, 3);
+    int rc = pj_stmt_step(s, err);
+    char early[64] = "", big[64] = "";
+    if (rc == 1) {
+        if (!pj_col_is_null(s, 0)) snprintf(early, sizeof early, "%s", pj_col_text(s, 0));
+        if (!pj_col_is_null(s, 1)) snprintf(big, sizeof big, "%s", pj_col_text(s, 1));
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (*early)
+        return pj_fail(err, 409, "date_conflict", "established",
+                       "transfer %s (id, date) was made to the farm before %s: it was established"
+                       " by then",
+                       early, est);
+    if (*big)
+        return pj_fail(err, 409, "conflict", "area_mu",
+                       "transfer %s (id, mu) covers more than %g mu: the farm holds its transfers",
+                       big, json_number_value(area));
+    return 0;
 }
 
 static const pj_rec_field farm_fields[] = {
@@ -488,6 +536,42 @@ const pj_rec_kind pj_ag_results = {.name = "ag_result",
                                    .deletable = 1,
                                    .check = result_check};
 
+/* A transfer fits its farm: not dated before the farm was established (422 invalid_value at
+ * date), no more area_mu than the farm has when it has an area (422 out_of_range at area_mu).
+ * Checked on a new transfer and a change of date or area_mu. */
+static int transfer_farm(pj_ctx *c, int64_t id, json_t *body, const json_t *row, pj_err *err)
+{
+    json_t *f = json_object_get(row, "farm_id");
+    int t_date = !id || json_object_get(body, "date"),
+        t_area = !id || json_object_get(body, "area_mu");
+    if (!json_is_integer(f) || (!t_date && !t_area)) return 0;
+    pj_stmt *s =
+        pj_db_prepare(c->db, "SELECT established, area_mu FROM ag_farms WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, json_integer_value(f));
+    int rc = pj_stmt_step(s, err);
+    char est[11] = "";
+    double farm_area = -1;
+    if (rc == 1) {
+        if (!pj_col_is_null(s, 0)) snprintf(est, sizeof est, "%s", pj_col_text(s, 0));
+        if (!pj_col_is_null(s, 1)) farm_area = pj_col_double(s, 1);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    const char *d = json_string_value(json_object_get(row, "date"));
+    if (t_date && *est && d && strcmp(d, est) < 0)
+        return pj_fail(err, 422, "invalid_value", "date",
+                       "farm %lld was established on %s: a transfer to it is not dated before"
+                       " (%s)",
+                       (long long)json_integer_value(f), est, d);
+    json_t *a = json_object_get(row, "area_mu");
+    if (t_area && farm_area > 0 && json_is_number(a) && json_number_value(a) > farm_area + 1e-9)
+        return pj_fail(err, 422, "out_of_range", "area_mu",
+                       "%g mu is more than farm %lld has (%g mu)", json_number_value(a),
+                       (long long)json_integer_value(f), farm_area);
+    return 0;
+}
+
 /* A transfer is dated when it was made: not in the future, and not before its result's year (a
  * farm does not take up a result before it exists; checked when the date is given). */
 static int transfer_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body,
@@ -499,6 +583,7 @@ static int transfer_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *b
     pj_rec_today(today);
     if (d && strcmp(json_string_value(d), today) > 0)
         return pj_fail(err, 422, "invalid_value", "date", "a transfer is recorded once it is made");
+    if (transfer_farm(c, id, body, row, err)) return -1;
     json_t *r = json_object_get(row, "result_id");
     if (!json_is_string(d) || !json_is_integer(r) || (id && !json_object_get(body, "date")))
         return 0;

@@ -177,11 +177,13 @@ static int demo_body(pj_ctx *c, uint64_t seed, pj_err *err)
     pj_stmt_done(s);
     if (rc < 0) return -1;
     int64_t farm[FARMS];
+    double farm_mu[FARMS];
     for (int i = 0; i < FARMS; i++) {
         int t = ntown ? (int)(pj_rec_rnd(&rs) % (uint64_t)ntown) : 0;
         char name[128];
         snprintf(name, sizeof name, "%s博士农场%03d号（合成）", ntown ? tname[t] : "平谷", i + 1);
         double area = 50.0 + (double)(pj_rec_rnd(&rs) % 451);
+        farm_mu[i] = area;
         int64_t fac = 0;
         if (i < STATIONS && ntown && farm_facility(c, name, towns[t], area * 2.0, &fac, err))
             return -1;
@@ -261,10 +263,13 @@ static int demo_body(pj_ctx *c, uint64_t seed, pj_err *err)
         for (int k = 0; k < res[i].farms; k++) {
             char date[16];
             snprintf(date, sizeof date, "%04d-%02d-15", res[i].year, 3 + k % 9);
+            int f = (first + k * 7) % FARMS;
+            /* a transfer covers no more than the farm has */
+            double mu = 20.0 + (double)(pj_rec_rnd(&rs) % 80);
+            if (mu > farm_mu[f]) mu = farm_mu[f];
             if (pj_rec_put(c, &pj_ag_transfers,
                            json_pack("{s:I, s:I, s:s, s:f, s:I, s:s}", "result_id", (json_int_t)rid,
-                                     "farm_id", (json_int_t)farm[(first + k * 7) % FARMS], "date",
-                                     date, "area_mu", 20.0 + (double)(pj_rec_rnd(&rs) % 80),
+                                     "farm_id", (json_int_t)farm[f], "date", date, "area_mu", mu,
                                      "value_fen", (json_int_t)(100000 * (1 + pj_rec_rnd(&rs) % 50)),
                                      "source", "synthetic"),
                            NULL, err))

@@ -498,3 +498,58 @@ TEST_T(agri_section_state_and_yield_agree, 90)
     json_decref(k);
     th_stop(&s);
 }
+
+/* A transfer fits its farm and a farm is recorded once established: a transfer dated three
+ * years before the farm existed, one of 5,000,000 mu on a farm of a few hundred, and a farm
+ * established in 2030 (counted at once in the KPIs) were accepted. */
+TEST_T(agri_transfer_fits_its_farm, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    rec_load_demos(&s);
+    char tok[80], body[256], path[96];
+    th_login(&s, "officer", s.demo_pw, tok);
+    /* the demo holds the rule */
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ag_transfers x JOIN ag_farms f ON f.id ="
+                             " x.farm_id WHERE x.area_mu > f.area_mu"),
+              0);
+    long long farms = th_sql_int(&s, "SELECT COUNT(*) FROM ag_farms");
+    REFUSED_ON(&s, "POST", tok, "/api/v1/agri/farms",
+               "{\"name\":\"未来农场\",\"established\":\"2090-06-01\"}", 422, "invalid_value",
+               "established");
+    json_t *f = CALL(&s, "POST", tok, "/api/v1/agri/farms",
+                     "{\"name\":\"新农场T\",\"established\":\"2024-06-01\",\"area_mu\":300}", 201);
+    long long farm = th_int(f, "id");
+    json_decref(f);
+    json_t *k = CALL(&s, "GET", tok, "/api/v1/agri/kpi", NULL, 200);
+    CHECK_INT(th_int(k, "doctor_farms"), farms + 1);
+    json_decref(k);
+    long long result = th_sql_int(&s, "SELECT MIN(id) FROM ag_results WHERE year <= 2023");
+    snprintf(body, sizeof body,
+             "{\"result_id\":%lld,\"farm_id\":%lld,\"date\":\"2023-01-01\",\"value_fen\":100}",
+             result, farm);
+    REFUSED_ON(&s, "POST", tok, "/api/v1/agri/transfers", body, 422, "invalid_value", "date");
+    snprintf(body, sizeof body,
+             "{\"result_id\":%lld,\"farm_id\":%lld,\"date\":\"2025-01-01\",\"area_mu\":5000000}",
+             result, farm);
+    REFUSED_ON(&s, "POST", tok, "/api/v1/agri/transfers", body, 422, "out_of_range", "area_mu");
+    snprintf(body, sizeof body,
+             "{\"result_id\":%lld,\"farm_id\":%lld,\"date\":\"2025-01-01\",\"area_mu\":300}",
+             result, farm);
+    json_t *t = CALL(&s, "POST", tok, "/api/v1/agri/transfers", body, 201);
+    snprintf(path, sizeof path, "/api/v1/agri/transfers/%lld", th_int(t, "id"));
+    json_decref(t);
+    REFUSED_ON(&s, "PATCH", tok, path, "{\"version\":1,\"date\":\"2024-05-31\"}", 422,
+               "invalid_value", "date");
+    REFUSED_ON(&s, "PATCH", tok, path, "{\"version\":1,\"area_mu\":300.5}", 422, "out_of_range",
+               "area_mu");
+    /* the farm's establishment moves no later than its transfers, its area holds them */
+    snprintf(path, sizeof path, "/api/v1/agri/farms/%lld", farm);
+    REFUSED_ON(&s, "PATCH", tok, path, "{\"version\":1,\"established\":\"2025-01-02\"}", 409,
+               "date_conflict", "established");
+    REFUSED_ON(&s, "PATCH", tok, path, "{\"version\":1,\"area_mu\":299}", 409, "conflict",
+               "area_mu");
+    json_decref(
+        CALL(&s, "PATCH", tok, path, "{\"version\":1,\"established\":\"2025-01-01\"}", 200));
+    th_stop(&s);
+}
