@@ -961,9 +961,20 @@ static int kpi_freight(pj_ctx *c, pj_jw *w, pj_err *err)
     /* the target is in 万吨 (10^4 t) */
     if (target(c, w, "freight_volume", 10000.0, &target_t, err)) return -1;
     pct(w, "progress_pct", fw.annual_t, target_t);
-    if (counts_by(c, w, "by_mode",
-                  "SELECT mode, SUM(tonnes) FROM lg_freight GROUP BY mode ORDER BY mode", err))
-        return -1;
+    /* by mode over the same window as the figures above (none before a month is complete) */
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT mode, SUM(tonnes) FROM lg_freight WHERE month >= ? AND"
+                               " month <= ? GROUP BY mode ORDER BY mode",
+                               err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, *fw.latest ? fw.first : "9999-99");
+    pj_stmt_text(s, 2, fw.latest);
+    pj_jw_key(w, "by_mode");
+    pj_jw_obj(w);
+    while ((rc = pj_stmt_step(s, err)) == 1) pj_jw_knum(w, pj_col_text(s, 0), pj_col_double(s, 1));
+    pj_stmt_done(s);
+    pj_jw_obj_end(w);
+    if (rc < 0) return -1;
     pj_jw_obj_end(w);
     return 0;
 }
