@@ -59,6 +59,28 @@ const pj_rec_kind pj_ag_labs = {.name = "ag_lab",
 
 /* ---- innovation-port projects and milestones ---- */
 
+/* A township officer links a lab (a project's, an expert's lab_id) of their own township or of
+ * none (a district lab): another township's lab is its officer's to count and to change, so the
+ * link is 403 forbidden at lab_id. Checked when lab_id is given. */
+static int lab_in_scope(pj_ctx *c, const json_t *body, pj_err *err)
+{
+    json_t *lab = json_object_get(body, "lab_id");
+    if (c->actor.role != PJ_ROLE_TOWNSHIP_OFFICER || !json_is_integer(lab)) return 0;
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT township_id FROM ag_labs WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, json_integer_value(lab));
+    int rc = pj_stmt_step(s, err);
+    int64_t town = rc == 1 && !pj_col_is_null(s, 0) ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (town && town != c->actor.township_id)
+        return pj_fail(err, 403, "forbidden", "lab_id",
+                       "lab %lld is township %lld's: link a lab of your township or a district"
+                       " lab",
+                       (long long)json_integer_value(lab), (long long)town);
+    return 0;
+}
+
 static const pj_rec_field project_fields[] = {
     PJ_F_TEXT("name", RQ, 1, 100),
     PJ_F_REF("lab_id", F, REF_LAB),
@@ -101,6 +123,7 @@ static int project_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *bo
                          const json_t *row, pj_err *err)
 {
     (void)k;
+    if (lab_in_scope(c, body, err)) return -1;
     const char *cur = NULL;
     int cur_start = 0;
     if (id) {
@@ -363,12 +386,13 @@ const pj_rec_kind pj_ag_farms = {.name = "ag_farm",
                                  .deletable = 1,
                                  .check = farm_check};
 
-/* An expert works at a farm or a lab (or both). */
+/* An expert works at a farm or a lab (or both); their township is the farm's, else the lab's.
+ * A township officer links labs of their township (lab_in_scope). */
 static int expert_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body,
                         const json_t *row, pj_err *err)
 {
-    (void)c;
     (void)k;
+    if (lab_in_scope(c, body, err)) return -1;
     json_t *farm = json_object_get(row, "farm_id"), *lab = json_object_get(row, "lab_id");
     if ((!farm || json_is_null(farm)) && (!lab || json_is_null(lab)))
         return pj_fail(err, 422, "missing_field", "farm_id",
@@ -394,7 +418,8 @@ const pj_rec_kind pj_ag_experts = {
     .extras = expert_extras,
     .nextras = PJ_N(expert_extras),
     .org_sql = "SELECT f.organisation_id FROM ag_farms f WHERE f.id = t.farm_id",
-    .town_sql = "SELECT f.township_id FROM ag_farms f WHERE f.id = t.farm_id",
+    .town_sql = "SELECT COALESCE((SELECT f.township_id FROM ag_farms f WHERE f.id = t.farm_id),"
+                " (SELECT l.township_id FROM ag_labs l WHERE l.id = t.lab_id))",
     .enterprise_writes = 1,
     .deletable = 1,
     .check = expert_check};

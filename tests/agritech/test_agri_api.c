@@ -553,3 +553,70 @@ TEST_T(agri_transfer_fits_its_farm, 90)
         CALL(&s, "PATCH", tok, path, "{\"version\":1,\"established\":\"2025-01-01\"}", 200));
     th_stop(&s);
 }
+
+/* A township officer links labs of their own township (or district labs of none): an officer
+ * could attach an expert or a project to another township's lab — counted among its experts,
+ * and not the other township's officer's to remove — yet not add an expert to their own lab. */
+TEST_T(agri_township_officer_links_own_labs, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    rec_load_demos(&s);
+    char town[80], off[80], body[256], path[96];
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    th_login(&s, "officer", s.demo_pw, off);
+    long long jhh = th_sql_int(&s, "SELECT township_id FROM users WHERE username = 'jinhaihu'");
+    long long other_lab = rec_sql1(&s,
+                                   "SELECT MIN(id) FROM ag_labs WHERE township_id IS NOT NULL AND"
+                                   " township_id <> %lld",
+                                   jhh);
+    CHECK(other_lab > 0);
+    long long experts_before =
+        rec_sql1(&s, "SELECT COUNT(*) FROM ag_experts WHERE lab_id = %lld", other_lab);
+    snprintf(body, sizeof body, "{\"name\":\"新农场T\",\"township_id\":%lld}", jhh);
+    json_t *o = CALL(&s, "POST", town, "/api/v1/agri/farms", body, 201);
+    long long farm = th_int(o, "id");
+    json_decref(o);
+    snprintf(body, sizeof body, "{\"name\":\"专家乙\",\"title\":\"doctor\",\"farm_id\":%lld}",
+             farm);
+    o = CALL(&s, "POST", town, "/api/v1/agri/experts", body, 201);
+    snprintf(path, sizeof path, "/api/v1/agri/experts/%lld", th_int(o, "id"));
+    json_decref(o);
+    snprintf(body, sizeof body, "{\"version\":1,\"lab_id\":%lld}", other_lab);
+    REFUSED_ON(&s, "PATCH", town, path, body, 403, "forbidden", "lab_id");
+    snprintf(body, sizeof body,
+             "{\"name\":\"专家丁\",\"title\":\"doctor\",\"farm_id\":%lld,\"lab_id\":%lld}", farm,
+             other_lab);
+    REFUSED_ON(&s, "POST", town, "/api/v1/agri/experts", body, 403, "forbidden", "lab_id");
+    CHECK_INT(rec_sql1(&s, "SELECT COUNT(*) FROM ag_experts WHERE lab_id = %lld", other_lab),
+              experts_before);
+    /* projects likewise */
+    snprintf(body, sizeof body, "{\"name\":\"测试项目X\",\"township_id\":%lld}", jhh);
+    o = CALL(&s, "POST", town, "/api/v1/agri/projects", body, 201);
+    snprintf(path, sizeof path, "/api/v1/agri/projects/%lld", th_int(o, "id"));
+    json_decref(o);
+    snprintf(body, sizeof body, "{\"version\":1,\"lab_id\":%lld}", other_lab);
+    REFUSED_ON(&s, "PATCH", town, path, body, 403, "forbidden", "lab_id");
+    /* a district officer may link any lab */
+    json_decref(CALL(&s, "PATCH", off, path, body, 200));
+    /* their own township's lab, and a district lab of none, they may link */
+    snprintf(body, sizeof body, "{\"name\":\"lab-jhh\",\"kind\":\"other\",\"township_id\":%lld}",
+             jhh);
+    o = CALL(&s, "POST", town, "/api/v1/agri/labs", body, 201);
+    long long own = th_int(o, "id");
+    json_decref(o);
+    snprintf(body, sizeof body, "{\"name\":\"专家丙\",\"title\":\"academician\",\"lab_id\":%lld}",
+             own);
+    o = CALL(&s, "POST", town, "/api/v1/agri/experts", body, 201);
+    CHECK_INT(th_int(o, "township_id"), jhh);
+    json_decref(o);
+    o = CALL(&s, "POST", off, "/api/v1/agri/labs", "{\"name\":\"区级实验室\",\"kind\":\"other\"}",
+             201);
+    long long district = th_int(o, "id");
+    json_decref(o);
+    snprintf(body, sizeof body,
+             "{\"name\":\"专家戊\",\"title\":\"doctor\",\"farm_id\":%lld,\"lab_id\":%lld}", farm,
+             district);
+    json_decref(CALL(&s, "POST", town, "/api/v1/agri/experts", body, 201));
+    th_stop(&s);
+}
