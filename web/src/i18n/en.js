@@ -673,6 +673,7 @@ export default {
     unauthorized: 'Please sign in',
     session_expired: 'Session expired',
     invalid_transition: 'Not allowed in the current state',
+    date_conflict: 'The date conflicts with records depending on it (a milestone done, a tenancy or a transfer begun before it)',
     predecessor_open: 'A predecessor is not finished',
     step_not_started: 'The step has not started: its checklist is signed once it has',
     cycle: 'The steps depend on each other in a cycle',

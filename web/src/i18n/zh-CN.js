@@ -675,6 +675,7 @@ export default {
     unauthorized: '请先登录',
     session_expired: '会话已过期',
     invalid_transition: '当前状态不允许该操作',
+    date_conflict: '日期与相关记录冲突（如早于已完成的里程碑、已开始的租约或成果转化）',
     predecessor_open: '前置步骤尚未完成',
     step_not_started: '步骤尚未开始，开始后才能签字',
     cycle: '步骤之间存在循环依赖',
