@@ -92,8 +92,9 @@ int pj_rec_date_happened(json_t *body, const json_t *row, const char *key, int r
             json_object_set_new(body, key, json_string(today));
             return 0;
         }
-        return pj_fail(err, 422, "invalid_value", key, "%s may not be cleared: the %s %s", key,
-                       noun, what);
+        /* cleared, or never given for a state reached before (a train recorded as suspended) */
+        return pj_fail(err, 422, "invalid_value", key, "%s %s: the %s %s", key,
+                       stored ? "may not be cleared" : "is required", noun, what);
     }
     if (strcmp(d, today) > 0)
         return pj_fail(err, 422, "invalid_value", key,

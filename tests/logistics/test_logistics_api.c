@@ -857,9 +857,18 @@ TEST_T(logistics_train_state_and_started_agree, 60)
         "{\"name\":\"T3\",\"kind\":\"city\",\"state\":\"planned\",\"started\":\"2020-01-01\","
         "\"trains_per_week\":50}",
         422, "invalid_value", "started");
+    /* a service recorded as suspended has run: its start is asked for, not "cleared" */
+    json_t *t = NULL;
+    CHECK_INT(th_call(&s, "POST", "/api/v1/logistics/trains", tok,
+                      "{\"name\":\"T6\",\"kind\":\"city\",\"state\":\"suspended\"}", &t),
+              422);
+    json_t *e = json_object_get(t, "error");
+    CHECK_STR(th_str(e, "field"), "started");
+    CHECK(strstr(th_str(e, "message"), "started is required") != NULL);
+    json_decref(t);
     /* operating without a date starts today */
-    json_t *t = CALL(&s, "POST", tok, "/api/v1/logistics/trains",
-                     "{\"name\":\"T4\",\"kind\":\"city\",\"state\":\"operating\"}", 201);
+    t = CALL(&s, "POST", tok, "/api/v1/logistics/trains",
+             "{\"name\":\"T4\",\"kind\":\"city\",\"state\":\"operating\"}", 201);
     CHECK_STR(th_str(t, "started"), d);
     json_decref(t);
     t = CALL(&s, "POST", tok, "/api/v1/logistics/trains",
