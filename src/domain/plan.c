@@ -800,8 +800,9 @@ static int teams_short(const preq *q, const psite *st, pcount *cnt)
 #define VHOUSING_F PJ_PLAN_VHOUSING("f.id")
 
 /* Facilities with `role` (or, medical_only, with the medical role) as candidate sites: in
- * peacetime with a manual for the scenario and that role, or already converted for the role
- * (a live conversion in emergency whose manual is for the role: ready at minute 0, no steps). */
+ * peacetime with a manual for the scenario and that role, or already converted for the scenario
+ * and the role (a live conversion for the scenario in emergency whose manual is for the role:
+ * ready at minute 0, no steps; a site converted for another scenario is not a candidate). */
 static int load_sites(pj_ctx *c, const preq *q, const char *role, int medical_only, const pvill *v,
                       int nv, psite **sites, int *ns, int *cap, pcount *cnt, pj_err *err)
 {
@@ -818,7 +819,7 @@ static int load_sites(pj_ctx *c, const preq *q, const char *role, int medical_on
         " f.barrier_free_rooms,"
         " (SELECT v.manual_id FROM conversions v JOIN manuals m ON m.id = v.manual_id WHERE"
         "  v.facility_id = f.id AND v.mode = 'live' AND v.state = 'emergency' AND m.role = ?1"
-        "  LIMIT 1),"
+        "  AND v.scenario = ?2 LIMIT 1),"
         /* the people adopted plans put there since its conversion: not free any more */
         /* (only for a converted facility: the plans' results are read for few rows) */
         " CASE WHEN f.state = 'emergency' THEN " HOUSING_F " ELSE 0 END,"

@@ -859,18 +859,20 @@ int pj_plan_adopt(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         int64_t fid = json_integer_value(json_object_get(e, "facility_id")),
                 mid = json_integer_value(json_object_get(e, "manual_id"));
         if (json_is_true(json_object_get(e, "ready_at_start"))) {
-            /* converted already when planned: still so for the same role (that of the
-             * conversion's manual the plan counted on), or the plan counts on a site that is
-             * being restored or was converted again for another role since */
+            /* converted already when planned: still so for the plan's scenario and the same
+             * role (that of the conversion's manual the plan counted on), or the plan counts on
+             * a site that is being restored or was converted again for another scenario or
+             * role since */
             pj_stmt *q = pj_db_prepare(
                 c->db,
                 "SELECT EXISTS (SELECT 1 FROM conversions v JOIN manuals m ON m.id = v.manual_id"
                 " WHERE v.facility_id = ?1 AND v.mode = 'live' AND v.state = 'emergency' AND"
-                " m.role = (SELECT role FROM manuals WHERE id = ?2))",
+                " v.scenario = ?3 AND m.role = (SELECT role FROM manuals WHERE id = ?2))",
                 err);
             if (!q) goto fail;
             pj_stmt_int(q, 1, fid);
             pj_stmt_int(q, 2, mid);
+            pj_stmt_text(q, 3, scenario);
             int still = pj_stmt_step(q, err);
             if (still == 1) still = pj_col_int(q, 0) != 0;
             pj_stmt_done(q);

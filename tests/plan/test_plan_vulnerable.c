@@ -901,3 +901,71 @@ TEST_T(plan_converted_site_converted_again_for_another_role, 60)
     json_decref(p);
     th_stop(&s);
 }
+
+/* A site converted for another scenario is not ready for this one: C in emergency for the
+ * epidemic (a resettlement manual of the epidemic) is no candidate of a flood plan, which
+ * places the whole village into sites it converts. */
+TEST_T(plan_site_converted_for_another_scenario_not_ready, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    tiny_world(&s);
+    converted_site(&s);
+    th_sql_exec(&s, "UPDATE manuals SET scenario = 'epidemic' WHERE id = 3");
+    th_sql_exec(&s, "UPDATE conversions SET scenario = 'epidemic' WHERE facility_id = 3");
+    json_t *p = post_ok(&s, tok, "/api/v1/plans?wait=1",
+                        TINY(",\"vulnerable\":false,\"single_source\":false"), 201);
+    json_t *res = json_object_get(p, "result"), *e;
+    CHECK(site(res, 3) == NULL);
+    size_t i;
+    json_array_foreach(json_object_get(res, "sites"), i, e)
+        CHECK(!json_is_true(json_object_get(e, "ready_at_start")));
+    CHECK_INT(th_int(json_object_get(res, "summary"), "served"), 100);
+    json_decref(p);
+    /* the same site converted for the flood is (the plan's own scenario) */
+    th_sql_exec(&s, "UPDATE manuals SET scenario = 'disaster' WHERE id = 3");
+    th_sql_exec(&s, "UPDATE conversions SET scenario = 'disaster' WHERE facility_id = 3");
+    p = post_ok(&s, tok, "/api/v1/plans?wait=1",
+                TINY(",\"vulnerable\":false,\"single_source\":false"), 201);
+    json_t *c = site(json_object_get(p, "result"), 3);
+    CHECK(c != NULL && json_is_true(json_object_get(c, "ready_at_start")));
+    json_decref(p);
+    th_stop(&s);
+}
+
+/* A site found converted for the plan's scenario may have been restored and converted again for
+ * the same role but another scenario since: adopting the plan is 409 facility_changed, nothing
+ * written, rather than counting the flood's people into a site converted for the epidemic. */
+TEST_T(plan_converted_site_converted_again_for_another_scenario, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80], path[64], fa[TH_FINGERPRINT_SIZE], fb[TH_FINGERPRINT_SIZE];
+    th_login(&s, "admin", s.admin_pw, tok);
+    tiny_world(&s);
+    converted_site(&s);
+    json_t *p = post_ok(&s, tok, "/api/v1/plans?wait=1",
+                        TINY(",\"vulnerable\":false,\"single_source\":false"), 201);
+    json_t *c3 = site(json_object_get(p, "result"), 3);
+    CHECK(c3 != NULL && json_is_true(json_object_get(c3, "ready_at_start")));
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(p, "id"));
+    th_sql_exec(&s, "UPDATE conversions SET state = 'completed' WHERE facility_id = 3");
+    th_sql_exec(&s, "INSERT INTO manuals (id, facility_id, scenario, role, version, title,"
+                    " created_at, created_by) VALUES (4, 3, 'epidemic', 'resettlement', 1, 'e',"
+                    " 0, 't')");
+    th_sql_exec(&s, "INSERT INTO conversions (facility_id, manual_id, scenario, mode, state,"
+                    " started_at, started_by) VALUES (3, 4, 'epidemic', 'live', 'emergency', 1,"
+                    " 't')");
+    th_fingerprint(&s, fa, sizeof fa);
+    json_t *o = post_ok(&s, tok, path, "{}", 409);
+    CHECK_STR(th_err_code(o), "facility_changed");
+    CHECK_STR(th_err_field(o), "facility_id");
+    CHECK(strstr(th_err_message(o), "facility 3") != NULL);
+    json_decref(o);
+    th_fingerprint(&s, fb, sizeof fb);
+    CHECK_STR(fb, fa);
+    json_decref(p);
+    th_stop(&s);
+}
