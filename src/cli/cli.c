@@ -977,10 +977,11 @@ static const verb verbs[] = {
      "convert list [--facility-id N] [--township-id N] [--state S] [--limit N] [--cursor N]|\n"
      "        start --facility-id N --scenario S [--manual-id N]|get ID|\n"
      "        step-start STEP [--remarks R]|step-finish STEP [--remarks R]|sign STEP --item I|\n"
-     "        restore ID|abort ID --reason R|timeline ID",
+     "        restore ID [--confirm --reason R]|abort ID --reason R [--confirm]|timeline ID",
      "Live conversions: peacetime → converting → emergency → restoring → peacetime.\n"
      "step-start, step-finish, sign and abort act on live conversions only (a drill's: use\n"
-     "pingji drill).",
+     "pingji drill). Restoring or aborting a site that still houses people of adopted plans\n"
+     "is refused (occupied) unless --confirm is given, with --reason.",
      cli_convert},
     {"drill",
      "drill list [--facility-id N] [--township-id N] [--state S] [--limit N] [--cursor N]|\n"
@@ -1434,9 +1435,10 @@ static int check_options(const verb *v, cli *a)
 /* The options that are flags: they take no value, so the argument after one is never taken
  * for its value (import --dry-run FILE). Every other option takes the next argument. */
 static const char *const flags[] = {
-    "csv",         "demo",     "demo-if-new",    "dry-run",  "fast-hash",      "help",
-    "in-force",    "overdue",  "password-stdin", "progress", "quiet",          "reveal",
-    "trust-proxy", "unpaired", "vulnerable",     "xlsx",     "secure-cookies", NULL};
+    "confirm",    "csv",   "demo",           "demo-if-new", "dry-run",
+    "fast-hash",  "help",  "in-force",       "overdue",     "password-stdin",
+    "progress",   "quiet", "reveal",         "trust-proxy", "unpaired",
+    "vulnerable", "xlsx",  "secure-cookies", NULL};
 
 /* Whether --k is a flag for the verb v (NULL: not known yet) and its sub-command sub (NULL: not
  * known yet): one of the flags, unless the usage of v sub gives it a value (manual import …

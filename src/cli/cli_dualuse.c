@@ -246,16 +246,26 @@ static int step_sign(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf
     if (!cli_opt(a, "item")) return cli_usage("sign STEP_ID --item \"checklist item\"");
     return step_act(s, a, id, "sign", w);
 }
+/* --confirm (restoring or aborting a site that still houses people of adopted plans) needs
+ * --reason */
 static int conv_restore(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
-    return pj_conversion_action(&s->ctx, id, "restore", NULL, w, &s->err);
+    if (cli_opt(a, "confirm") && !cli_opt(a, "reason"))
+        return cli_usage("restore ID --confirm --reason R");
+    json_t *req = json_object();
+    if (cli_opt(a, "confirm")) json_object_set_new(req, "confirm", json_true());
+    if (cli_opt(a, "reason")) json_object_set_new(req, "reason", json_string(cli_opt(a, "reason")));
+    int rc = pj_conversion_action(&s->ctx, id, "restore", req, w, &s->err);
+    json_decref(req);
+    return rc;
 }
 static int conv_abort(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
-    if (!cli_opt(a, "reason")) return cli_usage("abort ID --reason R");
+    if (!cli_opt(a, "reason")) return cli_usage("abort ID --reason R [--confirm]");
     if (same_mode(s, a, id, 0, "abort")) return -1;
     json_t *req = json_object();
     json_object_set_new(req, "reason", json_string(cli_opt(a, "reason")));
+    if (cli_opt(a, "confirm")) json_object_set_new(req, "confirm", json_true());
     int rc = pj_conversion_action(&s->ctx, id, "abort", req, w, &s->err);
     json_decref(req);
     return rc;

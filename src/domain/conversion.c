@@ -9,6 +9,7 @@
 #include "domain/audit.h"
 #include "domain/dualuse_int.h"
 #include "domain/input.h"
+#include "domain/plan_int.h"
 #include "domain/registry.h"
 #include "domain/render.h"
 #include "domain/rows.h"
@@ -854,17 +855,89 @@ fail0:
     return -1;
 }
 
+/* The people adopted plans placed into the site of live conversion h (their placements in
+ * force: PJ_PLAN_IN_FORCE_AT, the rule of a plan's sites and flows), the conversion being
+ * converting or in emergency: *people in all, and, in occ (empty when none), "150 people placed
+ * by plan 9, 30 by plan 12" for the message and in ids "9,12" for the details. 0 or -1. */
+static int occupants(pj_ctx *c, const conv_head *h, int64_t *people, char *occ, size_t occ_n,
+                     char *ids, size_t ids_n, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT p.id, SUM(json_extract(e.value, '$.used')) FROM plans p,"
+        " json_each(p.result_json, '$.sites') e WHERE p.status = 'adopted' AND"
+        " json_extract(e.value, '$.facility_id') = ?1 AND " PJ_PLAN_IN_FORCE_AT(
+            "?1") " GROUP BY p.id HAVING SUM(json_extract(e.value, '$.used')) > 0 ORDER BY p.id",
+        err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, h->facility_id);
+    *people = 0;
+    occ[0] = ids[0] = '\0';
+    size_t on = 0, in = 0;
+    int rc, k = 0;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        long long pid = (long long)pj_col_int(s, 0), n = (long long)pj_col_int(s, 1);
+        *people += n;
+        if (on < occ_n) {
+            int m = k ? snprintf(occ + on, occ_n - on, ", %lld by plan %lld", n, pid)
+                      : snprintf(occ + on, occ_n - on, "%lld people placed by plan %lld", n, pid);
+            if (m > 0) on += (size_t)m;
+        }
+        if (in < ids_n) {
+            int m = snprintf(ids + in, ids_n - in, k ? ",%lld" : "%lld", pid);
+            if (m > 0) in += (size_t)m;
+        }
+        k++;
+    }
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
+/* The audit row of a restore or abort that the operator confirmed although the site housed
+ * people of adopted plans: the conversion as rendered, with `occupied` (people, plan ids and the
+ * reason given). */
+static int audit_conv_occupied(pj_ctx *c, int64_t id, const char *action, int64_t people,
+                               const char *ids, const char *reason, pj_err *err)
+{
+    char *after = pj_render_to_string(c, id, conv_render, err);
+    if (!after) return -1;
+    if (!people) return pj_audit_add(c, action, "conversion", id, NULL, after, err);
+    json_t *o = json_loads(after, 0, NULL), *plans = json_array();
+    if (!o) {
+        json_decref(plans);
+        return pj_fail(err, 500, "internal", "", "cannot read the conversion's audit row");
+    }
+    for (const char *q = ids; *q;) {
+        json_array_append_new(plans, json_integer(strtoll(q, NULL, 10)));
+        q = strchr(q, ',');
+        if (!q) break;
+        q++;
+    }
+    json_object_set_new(o, "occupied",
+                        json_pack("{s:I, s:o, s:s}", "people", (json_int_t)people, "plan_ids",
+                                  plans, "reason", reason));
+    char *t = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    if (!t) return pj_fail(err, 500, "internal", "", "cannot write the conversion's audit row");
+    int rc = pj_audit_add(c, action, "conversion", id, NULL, t, err);
+    free(t);
+    return rc;
+}
+
 int pj_conversion_action(pj_ctx *c, int64_t id, const char *action, json_t *body, pj_jw *w,
                          pj_err *err)
 {
-    static const char *const f_abort[] = {"reason", NULL};
-    static const char *const f_none[] = {NULL};
+    static const char *const f_abort[] = {"reason", "confirm", NULL};
+    static const char *const f_restore[] = {"confirm", "reason", NULL};
     const char *reason = NULL;
-    int abort_ = !strcmp(action, "abort");
+    int abort_ = !strcmp(action, "abort"), confirm = 0;
     json_t *empty = NULL;
     if (!body) body = empty = json_object();
-    if (pj_in_object(body, err) || pj_in_only(body, abort_ ? f_abort : f_none, err) ||
-        (abort_ && pj_in_text_trimmed(c->arena, body, "reason", 1, 500, &reason, err) < 0)) {
+    /* an abort always gives its reason; a restore gives one when it confirms that the site's
+     * people lose their places */
+    if (pj_in_object(body, err) || pj_in_only(body, abort_ ? f_abort : f_restore, err) ||
+        pj_in_bool(body, "confirm", 0, &confirm, err) < 0 ||
+        pj_in_text_trimmed(c->arena, body, "reason", abort_ || confirm, 500, &reason, err) < 0) {
         json_decref(empty);
         return -1;
     }
@@ -874,6 +947,22 @@ int pj_conversion_action(pj_ctx *c, int64_t id, const char *action, json_t *body
     if (conv_load(c, id, &h, err) || pj_du_facility_scope(c, h.facility_id, NULL, NULL, err))
         goto fail;
     int live = !strcmp(h.mode, "live");
+    /* a live site that still houses people adopted plans placed there: restoring or aborting it
+     * leaves them without their places, so only on confirmation (with the reason, audited);
+     * asked only of a move the state allows (else invalid_transition below) */
+    int64_t people = 0;
+    char occ[320] = "", ids[160] = "";
+    if (live && !strcmp(h.state, abort_ ? "converting" : "emergency")) {
+        if (occupants(c, &h, &people, occ, sizeof occ, ids, sizeof ids, err)) goto fail;
+        if (people && !confirm) {
+            pj_fail(err, 409, "occupied", "confirm",
+                    "%s still houses %s: to %s it anyway, confirm with a reason", h.facility, occ,
+                    abort_ ? "abort" : "restore");
+            pj_err_detail(err, "people", (long long)people);
+            pj_err_detail_str(err, "plan_ids", ids);
+            goto fail;
+        }
+    }
     if (abort_) {
         if (live) {
             const char *to = pj_conv_transition(h.state, PJ_EV_ABORT);
@@ -902,12 +991,13 @@ int pj_conversion_action(pj_ctx *c, int64_t id, const char *action, json_t *body
         }
         if (set_conv(c, id, "restoring", "restore_started_at", NULL, err) ||
             set_facility_state(c, h.facility_id, to, err) ||
-            audit_conv(c, id, "restore_start", err))
+            audit_conv_occupied(c, id, "restore_start", people, ids, reason, err))
             goto fail;
         /* a manual without restore steps is back in peacetime at once */
         if (conv_load(c, id, &h, err) || advance(c, &h, err)) goto fail;
     }
-    if ((abort_ && audit_conv(c, id, live ? "convert_abort" : "drill_abort", err)) ||
+    if ((abort_ && audit_conv_occupied(c, id, live ? "convert_abort" : "drill_abort", people, ids,
+                                       reason, err)) ||
         pj_db_commit(c->db, err))
         goto fail;
     return conv_render(c, id, w, err);

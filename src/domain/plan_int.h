@@ -6,19 +6,22 @@
 
 /* SQL of an adopted plan's supply flow: `p` is the plan's row (plans), `fl` the flow (a row of
  * json_each(p.result_json, '$.supplies.flows')).
- * PJ_PLAN_FLOW_IN_FORCE: the flow holds its store's stock — the plan's conversion of the
- * flow's site is converting or in emergency, or, for a site the plan found converted already
- * (no conversion of its own), the conversion it found is still in emergency (the rule of
- * already_housing). The plan's status is the caller's to check.
+ * PJ_PLAN_IN_FORCE_AT(F): the plan's placements into facility F (an SQL expression of its id)
+ * hold — the plan's conversion of F is converting or in emergency, or, for a site the plan
+ * found converted already (no conversion of its own), the conversion it found is still in
+ * emergency (the rule of already_housing). The plan's status is the caller's to check. A plan's
+ * site and its flows into that site are in force alike; restoring or aborting F's conversion
+ * ends both (a live conversion of F is one at a time).
+ * PJ_PLAN_FLOW_IN_FORCE: the flow holds its store's stock (its site in force).
  * PJ_PLAN_FLOW_SHIPPED: what the plan's shipments took of the flow so far (plan_shipments). */
-#define PJ_PLAN_FLOW_IN_FORCE                                                                      \
+#define PJ_PLAN_IN_FORCE_AT(F)                                                                     \
     "(EXISTS (SELECT 1 FROM plan_conversions pc JOIN conversions v ON v.id ="                      \
-    " pc.conversion_id WHERE pc.plan_id = p.id AND pc.facility_id ="                               \
-    " json_extract(fl.value, '$.facility_id') AND v.state IN ('converting', 'emergency'))"         \
-    " OR (NOT EXISTS (SELECT 1 FROM plan_conversions pc WHERE pc.plan_id = p.id AND"               \
-    " pc.facility_id = json_extract(fl.value, '$.facility_id')) AND p.adopted_at >="               \
-    " (SELECT MAX(v.started_at) FROM conversions v WHERE v.facility_id ="                          \
-    " json_extract(fl.value, '$.facility_id') AND v.mode = 'live' AND v.state = 'emergency')))"
+    " pc.conversion_id WHERE pc.plan_id = p.id AND pc.facility_id = " F " AND v.state IN"          \
+    " ('converting', 'emergency')) OR (NOT EXISTS (SELECT 1 FROM plan_conversions pc WHERE"        \
+    " pc.plan_id = p.id AND pc.facility_id = " F ") AND p.adopted_at >= (SELECT"                   \
+    " MAX(v.started_at) FROM conversions v WHERE v.facility_id = " F " AND v.mode = 'live' AND"    \
+    " v.state = 'emergency')))"
+#define PJ_PLAN_FLOW_IN_FORCE PJ_PLAN_IN_FORCE_AT("json_extract(fl.value, '$.facility_id')")
 #define PJ_PLAN_FLOW_SHIPPED                                                                       \
     "(SELECT COALESCE(SUM(sh.quantity), 0) FROM plan_shipments sh WHERE sh.plan_id = p.id AND"     \
     " sh.store_id = json_extract(fl.value, '$.store_id') AND sh.facility_id ="                     \

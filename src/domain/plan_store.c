@@ -123,11 +123,22 @@ static int conversions_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 /* The result as stored, with what was shipped of its supply flows: on each flow `shipped` (the
  * plan's shipments of it so far), `remaining` (quantity − shipped) and `in_force` (an adopted
  * plan's flow that holds its store's stock: only such a flow is shipped), on the supplies
- * `shipped_so_far` (all the plan's shipments). json_set writes the rest of the text as it was
- * (values by their text), so the result reads as the solve wrote it. Each flow's shipments are
- * summed once, in the inner select: its ORDER BY (the flows' order) keeps SQLite from
- * flattening it into the aggregate, which would copy the sum into each of its uses. */
+ * `shipped_so_far` (all the plan's shipments); on each site `in_force` (an adopted plan's site
+ * that still houses the people it placed there: its conversion not restored nor aborted, by
+ * the rule of the flows). json_set writes the rest of the text as it was (values by their
+ * text), so the result reads as the solve wrote it. Each flow's shipments are summed once, in
+ * the inner select: its ORDER BY (the flows' order) keeps SQLite from flattening it into the
+ * aggregate, which would copy the sum into each of its uses. */
 #define RESULT_SHIPPED                                                                             \
+    "CASE WHEN json_type(p.result_json, '$.sites') = 'array' THEN json_set(" RESULT_FLOWS ","      \
+    " '$.sites', json((SELECT json_group_array(json_set(x.site, '$.in_force', json(CASE WHEN"      \
+    " x.in_force THEN 'true' ELSE 'false' END))) FROM (SELECT st.value AS site, p.status ="        \
+    " 'adopted' AND " PJ_PLAN_IN_FORCE_AT(                                                         \
+        "json_extract(st.value, '$.facility_id')") " AS"                                           \
+                                                   " in_force FROM json_each(p.result_json, "      \
+                                                   "'$.sites') st ORDER BY st.key) x))) ELSE"      \
+                                                   " " RESULT_FLOWS " END"
+#define RESULT_FLOWS                                                                               \
     "CASE WHEN json_type(p.result_json, '$.supplies.flows') = 'array' THEN"                        \
     " json_set(p.result_json, '$.supplies.flows', json((SELECT json_group_array(json_set(x.flow,"  \
     " '$.shipped', x.shipped, '$.remaining', MAX(0, json_extract(x.flow, '$.quantity') -"          \

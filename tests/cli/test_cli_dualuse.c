@@ -329,3 +329,46 @@ TEST_T(cli_dualuse_sign_waits_for_the_step, 120)
              drill);
     CHECK_INT(db_int(db, q), 0);
 }
+
+/* `convert restore` of a site that houses people an adopted plan placed there: refused (exit 1,
+ * naming them) unless --confirm with --reason; --confirm without --reason is a usage error. The
+ * demo's live conversion, put in emergency, with an adopted plan of 40 people there. */
+TEST_T(cli_dualuse_restore_occupied_needs_confirm, 120)
+{
+    static char out[1 << 20];
+    char db[600], id[24], q[900], st[64];
+    snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
+    CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
+    long long conv = db_int(db, "SELECT MIN(id) FROM conversions WHERE mode = 'live' AND"
+                                " state = 'converting'");
+    long long fid = db_int(db, "SELECT facility_id FROM conversions WHERE mode = 'live' AND"
+                               " state = 'converting'");
+    snprintf(id, sizeof id, "%lld", conv);
+    snprintf(q, sizeof q,
+             "UPDATE conversions SET state = 'emergency', ready_at = started_at WHERE id = %lld;"
+             "UPDATE facilities SET state = 'emergency' WHERE id = %lld;"
+             "INSERT INTO plans (id, name, scenario, role, request_json, result_json, objective,"
+             " gap, demand, served, shortfall, status, created_at, created_by, adopted_at,"
+             " adopted_by) VALUES (77, 'p', 'epidemic', 'isolation', '{}', json_object('sites',"
+             " json_array(json_object('facility_id', %lld, 'used', 40))), 0, 0, 40, 40, 0,"
+             " 'adopted', 0, 'admin', (SELECT started_at FROM conversions WHERE id = %lld),"
+             " 'admin');"
+             "INSERT INTO plan_conversions (plan_id, conversion_id, facility_id) VALUES (77, %lld,"
+             " %lld)",
+             conv, fid, fid, conv, conv, fid);
+    db_exec(db, q);
+    CHECK_INT(RUN(out, "convert", "restore", id, "--db", db), 1);
+    CHECK(strstr(out, "40 people placed by plan 77") != NULL);
+    CHECK_INT(RUN(out, "convert", "restore", id, "--confirm", "--db", db), 2);
+    CHECK(strstr(out, "--reason") != NULL);
+    CHECK_INT(RUN(out, "convert", "get", id, "--db", db), 0);
+    CHECK_STR(state_of(out, st, sizeof st), "emergency/emergency");
+    CHECK_INT(RUN(out, "convert", "restore", id, "--confirm", "--reason", "疫情结束", "--db", db),
+              0);
+    CHECK(strstr(out, "\"state\": \"restoring\"") != NULL);
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE action = 'restore_start' AND entity_id = %lld AND"
+             " json_extract(after_json, '$.occupied.reason') = '疫情结束'",
+             conv);
+    CHECK_INT(db_int(db, q), 1);
+}

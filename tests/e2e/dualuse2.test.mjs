@@ -23,7 +23,7 @@ after(async () => {
   if (cleaner) {
     for (const id of started) {
       const c = await apiGet(cleaner, `/conversions/${id}`).catch(() => null);
-      if (c && c.state === 'converting') await cleaner.request.post(`/api/v1/conversions/${id}/abort`, { data: { reason: 'e2e: dualuse2 done' } });
+      if (c && c.state === 'converting') await cleaner.request.post(`/api/v1/conversions/${id}/abort`, { data: { reason: 'e2e: dualuse2 done', confirm: true } });
     }
     await cleaner.context().close();
   }

@@ -203,7 +203,7 @@ describe('plans: what the server knows, said on the pages', { timeout: 240000 },
     await login(page, 'officer', DEMO_PW);
     const x = await apiGet(page, `/plans/${planX.id}`);
     const c0 = x.conversions[0];
-    const ab = await page.request.post(BASE + `/api/v1/conversions/${c0.conversion_id}/abort`, { data: { reason: '场地漏水' } });
+    const ab = await page.request.post(BASE + `/api/v1/conversions/${c0.conversion_id}/abort`, { data: { reason: '场地漏水', confirm: true } });
     assert.equal(ab.status(), 200, await ab.text());
     const site0 = x.result.sites.find((s) => s.facility_id === c0.facility_id);
     await page.goto(`/plans/${planX.id}`);
@@ -214,6 +214,9 @@ describe('plans: what the server knows, said on the pages', { timeout: 240000 },
     await adopted.getByTestId('conversion-' + c0.conversion_id).getByText('已中止').waitFor();
     const unc = adopted.getByTestId('uncovered');
     await unc.getByText(`1 个场所已中止转换，原安排在那里的 ${fmt(site0.used)} 人暂无安置场所`).waitFor();
+    // the sites table marks that site, and only it, as no longer housing the plan's people
+    await page.getByTestId('plan-sites').getByTestId('site-not-in-force-' + c0.facility_id).getByText('已不再安置').waitFor();
+    assert.equal(await page.getByTestId('plan-sites').locator('[data-testid^="site-not-in-force-"]').count(), 1);
     await shot(page, 'p3-adopted-states');
 
     // the gap's bound: the summary's, or — two stages — where to find each stage's

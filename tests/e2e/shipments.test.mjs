@@ -298,7 +298,7 @@ describe('shipments of an adopted plan', { timeout: 240000 }, () => {
       // the site stopped (its conversion aborted): shown apart, with what it will not get; the
       // total plans only what can still be shipped, so it can reach 100 %
       const conv = adopted.conversions.find((c) => c.facility_id === flow.facility_id);
-      await post(page, `/conversions/${conv.conversion_id}/abort`, { reason: '测试：安置点停止' }, 200);
+      await post(page, `/conversions/${conv.conversion_id}/abort`, { reason: '测试：安置点停止', confirm: true }, 200);
       const now2 = await apiGet(page, `/plans/${plan.id}`);
       const out = now2.result.supplies.flows.filter((f) => !f.in_force);
       assert.ok(out.length > 0 && out.every((f) => f.facility_id === flow.facility_id), 'the flows of that site only are out of force');
@@ -324,7 +324,7 @@ describe('shipments of an adopted plan', { timeout: 240000 }, () => {
       // the stock it shipped back on the lines it came from
       for (const c of adopted?.conversions || []) {
         const cv = await apiGet(page, `/conversions/${c.conversion_id}`);
-        if (cv.state === 'converting') await post(page, `/conversions/${c.conversion_id}/abort`, { reason: '测试结束' }, 200);
+        if (cv.state === 'converting') await post(page, `/conversions/${c.conversion_id}/abort`, { reason: '测试结束', confirm: true }, 200);
       }
       const back = new Map();
       for (const s of shipped) for (const l of s.lines) back.set(l.stock_line_id, (back.get(l.stock_line_id) || 0) + l.quantity);

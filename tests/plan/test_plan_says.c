@@ -169,7 +169,7 @@ TEST_T(plan_does_not_promise_stock_adopted_plans_ship, 180)
     json_array_foreach(json_object_get(ad, "conversions"), i, cv)
     {
         snprintf(path, sizeof path, "/api/v1/conversions/%lld/abort", th_int(cv, "conversion_id"));
-        json_decref(post(&s, tok, path, "{\"reason\":\"test\"}", 200));
+        json_decref(post(&s, tok, path, "{\"reason\":\"test\",\"confirm\":true}", 200));
     }
     three_towns(body, sizeof body, "after the aborts", 10, ",\"supplies\":{\"days\":3}");
     json_t *c = post(&s, tok, "/api/v1/plans?wait=1", body, 201);

@@ -273,9 +273,22 @@ TEST_T(plan_shipment_round_trip_no_double_count, 240)
     CHECK_INT(th_int(f2, "remaining"), planned - 7);
     CHECK(json_is_true(json_object_get(f2, "in_force")));
     CHECK_INT(th_int(supplies(a2), "shipped_so_far"), 7);
-    /* the rest of the result is as the solve wrote it */
+    /* the rest of the result is as the solve wrote it, but for the sites' in_force (the
+     * draft's none, the adopted plan's all) */
     json_object_del(json_object_get(a2, "result"), "supplies");
     json_object_del(json_object_get(a, "result"), "supplies");
+    json_t *st;
+    size_t k;
+    json_array_foreach(json_object_get(json_object_get(a, "result"), "sites"), k, st)
+    {
+        CHECK(json_is_false(json_object_get(st, "in_force")));
+        json_object_del(st, "in_force");
+    }
+    json_array_foreach(json_object_get(json_object_get(a2, "result"), "sites"), k, st)
+    {
+        CHECK(json_is_true(json_object_get(st, "in_force")));
+        json_object_del(st, "in_force");
+    }
     CHECK(json_equal(json_object_get(a2, "result"), json_object_get(a, "result")));
     json_decref(a2);
     /* and the list */
@@ -419,7 +432,7 @@ TEST_T(plan_shipment_round_trip_no_double_count, 240)
     {
         if (th_int(cv, "facility_id") != site) continue;
         snprintf(q, sizeof q, "/api/v1/conversions/%lld/abort", th_int(cv, "conversion_id"));
-        json_decref(POST(&s, tok, q, "{\"reason\":\"test\"}", 200));
+        json_decref(POST(&s, tok, q, "{\"reason\":\"test\",\"confirm\":true}", 200));
     }
     snprintf(q, sizeof q, "UPDATE stock_lines SET quantity = 100 WHERE id = %lld",
              l_orig); /* stock again */
@@ -611,7 +624,7 @@ TEST_T(plan_shipment_of_a_plan_without_flows_says_why, 240)
     json_array_foreach(json_object_get(ad, "conversions"), i, cv)
     {
         snprintf(path, sizeof path, "/api/v1/conversions/%lld/abort", th_int(cv, "conversion_id"));
-        json_decref(POST(&s, tok, path, "{\"reason\":\"test\"}", 200));
+        json_decref(POST(&s, tok, path, "{\"reason\":\"test\",\"confirm\":true}", 200));
     }
     const char *cut = ",\"supplies\":{\"days\":3}";
     char *sup = strstr(body, cut);

@@ -969,3 +969,112 @@ TEST_T(plan_converted_site_converted_again_for_another_scenario, 60)
     json_decref(p);
     th_stop(&s);
 }
+
+/* The plan's site fid as GET /plans/{id} shows it now. */
+static json_t *site_now(th_server *s, const char *tok, long long plan, long long fid)
+{
+    char path[64];
+    json_t *o = NULL;
+    snprintf(path, sizeof path, "/api/v1/plans/%lld", plan);
+    CHECK_INT(th_call(s, "GET", path, tok, NULL, &o), 200);
+    json_t *e = site(json_object_get(o, "result"), fid);
+    if (e) json_incref(e);
+    json_decref(o);
+    return e;
+}
+
+static int site_in_force(th_server *s, const char *tok, long long plan, long long fid)
+{
+    json_t *e = site_now(s, tok, plan, fid);
+    CHECK(e != NULL && json_is_boolean(json_object_get(e, "in_force")));
+    int v = json_is_true(json_object_get(e, "in_force"));
+    json_decref(e);
+    return v;
+}
+
+/* Regression: restoring (or aborting) the conversion of a site that houses people an adopted
+ * plan placed there dropped them without a check or a trace (the plan still adopted, the site
+ * as if in use). Now it is 409 occupied naming the people and the plan, nothing written, unless
+ * confirmed with a reason, which the conversion's audit row keeps; the plan's site then says
+ * in_force false. C is converted already (the plan puts 30 there), A is converted by adopting. */
+TEST_T(plan_site_restore_or_abort_occupied_needs_confirmation, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80], path[64], msg[80], fa[TH_FINGERPRINT_SIZE], fb[TH_FINGERPRINT_SIZE];
+    th_login(&s, "admin", s.admin_pw, tok);
+    tiny_world(&s);
+    converted_site(&s);
+    json_t *p = post_ok(&s, tok, "/api/v1/plans?wait=1",
+                        TINY(",\"vulnerable\":false,\"single_source\":false"), 201);
+    long long plan = th_int(p, "id");
+    json_t *a = site(json_object_get(p, "result"), 1);
+    CHECK(a != NULL && site(json_object_get(p, "result"), 3) != NULL);
+    long long in_a = a ? th_int(a, "used") : 0;
+    CHECK(in_a > 0);
+    json_decref(p);
+    /* a draft's sites are not in force */
+    CHECK(!site_in_force(&s, tok, plan, 3));
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", plan);
+    json_decref(post_ok(&s, tok, path, "{}", 200));
+    CHECK(site_in_force(&s, tok, plan, 3));
+    CHECK(site_in_force(&s, tok, plan, 1));
+    long long conv_c = th_sql_int(&s, "SELECT id FROM conversions WHERE facility_id = 3"),
+              conv_a = th_sql_int(&s, "SELECT id FROM conversions WHERE facility_id = 1");
+    /* restoring C: refused, naming the people and the plan, nothing written */
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/restore", conv_c);
+    th_fingerprint(&s, fa, sizeof fa);
+    json_t *o = post_ok(&s, tok, path, "{}", 409);
+    CHECK_STR(th_err_code(o), "occupied");
+    CHECK_STR(th_err_field(o), "confirm");
+    snprintf(msg, sizeof msg, "30 people placed by plan %lld", plan);
+    CHECK(strstr(th_err_message(o), msg) != NULL);
+    json_t *d = json_object_get(json_object_get(o, "error"), "details");
+    CHECK_INT(th_int(d, "people"), 30);
+    json_decref(o);
+    /* confirming needs the reason */
+    o = post_ok(&s, tok, path, "{\"confirm\":true}", 422);
+    CHECK_STR(th_err_field(o), "reason");
+    json_decref(o);
+    o = post_ok(&s, tok, path, "{\"confirm\":false,\"reason\":\"洪水退去\"}", 409);
+    CHECK_STR(th_err_code(o), "occupied");
+    json_decref(o);
+    th_fingerprint(&s, fb, sizeof fb);
+    CHECK_STR(fb, fa);
+    CHECK(site_in_force(&s, tok, plan, 3));
+    /* confirmed: restored, the reason and the people in the conversion's audit row */
+    json_decref(post_ok(&s, tok, path, "{\"confirm\":true,\"reason\":\"洪水退去\"}", 200));
+    char q[400];
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE action = 'restore_start' AND entity = 'conversion'"
+             " AND entity_id = %lld AND json_extract(after_json, '$.occupied.reason') = '洪水退去'"
+             " AND json_extract(after_json, '$.occupied.people') = 30 AND"
+             " json_extract(after_json, '$.occupied.plan_ids[0]') = %lld",
+             conv_c, plan);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    CHECK(!site_in_force(&s, tok, plan, 3));
+    CHECK(site_in_force(&s, tok, plan, 1));
+    /* restoring A, still converting, is no move of its state: said so first */
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/restore", conv_a);
+    o = post_ok(&s, tok, path, "{}", 409);
+    CHECK_STR(th_err_code(o), "invalid_transition");
+    json_decref(o);
+    /* aborting A (converting, started by the plan): refused too, then confirmed */
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/abort", conv_a);
+    th_fingerprint(&s, fa, sizeof fa);
+    o = post_ok(&s, tok, path, "{\"reason\":\"误报\"}", 409);
+    CHECK_STR(th_err_code(o), "occupied");
+    snprintf(msg, sizeof msg, "%lld people placed by plan %lld", in_a, plan);
+    CHECK(strstr(th_err_message(o), msg) != NULL);
+    json_decref(o);
+    th_fingerprint(&s, fb, sizeof fb);
+    CHECK_STR(fb, fa);
+    json_decref(post_ok(&s, tok, path, "{\"reason\":\"误报\",\"confirm\":true}", 200));
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE action = 'convert_abort' AND entity_id = %lld AND"
+             " json_extract(after_json, '$.occupied.people') = %lld",
+             conv_a, in_a);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    CHECK(!site_in_force(&s, tok, plan, 1));
+    th_stop(&s);
+}

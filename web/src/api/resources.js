@@ -79,8 +79,9 @@ export const conversions = {
   get: (id, opts) => get(`/conversions/${id}`, undefined, opts),
   /** {facility_id, scenario, mode: 'live' | 'drill'} */
   start: (body) => post('/conversions', body),
-  restore: (id) => post(`/conversions/${id}/restore`),
-  abort: (id, reason) => post(`/conversions/${id}/abort`, { reason }),
+  /** confirm: {confirm: true, reason} when the site still houses people of adopted plans (409 occupied otherwise) */
+  restore: (id, confirm) => post(`/conversions/${id}/restore`, confirm || undefined),
+  abort: (id, reason, confirm) => post(`/conversions/${id}/abort`, confirm ? { reason, confirm: true } : { reason }),
   timeline: (id, opts) => get(`/conversions/${id}/timeline`, undefined, opts),
   report: (id, opts) => get(`/conversions/${id}/report`, undefined, opts),
   reportCsv: (id) => getText(`/conversions/${id}/report`, { format: 'csv' }),

@@ -1,0 +1,118 @@
+// Restoring a site that still houses people an adopted plan placed there: the cockpit's restore
+// is answered 409 occupied, and the console asks for the confirmation with a reason (required),
+// naming the people and the plan; cancelling leaves the site as it was; confirmed, the site
+// starts restoring, the reason is in the audit log, and the plan's page marks the site as no
+// longer housing its people. The test plans and adopts its own small plan (将军关村) and, whatever
+// happens, brings its site back to peacetime (the demo is shared by the files).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, login, shot, apiGet, BASE, DEMO_PW } from './lib.mjs';
+
+const LAPTOP = { width: 1366, height: 900 };
+const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+async function post(page, path, data, want) {
+  const res = await page.request.post(BASE + '/api/v1' + path, { data });
+  assert.equal(res.status(), want, `POST ${path}: ${await res.text()}`);
+  return res.json();
+}
+/** Works the open phase of conversion c to its end through the API (steps started, signed, finished in order). */
+async function workPhase(page, c, phase) {
+  for (let guard = 0; guard < 60; guard++) {
+    const byCode = new Map(c.steps.filter((s) => s.phase === phase).map((s) => [s.code, s]));
+    const s = c.steps.find((x) => x.phase === phase && x.status === 'pending' && x.predecessors.every((p) => byCode.get(p).status === 'done'));
+    if (!s) break;
+    c = await post(page, `/conversion-steps/${s.id}/start`, {}, 200);
+    for (const k of s.checklist) if (!k.signed_by) c = await post(page, `/conversion-steps/${s.id}/sign`, { item: k.item }, 200);
+    c = await post(page, `/conversion-steps/${s.id}/finish`, {}, 200);
+  }
+  return c;
+}
+
+describe('restoring a site that houses people', { timeout: 240000 }, () => {
+  test('the cockpit asks to confirm with a reason; the plan marks the site', async () => {
+    const { context, page } = await openPage(browser, LAPTOP);
+    await login(page, 'officer', DEMO_PW);
+    const village = (await apiGet(page, '/regions?type=village&q=' + encodeURIComponent('将军关村'))).items[0];
+    assert.ok(village, '将军关村 in the demo');
+    const plan = await post(
+      page,
+      '/plans?wait=1',
+      {
+        name: '将军关 安置确认测试',
+        scenario: 'disaster',
+        role: 'resettlement',
+        affected: { village_ids: [village.id] },
+        demand: { people: 20 },
+        vulnerable: false,
+        teams: { cleaning: 12, logistics: 16, security: 8, medical: 8, catering: 6, it: 4, disinfection: 8 },
+        time_limit_s: 0.5,
+      },
+      201,
+    );
+    let adopted = null;
+    try {
+      adopted = await post(page, `/plans/${plan.id}/adopt`, {}, 200);
+      assert.ok(adopted.conversions.length > 0, 'the plan converts a site');
+      const c0 = adopted.conversions[0];
+      const site = adopted.result.sites.find((s) => s.facility_id === c0.facility_id);
+      assert.equal(site.in_force, true);
+      let conv = await workPhase(page, await apiGet(page, `/conversions/${c0.conversion_id}`), 'convert');
+      assert.equal(conv.state, 'emergency');
+
+      await page.goto(`/conversions/${conv.id}`);
+      await page.getByTestId('conv-state').getByText('急时运行').waitFor();
+      // restore: the usual question, then the server's answer asks for the confirmation
+      await page.getByTestId('restore').click();
+      await page.getByRole('dialog', { name: '开始恢复' }).getByRole('button', { name: '开始恢复' }).click();
+      let box = page.getByRole('dialog', { name: /该设施仍安置着人员/ });
+      await box.getByText(`已通过的方案（#${plan.id}）安置在此的 ${site.used} 人将失去安置场所。`, { exact: false }).waitFor();
+      await box.getByRole('button', { name: '开始恢复' }).click();
+      await box.getByText('请填写原因').waitFor(); // the reason is required
+      await shot(page, 'o1-restore-occupied');
+      await box.getByRole('button', { name: '取消' }).click();
+      await box.waitFor({ state: 'hidden' });
+      assert.equal((await apiGet(page, `/conversions/${conv.id}`)).state, 'emergency', 'cancelled: nothing changed');
+      assert.equal(await page.locator('.el-message--error').count(), 0, 'cancelling is no error');
+      // again, with the reason
+      await page.getByTestId('restore').click();
+      await page.getByRole('dialog', { name: '开始恢复' }).getByRole('button', { name: '开始恢复' }).click();
+      box = page.getByRole('dialog', { name: /该设施仍安置着人员/ });
+      await box.locator('textarea').fill('汛情解除，人员已转移');
+      await box.getByRole('button', { name: '开始恢复' }).click();
+      await page.getByTestId('conv-state').getByText(/恢复中|已完成/).waitFor();
+      await page.locator('.el-message', { hasText: '已开始恢复' }).first().waitFor();
+      const rows = (await apiGet(page, `/audit?entity=conversion&entity_id=${conv.id}&limit=20`)).items || [];
+      const row = rows.find((r) => r.action === 'restore_start');
+      assert.ok(row, 'the restore is audited');
+      assert.equal(row.after.occupied.reason, '汛情解除，人员已转移');
+      assert.equal(row.after.occupied.people, site.used);
+
+      // the plan's page: that site no longer houses the plan's people
+      const now = await apiGet(page, `/plans/${plan.id}`);
+      assert.equal(now.status, 'adopted');
+      assert.equal(now.result.sites.find((s) => s.facility_id === c0.facility_id).in_force, false);
+      await page.goto(`/plans/${plan.id}`);
+      await page.getByTestId('plan-sites').getByTestId('site-not-in-force-' + c0.facility_id).getByText('已不再安置').waitFor();
+      await shot(page, 'o2-plan-site-not-in-force');
+      noProblems(page);
+    } finally {
+      // the demo as it was: every site of the plan back in peacetime
+      for (const c of adopted?.conversions || []) {
+        let cv = await apiGet(page, `/conversions/${c.conversion_id}`);
+        if (cv.state === 'converting') await post(page, `/conversions/${c.conversion_id}/abort`, { reason: '测试结束', confirm: true }, 200);
+        if (cv.state === 'emergency') cv = await post(page, `/conversions/${c.conversion_id}/restore`, { confirm: true, reason: '测试结束' }, 200);
+        if (cv.state === 'restoring') await workPhase(page, cv, 'restore');
+      }
+      await context.close();
+    }
+  });
+});
