@@ -1,0 +1,76 @@
+// A double-click on Save in the enterprise forms (企间合作 发布, 政银企 新增需求) used to send two
+// POSTs and create two records with the same text. Now a submit sends one request, and the
+// button shows it is saving until the answer comes.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, login, apiGet, holdFirst, DEMO_PW } from './lib.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+
+/** Counts the page's POSTs to an API path. */
+function countPosts(page, path) {
+  const seen = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1' + path) seen.push(r.url());
+  });
+  return seen;
+}
+
+test('cooperation board: a double-click on Save posts once, the button loading meanwhile', async () => {
+  const { context, page } = await openPage(browser);
+  await login(page, 'jd', DEMO_PW);
+  await page.goto('/enterprise/cooperation');
+  const posts = countPosts(page, '/enterprise/coop-posts');
+  await page.getByTestId('coop-new').click();
+  const title = `双击发布 ${Date.now()}`;
+  await page.getByTestId('coop-title').fill(title);
+  // the answer held back: the button says it is saving; the second click sends nothing
+  const held = await holdFirst(page, '**/api/v1/enterprise/coop-posts', { method: 'POST' });
+  const save = page.getByTestId('coop-save');
+  await save.dblclick();
+  await held.caught;
+  await page.waitForTimeout(300);
+  const loading = await save.evaluate((b) => b.classList.contains('is-loading'));
+  await held.release();
+  await page.getByTestId('coop-matches').getByText(title).waitFor();
+  await page.waitForTimeout(500);
+  assert.equal(posts.length, 1, `POSTs sent: ${posts.length}`);
+  const mine = (await apiGet(page, '/enterprise/coop-posts?limit=100')).items.filter((p) => p.title === title);
+  assert.equal(mine.length, 1, 'one post with the title');
+  assert.ok(loading, 'the button shows it is saving while the answer is awaited');
+  noProblems(page);
+  await context.close();
+});
+
+test('finance: a double-click on Save posts one financing need, the button loading meanwhile', async () => {
+  const { context, page } = await openPage(browser);
+  await login(page, 'jd', DEMO_PW);
+  await page.goto('/enterprise/finance');
+  const posts = countPosts(page, '/enterprise/financing-needs');
+  await page.getByTestId('new-need').click();
+  const purpose = `双击新增需求 ${Date.now()}`;
+  await page.getByTestId('need-purpose').fill(purpose);
+  const held = await holdFirst(page, '**/api/v1/enterprise/financing-needs', { method: 'POST' });
+  const save = page.getByTestId('need-save');
+  await save.dblclick();
+  await held.caught;
+  await page.waitForTimeout(300);
+  const loading = await save.evaluate((b) => b.classList.contains('is-loading'));
+  await held.release();
+  await page.getByTestId('need-matches').getByText(purpose).waitFor();
+  await page.waitForTimeout(500);
+  assert.equal(posts.length, 1, `POSTs sent: ${posts.length}`);
+  const mine = (await apiGet(page, '/enterprise/financing-needs?limit=100')).items.filter((n) => n.purpose === purpose);
+  assert.equal(mine.length, 1, 'one need with the purpose');
+  assert.ok(loading, 'the button shows it is saving while the answer is awaited');
+  noProblems(page);
+  await context.close();
+});
