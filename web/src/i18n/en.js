@@ -87,6 +87,7 @@ export default {
     beijingTime: 'Beijing time',
     saved: 'Saved',
     unknownError: 'Failed: {message}',
+    changedMeanwhile: 'Someone else has changed this record: the list is refreshed, check it and try again',
     networkError: 'Cannot reach the server; check the network and try again',
     requestId: 'Request {id}',
     labelled: '{label}: {value}',

@@ -89,6 +89,7 @@ export default {
     beijingTime: '北京时间',
     saved: '已保存',
     unknownError: '操作失败：{message}',
+    changedMeanwhile: '该记录已被他人修改，列表已刷新，请核对后重试',
     networkError: '无法连接服务器，请检查网络后重试',
     requestId: '请求编号 {id}',
     labelled: '{label}：{value}',

@@ -120,6 +120,21 @@ export function apiMessage(e, opts = {}) {
   return field ? field + t('common.colon') + what : what;
 }
 
+/** A write refused because someone else changed the record meanwhile (its version is newer). */
+export const isConflict = (e) => !!e && e.name === 'ApiError' && e.code === 'version_conflict';
+
+/**
+ * After a write refused with version_conflict: reload() fetches the record or list as it is now
+ * (a retry with the version shown would be refused again for ever), and the message to show
+ * says so ("changed by someone else, the list is refreshed, check and retry"). Returns '' for
+ * any other error, left to the caller.
+ */
+export async function reloadOnConflict(e, reload) {
+  if (!isConflict(e)) return '';
+  await reload();
+  return i18n.global.t('common.changedMeanwhile');
+}
+
 /**
  * errors: reactive {field: message}; general: ref(message) for the rest.
  * apply(e, {aliases, known, labels, codes}): aliases maps an API field to a form key; known

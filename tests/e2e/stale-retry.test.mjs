@@ -1,0 +1,50 @@
+// A cohort's state step after someone else changed the cohort: the list kept the version it had
+// read, so "→ 招生中" was refused as version_conflict on every click until the page was reloaded.
+// Now the refusal reloads the cohorts and says so, and the next click steps the cohort.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, login, shot, apiGet, choose, ADMIN_PW } from './lib.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+
+async function send(page, method, p, data, want) {
+  const res = await page.request[method]('/api/v1' + p, { data });
+  assert.equal(res.status(), want, await res.text());
+  return res.json();
+}
+
+test('academy: a state step refused as changed meanwhile reloads the cohorts, and the retry succeeds', async () => {
+  const { context, page } = await openPage(browser);
+  await login(page, 'admin', ADMIN_PW);
+  const any = (await apiGet(page, '/academy/cohorts?limit=1')).items[0];
+  const name = `并发修改班${Date.now() % 100000}（合成）`;
+  const made = await send(page, 'post', '/academy/cohorts', { course_id: any.course_id, base_id: any.base_id, name, starts_on: '2026-12-01', ends_on: '2026-12-31', capacity: 5 }, 201);
+  await page.goto('/academy');
+  await choose(page, page.locator('.el-select', { has: page.getByRole('combobox', { name: '状态' }) }).first(), '筹备');
+  const step = page.getByTestId('cohort-step-' + made.id);
+  await step.waitFor();
+  // meanwhile someone else renames the cohort (version 1 → 2)
+  const renamed = name.replace('并发修改班', '他人改名班');
+  await send(page, 'patch', `/academy/cohorts/${made.id}`, { version: made.version, name: renamed }, 200);
+  await step.click();
+  await page.locator('.el-message').getByText('该记录已被他人修改，列表已刷新，请核对后重试').waitFor();
+  // the list shows the cohort as it is now
+  await page.getByTestId('cohort-table').getByText(renamed).waitFor();
+  await shot(page, 'cohort-changed-meanwhile');
+  // and the retry is sent with the current version
+  const answer = page.waitForResponse((r) => r.url().endsWith(`/api/v1/academy/cohorts/${made.id}/state`));
+  await step.click();
+  assert.equal((await answer).status(), 200, 'the retry is accepted');
+  await page.locator('.el-message').getByText('已变更为「招生中」').waitFor();
+  assert.equal((await apiGet(page, `/academy/cohorts/${made.id}`)).state, 'open');
+  noProblems(page);
+  await context.close();
+});
