@@ -1247,6 +1247,7 @@ export default {
     ack: 'Acknowledge',
     resolve: 'Resolve',
     ackTitle: 'Acknowledge the alert',
+    alertHandled: 'Someone else has already handled this alert',
     resolveTitle: 'Resolve the alert',
     acked: 'Acknowledged',
     resolved: 'Resolved',

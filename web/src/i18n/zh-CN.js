@@ -1249,6 +1249,7 @@ export default {
     ack: '确认',
     resolve: '办结',
     ackTitle: '确认预警',
+    alertHandled: '该预警已被他人处理',
     resolveTitle: '办结预警',
     acked: '已确认',
     resolved: '已办结',
