@@ -1547,6 +1547,7 @@ export default {
       site: 'Per site',
     },
     seed: 'Seed',
+    townshipsRequired: 'Choose at least one township',
     nameRequired: 'Give the plan a name',
     fieldErrorSummary: 'Correct the fields marked in red and solve again',
     copyName: '{name} (revised)',

@@ -1550,6 +1550,7 @@ export default {
       site: '每个场所',
     },
     seed: '随机种子',
+    townshipsRequired: '请至少选择一个乡镇（街道）',
     nameRequired: '请填写方案名称',
     fieldErrorSummary: '请修正标红的字段后重新求解',
     copyName: '{name}（调整）',
