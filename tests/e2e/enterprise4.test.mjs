@@ -175,7 +175,10 @@ describe('enterprise services (4)', { timeout: 240000 }, () => {
     await page.getByTestId('profile-reload').click();
     assert.match(await page.getByTestId('profile-reloaded').innerText(), /他人修改了年纳税/);
     assert.equal(await emp.inputValue(), String(prof.employees + 5));
+    // the first save's summary is still on screen: wait for this save's answer, not for it
+    const saved = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().endsWith(`/enterprise/profiles/${org}`));
     await page.getByTestId('profile-save').click();
+    assert.equal((await saved).status(), 200);
     await page.getByTestId('profile-change').waitFor();
     const now = await apiGet(page, `/enterprise/profiles/${org}`);
     assert.equal(now.employees, prof.employees + 5);
