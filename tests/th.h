@@ -81,6 +81,8 @@ int th_run(char *out, size_t size, const char *const *args);
 int th_run_as(char *out, size_t size, const char *const *args, const char *out_path, int nobody);
 /* th_run with input (a string) as the program's standard input. */
 int th_run_input(char *out, size_t size, const char *const *args, const char *input);
+/* th_run capturing standard output alone (standard error dropped): output meant for a pipe. */
+int th_run_stdout(char *out, size_t size, const char *const *args);
 #define RUN(out, ...) th_run(out, sizeof out, (const char *const[]){__VA_ARGS__, NULL})
 /* An enumerated list filter: GET path with key= a value not in values (NULL-terminated) is a
  * 400 bad_query at key ("KEY is one of …") that changes nothing; each of values answers 200.

@@ -92,34 +92,6 @@ static int password_is(const char *db, const char *name, const char *pw)
     return ok;
 }
 
-/* Runs the binary with args; its standard output alone into out (standard error dropped). */
-static int run_stdout(char *out, size_t size, const char *const *args)
-{
-    const char *bin = getenv("PJ_BIN") && *getenv("PJ_BIN") ? getenv("PJ_BIN") : "build/rel/pingji";
-    char path[600];
-    snprintf(path, sizeof path, "%s/stdout.txt", t_tmpdir());
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600), null = open("/dev/null", O_WRONLY);
-        if (fd < 0 || null < 0 || dup2(fd, 1) < 0 || dup2(null, 2) < 0) _exit(126);
-        const char *argv[32];
-        int n = 0;
-        argv[n++] = bin;
-        for (int i = 0; args[i] && n < 31; i++) argv[n++] = args[i];
-        argv[n] = NULL;
-        execv(bin, (char *const *)argv);
-        _exit(127);
-    }
-    int st;
-    waitpid(pid, &st, 0);
-    FILE *f = fopen(path, "r");
-    size_t n = f ? fread(out, 1, size - 1, f) : 0;
-    out[n] = 0;
-    if (f) fclose(f);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
-
 /* Regression: user add NAME without a password printed "password: … (shown once)" after the
  * account's JSON, so standard output was no JSON document and a script reading it (jq) lost
  * the only copy of the password. It is the "password" of that JSON now. */
@@ -129,9 +101,9 @@ TEST(cli_user_add_prints_the_password_made_up_in_its_json)
     char db[600];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
     CHECK_INT(RUN(out, "init", "--db", db), 0);
-    CHECK_INT(run_stdout(out, sizeof out,
-                         (const char *const[]){"user", "add", "sun.li", "--role", "viewer", "--db",
-                                               db, NULL}),
+    CHECK_INT(th_run_stdout(out, sizeof out,
+                            (const char *const[]){"user", "add", "sun.li", "--role", "viewer",
+                                                  "--db", db, NULL}),
               0);
     json_error_t e;
     json_t *o = json_loads(out, 0, &e); /* the whole output, nothing after the document */
@@ -143,9 +115,9 @@ TEST(cli_user_add_prints_the_password_made_up_in_its_json)
     json_decref(o);
     /* a password given is not printed */
     CHECK_INT(
-        run_stdout(out, sizeof out,
-                   (const char *const[]){"user", "add", "zhou.an", "--role", "viewer", "--password",
-                                         "Pinggu-peach-2026", "--db", db, NULL}),
+        th_run_stdout(out, sizeof out,
+                      (const char *const[]){"user", "add", "zhou.an", "--role", "viewer",
+                                            "--password", "Pinggu-peach-2026", "--db", db, NULL}),
         0);
     o = json_loads(out, 0, &e);
     CHECK(o != NULL);
