@@ -862,10 +862,10 @@ TEST_T(plan_converted_site_rooms_taken, 60)
     th_stop(&s);
 }
 
-/* A site the plan found converted for its role may have been restored and converted again for
- * another role since (an isolation site now): adopting the plan is 409 facility_changed, nothing
- * written, rather than counting people into beds the site no longer offers for the role. */
-TEST_T(plan_converted_site_converted_again_for_another_role, 60)
+/* A plan counts on C, converted for its role and scenario; then C's conversion is completed and
+ * reconvert_sql converts it again otherwise: adopting the plan is 409 facility_changed at
+ * facility_id, naming facility 3, and writes nothing. */
+static void adopt_refused_after_reconversion(const char *reconvert_sql)
 {
     th_server s;
     th_start(&s, 0);
@@ -879,17 +879,7 @@ TEST_T(plan_converted_site_converted_again_for_another_role, 60)
     CHECK(c3 != NULL && json_is_true(json_object_get(c3, "ready_at_start")));
     snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(p, "id"));
     th_sql_exec(&s, "UPDATE conversions SET state = 'completed' WHERE facility_id = 3");
-    th_sql_exec(&s, "INSERT INTO facility_roles (facility_id, role, unit, capacity) VALUES"
-                    " (3, 'isolation', 'rooms', 30)");
-    th_sql_exec(&s, "INSERT INTO manuals (id, facility_id, scenario, role, version, title,"
-                    " created_at, created_by) VALUES (4, 3, 'epidemic', 'isolation', 1, 'i', 0,"
-                    " 't')");
-    th_sql_exec(&s, "INSERT INTO manual_steps (manual_id, phase, seq, code, name,"
-                    " planned_minutes, team_type, team_count) VALUES"
-                    " (4, 'convert', 1, 'c1', '清洁', 60, 'cleaning', 1)");
-    th_sql_exec(&s, "INSERT INTO conversions (facility_id, manual_id, scenario, mode, state,"
-                    " started_at, started_by) VALUES (3, 4, 'epidemic', 'live', 'emergency', 1,"
-                    " 't')");
+    th_sql_exec(&s, reconvert_sql);
     th_fingerprint(&s, fa, sizeof fa);
     json_t *o = post_ok(&s, tok, path, "{}", 409);
     CHECK_STR(th_err_code(o), "facility_changed");
@@ -900,6 +890,22 @@ TEST_T(plan_converted_site_converted_again_for_another_role, 60)
     CHECK_STR(fb, fa);
     json_decref(p);
     th_stop(&s);
+}
+
+/* A site the plan found converted for its role may have been restored and converted again for
+ * another role since (an isolation site now): adopting the plan is 409 facility_changed, nothing
+ * written, rather than counting people into beds the site no longer offers for the role. */
+TEST_T(plan_converted_site_converted_again_for_another_role, 60)
+{
+    adopt_refused_after_reconversion(
+        "INSERT INTO facility_roles (facility_id, role, unit, capacity) VALUES (3, 'isolation',"
+        " 'rooms', 30);"
+        " INSERT INTO manuals (id, facility_id, scenario, role, version, title, created_at,"
+        " created_by) VALUES (4, 3, 'epidemic', 'isolation', 1, 'i', 0, 't');"
+        " INSERT INTO manual_steps (manual_id, phase, seq, code, name, planned_minutes,"
+        " team_type, team_count) VALUES (4, 'convert', 1, 'c1', '清洁', 60, 'cleaning', 1);"
+        " INSERT INTO conversions (facility_id, manual_id, scenario, mode, state, started_at,"
+        " started_by) VALUES (3, 4, 'epidemic', 'live', 'emergency', 1, 't')");
 }
 
 /* A site converted for another scenario is not ready for this one: C in emergency for the
@@ -940,34 +946,11 @@ TEST_T(plan_site_converted_for_another_scenario_not_ready, 60)
  * written, rather than counting the flood's people into a site converted for the epidemic. */
 TEST_T(plan_converted_site_converted_again_for_another_scenario, 60)
 {
-    th_server s;
-    th_start(&s, 0);
-    char tok[80], path[64], fa[TH_FINGERPRINT_SIZE], fb[TH_FINGERPRINT_SIZE];
-    th_login(&s, "admin", s.admin_pw, tok);
-    tiny_world(&s);
-    converted_site(&s);
-    json_t *p = post_ok(&s, tok, "/api/v1/plans?wait=1",
-                        TINY(",\"vulnerable\":false,\"single_source\":false"), 201);
-    json_t *c3 = site(json_object_get(p, "result"), 3);
-    CHECK(c3 != NULL && json_is_true(json_object_get(c3, "ready_at_start")));
-    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(p, "id"));
-    th_sql_exec(&s, "UPDATE conversions SET state = 'completed' WHERE facility_id = 3");
-    th_sql_exec(&s, "INSERT INTO manuals (id, facility_id, scenario, role, version, title,"
-                    " created_at, created_by) VALUES (4, 3, 'epidemic', 'resettlement', 1, 'e',"
-                    " 0, 't')");
-    th_sql_exec(&s, "INSERT INTO conversions (facility_id, manual_id, scenario, mode, state,"
-                    " started_at, started_by) VALUES (3, 4, 'epidemic', 'live', 'emergency', 1,"
-                    " 't')");
-    th_fingerprint(&s, fa, sizeof fa);
-    json_t *o = post_ok(&s, tok, path, "{}", 409);
-    CHECK_STR(th_err_code(o), "facility_changed");
-    CHECK_STR(th_err_field(o), "facility_id");
-    CHECK(strstr(th_err_message(o), "facility 3") != NULL);
-    json_decref(o);
-    th_fingerprint(&s, fb, sizeof fb);
-    CHECK_STR(fb, fa);
-    json_decref(p);
-    th_stop(&s);
+    adopt_refused_after_reconversion(
+        "INSERT INTO manuals (id, facility_id, scenario, role, version, title, created_at,"
+        " created_by) VALUES (4, 3, 'epidemic', 'resettlement', 1, 'e', 0, 't');"
+        " INSERT INTO conversions (facility_id, manual_id, scenario, mode, state, started_at,"
+        " started_by) VALUES (3, 4, 'epidemic', 'live', 'emergency', 1, 't')");
 }
 
 /* The plan's site fid as GET /plans/{id} shows it now. */
