@@ -1,6 +1,7 @@
-// A cohort's state step after someone else changed the cohort: the list kept the version it had
-// read, so "→ 招生中" was refused as version_conflict on every click until the page was reloaded.
-// Now the refusal reloads the cohorts and says so, and the next click steps the cohort.
+// A write after someone else changed the record: the page kept the version it had read, so the
+// write was refused as version_conflict on every click until the page was reloaded (a cohort's
+// state step, enabling an account). Now the refusal reloads the
+// record and says so, and the next click is sent with the current version.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, apiGet, choose, ADMIN_PW } from './lib.mjs';
@@ -48,3 +49,32 @@ test('academy: a state step refused as changed meanwhile reloads the cohorts, an
   noProblems(page);
   await context.close();
 });
+
+test('users: enabling an account changed meanwhile reloads it, and the retry enables it', async () => {
+  const { context, page } = await openPage(browser);
+  await login(page, 'admin', ADMIN_PW);
+  const username = `stale${Date.now() % 1000000}`;
+  const made = await send(page, 'post', '/users', { username, role: 'viewer', display_name: '并发启用（合成）', password: 'long-enough-pw-9' }, 201);
+  const off = await page.request.delete(`/api/v1/users/${made.id}`);
+  assert.ok(off.ok(), await off.text());
+  await page.goto('/admin/users');
+  await choose(page, page.locator('.el-select', { has: page.getByRole('combobox', { name: '按角色筛选' }) }).first(), '只读用户');
+  const row = page.getByTestId('user-table').locator('tbody tr', { hasText: username }).first();
+  const enable = row.getByRole('button', { name: '启用' });
+  await enable.waitFor();
+  // meanwhile someone else renames the account (its version moves on)
+  const now = await apiGet(page, `/users/${made.id}`);
+  await send(page, 'patch', `/users/${made.id}`, { version: now.version, display_name: '他人改名（合成）' }, 200);
+  await enable.click();
+  await page.locator('.el-message').getByText('该记录已被他人修改，列表已刷新，请核对后重试').waitFor();
+  await row.getByText('他人改名（合成）').waitFor();
+  const answer = page.waitForResponse((r) => r.url().endsWith(`/api/v1/users/${made.id}`) && r.request().method() === 'PATCH');
+  await enable.click();
+  assert.equal((await answer).status(), 200, 'the retry is accepted');
+  await page.locator('.el-message').getByText(`已启用 ${username}`).waitFor();
+  assert.equal((await apiGet(page, `/users/${made.id}`)).disabled, false);
+  noProblems(page);
+  await context.close();
+});
+
+test('warehouses: a status step refus
