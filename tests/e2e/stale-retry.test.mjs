@@ -1,6 +1,6 @@
 // A write after someone else changed the record: the page kept the version it had read, so the
 // write was refused as version_conflict on every click until the page was reloaded (a cohort's
-// state step, enabling an account). Now the refusal reloads the
+// state step, enabling an account, a warehouse's status step). Now the refusal reloads the
 // record and says so, and the next click is sent with the current version.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -77,4 +77,31 @@ test('users: enabling an account changed meanwhile reloads it, and the retry ena
   await context.close();
 });
 
-test('warehouses: a status step refus
+test('warehouses: a status step refused as changed meanwhile reloads the warehouse, and the retry succeeds', async () => {
+  const { context, page } = await openPage(browser);
+  await login(page, 'admin', ADMIN_PW);
+  const name = `并发仓库${Date.now() % 100000}（合成）`;
+  const made = await send(page, 'post', '/logistics/warehouses', { name, area_m2: 1000, status: 'planned' }, 201);
+  await page.goto('/logistics/warehouses');
+  await choose(page, page.locator('.el-select', { has: page.getByRole('combobox', { name: '状态' }) }).first(), '规划');
+  const step = page.getByTestId('wh-step-' + made.id);
+  await step.click();
+  const dlg = page.getByTestId('wh-step-form');
+  await dlg.waitFor();
+  // meanwhile someone else renames the warehouse (version 1 → 2)
+  const renamed = name.replace('并发仓库', '他人改名仓库');
+  await send(page, 'patch', `/logistics/warehouses/${made.id}`, { version: made.version, name: renamed }, 200);
+  const first = page.waitForResponse((r) => r.url().endsWith(`/api/v1/logistics/warehouses/${made.id}`) && r.request().method() === 'PATCH');
+  await dlg.getByRole('button', { name: '保存' }).click();
+  assert.equal((await first).status(), 409);
+  await page.getByRole('dialog').getByText('该记录已被他人修改，列表已刷新，请核对后重试').waitFor();
+  await page.getByTestId('warehouse-table').getByText(renamed).waitFor();
+  // the retry from the same dialog is sent with the current version
+  const answer = page.waitForResponse((r) => r.url().endsWith(`/api/v1/logistics/warehouses/${made.id}`) && r.request().method() === 'PATCH');
+  await dlg.getByRole('button', { name: '保存' }).click();
+  assert.equal((await answer).status(), 200, 'the retry is accepted');
+  await page.getByText('已变更为「在建」').waitFor();
+  assert.equal((await apiGet(page, `/logistics/warehouses/${made.id}`)).status, 'under_construction');
+  noProblems(page);
+  await context.close();
+});
