@@ -1,5 +1,5 @@
 // A double-click on Save in the enterprise forms (企间合作 发布, 政银企 新增需求) used to send two
-// POSTs and create two records with the same text; on a reception day's edit it sent two PATCHes
+// POSTs and create two records with the same text; on a reception day's edit or a pairing proposal's it sent two PATCHes
 // with the same version (the second refused, or applied over the first). Now a submit sends one
 // request, and the button shows it is saving until the answer comes.
 import { after, before, test } from 'node:test';
@@ -114,6 +114,45 @@ test('reception days: a double-click on Save sends one change, the button loadin
   const now = await apiGet(page, `/enterprise/reception-days/${day.id}`);
   assert.equal(now.minutes, minutes);
   assert.equal(now.version, day.version + 1, 'one change');
+  assert.ok(loading, 'the button shows it is saving while the answer is awaited');
+  noProblems(page);
+  await context.close();
+});
+
+/** A village's pairing run with an open proposal (the villages from the last: eldercare2 takes the first). */
+async function villageRun(page) {
+  const villages = (await apiGet(page, '/regions?parent_id=303&limit=500')).items.filter((r) => r.type === 'village' || r.type === 'community');
+  for (const v of villages.reverse()) {
+    const res = await page.request.post('/api/v1/pairing-runs', { data: { region_id: v.id } });
+    assert.ok(res.ok(), await res.text());
+    const r = await res.json();
+    if (r.proposed > 0) return { run: r, p: (await apiGet(page, `/pairing-runs/${r.id}?state=proposed`)).proposals.items[0] };
+  }
+  assert.fail('a village with a proposal');
+}
+
+test('pairing: a double-click on Save in the proposal dialog sends one change, the button loading meanwhile', async () => {
+  const { context, page } = await openPage(browser, { width: 1366, height: 900 });
+  await login(page, 'jinhaihu', DEMO_PW);
+  const { run, p } = await villageRun(page);
+  await page.goto(`/pairing/${run.id}`);
+  const row = page.getByTestId('proposals').locator('.el-table__body-wrapper tr', { hasText: p.elder_name }).first();
+  await row.getByTestId('edit-proposal').click();
+  const dlg = page.getByRole('dialog', { name: '更换互助员' });
+  await dlg.getByTestId('proposal-helper').waitFor();
+  const patches = countSent(page, 'PATCH', `/pair-proposals/${p.id}`);
+  const held = await holdFirst(page, `**/api/v1/pair-proposals/${p.id}`, { method: 'PATCH' });
+  const save = dlg.getByTestId('save-proposal');
+  await save.dblclick();
+  await held.caught;
+  await page.waitForTimeout(300);
+  const loading = await save.evaluate((b) => b.classList.contains('is-loading'));
+  await held.release();
+  await dlg.waitFor({ state: 'hidden' });
+  await page.waitForTimeout(500);
+  assert.equal(patches.length, 1, `PATCHes sent: ${patches.length}`);
+  const now = (await apiGet(page, `/pairing-runs/${run.id}?state=proposed&limit=500`)).proposals.items.find((q) => q.id === p.id);
+  assert.equal(now.version, p.version + 1, 'one change');
   assert.ok(loading, 'the button shows it is saving while the answer is awaited');
   noProblems(page);
   await context.close();

@@ -1,10 +1,10 @@
 // A write after someone else changed the record: the page kept the version it had read, so the
 // write was refused as version_conflict on every click until the page was reloaded (a cohort's
-// state step, enabling an account, a warehouse's status step). Now the refusal reloads the
+// state step, enabling an account, a warehouse's status step, a pairing proposal's helper). Now the refusal reloads the
 // record and says so, and the next click is sent with the current version.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, choose, ADMIN_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, choose, ADMIN_PW, DEMO_PW } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -102,6 +102,44 @@ test('warehouses: a status step refused as changed meanwhile reloads the warehou
   assert.equal((await answer).status(), 200, 'the retry is accepted');
   await page.getByText('已变更为「在建」').waitFor();
   assert.equal((await apiGet(page, `/logistics/warehouses/${made.id}`)).status, 'under_construction');
+  noProblems(page);
+  await context.close();
+});
+
+/** A village's pairing run with an open proposal (the villages from the last: eldercare2 takes the first). */
+async function villageRun(page) {
+  const villages = (await apiGet(page, '/regions?parent_id=303&limit=500')).items.filter((r) => r.type === 'village' || r.type === 'community');
+  for (const v of villages.reverse()) {
+    const res = await page.request.post('/api/v1/pairing-runs', { data: { region_id: v.id } });
+    assert.ok(res.ok(), await res.text());
+    const r = await res.json();
+    if (r.proposed > 0) return { run: r, p: (await apiGet(page, `/pairing-runs/${r.id}?state=proposed`)).proposals.items[0] };
+  }
+  assert.fail('a village with a proposal');
+}
+
+test('pairing: a proposal saved after someone else changed it reloads it in the dialog, and the retry succeeds', async () => {
+  const { context, page } = await openPage(browser, { width: 1366, height: 900 });
+  await login(page, 'jinhaihu', DEMO_PW);
+  const { run, p } = await villageRun(page);
+  await page.goto(`/pairing/${run.id}`);
+  const row = page.getByTestId('proposals').locator('.el-table__body-wrapper tr', { hasText: p.elder_name }).first();
+  await row.getByTestId('edit-proposal').click();
+  const dlg = page.getByRole('dialog', { name: '更换互助员' });
+  await dlg.getByTestId('proposal-helper').waitFor();
+  // meanwhile someone else saves the proposal (its version moves on)
+  await send(page, 'patch', `/pair-proposals/${p.id}`, { version: p.version, helper_id: p.helper_id }, 200);
+  const first = page.waitForResponse((r) => r.url().endsWith(`/api/v1/pair-proposals/${p.id}`) && r.request().method() === 'PATCH');
+  await dlg.getByTestId('save-proposal').click();
+  assert.equal((await first).status(), 409);
+  await dlg.getByText('该记录已被他人修改，列表已刷新，请核对后重试').waitFor();
+  // the retry from the same dialog is sent with the current version
+  const answer = page.waitForResponse((r) => r.url().endsWith(`/api/v1/pair-proposals/${p.id}`) && r.request().method() === 'PATCH');
+  await dlg.getByTestId('save-proposal').click();
+  assert.equal((await answer).status(), 200, 'the retry is accepted');
+  await dlg.waitFor({ state: 'hidden' });
+  const now = (await apiGet(page, `/pairing-runs/${run.id}?state=proposed&limit=500`)).proposals.items.find((q) => q.id === p.id);
+  assert.equal(now.version, p.version + 2, 'changed by the other and by the retry');
   noProblems(page);
   await context.close();
 });
