@@ -1,6 +1,6 @@
 // A write after someone else changed the record: the page kept the version it had read, so the
 // write was refused as version_conflict on every click until the page was reloaded (a cohort's
-// state step, enabling an account, a warehouse's status step, a pairing proposal's helper). Now the refusal reloads the
+// state step, enabling an account, a warehouse's status step, a pairing proposal's helper, a product's sales corrected). Now the refusal reloads the
 // record and says so, and the next click is sent with the current version.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -140,6 +140,36 @@ test('pairing: a proposal saved after someone else changed it reloads it in the 
   await dlg.waitFor({ state: 'hidden' });
   const now = (await apiGet(page, `/pairing-runs/${run.id}?state=proposed&limit=500`)).proposals.items.find((q) => q.id === p.id);
   assert.equal(now.version, p.version + 2, 'changed by the other and by the retry');
+  noProblems(page);
+  await context.close();
+});
+
+test('e-commerce: sales corrected after someone else changed the product: the form takes its version, and the retry saves', async () => {
+  const { context, page } = await openPage(browser, { width: 1366, height: 900 });
+  await login(page, 'officer', DEMO_PW);
+  const p = await send(page, 'post', '/ecommerce/products', { name: `并发更正品${Date.now() % 1e7}`, category: 'fruit' }, 201);
+  await send(page, 'post', `/ecommerce/products/${p.id}/sales`, { month: '2024-03', channel: 'wholesale', orders: 12, gmv_fen: 88000 }, 201);
+  await page.goto('/development/ecommerce');
+  await choose(page, page.getByTestId('ec-product'), p.name);
+  await page.getByTestId('ec-sales-edit-2024-03-wholesale').click();
+  const form = page.getByTestId('sales-form');
+  await form.waitFor();
+  // meanwhile someone else corrects the same row (the product's version moves on)
+  const now = (await apiGet(page, '/ecommerce/products?limit=500')).items.find((x) => x.id === p.id);
+  await send(page, 'patch', `/ecommerce/products/${p.id}/sales/2024-03/wholesale`, { version: now.version, orders: 13, gmv_fen: 88000 }, 200);
+  const orders = form.getByTestId('sa-orders').locator('input');
+  await orders.fill('15');
+  await orders.press('Tab');
+  const first = page.waitForResponse((r) => r.url().endsWith(`/api/v1/ecommerce/products/${p.id}/sales/2024-03/wholesale`) && r.request().method() === 'PATCH');
+  await form.getByTestId('sa-save').click();
+  assert.equal((await first).status(), 409);
+  await page.getByRole('dialog').getByText('该记录已被他人修改，列表已刷新，请核对后重试').waitFor();
+  const answer = page.waitForResponse((r) => r.url().endsWith(`/api/v1/ecommerce/products/${p.id}/sales/2024-03/wholesale`) && r.request().method() === 'PATCH');
+  await form.getByTestId('sa-save').click();
+  assert.equal((await answer).status(), 200, 'the retry is accepted');
+  await form.waitFor({ state: 'hidden' });
+  const sales = (await apiGet(page, `/ecommerce/products/${p.id}/sales`)).items;
+  assert.deepEqual(sales.map((x) => [x.month, x.channel, x.orders]), [['2024-03', 'wholesale', 15]]);
   noProblems(page);
   await context.close();
 });
