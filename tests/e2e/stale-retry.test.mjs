@@ -1,6 +1,6 @@
 // A write after someone else changed the record: the page kept the version it had read, so the
 // write was refused as version_conflict on every click until the page was reloaded (a cohort's
-// state step, enabling an account, a warehouse's status step, a pairing proposal's helper, a product's sales corrected). Now the refusal reloads the
+// state step, enabling an account, a warehouse's status step, a pairing proposal's helper, a product's sales corrected, an enrolment withdrawn). Now the refusal reloads the
 // record and says so, and the next click is sent with the current version.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -170,6 +170,33 @@ test('e-commerce: sales corrected after someone else changed the product: the fo
   await form.waitFor({ state: 'hidden' });
   const sales = (await apiGet(page, `/ecommerce/products/${p.id}/sales`)).items;
   assert.deepEqual(sales.map((x) => [x.month, x.channel, x.orders]), [['2024-03', 'wholesale', 15]]);
+  noProblems(page);
+  await context.close();
+});
+
+test('academy: an enrolment withdrawn meanwhile: 退学 reloads the enrolments and says so', async () => {
+  const { context, page } = await openPage(browser);
+  await login(page, 'admin', ADMIN_PW);
+  const any = (await apiGet(page, '/academy/cohorts?limit=1')).items[0];
+  const cohort = await send(page, 'post', '/academy/cohorts', { course_id: any.course_id, base_id: any.base_id, name: `退学并发班${Date.now() % 100000}（合成）`, starts_on: '2026-12-01', ends_on: '2026-12-31', capacity: 5 }, 201);
+  await send(page, 'post', `/academy/cohorts/${cohort.id}/state`, { state: 'open', version: cohort.version }, 200);
+  const zone = (await apiGet(page, '/academy/posts?limit=1')).items[0].zone_enterprise_id;
+  const post = await send(page, 'post', '/academy/posts', { zone_enterprise_id: zone, title: '退学并发岗（合成）', openings: 3 }, 201);
+  const streamer = (await apiGet(page, '/ecommerce/streamers?limit=1')).items[0];
+  const enr = await send(page, 'post', '/academy/enrolments', { cohort_id: cohort.id, streamer_id: streamer.id, post_id: post.id, enrolled_on: '2026-11-30' }, 201);
+  await page.goto(`/academy/cohorts/${cohort.id}`);
+  const withdraw = page.getByTestId('withdraw-' + enr.id);
+  await withdraw.waitFor();
+  // withdrawn meanwhile in another tab
+  await send(page, 'post', `/academy/enrolments/${enr.id}/withdraw`, { version: enr.version }, 200);
+  const refused = page.waitForResponse((r) => r.url().endsWith(`/api/v1/academy/enrolments/${enr.id}/withdraw`));
+  await withdraw.click();
+  await page.getByRole('dialog').getByRole('button', { name: '退学' }).click();
+  assert.equal((await refused).status(), 409);
+  await page.locator('.el-message').getByText('该记录已被他人修改，列表已刷新，请核对后重试').waitFor();
+  // the row shows it withdrawn, without the button
+  await page.getByTestId('enrolment-table').getByText('已退学').waitFor();
+  assert.equal(await withdraw.count(), 0);
   noProblems(page);
   await context.close();
 });
