@@ -4,7 +4,7 @@
 // request, and the button shows it is saving until the answer comes.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, holdFirst, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, apiGet, holdFirst, villageRun, DEMO_PW } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -118,18 +118,6 @@ test('reception days: a double-click on Save sends one change, the button loadin
   noProblems(page);
   await context.close();
 });
-
-/** A village's pairing run with an open proposal (the villages from the last: eldercare2 takes the first). */
-async function villageRun(page) {
-  const villages = (await apiGet(page, '/regions?parent_id=303&limit=500')).items.filter((r) => r.type === 'village' || r.type === 'community');
-  for (const v of villages.reverse()) {
-    const res = await page.request.post('/api/v1/pairing-runs', { data: { region_id: v.id } });
-    assert.ok(res.ok(), await res.text());
-    const r = await res.json();
-    if (r.proposed > 0) return { run: r, p: (await apiGet(page, `/pairing-runs/${r.id}?state=proposed`)).proposals.items[0] };
-  }
-  assert.fail('a village with a proposal');
-}
 
 test('pairing: a double-click on Save in the proposal dialog sends one change, the button loading meanwhile', async () => {
   const { context, page } = await openPage(browser, { width: 1366, height: 900 });

@@ -4,6 +4,7 @@
 import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import assert from 'node:assert/strict';
 
 const require = createRequire(new URL('../../web/package.json', import.meta.url));
 const { chromium } = require('playwright-core');
@@ -117,4 +118,16 @@ export async function holdFirst(page, match, { method, early = false } = {}) {
       await page.waitForTimeout(1000); // the page handles the late answer (or has none to handle)
     },
   };
+}
+
+/** A village's pairing run with an open proposal (the villages from the last: eldercare2 takes the first). */
+export async function villageRun(page) {
+  const villages = (await apiGet(page, '/regions?parent_id=303&limit=500')).items.filter((r) => r.type === 'village' || r.type === 'community');
+  for (const v of villages.reverse()) {
+    const res = await page.request.post('/api/v1/pairing-runs', { data: { region_id: v.id } });
+    assert.ok(res.ok(), await res.text());
+    const r = await res.json();
+    if (r.proposed > 0) return { run: r, p: (await apiGet(page, `/pairing-runs/${r.id}?state=proposed`)).proposals.items[0] };
+  }
+  assert.fail('a village with a proposal');
 }

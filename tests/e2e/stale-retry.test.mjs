@@ -4,7 +4,7 @@
 // record and says so, and the next click is sent with the current version.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, choose, ADMIN_PW, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, choose, villageRun, ADMIN_PW, DEMO_PW } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -105,18 +105,6 @@ test('warehouses: a status step refused as changed meanwhile reloads the warehou
   noProblems(page);
   await context.close();
 });
-
-/** A village's pairing run with an open proposal (the villages from the last: eldercare2 takes the first). */
-async function villageRun(page) {
-  const villages = (await apiGet(page, '/regions?parent_id=303&limit=500')).items.filter((r) => r.type === 'village' || r.type === 'community');
-  for (const v of villages.reverse()) {
-    const res = await page.request.post('/api/v1/pairing-runs', { data: { region_id: v.id } });
-    assert.ok(res.ok(), await res.text());
-    const r = await res.json();
-    if (r.proposed > 0) return { run: r, p: (await apiGet(page, `/pairing-runs/${r.id}?state=proposed`)).proposals.items[0] };
-  }
-  assert.fail('a village with a proposal');
-}
 
 test('pairing: a proposal saved after someone else changed it reloads it in the dialog, and the retry succeeds', async () => {
   const { context, page } = await openPage(browser, { width: 1366, height: 900 });
