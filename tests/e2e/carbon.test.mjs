@@ -146,7 +146,7 @@ test('录入用能 opens empty; saved untouched it is refused at the quantity an
   await fieldError('用量').getByText('请填写大于 0 的用量').waitFor();
   for (const label of ['行业', '期间', '能源']) await fieldError(label).getByText('请选择或填写').waitFor();
   await shot(page, '63-energy-untouched');
-  // the reviewer's: a quantity of 0 with everything else chosen is refused as well
+  // also: a quantity of 0 with everything else chosen is refused as well
   await choose(page, dlg.getByTestId('energy-sector'), '工业');
   await dlg.getByTestId('energy-period').fill('2024-01');
   await choose(page, dlg.getByTestId('energy-type'), '煤炭（t）');

@@ -1,4 +1,4 @@
-// The eldercare pages on the screens their users have (a reviewer's findings): namesakes told
+// The eldercare pages on the screens their users have: namesakes told
 // apart by their address in the quick entry, whose time inputs stay in the card; the elder's
 // page in one column on a phone; alerts and elders as cards on a phone, who and what on
 // screen; an empty registration brings its first error into view; a pairing proposal is not
