@@ -122,23 +122,10 @@ static int project_move_ok(const char *from, const char *to)
 static int project_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body,
                          const json_t *row, pj_err *err)
 {
-    (void)k;
     if (lab_in_scope(c, body, err)) return -1;
-    const char *cur = NULL;
-    int cur_start = 0;
-    if (id) {
-        pj_stmt *s =
-            pj_db_prepare(c->db, "SELECT state, start_date FROM ag_projects WHERE id = ?", err);
-        if (!s) return -1;
-        pj_stmt_int(s, 1, id);
-        int rc = pj_stmt_step(s, err);
-        if (rc == 1) {
-            cur = pj_arena_strdup(c->arena, pj_col_text(s, 0));
-            cur_start = !pj_col_is_null(s, 1);
-        }
-        pj_stmt_done(s);
-        if (rc < 0) return -1;
-    }
+    const char *cur;
+    int cur_start;
+    if (pj_rec_stored_state(c, k, id, "start_date", &cur, &cur_start, err)) return -1;
     const char *to = json_string_value(json_object_get(row, "state"));
     if (!to) to = cur ? cur : "planned";
     if (cur && !project_move_ok(cur, to))
@@ -433,17 +420,8 @@ const pj_rec_kind pj_ag_experts = {
 static int section_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body,
                          const json_t *row, pj_err *err)
 {
-    (void)k;
-    const char *cur = NULL;
-    if (id) {
-        pj_stmt *s = pj_db_prepare(c->db, "SELECT state FROM ag_sections WHERE id = ?", err);
-        if (!s) return -1;
-        pj_stmt_int(s, 1, id);
-        int rc = pj_stmt_step(s, err);
-        if (rc == 1) cur = pj_arena_strdup(c->arena, pj_col_text(s, 0));
-        pj_stmt_done(s);
-        if (rc < 0) return -1;
-    }
+    const char *cur;
+    if (pj_rec_stored_state(c, k, id, NULL, &cur, NULL, err)) return -1;
     const char *to = json_string_value(json_object_get(row, "state"));
     if (!to) to = cur ? cur : "planned";
     if (cur && !pj_rec_state_step_ok(section_states, cur, to))

@@ -581,21 +581,9 @@ const pj_rec_kind pj_lg_parcels = {.name = "lg_parcel",
 static int train_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, const json_t *row,
                        pj_err *err)
 {
-    (void)k;
-    const char *cur = NULL;
-    int cur_started = 0;
-    if (id) {
-        pj_stmt *s = pj_db_prepare(c->db, "SELECT state, started FROM lg_trains WHERE id = ?", err);
-        if (!s) return -1;
-        pj_stmt_int(s, 1, id);
-        int rc = pj_stmt_step(s, err);
-        if (rc == 1) {
-            cur = pj_arena_strdup(c->arena, pj_col_text(s, 0));
-            cur_started = !pj_col_is_null(s, 1);
-        }
-        pj_stmt_done(s);
-        if (rc < 0) return -1;
-    }
+    const char *cur;
+    int cur_started;
+    if (pj_rec_stored_state(c, k, id, "started", &cur, &cur_started, err)) return -1;
     const char *to = json_string_value(json_object_get(row, "state"));
     if (!to) to = cur ? cur : "planned";
     if (cur && !pj_rec_state_step_ok(train_states, cur, to) &&

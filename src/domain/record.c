@@ -103,6 +103,26 @@ int pj_rec_date_happened(json_t *body, const json_t *row, const char *key, int r
     return 0;
 }
 
+int pj_rec_stored_state(pj_ctx *c, const pj_rec_kind *k, int64_t id, const char *date,
+                        const char **state, int *has_date, pj_err *err)
+{
+    *state = NULL;
+    if (has_date) *has_date = 0;
+    if (!id) return 0;
+    sqlb b = {.n = 0};
+    add(&b, "SELECT state, %s FROM %s WHERE id = ?", date ? date : "NULL", k->table);
+    pj_stmt *s = prep(c, &b, err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) {
+        *state = pj_arena_strdup(c->arena, pj_col_text(s, 0));
+        if (has_date) *has_date = !pj_col_is_null(s, 1);
+    }
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
 static const pj_rec_field *field_of(const pj_rec_kind *k, const char *name)
 {
     for (int i = 0; i < k->nfields; i++)

@@ -135,6 +135,10 @@ int pj_rec_link_once(pj_ctx *c, const pj_rec_kind *k, int64_t id, const json_t *
  * change from → to keeps the state or moves it one step on (1) or not (0). */
 int pj_rec_state_rank(const char *const states[], const char *s);
 int pj_rec_state_step_ok(const char *const states[], const char *from, const char *to);
+/* For checks: the stored `state` of record id of kind k, copied into the arena (NULL for a
+ * new record, id 0), and whether its date column `date` (NULL: none asked) is set. */
+int pj_rec_stored_state(pj_ctx *c, const pj_rec_kind *k, int64_t id, const char *date,
+                        const char **state, int *has_date, pj_err *err);
 /* For checks: the date `key` of a row whose state says it has happened (a warehouse's `opened`
  * when operating): present — a date not yet set takes `today` in body when the state is being
  * reached (`reaching`) and none was stored (`stored` 0); a stored one is not cleared — and not
