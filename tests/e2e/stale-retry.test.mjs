@@ -188,3 +188,27 @@ test('academy: an enrolment withdrawn meanwhile: 退学 reloads the enrolments a
   noProblems(page);
   await context.close();
 });
+
+test('academy: a graduate placed meanwhile: the placement dialog closes, reloads the enrolments and says so', async () => {
+  const { context, page } = await openPage(browser);
+  await login(page, 'admin', ADMIN_PW);
+  const grad = (await apiGet(page, '/academy/enrolments?state=graduated&limit=1')).items[0];
+  await page.goto(`/academy/cohorts/${grad.cohort_id}`);
+  const place = page.getByTestId('place-' + grad.id);
+  await place.waitFor();
+  await place.click();
+  await page.getByTestId('place-form').waitFor();
+  // placed meanwhile in another tab, at its post the day after graduation
+  const next = new Date(Date.parse(grad.graduated_on + 'T00:00:00Z') + 86400e3).toISOString().slice(0, 10);
+  await send(page, 'post', `/academy/enrolments/${grad.id}/place`, { version: grad.version, placed_on: next, at: 'post' }, 200);
+  const refused = page.waitForResponse((r) => r.url().endsWith(`/api/v1/academy/enrolments/${grad.id}/place`));
+  await page.getByTestId('place-save').click();
+  assert.equal((await refused).status(), 409);
+  await page.locator('.el-message').getByText('该记录已被他人修改，列表已刷新，请核对后重试').waitFor();
+  // the dialog is closed and the row shows the placement, without the button
+  await page.getByTestId('place-form').waitFor({ state: 'hidden' });
+  await page.getByTestId('enrolment-table').locator('tr', { hasText: grad.streamer }).getByText(next).waitFor();
+  assert.equal(await place.count(), 0);
+  noProblems(page);
+  await context.close();
+});
