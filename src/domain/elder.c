@@ -698,11 +698,15 @@ static int elder_render_revealed(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 }
 
 /* The list's flag and needs-gap filters as SQL conditions on `e` (bound by
- * elder_filter_bind in the same order). */
+ * elder_filter_bind in the same order). The gaps (no_meals, no_doctor, unpaired) and
+ * vulnerable=1 are those of active elders, as the coverage report and the vulnerable list
+ * count them: with any of them the list keeps active elders only. */
 static const char *elder_filter_sql(pj_ctx *c, const pj_elder_filter *f)
 {
+    int active_only = f->no_meals || f->no_doctor || f->unpaired_only || f->vulnerable_only;
     return pj_arena_printf(
-        c->arena, "%s%s%s%s%s%s", f->living_alone ? " AND e.living_alone = 1" : "",
+        c->arena, "%s%s%s%s%s%s%s", active_only ? " AND e.status = 'active'" : "",
+        f->living_alone ? " AND e.living_alone = 1" : "",
         f->empty_nest ? " AND e.empty_nest = 1" : "", f->disabled ? " AND e.disabled = 1" : "",
         f->ability_set ? " AND e.ability_level = ?" : "",
         f->no_meals ? " AND (e.meal_provider = 'none' OR e.meal_days = 0)" : "",

@@ -77,3 +77,82 @@ TEST_T(elder_search_text_is_literal, 120)
     CHECK_INT(items(&s, g, "/api/v1/helpers?q=%E4%BA%92%E5%8A%A9"), 2);
     th_stop(&s);
 }
+
+/* how many items GET path gives tok, the page's limit raised to 500 */
+static long long count_all(th_server *s, const char *tok, const char *path)
+{
+    char p[256];
+    snprintf(p, sizeof p, "%s&limit=500", path);
+    json_t *o = EL(s, tok, "GET", p, NULL, 200);
+    CHECK(json_is_null(json_object_get(o, "next_cursor")));
+    long long n = (long long)json_array_size(json_object_get(o, "items"));
+    json_decref(o);
+    return n;
+}
+
+/* The needs-gap filters (no_meals, no_doctor, unpaired) and vulnerable=1 list active elders
+ * only, as the coverage report and the vulnerable list count them: an elder who died or moved
+ * away left the gap lists (a deceased elder stayed in the grid worker's "no meals" list) and
+ * each gap list of a grid is as long as the report's gap of that grid. A status other than
+ * active with them is an empty list. */
+TEST_T(elder_gap_filters_active_only, 180)
+{
+    th_server s;
+    th_start(&s, 1);
+    el_demo(&s, 3000);
+    char off[80], g[80], path[256];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "grid01", s.demo_pw, g);
+    /* grid01's grid with the most elders */
+    long long grid = th_sql_int(&s, "SELECT g.region_id FROM grid_workers g JOIN users u ON"
+                                    " u.id = g.user_id WHERE u.username = 'grid01' ORDER BY"
+                                    " (SELECT COUNT(*) FROM elders e WHERE e.grid_id ="
+                                    " g.region_id) DESC, g.region_id LIMIT 1");
+    /* living alone, no meals, no doctor, unpaired: in every gap list and vulnerable */
+    long long dead = el_elder(&s, g, grid, 1, "\"living_alone\":true");
+    long long gone = el_elder(&s, g, grid, 2, "\"living_alone\":true");
+    long long live = el_elder(&s, g, grid, 3, "\"living_alone\":true");
+    static const char *const gaps[] = {"no_meals=1", "no_doctor=1", "unpaired=1", "vulnerable=1"};
+    for (int k = 0; k < 4; k++) {
+        snprintf(path, sizeof path, "/api/v1/elders?region_id=%lld&%s&limit=500", grid, gaps[k]);
+        CHECK(th_list_has(&s, g, path, "id", dead));
+        CHECK(th_list_has(&s, g, path, "id", gone));
+    }
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", dead);
+    json_decref(EL(&s, g, "PATCH", path, "{\"version\":1,\"status\":\"deceased\"}", 200));
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", gone);
+    json_decref(EL(&s, g, "PATCH", path, "{\"version\":1,\"status\":\"moved\"}", 200));
+
+    snprintf(path, sizeof path, "/api/v1/eldercare/coverage?group=grid&region_id=%lld", grid);
+    json_t *cov = EL(&s, off, "GET", path, NULL, 200);
+    json_t *tot = json_object_get(cov, "total");
+    long long elders = th_int(tot, "elders");
+    long long want[3] = {elders - th_int(tot, "meals_arranged"),
+                         elders - th_int(tot, "doctor_contracted"), elders - th_int(tot, "paired")};
+    json_decref(cov);
+    CHECK(elders > 10);
+    snprintf(path, sizeof path, "/api/v1/eldercare/vulnerable?region_id=%lld", grid);
+    long long vulnerable = count_all(&s, off, path);
+    for (int k = 0; k < 4; k++) {
+        snprintf(path, sizeof path, "/api/v1/elders?region_id=%lld&%s&limit=500", grid, gaps[k]);
+        CHECK(!th_list_has(&s, g, path, "id", dead));
+        CHECK(!th_list_has(&s, g, path, "id", gone));
+        CHECK(th_list_has(&s, g, path, "id", live));
+        snprintf(path, sizeof path, "/api/v1/elders?region_id=%lld&%s", grid, gaps[k]);
+        CHECK_INT(count_all(&s, g, path), k < 3 ? want[k] : vulnerable);
+        CHECK_INT(count_all(&s, off, path), k < 3 ? want[k] : vulnerable);
+        /* the filter is of active elders: with another status nothing, with active the same */
+        snprintf(path, sizeof path, "/api/v1/elders?region_id=%lld&%s&status=deceased", grid,
+                 gaps[k]);
+        CHECK_INT(count_all(&s, g, path), 0);
+        snprintf(path, sizeof path, "/api/v1/elders?region_id=%lld&%s&status=active", grid,
+                 gaps[k]);
+        CHECK_INT(count_all(&s, g, path), k < 3 ? want[k] : vulnerable);
+    }
+    /* without a gap filter the list still shows them all, a status filter finds them */
+    snprintf(path, sizeof path, "/api/v1/elders?region_id=%lld&status=deceased&limit=500", grid);
+    CHECK(th_list_has(&s, g, path, "id", dead));
+    snprintf(path, sizeof path, "/api/v1/elders?region_id=%lld&living_alone=1&limit=500", grid);
+    CHECK(th_list_has(&s, g, path, "id", gone));
+    th_stop(&s);
+}
