@@ -233,9 +233,19 @@ static int log_insert(pj_ctx *c, json_t *b, int quick, int64_t *out_id, pj_err *
         return pj_fail(err, 422, "out_of_range", "time_out", "a visit lasts at most %lld minutes",
                        (long long)max);
     elder_where e;
-    if (elder_where_of(c, elder_id, "elder_id", &e, err) ||
-        pj_el_scope_check(c, e.grid, e.town, err))
+    if (elder_where_of(c, elder_id, "elder_id", &e, err)) return -1;
+    /* a quick entry line names an elder outside the caller's scope as it names a missing one,
+     * at its own field (a bare 403 left the line to be found by hand among 100, and told an
+     * elder of another grid apart from no elder at all) */
+    if (quick) {
+        int in = pj_el_in_scope(c, e.grid, e.town, err);
+        if (in < 0) return -1;
+        if (!in)
+            return pj_fail(err, 422, "unknown_id", "elder_id", "no elder %lld",
+                           (long long)elder_id);
+    } else if (pj_el_scope_check(c, e.grid, e.town, err)) {
         return -1;
+    }
     if (strcmp(e.status, "active"))
         return pj_fail(err, 422, "invalid_value", "elder_id", "elder %lld is %s",
                        (long long)elder_id, e.status);

@@ -282,6 +282,70 @@ TEST_T(elder_service_logs_and_pairs_stay_in_scope, 120)
     th_stop(&s);
 }
 
+/* Regression: a quick entry line naming an elder outside the caller's scope was a 403 without
+ * a field, so the wrong line of up to 100 had to be found by hand, and an elder of another grid
+ * was told apart from no elder at all. It is now 422 unknown_id at entries[i].elder_id with the
+ * message of a missing elder, nothing written; a single log keeps its 403. */
+TEST_T(elder_quick_entry_names_an_elder_out_of_scope, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80], off[80], body[400], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    char m_far[200], m_none[200];
+    th_login(&s, "grid01", s.demo_pw, g);
+    th_login(&s, "officer", s.demo_pw, off);
+    long long grid = el_grid01_grid(&s);
+    long long fargrid = th_sql_int(&s, "SELECT MIN(id) FROM regions WHERE type = 'grid' AND id"
+                                       " NOT IN (SELECT region_id FROM grid_workers w JOIN users"
+                                       " u ON u.id = w.user_id WHERE u.username = 'grid01')");
+    long long mine = el_elder(&s, g, grid, 1, "");
+    long long far = el_elder(&s, off, fargrid, 2, "");
+    long long none = far + 1000;
+    th_fingerprint(&s, fp0, sizeof fp0);
+    snprintf(body, sizeof body,
+             "{\"entries\":[{\"elder_id\":%lld,\"kind\":\"meal\"},{\"elder_id\":%lld,"
+             "\"kind\":\"meal\"}]}",
+             mine, far);
+    json_t *o = EL(&s, g, "POST", "/api/v1/service-logs", body, 422);
+    CHECK_STR(th_err_code(o), "unknown_id");
+    CHECK_STR(th_err_field(o), "entries[1].elder_id");
+    el_no_digits(o, m_far);
+    json_decref(o);
+    snprintf(body, sizeof body,
+             "{\"entries\":[{\"elder_id\":%lld,\"kind\":\"meal\"},{\"elder_id\":%lld,"
+             "\"kind\":\"meal\"}]}",
+             mine, none);
+    o = EL(&s, g, "POST", "/api/v1/service-logs", body, 422);
+    CHECK_STR(th_err_code(o), "unknown_id");
+    CHECK_STR(th_err_field(o), "entries[1].elder_id");
+    el_no_digits(o, m_none);
+    json_decref(o);
+    CHECK_STR(m_far, m_none);
+    /* the first line too */
+    snprintf(body, sizeof body,
+             "{\"entries\":[{\"elder_id\":%lld,\"kind\":\"companionship\",\"minutes\":30}]}", far);
+    o = EL(&s, g, "POST", "/api/v1/service-logs", body, 422);
+    CHECK_STR(th_err_field(o), "entries[0].elder_id");
+    json_decref(o);
+    /* one log: the elder is the caller's to see or not, as before */
+    char t_in[21];
+    pj_time_iso(pj_now() - 3600, t_in);
+    snprintf(body, sizeof body,
+             "{\"elder_id\":%lld,\"kind\":\"meal\",\"minutes\":10,\"time_in\":\"%s\"}", far, t_in);
+    json_decref(EL(&s, g, "POST", "/api/v1/service-logs", body, 403));
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    /* the district officer sees both: the entry is written */
+    snprintf(body, sizeof body,
+             "{\"entries\":[{\"elder_id\":%lld,\"kind\":\"meal\"},{\"elder_id\":%lld,"
+             "\"kind\":\"meal\"}]}",
+             mine, far);
+    o = EL(&s, off, "POST", "/api/v1/service-logs", body, 201);
+    CHECK_INT(json_array_size(json_object_get(o, "items")), 2);
+    json_decref(o);
+    th_stop(&s);
+}
+
 /* Regression: elders never had a time-bank account (only helpers and the system did), so the
  * documented transfer to a relative's account "a helper's or an elder's" could not reach an
  * elder, and an elder could not redeem for their own care. A transfer may now name the elder
