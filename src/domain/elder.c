@@ -961,10 +961,21 @@ int pj_el_update_check(pj_ctx *c, const char *what, int64_t id, json_t *body,
     return 0;
 }
 
+int pj_el_grid_check(pj_ctx *c, const pj_el_place *place, pj_err *err)
+{
+    if (pj_el_require_personal(c, err)) return -1;
+    int in = pj_el_in_scope(c, place->grid_id, place->township_id, err);
+    if (in < 0) return -1;
+    if (!in)
+        return pj_fail(err, 422, "unknown_id", "grid_id", "no grid %lld in your area",
+                       (long long)place->grid_id);
+    return 0;
+}
+
 int pj_el_move_check(pj_ctx *c, int64_t grid, const pj_el_place *place, pj_err *err)
 {
     if (place->grid_id == grid) return 0;
-    return pj_el_scope_check(c, place->grid_id, place->township_id, err);
+    return pj_el_grid_check(c, place, err);
 }
 
 const char *pj_el_dup(pj_ctx *c, pj_stmt *s, int col)
@@ -1207,9 +1218,7 @@ int pj_elder_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
                    .lat = NAN,
                    .lon = NAN};
     if (pj_el_create_check(c, body, elder_fields, err)) return -1;
-    if (elder_read(c, body, 1, &r, err) ||
-        pj_el_scope_check(c, r.place.grid_id, r.place.township_id, err))
-        return -1;
+    if (elder_read(c, body, 1, &r, err) || pj_el_grid_check(c, &r.place, err)) return -1;
     if (pj_db_begin(c->db, err)) return -1;
     pj_stmt *s = pj_db_prepare(
         c->db,

@@ -271,9 +271,7 @@ int pj_helper_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
 {
     helper_rec r = {.source = "manual", .active = 1, .lat = NAN, .lon = NAN};
     if (pj_el_create_check(c, body, helper_fields, err)) return -1;
-    if (helper_read(c, body, 1, &r, err) ||
-        pj_el_scope_check(c, r.place.grid_id, r.place.township_id, err))
-        return -1;
+    if (helper_read(c, body, 1, &r, err) || pj_el_grid_check(c, &r.place, err)) return -1;
     if (pj_db_begin(c->db, err)) return -1;
     pj_stmt *s =
         pj_db_prepare(c->db,

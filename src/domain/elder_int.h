@@ -61,8 +61,10 @@ int pj_el_create_check(pj_ctx *c, json_t *body, const char *const *fields, pj_er
 int pj_el_update_check(pj_ctx *c, const char *what, int64_t id, json_t *body,
                        const char *const *fields, const char *const *nullable, int64_t *version,
                        int64_t *grid, pj_err *err);
-/* A person moved off grid `grid` (place->grid_id differs): 403 unless the new grid is in scope
- * too. */
+/* The grid a body names (a new elder's or helper's): 422 unknown_id on grid_id unless in scope,
+ * as a grid that does not exist (403 is for a record the path names). */
+int pj_el_grid_check(pj_ctx *c, const pj_el_place *place, pj_err *err);
+/* A person moved off grid `grid` (place->grid_id differs): the new grid as pj_el_grid_check. */
 int pj_el_move_check(pj_ctx *c, int64_t grid, const pj_el_place *place, pj_err *err);
 
 /* "YYYY-MM-DD" → day number since the epoch; -1 when malformed. */

@@ -185,10 +185,10 @@ TEST_T(elder_masking_reveal_audit_and_scope, 120)
              "{\"name\":\"x\",\"sex\":\"F\",\"birth_date\":\"1940-03-15\",\"id_number\":\"%s\","
              "\"grid_id\":%lld,\"ability_level\":0}",
              id, other);
-    json_decref(EL(&s, g, "POST", "/api/v1/elders", body, 403));
+    json_decref(EL(&s, g, "POST", "/api/v1/elders", body, 422));
     /* … nor move theirs there */
     snprintf(body, sizeof body, "{\"version\":1,\"grid_id\":%lld}", other);
-    json_decref(EL(&s, g, "PATCH", path, body, 403));
+    json_decref(EL(&s, g, "PATCH", path, body, 422));
     /* optimistic version */
     o = EL(&s, g, "PATCH", path, "{\"version\":1,\"meal_provider\":\"helper\",\"meal_days\":7}",
            200);
@@ -611,5 +611,101 @@ TEST(elder_demo_grid_workers_have_grids)
     long long e = el_elder(&s, g, last, 7, "");
     snprintf(path, sizeof path, "/api/v1/elders/%lld", e);
     json_decref(EL(&s, g, "GET", path, NULL, 200));
+    th_stop(&s);
+}
+
+/* the refusal of body on method path as tok: 422 unknown_id on grid_id */
+static void grid_refused(th_server *s, const char *tok, const char *method, const char *path,
+                         const char *body, int line)
+{
+    json_t *o = el_call(s, tok, method, path, body, 422, line);
+    if (strcmp(th_err_code(o), "unknown_id") || strcmp(th_err_field(o), "grid_id"))
+        t_fail(__FILE__, line, "%s %s: %s at %s, expected unknown_id at grid_id", method, path,
+               th_err_code(o), th_err_field(o));
+    json_decref(o);
+}
+#define GRID_REFUSED(s, tok, m, path, body) grid_refused(s, tok, m, path, body, __LINE__)
+
+/* Regression: registering or moving an elder or a helper to a grid outside the caller's scope
+ * was a 403 without a field ("outside your scope", as if the caller might not register at all)
+ * where §3 says 422 unknown_id on grid_id, as for a grid that does not exist: the console puts
+ * it at the grid field. A record the path names outside the scope stays 403. Nothing changes. */
+TEST_T(elder_helper_grid_outside_scope_is_unknown, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80], town[80], off[80], path[128], body[600], id[19];
+    char fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_login(&s, "grid01", s.demo_pw, g);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    th_login(&s, "officer", s.demo_pw, off);
+    long long grid = el_grid01_grid(&s);
+    long long jhh = th_sql_int(&s, "SELECT township_id FROM users WHERE username = 'jinhaihu'");
+    char q[600];
+    /* a grid of 金海湖 (outside grid01's grids and township), one of grid01's township that is
+     * not grid01's */
+    snprintf(q, sizeof q,
+             "SELECT MIN(g.id) FROM regions g JOIN regions v ON v.id = g.parent_id"
+             " WHERE g.type = 'grid' AND v.parent_id = %lld",
+             jhh);
+    long long far = th_sql_int(&s, q);
+    snprintf(q, sizeof q,
+             "SELECT MIN(g.id) FROM regions g JOIN regions v ON v.id = g.parent_id WHERE g.type ="
+             " 'grid' AND v.parent_id = (SELECT v2.parent_id FROM regions g2 JOIN regions v2 ON"
+             " v2.id = g2.parent_id WHERE g2.id = %lld) AND g.id NOT IN (SELECT region_id FROM"
+             " grid_workers w JOIN users u ON u.id = w.user_id WHERE u.username = 'grid01')",
+             grid);
+    long long aside = th_sql_int(&s, q);
+    CHECK(far > 0 && aside > 0 && far != grid);
+    long long eid = el_elder(&s, g, grid, 1, "");
+    long long hid = el_helper(&s, g, grid, 2, "1970-05-01", 'F', "");
+    long long far_eid = el_elder(&s, town, far, 3, "");
+    th_fingerprint(&s, fp0, sizeof fp0);
+
+    long long targets[2] = {far, aside};
+    for (int k = 0; k < 2; k++) {
+        el_id(id, "19400315", 10 + k, 'F');
+        snprintf(body, sizeof body,
+                 "{\"name\":\"李四\",\"sex\":\"F\",\"birth_date\":\"1940-03-15\",\"id_number\":"
+                 "\"%s\",\"grid_id\":%lld,\"ability_level\":0}",
+                 id, targets[k]);
+        GRID_REFUSED(&s, g, "POST", "/api/v1/elders", body);
+        el_id(id, "19700501", 20 + k, 'M');
+        snprintf(body, sizeof body,
+                 "{\"name\":\"王五\",\"sex\":\"M\",\"birth_date\":\"1970-05-01\",\"id_number\":"
+                 "\"%s\",\"grid_id\":%lld,\"skills\":[\"meals\"],\"capacity\":2}",
+                 id, targets[k]);
+        GRID_REFUSED(&s, g, "POST", "/api/v1/helpers", body);
+        snprintf(body, sizeof body, "{\"version\":1,\"grid_id\":%lld}", targets[k]);
+        snprintf(path, sizeof path, "/api/v1/elders/%lld", eid);
+        GRID_REFUSED(&s, g, "PATCH", path, body);
+        snprintf(path, sizeof path, "/api/v1/helpers/%lld", hid);
+        GRID_REFUSED(&s, g, "PATCH", path, body);
+    }
+    /* a township officer: a grid of another township */
+    el_id(id, "19400315", 30, 'F');
+    snprintf(body, sizeof body,
+             "{\"name\":\"李四\",\"sex\":\"F\",\"birth_date\":\"1940-03-15\",\"id_number\":"
+             "\"%s\",\"grid_id\":%lld,\"ability_level\":0}",
+             id, grid);
+    GRID_REFUSED(&s, town, "POST", "/api/v1/elders", body);
+    snprintf(body, sizeof body, "{\"version\":1,\"grid_id\":%lld}", grid);
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", far_eid);
+    GRID_REFUSED(&s, town, "PATCH", path, body);
+    /* as a grid that does not exist */
+    snprintf(body, sizeof body, "{\"version\":1,\"grid_id\":%d}", 99999999);
+    GRID_REFUSED(&s, town, "PATCH", path, body);
+    /* the record the path names outside the scope: 403 as before */
+    snprintf(body, sizeof body, "{\"version\":1,\"grid_id\":%lld}", far);
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", eid);
+    json_decref(EL(&s, town, "PATCH", path, body, 403));
+    snprintf(path, sizeof path, "/api/v1/helpers/%lld", hid);
+    json_decref(EL(&s, town, "PATCH", path, body, 403));
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    /* within scope the move is made */
+    snprintf(body, sizeof body, "{\"version\":1,\"grid_id\":%lld}", far);
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", eid);
+    json_decref(EL(&s, off, "PATCH", path, body, 200));
     th_stop(&s);
 }

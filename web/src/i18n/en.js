@@ -777,6 +777,7 @@ export default {
     invalid_credentials: { old_password: 'The current password is wrong' },
     conflict: { type: 'The facility is in a live conversion: its type cannot change until it is back in peacetime', township_id: 'The facility is in a live conversion: it cannot move to another township until it is back in peacetime', emergency_roles: 'The facility is in a live conversion: the emergency role it converts to stays until it is back in peacetime', capacity: 'More elders are paired with this helper: end pairs first', name: 'A record of this name exists', username: 'This user name is taken', old_password: 'The password was changed elsewhere meanwhile: log in again and retry' },
     invalid_value: { new_password: 'The new password must differ from the current one' },
+    unknown_id: { grid_id: 'No such grid in your area' },
   },
   // rules the server states with numbers (said again in zh-CN)
   apiRules: {

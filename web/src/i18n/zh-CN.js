@@ -779,6 +779,7 @@ export default {
     invalid_credentials: { old_password: '当前密码不正确' },
     conflict: { type: '设施正在平急转换中：恢复平时状态前不能更改类型', township_id: '设施正在平急转换中：恢复平时状态前不能迁往其他乡镇（街道）', emergency_roles: '设施正在平急转换中：恢复平时状态前不能删除转换所用的应急功能', capacity: '已结对的老人多于此容量：请先解除结对', name: '已有同名记录', username: '该用户名已被使用', old_password: '密码已在别处修改，请重新登录后再试' },
     invalid_value: { new_password: '新密码不能与当前密码相同' },
+    unknown_id: { grid_id: '网格不存在或不在您的辖区内' },
   },
   // rules the server states with numbers (said again in zh-CN)
   apiRules: {
