@@ -860,6 +860,28 @@ static int escalation_department(pj_ctx *c, const appeal *a, int64_t asked, int6
     return 0;
 }
 
+/* The department that returned the appeal in this round of handling (the latest `return`
+ * since the latest reopening, none: since receipt), for one nobody holds (returned, or
+ * escalated without a department after a return); *out = 0 when there is none. */
+static int round_returner(pj_ctx *c, const appeal *a, int64_t *out, pj_err *err)
+{
+    *out = 0;
+    if (strcmp(a->state, "returned") && strcmp(a->state, "escalated")) return 0;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT department_id FROM ent_appeal_events WHERE appeal_id = ?"
+                               " AND action = 'return' AND id > COALESCE((SELECT MAX(r.id) FROM"
+                               " ent_appeal_events r WHERE r.appeal_id = ? AND r.to_state ="
+                               " 'reopened'), 0) ORDER BY id DESC LIMIT 1",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, a->id);
+    pj_stmt_int(s, 2, a->id);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) *out = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
 /* The deadline of a round of handling that starts at t: as on receipt. */
 static int64_t round_deadline(pj_ctx *c, const pj_cal *cal, const char *type, int64_t t)
 {
@@ -928,6 +950,10 @@ int pj_ent_appeal_act(pj_ctx *c, int64_t id, const char *action, json_t *body, p
         return pj_fail(err, 409, "wrong_state", "state",
                        "the appeal was escalated without a department: dispatch it first");
     if (!strcmp(action, "dispatch")) {
+        /* never back to the department that returned it, also once the sweep escalated it
+         * without a department (it has none then, but the return stands) */
+        int64_t returner = 0, named = dept;
+        if (round_returner(c, &a, &returner, err)) return -1;
         if (!dept) {
             pj_stmt *s = pj_db_prepare(
                 c->db,
@@ -946,9 +972,13 @@ int pj_ent_appeal_act(pj_ctx *c, int64_t id, const char *action, json_t *body, p
                                " give department_id");
         }
         if (ent_check_department(c, dept, "department_id", err)) return -1;
-        if (!strcmp(a.state, "returned") && dept == a.department_id)
+        if (returner && dept == returner && named)
             return pj_fail(err, 422, "invalid_value", "department_id",
                            "the department returned this appeal; dispatch it to another");
+        if (returner && dept == returner)
+            return pj_fail(err, 422, "missing_field", "department_id",
+                           "the dispatch catalogue names only the department that returned this"
+                           " appeal; give department_id");
     }
     if (!strcmp(action, "escalate") && now <= a.complete_due)
         return pj_fail(err, 409, "not_overdue", "", "the appeal is not past its deadline");

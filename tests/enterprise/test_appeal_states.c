@@ -140,6 +140,60 @@ TEST(enterprise_appeal_escalated_without_department_not_replied)
     th_stop(&s);
 }
 
+/* Regression: an appeal returned by the catalogue's department and escalated by the sweep
+ * without a department went back to the department that returned it, by default (the
+ * catalogue) and when named. Both are refused now as for a returned appeal: the default is 422
+ * missing_field, the department named 422 invalid_value, both on department_id and nothing
+ * written; another department takes it. */
+TEST(enterprise_appeal_escalated_after_return_not_dispatched_to_returner)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], jd[80], body[160], path[96], before[TH_FINGERPRINT_SIZE],
+        after[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    long long commerce = th_sql_int(&s, "SELECT id FROM organisations WHERE name = '平谷区商务局'");
+    long long agri = th_sql_int(&s, "SELECT id FROM organisations WHERE name = '平谷区农业农村局'");
+    json_t *o;
+    snprintf(body, sizeof body, "{\"category\":\"permits\",\"department_id\":%lld}", commerce);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/dispatch-catalogue", off, body, NULL), 200);
+    long long r = ap_accepted_appeal(&s, off, jd);
+    CHECK_INT(ap_act(&s, off, r, "return", "{\"version\":3,\"reason\":\"不归我们\"}", NULL), 200);
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "UPDATE ent_appeals SET complete_due = strftime('%%s','now') - 3600 WHERE id = %lld",
+             r);
+    th_sql_exec(&s, sql);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/appeal-sweeps", off, "{}", &o), 200);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/appeals/%lld", r);
+    CHECK_INT(th_call(&s, "GET", path, off, NULL, &o), 200);
+    CHECK_STR(th_str(o, "state"), "escalated");
+    CHECK(json_is_null(json_object_get(o, "department_id")));
+    long long v = th_int(o, "version");
+    json_decref(o);
+    th_fingerprint(&s, before, sizeof before);
+    snprintf(body, sizeof body, "{\"version\":%lld}", v);
+    CHECK_INT(ap_act(&s, off, r, "dispatch", body, &o), 422);
+    CHECK_STR(th_err_code(o), "missing_field");
+    CHECK_STR(th_err_field(o), "department_id");
+    json_decref(o);
+    snprintf(body, sizeof body, "{\"version\":%lld,\"department_id\":%lld}", v, commerce);
+    CHECK_INT(ap_act(&s, off, r, "dispatch", body, &o), 422);
+    CHECK_STR(th_err_code(o), "invalid_value");
+    CHECK_STR(th_err_field(o), "department_id");
+    json_decref(o);
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    snprintf(body, sizeof body, "{\"version\":%lld,\"department_id\":%lld}", v, agri);
+    CHECK_INT(ap_act(&s, off, r, "dispatch", body, &o), 200);
+    CHECK_STR(th_str(o, "state"), "dispatched");
+    CHECK_INT(th_int(o, "department_id"), agri);
+    json_decref(o);
+    th_stop(&s);
+}
+
 /* Regression: a return's reason, a reply and a return visit's note of white space only
  * (spaces, tabs, line breaks, U+3000) were taken and stood in the event log as the action's
  * note with nothing to read. Each is 422 missing_field on its field now, nothing written;
