@@ -674,8 +674,18 @@ int pj_ent_policy_explain(pj_ctx *c, int64_t id, int64_t org, pj_jw *w, pj_err *
         if (org && org != c->actor.organisation_id)
             return pj_not_found(err, "enterprise", org); /* outside the caller's scope */
         org = c->actor.organisation_id;
-        /* a firm may ask why it does not qualify for a policy it knows of */
-        int rc = pj_render_exists(c, "SELECT 1 FROM ent_policies WHERE id = ?", id, err);
+        /* a firm may ask why it does not qualify for a policy in force; one not yet (or no
+         * longer) in force it may not read, as GET /policies/{id}: its rule stays unseen */
+        pj_stmt *s =
+            pj_db_prepare(c->db, "SELECT 1 FROM ent_policies p WHERE p.id = ? AND " IN_FORCE, err);
+        if (!s) return -1;
+        char d[11];
+        today(d);
+        pj_stmt_int(s, 1, id);
+        pj_stmt_text(s, 2, d);
+        pj_stmt_text(s, 3, d);
+        int rc = pj_stmt_step(s, err);
+        pj_stmt_done(s);
         if (rc <= 0) return rc < 0 ? -1 : pj_not_found(err, "policy", id);
     } else if (policy_visible(c, id, err))
         return -1;

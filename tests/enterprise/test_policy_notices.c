@@ -110,3 +110,49 @@ TEST(enterprise_explain_for_another_firm_not_found)
     json_decref(o);
     th_stop(&s);
 }
+
+/* Regression: an enterprise read the rule of a policy not yet in force (and whether it would
+ * qualify) through GET /policies/{id}/explain, while GET /policies/{id} is 404 for it. The
+ * explanation is 404 not_found too now; once the policy is in force the firm may ask why it
+ * does (not) qualify. */
+TEST(enterprise_explain_of_policy_not_in_force_not_found)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], jd[80], path[128], sql[160];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    json_t *o;
+    CHECK_INT(
+        th_call(&s, "POST", "/api/v1/enterprise/policies", off,
+                "{\"title\":\"未发布的物流政策\",\"issuer\":\"区商务局\",\"issued_on\":"
+                "\"2020-01-01\",\"valid_from\":\"2099-03-01\",\"conditions\":\"employees >= 0\"}",
+                &o),
+        201);
+    long long pol = th_int(json_object_get(o, "policy"), "id");
+    CHECK_STR(th_str(json_object_get(o, "policy"), "status"), "not_yet");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/policies/%lld", pol);
+    CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 404);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/policies/%lld/explain", pol);
+    CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 404);
+    CHECK_STR(th_err_code(o), "not_found");
+    CHECK(json_object_get(o, "conditions") == NULL);
+    json_decref(o);
+    /* officers read it as before */
+    long long org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    snprintf(path, sizeof path, "/api/v1/enterprise/policies/%lld/explain?organisation_id=%lld",
+             pol, org);
+    CHECK_INT(th_call(&s, "GET", path, off, NULL, &o), 200);
+    json_decref(o);
+    /* in force: the firm asks */
+    snprintf(sql, sizeof sql, "UPDATE ent_policies SET valid_from = '2020-01-01' WHERE id = %lld",
+             pol);
+    th_sql_exec(&s, sql);
+    snprintf(path, sizeof path, "/api/v1/enterprise/policies/%lld/explain", pol);
+    CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 200);
+    CHECK_INT(th_int(o, "policy_id"), pol);
+    json_decref(o);
+    th_stop(&s);
+}
