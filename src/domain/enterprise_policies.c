@@ -442,9 +442,14 @@ int pj_ent_policy_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 
 int pj_ent_policy_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
 {
+    /* which policies a firm qualifies for is its data: only for firms the caller may see (a
+     * firm sees its own: another one named is 404, as for anyone outside its scope, not the
+     * caller's own list under the other firm's id) */
+    if (c->actor.role == PJ_ROLE_ENTERPRISE && f->organisation_id &&
+        f->organisation_id != c->actor.organisation_id)
+        return pj_not_found(err, "enterprise", f->organisation_id);
     int64_t org = ent_list_org(c, f->organisation_id, 0);
     pj_rule_rec rec;
-    /* which policies a firm qualifies for is its data: only for firms the caller may see */
     if (org > 0 && c->actor.role != PJ_ROLE_ENTERPRISE && ent_load_visible(c, org, &rec, err))
         return -1;
     /* a firm's own list: only policies in force today */

@@ -156,3 +156,45 @@ TEST(enterprise_explain_of_policy_not_in_force_not_found)
     json_decref(o);
     th_stop(&s);
 }
+
+/* Regression: an enterprise asking for the policies another firm qualifies for
+ * (GET /policies?organisation_id=) got its own list under the other firm's id, where the docs
+ * and a township officer's answer are 404 not_found. It is 404 now, for a firm that does not
+ * exist alike; its own id lists its own policies. */
+TEST(enterprise_policy_list_of_another_firm_not_found)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], jd[80], path[128], sql[160];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    long long org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    snprintf(sql, sizeof sql,
+             "SELECT MIN(id) FROM organisations WHERE type = 'enterprise' AND id <> %lld", org);
+    long long other = th_sql_int(&s, sql);
+    CHECK(other > 0);
+    json_t *o;
+    /* one policy every firm qualifies for */
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/policies", off,
+                      "{\"title\":\"普惠政策\",\"issuer\":\"区商务局\",\"issued_on\":"
+                      "\"2020-01-01\",\"valid_from\":\"2020-01-01\",\"conditions\":\"true\"}",
+                      &o),
+              201);
+    json_decref(o);
+    long long ids[2] = {other, 999999};
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "/api/v1/enterprise/policies?organisation_id=%lld", ids[i]);
+        CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 404);
+        CHECK_STR(th_err_code(o), "not_found");
+        json_decref(o);
+    }
+    json_t *all;
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/policies?limit=500", jd, NULL, &all), 200);
+    snprintf(path, sizeof path, "/api/v1/enterprise/policies?organisation_id=%lld&limit=500", org);
+    CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 200);
+    CHECK(json_array_size(json_object_get(o, "items")) > 0);
+    CHECK(json_equal(json_object_get(o, "items"), json_object_get(all, "items")));
+    json_decref(o);
+    json_decref(all);
+    th_stop(&s);
+}
