@@ -319,7 +319,9 @@ int pj_ent_reception_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
     pj_stmt_int(s, 5, pj_now());
     pj_stmt_int(s, 6, id);
     if (pj_step_done(s, err)) goto fail;
-    if (pj_render_commit(c, "update", "ent_reception_day", id, before, reception_render, w, err))
+    /* a change that changes nothing (the same state again, the same minutes) keeps the
+     * version and writes no audit row */
+    if (pj_render_update_commit(c, "ent_reception_day", id, before, reception_render, w, err))
         goto fail;
     return 0;
 fail:

@@ -337,3 +337,58 @@ TEST(enterprise_reception_day_state_transitions)
     CHECK_INT(th_sql_int(&s, sql), 2);
     th_stop(&s);
 }
+
+/* Regression: a reception-day PATCH that changed nothing (the same state again, the same
+ * minutes, the version alone) still moved the version, so a colleague editing the same day got
+ * 409 version_conflict for a change that never happened, and wrote an audit row with before ==
+ * after. It keeps the version and writes nothing now, as other records' updates do; a real
+ * change still writes. */
+TEST(enterprise_reception_day_patch_without_change_writes_nothing)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], sql[160], path[96], body[96], before[TH_FINGERPRINT_SIZE],
+        after[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, off);
+    json_t *o;
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/calendar", off,
+                      "{\"day\":\"2099-01-01\",\"kind\":\"holiday\",\"name\":\"元旦\"}", &o),
+              201);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/reception-days", off, "{\"year\":2099}", &o),
+              201);
+    long long day = th_int(json_array_get(json_object_get(o, "created"), 0), "id");
+    json_decref(o);
+    snprintf(sql, sizeof sql,
+             "UPDATE ent_reception_days SET held_on = '2001-01-08' WHERE id = %lld", day);
+    th_sql_exec(&s, sql);
+    CHECK_INT(patch_day(&s, off, day, "\"state\":\"held\",\"minutes\":\"会议纪要\"", &o), 200);
+    long long v = th_int(o, "version");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/reception-days/%lld", day);
+    snprintf(body, sizeof body, "{\"version\":%lld}", v);
+    static const char *const same[] = {"\"state\":\"held\"", "\"minutes\":\"会议纪要\"",
+                                       "\"state\":\"held\",\"minutes\":\"会议纪要\""};
+    th_fingerprint(&s, before, sizeof before);
+    for (size_t i = 0; i < 3; i++) {
+        CHECK_INT(patch_day(&s, off, day, same[i], &o), 200);
+        CHECK_INT(th_int(o, "version"), v);
+        CHECK_STR(th_str(o, "minutes"), "会议纪要");
+        json_decref(o);
+    }
+    CHECK_INT(th_call(&s, "PATCH", path, off, body, &o), 200);
+    CHECK_INT(th_int(o, "version"), v);
+    json_decref(o);
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    /* a change is written as before */
+    CHECK_INT(patch_day(&s, off, day, "\"minutes\":\"新纪要\"", &o), 200);
+    CHECK_INT(th_int(o, "version"), v + 1);
+    json_decref(o);
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'ent_reception_day' AND action = 'update'"
+             " AND entity_id = %lld",
+             day);
+    CHECK_INT(th_sql_int(&s, sql), 2);
+    th_stop(&s);
+}
