@@ -441,10 +441,18 @@ int pj_ent_settings_update(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     }
     int64_t days[8] = {0};
     double wts[4] = {-1, -1, -1, -1};
+    /* a value at fault inside is named by its path (completion_days.inquiry), not the key
+     * alone, which reads as a body field of its own */
     for (int i = 0; cd && day_keys[i]; i++)
-        if (pj_in_int(cd, day_keys[i], 0, 1, 120, &days[i], err) < 0) return -1;
+        if (pj_in_int(cd, day_keys[i], 0, 1, 120, &days[i], err) < 0) {
+            snprintf(err->field, sizeof err->field, "completion_days.%s", day_keys[i]);
+            return -1;
+        }
     for (int i = 0; kw && weight_keys[i]; i++)
-        if (pj_in_num(kw, weight_keys[i], 0, 0, 100, &wts[i], err) < 0) return -1;
+        if (pj_in_num(kw, weight_keys[i], 0, 0, 100, &wts[i], err) < 0) {
+            snprintf(err->field, sizeof err->field, "kpi_weights.%s", weight_keys[i]);
+            return -1;
+        }
     char *before = pj_render_to_string(c, 0, settings_fn, err), *after;
     if (!before || pj_db_begin(c->db, err)) return -1;
     /* optional optimistic version: two admins editing at once do not overwrite each other */

@@ -557,6 +557,38 @@ TEST(enterprise_kpi_total_is_labelled_by_its_scope)
     th_stop(&s);
 }
 
+/* Regression: a bad value inside completion_days or kpi_weights named its inner key alone as
+ * the error's field ("inquiry", "response": no body fields, the latter easily read as
+ * response_days). The field is the value's path now (completion_days.inquiry), nothing
+ * written. */
+TEST(enterprise_settings_inner_value_named_by_its_path)
+{
+    th_server s;
+    th_start(&s, 1);
+    char adm[80], before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE];
+    th_login(&s, "admin", s.admin_pw, adm);
+    static const struct {
+        const char *body, *code, *field;
+    } cases[] = {
+        {"{\"completion_days\":{\"inquiry\":-1}}", "out_of_range", "completion_days.inquiry"},
+        {"{\"completion_days\":{\"help\":\"5\"}}", "wrong_type", "completion_days.help"},
+        {"{\"kpi_weights\":{\"response\":-1,\"resolution\":1,\"satisfaction\":1}}", "out_of_range",
+         "kpi_weights.response"},
+        {"{\"kpi_weights\":{\"satisfaction\":101}}", "out_of_range", "kpi_weights.satisfaction"},
+    };
+    th_fingerprint(&s, before, sizeof before);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        json_t *o;
+        CHECK_INT(th_call(&s, "PATCH", "/api/v1/enterprise/settings", adm, cases[i].body, &o), 422);
+        CHECK_STR(th_err_code(o), cases[i].code);
+        CHECK_STR(th_err_field(o), cases[i].field);
+        json_decref(o);
+    }
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    th_stop(&s);
+}
+
 /* Regression: settings that leave no KPI weight above 0 are refused (every department's
  * composite score became null), a change that changes nothing writes no audit row, and the
  * sweep takes no body but an empty one (it ran on any body). */
