@@ -1,7 +1,8 @@
 // The enterprise-service pages, second round: a policy's status (in force, expired, not yet)
 // shown and its eligibility qualified; past reception days closed to sign-up, a moved day's
 // reason in the console's language; escalating an overdue appeal nobody has taken on (with a
-// department, or dispatched next when it has none); every rating of an appeal with its round;
+// department, or dispatched next when it has none, never back to the department that returned
+// it); every rating of an appeal with its round;
 // the returns each department made in the KPIs; a reception day's state changes only from planned.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -236,6 +237,33 @@ describe('enterprise services (2)', { timeout: 180000 }, () => {
     await page.getByTestId('act-dispatch').waitFor();
     assert.equal(await page.getByTestId('act-accept').count(), 0);
     await shot(page, '43b-ent-appeal-escalated');
+    noProblems(page);
+    await context.close();
+  });
+
+  test('appeal: escalated without a department after a return, it is not dispatched back to the department that returned it', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'officer', DEMO_PW);
+    const jdOrg = (await apiGet(page, '/organisations?q=' + encodeURIComponent('京东（平谷）物流'))).items[0];
+    const created = await call(page, 'POST', '/enterprise/appeals', { organisation_id: jdOrg.id, channel: 'phone', type: 'inquiry', category: 'tax', title: '退回后升级的诉求（e2e）', description: '退回后超期' });
+    const cat = (await apiGet(page, '/enterprise/dispatch-catalogue')).items;
+    const returner = cat.find((c) => c.category === 'tax');
+    const other = cat.find((c) => c.department_id !== returner.department_id);
+    // returned by the catalogue's department, then escalated by the sweep without one (the
+    // server's answer, as the sweep cannot run on a test's clock)
+    const ev = (action, from, to, dept, note = '') => ({ at: created.received_at, action, from_state: from, to_state: to, department_id: dept ? dept.department_id : null, department: dept ? dept.department : null, username: 'officer', display_name: null, note });
+    const state = {
+      ...created, state: 'escalated', escalated: true, department_id: null, department: null, version: created.version + 3, ratings: [],
+      events: [ev('dispatch', 'received', 'dispatched', returner), ev('return', 'dispatched', 'returned', returner, '不归我们'), ev('escalate', 'returned', 'escalated', null, 'overdue')],
+    };
+    await page.route(`**/api/v1/enterprise/appeals/${created.id}`, (r) => r.fulfill({ json: state }));
+    await page.goto(`/enterprise/appeals/${created.id}`);
+    await page.getByTestId('act-dispatch').click();
+    const select = page.getByTestId('dispatch-department');
+    assert.ok(!(await select.textContent()).includes(returner.department), 'the catalogue\'s department returned it: not the default');
+    await select.click();
+    await page.getByRole('option', { name: other.department, exact: true }).waitFor();
+    assert.equal(await page.getByRole('option', { name: returner.department, exact: true }).count(), 0);
     noProblems(page);
     await context.close();
   });
