@@ -969,9 +969,11 @@ static const verb verbs[] = {
     {"manual",
      "manual list [--facility-id N] [--scenario S] [--limit N] [--cursor N]|get ID|\n"
      "       add --json J|export ID [--csv]|\n"
-     "       import --facility-id N --scenario S --role R --title T --csv FILE",
+     "       import --facility-id N --scenario S --role R --title T --csv FILE\n"
+     "       [--based-on N]",
      "Conversion manuals (工作手册): steps with minutes, predecessors, teams and checklists;\n"
-     "the critical path is checked against the standard's target.",
+     "the critical path is checked against the standard's target. --based-on N (or based_on\n"
+     "in add's JSON): the version the edit started from, refused when a newer one exists.",
      cli_manual},
     {"convert",
      "convert list [--facility-id N] [--township-id N] [--state S] [--limit N] [--cursor N]|\n"

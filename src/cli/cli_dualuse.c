@@ -73,11 +73,11 @@ static int man_export(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_bu
 static int man_import(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
     const char *file = cli_opt(a, "csv");
-    int64_t fid = cli_opt_id(a, "facility-id");
-    if (!file || !*file || fid <= 0 || !cli_opt(a, "scenario") || !cli_opt(a, "role") ||
-        !cli_opt(a, "title"))
-        return cli_usage(
-            "manual import --facility-id N --scenario S --role R --title T --csv FILE");
+    int64_t fid = cli_opt_id(a, "facility-id"), based_on = cli_opt_id(a, "based-on");
+    if (!file || !*file || fid <= 0 || based_on < 0 || !cli_opt(a, "scenario") ||
+        !cli_opt(a, "role") || !cli_opt(a, "title"))
+        return cli_usage("manual import --facility-id N --scenario S --role R --title T --csv FILE"
+                         " [--based-on N]");
     FILE *f = fopen(file, "rb");
     struct stat st;
     if (!f || fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
@@ -113,6 +113,8 @@ static int man_import(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_bu
         return pj_fail(&s->err, 400, "bad_file", "csv", "%s is not UTF-8 text", file);
     }
     json_object_set_new(req, "csv", body);
+    /* the version the table was exported from: refused (409) when a newer one was saved since */
+    if (based_on) json_object_set_new(req, "based_on", json_integer(based_on));
     int rc = pj_manual_create(&s->ctx, req, w, &s->err);
     json_decref(req);
     return rc;

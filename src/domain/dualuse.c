@@ -75,6 +75,51 @@ int64_t pj_du_standard_in_force(pj_ctx *c, const char *ftype, const char *scenar
     return rc < 0 ? -1 : id;
 }
 
+/* ---- versions of a document (a standard, a manual) ---- */
+
+/* An edit of a versioned document names, as based_on, the version it started from; s (prepared
+ * and bound by the caller, inside the write's transaction) selects the newest version of the
+ * document's series: id, version, created_at, created_by and its PJ_SQL_BY_NAME_OF. 0 when
+ * based_on is that newest version; 409 version_conflict at based_on when a newer one was saved
+ * since, naming it (its id under id_key, version, when and by whom, also as details); 422
+ * invalid_value when the series has no version based_on. what names the document ("the holiday
+ * manual of facility 1"). Releases s. */
+static int based_on_newest(pj_stmt *s, int64_t based_on, const char *what, const char *id_key,
+                           pj_err *err)
+{
+    if (!s) return -1;
+    int rc = pj_stmt_step(s, err);
+    int64_t id = rc == 1 ? pj_col_int(s, 0) : 0, newest = rc == 1 ? pj_col_int(s, 1) : 0;
+    if (rc < 0 || based_on == newest) {
+        pj_stmt_done(s);
+        return rc < 0 ? -1 : 0;
+    }
+    if (based_on > newest) {
+        pj_stmt_done(s);
+        if (!newest)
+            return pj_fail(err, 422, "invalid_value", "based_on",
+                           "%s has no version yet: leave based_on out for its first version", what);
+        return pj_fail(err, 422, "invalid_value", "based_on",
+                       "%s has no version %lld (the newest is version %lld)", what,
+                       (long long)based_on, (long long)newest);
+    }
+    char at[21];
+    pj_time_iso(pj_col_int(s, 2), at);
+    const char *by = pj_col_text(s, 3), *name = pj_col_is_null(s, 4) ? NULL : pj_col_text(s, 4);
+    pj_fail(err, 409, "version_conflict", "based_on",
+            "%s has a newer version than the version %lld this edit is based on: version %lld"
+            " (id %lld), saved %s by %s%s%s%s; open it and apply the change again",
+            what, (long long)based_on, (long long)newest, (long long)id, at, name ? name : by,
+            name ? " (" : "", name ? by : "", name ? ")" : "");
+    pj_err_detail(err, id_key, id);
+    pj_err_detail(err, "version", newest);
+    pj_err_detail_str(err, "created_at", at);
+    pj_err_detail_str(err, "created_by", by);
+    if (name) pj_err_detail_str(err, "created_by_name", name);
+    pj_stmt_done(s);
+    return -1;
+}
+
 /* ---- standards ---- */
 
 static int standard_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
@@ -162,11 +207,12 @@ static int string_list(json_t *v, const char *field, int max, size_t maxlen, pj_
 int pj_standard_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
 {
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE)) return -1;
-    static const char *const fields[] = {"facility_type", "scenario",       "role",
-                                         "target_hours",  "checklist",      "coverage_per_10k",
-                                         "notes",         "effective_from", NULL};
+    static const char *const fields[] = {
+        "facility_type",    "scenario", "role",           "target_hours", "checklist",
+        "coverage_per_10k", "notes",    "effective_from", "based_on",     NULL};
     const char *ftype, *scenario, *role, *notes = "", *eff = NULL;
     double target, cov = NAN;
+    int64_t based_on = 0;
     if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_enum(body, "facility_type", 1, pj_facility_types, &ftype, err) < 0 ||
         pj_in_enum(body, "scenario", 1, pj_scenarios, &scenario, err) < 0 ||
@@ -175,6 +221,7 @@ int pj_standard_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         pj_in_num(body, "coverage_per_10k", 0, 0, 100000, &cov, err) < 0 ||
         pj_in_str(body, "notes", 0, 0, 1000, &notes, err) < 0 ||
         pj_in_str(body, "effective_from", 0, 10, 20, &eff, err) < 0 ||
+        pj_in_int(body, "based_on", 0, 1, INT64_MAX, &based_on, err) < 0 ||
         string_list(json_object_get(body, "checklist"), "checklist", 100, 200, err))
         return -1;
     int64_t from = pj_now();
@@ -187,15 +234,32 @@ int pj_standard_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         free(cljson);
         return -1;
     }
-    pj_stmt *s = pj_db_prepare(
+    char *after = NULL;
+    int64_t id = 0;
+    pj_stmt *s;
+    if (based_on) { /* the version the edit started from is still the newest */
+        char what[160];
+        snprintf(what, sizeof what, "the standard for %s × %s × %s", ftype, scenario, role);
+        s = pj_db_prepare(c->db,
+                          "SELECT id, version, created_at, created_by, " PJ_SQL_BY_NAME_OF
+                          "standards.created_by" PJ_SQL_BY_NAME_END " FROM standards WHERE"
+                          " facility_type = ?1 AND scenario = ?2 AND role = ?3"
+                          " ORDER BY version DESC LIMIT 1",
+                          err);
+        if (s) {
+            pj_stmt_text(s, 1, ftype);
+            pj_stmt_text(s, 2, scenario);
+            pj_stmt_text(s, 3, role);
+        }
+        if (based_on_newest(s, based_on, what, "standard_id", err)) goto fail;
+    }
+    s = pj_db_prepare(
         c->db,
         "INSERT INTO standards (facility_type, scenario, role, version, effective_from,"
         " target_hours, checklist, coverage_per_10k, notes, created_at, created_by)"
         " SELECT ?1, ?2, ?3, COALESCE(MAX(version), 0) + 1, ?4, ?5, ?6, ?7, ?8, ?9, ?10"
         " FROM standards WHERE facility_type = ?1 AND scenario = ?2 AND role = ?3 RETURNING id",
         err);
-    char *after = NULL;
-    int64_t id = 0;
     if (!s) goto fail;
     pj_stmt_text(s, 1, ftype);
     pj_stmt_text(s, 2, scenario);
@@ -759,9 +823,9 @@ static int manual_role_held(pj_ctx *c, int64_t fid, const char *role, pj_err *er
 
 int pj_manual_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
 {
-    static const char *const fields[] = {"facility_id", "scenario",      "role", "title",
-                                         "steps",       "restore_steps", "csv",  NULL};
-    int64_t fid;
+    static const char *const fields[] = {"facility_id",   "scenario", "role",     "title", "steps",
+                                         "restore_steps", "csv",      "based_on", NULL};
+    int64_t fid, based_on = 0;
     const char *scenario, *role, *title = NULL, *csv = NULL;
     if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_ref(body, "facility_id", 1, &fid, err) < 0 ||
@@ -769,6 +833,7 @@ int pj_manual_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         pj_in_enum(body, "role", 1, pj_emergency_roles, &role, err) < 0 ||
         pj_in_text_trimmed(c->arena, body, "title", 1, 200, &title, err) < 0 ||
         pj_in_str(body, "csv", 0, 1, 1 << 20, &csv, err) < 0 ||
+        pj_in_int(body, "based_on", 0, 1, INT64_MAX, &based_on, err) < 0 ||
         pj_du_facility_scope(c, fid, "facility_id", NULL, err) ||
         manual_role_held(c, fid, role, err))
         return -1;
@@ -776,30 +841,41 @@ int pj_manual_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         return pj_fail(err, 422, "invalid_value", "csv",
                        "give the steps as csv or as JSON, not both");
     step_in *st = pj_arena_alloc(c->arena, sizeof(step_in) * 512);
-    int n = 0;
-    json_t *keep = json_array();
-    int rc = csv ? steps_from_csv(c, csv, st, &n, 512, keep, err)
-                 : (steps_from_json(c, json_object_get(body, "steps"), "convert", "steps", st, &n,
-                                    512, err) ||
-                    steps_from_json(c, json_object_get(body, "restore_steps"), "restore",
-                                    "restore_steps", st, &n, 512, err));
+    int n = 0, rc, nconv = 0;
     double crit = 0, rcrit = 0;
-    int nconv = 0;
+    int64_t id = 0;
+    char *after = NULL;
+    json_t *keep = json_array();
+    pj_stmt *s;
+    /* one transaction from the version check to the insert: no other version comes between */
+    if (pj_db_begin(c->db, err)) goto fail;
+    if (based_on) { /* the version the edit started from is still the newest */
+        char what[80];
+        snprintf(what, sizeof what, "the %s manual of facility %lld", scenario, (long long)fid);
+        s = pj_db_prepare(c->db,
+                          "SELECT m.id, m.version, m.created_at, m.created_by, " PJ_SQL_BY_NAME_OF
+                          "m.created_by" PJ_SQL_BY_NAME_END " FROM manuals m WHERE"
+                          " m.facility_id = ?1 AND m.scenario = ?2 ORDER BY m.version DESC LIMIT 1",
+                          err);
+        if (s) {
+            pj_stmt_int(s, 1, fid);
+            pj_stmt_text(s, 2, scenario);
+        }
+        if (based_on_newest(s, based_on, what, "manual_id", err)) goto fail;
+    }
+    rc = csv ? steps_from_csv(c, csv, st, &n, 512, keep, err)
+             : (steps_from_json(c, json_object_get(body, "steps"), "convert", "steps", st, &n, 512,
+                                err) ||
+                steps_from_json(c, json_object_get(body, "restore_steps"), "restore",
+                                "restore_steps", st, &n, 512, err));
     for (int i = 0; !rc && i < n; i++) nconv += !strcmp(st[i].phase, "convert");
     if (!rc && !nconv)
         rc = pj_fail(err, 422, "missing_field", csv ? "csv" : "steps",
                      "a manual needs at least one conversion step");
     if (!rc) rc = steps_check(c, st, n, "convert", csv ? "csv" : "steps", &crit, err);
     if (!rc) rc = steps_check(c, st, n, "restore", csv ? "csv" : "restore_steps", &rcrit, err);
-    if (rc) {
-        json_decref(keep);
-        return -1;
-    }
-    int64_t id = 0;
-    char *after = NULL;
-    if (pj_db_begin(c->db, err)) goto fail;
-    pj_stmt *s =
-        pj_db_prepare(c->db,
+    if (rc) goto fail;
+    s = pj_db_prepare(c->db,
                       "INSERT INTO manuals (id, facility_id, scenario, role, version, title,"
                       " created_at, created_by) SELECT " PJ_NEXT_ID(
                           "manuals") ", ?1, ?2, ?3, COALESCE(MAX(version), 0)"

@@ -31,6 +31,15 @@ TEST(cli_dualuse_manual_convert_drill_overview)
                   "isolation", "--title", "再版", "--csv", csv, "--db", db),
               0);
     CHECK(strstr(out, "\"version\": 2"));
+    /* --based-on: the version the table came from; an older one than the newest is refused */
+    CHECK_INT(RUN(out, "manual", "import", "--facility-id", "1", "--scenario", "epidemic", "--role",
+                  "isolation", "--title", "再版", "--csv", csv, "--based-on", "1", "--db", db),
+              1);
+    CHECK(strstr(out, "version_conflict") && strstr(out, "version 2"));
+    CHECK_INT(RUN(out, "manual", "import", "--facility-id", "1", "--scenario", "epidemic", "--role",
+                  "isolation", "--title", "再版", "--csv", csv, "--based-on", "2", "--db", db),
+              0);
+    CHECK(strstr(out, "\"version\": 3"));
     CHECK_INT(RUN(out, "manual", "import", "--facility-id", "1", "--db", db), 2);
     /* a drill on facility 1's epidemic manual while its live conversion runs */
     CHECK_INT(

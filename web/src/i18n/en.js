@@ -1029,6 +1029,12 @@ export default {
     openNewest: 'Open the newest',
     editHint: 'Reorder with Up/Down; predecessors are steps of the same phase',
     localCycle: 'The steps form a cycle ({steps}); saving will be refused',
+    someone: 'someone else',
+    conflict: 'Not saved: while you were editing, {by} saved version {n} of this manual ({at}).',
+    conflictUnknown: 'Not saved: while you were editing, someone else saved a newer version of this manual.',
+    conflictHint: 'Your changes are still below. Download them as a CSV draft, then open the newest version and apply them again (or import the draft there with “Import CSV”).',
+    downloadDraft: 'Download my draft (CSV)',
+    openVersion: 'Open version {n}',
   },
   drill: {
     list: 'Drills',

@@ -1031,6 +1031,12 @@ export default {
     openNewest: '查看最新版',
     editHint: '拖动顺序用“上移/下移”；前置步骤只能选同一阶段的步骤',
     localCycle: '步骤之间有循环依赖（{steps}），保存时将被拒绝',
+    someone: '他人',
+    conflict: '未保存：在您编辑期间，{by} 已保存了本手册的第 {n} 版（{at}）。',
+    conflictUnknown: '未保存：在您编辑期间，他人已保存了本手册更新的版本。',
+    conflictHint: '您的修改仍保留在下方。可先下载草稿（CSV），再打开最新版重新修改（或在最新版上用“导入 CSV”导入草稿）。',
+    downloadDraft: '下载我的草稿（CSV）',
+    openVersion: '打开第 {n} 版',
   },
   drill: {
     list: '演练管理',

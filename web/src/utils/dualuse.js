@@ -369,3 +369,24 @@ export function stockTotals(lines, categories, today) {
   }
   return [...by.values()];
 }
+
+const MANUAL_CSV_HEADER = ['phase', 'code', 'name', 'planned_minutes', 'team_type', 'team_count', 'predecessors', 'checklist'];
+/** One CSV cell as the server's export writes it: a text a spreadsheet would run as a formula
+ * (=, +, -, @ first, not a number) or one that starts like a guarded one ('=…) gets an
+ * apostrophe, which the manual import drops again; quoted when it holds , " or a line break. */
+function csvCell(v) {
+  const s = v === null || v === undefined ? '' : String(v);
+  const guard = (/^[=+\-@\t\r]/.test(s) && !Number.isFinite(Number(s))) || /^'[=+\-@\t\r]/.test(s);
+  if (!guard && !/[,"\r\n]/.test(s)) return s;
+  return '"' + (guard ? "'" : '') + s.replace(/"/g, '""') + '"';
+}
+/**
+ * Steps of both phases ({code, name, planned_minutes, team_type, team_count, predecessors,
+ * checklist}) as the manual CSV the import reads (the export's columns): a draft that could
+ * not be saved can be imported again on the newest version.
+ */
+export function manualCsv(steps, restoreSteps = []) {
+  const line = (phase, s) =>
+    [phase, s.code, s.name, s.planned_minutes, s.team_type, s.team_count || 1, (s.predecessors || []).join(';'), (s.checklist || []).join(';')].map(csvCell).join(',');
+  return [MANUAL_CSV_HEADER.join(','), ...steps.map((s) => line('convert', s)), ...restoreSteps.map((s) => line('restore', s))].join('\r\n') + '\r\n';
+}
