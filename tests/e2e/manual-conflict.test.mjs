@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
+import { manualCsv } from '../../web/src/utils/dualuse.js';
 
 let browser;
 before(async () => {
@@ -69,4 +70,17 @@ test('manual editor: a save meeting a newer version is refused naming it, keeps 
   await page.getByTestId('manual-steps-convert').getByText('消防通道检查').waitFor();
   assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
   await context.close();
+});
+
+test('a draft as CSV: the columns the import reads, formula-like texts guarded as the export does', () => {
+  const csv = manualCsv(
+    [{ code: 'S1', name: '=清场', planned_minutes: 60, team_type: 'cleaning', team_count: 2, predecessors: [], checklist: ['a,b', '-5', "'+x"] }],
+    [{ code: 'R1', name: '复原 "一"', planned_minutes: 30, team_type: 'cleaning', predecessors: [], checklist: [] }],
+  );
+  assert.equal(
+    csv,
+    'phase,code,name,planned_minutes,team_type,team_count,predecessors,checklist\r\n' +
+      `convert,S1,"'=清场",60,cleaning,2,,"a,b;-5;'+x"\r\n` +
+      'restore,R1,"复原 ""一""",30,cleaning,1,,\r\n',
+  );
 });
