@@ -5,6 +5,14 @@
  *   400–499 district development (e-commerce, agri-tech, logistics, indicators). */
 #include "db/migrations.h"
 
+#include "db/ec_livestream.h"
+
+/* migration 482: every product's livestream rows of every month re-derived */
+#define EC_LIVESTREAM_ALL                                                                          \
+    PJ_EC_LIVESTREAM_DROP("0", "9223372036854775807", "'0000-00'", "'9999-99'")                    \
+    ";" PJ_EC_LIVESTREAM_PUT("0", "9223372036854775807", "'0000-00'", "'9999-99'",                 \
+                             "(SELECT applied_at FROM schema_migrations WHERE version = 482)") ";"
+
 const pj_migration pj_migrations[] = {
     {1, "users, sessions, audit",
      "CREATE TABLE users ("
@@ -1361,6 +1369,38 @@ const pj_migration pj_migrations[] = {
      "CREATE TRIGGER energy_use_retire_id AFTER DELETE ON energy_use BEGIN"
      " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'energy_use' AND max_id < OLD.id;"
      " END;"},
+    /* a product's livestream sales of a month are exactly its sessions' of that month
+     * (db/ec_livestream.h): the sessions' writes keep them so from now on; before, a session
+     * recorded after the demo's load never reached them and a livestream row could be typed by
+     * hand. Every row re-derived from the sessions; each row that changes is audited by
+     * 'migration' on its product (`sales`, `sales_update`, `sales_delete`, the sale in
+     * before.sale / after.sale) and raises the product's version. The products' sessions are
+     * found by product (the index). */
+    {482, "e-commerce: livestream sales re-derived from the live sessions",
+     "CREATE INDEX ec_session_products_product ON ec_session_products(product_id, session_id);"
+     "CREATE TEMP TABLE ec_livestream_was AS SELECT product_id, month, orders, gmv_fen FROM"
+     " ec_product_sales WHERE channel = 'livestream';" EC_LIVESTREAM_ALL
+     "CREATE TEMP TABLE ec_livestream_moved AS SELECT w.product_id, w.month, w.orders AS o0,"
+     " w.gmv_fen AS g0, n.orders AS o1, n.gmv_fen AS g1 FROM ec_livestream_was w LEFT JOIN"
+     " ec_product_sales n ON n.product_id = w.product_id AND n.month = w.month AND n.channel ="
+     " 'livestream' WHERE n.orders IS NULL OR n.orders <> w.orders OR n.gmv_fen <> w.gmv_fen"
+     " UNION ALL SELECT n.product_id, n.month, NULL, NULL, n.orders, n.gmv_fen FROM"
+     " ec_product_sales n WHERE n.channel = 'livestream' AND NOT EXISTS (SELECT 1 FROM"
+     " ec_livestream_was w WHERE w.product_id = n.product_id AND w.month = n.month);"
+     "INSERT INTO audit (at, username, action, entity, entity_id, before_json, after_json)"
+     " SELECT (SELECT applied_at FROM schema_migrations WHERE version = 482), 'migration',"
+     " CASE WHEN o0 IS NULL THEN 'sales' WHEN o1 IS NULL THEN 'sales_delete' ELSE 'sales_update'"
+     " END, 'ec_product', product_id,"
+     " CASE WHEN o0 IS NULL THEN NULL ELSE '{\"id\":' || product_id || ',\"sale\":{\"month\":\"'"
+     " || month || '\",\"channel\":\"livestream\",\"orders\":' || o0 || ',\"gmv_fen\":' || g0"
+     " || '}}' END,"
+     " CASE WHEN o1 IS NULL THEN NULL ELSE '{\"id\":' || product_id || ',\"sale\":{\"month\":\"'"
+     " || month || '\",\"channel\":\"livestream\",\"orders\":' || o1 || ',\"gmv_fen\":' || g1"
+     " || '}}' END FROM ec_livestream_moved ORDER BY product_id, month;"
+     "UPDATE ec_products SET version = version + 1 WHERE id IN (SELECT product_id FROM"
+     " ec_livestream_moved);"
+     "DROP TABLE ec_livestream_moved;"
+     "DROP TABLE ec_livestream_was;"},
     /* organisations and regions are found by name (a facility import's operator, township and
      * village columns; the operator named on a facility or a warehouse): "uscc = ? OR name = ?"
      * and "code = ? OR name = ?" read every row without an index on name (10,000 imported rows:

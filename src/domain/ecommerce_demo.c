@@ -99,16 +99,7 @@ int ec_demo_pick(const char *cats, int m, uint64_t r)
 
 int ec_demo_derive_livestream(pj_ctx *c, pj_err *err)
 {
-    return ec_run(c, err,
-                  "INSERT INTO ec_product_sales (product_id, month, channel, orders, gmv_fen,"
-                  " source, created_at) SELECT p.product_id, substr(s.day, 1, 7), 'livestream',"
-                  " SUM(s.orders), SUM(s.gmv_fen), 'synthetic', ? FROM ec_sessions s JOIN"
-                  " ec_session_products p ON p.session_id = s.id WHERE s.source = 'synthetic'"
-                  " GROUP BY p.product_id, substr(s.day, 1, 7) ON CONFLICT (product_id, month,"
-                  " channel) DO UPDATE SET orders = excluded.orders, gmv_fen = excluded.gmv_fen",
-                  "i", pj_now()) < 0
-               ? -1
-               : 0;
+    return ec_livestream_derive(c, 0, NULL, err);
 }
 
 typedef struct ecd {

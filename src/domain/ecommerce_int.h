@@ -58,6 +58,11 @@ int ec_write_audited_masked(pj_ctx *c, int64_t id, const char *action, const cha
                             pj_render_fn render, pj_render_fn audit_render, ec_apply_fn apply,
                             void *arg, pj_jw *w, pj_err *err);
 
+/* The livestream sales rows of product pid (0: every one) and month "YYYY-MM" (NULL: every
+ * one) re-derived from the sessions (db/ec_livestream.h): a product's livestream sales of a month
+ * are exactly its sessions' of that month. Inside the caller's transaction. */
+int ec_livestream_derive(pj_ctx *c, int64_t pid, const char *month, pj_err *err);
+
 /* ---- the demo (ecommerce_demo.c, ecommerce_academy_demo.c) ----
  * Its products with their season (a weight per calendar month: peaches July–September,
  * 北寨红杏 in June, 佛见喜梨 and 磨盘柿 in autumn, eggs, honey and vegetables all year) and price
@@ -73,8 +78,8 @@ extern const int ec_demo_nproducts;
  * `cats` (comma-separated; NULL: any product), drawn with r by the season's weights; -1 when
  * none of the streamer's products is in season. */
 int ec_demo_pick(const char *cats, int m, uint64_t r);
-/* The livestream channel of every product's monthly sales set to the sum of that month's
- * synthetic sessions selling it (each demo session sells one product). */
+/* The livestream channel of every product's monthly sales re-derived from the sessions
+ * (ec_livestream_derive of every product and month; each demo session sells one product). */
 int ec_demo_derive_livestream(pj_ctx *c, pj_err *err);
 
 #endif

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "db/ec_livestream.h"
 #include "db/next_id.h"
 #include "domain/audit.h"
 #include "domain/ecommerce_int.h"
@@ -207,6 +208,108 @@ static int session_check(pj_ctx *c, const session_in *x, const char *birth, pj_e
     return 0;
 }
 
+int ec_livestream_derive(pj_ctx *c, int64_t pid, const char *month, pj_err *err)
+{
+    int64_t lo = pid ? pid : 0, hi = pid ? pid : INT64_MAX;
+    const char *mlo = month ? month : "0000-00", *mhi = month ? month : "9999-99";
+    return ec_run(c, err, PJ_EC_LIVESTREAM_DROP("?1", "?2", "?3", "?4"), "iiss", lo, hi, mlo, mhi) <
+                       0 ||
+                   ec_run(c, err, PJ_EC_LIVESTREAM_PUT("?1", "?2", "?3", "?4", "?5"), "iissi", lo,
+                          hi, mlo, mhi, pj_now()) < 0
+               ? -1
+               : 0;
+}
+
+static int product_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
+static const char *with_sale(pj_ctx *c, const char *product, const char *month, const char *channel,
+                             int64_t orders, int64_t gmv);
+static int sales_bump(pj_ctx *c, int64_t pid, int64_t version, pj_err *err);
+
+/* A product's sale of a month and channel: 1 (*orders, *gmv set), 0 none, -1 error. */
+static int sale_get(pj_ctx *c, int64_t pid, const char *month, const char *channel, int64_t *orders,
+                    int64_t *gmv, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT orders, gmv_fen FROM ec_product_sales WHERE product_id = ?"
+                               " AND month = ? AND channel = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, pid);
+    pj_stmt_text(s, 2, month);
+    pj_stmt_text(s, 3, channel);
+    int rc = pj_stmt_step(s, err);
+    *orders = rc == 1 ? pj_col_int(s, 0) : 0;
+    *gmv = rc == 1 ? pj_col_int(s, 1) : 0;
+    pj_stmt_done(s);
+    return rc;
+}
+
+/* Inside a session write's transaction, after it: the livestream row of product pid and the
+ * month of day re-derived; when it changed, the product's version is raised and the change
+ * audited on the product as a hand-recorded row's is (`sales`, `sales_update`, `sales_delete`
+ * with the sale in `after.sale` / `before.sale`). */
+static int session_sale(pj_ctx *c, int64_t pid, const char *day, pj_err *err)
+{
+    char month[8];
+    snprintf(month, sizeof month, "%.7s", day);
+    int64_t o0, g0, o1, g1;
+    int had = sale_get(c, pid, month, "livestream", &o0, &g0, err);
+    char *before = had < 0 ? NULL : pj_render_to_string(c, pid, product_render, err);
+    if (!before || ec_livestream_derive(c, pid, month, err)) return -1;
+    int has = sale_get(c, pid, month, "livestream", &o1, &g1, err);
+    if (has < 0) return -1;
+    if (has == had && o0 == o1 && g0 == g1) return 0;
+    char *after;
+    if (sales_bump(c, pid, 0, err) || !(after = pj_render_to_string(c, pid, product_render, err)))
+        return -1;
+    const char *action = !had ? "sales" : has ? "sales_update" : "sales_delete";
+    return pj_audit_add(c, action, "ec_product", pid,
+                        had ? with_sale(c, before, month, "livestream", o0, g0) : before,
+                        has ? with_sale(c, after, month, "livestream", o1, g1) : after, err);
+}
+
+/* The products of session id (as stored now) into *out (arena), their number into *n. */
+static int session_pids(pj_ctx *c, int64_t id, int64_t **out, int *n, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT product_id FROM ec_session_products WHERE session_id = ?"
+                               " ORDER BY product_id LIMIT 100",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int64_t *v = pj_arena_alloc(c->arena, 100 * sizeof *v);
+    int rc;
+    *n = 0;
+    while ((rc = pj_stmt_step(s, err)) == 1) v[(*n)++] = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    *out = v;
+    return rc < 0 ? -1 : 0;
+}
+
+/* Inside a session write's transaction: the livestream rows its products had on day0 (n0
+ * products pids0; none for a new session) and have now (session id as stored; 0 when deleted)
+ * re-derived, the old month's and the new one's. */
+static int session_sales(pj_ctx *c, int64_t id, const char *day0, const int64_t *pids0, int n0,
+                         pj_err *err)
+{
+    for (int i = 0; i < n0; i++)
+        if (session_sale(c, pids0[i], day0, err)) return -1;
+    if (!id) return 0;
+    int64_t *pids;
+    int n;
+    const char *day = NULL;
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT day FROM ec_sessions WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) day = pj_arena_strdup(c->arena, pj_col_text(s, 0));
+    pj_stmt_done(s);
+    if (rc < 0 || session_pids(c, id, &pids, &n, err)) return -1;
+    for (int i = 0; day && i < n; i++)
+        if (session_sale(c, pids[i], day, err)) return -1;
+    return 0;
+}
+
 /* Inside the write's transaction: the session's products replaced by pids. */
 static int session_products(pj_ctx *c, int64_t id, json_t *pids, pj_err *err)
 {
@@ -248,6 +351,7 @@ int pj_ec_session_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     if (id <= 0 || session_products(c, id, x.pids, err) ||
         !(after = pj_render_to_string(c, id, session_render_masked, err)) ||
         pj_audit_add(c, "create", "ec_session", id, NULL, after, err) ||
+        session_sales(c, id, NULL, NULL, 0, err) ||
         !(after = pj_render_to_string(c, id, session_render, err)) || pj_db_commit(c->db, err)) {
         pj_db_rollback(c->db);
         return -1;
@@ -301,15 +405,27 @@ typedef struct session_upd {
 static int session_apply(pj_ctx *c, int64_t id, void *arg, pj_err *err)
 {
     session_upd *u = arg;
+    /* the products and the month as they were: their livestream rows follow too */
+    int64_t *pids0;
+    int n0;
+    const char *day0 = NULL;
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT day FROM ec_sessions WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) day0 = pj_arena_strdup(c->arena, pj_col_text(s, 0));
+    pj_stmt_done(s);
+    if (rc < 0 || session_pids(c, id, &pids0, &n0, err)) return -1;
     if (ec_run(c, err,
                "UPDATE ec_sessions SET studio_id = ?, platform = ?, day = ?, duration_min = ?,"
                " orders = ?, gmv_fen = ?, updated_at = ?, version = version + 1 WHERE id = ? AND"
                " version = ?",
                "rssiiiiii", u->x.studio, u->x.platform, u->x.date, u->x.dur, u->x.orders, u->x.gmv,
                pj_now(), id, u->version) < 0 ||
-        ec_changed_one(c, "session", err))
+        ec_changed_one(c, "session", err) ||
+        (u->products && session_products(c, id, u->x.pids, err)))
         return -1;
-    return u->products ? session_products(c, id, u->x.pids, err) : 0;
+    return session_sales(c, id, day0, pids0, day0 ? n0 : 0, err);
 }
 
 int pj_ec_session_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
@@ -354,11 +470,13 @@ int pj_ec_session_delete(pj_ctx *c, int64_t id, pj_err *err)
                        "the session counts as an enrolment's practical training");
     if (pj_db_begin(c->db, err)) return -1;
     char *before = pj_render_to_string(c, id, session_render_masked, err);
-    if (!before ||
+    int64_t *pids0;
+    int n0;
+    if (!before || session_pids(c, id, &pids0, &n0, err) ||
         ec_run(c, err, "DELETE FROM ec_session_products WHERE session_id = ?", "i", id) < 0 ||
         ec_run(c, err, "DELETE FROM ec_sessions WHERE id = ?", "i", id) < 0 ||
         pj_audit_add(c, "delete", "ec_session", id, before, NULL, err) ||
-        pj_db_commit(c->db, err)) {
+        session_sales(c, 0, x.date, pids0, n0, err) || pj_db_commit(c->db, err)) {
         pj_db_rollback(c->db);
         return -1;
     }
@@ -528,9 +646,13 @@ int pj_ec_sales_add(pj_ctx *c, int64_t pid, json_t *body, pj_jw *w, pj_err *err)
         pj_in_int(body, "orders", 1, 0, 1000000000, &orders, err) < 0 ||
         pj_in_int(body, "gmv_fen", 1, 0, INT64_C(1000000000000000), &gmv, err) < 0)
         return -1;
-    if (sales_month_check(month, err) || sales_figures_check(orders, gmv, err) ||
-        pj_db_begin(c->db, err))
-        return -1;
+    if (sales_month_check(month, err) || sales_figures_check(orders, gmv, err)) return -1;
+    /* a product's livestream sales of a month are exactly its sessions' of that month */
+    if (!strcmp(channel, "livestream"))
+        return pj_fail(err, 409, "invalid_state", "channel",
+                       "livestream sales are the product's live sessions': record the session"
+                       " with the product, not the row");
+    if (pj_db_begin(c->db, err)) return -1;
     char *before;
     if (!(before = pj_render_to_string(c, pid, product_render, err))) goto fail;
     s = pj_db_prepare(c->db,

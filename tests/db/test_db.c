@@ -505,3 +505,66 @@ TEST(db_failed_migration_is_named_with_its_reason)
     CHECK_INT(one(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'organisations_name'"), 1);
     pj_db_close(db);
 }
+
+/* Migration 482: a database in use whose livestream sales were typed by hand or missed the
+ * sessions recorded after the demo's load gets every livestream row re-derived from the
+ * sessions (a product's livestream sales of a month are its sessions' of that month): a stale
+ * row corrected, a hand-typed one without sessions removed, a missing one made; each change
+ * audited by 'migration' on its product and the product's version raised; other channels and
+ * rows already right left as they are. */
+TEST(db_migration_rederives_livestream_sales)
+{
+    pj_db *db = open_at("livestream.db", 481);
+    pj_err e = {0};
+    CHECK_INT(
+        pj_db_exec(db,
+                   "INSERT INTO ec_products (id, name, category, created_at) VALUES"
+                   " (1, 'a', 'peach', 1), (2, 'b', 'fruit', 1), (3, 'c', 'eggs', 1);"
+                   "INSERT INTO ec_streamers (id, name, skill_level, created_at, updated_at)"
+                   " VALUES (1, 'x', 1, 1, 1);"
+                   "INSERT INTO ec_sessions (id, streamer_id, platform, day, duration_min, orders,"
+                   " gmv_fen, created_at, created_by) VALUES (1, 1, 'douyin', '2025-03-02', 60,"
+                   " 10, 1000, 1, 'u'), (2, 1, 'douyin', '2025-03-31', 60, 5, 500, 1, 'u'),"
+                   " (3, 1, 'douyin', '2025-04-01', 60, 7, 700, 1, 'u');"
+                   "INSERT INTO ec_session_products (session_id, product_id) VALUES (1, 1), (2, 1),"
+                   " (3, 2), (3, 3);"
+                   /* product 1: March stale (one session of two), May typed by hand; product 3
+                    * right already; product 2 missing its April row */
+                   "INSERT INTO ec_product_sales (product_id, month, channel, orders, gmv_fen,"
+                   " created_at) VALUES (1, '2025-03', 'livestream', 10, 1000, 1),"
+                   " (1, '2025-05', 'livestream', 1, 100, 1), (1, '2025-05', 'offline', 3, 300, 1),"
+                   " (3, '2025-04', 'livestream', 7, 700, 1);",
+                   &e),
+        0);
+    pj_db_close(db);
+    db = open_at("livestream.db", 0);
+    CHECK_INT(one(db, "SELECT COUNT(*) FROM ec_product_sales WHERE channel = 'livestream'"), 3);
+    CHECK_INT(one(db, "SELECT orders * 100000 + gmv_fen FROM ec_product_sales WHERE product_id"
+                      " = 1 AND month = '2025-03' AND channel = 'livestream'"),
+              15 * 100000 + 1500);
+    CHECK_INT(one(db, "SELECT orders * 100000 + gmv_fen FROM ec_product_sales WHERE product_id"
+                      " = 2 AND month = '2025-04' AND channel = 'livestream'"),
+              7 * 100000 + 700);
+    CHECK_INT(one(db, "SELECT COUNT(*) FROM ec_product_sales WHERE product_id = 1 AND month ="
+                      " '2025-05'"),
+              1); /* the offline row stays */
+    CHECK_INT(one(db, "SELECT version FROM ec_products WHERE id = 1"), 2);
+    CHECK_INT(one(db, "SELECT version FROM ec_products WHERE id = 2"), 2);
+    CHECK_INT(one(db, "SELECT version FROM ec_products WHERE id = 3"), 1);
+    CHECK_INT(one(db, "SELECT COUNT(*) FROM audit WHERE username = 'migration' AND entity ="
+                      " 'ec_product'"),
+              3);
+    CHECK_INT(one(db, "SELECT COUNT(*) FROM audit WHERE username = 'migration' AND entity_id = 1"
+                      " AND action = 'sales_update' AND json_extract(before_json,"
+                      " '$.sale.orders') = 10 AND json_extract(after_json, '$.sale.orders') = 15"),
+              1);
+    CHECK_INT(one(db, "SELECT COUNT(*) FROM audit WHERE username = 'migration' AND entity_id = 1"
+                      " AND action = 'sales_delete' AND json_extract(before_json,"
+                      " '$.sale.month') = '2025-05' AND after_json IS NULL"),
+              1);
+    CHECK_INT(one(db, "SELECT COUNT(*) FROM audit WHERE username = 'migration' AND entity_id = 2"
+                      " AND action = 'sales' AND before_json IS NULL AND"
+                      " json_extract(after_json, '$.sale.gmv_fen') = 700"),
+              1);
+    pj_db_close(db);
+}

@@ -319,7 +319,9 @@ describe('livestream zone and streamer academy (review fixes)', { timeout: 60000
     await login(page, 'officer', DEMO_PW);
     const p = await send(page, 'post', '/ecommerce/products', { name: `更正测试品${stamp()}`, category: 'fruit' });
     await send(page, 'post', `/ecommerce/products/${p.id}/sales`, { month: '2024-03', channel: 'wholesale', orders: 12, gmv_fen: 88000 });
-    await send(page, 'post', `/ecommerce/products/${p.id}/sales`, { month: '2024-03', channel: 'livestream', orders: 2, gmv_fen: 500 });
+    // the livestream row is the product's sessions': a session of 2024-03 selling it
+    const adult = (await apiGet(page, '/ecommerce/streamers?limit=100')).items.find((x) => x.birth_date && x.birth_date < '2000-01-01');
+    await send(page, 'post', '/ecommerce/sessions', { streamer_id: adult.id, platform: 'douyin', date: '2024-03-05', duration_min: 60, orders: 2, gmv_fen: 500, product_ids: [p.id] });
     await page.goto('/development/ecommerce');
     await choose(page, page.getByTestId('ec-product'), p.name);
     const edit = page.getByTestId('ec-sales-edit-2024-03-wholesale');

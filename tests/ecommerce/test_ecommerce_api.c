@@ -473,15 +473,15 @@ TEST_T(ecommerce_bad_input_writes_nothing, 60)
     snprintf(b4, sizeof b4,
              "{\"studio_id\":999999,\"starts_at\":\"2030-05-01T00:00:00Z\",\"ends_at\":"
              "\"2030-05-01T00:30:00Z\"}");
-    /* a month of product 1's livestream sales and a count of streamer 1's on record in the
+    /* a month of product 1's online-shop sales and a count of streamer 1's on record in the
      * demo (its dates run on the clock) */
     char sale_dup[160], follow_dup[160];
     long long ym = th_sql_int(&s, "SELECT CAST(substr(month, 1, 4) AS INTEGER) * 100 +"
                                   " CAST(substr(month, 6, 2) AS INTEGER) FROM ec_product_sales"
-                                  " WHERE product_id = 1 AND channel = 'livestream' ORDER BY month"
+                                  " WHERE product_id = 1 AND channel = 'ecommerce' ORDER BY month"
                                   " LIMIT 1");
     snprintf(sale_dup, sizeof sale_dup,
-             "{\"month\":\"%04lld-%02lld\",\"channel\":\"livestream\",\"orders\":1,"
+             "{\"month\":\"%04lld-%02lld\",\"channel\":\"ecommerce\",\"orders\":1,"
              "\"gmv_fen\":1}",
              ym / 100, ym % 100);
     const char *plat = NULL;

@@ -489,7 +489,7 @@ TEST_T(ecommerce_review_input_checks, 90)
     th_day_rel(0, 0, month);
     month[7] = 0;
     snprintf(body, sizeof body,
-             "{\"month\":\"%s\",\"channel\":\"livestream\",\"orders\":1,\"gmv_fen\":100}", month);
+             "{\"month\":\"%s\",\"channel\":\"ecommerce\",\"orders\":1,\"gmv_fen\":100}", month);
     json_decref(CALL(&s, "POST", off, purl, body, 201));
     /* the academy's KPIs are of what has happened */
     REFUSED(&s, "GET", off, "/api/v1/academy/kpi?as_of=2099-01-01", NULL, 400, "as_of");

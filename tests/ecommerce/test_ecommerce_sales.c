@@ -56,11 +56,11 @@ TEST_T(ecommerce_sessions_products_and_kpi, 60)
     json_decref(p);
     snprintf(path, sizeof path, "/api/v1/ecommerce/products/%lld/sales", pid);
     json_decref(CALL(&s, "POST", tok, path,
-                     "{\"month\":\"2024-07\",\"channel\":\"livestream\",\"orders\":100,"
+                     "{\"month\":\"2024-07\",\"channel\":\"ecommerce\",\"orders\":100,"
                      "\"gmv_fen\":500000}",
                      201));
     json_decref(CALL(&s, "POST", tok, path,
-                     "{\"month\":\"2024-08\",\"channel\":\"livestream\",\"orders\":50,"
+                     "{\"month\":\"2024-08\",\"channel\":\"ecommerce\",\"orders\":50,"
                      "\"gmv_fen\":250000}",
                      201));
     json_decref(CALL(&s, "POST", tok, path,
@@ -72,7 +72,7 @@ TEST_T(ecommerce_sessions_products_and_kpi, 60)
     CHECK_INT(json_array_size(json_object_get(sl, "items")), 2);
     CHECK_INT(th_int(sl, "gmv_fen"), 290000);
     json_decref(sl);
-    snprintf(path, sizeof path, "/api/v1/ecommerce/products/%lld/sales?channel=livestream", pid);
+    snprintf(path, sizeof path, "/api/v1/ecommerce/products/%lld/sales?channel=ecommerce", pid);
     sl = CALL(&s, "GET", view, path, NULL, 200);
     CHECK_INT(th_int(sl, "orders"), 150);
     json_decref(sl);
@@ -387,5 +387,171 @@ TEST_T(ecommerce_sales_rules_and_audited_sale, 60)
              " json_extract(before_json, '$.sale') IS NULL",
              pid, pid);
     CHECK_INT(th_sql_int(&s, q2), 1);
+    th_stop(&s);
+}
+
+/* GET path's sales answer: its orders into *o, gmv_fen into *g, rows into return. */
+static long long sales_of(th_server *s, const char *tok, const char *path, long long *o,
+                          long long *g)
+{
+    json_t *r = CALL(s, "GET", tok, path, NULL, 200);
+    long long n = th_int(r, "rows");
+    *o = th_int(r, "orders");
+    *g = th_int(r, "gmv_fen");
+    json_decref(r);
+    return n;
+}
+
+/* The product's total orders and GMV and its version (the product list). */
+static void product_of(th_server *s, const char *tok, long long pid, long long *o, long long *g,
+                       long long *v)
+{
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/ecommerce/products?limit=500&cursor=%lld", pid - 1);
+    json_t *r = CALL(s, "GET", tok, path, NULL, 200);
+    json_t *p = json_array_get(json_object_get(r, "items"), 0);
+    CHECK_INT(th_int(p, "id"), pid);
+    *o = th_int(p, "orders");
+    *g = th_int(p, "gmv_fen");
+    *v = th_int(p, "version");
+    json_decref(r);
+}
+
+/* Regression: live sessions never reached a product's livestream sales (only the demo derived
+ * them once) and a livestream row could be typed by hand, to be corrected or deleted never
+ * again. A product's livestream sales of a month are its sessions' of that month: a session's
+ * create, PATCH (another month, other products, other figures) and DELETE re-derive the rows
+ * of the products and months it had and has, in the same transaction, the product's totals and
+ * version following, audited on the product; a month left without sessions loses its row; a
+ * hand POST of livestream is 409 invalid_state at channel, nothing written. */
+TEST_T(ecommerce_livestream_sales_follow_the_sessions, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], town[80], body[512], path[160], q[400];
+    th_login(&s, "officer", s.demo_pw, tok);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    long long pids[2];
+    for (int i = 0; i < 2; i++) {
+        snprintf(body, sizeof body, "{\"name\":\"直播测试品%d\",\"category\":\"peach\"}", i);
+        json_t *p = CALL(&s, "POST", tok, "/api/v1/ecommerce/products", body, 201);
+        pids[i] = th_int(p, "id");
+        json_decref(p);
+    }
+    json_t *x =
+        CALL(&s, "POST", town, "/api/v1/ecommerce/streamers",
+             "{\"name\":\"直播带货员\",\"birth_date\":\"1990-05-05\",\"skill_level\":2}", 201);
+    long long sid = th_int(x, "id");
+    json_decref(x);
+    /* a hand-typed livestream row: refused, nothing written */
+    snprintf(path, sizeof path, "/api/v1/ecommerce/products/%lld/sales", pids[0]);
+    json_t *o = CALL(&s, "POST", tok, path,
+                     "{\"month\":\"2024-07\",\"channel\":\"livestream\",\"orders\":1,"
+                     "\"gmv_fen\":100}",
+                     409);
+    CHECK_STR(th_err_code(o), "invalid_state");
+    CHECK_STR(th_err_field(o), "channel");
+    json_decref(o);
+    snprintf(q, sizeof q, "SELECT COUNT(*) FROM ec_product_sales WHERE product_id = %lld", pids[0]);
+    CHECK_INT(th_sql_int(&s, q), 0);
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'ec_product' AND entity_id = %lld AND"
+             " action LIKE 'sales%%'",
+             pids[0]);
+    CHECK_INT(th_sql_int(&s, q), 0);
+    long long po, pg, pv0, pv;
+    product_of(&s, tok, pids[0], &po, &pg, &pv0);
+    CHECK_INT(po, 0);
+    /* two sessions of July selling product 0: its July livestream row is their sum */
+    json_t *k0 =
+        CALL(&s, "GET", tok, "/api/v1/ecommerce/kpi?from=2024-07-01&to=2024-07-31", NULL, 200);
+    long long sess[2];
+    for (int i = 0; i < 2; i++) {
+        snprintf(body, sizeof body,
+                 "{\"streamer_id\":%lld,\"platform\":\"douyin\",\"date\":\"2024-07-%02d\","
+                 "\"duration_min\":60,\"orders\":%d,\"gmv_fen\":%d,\"product_ids\":[%lld]}",
+                 sid, 10 + i, 40 + i, 200000 + i * 1000, pids[0]);
+        json_t *e = CALL(&s, "POST", town, "/api/v1/ecommerce/sessions", body, 201);
+        sess[i] = th_int(e, "id");
+        json_decref(e);
+    }
+    long long so, sg;
+    snprintf(path, sizeof path,
+             "/api/v1/ecommerce/products/%lld/sales?channel=livestream&from=2024-07&to=2024-07",
+             pids[0]);
+    CHECK_INT(sales_of(&s, tok, path, &so, &sg), 1);
+    CHECK_INT(so, 81);
+    CHECK_INT(sg, 401000);
+    json_t *k =
+        CALL(&s, "GET", tok, "/api/v1/ecommerce/kpi?from=2024-07-01&to=2024-07-31", NULL, 200);
+    CHECK_INT(th_int(k, "orders") - th_int(k0, "orders"), so);
+    CHECK_INT(th_int(k, "gmv_fen") - th_int(k0, "gmv_fen"), sg);
+    json_decref(k);
+    json_decref(k0);
+    product_of(&s, tok, pids[0], &po, &pg, &pv);
+    CHECK_INT(po, 81);
+    CHECK_INT(pg, 401000);
+    CHECK_INT(pv, pv0 + 2); /* each session's write changed the row */
+    /* audited on the product: the row created, then corrected */
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'ec_product' AND entity_id = %lld AND"
+             " ((action = 'sales' AND json_extract(after_json, '$.sale.orders') = 40) OR (action"
+             " = 'sales_update' AND json_extract(before_json, '$.sale.orders') = 40 AND"
+             " json_extract(after_json, '$.sale.orders') = 81))",
+             pids[0]);
+    CHECK_INT(th_sql_int(&s, q), 2);
+    /* a PATCH moving session 1 to August and to product 1: both months and products follow */
+    snprintf(path, sizeof path, "/api/v1/ecommerce/sessions/%lld", sess[1]);
+    snprintf(body, sizeof body, "{\"version\":1,\"date\":\"2024-08-03\",\"product_ids\":[%lld]}",
+             pids[1]);
+    json_decref(CALL(&s, "PATCH", town, path, body, 200));
+    snprintf(path, sizeof path, "/api/v1/ecommerce/products/%lld/sales?channel=livestream",
+             pids[0]);
+    CHECK_INT(sales_of(&s, tok, path, &so, &sg), 1);
+    CHECK_INT(so, 40);
+    CHECK_INT(sg, 200000);
+    snprintf(path, sizeof path, "/api/v1/ecommerce/products/%lld/sales?channel=livestream",
+             pids[1]);
+    CHECK_INT(sales_of(&s, tok, path, &so, &sg), 1);
+    CHECK_INT(so, 41);
+    CHECK_INT(sg, 201000);
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM ec_product_sales WHERE product_id = %lld AND channel ="
+             " 'livestream' AND month = '2024-08'",
+             pids[1]);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    product_of(&s, tok, pids[1], &po, &pg, &pv);
+    CHECK_INT(po, 41);
+    CHECK_INT(pg, 201000);
+    /* a PATCH of the figures only: the row follows */
+    snprintf(path, sizeof path, "/api/v1/ecommerce/sessions/%lld", sess[1]);
+    json_decref(CALL(&s, "PATCH", town, path, "{\"version\":2,\"orders\":5,\"gmv_fen\":900}", 200));
+    product_of(&s, tok, pids[1], &po, &pg, &pv);
+    CHECK_INT(po, 5);
+    CHECK_INT(pg, 900);
+    /* DELETE: the month left without sessions loses its row, the totals follow */
+    json_decref(CALL(&s, "DELETE", town, path, NULL, 204));
+    snprintf(q, sizeof q, "SELECT COUNT(*) FROM ec_product_sales WHERE product_id = %lld", pids[1]);
+    CHECK_INT(th_sql_int(&s, q), 0);
+    product_of(&s, tok, pids[1], &po, &pg, &pv);
+    CHECK_INT(po, 0);
+    CHECK_INT(pg, 0);
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'ec_product' AND entity_id = %lld AND"
+             " action = 'sales_delete' AND json_extract(before_json, '$.sale.orders') = 5",
+             pids[1]);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    snprintf(path, sizeof path, "/api/v1/ecommerce/sessions/%lld", sess[0]);
+    json_decref(CALL(&s, "DELETE", tok, path, NULL, 204));
+    product_of(&s, tok, pids[0], &po, &pg, &pv);
+    CHECK_INT(po, 0);
+    CHECK_INT(pg, 0);
+    /* over the whole database: every livestream row is its product's sessions' of its month */
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ec_product_sales l WHERE l.channel ="
+                             " 'livestream' AND (l.orders, l.gmv_fen) IS NOT (SELECT"
+                             " SUM(e.orders), SUM(e.gmv_fen) FROM ec_sessions e JOIN"
+                             " ec_session_products p ON p.session_id = e.id WHERE p.product_id ="
+                             " l.product_id AND substr(e.day, 1, 7) = l.month)"),
+              0);
     th_stop(&s);
 }

@@ -23,7 +23,8 @@ static json_t *call(th_server *s, const char *m, const char *tok, const char *pa
 #define CALL(s, m, tok, path, body, want) call(s, m, tok, path, body, want, __LINE__)
 
 /* A product named name (of township town, 0: none) with sales of 2024-07 offline (10 orders,
- * 40000 fen), 2024-08 ecommerce (5, 1000) and 2024-08 livestream (3, 900); its id. */
+ * 40000 fen), 2024-08 ecommerce (5, 1000) and 2024-08 livestream (3, 900: a live session of
+ * 2024-08 selling it); its id. */
 static long long product_with_sales(th_server *s, const char *tok, const char *name, long long town)
 {
     char body[256], path[96];
@@ -44,10 +45,18 @@ static long long product_with_sales(th_server *s, const char *tok, const char *n
                      "{\"month\":\"2024-08\",\"channel\":\"ecommerce\",\"orders\":5,"
                      "\"gmv_fen\":1000}",
                      201));
-    json_decref(CALL(s, "POST", tok, path,
-                     "{\"month\":\"2024-08\",\"channel\":\"livestream\",\"orders\":3,"
-                     "\"gmv_fen\":900}",
-                     201));
+    /* the livestream row is the product's sessions': one session selling it */
+    char off[80];
+    th_login(s, "officer", s->demo_pw, off);
+    json_t *x =
+        CALL(s, "POST", off, "/api/v1/ecommerce/streamers",
+             "{\"name\":\"带货主播\",\"birth_date\":\"1990-01-01\",\"skill_level\":1}", 201);
+    snprintf(body, sizeof body,
+             "{\"streamer_id\":%lld,\"platform\":\"douyin\",\"date\":\"2024-08-10\","
+             "\"duration_min\":60,\"orders\":3,\"gmv_fen\":900,\"product_ids\":[%lld]}",
+             th_int(x, "id"), pid);
+    json_decref(x);
+    json_decref(CALL(s, "POST", off, "/api/v1/ecommerce/sessions", body, 201));
     return pid;
 }
 
