@@ -546,23 +546,37 @@ int pj_ec_booking_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         return pj_fail(err, 422, "unknown_id", "studio_id", "no studio %lld", (long long)studio);
     if (org && ec_ref(c, "SELECT 1 FROM organisations WHERE id = ?", org, "organisation_id", err))
         return -1;
+    /* the streamer named: one the caller acts for (the streamer rule, as for its sessions),
+     * and the booking is its organisation's (taken from it when not given) */
     if (streamer) {
         s = pj_db_prepare(c->db,
-                          "SELECT organisation_id FROM ec_streamers WHERE id = ? AND anonymised ="
-                          " 0",
+                          "SELECT x.township_id, x.organisation_id, o.township_id FROM"
+                          " ec_streamers x LEFT JOIN organisations o ON o.id = x.organisation_id"
+                          " WHERE x.id = ? AND x.anonymised = 0",
                           err);
         if (!s) return -1;
         pj_stmt_int(s, 1, streamer);
         rc = pj_stmt_step(s, err);
-        int64_t sorg = rc == 1 ? pj_col_int(s, 0) : 0;
+        int64_t stown = rc == 1 ? pj_col_int(s, 0) : 0, sorg = rc == 1 ? pj_col_int(s, 1) : 0;
+        int64_t sorg_town = rc == 1 ? pj_col_int(s, 2) : 0;
         pj_stmt_done(s);
         if (rc < 0) return -1;
         if (rc == 0)
             return pj_fail(err, 422, "unknown_id", "streamer_id", "no streamer %lld",
                            (long long)streamer);
-        if (c->actor.role == PJ_ROLE_ENTERPRISE && sorg != org)
+        if (!ec_streamer_privileged(c, stown, sorg, sorg_town))
             return pj_fail(err, 403, "forbidden", "streamer_id",
-                           "the streamer is not of your organisation");
+                           c->actor.role == PJ_ROLE_ENTERPRISE
+                               ? "the streamer is not of your organisation"
+                               : "the streamer is not one you act for (of another township, or"
+                                 " signed with an organisation of another township)");
+        if (sorg && !org) org = sorg;
+        if (sorg && org != sorg)
+            return pj_fail(err, 422, "invalid_value", "streamer_id",
+                           "streamer %lld is of organisation %lld, not of the booking's"
+                           " (organisation %lld): a booking naming a streamer is its"
+                           " organisation's",
+                           (long long)streamer, (long long)sorg, (long long)org);
     }
     /* a township officer books the studios of their township's bases; an enterprise any
      * shared studio for itself */

@@ -730,3 +730,84 @@ TEST_T(ecommerce_booking_begun_is_not_cancelled, 60)
     json_decref(CALL(&s, "DELETE", jd, path, NULL, 204));
     th_stop(&s);
 }
+
+/* Regression: a booking could name a streamer of another organisation (filed under the wrong
+ * firm, which the streamer's own could then neither see nor cancel) or, by a township officer,
+ * a streamer of another township. A booking naming a streamer is its organisation's: taken
+ * from the streamer when not given, another one 422 invalid_value at streamer_id; the caller
+ * names only streamers it acts for (the streamer rule of sessions: 403 at streamer_id); nothing
+ * written when refused. */
+TEST_T(ecommerce_booking_streamer_is_the_bookings_organisations, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demo(&s, 0);
+    char off[80], town[80], jd[80], body[512], path[96];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    th_login(&s, "jd", s.demo_pw, jd);
+    long long jhh = th_sql_int(&s, "SELECT township_id FROM users WHERE username = 'jinhaihu'");
+    long long jdorg = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    char q[300];
+    snprintf(q, sizeof q,
+             "SELECT MIN(id) FROM ec_streamers WHERE organisation_id = %lld AND anonymised = 0",
+             jdorg);
+    long long jds = th_sql_int(&s, q);
+    snprintf(q, sizeof q, "SELECT MIN(id) FROM organisations WHERE id <> %lld", jdorg);
+    long long other = th_sql_int(&s, q);
+    snprintf(q, sizeof q,
+             "SELECT MIN(id) FROM ec_streamers WHERE organisation_id IS NULL AND anonymised = 0"
+             " AND township_id IS NOT NULL AND township_id <> %lld",
+             jhh);
+    long long away = th_sql_int(&s, q);
+    CHECK(jds > 0 && other > 0 && away > 0);
+    /* a village point of 金海湖 with a studio, and a streamer of the township */
+    snprintf(body, sizeof body,
+             "{\"name\":\"金海湖订播点\",\"tier\":\"village\",\"township_id\":%lld}", jhh);
+    long long base = NEW(&s, town, "/api/v1/ecommerce/bases", body);
+    snprintf(path, sizeof path, "/api/v1/ecommerce/bases/%lld/studios", base);
+    long long studio = NEW(&s, town, path, "{\"name\":\"订播间\"}");
+    long long mine = NEW(&s, town, "/api/v1/ecommerce/streamers",
+                         "{\"name\":\"本镇主播\",\"birth_date\":\"1991-04-04\",\"skill_level\":2}");
+    const char *url = "/api/v1/ecommerce/bookings";
+#define BOOKING(h, extra)                                                                          \
+    snprintf(body, sizeof body,                                                                    \
+             "{\"studio_id\":%lld,\"starts_at\":\"2030-06-01T0%d:00:00Z\",\"ends_at\":"            \
+             "\"2030-06-01T0%d:30:00Z\"%s}",                                                       \
+             studio, h, h, extra)
+    char extra[128];
+    /* another organisation than the streamer's: 422 at streamer_id, for every role */
+    snprintf(extra, sizeof extra, ",\"organisation_id\":%lld,\"streamer_id\":%lld", other, jds);
+    BOOKING(1, extra);
+    REFUSED(&s, "POST", off, url, body, 422, "streamer_id");
+    /* none given: the streamer's, which sees and cancels it */
+    snprintf(extra, sizeof extra, ",\"streamer_id\":%lld", jds);
+    BOOKING(1, extra);
+    json_t *o = CALL(&s, "POST", off, url, body, 201);
+    long long bid = th_int(o, "id");
+    CHECK_INT(th_int(o, "organisation_id"), jdorg);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/ecommerce/bookings?organisation_id=%lld&from=2030-06-01",
+             jdorg);
+    o = CALL(&s, "GET", jd, path, NULL, 200);
+    int seen = 0;
+    for (size_t i = 0; i < json_array_size(json_object_get(o, "items")); i++)
+        seen |= th_int(json_array_get(json_object_get(o, "items"), i), "id") == bid;
+    CHECK(seen);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/ecommerce/bookings/%lld", bid);
+    json_decref(CALL(&s, "DELETE", jd, path, NULL, 204));
+    /* a township officer: not a streamer of another township (nor another firm's) */
+    snprintf(extra, sizeof extra, ",\"streamer_id\":%lld", away);
+    BOOKING(2, extra);
+    REFUSED(&s, "POST", town, url, body, 403, "streamer_id");
+    snprintf(extra, sizeof extra, ",\"organisation_id\":%lld,\"streamer_id\":%lld", other, jds);
+    BOOKING(2, extra);
+    REFUSED(&s, "POST", town, url, body, 403, "streamer_id");
+    /* its own township's streamer: booked */
+    snprintf(extra, sizeof extra, ",\"streamer_id\":%lld", mine);
+    BOOKING(2, extra);
+    json_decref(CALL(&s, "POST", town, url, body, 201));
+#undef BOOKING
+    th_stop(&s);
+}
