@@ -154,14 +154,17 @@ static int session_body(json_t *b, int create, session_in *x, pj_err *err)
 }
 
 /* The streamer of a session: 422 unknown_id when missing (or, for a new session, deleted),
- * the actor's scope over it (the streamer rule), its birth date into *birth (NULL when none)
- * and whether it is anonymised. */
-static int session_streamer(pj_ctx *c, int64_t streamer, const char **birth, int *anon, pj_err *err)
+ * the actor's scope over it (the streamer rule), its birth date into *birth and its guardian's
+ * consent date into *consent (NULL when none; consent may be NULL) and whether it is
+ * anonymised. */
+static int session_streamer(pj_ctx *c, int64_t streamer, const char **birth, const char **consent,
+                            int *anon, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT x.township_id, x.organisation_id, x.anonymised,"
-                               " o.township_id, x.birth_date FROM ec_streamers x LEFT JOIN"
-                               " organisations o ON o.id = x.organisation_id WHERE x.id = ?",
+                               " o.township_id, x.birth_date, x.guardian_consent_date FROM"
+                               " ec_streamers x LEFT JOIN organisations o ON o.id ="
+                               " x.organisation_id WHERE x.id = ?",
                                err);
     if (!s) return -1;
     pj_stmt_int(s, 1, streamer);
@@ -170,6 +173,9 @@ static int session_streamer(pj_ctx *c, int64_t streamer, const char **birth, int
     int64_t org_town = rc == 1 ? pj_col_int(s, 3) : 0;
     *anon = rc == 1 && pj_col_int(s, 2);
     *birth = rc == 1 && !pj_col_is_null(s, 4) ? pj_arena_strdup(c->arena, pj_col_text(s, 4)) : NULL;
+    if (consent)
+        *consent =
+            rc == 1 && !pj_col_is_null(s, 5) ? pj_arena_strdup(c->arena, pj_col_text(s, 5)) : NULL;
     pj_stmt_done(s);
     if (rc < 0) return -1;
     if (rc == 0)
@@ -179,8 +185,10 @@ static int session_streamer(pj_ctx *c, int64_t streamer, const char **birth, int
 }
 
 /* The rules of a session as it will be stored: a date not in the future and not before the
- * streamer's 16th birthday, GMV only with orders, known studio and products. */
-static int session_check(pj_ctx *c, const session_in *x, const char *birth, pj_err *err)
+ * streamer's 16th birthday, at 16 and 17 on or after the guardian's consent (as an enrolment),
+ * GMV only with orders, known studio and products. */
+static int session_check(pj_ctx *c, const session_in *x, const char *birth, const char *consent,
+                         pj_err *err)
 {
     int64_t day;
     if (ec_date(x->date, &day, NULL, NULL, NULL) || day > ec_today())
@@ -193,6 +201,20 @@ static int session_check(pj_ctx *c, const session_in *x, const char *birth, pj_e
                        "the streamer was under 16 on %s (16 from %s): a session is from the 16th"
                        " birthday on",
                        x->date, s16);
+    }
+    /* a minor works with the guardian's consent given that day or before */
+    int64_t cday;
+    if (birth && !ec_date(birth, NULL, &y, &m, &d) && pj_ec_age(y, m, d, day) < 18 &&
+        (!consent || ec_date(consent, &cday, NULL, NULL, NULL) || cday > day)) {
+        if (consent)
+            return pj_fail(err, 422, "guardian_consent_required", "date",
+                           "the streamer was under 18 on %s and the guardian's consent is dated"
+                           " %s, after it: a session of a streamer of 16 or 17 is from the"
+                           " consent on",
+                           x->date, consent);
+        return pj_fail(err, 422, "guardian_consent_required", "date",
+                       "the streamer was under 18 on %s and has no guardian's consent on record",
+                       x->date);
     }
     if (x->gmv > 0 && x->orders == 0)
         return pj_fail(err, 422, "invalid_value", "orders",
@@ -329,16 +351,16 @@ static int session_products(pj_ctx *c, int64_t id, json_t *pids, pj_err *err)
 int pj_ec_session_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
 {
     session_in x = {0};
-    const char *birth;
+    const char *birth, *consent;
     int anon;
     if (ec_require_writer(c, err) || pj_in_object(body, err) ||
         pj_in_only(body, session_fields + 1, err) || session_body(body, 1, &x, err) ||
-        session_streamer(c, x.streamer, &birth, &anon, err))
+        session_streamer(c, x.streamer, &birth, &consent, &anon, err))
         return -1;
     if (anon)
         return pj_fail(err, 422, "unknown_id", "streamer_id", "no streamer %lld",
                        (long long)x.streamer);
-    if (session_check(c, &x, birth, err) || pj_db_begin(c->db, err)) return -1;
+    if (session_check(c, &x, birth, consent, err) || pj_db_begin(c->db, err)) return -1;
     int64_t now = pj_now();
     int64_t id =
         ec_run(c, err,
@@ -389,7 +411,7 @@ static int session_load(pj_ctx *c, int64_t id, session_in *x, int *counted, pj_e
     if (rc == 0) return pj_not_found(err, "session", id);
     const char *birth;
     int anon;
-    if (session_streamer(c, x->streamer, &birth, &anon, err)) return -1;
+    if (session_streamer(c, x->streamer, &birth, NULL, &anon, err)) return -1;
     if (anon)
         return pj_fail(err, 409, "invalid_state", "",
                        "the streamer was deleted: its sessions stay as they are");
@@ -449,10 +471,10 @@ int pj_ec_session_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *
                        strcmp(date0, u.x.date) ? "date" : "duration_min",
                        "the session counts as an enrolment's practical training: its date and"
                        " duration stay");
-    const char *birth;
+    const char *birth, *consent;
     int anon;
-    if (session_streamer(c, u.x.streamer, &birth, &anon, err) ||
-        session_check(c, &u.x, birth, err) ||
+    if (session_streamer(c, u.x.streamer, &birth, &consent, &anon, err) ||
+        session_check(c, &u.x, birth, consent, err) ||
         pj_version_check(c, "SELECT version FROM ec_sessions WHERE id = ?", id, u.version,
                          "session", err))
         return -1;

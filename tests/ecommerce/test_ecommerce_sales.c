@@ -555,3 +555,68 @@ TEST_T(ecommerce_livestream_sales_follow_the_sessions, 60)
               0);
     th_stop(&s);
 }
+
+/* Regression: a session of a streamer of 16 or 17 was taken on a day before the guardian's
+ * consent (only the 16th birthday was checked). As for an enrolment, a minor's session is from
+ * the consent on: a date before it is 422 guardian_consent_required at date (create and PATCH),
+ * nothing written; on the consent's day or later it is recorded; from 18 no consent counts. */
+TEST_T(ecommerce_session_of_a_minor_needs_the_consent_by_its_date, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[512], path[96], birth[11], consent[11], before[11], on[11];
+    th_login(&s, "officer", s.demo_pw, tok);
+    th_day_rel(17, -100, birth); /* 17 since 100 days, 16 for a year before */
+    th_day_rel(0, -30, consent);
+    th_day_rel(0, -31, before);
+    snprintf(body, sizeof body,
+             "{\"name\":\"少年主播\",\"birth_date\":\"%s\",\"skill_level\":1,\"guardian_name\":"
+             "\"王芳\",\"guardian_relation\":\"母亲\",\"guardian_consent_date\":\"%s\"}",
+             birth, consent);
+    json_t *x = CALL(&s, "POST", tok, "/api/v1/ecommerce/streamers", body, 201);
+    long long sid = th_int(x, "id");
+    json_decref(x);
+    long long n0 = th_sql_int(&s, "SELECT COUNT(*) FROM ec_sessions");
+    snprintf(body, sizeof body,
+             "{\"streamer_id\":%lld,\"platform\":\"jd\",\"date\":\"%s\",\"duration_min\":60,"
+             "\"orders\":1,\"gmv_fen\":100}",
+             sid, before);
+    json_t *o = CALL(&s, "POST", tok, "/api/v1/ecommerce/sessions", body, 422);
+    CHECK_STR(th_err_code(o), "guardian_consent_required");
+    CHECK_STR(th_err_field(o), "date");
+    CHECK(strstr(th_err_message(o), consent) != NULL);
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ec_sessions"), n0);
+    /* the consent's day: recorded */
+    snprintf(body, sizeof body,
+             "{\"streamer_id\":%lld,\"platform\":\"jd\",\"date\":\"%s\",\"duration_min\":60,"
+             "\"orders\":1,\"gmv_fen\":100}",
+             sid, consent);
+    o = CALL(&s, "POST", tok, "/api/v1/ecommerce/sessions", body, 201);
+    long long id = th_int(o, "id");
+    json_decref(o);
+    /* moved before it: refused, the session as it was */
+    snprintf(path, sizeof path, "/api/v1/ecommerce/sessions/%lld", id);
+    snprintf(body, sizeof body, "{\"version\":1,\"date\":\"%s\"}", before);
+    o = CALL(&s, "PATCH", tok, path, body, 422);
+    CHECK_STR(th_err_code(o), "guardian_consent_required");
+    CHECK_STR(th_err_field(o), "date");
+    json_decref(o);
+    o = CALL(&s, "GET", tok, path, NULL, 200);
+    CHECK_STR(th_str(o, "date"), consent);
+    CHECK_INT(th_int(o, "version"), 1);
+    json_decref(o);
+    /* an adult's session needs none */
+    th_day_rel(18, 0, birth);
+    snprintf(body, sizeof body, "{\"name\":\"成年主播\",\"birth_date\":\"%s\",\"skill_level\":1}",
+             birth);
+    x = CALL(&s, "POST", tok, "/api/v1/ecommerce/streamers", body, 201);
+    th_day_rel(0, 0, on);
+    snprintf(body, sizeof body,
+             "{\"streamer_id\":%lld,\"platform\":\"jd\",\"date\":\"%s\",\"duration_min\":60,"
+             "\"orders\":1,\"gmv_fen\":100}",
+             th_int(x, "id"), on);
+    json_decref(x);
+    json_decref(CALL(&s, "POST", tok, "/api/v1/ecommerce/sessions", body, 201));
+    th_stop(&s);
+}
