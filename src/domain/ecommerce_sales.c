@@ -945,7 +945,16 @@ int pj_ec_register_counts(pj_ctx *c, int64_t *zone_settled, int64_t *streamers, 
 
 const char *const pj_ec_kpi_bys[] = {"month", NULL};
 
-/* The sessions of the range by calendar month: the KPI's session figures, month by month. */
+/* Minutes of streaming as tenths of an hour, half up (the KPI's total `hours`). */
+static int64_t kpi_tenths(int64_t minutes)
+{
+    return (minutes + 3) / 6;
+}
+
+/* The sessions of the range by calendar month: the KPI's session figures, month by month. A
+ * month's `hours` are its minutes in tenths of an hour rounded so that the months add up to the
+ * total's: each month's tenths rounded down, the tenths the total has over their sum given one
+ * each to the months with the largest remainders (the earlier month on a tie). */
 static int kpi_months(pj_ctx *c, const char *from, const char *to, const char *range, pj_jw *w,
                       pj_err *err)
 {
@@ -961,22 +970,52 @@ static int kpi_months(pj_ctx *c, const char *from, const char *to, const char *r
     int j = 1;
     if (from) pj_stmt_text(s, j++, from);
     if (to) pj_stmt_text(s, j++, to);
-    pj_jw_key(w, "months");
-    pj_jw_arr(w);
-    int k;
+    struct kpi_month {
+        char month[8];
+        int64_t sessions, orders, gmv, minutes, tenths;
+    } *ms = NULL;
+    int n = 0, cap = 0, k;
+    int64_t minutes = 0, tenths = 0;
     while ((k = pj_stmt_step(s, err)) == 1) {
-        pj_jw_obj(w);
-        pj_jw_kstr(w, "month", pj_col_text(s, 0));
-        pj_jw_kint(w, "sessions", pj_col_int(s, 1));
-        pj_jw_kint(w, "orders", pj_col_int(s, 2));
-        pj_jw_kint(w, "gmv_fen", pj_col_int(s, 3));
-        pj_jw_key(w, "hours");
-        pj_jw_fixed(w, (double)pj_col_int(s, 4) / 60, 1);
-        pj_jw_obj_end(w);
+        ms = pj_arena_room(c->arena, ms, n, &cap, sizeof *ms, 32);
+        struct kpi_month *x = &ms[n++];
+        snprintf(x->month, sizeof x->month, "%s", pj_col_text(s, 0));
+        x->sessions = pj_col_int(s, 1);
+        x->orders = pj_col_int(s, 2);
+        x->gmv = pj_col_int(s, 3);
+        x->minutes = pj_col_int(s, 4);
+        x->tenths = x->minutes / 6;
+        minutes += x->minutes;
+        tenths += x->tenths;
     }
     pj_stmt_done(s);
+    if (k < 0) return -1;
+    /* the tenths left over, to the largest remainders (minutes % 6), earliest first */
+    for (int64_t left = kpi_tenths(minutes) - tenths; left > 0; left--) {
+        int best = -1;
+        for (int i = 0; i < n; i++)
+            if (ms[i].tenths * 6 <= ms[i].minutes &&
+                (best < 0 ||
+                 ms[i].minutes - ms[i].tenths * 6 > ms[best].minutes - ms[best].tenths * 6))
+                best = i;
+        if (best < 0) break;
+        ms[best].tenths++;
+    }
+    pj_jw_key(w, "months");
+    pj_jw_arr(w);
+    for (int i = 0; i < n; i++) {
+        pj_jw_obj(w);
+        pj_jw_kstr(w, "month", ms[i].month);
+        pj_jw_kint(w, "sessions", ms[i].sessions);
+        pj_jw_kint(w, "orders", ms[i].orders);
+        pj_jw_kint(w, "gmv_fen", ms[i].gmv);
+        pj_jw_kint(w, "minutes", ms[i].minutes);
+        pj_jw_key(w, "hours");
+        pj_jw_fixed(w, (double)ms[i].tenths / 10, 1);
+        pj_jw_obj_end(w);
+    }
     pj_jw_arr_end(w);
-    return k < 0 ? -1 : 0;
+    return 0;
 }
 
 int pj_ec_kpi(pj_ctx *c, const char *from, const char *to, pj_jw *w, pj_err *err)
@@ -1049,8 +1088,9 @@ int pj_ec_kpi_by(pj_ctx *c, const char *from, const char *to, const char *by, pj
     pj_jw_kstr(w, "from", from);
     pj_jw_kstr(w, "to", to);
     pj_jw_kint(w, "sessions", sessions);
+    pj_jw_kint(w, "minutes", minutes);
     pj_jw_key(w, "hours"); /* 140,746 min: 2345.8, not 2345 */
-    pj_jw_fixed(w, (double)minutes / 60, 1);
+    pj_jw_fixed(w, (double)kpi_tenths(minutes) / 10, 1);
     pj_jw_kint(w, "orders", orders);
     pj_jw_kint(w, "gmv_fen", gmv);
     pj_jw_kint(w, "streamers", streamers);
