@@ -47,14 +47,15 @@ int ec_privileged(const pj_ctx *c, int64_t town, int64_t org)
     }
 }
 
-int ec_scope(const pj_ctx *c, int64_t town, int64_t org, pj_err *err)
+int ec_scope(const pj_ctx *c, int64_t town, int64_t org, const char *field, pj_err *err)
 {
     if (ec_privileged(c, town, org)) return 0;
     if (c->actor.role == PJ_ROLE_ENTERPRISE)
-        return pj_fail(err, 403, "forbidden", "organisation_id",
+        return pj_fail(err, 403, "forbidden", field ? field : "organisation_id",
                        "an enterprise acts only for its own organisation");
     if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER)
-        return pj_fail(err, 403, "forbidden", "township_id", "outside your township");
+        return pj_fail(err, 403, "forbidden", field ? field : "township_id",
+                       "outside your township");
     return pj_fail(err, 403, "forbidden", "", "your role may not do this");
 }
 
@@ -75,13 +76,14 @@ int ec_streamer_privileged(const pj_ctx *c, int64_t town, int64_t org, int64_t o
     }
 }
 
-int ec_streamer_scope(const pj_ctx *c, int64_t town, int64_t org, int64_t org_town, pj_err *err)
+int ec_streamer_scope(const pj_ctx *c, int64_t town, int64_t org, int64_t org_town,
+                      const char *field, pj_err *err)
 {
     if (ec_streamer_privileged(c, town, org, org_town)) return 0;
     if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER && town == c->actor.township_id)
-        return pj_fail(err, 403, "forbidden", "organisation_id",
+        return pj_fail(err, 403, "forbidden", field ? field : "organisation_id",
                        "the streamer's organisation is of another township");
-    return ec_scope(c, town, org, err);
+    return ec_scope(c, town, org, field, err);
 }
 
 int ec_ref(pj_ctx *c, const char *sql, int64_t id, const char *field, pj_err *err)
@@ -350,7 +352,7 @@ int pj_ec_studio_create(pj_ctx *c, int64_t base_id, json_t *body, pj_jw *w, pj_e
         base_town(c, base_id, &town, err) || pj_in_object(body, err) ||
         pj_in_only(body, fields, err) ||
         pj_in_text_trimmed(c->arena, body, "name", 1, 64, &name, err) < 0 ||
-        ec_scope(c, town, 0, err))
+        ec_scope(c, town, 0, "id", err))
         return -1;
     if (pj_db_begin(c->db, err)) return -1;
     pj_stmt *s = pj_db_prepare(
@@ -580,7 +582,8 @@ int pj_ec_booking_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     }
     /* a township officer books the studios of their township's bases; an enterprise any
      * shared studio for itself */
-    if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER && ec_scope(c, town, 0, err)) return -1;
+    if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER && ec_scope(c, town, 0, "studio_id", err))
+        return -1;
     if (pj_db_begin(c->db, err)) return -1;
     s = pj_db_prepare(c->db,
                       "INSERT INTO ec_bookings (studio_id, organisation_id, streamer_id,"
@@ -647,7 +650,7 @@ int pj_ec_booking_cancel(pj_ctx *c, int64_t id, pj_err *err)
     pj_stmt_done(s);
     if (rc < 0) return -1;
     if (rc == 0) return pj_not_found(err, "booking", id);
-    if (ec_scope(c, town, org, err)) return -1;
+    if (ec_scope(c, town, org, "id", err)) return -1;
     if (!booked) return pj_fail(err, 409, "invalid_state", "", "the booking is cancelled already");
     /* a booking begun (before the current 30-minute slot, as a new one may not start) is the
      * studio's record of who used it: it stays */

@@ -480,13 +480,13 @@ int pj_ac_cohort_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 }
 
 /* Cohort writers: admin, district officers, and a township officer for the bases of their
- * township. */
-static int cohort_writer(pj_ctx *c, int64_t base_town, pj_err *err)
+ * township; a refusal names field (the request's base_id, or the path's id). */
+static int cohort_writer(pj_ctx *c, int64_t base_town, const char *field, pj_err *err)
 {
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_TOWNSHIP_OFFICER,
                        PJ_ROLE_NONE))
         return -1;
-    return ec_scope(c, base_town, 0, err);
+    return ec_scope(c, base_town, 0, field, err);
 }
 
 typedef struct cohort_in {
@@ -541,7 +541,7 @@ int pj_ac_cohort_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     if (!teach)
         return pj_fail(err, 422, "invalid_value", "base_id",
                        "cohorts are taught at the academy HQ or a village point, not a platform");
-    if (cohort_writer(c, town, err) || pj_db_begin(c->db, err)) return -1;
+    if (cohort_writer(c, town, "base_id", err) || pj_db_begin(c->db, err)) return -1;
     int64_t now = pj_now();
     int64_t id = ec_run(c, err,
                         "INSERT INTO ac_cohorts (course_id, base_id, name, starts_on, ends_on,"
@@ -670,8 +670,8 @@ int pj_ac_cohort_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
     int64_t version;
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_TOWNSHIP_OFFICER,
                        PJ_ROLE_NONE) ||
-        cohort_load(c, id, &r, err) || cohort_writer(c, r.town, err) || pj_in_object(body, err) ||
-        pj_in_only(body, fields, err) ||
+        cohort_load(c, id, &r, err) || cohort_writer(c, r.town, "id", err) ||
+        pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
         pj_in_no_null(body, NULL, err) || cohort_body(body, 0, &h, err))
         return -1;
@@ -719,8 +719,8 @@ int pj_ac_cohort_transition(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
     int64_t version;
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_TOWNSHIP_OFFICER,
                        PJ_ROLE_NONE) ||
-        cohort_load(c, id, &r, err) || cohort_writer(c, r.town, err) || pj_in_object(body, err) ||
-        pj_in_only(body, fields, err) ||
+        cohort_load(c, id, &r, err) || cohort_writer(c, r.town, "id", err) ||
+        pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_enum(body, "state", 1, pj_ac_cohort_states, &to, err) < 0 ||
         pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0)
         return -1;

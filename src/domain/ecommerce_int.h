@@ -14,8 +14,10 @@ const char *ec_who(const pj_ctx *c);
 /* 403 unless the actor writes in this module at all. */
 int ec_require_writer(const pj_ctx *c, pj_err *err);
 /* 0 when the actor may write for something of township `town` and organisation `org`
- * (enterprise: org must be theirs; township officer: town must be theirs); else 403. */
-int ec_scope(const pj_ctx *c, int64_t town, int64_t org, pj_err *err);
+ * (enterprise: org must be theirs; township officer: town must be theirs); else 403 at field:
+ * the request's own field naming what is out of scope ("studio_id", "streamer_id", "id" for
+ * the path's record), NULL for the organisation_id / township_id the body gives. */
+int ec_scope(const pj_ctx *c, int64_t town, int64_t org, const char *field, pj_err *err);
 /* 1 when the actor may see personal data of something in town / of org. */
 int ec_privileged(const pj_ctx *c, int64_t town, int64_t org);
 /* The streamer rule (reads of personal data and writes agree): admin and district officers all;
@@ -23,8 +25,9 @@ int ec_privileged(const pj_ctx *c, int64_t town, int64_t org);
  * township too (org_town: the organisation's township, 0 when none); an enterprise its own
  * organisation's streamers. */
 int ec_streamer_privileged(const pj_ctx *c, int64_t town, int64_t org, int64_t org_town);
-/* 0 when ec_streamer_privileged, else 403 naming what is out of scope. */
-int ec_streamer_scope(const pj_ctx *c, int64_t town, int64_t org, int64_t org_town, pj_err *err);
+/* 0 when ec_streamer_privileged, else 403 at field (as ec_scope). */
+int ec_streamer_scope(const pj_ctx *c, int64_t town, int64_t org, int64_t org_town,
+                      const char *field, pj_err *err);
 /* 422 unknown_id unless `sql` (one ? for id) finds a row; 0 ok. */
 int ec_ref(pj_ctx *c, const char *sql, int64_t id, const char *field, pj_err *err);
 /* Strict "YYYY-MM-DD" into days since 1970 (and y/m/d when non-NULL); 0 ok, -1 bad. */

@@ -154,11 +154,11 @@ static int session_body(json_t *b, int create, session_in *x, pj_err *err)
 }
 
 /* The streamer of a session: 422 unknown_id when missing (or, for a new session, deleted),
- * the actor's scope over it (the streamer rule), its birth date into *birth and its guardian's
- * consent date into *consent (NULL when none; consent may be NULL) and whether it is
- * anonymised. */
-static int session_streamer(pj_ctx *c, int64_t streamer, const char **birth, const char **consent,
-                            int *anon, pj_err *err)
+ * the actor's scope over it (the streamer rule; a refusal at field: "streamer_id" for a new
+ * session, "id" for a stored one), its birth date into *birth and its guardian's consent date
+ * into *consent (NULL when none; consent may be NULL) and whether it is anonymised. */
+static int session_streamer(pj_ctx *c, int64_t streamer, const char *field, const char **birth,
+                            const char **consent, int *anon, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT x.township_id, x.organisation_id, x.anonymised,"
@@ -181,7 +181,7 @@ static int session_streamer(pj_ctx *c, int64_t streamer, const char **birth, con
     if (rc == 0)
         return pj_fail(err, 422, "unknown_id", "streamer_id", "no streamer %lld",
                        (long long)streamer);
-    return ec_streamer_scope(c, town, org, org_town, err);
+    return ec_streamer_scope(c, town, org, org_town, field, err);
 }
 
 /* The rules of a session as it will be stored: a date not in the future and not before the
@@ -355,7 +355,7 @@ int pj_ec_session_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     int anon;
     if (ec_require_writer(c, err) || pj_in_object(body, err) ||
         pj_in_only(body, session_fields + 1, err) || session_body(body, 1, &x, err) ||
-        session_streamer(c, x.streamer, &birth, &consent, &anon, err))
+        session_streamer(c, x.streamer, "streamer_id", &birth, &consent, &anon, err))
         return -1;
     if (anon)
         return pj_fail(err, 422, "unknown_id", "streamer_id", "no streamer %lld",
@@ -411,7 +411,7 @@ static int session_load(pj_ctx *c, int64_t id, session_in *x, int *counted, pj_e
     if (rc == 0) return pj_not_found(err, "session", id);
     const char *birth;
     int anon;
-    if (session_streamer(c, x->streamer, &birth, NULL, &anon, err)) return -1;
+    if (session_streamer(c, x->streamer, "id", &birth, NULL, &anon, err)) return -1;
     if (anon)
         return pj_fail(err, 409, "invalid_state", "",
                        "the streamer was deleted: its sessions stay as they are");
@@ -473,7 +473,7 @@ int pj_ec_session_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *
                        " duration stay");
     const char *birth, *consent;
     int anon;
-    if (session_streamer(c, u.x.streamer, &birth, &consent, &anon, err) ||
+    if (session_streamer(c, u.x.streamer, "id", &birth, &consent, &anon, err) ||
         session_check(c, &u.x, birth, consent, err) ||
         pj_version_check(c, "SELECT version FROM ec_sessions WHERE id = ?", id, u.version,
                          "session", err))
@@ -563,7 +563,7 @@ int pj_ec_product_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     if (town && ec_ref(c, "SELECT 1 FROM regions WHERE id = ? AND type = 'township'", town,
                        "township_id", err))
         return -1;
-    if (ec_scope(c, town, 0, err) || pj_db_begin(c->db, err)) return -1;
+    if (ec_scope(c, town, 0, "township_id", err) || pj_db_begin(c->db, err)) return -1;
     pj_stmt *s = pj_db_prepare(c->db,
                                "INSERT INTO ec_products (name, category, township_id, created_at)"
                                " VALUES (?, ?, ?, ?) RETURNING id",
@@ -652,7 +652,7 @@ static int sales_writer(pj_ctx *c, int64_t pid, pj_err *err)
     pj_stmt_done(s);
     if (rc < 0) return -1;
     if (rc == 0) return pj_not_found(err, "product", pid);
-    return ec_scope(c, town, 0, err);
+    return ec_scope(c, town, 0, "id", err);
 }
 
 int pj_ec_sales_add(pj_ctx *c, int64_t pid, json_t *body, pj_jw *w, pj_err *err)

@@ -375,7 +375,7 @@ static int streamer_check(pj_ctx *c, streamer_in *x, int64_t org0, json_t *body,
                            (long long)x->org, (long long)org_town, (long long)x->town);
         x->town = org_town;
     }
-    if (ec_streamer_scope(c, x->town, x->org, org_town, err)) return -1;
+    if (ec_streamer_scope(c, x->town, x->org, org_town, NULL, err)) return -1;
     if (x->town && ec_ref(c, "SELECT 1 FROM regions WHERE id = ? AND type = 'township'", x->town,
                           "township_id", err))
         return -1;
@@ -542,7 +542,7 @@ static int streamer_scope(pj_ctx *c, int64_t id, pj_err *err)
     pj_stmt_done(s);
     if (rc < 0) return -1;
     if (rc == 0) return pj_not_found(err, "streamer", id);
-    if (ec_streamer_scope(c, town, org, org_town, err)) return -1;
+    if (ec_streamer_scope(c, town, org, org_town, "id", err)) return -1;
     if (anon) return pj_fail(err, 409, "invalid_state", "", "the streamer was deleted");
     return 0;
 }

@@ -191,13 +191,13 @@ TEST_T(ecommerce_streamer_township_is_its_organisations, 60)
     CHECK(json_is_false(json_object_get(o, "personal_data")));
     CHECK(json_object_get(o, "birth_date") == NULL);
     json_decref(o);
-    REFUSED(&s, "PATCH", town, path, "{\"version\":1,\"skill_level\":2}", 403, "organisation_id");
-    REFUSED(&s, "DELETE", town, path, NULL, 403, "organisation_id");
+    REFUSED(&s, "PATCH", town, path, "{\"version\":1,\"skill_level\":2}", 403, "id");
+    REFUSED(&s, "DELETE", town, path, NULL, 403, "id");
     snprintf(body, sizeof body,
              "{\"streamer_id\":%lld,\"platform\":\"douyin\",\"date\":\"2024-06-01\","
              "\"duration_min\":60,\"orders\":1,\"gmv_fen\":100}",
              sid);
-    REFUSED(&s, "POST", town, "/api/v1/ecommerce/sessions", body, 403, "organisation_id");
+    REFUSED(&s, "POST", town, "/api/v1/ecommerce/sessions", body, 403, "streamer_id");
     /* the company itself does, and the district; an update puts it back in its township */
     o = CALL(&s, "GET", jd, path, NULL, 200);
     CHECK(json_is_true(json_object_get(o, "personal_data")));
@@ -219,7 +219,7 @@ TEST_T(ecommerce_streamer_township_is_its_organisations, 60)
     o = CALL(&s, "GET", jd, path, NULL, 200);
     CHECK(json_is_false(json_object_get(o, "personal_data")));
     json_decref(o);
-    REFUSED(&s, "PATCH", jd, path, "{\"version\":1,\"skill_level\":2}", 403, "organisation_id");
+    REFUSED(&s, "PATCH", jd, path, "{\"version\":1,\"skill_level\":2}", 403, "id");
     json_decref(CALL(&s, "PATCH", town, path, "{\"version\":1,\"skill_level\":2}", 200));
     json_decref(CALL(&s, "DELETE", town, path, NULL, 204));
     th_stop(&s);
@@ -362,8 +362,8 @@ TEST_T(ecommerce_sessions_checked_corrected_and_deleted, 60)
     REFUSED(&s, "PATCH", jd, path, body, 422, "date");
     REFUSED(&s, "PATCH", jd, path, "{\"version\":2,\"streamer_id\":1}", 422, "streamer_id");
     /* out of scope: another township's officer */
-    REFUSED(&s, "PATCH", town, path, "{\"version\":2,\"orders\":4}", 403, "township_id");
-    REFUSED(&s, "DELETE", town, path, NULL, 403, "township_id");
+    REFUSED(&s, "PATCH", town, path, "{\"version\":2,\"orders\":4}", 403, "id");
+    REFUSED(&s, "DELETE", town, path, NULL, 403, "id");
     char q[160];
     snprintf(q, sizeof q,
              "SELECT COUNT(*) FROM audit WHERE entity = 'ec_session' AND entity_id = %lld", id);
@@ -809,5 +809,55 @@ TEST_T(ecommerce_booking_streamer_is_the_bookings_organisations, 60)
     BOOKING(2, extra);
     json_decref(CALL(&s, "POST", town, url, body, 201));
 #undef BOOKING
+    th_stop(&s);
+}
+
+/* Regression: a scope refusal named township_id (or organisation_id) whatever the request
+ * sent, a field the body did not have. It names the request's own field: studio_id of a
+ * booking, streamer_id of a session, the path's id for a product's sales or a cohort's state. */
+TEST_T(ecommerce_scope_refusals_name_the_requests_field, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demo(&s, 1);
+    char town[80], jd[80], body[512], path[96], q[400];
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    th_login(&s, "jd", s.demo_pw, jd);
+    long long jhh = th_sql_int(&s, "SELECT township_id FROM users WHERE username = 'jinhaihu'");
+    long long jdorg = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    snprintf(q, sizeof q,
+             "SELECT MIN(t.id) FROM ec_studios t JOIN ec_bases b ON b.id = t.base_id WHERE"
+             " b.township_id IS NOT NULL AND b.township_id <> %lld",
+             jhh);
+    long long studio = th_sql_int(&s, q);
+    snprintf(q, sizeof q,
+             "SELECT MIN(id) FROM ec_streamers WHERE anonymised = 0 AND township_id <> %lld AND"
+             " (organisation_id IS NULL OR organisation_id <> %lld)",
+             jhh, jdorg);
+    long long away = th_sql_int(&s, q);
+    long long product = th_sql_int(&s, "SELECT MIN(id) FROM ec_products WHERE township_id IS NULL");
+    snprintf(q, sizeof q,
+             "SELECT MIN(h.id) FROM ac_cohorts h JOIN ec_bases b ON b.id = h.base_id WHERE"
+             " b.township_id IS NULL OR b.township_id <> %lld",
+             jhh);
+    long long cohort = th_sql_int(&s, q);
+    CHECK(studio > 0 && away > 0 && product > 0 && cohort > 0);
+    snprintf(body, sizeof body,
+             "{\"studio_id\":%lld,\"starts_at\":\"2030-07-01T02:00:00Z\",\"ends_at\":"
+             "\"2030-07-01T03:00:00Z\"}",
+             studio);
+    REFUSED(&s, "POST", town, "/api/v1/ecommerce/bookings", body, 403, "studio_id");
+    snprintf(body, sizeof body,
+             "{\"streamer_id\":%lld,\"platform\":\"douyin\",\"date\":\"2025-06-01\","
+             "\"duration_min\":60,\"orders\":1,\"gmv_fen\":100}",
+             away);
+    REFUSED(&s, "POST", town, "/api/v1/ecommerce/sessions", body, 403, "streamer_id");
+    REFUSED(&s, "POST", jd, "/api/v1/ecommerce/sessions", body, 403, "streamer_id");
+    snprintf(path, sizeof path, "/api/v1/ecommerce/products/%lld/sales", product);
+    REFUSED(&s, "POST", town, path,
+            "{\"month\":\"2025-06\",\"channel\":\"offline\",\"orders\":1,\"gmv_fen\":100}", 403,
+            "id");
+    snprintf(path, sizeof path, "/api/v1/academy/cohorts/%lld/state", cohort);
+    REFUSED(&s, "POST", town, path, "{\"state\":\"open\",\"version\":1}", 403, "id");
     th_stop(&s);
 }
