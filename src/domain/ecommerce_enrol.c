@@ -390,9 +390,36 @@ int pj_ac_enrolment_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
                         " created_at, created_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
                         " RETURNING id",
                         "iiisisi", cohort, streamer, post, on, now, ec_who(c), now);
-    if (id < 0 && err->status == 409)
-        pj_fail(err, 409, "already_enrolled", "streamer_id",
-                "streamer %lld is enrolled in this cohort already", (long long)streamer);
+    if (id < 0 && err->status == 409) {
+        /* the enrolment there is, as it stands: a withdrawn one is said to be so */
+        int64_t was = 0;
+        const char *state = NULL;
+        pj_stmt *q = pj_db_prepare(c->db,
+                                   "SELECT id, state FROM ac_enrolments WHERE cohort_id = ? AND"
+                                   " streamer_id = ?",
+                                   err);
+        if (q) {
+            pj_stmt_int(q, 1, cohort);
+            pj_stmt_int(q, 2, streamer);
+            if (pj_stmt_step(q, err) == 1) {
+                was = pj_col_int(q, 0);
+                state = pj_arena_strdup(c->arena, pj_col_text(q, 1));
+            }
+            pj_stmt_done(q);
+        }
+        if (state && strcmp(state, "enrolled"))
+            pj_fail(err, 409, "already_enrolled", "streamer_id",
+                    "streamer %lld was enrolled in this cohort (enrolment %lld, %s): a streamer"
+                    " enrols once per cohort",
+                    (long long)streamer, (long long)was, state);
+        else if (state)
+            pj_fail(err, 409, "already_enrolled", "streamer_id",
+                    "streamer %lld is enrolled in this cohort already (enrolment %lld)",
+                    (long long)streamer, (long long)was);
+        else
+            pj_fail(err, 409, "already_enrolled", "streamer_id",
+                    "streamer %lld is enrolled in this cohort already", (long long)streamer);
+    }
     char *after;
     if (id <= 0 || !(after = pj_render_to_string(c, id, enrol_render_masked, err)) ||
         pj_audit_add(c, "create", "ac_enrolment", id, NULL, after, err) ||

@@ -1262,3 +1262,45 @@ TEST_T(academy_places_checked_inside_the_update, 60)
     json_decref(o);
     th_stop(&s);
 }
+
+/* Regression: enrolling again a streamer withdrawn from a cohort said the streamer "is enrolled
+ * in this cohort already". A streamer enrols once per cohort: 409 already_enrolled at
+ * streamer_id, its message naming the enrolment there is and its state (withdrawn), nothing
+ * written; one still enrolled is said to be so. */
+TEST_T(academy_enrol_again_names_the_withdrawn_enrolment, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], path[96], b[64];
+    th_login(&s, "officer", s.demo_pw, tok);
+    fix f;
+    fixture(&s, tok, "W", 0, 10, 10, &f);
+    json_t *o = NULL;
+    CHECK_INT(move(&s, tok, f.cohort, "open", &o), 200);
+    json_decref(o);
+    long long sid = streamer(&s, tok, "复学员", "1994-04-04", "");
+    long long eid = enrol(&s, tok, &f, sid, NULL, 201, NULL);
+    /* still enrolled */
+    enrol(&s, tok, &f, sid, NULL, 409, &o);
+    CHECK_STR(th_err_code(o), "already_enrolled");
+    CHECK_STR(th_err_field(o), "streamer_id");
+    CHECK(strstr(th_err_message(o), "is enrolled") != NULL);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/academy/enrolments/%lld", eid);
+    snprintf(b, sizeof b, "{\"version\":%lld}", version_of(&s, tok, path));
+    snprintf(path, sizeof path, "/api/v1/academy/enrolments/%lld/withdraw", eid);
+    json_decref(CALL(&s, "POST", tok, path, b, 200));
+    long long n = th_sql_int(&s, "SELECT COUNT(*) FROM ac_enrolments");
+    long long enrolled = th_sql_int(&s, "SELECT enrolled FROM ac_cohorts");
+    enrol(&s, tok, &f, sid, NULL, 409, &o);
+    CHECK_STR(th_err_code(o), "already_enrolled");
+    CHECK_STR(th_err_field(o), "streamer_id");
+    char want[96];
+    snprintf(want, sizeof want, "was enrolled in this cohort (enrolment %lld, withdrawn)", eid);
+    CHECK(strstr(th_err_message(o), want) != NULL);
+    CHECK(strstr(th_err_message(o), "is enrolled") == NULL);
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ac_enrolments"), n);
+    CHECK_INT(th_sql_int(&s, "SELECT enrolled FROM ac_cohorts"), enrolled);
+    th_stop(&s);
+}
