@@ -7,6 +7,14 @@
 
 #include "db/ec_livestream.h"
 
+/* migration 482: a product's livestream sale of a month as an audit row holds it,
+ * {"id":…,"sale":{"month","channel","orders","gmv_fen"}}: as it was (o0, g0), as it is (o1, g1) */
+#define EC_LIVESTREAM_SALE(O, G)                                                                   \
+    "'{\"id\":' || product_id || ',\"sale\":{\"month\":\"' || month ||"                            \
+    " '\",\"channel\":\"livestream\",\"orders\":' || " O " || ',\"gmv_fen\":' || " G " || '}}'"
+#define EC_LIVESTREAM_WAS EC_LIVESTREAM_SALE("o0", "g0")
+#define EC_LIVESTREAM_IS  EC_LIVESTREAM_SALE("o1", "g1")
+
 /* migration 482: every product's livestream rows of every month re-derived */
 #define EC_LIVESTREAM_ALL                                                                          \
     PJ_EC_LIVESTREAM_DROP("0", "9223372036854775807", "'0000-00'", "'9999-99'")                    \
@@ -1389,14 +1397,17 @@ const pj_migration pj_migrations[] = {
      " ec_livestream_was w WHERE w.product_id = n.product_id AND w.month = n.month);"
      "INSERT INTO audit (at, username, action, entity, entity_id, before_json, after_json)"
      " SELECT (SELECT applied_at FROM schema_migrations WHERE version = 482), 'migration',"
-     " CASE WHEN o0 IS NULL THEN 'sales' WHEN o1 IS NULL THEN 'sales_delete' ELSE 'sales_update'"
-     " END, 'ec_product', product_id,"
-     " CASE WHEN o0 IS NULL THEN NULL ELSE '{\"id\":' || product_id || ',\"sale\":{\"month\":\"'"
-     " || month || '\",\"channel\":\"livestream\",\"orders\":' || o0 || ',\"gmv_fen\":' || g0"
-     " || '}}' END,"
-     " CASE WHEN o1 IS NULL THEN NULL ELSE '{\"id\":' || product_id || ',\"sale\":{\"month\":\"'"
-     " || month || '\",\"channel\":\"livestream\",\"orders\":' || o1 || ',\"gmv_fen\":' || g1"
-     " || '}}' END FROM ec_livestream_moved ORDER BY product_id, month;"
+     " 'sales', 'ec_product', product_id, NULL, " EC_LIVESTREAM_IS
+     " FROM ec_livestream_moved WHERE o0 IS NULL ORDER BY product_id, month;"
+     "INSERT INTO audit (at, username, action, entity, entity_id, before_json, after_json)"
+     " SELECT (SELECT applied_at FROM schema_migrations WHERE version = 482), 'migration',"
+     " 'sales_update', 'ec_product', product_id, " EC_LIVESTREAM_WAS ", " EC_LIVESTREAM_IS
+     " FROM ec_livestream_moved WHERE o0 IS NOT NULL AND o1 IS NOT NULL ORDER BY product_id,"
+     " month;"
+     "INSERT INTO audit (at, username, action, entity, entity_id, before_json, after_json)"
+     " SELECT (SELECT applied_at FROM schema_migrations WHERE version = 482), 'migration',"
+     " 'sales_delete', 'ec_product', product_id, " EC_LIVESTREAM_WAS ", NULL"
+     " FROM ec_livestream_moved WHERE o1 IS NULL ORDER BY product_id, month;"
      "UPDATE ec_products SET version = version + 1 WHERE id IN (SELECT product_id FROM"
      " ec_livestream_moved);"
      "DROP TABLE ec_livestream_moved;"
