@@ -1018,18 +1018,20 @@ static const verb verbs[] = {
     {"indicator",
      "indicator list [--q S]|get ID|add --json J|values [--code C] [--region R] [--period P]\n"
      "          [--from Y] [--to Y] [--period-kind year|half|quarter|month] [--source S]|\n"
-     "          set --json J|revise ID --json J|\n"
+     "          set --json J|revise ID --json J|delete ID [--version N]|\n"
      "          derive FN --code C [--region R] [--period P] [--from Y] [--to Y] [--method M]\n"
      "          [--of C] [--base P] [--by B] [--target T]|\n"
      "          export [--code C] [--region R] [--period P] [--from Y] [--to Y]\n"
      "          [--format csv|xlsx] [--out FILE]|dashboard|demo|\n"
-     "          targets [--code C]|target-set --json J|target-update ID --json J",
+     "          targets [--code C]|target-set --json J|target-update ID --json J|\n"
+     "          target-delete ID [--version N]",
      "District indicators (统计指标): values with revision history; derive FN, where FN is\n"
      "yoy|prev|cagr|share|points|progress|rank; the dashboard; demo loads the seed's figures.\n"
      "export writes CSV, or an XLSX workbook with --format xlsx or an --out file ending in .xlsx.\n"
      "target-set {code, region?, period, value, source?, note?}: the value to reach by period\n"
      "(more than 0; a share at most 100; a rate may be below 0); target-update corrects one\n"
-     "({value?, source?, note?}, without \"version\" the current one).",
+     "({value?, source?, note?}, without \"version\" the current one). delete and target-delete\n"
+     "remove a value (with its revisions) or a target typed for the wrong period or region.",
      cli_indicator},
     {"carbon",
      "carbon factors [--energy-type T] [--cursor N]|factor-add --json J|factor-update ID --json "

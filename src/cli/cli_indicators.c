@@ -53,6 +53,26 @@ static int pos_id(cli *a, int64_t *id)
     return cli_parse_id(a->npos > 2 ? a->pos[2] : NULL, id);
 }
 
+/* The version (--version N, else the stored one) of the record in the ID argument. */
+static int id_version(cli *a, const char *usage, int64_t *id, int64_t *version)
+{
+    *version = 0;
+    if (pos_id(a, id)) return cli_usage(usage);
+    char msg[160];
+    snprintf(msg, sizeof msg, "%s: N is the record's version", usage);
+    if (cli_opt(a, "version") && (pj_parse_i64(cli_opt(a, "version"), version) || *version < 1))
+        return cli_usage(msg);
+    return 0;
+}
+/* Prints {"deleted": id}: what a removal answers on the command line. */
+static int deleted(pj_jw *w, int64_t id)
+{
+    pj_jw_obj(w);
+    pj_jw_kint(w, "deleted", id);
+    pj_jw_obj_end(w);
+    return 0;
+}
+
 static int i_list(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 {
     return pj_indicator_list(&s->ctx, cli_opt(a, "q"), 0, 500, w, &s->err);
@@ -113,6 +133,13 @@ static int i_revise(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
     if (current_version(s, id, b, pj_ind_value_get)) return -1;
     return pj_ind_value_update(&s->ctx, id, b, w, &s->err);
 }
+static int i_delete(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    int64_t id, version;
+    int rc = id_version(a, "indicator delete ID [--version N]", &id, &version);
+    if (rc) return rc;
+    return pj_ind_value_delete(&s->ctx, id, version, &s->err) ? -1 : deleted(w, id);
+}
 static int i_targets(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 {
     return pj_ind_target_list(&s->ctx, cli_opt(a, "code"), 0, 500, w, &s->err);
@@ -127,6 +154,13 @@ static int i_target_update(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
     if (pos_id(a, &id)) return cli_usage("indicator target-update ID --json J");
     if (current_version(s, id, b, pj_ind_target_get)) return -1;
     return pj_ind_target_update(&s->ctx, id, b, w, &s->err);
+}
+static int i_target_delete(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    int64_t id, version;
+    int rc = id_version(a, "indicator target-delete ID [--version N]", &id, &version);
+    if (rc) return rc;
+    return pj_ind_target_delete(&s->ctx, id, version, &s->err) ? -1 : deleted(w, id);
 }
 static int i_derive(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 {
@@ -238,6 +272,7 @@ int cli_indicator(cli *a)
                                 {"values", 0, i_values},
                                 {"set", 1, i_set},
                                 {"revise", 1, i_revise, 3},
+                                {"delete", 0, i_delete, 3},
                                 {"derive", 0, i_derive, 3},
                                 {"export", 0, i_export},
                                 {"dashboard", 0, i_dashboard},
@@ -245,6 +280,7 @@ int cli_indicator(cli *a)
                                 {"targets", 0, i_targets},
                                 {"target-set", 1, i_target_set},
                                 {"target-update", 1, i_target_update, 3},
+                                {"target-delete", 0, i_target_delete, 3},
                                 {NULL, 0, NULL}};
     return run(a, subs, "list");
 }
@@ -266,17 +302,6 @@ static int c_factor_update(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
     if (pos_id(a, &id)) return cli_usage("carbon factor-update ID --json J");
     if (current_version(s, id, b, pj_carbon_factor_get)) return -1;
     return pj_carbon_factor_update(&s->ctx, id, b, w, &s->err);
-}
-/* The version (--version N, else the stored one) of the record in the ID argument. */
-static int id_version(cli *a, const char *usage, int64_t *id, int64_t *version)
-{
-    *version = 0;
-    if (pos_id(a, id)) return cli_usage(usage);
-    char msg[160];
-    snprintf(msg, sizeof msg, "%s: N is the record's version", usage);
-    if (cli_opt(a, "version") && (pj_parse_i64(cli_opt(a, "version"), version) || *version < 1))
-        return cli_usage(msg);
-    return 0;
 }
 static int c_factor_delete(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 {
@@ -316,11 +341,7 @@ static int c_energy_delete(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
     int64_t id, version;
     int rc = id_version(a, "carbon energy-delete ID [--version N]", &id, &version);
     if (rc) return rc;
-    if (pj_carbon_energy_delete(&s->ctx, id, version, &s->err)) return -1;
-    pj_jw_obj(w);
-    pj_jw_kint(w, "deleted", id);
-    pj_jw_obj_end(w);
-    return 0;
+    return pj_carbon_energy_delete(&s->ctx, id, version, &s->err) ? -1 : deleted(w, id);
 }
 static int year_opt(cli *a)
 {

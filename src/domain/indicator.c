@@ -809,6 +809,47 @@ fail:
     return -1;
 }
 
+/* Removes a value typed for the wrong period, region or indicator, with its revisions (the
+ * audit row's before keeps both: the value as GET /indicators/values/{id} shows it). version 0:
+ * the stored one; another than the stored one is 409 version_conflict. */
+int pj_ind_value_delete(pj_ctx *c, int64_t id, int64_t version, pj_err *err)
+{
+    if (pj_ind_require_writer(c, err)) return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT version FROM indicator_values WHERE id = ?", err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    int64_t cur = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc <= 0) {
+        if (rc == 0) pj_not_found(err, "indicator value", id);
+        goto fail;
+    }
+    if (version && version != cur) {
+        pj_version_conflict(err, "value", cur, version);
+        goto fail;
+    }
+    char *before = pj_render_to_string(c, id, value_full, err);
+    if (!before) goto fail;
+    static const char *const sql[] = {"DELETE FROM indicator_revisions WHERE value_id = ?",
+                                      "DELETE FROM indicator_values WHERE id = ?"};
+    for (int i = 0; i < 2; i++) {
+        if (!(s = pj_db_prepare(c->db, sql[i], err))) goto fail;
+        pj_stmt_int(s, 1, id);
+        rc = pj_stmt_step(s, err);
+        pj_stmt_done(s);
+        if (rc < 0) goto fail;
+    }
+    if (pj_audit_add(c, "delete", "indicator_value", id, before, NULL, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
 /* ---- targets ---- */
 
 static int target_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
@@ -1006,6 +1047,41 @@ int pj_ind_target_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *
     pj_stmt_done(s);
     if (rc < 0 ||
         pj_render_commit(c, "update", "indicator_target", id, before, target_render, w, err))
+        goto fail;
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+/* Removes a target (a wrong period or region, or one no longer in force); audited with the
+ * target in before. version as pj_ind_value_delete. */
+int pj_ind_target_delete(pj_ctx *c, int64_t id, int64_t version, pj_err *err)
+{
+    if (pj_ind_require_writer(c, err)) return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT version FROM indicator_targets WHERE id = ?", err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    int64_t cur = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc <= 0) {
+        if (rc == 0) pj_not_found(err, "target", id);
+        goto fail;
+    }
+    if (version && version != cur) {
+        pj_version_conflict(err, "target", cur, version);
+        goto fail;
+    }
+    char *before = pj_render_to_string(c, id, target_render, err);
+    if (!before || !(s = pj_db_prepare(c->db, "DELETE FROM indicator_targets WHERE id = ?", err)))
+        goto fail;
+    pj_stmt_int(s, 1, id);
+    rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    if (rc < 0 || pj_audit_add(c, "delete", "indicator_target", id, before, NULL, err) ||
+        pj_db_commit(c->db, err))
         goto fail;
     return 0;
 fail:

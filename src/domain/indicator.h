@@ -108,6 +108,10 @@ int pj_ind_value_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
 int pj_ind_value_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 /* {version, value?, source?, note?}: the old value goes to the revision history. */
 int pj_ind_value_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+/* Removes a value (one typed for the wrong period, region or indicator) with its revisions, audited
+ * `delete` / indicator_value with both in before. version 0: the stored one; another than the
+ * stored one is 409 version_conflict; 404 not_found. */
+int pj_ind_value_delete(pj_ctx *c, int64_t id, int64_t version, pj_err *err);
 
 int pj_ind_target_list(pj_ctx *c, const char *code, int64_t cursor, int limit, pj_jw *w,
                        pj_err *err);
@@ -119,6 +123,9 @@ int pj_ind_target_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
 /* {version, value?, source?, note?}: corrects a target (the same checks), audited with before
  * and after; 409 version_conflict. Nothing changed: no write. */
 int pj_ind_target_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+/* Removes a target, audited `delete` / indicator_target with it in before; version as
+ * pj_ind_value_delete's. */
+int pj_ind_target_delete(pj_ctx *c, int64_t id, int64_t version, pj_err *err);
 
 /* Derived figures. fn: yoy | prev | cagr | share | points | progress | rank. Parameters by
  * name (NULL when absent): code, region, period, from, to, method (levels|rates), of (the

@@ -72,6 +72,16 @@ static int h_value_update(pj_req *r)
 {
     return pj_h_need_body(r) ? -1 : pj_ind_value_update(&r->ctx, r->id, r->body, &r->w, &r->err);
 }
+/* ?version=N (optional; when given, the stored one), as the carbon records' DELETE */
+static int h_value_delete(pj_req *r)
+{
+    static const char *const acc[] = {"version", NULL};
+    int64_t version = 0;
+    return pj_h_q_only(r, acc) || pj_h_q_int(r, "version", 1, INT64_MAX, &version) ||
+                   pj_ind_value_delete(&r->ctx, r->id, version, &r->err)
+               ? -1
+               : pj_h_no_content(r);
+}
 static int h_targets(pj_req *r)
 {
     static const char *const acc[] = {"code", NULL};
@@ -94,6 +104,15 @@ static int h_target_get(pj_req *r)
 static int h_target_update(pj_req *r)
 {
     return pj_h_need_body(r) ? -1 : pj_ind_target_update(&r->ctx, r->id, r->body, &r->w, &r->err);
+}
+static int h_target_delete(pj_req *r)
+{
+    static const char *const acc[] = {"version", NULL};
+    int64_t version = 0;
+    return pj_h_q_only(r, acc) || pj_h_q_int(r, "version", 1, INT64_MAX, &version) ||
+                   pj_ind_target_delete(&r->ctx, r->id, version, &r->err)
+               ? -1
+               : pj_h_no_content(r);
 }
 static int h_derived(pj_req *r)
 {
@@ -262,11 +281,15 @@ const pj_route pj_routes_indicators[] = {
      "One value with its revision history"},
     {"PATCH", "/api/v1/indicators/values/{id}", h_value_update, WRITE,
      "Revise a value (the old one is kept)"},
+    {"DELETE", "/api/v1/indicators/values/{id}", h_value_delete, WRITE,
+     "Remove a value with its revisions (version; audited)"},
     {"GET", "/api/v1/indicators/targets", h_targets, R_ALL, "Targets"},
     {"POST", "/api/v1/indicators/targets", h_target_create, WRITE, "Set a target"},
     {"GET", "/api/v1/indicators/targets/{id}", h_target_get, R_ALL, "One target"},
     {"PATCH", "/api/v1/indicators/targets/{id}", h_target_update, WRITE,
      "Correct a target (version)"},
+    {"DELETE", "/api/v1/indicators/targets/{id}", h_target_delete, WRITE,
+     "Remove a target (version; audited)"},
     {"GET", "/api/v1/indicators/derived", h_derived, R_ALL,
      "A derived figure: yoy, prev, cagr, share, points, progress, rank"},
     {"POST", "/api/v1/indicators/import", h_import, WRITE,

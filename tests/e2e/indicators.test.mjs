@@ -5,7 +5,8 @@
 // are shown whole. An indicator's values by period, newest first with their change on a year
 // earlier; a district officer revises a value (a value changed meanwhile: the 409 is offered
 // for reloading, the officer's change kept) and reads its revision history (who, when,
-// old → new, source); a viewer reads only.
+// old → new, source); a value typed for the wrong period is deleted after a confirmation (the
+// audit log keeps it with its revisions); a viewer reads only.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -213,6 +214,52 @@ describe('district indicators', { timeout: 120000 }, () => {
     await context.close();
   });
 
+  test('an officer deletes a value typed for the wrong period, after a confirmation; the audit log keeps it', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'officer', DEMO_PW);
+    // GDP of 2024 typed as 0 (and revised once): the 2024 growth counts it
+    const made = await page.request.post('/api/v1/indicators/values', { data: { code: 'gdp', period: '2024', value: 0 } });
+    assert.equal(made.status(), 201, await made.text());
+    const stray = await made.json();
+    const fixed = await page.request.patch(`/api/v1/indicators/values/${stray.id}`, { data: { version: 1, value: 5 } });
+    assert.equal(fixed.status(), 200, await fixed.text());
+    await page.goto('/development/indicators');
+    await page.getByTestId('ind-open-gdp').click();
+    const rows = page.getByTestId('ind-value-table').locator('.el-table__body-wrapper tbody tr');
+    const row2024 = rows.filter({ hasText: /^\s*2024\s/ });
+    await page.getByTestId('ind-delete-2024').waitFor();
+    // cancelled: nothing sent
+    await page.getByTestId('ind-delete-2024').click();
+    let box = page.getByRole('dialog', { name: '删除数值' });
+    await box.getByText('平谷区 2024 5 亿元', { exact: false }).waitFor();
+    await box.getByRole('button', { name: '取消' }).click();
+    await box.waitFor({ state: 'hidden' });
+    assert.equal((await gdpValue(page, '2024')).id, stray.id);
+    // confirmed: gone, with its revision
+    await page.getByTestId('ind-delete-2024').click();
+    box = page.getByRole('dialog', { name: '删除数值' });
+    await box.getByRole('button', { name: '删除' }).click();
+    await page.getByText('已删除：平谷区 2024 5 亿元').waitFor();
+    await page.getByTestId('ind-delete-2024').waitFor({ state: 'detached' });
+    assert.equal(await row2024.count(), 0);
+    assert.equal((await page.request.get(`/api/v1/indicators/values/${stray.id}`)).status(), 404);
+    const yoy = await page.request.get(`/api/v1/indicators/derived?fn=yoy&code=gdp&period=2024`);
+    assert.equal(yoy.status(), 404, 'the growth no longer counts it');
+    // the audit log: the deletion with the value as it was and its revision (0 → 5)
+    await page.goto('/admin/audit?entity=indicator_value');
+    const entry = page.getByTestId('audit-table').locator('tr.el-table__row', { hasText: `#${stray.id}` }).first();
+    await entry.waitFor();
+    await entry.getByText('删除').first().waitFor();
+    await entry.locator('.el-table__expand-icon').click();
+    const expanded = page.getByTestId('audit-table').locator('.pj-expand').first();
+    await expanded.locator('.pj-diff th', { hasText: '修订记录' }).waitFor();
+    const shown = await expanded.locator('.pj-diff th').allInnerTexts();
+    assert.ok(shown.includes('期间') && shown.includes('数值'), shown.join(' '));
+    await expanded.getByText('0 → 5', { exact: false }).waitFor();
+    noProblems(page);
+    await context.close();
+  });
+
   test('a viewer reads an indicator’s values (from the dashboard) and history, without a revise action', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'viewer', DEMO_PW);
@@ -223,7 +270,7 @@ describe('district indicators', { timeout: 120000 }, () => {
     const rows = page.getByTestId('ind-value-table').locator('.el-table__body-wrapper tbody tr');
     await rows.first().waitFor();
     await page.getByTestId('ind-history-2022').waitFor();
-    assert.equal(await page.locator('[data-testid^="ind-revise-"]').count(), 0, 'no revise buttons');
+    assert.equal(await page.locator('[data-testid^="ind-revise-"], [data-testid^="ind-delete-"]').count(), 0, 'no revise or delete buttons');
     await page.getByTestId('ind-history-2022').click();
     const revs = page.getByTestId('ind-history').getByTestId('ind-revision');
     await revs.first().waitFor();

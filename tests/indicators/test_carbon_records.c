@@ -9,7 +9,8 @@
  * township's firms and the sector totals; a factor version is corrected and removed (version,
  * audited, the totals following, 409 when recorded use would be left without one) and every
  * factor write says whose totals it recomputes; a target of 0 is refused and a target can be
- * corrected; the intensity's sources are value rows like every other figure's. */
+ * corrected; the intensity's sources are value rows like every other figure's. A value or a
+ * target typed for the wrong period is removed (DELETE with its version, audited). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -865,4 +866,150 @@ TEST_T(carbon_intensity_sources_are_value_rows, 60)
     CHECK(json_is_object(json_array_get(json_object_get(it, "sources"), 0)));
     json_decref(d);
     th_stop(&s);
+}
+
+/* The dashboard as text, its keys sorted: to compare before and after. */
+static char *dashboard_text(th_server *s, const char *tok)
+{
+    json_t *d = call(s, "GET", tok, "/api/v1/dashboard", NULL, 200);
+    char *t = json_dumps(d, JSON_SORT_KEYS);
+    json_decref(d);
+    return t;
+}
+
+/* A value typed for the wrong period is removed (DELETE with its version) with its revisions:
+ * not with a stale version, not by a viewer; audited with the value and its revisions in
+ * before; the derived figures and the dashboard are as they were before it was entered. */
+TEST_T(indicator_value_typed_for_the_wrong_period_is_removed, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    th_demo(&s, pj_indicators_demo);
+    char off[80], view[80], path[96], q[400];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "viewer", s.demo_pw, view);
+    char *d0 = dashboard_text(&s, view);
+    /* GDP for 2024 typed as 0, then revised to another wrong figure */
+    json_t *o = call(&s, "POST", off, "/api/v1/indicators/values",
+                     "{\"code\":\"gdp\",\"period\":\"2024\",\"value\":0}", 201);
+    long long id = th_int(o, "id");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/indicators/values/%lld", id);
+    json_decref(call(&s, "PATCH", off, path, "{\"version\":1,\"value\":7}", 200));
+    o = call(&s, "GET", view, "/api/v1/indicators/derived?fn=yoy&code=gdp&period=2024", NULL, 200);
+    CHECK(num(o, "value") < -98);
+    json_decref(o);
+    char *d1 = dashboard_text(&s, view);
+    CHECK(strcmp(d0, d1) != 0); /* the stray value counts */
+    free(d1);
+
+    snprintf(q, sizeof q, "%s?version=1", path);
+    refused(&s, "DELETE", off, q, NULL, 409, "version_conflict", "version");
+    snprintf(q, sizeof q, "%s?version=2", path);
+    refused(&s, "DELETE", view, q, NULL, 403, "forbidden", "");
+    snprintf(q, sizeof q, "%s?version=x", path);
+    refused(&s, "DELETE", off, q, NULL, 400, "bad_query", "version");
+    snprintf(q, sizeof q, "%s?version=2", path);
+    CHECK_INT(th_call(&s, "DELETE", q, off, NULL, NULL), 204);
+    json_decref(call(&s, "GET", view, path, NULL, 404));
+    refused(&s, "DELETE", off, path, NULL, 404, "not_found", "id");
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM indicator_revisions WHERE value_id NOT IN"
+                             " (SELECT id FROM indicator_values)"),
+              0);
+    /* audited: the value as it was, with its revision (0 → 7) */
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'indicator_value' AND action = 'delete'"
+             " AND entity_id = %lld AND after_json IS NULL",
+             id);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    snprintf(q, sizeof q,
+             "SELECT json_extract(before_json, '$.value') * 10 + json_array_length(before_json,"
+             " '$.revisions') * 1000 + json_extract(before_json, '$.revisions[0].old_value') FROM"
+             " audit WHERE entity = 'indicator_value' AND action = 'delete' AND entity_id = %lld",
+             id);
+    CHECK_INT(th_sql_int(&s, q), 1070);
+    /* the figures are those before the slip */
+    o = call(&s, "GET", view, "/api/v1/indicators/derived?fn=yoy&code=gdp&period=2024", NULL, 404);
+    CHECK_STR(th_err_code(o), "missing_value");
+    json_decref(o);
+    char *d2 = dashboard_text(&s, view);
+    CHECK_STR(d2, d0);
+    free(d2);
+    free(d0);
+    /* the period is free again */
+    json_decref(call(&s, "POST", off, "/api/v1/indicators/values",
+                     "{\"code\":\"gdp\",\"period\":\"2024\",\"value\":560}", 201));
+    th_stop(&s);
+}
+
+/* A target is removed the same way; progress no longer uses it. */
+TEST_T(indicator_target_is_removed, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    th_demo(&s, pj_indicators_demo);
+    char off[80], town[80], path[96], q[400];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    json_t *o = call(&s, "POST", off, "/api/v1/indicators/targets",
+                     "{\"code\":\"energy_consumption\",\"period\":\"2030\",\"value\":110}", 201);
+    long long id = th_int(o, "id");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/indicators/targets/%lld", id);
+    json_decref(call(&s, "PATCH", off, path, "{\"version\":1,\"value\":111}", 200));
+    json_decref(call(&s, "GET", off,
+                     "/api/v1/indicators/derived?fn=progress&code=energy_consumption&period=2023",
+                     NULL, 200));
+    snprintf(q, sizeof q, "%s?version=1", path);
+    refused(&s, "DELETE", off, q, NULL, 409, "version_conflict", "version");
+    refused(&s, "DELETE", town, path, NULL, 403, "forbidden", "");
+    snprintf(q, sizeof q, "%s?version=2", path);
+    CHECK_INT(th_call(&s, "DELETE", q, off, NULL, NULL), 204);
+    json_decref(call(&s, "GET", off, path, NULL, 404));
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'indicator_target' AND action = 'delete'"
+             " AND entity_id = %lld AND json_extract(before_json, '$.value') = 111",
+             id);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    o = call(&s, "GET", off,
+             "/api/v1/indicators/derived?fn=progress&code=energy_consumption&period=2023", NULL,
+             404);
+    CHECK_STR(th_err_code(o), "missing_target");
+    json_decref(o);
+    th_stop(&s);
+}
+
+/* The command line removes a value and a target as the API does. */
+TEST_T(cli_indicator_delete_and_target_delete, 60)
+{
+    static char out[1 << 16];
+    char db[600], id[24];
+    snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    CHECK_INT(RUN(out, "indicator", "add", "--json",
+                  "{\"code\":\"gdp\",\"name\":\"GDP\",\"unit\":\"亿元\",\"kind\":\"level\"}",
+                  "--db", db),
+              0);
+    CHECK_INT(RUN(out, "indicator", "set", "--json",
+                  "{\"code\":\"gdp\",\"period\":\"2023\",\"value\":5}", "--db", db),
+              0);
+    json_t *o = json_loads(out, 0, NULL);
+    snprintf(id, sizeof id, "%lld", th_int(o, "id"));
+    json_decref(o);
+    CHECK_INT(RUN(out, "indicator", "delete", id, "--version", "x", "--db", db), 2);
+    CHECK_INT(RUN(out, "indicator", "delete", id, "--version", "2", "--db", db), 1);
+    CHECK(strstr(out, "version_conflict") != NULL);
+    CHECK_INT(RUN(out, "indicator", "delete", id, "--version", "1", "--db", db), 0);
+    CHECK(strstr(out, "\"deleted\"") != NULL);
+    CHECK_INT(RUN(out, "indicator", "values", "--code", "gdp", "--db", db), 0);
+    CHECK(strstr(out, "\"items\": []") != NULL);
+    CHECK_INT(RUN(out, "indicator", "target-set", "--json",
+                  "{\"code\":\"gdp\",\"period\":\"2030\",\"value\":900}", "--db", db),
+              0);
+    o = json_loads(out, 0, NULL);
+    snprintf(id, sizeof id, "%lld", th_int(o, "id"));
+    json_decref(o);
+    CHECK_INT(RUN(out, "indicator", "target-delete", id, "--db", db), 0);
+    CHECK_INT(RUN(out, "indicator", "targets", "--db", db), 0);
+    CHECK(strstr(out, "900") == NULL);
 }

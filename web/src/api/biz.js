@@ -59,6 +59,8 @@ export const dev = {
   value: (id, opts) => get(`/indicators/values/${id}`, undefined, opts),
   /** {version, value?, source?, note?}; 409 version_conflict when changed meanwhile */
   reviseValue: (id, body) => patch(`/indicators/values/${id}`, body),
+  /** removes a value typed for the wrong period or region, with its revisions (the stored version) */
+  deleteValue: (id, version) => del(`/indicators/values/${id}`, { version }),
   factors: (opts) => getAll('/carbon/factors', {}, opts),
   /** a factor version; with dry_run the server says what it would recompute and writes nothing */
   addFactor: (body) => post('/carbon/factors', body),

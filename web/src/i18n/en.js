@@ -2691,6 +2691,7 @@ export default {
     user: {  },
     emission_factor: { kg_co2e_per_unit: 'kg CO₂e per unit', kgce_per_unit: 'kg standard coal per unit', effective_from: 'Effective from' },
     indicator_target: { region: 'Region', value: 'Target value' },
+    indicator_value: { name: 'Indicator', indicator_id: 'Indicator no.', region: 'Region', value: 'Value', updated_by: 'Last changed by', revisions: 'Revisions' },
     facilities: { created: 'Facilities created', updated: 'Facilities updated' },
   },
   // text for screen readers only: names of controls, charts and regions that show none on screen

@@ -2694,6 +2694,7 @@ export default {
     user: {  },
     emission_factor: { kg_co2e_per_unit: '每单位排放（kg CO₂e）', kgce_per_unit: '每单位折标煤（kg）', effective_from: '生效日期' },
     indicator_target: { region: '地区', value: '目标值' },
+    indicator_value: { name: '指标', indicator_id: '指标编号', region: '地区', value: '数值', updated_by: '最后修改人', revisions: '修订记录' },
     facilities: { created: '新建设施数', updated: '更新设施数' },
   },
   // text for screen readers only: names of controls, charts and regions that show none on screen
