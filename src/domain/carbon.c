@@ -1103,7 +1103,8 @@ static int year_value(pj_ctx *c, const char *code, const char *region, int year,
 /* The energy of year in both of its sources: the indicator energy_consumption (万吨标准煤 → t)
  * and, for the district, the sum of the recorded energy use (tce). has_* 1 when there. */
 typedef struct year_energy {
-    double gdp, ind, use; /* 万元, t, t */
+    double gdp, ind, use;        /* 万元, t, t */
+    double gdp_value, ind_value; /* as recorded: 亿元, 万吨标准煤 */
     int64_t gdp_id, ind_id;
     int has_gdp, has_ind, has_use, use_rows;
 } year_energy;
@@ -1113,11 +1114,15 @@ static int year_energy_load(pj_ctx *c, const char *region, int year, year_energy
     memset(y, 0, sizeof *y);
     int rc = year_value(c, "gdp", region, year, &y->gdp, &y->gdp_id, err);
     if (rc < 0) return -1;
-    y->has_gdp = rc == 1 && y->gdp > 0;
+    /* a GDP recorded is there whatever its value (0 or below makes the intensity undefined,
+     * not missing: intensity_case) */
+    y->has_gdp = rc == 1;
+    y->gdp_value = y->gdp;
     y->gdp *= 10000.0; /* 亿元 → 万元 */
     if ((rc = year_value(c, "energy_consumption", region, year, &y->ind, &y->ind_id, err)) < 0)
         return -1;
     y->has_ind = rc == 1;
+    y->ind_value = y->ind;
     y->ind *= 10000.0;                             /* 万吨标准煤 → t */
     if (strcmp(region, PJ_IND_DISTRICT)) return 0; /* energy use is recorded for the district */
     pj_buf b;
@@ -1154,21 +1159,61 @@ static const char *year_source_word(const year_energy *y)
                                     : "none";
 }
 
-enum { INT_OK, INT_MISSING, INT_NOT_COMPARABLE };
+enum { INT_OK, INT_MISSING, INT_NOT_COMPARABLE, INT_UNDEFINED };
+
+/* The recorded value that leaves the intensity undefined (INT_UNDEFINED): which, of what year,
+ * its value row and why. */
+typedef struct int_bad {
+    const char *code, *why;
+    int year;
+    double value;
+    int64_t value_id;
+} int_bad;
+
+static int undefined_by(int_bad *bad, const char *code, int year, double v, int64_t id,
+                        const char *why)
+{
+    *bad = (int_bad){code, why, year, v, id};
+    return INT_UNDEFINED;
+}
 
 /* Whether year (y1) and the year before (y0) compare: both have GDP and some energy, and
- * from one source (*ind 1: the statistics bureau's total; 0: the recorded use) */
-static int intensity_case(const year_energy *y1, const year_energy *y0, int *ind)
+ * from one source (*ind 1: the statistics bureau's total; 0: the recorded use). Data that are
+ * there but give no intensity — a GDP of 0 or below, an energy total below 0, or a base year's
+ * energy of 0 (no decline from an intensity of 0) — are INT_UNDEFINED, *bad naming the value. */
+static int intensity_case(const year_energy *y1, const year_energy *y0, int year, int *ind,
+                          int_bad *bad)
 {
     if (!y1->has_gdp || !y0->has_gdp || !(y1->has_ind || y1->has_use) ||
         !(y0->has_ind || y0->has_use))
         return INT_MISSING;
+    static const char *const gdp_why = "energy per GDP is undefined for a GDP of 0 or below";
+    if (y1->gdp_value <= 0)
+        return undefined_by(bad, "gdp", year, y1->gdp_value, y1->gdp_id, gdp_why);
+    if (y0->gdp_value <= 0)
+        return undefined_by(bad, "gdp", year - 1, y0->gdp_value, y0->gdp_id, gdp_why);
     /* both years from the same source: the statistics bureau's total when both years have it,
      * else the recorded use when both have that; one year's total against the other's sum of
      * a few organisations' use is no decline */
     *ind = y1->has_ind && y0->has_ind;
     if (!*ind && !(y1->has_use && y0->has_use)) return INT_NOT_COMPARABLE;
+    /* the recorded use is more than 0 (every use is); the statistics' total is as typed */
+    static const char *const below = "an energy total below 0 gives no intensity";
+    if (*ind && y1->ind_value < 0)
+        return undefined_by(bad, "energy_consumption", year, y1->ind_value, y1->ind_id, below);
+    if (*ind && y0->ind_value < 0)
+        return undefined_by(bad, "energy_consumption", year - 1, y0->ind_value, y0->ind_id, below);
+    if (*ind && y0->ind_value == 0)
+        return undefined_by(bad, "energy_consumption", year - 1, 0, y0->ind_id,
+                            "a decline from an intensity of 0 is undefined");
     return INT_OK;
+}
+
+/* 422 undefined at year naming the value that leaves the intensity undefined. */
+static int intensity_undefined(const char *region, const int_bad *bad, pj_err *err)
+{
+    return pj_fail(err, 422, "undefined", "year", "%s of %s for %d is %g (value %lld): %s",
+                   bad->code, region, bad->year, bad->value, (long long)bad->value_id, bad->why);
 }
 
 static int intensity_write(pj_ctx *c, pj_jw *w, const char *region, int year, const year_energy *y1,
@@ -1208,11 +1253,12 @@ int pj_carbon_intensity(pj_ctx *c, const char *region, int year, pj_jw *w, pj_er
 {
     if (!region) region = PJ_IND_DISTRICT;
     year_energy y1, y0;
+    int_bad bad;
     int started = pj_db_read_begin(c->db), ind = 0;
     int rc = year_energy_load(c, region, year, &y1, err) ||
                      year_energy_load(c, region, year - 1, &y0, err)
                  ? -1
-                 : intensity_case(&y1, &y0, &ind);
+                 : intensity_case(&y1, &y0, year, &ind, &bad);
     if (rc == INT_MISSING)
         rc = pj_fail(err, 404, "missing_value", "year", "%s needs gdp and energy for %d and %d",
                      region, year, year - 1);
@@ -1222,6 +1268,8 @@ int pj_carbon_intensity(pj_ctx *c, const char *region, int year, pj_jw *w, pj_er
                      " enter energy_consumption for %d to compare",
                      year, year - 1, year, year_sources(&y1), year - 1, year_sources(&y0),
                      needs_indicator(&y1, year));
+    else if (rc == INT_UNDEFINED)
+        rc = intensity_undefined(region, &bad, err);
     else if (rc == INT_OK)
         rc = intensity_write(c, w, region, year, &y1, &y0, ind, 0, err);
     pj_db_read_end(c->db, started);
@@ -1263,7 +1311,8 @@ int pj_carbon_intensity_years(pj_ctx *c, const char *region, pj_jw *w, pj_err *e
     for (int i = 1; i < n; i++) {
         if (years[i - 1] != years[i] - 1) continue;
         const year_energy *y1 = &ye[i], *y0 = &ye[i - 1];
-        int ind = 0, k = intensity_case(y1, y0, &ind);
+        int_bad bad;
+        int ind = 0, k = intensity_case(y1, y0, years[i], &ind, &bad);
         if (k == INT_MISSING) continue; /* no data for the year: not listed */
         if (k == INT_OK) {
             if (intensity_write(c, w, region, years[i], y1, y0, ind, 1, err)) {
@@ -1276,6 +1325,23 @@ int pj_carbon_intensity_years(pj_ctx *c, const char *region, pj_jw *w, pj_err *e
         pj_jw_kstr(w, "region", region);
         pj_jw_kint(w, "year", years[i]);
         pj_jw_kbool(w, "comparable", 0);
+        if (k == INT_UNDEFINED) { /* the data are there but give no intensity: which value */
+            pj_err e;
+            pj_err_clear(&e);
+            intensity_undefined(region, &bad, &e);
+            pj_jw_kstr(w, "reason", "undefined");
+            pj_jw_key(w, "value");
+            pj_jw_obj(w);
+            pj_jw_kstr(w, "code", bad.code);
+            pj_jw_kint(w, "year", bad.year);
+            pj_jw_knum(w, "value", bad.value);
+            pj_jw_kint(w, "value_id", bad.value_id);
+            pj_jw_obj_end(w);
+            pj_jw_kstr(w, "message", e.message);
+            pj_jw_obj_end(w);
+            continue;
+        }
+        pj_jw_kstr(w, "reason", "not_comparable");
         pj_jw_kstr(w, "energy_source", year_source_word(y1));
         pj_jw_kstr(w, "previous_energy_source", year_source_word(y0));
         pj_jw_kint(w, "needs_energy_consumption", needs_indicator(y1, years[i]));

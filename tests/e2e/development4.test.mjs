@@ -102,12 +102,12 @@ describe('errors, dates and carbon', { timeout: 120000 }, () => {
     await context.close();
   });
 
-  test('carbon: each year with its energy source; a year whose sources differ shown as not comparable, with the reason in Chinese', async () => {
+  test('carbon: each year with its energy source; a year whose sources differ shown as not comparable, one whose data give no intensity as not computable, with the reason in Chinese', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'officer', DEMO_PW);
     const real = await apiGet(page, '/carbon/intensity?year=2023');
     // the years listed as the server lists them: 2022 as a year whose sources differ, 2021 as
-    // one from recorded use, 2023 as it is
+    // one from recorded use, 2023 as it is, 2024 as one whose GDP was typed as 0
     await page.route('**/api/v1/carbon/intensity/years', (r) =>
       r.fulfill({
         json: {
@@ -116,6 +116,7 @@ describe('errors, dates and carbon', { timeout: 120000 }, () => {
             { ...real, comparable: true, year: 2021, energy_from: 'sum of energy use', energy_tce: 2500, previous_energy_tce: 2600 },
             { region: '平谷区', year: 2022, comparable: false, energy_source: 'indicator', previous_energy_source: 'use', needs_energy_consumption: 2021 },
             { ...real, comparable: true },
+            { region: '平谷区', year: 2024, comparable: false, reason: 'undefined', value: { code: 'gdp', year: 2024, value: 0, value_id: 93 }, message: 'gdp of 平谷区 for 2024 is 0 (value 93): energy per GDP is undefined for a GDP of 0 or below' },
           ],
         },
       }),
@@ -127,6 +128,9 @@ describe('errors, dates and carbon', { timeout: 120000 }, () => {
     await row(2021).getByTestId('energy-source').getByText('登记用能记录合计').waitFor();
     await row(2022).getByTestId('not-comparable').getByText('不可比较').waitFor();
     await row(2022).getByTestId('not-comparable-why').getByText('2022 年与 2021 年的能耗来源不同（2022 年：只有能源消费总量指标；2021 年：只有登记的用能记录），录入 2021 年的能源消费总量后才能比较').waitFor();
+    // data that give no intensity (GDP typed as 0): not computable, naming the value to correct
+    await row(2024).getByTestId('not-comparable').getByText('无法计算').waitFor();
+    await row(2024).getByTestId('not-comparable-why').getByText('2024 年地区生产总值录入为 0（数值 #93）：GDP 为 0 或负数时无法计算单位 GDP 能耗，请在指标数据中更正或删除该数值').waitFor();
     await shot(page, '61-carbon-sources');
     noProblems(page);
     await context.close();

@@ -1013,3 +1013,106 @@ TEST_T(cli_indicator_delete_and_target_delete, 60)
     CHECK_INT(RUN(out, "indicator", "targets", "--db", db), 0);
     CHECK(strstr(out, "900") == NULL);
 }
+
+/* The dashboard figure of key (its "figure"), in d. */
+static json_t *dash_figure(json_t *d, const char *key)
+{
+    json_t *figs = json_object_get(d, "figures");
+    for (size_t i = 0; i < json_array_size(figs); i++)
+        if (!strcmp(th_str(json_array_get(figs, i), "key"), key))
+            return json_object_get(json_array_get(figs, i), "figure");
+    t_fail(__FILE__, __LINE__, "no dashboard figure %s", key);
+    return NULL;
+}
+
+/* The intensity's year in the list of years, or NULL. */
+static json_t *listed_year(json_t *o, int year)
+{
+    json_t *items = json_object_get(o, "items");
+    for (size_t i = 0; i < json_array_size(items); i++)
+        if (th_int(json_array_get(items, i), "year") == year) return json_array_get(items, i);
+    return NULL;
+}
+
+/* The intensity is 422 undefined at year, naming the value (code, year, value id), in
+ * GET /carbon/intensity, the list of years and the dashboard alike. */
+static void intensity_undefined(th_server *s, const char *tok, int year, const char *code, int of,
+                                long long id)
+{
+    char path[96], want[160];
+    snprintf(path, sizeof path, "/api/v1/carbon/intensity?year=%d", year);
+    json_t *o = call(s, "GET", tok, path, NULL, 422);
+    CHECK_STR(th_err_code(o), "undefined");
+    CHECK_STR(th_err_field(o), "year");
+    snprintf(want, sizeof want, "%s of 平谷区 for %d is ", code, of);
+    CHECK(strstr(th_err_message(o), want) != NULL);
+    snprintf(want, sizeof want, "(value %lld)", id);
+    CHECK(strstr(th_err_message(o), want) != NULL);
+    char *msg = strdup(th_err_message(o));
+    json_decref(o);
+    o = call(s, "GET", tok, "/api/v1/carbon/intensity/years", NULL, 200);
+    json_t *it = listed_year(o, year);
+    CHECK(it != NULL);
+    CHECK(json_is_false(json_object_get(it, "comparable")));
+    CHECK_STR(th_str(it, "reason"), "undefined");
+    json_t *v = json_object_get(it, "value");
+    CHECK_STR(th_str(v, "code"), code);
+    CHECK_INT(th_int(v, "year"), of);
+    CHECK_INT(th_int(v, "value_id"), id);
+    CHECK_STR(th_str(it, "message"), msg);
+    json_decref(o);
+    o = call(s, "GET", tok, "/api/v1/dashboard", NULL, 200);
+    json_t *f = dash_figure(o, "energy_intensity_decline");
+    CHECK_STR(th_str(f, "missing"), "undefined");
+    CHECK_STR(th_str(f, "message"), msg);
+    json_decref(o);
+    free(msg);
+}
+
+/* Energy below 0 and GDP of 0 recorded give no intensity: 422 undefined naming the value, not a
+ * negative intensity with a decline above 100 %, nor 404 "missing" for data that are there. */
+TEST_T(carbon_intensity_undefined_for_negative_energy_and_zero_gdp, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    th_demo(&s, pj_indicators_demo);
+    char off[80], view[80], path[96];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "viewer", s.demo_pw, view);
+    json_t *o = call(&s, "POST", off, "/api/v1/indicators/values",
+                     "{\"code\":\"energy_consumption\",\"period\":\"2024\",\"value\":-5}", 201);
+    long long e24 = th_int(o, "id");
+    json_decref(o);
+    json_decref(call(&s, "POST", off, "/api/v1/indicators/values",
+                     "{\"code\":\"gdp\",\"period\":\"2024\",\"value\":560}", 201));
+    intensity_undefined(&s, view, 2024, "energy_consumption", 2024, e24);
+    o = call(&s, "GET", view, "/api/v1/carbon/intensity?year=2024", NULL, 422);
+    CHECK(strstr(th_err_message(o), "is -5 ") != NULL);
+    json_decref(o);
+
+    /* corrected: an intensity; then GDP 2025 typed as 0 with the energy of 2025 */
+    snprintf(path, sizeof path, "/api/v1/indicators/values/%lld", e24);
+    json_decref(call(&s, "PATCH", off, path, "{\"version\":1,\"value\":130}", 200));
+    o = call(&s, "GET", view, "/api/v1/carbon/intensity?year=2024", NULL, 200);
+    CHECK(num(o, "intensity") > 0 && num(o, "decline_rate") < 100);
+    json_decref(o);
+    o = call(&s, "POST", off, "/api/v1/indicators/values",
+             "{\"code\":\"gdp\",\"period\":\"2025\",\"value\":0}", 201);
+    long long g25 = th_int(o, "id");
+    json_decref(o);
+    json_decref(call(&s, "POST", off, "/api/v1/indicators/values",
+                     "{\"code\":\"energy_consumption\",\"period\":\"2025\",\"value\":120}", 201));
+    intensity_undefined(&s, view, 2025, "gdp", 2025, g25);
+    /* 2024 still compares with 2023, and is listed as such */
+    o = call(&s, "GET", view, "/api/v1/carbon/intensity/years", NULL, 200);
+    CHECK(json_is_true(json_object_get(listed_year(o, 2024), "comparable")));
+    json_decref(o);
+
+    /* a base year's energy of 0: no decline from an intensity of 0 */
+    snprintf(path, sizeof path, "/api/v1/indicators/values/%lld", g25);
+    json_decref(call(&s, "PATCH", off, path, "{\"version\":1,\"value\":600}", 200));
+    snprintf(path, sizeof path, "/api/v1/indicators/values/%lld", e24);
+    json_decref(call(&s, "PATCH", off, path, "{\"version\":2,\"value\":0}", 200));
+    intensity_undefined(&s, view, 2025, "energy_consumption", 2024, e24);
+    th_stop(&s);
+}

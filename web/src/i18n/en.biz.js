@@ -348,6 +348,12 @@ export default {
       energyTce: 'this year {cur}, last year {prev} tce',
       notComparable: 'Not comparable',
       notComparableWhy: 'The energy of {y1} and {y0} comes from different sources ({y1}: {s1}; {y0}: {s0}); enter the total energy consumption for {need} to compare',
+      undefined: 'Not computable',
+      undefinedWhy: {
+        gdp: 'GDP of {year} is recorded as {value} (value #{id}): energy per GDP cannot be computed for a GDP of 0 or below; correct or delete the value in the indicator data',
+        energyBelow: 'Total energy consumption of {year} is recorded as {value} (value #{id}): energy cannot be below 0; correct or delete the value in the indicator data',
+        energyZero: 'Total energy consumption of {year} is 0 (value #{id}): there is no decline from 0; correct or delete the value in the indicator data',
+      },
       sources: { both: 'both the indicator and recorded use', indicator: 'only the energy_consumption indicator', use: 'only the recorded energy use', none: 'no energy data' },
       emissions: 'Emissions',
       year: 'Year',

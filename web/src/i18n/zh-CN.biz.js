@@ -347,6 +347,12 @@ export default {
       energyTce: '本年 {cur}，上年 {prev} 吨标准煤',
       notComparable: '不可比较',
       notComparableWhy: '{y1} 年与 {y0} 年的能耗来源不同（{y1} 年：{s1}；{y0} 年：{s0}），录入 {need} 年的能源消费总量后才能比较',
+      undefined: '无法计算',
+      undefinedWhy: {
+        gdp: '{year} 年地区生产总值录入为 {value}（数值 #{id}）：GDP 为 0 或负数时无法计算单位 GDP 能耗，请在指标数据中更正或删除该数值',
+        energyBelow: '{year} 年能源消费总量录入为 {value}（数值 #{id}）：能耗不能小于 0，请在指标数据中更正或删除该数值',
+        energyZero: '{year} 年能源消费总量为 0（数值 #{id}）：无法从 0 计算下降率，请在指标数据中更正或删除该数值',
+      },
       sources: { both: '统计指标和用能记录都有', indicator: '只有能源消费总量指标', use: '只有登记的用能记录', none: '无能耗数据' },
       emissions: '碳排放',
       year: '年份',
