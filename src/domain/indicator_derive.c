@@ -343,6 +343,17 @@ static int d_progress(pj_ctx *c, const pj_derive_args *a, const pj_ind_def *d, c
                                 d->code, region);
     }
     double target = pj_col_double(s, 2);
+    /* a cap (higher_is_better false: energy, emissions) is met by staying at or below it, so
+     * its progress is target / current: 100 % at the cap, below 100 % above it — the current
+     * value over the cap would read a cap exceeded by 15 % as 115 % "achieved" */
+    int hib = d->higher_is_better;
+    if (!hib && now <= 0) {
+        pj_stmt_done(s);
+        return pj_fail(err, 422, "undefined", "period",
+                       "%s is lower-is-better: progress is the target over the current value, "
+                       "undefined for a current value of %g",
+                       d->code, now);
+    }
     head(w, "progress", d, region);
     kper(w, "period", &p);
     pj_jw_knum(w, "current", now);
@@ -356,8 +367,12 @@ static int d_progress(pj_ctx *c, const pj_derive_args *a, const pj_ind_def *d, c
     pj_jw_obj_end(w);
     pj_stmt_done(s);
     pj_jw_kstr(w, "value_unit", d->unit);
-    pj_jw_knum(w, "remaining", target - now);
-    result(w, target ? now / target * 100.0 : NAN, 2, "%");
+    pj_jw_kbool(w, "higher_is_better", hib);
+    /* what is still to do towards the target: to gain (higher is better) or to cut (a cap);
+     * 0 or below once the target is reached */
+    pj_jw_knum(w, "remaining", hib ? target - now : now - target);
+    pj_jw_kbool(w, "achieved", hib ? now >= target : now <= target);
+    result(w, hib ? (target ? now / target * 100.0 : NAN) : target / now * 100.0, 2, "%");
     return write_sources(c, &S, w, err);
 }
 

@@ -627,3 +627,60 @@ TEST_T(indicator_reads_normalise_region_and_target, 60)
     json_decref(a);
     th_stop(&s);
 }
+
+/* Progress to a cap (higher_is_better false: energy consumption) is target / current, so that
+ * a cap exceeded reads below 100 % and not as over-achieved; `achieved` and `remaining` (what is
+ * still to cut) say the same; a higher-is-better indicator's progress is current / target. */
+TEST_T(indicator_progress_to_a_cap_is_not_over_achievement, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demo(&s);
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    json_decref(call(&s, "POST", off, "/api/v1/indicators/targets",
+                     "{\"code\":\"energy_consumption\",\"period\":\"2030\",\"value\":110}", 201));
+    json_decref(call(&s, "POST", off, "/api/v1/indicators/targets",
+                     "{\"code\":\"energy_consumption\",\"period\":\"2035\",\"value\":130}", 201));
+    /* 2023: 122 万吨标准煤 against a cap of 110: 12 above it */
+    json_t *a = call(&s, "GET", off,
+                     "/api/v1/indicators/derived?fn=progress&code=energy_consumption&period=2023"
+                     "&target=2030",
+                     NULL, 200);
+    CHECK_NEAR(num(a, "current"), 122, 1e-9);
+    CHECK_NEAR(num(a, "value"), 110.0 / 122.0 * 100.0, 1e-6);
+    CHECK_NEAR(num(a, "rounded"), 90.16, 1e-9);
+    CHECK_NEAR(num(a, "remaining"), 12, 1e-9);
+    CHECK(json_is_false(json_object_get(a, "achieved")));
+    CHECK(json_is_false(json_object_get(a, "higher_is_better")));
+    json_decref(a);
+    /* under a cap of 130: achieved, 8 of headroom */
+    a = call(&s, "GET", off,
+             "/api/v1/indicators/derived?fn=progress&code=energy_consumption&period=2023"
+             "&target=2035",
+             NULL, 200);
+    CHECK_NEAR(num(a, "rounded"), 106.56, 1e-9);
+    CHECK_NEAR(num(a, "remaining"), -8, 1e-9);
+    CHECK(json_is_true(json_object_get(a, "achieved")));
+    json_decref(a);
+    /* higher is better: current / target, remaining to gain */
+    json_decref(call(&s, "POST", off, "/api/v1/indicators/targets",
+                     "{\"code\":\"gdp\",\"period\":\"2030\",\"value\":800}", 201));
+    a = call(&s, "GET", off, "/api/v1/indicators/derived?fn=progress&code=gdp&period=2023", NULL,
+             200);
+    CHECK_NEAR(num(a, "value"), num(a, "current") / 800 * 100.0, 1e-6);
+    CHECK_NEAR(num(a, "remaining"), 800 - num(a, "current"), 1e-6);
+    CHECK(json_is_false(json_object_get(a, "achieved")));
+    CHECK(json_is_true(json_object_get(a, "higher_is_better")));
+    json_decref(a);
+    /* a cap against a current value of 0: no ratio */
+    json_decref(call(&s, "POST", off, "/api/v1/indicators/values",
+                     "{\"code\":\"energy_consumption\",\"period\":\"2024\",\"value\":0}", 201));
+    a = call(&s, "GET", off,
+             "/api/v1/indicators/derived?fn=progress&code=energy_consumption&period=2024", NULL,
+             422);
+    CHECK_STR(th_err_code(a), "undefined");
+    CHECK_STR(th_err_field(a), "period");
+    json_decref(a);
+    th_stop(&s);
+}
