@@ -338,9 +338,12 @@ static int d_progress(pj_ctx *c, const pj_derive_args *a, const pj_ind_def *d, c
     int rc = pj_stmt_step(s, err);
     if (rc != 1) {
         pj_stmt_done(s);
-        return rc < 0 ? -1
-                      : pj_fail(err, 404, "missing_target", "target", "%s has no target for %s",
-                                d->code, region);
+        if (rc < 0) return -1;
+        /* the period asked for, when one was (another target may exist) */
+        return want ? pj_fail(err, 404, "missing_target", "target",
+                              "%s has no target for %s for the period %s", d->code, region, want)
+                    : pj_fail(err, 404, "missing_target", "target", "%s has no target for %s",
+                              d->code, region);
     }
     double target = pj_col_double(s, 2);
     /* a cap (higher_is_better false: energy, emissions) is met by staying at or below it, so

@@ -620,10 +620,17 @@ TEST_T(indicator_reads_normalise_region_and_target, 60)
     CHECK_STR(th_err_code(a), "bad_query");
     CHECK_STR(th_err_field(a), "target");
     json_decref(a);
-    /* a well-formed period without a target is still 404 missing_target */
+    /* a well-formed period without a target is still 404 missing_target, naming the period
+     * asked for (gdp has a target, for 2035H1) */
     a = call(&s, "GET", off,
              "/api/v1/indicators/derived?fn=progress&code=gdp&period=2023&target=2036", NULL, 404);
     CHECK_STR(th_err_code(a), "missing_target");
+    CHECK_STR(th_err_message(a), "gdp has no target for 平谷区 for the period 2036");
+    json_decref(a);
+    a = call(&s, "GET", off,
+             "/api/v1/indicators/derived?fn=progress&code=gdp&period=2023&target=2035h2", NULL,
+             404);
+    CHECK_STR(th_err_message(a), "gdp has no target for 平谷区 for the period 2035H2");
     json_decref(a);
     th_stop(&s);
 }
