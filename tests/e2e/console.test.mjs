@@ -222,7 +222,7 @@ describe('console', { timeout: 120000 }, () => {
     assert.equal(await own.getByRole('link', { name: '编辑' }).count(), 1);
     assert.equal(await table.locator('tr', { hasText: '南山村' }).getByRole('link', { name: '编辑' }).count(), 0, 'no edit link elsewhere');
     await own.getByRole('link', { name: '编辑' }).click();
-    await page.getByText('设施运营方只能修改名称、地址、平时功能和急时能力').waitFor();
+    await page.getByText('设施运营方只能修改名称、地址、平时功能、无障碍房间和急时能力').waitFor();
     const typeInput = page.locator('.el-form-item', { hasText: '类型' }).first().locator('input');
     assert.ok(await typeInput.isDisabled(), 'the type cannot be changed by an operator');
     assert.ok(await page.locator('.el-form-item', { hasText: '纬度' }).locator('input').isDisabled());
@@ -231,9 +231,20 @@ describe('console', { timeout: 120000 }, () => {
     const idx = before.emergency_roles.findIndex((r) => r.role === 'resettlement');
     const want = before.emergency_roles[idx].capacity - 10;
     await page.getByTestId('role-row-' + idx).getByTestId('capacity-item').locator('input').fill(String(want));
+    // the barrier-free rooms, which the planner places vulnerable people in, are the operator's too
+    const bf = page.locator('.el-form-item', { hasText: '无障碍房间' }).locator('input');
+    assert.equal(await bf.inputValue(), String(before.barrier_free_rooms));
+    assert.ok(!(await bf.isDisabled()), 'an operator sets the barrier-free rooms');
+    const wantBf = before.barrier_free_rooms + 7;
+    await bf.fill(String(wantBf));
     await page.getByRole('button', { name: '保存' }).click();
     await page.waitForURL(new RegExp(`/facilities/${id}$`));
     await page.getByTestId('facility-roles').locator('tr', { hasText: '安置' }).getByText(String(want), { exact: true }).waitFor();
+    const saved = await apiGet(page, `/facilities/${id}`);
+    assert.equal(saved.barrier_free_rooms, wantBf);
+    const fields = page.getByTestId('facility-fields');
+    const bfCell = fields.locator('.el-descriptions__label', { hasText: /^无障碍房间$/ }).locator('xpath=following-sibling::*[1]');
+    assert.equal((await bfCell.innerText()).trim(), String(wantBf), 'the facility page shows the barrier-free rooms');
     assert.equal(await page.getByTestId('facility-history').count(), 0, 'history is for district roles');
     await noProblems(page);
     await context.close();

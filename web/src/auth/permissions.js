@@ -105,7 +105,7 @@ export function canEditFacility(user, f) {
 }
 
 /** Fields a facility operator may send in a PATCH (the server refuses others with 403). */
-export const OPERATOR_FACILITY_FIELDS = ['name', 'address', 'peacetime_function', 'peacetime_capacity', 'peacetime_unit', 'emergency_roles'];
+export const OPERATOR_FACILITY_FIELDS = ['name', 'address', 'peacetime_function', 'peacetime_capacity', 'peacetime_unit', 'barrier_free_rooms', 'emergency_roles'];
 
 /**
  * Whether the user may write the dual-use records of this facility (manuals, conversions,
