@@ -541,6 +541,22 @@ static int row_body(pj_ctx *c, lookups *L, pj_sheet *r, const int *map, int ncol
     return 0;
 }
 
+/* The stored name (*name) and township name (*town) of facility id, each when asked for. */
+static int stored_names(pj_ctx *c, int64_t id, const char **name, const char **town, pj_err *e)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT f.name, t.name FROM facilities f JOIN regions t ON t.id ="
+                               " f.township_id WHERE f.id = ?",
+                               e);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, e);
+    if (rc == 1 && name) *name = pj_arena_strdup(c->arena, pj_col_text(s, 0));
+    if (rc == 1 && town) *town = pj_arena_strdup(c->arena, pj_col_text(s, 1));
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
 /* SAVEPOINT, ROLLBACK TO or RELEASE of a row's savepoint, a statement prepared once. */
 static int row_savepoint(pj_ctx *c, const char *sql, pj_err *err)
 {
@@ -720,10 +736,17 @@ again:
         }
         if (npr < MAX_PREVIEW) {
             const char *nm = map[C_NAME] >= 0 && map[C_NAME] < r->nf ? r->f[map[C_NAME]] : "";
+            /* the facility of the row (named by id, or township and name), bad or not, with
+             * its stored name and township where the row has none; none for a dry run's
+             * create */
+            int shown = id && !(dry_run && !bad && changed && !before);
+            if (shown && (!*nm || !*town_name) &&
+                stored_names(c, id, *nm ? NULL : &nm, *town_name ? NULL : &town_name, err))
+                goto fail;
             pr[npr++] =
                 (prow){.line = r->line,
                        .action = action,
-                       .id = bad || (dry_run && !before) ? 0 : id,
+                       .id = shown ? id : 0,
                        .name = pj_arena_strdup(c->arena, nm),
                        .township = pj_arena_strdup(c->arena, town_name),
                        .column = bad ? pj_arena_strdup(c->arena, re.e.field) : NULL,
@@ -754,6 +777,7 @@ again:
         pj_jw_kstr(w, "code", err->code);
         pj_jw_kstr(w, "message", err->message);
         pj_jw_kstr(w, "field", err->field);
+        if (c->request_id) pj_jw_kstr(w, "request_id", c->request_id);
         pj_jw_obj_end(w);
     }
     pj_jw_kbool(w, "dry_run", dry_run);

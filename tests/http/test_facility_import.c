@@ -875,3 +875,65 @@ TEST_T(facility_import_error_of_no_column_names_the_api_field, 60)
     json_decref(o);
     th_stop(&s);
 }
+
+/* A commit refused for bad rows answers an error with its request_id, as every error does;
+ * the preview names the facility a row names (by id), bad or not, with its stored name and
+ * township when the table has no such columns (regression: no request_id; id null for a bad
+ * row; name and township empty). */
+TEST_T(facility_import_refusal_has_request_id_and_preview_names_the_facility, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], patch[256], hdr[4096];
+    th_login(&s, "officer", s.demo_pw, tok);
+    json_t *f = NULL;
+    CHECK_INT(th_call(&s, "GET", "/api/v1/facilities/2", tok, NULL, &f), 200);
+    long long was = th_int(f, "version");
+    char name[160], town[160];
+    snprintf(name, sizeof name, "%s", th_str(f, "name"));
+    snprintf(town, sizeof town, "%s", th_str(f, "township_name"));
+    json_decref(f);
+    snprintf(patch, sizeof patch, "{\"version\":%lld,\"address\":\"他人改过的地址\"}", was);
+    CHECK_INT(th_call(&s, "PATCH", "/api/v1/facilities/2", tok, patch, NULL), 200);
+
+    /* a stale row: refused, the error with the answer's request id */
+    char csv[256];
+    snprintf(csv, sizeof csv, "id,version,address\n2,%lld,表中的地址\n", was);
+    json_t *o = NULL;
+    CHECK_INT(th_call_raw(&s, "POST", "/api/v1/facilities/import", tok, csv, (long)strlen(csv),
+                          "text/csv", &o, hdr, sizeof hdr),
+              422);
+    json_t *err = json_object_get(o, "error");
+    CHECK_STR(json_string_value(json_object_get(err, "code")), "bad_row");
+    CHECK_STR(json_string_value(json_object_get(err, "field")), "version");
+    const char *rid = json_string_value(json_object_get(err, "request_id"));
+    CHECK(rid && *rid);
+    char want[96];
+    snprintf(want, sizeof want, "X-Request-Id: %s\r\n", rid ? rid : "?");
+    CHECK(strcasestr(hdr, want) != NULL);
+    CHECK_STR(th_str(preview_at(o, 0), "action"), "error");
+    CHECK_INT(th_int(preview_at(o, 0), "id"), 2);
+    CHECK_STR(th_str(preview_at(o, 0), "name"), name);
+    CHECK_STR(th_str(preview_at(o, 0), "township"), town);
+    json_decref(o);
+
+    /* a dry run: a good row, and a row the API refuses, by id, neither with a name or a
+     * township column; a row naming no facility has none */
+    o = UPLOAD(&s, tok, 1, "id,address\n2,新地址\n", 200);
+    CHECK_STR(th_str(preview_at(o, 0), "action"), "updated");
+    CHECK_INT(th_int(preview_at(o, 0), "id"), 2);
+    CHECK_STR(th_str(preview_at(o, 0), "name"), name);
+    CHECK_STR(th_str(preview_at(o, 0), "township"), town);
+    json_decref(o);
+    o = UPLOAD(&s, tok, 1, "id,lat,address\n2,95,\n,,无名\n", 200);
+    CHECK_STR(th_str(preview_at(o, 0), "action"), "error");
+    CHECK_STR(th_str(preview_at(o, 0), "column"), "lat");
+    CHECK_INT(th_int(preview_at(o, 0), "id"), 2);
+    CHECK_STR(th_str(preview_at(o, 0), "name"), name);
+    CHECK_STR(th_str(preview_at(o, 0), "township"), town);
+    CHECK_STR(th_str(preview_at(o, 1), "action"), "error");
+    CHECK(json_is_null(json_object_get(preview_at(o, 1), "id")));
+    CHECK_STR(th_str(preview_at(o, 1), "name"), "");
+    json_decref(o);
+    th_stop(&s);
+}
