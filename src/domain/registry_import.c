@@ -92,17 +92,49 @@ static const char *const type_zh[][2] = {
     {"other", "其他"},
 };
 
+/* The facility types a type cell takes, codes and Chinese names: "type must be one of: hotel
+ * (酒店), homestay_cluster (民宿集群), …". */
+static const char *type_choices(pj_ctx *c)
+{
+    char out[512];
+    size_t len = 0;
+    int n = snprintf(out, sizeof out, "type must be one of:");
+    if (n > 0) len = (size_t)n;
+    for (size_t i = 0; i < sizeof type_zh / sizeof *type_zh && len < sizeof out; i++) {
+        n = snprintf(out + len, sizeof out - len, "%s %s (%s)", i ? "," : "", type_zh[i][0],
+                     type_zh[i][1]);
+        if (n > 0) len += (size_t)n;
+    }
+    return pj_arena_strdup(c->arena, out);
+}
+
 /* A row's error: the column by its export name, the reason, the message naming line and column. */
 #define BAD(re, k, why, ...)                                                                       \
     ((re)->reason = (why), pj_fail(&(re)->e, 422, "bad_row", cols[k].name, __VA_ARGS__))
 
 /* The column of an API error's field: township_id is the township column, emergency_roles[i]
- * the column of the i-th role of the body (rolecol[i]). */
-static int column_of(const char *field, const int *rolecol, int nroles)
+ * the column of the i-th role of the body (rolecol[i]). An error of the whole list
+ * (emergency_roles: a live conversion's role, which the row leaves out) is the column of the
+ * role the message names that the row leaves out, else the table's first role column. */
+static int column_of(const char *field, const char *message, const int *map, const int *rolecol,
+                     int nroles)
 {
     if (!strncmp(field, "emergency_roles[", 16)) {
         int i = (int)strtol(field + 16, NULL, 10);
         return i >= 0 && i < nroles ? rolecol[i] : C_ROLE0;
+    }
+    if (!strcmp(field, "emergency_roles")) {
+        int first = -1;
+        for (int k = C_ROLE0; k < NCOLS; k++) {
+            if (map[k] < 0) continue;
+            if (first < 0) first = k;
+            const char *role = roles[k - C_ROLE0].role;
+            int kept = 0;
+            for (int i = 0; i < nroles; i++)
+                kept |= !strcmp(roles[rolecol[i] - C_ROLE0].role, role);
+            if (!kept && strstr(message, role)) return k;
+        }
+        return first;
     }
     for (int k = 0; k < NCOLS; k++)
         if (!strcmp(field, cols[k].field) && k < C_ROLE0) return k;
@@ -416,6 +448,52 @@ static int row_body(pj_ctx *c, lookups *L, pj_sheet *r, const int *map, int ncol
             if (n == 1) cur_town = town;
         }
     }
+    /* a row of a district role without id or township (a township officer's is in their
+     * township): matched to no facility and short of what a create needs. Its township is
+     * what is missing either way, to update the facility its name names as to create one:
+     * said at the township, not at the first field a create would be refused for (type). */
+    if (!*id && !town) {
+        const char *name = cell_text(c, r, map, C_NAME);
+        char where[200] = "";
+        if (*name) {
+            pj_stmt *s = pj_db_prepare(c->db,
+                                       "SELECT DISTINCT t.name FROM facilities f JOIN regions t"
+                                       " ON t.id = f.township_id WHERE f.name = ? ORDER BY"
+                                       " t.name LIMIT 4",
+                                       e);
+            if (!s) return -1;
+            pj_stmt_text(s, 1, name);
+            int rc, n = 0;
+            size_t len = 0;
+            while ((rc = pj_stmt_step(s, e)) == 1 && len < sizeof where) {
+                int k = snprintf(where + len, sizeof where - len, "%s%s", n ? ", " : "",
+                                 n < 3 ? pj_col_text(s, 0) : "…");
+                if (k > 0) len += (size_t)k;
+                n++;
+            }
+            pj_stmt_done(s);
+            if (rc < 0) return -1;
+        }
+        if (*where) {
+            pj_rowerr_arg(re, "name", name);
+            pj_rowerr_arg(re, "townships", where);
+            return BAD(re, C_TOWN, "missing_township",
+                       "line %d, column township: give the township (or the facility's id) to"
+                       " update '%.60s' (a facility of that name is in %s); a new facility also"
+                       " needs type, lat and lon",
+                       r->line, name, where);
+        }
+        pj_rowerr_arg(re, "column", cols[C_TOWN].name);
+        pj_rowerr_arg(re, "value", "");
+        pj_rowerr_arg(re, "code", "missing_field");
+        if (!*name)
+            return BAD(re, C_TOWN, "invalid",
+                       "line %d, column township: a new facility needs its township", r->line);
+        return BAD(re, C_TOWN, "invalid",
+                   "line %d, column township: a new facility needs its township (no facility is"
+                   " named '%.60s' to update)",
+                   r->line, name);
+    }
     /* the version the table was exported at: a facility changed since is not overwritten
      * with the table's older values (the PATCH's version check, for a table) */
     if (*id && *(t = cell_text(c, r, map, C_VERSION))) {
@@ -586,13 +664,14 @@ static int import_rows(pj_ctx *c, pj_sheet *r, int dry_run, int max_rows, pj_jw 
                 known = 1;
             }
         if (!known)
-            return pj_fail(err, 422, r->bad, r->field,
-                           "line %d: unknown column '%.40s' (id, name, type, township, village,"
-                           " address, lat, lon, operator, peacetime_function, peacetime_capacity,"
-                           " peacetime_unit, barrier_free_rooms, isolation_rooms,"
-                           " resettlement_beds, medical_beds, supply_store_m3, supply_store_t,"
-                           " transport_hub_vehicles_per_hour, or their Chinese headings)",
-                           r->line, h);
+            return pj_fail(
+                err, 422, r->bad, r->field,
+                "line %d: unknown column '%.40s' (id, version, name, type, township, village,"
+                " address, lat, lon, operator, peacetime_function, peacetime_capacity,"
+                " peacetime_unit, barrier_free_rooms, isolation_rooms,"
+                " resettlement_beds, medical_beds, supply_store_m3, supply_store_t,"
+                " transport_hub_vehicles_per_hour, or their Chinese headings)",
+                r->line, h);
     }
     if (map[C_NAME] < 0 && map[C_ID] < 0)
         return pj_fail(err, 422, r->bad, r->field, "line %d: the header needs name (or id)",
@@ -696,7 +775,7 @@ again:
                 if (!pk && !same) k = 0, changed = 0;
             }
             if (k) {
-                int col = column_of(ae.field, rolecol, nroles);
+                int col = column_of(ae.field, ae.message, map, rolecol, nroles);
                 if (!strcmp(ae.code, "forbidden")) col = C_TOWN;
                 /* a field of no column (an error of the whole record): named as the API
                  * names it, copied, as ae ends with this block and the row's error is
@@ -709,7 +788,8 @@ again:
                 pj_rowerr_arg(&re, "value", given);
                 pj_rowerr_arg(&re, "code", pj_arena_strdup(c->arena, ae.code));
                 pj_fail(&re.e, 422, "bad_row", cname, "line %d, column %s: %s", r->line, cname,
-                        ae.message);
+                        col == C_TYPE && !strcmp(ae.code, "invalid_value") ? type_choices(c)
+                                                                           : ae.message);
                 bad = 1;
             } else {
                 id = got;

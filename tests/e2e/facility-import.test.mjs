@@ -102,6 +102,24 @@ describe('facility import and export', { timeout: 120000 }, () => {
     await context.close();
   });
 
+  test('a district officer\'s row without township, and a type no facility has, say what to give', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'officer', DEMO_PW);
+    await page.goto('/facilities');
+    await page.getByRole('heading', { name: '设施台账' }).waitFor();
+    const file = (name, text) => ({ name, mimeType: 'text/csv', buffer: Buffer.from('\ufeff' + text) });
+    await page.getByTestId('facility-import-open').click();
+    const table = '名称,类型,乡镇,地址\n将军关村,,,新地址\n类型写错,宾馆,金海湖地区,\n';
+    await page.getByTestId('facility-import-file').setInputFiles(file('设施.csv', table));
+    await page.getByTestId('facility-import-blocked').getByText('2 行中有 2 行错误').waitFor();
+    const preview = page.getByTestId('facility-import-preview');
+    await preview.getByText('乡镇：要更新“将军关村”，请填写乡镇（街道）或设施编号（同名设施在金海湖地区）；新建设施还需填写类型、纬度和经度').waitFor();
+    await preview.getByText('类型：“宾馆”不是设施类型：请填写酒店、民宿集群、村庄社区、高速服务区、仓储物流、医疗基地、体育场馆、学校或其他（也可填导出表中的英文代码）').waitFor();
+    await shot(page, '91-facility-import-township-type');
+    noProblems(page);
+    await context.close();
+  });
+
   test('the preview is of the file chosen last, though the first file\'s check answers later', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'jinhaihu', DEMO_PW);

@@ -849,11 +849,10 @@ TEST_T(facility_import_row_refused_after_its_first_write_is_undone, 60)
     th_stop(&s);
 }
 
-/* A row's error of a field that is no column of the table (here the live conversion's role,
- * emergency_roles, which an empty isolation cell would take away) is named as the API names
- * it, in the error and in its args: the name is kept past the API's error (a sanitizer build
- * found args.column read from the ended block's stack). */
-TEST_T(facility_import_error_of_no_column_names_the_api_field, 60)
+/* A row's error of the emergency roles as a whole (here the live conversion's role, which an
+ * empty isolation cell would take away) is named by the column of that role, in the error, its
+ * args and the preview (regression: named emergency_roles, a column no table has). */
+TEST_T(facility_import_error_of_the_role_list_names_the_role_column, 60)
 {
     th_server s;
     th_start(&s, 1);
@@ -864,14 +863,93 @@ TEST_T(facility_import_error_of_no_column_names_the_api_field, 60)
                              " f.name = '万达锦华酒店' AND v.mode = 'live' AND v.state ="
                              " 'converting' AND m.role = 'isolation'"),
               1);
-    const char *csv = "name,township,isolation_rooms\n万达锦华酒店,滨河街道,\n";
+    long long id = th_sql_int(&s, "SELECT id FROM facilities WHERE name = '万达锦华酒店'");
+    const char *csvs[] = {"name,township,isolation_rooms\n万达锦华酒店,滨河街道,\n",
+                          "id,medical_beds,isolation_rooms\n%lld,,\n",
+                          "id,resettlement_beds,isolation_rooms\n%lld,5,\n"};
+    for (int i = 0; i < 3; i++) {
+        char csv[200];
+        snprintf(csv, sizeof csv, csvs[i], id);
+        json_t *o = UPLOAD(&s, tok, 1, csv, 200);
+        CHECK_INT(th_int(o, "bad_rows"), 1);
+        json_t *e = err_at(o, 0);
+        CHECK_STR(th_str(e, "column"), "isolation_rooms");
+        CHECK(strstr(th_str(e, "message"), "line 2, column isolation_rooms: the facility's live") !=
+              NULL);
+        CHECK_STR(th_str(json_object_get(e, "args"), "column"), "isolation_rooms");
+        CHECK_STR(th_str(json_object_get(e, "args"), "code"), "conflict");
+        CHECK_STR(th_str(preview_at(o, 0), "column"), "isolation_rooms");
+        json_decref(o);
+    }
+    th_stop(&s);
+}
+
+/* A district role's row without id or township matches no facility: it is named at the
+ * township — to update the facility of its name (naming where it is) or, when none has that
+ * name, as a new facility's missing township — not at type, the first field a create lacks;
+ * a type no facility has lists the Chinese names the import takes too; an unknown heading
+ * lists version among the columns (regression: "type is required", the codes only, no
+ * version). */
+TEST_T(facility_import_messages_name_what_the_row_lacks, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], ttok[80];
+    th_login(&s, "officer", s.demo_pw, tok);
+    th_login(&s, "jinhaihu", s.demo_pw, ttok);
+    long long id = th_sql_int(&s, "SELECT id FROM facilities WHERE name = '将军关村'");
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/facilities/%lld", id);
+    json_t *f = NULL;
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &f), 200);
+    CHECK_STR(th_str(f, "township_name"), "金海湖地区");
+    char csv[300], want[300];
+    snprintf(csv, sizeof csv, "name,address\n%s,新地址\n无此设施甲,新地址\n,新地址\n",
+             th_str(f, "name"));
     json_t *o = UPLOAD(&s, tok, 1, csv, 200);
-    CHECK_INT(th_int(o, "bad_rows"), 1);
+    CHECK_INT(th_int(o, "bad_rows"), 3);
     json_t *e = err_at(o, 0);
-    CHECK_STR(th_str(e, "column"), "emergency_roles");
-    CHECK_STR(th_str(json_object_get(e, "args"), "column"), "emergency_roles");
-    CHECK_STR(th_str(json_object_get(e, "args"), "code"), "conflict");
-    CHECK_STR(th_str(preview_at(o, 0), "column"), "emergency_roles");
+    CHECK_STR(th_str(e, "column"), "township");
+    CHECK_STR(th_str(e, "reason"), "missing_township");
+    snprintf(want, sizeof want,
+             "line 2, column township: give the township (or the facility's id) to update '%s'"
+             " (a facility of that name is in %s); a new facility also needs type, lat and lon",
+             th_str(f, "name"), th_str(f, "township_name"));
+    CHECK_STR(th_str(e, "message"), want);
+    CHECK_STR(th_str(json_object_get(e, "args"), "name"), th_str(f, "name"));
+    CHECK_STR(th_str(json_object_get(e, "args"), "townships"), th_str(f, "township_name"));
+    e = err_at(o, 1);
+    CHECK_STR(th_str(e, "column"), "township");
+    CHECK_STR(th_str(e, "reason"), "invalid");
+    CHECK_STR(th_str(json_object_get(e, "args"), "code"), "missing_field");
+    CHECK_STR(th_str(e, "message"), "line 3, column township: a new facility needs its township"
+                                    " (no facility is named '无此设施甲' to update)");
+    CHECK_STR(th_str(err_at(o, 2), "message"),
+              "line 4, column township: a new facility needs its township");
+    json_decref(o);
+    /* the same table of the facility's township officer updates it (the township is theirs) */
+    snprintf(csv, sizeof csv, "name,address\n%s,新地址\n", th_str(f, "name"));
+    o = UPLOAD(&s, ttok, 1, csv, 200);
+    CHECK_INT(th_int(o, "updated"), 1);
+    CHECK_INT(th_int(preview_at(o, 0), "id"), id);
+    json_decref(o);
+    json_decref(f);
+
+    o = UPLOAD(&s, ttok, 1, "名称,类型,纬度,经度\n测试乙,宾馆,40.1,117.1\n", 200);
+    e = err_at(o, 0);
+    CHECK_STR(th_str(e, "column"), "type");
+    CHECK_STR(th_str(json_object_get(e, "args"), "code"), "invalid_value");
+    CHECK_STR(th_str(e, "message"),
+              "line 2, column type: type must be one of: hotel (酒店), homestay_cluster (民宿集群),"
+              " village_community (村庄社区), expressway_service_area (高速服务区), warehouse"
+              " (仓储物流), medical_base (医疗基地), sports_venue (体育场馆), school (学校), other"
+              " (其他)");
+    json_decref(o);
+
+    o = UPLOAD(&s, tok, 1, "name,peacetime_units\n甲,rooms\n", 422);
+    CHECK_STR(th_err_code(o), "bad_csv");
+    CHECK(strstr(th_err_message(o), "unknown column 'peacetime_units' (id, version, name, type,") !=
+          NULL);
     json_decref(o);
     th_stop(&s);
 }

@@ -397,6 +397,8 @@ export default {
         invalid_out_of_range: '“{value}” is out of range',
         invalid_wrong_type: '“{value}” is not of the right kind',
         invalid_invalid_value: '“{value}” is not one of the allowed values',
+        invalid_type: '“{value}” is not a facility type: give hotel, homestay_cluster, village_community, expressway_service_area, warehouse, medical_base, sports_venue, school or other, or its Chinese name (酒店, 民宿集群, 村庄社区, 高速服务区, 仓储物流, 医疗基地, 体育场馆, 学校, 其他)',
+        missing_township: 'To update “{name}”, give the township (or the facility’s ID): a facility of that name is in {townships}. A new facility also needs a type, latitude and longitude',
         invalid_too_long: 'Too long',
         invalid_unknown_id: 'The village or organisation does not exist or is not of the row’s township',
         invalid_duplicate: 'The same emergency role and unit twice',

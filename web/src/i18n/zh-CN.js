@@ -399,6 +399,8 @@ export default {
         invalid_out_of_range: '“{value}”超出允许范围',
         invalid_wrong_type: '“{value}”格式不对',
         invalid_invalid_value: '“{value}”不是允许的取值',
+        invalid_type: '“{value}”不是设施类型：请填写酒店、民宿集群、村庄社区、高速服务区、仓储物流、医疗基地、体育场馆、学校或其他（也可填导出表中的英文代码）',
+        missing_township: '要更新“{name}”，请填写乡镇（街道）或设施编号（同名设施在{townships}）；新建设施还需填写类型、纬度和经度',
         invalid_too_long: '内容过长',
         invalid_unknown_id: '所填的村（社区）或单位不属于本行乡镇，或不存在',
         invalid_duplicate: '同一急时功能和单位填了两次',
