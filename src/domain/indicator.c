@@ -809,45 +809,66 @@ fail:
     return -1;
 }
 
-/* Removes a value typed for the wrong period, region or indicator, with its revisions (the
- * audit row's before keeps both: the value as GET /indicators/values/{id} shows it). version 0:
- * the stored one; another than the stored one is 409 version_conflict. */
-int pj_ind_value_delete(pj_ctx *c, int64_t id, int64_t version, pj_err *err)
+/* Removes row id of a table (a value with its revisions, a target), audited with the record as
+ * its render gives it in before: one transaction. version 0: the stored one; another than the
+ * stored one is 409 version_conflict; no such row is 404. */
+typedef struct ind_removal {
+    const char *noun;        /* "indicator value": the 404's and 409's words */
+    const char *version_sql; /* SELECT version … WHERE id = ? */
+    pj_render_fn render;
+    const char *const *deletes; /* DELETE … WHERE … = ?, bound to id, in this order */
+    int ndeletes;
+    const char *entity; /* the audit row's */
+} ind_removal;
+
+static int ind_remove(pj_ctx *c, const ind_removal *r, int64_t id, int64_t version, pj_err *err)
 {
     if (pj_ind_require_writer(c, err)) return -1;
     if (pj_db_begin(c->db, err)) return -1;
-    pj_stmt *s = pj_db_prepare(c->db, "SELECT version FROM indicator_values WHERE id = ?", err);
+    pj_stmt *s = pj_db_prepare(c->db, r->version_sql, err);
     if (!s) goto fail;
     pj_stmt_int(s, 1, id);
     int rc = pj_stmt_step(s, err);
     int64_t cur = rc == 1 ? pj_col_int(s, 0) : 0;
     pj_stmt_done(s);
     if (rc <= 0) {
-        if (rc == 0) pj_not_found(err, "indicator value", id);
+        if (rc == 0) pj_not_found(err, r->noun, id);
         goto fail;
     }
     if (version && version != cur) {
-        pj_version_conflict(err, "value", cur, version);
+        pj_version_conflict(err, r->noun, cur, version);
         goto fail;
     }
-    char *before = pj_render_to_string(c, id, value_full, err);
+    char *before = pj_render_to_string(c, id, r->render, err);
     if (!before) goto fail;
-    static const char *const sql[] = {"DELETE FROM indicator_revisions WHERE value_id = ?",
-                                      "DELETE FROM indicator_values WHERE id = ?"};
-    for (int i = 0; i < 2; i++) {
-        if (!(s = pj_db_prepare(c->db, sql[i], err))) goto fail;
+    for (int i = 0; i < r->ndeletes; i++) {
+        if (!(s = pj_db_prepare(c->db, r->deletes[i], err))) goto fail;
         pj_stmt_int(s, 1, id);
         rc = pj_stmt_step(s, err);
         pj_stmt_done(s);
         if (rc < 0) goto fail;
     }
-    if (pj_audit_add(c, "delete", "indicator_value", id, before, NULL, err) ||
-        pj_db_commit(c->db, err))
+    if (pj_audit_add(c, "delete", r->entity, id, before, NULL, err) || pj_db_commit(c->db, err))
         goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);
     return -1;
+}
+
+/* Removes a value typed for the wrong period, region or indicator, with its revisions (the
+ * audit row's before keeps both: the value as GET /indicators/values/{id} shows it). */
+int pj_ind_value_delete(pj_ctx *c, int64_t id, int64_t version, pj_err *err)
+{
+    static const char *const deletes[] = {"DELETE FROM indicator_revisions WHERE value_id = ?",
+                                          "DELETE FROM indicator_values WHERE id = ?"};
+    static const ind_removal r = {"indicator value",
+                                  "SELECT version FROM indicator_values WHERE id = ?",
+                                  value_full,
+                                  deletes,
+                                  2,
+                                  "indicator_value"};
+    return ind_remove(c, &r, id, version, err);
 }
 
 /* ---- targets ---- */
@@ -1058,33 +1079,12 @@ fail:
  * target in before. version as pj_ind_value_delete. */
 int pj_ind_target_delete(pj_ctx *c, int64_t id, int64_t version, pj_err *err)
 {
-    if (pj_ind_require_writer(c, err)) return -1;
-    if (pj_db_begin(c->db, err)) return -1;
-    pj_stmt *s = pj_db_prepare(c->db, "SELECT version FROM indicator_targets WHERE id = ?", err);
-    if (!s) goto fail;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    int64_t cur = rc == 1 ? pj_col_int(s, 0) : 0;
-    pj_stmt_done(s);
-    if (rc <= 0) {
-        if (rc == 0) pj_not_found(err, "target", id);
-        goto fail;
-    }
-    if (version && version != cur) {
-        pj_version_conflict(err, "target", cur, version);
-        goto fail;
-    }
-    char *before = pj_render_to_string(c, id, target_render, err);
-    if (!before || !(s = pj_db_prepare(c->db, "DELETE FROM indicator_targets WHERE id = ?", err)))
-        goto fail;
-    pj_stmt_int(s, 1, id);
-    rc = pj_stmt_step(s, err);
-    pj_stmt_done(s);
-    if (rc < 0 || pj_audit_add(c, "delete", "indicator_target", id, before, NULL, err) ||
-        pj_db_commit(c->db, err))
-        goto fail;
-    return 0;
-fail:
-    pj_db_rollback(c->db);
-    return -1;
+    static const char *const deletes[] = {"DELETE FROM indicator_targets WHERE id = ?"};
+    static const ind_removal r = {"target",
+                                  "SELECT version FROM indicator_targets WHERE id = ?",
+                                  target_render,
+                                  deletes,
+                                  1,
+                                  "indicator_target"};
+    return ind_remove(c, &r, id, version, err);
 }
