@@ -272,7 +272,8 @@ const pj_route pj_routes_dualuse[] = {
     {"GET", "/api/v1/stock", h_stock, OFFICIALS, "Stock lines of supply stores"},
     {"POST", "/api/v1/stock", h_stock_create, OPERATORS, "Add a stock line"},
     {"PATCH", "/api/v1/stock/{id}", h_stock_update, OPERATORS, "Change a stock line"},
-    {"DELETE", "/api/v1/stock/{id}", h_stock_delete, OPERATORS, "Remove a stock line"},
+    {"DELETE", "/api/v1/stock/{id}", h_stock_delete, OPERATORS, "Remove a stock line",
+     PJ_ROUTE_Q_VERSION},
     {"GET", "/api/v1/overview", h_overview, OFFICIALS, "The emergency overview of a scenario"},
 };
 const int pj_routes_dualuse_count = (int)(sizeof pj_routes_dualuse / sizeof pj_routes_dualuse[0]);

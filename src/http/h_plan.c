@@ -84,7 +84,7 @@ static int h_plan_shipments(pj_req *r)
 const pj_route pj_routes_plan[] = {
     {"GET", "/api/v1/plans", h_plans, READERS, "Emergency plans, newest first"},
     {"POST", "/api/v1/plans", h_plan_create, PLANNERS,
-     "Plan a scenario (solved in the background: 202; ?wait=1: 201 once solved)"},
+     "Plan a scenario (solved in the background: 202; ?wait=1: 201 once solved)", PJ_ROUTE_Q_WAIT},
     {"GET", "/api/v1/plans/compare", h_plan_compare, READERS, "Two plans side by side"},
     {"GET", "/api/v1/plans/{id}", h_plan_get, READERS, "One plan with its request and result"},
     {"POST", "/api/v1/plans/{id}/adopt", h_plan_adopt, R_DISTRICT,

@@ -426,7 +426,7 @@ static const pj_route core_routes[] = {
     {"POST", "/api/v1/facilities", h_facility_create, WRITE_REGISTRY, "Create a facility"},
     {"POST", "/api/v1/facilities/import", h_facility_import, WRITE_REGISTRY,
      "Import facilities from a CSV or XLSX table (dry_run previews; all or nothing)",
-     PJ_ROUTE_UPLOAD},
+     PJ_ROUTE_UPLOAD | PJ_ROUTE_Q_DRY_RUN},
     {"GET", "/api/v1/facilities/export", h_facility_export, R_ALL,
      "Facilities as CSV or XLSX in the import's columns (format, the list's filters)"},
     {"GET", "/api/v1/facilities/{id}", h_facility_get, R_ALL, "One facility", PJ_ROUTE_SHARED},

@@ -327,18 +327,26 @@ void pj_req_params_read(pj_req *r)
 }
 
 /* A parameter the route does not take (names starting with '_' are left for cache-busting):
- * before a write, one no write reads (wait, dry_run, version); after a read, one its handler
- * did not read — a read changes nothing, so its answer is replaced by the 400. NULL if none. */
-static const char *param_not_taken(const pj_req *r, int before_write)
+ * before a write, one its route does not name among wait, dry_run and version (its flags
+ * PJ_ROUTE_Q_*: a write handler that does not read ?dry_run=1 would make the write it was
+ * asked to preview); after a read, one its handler did not read — a read changes nothing, so
+ * its answer is replaced by the 400. NULL if none. */
+static const char *param_not_taken(const pj_req *r, const pj_route *rt, int before_write)
 {
-    static const char *const write_params[] = {"wait", "dry_run", "version", NULL};
+    static const struct {
+        const char *key;
+        unsigned flag;
+    } write_params[] = {{"wait", PJ_ROUTE_Q_WAIT},
+                        {"dry_run", PJ_ROUTE_Q_DRY_RUN},
+                        {"version", PJ_ROUTE_Q_VERSION}};
     for (int i = 0; i < r->nquery; i++) {
         const char *k = r->query[i].key;
         if (k[0] == '_') continue;
         int ok = 0;
-        if (before_write)
-            for (int w = 0; write_params[w] && !ok; w++) ok = !strcmp(k, write_params[w]);
-        else
+        if (before_write) {
+            for (size_t w = 0; w < sizeof write_params / sizeof write_params[0] && !ok; w++)
+                ok = (rt->flags & write_params[w].flag) && !strcmp(k, write_params[w].key);
+        } else
             ok = (r->query_read >> i) & 1;
         if (!ok) return k;
     }
@@ -1750,13 +1758,13 @@ static void handle(pj_server *srv, conn *c, const char *body, size_t blen)
         if (pj_db_batch_open(srv->db, &r.err)) goto fail;
         event_active(srv->ev_batch, 0, 0);
     }
-    const char *stray = is_write ? param_not_taken(&r, 1) : NULL;
+    const char *stray = is_write ? param_not_taken(&r, hit, 1) : NULL;
     if (stray) {
         pj_fail(&r.err, 400, "unknown_parameter", stray, "unknown parameter %s", stray);
         goto fail;
     }
     int handled = hit->fn(&r);
-    if (handled == 0 && !is_write && (stray = param_not_taken(&r, 0))) {
+    if (handled == 0 && !is_write && (stray = param_not_taken(&r, hit, 0))) {
         pj_fail(&r.err, 400, "unknown_parameter", stray, "unknown parameter %s", stray);
         handled = -1;
         if (r.work) { /* a report's, not handed over */

@@ -167,6 +167,13 @@ typedef int (*pj_handler)(pj_req *r);
  * buffer and the strings decoded from it are overwritten with zeros (a handler that keeps the
  * body for later takes it over, r->body = NULL, and wipes it itself: pj_json_wipe). */
 #define PJ_ROUTE_SECRET 16u
+/* Q_WAIT, Q_DRY_RUN, Q_VERSION: the query parameters a write route takes (wait, dry_run,
+ * version), and the only ones: a write with any other (or one of these its route does not
+ * name) is refused 400 unknown_parameter before its handler runs, so nothing is written.
+ * A read takes the parameters its handler reads; these flags are for writes only. */
+#define PJ_ROUTE_Q_WAIT    32u
+#define PJ_ROUTE_Q_DRY_RUN 64u
+#define PJ_ROUTE_Q_VERSION 128u
 
 typedef struct pj_route {
     const char *method, *path;

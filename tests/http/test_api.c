@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "http/server.h"
 #include "t.h"
 #include "th.h"
 
@@ -517,6 +518,149 @@ TEST(api_unknown_parameter_refused_on_every_route)
     CHECK_INT(th_call(&s, "GET", path, tok, NULL, NULL), 200);
     CHECK_INT(th_call(&s, "PATCH", path, tok, body, NULL), 200);
     CHECK_INT(th_call(&s, "GET", "/api/v1/facilities?limit=2&type=hotel", tok, NULL, NULL), 200);
+    th_stop(&s);
+}
+
+/* wait, dry_run and version are taken by a write only where its route names them: ?dry_run=1 on
+ * a create or delete that has no preview made the write for real (a facility created, a region
+ * deleted, an account disabled, a drill started), as if it were a preview. Now they are the
+ * 400 unknown_parameter at the parameter any other is, and nothing is written; the imports'
+ * dry_run and a delete's ?version= still work. */
+static void stray_write(th_server *s, const char *method, const char *path, const char *tok,
+                        const char *body, const char *field, int line)
+{
+    json_t *o = NULL;
+    int st = th_call(s, method, path, tok, body, &o);
+    const char *code = th_err_code(o), *f = th_err_field(o);
+    if (st != 400 || !code || strcmp(code, "unknown_parameter") || !f || strcmp(f, field))
+        t_fail(__FILE__, line, "%s %s: %d %s at %s, expected 400 unknown_parameter at %s", method,
+               path, st, code ? code : "-", f ? f : "-", field);
+    json_decref(o);
+}
+
+TEST_T(api_write_refuses_wait_dry_run_version_its_route_does_not_name, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char adm[80], officer[80], wanda[80], path[240], body[256];
+    th_login(&s, "admin", s.admin_pw, adm);
+    th_login(&s, "officer", s.demo_pw, officer);
+    th_login(&s, "wanda", s.demo_pw, wanda);
+    json_t *o;
+    /* a facility create */
+    long long town = th_sql_int(&s, "SELECT id FROM regions WHERE name = '金海湖地区'");
+    snprintf(body, sizeof body,
+             "{\"name\":\"预演设施\",\"type\":\"other\",\"township_id\":%lld,\"lat\":40.1,"
+             "\"lon\":117.2}",
+             town);
+    stray_write(&s, "POST", "/api/v1/facilities?dry_run=1", officer, body, "dry_run", __LINE__);
+    stray_write(&s, "POST", "/api/v1/facilities?version=1", officer, body, "version", __LINE__);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM facilities WHERE name = '预演设施'"), 0);
+    /* a region delete */
+    snprintf(body, sizeof body,
+             "{\"type\":\"grid\",\"parent_id\":%lld,\"code\":\"DRY-1\","
+             "\"name\":\"预演网格\"}",
+             th_sql_int(&s, "SELECT MIN(id) FROM regions WHERE type = 'village'"));
+    CHECK_INT(th_call(&s, "POST", "/api/v1/regions", officer, body, &o), 201);
+    long long grid = th_int(o, "id");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/regions/%lld?dry_run=1", grid);
+    stray_write(&s, "DELETE", path, officer, NULL, "dry_run", __LINE__);
+    snprintf(path, sizeof path, "SELECT COUNT(*) FROM regions WHERE id = %lld", grid);
+    CHECK_INT(th_sql_int(&s, path), 1);
+    /* a user delete (disabling the account) */
+    long long uid = th_sql_int(&s, "SELECT id FROM users WHERE username = 'viewer'");
+    snprintf(path, sizeof path, "/api/v1/users/%lld?dry_run=1", uid);
+    stray_write(&s, "DELETE", path, adm, NULL, "dry_run", __LINE__);
+    snprintf(path, sizeof path, "/api/v1/users/%lld?wait=1", uid);
+    stray_write(&s, "DELETE", path, adm, NULL, "wait", __LINE__);
+    CHECK_INT(th_sql_int(&s, "SELECT disabled FROM users WHERE username = 'viewer'"), 0);
+    char viewer[80];
+    th_login(&s, "viewer", s.demo_pw, viewer);
+    /* a drill */
+    long long drills = th_sql_int(&s, "SELECT COUNT(*) FROM conversions");
+    stray_write(&s, "POST", "/api/v1/conversions?dry_run=1", wanda,
+                "{\"facility_id\":1,\"scenario\":\"holiday\",\"mode\":\"drill\"}", "dry_run",
+                __LINE__);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM conversions"), drills);
+    /* every write route of the table: a parameter among wait, dry_run and version that it does
+     * not name is refused before anything is written (as a role the route allows) */
+    char toks[PJ_ROLE_COUNT][80] = {{0}};
+    snprintf(toks[PJ_ROLE_ADMIN], sizeof toks[0], "%s", adm);
+    for (int role = PJ_ROLE_ADMIN + 1; role < PJ_ROLE_COUNT; role++) {
+        static const char *const names[] = {"",
+                                            "admin",
+                                            "district_officer",
+                                            "township_officer",
+                                            "facility_operator",
+                                            "grid_worker",
+                                            "enterprise",
+                                            "viewer"};
+        snprintf(path, sizeof path, "/api/v1/users?role=%s&limit=1", names[role]);
+        CHECK_INT(th_call(&s, "GET", path, adm, NULL, &o), 200);
+        const char *user = th_str(json_array_get(json_object_get(o, "items"), 0), "username");
+        if (user) th_login(&s, user, s.demo_pw, toks[role]);
+        json_decref(o);
+    }
+    char fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, fp0, sizeof fp0);
+    int n, checked = 0;
+    const pj_route *rt = pj_routes(&n);
+    static const struct {
+        const char *key;
+        unsigned flag;
+    } params[] = {{"wait", PJ_ROUTE_Q_WAIT},
+                  {"dry_run", PJ_ROUTE_Q_DRY_RUN},
+                  {"version", PJ_ROUTE_Q_VERSION}};
+    for (int i = 0; i < n; i++) {
+        if (!strcmp(rt[i].method, "GET") || !strcmp(rt[i].method, "HEAD")) continue;
+        const char *tok = NULL;
+        for (int role = PJ_ROLE_ADMIN; role < PJ_ROLE_COUNT && rt[i].roles && !tok; role++)
+            if ((rt[i].roles & R(role)) && toks[role][0]) tok = toks[role];
+        if (rt[i].roles && !tok) continue;
+        /* the path with 1 for each {…} segment */
+        char url[200];
+        size_t k = 0;
+        for (const char *p = rt[i].path; *p && k + 2 < sizeof url; p++) {
+            if (*p != '{') {
+                url[k++] = *p;
+                continue;
+            }
+            url[k++] = '1';
+            while (*p && *p != '}') p++;
+        }
+        url[k] = 0;
+        for (size_t q = 0; q < sizeof params / sizeof params[0]; q++) {
+            if (rt[i].flags & params[q].flag) continue;
+            snprintf(path, sizeof path, "%s?%s=1", url, params[q].key);
+            stray_write(&s, rt[i].method, path, tok, strcmp(rt[i].method, "DELETE") ? "{}" : NULL,
+                        params[q].key, __LINE__);
+            checked++;
+        }
+    }
+    CHECK(checked > 300);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    /* what the routes name still works: an import's preview, a delete with ?version= */
+    static const char csv[] =
+        "name,type,township,lat,lon\r\n预演导入,other,金海湖地区,40.1,117.2\r\n";
+    CHECK_INT(th_call_raw(&s, "POST", "/api/v1/facilities/import?dry_run=1", officer, csv,
+                          (long)sizeof csv - 1, "text/csv", &o, NULL, 0),
+              200);
+    CHECK(json_is_true(json_object_get(o, "dry_run")));
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM facilities WHERE name = '预演导入'"), 0);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/stock", wanda,
+                      "{\"facility_id\":1,\"category\":\"water\",\"quantity\":10}", &o),
+              201);
+    long long line = th_int(o, "id"), lv = th_int(o, "version");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/stock/%lld?version=%lld&dry_run=1", line, lv);
+    stray_write(&s, "DELETE", path, wanda, NULL, "dry_run", __LINE__);
+    snprintf(path, sizeof path, "/api/v1/stock/%lld?version=%lld", line, lv);
+    CHECK_INT(th_call(&s, "DELETE", path, wanda, NULL, NULL), 204);
+    snprintf(path, sizeof path, "/api/v1/regions/%lld", grid);
+    CHECK_INT(th_call(&s, "DELETE", path, officer, NULL, NULL), 204);
     th_stop(&s);
 }
 

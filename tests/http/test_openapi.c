@@ -453,6 +453,59 @@ TEST(openapi_plain_scalars_are_yaml)
 
 /* Each operation's x-roles names the roles the route table admits, no more and no fewer
  * (`[]` for a public route): integrators read them to know who may call what. */
+/* A write takes no query parameter but the ones among wait, dry_run and version its route names
+ * (PJ_ROUTE_Q_*, refused before the handler otherwise): its operation declares those, no
+ * other. */
+TEST(openapi_write_query_parameters_are_the_route_table)
+{
+    char *doc = slurp("docs/openapi.yaml");
+    CHECK(doc != NULL);
+    static const struct {
+        const char *key;
+        unsigned flag;
+    } params[] = {{"wait", PJ_ROUTE_Q_WAIT},
+                  {"dry_run", PJ_ROUTE_Q_DRY_RUN},
+                  {"version", PJ_ROUTE_Q_VERSION}};
+    int n, named = 0;
+    const pj_route *r = pj_routes(&n);
+    for (int i = 0; i < n; i++) {
+        if (!strcmp(r[i].method, "GET") || !strcmp(r[i].method, "HEAD")) continue;
+        char method[16];
+        size_t k = 0;
+        for (const char *m = r[i].method; *m && k + 1 < sizeof method; m++)
+            method[k++] = (char)(*m | 0x20);
+        method[k] = 0;
+        span op = op_span(doc, r[i].path, method);
+        if (!op.b) {
+            t_fail(__FILE__, __LINE__, "openapi.yaml lacks %s %s", r[i].method, r[i].path);
+            continue;
+        }
+        int in_query = 0;
+        for (span sp = op; (sp.b = find_in(sp, "in: query")); sp.b++) in_query++;
+        int declared = 0;
+        for (size_t q = 0; q < sizeof params / sizeof params[0]; q++) {
+            char key[48];
+            snprintf(key, sizeof key, "- name: %s\n", params[q].key);
+            const char *at = find_in(op, key);
+            const char *in = at ? strstr(at, "in: query") : NULL;
+            int has = in && in < op.e && in < at + strlen(key) + 40;
+            if (has != !!(r[i].flags & params[q].flag))
+                t_fail(__FILE__, __LINE__, "%s %s: openapi.yaml %s ?%s, the route table %s",
+                       r[i].method, r[i].path, has ? "declares" : "lacks", params[q].key,
+                       has ? "does not name it" : "names it");
+            declared += has;
+        }
+        if (in_query != declared)
+            t_fail(__FILE__, __LINE__,
+                   "%s %s: openapi.yaml declares a query parameter other than wait, dry_run and"
+                   " version",
+                   r[i].method, r[i].path);
+        named += declared;
+    }
+    CHECK(named >= 7);
+    free(doc);
+}
+
 TEST(openapi_roles_are_the_route_table)
 {
     char *doc = slurp("docs/openapi.yaml");
