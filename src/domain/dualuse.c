@@ -308,6 +308,21 @@ int pj_team_type_list(pj_ctx *c, pj_jw *w, pj_err *err)
     return rc < 0 ? -1 : 0;
 }
 
+/* A team type as answered and as its audit row keeps it: {"id","code","name"}. */
+static int team_type_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s =
+        pj_row_by_id(c, "SELECT id, code, name FROM team_types WHERE id = ?", id, "team type", err);
+    if (!s) return -1;
+    pj_jw_obj(w);
+    pj_jw_kint(w, "id", pj_col_int(s, 0));
+    pj_render_text(w, "code", s, 1);
+    pj_render_text(w, "name", s, 2);
+    pj_jw_obj_end(w);
+    pj_stmt_done(s);
+    return 0;
+}
+
 int pj_team_type_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
 {
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE)) return -1;
@@ -321,8 +336,18 @@ int pj_team_type_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
             return pj_fail(err, 422, "invalid_value", "code", "code may use a-z, 0-9 and '_'");
     if (pj_db_begin(c->db, err)) return -1;
-    pj_stmt *s =
-        pj_db_prepare(c->db, "INSERT INTO team_types (code, name) VALUES (?, ?) RETURNING id", err);
+    /* the console offers team types by name: two of one name could not be told apart */
+    pj_stmt *s = pj_db_prepare(
+        c->db, "SELECT id, code FROM team_types WHERE name = ? COLLATE NOCASE ORDER BY id", err);
+    if (!s) goto fail;
+    pj_stmt_text(s, 1, name);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1)
+        pj_fail(err, 409, "conflict", "name", "team type %lld (%s) is already named %s",
+                (long long)pj_col_int(s, 0), pj_col_text(s, 1), name);
+    pj_stmt_done(s);
+    if (rc) goto fail;
+    s = pj_db_prepare(c->db, "INSERT INTO team_types (code, name) VALUES (?, ?) RETURNING id", err);
     int64_t id = 0;
     if (!s) goto fail;
     pj_stmt_text(s, 1, code);
@@ -333,15 +358,7 @@ int pj_team_type_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         if (err->status == 409) pj_fail(err, 409, "conflict", "code", "team type %s exists", code);
         goto fail;
     }
-    char after[256];
-    snprintf(after, sizeof after, "{\"code\":\"%s\"}", code);
-    if (pj_audit_add(c, "create", "team_type", id, NULL, after, err) || pj_db_commit(c->db, err))
-        goto fail;
-    pj_jw_obj(w);
-    pj_jw_kint(w, "id", id);
-    pj_jw_kstr(w, "code", code);
-    pj_jw_kstr(w, "name", name);
-    pj_jw_obj_end(w);
+    if (pj_render_commit(c, "create", "team_type", id, NULL, team_type_render, w, err)) goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);
