@@ -1271,8 +1271,9 @@ int pj_facility_update_in(pj_ctx *c, int64_t id, json_t *body, int *changed,
     return *changed ? pj_audit_add(c, "update", "facility", id, before, after, err) : 0;
 }
 
-/* 409 in_use when facility id holds stock lines: emergency supplies are accounted for (moved
- * or removed, each audited) before their store goes, not dropped with it unaudited. */
+/* 409 in_use when facility id holds stock lines: emergency supplies are accounted for (each
+ * line removed, audited) before their store goes, not dropped with it unaudited. No API moves
+ * a line to another facility, so the message offers none. */
 static int stock_held(pj_ctx *c, int64_t id, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(
@@ -1286,9 +1287,8 @@ static int stock_held(pj_ctx *c, int64_t id, pj_err *err)
     if (rc < 0) return -1;
     if (!n) return 0;
     return pj_fail(err, 409, "in_use", "id",
-                   "facility %lld holds %lld stock line%s: remove them (or move the supplies) "
-                   "first",
-                   (long long)id, (long long)n, n == 1 ? "" : "s");
+                   "facility %lld holds %lld stock line%s: remove %s first", (long long)id,
+                   (long long)n, n == 1 ? "" : "s", n == 1 ? "it" : "them");
 }
 
 /* The conversion manuals that go with facility id (never used: a used one's conversions

@@ -69,6 +69,35 @@ TEST(rules_password_change_ends_other_sessions)
     th_stop(&s);
 }
 
+/* Disabling a user (PATCH disabled, or DELETE) deletes the user's sessions at once: their
+ * token is then unknown, 401 unauthorized, not session_expired (which is for a session left
+ * idle), as the error table says. */
+TEST(rules_disabled_user_token_is_unauthorized)
+{
+    th_server s;
+    th_start(&s, 1);
+    char adm[80], v[80], o2[80], path[64], body[80];
+    th_login(&s, "admin", s.admin_pw, adm);
+    th_login(&s, "viewer", s.demo_pw, v);
+    th_login(&s, "officer", s.demo_pw, o2);
+    long long vid = th_sql_int(&s, "SELECT id FROM users WHERE username = 'viewer'");
+    long long oid = th_sql_int(&s, "SELECT id FROM users WHERE username = 'officer'");
+    snprintf(path, sizeof path, "/api/v1/users/%lld", vid);
+    snprintf(body, sizeof body, "{\"version\":%lld,\"disabled\":true}",
+             th_sql_int(&s, "SELECT version FROM users WHERE username = 'viewer'"));
+    CHECK_INT(th_call(&s, "PATCH", path, adm, body, NULL), 200);
+    snprintf(path, sizeof path, "/api/v1/users/%lld", oid);
+    CHECK_INT(th_call(&s, "DELETE", path, adm, NULL, NULL), 204);
+    const char *toks[] = {v, o2};
+    for (int i = 0; i < 2; i++) {
+        json_t *o;
+        CHECK_INT(th_call(&s, "GET", "/api/v1/auth/me", toks[i], NULL, &o), 401);
+        CHECK_STR(th_err_code(o), "unauthorized");
+        json_decref(o);
+    }
+    th_stop(&s);
+}
+
 TEST(rules_enterprise_edits_only_its_contacts)
 {
     th_server s;
