@@ -136,15 +136,23 @@ export const del = (path, query) => api('DELETE', path, { query });
 /** POST a file's bytes as they are (body: Blob, ArrayBuffer or Uint8Array) with its content type. */
 export const upload = (path, body, type, query) => api('POST', path, { body, type, query });
 
-/** Follows next_cursor until the end (or maxPages), returning all items. */
-export async function getAll(path, query = {}, { limit = 500, maxPages = 40, signal } = {}) {
+/**
+ * Follows next_cursor until the end (or maxPages), returning all items. When maxPages stopped
+ * it before the end the array says so: `items.truncated` is true (a page showing the list
+ * must then say it is not complete). onPage(n) is called with the count read so far.
+ */
+export async function getAll(path, query = {}, { limit = 500, maxPages = 40, signal, onPage } = {}) {
   const items = [];
   let cursor;
+  let more = false;
   for (let i = 0; i < maxPages; i++) {
     const page = await get(path, { ...query, limit, cursor }, { signal });
     items.push(...page.items);
-    if (!page.next_cursor) break;
+    if (onPage) onPage(items.length);
+    more = !!page.next_cursor;
+    if (!more) break;
     cursor = page.next_cursor;
   }
+  items.truncated = more;
   return items;
 }
