@@ -123,6 +123,7 @@ export default {
       returned: 'Returned',
       year: 'Year',
       ownPeriod: 'Own period',
+      fellBack: 'No appeals in {empty} yet: showing {shown}, the latest year with appeals',
       scope: 'Covers: {name}',
       scopeDistrict: 'the whole district',
     },

@@ -122,6 +122,7 @@ export default {
       returned: '退回',
       year: '年度',
       ownPeriod: '自定义时段',
+      fellBack: '{empty} 年尚无诉求，显示有诉求的最近一年：{shown} 年',
       scope: '统计范围：{name}',
       scopeDistrict: '全区',
     },
