@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import zh from '../../web/src/i18n/zh-CN.js';
 import en from '../../web/src/i18n/en.js';
-import { AUDIT_ENUMS, AUDIT_PAGES, AUDIT_SKIP, auditActionKey, auditFieldKey, auditSkipped } from '../../web/src/utils/audit.js';
+import { AUDIT_ENUMS, AUDIT_PAGES, AUDIT_SKIP, auditActionKey, auditFieldKey, auditIdRange, auditSkipped } from '../../web/src/utils/audit.js';
 import { auditNames } from './auditnames.mjs';
 
 const ROOT = new URL('../../', import.meta.url);
@@ -111,5 +111,18 @@ test('an entity links to a route with an :id of the console', () => {
   for (const [entity, name] of Object.entries(AUDIT_PAGES)) {
     assert.ok(withId.has(name), `${entity}: no route ${name} with :id`);
     assert.ok(names.entities.has(entity), `${entity} is not written by the server`);
+  }
+});
+
+test('the alert scan’s elder-id range reads as a range: -1 as its end is “onward”, never a raw -1', () => {
+  // vue-i18n's t over a message table: {name} filled in
+  const tr = (msgs) => (key, vals = {}) => get(msgs, key).replace(/\{(\w+)\}/g, (_, k) => String(vals[k]));
+  const want = {
+    'zh-CN': ['96001 起', '全部', '1 – 4000'],
+    en: ['96001 onward', 'All', '1 – 4000'],
+  };
+  for (const [lang, msgs] of Object.entries(TABLES)) {
+    const got = [[96001, -1], [0, -1], [1, 4000]].map((v) => auditIdRange(v, tr(msgs)));
+    assert.deepEqual(got, want[lang], lang);
   }
 });

@@ -458,6 +458,9 @@ export default {
     moreFields: '{n} more fields: open the row to see all',
     created: 'Created',
     deleted: 'Deleted',
+    idRange: '{from} – {to}',
+    idRangeOpen: '{from} onward',
+    idRangeAll: 'All',
   },
   auditActions: {
     create: 'Create',

@@ -460,6 +460,9 @@ export default {
     moreFields: '另有 {n} 个字段，展开本行查看全部',
     created: '新建',
     deleted: '删除',
+    idRange: '{from} – {to}',
+    idRangeOpen: '{from} 起',
+    idRangeAll: '全部',
   },
   auditActions: {
     create: '新建',

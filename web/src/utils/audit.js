@@ -130,3 +130,16 @@ export function sortedByLabel(codes, label, locale) {
   const coll = new Intl.Collator(locale);
   return codes.map((code) => ({ code, label: label(code) })).sort((a, b) => coll.compare(a.label, b.label) || coll.compare(a.code, b.code));
 }
+
+/** Fields holding an id range [first, last] (the alert scan's slice of elders). */
+export const AUDIT_ID_RANGES = new Set(['elder_ids']);
+/**
+ * An id range in words: a last of -1 is "to the last one" (the scan's final slice), a first
+ * of 0 with it everyone; t is vue-i18n's. Anything else than two integers is listed as given.
+ */
+export function auditIdRange(v, t) {
+  if (!Array.isArray(v) || v.length !== 2 || !v.every(Number.isInteger)) return v.join(t('common.listSep'));
+  const [from, to] = v;
+  if (to === -1) return from <= 0 ? t('audit.idRangeAll') : t('audit.idRangeOpen', { from });
+  return t('audit.idRange', { from, to });
+}
