@@ -13,6 +13,37 @@ after(async () => {
 });
 const LAPTOP = { width: 1366, height: 768 };
 
+/** Cells whose single words are broken across lines or whose badge is cut by the cell. */
+const broken = (cells) =>
+  cells.evaluateAll((els) =>
+    els
+      .filter((cell) => {
+        const box = cell.getBoundingClientRect();
+        if ([...cell.querySelectorAll('.el-tag')].some((t) => t.getBoundingClientRect().right > box.right + 1 || t.scrollWidth > t.clientWidth + 1)) return true;
+        // a word on more than one line: its text's line boxes, one per line
+        const range = document.createRange();
+        for (const n of [...cell.querySelectorAll('*'), cell].flatMap((e) => [...e.childNodes]).filter((n) => n.nodeType === 3 && n.textContent.trim())) {
+          for (const word of n.textContent.matchAll(/\S+/g)) {
+            if (/[\u3000-\u9fff\uff00-\uffef]/.test(word[0])) continue; // Chinese wraps between characters
+            range.setStart(n, word.index);
+            range.setEnd(n, word.index + word[0].length);
+            if (new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1) return true;
+          }
+        }
+        return false;
+      })
+      .map((c) => c.textContent.trim()),
+  );
+async function whole(page, cells, what) {
+  let cut = [];
+  for (let i = 0; i < 20; i++) {
+    cut = await broken(cells);
+    if (!cut.length) return;
+    await page.waitForTimeout(150);
+  }
+  assert.deepEqual(cut, [], `${what}: cut`);
+}
+
 async function signIn(page, lang) {
   await login(page, 'admin', ADMIN_PW);
   await page.evaluate((l) => localStorage.setItem('pj_locale', l), lang);
@@ -47,6 +78,8 @@ describe('tables in English', { timeout: 300000 }, () => {
       assert.ok(r.tags <= r.table + 1, `${what}: a verdict badge ends at ${r.tags} px, the table at ${r.table} px`);
       assert.ok(r.table <= r.card, `${what}: the table ends at ${r.table} px, its card at ${r.card} px`);
       assert.ok(r.scroll <= r.client + 1, `${what}: the table is ${r.scroll} px wide in ${r.client} px`);
+      // the capacities' names wrap between words, not inside one ("Resettlemen|t beds")
+      await whole(page, table.locator('td .cell'), `${what}: capacity cells`);
       await shot(page, `fit-capacity-${lang}-${vp.width}`);
       assert.deepEqual(page.problems, []);
       await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
