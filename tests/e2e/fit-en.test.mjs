@@ -86,4 +86,29 @@ describe('tables in English', { timeout: 300000 }, () => {
       await context.close();
     }
   });
+
+  test('English cells keep their words and badges whole: cooperation categories, helpers’ Active, elders’ ability and visit tier, live conversions’ state', async () => {
+    const { context, page } = await openPage(browser, DESKTOP);
+    await signIn(page, 'en');
+    await page.goto('/enterprise/cooperation');
+    const coop = page.getByTestId('coop-posts');
+    await coop.locator('tbody tr').first().waitFor();
+    await whole(page, coop.locator('td:nth-child(2) .cell, th:nth-child(2) .cell'), 'cooperation categories');
+    await shot(page, 'fit-coop-en');
+    await page.goto('/helpers');
+    await page.locator('.el-table tbody tr').first().waitFor();
+    await whole(page, page.locator('.el-table th .cell'), 'helper headers');
+    await page.goto('/elders?visit_tier=high_risk');
+    await page.getByTestId('elder-table').locator('.el-tag', { hasText: 'High risk' }).first().waitFor();
+    await whole(page, page.getByTestId('elder-table').locator('td .cell'), 'elder cells');
+    await shot(page, 'fit-elders-en');
+    await page.goto('/dashboard');
+    const live = page.getByTestId('live-conversions');
+    await live.locator('tbody tr').first().waitFor();
+    await whole(page, live.locator('td .cell'), 'live conversions');
+    await shot(page, 'fit-live-en');
+    assert.deepEqual(page.problems, []);
+    await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
+    await context.close();
+  });
 });
