@@ -862,12 +862,13 @@ int pj_ind_value_delete(pj_ctx *c, int64_t id, int64_t version, pj_err *err)
 {
     static const char *const deletes[] = {"DELETE FROM indicator_revisions WHERE value_id = ?",
                                           "DELETE FROM indicator_values WHERE id = ?"};
-    static const ind_removal r = {"indicator value",
-                                  "SELECT version FROM indicator_values WHERE id = ?",
-                                  value_full,
-                                  deletes,
-                                  2,
-                                  "indicator_value"};
+    static const ind_removal r = {.noun = "indicator value",
+                                  .version_sql =
+                                      "SELECT version FROM indicator_values WHERE id = ?",
+                                  .render = value_full,
+                                  .deletes = deletes,
+                                  .ndeletes = 2,
+                                  .entity = "indicator_value"};
     return ind_remove(c, &r, id, version, err);
 }
 
@@ -1080,11 +1081,12 @@ fail:
 int pj_ind_target_delete(pj_ctx *c, int64_t id, int64_t version, pj_err *err)
 {
     static const char *const deletes[] = {"DELETE FROM indicator_targets WHERE id = ?"};
-    static const ind_removal r = {"target",
-                                  "SELECT version FROM indicator_targets WHERE id = ?",
-                                  target_render,
-                                  deletes,
-                                  1,
-                                  "indicator_target"};
+    static const ind_removal r = {.noun = "target",
+                                  .version_sql =
+                                      "SELECT version FROM indicator_targets WHERE id = ?",
+                                  .render = target_render,
+                                  .deletes = deletes,
+                                  .ndeletes = 1,
+                                  .entity = "indicator_target"};
     return ind_remove(c, &r, id, version, err);
 }
