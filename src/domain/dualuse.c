@@ -287,6 +287,16 @@ fail:
 
 /* ---- team types ---- */
 
+/* A team type of a row (id, code, name), in the list and as one record */
+static void team_type_row(pj_jw *w, pj_stmt *s)
+{
+    pj_jw_obj(w);
+    pj_jw_kint(w, "id", pj_col_int(s, 0));
+    pj_render_text(w, "code", s, 1);
+    pj_render_text(w, "name", s, 2);
+    pj_jw_obj_end(w);
+}
+
 int pj_team_type_list(pj_ctx *c, pj_jw *w, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(c->db, "SELECT id, code, name FROM team_types ORDER BY id", err);
@@ -295,13 +305,7 @@ int pj_team_type_list(pj_ctx *c, pj_jw *w, pj_err *err)
     pj_jw_key(w, "items");
     pj_jw_arr(w);
     int rc;
-    while ((rc = pj_stmt_step(s, err)) == 1) {
-        pj_jw_obj(w);
-        pj_jw_kint(w, "id", pj_col_int(s, 0));
-        pj_render_text(w, "code", s, 1);
-        pj_render_text(w, "name", s, 2);
-        pj_jw_obj_end(w);
-    }
+    while ((rc = pj_stmt_step(s, err)) == 1) team_type_row(w, s);
     pj_stmt_done(s);
     pj_jw_arr_end(w);
     pj_jw_obj_end(w);
@@ -314,11 +318,7 @@ static int team_type_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_stmt *s =
         pj_row_by_id(c, "SELECT id, code, name FROM team_types WHERE id = ?", id, "team type", err);
     if (!s) return -1;
-    pj_jw_obj(w);
-    pj_jw_kint(w, "id", pj_col_int(s, 0));
-    pj_render_text(w, "code", s, 1);
-    pj_render_text(w, "name", s, 2);
-    pj_jw_obj_end(w);
+    team_type_row(w, s);
     pj_stmt_done(s);
     return 0;
 }

@@ -68,19 +68,23 @@ static int h_value_create(pj_req *r)
                ? -1
                : pj_h_created(r);
 }
-static int h_value_update(pj_req *r)
-{
-    return pj_h_need_body(r) ? -1 : pj_ind_value_update(&r->ctx, r->id, r->body, &r->w, &r->err);
-}
-/* ?version=N (optional; when given, the stored one), as the carbon records' DELETE */
-static int h_value_delete(pj_req *r)
+/* A DELETE that takes ?version=N (optional; when given, the stored one) and answers 204 */
+static int q_version_delete(pj_req *r, int (*del)(pj_ctx *, int64_t, int64_t, pj_err *))
 {
     static const char *const acc[] = {"version", NULL};
     int64_t version = 0;
     return pj_h_q_only(r, acc) || pj_h_q_int(r, "version", 1, INT64_MAX, &version) ||
-                   pj_ind_value_delete(&r->ctx, r->id, version, &r->err)
+                   del(&r->ctx, r->id, version, &r->err)
                ? -1
                : pj_h_no_content(r);
+}
+static int h_value_update(pj_req *r)
+{
+    return pj_h_need_body(r) ? -1 : pj_ind_value_update(&r->ctx, r->id, r->body, &r->w, &r->err);
+}
+static int h_value_delete(pj_req *r)
+{
+    return q_version_delete(r, pj_ind_value_delete);
 }
 static int h_targets(pj_req *r)
 {
@@ -107,12 +111,7 @@ static int h_target_update(pj_req *r)
 }
 static int h_target_delete(pj_req *r)
 {
-    static const char *const acc[] = {"version", NULL};
-    int64_t version = 0;
-    return pj_h_q_only(r, acc) || pj_h_q_int(r, "version", 1, INT64_MAX, &version) ||
-                   pj_ind_target_delete(&r->ctx, r->id, version, &r->err)
-               ? -1
-               : pj_h_no_content(r);
+    return q_version_delete(r, pj_ind_target_delete);
 }
 static int h_derived(pj_req *r)
 {
@@ -229,12 +228,7 @@ static int h_energy_update(pj_req *r)
 }
 static int h_energy_delete(pj_req *r)
 {
-    static const char *const acc[] = {"version", NULL};
-    int64_t version = 0;
-    return pj_h_q_only(r, acc) || pj_h_q_int(r, "version", 1, INT64_MAX, &version) ||
-                   pj_carbon_energy_delete(&r->ctx, r->id, version, &r->err)
-               ? -1
-               : pj_h_no_content(r);
+    return q_version_delete(r, pj_carbon_energy_delete);
 }
 static int h_emissions(pj_req *r)
 {

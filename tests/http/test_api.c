@@ -588,15 +588,7 @@ TEST_T(api_write_refuses_wait_dry_run_version_its_route_does_not_name, 120)
     char toks[PJ_ROLE_COUNT][80] = {{0}};
     snprintf(toks[PJ_ROLE_ADMIN], sizeof toks[0], "%s", adm);
     for (int role = PJ_ROLE_ADMIN + 1; role < PJ_ROLE_COUNT; role++) {
-        static const char *const names[] = {"",
-                                            "admin",
-                                            "district_officer",
-                                            "township_officer",
-                                            "facility_operator",
-                                            "grid_worker",
-                                            "enterprise",
-                                            "viewer"};
-        snprintf(path, sizeof path, "/api/v1/users?role=%s&limit=1", names[role]);
+        snprintf(path, sizeof path, "/api/v1/users?role=%s&limit=1", pj_role_name((pj_role)role));
         CHECK_INT(th_call(&s, "GET", path, adm, NULL, &o), 200);
         const char *user = th_str(json_array_get(json_object_get(o, "items"), 0), "username");
         if (user) th_login(&s, user, s.demo_pw, toks[role]);
