@@ -316,7 +316,7 @@ static int c_energy(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
     /* a page of 500 by id, as factors */
     int64_t cursor = cli_opt_id(a, "cursor");
     if (cursor < 0) return cli_usage("--cursor takes an id");
-    return pj_carbon_energy_list(&s->ctx, cli_opt(a, "period"), 0, cli_opt(a, "sector"), cursor,
+    return pj_carbon_energy_list(&s->ctx, cli_opt(a, "period"), 0, 0, cli_opt(a, "sector"), cursor,
                                  500, w, &s->err);
 }
 static int c_energy_add(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)

@@ -594,7 +594,7 @@ static int energy_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     return 0;
 }
 
-int pj_carbon_energy_list(pj_ctx *c, const char *period, int64_t org, const char *sector,
+int pj_carbon_energy_list(pj_ctx *c, const char *period, int year, int64_t org, const char *sector,
                           int64_t cursor, int limit, pj_jw *w, pj_err *err)
 {
     /* the period as it is stored (2024q1 is 2024Q1, as when recorded); a text that is no
@@ -611,7 +611,8 @@ int pj_carbon_energy_list(pj_ctx *c, const char *period, int64_t org, const char
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT e.id FROM energy_use e WHERE e.id > ? AND (? IS NULL OR"
                                " e.period = ?) AND (? = 0 OR e.organisation_id = ?) AND (? IS NULL"
-                               " OR e.sector = ?)" SCOPE_SQL " ORDER BY e.id LIMIT ?",
+                               " OR e.sector = ?) AND (? = 0 OR e.year = ?)" SCOPE_SQL
+                               " ORDER BY e.id LIMIT ?",
                                err);
     if (!s) return -1;
     use_scope u = scope_of(c);
@@ -622,8 +623,10 @@ int pj_carbon_energy_list(pj_ctx *c, const char *period, int64_t org, const char
     pj_stmt_int(s, 5, org);
     pj_stmt_text(s, 6, sector);
     pj_stmt_text(s, 7, sector);
-    scope_bind(s, 8, &u);
-    pj_stmt_int(s, 12, limit + 1);
+    pj_stmt_int(s, 8, year);
+    pj_stmt_int(s, 9, year);
+    scope_bind(s, 10, &u);
+    pj_stmt_int(s, 14, limit + 1);
     return pj_render_query_page(c, s, limit, energy_render, w, err);
 }
 

@@ -41,7 +41,7 @@ extern const char *const pj_carbon_groupings[];
  * district's roles and viewers all, the other roles the records without an organisation; a
  * record outside that is 404 as one that does not exist. Emissions are computed over the
  * records the caller reads ("scope" in the answer); the intensity's energy is the district's. */
-int pj_carbon_energy_list(pj_ctx *c, const char *period, int64_t org, const char *sector,
+int pj_carbon_energy_list(pj_ctx *c, const char *period, int year, int64_t org, const char *sector,
                           int64_t cursor, int limit, pj_jw *w, pj_err *err);
 int pj_carbon_energy_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
 /* {organisation_id?, sector, period, energy_type, quantity, source?} in the factor's unit: a

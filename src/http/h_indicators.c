@@ -200,16 +200,17 @@ static int h_factor_delete(pj_req *r)
 }
 static int h_energy(pj_req *r)
 {
-    static const char *const acc[] = {"period", "organisation_id", "sector", NULL};
+    static const char *const acc[] = {"period", "year", "organisation_id", "sector", NULL};
     pj_list_filter f;
     const char *per = NULL, *sector = NULL;
-    int64_t org = 0;
+    int64_t org = 0, year = 0;
     return pj_h_list_params(r, &f, acc) || pj_h_q_str(r, "period", &per) ||
+                   pj_h_q_int(r, "year", 1900, 2200, &year) ||
                    pj_h_q_enum(r, "sector", pj_carbon_sectors, &sector) ||
                    pj_h_q_int(r, "organisation_id", 1, INT64_MAX, &org)
                ? -1
-               : pj_carbon_energy_list(&r->ctx, per, org, sector, f.cursor, f.limit, &r->w,
-                                       &r->err);
+               : pj_carbon_energy_list(&r->ctx, per, (int)year, org, sector, f.cursor, f.limit,
+                                       &r->w, &r->err);
 }
 static int h_energy_create(pj_req *r)
 {

@@ -284,3 +284,33 @@ test('the dialog offers the sectors the API takes (src/domain/carbon.c), each na
   assert.deepEqual(SECTORS, api);
   for (const table of [zh, en]) for (const s of SECTORS) assert.equal(typeof table.dev.carbon.sectors[s], 'string', s);
 });
+
+// The year's records are asked of the server by year (the page read every record and kept the
+// year's in the browser, so past its pages a year lost records without a word); a year with more
+// records than the pages read says the list is not complete.
+test('energy use: the page asks for the year, and a year longer than its pages says the list is not complete', { timeout: 120000 }, async () => {
+  const { context, page } = await openPage(browser, { width: 1366, height: 900 });
+  await login(page, 'officer', DEMO_PW);
+  const year = 2024;
+  const ofYear = await energyOf(page, year);
+  const asked = [];
+  page.on('request', (r) => {
+    if (/\/api\/v1\/carbon\/energy\?/.test(r.url())) asked.push(new URL(r.url()).searchParams.get('year'));
+  });
+  await page.goto('/development/carbon');
+  const card = page.getByTestId('energy-records');
+  await card.getByTestId('energy-table').locator('.el-table__body-wrapper tr').nth(ofYear.length - 1).waitFor();
+  assert.ok(asked.length > 0 && asked.every((y) => y === String(year)), `every request names the year: ${asked}`);
+  assert.equal(await card.getByTestId('energy-partial').count(), 0, 'a complete year says nothing');
+  // pages of one record: the console reads at most 40 pages, fewer than the year's records
+  assert.ok(ofYear.length > 40, 'the demo year has more records than 40 pages of one');
+  await page.route(/\/api\/v1\/carbon\/energy\?/, (route) => {
+    const u = new URL(route.request().url());
+    u.searchParams.set('limit', '1');
+    return route.continue({ url: u.toString() });
+  });
+  await page.reload();
+  await card.getByTestId('energy-partial').getByText('本年记录超过 40 条，此处仅显示前 40 条，列表不完整').waitFor();
+  assert.equal(await card.getByTestId('energy-table').locator('.el-table__body-wrapper tr').count(), 40);
+  await context.close();
+});

@@ -370,6 +370,7 @@ export default {
       sectors: { industry: 'Industry', logistics: 'Logistics', services: 'Services', public: 'Public', agriculture: 'Agriculture', residential: 'Residential', transport: 'Transport' },
       energy: { coal: 'Coal', diesel: 'Diesel', electricity: 'Electricity', gasoline: 'Gasoline', heat: 'Heat', natural_gas: 'Natural gas' },
       records: 'Energy use recorded for {year}',
+      recordsPartial: 'The year has more than {n} records and only the first {n} are shown: the list is not complete',
       recordUse: 'Record use',
       period: 'Period',
       organisation: 'Organisation',

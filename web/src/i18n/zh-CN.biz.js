@@ -369,6 +369,7 @@ export default {
       sectors: { industry: '工业', logistics: '物流', services: '服务业', public: '公共机构', agriculture: '农业', residential: '居民', transport: '交通' },
       energy: { coal: '煤炭', diesel: '柴油', electricity: '电力', gasoline: '汽油', heat: '热力', natural_gas: '天然气' },
       records: '{year} 年用能记录',
+      recordsPartial: '本年记录超过 {n} 条，此处仅显示前 {n} 条，列表不完整',
       recordUse: '录入用能',
       period: '期间',
       organisation: '单位',
