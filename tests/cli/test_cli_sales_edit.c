@@ -1,6 +1,7 @@
 /* ecommerce sales-update and sales-delete: a recorded month and channel corrected (the
  * product's version filled in when the JSON has none) and deleted, the totals following; a
- * livestream row refused, a missing --month or --channel a usage error, nothing written. */
+ * livestream row refused (added, corrected or deleted by hand), a missing --month or --channel a
+ * usage error, nothing written. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,10 +33,14 @@ TEST_T(cli_ecommerce_sales_update_and_delete, 60)
         RUN(out, "ecommerce", "sales-add", pid, "--db", db, "--json",
             "{\"month\":\"2024-07\",\"channel\":\"offline\",\"orders\":10,\"gmv_fen\":40000}"),
         0);
+    /* a livestream row is the product's live sessions', never typed by hand */
     CHECK_INT(
         RUN(out, "ecommerce", "sales-add", pid, "--db", db, "--json",
             "{\"month\":\"2024-07\",\"channel\":\"livestream\",\"orders\":2,\"gmv_fen\":800}"),
-        0);
+        1);
+    CHECK_INT(RUN(out, "ecommerce", "sales-add", pid, "--db", db, "--json",
+                  "{\"month\":\"2024-07\",\"channel\":\"ecommerce\",\"orders\":2,\"gmv_fen\":800}"),
+              0);
     /* corrected without a version: the product's current one */
     CHECK_INT(RUN(out, "ecommerce", "sales-update", pid, "--db", db, "--month", "2024-07",
                   "--channel", "offline", "--json", "{\"orders\":12,\"gmv_fen\":48000}"),
