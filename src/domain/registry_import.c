@@ -476,7 +476,7 @@ static int row_body(pj_ctx *c, lookups *L, pj_sheet *r, const int *map, int ncol
         }
         if (*where) {
             pj_rowerr_arg(re, "name", name);
-            pj_rowerr_arg(re, "townships", where);
+            pj_rowerr_arg(re, "townships", pj_arena_strdup(c->arena, where));
             return BAD(re, C_TOWN, "missing_township",
                        "line %d, column township: give the township (or the facility's id) to"
                        " update '%.60s' (a facility of that name is in %s); a new facility also"
