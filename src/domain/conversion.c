@@ -425,9 +425,14 @@ static int set_facility_state(pj_ctx *c, int64_t fid, const char *state, pj_err 
     return !after || pj_audit_add(c, "state", "facility", fid, before, after, err) ? -1 : 0;
 }
 
+/* Moves conversion id to state, time_col stamped now and reason kept when given, as a new
+ * version; *before gets the conversion as it was (conv_render), for the move's audit row
+ * (audit_conv): rendered here, before the UPDATE and before the facility's state moves with it. */
 static int set_conv(pj_ctx *c, int64_t id, const char *state, const char *time_col,
-                    const char *reason, pj_err *err)
+                    const char *reason, char **before, pj_err *err)
 {
+    *before = pj_render_to_string(c, id, conv_render, err);
+    if (!*before) return -1;
     char sql[256];
     snprintf(sql, sizeof sql,
              "UPDATE conversions SET state = ?, %s = ?, abort_reason = COALESCE(?, abort_reason),"
@@ -477,11 +482,44 @@ static int step_snapshot(pj_ctx *c, int64_t row, pj_jw *w, pj_err *err)
     return 0;
 }
 
-static int audit_conv(pj_ctx *c, int64_t id, const char *action, pj_err *err)
+/* The people of adopted plans a restore or abort was confirmed over (occupants): none when
+ * people is 0. */
+typedef struct conv_occupied {
+    int64_t people;
+    const char *plan_ids; /* "9,12" */
+    const char *reason;
+} conv_occupied;
+
+/* The audit row of conversion id's action: before, the conversion as it was (set_conv; NULL for
+ * its start), and the conversion as rendered now; a restore or abort that the operator confirmed
+ * although the site housed people of adopted plans (occ, NULL or people 0 when none) adds
+ * `occupied` (people, plan ids and the reason given) to after. */
+static int audit_conv(pj_ctx *c, int64_t id, const char *action, const char *before,
+                      const conv_occupied *occ, pj_err *err)
 {
     char *after = pj_render_to_string(c, id, conv_render, err);
     if (!after) return -1;
-    return pj_audit_add(c, action, "conversion", id, NULL, after, err);
+    if (!occ || !occ->people) return pj_audit_add(c, action, "conversion", id, before, after, err);
+    json_t *o = json_loads(after, 0, NULL), *plans = json_array();
+    if (!o) {
+        json_decref(plans);
+        return pj_fail(err, 500, "internal", "", "cannot read the conversion's audit row");
+    }
+    for (const char *q = occ->plan_ids; *q;) {
+        json_array_append_new(plans, json_integer(strtoll(q, NULL, 10)));
+        q = strchr(q, ',');
+        if (!q) break;
+        q++;
+    }
+    json_object_set_new(o, "occupied",
+                        json_pack("{s:I, s:o, s:s}", "people", (json_int_t)occ->people, "plan_ids",
+                                  plans, "reason", occ->reason));
+    char *t = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    if (!t) return pj_fail(err, 500, "internal", "", "cannot write the conversion's audit row");
+    int rc = pj_audit_add(c, action, "conversion", id, before, t, err);
+    free(t);
+    return rc;
 }
 
 int64_t pj_du_conversion_start_tx(pj_ctx *c, int64_t fid, const char *scenario, int live,
@@ -583,7 +621,7 @@ int64_t pj_du_conversion_start_tx(pj_ctx *c, int64_t fid, const char *scenario, 
     pj_stmt_int(s, 3, live);
     if (pj_step_done(s, err)) return -1;
     if (live && set_facility_state(c, fid, "converting", err)) return -1;
-    if (audit_conv(c, id, live ? "convert_start" : "drill_start", err)) return -1;
+    if (audit_conv(c, id, live ? "convert_start" : "drill_start", NULL, NULL, err)) return -1;
     return id;
 }
 
@@ -656,28 +694,29 @@ static int phase_complete(pj_ctx *c, int64_t conv, const char *phase, pj_err *er
 static int advance(pj_ctx *c, conv_head *h, pj_err *err)
 {
     int live = !strcmp(h->mode, "live");
+    char *before = NULL;
     if (!strcmp(h->state, "converting") || !strcmp(h->state, "running")) {
         int done = phase_complete(c, h->id, "convert", err);
         if (done < 0) return -1;
         if (!done) return 0;
         if (!live)
-            return set_conv(c, h->id, "finished", "ended_at", NULL, err) ||
+            return set_conv(c, h->id, "finished", "ended_at", NULL, &before, err) ||
                    pj_du_drill_keep_result(c, h->id, err) ||
-                   audit_conv(c, h->id, "drill_finish", err);
+                   audit_conv(c, h->id, "drill_finish", before, NULL, err);
         const char *to = pj_conv_transition(h->fstate, PJ_EV_READY);
         if (!to) return pj_fail(err, 409, "invalid_transition", "", "facility is %s", h->fstate);
-        return set_conv(c, h->id, "emergency", "ready_at", NULL, err) ||
+        return set_conv(c, h->id, "emergency", "ready_at", NULL, &before, err) ||
                set_facility_state(c, h->facility_id, to, err) ||
-               audit_conv(c, h->id, "convert_ready", err);
+               audit_conv(c, h->id, "convert_ready", before, NULL, err);
     }
     if (!strcmp(h->state, "restoring")) {
         int done = phase_complete(c, h->id, "restore", err);
         if (done <= 0) return done;
         const char *to = pj_conv_transition(h->fstate, PJ_EV_RESTORED);
         if (!to) return pj_fail(err, 409, "invalid_transition", "", "facility is %s", h->fstate);
-        return set_conv(c, h->id, "completed", "ended_at", NULL, err) ||
+        return set_conv(c, h->id, "completed", "ended_at", NULL, &before, err) ||
                set_facility_state(c, h->facility_id, to, err) ||
-               audit_conv(c, h->id, "restore_done", err);
+               audit_conv(c, h->id, "restore_done", before, NULL, err);
     }
     return 0;
 }
@@ -893,37 +932,6 @@ static int occupants(pj_ctx *c, const conv_head *h, int64_t *people, char *occ, 
     return rc < 0 ? -1 : 0;
 }
 
-/* The audit row of a restore or abort that the operator confirmed although the site housed
- * people of adopted plans: the conversion as rendered, with `occupied` (people, plan ids and the
- * reason given). */
-static int audit_conv_occupied(pj_ctx *c, int64_t id, const char *action, int64_t people,
-                               const char *ids, const char *reason, pj_err *err)
-{
-    char *after = pj_render_to_string(c, id, conv_render, err);
-    if (!after) return -1;
-    if (!people) return pj_audit_add(c, action, "conversion", id, NULL, after, err);
-    json_t *o = json_loads(after, 0, NULL), *plans = json_array();
-    if (!o) {
-        json_decref(plans);
-        return pj_fail(err, 500, "internal", "", "cannot read the conversion's audit row");
-    }
-    for (const char *q = ids; *q;) {
-        json_array_append_new(plans, json_integer(strtoll(q, NULL, 10)));
-        q = strchr(q, ',');
-        if (!q) break;
-        q++;
-    }
-    json_object_set_new(o, "occupied",
-                        json_pack("{s:I, s:o, s:s}", "people", (json_int_t)people, "plan_ids",
-                                  plans, "reason", reason));
-    char *t = json_dumps(o, JSON_COMPACT);
-    json_decref(o);
-    if (!t) return pj_fail(err, 500, "internal", "", "cannot write the conversion's audit row");
-    int rc = pj_audit_add(c, action, "conversion", id, NULL, t, err);
-    free(t);
-    return rc;
-}
-
 int pj_conversion_action(pj_ctx *c, int64_t id, const char *action, json_t *body, pj_jw *w,
                          pj_err *err)
 {
@@ -963,6 +971,8 @@ int pj_conversion_action(pj_ctx *c, int64_t id, const char *action, json_t *body
             goto fail;
         }
     }
+    const conv_occupied held = {people, ids, reason};
+    char *before = NULL; /* the conversion as it was, for the audit row */
     if (abort_) {
         if (live) {
             const char *to = pj_conv_transition(h.state, PJ_EV_ABORT);
@@ -971,7 +981,7 @@ int pj_conversion_action(pj_ctx *c, int64_t id, const char *action, json_t *body
                         "a conversion can be aborted only while converting (it is %s)", h.state);
                 goto fail;
             }
-            if (set_conv(c, id, "aborted", "ended_at", reason, err) ||
+            if (set_conv(c, id, "aborted", "ended_at", reason, &before, err) ||
                 set_facility_state(c, h.facility_id, to, err))
                 goto fail;
         } else {
@@ -979,7 +989,7 @@ int pj_conversion_action(pj_ctx *c, int64_t id, const char *action, json_t *body
                 pj_fail(err, 409, "invalid_transition", "id", "the drill is %s", h.state);
                 goto fail;
             }
-            if (set_conv(c, id, "aborted", "ended_at", reason, err)) goto fail;
+            if (set_conv(c, id, "aborted", "ended_at", reason, &before, err)) goto fail;
         }
     } else { /* restore */
         const char *to = live ? pj_conv_transition(h.state, PJ_EV_RESTORE) : NULL;
@@ -989,15 +999,14 @@ int pj_conversion_action(pj_ctx *c, int64_t id, const char *action, json_t *body
                     live ? "conversion" : "drill", h.state);
             goto fail;
         }
-        if (set_conv(c, id, "restoring", "restore_started_at", NULL, err) ||
+        if (set_conv(c, id, "restoring", "restore_started_at", NULL, &before, err) ||
             set_facility_state(c, h.facility_id, to, err) ||
-            audit_conv_occupied(c, id, "restore_start", people, ids, reason, err))
+            audit_conv(c, id, "restore_start", before, &held, err))
             goto fail;
         /* a manual without restore steps is back in peacetime at once */
         if (conv_load(c, id, &h, err) || advance(c, &h, err)) goto fail;
     }
-    if ((abort_ && audit_conv_occupied(c, id, live ? "convert_abort" : "drill_abort", people, ids,
-                                       reason, err)) ||
+    if ((abort_ && audit_conv(c, id, live ? "convert_abort" : "drill_abort", before, &held, err)) ||
         pj_db_commit(c->db, err))
         goto fail;
     return conv_render(c, id, w, err);

@@ -1085,6 +1085,10 @@ static int64_t pair_insert(pj_ctx *c, int64_t elder_id, int64_t helper_id, const
 
 static int pair_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
 
+/* A decision of a run names the proposals it moved up to this many; beyond, their first and last
+ * id and their count (decided + stale) say it (docs/api-eldercare.md). */
+#define PAIR_RUN_IDS_LISTED 200
+
 int pj_pair_run_decide(pj_ctx *c, int64_t id, const char *action, json_t *body, pj_jw *w,
                        pj_err *err)
 {
@@ -1162,7 +1166,11 @@ int pj_pair_run_decide(pj_ctx *c, int64_t id, const char *action, json_t *body, 
         pj_fail(err, 409, "not_open", "id", "run %lld has no open proposals", (long long)id);
         goto fail;
     }
-    int done = 0, stale = 0;
+    /* the run as it was, the audit row's before; moved: the proposals this decision moves */
+    char *run_before = pj_render_to_string(c, id, run_render, err);
+    if (!run_before) goto fail;
+    int64_t *moved = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(n + 1));
+    int done = 0, stale = 0, m = 0;
     for (int k = 0; k < n; k++) {
         pj_stmt *s = pj_db_prepare(c->db,
                                    "SELECT elder_id, helper_id, distance_m, reason, state FROM"
@@ -1243,6 +1251,7 @@ int pj_pair_run_decide(pj_ctx *c, int64_t id, const char *action, json_t *body, 
             pj_stmt_null(s, 4);
         pj_stmt_int(s, 5, pick[k]);
         if (pj_step_done(s, err)) goto fail;
+        moved[m++] = pick[k];
     }
     pj_stmt *s = pj_db_prepare(c->db,
                                "UPDATE elder_pair_runs SET state = CASE WHEN EXISTS (SELECT 1 FROM"
@@ -1255,23 +1264,44 @@ int pj_pair_run_decide(pj_ctx *c, int64_t id, const char *action, json_t *body, 
     if (pj_step_done(s, err)) goto fail;
     char *run = pj_render_to_string(c, id, run_render, err);
     if (!run) goto fail;
+    /* the decision: counts, the officer's word, and the proposals it moved (their ids up to
+     * PAIR_RUN_IDS_LISTED of them, and always the first and last id) */
+    qsort(moved, (size_t)m, sizeof(int64_t), cmp_i64);
     pj_buf ab;
     pj_buf_init(&ab, 1 << 20);
     pj_jw aw;
     pj_jw_init(&aw, &ab);
     pj_jw_obj(&aw);
-    pj_jw_kstr(&aw, "action", action);
     pj_jw_kint(&aw, "decided", done);
     pj_jw_kint(&aw, "stale", stale);
     pj_jw_kstr(&aw, "note", note); /* the officer's word goes with the decision into the trail */
-    pj_jw_key(&aw, "run");
-    pj_jw_raw(&aw, run);
+    if (m <= PAIR_RUN_IDS_LISTED) {
+        pj_jw_key(&aw, "proposal_ids");
+        pj_jw_arr(&aw);
+        for (int k = 0; k < m; k++) pj_jw_int(&aw, moved[k]);
+        pj_jw_arr_end(&aw);
+    }
+    pj_jw_key(&aw, "proposal_id_range");
+    pj_jw_arr(&aw);
+    pj_jw_int(&aw, m ? moved[0] : 0);
+    pj_jw_int(&aw, m ? moved[m - 1] : 0);
+    pj_jw_arr_end(&aw);
     pj_jw_obj_end(&aw);
-    char *after = pj_arena_strdup(c->arena, ab.data ? ab.data : "{}");
+    /* its members, without the braces */
+    char *decision = ab.len >= 2 ? pj_arena_strndup(c->arena, ab.data + 1, ab.len - 2) : NULL;
     pj_buf_free(&ab);
-    if (pj_audit_add(c, action, "pair_run", id, NULL, after, err) || pj_db_commit(c->db, err))
+    if (!decision) {
+        pj_fail(err, 500, "internal", "", "cannot write the run's audit row");
         goto fail;
-    pj_jw_raw(w, after);
+    }
+    /* the row: the run before and after, the decision beside the run after; the answer: the
+     * action, the decision and the run */
+    if (pj_audit_add(c, action, "pair_run", id, run_before, pj_render_with(c, run, decision),
+                     err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(
+        w, pj_arena_printf(c->arena, "{\"action\":\"%s\",%s,\"run\":%s}", action, decision, run));
     return 0;
 fail:
     pj_db_rollback(c->db);

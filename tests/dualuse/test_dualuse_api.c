@@ -1973,6 +1973,35 @@ static void check_state_row(th_server *s, long long fid, const char *from, const
     CHECK_INT(th_sql_int(s, q), version);
 }
 
+/* The conversion's own audit row of a move (the newest `action` row of conversion cid): the
+ * conversion before it (state from, facility state ffrom, version - 1) and after it (state to,
+ * version). Regression: these rows held no before. */
+static void check_conv_row(th_server *s, long long cid, const char *action, const char *from,
+                           const char *ffrom, const char *to, long long version)
+{
+    char q[800];
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE id = (SELECT MAX(id) FROM audit WHERE entity ="
+             " 'conversion' AND entity_id = %lld AND action = '%s') AND"
+             " json_extract(before_json, '$.id') = %lld AND json_extract(before_json, '$.state') ="
+             " '%s' AND json_extract(before_json, '$.facility_state') = '%s' AND"
+             " json_extract(before_json, '$.version') = %lld AND json_extract(after_json,"
+             " '$.state') = '%s' AND json_extract(after_json, '$.version') = %lld",
+             cid, action, cid, from, ffrom, version - 1, to, version);
+    CHECK_INT(th_sql_int(s, q), 1);
+}
+
+/* A conversion's start is a create: its row has no before. */
+static void check_conv_start_row(th_server *s, long long cid, const char *action)
+{
+    char q[300];
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'conversion' AND entity_id = %lld AND"
+             " action = '%s' AND before_json IS NULL AND json_extract(after_json, '$.version') = 1",
+             cid, action);
+    CHECK_INT(th_sql_int(s, q), 1);
+}
+
 TEST_T(dualuse_facility_state_moves_are_audited, 120)
 {
     th_server s;
@@ -1987,6 +2016,7 @@ TEST_T(dualuse_facility_state_moves_are_audited, 120)
     json_t *conv = post(&s, tok, "/api/v1/conversions", body, 201);
     long long cid = th_int(conv, "id");
     check_state_row(&s, fid, "peacetime", "converting", v + 1);
+    check_conv_start_row(&s, cid, "convert_start");
     /* an edit form opened in peacetime: its version is stale */
     snprintf(path, sizeof path, "/api/v1/facilities/%lld", fid);
     snprintf(body, sizeof body, "{\"version\":%lld,\"address\":\"金海湖镇\"}", v);
@@ -1997,28 +2027,47 @@ TEST_T(dualuse_facility_state_moves_are_audited, 120)
     conv = work_phase(&s, tok, conv, "convert");
     CHECK_STR(th_str(conv, "facility_state"), "emergency");
     check_state_row(&s, fid, "converting", "emergency", v + 2);
+    check_conv_row(&s, cid, "convert_ready", "converting", "converting", "emergency", 2);
     json_decref(conv);
     snprintf(path, sizeof path, "/api/v1/conversions/%lld/restore", cid);
     conv = post(&s, tok, path, "{}", 200);
     check_state_row(&s, fid, "emergency", "restoring", v + 3);
+    check_conv_row(&s, cid, "restore_start", "emergency", "emergency", "restoring", 3);
     conv = work_phase(&s, tok, conv, "restore");
     CHECK_STR(th_str(conv, "facility_state"), "peacetime");
     check_state_row(&s, fid, "restoring", "peacetime", v + 4);
+    check_conv_row(&s, cid, "restore_done", "restoring", "restoring", "completed", 4);
     json_decref(conv);
     /* an aborted conversion: there and back */
     snprintf(body, sizeof body,
              "{\"facility_id\":%lld,\"scenario\":\"epidemic\",\"mode\":\"live\"}", fid);
     conv = post(&s, tok, "/api/v1/conversions", body, 201);
     check_state_row(&s, fid, "peacetime", "converting", v + 5);
-    snprintf(path, sizeof path, "/api/v1/conversions/%lld/abort", th_int(conv, "id"));
+    cid = th_int(conv, "id");
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/abort", cid);
     json_decref(conv);
     json_decref(post(&s, tok, path, "{\"reason\":\"误报\"}", 200));
     check_state_row(&s, fid, "converting", "peacetime", v + 6);
+    check_conv_row(&s, cid, "convert_abort", "converting", "converting", "aborted", 2);
     snprintf(q, sizeof q,
              "SELECT COUNT(*) FROM audit WHERE entity = 'facility' AND entity_id = %lld AND"
              " action = 'state'",
              fid);
     CHECK_INT(th_sql_int(&s, q), 6);
+    /* a drill's moves leave the facility in peacetime; their rows hold the drill before too */
+    conv = hotel_conversion(&s, tok, "drill");
+    cid = th_int(conv, "id");
+    check_conv_start_row(&s, cid, "drill_start");
+    conv = work_phase(&s, tok, conv, "convert");
+    CHECK_STR(th_str(conv, "state"), "finished");
+    json_decref(conv);
+    check_conv_row(&s, cid, "drill_finish", "running", "peacetime", "finished", 2);
+    conv = hotel_conversion(&s, tok, "drill");
+    cid = th_int(conv, "id");
+    json_decref(conv);
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/abort", cid);
+    json_decref(post(&s, tok, path, "{\"reason\":\"暴雨预警\"}", 200));
+    check_conv_row(&s, cid, "drill_abort", "running", "peacetime", "aborted", 2);
     th_stop(&s);
 }
 

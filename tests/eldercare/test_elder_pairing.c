@@ -290,6 +290,28 @@ TEST(elder_pairing_prefers_same_village_and_keeps_capacity)
     pj_pair_result_free(&r);
 }
 
+/* The newest `action` row of pairing run rid: the run before (state from, version v) and after
+ * (state to, version v + 1) with what was decided: n proposals, first to last, each named (the
+ * ids listed when n is at most 200, which they are then: first, …, last ascending). */
+static void run_row_check(th_server *s, long long rid, const char *action, const char *from,
+                          const char *to, long long v, long long first, long long last, int n)
+{
+    char q[900];
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE id = (SELECT MAX(id) FROM audit WHERE entity ="
+             " 'pair_run' AND entity_id = %lld AND action = '%s') AND json_extract(before_json,"
+             " '$.id') = %lld AND json_extract(before_json, '$.state') = '%s' AND"
+             " json_extract(before_json, '$.version') = %lld AND json_extract(after_json,"
+             " '$.state') = '%s' AND json_extract(after_json, '$.version') = %lld AND"
+             " json_extract(after_json, '$.decided') + json_extract(after_json, '$.stale') = %d"
+             " AND json_extract(after_json, '$.proposal_id_range') = '[%lld,%lld]' AND"
+             " json_extract(after_json, '$.proposal_ids[0]') = %lld AND"
+             " json_array_length(after_json, '$.proposal_ids') = %d AND"
+             " json_extract(after_json, '$.proposal_ids[#-1]') = %lld",
+             rid, action, rid, from, v, to, v + 1, n, first, last, first, n, last);
+    CHECK_INT(th_sql_int(s, q), 1);
+}
+
 TEST_T(elder_pairing_run_over_the_api, 120)
 {
     th_server s;
@@ -355,7 +377,15 @@ TEST_T(elder_pairing_run_over_the_api, 120)
     th_fingerprint(&s, fb, sizeof fb);
     CHECK_STR(fb, fa);
     snprintf(body, sizeof body, "{\"proposal_ids\":[%lld],\"note\":\"家属另有安排\"}", prop1);
-    json_decref(EL(&s, off, "POST", path, body, 200));
+    snprintf(q, sizeof q, "SELECT version FROM elder_pair_runs WHERE id = %lld", rid);
+    long long rv = th_sql_int(&s, q);
+    o = EL(&s, off, "POST", path, body, 200);
+    /* the answer names the proposal decided too */
+    CHECK_INT(json_array_size(json_object_get(o, "proposal_ids")), 1);
+    CHECK_INT(json_integer_value(json_array_get(json_object_get(o, "proposal_ids"), 0)), prop1);
+    json_decref(o);
+    /* regression: the run's row had no before and did not say which proposals it decided */
+    run_row_check(&s, rid, "reject", "open", "open", rv, prop1, prop1, 1);
     o = EL(&s, off, "POST", path, body, 409); /* not open any more: said with its state */
     snprintf(want, sizeof want, "proposal %lld is rejected, not open", prop1);
     CHECK_STR(th_err_message(o), want);
@@ -378,9 +408,16 @@ TEST_T(elder_pairing_run_over_the_api, 120)
                              " 'reject' AND after_json LIKE '%家属另有安排%'"),
               1);
     snprintf(path, sizeof path, "/api/v1/pairing-runs/%lld/accept", rid);
+    long long first = th_sql_int(&s, "SELECT MIN(id) FROM elder_pair_proposals WHERE state ="
+                                     " 'proposed'"),
+              last = th_sql_int(&s, "SELECT MAX(id) FROM elder_pair_proposals WHERE state ="
+                                    " 'proposed'");
+    snprintf(q, sizeof q, "SELECT version FROM elder_pair_runs WHERE id = %lld", rid);
+    rv = th_sql_int(&s, q);
     o = EL(&s, off, "POST", path, NULL, 200);
     CHECK_INT(th_int(o, "decided"), 5);
     json_decref(o);
+    run_row_check(&s, rid, "accept", "open", "closed", rv, first, last, 5);
     /* nothing open any more: "accept every open one" writes nothing */
     th_fingerprint(&s, fa, sizeof fa);
     o = EL(&s, off, "POST", path, NULL, 409);
@@ -711,5 +748,59 @@ TEST_T(elder_pairing_dates_not_in_the_future, 120)
     o = EL(&s, off, "POST", path, "{\"version\":1}", 200);
     CHECK_STR(th_str(o, "state"), "ended");
     json_decref(o);
+    th_stop(&s);
+}
+
+/* A decision of many proposals keeps its row short: past 200 proposals the row and the answer
+ * give their first and last id and their count (decided + stale), not every id. */
+TEST_T(elder_pairing_run_decision_of_many_names_the_range, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], g[80], q[600], body[200], path[128];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "grid01", s.demo_pw, g);
+    long long grid = el_grid01_grid(&s);
+    snprintf(q, sizeof q, "SELECT parent_id FROM regions WHERE id = %lld", grid);
+    long long village = th_sql_int(&s, q);
+    el_helper(&s, g, grid, 80, "1970-02-02", 'F', "");
+    long long e1 = el_elder(&s, g, grid, 81, "");
+    snprintf(body, sizeof body, "{\"region_id\":%lld}", village);
+    json_t *o = EL(&s, off, "POST", "/api/v1/pairing-runs", body, 201);
+    long long rid = th_int(o, "id");
+    json_decref(o);
+    /* 250 more open proposals of the run */
+    snprintf(q, sizeof q,
+             "WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 250)"
+             " INSERT INTO elder_pair_proposals (run_id, elder_id, state) SELECT %lld, %lld,"
+             " 'proposed' FROM k",
+             rid, e1);
+    th_sql_exec(&s, q);
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM elder_pair_proposals WHERE run_id = %lld AND state ="
+             " 'proposed'",
+             rid);
+    long long n = th_sql_int(&s, q);
+    CHECK(n >= 250);
+    snprintf(q, sizeof q, "SELECT MIN(id) FROM elder_pair_proposals WHERE run_id = %lld", rid);
+    long long first = th_sql_int(&s, q);
+    snprintf(q, sizeof q, "SELECT MAX(id) FROM elder_pair_proposals WHERE run_id = %lld", rid);
+    long long last = th_sql_int(&s, q);
+    snprintf(path, sizeof path, "/api/v1/pairing-runs/%lld/reject", rid);
+    o = EL(&s, off, "POST", path, NULL, 200);
+    CHECK_INT(th_int(o, "decided"), n);
+    CHECK(!json_object_get(o, "proposal_ids"));
+    json_t *range = json_object_get(o, "proposal_id_range");
+    CHECK_INT(json_integer_value(json_array_get(range, 0)), first);
+    CHECK_INT(json_integer_value(json_array_get(range, 1)), last);
+    json_decref(o);
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'pair_run' AND entity_id = %lld AND"
+             " action = 'reject' AND json_extract(before_json, '$.state') = 'open' AND"
+             " json_extract(after_json, '$.state') = 'closed' AND json_extract(after_json,"
+             " '$.decided') = %lld AND json_type(after_json, '$.proposal_ids') IS NULL AND"
+             " json_extract(after_json, '$.proposal_id_range') = '[%lld,%lld]'",
+             rid, n, first, last);
+    CHECK_INT(th_sql_int(&s, q), 1);
     th_stop(&s);
 }

@@ -1031,6 +1031,7 @@ TEST_T(plan_site_restore_or_abort_occupied_needs_confirmation, 60)
     snprintf(q, sizeof q,
              "SELECT COUNT(*) FROM audit WHERE action = 'restore_start' AND entity = 'conversion'"
              " AND entity_id = %lld AND json_extract(after_json, '$.occupied.reason') = '洪水退去'"
+             " AND json_extract(before_json, '$.state') = 'emergency'"
              " AND json_extract(after_json, '$.occupied.people') = 30 AND"
              " json_extract(after_json, '$.occupied.plan_ids[0]') = %lld",
              conv_c, plan);
@@ -1055,7 +1056,8 @@ TEST_T(plan_site_restore_or_abort_occupied_needs_confirmation, 60)
     json_decref(post_ok(&s, tok, path, "{\"reason\":\"误报\",\"confirm\":true}", 200));
     snprintf(q, sizeof q,
              "SELECT COUNT(*) FROM audit WHERE action = 'convert_abort' AND entity_id = %lld AND"
-             " json_extract(after_json, '$.occupied.people') = %lld",
+             " json_extract(after_json, '$.occupied.people') = %lld AND"
+             " json_extract(before_json, '$.state') = 'converting'",
              conv_a, in_a);
     CHECK_INT(th_sql_int(&s, q), 1);
     CHECK(!site_in_force(&s, tok, plan, 1));

@@ -2547,6 +2547,8 @@ export default {
     project: 'Project',
     project_id: 'Project',
     projects: 'Projects',
+    proposal_id_range: 'Proposal ids',
+    proposal_ids: 'Proposals (ids)',
     proposed: 'Proposed',
     purpose: 'Purpose',
     quantity: 'Quantity',
@@ -2687,6 +2689,7 @@ export default {
     lg_freight: { mode: 'Mode' },
     manual: { steps: 'Conversion steps' },
     pair: { reason: 'Reason' },
+    pair_run: { by_state: 'Proposals by state' },
     plan: { name: 'Plan name', progress: 'Solver progress' },
     plan_shipment: {
       plan_id: 'Plan',

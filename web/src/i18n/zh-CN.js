@@ -2550,6 +2550,8 @@ export default {
     project: '项目',
     project_id: '项目',
     projects: '项目',
+    proposal_id_range: '建议编号范围',
+    proposal_ids: '建议编号',
     proposed: '建议结对',
     purpose: '用途',
     quantity: '数量',
@@ -2690,6 +2692,7 @@ export default {
     lg_freight: { mode: '运输方式' },
     manual: { steps: '转换步骤' },
     pair: { reason: '说明' },
+    pair_run: { by_state: '各状态建议数' },
     plan: { name: '方案名称', progress: '求解进度' },
     plan_shipment: {
       plan_id: '应急方案',

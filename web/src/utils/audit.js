@@ -131,8 +131,11 @@ export function sortedByLabel(codes, label, locale) {
   return codes.map((code) => ({ code, label: label(code) })).sort((a, b) => coll.compare(a.label, b.label) || coll.compare(a.code, b.code));
 }
 
-/** Fields holding an id range [first, last] (the alert scan's slice of elders). */
-export const AUDIT_ID_RANGES = new Set(['elder_ids']);
+/**
+ * Fields holding an id range [first, last]: the alert scan's slice of elders, the proposals a
+ * pairing run's accept or reject moved.
+ */
+export const AUDIT_ID_RANGES = new Set(['elder_ids', 'proposal_id_range']);
 /**
  * An id range in words: a last of -1 is "to the last one" (the scan's final slice), a first
  * of 0 with it everyone; t is vue-i18n's. Anything else than two integers is listed as given.
