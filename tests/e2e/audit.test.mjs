@@ -4,7 +4,7 @@
 // key —, the entity linked to its own page, and the page on a 390 px phone.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, choose, apiGet, ADMIN_PW } from './lib.mjs';
+import { launch, openPage, login, shot, choose, apiGet, villageRun, ADMIN_PW } from './lib.mjs';
 import zh from '../../web/src/i18n/zh-CN.js';
 
 let browser;
@@ -144,6 +144,42 @@ describe('audit log', { timeout: 180000 }, () => {
     assert.match(await arow.locator('.pj-diff').innerText(), /State\s*Received\s*→\s*Dispatched/);
     assert.deepEqual((await labels(page)).filter((l) => RAW.test(l)), [], 'raw field keys in the changes column');
     await shot(page, 'A2-audit-en');
+    await noProblems(page);
+    await context.close();
+  });
+
+  test('a drill’s abort and a pairing run’s reject show the record before and after, the run’s row the proposal decided', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'admin', ADMIN_PW);
+    let hotel = null;
+    for (const h of (await apiGet(page, '/facilities?type=hotel&state=peacetime&limit=50')).items)
+      if ((await apiGet(page, `/manuals?facility_id=${h.id}&scenario=epidemic&limit=1`)).items.length) {
+        hotel = h;
+        break;
+      }
+    assert.ok(hotel, 'a hotel in peacetime with an epidemic manual');
+    const drill = await call(page, 'POST', '/conversions', { facility_id: hotel.id, scenario: 'epidemic', mode: 'drill' });
+    await call(page, 'POST', `/conversions/${drill.id}/abort`, { reason: '审计日志测试中止' });
+    const { run, p } = await villageRun(page);
+    await call(page, 'POST', `/pairing-runs/${run.id}/reject`, { proposal_ids: [p.id] });
+    const table = page.getByTestId('audit-table');
+    // the drill: its state before → after (the row had no before: only the state after showed)
+    await page.goto(`/admin/audit?entity=conversion&entity_id=${drill.id}&action=drill_abort`);
+    const crow = table.locator('tr.el-table__row', { hasText: `#${drill.id}` }).first();
+    await crow.waitFor();
+    assert.match(await crow.locator('.pj-diff').innerText(), /状态\s*演练中\s*→\s*已中止/);
+    // the run: its counts before → after and the proposal rejected
+    await page.goto(`/admin/audit?entity=pair_run&entity_id=${run.id}&action=reject`);
+    const rrow = table.locator('tr.el-table__row', { hasText: `#${run.id}` }).first();
+    await rrow.waitFor();
+    await rrow.locator('.el-table__expand-icon').click();
+    const expanded = table.locator('.pj-expand').first();
+    await expanded.locator('.pj-diff').waitFor();
+    const text = await expanded.locator('.pj-diff').innerText();
+    assert.match(text, new RegExp(`建议编号\\s*—\\s*→\\s*${p.id}\\b`));
+    assert.match(text, new RegExp(`建议编号范围\\s*—\\s*→\\s*${p.id} – ${p.id}`));
+    assert.match(text, /各状态建议数\s*待决定 \d+.*→.*已拒绝 1/s);
+    assert.deepEqual((await labels(page)).filter((l) => RAW.test(l)), [], 'raw field keys in the changes column');
     await noProblems(page);
     await context.close();
   });

@@ -1385,6 +1385,11 @@ export default {
       rejected: 'Rejected',
       stale: 'Stale',
     },
+    // a pairing run: open while any proposal waits for a decision
+    runStates: {
+      open: 'Awaiting decisions',
+      closed: 'All decided',
+    },
     alertKinds: {
       missed_meal: 'Missed meal',
       overdue_visit: 'Overdue visit',

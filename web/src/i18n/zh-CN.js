@@ -1387,6 +1387,11 @@ export default {
       rejected: '已拒绝',
       stale: '已失效',
     },
+    // a pairing run: open while any proposal waits for a decision
+    runStates: {
+      open: '待决定',
+      closed: '已全部决定',
+    },
     alertKinds: {
       missed_meal: '漏餐',
       overdue_visit: '探访逾期',

@@ -37,7 +37,7 @@ export const AUDIT_ENUMS = {
   service_log: { kind: 'eldercare.kinds' },
   pair: { state: 'eldercare.pairStates' },
   pair_proposal: { state: 'eldercare.proposalStates' },
-  pair_run: { action: 'auditActionsOf.pair_run' },
+  pair_run: { action: 'auditActionsOf.pair_run', state: 'eldercare.runStates' },
   credit_account: { owner_kind: 'auditEntities' },
   elder_alert: { kind: 'eldercare.alertKinds', state: 'eldercare.alertStates', level: 'eldercare.levels', resolved_reason: 'eldercare.alertReasons' },
   elder_centre: { kind: 'centres.kinds', status: 'centres.statuses' },
