@@ -964,7 +964,11 @@ static int allowed(const pstate *p, int i, int j)
 
 /* How many people can be served at all, and where they cannot: a maximum flow of minimum
  * road distance from the villages to every candidate. A site that takes the vulnerable only in
- * its barrier-free rooms gets a node in front of it whose arc carries at most those rooms. */
+ * its barrier-free rooms gets a node in front of it whose arc carries at most those rooms.
+ * The vulnerable come first: every general person's arc costs more than any arc's distance,
+ * so among the maximum flows (the number served is the same) the cheapest serves the most
+ * vulnerable people, and no bed a vulnerable person in reach could use goes to someone else
+ * while that person is left out (swapping them would serve as many for less). */
 static int max_servable(pstate *p, pj_err *err)
 {
     int m = p->ns, n = p->nc;
@@ -978,6 +982,7 @@ static int max_servable(pstate *p, pj_err *err)
     }
     for (int j = 0; j < n; j++) supply[j] = p->cu[j].d;
     for (int i = 0; i < m; i++) supply[n + i] = -(int64_t)p->st[i].cap;
+    int64_t far = 0; /* the longest allowed arc, in metres */
     for (int j = 0; j < n; j++)
         for (int i = 0; i < m; i++)
             if (allowed(p, i, j)) {
@@ -987,7 +992,10 @@ static int max_servable(pstate *p, pj_err *err)
                     .to = via ? n + m + i : n + i,
                     .cap = PJ_MCF_UNBOUNDED,
                     .cost = llround(p->km[(size_t)i * (size_t)p->nv + (size_t)p->cu[j].v] * 1000)};
+                if (arcs[na - 1].cost > far) far = arcs[na - 1].cost;
             }
+    for (int a = 0; a < na; a++)
+        if (!p->cu[arcs[a].from].vuln) arcs[a].cost += far + 1;
     int nplain = na;
     for (int i = 0; i < m; i++)
         if (p->st[i].vcap >= 1 && p->st[i].vcap < p->st[i].cap)

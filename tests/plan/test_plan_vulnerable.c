@@ -184,6 +184,51 @@ TEST_T(plan_vulnerable_to_barrier_free_site, 60)
     th_stop(&s);
 }
 
+/* More people than beds: A 10 beds, B 20 beds with 5 barrier-free rooms, 100 people of whom 3
+ * are vulnerable. The 3 can use only B's rooms and the others any bed: the 3 are served first
+ * (B's rooms go to them, not to others), as many people are served as beds exist (30), and the
+ * vulnerable location stage runs and says so. With no barrier-free room in reach none can be
+ * placed, and the flags say no vulnerable stage ran. */
+TEST_T(plan_vulnerable_first_in_shortfall, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    tiny_world(&s);
+    th_sql_exec(&s, "UPDATE facility_roles SET capacity = 10 WHERE facility_id = 1");
+    th_sql_exec(&s, "UPDATE facility_roles SET capacity = 20 WHERE facility_id = 2");
+    for (int single = 0; single < 2; single++) {
+        json_t *p = post_ok(&s, tok, "/api/v1/plans?wait=1",
+                            single ? TINY("") : TINY(",\"single_source\":false"), 201);
+        json_t *res = json_object_get(p, "result"), *vul = json_object_get(res, "vulnerable");
+        json_t *sum = json_object_get(res, "summary"), *sv = json_object_get(res, "solver");
+        CHECK_INT(th_int(sum, "demand"), 100);
+        CHECK_INT(th_int(sum, "served"), 30);
+        CHECK_INT(th_int(vul, "total"), 3);
+        CHECK_INT(th_int(vul, "served"), 3);
+        CHECK_INT(th_int(vul, "unmet"), 0);
+        CHECK_INT(vulnerable_at(res, 2), 3);
+        CHECK_INT(th_int(site(res, 2), "vulnerable"), 3);
+        json_t *short1 =
+            json_array_get(json_object_get(json_object_get(res, "shortfall"), "villages"), 0);
+        CHECK_INT(th_int(short1, "people"), 70);
+        CHECK_INT(th_int(short1, "vulnerable"), 0);
+        CHECK(json_is_true(json_object_get(json_object_get(sv, "flags"), "vulnerable_first")));
+        CHECK(json_is_object(json_object_get(sv, "location_vulnerable")));
+        json_decref(p);
+    }
+    th_sql_exec(&s, "UPDATE facilities SET barrier_free_rooms = 0 WHERE id = 2");
+    json_t *p = post_ok(&s, tok, "/api/v1/plans?wait=1", TINY(""), 201);
+    json_t *res = json_object_get(p, "result"), *sv = json_object_get(res, "solver");
+    CHECK_INT(th_int(json_object_get(res, "summary"), "served"), 30);
+    CHECK_INT(th_int(json_object_get(res, "vulnerable"), "unmet"), 3);
+    CHECK(json_is_false(json_object_get(json_object_get(sv, "flags"), "vulnerable_first")));
+    CHECK(json_is_null(json_object_get(sv, "location_vulnerable")));
+    json_decref(p);
+    th_stop(&s);
+}
+
 /* Site C (id 3): the nearest, already converted for resettlement (in emergency under a live
  * conversion), 30 beds. */
 static void converted_site(th_server *s)
