@@ -259,6 +259,15 @@ static int read_request(pj_ctx *c, json_t *b, preq *q, pj_err *err)
             return nested(err, "vulnerable");
         q->vmode = VUL_COUNT;
     }
+    /* a store's or a hub's plan counts the role's own units, not people: no vulnerable class */
+    if (!strcmp(q->role, "supply_store") || !strcmp(q->role, "transport_hub")) {
+        if (v && !json_is_null(v) && !json_is_false(v))
+            return pj_fail(err, 422, "invalid", "vulnerable",
+                           "a %s plan counts the role's own units, not people: it takes no "
+                           "vulnerable people (leave vulnerable out or set it to false)",
+                           q->role);
+        q->vmode = VUL_NONE;
+    }
 
     json_t *t;
     if (obj_field(b, "teams", 1, &t, err) < 0) return -1;

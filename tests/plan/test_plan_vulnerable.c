@@ -229,6 +229,80 @@ TEST_T(plan_vulnerable_first_in_shortfall, 60)
     th_stop(&s);
 }
 
+/* M (id 3): a site with the medical role, 10 beds, 6.8 km east, with a one-step manual */
+static void medical_site(th_server *s)
+{
+    th_sql_exec(s, "INSERT INTO facilities (id, name, type, township_id, lat, lon,"
+                   " peacetime_capacity, barrier_free_rooms, created_at, updated_at) VALUES"
+                   " (3, 'M 医疗', 'hotel', 1000, 40.0, 117.08, 0, 0, 0, 0)");
+    th_sql_exec(s, "INSERT INTO facility_roles (facility_id, role, unit, capacity) VALUES"
+                   " (3, 'medical', 'beds', 10)");
+    th_sql_exec(s, "INSERT INTO manuals (id, facility_id, scenario, role, version, title,"
+                   " created_at, created_by) VALUES (3, 3, 'disaster', 'medical', 1, 'm', 0,"
+                   " 't')");
+    th_sql_exec(s, "INSERT INTO manual_steps (manual_id, phase, seq, code, name,"
+                   " planned_minutes, team_type, team_count) VALUES"
+                   " (3, 'convert', 1, 'c1', '清洁', 60, 'cleaning', 1)");
+}
+
+/* A supply-store or transport-hub plan counts the role's own units, not people: it takes no
+ * vulnerable class, so none of its units go to a medical site. Left out, `vulnerable` is
+ * false; asked for (true or a count), 422 invalid at vulnerable, nothing written. */
+TEST_T(plan_store_takes_no_vulnerable, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    tiny_world(&s);
+    medical_site(&s);
+    th_sql_exec(&s, "INSERT INTO facilities (id, name, type, township_id, lat, lon,"
+                    " peacetime_capacity, barrier_free_rooms, created_at, updated_at) VALUES"
+                    " (4, 'S 仓库', 'warehouse', 1000, 40.0, 117.02, 0, 0, 0, 0)");
+    th_sql_exec(&s, "INSERT INTO facility_roles (facility_id, role, unit, capacity) VALUES"
+                    " (4, 'supply_store', 'm2', 200)");
+    th_sql_exec(&s, "INSERT INTO manuals (id, facility_id, scenario, role, version, title,"
+                    " created_at, created_by) VALUES (4, 4, 'disaster', 'supply_store', 1, 'm',"
+                    " 0, 't')");
+    th_sql_exec(&s, "INSERT INTO manual_steps (manual_id, phase, seq, code, name,"
+                    " planned_minutes, team_type, team_count) VALUES"
+                    " (4, 'convert', 1, 'c1', '清洁', 60, 'cleaning', 1)");
+#define STORE(role, extra)                                                                         \
+    "{\"name\":\"store\",\"scenario\":\"disaster\",\"role\":\"" role "\","                         \
+    "\"affected\":{\"village_ids\":[1001]},\"demand\":{\"share\":1},"                              \
+    "\"teams\":{\"cleaning\":2},\"time_limit_s\":0.3" extra "}"
+    for (int k = 0; k < 2; k++) {
+        json_t *p = post_ok(
+            &s, tok, "/api/v1/plans?wait=1",
+            k ? STORE("supply_store", ",\"vulnerable\":false") : STORE("supply_store", ""), 201);
+        json_t *res = json_object_get(p, "result"), *vul = json_object_get(res, "vulnerable");
+        CHECK_STR(th_str(vul, "source"), "none");
+        CHECK_INT(th_int(vul, "total"), 0);
+        CHECK(site(res, 3) == NULL);
+        CHECK(site(res, 4) != NULL);
+        CHECK_INT(th_int(site(res, 4), "used"), 100);
+        CHECK_INT(th_int(json_object_get(res, "summary"), "served"), 100);
+        json_decref(p);
+    }
+    static const char *const asked[] = {
+        STORE("supply_store", ",\"vulnerable\":true"),
+        STORE("supply_store", ",\"vulnerable\":{\"count\":2}"),
+        STORE("transport_hub", ",\"vulnerable\":true"),
+    };
+    char fp1[TH_FINGERPRINT_SIZE], fp2[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, fp1, sizeof fp1);
+    for (size_t k = 0; k < sizeof asked / sizeof *asked; k++) {
+        json_t *o = post_ok(&s, tok, "/api/v1/plans?wait=1", asked[k], 422);
+        CHECK_STR(th_err_code(o), "invalid");
+        CHECK_STR(th_err_field(o), "vulnerable");
+        json_decref(o);
+    }
+#undef STORE
+    th_fingerprint(&s, fp2, sizeof fp2);
+    CHECK_STR(fp1, fp2);
+    th_stop(&s);
+}
+
 /* Site C (id 3): the nearest, already converted for resettlement (in emergency under a live
  * conversion), 30 beds. */
 static void converted_site(th_server *s)
@@ -260,17 +334,7 @@ TEST_T(plan_vulnerable_eldercare_medical_candidate, 60)
     th_login(&s, "admin", s.admin_pw, tok);
     tiny_world(&s);
     th_sql_exec(&s, "UPDATE facilities SET barrier_free_rooms = 0");
-    th_sql_exec(&s, "INSERT INTO facilities (id, name, type, township_id, lat, lon,"
-                    " peacetime_capacity, barrier_free_rooms, created_at, updated_at) VALUES"
-                    " (3, 'M 医疗', 'hotel', 1000, 40.0, 117.08, 0, 0, 0, 0)");
-    th_sql_exec(&s, "INSERT INTO facility_roles (facility_id, role, unit, capacity) VALUES"
-                    " (3, 'medical', 'beds', 10)");
-    th_sql_exec(&s, "INSERT INTO manuals (id, facility_id, scenario, role, version, title,"
-                    " created_at, created_by) VALUES (3, 3, 'disaster', 'medical', 1, 'm', 0,"
-                    " 't')");
-    th_sql_exec(&s, "INSERT INTO manual_steps (manual_id, phase, seq, code, name,"
-                    " planned_minutes, team_type, team_count) VALUES"
-                    " (3, 'convert', 1, 'c1', '清洁', 60, 'cleaning', 1)");
+    medical_site(&s);
     json_t *p = post_ok(&s, tok, "/api/v1/plans?wait=1", TINY(""), 201);
     json_t *res = json_object_get(p, "result"), *vul = json_object_get(res, "vulnerable");
     CHECK_STR(th_str(vul, "source"), "eldercare");
@@ -419,17 +483,7 @@ TEST_T(plan_adopt_checks_capacity_now, 60)
     th_login(&s, "admin", s.admin_pw, tok);
     tiny_world(&s);
     th_sql_exec(&s, "UPDATE facilities SET barrier_free_rooms = 0");
-    th_sql_exec(&s, "INSERT INTO facilities (id, name, type, township_id, lat, lon,"
-                    " peacetime_capacity, barrier_free_rooms, created_at, updated_at) VALUES"
-                    " (3, 'M 医疗', 'hotel', 1000, 40.0, 117.08, 0, 0, 0, 0)");
-    th_sql_exec(&s, "INSERT INTO facility_roles (facility_id, role, unit, capacity) VALUES"
-                    " (3, 'medical', 'beds', 10)");
-    th_sql_exec(&s, "INSERT INTO manuals (id, facility_id, scenario, role, version, title,"
-                    " created_at, created_by) VALUES (3, 3, 'disaster', 'medical', 1, 'm', 0,"
-                    " 't')");
-    th_sql_exec(&s, "INSERT INTO manual_steps (manual_id, phase, seq, code, name,"
-                    " planned_minutes, team_type, team_count) VALUES"
-                    " (3, 'convert', 1, 'c1', '清洁', 60, 'cleaning', 1)");
+    medical_site(&s);
     json_t *p = post_ok(&s, tok, "/api/v1/plans?wait=1", TINY(""), 201);
     json_t *res = json_object_get(p, "result"), *a = site(res, 1), *m = site(res, 3);
     CHECK(a != NULL && m != NULL);
