@@ -122,9 +122,10 @@ static const char *site_name(json_t *sites, json_t *e)
 /* A village's shortfall reason (the result's shortfall.villages[].reason) in words; vuln: of
  * the people needing medical care, who may go only to a medical site or (unless the plan says
  * `needs: medical`) into barrier-free rooms. */
-static const char *short_reason(const char *why, int vuln, const char *needs, double km)
+static const char *short_reason(const char *why, int vuln, const char *needs, double km,
+                                json_t *excluded)
 {
-    static char b[160];
+    static char b[400];
     const char *sites = !vuln                                ? "candidate site"
                         : needs && !strcmp(needs, "medical") ? "medical site"
                                                              : "medical site or barrier-free room";
@@ -135,6 +136,26 @@ static const char *short_reason(const char *why, int vuln, const char *needs, do
     }
     if (!strcmp(why, "sites_full")) {
         snprintf(b, sizeof b, "every %s in reach is full", sites);
+        return b;
+    }
+    if (!strcmp(why, "short_of_teams")) {
+        /* the team types the left-out sites are short of, each once */
+        int n = snprintf(b, sizeof b, "every %s in reach is short of teams (", sites);
+        const char *seen[32];
+        int ns = 0;
+        json_t *e, *tm;
+        size_t i, k;
+        json_array_foreach(excluded, i, e) json_array_foreach(json_object_get(e, "teams"), k, tm)
+        {
+            const char *t = json_string_value(json_object_get(tm, "team_type"));
+            int dup = !t;
+            for (int a = 0; a < ns && !dup; a++) dup = !strcmp(seen[a], t);
+            if (dup || ns == 32) continue;
+            seen[ns++] = t;
+            if (n < (int)sizeof b)
+                n += snprintf(b + n, sizeof b - (size_t)n, "%s%s", ns > 1 ? ", " : "", t);
+        }
+        if (n < (int)sizeof b) snprintf(b + n, sizeof b - (size_t)n, "; see left out)");
         return b;
     }
     return why;
@@ -292,9 +313,10 @@ static void print_plan(json_t *plan)
         double km = num(sum, "max_distance_km");
         int all_v = json_integer_value(json_object_get(e, "vulnerable")) >=
                     json_integer_value(json_object_get(e, "people"));
-        if (why) printf(": %s", short_reason(why, all_v, needs, km));
+        json_t *excl = json_object_get(res, "excluded");
+        if (why) printf(": %s", short_reason(why, all_v, needs, km, excl));
         if (why && why_v && !all_v && strcmp(why, why_v))
-            printf("; those needing medical care: %s", short_reason(why_v, 1, needs, km));
+            printf("; those needing medical care: %s", short_reason(why_v, 1, needs, km, excl));
         printf("\n");
     }
     /* candidates in reach the teams could not staff: more teams of these types bring them in */

@@ -704,6 +704,8 @@ static int load_steps(pj_ctx *c, psite *st, pj_err *err)
 typedef struct pexcl {
     int64_t fid;
     const char *name, *role;
+    double lat, lon;
+    int main_ok, vok; /* it could have taken the general people, the vulnerable */
     int nshort;
     struct {
         const char *team;
@@ -781,6 +783,11 @@ static int teams_short(const preq *q, const psite *st, pcount *cnt)
             e->fid = st->fid;
             e->name = st->name;
             e->role = cnt->excl_role;
+            e->lat = st->lat;
+            e->lon = st->lon;
+            e->main_ok = st->main_ok;
+            e->vok = st->medical ||
+                     (strcmp(q->vneeds, "medical") && st->cap >= 1 && st->bf - st->vhousing >= 1);
             e->nshort = n;
             for (int i = 0; i < n; i++) {
                 e->shortage[i].team = team[i];
@@ -1478,14 +1485,23 @@ static int site_late(const pstate *p, const psite *st)
 }
 
 /* Why the people of customer j (a village's class) are short, as the solver's input makes it
- * clear: the village has no location (no distance to any site), no candidate that may take
- * them is within max_distance_km (for the vulnerable: a medical site or one with barrier-free
- * rooms), or there are such candidates and the maximum flow filled them (full). */
+ * clear: the village has no location (no distance to any site), there are candidates that may
+ * take them and the maximum flow filled them (full), no candidate may take them but sites in
+ * reach that could were left out for lack of teams (`excluded`), or no site that may take them
+ * is within max_distance_km (for the vulnerable: a medical site or one with barrier-free
+ * rooms). */
 static const char *short_reason(const pstate *p, int j)
 {
-    if (!p->v[p->cu[j].v].has_loc) return "no_location";
+    const pvill *v = &p->v[p->cu[j].v];
+    if (!v->has_loc) return "no_location";
     for (int i = 0; i < p->ns; i++)
         if (allowed(p, i, j)) return "sites_full";
+    for (int k = 0; k < p->excl.n; k++) {
+        const pexcl *e = &p->excl.v[k];
+        if ((p->cu[j].vuln ? e->vok : e->main_ok) &&
+            pj_haversine_km(e->lat, e->lon, v->lat, v->lon) * p->q.road <= p->q.max_km)
+            return "short_of_teams";
+    }
     return "out_of_reach";
 }
 

@@ -362,3 +362,39 @@ TEST_T(cli_plan_show_says_why_villages_are_short, 60)
     CHECK(strstr(out, "short: 无坐标村 (1004) 1 person: the village has no location\n") != NULL);
     CHECK(strstr(out, "DEADLINE MISSED: 1 of 1 site ready after the 12 h deadline\n") != NULL);
 }
+
+/* A village whose sites in reach were all left out for lack of teams is short of teams, not
+ * out of reach: plan show names the team types the left-out sites need. */
+TEST_T(cli_plan_show_short_of_teams, 60)
+{
+    static char out[1 << 16];
+    char db[600];
+    snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    sqlite3 *h;
+    CHECK_INT(sqlite3_open(db, &h), SQLITE_OK);
+    CHECK_INT(
+        sqlite3_exec(h,
+                     "INSERT INTO plans (id, name, scenario, role, request_json, result_json,"
+                     " objective, gap, demand, served, shortfall, status, created_at, created_by,"
+                     " solved_at) VALUES (1, 'teams', 'disaster', 'resettlement', '{}',"
+                     " '{\"summary\":{\"objective\":900,\"lower_bound\":800,\"gap\":0.1,\"demand\":"
+                     "100,\"served\":98,\"shortfall\":2,\"sites\":1,\"max_distance_km\":30},"
+                     "\"sites\":[],\"vulnerable\":{\"source\":\"count\",\"needs\":\"medical\"},"
+                     "\"shortfall\":{\"total\":2,\"villages\":[{\"village_id\":1001,"
+                     "\"village_name\":\"测试村\",\"people\":2,\"vulnerable\":2,\"demand\":100,"
+                     "\"reason\":\"short_of_teams\",\"vulnerable_reason\":\"short_of_teams\"}]},"
+                     "\"excluded\":[{\"facility_id\":3,\"name\":\"M\",\"role\":\"medical\","
+                     "\"reason\":\"no_teams\",\"teams\":[{\"team_type\":\"medical\",\"needed\":10,"
+                     "\"given\":4},{\"team_type\":\"disinfection\",\"needed\":4,\"given\":0}]},"
+                     "{\"facility_id\":4,\"name\":\"N\",\"role\":\"medical\",\"reason\":"
+                     "\"too_few_teams\",\"teams\":[{\"team_type\":\"medical\",\"needed\":6,"
+                     "\"given\":4}]}]}', 900, 0.1, 100, 98, 2, 'draft', 0, 't', 0)",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
+    sqlite3_close(h);
+    CHECK_INT(RUN(out, "plan", "show", "1", "--db", db), 0);
+    CHECK(strstr(out, "short: 测试村 (1001) 2 people, 2 of them needing medical care: every"
+                      " medical site in reach is short of teams (medical, disinfection; see left"
+                      " out)\n") != NULL);
+}

@@ -868,6 +868,49 @@ TEST_T(plan_shortfall_says_why, 60)
     th_stop(&s);
 }
 
+/* A village whose only sites in reach for its vulnerable people were left out for lack of
+ * teams is short of teams (short_of_teams), not out of reach: the medical site M is 6.8 km
+ * away but needs a medical team, none given. 远村 (1003), beyond reach of M, stays out of
+ * reach. With the medical team M serves them. */
+TEST_T(plan_shortfall_short_of_teams, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    tiny_world(&s);
+    medical_site(&s);
+    th_sql_exec(&s, "UPDATE manual_steps SET team_type = 'medical' WHERE manual_id = 3");
+    th_sql_exec(&s, "INSERT INTO regions (id, parent_id, code, name, type, lat, lon, population,"
+                    " created_at, updated_at) VALUES"
+                    " (1003, 1000, 'V3', '远村', 'village', 40.0, 117.5, 50, 0, 0)");
+#define TEAMS_BODY(teams)                                                                          \
+    "{\"name\":\"teams\",\"scenario\":\"disaster\",\"role\":\"resettlement\","                     \
+    "\"affected\":{\"village_ids\":[1001,1003]},\"demand\":{\"share\":1},"                         \
+    "\"vulnerable\":{\"count\":10,\"needs\":\"medical\"},\"teams\":" teams                         \
+    ",\"time_limit_s\":0.3}"
+    json_t *p = post_ok(&s, tok, "/api/v1/plans?wait=1", TEAMS_BODY("{\"cleaning\":2}"), 201);
+    json_t *res = json_object_get(p, "result");
+    json_t *near = short_village(res, 1001), *far = short_village(res, 1003);
+    CHECK(near != NULL && far != NULL);
+    if (!near || !far) return;
+    CHECK(th_int(near, "vulnerable") > 0);
+    CHECK_STR(th_str(near, "vulnerable_reason"), "short_of_teams");
+    CHECK_STR(th_str(far, "reason"), "out_of_reach");
+    CHECK_STR(th_str(far, "vulnerable_reason"), "out_of_reach");
+    json_t *x = json_array_get(json_object_get(res, "excluded"), 0);
+    CHECK_INT(th_int(x, "facility_id"), 3);
+    json_decref(p);
+    p = post_ok(&s, tok, "/api/v1/plans?wait=1", TEAMS_BODY("{\"cleaning\":2,\"medical\":1}"), 201);
+    res = json_object_get(p, "result");
+    near = short_village(res, 1001);
+    CHECK(near == NULL || th_int(near, "vulnerable") == 0);
+    CHECK(vulnerable_at(res, 3) > 0);
+#undef TEAMS_BODY
+    json_decref(p);
+    th_stop(&s);
+}
+
 /* The barrier-free rooms the plan put the vulnerable into may have been lowered since it was
  * made (a facility's operator edits them): adopting is then 409 facility_changed naming the site
  * with the figures, nothing written, rather than starting a conversion that sends people needing

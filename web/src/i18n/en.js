@@ -1633,6 +1633,7 @@ export default {
       out_of_reach: 'no {sites} within {km} km',
       sites_full: 'every {sites} in reach is full',
       no_location: 'the village has no location',
+      short_of_teams: 'every {sites} in reach is short of teams (see the sites left out)',
     },
     shortReasonIs: '. Why: {why}',
     shortReasonThem: '; those needing medical care: {why}',

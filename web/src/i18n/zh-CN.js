@@ -1636,6 +1636,7 @@ export default {
       out_of_reach: '{km} 公里内没有{sites}',
       sites_full: '可达的{sites}均已满',
       no_location: '该村（社区）没有位置坐标',
+      short_of_teams: '可达的{sites}均因队伍不足未纳入方案（见未纳入的场所）',
     },
     shortReasonIs: '。原因：{why}',
     shortReasonThem: '；需医疗照护者：{why}',

@@ -539,7 +539,7 @@ export function shipRefusal(code, details) {
 }
 
 /** The reasons a village is short (the plan's shortfall.villages[].reason). */
-export const SHORT_REASONS = ['out_of_reach', 'sites_full', 'no_location'];
+export const SHORT_REASONS = ['out_of_reach', 'sites_full', 'no_location', 'short_of_teams'];
 
 /**
  * Why village v of a plan's shortfall is short, for the plan page: {main, them} with each
