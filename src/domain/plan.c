@@ -567,6 +567,35 @@ static void split(int64_t total, const int64_t *w, int64_t *out, int n, pj_arena
     }
 }
 
+/* The villages of v[0..n) that pick says yes to, as "杨山村 (356), 东岭村 (373)" into b (at
+ * most 5 named, whole names only, then "and N more"); their number. */
+static int name_villages(char *b, size_t bn, const pvill *v, int n, int (*pick)(const pvill *))
+{
+    size_t len = 0;
+    int named = 0, more = 0;
+    b[0] = 0;
+    for (int i = 0; i < n; i++) {
+        if (!pick(&v[i])) continue;
+        char one[200];
+        int k = snprintf(one, sizeof one, "%s%s (%lld)", named ? ", " : "", v[i].name,
+                         (long long)v[i].id);
+        if (named < 5 && k > 0 && (size_t)k < sizeof one && len + (size_t)k + 24 < bn) {
+            memcpy(b + len, one, (size_t)k + 1);
+            len += (size_t)k;
+            named++;
+        } else {
+            more++;
+        }
+    }
+    if (more) snprintf(b + len, bn - len, "%sand %d more", named ? " " : "", more);
+    return named + more;
+}
+
+static int no_pop(const pvill *v)
+{
+    return v->pop <= 0;
+}
+
 static int set_demand(pj_ctx *c, const preq *q, pvill *v, int n, int64_t *total, pj_err *err)
 {
     int64_t *w = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)n),
@@ -574,6 +603,14 @@ static int set_demand(pj_ctx *c, const preq *q, pvill *v, int n, int64_t *total,
     int64_t pop = 0, sum = 0;
     for (int i = 0; i < n; i++) pop += w[i] = v[i].pop;
     if (q->has_share) {
+        if (pop <= 0 && q->share > 0) {
+            char names[300];
+            name_villages(names, sizeof names, v, n, no_pop);
+            return pj_fail(err, 422, "no_population", "demand.share",
+                           "the affected villages have no recorded population to take a share "
+                           "of: %s",
+                           names);
+        }
         for (int i = 0; i < n; i++) v[i].demand = llround((double)v[i].pop * q->share);
     } else {
         if (pop <= 0 && q->people > 0)

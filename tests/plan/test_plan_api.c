@@ -487,6 +487,64 @@ static void see(const pj_cflp *in, pj_cflp_kind kind, void *ud)
 
 /* The hook is handed the instance the plan then solves: the plan's candidates, its villages
  * (single-source for resettlement: one assignment each) and its demand. */
+/* A village of the demo (by name) and its id; its region row set through the API as admin. */
+static long long village_named(th_server *s, const char *name)
+{
+    char q[200];
+    snprintf(q, sizeof q, "SELECT id FROM regions WHERE name = '%s' AND type = 'village'", name);
+    return th_sql_int(s, q);
+}
+
+static void patch_region(th_server *s, const char *adm, long long id, const char *fields)
+{
+    char path[64], q[120], body[200];
+    snprintf(q, sizeof q, "SELECT version FROM regions WHERE id = %lld", id);
+    snprintf(path, sizeof path, "/api/v1/regions/%lld", id);
+    snprintf(body, sizeof body, "{%s,\"version\":%lld}", fields, th_sql_int(s, q));
+    json_t *o = NULL;
+    CHECK_INT(th_call(s, "PATCH", path, adm, body, &o), 200);
+    json_decref(o);
+}
+
+/* A village with no recorded population: a share of it is 422 no_population at demand.share,
+ * naming the village (it said "the scenario asks for no one to be housed", as for a share of
+ * 0, which stays no_demand); nothing written. */
+TEST_T(plan_share_of_no_population, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], adm[80], fp1[TH_FINGERPRINT_SIZE], fp2[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, tok);
+    th_login(&s, "admin", s.admin_pw, adm);
+    long long vid = village_named(&s, "杨山村");
+    CHECK(vid > 0);
+    patch_region(&s, adm, vid, "\"population\":0");
+    char body[1024], aff[64], want[64];
+    snprintf(aff, sizeof aff, "{\"village_ids\":[%lld]}", vid);
+    snprintf(body, sizeof body,
+             "{\"name\":\"p\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
+             "\"affected\":%s,\"demand\":{\"share\":0.5},\"teams\":" TEAMS ",\"time_limit_s\":0.3}",
+             aff);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    json_t *o = post(&s, tok, "/api/v1/plans?wait=1", body, 422);
+    CHECK_STR(th_err_code(o), "no_population");
+    CHECK_STR(th_err_field(o), "demand.share");
+    snprintf(want, sizeof want, "杨山村 (%lld)", vid);
+    const char *msg = json_string_value(json_object_get(json_object_get(o, "error"), "message"));
+    CHECK(msg && strstr(msg, want));
+    json_decref(o);
+    snprintf(body, sizeof body,
+             "{\"name\":\"p\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
+             "\"affected\":%s,\"demand\":{\"share\":0},\"teams\":" TEAMS ",\"time_limit_s\":0.3}",
+             aff);
+    o = post(&s, tok, "/api/v1/plans?wait=1", body, 422);
+    CHECK_STR(th_err_code(o), "no_demand");
+    json_decref(o);
+    th_fingerprint(&s, fp2, sizeof fp2);
+    CHECK_STR(fp1, fp2);
+    th_stop(&s);
+}
+
 TEST_T(plan_cflp_hook_sees_the_solved_instance, 60)
 {
     th_server s;
