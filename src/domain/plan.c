@@ -596,6 +596,24 @@ static int no_pop(const pvill *v)
     return v->pop <= 0;
 }
 
+static int no_loc_in_need(const pvill *v)
+{
+    return !v->has_loc && v->demand > 0;
+}
+
+/* No village in need has a location: no distance to any site, so nothing could be planned;
+ * said as that rather than as no candidate in reach. */
+static int check_locations(const pvill *v, int n, pj_err *err)
+{
+    for (int i = 0; i < n; i++)
+        if (v[i].has_loc && v[i].demand > 0) return 0;
+    char names[300];
+    int k = name_villages(names, sizeof names, v, n, no_loc_in_need);
+    return pj_fail(err, 422, "no_location", "affected",
+                   "%s %s no location: no distance to any site (set %s coordinates)", names,
+                   k == 1 ? "has" : "have", k == 1 ? "its" : "their");
+}
+
 static int set_demand(pj_ctx *c, const preq *q, pvill *v, int n, int64_t *total, pj_err *err)
 {
     int64_t *w = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)n),
@@ -2026,7 +2044,7 @@ static int plan_run(pj_ctx *c, json_t *body, const pj_plan_progress *prog, int c
     report(prog, "load", 0);
     int rd = pj_db_read_begin(c->db);
     if (read_request(c, body, &P.q, err) || load_villages(c, &P.q, &P.v, &P.nv, err) ||
-        set_demand(c, &P.q, P.v, P.nv, &P.demand, err))
+        set_demand(c, &P.q, P.v, P.nv, &P.demand, err) || check_locations(P.v, P.nv, err))
         goto out;
     pcount cnt;
     memset(&cnt, 0, sizeof cnt);

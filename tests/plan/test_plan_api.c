@@ -545,6 +545,65 @@ TEST_T(plan_share_of_no_population, 60)
     th_stop(&s);
 }
 
+/* Affected villages none of which has a location: 422 no_location at affected naming them,
+ * in both modes (it said no candidate lies within 30 road km, at max_distance_km); one of them
+ * with its location again plans, the other one short with reason no_location. */
+TEST_T(plan_villages_without_location, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], adm[80], fp1[TH_FINGERPRINT_SIZE], fp2[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, tok);
+    th_login(&s, "admin", s.admin_pw, adm);
+    long long a = village_named(&s, "东岭村"), b = village_named(&s, "杨山村");
+    CHECK(a > 0 && b > 0);
+    char q[120];
+    snprintf(q, sizeof q, "SELECT lat * 1000000 FROM regions WHERE id = %lld", b);
+    long long blat = th_sql_int(&s, q);
+    snprintf(q, sizeof q, "SELECT lon * 1000000 FROM regions WHERE id = %lld", b);
+    long long blon = th_sql_int(&s, q);
+    patch_region(&s, adm, a, "\"lat\":null,\"lon\":null");
+    patch_region(&s, adm, b, "\"lat\":null,\"lon\":null");
+    char body[1024], want[64];
+    snprintf(body, sizeof body,
+             "{\"name\":\"p\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
+             "\"affected\":{\"village_ids\":[%lld,%lld]},\"demand\":{\"share\":0.1},"
+             "\"teams\":" TEAMS ",\"max_distance_km\":1000,\"time_limit_s\":0.3}",
+             a, b);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    for (int wait = 0; wait < 2; wait++) {
+        json_t *o = post(&s, tok, wait ? "/api/v1/plans?wait=1" : "/api/v1/plans", body, 422);
+        CHECK_STR(th_err_code(o), "no_location");
+        CHECK_STR(th_err_field(o), "affected");
+        const char *msg =
+            json_string_value(json_object_get(json_object_get(o, "error"), "message"));
+        snprintf(want, sizeof want, "东岭村 (%lld)", a);
+        CHECK(msg && strstr(msg, want));
+        snprintf(want, sizeof want, "杨山村 (%lld)", b);
+        CHECK(msg && strstr(msg, want));
+        json_decref(o);
+    }
+    th_fingerprint(&s, fp2, sizeof fp2);
+    CHECK_STR(fp1, fp2);
+    char pt[80];
+    snprintf(pt, sizeof pt, "\"lat\":%.6f,\"lon\":%.6f", blat / 1e6, blon / 1e6);
+    patch_region(&s, adm, b, pt);
+    json_t *p = post(&s, tok, "/api/v1/plans?wait=1", body, 201);
+    json_t *e;
+    size_t i;
+    int found = 0;
+    json_array_foreach(
+        json_object_get(json_object_get(json_object_get(p, "result"), "shortfall"), "villages"), i,
+        e) if (th_int(e, "village_id") == a)
+    {
+        CHECK_STR(th_str(e, "reason"), "no_location");
+        found = 1;
+    }
+    CHECK(found);
+    json_decref(p);
+    th_stop(&s);
+}
+
 TEST_T(plan_cflp_hook_sees_the_solved_instance, 60)
 {
     th_server s;

@@ -699,6 +699,7 @@ export default {
     no_villages: 'No village in the area',
     no_demand: 'No one to house',
     no_population: 'No population recorded',
+    no_location: 'No village location',
     no_candidates: 'No candidate site',
     no_teams: 'Teams missing',
     too_few_teams: 'Too few teams',

@@ -701,6 +701,7 @@ export default {
     no_villages: '范围内没有村（社区）',
     no_demand: '没有需要安置的人员',
     no_population: '没有人口数据',
+    no_location: '村（社区）没有位置坐标',
     no_candidates: '没有可用的候选场所',
     no_teams: '缺少所需队伍',
     too_few_teams: '队伍数量不足',
