@@ -229,20 +229,40 @@ TEST_T(plan_vulnerable_first_in_shortfall, 60)
     th_stop(&s);
 }
 
+/* A site of the tiny world: facility id (its manual has the same id) of a type in township
+ * 1000 at (40.0, lon), with one emergency role of a capacity and a one-step conversion manual
+ * for the disaster scenario (one cleaning team for the minutes given). */
+static void tiny_site(th_server *s, int id, const char *name, const char *type, double lon,
+                      const char *role, const char *unit, int capacity, int minutes)
+{
+    char q[512];
+    snprintf(q, sizeof q,
+             "INSERT INTO facilities (id, name, type, township_id, lat, lon, peacetime_capacity,"
+             " barrier_free_rooms, created_at, updated_at) VALUES (%d, '%s', '%s', 1000, 40.0,"
+             " %.3f, 0, 0, 0, 0)",
+             id, name, type, lon);
+    th_sql_exec(s, q);
+    snprintf(q, sizeof q,
+             "INSERT INTO facility_roles (facility_id, role, unit, capacity) VALUES (%d, '%s',"
+             " '%s', %d)",
+             id, role, unit, capacity);
+    th_sql_exec(s, q);
+    snprintf(q, sizeof q,
+             "INSERT INTO manuals (id, facility_id, scenario, role, version, title, created_at,"
+             " created_by) VALUES (%d, %d, 'disaster', '%s', 1, 'm', 0, 't')",
+             id, id, role);
+    th_sql_exec(s, q);
+    snprintf(q, sizeof q,
+             "INSERT INTO manual_steps (manual_id, phase, seq, code, name, planned_minutes,"
+             " team_type, team_count) VALUES (%d, 'convert', 1, 'c1', '清洁', %d, 'cleaning', 1)",
+             id, minutes);
+    th_sql_exec(s, q);
+}
+
 /* M (id 3): a site with the medical role, 10 beds, 6.8 km east, with a one-step manual */
 static void medical_site(th_server *s)
 {
-    th_sql_exec(s, "INSERT INTO facilities (id, name, type, township_id, lat, lon,"
-                   " peacetime_capacity, barrier_free_rooms, created_at, updated_at) VALUES"
-                   " (3, 'M 医疗', 'hotel', 1000, 40.0, 117.08, 0, 0, 0, 0)");
-    th_sql_exec(s, "INSERT INTO facility_roles (facility_id, role, unit, capacity) VALUES"
-                   " (3, 'medical', 'beds', 10)");
-    th_sql_exec(s, "INSERT INTO manuals (id, facility_id, scenario, role, version, title,"
-                   " created_at, created_by) VALUES (3, 3, 'disaster', 'medical', 1, 'm', 0,"
-                   " 't')");
-    th_sql_exec(s, "INSERT INTO manual_steps (manual_id, phase, seq, code, name,"
-                   " planned_minutes, team_type, team_count) VALUES"
-                   " (3, 'convert', 1, 'c1', '清洁', 60, 'cleaning', 1)");
+    tiny_site(s, 3, "M 医疗", "hotel", 117.08, "medical", "beds", 10, 60);
 }
 
 /* A supply-store or transport-hub plan counts the role's own units, not people: it takes no
@@ -256,17 +276,7 @@ TEST_T(plan_store_takes_no_vulnerable, 60)
     th_login(&s, "admin", s.admin_pw, tok);
     tiny_world(&s);
     medical_site(&s);
-    th_sql_exec(&s, "INSERT INTO facilities (id, name, type, township_id, lat, lon,"
-                    " peacetime_capacity, barrier_free_rooms, created_at, updated_at) VALUES"
-                    " (4, 'S 仓库', 'warehouse', 1000, 40.0, 117.02, 0, 0, 0, 0)");
-    th_sql_exec(&s, "INSERT INTO facility_roles (facility_id, role, unit, capacity) VALUES"
-                    " (4, 'supply_store', 'm2', 200)");
-    th_sql_exec(&s, "INSERT INTO manuals (id, facility_id, scenario, role, version, title,"
-                    " created_at, created_by) VALUES (4, 4, 'disaster', 'supply_store', 1, 'm',"
-                    " 0, 't')");
-    th_sql_exec(&s, "INSERT INTO manual_steps (manual_id, phase, seq, code, name,"
-                    " planned_minutes, team_type, team_count) VALUES"
-                    " (4, 'convert', 1, 'c1', '清洁', 60, 'cleaning', 1)");
+    tiny_site(&s, 4, "S 仓库", "warehouse", 117.02, "supply_store", "m2", 200, 60);
 #define STORE(role, extra)                                                                         \
     "{\"name\":\"store\",\"scenario\":\"disaster\",\"role\":\"" role "\","                         \
     "\"affected\":{\"village_ids\":[1001]},\"demand\":{\"share\":1},"                              \
@@ -307,17 +317,8 @@ TEST_T(plan_store_takes_no_vulnerable, 60)
  * conversion), 30 beds. */
 static void converted_site(th_server *s)
 {
-    th_sql_exec(s, "INSERT INTO facilities (id, name, type, township_id, lat, lon, state,"
-                   " created_at, updated_at) VALUES (3, 'C 已转换', 'school', 1000, 40.0,"
-                   " 117.003, 'emergency', 0, 0)");
-    th_sql_exec(s, "INSERT INTO facility_roles (facility_id, role, unit, capacity) VALUES"
-                   " (3, 'resettlement', 'beds', 30)");
-    th_sql_exec(s, "INSERT INTO manuals (id, facility_id, scenario, role, version, title,"
-                   " created_at, created_by) VALUES (3, 3, 'disaster', 'resettlement', 1, 'm',"
-                   " 0, 't')");
-    th_sql_exec(s, "INSERT INTO manual_steps (manual_id, phase, seq, code, name,"
-                   " planned_minutes, team_type, team_count) VALUES"
-                   " (3, 'convert', 1, 'c1', '清洁', 600, 'cleaning', 1)");
+    tiny_site(s, 3, "C 已转换", "school", 117.003, "resettlement", "beds", 30, 600);
+    th_sql_exec(s, "UPDATE facilities SET state = 'emergency' WHERE id = 3");
     th_sql_exec(s, "INSERT INTO conversions (facility_id, manual_id, scenario, mode, state,"
                    " started_at, started_by) VALUES (3, 3, 'disaster', 'live', 'emergency', 0,"
                    " 't')");
