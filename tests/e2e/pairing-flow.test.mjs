@@ -1,0 +1,63 @@
+// Deciding a pairing run in bulk: 全部采纳 / 全部拒绝 decide every open proposal of the run — the
+// pages not shown among them — so they ask first, naming the run's open count and that it cannot
+// be undone (they decided at one click).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, login, shot, apiGet, DEMO_PW, TABLET } from './lib.mjs';
+import { formatNumber } from '../../web/src/utils/format.js';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+
+const openCount = async (page, id) => (await apiGet(page, `/pairing-runs/${id}?state=proposed&limit=1`)).run.by_state.proposed;
+
+test('全部采纳 / 全部拒绝 ask first with the run’s open count; cancelled nothing is decided, confirmed all are', { timeout: 180000 }, async () => {
+  const { context, page } = await openPage(browser, TABLET);
+  await login(page, 'officer', DEMO_PW);
+  // the township run with the most open proposals (金海湖's has more than one page shows, 50)
+  const towns = (await apiGet(page, '/regions?type=township&limit=100')).items.map((r) => r.id).sort((a, b) => (b === 303) - (a === 303));
+  let run;
+  let n = 0;
+  for (const town of towns) {
+    const res = await page.request.post('/api/v1/pairing-runs', { data: { region_id: town } });
+    assert.ok(res.ok(), await res.text());
+    const r = await res.json();
+    const open = await openCount(page, r.id);
+    if (open > n) [run, n] = [r, open];
+    if (n > 50) break;
+  }
+  assert.ok(n > 1, 'a run with open proposals');
+  await page.goto(`/pairing/${run.id}`);
+  const rows = Math.min(n, 50);
+  await page.getByTestId('proposals').locator('.el-table__body-wrapper tr').nth(rows - 1).waitFor();
+  let posts = 0;
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && /\/pairing-runs\/\d+\/(accept|reject)/.test(r.url())) posts++;
+  });
+  await page.getByTestId('accept-all').click();
+  const box = page.locator('.el-message-box');
+  await box.getByText(`将采纳本次匹配全部 ${formatNumber(n, 'zh-CN')} 条待决定的建议`).waitFor();
+  if (n > rows) await box.getByText(`其中 ${formatNumber(n - rows, 'zh-CN')} 条不在本页`).waitFor();
+  await box.getByText('此操作不能撤销').waitFor();
+  await shot(page, 'pairing-accept-all-confirm');
+  await box.getByRole('button', { name: '取消' }).click();
+  await box.waitFor({ state: 'hidden' });
+  await page.waitForTimeout(300);
+  assert.equal(posts, 0, 'cancelled: nothing sent');
+  assert.equal(await openCount(page, run.id), n, 'cancelled: every proposal still open');
+  await page.getByTestId('reject-all').click();
+  await box.getByText(`将拒绝本次匹配全部 ${formatNumber(n, 'zh-CN')} 条待决定的建议`).waitFor();
+  await box.getByRole('button', { name: `拒绝 ${formatNumber(n, 'zh-CN')} 条` }).click();
+  await page.getByText(`已拒绝 ${n} 条`).waitFor();
+  assert.equal(posts, 1, 'one request');
+  assert.equal(await openCount(page, run.id), 0, 'confirmed: all decided');
+  assert.equal((await apiGet(page, `/pairing-runs/${run.id}?state=rejected&limit=1`)).run.by_state.rejected, n);
+  noProblems(page);
+  await context.close();
+});
