@@ -1,6 +1,7 @@
-// Deciding a pairing run in bulk: 全部采纳 / 全部拒绝 decide every open proposal of the run — the
-// pages not shown among them — so they ask first, naming the run's open count and that it cannot
-// be undone (they decided at one click).
+// Deciding a pairing run in bulk and starting one: 全部采纳 / 全部拒绝 decide every open
+// proposal of the run — the pages not shown among them — so they ask first, naming the run's
+// open count and that it cannot be undone (they decided at one click); a double tap on 开始匹配
+// opens one confirmation and starts one run (it opened two and started two runs).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, apiGet, DEMO_PW, TABLET } from './lib.mjs';
@@ -58,6 +59,32 @@ test('全部采纳 / 全部拒绝 ask first with the run’s open count; cancell
   assert.equal(posts, 1, 'one request');
   assert.equal(await openCount(page, run.id), 0, 'confirmed: all decided');
   assert.equal((await apiGet(page, `/pairing-runs/${run.id}?state=rejected&limit=1`)).run.by_state.rejected, n);
+  noProblems(page);
+  await context.close();
+});
+
+test('a double tap on 开始匹配 opens one confirmation and starts one run; cancelled, the button works again', { timeout: 120000 }, async () => {
+  const { context, page } = await openPage(browser, TABLET, { hasTouch: true });
+  await login(page, 'jinhaihu', DEMO_PW);
+  const before = (await apiGet(page, '/pairing-runs?limit=500')).items.length;
+  await page.goto('/pairing');
+  const button = page.getByTestId('run-pairing');
+  await button.waitFor();
+  const dlg = page.getByRole('dialog', { name: '为整个乡镇匹配？' });
+  await button.dblclick();
+  await dlg.waitFor();
+  await page.waitForTimeout(1000);
+  assert.equal(await page.locator('.el-message-box').count(), 1, 'one confirmation');
+  await dlg.getByRole('button', { name: '取消' }).click();
+  await dlg.waitFor({ state: 'hidden' });
+  // cancelled: a tap asks again
+  await button.click();
+  await dlg.waitFor();
+  await dlg.getByRole('button', { name: '开始匹配' }).click();
+  await page.waitForURL(/\/pairing\/\d+$/);
+  await page.waitForTimeout(1000);
+  assert.equal((await apiGet(page, '/pairing-runs?limit=500')).items.length, before + 1, 'one run started');
+  await shot(page, 'pairing-one-run');
   noProblems(page);
   await context.close();
 });
