@@ -1164,6 +1164,8 @@ export default {
     removeContact: 'Remove contact',
     retypePhones: 'Retype the full phone numbers when changing contacts (they are shown masked)',
     idCheckHint: 'The check character should be {c}; please check the number',
+    idSexMismatch: 'The ID number does not match the sex (its 17th digit is odd for a man, even for a woman): check the sex or the number',
+    idBirthMismatch: 'The ID number does not match the birth date (digits 7–14 are the birth date): check them',
     daysPerWeek: '{n} day a week | {n} days a week',
     contractPeriod: 'Contract',
     pairedWith: 'Paired with',

@@ -1166,6 +1166,8 @@ export default {
     removeContact: '删除联系人',
     retypePhones: '修改联系人时请重新输入完整电话（当前显示为脱敏号码）',
     idCheckHint: '校验位应为 {c}，请核对身份证号',
+    idSexMismatch: '身份证号与性别不符（第 17 位奇数为男、偶数为女），请核对性别或身份证号',
+    idBirthMismatch: '身份证号与出生日期不符（第 7–14 位为出生日期），请核对',
     daysPerWeek: '每周 {n} 天',
     contractPeriod: '签约期',
     pairedWith: '结对互助员',

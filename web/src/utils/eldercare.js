@@ -19,6 +19,20 @@ export function idCheckProblem(id) {
   return want && want !== id[17] ? want : '';
 }
 
+/** The sex an 18-digit ID number states (its 17th digit: odd male 'M', even female 'F'), or ''. */
+export function idSex(id) {
+  if (!/^\d{17}[\dXx]$/.test(id || '')) return '';
+  return Number(id[16]) % 2 === 1 ? 'M' : 'F';
+}
+
+/** The birth date an 18-digit ID number states (digits 7–14) as YYYY-MM-DD, or '' when not a date. */
+export function idBirth(id) {
+  if (!/^\d{17}[\dXx]$/.test(id || '')) return '';
+  const d = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
+  const at = new Date(d + 'T00:00:00Z');
+  return !Number.isNaN(at.getTime()) && at.toISOString().slice(0, 10) === d ? d : '';
+}
+
 /** Metres from point 1 (the elder) to point 2 (equirectangular, as the pairing solver measures). */
 export function distanceM(lat1, lon1, lat2, lon2) {
   const r = 6371008.8, rad = Math.PI / 180;

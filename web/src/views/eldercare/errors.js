@@ -1,6 +1,7 @@
 // Field errors of the eldercare forms: like utils/errors.js, with the labels of this module's
 // error codes (invalid_id_number, too_far, …) tried first.
 import { apiMessage, useFieldErrors } from '@/utils/errors.js';
+import { i18n } from '@/i18n/index.js';
 
 const CODES = 'eldercare.errors';
 
@@ -10,6 +11,20 @@ export function elderMessage(e, opts = {}) {
 
 export function useElderErrors() {
   const f = useFieldErrors();
-  const apply = (e, opts = {}) => f.apply(e, { ...opts, codes: CODES });
+  const apply = (e, opts = {}) => {
+    f.apply(e, { ...opts, codes: CODES });
+    // an ID number refused because it disagrees with the sex or birth date given: said at both
+    // fields (not a bare "invalid ID number" while the number itself is right)
+    if (e?.name === 'ApiError' && e.code === 'invalid_id_number') {
+      const { t } = i18n.global;
+      const known = (k) => (typeof opts.known === 'function' ? opts.known(k) : !opts.known || opts.known.includes(k));
+      const other = /sex digit/.test(e.message || '') ? 'sex' : /birth date/.test(e.message || '') ? 'birth_date' : '';
+      if (other && known(other)) {
+        const said = t(other === 'sex' ? 'eldercare.idSexMismatch' : 'eldercare.idBirthMismatch');
+        f.errors.id_number = said;
+        f.errors[other] = said;
+      }
+    }
+  };
   return { ...f, apply };
 }

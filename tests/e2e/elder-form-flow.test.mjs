@@ -1,0 +1,72 @@
+// Registering an elder as a grid worker on a phone: 性别 is not assumed (it was pre-filled 女, so a
+// correct man's ID number was refused with a bare 身份证号无效) but read from the ID number's 17th
+// digit as it is typed, and an ID number that disagrees with the sex chosen is said so at both
+// fields, in Chinese and English.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, login, shot, apiGet, choose, DEMO_PW } from './lib.mjs';
+import { idCheckChar } from '../../web/src/utils/eldercare.js';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+const PHONE = { width: 390, height: 844 };
+
+/** A valid ID number born 1950-03-07: odd 17th digit a man, even a woman; a new one each run. */
+function idNumber(male) {
+  const seq = String(100 + (Date.now() % 400) * 2 + (male ? 1 : 0)).padStart(3, '0');
+  const prefix = `11011719500307${seq}`;
+  return prefix + idCheckChar(prefix);
+}
+
+test('a new elder: 性别 starts unset, a man’s ID number makes it 男 and fills the birth date; a mismatch is said at 性别 and the ID', { timeout: 120000 }, async () => {
+  const { context, page } = await openPage(browser, PHONE, { hasTouch: true });
+  await login(page, 'grid01', DEMO_PW);
+  const me = await apiGet(page, '/auth/me');
+  const grid = await apiGet(page, `/regions/${me.grid_ids[0]}`);
+  await page.goto('/elders/new');
+  await page.getByRole('heading', { name: '登记老人' }).waitFor();
+  const sex = page.getByTestId('f-sex');
+  assert.equal(await sex.locator('.el-select__selected-item:not(.is-hidden)').first().textContent().then((s) => s.trim()), '请选择', '性别 not pre-filled');
+  const name = '测试登记' + (Date.now() % 100000);
+  const id = idNumber(true);
+  await page.getByTestId('f-name').locator('input').fill(name);
+  await page.getByTestId('f-id').locator('input').fill(id);
+  await sex.getByText('男', { exact: true }).waitFor();
+  assert.equal(await page.getByTestId('f-birth').locator('input').inputValue(), '1950-03-07');
+  await choose(page, page.getByTestId('f-grid').getByTestId('filter-grid'), grid.name);
+  // the worker picks 女 against the ID: the reason at both fields
+  await choose(page, sex, '女');
+  await page.getByTestId('save-elder').click();
+  const said = '身份证号与性别不符';
+  await page.locator('.el-form-item', { has: sex }).locator('.el-form-item__error').getByText(said).waitFor();
+  await page.getByTestId('f-id').locator('.el-form-item__error').getByText(said).waitFor();
+  await shot(page, 'elder-new-sex-mismatch');
+  assert.equal((await apiGet(page, '/elders?q=' + encodeURIComponent(name))).items.length, 0, 'nothing written');
+  // in English too
+  await page.evaluate(() => localStorage.setItem('pj_locale', 'en'));
+  await page.reload();
+  await page.getByRole('heading', { name: 'Register elder' }).waitFor();
+  await page.getByTestId('f-name').locator('input').fill(name);
+  await page.getByTestId('f-id').locator('input').fill(id);
+  await sex.getByText('M', { exact: true }).waitFor();
+  await choose(page, page.getByTestId('f-grid').getByTestId('filter-grid'), grid.name);
+  await choose(page, sex, 'F');
+  await page.getByTestId('save-elder').click();
+  await page.getByTestId('f-id').locator('.el-form-item__error').getByText('The ID number does not match the sex').waitFor();
+  await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
+  // the sex the ID says: saved
+  await choose(page, sex, 'M');
+  await page.getByTestId('save-elder').click();
+  await page.waitForURL(/\/elders\/\d+$/);
+  const e = await apiGet(page, `/elders/${page.url().match(/elders\/(\d+)/)[1]}`);
+  assert.equal(e.sex, 'M');
+  noProblems(page);
+  await context.close();
+});
+
