@@ -70,3 +70,26 @@ test('a new elder: 性别 starts unset, a man’s ID number makes it 男 and fil
   await context.close();
 });
 
+// 来源 of an elder registered in the console said in words (it showed the raw `manual`)
+test('an elder registered in the console shows 来源 人工录入 (Entered by hand in English)', { timeout: 120000 }, async () => {
+  const { context, page } = await openPage(browser, PHONE, { hasTouch: true });
+  await login(page, 'grid01', DEMO_PW);
+  const me = await apiGet(page, '/auth/me');
+  const id = idNumber(false);
+  const res = await page.request.post('/api/v1/elders', {
+    data: { name: '测试来源' + (Date.now() % 100000), sex: 'F', birth_date: '1950-03-07', id_number: id, grid_id: me.grid_ids[0], ability_level: 0 },
+  });
+  assert.ok(res.ok(), await res.text());
+  const e = await res.json();
+  assert.equal(e.source, 'manual');
+  await page.goto(`/elders/${e.id}`);
+  await page.getByText('人工录入', { exact: true }).waitFor();
+  assert.equal(await page.getByText('manual', { exact: true }).count(), 0, 'no raw source value');
+  await shot(page, 'elder-source-manual');
+  await page.evaluate(() => localStorage.setItem('pj_locale', 'en'));
+  await page.reload();
+  await page.getByText('Entered by hand', { exact: true }).waitFor();
+  await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
+  noProblems(page);
+  await context.close();
+});
