@@ -4,7 +4,7 @@
 // opens one confirmation and starts one run (it opened two and started two runs).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, DEMO_PW, TABLET } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, villageRun, DEMO_PW, TABLET } from './lib.mjs';
 import { formatNumber } from '../../web/src/utils/format.js';
 
 let browser;
@@ -85,6 +85,39 @@ test('a double tap on 开始匹配 opens one confirmation and starts one run; ca
   await page.waitForTimeout(1000);
   assert.equal((await apiGet(page, '/pairing-runs?limit=500')).items.length, before + 1, 'one run started');
   await shot(page, 'pairing-one-run');
+  noProblems(page);
+  await context.close();
+});
+
+// a tablet (1024 px): the 状态 column lay half under the pinned 操作 column, with nothing to
+// scroll; every column now fits and the row buttons are 32 px tall
+test('a pairing run on a tablet: 状态 is not under 操作 and the row buttons are at least 32 px tall', { timeout: 120000 }, async () => {
+  const { context, page } = await openPage(browser, TABLET, { hasTouch: true });
+  await login(page, 'jinhaihu', DEMO_PW);
+  const { run } = await villageRun(page);
+  await page.goto(`/pairing/${run.id}`);
+  const table = page.getByTestId('proposals');
+  const row = table.locator('.el-table__body-wrapper tr').first();
+  await row.getByTestId('accept').waitFor();
+  for (const tab of ['待决定', '全部']) {
+    await page.getByTestId('proposal-state').getByText(tab, { exact: true }).click();
+    await row.getByTestId('proposal-state-cell').waitFor();
+    await page.waitForTimeout(300);
+    const cells = row.locator('td');
+    const state = await cells.nth(4).boundingBox();
+    const actions = await cells.nth(5).boundingBox();
+    const box = await table.boundingBox();
+    assert.ok(state.x + state.width <= actions.x + 1, `${tab}: 状态 (to ${state.x + state.width}) ends before 操作 (from ${actions.x})`);
+    assert.ok(actions.x + actions.width <= box.x + box.width + 1, `${tab}: 操作 within the table`);
+    const text = await row.getByTestId('proposal-state-cell').boundingBox();
+    assert.ok(text.x + text.width <= actions.x, `${tab}: the state's text is clear of 操作`);
+  }
+  await page.getByTestId('proposal-state').getByText('待决定', { exact: true }).click();
+  for (const b of ['accept', 'edit-proposal', 'reject']) {
+    const h = (await row.getByTestId(b).boundingBox()).height;
+    assert.ok(h >= 32, `${b}: ${h} px tall`);
+  }
+  await shot(page, 'pairing-run-tablet');
   noProblems(page);
   await context.close();
 });
