@@ -93,3 +93,45 @@ test('an elder registered in the console shows 来源 人工录入 (Entered by h
   noProblems(page);
   await context.close();
 });
+
+// a half-filled registration left by the back gesture asks first (it was discarded without a
+// word); an untouched form leaves at once
+test('leaving a half-filled elder or helper form asks first; kept on 继续填写, left on 放弃并离开; an empty one leaves at once', { timeout: 120000 }, async () => {
+  const { context, page } = await openPage(browser, PHONE, { hasTouch: true });
+  await login(page, 'grid01', DEMO_PW);
+  await page.goto('/elders');
+  const open = async () => {
+    await page.getByTestId('new-elder').click();
+    await page.getByRole('heading', { name: '登记老人' }).waitFor();
+  };
+  const box = page.getByRole('dialog', { name: '放弃未保存的内容？' });
+  // nothing typed: back at once
+  await open();
+  await page.goBack();
+  await page.waitForURL((u) => u.pathname === '/elders');
+  assert.equal(await page.locator('.el-message-box').count(), 0, 'no question for an empty form');
+  await open();
+  await page.getByTestId('f-name').locator('input').fill('未保存的人');
+  await page.goBack();
+  await box.waitFor();
+  await shot(page, 'elder-new-leave');
+  await box.getByRole('button', { name: '继续填写' }).click();
+  await box.waitFor({ state: 'hidden' });
+  await page.waitForTimeout(300);
+  assert.equal(new URL(page.url()).pathname, '/elders/new', 'still on the form');
+  assert.equal(await page.getByTestId('f-name').locator('input').inputValue(), '未保存的人', 'what was typed is kept');
+  await page.goBack();
+  await box.getByRole('button', { name: '放弃并离开' }).click();
+  await page.waitForURL((u) => u.pathname === '/elders');
+  // the helper form alike
+  await page.goto('/helpers');
+  await page.getByRole('button', { name: '新增帮扶人' }).or(page.locator('a[href="/helpers/new"] button')).first().click();
+  await page.waitForURL((u) => u.pathname === '/helpers/new');
+  await page.locator('.pj-form input').first().fill('未保存的帮扶人');
+  await page.goBack();
+  await box.waitFor();
+  await box.getByRole('button', { name: '放弃并离开' }).click();
+  await page.waitForURL((u) => u.pathname === '/helpers');
+  noProblems(page);
+  await context.close();
+});

@@ -59,6 +59,10 @@ export default {
     gone: 'Someone else deleted this stock line',
   },
   common: {
+    leaveUnsavedTitle: 'Discard what you entered?',
+    leaveUnsaved: 'What you entered is not saved and is lost if you leave this page.',
+    leaveAnyway: 'Discard and leave',
+    stay: 'Keep editing',
     search: 'Search',
     reset: 'Reset',
     save: 'Save',

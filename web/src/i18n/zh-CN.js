@@ -61,6 +61,10 @@ export default {
     gone: '该库存已被他人删除',
   },
   common: {
+    leaveUnsavedTitle: '放弃未保存的内容？',
+    leaveUnsaved: '已填写的内容尚未保存，离开本页将丢失。',
+    leaveAnyway: '放弃并离开',
+    stay: '继续填写',
     search: '查询',
     reset: '重置',
     save: '保存',
