@@ -123,6 +123,18 @@ test('leaving a half-filled elder or helper form asks first; kept on 继续填�
   await page.goBack();
   await box.getByRole('button', { name: '放弃并离开' }).click();
   await page.waitForURL((u) => u.pathname === '/elders');
+  // an elder's edit form, nothing changed: back at once
+  const one = (await apiGet(page, '/elders?limit=1')).items[0];
+  await page.getByTestId('new-elder').waitFor();
+  await page.evaluate((id) => {
+    history.pushState({}, '', `/elders/${id}/edit`);
+    dispatchEvent(new PopStateEvent('popstate'));
+  }, one.id);
+  await page.getByRole('heading', { name: new RegExp(one.name) }).waitFor();
+  await page.waitForTimeout(1000);
+  await page.goBack();
+  await page.waitForURL((u) => u.pathname === '/elders');
+  assert.equal(await page.locator('.el-message-box').count(), 0, 'no question for an unchanged edit form');
   // the helper form alike
   await page.goto('/helpers');
   await page.getByRole('button', { name: '新增帮扶人' }).or(page.locator('a[href="/helpers/new"] button')).first().click();
