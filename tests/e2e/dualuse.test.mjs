@@ -320,7 +320,15 @@ describe('dual-use', { timeout: 300000 }, () => {
     await err.getByText('步骤之间存在循环依赖').waitFor();
     assert.match(await err.innerText(), new RegExp(`循环依赖：.*${manual.steps[0].code}.*→`)); // the steps named, no English
     await shot(page, '27-manual-cycle');
+    // 放弃修改 with the draft changed asks first: 继续填写 keeps the editor, 放弃并离开 closes it
     await page.getByRole('button', { name: '放弃修改' }).click();
+    const ask = page.getByRole('dialog', { name: '放弃未保存的内容？' });
+    await ask.getByRole('button', { name: '继续填写' }).click();
+    await ask.waitFor({ state: 'hidden' });
+    assert.equal(await page.getByTestId('save-version').isVisible(), true, 'still editing');
+    await page.getByRole('button', { name: '放弃修改' }).click();
+    await ask.getByRole('button', { name: '放弃并离开' }).click();
+    await page.getByTestId('save-version').waitFor({ state: 'hidden' });
 
     // export as CSV, import it back with a shorter first step: a new version
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);

@@ -7,8 +7,8 @@ import { i18n } from '@/i18n/index.js';
 
 /**
  * state(): the form's values now (compared as JSON with those last marked). Returns mark(),
- * to call once the record is loaded into the form, and release(), to call before leaving
- * after a save.
+ * to call once the record is loaded into the form, release(), to call before leaving after a
+ * save, and mayLeave(), the question itself, for a form closed without leaving the page.
  */
 export function useLeaveGuard(state) {
   let base = JSON.stringify(state());
@@ -22,7 +22,8 @@ export function useLeaveGuard(state) {
   };
   onMounted(() => window.addEventListener('beforeunload', unload));
   onBeforeUnmount(() => window.removeEventListener('beforeunload', unload));
-  onBeforeRouteLeave(async () => {
+  // true when nothing typed is lost, or the user chose to let it go
+  const mayLeave = async () => {
     if (!dirty()) return true;
     const { t } = i18n.global;
     try {
@@ -35,9 +36,12 @@ export function useLeaveGuard(state) {
     } catch {
       return false;
     }
-  });
+  };
+  onBeforeRouteLeave(mayLeave);
   return {
     mark: () => (base = JSON.stringify(state())),
     release: () => (free = true),
+    // for a form closed without leaving the page (an editor's 放弃修改): asks as leaving does
+    mayLeave,
   };
 }
