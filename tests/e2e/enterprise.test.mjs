@@ -207,6 +207,7 @@ describe('enterprise services', { timeout: 120000 }, () => {
     const acts = page.getByTestId('appeal-actions').getByRole('button');
     assert.deepEqual(await acts.allInnerTexts(), ['评价']);
     await page.getByTestId('act-rate').click();
+    await choose(page, page.getByTestId('rate-rating'), '满意');
     await page.getByTestId('action-submit').click();
     await page.getByTestId('appeal-state').getByText('已办结').waitFor();
     assert.equal((await apiGet(page, `/enterprise/appeals/${appealId}`)).rating, 'satisfied');

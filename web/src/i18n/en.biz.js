@@ -63,6 +63,7 @@ export default {
       ratedAt: 'Rated at',
       ratedBy: 'Rated by',
       reopenedAt: 'Reopened at',
+      chooseRating: 'Choose a rating',
       closeConfirm: 'Closing cannot be undone. Close the appeal “{title}”?',
       outsideTownship: 'Not permitted: this firm is not in {township}; only firms of your township',
     },

@@ -62,6 +62,7 @@ export default {
       ratedAt: '评价时间',
       ratedBy: '评价人',
       reopenedAt: '重新办理时间',
+      chooseRating: '请选择评价',
       closeConfirm: '办结后不能撤销。确定办结诉求“{title}”？',
       outsideTownship: '无权限：该企业不在{township}，只能为本乡镇（街道）的企业办理',
     },
