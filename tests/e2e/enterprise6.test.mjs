@@ -1,5 +1,6 @@
 // The enterprise-service pages, sixth round. Rating a reply starts with no choice: 评价 without
-// one sends nothing and asks at the field; 不满意 reopens the appeal.
+// one sends nothing and asks at the field; 不满意 reopens the appeal. The server's words on what a
+// phone or ID number may hold are said in Chinese.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, apiGet, choose, DEMO_PW } from './lib.mjs';
@@ -47,5 +48,33 @@ describe('enterprise services (6)', { timeout: 180000 }, () => {
     const after = await apiGet(page, `/enterprise/appeals/${a.id}`);
     assert.equal(after.state, 'reopened');
     assert.equal(rates.length, 1);
+  });
+
+  test('the server’s words on phone and ID numbers, in Chinese', async () => {
+    const { page } = await openPage(browser);
+    await login(page, 'jd', DEMO_PW);
+    // the server's refusals as they are sent (the same family: what a number may hold)
+    const said = [
+      ["a phone number has digits, '+', '-' and spaces only", '电话只能包含数字、+、- 和空格'],
+      ['phone must be 11 digits starting 1', '须为以 1 开头的 11 位手机号'],
+      ['id_number must be an 18-character resident ID number with its check digit', '须为 18 位居民身份证号码，校验位正确'],
+      ["id_number's characters 7-14 must be the birth date YYYYMMDD", '身份证号码第 7–14 位须为出生日期（年月日）'],
+    ];
+    let message = '';
+    await page.route('**/api/v1/enterprise/appeals', (route) =>
+      route.request().method() === 'POST'
+        ? route.fulfill({ status: 422, contentType: 'application/json', body: JSON.stringify({ error: { code: 'invalid_value', message, field: 'contact_phone' } }) })
+        : route.continue(),
+    );
+    await page.goto('/enterprise/appeals');
+    await page.getByTestId('new-appeal').click();
+    await page.getByTestId('appeal-title').fill('电话');
+    await page.getByTestId('appeal-description').fill('内容');
+    await page.getByTestId('appeal-phone').fill('010 1234');
+    for (const [en, zh] of said) {
+      message = en;
+      await page.getByTestId('appeal-save').click();
+      await page.getByRole('dialog').locator('.el-form-item__error').getByText(zh, { exact: true }).waitFor();
+    }
   });
 });

@@ -795,6 +795,10 @@ export default {
   },
   // rules the server states with numbers (said again in zh-CN)
   apiRules: {
+    phoneChars: 'A phone number has digits, +, - and spaces only',
+    mobile11: 'must be 11 digits starting with 1',
+    idNumber: 'must be an 18-character resident ID number with its check digit',
+    idBirth: 'characters 7–14 of the ID number must be the birth date (YYYYMMDD)',
     between: 'must be between {a} and {b}',
     minChars: 'at least {a} characters',
     maxChars: 'at most {a} characters',

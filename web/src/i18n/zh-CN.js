@@ -797,6 +797,10 @@ export default {
   },
   // rules the server states with numbers (said again in zh-CN)
   apiRules: {
+    phoneChars: '电话只能包含数字、+、- 和空格',
+    mobile11: '须为以 1 开头的 11 位手机号',
+    idNumber: '须为 18 位居民身份证号码，校验位正确',
+    idBirth: '身份证号码第 7–14 位须为出生日期（年月日）',
     between: '须在 {a} 到 {b} 之间',
     minChars: '至少 {a} 个字符',
     maxChars: '最多 {a} 个字符',

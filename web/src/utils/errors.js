@@ -64,7 +64,11 @@ const RULES = [
   [/must not contain the user name/, 'apiRules.noUsername'],
   [/at least (\d+) different characters/, 'apiRules.distinctChars'],
   [/one of the first ones guessed/, 'apiRules.guessedFirst'],
-  [/spans more than (\d+) months/, 'apiRules.maxMonths', true], // a KPI period over 20 years
+  [/spans more than (\d+) months/, 'apiRules.maxMonths', true], // a KPI period over 20 years  // what a phone number or a resident ID number may be (contact phones, streamers)
+  [/phone number has digits, '\+', '-' and spaces only/, 'apiRules.phoneChars', true],
+  [/must be 11 digits starting 1/, 'apiRules.mobile11', true],
+  [/18-character resident ID number with its check digit/, 'apiRules.idNumber', true],
+  [/characters 7-14 must be the birth date/, 'apiRules.idBirth', true],
 ];
 
 /**
