@@ -1,6 +1,7 @@
 // The enterprise-service pages, sixth round. Rating a reply starts with no choice: 评价 without
-// one sends nothing and asks at the field; 不满意 reopens the appeal. The server's words on what a
-// phone or ID number may hold are said in Chinese.
+// one sends nothing and asks at the field; 不满意 reopens the appeal. The appeal form checks its
+// required fields and the phone's characters together, at their fields, before sending, and
+// says what a phone or ID number may hold in Chinese.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, apiGet, choose, DEMO_PW } from './lib.mjs';
@@ -48,6 +49,31 @@ describe('enterprise services (6)', { timeout: 180000 }, () => {
     const after = await apiGet(page, `/enterprise/appeals/${a.id}`);
     assert.equal(after.state, 'reopened');
     assert.equal(rates.length, 1);
+  });
+
+  test('the appeal form: required fields and the phone checked together at their fields, before sending', async () => {
+    const { page } = await openPage(browser);
+    await login(page, 'jd', DEMO_PW);
+    const posts = [];
+    page.on('request', (r) => r.method() === 'POST' && /\/enterprise\/appeals$/.test(r.url()) && posts.push(r.url()));
+    await page.goto('/enterprise/appeals');
+    await page.getByTestId('new-appeal').click();
+    const dialog = page.getByRole('dialog');
+    await page.getByTestId('appeal-phone').fill('abc');
+    await page.getByTestId('appeal-save').click();
+    const errs = dialog.locator('.el-form-item__error');
+    await errs.nth(2).waitFor();
+    assert.deepEqual(await errs.allInnerTexts(), ['必填', '必填', '电话只能包含数字、+、- 和空格']);
+    const items = dialog.locator('.el-form-item.is-error .el-form-item__label');
+    assert.deepEqual(await items.allInnerTexts(), ['标题', '诉求内容', '联系电话']);
+    assert.deepEqual(posts, [], 'nothing sent');
+    // filled in, it is filed
+    await page.getByTestId('appeal-title').fill('表单测试诉求');
+    await page.getByTestId('appeal-description').fill('内容');
+    await page.getByTestId('appeal-phone').fill('010-6996 1234');
+    await page.getByTestId('appeal-save').click();
+    await page.getByTestId('appeal-state').waitFor();
+    assert.equal(posts.length, 1);
   });
 
   test('the server’s words on phone and ID numbers, in Chinese', async () => {
