@@ -96,6 +96,10 @@ int pj_ent_profile_update(pj_ctx *c, int64_t org, json_t *body, pj_jw *w, pj_err
     const char *scale = NULL, *credit = NULL;
     double rev = -1, tax = -1;
     int ht = -1, sp = -1;
+    /* a firm founded no later than this year (Beijing time) */
+    char today[11];
+    pj_local_date(pj_now(), today);
+    int64_t this_year = strtoll(today, NULL, 10);
     if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_int(body, "version", 1, 0, INT64_MAX, &version, err) < 0 ||
         pj_in_enum(body, "scale", 0, scales, &scale, err) < 0 ||
@@ -103,7 +107,7 @@ int pj_ent_profile_update(pj_ctx *c, int64_t org, json_t *body, pj_jw *w, pj_err
         pj_in_int(body, "employees", 0, 0, 10000000, &emp, err) < 0 ||
         pj_in_num(body, "revenue_wan", 0, 0, 1e9, &rev, err) < 0 ||
         pj_in_num(body, "tax_wan", 0, 0, 1e9, &tax, err) < 0 ||
-        pj_in_int(body, "founded_year", 0, 1900, 2100, &year, err) < 0 ||
+        pj_in_int(body, "founded_year", 0, 1900, this_year, &year, err) < 0 ||
         pj_in_bool(body, "high_tech", 0, &ht, err) < 0 ||
         pj_in_bool(body, "specialized", 0, &sp, err) < 0)
         return -1;
