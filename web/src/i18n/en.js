@@ -315,7 +315,7 @@ export default {
     history: 'History',
     historyEmpty: 'No changes recorded',
     changes: 'Changes',
-    operatorLimited: 'A facility operator may change the name, address, peacetime function, barrier-free rooms and emergency capacity only',
+    operatorLimited: 'A facility operator may change the name, address, peacetime function, peacetime capacity and unit, barrier-free rooms and emergency capacity only',
     conflict: 'Someone else changed this facility (a newer version exists). Reload the current data (what you typed is kept), then save',
     reload: 'Reload',
     reloadedSame: 'The current data is loaded and what you typed is kept: you can save again',

@@ -317,7 +317,7 @@ export default {
     history: '变更记录',
     historyEmpty: '暂无变更记录',
     changes: '变更内容',
-    operatorLimited: '设施运营方只能修改名称、地址、平时功能、无障碍房间和急时能力',
+    operatorLimited: '设施运营方只能修改名称、地址、平时功能、平时容量及单位、无障碍房间和急时能力',
     conflict: '该设施已被他人修改（当前版本较新）。请重新加载最新数据（您填写的内容会保留）后再保存',
     reload: '重新加载',
     reloadedSame: '已载入最新数据，您填写的内容仍保留，可以再次保存',
