@@ -222,7 +222,7 @@ describe('console', { timeout: 120000 }, () => {
     assert.equal(await own.getByRole('link', { name: '编辑' }).count(), 1);
     assert.equal(await table.locator('tr', { hasText: '南山村' }).getByRole('link', { name: '编辑' }).count(), 0, 'no edit link elsewhere');
     await own.getByRole('link', { name: '编辑' }).click();
-    await page.getByText('设施运营方只能修改名称、地址、平时功能、无障碍房间和急时能力').waitFor();
+    await page.getByText('设施运营方只能修改名称、地址、平时功能、平时容量及单位、无障碍房间和急时能力').waitFor();
     const typeInput = page.locator('.el-form-item', { hasText: '类型' }).first().locator('input');
     assert.ok(await typeInput.isDisabled(), 'the type cannot be changed by an operator');
     assert.ok(await page.locator('.el-form-item', { hasText: '纬度' }).locator('input').isDisabled());
