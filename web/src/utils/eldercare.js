@@ -33,6 +33,18 @@ export function idBirth(id) {
   return !Number.isNaN(at.getTime()) && at.toISOString().slice(0, 10) === d ? d : '';
 }
 
+/**
+ * A registration form's sex and birth date from its ID number as typed: a full 18-digit number
+ * gives the sex (no sex is assumed before) and, when none is given yet, the birth date; the API
+ * refuses an ID that disagrees with either.
+ */
+export function fillFromId(form) {
+  const sex = idSex(form.id_number);
+  if (sex) form.sex = sex;
+  const birth = idBirth(form.id_number);
+  if (!form.birth_date && birth) form.birth_date = birth;
+}
+
 /** Metres from point 1 (the elder) to point 2 (equirectangular, as the pairing solver measures). */
 export function distanceM(lat1, lon1, lat2, lon2) {
   const r = 6371008.8, rad = Math.PI / 180;
