@@ -60,6 +60,14 @@ static void tiny_world(th_server *s)
     }
 }
 
+/* A server with the tiny world, the admin logged in (tok, 80 bytes) */
+static void tiny_open(th_server *s, char *tok)
+{
+    th_start(s, 0);
+    th_login(s, "admin", s->admin_pw, tok);
+    tiny_world(s);
+}
+
 #define TINY(extra)                                                                                \
     "{\"name\":\"tiny\",\"scenario\":\"disaster\",\"role\":\"resettlement\","                      \
     "\"affected\":{\"village_ids\":[1001]},\"demand\":{\"share\":1},"                              \
@@ -88,10 +96,8 @@ static long long vulnerable_at(json_t *res, long long fid)
 TEST_T(plan_vulnerable_to_barrier_free_site, 60)
 {
     th_server s;
-    th_start(&s, 0);
     char tok[80];
-    th_login(&s, "admin", s.admin_pw, tok);
-    tiny_world(&s);
+    tiny_open(&s, tok);
     /* the three vulnerable go to B, past the nearer A */
     json_t *p = post_ok(&s, tok, "/api/v1/plans?wait=1", TINY(""), 201);
     json_t *res = json_object_get(p, "result"), *vul = json_object_get(res, "vulnerable");
@@ -192,10 +198,8 @@ TEST_T(plan_vulnerable_to_barrier_free_site, 60)
 TEST_T(plan_vulnerable_first_in_shortfall, 60)
 {
     th_server s;
-    th_start(&s, 0);
     char tok[80];
-    th_login(&s, "admin", s.admin_pw, tok);
-    tiny_world(&s);
+    tiny_open(&s, tok);
     th_sql_exec(&s, "UPDATE facility_roles SET capacity = 10 WHERE facility_id = 1");
     th_sql_exec(&s, "UPDATE facility_roles SET capacity = 20 WHERE facility_id = 2");
     for (int single = 0; single < 2; single++) {
@@ -271,10 +275,8 @@ static void medical_site(th_server *s)
 TEST_T(plan_store_takes_no_vulnerable, 60)
 {
     th_server s;
-    th_start(&s, 0);
     char tok[80];
-    th_login(&s, "admin", s.admin_pw, tok);
-    tiny_world(&s);
+    tiny_open(&s, tok);
     medical_site(&s);
     tiny_site(&s, 4, "S 仓库", "warehouse", 117.02, "supply_store", "m2", 200, 60);
 #define STORE(role, extra)                                                                         \
@@ -330,10 +332,8 @@ static void converted_site(th_server *s)
 TEST_T(plan_vulnerable_eldercare_medical_candidate, 60)
 {
     th_server s;
-    th_start(&s, 0);
     char tok[80];
-    th_login(&s, "admin", s.admin_pw, tok);
-    tiny_world(&s);
+    tiny_open(&s, tok);
     th_sql_exec(&s, "UPDATE facilities SET barrier_free_rooms = 0");
     medical_site(&s);
     json_t *p = post_ok(&s, tok, "/api/v1/plans?wait=1", TINY(""), 201);
@@ -351,10 +351,8 @@ TEST_T(plan_vulnerable_eldercare_medical_candidate, 60)
 TEST_T(plan_converted_site_ready_at_start, 60)
 {
     th_server s;
-    th_start(&s, 0);
     char tok[80];
-    th_login(&s, "admin", s.admin_pw, tok);
-    tiny_world(&s);
+    tiny_open(&s, tok);
     /* C: nearest, already converted for resettlement (in emergency, live conversion) */
     converted_site(&s);
     json_t *p = post_ok(&s, tok, "/api/v1/plans?wait=1",
@@ -827,10 +825,8 @@ static json_t *short_village(json_t *res, long long vid)
 TEST_T(plan_shortfall_says_why, 60)
 {
     th_server s;
-    th_start(&s, 0);
     char tok[80];
-    th_login(&s, "admin", s.admin_pw, tok);
-    tiny_world(&s);
+    tiny_open(&s, tok);
     th_sql_exec(&s, "UPDATE facility_roles SET capacity = 30");
     th_sql_exec(&s, "INSERT INTO regions (id, parent_id, code, name, type, lat, lon, population,"
                     " created_at, updated_at) VALUES"
@@ -876,10 +872,8 @@ TEST_T(plan_shortfall_says_why, 60)
 TEST_T(plan_shortfall_short_of_teams, 60)
 {
     th_server s;
-    th_start(&s, 0);
     char tok[80];
-    th_login(&s, "admin", s.admin_pw, tok);
-    tiny_world(&s);
+    tiny_open(&s, tok);
     medical_site(&s);
     th_sql_exec(&s, "UPDATE manual_steps SET team_type = 'medical' WHERE manual_id = 3");
     th_sql_exec(&s, "INSERT INTO regions (id, parent_id, code, name, type, lat, lon, population,"
@@ -1057,10 +1051,8 @@ TEST_T(plan_converted_site_converted_again_for_another_role, 60)
 TEST_T(plan_site_converted_for_another_scenario_not_ready, 60)
 {
     th_server s;
-    th_start(&s, 0);
     char tok[80];
-    th_login(&s, "admin", s.admin_pw, tok);
-    tiny_world(&s);
+    tiny_open(&s, tok);
     converted_site(&s);
     th_sql_exec(&s, "UPDATE manuals SET scenario = 'epidemic' WHERE id = 3");
     th_sql_exec(&s, "UPDATE conversions SET scenario = 'epidemic' WHERE facility_id = 3");
