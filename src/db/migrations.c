@@ -1425,5 +1425,15 @@ const pj_migration pj_migrations[] = {
      * every request; NULL for drills finished before this, scored when read */
     {12, "dual-use: a finished drill keeps whether it passed",
      "ALTER TABLE conversions ADD COLUMN drill_passed INTEGER CHECK (drill_passed IN (0, 1));"},
+    /* a team type is renamed with the version it was read at, and removed when no manual's step
+     * names it; its id is never given again (as the registry's, migration 9; PJ_NEXT_ID), the
+     * start every id the audit trail names */
+    {13, "dual-use: team types are renamed and removed (a version; ids not given again)",
+     "ALTER TABLE team_types ADD COLUMN version INTEGER NOT NULL DEFAULT 1;"
+     "INSERT INTO retired_ids (tbl_name, max_id)"
+     " SELECT 'team_types', COALESCE(MAX(entity_id), 0) FROM audit WHERE entity = 'team_type';"
+     "CREATE TRIGGER team_types_retire_id AFTER DELETE ON team_types BEGIN"
+     " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'team_types' AND max_id < OLD.id;"
+     " END;"},
 };
 const int pj_migrations_count = (int)(sizeof pj_migrations / sizeof pj_migrations[0]);

@@ -287,19 +287,21 @@ fail:
 
 /* ---- team types ---- */
 
-/* A team type of a row (id, code, name), in the list and as one record */
+/* A team type of a row (id, code, name, version), in the list and as one record */
 static void team_type_row(pj_jw *w, pj_stmt *s)
 {
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_render_text(w, "code", s, 1);
     pj_render_text(w, "name", s, 2);
+    pj_jw_kint(w, "version", pj_col_int(s, 3));
     pj_jw_obj_end(w);
 }
 
 int pj_team_type_list(pj_ctx *c, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db, "SELECT id, code, name FROM team_types ORDER BY id", err);
+    pj_stmt *s =
+        pj_db_prepare(c->db, "SELECT id, code, name, version FROM team_types ORDER BY id", err);
     if (!s) return -1;
     pj_jw_obj(w);
     pj_jw_key(w, "items");
@@ -315,12 +317,31 @@ int pj_team_type_list(pj_ctx *c, pj_jw *w, pj_err *err)
 /* A team type as answered and as its audit row keeps it: {"id","code","name"}. */
 static int team_type_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s =
-        pj_row_by_id(c, "SELECT id, code, name FROM team_types WHERE id = ?", id, "team type", err);
+    pj_stmt *s = pj_row_by_id(c, "SELECT id, code, name, version FROM team_types WHERE id = ?", id,
+                              "team type", err);
     if (!s) return -1;
     team_type_row(w, s);
     pj_stmt_done(s);
     return 0;
+}
+
+/* 409 at name when another team type (not `except`) is named `name`: the console offers team
+ * types by name, and two of one name could not be told apart (Latin letters without case) */
+static int team_type_name_free(pj_ctx *c, const char *name, int64_t except, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id, code FROM team_types WHERE name = ? COLLATE NOCASE"
+                               " AND id <> ? ORDER BY id",
+                               err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, name);
+    pj_stmt_int(s, 2, except);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1)
+        pj_fail(err, 409, "conflict", "name", "team type %lld (%s) is already named %s",
+                (long long)pj_col_int(s, 0), pj_col_text(s, 1), name);
+    pj_stmt_done(s);
+    return rc ? -1 : 0;
 }
 
 int pj_team_type_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
@@ -336,18 +357,12 @@ int pj_team_type_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
             return pj_fail(err, 422, "invalid_value", "code", "code may use a-z, 0-9 and '_'");
     if (pj_db_begin(c->db, err)) return -1;
-    /* the console offers team types by name: two of one name could not be told apart */
-    pj_stmt *s = pj_db_prepare(
-        c->db, "SELECT id, code FROM team_types WHERE name = ? COLLATE NOCASE ORDER BY id", err);
-    if (!s) goto fail;
-    pj_stmt_text(s, 1, name);
-    int rc = pj_stmt_step(s, err);
-    if (rc == 1)
-        pj_fail(err, 409, "conflict", "name", "team type %lld (%s) is already named %s",
-                (long long)pj_col_int(s, 0), pj_col_text(s, 1), name);
-    pj_stmt_done(s);
-    if (rc) goto fail;
-    s = pj_db_prepare(c->db, "INSERT INTO team_types (code, name) VALUES (?, ?) RETURNING id", err);
+    if (team_type_name_free(c, name, 0, err)) goto fail;
+    /* an id never given before, not even to a deleted team type (migration 13) */
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "INSERT INTO team_types (id, code, name) VALUES (" PJ_NEXT_ID(
+                                   "team_types") ", ?, ?) RETURNING id",
+                               err);
     int64_t id = 0;
     if (!s) goto fail;
     pj_stmt_text(s, 1, code);
@@ -359,6 +374,99 @@ int pj_team_type_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         goto fail;
     }
     if (pj_render_commit(c, "create", "team_type", id, NULL, team_type_render, w, err)) goto fail;
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+/* The team type's code and version, or 404; 409 version_conflict when `version` (non-zero) is
+ * not the current one. `code` is copied to the arena. */
+static int team_type_at(pj_ctx *c, int64_t id, int64_t version, const char **code, pj_err *err)
+{
+    pj_stmt *s =
+        pj_row_by_id(c, "SELECT code, version FROM team_types WHERE id = ?", id, "team type", err);
+    if (!s) return -1;
+    *code = pj_arena_strdup(c->arena, pj_col_text(s, 0));
+    int64_t cur = pj_col_int(s, 1);
+    pj_stmt_done(s);
+    return version && cur != version ? pj_version_conflict(err, "team type", cur, version) : 0;
+}
+
+int pj_team_type_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
+{
+    if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE)) return -1;
+    static const char *const fields[] = {"code", "name", "version", NULL};
+    const char *name = NULL, *code;
+    int64_t version;
+    if (pj_in_object(body, err) || pj_in_only(body, fields, err)) return -1;
+    if (json_object_get(body, "code"))
+        return pj_fail(err, 422, "read_only", "code",
+                       "a team type keeps its code: manuals' steps name it so");
+    if (pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
+        pj_in_text_trimmed(c->arena, body, "name", 1, 64, &name, err) < 0)
+        return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    char *before;
+    if (team_type_at(c, id, version, &code, err) || team_type_name_free(c, name, id, err) ||
+        !(before = pj_render_to_string(c, id, team_type_render, err)))
+        goto fail;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "UPDATE team_types SET name = ?, version = version + 1"
+                               " WHERE id = ? AND name <> ?",
+                               err);
+    if (!s) goto fail;
+    pj_stmt_text(s, 1, name);
+    pj_stmt_int(s, 2, id);
+    pj_stmt_text(s, 3, name);
+    if (pj_step_done(s, err)) goto fail;
+    if (!pj_db_changes(c->db)) { /* the same name: nothing written, no audit row */
+        pj_db_rollback(c->db);
+        pj_jw_raw(w, before);
+        return 0;
+    }
+    if (pj_render_commit(c, "update", "team_type", id, before, team_type_render, w, err)) goto fail;
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_team_type_delete(pj_ctx *c, int64_t id, int64_t version, pj_err *err)
+{
+    if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE)) return -1;
+    const char *code;
+    char *before;
+    if (pj_db_begin(c->db, err)) return -1;
+    if (team_type_at(c, id, version, &code, err)) goto fail;
+    /* the steps of every manual version name it (a conversion under way follows its manual's
+     * steps): say how many and in which manuals, so the officer knows what to change first */
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT (SELECT COUNT(*) FROM manual_steps WHERE team_type = ?1),"
+        " (SELECT COUNT(DISTINCT manual_id) FROM manual_steps WHERE team_type = ?1),"
+        " (SELECT group_concat(manual_id, ', ') FROM (SELECT DISTINCT manual_id FROM manual_steps"
+        " WHERE team_type = ?1 ORDER BY manual_id LIMIT 5))",
+        err);
+    if (!s) goto fail;
+    pj_stmt_text(s, 1, code);
+    int rc = pj_stmt_step(s, err);
+    int64_t steps = rc == 1 ? pj_col_int(s, 0) : 0, manuals = rc == 1 ? pj_col_int(s, 1) : 0;
+    if (steps)
+        pj_fail(err, 409, "in_use", "id",
+                "team type %s is named by %lld step(s) of %lld manual(s) (ids %s%s); change those "
+                "steps to another team type first",
+                code, (long long)steps, (long long)manuals, pj_col_text(s, 2),
+                manuals > 5 ? ", …" : "");
+    pj_stmt_done(s);
+    if (rc != 1 || steps || !(before = pj_render_to_string(c, id, team_type_render, err)))
+        goto fail;
+    s = pj_db_prepare(c->db, "DELETE FROM team_types WHERE id = ?", err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    if (pj_step_done(s, err) || pj_audit_add(c, "delete", "team_type", id, before, NULL, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);

@@ -25,6 +25,10 @@ int pj_standard_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 
 int pj_team_type_list(pj_ctx *c, pj_jw *w, pj_err *err);
 int pj_team_type_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+/* Renames a team type ({"name","version"}; its code stays: manuals' steps name it) */
+int pj_team_type_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+/* Removes a team type no manual step names (409 in_use otherwise); version 0: any */
+int pj_team_type_delete(pj_ctx *c, int64_t id, int64_t version, pj_err *err);
 
 /* Manuals: per facility × scenario, versioned. create takes steps/restore_steps as JSON, or
  * the same table as CSV in a "csv" field (import). */

@@ -57,6 +57,21 @@ static int h_team_type_create(pj_req *r)
                ? -1
                : pj_h_created(r);
 }
+static int h_team_type_update(pj_req *r)
+{
+    return pj_h_need_body(r) ? -1 : pj_team_type_update(&r->ctx, r->id, r->body, &r->w, &r->err);
+}
+/* ?version=N, the version of the team type the client read */
+static int h_team_type_delete(pj_req *r)
+{
+    static const char *const acc[] = {"version", NULL};
+    int64_t version = 0;
+    if (pj_h_q_only(r, acc) || pj_h_q_int(r, "version", 1, INT64_MAX, &version)) return -1;
+    if (!version)
+        return pj_fail(&r->err, 400, "bad_query", "version",
+                       "version is required: the version of the team type you read (?version=N)");
+    return pj_team_type_delete(&r->ctx, r->id, version, &r->err) ? -1 : pj_h_no_content(r);
+}
 
 static int h_manuals(pj_req *r)
 {
@@ -240,6 +255,9 @@ const pj_route pj_routes_dualuse[] = {
     {"GET", "/api/v1/standards/{id}", h_standard_get, OFFICIALS, "One standard version"},
     {"GET", "/api/v1/team-types", h_team_types, OFFICIALS, "Team types"},
     {"POST", "/api/v1/team-types", h_team_type_create, DISTRICT, "Add a team type"},
+    {"PATCH", "/api/v1/team-types/{id}", h_team_type_update, DISTRICT, "Rename a team type"},
+    {"DELETE", "/api/v1/team-types/{id}", h_team_type_delete, DISTRICT,
+     "Remove a team type no manual uses", PJ_ROUTE_Q_VERSION},
     {"GET", "/api/v1/manuals", h_manuals, OFFICIALS, "Conversion manuals"},
     {"POST", "/api/v1/manuals", h_manual_create, OPERATORS,
      "A new manual version (steps as JSON or CSV)"},

@@ -2539,3 +2539,98 @@ TEST(dualuse_team_type_audit_keeps_the_record_and_names_are_unique)
     CHECK_STR(after, before);
     th_stop(&s);
 }
+
+/* A district officer renames a team type (its code stays: manuals' steps name it) with the
+ * version read, and removes one no manual's step names; one still named is refused with the
+ * manuals to change, and an id once deleted is not given again. */
+TEST(dualuse_team_type_renamed_and_removed)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], adm[80], town[80];
+    th_login(&s, "officer", s.demo_pw, tok);
+    th_login(&s, "admin", s.admin_pw, adm);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    json_t *o =
+        post(&s, tok, "/api/v1/team-types", "{\"code\":\"psych\",\"name\":\"心理疏到\"}", 201);
+    long long id = th_int(o, "id");
+    CHECK_INT(th_int(o, "version"), 1);
+    json_decref(o);
+    char path[96], body[160];
+    snprintf(path, sizeof path, "/api/v1/team-types/%lld", id);
+    /* renamed, trimmed, the version moves on */
+    CHECK_INT(th_call(&s, "PATCH", path, tok, "{\"name\":\" 心理疏导 \",\"version\":1}", &o), 200);
+    CHECK_STR(th_str(o, "name"), "心理疏导");
+    CHECK_STR(th_str(o, "code"), "psych");
+    CHECK_INT(th_int(o, "version"), 2);
+    json_decref(o);
+    long long rows = th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'team_type'");
+    /* the same name again: nothing written, no audit row */
+    CHECK_INT(th_call(&s, "PATCH", path, tok, "{\"name\":\"心理疏导\",\"version\":2}", &o), 200);
+    CHECK_INT(th_int(o, "version"), 2);
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'team_type'"), rows);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/audit?entity=team_type", adm, NULL, &o), 200);
+    json_t *row = json_array_get(json_object_get(o, "items"), 0);
+    CHECK_STR(th_str(row, "action"), "update");
+    CHECK_STR(th_str(json_object_get(row, "before"), "name"), "心理疏到");
+    CHECK_STR(th_str(json_object_get(row, "after"), "name"), "心理疏导");
+    json_decref(o);
+    /* refused, nothing changed: a stale version, a name taken, the code, a township officer */
+    char before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, before, sizeof before);
+    static const struct {
+        const char *body;
+        int status;
+        const char *code, *field;
+    } bad[] = {{"{\"name\":\"心理援助\",\"version\":1}", 409, "version_conflict", "version"},
+               {"{\"name\":\"消杀\",\"version\":2}", 409, "conflict", "name"},
+               {"{\"name\":\"   \",\"version\":2}", 422, "missing_field", "name"},
+               {"{\"code\":\"psy\",\"name\":\"心理援助\",\"version\":2}", 422, "read_only", "code"},
+               {"{\"name\":\"心理援助\"}", 422, "missing_field", "version"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK_INT(th_call(&s, "PATCH", path, tok, bad[i].body, &o), bad[i].status);
+        CHECK_STR(th_err_code(o), bad[i].code);
+        CHECK_STR(th_err_field(o), bad[i].field);
+        json_decref(o);
+    }
+    CHECK_INT(th_call(&s, "PATCH", path, town, "{\"name\":\"心理援助\",\"version\":2}", &o), 403);
+    json_decref(o);
+    snprintf(body, sizeof body, "%s?version=2", path);
+    CHECK_INT(th_call(&s, "DELETE", body, town, NULL, &o), 403);
+    json_decref(o);
+    /* medical: named by the demo manuals' steps */
+    long long med = th_sql_int(&s, "SELECT id FROM team_types WHERE code = 'medical'");
+    long long uses =
+        th_sql_int(&s, "SELECT COUNT(*) FROM manual_steps WHERE team_type = 'medical'");
+    CHECK(uses > 0);
+    snprintf(body, sizeof body, "/api/v1/team-types/%lld?version=1", med);
+    CHECK_INT(th_call(&s, "DELETE", body, tok, NULL, &o), 409);
+    CHECK_STR(th_err_code(o), "in_use");
+    char want[64];
+    snprintf(want, sizeof want, "by %lld step(s)", uses);
+    CHECK(strstr(th_err_message(o), want) != NULL);
+    json_decref(o);
+    snprintf(body, sizeof body, "%s?version=1", path);
+    CHECK_INT(th_call(&s, "DELETE", body, tok, NULL, &o), 409);
+    CHECK_STR(th_err_code(o), "version_conflict");
+    json_decref(o);
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    /* removed; the next team type does not get its id */
+    snprintf(body, sizeof body, "%s?version=2", path);
+    CHECK_INT(th_call(&s, "DELETE", body, tok, NULL, &o), 204);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 405);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "PATCH", path, tok, "{\"name\":\"x\",\"version\":2}", &o), 404);
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s,
+                         "SELECT COUNT(*) FROM audit WHERE entity = 'team_type' AND"
+                         " action = 'delete' AND after_json IS NULL AND before_json IS NOT NULL"),
+              1);
+    o = post(&s, tok, "/api/v1/team-types", "{\"code\":\"psych\",\"name\":\"心理疏导\"}", 201);
+    CHECK(th_int(o, "id") > id);
+    json_decref(o);
+    th_stop(&s);
+}
