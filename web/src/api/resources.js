@@ -61,6 +61,16 @@ export const stock = {
   remove: (id, version) => del(`/stock/${id}`, { version }),
 };
 
+// team types (队伍类型): the teams manuals' steps need; the cached list (ref.teamTypes) is
+// dropped after a change so every page names them anew
+export const teamTypes = {
+  list: (opts) => get('/team-types', undefined, opts).then((r) => r.items),
+  create: (body) => post('/team-types', body).finally(() => cache.delete('team-types')),
+  rename: (id, name, version) => patch(`/team-types/${id}`, { name, version }).finally(() => cache.delete('team-types')),
+  // the version the page read: one renamed since is refused (409), not removed unseen
+  remove: (id, version) => del(`/team-types/${id}`, { version }).finally(() => cache.delete('team-types')),
+};
+
 export const standards = {
   list: (query, opts) => get('/standards', query, opts),
   get: (id, opts) => get(`/standards/${id}`, undefined, opts),
@@ -133,7 +143,7 @@ export const ref = {
   organisations: () => cached('orgs', () => organisations.all()),
   facilityName: (id) => cached('fac:' + id, async () => (await facilities.get(id)).name),
   regionName: (id) => cached('reg:' + id, async () => (await regions.get(id)).name),
-  /** team types [{id, code, name}] */
+  /** team types [{id, code, name, version}] */
   teamTypes: () => cached('team-types', async () => (await get('/team-types')).items),
   /** villages and communities [{id, parent_id, name, type, lat, lon, population}] */
   villages: () =>

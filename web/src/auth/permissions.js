@@ -24,6 +24,7 @@ export const PERMISSIONS = {
   drills: OFFICIALS,
   stock: OFFICIALS, // GET /stock; writes: dualuse.write within the facility's scope (canOperate)
   'dualuse.write': OPERATORS, // manuals, conversions, steps, findings (scope: canOperate)
+  'teamtypes.write': DISTRICT, // POST /team-types, PATCH and DELETE /team-types/{id}
   // eldercare (src/http/h_eldercare.c): personal records for officers and grid workers (scope:
   // their township / grids, checked by the server); pairing for officers; the aggregate
   // coverage report also for viewers

@@ -54,3 +54,13 @@ export function tNamed(group, code, apiName) {
   const key = `${group}.${code}`;
   return i18n.global.te(key) ? i18n.global.t(key) : apiName || (code == null || code === '' ? '—' : String(code));
 }
+
+/**
+ * A team type's name: in Chinese the district's own (a team type is renamed on the team types
+ * page, and the name given is the one to show), in English the table's translation of its code,
+ * else the district's name.
+ */
+export function tTeam(code, apiName) {
+  if (apiName && apiName !== code && i18n.global.locale.value !== 'en') return apiName;
+  return tNamed('teamTypes', code, apiName);
+}

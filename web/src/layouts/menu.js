@@ -4,7 +4,7 @@ import { Odometer, OfficeBuilding, Setting, User, Document, Monitor, Notebook, F
 import { House, Avatar, UserFilled, Connection, EditPen, Bell, DataAnalysis, List } from '@element-plus/icons-vue';
 import { BIZ_MENU } from './menu.biz.js';
 import { School, Sunny, Van, TrendCharts, Box } from '@element-plus/icons-vue';
-import { HomeFilled } from '@element-plus/icons-vue';
+import { HomeFilled, Operation } from '@element-plus/icons-vue';
 
 const DEVELOPMENT_MORE = [
   { key: 'academy', route: 'academy', label: 'dev2.nav.academy', icon: School, perm: 'academy' },
@@ -20,6 +20,7 @@ export const MENU = [
   { key: 'facilities', route: 'facilities', label: 'nav.facilities', icon: OfficeBuilding, perm: 'facilities' },
   { key: 'conversions', route: 'conversions', label: 'nav.conversions', icon: Monitor, perm: 'conversions' },
   { key: 'manuals', route: 'manuals', label: 'nav.manuals', icon: Notebook, perm: 'manuals' },
+  { key: 'team-types', route: 'team-types', label: 'nav.teamTypes', icon: Operation, perm: 'manuals' },
   { key: 'drills', route: 'drills', label: 'nav.drills', icon: Flag, perm: 'drills' },
   { key: 'stock', route: 'stock', label: 'nav.stock', icon: Box, perm: 'stock' },
   { key: 'plans', route: 'plans', label: 'nav.plans', icon: MapLocation, perm: 'plans' },

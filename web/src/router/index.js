@@ -68,6 +68,12 @@ const routes = [
         meta: { perm: 'manuals', title: 'manual.detail', menu: 'manuals' },
       },
       {
+        path: 'team-types',
+        name: 'team-types',
+        component: () => import('@/views/dualuse/TeamTypes.vue'),
+        meta: { perm: 'manuals', title: 'teamTypePage.title', menu: 'team-types' },
+      },
+      {
         path: 'stock',
         name: 'stock',
         component: () => import('@/views/dualuse/StockList.vue'),

@@ -64,6 +64,7 @@ const RULES = [
   [/must not contain the user name/, 'apiRules.noUsername'],
   [/at least (\d+) different characters/, 'apiRules.distinctChars'],
   [/one of the first ones guessed/, 'apiRules.guessedFirst'],
+  [/is named by (\d+) step\(s\) of (\d+) manual\(s\) \(ids ([^)]*)\)/, 'apiRules.teamTypeInUse', true], // a team type still used
   [/spans more than (\d+) months/, 'apiRules.maxMonths', true], // a KPI period over 20 years  // what a phone number or a resident ID number may be (contact phones, streamers)
   [/phone number has digits, '\+', '-' and spaces only/, 'apiRules.phoneChars', true],
   [/must be 11 digits starting 1/, 'apiRules.mobile11', true],
