@@ -1412,6 +1412,17 @@ const pj_migration pj_migrations[] = {
      " ec_livestream_moved);"
      "DROP TABLE ec_livestream_moved;"
      "DROP TABLE ec_livestream_was;"},
+    /* an ID number's check character 'x' is kept as 'X' from now on (pj_id_number_norm), so
+     * that one person's number is one text and a second registration of it is refused; the
+     * streamers registered with 'x' before are made so (version raised, audited by
+     * 'migration' as `update` of the streamer, the check character before and after, no number) */
+    {483, "e-commerce: streamers' ID numbers end in 'X', not 'x'",
+     "INSERT INTO audit (at, username, action, entity, entity_id, before_json, after_json)"
+     " SELECT (SELECT applied_at FROM schema_migrations WHERE version = 483), 'migration',"
+     " 'update', 'ec_streamer', id, '{\"check_character\":\"x\"}',"
+     " '{\"check_character\":\"X\"}' FROM ec_streamers WHERE substr(id_number, 18, 1) = 'x';"
+     "UPDATE ec_streamers SET id_number = upper(id_number), version = version + 1"
+     " WHERE substr(id_number, 18, 1) = 'x';"},
     /* organisations and regions are found by name (a facility import's operator, township and
      * village columns; the operator named on a facility or a warehouse): "uscc = ? OR name = ?"
      * and "code = ? OR name = ?" read every row without an index on name (10,000 imported rows:

@@ -6,6 +6,7 @@
 #include "core/util.h"
 #include "domain/audit.h"
 #include "domain/ecommerce_int.h"
+#include "domain/elder.h"
 #include "domain/indicator.h"
 #include "domain/input.h"
 #include "domain/render.h"
@@ -61,16 +62,9 @@ int pj_ec_age_rule(const char *birth, const char *guardian_name, const char *gua
 
 int pj_ec_id_number_valid(const char *s)
 {
-    static const int wt[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-    static const char chk[] = "10X98765432";
     if (!s || strlen(s) != 18) return 0;
-    int sum = 0;
-    for (int i = 0; i < 17; i++) {
-        if (s[i] < '0' || s[i] > '9') return 0;
-        sum += (s[i] - '0') * wt[i];
-    }
-    char last = s[17] == 'x' ? 'X' : s[17];
-    return chk[sum % 11] == last;
+    char c = pj_id_check_char(s);
+    return c && c == (s[17] == 'x' ? 'X' : s[17]);
 }
 
 static int phone_ok(const char *s)
@@ -329,6 +323,7 @@ static int idn_birth(const char *idn, char out[11])
  * streamer had (0 for a new one); body: the request (which of its fields were given). */
 static int streamer_check(pj_ctx *c, streamer_in *x, int64_t org0, json_t *body, pj_err *err)
 {
+    x->idn = pj_id_number_norm(c->arena, x->idn); /* one person, one text: ...X */
     if (x->idn && !pj_ec_id_number_valid(x->idn))
         return pj_fail(err, 422, "invalid_value", "id_number",
                        "id_number must be an 18-character resident ID number with its check digit");

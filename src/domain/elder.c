@@ -50,6 +50,14 @@ char pj_id_check_char(const char *p)
     return map[sum % 11];
 }
 
+const char *pj_id_number_norm(pj_arena *a, const char *s)
+{
+    if (!s || strlen(s) != 18 || s[17] != 'x') return s;
+    char *u = pj_arena_strdup(a, s);
+    u[17] = 'X';
+    return u;
+}
+
 int pj_id_number_valid(const char *s)
 {
     if (!s || strlen(s) != 18) return 0;
@@ -458,6 +466,7 @@ int pj_el_in_person(pj_ctx *c, json_t *b, int required, pj_el_person *p, int min
         pj_in_str(b, "id_number", required, 18, 18, &p->id_number, err) < 0 ||
         in_phone(b, "phone", &p->phone, err) < 0)
         return -1;
+    p->id_number = pj_id_number_norm(c->arena, p->id_number);
     if (!pj_id_number_valid(p->id_number))
         return pj_fail(err, 422, "invalid_id_number", "id_number",
                        "not a valid citizen ID number (GB 11643: 17 digits and a check character)");

@@ -40,6 +40,9 @@ extern const char
 /* GB 11643-1999 citizen ID number: 17 digits and a check character (0-9 or X), the embedded
  * birth date valid. 1 when valid. */
 int pj_id_number_valid(const char *s);
+/* The ID number as kept: a lower-case check character 'x' (as typed, or as a spreadsheet has it)
+ * made 'X', so one person's number is one text; other input unchanged (the arena's copy) */
+const char *pj_id_number_norm(pj_arena *a, const char *s);
 /* The check character for 17 digits; 0 when the prefix is not 17 digits. */
 char pj_id_check_char(const char *prefix17);
 /* Visit tier suggested from the flags and the ability level (GB/T 42195-2022, 0–4). */

@@ -170,10 +170,21 @@ int pj_render_exists(pj_ctx *c, const char *sql, int64_t id, pj_err *err)
 char *pj_mask(pj_arena *a, const char *s, int keep_prefix)
 {
     if (!s) return NULL;
-    size_t n = strlen(s);
-    if (n <= (size_t)keep_prefix + 4) return pj_arena_strdup(a, n ? "****" : "");
-    char *out = pj_arena_strdup(a, s);
-    for (size_t i = (size_t)keep_prefix; i < n - 4; i++) out[i] = '*';
+    size_t n = strlen(s), k = (size_t)keep_prefix;
+    /* a mobile number (11 digits from 1): its prefix and last 4, the 4 between hidden */
+    int mobile = n == 11 && s[0] == '1' && strspn(s, "0123456789") == 11;
+    if (mobile && k + 4 + 4 <= n) {
+        char *out = pj_arena_strdup(a, s);
+        memset(out + k, '*', n - k - 4);
+        return out;
+    }
+    /* anything else — a landline (6996 1234: the exchange is known, its last 4 would give the
+     * number back), with area code or +86 — only its last 2, after stars that do not say the
+     * length; a short one nothing */
+    if (n < 8) return pj_arena_strdup(a, n ? "****" : "");
+    char *out = pj_arena_strdup(a, "******");
+    out[4] = s[n - 2];
+    out[5] = s[n - 1];
     return out;
 }
 

@@ -72,7 +72,10 @@ int pj_render_query_page(pj_ctx *c, pj_stmt *s, int limit, pj_render_fn fn, pj_j
 int pj_render_ids(pj_ctx *c, pj_stmt *s, int64_t **ids, int *n, pj_err *err);
 /* 1 when `sql` (one ? for id) returns a row, 0 when not, -1 on error. */
 int pj_render_exists(pj_ctx *c, const char *sql, int64_t id, pj_err *err);
-/* Masks a personal number, keeping a prefix and the last 4 characters: 138****1234. */
+/* Masks a phone number: a mobile (11 digits from 1) keeps its prefix (keep_prefix characters)
+ * and last 4 (138****1234); any other number of 8 characters or more only its last 2 after 4
+ * stars (6996 1234 → ****34: a landline's exchange is known, its last 4 would give it back);
+ * a shorter one is ****. */
 char *pj_mask(pj_arena *a, const char *s, int keep_prefix);
 /* Masks a person's name to its first character and one '*' (张三丰 → 张*), so neither the
  * name nor its length is kept; NULL stays NULL, "" stays "". */

@@ -823,3 +823,32 @@ TEST_T(ecommerce_streamer_followers_total_reads_the_latest_counts, 60)
     json_decref(o);
     th_stop(&s);
 }
+
+/* A streamer's ID number with a lower-case check character is kept as …X, and the same
+ * number typed either way is one streamer (409), not two. */
+TEST_T(ecommerce_streamer_id_number_lower_case_x_is_one_person, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    json_t *st = NULL;
+    CHECK_INT(create_streamer(&s, off, "1949-12-31", ",\"id_number\":\"11010519491231002x\"", &st),
+              201);
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "SELECT id_number = '11010519491231002X' FROM ec_streamers WHERE id = %lld",
+             th_int(st, "id"));
+    json_decref(st);
+    CHECK_INT(th_sql_int(&s, sql), 1);
+    static const char *const again[] = {"11010519491231002X", "11010519491231002x"};
+    for (int i = 0; i < 2; i++) {
+        char extra[96];
+        snprintf(extra, sizeof extra, ",\"id_number\":\"%s\"", again[i]);
+        CHECK_INT(create_streamer(&s, off, "1949-12-31", extra, &st), 409);
+        CHECK_STR(th_err_code(st), "conflict");
+        CHECK_STR(th_err_field(st), "id_number");
+        json_decref(st);
+    }
+    th_stop(&s);
+}

@@ -709,3 +709,85 @@ TEST_T(elder_helper_grid_outside_scope_is_unknown, 120)
     json_decref(EL(&s, off, "PATCH", path, body, 200));
     th_stop(&s);
 }
+
+/* An ID number typed with a lower-case check character (…002x, as phone keyboards and
+ * spreadsheets give it) is the same person's number: accepted, kept as …002X, and the same
+ * number typed …002X is the same elder (409), not a second one; a helper alike. */
+TEST_T(elder_id_number_lower_case_x_is_one_person, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80];
+    th_login(&s, "grid01", s.demo_pw, g);
+    long long grid = el_grid01_grid(&s);
+    char body[600];
+    const char *fmt = "{\"name\":\"李桂兰\",\"sex\":\"F\",\"birth_date\":\"1949-12-31\","
+                      "\"id_number\":\"%s\",\"grid_id\":%lld,\"ability_level\":1}";
+    snprintf(body, sizeof body, fmt, "11010519491231002x", grid);
+    json_t *o = EL(&s, g, "POST", "/api/v1/elders", body, 201);
+    long long eid = th_int(o, "id");
+    json_decref(o);
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT id_number = '11010519491231002X' FROM elders WHERE id = %lld",
+             eid);
+    CHECK_INT(th_sql_int(&s, sql), 1);
+    snprintf(body, sizeof body, fmt, "11010519491231002X", grid);
+    o = EL(&s, g, "POST", "/api/v1/elders", body, 409);
+    CHECK_STR(th_err_code(o), "conflict");
+    CHECK_STR(th_err_field(o), "id_number");
+    json_decref(o);
+    snprintf(body, sizeof body,
+             "{\"name\":\"李桂兰\",\"sex\":\"F\",\"birth_date\":\"1949-12-31\",\"id_number\":"
+             "\"11010519491231002x\",\"phone\":\"13900005678\",\"grid_id\":%lld,\"skills\":"
+             "[\"companionship\"],\"capacity\":1}",
+             grid);
+    o = EL(&s, g, "POST", "/api/v1/helpers", body, 201);
+    snprintf(sql, sizeof sql,
+             "SELECT id_number = '11010519491231002X' FROM helpers WHERE id = %lld",
+             th_int(o, "id"));
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, sql), 1);
+    th_stop(&s);
+}
+
+/* A landline's masked form does not give it back: 69961234 (the exchange 6996 is Pinggu's) was
+ * 699*1234 — seven of its eight digits and its length; now ****34, for an elder's phone and an
+ * emergency contact's as for an organisation's contact phone. A mobile keeps 138****1234. */
+TEST_T(elder_landline_masked_to_its_last_two, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80], view[80], adm[80];
+    th_login(&s, "grid01", s.demo_pw, g);
+    th_login(&s, "viewer", s.demo_pw, view);
+    th_login(&s, "admin", s.admin_pw, adm);
+    long long grid = el_grid01_grid(&s);
+    long long eid = el_elder(&s, g, grid, 11,
+                             "\"emergency_contacts\":[{\"name\":\"李强\",\"relation\":\"儿子\","
+                             "\"phone\":\"89991234\"}]");
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", eid);
+    json_t *o = EL(&s, g, "GET", path, NULL, 200);
+    char body[160];
+    snprintf(body, sizeof body, "{\"version\":%lld,\"phone\":\"69961234\"}", th_int(o, "version"));
+    CHECK_STR(th_str(o, "phone"), "138****1234");
+    CHECK_STR(th_str(json_array_get(json_object_get(o, "emergency_contacts"), 0), "phone"),
+              "****34");
+    json_decref(o);
+    json_decref(EL(&s, g, "PATCH", path, body, 200));
+    o = EL(&s, g, "GET", path, NULL, 200);
+    CHECK_STR(th_str(o, "phone"), "****34");
+    json_decref(o);
+    /* an organisation's landline, to a viewer; with a space, as typed */
+    long long org = th_sql_int(&s, "SELECT MIN(id) FROM organisations");
+    snprintf(path, sizeof path, "/api/v1/organisations/%lld", org);
+    o = EL(&s, adm, "GET", path, NULL, 200);
+    snprintf(body, sizeof body, "{\"version\":%lld,\"contact_phone\":\"6996 1234\"}",
+             th_int(o, "version"));
+    json_decref(o);
+    json_decref(EL(&s, adm, "PATCH", path, body, 200));
+    o = EL(&s, view, "GET", path, NULL, 200);
+    CHECK_STR(th_str(o, "contact_phone"), "****34");
+    json_decref(o);
+    th_stop(&s);
+}

@@ -2361,6 +2361,7 @@ export default {
   // the fields of audit entries (components/AuditChanges.vue) beyond the common names of
   // `fields`, worded as the console's forms word them; auditFieldsOf: an entity's own wording
   auditFields: {
+    check_character: 'ID number check character',
     ability_level: 'Ability level',
     abort_reason: 'Reason for aborting',
     academicians: 'Academicians',

@@ -2364,6 +2364,7 @@ export default {
   // the fields of audit entries (components/AuditChanges.vue) beyond the common names of
   // `fields`, worded as the console's forms word them; auditFieldsOf: an entity's own wording
   auditFields: {
+    check_character: '身份证号校验码',
     ability_level: '能力等级',
     abort_reason: '中止原因',
     academicians: '院士',
