@@ -10,8 +10,9 @@
 #   scripts/web.sh bench   like e2e, but measures bundle sizes and first-load times
 #                          (median of 5) into build/e2e/perf.json
 #
-# Needs node >= 20.19 and npm (for vite 8); e2e/bench install chromium and CJK fonts with
-# apt-get when missing. PJ_BIN overrides the server binary (default build/rel/pingji).
+# Needs node >= 20.19 and npm (for vite 8): installed when missing or too old (need_node);
+# e2e/bench install chromium and CJK fonts with apt-get when missing. PJ_BIN overrides the
+# server binary (default build/rel/pingji).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -23,10 +24,40 @@ CHROMIUM=${PJ_CHROMIUM:-/usr/bin/chromium}
 say() { echo "web: $*" >&2; }
 die() { say "$*"; exit 1; }
 
+# node >= 20.19 (vite 8) and npm. The system's node when it is new enough; else (Debian 12's
+# nodejs is 18) npm — from apt-get when missing — installs Node 22 into build/node once, from
+# the npm registry (the node-linux-<arch> package holds the official binary), and it goes first
+# on PATH for every node and npm run of this script.
+node_new_enough() {
+  command -v node >/dev/null &&
+    node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' 2>/dev/null
+}
 need_node() {
-  command -v node >/dev/null && command -v npm >/dev/null || die "node and npm are needed (node >= 20.19)"
-  node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' ||
-    die "node $(node -v) is too old: vite 8 needs node >= 20.19"
+  local arch
+  case "$(uname -m)" in
+    x86_64) arch=x64 ;;
+    aarch64) arch=arm64 ;;
+    *) arch=$(uname -m) ;;
+  esac
+  local own=$ROOT/build/node/node_modules/node-linux-$arch/bin
+  [ -x "$own/node" ] && export PATH="$own:$PATH"
+  if ! node_new_enough; then
+    command -v npm >/dev/null || {
+      say "installing nodejs and npm (apt-get)"
+      local sudo=""
+      [ "$(id -u)" -ne 0 ] && sudo=sudo
+      $sudo apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null 2>&1 || {
+        $sudo apt-get update -qq
+        $sudo apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+      }
+    }
+    say "node $(command -v node >/dev/null && node -v || echo missing) is older than 20.19: installing Node 22 into build/node (npm)"
+    npm install --prefix "$ROOT/build/node" --no-save --no-audit --no-fund --loglevel=error "node-linux-$arch@22" >&2 ||
+      die "could not install Node 22 from the npm registry"
+    export PATH="$own:$PATH"
+    node_new_enough || die "node $(node -v) is too old: vite 8 needs node >= 20.19"
+  fi
+  command -v npm >/dev/null || die "npm is needed (apt-get install npm)"
 }
 
 # npm ci when node_modules is missing or older than the lockfile (npm writes
