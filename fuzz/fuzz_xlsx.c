@@ -1,6 +1,7 @@
 /* libFuzzer target for the XLSX reader (statistics imports): any bytes are read or refused
  * cleanly, within the limits, and every row read has its cells in bounds and in order, each
- * valid UTF-8 (ECMA-376's _xHHHH_ escapes decoded never make a surrogate half or a NUL). */
+ * valid UTF-8 (ECMA-376's _xHHHH_ escapes decoded never make a surrogate half or a NUL), and a
+ * cell flagged as a failed formula's error holds the error's text. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -23,7 +24,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             last = row->line;
             for (int c = 0; c < row->ncols; c++)
                 if (strlen(row->cells[c]) > PJ_XLSX_MAX_CELL * 2 ||
-                    !pj_utf8_valid(row->cells[c], strlen(row->cells[c])))
+                    !pj_utf8_valid(row->cells[c], strlen(row->cells[c])) ||
+                    (row->error[c] && !row->cells[c][0])) /* an error value names its error */
                     abort();
         }
     } else if (e.status != 413 && e.status != 422) {

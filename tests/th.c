@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <zip.h>
 
 #include "core/log.h"
 #include "core/util.h"
@@ -579,4 +580,43 @@ size_t th_read_all(int fd, char *out, size_t size)
     }
     out[n] = 0;
     return n;
+}
+
+char *th_zip_parts(const char *const *names, const char *const *texts, int n, size_t *len)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/parts.xlsx", t_tmpdir());
+    zipFile z = zipOpen64(path, 0);
+    CHECK(z != NULL);
+    for (int i = 0; i < n; i++) {
+        CHECK(zipOpenNewFileInZip64(z, names[i], NULL, NULL, 0, NULL, 0, NULL, Z_DEFLATED, 6, 0) ==
+              ZIP_OK);
+        CHECK(zipWriteInFileInZip(z, texts[i], (unsigned)strlen(texts[i])) == ZIP_OK);
+        CHECK(zipCloseFileInZip(z) == ZIP_OK);
+    }
+    CHECK(zipClose(z, NULL) == ZIP_OK);
+    FILE *f = fopen(path, "rb");
+    CHECK(f != NULL);
+    CHECK(fseek(f, 0, SEEK_END) == 0);
+    long sz = ftell(f);
+    CHECK(sz > 0);
+    rewind(f);
+    char *out = malloc((size_t)sz);
+    CHECK(out != NULL && fread(out, 1, (size_t)sz, f) == (size_t)sz);
+    fclose(f);
+    *len = (size_t)sz;
+    return out;
+}
+
+char *th_xlsx_book(const char *styles, const char *sheet, size_t *len)
+{
+    const char *names[] = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels",
+                           "xl/worksheets/sheet1.xml", "xl/styles.xml"};
+    const char *texts[] = {
+        "<workbook xmlns:r=\"urn:r\"><sheets><sheet name=\"s\" sheetId=\"1\" r:id=\"rId1\"/>"
+        "</sheets></workbook>",
+        "<Relationships><Relationship Id=\"rId1\" Target=\"worksheets/sheet1.xml\"/>"
+        "</Relationships>",
+        sheet, styles};
+    return th_zip_parts(names, texts, styles ? 4 : 3, len);
 }

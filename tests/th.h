@@ -129,4 +129,10 @@ void th_ctx_fresh(th_ctx *t);
  * (pj_db_plans), in t's arena; fails the test when there is none. */
 const char *th_plans(th_ctx *t, const char *word);
 
+/* A zip of n parts (names[i] holding texts[i]), as a hand-written workbook, read back into
+ * malloc'd bytes (*len); fails the test when it cannot be written. */
+char *th_zip_parts(const char *const *names, const char *const *texts, int n, size_t *len);
+/* A workbook of one worksheet (the sheet's XML) and, when styles is not NULL, its styles part. */
+char *th_xlsx_book(const char *styles, const char *sheet, size_t *len);
+
 #endif

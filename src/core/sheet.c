@@ -21,6 +21,7 @@ static int xlsx_next(pj_sheet *r, pj_err *err)
     r->nf = row->ncols < PJ_CSV_MAX_COLS ? row->ncols : PJ_CSV_MAX_COLS;
     for (int k = 0; k < r->nf; k++) r->f[k] = row->cells[k];
     r->pct = row->percent;
+    r->ferr = row->error;
     return 1;
 }
 
@@ -183,6 +184,16 @@ int pj_sheet_limit(pj_sheet *r, int max_rows, pj_err *err)
 void pj_rowerr_arg(pj_rowerr *re, const char *k, const char *v)
 {
     if (re->n < PJ_ROWERR_ARGS) re->k[re->n] = k, re->v[re->n++] = v ? v : "";
+}
+
+int pj_sheet_formula_error(const pj_sheet *r, int j, const char *column, pj_rowerr *re)
+{
+    if (!r->ferr || j < 0 || j >= r->nf || !r->ferr[j]) return 0;
+    re->reason = "formula_error";
+    pj_rowerr_arg(re, "value", r->f[j]);
+    return pj_fail(&re->e, 422, "bad_row", column,
+                   "line %d, column %s: the cell holds the formula error %.30s", r->line, column,
+                   r->f[j]);
 }
 
 void pj_rowerr_json(pj_jw *w, const pj_rowerr *re, int line)

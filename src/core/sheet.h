@@ -22,8 +22,9 @@ typedef struct pj_sheet {
     int line;                 /* the line (CSV) or worksheet row (XLSX) of the current record */
     char *f[PJ_CSV_MAX_COLS]; /* its cells, f[0..nf) */
     int nf;
-    const unsigned char *pct; /* XLSX: per cell, 1 a number formatted as a percentage */
-    const char *bad, *field;  /* error code and field of a malformed table: bad_csv / csv */
+    const unsigned char *pct;  /* XLSX: per cell, 1 a number formatted as a percentage */
+    const unsigned char *ferr; /* XLSX: per cell, 1 a failed formula's error value (#REF!) */
+    const char *bad, *field;   /* error code and field of a malformed table: bad_csv / csv */
     /* the source: CSV text, or the rows of a worksheet */
     int (*next)(struct pj_sheet *r, pj_err *err);
     const char *s;
@@ -71,6 +72,12 @@ typedef struct pj_rowerr {
     int n;
 } pj_rowerr;
 void pj_rowerr_arg(pj_rowerr *re, const char *k, const char *v);
+/* A cell of the current record holding no value but a failed formula's error (an XLSX error
+ * cell: #REF!, #N/A, #VALUE!, #DIV/0!, #NAME?, #NULL!, #NUM!), which an import must not take
+ * as text: -1 with the row's error in re (reason formula_error {value}, field column, "line 2,
+ * column address: the cell holds the formula error #REF!"); 0 when cell j holds a value (a
+ * CSV's text "#N/A" is text). */
+int pj_sheet_formula_error(const pj_sheet *r, int j, const char *column, pj_rowerr *re);
 /* {line, column, code, reason, message, args:{…}}: one bad row of an import's answer; an
  * argument longer than PJ_ROWERR_ARG_MAX bytes is cut there (between characters) and ends in …. */
 #define PJ_ROWERR_ARG_MAX 200

@@ -98,6 +98,7 @@ typedef struct ctx {
     char cell_t[12];
     char *cells[PJ_XLSX_MAX_COLS];
     unsigned char pct[PJ_XLSX_MAX_COLS];
+    unsigned char errv[PJ_XLSX_MAX_COLS]; /* the cell is an error value (t="e") */
     int ncells, in_is, in_v;
 } ctx;
 
@@ -488,11 +489,14 @@ static void row_flush(ctx *c)
         r->ncols = c->ncells;
         r->cells = pj_arena_alloc(c->a, sizeof *r->cells * (size_t)c->ncells);
         r->percent = pj_arena_alloc(c->a, (size_t)c->ncells);
+        r->error = pj_arena_alloc(c->a, (size_t)c->ncells);
         for (int i = 0; i < c->ncells; i++) r->cells[i] = c->cells[i] ? c->cells[i] : "";
         memcpy(r->percent, c->pct, (size_t)c->ncells);
+        memcpy(r->error, c->errv, (size_t)c->ncells);
     }
     memset(c->cells, 0, sizeof c->cells);
     memset(c->pct, 0, sizeof c->pct);
+    memset(c->errv, 0, sizeof c->errv);
     c->ncells = 0;
 }
 
@@ -514,6 +518,7 @@ static void XMLCALL ws_start(void *u, const XML_Char *n, const XML_Char **at)
         c->ncells = 0;
         memset(c->cells, 0, sizeof c->cells);
         memset(c->pct, 0, sizeof c->pct);
+        memset(c->errv, 0, sizeof c->errv);
     } else if (!strcmp(l, "c")) {
         const char *r = attr(at, "r", 0), *t = attr(at, "t", 0), *s = attr(at, "s", 0);
         int col = r ? ref_col(r) : c->next_col;
@@ -524,6 +529,7 @@ static void XMLCALL ws_start(void *u, const XML_Char *n, const XML_Char **at)
         snprintf(c->cell_ref, sizeof c->cell_ref, "%s", r ? r : "?");
         c->cell_col = col;
         c->next_col = col + 1;
+        if (col < PJ_XLSX_MAX_COLS) c->pct[col] = c->errv[col] = 0; /* a cell given again */
         snprintf(c->cell_t, sizeof c->cell_t, "%s", t ? t : "n");
         c->cell_xf = num(s);
         c->in_is = 0, c->in_v = 0;
@@ -552,6 +558,10 @@ static char *cell_value(ctx *c, char *v)
         return c->ss[i];
     }
     if (!strcmp(c->cell_t, "b")) return !strcmp(v, "1") ? "TRUE" : "FALSE";
+    if (!strcmp(c->cell_t, "e")) { /* a failed formula: its error (#REF!, #N/A) is no value */
+        if (*v && c->cell_col < PJ_XLSX_MAX_COLS) c->errv[c->cell_col] = 1;
+        return v;
+    }
     int kind = !strcmp(c->cell_t, "n") && c->cell_xf >= 0 && c->cell_xf < c->nxf
                    ? c->xf_kind[c->cell_xf]
                    : XF_PLAIN;

@@ -1,7 +1,8 @@
 /* Reading the first worksheet of an XLSX workbook (Office Open XML, ECMA-376) into rows of
  * text cells, the shape the CSV readers give: shared strings, inline strings, numbers as
  * written, booleans, and numbers formatted as dates turned into YYYY-MM-DD (YYYY-MM or YYYY when
- * the format shows no day or month); numbers formatted as percentages are flagged (percent). Takes
+ * the format shows no day or month); numbers formatted as percentages are flagged (percent), and
+ * so are a failed formula's error values (error: the reader's callers refuse them). Takes
  * outside input: every unpacked part is bounded (zip bomb guard), XML with a DTD is refused, and it
  * is fuzzed (fuzz/fuzz_xlsx.c). Unzip: minizip over the bytes in memory; XML: expat, streamed. */
 #ifndef PJ_XLSX_H
@@ -25,6 +26,10 @@ typedef struct pj_xlsx_row {
     /* percent[i] 1 when cells[i] is a number whose format shows it as a percentage: the cell
      * holds 0.062 and shows 6.2% (the text is the number held) */
     unsigned char *percent;
+    /* error[i] 1 when cells[i] is an error value, not a value: a formula that failed (an error
+     * cell, t="e"), cells[i] the error Excel shows (#REF!, #N/A, #VALUE!, #DIV/0!, #NAME?,
+     * #NULL!, #NUM!, …) */
+    unsigned char *error;
 } pj_xlsx_row;
 
 typedef struct pj_xlsx {

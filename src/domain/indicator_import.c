@@ -118,6 +118,9 @@ static int row_check(pj_ctx *c, const defs *D, const pj_ind_regions *R, pj_sheet
                            "line %d: %d cells, the header names %d columns", r->line, r->nf, ncols);
         }
 #define BAD(k, why, ...) (re->reason = (why), pj_fail(e, 422, "bad_row", col_names[k], __VA_ARGS__))
+    /* a failed formula's #REF!, #N/A is no value */
+    for (int k = 0; k < NCOLS; k++)
+        if (map[k] >= 0 && pj_sheet_formula_error(r, map[k], col_names[k], re)) return -1;
     if (!cell[C_CODE] || !*cell[C_CODE])
         return BAD(C_CODE, "empty_code", "line %d, column code: empty", r->line);
     if (!(out->d = defs_find(D, cell[C_CODE]))) {

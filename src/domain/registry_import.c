@@ -380,6 +380,9 @@ static int row_body(pj_ctx *c, lookups *L, pj_sheet *r, const int *map, int ncol
             return pj_fail(e, 422, "bad_row", r->field,
                            "line %d: %d cells, the header names %d columns", r->line, r->nf, ncols);
         }
+    /* a failed formula's #REF!, #N/A is no value */
+    for (int k = 0; k < NCOLS; k++)
+        if (map[k] >= 0 && pj_sheet_formula_error(r, map[k], cols[k].name, re)) return -1;
     const char *t;
     /* the facility named by id */
     int64_t cur_town = 0;

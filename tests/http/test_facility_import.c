@@ -1015,3 +1015,48 @@ TEST_T(facility_import_refusal_has_request_id_and_preview_names_the_facility, 60
     json_decref(o);
     th_stop(&s);
 }
+
+/* Regression: a workbook cell whose formula failed (an error cell: a VLOOKUP's #N/A, a
+ * reference to a deleted sheet's #REF!) was read as the text "#REF!" and a commit stored it as
+ * the facility's address. Now the row is bad at that column, naming the error, and a commit
+ * writes nothing. */
+TEST_T(facility_import_xlsx_formula_error_is_refused, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_login(&s, "admin", s.admin_pw, tok);
+    size_t n;
+    char *x = th_xlsx_book(
+        NULL,
+        "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>id</t></is></c>"
+        "<c r=\"B1\" t=\"inlineStr\"><is><t>address</t></is></c>"
+        "<c r=\"C1\" t=\"inlineStr\"><is><t>peacetime_function</t></is></c></row>"
+        "<row r=\"2\"><c r=\"A2\"><v>1</v></c><c r=\"B2\" t=\"e\"><f>地址表!B2</f><v>#REF!</v></c>"
+        "<c r=\"C2\" t=\"e\"><f>VLOOKUP(A2,功能!A:B,2,0)</f><v>#N/A</v></c></row>"
+        "</sheetData></worksheet>",
+        &n);
+    th_fingerprint(&s, fp0, sizeof fp0);
+    json_t *o = upload(&s, tok, "/api/v1/facilities/import?dry_run=1", XLSX, x, n, 200, __LINE__);
+    CHECK_INT(th_int(o, "bad_rows"), 1);
+    CHECK_INT(th_int(err_at(o, 0), "line"), 2);
+    CHECK_STR(th_str(err_at(o, 0), "column"), "address");
+    CHECK_STR(th_str(err_at(o, 0), "reason"), "formula_error");
+    CHECK_STR(th_str(json_object_get(err_at(o, 0), "args"), "value"), "#REF!");
+    CHECK_STR(th_str(err_at(o, 0), "message"),
+              "line 2, column address: the cell holds the formula error #REF!");
+    CHECK_STR(th_str(preview_at(o, 0), "action"), "error");
+    json_decref(o);
+    o = upload(&s, tok, "/api/v1/facilities/import", XLSX, x, n, 422, __LINE__);
+    CHECK_STR(th_err_code(o), "bad_row");
+    CHECK_STR(th_err_field(o), "address");
+    json_decref(o);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    /* the same text typed in a CSV is text */
+    o = UPLOAD(&s, tok, 1, "id,address\n1,#REF!\n", 200);
+    CHECK_INT(th_int(o, "bad_rows"), 0);
+    json_decref(o);
+    free(x);
+    th_stop(&s);
+}

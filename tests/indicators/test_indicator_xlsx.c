@@ -71,37 +71,12 @@ static char *zip_one(const char *part, const char *data, size_t len, int times, 
     return slurp(path, n);
 }
 
-/* A zip of several parts (a hand-written workbook). */
-static char *zip_parts(const char *const *names, const char *const *texts, int n, size_t *len)
-{
-    char path[700];
-    snprintf(path, sizeof path, "%s/parts.xlsx", t_tmpdir());
-    zipFile z = zipOpen64(path, 0);
-    CHECK(z != NULL);
-    for (int i = 0; i < n; i++) {
-        CHECK(zipOpenNewFileInZip64(z, names[i], NULL, NULL, 0, NULL, 0, NULL, Z_DEFLATED, 6, 0) ==
-              ZIP_OK);
-        CHECK(zipWriteInFileInZip(z, texts[i], (unsigned)strlen(texts[i])) == ZIP_OK);
-        CHECK(zipCloseFileInZip(z) == ZIP_OK);
-    }
-    CHECK(zipClose(z, NULL) == ZIP_OK);
-    return slurp(path, len);
-}
-
 /* A workbook of one worksheet (sheet's XML) and, when styles is not NULL, its styles part,
  * read by pj_xlsx_read into x (memory in a); 0, or -1 with err set. */
 static int read_sheet(pj_arena *a, const char *styles, const char *sheet, pj_xlsx *x, pj_err *err)
 {
-    const char *names[] = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels",
-                           "xl/worksheets/sheet1.xml", "xl/styles.xml"};
-    const char *texts[] = {
-        "<workbook xmlns:r=\"urn:r\"><sheets><sheet name=\"s\" sheetId=\"1\" r:id=\"rId1\"/>"
-        "</sheets></workbook>",
-        "<Relationships><Relationship Id=\"rId1\" Target=\"worksheets/sheet1.xml\"/>"
-        "</Relationships>",
-        sheet, styles};
     size_t n;
-    char *wb = zip_parts(names, texts, styles ? 4 : 3, &n);
+    char *wb = th_xlsx_book(styles, sheet, &n);
     int rc = pj_xlsx_read(a, wb, n, 10, x, err);
     free(wb);
     return rc;
@@ -179,7 +154,7 @@ TEST_T(indicator_xlsx_round_trip_bad_row_and_corrupt_files, 120)
         " <row r=\"2\"><c r=\"A2\" t=\"s\"><v>0</v></c><c r=\"B2\" s=\"1\"><v>45444</v></c>"
         "<c r=\"C2\"><v>1.5</v></c></row>\n</sheetData></worksheet>"};
     size_t hn;
-    char *hand = zip_parts(names, texts, 3, &hn);
+    char *hand = th_zip_parts(names, texts, 3, &hn);
     o = upload(&s, tok, "/api/v1/indicators/import?dry_run=1", XLSX, hand, hn, 200);
     json_t *p0 = json_array_get(json_object_get(o, "preview"), 0);
     CHECK_STR(th_str(p0, "code"), "gdp");
@@ -327,7 +302,7 @@ TEST_T(indicator_xlsx_percent_cells_into_percent_indicators, 60)
         "</row>"
         "</sheetData></worksheet>"};
     size_t n;
-    char *wb = zip_parts(names, texts, 2, &n);
+    char *wb = th_zip_parts(names, texts, 2, &n);
     json_t *o = upload(&s, tok, "/api/v1/indicators/import", XLSX, wb, n, 200);
     CHECK_INT(th_int(o, "inserted"), 5);
     json_decref(o);
@@ -422,4 +397,62 @@ TEST(xlsx_empty_styled_cells_beyond_the_columns_are_not_columns)
     CHECK_INT(err.status, 422);
     CHECK(strstr(err.message, "cell BN2 is beyond the 64 columns") != NULL);
     pj_arena_free(&a);
+}
+
+/* Regression: a cell whose formula failed (t="e": #REF!, #N/A, #VALUE!, #DIV/0!, #NAME?,
+ * #NULL!, #NUM!) was read as the text of its error, and a statistics import took "#N/A" for a
+ * value's source. The reader flags it; the import refuses the row at that column. */
+TEST_T(xlsx_formula_error_cells_are_no_values, 60)
+{
+    pj_arena a;
+    pj_arena_init(&a, 1 << 16);
+    pj_xlsx x;
+    pj_err err;
+    pj_err_clear(&err);
+    if (read_sheet(&a, NULL,
+                   "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"e\"><v>#DIV/0!</v></c>"
+                   "<c r=\"B1\" t=\"str\"><f>A1</f><v>#N/A</v></c><c r=\"C1\" t=\"e\">"
+                   "<v>#NAME?</v></c><c r=\"C1\"><v>3</v></c></row></sheetData></worksheet>",
+                   &x, &err))
+        t_fail(__FILE__, __LINE__, "%s", err.message);
+    CHECK_INT(x.nrows, 1);
+    CHECK_INT(x.rows[0].ncols, 3);
+    CHECK_STR(x.rows[0].cells[0], "#DIV/0!");
+    CHECK_INT(x.rows[0].error[0], 1);
+    CHECK_INT(x.rows[0].error[1], 0); /* a formula's text result is text */
+    CHECK_INT(x.rows[0].error[2], 0); /* the cell given again holds a number */
+    pj_arena_free(&a);
+
+    th_server s;
+    th_start(&s, 0);
+    char tok[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    th_demo(&s, pj_indicators_demo);
+    size_t n;
+    char *wb = th_xlsx_book(
+        NULL,
+        "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>code</t></is>"
+        "</c><c r=\"B1\" t=\"inlineStr\"><is><t>period</t></is></c><c r=\"C1\" "
+        "t=\"inlineStr\"><is><t>value</t></is></c><c r=\"D1\" t=\"inlineStr\"><is><t>source"
+        "</t></is></c></row><row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>gdp</t></is></c>"
+        "<c r=\"B2\" t=\"inlineStr\"><is><t>2024</t></is></c><c r=\"C2\"><v>1.5</v></c>"
+        "<c r=\"D2\" t=\"e\"><f>VLOOKUP(A2,来源!A:B,2,0)</f><v>#N/A</v></c></row>"
+        "</sheetData></worksheet>",
+        &n);
+    json_t *o = upload(&s, tok, "/api/v1/indicators/import?dry_run=1", XLSX, wb, n, 200);
+    json_t *e0 = json_array_get(json_object_get(o, "errors"), 0);
+    CHECK_INT(th_int(o, "bad_rows"), 1);
+    CHECK_STR(th_str(e0, "column"), "source");
+    CHECK_STR(th_str(e0, "reason"), "formula_error");
+    CHECK_STR(th_str(json_object_get(e0, "args"), "value"), "#N/A");
+    CHECK_STR(th_str(e0, "message"),
+              "line 2, column source: the cell holds the formula error #N/A");
+    json_decref(o);
+    long long before = th_sql_int(&s, "SELECT COUNT(*) FROM indicator_values");
+    o = upload(&s, tok, "/api/v1/indicators/import", XLSX, wb, n, 422);
+    CHECK_STR(th_err_code(o), "bad_row");
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM indicator_values"), before);
+    free(wb);
+    th_stop(&s);
 }

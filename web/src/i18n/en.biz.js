@@ -328,6 +328,7 @@ export default {
         unit_mismatch: '{code} is in {unit}, not {given}; convert before importing',
         too_long: 'longer than {max} characters',
         extra_cells: '{cells} cells, the header names {columns} columns',
+        formula_error: 'the cell holds the formula error {value}, not a value; correct the formula in Excel or type the value',
         duplicate: '{code} {region} {period} is also on line {other_line}; give each value once',
         bad_character: 'holds a control or text-direction character ({char}); type the text again',
       },

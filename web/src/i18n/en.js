@@ -414,6 +414,7 @@ export default {
         bad_version: '"{value}" is not a version',
         stale: 'the facility was changed after this table was exported (version {version} in the table, now {now}); export it again and redo the row',
         extra_cells: 'The row has {cells} cells, the header {columns} columns',
+        formula_error: 'The cell holds the formula error {value}, not a value; correct the formula in Excel or type the value',
         bad_id: '“{value}” is not a facility ID',
         unknown_facility: 'No facility has ID {value}',
         unknown_township: 'No township is named or coded “{township}”',

@@ -327,6 +327,7 @@ export default {
         unit_mismatch: '{code} 的单位是 {unit}，不是 {given}；请先换算',
         too_long: '超过 {max} 个字符',
         extra_cells: '本行有 {cells} 个单元格，表头只有 {columns} 列',
+        formula_error: '该单元格是公式错误 {value}，不是数值；请在 Excel 中改正公式或直接填写数值',
         duplicate: '{code} {region} {period} 与第 {other_line} 行重复；每个值只填一次',
         bad_character: '含有控制字符或文字方向控制符（{char}），请重新输入该文字',
       },

@@ -416,6 +416,7 @@ export default {
         bad_version: '“{value}”不是版本号',
         stale: '导出后该设施已被修改（表中版本 {version}，现为 {now}）；请重新导出后再改这一行',
         extra_cells: '本行有 {cells} 个单元格，表头只有 {columns} 列',
+        formula_error: '该单元格是公式错误 {value}，不是有效内容；请在 Excel 中改正公式或直接填写内容',
         bad_id: '“{value}”不是设施编号',
         unknown_facility: '没有编号为 {value} 的设施',
         unknown_township: '没有名称或代码为“{township}”的乡镇（街道）',
