@@ -371,12 +371,47 @@ static int fmt_kind(const char *code)
     if (pct) return XF_PERCENT;
     return XF_PLAIN;
 }
+/* A built-in format, written by its id only (no numFmt element), as fmt_kind reads its code.
+ * The ids are ECMA-376 Part 1, 18.8.30 (numFmt); 27–36 and 50–58 as a Chinese (zh-CN) Excel
+ * writes them, which is what the district's workbooks hold:
+ *   14 m/d/yyyy, 15 d-mmm-yy, 16 d-mmm, 22 m/d/yy h:mm, 30 m-d-yy         a full date
+ *   17 mmm-yy                                                             year-month
+ *   18 h:mm AM/PM, 19 h:mm:ss AM/PM, 20 h:mm, 21 h:mm:ss                  a time of day
+ *   27, 36, 50, 52, 57 yyyy"年"m"月"                                      year-month
+ *   28, 29, 51, 53, 54, 58 m"月"d"日"                                     a full date (as its code)
+ *   31 yyyy"年"m"月"d"日"                                                 a full date
+ *   32 h"时"mm"分", 33 h"时"mm"分"ss"秒", 34 and 55 上午/下午h"时"mm"分",
+ *   35 and 56 上午/下午h"时"mm"分"ss"秒"                                    a time of day
+ * A time of day shows no date: the number is read as it is, as fmt_kind reads h:mm. */
 static int builtin_kind(int id)
 {
-    if (id == 9 || id == 10) return XF_PERCENT; /* 0%, 0.00% */
-    if (id == 17) return XF_YEAR_MONTH;         /* mmm-yy */
-    if ((id >= 14 && id <= 22) || (id >= 27 && id <= 36) || (id >= 50 && id <= 58)) return XF_DATE;
-    return XF_PLAIN;
+    switch (id) {
+    case 9:
+    case 10: /* 0%, 0.00% */
+        return XF_PERCENT;
+    case 17:
+    case 27:
+    case 36:
+    case 50:
+    case 52:
+    case 57:
+        return XF_YEAR_MONTH;
+    case 14:
+    case 15:
+    case 16:
+    case 22:
+    case 28:
+    case 29:
+    case 30:
+    case 31:
+    case 51:
+    case 53:
+    case 54:
+    case 58:
+        return XF_DATE;
+    default: /* times of day (18–21, 32–35, 55, 56, 45–47) and the numbers' formats */
+        return XF_PLAIN;
+    }
 }
 static void XMLCALL st_start(void *u, const XML_Char *n, const XML_Char **at)
 {

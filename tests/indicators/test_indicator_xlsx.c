@@ -456,3 +456,43 @@ TEST_T(xlsx_formula_error_cells_are_no_values, 60)
     free(wb);
     th_stop(&s);
 }
+
+/* Regression: a Chinese Excel writes its year-month format yyyy"年"m"月" by built-in id only
+ * (27, 36, 50, 52, 57); every id of 27–36 and 50–58 was read as a full date, so a period
+ * column showing 2024年6月 read as 2024-06-01 and was refused, while the same format written
+ * as a custom code read 2024-06. Month-day ids stay full dates, times of day are numbers. */
+TEST(xlsx_chinese_builtin_date_formats_read_as_their_codes)
+{
+    static const int ids[] = {57, 27, 36, 50, 52, 31, 28, 51, 58, 30, 32, 35, 55, 20, 164};
+    enum { N = sizeof ids / sizeof ids[0] };
+    static const char *const want[N] = {"2024-06",    "2024-06",    "2024-06",    "2024-06",
+                                        "2024-06",    "2024-06-01", "2024-06-01", "2024-06-01",
+                                        "2024-06-01", "2024-06-01", "45444.5",    "45444.5",
+                                        "45444.5",    "45444.5",    "2024-06"};
+    char styles[2048], sheet[4096];
+    size_t o = (size_t)snprintf(styles, sizeof styles,
+                                "<styleSheet><numFmts><numFmt numFmtId=\"164\" formatCode=\""
+                                "yyyy&quot;年&quot;m&quot;月&quot;\"/></numFmts><cellXfs>"
+                                "<xf numFmtId=\"0\"/>");
+    for (int i = 0; i < N; i++)
+        o += (size_t)snprintf(styles + o, sizeof styles - o, "<xf numFmtId=\"%d\"/>", ids[i]);
+    snprintf(styles + o, sizeof styles - o, "</cellXfs></styleSheet>");
+    o = (size_t)snprintf(sheet, sizeof sheet, "<worksheet><sheetData><row r=\"1\">");
+    for (int i = 0; i < N; i++)
+        o += (size_t)snprintf(sheet + o, sizeof sheet - o, "<c s=\"%d\"><v>%s</v></c>", i + 1,
+                              i >= 10 && i < 14 ? "45444.5" : "45444");
+    snprintf(sheet + o, sizeof sheet - o, "</row></sheetData></worksheet>");
+    pj_arena a;
+    pj_arena_init(&a, 1 << 16);
+    pj_xlsx x;
+    pj_err err;
+    pj_err_clear(&err);
+    if (read_sheet(&a, styles, sheet, &x, &err)) t_fail(__FILE__, __LINE__, "%s", err.message);
+    CHECK_INT(x.nrows, 1);
+    CHECK_INT(x.rows[0].ncols, N);
+    for (int i = 0; i < N; i++)
+        if (strcmp(x.rows[0].cells[i], want[i]))
+            t_fail(__FILE__, __LINE__, "numFmtId %d: '%s', expected '%s'", ids[i],
+                   x.rows[0].cells[i], want[i]);
+    pj_arena_free(&a);
+}
