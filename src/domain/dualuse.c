@@ -525,22 +525,27 @@ static int steps_from_json(pj_ctx *c, json_t *arr, const char *phase, const char
 }
 
 /* CSV columns: phase,code,name,planned_minutes,team_type,team_count,predecessors,checklist
- * with predecessors and checklist items separated by ';'. */
+ * with predecessors and checklist items separated by ';' or the full-width '；' a Chinese
+ * keyboard types. */
 static const char *const csv_header[] = {"phase",           "code",      "name",
                                          "planned_minutes", "team_type", "team_count",
                                          "predecessors",    "checklist"};
+
+#define FULLWIDTH_SEMICOLON "\xEF\xBC\x9B" /* U+FF1B '；' */
 
 static json_t *split_list(const char *s)
 {
     json_t *a = json_array();
     const char *p = s;
     while (p && *p) {
-        const char *e = strchr(p, ';');
+        const char *e = strchr(p, ';'), *fw = strstr(p, FULLWIDTH_SEMICOLON);
+        size_t skip = 1;
+        if (fw && (!e || fw < e)) e = fw, skip = 3;
         size_t n = e ? (size_t)(e - p) : strlen(p);
         while (n && (*p == ' ')) p++, n--;
         while (n && p[n - 1] == ' ') n--;
         if (n) json_array_append_new(a, json_stringn(p, n));
-        p = e ? e + 1 : NULL;
+        p = e ? e + skip : NULL;
     }
     return a;
 }
@@ -563,8 +568,13 @@ static int steps_from_csv(pj_ctx *c, const char *text, step_in *st, int *n, int 
             return pj_fail(err, 422, "bad_csv", "csv", "column %d must be %s, not %s", k + 1,
                            csv_header[k], csv.cells[0][k]);
     for (int r = 1; r < csv.nrows; r++) {
-        if (*n >= max) return pj_fail(err, 422, "too_long", "csv", "at most %d steps", max);
         char **cell = csv.cells[r];
+        /* a line of empty cells (",,,,,,,", what a spreadsheet writes for a row it formatted or
+         * cleared) is skipped, as a blank line is and as the table imports skip it */
+        int empty = 1;
+        for (int k = 0; k < csv.ncols[r] && empty; k++) empty = !*cell[k];
+        if (empty) continue;
+        if (*n >= max) return pj_fail(err, 422, "too_long", "csv", "at most %d steps", max);
         if (csv.ncols[r] != 8)
             return pj_fail(err, 422, "bad_csv", "csv", "line %d has %d fields, not 8", r + 1,
                            csv.ncols[r]);
@@ -607,7 +617,7 @@ static int steps_from_csv(pj_ctx *c, const char *text, step_in *st, int *n, int 
 
 /* Rules every step obeys, however it came (JSON or CSV): a code of [A-Za-z0-9_.-]{1,32}, a
  * name of 1–128 characters, ≤ 50 distinct predecessors and ≤ 50 distinct checklist items of
- * 1–200 characters without ';' (the CSV list separator). */
+ * 1–200 characters without ';' or '；' (the CSV list separators). */
 static int step_rules(const step_in *s, const char *field, pj_err *err)
 {
     size_t cl = strlen(s->code);
@@ -630,9 +640,11 @@ static int step_rules(const step_in *s, const char *field, pj_err *err)
         for (size_t i = 0; i < json_array_size(a); i++) {
             const char *v = json_string_value(json_array_get(a, i));
             size_t vl = v ? pj_utf8_len(v, strlen(v)) : 0;
-            if (!vl || vl > 200 || strchr(v, ';') || !pj_text_trim(v, &from))
+            if (!vl || vl > 200 || strchr(v, ';') || strstr(v, FULLWIDTH_SEMICOLON) ||
+                !pj_text_trim(v, &from))
                 return pj_fail(err, 422, "invalid_value", field,
-                               "step %s: a %s must have 1–200 characters, not blank, and no ';'",
+                               "step %s: a %s must have 1–200 characters, not blank, and no ';'"
+                               " or '；'",
                                s->code, l ? "checklist item" : "predecessor");
             for (size_t k = 0; k < i; k++)
                 if (!strcmp(v, json_string_value(json_array_get(a, k))))

@@ -1066,7 +1066,7 @@ export default {
     exportCsv: 'Export CSV',
     exportJson: 'Export JSON',
     importTitle: 'Import a manual (CSV)',
-    importHint: 'The first line must be: phase,code,name,planned_minutes,team_type,team_count,predecessors,checklist; separate several predecessors or checklist items with “;”. An import creates a new version.',
+    importHint: 'The first line must be: phase,code,name,planned_minutes,team_type,team_count,predecessors,checklist; separate several predecessors or checklist items with “;” (or the full-width “；”). An import creates a new version.',
     chooseFile: 'Choose a CSV file',
     fileChosen: 'Chosen: {name} ({n} line) | Chosen: {name} ({n} lines)',
     fileRequired: 'Please choose a CSV file',

@@ -1068,7 +1068,7 @@ export default {
     exportCsv: '导出 CSV',
     exportJson: '导出 JSON',
     importTitle: '导入工作手册（CSV）',
-    importHint: '第一行须为：phase,code,name,planned_minutes,team_type,team_count,predecessors,checklist；多个前置步骤或检查项用“;”分隔。导入生成新版本。',
+    importHint: '第一行须为：phase,code,name,planned_minutes,team_type,team_count,predecessors,checklist；多个前置步骤或检查项用“;”或“；”分隔。导入生成新版本。',
     chooseFile: '选择 CSV 文件',
     fileChosen: '已选择：{name}（{n} 行）',
     fileRequired: '请选择 CSV 文件',
