@@ -553,6 +553,13 @@ static json_t *split_list(const char *s)
 static int steps_from_csv(pj_ctx *c, const char *text, step_in *st, int *n, int max, json_t *keep,
                           pj_err *err)
 {
+    /* U+FFFD is what a client writes for bytes it could not decode: a GBK file (Excel's "CSV"
+     * on a Chinese Windows) read as UTF-8 arrives as valid text of unreadable names */
+    if (strstr(text, "\xEF\xBF\xBD"))
+        return pj_fail(err, 422, "bad_csv", "csv",
+                       "the CSV holds U+FFFD, the mark of bytes that were not UTF-8: the file was"
+                       " not UTF-8 text (e.g. Excel's GBK \"CSV\"); save it as \"CSV UTF-8\" and"
+                       " import it again");
     pj_csv csv;
     if (pj_csv_parse(c->arena, text, strlen(text), &csv, err)) {
         err->status = 422; /* the request is well-formed; its csv field is not */

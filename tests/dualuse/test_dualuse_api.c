@@ -751,6 +751,32 @@ TEST(dualuse_manual_csv_fullwidth_semicolons_and_empty_lines)
     th_stop(&s);
 }
 
+/* Regression: a console read a GBK CSV (Excel's "CSV" on a Chinese Windows) as UTF-8, which
+ * turns each undecodable byte into U+FFFD, and the server saved the valid but unreadable text
+ * as a new manual version. A manual's CSV holding U+FFFD is refused as not UTF-8. */
+TEST(dualuse_manual_csv_with_replacement_characters_is_refused)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "officer", s.demo_pw, tok);
+    long long fid = peaceful_hotel(&s);
+    long long manuals0 = th_sql_int(&s, "SELECT COUNT(*) FROM manuals");
+    long long audit0 = th_sql_int(&s, "SELECT COUNT(*) FROM audit");
+    char *rb = manual_csv_body(
+        fid, "phase,code,name,planned_minutes,team_type,team_count,predecessors,checklist\r\n"
+             "convert,S1,\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD,90,cleaning,6,,\r\n");
+    json_t *o = post(&s, tok, "/api/v1/manuals", rb, 422);
+    free(rb);
+    CHECK_STR(th_err_code(o), "bad_csv");
+    CHECK_STR(th_err_field(o), "csv");
+    CHECK(strstr(th_err_message(o), "not UTF-8") != NULL);
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM manuals"), manuals0);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit"), audit0);
+    th_stop(&s);
+}
+
 TEST(dualuse_overview_adds_up)
 {
     th_server s;

@@ -348,6 +348,53 @@ describe('dual-use', { timeout: 300000 }, () => {
     await context.close();
   });
 
+  // Regression: the import read the file with File.text(), which turns a GBK file (Excel's
+  // "CSV" on a Chinese Windows) into U+FFFD marks, and the server saved that as a new version
+  // of unreadable step names. Now the bytes are read as strict UTF-8: the console says to save
+  // it as "CSV UTF-8" and sends nothing.
+  test('manual import: a GBK CSV is refused in the console, nothing is sent', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'wanda', DEMO_PW);
+    const versions = async () => (await apiGet(page, '/manuals?facility_id=1&scenario=epidemic')).items.length;
+    const manual = (await apiGet(page, '/manuals?facility_id=1&scenario=epidemic')).items.sort((a, b) => b.version - a.version)[0];
+    const before = await versions();
+    await page.goto(`/manuals/${manual.id}`);
+    await page.getByRole('heading', { name: manual.title }).waitFor();
+    const posts = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && /\/api\/v1\/manuals$/.test(r.url())) posts.push(r.url());
+    });
+    // "phase,…,checklist\r\nconvert,S1,场地清理与分区,90,cleaning,6,,消防通道畅通\r\nrestore,R1,物资回收,180,cleaning,6,,\r\n"
+    // in GBK (iconv -f utf-8 -t gbk)
+    const gbk = Buffer.concat([
+      Buffer.from('phase,code,name,planned_minutes,team_type,team_count,predecessors,checklist\r\nconvert,S1,'),
+      Buffer.from('b3a1b5d8c7e5c0edd3ebb7d6c7f8', 'hex'),
+      Buffer.from(',90,cleaning,6,,'),
+      Buffer.from('cffbb7c0cda8b5c0b3a9cda8', 'hex'),
+      Buffer.from('\r\nrestore,R1,'),
+      Buffer.from('ceefd7cabbd8cad5', 'hex'),
+      Buffer.from(',180,cleaning,6,,\r\n'),
+    ]);
+    await page.getByTestId('import-csv').click();
+    await page.getByTestId('import-file').setInputFiles({ name: 'manual_gbk.csv', mimeType: 'text/csv', buffer: gbk });
+    const err = page.getByTestId('import-error');
+    await err.getByText(/GBK 编码.*另存为“CSV UTF-8（逗号分隔）”/).waitFor();
+    await page.getByTestId('import-save').click();
+    await err.getByText(/GBK 编码/).waitFor();
+    assert.deepEqual(posts, [], 'nothing sent');
+    assert.equal(await versions(), before, 'no new version');
+    // the same table in UTF-8 is read (not saved here: later tests work this manual)
+    const utf8 = Buffer.from(new TextDecoder('gbk').decode(gbk));
+    assert.match(utf8.toString(), /场地清理与分区/);
+    await page.getByTestId('import-file').setInputFiles({ name: 'manual.csv', mimeType: 'text/csv', buffer: utf8 });
+    await page.getByText('已选择：manual.csv（3 行）').waitFor();
+    await err.waitFor({ state: 'hidden' });
+    await page.getByRole('dialog', { name: '导入工作手册（CSV）' }).getByRole('button', { name: '取消' }).click();
+    assert.deepEqual(posts, [], 'nothing sent');
+    await noProblems(page);
+    await context.close();
+  });
+
   test('abort a drill with a reason; restore a live conversion that is ready', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'officer', DEMO_PW);

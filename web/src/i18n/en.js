@@ -1070,6 +1070,8 @@ export default {
     chooseFile: 'Choose a CSV file',
     fileChosen: 'Chosen: {name} ({n} line) | Chosen: {name} ({n} lines)',
     fileRequired: 'Please choose a CSV file',
+    gbk: 'The file is in the GBK encoding (what Excel’s “CSV (Comma delimited)” writes on a Chinese Windows); only UTF-8 is read: save it in Excel as “CSV UTF-8 (Comma delimited)” and choose it again. Nothing was imported.',
+    notUtf8: 'The file is not a UTF-8 CSV and cannot be read: save it as “CSV UTF-8 (Comma delimited)” and choose it again. Nothing was imported.',
     facilityRequired: 'Please choose a facility',
     titleRequired: 'Please give a title',
     imported: 'Imported as version {n}',

@@ -1072,6 +1072,8 @@ export default {
     chooseFile: '选择 CSV 文件',
     fileChosen: '已选择：{name}（{n} 行）',
     fileRequired: '请选择 CSV 文件',
+    gbk: '文件是 GBK 编码（Excel“CSV（逗号分隔）”的默认编码），平台只接受 UTF-8：请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后重新选择。本次未导入任何内容。',
+    notUtf8: '文件不是 UTF-8 编码的 CSV，无法读取：请另存为“CSV UTF-8（逗号分隔）”后重新选择。本次未导入任何内容。',
     facilityRequired: '请选择设施',
     titleRequired: '请填写标题',
     imported: '已导入为第 {n} 版',

@@ -11,15 +11,26 @@ export function tableType(name, bytes) {
   return zip || /\.xlsx?$/i.test(name) ? XLSX_TYPE : 'text/csv';
 }
 
-/** A CSV the server refused as not UTF-8: GBK (Excel's "CSV" on a Chinese Windows) said so. */
-function encodingMessage(bytes, t) {
+/** What the console says of a CSV that is not UTF-8, GBK (Excel's "CSV" on a Chinese Windows)
+ * named as such: the message {prefix}.gbk or {prefix}.notUtf8. */
+export function encodingMessage(bytes, t, prefix = 'dev.imp') {
   try {
     const text = new TextDecoder('gbk', { fatal: true }).decode(bytes);
-    if (/[\u4e00-\u9fff]/.test(text)) return t('dev.imp.gbk');
+    if (/[\u4e00-\u9fff]/.test(text)) return t(prefix + '.gbk');
   } catch {
     /* not GBK either */
   }
-  return t('dev.imp.notUtf8');
+  return t(prefix + '.notUtf8');
+}
+
+/** The text of a CSV file's bytes when they are UTF-8 (a byte order mark dropped), else null:
+ * never decoded lossily, which would turn GBK into U+FFFD marks the server would store. */
+export function utf8Text(bytes) {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
 }
 
 /** The message for an import's failure e of file f ({name, bytes}); fallback(e) otherwise. */
