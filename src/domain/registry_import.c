@@ -380,9 +380,9 @@ static int row_body(pj_ctx *c, lookups *L, pj_sheet *r, const int *map, int ncol
             return pj_fail(e, 422, "bad_row", r->field,
                            "line %d: %d cells, the header names %d columns", r->line, r->nf, ncols);
         }
-    /* a failed formula's #REF!, #N/A is no value */
-    for (int k = 0; k < NCOLS; k++)
-        if (map[k] >= 0 && pj_sheet_formula_error(r, map[k], cols[k].name, re)) return -1;
+    /* a failed formula's #REF!, #N/A is no value: the id's here, the other columns' once the
+     * facility the row names is known (the preview names it) */
+    if (map[C_ID] >= 0 && pj_sheet_formula_error(r, map[C_ID], cols[C_ID].name, re)) return -1;
     const char *t;
     /* the facility named by id */
     int64_t cur_town = 0;
@@ -407,6 +407,9 @@ static int row_body(pj_ctx *c, lookups *L, pj_sheet *r, const int *map, int ncol
         }
         *id = v;
     }
+    for (int k = 0; k < NCOLS; k++)
+        if (k != C_ID && map[k] >= 0 && pj_sheet_formula_error(r, map[k], cols[k].name, re))
+            return -1;
     /* the township by code or name; none given: a township officer's own */
     int64_t town = 0;
     t = cell_text(c, r, map, C_TOWN);

@@ -1046,6 +1046,7 @@ TEST_T(facility_import_xlsx_formula_error_is_refused, 60)
     CHECK_STR(th_str(err_at(o, 0), "message"),
               "line 2, column address: the cell holds the formula error #REF!");
     CHECK_STR(th_str(preview_at(o, 0), "action"), "error");
+    CHECK_INT(th_int(preview_at(o, 0), "id"), 1); /* the facility the row names */
     json_decref(o);
     o = upload(&s, tok, "/api/v1/facilities/import", XLSX, x, n, 422, __LINE__);
     CHECK_STR(th_err_code(o), "bad_row");
