@@ -399,6 +399,68 @@ int pj_el_audit_reveal(pj_ctx *c, const char *entity, int64_t id, pj_err *err)
     return 0;
 }
 
+int pj_el_id_clash_guard(pj_ctx *c, pj_err *err)
+{
+    if (!c->actor.user_id) return 0;
+    int64_t now = pj_now();
+    int64_t tz = (int64_t)pj_el_setting(c, "elder_tz_offset_min", 480) * 60;
+    int64_t day_start = pj_el_today(c, now) * 86400 - tz;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT COUNT(*) FROM audit WHERE user_id = ? AND action ="
+                               " 'id_clash' AND at >= ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, c->actor.user_id);
+    pj_stmt_int(s, 2, day_start);
+    int rc = pj_stmt_step(s, err);
+    int64_t n = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (n >= PJ_EL_ID_CLASHES_PER_DAY)
+        return pj_fail(err, 429, "too_many_requests", "id_number",
+                       "%d ID numbers you entered today are registered already: registrations"
+                       " and ID number changes are open to you again tomorrow (Beijing time)",
+                       PJ_EL_ID_CLASHES_PER_DAY);
+    return 0;
+}
+
+int pj_el_id_clash(pj_ctx *c, const char *what, int64_t from_id, const char *id_number, pj_err *err)
+{
+    int elder = !strcmp(what, "elder");
+    pj_err e2;
+    pj_err_clear(&e2);
+    pj_stmt *s = NULL;
+    if (pj_db_begin(c->db, &e2)) goto done;
+    s = pj_db_prepare(c->db,
+                      elder ? "SELECT id FROM elders WHERE id_number = ?"
+                            : "SELECT id FROM helpers WHERE id_number = ?",
+                      &e2);
+    if (!s) goto rollback;
+    pj_stmt_text(s, 1, id_number);
+    int rc = pj_stmt_step(s, &e2);
+    int64_t holder = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) goto rollback;
+    if (holder) {
+        char after[48];
+        if (from_id)
+            snprintf(after, sizeof after, "{\"tried_from\":%lld}", (long long)from_id);
+        else
+            snprintf(after, sizeof after, "{\"tried_from\":null}");
+        if (pj_audit_add(c, "id_clash", what, holder, NULL, after, &e2)) goto rollback;
+    }
+    if (!pj_db_commit(c->db, &e2)) goto done;
+rollback:
+    pj_db_rollback(c->db);
+done:
+    if (e2.status) { /* the audit row could not be written: that error, not the clash */
+        *err = e2;
+        return -1;
+    }
+    return pj_fail(err, 409, "conflict", "id_number", "%s with this ID number exists",
+                   elder ? "an elder" : "a helper");
+}
+
 /* ---- shared input pieces ---- */
 
 int pj_el_in_skills(json_t *o, const char *key, int required, int *mask, pj_err *err)
@@ -1227,7 +1289,9 @@ int pj_elder_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
                    .lat = NAN,
                    .lon = NAN};
     if (pj_el_create_check(c, body, elder_fields, err)) return -1;
-    if (elder_read(c, body, 1, &r, err) || pj_el_grid_check(c, &r.place, err)) return -1;
+    if (elder_read(c, body, 1, &r, err) || pj_el_grid_check(c, &r.place, err) ||
+        pj_el_id_clash_guard(c, err))
+        return -1;
     if (pj_db_begin(c->db, err)) return -1;
     pj_stmt *s = pj_db_prepare(
         c->db,
@@ -1246,8 +1310,10 @@ int pj_elder_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     int rc = pj_stmt_step(s, err);
     int64_t id = rc == 1 ? pj_col_int(s, 0) : 0;
     pj_stmt_done(s);
-    if (rc < 0 && err->status == 409)
-        pj_fail(err, 409, "conflict", "id_number", "an elder with this ID number exists");
+    if (rc < 0 && err->status == 409) {
+        pj_db_rollback(c->db);
+        return pj_el_id_clash(c, "elder", 0, r.p.id_number, err);
+    }
     if (rc != 1) goto fail;
     if (elder_commit(c, "create", id, NULL, w, err)) goto fail;
     return 0;
@@ -1264,8 +1330,10 @@ int pj_elder_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         return -1;
     elder_rec r;
     memset(&r, 0, sizeof r);
-    if (elder_load(c, id, &r, err) || elder_read(c, body, 0, &r, err)) return -1;
-    if (pj_el_move_check(c, grid, &r.place, err)) return -1;
+    if (elder_load(c, id, &r, err)) return -1;
+    const char *old_idn = r.p.id_number;
+    if (elder_read(c, body, 0, &r, err) || pj_el_move_check(c, grid, &r.place, err)) return -1;
+    if (strcmp(r.p.id_number, old_idn) && pj_el_id_clash_guard(c, err)) return -1;
     if (pj_db_begin(c->db, err)) return -1;
     if (pj_version_check(c, "SELECT version FROM elders WHERE id = ?", id, version, "elder", err))
         goto fail;
@@ -1291,9 +1359,9 @@ int pj_elder_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     pj_stmt_int(s, i++, pj_now());
     pj_stmt_int(s, i++, id);
     if (pj_step_done(s, err)) {
-        if (err->status == 409)
-            pj_fail(err, 409, "conflict", "id_number", "an elder with this ID number exists");
-        goto fail;
+        if (err->status != 409) goto fail;
+        pj_db_rollback(c->db);
+        return pj_el_id_clash(c, "elder", id, r.p.id_number, err);
     }
     /* a PATCH that changed nothing writes nothing: no new version, no audit row */
     char *now_full = pj_render_to_string(c, id, full_render, err);

@@ -271,7 +271,9 @@ int pj_helper_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
 {
     helper_rec r = {.source = "manual", .active = 1, .lat = NAN, .lon = NAN};
     if (pj_el_create_check(c, body, helper_fields, err)) return -1;
-    if (helper_read(c, body, 1, &r, err) || pj_el_grid_check(c, &r.place, err)) return -1;
+    if (helper_read(c, body, 1, &r, err) || pj_el_grid_check(c, &r.place, err) ||
+        pj_el_id_clash_guard(c, err))
+        return -1;
     if (pj_db_begin(c->db, err)) return -1;
     pj_stmt *s =
         pj_db_prepare(c->db,
@@ -288,8 +290,10 @@ int pj_helper_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     int rc = pj_stmt_step(s, err);
     int64_t id = rc == 1 ? pj_col_int(s, 0) : 0;
     pj_stmt_done(s);
-    if (rc < 0 && err->status == 409)
-        pj_fail(err, 409, "conflict", "id_number", "a helper with this ID number exists");
+    if (rc < 0 && err->status == 409) {
+        pj_db_rollback(c->db);
+        return pj_el_id_clash(c, "helper", 0, r.p.id_number, err);
+    }
     if (rc != 1) goto fail;
     if (!pj_credit_account_of(c, "helper", id, r.p.name, err)) goto fail;
     if (pj_render_commit(c, "create", "helper", id, NULL, helper_render, w, err)) goto fail;
@@ -307,8 +311,10 @@ int pj_helper_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         return -1;
     helper_rec r;
     memset(&r, 0, sizeof r);
-    if (helper_load(c, id, &r, err) || helper_read(c, body, 0, &r, err)) return -1;
-    if (pj_el_move_check(c, grid, &r.place, err)) return -1;
+    if (helper_load(c, id, &r, err)) return -1;
+    const char *old_idn = r.p.id_number;
+    if (helper_read(c, body, 0, &r, err) || pj_el_move_check(c, grid, &r.place, err)) return -1;
+    if (strcmp(r.p.id_number, old_idn) && pj_el_id_clash_guard(c, err)) return -1;
     if (pj_db_begin(c->db, err)) return -1;
     if (pj_version_check(c, "SELECT version FROM helpers WHERE id = ?", id, version, "helper", err))
         goto fail;
@@ -352,9 +358,9 @@ int pj_helper_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     pj_stmt_int(s, i++, pj_now());
     pj_stmt_int(s, i++, id);
     if (pj_step_done(s, err)) {
-        if (err->status == 409)
-            pj_fail(err, 409, "conflict", "id_number", "a helper with this ID number exists");
-        goto fail;
+        if (err->status != 409) goto fail;
+        pj_db_rollback(c->db);
+        return pj_el_id_clash(c, "helper", id, r.p.id_number, err);
     }
     /* a PATCH that changed nothing writes nothing: no new version, no audit row */
     char *now_full = pj_render_to_string(c, id, helper_render_full, err);

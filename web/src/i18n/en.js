@@ -543,6 +543,7 @@ export default {
     end: 'Ended',
     transfer: 'Transfer',
     redeem: 'Redeemed',
+    id_clash: 'Tried a registered ID number',
     read_unmasked: 'Read personal data in full',
     enrol: 'Enrolled',
     graduate: 'Graduated',
@@ -2365,6 +2366,7 @@ export default {
   // `fields`, worded as the console's forms word them; auditFieldsOf: an entity's own wording
   auditFields: {
     check_character: 'ID number check character',
+    tried_from: 'Tried from record',
     ability_level: 'Ability level',
     abort_reason: 'Reason for aborting',
     academicians: 'Academicians',

@@ -545,6 +545,7 @@ export default {
     end: '结束',
     transfer: '转赠',
     redeem: '兑换',
+    id_clash: '尝试已登记的身份证号',
     read_unmasked: '查看完整个人信息',
     enrol: '报名',
     graduate: '结业',
@@ -2368,6 +2369,7 @@ export default {
   // `fields`, worded as the console's forms word them; auditFieldsOf: an entity's own wording
   auditFields: {
     check_character: '身份证号校验码',
+    tried_from: '尝试时所在记录',
     ability_level: '能力等级',
     abort_reason: '中止原因',
     academicians: '院士',
