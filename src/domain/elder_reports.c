@@ -385,7 +385,8 @@ static int vul_row(pj_ctx *c, int64_t id, int reveal, pj_jw *w, pj_buf *csv, pj_
         "SELECT e.id, e.name, e.sex, e.birth_date, e.ability_level, e.living_alone, e.disabled,"
         " e.household, e.phone, e.lat, e.lon, e.grid_id, g.name, v.name, t.name, h.id, h.name,"
         " h.phone, (SELECT GROUP_CONCAT(u.display_name || ' (' || u.username || ')', '; ') FROM"
-        " grid_workers gw JOIN users u ON u.id = gw.user_id WHERE gw.region_id = e.grid_id),"
+        " grid_workers gw JOIN users u ON u.id = gw.user_id WHERE gw.region_id = e.grid_id"
+        " AND u.disabled = 0)," /* whom to call: a disabled account is no grid worker */
         " e.emergency_contacts, e.village_id, e.township_id"
         " FROM elders e JOIN regions g ON g.id = e.grid_id JOIN regions v ON v.id = e.village_id"
         " JOIN regions t ON t.id = e.township_id"

@@ -187,13 +187,15 @@ static int region_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_render_time(w, "updated_at", pj_col_int(s, 10));
     pj_jw_kint(w, "version", pj_col_int(s, 11));
     pj_stmt_done(s);
-    if (grid) {
+    if (grid) { /* the accounts that look after the grid: a disabled one does no more */
         pj_jw_key(w, "grid_workers");
         pj_jw_arr(w);
-        s = pj_db_prepare(c->db,
-                          "SELECT u.id, u.username, u.display_name FROM grid_workers g"
-                          " JOIN users u ON u.id = g.user_id WHERE g.region_id = ? ORDER BY u.id",
-                          err);
+        s = pj_db_prepare(
+            c->db,
+            "SELECT u.id, u.username, u.display_name FROM grid_workers g"
+            " JOIN users u ON u.id = g.user_id WHERE g.region_id = ? AND u.disabled = 0"
+            " ORDER BY u.id",
+            err);
         if (!s) return -1;
         pj_stmt_int(s, 1, id);
         while ((rc = pj_stmt_step(s, err)) == 1) {
