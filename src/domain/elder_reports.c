@@ -212,6 +212,9 @@ int pj_elder_coverage(pj_ctx *c, const char *group, int64_t region_id, int64_t s
      * elder registered yesterday owes no month of visits; their first is due an interval on) */
     double every[3] = {pj_el_visit_days(c, "high_risk"), pj_el_visit_days(c, "key"),
                        pj_el_visit_days(c, "normal")};
+    /* days still to come are no days on the register: a period running past now (this month
+     * asked on the 10th) owes its visits up to now, as its visits done can only be */
+    int64_t now = pj_now(), due_until = until < now ? until : now;
     while ((rc = pj_stmt_step(s, err)) == 1) {
         int64_t id = pj_col_int(s, 0), g = pj_col_int(s, 1);
         row *r = row_of(c, &R, GROUP_OF(g));
@@ -221,8 +224,8 @@ int pj_elder_coverage(pj_ctx *c, const char *group, int64_t region_id, int64_t s
         r->doctor += pj_col_int(s, 3) != 0;
         int t = (int)pj_col_int(s, 4);
         int64_t from = pj_col_int(s, 5) > since ? pj_col_int(s, 5) : since;
-        if (from < until)
-            r->visits_due += (double)(until - from) / 86400.0 / every[t >= 0 && t < 3 ? t : 2];
+        if (from < due_until)
+            r->visits_due += (double)(due_until - from) / 86400.0 / every[t >= 0 && t < 3 ? t : 2];
         if (id > 0 && id <= max_elder && (paired[id / 8] & (1u << (id % 8)))) r->paired++;
     }
     pj_stmt_done(s);

@@ -54,6 +54,43 @@ TEST_T(eldercare_visits_due_from_registration, 120)
     th_stop(&s);
 }
 
+/* A period running past now (this month, asked on the 10th) counted visits due on the days
+ * still to come, against visits done that can only be up to now: the month read a third
+ * covered, the rest of the year ~1 %. Visits are due up to now only. */
+TEST_T(eldercare_visits_due_only_up_to_now, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80], off[80], path[256], sql[200], t0[21], t1[21];
+    th_login(&s, "grid01", s.demo_pw, g);
+    th_login(&s, "officer", s.demo_pw, off);
+    long long grid = el_grid01_grid(&s);
+    long long a = el_elder(&s, g, grid, 1, "\"visit_tier\":\"high_risk\"");
+    int64_t now = pj_now();
+    snprintf(sql, sizeof sql, "UPDATE elders SET created_at = %lld WHERE id = %lld",
+             (long long)(now - 60 * 86400), a);
+    th_sql_exec(&s, sql);
+    /* 10 days gone, 20 to come: 10/7 = 1.4 due, not 30/7 = 4.3 */
+    pj_time_iso(now - 10 * 86400, t0);
+    pj_time_iso(now + 20 * 86400, t1);
+    snprintf(path, sizeof path,
+             "/api/v1/eldercare/coverage?group=grid&region_id=%lld&since=%s&until=%s", grid, t0,
+             t1);
+    double d = due_of(&s, off, path);
+    CHECK(d > 1.35 && d < 1.45);
+    /* the same as the period up to now (until not given) */
+    snprintf(path, sizeof path, "/api/v1/eldercare/coverage?group=grid&region_id=%lld&since=%s",
+             grid, t0);
+    CHECK(due_of(&s, off, path) == d);
+    /* a period wholly to come owes nothing yet */
+    pj_time_iso(now + 86400, t0);
+    snprintf(path, sizeof path,
+             "/api/v1/eldercare/coverage?group=grid&region_id=%lld&since=%s&until=%s", grid, t0,
+             t1);
+    CHECK(due_of(&s, off, path) == 0.0);
+    th_stop(&s);
+}
+
 /* A period bound at or before the epoch is refused at its parameter (400 bad_query): the report
  * took such a bound as not given and answered the last 30 days instead, without a word but the
  * echoed period (since=1970-01-01, a day in Beijing, is 1969-12-31T16:00:00Z). */
