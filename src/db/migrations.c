@@ -1446,5 +1446,14 @@ const pj_migration pj_migrations[] = {
      "CREATE TRIGGER team_types_retire_id AFTER DELETE ON team_types BEGIN"
      " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'team_types' AND max_id < OLD.id;"
      " END;"},
+    /* a standard's effective_from given as a bare date was stored as 00:00 UTC, 08:00 in
+     * Beijing, though a date is a day in Pinggu; it is now 00:00 Beijing time (16:00 UTC the
+     * day before). The versions not yet in force stored at 00:00 UTC sharp (such a date; a
+     * time was given to the second and seldom on it) take effect from that day's Beijing
+     * midnight, as their dates meant; those in force already keep the instant they took
+     * effect, which conversions and drills started under them were judged by. */
+    {14, "dual-use: standards not yet in force dated by day take effect at 00:00 Beijing time",
+     "UPDATE standards SET effective_from = effective_from - 28800 WHERE effective_from % 86400 ="
+     " 0 AND effective_from > (SELECT applied_at FROM schema_migrations WHERE version = 14);"},
 };
 const int pj_migrations_count = (int)(sizeof pj_migrations / sizeof pj_migrations[0]);

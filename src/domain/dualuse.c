@@ -225,7 +225,8 @@ int pj_standard_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         string_list(json_object_get(body, "checklist"), "checklist", 100, 200, err))
         return -1;
     int64_t from = pj_now();
-    if (eff && pj_time_parse(eff, &from))
+    /* a bare date is a day in Pinggu: in force from its first instant in Beijing time */
+    if (eff && pj_time_parse_local(eff, &from))
         return pj_fail(err, 422, "invalid_value", "effective_from",
                        "effective_from must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
     json_t *cl = json_object_get(body, "checklist");

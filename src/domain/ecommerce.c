@@ -461,8 +461,11 @@ static int body_time(json_t *b, const char *key, int64_t *out, pj_err *err)
 {
     const char *v;
     if (pj_in_str(b, key, 1, 1, 32, &v, err) < 0) return -1;
-    if (pj_time_parse(v, out))
-        return pj_fail(err, 422, "invalid_value", key, "%s must be an ISO-8601 UTC time", key);
+    /* a slot has a time of day: a bare date (a day in Beijing, api.md) names none, and read as
+     * 00:00 UTC it was 08:00 in Beijing */
+    if (strlen(v) != 20 || pj_time_parse(v, out))
+        return pj_fail(err, 422, "invalid_value", key,
+                       "%s must be an ISO-8601 UTC time YYYY-MM-DDTHH:MM:SSZ", key);
     if (*out % PJ_EC_SLOT_S)
         return pj_fail(err, 422, "invalid_value", key, "%s must be on a 30-minute boundary", key);
     return 0;

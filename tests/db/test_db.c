@@ -568,3 +568,30 @@ TEST(db_migration_rederives_livestream_sales)
               1);
     pj_db_close(db);
 }
+
+/* Migration 14: a standard's effective_from given as a bare date was stored as 00:00 UTC
+ * (08:00 in Beijing); a date is now a Beijing day. The versions not yet in force stored at
+ * 00:00 UTC sharp take effect at 00:00 Beijing time (8 hours earlier); a version in force
+ * already, or one to the second at another time, stays as it is. */
+TEST(db_migration_standards_dated_by_day_start_at_beijing_midnight)
+{
+    pj_db *db = open_at("standards.db", 13);
+    pj_err e = {0};
+    CHECK_INT(pj_db_exec(db,
+                         "INSERT INTO standards (id, facility_type, scenario, role, version,"
+                         " effective_from, target_hours, created_at, created_by) VALUES"
+                         " (1, 'hotel', 'epidemic', 'isolation', 1, 1577836800, 24, 1, 'u'),"
+                         " (2, 'hotel', 'epidemic', 'isolation', 2, 4102444800, 12, 1, 'u'),"
+                         " (3, 'hotel', 'epidemic', 'isolation', 3, 4102448400, 10, 1, 'u');",
+                         &e),
+              0);
+    pj_db_close(db);
+    db = open_at("standards.db", 0);
+    /* 2020-01-01T00:00Z, in force long since: kept */
+    CHECK_INT(one(db, "SELECT effective_from FROM standards WHERE id = 1"), 1577836800);
+    /* "2100-01-01": 2099-12-31T16:00:00Z */
+    CHECK_INT(one(db, "SELECT effective_from FROM standards WHERE id = 2"), 4102444800 - 28800);
+    /* 2100-01-01T01:00:00Z, a time: kept */
+    CHECK_INT(one(db, "SELECT effective_from FROM standards WHERE id = 3"), 4102448400);
+    pj_db_close(db);
+}

@@ -2719,3 +2719,40 @@ TEST(dualuse_team_type_renamed_and_removed)
     json_decref(o);
     th_stop(&s);
 }
+
+/* A standard's effective_from given as a date is a day in Pinggu (api.md "Dates"): in force
+ * from 00:00 Beijing time. It was stored as 00:00 UTC, so for the first 8 hours of its day the
+ * superseded version stayed in force (and conversions or drills started then took its target). */
+TEST(dualuse_standard_dated_by_day_in_force_from_beijing_midnight)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[300], today[21];
+    th_login(&s, "officer", s.demo_pw, tok);
+    json_t *o = post(&s, tok, "/api/v1/standards",
+                     "{\"facility_type\":\"hotel\",\"scenario\":\"epidemic\",\"role\":"
+                     "\"isolation\",\"target_hours\":12,\"effective_from\":\"2030-01-01\"}",
+                     201);
+    CHECK_STR(th_str(o, "effective_from"), "2029-12-31T16:00:00Z");
+    json_decref(o);
+    /* today's Beijing date: in force now, whatever the hour in Beijing */
+    pj_time_iso(pj_now() + PJ_LOCAL_OFFSET_S, today);
+    snprintf(body, sizeof body,
+             "{\"facility_type\":\"hotel\",\"scenario\":\"event\",\"role\":\"isolation\","
+             "\"target_hours\":7,\"effective_from\":\"%.10s\"}",
+             today);
+    o = post(&s, tok, "/api/v1/standards", body, 201);
+    long long id = th_int(o, "id");
+    CHECK(strcmp(th_str(o, "effective_from"), today) < 0);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET",
+                      "/api/v1/standards?in_force=1&facility_type=hotel&scenario=event&role="
+                      "isolation",
+                      tok, NULL, &o),
+              200);
+    json_t *items = json_object_get(o, "items");
+    CHECK_INT(json_array_size(items), 1);
+    CHECK_INT(th_int(json_array_get(items, 0), "id"), id);
+    json_decref(o);
+    th_stop(&s);
+}
