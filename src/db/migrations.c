@@ -1455,5 +1455,21 @@ const pj_migration pj_migrations[] = {
     {14, "dual-use: standards not yet in force dated by day take effect at 00:00 Beijing time",
      "UPDATE standards SET effective_from = effective_from - 28800 WHERE effective_from % 86400 ="
      " 0 AND effective_from > (SELECT applied_at FROM schema_migrations WHERE version = 14);"},
+    /* an indicator value's or target's id is never given again (as the registry's, migration
+     * 9; PJ_NEXT_ID): without AUTOINCREMENT the newest one's id, once deleted, went to the next
+     * one entered, so a delete retried (its answer lost) removed the newer figure. The start is
+     * every id the audit trail names, so ids deleted before the upgrade are not given again */
+    {484, "indicators: ids of deleted values and targets are not given again",
+     "INSERT INTO retired_ids (tbl_name, max_id)"
+     " SELECT 'indicator_values', COALESCE(MAX(entity_id), 0) FROM audit"
+     " WHERE entity = 'indicator_value'"
+     " UNION ALL SELECT 'indicator_targets', COALESCE(MAX(entity_id), 0) FROM audit"
+     " WHERE entity = 'indicator_target';"
+     "CREATE TRIGGER indicator_values_retire_id AFTER DELETE ON indicator_values BEGIN"
+     " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'indicator_values'"
+     " AND max_id < OLD.id; END;"
+     "CREATE TRIGGER indicator_targets_retire_id AFTER DELETE ON indicator_targets BEGIN"
+     " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'indicator_targets'"
+     " AND max_id < OLD.id; END;"},
 };
 const int pj_migrations_count = (int)(sizeof pj_migrations / sizeof pj_migrations[0]);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "db/next_id.h"
 #include "domain/audit.h"
 #include "domain/indicator_int.h"
 #include "domain/input.h"
@@ -581,13 +582,15 @@ int pj_ind_value_put(pj_ctx *c, int64_t ind, const char *region, const pj_period
     pj_period_format(p, per);
     const char *who = pj_ind_who(c);
     /* a new row in one statement (the common case of an import); else compare and revise */
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "INSERT INTO indicator_values (indicator_id, region, period,"
-                               " period_kind, year, sub, value, unit, source, note, created_at,"
-                               " created_by, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?,"
-                               " ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (indicator_id, region, period)"
-                               " DO NOTHING RETURNING id",
-                               err);
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "INSERT INTO indicator_values (id, indicator_id, region, period,"
+        " period_kind, year, sub, value, unit, source, note, created_at,"
+        " created_by, updated_at, updated_by) VALUES (" PJ_NEXT_ID(
+            "indicator_values") ", ?, ?, ?, ?, ?, ?, ?,"
+                                " ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (indicator_id, region, period)"
+                                " DO NOTHING RETURNING id",
+        err);
     if (!s) return -1;
     pj_stmt_int(s, 1, ind);
     pj_stmt_text(s, 2, region);
@@ -921,9 +924,10 @@ int pj_ind_target_put(pj_ctx *c, int64_t ind, const char *region, const char *pe
                       const char *source, const char *note, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(c->db,
-                               "INSERT INTO indicator_targets (indicator_id, region, period,"
-                               " value, source, note, created_at, created_by) VALUES (?, ?, ?, ?,"
-                               " ?, ?, ?, ?) RETURNING id",
+                               "INSERT INTO indicator_targets (id, indicator_id, region, period,"
+                               " value, source, note, created_at, created_by) VALUES (" PJ_NEXT_ID(
+                                   "indicator_targets") ", ?, ?, ?, ?,"
+                                                        " ?, ?, ?, ?) RETURNING id",
                                err);
     if (!s) return -1;
     pj_stmt_int(s, 1, ind);

@@ -1,6 +1,7 @@
 /* Ids of deleted records are never given again, for every record the API deletes besides the
  * registry's (tests/http/test_registry_writes.c): agri-tech and logistics records, live
- * sessions, emission factors and energy use, elder centres, calendar days. */
+ * sessions, emission factors and energy use, elder centres, calendar days, indicator values
+ * and targets. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,10 @@ TEST_T(deleted_record_ids_are_never_reused, 120)
          "{\"kind\":\"village\",\"name\":\"编号互助点%d\",\"region_id\":%lld}", "", 1, 204},
         {"/api/v1/enterprise/calendar", "ent_calendar", "ent_calendar",
          "{\"day\":\"2099-01-0%d\",\"kind\":\"holiday\",\"name\":\"假日\"}", "", 0, 204},
+        {"/api/v1/indicators/values", "indicator_values", "indicator_value",
+         "{\"code\":\"gdp\",\"period\":\"201%d\",\"value\":100.5}", "", 0, 204},
+        {"/api/v1/indicators/targets", "indicator_targets", "indicator_target",
+         "{\"code\":\"gdp\",\"period\":\"204%d\",\"value\":900}", "", 0, 204},
     };
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
         long long ids[3];
@@ -108,7 +113,9 @@ TEST(record_id_migrations_retire_deleted_ids)
                          " (4, 'cli', 'delete', 'elder_centre', 6),"
                          " (5, 'cli', 'delete', 'ent_calendar', 9),"
                          " (6, 'cli', 'delete', 'energy_use', 8),"
-                         " (7, 'cli', 'delete', 'manual', 11)",
+                         " (7, 'cli', 'delete', 'manual', 11),"
+                         " (8, 'cli', 'delete', 'indicator_value', 14),"
+                         " (9, 'cli', 'delete', 'indicator_target', 3)",
                          &e),
               0);
     pj_db_close(db);
@@ -118,13 +125,14 @@ TEST(record_id_migrations_retire_deleted_ids)
         db,
         "SELECT group_concat(tbl_name || ':' || max_id, ' ') FROM (SELECT * FROM retired_ids"
         " WHERE tbl_name IN ('ag_labs', 'ec_sessions', 'elder_centres', 'ent_calendar',"
-        " 'energy_use', 'lg_parks', 'manuals') ORDER BY tbl_name)",
+        " 'energy_use', 'indicator_targets', 'indicator_values', 'lg_parks', 'manuals')"
+        " ORDER BY tbl_name)",
         &e);
     CHECK(s != NULL);
     CHECK_INT(pj_stmt_step(s, &e), 1);
     CHECK_STR(pj_col_text(s, 0),
-              "ag_labs:12 ec_sessions:5 elder_centres:6 energy_use:8 ent_calendar:9 lg_parks:0"
-              " manuals:11");
+              "ag_labs:12 ec_sessions:5 elder_centres:6 energy_use:8 ent_calendar:9"
+              " indicator_targets:3 indicator_values:14 lg_parks:0 manuals:11");
     pj_stmt_done(s);
     /* every table whose rows the API deletes has its row (and its trigger) */
     CHECK_INT(pj_db_exec(db,
@@ -144,10 +152,12 @@ TEST(record_id_migrations_retire_deleted_ids)
     CHECK_STR(pj_col_text(s, 0), "ag_labs:12 lg_parks:3"); /* 4 is below what was retired */
     pj_stmt_done(s);
     static const char *const tables[] = {
-        "ag_labs",     "ag_projects",   "ag_milestones", "ag_farms",         "ag_experts",
-        "ag_sections", "ag_results",    "ag_transfers",  "lg_parks",         "lg_warehouses",
-        "lg_tenants",  "lg_freight",    "lg_parcels",    "lg_trains",        "ec_sessions",
-        "energy_use",  "elder_centres", "ent_calendar",  "emission_factors", "manuals"};
+        "ag_labs",          "ag_projects",      "ag_milestones",    "ag_farms",
+        "ag_experts",       "ag_sections",      "ag_results",       "ag_transfers",
+        "lg_parks",         "lg_warehouses",    "lg_tenants",       "lg_freight",
+        "lg_parcels",       "lg_trains",        "ec_sessions",      "energy_use",
+        "elder_centres",    "ent_calendar",     "emission_factors", "manuals",
+        "indicator_values", "indicator_targets"};
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
         char sql[200];
         snprintf(sql, sizeof sql,
