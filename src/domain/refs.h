@@ -1,7 +1,8 @@
 /* What still refers to a record about to be deleted, found from the schema's foreign keys
  * rather than from a list kept by hand, so a module's new table is covered the day it is
- * added: the rows that would make the DELETE fail ("FOREIGN KEY constraint failed"), counted
- * per table and named in words ("3 enterprise appeals, 1 bank product"). */
+ * added (and from the few integer columns holding a region's, organisation's or facility's id
+ * without one, pj_plain_refs): the rows that would make the DELETE fail ("FOREIGN KEY constraint
+ * failed"), counted per table and named in words ("3 enterprise appeals, 1 bank product"). */
 #ifndef PJ_REFS_H
 #define PJ_REFS_H
 
@@ -11,13 +12,21 @@
 #include "core/err.h"
 #include "domain/ctx.h"
 
+/* An integer column that holds the id of a row of `parent` without a declared foreign key;
+ * pj_refs_describe counts its rows as it counts a declared NO ACTION reference. */
+typedef struct pj_plain_ref {
+    const char *table, *column, *parent;
+} pj_plain_ref;
+extern const pj_plain_ref pj_plain_refs[];
+extern const size_t pj_plain_refs_count;
+
 /* Describes the rows referring to row `id` (its INTEGER PRIMARY KEY) of `table` that would
  * refuse its delete: the references whose ON DELETE is NO ACTION or RESTRICT, also those
  * reached through rows the delete would remove by ON DELETE CASCADE (a facility's manuals,
  * which conversions refer to). out gets "N noun[, N noun…]" (table names mapped to words, the
  * table's name when it has none). Returns the number of tables named (0: nothing refers to
- * it, out ""), -1 on error. Reads only: call it inside the delete's transaction, before the
- * DELETE. */
+ * it, out ""), -1 on error. The columns of pj_plain_refs count as declared references. Reads only:
+ * call it inside the delete's transaction, before the DELETE. */
 int pj_refs_describe(pj_ctx *c, const char *table, int64_t id, char *out, size_t size, pj_err *err);
 
 #endif

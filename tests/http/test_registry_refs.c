@@ -1,7 +1,10 @@
 /* Deleting a registry record that other modules' rows or user accounts still use is refused
  * with 409 in_use naming them (not the database's words), changing nothing — over the API and
  * on the command line. */
+#include "core/log.h"
+#include "db/db.h"
 #include "domain/enterprise.h"
+#include "domain/refs.h"
 #include "eldercare/el_fixture.h"
 
 #define REG(s, tok, m, path, body, want) el_call(s, tok, m, path, body, want, __LINE__)
@@ -250,4 +253,120 @@ TEST_T(registry_facility_delete_accounts_for_its_stock_and_manuals, 120)
     snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM manuals WHERE id = %lld", mid);
     CHECK_INT(th_sql_int(&s, sql), 0);
     th_stop(&s);
+}
+
+/* Regression: a grid, a township or an organisation that rows name only by an integer column
+ * without a declared foreign key (an alert's and a service log's area, a cooperation post's
+ * township, an appeal history's department) was deleted (204), the rows keeping the id of a
+ * record gone, shown with no name. Now the delete is 409 in_use naming them. */
+TEST_T(registry_delete_counts_references_the_schema_does_not_declare, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    th_demo(&s, pj_enterprise_demo);
+    char tok[80], jd[80], body[512], path[96], sql[512];
+    th_login(&s, "admin", s.admin_pw, tok);
+    th_login(&s, "jd", s.demo_pw, jd);
+    long long district = th_sql_int(&s, "SELECT id FROM regions WHERE type = 'district'");
+    long long village = th_sql_int(&s, "SELECT MIN(id) FROM regions WHERE type = 'village'");
+    long long vtown = th_sql_int(&s, "SELECT parent_id FROM regions WHERE id = (SELECT MIN(id)"
+                                     " FROM regions WHERE type = 'village')");
+    /* a township a cooperation post names (over the API) */
+    snprintf(
+        body, sizeof body,
+        "{\"type\":\"township\",\"parent_id\":%lld,\"code\":\"110117995\",\"name\":\"合作测试镇\"}",
+        district);
+    json_t *o = REG(&s, tok, "POST", "/api/v1/regions", body, 201);
+    long long town = th_int(o, "id");
+    json_decref(o);
+    snprintf(body, sizeof body,
+             "{\"kind\":\"need\",\"category\":\"logistics\",\"title\":\"冷链运输需求\","
+             "\"township_id\":%lld}",
+             town);
+    json_decref(REG(&s, jd, "POST", "/api/v1/enterprise/coop-posts", body, 201));
+    snprintf(path, sizeof path, "/api/v1/regions/%lld", town);
+    REFUSED(&s, tok, path, "1 cooperation post");
+    /* a grid an alert and a service log stayed in after their elder moved on */
+    snprintf(body, sizeof body,
+             "{\"type\":\"grid\",\"parent_id\":%lld,\"code\":\"T-GRID-9\",\"name\":\"临时网格\"}",
+             village);
+    o = REG(&s, tok, "POST", "/api/v1/regions", body, 201);
+    long long grid = th_int(o, "id");
+    json_decref(o);
+    long long elder = el_elder(&s, tok,
+                               th_sql_int(&s, "SELECT MIN(id) FROM regions WHERE type"
+                                              " = 'grid'"),
+                               7, "");
+    CHECK(elder > 0);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO elder_alerts (kind, elder_id, grid_id, township_id, dedupe_key, state,"
+             " raised_at, resolved_at) VALUES ('no_visit', %lld, %lld, %lld, 'refs-test',"
+             " 'resolved', 1, 2);"
+             "INSERT INTO elder_service_logs (elder_id, kind, time_in, time_out, minutes,"
+             " recorded_by, grid_id, village_id, township_id, created_at) VALUES (%lld, 'visit',"
+             " 1, 2, 30, 'admin', %lld, %lld, %lld, 2)",
+             elder, grid, vtown, elder, grid, village, vtown);
+    th_sql_exec(&s, sql);
+    snprintf(path, sizeof path, "/api/v1/regions/%lld", grid);
+    REFUSED(&s, tok, path, "1 eldercare alert", "1 service log");
+    /* a department an appeal's history names after the appeal went on to another */
+    o = REG(&s, tok, "POST", "/api/v1/organisations",
+            "{\"name\":\"临时部门乙\",\"type\":\"government\"}", 201);
+    long long dept = th_int(o, "id");
+    json_decref(o);
+    long long appeal = th_sql_int(&s, "SELECT MIN(id) FROM ent_appeals");
+    CHECK(appeal > 0);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO ent_appeal_events (appeal_id, at, action, from_state, to_state,"
+             " department_id, username, note) VALUES (%lld, 1, 'return', 'dispatched',"
+             " 'received', %lld, 'admin', '也不归我们')",
+             appeal, dept);
+    th_sql_exec(&s, sql);
+    snprintf(path, sizeof path, "/api/v1/organisations/%lld", dept);
+    REFUSED(&s, tok, path, "1 appeal history entry");
+    th_stop(&s);
+}
+
+/* Every integer column named as holding a region's, organisation's or facility's id either
+ * declares its foreign key, is listed in pj_plain_refs (so a delete counts it) or is a user
+ * account's scope (counted by the registry's delete as an account). A new such column is
+ * listed, or this fails naming it. */
+TEST(registry_plain_reference_columns_are_all_counted)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/plain-refs.db", t_tmpdir());
+    pj_db *db;
+    pj_err e = {0};
+    pj_log_level(PJ_LOG_WARN);
+    if (pj_db_open_at(&db, path, 0, &e)) t_fail(__FILE__, __LINE__, "%s", e.message);
+    pj_stmt *s = pj_db_prepare(
+        db,
+        "SELECT m.name, c.name FROM sqlite_master m, pragma_table_info(m.name) c WHERE m.type ="
+        " 'table' AND m.name NOT IN ('users', 'audit') AND upper(c.type) LIKE 'INT%' AND c.pk = 0"
+        " AND (c.name IN ('region_id', 'org_id', 'organisation_id', 'facility_id',"
+        " 'operator_id') OR c.name LIKE '%township_id' OR c.name LIKE '%grid_id' OR c.name LIKE"
+        " '%village_id' OR c.name LIKE '%region_id' OR c.name LIKE '%department_id' OR c.name"
+        " LIKE '%organisation_id' OR c.name LIKE '%org_id' OR c.name LIKE '%facility_id') AND"
+        " NOT EXISTS (SELECT 1 FROM pragma_foreign_key_list(m.name) f WHERE f.\"from\" = c.name)"
+        " ORDER BY 1, 2",
+        &e);
+    CHECK(s != NULL);
+    int rc, plain = 0;
+    while ((rc = pj_stmt_step(s, &e)) == 1) {
+        const char *t = pj_col_text(s, 0), *col = pj_col_text(s, 1);
+        size_t i = 0;
+        while (i < pj_plain_refs_count &&
+               (strcmp(pj_plain_refs[i].table, t) || strcmp(pj_plain_refs[i].column, col)))
+            i++;
+        if (i == pj_plain_refs_count)
+            t_fail(__FILE__, __LINE__,
+                   "%s.%s holds an id without a foreign key and is not in"
+                   " pj_plain_refs (src/domain/refs.c): a delete would not count it",
+                   t, col);
+        plain++;
+    }
+    CHECK_INT(rc, 0);
+    pj_stmt_done(s);
+    CHECK_INT(plain, (int)pj_plain_refs_count); /* no entry for a column that is not there */
+    pj_db_close(db);
 }
