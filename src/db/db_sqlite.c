@@ -643,9 +643,102 @@ int pj_db_backup(pj_db *db, const char *path, pj_err *err)
         return pj_fail(err, 500, "backup", "file", "cannot create %s", path);
     }
     int r = copy_db(db->h, dst, err);
+    /* the copy has the source's write-ahead-log header: reading it would need a -shm file
+     * beside it, which a read-only disk, a snapshot or another account's directory cannot
+     * take; in rollback mode the backup is one self-contained file (a server opening it, or the
+     * database it is restored into, is in WAL mode again) */
+    if (!r && sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) != SQLITE_OK)
+        r = pj_fail(err, 500, "backup", "file", "cannot finish %s: %s", path, sqlite3_errmsg(dst));
     sqlite3_close(dst);
     if (r) unlink(path);
     return r;
+}
+
+/* "file:" URI of absolute path `path` with "?immutable=1": read without locks or a -shm file
+ * (a file that nothing writes, in a directory this process cannot write). NULL if too long. */
+static char *immutable_uri(const char *path)
+{
+    size_t n = strlen(path), size = 3 * n + 32, k = 0;
+    if (n > 4096) return NULL;
+    char *u = malloc(size);
+    if (!u) return NULL;
+    k += (size_t)snprintf(u, size, "file://");
+    for (const char *p = path; *p; p++) {
+        unsigned char ch = (unsigned char)*p;
+        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+            ch == '/' || ch == '-' || ch == '_' || ch == '.' || ch == '~')
+            u[k++] = (char)ch;
+        else
+            k += (size_t)snprintf(u + k, size - k, "%%%02X", ch);
+    }
+    snprintf(u + k, size - k, "?immutable=1");
+    return u;
+}
+
+/* Opens backup file src read-only and runs its integrity check: ok 1 when it is "ok". A
+ * backup in write-ahead-log mode (one made before backups were self-contained, or a copy of a
+ * live database) needs a -shm file beside it; where that cannot be made (a read-only disk or
+ * snapshot, another account's directory) and there is no -wal file holding changes, the file
+ * is the whole database and is read as immutable. 0 when it was read, -1 with err naming the
+ * reason when it could not be. */
+static int open_backup(const char *src, sqlite3 **out, int *ok, pj_err *err)
+{
+    for (int immutable = 0;; immutable = 1) {
+        sqlite3 *s = NULL;
+        char *uri = NULL;
+        if (immutable) {
+            char *abs = realpath(src, NULL);
+            uri = abs ? immutable_uri(abs) : NULL;
+            free(abs);
+            if (!uri)
+                return pj_fail(err, 400, "restore", "file", "cannot open %s: %s", src,
+                               strerror(errno ? errno : ENAMETOOLONG));
+        }
+        int rc = sqlite3_open_v2(immutable ? uri : src, &s,
+                                 SQLITE_OPEN_READONLY | (immutable ? SQLITE_OPEN_URI : 0), NULL);
+        free(uri);
+        if (rc != SQLITE_OK) {
+            int e = sqlite3_system_errno(s);
+            pj_fail(err, 400, "restore", "file", "cannot open %s: %s", src,
+                    e ? strerror(e) : sqlite3_errmsg(s));
+            sqlite3_close(s);
+            return -1;
+        }
+        sqlite3_stmt *st = NULL;
+        rc = sqlite3_prepare_v2(s, "PRAGMA integrity_check", -1, &st, NULL);
+        if (rc == SQLITE_OK) rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            const char *res = (const char *)sqlite3_column_text(st, 0);
+            *ok = res && !strcmp(res, "ok");
+            sqlite3_finalize(st);
+            *out = s;
+            return 0;
+        }
+        sqlite3_finalize(st);
+        rc = sqlite3_errcode(s);
+        int e = sqlite3_system_errno(s);
+        char msg[256];
+        snprintf(msg, sizeof msg, "%s%s%s", sqlite3_errmsg(s), e ? ": " : "", e ? strerror(e) : "");
+        sqlite3_close(s);
+        if (rc == SQLITE_NOTADB)
+            return pj_fail(err, 400, "restore", "file", "%s is not a pingji database", src);
+        char wal[4200];
+        struct stat wst;
+        snprintf(wal, sizeof wal, "%s-wal", src);
+        int has_wal = stat(wal, &wst) == 0 && wst.st_size > 0;
+        /* no -shm file can be made or written there (SQLite's "unable to open database file",
+         * or "attempt to write a readonly database" when the backup is another user's) */
+        int no_shm = (rc & 0xff) == SQLITE_CANTOPEN || (rc & 0xff) == SQLITE_READONLY;
+        if (!immutable && no_shm && !has_wal) continue;
+        if (has_wal && no_shm)
+            return pj_fail(err, 400, "restore", "file",
+                           "cannot read %s: its changes in %s need a %s-shm file beside it,"
+                           " which cannot be made there (a read-only directory); copy the"
+                           " database with its -wal file to a writable directory and restore"
+                           " from there",
+                           src, wal, src);
+        return pj_fail(err, 400, "restore", "file", "cannot read %s: %s", src, msg);
+    }
 }
 
 int pj_db_restore_file(const char *src, const char *dst_path, pj_err *err)
@@ -656,26 +749,22 @@ int pj_db_restore_file(const char *src, const char *dst_path, pj_err *err)
         return pj_fail(err, 400, "restore", "file", "cannot open %s: %s", src, strerror(errno));
     if (S_ISDIR(sst.st_mode))
         return pj_fail(err, 400, "restore", "file", "cannot open %s: it is a directory", src);
-    if (sqlite3_open_v2(src, &s, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        int e = sqlite3_system_errno(s);
-        pj_fail(err, 400, "restore", "file", "cannot open %s: %s", src,
-                e ? strerror(e) : sqlite3_errmsg(s));
-        sqlite3_close(s);
-        return -1;
-    }
     /* Check it is a sound pingji database before replacing anything. */
+    int ok = 0;
+    if (open_backup(src, &s, &ok, err)) return -1;
     sqlite3_stmt *st = NULL;
-    int ok = sqlite3_prepare_v2(s, "PRAGMA integrity_check", -1, &st, NULL) == SQLITE_OK &&
-             sqlite3_step(st) == SQLITE_ROW &&
-             strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
-    sqlite3_finalize(st);
     int ver = 0;
     if (ok && sqlite3_prepare_v2(s, "SELECT MAX(version) FROM schema_migrations", -1, &st, NULL) ==
                   SQLITE_OK) {
         if (sqlite3_step(st) == SQLITE_ROW) ver = sqlite3_column_int(st, 0);
         sqlite3_finalize(st);
     }
-    if (!ok || ver < 1) {
+    if (!ok) {
+        sqlite3_close(s);
+        return pj_fail(err, 400, "restore", "file",
+                       "%s is damaged: its integrity check fails; not restoring from it", src);
+    }
+    if (ver < 1) {
         sqlite3_close(s);
         return pj_fail(err, 400, "restore", "file", "%s is not a pingji database", src);
     }

@@ -1038,3 +1038,97 @@ TEST(cli_init_names_why_the_database_cannot_be_made)
     CHECK(!strstr(out, "unable to open database file"));
     CHECK(!strstr(out, "ready"));
 }
+
+/* a copy of file from into to, mode 0644 (readable by the user a check runs as) */
+static void copy_readable(const char *from, const char *to)
+{
+    FILE *f = fopen(from, "rb");
+    CHECK(f != NULL);
+    CHECK(fseek(f, 0, SEEK_END) == 0);
+    long n = ftell(f);
+    CHECK(n >= 0 && fseek(f, 0, SEEK_SET) == 0);
+    char *buf = malloc((size_t)n + 1);
+    CHECK(buf && fread(buf, 1, (size_t)n, f) == (size_t)n);
+    fclose(f);
+    write_file(to, buf, (size_t)n);
+    free(buf);
+    CHECK(chmod(to, 0644) == 0);
+}
+
+/* the journal mode a database file's header says: 1 rollback, 2 write-ahead log */
+static int header_mode(const char *path)
+{
+    unsigned char h[20];
+    FILE *f = fopen(path, "rb");
+    CHECK(f != NULL);
+    CHECK(fread(h, 1, sizeof h, f) == sizeof h);
+    fclose(f);
+    return h[18] == h[19] ? h[18] : -1;
+}
+
+/* Regression: a backup on read-only storage (a read-only disk, a snapshot, another account's
+ * directory) was "not a pingji database": written with the live database's write-ahead-log
+ * header, it could not be read without creating a -shm file beside it. A backup is now one
+ * self-contained file; one of an older build (the WAL header, no -wal) is read as it is, and a
+ * copy whose changes are still in a -wal file is refused naming that reason. The directory is
+ * made read-only with mode 0555; run by root the restore runs as nobody, whom 0555 stops as it
+ * stops its owner. */
+TEST_T(cli_restore_reads_a_backup_in_a_read_only_directory, 120)
+{
+    static char out[65536];
+    char src[500], ro[500], w[500], outp[600], old[600], bk[600], live[600], livewal[600];
+    char rt[600], shm[620], wal[520];
+    path_in_tmp(src, sizeof src, "src.db");
+    path_in_tmp(ro, sizeof ro, "ro");
+    path_in_tmp(w, sizeof w, "w");
+    CHECK_INT(RUN(out, "init", "--db", src), 0);
+    CHECK_INT(header_mode(src), 2); /* a live database is in WAL mode */
+    CHECK(mkdir(ro, 0755) == 0 && mkdir(w, 0777) == 0 && chmod(w, 0777) == 0 &&
+          chmod(t_tmpdir(), 0711) == 0);
+    snprintf(old, sizeof old, "%s/old.db", ro);
+    snprintf(bk, sizeof bk, "%s/bk.db", ro);
+    snprintf(live, sizeof live, "%s/live.db", ro);
+    snprintf(livewal, sizeof livewal, "%s/live.db-wal", ro);
+    /* an older build's backup: the database file as it is, WAL header and no -wal */
+    copy_readable(src, old);
+    CHECK_INT(header_mode(old), 2);
+    /* this build's backup: rollback mode, nothing beside it needed */
+    CHECK_INT(RUN(out, "backup", "--db", src, bk), 0);
+    CHECK_INT(header_mode(bk), 1);
+    CHECK(chmod(bk, 0644) == 0);
+    /* a live database's copy whose last change is still in its -wal */
+    sqlite3 *h;
+    CHECK(sqlite3_open(src, &h) == SQLITE_OK);
+    CHECK(sqlite3_exec(h,
+                       "PRAGMA wal_autocheckpoint=0; UPDATE users SET username = 'admin2'"
+                       " WHERE username = 'admin'",
+                       NULL, NULL, NULL) == SQLITE_OK);
+    snprintf(wal, sizeof wal, "%s-wal", src);
+    copy_readable(src, live);
+    copy_readable(wal, livewal);
+    sqlite3_close(h);
+    struct stat st;
+    CHECK(stat(livewal, &st) == 0 && st.st_size > 0);
+    CHECK(chmod(ro, 0555) == 0);
+    snprintf(outp, sizeof outp, "%s/out.txt", w);
+    static const char *const names[] = {"old", "bk"};
+    for (int i = 0; i < 2; i++) {
+        char from[600];
+        snprintf(from, sizeof from, "%s/%s.db", ro, names[i]);
+        snprintf(rt, sizeof rt, "%s/rt-%s.db", w, names[i]);
+        int rc = th_run_as(out, sizeof out,
+                           (const char *const[]){"restore", from, "--db", rt, NULL}, outp, 1);
+        if (rc != 0) t_fail(__FILE__, __LINE__, "restore from %s: exit %d: %s", from, rc, out);
+        CHECK(strstr(out, "restored") != NULL);
+        CHECK_INT(sql_int(rt, "SELECT COUNT(*) FROM users WHERE username = 'admin'"), 1);
+        snprintf(shm, sizeof shm, "%s-shm", from);
+        CHECK(!exists(shm));
+    }
+    snprintf(rt, sizeof rt, "%s/rt-live.db", w);
+    CHECK_INT(th_run_as(out, sizeof out, (const char *const[]){"restore", live, "--db", rt, NULL},
+                        outp, 1),
+              1);
+    CHECK(strstr(out, "live.db-wal") && strstr(out, "-shm") && strstr(out, "writable directory"));
+    CHECK(!strstr(out, "not a pingji database"));
+    CHECK(chmod(ro, 0755) == 0);
+}
