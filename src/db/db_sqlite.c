@@ -722,8 +722,16 @@ static int open_backup(const char *src, sqlite3 **out, int *ok, pj_err *err)
         sqlite3_close(s);
         if (rc == SQLITE_NOTADB)
             return pj_fail(err, 400, "restore", "file", "%s is not a pingji database", src);
+        /* changes beside the file (a -wal, or the -journal of a write cut short): the file
+         * alone is not the database, it is not read as immutable */
         char wal[4200];
         struct stat wst;
+        snprintf(wal, sizeof wal, "%s-journal", src);
+        if (stat(wal, &wst) == 0 && wst.st_size > 0)
+            return pj_fail(err, 400, "restore", "file",
+                           "cannot read %s: %s lies beside it (a write cut short) and cannot be"
+                           " rolled back there (%s)",
+                           src, wal, msg);
         snprintf(wal, sizeof wal, "%s-wal", src);
         int has_wal = stat(wal, &wst) == 0 && wst.st_size > 0;
         /* no -shm file can be made or written there (SQLite's "unable to open database file",

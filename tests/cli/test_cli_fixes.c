@@ -1109,6 +1109,13 @@ TEST_T(cli_restore_reads_a_backup_in_a_read_only_directory, 120)
     sqlite3_close(h);
     struct stat st;
     CHECK(stat(livewal, &st) == 0 && st.st_size > 0);
+    /* a file with the -journal of a write cut short beside it is not the whole database */
+    char cut[600], journal[620];
+    snprintf(cut, sizeof cut, "%s/cut.db", ro);
+    snprintf(journal, sizeof journal, "%s-journal", cut);
+    copy_readable(src, cut);
+    write_file(journal, "a journal cut short", 19);
+    CHECK(chmod(journal, 0644) == 0);
     CHECK(chmod(ro, 0555) == 0);
     snprintf(outp, sizeof outp, "%s/out.txt", w);
     static const char *const names[] = {"old", "bk"};
@@ -1130,5 +1137,10 @@ TEST_T(cli_restore_reads_a_backup_in_a_read_only_directory, 120)
               1);
     CHECK(strstr(out, "live.db-wal") && strstr(out, "-shm") && strstr(out, "writable directory"));
     CHECK(!strstr(out, "not a pingji database"));
+    snprintf(rt, sizeof rt, "%s/rt-cut.db", w);
+    CHECK_INT(th_run_as(out, sizeof out, (const char *const[]){"restore", cut, "--db", rt, NULL},
+                        outp, 1),
+              1);
+    CHECK(strstr(out, "cut.db-journal") && !strstr(out, "not a pingji database"));
     CHECK(chmod(ro, 0755) == 0);
 }
