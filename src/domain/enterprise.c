@@ -243,6 +243,21 @@ int pj_ent_calendar_list(pj_ctx *c, int year, pj_jw *w, pj_err *err)
     pj_stmt_done(s);
     if (rc < 0) return -1;
     pj_jw_arr_end(w);
+    /* the years the calendar holds no day of, into which the deadline of an appeal not closed
+     * runs: those deadlines are provisional until the year's days are entered */
+    s = pj_db_prepare(c->db,
+                      "SELECT DISTINCT CAST(strftime('%Y', t + 28800, 'unixepoch') AS INTEGER) AS y"
+                      " FROM (SELECT received_at AS t FROM ent_appeals WHERE state != 'closed'"
+                      " UNION SELECT complete_due - 1 FROM ent_appeals WHERE state != 'closed')"
+                      " WHERE " ENT_NO_CALENDAR_YEAR("t") " ORDER BY y",
+                      err);
+    if (!s) return -1;
+    pj_jw_key(w, "years_missing");
+    pj_jw_arr(w);
+    while ((rc = pj_stmt_step(s, err)) == 1) pj_jw_int(w, pj_col_int(s, 0));
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    pj_jw_arr_end(w);
     pj_jw_obj_end(w);
     return 0;
 }
@@ -296,6 +311,8 @@ int pj_ent_calendar_set(pj_ctx *c, json_t *body, pj_jw *w, int *created, pj_err 
     if (pj_db_begin(c->db, err)) return -1;
     int64_t id = 0;
     char *before = NULL;
+    pj_cal was, now;
+    if (ent_calendar_load(c, &was, err)) goto fail;
     pj_stmt *s = pj_db_prepare(c->db, "SELECT id FROM ent_calendar WHERE day = ?", err);
     if (!s) goto fail;
     pj_stmt_text(s, 1, day);
@@ -332,6 +349,7 @@ int pj_ent_calendar_set(pj_ctx *c, json_t *body, pj_jw *w, int *created, pj_err 
     char *after = pj_render_to_string(c, id, calendar_render, err);
     if (!after ||
         pj_audit_add(c, before ? "update" : "create", "ent_calendar", id, before, after, err) ||
+        ent_calendar_load(c, &now, err) || ent_appeal_deadlines_redo(c, &was, &now, err) ||
         pj_db_commit(c->db, err))
         goto fail;
     pj_jw_raw(w, after);
@@ -347,11 +365,13 @@ int pj_ent_calendar_delete(pj_ctx *c, int64_t id, pj_err *err)
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE)) return -1;
     if (pj_db_begin(c->db, err)) return -1;
     char *before = pj_render_to_string(c, id, calendar_render, err);
-    if (!before) goto fail;
+    pj_cal was, now;
+    if (!before || ent_calendar_load(c, &was, err)) goto fail;
     pj_stmt *s = pj_db_prepare(c->db, "DELETE FROM ent_calendar WHERE id = ?", err);
     if (!s) goto fail;
     pj_stmt_int(s, 1, id);
     if (pj_step_done(s, err) || pj_audit_add(c, "delete", "ent_calendar", id, before, NULL, err) ||
+        ent_calendar_load(c, &now, err) || ent_appeal_deadlines_redo(c, &was, &now, err) ||
         pj_db_commit(c->db, err))
         goto fail;
     return 0;

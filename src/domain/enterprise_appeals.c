@@ -450,9 +450,18 @@ static int appeal_render_x(pj_ctx *c, int64_t id, pj_jw *w, int events, pj_err *
         " a.responded_at, a.replied_at, a.closed_at, a.response_due, a.complete_due, a.reply,"
         " a.resolved, a.rating, a.returns, a.reopens, a.escalated, a.visit_due, a.visited_at,"
         " a.visit_note, a.source, a.created_by, a.version, a.reopened_at,"
-        " " PJ_SQL_BY_NAME_OF "a.created_by" PJ_SQL_BY_NAME_END " FROM ent_appeals a"
-        " JOIN organisations o ON o.id = a.org_id"
-        " LEFT JOIN organisations d ON d.id = a.department_id WHERE a.id = ?",
+        " " PJ_SQL_BY_NAME_OF "a.created_by" PJ_SQL_BY_NAME_END ","
+        " a.state != 'closed' AND (" ENT_NO_CALENDAR_YEAR(
+            "a.received_at") " OR " ENT_NO_CALENDAR_YEAR("a.complete_due - 1") ") FROM ent_appeals "
+                                                                               "a"
+                                                                               " JOIN "
+                                                                               "organisations o ON "
+                                                                               "o.id = a.org_id"
+                                                                               " LEFT JOIN "
+                                                                               "organisations d ON "
+                                                                               "d.id = "
+                                                                               "a.department_id "
+                                                                               "WHERE a.id = ?",
         id, "appeal", err);
     if (!s) return -1;
     int rc;
@@ -498,6 +507,7 @@ static int appeal_render_x(pj_ctx *c, int64_t id, pj_jw *w, int events, pj_err *
     pj_render_by(w, "created_by", s, 33, 36);
     pj_jw_kint(w, "version", pj_col_int(s, 34));
     opt_time(w, "reopened_at", s, 35);
+    pj_jw_kbool(w, "deadline_provisional", (int)pj_col_int(s, 37));
     pj_stmt_done(s);
     if (events) {
         /* every rating given, one per reply: `rating` above is the current round's only */
@@ -1242,6 +1252,68 @@ int pj_ent_org_moved(pj_ctx *c, int64_t org_id, int64_t township_id, pj_err *err
         if (pj_step_done(s, err)) return -1;
         char *after = pj_render_to_string(c, ids[i], appeal_render, err);
         if (!after || pj_audit_add(c, "update", "ent_appeal", ids[i], before, after, err))
+            return -1;
+    }
+    return 0;
+}
+
+/* A deadline of n working days after day `from` that ends on day `due` under calendar `was`
+ * is moved to the n-th working day after `from` under `now`. The stored deadline is the end
+ * (24:00 Beijing) of its day; one not computed that way (e.g. set by hand) is left alone. */
+static int64_t redo_deadline(const pj_cal *was, const pj_cal *now, int64_t start, int64_t due)
+{
+    int32_t from = pj_cal_local_day(start), day = pj_cal_local_day(due) - 1;
+    if (pj_cal_day_start(day + 1) != due || day <= from) return due;
+    int n = pj_cal_workdays_between(was, from, day);
+    if (n < 1 || pj_cal_add_workdays(was, from, n) != day) return due;
+    return pj_cal_day_start(pj_cal_add_workdays(now, from, n) + 1);
+}
+
+int ent_appeal_deadlines_redo(pj_ctx *c, const pj_cal *was, const pj_cal *now, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id, received_at, reopened_at, reopens, response_due,"
+                               " complete_due, visit_due FROM ent_appeals"
+                               " WHERE state != 'closed' ORDER BY id",
+                               err);
+    if (!s) return -1;
+    typedef struct {
+        int64_t id, rdue, cdue, vdue;
+        int has_visit;
+    } moved;
+    moved *m = NULL;
+    int n = 0, cap = 0, rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        int64_t recv = pj_col_int(s, 1), round_start = recv;
+        if (pj_col_int(s, 3) > 0 && !pj_col_is_null(s, 2)) round_start = pj_col_int(s, 2);
+        int64_t rdue = pj_col_int(s, 4), cdue = pj_col_int(s, 5);
+        int has_visit = !pj_col_is_null(s, 6);
+        int64_t vdue = has_visit ? pj_col_int(s, 6) : 0;
+        int64_t r2 = redo_deadline(was, now, recv, rdue);
+        int64_t c2 = redo_deadline(was, now, round_start, cdue);
+        /* the return visit is due with the round's deadline (receipt, reopening) */
+        int64_t v2 = has_visit && vdue == cdue ? c2 : vdue;
+        if (r2 == rdue && c2 == cdue && v2 == vdue) continue;
+        m = pj_arena_room(c->arena, m, n, &cap, sizeof *m, 16);
+        m[n++] = (moved){pj_col_int(s, 0), r2, c2, v2, has_visit};
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    for (int i = 0; i < n; i++) {
+        char *before = pj_render_to_string(c, m[i].id, appeal_render, err);
+        if (!before) return -1;
+        s = pj_db_prepare(c->db,
+                          "UPDATE ent_appeals SET response_due = ?, complete_due = ?,"
+                          " visit_due = ?, version = version + 1 WHERE id = ?",
+                          err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, m[i].rdue);
+        pj_stmt_int(s, 2, m[i].cdue);
+        if (m[i].has_visit) pj_stmt_int(s, 3, m[i].vdue);
+        pj_stmt_int(s, 4, m[i].id);
+        if (pj_step_done(s, err)) return -1;
+        char *after = pj_render_to_string(c, m[i].id, appeal_render, err);
+        if (!after || pj_audit_add(c, "update", "ent_appeal", m[i].id, before, after, err))
             return -1;
     }
     return 0;

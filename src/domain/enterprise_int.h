@@ -9,6 +9,16 @@
 
 /* The holiday calendar, in c->arena. */
 int ent_calendar_load(pj_ctx *c, pj_cal *out, pj_err *err);
+/* SQL: true when the calendar holds no day of the Beijing year of instant EXPR (a deadline
+ * counted into that year took every Monday to Friday as a working day: provisional). */
+#define ENT_NO_CALENDAR_YEAR(EXPR)                                                                 \
+    "NOT EXISTS (SELECT 1 FROM ent_calendar k WHERE k.day BETWEEN strftime('%Y', " EXPR            \
+    " + 28800, 'unixepoch') || '-01-01' AND strftime('%Y', " EXPR " + 28800, 'unixepoch')"         \
+    " || '-12-31')"
+/* Inside a calendar write's transaction: the deadlines of the appeals not closed counted
+ * again under calendar `now` (they were counted under `was`), each one moved updated and
+ * audited. */
+int ent_appeal_deadlines_redo(pj_ctx *c, const pj_cal *was, const pj_cal *now, pj_err *err);
 /* A numeric setting, or def when absent. */
 double ent_setting(pj_ctx *c, const char *key, double def);
 /* 1 for admin, district officer, township officer (the departments' desks). */

@@ -36,6 +36,8 @@ export default {
       receivedAt: 'Received',
       responseDue: 'Response due',
       completeDue: 'Completion due',
+      provisional: 'Provisional',
+      provisionalHint: 'The year\'s holidays are not entered yet: the deadline counts every Monday to Friday as a working day and is recomputed once they are',
       visitDue: 'Return visit',
       visited: 'visited {at}',
       overdue: 'Overdue',
@@ -602,5 +604,8 @@ export default {
     // the reception-days page, when a year has no calendar (422 no_calendar)
     needCalendar: 'No holidays are entered for {year}: its reception days cannot be scheduled.',
     enterFirst: 'Enter the holidays of {year} first',
+    // open appeals whose deadlines run into a year without a calendar (years_missing)
+    missingYears: 'Appeal deadlines run into {years}, whose holidays are not entered yet: they count every Monday to Friday as a working day (provisional) and are recomputed once the year is entered.',
+    enterYear: 'Enter the holidays of {year}',
   },
 };

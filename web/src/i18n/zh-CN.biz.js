@@ -35,6 +35,8 @@ export default {
       receivedAt: '受理时间',
       responseDue: '响应时限',
       completeDue: '办结时限',
+      provisional: '暂定',
+      provisionalHint: '该年节假日安排尚未录入，时限暂按周一至周五计算，录入后自动重算',
       visitDue: '回访时间',
       visited: '已回访 {at}',
       overdue: '超期',
@@ -601,5 +603,8 @@ export default {
     // the reception-days page, when a year has no calendar (422 no_calendar)
     needCalendar: '{year} 年尚无节假日安排，接待日无法排期。',
     enterFirst: '先录入 {year} 年节假日与调休',
+    // open appeals whose deadlines run into a year without a calendar (years_missing)
+    missingYears: '有诉求的办理时限跨入 {years} 年，而该年节假日安排尚未录入：这些时限暂按周一至周五计算（暂定），录入后自动重算。',
+    enterYear: '录入 {year} 年节假日与调休',
   },
 };

@@ -1,0 +1,64 @@
+// The enterprise-service pages, seventh round. Deadlines running into a year the holiday
+// calendar does not hold yet are marked 暂定 and the officers are told to enter that year.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, login, apiGet, DEMO_PW } from './lib.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+async function call(page, method, p, data) {
+  const res = await page.request.fetch('/api/v1' + p, { method, data });
+  if (!res.ok()) throw new Error(`${method} ${p}: ${res.status()} ${await res.text()}`);
+  return res.status() === 204 ? null : res.json();
+}
+// the server's answer with `extra` merged into it (into each item of a list)
+async function augment(page, pattern, extra) {
+  await page.route(pattern, async (r) => {
+    const res = await r.fetch();
+    const json = await res.json();
+    if (Array.isArray(json.items) && !('years_missing' in extra)) json.items = json.items.map((i) => ({ ...i, ...extra }));
+    else Object.assign(json, extra);
+    await r.fulfill({ response: res, json });
+  });
+}
+
+describe('enterprise services (7)', { timeout: 180000 }, () => {
+  test('provisional deadlines: 暂定 on the appeal, a warning with a link to the missing year', async () => {
+    const { page } = await openPage(browser);
+    await login(page, 'officer', DEMO_PW);
+    const jdOrg = (await apiGet(page, '/organisations?q=' + encodeURIComponent('京东（平谷）物流'))).items[0];
+    const a = await call(page, 'POST', '/enterprise/appeals', { organisation_id: jdOrg.id, channel: 'phone', type: 'help', category: 'permits', title: '跨年时限诉求', description: '测试' });
+    assert.equal(a.deadline_provisional, false, 'this year has its calendar');
+    assert.ok(Array.isArray((await apiGet(page, '/enterprise/calendar?year=2026')).years_missing));
+    await augment(page, '**/api/v1/enterprise/calendar?*', { years_missing: [2027] });
+    await augment(page, `**/api/v1/enterprise/appeals/${a.id}`, { deadline_provisional: true });
+    await augment(page, '**/api/v1/enterprise/appeals?*', { deadline_provisional: true });
+
+    await page.goto('/enterprise/appeals');
+    const warn = page.getByTestId('calendar-missing');
+    await warn.getByText('有诉求的办理时限跨入 2027 年').waitFor();
+    await page.getByTestId('appeal-table').getByTestId('provisional').first().getByText('暂定').waitFor();
+    await page.goto(`/enterprise/appeals/${a.id}`);
+    await page.getByTestId('provisional').getByText('暂定').waitFor();
+    await page.goto('/enterprise/reception-days');
+    await page.getByTestId('calendar-missing').waitFor();
+    await page.getByTestId('calendar-missing-link').click();
+    await page.waitForURL(/\/enterprise\/calendar\?year=2027/);
+    await page.getByTestId('calendar-missing').getByText('录入 2027 年节假日与调休').waitFor();
+  });
+
+  test('without provisional deadlines there is no warning; an enterprise never sees it', async () => {
+    const { page } = await openPage(browser);
+    await login(page, 'jd', DEMO_PW);
+    await page.route('**/api/v1/enterprise/calendar?*', (r) => r.fulfill({ json: { items: [], years_missing: [2027] } }));
+    await page.goto('/enterprise/appeals');
+    await page.getByTestId('new-appeal').waitFor();
+    await page.waitForTimeout(300);
+    assert.equal(await page.getByTestId('calendar-missing').count(), 0);
+  });
+});
