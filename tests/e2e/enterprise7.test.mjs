@@ -1,8 +1,9 @@
 // The enterprise-service pages, seventh round. Deadlines running into a year the holiday
 // calendar does not hold yet are marked 暂定 and the officers are told to enter that year.
+// 派单 and 升级督办 offer every government department, the catalogue's preselected.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, apiGet, choose, DEMO_PW } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -60,5 +61,28 @@ describe('enterprise services (7)', { timeout: 180000 }, () => {
     await page.getByTestId('new-appeal').waitFor();
     await page.waitForTimeout(300);
     assert.equal(await page.getByTestId('calendar-missing').count(), 0);
+  });
+
+  test('派单 offers every government department, the catalogue\'s preselected', async () => {
+    const { page } = await openPage(browser);
+    await login(page, 'officer', DEMO_PW);
+    const jdOrg = (await apiGet(page, '/organisations?q=' + encodeURIComponent('京东（平谷）物流'))).items[0];
+    const a = await call(page, 'POST', '/enterprise/appeals', { organisation_id: jdOrg.id, channel: 'phone', type: 'help', category: 'land', title: '农业用地诉求', description: '测试' });
+    const cat = (await apiGet(page, '/enterprise/dispatch-catalogue')).items.find((c) => c.category === 'land');
+    const govs = (await apiGet(page, '/organisations?type=government&limit=500')).items;
+    const inCatalogue = new Set((await apiGet(page, '/enterprise/dispatch-catalogue')).items.map((c) => c.department_id));
+    const outside = govs.find((g) => !inCatalogue.has(g.id));
+    assert.ok(outside, 'a government department outside the catalogue');
+    await page.goto(`/enterprise/appeals/${a.id}`);
+    await page.getByTestId('act-dispatch').click();
+    const select = page.getByTestId('dispatch-department');
+    await select.getByText(cat.department).waitFor(); // the catalogue's, preselected
+    await select.click();
+    for (const g of govs) await page.getByRole('option', { name: g.name, exact: true }).waitFor({ state: 'attached' });
+    await page.keyboard.press('Escape');
+    await choose(page, select, outside.name);
+    await page.getByTestId('action-submit').click();
+    await page.getByTestId('appeal-state').getByText('已派单').waitFor();
+    assert.equal((await apiGet(page, `/enterprise/appeals/${a.id}`)).department_id, outside.id);
   });
 });
