@@ -342,11 +342,23 @@ int pj_ent_kpis(pj_ctx *c, int64_t from, int64_t to, pj_jw *w, pj_buf *csv, pj_e
     if (csv) {
         pj_csv_field(csv, "department_id", 0);
         pj_csv_field(csv, "department", 0);
-        static const char *const hdr[] = {
-            "appeals",      "response_rate", "resolution_rate",       "satisfaction_rate",
-            "on_time_rate", "composite",     "median_hours_to_close", "open_overdue",
-            "returned"};
-        for (int k = 0; k < 9; k++) pj_csv_field(csv, hdr[k], k == 8);
+        /* the JSON's columns, in its order (the counts behind the rates too), then returned */
+        static const char *const hdr[] = {"appeals",
+                                          "response_rate",
+                                          "resolution_rate",
+                                          "satisfaction_rate",
+                                          "on_time_rate",
+                                          "composite",
+                                          "median_hours_to_close",
+                                          "closed",
+                                          "resolved",
+                                          "rated",
+                                          "satisfied",
+                                          "basically_satisfied",
+                                          "open_overdue",
+                                          "returned"};
+        enum { NHDR = sizeof hdr / sizeof hdr[0] };
+        for (int k = 0; k < NHDR; k++) pj_csv_field(csv, hdr[k], k == NHDR - 1);
         for (int i = 0; i <= ndep; i++) {
             agg *a = i < ndep ? &dep[i] : &all;
             char v[32];
@@ -367,10 +379,13 @@ int pj_ent_kpis(pj_ctx *c, int64_t from, int64_t to, pj_jw *w, pj_buf *csv, pj_e
                     snprintf(v, sizeof v, k == 0 ? "%.0f" : "%.4f", vals[k]);
                 pj_csv_field(csv, v, 0);
             }
-            snprintf(v, sizeof v, "%d", a->open_overdue);
-            pj_csv_field(csv, v, 0);
-            snprintf(v, sizeof v, "%d", a->returned);
-            pj_csv_field(csv, v, 1);
+            long long counts[] = {a->closed,    a->resolved,     a->rated,   a->satisfied,
+                                  a->basically, a->open_overdue, a->returned};
+            enum { NCOUNTS = sizeof counts / sizeof counts[0] };
+            for (int k = 0; k < NCOUNTS; k++) {
+                snprintf(v, sizeof v, "%lld", counts[k]);
+                pj_csv_field(csv, v, k == NCOUNTS - 1);
+            }
         }
         return csv->overflow ? pj_fail(err, 500, "too_large", "", "report too large") : 0;
     }
