@@ -85,4 +85,56 @@ describe('enterprise services (7)', { timeout: 180000 }, () => {
     await page.getByTestId('appeal-state').getByText('已派单').waitFor();
     assert.equal((await apiGet(page, `/enterprise/appeals/${a.id}`)).department_id, outside.id);
   });
+
+  test('登记诉求 as an officer: 来源 接待日 with a day that took place (from the reception-days page), or 走访', async () => {
+    const { page } = await openPage(browser);
+    await login(page, 'officer', DEMO_PW);
+    const posts = [];
+    page.on('request', (r) => r.method() === 'POST' && /\/enterprise\/appeals$/.test(r.url()) && posts.push(r.postDataJSON()));
+    const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+    const days = (await apiGet(page, '/enterprise/reception-days?limit=500')).items;
+    const held = days.filter((d) => d.state !== 'cancelled' && d.held_on <= today).sort((x, y) => (x.held_on < y.held_on ? 1 : -1))[0];
+    assert.ok(held, 'a reception day that took place');
+    const jdName = '京东（平谷）物流';
+    async function fill(title) {
+      const org = page.getByTestId('appeal-org');
+      await org.click();
+      await page.keyboard.type(jdName.slice(0, 2));
+      await page.getByRole('option', { name: new RegExp('^' + jdName.slice(0, 2)) }).first().click();
+      await page.getByTestId('appeal-title').fill(title);
+      await page.getByTestId('appeal-description').fill('现场提出');
+    }
+    // from the reception-days page: the dialog opens at that day
+    await page.goto(`/enterprise/reception-days?year=${held.held_on.slice(0, 4)}`);
+    await page.locator(`[data-day="${held.held_on}"]`).click();
+    await page.getByTestId('reception-new-appeal').click();
+    await page.waitForURL(/\/enterprise\/appeals/);
+    await page.getByTestId('appeal-channel').getByText('接待日').waitFor();
+    await page.getByTestId('appeal-reception-day').getByText(`${held.held_on} 接待日`).waitFor();
+    await fill('接待日现场诉求（e2e7）');
+    await page.getByTestId('appeal-save').click();
+    await page.waitForURL(/\/enterprise\/appeals\/\d+$/);
+    const id = Number(page.url().split('/').pop());
+    const a = await apiGet(page, `/enterprise/appeals/${id}`);
+    assert.equal(a.channel, 'reception_day');
+    assert.equal(a.reception_day_id, held.id);
+
+    // from the list: 走访 sends channel visit and no day; 接待日 without a day asks at the field
+    await page.goto('/enterprise/appeals');
+    await page.getByTestId('new-appeal').click();
+    await choose(page, page.getByTestId('appeal-channel'), '接待日');
+    await fill('走访诉求（e2e7）');
+    const n = posts.length;
+    await page.getByTestId('appeal-save').click();
+    await page.getByRole('dialog').locator('.el-form-item__error').first().waitFor();
+    assert.equal(posts.length, n, 'nothing sent without a reception day');
+    await choose(page, page.getByTestId('appeal-channel'), '走访');
+    await page.getByTestId('appeal-save').click();
+    await page.waitForURL(/\/enterprise\/appeals\/\d+$/);
+    const v = await apiGet(page, `/enterprise/appeals/${page.url().split('/').pop()}`);
+    assert.equal(v.channel, 'visit');
+    assert.equal(v.reception_day_id, null);
+    assert.equal(posts.at(-1).channel, 'visit');
+    assert.ok(!('reception_day_id' in posts.at(-1)));
+  });
 });
