@@ -137,4 +137,20 @@ describe('enterprise services (7)', { timeout: 180000 }, () => {
     assert.equal(posts.at(-1).channel, 'visit');
     assert.ok(!('reception_day_id' in posts.at(-1)));
   });
+
+  test('the sweep\'s escalation reads 超期自动升级督办 in the timeline, not its code', async () => {
+    const { page } = await openPage(browser);
+    await login(page, 'jd', DEMO_PW);
+    const a = await call(page, 'POST', '/enterprise/appeals', { type: 'help', category: 'permits', title: '超期升级诉求', description: '测试' });
+    await page.route(`**/api/v1/enterprise/appeals/${a.id}`, async (r) => {
+      const res = await r.fetch();
+      const json = await res.json();
+      json.events = [...json.events, { at: json.received_at, action: 'escalate', from_state: 'received', to_state: 'escalated', department_id: null, username: 'officer', display_name: null, note: 'overdue' }];
+      await r.fulfill({ response: res, json });
+    });
+    await page.goto(`/enterprise/appeals/${a.id}`);
+    const notes = page.getByTestId('appeal-timeline').getByTestId('event-note');
+    await notes.getByText('超期自动升级督办', { exact: true }).waitFor();
+    assert.equal(await notes.getByText('overdue', { exact: true }).count(), 0);
+  });
 });

@@ -57,6 +57,7 @@ export default {
       countsText: '{returns} returned, {reopens} reopened',
       fromTimestamps: 'No step records for this appeal: shown from its timestamps',
       visitsDue: 'Past their deadline, awaiting the call-back ({n})',
+      sweepEscalated: 'Escalated automatically: past its deadline',
       timeline: 'Timeline',
       noActions: 'Nothing for your role to do in this state',
       done: '{action}: done',

@@ -57,6 +57,7 @@ export default {
       fromTimestamps: '该诉求没有逐步记录，以上按各环节时间列出',
       visitsDue: '已过办结时限、待回访的诉求（{n}）',
       timeline: '办理过程',
+      sweepEscalated: '超期自动升级督办',
       noActions: '当前状态下您没有可执行的操作',
       done: '{action}成功',
       escalateDept: '督办部门',
