@@ -138,6 +138,30 @@ describe('enterprise services (7)', { timeout: 180000 }, () => {
     assert.ok(!('reception_day_id' in posts.at(-1)));
   });
 
+  test('待回访: every appeal awaiting the call-back counted and reachable, the longest overdue first', async () => {
+    const { page } = await openPage(browser);
+    await login(page, 'officer', DEMO_PW);
+    // 24 awaiting, over two pages of the API (by id); the higher the id, the earlier due
+    const item = (id) => ({ id, title: '回访诉求' + id, organisation: '京东（平谷）物流', state: 'dispatched', visit_due: new Date(Date.UTC(2026, 10, 30 - id)).toISOString().replace('.000', '') });
+    const asked = [];
+    await page.route('**/api/v1/enterprise/return-visits?*', (r) => {
+      const cursor = new URL(r.request().url()).searchParams.get('cursor');
+      asked.push(cursor);
+      const ids = cursor ? [21, 22, 23, 24] : Array.from({ length: 20 }, (_, i) => i + 1);
+      return r.fulfill({ json: { items: ids.map(item), next_cursor: cursor ? null : 20 } });
+    });
+    await page.goto('/enterprise/appeals');
+    const card = page.getByTestId('return-visits');
+    await card.getByTestId('return-visits-count').getByText('已过办结时限、待回访的诉求（24）').waitFor();
+    assert.deepEqual(asked, [null, '20'], 'read to the end');
+    const links = card.locator('a.pj-visit');
+    assert.equal(await links.count(), 20);
+    assert.match(await links.first().textContent(), /^#24 /, 'the longest overdue first');
+    await card.getByTestId('return-visits-all').getByText('显示全部 24 条').click();
+    assert.equal(await links.count(), 24);
+    assert.match(await links.last().textContent(), /^#1 /);
+  });
+
   test('the sweep\'s escalation reads 超期自动升级督办 in the timeline, not its code', async () => {
     const { page } = await openPage(browser);
     await login(page, 'jd', DEMO_PW);
