@@ -1,6 +1,7 @@
 /* The command line: `pingji VERB [SUB] [ARGS] [--opt value]`. Verbs live in one table; each
  * has its --help. Exit codes: 0 ok, 1 failed, 2 usage. */
 #include <errno.h>
+#include <limits.h>
 #include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/file.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/agritech.h"
@@ -39,6 +41,117 @@ const char *cli_db_path(cli *a)
     const char *p = cli_opt(a, "db");
     if (!p) p = getenv("PINGJI_DB");
     return p && *p ? p : "data/pingji.db";
+}
+
+/* 1 when the file at path is st's (the same device and inode). */
+static int same_file(const struct stat *st, const char *path)
+{
+    struct stat o;
+    return stat(path, &o) == 0 && o.st_dev == st->st_dev && o.st_ino == st->st_ino;
+}
+
+/* The database of the command line, or one of its side files, that st is (by any name: a hard
+ * link, a path through another directory) into buf; NULL when it is none of them. */
+static const char *database_file(cli *a, const struct stat *st, char *buf, size_t cap)
+{
+    static const char *const sides[] = {"", "-wal", "-shm", "-journal"};
+    for (size_t i = 0; i < sizeof sides / sizeof sides[0]; i++) {
+        snprintf(buf, cap, "%s%s", cli_db_path(a), sides[i]);
+        if (same_file(st, buf)) return buf;
+    }
+    return NULL;
+}
+
+int cli_out_check(cli *a, const char *path)
+{
+    struct stat st;
+    char dbf[PATH_MAX + 16];
+    const char *db;
+    if (lstat(path, &st) == 0) {
+        const char *why = S_ISLNK(st.st_mode)   ? "is a symbolic link; not writing through it"
+                          : S_ISDIR(st.st_mode) ? "is a directory; give a file name"
+                                                : NULL;
+        if (why) {
+            fprintf(stderr, "pingji: --out %s %s\n", path, why);
+            return 1;
+        }
+        if ((db = database_file(a, &st, dbf, sizeof dbf))) {
+            fprintf(stderr, "pingji: --out %s is the database (%s); not writing over it\n", path,
+                    db);
+            return 1;
+        }
+        if (!S_ISREG(st.st_mode)) {
+            fprintf(stderr, "pingji: --out %s is not a regular file; not writing over it\n", path);
+            return 1;
+        }
+        if (!cli_opt(a, "force")) {
+            fprintf(stderr,
+                    "pingji: --out %s already exists; not overwriting it (--force replaces it)\n",
+                    path);
+            return 1;
+        }
+    } else if (errno != ENOENT) {
+        fprintf(stderr, "pingji: --out %s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    /* the file is made in its directory (a replaced one too: written beside it, then renamed) */
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == dir)
+        dir[1] = 0;
+    else
+        *slash = 0;
+    errno = 0;
+    if (stat(dir, &st) || !S_ISDIR(st.st_mode) || access(dir, W_OK | X_OK)) {
+        fprintf(stderr, "pingji: --out %s: cannot write it (cannot create a file in %s: %s)\n",
+                path, dir, errno ? strerror(errno) : "not a directory");
+        return 1;
+    }
+    return 0;
+}
+
+int cli_out_write(cli *a, const char *path, const void *data, size_t n)
+{
+    if (cli_out_check(a, path)) return 1;
+    /* with --force an existing file is replaced whole, at once: the new one is written beside
+     * it and renamed over it (a reader sees the old file or the new one, never half of it) */
+    struct stat st;
+    int replace = cli_opt(a, "force") && lstat(path, &st) == 0;
+    char tmp[PATH_MAX + 32];
+    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
+    const char *target = replace ? tmp : path;
+    pj_err err;
+    pj_err_clear(&err);
+    int fd = pj_file_create_new(target, "write", &err);
+    if (fd < 0) {
+        fprintf(stderr, "pingji: --out %s\n", err.message);
+        return 1;
+    }
+    const char *p = data;
+    size_t left = n;
+    int bad = 0;
+    while (left && !bad) {
+        ssize_t k = write(fd, p, left);
+        if (k < 0 && errno == EINTR) continue;
+        bad = k <= 0;
+        if (!bad) {
+            p += k;
+            left -= (size_t)k;
+        }
+    }
+    int e = bad ? errno : 0;
+    if (!bad && replace && fsync(fd)) bad = 1, e = errno;
+    if (close(fd) && !bad) bad = 1, e = errno;
+    if (!bad && replace && rename(tmp, path)) bad = 1, e = errno;
+    if (bad) {
+        unlink(target);
+        fprintf(stderr, "pingji: cannot write %s: %s\n", path, strerror(e ? e : EIO));
+        return 1;
+    }
+    return 0;
 }
 
 int cli_usage(const char *msg)
@@ -607,6 +720,7 @@ static int facility_export(cli *a)
     f.role = cli_opt(a, "role");
     f.state = cli_opt(a, "state");
     f.q = cli_opt(a, "q");
+    if (path && cli_out_check(a, path)) return 1;
     session s;
     if (cli_session_open(&s, a)) return 1;
     pj_buf data, out;
@@ -616,7 +730,7 @@ static int facility_export(cli *a)
     pj_jw_init(&w, &out);
     int rc = (xlsx ? pj_facility_export_xlsx : pj_facility_export_csv)(&s.ctx, &f, &data, &s.err);
     if (rc == 0 && data.overflow) rc = pj_fail(&s.err, 500, "internal", "", "export too large");
-    rc = rc ? cli_fail(&s.err) : cli_write_export(&data, path, xlsx, &w);
+    rc = rc ? cli_fail(&s.err) : cli_write_export(a, &data, path, xlsx, &w);
     if (!rc && out.len) cli_print_json(out.data);
     pj_buf_free(&data);
     pj_buf_free(&out);
@@ -952,13 +1066,15 @@ static const verb verbs[] = {
      "facility list [--township-id N] [--village-id N] [--operator-id N] [--type T] [--role R]\n"
      "         [--state S] [--q S] [--limit N] [--cursor N]|get ID|add --json J|\n"
      "         update ID --json J|delete ID|import FILE.csv|FILE.xlsx [--dry-run]|\n"
-     "         export [--csv|--xlsx] [--out FILE] [--township-id N] [--village-id N]\n"
+     "         export [--csv|--xlsx] [--out FILE] [--force] [--township-id N] [--village-id N]\n"
      "         [--operator-id N] [--type T] [--role R] [--state S] [--q S]",
      "Facilities and their emergency roles. import reads a facility table, CSV or the first\n"
      "worksheet of an XLSX workbook (the columns: docs/api.md, POST /api/v1/facilities/import):\n"
      "a row with an id, or naming a facility of its township by name, updates it, any other\n"
      "creates one; all rows or none (--dry-run checks every row and writes nothing). export\n"
-     "writes the facilities in the same columns, CSV or (--xlsx, or --out FILE.xlsx) a workbook.",
+     "writes the facilities in the same columns, CSV or (--xlsx, or --out FILE.xlsx) a workbook.\n"
+     "--out FILE is made new, readable by you only (0600); an existing FILE is refused unless\n"
+     "--force replaces it (at once, whole); never the database, a directory or a symbolic link.",
      v_facility},
     {"standard",
      "standard list [--facility-type T] [--scenario S] [--role R] [--in-force] [--limit N]\n"
@@ -1007,13 +1123,17 @@ static const verb verbs[] = {
      "only that version (a line changed since is refused, as by the API).",
      cli_stock},
     {"plan",
-     "plan --scenario FILE.json [--out RESULT.json] [--progress]|list [--status S]|show ID|\n"
-     "     adopt ID|compare A B|\n"
+     "plan --scenario FILE.json [--out RESULT.json] [--progress] [--force]|list [--status S]|\n"
+     "     show ID|"
+     "adopt ID|compare A B|\n"
      "     ship ID --store S --site F --category C --quantity Q",
      "Emergency plans (应急规划): which facilities to convert, who goes where, supplies and the\n"
      "conversion schedule; saved as drafts, adopted to start the conversions. ship records Q\n"
      "whole units of an adopted plan's supply flow (store S → site F, category C) as shipped:\n"
-     "taken off the store's stock lines (soonest expiry first), no longer held off later plans.",
+     "taken off the store's stock lines (soonest expiry first), no longer held off later plans.\n"
+     "--out RESULT.json is made new, readable by you only (0600); an existing file is refused\n"
+     "(before the plan is saved) unless --force replaces it (at once, whole); never the\n"
+     "database, a directory or a symbolic link.",
      cli_plan},
     {"indicator",
      "indicator list [--q S]|get ID|add --json J|values [--code C] [--region R] [--period P]\n"
@@ -1022,12 +1142,14 @@ static const verb verbs[] = {
      "          derive FN --code C [--region R] [--period P] [--from Y] [--to Y] [--method M]\n"
      "          [--of C] [--base P] [--by B] [--target T]|\n"
      "          export [--code C] [--region R] [--period P] [--from Y] [--to Y]\n"
-     "          [--format csv|xlsx] [--out FILE]|dashboard|demo|\n"
+     "          [--format csv|xlsx] [--out FILE] [--force]|dashboard|demo|\n"
      "          targets [--code C]|target-set --json J|target-update ID --json J|\n"
      "          target-delete ID [--version N]",
      "District indicators (统计指标): values with revision history; derive FN, where FN is\n"
      "yoy|prev|cagr|share|points|progress|rank; the dashboard; demo loads the seed's figures.\n"
-     "export writes CSV, or an XLSX workbook with --format xlsx or an --out file ending in .xlsx.\n"
+     "export writes CSV, or an XLSX workbook with --format xlsx or an --out file ending in .xlsx;\n"
+     "--out FILE is made new, readable by you only (0600); an existing FILE is refused unless\n"
+     "--force replaces it (at once, whole); never the database, a directory or a symbolic link.\n"
      "target-set {code, region?, period, value, source?, note?}: the value to reach by period\n"
      "(more than 0; a share at most 100; a rate may be below 0); target-update corrects one\n"
      "({value?, source?, note?}, without \"version\" the current one). delete and target-delete\n"
@@ -1438,11 +1560,11 @@ static int check_options(const verb *v, cli *a)
 
 /* The options that are flags: they take no value, so the argument after one is never taken
  * for its value (import --dry-run FILE). Every other option takes the next argument. */
-static const char *const flags[] = {
-    "confirm",    "csv",   "demo",           "demo-if-new", "dry-run",
-    "fast-hash",  "help",  "in-force",       "overdue",     "password-stdin",
-    "progress",   "quiet", "reveal",         "trust-proxy", "unpaired",
-    "vulnerable", "xlsx",  "secure-cookies", NULL};
+static const char *const flags[] = {"confirm",    "csv",       "demo",           "demo-if-new",
+                                    "dry-run",    "fast-hash", "force",          "help",
+                                    "in-force",   "overdue",   "password-stdin", "progress",
+                                    "quiet",      "reveal",    "trust-proxy",    "unpaired",
+                                    "vulnerable", "xlsx",      "secure-cookies", NULL};
 
 /* Whether --k is a flag for the verb v (NULL: not known yet) and its sub-command sub (NULL: not
  * known yet): one of the flags, unless the usage of v sub gives it a value (manual import …

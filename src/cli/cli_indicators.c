@@ -193,17 +193,12 @@ static int i_derive(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
                         .target = cli_opt(a, "target")};
     return pj_ind_derive(&s->ctx, &d, w, &s->err);
 }
-int cli_write_export(const pj_buf *data, const char *path, int xlsx, pj_jw *w)
+int cli_write_export(cli *a, const pj_buf *data, const char *path, int xlsx, pj_jw *w)
 {
-    FILE *o = path ? fopen(path, "wb") : stdout;
     size_t n = data->len;
-    int bad = !o || (n && fwrite(data->data, 1, n, o) != n);
-    if (o && path)
-        bad |= fclose(o) != 0;
-    else if (o)
-        bad |= fflush(o) != 0;
-    if (bad) {
-        fprintf(stderr, "pingji: cannot write %s\n", path ? path : "standard output");
+    if (path && cli_out_write(a, path, data->data, n)) return 1;
+    if (!path && ((n && fwrite(data->data, 1, n, stdout) != n) || fflush(stdout))) {
+        fprintf(stderr, "pingji: cannot write standard output\n");
         return 1;
     }
     if (path) {
@@ -244,13 +239,14 @@ static int i_export(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
     if (xlsx && !path && isatty(STDOUT_FILENO))
         return cli_usage("indicator export --format xlsx writes a workbook: give --out FILE.xlsx"
                          " or redirect standard output");
+    if (path && cli_out_check(a, path)) return 1;
     pj_value_filter f;
     vfilter(a, &f);
     pj_buf data;
     pj_buf_init(&data, 256 << 20);
     int rc = (xlsx ? pj_ind_export_xlsx : pj_ind_export_csv)(&s->ctx, &f, &data, &s->err);
     if (rc == 0 && data.overflow) rc = pj_fail(&s->err, 500, "internal", "", "export too large");
-    if (rc == 0) rc = cli_write_export(&data, path, xlsx, w);
+    if (rc == 0) rc = cli_write_export(a, &data, path, xlsx, w);
     pj_buf_free(&data);
     return rc;
 }

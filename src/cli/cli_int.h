@@ -50,6 +50,17 @@ int cli_usage(const char *msg);
 int cli_extra_args(cli *a, int max);
 /* Prints the error; returns 1. */
 int cli_fail(const pj_err *e);
+/* 0 when path may take a file the command writes (--out): not the database nor its -wal,
+ * -shm or -journal (by any name), not a symbolic link (even a broken one), a directory or
+ * another kind of file, not an existing file unless --force is given, and in a directory
+ * where a file can be made; else 1 with the reason printed. Checked before the work it
+ * would keep (a plan saved) is done. */
+int cli_out_check(cli *a, const char *path);
+/* Writes n bytes to path, checked by cli_out_check: a new file, its owner's alone (0600); with
+ * --force an existing regular file is replaced at once (the new one written beside it, then
+ * renamed over it). The one way the command line writes an output file. 0, or 1 with the
+ * reason printed. */
+int cli_out_write(cli *a, const char *path, const void *data, size_t n);
 /* Opens the database with the command line acting as a local administrator; 0 or exit code. */
 int cli_session_open(session *s, cli *a);
 void cli_session_close(session *s);
@@ -140,9 +151,9 @@ typedef int (*cli_import_xlsx_fn)(pj_ctx *c, const void *data, size_t len, int d
  * when the table has bad rows (nothing was written). */
 int cli_import_file(cli *a, int first, const char *usage, cli_import_fn csv_fn,
                     cli_import_xlsx_fn xlsx_fn);
-/* Writes an export to path (then {file, format, bytes} into w) or, path NULL, to standard
- * output; 0, or 1 when it cannot be written (said on standard error). */
-int cli_write_export(const pj_buf *data, const char *path, int xlsx, pj_jw *w);
+/* Writes an export to path as cli_out_write (then {file, format, bytes} into w) or, path NULL,
+ * to standard output; 0, or 1 when it cannot be written (said on standard error). */
+int cli_write_export(cli *a, const pj_buf *data, const char *path, int xlsx, pj_jw *w);
 /* 1 when s ends with tail, ASCII letters in any case. */
 int cli_ends_with_ci(const char *s, const char *tail);
 

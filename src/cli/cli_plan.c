@@ -339,41 +339,6 @@ static void print_plan(json_t *plan)
     }
 }
 
-/* 0 when path can be written: an existing regular file that is writable, or a new file in a
- * writable directory; else -1 with the reason printed. Checked before the plan is created so
- * that a failure leaves nothing behind. */
-static int writable(const char *path)
-{
-    struct stat st;
-    if (stat(path, &st) == 0) {
-        if (S_ISDIR(st.st_mode)) {
-            fprintf(stderr, "pingji: --out %s: it is a directory\n", path);
-            return -1;
-        }
-        if (access(path, W_OK)) {
-            fprintf(stderr, "pingji: --out %s: %s\n", path, strerror(errno));
-            return -1;
-        }
-        return 0;
-    }
-    char dir[1024];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (!slash)
-        snprintf(dir, sizeof dir, ".");
-    else if (slash == dir)
-        dir[1] = 0;
-    else
-        *slash = 0;
-    errno = 0;
-    if (stat(dir, &st) || !S_ISDIR(st.st_mode) || access(dir, W_OK | X_OK)) {
-        fprintf(stderr, "pingji: --out %s: cannot create it (%s: %s)\n", path, dir,
-                errno ? strerror(errno) : "not a directory");
-        return -1;
-    }
-    return 0;
-}
-
 static int make(cli *a, session *s, json_t *body, pj_jw *w, pj_buf *out)
 {
     const char *last = NULL;
@@ -385,11 +350,7 @@ static int make(cli *a, session *s, json_t *body, pj_jw *w, pj_buf *out)
     json_decref(plan);
     const char *path = cli_opt(a, "out");
     if (path) {
-        FILE *f = fopen(path, "w");
-        if (!f || fputs(out->data, f) < 0 || fclose(f)) {
-            perror(path);
-            return 1;
-        }
+        if (cli_out_write(a, path, out->data, out->len)) return 1;
         printf("result written to %s\n", path);
     }
     return 0;
@@ -472,7 +433,7 @@ int cli_plan(cli *a)
             fprintf(stderr, "pingji: --scenario %s: %s (line %d)\n", file, je.text, je.line);
             return 1;
         }
-        if (path && writable(path)) {
+        if (path && cli_out_check(a, path)) {
             json_decref(scenario);
             return 1;
         }

@@ -97,6 +97,13 @@ static long long sql_int(const char *db, const char *sql)
     return th_sql_int(&sv, sql);
 }
 
+/* A small scenario of the demo district for plan --scenario. */
+static const char plan_scenario[] =
+    "{\"name\":\"cli\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
+    "\"affected\":{\"center\":{\"lat\":40.2,\"lon\":117.3},\"radius_km\":6},"
+    "\"demand\":{\"people\":400},\"teams\":{\"cleaning\":12,\"logistics\":16,"
+    "\"security\":4,\"medical\":4,\"catering\":6,\"it\":2},\"time_limit_s\":0.3}";
+
 TEST_T(cli_commands_check_everything_before_writing, 120)
 {
     static char out[1 << 20];
@@ -104,12 +111,7 @@ TEST_T(cli_commands_check_everything_before_writing, 120)
     demo_db(db, sizeof db);
     path_in_tmp(scn, sizeof scn, "scenario.json");
     path_in_tmp(fresh, sizeof fresh, "fresh.db");
-    const char *json =
-        "{\"name\":\"cli\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
-        "\"affected\":{\"center\":{\"lat\":40.2,\"lon\":117.3},\"radius_km\":6},"
-        "\"demand\":{\"people\":400},\"teams\":{\"cleaning\":12,\"logistics\":16,"
-        "\"security\":4,\"medical\":4,\"catering\":6,\"it\":2},\"time_limit_s\":0.3}";
-    write_file(scn, json, strlen(json));
+    write_file(scn, plan_scenario, strlen(plan_scenario));
     long long audit = sql_int(db, "SELECT COUNT(*) FROM audit");
     /* --out into a directory that does not exist: refused before the plan is saved */
     CHECK_INT(RUN(out, "plan", "--db", db, "--scenario", scn, "--out", "/nonexistent/dir/r.json"),
@@ -725,12 +727,7 @@ TEST_T(cli_escapes_control_characters_for_the_terminal, 120)
     const char *shown = "\\x1b[31m\\x0d\\u009b\\u202e\\x7f";
     /* the plan's table: each chosen site's name */
     path_in_tmp(scn, sizeof scn, "scenario.json");
-    const char *json =
-        "{\"name\":\"cli\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
-        "\"affected\":{\"center\":{\"lat\":40.2,\"lon\":117.3},\"radius_km\":6},"
-        "\"demand\":{\"people\":400},\"teams\":{\"cleaning\":12,\"logistics\":16,"
-        "\"security\":4,\"medical\":4,\"catering\":6,\"it\":2},\"time_limit_s\":0.3}";
-    write_file(scn, json, strlen(json));
+    write_file(scn, plan_scenario, strlen(plan_scenario));
     CHECK_INT(RUN(out, "plan", "--db", db, "--scenario", scn), 0);
     CHECK(strstr(out, "facility  name"));
     CHECK(strstr(out, shown) != NULL);
@@ -1143,4 +1140,90 @@ TEST_T(cli_restore_reads_a_backup_in_a_read_only_directory, 120)
               1);
     CHECK(strstr(out, "cut.db-journal") && !strstr(out, "not a pingji database"));
     CHECK(chmod(ro, 0755) == 0);
+}
+
+static long long file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) ? -1 : (long long)st.st_size;
+}
+
+static int file_mode(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) ? -1 : (int)(st.st_mode & 07777);
+}
+
+/* Regression: --out of facility export, indicator export and plan --scenario opened the file
+ * with fopen "w": --out naming the database wrote the CSV over it (every record gone, exit 0),
+ * a symbolic link was written through and an existing file kept its old mode. Now the file is
+ * made new and owner-only; never the database (by any name, --force or not), never a link;
+ * an existing file only with --force, replaced whole. */
+TEST_T(cli_out_never_overwrites_the_database_nor_writes_through_a_link, 120)
+{
+    static char out[1 << 20];
+    char db[600], hard[600], scn[600], victim[600], lnk[600], res[600], csv[600];
+    demo_db(db, sizeof db);
+    path_in_tmp(hard, sizeof hard, "hard.db");
+    path_in_tmp(scn, sizeof scn, "scenario.json");
+    path_in_tmp(victim, sizeof victim, "victim.txt");
+    path_in_tmp(lnk, sizeof lnk, "out-link.csv");
+    path_in_tmp(res, sizeof res, "result.json");
+    path_in_tmp(csv, sizeof csv, "facilities.csv");
+    write_file(scn, plan_scenario, strlen(plan_scenario));
+    CHECK_INT(link(db, hard), 0);
+    long long size = file_size(db), audit = sql_int(db, "SELECT COUNT(*) FROM audit");
+
+    /* the database itself, by its name or another one, with --force too: refused, exit 1 */
+    const char *const targets[] = {db, hard};
+    for (int i = 0; i < 2; i++) {
+        CHECK_INT(RUN(out, "facility", "export", "--csv", "--out", targets[i], "--db", db), 1);
+        CHECK(strstr(out, "is the database") && strstr(out, "not writing over it"));
+        CHECK_INT(
+            RUN(out, "facility", "export", "--csv", "--out", targets[i], "--force", "--db", db), 1);
+        CHECK(strstr(out, "is the database"));
+        CHECK_INT(RUN(out, "indicator", "export", "--out", targets[i], "--force", "--db", db), 1);
+        CHECK(strstr(out, "is the database"));
+        CHECK_INT(RUN(out, "plan", "--scenario", scn, "--out", targets[i], "--force", "--db", db),
+                  1);
+        CHECK(strstr(out, "is the database"));
+    }
+    CHECK_INT(file_size(db), size);
+    CHECK_INT(RUN(out, "facility", "list", "--limit", "1", "--db", db), 0);
+    CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM plans"), 0);
+    CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM audit"), audit);
+
+    /* a symbolic link: not written through, --force or not */
+    write_file(victim, "keep", 4);
+    CHECK_INT(chmod(victim, 0644), 0);
+    CHECK_INT(symlink(victim, lnk), 0);
+    CHECK_INT(RUN(out, "facility", "export", "--csv", "--out", lnk, "--db", db), 1);
+    CHECK(strstr(out, "is a symbolic link; not writing through it"));
+    CHECK_INT(RUN(out, "indicator", "export", "--out", lnk, "--force", "--db", db), 1);
+    CHECK(strstr(out, "is a symbolic link"));
+    CHECK_INT(RUN(out, "plan", "--scenario", scn, "--out", lnk, "--force", "--db", db), 1);
+    CHECK(strstr(out, "is a symbolic link"));
+    CHECK_INT(file_size(victim), 4);
+    CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM plans"), 0);
+
+    /* an existing file: refused without --force (the plan not saved), replaced with it: a new
+     * file, owner-only */
+    CHECK_INT(RUN(out, "facility", "export", "--csv", "--out", victim, "--db", db), 1);
+    CHECK(strstr(out, "already exists; not overwriting it (--force replaces it)"));
+    CHECK_INT(RUN(out, "plan", "--scenario", scn, "--out", victim, "--db", db), 1);
+    CHECK(strstr(out, "already exists"));
+    CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM plans"), 0);
+    CHECK_INT(file_size(victim), 4);
+    CHECK_INT(RUN(out, "facility", "export", "--csv", "--out", victim, "--force", "--db", db), 0);
+    CHECK(file_size(victim) > 100);
+    CHECK_INT(file_mode(victim), 0600);
+    CHECK_INT(RUN(out, "plan", "--scenario", scn, "--out", victim, "--force", "--db", db), 0);
+    CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM plans"), 1);
+    CHECK_INT(file_mode(victim), 0600);
+
+    /* a new file: made owner-only, under any umask */
+    CHECK_INT(RUN(out, "facility", "export", "--csv", "--out", csv, "--db", db), 0);
+    CHECK_INT(file_mode(csv), 0600);
+    CHECK_INT(RUN(out, "plan", "--scenario", scn, "--out", res, "--db", db), 0);
+    CHECK_INT(file_mode(res), 0600);
 }

@@ -129,7 +129,11 @@ TEST_T(cli_indicator_export_csv_and_xlsx, 120)
     CHECK(c != NULL);
     CHECK_STR(c, csv);
     free(c);
-    CHECK_INT(RUN(out, "indicator", "export", "--format", "csv", "--out", fx, "--db", db), 0);
+    /* fx holds the workbook already: refused, then replaced with --force */
+    CHECK_INT(RUN(out, "indicator", "export", "--format", "csv", "--out", fx, "--db", db), 1);
+    CHECK(strstr(out, "already exists") != NULL);
+    CHECK_INT(
+        RUN(out, "indicator", "export", "--format", "csv", "--out", fx, "--force", "--db", db), 0);
     c = slurp(fx, &n);
     CHECK(c != NULL && !pj_xlsx_sniff(c, n) && !strcmp(c, csv));
     free(c);
