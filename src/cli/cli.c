@@ -561,15 +561,47 @@ int cli_parse_id(const char *s, int64_t *id)
     return !s || pj_parse_i64(s, id) || *id <= 0 ? -1 : 0;
 }
 
+json_t *cli_json_text(const char *what, const char *text, size_t len)
+{
+    json_error_t je;
+    json_t *v = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    if (!v) fprintf(stderr, "pingji: %s: %s (line %d)\n", what, je.text, je.line);
+    return v;
+}
+
+json_t *cli_json_file(const char *what, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    struct stat st;
+    if (!f || fstat(fileno(f), &st) || S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "pingji: %s: cannot read %s: %s\n", what, path,
+                f ? "it is a directory" : strerror(errno));
+        if (f) fclose(f);
+        return NULL;
+    }
+    pj_buf text;
+    pj_buf_init(&text, (size_t)64 << 20);
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) pj_buf_add(&text, chunk, n);
+    int bad = ferror(f);
+    fclose(f);
+    json_t *v = NULL;
+    if (bad)
+        fprintf(stderr, "pingji: %s: cannot read %s\n", what, path);
+    else if (text.overflow)
+        fprintf(stderr, "pingji: %s: %s is larger than 64 MiB\n", what, path);
+    else
+        v = cli_json_text(what, text.data ? text.data : "", text.len);
+    pj_buf_free(&text);
+    return v;
+}
+
 json_t *cli_json_arg(cli *a)
 {
     const char *j = cli_opt(a, "json");
     if (!j) return NULL;
-    json_error_t je;
-    json_t *v = j[0] == '@' ? json_load_file(j + 1, JSON_REJECT_DUPLICATES, &je)
-                            : json_loads(j, JSON_REJECT_DUPLICATES, &je);
-    if (!v) fprintf(stderr, "pingji: --json: %s (line %d)\n", je.text, je.line);
-    return v;
+    return j[0] == '@' ? cli_json_file("--json", j + 1) : cli_json_text("--json", j, strlen(j));
 }
 
 /* The registry's id filters (0 or more): each one given into *dst; 2 after naming the first

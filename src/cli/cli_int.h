@@ -78,7 +78,15 @@ void cli_term_text(pj_buf *out, const char *s, size_t n, int json);
  * text is printed from a record. */
 void cli_term_strings(json_t *v);
 int cli_parse_id(const char *s, int64_t *id);
-/* --json '{…}' or --json @file.json; NULL (message printed) when bad or absent. Caller owns. */
+/* JSON the command line is given, parsed as the API parses a body: one value, no duplicate
+ * keys; a UTF-8 byte order mark before it is skipped. NULL when it does not parse, the reason
+ * printed after "pingji: what: " (with the line, when there is one). Caller owns. */
+json_t *cli_json_text(const char *what, const char *text, size_t len);
+/* cli_json_text of the file at path (a missing one: "no such file"); NULL (said) when it
+ * cannot be read or does not parse. */
+json_t *cli_json_file(const char *what, const char *path);
+/* --json '{…}' or --json @file.json (cli_json_text, cli_json_file); NULL (message printed)
+ * when bad or absent. Caller owns. */
 json_t *cli_json_arg(cli *a);
 
 /* A sub-command of a verb, given the open session, the positional id and the JSON body. */

@@ -428,11 +428,10 @@ int cli_plan(cli *a)
         const char *file = cli_opt(a, "scenario"), *path = cli_opt(a, "out");
         if (!*file) return cli_usage("plan --scenario FILE.json: give the scenario file");
         if (path && !*path) return cli_usage("plan --out FILE: give the result file");
-        json_error_t je;
-        if (!(scenario = json_load_file(file, 0, &je))) {
-            fprintf(stderr, "pingji: --scenario %s: %s (line %d)\n", file, je.text, je.line);
-            return 1;
-        }
+        /* read as --json @FILE is (and the API reads a plan's body): no key given twice */
+        char what[1100];
+        snprintf(what, sizeof what, "--scenario %s", file);
+        if (!(scenario = cli_json_file(what, file))) return 1;
         if (path && cli_out_check(a, path)) {
             json_decref(scenario);
             return 1;

@@ -1227,3 +1227,24 @@ TEST_T(cli_out_never_overwrites_the_database_nor_writes_through_a_link, 120)
     CHECK_INT(RUN(out, "plan", "--scenario", scn, "--out", res, "--db", db), 0);
     CHECK_INT(file_mode(res), 0600);
 }
+
+/* Regression: plan --scenario FILE read the file with duplicate keys allowed and planned the
+ * last "demand" given; the API and --json refuse such JSON. Now it is refused alike and no
+ * plan is saved. */
+TEST_T(cli_plan_scenario_refuses_duplicate_keys, 120)
+{
+    static char out[1 << 20];
+    char db[600], scn[600];
+    demo_db(db, sizeof db);
+    path_in_tmp(scn, sizeof scn, "dup.json");
+    /* the scenario with a second "demand" after the last member */
+    char text[sizeof plan_scenario + 64];
+    snprintf(text, sizeof text, "%.*s,\"demand\":{\"people\":5}}", (int)strlen(plan_scenario) - 1,
+             plan_scenario);
+    write_file(scn, text, strlen(text));
+    long long audit = sql_int(db, "SELECT COUNT(*) FROM audit");
+    CHECK_INT(RUN(out, "plan", "--scenario", scn, "--db", db), 1);
+    CHECK(strstr(out, "--scenario") && strstr(out, "duplicate object key"));
+    CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM plans"), 0);
+    CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM audit"), audit);
+}
