@@ -1745,6 +1745,14 @@ int pj_cli_main(int argc, char **argv)
                     verbs[i].name);
             return 2;
         }
+        /* --db "$DB" with DB unset names no file: not $PINGJI_DB, not data/pingji.db */
+        const char *db = cli_opt(&a, "db");
+        if (db && !*db) {
+            fprintf(stderr,
+                    "pingji: --db is empty: give the database file (without --db: $PINGJI_DB, else "
+                    "data/pingji.db)\n");
+            return 2;
+        }
         return verbs[i].fn(&a);
     }
     fprintf(stderr, "pingji: unknown verb '%s'\n", a.pos[0]);

@@ -1248,3 +1248,47 @@ TEST_T(cli_plan_scenario_refuses_duplicate_keys, 120)
     CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM plans"), 0);
     CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM audit"), audit);
 }
+
+/* Regression: an empty --db ("--db \"$DB\"" with DB unset, or --db=) was taken as no --db:
+ * the command acted on data/pingji.db of the current directory, past $PINGJI_DB. Now it is a
+ * usage error, exit 2, and no database is read, made or replaced. */
+TEST(cli_an_empty_db_names_no_database)
+{
+    static char out[65536];
+    char dir[600], cwd[PATH_MAX], fresh[600];
+    path_in_tmp(dir, sizeof dir, "work");
+    path_in_tmp(fresh, sizeof fresh, "new.db");
+    CHECK_INT(mkdir(dir, 0700), 0);
+    CHECK(getcwd(cwd, sizeof cwd) != NULL);
+    CHECK_INT(RUN(out, "init", "--db", fresh), 0);
+    /* run from a directory of its own, where data/pingji.db would be made */
+    char bin[PATH_MAX], was[PATH_MAX] = "";
+    const char *pb = getenv("PJ_BIN");
+    if (pb) snprintf(was, sizeof was, "%s", pb);
+    CHECK(realpath(pb && *pb ? pb : "build/rel/pingji", bin) != NULL);
+    CHECK_INT(setenv("PJ_BIN", bin, 1), 0);
+    CHECK_INT(chdir(dir), 0);
+    const char *const verbs[][3] = {
+        {"org", "list", NULL}, {"init", NULL, NULL}, {"restore", fresh, NULL}};
+    for (int i = 0; i < 3; i++) {
+        const char *args[8];
+        int n = 0;
+        for (int k = 0; k < 3 && verbs[i][k]; k++) args[n++] = verbs[i][k];
+        args[n] = "--db";
+        args[n + 1] = "";
+        args[n + 2] = NULL;
+        CHECK_INT(th_run(out, sizeof out, args), 2);
+        CHECK(strstr(out, "--db is empty"));
+        args[n] = "--db=";
+        args[n + 1] = NULL;
+        CHECK_INT(th_run(out, sizeof out, args), 2);
+        CHECK(strstr(out, "--db is empty"));
+    }
+    int made = exists("data");
+    CHECK_INT(chdir(cwd), 0);
+    if (was[0])
+        setenv("PJ_BIN", was, 1);
+    else
+        unsetenv("PJ_BIN");
+    CHECK(!made);
+}
