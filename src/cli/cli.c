@@ -563,9 +563,14 @@ int cli_parse_id(const char *s, int64_t *id)
 
 json_t *cli_json_text(const char *what, const char *text, size_t len)
 {
+    /* a byte order mark (a file saved as "UTF-8 with BOM") is no part of the JSON */
+    if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) text += 3, len -= 3;
     json_error_t je;
     json_t *v = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-    if (!v) fprintf(stderr, "pingji: %s: %s (line %d)\n", what, je.text, je.line);
+    if (!v && je.line > 0)
+        fprintf(stderr, "pingji: %s: %s (line %d)\n", what, je.text, je.line);
+    else if (!v)
+        fprintf(stderr, "pingji: %s: %s\n", what, je.text);
     return v;
 }
 
@@ -575,7 +580,9 @@ json_t *cli_json_file(const char *what, const char *path)
     struct stat st;
     if (!f || fstat(fileno(f), &st) || S_ISDIR(st.st_mode)) {
         fprintf(stderr, "pingji: %s: cannot read %s: %s\n", what, path,
-                f ? "it is a directory" : strerror(errno));
+                f                 ? "it is a directory"
+                : errno == ENOENT ? "no such file"
+                                  : strerror(errno));
         if (f) fclose(f);
         return NULL;
     }
@@ -1379,6 +1386,24 @@ static void verb_help(const verb *v)
     if (v->more_help) v->more_help(v->name);
 }
 
+/* The verbs, each with the first sentence of its help, to o: standard output when asked for
+ * (pingji help), standard error after a usage error (no verb, an unknown one). */
+static void print_usage(FILE *o)
+{
+    fprintf(o, "usage: pingji VERB [ARGS]   (pingji VERB --help for one verb)\n\nverbs:\n");
+    for (int i = 0; i < NVERBS; i++) { /* the first sentence of each verb's help, on one line */
+        fprintf(o, "  %-9s ", verbs[i].name);
+        for (const char *p = verbs[i].help; *p; p++) {
+            fputc(*p == '\n' ? ' ' : *p, o);
+            if (*p == '.' && (p[1] == ' ' || p[1] == '\n' || !p[1])) break;
+            if (!strncmp(p, "。", strlen("。"))) break;
+        }
+        fputc('\n', o);
+    }
+    fprintf(o, "\n-h is --help; after -- every word is an argument (a file named -x).\n"
+               "exit codes: 0 ok, 1 failed, 2 usage\n");
+}
+
 static int v_help(cli *a)
 {
     if (cli_extra_args(a, 2)) return 2;
@@ -1391,18 +1416,7 @@ static int v_help(cli *a)
         fprintf(stderr, "pingji: no such verb '%s' (see pingji help)\n", a->pos[1]);
         return 2;
     }
-    printf("usage: pingji VERB [ARGS]   (pingji VERB --help for one verb)\n\nverbs:\n");
-    for (int i = 0; i < NVERBS; i++) { /* the first sentence of each verb's help, on one line */
-        printf("  %-9s ", verbs[i].name);
-        for (const char *p = verbs[i].help; *p; p++) {
-            putchar(*p == '\n' ? ' ' : *p);
-            if (*p == '.' && (p[1] == ' ' || p[1] == '\n' || !p[1])) break;
-            if (!strncmp(p, "。", strlen("。"))) break;
-        }
-        putchar('\n');
-    }
-    printf("\n-h is --help; after -- every word is an argument (a file named -x).\n"
-           "exit codes: 0 ok, 1 failed, 2 usage\n");
+    print_usage(stdout);
     return 0;
 }
 
@@ -1730,7 +1744,9 @@ int pj_cli_main(int argc, char **argv)
         /* pingji --help, pingji --version: as the verbs */
         if (a.nopt == 1 && cli_opt(&a, "help")) return v_help(&a);
         if (a.nopt == 1 && cli_opt(&a, "version")) return v_version(&a);
-        v_help(&a);
+        if (a.nopt) /* pingji --db F, pingji --bogus: no verb */
+            fprintf(stderr, "pingji: give a verb (see pingji help)\n");
+        print_usage(stderr);
         return 2;
     }
     for (int i = 0; i < NVERBS; i++) {
@@ -1756,6 +1772,6 @@ int pj_cli_main(int argc, char **argv)
         return verbs[i].fn(&a);
     }
     fprintf(stderr, "pingji: unknown verb '%s'\n", a.pos[0]);
-    v_help(&a);
+    print_usage(stderr);
     return 2;
 }

@@ -428,10 +428,11 @@ int cli_plan(cli *a)
         const char *file = cli_opt(a, "scenario"), *path = cli_opt(a, "out");
         if (!*file) return cli_usage("plan --scenario FILE.json: give the scenario file");
         if (path && !*path) return cli_usage("plan --out FILE: give the result file");
-        /* read as --json @FILE is (and the API reads a plan's body): no key given twice */
+        /* read as --json @FILE is (and the API reads a plan's body): a file that does not
+         * parse, or repeats a key, is bad input, exit 2 */
         char what[1100];
         snprintf(what, sizeof what, "--scenario %s", file);
-        if (!(scenario = cli_json_file(what, file))) return 1;
+        if (!(scenario = cli_json_file(what, file))) return 2;
         if (path && cli_out_check(a, path)) {
             json_decref(scenario);
             return 1;

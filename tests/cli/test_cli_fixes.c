@@ -1229,8 +1229,8 @@ TEST_T(cli_out_never_overwrites_the_database_nor_writes_through_a_link, 120)
 }
 
 /* Regression: plan --scenario FILE read the file with duplicate keys allowed and planned the
- * last "demand" given; the API and --json refuse such JSON. Now it is refused alike and no
- * plan is saved. */
+ * last "demand" given; the API and --json refuse such JSON. Now it is refused alike, exit 2,
+ * and no plan is saved. */
 TEST_T(cli_plan_scenario_refuses_duplicate_keys, 120)
 {
     static char out[1 << 20];
@@ -1243,7 +1243,7 @@ TEST_T(cli_plan_scenario_refuses_duplicate_keys, 120)
              plan_scenario);
     write_file(scn, text, strlen(text));
     long long audit = sql_int(db, "SELECT COUNT(*) FROM audit");
-    CHECK_INT(RUN(out, "plan", "--scenario", scn, "--db", db), 1);
+    CHECK_INT(RUN(out, "plan", "--scenario", scn, "--db", db), 2);
     CHECK(strstr(out, "--scenario") && strstr(out, "duplicate object key"));
     CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM plans"), 0);
     CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM audit"), audit);
@@ -1291,4 +1291,52 @@ TEST(cli_an_empty_db_names_no_database)
     else
         unsetenv("PJ_BIN");
     CHECK(!made);
+}
+
+/* Regression: the same bad JSON file was exit 1 from plan --scenario and exit 2 from --json
+ * @FILE; a missing file was said to be at "(line -1)"; a file saved with a UTF-8 byte order
+ * mark was refused; pingji with no verb or an unknown one printed its usage on standard
+ * output. */
+TEST_T(cli_json_files_read_alike_and_usage_goes_to_stderr, 120)
+{
+    static char out[1 << 20];
+    char db[600], bad[600], none[600], bom[600], at[620], scn[600];
+    demo_db(db, sizeof db);
+    path_in_tmp(bad, sizeof bad, "bad.json");
+    path_in_tmp(none, sizeof none, "nofile.json");
+    path_in_tmp(bom, sizeof bom, "bom.json");
+    path_in_tmp(scn, sizeof scn, "sbom.json");
+    write_file(bad, "{\"name\":\"x\"", 11);
+    /* a broken file: exit 2 both ways, with its line */
+    CHECK_INT(RUN(out, "plan", "--scenario", bad, "--db", db), 2);
+    CHECK(strstr(out, "(line 1)"));
+    snprintf(at, sizeof at, "@%s", bad);
+    CHECK_INT(RUN(out, "org", "add", "--json", at, "--db", db), 2);
+    CHECK(strstr(out, "(line 1)"));
+    /* a missing file: "no such file", no line */
+    CHECK_INT(RUN(out, "plan", "--scenario", none, "--db", db), 2);
+    CHECK(strstr(out, "no such file") && !strstr(out, "line -1"));
+    snprintf(at, sizeof at, "@%s", none);
+    CHECK_INT(RUN(out, "org", "add", "--json", at, "--db", db), 2);
+    CHECK(strstr(out, "no such file") && !strstr(out, "line -1"));
+    /* a byte order mark first: skipped */
+    const char *org = "\xEF\xBB\xBF{\"name\":\"带BOM的机构\",\"type\":\"enterprise\"}";
+    write_file(bom, org, strlen(org));
+    snprintf(at, sizeof at, "@%s", bom);
+    CHECK_INT(RUN(out, "org", "add", "--json", at, "--db", db), 0);
+    CHECK(strstr(out, "带BOM的机构"));
+    char text[sizeof plan_scenario + 8];
+    snprintf(text, sizeof text, "\xEF\xBB\xBF%s", plan_scenario);
+    write_file(scn, text, strlen(text));
+    CHECK_INT(RUN(out, "plan", "--scenario", scn, "--db", db), 0);
+    CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM plans"), 1);
+    /* the usage after a usage error: on standard error, exit 2; asked for: standard output */
+    CHECK_INT(th_run_stdout(out, sizeof out, (const char *const[]){"users", NULL}), 2);
+    CHECK_INT((int)strlen(out), 0);
+    CHECK_INT(th_run_stdout(out, sizeof out, (const char *const[]){NULL}), 2);
+    CHECK_INT((int)strlen(out), 0);
+    CHECK_INT(RUN(out, "users"), 2);
+    CHECK(strstr(out, "unknown verb 'users'") && strstr(out, "usage: pingji VERB"));
+    CHECK_INT(th_run_stdout(out, sizeof out, (const char *const[]){"help", NULL}), 0);
+    CHECK(strstr(out, "usage: pingji VERB"));
 }
