@@ -1091,7 +1091,8 @@ static const verb verbs[] = {
      "random password and prints it once, as the \"password\" of the account's JSON (pingji\n"
      "user add NAME --role R | jq -r .password). A password set by --json J (add, update) is seen\n"
      "likewise: give it as --json @FILE (a file only you can read, or @/dev/stdin).\n"
-     "delete disables the account.",
+     "delete disables the account. \"locked\" is true while the server has locked the name out\n"
+     "of some address after failed log-ins (as the API says); a new password lifts the lock.",
      v_user},
     {"region",
      "region list [--parent-id N] [--township-id N] [--type T] [--q S] [--limit N]\n"

@@ -266,7 +266,7 @@ static int user_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
                               "SELECT id, username, display_name, role, township_id, facility_id,"
                               " organisation_id, disabled, password_hash, created_at, updated_at,"
                               " version, (SELECT type FROM organisations o WHERE o.id ="
-                              " users.organisation_id) FROM users WHERE id = ?",
+                              " users.organisation_id), locked_until FROM users WHERE id = ?",
                               id, "user", err);
     if (!s) return -1;
     pj_jw_obj(w);
@@ -281,7 +281,10 @@ static int user_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
      * matches, not as an enterprise (no appeals, needs or board posts of its own) */
     pj_render_text(w, "organisation_type", s, 12);
     pj_jw_kbool(w, "disabled", (int)pj_col_int(s, 7));
-    pj_jw_kbool(w, "locked", locked_anywhere(pj_col_text(s, 1), pw_tag_of(pj_col_text(s, 8))));
+    /* the server's lock, or the end of one kept with the account (seen by the command line) */
+    pj_jw_kbool(w, "locked",
+                locked_anywhere(pj_col_text(s, 1), pw_tag_of(pj_col_text(s, 8))) ||
+                    pj_col_int(s, 13) > pj_now());
     pj_render_time(w, "created_at", pj_col_int(s, 9));
     pj_render_time(w, "updated_at", pj_col_int(s, 10));
     pj_jw_kint(w, "version", pj_col_int(s, 11));
@@ -483,6 +486,25 @@ void pj_login_clear(pj_login *l)
     l->password = l->username = NULL;
 }
 
+/* The end of a lock of user id, kept with the account (the latest of its locks): the user
+ * object's "locked" read by another process (the command line) as by the server. */
+static int keep_lock_end(pj_ctx *c, int64_t id, int64_t until, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db, "UPDATE users SET locked_until = MAX(locked_until, ?) WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, until);
+    pj_stmt_int(s, 2, id);
+    int rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
+int pj_auth_forget_locks(pj_db *db, pj_err *err)
+{
+    return pj_db_exec(db, "UPDATE users SET locked_until = 0 WHERE locked_until <> 0", err);
+}
+
 /* A wrong password for name from the address keyed key (tag: the stored password's), counted
  * toward the name's lock there, with its audit row (a security record, committed although the
  * request fails; what names the check, e.g. "old_password", or NULL for a log-in). 1 when this
@@ -513,6 +535,7 @@ static int note_failure(pj_ctx *c, const char *username, const char *key, uint64
         return -1;
     }
     int bad = pj_audit_add(c, lock ? "login_locked" : "login_failed", "user", id, NULL, aj, err) ||
+              (lock && id && keep_lock_end(c, id, fe->locked_until, err)) ||
               pj_db_commit(c->db, err);
     free(aj);
     if (bad) {

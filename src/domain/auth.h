@@ -17,6 +17,10 @@
  * that expired sessions go even when nobody logs in. */
 int pj_sessions_prune(pj_ctx *c, pj_err *err);
 
+/* Forgets the ends of log-in locks kept with the accounts: a server starting holds no lock
+ * (the counts live in its memory), so no account reads "locked" from an earlier run. */
+int pj_auth_forget_locks(pj_db *db, pj_err *err);
+
 /* Starts libsodium (its fastest argon2id code for this CPU); call once before hashing. */
 int pj_auth_init(pj_err *err);
 /* Makes the dummy hash the passwords of unknown names are checked against (one argon2id hash

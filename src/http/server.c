@@ -2629,6 +2629,7 @@ int pj_server_open(pj_server **out, const pj_server_opts *opts, pj_err *err)
         goto fail;
     }
     if (pj_db_open(&srv->db, opts->db_path, err)) goto fail;
+    if (pj_auth_forget_locks(srv->db, err)) goto fail;
     /* one worker (the machine's cores serve requests too), at most 4 plans at a time */
     if (pj_plan_pool_start(&srv->plans, opts->db_path, &opts->settings, 1, 4, err)) goto fail;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);

@@ -1340,3 +1340,47 @@ TEST_T(cli_json_files_read_alike_and_usage_goes_to_stderr, 120)
     CHECK_INT(th_run_stdout(out, sizeof out, (const char *const[]){"help", NULL}), 0);
     CHECK(strstr(out, "usage: pingji VERB"));
 }
+
+/* Regression: pingji user get and user list said "locked": false for an account the running
+ * server had locked after failed log-ins: the lock lived in the server's memory only. Its end
+ * is now kept with the account, so the command line reads the user's "locked" as the API does;
+ * a new password lifts it for both. */
+TEST_T(cli_user_get_sees_the_servers_lockout, 120)
+{
+    static char out[65536];
+    th_server sv;
+    th_start(&sv, 0);
+    CHECK_INT(RUN(out, "user", "add", "wanda", "--role", "viewer", "--password", "Lantern-Rive7",
+                  "--db", sv.db),
+              0);
+    json_t *added = json_loads(out, 0, NULL);
+    char id[24], path[64];
+    snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(added, "id")));
+    json_decref(added);
+    snprintf(path, sizeof path, "/api/v1/users/%s", id);
+    int last = 0;
+    for (int i = 0; i < 6 && last != 423; i++)
+        last = th_call(&sv, "POST", "/api/v1/auth/login", NULL,
+                       "{\"username\":\"wanda\",\"password\":\"wrongwrong\"}", NULL);
+    CHECK_INT(last, 423);
+    char tok[80];
+    th_login(&sv, "admin", sv.admin_pw, tok);
+    json_t *u = NULL;
+    CHECK_INT(th_call(&sv, "GET", path, tok, NULL, &u), 200);
+    CHECK(json_is_true(json_object_get(u, "locked")));
+    json_decref(u);
+    CHECK_INT(RUN(out, "user", "get", id, "--db", sv.db), 0);
+    CHECK(strstr(out, "\"locked\": true"));
+    CHECK_INT(RUN(out, "user", "list", "--db", sv.db), 0);
+    CHECK(strstr(out, "\"locked\": true"));
+    /* a new password lifts the lock: the server and the command line say so */
+    CHECK_INT(RUN(out, "user", "update", id, "--json", "{\"password\":\"Orchard-Beam42\"}", "--db",
+                  sv.db),
+              0);
+    CHECK_INT(RUN(out, "user", "get", id, "--db", sv.db), 0);
+    CHECK(strstr(out, "\"locked\": false"));
+    CHECK_INT(th_call(&sv, "GET", path, tok, NULL, &u), 200);
+    CHECK(json_is_false(json_object_get(u, "locked")));
+    json_decref(u);
+    th_stop(&sv);
+}
