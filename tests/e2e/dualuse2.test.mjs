@@ -98,7 +98,7 @@ describe('dual-use review fixes: helpers', () => {
         assert.ok(!/(^|[^\d.,])1 [a-z]+s\b/.test(text), `${key} with n = ${n}: ${text}`);
         assert.ok(text.includes(String(n)), `${key}: the count is said`);
       }
-    assert.equal(fill(en.plan.uncovered, { n: 1, p: '50' }), 'Sites that aborted their conversion: 1; the people planned there (50) have no place');
+    assert.equal(fill(en.plan.uncovered, { n: 1, p: '50' }), 'Sites no longer housing (conversion aborted or site restored): 1; the people planned there (50) have no place');
   });
 
   test('the Gantt on a phone: codes as labels; now labelled below, the target above', () => {

@@ -102,7 +102,22 @@ describe('restoring a site that houses people', { timeout: 240000 }, () => {
       assert.equal(now.result.sites.find((s) => s.facility_id === c0.facility_id).in_force, false);
       await page.goto(`/plans/${plan.id}`);
       await page.getByTestId('plan-sites').getByTestId('site-not-in-force-' + c0.facility_id).getByText('已不再安置').waitFor();
+      // a restored site counts as an aborted one: its people have no place, said at the top,
+      // in the head cards and in the plan list
+      const gone = now.result.sites.filter((s) => s.in_force === false).reduce((n, s) => n + s.used, 0);
+      assert.ok(gone >= site.used);
+      const unc = page.getByTestId('adopted').getByTestId('uncovered');
+      await unc.getByText(`原安排在那里的 ${gone} 人暂无安置场所`, { exact: false }).waitFor();
+      assert.equal(Number(await unc.getAttribute('data-people')), gone);
+      const short = page.locator('[data-stat="shortfall"]');
+      assert.equal((await short.locator('.pj-stat-value').innerText()).trim(), String(now.result.summary.shortfall + gone));
+      assert.ok(!(await short.innerText()).includes('需求全部满足'), await short.innerText());
+      await short.getByTestId('stat-extra').getByText(`含 ${gone} 人`, { exact: false }).waitFor();
+      await page.locator('[data-stat="served"]').getByTestId('stat-extra').getByText(`其中 ${gone} 人所在场所已恢复或中止，暂无安置场所`).waitFor();
       await shot(page, 'o2-plan-site-not-in-force');
+      await page.goto('/plans?status=adopted');
+      const row = page.locator('tr', { hasText: plan.name }).getByTestId('row-gone');
+      await row.getByText(`${gone} 人暂无安置场所（场所已恢复或中止）`).waitFor();
       noProblems(page);
     } finally {
       // the demo as it was: every site of the plan back in peacetime

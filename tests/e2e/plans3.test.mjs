@@ -21,7 +21,7 @@ import {
   refusedFacility,
   shortLabel,
   teamShortages,
-  uncoveredByAborts,
+  uncoveredSites,
 } from '../../web/src/utils/plans.js';
 
 const LAPTOP = { width: 1366, height: 768 };
@@ -79,7 +79,10 @@ describe('plans helpers', () => {
       ['emergency', 1],
       ['aborted', 1],
     ]);
-    assert.deepEqual(uncoveredByAborts(sites, convs), { sites: 1, people: 50 });
+    // every site no longer in force (aborted or restored) counts; a draft's sites none
+    const now = sites.map((x) => ({ ...x, in_force: x.facility_id !== 2 && x.facility_id !== 4 }));
+    assert.deepEqual(uncoveredSites(now), { sites: 2, people: 60 });
+    assert.deepEqual(uncoveredSites(now, false), { sites: 0, people: 0 });
   });
 
   test('lists capped, labels cut, the area’s residents, the compared inputs', () => {
@@ -213,7 +216,7 @@ describe('plans: what the server knows, said on the pages', { timeout: 240000 },
     await counts.locator('[data-state="converting"]').getByText(`转换中 ${x.conversions.length - 1}`).waitFor();
     await adopted.getByTestId('conversion-' + c0.conversion_id).getByText('已中止').waitFor();
     const unc = adopted.getByTestId('uncovered');
-    await unc.getByText(`1 个场所已中止转换，原安排在那里的 ${fmt(site0.used)} 人暂无安置场所`).waitFor();
+    await unc.getByText(`1 个场所已中止转换或已恢复（不再安置），原安排在那里的 ${fmt(site0.used)} 人暂无安置场所`).waitFor();
     // the sites table marks that site, and only it, as no longer housing the plan's people
     await page.getByTestId('plan-sites').getByTestId('site-not-in-force-' + c0.facility_id).getByText('已不再安置').waitFor();
     assert.equal(await page.getByTestId('plan-sites').locator('[data-testid^="site-not-in-force-"]').count(), 1);

@@ -346,18 +346,20 @@ export function conversionCounts(convs) {
 }
 
 /**
- * The people the plan put into sites whose conversion was aborted: they have no place.
- * {sites, people}; `convs`: [{facility_id, state}], `sites`: the result's sites.
+ * The people an adopted plan put into sites no longer in force — their conversion aborted or
+ * the site restored (the API's `in_force: false` on an adopted plan's site): they have no
+ * place. {sites, people}; `sites`: the result's sites, `adopted`: the plan is adopted (a
+ * draft's sites are never in force, and house no one yet).
  */
-export function uncoveredByAborts(sites, convs) {
-  const aborted = new Set((convs || []).filter((c) => c.state === 'aborted').map((c) => c.facility_id));
+export function uncoveredSites(sites, adopted = true) {
   let people = 0;
   let n = 0;
-  for (const s of sites || [])
-    if (aborted.has(s.facility_id)) {
-      n++;
-      people += s.used || 0;
-    }
+  if (adopted)
+    for (const s of sites || [])
+      if (s.in_force === false) {
+        n++;
+        people += s.used || 0;
+      }
   return { sites: n, people };
 }
 
