@@ -68,6 +68,24 @@ describe('restoring a site that houses people', { timeout: 240000 }, () => {
       let conv = await workPhase(page, await apiGet(page, `/conversions/${c0.conversion_id}`), 'convert');
       assert.equal(conv.state, 'emergency');
 
+      // a plan using the site as it is now (converted): the page says so, the adoption converts nothing
+      const more = await post(page, '/plans?wait=1', { name: '将军关 补充 1人', scenario: 'disaster', role: 'resettlement', affected: { village_ids: [village.id] }, demand: { people: 1 }, vulnerable: false, max_distance_km: 3, teams: { cleaning: 12, logistics: 16, security: 8, medical: 8, catering: 6, it: 4, disinfection: 8 }, time_limit_s: 0.5 }, 201);
+      const ready = more.result.sites.find((s) => s.facility_id === c0.facility_id);
+      assert.ok(ready && ready.ready_at_start && more.result.sites.length === 1, JSON.stringify(more.result.sites));
+      assert.equal(ready.already_housing, site.used);
+      await page.goto(`/plans/${more.id}`);
+      const row = page.getByTestId('plan-sites').locator('tr', { has: page.getByTestId('site-ready-' + c0.facility_id) });
+      await row.getByText('已转换，立即可用').waitFor();
+      await row.getByTestId('site-housing-' + c0.facility_id).getByText(`已安置其他已采纳方案的 ${site.used} 人`).waitFor();
+      assert.ok(!(await row.innerText()).includes('手册关键路径'), await row.innerText());
+      await page.getByTestId('adopt').click();
+      const dlg = page.getByRole('dialog', { name: '采纳方案' });
+      await dlg.getByText(`采纳“将军关 补充 1人”不启动新的转换：其场所已转换完毕，按现状使用。确定采纳？`, { exact: false }).waitFor();
+      assert.ok(!(await dlg.innerText()).includes('启动实战转换'), await dlg.innerText());
+      await shot(page, 'o1-adopt-ready');
+      await dlg.getByRole('button', { name: '取消' }).click();
+      await dlg.waitFor({ state: 'hidden' });
+
       await page.goto(`/conversions/${conv.id}`);
       await page.getByTestId('conv-state').getByText('急时运行').waitFor();
       // restore: the usual question, then the server's answer asks for the confirmation
