@@ -294,6 +294,7 @@ export default {
     beijingShareText: 'For {share} of Beijing’s {population} residents the stock lasts {days} days (shortest category: {category})',
     beijingShareNote: 'Pinggu is to supply about one third of Beijing’s agricultural products in an emergency',
     manualsCount: 'Facilities with a manual',
+    liveFlagged: 'Late, behind plan or with overdue steps (listed first): {n}',
     more: '{n} more',
     expired: '{n} expired',
     none: 'None',

@@ -296,6 +296,7 @@ export default {
     beijingShareText: '按北京常住人口 {population} × {share} 计算，可保障 {days} 天（最短品类：{category}）',
     beijingShareNote: '平谷承担北京约三分之一农产品的应急保供任务',
     manualsCount: '有本场景手册的设施',
+    liveFlagged: '{n} 项超时、落后计划或有超时步骤（排在最前）',
     more: '另有 {n} 项',
     expired: '已过期 {n}',
     none: '无',

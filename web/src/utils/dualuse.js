@@ -98,6 +98,24 @@ export function phaseProgress(conv, phase) {
 }
 
 /**
+ * The dashboard's live conversions, those that need the officer first: over their deadline,
+ * then behind the adopted plan's schedule, then with overdue steps (each the most first),
+ * the rest in the order given (the server's: by start). A new array.
+ */
+export function liveFirst(rows) {
+  const rank = (r) => (r.over_deadline ? 0 : r.behind_plan > 0 ? 1 : r.overdue_steps > 0 ? 2 : 3);
+  return (rows || [])
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => rank(a.r) - rank(b.r) || (b.r.behind_plan || 0) - (a.r.behind_plan || 0) || (b.r.overdue_steps || 0) - (a.r.overdue_steps || 0) || a.i - b.i)
+    .map((x) => x.r);
+}
+
+/** How many live conversions are flagged (over the deadline, behind the plan or with overdue steps). */
+export function liveFlagged(rows) {
+  return (rows || []).filter((r) => r.over_deadline || r.behind_plan > 0 || r.overdue_steps > 0).length;
+}
+
+/**
  * The progress a list shows for a conversion, {done, total}: the convert phase while it
  * converts or runs (its steps make the site ready), both phases once a live conversion
  * restores or has ended. conv either has its steps, or (the overview's rows) the counts
