@@ -4,11 +4,25 @@
 // adopted plan; supply shortfalls are said beside the people's. Short solves (0.3 s).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, BASE, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, BASE, DEMO_PW } from './lib.mjs';
+import { formatNumber } from '../../web/src/utils/format.js';
+import { supplyShortage } from '../../web/src/utils/plans.js';
+import zh from '../../web/src/i18n/zh-CN.js';
 
 const LAPTOP = { width: 1440, height: 900 };
 const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
 const input = (page, id) => page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first();
+
+const fmt = (n) => formatNumber(n, 'zh-CN');
+const TEAMS = { cleaning: 12, logistics: 16, security: 8, medical: 8, catering: 6, it: 4, disinfection: 8 };
+async function makePlan(page, body) {
+  const res = await page.request.post(BASE + '/api/v1/plans?wait=1', { data: body });
+  assert.equal(res.status(), 201, await res.text());
+  return res.json();
+}
+async function townId(page, name) {
+  return (await apiGet(page, '/regions?type=township&q=' + encodeURIComponent(name))).items[0].id;
+}
 
 let browser;
 before(async () => {
@@ -45,6 +59,65 @@ describe('plans: the crisis day', { timeout: 240000 }, () => {
     assert.equal(body.affected.radius_km, 2.5);
     assert.equal(body.deadline_hours, 12.5);
     await page.waitForURL(/\/plans\/\d+$/);
+    noProblems(page);
+    await context.close();
+  });
+
+  test('supplies short: per category, the worst first; in the head cards, the adopt dialog (with the people short) and the compare page', async () => {
+    assert.equal(supplyShortage(null), null);
+    assert.equal(supplyShortage({ categories: [] }), null);
+    const sh = supplyShortage({
+      categories: [
+        { category: 'grain', unit: 'kg', demand: 100, shipped: 100, unmet: 0 },
+        { category: 'water', unit: 'L', demand: 1000, shipped: 56, unmet: 944 },
+        { category: 'ppe', unit: 'pcs', demand: 10, shipped: 5, unmet: 5 },
+      ],
+    });
+    assert.deepEqual(
+      sh.short.map((c) => [c.category, c.percent]),
+      [
+        ['water', 94.4],
+        ['ppe', 50],
+      ],
+    );
+    assert.equal(sh.total, 3);
+    assert.equal(sh.worst, 94.4);
+
+    const { context, page } = await openPage(browser, LAPTOP);
+    await login(page, 'officer', DEMO_PW);
+    const town = await townId(page, '金海湖地区');
+    const base = { scenario: 'disaster', role: 'resettlement', affected: { township_ids: [town] }, demand: { share: 0.5 }, vulnerable: false, max_distance_km: 4, teams: TEAMS, time_limit_s: 0.3 };
+    const p = await makePlan(page, { ...base, name: 'e2e 物资缺口', supplies: { days: 365 } });
+    const q = await makePlan(page, { ...base, name: 'e2e 无物资' });
+    const want = supplyShortage(p.result.supplies);
+    assert.ok(want && want.short.length > 0, 'a year of supplies is short');
+    assert.ok(p.result.summary.shortfall > 0, 'villages beyond 4 km are short');
+    const first = want.short[0];
+    const pctText = (x) => `${fmt(x)}%`;
+    const firstText = `${zh.supplies?.[first.category] ?? first.category} 缺 ${pctText(first.percent)}`;
+
+    await page.goto(`/plans/${p.id}`);
+    const card = page.locator('[data-stat="supplies"]');
+    assert.equal((await card.locator('.pj-stat-value').innerText()).trim(), `${want.short.length} / ${want.total}`);
+    assert.ok(await card.locator('.pj-stat-value.pj-bad').count(), 'said as bad');
+    assert.ok((await card.innerText()).includes(firstText), `${await card.innerText()} / ${firstText}`);
+    await page.getByTestId('adopt').click();
+    const dlg = page.getByRole('dialog', { name: '采纳方案' });
+    await dlg.getByText(`注意：${fmt(p.result.summary.shortfall)} 人没有安置场所（需求缺口）。`, { exact: false }).waitFor();
+    await dlg.getByText(`注意：物资不足——${firstText}`, { exact: false }).waitFor();
+    await shot(page, 'p6-adopt-supplies-short');
+    await dlg.getByRole('button', { name: '取消' }).click();
+    assert.equal((await apiGet(page, `/plans/${p.id}`)).status, 'draft');
+
+    await page.goto(`/plans/compare?a=${q.id}&b=${p.id}`);
+    const figs = page.getByTestId('compare-figures');
+    const shortRow = figs.locator('tr', { has: page.locator('[data-fig="supplies_short"]') });
+    await shortRow.waitFor();
+    const cells = (await shortRow.locator('td').allInnerTexts()).map((x) => x.trim());
+    assert.deepEqual(cells.slice(0, 3), ['物资短缺类别', '—', `${want.short.length} / ${want.total}`]);
+    const worst = (await figs.locator('tr', { has: page.locator('[data-fig="supplies_worst"]') }).locator('td').allInnerTexts()).map((x) => x.trim());
+    assert.deepEqual(worst.slice(0, 3), ['物资最大缺口', '—', pctText(want.worst)]);
+    await shot(page, 'p6-compare-supplies');
     noProblems(page);
     await context.close();
   });

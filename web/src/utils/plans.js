@@ -364,6 +364,23 @@ export function uncoveredSites(sites, adopted = true) {
 }
 
 /**
+ * A plan's supplies short, per category (each in its unit: kilograms and litres are never
+ * added up): {total, short: [{category, unit, demand, unmet, percent}], worst} — `short` the
+ * categories with unmet demand, the largest share short first (`percent` of the category's
+ * demand, one decimal), `worst` the first's percent (0 when none is short); null for a plan
+ * without supplies or saved before the per-category figures.
+ */
+export function supplyShortage(supplies) {
+  const cats = supplies?.categories;
+  if (!Array.isArray(cats) || !cats.length) return null;
+  const short = cats
+    .filter((c) => c.unmet > 0)
+    .map((c) => ({ category: c.category, unit: c.unit, demand: c.demand, unmet: c.unmet, percent: c.demand > 0 ? Math.round((1000 * c.unmet) / c.demand) / 10 : 100 }))
+    .sort((a, b) => b.percent - a.percent || b.unmet - a.unmet);
+  return { total: cats.length, short, worst: short.length ? short[0].percent : 0 };
+}
+
+/**
  * The team shortages the server names in a no_teams / too_few_teams message
  * ("… needs 6 cleaning teams, 3 are available; 4 security teams, 2 are available"):
  * [{team, need, have}], the order of the message.
