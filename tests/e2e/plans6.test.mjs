@@ -121,4 +121,30 @@ describe('plans: the crisis day', { timeout: 240000 }, () => {
     noProblems(page);
     await context.close();
   });
+
+  test('the suggested name counts the townships beyond the two it names', async () => {
+    const { context, page } = await openPage(browser, LAPTOP);
+    await login(page, 'officer', DEMO_PW);
+    const names = ['金海湖地区', '南独乐河镇', '夏各庄镇', '大华山镇'];
+    await page.goto('/plans/new');
+    await page.getByTestId('plan-townships').click();
+    for (const n of names.slice(0, 3)) await page.getByRole('option', { name: n, exact: true }).click();
+    // three: all named
+    await page.waitForFunction(() => document.querySelector('input[data-testid="plan-name"]').value.includes('夏各庄镇'));
+    assert.equal(await input(page, 'plan-name').inputValue(), '金海湖地区、南独乐河镇、夏各庄镇 平灾安置 10%');
+    await page.getByRole('option', { name: names[3], exact: true }).click();
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => document.querySelector('input[data-testid="plan-name"]').value.includes('等'));
+    assert.equal(await input(page, 'plan-name').inputValue(), '金海湖地区、南独乐河镇等 4 个乡镇 平灾安置 10%');
+    await page.evaluate(() => localStorage.setItem('pj_locale', 'en'));
+    await page.reload();
+    await page.getByTestId('plan-townships').click();
+    for (const n of names) await page.getByRole('option', { name: n, exact: true }).click();
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => document.querySelector('input[data-testid="plan-name"]').value.includes('more'));
+    assert.ok((await input(page, 'plan-name').inputValue()).startsWith('金海湖地区, 南独乐河镇 and 2 more'), await input(page, 'plan-name').inputValue());
+    await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
+    noProblems(page);
+    await context.close();
+  });
 });

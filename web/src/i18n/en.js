@@ -1634,6 +1634,7 @@ export default {
     nameRequired: 'Give the plan a name',
     fieldErrorSummary: 'Correct the fields marked in red and solve again',
     copyName: '{name} (revised)',
+    andTownships: '{names} and {k} more',
     nVillages: '{n} village | {n} villages',
     nPeople: '{n} people',
     withinKm: 'within {km} km',

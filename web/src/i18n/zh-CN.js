@@ -1637,6 +1637,7 @@ export default {
     nameRequired: '请填写方案名称',
     fieldErrorSummary: '请修正标红的字段后重新求解',
     copyName: '{name}（调整）',
+    andTownships: '{names}等 {n} 个乡镇',
     nVillages: '{n} 个村',
     nPeople: '{n} 人',
     withinKm: '{km} 公里范围',
