@@ -65,6 +65,22 @@ describe('restoring a site that houses people', { timeout: 240000 }, () => {
       const c0 = adopted.conversions[0];
       const site = adopted.result.sites.find((s) => s.facility_id === c0.facility_id);
       assert.equal(site.in_force, true);
+      // aborting while the site still converts: nobody is housed there yet, the plan's people
+      // are to go there; the plan is called adopted
+      await page.goto(`/conversions/${c0.conversion_id}`);
+      await page.getByTestId('conv-state').getByText('转换中').waitFor();
+      await page.getByTestId('abort').click();
+      const ask = page.getByRole('dialog', { name: /中止/ });
+      await ask.locator('textarea').fill('雨停');
+      await ask.getByRole('button', { name: '中止' }).click();
+      const planned = page.getByRole('dialog', { name: '中止：该设施承担已采纳方案的安置任务' });
+      await planned.getByText(`已采纳的方案（#${plan.id}）计划安置在此的 ${site.used} 人将没有安置场所。`).waitFor();
+      assert.ok(!/仍安置着|已通过/.test(await planned.innerText()), await planned.innerText());
+      await shot(page, 'o0-abort-converting');
+      await planned.getByRole('button', { name: '取消' }).click();
+      await planned.waitFor({ state: 'hidden' });
+      assert.equal((await apiGet(page, `/conversions/${c0.conversion_id}`)).state, 'converting', 'cancelled: nothing changed');
+
       let conv = await workPhase(page, await apiGet(page, `/conversions/${c0.conversion_id}`), 'convert');
       assert.equal(conv.state, 'emergency');
 
@@ -74,10 +90,10 @@ describe('restoring a site that houses people', { timeout: 240000 }, () => {
       assert.ok(ready && ready.ready_at_start && more.result.sites.length === 1, JSON.stringify(more.result.sites));
       assert.equal(ready.already_housing, site.used);
       await page.goto(`/plans/${more.id}`);
-      const row = page.getByTestId('plan-sites').locator('tr', { has: page.getByTestId('site-ready-' + c0.facility_id) });
-      await row.getByText('已转换，立即可用').waitFor();
-      await row.getByTestId('site-housing-' + c0.facility_id).getByText(`已安置其他已采纳方案的 ${site.used} 人`).waitFor();
-      assert.ok(!(await row.innerText()).includes('手册关键路径'), await row.innerText());
+      const readyRow = page.getByTestId('plan-sites').locator('tr', { has: page.getByTestId('site-ready-' + c0.facility_id) });
+      await readyRow.getByText('已转换，立即可用').waitFor();
+      await readyRow.getByTestId('site-housing-' + c0.facility_id).getByText(`已安置其他已采纳方案的 ${site.used} 人`).waitFor();
+      assert.ok(!(await readyRow.innerText()).includes('手册关键路径'), await readyRow.innerText());
       await page.getByTestId('adopt').click();
       const dlg = page.getByRole('dialog', { name: '采纳方案' });
       await dlg.getByText(`采纳“将军关 补充 1人”不启动新的转换：其场所已转换完毕，按现状使用。确定采纳？`, { exact: false }).waitFor();
@@ -91,8 +107,8 @@ describe('restoring a site that houses people', { timeout: 240000 }, () => {
       // restore: the usual question, then the server's answer asks for the confirmation
       await page.getByTestId('restore').click();
       await page.getByRole('dialog', { name: '开始恢复' }).getByRole('button', { name: '开始恢复' }).click();
-      let box = page.getByRole('dialog', { name: /该设施仍安置着人员/ });
-      await box.getByText(`已通过的方案（#${plan.id}）安置在此的 ${site.used} 人将失去安置场所。`, { exact: false }).waitFor();
+      let box = page.getByRole('dialog', { name: /该设施仍安置着已采纳方案的人员/ });
+      await box.getByText(`已采纳的方案（#${plan.id}）安置在此的 ${site.used} 人将失去安置场所。`, { exact: false }).waitFor();
       await box.getByRole('button', { name: '开始恢复' }).click();
       await box.getByText('请填写原因').waitFor(); // the reason is required
       await shot(page, 'o1-restore-occupied');
@@ -103,7 +119,7 @@ describe('restoring a site that houses people', { timeout: 240000 }, () => {
       // again, with the reason
       await page.getByTestId('restore').click();
       await page.getByRole('dialog', { name: '开始恢复' }).getByRole('button', { name: '开始恢复' }).click();
-      box = page.getByRole('dialog', { name: /该设施仍安置着人员/ });
+      box = page.getByRole('dialog', { name: /该设施仍安置着已采纳方案的人员/ });
       await box.locator('textarea').fill('汛情解除，人员已转移');
       await box.getByRole('button', { name: '开始恢复' }).click();
       await page.getByTestId('conv-state').getByText(/恢复中|已完成/).waitFor();
@@ -134,8 +150,8 @@ describe('restoring a site that houses people', { timeout: 240000 }, () => {
       await page.locator('[data-stat="served"]').getByTestId('stat-extra').getByText(`其中 ${gone} 人所在场所已恢复或中止，暂无安置场所`).waitFor();
       await shot(page, 'o2-plan-site-not-in-force');
       await page.goto('/plans?status=adopted');
-      const row = page.locator('tr', { hasText: plan.name }).getByTestId('row-gone');
-      await row.getByText(`${gone} 人暂无安置场所（场所已恢复或中止）`).waitFor();
+      const listRow = page.locator('tr', { hasText: plan.name }).getByTestId('row-gone');
+      await listRow.getByText(`${gone} 人暂无安置场所（场所已恢复或中止）`).waitFor();
       noProblems(page);
     } finally {
       // the demo as it was: every site of the plan back in peacetime
