@@ -286,6 +286,20 @@ fail:
     return -1;
 }
 
+/* Inside the write's transaction: deletes row `id` (`sql`, one ? for the id), audits it as
+ * `delete` of `entity` with the record as it was (`before`) and commits. */
+static int delete_commit(pj_ctx *c, const char *sql, const char *entity, int64_t id,
+                         const char *before, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db, sql, err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    return pj_step_done(s, err) || pj_audit_add(c, "delete", entity, id, before, NULL, err) ||
+                   pj_db_commit(c->db, err)
+               ? -1
+               : 0;
+}
+
 /* ---- team types ---- */
 
 /* A team type of a row (id, code, name, version), in the list and as one record */
@@ -462,11 +476,7 @@ int pj_team_type_delete(pj_ctx *c, int64_t id, int64_t version, pj_err *err)
     pj_stmt_done(s);
     if (rc != 1 || steps || !(before = pj_render_to_string(c, id, team_type_render, err)))
         goto fail;
-    s = pj_db_prepare(c->db, "DELETE FROM team_types WHERE id = ?", err);
-    if (!s) goto fail;
-    pj_stmt_int(s, 1, id);
-    if (pj_step_done(s, err) || pj_audit_add(c, "delete", "team_type", id, before, NULL, err) ||
-        pj_db_commit(c->db, err))
+    if (delete_commit(c, "DELETE FROM team_types WHERE id = ?", "team_type", id, before, err))
         goto fail;
     return 0;
 fail:
@@ -1417,11 +1427,7 @@ int pj_stock_delete(pj_ctx *c, int64_t id, int64_t version, pj_err *err)
         (version && stock_version(cur, version, err)) ||
         !(before = pj_render_to_string(c, id, stock_render, err)))
         goto fail;
-    pj_stmt *s = pj_db_prepare(c->db, "DELETE FROM stock_lines WHERE id = ?", err);
-    if (!s) goto fail;
-    pj_stmt_int(s, 1, id);
-    if (pj_step_done(s, err) || pj_audit_add(c, "delete", "stock_line", id, before, NULL, err) ||
-        pj_db_commit(c->db, err))
+    if (delete_commit(c, "DELETE FROM stock_lines WHERE id = ?", "stock_line", id, before, err))
         goto fail;
     return 0;
 fail:
