@@ -260,7 +260,8 @@ static void token_hash(const char *token, char out[PJ_TOKEN_HEX + 1])
 }
 
 /* Renders one user as JSON (grid ids included). */
-static int user_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+/* A user's fields into the object open in w (user_render opens and closes it). */
+static int user_render_fields(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
     pj_stmt *s = pj_row_by_id(c,
                               "SELECT id, username, display_name, role, township_id, facility_id,"
@@ -269,7 +270,6 @@ static int user_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
                               " users.organisation_id), locked_until FROM users WHERE id = ?",
                               id, "user", err);
     if (!s) return -1;
-    pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_jw_kstr(w, "username", pj_col_text(s, 1));
     pj_jw_kstr(w, "display_name", pj_col_text(s, 2));
@@ -299,8 +299,15 @@ static int user_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     while ((rc = pj_stmt_step(s, err)) == 1) pj_jw_int(w, pj_col_int(s, 0));
     pj_stmt_done(s);
     pj_jw_arr_end(w);
-    pj_jw_obj_end(w);
     return rc < 0 ? -1 : 0;
+}
+
+static int user_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    pj_jw_obj(w);
+    if (user_render_fields(c, id, w, err)) return -1;
+    pj_jw_obj_end(w);
+    return 0;
 }
 
 static char *user_json(pj_ctx *c, int64_t id, pj_err *err)
@@ -711,9 +718,15 @@ fail:
     return -1;
 }
 
+/* The user with the session's idle time (expires_in, as the log-in answers it): a console
+ * opened again on a session's cookie counts down what the server will do. */
 int pj_auth_me(pj_ctx *c, pj_jw *w, pj_err *err)
 {
-    return user_render(c, c->actor.user_id, w, err);
+    pj_jw_obj(w);
+    if (user_render_fields(c, c->actor.user_id, w, err)) return -1;
+    pj_jw_kint(w, "expires_in", c->settings->session_idle_s);
+    pj_jw_obj_end(w);
+    return 0;
 }
 
 /* Stores a new password's hash for user id. */

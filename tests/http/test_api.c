@@ -129,6 +129,36 @@ TEST(api_session_idle_expiry)
     th_stop(&s);
 }
 
+/* GET /auth/me says the session's idle time as the log-in does (expires_in, seconds): the
+ * console opened again on its cookie counts down the server's time, not a default. */
+TEST(api_me_says_the_idle_time)
+{
+    th_server s;
+    th_start_idle(&s, 0, 300);
+    char tok[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    json_t *o;
+    CHECK_INT(th_call(&s, "GET", "/api/v1/auth/me", tok, NULL, &o), 200);
+    CHECK_STR(json_string_value(json_object_get(o, "username")), "admin");
+    CHECK(json_is_integer(json_object_get(o, "expires_in")));
+    CHECK_INT(json_integer_value(json_object_get(o, "expires_in")), 300);
+    json_decref(o);
+    th_stop(&s);
+}
+
+TEST(api_me_says_the_default_idle_time)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    json_t *o;
+    CHECK_INT(th_call(&s, "GET", "/api/v1/auth/me", tok, NULL, &o), 200);
+    CHECK_INT(json_integer_value(json_object_get(o, "expires_in")), 1800);
+    json_decref(o);
+    th_stop(&s);
+}
+
 /* A log-in removes the sessions idle for longer than the idle time and a day; the others stay
  * and keep working, and the log-ins stay in the audit. */
 TEST(api_login_prunes_stale_sessions)

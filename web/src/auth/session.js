@@ -1,8 +1,8 @@
 // The logged-in user and the idle-expiry clock.
 //
-// The server ends a session after `expires_in` seconds (1800) without a request, and moves a
-// session's last_seen forward only when at least 60 s have passed since the last move. The
-// clock below mirrors that exactly, so the countdown in the header is what the server will
+// The server ends a session after `expires_in` seconds (1800; the log-in and GET /auth/me
+// say it) without a request, and moves a session's last_seen forward only when at least 60 s
+// have passed since the last move. The clock below mirrors that exactly, so the countdown in the header is what the server will
 // do. User activity (pointer, keys, touch) counts: when the user is active and the server's
 // last_seen is a minute or more old, the console sends GET /auth/me to keep the session.
 import { reactive } from 'vue';
@@ -53,11 +53,18 @@ function end(expired) {
   if (expiryHandler) expiryHandler(expired);
 }
 
+/** GET /auth/me's answer: the user, and the server's idle time (`expires_in`, as at log-in) */
+function took(me) {
+  const { expires_in: idle, ...user } = me;
+  if (idle > 0) session.idleSeconds = idle;
+  session.user = user;
+}
+
 export async function restore() {
   if (session.checked) return session.user;
   try {
-    const me = await auth.me();
-    session.user = me;
+    // a page opened again on the session's cookie: the server's idle time, not the default
+    took(await auth.me());
     session.lastSeen = Date.now();
   } catch {
     session.user = null;
@@ -103,7 +110,7 @@ export function startIdleClock() {
     auth
       .me()
       .then((me) => {
-        session.user = me; // role or scope may have changed
+        took(me); // role or scope may have changed
       })
       .catch(() => {})
       .finally(() => {
