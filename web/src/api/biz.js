@@ -68,6 +68,8 @@ export const dev = {
   deleteFactor: (id, version, dryRun) => del(`/carbon/factors/${id}`, { version, ...(dryRun ? { dry_run: 1 } : {}) }),
   emissions: (query, opts) => get('/carbon/emissions', query, opts),
   energy: (query, opts) => getAll('/carbon/energy', query, opts),
+  /** one page of energy use records (whether a year has any: {year, limit: 1}) */
+  energyPage: (query, opts) => get('/carbon/energy', query, opts),
   addEnergy: (body) => post('/carbon/energy', body),
   updateEnergy: (id, body) => patch(`/carbon/energy/${id}`, body),
   deleteEnergy: (id, version) => del(`/carbon/energy/${id}?version=${encodeURIComponent(version)}`),
