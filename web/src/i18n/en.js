@@ -88,6 +88,7 @@ export default {
   common: {
     leaveUnsavedTitle: 'Discard what you entered?',
     leaveUnsaved: 'What you entered is not saved and is lost if you leave this page.',
+    listPartial: 'Only the first {n} are shown: the list is not complete',
     leaveAnyway: 'Discard and leave',
     stay: 'Keep editing',
     search: 'Search',

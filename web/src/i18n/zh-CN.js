@@ -90,6 +90,7 @@ export default {
   common: {
     leaveUnsavedTitle: '放弃未保存的内容？',
     leaveUnsaved: '已填写的内容尚未保存，离开本页将丢失。',
+    listPartial: '仅显示前 {n} 条，列表不完整',
     leaveAnyway: '放弃并离开',
     stay: '继续填写',
     search: '查询',
