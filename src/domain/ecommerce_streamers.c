@@ -382,8 +382,9 @@ static int streamer_check(pj_ctx *c, streamer_in *x, int64_t org0, json_t *body,
 /* Inside the write's transaction: 409 at id_number when a live (not anonymised) streamer
  * other than self holds it. The answer names the other streamer only to a caller who may see
  * it; to anyone else it says no more than that the number is registered. */
-static int idn_unique(pj_ctx *c, const char *idn, int64_t self, pj_err *err)
+static int idn_unique(pj_ctx *c, const char *idn, int64_t self, int64_t *holder, pj_err *err)
 {
+    *holder = 0;
     if (!idn) return 0;
     pj_stmt *s =
         pj_db_prepare(c->db,
@@ -402,10 +403,23 @@ static int idn_unique(pj_ctx *c, const char *idn, int64_t self, pj_err *err)
     pj_stmt_done(s);
     if (rc < 0) return -1;
     if (rc == 0) return 0;
+    *holder = other;
     if (sees)
         return pj_fail(err, 409, "conflict", "id_number",
                        "this ID number is registered to streamer %lld", (long long)other);
     return pj_fail(err, 409, "conflict", "id_number", "this ID number is already registered");
+}
+
+/* After a write refused inside its transaction: rolls back and, when it was refused because
+ * streamer `holder` has the ID number, audits the clash on that streamer (id_clash, as an
+ * elder's: docs/api-eldercare.md §1) — the refusal stays the answer. Always -1. */
+static int idn_refused(pj_ctx *c, int64_t holder, int64_t self, pj_err *err)
+{
+    pj_db_rollback(c->db);
+    pj_err e2;
+    pj_err_clear(&e2);
+    if (holder && pj_el_id_clash_audit(c, "ec_streamer", holder, self, &e2)) *err = e2;
+    return -1;
 }
 
 /* Audit (without personal data) and answer (with them, for the writer) of a streamer write
@@ -432,11 +446,11 @@ int pj_ec_streamer_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         return -1;
     if (c->actor.role == PJ_ROLE_ENTERPRISE && !x.org) x.org = c->actor.organisation_id;
     if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER && !x.town) x.town = c->actor.township_id;
-    if (streamer_check(c, &x, 0, body, err) || pj_db_begin(c->db, err)) return -1;
-    if (idn_unique(c, x.idn, 0, err)) {
-        pj_db_rollback(c->db);
+    if (streamer_check(c, &x, 0, body, err) || (x.idn && pj_el_id_clash_guard(c, err)) ||
+        pj_db_begin(c->db, err))
         return -1;
-    }
+    int64_t holder;
+    if (idn_unique(c, x.idn, 0, &holder, err)) return idn_refused(c, holder, 0, err);
     int64_t now = pj_now();
     int64_t id = ec_run(c, err,
                         "INSERT INTO ec_streamers (name, id_number, phone, birth_date,"
@@ -488,13 +502,19 @@ int pj_ec_streamer_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err 
     x.cats = pj_arena_strdup(c->arena, cats ? cats : "");
     pj_stmt_done(s);
     int64_t org0 = x.org;
+    const char *idn0 = x.idn;
     x.town_given = 0;
     if (streamer_body(c, body, 0, &x, err) || streamer_check(c, &x, org0, body, err)) return -1;
+    /* a new number: within the day's clashes (pj_el_id_clash_guard) */
+    if (x.idn && (!idn0 || strcmp(idn0, x.idn)) && pj_el_id_clash_guard(c, err)) return -1;
     if (pj_db_begin(c->db, err)) return -1;
     char *before = pj_render_to_string(c, id, streamer_render_masked, err);
     char *full = before ? pj_render_to_string(c, id, streamer_render_full, err) : NULL;
     /* the number as given (a row stored before the rule keeps its other edits) */
-    if (!full || (json_object_get(body, "id_number") && idn_unique(c, x.idn, id, err)) ||
+    int64_t holder = 0;
+    if (full && json_object_get(body, "id_number") && idn_unique(c, x.idn, id, &holder, err))
+        return idn_refused(c, holder, id, err);
+    if (!full ||
         ec_run(c, err,
                "UPDATE ec_streamers SET name = ?, id_number = ?, phone = ?, birth_date = ?,"
                " guardian_name = ?, guardian_relation = ?, guardian_consent_date = ?,"

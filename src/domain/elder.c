@@ -424,35 +424,38 @@ int pj_el_id_clash_guard(pj_ctx *c, pj_err *err)
     return 0;
 }
 
+int pj_el_id_clash_audit(pj_ctx *c, const char *entity, int64_t holder, int64_t from_id,
+                         pj_err *err)
+{
+    char after[48];
+    if (from_id)
+        snprintf(after, sizeof after, "{\"tried_from\":%lld}", (long long)from_id);
+    else
+        snprintf(after, sizeof after, "{\"tried_from\":null}");
+    if (pj_db_begin(c->db, err)) return -1;
+    if (pj_audit_add(c, "id_clash", entity, holder, NULL, after, err) || pj_db_commit(c->db, err)) {
+        pj_db_rollback(c->db);
+        return -1;
+    }
+    return 0;
+}
+
 int pj_el_id_clash(pj_ctx *c, const char *what, int64_t from_id, const char *id_number, pj_err *err)
 {
     int elder = !strcmp(what, "elder");
     pj_err e2;
     pj_err_clear(&e2);
-    pj_stmt *s = NULL;
-    if (pj_db_begin(c->db, &e2)) goto done;
-    s = pj_db_prepare(c->db,
-                      elder ? "SELECT id FROM elders WHERE id_number = ?"
-                            : "SELECT id FROM helpers WHERE id_number = ?",
-                      &e2);
-    if (!s) goto rollback;
-    pj_stmt_text(s, 1, id_number);
-    int rc = pj_stmt_step(s, &e2);
-    int64_t holder = rc == 1 ? pj_col_int(s, 0) : 0;
-    pj_stmt_done(s);
-    if (rc < 0) goto rollback;
-    if (holder) {
-        char after[48];
-        if (from_id)
-            snprintf(after, sizeof after, "{\"tried_from\":%lld}", (long long)from_id);
-        else
-            snprintf(after, sizeof after, "{\"tried_from\":null}");
-        if (pj_audit_add(c, "id_clash", what, holder, NULL, after, &e2)) goto rollback;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               elder ? "SELECT id FROM elders WHERE id_number = ?"
+                                     : "SELECT id FROM helpers WHERE id_number = ?",
+                               &e2);
+    if (s) {
+        pj_stmt_text(s, 1, id_number);
+        int rc = pj_stmt_step(s, &e2);
+        int64_t holder = rc == 1 ? pj_col_int(s, 0) : 0;
+        pj_stmt_done(s);
+        if (holder) pj_el_id_clash_audit(c, what, holder, from_id, &e2);
     }
-    if (!pj_db_commit(c->db, &e2)) goto done;
-rollback:
-    pj_db_rollback(c->db);
-done:
     if (e2.status) { /* the audit row could not be written: that error, not the clash */
         *err = e2;
         return -1;

@@ -43,6 +43,20 @@ int pj_id_number_valid(const char *s);
 /* The ID number as kept: a lower-case check character 'x' (as typed, or as a spreadsheet has it)
  * made 'X', so one person's number is one text; other input unchanged (the arena's copy) */
 const char *pj_id_number_norm(pj_arena *a, const char *s);
+/* ID numbers that clash with a registered person's (elder, helper, streamer), per user and
+ * Beijing day, before the user's further registrations and ID number changes are refused
+ * (docs/api-eldercare.md §1): trying numbers against the uniqueness answer would otherwise
+ * rebuild masked numbers. */
+#define PJ_EL_ID_CLASHES_PER_DAY 10
+/* Before a registration or an ID number change: 429 too_many_requests when the actor's
+ * id_clash rows of this Beijing day reached PJ_EL_ID_CLASHES_PER_DAY (none for the command
+ * line, which has no user). */
+int pj_el_id_clash_guard(pj_ctx *c, pj_err *err);
+/* After the refused write's rollback: the "id_clash" audit row on `entity` `holder`, the record
+ * holding the number, its after_json {"tried_from": from_id, or null for a registration}, no
+ * number, in its own transaction. 0, or -1 with err. */
+int pj_el_id_clash_audit(pj_ctx *c, const char *entity, int64_t holder, int64_t from_id,
+                         pj_err *err);
 /* The check character for 17 digits; 0 when the prefix is not 17 digits. */
 char pj_id_check_char(const char *prefix17);
 /* Visit tier suggested from the flags and the ability level (GB/T 42195-2022, 0–4). */

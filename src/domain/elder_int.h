@@ -99,14 +99,6 @@ const char *pj_el_mask_phone(pj_ctx *c, const char *s, int reveal);
 /* Audits an unmasked read (one row per record); its own transaction when none is open. None
  * for an answer that is not sent (c->unsent: a HEAD). */
 int pj_el_audit_reveal(pj_ctx *c, const char *entity, int64_t id, pj_err *err);
-/* ID numbers that clash with a registered person's, per user and Beijing day, before the
- * user's further registrations and ID number changes are refused (docs/api-eldercare.md §1):
- * trying numbers against the uniqueness answer would otherwise rebuild masked numbers. */
-#define PJ_EL_ID_CLASHES_PER_DAY 10
-/* Before a registration or an ID number change: 429 too_many_requests when the actor's
- * id_clash rows of this Beijing day reached PJ_EL_ID_CLASHES_PER_DAY (none for the command
- * line, which has no user). */
-int pj_el_id_clash_guard(pj_ctx *c, pj_err *err);
 /* After the write's rollback, its id_number taken by another elder (what = "elder") or helper:
  * an "id_clash" audit row on the record holding the number, its after_json {"tried_from": the
  * record of the same register the number was tried on, null for a registration}, no number, in its

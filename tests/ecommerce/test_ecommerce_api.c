@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "domain/ecommerce.h"
+#include "domain/elder.h"
 #include "t.h"
 #include "th.h"
 
@@ -888,5 +889,55 @@ TEST_T(ecommerce_booking_times_are_not_bare_dates, 60)
              "\"ends_at\":\"2030-06-05T01:00:00Z\"}",
              studio);
     json_decref(CALL(&s, "POST", tok, "/api/v1/ecommerce/bookings", body, 201));
+    th_stop(&s);
+}
+
+/* A streamer's ID number taken is told (409) as an elder's is, and so traced: each clash is an
+ * id_clash audit row on the streamer holding the number (who tried, no number), and past the
+ * day's limit of clashes the user's registrations with an ID number are refused (429) without
+ * the answer — trying numbers would otherwise rebuild masked ones. */
+TEST_T(ecommerce_streamer_id_clashes_are_audited_and_limited, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], jd[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    json_t *st = NULL;
+    CHECK_INT(create_streamer(&s, off, "1949-12-31", ",\"id_number\":\"11010519491231002X\"", &st),
+              201);
+    long long holder = th_int(st, "id");
+    json_decref(st);
+    long long streamers = th_sql_int(&s, "SELECT COUNT(*) FROM ec_streamers");
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM audit WHERE action = 'id_clash' AND entity = 'ec_streamer'"
+             " AND entity_id = %lld AND username = 'jd' AND after_json NOT LIKE '%%1101%%'",
+             holder);
+    for (int i = 0; i < PJ_EL_ID_CLASHES_PER_DAY; i++) {
+        CHECK_INT(
+            create_streamer(&s, jd, "1949-12-31", ",\"id_number\":\"11010519491231002X\"", &st),
+            409);
+        CHECK_STR(th_err_code(st), "conflict");
+        CHECK(!strstr(th_err_message(st), "streamer ")); /* the holder not named to jd */
+        json_decref(st);
+        CHECK_INT(th_sql_int(&s, sql), i + 1);
+    }
+    /* the day's clashes used: refused before the number is looked at, a free number too */
+    static const char *const next[] = {"11010519491231002X", "110105194912310011"};
+    for (int i = 0; i < 2; i++) {
+        char extra[96];
+        snprintf(extra, sizeof extra, ",\"id_number\":\"%s\"", next[i]);
+        CHECK_INT(create_streamer(&s, jd, "1949-12-31", extra, &st), 429);
+        CHECK_STR(th_err_code(st), "too_many_requests");
+        CHECK_STR(th_err_field(st), "id_number");
+        json_decref(st);
+    }
+    CHECK_INT(th_sql_int(&s, sql), PJ_EL_ID_CLASHES_PER_DAY);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ec_streamers"), streamers);
+    /* another user is not held back */
+    CHECK_INT(create_streamer(&s, off, "1949-12-31", ",\"id_number\":\"110105194912310011\"", &st),
+              201);
+    json_decref(st);
     th_stop(&s);
 }

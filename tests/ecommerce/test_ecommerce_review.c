@@ -109,6 +109,7 @@ TEST_T(ecommerce_id_number_agrees_with_birth_date_and_is_unique, 60)
              adult);
     char fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE], want[32];
     th_fingerprint(&s, fp0, sizeof fp0);
+    long long audit0 = th_sql_int(&s, "SELECT MAX(id) FROM audit");
     o = CALL(&s, "POST", off, url, body, 409);
     CHECK_STR(th_err_field(o), "id_number");
     snprintf(want, sizeof want, "streamer %lld", first);
@@ -119,14 +120,34 @@ TEST_T(ecommerce_id_number_agrees_with_birth_date_and_is_unique, 60)
     CHECK(strstr(th_err_message(o), want) == NULL);
     CHECK(strstr(th_err_message(o), "already registered") != NULL);
     json_decref(o);
+    /* nothing written but the two clashes' id_clash rows on the holder (api-eldercare.md §1):
+     * the audit trail's two rows, every other table as it was */
+    char clashes[200];
+    snprintf(clashes, sizeof clashes,
+             "SELECT COUNT(*) FROM audit WHERE id > %lld AND action = 'id_clash' AND entity ="
+             " 'ec_streamer' AND entity_id = %lld",
+             audit0, first);
+    CHECK_INT(th_sql_int(&s, clashes), 2);
+    CHECK_INT(th_sql_int(&s, "SELECT MAX(id) FROM audit"), audit0 + 2);
     th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(strstr(fp1, " conversion_checks="), strstr(fp0, " conversion_checks="));
+    *strstr(fp0, "audit=") = *strstr(fp1, "audit=") = 0;
     CHECK_STR(fp1, fp0);
     /* a second streamer cannot take the number by an update either */
     long long second =
         NEW(&s, off, url, "{\"name\":\"第二人\",\"birth_date\":\"1990-01-01\",\"skill_level\":5}");
     snprintf(path, sizeof path, "%s/%lld", url, second);
     snprintf(body, sizeof body, "{\"version\":1,\"id_number\":\"%s\"}", adult);
-    REFUSED(&s, "PATCH", off, path, body, 409, "id_number");
+    o = CALL(&s, "PATCH", off, path, body, 409);
+    CHECK_STR(th_err_field(o), "id_number");
+    json_decref(o);
+    snprintf(clashes, sizeof clashes,
+             "SELECT COUNT(*) FROM audit WHERE action = 'id_clash' AND entity_id = %lld AND"
+             " after_json = '{\"tried_from\":%lld}'",
+             first, second);
+    CHECK_INT(th_sql_int(&s, clashes), 1);
+    snprintf(clashes, sizeof clashes, "SELECT version FROM ec_streamers WHERE id = %lld", second);
+    CHECK_INT(th_sql_int(&s, clashes), 1);
     /* an ID number whose birth date differs from the stored one: the number is at fault */
     snprintf(body, sizeof body, "{\"version\":1,\"id_number\":\"%s\"}", kid);
     REFUSED(&s, "PATCH", off, path, body, 422, "id_number");
@@ -147,7 +168,11 @@ TEST_T(ecommerce_id_number_agrees_with_birth_date_and_is_unique, 60)
     snprintf(path, sizeof path, "%s/%lld", url, third);
     json_decref(CALL(&s, "PATCH", off, path, "{\"version\":1,\"skill_level\":3}", 200));
     snprintf(body, sizeof body, "{\"version\":2,\"id_number\":\"%s\"}", adult);
-    REFUSED(&s, "PATCH", off, path, body, 409, "id_number");
+    o = CALL(&s, "PATCH", off, path, body, 409); /* refused, the clash on the holder audited */
+    CHECK_STR(th_err_field(o), "id_number");
+    json_decref(o);
+    snprintf(sql, sizeof sql, "SELECT version FROM ec_streamers WHERE id = %lld", third);
+    CHECK_INT(th_sql_int(&s, sql), 2);
     th_stop(&s);
 }
 
