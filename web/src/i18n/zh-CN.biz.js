@@ -487,6 +487,8 @@ export default {
       booking: '预约信息',
       info: '{studio}：{org}，{from}–{to}，{purpose}',
       cancelBooking: '取消预约',
+      details: '详情',
+      cellName: '{studio} {from}–{to} 的预约，预约方：{org}',
       begun: '{info}（预约已开始，不能再取消）',
       hint: '点击空白格子选择开始时间（北京时间 0–24 时，每格 30 分钟，8 点前的时段向左滚动可见）；橙色为已预约。',
       grid: '{day} 各直播间预约情况',
