@@ -4,7 +4,7 @@
 // and in English, and Chinese error messages built from the API's code and field.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, BASE, ADMIN_PW, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, solvedPlan, BASE, ADMIN_PW, DEMO_PW } from './lib.mjs';
 import zh from '../../web/src/i18n/zh-CN.js';
 import en from '../../web/src/i18n/en.js';
 import { SOLVE_PHASES, solveFraction } from '../../web/src/utils/plans.js';
@@ -23,15 +23,6 @@ const TEAMS = { cleaning: 12, logistics: 16, security: 8, medical: 8, catering: 
 /** No Latin word of three letters or more: the server's English text is not shown in zh-CN. */
 const NO_ENGLISH = /[A-Za-z]{3,}/;
 const PLAN_GET = /\/api\/v1\/plans\/\d+$/;
-
-/** A solved plan made through the API (waiting for the outcome). */
-async function solvedPlan(page, name) {
-  const res = await page.request.post(BASE + '/api/v1/plans?wait=1', {
-    data: { name, scenario: 'disaster', role: 'resettlement', affected: { township_ids: [303] }, demand: { share: 0.05 }, teams: TEAMS, time_limit_s: 0.5 },
-  });
-  assert.equal(res.status(), 201, await res.text());
-  return res.json();
-}
 
 /** The translated phase lines of the solving box (「阶段：…」), one per phase. */
 const PHASE_TEXTS = Object.values(zh.plan.phases).map((ph) => zh.plan.phaseIs.replace('{phase}', ph));

@@ -131,3 +131,21 @@ export async function villageRun(page) {
   }
   assert.fail('a village with a proposal');
 }
+
+/** A plan solved through the API (waiting for the outcome): the given townships (default the
+ * demo's 303) evacuated to resettlement sites, 5 % of the people. */
+export async function solvedPlan(page, name, townshipIds = [303]) {
+  const res = await page.request.post(BASE + '/api/v1/plans?wait=1', {
+    data: {
+      name,
+      scenario: 'disaster',
+      role: 'resettlement',
+      affected: { township_ids: townshipIds },
+      demand: { share: 0.05 },
+      teams: { cleaning: 12, logistics: 16, security: 8, medical: 8, catering: 6, it: 4, disinfection: 8 },
+      time_limit_s: 0.5,
+    },
+  });
+  assert.equal(res.status(), 201, await res.text());
+  return res.json();
+}
