@@ -1,6 +1,7 @@
 // What a mouse click opens, the keyboard opens too: a studio booking (its first cell in the
 // grid and its row in the bookings table: focusable, named by studio, time and who booked it,
-// opened with Enter or Space, a visible focus ring).
+// opened with Enter or Space, a visible focus ring), a cooperation post, a financing need and a
+// policy's "why" for an eligible firm (each row has a button the Tab key reaches).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
@@ -78,6 +79,60 @@ describe('keyboard', { timeout: 300000 }, () => {
     await box.waitFor({ state: 'hidden' });
     await grid.locator(`tr[data-studio="${studio.name}"] td[data-slot="10:00"]:not(.busy)`).waitFor();
     assert.equal((await apiGet(page, `/ecommerce/bookings/${made.id}`)).state, 'cancelled');
+    noProblems(page);
+    await context.close();
+  });
+
+  test('cooperation: Tab reaches each post of the table; Enter and Space open its counterparts', async () => {
+    const { context, page } = await openPage(browser, WINDOW);
+    await login(page, 'jd', DEMO_PW);
+    await page.goto('/enterprise/cooperation');
+    const rows = page.getByTestId('coop-posts').locator('tbody tr');
+    await rows.nth(1).waitFor();
+    const [first, second] = [await rows.nth(0).locator('td').nth(2).innerText(), await rows.nth(1).locator('td').nth(2).innerText()];
+    await page.getByRole('heading', { level: 1 }).first().click();
+    await tabInto(page, '[data-testid=coop-posts] tbody');
+    assert.equal((await focused(page)).name, first.trim());
+    await page.keyboard.press('Enter');
+    await page.getByTestId('coop-matches').getByText(`“${first.trim()}”`, { exact: false }).waitFor();
+    await page.keyboard.press('Tab');
+    assert.equal((await focused(page)).name, second.trim());
+    await page.keyboard.press('Space');
+    await page.getByTestId('coop-matches').getByText(`“${second.trim()}”`, { exact: false }).waitFor();
+    noProblems(page);
+    await context.close();
+  });
+
+  test('financing needs: Tab reaches each need of the table; Enter opens its products', async () => {
+    const { context, page } = await openPage(browser, WINDOW);
+    await login(page, 'officer', DEMO_PW);
+    await page.goto('/enterprise/finance');
+    const rows = page.getByTestId('need-table').locator('tbody tr');
+    await rows.nth(1).waitFor();
+    const second = (await rows.nth(1).locator('td').first().innerText()).trim();
+    await page.getByRole('heading', { level: 1 }).first().click();
+    await tabInto(page, '[data-testid=need-table] tbody');
+    await page.keyboard.press('Tab');
+    assert.match((await focused(page)).name, new RegExp(`#${second}`));
+    await page.keyboard.press('Enter');
+    await page.getByTestId('need-matches').getByText(`需求 #${second}（`, { exact: false }).waitFor();
+    noProblems(page);
+    await context.close();
+  });
+
+  test('policy: Tab reaches each eligible firm’s “why”; Enter explains that firm', async () => {
+    const { context, page } = await openPage(browser, WINDOW);
+    await login(page, 'officer', DEMO_PW);
+    const matches = (await apiGet(page, '/enterprise/policies/1/matches?limit=2')).items;
+    assert.equal(matches.length, 2, 'two eligible firms');
+    await page.goto('/enterprise/policies/1');
+    await page.getByTestId('policy-matches').getByText(matches[1].name).waitFor();
+    await page.getByRole('heading', { level: 1 }).first().click();
+    await tabInto(page, '[data-testid=policy-matches] tbody');
+    await page.keyboard.press('Tab');
+    assert.equal((await focused(page)).name, `看原因：${matches[1].name}`);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('explain-org').getByText(matches[1].name).waitFor();
     noProblems(page);
     await context.close();
   });
