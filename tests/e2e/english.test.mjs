@@ -67,7 +67,7 @@ describe('English sweep', () => {
     await page.getByTestId('trend-indicator').click();
     await page.locator('.el-select-dropdown__item:visible').first().waitFor();
     const opts = await page.locator('.el-select-dropdown__item:visible').allInnerTexts();
-    // the unit in English brackets after the name (the names are the register's own, in Chinese)
+    // the unit in English brackets after the name (the seeded indicators named in English)
     assert.ok(opts.length > 0 && opts.every((o) => !/）$/.test(o.trim())), `selector options: ${opts.slice(0, 3)}`);
     assert.ok(opts.some((o) => / \(100 M yuan\)$/.test(o.trim())), `selector options: ${opts.slice(0, 3)}`);
     await page.keyboard.press('Escape');
