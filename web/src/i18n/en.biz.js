@@ -491,6 +491,7 @@ export default {
       info: '{studio}: {org}, {from}–{to}, {purpose}',
       cancelBooking: 'Cancel booking',
       details: 'Details',
+      detailsOf: 'Details: {booking}',
       cellName: 'Booking {studio} {from}–{to}, booked by {org}',
       begun: '{info} (the booking has begun: it can no longer be cancelled)',
       hint: 'Click a free cell to pick the start (Beijing time, the whole day in 30-minute cells: scroll left for the hours before 08:00); orange cells are booked.',

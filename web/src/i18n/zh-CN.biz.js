@@ -490,6 +490,7 @@ export default {
       info: '{studio}：{org}，{from}–{to}，{purpose}',
       cancelBooking: '取消预约',
       details: '详情',
+      detailsOf: '详情：{booking}',
       cellName: '{studio} {from}–{to} 的预约，预约方：{org}',
       begun: '{info}（预约已开始，不能再取消）',
       hint: '点击空白格子选择开始时间（北京时间 0–24 时，每格 30 分钟，8 点前的时段向左滚动可见）；橙色为已预约。',
