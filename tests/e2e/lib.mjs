@@ -2,7 +2,10 @@
 // starts a fresh demo server and sets PJ_BASE_URL, PJ_ADMIN_PASSWORD, PJ_DEMO_PASSWORD,
 // PJ_E2E_OUT (screenshots) and PJ_CHROMIUM (Debian's /usr/bin/chromium; no downloaded browser).
 import { createRequire } from 'node:module';
-import { mkdirSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import assert from 'node:assert/strict';
 
@@ -148,4 +151,48 @@ export async function solvedPlan(page, name, townshipIds = [303]) {
   });
   assert.equal(res.status(), 201, await res.text());
   return res.json();
+}
+
+/**
+ * A server of a test's own, for a server option the shared one is not run with: a fresh
+ * database (`demo`: the demo district, `env` for the demo's size), the built console, `args`
+ * after `serve`. Resolves once it answers /api/v1/health to {base, adminPw, stop()}; stop()
+ * ends the server and removes its database.
+ */
+export async function ownServer({ args = [], demo = false, env = {} } = {}) {
+  const bin = path.resolve(process.env.PJ_BIN || 'build/rel/pingji');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pingji-own-'));
+  const db = path.join(dir, 'pj.db');
+  const init = execFileSync(bin, ['init', '--db', db, ...(demo ? ['--demo'] : [])], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  const adminPw = init.match(/admin login.*password: *(\S+)/)[1];
+  const port = await new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port: p } = s.address();
+      s.close(() => resolve(p));
+    });
+  });
+  const server = spawn(bin, ['serve', '--db', db, '--port', String(port), '--web', path.resolve('web/dist'), '--quiet', '--fast-hash', ...args], { stdio: 'ignore' });
+  const stop = async () => {
+    if (server.exitCode === null) {
+      server.kill('SIGTERM');
+      await new Promise((r) => server.once('exit', r));
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${base}/api/v1/health`)).ok) return { base, adminPw, stop };
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await stop();
+  throw new Error('the server did not answer /api/v1/health');
 }

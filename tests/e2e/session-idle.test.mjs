@@ -4,56 +4,21 @@
 // after a reload). A server of its own (an empty database, the built console) for the option.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { launch, openPage, login, shot } from './lib.mjs';
+import { launch, openPage, login, shot, ownServer } from './lib.mjs';
 
-const BIN = path.resolve(process.env.PJ_BIN || 'build/rel/pingji');
-const DIST = path.resolve('web/dist');
 let browser;
-let server;
-let dir;
+let own;
 let base;
 let adminPw;
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-
 before(async () => {
   browser = await launch();
-  dir = mkdtempSync(path.join(os.tmpdir(), 'pingji-idle-'));
-  const db = path.join(dir, 'pj.db');
-  const init = execFileSync(BIN, ['init', '--db', db], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  adminPw = init.match(/admin login.*password: *(\S+)/)[1];
-  const port = await freePort();
-  server = spawn(BIN, ['serve', '--db', db, '--port', String(port), '--web', DIST, '--quiet', '--fast-hash', '--idle-minutes', '5'], { stdio: 'ignore' });
-  base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`${base}/api/v1/health`)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the server did not answer /api/v1/health');
+  own = await ownServer({ args: ['--idle-minutes', '5'] });
+  ({ base, adminPw } = own);
 });
 after(async () => {
   await browser?.close();
-  if (server) {
-    server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
-  }
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await own?.stop();
 });
 
 const minutesLeft = async (page) => {
