@@ -19,6 +19,7 @@ int pj_fail(pj_err *e, int status, const char *code, const char *field, const ch
     memcpy(e->code, c, sizeof c);
     memcpy(e->field, f, sizeof f);
     e->details[0] = 0; /* a new failure: none of the figures of an earlier one */
+    e->retry_after = 0;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(e->message, sizeof e->message, fmt, ap);

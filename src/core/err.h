@@ -13,6 +13,9 @@ typedef struct pj_err {
      * for none. Written by pj_err_detail after pj_fail (which empties it); answered as
      * "details" beside code, message and field. */
     char details[192];
+    /* Seconds a client should wait before trying again (a limit's 429), sent as Retry-After;
+     * 0 for none. pj_fail empties it; set it after. */
+    int retry_after;
 } pj_err;
 
 /* Records the failure in e (if e is non-NULL) and returns -1. */

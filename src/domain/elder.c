@@ -416,12 +416,16 @@ int pj_el_id_clash_guard(pj_ctx *c, pj_err *err)
     int64_t n = rc == 1 ? pj_col_int(s, 0) : 0;
     pj_stmt_done(s);
     if (rc < 0) return -1;
-    if (n >= PJ_EL_ID_CLASHES_PER_DAY)
-        return pj_fail(err, 429, "too_many_requests", "id_number",
-                       "%d ID numbers you entered today are registered already: registrations"
-                       " and ID number changes are open to you again tomorrow (Beijing time)",
-                       PJ_EL_ID_CLASHES_PER_DAY);
-    return 0;
+    if (n < PJ_EL_ID_CLASHES_PER_DAY) return 0;
+    pj_fail(err, 429, "too_many_requests", "id_number",
+            "%d ID numbers you entered today are registered already: registrations"
+            " and ID number changes are open to you again tomorrow (Beijing time)",
+            PJ_EL_ID_CLASHES_PER_DAY);
+    if (err) { /* until the next Beijing midnight */
+        int64_t wait = day_start + 86400 - now;
+        err->retry_after = (int)(wait < 1 ? 1 : wait);
+    }
+    return -1;
 }
 
 int pj_el_id_clash_audit(pj_ctx *c, const char *entity, int64_t holder, int64_t from_id,

@@ -1385,6 +1385,14 @@ static reply *reply_of(conn *c, pj_req *r, char *extra, int64_t t0)
         free(extra);
         extra = x;
     }
+    if ((r->status == 429 || r->status == 503) && r->err.retry_after > 0 &&
+        !(extra && strstr(extra, "Retry-After:"))) { /* a limit of the handler's (pj_err) */
+        char *x = NULL;
+        if (asprintf(&x, "%sRetry-After: %d\r\n", extra ? extra : "", r->err.retry_after) < 0)
+            abort();
+        free(extra);
+        extra = x;
+    }
     p->extra = extra;
     p->ctype = r->status < 300 ? r->content_type : NULL;
     p->t0 = t0;

@@ -4,6 +4,9 @@
  * row on the record holding the number (who tried, from which record, no number), the answer
  * says nothing of that record, and after PJ_EL_ID_CLASHES_PER_DAY clashes in a Beijing day
  * the user's registrations and ID number changes are 429 too_many_requests until the next. */
+#include <stdlib.h>
+#include <time.h>
+
 #include "domain/elder_int.h"
 #include "el_fixture.h"
 
@@ -115,6 +118,16 @@ TEST_T(eldercare_id_number_clashes_are_audited_and_limited, 120)
     char fa[TH_FINGERPRINT_SIZE], fb[TH_FINGERPRINT_SIZE];
     th_fingerprint(&s, fa, sizeof fa);
     REFUSED(g, "POST", "/api/v1/elders", body, 429, "too_many_requests", msg2);
+    /* the answer says when to try again: the next Beijing midnight, at most a day away */
+    char hdr[2048];
+    CHECK_INT(th_call_raw(&s, "POST", "/api/v1/elders", g, body, -1, NULL, NULL, hdr, sizeof hdr),
+              429);
+    const char *ra = strstr(hdr, "\r\nRetry-After: ");
+    CHECK(ra != NULL);
+    long wait = ra ? strtol(ra + 15, NULL, 10) : 0;
+    long bj = (long)((time(NULL) + 8 * 3600) % 86400); /* seconds into the Beijing day */
+    CHECK(wait >= 1 && wait <= 86400);
+    CHECK(labs(wait - (86400 - bj)) <= 5);
     el_id(fresh, "19400315", 60, 'F');
     elder_body(body, sizeof body, fresh, grid);
     REFUSED(g, "POST", "/api/v1/elders", body, 429, "too_many_requests", msg2);
