@@ -1049,6 +1049,18 @@ int pj_conversion_timeline(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         } else if (a && !strcmp(pj_col_text(s, 3), "conversion")) {
             json_t *o = json_loads(a, 0, NULL);
             pj_jw_kstr(w, "state", json_string_value(json_object_get(o, "state")));
+            /* an abort's reason, and the people of adopted plans a restore or abort was
+             * confirmed over (audit_conv): how the site was stood down */
+            const char *act = pj_col_text(s, 2);
+            if (!strcmp(act, "convert_abort") || !strcmp(act, "drill_abort"))
+                pj_jw_kstr(w, "reason", json_string_value(json_object_get(o, "abort_reason")));
+            json_t *occ = json_object_get(o, "occupied");
+            char *t = occ ? json_dumps(occ, JSON_COMPACT) : NULL;
+            if (t) {
+                pj_jw_key(w, "occupied");
+                pj_jw_raw(w, t);
+                free(t);
+            }
             json_decref(o);
         }
         pj_jw_obj_end(w);

@@ -1198,3 +1198,47 @@ TEST_T(plan_site_restore_or_abort_occupied_needs_confirmation, 60)
     CHECK(!site_in_force(&s, tok, plan, 1));
     th_stop(&s);
 }
+
+/* Regression: the conversion's timeline (the console's record of a site's crisis) left out how
+ * the site was stood down: a confirmed restore over a plan's people showed no people, plans or
+ * reason, an abort no reason; the audit row held them. Now the timeline's row has them too. */
+TEST_T(plan_site_timeline_shows_the_stand_down, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80], path[64];
+    th_login(&s, "admin", s.admin_pw, tok);
+    tiny_world(&s);
+    converted_site(&s);
+    json_t *p = post_ok(&s, tok, "/api/v1/plans?wait=1",
+                        TINY(",\"vulnerable\":false,\"single_source\":false"), 201);
+    long long plan = th_int(p, "id");
+    json_decref(p);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", plan);
+    json_decref(post_ok(&s, tok, path, "{}", 200));
+    long long conv_c = th_sql_int(&s, "SELECT id FROM conversions WHERE facility_id = 3"),
+              conv_a = th_sql_int(&s, "SELECT id FROM conversions WHERE facility_id = 1");
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/restore", conv_c);
+    json_decref(post_ok(&s, tok, path, "{\"confirm\":true,\"reason\":\"洪水退去\"}", 200));
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/abort", conv_a);
+    json_decref(post_ok(&s, tok, path, "{\"reason\":\"误报\",\"confirm\":true}", 200));
+    const char *acts[] = {"restore_start", "convert_abort"};
+    long long convs[] = {conv_c, conv_a};
+    for (int k = 0; k < 2; k++) {
+        snprintf(path, sizeof path, "/api/v1/conversions/%lld/timeline", convs[k]);
+        json_t *o = NULL;
+        CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+        json_t *ev = json_object_get(o, "events"), *row = NULL, *e;
+        size_t i;
+        json_array_foreach(ev, i, e) if (!strcmp(th_str(e, "action"), acts[k])) row = e;
+        CHECK(row != NULL);
+        json_t *occ = row ? json_object_get(row, "occupied") : NULL;
+        CHECK(occ != NULL);
+        CHECK(th_int(occ, "people") > 0);
+        CHECK_INT(json_integer_value(json_array_get(json_object_get(occ, "plan_ids"), 0)), plan);
+        CHECK_STR(th_str(occ, "reason"), k ? "误报" : "洪水退去");
+        if (k) CHECK_STR(th_str(row, "reason"), "误报");
+        json_decref(o);
+    }
+    th_stop(&s);
+}

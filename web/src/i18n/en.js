@@ -961,6 +961,8 @@ export default {
     restoring: 'Restoring started',
     timeline: 'Activity',
     timelineEmpty: 'No activity recorded (conversions created by the demo loader have none)',
+    timelineOccupied: '(confirmed over {p} people of plan(s) {plans})',
+    timelineReason: 'reason: {r}',
     gantt: 'Steps (Gantt)',
     ganttHint: 'Each row: planned above (critical-path schedule), actual below; red is overdue, ★ marks the critical path, the vertical lines are now and the target (from {start} Beijing time)',
     planBar: 'Planned',
