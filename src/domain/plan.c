@@ -298,6 +298,14 @@ static int read_request(pj_ctx *c, json_t *b, preq *q, pj_err *err)
         static const char *const sf[] = {"days", NULL};
         if (pj_in_only(s, sf, err) || pj_in_int(s, "days", 1, 1, 365, &q->supply_days, err) < 0)
             return nested(err, "supplies");
+        /* the supplies are a ration per person and day: a store's or a hub's plan counts
+         * cubic metres or vehicles per hour, no one to feed */
+        if (!strcmp(q->role, "supply_store") || !strcmp(q->role, "transport_hub"))
+            return pj_fail(err, 422, "invalid", "supplies",
+                           "a %s plan counts the role's own units, not people: it has no supplies "
+                           "to plan (the supplies are a ration per person and day; leave supplies "
+                           "out)",
+                           q->role);
     }
 
     json_t *w;
@@ -1379,9 +1387,12 @@ static int supply(pstate *p, const pj_plan_progress *prog, pj_err *err)
         for (int k = 0; k < K; k++)
             demand[(size_t)t * (size_t)K + (size_t)k] =
                 (int64_t)ceil((double)st->used * ppd[k] * (double)p->q.supply_days - 1e-9);
+        /* a store does not supply itself: no route from a chosen site that is a store to
+         * that site (nothing would move; its demand comes from the other stores) */
         for (int a = 0; a < ns; a++)
             dist[(size_t)a * (size_t)nt + (size_t)t] =
-                pj_haversine_km(slat[a], slon[a], st->lat, st->lon) * p->q.road;
+                sid[a] == st->fid ? -1
+                                  : pj_haversine_km(slat[a], slon[a], st->lat, st->lon) * p->q.road;
     }
     p->sup_stores = sid;
     p->sup_store_names = sname;

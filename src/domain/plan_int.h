@@ -12,7 +12,9 @@
  * emergency (the rule of already_housing). The plan's status is the caller's to check. A plan's
  * site and its flows into that site are in force alike; restoring or aborting F's conversion
  * ends both (a live conversion of F is one at a time).
- * PJ_PLAN_FLOW_IN_FORCE: the flow holds its store's stock (its site in force).
+ * PJ_PLAN_FLOW_IN_FORCE: the flow holds its store's stock (its site in force). A flow from a
+ * store to itself (kept by plans solved before the planner left such flows out) never does:
+ * nothing would move, and it is not shipped.
  * PJ_PLAN_FLOW_SHIPPED: what the plan's shipments took of the flow so far (plan_shipments). */
 #define PJ_PLAN_IN_FORCE_AT(F)                                                                     \
     "(EXISTS (SELECT 1 FROM plan_conversions pc JOIN conversions v ON v.id ="                      \
@@ -21,7 +23,9 @@
     " pc.plan_id = p.id AND pc.facility_id = " F ") AND p.adopted_at >= (SELECT"                   \
     " MAX(v.started_at) FROM conversions v WHERE v.facility_id = " F " AND v.mode = 'live' AND"    \
     " v.state = 'emergency')))"
-#define PJ_PLAN_FLOW_IN_FORCE PJ_PLAN_IN_FORCE_AT("json_extract(fl.value, '$.facility_id')")
+#define PJ_PLAN_FLOW_IN_FORCE                                                                      \
+    "(json_extract(fl.value, '$.store_id') <> json_extract(fl.value, '$.facility_id') "            \
+    "AND " PJ_PLAN_IN_FORCE_AT("json_extract(fl.value, '$.facility_id')") ")"
 #define PJ_PLAN_FLOW_SHIPPED                                                                       \
     "(SELECT COALESCE(SUM(sh.quantity), 0) FROM plan_shipments sh WHERE sh.plan_id = p.id AND"     \
     " sh.store_id = json_extract(fl.value, '$.store_id') AND sh.facility_id ="                     \

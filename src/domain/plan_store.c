@@ -745,7 +745,8 @@ static int site_fits(pj_ctx *c, json_t *e, int64_t fid, int64_t mid, const char 
  * counts it) less what adopted plans in force have yet to ship from it (their flows less their
  * shipments: held). Two drafts made side by side both count the same stock; the first adopted
  * holds it. A store that has lost its supply_store role since has nothing to promise (the
- * planner would not count it). 0, or -1 with 409 supplies_changed naming the store and category
+ * planner would not count it); a flow from a store to itself (of a plan solved before the planner
+ * left them out) promises nothing. 0, or -1 with 409 supplies_changed naming the store and category
  * with the figures (details: store_id, category, planned, available, usable, held). */
 static int supplies_fit(pj_ctx *c, int64_t id, pj_err *err)
 {
@@ -755,7 +756,8 @@ static int supplies_fit(pj_ctx *c, int64_t id, pj_err *err)
         " '$.category') AS cat, MAX(json_extract(fl.value, '$.store_name')) AS sname,"
         " MAX(json_extract(fl.value, '$.unit')) AS unit, SUM(json_extract(fl.value,"
         " '$.quantity')) AS planned FROM plans p, json_each(p.result_json, '$.supplies.flows') fl"
-        " WHERE p.id = ?1 AND json_type(p.result_json, '$.supplies.flows') = 'array'"
+        " WHERE p.id = ?1 AND json_type(p.result_json, '$.supplies.flows') = 'array' AND"
+        " json_extract(fl.value, '$.store_id') <> json_extract(fl.value, '$.facility_id')"
         " GROUP BY sid, cat)"
         " SELECT m.sid, m.cat, m.sname, m.unit, m.planned, (SELECT COALESCE(SUM(l.quantity), 0)"
         " FROM stock_lines l WHERE l.facility_id = m.sid AND l.category = m.cat AND (l.expiry IS"
@@ -1090,6 +1092,12 @@ int pj_plan_ship(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         return pj_fail(err, 422, "out_of_range", "quantity",
                        "quantity must be at least 1: the whole units shipped (%lld is not)",
                        (long long)qty);
+    /* a store does not ship to itself: nothing leaves it, so nothing is taken off its stock */
+    if (store == site)
+        return pj_fail(err, 422, "invalid", "facility_id",
+                       "facility %lld is the store itself: a store does not ship to itself (its "
+                       "stock is there already)",
+                       (long long)site);
     if (pj_db_begin(c->db, err)) return -1;
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT status, json_type(result_json, '$.supplies.flows') ="

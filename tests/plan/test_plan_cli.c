@@ -202,10 +202,16 @@ TEST_T(cli_plan_ship_records_a_shipment, 120)
                   "--category", cat, "--quantity", more),
               1);
     CHECK(strstr(out, "exceeds_flow") && strstr(out, "[field quantity]"));
-    CHECK_INT(RUN(out, "plan", "ship", id, "--db", db, "--store", site, "--site", site,
+    CHECK_INT(RUN(out, "plan", "ship", id, "--db", db, "--store", site, "--site", store,
                   "--category", cat, "--quantity", "1"),
               1);
     CHECK(strstr(out, "unknown_flow") != NULL);
+    /* a store does not ship to itself */
+    CHECK_INT(RUN(out, "plan", "ship", id, "--db", db, "--store", store, "--site", store,
+                  "--category", cat, "--quantity", "1"),
+              1);
+    CHECK(strstr(out, "invalid") && strstr(out, "does not ship to itself") &&
+          strstr(out, "[field facility_id]"));
     CHECK_INT(db_int(db, "SELECT COUNT(*) FROM plan_shipments"), 0);
     CHECK_INT(db_int(db, "SELECT COUNT(*) FROM audit"), audit0);
     CHECK_INT(db_int(db, sql), stock0);
@@ -397,4 +403,47 @@ TEST_T(cli_plan_show_short_of_teams, 60)
     CHECK(strstr(out, "short: 测试村 (1001) 2 people, 2 of them needing medical care: every"
                       " medical site in reach is short of teams (medical, disinfection; see left"
                       " out)\n") != NULL);
+}
+
+/* A supply-store plan counts cubic metres, not people: plan --scenario with supplies is refused
+ * as the API refuses it (supplies, invalid; exit 1, no plan saved); without supplies it is made. */
+TEST_T(cli_plan_store_takes_no_supplies, 60)
+{
+    static char out[1 << 20];
+    char db[600], scn[600];
+    snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
+    snprintf(scn, sizeof scn, "%s/scenario.json", t_tmpdir());
+    CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
+    static const char *const body[] = {
+        "{\"name\":\"store\",\"scenario\":\"disaster\",\"role\":\"supply_store\","
+        "\"affected\":{\"township_ids\":[303]},\"demand\":{\"people\":2000},\"vulnerable\":false,"
+        "\"teams\":{\"security\":20,\"logistics\":20,\"medical\":10,\"it\":5,\"cleaning\":20,"
+        "\"catering\":10,\"disinfection\":10},\"supplies\":{\"days\":3},\"time_limit_s\":0.3}",
+        "{\"name\":\"store\",\"scenario\":\"disaster\",\"role\":\"supply_store\","
+        "\"affected\":{\"township_ids\":[303]},\"demand\":{\"people\":2000},\"vulnerable\":false,"
+        "\"teams\":{\"security\":20,\"logistics\":20,\"medical\":10,\"it\":5,\"cleaning\":20,"
+        "\"catering\":10,\"disinfection\":10},\"time_limit_s\":0.3}",
+    };
+    for (int k = 0; k < 2; k++) {
+        FILE *f = fopen(scn, "w");
+        fputs(body[k], f);
+        fclose(f);
+        int rc = RUN(out, "plan", "--db", db, "--scenario", scn);
+        if (!k) {
+            CHECK_INT(rc, 1);
+            CHECK(strstr(out, "supplies") && strstr(out, "invalid") && strstr(out, "not people"));
+            sqlite3 *h = NULL;
+            CHECK_INT(sqlite3_open(db, &h), SQLITE_OK);
+            sqlite3_stmt *st = NULL;
+            sqlite3_prepare_v2(h, "SELECT COUNT(*) FROM plans", -1, &st, NULL);
+            CHECK_INT(sqlite3_step(st), SQLITE_ROW);
+            CHECK_INT(sqlite3_column_int(st, 0), 0);
+            sqlite3_finalize(st);
+            sqlite3_close(h);
+        } else {
+            CHECK_INT(rc, 0);
+            CHECK(strstr(out, "plan 1") != NULL);
+            CHECK(strstr(out, "supplies for") == NULL);
+        }
+    }
 }

@@ -362,12 +362,17 @@ TEST_T(plan_shipment_round_trip_no_double_count, 240)
      * none of the category */
     snprintf(bad, sizeof bad,
              "{\"store_id\":%lld,\"facility_id\":%lld,\"category\":\"%s\",\"quantity\":1}", site,
-             site, cat);
+             store, cat);
     REFUSED(&s, tok, path, bad, 422, "unknown_flow", "store_id", "ships nothing from facility");
+    snprintf(bad, sizeof bad,
+             "{\"store_id\":%lld,\"facility_id\":999999,\"category\":\"%s\",\"quantity\":1}", store,
+             cat);
+    REFUSED(&s, tok, path, bad, 422, "unknown_flow", "facility_id", NULL);
+    /* nor to the store itself: a store does not ship to itself */
     snprintf(bad, sizeof bad,
              "{\"store_id\":%lld,\"facility_id\":%lld,\"category\":\"%s\",\"quantity\":1}", store,
              store, cat);
-    REFUSED(&s, tok, path, bad, 422, "unknown_flow", "facility_id", NULL);
+    REFUSED(&s, tok, path, bad, 422, "invalid", "facility_id", "does not ship to itself");
     snprintf(bad, sizeof bad,
              "{\"store_id\":%lld,\"facility_id\":%lld,\"category\":\"sand\",\"quantity\":1}", store,
              site);
@@ -614,8 +619,8 @@ TEST_T(plan_shipment_of_a_plan_without_flows_says_why, 240)
     snprintf(path, sizeof path, "/api/v1/plans/%lld/shipments", aid);
     json_t *site = json_array_get(json_object_get(json_object_get(a, "result"), "sites"), 0);
     snprintf(ship, sizeof ship,
-             "{\"store_id\":%lld,\"facility_id\":%lld,\"category\":\"water\",\"quantity\":1}",
-             th_int(site, "facility_id"), th_int(site, "facility_id"));
+             "{\"store_id\":%lld,\"facility_id\":999999,\"category\":\"water\",\"quantity\":1}",
+             th_int(site, "facility_id"));
     REFUSED(&s, tok, path, ship, 422, "unknown_flow", "store_id",
             "no store had stock to spare for its sites");
     /* its sites given up, the same scenario without supplies */
@@ -735,6 +740,71 @@ TEST_T(plan_adopt_checks_supplies_held_since, 60)
     json_decref(ad);
     json_decref(p1);
     json_decref(p2);
+    th_stop(&s);
+}
+
+/* A chosen site that is a store itself (hotel A with the supply_store role and 100 kg of grain
+ * of its own) gets no flow from itself: nothing would move. Its 24 kg come from S. A plan kept
+ * with such a flow (solved before the planner left them out) neither holds the stock for it nor
+ * ships it: a shipment whose store is its own site is 422 invalid at facility_id, nothing
+ * written, whichever plan it names. */
+TEST_T(plan_store_does_not_supply_itself, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80], path[64], q[600], fa[TH_FINGERPRINT_SIZE], fb[TH_FINGERPRINT_SIZE];
+    th_login(&s, "admin", s.admin_pw, tok);
+    two_villages_one_store(&s);
+    th_sql_exec(&s, "INSERT INTO facility_roles (facility_id, role, unit, capacity) VALUES"
+                    " (1, 'supply_store', 'm3', 500)");
+    th_sql_exec(&s, "INSERT INTO stock_lines (facility_id, category, quantity, unit, created_at,"
+                    " updated_at) VALUES (1, 'grain', 100, 'kg', 0, 0)");
+    json_t *p = POST(&s, tok, "/api/v1/plans?wait=1", VILLAGE_PLAN(1001), 201);
+    long long pid = th_int(p, "id");
+    CHECK(flow_of(p, 1, 1, "grain") == NULL);
+    CHECK_INT(flows_from(p, 1, "grain"), 0);
+    CHECK_INT(flows_from(p, 9, "grain"), 24);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", pid);
+    json_decref(POST(&s, tok, path, "{}", 200));
+    /* the plan as one solved before: 24 kg of A's grain for A itself */
+    snprintf(q, sizeof q,
+             "UPDATE plans SET result_json = json_insert(result_json, '$.supplies.flows[#]',"
+             " json_object('store_id', 1, 'store_name', 'A 东', 'facility_id', 1,"
+             " 'facility_name', 'A 东', 'category', 'grain', 'unit', 'kg', 'quantity', 24, 'km',"
+             " 0)) WHERE id = %lld",
+             pid);
+    th_sql_exec(&s, q);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld", pid);
+    json_t *g = GET(&s, tok, path, 200);
+    json_t *self = flow_of(g, 1, 1, "grain");
+    CHECK(self != NULL);
+    if (self) CHECK(json_is_false(json_object_get(self, "in_force")));
+    CHECK(json_is_true(json_object_get(flow_of(g, 9, 1, "grain"), "in_force")));
+    json_decref(g);
+    /* a plan solved now sees A's 100 kg whole: nothing held for the flow to itself */
+    json_t *p2 = POST(&s, tok, "/api/v1/plans?wait=1", VILLAGE_PLAN(1003), 201);
+    CHECK_INT(held_of(p2, 1, "grain"), 0);
+    CHECK_INT(held_of(p2, 9, "grain"), 24);
+    json_decref(p2);
+    /* refused, nothing taken off A's grain */
+    double before = stock_sum(&s, 1, "grain");
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/shipments", pid);
+    REFUSED(&s, tok, path,
+            "{\"store_id\":1,\"facility_id\":1,\"category\":\"grain\",\"quantity\":5}", 422,
+            "invalid", "facility_id", "does not ship to itself");
+    REFUSED(&s, tok, path,
+            "{\"store_id\":9,\"facility_id\":9,\"category\":\"grain\",\"quantity\":5}", 422,
+            "invalid", "facility_id", "does not ship to itself");
+    CHECK(stock_sum(&s, 1, "grain") == before);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM plan_shipments"), 0);
+    /* the flow from S still ships */
+    th_fingerprint(&s, fa, sizeof fa);
+    json_decref(POST(&s, tok, path,
+                     "{\"store_id\":9,\"facility_id\":1,\"category\":\"grain\",\"quantity\":5}",
+                     201));
+    th_fingerprint(&s, fb, sizeof fb);
+    CHECK(strcmp(fa, fb) != 0);
+    json_decref(p);
     th_stop(&s);
 }
 

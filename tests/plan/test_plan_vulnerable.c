@@ -315,6 +315,50 @@ TEST_T(plan_store_takes_no_vulnerable, 60)
     th_stop(&s);
 }
 
+/* Nor does it take supplies: they are a ration per person and day, and a store's cubic metres or
+ * a hub's vehicles per hour are no one to feed. With supplies the plan is 422 invalid at
+ * supplies (waited for or not), nothing written; the same plan without them is made. */
+TEST_T(plan_store_or_hub_takes_no_supplies, 60)
+{
+    th_server s;
+    char tok[80];
+    tiny_open(&s, tok);
+    tiny_site(&s, 4, "S 仓库", "warehouse", 117.02, "supply_store", "m3", 200, 60);
+    tiny_site(&s, 5, "H 枢纽", "expressway_service_area", 117.03, "transport_hub",
+              "vehicles_per_hour", 200, 60);
+    th_sql_exec(&s, "INSERT INTO stock_lines (facility_id, category, quantity, unit, created_at,"
+                    " updated_at) VALUES (4, 'grain', 5000, 'kg', 0, 0)");
+#define UNITS(role, extra)                                                                         \
+    "{\"name\":\"units\",\"scenario\":\"disaster\",\"role\":\"" role "\","                         \
+    "\"affected\":{\"village_ids\":[1001]},\"demand\":{\"people\":50},\"vulnerable\":false,"       \
+    "\"teams\":{\"cleaning\":2},\"time_limit_s\":0.3" extra "}"
+    static const char *const asked[] = {
+        UNITS("supply_store", ",\"supplies\":{\"days\":3}"),
+        UNITS("transport_hub", ",\"supplies\":{\"days\":1}"),
+    };
+    static const char *const paths[] = {"/api/v1/plans?wait=1", "/api/v1/plans"};
+    char fp1[TH_FINGERPRINT_SIZE], fp2[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, fp1, sizeof fp1);
+    for (size_t k = 0; k < sizeof asked / sizeof *asked; k++)
+        for (size_t w = 0; w < 2; w++) {
+            json_t *o = post_ok(&s, tok, paths[w], asked[k], 422);
+            CHECK_STR(th_err_code(o), "invalid");
+            CHECK_STR(th_err_field(o), "supplies");
+            CHECK(strstr(th_err_message(o), "not people") != NULL);
+            json_decref(o);
+        }
+    th_fingerprint(&s, fp2, sizeof fp2);
+    CHECK_STR(fp1, fp2);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM plans"), 0);
+    json_t *p = post_ok(&s, tok, "/api/v1/plans?wait=1", UNITS("supply_store", ""), 201);
+    json_t *res = json_object_get(p, "result");
+    CHECK_INT(th_int(site(res, 4), "used"), 50);
+    CHECK(json_is_null(json_object_get(res, "supplies")));
+    json_decref(p);
+#undef UNITS
+    th_stop(&s);
+}
+
 /* Site C (id 3): the nearest, already converted for resettlement (in emergency under a live
  * conversion), 30 beds. */
 static void converted_site(th_server *s)

@@ -1619,6 +1619,8 @@ export default {
     singleSourceHint: 'All people of a village go to one site',
     supplyDays: 'Days of supplies',
     noSupplies: 'no supply plan',
+    noSuppliesForRole: 'A {r} plan counts the role\'s own units, not people: no supplies are planned for it',
+    unitsNotPeople: 'A {r} plan counts the role\'s own units (m³, t, vehicles per hour), not people: it has no people needing medical care and no supplies',
     dayUnit: 'days',
     teamsHint: 'How many teams of each type can work at once; conversion steps are scheduled with the teams their manuals need',
     teamUnit: 'teams',

@@ -1622,6 +1622,8 @@ export default {
     singleSourceHint: '每个村的人员整体安排到同一场所',
     supplyDays: '物资保障天数',
     noSupplies: '不计划物资',
+    noSuppliesForRole: '{r}方案按本角色自身单位计，不是人数：不计划人均物资',
+    unitsNotPeople: '{r}方案按本角色自身单位（立方米、吨、车次/小时）计，不是人数：不含需医疗照护人员，也不计划物资',
     dayUnit: '天',
     teamsHint: '各类队伍可同时投入的数量；转换步骤按手册所需队伍排程',
     teamUnit: '支',

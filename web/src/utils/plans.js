@@ -3,6 +3,11 @@
 // browser imports: the e2e tests import this file too.
 
 export const PLAN_ROLES = ['resettlement', 'isolation', 'medical', 'supply_store', 'transport_hub'];
+/** The roles whose capacity houses people (rooms, beds); a supply store's or a transport hub's
+ * plan counts the role's own units (m³, t, vehicles per hour): no people, so no vulnerable class,
+ * no supplies (a ration per person and day) and no one left without a place. */
+export const HOUSING_ROLES = ['isolation', 'resettlement', 'medical'];
+export const housesPeople = (role) => !role || HOUSING_ROLES.includes(role);
 export const PLAN_STATUSES = ['solving', 'draft', 'failed', 'adopted'];
 /** A plan with a result (solved): only these are adopted, compared and shown in full. */
 export const isSolved = (p) => !!p && (p.status === 'draft' || p.status === 'adopted');
@@ -72,8 +77,9 @@ export function scenarioBody(f) {
     const p = num(f.sharePercent);
     b.demand = { share: typeof p === 'number' ? Math.round(p * 1e4) / 1e6 : p };
   } else b.demand = { people: num(f.people) };
-  // always said: the API's default (the eldercare list) is sent as such
-  if (f.vulnerableBy === 'none') b.vulnerable = false;
+  // always said: the API's default (the eldercare list) is sent as such; a plan of a role that
+  // houses no one has no vulnerable people (the API refuses them)
+  if (f.vulnerableBy === 'none' || !housesPeople(f.role)) b.vulnerable = false;
   else if (f.vulnerableBy === 'count') b.vulnerable = { count: num(f.vulnerable), needs: f.vulnerableNeeds || VULNERABLE_NEEDS[0] };
   else b.vulnerable = true;
   for (const k of ['max_distance_km', 'deadline_hours', 'time_limit_s', 'seed']) {
@@ -83,8 +89,9 @@ export function scenarioBody(f) {
   b.single_source = !!f.single_source;
   b.teams = {};
   for (const [k, x] of Object.entries(f.teams)) if (!blank(x)) b.teams[k] = num(x);
+  // supplies are a ration per person and day: none for a role that houses no one
   const d = num(f.supplyDays);
-  if (d !== undefined && d !== 0) b.supplies = { days: d };
+  if (d !== undefined && d !== 0 && housesPeople(f.role)) b.supplies = { days: d };
   const w = {};
   for (const [k, x] of Object.entries(f.weights || {})) if (!blank(x)) w[k] = num(x);
   if (Object.keys(w).length) b.weights = w;
