@@ -895,7 +895,9 @@ fail0:
 }
 
 /* The people adopted plans placed into the site of live conversion h (their placements in
- * force: PJ_PLAN_IN_FORCE_AT, the rule of a plan's sites and flows), the conversion being
+ * force: PJ_PLAN_IN_FORCE_AT, the rule of a plan's sites and flows) — plans of the roles that
+ * house people only: a supply store's or transport hub's plan counts cubic metres or vehicles
+ * per hour, no one who would lose a place — the conversion being
  * converting or in emergency: *people in all, and, in occ (empty when none), "150 people placed
  * by plan 9, 30 by plan 12" for the message and in ids "9,12" for the details. 0 or -1. */
 static int occupants(pj_ctx *c, const conv_head *h, int64_t *people, char *occ, size_t occ_n,
@@ -905,6 +907,7 @@ static int occupants(pj_ctx *c, const conv_head *h, int64_t *people, char *occ, 
         c->db,
         "SELECT p.id, SUM(json_extract(e.value, '$.used')) FROM plans p,"
         " json_each(p.result_json, '$.sites') e WHERE p.status = 'adopted' AND"
+        " p.role IN ('isolation', 'resettlement', 'medical') AND"
         " json_extract(e.value, '$.facility_id') = ?1 AND " PJ_PLAN_IN_FORCE_AT(
             "?1") " GROUP BY p.id HAVING SUM(json_extract(e.value, '$.used')) > 0 ORDER BY p.id",
         err);

@@ -1,18 +1,21 @@
 // A supply store's or a transport hub's plan counts the role's own units (m³, vehicles per hour),
 // not people: the form plans no supplies (a ration per person and day) and no people needing
-// medical care for it, and says why. The helpers of web/src/utils/plans.js behind it are checked
-// first.
+// medical care for it, and says why; an adopted hub plan whose site's conversion was aborted
+// marks the site "no longer in use" and counts no one as without a place, on its page and in
+// the plan list. The helpers of web/src/utils/plans.js behind them are checked first. The test
+// plans and adopts its own hub plan (金海湖) and aborts its conversion, which brings the site
+// back to peacetime (the demo is shared by the files).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, DEMO_PW } from './lib.mjs';
-import { emptyForm, housesPeople, scenarioBody } from '../../web/src/utils/plans.js';
+import { launch, openPage, login, shot, apiGet, BASE, DEMO_PW } from './lib.mjs';
+import { emptyForm, housesPeople, scenarioBody, uncoveredSites } from '../../web/src/utils/plans.js';
 
 const LAPTOP = { width: 1366, height: 900 };
 const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
 const input = (page, id) => page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first();
 
 describe('plans of roles that house no one: helpers', () => {
-  test('no supplies or vulnerable people sent', () => {
+  test('no supplies or vulnerable people sent; no one without a place', () => {
     assert.ok(housesPeople('resettlement') && housesPeople('isolation') && housesPeople('medical'));
     assert.ok(!housesPeople('supply_store') && !housesPeople('transport_hub'));
     const f = { ...emptyForm(), township_ids: [303], supplyDays: 3 };
@@ -24,6 +27,14 @@ describe('plans of roles that house no one: helpers', () => {
       assert.equal(b.supplies, undefined, role);
       assert.equal(b.vulnerable, false, role);
     }
+    const sites = [
+      { facility_id: 1, used: 100, in_force: false },
+      { facility_id: 2, used: 40, in_force: true },
+    ];
+    assert.deepEqual(uncoveredSites(sites, true, 'resettlement'), { sites: 1, people: 100 });
+    assert.deepEqual(uncoveredSites(sites, true), { sites: 1, people: 100 });
+    assert.deepEqual(uncoveredSites(sites, true, 'supply_store'), { sites: 1, people: 0 });
+    assert.deepEqual(uncoveredSites(sites, true, 'transport_hub'), { sites: 1, people: 0 });
   });
 });
 
@@ -56,6 +67,63 @@ describe('plans of roles that house no one', { timeout: 240000 }, () => {
     await page.getByTestId('plan-vulnerable-by').waitFor();
     assert.ok(!(await days.isDisabled()));
     assert.equal(await page.getByTestId('plan-no-supplies-note').count(), 0);
+    noProblems(page);
+    await context.close();
+  });
+
+  test('an adopted hub plan whose site was aborted: no longer in use, no one without a place', async () => {
+    const { context, page } = await openPage(browser, LAPTOP);
+    await login(page, 'officer', DEMO_PW);
+    const post = async (path, data, want) => {
+      const res = await page.request.post(BASE + '/api/v1' + path, { data });
+      assert.equal(res.status(), want, `POST ${path}: ${await res.text()}`);
+      return res.json();
+    };
+    const body = {
+      name: '金海湖 节假日转运 测试',
+      scenario: 'holiday',
+      role: 'transport_hub',
+      affected: { township_ids: [303] },
+      demand: { people: 50 },
+      vulnerable: false,
+      teams: { cleaning: 12, logistics: 16, security: 8, medical: 8, catering: 6, it: 4, disinfection: 8 },
+      time_limit_s: 0.5,
+    };
+    // supplies for a hub: refused at the field
+    const bad = await page.request.post(BASE + '/api/v1/plans?wait=1', { data: { ...body, supplies: { days: 3 } } });
+    assert.equal(bad.status(), 422);
+    assert.equal((await bad.json()).error.field, 'supplies');
+    const plan = await post('/plans?wait=1', body, 201);
+    assert.ok(plan.result.sites.length > 0, 'the plan takes the hub');
+    const adopted = await post(`/plans/${plan.id}/adopt`, {}, 200);
+    const c0 = adopted.conversions[0];
+    assert.ok(c0, 'the plan converts the hub');
+    // aborted with a reason: no confirmation about people asked
+    await post(`/conversions/${c0.conversion_id}/abort`, { reason: '客流回落' }, 200);
+    const x = await apiGet(page, `/plans/${plan.id}`);
+    assert.equal(x.result.sites.find((s) => s.facility_id === c0.facility_id).in_force, false);
+
+    await page.goto(`/plans/${plan.id}`);
+    const box = page.getByTestId('adopted');
+    const unc = box.getByTestId('uncovered');
+    await unc.getByText('1 个场所已中止转换或已恢复，不再为本交通转运方案使用').waitFor();
+    assert.equal(await unc.getAttribute('data-people'), '0');
+    assert.doesNotMatch(await unc.innerText(), /人/);
+    await page.getByTestId('plan-sites').getByTestId('site-not-in-force-' + c0.facility_id).getByText('已不再使用').waitFor();
+    assert.doesNotMatch(await page.locator('[data-stat="shortfall"]').innerText(), /暂无安置|不再安置/);
+    await shot(page, 'pu-hub-aborted');
+    // English: the role's plan, no people
+    await page.evaluate(() => localStorage.setItem('pj_locale', 'en'));
+    await page.reload();
+    await page.getByTestId('adopted').getByTestId('uncovered').getByText('Sites no longer in use for this Transport hub plan (conversion aborted or site restored): 1').waitFor();
+    await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
+
+    // the plan list says nothing of people without a place for it
+    await page.goto('/plans?status=adopted');
+    const row = page.locator('tr', { hasText: body.name }).first();
+    await row.waitFor();
+    await page.waitForTimeout(800);
+    assert.equal(await row.getByTestId('row-gone').count(), 0);
     noProblems(page);
     await context.close();
   });

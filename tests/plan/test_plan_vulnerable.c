@@ -1286,3 +1286,57 @@ TEST_T(plan_site_timeline_shows_the_stand_down, 60)
     }
     th_stop(&s);
 }
+
+/* A supply store's or transport hub's plan counts its own units (cubic metres, vehicles per hour),
+ * no people: restoring the store it found converted, or aborting the hub it converts, asks no
+ * confirmation and says nothing of people (no `occupied` in the audit row); the sites are then
+ * no longer in force for the plans. */
+TEST_T(plan_store_or_hub_site_restores_without_occupied, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80], path[64], q[400];
+    th_login(&s, "admin", s.admin_pw, tok);
+    tiny_world(&s);
+    tiny_site(&s, 4, "S 仓库", "warehouse", 117.02, "supply_store", "m3", 200, 60);
+    th_sql_exec(&s, "UPDATE facilities SET state = 'emergency' WHERE id = 4");
+    th_sql_exec(&s, "INSERT INTO conversions (facility_id, manual_id, scenario, mode, state,"
+                    " started_at, started_by) VALUES (4, 4, 'disaster', 'live', 'emergency', 0,"
+                    " 't')");
+    tiny_site(&s, 5, "H 枢纽", "expressway_service_area", 117.03, "transport_hub",
+              "vehicles_per_hour", 200, 60);
+#define UNITS(role)                                                                                \
+    "{\"name\":\"units\",\"scenario\":\"disaster\",\"role\":\"" role "\","                         \
+    "\"affected\":{\"village_ids\":[1001]},\"demand\":{\"people\":50},\"vulnerable\":false,"       \
+    "\"teams\":{\"cleaning\":2},\"time_limit_s\":0.3}"
+    json_t *p = post_ok(&s, tok, "/api/v1/plans?wait=1", UNITS("supply_store"), 201);
+    long long store_plan = th_int(p, "id");
+    CHECK_INT(th_int(site(json_object_get(p, "result"), 4), "used"), 50);
+    json_decref(p);
+    p = post_ok(&s, tok, "/api/v1/plans?wait=1", UNITS("transport_hub"), 201);
+    long long hub_plan = th_int(p, "id");
+    CHECK_INT(th_int(site(json_object_get(p, "result"), 5), "used"), 50);
+    json_decref(p);
+#undef UNITS
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", store_plan);
+    json_decref(post_ok(&s, tok, path, "{}", 200));
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", hub_plan);
+    json_decref(post_ok(&s, tok, path, "{}", 200));
+    CHECK(site_in_force(&s, tok, store_plan, 4));
+    CHECK(site_in_force(&s, tok, hub_plan, 5));
+    long long conv_s = th_sql_int(&s, "SELECT id FROM conversions WHERE facility_id = 4"),
+              conv_h = th_sql_int(&s, "SELECT id FROM conversions WHERE facility_id = 5");
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/restore", conv_s);
+    json_decref(post_ok(&s, tok, path, "{}", 200));
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/abort", conv_h);
+    json_decref(post_ok(&s, tok, path, "{\"reason\":\"客流回落\"}", 200));
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'conversion' AND entity_id IN (%lld, %lld)"
+             " AND action IN ('restore_start', 'convert_abort') AND"
+             " json_extract(after_json, '$.occupied') IS NULL",
+             conv_s, conv_h);
+    CHECK_INT(th_sql_int(&s, q), 2);
+    CHECK(!site_in_force(&s, tok, store_plan, 4));
+    CHECK(!site_in_force(&s, tok, hub_plan, 5));
+    th_stop(&s);
+}

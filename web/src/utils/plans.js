@@ -356,9 +356,11 @@ export function conversionCounts(convs) {
  * The people an adopted plan put into sites no longer in force — their conversion aborted or
  * the site restored (the API's `in_force: false` on an adopted plan's site): they have no
  * place. {sites, people}; `sites`: the result's sites, `adopted`: the plan is adopted (a
- * draft's sites are never in force, and house no one yet).
+ * draft's sites are never in force, and house no one yet), `role`: the plan's role — a supply
+ * store's or transport hub's plan counts the role's own units, not people: its sites no longer
+ * in force are counted, but no one is left without a place (people 0).
  */
-export function uncoveredSites(sites, adopted = true) {
+export function uncoveredSites(sites, adopted = true, role = undefined) {
   let people = 0;
   let n = 0;
   if (adopted)
@@ -367,7 +369,7 @@ export function uncoveredSites(sites, adopted = true) {
         n++;
         people += s.used || 0;
       }
-  return { sites: n, people };
+  return { sites: n, people: housesPeople(role) ? people : 0 };
 }
 
 /**
