@@ -295,6 +295,43 @@ static int region_read_common(pj_ctx *c, json_t *b, int required, const char **n
     return 0;
 }
 
+/* A region's population changed by delta (an edit, a new region, a region deleted): every
+ * ancestor up to the district gains the same delta in the caller's transaction, so that a
+ * township reads what its villages add up to and the district what its townships do, while
+ * residents a parent records beyond its children stay. Each ancestor changed gets a new
+ * version and an audit row "population_follow" naming the child whose change it follows
+ * (following_region_id). A parent never goes below 0. */
+static int region_population_follow(pj_ctx *c, int64_t child, int64_t parent, int64_t delta,
+                                    pj_err *err)
+{
+    char member[64];
+    snprintf(member, sizeof member, "\"following_region_id\":%lld", (long long)child);
+    for (int depth = 0; depth < 6 && parent && delta; depth++) {
+        char *before = pj_render_to_string(c, parent, region_render, err);
+        if (!before) return -1;
+        pj_stmt *s = pj_db_prepare(c->db,
+                                   "UPDATE regions SET population = MAX(0, population + ?),"
+                                   " updated_at = ?, version = version + 1 WHERE id = ?"
+                                   " RETURNING parent_id",
+                                   err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, delta);
+        pj_stmt_int(s, 2, pj_now());
+        pj_stmt_int(s, 3, parent);
+        int rc = pj_stmt_step(s, err);
+        int64_t next = rc == 1 && !pj_col_is_null(s, 0) ? pj_col_int(s, 0) : 0;
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+        if (rc == 0) return 0;
+        char *after = pj_render_to_string(c, parent, region_render, err);
+        if (!after || pj_audit_add(c, "population_follow", "region", parent, before,
+                                   pj_render_with(c, after, member), err))
+            return -1;
+        parent = next;
+    }
+    return 0;
+}
+
 int pj_region_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
 {
     const char *name, *code, *type, *source = "manual";
@@ -352,7 +389,7 @@ int pj_region_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     pj_stmt_done(s);
     if (rc < 0 && err->status == 409)
         pj_fail(err, 409, "conflict", "code", "region code %s is taken", code);
-    if (rc != 1) goto fail;
+    if (rc != 1 || region_population_follow(c, id, parent, pop, err)) goto fail;
     if (pj_render_commit(c, "create", "region", id, NULL, region_render, w, err)) goto fail;
     return 0;
 fail:
@@ -396,10 +433,11 @@ int pj_region_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     if (pj_db_begin(c->db, err)) return -1;
     if (pj_version_check(c, "SELECT version FROM regions WHERE id = ?", id, version, "region", err))
         goto fail;
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT name, code, lat, lon, population, source FROM regions"
-                               " WHERE id = ?",
-                               err);
+    pj_stmt *s =
+        pj_db_prepare(c->db,
+                      "SELECT name, code, lat, lon, population, source, parent_id FROM regions"
+                      " WHERE id = ?",
+                      err);
     if (!s) goto fail;
     pj_stmt_int(s, 1, id);
     if (pj_stmt_step(s, err) != 1) {
@@ -410,7 +448,8 @@ int pj_region_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     const char *code = pj_arena_strdup(c->arena, pj_col_text(s, 1));
     double lat = pj_col_is_null(s, 2) ? NAN : pj_col_double(s, 2);
     double lon = pj_col_is_null(s, 3) ? NAN : pj_col_double(s, 3);
-    int64_t pop = pj_col_int(s, 4);
+    int64_t pop = pj_col_int(s, 4), old_pop = pop;
+    int64_t parent = pj_col_is_null(s, 6) ? 0 : pj_col_int(s, 6);
     const char *source = pj_arena_strdup(c->arena, pj_col_text(s, 5));
     pj_stmt_done(s);
     if (region_read_common(c, body, 0, &name, &code, &lat, &lon, &pop, &source, err)) goto fail;
@@ -441,11 +480,30 @@ int pj_region_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
             pj_fail(err, 409, "conflict", "code", "region code %s is taken", code);
         goto fail;
     }
-    if (update_commit(c, "region", id, before, region_render, w, err)) goto fail;
+    if (region_population_follow(c, id, parent, pop - old_pop, err) ||
+        update_commit(c, "region", id, before, region_render, w, err))
+        goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);
     return -1;
+}
+
+/* The parent (0 for none) and population of region id. */
+static int region_parent_population(pj_ctx *c, int64_t id, int64_t *parent, int64_t *pop,
+                                    pj_err *err)
+{
+    pj_stmt *s =
+        pj_db_prepare(c->db, "SELECT parent_id, population FROM regions WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) {
+        *parent = pj_col_is_null(s, 0) ? 0 : pj_col_int(s, 0);
+        *pop = pj_col_int(s, 1);
+    }
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
 }
 
 int pj_region_delete(pj_ctx *c, int64_t id, pj_err *err)
@@ -457,6 +515,7 @@ int pj_region_delete(pj_ctx *c, int64_t id, pj_err *err)
                    : require_township_scope(c, town, err))
         return -1;
     if (pj_db_begin(c->db, err)) return -1;
+    int64_t parent = 0, pop = 0;
     char *before = pj_render_to_string(c, id, region_render, err);
     /* a township officer's township, a grid worker's grid: their accounts keep their scope */
     if (!before ||
@@ -465,7 +524,9 @@ int pj_region_delete(pj_ctx *c, int64_t id, pj_err *err)
                      " FROM grid_workers g JOIN users u ON u.id = g.user_id"
                      " WHERE g.region_id = ?1 ORDER BY 1",
                      err) ||
+        region_parent_population(c, id, &parent, &pop, err) ||
         delete_row(c, "DELETE FROM regions WHERE id = ?", "region", id, err) ||
+        region_population_follow(c, id, parent, -pop, err) ||
         pj_audit_add(c, "delete", "region", id, before, NULL, err) || pj_db_commit(c->db, err))
         goto fail;
     return 0;

@@ -519,6 +519,7 @@ export default {
     step_start: 'Step start',
     step_finish: 'Step finish',
     step_sign: 'Checklist sign-off',
+    population_follow: 'Population follows a sub-area',
     adopt: 'Adopt plan',
     solve: 'Plan solved',
     fail: 'Plan failed',
@@ -2396,6 +2397,7 @@ export default {
   // the fields of audit entries (components/AuditChanges.vue) beyond the common names of
   // `fields`, worded as the console's forms word them; auditFieldsOf: an entity's own wording
   auditFields: {
+    following_region_id: 'Sub-area whose change it follows',
     check_character: 'ID number check character',
     tried_from: 'Tried from record',
     ability_level: 'Ability level',

@@ -521,6 +521,7 @@ export default {
     step_start: '开始步骤',
     step_finish: '完成步骤',
     step_sign: '检查项签字',
+    population_follow: '随下级区域调整人口',
     adopt: '采纳方案',
     solve: '求解方案',
     fail: '求解失败',
@@ -2399,6 +2400,7 @@ export default {
   // the fields of audit entries (components/AuditChanges.vue) beyond the common names of
   // `fields`, worded as the console's forms word them; auditFieldsOf: an entity's own wording
   auditFields: {
+    following_region_id: '随之调整的下级区域',
     check_character: '身份证号校验码',
     tried_from: '尝试时所在记录',
     ability_level: '能力等级',
