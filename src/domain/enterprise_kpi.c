@@ -49,12 +49,24 @@ static double median(double *v, int n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* The figures as the JSON, the console and the CSV all give them: a rate to four decimals, the
+ * median hours to close to one (halves up); below 0 (none) stays as it is. */
+static double round_to(double v, double scale)
+{
+    return v < 0 ? v : (double)(int64_t)(v * scale + 0.5) / scale;
+}
+
+static double median_hours(double *v, int n)
+{
+    return round_to(median(v, n), 10);
+}
+
 static void kput(pj_jw *w, const char *k, double v)
 {
     if (v < 0)
         pj_jw_knull(w, k);
     else
-        pj_jw_knum(w, k, (double)(int64_t)(v * 10000 + 0.5) / 10000);
+        pj_jw_knum(w, k, round_to(v, 10000));
 }
 
 typedef struct weights {
@@ -80,11 +92,11 @@ static void agg_json(pj_jw *w, agg *a, const weights *wt)
     kput(w, "satisfaction_rate", rate(a->satisfied + a->basically, a->rated));
     kput(w, "on_time_rate", rate(a->done_ok, a->due_done));
     kput(w, "composite", composite(a, wt));
-    double m = median(a->close_h, a->nclose);
+    double m = median_hours(a->close_h, a->nclose);
     if (m < 0)
         pj_jw_knull(w, "median_hours_to_close");
     else
-        pj_jw_knum(w, "median_hours_to_close", (double)(int64_t)(m * 10 + 0.5) / 10);
+        pj_jw_knum(w, "median_hours_to_close", m);
     pj_jw_kint(w, "closed", a->closed);
     pj_jw_kint(w, "resolved", a->resolved);
     pj_jw_kint(w, "rated", a->rated);
@@ -371,12 +383,16 @@ int pj_ent_kpis(pj_ctx *c, int64_t from, int64_t to, pj_jw *w, pj_buf *csv, pj_e
                               rate(a->satisfied + a->basically, a->rated),
                               rate(a->done_ok, a->due_done),
                               composite(a, &wt),
-                              median(a->close_h, a->nclose)};
+                              median_hours(a->close_h, a->nclose)};
             for (int k = 0; k < 7; k++) {
                 if (vals[k] < 0)
                     v[0] = 0;
                 else
-                    snprintf(v, sizeof v, k == 0 ? "%.0f" : "%.4f", vals[k]);
+                    snprintf(v, sizeof v,
+                             k == 0   ? "%.0f"
+                             : k == 6 ? "%.1f"
+                                      : "%.4f",
+                             k == 0 || k == 6 ? vals[k] : round_to(vals[k], 10000));
                 pj_csv_field(csv, v, 0);
             }
             long long counts[] = {a->closed,    a->resolved,     a->rated,   a->satisfied,
