@@ -996,3 +996,59 @@ TEST_T(openapi_request_bodies_are_the_server_fields, 300)
     th_stop(&s);
     free(doc);
 }
+
+/* The overview's example in docs/api-dualuse.md gives the figures the demo gives: the same
+ * counts, the coverage the formula above it makes of them, the manuals over target and the
+ * drills overdue the demo has. Regression: the example showed 159.3 residents' rooms per 10,000
+ * where (0 + 300 + 6692) × 10,000 ÷ 451469 is 154.87 (the figure the console shows), and
+ * named manuals of other scenarios. */
+TEST(docs_overview_example_gives_the_demo_figures)
+{
+    char *doc = slurp("docs/api-dualuse.md");
+    CHECK(doc != NULL);
+    const char *at = strstr(doc, "-d scenario=epidemic\n```\n\n```json\n");
+    CHECK(at != NULL);
+    at = strchr(at, '{');
+    const char *end = strstr(at, "\n```");
+    CHECK(end != NULL);
+    json_error_t jerr;
+    json_t *ex = json_loadb(at, (size_t)(end - at), 0, &jerr);
+    if (!ex) t_fail(__FILE__, __LINE__, "the example is no JSON: %s", jerr.text);
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "officer", s.demo_pw, tok);
+    json_t *o = EL(&s, tok, "GET", "/api/v1/overview?scenario=epidemic", NULL, 200);
+    CHECK_INT(th_int(ex, "district_population"), th_int(o, "district_population"));
+    json_t *er = json_array_get(json_object_get(ex, "roles"), 0), *r = NULL, *e;
+    size_t i;
+    json_array_foreach(json_object_get(o, "roles"), i,
+                       e) if (!strcmp(th_str(e, "role"), th_str(er, "role"))) r = e;
+    CHECK(r != NULL);
+    static const char *const keys[] = {"ready", "converting", "convertible", "target_per_10k"};
+    for (int k = 0; k < 4; k++) CHECK_INT(th_int(er, keys[k]), th_int(r, keys[k]));
+    double per = json_number_value(json_object_get(er, "per_10k_residents"));
+    CHECK(per == json_number_value(json_object_get(r, "per_10k_residents")));
+    /* the formula stated above the example, two decimals */
+    double want =
+        (double)(th_int(er, "ready") + th_int(er, "converting") + th_int(er, "convertible")) *
+        10000.0 / (double)th_int(ex, "district_population");
+    CHECK((long long)(want * 100 + 0.5) == (long long)(per * 100 + 0.5));
+    CHECK_INT(th_int(ex, "manuals"), th_int(o, "manuals"));
+    /* the manuals over target and the drills overdue shown are the demo's own */
+    static const char *const lists[] = {"manuals_over_target", "drills_overdue"};
+    for (int k = 0; k < 2; k++) {
+        json_t *shown = json_array_get(json_object_get(ex, lists[k]), 0), *found = NULL;
+        json_array_foreach(json_object_get(o, lists[k]), i,
+                           e) if (th_int(e, "manual_id") == th_int(shown, "manual_id")) found = e;
+        if (!found)
+            t_fail(__FILE__, __LINE__, "%s: manual %lld is not in the overview", lists[k],
+                   th_int(shown, "manual_id"));
+        CHECK_INT(th_int(shown, "facility_id"), th_int(found, "facility_id"));
+        CHECK_STR(th_str(shown, "facility_name"), th_str(found, "facility_name"));
+    }
+    json_decref(o);
+    json_decref(ex);
+    free(doc);
+    th_stop(&s);
+}
