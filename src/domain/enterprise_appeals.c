@@ -995,8 +995,11 @@ int pj_ent_appeal_act(pj_ctx *c, int64_t id, const char *action, json_t *body, p
     if (!strcmp(action, "escalate") && now <= a.complete_due)
         return pj_fail(err, 409, "not_overdue", "", "the appeal is not past its deadline");
     /* an officer rates for the firm only at the return visit of this round, after the reply:
-     * a rating straight after replying stood for the firm's own judgement in the KPIs */
-    if (!strcmp(action, "rate") && who != WHO_ENTERPRISE) {
+     * a rating straight after replying stood for the firm's own judgement in the KPIs. Closing
+     * a reply the firm has not rated takes its rating (and the reopening not_satisfied
+     * causes) away from it: also only once the call-back of this round is recorded. */
+    int is_close = !strcmp(action, "close");
+    if ((!strcmp(action, "rate") && who != WHO_ENTERPRISE) || is_close) {
         pj_stmt *s = pj_db_prepare(c->db,
                                    "SELECT visited_at IS NOT NULL AND visited_at >= replied_at"
                                    " FROM ent_appeals WHERE id = ?",
@@ -1007,6 +1010,10 @@ int pj_ent_appeal_act(pj_ctx *c, int64_t id, const char *action, json_t *body, p
         int visited = rc == 1 && pj_col_int(s, 0);
         pj_stmt_done(s);
         if (rc < 0) return -1;
+        if (!visited && is_close)
+            return pj_fail(err, 409, "visit_required", "",
+                           "the enterprise has not rated this reply: record the return visit"
+                           " after the reply first, then close it, or let the enterprise rate it");
         if (!visited)
             return pj_fail(err, 409, "visit_required", "",
                            "an officer rates an appeal at its return visit: record the visit"

@@ -48,8 +48,9 @@ describe('enterprise services', { timeout: 120000 }, () => {
     assert.deepEqual(appealActions('enterprise', a('replied'), now), ['rate']);
     // an officer rates at the return visit only, recorded after the reply
     const replied = { ...a('replied'), replied_at: '2026-05-20T08:00:00Z' };
-    assert.deepEqual(appealActions('district_officer', replied, now), ['close', 'visit']);
-    assert.deepEqual(appealActions('district_officer', { ...replied, visited_at: '2026-05-19T08:00:00Z' }, now), ['close', 'visit']);
+    // and closes a reply the firm has not rated only after that visit too (409 visit_required)
+    assert.deepEqual(appealActions('district_officer', replied, now), ['visit']);
+    assert.deepEqual(appealActions('district_officer', { ...replied, visited_at: '2026-05-19T08:00:00Z' }, now), ['visit']);
     assert.deepEqual(appealActions('district_officer', { ...replied, visited_at: '2026-05-21T08:00:00Z' }, now), ['rate', 'close', 'visit']);
     assert.deepEqual(appealActions('enterprise', a('in_progress'), now), []);
     assert.deepEqual(appealActions('viewer', a('replied'), now), []);

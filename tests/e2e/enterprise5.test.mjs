@@ -255,6 +255,11 @@ describe('enterprise services (5)', { timeout: 240000 }, () => {
 
     // 办结: asked first; cancelled, nothing happens
     let b = await jdAppeal(page, '办结确认（e2e5）', 'tax', [['dispatch', {}], ['accept', {}], ['reply', { reply: '已答复', resolved: true }]]);
+    // not offered before the return visit: the firm has not rated the reply (409 visit_required)
+    await page.goto(`/enterprise/appeals/${b.id}`);
+    await page.getByTestId('act-visit').waitFor();
+    assert.equal(await page.getByTestId('act-close').count(), 0, '办结 not offered before the return visit');
+    b = await call(page, 'POST', `/enterprise/appeals/${b.id}/visit`, { version: b.version, note: '电话回访，企业未评价' });
     await page.goto(`/enterprise/appeals/${b.id}`);
     await page.getByTestId('act-close').click();
     const box = page.locator('.el-message-box');

@@ -58,7 +58,9 @@ TEST(enterprise_appeal_rating_only_with_rate)
     json_decref(o);
     th_fingerprint(&s, after, sizeof after);
     CHECK_STR(after, before);
-    CHECK_INT(ap_act(&s, off, id, "close", "{\"version\":4}", &o), 200);
+    /* closed without the firm's rating: once the return visit is recorded */
+    CHECK_INT(ap_act(&s, off, id, "visit", "{\"version\":4,\"note\":\"电话回访\"}", NULL), 200);
+    CHECK_INT(ap_act(&s, off, id, "close", "{\"version\":5}", &o), 200);
     CHECK_STR(th_str(o, "state"), "closed");
     CHECK(json_is_null(json_object_get(o, "rating")));
     json_decref(o);
@@ -109,7 +111,8 @@ TEST(enterprise_appeal_rating_is_the_current_rounds)
               200);
     CHECK(json_is_null(json_object_get(o, "rating"))); /* nobody has rated this reply */
     json_decref(o);
-    CHECK_INT(ap_act(&s, off, id, "close", "{\"version\":7}", &o), 200);
+    CHECK_INT(ap_act(&s, off, id, "visit", "{\"version\":7,\"note\":\"回访\"}", NULL), 200);
+    CHECK_INT(ap_act(&s, off, id, "close", "{\"version\":8}", &o), 200);
     json_decref(o);
     snprintf(path, sizeof path, "/api/v1/enterprise/appeals/%lld", id);
     CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 200);
@@ -179,6 +182,64 @@ TEST(enterprise_appeal_officer_rates_only_at_the_return_visit)
     json_decref(o);
     CHECK_INT(ap_act(&s, jd, id, "rate", "{\"version\":9,\"rating\":\"satisfied\"}", &o), 200);
     CHECK_STR(th_str(o, "state"), "closed");
+    json_decref(o);
+    th_stop(&s);
+}
+
+/* Regression: an officer could close an appeal the moment it was answered, even answered "not
+ * resolved", so the firm never rated it (nor reopened it by rating not_satisfied) and the
+ * department's satisfaction rate left it out. A reply the firm has not rated is closed only
+ * once this round's return visit is recorded after the reply: before it, 409 visit_required
+ * with nothing written, and the firm may still rate it. */
+TEST(enterprise_appeal_closed_unrated_only_after_the_return_visit)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], jd[80], before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    long long id = accepted_appeal(&s, off, jd);
+    json_t *o;
+    /* a call-back while still in hand does not answer for the reply that follows */
+    CHECK_INT(ap_act(&s, off, id, "visit", "{\"version\":3,\"note\":\"办理中回访\"}", NULL), 200);
+    CHECK_INT(ap_act(&s, off, id, "reply",
+                     "{\"version\":4,\"reply\":\"暂无对应政策\",\"resolved\":false}", NULL),
+              200);
+    char sql[160];
+    snprintf(sql, sizeof sql, "UPDATE ent_appeals SET visited_at = replied_at - 60 WHERE id = %lld",
+             id);
+    th_sql_exec(&s, sql);
+    th_fingerprint(&s, before, sizeof before);
+    CHECK_INT(ap_act(&s, off, id, "close", "{\"version\":5}", &o), 409);
+    CHECK_STR(th_err_code(o), "visit_required");
+    CHECK(strstr(th_str(json_object_get(o, "error"), "message"), "not rated") != NULL);
+    json_decref(o);
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    json_t *d = district_kpis(&s, off, &o);
+    CHECK_INT(th_int(d, "closed"), 0);
+    json_decref(o);
+    /* the firm still has its say: not satisfied reopens it */
+    CHECK_INT(ap_act(&s, jd, id, "rate", "{\"version\":5,\"rating\":\"not_satisfied\"}", &o), 200);
+    CHECK_STR(th_str(o, "state"), "reopened");
+    json_decref(o);
+    CHECK_INT(ap_act(&s, off, id, "accept", "{\"version\":6}", NULL), 200);
+    CHECK_INT(ap_act(&s, off, id, "reply", "{\"version\":7,\"reply\":\"已对接\",\"resolved\":true}",
+                     NULL),
+              200);
+    CHECK_INT(ap_act(&s, off, id, "close", "{\"version\":8}", &o), 409);
+    CHECK_STR(th_err_code(o), "visit_required");
+    json_decref(o);
+    /* the return visit after the reply: now it may be closed unrated */
+    CHECK_INT(
+        ap_act(&s, off, id, "visit", "{\"version\":8,\"note\":\"电话回访，企业未评价\"}", NULL),
+        200);
+    CHECK_INT(ap_act(&s, off, id, "close", "{\"version\":9}", &o), 200);
+    CHECK_STR(th_str(o, "state"), "closed");
+    json_decref(o);
+    d = district_kpis(&s, off, &o);
+    CHECK_INT(th_int(d, "closed"), 1);
+    CHECK_INT(th_int(d, "rated"), 1);
     json_decref(o);
     th_stop(&s);
 }

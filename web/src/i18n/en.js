@@ -702,6 +702,7 @@ export default {
     bad_row: 'Bad rows, nothing imported',
     wrong_state: 'Not allowed in this state',
     not_overdue: 'Not overdue yet',
+    visit_required: 'Record the return visit of this round after the reply first (the enterprise has not rated it)',
     rule_syntax: 'Rule syntax error',
     consent_required: "The enterprise's consent is needed first",
     own_post: 'That is your own post',

@@ -704,6 +704,7 @@ export default {
     bad_row: '有错误行，未导入',
     wrong_state: '当前状态不允许该操作',
     not_overdue: '尚未超期',
+    visit_required: '需先在答复后记录本轮回访（企业尚未评价）',
     rule_syntax: '规则语法错误',
     consent_required: '需先取得企业授权',
     own_post: '不能联系自己发布的信息',

@@ -62,6 +62,9 @@ export function appealActions(role, a, now = Date.now()) {
     // an officer rates at the return visit: once this round's visit is recorded after the
     // reply (else 409 visit_required); the enterprise at any time
     if (act === 'rate' && role !== 'enterprise' && !visitedAfterReply(a)) continue;
+    // a reply the firm has not rated is closed only after this round's return visit (else 409
+    // visit_required): until then the firm has its say
+    if (act === 'close' && !visitedAfterReply(a)) continue;
     if (act === 'escalate' && (!isOverdue(a, now) || escalatedThisRound(a))) continue;
     // escalated without a department: dispatched next (accepting or replying to it is 409);
     // with one: accepted or replied to
