@@ -561,10 +561,18 @@ static int org_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_render_text(w, "type", s, 3);
     pj_render_text(w, "industry", s, 4);
     pj_render_ref(w, "township_id", s, 5);
-    pj_render_text(w, "contact_name", s, 6);
-    const char *phone = pj_col_text(s, 7);
-    pj_jw_kstr(w, "contact_phone",
-               pj_org_sees_contacts(c, id, pj_col_int(s, 5)) ? phone : pj_mask(c->arena, phone, 3));
+    /* a firm reads the registry without the other organisations' contact persons: it meets
+     * another firm's contact on the cooperation board, once its request is accepted */
+    if (c->actor.role == PJ_ROLE_ENTERPRISE && id != c->actor.organisation_id) {
+        pj_jw_knull(w, "contact_name");
+        pj_jw_knull(w, "contact_phone");
+    } else {
+        pj_render_text(w, "contact_name", s, 6);
+        const char *phone = pj_col_text(s, 7);
+        pj_jw_kstr(w, "contact_phone",
+                   pj_org_sees_contacts(c, id, pj_col_int(s, 5)) ? phone
+                                                                 : pj_mask(c->arena, phone, 3));
+    }
     pj_render_text(w, "source", s, 8);
     pj_render_time(w, "created_at", pj_col_int(s, 9));
     pj_render_time(w, "updated_at", pj_col_int(s, 10));

@@ -816,3 +816,49 @@ TEST(enterprise_scope_of_rules_policies_and_contacts)
     PHONES(&s, view, path, "136****3333", NULL);
     th_stop(&s);
 }
+
+/* Regression: a firm read every other organisation's contact person (name and masked phone)
+ * through the registry, though the cooperation board gives a counterpart's contact only once
+ * a request is accepted. An enterprise user gets them of its own organisation only; the other
+ * organisations' name, USCC and business data stay readable. */
+TEST(enterprise_registry_hides_other_organisations_contacts)
+{
+    th_server s;
+    th_start(&s, 1);
+    char jd[80], off[80];
+    th_login(&s, "jd", s.demo_pw, jd);
+    th_login(&s, "officer", s.demo_pw, off);
+    long long own = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    long long other = th_sql_int(&s, "SELECT id FROM organisations WHERE contact_name <> ''"
+                                     " AND id <> (SELECT organisation_id FROM users"
+                                     " WHERE username = 'jd') ORDER BY id LIMIT 1");
+    CHECK(other > 0);
+    char path[96];
+    json_t *o;
+    snprintf(path, sizeof path, "/api/v1/organisations/%lld", other);
+    CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 200);
+    CHECK(json_is_null(json_object_get(o, "contact_name")));
+    CHECK(json_is_null(json_object_get(o, "contact_phone")));
+    CHECK(strlen(th_str(o, "name")) > 0);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", path, off, NULL, &o), 200); /* officers: as before */
+    CHECK(strlen(th_str(o, "contact_name")) > 0);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/organisations?limit=500", jd, NULL, &o), 200);
+    json_t *items = json_object_get(o, "items");
+    int seen_own = 0;
+    for (size_t k = 0; k < json_array_size(items); k++) {
+        json_t *it = json_array_get(items, k);
+        if (th_int(it, "id") == own) {
+            seen_own = 1;
+            CHECK(json_is_string(json_object_get(it, "contact_name")));
+            CHECK(json_is_string(json_object_get(it, "contact_phone")));
+        } else {
+            CHECK(json_is_null(json_object_get(it, "contact_name")));
+            CHECK(json_is_null(json_object_get(it, "contact_phone")));
+        }
+    }
+    CHECK(seen_own);
+    json_decref(o);
+    th_stop(&s);
+}
