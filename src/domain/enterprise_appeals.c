@@ -484,8 +484,16 @@ static int appeal_render_x(pj_ctx *c, int64_t id, pj_jw *w, int events, pj_err *
                full_phone ? pj_col_text(s, 10) : pj_mask(c->arena, pj_col_text(s, 10), 3));
     pj_render_ref(w, "reception_day_id", s, 11);
     pj_render_text(w, "state", s, 12);
-    pj_render_ref(w, "department_id", s, 13);
-    pj_render_text(w, "department", s, 14);
+    /* a returned appeal is no department's until dispatched again (the KPIs count it for
+     * none): the firm is not shown the department that sent it back as the one handling it */
+    int firm = c->actor.role == PJ_ROLE_ENTERPRISE;
+    if (firm && !strcmp(pj_col_text(s, 12), "returned")) {
+        pj_jw_knull(w, "department_id");
+        pj_jw_knull(w, "department");
+    } else {
+        pj_render_ref(w, "department_id", s, 13);
+        pj_render_text(w, "department", s, 14);
+    }
     pj_render_ref(w, "first_department_id", s, 15);
     pj_render_time(w, "received_at", pj_col_int(s, 16));
     opt_time(w, "dispatched_at", s, 17);
@@ -557,7 +565,11 @@ static int appeal_render_x(pj_ctx *c, int64_t id, pj_jw *w, int events, pj_err *
             pj_render_text(w, "department", s, 7);
             pj_render_text(w, "username", s, 5);
             pj_render_text(w, "display_name", s, 8);
-            pj_render_text(w, "note", s, 6);
+            /* a return's reason is written for the dispatcher, not for the firm */
+            if (firm && !strcmp(pj_col_text(s, 1), "return"))
+                pj_jw_kstr(w, "note", "");
+            else
+                pj_render_text(w, "note", s, 6);
             pj_jw_obj_end(w);
         }
         pj_stmt_done(s);
@@ -607,7 +619,8 @@ int pj_ent_appeal_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
                 c->arena,
                 "SELECT id FROM ent_appeals WHERE state %s%s%s%s"
                 " AND (? = 0 OR org_id = ?) AND (? = 0 OR township_id = ?)"
-                " AND (? = 0 OR org_id = ?) AND (? = 0 OR department_id = ?)"
+                " AND (? = 0 OR org_id = ?)"
+                " AND (? = 0 OR (department_id = ? AND state <> 'returned'))"
                 " AND (? IS NULL OR state = ?) AND (? IS NULL OR category = ?)"
                 " AND (? IS NULL OR channel = ?)"
                 " AND (? = 0 OR (complete_due < ? AND state NOT IN ('replied', 'closed')))"

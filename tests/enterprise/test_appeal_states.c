@@ -392,3 +392,71 @@ TEST(enterprise_reception_day_patch_without_change_writes_nothing)
     CHECK_INT(th_sql_int(&s, sql), 2);
     th_stop(&s);
 }
+
+/* Regression: a returned appeal kept the department that sent it back: the firm read it as
+ * that department's (承办部门) with the department's reason for the dispatcher word for word,
+ * and ?department_id= listed it under that department, though it is nobody's until dispatched
+ * again. The firm reads it with no department and the return without its reason; the
+ * department filter leaves it out; officers still read both. */
+TEST(enterprise_appeal_returned_is_no_departments)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], jd[80], path[128];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    long long id = ap_accepted_appeal(&s, off, jd);
+    long long commerce = th_sql_int(&s, "SELECT id FROM organisations WHERE name = '平谷区商务局'");
+    CHECK_INT(ap_act(&s, off, id, "return", "{\"version\":3,\"reason\":\"不属于我局职责，请改派\"}",
+                     NULL),
+              200);
+    json_t *o;
+    snprintf(path, sizeof path, "/api/v1/enterprise/appeals/%lld", id);
+    CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 200);
+    CHECK_STR(th_str(o, "state"), "returned");
+    CHECK(json_is_null(json_object_get(o, "department_id")));
+    CHECK(json_is_null(json_object_get(o, "department")));
+    json_t *ev = json_object_get(o, "events");
+    int returns = 0;
+    for (size_t k = 0; k < json_array_size(ev); k++) {
+        json_t *e = json_array_get(ev, k);
+        if (strcmp(th_str(e, "action"), "return")) continue;
+        CHECK_STR(th_str(e, "note"), "");
+        returns++;
+    }
+    CHECK_INT(returns, 1);
+    json_decref(o);
+    /* the officer reads who returned it and why */
+    CHECK_INT(th_call(&s, "GET", path, off, NULL, &o), 200);
+    CHECK_INT(th_int(o, "department_id"), commerce);
+    ev = json_object_get(o, "events");
+    for (size_t k = 0; k < json_array_size(ev); k++)
+        if (!strcmp(th_str(json_array_get(ev, k), "action"), "return"))
+            CHECK_STR(th_str(json_array_get(ev, k), "note"), "不属于我局职责，请改派");
+    json_decref(o);
+    /* the firm's list says the same */
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/appeals?limit=500", jd, NULL, &o), 200);
+    json_t *items = json_object_get(o, "items");
+    int listed = 0;
+    for (size_t k = 0; k < json_array_size(items); k++) {
+        json_t *it = json_array_get(items, k);
+        if (th_int(it, "id") != id) continue;
+        listed = 1;
+        CHECK(json_is_null(json_object_get(it, "department")));
+    }
+    CHECK(listed);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/appeals?limit=500&department_id=%lld",
+             commerce);
+    CHECK(!th_list_has(&s, off, path, "id", id));
+    /* dispatched again to another department: listed under it */
+    long long tax = th_sql_int(&s, "SELECT id FROM organisations WHERE type = 'government' AND id"
+                                   " <> (SELECT id FROM organisations WHERE name = '平谷区商务局')"
+                                   " ORDER BY id LIMIT 1");
+    char body[96];
+    snprintf(body, sizeof body, "{\"version\":4,\"department_id\":%lld}", tax);
+    CHECK_INT(ap_act(&s, off, id, "dispatch", body, NULL), 200);
+    snprintf(path, sizeof path, "/api/v1/enterprise/appeals?limit=500&department_id=%lld", tax);
+    CHECK(th_list_has(&s, off, path, "id", id));
+    th_stop(&s);
+}

@@ -5,6 +5,9 @@ export default {
     nav: { group: 'Enterprise services', appeals: 'Appeals', reception: 'Reception days', kpis: 'Appeal KPIs', policies: 'Policies', finance: 'Bank matching', coop: 'Cooperation', profile: 'Company profile' },
     searchOrg: 'Type a company name',
     states: { received: 'Received', dispatched: 'Dispatched', in_progress: 'In progress', replied: 'Replied', closed: 'Closed', returned: 'Returned', reopened: 'Reopened', escalated: 'Escalated' },
+    // what the firm reads: a return is the district's re-routing, not a refusal of its appeal
+    firmStates: { returned: 'Being re-routed' },
+    firmActions: { return: 'Handling department changed' },
     types: { inquiry: 'Inquiry', help: 'Help', complaint: 'Complaint', report: 'Report', suggestion: 'Suggestion' },
     categories: { permits: 'Permits', land: 'Land', financing: 'Financing', talent: 'Talent', utilities: 'Utilities', tax: 'Tax', market: 'Market', logistics: 'Logistics', other: 'Other' },
     channels: { reception_day: 'Reception day', phone: 'Phone', account: 'Own account', visit: 'Visit' },
@@ -63,6 +66,7 @@ export default {
       sweepEscalated: 'Escalated automatically: past its deadline',
       timeline: 'Timeline',
       noActions: 'Nothing for your role to do in this state',
+      firmReturned: 'The department first assigned found the appeal outside its remit; the district is assigning it to another department. Nothing is needed from you.',
       done: '{action}: done',
       escalateDept: 'Escalate to',
       escalateDeptHint: 'Default: the dispatch catalogue (never the department that returned it)',

@@ -4,6 +4,9 @@ export default {
     nav: { group: '服务企业', appeals: '企业诉求', reception: '接待日', kpis: '接诉即办考核', policies: '惠企政策', finance: '政银企对接', coop: '企间合作', profile: '企业档案' },
     searchOrg: '输入企业名称搜索',
     states: { received: '已受理', dispatched: '已派单', in_progress: '办理中', replied: '已答复', closed: '已办结', returned: '已退回', reopened: '重新办理', escalated: '已升级督办' },
+    // what the firm reads: a return is the district's re-routing, not a refusal of its appeal
+    firmStates: { returned: '重新派单中' },
+    firmActions: { return: '调整承办部门' },
     types: { inquiry: '咨询', help: '求助', complaint: '投诉', report: '举报', suggestion: '建议' },
     categories: { permits: '审批许可', land: '土地规划', financing: '融资', talent: '人才', utilities: '水电气热', tax: '税务', market: '市场监管', logistics: '物流交通', other: '其他' },
     channels: { reception_day: '接待日', phone: '电话', account: '企业账号', visit: '走访' },
@@ -62,6 +65,7 @@ export default {
       timeline: '办理过程',
       sweepEscalated: '超期自动升级督办',
       noActions: '当前状态下您没有可执行的操作',
+      firmReturned: '原派单部门认为该诉求不属于其职责，区里正在改派其他部门办理，您无需操作。',
       done: '{action}成功',
       escalateDept: '督办部门',
       escalateDeptHint: '不选则按派单目录（不会交回退回它的部门）',

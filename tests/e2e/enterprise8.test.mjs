@@ -1,0 +1,54 @@
+// The enterprise-service pages as the firm reads them, eighth round: a returned appeal reads
+// 重新派单中 with no handling department and no return reason, and says nothing is asked of the
+// firm; 办结 is not offered before the return visit (enterprise5).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+async function call(page, method, p, data) {
+  const res = await page.request.fetch('/api/v1' + p, { method, data });
+  if (!res.ok()) throw new Error(`${method} ${p}: ${res.status()} ${await res.text()}`);
+  return res.status() === 204 ? null : res.json();
+}
+/** An appeal of jd's firm, filed by the officer, taken through the actions given. */
+async function jdAppeal(page, title, category, steps = []) {
+  const jdOrg = (await apiGet(page, '/organisations?q=' + encodeURIComponent('京东（平谷）物流'))).items[0];
+  let a = await call(page, 'POST', '/enterprise/appeals', { organisation_id: jdOrg.id, channel: 'phone', type: 'inquiry', category, title, description: '测试' });
+  for (const [action, body] of steps) a = await call(page, 'POST', `/enterprise/appeals/${a.id}/${action}`, { version: a.version, ...body });
+  return a;
+}
+
+describe('enterprise services (8)', { timeout: 240000 }, () => {
+  test('a returned appeal, as the firm reads it: 重新派单中, no 承办部门, no return reason', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'officer', DEMO_PW);
+    const a = await jdAppeal(page, '跨区经营纳税地点咨询（e2e8）', 'tax', [['dispatch', {}], ['return', { reason: '不属于我局职责，请改派区商务局' }]]);
+    assert.equal(a.state, 'returned');
+    await context.close();
+    const jd = await openPage(browser);
+    await login(jd.page, 'jd', DEMO_PW);
+    await jd.page.goto(`/enterprise/appeals/${a.id}`);
+    await jd.page.getByTestId('appeal-state').getByText('重新派单中').waitFor();
+    assert.equal(await jd.page.getByTestId('appeal-department').innerText(), '—');
+    await jd.page.getByTestId('no-actions').getByText('区里正在改派其他部门办理').waitFor();
+    const timeline = await jd.page.getByTestId('appeal-timeline').innerText();
+    assert.match(timeline, /调整承办部门/);
+    assert.doesNotMatch(timeline, /退回|不属于我局职责/);
+    assert.doesNotMatch(await jd.page.locator('.pj-page').innerText(), /已退回/);
+    await shot(jd.page, 'e8-firm-returned');
+    await jd.page.goto('/enterprise/appeals');
+    const row = jd.page.getByTestId('appeal-table').locator('tr', { hasText: '跨区经营纳税地点咨询（e2e8）' });
+    await row.getByText('重新派单中').waitFor();
+    assert.doesNotMatch(await row.innerText(), /已退回|税务局/);
+    noProblems(jd.page);
+    await jd.context.close();
+  });
+});
