@@ -700,11 +700,14 @@ int pj_ent_policy_explain(pj_ctx *c, int64_t id, int64_t org, pj_jw *w, pj_err *
         return -1;
     if (!org)
         return pj_fail(err, 400, "bad_query", "organisation_id", "organisation_id is required");
-    pj_stmt *s = pj_db_prepare(c->db, "SELECT conditions FROM ent_policies WHERE id = ?", err);
+    pj_stmt *s =
+        pj_db_prepare(c->db, "SELECT conditions, title FROM ent_policies WHERE id = ?", err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
     int rc = pj_stmt_step(s, err);
     char *cond = rc == 1 ? pj_arena_strdup(c->arena, pj_col_text(s, 0)) : NULL;
+    /* the title, for a firm that no longer qualifies: it reads the policy through this only */
+    char *title = rc == 1 ? pj_arena_strdup(c->arena, pj_col_text(s, 1)) : NULL;
     pj_stmt_done(s);
     if (rc < 0) return -1;
     pj_rule *r;
@@ -715,6 +718,7 @@ int pj_ent_policy_explain(pj_ctx *c, int64_t id, int64_t org, pj_jw *w, pj_err *
     pj_jw_obj(w);
     pj_jw_kint(w, "policy_id", id);
     pj_jw_kint(w, "organisation_id", org);
+    pj_jw_kstr(w, "title", title);
     pj_jw_kstr(w, "conditions", cond);
     clauses_json(w, r, &rec);
     pj_jw_obj_end(w);

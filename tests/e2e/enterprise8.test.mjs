@@ -1,6 +1,8 @@
 // The enterprise-service pages as the firm reads them, eighth round: a returned appeal reads
 // 重新派单中 with no handling department and no return reason, and says nothing is asked of the
-// firm; 办结 is not offered before the return visit (enterprise5).
+// firm; 办结 is not offered before the return visit (enterprise5). A policy the firm no longer
+// qualifies for after a profile save is linked from the profile page and opens with why, not
+// as "对象不存在".
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
@@ -50,5 +52,32 @@ describe('enterprise services (8)', { timeout: 240000 }, () => {
     assert.doesNotMatch(await row.innerText(), /已退回|税务局/);
     noProblems(jd.page);
     await jd.context.close();
+  });
+
+  test('a policy the firm no longer qualifies for: linked from its profile, opened with the reason', async () => {
+    const { context, page } = await openPage(browser, { width: 1366, height: 768 });
+    await login(page, 'jd', DEMO_PW);
+    const org = (await apiGet(page, '/auth/me')).organisation_id;
+    const policies = (await apiGet(page, '/enterprise/policies?limit=200')).items;
+    const pol = policies.find((x) => /revenue_wan\s*</.test(x.conditions));
+    assert.ok(pol, 'jd qualifies for a policy capped by revenue');
+    const prof = await apiGet(page, `/enterprise/profiles/${org}`);
+    await page.goto('/enterprise/profile');
+    const rev = page.getByTestId('profile-revenue_wan').locator('input');
+    await rev.fill('99999999');
+    await rev.press('Tab');
+    await page.getByTestId('profile-save').click();
+    const lost = page.getByTestId('profile-lost');
+    await lost.getByRole('link', { name: pol.title }).click();
+    await page.waitForURL(new RegExp(`/enterprise/policies/${pol.id}$`));
+    await page.getByTestId('policy-firm-out').getByText('贵企业目前不符合此政策').waitFor();
+    await page.locator('h1').getByText(pol.title).waitFor();
+    await page.getByTestId('near-miss').waitFor();
+    assert.equal(await page.getByText('对象不存在').count(), 0);
+    await shot(page, 'e8-policy-firm-out');
+    const now = await apiGet(page, `/enterprise/profiles/${org}`);
+    await call(page, 'PATCH', `/enterprise/profiles/${org}`, { version: now.version, revenue_wan: prof.revenue_wan });
+    noProblems(page);
+    await context.close();
   });
 });

@@ -283,6 +283,8 @@ TEST(enterprise_api_policies_matching_explain_and_reception_days)
     snprintf(path, sizeof path, "/api/v1/enterprise/policies/%lld/explain", p2);
     CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 200);
     CHECK_STR(th_str(o, "result"), "unknown"); /* high_tech not reported yet */
+    /* a firm reads a policy it does not qualify for (404 above) through this: it is named */
+    CHECK_STR(th_str(o, "title"), "农业科技");
     json_decref(o);
     snprintf(path, sizeof path, "/api/v1/enterprise/policies/%lld/explain?foo=1", p2);
     CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 400);
