@@ -2,7 +2,8 @@
 // 重新派单中 with no handling department and no return reason, and says nothing is asked of the
 // firm; 办结 is not offered before the return visit (enterprise5). A policy the firm no longer
 // qualifies for after a profile save is linked from the profile page and opens with why, not
-// as "对象不存在".
+// as "对象不存在". Deadlines read as the day they end (24:00), the call-back's as 回访期限, and
+// not at all on an appeal closed without a call-back.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
@@ -79,5 +80,31 @@ describe('enterprise services (8)', { timeout: 240000 }, () => {
     await call(page, 'PATCH', `/enterprise/profiles/${org}`, { version: now.version, revenue_wan: prof.revenue_wan });
     noProblems(page);
     await context.close();
+  });
+
+  test('deadlines: the day they end, 24:00; 回访期限 gone once closed without a call-back', async () => {
+    const { context, page } = await openPage(browser, { width: 1366, height: 768 });
+    await login(page, 'officer', DEMO_PW);
+    const a = await jdAppeal(page, '园区道路限行影响配送（e2e8）', 'logistics', [['dispatch', {}], ['accept', {}], ['reply', { reply: '已协调', resolved: true }]]);
+    await page.goto(`/enterprise/appeals/${a.id}`);
+    const details = page.getByTestId('appeal-details');
+    await details.getByText('回访期限').waitFor();
+    const text = await details.innerText();
+    assert.match(text, /\d{4}-\d{2}-\d{2} 24:00/);
+    assert.doesNotMatch(text, /00:00:00/);
+    assert.match(await page.getByTestId('appeal-visit-due').innerText(), /^\d{4}-\d{2}-\d{2} 24:00$/);
+    await context.close();
+    const jd = await openPage(browser, { width: 1366, height: 768 });
+    await login(jd.page, 'jd', DEMO_PW);
+    await call(jd.page, 'POST', `/enterprise/appeals/${a.id}/rate`, { version: a.version, rating: 'satisfied' });
+    await jd.page.goto(`/enterprise/appeals/${a.id}`);
+    await jd.page.getByTestId('appeal-state').getByText('已办结').waitFor();
+    assert.equal(await jd.page.getByTestId('appeal-visit-due').count(), 0);
+    assert.doesNotMatch(await jd.page.getByTestId('appeal-details').innerText(), /回访/);
+    await jd.page.goto('/enterprise/appeals');
+    const row = jd.page.getByTestId('appeal-table').locator('tr', { hasText: '园区道路限行影响配送（e2e8）' });
+    assert.match(await row.innerText(), /24:00/);
+    noProblems(jd.page);
+    await jd.context.close();
   });
 });

@@ -2,7 +2,7 @@
 // dual-use arithmetic (which step may move, Gantt rows, critical path, cycles, minutes).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatDateTime, formatDate, formatNumber, formatDuration, shanghaiDayStartUtc, compactNumber } from '../../web/src/utils/format.js';
+import { formatDateTime, formatDate, formatDeadline, formatNumber, formatDuration, shanghaiDayStartUtc, compactNumber } from '../../web/src/utils/format.js';
 import { capacityTotals, relativeSizes } from '../../web/src/utils/capacity.js';
 import {
   axisMinutes, canFinishStep, canSign, canStartStep, signWaitsForStart, criticalPathMinutes, earliestStarts, findCycle, formatMinutes, ganttRows, manualSchedule,
@@ -16,6 +16,14 @@ test('dates are Beijing time whatever the machine zone', () => {
   assert.equal(formatDateTime(null), '—');
   assert.equal(shanghaiDayStartUtc('2026-11-29'), '2026-11-28T16:00:00Z');
   assert.equal(shanghaiDayStartUtc('2026-11-30', 1), '2026-11-30T16:00:00Z');
+});
+
+test('a deadline ending at Beijing midnight reads as the end of its day, not the next day 00:00', () => {
+  // an appeal's working days end 24:00 Beijing time: the end of Friday 2026-12-04
+  assert.equal(formatDeadline('2026-12-04T16:00:00Z'), '2026-12-04 24:00');
+  assert.equal(formatDeadline('2026-12-31T16:00:00Z'), '2026-12-31 24:00');
+  assert.equal(formatDeadline('2026-12-04T08:30:00Z'), '2026-12-04 16:30:00'); // any other instant as it is
+  assert.equal(formatDeadline(null), '—');
 });
 
 test('numbers use 万 and 亿 in Chinese, grouping in English', () => {

@@ -44,7 +44,7 @@ export default {
       receptionDayHint: 'Choose a reception day that took place',
       noHeldDays: 'No reception day has taken place',
       provisionalHint: 'The year\'s holidays are not entered yet: the deadline counts every Monday to Friday as a working day and is recomputed once they are',
-      visitDue: 'Return visit',
+      visitDue: 'Return visit due',
       visited: 'visited {at}',
       overdue: 'Overdue',
       overdueOnly: 'Overdue only',

@@ -2746,7 +2746,7 @@ export default {
     valid_from: 'Valid from',
     valid_until: 'Valid until',
     value_fen: 'Transfer value (yuan)',
-    visit_due: 'Return visit',
+    visit_due: 'Return visit due',
     visit_every_days: 'Visit every (days)',
     visit_note: 'Call-back note',
     visit_overdue: 'Visit overdue',

@@ -43,7 +43,7 @@ export default {
       receptionDayHint: '选择已召开的接待日',
       noHeldDays: '没有已召开的接待日',
       provisionalHint: '该年节假日安排尚未录入，时限暂按周一至周五计算，录入后自动重算',
-      visitDue: '回访时间',
+      visitDue: '回访期限',
       visited: '已回访 {at}',
       overdue: '超期',
       overdueOnly: '只看超期',

@@ -2749,7 +2749,7 @@ export default {
     valid_from: '生效日期',
     valid_until: '失效日期',
     value_fen: '转化金额（元）',
-    visit_due: '回访时间',
+    visit_due: '回访期限',
     visit_every_days: '探访周期（天）',
     visit_note: '回访记录',
     visit_overdue: '探访逾期',

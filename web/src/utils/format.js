@@ -30,6 +30,19 @@ export function formatDateTime(value) {
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
 }
 
+/**
+ * A deadline: one at Beijing midnight is the end of the day before ("2026-12-04 24:00", not
+ * "2026-12-05 00:00:00", which reads as a day later); any other instant as formatDateTime.
+ */
+export function formatDeadline(value) {
+  if (value === null || value === undefined || value === '') return '—';
+  const p = parts(value);
+  if (!p) return String(value);
+  if (p.hour !== '00' || p.minute !== '00' || p.second !== '00') return formatDateTime(value);
+  const d = parts(new Date(Date.parse(value) - 1000));
+  return `${d.year}-${d.month}-${d.day} 24:00`;
+}
+
 /** "2026-11-29" in Beijing time. */
 export function formatDate(value) {
   const p = value ? parts(value) : null;
