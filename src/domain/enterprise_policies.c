@@ -253,8 +253,8 @@ int pj_ent_rule_check(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
 /* ---- matching ---- */
 
 /* Replaces the matches of one policy over fs. A policy in force sends a notice (kind) to each
- * newly eligible firm, and to an eligible one never told of it (it matched while the policy
- * was not in force); *newly gets their count. Inside the caller's transaction. */
+ * eligible firm never told of it (newly eligible, or matched while the policy was not in
+ * force); *newly gets their count. Inside the caller's transaction. */
 static int match_policy(pj_ctx *c, int64_t pid, pj_rule *r, const ent_firms *fs, const char *kind,
                         int force, int *newly, int *eligible, pj_err *err)
 {
@@ -286,18 +286,18 @@ static int match_policy(pj_ctx *c, int64_t pid, pj_rule *r, const ent_firms *fs,
             if (pj_step_done(s, err)) return -1;
         }
         if (!yes || !force) continue;
-        if (had) {
-            s = pj_db_prepare(c->db, "SELECT 1 FROM ent_notices WHERE policy_id = ? AND org_id = ?",
-                              err);
-            if (!s) return -1;
-            pj_stmt_int(s, 1, pid);
-            pj_stmt_int(s, 2, fs->ids[i]);
-            int told = pj_stmt_step(s, err);
-            pj_stmt_done(s);
-            if (told) {
-                if (told < 0) return -1;
-                continue;
-            }
+        /* a firm told of the policy once is not told again: one that drops out (its figures
+         * crossed a threshold) and qualifies again holds its notice still */
+        s = pj_db_prepare(c->db, "SELECT 1 FROM ent_notices WHERE policy_id = ? AND org_id = ?",
+                          err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, pid);
+        pj_stmt_int(s, 2, fs->ids[i]);
+        int told = pj_stmt_step(s, err);
+        pj_stmt_done(s);
+        if (told) {
+            if (told < 0) return -1;
+            continue;
         }
         (*newly)++;
         s = pj_db_prepare(c->db,

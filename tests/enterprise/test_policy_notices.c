@@ -65,6 +65,39 @@ TEST(enterprise_notices_only_of_policies_still_matched)
     th_stop(&s);
 }
 
+/* Regression: a firm whose trade (or figures) crossed a policy's condition and back was sent a
+ * notice of the policy each time it qualified again, and read the same policy pushed two,
+ * three times. A firm told of a policy once holds that notice; qualifying again sends none. */
+TEST(enterprise_notice_once_per_policy_and_firm)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], jd[80], body[320], path[96];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    long long org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    json_t *o;
+    CHECK_INT(
+        th_call(&s, "POST", "/api/v1/enterprise/policies", off,
+                "{\"title\":\"行业专项\",\"issuer\":\"区商务局\",\"issued_on\":\"2020-01-01\","
+                "\"valid_from\":\"2020-01-01\",\"conditions\":\"industry == \\\"trade_a\\\"\"}",
+                &o),
+        201);
+    long long pol = th_int(json_object_get(o, "policy"), "id");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/organisations/%lld", org);
+    long long v = th_sql_int(&s, "SELECT version FROM organisations WHERE id IN (SELECT"
+                                 " organisation_id FROM users WHERE username = 'jd')");
+    const char *trades[] = {"trade_a", "trade_b", "trade_a", "trade_b", "trade_a"};
+    for (int k = 0; k < 5; k++) {
+        snprintf(body, sizeof body, "{\"version\":%lld,\"industry\":\"%s\"}", v + k, trades[k]);
+        CHECK_INT(th_call(&s, "PATCH", path, jd, body, NULL), 200);
+    }
+    CHECK_INT(notices(&s, jd, pol), 1);
+    CHECK_INT(notices(&s, off, pol), 1);
+    th_stop(&s);
+}
+
 /* Regression: an enterprise asking why another firm does (not) qualify got 403 "only your own
  * organisation", which told it the firm exists; the docs promise 404 not_found for a firm
  * outside the caller's scope, as the rule check and profiles answer. A firm that does not
