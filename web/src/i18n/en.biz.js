@@ -66,6 +66,7 @@ export default {
       sweepEscalated: 'Escalated automatically: past its deadline',
       timeline: 'Timeline',
       noActions: 'Nothing for your role to do in this state',
+      changedMeanwhile: 'The appeal is now “{state}”: your action was not taken; the page has been reloaded',
       firmReturned: 'The department first assigned found the appeal outside its remit; the district is assigning it to another department. Nothing is needed from you.',
       done: '{action}: done',
       escalateDept: 'Escalate to',

@@ -65,6 +65,7 @@ export default {
       timeline: '办理过程',
       sweepEscalated: '超期自动升级督办',
       noActions: '当前状态下您没有可执行的操作',
+      changedMeanwhile: '该诉求的状态已变为“{state}”，您的操作未执行，页面已刷新',
       firmReturned: '原派单部门认为该诉求不属于其职责，区里正在改派其他部门办理，您无需操作。',
       done: '{action}成功',
       escalateDept: '督办部门',
