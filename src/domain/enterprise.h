@@ -50,6 +50,8 @@ int pj_ent_reception_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
 int pj_ent_reception_schedule(pj_ctx *c, json_t *body, pj_jw *w, int *created, pj_err *err);
 int pj_ent_reception_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
 int pj_ent_signup_create(pj_ctx *c, int64_t day_id, json_t *body, pj_jw *w, pj_err *err);
+/* Withdraw the acting enterprise's sign-up (body: organisation_id for officers); 204. */
+int pj_ent_signup_withdraw(pj_ctx *c, int64_t day_id, json_t *body, pj_err *err);
 
 /* dispatch catalogue */
 int pj_ent_dispatch_list(pj_ctx *c, pj_jw *w, pj_err *err);

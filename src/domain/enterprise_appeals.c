@@ -329,15 +329,10 @@ fail:
     return -1;
 }
 
-int pj_ent_signup_create(pj_ctx *c, int64_t day_id, json_t *body, pj_jw *w, pj_err *err)
+/* Sign-ups of a reception day are open (made or withdrawn) while it is planned and not past:
+ * else 404 / 409 wrong_state / 409 day_past. */
+static int signups_open(pj_ctx *c, int64_t day_id, pj_err *err)
 {
-    static const char *const fields[] = {"organisation_id", "topic", NULL};
-    const char *topic;
-    int64_t org, town;
-    if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
-        pj_in_text(body, "topic", 1, 1, 500, &topic, err) < 0 ||
-        ent_acting_org(c, body, &org, &town, err))
-        return -1;
     pj_stmt *s =
         pj_db_prepare(c->db, "SELECT state, held_on FROM ent_reception_days WHERE id = ?", err);
     if (!s) return -1;
@@ -359,8 +354,22 @@ int pj_ent_signup_create(pj_ctx *c, int64_t day_id, json_t *body, pj_jw *w, pj_e
     pj_cal_format(pj_cal_local_day(pj_now()), today);
     if (strcmp(held, today) < 0)
         return pj_fail(err, 409, "day_past", "", "the reception day %s is past", held);
+    return 0;
+}
+
+int pj_ent_signup_create(pj_ctx *c, int64_t day_id, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"organisation_id", "topic", NULL};
+    const char *topic;
+    int64_t org, town;
+    if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_text(body, "topic", 1, 1, 500, &topic, err) < 0 ||
+        ent_acting_org(c, body, &org, &town, err) || signups_open(c, day_id, err))
+        return -1;
+    int rc;
     if (pj_db_begin(c->db, err)) return -1;
-    s = pj_db_prepare(c->db,
+    pj_stmt *s =
+        pj_db_prepare(c->db,
                       "INSERT INTO ent_signups (reception_day_id, org_id, topic, created_at)"
                       " VALUES (?,?,?,?) RETURNING id",
                       err);
@@ -390,6 +399,49 @@ int pj_ent_signup_create(pj_ctx *c, int64_t day_id, json_t *body, pj_jw *w, pj_e
     if (pj_audit_add(c, "create", "ent_signup", id, NULL, after, err) || pj_db_commit(c->db, err))
         goto fail;
     pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_ent_signup_withdraw(pj_ctx *c, int64_t day_id, json_t *body, pj_err *err)
+{
+    static const char *const fields[] = {"organisation_id", NULL};
+    int64_t org, town;
+    if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        ent_acting_org(c, body, &org, &town, err) || signups_open(c, day_id, err))
+        return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "DELETE FROM ent_signups WHERE reception_day_id = ? AND org_id = ?"
+                               " RETURNING id, topic",
+                               err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, day_id);
+    pj_stmt_int(s, 2, org);
+    int rc = pj_stmt_step(s, err);
+    int64_t id = rc == 1 ? pj_col_int(s, 0) : 0;
+    char *topic = rc == 1 ? pj_arena_strdup(c->arena, pj_col_text(s, 1)) : NULL;
+    pj_stmt_done(s);
+    if (rc == 0)
+        pj_fail(err, 404, "not_found", "organisation_id",
+                "the enterprise is not signed up for this day");
+    if (rc != 1) goto fail;
+    pj_buf b;
+    pj_buf_init(&b, 4096);
+    pj_jw bw;
+    pj_jw_init(&bw, &b);
+    pj_jw_obj(&bw);
+    pj_jw_kint(&bw, "id", id);
+    pj_jw_kint(&bw, "reception_day_id", day_id);
+    pj_jw_kint(&bw, "organisation_id", org);
+    pj_jw_kstr(&bw, "topic", topic);
+    pj_jw_obj_end(&bw);
+    char *before = pj_arena_strdup(c->arena, b.data);
+    pj_buf_free(&b);
+    if (pj_audit_add(c, "delete", "ent_signup", id, before, NULL, err) || pj_db_commit(c->db, err))
+        goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);

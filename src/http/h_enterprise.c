@@ -96,6 +96,12 @@ static int h_signup(pj_req *r)
                ? -1
                : pj_h_created(r);
 }
+static int h_signup_withdraw(pj_req *r)
+{
+    return pj_h_need_body(r) || pj_ent_signup_withdraw(&r->ctx, r->id, r->body, &r->err)
+               ? -1
+               : pj_h_no_content(r);
+}
 static int h_dispatch(pj_req *r)
 {
     static const char *const none[] = {NULL}; /* the whole short list, no paging */
@@ -385,6 +391,8 @@ const pj_route pj_routes_enterprise[] = {
      "Leaders, departments, minutes, state of a reception day"},
     {"POST", "/api/v1/enterprise/reception-days/{id}/signups", h_signup, ENT_ACT,
      "Sign an enterprise up for a reception day with its topic"},
+    {"POST", "/api/v1/enterprise/reception-days/{id}/signups/withdraw", h_signup_withdraw, ENT_ACT,
+     "Withdraw an enterprise's sign-up while the day is planned"},
     {"GET", "/api/v1/enterprise/dispatch-catalogue", h_dispatch, ENT_READ,
      "Which department handles which category"},
     {"POST", "/api/v1/enterprise/dispatch-catalogue", h_dispatch_set, R_DISTRICT,

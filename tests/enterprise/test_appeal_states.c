@@ -460,3 +460,57 @@ TEST(enterprise_appeal_returned_is_no_departments)
     CHECK(th_list_has(&s, off, path, "id", id));
     th_stop(&s);
 }
+
+/* Regression: a firm signed up for a reception day could neither withdraw its sign-up nor
+ * correct its topic (a second sign-up is 409 conflict). It withdraws it while the day is
+ * planned and not past (one transaction with a delete audit row), and may sign up again with
+ * another topic; withdrawing what is not there is 404, on a cancelled day 409, nothing
+ * written. */
+TEST(enterprise_reception_signup_withdrawn)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], jd[80], path[128], sql[160], before[TH_FINGERPRINT_SIZE],
+        after[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    json_t *o;
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/calendar", off,
+                      "{\"day\":\"2099-01-01\",\"kind\":\"holiday\",\"name\":\"元旦\"}", &o),
+              201);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/reception-days", off, "{\"year\":2099}", &o),
+              201);
+    long long day = th_int(json_array_get(json_object_get(o, "created"), 0), "id");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/reception-days/%lld/signups", day);
+    CHECK_INT(th_call(&s, "POST", path, jd, "{\"topic\":\"写错的议题\"}", NULL), 201);
+    snprintf(path, sizeof path, "/api/v1/enterprise/reception-days/%lld/signups/withdraw", day);
+    CHECK_INT(th_call(&s, "POST", path, jd, "{}", NULL), 204);
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM ent_signups WHERE reception_day_id = %lld",
+             day);
+    CHECK_INT(th_sql_int(&s, sql), 0);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'delete' AND entity ="
+                             " 'ent_signup'"),
+              1);
+    /* nothing left to withdraw */
+    th_fingerprint(&s, before, sizeof before);
+    CHECK_INT(th_call(&s, "POST", path, jd, "{}", &o), 404);
+    json_decref(o);
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    /* signed up again, with the right topic */
+    snprintf(path, sizeof path, "/api/v1/enterprise/reception-days/%lld/signups", day);
+    CHECK_INT(th_call(&s, "POST", path, jd, "{\"topic\":\"物流园道路限行问题\"}", NULL), 201);
+    /* cancelled: sign-ups closed, also for withdrawing */
+    CHECK_INT(patch_day(&s, off, day, "\"state\":\"cancelled\"", &o), 200);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/reception-days/%lld/signups/withdraw", day);
+    th_fingerprint(&s, before, sizeof before);
+    CHECK_INT(th_call(&s, "POST", path, jd, "{}", &o), 409);
+    CHECK_STR(th_err_code(o), "wrong_state");
+    json_decref(o);
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    th_stop(&s);
+}

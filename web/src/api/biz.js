@@ -11,6 +11,7 @@ export const ent = {
   schedule: (year) => post(`${E}/reception-days`, { year }),
   updateReception: (id, body) => patch(`${E}/reception-days/${id}`, body),
   signup: (id, body) => post(`${E}/reception-days/${id}/signups`, body),
+  withdrawSignup: (id, body = {}) => post(`${E}/reception-days/${id}/signups/withdraw`, body),
   appeals: (query, opts) => get(`${E}/appeals`, query, opts),
   appeal: (id, opts) => get(`${E}/appeals/${id}`, undefined, opts),
   createAppeal: (body) => post(`${E}/appeals`, body),

@@ -1,0 +1,73 @@
+// A reception day as a firm signed up for it reads it: while planned, the firm withdraws its
+// sign-up (撤回报名) and signs up again with a corrected topic; cancelled, the day says so (its
+// state beside the date, and that the sign-up stands if the day is put back), and the sign-up
+// count above the firm's own sign-up is the day's (signup_count, as on the tile), not 1.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+async function call(page, method, p, data) {
+  const res = await page.request.fetch('/api/v1' + p, { method, data });
+  if (!res.ok()) throw new Error(`${method} ${p}: ${res.status()} ${await res.text()}`);
+  return res.status() === 204 ? null : res.json();
+}
+const today = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10); // Beijing's
+
+describe('a cancelled reception day for a firm', { timeout: 120000 }, () => {
+  test('withdrawn and signed up again; cancelled after the firm signed up: said so; the count is the day\'s', async () => {
+    const off = await openPage(browser);
+    await login(off.page, 'officer', DEMO_PW);
+    const y = Number(today().slice(0, 4));
+    const ahead = async () => (await apiGet(off.page, '/enterprise/reception-days?limit=200')).items.filter((d) => d.state === 'planned' && d.held_on > today() && !d.signup_count);
+    for (const year of [y, y + 1]) {
+      if ((await ahead()).length) break;
+      if (!(await apiGet(off.page, `/enterprise/calendar?year=${year}`)).items.length)
+        await call(off.page, 'POST', '/enterprise/calendar', { day: `${year}-01-01`, kind: 'holiday', name: '元旦' });
+      await call(off.page, 'POST', '/enterprise/reception-days', { year });
+    }
+    const day = (await ahead()).sort((a, b) => a.held_on.localeCompare(b.held_on))[0];
+    assert.ok(day, 'a reception day ahead with no sign-ups');
+    const jd = await openPage(browser);
+    await login(jd.page, 'jd', DEMO_PW);
+    await call(jd.page, 'POST', `/enterprise/reception-days/${day.id}/signups`, { topic: '物流园道路限行问题（写错）' });
+    const detail = jd.page.getByTestId('reception-detail');
+    const openDay = async () => {
+      await jd.page.goto(`/enterprise/reception-days?year=${day.held_on.slice(0, 4)}`);
+      await jd.page.getByTestId('reception-calendar').locator(`[data-day="${day.held_on}"]`).click();
+      await detail.getByText(`${day.held_on} 接待日`).waitFor();
+    };
+    await openDay();
+    await detail.getByTestId('signed-up').getByText('写错').waitFor();
+    await detail.getByTestId('signup-withdraw').click();
+    const topic = detail.getByTestId('signup-topic');
+    await topic.waitFor();
+    assert.equal(await topic.inputValue(), '物流园道路限行问题（写错）', 'the withdrawn topic to correct');
+    await topic.fill('物流园道路限行问题');
+    await detail.getByTestId('signup-save').click();
+    await detail.getByTestId('signed-up').getByText('议题：物流园道路限行问题').waitFor();
+    assert.equal((await apiGet(off.page, `/enterprise/reception-days/${day.id}`)).signups.length, 1);
+    const jdOrg = (await apiGet(jd.page, '/auth/me')).organisation_id;
+    const second = (await apiGet(off.page, '/organisations?type=enterprise&limit=10')).items.find((o) => o.id !== jdOrg);
+    await call(off.page, 'POST', `/enterprise/reception-days/${day.id}/signups`, { topic: '园区用地', organisation_id: second.id });
+    const cur = await apiGet(off.page, `/enterprise/reception-days/${day.id}`);
+    await call(off.page, 'PATCH', `/enterprise/reception-days/${day.id}`, { version: cur.version, state: 'cancelled' });
+    await openDay();
+    await detail.getByTestId('reception-day-state').getByText('已取消').waitFor();
+    await detail.getByTestId('signed-up-cancelled').getByText('该接待日已取消').waitFor();
+    assert.equal(await detail.getByTestId('signup-withdraw').count(), 0, 'nothing to withdraw from a cancelled day');
+    assert.equal(await detail.getByTestId('signup-heading').innerText(), '报名企业 2 家，贵企业的报名');
+    await shot(jd.page, 'reception-cancelled-firm');
+    // as it was, for the other tests: put back
+    const now = await apiGet(off.page, `/enterprise/reception-days/${day.id}`);
+    await call(off.page, 'PATCH', `/enterprise/reception-days/${day.id}`, { version: now.version, state: 'planned' });
+    await off.context.close();
+    await jd.context.close();
+  });
+});
