@@ -425,6 +425,14 @@ static int row_body(pj_ctx *c, lookups *L, pj_sheet *r, const int *map, int ncol
         }
     } else if (!*id && c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER) {
         town = c->actor.township_id;
+        /* the preview names the township the row goes to, a dry run's create as the commit's */
+        pj_stmt *s = pj_db_prepare(c->db, "SELECT name FROM regions WHERE id = ?", e);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, town);
+        int rc = pj_stmt_step(s, e);
+        if (rc == 1) *town_name = pj_arena_strdup(c->arena, pj_col_text(s, 0));
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
     }
     if (town) json_object_set_new(body, "township_id", json_integer(town));
     /* the natural key: a row without an id updates the facility of that name in that

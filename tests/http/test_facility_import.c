@@ -314,6 +314,37 @@ TEST_T(facility_import_township_officer_only_in_their_township, 60)
     th_stop(&s);
 }
 
+/* A township officer's row without a township (an empty cell, or no such column) goes to the
+ * officer's township: the dry run's preview names it as the commit's answer does. A district
+ * officer's such row stays refused at the township. */
+TEST_T(facility_import_preview_names_a_township_officers_own_township, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "jinhaihu", s.demo_pw, tok); /* 金海湖地区 */
+    const char *csvs[] = {"name,type,lat,lon\n新设施D,hotel,40.1,117.1\n",
+                          "name,type,township,lat,lon\n新设施E,hotel,,40.1,117.1\n"};
+    for (int i = 0; i < 2; i++) {
+        json_t *o = UPLOAD(&s, tok, 1, csvs[i], 200);
+        CHECK_INT(th_int(o, "created"), 1);
+        CHECK_STR(th_str(preview_at(o, 0), "action"), "created");
+        CHECK_STR(th_str(preview_at(o, 0), "township"), "金海湖地区");
+        json_decref(o);
+        o = UPLOAD(&s, tok, 0, csvs[i], 200);
+        CHECK_STR(th_str(preview_at(o, 0), "township"), "金海湖地区");
+        json_decref(o);
+    }
+    char otok[80];
+    th_login(&s, "officer", s.demo_pw, otok);
+    json_t *o = UPLOAD(&s, otok, 1, "name,type,township,lat,lon\n新设施F,hotel,,40.1,117.1\n", 200);
+    CHECK_INT(th_int(o, "bad_rows"), 1);
+    CHECK_STR(th_str(err_at(o, 0), "column"), "township");
+    CHECK_STR(th_str(preview_at(o, 0), "township"), "");
+    json_decref(o);
+    th_stop(&s);
+}
+
 TEST_T(facility_import_updates_by_id_or_township_and_name, 60)
 {
     th_server s;
