@@ -1,0 +1,90 @@
+// A township officer's firm pickers on 政银企对接 and 惠企政策. 发布融资需求 and 匹配说明
+// offered every firm of the district and, for one outside the township, said 只能处理本单位的
+// 记录 or 对象不存在: they search the township's firms only, and a refusal names the township.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+
+/** jinhaihu logged in, with the township's name, a firm outside it and the township's firms. */
+async function officer() {
+  const { context, page } = await openPage(browser);
+  await login(page, 'jinhaihu', DEMO_PW);
+  const me = await apiGet(page, '/auth/me');
+  const town = await apiGet(page, `/regions/${me.township_id}`);
+  const all = (await apiGet(page, '/organisations?type=enterprise&limit=200')).items;
+  const outside = all.find((o) => o.township_id && o.township_id !== me.township_id);
+  const inside = (await apiGet(page, `/organisations?type=enterprise&township_id=${me.township_id}&limit=50`)).items;
+  assert.ok(outside && inside.length > 1, 'firms inside and outside the township');
+  return { context, page, me, town, outside, inside };
+}
+
+/** The firm select (企业) of a dialog. */
+const firmSelect = (dlg) => dlg.locator('.el-form-item', { hasText: '企业' }).locator('.el-select');
+
+/** Types a name into a remote firm select: the search asks for the township's firms only, and
+ * a firm outside the township is not offered. */
+async function searchKeepsToTownship(page, select, me, outside) {
+  const asked = page.waitForRequest((r) => r.url().includes('/api/v1/organisations?'));
+  await select.click();
+  await page.keyboard.type(outside.name);
+  const url = new URL((await asked).url());
+  assert.equal(url.searchParams.get('township_id'), String(me.township_id), 'the search keeps to the township');
+  await page.waitForTimeout(500);
+  assert.equal(await page.getByRole('option', { name: outside.name, exact: true }).count(), 0, 'a firm outside the township is not offered');
+  await page.keyboard.press('Escape');
+}
+
+/** Picks a firm by typing its name, less its last character, into a remote select (the
+ * select searches nothing for the text it searched last, typed again). */
+async function pick(page, select, name) {
+  await select.click();
+  await page.keyboard.type(name.slice(0, -1));
+  await page.getByRole('option', { name, exact: true }).click();
+}
+
+describe('a township officer’s firm pickers', { timeout: 180000 }, () => {
+  test('政银企对接: 发布融资需求 offers the township’s firms; a refusal names the township', async () => {
+    const { context, page, me, town, outside } = await officer();
+    await page.goto('/enterprise/finance');
+    await page.getByTestId('new-need').click();
+    const org = firmSelect(page.getByRole('dialog', { name: '发布融资需求' }));
+    await org.waitFor();
+    await searchKeepsToTownship(page, org, me, outside);
+    await page.route('**/api/v1/organisations?*', (r) => r.fulfill({ json: { items: [outside], next_cursor: null } }));
+    await pick(page, org, outside.name);
+    await page.getByTestId('need-purpose').fill('流动资金');
+    await page.getByTestId('need-save').click();
+    const dlg = page.getByRole('dialog');
+    await dlg.getByText(`无权限：该企业不在${town.name}`).waitFor();
+    assert.doesNotMatch(await dlg.innerText(), /只能处理本单位的记录/);
+    await shot(page, 'township-need-outside');
+    await page.unroute('**/api/v1/organisations?*');
+    noProblems(page);
+    await context.close();
+  });
+
+  test('惠企政策: 匹配说明’s firm search keeps to the township', async () => {
+    const { context, page, me, outside, inside } = await officer();
+    const policy = (await apiGet(page, '/enterprise/policies?limit=1')).items[0];
+    await page.goto(`/enterprise/policies/${policy.id}`);
+    const org = page.getByTestId('explain-org');
+    await org.waitFor();
+    await searchKeepsToTownship(page, org, me, outside);
+    // a firm of the township is offered and explained
+    const explained = page.waitForResponse((r) => r.url().includes(`/api/v1/enterprise/policies/${policy.id}/explain?organisation_id=${inside[1].id}`));
+    await pick(page, org, inside[1].name);
+    assert.equal((await explained).status(), 200);
+    await page.getByTestId('explain-result').waitFor();
+    noProblems(page);
+    await context.close();
+  });
+});
