@@ -1,6 +1,10 @@
-// A township officer's firm pickers on 政银企对接 and 惠企政策. 发布融资需求 and 匹配说明
-// offered every firm of the district and, for one outside the township, said 只能处理本单位的
-// 记录 or 对象不存在: they search the township's firms only, and a refusal names the township.
+// A township officer's firm pickers on 企间合作, 政银企对接 and 惠企政策. 请求联系 offered a
+// message prompt only, so an officer's request (which must name the firm asking) was always
+// refused with organisation_id 必填: the dialog now asks for the firm, among the township's, and
+// the request is sent for it (a firm's request, as before, carries the message alone).
+// 发布融资需求 and 匹配说明 offered every firm of the district and, for one outside the
+// township, said 只能处理本单位的记录 or 对象不存在: they search the township's firms only, and
+// a refusal names the township.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
@@ -52,6 +56,71 @@ async function pick(page, select, name) {
 }
 
 describe('a township officer’s firm pickers', { timeout: 180000 }, () => {
+  test('企间合作: 请求联系 asks an officer for the firm, among the township’s, and sends it', async () => {
+    const { context, page, me, town, outside, inside } = await officer();
+    const post = (await apiGet(page, '/enterprise/coop-posts?limit=20')).items[0];
+    const asked = (await apiGet(page, `/enterprise/coop-contacts?post_id=${post.id}&limit=200`)).items.map((c) => c.from.organisation_id);
+    const firm = inside.find((o) => o.id !== post.organisation_id && !asked.includes(o.id));
+    assert.ok(firm, 'a firm of the township that has not asked');
+    await page.goto('/enterprise/cooperation');
+    await page.getByTestId('coop-open').first().click();
+    await page.getByTestId('coop-matches').getByRole('button', { name: '请求联系' }).click();
+    const dlg = page.getByRole('dialog', { name: '请求联系' });
+    const org = firmSelect(dlg);
+    await org.waitFor();
+    await searchKeepsToTownship(page, org, me, outside);
+    // nothing chosen: both fields named at once, nothing sent
+    let sent = 0;
+    page.on('request', (r) => r.method() === 'POST' && r.url().includes('/contacts') && sent++);
+    await dlg.getByTestId('coop-ask-send').click();
+    await dlg.getByText('必填').first().waitFor();
+    assert.equal(await dlg.getByText('必填').count(), 2, 'the firm and the message');
+    assert.equal(sent, 0);
+    // were a firm outside offered (an old list), the server's refusal names the township
+    await page.route('**/api/v1/organisations?*', (r) => r.fulfill({ json: { items: [outside], next_cursor: null } }));
+    await pick(page, org, outside.name);
+    await dlg.getByTestId('coop-ask-message').fill('希望合作');
+    await dlg.getByTestId('coop-ask-send').click();
+    await dlg.getByText(`无权限：该企业不在${town.name}`).waitFor();
+    await page.unroute('**/api/v1/organisations?*');
+    // a firm of the township: sent for it
+    await pick(page, org, firm.name);
+    const req = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(`/api/v1/enterprise/coop-posts/${post.id}/contacts`));
+    const res = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith(`/api/v1/enterprise/coop-posts/${post.id}/contacts`));
+    await dlg.getByTestId('coop-ask-send').click();
+    assert.deepEqual((await req).postDataJSON(), { message: '希望合作', organisation_id: firm.id });
+    assert.equal((await res).status(), 201, await (await res).text());
+    await page.locator('.el-message').getByText('已发送联系请求').waitFor();
+    await dlg.waitFor({ state: 'hidden' });
+    await page.getByTestId('coop-contacts').locator('tr', { hasText: firm.name }).filter({ hasText: '希望合作' }).waitFor();
+    await shot(page, 'township-coop-ask');
+    noProblems(page);
+    await context.close();
+  });
+
+  test('企间合作: a firm’s 请求联系 asks for the message alone and sends it for the firm', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'jd', DEMO_PW);
+    const own = (await apiGet(page, '/auth/me')).organisation_id;
+    const sent = (await apiGet(page, '/enterprise/coop-contacts?limit=200')).items.filter((c) => c.from.organisation_id === own).map((c) => c.post_id);
+    const posts = (await apiGet(page, '/enterprise/coop-posts?limit=20')).items;
+    const i = posts.findIndex((p) => p.organisation_id !== own && !sent.includes(p.id));
+    assert.ok(i >= 0, 'a post of another firm not asked yet');
+    await page.goto('/enterprise/cooperation');
+    await page.getByTestId('coop-open').nth(i).click();
+    await page.getByTestId('coop-matches').getByRole('button', { name: '请求联系' }).click();
+    const dlg = page.getByRole('dialog', { name: '请求联系' });
+    await dlg.getByTestId('coop-ask-message').fill('想了解供货');
+    assert.equal(await firmSelect(dlg).count(), 0, 'no firm to pick: the firm asks for itself');
+    const req = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(`/api/v1/enterprise/coop-posts/${posts[i].id}/contacts`));
+    await dlg.getByTestId('coop-ask-send').click();
+    assert.deepEqual((await req).postDataJSON(), { message: '想了解供货' });
+    await page.locator('.el-message').getByText('已发送联系请求').waitFor();
+    await page.getByTestId('coop-contacts').locator('tr', { hasText: '想了解供货' }).waitFor();
+    noProblems(page);
+    await context.close();
+  });
+
   test('政银企对接: 发布融资需求 offers the township’s firms; a refusal names the township', async () => {
     const { context, page, me, town, outside } = await officer();
     await page.goto('/enterprise/finance');
