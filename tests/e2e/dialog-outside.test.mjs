@@ -1,0 +1,34 @@
+// On a phone a tap outside a dialog is how the keyboard is put away: the alert's 办结 dialog
+// closed on it and dropped the typed note. Write dialogs now stay open (closed by 取消 or ×).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, login, shot, DEMO_PW } from './lib.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+test('办结预警 on a phone: a tap outside the dialog keeps it and its note', { timeout: 90000 }, async () => {
+  const { context, page } = await openPage(browser, { width: 375, height: 667 }, { hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
+  await login(page, 'grid01', DEMO_PW);
+  await page.goto('/elder-alerts');
+  await page.getByTestId('alert-table').getByTestId('resolve').first().tap();
+  const dlg = page.getByRole('dialog', { name: '办结预警' });
+  const note = '已上门核实，老人由女儿接去城区居住';
+  await dlg.getByTestId('alert-note').fill(note);
+  const box = await dlg.boundingBox();
+  // below the dialog, on the dimmed page
+  await page.touchscreen.tap(187, Math.min(660, box.y + box.height + 60));
+  await page.waitForTimeout(600);
+  assert.ok(await dlg.isVisible(), 'the dialog stays open');
+  assert.equal(await dlg.getByTestId('alert-note').inputValue(), note, 'the note is kept');
+  await shot(page, 'dialog-outside-tap');
+  await dlg.getByRole('button', { name: '取消' }).tap();
+  await dlg.waitFor({ state: 'hidden' });
+  assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+  await context.close();
+});
