@@ -19,6 +19,7 @@ export const session = reactive({
   now: Date.now(),
   expired: false,
   lastInput: Date.now(), // ms: the user's last pointer/key/touch (pages that poll pause when it is old)
+  loggingOut: false, // 退出登录 on its way to the login page (the session ends once it is reached)
 });
 
 let expiryHandler = null;

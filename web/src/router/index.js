@@ -261,7 +261,8 @@ export const router = createRouter({
 router.beforeEach(async (to) => {
   const user = session.checked ? session.user : await restore();
   if (to.meta.public) {
-    if (to.name === 'login' && user) return { name: 'dashboard' };
+    // (while logging out the login page is the way out: the session ends once it is reached)
+    if (to.name === 'login' && user && !session.loggingOut) return { name: 'dashboard' };
     return true;
   }
   if (!user) return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} };
