@@ -32,6 +32,24 @@ export function setApiHooks(h) {
   Object.assign(hooks, h);
 }
 
+// The server's clock as its answers tell it (the Date header, whole seconds: +0.5 s on
+// average), less this device's: times the console fills in itself (a visit's "last 30
+// minutes") are taken from the server's clock, so a phone a few minutes fast or slow does not
+// make them refused as in the future or shifted.
+let clockOffset = 0;
+function noteServerDate(res) {
+  const at = Date.parse(res.headers.get('Date') || '');
+  if (Number.isFinite(at)) clockOffset = at + 500 - Date.now();
+}
+/** now by the server's clock (this device's, until an answer told it) */
+export function serverNow() {
+  return new Date(Date.now() + clockOffset);
+}
+/** ms the device's clock is ahead of the server's (negative: behind) */
+export function clockAhead() {
+  return -clockOffset;
+}
+
 function qs(query) {
   if (!query) return '';
   const p = new URLSearchParams();
@@ -61,6 +79,7 @@ export async function api(method, path, { query, body, signal, type } = {}) {
     if (e && e.name === 'AbortError') throw e;
     throw new ApiError(0, null, e && e.message);
   }
+  noteServerDate(res);
   let data = null;
   if (res.status !== 204) {
     const text = await res.text();
