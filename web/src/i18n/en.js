@@ -1470,6 +1470,13 @@ export default {
       resolved: 'Resolved',
       closed: 'Closed',
     },
+    pairReasons: {
+      run: '{helper}: {d} m away, {village}; has {skills}{sex}; choice {rank} of {n} helpers within {walk} km',
+      chosen: '{helper}: chosen by {user}; {d} m away, {village}',
+      byHand: 'paired by {user}; {d} m away',
+      female: ', female as preferred',
+      male: ', male as preferred',
+    },
     alertDetails: {
       meal: 'No meal logged by {time} on {date}',
       visit: 'No companionship visit for more than {days} days ({tier})',

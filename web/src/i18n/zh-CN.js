@@ -1473,6 +1473,13 @@ export default {
       closed: '已关闭',
     },
     // why the scan resolved or closed an alert (src/domain/elder_alerts.c), by ALERT_REASONS
+    pairReasons: {
+      run: '{helper}：相距 {d} 米，{village}；具备{skills}{sex}；步行 {walk} 公里内 {n} 名互助员中第 {rank} 选',
+      chosen: '{helper}：由 {user} 指定；相距 {d} 米，{village}',
+      byHand: '由 {user} 结对；相距 {d} 米',
+      female: '，按偏好为女性',
+      male: '，按偏好为男性',
+    },
     alertDetails: {
       meal: '{date} {time} 前未记录用餐',
       visit: '超过 {days} 天未陪伴探访（{tier}）',

@@ -93,6 +93,21 @@ export function alertDetail(text) {
   return null;
 }
 
+/**
+ * A pair's reason as the server writes it (English, from the pairing run, an edited proposal
+ * or a pair made by hand without a note) → [key of eldercare.pairReasons, values], to be said
+ * in the console's language; null for a note typed by hand (shown as written).
+ */
+export function pairReason(text) {
+  const s = String(text || '');
+  let m;
+  if ((m = /^(.+): (\d+) m away, (same village|another village[^;]*); has ([a-z+_]*)(, (female|male) as preferred)?; choice (\d+) of (\d+) helpers within ([\d.]+) km$/.exec(s)))
+    return ['run', { helper: m[1], d: m[2], same: m[3] === 'same village', skills: m[4] ? m[4].split('+') : [], sex: m[6] || '', rank: m[7], n: m[8], walk: m[9] }];
+  if ((m = /^(.+): chosen by (\S+); (\d+) m away, (same village|another village)$/.exec(s))) return ['chosen', { helper: m[1], user: m[2], d: m[3], same: m[4] === 'same village' }];
+  if ((m = /^paired by (\S+); (\d+) m away$/.exec(s))) return ['byHand', { user: m[1], d: m[2] }];
+  return null;
+}
+
 /** Minutes as hours of credit, two decimals ("1.50"). */
 export function creditsOf(minutes) {
   return (Math.round((Number(minutes) / 60) * 100) / 100).toFixed(2);
