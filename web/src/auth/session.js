@@ -19,6 +19,10 @@ export const session = reactive({
   now: Date.now(),
   expired: false,
   lastInput: Date.now(), // ms: the user's last pointer/key/touch (pages that poll pause when it is old)
+  // a session ended with typed work on the page: the user it was (the page kept, hidden,
+  // until the same user logs in again in place); '' otherwise
+  relogin: '',
+  lastUser: '', // the user of the session that ended last
   loggingOut: false, // 退出登录 on its way to the login page (the session ends once it is reached)
 });
 
@@ -47,6 +51,7 @@ export function remainingSeconds() {
 }
 
 function end(expired) {
+  session.lastUser = session.user ? session.user.username : '';
   session.user = null;
   session.lastSeen = 0;
   session.expired = expired;
@@ -82,6 +87,7 @@ export async function login(username, password) {
   session.lastSeen = Date.now();
   session.checked = true;
   session.expired = false;
+  session.relogin = '';
   return res.user;
 }
 

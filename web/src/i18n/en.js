@@ -147,6 +147,12 @@ export default {
     loggedOut: 'Signed out',
     footer: 'Pinggu District, Beijing · dual-use public infrastructure',
   },
+  relogin: {
+    title: 'Sign in again',
+    why: 'Your session ended; what you typed on the page is kept: sign in to go back to it and save it again',
+    done: 'Signed in again: you may save now',
+    other: 'Sign in as another user',
+  },
   password: {
     title: 'Change password',
     old: 'Current password',

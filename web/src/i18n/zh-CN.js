@@ -149,6 +149,12 @@ export default {
     loggedOut: '已退出登录',
     footer: '北京市平谷区 · 平急两用公共基础设施',
   },
+  relogin: {
+    title: '请重新登录',
+    why: '会话已结束，页面上未保存的内容仍在：登录后回到页面，再次保存即可',
+    done: '已重新登录，请继续保存',
+    other: '换用其他账号登录',
+  },
   password: {
     title: '修改密码',
     old: '当前密码',

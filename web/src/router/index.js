@@ -258,6 +258,11 @@ export const router = createRouter({
   scrollBehavior: () => ({ top: 0 }),
 });
 
+// the login page reached (another user, or the question answered 放弃并离开): the in-place
+// login is over
+router.afterEach((to) => {
+  if (to.meta.public) session.relogin = '';
+});
 router.beforeEach(async (to) => {
   const user = session.checked ? session.user : await restore();
   if (to.meta.public) {

@@ -5,6 +5,21 @@ import { onBeforeRouteLeave } from 'vue-router';
 import { ElMessageBox } from 'element-plus';
 import { i18n } from '@/i18n/index.js';
 
+// Everything of the open page that holds typed work not saved: a session that ends then is
+// logged in again in place (the page kept, see ReloginDialog) rather than on the login page.
+const holders = new Set();
+/** true when some form of the page holds work not saved */
+export function unsavedWork() {
+  for (const f of holders) if (f()) return true;
+  return false;
+}
+/** Counts `dirty()` (true: typed work not saved) as the page's while the component is mounted
+ * — for a dialog's text that has no leave guard of its own. */
+export function holdsWork(dirty) {
+  onMounted(() => holders.add(dirty));
+  onBeforeUnmount(() => holders.delete(dirty));
+}
+
 /**
  * state(): the form's values now (compared as JSON with those last marked). Returns mark(),
  * to call once the record is loaded into the form, release(), to call before leaving after a
@@ -38,6 +53,7 @@ export function useLeaveGuard(state) {
     }
   };
   onBeforeRouteLeave(mayLeave);
+  holdsWork(dirty);
   return {
     mark: () => (base = JSON.stringify(state())),
     release: () => (free = true),
