@@ -779,21 +779,27 @@ static int elder_render_revealed(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
  * elder_filter_bind in the same order). The gaps (no_meals, no_doctor, unpaired) and
  * vulnerable=1 are those of active elders, as the coverage report and the vulnerable list
  * count them: with any of them the list keeps active elders only. */
-static const char *elder_filter_sql(pj_ctx *c, const pj_elder_filter *f)
+static const char *elder_filter_sql(pj_ctx *c, const pj_elder_filter *f, int64_t due_before)
 {
-    int active_only = f->no_meals || f->no_doctor || f->unpaired_only || f->vulnerable_only;
+    int active_only =
+        f->no_meals || f->no_doctor || f->unpaired_only || f->vulnerable_only || due_before;
     return pj_arena_printf(
-        c->arena, "%s%s%s%s%s%s%s", active_only ? " AND e.status = 'active'" : "",
+        c->arena, "%s%s%s%s%s%s%s%s", active_only ? " AND e.status = 'active'" : "",
         f->living_alone ? " AND e.living_alone = 1" : "",
         f->empty_nest ? " AND e.empty_nest = 1" : "", f->disabled ? " AND e.disabled = 1" : "",
         f->ability_set ? " AND e.ability_level = ?" : "",
         f->no_meals ? " AND (e.meal_provider = 'none' OR e.meal_days = 0)" : "",
         f->no_doctor ? " AND NOT (e.doctor_until IS NOT NULL AND e.doctor_until >= ?"
                        " AND (e.doctor_from IS NULL OR e.doctor_from <= ?))"
-                     : "");
+                     : "",
+        /* next_visit_due as rendered: the last visit (or the registration) and the tier's days */
+        due_before ? " AND COALESCE(e.last_visit_at, e.created_at) + (CASE e.visit_tier"
+                     " WHEN 'high_risk' THEN ? WHEN 'key' THEN ? ELSE ? END) * 86400 < ?"
+                   : "");
 }
 
-static void elder_filter_bind(pj_ctx *c, const pj_elder_filter *f, pj_stmt *s, int *i)
+static void elder_filter_bind(pj_ctx *c, const pj_elder_filter *f, int64_t due_before, pj_stmt *s,
+                              int *i)
 {
     if (f->ability_set) pj_stmt_int(s, (*i)++, f->ability_level);
     if (f->no_doctor) {
@@ -803,6 +809,31 @@ static void elder_filter_bind(pj_ctx *c, const pj_elder_filter *f, pj_stmt *s, i
         pj_stmt_text(s, (*i)++, today);
         pj_stmt_text(s, (*i)++, today);
     }
+    if (due_before) {
+        pj_stmt_int(s, (*i)++, pj_el_visit_days(c, "high_risk"));
+        pj_stmt_int(s, (*i)++, pj_el_visit_days(c, "key"));
+        pj_stmt_int(s, (*i)++, pj_el_visit_days(c, "normal"));
+        pj_stmt_int(s, (*i)++, due_before);
+    }
+}
+
+/* The instant the visit filters keep next_visit_due before (0: no such filter): now for
+ * visit_overdue=1, the end of the local day visit_due_by (the earlier of the two when both);
+ * 400 bad_query for a visit_due_by that is no date. */
+static int visit_due_bound(pj_ctx *c, const pj_elder_filter *f, int64_t *out, pj_err *err)
+{
+    int64_t now = pj_now(), bound = f->visit_overdue ? now : 0;
+    if (f->visit_due_by && *f->visit_due_by) {
+        int64_t day = pj_el_day(f->visit_due_by);
+        if (day == INT64_MIN)
+            return pj_fail(err, 400, "bad_query", "visit_due_by",
+                           "visit_due_by must be YYYY-MM-DD");
+        int64_t tz = (int64_t)pj_el_setting(c, "elder_tz_offset_min", 480) * 60;
+        int64_t end = (day + 1) * 86400 - tz;
+        if (!bound || end < bound) bound = end;
+    }
+    *out = bound;
+    return 0;
 }
 
 /* The list projection: one query for the page, no per-elder lookups. Columns: */
@@ -899,8 +930,10 @@ static int elder_list_page(pj_ctx *c, pj_stmt *s, const pj_elder_filter *f, pj_j
 int pj_elder_list(pj_ctx *c, const pj_elder_filter *f, pj_jw *w, pj_err *err)
 {
     if (pj_el_require_personal(c, err) || (f->reveal && pj_el_reveal_check(c, err))) return -1;
-    int64_t town, region = f->region_id;
-    if (pj_el_region_check(c, &region, "region_id", &town, err)) return -1;
+    int64_t town, region = f->region_id, due_before = 0;
+    if (visit_due_bound(c, f, &due_before, err) ||
+        pj_el_region_check(c, &region, "region_id", &town, err))
+        return -1;
     const char *sql = pj_arena_printf(
         c->arena,
         "SELECT %s FROM elders e%s WHERE e.id > ?%s%s"
@@ -919,7 +952,7 @@ int pj_elder_list(pj_ctx *c, const pj_elder_filter *f, pj_jw *w, pj_err *err)
         f->unpaired_only ? " AND NOT EXISTS (SELECT 1 FROM elder_pairs q WHERE q.elder_id = e.id"
                            " AND q.state = 'active')"
                          : "",
-        elder_filter_sql(c, f));
+        elder_filter_sql(c, f, due_before));
     pj_stmt *s = pj_db_prepare(c->db, sql, err);
     if (!s) return -1;
     int i = 1;
@@ -933,13 +966,15 @@ int pj_elder_list(pj_ctx *c, const pj_elder_filter *f, pj_jw *w, pj_err *err)
     /* q is text to find: %, _ and \ in it match themselves */
     const char *q = pj_like_escape(c, f->q);
     for (int k = 0; k < 3; k++) pj_stmt_text(s, i++, q);
-    elder_filter_bind(c, f, s, &i);
+    elder_filter_bind(c, f, due_before, s, &i);
     pj_stmt_int(s, i++, f->limit + 1);
     if (!f->full) {
         if (!f->reveal) {
             int started = pj_db_read_begin(c->db);
             int rc = elder_list_page(c, s, f, w, err);
             pj_db_read_end(c->db, started);
+            /* the elders falling due change the visit lists at any moment: never reused */
+            if (due_before) c->valid_until = 1;
             return rc;
         }
         /* every record read unmasked gets its audit row, all in one transaction */

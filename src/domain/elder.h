@@ -71,6 +71,11 @@ typedef struct pj_elder_filter {
     int living_alone, empty_nest, disabled, no_meals, no_doctor, ability_set;
     int64_t ability_level;
     int full; /* 1: whole records (as GET /elders/{id}); 0: the list projection */
+    /* visits: visit_overdue = 1 keeps the elders whose next_visit_due has passed;
+     * visit_due_by "YYYY-MM-DD" (NULL = none) those due by the end of that local day, the
+     * overdue among them (both: active elders only) */
+    int visit_overdue;
+    const char *visit_due_by;
     int64_t cursor;
     int limit;
 } pj_elder_filter;

@@ -52,10 +52,11 @@ static int q_flag(pj_req *r, const char *key, int *out)
 
 static int h_elders(pj_req *r)
 {
-    static const char *const acc[] = {"region_id",     "visit_tier", "status",   "q",
-                                      "vulnerable",    "unpaired",   "reveal",   "living_alone",
-                                      "empty_nest",    "disabled",   "no_meals", "no_doctor",
-                                      "ability_level", "view",       NULL};
+    static const char *const acc[] = {
+        "region_id",    "visit_tier", "status",        "q",          "vulnerable",
+        "unpaired",     "reveal",     "living_alone",  "empty_nest", "disabled",
+        "no_meals",     "no_doctor",  "ability_level", "view",       "visit_overdue",
+        "visit_due_by", NULL};
     pj_list_filter lf;
     pj_elder_filter f = {.ability_level = -1};
     const char *view = NULL;
@@ -66,7 +67,9 @@ static int h_elders(pj_req *r)
         q_flag(r, "reveal", &f.reveal) || q_flag(r, "living_alone", &f.living_alone) ||
         q_flag(r, "empty_nest", &f.empty_nest) || q_flag(r, "disabled", &f.disabled) ||
         q_flag(r, "no_meals", &f.no_meals) || q_flag(r, "no_doctor", &f.no_doctor) ||
-        pj_h_q_int(r, "ability_level", 0, 4, &f.ability_level) || pj_h_q_str(r, "view", &view))
+        pj_h_q_int(r, "ability_level", 0, 4, &f.ability_level) || pj_h_q_str(r, "view", &view) ||
+        q_flag(r, "visit_overdue", &f.visit_overdue) ||
+        pj_h_q_str(r, "visit_due_by", &f.visit_due_by))
         return -1;
     f.ability_set = f.ability_level >= 0;
     if (view && strcmp(view, "list") && strcmp(view, "full"))

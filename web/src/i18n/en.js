@@ -1188,6 +1188,12 @@ export default {
     abilityLevel: 'Ability level',
     abilityShort: 'Ability',
     visitTier: 'Visit tier',
+    dueFilter: 'Visits due',
+    due: {
+      overdue: 'Visit overdue',
+      today: 'Due today (overdue included)',
+      week: 'Due within 7 days (overdue included)',
+    },
     gapFilter: 'Needs gap',
     threeNeeds: 'Three needs',
     searchElder: 'Name or household',

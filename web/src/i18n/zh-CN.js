@@ -1190,6 +1190,12 @@ export default {
     abilityLevel: '能力等级',
     abilityShort: '能力',
     visitTier: '探访等级',
+    dueFilter: '待探访',
+    due: {
+      overdue: '探访已逾期',
+      today: '今天到期（含逾期）',
+      week: '7 天内到期（含逾期）',
+    },
     gapFilter: '三有缺口',
     threeNeeds: '三有状态',
     searchElder: '姓名或住址',
