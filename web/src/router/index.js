@@ -7,6 +7,7 @@ import { can } from '@/auth/permissions.js';
 import ConsoleLayout from '@/layouts/ConsoleLayout.vue';
 import LoginView from '@/views/LoginView.vue';
 import { BIZ_ROUTES } from './biz.js';
+import { homeOf } from './home.js';
 
 const routes = [
   { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: 'login.title' } },
@@ -265,9 +266,11 @@ router.afterEach((to) => {
 });
 router.beforeEach(async (to) => {
   const user = session.checked ? session.user : await restore();
+  if (user && to.name === 'dashboard' && to.redirectedFrom && to.redirectedFrom.path === '/' && homeOf(user).name !== 'dashboard')
+    return homeOf(user);
   if (to.meta.public) {
     // (while logging out the login page is the way out: the session ends once it is reached)
-    if (to.name === 'login' && user && !session.loggingOut) return { name: 'dashboard' };
+    if (to.name === 'login' && user && !session.loggingOut) return homeOf(user);
     return true;
   }
   if (!user) return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} };
