@@ -1,0 +1,48 @@
+// Tap targets on a phone (375×667): the alert cards' 确认 / 办结 were 48×24 px, 4 px apart, the
+// elder's name 24 px high, the header's user menu 34×14 and 退出登录 26×32 px side by side — a
+// slip from one landed on the other. Now 44 px high (the quick entry's own size), apart, and
+// the page still does not scroll sideways.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, login, shot, DEMO_PW } from './lib.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+const box = async (loc) => {
+  const b = await loc.boundingBox();
+  assert.ok(b, 'shown');
+  return b;
+};
+
+test('phone: alert card buttons, the elder link and the header controls are a finger\'s size', { timeout: 90000 }, async () => {
+  const { context, page } = await openPage(browser, { width: 375, height: 667 }, { hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
+  await login(page, 'grid01', DEMO_PW);
+  await page.goto('/elder-alerts');
+  const card = page.getByTestId('alert-table').locator('.pj-acard', { has: page.getByTestId('ack') }).first();
+  await card.waitFor();
+  const ack = await box(card.getByTestId('ack'));
+  const resolve = await box(card.getByTestId('resolve'));
+  for (const [name, b] of [['确认', ack], ['办结', resolve]]) {
+    assert.ok(b.height >= 44 && b.width >= 64, `${name} ${b.width}×${b.height}`);
+  }
+  const gap = resolve.y === ack.y ? resolve.x - (ack.x + ack.width) : resolve.y - (ack.y + ack.height);
+  assert.ok(gap >= 8, `确认 and 办结 ${gap} px apart`);
+  const who = await box(card.getByTestId('alert-who'));
+  assert.ok(who.height >= 44, `the elder's link ${who.height} px high`);
+  const user = await box(page.locator('.pj-user'));
+  const out = await box(page.getByTestId('logout'));
+  assert.ok(user.width >= 44 && user.height >= 44, `user menu ${user.width}×${user.height}`);
+  assert.ok(out.width >= 44 && out.height >= 44, `logout ${out.width}×${out.height}`);
+  assert.ok(out.x >= user.x + user.width, 'side by side, not overlapping');
+  assert.ok(out.x + out.width <= 375, 'logout on the screen');
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 375, 'no sideways scroll');
+  await shot(page, 'tap-targets-alerts');
+  assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+  await context.close();
+});
