@@ -156,8 +156,8 @@ export async function solvedPlan(page, name, townshipIds = [303]) {
 /**
  * A server of a test's own, for a server option the shared one is not run with: a fresh
  * database (`demo`: the demo district, `env` for the demo's size), the built console, `args`
- * after `serve`. Resolves once it answers /api/v1/health to {base, adminPw, stop()}; stop()
- * ends the server and removes its database.
+ * after `serve`. Resolves once it answers /api/v1/health to {base, adminPw, demoPw, stop()}
+ * (demoPw: the demo accounts' password); stop() ends the server and removes its database.
  */
 export async function ownServer({ args = [], demo = false, env = {} } = {}) {
   const bin = path.resolve(process.env.PJ_BIN || 'build/rel/pingji');
@@ -169,6 +169,7 @@ export async function ownServer({ args = [], demo = false, env = {} } = {}) {
     env: { ...process.env, ...env },
   });
   const adminPw = init.match(/admin login.*password: *(\S+)/)[1];
+  const demoPw = demo ? init.match(/demo accounts.*password: *(\S+)/)[1] : undefined;
   const port = await new Promise((resolve) => {
     const s = createServer();
     s.listen(0, '127.0.0.1', () => {
@@ -187,7 +188,7 @@ export async function ownServer({ args = [], demo = false, env = {} } = {}) {
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     try {
-      if ((await fetch(`${base}/api/v1/health`)).ok) return { base, adminPw, stop };
+      if ((await fetch(`${base}/api/v1/health`)).ok) return { base, adminPw, demoPw, stop };
     } catch {
       /* not up yet */
     }
