@@ -5,7 +5,7 @@
 // 100 oldest matches, the newest 50 / 100 plans in the compare pickers).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, ownServer, TABLET } from './lib.mjs';
+import { launch, openPage, login, shot, ownServer, DEMO_PW, TABLET } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -19,6 +19,13 @@ after(async () => {
 async function getJson(page, p) {
   const res = await page.request.get('/api/v1' + p);
   assert.ok(res.ok(), `GET ${p}: ${res.status()} ${await res.text()}`);
+  return res.json();
+}
+
+/** a write through the API (the page's session); the answer's JSON */
+async function call(page, method, p, data) {
+  const res = await page.request.fetch('/api/v1' + p, { method, data });
+  assert.ok(res.ok(), `${method} ${p}: ${res.status()} ${await res.text()}`);
   return res.json();
 }
 
@@ -71,4 +78,42 @@ test("service entry: every active elder of a grid worker's grids is reachable, a
   assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
   await context.close();
   await own.stop();
+});
+
+// the rule 京东物流 (organisation 2) meets, as do a few dozen demo firms
+const JD_RULE = 'employees >= 100 and founded_year == 2013';
+/** policies for JD_RULE: expired (valid in 2022) or in force (valid from 2026 on) */
+async function addPolicies(page, n, title, expired) {
+  const made = [];
+  for (let i = 0; i < n; i++) {
+    const valid = expired ? { valid_from: '2022-01-01', valid_until: '2022-12-31' } : { valid_from: '2026-01-01', valid_until: '2099-12-31' };
+    const r = await call(page, 'POST', '/enterprise/policies', { title: `${title} 第${i + 1}项`, issuer: '区发改委', issued_on: valid.valid_from, ...valid, benefit: '', conditions: JD_RULE });
+    made.push(r.policy || r);
+  }
+  return made;
+}
+/** expired from now on (kept out of the other tests' lists of firms' policies) */
+async function expire(page, policies) {
+  for (const p of policies) {
+    const cur = await getJson(page, `/enterprise/policies/${p.id}`);
+    await call(page, 'PATCH', `/enterprise/policies/${p.id}`, { version: cur.version, valid_from: '2022-01-01', valid_until: '2022-12-31' });
+  }
+}
+
+test("a firm's profile lists every policy in force it qualifies for, also those after the first hundred matches", { timeout: 300000 }, async () => {
+  const { context, page } = await openPage(browser);
+  await login(page, 'officer', DEMO_PW);
+  await addPolicies(page, 101, `历年稳岗补贴 ${Date.now() % 100000}`, true);
+  const fresh = await addPolicies(page, 1, `新设专精特新奖励 ${Date.now() % 100000}`, false);
+  const all = await walk(page, '/enterprise/policies?organisation_id=2');
+  assert.ok(all.findIndex((p) => p.id === fresh[0].id) >= 100, 'the new policy is after the first hundred matches');
+  const want = all.filter((p) => p.status === 'in_force').map((p) => p.title);
+  await page.goto('/enterprise/profiles/2');
+  const list = page.getByTestId('profile-matches').getByTestId('profile-policies');
+  await list.getByRole('link', { name: fresh[0].title }).waitFor();
+  assert.deepEqual((await list.getByRole('link').allInnerTexts()).map((s) => s.trim()), want);
+  await shot(page, 'profile-all-policies');
+  await expire(page, fresh);
+  assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+  await context.close();
 });

@@ -25,11 +25,14 @@ export const ent = {
   /** parse a rule; with organisation_id, explain it for that firm */
   ruleCheck: (conditions, organisation_id) => post(`${E}/rules/check`, { conditions, organisation_id }),
   policies: (query, opts) => get(`${E}/policies`, query, opts),
+  /** every page of the policies (a firm's matches: the in-force ones are not only in the first page) */
+  allPolicies: (query, opts) => getAll(`${E}/policies`, query, opts),
   policy: (id, opts) => get(`${E}/policies/${id}`, undefined, opts),
   policyMatches: (id, query, opts) => get(`${E}/policies/${id}/matches`, query, opts),
   explain: (id, organisation_id, opts) => get(`${E}/policies/${id}/explain`, { organisation_id }, opts),
   notices: (query, opts) => get(`${E}/notices`, query, opts),
   products: (query, opts) => get(`${E}/bank-products`, query, opts),
+  allProducts: (query, opts) => getAll(`${E}/bank-products`, query, opts),
   needs: (query, opts) => get(`${E}/financing-needs`, query, opts),
   need: (id, opts) => get(`${E}/financing-needs/${id}`, undefined, opts),
   createNeed: (body) => post(`${E}/financing-needs`, body),
