@@ -117,3 +117,68 @@ test("a firm's profile lists every policy in force it qualifies for, also those 
   assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
   await context.close();
 });
+
+/** clicks "load more" under a list until the whole list is shown */
+async function loadAll(page, card) {
+  const more = card.getByTestId('load-more');
+  for (let i = 0; i < 50 && (await more.count()); i++) {
+    const before = await card.locator('.el-table__body-wrapper tbody tr').count();
+    await more.getByRole('button', { name: '加载更多' }).click();
+    await card.locator('.el-table__body-wrapper tbody tr').nth(before).waitFor();
+  }
+}
+
+test('cooperation: a firm with more contact requests than one page reaches and answers the newest', { timeout: 300000 }, async () => {
+  const { context, page } = await openPage(browser);
+  await login(page, 'jd', DEMO_PW);
+  const me = (await getJson(page, '/auth/me')).organisation_id;
+  const stamp = Date.now() % 100000;
+  const post = await call(page, 'POST', '/enterprise/coop-posts', { kind: 'offer', category: 'logistics', title: `冷链仓配能力开放 ${stamp}`, body: '' });
+  // 51 firms ask for contact, entered by the district officer
+  const off = await openPage(browser);
+  await login(off.page, 'officer', DEMO_PW);
+  const firms = (await getJson(off.page, '/organisations?type=enterprise&limit=100')).items.filter((o) => o.id !== me).slice(0, 51);
+  assert.equal(firms.length, 51);
+  let last = null;
+  for (const [i, o] of firms.entries()) last = await call(off.page, 'POST', `/enterprise/coop-posts/${post.id}/contacts`, { message: `求联系 ${stamp} #${i + 1}`, organisation_id: o.id });
+  await off.context.close();
+  const total = (await walk(page, '/enterprise/coop-contacts')).length;
+  assert.ok(total > 50, `more requests than one page (${total})`);
+
+  await page.goto('/enterprise/cooperation');
+  const card = page.locator('.el-card', { has: page.getByTestId('coop-contacts') });
+  await card.locator('.el-table__body-wrapper tbody tr').nth(49).waitFor();
+  await card.getByTestId('load-more').getByText('已显示 50 条，还有更多').waitFor();
+  await loadAll(page, card);
+  assert.equal(await card.locator('.el-table__body-wrapper tbody tr').count(), total);
+  const row = card.locator('tr', { hasText: last.message });
+  await row.getByTestId('coop-accept').click();
+  // answered: the requests read again, the pages loaded kept in view
+  await row.getByText('已同意', { exact: true }).waitFor();
+  assert.equal(await card.locator('.el-table__body-wrapper tbody tr').count(), total);
+  await shot(page, 'coop-contacts-more');
+  assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+  await context.close();
+});
+
+test("policies: a firm's notices go on past the first page, the newest policy's notice reachable", { timeout: 300000 }, async () => {
+  const off = await openPage(browser);
+  await login(off.page, 'officer', DEMO_PW);
+  const fresh = await addPolicies(off.page, 21, `物流降本增效扶持 ${Date.now() % 100000}`, false);
+  const { context, page } = await openPage(browser);
+  await login(page, 'jd', DEMO_PW);
+  const notices = await walk(page, '/enterprise/notices');
+  assert.ok(notices.length > 20, `more notices than one page (${notices.length})`);
+  await page.goto('/enterprise/policies');
+  const card = page.locator('.el-card', { has: page.getByTestId('notice-table') });
+  await card.locator('.el-table__body-wrapper tbody tr').nth(19).waitFor();
+  await loadAll(page, card);
+  const newest = fresh[fresh.length - 1].title;
+  await card.getByRole('link', { name: newest }).waitFor();
+  assert.equal(await card.locator('.el-table__body-wrapper tbody tr').count(), notices.length);
+  await shot(page, 'policy-notices-more');
+  assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+  await context.close();
+  await expire(off.page, fresh);
+  await off.context.close();
+});
