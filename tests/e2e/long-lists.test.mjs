@@ -182,3 +182,32 @@ test("policies: a firm's notices go on past the first page, the newest policy's 
   await expire(off.page, fresh);
   await off.context.close();
 });
+
+test('pairing: the runs go on past the newest twenty, an older run open for decisions reachable', { timeout: 300000 }, async () => {
+  const { context, page } = await openPage(browser);
+  await login(page, 'officer', DEMO_PW);
+  // the villages of the last township (the other tests run pairing in 金海湖, 303)
+  const town = (await getJson(page, '/regions?parent_id=1&limit=500')).items.filter((r) => r.type === 'township' && r.id !== 303).pop();
+  const villages = (await getJson(page, `/regions?parent_id=${town.id}&limit=500`)).items.filter((r) => r.type === 'village' || r.type === 'community');
+  assert.ok(villages.length > 1, 'a township with villages');
+  // an open run first, then runs enough for more than one page (their proposals rejected:
+  // the villages' elders stay free for the other tests)
+  const first = await call(page, 'POST', '/pairing-runs', { region_id: villages[0].id });
+  for (let i = 0; (await getJson(page, '/pairing-runs?limit=21')).items.length <= 20 || i < 20; i++) {
+    const r = await call(page, 'POST', '/pairing-runs', { region_id: villages[(i % (villages.length - 1)) + 1].id });
+    if (r.proposed > 0) await call(page, 'POST', `/pairing-runs/${r.id}/reject`, {});
+  }
+  const runs = await walk(page, '/pairing-runs');
+  await page.goto('/pairing');
+  const card = page.locator('.el-card', { has: page.getByTestId('runs') });
+  await card.locator('.el-table__body-wrapper tbody tr').nth(19).waitFor();
+  assert.equal(await card.getByRole('link', { name: `#${first.id}`, exact: true }).count(), 0, 'the open run is not among the newest twenty');
+  await loadAll(page, card);
+  assert.equal(await card.locator('.el-table__body-wrapper tbody tr').count(), runs.length);
+  await card.getByRole('link', { name: `#${first.id}`, exact: true }).click();
+  await page.waitForURL(new RegExp(`/pairing/${first.id}$`));
+  await shot(page, 'pairing-runs-more');
+  if (first.proposed > 0) await call(page, 'POST', `/pairing-runs/${first.id}/reject`, {});
+  assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+  await context.close();
+});
