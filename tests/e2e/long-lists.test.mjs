@@ -211,3 +211,28 @@ test('pairing: the runs go on past the newest twenty, an older run open for deci
   assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
   await context.close();
 });
+
+test('plan pickers offer any plan, also one older than the newest hundred; a ?b= link shows its name', { timeout: 600000 }, async () => {
+  const { context, page } = await openPage(browser);
+  await login(page, 'officer', DEMO_PW);
+  const stamp = Date.now() % 100000;
+  const solve = (name) =>
+    call(page, 'POST', '/plans?wait=1', { name, scenario: 'disaster', role: 'resettlement', affected: { township_ids: [303] }, demand: { people: 1 }, teams: { cleaning: 12, logistics: 16, security: 8, medical: 8, catering: 6, it: 4, disinfection: 8 }, time_limit_s: 0.1 });
+  const old = await solve(`演练基准 ${stamp}`);
+  let last = null;
+  for (let i = 1; i <= 101; i++) last = await solve(`隔离演练 ${stamp}-${i}`);
+  const plans = await walk(page, '/plans');
+  assert.ok(plans.findIndex((p) => p.id === old.id) >= 100, 'the first plan is older than the newest hundred');
+  const label = `#${old.id} ${old.name}`;
+  // the plan page's "compare with" select
+  await page.goto(`/plans/${last.id}`);
+  await page.getByTestId('compare-with').click();
+  await page.getByRole('option', { name: label, exact: true }).click();
+  await page.waitForURL((u) => u.pathname === '/plans/compare' && u.searchParams.get('b') === String(old.id));
+  // a link naming it: picker B shows its name, not the bare id
+  await page.goto(`/plans/compare?a=${last.id}&b=${old.id}`);
+  await page.getByTestId('pick-b').getByText(label, { exact: true }).waitFor();
+  await shot(page, 'plan-compare-old');
+  assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+  await context.close();
+});

@@ -114,6 +114,8 @@ export const findings = {
 // --- the planner (应急规划): scenario in, plan out; compare; adopt; shipments ---
 export const plans = {
   list: (query, opts) => get('/plans', query, opts),
+  /** every page (a picker offers any plan, not the newest page only) */
+  all: (query, opts) => getAll('/plans', query, opts),
   get: (id, opts) => get(`/plans/${id}`, undefined, opts),
   /** a scenario (docs/api-planner.md); the reply is the saved plan (201), or, when the
    * server solves in the background, a plan whose status is `solving` (202) */
