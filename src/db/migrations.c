@@ -21,6 +21,42 @@
     ";" PJ_EC_LIVESTREAM_PUT("0", "9223372036854775807", "'0000-00'", "'9999-99'",                 \
                              "(SELECT applied_at FROM schema_migrations WHERE version = 482)") ";"
 
+/* migrations 111, 485: an ID number inside an audit snapshot's column COL brought to the form
+ * pj_mask_id gives (the first 6 characters, the rest as stars; "****" when 6 or fewer), for the
+ * rows of the entities ENTS whose number is in another form (the older mask kept the last 4,
+ * which with birth_date gave the whole number back) */
+#define AUDIT_ID_AT(COL) "json_extract(" COL ", '$.id_number')"
+#define AUDIT_ID_MASKED(COL)                                                                       \
+    "CASE WHEN length(" AUDIT_ID_AT(COL) ") = 0 THEN '' WHEN length(" AUDIT_ID_AT(                 \
+        COL) ") <= 6 THEN '****' ELSE substr(" AUDIT_ID_AT(COL) ", 1, 6) ||"                       \
+                                                                " substr('***********************" \
+                                                                "*********', 1, "                  \
+                                                                "length(" AUDIT_ID_AT(             \
+                                                                    COL) ") - 6) END"
+#define AUDIT_IS(COL, PATH, TYPE)                                                                  \
+    "CASE WHEN json_valid(" COL ") THEN json_type(" COL ", '" PATH "') END = '" TYPE "'"
+#define AUDIT_REMASK_ID(COL, ENTS)                                                                 \
+    "UPDATE audit SET " COL " = json_set(" COL                                                     \
+    ", '$.id_number', " AUDIT_ID_MASKED(COL) ") WHERE entity IN (" ENTS ") AND " AUDIT_IS(         \
+        COL, "$.id_number", "text") " AND "                                                        \
+                                    "CASE WHEN json_valid(" COL ") THEN " AUDIT_ID_AT(             \
+                                        COL) " <> (" AUDIT_ID_MASKED(COL) ") END;"
+/* migration 111: an elder's health data in an audit snapshot as the elder's snapshot holds it
+ * now (elder_render_x): the conditions one "***" each, a doctor's name "***" */
+#define AUDIT_MASK_HEALTH(COL)                                                                     \
+    "UPDATE audit SET " COL " = json_set(" COL ", '$.chronic_conditions', json((SELECT"            \
+    " json_group_array('***') FROM json_each(" COL ", '$.chronic_conditions')))) WHERE entity ="   \
+    " 'elder' AND CASE WHEN " AUDIT_IS(                                                            \
+        COL, "$.chronic_conditions",                                                               \
+        "array") " THEN EXISTS"                                                                    \
+                 " (SELECT 1 FROM json_each(" COL                                                  \
+                 ", '$.chronic_conditions') WHERE value IS NOT '***') END;"                        \
+                 "UPDATE audit SET " COL " = json_set(" COL                                        \
+                 ", '$.doctor_name', '***') WHERE entity = 'elder'"                                \
+                 " AND CASE WHEN " AUDIT_IS(COL, "$.doctor_name",                                  \
+                                            "text") " THEN json_extract(" COL ","                  \
+                                                    " '$.doctor_name') NOT IN ('', '***') END;"
+
 const pj_migration pj_migrations[] = {
     {1, "users, sessions, audit",
      "CREATE TABLE users ("
@@ -1471,5 +1507,20 @@ const pj_migration pj_migrations[] = {
      "CREATE TRIGGER indicator_targets_retire_id AFTER DELETE ON indicator_targets BEGIN"
      " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'indicator_targets'"
      " AND max_id < OLD.id; END;"},
+    /* audit rows written before the masks of today keep them: an elder's or a helper's ID
+     * number under the older mask (the 8 birth-date digits hidden, the last 4 shown: with the
+     * birth_date beside it the whole number), an elder's conditions and doctor in clear. Every
+     * such snapshot, before and after, is brought to the form the writes hold now (pj_mask_id;
+     * the conditions one "***" each, the doctor's name "***"); rows in that form already are
+     * not touched */
+    {111, "eldercare: audit rows of before keep ID numbers and health data masked as today's",
+     AUDIT_REMASK_ID("before_json", "'elder', 'helper'")
+         AUDIT_REMASK_ID("after_json", "'elder', 'helper'") AUDIT_MASK_HEALTH("before_json")
+             AUDIT_MASK_HEALTH("after_json")},
+    /* the same for a streamer's ID number in its audit rows (the older mask kept the first 4
+     * and the last 4) */
+    {485, "e-commerce: audit rows of before keep streamers' ID numbers masked as today's",
+     AUDIT_REMASK_ID("before_json", "'ec_streamer'")
+         AUDIT_REMASK_ID("after_json", "'ec_streamer'")},
 };
 const int pj_migrations_count = (int)(sizeof pj_migrations / sizeof pj_migrations[0]);

@@ -595,3 +595,88 @@ TEST(db_migration_standards_dated_by_day_start_at_beijing_midnight)
     CHECK_INT(one(db, "SELECT effective_from FROM standards WHERE id = 3"), 4102448400);
     pj_db_close(db);
 }
+
+/* opens name at the latest schema as a database that has not had migration `number` yet (an
+ * older build's): it is removed from schema_migrations, applied at the next open */
+static pj_db *open_before(const char *name, int number)
+{
+    pj_db *db = open_at(name, 0);
+    pj_err e = {0};
+    char sql[96];
+    snprintf(sql, sizeof sql, "DELETE FROM schema_migrations WHERE version = %d", number);
+    CHECK_INT(pj_db_exec(db, sql, &e), 0);
+    return db;
+}
+
+static void audit_row(pj_db *db, int id, const char *entity, const char *before, const char *after)
+{
+    pj_err e = {0};
+    pj_stmt *s = pj_db_prepare(db,
+                               "INSERT INTO audit (id, at, username, action, entity, entity_id,"
+                               " before_json, after_json) VALUES (?, 1, 'u', 'create', ?, 1, ?, ?)",
+                               &e);
+    CHECK(s != NULL);
+    pj_stmt_int(s, 1, id);
+    pj_stmt_text(s, 2, entity);
+    pj_stmt_text(s, 3, before);
+    pj_stmt_text(s, 4, after);
+    CHECK_INT(pj_stmt_step(s, &e), 0);
+    pj_stmt_done(s);
+}
+
+static char *text_of(pj_db *db, const char *sql, char *out, size_t size)
+{
+    pj_err e = {0};
+    pj_stmt *s = pj_db_prepare(db, sql, &e);
+    CHECK(s != NULL);
+    CHECK_INT(pj_stmt_step(s, &e), 1);
+    snprintf(out, size, "%s", pj_col_text(s, 0) ? pj_col_text(s, 0) : "(null)");
+    pj_stmt_done(s);
+    return out;
+}
+
+/* Migrations 111 and 485: audit rows written by older builds held an ID number under the old
+ * mask (the birth-date digits hidden, the last 4 shown: with birth_date the whole number) and an
+ * elder's conditions and doctor in clear. They are brought to the form of today's rows; a row
+ * in that form already is left byte for byte. */
+TEST(db_migration_remasks_old_audit_snapshots)
+{
+    pj_db *db = open_before("remask.db", 111);
+    pj_err e = {0};
+    CHECK_INT(pj_db_exec(db, "DELETE FROM schema_migrations WHERE version = 485", &e), 0);
+    audit_row(db, 9001, "elder", NULL,
+              "{\"id\":1,\"birth_date\":\"1940-03-05\",\"id_number\":\"110117********0027\","
+              "\"lat\":40.140000,\"chronic_conditions\":[\"高血压\",\"糖尿病\"],"
+              "\"doctor_name\":\"李医生\",\"doctor_clinic\":\"东高村卫生室\"}");
+    audit_row(db, 9002, "elder",
+              "{\"id\":1,\"id_number\":\"110117********0027\",\"chronic_conditions\":[],"
+              "\"doctor_name\":null}",
+              NULL);
+    audit_row(db, 9003, "helper", NULL, "{\"id\":2,\"id_number\":\"110117********002X\"}");
+    audit_row(db, 9004, "ec_streamer", NULL,
+              "{\"id\":3,\"id_number\":\"1101**********0030\",\"phone\":\"138****1234\"}");
+    const char *today = "{\"id\":4,\"id_number\":\"110117************\",\"lat\":40.140000,"
+                        "\"chronic_conditions\":[\"***\"],\"doctor_name\":\"***\"}";
+    audit_row(db, 9005, "elder", NULL, today);
+    audit_row(db, 9006, "facility", NULL, "{\"id\":5,\"id_number\":\"110117********0027\"}");
+    pj_db_close(db);
+    db = open_at("remask.db", 0);
+    char t[512];
+    CHECK_STR(text_of(db, "SELECT after_json FROM audit WHERE id = 9001", t, sizeof t),
+              "{\"id\":1,\"birth_date\":\"1940-03-05\",\"id_number\":\"110117************\","
+              "\"lat\":40.140000,\"chronic_conditions\":[\"***\",\"***\"],"
+              "\"doctor_name\":\"***\",\"doctor_clinic\":\"东高村卫生室\"}");
+    CHECK_STR(text_of(db, "SELECT before_json FROM audit WHERE id = 9002", t, sizeof t),
+              "{\"id\":1,\"id_number\":\"110117************\",\"chronic_conditions\":[],"
+              "\"doctor_name\":null}");
+    CHECK_STR(text_of(db, "SELECT after_json FROM audit WHERE id = 9003", t, sizeof t),
+              "{\"id\":2,\"id_number\":\"110117************\"}");
+    /* the streamer's older mask kept only 4 at the start: the 12 after the 6th hidden */
+    CHECK_STR(text_of(db, "SELECT after_json FROM audit WHERE id = 9004", t, sizeof t),
+              "{\"id\":3,\"id_number\":\"1101**************\",\"phone\":\"138****1234\"}");
+    CHECK_STR(text_of(db, "SELECT after_json FROM audit WHERE id = 9005", t, sizeof t), today);
+    /* another entity's row is not this migration's */
+    CHECK_STR(text_of(db, "SELECT after_json FROM audit WHERE id = 9006", t, sizeof t),
+              "{\"id\":5,\"id_number\":\"110117********0027\"}");
+    pj_db_close(db);
+}
