@@ -57,6 +57,25 @@
                                             "text") " THEN json_extract(" COL ","                  \
                                                     " '$.doctor_name') NOT IN ('', '***') END;"
 
+/* migration 486: a streamer's name at PATH in an audit snapshot's column COL masked as
+ * pj_mask_name does (its first character and one '*') for the rows of entity ENT, unless so
+ * already or the placeholder of an anonymised streamer */
+#define AUDIT_NAME_AT(COL, PATH) "json_extract(" COL ", '" PATH "')"
+#define AUDIT_MASK_NAME(COL, ENT, PATH)                                                                \
+    "UPDATE audit SET " COL " = json_set(" COL ", '" PATH                                              \
+    "', CASE WHEN " AUDIT_NAME_AT(COL, PATH) " = '' THEN '' ELSE substr(" AUDIT_NAME_AT(               \
+        COL, PATH) ", 1, 1) || '*' END)"                                                               \
+                   " WHERE entity = '" ENT                                                             \
+                   "' AND CASE WHEN " AUDIT_IS(COL, PATH, "text") " THEN " AUDIT_NAME_AT(              \
+                       COL,                                                                            \
+                       PATH) " NOT IN ('', substr(" AUDIT_NAME_AT(COL,                                 \
+                                                                  PATH) ", 1, 1) || '*')"              \
+                                                                        " AND " AUDIT_NAME_AT(         \
+                                                                            COL,                       \
+                                                                            PATH) " NOT GLOB "         \
+                                                                                  "'已注销主播#[" \
+                                                                                  "0-9]*' END;"
+
 const pj_migration pj_migrations[] = {
     {1, "users, sessions, audit",
      "CREATE TABLE users ("
@@ -1522,5 +1541,17 @@ const pj_migration pj_migrations[] = {
     {485, "e-commerce: audit rows of before keep streamers' ID numbers masked as today's",
      AUDIT_REMASK_ID("before_json", "'ec_streamer'")
          AUDIT_REMASK_ID("after_json", "'ec_streamer'")},
+    /* a streamer's audit rows hold its name masked from the start (its first character and
+     * one '*'), so that the anonymising delete leaves it nowhere; rows written before, by the
+     * streamer's writes and by its sessions' and enrolments' (`streamer`), held the name in
+     * clear and kept it after the delete. They are masked as today's; the placeholder of an
+     * anonymised streamer ("已注销主播#141") stays */
+    {486, "e-commerce: audit rows of before hold streamers' names masked as today's",
+     AUDIT_MASK_NAME("before_json", "ec_streamer", "$.name")
+         AUDIT_MASK_NAME("after_json", "ec_streamer", "$.name")
+             AUDIT_MASK_NAME("before_json", "ec_session", "$.streamer")
+                 AUDIT_MASK_NAME("after_json", "ec_session", "$.streamer")
+                     AUDIT_MASK_NAME("before_json", "ac_enrolment", "$.streamer")
+                         AUDIT_MASK_NAME("after_json", "ac_enrolment", "$.streamer")},
 };
 const int pj_migrations_count = (int)(sizeof pj_migrations / sizeof pj_migrations[0]);

@@ -680,3 +680,39 @@ TEST(db_migration_remasks_old_audit_snapshots)
               "{\"id\":5,\"id_number\":\"110117********0027\"}");
     pj_db_close(db);
 }
+
+/* Migration 486: a streamer's audit rows written before its name was masked in them held the
+ * real name (its own rows, and `streamer` in its sessions' and enrolments'), so that after the
+ * anonymising delete the name stayed in the audit log. They hold it masked as today's rows;
+ * the placeholder of an anonymised streamer and a name masked already stay. */
+TEST(db_migration_masks_streamer_names_in_old_audit_rows)
+{
+    pj_db *db = open_before("names.db", 486);
+    audit_row(db, 9101, "ec_streamer", NULL, "{\"id\":141,\"name\":\"欧阳小明\",\"age\":31}");
+    audit_row(db, 9102, "ec_streamer", "{\"id\":141,\"name\":\"欧*\"}",
+              "{\"id\":141,\"name\":\"已注销主播#141\"}");
+    audit_row(db, 9103, "ec_session", "{\"id\":7,\"streamer_id\":141,\"streamer\":\"欧阳小明\"}",
+              NULL);
+    audit_row(db, 9104, "ac_enrolment", NULL,
+              "{\"id\":8,\"streamer_id\":141,\"streamer\":\"欧阳小明\"}");
+    audit_row(db, 9105, "facility", NULL, "{\"id\":9,\"name\":\"东高村服务站\"}");
+    pj_db_close(db);
+    db = open_at("names.db", 0);
+    char t[512];
+    CHECK_STR(text_of(db, "SELECT after_json FROM audit WHERE id = 9101", t, sizeof t),
+              "{\"id\":141,\"name\":\"欧*\",\"age\":31}");
+    CHECK_STR(text_of(db, "SELECT before_json FROM audit WHERE id = 9102", t, sizeof t),
+              "{\"id\":141,\"name\":\"欧*\"}");
+    CHECK_STR(text_of(db, "SELECT after_json FROM audit WHERE id = 9102", t, sizeof t),
+              "{\"id\":141,\"name\":\"已注销主播#141\"}");
+    CHECK_STR(text_of(db, "SELECT before_json FROM audit WHERE id = 9103", t, sizeof t),
+              "{\"id\":7,\"streamer_id\":141,\"streamer\":\"欧*\"}");
+    CHECK_STR(text_of(db, "SELECT after_json FROM audit WHERE id = 9104", t, sizeof t),
+              "{\"id\":8,\"streamer_id\":141,\"streamer\":\"欧*\"}");
+    CHECK_STR(text_of(db, "SELECT after_json FROM audit WHERE id = 9105", t, sizeof t),
+              "{\"id\":9,\"name\":\"东高村服务站\"}");
+    CHECK_INT(one(db, "SELECT COUNT(*) FROM audit WHERE before_json LIKE '%欧阳小明%' OR"
+                      " after_json LIKE '%欧阳小明%'"),
+              0);
+    pj_db_close(db);
+}
