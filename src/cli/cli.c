@@ -1362,7 +1362,8 @@ static const verb verbs[] = {
      v_backup},
     {"restore", "restore [--] FILE [--db F]",
      "Replace the database by a backup (stop the server first); the backup is checked first,\n"
-     "and the restored database gets an audit row naming it. Creates --db F when missing.",
+     "and the restored database gets an audit row naming it. Creates --db F when missing.\n"
+     "A backup readable by others is made owner-only, with a warning.",
      v_restore},
     {"version", "version", "Print the version.", v_version},
     {"help", "help [VERB]", "List the verbs, or explain one.", v_help},

@@ -88,7 +88,9 @@ int pj_db_plans(pj_db *db, const char *word, pj_buf *out, pj_err *err);
 
 /* Online backup of the whole database into a new file at path. */
 int pj_db_backup(pj_db *db, const char *path, pj_err *err);
-/* Replaces the database at dst_path by the backup file src (checked first). */
+/* Replaces the database at dst_path by the backup file src (checked first). A backup file, and the
+ * database restored, readable by group or others are made owner-only with a warning, as at an open.
+ */
 int pj_db_restore_file(const char *src, const char *dst_path, pj_err *err);
 
 #endif

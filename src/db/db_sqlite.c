@@ -776,6 +776,9 @@ int pj_db_restore_file(const char *src, const char *dst_path, pj_err *err)
                        " upgraded by a newer build",
                        src, unknown);
     }
+    /* a pingji database: a backup that others may read (one made by an older build) becomes
+     * owner-only, with the warning an open gives */
+    tighten_mode(src);
     sqlite3 *d;
     if (sqlite3_open(dst_path, &d) != SQLITE_OK) {
         int e = sqlite3_system_errno(d);
@@ -789,5 +792,7 @@ int pj_db_restore_file(const char *src, const char *dst_path, pj_err *err)
     int r = copy_db(s, d, err);
     sqlite3_close(d);
     sqlite3_close(s);
+    /* the restored database as a new one is: owner-only (a file there before may not be) */
+    if (!r) tighten_mode(dst_path);
     return r;
 }

@@ -716,3 +716,38 @@ TEST(db_migration_masks_streamer_names_in_old_audit_rows)
               0);
     pj_db_close(db);
 }
+
+/* A backup made by an older build may be readable by others: restoring from it makes it
+ * owner-only with the warning an open gives, and the restored database is owner-only as a new
+ * one is. */
+TEST(db_restore_tightens_a_loose_backup)
+{
+    char bak[600], live[600], lp[600];
+    snprintf(bak, sizeof bak, "%s/loose-backup.db", t_tmpdir());
+    snprintf(live, sizeof live, "%s/held.db", t_tmpdir());
+    snprintf(lp, sizeof lp, "%s/restore.log", t_tmpdir());
+    pj_db *db = open_at("held.db", 0);
+    pj_err e = {0};
+    CHECK_INT(pj_db_backup(db, bak, &e), 0);
+    pj_db_close(db);
+    CHECK(chmod(bak, 0644) == 0 && chmod(live, 0640) == 0);
+    fflush(stderr);
+    int saved = dup(2), fd = open(lp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    CHECK(saved >= 0 && fd >= 0);
+    dup2(fd, 2);
+    close(fd);
+    int rc = pj_db_restore_file(bak, live, &e);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    CHECK_INT(rc, 0);
+    CHECK_INT(mode_of(bak), 0600);
+    CHECK_INT(mode_of(live), 0600);
+    char log[4096] = "";
+    FILE *f = fopen(lp, "r");
+    CHECK(f != NULL);
+    log[fread(log, 1, sizeof log - 1, f)] = 0;
+    fclose(f);
+    CHECK(strstr(log, "loose-backup.db was readable by others (mode 0644): made owner-only"));
+    CHECK(strstr(log, "held.db was readable by others (mode 0640): made owner-only"));
+}
