@@ -1361,9 +1361,10 @@ static const verb verbs[] = {
     {"backup", "backup [--] FILE [--db F]", "Online backup of the database into a new FILE.",
      v_backup},
     {"restore", "restore [--] FILE [--db F]",
-     "Replace the database by a backup (stop the server first); the backup is checked first,\n"
-     "and the restored database gets an audit row naming it. Creates --db F when missing.\n"
-     "A backup readable by others is made owner-only, with a warning.",
+     "Replace the database by a backup (stop the server first: refused, exit 1, while a\n"
+     "server runs on it); the backup is checked first, and the restored database gets an audit\n"
+     "row naming it. Creates --db F when missing. A backup readable by others is made\n"
+     "owner-only, with a warning.",
      v_restore},
     {"version", "version", "Print the version.", v_version},
     {"help", "help [VERB]", "List the verbs, or explain one.", v_help},

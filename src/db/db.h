@@ -88,9 +88,13 @@ int pj_db_plans(pj_db *db, const char *word, pj_buf *out, pj_err *err);
 
 /* Online backup of the whole database into a new file at path. */
 int pj_db_backup(pj_db *db, const char *path, pj_err *err);
-/* Replaces the database at dst_path by the backup file src (checked first). A backup file, and the
- * database restored, readable by group or others are made owner-only with a warning, as at an open.
- */
+/* Replaces the database at dst_path by the backup file src (checked first). Refused (409
+ * `restore`) while a server holds dst_path (pj_db_hold). A backup file, and the database
+ * restored, readable by group or others are made owner-only with a warning, as at an open. */
 int pj_db_restore_file(const char *src, const char *dst_path, pj_err *err);
+/* A server's hold on the database file at path (an advisory lock, shared, kept until the
+ * descriptor returned is closed): a restore onto it is refused while it is held. -1 with err
+ * (503 `busy`) while a restore is writing the file. */
+int pj_db_hold(const char *path, pj_err *err);
 
 #endif

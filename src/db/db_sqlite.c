@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -779,6 +780,20 @@ int pj_db_restore_file(const char *src, const char *dst_path, pj_err *err)
     /* a pingji database: a backup that others may read (one made by an older build) becomes
      * owner-only, with the warning an open gives */
     tighten_mode(src);
+    /* a server on the database holds it (pj_db_hold): its writes acknowledged during the copy
+     * would be lost, so the restore is refused; held exclusively from here, so that a server
+     * does not start on it while it is copied. Taken before any connection to it, whose
+     * POSIX locks closing this descriptor would drop. */
+    int lock = open(dst_path, O_RDONLY | O_CLOEXEC);
+    if (lock >= 0 && flock(lock, LOCK_EX | LOCK_NB)) {
+        int e = errno;
+        close(lock);
+        sqlite3_close(s);
+        if (e == EWOULDBLOCK)
+            return pj_fail(err, 409, "restore", "",
+                           "a server is running on %s: stop it first, then restore", dst_path);
+        return pj_fail(err, 500, "restore", "", "cannot lock %s: %s", dst_path, strerror(e));
+    }
     sqlite3 *d;
     if (sqlite3_open(dst_path, &d) != SQLITE_OK) {
         int e = sqlite3_system_errno(d);
@@ -786,13 +801,33 @@ int pj_db_restore_file(const char *src, const char *dst_path, pj_err *err)
                 e ? strerror(e) : sqlite3_errmsg(d));
         sqlite3_close(d);
         sqlite3_close(s);
+        if (lock >= 0) close(lock);
         return -1;
     }
     sqlite3_busy_timeout(d, 5000);
     int r = copy_db(s, d, err);
     sqlite3_close(d);
     sqlite3_close(s);
+    if (lock >= 0) close(lock);
     /* the restored database as a new one is: owner-only (a file there before may not be) */
     if (!r) tighten_mode(dst_path);
     return r;
+}
+
+int pj_db_hold(const char *path, pj_err *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return pj_fail(err, 500, "db_open", "", "cannot open %s: %s", path, strerror(errno));
+    if (flock(fd, LOCK_SH | LOCK_NB)) {
+        int e = errno;
+        close(fd);
+        if (e == EWOULDBLOCK)
+            return pj_fail(err, 503, "busy", "",
+                           "%s is being restored from a backup: start the server when the"
+                           " restore has finished",
+                           path);
+        return pj_fail(err, 500, "db_open", "", "cannot lock %s: %s", path, strerror(e));
+    }
+    return fd;
 }

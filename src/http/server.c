@@ -197,7 +197,8 @@ struct pj_server {
     sess_entry sess[SESS_SLOTS];
     int64_t others_checked_ms;
     struct event_base *base;
-    int lfd; /* the listening socket, -1 once stopped */
+    int lfd;  /* the listening socket, -1 once stopped */
+    int hold; /* the database's descriptor + 1 holding it (pj_db_hold), 0 none */
     struct event *ev_accept;
     conn *conns;
     size_t buffered; /* input room of all connections */
@@ -2637,6 +2638,10 @@ int pj_server_open(pj_server **out, const pj_server_opts *opts, pj_err *err)
         goto fail;
     }
     if (pj_db_open(&srv->db, opts->db_path, err)) goto fail;
+    /* held while serving: a restore onto it is refused (it would lose the writes answered) */
+    int hold = pj_db_hold(opts->db_path, err);
+    if (hold < 0) goto fail;
+    srv->hold = hold + 1;
     if (pj_auth_forget_locks(srv->db, err)) goto fail;
     /* one worker (the machine's cores serve requests too), at most 4 plans at a time */
     if (pj_plan_pool_start(&srv->plans, opts->db_path, &opts->settings, 1, 4, err)) goto fail;
@@ -2778,6 +2783,7 @@ void pj_server_free(pj_server *srv)
     if (srv->ev_refuse_warn) event_free(srv->ev_refuse_warn);
     if (srv->base) event_base_free(srv->base);
     pj_db_close(srv->db);
+    if (srv->hold) close(srv->hold - 1); /* after the connection: its POSIX locks stay to the end */
     for (int i = 0; i < ADDR_SLOTS; i++)
         while (srv->addrs[i]) {
             addr_count *a = srv->addrs[i];

@@ -719,8 +719,9 @@ TEST(db_migration_masks_streamer_names_in_old_audit_rows)
 
 /* A backup made by an older build may be readable by others: restoring from it makes it
  * owner-only with the warning an open gives, and the restored database is owner-only as a new
- * one is. */
-TEST(db_restore_tightens_a_loose_backup)
+ * one is. A database a server holds (pj_db_hold) is not restored onto — the writes the server
+ * answered during the copy would be lost — until the server lets it go. */
+TEST(db_restore_tightens_a_loose_backup_and_refuses_a_held_database)
 {
     char bak[600], live[600], lp[600];
     snprintf(bak, sizeof bak, "%s/loose-backup.db", t_tmpdir());
@@ -750,4 +751,15 @@ TEST(db_restore_tightens_a_loose_backup)
     fclose(f);
     CHECK(strstr(log, "loose-backup.db was readable by others (mode 0644): made owner-only"));
     CHECK(strstr(log, "held.db was readable by others (mode 0640): made owner-only"));
+    /* a server holds the database: refused, nothing copied */
+    int hold = pj_db_hold(live, &e);
+    CHECK(hold >= 0);
+    pj_err_clear(&e);
+    CHECK_INT(pj_db_restore_file(bak, live, &e), -1);
+    CHECK_INT(e.status, 409);
+    CHECK_STR(e.code, "restore");
+    CHECK(strstr(e.message, "a server is running on") && strstr(e.message, "stop it first"));
+    close(hold);
+    pj_err_clear(&e);
+    CHECK_INT(pj_db_restore_file(bak, live, &e), 0);
 }
