@@ -160,7 +160,7 @@ static int migrate(pj_db *db, int upto, pj_err *err)
         int rc = pj_stmt_step(s, err);
         pj_stmt_done(s);
         if (rc < 0) goto fail;
-        if (pj_db_exec(db, m->sql, err)) {
+        if (pj_db_exec(db, m->sql, err) || (m->run && m->run(db, err))) {
             /* which migration and why, read before the rollback (after it SQLite's message
              * is "not an error"); a busy database keeps its own answer */
             if (strcmp(err->code, "busy"))
@@ -176,6 +176,27 @@ static int migrate(pj_db *db, int upto, pj_err *err)
 fail:
     pj_db_rollback(db);
     return -1;
+}
+
+int pj_migration_shared_ids(pj_db *db, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(db,
+                               "SELECT COUNT(*), COUNT(DISTINCT id_number) FROM ec_streamers x"
+                               " WHERE anonymised = 0 AND id_number IS NOT NULL AND EXISTS"
+                               " (SELECT 1 FROM ec_streamers y WHERE y.id_number = x.id_number"
+                               " AND y.anonymised = 0 AND y.id <> x.id)",
+                               err);
+    if (!s) return -1;
+    int rc = pj_stmt_step(s, err);
+    int64_t n = rc == 1 ? pj_col_int(s, 0) : 0, numbers = rc == 1 ? pj_col_int(s, 1) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (n)
+        pj_warn("db: %lld live streamers share %lld ID numbers with another (one person"
+                " registered twice, with 'x' and 'X'): GET /api/v1/ecommerce/streamers"
+                "?id_shared=true lists them; keep one of each and delete the other",
+                (long long)n, (long long)numbers);
+    return 0;
 }
 
 /* 0 when h is empty (new) or a pingji database (it has schema_migrations); -1 otherwise, with

@@ -1,13 +1,21 @@
 #ifndef PJ_MIGRATIONS_H
 #define PJ_MIGRATIONS_H
 
+#include "db/db.h"
+
 typedef struct pj_migration {
     int number;
     const char *title;
     const char *sql;
+    /* work the SQL cannot do, run after it in the migration's transaction (NULL: none): -1
+     * with err fails the migration, which is then not applied */
+    int (*run)(pj_db *db, pj_err *err);
 } pj_migration;
 
 extern const pj_migration pj_migrations[];
 extern const int pj_migrations_count;
+
+/* migration 487: names the live streamers sharing an ID number (db_sqlite.c) */
+int pj_migration_shared_ids(pj_db *db, pj_err *err);
 
 #endif

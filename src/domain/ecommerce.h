@@ -43,6 +43,7 @@ typedef struct pj_ec_filter {
     int64_t course_id, cohort_id, post_id, zone_enterprise_id;
     const char *state, *kind, *as_of;
     const char *q; /* streamers: part of the name */
+    int id_shared; /* streamers: only live ones whose ID number another live one holds too */
     int64_t cursor;
     int limit;
 } pj_ec_filter;

@@ -207,7 +207,10 @@ int pj_ec_streamer_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
         pj_db_prepare(c->db,
                       "SELECT id FROM ec_streamers WHERE id > ? AND (? = 0 OR"
                       " organisation_id = ?) AND (? = 0 OR township_id = ?) AND (? = 0 OR"
-                      " base_id = ?) AND (? = '' OR instr(name, ?) > 0) ORDER BY id LIMIT ?",
+                      " base_id = ?) AND (? = '' OR instr(name, ?) > 0) AND (? = 0 OR"
+                      " (anonymised = 0 AND id_number IS NOT NULL AND EXISTS (SELECT 1 FROM"
+                      " ec_streamers y WHERE y.id_number = ec_streamers.id_number AND"
+                      " y.anonymised = 0 AND y.id <> ec_streamers.id))) ORDER BY id LIMIT ?",
                       err);
     if (!s) return -1;
     const char *q = f->q ? f->q : "";
@@ -220,7 +223,8 @@ int pj_ec_streamer_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
     pj_stmt_int(s, 7, f->base_id);
     pj_stmt_text(s, 8, q);
     pj_stmt_text(s, 9, q);
-    pj_stmt_int(s, 10, f->limit + 1);
+    pj_stmt_int(s, 10, f->id_shared);
+    pj_stmt_int(s, 11, f->limit + 1);
     return pj_render_query_page(c, s, f->limit, streamer_render, w, err);
 }
 
@@ -510,9 +514,12 @@ int pj_ec_streamer_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err 
     if (pj_db_begin(c->db, err)) return -1;
     char *before = pj_render_to_string(c, id, streamer_render_masked, err);
     char *full = before ? pj_render_to_string(c, id, streamer_render_full, err) : NULL;
-    /* the number as given (a row stored before the rule keeps its other edits) */
+    /* the number as given (a row stored before the rule keeps its other edits); its own
+     * number kept is not checked: two live streamers left with one number (migration 483
+     * made 'x' and 'X' one) stay editable until one is deleted */
     int64_t holder = 0;
-    if (full && json_object_get(body, "id_number") && idn_unique(c, x.idn, id, &holder, err))
+    if (full && json_object_get(body, "id_number") && x.idn && (!idn0 || strcmp(idn0, x.idn)) &&
+        idn_unique(c, x.idn, id, &holder, err))
         return idn_refused(c, holder, id, err);
     if (!full ||
         ec_run(c, err,

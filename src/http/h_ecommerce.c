@@ -84,9 +84,14 @@ static int h_booking_cancel(pj_req *r)
 }
 static int h_streamers(pj_req *r)
 {
-    static const char *const acc[] = {"organisation_id", "township_id", "base_id", "q", NULL};
+    static const char *const acc[] = {"organisation_id", "township_id", "base_id", "q",
+                                      "id_shared",       NULL};
+    static const char *const bools[] = {"true", "false", NULL};
     pj_ec_filter f;
-    return ec_params(r, acc, &f) ? -1 : pj_ec_streamer_list(&r->ctx, &f, &r->w, &r->err);
+    const char *shared = NULL;
+    if (ec_params(r, acc, &f) || pj_h_q_enum(r, "id_shared", bools, &shared)) return -1;
+    f.id_shared = shared && !strcmp(shared, "true");
+    return pj_ec_streamer_list(&r->ctx, &f, &r->w, &r->err);
 }
 static int h_streamer_get(pj_req *r)
 {

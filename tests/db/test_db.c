@@ -763,3 +763,28 @@ TEST(db_restore_tightens_a_loose_backup_and_refuses_a_held_database)
     pj_err_clear(&e);
     CHECK_INT(pj_db_restore_file(bak, live, &e), 0);
 }
+
+/* Migration 487: two live streamers left with one ID number by migration 483 ('x' and 'X' made
+ * one) are named in the log with how many, and where to find them; an anonymised one and a
+ * database without such streamers say nothing. */
+TEST(db_migration_names_streamers_sharing_an_id_number)
+{
+    pj_db *db = open_before("shared.db", 487);
+    pj_err e = {0};
+    CHECK_INT(pj_db_exec(db,
+                         "INSERT INTO ec_streamers (id, name, id_number, skill_level, anonymised,"
+                         " created_at, updated_at) VALUES (1, 'a', '11011719900115102X', 1, 0, 1,"
+                         " 1), (2, 'b', '11011719900115102X', 1, 0, 1, 1), (3, 'c',"
+                         " '110117199001151038', 1, 0, 1, 1), (4, 'd', '110117199001151038', 1, 1,"
+                         " 1, 1);",
+                         &e),
+              0);
+    pj_db_close(db);
+    char log[4096];
+    db = open_logged("shared.db", log, sizeof log);
+    CHECK(strstr(log, "warn db: 2 live streamers share 1 ID numbers") &&
+          strstr(log, "?id_shared=true"));
+    pj_db_close(db);
+    pj_db_close(open_logged("shared.db", log, sizeof log));
+    CHECK_STR(log, "");
+}

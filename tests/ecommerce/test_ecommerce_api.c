@@ -854,6 +854,61 @@ TEST_T(ecommerce_streamer_id_number_lower_case_x_is_one_person, 60)
     th_stop(&s);
 }
 
+/* Migration 483 made 'x' and 'X' one number: a person registered twice before it (…x, …X) was
+ * left as two live streamers with one number. Both are found by ?id_shared=true, and each is
+ * saved with its own number (a PATCH keeping it, the console's form sends it), which was 409
+ * "registered to streamer N"; another number of the other one is still refused. */
+TEST_T(ecommerce_streamers_sharing_a_number_after_the_upgrade_stay_editable, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], path[96], body[160];
+    th_login(&s, "officer", s.demo_pw, off);
+    json_t *a = NULL, *b = NULL;
+    CHECK_INT(create_streamer(&s, off, "1949-12-31", ",\"id_number\":\"11010519491231002X\"", &a),
+              201);
+    CHECK_INT(create_streamer(&s, off, "1949-12-31", "", &b), 201);
+    long long ida = th_int(a, "id"), idb = th_int(b, "id");
+    json_decref(a);
+    json_decref(b);
+    /* as the upgrade leaves it: the second registration with the same number */
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "UPDATE ec_streamers SET id_number = '11010519491231002X' WHERE id = %lld", idb);
+    th_sql_exec(&s, sql);
+    json_t *l = CALL(&s, "GET", off, "/api/v1/ecommerce/streamers?id_shared=true", NULL, 200);
+    json_t *items = json_object_get(l, "items");
+    CHECK_INT((long long)json_array_size(items), 2);
+    CHECK_INT(th_int(json_array_get(items, 0), "id"), ida);
+    CHECK_INT(th_int(json_array_get(items, 1), "id"), idb);
+    json_decref(l);
+    json_decref(CALL(&s, "GET", off, "/api/v1/ecommerce/streamers?id_shared=yes", NULL, 400));
+    snprintf(path, sizeof path, "/api/v1/ecommerce/streamers/%lld", ida);
+    json_t *u = CALL(&s, "PATCH", off, path,
+                     "{\"version\":1,\"id_number\":\"11010519491231002X\",\"skill_level\":3}", 200);
+    CHECK_INT(th_int(u, "skill_level"), 3);
+    json_decref(u);
+    /* lower case: the same number */
+    snprintf(path, sizeof path, "/api/v1/ecommerce/streamers/%lld", idb);
+    u = CALL(&s, "PATCH", off, path,
+             "{\"version\":1,\"id_number\":\"11010519491231002x\",\"skill_level\":2}", 200);
+    json_decref(u);
+    /* the other deleted: no longer shared */
+    json_decref(CALL(&s, "DELETE", off, path, NULL, 204));
+    l = CALL(&s, "GET", off, "/api/v1/ecommerce/streamers?id_shared=true", NULL, 200);
+    CHECK_INT((long long)json_array_size(json_object_get(l, "items")), 0);
+    json_decref(l);
+    /* a streamer taking a number another live one holds is still refused */
+    CHECK_INT(create_streamer(&s, off, "1949-12-31", "", &b), 201);
+    snprintf(path, sizeof path, "/api/v1/ecommerce/streamers/%lld", th_int(b, "id"));
+    json_decref(b);
+    snprintf(body, sizeof body, "{\"version\":1,\"id_number\":\"11010519491231002X\"}");
+    u = CALL(&s, "PATCH", off, path, body, 409);
+    CHECK_STR(th_err_field(u), "id_number");
+    json_decref(u);
+    th_stop(&s);
+}
+
 /* A booking's starts_at and ends_at are times of day (30-minute slots): a bare date, a day in
  * Beijing by api.md, names no time, and was read as 00:00 UTC (08:00 in Beijing) and booked.
  * 422 invalid_value at the field, nothing written, as the service logs refuse one. */
