@@ -1558,5 +1558,13 @@ const pj_migration pj_migrations[] = {
      * how many; GET /ecommerce/streamers?id_shared=true lists them, to be merged by hand (the
      * one kept edited, the other deleted); a PATCH keeping a streamer's own number passes */
     {487, "e-commerce: live streamers sharing an ID number are named", "", pj_migration_shared_ids},
+    /* migration 202 entered the 2026 holidays and make-up days, but the appeals open then kept
+     * the deadlines counted without them (every Monday to Friday a working day, through 国庆)
+     * and a later calendar write moved them only by its own change. Their deadlines counted
+     * from before 202 was applied are counted again over the calendar as it is, with the same
+     * number of working days, as a calendar write does (each one moved audited as `update` by
+     * `migration`); a database that never had such an appeal is not changed */
+    {207, "enterprise service: open appeals' deadlines counted again over the 2026 holidays", "",
+     pj_ent_migration_recount_2026},
 };
 const int pj_migrations_count = (int)(sizeof pj_migrations / sizeof pj_migrations[0]);

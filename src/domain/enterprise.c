@@ -18,15 +18,28 @@
 
 int ent_calendar_load(pj_ctx *c, pj_cal *out, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db, "SELECT COUNT(*) FROM ent_calendar", err);
+    return ent_calendar_load_without(c, "", "", out, err);
+}
+
+int ent_calendar_load_without(pj_ctx *c, const char *year, const char *source, pj_cal *out,
+                              pj_err *err)
+{
+#define ENT_CAL_KEPT " WHERE NOT (substr(day, 1, 4) = ?1 AND source = ?2)"
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT COUNT(*) FROM ent_calendar" ENT_CAL_KEPT, err);
     if (!s) return -1;
+    pj_stmt_text(s, 1, year);
+    pj_stmt_text(s, 2, source);
     int rc = pj_stmt_step(s, err);
     int n = rc == 1 ? (int)pj_col_int(s, 0) : 0;
     pj_stmt_done(s);
     if (rc < 0) return -1;
     pj_cal_day *days = pj_arena_alloc(c->arena, sizeof(pj_cal_day) * (size_t)(n + 1));
-    s = pj_db_prepare(c->db, "SELECT day, kind FROM ent_calendar ORDER BY day", err);
+    s = pj_db_prepare(c->db, "SELECT day, kind FROM ent_calendar" ENT_CAL_KEPT " ORDER BY day",
+                      err);
+#undef ENT_CAL_KEPT
     if (!s) return -1;
+    pj_stmt_text(s, 1, year);
+    pj_stmt_text(s, 2, source);
     int k = 0;
     while (k < n && (rc = pj_stmt_step(s, err)) == 1) {
         int32_t d;
@@ -349,8 +362,8 @@ int pj_ent_calendar_set(pj_ctx *c, json_t *body, pj_jw *w, int *created, pj_err 
     char *after = pj_render_to_string(c, id, calendar_render, err);
     if (!after ||
         pj_audit_add(c, before ? "update" : "create", "ent_calendar", id, before, after, err) ||
-        ent_calendar_load(c, &now, err) || ent_appeal_deadlines_redo(c, &was, &now, err) ||
-        pj_db_commit(c->db, err))
+        ent_calendar_load(c, &now, err) ||
+        ent_appeal_deadlines_redo(c, &was, &now, INT64_MAX, err) || pj_db_commit(c->db, err))
         goto fail;
     pj_jw_raw(w, after);
     if (created) *created = !before;
@@ -371,8 +384,8 @@ int pj_ent_calendar_delete(pj_ctx *c, int64_t id, pj_err *err)
     if (!s) goto fail;
     pj_stmt_int(s, 1, id);
     if (pj_step_done(s, err) || pj_audit_add(c, "delete", "ent_calendar", id, before, NULL, err) ||
-        ent_calendar_load(c, &now, err) || ent_appeal_deadlines_redo(c, &was, &now, err) ||
-        pj_db_commit(c->db, err))
+        ent_calendar_load(c, &now, err) ||
+        ent_appeal_deadlines_redo(c, &was, &now, INT64_MAX, err) || pj_db_commit(c->db, err))
         goto fail;
     return 0;
 fail:

@@ -11,6 +11,8 @@
 #include "domain/input.h"
 #include "domain/render.h"
 
+#include "db/migrations.h"
+
 #include "core/banned.h"
 
 int ent_check_department(pj_ctx *c, int64_t id, const char *field, pj_err *err);
@@ -1341,7 +1343,8 @@ static int64_t redo_deadline(const pj_cal *was, const pj_cal *now, int64_t start
     return pj_cal_day_start(pj_cal_add_workdays(now, from, n) + 1);
 }
 
-int ent_appeal_deadlines_redo(pj_ctx *c, const pj_cal *was, const pj_cal *now, pj_err *err)
+int ent_appeal_deadlines_redo(pj_ctx *c, const pj_cal *was, const pj_cal *now,
+                              int64_t counted_before, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT id, received_at, reopened_at, reopens, response_due,"
@@ -1361,8 +1364,9 @@ int ent_appeal_deadlines_redo(pj_ctx *c, const pj_cal *was, const pj_cal *now, p
         int64_t rdue = pj_col_int(s, 4), cdue = pj_col_int(s, 5);
         int has_visit = !pj_col_is_null(s, 6);
         int64_t vdue = has_visit ? pj_col_int(s, 6) : 0;
-        int64_t r2 = redo_deadline(was, now, recv, rdue);
-        int64_t c2 = redo_deadline(was, now, round_start, cdue);
+        int64_t r2 = recv < counted_before ? redo_deadline(was, now, recv, rdue) : rdue;
+        int64_t c2 =
+            round_start < counted_before ? redo_deadline(was, now, round_start, cdue) : cdue;
         /* the return visit is due with the round's deadline (receipt, reopening) */
         int64_t v2 = has_visit && vdue == cdue ? c2 : vdue;
         if (r2 == rdue && c2 == cdue && v2 == vdue) continue;
@@ -1389,6 +1393,31 @@ int ent_appeal_deadlines_redo(pj_ctx *c, const pj_cal *was, const pj_cal *now, p
             return -1;
     }
     return 0;
+}
+
+int pj_ent_migration_recount_2026(pj_db *db, pj_err *err)
+{
+    pj_stmt *s =
+        pj_db_prepare(db, "SELECT applied_at FROM schema_migrations WHERE version = 202", err);
+    if (!s) return -1;
+    int rc = pj_stmt_step(s, err);
+    int64_t at = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc <= 0) return rc;
+    pj_arena a;
+    pj_arena_init(&a, 4096);
+    pj_settings settings;
+    pj_settings_default(&settings);
+    pj_ctx c = {.db = db, .arena = &a, .settings = &settings};
+    c.actor.username = "migration";
+    pj_cal was, now;
+    rc = ent_calendar_load_without(&c, "2026", "gov.cn", &was, err) ||
+                 ent_calendar_load(&c, &now, err) ||
+                 ent_appeal_deadlines_redo(&c, &was, &now, at, err)
+             ? -1
+             : 0;
+    pj_arena_free(&a);
+    return rc;
 }
 
 int pj_ent_return_visits(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)

@@ -9,6 +9,9 @@
 
 /* The holiday calendar, in c->arena. */
 int ent_calendar_load(pj_ctx *c, pj_cal *out, pj_err *err);
+/* The same without the days of Beijing year `year` that came from source `source`. */
+int ent_calendar_load_without(pj_ctx *c, const char *year, const char *source, pj_cal *out,
+                              pj_err *err);
 /* SQL: true when the calendar holds no day of the Beijing year of instant EXPR (a deadline
  * counted into that year took every Monday to Friday as a working day: provisional). */
 #define ENT_NO_CALENDAR_YEAR(EXPR)                                                                 \
@@ -17,8 +20,9 @@ int ent_calendar_load(pj_ctx *c, pj_cal *out, pj_err *err);
     " || '-12-31')"
 /* Inside a calendar write's transaction: the deadlines of the appeals not closed counted
  * again under calendar `now` (they were counted under `was`), each one moved updated and
- * audited. */
-int ent_appeal_deadlines_redo(pj_ctx *c, const pj_cal *was, const pj_cal *now, pj_err *err);
+ * audited. Only the deadlines counted from an instant before `counted_before` (INT64_MAX: all). */
+int ent_appeal_deadlines_redo(pj_ctx *c, const pj_cal *was, const pj_cal *now,
+                              int64_t counted_before, pj_err *err);
 /* A numeric setting, or def when absent. */
 double ent_setting(pj_ctx *c, const char *key, double def);
 /* 1 for admin, district officer, township officer (the departments' desks). */

@@ -788,3 +788,43 @@ TEST(db_migration_names_streamers_sharing_an_id_number)
     pj_db_close(open_logged("shared.db", log, sizeof log));
     CHECK_STR(log, "");
 }
+
+/* Migration 207: an appeal filed before migration 202 entered the 2026 holidays was counted
+ * without them (13 working days from 2026-09-28: Monday to Friday through 国庆, due 10-15) and
+ * kept that deadline; it is counted again over the calendar as it is (due 10-21), audited by
+ * `migration`. A closed appeal, and an appeal filed once the holidays were in (counted over
+ * them already), are left alone. */
+TEST(db_migration_recounts_deadlines_counted_before_the_2026_holidays)
+{
+    pj_db *db = open_before("recount.db", 207);
+    pj_err e = {0};
+    CHECK_INT(
+        pj_db_exec(db,
+                   /* migration 202 applied on 2026-11-01 */
+                   "UPDATE schema_migrations SET applied_at = 1793491200 WHERE version = 202;"
+                   "INSERT INTO organisations (id, name, type, created_at, updated_at) VALUES"
+                   " (1, '企业', 'enterprise', 1, 1);"
+                   "INSERT INTO ent_appeals (id, org_id, channel, type, category, title,"
+                   " description, state, received_at, response_due, complete_due, created_by)"
+                   " VALUES (1, 1, 'account', 'help', 'talent', '九月诉求', 'd', 'received',"
+                   " 1790560813, 1790560813 + 3600, 1792080000, 'jd'),"
+                   " (2, 1, 'account', 'help', 'talent', '已办结', 'd', 'closed', 1790560813,"
+                   " 1790560813 + 3600, 1792080000, 'jd'),"
+                   /* filed 2026-11-04, after 202: kept, whatever its dates */
+                   " (3, 1, 'account', 'help', 'talent', '十一月', 'd', 'received', 1793750400,"
+                   " 1793750400 + 3600, 1792080000, 'jd');",
+                   &e),
+        0);
+    pj_db_close(db);
+    db = open_at("recount.db", 0);
+    CHECK_INT(one(db, "SELECT complete_due FROM ent_appeals WHERE id = 1"), 1792598400);
+    CHECK_INT(one(db, "SELECT version FROM ent_appeals WHERE id = 1"), 2);
+    CHECK_INT(one(db, "SELECT response_due FROM ent_appeals WHERE id = 1"), 1790560813 + 3600);
+    CHECK_INT(one(db, "SELECT complete_due FROM ent_appeals WHERE id = 2"), 1792080000);
+    CHECK_INT(one(db, "SELECT complete_due FROM ent_appeals WHERE id = 3"), 1792080000);
+    CHECK_INT(one(db, "SELECT COUNT(*) FROM audit WHERE username = 'migration' AND entity ="
+                      " 'ent_appeal' AND entity_id = 1 AND action = 'update'"),
+              1);
+    CHECK_INT(one(db, "SELECT COUNT(*) FROM audit WHERE entity = 'ent_appeal'"), 1);
+    pj_db_close(db);
+}
