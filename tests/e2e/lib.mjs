@@ -87,6 +87,14 @@ export async function apiGet(page, p) {
   return res.json();
 }
 
+/** A write through the API as the page's user (its cookie); fails the test unless it succeeds. */
+export async function apiSend(page, method, p, data) {
+  const res = await page.request[method](BASE + '/api/v1' + p, data === undefined ? {} : { data });
+  const body = res.status() === 204 ? null : await res.json();
+  assert.ok(res.ok(), `${method} ${p}: ${res.status()} ${JSON.stringify(body)}`);
+  return body;
+}
+
 /**
  * Holds back the answer to the first request of the page that `match(url)` takes (with
  * `method`, only requests of that method count). `caught` resolves once it is held; `release()`
