@@ -134,6 +134,20 @@ export function monthRange(from, to) {
   return out;
 }
 
+/** Every year from `from` to `to` (both included, as strings), so a chart's axis has no gaps. */
+export function yearRange(from, to) {
+  const out = [];
+  for (let y = Number(from); y <= Number(to) && out.length < 1000; y++) out.push(String(y));
+  return out;
+}
+
+/** Values on a full axis: `periods` in order, each one's value from `rows` (by `period(row)`)
+ * or null where there is none — a gap in the line, not a zero, and not joined across. */
+export function onAxis(periods, rows, period, value) {
+  const by = new Map(rows.map((r) => [String(period(r)), value(r)]));
+  return periods.map((p) => (by.has(p) ? by.get(p) : null));
+}
+
 // The API's Chinese units in English: [multiplier, English unit] (万 = 10⁴, 亿 = 10⁸)
 const EN_UNITS = {
   亿元: [1e8, 'yuan'], 万元: [1e4, 'yuan'], 元: [1, 'yuan'], 万吨: [1e4, 't'], 吨: [1, 't'], 万吨标准煤: [1e4, 'tce'], 吨标准煤: [1, 'tce'],
