@@ -545,8 +545,8 @@ static const dash_item dash[] = {
      1,
      {.fn = "cagr", .code = "gdp_growth", .method = "rates"}},
     {"gdp_avg_growth_3y_levels",
-     "同上，按不变价水平计算 (GDP, average growth over the latest 3 years from constant-price "
-     "levels)",
+     "地区生产总值近三年年均增速（按不变价水平计算） "
+     "(GDP, average growth over the latest 3 years from constant-price levels)",
      PICK_CAGR_LEVELS,
      1,
      {.fn = "cagr", .code = "gdp", .method = "levels"}},
@@ -556,7 +556,7 @@ static const dash_item dash[] = {
      0,
      {.fn = "yoy", .code = "gdp"}},
     {"revenue_h1",
-     "一般公共预算收入最新一期 (General public budget revenue, latest period)",
+     "一般公共预算收入最新一期同比增速 (Budget revenue growth, latest period, year on year)",
      PICK_YOY,
      0,
      {.fn = "yoy", .code = "budget_revenue"}},
@@ -566,7 +566,7 @@ static const dash_item dash[] = {
      0,
      {.fn = "rank", .code = "budget_revenue", .by = "yoy"}},
     {"agri_output",
-     "农业总产值（最新年度） (Agricultural output, latest year)",
+     "农业总产值同比增速（最新年度） (Agricultural output growth, latest year, year on year)",
      PICK_YOY,
      1,
      {.fn = "yoy", .code = "agri_output"}},

@@ -229,3 +229,31 @@ TEST_T(dashboard_english_labels_are_distinct_titles, 60)
     json_decref(d);
     th_stop(&s);
 }
+
+/* A figure that shows a growth rate (year on year, average growth) says so in its label, in both
+ * languages: a tile titled with an amount never shows a percentage. */
+TEST_T(dashboard_growth_figures_are_named_as_growth, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    th_demo(&s, pj_indicators_demo);
+    char view[80];
+    th_login(&s, "viewer", s.demo_pw, view);
+    json_t *d = CALL(&s, "GET", view, "/api/v1/dashboard", NULL, 200);
+    json_t *f = json_object_get(d, "figures");
+    int growth = 0;
+    for (size_t i = 0; i < json_array_size(f); i++) {
+        json_t *it = json_array_get(f, i);
+        const char *fn = json_string_value(json_object_get(json_object_get(it, "figure"), "fn"));
+        if (!fn || (strcmp(fn, "yoy") && strcmp(fn, "cagr"))) continue;
+        growth++;
+        const char *l = th_str(it, "label");
+        const char *en = strchr(l, '(');
+        const char *zh = strstr(l, "增速");
+        if (!en || !zh || zh > en || !strstr(en, "growth"))
+            t_fail(__FILE__, __LINE__, "growth figure %s reads \"%s\"", th_str(it, "key"), l);
+    }
+    CHECK(growth >= 4); /* GDP ×3, budget revenue, agricultural output */
+    json_decref(d);
+    th_stop(&s);
+}
