@@ -309,6 +309,11 @@ static int d_points(pj_ctx *c, const pj_derive_args *a, const pj_ind_def *d, con
     return write_sources(c, &S, w, err);
 }
 
+static const char *kind_word(const pj_period *p)
+{
+    return p->kind == 'Y' ? "year" : p->kind == 'H' ? "half" : p->kind == 'Q' ? "quarter" : "month";
+}
+
 static int d_progress(pj_ctx *c, const pj_derive_args *a, const pj_ind_def *d, const char *region,
                       pj_jw *w, pj_err *err)
 {
@@ -346,6 +351,24 @@ static int d_progress(pj_ctx *c, const pj_derive_args *a, const pj_ind_def *d, c
                               d->code, region);
     }
     double target = pj_col_double(s, 2);
+    /* like with like: a level of one month (100 万吨 of freight in October) against a target of
+     * a year (4000 万吨 a year) would read as 2.5 % done. A level may be a flow (freight,
+     * output) or a stock (area started), which the indicator does not say, so months are not
+     * summed to a year: a value of another length than the target's is refused. A share or a
+     * rate is a percentage whatever its period's length and compares as it is. */
+    pj_period tpp;
+    const char *tper = pj_col_text(s, 1);
+    int tparsed = tper && !pj_period_parse(tper, strlen(tper), &tpp);
+    if (tparsed && !strcmp(d->kind, "level") && pj_period_months(&tpp) != pj_period_months(&p)) {
+        char ps[12];
+        pj_period_format(&p, ps);
+        int rc2 = pj_fail(err, 422, "wrong_period", "period",
+                          "%s is a level: the value of %s (a %s) cannot be compared with the "
+                          "target for %s (a %s); give a period of a %s",
+                          d->code, ps, kind_word(&p), tper, kind_word(&tpp), kind_word(&tpp));
+        pj_stmt_done(s);
+        return rc2;
+    }
     /* a cap (higher_is_better false: energy, emissions) is met by staying at or below it, so
      * its progress is target / current: 100 % at the cap, below 100 % above it — the current
      * value over the cap would read a cap exceeded by 15 % as 115 % "achieved" */
@@ -359,11 +382,13 @@ static int d_progress(pj_ctx *c, const pj_derive_args *a, const pj_ind_def *d, c
     }
     head(w, "progress", d, region);
     kper(w, "period", &p);
+    pj_jw_kstr(w, "period_kind", kind_word(&p));
     pj_jw_knum(w, "current", now);
     pj_jw_key(w, "target");
     pj_jw_obj(w);
     pj_jw_kint(w, "target_id", pj_col_int(s, 0));
     pj_render_text(w, "period", s, 1);
+    if (tparsed) pj_jw_kstr(w, "period_kind", kind_word(&tpp));
     pj_jw_knum(w, "value", target);
     pj_render_text(w, "source", s, 3);
     pj_render_text(w, "note", s, 4);

@@ -600,17 +600,18 @@ TEST_T(indicator_reads_normalise_region_and_target, 60)
              NULL, 422);
     CHECK_STR(th_err_code(a), "unknown_region");
     json_decref(a);
-    /* progress against a target named by its period, in any case the parser reads */
+    /* progress against a target named by its period, in any case the parser reads (a
+     * half-year's GDP against a half-year's target) */
     json_decref(call(&s, "POST", off, "/api/v1/indicators/targets",
                      "{\"code\":\"gdp\",\"period\":\"2035H1\",\"value\":900}", 201));
     a = call(&s, "GET", off,
-             "/api/v1/indicators/derived?fn=progress&code=gdp&period=2023&target=2035H1", NULL,
+             "/api/v1/indicators/derived?fn=progress&code=gdp&period=2024H1&target=2035H1", NULL,
              200);
     double want = json_number_value(json_object_get(json_object_get(a, "target"), "value"));
     CHECK_NEAR(want, 900, 1e-9);
     json_decref(a);
     a = call(&s, "GET", off,
-             "/api/v1/indicators/derived?fn=progress&code=gdp&period=2023&target=2035h1", NULL,
+             "/api/v1/indicators/derived?fn=progress&code=gdp&period=2024H1&target=2035h1", NULL,
              200);
     CHECK_NEAR(json_number_value(json_object_get(json_object_get(a, "target"), "value")), 900,
                1e-9);
@@ -688,6 +689,58 @@ TEST_T(indicator_progress_to_a_cap_is_not_over_achievement, 60)
              422);
     CHECK_STR(th_err_code(a), "undefined");
     CHECK_STR(th_err_field(a), "period");
+    json_decref(a);
+    th_stop(&s);
+}
+
+/* Progress compares like with like: a level of one month (100 万吨 of freight in October)
+ * against a target of a year (4000 万吨 a year in 2035) is refused, 422 wrong_period at period
+ * naming both, rather than read as 2.5 % done; a year's value against it is answered, with the
+ * kind of both periods. A share is a percentage whatever its period: a month's share against a
+ * year's target is answered. */
+TEST_T(indicator_progress_compares_periods_of_one_length, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demo(&s);
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    json_decref(call(&s, "POST", off, "/api/v1/indicators/values",
+                     "{\"code\":\"freight_volume\",\"period\":\"2025-10\",\"value\":100}", 201));
+    json_t *a = call(&s, "GET", off,
+                     "/api/v1/indicators/derived?fn=progress&code=freight_volume&period=2025-10",
+                     NULL, 422);
+    CHECK_STR(th_err_code(a), "wrong_period");
+    CHECK_STR(th_err_field(a), "period");
+    CHECK_STR(th_err_message(a),
+              "freight_volume is a level: the value of 2025-10 (a month) cannot be compared with "
+              "the target for 2035 (a year); give a period of a year");
+    json_decref(a);
+    /* a quarter likewise, against the target named */
+    json_decref(call(&s, "POST", off, "/api/v1/indicators/values",
+                     "{\"code\":\"freight_volume\",\"period\":\"2025Q3\",\"value\":300}", 201));
+    a = call(&s, "GET", off,
+             "/api/v1/indicators/derived?fn=progress&code=freight_volume&period=2025Q3&target=2035",
+             NULL, 422);
+    CHECK_STR(th_err_code(a), "wrong_period");
+    json_decref(a);
+    /* the year's statistic: answered, both periods' kinds said */
+    a = call(&s, "GET", off,
+             "/api/v1/indicators/derived?fn=progress&code=freight_volume&period=2023", NULL, 200);
+    CHECK_STR(th_str(a, "period_kind"), "year");
+    CHECK_STR(th_str(json_object_get(a, "target"), "period_kind"), "year");
+    CHECK_NEAR(json_number_value(json_object_get(a, "value")), 31.25, 1e-9);
+    json_decref(a);
+    /* a share of a month against a yearly target */
+    json_decref(call(&s, "POST", off, "/api/v1/indicators/targets",
+                     "{\"code\":\"land_transfer_rate\",\"period\":\"2030\",\"value\":80}", 201));
+    json_decref(call(&s, "POST", off, "/api/v1/indicators/values",
+                     "{\"code\":\"land_transfer_rate\",\"period\":\"2025-10\",\"value\":76}", 201));
+    a = call(&s, "GET", off,
+             "/api/v1/indicators/derived?fn=progress&code=land_transfer_rate&period=2025-10", NULL,
+             200);
+    CHECK_STR(th_str(a, "period_kind"), "month");
+    CHECK_NEAR(json_number_value(json_object_get(a, "value")), 95, 1e-9);
     json_decref(a);
     th_stop(&s);
 }
