@@ -456,6 +456,11 @@ int pj_ecommerce_demo(pj_ctx *c, uint64_t seed, pj_err *err)
             int w = season_weight(x->cats, m);
             if (first > last || w <= 0) continue;
             int64_t n = (w * range(&d, 12, 32) + range(&d, 0, 99)) / 100;
+            /* a month streamed in part (the running month up to yesterday, a streamer starting
+             * or stopping within it) has its share of the month's sessions, not all of them
+             * crammed into its days */
+            int md = month_days(y, m);
+            n = (n * (last - first + 1) + md / 2) / md;
             if (!had && mi == 24 && n == 0) n = 1; /* every streamer has streamed */
             for (int64_t e = 0; e < n; e++) {
                 int pi = ec_demo_pick(x->cats, m, rnd(&d));

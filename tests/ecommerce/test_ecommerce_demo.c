@@ -259,3 +259,29 @@ TEST_T(academy_demo_cohorts_in_the_state_of_their_dates, 90)
     json_decref(k);
     th_stop(&s);
 }
+
+/* The running month has the sessions of the days passed (up to yesterday), at the rate of the
+ * month before, not a whole month's crammed into its first days (80 sessions on the 1st and 2nd
+ * against 173 in the 30 days of November). On the 1st it has none. */
+TEST_T(ecommerce_demo_running_month_scaled_to_days_passed, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demos(&s);
+    long long cur_days = th_sql_int(&s, "SELECT CAST(strftime('%d', " TODAY ") AS INTEGER) - 1");
+    long long cur = th_sql_int(&s, "SELECT COUNT(*) FROM ec_sessions WHERE source = 'synthetic'"
+                                   " AND day >= date(" TODAY ", 'start of month')");
+    long long prev_days = th_sql_int(&s, "SELECT CAST(strftime('%d', date(" TODAY
+                                         ", 'start of month', '-1 day')) AS INTEGER)");
+    long long prev = th_sql_int(&s, "SELECT COUNT(*) FROM ec_sessions WHERE source = 'synthetic'"
+                                    " AND day >= date(" TODAY ", 'start of month', '-1 month')"
+                                    " AND day < date(" TODAY ", 'start of month')");
+    CHECK(prev > 30);
+    if (cur_days == 0) CHECK_INT(cur, 0);
+    /* the rate of the days passed at most twice the month before's, with room for chance */
+    if (cur * prev_days > 2 * prev * cur_days + 10 * prev_days)
+        t_fail(__FILE__, __LINE__,
+               "%lld sessions in %lld days of this month, %lld in %lld days before", cur, cur_days,
+               prev, prev_days);
+    th_stop(&s);
+}
