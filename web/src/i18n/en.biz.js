@@ -544,6 +544,8 @@ export default {
       kinds: { level: 'Level', share: 'Share', rate: 'Rate' },
       values: 'Values',
       source: 'Source',
+      exportOne: 'Export this indicator (CSV)',
+      exportOneXlsx: 'Export this indicator (XLSX)',
       back: 'Back to the indicators',
       description: 'Description',
       higherBetter: 'higher is better',

@@ -543,6 +543,8 @@ export default {
       kinds: { level: '总量', share: '占比', rate: '增速' },
       values: '数值条数',
       source: '来源',
+      exportOne: '导出本指标 CSV',
+      exportOneXlsx: '导出本指标 XLSX',
       back: '返回指标列表',
       description: '说明',
       higherBetter: '越高越好',
