@@ -1,5 +1,5 @@
-/* The planner's verb: pingji plan --scenario FILE.json | list | show ID | adopt ID | compare A B
- * | ship ID --store S --site F --category C --quantity Q */
+/* The planner's verb: pingji plan --scenario FILE.json | list | show ID | adopt ID | close ID |
+ * compare A B | ship ID --store S --site F --category C --quantity Q */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -409,11 +409,11 @@ int cli_plan(cli *a)
     int64_t id = 0, id2 = 0;
     if (!sub && !cli_opt(a, "scenario"))
         return cli_usage("plan --scenario FILE.json [--out F] [--progress] | list | show ID | "
-                         "adopt ID | compare A B | ship ID --store S --site F --category C "
-                         "--quantity Q");
+                         "adopt ID | close ID --reason R | compare A B | ship ID --store S "
+                         "--site F --category C --quantity Q");
     if (sub && strcmp(sub, "list") && strcmp(sub, "show") && strcmp(sub, "adopt") &&
-        strcmp(sub, "compare") && strcmp(sub, "ship"))
-        return cli_usage("sub-commands: list show adopt compare ship (or --scenario FILE)");
+        strcmp(sub, "close") && strcmp(sub, "compare") && strcmp(sub, "ship"))
+        return cli_usage("sub-commands: list show adopt close compare ship (or --scenario FILE)");
     if (sub && strcmp(sub, "list") && cli_parse_id(a->npos > 2 ? a->pos[2] : NULL, &id))
         return cli_usage("give the plan id after the sub-command");
     if (sub && !strcmp(sub, "compare") && cli_parse_id(a->npos > 3 ? a->pos[3] : NULL, &id2))
@@ -423,6 +423,12 @@ int cli_plan(cli *a)
     if (cli_opt_enum(a, "status", pj_plan_statuses)) return 2;
     json_t *scenario = NULL;
     if (sub && !strcmp(sub, "ship") && ship_body(a, &scenario)) return 2;
+    if (sub && !strcmp(sub, "close")) {
+        const char *reason = cli_opt(a, "reason");
+        if (!reason || !*reason)
+            return cli_usage("plan close ID: give the reason as --reason TEXT");
+        scenario = json_pack("{s:s}", "reason", reason);
+    }
     if (!sub) {
         /* everything checked before the plan (and its audit row) is written */
         const char *file = cli_opt(a, "scenario"), *path = cli_opt(a, "out");
@@ -458,14 +464,16 @@ int cli_plan(cli *a)
             rc = pj_plan_get(&s.ctx, id, &w, &s.err);
         else if (!strcmp(sub, "adopt"))
             rc = pj_plan_adopt(&s.ctx, id, NULL, &w, &s.err);
+        else if (!strcmp(sub, "close"))
+            rc = pj_plan_close(&s.ctx, id, scenario, &w, &s.err);
         else if (!strcmp(sub, "ship"))
             rc = pj_plan_ship(&s.ctx, id, scenario, &w, &s.err);
         else
             rc = pj_plan_compare(&s.ctx, id, id2, &w, &s.err);
-        json_decref(scenario); /* the shipment's body */
+        json_decref(scenario); /* the shipment's or the close's body */
         if (rc)
             rc = cli_fail(&s.err);
-        else if (!strcmp(sub, "show") || !strcmp(sub, "adopt")) {
+        else if (!strcmp(sub, "show") || !strcmp(sub, "adopt") || !strcmp(sub, "close")) {
             json_t *plan = json_loads(out.data, 0, NULL);
             print_plan(plan);
             json_decref(plan);

@@ -61,7 +61,8 @@ int pj_plan_submit(pj_ctx *c, pj_plan_pool *pool, json_t *body, int64_t *id, pj_
  * error in err (the status and code the solve failed with). */
 int pj_plan_outcome(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
 
-/* A plan is solving, then draft (solved) or failed; a draft may be adopted. */
+/* A plan is solving, then draft (solved) or failed; a draft may be adopted, an adopted plan
+ * closed. */
 extern const char *const pj_plan_statuses[];
 /* Plans newest first, without their results; status NULL = all. */
 int pj_plan_list(pj_ctx *c, const char *status, int64_t cursor, int limit, pj_jw *w, pj_err *err);
@@ -74,6 +75,11 @@ int pj_plan_compare(pj_ctx *c, int64_t a, int64_t b, pj_jw *w, pj_err *err);
  * whole adoption fail with 409 naming it. Admin and district officers only. body may be NULL
  * or {"version": N} (optimistic concurrency). */
 int pj_plan_adopt(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+/* Closes (stands down) an adopted plan when its crisis is over: status closed, in one
+ * transaction with its audit row (`close`, the reason in after). Its people no longer occupy
+ * its sites, its unshipped supply flows hold no stock and take no shipment. body {reason,
+ * version?}; 409 invalid_transition unless adopted. Admin and district officers only. */
+int pj_plan_close(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
 
 /* Records that qty units of one supply flow of an adopted plan were shipped: body
  * {store_id, facility_id, category, quantity} names the flow (its store, site and category).

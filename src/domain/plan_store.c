@@ -184,7 +184,7 @@ int pj_plan_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     return plan_render(c, id, w, err);
 }
 
-const char *const pj_plan_statuses[] = {"solving", "draft", "failed", "adopted", NULL};
+const char *const pj_plan_statuses[] = {"solving", "draft", "failed", "adopted", "closed", NULL};
 
 int pj_plan_list(pj_ctx *c, const char *status, int64_t cursor, int limit, pj_jw *w, pj_err *err)
 {
@@ -209,7 +209,7 @@ static int may_write(pj_ctx *c, int adopt, pj_err *err)
     for (int i = 0; i < (adopt ? 2 : 3); i++)
         if (c->actor.role == plan_writers[i]) return 0;
     return pj_fail(err, 403, "forbidden", "",
-                   adopt ? "only admin and district officers adopt plans"
+                   adopt ? "only admin and district officers adopt and close plans"
                          : "only admin, district and township officers make plans");
 }
 
@@ -929,6 +929,75 @@ int pj_plan_adopt(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     return plan_render(c, id, w, err);
 fail:
     json_decref(res);
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_plan_close(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"reason", "version", NULL};
+    int64_t version = 0;
+    const char *reason = NULL;
+    if (may_write(c, 1, err)) return -1;
+    if (!body) return pj_fail(err, 422, "missing_field", "reason", "give the reason for closing");
+    if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_text_trimmed(c->arena, body, "reason", 1, 500, &reason, err) < 0 ||
+        pj_in_int(body, "version", 0, 1, INT64_MAX, &version, err) < 0)
+        return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT status, version FROM plans WHERE id = ?", err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    const char *status = "";
+    int64_t cur = 0;
+    if (rc == 1) {
+        status = pj_arena_strdup(c->arena, pj_col_text(s, 0));
+        cur = pj_col_int(s, 1);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) goto fail;
+    if (rc == 0) {
+        pj_not_found(err, "plan", id);
+        goto fail;
+    }
+    if (version && version != cur) {
+        pj_fail(err, 409, "version_conflict", "version",
+                "the plan was changed by someone else (version %lld, yours %lld); reload",
+                (long long)cur, (long long)version);
+        goto fail;
+    }
+    if (strcmp(status, "adopted")) {
+        pj_fail(err, 409, "invalid_transition", "id",
+                "plan %lld is %s: only an adopted plan is closed", (long long)id, status);
+        goto fail;
+    }
+    char *before = pj_render_to_string(c, id, plan_head, err), *after;
+    if (!before) goto fail;
+    /* closed: its people no longer occupy its sites, its unshipped supply flows hold no stock
+     * and take no shipment (every such query counts adopted plans only) */
+    s = pj_db_prepare(
+        c->db, "UPDATE plans SET status = 'closed', version = version + 1 WHERE id = ?", err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    if (pj_step_done(s, err) || !(after = pj_render_to_string(c, id, plan_head, err))) goto fail;
+    json_t *o = json_loads(after, 0, NULL);
+    if (!o) {
+        pj_fail(err, 500, "internal", "", "cannot read the plan's audit row");
+        goto fail;
+    }
+    json_object_set_new(o, "reason", json_string(reason));
+    char *t = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    if (!t) {
+        pj_fail(err, 500, "internal", "", "cannot write the plan's audit row");
+        goto fail;
+    }
+    rc = pj_audit_add(c, "close", "plan", id, before, t, err);
+    free(t);
+    if (rc || pj_db_commit(c->db, err)) goto fail;
+    return plan_render(c, id, w, err);
+fail:
     pj_db_rollback(c->db);
     return -1;
 }

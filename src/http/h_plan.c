@@ -61,6 +61,11 @@ static int h_plan_adopt(pj_req *r)
     return pj_plan_adopt(&r->ctx, r->id, r->body, &r->w, &r->err);
 }
 
+static int h_plan_close(pj_req *r)
+{
+    return pj_h_need_body(r) || pj_plan_close(&r->ctx, r->id, r->body, &r->w, &r->err);
+}
+
 static int h_plan_ship(pj_req *r)
 {
     return pj_h_need_body(r) || pj_plan_ship(&r->ctx, r->id, r->body, &r->w, &r->err)
@@ -89,6 +94,8 @@ const pj_route pj_routes_plan[] = {
     {"GET", "/api/v1/plans/{id}", h_plan_get, READERS, "One plan with its request and result"},
     {"POST", "/api/v1/plans/{id}/adopt", h_plan_adopt, R_DISTRICT,
      "Adopt a draft plan: start the conversions of its sites"},
+    {"POST", "/api/v1/plans/{id}/close", h_plan_close, R_DISTRICT,
+     "Close an adopted plan when its crisis is over: its people, holds and flows released"},
     {"GET", "/api/v1/plans/{id}/shipments", h_plan_shipments, READERS,
      "The shipments of a plan's supply flows, newest first"},
     {"POST", "/api/v1/plans/{id}/shipments", h_plan_ship, SHIPPERS,

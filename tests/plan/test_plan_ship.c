@@ -919,3 +919,85 @@ TEST_T(plan_supplies_totals_per_category_in_their_units, 240)
     json_decref(a);
     th_stop(&s);
 }
+
+/* Regression: an adopted plan could never be stood down when its crisis was over: its people
+ * kept counting in its sites (restoring or aborting one was `occupied`, to be overridden as if
+ * evicting them) and its unshipped flows kept holding the store's stock. Now POST
+ * /plans/{id}/close (adopted only, reason required, one transaction, audited `close`) makes it
+ * closed: the site is no longer occupied on its account, its holds are released (a second plan
+ * counting on the same grain is adopted) and it takes no shipment. */
+TEST_T(plan_close_releases_people_holds_and_flows, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80], path[96], cpath[96], q[300];
+    th_login(&s, "admin", s.admin_pw, tok);
+    two_villages_one_store(&s);
+    json_t *p1 = POST(&s, tok, "/api/v1/plans?wait=1", VILLAGE_PLAN(1001), 201);
+    json_t *p2 = POST(&s, tok, "/api/v1/plans?wait=1", VILLAGE_PLAN(1003), 201);
+    long long id1 = th_int(p1, "id"), id2 = th_int(p2, "id");
+    /* a draft is not closed */
+    snprintf(cpath, sizeof cpath, "/api/v1/plans/%lld/close", id2);
+    REFUSED(&s, tok, cpath, "{\"reason\":\"x\"}", 409, "invalid_transition", "id",
+            "only an adopted plan is closed");
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", id1);
+    json_t *ad = POST(&s, tok, path, "{}", 200);
+    long long ver = th_int(ad, "version");
+    json_decref(ad);
+    long long conv = th_sql_int(&s, "SELECT id FROM conversions WHERE facility_id = 1");
+    /* in force: aborting its site is occupied, the second plan cannot have the grain */
+    char apath[96];
+    snprintf(apath, sizeof apath, "/api/v1/conversions/%lld/abort", conv);
+    REFUSED(&s, tok, apath, "{\"reason\":\"汛情解除\"}", 409, "occupied", "confirm", NULL);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", id2);
+    REFUSED(&s, tok, path, "{}", 409, "supplies_changed", "supplies", NULL);
+    /* bad input: nothing written */
+    snprintf(cpath, sizeof cpath, "/api/v1/plans/%lld/close", id1);
+    REFUSED(&s, tok, cpath, "{}", 422, "missing_field", "reason", NULL);
+    REFUSED(&s, tok, cpath, "{\"reason\":\"  \"}", 422, "missing_field", "reason", NULL);
+    REFUSED(&s, tok, cpath, "{\"reason\":\"x\",\"other\":1}", 422, "unknown_field", "other", NULL);
+    snprintf(q, sizeof q, "{\"reason\":\"x\",\"version\":%lld}", ver + 5);
+    REFUSED(&s, tok, cpath, q, 409, "version_conflict", "version", NULL);
+    REFUSED(&s, tok, "/api/v1/plans/9999/close", "{\"reason\":\"x\"}", 404, NULL, NULL, NULL);
+    /* closed, in one transaction with its audit row */
+    snprintf(q, sizeof q, "{\"reason\":\"汛情解除，安置人员已返家\",\"version\":%lld}", ver);
+    json_t *c = POST(&s, tok, cpath, q, 200);
+    CHECK_STR(th_str(c, "status"), "closed");
+    json_t *site = json_array_get(json_object_get(json_object_get(c, "result"), "sites"), 0);
+    CHECK(site && json_is_false(json_object_get(site, "in_force")));
+    json_decref(c);
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE action = 'close' AND entity = 'plan' AND"
+             " entity_id = %lld AND json_extract(before_json, '$.status') = 'adopted' AND"
+             " json_extract(after_json, '$.status') = 'closed' AND"
+             " json_extract(after_json, '$.reason') = '汛情解除，安置人员已返家'",
+             id1);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    REFUSED(&s, tok, cpath, "{\"reason\":\"x\"}", 409, "invalid_transition", "id", "is closed");
+    /* listed as closed */
+    json_t *l = GET(&s, tok, "/api/v1/plans?status=closed", 200);
+    json_t *items = json_object_get(l, "items");
+    CHECK_INT((long long)json_array_size(items), 1);
+    CHECK_INT(th_int(json_array_get(items, 0), "id"), id1);
+    json_decref(l);
+    /* no shipment to it */
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/shipments", id1);
+    REFUSED(&s, tok, path,
+            "{\"store_id\":9,\"facility_id\":1,\"category\":\"grain\",\"quantity\":1}", 409,
+            "not_adopted", "id", "is closed");
+    /* its grain is free: the second plan is adopted */
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", id2);
+    ad = POST(&s, tok, path, "{}", 200);
+    CHECK_STR(th_str(ad, "status"), "adopted");
+    json_decref(ad);
+    /* its site is not occupied any more: aborted without a confirmation */
+    json_decref(POST(&s, tok, apath, "{\"reason\":\"汛情解除\"}", 200));
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE action = 'convert_abort' AND entity_id = %lld AND"
+             " json_extract(after_json, '$.occupied') IS NULL",
+             conv);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    json_decref(p1);
+    json_decref(p2);
+    th_stop(&s);
+}
