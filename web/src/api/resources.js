@@ -122,6 +122,8 @@ export const plans = {
   create: (scenario) => post('/plans', scenario),
   compare: (a, b, opts) => get('/plans/compare', { a, b }, opts),
   adopt: (id, version) => post(`/plans/${id}/adopt`, version ? { version } : undefined),
+  // stand an adopted plan down when its crisis is over (reason required)
+  close: (id, reason, version) => post(`/plans/${id}/close`, version ? { reason, version } : { reason }),
   /** an adopted plan's flow shipped: {store_id, facility_id, category, quantity} (201 with the
    * shipment and its flow's {quantity, shipped, remaining}) */
   ship: (id, body) => post(`/plans/${id}/shipments`, body),

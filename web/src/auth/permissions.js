@@ -41,6 +41,7 @@ export const PERMISSIONS = {
   plans: OFFICIALS,
   'plans.write': ['admin', 'district_officer', 'township_officer'],
   'plans.adopt': DISTRICT,
+  'plans.close': DISTRICT,
   // an adopted plan's shipments: the district any store's, a township officer and a facility
   // operator within the store's scope (as for its stock lines; utils/plans.js mayShip)
   'plans.ship': OPERATORS,

@@ -8,7 +8,7 @@ export const PLAN_ROLES = ['resettlement', 'isolation', 'medical', 'supply_store
  * no supplies (a ration per person and day) and no one left without a place. */
 export const HOUSING_ROLES = ['isolation', 'resettlement', 'medical'];
 export const housesPeople = (role) => !role || HOUSING_ROLES.includes(role);
-export const PLAN_STATUSES = ['solving', 'draft', 'failed', 'adopted'];
+export const PLAN_STATUSES = ['solving', 'draft', 'failed', 'adopted', 'closed'];
 /** A plan with a result (solved): only these are adopted, compared and shown in full. */
 export const isSolved = (p) => !!p && (p.status === 'draft' || p.status === 'adopted');
 /** The phases the server reports while solving (src/domain/plan_worker.c, plan.c). */
