@@ -43,6 +43,14 @@ TEST_T(cli_plan_make_list_show_compare_adopt, 120)
     CHECK(strstr(out, "adopted"));
     CHECK_INT(RUN(out, "plan", "adopt", "2", "--db", db), 1); /* the same sites: busy */
     CHECK(strstr(out, "facility_busy") || strstr(out, "cannot be adopted"));
+    /* stood down when the crisis is over: the reason is required, only an adopted plan */
+    CHECK_INT(RUN(out, "plan", "close", "1", "--db", db), 2);
+    CHECK_INT(RUN(out, "plan", "close", "2", "--reason", "x", "--db", db), 1);
+    CHECK(strstr(out, "invalid_transition") || strstr(out, "only an adopted plan is closed"));
+    CHECK_INT(RUN(out, "plan", "close", "1", "--reason", "汛情解除", "--db", db), 0);
+    CHECK(strstr(out, "closed"));
+    CHECK_INT(RUN(out, "plan", "list", "--status", "closed", "--db", db), 0);
+    CHECK(strstr(out, "\"status\": \"closed\"") || strstr(out, "\"status\":\"closed\""));
     CHECK_INT(RUN(out, "plan", "show", "--db", db), 2);
     CHECK_INT(RUN(out, "plan", "frobnicate", "--db", db), 2);
     f = fopen(scn, "w");
