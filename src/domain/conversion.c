@@ -27,11 +27,10 @@ const char *pj_conv_transition(const char *from, pj_conv_event ev)
         const char *from;
         pj_conv_event ev;
         const char *to;
-    } table[] = {{"peacetime", PJ_EV_START, "converting"},
-                 {"converting", PJ_EV_READY, "emergency"},
-                 {"converting", PJ_EV_ABORT, "peacetime"},
-                 {"emergency", PJ_EV_RESTORE, "restoring"},
-                 {"restoring", PJ_EV_RESTORED, "peacetime"}};
+    } table[] = {
+        {"peacetime", PJ_EV_START, "converting"},  {"converting", PJ_EV_READY, "emergency"},
+        {"converting", PJ_EV_ABORT, "peacetime"},  {"converting", PJ_EV_ABORT_RESTORE, "restoring"},
+        {"emergency", PJ_EV_RESTORE, "restoring"}, {"restoring", PJ_EV_RESTORED, "peacetime"}};
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
         if (!strcmp(table[i].from, from) && table[i].ev == ev) return table[i].to;
     return NULL;
@@ -146,7 +145,11 @@ static int conv_deadline_of(pj_ctx *c, const conv_head *h, int64_t now, conv_dea
                             pj_err *err)
 {
     *d = (conv_deadline){.target = target_hours_of(c, h)};
-    int64_t end = h->ready_at ? h->ready_at : (h->ended_at ? h->ended_at : now);
+    /* the convert phase ends when the site is ready, or when an abort sent it to its restore
+     * steps, or with the conversion */
+    int64_t end = h->ready_at     ? h->ready_at
+                  : h->restore_at ? h->restore_at
+                                  : (h->ended_at ? h->ended_at : now);
     d->elapsed = minutes1(end - h->started_at);
     /* an adopted plan expects the site ready when its last convert step is planned to end: that
      * is the deadline that counts for the conversion, the standard's target only without one */
@@ -185,6 +188,14 @@ static int64_t conv_clock(const conv_head *h, int64_t now)
     return h->ended_at ? h->ended_at : now;
 }
 
+/* the clock of a phase's steps: convert steps stop when the restore phase starts (a conversion
+ * aborted after work began goes to its restore steps, its running convert steps stopped) */
+static int64_t phase_clock(const conv_head *h, const char *phase, int64_t now)
+{
+    if (h->restore_at && !strcmp(phase, "convert")) return h->restore_at;
+    return conv_clock(h, now);
+}
+
 int pj_conversion_standing(pj_ctx *c, int64_t id, pj_conv_standing *out, pj_err *err)
 {
     conv_head h;
@@ -194,17 +205,17 @@ int pj_conversion_standing(pj_ctx *c, int64_t id, pj_conv_standing *out, pj_err 
     *out = (pj_conv_standing){
         .has_deadline = d.has_deadline, .deadline_minutes = d.deadline, .over_deadline = d.over};
     pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT planned_start_min, planned_end_min, started_at, finished_at"
-                               " FROM conversion_steps WHERE conversion_id = ? AND"
+                               "SELECT planned_start_min, planned_end_min, started_at, finished_at,"
+                               " phase FROM conversion_steps WHERE conversion_id = ? AND"
                                " planned_start_min IS NOT NULL",
                                err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
     int rc;
-    int64_t clock = conv_clock(&h, now);
     while ((rc = pj_stmt_step(s, err)) == 1)
-        out->behind_plan += step_behind_plan(&h, pj_col_int(s, 0), pj_col_int(s, 1),
-                                             pj_col_int(s, 2), pj_col_int(s, 3), clock);
+        out->behind_plan +=
+            step_behind_plan(&h, pj_col_int(s, 0), pj_col_int(s, 1), pj_col_int(s, 2),
+                             pj_col_int(s, 3), phase_clock(&h, pj_col_text(s, 4), now));
     pj_stmt_done(s);
     return rc < 0 ? -1 : 0;
 }
@@ -270,9 +281,9 @@ static int conv_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
     int rc, done = 0, total = 0, overdue = 0, behind = 0;
-    int64_t clock = conv_clock(&h, now);
     while ((rc = pj_stmt_step(s, err)) == 1) {
         const char *status = pj_col_text(s, 10);
+        int64_t clock = phase_clock(&h, pj_col_text(s, 2), now);
         int64_t planned = pj_col_int(s, 5), st = pj_col_int(s, 11), fin = pj_col_int(s, 13);
         int is_over = 0, late = 0;
         if (!strcmp(status, "running") && minutes1(clock - st) > (double)planned) is_over = 1;
@@ -714,7 +725,10 @@ static int advance(pj_ctx *c, conv_head *h, pj_err *err)
         if (done <= 0) return done;
         const char *to = pj_conv_transition(h->fstate, PJ_EV_RESTORED);
         if (!to) return pj_fail(err, 409, "invalid_transition", "", "facility is %s", h->fstate);
-        return set_conv(c, h->id, "completed", "ended_at", NULL, &before, err) ||
+        /* a conversion aborted after work began ends aborted once its site is put back */
+        int aborted = h->abort_reason && *h->abort_reason;
+        return set_conv(c, h->id, aborted ? "aborted" : "completed", "ended_at", NULL, &before,
+                        err) ||
                set_facility_state(c, h->facility_id, to, err) ||
                audit_conv(c, h->id, "restore_done", before, NULL, err);
     }
@@ -978,13 +992,34 @@ int pj_conversion_action(pj_ctx *c, int64_t id, const char *action, json_t *body
     char *before = NULL; /* the conversion as it was, for the audit row */
     if (abort_) {
         if (live) {
-            const char *to = pj_conv_transition(h.state, PJ_EV_ABORT);
+            /* once a step has started the site is changed: with restore steps in its manual it
+             * goes to them (restoring, the conversion keeping its reason, ending aborted once
+             * they are done); before any step started, or without restore steps, it is back in
+             * peacetime at once */
+            int worked = 0;
+            if (!strcmp(h.state, "converting")) {
+                pj_stmt *q = pj_db_prepare(
+                    c->db,
+                    "SELECT EXISTS (SELECT 1 FROM conversion_steps WHERE conversion_id = ?1 AND"
+                    " phase = 'convert' AND status <> 'pending') AND EXISTS (SELECT 1 FROM"
+                    " conversion_steps WHERE conversion_id = ?1 AND phase = 'restore')",
+                    err);
+                if (!q) goto fail;
+                pj_stmt_int(q, 1, id);
+                int qrc = pj_stmt_step(q, err);
+                worked = qrc == 1 && pj_col_int(q, 0);
+                pj_stmt_done(q);
+                if (qrc < 0) goto fail;
+            }
+            const char *to =
+                pj_conv_transition(h.state, worked ? PJ_EV_ABORT_RESTORE : PJ_EV_ABORT);
             if (!to) {
                 pj_fail(err, 409, "invalid_transition", "id",
                         "a conversion can be aborted only while converting (it is %s)", h.state);
                 goto fail;
             }
-            if (set_conv(c, id, "aborted", "ended_at", reason, &before, err) ||
+            if ((worked ? set_conv(c, id, "restoring", "restore_started_at", reason, &before, err)
+                        : set_conv(c, id, "aborted", "ended_at", reason, &before, err)) ||
                 set_facility_state(c, h.facility_id, to, err))
                 goto fail;
         } else {

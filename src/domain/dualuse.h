@@ -90,11 +90,13 @@ int pj_overview(pj_ctx *c, const char *scenario, int64_t population, pj_jw *w, p
 
 /* Pure rules, exposed for tests. */
 typedef enum {
-    PJ_EV_START,    /* peacetime → converting */
-    PJ_EV_READY,    /* converting → emergency (all steps done, checklist signed) */
-    PJ_EV_RESTORE,  /* emergency → restoring */
-    PJ_EV_RESTORED, /* restoring → peacetime (all restore steps done) */
-    PJ_EV_ABORT     /* converting → peacetime */
+    PJ_EV_START,        /* peacetime → converting */
+    PJ_EV_READY,        /* converting → emergency (all steps done, checklist signed) */
+    PJ_EV_RESTORE,      /* emergency → restoring */
+    PJ_EV_RESTORED,     /* restoring → peacetime (all restore steps done) */
+    PJ_EV_ABORT,        /* converting → peacetime (no step started, or no restore steps) */
+    PJ_EV_ABORT_RESTORE /* converting → restoring (aborted after a step started: the manual's
+                           restore steps put the site back) */
 } pj_conv_event;
 /* The facility state after event in state from, or NULL when the transition is forbidden. */
 const char *pj_conv_transition(const char *from, pj_conv_event ev);

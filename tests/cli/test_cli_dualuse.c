@@ -196,7 +196,7 @@ TEST_T(cli_dualuse_drill_verbs_leave_live_conversions_alone, 120)
     CHECK_INT(RUN(out, "drill", "abort", drill, "--reason", "演练结束", "--db", db), 0);
     CHECK(strstr(out, "\"state\": \"aborted\""));
     CHECK_INT(RUN(out, "convert", "abort", live, "--reason", "误报", "--db", db), 0);
-    CHECK_STR(state_of(out, st, sizeof st), "aborted/peacetime");
+    CHECK_STR(state_of(out, st, sizeof st), "restoring/restoring");
 }
 
 /* A number from the database at path (the first column of sql's first row). */

@@ -1354,6 +1354,77 @@ TEST(dualuse_aborted_conversion_stops_its_timers)
     th_stop(&s);
 }
 
+/* Regression: a live conversion aborted after a step had started went straight back to
+ * peacetime, its restore steps never workable. The site goes to them (restoring, the reason
+ * kept, running convert steps stopped) and ends aborted, back in peacetime, once they are done;
+ * an abort before any step started still returns at once. */
+TEST(dualuse_abort_after_work_restores_the_site)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "officer", s.demo_pw, tok);
+    long long fid = peaceful_hotel(&s);
+    char body[128], path[96], sql[300];
+    json_t *conv = hotel_conversion(&s, tok, "live");
+    long long cid = th_int(conv, "id");
+    long long step = th_int(json_array_get(json_object_get(conv, "steps"), 0), "id");
+    json_decref(conv);
+    snprintf(path, sizeof path, "/api/v1/conversion-steps/%lld/start", step);
+    json_decref(post(&s, tok, path, "{}", 200));
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/abort", cid);
+    conv = post(&s, tok, path, "{\"reason\":\"雨情减弱\"}", 200);
+    CHECK_STR(th_str(conv, "state"), "restoring");
+    CHECK_STR(th_str(conv, "facility_state"), "restoring");
+    CHECK_STR(th_str(conv, "abort_reason"), "雨情减弱");
+    CHECK(json_is_null(json_object_get(conv, "ended_at")));
+    json_decref(conv);
+    snprintf(sql, sizeof sql, "SELECT state = 'restoring' FROM facilities WHERE id = %lld", fid);
+    CHECK_INT(th_sql_int(&s, sql), 1);
+    /* the running convert step stopped with the abort: it ran 2 minutes, an hour ago */
+    snprintf(sql, sizeof sql,
+             "UPDATE conversions SET restore_started_at = strftime('%%s','now') - 3600 WHERE"
+             " id = %lld; UPDATE conversion_steps SET started_at = strftime('%%s','now') - 3720"
+             " WHERE id = %lld",
+             cid, step);
+    th_sql_exec(&s, sql);
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld", cid);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &conv), 200);
+    json_t *st = json_array_get(json_object_get(conv, "steps"), 0);
+    CHECK(fabs(json_number_value(json_object_get(st, "actual_minutes")) - 2.0) < 0.05);
+    /* the convert steps are closed, the restore steps open */
+    snprintf(path, sizeof path, "/api/v1/conversion-steps/%lld/finish", step);
+    json_t *o = post(&s, tok, path, "{}", 409);
+    CHECK_STR(th_err_code(o), "invalid_transition");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/restore", cid);
+    o = post(&s, tok, path, "{}", 409);
+    CHECK_STR(th_err_code(o), "invalid_transition");
+    json_decref(o);
+    conv = work_phase(&s, tok, conv, "restore");
+    CHECK_STR(th_str(conv, "state"), "aborted");
+    CHECK_STR(th_str(conv, "facility_state"), "peacetime");
+    CHECK_STR(th_str(conv, "abort_reason"), "雨情减弱");
+    CHECK(!json_is_null(json_object_get(conv, "ended_at")));
+    json_decref(conv);
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'conversion' AND entity_id = %lld AND"
+             " action IN ('convert_abort', 'restore_done')",
+             cid);
+    CHECK_INT(th_sql_int(&s, sql), 2);
+    /* an abort before any step started: back in peacetime at once */
+    conv = hotel_conversion(&s, tok, "live");
+    cid = th_int(conv, "id");
+    json_decref(conv);
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/abort", cid);
+    snprintf(body, sizeof body, "{\"reason\":\"误报\"}");
+    conv = post(&s, tok, path, body, 200);
+    CHECK_STR(th_str(conv, "state"), "aborted");
+    CHECK_STR(th_str(conv, "facility_state"), "peacetime");
+    json_decref(conv);
+    th_stop(&s);
+}
+
 /* Regression: texts that must say something were taken when they held only spaces — a drill
  * aborted with the reason "   ", a finding closed with the note "   ". They are refused (422
  * naming the field, nothing changed); the spaces around a text are left out; remarks of spaces

@@ -14,13 +14,12 @@ TEST(dualuse_state_machine_every_transition)
         const char *from;
         pj_conv_event ev;
         const char *to;
-    } ok[] = {{"peacetime", PJ_EV_START, "converting"},
-              {"converting", PJ_EV_READY, "emergency"},
-              {"converting", PJ_EV_ABORT, "peacetime"},
-              {"emergency", PJ_EV_RESTORE, "restoring"},
-              {"restoring", PJ_EV_RESTORED, "peacetime"}};
+    } ok[] = {
+        {"peacetime", PJ_EV_START, "converting"},  {"converting", PJ_EV_READY, "emergency"},
+        {"converting", PJ_EV_ABORT, "peacetime"},  {"converting", PJ_EV_ABORT_RESTORE, "restoring"},
+        {"emergency", PJ_EV_RESTORE, "restoring"}, {"restoring", PJ_EV_RESTORED, "peacetime"}};
     for (int s = 0; s < 4; s++)
-        for (int e = PJ_EV_START; e <= PJ_EV_ABORT; e++) {
+        for (int e = PJ_EV_START; e <= PJ_EV_ABORT_RESTORE; e++) {
             const char *want = NULL;
             for (size_t k = 0; k < sizeof ok / sizeof ok[0]; k++)
                 if (!strcmp(ok[k].from, states[s]) && (int)ok[k].ev == e) want = ok[k].to;
