@@ -1267,34 +1267,136 @@ static int finding_due_ok(const char *due, int64_t due_t, pj_err *err)
                    today);
 }
 
+/* Minutes from the conversion's start to t, as shown (one decimal, rounded down); null for 0. */
+static void opt_minutes_from(pj_jw *w, const char *key, const conv_head *h, int64_t t)
+{
+    if (t)
+        pj_jw_knum(w, key, minutes1(t - h->started_at));
+    else
+        pj_jw_knull(w, key);
+}
+
+/* The after-action report of a live conversion: per step of both phases its planned minutes,
+ * the adopted plan's schedule where it has one, and when it actually started and finished
+ * (minutes from the conversion's start) with its actual minutes, as the conversion shows them;
+ * no score (only drills are scored). */
+static int live_report(pj_ctx *c, const conv_head *h, pj_jw *w, pj_err *err)
+{
+    int64_t now = pj_now();
+    conv_deadline d;
+    if (conv_deadline_of(c, h, now, &d, err)) return -1;
+    pj_jw_obj(w);
+    pj_jw_kint(w, "conversion_id", h->id);
+    pj_jw_kstr(w, "mode", h->mode);
+    pj_jw_kint(w, "facility_id", h->facility_id);
+    pj_jw_kstr(w, "facility_name", h->facility);
+    pj_jw_kstr(w, "scenario", h->scenario);
+    pj_jw_kstr(w, "state", h->state);
+    pj_render_time(w, "started_at", h->started_at);
+    opt_time(w, "ready_at", h->ready_at);
+    opt_time(w, "restore_started_at", h->restore_at);
+    opt_time(w, "ended_at", h->ended_at);
+    if (h->abort_reason && *h->abort_reason)
+        pj_jw_kstr(w, "abort_reason", h->abort_reason);
+    else
+        pj_jw_knull(w, "abort_reason");
+    pj_jw_key(w, "steps");
+    pj_jw_arr(w);
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT ms.phase, ms.code, ms.name, ms.planned_minutes, cs.status, cs.started_at,"
+        " cs.finished_at, cs.planned_start_min, cs.planned_end_min FROM conversion_steps cs"
+        " JOIN manual_steps ms ON ms.id = cs.step_id WHERE cs.conversion_id = ?"
+        " ORDER BY ms.phase, ms.seq",
+        err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, h->id);
+    int rc, behind = 0;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        const char *status = pj_col_text(s, 4);
+        int64_t planned = pj_col_int(s, 3), st = pj_col_int(s, 5), fin = pj_col_int(s, 6);
+        int64_t clock = phase_clock(h, pj_col_text(s, 0), now);
+        int done = !strcmp(status, "done");
+        double actual = st ? minutes1((fin ? fin : clock) - st) : 0;
+        pj_jw_obj(w);
+        pj_render_text(w, "phase", s, 0);
+        pj_render_text(w, "code", s, 1);
+        pj_render_text(w, "name", s, 2);
+        pj_jw_kstr(w, "status", status);
+        pj_jw_kint(w, "planned_minutes", planned);
+        if (pj_col_is_null(s, 7)) {
+            pj_jw_knull(w, "planned_start_min");
+            pj_jw_knull(w, "planned_end_min");
+            pj_jw_kbool(w, "behind_plan", 0);
+        } else {
+            int b = step_behind_plan(h, pj_col_int(s, 7), pj_col_int(s, 8), st, fin, clock);
+            behind += b;
+            pj_jw_kint(w, "planned_start_min", pj_col_int(s, 7));
+            pj_jw_kint(w, "planned_end_min", pj_col_int(s, 8));
+            pj_jw_kbool(w, "behind_plan", b);
+        }
+        opt_minutes_from(w, "actual_start_min", h, st);
+        opt_minutes_from(w, "actual_end_min", h, fin);
+        if (st)
+            pj_jw_knum(w, "actual_minutes", actual);
+        else
+            pj_jw_knull(w, "actual_minutes");
+        pj_jw_kstr(w, "result",
+                   done                         ? (actual <= (double)planned ? "on_time" : "late")
+                   : !strcmp(status, "running") ? "running"
+                                                : "not_done");
+        pj_jw_obj_end(w);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    pj_jw_arr_end(w);
+    pj_jw_knum(w, "convert_minutes", d.elapsed);
+    if (d.target > 0)
+        pj_jw_knum(w, "target_minutes", d.target * 60);
+    else
+        pj_jw_knull(w, "target_minutes");
+    if (d.has_plan)
+        pj_jw_kint(w, "plan_ready_minutes", d.plan_ready);
+    else
+        pj_jw_knull(w, "plan_ready_minutes");
+    pj_jw_kbool(w, "over_deadline", d.over);
+    pj_jw_kint(w, "steps_behind_plan", behind);
+    if (h->restore_at)
+        pj_jw_knum(w, "restore_minutes", minutes1(conv_clock(h, now) - h->restore_at));
+    else
+        pj_jw_knull(w, "restore_minutes");
+    return 0; /* findings and the closing brace: pj_drill_report */
+}
+
 int pj_drill_report(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
     conv_head h;
     if (conv_load(c, id, &h, err)) return -1;
-    if (strcmp(h.mode, "drill"))
-        return pj_fail(err, 422, "invalid_value", "id", "conversion %lld is not a drill",
-                       (long long)id);
+    int live = strcmp(h.mode, "drill") != 0;
+    if (live && live_report(c, &h, w, err)) return -1;
     drill_score ds;
-    pj_jw_obj(w);
-    pj_jw_kint(w, "drill_id", id);
-    pj_jw_kint(w, "facility_id", h.facility_id);
-    pj_jw_kstr(w, "facility_name", h.facility);
-    pj_jw_kstr(w, "scenario", h.scenario);
-    pj_jw_kstr(w, "state", h.state);
-    pj_render_time(w, "started_at", h.started_at);
-    pj_jw_key(w, "steps");
-    if (drill_compute(c, &h, w, &ds, err)) return -1;
-    pj_jw_knum(w, "total_minutes", ds.total_minutes);
-    if (ds.target_minutes > 0)
-        pj_jw_knum(w, "target_minutes", ds.target_minutes);
-    else
-        pj_jw_knull(w, "target_minutes");
-    pj_jw_kint(w, "steps_on_time", ds.on_time);
-    pj_jw_kint(w, "steps_total", ds.steps);
-    pj_jw_kint(w, "steps_too_fast", ds.too_fast);
-    pj_jw_knum(w, "too_fast_share", PJ_DRILL_TOO_FAST_SHARE);
-    pj_jw_knum(w, "score", ds.score);
-    pj_jw_kbool(w, "passed", ds.passed);
+    if (!live) {
+        pj_jw_obj(w);
+        pj_jw_kint(w, "drill_id", id);
+        pj_jw_kint(w, "facility_id", h.facility_id);
+        pj_jw_kstr(w, "facility_name", h.facility);
+        pj_jw_kstr(w, "scenario", h.scenario);
+        pj_jw_kstr(w, "state", h.state);
+        pj_render_time(w, "started_at", h.started_at);
+        pj_jw_key(w, "steps");
+        if (drill_compute(c, &h, w, &ds, err)) return -1;
+        pj_jw_knum(w, "total_minutes", ds.total_minutes);
+        if (ds.target_minutes > 0)
+            pj_jw_knum(w, "target_minutes", ds.target_minutes);
+        else
+            pj_jw_knull(w, "target_minutes");
+        pj_jw_kint(w, "steps_on_time", ds.on_time);
+        pj_jw_kint(w, "steps_total", ds.steps);
+        pj_jw_kint(w, "steps_too_fast", ds.too_fast);
+        pj_jw_knum(w, "too_fast_share", PJ_DRILL_TOO_FAST_SHARE);
+        pj_jw_knum(w, "score", ds.score);
+        pj_jw_kbool(w, "passed", ds.passed);
+    }
     pj_jw_key(w, "findings");
     pj_jw_arr(w);
     pj_stmt *s = pj_db_prepare(c->db,
@@ -1318,6 +1420,58 @@ int pj_drill_report(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     return rc < 0 ? -1 : 0;
 }
 
+/* A JSON value as a CSV field: numbers as the JSON has them, booleans as true/false, null
+ * empty. */
+static void csv_value(pj_buf *out, json_t *v, int last)
+{
+    char num[32];
+    const char *txt = json_string_value(v);
+    if (json_is_number(v)) {
+        snprintf(num, sizeof num, "%.15g", json_number_value(v));
+        txt = num;
+    } else if (json_is_boolean(v)) {
+        txt = json_is_true(v) ? "true" : "false";
+    }
+    pj_csv_field(out, txt ? txt : "", last);
+}
+
+/* A live conversion's report (live_report) as CSV: one line per step of both phases and a
+ * TOTAL line with the conversion's state, target, plan-ready and convert minutes. */
+static void live_report_csv(json_t *r, pj_buf *out)
+{
+    enum { N = 12 };
+    static const char *const head[N] = {"phase",
+                                        "code",
+                                        "name",
+                                        "status",
+                                        "planned_minutes",
+                                        "planned_start_min",
+                                        "planned_end_min",
+                                        "actual_start_min",
+                                        "actual_end_min",
+                                        "actual_minutes",
+                                        "result",
+                                        "behind_plan"};
+    for (int k = 0; k < N; k++) pj_csv_field(out, head[k], k == N - 1);
+    json_t *steps = json_object_get(r, "steps");
+    for (size_t i = 0; i < json_array_size(steps); i++)
+        for (int k = 0; k < N; k++)
+            csv_value(out, json_object_get(json_array_get(steps, i), head[k]), k == N - 1);
+    json_t *total[N] = {NULL};
+    total[0] = json_string("TOTAL");
+    total[3] = json_incref(json_object_get(r, "state"));
+    total[4] = json_incref(json_object_get(r, "target_minutes"));
+    total[6] = json_incref(json_object_get(r, "plan_ready_minutes"));
+    total[9] = json_incref(json_object_get(r, "convert_minutes"));
+    total[10] = json_string(json_is_true(json_object_get(r, "over_deadline")) ? "over_deadline"
+                                                                              : "within_deadline");
+    total[11] = json_incref(json_object_get(r, "steps_behind_plan"));
+    for (int k = 0; k < N; k++) {
+        csv_value(out, total[k], k == N - 1);
+        json_decref(total[k]);
+    }
+}
+
 int pj_drill_report_csv(pj_ctx *c, int64_t id, pj_buf *out, pj_err *err)
 {
     pj_buf b;
@@ -1330,6 +1484,11 @@ int pj_drill_report_csv(pj_ctx *c, int64_t id, pj_buf *out, pj_err *err)
     }
     json_t *r = json_loads(b.data, 0, NULL);
     pj_buf_free(&b);
+    if (json_object_get(r, "conversion_id")) {
+        live_report_csv(r, out);
+        json_decref(r);
+        return 0;
+    }
     static const char *const head[] = {"code",           "name",   "planned_minutes",
                                        "actual_minutes", "result", "score"};
     for (int k = 0; k < 6; k++) pj_csv_field(out, head[k], k == 5);

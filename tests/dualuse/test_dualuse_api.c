@@ -1425,6 +1425,80 @@ TEST(dualuse_abort_after_work_restores_the_site)
     th_stop(&s);
 }
 
+/* Regression: the report was for drills only (a live conversion 422). A live conversion's
+ * report gives, per step of both phases, its planned minutes, the adopted plan's schedule and
+ * when it actually started and finished, as JSON and CSV; no score. */
+TEST(dualuse_live_conversion_report)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "officer", s.demo_pw, tok);
+    char path[96], sql[600];
+    json_t *conv = hotel_conversion(&s, tok, "live");
+    long long cid = th_int(conv, "id");
+    json_t *first = json_array_get(json_object_get(conv, "steps"), 0);
+    long long step = th_int(first, "id");
+    char code[16];
+    snprintf(code, sizeof code, "%s", th_str(first, "code"));
+    json_decref(conv);
+    snprintf(path, sizeof path, "/api/v1/conversion-steps/%lld/start", step);
+    json_decref(post(&s, tok, path, "{}", 200));
+    snprintf(path, sizeof path, "/api/v1/conversion-steps/%lld/finish", step);
+    json_decref(post(&s, tok, path, "{}", 200));
+    /* started 2 hours ago; the step ran from minute 1 to minute 51, the plan had 0 to 60 */
+    snprintf(sql, sizeof sql,
+             "UPDATE conversions SET started_at = strftime('%%s','now') - 7200 WHERE id = %lld;"
+             " UPDATE conversion_steps SET started_at = strftime('%%s','now') - 7140,"
+             " finished_at = strftime('%%s','now') - 4140, planned_start_min = 0,"
+             " planned_end_min = 60 WHERE id = %lld",
+             cid, step);
+    th_sql_exec(&s, sql);
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/report", cid);
+    json_t *o = NULL;
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    CHECK_INT(th_int(o, "conversion_id"), cid);
+    CHECK_STR(th_str(o, "mode"), "live");
+    CHECK(!json_object_get(o, "score") && !json_object_get(o, "passed"));
+    json_t *steps = json_object_get(o, "steps");
+    int restore = 0;
+    for (size_t i = 0; i < json_array_size(steps); i++)
+        restore += !strcmp(th_str(json_array_get(steps, i), "phase"), "restore");
+    CHECK(restore > 0);
+    json_t *st = json_array_get(steps, 0);
+    CHECK_STR(th_str(st, "phase"), "convert");
+    CHECK_INT(th_int(st, "planned_start_min"), 0);
+    CHECK_INT(th_int(st, "planned_end_min"), 60);
+    CHECK_NEAR(json_number_value(json_object_get(st, "actual_start_min")), 1, 0.001);
+    CHECK_NEAR(json_number_value(json_object_get(st, "actual_end_min")), 51, 0.001);
+    CHECK_NEAR(json_number_value(json_object_get(st, "actual_minutes")), 50, 0.001);
+    CHECK(json_is_null(json_object_get(json_array_get(steps, 1), "actual_minutes")));
+    json_decref(o);
+    /* the CSV: one line per step of both phases */
+    char cmd[600], file[300], line[200];
+    snprintf(file, sizeof file, "%s/live.csv", t_tmpdir());
+    snprintf(cmd, sizeof cmd,
+             "curl -s -H 'Authorization: Bearer %s' "
+             "'http://127.0.0.1:%d/api/v1/conversions/%lld/report?format=csv' > %s",
+             tok, s.port, cid, file);
+    CHECK_INT(system(cmd), 0);
+    FILE *f = fopen(file, "rb");
+    char csv[8192];
+    size_t n = fread(csv, 1, sizeof csv - 1, f);
+    csv[n] = 0;
+    fclose(f);
+    const char *head = "phase,code,name,status,planned_minutes,planned_start_min,"
+                       "planned_end_min,actual_start_min,actual_end_min,actual_minutes,result,"
+                       "behind_plan\r\n";
+    CHECK(!strncmp(csv, head, strlen(head)));
+    snprintf(line, sizeof line, "convert,%s,", code);
+    CHECK(strstr(csv, line));
+    CHECK(strstr(csv, ",0,60,1,51,50,on_time,false\r\n"));
+    CHECK(strstr(csv, "\r\nrestore,"));
+    CHECK(strstr(csv, "\r\nTOTAL,"));
+    th_stop(&s);
+}
+
 /* Regression: texts that must say something were taken when they held only spaces — a drill
  * aborted with the reason "   ", a finding closed with the note "   ". They are refused (422
  * naming the field, nothing changed); the spaces around a text are left out; remarks of spaces
