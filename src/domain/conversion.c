@@ -1578,7 +1578,8 @@ static int finding_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     if (!s) return -1;
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
-    pj_jw_kint(w, "drill_id", pj_col_int(s, 1));
+    pj_jw_kint(w, "drill_id", pj_col_int(s, 1)); /* the conversion, drill or live */
+    pj_jw_kint(w, "conversion_id", pj_col_int(s, 1));
     pj_jw_kint(w, "facility_id", pj_col_int(s, 2));
     /* the facility's township: whom the finding's follow-up is for (a township officer's scope),
      * so that a page of every facility's findings offers to close only those */
@@ -1611,10 +1612,7 @@ int pj_finding_create(pj_ctx *c, int64_t conv, json_t *body, pj_jw *w, pj_err *e
     int64_t id = 0;
     if (conv_load(c, conv, &h, err) || pj_du_facility_scope(c, h.facility_id, NULL, NULL, err))
         goto fail;
-    if (strcmp(h.mode, "drill")) {
-        pj_fail(err, 422, "invalid_value", "id", "findings belong to drills");
-        goto fail;
-    }
+    /* a drill's or a live conversion's: lessons of a real crisis are tracked the same way */
     pj_stmt *s = pj_db_prepare(c->db,
                                "INSERT INTO drill_findings (conversion_id, finding, action, owner,"
                                " due_date, created_at) VALUES (?,?,?,?,?,?) RETURNING id",

@@ -1499,6 +1499,36 @@ TEST(dualuse_live_conversion_report)
     th_stop(&s);
 }
 
+/* Regression: findings were refused on a live conversion ("findings belong to drills"). The
+ * lessons of a real conversion are tracked like a drill's: recorded, in its report. */
+TEST(dualuse_findings_on_live_conversion)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "officer", s.demo_pw, tok);
+    char path[96];
+    json_t *conv = hotel_conversion(&s, tok, "live");
+    long long cid = th_int(conv, "id");
+    json_decref(conv);
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/findings", cid);
+    json_t *o = post(&s, tok, path,
+                     "{\"finding\":\"床位铺设慢于计划\",\"action\":\"增加后勤队伍\","
+                     "\"owner\":\"区应急局\",\"due_date\":\"2099-12-31\"}",
+                     201);
+    CHECK_INT(th_int(o, "conversion_id"), cid);
+    CHECK_STR(th_str(o, "status"), "open");
+    long long fnd = th_int(o, "id");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/report", cid);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    json_t *f = json_array_get(json_object_get(o, "findings"), 0);
+    CHECK(f != NULL);
+    if (f) CHECK_INT(th_int(f, "id"), fnd);
+    json_decref(o);
+    th_stop(&s);
+}
+
 /* Regression: texts that must say something were taken when they held only spaces — a drill
  * aborted with the reason "   ", a finding closed with the note "   ". They are refused (422
  * naming the field, nothing changed); the spaces around a text are left out; remarks of spaces
