@@ -70,6 +70,9 @@ describe('dual-use review fixes: helpers', () => {
     assert.equal(completedPhase(c('converting'), c('emergency')), 'convert');
     assert.equal(completedPhase(c('running'), c('finished')), 'convert');
     assert.equal(completedPhase(c('restoring'), c('completed')), 'restore');
+    // a conversion aborted after work began ends aborted once its restore steps are done
+    assert.equal(completedPhase(c('restoring'), c('aborted')), 'restore');
+    assert.equal(completedPhase(c('converting'), c('restoring')), null);
     assert.equal(completedPhase(c('converting'), c('aborted')), null);
     assert.equal(completedPhase(c('running'), c('aborted')), null);
     assert.equal(completedPhase(c('emergency'), c('restoring')), null);

@@ -968,6 +968,7 @@ export default {
     occupiedReason: 'Why anyway? (recorded in the audit log)',
     occupiedReasonRequired: 'Please give the reason',
     aborted: 'Aborted',
+    abortedRestoring: 'Aborted: the site was already changed, so it returns to peacetime through its restore steps',
     restoring: 'Restoring started',
     timeline: 'Activity',
     timelineEmpty: 'No activity recorded (conversions created by the demo loader have none)',

@@ -970,6 +970,7 @@ export default {
     occupiedReason: '仍要继续的原因（记入审计日志）：',
     occupiedReasonRequired: '请填写原因',
     aborted: '已中止',
+    abortedRestoring: '已中止：场所已有改动，需完成恢复步骤后回到平时状态',
     restoring: '已开始恢复',
     timeline: '操作记录',
     timelineEmpty: '暂无操作记录（演示数据生成的转换没有记录）',
