@@ -359,6 +359,24 @@ static int signups_open(pj_ctx *c, int64_t day_id, pj_err *err)
     return 0;
 }
 
+/* A sign-up as its audit rows and the sign-up answer hold it (in c's arena). */
+static char *signup_json(pj_ctx *c, int64_t id, int64_t day_id, int64_t org, const char *topic)
+{
+    pj_buf b;
+    pj_buf_init(&b, 4096);
+    pj_jw bw;
+    pj_jw_init(&bw, &b);
+    pj_jw_obj(&bw);
+    pj_jw_kint(&bw, "id", id);
+    pj_jw_kint(&bw, "reception_day_id", day_id);
+    pj_jw_kint(&bw, "organisation_id", org);
+    pj_jw_kstr(&bw, "topic", topic);
+    pj_jw_obj_end(&bw);
+    char *t = pj_arena_strdup(c->arena, b.data);
+    pj_buf_free(&b);
+    return t;
+}
+
 int pj_ent_signup_create(pj_ctx *c, int64_t day_id, json_t *body, pj_jw *w, pj_err *err)
 {
     static const char *const fields[] = {"organisation_id", "topic", NULL};
@@ -386,18 +404,7 @@ int pj_ent_signup_create(pj_ctx *c, int64_t day_id, json_t *body, pj_jw *w, pj_e
     if (rc < 0 && err->status == 409)
         pj_fail(err, 409, "conflict", "organisation_id", "already signed up for this day");
     if (rc != 1) goto fail;
-    pj_buf b;
-    pj_buf_init(&b, 4096);
-    pj_jw bw;
-    pj_jw_init(&bw, &b);
-    pj_jw_obj(&bw);
-    pj_jw_kint(&bw, "id", id);
-    pj_jw_kint(&bw, "reception_day_id", day_id);
-    pj_jw_kint(&bw, "organisation_id", org);
-    pj_jw_kstr(&bw, "topic", topic);
-    pj_jw_obj_end(&bw);
-    char *after = pj_arena_strdup(c->arena, b.data);
-    pj_buf_free(&b);
+    char *after = signup_json(c, id, day_id, org, topic);
     if (pj_audit_add(c, "create", "ent_signup", id, NULL, after, err) || pj_db_commit(c->db, err))
         goto fail;
     pj_jw_raw(w, after);
@@ -430,18 +437,7 @@ int pj_ent_signup_withdraw(pj_ctx *c, int64_t day_id, json_t *body, pj_err *err)
         pj_fail(err, 404, "not_found", "organisation_id",
                 "the enterprise is not signed up for this day");
     if (rc != 1) goto fail;
-    pj_buf b;
-    pj_buf_init(&b, 4096);
-    pj_jw bw;
-    pj_jw_init(&bw, &b);
-    pj_jw_obj(&bw);
-    pj_jw_kint(&bw, "id", id);
-    pj_jw_kint(&bw, "reception_day_id", day_id);
-    pj_jw_kint(&bw, "organisation_id", org);
-    pj_jw_kstr(&bw, "topic", topic);
-    pj_jw_obj_end(&bw);
-    char *before = pj_arena_strdup(c->arena, b.data);
-    pj_buf_free(&b);
+    char *before = signup_json(c, id, day_id, org, topic);
     if (pj_audit_add(c, "delete", "ent_signup", id, before, NULL, err) || pj_db_commit(c->db, err))
         goto fail;
     return 0;
