@@ -810,6 +810,20 @@ static int supplies_fit(pj_ctx *c, int64_t id, pj_err *err)
     return rc < 0 ? -1 : 0;
 }
 
+/* The plan read for a write (rc of its row's step, cur its version) is there at the version the
+ * caller read (version 0: any): else -1 with not_found or version_conflict (or the read's
+ * error). */
+static int plan_found_at(int rc, int64_t id, int64_t version, int64_t cur, pj_err *err)
+{
+    if (rc < 0) return -1;
+    if (rc == 0) return pj_not_found(err, "plan", id);
+    if (version && version != cur)
+        return pj_fail(err, 409, "version_conflict", "version",
+                       "the plan was changed by someone else (version %lld, yours %lld); reload",
+                       (long long)cur, (long long)version);
+    return 0;
+}
+
 int pj_plan_adopt(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
 {
     static const char *const fields[] = {"version", NULL};
@@ -835,17 +849,7 @@ int pj_plan_adopt(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         role = pj_arena_strdup(c->arena, pj_col_text(s, 4));
     }
     pj_stmt_done(s);
-    if (rc < 0) goto fail;
-    if (rc == 0) {
-        pj_not_found(err, "plan", id);
-        goto fail;
-    }
-    if (version && version != cur) {
-        pj_fail(err, 409, "version_conflict", "version",
-                "the plan was changed by someone else (version %lld, yours %lld); reload",
-                (long long)cur, (long long)version);
-        goto fail;
-    }
+    if (plan_found_at(rc, id, version, cur, err)) goto fail;
     if (strcmp(status, "draft")) {
         pj_fail(err, 409, "invalid_transition", "id", "plan %lld is %s: only a draft is adopted",
                 (long long)id, status);
@@ -956,17 +960,7 @@ int pj_plan_close(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         cur = pj_col_int(s, 1);
     }
     pj_stmt_done(s);
-    if (rc < 0) goto fail;
-    if (rc == 0) {
-        pj_not_found(err, "plan", id);
-        goto fail;
-    }
-    if (version && version != cur) {
-        pj_fail(err, 409, "version_conflict", "version",
-                "the plan was changed by someone else (version %lld, yours %lld); reload",
-                (long long)cur, (long long)version);
-        goto fail;
-    }
+    if (plan_found_at(rc, id, version, cur, err)) goto fail;
     if (strcmp(status, "adopted")) {
         pj_fail(err, 409, "invalid_transition", "id",
                 "plan %lld is %s: only an adopted plan is closed", (long long)id, status);
