@@ -83,6 +83,9 @@ describe('standing a plan down', { timeout: 240000 }, () => {
       await page.reload();
       await page.getByTestId('plan-closed').waitFor();
       assert.ok(!(await page.locator('.pj-page').innerText()).includes('暂无安置场所'));
+      // opened afresh, a closed plan is shown in full as a solved one (it was taken for one
+      // without a result: no comparison offered, no conversions or shipments loaded)
+      await page.getByTestId('compare-with').waitFor();
 
       // the list: filtered, greyed, no one without a place
       await page.goto('/plans?status=closed');

@@ -9,8 +9,9 @@ export const PLAN_ROLES = ['resettlement', 'isolation', 'medical', 'supply_store
 export const HOUSING_ROLES = ['isolation', 'resettlement', 'medical'];
 export const housesPeople = (role) => !role || HOUSING_ROLES.includes(role);
 export const PLAN_STATUSES = ['solving', 'draft', 'failed', 'adopted', 'closed'];
-/** A plan with a result (solved): only these are adopted, compared and shown in full. */
-export const isSolved = (p) => !!p && (p.status === 'draft' || p.status === 'adopted');
+/** A plan with a result (solved): only these are compared and shown in full (a closed plan
+ * keeps the result it was adopted with). */
+export const isSolved = (p) => !!p && ['draft', 'adopted', 'closed'].includes(p.status);
 /** The phases the server reports while solving (src/domain/plan_worker.c, plan.c). */
 export const SOLVE_PHASES = ['queued', 'waiting', 'load', 'location', 'supply', 'schedule', 'saving', 'done'];
 
