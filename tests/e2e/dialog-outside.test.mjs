@@ -2,7 +2,7 @@
 // closed on it and dropped the typed note. Write dialogs now stay open (closed by 取消 or ×).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -28,6 +28,29 @@ test('办结预警 on a phone: a tap outside the dialog keeps it and its note', 
   assert.equal(await dlg.getByTestId('alert-note').inputValue(), note, 'the note is kept');
   await shot(page, 'dialog-outside-tap');
   await dlg.getByRole('button', { name: '取消' }).tap();
+  await dlg.waitFor({ state: 'hidden' });
+  assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+  await context.close();
+});
+
+test('企间合作 请求联系: a click outside the dialog keeps it and the message', { timeout: 90000 }, async () => {
+  const { context, page } = await openPage(browser);
+  await login(page, 'jd', DEMO_PW);
+  const own = (await apiGet(page, '/auth/me')).organisation_id;
+  const posts = (await apiGet(page, '/enterprise/coop-posts?limit=20')).items;
+  const i = posts.findIndex((p) => p.organisation_id !== own);
+  assert.ok(i >= 0, 'a post of another firm');
+  await page.goto('/enterprise/cooperation');
+  await page.getByTestId('coop-open').nth(i).click();
+  await page.getByTestId('coop-matches').getByRole('button', { name: '请求联系' }).first().click();
+  const dlg = page.getByRole('dialog', { name: '请求联系' });
+  await dlg.getByTestId('coop-ask-message').fill('想了解供货');
+  const box = await dlg.boundingBox();
+  await page.mouse.click(Math.max(5, box.x - 40), Math.max(5, box.y - 20));
+  await page.waitForTimeout(600);
+  assert.ok(await dlg.isVisible(), 'the dialog stays open');
+  assert.equal(await dlg.getByTestId('coop-ask-message').inputValue(), '想了解供货', 'the message is kept');
+  await dlg.getByRole('button', { name: '取消' }).click();
   await dlg.waitFor({ state: 'hidden' });
   assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
   await context.close();
