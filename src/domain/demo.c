@@ -96,8 +96,10 @@ static int add_org(demo *d, const char *name, const char *type, const char *indu
 {
     char uscc[19], phone[16];
     make_uscc(d, uscc);
-    snprintf(phone, sizeof phone, "1%02u%08u", 30 + pj_rng_below(&d->rng, 60),
-             pj_rng_below(&d->rng, 100000000));
+    /* draws in a fixed order (arguments are evaluated in an order of the compiler's: the same
+     * seed made another demo with another compiler), the last argument's first */
+    uint32_t tail = pj_rng_below(&d->rng, 100000000), head = 30 + pj_rng_below(&d->rng, 60);
+    snprintf(phone, sizeof phone, "1%02u%08u", head, tail);
     pj_stmt *s = pj_db_prepare(
         d->c->db,
         "INSERT INTO organisations (id, name, uscc, type, industry,"
@@ -109,8 +111,8 @@ static int add_org(demo *d, const char *name, const char *type, const char *indu
                                            "杨", "赵", "黄", "周", "吴"};
     static const char *const given[] = {"伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇"};
     char contact[32];
-    snprintf(contact, sizeof contact, "%s%s", surnames[pj_rng_below(&d->rng, 10)],
-             given[pj_rng_below(&d->rng, 10)]);
+    uint32_t gi = pj_rng_below(&d->rng, 10), si = pj_rng_below(&d->rng, 10); /* in this order */
+    snprintf(contact, sizeof contact, "%s%s", surnames[si], given[gi]);
     pj_stmt_text(s, 1, name);
     pj_stmt_text(s, 2, uscc);
     pj_stmt_text(s, 3, type);
@@ -250,12 +252,9 @@ int pj_demo_build(pj_ctx *c, uint64_t seed, const char *pw, pj_demo_stats *st, p
         town_pop_sum[t] = 0;
         for (int v = 0; v < nv; v++) {
             char vname[48], vcode[20];
-            if (towns[t].street)
-                snprintf(vname, sizeof vname, "%s%s社区", stem1[pj_rng_below(&d.rng, 20)],
-                         stem2[pj_rng_below(&d.rng, 20)]);
-            else
-                snprintf(vname, sizeof vname, "%s%s村", stem1[pj_rng_below(&d.rng, 20)],
-                         stem2[pj_rng_below(&d.rng, 20)]);
+            uint32_t s2 = pj_rng_below(&d.rng, 20), s1 = pj_rng_below(&d.rng, 20); /* in order */
+            snprintf(vname, sizeof vname, towns[t].street ? "%s%s社区" : "%s%s村", stem1[s1],
+                     stem2[s2]);
             /* the seed's first dual-use village, and well-known homestay villages */
             const char *source = "synthetic";
             if (!strcmp(towns[t].name, "金海湖地区") && v == 0)
@@ -289,8 +288,9 @@ int pj_demo_build(pj_ctx *c, uint64_t seed, const char *pw, pj_demo_stats *st, p
                 snprintf(gname, sizeof gname, "%s第%d网格", vname, g + 1);
                 int64_t gpop = g == ng - 1 ? left : vpop / ng;
                 left -= gpop;
-                if (add_region(&d, village_ids[t][v], gcode, gname, "grid", lat + jitter(&d, 0.004),
-                               lon + jitter(&d, 0.005), gpop, "synthetic", NULL))
+                double dlon = jitter(&d, 0.005), dlat = jitter(&d, 0.004); /* in this order */
+                if (add_region(&d, village_ids[t][v], gcode, gname, "grid", lat + dlat, lon + dlon,
+                               gpop, "synthetic", NULL))
                     goto fail;
                 st->grids++;
             }
@@ -562,10 +562,10 @@ int pj_demo_build(pj_ctx *c, uint64_t seed, const char *pw, pj_demo_stats *st, p
                 roles[nr++] = (role_cap){"isolation", "rooms", (double)pcap};
             }
             int64_t fid;
+            double dlon = jitter(&d, 0.008), dlat = jitter(&d, 0.006); /* in this order */
             if (add_facility(&d, name, kinds[k].type, town_id[t], village_ids[t][v],
-                             village_ll[t][v][0] + jitter(&d, 0.006),
-                             village_ll[t][v][1] + jitter(&d, 0.008), 0, kinds[k].pfunc, pcap,
-                             kinds[k].punit, "synthetic", roles, nr, &fid))
+                             village_ll[t][v][0] + dlat, village_ll[t][v][1] + dlon, 0,
+                             kinds[k].pfunc, pcap, kinds[k].punit, "synthetic", roles, nr, &fid))
                 goto fail;
             if (!hotel_facility && !strcmp(kinds[k].type, "hotel")) hotel_facility = fid;
             st->facilities++;

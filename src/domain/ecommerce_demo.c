@@ -360,8 +360,10 @@ int pj_ecommerce_demo(pj_ctx *c, uint64_t seed, pj_err *err)
         demo_streamer *x = &sx[i];
         char name[32], birth[11], idn[19], phone[12];
         snprintf(name, sizeof name, "新农人主播%03d", i + 1);
-        snprintf(birth, sizeof birth, "%04d-%02d-%02d", (int)range(&d, 1975, 2004),
-                 (int)range(&d, 1, 12), (int)range(&d, 1, 28));
+        /* draws in a fixed order, the day first (arguments and operands are evaluated in an
+         * order of the compiler's: the same seed made other streamers with another compiler) */
+        int bd = (int)range(&d, 1, 28), bm = (int)range(&d, 1, 12), by = (int)range(&d, 1975, 2004);
+        snprintf(birth, sizeof birth, "%04d-%02d-%02d", by, bm, bd);
         id_number(birth, i + 1, idn);
         snprintf(phone, sizeof phone, "139%08d", (int)range(&d, 0, 99999999));
         int vi = nvil ? i % nvil : 0;
@@ -406,7 +408,8 @@ int pj_ecommerce_demo(pj_ctx *c, uint64_t seed, pj_err *err)
                               : r < 97                                        ? "taobao"
                                                                               : "pinduoduo";
         x->plat[0] = primary;
-        x->nplat = 1 + (range(&d, 0, 9) >= 4) + (range(&d, 0, 9) >= 7);
+        int64_t p2 = range(&d, 0, 9), p3 = range(&d, 0, 9); /* in this order */
+        x->nplat = 1 + (p2 >= 4) + (p3 >= 7);
         for (int p = 1; p < x->nplat; p++) {
             const char *o;
             int dup;
@@ -455,7 +458,8 @@ int pj_ecommerce_demo(pj_ctx *c, uint64_t seed, pj_err *err)
             if (last > x->to) last = x->to;
             int w = season_weight(x->cats, m);
             if (first > last || w <= 0) continue;
-            int64_t n = (w * range(&d, 12, 32) + range(&d, 0, 99)) / 100;
+            int64_t share = range(&d, 12, 32), extra = range(&d, 0, 99); /* in this order */
+            int64_t n = (w * share + extra) / 100;
             /* a month streamed in part (the running month up to yesterday, a streamer starting
              * or stopping within it) has its share of the month's sessions, not all of them
              * crammed into its days */
@@ -468,7 +472,8 @@ int pj_ecommerce_demo(pj_ctx *c, uint64_t seed, pj_err *err)
                 const ec_demo_product *p = &ec_demo_products[pi];
                 char day[11];
                 ec_day_str(range(&d, first, last), day);
-                int64_t orders = range(&d, 15, 60) + p->season[m - 1] * range(&d, 5, 40);
+                int64_t base = range(&d, 15, 60), peak = range(&d, 5, 40); /* in this order */
+                int64_t orders = base + p->season[m - 1] * peak;
                 int64_t gmv = orders * range(&d, p->price_lo, p->price_hi);
                 const char *plat = x->plat[range(&d, 0, 9) < 7 ? 0 : range(&d, 0, x->nplat - 1)];
                 int64_t sid = ec_run(
@@ -580,7 +585,8 @@ int pj_ecommerce_demo(pj_ctx *c, uint64_t seed, pj_err *err)
                     } else if (where == 1) {
                         studio = hq_studio[range(&d, 0, 7)];
                     } else if (where == 2) {
-                        studio = plat_studio[range(&d, 1, 4)][range(&d, 0, 3)];
+                        int64_t pl = range(&d, 1, 4), st = range(&d, 0, 3); /* in this order */
+                        studio = plat_studio[pl][st];
                     } else {
                         if (!nvil) continue;
                         studio = vil_studio[range(&d, 0, nvil - 1)];

@@ -52,8 +52,10 @@ static void person_id(char out[19], int64_t birth_day, int seq, int male)
 
 static void name_of(uint64_t *rng, int male, char *out, size_t n)
 {
-    snprintf(out, n, "%s%s", surnames[pj_rng_below(rng, 16)],
-             male ? given_m[pj_rng_below(rng, 10)] : given_f[pj_rng_below(rng, 10)]);
+    /* the given name drawn first, the surname after (a fixed order: arguments are evaluated
+     * in an order of the compiler's, and the same seed made another demo with another one) */
+    uint32_t g = pj_rng_below(rng, 10), sn = pj_rng_below(rng, 16);
+    snprintf(out, n, "%s%s", surnames[sn], male ? given_m[g] : given_f[g]);
 }
 
 int pj_eldercare_demo(pj_ctx *c, uint64_t seed, pj_err *err)
@@ -140,10 +142,11 @@ int pj_eldercare_demo_sized(pj_ctx *c, uint64_t seed, int n_elders, pj_err *err)
             const char *tier = pj_visit_tier_suggest(alone, nest, dis, ability);
             double lat = gs[g].lat + (pj_rng_unit(&rng) - 0.5) * 0.008,
                    lon = gs[g].lon + (pj_rng_unit(&rng) - 0.5) * 0.010;
+            unsigned cph = (unsigned)pj_rng_below(&rng, 1000000000u); /* in this order */
+            uint32_t gm = pj_rng_below(&rng, 10), sn = pj_rng_below(&rng, 16);
             snprintf(ec, sizeof ec,
                      "[{\"name\":\"%s%s\",\"relation\":\"child\",\"phone\":\"13%09u\"}]",
-                     surnames[pj_rng_below(&rng, 16)], given_m[pj_rng_below(&rng, 10)],
-                     (unsigned)pj_rng_below(&rng, 1000000000u));
+                     surnames[sn], given_m[gm], cph);
             s = pj_db_prepare(
                 c->db,
                 "INSERT INTO elders (name, sex, birth_date, id_number, phone, household, grid_id,"
