@@ -497,9 +497,18 @@ static int v_serve(cli *a)
     if (lfd < 0) return cli_fail(&err);
     int fresh = access(path, F_OK) != 0;
     mkparent(path);
+    /* held from before the first open to the end (as the server holds it): a database a
+     * restore is writing is neither opened nor migrated, and the restore's message is shown at
+     * once. Closed last: closing a descriptor of the file drops the process's SQLite locks. */
+    int hold = pj_db_hold(path, &err);
+    if (hold < 0) {
+        close(lfd);
+        return cli_fail(&err);
+    }
     session s;
     if (session_open(&s, a, 1)) {
         close(lfd);
+        close(hold);
         return 1;
     }
     if (cli_opt(a, "fast-hash")) s.settings.fast_hash = 1;
@@ -507,6 +516,7 @@ static int v_serve(cli *a)
     cli_session_close(&s);
     if (rc) {
         close(lfd);
+        close(hold);
         return rc;
     }
     pj_server_opts so = {.db_path = path,
@@ -527,12 +537,16 @@ static int v_serve(cli *a)
     so.web_dir = web;
     if (!so.web_dir && stat("web/dist/index.html", &st) == 0) so.web_dir = "web/dist";
     pj_server *srv;
-    if (pj_server_open(&srv, &so, &err)) return cli_fail(&err);
+    if (pj_server_open(&srv, &so, &err)) {
+        close(hold);
+        return cli_fail(&err);
+    }
     printf("pingji: serving http://%s:%d/ (database %s)\n", so.host ? so.host : "127.0.0.1",
            pj_server_port(srv), path);
     fflush(stdout);
     pj_server_run(srv);
     pj_server_free(srv);
+    close(hold);
     return 0;
 }
 

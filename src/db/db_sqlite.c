@@ -805,7 +805,7 @@ int pj_db_restore_file(const char *src, const char *dst_path, pj_err *err)
      * would be lost, so the restore is refused; held exclusively from here, so that a server
      * does not start on it while it is copied. Taken before any connection to it, whose
      * POSIX locks closing this descriptor would drop. */
-    int lock = open(dst_path, O_RDONLY | O_CLOEXEC);
+    int lock = open(dst_path, O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
     if (lock >= 0 && flock(lock, LOCK_EX | LOCK_NB)) {
         int e = errno;
         close(lock);
@@ -837,9 +837,14 @@ int pj_db_restore_file(const char *src, const char *dst_path, pj_err *err)
 
 int pj_db_hold(const char *path, pj_err *err)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* a new database's file is made here (empty, owner-only; SQLite takes it as a new one),
+     * so that it is held from its start */
+    struct stat st;
+    int fresh = stat(path, &st) && errno == ENOENT;
+    int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0)
-        return pj_fail(err, 500, "db_open", "", "cannot open %s: %s", path, strerror(errno));
+        return pj_fail(err, 500, "db_open", "", "cannot %s database %s: %s",
+                       fresh ? "create" : "open", path, strerror(errno));
     if (flock(fd, LOCK_SH | LOCK_NB)) {
         int e = errno;
         close(fd);

@@ -2637,11 +2637,13 @@ int pj_server_open(pj_server **out, const pj_server_opts *opts, pj_err *err)
         pj_fail(err, 500, "internal", "", "out of memory");
         goto fail;
     }
-    if (pj_db_open(&srv->db, opts->db_path, err)) goto fail;
-    /* held while serving: a restore onto it is refused (it would lose the writes answered) */
+    /* held while serving: a restore onto it is refused (it would lose the writes answered).
+     * Taken before the store is opened: a database being restored is neither opened nor
+     * migrated, and the server says so at once (not SQLite's "locked" after its wait). */
     int hold = pj_db_hold(opts->db_path, err);
     if (hold < 0) goto fail;
     srv->hold = hold + 1;
+    if (pj_db_open(&srv->db, opts->db_path, err)) goto fail;
     if (pj_auth_forget_locks(srv->db, err)) goto fail;
     /* one worker (the machine's cores serve requests too), at most 4 plans at a time */
     if (pj_plan_pool_start(&srv->plans, opts->db_path, &opts->settings, 1, 4, err)) goto fail;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -493,6 +494,28 @@ TEST(cli_restore_is_audited_leaves_no_side_files_and_refuses_itself)
     CHECK_INT(RUN(out, "restore", c, "--db", c), 1);
     CHECK(strstr(out, "onto itself"));
     CHECK_INT(sql_int(c, "SELECT COUNT(*) FROM audit"), audit);
+}
+
+/* Regression: `serve` started while a restore is writing the database opened and migrated it
+ * first (under a restore's copy: SQLite's "database is locked" after 5 s) and only then
+ * found the restore's lock. It now checks the lock before it opens anything: the restore's
+ * message at once, exit 1, the database untouched (not migrated). */
+TEST(cli_serve_during_a_restore_neither_opens_nor_migrates)
+{
+    static char out[65536];
+    char db[600];
+    path_in_tmp(db, sizeof db, "restoring.db");
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    th_server sv = {0};
+    snprintf(sv.db, sizeof sv.db, "%s", db);
+    th_sql_exec(&sv, "DELETE FROM schema_migrations WHERE version = 487");
+    /* what a restore holds while it copies */
+    int lock = open(db, O_RDONLY | O_CLOEXEC);
+    CHECK(lock >= 0 && flock(lock, LOCK_EX | LOCK_NB) == 0);
+    CHECK_INT(RUN(out, "serve", "--db", db, "--port", "0", "--quiet"), 1);
+    CHECK(strstr(out, "is being restored from a backup"));
+    close(lock);
+    CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM schema_migrations WHERE version = 487"), 0);
 }
 
 TEST(cli_numbers_print_as_stored)
