@@ -898,6 +898,17 @@ const pj_migration pj_migrations[] = {
      " category);"
      "CREATE INDEX plan_shipments_store ON plan_shipments(store_id);"
      "CREATE INDEX plan_shipments_facility ON plan_shipments(facility_id);"},
+    /* a closed plan says when, by whom and why on itself (before: in its audit row only);
+     * plans closed before this migration take them from that row */
+    {305, "planner: a closed plan's time, closer and reason",
+     "ALTER TABLE plans ADD COLUMN closed_at INTEGER;"
+     "ALTER TABLE plans ADD COLUMN closed_by TEXT;"
+     "ALTER TABLE plans ADD COLUMN close_reason TEXT;"
+     "UPDATE plans SET closed_at = a.at, closed_by = a.username, close_reason ="
+     " json_extract(a.after_json, '$.reason') FROM (SELECT entity_id, at, username, after_json,"
+     " ROW_NUMBER() OVER (PARTITION BY entity_id ORDER BY id DESC) AS n FROM audit"
+     " WHERE entity = 'plan' AND action = 'close') a"
+     " WHERE a.entity_id = plans.id AND a.n = 1 AND plans.status = 'closed';"},
     {430,
      "agri-tech: labs, innovation-port projects and milestones, doctor farms, experts,"
      " greenhouse sections, research results and their transfer to farms",

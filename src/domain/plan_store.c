@@ -29,7 +29,8 @@
     " '$.summary.gap') = 'null' THEN NULL ELSE gap END, demand, served, shortfall, created_at,"    \
     " created_by, adopted_at, adopted_by, version, error_json, solved_at,"                         \
     " " PJ_SQL_BY_NAME_OF "p.created_by" PJ_SQL_BY_NAME_END ","                                    \
-    " " PJ_SQL_BY_NAME_OF "p.adopted_by" PJ_SQL_BY_NAME_END
+    " " PJ_SQL_BY_NAME_OF "p.adopted_by" PJ_SQL_BY_NAME_END ", closed_at, closed_by,"              \
+    " close_reason, " PJ_SQL_BY_NAME_OF "p.closed_by" PJ_SQL_BY_NAME_END
 
 static void head_render(pj_stmt *s, pj_jw *w)
 {
@@ -53,6 +54,13 @@ static void head_render(pj_stmt *s, pj_jw *w)
     else
         pj_render_time(w, "adopted_at", pj_col_int(s, 12));
     pj_render_by(w, "adopted_by", s, 13, 18);
+    /* a closed plan: when, by whom, why (null before) */
+    if (pj_col_is_null(s, 19))
+        pj_jw_knull(w, "closed_at");
+    else
+        pj_render_time(w, "closed_at", pj_col_int(s, 19));
+    pj_render_by(w, "closed_by", s, 20, 22);
+    pj_render_text(w, "close_reason", s, 21);
     pj_jw_kint(w, "version", pj_col_int(s, 14));
     if (pj_col_is_null(s, 16))
         pj_jw_knull(w, "solved_at");
@@ -161,10 +169,10 @@ static int plan_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     if (rc == 1) {
         pj_jw_obj(w);
         head_render(s, w);
-        pj_jw_key(w, "request"); /* the columns after PLAN_COLS' 19 */
-        pj_jw_raw(w, pj_col_text(s, 19));
+        pj_jw_key(w, "request"); /* the columns after PLAN_COLS' 23 */
+        pj_jw_raw(w, pj_col_text(s, 23));
         pj_jw_key(w, "result");
-        pj_jw_raw(w, pj_col_text(s, 20));
+        pj_jw_raw(w, pj_col_text(s, 24));
     }
     pj_stmt_done(s);
     if (rc < 0) goto out;
@@ -970,10 +978,15 @@ int pj_plan_close(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     if (!before) goto fail;
     /* closed: its people no longer occupy its sites, its unshipped supply flows hold no stock
      * and take no shipment (every such query counts adopted plans only) */
-    s = pj_db_prepare(
-        c->db, "UPDATE plans SET status = 'closed', version = version + 1 WHERE id = ?", err);
+    s = pj_db_prepare(c->db,
+                      "UPDATE plans SET status = 'closed', closed_at = ?, closed_by = ?,"
+                      " close_reason = ?, version = version + 1 WHERE id = ?",
+                      err);
     if (!s) goto fail;
-    pj_stmt_int(s, 1, id);
+    pj_stmt_int(s, 1, pj_now());
+    pj_stmt_text(s, 2, c->actor.username);
+    pj_stmt_text(s, 3, reason);
+    pj_stmt_int(s, 4, id);
     if (pj_step_done(s, err) || !(after = pj_render_to_string(c, id, plan_head, err))) goto fail;
     json_t *o = json_loads(after, 0, NULL);
     if (!o) {

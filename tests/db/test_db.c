@@ -764,6 +764,36 @@ TEST(db_restore_tightens_a_loose_backup_and_refuses_a_held_database)
     CHECK_INT(pj_db_restore_file(bak, live, &e), 0);
 }
 
+/* Migration 305: a plan closed before it kept its when/who/why in its audit row only; they
+ * are put on the plan from its latest `close` row. Other plans stay without them. */
+TEST(db_migration_puts_a_closed_plans_reason_on_it)
+{
+    pj_db *db = open_at("closed.db", 304);
+    pj_err e = {0};
+    CHECK_INT(pj_db_exec(db,
+                         "INSERT INTO plans (id, name, scenario, role, request_json, result_json,"
+                         " objective, gap, demand, served, shortfall, status, created_at,"
+                         " created_by) VALUES (1, 'a', 'disaster', 'resettlement', '{}', '{}', 0,"
+                         " 0, 0, 0, 0, 'closed', 1, 'u'), (2, 'b', 'disaster', 'resettlement',"
+                         " '{}', '{}', 0, 0, 0, 0, 0, 'adopted', 1, 'u');"
+                         "INSERT INTO audit (at, username, action, entity, entity_id, before_json,"
+                         " after_json) VALUES (1700000000, 'officer', 'close', 'plan', 1, '{}',"
+                         " '{\"status\":\"closed\",\"reason\":\"汛情解除\"}'), (1700000100,"
+                         " 'officer', 'adopt', 'plan', 2, '{}', '{}');",
+                         &e),
+              0);
+    pj_db_close(db);
+    db = open_at("closed.db", 0);
+    CHECK_INT(one(db, "SELECT closed_at FROM plans WHERE id = 1"), 1700000000);
+    CHECK_INT(one(db, "SELECT closed_by = 'officer' AND close_reason = '汛情解除' FROM plans"
+                      " WHERE id = 1"),
+              1);
+    CHECK_INT(one(db, "SELECT closed_at IS NULL AND closed_by IS NULL AND close_reason IS NULL"
+                      " FROM plans WHERE id = 2"),
+              1);
+    pj_db_close(db);
+}
+
 /* Migration 487: two live streamers left with one ID number by migration 483 ('x' and 'X' made
  * one) are named in the log with how many, and where to find them; an anonymised one and a
  * database without such streamers say nothing. */

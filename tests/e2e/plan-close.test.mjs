@@ -69,6 +69,10 @@ describe('standing a plan down', { timeout: 240000 }, () => {
       await page.getByTestId('plan-closed').waitFor();
       await page.locator('.el-message', { hasText: '方案已结束' }).first().waitFor();
       await page.getByTestId('plan-status').getByText('已结束').first().waitFor();
+      // when, by whom and why, on the plan (not only in the audit)
+      const closedBy = await page.getByTestId('plan-closed-by').innerText();
+      assert.match(closedBy, /结束于 \d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+      assert.ok(closedBy.includes('：汛情解除，安置人员已返家'), closedBy);
       assert.equal(await page.getByTestId('close-plan').count(), 0, 'a closed plan is not closed again');
       assert.equal(await page.getByTestId('uncovered').count(), 0, 'no one is counted as without a place');
       assert.ok(!(await page.locator('.pj-page').innerText()).includes('暂无安置场所'));

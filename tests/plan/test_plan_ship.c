@@ -943,6 +943,8 @@ TEST_T(plan_close_releases_people_holds_and_flows, 60)
     snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", id1);
     json_t *ad = POST(&s, tok, path, "{}", 200);
     long long ver = th_int(ad, "version");
+    CHECK(json_is_null(json_object_get(ad, "closed_at")) &&
+          json_is_null(json_object_get(ad, "close_reason")));
     json_decref(ad);
     long long conv = th_sql_int(&s, "SELECT id FROM conversions WHERE facility_id = 1");
     /* in force: aborting its site is occupied, the second plan cannot have the grain */
@@ -963,6 +965,10 @@ TEST_T(plan_close_releases_people_holds_and_flows, 60)
     snprintf(q, sizeof q, "{\"reason\":\"汛情解除，安置人员已返家\",\"version\":%lld}", ver);
     json_t *c = POST(&s, tok, cpath, q, 200);
     CHECK_STR(th_str(c, "status"), "closed");
+    /* when, by whom and why, on the plan itself */
+    CHECK(th_str(c, "closed_at") && strlen(th_str(c, "closed_at")) >= 19);
+    CHECK_STR(th_str(c, "closed_by"), "admin");
+    CHECK_STR(th_str(c, "close_reason"), "汛情解除，安置人员已返家");
     json_t *site = json_array_get(json_object_get(json_object_get(c, "result"), "sites"), 0);
     CHECK(site && json_is_false(json_object_get(site, "in_force")));
     json_decref(c);
@@ -979,6 +985,7 @@ TEST_T(plan_close_releases_people_holds_and_flows, 60)
     json_t *items = json_object_get(l, "items");
     CHECK_INT((long long)json_array_size(items), 1);
     CHECK_INT(th_int(json_array_get(items, 0), "id"), id1);
+    CHECK_STR(th_str(json_array_get(items, 0), "close_reason"), "汛情解除，安置人员已返家");
     json_decref(l);
     /* no shipment to it */
     snprintf(path, sizeof path, "/api/v1/plans/%lld/shipments", id1);

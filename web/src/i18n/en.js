@@ -1581,6 +1581,7 @@ export default {
     created: 'Created',
     createdBy: 'created by {who} at {at}',
     adoptedBy: 'adopted by {who} at {at}',
+    closedBy: 'closed by {who} at {at}: {reason}',
     objective: 'Objective',
     gap: 'Gap',
     bound: 'Bound',

@@ -1584,6 +1584,7 @@ export default {
     created: '创建',
     createdBy: '{who} 创建于 {at}',
     adoptedBy: '{who} 采纳于 {at}',
+    closedBy: '{who} 结束于 {at}：{reason}',
     objective: '目标值',
     gap: '差距',
     bound: '下界',
