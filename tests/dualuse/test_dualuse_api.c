@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -1335,12 +1336,13 @@ TEST(dualuse_aborted_conversion_stops_its_timers)
     json_decref(post(&s, tok, path, "{}", 200));
     snprintf(path, sizeof path, "/api/v1/conversions/%lld/abort", cid);
     json_decref(post(&s, tok, path, "{\"reason\":\"演练中止\"}", 200));
-    /* the step ran 2 minutes before the abort, which was an hour ago */
+    /* the step ran 2 minutes before the abort, which was an hour ago (one time for both: two
+     * statements' "now" may be a second apart, a step of 119 s is 1.9 minutes) */
+    long long now = (long long)time(NULL);
     snprintf(sql, sizeof sql,
-             "UPDATE conversions SET ended_at = strftime('%%s','now') - 3600 WHERE id = %lld;"
-             " UPDATE conversion_steps SET started_at = strftime('%%s','now') - 3720 WHERE id ="
-             " %lld",
-             cid, step);
+             "UPDATE conversions SET ended_at = %lld WHERE id = %lld;"
+             " UPDATE conversion_steps SET started_at = %lld WHERE id = %lld",
+             now - 3600, cid, now - 3720, step);
     th_sql_exec(&s, sql);
     snprintf(path, sizeof path, "/api/v1/conversions/%lld", cid);
     json_t *o = NULL;
