@@ -80,11 +80,12 @@ static const tstep supply_restore[] = {
 static const tstep hub_convert[] = {
     {"S1", "交通管制与分流", "security", 45, 6, "[]", "[]"},
     {"S2", "应急通道与停车区划设", "logistics", 90, 4, "[\"S1\"]", "[\"应急通道标识\"]"},
-    {"S3", "检疫检测点设置", "medical", 60, 3, "[\"S1\"]", "[\"检测物资核查\"]"},
+    {"S3", "临时服务点设置（饮水、如厕、医疗急救）", "medical", 60, 3, "[\"S1\"]",
+     "[\"急救物资核查\"]"},
     {"S4", "信息发布与调度系统", "it", 60, 1, "[\"S1\"]", "[\"通信测试\"]"},
     END};
 static const tstep hub_restore[] = {
-    {"R1", "撤除检疫点并消杀", "disinfection", 90, 2, "[]", "[]"},
+    {"R1", "撤除临时服务点并清洁消毒", "disinfection", 90, 2, "[]", "[]"},
     {"R2", "恢复常态通行", "security", 30, 2, "[\"R1\"]", "[\"通行恢复验收\"]"},
     END};
 static const tstep medical_convert[] = {
@@ -410,6 +411,13 @@ int pj_dualuse_demo(pj_ctx *c, uint64_t seed, pj_err *err)
          * for isolation) get the resettlement one, so a disaster plan has their barrier-free
          * rooms and beds (synthetic; fixed scale, no draw from rng: the rest stays the same) */
         const char *extra = NULL;
+        /* a transport hub serves a major event's crowds as it serves a holiday peak's (traffic,
+         * parking, a service point, information): its 平赛 manual too */
+        if (!strcmp(fs[i].role, "transport_hub")) {
+            snprintf(title, sizeof title, "%s平急转换工作手册（%s）", fs[i].name,
+                     scenario_name("event"));
+            if (add_manual(c, fs[i].id, "event", t, title, 1.0, err) < 0) return -1;
+        }
         if (strcmp(scenario, "disaster"))
             extra = !strcmp(fs[i].role, "medical") ? "medical"
                     : fs[i].resettles              ? "resettlement"
