@@ -1547,6 +1547,18 @@ const pj_migration pj_migrations[] = {
      AUDIT_REMASK_ID("before_json", "'elder', 'helper'")
          AUDIT_REMASK_ID("after_json", "'elder', 'helper'") AUDIT_MASK_HEALTH("before_json")
              AUDIT_MASK_HEALTH("after_json")},
+    /* when an elder left the register (moved away, died): the coverage report owes their
+     * visits for the days of a period they were on it (before, a death or a move dropped the
+     * visits due of the period while its visits done stayed: a month read later showed more
+     * than 100 %). Set by the store on every change of status, whichever path makes it;
+     * elders who left before this migration take their last change's time. */
+    {113, "eldercare: when an elder left the register",
+     "ALTER TABLE elders ADD COLUMN left_at INTEGER;"
+     "UPDATE elders SET left_at = updated_at WHERE status <> 'active';"
+     "CREATE TRIGGER elders_left_at AFTER UPDATE OF status ON elders"
+     " WHEN NEW.status IS NOT OLD.status BEGIN"
+     " UPDATE elders SET left_at = CASE WHEN NEW.status = 'active' THEN NULL"
+     " ELSE CAST(strftime('%s', 'now') AS INTEGER) END WHERE id = NEW.id; END;"},
     /* the same for a streamer's ID number in its audit rows (the older mask kept the first 4
      * and the last 4) */
     {485, "e-commerce: audit rows of before keep streamers' ID numbers masked as today's",

@@ -199,13 +199,15 @@ int pj_elder_coverage(pj_ctx *c, const char *group, int64_t region_id, int64_t s
                         "SELECT e.id, e.grid_id, e.meal_provider <> 'none' AND e.meal_days > 0,"
                         " e.doctor_until >= ? AND (e.doctor_from IS NULL OR e.doctor_from <= ?),"
                         " CASE e.visit_tier WHEN 'high_risk' THEN 0 WHEN 'key' THEN 1 ELSE 2 END,"
-                        " e.created_at FROM elders e WHERE e.status = 'active'%s%s",
+                        " e.created_at, e.status = 'active', e.left_at FROM elders e"
+                        " WHERE (e.status = 'active' OR e.left_at > ?)%s%s",
                         agg_scope_sql(c, "e"), pj_el_region_sql(c, region_id, "e")),
         err);
     if (!s) goto out;
     int i = 1;
     pj_stmt_text(s, i++, today);
     pj_stmt_text(s, i++, today);
+    pj_stmt_int(s, i++, since);
     agg_scope_bind(c, s, &i);
     pj_el_region_bind(s, region_id, &i);
     /* visits due: the period's days an elder was on the register, by their tier's interval (an
@@ -219,13 +221,18 @@ int pj_elder_coverage(pj_ctx *c, const char *group, int64_t region_id, int64_t s
         int64_t id = pj_col_int(s, 0), g = pj_col_int(s, 1);
         row *r = row_of(c, &R, GROUP_OF(g));
         if (!r) continue;
+        int t = (int)pj_col_int(s, 4), active = pj_col_int(s, 6) != 0;
+        /* one who left (moved away, died) during or after the period owes its visits for the
+         * days on the register, as their visits done then count; the figures of now (elders,
+         * meals, doctor, paired) are of the active ones */
+        int64_t from = pj_col_int(s, 5) > since ? pj_col_int(s, 5) : since,
+                to = !active && pj_col_int(s, 7) < due_until ? pj_col_int(s, 7) : due_until;
+        if (from < to)
+            r->visits_due += (double)(to - from) / 86400.0 / every[t >= 0 && t < 3 ? t : 2];
+        if (!active) continue;
         r->elders++;
         r->meals += pj_col_int(s, 2) != 0;
         r->doctor += pj_col_int(s, 3) != 0;
-        int t = (int)pj_col_int(s, 4);
-        int64_t from = pj_col_int(s, 5) > since ? pj_col_int(s, 5) : since;
-        if (from < due_until)
-            r->visits_due += (double)(due_until - from) / 86400.0 / every[t >= 0 && t < 3 ? t : 2];
         if (id > 0 && id <= max_elder && (paired[id / 8] & (1u << (id % 8)))) r->paired++;
     }
     pj_stmt_done(s);

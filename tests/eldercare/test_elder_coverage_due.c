@@ -91,6 +91,63 @@ TEST_T(eldercare_visits_due_only_up_to_now, 120)
     th_stop(&s);
 }
 
+/* Regression: an elder who died or moved away was dropped from a past period's visits due
+ * while their visits done stayed: a grid's month read 86 % before a death and 124 % after.
+ * One who left counts its visits due for the days of the period on the register (up to the
+ * change of status); the figures of now (elders) count the active ones only. */
+TEST_T(eldercare_visits_due_keep_an_elder_who_left, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80], off[80], path[256], sql[200], t0[21], t1[21];
+    th_login(&s, "grid01", s.demo_pw, g);
+    th_login(&s, "officer", s.demo_pw, off);
+    long long grid = el_grid01_grid(&s);
+    const char *hr = "\"visit_tier\":\"high_risk\"";
+    long long a = el_elder(&s, g, grid, 1, hr), b = el_elder(&s, g, grid, 2, hr);
+    int64_t until = pj_now() / 60 * 60 - 86400, since = until - 30 * 86400;
+    pj_time_iso(since, t0);
+    pj_time_iso(until, t1);
+    snprintf(sql, sizeof sql, "UPDATE elders SET created_at = %lld WHERE id IN (%lld, %lld)",
+             (long long)(until - 60 * 86400), a, b);
+    th_sql_exec(&s, sql);
+    snprintf(path, sizeof path,
+             "/api/v1/eldercare/coverage?group=grid&region_id=%lld&since=%s&until=%s", grid, t0,
+             t1);
+    json_t *o = EL(&s, off, "GET", path, NULL, 200);
+    json_t *tot = json_object_get(o, "total");
+    double before = json_number_value(json_object_get(tot, "visits_due"));
+    long long elders = json_integer_value(json_object_get(tot, "elders"));
+    json_decref(o);
+    CHECK(before > 8.55 && before < 8.65); /* 2 × 30/7 */
+    /* b dies today: the past month's visits due stay, the elders of now are one fewer */
+    snprintf(sql, sizeof sql, "/api/v1/elders/%lld", b);
+    json_decref(EL(&s, off, "PATCH", sql, "{\"status\":\"deceased\",\"version\":1}", 200));
+    o = EL(&s, off, "GET", path, NULL, 200);
+    tot = json_object_get(o, "total");
+    CHECK(json_number_value(json_object_get(tot, "visits_due")) == before);
+    CHECK_INT(json_integer_value(json_object_get(tot, "elders")), elders - 1);
+    json_decref(o);
+    /* had b left 10 days before the period's end, 20 of its days would owe visits */
+    snprintf(sql, sizeof sql, "UPDATE elders SET left_at = %lld WHERE id = %lld",
+             (long long)(until - 10 * 86400), b);
+    th_sql_exec(&s, sql);
+    double d = due_of(&s, off, path);
+    CHECK(d > 7.05 && d < 7.15); /* 30/7 + 20/7 = 7.14 → 7.1 */
+    /* and one who left before the period owes nothing in it */
+    snprintf(sql, sizeof sql, "UPDATE elders SET left_at = %lld WHERE id = %lld",
+             (long long)(since - 86400), b);
+    th_sql_exec(&s, sql);
+    d = due_of(&s, off, path);
+    CHECK(d > 4.25 && d < 4.35);
+    /* back on the register: no time of leaving */
+    snprintf(sql, sizeof sql, "/api/v1/elders/%lld", b);
+    json_decref(EL(&s, off, "PATCH", sql, "{\"status\":\"active\",\"version\":2}", 200));
+    snprintf(sql, sizeof sql, "SELECT left_at IS NULL FROM elders WHERE id = %lld", b);
+    CHECK_INT(th_sql_int(&s, sql), 1);
+    th_stop(&s);
+}
+
 /* A period bound at or before the epoch is refused at its parameter (400 bad_query): the report
  * took such a bound as not given and answered the last 30 days instead, without a word but the
  * echoed period (since=1970-01-01, a day in Beijing, is 1969-12-31T16:00:00Z). */
