@@ -108,6 +108,17 @@ export function pairReason(text) {
   return null;
 }
 
+/**
+ * Why a pair ended, for the console: the notes the server writes itself (`deceased`, `moved`,
+ * `moved township`, `helper inactive`) in the console's language, a note typed by an officer as
+ * written, '' for none.
+ */
+export const ENDED_NOTES = ['deceased', 'moved', 'moved township', 'helper inactive'];
+export function endedNoteText(t, note) {
+  if (!note) return '';
+  return ENDED_NOTES.includes(note) ? t('eldercare.endedNotes.' + note) : note;
+}
+
 /** Minutes as hours of credit, two decimals ("1.50"). */
 export function creditsOf(minutes) {
   return (Math.round((Number(minutes) / 60) * 100) / 100).toFixed(2);

@@ -1,0 +1,80 @@
+// 老人详情 / 互助员详情 / 结对管理: an officer ends one pair in the console (a helper who stops
+// visiting this elder but keeps the others) with a date and a note, and every pair table says
+// why a pair ended — the note typed, or the server's own notes (老人已故, 互助员已停用, …) in
+// the console's language. Before, ending a pair and its reason were only in the API.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, login, shot, villageRun, apiGet, DEMO_PW } from './lib.mjs';
+import { endedNoteText } from '../../web/src/utils/eldercare.js';
+
+const LAPTOP = { width: 1366, height: 768 };
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+test('the server notes read in the console language, a typed note as written', () => {
+  const t = (k) => `<${k}>`;
+  assert.equal(endedNoteText(t, 'helper inactive'), '<eldercare.endedNotes.helper inactive>');
+  assert.equal(endedNoteText(t, 'deceased'), '<eldercare.endedNotes.deceased>');
+  assert.equal(endedNoteText(t, '老人要求更换'), '老人要求更换');
+  assert.equal(endedNoteText(t, null), '');
+});
+
+test('an officer ends a pair on the elder page; the note shows on every pair table', { timeout: 120000 }, async () => {
+  const { context, page } = await openPage(browser, LAPTOP);
+  await login(page, 'jinhaihu', DEMO_PW);
+  const { run, p } = await villageRun(page);
+  const res = await page.request.post(`/api/v1/pairing-runs/${run.id}/accept`, { data: { proposal_ids: [p.id] } });
+  assert.ok(res.ok(), await res.text());
+  const pair = (await apiGet(page, `/pairs?elder_id=${p.elder_id}&state=active`)).items[0];
+  assert.ok(pair, 'the accepted pair is active');
+
+  await page.goto(`/elders/${p.elder_id}`);
+  const table = page.getByTestId('elder-pairs');
+  await table.getByTestId('pair-end').first().click();
+  const dlg = page.getByTestId('pair-end-dialog');
+  await dlg.getByText(`结束与${p.helper_name}的结对？`).waitFor();
+  await dlg.getByTestId('pair-end-note').fill('老人要求更换互助员');
+  await dlg.getByTestId('pair-end-confirm').click();
+  await page.locator('.el-message', { hasText: '结对已结束' }).first().waitFor();
+  await table.getByText('老人要求更换互助员').waitFor();
+  assert.equal(await table.getByTestId('pair-end').count(), 0, 'no active pair left to end');
+  await shot(page, 'pair-end-elder');
+  const after = (await apiGet(page, `/pairs?elder_id=${p.elder_id}`)).items.find((x) => x.id === pair.id);
+  assert.equal(after.state, 'ended');
+  assert.equal(after.ended_note, '老人要求更换互助员');
+
+  // the helper's page and the pairing history say the same
+  await page.goto(`/helpers/${p.helper_id}`);
+  await page.getByTestId('helper-pairs').getByText('老人要求更换互助员').waitFor();
+
+  // a pair ended by the server (the helper stopped): its note in Chinese, and in English
+  const other = (await apiGet(page, '/pairs?state=active&limit=200')).items.find((x) => x.helper_id !== p.helper_id);
+  assert.ok(other, 'another active pair in the township');
+  const h = await apiGet(page, `/helpers/${other.helper_id}`);
+  const off = await page.request.patch(`/api/v1/helpers/${other.helper_id}`, { data: { active: false, version: h.version } });
+  assert.ok(off.ok(), await off.text());
+  await page.goto(`/elders/${other.elder_id}`);
+  await page.getByTestId('elder-pairs').getByTestId('pair-ended-note').getByText('互助员已停用').first().waitFor();
+  await page.evaluate(() => localStorage.setItem('pj_locale', 'en'));
+  await page.reload();
+  await page.getByTestId('elder-pairs').getByTestId('pair-ended-note').getByText('the helper stopped').first().waitFor();
+  await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
+  assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+  await context.close();
+});
+
+test('a grid worker sees why a pair ended but has no end button', { timeout: 60000 }, async () => {
+  const { context, page } = await openPage(browser, LAPTOP);
+  await login(page, 'grid01', DEMO_PW);
+  const pair = (await apiGet(page, '/pairs?state=active&limit=1')).items[0];
+  assert.ok(pair, 'an active pair in the grid worker\'s grids');
+  await page.goto(`/elders/${pair.elder_id}`);
+  await page.getByTestId('elder-pairs').getByText(pair.helper_name).first().waitFor();
+  assert.equal(await page.getByTestId('pair-end').count(), 0);
+  await context.close();
+});
