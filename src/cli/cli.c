@@ -1036,20 +1036,27 @@ static int v_restore(cli *a)
     /* the restored database records what replaced it, from where */
     session s;
     if (session_open(&s, a, 0)) return 1;
-    char *from = realpath(src, NULL);
-    json_t *what =
-        json_pack("{s:s, s:i}", "from", from ? from : src, "schema", pj_db_schema_version(s.db));
-    free(from);
-    char *after = json_dumps(what, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    char *from = realpath(src, NULL), *after = NULL;
+    /* the backup's sessions end: a token logged out or ended (a new password, a disabled
+     * account) after the backup was taken must not work again; everyone logs in again */
+    int ended = 0;
+    if (pj_db_begin(s.db, &s.err) || pj_db_exec(s.db, "DELETE FROM sessions", &s.err)) goto fail;
+    ended = pj_db_changes(s.db);
+    json_t *what = json_pack("{s:s, s:i, s:i}", "from", from ? from : src, "schema",
+                             pj_db_schema_version(s.db), "sessions_ended", ended);
+    after = json_dumps(what, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(what);
-    if (pj_db_begin(s.db, &s.err) ||
-        pj_audit_add(&s.ctx, "restore", "database", 0, NULL, after, &s.err) ||
-        pj_db_commit(s.db, &s.err)) {
-        pj_db_rollback(s.db);
-        rc = cli_fail(&s.err);
-    } else {
-        printf("pingji: restored %s from %s\n", dst, src);
-    }
+    if (pj_audit_add(&s.ctx, "restore", "database", 0, NULL, after, &s.err) ||
+        pj_db_commit(s.db, &s.err))
+        goto fail;
+    printf("pingji: restored %s from %s (%d session%s ended: everyone logs in again)\n", dst, src,
+           ended, ended == 1 ? "" : "s");
+    goto done;
+fail:
+    pj_db_rollback(s.db);
+    rc = cli_fail(&s.err);
+done:
+    free(from);
     free(after);
     cli_session_close(&s);
     return rc;

@@ -479,12 +479,21 @@ TEST(cli_restore_is_audited_leaves_no_side_files_and_refuses_itself)
     path_in_tmp(bak, sizeof bak, "b1.db");
     path_in_tmp(c, sizeof c, "c.db");
     CHECK_INT(RUN(out, "init", "--db", db), 0);
+    /* a session of the time of the backup (logged out since, say) */
+    th_server sv = {0};
+    snprintf(sv.db, sizeof sv.db, "%s", db);
+    th_sql_exec(&sv, "INSERT INTO sessions (user_id, token_hash, created_at, last_seen) VALUES"
+                     " (1, 'h', strftime('%s', 'now'), strftime('%s', 'now'))");
     CHECK_INT(RUN(out, "backup", bak, "--db", db), 0);
     CHECK_INT(RUN(out, "restore", bak, "--db", c), 0);
-    /* the restored database says what was restored, from where */
+    /* the restored database says what was restored, from where; the backup's sessions are
+     * ended (a token logged out after the backup does not work again) */
     CHECK_INT(sql_int(c, "SELECT COUNT(*) FROM audit WHERE action = 'restore' AND entity ="
-                         " 'database' AND after_json LIKE '%b1.db%'"),
+                         " 'database' AND after_json LIKE '%b1.db%' AND"
+                         " json_extract(after_json, '$.sessions_ended') = 1"),
               1);
+    CHECK_INT(sql_int(c, "SELECT COUNT(*) FROM sessions"), 0);
+    CHECK(strstr(out, "1 session ended: everyone logs in again"));
     snprintf(side, sizeof side, "%s-wal", bak);
     CHECK(!exists(side));
     snprintf(side, sizeof side, "%s-shm", bak);
