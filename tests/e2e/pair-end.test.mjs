@@ -68,6 +68,48 @@ test('an officer ends a pair on the elder page; the note shows on every pair tab
   await context.close();
 });
 
+test('an officer pairs an unpaired elder by hand, from the helpers of the township with a place', { timeout: 120000 }, async () => {
+  const { context, page } = await openPage(browser, LAPTOP);
+  await login(page, 'jinhaihu', DEMO_PW);
+  // an unpaired active elder of the township, and its township's helpers with a place left
+  const e = (await apiGet(page, '/elders?unpaired=1&status=active&limit=50')).items.at(-1);
+  assert.ok(e, 'an unpaired elder');
+  await page.goto(`/elders/${e.id}`);
+  await page.getByTestId('pair-by-hand').click();
+  const dlg = page.getByTestId('pair-by-hand-dialog');
+  await dlg.getByText(`为${e.name}手动结对`).waitFor();
+  await dlg.getByTestId('pair-by-hand-reason').fill('村里现场商定');
+  // the helpers offered, one after another until the server takes one: a refused one (the
+  // skills the elder needs, say) is said at the field and the dialog stays open
+  let helperId = 0;
+  for (let k = 0; k < 12 && !helperId; k++) {
+    await dlg.getByTestId('pair-by-hand-helper').click();
+    const options = page.locator('.el-select-dropdown__item:visible');
+    await options.first().waitFor();
+    if (k >= (await options.count())) break;
+    const option = options.nth(k);
+    const label = await option.innerText();
+    assert.match(label, /余\d+个名额（#\d+）$/, label);
+    await option.click();
+    const answer = page.waitForResponse((r) => r.url().endsWith('/api/v1/pairs') && r.request().method() === 'POST');
+    await dlg.getByTestId('pair-by-hand-confirm').click();
+    if ((await answer).status() === 201) {
+      await page.locator('.el-message', { hasText: '已结对' }).first().waitFor();
+      helperId = Number(/#(\d+)）$/.exec(label)[1]);
+    } else {
+      await dlg.locator('.el-form-item__error').first().waitFor();
+    }
+  }
+  assert.ok(helperId, 'a helper of the township was taken');
+  await page.getByTestId('elder-pairs').getByText('进行中').waitFor();
+  assert.equal(await page.getByTestId('pair-by-hand').count(), 0, 'a paired elder is offered no second pair');
+  const pair = (await apiGet(page, `/pairs?elder_id=${e.id}&state=active`)).items[0];
+  assert.equal(pair.helper_id, helperId);
+  await shot(page, 'pair-by-hand');
+  assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+  await context.close();
+});
+
 test('a grid worker sees why a pair ended but has no end button', { timeout: 60000 }, async () => {
   const { context, page } = await openPage(browser, LAPTOP);
   await login(page, 'grid01', DEMO_PW);

@@ -26,6 +26,7 @@ export const pairing = {
   reject: (id, proposal_ids) => post(`/pairing-runs/${id}/reject`, proposal_ids ? { proposal_ids } : {}),
   editProposal: (id, body) => patch(`/pair-proposals/${id}`, body),
   pairs: (query, opts) => get('/pairs', query, opts),
+  createPair: (body) => post('/pairs', body),
   endPair: (id, body) => post(`/pairs/${id}/end`, body),
 };
 
