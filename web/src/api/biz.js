@@ -23,7 +23,7 @@ export const ent = {
   profile: (orgId, opts) => get(`${E}/profiles/${orgId}`, undefined, opts),
   updateProfile: (orgId, body) => patch(`${E}/profiles/${orgId}`, body),
   /** parse a rule; with organisation_id, explain it for that firm */
-  ruleCheck: (conditions, organisation_id) => post(`${E}/rules/check`, { conditions, organisation_id }),
+  ruleCheck: (conditions, organisation_id) => post(`${E}/rules/check`, { conditions, organisation_id }, { safe: true }),
   policies: (query, opts) => get(`${E}/policies`, query, opts),
   /** every page of the policies (a firm's matches: the in-force ones are not only in the first page) */
   allPolicies: (query, opts) => getAll(`${E}/policies`, query, opts),
@@ -52,9 +52,9 @@ export const dev = {
   indicators: (opts) => getAll('/indicators', {}, opts),
   values: (query, opts) => getAll('/indicators/values', query, opts),
   derived: (query, opts) => get('/indicators/derived', query, opts),
-  importCsv: (csv, dry_run) => post('/indicators/import', { csv, dry_run }),
+  importCsv: (csv, dry_run) => post('/indicators/import', { csv, dry_run }, { limit: 'long', safe: !!dry_run }),
   /** a table file's bytes as they are (type: text/csv or the XLSX type); the server reads it */
-  importFile: (bytes, type, dry_run) => upload('/indicators/import', bytes, type, { dry_run: dry_run ? 1 : 0 }),
+  importFile: (bytes, type, dry_run) => upload('/indicators/import', bytes, type, { dry_run: dry_run ? 1 : 0 }, { safe: !!dry_run }),
   /** the values in the import's format: csv (text) or xlsx (a Blob) */
   exportCsv: (query) => getText('/indicators/export', query),
   exportXlsx: (query) => getBlob('/indicators/export', { ...query, format: 'xlsx' }),

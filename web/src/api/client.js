@@ -61,99 +61,146 @@ function qs(query) {
   return s ? '?' + s : '';
 }
 
-export async function api(method, path, { query, body, signal, type } = {}) {
+// How long a request may take before it is aborted (ms): a connection that stays open without
+// an answer (a phone's network hanging) must not leave a button spinning for ever. Reads; writes
+// (most answer in well under a second, a busy server or a slow network given more); and the
+// long calls: a table imported (up to 1 MiB sent, all checked), a pairing run solved while the
+// answer waits, a file exported. A plan is solved in the background (202), its POST is a
+// write. `window.pjRequestLimits` ({read, write, long}, any of them) overrides these for the
+// page (the browser tests: a few seconds rather than a minute).
+export const LIMITS = { read: 30000, write: 45000, long: 180000 };
+function limitMs(kind) {
+  const own = typeof window !== 'undefined' && window.pjRequestLimits;
+  const ms = own && Number(own[kind]);
+  return Number.isFinite(ms) && ms > 0 ? ms : LIMITS[kind];
+}
+
+/**
+ * fetch() within a time limit; `read(res)` takes the answer (its body read within the limit
+ * too). The caller's `signal` aborting rethrows its AbortError; no answer within the limit is
+ * ApiError status 0, code `timeout` (as a network error: the status 0 of `network`), with
+ * `unsure` when it was a write that may or may not have reached the server, and `resend` when
+ * the server refuses the same write twice (sending it again cannot make it count twice).
+ */
+async function send(url, init, { signal, limit, write, once }, read) {
+  const ms = limitMs(limit);
+  const ctl = new AbortController();
+  let timedOut = false;
+  const follow = () => ctl.abort(signal.reason);
+  if (signal) {
+    if (signal.aborted) follow();
+    else signal.addEventListener('abort', follow, { once: true });
+  }
+  const timer = setTimeout(() => {
+    timedOut = true;
+    ctl.abort();
+  }, ms);
+  try {
+    const res = await fetch(url, { ...init, credentials: 'same-origin', cache: 'no-store', signal: ctl.signal });
+    return await read(res);
+  } catch (e) {
+    if (e instanceof ApiError) throw e;
+    if (timedOut) {
+      const err = new ApiError(0, null, `no answer within ${Math.round(ms / 1000)} s`);
+      err.code = 'timeout';
+      err.unsure = !!write;
+      err.resend = !!(write && once);
+      throw err;
+    }
+    if (e && e.name === 'AbortError') throw e;
+    throw new ApiError(0, null, e && e.message);
+  } finally {
+    clearTimeout(timer);
+    if (signal) signal.removeEventListener('abort', follow);
+  }
+}
+
+/**
+ * One call of the API. opts: query, body, signal (reads: utils/latest.js aborts an earlier
+ * load), type (the body sent as it is, a file's bytes, with that content type); limit
+ * ('read', 'write' or 'long'; by default 'read' for GET, 'write' otherwise); safe (a POST
+ * that changes nothing, or nothing twice: the log-in, a rules check; timed out, it is said as
+ * a read is); once (the server refuses the same write twice, e.g. a visit logged again is 409
+ * `duplicate`: timed out, the user may simply send it again).
+ */
+export async function api(method, path, { query, body, signal, type, limit, safe, once } = {}) {
   const headers = { Accept: 'application/json' };
   // type: the body is sent as it is (a file's bytes) with that content type
   if (body !== undefined) headers['Content-Type'] = type || 'application/json';
-  let res;
-  try {
-    res = await fetch('/api/v1' + path + qs(query), {
-      method,
-      headers,
-      body: body === undefined ? undefined : type ? body : JSON.stringify(body),
-      credentials: 'same-origin',
-      cache: 'no-store',
-      signal,
-    });
-  } catch (e) {
-    if (e && e.name === 'AbortError') throw e;
-    throw new ApiError(0, null, e && e.message);
-  }
-  noteServerDate(res);
-  let data = null;
-  if (res.status !== 204) {
+  const write = method !== 'GET' && method !== 'HEAD' && !safe;
+  const init = { method, headers, body: body === undefined ? undefined : type ? body : JSON.stringify(body) };
+  const how = { signal, limit: limit || (method === 'GET' ? 'read' : 'write'), write, once };
+  return send('/api/v1' + path + qs(query), init, how, async (res) => {
+    noteServerDate(res);
+    let data = null;
+    if (res.status !== 204) {
+      const text = await res.text();
+      if (text) {
+        try {
+          data = JSON.parse(text);
+        } catch {
+          data = null;
+        }
+      }
+    }
+    if (!res.ok) {
+      const err = new ApiError(res.status, data, undefined, res.headers);
+      if (res.status === 401 && path !== '/auth/login' && hooks.onUnauthorized) hooks.onUnauthorized(err);
+      throw err;
+    }
+    if (path !== '/auth/logout' && hooks.onActivity) hooks.onActivity(path);
+    return data;
+  });
+}
+
+/** GET a non-JSON answer (CSV exports) as text, within the long limit; errors as for api(). */
+export async function getText(path, query) {
+  return send('/api/v1' + path + qs(query), {}, { limit: 'long' }, async (res) => {
     const text = await res.text();
-    if (text) {
+    if (!res.ok) {
+      let data = null;
       try {
         data = JSON.parse(text);
       } catch {
-        data = null;
+        /* not JSON */
       }
+      const err = new ApiError(res.status, data);
+      if (res.status === 401 && hooks.onUnauthorized) hooks.onUnauthorized(err);
+      throw err;
     }
-  }
-  if (!res.ok) {
-    const err = new ApiError(res.status, data, undefined, res.headers);
-    if (res.status === 401 && path !== '/auth/login' && hooks.onUnauthorized) hooks.onUnauthorized(err);
-    throw err;
-  }
-  if (path !== '/auth/logout' && hooks.onActivity) hooks.onActivity(path);
-  return data;
+    if (hooks.onActivity) hooks.onActivity(path);
+    return text;
+  });
 }
 
-/** GET a non-JSON answer (CSV exports) as text; errors as for api(). */
-export async function getText(path, query) {
-  let res;
-  try {
-    res = await fetch('/api/v1' + path + qs(query), { credentials: 'same-origin', cache: 'no-store' });
-  } catch (e) {
-    throw new ApiError(0, null, e && e.message);
-  }
-  const text = await res.text();
-  if (!res.ok) {
-    let data = null;
-    try {
-      data = JSON.parse(text);
-    } catch {
-      /* not JSON */
-    }
-    const err = new ApiError(res.status, data);
-    if (res.status === 401 && hooks.onUnauthorized) hooks.onUnauthorized(err);
-    throw err;
-  }
-  if (hooks.onActivity) hooks.onActivity(path);
-  return text;
-}
-
-/** GET a binary answer (XLSX exports) as a Blob; errors as for api(). */
+/** GET a binary answer (XLSX exports) as a Blob, within the long limit; errors as for api(). */
 export async function getBlob(path, query) {
-  let res;
-  try {
-    res = await fetch('/api/v1' + path + qs(query), { credentials: 'same-origin', cache: 'no-store' });
-  } catch (e) {
-    throw new ApiError(0, null, e && e.message);
-  }
-  if (!res.ok) {
-    let data = null;
-    try {
-      data = JSON.parse(await res.text());
-    } catch {
-      /* not JSON */
+  return send('/api/v1' + path + qs(query), {}, { limit: 'long' }, async (res) => {
+    if (!res.ok) {
+      let data = null;
+      try {
+        data = JSON.parse(await res.text());
+      } catch {
+        /* not JSON */
+      }
+      const err = new ApiError(res.status, data);
+      if (res.status === 401 && hooks.onUnauthorized) hooks.onUnauthorized(err);
+      throw err;
     }
-    const err = new ApiError(res.status, data);
-    if (res.status === 401 && hooks.onUnauthorized) hooks.onUnauthorized(err);
-    throw err;
-  }
-  const blob = await res.blob();
-  if (hooks.onActivity) hooks.onActivity(path);
-  return blob;
+    const blob = await res.blob();
+    if (hooks.onActivity) hooks.onActivity(path);
+    return blob;
+  });
 }
 
 export const get = (path, query, opts) => api('GET', path, { ...opts, query });
-export const post = (path, body) => api('POST', path, { body });
-export const patch = (path, body) => api('PATCH', path, { body });
-export const del = (path, query) => api('DELETE', path, { query });
-/** POST a file's bytes as they are (body: Blob, ArrayBuffer or Uint8Array) with its content type. */
-export const upload = (path, body, type, query) => api('POST', path, { body, type, query });
+/** opts of writes: limit, safe, once (see api()) */
+export const post = (path, body, opts) => api('POST', path, { ...opts, body });
+export const patch = (path, body, opts) => api('PATCH', path, { ...opts, body });
+export const del = (path, query, opts) => api('DELETE', path, { ...opts, query });
+/** POST a file's bytes as they are (body: Blob, ArrayBuffer or Uint8Array) with its content
+ * type, within the long limit. */
+export const upload = (path, body, type, query, opts) => api('POST', path, { ...opts, body, type, query, limit: 'long' });
 
 /**
  * Follows next_cursor until the end (or maxPages), returning all items. When maxPages stopped

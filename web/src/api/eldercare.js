@@ -19,8 +19,9 @@ export const helpers = {
 
 export const pairing = {
   runs: (query, opts) => get('/pairing-runs', query, opts),
-  /** synchronous: answers with the run once the solver is done */
-  run: (region_id) => post('/pairing-runs', { region_id }),
+  /** synchronous: answers with the run once the solver is done (seconds for a whole district:
+   * the long time limit) */
+  run: (region_id) => post('/pairing-runs', { region_id }, { limit: 'long' }),
   get: (id, query, opts) => get(`/pairing-runs/${id}`, query, opts),
   accept: (id, proposal_ids) => post(`/pairing-runs/${id}/accept`, proposal_ids ? { proposal_ids } : {}),
   reject: (id, proposal_ids) => post(`/pairing-runs/${id}/reject`, proposal_ids ? { proposal_ids } : {}),
@@ -32,7 +33,8 @@ export const pairing = {
 
 export const serviceLogs = {
   list: (query, opts) => get('/service-logs', query, opts),
-  create: (body) => post('/service-logs', body),
+  // the same visit logged again is refused (409 duplicate): a save that timed out may be sent again
+  create: (body) => post('/service-logs', body, { once: true }),
 };
 
 export const credits = {

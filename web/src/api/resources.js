@@ -4,8 +4,9 @@
 import { get, getAll, getBlob, getText, post, patch, del, upload } from './client.js';
 
 export const auth = {
-  login: (username, password) => post('/auth/login', { username, password }),
-  logout: () => post('/auth/logout'),
+  // a log-in or log-out sent again changes nothing twice: timed out, said as a read is
+  login: (username, password) => post('/auth/login', { username, password }, { safe: true }),
+  logout: () => post('/auth/logout', undefined, { safe: true }),
   me: () => get('/auth/me'),
   changePassword: (old_password, new_password) => post('/auth/password', { old_password, new_password }),
 };
@@ -15,8 +16,10 @@ export const facilities = {
   all: (query, opts) => getAll('/facilities', query, opts),
   get: (id, opts) => get(`/facilities/${id}`, undefined, opts),
   update: (id, body) => patch(`/facilities/${id}`, body),
-  /** a facility table (CSV or XLSX bytes with its type); dry_run previews and writes nothing */
-  importFile: (bytes, type, dryRun) => upload('/facilities/import', bytes, type, { dry_run: dryRun ? 1 : 0 }),
+  /** a facility table (CSV or XLSX bytes with its type); dry_run previews and writes nothing;
+   * the same table imported twice changes nothing the second time (a timed-out commit may be
+   * sent again) */
+  importFile: (bytes, type, dryRun) => upload('/facilities/import', bytes, type, { dry_run: dryRun ? 1 : 0 }, dryRun ? { safe: true } : { once: true }),
   /** the list's facilities (its filters) in the import's columns: CSV text or an XLSX Blob */
   exportCsv: (query) => getText('/facilities/export', query),
   exportXlsx: (query) => getBlob('/facilities/export', { ...query, format: 'xlsx' }),

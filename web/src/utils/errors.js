@@ -81,6 +81,9 @@ const RULES = [
 export function apiMessage(e, opts = {}) {
   const { t, te } = i18n.global;
   if (!e) return '';
+  // no answer at all: the network (the request failed), or none within the time limit
+  // (api/client.js: a write then may or may not have reached the server)
+  if (e.status === 0 && e.code === 'timeout') return t(!e.unsure ? 'common.timeout' : e.resend ? 'common.timeoutResend' : 'common.timeoutWrite');
   if (e.status === 0) return t('common.networkError');
   if (e.name !== 'ApiError') return String(e.message || e);
   const key = e.code ? [opts.codes, 'apiErrors'].filter(Boolean).map((g) => `${g}.${e.code}`).find((k) => te(k)) : '';
@@ -141,6 +144,19 @@ export async function reloadOnConflict(e, reload) {
 }
 
 /**
+ * An error about the whole form is an el-alert above it, while on a phone the user is at the
+ * form's button far below (a save with no answer in time, a refusal): the alert showing `text`
+ * is scrolled into view ('nearest': not moved when it is in view already).
+ */
+function inView(text) {
+  nextTick(() => {
+    if (!text || typeof document === 'undefined') return;
+    const el = [...document.querySelectorAll('.el-alert')].find((a) => a.textContent.includes(text));
+    if (el) el.scrollIntoView({ block: 'nearest' });
+  });
+}
+
+/**
  * errors: reactive {field: message}; general: ref(message) for the rest.
  * apply(e, {aliases, known, labels, codes}): aliases maps an API field to a form key; known
  * (array or predicate) says which keys the form shows — others go to `general`; labels and
@@ -174,7 +190,10 @@ export function useFieldErrors() {
     const key = aliases[e.field] || e.field;
     const shown = !known ? !!key : typeof known === 'function' ? known(key) : known.includes(key);
     if (key && shown && e.code !== 'version_conflict') errors[key] = apiMessage(e, { atField: true, labels, codes });
-    else general.value = apiMessage(e, { labels, codes }) + (e.requestId ? ` (${e.requestId})` : '');
+    else {
+      general.value = apiMessage(e, { labels, codes }) + (e.requestId ? ` (${e.requestId})` : '');
+      inView(general.value);
+    }
   }
   return { errors, general, conflict, apply, clear };
 }
