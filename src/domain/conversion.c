@@ -171,14 +171,20 @@ static int conv_deadline_of(pj_ctx *c, const conv_head *h, int64_t now, conv_dea
 }
 
 /* The adopted plan's schedule (minutes from the conversion's start): a step is behind it when
- * it has not started by its planned start or not finished by its planned end, judged on minutes
- * from the start as shown (one decimal, rounded down), like late and overdue. st, fin: the
- * step's times (0 when not yet); clock: now, or when the conversion ended. */
-static int step_behind_plan(const conv_head *h, int64_t planned_start, int64_t planned_end,
-                            int64_t st, int64_t fin, int64_t clock)
+ * it has not started within PJ_PLAN_START_GRACE_MIN of its planned start (the teams are told
+ * when the plan is adopted: a step planned at minute 0 was "behind" a minute later) or not
+ * finished by its planned end, judged on minutes from the start as shown (one decimal, rounded
+ * down), like late and overdue. A site ready by the plan's ready time has no step behind: its
+ * steps' order was the site's to choose. st, fin: the step's times (0 when not yet); clock:
+ * now, or when the conversion ended. */
+static int step_behind_plan(const conv_head *h, const conv_deadline *d, int64_t planned_start,
+                            int64_t planned_end, int64_t st, int64_t fin, int64_t clock)
 {
+    if (d->has_plan && h->ready_at &&
+        minutes1(h->ready_at - h->started_at) <= (double)d->plan_ready)
+        return 0;
     double at = minutes1(clock - h->started_at);
-    return (!st && at > (double)planned_start) ||
+    return (!st && at > (double)(planned_start + PJ_PLAN_START_GRACE_MIN)) ||
            (fin ? minutes1(fin - h->started_at) > (double)planned_end : at > (double)planned_end);
 }
 
@@ -214,7 +220,7 @@ int pj_conversion_standing(pj_ctx *c, int64_t id, pj_conv_standing *out, pj_err 
     int rc;
     while ((rc = pj_stmt_step(s, err)) == 1)
         out->behind_plan +=
-            step_behind_plan(&h, pj_col_int(s, 0), pj_col_int(s, 1), pj_col_int(s, 2),
+            step_behind_plan(&h, &d, pj_col_int(s, 0), pj_col_int(s, 1), pj_col_int(s, 2),
                              pj_col_int(s, 3), phase_clock(&h, pj_col_text(s, 4), now));
     pj_stmt_done(s);
     return rc < 0 ? -1 : 0;
@@ -322,7 +328,7 @@ static int conv_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
             pj_jw_knull(w, "planned_end_min");
             pj_jw_kbool(w, "behind_plan", 0);
         } else {
-            int b = step_behind_plan(&h, pj_col_int(s, 16), pj_col_int(s, 17), st, fin, clock);
+            int b = step_behind_plan(&h, &d, pj_col_int(s, 16), pj_col_int(s, 17), st, fin, clock);
             behind += b;
             pj_jw_kint(w, "planned_start_min", pj_col_int(s, 16));
             pj_jw_kint(w, "planned_end_min", pj_col_int(s, 17));
@@ -1329,7 +1335,7 @@ static int live_report(pj_ctx *c, const conv_head *h, pj_jw *w, pj_err *err)
             pj_jw_knull(w, "planned_end_min");
             pj_jw_kbool(w, "behind_plan", 0);
         } else {
-            int b = step_behind_plan(h, pj_col_int(s, 7), pj_col_int(s, 8), st, fin, clock);
+            int b = step_behind_plan(h, &d, pj_col_int(s, 7), pj_col_int(s, 8), st, fin, clock);
             behind += b;
             pj_jw_kint(w, "planned_start_min", pj_col_int(s, 7));
             pj_jw_kint(w, "planned_end_min", pj_col_int(s, 8));

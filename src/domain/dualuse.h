@@ -103,6 +103,9 @@ const char *pj_conv_transition(const char *from, pj_conv_event ev);
 /* A drill step done in less than this share of its planned minutes was not plausibly carried
  * out (clicked through): it earns no score and the drill does not pass. */
 #define PJ_DRILL_TOO_FAST_SHARE 0.25
+/* Minutes after a step's planned start (from an adopted plan's schedule) before a step not yet
+ * started counts as behind the plan: the teams learn of the plan when it is adopted. */
+#define PJ_PLAN_START_GRACE_MIN 15
 /* Whether a done drill step was implausibly fast (under PJ_DRILL_TOO_FAST_SHARE of planned). */
 int pj_drill_step_too_fast(double planned_min, double actual_min, int done);
 /* A step's score: 1 when on time, planned/actual when late, 0 for a step not done or one done
