@@ -935,6 +935,147 @@ int pj_facility_list(pj_ctx *c, const pj_list_filter *f, pj_jw *w, pj_err *err)
     return 0;
 }
 
+/* The facilities the list's filters select (every page), as a CTE `sel`: ?1 township, ?2 type,
+ * ?3 state, ?4 name, ?5 village, ?6 operator, ?7 role (the list's conditions). */
+#define FAC_SELECTED                                                                               \
+    "WITH sel AS (SELECT * FROM facilities WHERE (?1 = 0 OR township_id = ?1)"                     \
+    " AND (?2 IS NULL OR type = ?2) AND (?3 IS NULL OR state = ?3)"                                \
+    " AND (?4 IS NULL OR name LIKE '%' || ?4 || '%' ESCAPE '\\')"                                  \
+    " AND (?5 = 0 OR village_id = ?5) AND (?6 = 0 OR operator_id = ?6)"                            \
+    " AND (?7 IS NULL OR EXISTS (SELECT 1 FROM facility_roles x WHERE x.facility_id ="             \
+    " facilities.id AND x.role = ?7))) "
+
+static pj_stmt *selected_prepare(pj_ctx *c, const pj_list_filter *f, const char *sql, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db, sql, err);
+    if (!s) return NULL;
+    pj_stmt_int(s, 1, f->township_id);
+    pj_stmt_text(s, 2, f->type);
+    pj_stmt_text(s, 3, f->state);
+    pj_stmt_text(s, 4, pj_like_escape(c, f->q));
+    pj_stmt_int(s, 5, f->village_id);
+    pj_stmt_int(s, 6, f->operator_id);
+    pj_stmt_text(s, 7, f->role);
+    return s;
+}
+
+int pj_facility_summary(pj_ctx *c, const pj_list_filter *f, pj_jw *w, pj_err *err)
+{
+    int rc;
+    pj_jw_obj(w);
+    /* how many, and how many in each state (every state, 0 where none is) */
+    pj_stmt *s =
+        selected_prepare(c, f, FAC_SELECTED "SELECT state, COUNT(*) FROM sel GROUP BY state", err);
+    if (!s) return -1;
+    int64_t by_state[8] = {0}, all = 0;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        const char *st = pj_col_text(s, 0);
+        int64_t n = pj_col_int(s, 1);
+        all += n;
+        for (int i = 0; pj_facility_states[i] && i < 8; i++)
+            if (st && !strcmp(st, pj_facility_states[i])) by_state[i] += n;
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    pj_jw_kint(w, "facilities", all);
+    pj_jw_key(w, "states");
+    pj_jw_obj(w);
+    for (int i = 0; pj_facility_states[i] && i < 8; i++)
+        pj_jw_kint(w, pj_facility_states[i], by_state[i]);
+    pj_jw_obj_end(w);
+    /* capacity per role and unit: the facilities with it, and its sum in each state */
+    s = selected_prepare(c, f,
+                         FAC_SELECTED
+                         "SELECT r.role, r.unit, sel.state, COUNT(*), SUM(r.capacity) FROM sel"
+                         " JOIN facility_roles r ON r.facility_id = sel.id"
+                         " GROUP BY r.role, r.unit, sel.state ORDER BY r.role, r.unit",
+                         err);
+    if (!s) return -1;
+    pj_jw_key(w, "capacity");
+    pj_jw_arr(w);
+    char role[64] = "", unit[64] = "";
+    int64_t n = 0;
+    double cap[8] = {0}, total = 0;
+    int open = 0;
+    for (;;) {
+        rc = pj_stmt_step(s, err);
+        const char *r = rc == 1 ? pj_col_text(s, 0) : NULL, *u = rc == 1 ? pj_col_text(s, 1) : NULL;
+        if (open && (rc != 1 || strcmp(role, r ? r : "") || strcmp(unit, u ? u : ""))) {
+            pj_jw_obj(w);
+            pj_jw_kstr(w, "role", role);
+            pj_jw_kstr(w, "unit", unit);
+            pj_jw_kint(w, "facilities", n);
+            for (int i = 0; pj_facility_states[i] && i < 8; i++)
+                pj_jw_knum(w, pj_facility_states[i], cap[i]);
+            pj_jw_knum(w, "total", total);
+            pj_jw_obj_end(w);
+            open = 0;
+        }
+        if (rc != 1) break;
+        if (!open) {
+            snprintf(role, sizeof role, "%s", r ? r : "");
+            snprintf(unit, sizeof unit, "%s", u ? u : "");
+            n = 0;
+            total = 0;
+            memset(cap, 0, sizeof cap);
+            open = 1;
+        }
+        const char *st = pj_col_text(s, 2);
+        double sum = pj_col_double(s, 4);
+        n += pj_col_int(s, 3);
+        total += sum;
+        for (int i = 0; pj_facility_states[i] && i < 8; i++)
+            if (st && !strcmp(st, pj_facility_states[i])) cap[i] += sum;
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    pj_jw_arr_end(w);
+    /* per township (those with a facility selected): how many, and each role's capacity */
+    s = selected_prepare(c, f,
+                         FAC_SELECTED
+                         "SELECT sel.township_id, t.name, NULL, NULL, COUNT(*), NULL FROM sel"
+                         " JOIN regions t ON t.id = sel.township_id GROUP BY sel.township_id"
+                         " UNION ALL SELECT sel.township_id, NULL, r.role, r.unit, NULL,"
+                         " SUM(r.capacity) FROM sel JOIN facility_roles r ON r.facility_id ="
+                         " sel.id GROUP BY sel.township_id, r.role, r.unit"
+                         " ORDER BY 1, 3, 4",
+                         err);
+    if (!s) return -1;
+    pj_jw_key(w, "townships");
+    pj_jw_arr(w);
+    int64_t town = 0;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        if (pj_col_is_null(s, 2)) {
+            if (town) {
+                pj_jw_arr_end(w);
+                pj_jw_obj_end(w);
+            }
+            town = pj_col_int(s, 0);
+            pj_jw_obj(w);
+            pj_jw_kint(w, "township_id", town);
+            pj_render_text(w, "name", s, 1);
+            pj_jw_kint(w, "facilities", pj_col_int(s, 4));
+            pj_jw_key(w, "capacity");
+            pj_jw_arr(w);
+            continue;
+        }
+        pj_jw_obj(w);
+        pj_render_text(w, "role", s, 2);
+        pj_render_text(w, "unit", s, 3);
+        pj_jw_knum(w, "total", pj_col_double(s, 5));
+        pj_jw_obj_end(w);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (town) {
+        pj_jw_arr_end(w);
+        pj_jw_obj_end(w);
+    }
+    pj_jw_arr_end(w);
+    pj_jw_obj_end(w);
+    return 0;
+}
+
 int pj_facility_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
     return facility_render(c, id, w, err);

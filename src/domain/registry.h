@@ -44,6 +44,9 @@ int pj_org_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
 int pj_org_delete(pj_ctx *c, int64_t id, pj_err *err);
 
 int pj_facility_list(pj_ctx *c, const pj_list_filter *f, pj_jw *w, pj_err *err);
+/* The facilities the list's filters select, every one counted (docs/api.md, "GET
+ * /api/v1/facilities/summary"): {facilities, states, capacity, townships}. */
+int pj_facility_summary(pj_ctx *c, const pj_list_filter *f, pj_jw *w, pj_err *err);
 int pj_facility_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
 int pj_facility_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 int pj_facility_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);

@@ -347,6 +347,18 @@ static int h_facility_export(pj_req *r)
                ? -1
                : pj_h_export(r, facility_table, &f);
 }
+/* What the list with the same filters holds, counted: every facility, not a page. */
+static int h_facility_summary(pj_req *r)
+{
+    static const char *const acc[] = {"township_id", "village_id", "operator_id", "type",
+                                      "role",        "state",      "q",           NULL};
+    pj_list_filter f;
+    return pj_h_filter_params(r, &f, acc) || pj_h_q_enum(r, "type", pj_facility_types, &f.type) ||
+                   pj_h_q_enum(r, "role", pj_emergency_roles, &f.role) ||
+                   pj_h_q_enum(r, "state", pj_facility_states, &f.state)
+               ? -1
+               : pj_facility_summary(&r->ctx, &f, &r->w, &r->err);
+}
 static int h_facility_get(pj_req *r)
 {
     return pj_facility_get(&r->ctx, r->id, &r->w, &r->err);
@@ -429,6 +441,9 @@ static const pj_route core_routes[] = {
      PJ_ROUTE_UPLOAD | PJ_ROUTE_Q_DRY_RUN},
     {"GET", "/api/v1/facilities/export", h_facility_export, R_ALL,
      "Facilities as CSV or XLSX in the import's columns (format, the list's filters)"},
+    {"GET", "/api/v1/facilities/summary", h_facility_summary, R_ALL,
+     "Facilities counted: by state, capacity per role and unit, per township (the list's filters)",
+     PJ_ROUTE_SHARED},
     {"GET", "/api/v1/facilities/{id}", h_facility_get, R_ALL, "One facility", PJ_ROUTE_SHARED},
     {"PATCH", "/api/v1/facilities/{id}", h_facility_update,
      WRITE_REGISTRY | R(PJ_ROLE_FACILITY_OPERATOR), "Change a facility"},

@@ -15,14 +15,14 @@ after(async () => {
 // beside 已就绪 0 · 转换中 0 · 在平时状态 312. The cards partition the total now.
 test('dashboard: the state cards add up to the total, a restoring facility included', { timeout: 60000 }, async () => {
   const { context, page } = await openPage(browser);
-  // one facility of the list restoring, as after POST /conversions/{id}/restore
+  // one facility of the count restoring, as after POST /conversions/{id}/restore
   let changed = 0;
-  await page.route(/\/api\/v1\/facilities\?/, async (route) => {
+  await page.route(/\/api\/v1\/facilities\/summary/, async (route) => {
     const res = await route.fetch();
     const body = await res.json();
-    const f = !changed && body.items?.find((x) => x.state === 'peacetime');
-    if (f) {
-      f.state = 'restoring';
+    if (!changed && body.states?.peacetime > 0) {
+      body.states.peacetime--;
+      body.states.restoring++;
       changed++;
     }
     await route.fulfill({ response: res, json: body });

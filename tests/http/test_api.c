@@ -764,6 +764,125 @@ TEST(api_facility_list_filters_and_cursor)
     th_stop(&s);
 }
 
+/* The facilities counted whole, not a page: the console's home page counts a district of any
+ * size (it read the list to 100,000 facilities and counted what it had read). Every figure
+ * equals the database's, with and without the list's filters; bad filters are the list's 400. */
+static long long summary_state(json_t *o, const char *state)
+{
+    return (long long)json_integer_value(json_object_get(json_object_get(o, "states"), state));
+}
+
+TEST(api_facility_summary_counts_every_facility)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], sql[512], path[160];
+    th_login(&s, "viewer", s.demo_pw, tok);
+    /* more facilities than the list's largest page, states of every kind */
+    th_sql_exec(&s, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 700)"
+                    " INSERT INTO facilities (name, type, township_id, lat, lon, state, source,"
+                    " created_at, updated_at, version) SELECT 'bulk ' || i, 'warehouse',"
+                    " (SELECT MIN(id) FROM regions WHERE type = 'township'), 40.1, 117.1,"
+                    " CASE i % 4 WHEN 0 THEN 'peacetime' WHEN 1 THEN 'converting' WHEN 2 THEN"
+                    " 'emergency' ELSE 'restoring' END, 'seed', 0, 0, 1 FROM n");
+    th_sql_exec(&s, "INSERT INTO facility_roles (facility_id, role, unit, capacity) SELECT id,"
+                    " 'supply_store', 'm3', 10 FROM facilities WHERE name LIKE 'bulk %'");
+    long long all = th_sql_int(&s, "SELECT COUNT(*) FROM facilities");
+    CHECK(all > 500 + 280);
+    json_t *o;
+    CHECK_INT(th_call(&s, "GET", "/api/v1/facilities/summary", tok, NULL, &o), 200);
+    CHECK_INT(th_int(o, "facilities"), all);
+    static const char *const states[] = {"peacetime", "converting", "emergency", "restoring"};
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM facilities WHERE state = '%s'", states[i]);
+        CHECK_INT(summary_state(o, states[i]), th_sql_int(&s, sql));
+    }
+    /* capacity per role and unit: its facilities, its sum per state and in all */
+    json_t *caps = json_object_get(o, "capacity"), *e;
+    size_t i;
+    CHECK(json_array_size(caps) >= 5);
+    json_array_foreach(caps, i, e)
+    {
+        const char *role = th_str(e, "role"), *unit = th_str(e, "unit");
+        snprintf(sql, sizeof sql,
+                 "SELECT COUNT(*) FROM facility_roles WHERE role = '%s' AND unit = '%s'", role,
+                 unit);
+        CHECK_INT(th_int(e, "facilities"), th_sql_int(&s, sql));
+        snprintf(sql, sizeof sql,
+                 "SELECT CAST(SUM(capacity) AS INTEGER) FROM facility_roles WHERE role = '%s' AND"
+                 " unit = '%s'",
+                 role, unit);
+        CHECK_INT((long long)json_number_value(json_object_get(e, "total")), th_sql_int(&s, sql));
+        for (size_t k = 0; k < 4; k++) {
+            snprintf(sql, sizeof sql,
+                     "SELECT CAST(COALESCE(SUM(r.capacity), 0) AS INTEGER) FROM facility_roles r"
+                     " JOIN facilities f ON f.id = r.facility_id WHERE r.role = '%s' AND"
+                     " r.unit = '%s' AND f.state = '%s'",
+                     role, unit, states[k]);
+            CHECK_INT((long long)json_number_value(json_object_get(e, states[k])),
+                      th_sql_int(&s, sql));
+        }
+    }
+    /* per township: how many, and the capacity of each role */
+    json_t *towns = json_object_get(o, "townships");
+    long long sum = 0;
+    CHECK_INT((long long)json_array_size(towns),
+              th_sql_int(&s, "SELECT COUNT(DISTINCT township_id) FROM facilities"));
+    json_array_foreach(towns, i, e)
+    {
+        long long t = th_int(e, "township_id");
+        snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM facilities WHERE township_id = %lld", t);
+        CHECK_INT(th_int(e, "facilities"), th_sql_int(&s, sql));
+        snprintf(sql, sizeof sql, "SELECT name FROM regions WHERE id = %lld", t);
+        CHECK(th_str(e, "name") != NULL);
+        sum += th_int(e, "facilities");
+        json_t *c;
+        size_t k;
+        json_array_foreach(json_object_get(e, "capacity"), k, c)
+        {
+            snprintf(sql, sizeof sql,
+                     "SELECT CAST(SUM(r.capacity) AS INTEGER) FROM facility_roles r JOIN"
+                     " facilities f ON f.id = r.facility_id WHERE f.township_id = %lld AND"
+                     " r.role = '%s' AND r.unit = '%s'",
+                     t, th_str(c, "role"), th_str(c, "unit"));
+            CHECK_INT((long long)json_number_value(json_object_get(c, "total")),
+                      th_sql_int(&s, sql));
+        }
+    }
+    CHECK_INT(sum, all);
+    json_decref(o);
+    /* the list's filters: a township's hotels with isolation rooms */
+    long long town = th_sql_int(&s, "SELECT township_id FROM facilities WHERE type = 'hotel'"
+                                    " GROUP BY township_id ORDER BY COUNT(*) DESC LIMIT 1");
+    snprintf(path, sizeof path,
+             "/api/v1/facilities/summary?township_id=%lld&type=hotel&role=isolation", town);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM facilities f WHERE township_id = %lld AND type = 'hotel' AND"
+             " EXISTS (SELECT 1 FROM facility_roles r WHERE r.facility_id = f.id AND r.role ="
+             " 'isolation')",
+             town);
+    CHECK(th_int(o, "facilities") > 0);
+    CHECK_INT(th_int(o, "facilities"), th_sql_int(&s, sql));
+    CHECK_INT(json_array_size(json_object_get(o, "townships")), 1);
+    json_decref(o);
+    CHECK_INT(
+        th_call(&s, "GET", "/api/v1/facilities/summary?state=emergency&q=bulk", tok, NULL, &o),
+        200);
+    CHECK_INT(th_int(o, "facilities"), 175);
+    CHECK_INT(summary_state(o, "emergency"), 175);
+    CHECK_INT(summary_state(o, "peacetime"), 0);
+    json_decref(o);
+    /* not a page; the list's checks */
+    CHECK_INT(th_call(&s, "GET", "/api/v1/facilities/summary?limit=10", tok, NULL, &o), 400);
+    CHECK_STR(th_err_code(o), "unknown_parameter");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/facilities/summary?state=lost", tok, NULL, &o), 400);
+    CHECK_STR(th_err_field(o), "state");
+    json_decref(o);
+    th_stop(&s);
+}
+
 TEST(api_facility_create_update_delete_with_audit)
 {
     th_server s;

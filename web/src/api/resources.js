@@ -14,6 +14,8 @@ export const auth = {
 export const facilities = {
   list: (query, opts) => get('/facilities', query, opts),
   all: (query, opts) => getAll('/facilities', query, opts),
+  /** every facility the list's filters select, counted: {facilities, states, capacity, townships} */
+  summary: (query, opts) => get('/facilities/summary', query, opts),
   get: (id, opts) => get(`/facilities/${id}`, undefined, opts),
   update: (id, body) => patch(`/facilities/${id}`, body),
   /** a facility table (CSV or XLSX bytes with its type); dry_run previews and writes nothing;

@@ -310,6 +310,7 @@ export default {
     more: '{n} more',
     expired: '{n} expired',
     none: 'None',
+    mapPartial: 'The map shows the first {n} facilities only; the figures count every facility',
     noOverview: 'Your role cannot read the dual-use overview; the capacity below is summed from the facilities list',
     daysUnit: 'days',
     scenarioLive: '{scenario} ({n})',

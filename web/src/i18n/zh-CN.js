@@ -312,6 +312,7 @@ export default {
     more: '另有 {n} 项',
     expired: '已过期 {n}',
     none: '无',
+    mapPartial: '地图仅显示前 {n} 个设施；各项统计按全部设施计算',
     noOverview: '您的角色不能查看平急转换总览，以下能力按设施台账汇总',
     daysUnit: '天',
     scenarioLive: '{scenario}（{n}）',

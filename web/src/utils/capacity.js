@@ -49,6 +49,28 @@ export function capacityTotals(facilities) {
   return { lines: [...lines.values()], counts };
 }
 
+/**
+ * The same figures as capacityTotals, from the server's count of every facility
+ * (GET /facilities/summary: {facilities, states, capacity}), however long the list is: a list
+ * read page by page stops at a limit, and its counts fall short past it.
+ */
+export function summaryTotals(summary) {
+  const lines = new Map();
+  for (const l of CAPACITY_LINES) lines.set(lineKey(l.role, l.unit), blankLine(l.role, l.unit));
+  const st = (summary && summary.states) || {};
+  const counts = { ready: 0, converting: 0, convertible: 0, restoring: 0, total: (summary && summary.facilities) || 0 };
+  for (const g of STATE_GROUPS) counts[g.key] = st[g.state] || 0;
+  for (const c of (summary && summary.capacity) || []) {
+    const k = lineKey(c.role, c.unit);
+    if (!lines.has(k)) lines.set(k, blankLine(c.role, c.unit));
+    const line = lines.get(k);
+    for (const g of STATE_GROUPS) line[g.key] = c[g.state] || 0;
+    line.total = c.total || 0;
+    line.facilities = c.facilities || 0;
+  }
+  return { lines: [...lines.values()], counts };
+}
+
 function blankLine(role, unit) {
   return { role, unit, key: lineKey(role, unit), ready: 0, converting: 0, convertible: 0, restoring: 0, total: 0, facilities: 0 };
 }
