@@ -1021,6 +1021,7 @@ typedef struct pstate {
     int sup_ran;
     int64_t *sup_stores; /* facility ids */
     const char **sup_store_names;
+    double *sup_store_lat, *sup_store_lon; /* where the stores are (the map draws the flows) */
     int n_stores, n_cats;
     const char **cat_code, **cat_unit;
     int64_t *sup_held; /* n_stores × n_cats: stock adopted plans ship (not offered again) */
@@ -1396,6 +1397,8 @@ static int supply(pstate *p, const pj_plan_progress *prog, pj_err *err)
     }
     p->sup_stores = sid;
     p->sup_store_names = sname;
+    p->sup_store_lat = slat;
+    p->sup_store_lon = slon;
     p->n_stores = ns;
     pj_supply prob = {.n_stores = ns,
                       .n_sites = nt,
@@ -1809,6 +1812,10 @@ static void write_result(pstate *p, pj_jw *w, pj_plan_summary *sum)
             pj_jw_obj(w);
             pj_jw_kint(w, "store_id", p->sup_stores[fl->store]);
             pj_jw_kstr(w, "store_name", p->sup_store_names[fl->store]);
+            pj_jw_key(w, "store_lat");
+            pj_jw_fixed(w, p->sup_store_lat[fl->store], 6);
+            pj_jw_key(w, "store_lon");
+            pj_jw_fixed(w, p->sup_store_lon[fl->store], 6);
             pj_jw_kint(w, "facility_id", st->fid);
             pj_jw_kstr(w, "facility_name", st->name);
             pj_jw_kstr(w, "category", p->cat_code[fl->cat]);

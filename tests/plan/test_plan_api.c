@@ -137,6 +137,24 @@ TEST_T(plan_roundtrip_jinhaihu, 120)
     json_t *res = json_object_get(plan, "result");
     CHECK_INT((long long)num(json_object_get(res, "summary"), "shortfall"), 0);
     CHECK(json_array_size(json_object_get(json_object_get(res, "supplies"), "flows")) > 0);
+    /* each flow says where its store is (the map draws it without reading the facilities) */
+    {
+        json_t *fl;
+        size_t q;
+        json_array_foreach(json_object_get(json_object_get(res, "supplies"), "flows"), q, fl)
+        {
+            char sql[160];
+            long long store = th_int(fl, "store_id");
+            snprintf(sql, sizeof sql,
+                     "SELECT CAST(ROUND(lat * 1e6) AS INTEGER) FROM facilities WHERE id = %lld",
+                     store);
+            CHECK_INT(llround(num(fl, "store_lat") * 1e6), th_sql_int(&s, sql));
+            snprintf(sql, sizeof sql,
+                     "SELECT CAST(ROUND(lon * 1e6) AS INTEGER) FROM facilities WHERE id = %lld",
+                     store);
+            CHECK_INT(llround(num(fl, "store_lon") * 1e6), th_sql_int(&s, sql));
+        }
+    }
     /* saved: fetched and listed the same */
     long long id = th_int(plan, "id");
     /* the request as sent: 0.1, not 0.10000000000000001 */
