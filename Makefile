@@ -1,7 +1,7 @@
 # pingji — plain Makefile. `make run` starts the demo server, `make check` runs every test.
 # Variants: build/rel (gcc -O2), build/san (clang ASan+UBSan), build/fuzz (clang libFuzzer).
 
-PKGS      := libevent jansson sqlite3 libsodium minizip expat xlsxwriter
+PKGS      := libevent jansson sqlite3 libsodium minizip zlib expat xlsxwriter
 VERSION   := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter -Wno-missing-field-initializers
 CPPFLAGS  := -Iinclude -Isrc -Itests -D_GNU_SOURCE -DPJ_VERSION='"$(VERSION)"'

@@ -1,4 +1,5 @@
-/* libFuzzer target: the HTTP/1.1 request head parser (src/http/wire.c). */
+/* libFuzzer target: the HTTP/1.1 request head parser and the Accept-Encoding negotiation
+ * (src/http/wire.c). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,6 +19,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)strlen(h.method), (void)strlen(h.target);
         for (int i = 0; i < h.nh; i++) (void)strlen(h.h[i].name), (void)strlen(h.h[i].value);
         (void)pj_head_get(&h, "content-type");
+        int gz = pj_accept_gzip(&h); /* the Accept-Encoding lists (weights and all) */
+        if (gz != 0 && gz != 1) abort();
     }
     free(buf);
     return 0;

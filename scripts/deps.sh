@@ -7,7 +7,7 @@ want=${1:-build}
 # The server links GLPK (the planner's exact method on small instances), so libglpk-dev is a
 # build dependency, not only a test one.
 build_pkgs=(gcc make pkg-config libevent-dev libjansson-dev libsqlite3-dev libsodium-dev
-  libminizip-dev libexpat1-dev libxlsxwriter-dev libglpk-dev)
+  libminizip-dev zlib1g-dev libexpat1-dev libxlsxwriter-dev libglpk-dev)
 test_pkgs=(clang libclang-rt-14-dev libcurl4-openssl-dev)
 bench_pkgs=(nginx-light wrk curl glpk-utils coinor-cbc coinor-libcbc-dev sqlite3)
 case "$want" in

@@ -582,6 +582,23 @@ size_t th_read_all(int fd, char *out, size_t size)
     return n;
 }
 
+const char *th_header(const char *head, const char *end, const char *name, char *out, size_t size)
+{
+    out[0] = 0;
+    size_t nl = strlen(name);
+    for (const char *p = strstr(head, "\r\n"); p && p + 2 < end; p = strstr(p + 2, "\r\n")) {
+        const char *line = p + 2;
+        if (!strncasecmp(line, name, nl) && line[nl] == ':') {
+            const char *v = line + nl + 1;
+            while (*v == ' ') v++;
+            size_t vl = strcspn(v, "\r");
+            snprintf(out, size, "%.*s", (int)vl, v);
+            break;
+        }
+    }
+    return out;
+}
+
 char *th_zip_parts(const char *const *names, const char *const *texts, int n, size_t *len)
 {
     char path[700];

@@ -67,6 +67,9 @@ int th_dial(int port, const char *src, int timeout_ms);
 /* Reads from fd until the peer closes, out is full or a read times out; out ends with a NUL.
  * Returns the bytes read. */
 size_t th_read_all(int fd, char *out, size_t size);
+/* The value of header name (case-insensitive) in the reply head [head, end) (from its status
+ * line to the empty line), copied into out; "" when it has none. Returns out. */
+const char *th_header(const char *head, const char *end, const char *name, char *out, size_t size);
 /* Logs in and returns a token (static storage per call site is not kept: copy it). */
 void th_login(th_server *s, const char *user, const char *pw, char token[80]);
 /* A fingerprint of everything a write could change (counts, versions, audit rows) of every

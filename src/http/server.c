@@ -1,6 +1,8 @@
 #include "http/server.h"
 
 #include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <arpa/inet.h>
 #include <event2/event.h>
 #include <sodium.h>
@@ -21,6 +23,7 @@
 #include <linux/sockios.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "core/log.h"
 #include "core/util.h"
@@ -38,10 +41,24 @@
 #define CACHE_SLOTS 1024
 #define CACHE_BYTES (16u << 20)
 typedef struct cached_body {
-    int refs; /* the cache's own reference + responses still being written */
+    int refs;     /* the cache's own reference + responses still being written */
+    int in_cache; /* its bytes (and its gzip copy's) are counted in cache_bytes */
+    int gz_made;  /* gz was tried: the gzip copy, or NULL when gzip saved nothing */
+    struct cached_body *gz;
     size_t len;
     char data[];
 } cached_body;
+
+/* Answers of the handlers go gzip-encoded to a client that accepts gzip (pj_accept_gzip) when
+ * they are JSON or text (CSV) of GZIP_MIN bytes or more and 2xx. Below GZIP_MIN a reply (head
+ * of ~300 bytes and body) fits in one TCP segment (an MSS of ~1,400 bytes on mobile links):
+ * gzip would save no packet and no round trip, only cost the deflate. GZIP_LEVEL: zlib's
+ * level 1, measured on the 500-facility listing (docs/BENCHMARKS.md): the higher levels took
+ * up to twice the time for a few per cent fewer bytes. A cached answer keeps its gzip copy,
+ * made at its first gzip reply. Console files have their own copies (serve_static); xlsx is
+ * a zip already. */
+#define GZIP_MIN   1024
+#define GZIP_LEVEL 1
 
 typedef struct cache_entry {
     char *key;
@@ -236,6 +253,8 @@ struct pj_server {
     uint64_t seq;
     uint32_t rid_prefix;
     char logbuf[1 << 16];
+    z_stream gz; /* the deflate stream of gzip replies (reset per reply), once gz_ready */
+    int gz_ready;
 };
 
 /* FNV-1a of s[0..n) */
@@ -253,13 +272,23 @@ static uint64_t hash_str(const char *s)
 
 static void body_unref(cached_body *b)
 {
-    if (b && --b->refs == 0) free(b);
+    if (b && --b->refs == 0) {
+        body_unref(b->gz);
+        free(b);
+    }
+}
+
+/* The bytes a cached body counts for: its own and its gzip copy's. */
+static size_t body_bytes(const cached_body *b)
+{
+    return b->len + (b->gz ? b->gz->len : 0);
 }
 
 static void cache_clear(pj_server *srv)
 {
     for (int i = 0; i < CACHE_SLOTS; i++) {
         free(srv->cache[i].key);
+        if (srv->cache[i].body) srv->cache[i].body->in_cache = 0;
         body_unref(srv->cache[i].body);
     }
     memset(srv->cache, 0, sizeof srv->cache);
@@ -288,7 +317,8 @@ static void cache_put(pj_server *srv, const char *key, uint64_t h, const char *b
     if (len > CACHE_BYTES / 16 || (valid_until && valid_until <= pj_now())) return;
     cache_entry *e = &srv->cache[h % CACHE_SLOTS];
     if (e->key) { /* direct-mapped: the newer response takes the slot */
-        srv->cache_bytes -= e->body->len;
+        srv->cache_bytes -= body_bytes(e->body);
+        e->body->in_cache = 0;
         free(e->key);
         body_unref(e->body);
         e->key = NULL;
@@ -305,6 +335,9 @@ static void cache_put(pj_server *srv, const char *key, uint64_t h, const char *b
         return;
     }
     e->body->refs = 1;
+    e->body->in_cache = 1;
+    e->body->gz_made = 0;
+    e->body->gz = NULL;
     e->body->len = len;
     memcpy(e->body->data, body, len);
     e->hash = h;
@@ -967,9 +1000,13 @@ static void put_header(pj_buf *b, const char *name, const char *value)
     pj_buf_add(b, "\r\n", 2);
 }
 
+/* How a reply's body goes: not negotiated (no Vary), or negotiated (Vary: Accept-Encoding)
+ * and sent as it is or gzip-encoded. */
+enum { ENC_NONE, ENC_IDENTITY, ENC_GZIP };
+
 /* Starts writing a reply on c; answers HEAD without the body. Frees nothing of p. */
 static void conn_send(pj_server *srv, conn *c, reply *p, const char *body, size_t len,
-                      int head_only)
+                      int head_only, int enc)
 {
     pj_buf *o = &c->out;
     pj_buf_reset(o);
@@ -980,6 +1017,8 @@ static void conn_send(pj_server *srv, conn *c, reply *p, const char *body, size_
         put_header(o, "Content-Type", p->ctype ? p->ctype : "application/json; charset=utf-8");
         if (!p->is_static) pj_buf_puts(o, "Cache-Control: no-store\r\n");
     }
+    if (enc == ENC_GZIP) pj_buf_puts(o, "Content-Encoding: gzip\r\n");
+    if (enc != ENC_NONE) pj_buf_puts(o, "Vary: Accept-Encoding\r\n");
     if (p->extra) pj_buf_puts(o, p->extra);
     if (p->cache) pj_buf_puts(o, p->cache == 1 ? "X-Cache: hit\r\n" : "X-Cache: miss\r\n");
     date_header(srv);
@@ -1008,6 +1047,86 @@ static void conn_send(pj_server *srv, conn *c, reply *p, const char *body, size_
     }
 }
 
+/* The gzip of in[0..n) in a new malloc'd block, after room bytes left for the caller (a
+ * header of its own), its length in *out_len; NULL when it cannot be made or saves nothing.
+ * One deflate stream serves every reply in turn (replies are made on the loop alone). */
+static char *gzip_make(pj_server *srv, const char *in, size_t n, size_t room, size_t *out_len)
+{
+    z_stream *z = &srv->gz;
+    if (!srv->gz_ready) {
+        memset(z, 0, sizeof *z);
+        if (deflateInit2(z, GZIP_LEVEL, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+            return NULL;
+        srv->gz_ready = 1;
+    } else if (deflateReset(z) != Z_OK)
+        return NULL;
+    if (n > UINT32_MAX / 2) return NULL;
+    uLong bound = deflateBound(z, (uLong)n);
+    char *out = malloc(room + bound);
+    if (!out) return NULL;
+    z->next_in = (Bytef *)in;
+    z->avail_in = (uInt)n;
+    z->next_out = (Bytef *)out + room;
+    z->avail_out = (uInt)bound;
+    if (deflate(z, Z_FINISH) != Z_STREAM_END || z->total_out >= n) {
+        free(out);
+        return NULL;
+    }
+    *out_len = z->total_out;
+    return out;
+}
+
+/* Whether p's body (len bytes) is one gzip may be negotiated for: an answer of the handlers
+ * (not a console file), 2xx with a body, JSON or text, GZIP_MIN bytes or more. */
+static int gzip_fits(const reply *p, size_t len)
+{
+    if (p->is_static || p->status < 200 || p->status >= 300 || p->status == 204 || len < GZIP_MIN)
+        return 0;
+    const char *t = p->ctype;
+    return !t || !strncmp(t, "text/", 5) || !strncmp(t, "application/json", 16);
+}
+
+/* Makes p's body gzip-encoded when it may be and c's request accepts gzip: *body and *len
+ * then name the gzip (a cached body's copy, made once and kept with it; or p's own body,
+ * replaced). Returns how the body goes (ENC_*). */
+static int reply_encode(pj_server *srv, conn *c, reply *p, const char **body, size_t *len)
+{
+    if (!gzip_fits(p, *len)) return ENC_NONE;
+    if (!pj_accept_gzip(&c->head)) return ENC_IDENTITY;
+    cached_body *cb = p->cached;
+    if (cb) {
+        if (!cb->gz_made) {
+            size_t room = offsetof(cached_body, data), glen = 0;
+            char *g = gzip_make(srv, cb->data, cb->len, room, &glen);
+            cb->gz_made = 1;
+            if (g) {
+                cached_body *gz = realloc(g, room + glen);
+                if (!gz) gz = (cached_body *)(void *)g;
+                gz->refs = 1;
+                gz->in_cache = 0;
+                gz->gz_made = 1;
+                gz->gz = NULL;
+                gz->len = glen;
+                cb->gz = gz;
+                if (cb->in_cache) srv->cache_bytes += glen;
+            }
+        }
+        if (!cb->gz) return ENC_IDENTITY;
+        *body = cb->gz->data;
+        *len = cb->gz->len;
+        return ENC_GZIP;
+    }
+    size_t glen = 0;
+    char *g = gzip_make(srv, *body, *len, 0, &glen);
+    if (!g) return ENC_IDENTITY;
+    free(p->body);
+    p->body = g;
+    p->len = glen;
+    *body = g;
+    *len = glen;
+    return ENC_GZIP;
+}
+
 /* Writes p's reply (taking over its body) and finishes the request unless the socket is
  * full. from_loop: called outside the connection's own processing (a batch commit), so the
  * connection's next request is looked at here. */
@@ -1018,10 +1137,12 @@ static void reply_send(pj_server *srv, reply *p, int from_loop)
     const char *body = p->cached ? p->cached->data : p->body;
     if (!body) body = "{}", len = 2;
     int head_only = strcmp(c->head.method, "HEAD") == 0;
+    /* a HEAD's head is a GET's: its Content-Length that of the gzip a GET would be sent */
+    int enc = reply_encode(srv, c, p, &body, &len);
     /* the access line counts the body bytes sent: none for HEAD and 204 */
     if (srv->opts.access_log)
         access_line(srv, p, c->head.target, head_only || p->status == 204 ? 0 : len);
-    conn_send(srv, c, p, body, len, head_only);
+    conn_send(srv, c, p, body, len, head_only, enc);
     /* the connection keeps the body alive until it is written */
     if (p->cached) {
         c->own_cached = p->cached;
@@ -1856,9 +1977,8 @@ static int serve_static(pj_server *srv, pj_req *r, char **extra)
     if (!*rel || !strchr(last, '.')) rel = "index.html";
     char *file = pj_arena_printf(&r->arena, "%s/%s", srv->opts.web_dir, rel);
     /* a pre-compressed copy (made at build time) for clients that accept gzip */
-    const char *ae = pj_head_get(r->head, "Accept-Encoding");
     int gz = 0, fd = -1;
-    if (ae && strstr(ae, "gzip")) {
+    if (pj_accept_gzip(r->head)) {
         fd = open(pj_arena_printf(&r->arena, "%s.gz", file), O_RDONLY | O_CLOEXEC);
         gz = fd >= 0;
     }
@@ -2794,5 +2914,6 @@ void pj_server_free(pj_server *srv)
         }
     free(srv->logins);
     free(srv->report_users);
+    if (srv->gz_ready) deflateEnd(&srv->gz);
     free(srv);
 }

@@ -180,6 +180,80 @@ const char *pj_head_get(const pj_head *h, const char *name)
     return NULL;
 }
 
+/* A qvalue (RFC 9110 §12.4.2: "0" ["." 0*3DIGIT] / "1" ["." 0*3"0"]) in thousandths, or -1. */
+static int qvalue(const char *s, size_t n)
+{
+    if (n == 0 || n > 5 || (s[0] != '0' && s[0] != '1') || (n > 1 && s[1] != '.')) return -1;
+    int v = (s[0] - '0') * 1000, scale = 100;
+    for (size_t i = 2; i < n; i++, scale /= 10) {
+        if (s[i] < '0' || s[i] > '9') return -1;
+        v += (s[i] - '0') * scale;
+    }
+    return v > 1000 ? -1 : v;
+}
+
+/* The weights (thousandths) Accept-Encoding gives gzip, "*" and identity; -1: not listed. */
+typedef struct ae_weights {
+    int gzip, star, identity;
+} ae_weights;
+
+static int is_ows(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* One element of the list, s[0..e): coding *( OWS ";" OWS parameter ). The first listing of a
+ * coding counts; an element that is not of this form, or whose q is malformed, is ignored. */
+static void ae_element(const char *s, const char *e, ae_weights *w)
+{
+    while (s < e && is_ows(*s)) s++;
+    const char *p = s;
+    while (p < e && is_tchar((unsigned char)*p)) p++;
+    size_t nl = (size_t)(p - s);
+    if (!nl) return;
+    int q = 1000;
+    while (p < e) {
+        while (p < e && is_ows(*p)) p++;
+        if (p == e) break;
+        if (*p != ';') return;
+        p++;
+        while (p < e && is_ows(*p)) p++;
+        const char *ps = p;
+        while (p < e && *p != ';') p++;
+        const char *pe = p;
+        while (pe > ps && is_ows(pe[-1])) pe--;
+        if (pe - ps >= 2 && (*ps == 'q' || *ps == 'Q') && ps[1] == '=') {
+            q = qvalue(ps + 2, (size_t)(pe - ps - 2));
+            if (q < 0) return;
+        }
+    }
+    int *slot = NULL;
+    if ((nl == 4 && !strncasecmp(s, "gzip", 4)) || (nl == 6 && !strncasecmp(s, "x-gzip", 6)))
+        slot = &w->gzip;
+    else if (nl == 1 && *s == '*')
+        slot = &w->star;
+    else if (nl == 8 && !strncasecmp(s, "identity", 8))
+        slot = &w->identity;
+    if (slot && *slot < 0) *slot = q;
+}
+
+int pj_accept_gzip(const pj_head *h)
+{
+    ae_weights w = {-1, -1, -1};
+    for (int i = 0; i < h->nh; i++) {
+        if (strcasecmp(h->h[i].name, "Accept-Encoding")) continue;
+        for (const char *v = h->h[i].value; *v;) {
+            const char *e = strchr(v, ',');
+            if (!e) e = v + strlen(v);
+            ae_element(v, e, &w);
+            v = *e ? e + 1 : e;
+        }
+    }
+    int gz = w.gzip >= 0 ? w.gzip : w.star >= 0 ? w.star : 0;
+    int id = w.identity >= 0 ? w.identity : w.star >= 0 ? w.star : 0;
+    return gz > 0 && gz >= id;
+}
+
 const char *pj_http_reason(int status)
 {
     switch (status) {

@@ -38,6 +38,13 @@ int pj_head_parse(char *buf, size_t len, pj_head *h, pj_err *err);
 /* The value of a request header (case-insensitive name), NULL when absent. */
 const char *pj_head_get(const pj_head *h, const char *name);
 
+/* Whether the request accepts its reply gzip-encoded (RFC 9110 §12.5.3), from all its
+ * Accept-Encoding fields taken as one list: gzip (or x-gzip; else "*") listed with a weight
+ * above 0, and identity not preferred to it (identity's weight, or "*"'s when identity is not
+ * listed, higher than gzip's). "gzip;q=0" refuses gzip even with "*" listed. No
+ * Accept-Encoding field, an empty one, or an element with a malformed weight (ignored): 0. */
+int pj_accept_gzip(const pj_head *h);
+
 /* The reason phrase of a status code. */
 const char *pj_http_reason(int status);
 

@@ -43,25 +43,6 @@ static char *read_to_close(int fd, size_t *len)
     return b;
 }
 
-/* The value of header name in the reply head [head, end), copied into out ("" if none). */
-static const char *header(const char *head, const char *end, const char *name, char *out,
-                          size_t size)
-{
-    out[0] = 0;
-    size_t nl = strlen(name);
-    for (const char *p = strstr(head, "\r\n"); p && p + 2 < end; p = strstr(p + 2, "\r\n")) {
-        const char *line = p + 2;
-        if (!strncasecmp(line, name, nl) && line[nl] == ':') {
-            const char *v = line + nl + 1;
-            while (*v == ' ') v++;
-            size_t vl = strcspn(v, "\r");
-            snprintf(out, size, "%.*s", (int)vl, v);
-            break;
-        }
-    }
-    return out;
-}
-
 /* The reply head [head, end) without the lines that differ from one request to the next
  * (Date, X-Request-Id), into out. */
 static void stable_head(const char *head, const char *end, char *out, size_t size)
@@ -119,13 +100,13 @@ static int head_like_get(th_server *s, const char *tok, const char *path)
     int st1 = atoi(h1 + 9), st2 = atoi(h2 + 9);
     if (st1 != st2) t_fail(__FILE__, __LINE__, "%s: HEAD %d, GET %d", path, st1, st2);
     char v[128], a1[4096], a2[4096];
-    long cl1 = atol(header(h1, e1, "Content-Length", v, sizeof v));
-    long cl2 = atol(header(h2, e2, "Content-Length", v, sizeof v));
+    long cl1 = atol(th_header(h1, e1, "Content-Length", v, sizeof v));
+    long cl2 = atol(th_header(h2, e2, "Content-Length", v, sizeof v));
     long body = (long)(r + n - (e2 + 4));
     if (cl2 != body) t_fail(__FILE__, __LINE__, "GET %s: %ld bytes, said %ld", path, body, cl2);
     if (st1 >= 400) { /* the error's request_id */
-        cl1 -= (long)strlen(header(h1, e1, "X-Request-Id", v, sizeof v));
-        cl2 -= (long)strlen(header(h2, e2, "X-Request-Id", v, sizeof v));
+        cl1 -= (long)strlen(th_header(h1, e1, "X-Request-Id", v, sizeof v));
+        cl2 -= (long)strlen(th_header(h2, e2, "X-Request-Id", v, sizeof v));
     }
     if (cl1 != cl2)
         t_fail(__FILE__, __LINE__, "%s: HEAD Content-Length %ld, GET %ld", path, cl1, cl2);

@@ -55,6 +55,15 @@ TEST(static_console_files)
              "app-1234abcd.js | grep -qi '^Content-Encoding: gzip'",
              s.port);
     CHECK_INT(system(cmd), 0);
+    /* gzip refused (q=0), or identity preferred to it: the file as it is */
+    static const char *const refuse[] = {"gzip;q=0", "identity, gzip;q=0.5", "*;q=0"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(cmd, sizeof cmd,
+                 "curl -s -D - -H 'Accept-Encoding: %s' http://127.0.0.1:%d/assets/"
+                 "app-1234abcd.js | grep -qi '^Content-Encoding\\|^GZ'",
+                 refuse[i], s.port);
+        CHECK(system(cmd) != 0);
+    }
     /* nothing outside the directory, encoded or not */
     CHECK_INT(th_call_raw(&s, "GET", "/../secret.txt", NULL, NULL, -1, NULL, NULL, hdr, sizeof hdr),
               404);
