@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # make bench: every benchmark side by side with its named reference, in one run.
 #   HTTP: facility listing and a grid worker's elders list vs nginx serving the same bytes
-#   (../shared/tools/vs-nginx), authenticated durable PATCH throughput, server RSS, /health
-#   latency during a log-in storm (scripts/bench_login.sh, which also compares binaries),
+#   (../shared/tools/vs-nginx: no Accept-Encoding, the bytes as they are), the whole registry
+#   without and with gzip (scripts/bench_gzip.sh), authenticated durable PATCH throughput,
+#   server RSS, /health latency during a log-in storm (scripts/bench_login.sh, which also compares binaries),
 #   /health while a long report runs vs on the idle server (scripts/bench_report.sh).
 #   Planner solvers: each build/rel/bench/algo_* program (GLPK/CBC and published optima).
 #   Whole plans: plan_district at the API's 3 s, each role as the API plans it; the
@@ -63,6 +64,15 @@ if [ -x "$vs" ] && [ -n "$gtoken" ]; then
 else
   echo "(vs-nginx or the grid01 login not available; skipped)"
 fi
+echo
+echo "-- GET /api/v1/facilities?limit=500 (the whole demo registry) without and with"
+echo "   Accept-Encoding: gzip, and nginx's gzip at the server's level (scripts/bench_gzip.sh)"
+VS_HEADER="Authorization: Bearer $token" scripts/bench_gzip.sh \
+  "http://127.0.0.1:$port/api/v1/facilities?limit=500" "$rounds"
+curl -fs -H "Authorization: Bearer $token" -o "$dir/listing.json" \
+  "http://127.0.0.1:$port/api/v1/facilities?limit=500"
+echo "  zlib levels on that body (build/rel/bench/gzip_levels):"
+build/rel/bench/gzip_levels "$dir/listing.json" | sed 's/^/  /'
 echo
 echo "p99 latency of the facility listing (wrk --latency, 1 thread, 32 connections, 8 s):"
 wrk -t1 -c32 -d8s --latency -H "Authorization: Bearer $token" "$url" | \

@@ -53,12 +53,13 @@ typedef struct cached_body {
  * they are JSON or text (CSV) of GZIP_MIN bytes or more and 2xx. Below GZIP_MIN a reply (head
  * of ~300 bytes and body) fits in one TCP segment (an MSS of ~1,400 bytes on mobile links):
  * gzip would save no packet and no round trip, only cost the deflate. GZIP_LEVEL: zlib's
- * level 1, measured on the 500-facility listing (docs/BENCHMARKS.md): the higher levels took
- * up to twice the time for a few per cent fewer bytes. A cached answer keeps its gzip copy,
- * made at its first gzip reply. Console files have their own copies (serve_static); xlsx is
- * a zip already. */
+ * level 2, measured (build/rel/bench/gzip_levels, docs/BENCHMARKS.md) on the 183 KB listing
+ * of the whole demo registry, the 11.7 KB one of 20 and the 65 KB CSV export: as fast as
+ * level 1 for 3–5 % fewer bytes; level 3 slower for 2–3 % more, 4 and up twice the time and
+ * more. A cached answer keeps its gzip copy, made at its first gzip reply. Console files have
+ * their own copies (serve_static); xlsx is a zip already. */
 #define GZIP_MIN   1024
-#define GZIP_LEVEL 1
+#define GZIP_LEVEL 2
 
 typedef struct cache_entry {
     char *key;
