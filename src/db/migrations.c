@@ -1589,5 +1589,13 @@ const pj_migration pj_migrations[] = {
      * `migration`); a database that never had such an appeal is not changed */
     {207, "enterprise service: open appeals' deadlines counted again over the 2026 holidays", "",
      pj_ent_migration_recount_2026},
+    /* a service log entered by mistake is voided, not deleted: it stays listed with who voided
+     * it, when and why, and counts nowhere any more (its credits taken back by a reversing
+     * transaction); version guards the void against a second one made meanwhile */
+    {112, "eldercare: service logs can be voided (voided_at, voided_by, void_reason, version)",
+     "ALTER TABLE elder_service_logs ADD COLUMN voided_at INTEGER;"
+     "ALTER TABLE elder_service_logs ADD COLUMN voided_by TEXT;"
+     "ALTER TABLE elder_service_logs ADD COLUMN void_reason TEXT;"
+     "ALTER TABLE elder_service_logs ADD COLUMN version INTEGER NOT NULL DEFAULT 1;"},
 };
 const int pj_migrations_count = (int)(sizeof pj_migrations / sizeof pj_migrations[0]);

@@ -166,9 +166,14 @@ int pj_pair_end(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
 
 /* ---- service logs and the time-credit ledger (elder_ledger.c) ---- */
 int pj_service_log_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+/* voided: -1 all logs, 0 those in force, 1 the voided ones. */
 int pj_service_log_list(pj_ctx *c, int64_t elder_id, int64_t helper_id, const char *kind,
-                        int64_t since, int64_t until, int64_t cursor, int limit, pj_jw *w,
-                        pj_err *err);
+                        int64_t since, int64_t until, int voided, int64_t cursor, int limit,
+                        pj_jw *w, pj_err *err);
+/* Voids a log entered by mistake: body {reason, version?}. The log stays, marked voided; its
+ * credits are taken back by a reversing transaction, the elder's last visit (doctor visit)
+ * recomputed from the logs left; one transaction with an audit row `void`. */
+int pj_service_log_void(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
 /* The account with its entries newest first by when they happened (then by id); cursor = the
  * last entry of the page before (400 bad_query when it is none of the account's). */
 int pj_credit_account_get(pj_ctx *c, int64_t id, int64_t cursor, int limit, pj_jw *w, pj_err *err);

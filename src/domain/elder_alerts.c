@@ -105,7 +105,8 @@ static int alert_cure(pj_ctx *c, int64_t now, int64_t lo, int64_t hi, int others
          * the alert was raised */
         cure(c, "missed_meal",
              "EXISTS (SELECT 1 FROM elder_service_logs l WHERE l.elder_id = e.id AND l.kind ="
-             " 'meal' AND l.time_in >= elder_alerts.raised_at - (elder_alerts.raised_at + ?) %"
+             " 'meal' AND l.voided_at IS NULL AND l.time_in >= elder_alerts.raised_at - "
+             "(elder_alerts.raised_at + ?) %"
              " 86400 AND l.time_in <= elder_alerts.raised_at - (elder_alerts.raised_at + ?) %"
              " 86400 + ?)",
              "'a meal was logged for that day'", now, lo, hi, meal, 3, NULL, resolved, closed, err))
@@ -156,7 +157,8 @@ int pj_el_alert_scan_part(pj_ctx *c, int64_t now, int64_t lo, int64_t hi, int ot
             " AND e.meal_days > ? AND e.created_at <= ? AND e.id BETWEEN ? AND ?"
             " AND NOT EXISTS (SELECT 1 FROM"
             " elder_service_logs l WHERE l.elder_id = e.id AND l.kind = 'meal'"
-            " AND l.time_in >= ? AND l.time_in <= ?) ON CONFLICT (dedupe_key) DO NOTHING",
+            " AND l.voided_at IS NULL AND l.time_in >= ? AND l.time_in <= ?) ON CONFLICT "
+            "(dedupe_key) DO NOTHING",
             err);
         if (!s) goto fail;
         pj_stmt_text(s, 1, day);

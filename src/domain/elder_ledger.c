@@ -153,7 +153,11 @@ static int log_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
                               "SELECT l.id, l.elder_id, e.name, l.helper_id, h.name, l.kind,"
                               " l.time_in, l.time_out, l.minutes, l.remarks, l.recorded_by,"
                               " l.grid_id, l.credit_txn_id, l.source, l.created_at,"
-                              " " PJ_SQL_BY_NAME_OF "l.recorded_by" PJ_SQL_BY_NAME_END
+                              " " PJ_SQL_BY_NAME_OF "l.recorded_by" PJ_SQL_BY_NAME_END ","
+                              " l.voided_at, l.voided_by, l.void_reason, l.version,"
+                              " (SELECT MAX(t.id) FROM credit_txns t WHERE t.log_id = l.id AND"
+                              " t.kind = 'void'),"
+                              " " PJ_SQL_BY_NAME_OF "l.voided_by" PJ_SQL_BY_NAME_END
                               " FROM elder_service_logs l JOIN elders e ON e.id = l.elder_id"
                               " LEFT JOIN helpers h ON h.id = l.helper_id WHERE l.id = ?",
                               id, "service log", err);
@@ -176,6 +180,17 @@ static int log_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_render_ref(w, "credit_txn_id", s, 12);
     pj_render_text(w, "source", s, 13);
     pj_render_time(w, "created_at", pj_col_int(s, 14));
+    /* a voided log stays listed with who voided it, when and why (its credits were taken back
+     * by the transaction void_txn_id) */
+    pj_jw_kbool(w, "voided", !pj_col_is_null(s, 16));
+    if (pj_col_is_null(s, 16))
+        pj_jw_knull(w, "voided_at");
+    else
+        pj_render_time(w, "voided_at", pj_col_int(s, 16));
+    pj_render_by(w, "voided_by", s, 17, 21);
+    pj_render_text(w, "void_reason", s, 18);
+    pj_render_ref(w, "void_txn_id", s, 20);
+    pj_jw_kint(w, "version", pj_col_int(s, 19));
     pj_jw_obj_end(w);
     pj_stmt_done(s);
     return 0;
@@ -281,8 +296,8 @@ static int log_insert(pj_ctx *c, json_t *b, int quick, int64_t *out_id, pj_err *
      * entry are in the table already (one transaction), so they count too. */
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT id FROM elder_service_logs WHERE elder_id = ? AND kind = ?"
-                               " AND helper_id IS ? AND (time_in = ? OR (time_in < ? AND"
-                               " time_out > ?)) ORDER BY id LIMIT 1",
+                               " AND helper_id IS ? AND voided_at IS NULL AND (time_in = ? OR"
+                               " (time_in < ? AND time_out > ?)) ORDER BY id LIMIT 1",
                                err);
     if (!s) return -1;
     pj_stmt_int(s, 1, elder_id);
@@ -314,7 +329,7 @@ static int log_insert(pj_ctx *c, json_t *b, int quick, int64_t *out_id, pj_err *
         s = pj_db_prepare(c->db,
                           "SELECT id, elder_id, time_in FROM elder_service_logs WHERE"
                           " helper_id = ? AND time_in < ? AND time_out > ? AND elder_id <> ?"
-                          " ORDER BY time_in LIMIT 1",
+                          " AND voided_at IS NULL ORDER BY time_in LIMIT 1",
                           err);
         if (!s) return -1;
         pj_stmt_int(s, 1, helper_id);
@@ -471,8 +486,8 @@ fail:
 }
 
 int pj_service_log_list(pj_ctx *c, int64_t elder_id, int64_t helper_id, const char *kind,
-                        int64_t since, int64_t until, int64_t cursor, int limit, pj_jw *w,
-                        pj_err *err)
+                        int64_t since, int64_t until, int voided, int64_t cursor, int limit,
+                        pj_jw *w, pj_err *err)
 {
     if (pj_el_require_personal(c, err)) return -1;
     /* newest first; only the filters given, as plain comparisons, so that an index serves
@@ -481,12 +496,15 @@ int pj_service_log_list(pj_ctx *c, int64_t elder_id, int64_t helper_id, const ch
      * could be used and every list read the logs from the newest down to the first match */
     const char *sql = pj_arena_printf(
         c->arena,
-        "SELECT l.id FROM elder_service_logs l WHERE 1 = 1%s%s%s%s%s%s%s ORDER BY l.id"
+        "SELECT l.id FROM elder_service_logs l WHERE 1 = 1%s%s%s%s%s%s%s%s ORDER BY l.id"
         " DESC LIMIT ?",
         cursor ? " AND l.id < ?" : "", pj_el_scope_sql(c, "l"),
         elder_id ? " AND l.elder_id = ?" : "", helper_id ? " AND l.helper_id = ?" : "",
         kind ? " AND l.kind = ?" : "", since ? " AND l.time_in >= ?" : "",
-        until ? " AND l.time_in < ?" : "");
+        until ? " AND l.time_in < ?" : "",
+        voided < 0 ? ""
+        : voided   ? " AND l.voided_at IS NOT NULL"
+                   : " AND l.voided_at IS NULL");
     pj_stmt *s = pj_db_prepare(c->db, sql, err);
     if (!s) return -1;
     int i = 1;
@@ -499,6 +517,132 @@ int pj_service_log_list(pj_ctx *c, int64_t elder_id, int64_t helper_id, const ch
     if (until) pj_stmt_int(s, i++, until);
     pj_stmt_int(s, i++, limit + 1);
     return pj_render_query_page(c, s, limit, log_render, w, err);
+}
+
+/* A log entered by mistake (wrong minutes, the wrong elder) is voided, never edited or deleted:
+ * it stays listed, marked, and counts nowhere any more — coverage, the overlap rules
+ * (duplicate, helper_busy), the elder's last visit and the alert scan read only the logs in
+ * force — so the right one can then be entered. Its credits are taken back by a reversing
+ * transaction (each entry of its earn transaction with the opposite sign, at the time of the
+ * void), so each balance stays the sum of its entries; a helper who spent them meanwhile would
+ * go below the overdraft: 409 insufficient_credits, nothing written. */
+static const char *const void_fields[] = {"reason", "version", NULL};
+
+int pj_service_log_void(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
+{
+    const char *reason = NULL;
+    int64_t version = 0, now = pj_now();
+    if (pj_el_require_personal(c, err) || pj_in_object(body, err) ||
+        pj_in_only(body, void_fields, err) ||
+        pj_in_text(body, "reason", 1, 1, 500, &reason, err) < 0 ||
+        pj_in_int(body, "version", 0, 1, INT64_MAX, &version, err) < 0)
+        return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    pj_stmt *s = pj_row_by_id(c,
+                              "SELECT elder_id, kind, time_in, time_out, grid_id, township_id,"
+                              " credit_txn_id, voided_at, voided_by, version, helper_id, minutes"
+                              " FROM elder_service_logs WHERE id = ?",
+                              id, "service log", err);
+    if (!s) goto fail;
+    int64_t elder_id = pj_col_int(s, 0), t_in = pj_col_int(s, 2), t_out = pj_col_int(s, 3),
+            grid = pj_col_int(s, 4), town = pj_col_int(s, 5), txn = pj_col_int(s, 6),
+            voided_at = pj_col_is_null(s, 7) ? 0 : pj_col_int(s, 7), cur = pj_col_int(s, 9),
+            helper_id = pj_col_int(s, 10), mins = pj_col_int(s, 11);
+    char kind[32], by[64];
+    snprintf(kind, sizeof kind, "%s", pj_col_text(s, 1));
+    snprintf(by, sizeof by, "%s", pj_col_is_null(s, 8) ? "" : pj_col_text(s, 8));
+    pj_stmt_done(s);
+    /* the roles and scope of logging it: a grid worker voids the logs of their grids, a
+     * township officer their township's (the log's grid follows its elder's moves) */
+    if (pj_el_scope_check(c, grid, town, err)) goto fail;
+    if (version && version != cur) {
+        pj_version_conflict(err, "service log", cur, version);
+        goto fail;
+    }
+    if (voided_at) {
+        char at[21];
+        pj_time_iso(voided_at, at);
+        pj_fail(err, 409, "invalid_state", "id", "service log %lld was voided already (%s by %s)",
+                (long long)id, at, by);
+        goto fail;
+    }
+    char *before = pj_render_to_string(c, id, log_render, err);
+    if (!before) goto fail;
+    if (txn) {
+        entry en[8];
+        int n = 0;
+        s = pj_db_prepare(c->db,
+                          "SELECT account_id, amount_min FROM credit_entries WHERE txn_id = ?"
+                          " ORDER BY id",
+                          err);
+        if (!s) goto fail;
+        pj_stmt_int(s, 1, txn);
+        int rc;
+        while ((rc = pj_stmt_step(s, err)) == 1 && n < 8)
+            en[n].account = pj_col_int(s, 0), en[n].amount = -pj_col_int(s, 1), n++;
+        pj_stmt_done(s);
+        if (rc < 0) goto fail;
+        const char *note = pj_arena_printf(c->arena, "void of log %lld: %s", (long long)id, reason);
+        if (n && !post(c, "void", en, n, id, NULL, note, now, err)) {
+            if (err->status == 409 && !strcmp(err->code, "insufficient_credits")) {
+                pj_err_clear(err);
+                pj_fail(err, 409, "insufficient_credits", "id",
+                        "the %lld minutes this log earned cannot be taken back: helper %lld has"
+                        " spent them (the account may not go below -%lld minutes)",
+                        (long long)mins, (long long)helper_id,
+                        (long long)pj_el_setting(c, "credit_overdraft_min", 0));
+            }
+            goto fail;
+        }
+    }
+    s = pj_db_prepare(c->db,
+                      "UPDATE elder_service_logs SET voided_at = ?, voided_by = ?, void_reason = ?,"
+                      " version = version + 1 WHERE id = ?",
+                      err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, now);
+    pj_stmt_text(s, 2, c->actor.username ? c->actor.username : "system");
+    pj_stmt_text(s, 3, reason);
+    pj_stmt_int(s, 4, id);
+    if (pj_step_done(s, err)) goto fail;
+    /* the elder's last visit (doctor visit) is the latest of the logs left, when this log was
+     * the one that set it; none left: none */
+    if (!strcmp(kind, "companionship")) {
+        s = pj_db_prepare(c->db,
+                          "UPDATE elders SET last_visit_at = (SELECT MAX(time_out) FROM"
+                          " elder_service_logs WHERE elder_id = elders.id AND kind ="
+                          " 'companionship' AND voided_at IS NULL) WHERE id = ? AND"
+                          " last_visit_at = ?",
+                          err);
+        if (!s) goto fail;
+        pj_stmt_int(s, 1, elder_id);
+        pj_stmt_int(s, 2, t_out);
+        if (pj_step_done(s, err)) goto fail;
+    } else if (!strcmp(kind, "doctor_visit")) {
+        char day[11];
+        pj_el_date(pj_el_today(c, t_in), day);
+        int64_t tz = (int64_t)pj_el_setting(c, "elder_tz_offset_min", 480) * 60;
+        s = pj_db_prepare(c->db,
+                          "UPDATE elders SET doctor_last_visit = (SELECT date(MAX(time_in) + ?,"
+                          " 'unixepoch') FROM elder_service_logs WHERE elder_id = elders.id AND"
+                          " kind = 'doctor_visit' AND voided_at IS NULL) WHERE id = ? AND"
+                          " doctor_last_visit = ?",
+                          err);
+        if (!s) goto fail;
+        pj_stmt_int(s, 1, tz);
+        pj_stmt_int(s, 2, elder_id);
+        pj_stmt_text(s, 3, day);
+        if (pj_step_done(s, err)) goto fail;
+    }
+    char *after = pj_render_to_string(c, id, log_render, err);
+    if (!after || pj_audit_add(c, "void", "service_log", id, before, after, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
 }
 
 /* ---- accounts ---- */

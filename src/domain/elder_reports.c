@@ -243,7 +243,8 @@ int pj_elder_coverage(pj_ctx *c, const char *group, int64_t region_id, int64_t s
                                       "SELECT l.grid_id, l.kind = 'companionship', CASE WHEN"
                                       " l.helper_id IS NOT NULL THEN l.minutes ELSE 0 END"
                                       " FROM elder_service_logs l"
-                                      " WHERE l.time_in >= ? AND l.time_in < ?%s%s",
+                                      " WHERE l.time_in >= ? AND l.time_in < ? AND"
+                                      " l.voided_at IS NULL%s%s",
                                       agg_scope_sql(c, "l"), pj_el_region_sql(c, region_id, "l")),
                       err);
     if (!s) goto out;
@@ -265,7 +266,8 @@ int pj_elder_coverage(pj_ctx *c, const char *group, int64_t region_id, int64_t s
                       pj_arena_printf(c->arena,
                                       "SELECT h.%s, COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1"
                                       " FROM elder_service_logs l WHERE l.helper_id = h.id AND"
-                                      " l.time_in >= ? AND l.time_in < ?) THEN 1 ELSE 0 END)"
+                                      " l.time_in >= ? AND l.time_in < ? AND l.voided_at IS"
+                                      " NULL) THEN 1 ELSE 0 END)"
                                       " FROM helpers h WHERE h.active = 1%s%s GROUP BY h.%s",
                                       col, agg_scope_sql(c, "h"),
                                       pj_el_region_sql(c, region_id, "h"), col),

@@ -188,20 +188,25 @@ static int h_pair_end(pj_req *r)
 
 static int h_logs(pj_req *r)
 {
-    static const char *const acc[] = {"elder_id", "helper_id", "kind", "since", "until", NULL};
+    static const char *const acc[] = {"elder_id", "helper_id", "kind", "since",
+                                      "until",    "voided",    NULL};
     pj_list_filter f;
-    int64_t eid = 0, hid = 0, since = 0, until = 0;
+    int64_t eid = 0, hid = 0, since = 0, until = 0, voided = -1;
     const char *kind = NULL;
     if (pj_h_list_params(r, &f, acc) || pj_h_q_int(r, "elder_id", 1, INT64_MAX, &eid) ||
         pj_h_q_int(r, "helper_id", 1, INT64_MAX, &hid) ||
         pj_h_q_enum(r, "kind", pj_service_kinds, &kind) || q_time(r, "since", &since) ||
-        q_time(r, "until", &until))
+        q_time(r, "until", &until) || pj_h_q_int(r, "voided", 0, 1, &voided))
         return -1;
     if (since && until && since > until)
         return pj_q_range_fail("since", pj_req_param(r, "since"), "until", pj_req_param(r, "until"),
                                &r->err);
-    return pj_service_log_list(&r->ctx, eid, hid, kind, since, until, f.cursor, f.limit, &r->w,
-                               &r->err);
+    return pj_service_log_list(&r->ctx, eid, hid, kind, since, until, (int)voided, f.cursor,
+                               f.limit, &r->w, &r->err);
+}
+static int h_log_void(pj_req *r)
+{
+    return pj_h_need_body(r) ? -1 : pj_service_log_void(&r->ctx, r->id, r->body, &r->w, &r->err);
 }
 static int h_log_create(pj_req *r)
 {
@@ -406,6 +411,8 @@ const pj_route pj_routes_eldercare[] = {
     {"GET", "/api/v1/service-logs", h_logs, PERSONAL, "Service logs, newest first"},
     {"POST", "/api/v1/service-logs", h_log_create, PERSONAL,
      "Log a service (or a batch: quick entry); earns the helper time credits"},
+    {"POST", "/api/v1/service-logs/{id}/void", h_log_void, PERSONAL,
+     "Void a log entered by mistake (reason); its credits are taken back"},
     {"GET", "/api/v1/credit-accounts/{id}", h_account, PERSONAL,
      "A time-credit account with its entries"},
     {"POST", "/api/v1/credit-accounts/{id}/redeem", h_redeem, OFFICERS,

@@ -321,7 +321,7 @@ static void walk_logs(th_ctx *t, const char *kind, int64_t since, int64_t until,
         pj_buf_init(&out, 1 << 20);
         pj_jw w;
         pj_jw_init(&w, &out);
-        if (pj_service_log_list(&t->c, 0, 0, kind, since, until, cursor, 3, &w, &err))
+        if (pj_service_log_list(&t->c, 0, 0, kind, since, until, -1, cursor, 3, &w, &err))
             t_fail(__FILE__, __LINE__, "logs: %s", err.message);
         json_t *o = json_loadb(out.data, out.len, 0, NULL);
         pj_buf_free(&out);
