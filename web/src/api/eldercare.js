@@ -35,6 +35,8 @@ export const serviceLogs = {
   list: (query, opts) => get('/service-logs', query, opts),
   // the same visit logged again is refused (409 duplicate): a save that timed out may be sent again
   create: (body) => post('/service-logs', body, { once: true }),
+  /** a log entered by mistake: marked voided, its credits taken back (reason required) */
+  voidLog: (id, reason, version) => post(`/service-logs/${id}/void`, { reason, version }),
 };
 
 export const credits = {
