@@ -555,15 +555,16 @@ int pj_service_log_void(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
     /* the roles and scope of logging it: a grid worker voids the logs of their grids, a
      * township officer their township's (the log's grid follows its elder's moves) */
     if (pj_el_scope_check(c, grid, town, err)) goto fail;
-    if (version && version != cur) {
-        pj_version_conflict(err, "service log", cur, version);
-        goto fail;
-    }
     if (voided_at) {
         char at[21];
         pj_time_iso(voided_at, at);
         pj_fail(err, 409, "invalid_state", "id", "service log %lld was voided already (%s by %s)",
                 (long long)id, at, by);
+        goto fail;
+    }
+    /* (voided already is said first: a void sent twice, by a double click, is told so) */
+    if (version && version != cur) {
+        pj_version_conflict(err, "service log", cur, version);
         goto fail;
     }
     char *before = pj_render_to_string(c, id, log_render, err);

@@ -126,7 +126,7 @@ TEST_T(elder_log_void_takes_credits_back_and_frees_the_time, 120)
     CHECK_INT(elder_sql(&s, "last_visit_at", wrong), 0);
     /* a second void: 409, nothing written */
     th_fingerprint(&s, fp0, sizeof fp0);
-    o = EL(&s, off, "POST", path, "{\"reason\":\"again\"}", 409);
+    o = EL(&s, off, "POST", path, "{\"reason\":\"again\",\"version\":1}", 409);
     CHECK_STR(th_err_code(o), "invalid_state");
     json_decref(o);
     th_fingerprint(&s, fp1, sizeof fp1);
@@ -295,5 +295,33 @@ TEST_T(elder_log_void_reopens_coverage_and_the_overdue_alert, 120)
     json_decref(t0);
     json_decref(t1);
     json_decref(t2);
+    th_stop(&s);
+}
+
+/* a meal log voided: the scan finds that day's meal missing (missed_meal raised) */
+TEST_T(elder_log_void_meal_is_missing_again_for_the_scan, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80], off[80], path[160], sql[200], iso[21], body[80];
+    th_login(&s, "grid01", s.demo_pw, g);
+    th_login(&s, "officer", s.demo_pw, off);
+    long long grid = el_grid01_grid(&s);
+    long long eid = el_elder(&s, g, grid, 8, "\"meal_provider\":\"helper\",\"meal_days\":7");
+    int64_t tz = 8 * 3600, day = (pj_now() + tz) / 86400 - 1, start = day * 86400 - tz;
+    snprintf(sql, sizeof sql, "UPDATE elders SET created_at = %lld WHERE id = %lld",
+             (long long)(start - 86400), eid);
+    th_sql_exec(&s, sql);
+    json_t *o = log_one(&s, g, eid, 0, "meal", start + 10 * 3600, 20, 201);
+    snprintf(path, sizeof path, "/api/v1/service-logs/%lld/void", th_int(o, "id"));
+    json_decref(o);
+    json_decref(EL(&s, g, "POST", path, "{\"reason\":\"the meal was not delivered\"}", 200));
+    pj_time_iso(start + 13 * 3600, iso);
+    snprintf(body, sizeof body, "{\"at\":\"%s\"}", iso);
+    json_decref(EL(&s, off, "POST", "/api/v1/elder-alerts/scan", body, 200));
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM elder_alerts WHERE kind = 'missed_meal' AND elder_id = %lld",
+             eid);
+    CHECK_INT(th_sql_int(&s, sql), 1);
     th_stop(&s);
 }
