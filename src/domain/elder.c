@@ -464,7 +464,13 @@ int pj_el_id_clash(pj_ctx *c, const char *what, int64_t from_id, const char *id_
         *err = e2;
         return -1;
     }
-    return pj_fail(err, 409, "conflict", "id_number", "%s with this ID number exists",
+    /* the same words whoever holds the number (docs §1): no record's status or township.
+     * What the caller can do is said: a person who moved from another township is on the
+     * register already, and a district officer moves the record (the record's grid) */
+    return pj_fail(err, 409, "conflict", "id_number",
+                   "%s with this ID number exists: one person is registered once. A person who"
+                   " moved here from another township keeps their record; a district officer"
+                   " moves it to the new grid",
                    elder ? "an elder" : "a helper");
 }
 
@@ -1373,7 +1379,7 @@ int pj_elder_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     elder_rec r;
     memset(&r, 0, sizeof r);
     if (elder_load(c, id, &r, err)) return -1;
-    const char *old_idn = r.p.id_number;
+    const char *old_idn = r.p.id_number, *old_status = r.status;
     if (elder_read(c, body, 0, &r, err) || pj_el_move_check(c, grid, &r.place, err)) return -1;
     if (strcmp(r.p.id_number, old_idn) && pj_el_id_clash_guard(c, err)) return -1;
     if (pj_db_begin(c->db, err)) return -1;
@@ -1412,8 +1418,12 @@ int pj_elder_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         pj_db_rollback(c->db);
         return elder_render(c, id, w, err);
     }
-    /* an elder who moved away or died keeps no active pair */
-    if (strcmp(r.status, "active") && pj_el_pairs_end(c, "elder", id, r.status, err)) goto fail;
+    /* an elder who moved away or died keeps no active pair; nor helps any more as a helper
+     * (低龄助高龄: their helper record stops as one set inactive does, its pairs ended) */
+    if (strcmp(r.status, "active") &&
+        (pj_el_pairs_end(c, "elder", id, r.status, err) ||
+         (!strcmp(old_status, "active") && pj_el_helpers_of_elder_stop(c, id, err))))
+        goto fail;
     /* nor one who moved to another township: pairing is organised within a township, the
      * helper stayed in the old one */
     else if (!strcmp(r.status, "active") && r.place.township_id != old_town &&

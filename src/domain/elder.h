@@ -114,13 +114,17 @@ typedef struct pj_pair_helper {
     int skills, cap; /* places left */
     char sex;        /* 'F' or 'M' */
     int64_t group;   /* township: pairs stay within a group when both are non-zero */
+    int64_t person;  /* the helper's own elder record (低龄助高龄), 0 = none: never their own
+                        helper */
 } pj_pair_helper;
 typedef struct pj_pair_elder {
     double lat, lon;
     int64_t village_id;
-    int needs;     /* skills required */
-    char sex_pref; /* 0 = any, 'F' or 'M' */
-    int64_t group; /* township (0 = any) */
+    int needs;      /* skills required */
+    char sex_pref;  /* 0 = any, 'F' or 'M' */
+    int64_t group;  /* township (0 = any) */
+    int64_t person; /* the elder's id (0 = not known): a helper of the same person is no
+                       candidate */
 } pj_pair_elder;
 typedef struct pj_pair_problem {
     int n_helpers, n_elders;

@@ -387,3 +387,30 @@ fail:
     pj_db_rollback(c->db);
     return -1;
 }
+
+int pj_el_helpers_of_elder_stop(pj_ctx *c, int64_t elder_id, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db, "SELECT id FROM helpers WHERE elder_id = ? AND active = 1 ORDER BY id", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, elder_id);
+    int64_t *ids;
+    int n;
+    if (pj_render_ids(c, s, &ids, &n, err)) return -1;
+    for (int k = 0; k < n; k++) {
+        char *before = pj_render_to_string(c, ids[k], helper_render, err);
+        if (!before) return -1;
+        s = pj_db_prepare(c->db,
+                          "UPDATE helpers SET active = 0, updated_at = ?, version = version + 1"
+                          " WHERE id = ?",
+                          err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, pj_now());
+        pj_stmt_int(s, 2, ids[k]);
+        if (pj_step_done(s, err) || pj_el_pairs_end(c, "helper", ids[k], "helper inactive", err))
+            return -1;
+        char *after = pj_render_to_string(c, ids[k], helper_render, err);
+        if (!after || pj_audit_add(c, "update", "helper", ids[k], before, after, err)) return -1;
+    }
+    return 0;
+}

@@ -202,13 +202,17 @@ static int log_insert(pj_ctx *c, json_t *b, int quick, int64_t *out_id, pj_err *
 {
     int64_t elder_id, helper_id = 0, minutes = -1, now = pj_now();
     const char *kind, *tin = NULL, *tout = NULL, *remarks = "";
+    /* a visit's length is bounded by the setting, whichever way it is given: minutes sent alone
+     * are refused at `minutes` with the setting's range (they were checked against a day's
+     * 1440 and then refused at a time_out the entry did not have) */
+    int64_t max = (int64_t)pj_el_setting(c, "elder_log_max_minutes", 480);
     if (pj_in_only(b, log_fields, err) ||
         pj_in_int(b, "elder_id", 1, 1, INT64_MAX, &elder_id, err) < 0 ||
         pj_in_ref(b, "helper_id", 0, &helper_id, err) < 0 ||
         pj_in_enum(b, "kind", 1, pj_service_kinds, &kind, err) < 0 ||
         pj_in_str(b, "time_in", !quick, 10, 20, &tin, err) < 0 ||
         pj_in_str(b, "time_out", 0, 10, 20, &tout, err) < 0 ||
-        pj_in_int(b, "minutes", 0, 0, 24 * 60, &minutes, err) < 0 ||
+        pj_in_int(b, "minutes", 0, 0, max, &minutes, err) < 0 ||
         pj_in_str(b, "remarks", 0, 0, 500, &remarks, err) < 0)
         return -1;
     int64_t t_in = now, t_out;
@@ -243,10 +247,9 @@ static int log_insert(pj_ctx *c, json_t *b, int quick, int64_t *out_id, pj_err *
                        "minutes %lld differs from time_out − time_in (%lld minutes): give one"
                        " of them, or both alike",
                        (long long)minutes, (long long)mins);
-    int64_t max = (int64_t)pj_el_setting(c, "elder_log_max_minutes", 480);
     if (mins > max)
-        return pj_fail(err, 422, "out_of_range", "time_out", "a visit lasts at most %lld minutes",
-                       (long long)max);
+        return pj_fail(err, 422, "out_of_range", tout ? "time_out" : "minutes",
+                       "a visit lasts at most %lld minutes", (long long)max);
     elder_where e;
     if (elder_where_of(c, elder_id, "elder_id", &e, err)) return -1;
     /* a quick entry line names an elder outside the caller's scope as it names a missing one,
@@ -269,8 +272,10 @@ static int log_insert(pj_ctx *c, json_t *b, int quick, int64_t *out_id, pj_err *
         /* the helper earns credits: one the caller may see, or the elder's own pair's */
         pj_stmt *s = pj_db_prepare(c->db,
                                    "SELECT name, active, grid_id, township_id, EXISTS (SELECT 1"
-                                   " FROM elder_pairs WHERE elder_id = ? AND helper_id = h.id"
-                                   " AND state = 'active') FROM helpers h WHERE id = ?",
+                                   " FROM elder_pairs WHERE elder_id = ?1 AND helper_id = h.id"
+                                   " AND state = 'active'), (h.elder_id = ?1 OR h.id_number ="
+                                   " (SELECT id_number FROM elders WHERE id = ?1)) FROM"
+                                   " helpers h WHERE id = ?2",
                                    err);
         if (!s) return -1;
         pj_stmt_int(s, 1, elder_id);
@@ -278,7 +283,7 @@ static int log_insert(pj_ctx *c, json_t *b, int quick, int64_t *out_id, pj_err *
         int rc = pj_stmt_step(s, err);
         int active = rc == 1 && pj_col_int(s, 1);
         int64_t hgrid = rc == 1 ? pj_col_int(s, 2) : 0, htown = rc == 1 ? pj_col_int(s, 3) : 0;
-        int paired = rc == 1 && pj_col_int(s, 4);
+        int paired = rc == 1 && pj_col_int(s, 4), self = rc == 1 && pj_col_int(s, 5);
         if (rc == 1) hname = pj_arena_strdup(c->arena, pj_col_text(s, 0));
         pj_stmt_done(s);
         if (rc < 0) return -1;
@@ -287,6 +292,13 @@ static int log_insert(pj_ctx *c, json_t *b, int quick, int64_t *out_id, pj_err *
         if (!seen)
             return pj_fail(err, 422, "unknown_id", "helper_id",
                            "no active helper %lld in your scope or paired with elder %lld",
+                           (long long)helper_id, (long long)elder_id);
+        /* nor the elder themselves (a helper on the elders' register too, 低龄助高龄): a visit
+         * to oneself is no service and earns no credits */
+        if (self)
+            return pj_fail(err, 422, "invalid_value", "helper_id",
+                           "helper %lld is elder %lld (the same person): a person is never"
+                           " their own helper",
                            (long long)helper_id, (long long)elder_id);
     }
     /* the same service entered twice (a form sent again, a quick entry repeated a second
@@ -655,6 +667,8 @@ typedef struct owner {
     char birth[11];
     char name[64];
     char id_number[20]; /* the holder's (system accounts: empty): one person, one number */
+    int on_register;    /* the person on the elders' register is active: an elder's own status,
+                           a helper's own elder record (低龄助高龄) if any; else 1 */
 } owner;
 
 static int account_owner(pj_ctx *c, int64_t account, const char *field, owner *o, pj_err *err)
@@ -665,8 +679,11 @@ static int account_owner(pj_ctx *c, int64_t account, const char *field, owner *o
         "SELECT a.owner_kind, a.owner_id, a.balance_min, a.name,"
         " COALESCE(h.grid_id, e.grid_id), COALESCE(h.township_id, e.township_id),"
         " COALESCE(h.birth_date, e.birth_date), COALESCE(h.active, e.status = 'active', 1),"
-        " COALESCE(h.id_number, e.id_number)"
-        " FROM credit_accounts a"
+        " COALESCE(h.id_number, e.id_number),"
+        /* a helper who is on the elders' register too: that record's status */
+        " COALESCE(e.status = 'active', (SELECT x.status = 'active' FROM elders x WHERE x.id ="
+        " COALESCE(h.elder_id, (SELECT y.id FROM elders y WHERE y.id_number = h.id_number))),"
+        " 1) FROM credit_accounts a"
         " LEFT JOIN helpers h ON a.owner_kind = 'helper' AND h.id = a.owner_id"
         " LEFT JOIN elders e ON a.owner_kind = 'elder' AND e.id = a.owner_id WHERE a.id = ?",
         err);
@@ -682,6 +699,7 @@ static int account_owner(pj_ctx *c, int64_t account, const char *field, owner *o
         o->active = pj_col_int(s, 7) != 0;
         if (!pj_col_is_null(s, 8))
             snprintf(o->id_number, sizeof o->id_number, "%s", pj_col_text(s, 8));
+        o->on_register = pj_col_int(s, 9) != 0;
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
@@ -698,10 +716,11 @@ static int account_owner(pj_ctx *c, int64_t account, const char *field, owner *o
  * aged at least the setting credit_redeem_age (*age_min) today. The one rule of redemptions and
  * of the may_redeem an account's page shows. */
 /* An elder who moved away or died receives no care here: their account redeems nothing (a
- * helper's does, active or not: the credits are theirs for their own care). */
+ * helper's does, active or not: the credits are theirs for their own care — unless the helper
+ * is on the elders' register too and that record moved away or died). */
 static int holder_may_redeem(const owner *o)
 {
-    return strcmp(o->kind, "system") && (strcmp(o->kind, "elder") || o->active);
+    return strcmp(o->kind, "system") && o->on_register;
 }
 
 static int may_redeem(pj_ctx *c, const owner *o, int *age_min)
@@ -929,8 +948,12 @@ static int move(pj_ctx *c, int64_t account_id, json_t *body, int transfer, pj_jw
         int age_min;
         if (!holder_may_redeem(&o))
             return pj_fail(err, 409, "not_active", "id",
-                           "the elder is no longer on the register (moved or deceased): credits"
-                           " are redeemed for an active elder's own care");
+                           !strcmp(o.kind, "helper")
+                               ? "the helper's own elder record is no longer on the register"
+                                 " (moved or deceased): credits are redeemed for an active"
+                                 " person's own care"
+                               : "the elder is no longer on the register (moved or deceased):"
+                                 " credits are redeemed for an active elder's own care");
         if (!may_redeem(c, &o, &age_min))
             return pj_fail(err, 409, "too_young", "id",
                            "credits are redeemed for one's own care from age %d", age_min);

@@ -43,6 +43,8 @@ static int64_t cost_k(const pj_pair_problem *p, int hi, int ei, double kx)
     if (h->cap <= 0 || (h->skills & e->needs) != e->needs) return -1;
     if (e->sex_pref && e->sex_pref != h->sex) return -1;
     if (e->group && h->group && e->group != h->group) return -1;
+    /* a person is never their own helper (a helper who is on the elders' register too) */
+    if (e->person && h->person == e->person) return -1;
     double k = M_PI / 180.0;
     double x = (h->lon - e->lon) * k * kx, y = (h->lat - e->lat) * k;
     double d2 = (x * x + y * y) * EARTH_M * EARTH_M;
@@ -473,6 +475,7 @@ static int candidates(const pj_pair_problem *p, int K, cand *cs, int *ncs, pj_pa
                     if ((g.skills[i] & el->needs) != el->needs) continue;
                     if (el->sex_pref && el->sex_pref != g.sex[i]) continue;
                     if (el->group && g.group[i] && el->group != g.group[i]) continue;
+                    if (el->person && p->helpers[g.idx[i]].person == el->person) continue;
                     /* as cost_k, term by term */
                     double x = (g.lon[i] - el->lon) * k * kx, y = (g.lat[i] - el->lat) * k;
                     double d2 = (x * x + y * y) * EARTH_M * EARTH_M;
@@ -632,7 +635,10 @@ static int load(pj_ctx *c, int64_t region_id, int64_t town, loaded *L, pj_err *e
                       "SELECT h.id, h.lat, h.lon, h.village_id, h.skills, h.sex, h.name,"
                       " h.township_id,"
                       " h.capacity - (SELECT COUNT(*) FROM elder_pairs p WHERE p.helper_id = h.id"
-                      " AND p.state = 'active')"
+                      " AND p.state = 'active'),"
+                      /* the helper's own elder record: linked, or of the same ID number */
+                      " COALESCE(h.elder_id, (SELECT x.id FROM elders x WHERE x.id_number ="
+                      " h.id_number))"
                       " FROM helpers h WHERE h.active = 1 AND (? = 0 OR h.township_id = ?)"
                       " ORDER BY h.id",
                       err);
@@ -645,7 +651,7 @@ static int load(pj_ctx *c, int64_t region_id, int64_t town, loaded *L, pj_err *e
         L->hid[k] = pj_col_int(s, 0);
         L->h[k] = (pj_pair_helper){
             pj_col_double(s, 1),  pj_col_double(s, 2), pj_col_int(s, 3), (int)pj_col_int(s, 4), 0,
-            pj_col_text(s, 5)[0], pj_col_int(s, 7)};
+            pj_col_text(s, 5)[0], pj_col_int(s, 7),    pj_col_int(s, 9)};
         L->hname[k] = pj_arena_strdup(c->arena, pj_col_text(s, 6));
         int64_t left = pj_col_int(s, 8);
         L->h[k].cap = left > 0 ? (int)left : 0;
@@ -680,7 +686,8 @@ static int load(pj_ctx *c, int64_t region_id, int64_t town, loaded *L, pj_err *e
                                   pj_col_int(s, 3),
                                   (int)pj_col_int(s, 4),
                                   !strcmp(pref, "any") ? 0 : pref[0],
-                                  pj_col_int(s, 6)};
+                                  pj_col_int(s, 6),
+                                  L->eid[k]};
     }
     pj_stmt_done(s);
     return rc < 0 ? -1 : 0;
@@ -999,13 +1006,13 @@ static int pair_feasible(pj_ctx *c, int64_t elder_id, int64_t helper_id, int64_t
                          int64_t except, int check_walk, int64_t *dist, int *same,
                          const char **hname, pj_err *err)
 {
-    pj_stmt *s =
-        pj_db_prepare(c->db,
-                      "SELECT e.lat, e.lon, e.village_id, e.help_needed,"
-                      " e.helper_sex_pref, h.lat, h.lon, h.village_id, h.skills, h.sex,"
-                      " h.active, h.name, e.status, h.grid_id, h.township_id,"
-                      " e.township_id FROM elders e, helpers h WHERE e.id = ? AND h.id = ?",
-                      err);
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT e.lat, e.lon, e.village_id, e.help_needed,"
+                               " e.helper_sex_pref, h.lat, h.lon, h.village_id, h.skills, h.sex,"
+                               " h.active, h.name, e.status, h.grid_id, h.township_id,"
+                               " e.township_id, (h.elder_id = e.id OR h.id_number = e.id_number)"
+                               " FROM elders e, helpers h WHERE e.id = ? AND h.id = ?",
+                               err);
     if (!s) return -1;
     pj_stmt_int(s, 1, elder_id);
     pj_stmt_int(s, 2, helper_id);
@@ -1025,6 +1032,7 @@ static int pair_feasible(pj_ctx *c, int64_t elder_id, int64_t helper_id, int64_t
     int active = (int)pj_col_int(s, 10);
     int elder_active = !strcmp(pj_col_text(s, 12), "active");
     int other_town = pj_col_int(s, 14) != pj_col_int(s, 15);
+    int self = (int)pj_col_int(s, 16);
     *same = pj_col_int(s, 2) == pj_col_int(s, 7);
     *hname = pj_arena_strdup(c->arena, pj_col_text(s, 11));
     pj_stmt_done(s);
@@ -1032,6 +1040,12 @@ static int pair_feasible(pj_ctx *c, int64_t elder_id, int64_t helper_id, int64_t
     if (!elder_active)
         return pj_fail(err, 422, "invalid_value", "elder_id", "the elder is not active");
     if (!active) return pj_fail(err, 422, "invalid_value", "helper_id", "the helper is inactive");
+    /* a helper who is on the elders' register too (低龄助高龄) is never paired with themselves:
+     * the elder would count as paired while nobody visits, and self-logged visits earn credits */
+    if (self)
+        return pj_fail(err, 422, "invalid_value", "helper_id",
+                       "the helper is this elder (the same person): a person is never their own"
+                       " helper");
     /* pairing is organised within a township (乡镇统筹): accepting a proposal requires it, so
      * an edited proposal with another township's helper was silently stale, and a hand pair
      * across townships was made */
@@ -1211,8 +1225,9 @@ int pj_pair_run_decide(pj_ctx *c, int64_t id, const char *action, json_t *body, 
                 goto fail;
             s = pj_db_prepare(c->db,
                               "SELECT e.status = 'active' AND h.active AND e.township_id ="
-                              " h.township_id FROM elders e, helpers h WHERE e.id = ? AND"
-                              " h.id = ?",
+                              " h.township_id AND COALESCE(h.elder_id, 0) <> e.id AND"
+                              " h.id_number <> e.id_number FROM elders e, helpers h WHERE"
+                              " e.id = ? AND h.id = ?",
                               err);
             if (!s) goto fail;
             pj_stmt_int(s, 1, eid);
@@ -1467,6 +1482,40 @@ static int elder_town(pj_ctx *c, int64_t elder_id, const char *field, int64_t *t
     return 0;
 }
 
+/* A pair by hand starts neither before the elder's or the helper's registration nor before
+ * the end of the elder's latest ended pair (a history with two helpers at once, or a pair
+ * decades before the elder was registered, is none): 422 out_of_range on start_date naming the
+ * earliest date allowed. */
+static int pair_start_check(pj_ctx *c, int64_t eid, int64_t hid, const char *start, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT (SELECT created_at FROM elders WHERE id = ?1),"
+                               " (SELECT created_at FROM helpers WHERE id = ?2),"
+                               " (SELECT MAX(end_date) FROM elder_pairs WHERE elder_id = ?1"
+                               " AND state = 'ended')",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, eid);
+    pj_stmt_int(s, 2, hid);
+    int rc = pj_stmt_step(s, err);
+    char reg_e[11] = "", reg_h[11] = "", ended[11] = "";
+    if (rc == 1) {
+        pj_el_date(pj_el_today(c, pj_col_int(s, 0)), reg_e);
+        pj_el_date(pj_el_today(c, pj_col_int(s, 1)), reg_h);
+        if (!pj_col_is_null(s, 2)) snprintf(ended, sizeof ended, "%s", pj_col_text(s, 2));
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    const char *earliest = reg_e, *why = "the elder's registration";
+    if (strcmp(reg_h, earliest) > 0) earliest = reg_h, why = "the helper's registration";
+    if (strcmp(ended, earliest) > 0) earliest = ended, why = "the end of the elder's last pair";
+    if (strcmp(start, earliest) < 0)
+        return pj_fail(err, 422, "out_of_range", "start_date",
+                       "start_date is before %s: the pair may start on %s at the earliest", why,
+                       earliest);
+    return 0;
+}
+
 int pj_pair_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
 {
     static const char *const fields[] = {"elder_id", "helper_id", "start_date", "reason", NULL};
@@ -1485,7 +1534,9 @@ int pj_pair_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     pj_el_date(today, day);
     if (!start) start = day;
     if (pj_db_begin(c->db, err)) return -1;
-    if (pair_feasible(c, eid, hid, 0, 0, 0, &dist, &same, &hname, err)) goto fail;
+    if (pair_feasible(c, eid, hid, 0, 0, 0, &dist, &same, &hname, err) ||
+        pair_start_check(c, eid, hid, start, err))
+        goto fail;
     int64_t id = pair_insert(c, eid, hid, start, dist,
                              reason && *reason
                                  ? reason

@@ -70,6 +70,9 @@ TEST_T(eldercare_id_number_clashes_are_audited_and_limited, 120)
      * the same words as for an elder grid01 sees; an id_clash row on that elder */
     elder_body(body, sizeof body, far_idn, grid);
     REFUSED(g, "POST", "/api/v1/elders", body, 409, "conflict", msg);
+    /* it says what the receiving grid worker can do about a person who moved here from another
+     * township (a bare "exists" left them stuck): a district officer moves the record */
+    CHECK(strstr(msg, "a district officer moves it") != NULL);
     CHECK(!strstr(msg, "老人50"));
     snprintf(sql, sizeof sql, "%lld", far);
     CHECK(!strstr(msg, sql));

@@ -79,3 +79,42 @@ TEST_T(eldercare_township_move_ends_the_pair, 120)
               0);
     th_stop(&s);
 }
+
+/* The receiving grid worker of an elder who moved from another township is told that a district
+ * officer moves the record (docs §7), and a district officer does: an elder marked `moved` by the
+ * sending side is made active on the new township's grid in one PATCH. */
+TEST_T(eldercare_township_move_by_the_district_office, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], g[80], path[128], body[512], sql[400], idn[19];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "grid01", s.demo_pw, g);
+    long long grid = el_grid01_grid(&s);
+    snprintf(sql, sizeof sql,
+             "SELECT MIN(g.id) FROM regions g JOIN regions v ON v.id = g.parent_id WHERE g.type ="
+             " 'grid' AND v.parent_id <> (SELECT v2.parent_id FROM regions g2 JOIN regions v2"
+             " ON v2.id = g2.parent_id WHERE g2.id = %lld)",
+             grid);
+    long long there = th_sql_int(&s, sql);
+    long long e = el_elder(&s, off, there, 80, "");
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", e);
+    json_decref(EL(&s, off, "PATCH", path, "{\"version\":1,\"status\":\"moved\"}", 200));
+    el_id(idn, "19400315", 80, 'F');
+    snprintf(
+        body, sizeof body,
+        "{\"name\":\"老人80\",\"sex\":\"F\",\"birth_date\":\"1940-03-15\",\"id_number\":\"%s\","
+        "\"grid_id\":%lld,\"ability_level\":1}",
+        idn, grid);
+    json_t *o = EL(&s, g, "POST", "/api/v1/elders", body, 409);
+    CHECK(strstr(th_err_message(o), "district officer") != NULL);
+    json_decref(o);
+    json_decref(EL(&s, g, "GET", path, NULL, 403));
+    snprintf(body, sizeof body, "{\"version\":2,\"status\":\"active\",\"grid_id\":%lld}", grid);
+    json_decref(EL(&s, off, "PATCH", path, body, 200));
+    o = EL(&s, g, "GET", path, NULL, 200);
+    CHECK_STR(th_str(o, "status"), "active");
+    CHECK_INT(th_int(o, "grid_id"), grid);
+    json_decref(o);
+    th_stop(&s);
+}
