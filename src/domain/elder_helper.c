@@ -191,6 +191,7 @@ static int helper_read(pj_ctx *c, json_t *b, int create, helper_rec *r, pj_err *
 {
     int64_t grid = 0, linked = r->elder_id;
     const char *old_idn = r->p.id_number;
+    int was_active = !create && r->active;
     double lat = NAN, lon = NAN;
     if (pj_el_in_person(c, b, create, &r->p, 18, err) ||
         pj_in_int(b, "grid_id", create, 1, INT64_MAX, &grid, err) < 0 ||
@@ -217,12 +218,14 @@ static int helper_read(pj_ctx *c, json_t *b, int create, helper_rec *r, pj_err *
     if (r->elder_id) {
         /* a younger elder helping: the same person in the elders' register */
         pj_stmt *s = pj_db_prepare(
-            c->db, "SELECT id_number, grid_id, township_id FROM elders WHERE id = ?", err);
+            c->db, "SELECT id_number, grid_id, township_id, status FROM elders WHERE id = ?", err);
         if (!s) return -1;
         pj_stmt_int(s, 1, r->elder_id);
         int rc = pj_stmt_step(s, err);
         int same = rc == 1 && !strcmp(pj_col_text(s, 0), r->p.id_number);
         int in = rc == 1 ? pj_el_in_scope(c, pj_col_int(s, 1), pj_col_int(s, 2), err) : 0;
+        char status[16] = "";
+        if (rc == 1) snprintf(status, sizeof status, "%s", pj_col_text(s, 3));
         pj_stmt_done(s);
         if (rc < 0 || in < 0) return -1;
         /* an elder outside the caller's grids or township is as unknown as one that does not
@@ -242,6 +245,13 @@ static int helper_read(pj_ctx *c, json_t *b, int create, helper_rec *r, pj_err *
         if (!same)
             return pj_fail(err, 422, "invalid_value", "elder_id",
                            "elder %lld has another ID number", (long long)r->elder_id);
+        /* a person who died or moved away helps no more (their helper record stopped with the
+         * status change): not registered or made active again as a helper meanwhile */
+        if (r->active && !was_active && strcmp(status, "active"))
+            return pj_fail(err, 422, "invalid_value", "active",
+                           "elder %lld, the helper's own elder record, is %s: make that record"
+                           " active first",
+                           (long long)r->elder_id, status);
     }
     return 0;
 }

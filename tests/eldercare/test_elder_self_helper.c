@@ -166,6 +166,15 @@ static void stops_with(th_server *s, const char *g, const char *off, long long g
                     " %lld AND action = 'update' AND after_json LIKE '%%\"active\":false%%'",
                     hid),
               1);
+    /* nor is he made active again while that record is not */
+    char fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_fingerprint(s, fp0, sizeof fp0);
+    o = EL(s, off, "PATCH", path, "{\"active\":true,\"version\":2}", 422);
+    CHECK_STR(th_err_code(o), "invalid_value");
+    CHECK_STR(th_err_field(o), "active");
+    json_decref(o);
+    th_fingerprint(s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
     /* his credits stay, for a relative; his own care is not given here */
     snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld", acc);
     o = EL(s, off, "GET", path, NULL, 200);
