@@ -69,3 +69,47 @@ test('an elder marked deceased: the officer is told first that the pair with the
   await noProblems(page);
   await context.close();
 });
+
+test('an elder moved to a grid of another township: the pair with the helper ends, said first', { timeout: 120000 }, async () => {
+  const { context, page } = await openPage(browser);
+  await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
+  const here = await apiGet(page, `/elders/${(await apiGet(page, '/elders?status=active&limit=1')).items[0].id}`);
+  const district = (await apiGet(page, `/regions/${here.township_id}`)).parent_id;
+  const children = async (id) => (await apiGet(page, `/regions?parent_id=${id}&limit=200`)).items;
+  const town = (await children(district)).find((x) => x.id !== here.township_id && x.type === 'township');
+  assert.ok(town, 'another township');
+  let village, grid;
+  for (const v of await children(town.id)) {
+    grid = (await children(v.id)).find((x) => x.type === 'grid');
+    if (grid) {
+      village = v;
+      break;
+    }
+  }
+  assert.ok(grid, 'a grid of another township');
+  const n = Date.now() % 100000;
+  const elder = await apiSend(page, 'post', '/elders', {
+    name: `迁居老人${n}`, sex: 'F', birth_date: '1941-04-05', id_number: idNumber('19410405', 4), grid_id: here.grid_id, ability_level: 1,
+  });
+  const helper = await apiSend(page, 'post', '/helpers', {
+    name: `迁居帮手${n}`, sex: 'F', birth_date: '1971-04-05', id_number: idNumber('19710405', 5), grid_id: here.grid_id, skills: ['companionship'], capacity: 2,
+  });
+  await apiSend(page, 'post', '/pairs', { elder_id: elder.id, helper_id: helper.id });
+  await page.goto(`/elders/${elder.id}/edit`);
+  await page.getByTestId('f-status').waitFor();
+  await choose(page, page.getByTestId('filter-township'), town.name);
+  await choose(page, page.getByTestId('filter-village'), village.name);
+  await choose(page, page.getByTestId('filter-grid'), grid.name);
+  await page.getByTestId('save-elder').click();
+  const box = page.getByRole('dialog', { name: '结束结对' });
+  await box.getByText(`${elder.name} 现与互助员 ${helper.name} 结对。迁往另一个乡镇后该结对将结束（结对在乡镇内组织），互助员空出一个名额。`).waitFor();
+  await box.getByRole('button', { name: '保存并结束结对' }).click();
+  await page.getByText(`已保存，已结束与 ${helper.name} 的结对`).waitFor();
+  await page.waitForURL(new RegExp(`/elders/${elder.id}$`));
+  const now = await apiGet(page, `/elders/${elder.id}`);
+  assert.equal(now.grid_id, grid.id);
+  assert.equal(now.paired_helper, null);
+  await noProblems(page);
+  await context.close();
+});
+

@@ -1183,6 +1183,7 @@ export default {
     statusEndsPair: 'Save and end the pair',
     statusEndsPairConfirm: '{name} is paired with helper {helper}. Setting the status to “{status}” ends this pair; the helper has a place free.',
     statusPairEnded: 'Saved; the pair with {helper} ended',
+    townshipEndsPairConfirm: '{name} is paired with helper {helper}. A move to another township ends this pair (pairing is organised within a township); the helper has a place free.',
     township: 'Township',
     village: 'Village',
     grid: 'Grid',

@@ -1185,6 +1185,7 @@ export default {
     statusEndsPair: '保存并结束结对',
     statusEndsPairConfirm: '{name} 现与互助员 {helper} 结对。状态改为“{status}”后该结对将结束，互助员空出一个名额。',
     statusPairEnded: '已保存，已结束与 {helper} 的结对',
+    townshipEndsPairConfirm: '{name} 现与互助员 {helper} 结对。迁往另一个乡镇后该结对将结束（结对在乡镇内组织），互助员空出一个名额。',
     township: '乡镇/街道',
     village: '村/社区',
     grid: '网格',
