@@ -675,10 +675,23 @@ static void pct(pj_jw *w, const char *key, double part, double whole)
         pj_jw_knull(w, key);
 }
 
-static int counts_by(pj_ctx *c, pj_jw *w, const char *key, const char *sql, pj_err *err)
+/* The KPIs' scope: every record (org 0), or an enterprise caller's organisation's. Its condition
+ * on a table's organisation_id, two parameters bound by org_bind. */
+#define ORG_SQL(col) " (? = 0 OR " col " = ?)"
+
+static void org_bind(pj_stmt *s, int first, int64_t org)
+{
+    pj_stmt_int(s, first, org);
+    pj_stmt_int(s, first + 1, org);
+}
+
+/* sql: the grouping with the ORG_SQL condition as its parameters 1 and 2 */
+static int counts_by(pj_ctx *c, pj_jw *w, const char *key, const char *sql, int64_t org,
+                     pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(c->db, sql, err);
     if (!s) return -1;
+    org_bind(s, 1, org);
     pj_jw_key(w, key);
     pj_jw_obj(w);
     int rc;
@@ -688,14 +701,15 @@ static int counts_by(pj_ctx *c, pj_jw *w, const char *key, const char *sql, pj_e
     return rc < 0 ? -1 : 0;
 }
 
-int pj_lg_warehouse_area(pj_ctx *c, double area[3], int64_t count[3], pj_err *err)
+static int warehouse_area(pj_ctx *c, int64_t org, double area[3], int64_t count[3], pj_err *err)
 {
     for (int i = 0; i < 3; i++) area[i] = 0, count[i] = 0;
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT status, COALESCE(SUM(area_m2), 0), COUNT(*) FROM"
-                               " lg_warehouses GROUP BY status",
+                               " lg_warehouses WHERE" ORG_SQL("organisation_id") " GROUP BY status",
                                err);
     if (!s) return -1;
+    org_bind(s, 1, org);
     int rc;
     while ((rc = pj_stmt_step(s, err)) == 1) {
         int r = rank_of(pj_col_text(s, 0));
@@ -705,18 +719,24 @@ int pj_lg_warehouse_area(pj_ctx *c, double area[3], int64_t count[3], pj_err *er
     return rc < 0 ? -1 : 0;
 }
 
-static int kpi_warehouses(pj_ctx *c, pj_jw *w, pj_err *err)
+int pj_lg_warehouse_area(pj_ctx *c, double area[3], int64_t count[3], pj_err *err)
+{
+    return warehouse_area(c, 0, area, count, err);
+}
+
+static int kpi_warehouses(pj_ctx *c, int64_t org, pj_jw *w, pj_err *err)
 {
     double area[3];
     int64_t nwh[3];
     pj_stmt *s;
     int rc;
-    if (pj_lg_warehouse_area(c, area, nwh, err)) return -1;
+    if (warehouse_area(c, org, area, nwh, err)) return -1;
     pj_jw_key(w, "warehouses");
     pj_jw_obj(w);
     if (counts_by(c, w, "count",
-                  "SELECT status, COUNT(*) FROM lg_warehouses GROUP BY status ORDER BY status",
-                  err))
+                  "SELECT status, COUNT(*) FROM lg_warehouses WHERE" ORG_SQL(
+                      "organisation_id") " GROUP BY status ORDER BY status",
+                  org, err))
         return -1;
     pj_jw_key(w, "area_m2");
     pj_jw_obj(w);
@@ -730,9 +750,9 @@ static int kpi_warehouses(pj_ctx *c, pj_jw *w, pj_err *err)
     pct(w, "started_of_plan_pct", started, plan);
     pct(w, "total_of_plan_pct", total, plan);
     if (counts_by(c, w, "by_automation",
-                  "SELECT automation, COUNT(*) FROM lg_warehouses GROUP BY automation ORDER BY"
-                  " automation",
-                  err))
+                  "SELECT automation, COUNT(*) FROM lg_warehouses WHERE" ORG_SQL(
+                      "organisation_id") " GROUP BY automation ORDER BY automation",
+                  org, err))
         return -1;
     /* each supply store once, however many records link it */
     s = pj_db_prepare(c->db,
@@ -740,9 +760,10 @@ static int kpi_warehouses(pj_ctx *c, pj_jw *w, pj_err *err)
                       " THEN r.capacity END), 0), COALESCE(SUM(CASE WHEN r.unit = 't' THEN"
                       " r.capacity END), 0) FROM facility_roles r WHERE r.role = 'supply_store'"
                       " AND r.facility_id IN (SELECT h.facility_id FROM lg_warehouses h WHERE"
-                      " h.status = 'operating')",
+                      " h.status = 'operating' AND" ORG_SQL("h.organisation_id") ")",
                       err);
     if (!s) return -1;
+    org_bind(s, 1, org);
     rc = pj_stmt_step(s, err);
     pj_jw_key(w, "supply_store");
     pj_jw_obj(w);
@@ -788,20 +809,23 @@ static void fr_expect(const fr_row *r, const int *starts, int mfirst, int mlast,
 
 #define FR_LOOKBACK 3 /* recorded months whose reporters a month waits for */
 
-int pj_lg_freight_window(pj_ctx *c, pj_lg_freight_win *out, pj_err *err)
+/* The window over the records of organisation org (0: every record, the district's). */
+static int freight_window(pj_ctx *c, int64_t org, pj_lg_freight_win *out, pj_err *err)
 {
     memset(out, 0, sizeof *out);
     char today[11];
     pj_rec_today(today);
     today[7] = 0;
     /* who reported which month, the months before the running one */
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT DISTINCT month, CASE WHEN organisation_id IS NULL THEN"
-                               " COALESCE(park_id, 0) ELSE 0 END, COALESCE(organisation_id, 0)"
-                               " FROM lg_freight WHERE month < ? ORDER BY month, 2, 3",
-                               err);
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT DISTINCT month, CASE WHEN organisation_id IS NULL THEN"
+        " COALESCE(park_id, 0) ELSE 0 END, COALESCE(organisation_id, 0)"
+        " FROM lg_freight WHERE month < ? AND" ORG_SQL("organisation_id") " ORDER BY month, 2, 3",
+        err);
     if (!s) return -1;
     pj_stmt_text(s, 1, today);
+    org_bind(s, 2, org);
     fr_row *r = NULL;
     int *starts = NULL, n = 0, cap = 0, nm = 0, rc;
     while ((rc = pj_stmt_step(s, err)) == 1) {
@@ -862,7 +886,7 @@ int pj_lg_freight_window(pj_ctx *c, pj_lg_freight_win *out, pj_err *err)
                       " COALESCE(SUM(CASE WHEN substr(month, 1, 5) = ? THEN tonnes END), 0),"
                       " COUNT(DISTINCT CASE WHEN substr(month, 1, 5) = ? THEN month END),"
                       " COUNT(DISTINCT CASE WHEN month >= ? THEN month END) FROM lg_freight"
-                      " WHERE month <= ?",
+                      " WHERE month <= ? AND" ORG_SQL("organisation_id"),
                       err);
     if (!s) {
         rc = -1;
@@ -873,6 +897,7 @@ int pj_lg_freight_window(pj_ctx *c, pj_lg_freight_win *out, pj_err *err)
     pj_stmt_text(s, 3, ystr);
     pj_stmt_text(s, 4, out->first);
     pj_stmt_text(s, 5, out->latest);
+    org_bind(s, 6, org);
     rc = pj_stmt_step(s, err);
     if (rc == 1) {
         out->last12_t = pj_col_double(s, 0);
@@ -890,10 +915,15 @@ done:
     return rc;
 }
 
-static int kpi_freight(pj_ctx *c, pj_jw *w, pj_err *err)
+int pj_lg_freight_window(pj_ctx *c, pj_lg_freight_win *out, pj_err *err)
+{
+    return freight_window(c, 0, out, err);
+}
+
+static int kpi_freight(pj_ctx *c, int64_t org, pj_jw *w, pj_err *err)
 {
     pj_lg_freight_win fw;
-    if (pj_lg_freight_window(c, &fw, err)) return -1;
+    if (freight_window(c, org, &fw, err)) return -1;
     pj_jw_key(w, "freight");
     pj_jw_obj(w);
     double target_t;
@@ -909,15 +939,17 @@ static int kpi_freight(pj_ctx *c, pj_jw *w, pj_err *err)
         pj_jw_kint(w, "months_recorded", fw.months);
         pj_jw_knum(w, "annualised_t", fw.annual_t);
         /* the window month by month, for trend lines */
-        pj_stmt *s = pj_db_prepare(c->db,
-                                   "SELECT month, SUM(tonnes), COUNT(DISTINCT CASE WHEN"
-                                   " organisation_id IS NULL THEN 'p' || COALESCE(park_id, 0) ELSE"
-                                   " 'o' || organisation_id END) FROM lg_freight WHERE month >= ?"
-                                   " AND month <= ? GROUP BY month ORDER BY month",
-                                   err);
+        pj_stmt *s = pj_db_prepare(
+            c->db,
+            "SELECT month, SUM(tonnes), COUNT(DISTINCT CASE WHEN"
+            " organisation_id IS NULL THEN 'p' || COALESCE(park_id, 0) ELSE"
+            " 'o' || organisation_id END) FROM lg_freight WHERE month >= ?"
+            " AND month <= ? AND" ORG_SQL("organisation_id") " GROUP BY month ORDER BY month",
+            err);
         if (!s) return -1;
         pj_stmt_text(s, 1, fw.first);
         pj_stmt_text(s, 2, fw.latest);
+        org_bind(s, 3, org);
         pj_jw_key(w, "by_month");
         pj_jw_arr(w);
         while ((rc = pj_stmt_step(s, err)) == 1) {
@@ -950,13 +982,15 @@ static int kpi_freight(pj_ctx *c, pj_jw *w, pj_err *err)
     if (target(c, w, "freight_volume", 10000.0, &target_t, err)) return -1;
     pct(w, "progress_pct", fw.annual_t, target_t);
     /* by mode over the same window as the figures above (none before a month is complete) */
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT mode, SUM(tonnes) FROM lg_freight WHERE month >= ? AND"
-                               " month <= ? GROUP BY mode ORDER BY mode",
-                               err);
+    pj_stmt *s =
+        pj_db_prepare(c->db,
+                      "SELECT mode, SUM(tonnes) FROM lg_freight WHERE month >= ? AND"
+                      " month <= ? AND" ORG_SQL("organisation_id") " GROUP BY mode ORDER BY mode",
+                      err);
     if (!s) return -1;
     pj_stmt_text(s, 1, *fw.latest ? fw.first : "9999-99");
     pj_stmt_text(s, 2, fw.latest);
+    org_bind(s, 3, org);
     pj_jw_key(w, "by_mode");
     pj_jw_obj(w);
     while ((rc = pj_stmt_step(s, err)) == 1) pj_jw_knum(w, pj_col_text(s, 0), pj_col_double(s, 1));
@@ -1010,9 +1044,21 @@ static int kpi_parcels(pj_ctx *c, pj_jw *w, pj_err *err)
     return 0;
 }
 
+/* An enterprise user reads only its own organisation's warehouses, tenancies and freight, and no
+ * land parcels: its KPIs are computed over those (scope "organisation"), without the parcels —
+ * a district figure of a few firms or one parcel is those records. Every other role reads the
+ * district's (scope "district"). */
 static int kpi_body(pj_ctx *c, pj_jw *w, pj_err *err)
 {
-    if (kpi_warehouses(c, w, err) || kpi_freight(c, w, err) || kpi_parcels(c, w, err)) return -1;
+    int64_t org = 0;
+    if (c->actor.role == PJ_ROLE_ENTERPRISE)
+        org = c->actor.organisation_id ? c->actor.organisation_id : -1;
+    pj_jw_kstr(w, "scope", org ? "organisation" : "district");
+    if (kpi_warehouses(c, org, w, err) || kpi_freight(c, org, w, err)) return -1;
+    if (org)
+        pj_jw_knull(w, "parcels");
+    else if (kpi_parcels(c, w, err))
+        return -1;
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT kind, COUNT(*), SUM(CASE WHEN state = 'operating' THEN 1"
                                " ELSE 0 END), SUM(CASE WHEN state = 'operating' THEN"
@@ -1034,17 +1080,24 @@ static int kpi_body(pj_ctx *c, pj_jw *w, pj_err *err)
     pj_stmt_done(s);
     pj_jw_obj_end(w);
     if (rc < 0) return -1;
-    /* the tenancies in force today (the district's date) */
+    /* the tenancies in force today (the district's date): for an organisation those it reads,
+     * its own and those in its warehouses */
     char today[11];
     pj_rec_today(today);
-    s = pj_db_prepare(c->db,
-                      "SELECT COUNT(*), COUNT(DISTINCT organisation_id), (SELECT COUNT(*) FROM"
-                      " lg_parks) FROM lg_tenants WHERE (since IS NULL OR since <= ?) AND (until"
-                      " IS NULL OR until >= ?)",
-                      err);
+    s = pj_db_prepare(
+        c->db,
+        "SELECT COUNT(*), COUNT(DISTINCT organisation_id), (SELECT COUNT(*) FROM"
+        " lg_parks) FROM lg_tenants t WHERE (since IS NULL OR since <= ?) AND (until"
+        " IS NULL OR until >= ?) AND (" ORG_SQL(
+            "t.organisation_id") " OR"
+                                 " t.warehouse_id IN (SELECT h.id FROM lg_warehouses h WHERE"
+                                 " h.organisation_id = ?))",
+        err);
     if (!s) return -1;
     pj_stmt_text(s, 1, today);
     pj_stmt_text(s, 2, today);
+    org_bind(s, 3, org);
+    pj_stmt_int(s, 5, org);
     rc = pj_stmt_step(s, err);
     if (rc == 1) {
         pj_jw_kint(w, "tenancies", pj_col_int(s, 0));

@@ -126,6 +126,8 @@ describe('district development: academy, agri-tech, logistics', { timeout: 24000
     assert.equal(await page.getByTestId('wh-started').innerText(), formatNumber(kpi.warehouses.started_m2) + ' m²');
     await page.getByText(`占规划 ${formatNumber(kpi.warehouses.target.value)} m² 的 ${kpi.warehouses.started_of_plan_pct}%`).waitFor();
     assert.equal(await page.getByTestId('parcel-rates').innerText(), `${kpi.parcels.rate_before_pct}% → ${kpi.parcels.rate_after_pct}%`);
+    assert.equal(kpi.scope, 'district');
+    assert.equal(await page.getByTestId('kpi-own-scope').count(), 0);
     await page.getByTestId('log-parcels').locator('tbody tr').first().waitFor();
     await shot(page, '95-logistics');
 
@@ -182,9 +184,18 @@ describe('district development: academy, agri-tech, logistics', { timeout: 24000
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 1024, `no horizontal scroll on a tablet (${width})`);
     await shot(page, '97-warehouses-jd-tablet');
-    // the hub's page: district figures, no land-parcel tab (not shown to enterprise users)
+    // the hub's page: its own organisation's figures, no land parcels (not shown to enterprise
+    // users: neither the tab nor the KPI tiles)
+    const kpi = await apiGet(page, '/logistics/kpi');
+    assert.equal(kpi.scope, 'organisation');
+    assert.equal(kpi.parcels, null);
     await page.goto('/logistics');
     await page.getByTestId('wh-started').waitFor();
+    await page.getByTestId('kpi-own-scope').waitFor();
+    assert.equal(await page.getByTestId('wh-started').innerText(), formatNumber(kpi.warehouses.started_m2) + ' m²');
+    assert.equal(await page.getByTestId('freight-annualised').innerText(), formatNumber(kpi.freight.annualised_t) + ' t');
+    await page.getByText('本企业 · 年化货运量').waitFor();
+    assert.equal(await page.getByTestId('parcel-rates').count(), 0);
     await page.getByRole('tab', { name: '货运班列' }).waitFor();
     assert.equal(await page.getByRole('tab', { name: '土地地块' }).count(), 0);
     assert.equal(await page.locator('.el-alert--error').count(), 0);

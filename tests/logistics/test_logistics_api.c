@@ -1003,3 +1003,90 @@ TEST_T(logistics_freight_by_mode_over_the_window, 90)
     json_decref(k);
     th_stop(&s);
 }
+
+/* Regression: the KPIs gave an enterprise user the district's figures over records hidden from
+ * it: freight by mode summed every firm's rows (a mode of one reporter was that competitor's
+ * freight) and the parcels block aggregated the land parcels (one parcel: its price and rates).
+ * An enterprise's KPIs are computed over its own organisation's warehouses, tenancies and
+ * freight (scope "organisation") and hold no parcels; the other roles' are the district's. */
+TEST_T(logistics_kpi_scoped_for_enterprise, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    rec_load_demos(&s);
+    char jd[80], off[80];
+    th_login(&s, "jd", s.demo_pw, jd);
+    th_login(&s, "officer", s.demo_pw, off);
+    long long org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    /* other firms report freight too */
+    CHECK(rec_sql1(&s, "SELECT COUNT(*) FROM lg_freight WHERE organisation_id IS NOT %lld", org) >
+          0);
+    json_t *k = CALL(&s, "GET", jd, "/api/v1/logistics/kpi", NULL, 200);
+    CHECK_STR(th_str(k, "scope"), "organisation");
+    CHECK(json_is_null(obj(k, "parcels")));
+    /* warehouses: its own */
+    json_t *wh = obj(k, "warehouses");
+    CHECK_NEAR(num(wh, "total_m2"),
+               (double)rec_sql1(&s,
+                                "SELECT CAST(SUM(area_m2) AS INTEGER) FROM lg_warehouses WHERE"
+                                " organisation_id = %lld",
+                                org),
+               1.0);
+    double n = 0;
+    const char *key;
+    json_t *v;
+    json_object_foreach(obj(wh, "count"), key, v) n += json_number_value(v);
+    CHECK_INT((long long)n,
+              rec_sql1(&s, "SELECT COUNT(*) FROM lg_warehouses WHERE organisation_id = %lld", org));
+    /* freight: its own rows of the window, by month and by mode */
+    json_t *fr = obj(k, "freight");
+    const char *from = th_str(fr, "window_from"), *to = th_str(fr, "latest_month");
+    CHECK(from && to);
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT COALESCE(SUM(tonnes), 0) FROM lg_freight WHERE organisation_id = %lld AND"
+             " month BETWEEN '%s' AND '%s'",
+             org, from, to);
+    long long own = th_sql_int(&s, sql);
+    CHECK(own > 0);
+    CHECK_NEAR(num(fr, "last_12_months_t"), (double)own, 1e-6);
+    double sum = 0;
+    json_object_foreach(obj(fr, "by_mode"), key, v)
+    {
+        snprintf(sql, sizeof sql,
+                 "SELECT COALESCE(SUM(tonnes), 0) FROM lg_freight WHERE organisation_id = %lld"
+                 " AND mode = '%s' AND month BETWEEN '%s' AND '%s'",
+                 org, key, from, to);
+        CHECK_NEAR(json_number_value(v), (double)th_sql_int(&s, sql), 1e-6);
+        sum += json_number_value(v);
+    }
+    CHECK_NEAR(sum, (double)own, 1e-6);
+    json_t *bm = obj(fr, "by_month");
+    CHECK(json_array_size(bm) > 0);
+    for (size_t i = 0; i < json_array_size(bm); i++)
+        CHECK_INT(th_int(json_array_get(bm, i), "reporters"), 1);
+    CHECK_INT(th_int(fr, "reporters"), 1);
+    /* tenancies: those it reads (its own, and others' in its warehouses) */
+    json_t *tl = CALL(&s, "GET", jd, "/api/v1/logistics/tenants?limit=500", NULL, 200);
+    CHECK(th_int(k, "tenancies") <= (long long)json_array_size(obj(tl, "items")));
+    json_decref(tl);
+    CHECK_INT(th_int(k, "parks"), th_sql_int(&s, "SELECT COUNT(*) FROM lg_parks"));
+    json_decref(k);
+
+    /* an officer's: the district's, parcels included */
+    k = CALL(&s, "GET", off, "/api/v1/logistics/kpi", NULL, 200);
+    CHECK_STR(th_str(k, "scope"), "district");
+    CHECK(th_int(obj(k, "parcels"), "count") > 0);
+    CHECK_NEAR(num(obj(k, "warehouses"), "total_m2"),
+               (double)th_sql_int(&s, "SELECT CAST(SUM(area_m2) AS INTEGER) FROM lg_warehouses"),
+               1.0);
+    fr = obj(k, "freight");
+    snprintf(sql, sizeof sql,
+             "SELECT SUM(tonnes) FROM lg_freight WHERE month BETWEEN '%s' AND '%s'",
+             th_str(fr, "window_from"), th_str(fr, "latest_month"));
+    CHECK_NEAR(num(fr, "last_12_months_t"), (double)th_sql_int(&s, sql), 1e-6);
+    CHECK(num(fr, "last_12_months_t") > (double)own);
+    CHECK(th_int(fr, "reporters") > 1);
+    json_decref(k);
+    th_stop(&s);
+}

@@ -2179,6 +2179,8 @@ export default {
     warehouseOperating: 'Operating warehouses',
     warehousesN: '{n} warehouse | {n} warehouses',
     freightAnnualised: 'Annualised freight',
+    ownFigure: 'Your company · {label}',
+    ownScope: 'Warehouses, freight and tenancies: your company’s own (the district’s totals are not shown to company users, nor are land parcels)',
     progressTarget: '{p}% of the 2035 target of {target} t',
     transferRate: 'Transferable share of land',
     points: 'points',

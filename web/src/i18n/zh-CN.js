@@ -2182,6 +2182,8 @@ export default {
     warehouseOperating: '已运营仓储',
     warehousesN: '{n} 座',
     freightAnnualised: '年化货运量',
+    ownFigure: '本企业 · {label}',
+    ownScope: '仓储、货运与租赁均为本企业数据（全区合计与土地地块不向企业用户显示）',
     progressTarget: '达 2035 年目标 {target} 吨的 {p}%',
     transferRate: '土地可流转率',
     points: '个百分点',
