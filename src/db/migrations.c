@@ -1597,5 +1597,16 @@ const pj_migration pj_migrations[] = {
      "ALTER TABLE elder_service_logs ADD COLUMN voided_by TEXT;"
      "ALTER TABLE elder_service_logs ADD COLUMN void_reason TEXT;"
      "ALTER TABLE elder_service_logs ADD COLUMN version INTEGER NOT NULL DEFAULT 1;"},
+    /* a reception day's sign-up can be withdrawn (deleted) since the withdraw route: its id went
+     * to the next sign-up, of any firm, so the audit trail named several firms' sign-ups by one
+     * id. A sign-up's id is never given again (as the registry's, migration 9; PJ_NEXT_ID), the
+     * start every id the audit trail names */
+    {208, "enterprise service: ids of withdrawn sign-ups are not given again",
+     "INSERT INTO retired_ids (tbl_name, max_id)"
+     " SELECT 'ent_signups', COALESCE(MAX(entity_id), 0) FROM audit"
+     " WHERE entity = 'ent_signup';"
+     "CREATE TRIGGER ent_signups_retire_id AFTER DELETE ON ent_signups BEGIN"
+     " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'ent_signups' AND max_id < OLD.id;"
+     " END;"},
 };
 const int pj_migrations_count = (int)(sizeof pj_migrations / sizeof pj_migrations[0]);

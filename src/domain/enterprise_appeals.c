@@ -12,6 +12,7 @@
 #include "domain/render.h"
 
 #include "db/migrations.h"
+#include "db/next_id.h"
 
 #include "core/banned.h"
 
@@ -390,8 +391,8 @@ int pj_ent_signup_create(pj_ctx *c, int64_t day_id, json_t *body, pj_jw *w, pj_e
     if (pj_db_begin(c->db, err)) return -1;
     pj_stmt *s =
         pj_db_prepare(c->db,
-                      "INSERT INTO ent_signups (reception_day_id, org_id, topic, created_at)"
-                      " VALUES (?,?,?,?) RETURNING id",
+                      "INSERT INTO ent_signups (id, reception_day_id, org_id, topic, created_at)"
+                      " VALUES (" PJ_NEXT_ID("ent_signups") ",?,?,?,?) RETURNING id",
                       err);
     if (!s) goto fail;
     pj_stmt_int(s, 1, day_id);

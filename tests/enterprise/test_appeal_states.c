@@ -514,3 +514,50 @@ TEST(enterprise_reception_signup_withdrawn)
     CHECK_STR(after, before);
     th_stop(&s);
 }
+
+/* Regression: a withdrawn sign-up's id went to the next sign-up (the table had no retired ids):
+ * the audit trail named several sign-ups, of several firms, by one id. A sign-up made after a
+ * withdrawal takes a new id, never the withdrawn one, also after a restart. */
+TEST(enterprise_reception_signup_id_not_given_twice)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], jd[80], path[128], wpath[160];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    json_t *o;
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/calendar", off,
+                      "{\"day\":\"2099-01-01\",\"kind\":\"holiday\",\"name\":\"元旦\"}", &o),
+              201);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/reception-days", off, "{\"year\":2099}", &o),
+              201);
+    long long day = th_int(json_array_get(json_object_get(o, "created"), 0), "id");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/reception-days/%lld/signups", day);
+    snprintf(wpath, sizeof wpath, "%s/withdraw", path);
+    long long seen[3];
+    for (int i = 0; i < 3; i++) {
+        CHECK_INT(th_call(&s, "POST", path, jd, "{\"topic\":\"用地问题\"}", &o), 201);
+        seen[i] = th_int(o, "id");
+        json_decref(o);
+        /* the newest sign-up withdrawn: its id is the highest there was */
+        CHECK_INT(th_sql_int(&s, "SELECT MAX(id) FROM ent_signups"), seen[i]);
+        CHECK_INT(th_call(&s, "POST", wpath, jd, "{}", NULL), 204);
+        for (int j = 0; j < i; j++) CHECK(seen[i] > seen[j]);
+    }
+    CHECK_INT(th_sql_int(&s, "SELECT max_id FROM retired_ids WHERE tbl_name = 'ent_signups'"),
+              seen[2]);
+    /* each id names one sign-up in the audit trail: one create and one delete */
+    char sql[160];
+    for (int i = 0; i < 3; i++) {
+        snprintf(sql, sizeof sql,
+                 "SELECT COUNT(*) FROM audit WHERE entity = 'ent_signup' AND entity_id = %lld",
+                 seen[i]);
+        CHECK_INT(th_sql_int(&s, sql), 2);
+    }
+    CHECK_INT(th_call(&s, "POST", path, jd, "{\"topic\":\"融资\"}", &o), 201);
+    CHECK(th_int(o, "id") > seen[2]);
+    json_decref(o);
+    th_stop(&s);
+}
