@@ -128,18 +128,23 @@ static const char *const log_fields[] = {"elder_id", "helper_id", "kind",    "ti
 typedef struct elder_where {
     int64_t grid, village, town;
     char status[16];
+    int64_t left_at; /* when a moved or deceased elder left the register (0: unknown, active) */
 } elder_where;
 
 static int elder_where_of(pj_ctx *c, int64_t id, const char *field, elder_where *p, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(
-        c->db, "SELECT grid_id, village_id, township_id, status FROM elders WHERE id = ?", err);
+        c->db,
+        "SELECT grid_id, village_id, township_id, status, COALESCE(left_at, 0) FROM elders"
+        " WHERE id = ?",
+        err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
     int rc = pj_stmt_step(s, err);
     if (rc == 1) {
         p->grid = pj_col_int(s, 0), p->village = pj_col_int(s, 1), p->town = pj_col_int(s, 2);
         snprintf(p->status, sizeof p->status, "%s", pj_col_text(s, 3));
+        p->left_at = pj_col_int(s, 4);
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
@@ -264,8 +269,12 @@ static int log_insert(pj_ctx *c, json_t *b, int quick, int64_t *out_id, pj_err *
     } else if (pj_el_scope_check(c, e.grid, e.town, err)) {
         return -1;
     }
-    if (strcmp(e.status, "active"))
-        return pj_fail(err, 422, "invalid_value", "elder_id", "elder %lld is %s",
+    /* an elder who died or moved away: a service of before the change was recorded is still
+     * logged (the company of an elder's last days is entered after the family or the grid
+     * worker recorded the death), one of the time since is not */
+    if (strcmp(e.status, "active") && !(e.left_at && t_in < e.left_at))
+        return pj_fail(err, 422, "invalid_value", "elder_id",
+                       "elder %lld is %s: only a service before that was recorded is logged",
                        (long long)elder_id, e.status);
     const char *hname = NULL;
     if (helper_id) {
