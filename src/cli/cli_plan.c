@@ -459,7 +459,7 @@ int cli_plan(cli *a)
         json_decref(scenario);
     } else {
         if (!strcmp(sub, "list"))
-            rc = pj_plan_list(&s.ctx, cli_opt(a, "status"), 0, 500, &w, &s.err);
+            rc = pj_plan_list(&s.ctx, cli_opt(a, "status"), 0, 0, 500, &w, &s.err);
         else if (!strcmp(sub, "show"))
             rc = pj_plan_get(&s.ctx, id, &w, &s.err);
         else if (!strcmp(sub, "adopt"))

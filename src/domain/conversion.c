@@ -261,6 +261,18 @@ static int conv_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         pj_jw_kint(w, "plan_ready_minutes", d.plan_ready);
     else
         pj_jw_knull(w, "plan_ready_minutes");
+    /* the adopted plan that started it (plan_conversions), null for one started by hand */
+    pj_stmt *pl = pj_db_prepare(
+        c->db, "SELECT MIN(plan_id) FROM plan_conversions WHERE conversion_id = ?", err);
+    if (!pl) return -1;
+    pj_stmt_int(pl, 1, h.id);
+    int plrc = pj_stmt_step(pl, err);
+    if (plrc == 1 && !pj_col_is_null(pl, 0))
+        pj_jw_kint(w, "plan_id", pj_col_int(pl, 0));
+    else
+        pj_jw_knull(w, "plan_id");
+    pj_stmt_done(pl);
+    if (plrc < 0) return -1;
     if (d.has_deadline) {
         pj_jw_knum(w, "deadline_minutes", d.deadline);
         pj_jw_kstr(w, "deadline_from", d.has_plan ? "plan" : "standard");
@@ -499,7 +511,7 @@ static int step_snapshot(pj_ctx *c, int64_t row, pj_jw *w, pj_err *err)
     return 0;
 }
 
-/* The people of adopted plans a restore or abort was confirmed over (occupants): none when
+/* The people of adopted plans a restore or abort was confirmed over (pj_plan_occupants): none when
  * people is 0. */
 typedef struct conv_occupied {
     int64_t people;
@@ -914,25 +926,34 @@ fail0:
     return -1;
 }
 
-/* The people adopted plans placed into the site of live conversion h (their placements in
+/* The people adopted plans placed into facility fid and still there (their placements in
  * force: PJ_PLAN_IN_FORCE_AT, the rule of a plan's sites and flows) — plans of the roles that
  * house people only: a supply store's or transport hub's plan counts cubic metres or vehicles
- * per hour, no one who would lose a place — the conversion being
- * converting or in emergency: *people in all, and, in occ (empty when none), "150 people placed
- * by plan 9, 30 by plan 12" for the message and in ids "9,12" for the details. 0 or -1. */
-static int occupants(pj_ctx *c, const conv_head *h, int64_t *people, char *occ, size_t occ_n,
-                     char *ids, size_t ids_n, pj_err *err)
+ * per hour, no one who would lose a place. key is the sites' figure summed: "used" (all the
+ * people) or "vulnerable" (those needing medical care). *people in all, and, in occ (empty when
+ * none), "150 people placed by plan 9, 30 by plan 12" for the message and in ids "9,12" for
+ * the details. 0 or -1. Restore, abort (conversion.c) and a facility's edit (registry.c). */
+int pj_plan_occupants(pj_ctx *c, int64_t fid, const char *key, int64_t *people, char *occ,
+                      size_t occ_n, char *ids, size_t ids_n, pj_err *err)
 {
+    int vuln = !strcmp(key, "vulnerable");
     pj_stmt *s = pj_db_prepare(
         c->db,
-        "SELECT p.id, SUM(json_extract(e.value, '$.used')) FROM plans p,"
-        " json_each(p.result_json, '$.sites') e WHERE p.status = 'adopted' AND"
-        " p.role IN ('isolation', 'resettlement', 'medical') AND"
-        " json_extract(e.value, '$.facility_id') = ?1 AND " PJ_PLAN_IN_FORCE_AT(
-            "?1") " GROUP BY p.id HAVING SUM(json_extract(e.value, '$.used')) > 0 ORDER BY p.id",
+        vuln ? "SELECT p.id, SUM(json_extract(e.value, '$.vulnerable')) FROM plans p,"
+               " json_each(p.result_json, '$.sites') e WHERE p.status = 'adopted' AND"
+               " p.role IN ('isolation', 'resettlement', 'medical') AND"
+               " json_extract(e.value, '$.facility_id') = ?1 AND " PJ_PLAN_IN_FORCE_AT(
+                   "?1") " GROUP BY p.id HAVING SUM(json_extract(e.value, '$.vulnerable')) > 0"
+                         " ORDER BY p.id"
+             : "SELECT p.id, SUM(json_extract(e.value, '$.used')) FROM plans p,"
+               " json_each(p.result_json, '$.sites') e WHERE p.status = 'adopted' AND"
+               " p.role IN ('isolation', 'resettlement', 'medical') AND"
+               " json_extract(e.value, '$.facility_id') = ?1 AND " PJ_PLAN_IN_FORCE_AT(
+                   "?1") " GROUP BY p.id HAVING SUM(json_extract(e.value, '$.used')) > 0"
+                         " ORDER BY p.id",
         err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, h->facility_id);
+    pj_stmt_int(s, 1, fid);
     *people = 0;
     occ[0] = ids[0] = '\0';
     size_t on = 0, in = 0;
@@ -942,7 +963,8 @@ static int occupants(pj_ctx *c, const conv_head *h, int64_t *people, char *occ, 
         *people += n;
         if (on < occ_n) {
             int m = k ? snprintf(occ + on, occ_n - on, ", %lld by plan %lld", n, pid)
-                      : snprintf(occ + on, occ_n - on, "%lld people placed by plan %lld", n, pid);
+                      : snprintf(occ + on, occ_n - on, "%lld %s placed by plan %lld", n,
+                                 vuln ? "people needing medical care" : "people", pid);
             if (m > 0) on += (size_t)m;
         }
         if (in < ids_n) {
@@ -984,7 +1006,9 @@ int pj_conversion_action(pj_ctx *c, int64_t id, const char *action, json_t *body
     int64_t people = 0;
     char occ[320] = "", ids[160] = "";
     if (live && !strcmp(h.state, abort_ ? "converting" : "emergency")) {
-        if (occupants(c, &h, &people, occ, sizeof occ, ids, sizeof ids, err)) goto fail;
+        if (pj_plan_occupants(c, h.facility_id, "used", &people, occ, sizeof occ, ids, sizeof ids,
+                              err))
+            goto fail;
         if (people && !confirm) {
             pj_fail(err, 409, "occupied", "confirm",
                     "%s still houses %s: to %s it anyway, confirm with a reason", h.facility, occ,

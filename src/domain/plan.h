@@ -61,11 +61,19 @@ int pj_plan_submit(pj_ctx *c, pj_plan_pool *pool, json_t *body, int64_t *id, pj_
  * error in err (the status and code the solve failed with). */
 int pj_plan_outcome(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
 
+/* The people adopted plans placed into facility fid and still there (in force), of the roles
+ * that house people: key "used" (all) or "vulnerable" (needing medical care). *people in all;
+ * occ: "150 people placed by plan 9, 30 by plan 12" (empty when none); ids: "9,12". 0 or -1. */
+int pj_plan_occupants(pj_ctx *c, int64_t fid, const char *key, int64_t *people, char *occ,
+                      size_t occ_n, char *ids, size_t ids_n, pj_err *err);
+
 /* A plan is solving, then draft (solved) or failed; a draft may be adopted, an adopted plan
  * closed. */
 extern const char *const pj_plan_statuses[];
-/* Plans newest first, without their results; status NULL = all. */
-int pj_plan_list(pj_ctx *c, const char *status, int64_t cursor, int limit, pj_jw *w, pj_err *err);
+/* Plans newest first, without their results; status NULL = all; facility_id 0 = all, else
+ * the plans whose result has a site at that facility (any status). */
+int pj_plan_list(pj_ctx *c, const char *status, int64_t facility_id, int64_t cursor, int limit,
+                 pj_jw *w, pj_err *err);
 /* One plan with its request and result. */
 int pj_plan_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
 /* Two plans side by side: cost, distance, people served, shortfall, ready times, sites. */

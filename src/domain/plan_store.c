@@ -194,18 +194,20 @@ int pj_plan_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 
 const char *const pj_plan_statuses[] = {"solving", "draft", "failed", "adopted", "closed", NULL};
 
-int pj_plan_list(pj_ctx *c, const char *status, int64_t cursor, int limit, pj_jw *w, pj_err *err)
+int pj_plan_list(pj_ctx *c, const char *status, int64_t facility_id, int64_t cursor, int limit,
+                 pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT id FROM plans WHERE (? = 0 OR id < ?)"
-                               " AND (? IS NULL OR status = ?) ORDER BY id DESC LIMIT ?",
-                               err);
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT id FROM plans p WHERE (?1 = 0 OR id < ?1) AND (?2 IS NULL OR status = ?2) AND"
+        " (?4 = 0 OR EXISTS (SELECT 1 FROM json_each(p.result_json, '$.sites') e WHERE"
+        " json_extract(e.value, '$.facility_id') = ?4)) ORDER BY id DESC LIMIT ?3",
+        err);
     if (!s) return -1;
     pj_stmt_int(s, 1, cursor);
-    pj_stmt_int(s, 2, cursor);
-    pj_stmt_text(s, 3, status);
-    pj_stmt_text(s, 4, status);
-    pj_stmt_int(s, 5, limit + 1);
+    pj_stmt_text(s, 2, status);
+    pj_stmt_int(s, 3, limit + 1);
+    pj_stmt_int(s, 4, facility_id);
     return pj_render_query_page(c, s, limit, plan_head, w, err);
 }
 

@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/util.h"
@@ -9,6 +10,7 @@
 #include "domain/audit.h"
 #include "domain/enterprise.h"
 #include "domain/input.h"
+#include "domain/plan.h"
 #include "domain/refs.h"
 #include "domain/render.h"
 #include "domain/rows.h"
@@ -1105,7 +1107,29 @@ static const char *const operator_fields[] = {"name",
                                               "barrier_free_rooms",
                                               "emergency_roles",
                                               "version",
+                                              "confirm",
+                                              "reason",
                                               NULL};
+/* An update's fields: a facility's, and confirm with its reason to lower a capacity below the
+ * people adopted plans placed there (occupied_check). */
+static const char *const update_fields[] = {"name",
+                                            "type",
+                                            "township_id",
+                                            "village_id",
+                                            "address",
+                                            "lat",
+                                            "lon",
+                                            "operator_id",
+                                            "peacetime_function",
+                                            "peacetime_capacity",
+                                            "peacetime_unit",
+                                            "barrier_free_rooms",
+                                            "emergency_roles",
+                                            "source",
+                                            "version",
+                                            "confirm",
+                                            "reason",
+                                            NULL};
 
 typedef struct fac_in {
     const char *name, *type, *address, *pfunc, *punit, *source;
@@ -1211,6 +1235,65 @@ static int roles_check(json_t *roles, pj_err *err)
     return 0;
 }
 
+/* 422 out_of_range when the facility's figures contradict its own size (a typed extra zero):
+ * a role counted in the facility's peacetime unit (rooms, beds) above its peacetime_capacity,
+ * barrier-free rooms above its rooms (peacetime unit rooms). Not checked without a peacetime
+ * capacity (0: not given) nor for a village or community: its peacetime figure counts one
+ * business of the place (its homestays), its emergency roles the village's buildings. roles:
+ * the body's; NULL: the stored ones of facility id (0 for none), checked only when body
+ * changes the peacetime figures (field peacetime_capacity). barrier_free_rooms likewise only
+ * when body gives it or the peacetime figures. */
+static int figures_check(pj_ctx *c, int64_t id, const fac_in *f, json_t *body, json_t *roles,
+                         pj_err *err)
+{
+    if (f->pcap <= 0 || !strcmp(f->type, "village_community")) return 0;
+    int peace = json_object_get(body, "peacetime_capacity") ||
+                json_object_get(body, "peacetime_unit") || json_object_get(body, "type");
+    if ((peace || json_object_get(body, "barrier_free_rooms")) && !strcmp(f->punit, "rooms") &&
+        f->bf > f->pcap)
+        return pj_fail(err, 422, "out_of_range",
+                       json_object_get(body, "barrier_free_rooms") ? "barrier_free_rooms"
+                                                                   : "peacetime_capacity",
+                       "%lld barrier-free rooms is more rooms than the facility's %lld"
+                       " (peacetime_capacity)",
+                       (long long)f->bf, (long long)f->pcap);
+    if (roles) {
+        size_t i;
+        json_t *r;
+        json_array_foreach(roles, i, r)
+        {
+            const char *role = json_string_value(json_object_get(r, "role"));
+            const char *unit = json_string_value(json_object_get(r, "unit"));
+            if (!unit) unit = pj_emergency_role_units(role)[0];
+            double cap = json_number_value(json_object_get(r, "capacity"));
+            if (strcmp(unit, f->punit) || cap <= (double)f->pcap) continue;
+            char field[48];
+            snprintf(field, sizeof field, "emergency_roles[%u].capacity", (unsigned)(i % 100));
+            return pj_fail(err, 422, "out_of_range", field,
+                           "%s capacity of %.0f %s is more %s than the facility's %lld"
+                           " (peacetime_capacity)",
+                           role, cap, unit, unit, (long long)f->pcap);
+        }
+        return 0;
+    }
+    if (!peace || !id) return 0;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT role, capacity FROM facility_roles WHERE facility_id = ?"
+                               " AND unit = ? AND capacity > ? ORDER BY role LIMIT 1",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    pj_stmt_text(s, 2, f->punit);
+    pj_stmt_int(s, 3, f->pcap);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1)
+        pj_fail(err, 422, "out_of_range", "peacetime_capacity",
+                "the facility's %lld %s are fewer than the %.0f %s of its %s capacity",
+                (long long)f->pcap, f->punit, pj_col_double(s, 1), f->punit, pj_col_text(s, 0));
+    pj_stmt_done(s);
+    return rc != 0 ? -1 : 0;
+}
+
 static int roles_write(pj_ctx *c, int64_t id, json_t *roles, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(c->db, "DELETE FROM facility_roles WHERE facility_id = ?", err);
@@ -1282,7 +1365,8 @@ static int facility_create_check(pj_ctx *c, json_t *body, fac_in *f, json_t **ro
         require_township_scope(c, f->town, err))
         return -1;
     *roles = json_object_get(body, "emergency_roles");
-    return *roles && roles_check(*roles, err) ? -1 : 0;
+    return (*roles && roles_check(*roles, err)) || figures_check(c, 0, f, body, *roles, err) ? -1
+                                                                                             : 0;
 }
 
 /* A create's writes, audited, in the caller's transaction; *after its rendering. */
@@ -1373,12 +1457,104 @@ static int live_conversion_check(pj_ctx *c, int64_t id, json_t *body, const char
                    conv, state, role);
 }
 
+/* The people of adopted plans an update was confirmed over (occupied_check): none when people
+ * is 0. */
+typedef struct fac_occupied {
+    int64_t people;
+    char ids[160]; /* "9,12" */
+} fac_occupied;
+
+/* 409 occupied when an update lowers what the people adopted plans placed into facility id
+ * (in force: pj_plan_occupants, as restore and abort count them) hold: the capacity of the role
+ * of its live conversion below those people, or its barrier-free rooms below those needing
+ * medical care (not for a medical site, which takes them in any place) — unless the update
+ * confirms it (confirm, with a reason; held gets the people and plans for the audit row). Only
+ * a lowering is asked: an edit that leaves the figure as it is goes through. name: the
+ * facility's; roles: the body's or NULL; bf: the new barrier-free rooms, old_bf as stored. */
+static int occupied_check(pj_ctx *c, int64_t id, const char *name, json_t *roles, int64_t bf,
+                          int64_t old_bf, int confirm, fac_occupied *held, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT m.role, (SELECT MAX(capacity) FROM facility_roles r WHERE r.facility_id ="
+        " v.facility_id AND r.role = m.role), EXISTS (SELECT 1 FROM facility_roles r WHERE"
+        " r.facility_id = v.facility_id AND r.role = 'medical') FROM conversions v JOIN manuals m"
+        " ON m.id = v.manual_id WHERE v.facility_id = ? AND v.mode = 'live' AND v.state IN"
+        " ('converting', 'emergency')",
+        err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    const char *role = rc == 1 ? pj_arena_strdup(c->arena, pj_col_text(s, 0)) : NULL;
+    double old_cap = rc == 1 ? pj_col_double(s, 1) : 0;
+    int medical = rc == 1 && pj_col_int(s, 2);
+    pj_stmt_done(s);
+    if (rc != 1) return rc < 0 ? -1 : 0;
+    char occ[320], ids[160];
+    int64_t people;
+    if (roles) {
+        /* the role's new capacity: its largest, as adoption reads it */
+        double cap = -1;
+        size_t i, at = 0;
+        json_t *r;
+        medical = !strcmp(role, "medical");
+        json_array_foreach(roles, i, r)
+        {
+            const char *rr = json_string_value(json_object_get(r, "role"));
+            double v = json_number_value(json_object_get(r, "capacity"));
+            if (!strcmp(rr, "medical")) medical = 1;
+            if (!strcmp(rr, role) && v > cap) cap = v, at = i;
+        }
+        if (cap >= 0 && cap < old_cap) {
+            if (pj_plan_occupants(c, id, "used", &people, occ, sizeof occ, ids, sizeof ids, err))
+                return -1;
+            if ((double)people > cap) {
+                if (!confirm) {
+                    char field[48];
+                    snprintf(field, sizeof field, "emergency_roles[%u].capacity",
+                             (unsigned)(at % 100));
+                    pj_fail(err, 409, "occupied", field,
+                            "%s houses %s: a %s capacity of %.0f is below them; to lower it"
+                            " anyway, confirm with a reason",
+                            name, occ, role, cap);
+                    pj_err_detail(err, "people", (long long)people);
+                    pj_err_detail_str(err, "plan_ids", ids);
+                    return -1;
+                }
+                held->people = people;
+                snprintf(held->ids, sizeof held->ids, "%s", ids);
+            }
+        }
+    } else if (!strcmp(role, "medical")) {
+        medical = 1;
+    }
+    if (medical || bf >= old_bf) return 0;
+    if (pj_plan_occupants(c, id, "vulnerable", &people, occ, sizeof occ, ids, sizeof ids, err))
+        return -1;
+    if (people <= bf) return 0;
+    if (!confirm) {
+        pj_fail(err, 409, "occupied", "barrier_free_rooms",
+                "%s houses %s: %lld barrier-free rooms are fewer than them; to lower them anyway,"
+                " confirm with a reason",
+                name, occ, (long long)bf);
+        pj_err_detail(err, "people", (long long)people);
+        pj_err_detail_str(err, "plan_ids", ids);
+        return -1;
+    }
+    if (!held->people) {
+        held->people = people;
+        snprintf(held->ids, sizeof held->ids, "%s", ids);
+    }
+    return 0;
+}
+
 /* An update's reads and writes in the caller's transaction, after its checks of the body: the
  * facility, the caller's scope (a facility operator: their facility; others: the township, the
  * old and any new one), the version (0: the current one), the body's fields over the stored
  * ones and its roles written. *before: the facility's rendering before. */
 static int facility_update_write(pj_ctx *c, int64_t id, json_t *body, json_t *roles,
-                                 int64_t version, char **before, pj_err *err)
+                                 int64_t version, int confirm, fac_occupied *held, char **before,
+                                 pj_err *err)
 {
     int operator= c->actor.role == PJ_ROLE_FACILITY_OPERATOR;
     pj_stmt *s = pj_db_prepare(c->db,
@@ -1429,8 +1605,13 @@ static int facility_update_write(pj_ctx *c, int64_t id, json_t *body, json_t *ro
         require_township_scope(c, json_integer_value(to), err))
         return -1;
     if (live_conversion_check(c, id, body, f.type, old_town, roles, err)) return -1;
+    int64_t old_bf = f.bf;
+    const char *old_name = f.name;
     if (facility_read(c, body, 0, &f, err)) return -1;
     if (f.town != old_town && require_township_scope(c, f.town, err)) return -1;
+    if (figures_check(c, id, &f, body, roles, err) ||
+        occupied_check(c, id, old_name, roles, f.bf, old_bf, confirm, held, err))
+        return -1;
     int64_t got;
     if (!(*before = pj_render_to_string(c, id, facility_render, err)) ||
         facility_write(c, id, &f, &got, err) || (roles && roles_write(c, id, roles, err)))
@@ -1441,12 +1622,13 @@ static int facility_update_write(pj_ctx *c, int64_t id, json_t *body, json_t *ro
 int pj_facility_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
 {
     int64_t version;
-    int operator= c->actor.role == PJ_ROLE_FACILITY_OPERATOR;
+    int operator= c->actor.role == PJ_ROLE_FACILITY_OPERATOR, confirm = 0;
+    const char *reason = NULL;
     if (pj_in_object(body, err) ||
-        pj_in_only(body, operator? operator_fields : facility_fields, err) ||
+        pj_in_only(body, operator? operator_fields : update_fields, err) ||
         pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0) {
         if (operator&& !strcmp(err->code, "unknown_field") &&
-            pj_in_only(body, facility_fields, NULL) == 0) {
+            pj_in_only(body, update_fields, NULL) == 0) {
             err->status = 403;
             snprintf(err->code, sizeof err->code, "forbidden");
             snprintf(err->message, sizeof err->message, "a facility operator may not change %s",
@@ -1454,18 +1636,54 @@ int pj_facility_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *er
         }
         return -1;
     }
+    /* lowering a capacity below the people adopted plans placed there: confirmed with a reason */
+    if (pj_in_bool(body, "confirm", 0, &confirm, err) < 0 ||
+        pj_in_text_trimmed(c->arena, body, "reason", confirm, 500, &reason, err) < 0)
+        return -1;
     static const char *const nullable[] = {"village_id", "operator_id", NULL};
     if (pj_in_no_null(body, nullable, err)) return -1;
     json_t *roles = json_object_get(body, "emergency_roles");
     if (roles && roles_check(roles, err)) return -1;
     if (pj_db_begin(c->db, err)) return -1;
-    char *before;
-    if (facility_update_write(c, id, body, roles, version, &before, err) ||
-        update_commit(c, "facility", id, before, facility_render, w, err)) {
-        pj_db_rollback(c->db);
-        return -1;
+    char *before, *after;
+    fac_occupied held = {0};
+    if (facility_update_write(c, id, body, roles, version, confirm, &held, &before, err)) goto fail;
+    if (!held.people) {
+        if (update_commit(c, "facility", id, before, facility_render, w, err)) goto fail;
+        return 0;
     }
+    /* confirmed over the people of adopted plans: the audit row's after says so, with the
+     * reason (as a confirmed restore's does) */
+    if (!(after = pj_render_to_string(c, id, facility_render, err))) goto fail;
+    json_t *o = json_loads(after, 0, NULL), *plans = json_array();
+    for (const char *q = held.ids; o && *q;) {
+        json_array_append_new(plans, json_integer(strtoll(q, NULL, 10)));
+        q = strchr(q, ',');
+        if (!q) break;
+        q++;
+    }
+    char *t = NULL;
+    if (o) {
+        json_object_set_new(o, "occupied",
+                            json_pack("{s:I, s:o, s:s}", "people", (json_int_t)held.people,
+                                      "plan_ids", plans, "reason", reason));
+        t = json_dumps(o, JSON_COMPACT);
+        json_decref(o);
+    } else {
+        json_decref(plans);
+    }
+    if (!t) {
+        pj_fail(err, 500, "internal", "", "cannot write the facility's audit row");
+        goto fail;
+    }
+    int rc = pj_audit_add(c, "update", "facility", id, before, t, err);
+    free(t);
+    if (rc || pj_db_commit(c->db, err)) goto fail;
+    pj_jw_raw(w, after);
     return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
 }
 
 int pj_facility_update_in(pj_ctx *c, int64_t id, json_t *body, int *changed,
@@ -1475,7 +1693,8 @@ int pj_facility_update_in(pj_ctx *c, int64_t id, json_t *body, int *changed,
     json_t *roles = json_object_get(body, "emergency_roles");
     if (roles && roles_check(roles, err)) return -1;
     char *before, *after;
-    if (facility_update_write(c, id, body, roles, 0, &before, err) ||
+    fac_occupied held = {0};
+    if (facility_update_write(c, id, body, roles, 0, 0, &held, &before, err) ||
         !(after = pj_render_to_string(c, id, facility_render, err)))
         return -1;
     *changed = !pj_render_same(before, after);

@@ -9,12 +9,14 @@
 
 static int h_plans(pj_req *r)
 {
-    static const char *const acc[] = {"status", NULL};
+    static const char *const acc[] = {"status", "facility_id", NULL};
     pj_list_filter f;
     const char *status = NULL;
-    if (pj_h_list_params(r, &f, acc) || pj_h_q_enum(r, "status", pj_plan_statuses, &status))
+    int64_t fid = 0;
+    if (pj_h_list_params(r, &f, acc) || pj_h_q_enum(r, "status", pj_plan_statuses, &status) ||
+        pj_h_q_int(r, "facility_id", 1, INT64_MAX, &fid))
         return -1;
-    return pj_plan_list(&r->ctx, status, f.cursor, f.limit, &r->w, &r->err);
+    return pj_plan_list(&r->ctx, status, fid, f.cursor, f.limit, &r->w, &r->err);
 }
 /* Default: validated at once, solved by the planner's worker: 202 with the plan 'solving' and
  * its progress. ?wait=1: the same, but the answer waits for the outcome (201 with the solved

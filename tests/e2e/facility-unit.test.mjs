@@ -28,17 +28,18 @@ test('facility edit: the peacetime unit by its name; the operator hint includes 
   const hint = page.getByText(/^设施运营方只能修改/);
   assert.match(await hint.innerText(), /平时容量及单位/);
 
-  await choose(page, unit, '床');
+  // (not 床: its 500 resettlement beds would be more than 320 beds, refused)
+  await choose(page, unit, '座');
   await page.getByRole('button', { name: '保存', exact: true }).click();
   await page.waitForURL((u) => !u.pathname.endsWith('/edit'));
   const after = await apiGet(page, `/facilities/${id}`);
-  assert.equal(after.peacetime_unit, 'beds');
+  assert.equal(after.peacetime_unit, 'seats');
   assert.equal(after.version, f.version + 1);
 
   // English: the unit's English name, the hint with peacetime capacity and unit
   await page.evaluate(() => localStorage.setItem('pj_locale', 'en'));
   await page.goto(`/facilities/${id}/edit`);
-  await unit.getByText('beds', { exact: true }).waitFor();
+  await unit.getByText('seats', { exact: true }).waitFor();
   assert.match(await page.getByText(/^A facility operator may change/).innerText(), /peacetime capacity and unit/);
   await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
   // the facility as it was, for the files after this one

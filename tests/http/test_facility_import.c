@@ -1092,3 +1092,35 @@ TEST_T(facility_import_xlsx_formula_error_is_refused, 60)
     free(x);
     th_stop(&s);
 }
+
+/* Regression: the import took a facility's figures as they came (a 320-room hotel with 50,000
+ * isolation rooms or 5,000 barrier-free rooms). It goes through the API's rule: a role in the
+ * facility's peacetime unit above its peacetime_capacity, barrier-free rooms above its rooms,
+ * are out_of_range at their column, nothing written. */
+TEST_T(facility_import_figures_within_the_peacetime_capacity, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], fa[TH_FINGERPRINT_SIZE], fb[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, tok);
+    long long id = th_sql_int(&s, "SELECT id FROM facilities WHERE name = '万达锦华酒店'");
+    CHECK_INT(th_sql_int(&s, "SELECT peacetime_capacity FROM facilities WHERE name ="
+                             " '万达锦华酒店' AND peacetime_unit = 'rooms'"),
+              320);
+    const char *csvs[] = {"id,isolation_rooms\n%lld,50000\n", "id,barrier_free_rooms\n%lld,5000\n"};
+    const char *cols[] = {"isolation_rooms", "barrier_free_rooms"};
+    th_fingerprint(&s, fa, sizeof fa);
+    for (int i = 0; i < 2; i++) {
+        char csv[200];
+        snprintf(csv, sizeof csv, csvs[i], id);
+        json_t *o = UPLOAD(&s, tok, 0, csv, 422);
+        json_t *e = err_at(o, 0);
+        CHECK_STR(th_str(e, "column"), cols[i]);
+        CHECK_STR(th_str(json_object_get(e, "args"), "code"), "out_of_range");
+        CHECK(strstr(th_str(e, "message"), "320") != NULL);
+        json_decref(o);
+    }
+    th_fingerprint(&s, fb, sizeof fb);
+    CHECK_STR(fb, fa);
+    th_stop(&s);
+}

@@ -1340,3 +1340,219 @@ TEST_T(plan_store_or_hub_site_restores_without_occupied, 60)
     CHECK(!site_in_force(&s, tok, hub_plan, 5));
     th_stop(&s);
 }
+
+static json_t *call_ok(th_server *s, const char *method, const char *tok, const char *path,
+                       const char *body, int want, int line)
+{
+    json_t *o = NULL;
+    int st = th_call(s, method, path, tok, body, &o);
+    if (st != want)
+        t_fail(__FILE__, line, "%s %s: %d, expected %d (%s: %s)", method, path, st, want,
+               th_err_code(o) ? th_err_code(o) : "-", th_err_message(o));
+    return o;
+}
+#define PATCH_OK(s, tok, path, body, want) call_ok(s, "PATCH", tok, path, body, want, __LINE__)
+#define GET_OK(s, tok, path, want)         call_ok(s, "GET", tok, path, NULL, want, __LINE__)
+
+/* Regression: once a plan was adopted, whoever may edit a site (its operator, officers) could
+ * cut its capacity or barrier-free rooms below the people the plan placed there, silently (200;
+ * the plan and the overview then disagreed). Now lowering the role's capacity of the site's
+ * live conversion below the plans' people in force, or its barrier-free rooms below those
+ * needing medical care, is 409 occupied at the field naming the people and the plan, nothing
+ * written; confirmed with a reason it goes ahead, the reason in the audit row (as restore). A
+ * lowering that still holds them, and any edit of a site without plans' people, goes through. */
+TEST_T(plan_site_edit_below_its_people_needs_confirmation, 60)
+{
+    th_server s;
+    char tok[80], path[64], body[400], msg[96], q[400], fa[TH_FINGERPRINT_SIZE],
+        fb[TH_FINGERPRINT_SIZE];
+    tiny_open(&s, tok);
+    json_t *p = post_ok(&s, tok, "/api/v1/plans?wait=1", TINY(""), 201);
+    long long plan = th_int(p, "id");
+    long long in_b = th_int(site(json_object_get(p, "result"), 2), "used");
+    CHECK_INT(th_int(site(json_object_get(p, "result"), 2), "vulnerable"), 3);
+    CHECK(in_b >= 3);
+    json_decref(p);
+    /* a draft holds no place: B's rooms are lowered freely */
+    long long ver = th_sql_int(&s, "SELECT version FROM facilities WHERE id = 2");
+    snprintf(body, sizeof body, "{\"version\":%lld,\"barrier_free_rooms\":4}", ver);
+    json_decref(PATCH_OK(&s, tok, "/api/v1/facilities/2", body, 200));
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", plan);
+    json_decref(post_ok(&s, tok, path, "{}", 200));
+    ver = th_sql_int(&s, "SELECT version FROM facilities WHERE id = 2");
+    /* below the 3 needing medical care: refused, naming them and the plan, nothing written */
+    th_fingerprint(&s, fa, sizeof fa);
+    snprintf(body, sizeof body, "{\"version\":%lld,\"barrier_free_rooms\":1}", ver);
+    json_t *o = PATCH_OK(&s, tok, "/api/v1/facilities/2", body, 409);
+    CHECK_STR(th_err_code(o), "occupied");
+    CHECK_STR(th_err_field(o), "barrier_free_rooms");
+    snprintf(msg, sizeof msg, "3 people needing medical care placed by plan %lld", plan);
+    CHECK(strstr(th_err_message(o), msg) != NULL);
+    json_t *d = json_object_get(json_object_get(o, "error"), "details");
+    CHECK_INT(th_int(d, "people"), 3);
+    json_decref(o);
+    /* the role's capacity below the people placed there: refused at the role's capacity */
+    snprintf(body, sizeof body,
+             "{\"version\":%lld,\"emergency_roles\":[{\"role\":\"resettlement\",\"capacity\":%lld,"
+             "\"unit\":\"beds\"}]}",
+             ver, in_b - 1);
+    o = PATCH_OK(&s, tok, "/api/v1/facilities/2", body, 409);
+    CHECK_STR(th_err_code(o), "occupied");
+    CHECK_STR(th_err_field(o), "emergency_roles[0].capacity");
+    snprintf(msg, sizeof msg, "%lld people placed by plan %lld", in_b, plan);
+    CHECK(strstr(th_err_message(o), msg) != NULL);
+    json_decref(o);
+    /* confirming needs the reason */
+    snprintf(body, sizeof body, "{\"version\":%lld,\"barrier_free_rooms\":1,\"confirm\":true}",
+             ver);
+    o = PATCH_OK(&s, tok, "/api/v1/facilities/2", body, 422);
+    CHECK_STR(th_err_field(o), "reason");
+    json_decref(o);
+    th_fingerprint(&s, fb, sizeof fb);
+    CHECK_STR(fb, fa);
+    /* still holding them: no question asked */
+    snprintf(body, sizeof body,
+             "{\"version\":%lld,\"barrier_free_rooms\":3,\"emergency_roles\":[{\"role\":"
+             "\"resettlement\",\"capacity\":%lld,\"unit\":\"beds\"}]}",
+             ver, in_b);
+    json_decref(PATCH_OK(&s, tok, "/api/v1/facilities/2", body, 200));
+    ver++;
+    /* confirmed: saved, the people, the plan and the reason in the audit row */
+    snprintf(body, sizeof body,
+             "{\"version\":%lld,\"barrier_free_rooms\":1,\"confirm\":true,\"reason\":"
+             "\"两间无障碍客房漏水停用\"}",
+             ver);
+    o = PATCH_OK(&s, tok, "/api/v1/facilities/2", body, 200);
+    CHECK_INT(th_int(o, "barrier_free_rooms"), 1);
+    json_decref(o);
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE action = 'update' AND entity = 'facility' AND"
+             " entity_id = 2 AND json_extract(after_json, '$.occupied.reason') ="
+             " '两间无障碍客房漏水停用' AND json_extract(after_json, '$.occupied.people') = 3 AND"
+             " json_extract(after_json, '$.occupied.plan_ids[0]') = %lld",
+             plan);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    th_stop(&s);
+}
+
+/* Regression: a conversion an adopted plan started did not say which plan (the link was kept
+ * only in plan_conversions), and plans could not be listed by site. Now the conversion has
+ * plan_id (null for one started by hand) and GET /plans?facility_id= lists the plans whose
+ * result has a site at that facility, of any status. */
+TEST_T(plan_conversion_names_its_plan_and_plans_by_site, 60)
+{
+    th_server s;
+    char tok[80], path[64];
+    tiny_open(&s, tok);
+    json_t *p = post_ok(&s, tok, "/api/v1/plans?wait=1", TINY(""), 201);
+    long long plan = th_int(p, "id");
+    json_decref(p);
+    /* everyone to the nearer A: this plan has no site at B */
+    p = post_ok(&s, tok, "/api/v1/plans?wait=1", TINY(",\"vulnerable\":false"), 201);
+    long long other = th_int(p, "id");
+    CHECK(site(json_object_get(p, "result"), 2) == NULL);
+    json_decref(p);
+    json_t *l = GET_OK(&s, tok, "/api/v1/plans?facility_id=2", 200);
+    json_t *items = json_object_get(l, "items");
+    CHECK_INT((long long)json_array_size(items), 1);
+    CHECK_INT(th_int(json_array_get(items, 0), "id"), plan);
+    json_decref(l);
+    l = GET_OK(&s, tok, "/api/v1/plans?facility_id=1", 200);
+    CHECK_INT((long long)json_array_size(json_object_get(l, "items")), 2);
+    json_decref(l);
+    l = GET_OK(&s, tok, "/api/v1/plans?facility_id=1&status=adopted", 200);
+    CHECK_INT((long long)json_array_size(json_object_get(l, "items")), 0);
+    json_decref(l);
+    json_decref(GET_OK(&s, tok, "/api/v1/plans?facility_id=0", 400));
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", plan);
+    json_decref(post_ok(&s, tok, path, "{}", 200));
+    long long conv = th_sql_int(&s, "SELECT id FROM conversions WHERE facility_id = 2");
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld", conv);
+    json_t *c = GET_OK(&s, tok, path, 200);
+    CHECK_INT(th_int(c, "plan_id"), plan);
+    json_decref(c);
+    (void)other;
+    /* one started by hand names none */
+    th_sql_exec(&s, "INSERT INTO facilities (id, name, type, township_id, lat, lon, created_at,"
+                    " updated_at) VALUES (5, 'D 手动', 'hotel', 1000, 40.0, 117.02, 0, 0)");
+    th_sql_exec(&s, "INSERT INTO facility_roles (facility_id, role, unit, capacity) VALUES"
+                    " (5, 'resettlement', 'beds', 10)");
+    th_sql_exec(&s, "INSERT INTO manuals (id, facility_id, scenario, role, version, title,"
+                    " created_at, created_by) VALUES (5, 5, 'disaster', 'resettlement', 1, 'm', 0,"
+                    " 't')");
+    th_sql_exec(&s,
+                "INSERT INTO manual_steps (manual_id, phase, seq, code, name,"
+                " planned_minutes, team_type, team_count) VALUES (5, 'convert', 1, 'c1', '清洁',"
+                " 60, 'cleaning', 1)");
+    c = post_ok(&s, tok, "/api/v1/conversions",
+                "{\"facility_id\":5,\"scenario\":\"disaster\",\"mode\":\"drill\"}", 201);
+    CHECK(json_is_null(json_object_get(c, "plan_id")));
+    json_decref(c);
+    th_stop(&s);
+}
+
+/* Regression: a facility's own figures were checked only against fixed ranges, so a 319-room
+ * hotel was saved with 50,000 isolation rooms and 5,000 barrier-free rooms and plans sent
+ * thousands there. Now a role counted in the facility's peacetime unit above its
+ * peacetime_capacity, or barrier-free rooms above its rooms, is 422 out_of_range at the field
+ * naming the facility's figure, nothing written — on create and update alike; a village or
+ * community (its peacetime figure counts its homestays only) is not held to it. */
+TEST_T(facility_figures_within_its_peacetime_capacity, 60)
+{
+    th_server s;
+    char tok[80], body[400], fa[TH_FINGERPRINT_SIZE], fb[TH_FINGERPRINT_SIZE];
+    tiny_open(&s, tok);
+    th_sql_exec(&s, "UPDATE facilities SET peacetime_capacity = 319, peacetime_unit = 'rooms'"
+                    " WHERE id = 1");
+    long long ver = th_sql_int(&s, "SELECT version FROM facilities WHERE id = 1");
+    th_fingerprint(&s, fa, sizeof fa);
+    snprintf(body, sizeof body,
+             "{\"version\":%lld,\"emergency_roles\":[{\"role\":\"resettlement\",\"capacity\":500,"
+             "\"unit\":\"beds\"},{\"role\":\"isolation\",\"capacity\":50000,\"unit\":\"rooms\"}]}",
+             ver);
+    json_t *o = PATCH_OK(&s, tok, "/api/v1/facilities/1", body, 422);
+    CHECK_STR(th_err_code(o), "out_of_range");
+    CHECK_STR(th_err_field(o), "emergency_roles[1].capacity");
+    CHECK(strstr(th_err_message(o), "319") != NULL);
+    json_decref(o);
+    snprintf(body, sizeof body, "{\"version\":%lld,\"barrier_free_rooms\":5000}", ver);
+    o = PATCH_OK(&s, tok, "/api/v1/facilities/1", body, 422);
+    CHECK_STR(th_err_code(o), "out_of_range");
+    CHECK_STR(th_err_field(o), "barrier_free_rooms");
+    CHECK(strstr(th_err_message(o), "319") != NULL);
+    json_decref(o);
+    /* with stored isolation rooms: fewer peacetime rooms than them */
+    th_sql_exec(&s, "INSERT INTO facility_roles (facility_id, role, unit, capacity) VALUES"
+                    " (1, 'isolation', 'rooms', 300)");
+    th_fingerprint(&s, fa, sizeof fa);
+    snprintf(body, sizeof body, "{\"version\":%lld,\"peacetime_capacity\":30}", ver);
+    o = PATCH_OK(&s, tok, "/api/v1/facilities/1", body, 422);
+    CHECK_STR(th_err_field(o), "peacetime_capacity");
+    json_decref(o);
+    /* a create likewise */
+    o = post_ok(
+        &s, tok, "/api/v1/facilities",
+        "{\"name\":\"新酒店\",\"type\":\"hotel\",\"township_id\":1000,\"lat\":40,\"lon\":117,"
+        "\"peacetime_capacity\":100,\"peacetime_unit\":\"rooms\",\"emergency_roles\":[{"
+        "\"role\":\"isolation\",\"capacity\":1000,\"unit\":\"rooms\"}]}",
+        422);
+    CHECK_STR(th_err_field(o), "emergency_roles[0].capacity");
+    json_decref(o);
+    th_fingerprint(&s, fb, sizeof fb);
+    CHECK_STR(fb, fa);
+    /* within: saved; beds of a hotel counted in rooms are another unit */
+    snprintf(body, sizeof body,
+             "{\"version\":%lld,\"barrier_free_rooms\":16,\"emergency_roles\":[{\"role\":"
+             "\"resettlement\",\"capacity\":500,\"unit\":\"beds\"},{\"role\":\"isolation\","
+             "\"capacity\":319,\"unit\":\"rooms\"}]}",
+             ver);
+    json_decref(PATCH_OK(&s, tok, "/api/v1/facilities/1", body, 200));
+    /* a village as a facility is not held to its homestays' rooms */
+    json_decref(post_ok(
+        &s, tok, "/api/v1/facilities",
+        "{\"name\":\"南山\",\"type\":\"village_community\",\"township_id\":1000,\"lat\":40,"
+        "\"lon\":117,\"peacetime_capacity\":60,\"peacetime_unit\":\"rooms\",\"emergency_roles\":[{"
+        "\"role\":\"isolation\",\"capacity\":80,\"unit\":\"rooms\"}]}",
+        201));
+    th_stop(&s);
+}

@@ -320,6 +320,8 @@ export default {
     inPeacetime: 'In peacetime',
   },
   facility: {
+    occupiedCapacity: 'Adopted plans ({plans}) place {n} people here: the changed capacity cannot hold them.',
+    occupiedBarrierFree: 'Adopted plans ({plans}) place {n} people needing medical care here: the changed barrier-free rooms are too few for them.',
     list: 'Facilities',
     detail: 'Facility',
     editTitle: 'Edit facility',
@@ -841,6 +843,7 @@ export default {
   },
   // rules the server states with numbers (said again in zh-CN)
   apiRules: {
+    moreThanFacility: '{a} {b} is more than the facility\'s {c} (its peacetime capacity)',
     phoneChars: 'A phone number has digits, +, - and spaces only',
     mobile11: 'must be 11 digits starting with 1',
     idNumber: 'must be an 18-character resident ID number with its check digit',
@@ -1019,6 +1022,7 @@ export default {
     recent: 'Recent conversions and drills',
     drillTrend: 'Drills over time',
     fromPlan: 'Started by a plan',
+    fromPlanN: 'Started by a plan · #{id}',
     planSchedule: 'Plan schedule',
     ganttPlanHint: "Dashed boxes: the adopted plan's schedule (each step's planned start and finish with the shared teams)",
     behindPlan: 'Behind plan',

@@ -322,6 +322,8 @@ export default {
     inPeacetime: '在平时状态',
   },
   facility: {
+    occupiedCapacity: '已采纳的方案（{plans}）在此安置 {n} 人，修改后的应急能力容纳不下他们。',
+    occupiedBarrierFree: '已采纳的方案（{plans}）在此安置需要医疗照护的 {n} 人，修改后的无障碍房间不够他们使用。',
     list: '设施台账',
     detail: '设施详情',
     editTitle: '编辑设施',
@@ -843,6 +845,7 @@ export default {
   },
   // rules the server states with numbers (said again in zh-CN)
   apiRules: {
+    moreThanFacility: '{a} 超过设施平时规模 {c}（平时单位相同时，应急能力和无障碍房间不能多于平时规模）',
     phoneChars: '电话只能包含数字、+、- 和空格',
     mobile11: '须为以 1 开头的 11 位手机号',
     idNumber: '须为 18 位居民身份证号码，校验位正确',
@@ -1021,6 +1024,7 @@ export default {
     recent: '最近的转换与演练',
     drillTrend: '历次演练',
     fromPlan: '按方案启动',
+    fromPlanN: '按方案启动 · #{id}',
     planSchedule: '方案排程',
     ganttPlanHint: '虚线框为采纳方案的排程（共享队伍下各步骤的计划开始与完成）',
     behindPlan: '落后计划',

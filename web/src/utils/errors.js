@@ -47,6 +47,7 @@ function labelledMessage(msg, field, labels) {
 // the few rules the server states with numbers, said again in Chinese (the rest: the code's
 // label); [pattern, key, alone]: alone, the rule's text stands for the code's label
 const RULES = [
+  [/([\d.]+) (?:barrier-free )?(\w+) is more \w+ than the facility's (\d+) \(peacetime_capacity\)/, 'apiRules.moreThanFacility', true],
   [/([\d.,]+) m² is more than the warehouse has left: of its ([\d.,]+) m², .* let ([\d.,]+) m² \(([\d.,]+) m² left\)/, 'apiRules.areaLeft', true],
   [/(\d{4}-\d{2}-\d{2}) is in the future.*\(today is (\d{4}-\d{2}-\d{2})\)/, 'apiRules.futureToday', true],
   [/is in the future|not in the future/, 'apiRules.future', true],
