@@ -1,7 +1,8 @@
 // Lowering a site's capacity below the people an adopted plan placed there asks, in the facility
 // edit form, for the same confirmation with a reason as restoring the site: the dialog names the
 // people and the plan, cancelling saves nothing, confirming with a reason saves. The cockpit of a
-// conversion an adopted plan started links its 按方案启动 tag to the plan.
+// conversion an adopted plan started links its 按方案启动 tag to the plan, and the facility page
+// lists the plans with a site there.
 // Real data: the plan is solved and adopted through the API; its conversions are aborted and the
 // capacity put back at the end.
 import { after, before, test } from 'node:test';
@@ -81,5 +82,9 @@ test('facility edit below an adopted plan\'s people: confirmation with a reason;
   await page.waitForURL((u) => !u.pathname.endsWith('/edit'));
   const now = await apiGet(page, `/facilities/${f.id}`);
   assert.equal(now.emergency_roles.find((r) => r.role === 'resettlement').capacity, site.used - 1);
+  // the facility page lists the plans with a site there, linked
+  const plans = page.getByTestId('facility-plans');
+  await plans.getByText(`#${plan.id}`).waitFor();
+  assert.equal(await plans.getByRole('link', { name: new RegExp(`#${plan.id}`) }).getAttribute('href'), `/plans/${plan.id}`);
   assert.deepEqual(page.problems, [], 'console errors');
 });

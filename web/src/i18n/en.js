@@ -320,6 +320,8 @@ export default {
     inPeacetime: 'In peacetime',
   },
   facility: {
+    plans: 'Emergency plans with a site here',
+    planName: 'Plan',
     occupiedCapacity: 'Adopted plans ({plans}) place {n} people here: the changed capacity cannot hold them.',
     occupiedBarrierFree: 'Adopted plans ({plans}) place {n} people needing medical care here: the changed barrier-free rooms are too few for them.',
     list: 'Facilities',

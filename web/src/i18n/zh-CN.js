@@ -322,6 +322,8 @@ export default {
     inPeacetime: '在平时状态',
   },
   facility: {
+    plans: '涉及本设施的应急方案',
+    planName: '方案',
     occupiedCapacity: '已采纳的方案（{plans}）在此安置 {n} 人，修改后的应急能力容纳不下他们。',
     occupiedBarrierFree: '已采纳的方案（{plans}）在此安置需要医疗照护的 {n} 人，修改后的无障碍房间不够他们使用。',
     list: '设施台账',
