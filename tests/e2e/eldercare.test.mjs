@@ -462,6 +462,6 @@ test('alert details as the scan writes them are read back for translation; other
   assert.deepEqual(alertDetail('no meal logged by 12:00 on 2026-11-29'), ['meal', { time: '12:00', date: '2026-11-29' }]);
   assert.deepEqual(alertDetail('no companionship visit for more than 7 days (high_risk)'), ['visit', { days: '7', tier: 'high_risk' }]);
   assert.deepEqual(alertDetail('family-doctor contract not in force (2025-01-01 – 2025-12-31)'), ['doctorOut', { from: '2025-01-01', until: '2025-12-31' }]);
-  assert.deepEqual(alertDetail('paired with 5 elders, capacity 3'), ['capacity', { n: '5', cap: '3' }]);
+  assert.deepEqual(alertDetail('paired with 5 elders, capacity 3'), ['capacity', { n: 5, cap: '3' }]);
   assert.equal(alertDetail('送餐员已联系'), null);
 });

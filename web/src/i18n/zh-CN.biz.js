@@ -489,6 +489,7 @@ export default {
       deleteConfirm: '注销主播“{name}”？其直播场次、订单和成交额保留在统计中；姓名、身份证号、手机号、出生日期和监护人信息将被清除，且无法恢复。',
       deleted: '已注销：{name}',
       anonymised: '该主播已注销：个人信息已清除，直播场次与成交额保留在统计中。',
+      deletedName: '已注销主播#{id}',
       streamerSummary: '基地：{base} · 机构：{org} · 粉丝 {followers} · 直播 {sessions} 场 · 成交额 {gmv} 元',
       openStreamer: '场次与粉丝',
     },

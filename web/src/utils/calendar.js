@@ -17,6 +17,20 @@ export function holidayOf(name) {
   const key = HOLIDAY_KEYS[makeUp ? n.slice(0, -MAKE_UP.length) : n];
   return key ? { key, makeUp } : null;
 }
+const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** A day without its year as read in the language: "5/9" in Chinese (5月9日), "9 May" in
+ * English (a British reader takes 5/9 for 5 September). */
+export function monthDay(day, locale) {
+  const m = Number(day.slice(5, 7));
+  const d = Number(day.slice(8, 10));
+  return locale === 'en' ? `${d} ${MONTHS_EN[m - 1]}` : `${m}/${d}`;
+}
+/** The two ends of a run of days, as [from, to]: in English a run within one month names the
+ * month once ("4–6 Apr"), in Chinese each end as monthDay ("4/4–4/6"). */
+export function monthDayRun(from, to, locale) {
+  if (locale === 'en' && from.slice(0, 7) === to.slice(0, 7)) return [String(Number(from.slice(8, 10))), monthDay(to, locale)];
+  return [monthDay(from, locale), monthDay(to, locale)];
+}
 /** The longest run of days entered at once (the longest public holiday is 8–9 days). */
 export const MAX_RANGE = 31;
 

@@ -89,7 +89,7 @@ export function alertDetail(text) {
   if ((m = /^no companionship visit for more than (\d+) days \((\w+)\)$/.exec(s))) return ['visit', { days: m[1], tier: m[2] }];
   if (s === 'no family-doctor contract') return ['noDoctor', {}];
   if ((m = /^family-doctor contract not in force \((.*) – (.*)\)$/.exec(s))) return ['doctorOut', { from: m[1], until: m[2] }];
-  if ((m = /^paired with (\d+) elders, capacity (\d+)$/.exec(s))) return ['capacity', { n: m[1], cap: m[2] }];
+  if ((m = /^paired with (\d+) elders, capacity (\d+)$/.exec(s))) return ['capacity', { n: Number(m[1]), cap: m[2] }];
   return null;
 }
 
@@ -102,7 +102,7 @@ export function pairReason(text) {
   const s = String(text || '');
   let m;
   if ((m = /^(.+): (\d+) m away, (same village|another village[^;]*); has ([a-z+_]*)(, (female|male) as preferred)?; choice (\d+) of (\d+) helpers within ([\d.]+) km$/.exec(s)))
-    return ['run', { helper: m[1], d: m[2], same: m[3] === 'same village', skills: m[4] ? m[4].split('+') : [], sex: m[6] || '', rank: m[7], n: m[8], walk: m[9] }];
+    return ['run', { helper: m[1], d: m[2], same: m[3] === 'same village', skills: m[4] ? m[4].split('+') : [], sex: m[6] || '', rank: m[7], n: Number(m[8]), walk: m[9] }];
   if ((m = /^(.+): chosen by (\S+); (\d+) m away, (same village|another village)$/.exec(s))) return ['chosen', { helper: m[1], user: m[2], d: m[3], same: m[4] === 'same village' }];
   if ((m = /^paired by (\S+); (\d+) m away$/.exec(s))) return ['byHand', { user: m[1], d: m[2] }];
   return null;

@@ -6,7 +6,7 @@
 // the common field names of `fields`), never the English text. A code that means something
 // more precise at one field (apiFieldErrors: a user name taken, the current password wrong)
 // has its own text in both languages.
-import { nextTick, reactive, ref } from 'vue';
+import { getCurrentScope, nextTick, reactive, ref, watch } from 'vue';
 import { i18n } from '@/i18n/index.js';
 import { errorsAgain } from '@/plugins/formItem.js';
 
@@ -162,16 +162,24 @@ function inView(text) {
  * apply(e, {aliases, known, labels, codes}): aliases maps an API field to a form key; known
  * (array or predicate) says which keys the form shows — others go to `general`; labels and
  * codes as for apiMessage.
+ * say(field, make) / sayGeneral(make): a form's own message, made by make() (e.g.
+ * () => t('login.usernameRequired')).
+ * The messages follow the language: on a switch those made by apply, say or sayGeneral are made
+ * again in the new language; a message set as plain text (errors.x = '…') cannot be, and goes.
  */
 export function useFieldErrors() {
   const errors = reactive({});
   const general = ref('');
   const conflict = ref(false);
+  // how each message shown is made, by field ('' for general): made again on a language switch
+  const makers = new Map();
+  const GENERAL = '';
   function clear() {
     const had = { ...errors };
     for (const k of Object.keys(errors)) delete errors[k];
     general.value = '';
     conflict.value = false;
+    makers.clear();
     // the same message set again in the same tick (a form's own check failing again): the
     // field never changed, so the form item does not move the focus by itself
     if (Object.keys(had).length) {
@@ -180,6 +188,14 @@ export function useFieldErrors() {
         if (again.length) errorsAgain(Object.values(errors).filter(Boolean));
       });
     }
+  }
+  function say(field, make) {
+    makers.set(field, make);
+    errors[field] = make();
+  }
+  function sayGeneral(make) {
+    makers.set(GENERAL, make);
+    general.value = make();
   }
   function apply(e, { aliases = {}, known, labels, codes } = {}) {
     clear();
@@ -190,11 +206,23 @@ export function useFieldErrors() {
     if (e.code === 'version_conflict') conflict.value = true;
     const key = aliases[e.field] || e.field;
     const shown = !known ? !!key : typeof known === 'function' ? known(key) : known.includes(key);
-    if (key && shown && e.code !== 'version_conflict') errors[key] = apiMessage(e, { atField: true, labels, codes });
+    if (key && shown && e.code !== 'version_conflict') say(key, () => apiMessage(e, { atField: true, labels, codes }));
     else {
-      general.value = apiMessage(e, { labels, codes }) + (e.requestId ? ` (${e.requestId})` : '');
+      sayGeneral(() => apiMessage(e, { labels, codes }) + (e.requestId ? ` (${e.requestId})` : ''));
       inView(general.value);
     }
   }
-  return { errors, general, conflict, apply, clear };
+  // a language switch: every message in the new language, none left in the old one
+  function relocalise() {
+    for (const k of Object.keys(errors)) {
+      const make = makers.get(k);
+      if (make && errors[k]) errors[k] = make();
+      else delete errors[k];
+    }
+    const make = makers.get(GENERAL);
+    general.value = make && general.value ? make() : '';
+  }
+  // in a component's setup: the watch ends with the component
+  if (getCurrentScope()) watch(i18n.global.locale, relocalise, { flush: 'sync' });
+  return { errors, general, conflict, apply, clear, say, sayGeneral };
 }

@@ -16,13 +16,12 @@ export function useElderErrors() {
     // an ID number refused because it disagrees with the sex or birth date given: said at both
     // fields (not a bare "invalid ID number" while the number itself is right)
     if (e?.name === 'ApiError' && e.code === 'invalid_id_number') {
-      const { t } = i18n.global;
       const known = (k) => (typeof opts.known === 'function' ? opts.known(k) : !opts.known || opts.known.includes(k));
       const other = /sex digit/.test(e.message || '') ? 'sex' : /birth date/.test(e.message || '') ? 'birth_date' : '';
       if (other && known(other)) {
-        const said = t(other === 'sex' ? 'eldercare.idSexMismatch' : 'eldercare.idBirthMismatch');
-        f.errors.id_number = said;
-        f.errors[other] = said;
+        const said = () => i18n.global.t(other === 'sex' ? 'eldercare.idSexMismatch' : 'eldercare.idBirthMismatch');
+        f.say('id_number', said);
+        f.say(other, said);
       }
     }
   };
