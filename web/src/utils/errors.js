@@ -171,7 +171,8 @@ export function useFieldErrors() {
   const errors = reactive({});
   const general = ref('');
   const conflict = ref(false);
-  // how each message shown is made, by field ('' for general): made again on a language switch
+  // how each message shown is made, by field ('' for general), and the text it made: made again
+  // on a language switch unless the form has put another text there since
   const makers = new Map();
   const GENERAL = '';
   function clear() {
@@ -190,12 +191,14 @@ export function useFieldErrors() {
     }
   }
   function say(field, make) {
-    makers.set(field, make);
-    errors[field] = make();
+    const text = make();
+    makers.set(field, { make, text });
+    errors[field] = text;
   }
   function sayGeneral(make) {
-    makers.set(GENERAL, make);
-    general.value = make();
+    const text = make();
+    makers.set(GENERAL, { make, text });
+    general.value = text;
   }
   function apply(e, { aliases = {}, known, labels, codes } = {}) {
     clear();
@@ -214,13 +217,18 @@ export function useFieldErrors() {
   }
   // a language switch: every message in the new language, none left in the old one
   function relocalise() {
+    const again = (k, now) => {
+      const m = makers.get(k);
+      if (!m || !now || now !== m.text) return '';
+      m.text = m.make();
+      return m.text;
+    };
     for (const k of Object.keys(errors)) {
-      const make = makers.get(k);
-      if (make && errors[k]) errors[k] = make();
+      const text = again(k, errors[k]);
+      if (text) errors[k] = text;
       else delete errors[k];
     }
-    const make = makers.get(GENERAL);
-    general.value = make && general.value ? make() : '';
+    general.value = again(GENERAL, general.value);
   }
   // in a component's setup: the watch ends with the component
   if (getCurrentScope()) watch(i18n.global.locale, relocalise, { flush: 'sync' });
