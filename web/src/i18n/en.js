@@ -1266,7 +1266,7 @@ export default {
     serviceLogs: 'Service logs',
     logVoid: 'Void',
     logVoidTitle: 'Void service log',
-    logVoidConfirm: 'Void the {kind} log of {time} ({minutes} min)? It will no longer count in coverage or visit dates, and the {credits} credits it earned are taken back from the helper’s account.',
+    logVoidConfirm: 'Void the {kind} log of {time} ({minutes} min)? It will no longer count in coverage or visit dates, and the credits it earned ({credits}) are taken back from the helper’s account.',
     logVoidReason: 'Reason, e.g. logged for the wrong elder',
     logVoidReasonRequired: 'Give the reason (at most 500 characters)',
     logVoided: 'Voided',
