@@ -1144,7 +1144,7 @@ static const verb verbs[] = {
      "scenario × role; add makes a new version.",
      cli_standard},
     {"manual",
-     "manual list [--facility-id N] [--scenario S] [--limit N] [--cursor N]|get ID|\n"
+     "manual list [--facility-id N] [--scenario S] [--latest] [--limit N] [--cursor N]|get ID|\n"
      "       add --json J|export ID [--csv]|\n"
      "       import --facility-id N --scenario S --role R --title T --csv FILE\n"
      "       [--based-on N]",
@@ -1631,11 +1631,12 @@ static int check_options(const verb *v, cli *a)
 
 /* The options that are flags: they take no value, so the argument after one is never taken
  * for its value (import --dry-run FILE). Every other option takes the next argument. */
-static const char *const flags[] = {"confirm",    "csv",       "demo",           "demo-if-new",
-                                    "dry-run",    "fast-hash", "force",          "help",
-                                    "in-force",   "overdue",   "password-stdin", "progress",
-                                    "quiet",      "reveal",    "trust-proxy",    "unpaired",
-                                    "vulnerable", "xlsx",      "secure-cookies", NULL};
+static const char *const flags[] = {"confirm",  "csv",        "demo",    "demo-if-new",
+                                    "dry-run",  "fast-hash",  "force",   "help",
+                                    "in-force", "latest",     "overdue", "password-stdin",
+                                    "progress", "quiet",      "reveal",  "trust-proxy",
+                                    "unpaired", "vulnerable", "xlsx",    "secure-cookies",
+                                    NULL};
 
 /* Whether --k is a flag for the verb v (NULL: not known yet) and its sub-command sub (NULL: not
  * known yet): one of the flags, unless the usage of v sub gives it a value (manual import …

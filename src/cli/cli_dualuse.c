@@ -55,7 +55,8 @@ static int man_list(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf 
     if (fid < 0 || cursor < 0 || limit < 0)
         return cli_usage("--facility-id, --cursor and --limit take numbers");
     if (cli_opt_enum(a, "scenario", pj_scenarios)) return 2;
-    return pj_manual_list(&s->ctx, fid, cli_opt(a, "scenario"), cursor, limit, w, &s->err);
+    return pj_manual_list(&s->ctx, fid, cli_opt(a, "scenario"), cli_opt(a, "latest") != NULL,
+                          cursor, limit, w, &s->err);
 }
 static int man_get(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {

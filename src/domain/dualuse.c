@@ -881,7 +881,11 @@ static int manual_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         pj_row_by_id(c,
                      "SELECT m.id, m.facility_id, f.name, f.type, m.scenario, m.role,"
                      " m.version, m.title, m.created_at, m.created_by,"
-                     " " PJ_SQL_BY_NAME_OF "m.created_by" PJ_SQL_BY_NAME_END " FROM manuals m"
+                     " " PJ_SQL_BY_NAME_OF "m.created_by" PJ_SQL_BY_NAME_END ","
+                     " (SELECT n.id FROM manuals n WHERE n.facility_id = m.facility_id AND"
+                     " n.scenario = m.scenario ORDER BY n.version DESC LIMIT 1),"
+                     " (SELECT MAX(n.version) FROM manuals n WHERE n.facility_id = m.facility_id"
+                     " AND n.scenario = m.scenario) FROM manuals m"
                      " JOIN facilities f ON f.id = m.facility_id WHERE m.id = ?",
                      id, "manual", err);
     if (!s) return -1;
@@ -898,6 +902,8 @@ static int manual_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_render_text(w, "title", s, 7);
     pj_render_time(w, "created_at", pj_col_int(s, 8));
     pj_render_by(w, "created_by", s, 9, 10);
+    pj_jw_kint(w, "newest_id", pj_col_int(s, 11));
+    pj_jw_kint(w, "newest_version", pj_col_int(s, 12));
     pj_stmt_done(s);
     double conv = 0, rest = 0, target = 0;
     pj_jw_key(w, "steps");
@@ -929,20 +935,27 @@ int pj_manual_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     return manual_render(c, id, w, err);
 }
 
-int pj_manual_list(pj_ctx *c, int64_t facility_id, const char *scenario, int64_t cursor, int limit,
-                   pj_jw *w, pj_err *err)
+/* latest: only the newest version of each facility × scenario (the one a conversion or a
+ * drill runs), so that a page of the list is not taken by versions replaced since. */
+int pj_manual_list(pj_ctx *c, int64_t facility_id, const char *scenario, int latest, int64_t cursor,
+                   int limit, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT id FROM manuals WHERE id > ? AND (? = 0 OR facility_id = ?)"
-                               " AND (? IS NULL OR scenario = ?) ORDER BY id LIMIT ?",
-                               err);
+    pj_stmt *s =
+        pj_db_prepare(c->db,
+                      "SELECT id FROM manuals m WHERE id > ? AND (? = 0 OR facility_id = ?)"
+                      " AND (? IS NULL OR scenario = ?) AND (? = 0 OR NOT EXISTS (SELECT 1"
+                      " FROM manuals n WHERE n.facility_id = m.facility_id AND"
+                      " n.scenario = m.scenario AND n.version > m.version))"
+                      " ORDER BY id LIMIT ?",
+                      err);
     if (!s) return -1;
     pj_stmt_int(s, 1, cursor);
     pj_stmt_int(s, 2, facility_id);
     pj_stmt_int(s, 3, facility_id);
     pj_stmt_text(s, 4, scenario);
     pj_stmt_text(s, 5, scenario);
-    pj_stmt_int(s, 6, limit + 1);
+    pj_stmt_int(s, 6, latest);
+    pj_stmt_int(s, 7, limit + 1);
     return pj_render_query_page(c, s, limit, manual_render, w, err);
 }
 

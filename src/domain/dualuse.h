@@ -32,8 +32,8 @@ int pj_team_type_delete(pj_ctx *c, int64_t id, int64_t version, pj_err *err);
 
 /* Manuals: per facility × scenario, versioned. create takes steps/restore_steps as JSON, or
  * the same table as CSV in a "csv" field (import). */
-int pj_manual_list(pj_ctx *c, int64_t facility_id, const char *scenario, int64_t cursor, int limit,
-                   pj_jw *w, pj_err *err);
+int pj_manual_list(pj_ctx *c, int64_t facility_id, const char *scenario, int latest, int64_t cursor,
+                   int limit, pj_jw *w, pj_err *err);
 int pj_manual_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
 int pj_manual_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 /* Writes the manual's steps as a CSV table (the import format) into out. */

@@ -75,14 +75,14 @@ static int h_team_type_delete(pj_req *r)
 
 static int h_manuals(pj_req *r)
 {
-    static const char *const acc[] = {"facility_id", "scenario", NULL};
+    static const char *const acc[] = {"facility_id", "scenario", "latest", NULL};
     pj_list_filter f;
-    int64_t fid = 0;
+    int64_t fid = 0, latest = 0;
     const char *scn = NULL;
     if (pj_h_list_params(r, &f, acc) || pj_h_q_int(r, "facility_id", 1, INT64_MAX, &fid) ||
-        pj_h_q_enum(r, "scenario", pj_scenarios, &scn))
+        pj_h_q_enum(r, "scenario", pj_scenarios, &scn) || pj_h_q_int(r, "latest", 0, 1, &latest))
         return -1;
-    return pj_manual_list(&r->ctx, fid, scn, f.cursor, f.limit, &r->w, &r->err);
+    return pj_manual_list(&r->ctx, fid, scn, (int)latest, f.cursor, f.limit, &r->w, &r->err);
 }
 static int h_manual_get(pj_req *r)
 {

@@ -170,3 +170,61 @@ TEST(dualuse_standard_based_on_stale_version_refused)
     json_decref(o);
     th_stop(&s);
 }
+
+/* Regression: 工作手册 listed every version by id, a replaced version first, with nothing on it
+ * saying a newer one exists. GET /manuals?latest=1 lists only the newest version of each
+ * facility × scenario, and every manual names the newest of its facility × scenario
+ * (newest_id, newest_version). */
+TEST(dualuse_manual_list_latest_only)
+{
+    th_server s;
+    th_start(&s, 1);
+    char wanda[80], path[160];
+    th_login(&s, "wanda", s.demo_pw, wanda);
+    long long fid = th_sql_int(&s, "SELECT id FROM facilities WHERE name = '万达锦华酒店'");
+    json_t *o = NULL;
+    CHECK_INT(post_manual(&s, wanda, fid, "resettlement", "假日手册", step1, 0, &o), 201);
+    long long old_id = th_int(o, "id"), old_v = th_int(o, "version");
+    CHECK_INT(th_int(o, "newest_id"), old_id);
+    json_decref(o);
+    CHECK_INT(post_manual(&s, wanda, fid, "resettlement", "假日手册", step1, old_v, &o), 201);
+    long long new_id = th_int(o, "id");
+    json_decref(o);
+    /* the old version names the newest */
+    snprintf(path, sizeof path, "/api/v1/manuals/%lld", old_id);
+    CHECK_INT(th_call(&s, "GET", path, wanda, NULL, &o), 200);
+    CHECK_INT(th_int(o, "newest_id"), new_id);
+    CHECK_INT(th_int(o, "newest_version"), old_v + 1);
+    json_decref(o);
+    /* all versions: both; latest=1: the new one only, the facility's other scenarios kept */
+    long long all = th_sql_int(&s, "SELECT COUNT(*) FROM manuals WHERE facility_id = (SELECT id"
+                                   " FROM facilities WHERE name = '万达锦华酒店')");
+    long long pairs = th_sql_int(&s, "SELECT COUNT(DISTINCT scenario) FROM manuals WHERE"
+                                     " facility_id = (SELECT id FROM facilities WHERE name ="
+                                     " '万达锦华酒店')");
+    CHECK(pairs < all);
+    snprintf(path, sizeof path, "/api/v1/manuals?facility_id=%lld&limit=200", fid);
+    CHECK_INT(th_call(&s, "GET", path, wanda, NULL, &o), 200);
+    CHECK_INT((long long)json_array_size(json_object_get(o, "items")), all);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/manuals?facility_id=%lld&latest=1&limit=200", fid);
+    CHECK_INT(th_call(&s, "GET", path, wanda, NULL, &o), 200);
+    json_t *items = json_object_get(o, "items");
+    CHECK_INT((long long)json_array_size(items), pairs);
+    size_t i;
+    json_t *m;
+    int saw_new = 0;
+    json_array_foreach(items, i, m)
+    {
+        CHECK_INT(th_int(m, "id"), th_int(m, "newest_id"));
+        CHECK(th_int(m, "id") != old_id);
+        saw_new |= th_int(m, "id") == new_id;
+    }
+    CHECK(saw_new);
+    json_decref(o);
+    /* latest takes 0 or 1 */
+    CHECK_INT(th_call(&s, "GET", "/api/v1/manuals?latest=2", wanda, NULL, &o), 400);
+    CHECK_STR(th_err_code(o), "bad_query");
+    json_decref(o);
+    th_stop(&s);
+}
