@@ -61,6 +61,7 @@ const RULES = [
   [/must not be blank/, 'apiRules.blank', true], // a text of spaces only
   [/may not be null/, 'apiRules.notNull', true], // a field a change may not leave empty
   [/must be a whole number/, 'apiRules.whole', true], // rooms, beds, vehicles: no fractions
+  [/must be an integer, not /, 'apiRules.whole', true], // a JSON number with a fraction (steps[i].planned_minutes)
   [/try again in (\d+) minutes?/, 'apiRules.retryMinutes'], // a lock after wrong passwords
   [/must not contain the user name/, 'apiRules.noUsername'],
   [/at least (\d+) different characters/, 'apiRules.distinctChars'],
