@@ -1559,6 +1559,17 @@ const pj_migration pj_migrations[] = {
      " WHEN NEW.status IS NOT OLD.status BEGIN"
      " UPDATE elders SET left_at = CASE WHEN NEW.status = 'active' THEN NULL"
      " ELSE CAST(strftime('%s', 'now') AS INTEGER) END WHERE id = NEW.id; END;"},
+    /* migration 113's trigger set left_at on every change of status, also from one departed
+     * status to another (moved on 1 March corrected to deceased on the 20th: the elder was
+     * taken as on the register until the 20th, owed visits and took logs for those days):
+     * left_at is set when the elder leaves the active register, kept while they stay off it */
+    {114, "eldercare: an elder's time of leaving the register is kept when the status is corrected",
+     "DROP TRIGGER IF EXISTS elders_left_at;"
+     "CREATE TRIGGER elders_left_at AFTER UPDATE OF status ON elders"
+     " WHEN NEW.status IS NOT OLD.status BEGIN"
+     " UPDATE elders SET left_at = CASE WHEN NEW.status = 'active' THEN NULL"
+     " WHEN OLD.status = 'active' THEN CAST(strftime('%s', 'now') AS INTEGER)"
+     " ELSE OLD.left_at END WHERE id = NEW.id; END;"},
     /* the same for a streamer's ID number in its audit rows (the older mask kept the first 4
      * and the last 4) */
     {485, "e-commerce: audit rows of before keep streamers' ID numbers masked as today's",

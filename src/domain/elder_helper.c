@@ -252,6 +252,30 @@ static int helper_read(pj_ctx *c, json_t *b, int create, helper_rec *r, pj_err *
                            "elder %lld, the helper's own elder record, is %s: make that record"
                            " active first",
                            (long long)r->elder_id, status);
+    } else if (r->active && !was_active) {
+        /* not linked, but on the register by the same ID number (the same person, as the
+         * status change stops them): likewise, for an elder record the caller may see */
+        pj_stmt *s = pj_db_prepare(c->db,
+                                   "SELECT id, status, grid_id, township_id FROM elders WHERE"
+                                   " id_number = ? AND status <> 'active'",
+                                   err);
+        if (!s) return -1;
+        pj_stmt_text(s, 1, r->p.id_number);
+        int rc = pj_stmt_step(s, err), in = 0;
+        int64_t eid = 0;
+        char status[16] = "";
+        if (rc == 1) {
+            eid = pj_col_int(s, 0);
+            snprintf(status, sizeof status, "%s", pj_col_text(s, 1));
+            in = pj_el_in_scope(c, pj_col_int(s, 2), pj_col_int(s, 3), err);
+        }
+        pj_stmt_done(s);
+        if (rc < 0 || in < 0) return -1;
+        if (in)
+            return pj_fail(err, 422, "invalid_value", "active",
+                           "elder %lld, of the helper's ID number, is %s: make that record"
+                           " active first",
+                           (long long)eid, status);
     }
     return 0;
 }
@@ -400,8 +424,13 @@ fail:
 
 int pj_el_helpers_of_elder_stop(pj_ctx *c, int64_t elder_id, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(
-        c->db, "SELECT id FROM helpers WHERE elder_id = ? AND active = 1 ORDER BY id", err);
+    /* the elder's helper records: linked to it, or unlinked with its ID number (the same
+     * person, as pairing, logging and redeeming take them) */
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id FROM helpers WHERE active = 1 AND (elder_id = ?1 OR"
+                               " (elder_id IS NULL AND id_number = (SELECT id_number FROM elders"
+                               " WHERE id = ?1))) ORDER BY id",
+                               err);
     if (!s) return -1;
     pj_stmt_int(s, 1, elder_id);
     int64_t *ids;

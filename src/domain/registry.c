@@ -1468,7 +1468,8 @@ typedef struct fac_occupied {
  * (in force: pj_plan_occupants, as restore and abort count them) hold: the capacity of the role
  * of its live conversion below those people, or its barrier-free rooms below those needing
  * medical care (not for a medical site, which takes them in any place) — unless the update
- * confirms it (confirm, with a reason; held gets the people and plans for the audit row). Only
+ * confirms it (confirm 1, with a reason; held gets the people and plans for the audit row; -1:
+ * an import, which cannot confirm, is told to edit the facility instead). Only
  * a lowering is asked: an edit that leaves the figure as it is goes through. name: the
  * facility's; roles: the body's or NULL; bf: the new barrier-free rooms, old_bf as stored. */
 static int occupied_check(pj_ctx *c, int64_t id, const char *name, json_t *roles, int64_t bf,
@@ -1509,14 +1510,16 @@ static int occupied_check(pj_ctx *c, int64_t id, const char *name, json_t *roles
             if (pj_plan_occupants(c, id, "used", &people, occ, sizeof occ, ids, sizeof ids, err))
                 return -1;
             if ((double)people > cap) {
-                if (!confirm) {
+                if (confirm <= 0) {
                     char field[48];
                     snprintf(field, sizeof field, "emergency_roles[%u].capacity",
                              (unsigned)(at % 100));
                     pj_fail(err, 409, "occupied", field,
-                            "%s houses %s: a %s capacity of %.0f is below them; to lower it"
-                            " anyway, confirm with a reason",
-                            name, occ, role, cap);
+                            "%s houses %s: a %s capacity of %.0f is below them; %s", name, occ,
+                            role, cap,
+                            confirm < 0 ? "an import does not lower it: edit the facility and"
+                                          " confirm with a reason"
+                                        : "to lower it anyway, confirm with a reason");
                     pj_err_detail(err, "people", (long long)people);
                     pj_err_detail_str(err, "plan_ids", ids);
                     return -1;
@@ -1532,11 +1535,13 @@ static int occupied_check(pj_ctx *c, int64_t id, const char *name, json_t *roles
     if (pj_plan_occupants(c, id, "vulnerable", &people, occ, sizeof occ, ids, sizeof ids, err))
         return -1;
     if (people <= bf) return 0;
-    if (!confirm) {
+    if (confirm <= 0) {
         pj_fail(err, 409, "occupied", "barrier_free_rooms",
-                "%s houses %s: %lld barrier-free rooms are fewer than them; to lower them anyway,"
-                " confirm with a reason",
-                name, occ, (long long)bf);
+                "%s houses %s: %lld barrier-free rooms are fewer than them; %s", name, occ,
+                (long long)bf,
+                confirm < 0 ? "an import does not lower them: edit the facility and confirm"
+                              " with a reason"
+                            : "to lower them anyway, confirm with a reason");
         pj_err_detail(err, "people", (long long)people);
         pj_err_detail_str(err, "plan_ids", ids);
         return -1;
@@ -1694,7 +1699,8 @@ int pj_facility_update_in(pj_ctx *c, int64_t id, json_t *body, int *changed,
     if (roles && roles_check(roles, err)) return -1;
     char *before, *after;
     fac_occupied held = {0};
-    if (facility_update_write(c, id, body, roles, 0, 0, &held, &before, err) ||
+    /* an import cannot confirm (-1: its refusal says to edit the facility instead) */
+    if (facility_update_write(c, id, body, roles, 0, -1, &held, &before, err) ||
         !(after = pj_render_to_string(c, id, facility_render, err)))
         return -1;
     *changed = !pj_render_same(before, after);

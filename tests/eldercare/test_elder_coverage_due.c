@@ -140,9 +140,16 @@ TEST_T(eldercare_visits_due_keep_an_elder_who_left, 120)
     th_sql_exec(&s, sql);
     d = due_of(&s, off, path);
     CHECK(d > 4.25 && d < 4.35);
+    /* regression: a departed status corrected (deceased → moved) keeps the time of leaving
+     * (it moved to the time of the correction: the elder owed visits and took logs until then) */
+    snprintf(sql, sizeof sql, "/api/v1/elders/%lld", b);
+    json_decref(EL(&s, off, "PATCH", sql, "{\"status\":\"moved\",\"version\":2}", 200));
+    snprintf(sql, sizeof sql, "SELECT left_at = %lld FROM elders WHERE id = %lld",
+             (long long)(since - 86400), b);
+    CHECK_INT(th_sql_int(&s, sql), 1);
     /* back on the register: no time of leaving */
     snprintf(sql, sizeof sql, "/api/v1/elders/%lld", b);
-    json_decref(EL(&s, off, "PATCH", sql, "{\"status\":\"active\",\"version\":2}", 200));
+    json_decref(EL(&s, off, "PATCH", sql, "{\"status\":\"active\",\"version\":3}", 200));
     snprintf(sql, sizeof sql, "SELECT left_at IS NULL FROM elders WHERE id = %lld", b);
     CHECK_INT(th_sql_int(&s, sql), 1);
     th_stop(&s);

@@ -118,13 +118,14 @@ static long long count(th_server *s, const char *fmt, long long a)
     return th_sql_int(s, sql);
 }
 
-/* The elder record of a helper dies (or moves away): the helper stops with it. */
+/* The elder record of a helper dies (or moves away): the helper stops with it — linked to it,
+ * or (link 0) only of the same ID number (regression: such a helper went on helping). */
 static void stops_with(th_server *s, const char *g, const char *off, long long grid, int d, int seq,
-                       const char *status)
+                       const char *status, int link)
 {
     char body[400], path[128];
     long long self, hid, other;
-    person(s, g, grid, d, seq, 1, &self, &hid);
+    person(s, g, grid, d, seq, link, &self, &hid);
     other = el_elder(s, g, grid, seq + 100, "");
     snprintf(body, sizeof body, "{\"elder_id\":%lld,\"helper_id\":%lld}", other, hid);
     json_t *o = EL(s, off, "POST", "/api/v1/pairs", body, 201);
@@ -205,7 +206,8 @@ TEST_T(eldercare_helper_stops_when_their_elder_record_dies_or_moves, 120)
     th_login(&s, "grid01", s.demo_pw, g);
     th_login(&s, "officer", s.demo_pw, off);
     long long grid = el_grid01_grid(&s);
-    stops_with(&s, g, off, grid, 3, 30, "deceased");
-    stops_with(&s, g, off, grid, 4, 31, "moved");
+    stops_with(&s, g, off, grid, 3, 30, "deceased", 1);
+    stops_with(&s, g, off, grid, 4, 31, "moved", 1);
+    stops_with(&s, g, off, grid, 5, 32, "deceased", 0);
     th_stop(&s);
 }

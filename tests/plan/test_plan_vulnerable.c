@@ -1408,6 +1408,18 @@ TEST_T(plan_site_edit_below_its_people_needs_confirmation, 60)
     o = PATCH_OK(&s, tok, "/api/v1/facilities/2", body, 422);
     CHECK_STR(th_err_field(o), "reason");
     json_decref(o);
+    /* an import cannot confirm: its refusal says to edit the facility instead (it said to
+     * confirm with a reason, which an import row cannot) */
+    static const char csv[] = "id,barrier_free_rooms\n2,1\n";
+    o = NULL;
+    CHECK_INT(th_call_raw(&s, "POST", "/api/v1/facilities/import", tok, csv, (long)strlen(csv),
+                          "text/csv", &o, NULL, 0),
+              422);
+    char *text = json_dumps(o, 0);
+    CHECK(text && strstr(text, "an import does not lower them: edit the facility") != NULL);
+    CHECK(text && !strstr(text, "to lower them anyway"));
+    free(text);
+    json_decref(o);
     th_fingerprint(&s, fb, sizeof fb);
     CHECK_STR(fb, fa);
     /* still holding them: no question asked */
