@@ -85,7 +85,7 @@ describe('dual-use', { timeout: 300000 }, () => {
     await page.getByTestId('coverage-card').locator('canvas').first().waitFor();
     await page.getByTestId('supplies-card').locator('canvas').first().waitFor();
     const shortest = ov.supplies.reduce((m, s) => (s.beijing_share_days < m.beijing_share_days ? s : m));
-    await page.getByTestId('beijing-share').getByText(`${fmt(shortest.beijing_share_days)} 天`).waitFor();
+    await page.getByTestId('beijing-share').getByText(`${fmt(shortest.beijing_share_days)} 天`).first().waitFor();
     await page.getByTestId('drills-overdue').getByText(String(ov.drills_overdue.length), { exact: true }).waitFor();
     await shot(page, '20-overview-epidemic');
 

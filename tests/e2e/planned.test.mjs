@@ -123,15 +123,14 @@ describe('plan schedules in the console', { timeout: 180000 }, () => {
     // restore steps are not in the plan
     for (const s of restore) assert.equal(await page.getByTestId('plan-window-' + s.code).count(), 0, `${s.code} has no plan window`);
 
-    // behind the plan: the steps planned at the start and not started (the server's word, on the
-    // page within a refresh); the later ones are not, and the count says how many
-    for (const s of first) await steps.getByTestId('behind-' + s.code).getByText('落后计划').waitFor();
-    for (const s of later) assert.equal(await steps.getByTestId('behind-' + s.code).count(), 0, `${s.code} is not behind yet`);
+    // behind the plan: a step planned at the start is not behind within the 15 minutes the teams
+    // have to start after the adoption (it was "behind" a minute later), nor are the later ones
+    assert.ok(first.length > 0);
+    for (const s of convert) assert.equal(await steps.getByTestId('behind-' + s.code).count(), 0, `${s.code} is not behind yet`);
     const count = page.getByTestId('stat-progress').getByTestId('behind-plan');
-    await count.getByText(`落后计划 ${first.length} 步`).waitFor();
+    await count.getByText('无落后计划的步骤').waitFor();
     const api = await apiGet(page, `/conversions/${conv.id}`);
-    assert.equal(api.progress.behind_plan, first.length);
-    assert.deepEqual(api.steps.filter((s) => s.behind_plan).map((s) => s.code).sort(), first.map((s) => s.code).sort());
+    assert.equal(api.progress.behind_plan, 0);
     await shot(page, '46-conversion-planned');
 
     // starting the behind steps puts them back on the plan: no marker, no count

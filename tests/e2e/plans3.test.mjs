@@ -171,12 +171,14 @@ describe('plans: what the server knows, said on the pages', { timeout: 240000 },
     const fid = refusedFacility((await refused.json()).error.message);
     const named = planY.result.sites.find((s) => s.facility_id === fid);
     assert.ok(named, 'the server names a site of the plan');
-    await page.route('**/api/v1/facilities?**', async (route) => {
+    // the page reads the plan's sites one by one (GET /facilities/{id})
+    const asBefore = async (route) => {
       const res = await route.fetch();
       const body = await res.json();
-      for (const f of body.items) f.state = 'peacetime';
+      for (const f of body.items || [body]) f.state = 'peacetime';
       await route.fulfill({ response: res, json: body });
-    });
+    };
+    await page.route(/\/api\/v1\/facilities(\/\d+)?(\?.*)?$/, asBefore);
     await page.reload();
     await page.getByRole('heading', { name: planY.name }).waitFor();
     await page.getByTestId('adopt').click();
@@ -184,7 +186,7 @@ describe('plans: what the server knows, said on the pages', { timeout: 240000 },
     const err = page.getByTestId('adopt-error');
     await err.getByText(`采纳被拒绝：场所“${named.name}”已不在平时状态`, { exact: false }).waitFor();
     await shot(page, 'p3-adopt-refused');
-    await page.unroute('**/api/v1/facilities?**');
+    await page.unroute(/\/api\/v1\/facilities(\/\d+)?(\?.*)?$/, asBefore);
 
     // as the facilities are: the taken sites are listed, the button is not offered
     await page.reload();
