@@ -41,10 +41,12 @@ const toDay = (ms) => new Date(ms).toISOString().slice(0, 10);
 /** Today in Beijing (UTC+8, no daylight saving). */
 export const beijingToday = (now = Date.now()) => toDay(now + 8 * 3600e3);
 
+/** A date picker's cell (a local Date) as the day it shows, YYYY-MM-DD. */
+export const pickerDay = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+
 /** A date picker's cell (a local Date) is after Beijing's today: the picker's rule for dates
  * that may not be in the future (the server's calendar decides). */
-export const afterBeijingToday = (d, now = Date.now()) =>
-  `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}` > beijingToday(now);
+export const afterBeijingToday = (d, now = Date.now()) => pickerDay(d) > beijingToday(now);
 
 export const isDay = (s) => typeof s === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(s) && toDay(dayMs(s)) === s;
 
