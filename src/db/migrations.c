@@ -882,8 +882,8 @@ const pj_migration pj_migrations[] = {
     /* what was shipped of an adopted plan's supply flows: each shipment took its quantity off
      * the store's stock lines (soonest expiry first) when it was recorded, and from then on the
      * plan holds only the rest of the flow (quantity − shipped) off later plans. lines_json: the
-     * stock lines it took from and how much of each. Shipments are never changed or deleted;
-     * they go with their plan. */
+     * stock lines it took from and how much of each. Shipments are never deleted (one recorded
+     * in error is voided, migration 306); they go with their plan. */
     {304, "planner: the shipments of an adopted plan's supply flows",
      "CREATE TABLE plan_shipments ("
      " id INTEGER PRIMARY KEY,"
@@ -909,6 +909,16 @@ const pj_migration pj_migrations[] = {
      " ROW_NUMBER() OVER (PARTITION BY entity_id ORDER BY id DESC) AS n FROM audit"
      " WHERE entity = 'plan' AND action = 'close') a"
      " WHERE a.entity_id = plans.id AND a.n = 1 AND plans.status = 'closed';"},
+    /* a shipment recorded in error (the wrong quantity, the wrong flow, typed twice) is voided,
+     * not deleted: it stays listed with who voided it, when and why, counts nowhere any more
+     * (its flow's shipped, the plan's shipped_so_far, what the plan holds), and its quantity is
+     * back on the stock lines it was taken from. void_lines_json: where each line's part went
+     * back (the line itself, or a new line when it was deleted or its category changed). */
+    {306, "planner: shipments can be voided (voided_at, voided_by, void_reason, void_lines_json)",
+     "ALTER TABLE plan_shipments ADD COLUMN voided_at INTEGER;"
+     "ALTER TABLE plan_shipments ADD COLUMN voided_by TEXT;"
+     "ALTER TABLE plan_shipments ADD COLUMN void_reason TEXT;"
+     "ALTER TABLE plan_shipments ADD COLUMN void_lines_json TEXT;"},
     {430,
      "agri-tech: labs, innovation-port projects and milestones, doctor farms, experts,"
      " greenhouse sections, research results and their transfer to farms",

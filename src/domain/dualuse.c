@@ -1430,6 +1430,90 @@ int pj_du_stock_take_tx(pj_ctx *c, int64_t fid, const char *category, int64_t qt
     return 0;
 }
 
+int pj_du_stock_return_tx(pj_ctx *c, int64_t fid, const char *category, const char *unit,
+                          const char *taken, const char *why, pj_jw *back, pj_err *err)
+{
+    json_t *parts = json_loads(taken ? taken : "", 0, NULL);
+    if (!json_is_array(parts)) {
+        json_decref(parts);
+        return pj_fail(err, 500, "internal", "", "cannot read the stock lines of the shipment");
+    }
+    if (back) pj_jw_arr(back);
+    size_t i;
+    json_t *e;
+    int rc = -1;
+    json_array_foreach(parts, i, e)
+    {
+        int64_t from = json_integer_value(json_object_get(e, "stock_line_id")), exp = 0, id = 0;
+        double qty = json_number_value(json_object_get(e, "quantity"));
+        const char *d = json_string_value(json_object_get(e, "expiry"));
+        int has = d && !pj_time_parse(d, &exp);
+        if (!(qty > 0)) continue;
+        /* the line it came from, when it is still the store's line of that category */
+        pj_stmt *s = pj_db_prepare(c->db,
+                                   "SELECT id FROM stock_lines WHERE id = ? AND facility_id = ? AND"
+                                   " category = ? AND unit = ?",
+                                   err);
+        if (!s) goto out;
+        pj_stmt_int(s, 1, from);
+        pj_stmt_int(s, 2, fid);
+        pj_stmt_text(s, 3, category);
+        pj_stmt_text(s, 4, unit);
+        int found = pj_stmt_step(s, err);
+        pj_stmt_done(s);
+        if (found < 0) goto out;
+        char *before = NULL, *after;
+        if (found) {
+            id = from;
+            if (!(before = pj_render_to_string(c, id, stock_render, err))) goto out;
+            s = pj_db_prepare(c->db,
+                              "UPDATE stock_lines SET quantity = quantity + ?, updated_at = ?,"
+                              " version = version + 1 WHERE id = ?",
+                              err);
+            if (!s) goto out;
+            pj_stmt_double(s, 1, qty);
+            pj_stmt_int(s, 2, pj_now());
+            pj_stmt_int(s, 3, id);
+            if (pj_step_done(s, err)) goto out;
+        } else {
+            s = pj_db_prepare(c->db,
+                              "INSERT INTO stock_lines (facility_id, category, quantity, unit,"
+                              " expiry, source, created_at, updated_at)"
+                              " VALUES (?,?,?,?,?,'shipment_void',?,?) RETURNING id",
+                              err);
+            if (!s) goto out;
+            pj_stmt_int(s, 1, fid);
+            pj_stmt_text(s, 2, category);
+            pj_stmt_double(s, 3, qty);
+            pj_stmt_text(s, 4, unit);
+            if (has) pj_stmt_int(s, 5, exp); /* else NULL: none */
+            pj_stmt_int(s, 6, pj_now());
+            pj_stmt_int(s, 7, pj_now());
+            if (pj_stmt_step(s, err) == 1) id = pj_col_int(s, 0);
+            pj_stmt_done(s);
+            if (!id) goto out;
+        }
+        if (!(after = pj_render_to_string(c, id, stock_render, err)) ||
+            pj_audit_add(c, "ship_void", "stock_line", id, before,
+                         why ? pj_render_with(c, after, why) : after, err))
+            goto out;
+        if (back) {
+            pj_jw_obj(back);
+            pj_jw_kint(back, "stock_line_id", id);
+            pj_jw_knum(back, "quantity", qty);
+            expiry_put(back, !has, exp);
+            pj_jw_kint(back, "from_stock_line_id", from);
+            pj_jw_kbool(back, "new", !found);
+            pj_jw_obj_end(back);
+        }
+    }
+    if (back) pj_jw_arr_end(back);
+    rc = 0;
+out:
+    json_decref(parts);
+    return rc;
+}
+
 int pj_stock_delete(pj_ctx *c, int64_t id, int64_t version, pj_err *err)
 {
     int64_t cur = 0;

@@ -44,4 +44,16 @@ int64_t pj_du_conversion_start_tx(pj_ctx *c, int64_t fid, const char *scenario, 
 int pj_du_stock_take_tx(pj_ctx *c, int64_t fid, const char *category, int64_t qty, int64_t *usable,
                         const char *why, pj_jw *lines, pj_err *err);
 
+/* Within the caller's transaction: puts back what pj_du_stock_take_tx took (taken: its `lines`
+ * array as JSON text) on store fid's lines of category (unit its unit), as a void of the
+ * shipment: each part goes back on the line it came from when that line is still there with the
+ * same category and unit (added to what it holds now, whatever was edited since), else on a new
+ * line of the category with the part's expiry (the line was deleted, or made another category):
+ * each audited "ship_void" on stock_line (an update, or a create for a new line), its after with
+ * the members `why`. back (may be NULL) gets an array of {stock_line_id, quantity, expiry,
+ * from_stock_line_id (the line it was taken from), new (a new line)}. -1 with err on a database
+ * error or lines that cannot be read. */
+int pj_du_stock_return_tx(pj_ctx *c, int64_t fid, const char *category, const char *unit,
+                          const char *taken, const char *why, pj_jw *back, pj_err *err);
+
 #endif

@@ -102,5 +102,15 @@ int pj_plan_close(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
 int pj_plan_ship(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
 /* The shipments of plan id, newest first (404 when there is no plan). */
 int pj_plan_shipments(pj_ctx *c, int64_t id, int64_t cursor, int limit, pj_jw *w, pj_err *err);
+/* Voids shipment sid of plan id, recorded in error: {reason} (1–500 characters). In one
+ * transaction its quantity goes back on the stock lines it was taken from (a line deleted or
+ * made another category since: a new line; each audited "ship_void" on stock_line), it is
+ * marked voided (voided_at, voided_by, void_reason, void_lines) and audited "void" on
+ * plan_shipment; from then on it counts nowhere (the flow's shipped, the plan's shipped_so_far,
+ * what the plan holds). Whatever the plan's status now (a closed plan's, a stopped site's too).
+ * The roles and scope of recording it (the store's); 404 no such plan or no such shipment of
+ * it, 409 invalid_state voided already. Writes the shipment with `flow` {quantity, shipped,
+ * remaining} as it stands after the void. */
+int pj_plan_shipment_void(pj_ctx *c, int64_t id, int64_t sid, json_t *body, pj_jw *w, pj_err *err);
 
 #endif

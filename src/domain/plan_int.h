@@ -15,7 +15,8 @@
  * PJ_PLAN_FLOW_IN_FORCE: the flow holds its store's stock (its site in force). A flow from a
  * store to itself (kept by plans solved before the planner left such flows out) never does:
  * nothing would move, and it is not shipped.
- * PJ_PLAN_FLOW_SHIPPED: what the plan's shipments took of the flow so far (plan_shipments). */
+ * PJ_PLAN_FLOW_SHIPPED: what the plan's shipments took of the flow so far (plan_shipments; a
+ * voided shipment counts no more). */
 #define PJ_PLAN_IN_FORCE_AT(F)                                                                     \
     "(EXISTS (SELECT 1 FROM plan_conversions pc JOIN conversions v ON v.id ="                      \
     " pc.conversion_id WHERE pc.plan_id = p.id AND pc.facility_id = " F " AND v.state IN"          \
@@ -30,7 +31,7 @@
     "(SELECT COALESCE(SUM(sh.quantity), 0) FROM plan_shipments sh WHERE sh.plan_id = p.id AND"     \
     " sh.store_id = json_extract(fl.value, '$.store_id') AND sh.facility_id ="                     \
     " json_extract(fl.value, '$.facility_id') AND sh.category ="                                   \
-    " json_extract(fl.value, '$.category'))"
+    " json_extract(fl.value, '$.category') AND sh.voided_at IS NULL)"
 
 /* SQL of the people adopted plans put into converted facility F (an SQL expression of its id)
  * since its conversion in force (live, in emergency) started: the `used` of its site in each

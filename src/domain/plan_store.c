@@ -154,7 +154,8 @@ static int conversions_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     " FROM (SELECT fl.value AS flow, " PJ_PLAN_FLOW_SHIPPED " AS shipped, p.status = 'adopted'"    \
     " AND " PJ_PLAN_FLOW_IN_FORCE " AS in_force FROM json_each(p.result_json, '$.supplies.flows')" \
     " fl ORDER BY fl.key) x)), '$.supplies.shipped_so_far', (SELECT COALESCE(SUM(sh.quantity), 0)" \
-    " FROM plan_shipments sh WHERE sh.plan_id = p.id)) ELSE p.result_json END"
+    " FROM plan_shipments sh WHERE sh.plan_id = p.id AND sh.voided_at IS NULL)) ELSE"              \
+    " p.result_json END"
 
 static int plan_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
@@ -1020,7 +1021,9 @@ static int shipment_write(pj_ctx *c, int64_t id, const int64_t *flow, pj_jw *w, 
                                "SELECT sh.id, sh.plan_id, p.name, sh.store_id, st.name,"
                                " sh.facility_id, f.name, sh.category, sh.quantity, sh.unit,"
                                " sh.lines_json, sh.shipped_at, sh.shipped_by,"
-                               " " PJ_SQL_BY_NAME_OF "sh.shipped_by" PJ_SQL_BY_NAME_END
+                               " " PJ_SQL_BY_NAME_OF "sh.shipped_by" PJ_SQL_BY_NAME_END ","
+                               " sh.voided_at, sh.voided_by, sh.void_reason, sh.void_lines_json,"
+                               " " PJ_SQL_BY_NAME_OF "sh.voided_by" PJ_SQL_BY_NAME_END
                                " FROM plan_shipments sh"
                                " JOIN plans p ON p.id = sh.plan_id JOIN facilities st ON st.id ="
                                " sh.store_id JOIN facilities f ON f.id = sh.facility_id"
@@ -1045,6 +1048,17 @@ static int shipment_write(pj_ctx *c, int64_t id, const int64_t *flow, pj_jw *w, 
         pj_jw_raw(w, pj_col_text(s, 10));
         pj_render_time(w, "shipped_at", pj_col_int(s, 11));
         pj_render_by(w, "shipped_by", s, 12, 13);
+        /* a voided shipment stays listed with who voided it, when and why, and where its
+         * quantity went back (void_lines: the line it came from, or a new one) */
+        pj_jw_kbool(w, "voided", !pj_col_is_null(s, 14));
+        if (pj_col_is_null(s, 14))
+            pj_jw_knull(w, "voided_at");
+        else
+            pj_render_time(w, "voided_at", pj_col_int(s, 14));
+        pj_render_by(w, "voided_by", s, 15, 18);
+        pj_render_text(w, "void_reason", s, 16);
+        pj_jw_key(w, "void_lines");
+        pj_jw_raw(w, pj_col_is_null(s, 17) ? "null" : pj_col_text(s, 17));
         if (flow) {
             pj_jw_key(w, "flow");
             pj_jw_obj(w);
@@ -1307,6 +1321,97 @@ int pj_plan_ship(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     /* the shipment, and where its flow stands now */
     int64_t now[3] = {f.quantity, f.shipped + qty, left - qty};
     return shipment_write(c, sid, now, w, err);
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_plan_shipment_void(pj_ctx *c, int64_t id, int64_t sid, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"reason", NULL};
+    const char *reason = NULL;
+    if (may_ship(c, err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_text_trimmed(c->arena, body, "reason", 1, 500, &reason, err) < 0)
+        return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    int rc = pj_render_exists(c, "SELECT 1 FROM plans WHERE id = ?", id, err);
+    if (rc <= 0) {
+        if (rc == 0) pj_not_found(err, "plan", id);
+        goto fail;
+    }
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT store_id, facility_id, category, unit, lines_json,"
+                               " voided_at, voided_by FROM plan_shipments WHERE id = ? AND"
+                               " plan_id = ?",
+                               err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, sid);
+    pj_stmt_int(s, 2, id);
+    rc = pj_stmt_step(s, err);
+    int64_t store = 0, site = 0, voided_at = 0;
+    const char *cat = "", *unit = "", *lines = "[]", *by = "";
+    if (rc == 1) {
+        store = pj_col_int(s, 0);
+        site = pj_col_int(s, 1);
+        cat = pj_arena_strdup(c->arena, pj_col_text(s, 2));
+        unit = pj_arena_strdup(c->arena, pj_col_text(s, 3));
+        lines = pj_arena_strdup(c->arena, pj_col_text(s, 4));
+        voided_at = pj_col_is_null(s, 5) ? 0 : pj_col_int(s, 5);
+        by = pj_arena_strdup(c->arena, pj_col_is_null(s, 6) ? "" : pj_col_text(s, 6));
+    }
+    pj_stmt_done(s);
+    if (rc < 0) goto fail;
+    if (rc == 0) {
+        pj_fail(err, 404, "not_found", "sid", "plan %lld has no shipment %lld", (long long)id,
+                (long long)sid);
+        goto fail;
+    }
+    /* the store in the caller's scope, as for recording the shipment */
+    if (pj_du_facility_scope(c, store, NULL, NULL, err)) goto fail;
+    /* (a void sent twice, by a double click, is told so) */
+    if (voided_at) {
+        char at[21];
+        pj_time_iso(voided_at, at);
+        pj_fail(err, 409, "invalid_state", "sid", "shipment %lld was voided already (%s by %s)",
+                (long long)sid, at, by);
+        goto fail;
+    }
+    char *before = pj_render_to_string(c, sid, shipment_render, err), *after;
+    if (!before) goto fail;
+    /* the stock back on the lines it came from (whatever the plan's status now: the stock
+     * did not leave as recorded) */
+    pj_buf lb;
+    pj_buf_init(&lb, (size_t)1 << 20);
+    pj_jw lw;
+    pj_jw_init(&lw, &lb);
+    const char *why = pj_arena_printf(c->arena, "\"plan_id\":%lld,\"shipment_id\":%lld",
+                                      (long long)id, (long long)sid);
+    if (pj_du_stock_return_tx(c, store, cat, unit, lines, why, &lw, err)) {
+        pj_buf_free(&lb);
+        goto fail;
+    }
+    const char *back = pj_arena_strndup(c->arena, lb.data ? lb.data : "[]", lb.data ? lb.len : 2);
+    pj_buf_free(&lb);
+    s = pj_db_prepare(c->db,
+                      "UPDATE plan_shipments SET voided_at = ?, voided_by = ?, void_reason = ?,"
+                      " void_lines_json = ? WHERE id = ?",
+                      err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, pj_now());
+    pj_stmt_text(s, 2, c->actor.username ? c->actor.username : "system");
+    pj_stmt_text(s, 3, reason);
+    pj_stmt_text(s, 4, back);
+    pj_stmt_int(s, 5, sid);
+    if (pj_step_done(s, err)) goto fail;
+    if (!(after = pj_render_to_string(c, sid, shipment_render, err)) ||
+        pj_audit_add(c, "void", "plan_shipment", sid, before, after, err))
+        goto fail;
+    /* where its flow stands now */
+    pflow f;
+    if (flow_find(c, id, store, site, cat, &f, err) || pj_db_commit(c->db, err)) goto fail;
+    int64_t left = f.quantity - f.shipped;
+    int64_t now[3] = {f.quantity, f.shipped, left < 0 ? 0 : left};
+    return shipment_write(c, sid, f.found ? now : NULL, w, err);
 fail:
     pj_db_rollback(c->db);
     return -1;

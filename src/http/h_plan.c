@@ -2,6 +2,7 @@
  * the shipments of an adopted plan's supply flows. */
 #include <string.h>
 
+#include "core/util.h"
 #include "domain/plan.h"
 #include "http/hutil.h"
 
@@ -82,6 +83,19 @@ static int h_plan_shipments(pj_req *r)
     return pj_plan_shipments(&r->ctx, r->id, f.cursor, f.limit, &r->w, &r->err);
 }
 
+/* The {sid} of /plans/{id}/shipments/{sid}/void (the router reads the id only). */
+static int h_plan_shipment_void(pj_req *r)
+{
+    const char *p = strstr(r->path, "/shipments/");
+    p = p ? p + 11 : "";
+    const char *seg = pj_arena_strndup(&r->arena, p, strcspn(p, "/"));
+    int64_t sid = 0;
+    if (pj_parse_i64(seg, &sid) || sid <= 0)
+        return pj_fail(&r->err, 400, "bad_id", "sid", "%s is not a valid id", seg);
+    return pj_h_need_body(r) ? -1
+                             : pj_plan_shipment_void(&r->ctx, r->id, sid, r->body, &r->w, &r->err);
+}
+
 #define READERS  (R_ALL & ~R(PJ_ROLE_ENTERPRISE))
 #define PLANNERS (R_DISTRICT | R(PJ_ROLE_TOWNSHIP_OFFICER))
 /* the store's scope (as for its stock lines) is checked by pj_plan_ship */
@@ -102,5 +116,7 @@ const pj_route pj_routes_plan[] = {
      "The shipments of a plan's supply flows, newest first"},
     {"POST", "/api/v1/plans/{id}/shipments", h_plan_ship, SHIPPERS,
      "Record a shipment of an adopted plan's supply flow (taken off the store's stock)"},
+    {"POST", "/api/v1/plans/{id}/shipments/{sid}/void", h_plan_shipment_void, SHIPPERS,
+     "Void a shipment recorded in error: its quantity back on the store's stock lines"},
 };
 const int pj_routes_plan_count = (int)(sizeof pj_routes_plan / sizeof pj_routes_plan[0]);

@@ -1008,3 +1008,196 @@ TEST_T(plan_close_releases_people_holds_and_flows, 60)
     json_decref(p2);
     th_stop(&s);
 }
+
+/* A user of role (a facility operator of facility fid) logged in into tok. */
+static void user_of(th_server *s, const char *admin, const char *name, const char *role,
+                    long long fid, char *tok)
+{
+    char body[256], at[48] = "";
+    if (fid) snprintf(at, sizeof at, ",\"facility_id\":%lld", fid);
+    snprintf(body, sizeof body,
+             "{\"username\":\"%s\",\"role\":\"%s\",\"password\":\"long-enough-pw\"%s}", name, role,
+             at);
+    json_decref(POST(s, admin, "/api/v1/users", body, 201));
+    th_login(s, name, "long-enough-pw", tok);
+}
+
+/* A shipment recorded in error is voided: its quantity goes back on the very lines it was taken
+ * from, the flow and the plan no longer count it (nor hold less for it), it stays listed as
+ * voided, each line's row says the reversal (`ship_void`), all in one transaction. A line
+ * deleted or made another category since gets a new line with the part's expiry. A shipment of a
+ * closed plan is voided too (the stock did not leave as recorded). Refusals write nothing. */
+TEST_T(plan_shipment_void_puts_the_stock_back, 90)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80], viewer[80], other[80], op[80], path[96], vpath[128], q[512];
+    th_login(&s, "admin", s.admin_pw, tok);
+    two_villages_one_store(&s);
+    user_of(&s, tok, "looker", "viewer", 0, viewer);
+    user_of(&s, tok, "hotel-op", "facility_operator", 3, other);
+    user_of(&s, tok, "store-op", "facility_operator", 9, op);
+    json_t *p1 = POST(&s, tok, "/api/v1/plans?wait=1", VILLAGE_PLAN(1001), 201);
+    long long id1 = th_int(p1, "id");
+    json_t *fl0 = flow_of(p1, 9, 1, "grain");
+    CHECK(fl0 != NULL);
+    long long planned = fl0 ? th_int(fl0, "quantity") : 0;
+    CHECK_INT(planned, 24);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", id1);
+    json_decref(POST(&s, tok, path, "{}", 200));
+    /* two lines expiring soon, taken first (the store's 40 kg have no expiry) */
+    char soon[11], later[11];
+    th_day_rel(0, 10, soon);
+    th_day_rel(0, 20, later);
+    long long l_soon = add_line(&s, tok, 9, "grain", 5, soon);
+    long long l_later = add_line(&s, tok, 9, "grain", 3, later);
+    double stock0 = stock_sum(&s, 9, "grain");
+
+    /* shipped 7 by the store's operator: 5 of the first line, 2 of the second */
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/shipments", id1);
+    const char *ship7 = "{\"store_id\":9,\"facility_id\":1,\"category\":\"grain\",\"quantity\":7}";
+    json_t *sh = POST(&s, op, path, ship7, 201);
+    long long sid = th_int(sh, "id");
+    CHECK(json_is_false(json_object_get(sh, "voided")));
+    CHECK(json_is_null(json_object_get(sh, "voided_at")));
+    CHECK(json_is_null(json_object_get(sh, "void_lines")));
+    json_decref(sh);
+    CHECK(line_qty(&s, l_soon) == 0 && line_qty(&s, l_later) == 1);
+    json_t *d = POST(&s, tok, "/api/v1/plans?wait=1", VILLAGE_PLAN(1003), 201);
+    CHECK_INT(held_of(d, 9, "grain"), 17); /* the plan holds the rest of its flow */
+    json_decref(d);
+
+    /* refusals write nothing */
+    snprintf(vpath, sizeof vpath, "/api/v1/plans/%lld/shipments/%lld/void", id1, sid);
+    REFUSED(&s, tok, vpath, "{}", 422, "missing_field", "reason", NULL);
+    REFUSED(&s, tok, vpath, "{\"reason\":\"   \"}", 422, "missing_field", "reason", NULL);
+    REFUSED(&s, tok, vpath, "{\"reason\":\"x\",\"quantity\":1}", 422, "unknown_field", "quantity",
+            NULL);
+    REFUSED(&s, viewer, vpath, "{\"reason\":\"x\"}", 403, "forbidden", NULL, NULL);
+    REFUSED(&s, other, vpath, "{\"reason\":\"x\"}", 403, "forbidden", NULL, NULL);
+    snprintf(q, sizeof q, "/api/v1/plans/%lld/shipments/%lld/void", id1, sid + 100);
+    REFUSED(&s, tok, q, "{\"reason\":\"x\"}", 404, "not_found", "sid", "has no shipment");
+    snprintf(q, sizeof q, "/api/v1/plans/%lld/shipments/%lld/void", id1 + 1, sid);
+    REFUSED(&s, tok, q, "{\"reason\":\"x\"}", 404, "not_found", NULL, NULL); /* another plan's */
+    snprintf(q, sizeof q, "/api/v1/plans/9999/shipments/%lld/void", sid);
+    REFUSED(&s, tok, q, "{\"reason\":\"x\"}", 404, "not_found", NULL, NULL);
+    snprintf(q, sizeof q, "/api/v1/plans/%lld/shipments/abc/void", id1);
+    REFUSED(&s, tok, q, "{\"reason\":\"x\"}", 400, "bad_id", "sid", NULL);
+
+    /* voided by the store's operator: the stock back on the very lines, in one transaction */
+    long long audit0 = th_sql_int(&s, "SELECT COUNT(*) FROM audit");
+    sh = POST(&s, op, vpath, "{\"reason\":\"  数量录错，应为 5 kg  \"}", 200);
+    CHECK(json_is_true(json_object_get(sh, "voided")));
+    CHECK(th_str(sh, "voided_at") && strlen(th_str(sh, "voided_at")) >= 19);
+    CHECK_STR(th_str(sh, "voided_by"), "store-op");
+    CHECK_STR(th_str(sh, "void_reason"), "数量录错，应为 5 kg");
+    CHECK_INT(th_int(sh, "quantity"), 7); /* what was recorded, as it was */
+    json_t *fl = json_object_get(sh, "flow");
+    CHECK_INT(th_int(fl, "shipped"), 0);
+    CHECK_INT(th_int(fl, "remaining"), 24);
+    json_t *back = json_object_get(sh, "void_lines");
+    CHECK_INT(json_array_size(back), 2);
+    CHECK_INT(th_int(json_array_get(back, 0), "stock_line_id"), l_soon);
+    CHECK_INT(th_int(json_array_get(back, 0), "quantity"), 5);
+    CHECK_STR(th_str(json_array_get(back, 0), "expiry"), soon);
+    CHECK(json_is_false(json_object_get(json_array_get(back, 0), "new")));
+    CHECK_INT(th_int(json_array_get(back, 1), "stock_line_id"), l_later);
+    CHECK_INT(th_int(json_array_get(back, 1), "quantity"), 2);
+    json_decref(sh);
+    CHECK(line_qty(&s, l_soon) == 5 && line_qty(&s, l_later) == 3);
+    CHECK(stock_sum(&s, 9, "grain") == stock0);
+    /* audited: the void on the shipment, the reversal on each line naming the shipment */
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit") - audit0, 3);
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'plan_shipment' AND action = 'void' AND"
+             " entity_id = %lld AND username = 'store-op' AND json_extract(before_json,"
+             " '$.voided') = 0 AND json_extract(after_json, '$.voided') = 1 AND"
+             " json_extract(after_json, '$.void_reason') = '数量录错，应为 5 kg'",
+             sid);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'stock_line' AND action = 'ship_void' AND"
+             " entity_id IN (%lld, %lld) AND json_extract(after_json, '$.quantity') >"
+             " json_extract(before_json, '$.quantity') AND json_extract(after_json,"
+             " '$.shipment_id') = %lld AND json_extract(after_json, '$.plan_id') = %lld",
+             l_soon, l_later, sid, id1);
+    CHECK_INT(th_sql_int(&s, q), 2);
+    /* the plan no longer counts it, nor holds less for it; it stays listed, voided */
+    snprintf(q, sizeof q, "/api/v1/plans/%lld", id1);
+    json_t *p = GET(&s, viewer, q, 200);
+    CHECK_INT(th_int(flow_of(p, 9, 1, "grain"), "shipped"), 0);
+    CHECK_INT(th_int(flow_of(p, 9, 1, "grain"), "remaining"), 24);
+    CHECK_INT(th_int(supplies(p), "shipped_so_far"), 0);
+    json_decref(p);
+    d = POST(&s, tok, "/api/v1/plans?wait=1", VILLAGE_PLAN(1003), 201);
+    CHECK_INT(held_of(d, 9, "grain"), 24);
+    json_decref(d);
+    json_t *list = GET(&s, viewer, path, 200);
+    json_t *it = json_array_get(json_object_get(list, "items"), 0);
+    CHECK_INT(json_array_size(json_object_get(list, "items")), 1);
+    CHECK(json_is_true(json_object_get(it, "voided")));
+    CHECK_STR(th_str(it, "voided_by"), "store-op");
+    json_decref(list);
+    /* a void sent twice is told so */
+    REFUSED(&s, tok, vpath, "{\"reason\":\"x\"}", 409, "invalid_state", "sid", "voided already");
+
+    /* shipped again, then the first line deleted (empty) and the second made another category:
+     * the void puts each part on a new line of the grain with its expiry */
+    sh = POST(&s, tok, path,
+              "{\"store_id\":9,\"facility_id\":1,\"category\":\"grain\",\"quantity\":6}", 201);
+    long long sid2 = th_int(sh, "id");
+    json_decref(sh);
+    CHECK(line_qty(&s, l_soon) == 0 && line_qty(&s, l_later) == 2);
+    snprintf(q, sizeof q, "SELECT version FROM stock_lines WHERE id = %lld", l_soon);
+    long long vsoon = th_sql_int(&s, q);
+    snprintf(q, sizeof q, "/api/v1/stock/%lld?version=%lld", l_soon, vsoon);
+    CHECK_INT(th_call(&s, "DELETE", q, tok, NULL, NULL), 204);
+    snprintf(q, sizeof q, "SELECT version FROM stock_lines WHERE id = %lld", l_later);
+    long long ver = th_sql_int(&s, q);
+    snprintf(q, sizeof q, "/api/v1/stock/%lld", l_later);
+    char body[96];
+    snprintf(body, sizeof body, "{\"category\":\"water\",\"version\":%lld}", ver);
+    json_decref(call(&s, "PATCH", tok, q, body, 200, __LINE__));
+    snprintf(vpath, sizeof vpath, "/api/v1/plans/%lld/shipments/%lld/void", id1, sid2);
+    audit0 = th_sql_int(&s, "SELECT COUNT(*) FROM audit");
+    sh = POST(&s, tok, vpath, "{\"reason\":\"录入两次\"}", 200);
+    back = json_object_get(sh, "void_lines");
+    CHECK_INT(json_array_size(back), 2);
+    long long n1 = th_int(json_array_get(back, 0), "stock_line_id"),
+              n2 = th_int(json_array_get(back, 1), "stock_line_id");
+    CHECK(n1 > l_later && n2 > n1);
+    CHECK(json_is_true(json_object_get(json_array_get(back, 0), "new")));
+    CHECK_INT(th_int(json_array_get(back, 0), "from_stock_line_id"), l_soon);
+    CHECK_INT(th_int(json_array_get(back, 1), "from_stock_line_id"), l_later);
+    json_decref(sh);
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM stock_lines WHERE facility_id = 9 AND category = 'grain' AND"
+             " unit = 'kg' AND ((id = %lld AND quantity = 5 AND date(expiry, 'unixepoch') = '%s')"
+             " OR (id = %lld AND quantity = 1 AND date(expiry, 'unixepoch') = '%s'))",
+             n1, soon, n2, later);
+    CHECK_INT(th_sql_int(&s, q), 2);
+    CHECK(line_qty(&s, l_later) == 2); /* the water line as it was */
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'stock_line' AND action = 'ship_void' AND"
+             " entity_id IN (%lld, %lld) AND before_json IS NULL AND json_extract(after_json,"
+             " '$.shipment_id') = %lld",
+             n1, n2, sid2);
+    CHECK_INT(th_sql_int(&s, q), 2);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit") - audit0, 3);
+
+    /* a closed plan's shipment is voided too: the stock did not leave as recorded */
+    sh = POST(&s, tok, path,
+              "{\"store_id\":9,\"facility_id\":1,\"category\":\"grain\",\"quantity\":3}", 201);
+    long long sid3 = th_int(sh, "id");
+    json_decref(sh);
+    double before_void = stock_sum(&s, 9, "grain");
+    snprintf(q, sizeof q, "/api/v1/plans/%lld/close", id1);
+    json_decref(POST(&s, tok, q, "{\"reason\":\"汛情解除\"}", 200));
+    snprintf(vpath, sizeof vpath, "/api/v1/plans/%lld/shipments/%lld/void", id1, sid3);
+    sh = POST(&s, tok, vpath, "{\"reason\":\"未实际出库\"}", 200);
+    CHECK_INT(th_int(json_object_get(sh, "flow"), "shipped"), 0);
+    json_decref(sh);
+    CHECK(stock_sum(&s, 9, "grain") == before_void + 3);
+    json_decref(p1);
+    th_stop(&s);
+}
