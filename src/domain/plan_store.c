@@ -1333,6 +1333,9 @@ int pj_plan_shipment_void(pj_ctx *c, int64_t id, int64_t sid, json_t *body, pj_j
     if (may_ship(c, err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_text_trimmed(c->arena, body, "reason", 1, 500, &reason, err) < 0)
         return -1;
+    if (sid <= 0)
+        return pj_fail(err, 400, "bad_id", "sid",
+                       "the shipment's id (after /shipments/) is not a valid id");
     if (pj_db_begin(c->db, err)) return -1;
     int rc = pj_render_exists(c, "SELECT 1 FROM plans WHERE id = ?", id, err);
     if (rc <= 0) {

@@ -83,15 +83,15 @@ static int h_plan_shipments(pj_req *r)
     return pj_plan_shipments(&r->ctx, r->id, f.cursor, f.limit, &r->w, &r->err);
 }
 
-/* The {sid} of /plans/{id}/shipments/{sid}/void (the router reads the id only). */
+/* The {sid} of /plans/{id}/shipments/{sid}/void (the router reads the id only); 0 when it is
+ * no id. */
 static int h_plan_shipment_void(pj_req *r)
 {
     const char *p = strstr(r->path, "/shipments/");
     p = p ? p + 11 : "";
     const char *seg = pj_arena_strndup(&r->arena, p, strcspn(p, "/"));
     int64_t sid = 0;
-    if (pj_parse_i64(seg, &sid) || sid <= 0)
-        return pj_fail(&r->err, 400, "bad_id", "sid", "%s is not a valid id", seg);
+    if (pj_parse_i64(seg, &sid) || sid <= 0) sid = 0; /* 400 bad_id once the body is read */
     return pj_h_need_body(r) ? -1
                              : pj_plan_shipment_void(&r->ctx, r->id, sid, r->body, &r->w, &r->err);
 }
