@@ -133,6 +133,8 @@ export const plans = {
    * shipment and its flow's {quantity, shipped, remaining}) */
   ship: (id, body) => post(`/plans/${id}/shipments`, body),
   shipments: (id, opts) => getAll(`/plans/${id}/shipments`, {}, opts),
+  // a shipment recorded in error voided (reason required): its quantity back on the stock
+  voidShipment: (id, sid, reason) => post(`/plans/${id}/shipments/${sid}/void`, { reason }),
 };
 
 const cache = new Map();

@@ -580,6 +580,7 @@ export default {
     resolve: 'Alert resolved',
     reject: 'Rejected',
     ship: 'Shipped out',
+    ship_void: 'Shipment voided, stock put back',
   },
   // an action's wording on one entity where the shared one above would mislead
   auditActionsOf: {
@@ -2023,6 +2024,19 @@ export default {
       lines: 'Stock taken',
       line: '#{id} ({expiry}) {n}',
       noExpiry: 'no expiry',
+      // a shipment recorded in error voided (POST /plans/{id}/shipments/{sid}/void)
+      void: 'Void',
+      voidTitle: 'Void shipment',
+      voidConfirm: 'Void the shipment of {n} of {category} from {store} to {site} recorded at {time}? The quantity goes back on the store’s stock lines it was taken from (a new line when that line was deleted or made another category), no longer counts as shipped on the flow, and the void is audited.',
+      voidReason: 'Reason, e.g. wrong quantity, entered twice',
+      voidReasonRequired: 'Give the reason (at most 500 characters)',
+      voidDone: 'Voided; {n} back on the store’s stock',
+      voided: 'Voided',
+      voidedBy: 'Voided by {by} at {at}: {reason}',
+      recordsVoided: '{n} voided, its stock put back | {n} voided, their stock put back',
+      recordsSep: '; ',
+      putBack: 'Put back: {lines}',
+      lineNew: 'new line #{id} ({expiry}) {n}',
     },
     inputsRelaxed: 'Villages split by the solver (whole ones did not fit)',
   },

@@ -582,6 +582,7 @@ export default {
     resolve: '办结预警',
     reject: '拒绝',
     ship: '发货出库',
+    ship_void: '作废发货退回库存',
   },
   // an action's wording on one entity where the shared one above would mislead
   auditActionsOf: {
@@ -2026,6 +2027,19 @@ export default {
       lines: '扣减的库存',
       line: '#{id}（{expiry}）{n}',
       noExpiry: '无有效期',
+      // a shipment recorded in error voided (POST /plans/{id}/shipments/{sid}/void)
+      void: '作废',
+      voidTitle: '作废发货记录',
+      voidConfirm: '作废 {time} 从 {store} 发往 {site} 的 {category} {n}？作废后该数量退回仓库原库存（原库存已删除或改为其他品类的，退回为新的库存），不再计入该流向的已发数量，并记入审计日志。',
+      voidReason: '作废原因，如：数量录错、重复录入',
+      voidReasonRequired: '请填写作废原因（不超过 500 字）',
+      voidDone: '已作废，{n} 已退回仓库库存',
+      voided: '已作废',
+      voidedBy: '{by} 于 {at} 作废：{reason}',
+      recordsVoided: '{n} 次已作废，库存已退回',
+      recordsSep: '；',
+      putBack: '已退回：{lines}',
+      lineNew: '新库存 #{id}（{expiry}）{n}',
     },
     inputsRelaxed: '求解时拆分了村（整村无法容纳）',
   },

@@ -550,6 +550,19 @@ export function mayShip(user, flow, storeTowns) {
 }
 
 /**
+ * Whether user may void shipment sh (recorded in error): as recording it — the district any
+ * store's, a facility operator their own store's, a township officer a store of their township
+ * (storeTowns: the ids of those stores) — whatever the plan's status; never one voided already.
+ */
+export function mayVoidShipment(user, sh, storeTowns) {
+  if (!user || !sh || sh.voided) return false;
+  if (user.role === 'admin' || user.role === 'district_officer') return true;
+  if (user.role === 'facility_operator') return !!user.facility_id && user.facility_id === sh.store_id;
+  if (user.role === 'township_officer') return !!storeTowns && storeTowns.has(sh.store_id);
+  return false;
+}
+
+/**
  * The figures of a refused shipment, from the error's `details` (the server's numbers, never its
  * English message): exceeds_flow → {left, planned, shipped}; insufficient_stock → {usable};
  * else, or when the figures are not there, null (the caller says the refusal without them).
