@@ -1187,12 +1187,15 @@ static const verb verbs[] = {
      "plan --scenario FILE.json [--out RESULT.json] [--progress] [--force]|list [--status S]|\n"
      "     show ID|"
      "adopt ID|close ID --reason R|compare A B|\n"
-     "     ship ID --store S --site F --category C --quantity Q",
+     "     ship ID --store S --site F --category C --quantity Q|\n"
+     "     void-shipment ID SID --reason R",
      "Emergency plans (应急规划): which facilities to convert, who goes where, supplies and the\n"
      "conversion schedule; saved as drafts, adopted to start the conversions, closed (reason R)\n"
      "when the crisis is over: its people, stock held and flows are released. ship records Q\n"
      "whole units of an adopted plan's supply flow (store S → site F, category C) as shipped:\n"
      "taken off the store's stock lines (soonest expiry first), no longer held off later plans.\n"
+     "void-shipment voids shipment SID recorded in error (reason R): its quantity goes back on\n"
+     "the stock lines it came from (a new line for one deleted since) and it counts no more.\n"
      "--out RESULT.json is made new, readable by you only (0600); an existing file is refused\n"
      "(before the plan is saved) unless --force replaces it (at once, whole); never the\n"
      "database, a directory or a symbolic link.",

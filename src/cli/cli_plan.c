@@ -1,5 +1,6 @@
 /* The planner's verb: pingji plan --scenario FILE.json | list | show ID | adopt ID | close ID |
- * compare A B | ship ID --store S --site F --category C --quantity Q */
+ * compare A B | ship ID --store S --site F --category C --quantity Q |
+ * void-shipment ID SID --reason R */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -403,6 +404,41 @@ static void print_shipment(json_t *sh)
     }
 }
 
+/* A shipment voided: where its quantity went back and where its flow stands now. */
+static void print_void(json_t *sh)
+{
+    cli_term_strings(sh);
+    json_t *flow = json_object_get(sh, "flow"), *e;
+    const char *unit = json_string_value(json_object_get(sh, "unit"));
+    size_t i;
+    printf("shipment %lld of plan %lld voided: %lld %s of %s back on the stock of %s (facility "
+           "%lld)\n",
+           (long long)json_integer_value(json_object_get(sh, "id")),
+           (long long)json_integer_value(json_object_get(sh, "plan_id")),
+           (long long)json_integer_value(json_object_get(sh, "quantity")), unit,
+           json_string_value(json_object_get(sh, "category")),
+           json_string_value(json_object_get(sh, "store_name")),
+           (long long)json_integer_value(json_object_get(sh, "store_id")));
+    json_array_foreach(json_object_get(sh, "void_lines"), i, e)
+    {
+        const char *exp = json_string_value(json_object_get(e, "expiry"));
+        long long line = (long long)json_integer_value(json_object_get(e, "stock_line_id")),
+                  from = (long long)json_integer_value(json_object_get(e, "from_stock_line_id"));
+        if (json_is_true(json_object_get(e, "new")))
+            printf("  %g on new stock line %lld (expiry %s; line %lld is gone or another "
+                   "category)\n",
+                   num(e, "quantity"), line, exp ? exp : "none", from);
+        else
+            printf("  %g back on stock line %lld (expiry %s)\n", num(e, "quantity"), line,
+                   exp ? exp : "none");
+    }
+    if (flow)
+        printf("the flow: %lld of %lld %s shipped, %lld left\n",
+               (long long)json_integer_value(json_object_get(flow, "shipped")),
+               (long long)json_integer_value(json_object_get(flow, "quantity")), unit,
+               (long long)json_integer_value(json_object_get(flow, "remaining")));
+}
+
 int cli_plan(cli *a)
 {
     const char *sub = a->npos > 1 ? a->pos[1] : NULL;
@@ -410,23 +446,32 @@ int cli_plan(cli *a)
     if (!sub && !cli_opt(a, "scenario"))
         return cli_usage("plan --scenario FILE.json [--out F] [--progress] | list | show ID | "
                          "adopt ID | close ID --reason R | compare A B | ship ID --store S "
-                         "--site F --category C --quantity Q");
+                         "--site F --category C --quantity Q | void-shipment ID SID --reason R");
     if (sub && strcmp(sub, "list") && strcmp(sub, "show") && strcmp(sub, "adopt") &&
-        strcmp(sub, "close") && strcmp(sub, "compare") && strcmp(sub, "ship"))
-        return cli_usage("sub-commands: list show adopt close compare ship (or --scenario FILE)");
+        strcmp(sub, "close") && strcmp(sub, "compare") && strcmp(sub, "ship") &&
+        strcmp(sub, "void-shipment"))
+        return cli_usage(
+            "sub-commands: list show adopt close compare ship void-shipment (or --scenario FILE)");
     if (sub && strcmp(sub, "list") && cli_parse_id(a->npos > 2 ? a->pos[2] : NULL, &id))
         return cli_usage("give the plan id after the sub-command");
     if (sub && !strcmp(sub, "compare") && cli_parse_id(a->npos > 3 ? a->pos[3] : NULL, &id2))
         return cli_usage("compare A B: give two plan ids");
-    if (cli_extra_args(a, !sub ? 1 : !strcmp(sub, "list") ? 2 : !strcmp(sub, "compare") ? 4 : 3))
-        return 2;
+    if (sub && !strcmp(sub, "void-shipment") && cli_parse_id(a->npos > 3 ? a->pos[3] : NULL, &id2))
+        return cli_usage("void-shipment ID SID: give the plan id and the shipment id");
+    int nargs = !sub                                                       ? 1
+                : !strcmp(sub, "list")                                     ? 2
+                : !strcmp(sub, "compare") || !strcmp(sub, "void-shipment") ? 4
+                                                                           : 3;
+    if (cli_extra_args(a, nargs)) return 2;
     if (cli_opt_enum(a, "status", pj_plan_statuses)) return 2;
     json_t *scenario = NULL;
     if (sub && !strcmp(sub, "ship") && ship_body(a, &scenario)) return 2;
-    if (sub && !strcmp(sub, "close")) {
+    if (sub && (!strcmp(sub, "close") || !strcmp(sub, "void-shipment"))) {
         const char *reason = cli_opt(a, "reason");
         if (!reason || !*reason)
-            return cli_usage("plan close ID: give the reason as --reason TEXT");
+            return cli_usage(!strcmp(sub, "close")
+                                 ? "plan close ID: give the reason as --reason TEXT"
+                                 : "plan void-shipment ID SID: give the reason as --reason TEXT");
         scenario = json_pack("{s:s}", "reason", reason);
     }
     if (!sub) {
@@ -468,6 +513,8 @@ int cli_plan(cli *a)
             rc = pj_plan_close(&s.ctx, id, scenario, &w, &s.err);
         else if (!strcmp(sub, "ship"))
             rc = pj_plan_ship(&s.ctx, id, scenario, &w, &s.err);
+        else if (!strcmp(sub, "void-shipment"))
+            rc = pj_plan_shipment_void(&s.ctx, id, id2, scenario, &w, &s.err);
         else
             rc = pj_plan_compare(&s.ctx, id, id2, &w, &s.err);
         json_decref(scenario); /* the shipment's or the close's body */
@@ -480,6 +527,10 @@ int cli_plan(cli *a)
         } else if (!strcmp(sub, "ship")) {
             json_t *sh = json_loads(out.data, 0, NULL);
             print_shipment(sh);
+            json_decref(sh);
+        } else if (!strcmp(sub, "void-shipment")) {
+            json_t *sh = json_loads(out.data, 0, NULL);
+            print_void(sh);
             json_decref(sh);
         } else
             cli_print_json(out.data);

@@ -248,6 +248,27 @@ TEST_T(cli_plan_ship_records_a_shipment, 120)
         CHECK(eol && (size_t)(eol + 1 - line) >= strlen(says) &&
               !strncmp(eol + 1 - strlen(says), says, strlen(says)));
     }
+    /* the first shipment (of 1) voided: back on the stock, the flow 1 short again; bad options
+     * are a usage error, a second void a refusal */
+    long long sid = db_int(db, "SELECT MIN(id) FROM plan_shipments");
+    char sids[24];
+    snprintf(sids, sizeof sids, "%lld", sid);
+    audit0 = db_int(db, "SELECT COUNT(*) FROM audit");
+    CHECK_INT(RUN(out, "plan", "void-shipment", id, sids, "--db", db), 2);
+    CHECK_INT(RUN(out, "plan", "void-shipment", id, "--db", db, "--reason", "x"), 2);
+    CHECK_INT(RUN(out, "plan", "void-shipment", id, "x", "--db", db, "--reason", "x"), 2);
+    CHECK_INT(db_int(db, "SELECT COUNT(*) FROM audit"), audit0);
+    CHECK_INT(RUN(out, "plan", "void-shipment", id, sids, "--db", db, "--reason", "录入两次"), 0);
+    snprintf(says, sizeof says, "shipment %lld of plan %s voided: 1 ", sid, id);
+    CHECK(strstr(out, says) && strstr(out, "back on stock line "));
+    snprintf(says, sizeof says, "the flow: %lld of %lld ", planned - 1, planned);
+    CHECK(strstr(out, says) && strstr(out, ", 1 left"));
+    CHECK_INT(db_int(db, sql), stock0 - planned + 1);
+    CHECK_INT(db_int(db, "SELECT COUNT(*) FROM plan_shipments WHERE voided_at IS NOT NULL AND"
+                         " void_reason = '录入两次'"),
+              1);
+    CHECK_INT(RUN(out, "plan", "void-shipment", id, sids, "--db", db, "--reason", "x"), 1);
+    CHECK(strstr(out, "invalid_state") && strstr(out, "voided already"));
     json_decref(plan);
 }
 
