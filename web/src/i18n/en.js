@@ -247,6 +247,8 @@ export default {
     seed: 'Public record',
     synthetic: 'Synthetic',
     manual: 'Entered by hand',
+    // a stock line made by the void of a shipment (its own line deleted or recategorised since)
+    shipment_void: 'Put back by a voided shipment',
   },
   dashboard: {
     unitNote: ' ({unit})',

@@ -249,6 +249,8 @@ export default {
     seed: '公开资料',
     synthetic: '模拟数据',
     manual: '人工录入',
+    // a stock line made by the void of a shipment (its own line deleted or recategorised since)
+    shipment_void: '作废发货退回',
   },
   dashboard: {
     unitNote: '（{unit}）',
