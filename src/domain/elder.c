@@ -646,7 +646,7 @@ static int in_contacts(pj_ctx *c, json_t *o, const char **out, pj_err *err)
     " e.doctor_until, e.doctor_last_visit, e.emergency_contacts, e.meal_provider, e.meal_days,"    \
     " e.visit_tier, e.help_needed, e.helper_sex_pref, e.last_visit_at, e.status, e.source,"        \
     " e.created_at, e.updated_at, e.version, g.name, p.helper_id, h.name, p.id, p.start_date,"     \
-    " ca.id, ca.balance_min"
+    " ca.id, ca.balance_min, e.left_at"
 
 /* reveal: 1 numbers in full (audited by the caller), 0 masked, -1 an audit snapshot — numbers
  * masked and the health data too (the conditions by count, the doctor's name), since audit
@@ -746,6 +746,15 @@ static int elder_render_x(pj_ctx *c, int64_t id, pj_jw *w, int reveal, pj_err *e
     pj_el_skills_write(w, "help_needed", (int)pj_col_int(s, 26));
     pj_render_text(w, "helper_sex_pref", s, 27);
     pj_render_text(w, "status", s, 29);
+    /* the Beijing day the elder left the active register (died, moved away): the day the
+     * change was recorded unless it said another (left_on) */
+    if (pj_col_is_null(s, 41)) {
+        pj_jw_knull(w, "left_on");
+    } else {
+        char left_on[11];
+        pj_el_date(pj_el_today(c, pj_col_int(s, 41)), left_on);
+        pj_jw_kstr(w, "left_on", left_on);
+    }
     if (pj_col_is_null(s, 35)) {
         pj_jw_knull(w, "paired_helper");
     } else {
@@ -1155,6 +1164,7 @@ static const char *const elder_fields[] = {"name",
                                            "helper_sex_pref",
                                            "status",
                                            "source",
+                                           "left_on",
                                            "version",
                                            NULL};
 
@@ -1337,6 +1347,10 @@ int pj_elder_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
                    .lat = NAN,
                    .lon = NAN};
     if (pj_el_create_check(c, body, elder_fields, err)) return -1;
+    if (json_object_get(body, "left_on"))
+        return pj_fail(err, 422, "invalid_value", "left_on",
+                       "left_on is given with a change of status from active to moved or"
+                       " deceased");
     if (elder_read(c, body, 1, &r, err) || pj_el_grid_check(c, &r.place, err) ||
         pj_el_id_clash_guard(c, err))
         return -1;
@@ -1370,6 +1384,38 @@ fail:
     return -1;
 }
 
+/* left_on of an update: the Beijing day an elder left the active register (died, moved away),
+ * given with the change of status from active only; not in the future, not before the elder
+ * was registered. *day that day (today when not given); *left_at the time to keep as left_at
+ * when not the time of the change (0: keep it): the end of an earlier day. */
+static int left_on_read(pj_ctx *c, int64_t id, json_t *body, const char *old_status,
+                        const char *status, int64_t *day, int64_t *left_at, pj_err *err)
+{
+    int64_t now = pj_now(), today = pj_el_today(c, now);
+    const char *left_on = NULL;
+    *day = today, *left_at = 0;
+    int rc = pj_el_in_date(body, "left_on", 0, 1, today, &left_on, err);
+    if (rc <= 0) return rc;
+    if (strcmp(old_status, "active") || !strcmp(status, "active"))
+        return pj_fail(err, 422, "invalid_value", "left_on",
+                       "left_on is given with a change of status from active to moved or"
+                       " deceased");
+    int64_t created;
+    if (pj_el_int(c, "SELECT created_at FROM elders WHERE id = ?", id, 0, &created, err)) return -1;
+    int64_t d = pj_el_day(left_on), from = pj_el_today(c, created);
+    if (d < from) {
+        char reg[11];
+        pj_el_date(from, reg);
+        return pj_fail(err, 422, "out_of_range", "left_on",
+                       "left_on is before the elder was registered (%s)", reg);
+    }
+    *day = d;
+    /* the last second of that day in Beijing time (tz as pj_el_today takes it) */
+    int64_t tz = (int64_t)pj_el_setting(c, "elder_tz_offset_min", 480) * 60;
+    if (d < today) *left_at = (d + 1) * 86400 - tz - 1;
+    return 0;
+}
+
 int pj_elder_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
 {
     int64_t version, grid;
@@ -1382,6 +1428,8 @@ int pj_elder_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     const char *old_idn = r.p.id_number, *old_status = r.status;
     if (elder_read(c, body, 0, &r, err) || pj_el_move_check(c, grid, &r.place, err)) return -1;
     if (strcmp(r.p.id_number, old_idn) && pj_el_id_clash_guard(c, err)) return -1;
+    int64_t left_day, left_at;
+    if (left_on_read(c, id, body, old_status, r.status, &left_day, &left_at, err)) return -1;
     if (pj_db_begin(c->db, err)) return -1;
     if (pj_version_check(c, "SELECT version FROM elders WHERE id = ?", id, version, "elder", err))
         goto fail;
@@ -1418,11 +1466,21 @@ int pj_elder_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         pj_db_rollback(c->db);
         return elder_render(c, id, w, err);
     }
-    /* an elder who moved away or died keeps no active pair; nor helps any more as a helper
-     * (低龄助高龄: their helper record stops as one set inactive does, its pairs ended) */
+    /* the day they left as the request says (the trigger of migration 114 took the time the
+     * change was recorded): the end of that day, so that its services are still logged */
+    if (left_at) {
+        pj_stmt *l = pj_db_prepare(c->db, "UPDATE elders SET left_at = ? WHERE id = ?", err);
+        if (!l) goto fail;
+        pj_stmt_int(l, 1, left_at);
+        pj_stmt_int(l, 2, id);
+        if (pj_step_done(l, err)) goto fail;
+    }
+    /* an elder who moved away or died keeps no active pair, ended on the day they left; nor
+     * helps any more as a helper (低龄助高龄: their helper record stops as one set inactive
+     * does, its pairs ended that day) */
     if (strcmp(r.status, "active") &&
-        (pj_el_pairs_end(c, "elder", id, r.status, err) ||
-         (!strcmp(old_status, "active") && pj_el_helpers_of_elder_stop(c, id, err))))
+        (pj_el_pairs_end_on(c, "elder", id, r.status, left_day, err) ||
+         (!strcmp(old_status, "active") && pj_el_helpers_of_elder_stop(c, id, left_day, err))))
         goto fail;
     /* nor one who moved to another township: pairing is organised within a township, the
      * helper stayed in the old one */

@@ -422,7 +422,7 @@ fail:
     return -1;
 }
 
-int pj_el_helpers_of_elder_stop(pj_ctx *c, int64_t elder_id, pj_err *err)
+int pj_el_helpers_of_elder_stop(pj_ctx *c, int64_t elder_id, int64_t day, pj_err *err)
 {
     /* the elder's helper records: linked to it, or unlinked with its ID number (the same
      * person, as pairing, logging and redeeming take them) */
@@ -446,7 +446,8 @@ int pj_el_helpers_of_elder_stop(pj_ctx *c, int64_t elder_id, pj_err *err)
         if (!s) return -1;
         pj_stmt_int(s, 1, pj_now());
         pj_stmt_int(s, 2, ids[k]);
-        if (pj_step_done(s, err) || pj_el_pairs_end(c, "helper", ids[k], "helper inactive", err))
+        if (pj_step_done(s, err) ||
+            pj_el_pairs_end_on(c, "helper", ids[k], "helper inactive", day, err))
             return -1;
         char *after = pj_render_to_string(c, ids[k], helper_render, err);
         if (!after || pj_audit_add(c, "update", "helper", ids[k], before, after, err)) return -1;

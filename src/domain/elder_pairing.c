@@ -1417,8 +1417,14 @@ static int pair_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 
 int pj_el_pairs_end(pj_ctx *c, const char *who, int64_t id, const char *note, pj_err *err)
 {
+    return pj_el_pairs_end_on(c, who, id, note, pj_el_today(c, pj_now()), err);
+}
+
+int pj_el_pairs_end_on(pj_ctx *c, const char *who, int64_t id, const char *note, int64_t day,
+                       pj_err *err)
+{
     char today[11];
-    pj_el_date(pj_el_today(c, pj_now()), today);
+    pj_el_date(day, today);
     pj_stmt *s = pj_db_prepare(c->db,
                                !strcmp(who, "helper")
                                    ? "SELECT id FROM elder_pairs WHERE helper_id = ? AND state ="
@@ -1435,8 +1441,9 @@ int pj_el_pairs_end(pj_ctx *c, const char *who, int64_t id, const char *note, pj
         char *before = pj_render_to_string(c, ids[k], pair_render, err);
         if (!before) return -1;
         s = pj_db_prepare(c->db,
-                          "UPDATE elder_pairs SET state = 'ended', end_date = ?, ended_note = ?,"
-                          " version = version + 1 WHERE id = ?",
+                          "UPDATE elder_pairs SET state = 'ended', end_date = CASE WHEN"
+                          " start_date > ?1 THEN start_date ELSE ?1 END, ended_note = ?2,"
+                          " version = version + 1 WHERE id = ?3",
                           err);
         if (!s) return -1;
         pj_stmt_text(s, 1, today);
