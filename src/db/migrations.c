@@ -57,6 +57,20 @@
                                             "text") " THEN json_extract(" COL ","                  \
                                                     " '$.doctor_name') NOT IN ('', '***') END;"
 
+/* migration 115: an active helper h whose own elder record (linked by elder_id, or of the same
+ * ID number when not linked) is no longer active; the Beijing day that record left the register
+ * (left_at, migration 113); a pair p of h ends on that day, on its start day if it began after */
+#define M115_ELDER_OF_H                                                                            \
+    "e.status <> 'active' AND (e.id = h.elder_id OR (h.elder_id IS NULL AND e.id_number ="         \
+    " h.id_number))"
+#define M115_STOPS "h.active = 1 AND EXISTS (SELECT 1 FROM elders e WHERE " M115_ELDER_OF_H ")"
+#define M115_AT    "(SELECT applied_at FROM schema_migrations WHERE version = 115)"
+#define M115_LEFT                                                                                  \
+    "(SELECT date(MIN(COALESCE(e.left_at, e.updated_at)) + 60 * COALESCE((SELECT CAST(value AS"    \
+    " INTEGER) FROM settings WHERE key = 'elder_tz_offset_min'), 480), 'unixepoch') FROM elders"   \
+    " e WHERE " M115_ELDER_OF_H ")"
+#define M115_END "CASE WHEN p.start_date > " M115_LEFT " THEN p.start_date ELSE " M115_LEFT " END"
+
 /* migration 486: a streamer's name at PATH in an audit snapshot's column COL masked as
  * pj_mask_name does (its first character and one '*') for the rows of entity ENT, unless so
  * already or the placeholder of an anonymised streamer */
@@ -1580,6 +1594,35 @@ const pj_migration pj_migrations[] = {
      " UPDATE elders SET left_at = CASE WHEN NEW.status = 'active' THEN NULL"
      " WHEN OLD.status = 'active' THEN CAST(strftime('%s', 'now') AS INTEGER)"
      " ELSE OLD.left_at END WHERE id = NEW.id; END;"},
+    /* an elder who dies or moves away stops helping too (低龄助高龄: the helper record linked to
+     * the elder, or of the elder's ID number, set inactive, its active pairs ended with the
+     * note "helper inactive"); helper records of elders who had left before that rule stayed
+     * active and paired. They are stopped as the rule stops them, each with an audit row by
+     * 'migration' ('update' / 'helper'; 'end' / 'pair' for each pair), the pairs ended on the
+     * day the elder left the register (Beijing date of left_at; a pair begun after it, on its
+     * start day) */
+    {115, "eldercare: helpers whose own elder record had left the register stop helping",
+     "INSERT INTO audit (at, username, action, entity, entity_id, before_json, after_json)"
+     " SELECT (SELECT applied_at FROM schema_migrations WHERE version = 115), 'migration',"
+     " 'end', 'pair', p.id,"
+     " '{\"id\":' || p.id || ',\"state\":\"active\",\"end_date\":null,\"ended_note\":\"\",'"
+     " || '\"version\":' || p.version || '}',"
+     " '{\"id\":' || p.id || ',\"state\":\"ended\",\"end_date\":\"' || " M115_END
+     " || '\",\"ended_note\":\"helper inactive\",\"version\":' || (p.version + 1) || '}'"
+     " FROM elder_pairs p JOIN helpers h ON h.id = p.helper_id WHERE p.state = 'active' AND"
+     " " M115_STOPS " ORDER BY p.id;"
+     "INSERT INTO audit (at, username, action, entity, entity_id, before_json, after_json)"
+     " SELECT (SELECT applied_at FROM schema_migrations WHERE version = 115), 'migration',"
+     " 'update', 'helper', h.id,"
+     " '{\"id\":' || h.id || ',\"active\":true,\"version\":' || h.version || '}',"
+     " '{\"id\":' || h.id || ',\"active\":false,\"version\":' || (h.version + 1) || '}'"
+     " FROM helpers h WHERE " M115_STOPS " ORDER BY h.id;"
+     "UPDATE elder_pairs SET state = 'ended', end_date = (SELECT " M115_END " FROM helpers h"
+     " JOIN elder_pairs p ON p.helper_id = h.id WHERE p.id = elder_pairs.id),"
+     " ended_note = 'helper inactive', version = version + 1 WHERE state = 'active' AND"
+     " helper_id IN (SELECT h.id FROM helpers h WHERE " M115_STOPS ");"
+     "UPDATE helpers SET active = 0, updated_at = " M115_AT ", version = version + 1 WHERE id IN"
+     " (SELECT h.id FROM helpers h WHERE " M115_STOPS ");"},
     /* the same for a streamer's ID number in its audit rows (the older mask kept the first 4
      * and the last 4) */
     {485, "e-commerce: audit rows of before keep streamers' ID numbers masked as today's",

@@ -858,3 +858,75 @@ TEST(db_migration_recounts_deadlines_counted_before_the_2026_holidays)
     CHECK_INT(one(db, "SELECT COUNT(*) FROM audit WHERE entity = 'ent_appeal'"), 1);
     pj_db_close(db);
 }
+
+/* Migration 115: helper records of elders who had died or moved away before an elder's
+ * departure stopped their helper record too stayed active and paired. Linked by elder_id or of
+ * the elder's ID number, they are set inactive and their active pairs ended ("helper inactive",
+ * on the Beijing day the elder left, or the pair's start day when later), each with an audit
+ * row by 'migration'; other helpers, pairs and an inactive helper are left as they were. */
+TEST(db_migration_stops_helpers_of_departed_elders)
+{
+    pj_db *db = open_before("helperstop.db", 115);
+    pj_err e = {0};
+    /* elders: 1 deceased (left 2025-12-31 23:00 UTC: 2026-01-01 in Beijing), 2 moved (left
+     * 2026-02-01), 3 and 4 active and paired, 5 active; helpers: 1 linked to elder 1, 2 of
+     * elder 2's ID number (not linked), 3 linked to elder 5 (active), 4 linked to elder 1 and
+     * inactive already */
+    CHECK_INT(
+        pj_db_exec(
+            db,
+            "INSERT INTO regions (id, code, name, type, created_at, updated_at) VALUES"
+            " (1, 'g1', 'g', 'grid', 1, 1);"
+            "INSERT INTO elders (id, name, sex, birth_date, id_number, grid_id, village_id,"
+            " township_id, lat, lon, status, left_at, created_at, updated_at) VALUES"
+            " (1, 'a', 'F', '1940-01-01', 'E1', 1, 1, 1, 40, 117, 'deceased', 1767222000, 1, 1),"
+            " (2, 'b', 'F', '1940-01-01', 'E2', 1, 1, 1, 40, 117, 'moved', 1769904000, 1, 1),"
+            " (3, 'c', 'F', '1940-01-01', 'E3', 1, 1, 1, 40, 117, 'active', NULL, 1, 1),"
+            " (4, 'd', 'F', '1940-01-01', 'E4', 1, 1, 1, 40, 117, 'active', NULL, 1, 1),"
+            " (5, 'e', 'F', '1940-01-01', 'E5', 1, 1, 1, 40, 117, 'active', NULL, 1, 1);"
+            "INSERT INTO helpers (id, name, sex, birth_date, id_number, grid_id, village_id,"
+            " township_id, lat, lon, skills, capacity, elder_id, active, created_at, updated_at,"
+            " version) VALUES"
+            " (1, 'h1', 'F', '1940-01-01', 'E1', 1, 1, 1, 40, 117, 8, 2, 1, 1, 1, 1, 3),"
+            " (2, 'h2', 'F', '1940-01-01', 'E2', 1, 1, 1, 40, 117, 8, 2, NULL, 1, 1, 1, 1),"
+            " (3, 'h3', 'F', '1940-01-01', 'E5', 1, 1, 1, 40, 117, 8, 2, 5, 1, 1, 1, 1),"
+            " (4, 'h4', 'F', '1941-01-01', 'E6', 1, 1, 1, 40, 117, 8, 2, 1, 0, 1, 1, 2);"
+            "INSERT INTO elder_pairs (id, elder_id, helper_id, start_date, end_date, state,"
+            " created_by, created_at, ended_note, version) VALUES"
+            " (1, 3, 1, '2025-10-01', NULL, 'active', 'x', 1, '', 1),"
+            " (2, 4, 2, '2026-03-05', NULL, 'active', 'x', 1, '', 2),"
+            " (3, 5, 3, '2025-10-01', NULL, 'active', 'x', 1, '', 1),"
+            " (4, 4, 1, '2025-09-01', '2025-09-30', 'ended', 'x', 1, 'n', 2);",
+            &e),
+        0);
+    pj_db_close(db);
+    db = open_at("helperstop.db", 0);
+    char out[600];
+    CHECK_STR(text_of(db,
+                      "SELECT group_concat(id || ':' || active || ':' || version, ' ') FROM"
+                      " (SELECT * FROM helpers ORDER BY id)",
+                      out, sizeof out),
+              "1:0:4 2:0:2 3:1:1 4:0:2");
+    CHECK_STR(text_of(db,
+                      "SELECT group_concat(id || ':' || state || ':' || COALESCE(end_date, '-') ||"
+                      " ':' || ended_note || ':' || version, ' ') FROM (SELECT * FROM elder_pairs"
+                      " ORDER BY id)",
+                      out, sizeof out),
+              "1:ended:2026-01-01:helper inactive:2 2:ended:2026-03-05:helper inactive:3"
+              " 3:active:-::1 4:ended:2025-09-30:n:2");
+    CHECK_STR(
+        text_of(db,
+                "SELECT group_concat(action || ' ' || entity || ' ' || entity_id || ' ' ||"
+                " before_json || ' ' || after_json, ' | ') FROM (SELECT * FROM audit WHERE"
+                " username = 'migration' AND at > 0 ORDER BY id)",
+                out, sizeof out),
+        "end pair 1 {\"id\":1,\"state\":\"active\",\"end_date\":null,\"ended_note\":\"\","
+        "\"version\":1} {\"id\":1,\"state\":\"ended\",\"end_date\":\"2026-01-01\","
+        "\"ended_note\":\"helper inactive\",\"version\":2} | end pair 2 {\"id\":2,\"state\":"
+        "\"active\",\"end_date\":null,\"ended_note\":\"\",\"version\":2} {\"id\":2,"
+        "\"state\":\"ended\",\"end_date\":\"2026-03-05\",\"ended_note\":\"helper"
+        " inactive\",\"version\":3} | update helper 1 {\"id\":1,\"active\":true,"
+        "\"version\":3} {\"id\":1,\"active\":false,\"version\":4} | update helper 2"
+        " {\"id\":2,\"active\":true,\"version\":1} {\"id\":2,\"active\":false,\"version\":2}");
+    pj_db_close(db);
+}
