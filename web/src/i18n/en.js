@@ -1506,6 +1506,7 @@ export default {
     pairedByHand: 'Paired',
     findHelper: 'Type a name: helpers of the township with a place left',
     helperOption: '{name} · {grid} · places left: {left} (#{id})',
+    helperLacks: 'lacks {skills}',
     endPair: 'End pair',
     endPairTitle: 'End the pair',
     endPairConfirm: 'End the pair with {name}? The elder then counts as unpaired and the next pairing run proposes another helper.',
