@@ -188,3 +188,55 @@ TEST_T(eldercare_death_recorded_late_with_its_day, 120)
     CHECK_INT(th_sql_int(&s, sql), 1);
     th_stop(&s);
 }
+
+/* An elder who was a helper too (低龄助高龄) and died on an earlier day: the helper record
+ * stops and its pairs end on that day, not on the day the death was recorded. */
+TEST_T(eldercare_helper_of_a_late_recorded_death_stops_on_its_day, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80], off[80], body[600], sql[400], path[64], day[11], start[11], id[19];
+    th_login(&s, "grid01", s.demo_pw, g);
+    th_login(&s, "officer", s.demo_pw, off);
+    long long grid = el_grid01_grid(&s);
+    el_id(id, "19620507", 85, 'M');
+    snprintf(body, sizeof body,
+             "{\"name\":\"张互助85\",\"sex\":\"M\",\"birth_date\":\"1962-05-07\",\"id_number\":"
+             "\"%s\",\"grid_id\":%lld,\"ability_level\":0}",
+             id, grid);
+    json_t *o = EL(&s, g, "POST", "/api/v1/elders", body, 201);
+    long long self = th_int(o, "id");
+    json_decref(o);
+    snprintf(body, sizeof body,
+             "{\"name\":\"张互助85\",\"sex\":\"M\",\"birth_date\":\"1962-05-07\",\"id_number\":"
+             "\"%s\",\"grid_id\":%lld,\"skills\":[\"companionship\"],\"capacity\":2,"
+             "\"elder_id\":%lld}",
+             id, grid, self);
+    o = EL(&s, g, "POST", "/api/v1/helpers", body, 201);
+    long long hid = th_int(o, "id");
+    json_decref(o);
+    long long other = el_elder(&s, g, grid, 86, "");
+    snprintf(body, sizeof body, "{\"elder_id\":%lld,\"helper_id\":%lld}", other, hid);
+    json_decref(EL(&s, off, "POST", "/api/v1/pairs", body, 201));
+    int64_t now = pj_now();
+    snprintf(sql, sizeof sql, "UPDATE elders SET created_at = %lld WHERE id = %lld",
+             (long long)(now - 60 * 86400), self);
+    th_sql_exec(&s, sql);
+    bj_date(now - 30 * 86400, start);
+    snprintf(sql, sizeof sql, "UPDATE elder_pairs SET start_date = '%s' WHERE helper_id = %lld",
+             start, hid);
+    th_sql_exec(&s, sql);
+    bj_date(now - 5 * 86400, day);
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", self);
+    snprintf(body, sizeof body, "{\"version\":1,\"status\":\"deceased\",\"left_on\":\"%s\"}", day);
+    json_decref(EL(&s, g, "PATCH", path, body, 200));
+    snprintf(sql, sizeof sql, "SELECT active FROM helpers WHERE id = %lld", hid);
+    CHECK_INT(th_sql_int(&s, sql), 0);
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM elder_pairs p WHERE helper_id = %lld AND state = 'ended' AND"
+             " end_date = '%s' AND ended_note = 'helper inactive' AND EXISTS (SELECT 1 FROM audit"
+             " a WHERE a.entity = 'pair' AND a.entity_id = p.id AND a.action = 'end')",
+             hid, day);
+    CHECK_INT(th_sql_int(&s, sql), 1);
+    th_stop(&s);
+}
