@@ -31,7 +31,7 @@ export function stripBom(text) {
  * double click, Enter again, another format) before its file arrives does nothing, so the user
  * gets one file of the filters they clicked with, never two in an order of the network's.
  *
- *   const { exporting, exportFile } = useExport((e) => (error.value = apiMessage(e)));
+ *   const { exporting, exportFile } = useExport(error.set); // error = usePageError()
  *   exportFile('csv', () => api.exportCsv(query), 'facilities.csv');
  *   <el-button :loading="exporting === 'csv'" :disabled="!!exporting && exporting !== 'csv'" …>
  *

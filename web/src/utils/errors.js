@@ -6,7 +6,7 @@
 // the common field names of `fields`), never the English text. A code that means something
 // more precise at one field (apiFieldErrors: a user name taken, the current password wrong)
 // has its own text in both languages.
-import { getCurrentScope, nextTick, reactive, ref, watch } from 'vue';
+import { customRef, getCurrentScope, nextTick, reactive, ref, watch } from 'vue';
 import { i18n } from '@/i18n/index.js';
 import { errorsAgain } from '@/plugins/formItem.js';
 
@@ -234,4 +234,49 @@ export function useFieldErrors() {
   // in a component's setup: the watch ends with the component
   if (getCurrentScope()) watch(i18n.global.locale, relocalise, { flush: 'sync' });
   return { errors, general, conflict, apply, clear, say, sayGeneral };
+}
+
+/**
+ * A page's own message (a list that failed to load, a refusal shown above the page) that follows
+ * the language: a ref of its text, usable as ref('') is (error.value = '' or a plain text), with
+ *   error.set(e, opts)   the API error's message (apiMessage(e, opts)),
+ *   error.say(make)      a message made by make() (e.g. () => t('manual.titleRequired')),
+ *   error.clear()        no message.
+ * A message set by set or say is made again in the new language on a switch (when next read: the
+ * text depends on the locale, so whatever shows it is refreshed); a plain text stays as it is.
+ * Needs no component: a composable (useMore) or a setup alike.
+ */
+export function usePageError(initial = '') {
+  let text = initial;
+  let make = null; // how the text shown is made, or null for a plain text
+  let madeIn = ''; // the locale the text was made in
+  let changed;
+  const error = customRef((track, trigger) => {
+    changed = trigger;
+    return {
+      get() {
+        track();
+        const locale = i18n.global.locale.value;
+        if (make && locale !== madeIn) {
+          madeIn = locale;
+          text = make();
+        }
+        return text;
+      },
+      set(v) {
+        make = null;
+        text = v;
+        trigger();
+      },
+    };
+  });
+  error.say = (maker) => {
+    make = maker;
+    madeIn = i18n.global.locale.value;
+    text = maker();
+    changed();
+  };
+  error.set = (e, opts) => error.say(() => apiMessage(e, opts));
+  error.clear = () => (error.value = '');
+  return error;
 }

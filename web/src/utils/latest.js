@@ -10,7 +10,7 @@
 //       const r = await run(api.list(query, { signal: run.signal }));
 //       rows.value = r.items;
 //     } catch (e) {
-//       error.value = apiMessage(e);
+//       error.set(e);                  // error = usePageError(): the message follows the language
 //     } finally {
 //       loading.value = false;
 //     }

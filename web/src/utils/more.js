@@ -13,13 +13,13 @@
 // `error` holds the message of a failed read (the rows read stay).
 import { ref, shallowRef } from 'vue';
 import { latest } from './latest.js';
-import { apiMessage } from './errors.js';
+import { usePageError } from './errors.js';
 
 export function useMore(fetchPage) {
   const items = shallowRef([]);
   const next = ref(null);
   const loading = ref(false);
-  const error = ref('');
+  const error = usePageError();
   let pages = 0; // pages read so far
   // append: the next page; else the first `n` pages again (1: a new list; the pages read: the
   // same rows refreshed after a change, the ones loaded with "more" kept in view)
@@ -46,7 +46,7 @@ export function useMore(fetchPage) {
       }
       error.value = '';
     } catch (e) {
-      error.value = apiMessage(e);
+      error.set(e);
     } finally {
       loading.value = false;
     }

@@ -6,7 +6,7 @@
 // after a commit the server accepted. Failures become the message in `error`, in the user's
 // language where the console knows the reason (utils/tableFile.js).
 import { ref, shallowRef } from 'vue';
-import { apiMessage } from '@/utils/errors.js';
+import { usePageError } from '@/utils/errors.js';
 import { latest } from '@/utils/latest.js';
 import { tableFailure, tableType } from '@/utils/tableFile.js';
 
@@ -16,11 +16,15 @@ export function useTableImport(send, t, committed) {
   const result = shallowRef(null);
   const checking = ref(false);
   const committing = ref(false);
-  const error = ref('');
+  const error = usePageError();
   const input = ref(null); // the <input type="file">, cleared by reset
   let checked = null; // the file the preview (check) is of
 
-  const failure = (e) => tableFailure(e, file.value, t, apiMessage);
+  // said again in the other language on a switch: of the file the request was for
+  const failure = (e) => {
+    const f = file.value;
+    error.say(() => tableFailure(e, f, t, apiMessage));
+  };
 
   function reset() {
     onFile.abort(); // a check still on its way is of a file no longer chosen
@@ -50,7 +54,7 @@ export function useTableImport(send, t, committed) {
       check.value = await run(send(bytes, chosen.type, true));
       checked = chosen;
     } catch (e) {
-      error.value = failure(e);
+      failure(e);
     } finally {
       checking.value = false;
     }
@@ -64,7 +68,7 @@ export function useTableImport(send, t, committed) {
       result.value = await send(checked.bytes, checked.type, false);
       committed(result.value);
     } catch (e) {
-      error.value = failure(e);
+      failure(e);
     } finally {
       committing.value = false;
     }
