@@ -4,7 +4,7 @@ import { onMounted, reactive, ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { session } from '@/auth/session.js';
 import { can, canChangeRow } from '@/auth/permissions.js';
-import { apiMessage } from '@/utils/errors.js';
+import { usePageError } from '@/utils/errors.js';
 import { formatNumber } from '@/utils/format.js';
 import { latest } from '@/utils/latest.js';
 
@@ -12,13 +12,13 @@ import { latest } from '@/utils/latest.js';
 export function useRegisterPage(api, perm, tab) {
   const { t, locale } = useI18n();
   const kpi = ref(null);
-  const error = ref('');
+  const error = usePageError();
   // the figures after the last save (an earlier answer arriving later is dropped)
   const loadKpi = latest(async (run) => {
     try {
       kpi.value = await run(api.kpi({ signal: run.signal }));
     } catch (e) {
-      error.value = apiMessage(e);
+      error.set(e);
     }
   });
   onMounted(() => loadKpi());
