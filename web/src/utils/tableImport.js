@@ -6,7 +6,7 @@
 // after a commit the server accepted. Failures become the message in `error`, in the user's
 // language where the console knows the reason (utils/tableFile.js).
 import { ref, shallowRef } from 'vue';
-import { usePageError } from '@/utils/errors.js';
+import { apiMessage, usePageError } from '@/utils/errors.js';
 import { latest } from '@/utils/latest.js';
 import { tableFailure, tableType } from '@/utils/tableFile.js';
 
