@@ -188,10 +188,7 @@ static int log_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     /* a voided log stays listed with who voided it, when and why (its credits were taken back
      * by the transaction void_txn_id) */
     pj_jw_kbool(w, "voided", !pj_col_is_null(s, 16));
-    if (pj_col_is_null(s, 16))
-        pj_jw_knull(w, "voided_at");
-    else
-        pj_render_time(w, "voided_at", pj_col_int(s, 16));
+    pj_render_time_col(w, "voided_at", s, 16);
     pj_render_by(w, "voided_by", s, 17, 21);
     pj_render_text(w, "void_reason", s, 18);
     pj_render_ref(w, "void_txn_id", s, 20);

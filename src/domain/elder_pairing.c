@@ -773,10 +773,7 @@ static int proposal_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_render_text(w, "reason", s, 10);
     pj_render_text(w, "state", s, 11);
     pj_render_by(w, "decided_by", s, 12, 16);
-    if (pj_col_is_null(s, 13))
-        pj_jw_knull(w, "decided_at");
-    else
-        pj_render_time(w, "decided_at", pj_col_int(s, 13));
+    pj_render_time_col(w, "decided_at", s, 13);
     pj_render_ref(w, "pair_id", s, 14);
     pj_jw_kint(w, "version", pj_col_int(s, 15));
     pj_jw_obj_end(w);

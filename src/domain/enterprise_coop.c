@@ -234,10 +234,7 @@ static int contact_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_render_text(w, "message", s, 3);
     pj_render_text(w, "state", s, 4);
     pj_render_time(w, "created_at", pj_col_int(s, 5));
-    if (pj_col_is_null(s, 6))
-        pj_jw_knull(w, "responded_at");
-    else
-        pj_render_time(w, "responded_at", pj_col_int(s, 6));
+    pj_render_time_col(w, "responded_at", s, 6);
     pj_jw_kint(w, "version", pj_col_int(s, 7));
     party_json(c, w, "from", s, 8, reveal, pj_col_int(s, 13));
     party_json(c, w, "to", s, 13, reveal, pj_col_int(s, 8));

@@ -407,10 +407,7 @@ static int match_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_jw_knum(w, "min_wan", (double)pj_col_int(s, 10) / FEN_PER_WAN);
     pj_jw_knum(w, "max_wan", (double)pj_col_int(s, 11) / FEN_PER_WAN);
     pj_render_text(w, "consent", s, 12);
-    if (pj_col_is_null(s, 13))
-        pj_jw_knull(w, "consent_at");
-    else
-        pj_render_time(w, "consent_at", pj_col_int(s, 13));
+    pj_render_time_col(w, "consent_at", s, 13);
     pj_render_text(w, "outcome", s, 14);
     if (pj_col_is_null(s, 15))
         pj_jw_knull(w, "approved_wan");

@@ -49,23 +49,14 @@ static void head_render(pj_stmt *s, pj_jw *w)
     pj_jw_kint(w, "shortfall", pj_col_int(s, 9));
     pj_render_time(w, "created_at", pj_col_int(s, 10));
     pj_render_by(w, "created_by", s, 11, 17);
-    if (pj_col_is_null(s, 12))
-        pj_jw_knull(w, "adopted_at");
-    else
-        pj_render_time(w, "adopted_at", pj_col_int(s, 12));
+    pj_render_time_col(w, "adopted_at", s, 12);
     pj_render_by(w, "adopted_by", s, 13, 18);
     /* a closed plan: when, by whom, why (null before) */
-    if (pj_col_is_null(s, 19))
-        pj_jw_knull(w, "closed_at");
-    else
-        pj_render_time(w, "closed_at", pj_col_int(s, 19));
+    pj_render_time_col(w, "closed_at", s, 19);
     pj_render_by(w, "closed_by", s, 20, 22);
     pj_render_text(w, "close_reason", s, 21);
     pj_jw_kint(w, "version", pj_col_int(s, 14));
-    if (pj_col_is_null(s, 16))
-        pj_jw_knull(w, "solved_at");
-    else
-        pj_render_time(w, "solved_at", pj_col_int(s, 16));
+    pj_render_time_col(w, "solved_at", s, 16);
     pj_jw_key(w, "error");
     if (pj_col_is_null(s, 15))
         pj_jw_null(w);
@@ -1051,10 +1042,7 @@ static int shipment_write(pj_ctx *c, int64_t id, const int64_t *flow, pj_jw *w, 
         /* a voided shipment stays listed with who voided it, when and why, and where its
          * quantity went back (void_lines: the line it came from, or a new one) */
         pj_jw_kbool(w, "voided", !pj_col_is_null(s, 14));
-        if (pj_col_is_null(s, 14))
-            pj_jw_knull(w, "voided_at");
-        else
-            pj_render_time(w, "voided_at", pj_col_int(s, 14));
+        pj_render_time_col(w, "voided_at", s, 14);
         pj_render_by(w, "voided_by", s, 15, 18);
         pj_render_text(w, "void_reason", s, 16);
         pj_jw_key(w, "void_lines");

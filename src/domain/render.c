@@ -24,6 +24,14 @@ void pj_render_time(pj_jw *w, const char *key, int64_t t)
     pj_jw_kstr(w, key, buf);
 }
 
+void pj_render_time_col(pj_jw *w, const char *key, pj_stmt *s, int col)
+{
+    if (pj_col_is_null(s, col))
+        pj_jw_knull(w, key);
+    else
+        pj_render_time(w, key, pj_col_int(s, col));
+}
+
 void pj_render_text(pj_jw *w, const char *key, pj_stmt *s, int col)
 {
     pj_jw_kstr(w, key, pj_col_text(s, col));

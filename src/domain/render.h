@@ -10,6 +10,9 @@ typedef int (*pj_render_fn)(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
 void pj_render_ref(pj_jw *w, const char *key, pj_stmt *s, int col);
 /* key: ISO-8601 UTC time from epoch seconds. */
 void pj_render_time(pj_jw *w, const char *key, int64_t t);
+/* key: ISO-8601 UTC time from an epoch-seconds column, or null when the column is NULL (a time
+ * that has not happened: voided_at, closed_at, ended_at). */
+void pj_render_time_col(pj_jw *w, const char *key, pj_stmt *s, int col);
 /* key: text column or null. */
 void pj_render_text(pj_jw *w, const char *key, pj_stmt *s, int col);
 /* SQL for a select list: the display name of the user whose username is in a column,
