@@ -226,10 +226,140 @@ int pj_conversion_standing(pj_ctx *c, int64_t id, pj_conv_standing *out, pj_err 
     return rc < 0 ? -1 : 0;
 }
 
-static int conv_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+/* What the adopted plan `plan` that started a conversion of facility fid sends there, as the
+ * conversion's `plan_site`: the site's people (all, and those needing medical care) against its
+ * capacity and barrier-free rooms, the villages they come from (village names and counts only,
+ * no personal data), and the supply flows into the site with what was shipped of them. Only
+ * this site's figures: a facility's operator reads what to prepare for, not the other sites'
+ * (the plan itself stays the place for the whole plan). in_force by the plan's rule
+ * (PJ_PLAN_IN_FORCE_AT, PJ_PLAN_FLOW_IN_FORCE), as GET /plans/{id} shows the site and flows. */
+static int plan_site_render(pj_ctx *c, int64_t plan, int64_t fid, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT p.name, p.status, p.role, json_extract(st.value, '$.used'),"
+        " json_extract(st.value, '$.vulnerable'), json_extract(st.value, '$.capacity'),"
+        " json_extract(st.value, '$.barrier_free_rooms'), json_extract(st.value, '$.medical'),"
+        " p.status = 'adopted' AND " PJ_PLAN_IN_FORCE_AT(
+            "?2") ","
+                  " json_extract(p.result_json, '$.supplies.days')"
+                  " FROM plans p LEFT JOIN json_each(p.result_json, '$.sites') st ON"
+                  " json_extract(st.value, '$.facility_id') = ?2 WHERE p.id = ?1 LIMIT 1",
+        err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, plan);
+    pj_stmt_int(s, 2, fid);
+    int rc = pj_stmt_step(s, err);
+    if (rc != 1) {
+        pj_stmt_done(s);
+        if (rc == 0) pj_jw_knull(w, "plan_site");
+        return rc < 0 ? -1 : 0;
+    }
+    pj_jw_key(w, "plan_site");
+    pj_jw_obj(w);
+    pj_jw_kint(w, "plan_id", plan);
+    pj_render_text(w, "plan_name", s, 0);
+    pj_render_text(w, "plan_status", s, 1);
+    pj_render_text(w, "role", s, 2);
+    pj_jw_kbool(w, "in_force", pj_col_int(s, 8) != 0);
+    pj_jw_kint(w, "people", pj_col_int(s, 3));
+    pj_jw_kint(w, "vulnerable", pj_col_int(s, 4));
+    pj_jw_kint(w, "capacity", pj_col_int(s, 5));
+    pj_jw_kint(w, "barrier_free_rooms", pj_col_int(s, 6));
+    pj_jw_kbool(w, "medical", pj_col_int(s, 7) != 0);
+    if (pj_col_is_null(s, 9))
+        pj_jw_knull(w, "supply_days");
+    else
+        pj_jw_kint(w, "supply_days", pj_col_int(s, 9));
+    pj_stmt_done(s);
+    /* the villages, most people first */
+    s = pj_db_prepare(c->db,
+                      "SELECT json_extract(a.value, '$.village_id') AS v, json_extract(a.value,"
+                      " '$.village_name'), SUM(json_extract(a.value, '$.people')) AS n,"
+                      " SUM(CASE WHEN json_extract(a.value, '$.class') = 'vulnerable' THEN"
+                      " json_extract(a.value, '$.people') ELSE 0 END) FROM plans p,"
+                      " json_each(p.result_json, '$.assignments') a WHERE p.id = ?1 AND"
+                      " json_extract(a.value, '$.facility_id') = ?2 GROUP BY v ORDER BY n DESC, v",
+                      err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, plan);
+    pj_stmt_int(s, 2, fid);
+    pj_jw_key(w, "villages");
+    pj_jw_arr(w);
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        pj_jw_obj(w);
+        pj_jw_kint(w, "village_id", pj_col_int(s, 0));
+        pj_render_text(w, "village_name", s, 1);
+        pj_jw_kint(w, "people", pj_col_int(s, 2));
+        pj_jw_kint(w, "vulnerable", pj_col_int(s, 3));
+        pj_jw_obj_end(w);
+    }
+    pj_stmt_done(s);
+    pj_jw_arr_end(w);
+    if (rc < 0) return -1;
+    /* the supply flows into the site, in the plan's order, with their shipments */
+    s = pj_db_prepare(
+        c->db,
+        "SELECT json_extract(fl.value, '$.store_id'), json_extract(fl.value, '$.store_name'),"
+        " json_extract(fl.value, '$.category'), json_extract(fl.value, '$.unit'),"
+        " json_extract(fl.value, '$.quantity'), " PJ_PLAN_FLOW_SHIPPED ", p.status = 'adopted'"
+        " AND " PJ_PLAN_FLOW_IN_FORCE " FROM plans p, json_each(p.result_json,"
+        " '$.supplies.flows') fl WHERE p.id = ?1 AND json_extract(fl.value, '$.facility_id') ="
+        " ?2 ORDER BY fl.key",
+        err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, plan);
+    pj_stmt_int(s, 2, fid);
+    pj_jw_key(w, "flows");
+    pj_jw_arr(w);
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        double q = pj_col_double(s, 4), shipped = pj_col_double(s, 5);
+        pj_jw_obj(w);
+        pj_jw_kint(w, "store_id", pj_col_int(s, 0));
+        pj_render_text(w, "store_name", s, 1);
+        pj_render_text(w, "category", s, 2);
+        pj_render_text(w, "unit", s, 3);
+        pj_jw_knum(w, "quantity", q);
+        pj_jw_knum(w, "shipped", shipped);
+        pj_jw_knum(w, "remaining", q > shipped ? q - shipped : 0);
+        pj_jw_kbool(w, "in_force", pj_col_int(s, 6) != 0);
+        pj_jw_obj_end(w);
+    }
+    pj_stmt_done(s);
+    pj_jw_arr_end(w);
+    if (rc < 0) return -1;
+    /* what the stores could not give the site */
+    s = pj_db_prepare(c->db,
+                      "SELECT json_extract(u.value, '$.category'), json_extract(u.value, '$.unit'),"
+                      " json_extract(u.value, '$.quantity') FROM plans p,"
+                      " json_each(p.result_json, '$.supplies.unmet') u WHERE p.id = ?1 AND"
+                      " json_extract(u.value, '$.facility_id') = ?2 ORDER BY u.key",
+                      err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, plan);
+    pj_stmt_int(s, 2, fid);
+    pj_jw_key(w, "unmet");
+    pj_jw_arr(w);
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        pj_jw_obj(w);
+        pj_render_text(w, "category", s, 0);
+        pj_render_text(w, "unit", s, 1);
+        pj_jw_knum(w, "quantity", pj_col_double(s, 2));
+        pj_jw_obj_end(w);
+    }
+    pj_stmt_done(s);
+    pj_jw_arr_end(w);
+    pj_jw_obj_end(w);
+    return rc < 0 ? -1 : 0;
+}
+
+/* The conversion; with_site: also its `plan_site` (the answers of GET /conversions/{id} and of
+ * the actions; the list and the audit rows go without it). */
+static int conv_render_as(pj_ctx *c, int64_t id, pj_jw *w, int with_site, pj_err *err)
 {
     conv_head h;
     if (conv_load(c, id, &h, err)) return -1;
+    int64_t plan_id = 0;
     int64_t now = pj_now();
     pj_jw_obj(w);
     pj_jw_kint(w, "id", h.id);
@@ -268,7 +398,7 @@ static int conv_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_stmt_int(pl, 1, h.id);
     int plrc = pj_stmt_step(pl, err);
     if (plrc == 1 && !pj_col_is_null(pl, 0))
-        pj_jw_kint(w, "plan_id", pj_col_int(pl, 0));
+        pj_jw_kint(w, "plan_id", plan_id = pj_col_int(pl, 0));
     else
         pj_jw_knull(w, "plan_id");
     pj_stmt_done(pl);
@@ -396,13 +526,30 @@ static int conv_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_jw_kint(w, "overdue", overdue);
     pj_jw_kint(w, "behind_plan", behind);
     pj_jw_obj_end(w);
+    if (with_site) {
+        if (!plan_id)
+            pj_jw_knull(w, "plan_site");
+        else if (plan_site_render(c, plan_id, h.facility_id, w, err))
+            return -1;
+    }
     pj_jw_obj_end(w);
     return 0;
 }
 
+static int conv_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return conv_render_as(c, id, w, 0, err);
+}
+
+/* The conversion as its own answers give it: with `plan_site`. */
+static int conv_answer(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return conv_render_as(c, id, w, 1, err);
+}
+
 int pj_conversion_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    return conv_render(c, id, w, err);
+    return conv_answer(c, id, w, err);
 }
 
 int pj_conversion_list(pj_ctx *c, int64_t facility_id, int64_t township_id, const char *mode,
@@ -671,7 +818,7 @@ int pj_conversion_start(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         pj_db_rollback(c->db);
         return -1;
     }
-    return conv_render(c, id, w, err);
+    return conv_answer(c, id, w, err);
 }
 
 /* Whether every step of a phase is done and every checklist item of it signed. */
@@ -918,7 +1065,7 @@ int pj_conversion_step_action(pj_ctx *c, int64_t row, const char *action, json_t
         goto fail;
     if (conv_load(c, conv, &h, err) || advance(c, &h, err) || pj_db_commit(c->db, err)) goto fail;
     json_decref(empty);
-    return conv_render(c, conv, w, err);
+    return conv_answer(c, conv, w, err);
 fail:
     pj_db_rollback(c->db);
 fail0:
@@ -1077,7 +1224,7 @@ int pj_conversion_action(pj_ctx *c, int64_t id, const char *action, json_t *body
     if ((abort_ && audit_conv(c, id, live ? "convert_abort" : "drill_abort", before, &held, err)) ||
         pj_db_commit(c->db, err))
         goto fail;
-    return conv_render(c, id, w, err);
+    return conv_answer(c, id, w, err);
 fail:
     pj_db_rollback(c->db);
     return -1;
