@@ -1203,6 +1203,57 @@ int pj_stock_list(pj_ctx *c, int64_t facility_id, const char *category, int64_t 
     return pj_render_query_page(c, s, limit, stock_render, w, err);
 }
 
+/* Per supply category, the stock lines GET /stock holds with the same filters, every one of
+ * them (not a page): usable (not expired: no expiry, or expiring on Beijing's today or later),
+ * of that what expires within PJ_STOCK_SOON_DAYS days (expiry ≤ today + 90 days), expired, and
+ * the number of lines. Every category the filter keeps, in the order of the catalogue (meta's),
+ * 0 where none is. The stock page's cards read these, never sums of the lines it loaded. */
+int pj_stock_summary(pj_ctx *c, int64_t facility_id, const char *category, pj_jw *w, pj_err *err)
+{
+    int64_t today = pj_stock_expired_before(pj_now());
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT k.code, k.name, k.unit, COUNT(l.id), COALESCE(SUM(CASE WHEN l.expiry IS NULL OR"
+        " l.expiry >= ?1 THEN l.quantity END), 0), COALESCE(SUM(CASE WHEN l.expiry >= ?1 AND"
+        " l.expiry <= ?2 THEN l.quantity END), 0), COALESCE(SUM(CASE WHEN l.expiry < ?1 THEN"
+        " l.quantity END), 0) FROM supply_categories k LEFT JOIN stock_lines l ON l.category ="
+        " k.code AND (?3 = 0 OR l.facility_id = ?3) WHERE (?4 IS NULL OR k.code = ?4)"
+        " GROUP BY k.code ORDER BY k.rowid",
+        err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, today);
+    pj_stmt_int(s, 2, today + (int64_t)PJ_STOCK_SOON_DAYS * 86400);
+    pj_stmt_int(s, 3, facility_id);
+    pj_stmt_text(s, 4, category);
+    char d[21];
+    pj_time_iso(today, d);
+    d[10] = 0;
+    pj_jw_obj(w);
+    pj_jw_kstr(w, "as_of_date", d);
+    pj_jw_kint(w, "soon_days", PJ_STOCK_SOON_DAYS);
+    pj_jw_key(w, "categories");
+    pj_jw_arr(w);
+    int rc;
+    int64_t lines = 0;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        pj_jw_obj(w);
+        pj_render_text(w, "category", s, 0);
+        pj_render_text(w, "name", s, 1);
+        pj_render_text(w, "unit", s, 2);
+        pj_jw_kint(w, "lines", pj_col_int(s, 3));
+        pj_jw_knum(w, "usable", pj_col_double(s, 4));
+        pj_jw_knum(w, "soon", pj_col_double(s, 5));
+        pj_jw_knum(w, "expired", pj_col_double(s, 6));
+        pj_jw_obj_end(w);
+        lines += pj_col_int(s, 3);
+    }
+    pj_stmt_done(s);
+    pj_jw_arr_end(w);
+    pj_jw_kint(w, "lines", lines);
+    pj_jw_obj_end(w);
+    return rc < 0 ? -1 : 0;
+}
+
 /* An expiry: a date YYYY-MM-DD of the years 2000–2100 (a Beijing date, stored as its 00:00
  * UTC), none is null. *set: 0 the body has no expiry, 1 it has (*has: 0 null, 1 a date). */
 static int stock_expiry(json_t *b, int *set, int *has, int64_t *expiry, pj_err *err)

@@ -79,6 +79,11 @@ int pj_finding_list(pj_ctx *c, const char *status, int64_t facility_id, int64_t 
 /* Stock lines of supply stores. */
 int pj_stock_list(pj_ctx *c, int64_t facility_id, const char *category, int64_t cursor, int limit,
                   pj_jw *w, pj_err *err);
+/* Days before its expiry that a usable stock line counts as expiring soon. */
+#define PJ_STOCK_SOON_DAYS 90
+/* The per-category totals of the lines pj_stock_list holds with the same filters (all of them):
+ * usable, expiring within PJ_STOCK_SOON_DAYS days, expired, lines (GET /stock/summary). */
+int pj_stock_summary(pj_ctx *c, int64_t facility_id, const char *category, pj_jw *w, pj_err *err);
 int pj_stock_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 int pj_stock_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
 /* version: the one the caller read (409 when the line has changed since); 0 deletes the

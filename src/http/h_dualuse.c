@@ -210,6 +210,17 @@ static int h_stock(pj_req *r)
         return -1;
     return pj_stock_list(&r->ctx, fid, cat, f.cursor, f.limit, &r->w, &r->err);
 }
+static int h_stock_summary(pj_req *r)
+{
+    static const char *const acc[] = {"facility_id", "category", NULL};
+    pj_list_filter f;
+    int64_t fid = 0;
+    const char *cat = NULL;
+    if (pj_h_filter_params(r, &f, acc) || pj_h_q_int(r, "facility_id", 1, INT64_MAX, &fid) ||
+        pj_h_q_str(r, "category", &cat))
+        return -1;
+    return pj_stock_summary(&r->ctx, fid, cat, &r->w, &r->err);
+}
 static int h_stock_create(pj_req *r)
 {
     return pj_h_need_body(r) || pj_stock_create(&r->ctx, r->body, &r->w, &r->err) ? -1
@@ -288,6 +299,8 @@ const pj_route pj_routes_dualuse[] = {
     {"GET", "/api/v1/facilities/{id}/drills", h_drill_trend, OFFICIALS,
      "A facility's drills over time"},
     {"GET", "/api/v1/stock", h_stock, OFFICIALS, "Stock lines of supply stores"},
+    {"GET", "/api/v1/stock/summary", h_stock_summary, OFFICIALS,
+     "Stock per supply category: usable, expiring within 90 days, expired (the list's filters)"},
     {"POST", "/api/v1/stock", h_stock_create, OPERATORS, "Add a stock line"},
     {"PATCH", "/api/v1/stock/{id}", h_stock_update, OPERATORS, "Change a stock line"},
     {"DELETE", "/api/v1/stock/{id}", h_stock_delete, OPERATORS, "Remove a stock line",

@@ -396,3 +396,212 @@ TEST(dualuse_stock_migration_keeps_lines_and_retires_ids)
                  "AUTOINCREMENT") != NULL);
     pj_db_close(db);
 }
+
+/* Per-category totals by the stock page's rule (usable = not expired, of that
+ * soon = expiry within 90 days of Beijing's today, expired = `expired`) over every line GET
+ * /stock gives with query, page after page. */
+typedef struct stock_sums {
+    char cat[33];
+    double usable, soon, expired;
+    long long lines;
+} stock_sums;
+
+static int sums_from_list(th_server *s, const char *tok, const char *query, stock_sums *out,
+                          int max)
+{
+    char soon[11], path[256];
+    th_day_rel(0, 90, soon);
+    int n = 0;
+    long long cursor = 0;
+    for (;;) {
+        snprintf(path, sizeof path, "/api/v1/stock?limit=500%s%s&cursor=%lld", *query ? "&" : "",
+                 query, cursor);
+        if (!cursor)
+            snprintf(path, sizeof path, "/api/v1/stock?limit=500%s%s", *query ? "&" : "", query);
+        json_t *o = NULL;
+        if (th_call(s, "GET", path, tok, NULL, &o) != 200) {
+            t_fail(__FILE__, __LINE__, "GET %s", path);
+            json_decref(o);
+            return n;
+        }
+        json_t *e;
+        size_t i;
+        json_array_foreach(json_object_get(o, "items"), i, e)
+        {
+            const char *cat = th_str(e, "category");
+            int k = 0;
+            while (k < n && strcmp(out[k].cat, cat)) k++;
+            if (k == n && n < max) {
+                memset(&out[n], 0, sizeof out[n]);
+                snprintf(out[n].cat, sizeof out[n].cat, "%s", cat);
+                n++;
+            }
+            if (k >= max) continue;
+            double q = json_number_value(json_object_get(e, "quantity"));
+            const char *exp = th_str(e, "expiry");
+            out[k].lines++;
+            if (json_is_true(json_object_get(e, "expired")))
+                out[k].expired += q;
+            else {
+                out[k].usable += q;
+                if (exp && strcmp(exp, soon) <= 0) out[k].soon += q;
+            }
+        }
+        const char *next = th_str(o, "next_cursor");
+        cursor = next ? atoll(next) : 0;
+        json_decref(o);
+        if (!cursor) break;
+    }
+    return n;
+}
+
+static int near(double a, double b)
+{
+    double d = a - b;
+    return (d < 0 ? -d : d) <= 1e-6 * (1 + (a < 0 ? -a : a));
+}
+
+/* GET /stock/summary with query says what summing the list with query says, category by
+ * category (those without lines 0), and its lines add up. */
+static void summary_as_list(th_server *s, const char *tok, const char *query, int line)
+{
+    stock_sums sums[64];
+    int n = sums_from_list(s, tok, query, sums, 64);
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/stock/summary%s%s", *query ? "?" : "", query);
+    json_t *o = NULL;
+    int st = th_call(s, "GET", path, tok, NULL, &o);
+    if (st != 200) {
+        t_fail(__FILE__, line, "GET %s: %d (%s)", path, st, th_err_message(o));
+        json_decref(o);
+        return;
+    }
+    long long total = 0, listed = 0;
+    json_t *e;
+    size_t i;
+    json_array_foreach(json_object_get(o, "categories"), i, e)
+    {
+        const char *cat = th_str(e, "category");
+        stock_sums z = {{0}, 0, 0, 0, 0}, *x = &z;
+        for (int k = 0; k < n; k++)
+            if (!strcmp(sums[k].cat, cat)) x = &sums[k];
+        double u = json_number_value(json_object_get(e, "usable"));
+        double so = json_number_value(json_object_get(e, "soon"));
+        double ex = json_number_value(json_object_get(e, "expired"));
+        if (!near(u, x->usable) || !near(so, x->soon) || !near(ex, x->expired) ||
+            th_int(e, "lines") != x->lines)
+            t_fail(__FILE__, line,
+                   "%s %s: summary %.3f usable, %.3f soon, %.3f expired, %lld lines; the list "
+                   "%.3f, %.3f, %.3f, %lld",
+                   path, cat, u, so, ex, th_int(e, "lines"), x->usable, x->soon, x->expired,
+                   x->lines);
+        total += th_int(e, "lines");
+    }
+    for (int k = 0; k < n; k++) listed += sums[k].lines;
+    if (total != listed || th_int(o, "lines") != listed)
+        t_fail(__FILE__, line, "%s: %lld lines in the summary, %lld in the list", path, total,
+               listed);
+    json_decref(o);
+}
+
+TEST_T(dualuse_stock_summary_counts_every_line, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], town[80], viewer[80];
+    th_login(&s, "officer", s.demo_pw, tok);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    th_login(&s, "viewer", s.demo_pw, viewer);
+    /* lines on each side of every edge: expired yesterday, expiring today (usable, soon), in 90
+     * days (soon) and in 91 (not), none; through the API so their dates are as the API keeps them
+     */
+    long long store = th_sql_int(&s, "SELECT MIN(facility_id) FROM stock_lines");
+    static const int days[] = {-1, 0, 90, 91};
+    for (int k = 0; k < 5; k++) {
+        char body[200], d[11];
+        if (k < 4) th_day_rel(0, days[k], d);
+        snprintf(body, sizeof body,
+                 "{\"facility_id\":%lld,\"category\":\"grain\",\"quantity\":%d.25%s%s%s}", store,
+                 100 + k, k < 4 ? ",\"expiry\":\"" : "", k < 4 ? d : "", k < 4 ? "\"" : "");
+        json_t *o = NULL;
+        CHECK_INT(th_call(&s, "POST", "/api/v1/stock", tok, body, &o), 201);
+        json_decref(o);
+    }
+    /* more lines than the console reads (20,000): 20,500 of water at one store, a third expired,
+     * a third expiring within 90 days */
+    long long water0 = th_sql_int(&s, "SELECT COUNT(*) FROM stock_lines WHERE category = 'water'");
+    char sql[1024], y[11], soon[11], late[11];
+    th_day_rel(0, -3, y);
+    th_day_rel(0, 30, soon);
+    th_day_rel(0, 400, late);
+    snprintf(sql, sizeof sql,
+             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20500)"
+             " INSERT INTO stock_lines (facility_id, category, quantity, unit, expiry, source,"
+             " created_at, updated_at) SELECT %lld, 'water', i %% 7 + 0.5, 'L', CASE i %% 3 WHEN"
+             " 0 THEN unixepoch('%s') WHEN 1 THEN unixepoch('%s') ELSE unixepoch('%s') END,"
+             " 'synthetic', 0, 0 FROM n",
+             store, y, soon, late);
+    th_sql_exec(&s, sql);
+    CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM stock_lines") > 20000);
+
+    /* every line counted, whoever asks (reads are not scoped: a township officer reads the
+     * district's stock as the list gives it), and with each filter */
+    summary_as_list(&s, tok, "", __LINE__);
+    summary_as_list(&s, town, "", __LINE__);
+    summary_as_list(&s, viewer, "category=grain", __LINE__);
+    char q[64];
+    snprintf(q, sizeof q, "facility_id=%lld", store);
+    summary_as_list(&s, town, q, __LINE__);
+    long long other = th_sql_int(&s, "SELECT MAX(facility_id) FROM stock_lines");
+    snprintf(q, sizeof q, "facility_id=%lld&category=water", other);
+    summary_as_list(&s, tok, q, __LINE__);
+
+    /* the water lines beyond the console's cap are in it: the figures by SQL */
+    json_t *o = NULL;
+    CHECK_INT(th_call(&s, "GET", "/api/v1/stock/summary?category=water", tok, NULL, &o), 200);
+    json_t *w = json_array_get(json_object_get(o, "categories"), 0);
+    CHECK_INT(json_array_size(json_object_get(o, "categories")), 1);
+    CHECK_STR(th_str(w, "category"), "water");
+    CHECK_STR(th_str(w, "unit"), "L");
+    CHECK_INT(th_int(w, "lines"), water0 + 20500);
+    CHECK_INT(th_int(o, "soon_days"), 90);
+    char today[11];
+    th_day_rel(0, 0, today);
+    CHECK_STR(th_str(o, "as_of_date"), today);
+    json_decref(o);
+    /* the grain edges: yesterday expired, today and +90 soon, +91 and none usable only */
+    snprintf(q, sizeof q, "/api/v1/stock/summary?category=grain&facility_id=%lld", store);
+    CHECK_INT(th_call(&s, "GET", q, tok, NULL, &o), 200);
+    json_t *g = json_array_get(json_object_get(o, "categories"), 0);
+    snprintf(sql, sizeof sql,
+             "SELECT CAST(ROUND(SUM(quantity) * 100) AS INTEGER) FROM stock_lines WHERE"
+             " facility_id = %lld AND category = 'grain' AND (expiry IS NULL OR expiry >="
+             " unixepoch('%s'))",
+             store, today);
+    CHECK_INT((long long)(json_number_value(json_object_get(g, "usable")) * 100 + 0.5),
+              th_sql_int(&s, sql));
+    snprintf(sql, sizeof sql,
+             "SELECT CAST(ROUND(SUM(quantity) * 100) AS INTEGER) FROM stock_lines WHERE"
+             " facility_id = %lld AND category = 'grain' AND expiry < unixepoch('%s')",
+             store, today);
+    CHECK_INT((long long)(json_number_value(json_object_get(g, "expired")) * 100 + 0.5),
+              th_sql_int(&s, sql));
+    json_decref(o);
+
+    /* a summary is one answer, not a page; its filters are checked as the list's */
+    CHECK_INT(th_call(&s, "GET", "/api/v1/stock/summary?limit=5", tok, NULL, &o), 400);
+    CHECK_STR(th_err_code(o), "unknown_parameter");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/stock/summary?facility_id=x", tok, NULL, &o), 400);
+    CHECK_STR(th_err_field(o), "facility_id");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/stock/summary?category=nothing", tok, NULL, &o), 200);
+    CHECK_INT(json_array_size(json_object_get(o, "categories")), 0);
+    CHECK_INT(th_int(o, "lines"), 0);
+    json_decref(o);
+    char jd[80];
+    th_login(&s, "jd", s.demo_pw, jd);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/stock/summary", jd, NULL, &o), 403);
+    json_decref(o);
+    th_stop(&s);
+}

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, apiGet, choose, DEMO_PW } from './lib.mjs';
 import { formatNumber } from '../../web/src/utils/format.js';
-import { addDays, beijingToday, stockState, stockTotals, STOCK_SOON_DAYS } from '../../web/src/utils/dualuse.js';
+import { addDays, beijingToday, stockState, STOCK_SOON_DAYS } from '../../web/src/utils/dualuse.js';
 
 let browser;
 before(async () => {
@@ -20,7 +20,7 @@ after(async () => {
   await browser?.close();
 });
 
-test('stock states and totals by category, on a given day', () => {
+test('stock states of the lines, on a given day', () => {
   const today = '2026-11-30';
   assert.equal(addDays(today, 1), '2026-12-01');
   assert.equal(addDays('2026-12-31', 1), '2027-01-01');
@@ -32,10 +32,6 @@ test('stock states and totals by category, on a given day', () => {
     { category: 'water', unit: 'L', quantity: 5, expiry: null, expired: false },
   ];
   assert.deepEqual(lines.map((l) => stockState(l, today)), ['ok', 'soon', 'expired', 'ok']);
-  const [grain, water, meat] = stockTotals(lines, [{ code: 'grain', unit: 'kg' }, { code: 'water', unit: 'L' }, { code: 'meat', unit: 'kg' }], today);
-  assert.deepEqual(grain, { code: 'grain', unit: 'kg', usable: 140, soon: 40, expired: 7, lines: 3 });
-  assert.deepEqual(water, { code: 'water', unit: 'L', usable: 5, soon: 0, expired: 0, lines: 1 });
-  assert.equal(meat.lines, 0);
 });
 
 describe('emergency stock', { timeout: 180000 }, () => {
@@ -60,6 +56,16 @@ describe('emergency stock', { timeout: 180000 }, () => {
     await page.getByRole('heading', { name: '应急物资储备' }).waitFor();
     const grain = page.getByTestId('stock-cat-grain');
     await grain.getByText(formatNumber(grainUsable), { exact: true }).waitFor();
+    // the cards are the server's totals over every line (GET /stock/summary), category by category
+    const sum = await apiGet(page, '/stock/summary');
+    assert.equal(sum.lines, all.length);
+    for (const c of sum.categories) {
+      const card = page.getByTestId(`stock-cat-${c.category}`);
+      await card.locator('.pj-cat-q').getByText(formatNumber(c.usable), { exact: true }).waitFor();
+      if (c.expired) await card.getByText(`${formatNumber(c.expired)} 已过期`).waitFor();
+      if (c.soon) await card.getByText(`${formatNumber(c.soon)} 将到期`).waitFor();
+    }
+    assert.equal(await page.getByTestId('stock-capped').count(), 0, 'every line loaded: not capped');
     await page.getByTestId('stock-chart').locator('canvas').first().waitFor();
     await page.getByText(`显示 ${all.length} / ${all.length} 条`).waitFor();
     // a card filters the lines to its category
@@ -112,6 +118,13 @@ describe('emergency stock', { timeout: 180000 }, () => {
     await page.waitForURL(/\/stock\?facility_id=/);
     const held = all.filter((l) => l.facility_id === store.facility_id).length;
     await page.getByText(`显示 ${held} / ${all.length} 条`).waitFor();
+    // the cards follow the facility chosen: the store's own totals, as the server counts them
+    await page.getByTestId('stock-totals').and(page.locator(`[data-facility="${store.facility_id}"]`)).waitFor();
+    const mineSum = await apiGet(page, `/stock/summary?facility_id=${store.facility_id}`);
+    const c0 = mineSum.categories.find((c) => c.lines > 0);
+    const own = all.filter((l) => l.facility_id === store.facility_id && l.category === c0.category && !l.expired).reduce((s, l) => s + l.quantity, 0);
+    assert.ok(Math.abs(own - c0.usable) < 1e-6, 'the store’s usable stock of a category');
+    await page.getByTestId(`stock-cat-${c0.category}`).locator('.pj-cat-q').getByText(formatNumber(c0.usable), { exact: true }).waitFor();
     await noProblems(page);
     await context.close();
   });

@@ -60,6 +60,8 @@ export const overview = {
 /** Stock lines of the supply stores (应急物资). */
 export const stock = {
   all: (query, opts) => getAll('/stock', query, opts),
+  // per category over every line the filters hold (usable, expiring within 90 days, expired)
+  summary: (query, opts) => get('/stock/summary', query, opts),
   create: (body) => post('/stock', body),
   update: (id, body) => patch(`/stock/${id}`, body),
   // the version the page read: a line changed since is refused (409), not deleted unseen

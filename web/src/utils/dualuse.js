@@ -355,7 +355,8 @@ export function manualSchedule(manual) {
 // Beijing's today and day arithmetic are the calendar's (re-exported for the stock page's tests)
 export { addDays, beijingToday };
 
-/** Days before expiry that count as "expires soon". */
+/** Days before expiry that count as "expires soon" (the server's PJ_STOCK_SOON_DAYS; the
+ * per-category totals are the server's, GET /stock/summary). */
 export const STOCK_SOON_DAYS = 90;
 
 /**
@@ -366,26 +367,6 @@ export function stockState(line, today) {
   if (line.expired) return 'expired';
   if (line.expiry && line.expiry <= addDays(today, STOCK_SOON_DAYS)) return 'soon';
   return 'ok';
-}
-
-/**
- * Per supply category (in the order of `categories`, [{code, unit}]): usable (not expired)
- * quantity, of which expiring soon, expired quantity and the number of lines.
- */
-export function stockTotals(lines, categories, today) {
-  const by = new Map(categories.map((c) => [c.code, { code: c.code, unit: c.unit, usable: 0, soon: 0, expired: 0, lines: 0 }]));
-  for (const l of lines) {
-    let x = by.get(l.category);
-    if (!x) by.set(l.category, (x = { code: l.category, unit: l.unit, usable: 0, soon: 0, expired: 0, lines: 0 }));
-    const s = stockState(l, today);
-    x.lines++;
-    if (s === 'expired') x.expired += l.quantity;
-    else {
-      x.usable += l.quantity;
-      if (s === 'soon') x.soon += l.quantity;
-    }
-  }
-  return [...by.values()];
 }
 
 const MANUAL_CSV_HEADER = ['phase', 'code', 'name', 'planned_minutes', 'team_type', 'team_count', 'predecessors', 'checklist'];
