@@ -226,13 +226,13 @@ int pj_conversion_standing(pj_ctx *c, int64_t id, pj_conv_standing *out, pj_err 
     return rc < 0 ? -1 : 0;
 }
 
-/* What the adopted plan `plan` that started a conversion of facility fid sends there, as the
- * conversion's `plan_site`: the site's people (all, and those needing medical care) against its
- * capacity and barrier-free rooms, the villages they come from (village names and counts only,
- * no personal data), and the supply flows into the site with what was shipped of them. Only
- * this site's figures: a facility's operator reads what to prepare for, not the other sites'
- * (the plan itself stays the place for the whole plan). in_force by the plan's rule
- * (PJ_PLAN_IN_FORCE_AT, PJ_PLAN_FLOW_IN_FORCE), as GET /plans/{id} shows the site and flows. */
+/* What adopted plan `plan` sends to facility fid, an entry of the conversion's `plan_sites`: the
+ * site's people (all, and those needing medical care) against its capacity and barrier-free rooms,
+ * the villages they come from (village names and counts only, no personal data), and the supply
+ * flows into the site with what was shipped of them. Only this site's figures: a facility's
+ * operator reads what to prepare for, not the other sites' (the plan itself stays the place for the
+ * whole plan). in_force by the plan's rule (PJ_PLAN_IN_FORCE_AT, PJ_PLAN_FLOW_IN_FORCE), as GET
+ * /plans/{id} shows the site and flows. */
 static int plan_site_render(pj_ctx *c, int64_t plan, int64_t fid, pj_jw *w, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(
@@ -252,10 +252,8 @@ static int plan_site_render(pj_ctx *c, int64_t plan, int64_t fid, pj_jw *w, pj_e
     int rc = pj_stmt_step(s, err);
     if (rc != 1) {
         pj_stmt_done(s);
-        if (rc == 0) pj_jw_knull(w, "plan_site");
         return rc < 0 ? -1 : 0;
     }
-    pj_jw_key(w, "plan_site");
     pj_jw_obj(w);
     pj_jw_kint(w, "plan_id", plan);
     pj_render_text(w, "plan_name", s, 0);
@@ -353,13 +351,46 @@ static int plan_site_render(pj_ctx *c, int64_t plan, int64_t fid, pj_jw *w, pj_e
     return rc < 0 ? -1 : 0;
 }
 
-/* The conversion; with_site: also its `plan_site` (the answers of GET /conversions/{id} and of
+/* The plans (adopted, or closed since) whose people and supplies go to conversion h's site:
+ * the plan whose adoption started it (plan_conversions), and for a live conversion those adopted
+ * while it ran that found the site converted already and placed people there (no conversion of
+ * their own there: the rule of PJ_PLAN_IN_FORCE_AT), by plan id. As `plan_sites`. */
+static int plan_sites_render(pj_ctx *c, const conv_head *h, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT p.id FROM plans p WHERE p.status IN ('adopted', 'closed') AND (EXISTS (SELECT 1"
+        " FROM plan_conversions pc WHERE pc.plan_id = p.id AND pc.conversion_id = ?1) OR (?5 ="
+        " 'live' AND NOT EXISTS (SELECT 1 FROM plan_conversions pc WHERE pc.plan_id = p.id AND"
+        " pc.facility_id = ?2) AND p.adopted_at >= ?3 AND (?4 = 0 OR p.adopted_at < ?4) AND"
+        " EXISTS (SELECT 1 FROM json_each(p.result_json, '$.sites') e WHERE"
+        " json_extract(e.value, '$.facility_id') = ?2))) ORDER BY p.id LIMIT 100",
+        err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, h->id);
+    pj_stmt_int(s, 2, h->facility_id);
+    pj_stmt_int(s, 3, h->started_at);
+    pj_stmt_int(s, 4, h->restore_at ? h->restore_at : h->ended_at);
+    pj_stmt_text(s, 5, h->mode);
+    int64_t ids[100];
+    int n = 0, rc;
+    while ((rc = pj_stmt_step(s, err)) == 1 && n < 100) ids[n++] = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    pj_jw_key(w, "plan_sites");
+    pj_jw_arr(w);
+    for (int k = 0; k < n; k++)
+        if (plan_site_render(c, ids[k], h->facility_id, w, err)) return -1;
+    pj_jw_arr_end(w);
+    return 0;
+}
+
+/* The conversion; with_site: also its `plan_sites` (the answers of GET /conversions/{id} and of
  * the actions; the list and the audit rows go without it). */
 static int conv_render_as(pj_ctx *c, int64_t id, pj_jw *w, int with_site, pj_err *err)
 {
     conv_head h;
     if (conv_load(c, id, &h, err)) return -1;
-    int64_t plan_id = 0;
     int64_t now = pj_now();
     pj_jw_obj(w);
     pj_jw_kint(w, "id", h.id);
@@ -398,7 +429,7 @@ static int conv_render_as(pj_ctx *c, int64_t id, pj_jw *w, int with_site, pj_err
     pj_stmt_int(pl, 1, h.id);
     int plrc = pj_stmt_step(pl, err);
     if (plrc == 1 && !pj_col_is_null(pl, 0))
-        pj_jw_kint(w, "plan_id", plan_id = pj_col_int(pl, 0));
+        pj_jw_kint(w, "plan_id", pj_col_int(pl, 0));
     else
         pj_jw_knull(w, "plan_id");
     pj_stmt_done(pl);
@@ -526,12 +557,7 @@ static int conv_render_as(pj_ctx *c, int64_t id, pj_jw *w, int with_site, pj_err
     pj_jw_kint(w, "overdue", overdue);
     pj_jw_kint(w, "behind_plan", behind);
     pj_jw_obj_end(w);
-    if (with_site) {
-        if (!plan_id)
-            pj_jw_knull(w, "plan_site");
-        else if (plan_site_render(c, plan_id, h.facility_id, w, err))
-            return -1;
-    }
+    if (with_site && plan_sites_render(c, &h, w, err)) return -1;
     pj_jw_obj_end(w);
     return 0;
 }
@@ -541,7 +567,7 @@ static int conv_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     return conv_render_as(c, id, w, 0, err);
 }
 
-/* The conversion as its own answers give it: with `plan_site`. */
+/* The conversion as its own answers give it: with `plan_sites`. */
 static int conv_answer(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
     return conv_render_as(c, id, w, 1, err);

@@ -1,7 +1,7 @@
 // What an adopted plan sends to a site, on the cockpit of the conversion it started (本站接收):
 // the people placed there and those needing medical care, the villages they come from, and the
 // supply flows into the site with what was shipped and what is still to ship — the server's
-// figures for that site (the conversion's plan_site), in zh-CN and English. A conversion started
+// figures for that site (the conversion's plan_sites), in zh-CN and English. A conversion started
 // by hand has no such panel. A server of the file's own (the demo district): the plan is solved,
 // adopted and shipped through the API, the cockpit read as the district officer.
 import { after, before, describe, test } from 'node:test';
@@ -61,6 +61,8 @@ describe('cockpit: what the plan sends to the site', { timeout: 180000 }, () => 
     await page.goto(`/conversions/${cid}`);
     const panel = page.getByTestId('plan-site');
     await panel.waitFor();
+    assert.equal(await panel.count(), 1, 'one plan sends people here');
+    assert.equal(await panel.getAttribute('data-plan'), String(plan.id));
     await panel.getByText('本站接收', { exact: true }).waitFor();
     assert.equal(await panel.getAttribute('data-in-force'), 'true');
     assert.equal(await page.getByTestId('plan-site-people').getAttribute('data-n'), String(site.used));
@@ -98,7 +100,7 @@ describe('cockpit: what the plan sends to the site', { timeout: 180000 }, () => 
       break;
     }
     assert.ok(byHand, 'a facility with a manual to drill');
-    assert.equal(byHand.plan_site, null);
+    assert.deepEqual(byHand.plan_sites, []);
     await page.goto(`/conversions/${byHand.id}`);
     await page.getByTestId('conv-tags').waitFor();
     assert.equal(await page.getByTestId('plan-site').count(), 0);

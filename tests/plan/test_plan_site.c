@@ -1,7 +1,8 @@
 /* What an adopted plan sends to one of its sites, on the conversion the adoption started
- * (`plan_site` of GET /conversions/{id}): the site's people and those needing medical care, the
+ * (`plan_sites` of GET /conversions/{id}; the plans placing people into a site converted
+ * already: test_plan_vulnerable.c): the site's people and those needing medical care, the
  * villages they come from, the supply flows into the site with what was shipped — the plan's own
- * figures for that site and no other's, readable by the facility's operator; null for a
+ * figures for that site and no other's, readable by the facility's operator; none for a
  * conversion started by hand; not in the list nor in the audit rows. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,12 +63,12 @@ static int flows_to(json_t *res, long long fid)
     return n;
 }
 
-/* The conversion's plan_site says what the plan's result says of site fid. */
+/* The conversion's plan_sites entry says what the plan's result says of site fid. */
 static void same_as_plan(json_t *ps, json_t *plan, long long fid, int line)
 {
     json_t *res = json_object_get(plan, "result"), *site = site_of(res, fid);
     if (!json_is_object(ps) || !site) {
-        t_fail(__FILE__, line, "no plan_site or no site %lld in the plan", fid);
+        t_fail(__FILE__, line, "no plan_sites entry or no site %lld in the plan", fid);
         return;
     }
     if (th_int(ps, "plan_id") != th_int(plan, "id") ||
@@ -162,7 +163,8 @@ TEST_T(plan_site_on_the_conversion, 240)
         long long cid = th_int(cv, "conversion_id"), fid = th_int(cv, "facility_id");
         snprintf(path, sizeof path, "/api/v1/conversions/%lld", cid);
         json_t *c = GET(&s, wanda, path, 200);
-        json_t *ps = json_object_get(c, "plan_site");
+        CHECK_INT(json_array_size(json_object_get(c, "plan_sites")), 1);
+        json_t *ps = json_array_get(json_object_get(c, "plan_sites"), 0);
         CHECK_INT(th_int(c, "plan_id"), pid);
         same_as_plan(ps, p, fid, __LINE__);
         CHECK_STR(th_str(ps, "plan_status"), "adopted");
@@ -202,7 +204,8 @@ TEST_T(plan_site_on_the_conversion, 240)
     snprintf(path, sizeof path, "/api/v1/conversions/%lld", ship_conv);
     json_t *c = GET(&s, tok, path, 200);
     json_t *fl, *got = NULL;
-    json_array_foreach(json_object_get(json_object_get(c, "plan_site"), "flows"), i, fl)
+    json_t *ps = json_array_get(json_object_get(c, "plan_sites"), 0);
+    json_array_foreach(json_object_get(ps, "flows"), i, fl)
     {
         if (th_int(fl, "store_id") == th_int(big, "store_id") &&
             !strcmp(th_str(fl, "category"), th_str(big, "category")))
@@ -215,11 +218,11 @@ TEST_T(plan_site_on_the_conversion, 240)
 
     /* the list and the audit rows go without it */
     json_t *l = GET(&s, tok, "/api/v1/conversions?mode=live&limit=5", 200);
-    CHECK(json_object_get(json_array_get(json_object_get(l, "items"), 0), "plan_site") == NULL);
+    CHECK(json_object_get(json_array_get(json_object_get(l, "items"), 0), "plan_sites") == NULL);
     CHECK(json_object_get(json_array_get(json_object_get(l, "items"), 0), "plan_id") != NULL);
     json_decref(l);
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'conversion' AND"
-                             " after_json LIKE '%plan_site%'"),
+                             " after_json LIKE '%plan_sites%'"),
               0);
 
     /* closed: the figures stay, no longer in force */
@@ -227,7 +230,7 @@ TEST_T(plan_site_on_the_conversion, 240)
     json_decref(POST(&s, tok, path, "{\"reason\":\"汛情解除\"}", 200));
     snprintf(path, sizeof path, "/api/v1/conversions/%lld", ship_conv);
     c = GET(&s, tok, path, 200);
-    json_t *ps = json_object_get(c, "plan_site");
+    ps = json_array_get(json_object_get(c, "plan_sites"), 0);
     CHECK_STR(th_str(ps, "plan_status"), "closed");
     CHECK(json_is_false(json_object_get(ps, "in_force")));
     json_decref(p);
@@ -241,8 +244,8 @@ TEST_T(plan_site_on_the_conversion, 240)
         c = POST(&s, wanda, "/api/v1/conversions", "{\"facility_id\":1,\"scenario\":\"epidemic\"}",
                  201);
         CHECK(json_is_null(json_object_get(c, "plan_id")));
-        CHECK(json_object_get(c, "plan_site") != NULL &&
-              json_is_null(json_object_get(c, "plan_site")));
+        CHECK(json_is_array(json_object_get(c, "plan_sites")));
+        CHECK_INT(json_array_size(json_object_get(c, "plan_sites")), 0);
         json_decref(c);
     }
     json_decref(big);

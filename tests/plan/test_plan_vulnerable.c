@@ -1568,3 +1568,58 @@ TEST_T(facility_figures_within_its_peacetime_capacity, 60)
         201));
     th_stop(&s);
 }
+
+/* The plans that place people into a site converted already (by hand, or by an earlier plan)
+ * show on that conversion (`plan_sites`) beside the one that started it, each with its own
+ * figures: the operator of C sees every plan's people coming, not only those of the plan that
+ * converted it. A conversion none of whose plans adopted it started has no plan_id. */
+TEST_T(plan_sites_of_a_converted_site, 60)
+{
+    th_server s;
+    char tok[80], path[96];
+    tiny_open(&s, tok);
+    converted_site(&s);
+    long long cv = th_sql_int(&s, "SELECT id FROM conversions WHERE facility_id = 3");
+    json_t *p1 = post_ok(&s, tok, "/api/v1/plans?wait=1",
+                         TINY(",\"vulnerable\":false,\"single_source\":false"), 201);
+    CHECK_INT(th_int(site(json_object_get(p1, "result"), 3), "used"), 30);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(p1, "id"));
+    json_t *ad = post_ok(&s, tok, path, "{}", 200);
+    json_decref(ad);
+    /* a second plan fills C's 20 beds added since */
+    th_sql_exec(&s, "UPDATE facility_roles SET capacity = 50 WHERE facility_id = 3");
+    json_t *p2 = post_ok(&s, tok, "/api/v1/plans?wait=1",
+                         TINY(",\"vulnerable\":false,\"single_source\":false"), 201);
+    long long used2 = th_int(site(json_object_get(p2, "result"), 3), "used");
+    CHECK(used2 > 0);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(p2, "id"));
+    json_decref(post_ok(&s, tok, path, "{}", 200));
+    json_t *c = NULL;
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld", cv);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &c), 200);
+    CHECK(json_is_null(json_object_get(c, "plan_id")));
+    json_t *ps = json_object_get(c, "plan_sites");
+    CHECK_INT(json_array_size(ps), 2);
+    json_t *a = json_array_get(ps, 0), *b = json_array_get(ps, 1);
+    CHECK_INT(th_int(a, "plan_id"), th_int(p1, "id"));
+    CHECK_INT(th_int(a, "people"), 30);
+    CHECK(json_is_true(json_object_get(a, "in_force")));
+    CHECK_INT(th_int(json_array_get(json_object_get(a, "villages"), 0), "village_id"), 1001);
+    CHECK_INT(th_int(json_array_get(json_object_get(a, "villages"), 0), "people"), 30);
+    CHECK_INT(th_int(b, "plan_id"), th_int(p2, "id"));
+    CHECK_INT(th_int(b, "people"), used2);
+    json_decref(c);
+    /* A's conversion, started by plan 1: plan 1 alone */
+    long long cva = th_sql_int(&s, "SELECT id FROM conversions WHERE facility_id = 1");
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld", cva);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &c), 200);
+    CHECK_INT(th_int(c, "plan_id"), th_int(p1, "id"));
+    ps = json_object_get(c, "plan_sites");
+    CHECK_INT(json_array_size(ps), 1);
+    CHECK_INT(th_int(json_array_get(ps, 0), "plan_id"), th_int(p1, "id"));
+    CHECK_INT(th_int(json_array_get(ps, 0), "people"), 70);
+    json_decref(c);
+    json_decref(p1);
+    json_decref(p2);
+    th_stop(&s);
+}
