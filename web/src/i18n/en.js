@@ -13,6 +13,8 @@ export default {
     users: 'Users',
     audit: 'Audit log',
     collapse: 'Collapse menu',
+    menu: 'Menu',
+    closeMenu: 'Close menu',
     expand: 'Expand menu',
     conversions: 'Conversion cockpit',
     manuals: 'Manuals',

@@ -15,6 +15,8 @@ export default {
     users: '用户管理',
     audit: '审计日志',
     collapse: '收起菜单',
+    menu: '菜单',
+    closeMenu: '关闭菜单',
     expand: '展开菜单',
     conversions: '转换驾驶舱',
     manuals: '工作手册',

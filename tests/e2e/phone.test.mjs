@@ -1,0 +1,146 @@
+// On a phone 360 × 740 the pages a grid worker, a township officer and a facility operator use
+// in the field fit the window: the page does not scroll sideways, the page's content starts at
+// the window's left edge (the menu is a drawer opened from the header, not a bar of icons beside
+// the page) and every button of the page — a row's 结束结对 or 作废 in a table that scrolls
+// inside its box among them — is on screen without panning. The menu drawer opens, lies within
+// the window, takes the user to a page and closes.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
+
+const PHONE = { width: 360, height: 740 };
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** The page fits the window: no sideways scroll of the document or of the main area, the
+ * content from the window's left edge, every shown button of the page on screen. */
+async function fits(page, what) {
+  await page.waitForLoadState('networkidle');
+  await page.locator('.pj-main h1').first().waitFor();
+  await page.waitForTimeout(300);
+  const r = await page.evaluate(() => {
+    const main = document.querySelector('.pj-main');
+    const W = window.innerWidth;
+    const off = [...main.querySelectorAll('button, a.el-button')]
+      .filter((b) => b.offsetParent && getComputedStyle(b).visibility !== 'hidden')
+      .map((b) => ({ b, r: b.getBoundingClientRect() }))
+      .filter(({ r }) => r.width && (r.left < -0.5 || r.right > W + 0.5))
+      .map(({ b, r }) => `${b.textContent.trim() || b.getAttribute('aria-label')} @ ${Math.round(r.left)}–${Math.round(r.right)}`);
+    return {
+      scroll: document.documentElement.scrollWidth,
+      width: W,
+      mainOver: main.scrollWidth - main.clientWidth,
+      mainLeft: main.getBoundingClientRect().left,
+      off,
+    };
+  });
+  assert.ok(r.scroll <= r.width, `${what}: the page is ${r.scroll} px wide in a ${r.width} px window`);
+  assert.ok(r.mainOver <= 0, `${what}: the main area scrolls sideways by ${r.mainOver} px`);
+  assert.ok(r.mainLeft <= 0.5, `${what}: the page starts ${r.mainLeft} px from the window's left edge (a menu bar beside it)`);
+  assert.deepEqual(r.off, [], `${what}: buttons off screen`);
+}
+
+const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+
+describe('360 px wide: the field pages fit the phone', () => {
+  test('grid worker: overview, elders, helpers, alerts, vulnerable list, quick entry, an elder and a helper', async () => {
+    const { context, page } = await openPage(browser, PHONE);
+    await login(page, 'grid01', DEMO_PW);
+    const elder = (await apiGet(page, '/elders?limit=1')).items[0];
+    const helper = (await apiGet(page, '/helpers?limit=1')).items[0];
+    for (const [path, what] of [
+      ['/dashboard', 'overview'],
+      ['/elders', 'elders'],
+      ['/helpers', 'helpers'],
+      ['/elder-alerts', 'alerts'],
+      ['/eldercare/vulnerable', 'vulnerable list'],
+      ['/service-entry', 'quick entry'],
+      [`/elders/${elder.id}`, 'an elder'],
+      [`/helpers/${helper.id}`, 'a helper'],
+    ]) {
+      await page.goto(path);
+      await fits(page, `grid01 ${what}`);
+    }
+    await page.goto('/elders');
+    await page.locator('.pj-main h1').first().waitFor();
+    await shot(page, 'phone-elders');
+    noProblems(page);
+    await context.close();
+  });
+
+  test('township officer: the pair records of an elder and a helper keep 结束结对 on screen', async () => {
+    const { context, page } = await openPage(browser, PHONE);
+    await login(page, 'jinhaihu', DEMO_PW);
+    const pair = (await apiGet(page, '/pairs?state=active&limit=1')).items[0];
+    assert.ok(pair, 'an active pair in the township');
+    for (const [path, what] of [
+      [`/elders/${pair.elder_id}`, 'the elder'],
+      [`/helpers/${pair.helper_id}`, 'the helper'],
+      ['/pairing', 'pairing'],
+      ['/elders', 'elders'],
+      ['/elder-alerts', 'alerts'],
+      ['/conversions', 'conversions'],
+      ['/dashboard', 'overview'],
+    ]) {
+      await page.goto(path);
+      await fits(page, `jinhaihu ${what}`);
+    }
+    await page.goto(`/helpers/${pair.helper_id}`);
+    const end = page.locator('.pj-main').getByRole('button', { name: '结束结对' }).first();
+    await end.waitFor();
+    const b = await end.boundingBox();
+    assert.ok(b.x >= 0 && b.x + b.width <= PHONE.width, `结束结对 at ${b.x}+${b.width}`);
+    await shot(page, 'phone-helper-pairs');
+    noProblems(page);
+    await context.close();
+  });
+
+  test('facility operator: the conversion list and cockpit', async () => {
+    const { context, page } = await openPage(browser, PHONE);
+    await login(page, 'wanda', DEMO_PW);
+    const conv = (await apiGet(page, '/conversions?limit=1')).items[0];
+    assert.ok(conv, 'a conversion of the operator’s facility');
+    for (const [path, what] of [
+      ['/dashboard', 'overview'],
+      ['/conversions', 'conversions'],
+      [`/conversions/${conv.id}`, 'the cockpit'],
+    ]) {
+      await page.goto(path);
+      await fits(page, `wanda ${what}`);
+    }
+    await shot(page, 'phone-cockpit');
+    noProblems(page);
+    await context.close();
+  });
+
+  test('the menu: a drawer from the header, within the window, closes on choosing a page', async () => {
+    const { context, page } = await openPage(browser, PHONE);
+    await login(page, 'grid01', DEMO_PW);
+    await page.goto('/dashboard');
+    await page.locator('.pj-main h1').first().waitFor();
+    const menu = page.getByTestId('console-menu');
+    assert.equal(await menu.isVisible(), false, 'the menu is hidden until opened');
+    await page.getByTestId('menu-button').click();
+    await menu.getByText('互助养老', { exact: true }).click();
+    await menu.getByRole('menuitem', { name: '老人台账' }).waitFor();
+    const r = await menu.boundingBox();
+    assert.ok(r.x >= 0 && r.x + r.width <= PHONE.width, `the menu spans ${r.x}+${r.width}`);
+    await shot(page, 'phone-menu');
+    await menu.getByRole('menuitem', { name: '老人台账' }).click();
+    await page.waitForURL(/\/elders$/);
+    await page.waitForFunction(() => getComputedStyle(document.querySelector('[data-testid="console-menu"]')).visibility === 'hidden');
+    // Esc closes it too, and the focus goes back to the menu button
+    await page.getByTestId('menu-button').click();
+    await menu.getByRole('menuitem', { name: '老人台账' }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => getComputedStyle(document.querySelector('[data-testid="console-menu"]')).visibility === 'hidden');
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'menu-button');
+    noProblems(page);
+    await context.close();
+  });
+});
