@@ -48,8 +48,9 @@ async function fits(page, what) {
 const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
 
 describe('360 px wide: the field pages fit the phone', () => {
-  test('grid worker: overview, elders, helpers, alerts, vulnerable list, quick entry, an elder and a helper', async () => {
+  for (const locale of ['zh-CN', 'en']) test(`grid worker: overview, elders, helpers, alerts, vulnerable list, quick entry, an elder and a helper (${locale})`, async () => {
     const { context, page } = await openPage(browser, PHONE);
+    await context.addInitScript((l) => localStorage.setItem('pj_locale', l), locale);
     await login(page, 'grid01', DEMO_PW);
     const elder = (await apiGet(page, '/elders?limit=1')).items[0];
     const helper = (await apiGet(page, '/helpers?limit=1')).items[0];
@@ -64,11 +65,11 @@ describe('360 px wide: the field pages fit the phone', () => {
       [`/helpers/${helper.id}`, 'a helper'],
     ]) {
       await page.goto(path);
-      await fits(page, `grid01 ${what}`);
+      await fits(page, `grid01 ${what} (${locale})`);
     }
     await page.goto('/elders');
     await page.locator('.pj-main h1').first().waitFor();
-    await shot(page, 'phone-elders');
+    await shot(page, `phone-elders-${locale}`);
     noProblems(page);
     await context.close();
   });
