@@ -92,6 +92,7 @@ int pj_elder_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
 typedef struct pj_helper_filter {
     int64_t region_id;
     const char *skill, *q;
+    const char *skills; /* comma-separated: helpers with every one of them */
     int active_only, reveal;
     int64_t cursor;
     int limit;

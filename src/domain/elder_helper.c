@@ -98,13 +98,38 @@ static int helper_render_revealed(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     return helper_render_x(c, id, w, 1, err);
 }
 
+/* skills=meals,nursing: the mask of every skill named, each one of the skill list (400
+ * bad_query on `skills` otherwise: an empty name, an unknown one) */
+static int skills_all_mask(const char *v, int *mask, pj_err *err)
+{
+    *mask = 0;
+    if (!v) return 0;
+    const char *p = v;
+    for (;;) {
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        int bit = -1;
+        for (int k = 0; pj_elder_skills[k]; k++)
+            if (strlen(pj_elder_skills[k]) == n && !strncmp(p, pj_elder_skills[k], n)) bit = k;
+        if (bit < 0)
+            return pj_fail(err, 400, "bad_query", "skills",
+                           "skills is a comma-separated list of meals, cleaning, escort,"
+                           " companionship, nursing");
+        *mask |= 1 << bit;
+        if (!e) return 0;
+        p = e + 1;
+    }
+}
+
 int pj_helper_list(pj_ctx *c, const pj_helper_filter *f, pj_jw *w, pj_err *err)
 {
     if (pj_el_require_personal(c, err)) return -1;
     int64_t town, region = f->region_id;
     int skill = 0;
     if (pj_el_region_check(c, &region, "region_id", &town, err)) return -1;
-    if (pj_q_enum("skill", f->skill, pj_elder_skills, err)) return -1;
+    int all = 0;
+    if (pj_q_enum("skill", f->skill, pj_elder_skills, err) || skills_all_mask(f->skills, &all, err))
+        return -1;
     if (f->skill) {
         for (int k = 0; pj_elder_skills[k]; k++)
             if (!strcmp(f->skill, pj_elder_skills[k])) skill = 1 << k;
@@ -112,7 +137,8 @@ int pj_helper_list(pj_ctx *c, const pj_helper_filter *f, pj_jw *w, pj_err *err)
     const char *sql =
         pj_arena_printf(c->arena,
                         "SELECT h.id FROM helpers h WHERE h.id > ?%s%s"
-                        " AND (? = 0 OR (h.skills & ?) <> 0) AND (? = 0 OR h.active = 1)"
+                        " AND (? = 0 OR (h.skills & ?) <> 0) AND (h.skills & ?) = ?"
+                        " AND (? = 0 OR h.active = 1)"
                         " AND (? IS NULL OR h.name LIKE '%%' || ? || '%%' ESCAPE '\\')"
                         " ORDER BY h.id LIMIT ?",
                         pj_el_scope_sql(c, "h"), pj_el_region_sql(c, region, "h"));
@@ -124,6 +150,8 @@ int pj_helper_list(pj_ctx *c, const pj_helper_filter *f, pj_jw *w, pj_err *err)
     pj_el_region_bind(s, region, &i);
     pj_stmt_int(s, i++, skill);
     pj_stmt_int(s, i++, skill);
+    pj_stmt_int(s, i++, all);
+    pj_stmt_int(s, i++, all);
     pj_stmt_int(s, i++, f->active_only);
     /* q is text to find: %, _ and \ in it match themselves */
     const char *q = pj_like_escape(c, f->q);
