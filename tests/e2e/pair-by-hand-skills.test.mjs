@@ -15,9 +15,9 @@ after(async () => {
   await browser?.close();
 });
 
-/** A valid ID number born `birth8` (YYYYMMDD), a woman; a new one each run. */
-function idNumber(birth8, k) {
-  const seq = String(100 + ((Date.now() + k * 37) % 400) * 2).padStart(3, '0');
+/** A valid ID number born `birth8` (YYYYMMDD), a woman (a man: `sex` 'M'); a new one each run. */
+function idNumber(birth8, k, sex = 'F') {
+  const seq = String(100 + ((Date.now() + k * 37) % 400) * 2 + (sex === 'M' ? 1 : 0)).padStart(3, '0');
   const prefix = `110117${birth8}${seq}`;
   return prefix + idCheckChar(prefix);
 }
@@ -82,6 +82,63 @@ test('hand pairing: helpers with the skills needed first, the others disabled an
   await page.locator('.el-message', { hasText: '已结对' }).first().waitFor();
   const pair = (await apiGet(page, `/pairs?elder_id=${elder.id}&state=active`)).items[0];
   assert.equal(pair.helper_id, able.id);
+  assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+  await context.close();
+});
+
+// In a large township the first 50 helpers read were all that was offered before anything was
+// typed: a suitable helper registered later never appeared unless searched by name. Those with
+// every skill needed are asked for first. A helper of the sex the elder does not want is offered
+// disabled, saying so (the server refuses them: sex_preference).
+test('hand pairing: a suitable helper beyond the first page is offered, one of the other sex disabled', { timeout: 120000 }, async () => {
+  const { context, page } = await openPage(browser);
+  await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
+  const grid = (await apiGet(page, '/elders?status=active&limit=1')).items[0].grid_id;
+  const n = Date.now() % 100000;
+  const elder = await apiSend(page, 'post', '/elders', {
+    name: `偏好老人${n}`, sex: 'F', birth_date: '1941-06-07', id_number: idNumber('19410607', 4), grid_id: grid, ability_level: 3,
+    help_needed: ['cleaning', 'escort', 'nursing'], helper_sex_pref: 'F',
+  });
+  const able = await apiSend(page, 'post', '/helpers', {
+    name: `远端${n}甲`, sex: 'F', birth_date: '1971-06-07', id_number: idNumber('19710607', 5), grid_id: grid, skills: ['cleaning', 'escort', 'nursing'], capacity: 2,
+  });
+  const man = await apiSend(page, 'post', '/helpers', {
+    name: `远端${n}乙`, sex: 'M', birth_date: '1971-06-08', id_number: idNumber('19710608', 6, 'M'), grid_id: grid, skills: ['cleaning', 'escort', 'nursing'], capacity: 2,
+  });
+  // a large township: the first page of all its helpers ends before the suitable one (the list
+  // answered without it, a cursor saying there are more); asked for by skills it is found
+  await page.route(
+    (url) => url.pathname === '/api/v1/helpers' && !url.searchParams.has('skills') && !url.searchParams.has('q'),
+    async (route) => {
+      const res = await route.fetch();
+      const body = await res.json();
+      return route.fulfill({ response: res, json: { ...body, items: body.items.filter((h) => h.id !== able.id), next_cursor: body.next_cursor || String(able.id) } });
+    },
+  );
+
+  await page.evaluate(() => localStorage.setItem('pj_locale', 'en'));
+  await page.goto(`/elders/${elder.id}`);
+  await page.getByTestId('pair-by-hand').click();
+  const dlg = page.getByTestId('pair-by-hand-dialog');
+  await dlg.getByTestId('pair-by-hand-helper').click();
+  // nothing typed: the suitable helper is offered, first
+  const opt = page.getByTestId(`pair-by-hand-option-${able.id}`);
+  await opt.waitFor();
+  const options = page.locator('.el-select-dropdown__item:visible');
+  assert.match(await options.nth(0).innerText(), new RegExp(`^远端${n}甲 · `));
+  {
+    const m = page.getByTestId(`pair-by-hand-option-${man.id}`);
+    await m.waitFor();
+    assert.match(await m.innerText(), / · the elder prefers a woman helper$/);
+    assert.match(await m.getAttribute('class'), /is-disabled/);
+    await page.keyboard.press('Escape');
+    await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
+    await page.reload();
+    await page.getByTestId('pair-by-hand').click();
+    await page.getByTestId('pair-by-hand-helper').click();
+    await page.getByTestId(`pair-by-hand-option-${man.id}`).waitFor();
+    assert.match(await page.getByTestId(`pair-by-hand-option-${man.id}`).innerText(), / · 老人希望女性互助员$/);
+  }
   assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
   await context.close();
 });

@@ -1534,6 +1534,10 @@ export default {
     findHelper: 'Type a name: helpers of the township with a place left',
     helperOption: '{name} · {grid} · places left: {left} (#{id})',
     helperLacks: 'lacks {skills}',
+    helperSexMismatch: {
+      F: 'the elder prefers a woman helper',
+      M: 'the elder prefers a man helper',
+    },
     endPair: 'End pair',
     endPairTitle: 'End the pair',
     endPairConfirm: 'End the pair with {name}? The elder then counts as unpaired and the next pairing run proposes another helper.',

@@ -1536,6 +1536,10 @@ export default {
     findHelper: '输入姓名查找本乡镇有空位的互助员',
     helperOption: '{name} · {grid} · 余{left}个名额（#{id}）',
     helperLacks: '缺少所需技能：{skills}',
+    helperSexMismatch: {
+      F: '老人希望女性互助员',
+      M: '老人希望男性互助员',
+    },
     endPair: '结束结对',
     endPairTitle: '结束结对',
     endPairConfirm: '结束与{name}的结对？结束后该老人计为未结对，下一次匹配会为其另配互助员。',
