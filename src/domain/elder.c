@@ -1413,6 +1413,33 @@ static int left_on_read(pj_ctx *c, int64_t id, json_t *body, const char *old_sta
     /* the last second of that day in Beijing time (tz as pj_el_today takes it) */
     int64_t tz = (int64_t)pj_el_setting(c, "elder_tz_offset_min", 480) * 60;
     if (d < today) *left_at = (d + 1) * 86400 - tz - 1;
+    if (!*left_at) return 0;
+    /* services logged after that day — of the elder, or given by the elder as a helper — say
+     * the day is wrong or the logs are: they are voided first (their credits taken back with
+     * them) or a later day is given; nothing is voided here behind the officer's back */
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT COUNT(*) OVER (), l.id, l.time_in FROM elder_service_logs l"
+                               " WHERE l.voided_at IS NULL AND l.time_in > ?1 AND (l.elder_id = ?2"
+                               " OR l.helper_id IN (SELECT h.id FROM helpers h WHERE h.elder_id ="
+                               " ?2 OR h.id_number = (SELECT id_number FROM elders WHERE id = ?2)))"
+                               " ORDER BY l.time_in, l.id LIMIT 1",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, *left_at);
+    pj_stmt_int(s, 2, id);
+    int rc2 = pj_stmt_step(s, err);
+    int64_t n = rc2 == 1 ? pj_col_int(s, 0) : 0, first = rc2 == 1 ? pj_col_int(s, 1) : 0,
+            first_at = rc2 == 1 ? pj_col_int(s, 2) : 0;
+    pj_stmt_done(s);
+    if (rc2 < 0) return -1;
+    if (n > 0) {
+        char on[11];
+        pj_el_date(pj_el_today(c, first_at), on);
+        return pj_fail(err, 422, "out_of_range", "left_on",
+                       "%lld service log(s) in force are after %s (the first: log %lld of %s):"
+                       " void them first, or give the day they left as the last of those days",
+                       (long long)n, left_on, (long long)first, on);
+    }
     return 0;
 }
 

@@ -266,10 +266,11 @@ static int log_insert(pj_ctx *c, json_t *b, int quick, int64_t *out_id, pj_err *
     } else if (pj_el_scope_check(c, e.grid, e.town, err)) {
         return -1;
     }
-    /* an elder who died or moved away: a service of before the change was recorded is still
-     * logged (the company of an elder's last days is entered after the family or the grid
-     * worker recorded the death), one of the time since is not */
-    if (strcmp(e.status, "active") && !(e.left_at && t_in < e.left_at))
+    /* an elder who died or moved away: a service of before the change was recorded (up to
+     * left_at: the last second of a departure day given as left_on) is still logged (the company of
+     * an elder's last days is entered after the family or the grid worker recorded the death), one
+     * of the time since is not */
+    if (strcmp(e.status, "active") && !(e.left_at && t_in <= e.left_at))
         return pj_fail(err, 422, "invalid_value", "elder_id",
                        "elder %lld is %s: only a service before that was recorded is logged",
                        (long long)elder_id, e.status);

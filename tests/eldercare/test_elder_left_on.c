@@ -240,3 +240,99 @@ TEST_T(eldercare_helper_of_a_late_recorded_death_stops_on_its_day, 120)
     CHECK_INT(th_sql_int(&s, sql), 1);
     th_stop(&s);
 }
+
+/* A death recorded late whose day is before services already logged — of the elder, or given
+ * by the elder as a helper — is refused at left_on naming the first such log, and changes
+ * nothing: the day or the logs are wrong, and the logs kept their credits while the report
+ * counted visits to an elder no longer owed any. Once they are voided the day is taken. A
+ * service at the departure day's last second (23:59:59 Beijing) is still logged. */
+TEST_T(eldercare_left_on_before_logs_in_force_refused, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80], off[80], body[600], sql[400], path[64], day[11], t_in[21], id[19];
+    th_login(&s, "grid01", s.demo_pw, g);
+    th_login(&s, "officer", s.demo_pw, off);
+    long long grid = el_grid01_grid(&s);
+    long long e = el_elder(&s, g, grid, 87, "");
+    long long h = el_helper(&s, g, grid, 87, "1968-02-07", 'F', "");
+    snprintf(body, sizeof body, "{\"elder_id\":%lld,\"helper_id\":%lld}", e, h);
+    json_decref(EL(&s, off, "POST", "/api/v1/pairs", body, 201));
+    int64_t now = pj_now();
+    snprintf(sql, sizeof sql, "UPDATE elders SET created_at = %lld WHERE id = %lld",
+             (long long)(now - 20 * 86400), e);
+    th_sql_exec(&s, sql);
+    /* a visit three days ago, logged while the elder was active */
+    pj_time_iso(now / 60 * 60 - 3 * 86400, t_in);
+    snprintf(body, sizeof body,
+             "{\"elder_id\":%lld,\"helper_id\":%lld,\"kind\":\"companionship\",\"time_in\":\"%s\","
+             "\"minutes\":60}",
+             e, h, t_in);
+    json_t *o = EL(&s, g, "POST", "/api/v1/service-logs", body, 201);
+    long long log = th_int(o, "id");
+    json_decref(o);
+    /* died five days ago: the log is after that day */
+    bj_date(now - 5 * 86400, day);
+    snprintf(body, sizeof body, "{\"version\":1,\"status\":\"deceased\",\"left_on\":\"%s\"}", day);
+    char first[40];
+    snprintf(first, sizeof first, "the first: log %lld of", log);
+    refused(&s, g, e, body, "out_of_range", first);
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM elders WHERE id = %lld AND status = 'active' AND version = 1"
+             " AND left_at IS NULL",
+             e);
+    CHECK_INT(th_sql_int(&s, sql), 1);
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM elder_pairs WHERE elder_id = %lld AND state = 'active'", e);
+    CHECK_INT(th_sql_int(&s, sql), 1);
+    /* the log voided, the day is taken */
+    snprintf(path, sizeof path, "/api/v1/service-logs/%lld/void", log);
+    json_decref(EL(&s, g, "POST", path, "{\"reason\":\"老人已于此前去世\"}", 200));
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", e);
+    json_decref(EL(&s, g, "PATCH", path, body, 200));
+    /* the departure day's last second is still that day: logged */
+    int64_t end_of_day = (now - 5 * 86400 + 8 * 3600) / 86400 * 86400 + 86400 - 8 * 3600 - 1;
+    pj_time_iso(end_of_day, t_in);
+    snprintf(body, sizeof body,
+             "{\"elder_id\":%lld,\"helper_id\":%lld,\"kind\":\"companionship\",\"time_in\":\"%s\","
+             "\"minutes\":1}",
+             e, h, t_in);
+    json_decref(EL(&s, g, "POST", "/api/v1/service-logs", body, 201));
+    /* an elder who helps too: a service they gave after the day stops the day likewise */
+    el_id(id, "19620508", 88, 'M');
+    snprintf(body, sizeof body,
+             "{\"name\":\"王互助88\",\"sex\":\"M\",\"birth_date\":\"1962-05-08\",\"id_number\":"
+             "\"%s\",\"grid_id\":%lld,\"ability_level\":0}",
+             id, grid);
+    o = EL(&s, g, "POST", "/api/v1/elders", body, 201);
+    long long self = th_int(o, "id");
+    json_decref(o);
+    snprintf(body, sizeof body,
+             "{\"name\":\"王互助88\",\"sex\":\"M\",\"birth_date\":\"1962-05-08\",\"id_number\":"
+             "\"%s\",\"grid_id\":%lld,\"skills\":[\"companionship\"],\"capacity\":2,"
+             "\"elder_id\":%lld}",
+             id, grid, self);
+    o = EL(&s, g, "POST", "/api/v1/helpers", body, 201);
+    long long hid = th_int(o, "id");
+    json_decref(o);
+    long long other = el_elder(&s, g, grid, 89, "");
+    snprintf(body, sizeof body, "{\"elder_id\":%lld,\"helper_id\":%lld}", other, hid);
+    json_decref(EL(&s, off, "POST", "/api/v1/pairs", body, 201));
+    snprintf(sql, sizeof sql, "UPDATE elders SET created_at = %lld WHERE id IN (%lld, %lld)",
+             (long long)(now - 20 * 86400), self, other);
+    th_sql_exec(&s, sql);
+    pj_time_iso(now / 60 * 60 - 2 * 86400, t_in);
+    snprintf(body, sizeof body,
+             "{\"elder_id\":%lld,\"helper_id\":%lld,\"kind\":\"companionship\",\"time_in\":\"%s\","
+             "\"minutes\":30}",
+             other, hid, t_in);
+    o = EL(&s, g, "POST", "/api/v1/service-logs", body, 201);
+    long long given = th_int(o, "id");
+    json_decref(o);
+    snprintf(body, sizeof body, "{\"version\":1,\"status\":\"deceased\",\"left_on\":\"%s\"}", day);
+    snprintf(first, sizeof first, "the first: log %lld of", given);
+    refused(&s, g, self, body, "out_of_range", first);
+    snprintf(sql, sizeof sql, "SELECT active FROM helpers WHERE id = %lld", hid);
+    CHECK_INT(th_sql_int(&s, sql), 1);
+    th_stop(&s);
+}
