@@ -124,3 +124,29 @@ test('a grid worker sees why a pair ended but has no end button', { timeout: 600
   assert.equal(await page.getByTestId('pair-end').count(), 0);
   await context.close();
 });
+
+// Someone else ends the pair while the dialog is open: the 409 is said in the dialog, which
+// stays with the date and note typed; closing it reads the pair again. Before, the reload on
+// the 409 removed the row's 结束结对 and with it the dialog, without a word.
+test('a pair ended meanwhile by someone else: the dialog says so and stays', { timeout: 90000 }, async () => {
+  const { context, page } = await openPage(browser, LAPTOP);
+  await login(page, 'jinhaihu', DEMO_PW);
+  const pair = (await apiGet(page, '/pairs?state=active&limit=1')).items[0];
+  assert.ok(pair, 'an active pair in the township');
+  await page.goto(`/elders/${pair.elder_id}`);
+  const table = page.getByTestId('elder-pairs');
+  await table.getByTestId('pair-end').first().click();
+  const dlg = page.getByTestId('pair-end-dialog');
+  await dlg.getByTestId('pair-end-note').fill('我方填写的原因');
+  const res = await page.request.post(`/api/v1/pairs/${pair.id}/end`, { data: { version: pair.version, note: '他人先结束' } });
+  assert.ok(res.ok(), await res.text());
+  await dlg.getByTestId('pair-end-confirm').click();
+  await dlg.getByTestId('pair-end-conflict').waitFor();
+  assert.ok(await dlg.isVisible(), 'the dialog stays');
+  assert.equal(await dlg.getByTestId('pair-end-note').inputValue(), '我方填写的原因');
+  await shot(page, 'pair-end-meanwhile');
+  await dlg.getByRole('button', { name: '取消' }).click();
+  await table.getByText('他人先结束').waitFor();
+  assert.equal(await table.getByTestId('pair-end').count(), 0, 'the ended pair offers no 结束结对');
+  await context.close();
+});

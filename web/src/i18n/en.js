@@ -1542,6 +1542,7 @@ export default {
     endPairTitle: 'End the pair',
     endPairConfirm: 'End the pair with {name}? The elder then counts as unpaired and the next pairing run proposes another helper.',
     endPairNoteHint: 'e.g. the helper no longer visits, the elder asked for another helper',
+    pairChangedMeanwhile: 'Someone else changed or ended this pair meanwhile. Close this window to see it as it is now; end it again if still needed.',
     pairEnded: 'Pair ended',
     endedNote: 'Why it ended',
     endedNotes: {

@@ -1544,6 +1544,7 @@ export default {
     endPairTitle: '结束结对',
     endPairConfirm: '结束与{name}的结对？结束后该老人计为未结对，下一次匹配会为其另配互助员。',
     endPairNoteHint: '如：互助员不再上门，老人希望更换互助员',
+    pairChangedMeanwhile: '该结对已被他人修改或结束。关闭此窗口后将显示其最新状态；如仍需结束，请重新操作。',
     pairEnded: '结对已结束',
     endedNote: '结束说明',
     endedNotes: {
