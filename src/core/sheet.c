@@ -225,7 +225,7 @@ void pj_rowerr_json(pj_jw *w, const pj_rowerr *re, int line)
     pj_jw_obj_end(w);
 }
 
-int pj_sheet_out_open(pj_sheet_out *o, const char *sheet, pj_err *err)
+int pj_sheet_out_open(pj_sheet_out *o, const char *sheet, int64_t created, pj_err *err)
 {
     char *tmp = getenv("TMPDIR");
     snprintf(o->path, sizeof o->path, "%s/pingji-export-XXXXXX", tmp && *tmp ? tmp : "/tmp");
@@ -235,6 +235,8 @@ int pj_sheet_out_open(pj_sheet_out *o, const char *sheet, pj_err *err)
     close(fd);
     lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = tmp && *tmp ? tmp : NULL};
     o->wb = workbook_new_opt(o->path, &opt);
+    lxw_doc_properties props = {.created = (time_t)created};
+    if (o->wb && created > 0) workbook_set_properties(o->wb, &props);
     o->ws = o->wb ? workbook_add_worksheet(o->wb, sheet) : NULL;
     if (!o->ws) {
         if (o->wb) workbook_close(o->wb);

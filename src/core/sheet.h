@@ -90,8 +90,10 @@ typedef struct pj_sheet_out {
     lxw_workbook *wb;
     lxw_worksheet *ws;
 } pj_sheet_out;
-/* A workbook with one worksheet named sheet (o->ws); 500 when it cannot be started. */
-int pj_sheet_out_open(pj_sheet_out *o, const char *sheet, pj_err *err);
+/* A workbook with one worksheet named sheet (o->ws); 500 when it cannot be started. created:
+ * the time the workbook says it was made (its properties and its zip entries' times), 0 for now;
+ * the same rows and time give the same bytes, so that a HEAD's Content-Length is its GET's. */
+int pj_sheet_out_open(pj_sheet_out *o, const char *sheet, int64_t created, pj_err *err);
 /* Closes the workbook; when rc is 0, appends its bytes to out (413 too_large beyond out's
  * limit). Returns rc, or -1 when that fails. The temporary file is removed either way. */
 int pj_sheet_out_close(pj_sheet_out *o, int rc, pj_buf *out, pj_err *err);

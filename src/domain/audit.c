@@ -36,6 +36,16 @@ int pj_audit_add(pj_ctx *c, const char *action, const char *entity, int64_t enti
     return rc < 0 ? -1 : 0;
 }
 
+int64_t pj_audit_last_at(pj_ctx *c)
+{
+    pj_err e = {0};
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT at FROM audit ORDER BY id DESC LIMIT 1", &e);
+    if (!s) return 0;
+    int64_t at = pj_stmt_step(s, &e) == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    return at;
+}
+
 int pj_audit_list(pj_ctx *c, const pj_audit_filter *f, pj_jw *w, pj_err *err)
 {
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE)) return -1;

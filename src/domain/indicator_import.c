@@ -555,7 +555,7 @@ int pj_ind_export_xlsx(pj_ctx *c, const pj_value_filter *f, pj_buf *out, pj_err 
     pj_stmt *s = export_rows(c, f, err);
     if (!s) return -1;
     pj_sheet_out so;
-    if (pj_sheet_out_open(&so, "indicators", err)) {
+    if (pj_sheet_out_open(&so, "indicators", pj_audit_last_at(c), err)) {
         pj_stmt_done(s);
         return -1;
     }

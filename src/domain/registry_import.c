@@ -1022,7 +1022,7 @@ int pj_facility_export_xlsx(pj_ctx *c, const pj_list_filter *f, pj_buf *out, pj_
     pj_stmt *s = export_rows(c, f, err);
     if (!s) return -1;
     pj_sheet_out so;
-    if (pj_sheet_out_open(&so, "facilities", err)) {
+    if (pj_sheet_out_open(&so, "facilities", pj_audit_last_at(c), err)) {
         pj_stmt_done(s);
         return -1;
     }
