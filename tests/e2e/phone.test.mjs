@@ -3,7 +3,9 @@
 // the window's left edge (the menu is a drawer opened from the header, not a bar of icons beside
 // the page) and every button of the page — a row's 结束结对 or 作废 in a table that scrolls
 // inside its box among them — is on screen without panning. The menu drawer opens, lies within
-// the window, takes the user to a page and closes.
+// the window, takes the keyboard with it (Tab stays in it), takes the user to a page — the page
+// shown too — and closes. The plan page's 作废, the cockpit's 本站接收 figures and the hand-pair
+// options (why a helper is disabled) are within the window.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
@@ -144,4 +146,43 @@ describe('360 px wide: the field pages fit the phone', () => {
     noProblems(page);
     await context.close();
   });
+
+  test('the menu drawer takes the focus and keeps Tab inside', async () => {
+    const { context, page } = await openPage(browser, PHONE);
+    await login(page, 'grid01', DEMO_PW);
+    await page.goto('/elders');
+    await page.locator('.pj-main h1').first().waitFor();
+    await page.waitForLoadState('networkidle');
+    const inMenu = () => page.evaluate(() => !!document.activeElement?.closest('[data-testid="console-menu"]'));
+    await page.getByTestId('menu-button').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => getComputedStyle(document.querySelector('[data-testid="console-menu"]')).visibility === 'visible');
+    await page.waitForTimeout(400);
+    assert.ok(await inMenu(), `the focus is in the drawer once open (${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 80))})`);
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press('Tab');
+      assert.ok(await inMenu(), `Tab ${i + 1} stays in the drawer`);
+    }
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press('Shift+Tab');
+      assert.ok(await inMenu(), `Shift+Tab ${i + 1} stays in the drawer`);
+    }
+    noProblems(page);
+    await context.close();
+  });
+
+  test('the menu drawer closes on choosing the entry of the page shown', async () => {
+    const { context, page } = await openPage(browser, PHONE);
+    await login(page, 'grid01', DEMO_PW);
+    await page.goto('/elders');
+    await page.locator('.pj-main h1').first().waitFor();
+    await page.getByTestId('menu-button').click();
+    await page.getByTestId('console-menu').getByRole('menuitem', { name: '老人台账' }).click();
+    await page.waitForFunction(() => getComputedStyle(document.querySelector('[data-testid="console-menu"]')).visibility === 'hidden', null, { timeout: 3000 });
+    assert.equal(await page.getByTestId('menu-mask').count(), 0, 'no mask over the page');
+    assert.match(page.url(), /\/elders$/);
+    noProblems(page);
+    await context.close();
+  });
+
 });
