@@ -8,7 +8,7 @@
 // options (why a helper is disabled) are within the window.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, apiSend, DEMO_PW } from './lib.mjs';
 
 const PHONE = { width: 360, height: 740 };
 let browser;
@@ -183,6 +183,72 @@ describe('360 px wide: the field pages fit the phone', () => {
     assert.match(page.url(), /\/elders$/);
     noProblems(page);
     await context.close();
+  });
+
+  test('officer: the plan page’s 作废 and the cockpit’s 本站接收 figures are on screen', { timeout: 180000 }, async () => {
+    const { context, page } = await openPage(browser, PHONE);
+    await login(page, 'officer', DEMO_PW);
+    const W = PHONE.width;
+    const town = (await apiGet(page, '/regions?type=township&q=' + encodeURIComponent('马昌营镇'))).items[0].id;
+    const plan = await apiSend(page, 'post', '/plans?wait=1', {
+      name: '马昌营 手机查看',
+      scenario: 'disaster',
+      role: 'resettlement',
+      affected: { township_ids: [town] },
+      demand: { share: 0.05 },
+      vulnerable: { count: 40, needs: 'medical_or_barrier_free' },
+      supplies: { days: 3 },
+      teams: { cleaning: 12, logistics: 16, security: 8, medical: 8, catering: 6, it: 4, disinfection: 8 },
+      time_limit_s: 0.5,
+    });
+    let adopted = null;
+    let sh = null;
+    try {
+      adopted = await apiSend(page, 'post', `/plans/${plan.id}/adopt`, {});
+      const own = new Set(adopted.conversions.map((c) => c.facility_id));
+      const flow = [...adopted.result.supplies.flows].filter((f) => own.has(f.facility_id)).sort((a, b) => b.quantity - a.quantity)[0];
+      assert.ok(flow, 'a flow into a converted site');
+      sh = await apiSend(page, 'post', `/plans/${plan.id}/shipments`, { store_id: flow.store_id, facility_id: flow.facility_id, category: flow.category, quantity: 1 });
+      await page.goto(`/plans/${plan.id}`);
+      const void1 = page.getByTestId('ship-void-' + sh.id);
+      await void1.waitFor();
+      // the page scrolled to the records, the table itself not scrolled sideways
+      await page.getByTestId('ship-records').scrollIntoViewIfNeeded();
+      await page.waitForTimeout(300);
+      const b = await void1.evaluate((el) => el.getBoundingClientRect().toJSON());
+      assert.ok(b.left >= 0 && b.right <= W, `作废 at ${Math.round(b.left)}–${Math.round(b.right)} in a ${W} px window`);
+      await shot(page, 'phone-plan-void');
+
+      const cid = adopted.conversions.find((c) => c.facility_id === flow.facility_id).conversion_id;
+      for (const locale of ['zh-CN', 'en']) {
+        await page.evaluate((l) => localStorage.setItem('pj_locale', l), locale);
+        await page.goto(`/conversions/${cid}`);
+        const panel = page.getByTestId('plan-site');
+        await panel.getByTestId('plan-site-flows').waitFor();
+        await page.waitForTimeout(300);
+        const off = await panel.evaluate((el, w) => {
+          const out = [];
+          for (const c of el.querySelectorAll('th .cell, td .cell')) {
+            const r = c.getBoundingClientRect();
+            if (r.width && (r.left < -0.5 || r.right > w + 0.5)) out.push(`${c.textContent.trim()} @ ${Math.round(r.left)}–${Math.round(r.right)}`);
+          }
+          return out;
+        }, W);
+        assert.deepEqual(off, [], `${locale}: the panel's figures off screen`);
+        const hidden = await panel.evaluate((el) => [...el.querySelectorAll('.el-table__body-wrapper .el-scrollbar__wrap')].map((w) => w.scrollWidth - w.clientWidth).filter((d) => d > 0));
+        assert.deepEqual(hidden, [], `${locale}: a table of the panel scrolls sideways`);
+        await shot(page, `phone-plan-site-${locale}`);
+      }
+      await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
+      noProblems(page);
+    } finally {
+      if (sh) await apiSend(page, 'post', `/plans/${plan.id}/shipments/${sh.id}/void`, { reason: '测试结束' });
+      for (const c of adopted?.conversions || []) {
+        const cv = await apiGet(page, `/conversions/${c.conversion_id}`);
+        if (cv.state === 'converting') await apiSend(page, 'post', `/conversions/${c.conversion_id}/abort`, { reason: '测试结束', confirm: true });
+      }
+      await context.close();
+    }
   });
 
 });
