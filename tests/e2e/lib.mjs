@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import assert from 'node:assert/strict';
+import { idCheckChar } from '../../web/src/utils/eldercare.js';
 
 const require = createRequire(new URL('../../web/package.json', import.meta.url));
 const { chromium } = require('playwright-core');
@@ -204,4 +205,11 @@ export async function ownServer({ args = [], demo = false, env = {} } = {}) {
   }
   await stop();
   throw new Error('the server did not answer /api/v1/health');
+}
+
+/** A valid ID number born `birth8` (YYYYMMDD), a woman (a man: `sex` 'M'); a new one each run. */
+export function idNumber(birth8, k, sex = 'F') {
+  const seq = String(100 + ((Date.now() + k * 37) % 400) * 2 + (sex === 'M' ? 1 : 0)).padStart(3, '0');
+  const prefix = `110117${birth8}${seq}`;
+  return prefix + idCheckChar(prefix);
 }

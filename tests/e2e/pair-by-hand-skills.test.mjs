@@ -4,8 +4,7 @@
 // they lack — in Chinese and in English.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, apiSend } from './lib.mjs';
-import { idCheckChar } from '../../web/src/utils/eldercare.js';
+import { launch, openPage, login, apiGet, apiSend, idNumber } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -14,13 +13,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/** A valid ID number born `birth8` (YYYYMMDD), a woman (a man: `sex` 'M'); a new one each run. */
-function idNumber(birth8, k, sex = 'F') {
-  const seq = String(100 + ((Date.now() + k * 37) % 400) * 2 + (sex === 'M' ? 1 : 0)).padStart(3, '0');
-  const prefix = `110117${birth8}${seq}`;
-  return prefix + idCheckChar(prefix);
-}
 
 /** Opens the hand-pair dialog and finds the helpers named `q`: the options shown, in order. */
 async function offered(page, q) {

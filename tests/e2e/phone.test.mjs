@@ -8,7 +8,7 @@
 // options (why a helper is disabled) are within the window.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, apiSend, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, apiSend, idNumber, DEMO_PW } from './lib.mjs';
 
 const PHONE = { width: 360, height: 740 };
 let browser;
@@ -251,4 +251,34 @@ describe('360 px wide: the field pages fit the phone', () => {
     }
   });
 
+  test('hand pairing: the helper options, why one is disabled among them, within the dialog', async () => {
+    const { context, page } = await openPage(browser, PHONE);
+    await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
+    const grid = (await apiGet(page, '/elders?status=active&limit=1')).items[0].grid_id;
+    const n = Date.now() % 100000;
+    const elder = await apiSend(page, 'post', '/elders', {
+      name: `手机老人${n}`, sex: 'F', birth_date: '1940-06-09', id_number: idNumber('19400609', 7), grid_id: grid, ability_level: 3,
+      help_needed: ['companionship', 'nursing'],
+    });
+    await apiSend(page, 'post', '/helpers', {
+      name: `手机${n}甲`, sex: 'F', birth_date: '1970-06-09', id_number: idNumber('19700609', 8), grid_id: grid, skills: ['companionship'], capacity: 2,
+    });
+    await page.goto(`/elders/${elder.id}`);
+    await page.getByTestId('pair-by-hand').click();
+    const dlg = page.getByTestId('pair-by-hand-dialog');
+    await dlg.waitFor();
+    await dlg.getByTestId('pair-by-hand-helper').click();
+    await page.keyboard.type(`手机${n}`);
+    const lacks = page.locator('.el-select-dropdown__item:visible', { hasText: `手机${n}甲` }).getByTestId('pair-by-hand-lacks');
+    await lacks.waitFor();
+    await page.waitForTimeout(300);
+    const box = await dlg.locator('.el-dialog').evaluate((el) => el.getBoundingClientRect().toJSON()).catch(async () => (await dlg.boundingBox()));
+    const r = await lacks.evaluate((el) => el.getBoundingClientRect().toJSON());
+    assert.ok(r.right <= Math.min(box.right ?? box.x + box.width, PHONE.width) + 0.5, `why it is disabled ends at ${Math.round(r.right)}, the dialog at ${Math.round(box.right ?? box.x + box.width)}`);
+    const items = await page.locator('.el-select-dropdown__item:visible').evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().right)));
+    assert.ok(items.every((x) => x <= PHONE.width), `the options end at ${items.join(', ')}`);
+    await shot(page, 'phone-pair-by-hand');
+    noProblems(page);
+    await context.close();
+  });
 });
