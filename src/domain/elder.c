@@ -18,6 +18,14 @@
 
 const char *const pj_elder_skills[] = {"meals",         "cleaning", "escort",
                                        "companionship", "nursing",  NULL};
+
+int pj_elder_skill_bit(const char *name, size_t n)
+{
+    for (int k = 0; pj_elder_skills[k]; k++)
+        if (strlen(pj_elder_skills[k]) == n && !strncmp(name, pj_elder_skills[k], n)) return k;
+    return -1;
+}
+
 const char *const pj_visit_tiers[] = {"high_risk", "key", "normal", NULL};
 const char *const pj_meal_providers[] = {"none", "family", "helper", "canteen", NULL};
 const char *const pj_service_kinds[] = {
@@ -490,9 +498,8 @@ int pj_el_in_skills(json_t *o, const char *key, int required, int *mask, pj_err 
     json_t *x;
     json_array_foreach(v, i, x)
     {
-        int bit = -1;
-        for (int k = 0; pj_elder_skills[k] && json_is_string(x); k++)
-            if (!strcmp(json_string_value(x), pj_elder_skills[k])) bit = k;
+        const char *name = json_string_value(x);
+        int bit = name ? pj_elder_skill_bit(name, strlen(name)) : -1;
         if (bit < 0)
             return pj_fail(err, 422, "invalid_value", key,
                            "%s items are meals, cleaning, escort, companionship or nursing", key);

@@ -23,7 +23,9 @@ enum {
     PJ_SKILL_NURSING = 16,
 };
 extern const char *const pj_elder_skills[]; /* names in bit order, NULL-terminated */
-extern const char *const pj_visit_tiers[];  /* high_risk, key, normal */
+/* The bit of skill name (its first n bytes) in pj_elder_skills, or -1 when it is none. */
+int pj_elder_skill_bit(const char *name, size_t n);
+extern const char *const pj_visit_tiers[]; /* high_risk, key, normal */
 extern const char *const pj_meal_providers[];
 extern const char *const pj_service_kinds[];
 extern const char *const pj_alert_kinds[];

@@ -108,9 +108,7 @@ static int skills_all_mask(const char *v, int *mask, pj_err *err)
     for (;;) {
         const char *e = strchr(p, ',');
         size_t n = e ? (size_t)(e - p) : strlen(p);
-        int bit = -1;
-        for (int k = 0; pj_elder_skills[k]; k++)
-            if (strlen(pj_elder_skills[k]) == n && !strncmp(p, pj_elder_skills[k], n)) bit = k;
+        int bit = pj_elder_skill_bit(p, n);
         if (bit < 0)
             return pj_fail(err, 400, "bad_query", "skills",
                            "skills is a comma-separated list of meals, cleaning, escort,"
@@ -125,19 +123,16 @@ int pj_helper_list(pj_ctx *c, const pj_helper_filter *f, pj_jw *w, pj_err *err)
 {
     if (pj_el_require_personal(c, err)) return -1;
     int64_t town, region = f->region_id;
-    int skill = 0;
     if (pj_el_region_check(c, &region, "region_id", &town, err)) return -1;
+    /* the skills every helper listed has: skill=one and skills=a,b together */
     int all = 0;
     if (pj_q_enum("skill", f->skill, pj_elder_skills, err) || skills_all_mask(f->skills, &all, err))
         return -1;
-    if (f->skill) {
-        for (int k = 0; pj_elder_skills[k]; k++)
-            if (!strcmp(f->skill, pj_elder_skills[k])) skill = 1 << k;
-    }
+    if (f->skill) all |= 1 << pj_elder_skill_bit(f->skill, strlen(f->skill));
     const char *sql =
         pj_arena_printf(c->arena,
                         "SELECT h.id FROM helpers h WHERE h.id > ?%s%s"
-                        " AND (? = 0 OR (h.skills & ?) <> 0) AND (h.skills & ?) = ?"
+                        " AND (h.skills & ?) = ?"
                         " AND (? = 0 OR h.active = 1)"
                         " AND (? IS NULL OR h.name LIKE '%%' || ? || '%%' ESCAPE '\\')"
                         " ORDER BY h.id LIMIT ?",
@@ -148,8 +143,6 @@ int pj_helper_list(pj_ctx *c, const pj_helper_filter *f, pj_jw *w, pj_err *err)
     pj_stmt_int(s, i++, f->cursor);
     pj_el_scope_bind(c, s, &i);
     pj_el_region_bind(s, region, &i);
-    pj_stmt_int(s, i++, skill);
-    pj_stmt_int(s, i++, skill);
     pj_stmt_int(s, i++, all);
     pj_stmt_int(s, i++, all);
     pj_stmt_int(s, i++, f->active_only);
