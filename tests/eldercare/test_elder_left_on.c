@@ -30,6 +30,35 @@ static void refused(th_server *s, const char *tok, long long id, const char *bod
     json_decref(o);
 }
 
+/* An elder who helps too (低龄助高龄): elder n of grid, their helper record (elder_id) and a
+ * pair of it with another elder (n + 1), made by the officer; the elder's id, *hid the helper's,
+ * *other the other elder's. */
+static long long elder_who_helps(th_server *s, const char *g, const char *off, long long grid,
+                                 int n, long long *hid, long long *other)
+{
+    char id[19], body[600];
+    el_id(id, "19620507", n, 'M');
+    snprintf(body, sizeof body,
+             "{\"name\":\"张互助%d\",\"sex\":\"M\",\"birth_date\":\"1962-05-07\",\"id_number\":"
+             "\"%s\",\"grid_id\":%lld,\"ability_level\":0}",
+             n, id, grid);
+    json_t *o = EL(s, g, "POST", "/api/v1/elders", body, 201);
+    long long self = th_int(o, "id");
+    json_decref(o);
+    snprintf(body, sizeof body,
+             "{\"name\":\"张互助%d\",\"sex\":\"M\",\"birth_date\":\"1962-05-07\",\"id_number\":"
+             "\"%s\",\"grid_id\":%lld,\"skills\":[\"companionship\"],\"capacity\":2,"
+             "\"elder_id\":%lld}",
+             n, id, grid, self);
+    o = EL(s, g, "POST", "/api/v1/helpers", body, 201);
+    *hid = th_int(o, "id");
+    json_decref(o);
+    *other = el_elder(s, g, grid, n + 1, "");
+    snprintf(body, sizeof body, "{\"elder_id\":%lld,\"helper_id\":%lld}", *other, *hid);
+    json_decref(EL(s, off, "POST", "/api/v1/pairs", body, 201));
+    return self;
+}
+
 TEST_T(eldercare_left_on_checked, 120)
 {
     th_server s;
@@ -195,29 +224,12 @@ TEST_T(eldercare_helper_of_a_late_recorded_death_stops_on_its_day, 120)
 {
     th_server s;
     th_start(&s, 1);
-    char g[80], off[80], body[600], sql[400], path[64], day[11], start[11], id[19];
+    char g[80], off[80], body[600], sql[400], path[64], day[11], start[11];
     th_login(&s, "grid01", s.demo_pw, g);
     th_login(&s, "officer", s.demo_pw, off);
     long long grid = el_grid01_grid(&s);
-    el_id(id, "19620507", 85, 'M');
-    snprintf(body, sizeof body,
-             "{\"name\":\"张互助85\",\"sex\":\"M\",\"birth_date\":\"1962-05-07\",\"id_number\":"
-             "\"%s\",\"grid_id\":%lld,\"ability_level\":0}",
-             id, grid);
-    json_t *o = EL(&s, g, "POST", "/api/v1/elders", body, 201);
-    long long self = th_int(o, "id");
-    json_decref(o);
-    snprintf(body, sizeof body,
-             "{\"name\":\"张互助85\",\"sex\":\"M\",\"birth_date\":\"1962-05-07\",\"id_number\":"
-             "\"%s\",\"grid_id\":%lld,\"skills\":[\"companionship\"],\"capacity\":2,"
-             "\"elder_id\":%lld}",
-             id, grid, self);
-    o = EL(&s, g, "POST", "/api/v1/helpers", body, 201);
-    long long hid = th_int(o, "id");
-    json_decref(o);
-    long long other = el_elder(&s, g, grid, 86, "");
-    snprintf(body, sizeof body, "{\"elder_id\":%lld,\"helper_id\":%lld}", other, hid);
-    json_decref(EL(&s, off, "POST", "/api/v1/pairs", body, 201));
+    long long hid, other;
+    long long self = elder_who_helps(&s, g, off, grid, 85, &hid, &other);
     int64_t now = pj_now();
     snprintf(sql, sizeof sql, "UPDATE elders SET created_at = %lld WHERE id = %lld",
              (long long)(now - 60 * 86400), self);
@@ -250,7 +262,7 @@ TEST_T(eldercare_left_on_before_logs_in_force_refused, 120)
 {
     th_server s;
     th_start(&s, 1);
-    char g[80], off[80], body[600], sql[400], path[64], day[11], t_in[21], id[19];
+    char g[80], off[80], body[600], sql[400], path[64], day[11], t_in[21];
     th_login(&s, "grid01", s.demo_pw, g);
     th_login(&s, "officer", s.demo_pw, off);
     long long grid = el_grid01_grid(&s);
@@ -299,25 +311,8 @@ TEST_T(eldercare_left_on_before_logs_in_force_refused, 120)
              e, h, t_in);
     json_decref(EL(&s, g, "POST", "/api/v1/service-logs", body, 201));
     /* an elder who helps too: a service they gave after the day stops the day likewise */
-    el_id(id, "19620508", 88, 'M');
-    snprintf(body, sizeof body,
-             "{\"name\":\"王互助88\",\"sex\":\"M\",\"birth_date\":\"1962-05-08\",\"id_number\":"
-             "\"%s\",\"grid_id\":%lld,\"ability_level\":0}",
-             id, grid);
-    o = EL(&s, g, "POST", "/api/v1/elders", body, 201);
-    long long self = th_int(o, "id");
-    json_decref(o);
-    snprintf(body, sizeof body,
-             "{\"name\":\"王互助88\",\"sex\":\"M\",\"birth_date\":\"1962-05-08\",\"id_number\":"
-             "\"%s\",\"grid_id\":%lld,\"skills\":[\"companionship\"],\"capacity\":2,"
-             "\"elder_id\":%lld}",
-             id, grid, self);
-    o = EL(&s, g, "POST", "/api/v1/helpers", body, 201);
-    long long hid = th_int(o, "id");
-    json_decref(o);
-    long long other = el_elder(&s, g, grid, 89, "");
-    snprintf(body, sizeof body, "{\"elder_id\":%lld,\"helper_id\":%lld}", other, hid);
-    json_decref(EL(&s, off, "POST", "/api/v1/pairs", body, 201));
+    long long hid, other;
+    long long self = elder_who_helps(&s, g, off, grid, 88, &hid, &other);
     snprintf(sql, sizeof sql, "UPDATE elders SET created_at = %lld WHERE id IN (%lld, %lld)",
              (long long)(now - 20 * 86400), self, other);
     th_sql_exec(&s, sql);
