@@ -96,6 +96,19 @@ export async function apiSend(page, method, p, data) {
   return body;
 }
 
+/** A POST through the API as the page's user, which must answer `want`; its body. */
+export async function apiPost(page, p, data, want) {
+  const res = await page.request.post(BASE + '/api/v1' + p, { data });
+  assert.equal(res.status(), want, `POST ${p}: ${await res.text()}`);
+  return res.json();
+}
+
+/** The usable stock of a store's category (the lines not expired), from the API. */
+export async function usableStock(page, store, cat) {
+  const lines = (await apiGet(page, `/stock?facility_id=${store}&category=${cat}&limit=500`)).items;
+  return lines.filter((l) => !l.expired).reduce((s, l) => s + l.quantity, 0);
+}
+
 /**
  * Holds back the answer to the first request of the page that `match(url)` takes (with
  * `method`, only requests of that method count). `caught` resolves once it is held; `release()`

@@ -6,7 +6,7 @@
 // happens, brings its site back to peacetime (the demo is shared by the files).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, BASE, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, apiPost, DEMO_PW } from './lib.mjs';
 
 const LAPTOP = { width: 1366, height: 900 };
 const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
@@ -19,20 +19,15 @@ after(async () => {
   await browser?.close();
 });
 
-async function post(page, path, data, want) {
-  const res = await page.request.post(BASE + '/api/v1' + path, { data });
-  assert.equal(res.status(), want, `POST ${path}: ${await res.text()}`);
-  return res.json();
-}
 /** Works the open phase of conversion c to its end through the API (steps started, signed, finished in order). */
 async function workPhase(page, c, phase) {
   for (let guard = 0; guard < 60; guard++) {
     const byCode = new Map(c.steps.filter((s) => s.phase === phase).map((s) => [s.code, s]));
     const s = c.steps.find((x) => x.phase === phase && x.status === 'pending' && x.predecessors.every((p) => byCode.get(p).status === 'done'));
     if (!s) break;
-    c = await post(page, `/conversion-steps/${s.id}/start`, {}, 200);
-    for (const k of s.checklist) if (!k.signed_by) c = await post(page, `/conversion-steps/${s.id}/sign`, { item: k.item }, 200);
-    c = await post(page, `/conversion-steps/${s.id}/finish`, {}, 200);
+    c = await apiPost(page, `/conversion-steps/${s.id}/start`, {}, 200);
+    for (const k of s.checklist) if (!k.signed_by) c = await apiPost(page, `/conversion-steps/${s.id}/sign`, { item: k.item }, 200);
+    c = await apiPost(page, `/conversion-steps/${s.id}/finish`, {}, 200);
   }
   return c;
 }
@@ -43,7 +38,7 @@ describe('restoring a site that houses people', { timeout: 240000 }, () => {
     await login(page, 'officer', DEMO_PW);
     const village = (await apiGet(page, '/regions?type=village&q=' + encodeURIComponent('将军关村'))).items[0];
     assert.ok(village, '将军关村 in the demo');
-    const plan = await post(
+    const plan = await apiPost(
       page,
       '/plans?wait=1',
       {
@@ -60,7 +55,7 @@ describe('restoring a site that houses people', { timeout: 240000 }, () => {
     );
     let adopted = null;
     try {
-      adopted = await post(page, `/plans/${plan.id}/adopt`, {}, 200);
+      adopted = await apiPost(page, `/plans/${plan.id}/adopt`, {}, 200);
       assert.ok(adopted.conversions.length > 0, 'the plan converts a site');
       const c0 = adopted.conversions[0];
       const site = adopted.result.sites.find((s) => s.facility_id === c0.facility_id);
@@ -85,7 +80,7 @@ describe('restoring a site that houses people', { timeout: 240000 }, () => {
       assert.equal(conv.state, 'emergency');
 
       // a plan using the site as it is now (converted): the page says so, the adoption converts nothing
-      const more = await post(page, '/plans?wait=1', { name: '将军关 补充 1人', scenario: 'disaster', role: 'resettlement', affected: { village_ids: [village.id] }, demand: { people: 1 }, vulnerable: false, max_distance_km: 3, teams: { cleaning: 12, logistics: 16, security: 8, medical: 8, catering: 6, it: 4, disinfection: 8 }, time_limit_s: 0.5 }, 201);
+      const more = await apiPost(page, '/plans?wait=1', { name: '将军关 补充 1人', scenario: 'disaster', role: 'resettlement', affected: { village_ids: [village.id] }, demand: { people: 1 }, vulnerable: false, max_distance_km: 3, teams: { cleaning: 12, logistics: 16, security: 8, medical: 8, catering: 6, it: 4, disinfection: 8 }, time_limit_s: 0.5 }, 201);
       const ready = more.result.sites.find((s) => s.facility_id === c0.facility_id);
       assert.ok(ready && ready.ready_at_start && more.result.sites.length === 1, JSON.stringify(more.result.sites));
       assert.equal(ready.already_housing, site.used);
@@ -157,8 +152,8 @@ describe('restoring a site that houses people', { timeout: 240000 }, () => {
       // the demo as it was: every site of the plan back in peacetime
       for (const c of adopted?.conversions || []) {
         let cv = await apiGet(page, `/conversions/${c.conversion_id}`);
-        if (cv.state === 'converting') await post(page, `/conversions/${c.conversion_id}/abort`, { reason: '测试结束', confirm: true }, 200);
-        if (cv.state === 'emergency') cv = await post(page, `/conversions/${c.conversion_id}/restore`, { confirm: true, reason: '测试结束' }, 200);
+        if (cv.state === 'converting') await apiPost(page, `/conversions/${c.conversion_id}/abort`, { reason: '测试结束', confirm: true }, 200);
+        if (cv.state === 'emergency') cv = await apiPost(page, `/conversions/${c.conversion_id}/restore`, { confirm: true, reason: '测试结束' }, 200);
         if (cv.state === 'restoring') await workPhase(page, cv, 'restore');
       }
       await context.close();

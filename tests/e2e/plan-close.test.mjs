@@ -5,7 +5,7 @@
 // The test plans and adopts its own small plan (将军关村) and brings its site back to peacetime.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, BASE, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, apiPost, DEMO_PW } from './lib.mjs';
 
 const LAPTOP = { width: 1366, height: 900 };
 const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
@@ -18,19 +18,13 @@ after(async () => {
   await browser?.close();
 });
 
-async function post(page, path, data, want) {
-  const res = await page.request.post(BASE + '/api/v1' + path, { data });
-  assert.equal(res.status(), want, `POST ${path}: ${await res.text()}`);
-  return res.json();
-}
-
 describe('standing a plan down', { timeout: 240000 }, () => {
   test('结束方案 asks for the reason; the closed plan houses no one and is listed apart', async () => {
     const { context, page } = await openPage(browser, LAPTOP);
     await login(page, 'officer', DEMO_PW);
     const village = (await apiGet(page, '/regions?type=village&q=' + encodeURIComponent('将军关村'))).items[0];
     assert.ok(village, '将军关村 in the demo');
-    const plan = await post(
+    const plan = await apiPost(
       page,
       '/plans?wait=1',
       {
@@ -47,7 +41,7 @@ describe('standing a plan down', { timeout: 240000 }, () => {
     );
     let adopted = null;
     try {
-      adopted = await post(page, `/plans/${plan.id}/adopt`, {}, 200);
+      adopted = await apiPost(page, `/plans/${plan.id}/adopt`, {}, 200);
       assert.ok(adopted.conversions.length > 0, 'the plan converts a site');
       const c0 = adopted.conversions[0];
       // a draft offers no stand-down; the adopted plan does
@@ -83,7 +77,7 @@ describe('standing a plan down', { timeout: 240000 }, () => {
       assert.equal(row.after.reason, '汛情解除，安置人员已返家');
 
       // its site is not occupied any more: aborted without a confirmation
-      await post(page, `/conversions/${c0.conversion_id}/abort`, { reason: '汛情解除' }, 200);
+      await apiPost(page, `/conversions/${c0.conversion_id}/abort`, { reason: '汛情解除' }, 200);
       await page.reload();
       await page.getByTestId('plan-closed').waitFor();
       assert.ok(!(await page.locator('.pj-page').innerText()).includes('暂无安置场所'));
@@ -111,7 +105,7 @@ describe('standing a plan down', { timeout: 240000 }, () => {
     } finally {
       for (const c of adopted?.conversions || []) {
         const cv = await apiGet(page, `/conversions/${c.conversion_id}`);
-        if (cv.state === 'converting') await post(page, `/conversions/${c.conversion_id}/abort`, { reason: '测试结束', confirm: true }, 200);
+        if (cv.state === 'converting') await apiPost(page, `/conversions/${c.conversion_id}/abort`, { reason: '测试结束', confirm: true }, 200);
       }
       await context.close();
     }
@@ -122,10 +116,10 @@ describe('standing a plan down', { timeout: 240000 }, () => {
     await context.addInitScript(() => localStorage.setItem('pj_locale', 'en'));
     await login(page, 'officer', DEMO_PW);
     const village = (await apiGet(page, '/regions?type=village&q=' + encodeURIComponent('将军关村'))).items[0];
-    const plan = await post(page, '/plans?wait=1', { name: 'close-en', scenario: 'disaster', role: 'resettlement', affected: { village_ids: [village.id] }, demand: { people: 5 }, vulnerable: false, teams: { cleaning: 12, logistics: 16, security: 8, medical: 8, catering: 6, it: 4, disinfection: 8 }, time_limit_s: 0.5 }, 201);
+    const plan = await apiPost(page, '/plans?wait=1', { name: 'close-en', scenario: 'disaster', role: 'resettlement', affected: { village_ids: [village.id] }, demand: { people: 5 }, vulnerable: false, teams: { cleaning: 12, logistics: 16, security: 8, medical: 8, catering: 6, it: 4, disinfection: 8 }, time_limit_s: 0.5 }, 201);
     let adopted = null;
     try {
-      adopted = await post(page, `/plans/${plan.id}/adopt`, {}, 200);
+      adopted = await apiPost(page, `/plans/${plan.id}/adopt`, {}, 200);
       await page.goto(`/plans/${plan.id}`);
       await page.getByTestId('close-plan').getByText('Stand down').waitFor();
       await page.getByTestId('close-plan').click();
@@ -136,7 +130,7 @@ describe('standing a plan down', { timeout: 240000 }, () => {
     } finally {
       for (const c of adopted?.conversions || []) {
         const cv = await apiGet(page, `/conversions/${c.conversion_id}`);
-        if (cv.state === 'converting') await post(page, `/conversions/${c.conversion_id}/abort`, { reason: 'test over', confirm: true }, 200);
+        if (cv.state === 'converting') await apiPost(page, `/conversions/${c.conversion_id}/abort`, { reason: 'test over', confirm: true }, 200);
       }
       await context.close();
     }

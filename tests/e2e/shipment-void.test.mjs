@@ -7,7 +7,7 @@
 // started and voids what it shipped (the demo is shared by the files).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, BASE, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, apiPost, usableStock, DEMO_PW } from './lib.mjs';
 import { formatNumber } from '../../web/src/utils/format.js';
 import { mayVoidShipment } from '../../web/src/utils/plans.js';
 
@@ -38,23 +38,12 @@ after(async () => {
   await browser?.close();
 });
 
-async function post(page, path, data, want) {
-  const res = await page.request.post(BASE + '/api/v1' + path, { data });
-  assert.equal(res.status(), want, `POST ${path}: ${await res.text()}`);
-  return res.json();
-}
-/** The usable stock of a store's category (the lines not expired), from the API. */
-async function usable(page, store, cat) {
-  const lines = (await apiGet(page, `/stock?facility_id=${store}&category=${cat}&limit=500`)).items;
-  return lines.filter((l) => !l.expired).reduce((s, l) => s + l.quantity, 0);
-}
-
 describe('voiding a shipment on the plan page', { timeout: 240000 }, () => {
   test('作废 with a reason puts the stock back; the record stays, struck through; a viewer is offered none; English', async () => {
     const { context, page } = await openPage(browser, LAPTOP);
     await login(page, 'officer', DEMO_PW);
     const town = (await apiGet(page, '/regions?type=township&q=' + encodeURIComponent('马昌营镇'))).items[0].id;
-    const plan = await post(
+    const plan = await apiPost(
       page,
       '/plans?wait=1',
       {
@@ -73,15 +62,15 @@ describe('voiding a shipment on the plan page', { timeout: 240000 }, () => {
     let adopted = null;
     let sh = null;
     try {
-      adopted = await post(page, `/plans/${plan.id}/adopt`, {}, 200);
+      adopted = await apiPost(page, `/plans/${plan.id}/adopt`, {}, 200);
       const own = new Set(adopted.conversions.map((c) => c.facility_id));
       const flow = [...adopted.result.supplies.flows].filter((f) => own.has(f.facility_id)).sort((a, b) => b.quantity - a.quantity)[0];
       assert.ok(flow && flow.quantity >= 4, 'a flow of 4 units or more');
       const key = keyOf(flow);
-      const stock0 = await usable(page, flow.store_id, flow.category);
+      const stock0 = await usableStock(page, flow.store_id, flow.category);
       // the shipment typed in error: 3 units
-      sh = await post(page, `/plans/${plan.id}/shipments`, { store_id: flow.store_id, facility_id: flow.facility_id, category: flow.category, quantity: 3 }, 201);
-      assert.equal(await usable(page, flow.store_id, flow.category), stock0 - 3);
+      sh = await apiPost(page, `/plans/${plan.id}/shipments`, { store_id: flow.store_id, facility_id: flow.facility_id, category: flow.category, quantity: 3 }, 201);
+      assert.equal(await usableStock(page, flow.store_id, flow.category), stock0 - 3);
 
       await page.goto(`/plans/${plan.id}`);
       await page.getByRole('heading', { name: plan.name }).waitFor();
@@ -120,7 +109,7 @@ describe('voiding a shipment on the plan page', { timeout: 240000 }, () => {
       // the server agrees: voided, the stock back, the flow as before the shipment
       const list = await apiGet(page, `/plans/${plan.id}/shipments`);
       assert.ok(list.items[0].voided && list.items[0].void_reason === '数量录错，应为 1', JSON.stringify(list.items[0]));
-      assert.equal(await usable(page, flow.store_id, flow.category), stock0);
+      assert.equal(await usableStock(page, flow.store_id, flow.category), stock0);
       const now = await apiGet(page, `/plans/${plan.id}`);
       const f2 = now.result.supplies.flows.find((f) => keyOf(f) === key);
       assert.deepEqual([f2.shipped, f2.remaining, now.result.supplies.shipped_so_far], [0, flow.quantity, 0]);
@@ -147,11 +136,11 @@ describe('voiding a shipment on the plan page', { timeout: 240000 }, () => {
       // the demo as it was: the shipment voided (its stock back), the conversions aborted
       if (sh) {
         const cur = (await apiGet(page, `/plans/${plan.id}/shipments`)).items.find((x) => x.id === sh.id);
-        if (cur && !cur.voided) await post(page, `/plans/${plan.id}/shipments/${sh.id}/void`, { reason: '测试结束' }, 200);
+        if (cur && !cur.voided) await apiPost(page, `/plans/${plan.id}/shipments/${sh.id}/void`, { reason: '测试结束' }, 200);
       }
       for (const c of adopted?.conversions || []) {
         const cv = await apiGet(page, `/conversions/${c.conversion_id}`);
-        if (cv.state === 'converting') await post(page, `/conversions/${c.conversion_id}/abort`, { reason: '测试结束', confirm: true }, 200);
+        if (cv.state === 'converting') await apiPost(page, `/conversions/${c.conversion_id}/abort`, { reason: '测试结束', confirm: true }, 200);
       }
       await context.close();
     }

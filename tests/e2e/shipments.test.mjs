@@ -11,7 +11,7 @@
 // The helpers of web/src/utils/plans.js behind the page are checked first.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, holdFirst, BASE, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, apiPost, usableStock, holdFirst, BASE, DEMO_PW } from './lib.mjs';
 import { formatNumber } from '../../web/src/utils/format.js';
 import { mayShip, shipRefusal, shippingProgress } from '../../web/src/utils/plans.js';
 
@@ -116,23 +116,12 @@ after(async () => {
   await browser?.close();
 });
 
-async function post(page, path, data, want) {
-  const res = await page.request.post(BASE + '/api/v1' + path, { data });
-  assert.equal(res.status(), want, `POST ${path}: ${await res.text()}`);
-  return res.json();
-}
-/** The usable stock of a store's category (the lines not expired), from the API. */
-async function usable(page, store, cat) {
-  const lines = (await apiGet(page, `/stock?facility_id=${store}&category=${cat}&limit=500`)).items;
-  return lines.filter((l) => !l.expired).reduce((s, l) => s + l.quantity, 0);
-}
-
 describe('shipments of an adopted plan', { timeout: 240000 }, () => {
   test('the flows show shipped / planned; 发货 records a shipment taken off the stock; a refusal at the field; a viewer is offered none; English', async () => {
     const { context, page } = await openPage(browser, LAPTOP);
     await login(page, 'officer', DEMO_PW);
     const town = (await apiGet(page, '/regions?type=township&q=' + encodeURIComponent('马昌营镇'))).items[0].id;
-    const plan = await post(
+    const plan = await apiPost(
       page,
       '/plans?wait=1',
       {
@@ -151,14 +140,14 @@ describe('shipments of an adopted plan', { timeout: 240000 }, () => {
     let adopted = null;
     const shipped = []; // the shipments this test made, to put their stock back
     try {
-      adopted = await post(page, `/plans/${plan.id}/adopt`, {}, 200);
+      adopted = await apiPost(page, `/plans/${plan.id}/adopt`, {}, 200);
       const own = new Set(adopted.conversions.map((c) => c.facility_id));
       // the biggest flow to a site this plan converts
       const flow = [...adopted.result.supplies.flows].filter((f) => own.has(f.facility_id)).sort((a, b) => b.quantity - a.quantity)[0];
       assert.ok(flow && flow.quantity >= 10, 'a flow of 10 units or more');
       assert.deepEqual([flow.shipped, flow.remaining, flow.in_force], [0, flow.quantity, true]);
       const key = keyOf(flow);
-      const stock0 = await usable(page, flow.store_id, flow.category);
+      const stock0 = await usableStock(page, flow.store_id, flow.category);
       // the flow's category over the whole plan, in its unit (categories are not added up)
       const catPlanned = adopted.result.supplies.flows.filter((f) => f.category === flow.category).reduce((s, f) => s + f.quantity, 0);
       const nCats = new Set(adopted.result.supplies.flows.map((f) => f.category)).size;
@@ -186,7 +175,7 @@ describe('shipments of an adopted plan', { timeout: 240000 }, () => {
       const q = dlg.getByTestId('ship-quantity').locator('input');
       assert.equal(await q.inputValue(), String(flow.quantity));
       const body = { store_id: flow.store_id, facility_id: flow.facility_id, category: flow.category };
-      shipped.push(await post(page, `/plans/${plan.id}/shipments`, { ...body, quantity: 1 }, 201));
+      shipped.push(await apiPost(page, `/plans/${plan.id}/shipments`, { ...body, quantity: 1 }, 201));
       await dlg.getByTestId('ship-save').click();
       const err = dlg.locator('.el-form-item__error');
       const u = flow.unit === 'kg' ? '千克' : null;
@@ -227,7 +216,7 @@ describe('shipments of an adopted plan', { timeout: 240000 }, () => {
       const list = await apiGet(page, `/plans/${plan.id}/shipments`);
       assert.equal(list.items.length, 2);
       shipped.push(list.items[0]);
-      assert.equal(await usable(page, flow.store_id, flow.category), stock0 - part - 1);
+      assert.equal(await usableStock(page, flow.store_id, flow.category), stock0 - part - 1);
       noProblems(page);
 
       // English
@@ -298,7 +287,7 @@ describe('shipments of an adopted plan', { timeout: 240000 }, () => {
       // the site stopped (its conversion aborted): shown apart, with what it will not get; the
       // total plans only what can still be shipped, so it can reach 100 %
       const conv = adopted.conversions.find((c) => c.facility_id === flow.facility_id);
-      await post(page, `/conversions/${conv.conversion_id}/abort`, { reason: '测试：安置点停止', confirm: true }, 200);
+      await apiPost(page, `/conversions/${conv.conversion_id}/abort`, { reason: '测试：安置点停止', confirm: true }, 200);
       const now2 = await apiGet(page, `/plans/${plan.id}`);
       const out = now2.result.supplies.flows.filter((f) => !f.in_force);
       assert.ok(out.length > 0 && out.every((f) => f.facility_id === flow.facility_id), 'the flows of that site only are out of force');
@@ -324,7 +313,7 @@ describe('shipments of an adopted plan', { timeout: 240000 }, () => {
       // the stock it shipped back on the lines it came from
       for (const c of adopted?.conversions || []) {
         const cv = await apiGet(page, `/conversions/${c.conversion_id}`);
-        if (cv.state === 'converting') await post(page, `/conversions/${c.conversion_id}/abort`, { reason: '测试结束', confirm: true }, 200);
+        if (cv.state === 'converting') await apiPost(page, `/conversions/${c.conversion_id}/abort`, { reason: '测试结束', confirm: true }, 200);
       }
       const back = new Map();
       for (const s of shipped) for (const l of s.lines) back.set(l.stock_line_id, (back.get(l.stock_line_id) || 0) + l.quantity);
