@@ -41,7 +41,7 @@ const char *const pj_pair_states[] = {"active", "ended", NULL};
 const char *const pj_alert_states[] = {"open", "acked", "resolved", "closed", NULL};
 const char *const pj_alert_levels[] = {"grid", "township", NULL};
 const char *const pj_coverage_groups[] = {"grid", "village", "township", NULL};
-static const char *const sexes[] = {"F", "M", NULL};
+const char *const pj_elder_sexes[] = {"F", "M", NULL};
 static const char *const sex_prefs[] = {"any", "F", "M", NULL};
 
 /* ---- GB 11643 ---- */
@@ -543,7 +543,7 @@ int pj_el_in_person(pj_ctx *c, json_t *b, int required, pj_el_person *p, int min
 {
     int64_t today = pj_el_today(c, pj_now());
     if (pj_in_text(b, "name", required, 1, 32, &p->name, err) < 0 ||
-        pj_in_enum(b, "sex", required, sexes, &p->sex, err) < 0 ||
+        pj_in_enum(b, "sex", required, pj_elder_sexes, &p->sex, err) < 0 ||
         pj_el_in_date(b, "birth_date", required, 1, today, &p->birth_date, err) < 0 ||
         pj_in_str(b, "id_number", required, 18, 18, &p->id_number, err) < 0 ||
         in_phone(b, "phone", &p->phone, err) < 0)

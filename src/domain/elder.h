@@ -23,6 +23,7 @@ enum {
     PJ_SKILL_NURSING = 16,
 };
 extern const char *const pj_elder_skills[]; /* names in bit order, NULL-terminated */
+extern const char *const pj_elder_sexes[];  /* F, M; NULL-terminated */
 /* The bit of skill name (its first n bytes) in pj_elder_skills, or -1 when it is none. */
 int pj_elder_skill_bit(const char *name, size_t n);
 extern const char *const pj_visit_tiers[]; /* high_risk, key, normal */
@@ -94,8 +95,9 @@ int pj_elder_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
 typedef struct pj_helper_filter {
     int64_t region_id;
     const char *skill, *q;
-    const char *skills; /* comma-separated: helpers with every one of them */
-    int active_only, reveal;
+    const char *skills;                 /* comma-separated: helpers with every one of them */
+    const char *sex;                    /* F or M: helpers of that sex */
+    int active_only, free_only, reveal; /* free_only: a place left (pairs in force < capacity) */
     int64_t cursor;
     int limit;
 } pj_helper_filter;

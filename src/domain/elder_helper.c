@@ -134,6 +134,9 @@ int pj_helper_list(pj_ctx *c, const pj_helper_filter *f, pj_jw *w, pj_err *err)
                         "SELECT h.id FROM helpers h WHERE h.id > ?%s%s"
                         " AND (h.skills & ?) = ?"
                         " AND (? = 0 OR h.active = 1)"
+                        " AND (? IS NULL OR h.sex = ?)"
+                        " AND (? = 0 OR h.capacity > (SELECT COUNT(*) FROM elder_pairs p"
+                        "  WHERE p.helper_id = h.id AND p.state = 'active'))"
                         " AND (? IS NULL OR h.name LIKE '%%' || ? || '%%' ESCAPE '\\')"
                         " ORDER BY h.id LIMIT ?",
                         pj_el_scope_sql(c, "h"), pj_el_region_sql(c, region, "h"));
@@ -146,6 +149,9 @@ int pj_helper_list(pj_ctx *c, const pj_helper_filter *f, pj_jw *w, pj_err *err)
     pj_stmt_int(s, i++, all);
     pj_stmt_int(s, i++, all);
     pj_stmt_int(s, i++, f->active_only);
+    pj_stmt_text(s, i++, f->sex);
+    pj_stmt_text(s, i++, f->sex);
+    pj_stmt_int(s, i++, f->free_only);
     /* q is text to find: %, _ and \ in it match themselves */
     const char *q = pj_like_escape(c, f->q);
     pj_stmt_text(s, i++, q);

@@ -97,13 +97,14 @@ static int h_elder_update(pj_req *r)
 }
 static int h_helpers(pj_req *r)
 {
-    static const char *const acc[] = {"region_id", "skill",  "skills", "q",
-                                      "active",    "reveal", NULL};
+    static const char *const acc[] = {"region_id", "skill", "skills", "sex", "q",
+                                      "active",    "free",  "reveal", NULL};
     pj_list_filter lf;
     pj_helper_filter f = {0};
     if (pj_h_list_params(r, &lf, acc) || pj_h_q_int(r, "region_id", 1, INT64_MAX, &f.region_id) ||
         pj_h_q_str(r, "skill", &f.skill) || pj_h_q_str(r, "skills", &f.skills) ||
-        q_flag(r, "active", &f.active_only) || q_flag(r, "reveal", &f.reveal))
+        pj_h_q_enum(r, "sex", pj_elder_sexes, &f.sex) || q_flag(r, "active", &f.active_only) ||
+        q_flag(r, "free", &f.free_only) || q_flag(r, "reveal", &f.reveal))
         return -1;
     f.q = lf.q, f.cursor = lf.cursor, f.limit = lf.limit;
     return pj_helper_list(&r->ctx, &f, &r->w, &r->err);

@@ -134,3 +134,73 @@ test('hand pairing: a suitable helper beyond the first page is offered, one of t
   assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
   await context.close();
 });
+
+// A free place was judged in the browser on each page of 50 the server sent, so a township whose
+// first 50 helpers were full offered nobody, and nothing beyond the first 50 could be reached
+// without typing a name. The server now sends only helpers with a place left (free=1), of the
+// sex the elder prefers first (sex=), and 加载更多 brings the next page.
+test('hand pairing: a helper with no place left is not offered; 加载更多 brings the next page', { timeout: 180000 }, async () => {
+  const { context, page } = await openPage(browser);
+  await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
+  const grid = (await apiGet(page, '/elders?status=active&limit=1')).items[0].grid_id;
+  const n = Date.now() % 100000;
+  const elder = await apiSend(page, 'post', '/elders', {
+    name: `满员老人${n}`, sex: 'F', birth_date: '1942-06-07', id_number: idNumber('19420607', 7), grid_id: grid, ability_level: 1, helper_sex_pref: 'F',
+  });
+  const other = await apiSend(page, 'post', '/elders', {
+    name: `满员老人${n}乙`, sex: 'F', birth_date: '1942-06-08', id_number: idNumber('19420608', 8), grid_id: grid, ability_level: 1,
+  });
+  // 51 helpers of that name with a place (one page of 50 and one more), and one without: the
+  // first registered, so that the server would list it first
+  const helper = (k, capacity) => {
+    const b = `1973${String(1 + Math.floor(k / 28)).padStart(2, '0')}${String(1 + (k % 28)).padStart(2, '0')}`;
+    return apiSend(page, 'post', '/helpers', {
+      name: `满员${n}-${k}`, sex: 'F', birth_date: `${b.slice(0, 4)}-${b.slice(4, 6)}-${b.slice(6)}`, id_number: idNumber(b, k), grid_id: grid, skills: ['companionship'], capacity,
+    });
+  };
+  const full = await helper(0, 1);
+  await apiSend(page, 'post', '/pairs', { elder_id: other.id, helper_id: full.id });
+  const free = [];
+  for (let k = 1; k <= 51; k++) free.push(await helper(k, 1));
+  const asked = [];
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.pathname === '/api/v1/helpers') asked.push(u.searchParams);
+  });
+
+  await page.goto(`/elders/${elder.id}`);
+  await page.getByTestId('pair-by-hand').click();
+  const dlg = page.getByTestId('pair-by-hand-dialog');
+  await dlg.getByTestId('pair-by-hand-helper').click();
+  await page.keyboard.type(`满员${n}-`);
+  const mine = page.locator('.pj-pair-helpers .el-select-dropdown__item', { hasText: `满员${n}-` });
+  // a page of 50 (once the name typed last is answered), all with a place: the full one is not
+  // among them
+  const shown = (want) =>
+    page.waitForFunction(
+      ([t, k]) => [...document.querySelectorAll('.pj-pair-helpers .el-select-dropdown__item')].filter((e) => e.textContent.includes(t)).length === k,
+      [`满员${n}-`, want],
+    );
+  await shown(50);
+  assert.equal(await mine.count(), 50);
+  assert.equal(await page.getByTestId(`pair-by-hand-option-${full.id}`).count(), 0, 'a helper with no place left is not offered');
+  assert.equal(await page.getByTestId(`pair-by-hand-option-${free[50].id}`).count(), 0);
+  await page.getByTestId('pair-by-hand-more').click();
+  await shown(51);
+  assert.equal(await page.getByTestId(`pair-by-hand-option-${free[50].id}`).count(), 1);
+  // the other helpers' list (the ones who do not fit: none here) may still have a page: asked
+  // for, it adds nobody and the button goes
+  if (await page.getByTestId('pair-by-hand-more').count()) await page.getByTestId('pair-by-hand-more').click();
+  await page.getByTestId('pair-by-hand-more').waitFor({ state: 'detached' });
+  assert.equal(await mine.count(), 51);
+  assert.equal(await page.getByTestId(`pair-by-hand-option-${full.id}`).count(), 0);
+  assert.ok(asked.length > 0 && asked.every((q) => q.get('free') === '1'), 'every page asks for helpers with a place left');
+  assert.ok(asked.some((q) => q.get('sex') === 'F'), 'the helpers of the sex the elder prefers are asked for first');
+  // the one loaded last is chosen and paired
+  await page.getByTestId(`pair-by-hand-option-${free[50].id}`).click();
+  await dlg.getByTestId('pair-by-hand-confirm').click();
+  await page.locator('.el-message', { hasText: '已结对' }).first().waitFor();
+  assert.equal((await apiGet(page, `/pairs?elder_id=${elder.id}&state=active`)).items[0].helper_id, free[50].id);
+  assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+  await context.close();
+});

@@ -196,3 +196,56 @@ TEST_T(helper_list_skills_all_of, 120)
     }
     th_stop(&s);
 }
+
+/* sex=F|M lists the helpers of that sex, free=1 those with a place left (pairs in force below
+ * the capacity): the hand-pair dialog asks the server for them, so that each page of 50 it
+ * offers holds only helpers the elder can have (it judged the places in the browser, and a
+ * township whose first 50 helpers were full offered nobody). sex outside F/M is 400
+ * bad_query on `sex` (empty: any sex, as every filter of the API). */
+TEST_T(helper_list_sex_and_free_place, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80], off[80], path[160], body[160];
+    th_login(&s, "grid01", s.demo_pw, g);
+    th_login(&s, "officer", s.demo_pw, off);
+    long long grid = el_grid01_grid(&s);
+    long long f1 = el_helper(&s, g, grid, 1, "1970-05-01", 'F', "");
+    long long m1 = el_helper(&s, g, grid, 2, "1970-05-01", 'M', "");
+    long long m2 = el_helper(&s, g, grid, 3, "1970-05-01", 'M', ""); /* 2 places */
+    for (int e = 1; e <= 2; e++) {
+        snprintf(body, sizeof body, "{\"elder_id\":%lld,\"helper_id\":%lld}",
+                 el_elder(&s, g, grid, e, ""), m2);
+        json_decref(EL(&s, off, "POST", "/api/v1/pairs", body, 201));
+    }
+    snprintf(path, sizeof path, "/api/v1/helpers?region_id=%lld&limit=500", grid);
+    long long all = items(&s, g, path);
+    CHECK(all >= 3);
+    snprintf(path, sizeof path, "/api/v1/helpers?region_id=%lld&limit=500&sex=M", grid);
+    CHECK(th_list_has(&s, g, path, "id", m1) && th_list_has(&s, g, path, "id", m2));
+    CHECK(!th_list_has(&s, g, path, "id", f1));
+    long long men = items(&s, g, path);
+    snprintf(path, sizeof path, "/api/v1/helpers?region_id=%lld&limit=500&sex=F", grid);
+    CHECK(th_list_has(&s, g, path, "id", f1) && !th_list_has(&s, g, path, "id", m1));
+    CHECK_INT(items(&s, g, path) + men, all);
+    /* m2's two places are taken: free=1 leaves him out, and every helper it lists has a place */
+    snprintf(path, sizeof path, "/api/v1/helpers?region_id=%lld&limit=500&free=1", grid);
+    CHECK(th_list_has(&s, g, path, "id", f1) && th_list_has(&s, g, path, "id", m1));
+    CHECK(!th_list_has(&s, g, path, "id", m2));
+    json_t *o = EL(&s, g, "GET", path, NULL, 200);
+    json_t *it;
+    size_t k;
+    json_array_foreach(json_object_get(o, "items"), k, it) CHECK(th_int(it, "places_left") > 0);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/helpers?region_id=%lld&limit=500&free=1&sex=M", grid);
+    CHECK(th_list_has(&s, g, path, "id", m1) && !th_list_has(&s, g, path, "id", m2));
+    const char *bad[] = {"sex=X", "sex=f", "sex=FM", "free=2"};
+    for (k = 0; k < sizeof bad / sizeof *bad; k++) {
+        snprintf(path, sizeof path, "/api/v1/helpers?%s", bad[k]);
+        o = EL(&s, g, "GET", path, NULL, 400);
+        CHECK_STR(th_err_code(o), "bad_query");
+        CHECK_STR(th_err_field(o), k < 3 ? "sex" : "free");
+        json_decref(o);
+    }
+    th_stop(&s);
+}

@@ -260,6 +260,7 @@ static const enum_filter enum_filters[] = {
     {"get", "/api/v1/elders", "status", pj_elder_statuses},
     {"get", "/api/v1/elders", "view", elder_views},
     {"get", "/api/v1/helpers", "skill", pj_elder_skills},
+    {"get", "/api/v1/helpers", "sex", pj_elder_sexes},
     {"get", "/api/v1/pairing-runs/{id}", "state", pj_proposal_states},
     {"get", "/api/v1/pairs", "state", pj_pair_states},
     {"get", "/api/v1/service-logs", "kind", pj_service_kinds},
