@@ -1395,6 +1395,38 @@ TEST(dualuse_abort_after_work_restores_the_site)
     CHECK_INT(th_call(&s, "GET", path, tok, NULL, &conv), 200);
     json_t *st = json_array_get(json_object_get(conv, "steps"), 0);
     CHECK(fabs(json_number_value(json_object_get(st, "actual_minutes")) - 2.0) < 0.05);
+    /* stopped within its planned minutes, it is overdue neither on the conversion nor in the
+     * overview's count (which judged it on the time now, over an hour past its planned end:
+     * the step and the abort moved back by its planned minutes) */
+    long long planned = th_int(st, "planned_minutes");
+    json_decref(conv);
+    snprintf(sql, sizeof sql,
+             "UPDATE conversions SET restore_started_at = restore_started_at - %lld WHERE"
+             " id = %lld; UPDATE conversion_steps SET started_at = started_at - %lld"
+             " WHERE id = %lld",
+             planned * 60, cid, planned * 60, step);
+    th_sql_exec(&s, sql);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &conv), 200);
+    st = json_array_get(json_object_get(conv, "steps"), 0);
+    CHECK(fabs(json_number_value(json_object_get(st, "actual_minutes")) - 2.0) < 0.05);
+    CHECK(json_is_false(json_object_get(st, "overdue")));
+    CHECK_INT(th_int(json_object_get(conv, "progress"), "overdue"), 0);
+    {
+        json_t *ov = NULL;
+        CHECK_INT(th_call(&s, "GET", "/api/v1/overview?scenario=epidemic", tok, NULL, &ov), 200);
+        json_t *live = json_object_get(ov, "live_conversions"), *x;
+        size_t i;
+        int seen = 0;
+        json_array_foreach(live, i, x)
+        {
+            if (th_int(x, "conversion_id") != cid) continue;
+            seen = 1;
+            CHECK_STR(th_str(x, "state"), "restoring");
+            CHECK_INT(th_int(x, "overdue_steps"), 0);
+        }
+        CHECK(seen);
+        json_decref(ov);
+    }
     /* the convert steps are closed, the restore steps open */
     snprintf(path, sizeof path, "/api/v1/conversion-steps/%lld/finish", step);
     json_t *o = post(&s, tok, path, "{}", 409);
