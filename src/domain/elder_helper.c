@@ -183,6 +183,10 @@ typedef struct helper_rec {
     int skills;
     int64_t capacity, elder_id;
     int active;
+    /* as loaded (helper_read): the link, the ID number and active before the request */
+    int64_t linked;
+    const char *old_idn;
+    int was_active;
 } helper_rec;
 
 static const char *const helper_fields[] = {
@@ -217,8 +221,7 @@ static int helper_load(pj_ctx *c, int64_t id, helper_rec *r, pj_err *err)
 static int helper_read(pj_ctx *c, json_t *b, int create, helper_rec *r, pj_err *err)
 {
     int64_t grid = 0, linked = r->elder_id;
-    const char *old_idn = r->p.id_number;
-    int was_active = !create && r->active;
+    r->linked = linked, r->old_idn = r->p.id_number, r->was_active = !create && r->active;
     double lat = NAN, lon = NAN;
     if (pj_el_in_person(c, b, create, &r->p, 18, err) ||
         pj_in_int(b, "grid_id", create, 1, INT64_MAX, &grid, err) < 0 ||
@@ -241,7 +244,17 @@ static int helper_read(pj_ctx *c, json_t *b, int create, helper_rec *r, pj_err *
         if (!in) r->elder_id = linked;
     }
     if (!r->skills) return pj_fail(err, 422, "invalid_value", "skills", "name at least one skill");
-    if (pj_el_locate(c, grid, lat, lon, &r->place, &r->lat, &r->lon, err)) return -1;
+    return pj_el_locate(c, grid, lat, lon, &r->place, &r->lat, &r->lon, err);
+}
+
+/* The helper's elder record (elder_id), or the elder records of its ID number, after every
+ * other check of the request (the grid's too): a refusal before it would tell a right ID
+ * number from a wrong one. from_id: the helper (0 on a registration). */
+static int helper_link_check(pj_ctx *c, helper_rec *r, int64_t from_id, pj_err *err)
+{
+    int64_t linked = r->linked;
+    const char *old_idn = r->old_idn;
+    int was_active = r->was_active;
     if (r->elder_id) {
         /* a younger elder helping: the same person in the elders' register */
         pj_stmt *s = pj_db_prepare(
@@ -269,9 +282,19 @@ static int helper_read(pj_ctx *c, json_t *b, int create, helper_rec *r, pj_err *
         if (rc == 0 || !in)
             return pj_fail(err, 422, "unknown_id", "elder_id", "no elder %lld",
                            (long long)r->elder_id);
-        if (!same)
+        if (!same) {
+            /* an ID number tried against an elder's, as against the register's uniqueness: an
+             * id_clash row on the elder, counted toward the day's limit (pj_el_id_clash_guard
+             * before this check) */
+            pj_err e2;
+            pj_err_clear(&e2);
+            if (pj_el_id_clash_audit(c, "elder", r->elder_id, from_id, &e2)) {
+                *err = e2;
+                return -1;
+            }
             return pj_fail(err, 422, "invalid_value", "elder_id",
                            "elder %lld has another ID number", (long long)r->elder_id);
+        }
         /* a person who died or moved away helps no more (their helper record stopped with the
          * status change): not registered or made active again as a helper meanwhile */
         if (r->active && !was_active && strcmp(status, "active"))
@@ -333,7 +356,7 @@ int pj_helper_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     helper_rec r = {.source = "manual", .active = 1, .lat = NAN, .lon = NAN};
     if (pj_el_create_check(c, body, helper_fields, err)) return -1;
     if (helper_read(c, body, 1, &r, err) || pj_el_grid_check(c, &r.place, err) ||
-        pj_el_id_clash_guard(c, err))
+        pj_el_id_clash_guard(c, err) || helper_link_check(c, &r, 0, err))
         return -1;
     if (pj_db_begin(c->db, err)) return -1;
     pj_stmt *s =
@@ -375,7 +398,11 @@ int pj_helper_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     if (helper_load(c, id, &r, err)) return -1;
     const char *old_idn = r.p.id_number;
     if (helper_read(c, body, 0, &r, err) || pj_el_move_check(c, grid, &r.place, err)) return -1;
-    if (strcmp(r.p.id_number, old_idn) && pj_el_id_clash_guard(c, err)) return -1;
+    /* a new ID number, or a new elder record to compare it with: within the day's clashes */
+    if ((strcmp(r.p.id_number, old_idn) || (r.elder_id && r.elder_id != r.linked)) &&
+        pj_el_id_clash_guard(c, err))
+        return -1;
+    if (helper_link_check(c, &r, id, err)) return -1;
     if (pj_db_begin(c->db, err)) return -1;
     if (pj_version_check(c, "SELECT version FROM helpers WHERE id = ?", id, version, "helper", err))
         goto fail;

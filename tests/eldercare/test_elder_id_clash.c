@@ -150,3 +150,78 @@ TEST_T(eldercare_id_number_clashes_are_audited_and_limited, 120)
     el_elder(&s, g, grid, 60, "");
     th_stop(&s);
 }
+
+/* A helper's elder_id (低龄助高龄) is checked against the elder's ID number: each wrong number
+ * answered "has another ID number" with nothing written and no trace, and a grid outside the
+ * caller's area, checked after it, told the right number from a wrong one without writing
+ * anything. The comparison is now the last check, and a wrong number is an id_clash on the
+ * elder counted toward the day's limit. */
+TEST_T(eldercare_helper_elder_id_numbers_are_clashes, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80], body[600], path[64], sql[400], like[96], right[19], wrong[19], a[200], b[200];
+    th_login(&s, "grid01", s.demo_pw, g);
+    long long grid = el_grid01_grid(&s);
+    snprintf(sql, sizeof sql,
+             "SELECT MIN(g.id) FROM regions g WHERE g.type = 'grid' AND g.id NOT IN (SELECT"
+             " region_id FROM grid_workers w JOIN users u ON u.id = w.user_id WHERE u.username ="
+             " 'grid01')");
+    long long there = th_sql_int(&s, sql);
+    long long e = el_elder(&s, g, grid, 70, "");
+    el_id(right, "19400315", 70, 'F');
+    const char *fmt = "{\"name\":\"老人70\",\"sex\":\"F\",\"birth_date\":\"1940-03-15\","
+                      "\"id_number\":\"%s\",\"grid_id\":%lld,\"skills\":[\"companionship\"],"
+                      "\"capacity\":1,\"elder_id\":%lld}";
+    /* a grid outside the area: the same refusal for the right and a wrong number, no row */
+    el_id(wrong, "19400315", 71, 'F');
+    snprintf(body, sizeof body, fmt, wrong, there, e);
+    json_t *o = EL(&s, g, "POST", "/api/v1/helpers", body, 422);
+    CHECK_STR(th_err_field(o), "grid_id");
+    snprintf(a, sizeof a, "%s", th_err_message(o));
+    json_decref(o);
+    snprintf(body, sizeof body, fmt, right, there, e);
+    o = EL(&s, g, "POST", "/api/v1/helpers", body, 422);
+    CHECK_STR(th_err_field(o), "grid_id");
+    CHECK_STR(th_err_message(o), a);
+    json_decref(o);
+    CHECK_INT(clash_rows(&s, "elder", e, "%"), 0);
+    /* a wrong number in the caller's grid: refused, an id_clash row on the elder */
+    snprintf(body, sizeof body, fmt, wrong, grid, e);
+    o = EL(&s, g, "POST", "/api/v1/helpers", body, 422);
+    CHECK_STR(th_err_field(o), "elder_id");
+    json_decref(o);
+    CHECK_INT(clash_rows(&s, "elder", e, "{\"tried_from\":null}"), 1);
+    /* a PATCH linking a helper to the elder: the row names the helper it was tried from */
+    long long h = el_helper(&s, g, grid, 72, "1970-02-02", 'F', "");
+    snprintf(path, sizeof path, "/api/v1/helpers/%lld", h);
+    snprintf(body, sizeof body, "{\"version\":1,\"elder_id\":%lld}", e);
+    o = EL(&s, g, "PATCH", path, body, 422);
+    CHECK_STR(th_err_field(o), "elder_id");
+    snprintf(b, sizeof b, "%s", th_err_message(o));
+    json_decref(o);
+    snprintf(like, sizeof like, "{\"tried_from\":%lld}", h);
+    CHECK_INT(clash_rows(&s, "elder", e, like), 1);
+    /* counted toward the day's limit: after it, the right number is 429 like a wrong one */
+    for (int i = 2; i < PJ_EL_ID_CLASHES_PER_DAY; i++) {
+        el_id(wrong, "19400315", 72 + i, 'F');
+        snprintf(body, sizeof body, fmt, wrong, grid, e);
+        json_decref(EL(&s, g, "POST", "/api/v1/helpers", body, 422));
+    }
+    CHECK_INT(clash_rows(&s, "elder", e, "%"), PJ_EL_ID_CLASHES_PER_DAY);
+    char fa[TH_FINGERPRINT_SIZE], fb[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, fa, sizeof fa);
+    snprintf(body, sizeof body, fmt, right, grid, e);
+    o = EL(&s, g, "POST", "/api/v1/helpers", body, 429);
+    CHECK_STR(th_err_code(o), "too_many_requests");
+    json_decref(o);
+    snprintf(body, sizeof body, "{\"version\":1,\"elder_id\":%lld}", e);
+    json_decref(EL(&s, g, "PATCH", path, body, 429));
+    th_fingerprint(&s, fb, sizeof fb);
+    CHECK_STR(fb, fa);
+    /* the next day the right number links */
+    th_sql_exec(&s, "UPDATE audit SET at = at - 86400 WHERE action = 'id_clash'");
+    snprintf(body, sizeof body, fmt, right, grid, e);
+    json_decref(EL(&s, g, "POST", "/api/v1/helpers", body, 201));
+    th_stop(&s);
+}
