@@ -1332,16 +1332,28 @@ static int full_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 }
 
 /* Commits a write of elder id: the audit row gets the snapshot (health data masked), the caller
- * the record as it sees it. */
-static int elder_commit(pj_ctx *c, const char *action, int64_t id, const char *before, pj_jw *w,
-                        pj_err *err)
+ * the record as it sees it. stopped (a departure, n_stopped >= 0): the answer adds
+ * "helpers_stopped", the helper records the change stopped that the caller may open. */
+static int elder_commit(pj_ctx *c, const char *action, int64_t id, const char *before,
+                        const int64_t *stopped, int n_stopped, pj_jw *w, pj_err *err)
 {
     char *after = pj_render_to_string(c, id, snapshot_render, err);
     char *shown = after ? pj_render_to_string(c, id, elder_render, err) : NULL;
     if (!shown || pj_audit_add(c, action, "elder", id, before, after, err) ||
         pj_db_commit(c->db, err))
         return -1;
+    if (n_stopped < 0) {
+        pj_jw_raw(w, shown);
+        return 0;
+    }
+    size_t len = strlen(shown);
+    if (len) shown[len - 1] = 0; /* drop the closing brace: the list follows */
     pj_jw_raw(w, shown);
+    pj_buf_puts(w->out, ",\"helpers_stopped\":[");
+    for (int k = 0; k < n_stopped; k++)
+        pj_buf_puts(w->out,
+                    pj_arena_printf(c->arena, "%s%lld", k ? "," : "", (long long)stopped[k]));
+    pj_buf_puts(w->out, "]}");
     return 0;
 }
 
@@ -1384,7 +1396,7 @@ int pj_elder_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         return pj_el_id_clash(c, "elder", 0, r.p.id_number, err);
     }
     if (rc != 1) goto fail;
-    if (elder_commit(c, "create", id, NULL, w, err)) goto fail;
+    if (elder_commit(c, "create", id, NULL, NULL, -1, w, err)) goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);
@@ -1512,9 +1524,12 @@ int pj_elder_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     /* an elder who moved away or died keeps no active pair, ended on the day they left; nor
      * helps any more as a helper (低龄助高龄: their helper record stops as one set inactive
      * does, its pairs ended that day) */
+    int64_t *stopped = NULL;
+    int n_stopped = -1;
     if (strcmp(r.status, "active") &&
         (pj_el_pairs_end_on(c, "elder", id, r.status, left_day, err) ||
-         (!strcmp(old_status, "active") && pj_el_helpers_of_elder_stop(c, id, left_day, err))))
+         (!strcmp(old_status, "active") &&
+          pj_el_helpers_of_elder_stop(c, id, left_day, &stopped, &n_stopped, err))))
         goto fail;
     /* nor one who moved to another township: pairing is organised within a township, the
      * helper stayed in the old one */
@@ -1540,7 +1555,7 @@ int pj_elder_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         pj_stmt_int(m, 4, id);
         if (pj_step_done(m, err)) goto fail;
     }
-    if (elder_commit(c, "update", id, before, w, err)) goto fail;
+    if (elder_commit(c, "update", id, before, stopped, n_stopped, w, err)) goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);

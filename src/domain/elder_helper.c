@@ -476,21 +476,36 @@ fail:
     return -1;
 }
 
-int pj_el_helpers_of_elder_stop(pj_ctx *c, int64_t elder_id, int64_t day, pj_err *err)
+int pj_el_helpers_of_elder_stop(pj_ctx *c, int64_t elder_id, int64_t day, int64_t **shown,
+                                int *n_shown, pj_err *err)
 {
-    /* the elder's helper records: linked to it, or unlinked with its ID number (the same
-     * person, as pairing, logging and redeeming take them) */
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT id FROM helpers WHERE active = 1 AND (elder_id = ?1 OR"
-                               " (elder_id IS NULL AND id_number = (SELECT id_number FROM elders"
-                               " WHERE id = ?1))) ORDER BY id",
-                               err);
+    /* the elder's helper records: linked to it (whoever sees it: the link was made by one who
+     * saw both), or unlinked with its ID number (the same person, as pairing, logging and
+     * redeeming take them) in the caller's scope: an unlinked record elsewhere is another
+     * township's, whose pairs the caller may not end unseen (the district office settles it) */
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        pj_arena_printf(c->arena,
+                        "SELECT h.id FROM helpers h WHERE h.active = 1 AND (h.elder_id = ?1 OR"
+                        " (h.elder_id IS NULL AND h.id_number = (SELECT id_number FROM elders"
+                        " WHERE id = ?1)%s)) ORDER BY h.id",
+                        pj_el_scope_sql(c, "h")),
+        err);
     if (!s) return -1;
     pj_stmt_int(s, 1, elder_id);
+    int bi = 2;
+    pj_el_scope_bind(c, s, &bi);
     int64_t *ids;
     int n;
     if (pj_render_ids(c, s, &ids, &n, err)) return -1;
+    *shown = pj_arena_alloc(c->arena, sizeof **shown * (size_t)(n ? n : 1));
+    *n_shown = 0;
     for (int k = 0; k < n; k++) {
+        int64_t hg, ht;
+        if (pj_el_scope_of(c, "helper", ids[k], &hg, &ht, err)) return -1;
+        int in = pj_el_in_scope(c, hg, ht, err);
+        if (in < 0) return -1;
+        if (in) (*shown)[(*n_shown)++] = ids[k];
         char *before = pj_render_to_string(c, ids[k], helper_render, err);
         if (!before) return -1;
         s = pj_db_prepare(c->db,

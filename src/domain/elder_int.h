@@ -122,12 +122,15 @@ int pj_el_pairs_end(pj_ctx *c, const char *who, int64_t id, const char *note, pj
  * after it ends on its start day. */
 int pj_el_pairs_end_on(pj_ctx *c, const char *who, int64_t id, const char *note, int64_t day,
                        pj_err *err);
-/* The active helper records of elder `elder_id` (低龄助高龄: linked by elder_id) set inactive as
- * a helper update to active false does — their active pairs ended with ended_note "helper
- * inactive" — one audit row "update" / "helper" each; inside the caller's transaction. For an
- * elder who died or moved away: the person helps no more here; the pairs end on day `day`, the
- * day the elder left (pj_el_pairs_end_on). */
-int pj_el_helpers_of_elder_stop(pj_ctx *c, int64_t elder_id, int64_t day, pj_err *err);
+/* The active helper records of elder `elder_id` (低龄助高龄: linked by elder_id, anywhere; or
+ * unlinked with the elder's ID number, in the caller's scope only — one elsewhere is the
+ * district office's to settle) set inactive as a helper update to active false does — their
+ * active pairs ended with ended_note "helper inactive" — one audit row "update" / "helper"
+ * each; inside the caller's transaction. For an elder who died or moved away: the person helps
+ * no more here; the pairs end on day `day`, the day the elder left (pj_el_pairs_end_on).
+ * *shown (arena), *n_shown: the records stopped that the caller may open. */
+int pj_el_helpers_of_elder_stop(pj_ctx *c, int64_t elder_id, int64_t day, int64_t **shown,
+                                int *n_shown, pj_err *err);
 /* The open and acknowledged alerts of an elder or a helper (who = "elder" | "helper") who moved
  * go with them to their grid and township now (the grid worker and township now responsible
  * see and settle them; the former ones no longer do), one audit row "update" / "elder_alert"

@@ -211,3 +211,91 @@ TEST_T(eldercare_helper_stops_when_their_elder_record_dies_or_moves, 120)
     stops_with(&s, g, off, grid, 5, 32, "deceased", 0);
     th_stop(&s);
 }
+
+/* The departure of an elder stopped every unlinked helper record of the elder's ID number in the
+ * district, and ended its pairs, though the caller could open neither (a mistyped number on a
+ * registration reached a helper of another township). Now a linked record stops wherever it is,
+ * an unlinked one only in the caller's scope, and the answer names the records stopped that
+ * the caller may open (helpers_stopped). */
+TEST_T(eldercare_departure_stops_only_the_callers_unlinked_helpers, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80], off[80], body[600], path[64], sql[400], id[19];
+    th_login(&s, "grid01", s.demo_pw, g);
+    th_login(&s, "officer", s.demo_pw, off);
+    long long grid = el_grid01_grid(&s);
+    snprintf(sql, sizeof sql,
+             "SELECT MIN(g.id) FROM regions g WHERE g.type = 'grid' AND g.id NOT IN (SELECT"
+             " region_id FROM grid_workers w JOIN users u ON u.id = w.user_id WHERE u.username ="
+             " 'grid01')");
+    long long there = th_sql_int(&s, sql);
+    /* a helper of another grid, unlinked, paired there (the officer's) */
+    long long far_h = el_helper(&s, off, there, 90, "1965-12-31", 'F', "");
+    long long far_e = el_elder(&s, off, there, 90, "");
+    snprintf(body, sizeof body, "{\"elder_id\":%lld,\"helper_id\":%lld}", far_e, far_h);
+    json_t *o = EL(&s, off, "POST", "/api/v1/pairs", body, 201);
+    long long pair = th_int(o, "id");
+    json_decref(o);
+    /* grid01 registers an elder of that number and takes it off the register */
+    el_id(id, "19651231", 90, 'F');
+    snprintf(
+        body, sizeof body,
+        "{\"name\":\"郭玉珍\",\"sex\":\"F\",\"birth_date\":\"1965-12-31\",\"id_number\":\"%s\","
+        "\"grid_id\":%lld,\"ability_level\":1}",
+        id, grid);
+    o = EL(&s, g, "POST", "/api/v1/elders", body, 201);
+    long long e = th_int(o, "id");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", e);
+    o = EL(&s, g, "PATCH", path, "{\"version\":1,\"status\":\"deceased\"}", 200);
+    json_t *st = json_object_get(o, "helpers_stopped");
+    CHECK(json_is_array(st) && json_array_size(st) == 0);
+    json_decref(o);
+    snprintf(sql, sizeof sql, "SELECT active FROM helpers WHERE id = %lld", far_h);
+    CHECK_INT(th_sql_int(&s, sql), 1);
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM elder_pairs WHERE id = %lld AND state = 'active'", pair);
+    CHECK_INT(th_sql_int(&s, sql), 1);
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM audit WHERE username = 'grid01' AND ((entity = 'helper' AND"
+             " entity_id = %lld) OR (entity = 'pair' AND entity_id = %lld))",
+             far_h, pair);
+    CHECK_INT(th_sql_int(&s, sql), 0);
+    /* one of the caller's grids, unlinked: stopped and named */
+    long long self, hid;
+    person(&s, g, grid, 6, 91, 0, &self, &hid);
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", self);
+    o = EL(&s, g, "PATCH", path, "{\"version\":1,\"status\":\"moved\"}", 200);
+    st = json_object_get(o, "helpers_stopped");
+    CHECK(json_is_array(st) && json_array_size(st) == 1);
+    CHECK_INT(json_integer_value(json_array_get(st, 0)), hid);
+    json_decref(o);
+    snprintf(sql, sizeof sql, "SELECT active FROM helpers WHERE id = %lld", hid);
+    CHECK_INT(th_sql_int(&s, sql), 0);
+    /* linked by the officer from another grid: stopped (the documented link), not named to a
+     * caller who may not open it */
+    long long e2 = el_elder(&s, g, grid, 92, "");
+    char b8[9] = "19400315", idn[19];
+    el_id(idn, b8, 92, 'F');
+    snprintf(
+        body, sizeof body,
+        "{\"name\":\"老人92\",\"sex\":\"F\",\"birth_date\":\"1940-03-15\",\"id_number\":\"%s\","
+        "\"grid_id\":%lld,\"skills\":[\"companionship\"],\"capacity\":1,\"elder_id\":%lld}",
+        idn, there, e2);
+    o = EL(&s, off, "POST", "/api/v1/helpers", body, 201);
+    long long linked = th_int(o, "id");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", e2);
+    o = EL(&s, g, "PATCH", path, "{\"version\":1,\"status\":\"deceased\"}", 200);
+    st = json_object_get(o, "helpers_stopped");
+    CHECK(json_is_array(st) && json_array_size(st) == 0);
+    json_decref(o);
+    snprintf(sql, sizeof sql, "SELECT active FROM helpers WHERE id = %lld", linked);
+    CHECK_INT(th_sql_int(&s, sql), 0);
+    /* an update that is no departure answers the record alone */
+    o = EL(&s, g, "PATCH", path, "{\"version\":2,\"phone\":\"13800009999\"}", 200);
+    CHECK(json_object_get(o, "helpers_stopped") == NULL);
+    json_decref(o);
+    th_stop(&s);
+}
