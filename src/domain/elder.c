@@ -1435,17 +1435,25 @@ static int left_on_read(pj_ctx *c, int64_t id, json_t *body, const char *old_sta
     if (!*left_at) return 0;
     /* services logged after that day — of the elder, or given by the elder as a helper — say
      * the day is wrong or the logs are: they are voided first (their credits taken back with
-     * them) or a later day is given; nothing is voided here behind the officer's back */
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT COUNT(*) OVER (), l.id, l.time_in FROM elder_service_logs l"
-                               " WHERE l.voided_at IS NULL AND l.time_in > ?1 AND (l.elder_id = ?2"
-                               " OR l.helper_id IN (SELECT h.id FROM helpers h WHERE h.elder_id ="
-                               " ?2 OR h.id_number = (SELECT id_number FROM elders WHERE id = ?2)))"
-                               " ORDER BY l.time_in, l.id LIMIT 1",
-                               err);
+     * them) or a later day is given; nothing is voided here behind the officer's back. Only
+     * the logs the caller may open (a log's area is its elder's) are counted and named: one
+     * outside the caller's scope is neither theirs to see nor to void — it does not stand in
+     * their way, and the district office settles it */
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        pj_arena_printf(c->arena,
+                        "SELECT COUNT(*) OVER (), l.id, l.time_in FROM elder_service_logs l"
+                        " WHERE l.voided_at IS NULL AND l.time_in > ?1 AND (l.elder_id = ?2"
+                        " OR l.helper_id IN (SELECT h.id FROM helpers h WHERE h.elder_id ="
+                        " ?2 OR h.id_number = (SELECT id_number FROM elders WHERE id = ?2)))%s"
+                        " ORDER BY l.time_in, l.id LIMIT 1",
+                        pj_el_scope_sql(c, "l")),
+        err);
     if (!s) return -1;
     pj_stmt_int(s, 1, *left_at);
     pj_stmt_int(s, 2, id);
+    int bi = 3;
+    pj_el_scope_bind(c, s, &bi);
     int rc2 = pj_stmt_step(s, err);
     int64_t n = rc2 == 1 ? pj_col_int(s, 0) : 0, first = rc2 == 1 ? pj_col_int(s, 1) : 0,
             first_at = rc2 == 1 ? pj_col_int(s, 2) : 0;

@@ -331,3 +331,64 @@ TEST_T(eldercare_left_on_before_logs_in_force_refused, 120)
     CHECK_INT(th_sql_int(&s, sql), 1);
     th_stop(&s);
 }
+
+/* A departure day before a service log the caller may not open — given by a helper record of
+ * the elder's ID number in another grid — was refused naming that log and its day: the grid
+ * worker learnt that the person helps elsewhere and when, and could not void it. Only the logs
+ * the caller may open stand in their way now; a district officer, who opens them all, is still
+ * refused. */
+TEST_T(eldercare_left_on_ignores_logs_outside_the_callers_scope, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80], off[80], body[600], sql[400], path[64], day[11], t_in[21], idn[19];
+    th_login(&s, "grid01", s.demo_pw, g);
+    th_login(&s, "officer", s.demo_pw, off);
+    long long grid = el_grid01_grid(&s);
+    snprintf(sql, sizeof sql,
+             "SELECT MIN(g.id) FROM regions g WHERE g.type = 'grid' AND g.id NOT IN (SELECT"
+             " region_id FROM grid_workers w JOIN users u ON u.id = w.user_id WHERE u.username ="
+             " 'grid01')");
+    long long there = th_sql_int(&s, sql);
+    long long e = el_elder(&s, g, grid, 93, "");
+    long long far_e = el_elder(&s, off, there, 94, "");
+    /* the same person as a helper elsewhere, unlinked (the officer's) */
+    el_id(idn, "19400315", 93, 'F');
+    snprintf(
+        body, sizeof body,
+        "{\"name\":\"老人93\",\"sex\":\"F\",\"birth_date\":\"1940-03-15\",\"id_number\":\"%s\","
+        "\"grid_id\":%lld,\"skills\":[\"companionship\"],\"capacity\":1}",
+        idn, there);
+    json_t *o = EL(&s, off, "POST", "/api/v1/helpers", body, 201);
+    long long far_h = th_int(o, "id");
+    json_decref(o);
+    int64_t now = pj_now();
+    snprintf(sql, sizeof sql, "UPDATE elders SET created_at = %lld WHERE id IN (%lld, %lld)",
+             (long long)(now - 20 * 86400), e, far_e);
+    th_sql_exec(&s, sql);
+    pj_time_iso(now / 60 * 60 - 2 * 86400, t_in);
+    snprintf(body, sizeof body,
+             "{\"elder_id\":%lld,\"helper_id\":%lld,\"kind\":\"companionship\",\"time_in\":\"%s\","
+             "\"minutes\":30}",
+             far_e, far_h, t_in);
+    o = EL(&s, off, "POST", "/api/v1/service-logs", body, 201);
+    long long log = th_int(o, "id");
+    json_decref(o);
+    bj_date(now - 5 * 86400, day);
+    snprintf(body, sizeof body, "{\"version\":1,\"status\":\"moved\",\"left_on\":\"%s\"}", day);
+    /* the district officer opens the log: refused, naming it */
+    char first[40];
+    snprintf(first, sizeof first, "the first: log %lld of", log);
+    refused(&s, off, e, body, "out_of_range", first);
+    /* grid01 may not: the day is taken, the log not named and left as it is */
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", e);
+    o = EL(&s, g, "PATCH", path, body, 200);
+    CHECK_STR(th_str(o, "status"), "moved");
+    json_decref(o);
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM elder_service_logs WHERE id = %lld AND"
+             " voided_at IS NULL",
+             log);
+    CHECK_INT(th_sql_int(&s, sql), 1);
+    th_stop(&s);
+}
