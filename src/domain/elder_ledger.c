@@ -346,7 +346,8 @@ static int log_insert(pj_ctx *c, json_t *b, int quick, int64_t *out_id, pj_err *
      * ends where those logs begin instead of being refused. */
     for (int moves = 0; helper_id && t_out > t_in; moves++) {
         s = pj_db_prepare(c->db,
-                          "SELECT id, elder_id, time_in FROM elder_service_logs WHERE"
+                          "SELECT id, elder_id, time_in, time_out, grid_id, township_id FROM"
+                          " elder_service_logs WHERE"
                           " helper_id = ? AND time_in < ? AND time_out > ? AND elder_id <> ?"
                           " AND voided_at IS NULL ORDER BY time_in LIMIT 1",
                           err);
@@ -358,7 +359,10 @@ static int log_insert(pj_ctx *c, json_t *b, int quick, int64_t *out_id, pj_err *
         drc = pj_stmt_step(s, err);
         int64_t other = drc == 1 ? pj_col_int(s, 0) : 0,
                 other_elder = drc == 1 ? pj_col_int(s, 1) : 0,
-                other_in = drc == 1 ? pj_col_int(s, 2) : 0;
+                other_in = drc == 1 ? pj_col_int(s, 2) : 0,
+                other_out = drc == 1 ? pj_col_int(s, 3) : 0,
+                other_grid = drc == 1 ? pj_col_int(s, 4) : 0,
+                other_town = drc == 1 ? pj_col_int(s, 5) : 0;
         pj_stmt_done(s);
         if (drc < 0) return -1;
         if (!other) break;
@@ -367,10 +371,21 @@ static int log_insert(pj_ctx *c, json_t *b, int quick, int64_t *out_id, pj_err *
             t_out = other_in, t_in = other_in - mins * 60;
             continue;
         }
+        /* the other log and its elder are named to a caller who may open them; to another,
+         * an elder outside their scope is as unknown as one that does not exist: only until
+         * when the helper is taken (Beijing time) */
+        int in = pj_el_in_scope(c, other_grid, other_town, err);
+        if (in < 0) return -1;
+        if (in)
+            return pj_fail(err, 409, "helper_busy", "time_in",
+                           "helper %lld is logged with another elder at an overlapping time"
+                           " (log %lld, elder %lld)",
+                           (long long)helper_id, (long long)other, (long long)other_elder);
+        int64_t tz = (int64_t)pj_el_setting(c, "elder_tz_offset_min", 480) * 60;
+        int64_t sec = ((other_out + tz) % 86400 + 86400) % 86400;
         return pj_fail(err, 409, "helper_busy", "time_in",
-                       "helper %lld is logged with another elder at an overlapping time"
-                       " (log %lld, elder %lld)",
-                       (long long)helper_id, (long long)other, (long long)other_elder);
+                       "helper %lld is logged elsewhere at an overlapping time (until %02d:%02d)",
+                       (long long)helper_id, (int)(sec / 3600), (int)(sec / 60 % 60));
     }
     s = pj_db_prepare(c->db,
                       "INSERT INTO elder_service_logs (elder_id, helper_id, kind,"

@@ -1034,3 +1034,60 @@ TEST_T(elder_ledger_refuses_a_time_in_long_past, 120)
     check_invariants(&s);
     th_stop(&s);
 }
+
+/* helper_busy named the other log and its elder whoever asked: logging a helper of their grid at
+ * one time after another, a grid worker walked out which elders of other grids the helper
+ * served and when. Those are named now only to a caller who may open that elder; another is
+ * told only until when the helper is taken. */
+TEST_T(eldercare_helper_busy_names_only_what_the_caller_may_open, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80], off[80], body[600], sql[400], t0[21], t1[21], num[32];
+    th_login(&s, "grid01", s.demo_pw, g);
+    th_login(&s, "officer", s.demo_pw, off);
+    long long grid = el_grid01_grid(&s);
+    snprintf(sql, sizeof sql,
+             "SELECT MIN(g.id) FROM regions g WHERE g.type = 'grid' AND g.id NOT IN (SELECT"
+             " region_id FROM grid_workers w JOIN users u ON u.id = w.user_id WHERE u.username ="
+             " 'grid01')");
+    long long there = th_sql_int(&s, sql);
+    long long near = el_elder(&s, g, grid, 95, "");
+    long long far = el_elder(&s, off, there, 96, "");
+    long long h = el_helper(&s, g, grid, 95, "1968-02-07", 'F', "");
+    int64_t base = pj_now() / 60 * 60 - 86400;
+    pj_time_iso(base, t0);
+    pj_time_iso(base + 10 * 60, t1);
+    /* the officer logs the helper with an elder grid01 may not open */
+    snprintf(body, sizeof body,
+             "{\"elder_id\":%lld,\"helper_id\":%lld,\"kind\":\"companionship\",\"time_in\":\"%s\","
+             "\"minutes\":60}",
+             far, h, t0);
+    json_t *o = EL(&s, off, "POST", "/api/v1/service-logs", body, 201);
+    long long log = th_int(o, "id");
+    json_decref(o);
+    /* grid01, at an overlapping time: refused, nothing of that log or elder named */
+    snprintf(body, sizeof body,
+             "{\"elder_id\":%lld,\"helper_id\":%lld,\"kind\":\"companionship\",\"time_in\":\"%s\","
+             "\"minutes\":30}",
+             near, h, t1);
+    o = EL(&s, g, "POST", "/api/v1/service-logs", body, 409);
+    CHECK_STR(th_err_code(o), "helper_busy");
+    CHECK_STR(th_err_field(o), "time_in");
+    const char *m = th_err_message(o);
+    snprintf(num, sizeof num, "log %lld", log);
+    CHECK(!strstr(m, num));
+    snprintf(num, sizeof num, "elder %lld", far);
+    CHECK(!strstr(m, num));
+    CHECK(strstr(m, "logged elsewhere") != NULL);
+    long long until = (base + 3600 + 8 * 3600) % 86400; /* the demo's Beijing time */
+    snprintf(num, sizeof num, "(until %02lld:%02lld)", until / 3600, until / 60 % 60);
+    CHECK(strstr(m, num) != NULL);
+    json_decref(o);
+    /* the officer, who opens that elder, is told which */
+    o = EL(&s, off, "POST", "/api/v1/service-logs", body, 409);
+    snprintf(num, sizeof num, "(log %lld, elder %lld)", log, far);
+    CHECK(strstr(th_err_message(o), num) != NULL);
+    json_decref(o);
+    th_stop(&s);
+}
