@@ -288,6 +288,7 @@ static int helper_link_check(pj_ctx *c, helper_rec *r, int64_t from_id, pj_err *
              * before this check) */
             pj_err e2;
             pj_err_clear(&e2);
+            pj_db_rollback(c->db); /* an update's transaction: the row is written on its own */
             if (pj_el_id_clash_audit(c, "elder", r->elder_id, from_id, &e2)) {
                 *err = e2;
                 return -1;
@@ -402,7 +403,6 @@ int pj_helper_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     if ((strcmp(r.p.id_number, old_idn) || (r.elder_id && r.elder_id != r.linked)) &&
         pj_el_id_clash_guard(c, err))
         return -1;
-    if (helper_link_check(c, &r, id, err)) return -1;
     if (pj_db_begin(c->db, err)) return -1;
     if (pj_version_check(c, "SELECT version FROM helpers WHERE id = ?", id, version, "helper", err))
         goto fail;
@@ -427,6 +427,8 @@ int pj_helper_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
             goto fail;
         }
     }
+    /* the last check of the request (helper_link_check) */
+    if (helper_link_check(c, &r, id, err)) goto fail;
     int64_t old_town;
     if (pj_el_int(c, "SELECT township_id FROM helpers WHERE id = ?", id, 0, &old_town, err))
         goto fail;

@@ -202,6 +202,10 @@ TEST_T(eldercare_helper_elder_id_numbers_are_clashes, 120)
     json_decref(o);
     snprintf(like, sizeof like, "{\"tried_from\":%lld}", h);
     CHECK_INT(clash_rows(&s, "elder", e, like), 1);
+    /* a stale version is refused before the numbers are compared: no row */
+    snprintf(body, sizeof body, "{\"version\":9,\"elder_id\":%lld}", e);
+    json_decref(EL(&s, g, "PATCH", path, body, 409));
+    CHECK_INT(clash_rows(&s, "elder", e, "%"), 2);
     /* counted toward the day's limit: after it, the right number is 429 like a wrong one */
     for (int i = 2; i < PJ_EL_ID_CLASHES_PER_DAY; i++) {
         el_id(wrong, "19400315", 72 + i, 'F');
