@@ -4,7 +4,7 @@
 // the day it was recorded, whatever day the elder died.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, choose } from './lib.mjs';
+import { launch, openPage, login, apiGet, apiPost, choose, idNumber } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -56,6 +56,25 @@ test('an elder marked deceased three days late: the form asks the date of death,
   const ended = (await apiGet(page, `/pairs?elder_id=${elder.id}`)).items.find((p) => p.id === elder.paired_helper.pair_id);
   assert.equal(ended.state, 'ended');
   assert.equal(ended.end_date, died, 'the pair ends on the day of death');
+  await noProblems(page);
+  await context.close();
+});
+
+test('an elder who also helps marked deceased: the message names the helper record stopped', { timeout: 120000 }, async () => {
+  const { context, page } = await openPage(browser);
+  await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
+  const grid = (await apiGet(page, '/regions?type=grid&limit=1')).items[0];
+  const idn = idNumber('19620507', 7, 'M');
+  const person = { name: '张互助', sex: 'M', birth_date: '1962-05-07', id_number: idn, grid_id: grid.id };
+  const elder = await apiPost(page, '/elders', { ...person, ability_level: 0 }, 201);
+  const helper = await apiPost(page, '/helpers', { ...person, skills: ['companionship'], capacity: 1 }, 201);
+  await page.goto(`/elders/${elder.id}/edit`);
+  await page.getByTestId('f-status').waitFor();
+  await choose(page, page.getByTestId('f-status'), '已故');
+  await page.getByTestId('save-elder').click();
+  await page.locator('.el-message').getByText(`此人的互助员记录也已停用：#${helper.id}`).waitFor();
+  await page.waitForURL(new RegExp(`/elders/${elder.id}$`));
+  assert.equal((await apiGet(page, `/helpers/${helper.id}`)).active, false);
   await noProblems(page);
   await context.close();
 });

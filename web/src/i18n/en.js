@@ -1231,6 +1231,8 @@ export default {
     statusEndsPair: 'Save and end the pair',
     statusEndsPairConfirm: '{name} is paired with helper {helper}. Setting the status to “{status}” ends this pair; the helper has a place free.',
     statusPairEnded: 'Saved; the pair with {helper} ended',
+    helpersStopped: "the person's helper records stopped too: {ids}",
+    sentenceSep: '; ',
     leftOn: { deceased: 'Date of death', moved: 'Date moved away' },
     leftOnHint: 'As a Beijing date; today unless it happened earlier — not in the future, nor before the registration ({day}). Services after that day are no longer logged; the pair ends on it.',
     townshipEndsPairConfirm: '{name} is paired with helper {helper}. A move to another township ends this pair (pairing is organised within a township); the helper has a place free.',

@@ -1233,6 +1233,8 @@ export default {
     statusEndsPair: '保存并结束结对',
     statusEndsPairConfirm: '{name} 现与互助员 {helper} 结对。状态改为“{status}”后该结对将结束，互助员空出一个名额。',
     statusPairEnded: '已保存，已结束与 {helper} 的结对',
+    helpersStopped: '此人的互助员记录也已停用：{ids}',
+    sentenceSep: '；',
     leftOn: { deceased: '去世日期', moved: '迁出日期' },
     leftOnHint: '按北京时间；默认今天，如实际更早请改为当天——不能晚于今天，也不能早于登记日期（{day}）。此日之后的服务不再登记，结对于当日结束。',
     townshipEndsPairConfirm: '{name} 现与互助员 {helper} 结对。迁往另一个乡镇后该结对将结束（结对在乡镇内组织），互助员空出一个名额。',
