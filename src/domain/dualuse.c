@@ -633,6 +633,31 @@ static int steps_from_csv(pj_ctx *c, const char *text, step_in *st, int *n, int 
     return 0;
 }
 
+/* One rule for both inputs (JSON or CSV): names, codes, team types, predecessors and checklist
+ * items are stored trimmed of the spaces around them (a no-break or ideographic space too), so
+ * that a manual exported as CSV and imported again keeps them as they were (the CSV list is
+ * split on ';' and its items trimmed) and a checklist signed by its item text finds the same
+ * text in the next version. A list is rebuilt, owned by keep. */
+static void step_trim(pj_ctx *c, step_in *s, json_t *keep)
+{
+    s->code = pj_text_trimmed(c->arena, s->code);
+    s->name = pj_text_trimmed(c->arena, s->name);
+    s->team = pj_text_trimmed(c->arena, s->team);
+    json_t **lists[2] = {&s->pred, &s->check};
+    for (int l = 0; l < 2; l++) {
+        if (!*lists[l]) continue;
+        json_t *t = json_array(), *x;
+        size_t i;
+        json_array_foreach(*lists[l], i, x)
+        {
+            const char *v = json_string_value(x);
+            json_array_append_new(t, json_string(v ? pj_text_trimmed(c->arena, v) : ""));
+        }
+        json_array_append_new(keep, t);
+        *lists[l] = t;
+    }
+}
+
 /* Rules every step obeys, however it came (JSON or CSV): a code of [A-Za-z0-9_.-]{1,32}, a
  * name of 1–128 characters, ≤ 50 distinct predecessors and ≤ 50 distinct checklist items of
  * 1–200 characters without ';' or '；' (the CSV list separators). */
@@ -1036,7 +1061,10 @@ int pj_manual_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
                                 err) ||
                 steps_from_json(c, json_object_get(body, "restore_steps"), "restore",
                                 "restore_steps", st, &n, 512, err));
-    for (int i = 0; !rc && i < n; i++) nconv += !strcmp(st[i].phase, "convert");
+    for (int i = 0; !rc && i < n; i++) {
+        step_trim(c, &st[i], keep);
+        nconv += !strcmp(st[i].phase, "convert");
+    }
     if (!rc && !nconv)
         rc = pj_fail(err, 422, "missing_field", csv ? "csv" : "steps",
                      "a manual needs at least one conversion step");

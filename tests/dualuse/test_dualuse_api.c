@@ -32,6 +32,36 @@ static json_t *post(th_server *s, const char *tok, const char *path, const char 
     return o;
 }
 
+/* A manual's CSV as the body of POST /api/v1/manuals for facility fid (event, isolation). */
+static char *manual_csv_body(long long fid, const char *csv)
+{
+    json_t *req = json_object();
+    json_object_set_new(req, "facility_id", json_integer(fid));
+    json_object_set_new(req, "scenario", json_string("event"));
+    json_object_set_new(req, "role", json_string("isolation"));
+    json_object_set_new(req, "title", json_string("测试手册"));
+    json_object_set_new(req, "csv", json_string(csv));
+    char *rb = json_dumps(req, JSON_COMPACT);
+    json_decref(req);
+    return rb;
+}
+
+/* Manual mid exported as CSV (GET …/export?format=csv, as tok) into csv[8192]. */
+static void manual_export_csv(th_server *s, const char *tok, long long mid, char csv[8192])
+{
+    char cmd[1200], file[600];
+    snprintf(file, sizeof file, "%s/m.csv", t_tmpdir());
+    snprintf(cmd, sizeof cmd,
+             "curl -s -H 'Authorization: Bearer %s' "
+             "'http://127.0.0.1:%d/api/v1/manuals/%lld/export?format=csv' > %s",
+             tok, s->port, mid, file);
+    CHECK_INT(system(cmd), 0);
+    FILE *f = fopen(file, "rb");
+    size_t n = f ? fread(csv, 1, 8191, f) : 0;
+    csv[n] = 0;
+    if (f) fclose(f);
+}
+
 /* Starts an epidemic conversion (mode "live" or "drill") of a hotel in peacetime, as tok: the
  * conversion as answered. */
 static json_t *hotel_conversion(th_server *s, const char *tok, const char *mode)
@@ -650,34 +680,14 @@ TEST(dualuse_manual_csv_round_trip_and_critical_path)
     long long mid = th_int(m, "id");
     json_decref(m);
     /* export as CSV … */
-    char path[96];
-    snprintf(path, sizeof path, "/api/v1/manuals/%lld/export?format=csv", mid);
-    /* the CSV body is not JSON: read it with the raw helper's header capture and curl */
-    char cmd[600];
-    snprintf(cmd, sizeof cmd,
-             "curl -s -H 'Authorization: Bearer %s' 'http://127.0.0.1:%d%s' > %s/m.csv", tok,
-             s.port, path, t_tmpdir());
-    CHECK_INT(system(cmd), 0);
-    char file[600];
-    snprintf(file, sizeof file, "%s/m.csv", t_tmpdir());
-    FILE *f = fopen(file, "rb");
     char csv[8192];
-    size_t n = fread(csv, 1, sizeof csv - 1, f);
-    csv[n] = 0;
-    fclose(f);
+    manual_export_csv(&s, tok, mid, csv);
     CHECK(
         strstr(csv, "phase,code,name,planned_minutes,team_type,team_count,predecessors,checklist"));
     CHECK(strstr(csv, "convert,C,\"分区, 改造\",50,logistics,1,A,"));
     CHECK(strstr(csv, "convert,D,验收,20,medical,1,B;C,"));
     /* … and import it back as the next version: same steps, same critical path */
-    json_t *req = json_object();
-    json_object_set_new(req, "facility_id", json_integer(fid));
-    json_object_set_new(req, "scenario", json_string("event"));
-    json_object_set_new(req, "role", json_string("isolation"));
-    json_object_set_new(req, "title", json_string("赛事手册（导入）"));
-    json_object_set_new(req, "csv", json_string(csv));
-    char *rb = json_dumps(req, JSON_COMPACT);
-    json_decref(req);
+    char *rb = manual_csv_body(fid, csv);
     json_t *m2 = post(&s, tok, "/api/v1/manuals", rb, 201);
     free(rb);
     CHECK_INT(th_int(m2, "version"), 2);
@@ -692,20 +702,6 @@ TEST(dualuse_manual_csv_round_trip_and_critical_path)
     CHECK_STR(th_str(first, "name"), "封控");
     json_decref(m2);
     th_stop(&s);
-}
-
-/* A manual's CSV as the body of POST /api/v1/manuals for facility fid (event, isolation). */
-static char *manual_csv_body(long long fid, const char *csv)
-{
-    json_t *req = json_object();
-    json_object_set_new(req, "facility_id", json_integer(fid));
-    json_object_set_new(req, "scenario", json_string("event"));
-    json_object_set_new(req, "role", json_string("isolation"));
-    json_object_set_new(req, "title", json_string("测试手册"));
-    json_object_set_new(req, "csv", json_string(csv));
-    char *rb = json_dumps(req, JSON_COMPACT);
-    json_decref(req);
-    return rb;
 }
 
 /* Regression: a Chinese keyboard separates checklist items with the full-width '；', and the
@@ -1967,28 +1963,11 @@ TEST(dualuse_manual_csv_round_trip_keeps_formula_like_texts)
     json_t *m = post(&s, tok, "/api/v1/manuals", body, 201);
     long long mid = th_int(m, "id");
     /* export as CSV: guarded */
-    char cmd[1200], file[600];
-    snprintf(file, sizeof file, "%s/m.csv", t_tmpdir());
-    snprintf(cmd, sizeof cmd,
-             "curl -s -H 'Authorization: Bearer %s' "
-             "'http://127.0.0.1:%d/api/v1/manuals/%lld/export?format=csv' > %s",
-             tok, s.port, mid, file);
-    CHECK_INT(system(cmd), 0);
-    FILE *f = fopen(file, "rb");
     char csv[8192];
-    size_t n = fread(csv, 1, sizeof csv - 1, f);
-    csv[n] = 0;
-    fclose(f);
+    manual_export_csv(&s, tok, mid, csv);
     CHECK(strstr(csv, "convert,S1,\"'-清场复核\",30,security,1,,\"'+复核签字;@值班经理确认\""));
     /* import it back: the texts as they were */
-    json_t *req = json_object();
-    json_object_set_new(req, "facility_id", json_integer(fid));
-    json_object_set_new(req, "scenario", json_string("event"));
-    json_object_set_new(req, "role", json_string("isolation"));
-    json_object_set_new(req, "title", json_string("赛事手册（导入）"));
-    json_object_set_new(req, "csv", json_string(csv));
-    char *rb = json_dumps(req, JSON_COMPACT);
-    json_decref(req);
+    char *rb = manual_csv_body(fid, csv);
     json_t *m2 = post(&s, tok, "/api/v1/manuals", rb, 201);
     free(rb);
     static const char *const phases[] = {"steps", "restore_steps"};
@@ -2016,6 +1995,65 @@ TEST(dualuse_manual_csv_round_trip_keeps_formula_like_texts)
     json_decref(post(&s, tok, path, "{}", 200)); /* signed once the step runs */
     snprintf(path, sizeof path, "/api/v1/conversion-steps/%lld/sign", s1);
     json_decref(post(&s, tok, path, "{\"item\":\"+复核签字\"}", 200));
+    th_stop(&s);
+}
+
+/* Regression: a manual sent as JSON kept the spaces around its checklist items (" 带空格 ",
+ * "a" and a no-break space), the CSV import trimmed them: a manual exported and imported again
+ * had other items, and a checklist signed by the item text no longer matched. Both inputs
+ * store names, codes, team types, predecessors and items trimmed. */
+TEST(dualuse_manual_texts_trimmed_alike_from_json_and_csv)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[2048];
+    th_login(&s, "officer", s.demo_pw, tok);
+    long long fid = peaceful_hotel(&s);
+    snprintf(body, sizeof body,
+             "{\"facility_id\":%lld,\"scenario\":\"event\",\"role\":\"isolation\",\"title\":"
+             "\"t\",\"steps\":[{\"code\":\" S1 \",\"name\":\"\\u3000清场 \",\"planned_minutes\":"
+             "5,\"team_type\":\"security \",\"checklist\":[\" 带空格 \",\"a\\u00a0\"]},"
+             "{\"code\":\"S2\",\"name\":\"布置\",\"planned_minutes\":5,\"team_type\":\"it\","
+             "\"predecessors\":[\" S1\"]}]}",
+             fid);
+    json_t *m = post(&s, tok, "/api/v1/manuals", body, 201);
+    json_t *st = json_object_get(m, "steps"), *s1 = json_array_get(st, 0);
+    CHECK_STR(th_str(s1, "code"), "S1");
+    CHECK_STR(th_str(s1, "name"), "清场");
+    CHECK_STR(th_str(s1, "team_type"), "security");
+    json_t *items = json_object_get(s1, "checklist");
+    CHECK_INT(json_array_size(items), 2);
+    CHECK_STR(json_string_value(json_array_get(items, 0)), "带空格");
+    CHECK_STR(json_string_value(json_array_get(items, 1)), "a");
+    CHECK_STR(json_string_value(
+                  json_array_get(json_object_get(json_array_get(st, 1), "predecessors"), 0)),
+              "S1");
+    /* exported and imported again: the same texts */
+    char csv[8192];
+    manual_export_csv(&s, tok, th_int(m, "id"), csv);
+    char *rb = manual_csv_body(fid, csv);
+    json_t *m2 = post(&s, tok, "/api/v1/manuals", rb, 201);
+    free(rb);
+    json_t *st2 = json_object_get(m2, "steps");
+    CHECK_INT(json_array_size(st2), 2);
+    for (size_t i = 0; i < json_array_size(st); i++) {
+        json_t *x = json_array_get(st, i), *y = json_array_get(st2, i);
+        CHECK_STR(th_str(y, "code"), th_str(x, "code"));
+        CHECK_STR(th_str(y, "name"), th_str(x, "name"));
+        CHECK(json_equal(json_object_get(y, "checklist"), json_object_get(x, "checklist")));
+        CHECK(json_equal(json_object_get(y, "predecessors"), json_object_get(x, "predecessors")));
+    }
+    /* an item of spaces only is still refused, as a blank one */
+    snprintf(body, sizeof body,
+             "{\"facility_id\":%lld,\"scenario\":\"event\",\"role\":\"isolation\",\"title\":"
+             "\"t\",\"steps\":[{\"code\":\"S1\",\"name\":\"清场\",\"planned_minutes\":5,"
+             "\"team_type\":\"security\",\"checklist\":[\"\\u00a0 \"]}]}",
+             fid);
+    json_t *o = post(&s, tok, "/api/v1/manuals", body, 422);
+    CHECK_STR(th_err_code(o), "invalid_value");
+    json_decref(o);
+    json_decref(m);
+    json_decref(m2);
     th_stop(&s);
 }
 
