@@ -6,7 +6,7 @@ import { formatDateTime, formatDate, formatDeadline, formatNumber, formatDuratio
 import { capacityTotals, relativeSizes } from '../../web/src/utils/capacity.js';
 import {
   axisMinutes, canFinishStep, canSign, canStartStep, signWaitsForStart, criticalPathMinutes, earliestStarts, findCycle, formatMinutes, ganttRows, manualSchedule,
-  openPhase, phaseProgress, serverNow,
+  openPhase, phaseProgress, serverNow, stepClockStop,
 } from '../../web/src/utils/dualuse.js';
 
 test('dates are Beijing time whatever the machine zone', () => {
@@ -134,6 +134,20 @@ test('Gantt rows: planned from the critical-path schedule, actual from the step 
   const sched = manualSchedule({ steps: [{ code: 'S3', earliest_start: 95, slack: 0, critical: true }], restore_steps: [] });
   const r3 = ganttRows(conv, sched, now).find((r) => r.code === 'S3');
   assert.deepEqual([r3.planned, r3.critical], [[95, 125], true]);
+});
+
+// An abort after work began stops the running convert steps' clocks where the restore starts
+// (the server's actual_minutes stop there); the cockpit kept counting and tagged the step 超时,
+// and the Gantt drew its bar to now.
+test('a running step of an aborted conversion: its clock stops at the restore, its bar too', () => {
+  const aborted = { ...conv, state: 'restoring', restore_started_at: at(80) };
+  const [, s2, , , r1] = aborted.steps;
+  assert.equal(stepClockStop(conv, s2), null, 'converting: running on');
+  assert.equal(stepClockStop(aborted, s2), at(80));
+  assert.equal(stepClockStop(aborted, r1), null, 'the restore steps run on');
+  assert.equal(stepClockStop({ ...aborted, state: 'aborted', ended_at: at(120) }, r1), at(120));
+  const by = Object.fromEntries(ganttRows(aborted, {}, Date.parse(t0) + 200 * 60000).map((r) => [r.code, r]));
+  assert.deepEqual(by.S2.actual, [70, 80], 'S2 started at 70, stopped with the abort at 80');
 });
 
 test('critical path and cycles of manual steps', () => {

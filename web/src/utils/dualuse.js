@@ -17,6 +17,17 @@ export function openPhase(conv) {
 }
 
 /**
+ * When a running step's clock stopped (an ISO time), or null while it runs on: a convert step
+ * stops when the restore phase starts (an abort after work began), any step when the
+ * conversion ends — where the server's actual_minutes stop too.
+ */
+export function stepClockStop(conv, step) {
+  if (!conv || !step) return null;
+  if (step.phase === 'convert' && conv.restore_started_at) return conv.restore_started_at;
+  return conv.ended_at || null;
+}
+
+/**
  * The phase an action completed, from the conversion before and after it: 'convert' when the
  * convert steps are all done (converting → emergency, a drill running → finished), 'restore'
  * when the restore steps are (restoring → completed, or aborted for a conversion aborted after
@@ -139,7 +150,8 @@ const ms = (iso) => (iso ? Date.parse(iso) : NaN);
  *   planned: [start, end] — the manual's earliest start (critical-path schedule) from the
  *            phase's start (restore: when restoring began, else after the convert phase's
  *            planned end, or after the real one once the conversion was ready);
- *   actual:  [start, end] from the step's times, a running step up to `nowMs`, or null;
+ *   actual:  [start, end] from the step's times, a running step up to `nowMs` (up to when
+ *            its clock stopped: stepClockStop), or null;
  *   scheduled: [start, end] — the adopted plan's schedule (planned_start_min, planned_end_min),
  *            or null for a conversion not started by a plan; behindPlan: the server's flag.
  * `schedule` maps a step code of a phase to {earliest_start, critical} (from the manual);
@@ -171,7 +183,8 @@ export function ganttRows(conv, schedule = {}, nowMs = Date.now()) {
     let actual = null;
     if (s.started_at) {
       const a = rel(s.started_at);
-      const b = s.finished_at ? rel(s.finished_at) : Math.max(a, (nowMs - t0) / 60000);
+      const stop = s.finished_at || stepClockStop(conv, s);
+      const b = stop ? Math.max(a, rel(stop)) : Math.max(a, (nowMs - t0) / 60000);
       actual = [a, b];
     }
     return {
