@@ -6,7 +6,7 @@
 // day still ahead is not offered as held.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, ADMIN_PW, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, openNeed, ADMIN_PW, DEMO_PW } from './lib.mjs';
 import { financeActions, kpiPeriod, kpiYear } from '../../web/src/utils/biz.js';
 import { addDays } from '../../web/src/utils/calendar.js';
 import { formatNumber } from '../../web/src/utils/format.js';
@@ -43,22 +43,6 @@ async function pickPeriod(page, from, last) {
   await page.waitForURL(new RegExp(`from=${from}&to=${last}$`));
 }
 
-/** Opens a financing need from the list, paging on until its row shows. */
-async function openNeed(page, id) {
-  const table = page.getByTestId('need-table');
-  await table.locator('tbody tr').first().waitFor();
-  for (let i = 0; i < 20; i++) {
-    const row = table.locator('tbody tr').filter({ has: page.locator('td:first-child', { hasText: new RegExp(`^${id}$`) }) });
-    if (await row.count()) {
-      await row.locator('td').first().click();
-      await page.getByTestId('need-matches').getByText(`需求 #${id}（`).waitFor();
-      return row;
-    }
-    await page.getByRole('button', { name: '下一页' }).click();
-    await page.waitForTimeout(200);
-  }
-  throw new Error(`need ${id} not in the list`);
-}
 /** The match table's row of a product. */
 const matchRow = (page, product) => page.getByTestId('need-matches').locator('tbody tr', { hasText: product });
 /** The actions a match row offers (its last cell's buttons). */

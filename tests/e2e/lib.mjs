@@ -96,6 +96,22 @@ export async function apiSend(page, method, p, data) {
   return body;
 }
 
+/** Opens a financing need from the list, paging on until its row shows. */
+export async function openNeed(page, id) {
+  const table = page.getByTestId('need-table');
+  await table.locator('tbody tr').first().waitFor();
+  for (let i = 0; i < 20; i++) {
+    const row = table.locator('tbody tr').filter({ has: page.locator('td:first-child', { hasText: new RegExp(`^${id}$`) }) });
+    if (await row.count()) {
+      await row.locator('td').first().click();
+      await page.getByTestId('need-matches').getByText(`需求 #${id}（`).waitFor();
+      return row;
+    }
+    await page.getByRole('button', { name: '下一页' }).click();
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`need ${id} not in the list`);
+}
 /** A POST through the API as the page's user, which must answer `want`; its body. */
 export async function apiPost(page, p, data, want) {
   const res = await page.request.post(BASE + '/api/v1' + p, { data });

@@ -38,6 +38,9 @@ export const regions = {
 export const organisations = {
   all: (query, opts) => getAll('/organisations', query, opts),
   get: (id, opts) => get(`/organisations/${id}`, undefined, opts),
+  // the version read: one changed since is refused (409); the cached list (ref.organisations)
+  // is dropped so every page shows the new industry and contact
+  update: (id, body) => patch(`/organisations/${id}`, body).finally(() => cache.delete('orgs')),
 };
 
 export const users = {
