@@ -72,7 +72,7 @@ describe('enterprise services (9)', { timeout: 240000 }, () => {
     await context.close();
   });
 
-  test('a bank user is not offered 企业档案 on a consented need; the firm and an officer are', async () => {
+  test('a bank user is not offered 企业档案 on a consented need; the firm and an officer are, the officer may edit the registration, a viewer not', async () => {
     const admin = await openPage(browser);
     await login(admin.page, 'admin', ADMIN_PW);
     const abc = (await apiGet(admin.page, '/organisations?q=' + encodeURIComponent('中国农业银行北京平谷支行'))).items[0].id;
@@ -110,6 +110,14 @@ describe('enterprise services (9)', { timeout: 240000 }, () => {
     await off.page.getByTestId('need-profile').click();
     await off.page.waitForURL(/\/enterprise\/profiles\/\d+$/);
     await off.page.getByTestId('profile-title').getByText('京东').waitFor();
+    await off.page.getByTestId('org-edit').waitFor(); // an officer may change the registration
+    const firmId = off.page.url().match(/(\d+)$/)[1];
     await off.context.close();
+    const viewer = await openPage(browser);
+    await login(viewer.page, 'viewer', DEMO_PW);
+    await viewer.page.goto(`/enterprise/profiles/${firmId}`);
+    await viewer.page.getByTestId('profile-title').getByText('京东').waitFor();
+    assert.equal(await viewer.page.getByTestId('org-edit').count(), 0, 'a viewer changes nothing');
+    await viewer.context.close();
   });
 });
