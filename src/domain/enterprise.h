@@ -83,6 +83,9 @@ int pj_ent_profile_update(pj_ctx *c, int64_t org_id, json_t *body, pj_jw *w, pj_
  * township, type: attributes the rules read): matches replaced, notices for new eligibility;
  * one no longer an enterprise qualifies for nothing. Inside the caller's transaction. */
 int pj_ent_org_rematch(pj_ctx *c, int64_t org_id, pj_err *err);
+/* A township was renamed (the rules' `township` attribute): pj_ent_org_rematch for every
+ * enterprise of that township. Inside the caller's transaction. */
+int pj_ent_township_rematch(pj_ctx *c, int64_t township_id, pj_err *err);
 /* An organisation moved township: its appeals, open and closed, follow it to the new one
  * (township 0: none), each with an audit row. Inside the caller's transaction. */
 int pj_ent_org_moved(pj_ctx *c, int64_t org_id, int64_t township_id, pj_err *err);

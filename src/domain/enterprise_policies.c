@@ -851,6 +851,34 @@ int pj_ent_org_rematch(pj_ctx *c, int64_t org, pj_err *err)
     return org > 0 ? match_policies(c, org, "profile_changed", err) : 0;
 }
 
+int pj_ent_township_rematch(pj_ctx *c, int64_t town, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT COUNT(*) FROM organisations WHERE township_id = ? AND"
+                               " type = 'enterprise'",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, town);
+    int rc = pj_stmt_step(s, err);
+    int n = rc == 1 ? (int)pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)(n + 1));
+    s = pj_db_prepare(c->db,
+                      "SELECT id FROM organisations WHERE township_id = ? AND type = 'enterprise'"
+                      " ORDER BY id",
+                      err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, town);
+    int k = 0;
+    while (k < n && (rc = pj_stmt_step(s, err)) == 1) ids[k++] = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    for (int i = 0; i < k; i++)
+        if (pj_ent_org_rematch(c, ids[i], err)) return -1;
+    return 0;
+}
+
 int ent_policies_match_all(pj_ctx *c, pj_err *err)
 {
     return match_policies(c, 0, "new_policy", err);

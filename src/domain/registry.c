@@ -446,7 +446,7 @@ int pj_region_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         pj_stmt_done(s);
         goto fail;
     }
-    const char *name = pj_arena_strdup(c->arena, pj_col_text(s, 0));
+    const char *name = pj_arena_strdup(c->arena, pj_col_text(s, 0)), *old_name = name;
     const char *code = pj_arena_strdup(c->arena, pj_col_text(s, 1));
     double lat = pj_col_is_null(s, 2) ? NAN : pj_col_double(s, 2);
     double lon = pj_col_is_null(s, 3) ? NAN : pj_col_double(s, 3);
@@ -482,7 +482,9 @@ int pj_region_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
             pj_fail(err, 409, "conflict", "code", "region code %s is taken", code);
         goto fail;
     }
+    /* a township's name is its firms' `township` attribute: their policies are matched again */
     if (region_population_follow(c, id, parent, pop - old_pop, err) ||
+        (strcmp(name, old_name) && pj_ent_township_rematch(c, id, err)) ||
         update_commit(c, "region", id, before, region_render, w, err))
         goto fail;
     return 0;

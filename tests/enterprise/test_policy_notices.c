@@ -231,3 +231,53 @@ TEST(enterprise_policy_list_of_another_firm_not_found)
     json_decref(all);
     th_stop(&s);
 }
+
+/* Regression: renaming a township left its firms' stored eligibility as it was, though the
+ * rules read the township's name: /matches and the firm's own list named a policy whose
+ * explanation said not_eligible. A township's new name matches its firms again at once. */
+TEST(enterprise_township_rename_rematches_its_firms)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], jd[80], body[320], path[128];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    long long org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    char q[160];
+    snprintf(q, sizeof q, "SELECT township_id FROM organisations WHERE id = %lld", org);
+    long long town = th_sql_int(&s, q);
+    snprintf(q, sizeof q, "SELECT version FROM regions WHERE id = %lld", town);
+    long long rv = th_sql_int(&s, q);
+    json_t *o;
+    /* the township's current name, for the rule */
+    snprintf(path, sizeof path, "/api/v1/regions/%lld", town);
+    CHECK_INT(th_call(&s, "GET", path, off, NULL, &o), 200);
+    char name[128];
+    snprintf(name, sizeof name, "%s", th_str(o, "name"));
+    json_decref(o);
+    snprintf(body, sizeof body,
+             "{\"title\":\"乡镇专项\",\"issuer\":\"区商务局\",\"issued_on\":\"2020-01-01\","
+             "\"valid_from\":\"2020-01-01\",\"conditions\":\"township == \\\"%s\\\"\"}",
+             name);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/policies", off, body, &o), 201);
+    long long pol = th_int(json_object_get(o, "policy"), "id");
+    json_decref(o);
+    char mpath[128];
+    snprintf(mpath, sizeof mpath, "/api/v1/enterprise/policies/%lld/matches?limit=500", pol);
+    CHECK(th_list_has(&s, off, mpath, "organisation_id", org));
+    CHECK(th_list_has(&s, jd, "/api/v1/enterprise/policies?limit=500", "id", pol));
+    /* renamed: the rule no longer holds for the township's firms */
+    snprintf(body, sizeof body, "{\"version\":%lld,\"name\":\"%s新\"}", rv, name);
+    CHECK_INT(th_call(&s, "PATCH", path, off, body, NULL), 200);
+    CHECK(!th_list_has(&s, off, mpath, "organisation_id", org));
+    CHECK(!th_list_has(&s, jd, "/api/v1/enterprise/policies?limit=500", "id", pol));
+    snprintf(q, sizeof q, "/api/v1/enterprise/policies/%lld", pol);
+    CHECK_INT(th_call(&s, "GET", q, off, NULL, &o), 200);
+    CHECK_INT(th_int(o, "eligible_count"), 0);
+    json_decref(o);
+    /* and back: eligible again */
+    snprintf(body, sizeof body, "{\"version\":%lld,\"name\":\"%s\"}", rv + 1, name);
+    CHECK_INT(th_call(&s, "PATCH", path, off, body, NULL), 200);
+    CHECK(th_list_has(&s, jd, "/api/v1/enterprise/policies?limit=500", "id", pol));
+    th_stop(&s);
+}
