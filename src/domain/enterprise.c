@@ -74,7 +74,11 @@ int ent_is_officer(const pj_ctx *c)
 int64_t ent_list_org(const pj_ctx *c, int64_t filter_org, int64_t bank)
 {
     if (c->actor.role != PJ_ROLE_ENTERPRISE || bank) return filter_org;
-    return c->actor.organisation_id ? c->actor.organisation_id : -1;
+    /* a firm's lists are of its own organisation: a filter naming another selects nothing (not
+     * the firm's own rows under the other's id) */
+    if (!c->actor.organisation_id || (filter_org && filter_org != c->actor.organisation_id))
+        return -1;
+    return c->actor.organisation_id;
 }
 
 int64_t ent_list_town(const pj_ctx *c)

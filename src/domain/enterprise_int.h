@@ -28,8 +28,10 @@ double ent_setting(pj_ctx *c, const char *key, double def);
 /* 1 for admin, district officer, township officer (the departments' desks). */
 int ent_is_officer(const pj_ctx *c);
 /* What a list is limited to for the actor (0: no limit). The organisation: an enterprise
- * user's own (-1, none at all, when the account has none), unless bank (ent_bank_of) is given:
- * a bank's user, like the others, gets filter_org, the list's organisation_id filter. */
+ * user's own when filter_org (the list's organisation_id filter) is 0 or names it, else -1
+ * (none at all: another firm's rows are not the firm's to list; also when the account has no
+ * organisation), unless bank (ent_bank_of) is given: a bank's user, like the others, gets
+ * filter_org. */
 int64_t ent_list_org(const pj_ctx *c, int64_t filter_org, int64_t bank);
 /* The township: a township officer's, 0 for the others. */
 int64_t ent_list_town(const pj_ctx *c);

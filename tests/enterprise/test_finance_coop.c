@@ -862,3 +862,71 @@ TEST(enterprise_registry_hides_other_organisations_contacts)
     json_decref(o);
     th_stop(&s);
 }
+
+static size_t list_len(th_server *s, const char *tok, const char *path)
+{
+    json_t *o;
+    CHECK_INT(th_call(s, "GET", path, tok, NULL, &o), 200);
+    size_t n = json_array_size(json_object_get(o, "items"));
+    json_decref(o);
+    return n;
+}
+
+/* Regression: an enterprise filtering its financing needs, matches or notices by another firm's
+ * organisation_id was shown its own rows, as if they were the other firm's. The filter selects
+ * within the firm's scope, as on the appeals list: another firm named is an empty list. */
+TEST(enterprise_lists_filtered_by_another_firm_are_empty)
+{
+    th_server s;
+    th_start(&s, 1);
+    char jd[80], path[160], sql[160];
+    th_login(&s, "jd", s.demo_pw, jd);
+    long long org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    snprintf(sql, sizeof sql,
+             "SELECT MIN(id) FROM organisations WHERE type = 'enterprise' AND id <> %lld", org);
+    long long other = th_sql_int(&s, sql);
+    CHECK(org > 0 && other > 0);
+    json_t *o;
+    /* a product for any firm: the need gets a match */
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    long long bank = th_sql_int(&s, "SELECT MIN(id) FROM organisations WHERE type = 'bank'");
+    CHECK(product(&s, off, bank, "通用贷", 1, 1000, 3, 36, "true") > 0);
+    /* and a policy for every firm: a notice */
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/policies", off,
+                      "{\"title\":\"普惠政策\",\"issuer\":\"区商务局\",\"issued_on\":"
+                      "\"2020-01-01\",\"valid_from\":\"2020-01-01\",\"conditions\":\"true\"}",
+                      NULL),
+              201);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/financing-needs", jd,
+                      "{\"amount_wan\":50,\"term_months\":12,\"purpose\":\"周转\"}", &o),
+              201);
+    json_decref(o);
+    static const char *const lists[] = {"financing-needs", "financing-matches", "notices",
+                                        "appeals"};
+    for (int k = 0; k < 4; k++) {
+        snprintf(path, sizeof path, "/api/v1/enterprise/%s?organisation_id=%lld&limit=200",
+                 lists[k], org);
+        size_t own = list_len(&s, jd, path);
+        if (k < 3) CHECK(own > 0);
+        snprintf(path, sizeof path, "/api/v1/enterprise/%s?limit=200", lists[k]);
+        CHECK_INT(list_len(&s, jd, path), own);
+        snprintf(path, sizeof path, "/api/v1/enterprise/%s?organisation_id=%lld&limit=200",
+                 lists[k], other);
+        CHECK_INT(list_len(&s, jd, path), 0);
+    }
+    /* contact requests: with organisation_id, the firm's requests with that firm only */
+    snprintf(sql, sizeof sql,
+             "SELECT MIN(id) FROM organisations WHERE type = 'enterprise' AND id NOT IN (%lld,"
+             " %lld)",
+             org, other);
+    long long third = th_sql_int(&s, sql);
+    long long p = post(&s, off, other, "offer", "supply", 0, "供货合作");
+    snprintf(path, sizeof path, "/api/v1/enterprise/coop-posts/%lld/contacts", p);
+    CHECK_INT(th_call(&s, "POST", path, jd, "{\"message\":\"联系\"}", NULL), 201);
+    snprintf(path, sizeof path, "/api/v1/enterprise/coop-contacts?organisation_id=%lld", other);
+    CHECK_INT(list_len(&s, jd, path), 1);
+    snprintf(path, sizeof path, "/api/v1/enterprise/coop-contacts?organisation_id=%lld", third);
+    CHECK_INT(list_len(&s, jd, path), 0);
+    th_stop(&s);
+}
