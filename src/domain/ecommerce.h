@@ -77,6 +77,10 @@ int pj_ec_streamer_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
  * one given as null is cleared; the same checks as create on the result (age rule, scope over
  * the old and the new township and organisation); 409 version_conflict, 409 on a deleted one. */
 int pj_ec_streamer_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+/* An organisation moved to township township_id: its live streamers, whose township is by rule
+ * the organisation's, follow it (version + 1, an audit row `update` / `ec_streamer` each); to no
+ * township (0), they keep theirs. Inside the caller's transaction. */
+int pj_ec_org_moved(pj_ctx *c, int64_t org_id, int64_t township_id, pj_err *err);
 /* Anonymises: name, ID number, phone, birth date and guardian replaced; sessions kept. */
 int pj_ec_streamer_delete(pj_ctx *c, int64_t id, pj_err *err);
 /* {platform, as_of, followers} */

@@ -547,6 +547,39 @@ int pj_ec_streamer_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err 
     return streamer_written(c, id, "update", before, w, err);
 }
 
+int pj_ec_org_moved(pj_ctx *c, int64_t org_id, int64_t township_id, pj_err *err)
+{
+    if (!township_id) return 0;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id FROM ec_streamers WHERE organisation_id = ? AND NOT"
+                               " anonymised AND township_id IS NOT ? ORDER BY id",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, org_id);
+    pj_stmt_int(s, 2, township_id);
+    int64_t *ids = NULL;
+    int n = 0, cap = 0, rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        ids = pj_arena_room(c->arena, ids, n, &cap, sizeof *ids, 16);
+        ids[n++] = pj_col_int(s, 0);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    for (int i = 0; i < n; i++) {
+        char *before = pj_render_to_string(c, ids[i], streamer_render_masked, err);
+        if (!before ||
+            ec_run(c, err,
+                   "UPDATE ec_streamers SET township_id = ?, updated_at = ?, version = version + 1"
+                   " WHERE id = ?",
+                   "iii", township_id, pj_now(), ids[i]) < 0)
+            return -1;
+        char *after = pj_render_to_string(c, ids[i], streamer_render_masked, err);
+        if (!after || pj_audit_add(c, "update", "ec_streamer", ids[i], before, after, err))
+            return -1;
+    }
+    return 0;
+}
+
 /* Scope of a streamer for writes: 404 when missing, 409 when anonymised. */
 static int streamer_scope(pj_ctx *c, int64_t id, pj_err *err)
 {

@@ -8,6 +8,7 @@
 #include "core/util.h"
 #include "db/next_id.h"
 #include "domain/audit.h"
+#include "domain/ecommerce.h"
 #include "domain/enterprise.h"
 #include "domain/input.h"
 #include "domain/plan.h"
@@ -775,7 +776,8 @@ int pj_org_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     int64_t got;
     if (!before ||
         org_write(c, id, name, uscc, type, industry, town, cname, cphone, source, &got, err) ||
-        (town != old_town && pj_ent_org_moved(c, id, town, err)) ||
+        (town != old_town &&
+         (pj_ent_org_moved(c, id, town, err) || pj_ec_org_moved(c, id, town, err))) ||
         pj_ent_org_rematch(c, id, err) ||
         update_commit(c, "organisation", id, before, org_render, w, err))
         goto fail;

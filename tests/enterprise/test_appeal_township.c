@@ -113,3 +113,54 @@ TEST(enterprise_appeals_follow_their_firm_to_its_new_township)
     json_decref(o);
     th_stop(&s);
 }
+
+/* Regression: a firm that moved township left its streamers in the old one, a state the API
+ * refuses for any streamer written: neither township's officer could edit them or see their
+ * personal data. The firm's live streamers now follow it in the same transaction, each with an
+ * audit row. */
+TEST(enterprise_streamers_follow_their_firm_to_its_new_township)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], town[80], sql[240], path[96], body[96];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    long long org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    long long t = th_sql_int(&s, "SELECT township_id FROM users WHERE username = 'jinhaihu'");
+    snprintf(sql, sizeof sql, "SELECT MIN(id) FROM regions WHERE type = 'township' AND id <> %lld",
+             t);
+    long long u = th_sql_int(&s, sql);
+    move_org(&s, off, org, u);
+    /* a streamer of the firm, in its township u */
+    snprintf(body, sizeof body,
+             "{\"name\":\"测试主播\",\"birth_date\":\"1990-01-01\",\"skill_level\":2,"
+             "\"organisation_id\":%lld}",
+             org);
+    json_t *o;
+    CHECK_INT(th_call(&s, "POST", "/api/v1/ecommerce/streamers", off, body, &o), 201);
+    long long id = th_int(o, "id");
+    CHECK_INT(th_int(o, "township_id"), u);
+    json_decref(o);
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'ec_streamer' AND entity_id = %lld", id);
+    long long audits = th_sql_int(&s, sql);
+    move_org(&s, off, org, t);
+    /* every live streamer of the firm is in its new township */
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM ec_streamers WHERE organisation_id = %lld AND NOT anonymised"
+             " AND township_id IS NOT %lld",
+             org, t);
+    CHECK_INT(th_sql_int(&s, sql), 0);
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'ec_streamer' AND entity_id = %lld", id);
+    CHECK_INT(th_sql_int(&s, sql), audits + 1);
+    /* and the new township's officer keeps it */
+    snprintf(path, sizeof path, "/api/v1/ecommerce/streamers/%lld", id);
+    CHECK_INT(th_call(&s, "GET", path, town, NULL, &o), 200);
+    CHECK_INT(th_int(o, "township_id"), t);
+    CHECK(json_is_true(json_object_get(o, "personal_data")));
+    snprintf(body, sizeof body, "{\"version\":%lld,\"skill_level\":3}", th_int(o, "version"));
+    json_decref(o);
+    CHECK_INT(th_call(&s, "PATCH", path, town, body, NULL), 200);
+    th_stop(&s);
+}
