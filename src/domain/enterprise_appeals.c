@@ -204,17 +204,21 @@ fail:
 
 int pj_ent_reception_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
 {
-    static const char *const fields[] = {"version", "leaders", "department_ids",
-                                         "minutes", "state",   NULL};
+    static const char *const fields[] = {"version", "leaders", "department_ids", "minutes", "state",
+                                         "held_on", NULL};
     int64_t version;
-    const char *minutes = NULL, *state = NULL;
+    const char *minutes = NULL, *state = NULL, *held_on = NULL;
+    int32_t new_day = 0;
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE) ||
         pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
         pj_in_no_null(body, NULL, err) ||
         pj_in_str(body, "minutes", 0, 0, 20000, &minutes, err) < 0 ||
-        pj_in_enum(body, "state", 0, pj_reception_states, &state, err) < 0)
+        pj_in_enum(body, "state", 0, pj_reception_states, &state, err) < 0 ||
+        pj_in_str(body, "held_on", 0, 0, 10, &held_on, err) < 0)
         return -1;
+    if (held_on && pj_cal_parse(held_on, &new_day))
+        return pj_fail(err, 422, "invalid_value", "held_on", "held_on must be a date YYYY-MM-DD");
     json_t *leaders = json_object_get(body, "leaders"),
            *depts = json_object_get(body, "department_ids");
     if (leaders) {
@@ -247,14 +251,14 @@ int pj_ent_reception_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
     if (pj_version_check(c, "SELECT version FROM ent_reception_days WHERE id = ?", id, version,
                          "reception day", err))
         goto fail;
-    char held[11] = "", cur[16] = "";
+    char held[11] = "", cur[16] = "", first[11] = "";
     int64_t appeals = 0;
-    if (state) {
+    if (state || held_on) {
         pj_stmt *q = pj_db_prepare(c->db,
                                    "SELECT held_on, state, (SELECT COUNT(*) FROM ent_appeals a"
                                    " WHERE a.channel = 'reception_day' AND"
-                                   " a.reception_day_id = r.id) FROM ent_reception_days r"
-                                   " WHERE id = ?",
+                                   " a.reception_day_id = r.id), first_monday"
+                                   " FROM ent_reception_days r WHERE id = ?",
                                    err);
         if (!q) goto fail;
         pj_stmt_int(q, 1, id);
@@ -263,6 +267,7 @@ int pj_ent_reception_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
             snprintf(held, sizeof held, "%s", pj_col_text(q, 0));
             snprintf(cur, sizeof cur, "%s", pj_col_text(q, 1));
             appeals = pj_col_int(q, 2);
+            snprintf(first, sizeof first, "%s", pj_col_text(q, 3));
         }
         pj_stmt_done(q);
         if (rc < 0) goto fail;
@@ -306,12 +311,46 @@ int pj_ent_reception_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
             goto fail;
         }
     }
+    /* a planned day (or one put back to planned) moves to another working day of its month,
+     * not past: a day the calendar made a holiday after it was scheduled; its sign-ups stay */
+    char reason[160] = "", nd[11] = "";
+    if (held_on) pj_cal_format(new_day, nd);
+    if (held_on && strcmp(nd, held)) {
+        const char *after_state = state ? state : cur;
+        pj_cal cal;
+        if (strcmp(after_state, "planned")) {
+            pj_fail(err, 409, "wrong_state", "held_on",
+                    "the reception day %s is %s: only a planned day moves", held, after_state);
+            goto fail;
+        }
+        if (strncmp(nd, first, 7)) {
+            pj_fail(err, 422, "invalid_value", "held_on",
+                    "the reception day of %.7s stays in that month: %s is not", first, nd);
+            goto fail;
+        }
+        if (strcmp(nd, today) < 0) {
+            pj_fail(err, 409, "day_past", "held_on",
+                    "%s has passed (today is %s, Beijing time): a day moves to today or later", nd,
+                    today);
+            goto fail;
+        }
+        if (ent_calendar_load(c, &cal, err)) goto fail;
+        if (!pj_cal_is_workday(&cal, new_day)) {
+            pj_fail(err, 422, "invalid_value", "held_on",
+                    "%s is not a working day (holiday calendar: GET /api/v1/enterprise/calendar)",
+                    nd);
+            goto fail;
+        }
+        snprintf(reason, sizeof reason, "moved from %s to %s by the district", held, nd);
+    }
     char *before = pj_render_to_string(c, id, reception_render, err);
     if (!before) goto fail;
     pj_stmt *s = pj_db_prepare(c->db,
                                "UPDATE ent_reception_days SET leaders = COALESCE(?, leaders),"
                                " department_ids = COALESCE(?, department_ids),"
                                " minutes = COALESCE(?, minutes), state = COALESCE(?, state),"
+                               " held_on = COALESCE(?, held_on),"
+                               " moved_reason = COALESCE(?, moved_reason),"
                                " updated_at = ?, version = version + 1 WHERE id = ?",
                                err);
     if (!s) goto fail;
@@ -319,9 +358,15 @@ int pj_ent_reception_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
     pj_stmt_text(s, 2, depts ? ent_json_text(c, depts) : NULL);
     pj_stmt_text(s, 3, minutes);
     pj_stmt_text(s, 4, state);
-    pj_stmt_int(s, 5, pj_now());
-    pj_stmt_int(s, 6, id);
-    if (pj_step_done(s, err)) goto fail;
+    pj_stmt_text(s, 5, *reason ? nd : NULL);
+    pj_stmt_text(s, 6, *reason ? reason : NULL);
+    pj_stmt_int(s, 7, pj_now());
+    pj_stmt_int(s, 8, id);
+    if (pj_step_done(s, err)) {
+        if (err->status == 409)
+            pj_fail(err, 409, "conflict", "held_on", "another reception day is held on %s", nd);
+        goto fail;
+    }
     /* a change that changes nothing (the same state again, the same minutes) keeps the
      * version and writes no audit row */
     if (pj_render_update_commit(c, "ent_reception_day", id, before, reception_render, w, err))

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/enterprise_calendar.h"
 #include "enterprise/appeal_fixture.h"
 #include "t.h"
 #include "th.h"
@@ -559,5 +560,87 @@ TEST(enterprise_reception_signup_id_not_given_twice)
     CHECK_INT(th_call(&s, "POST", path, jd, "{\"topic\":\"融资\"}", &o), 201);
     CHECK(th_int(o, "id") > seen[2]);
     json_decref(o);
+    th_stop(&s);
+}
+
+/* a refused move of a reception day: status and code on held_on, nothing written */
+static void move_refused(th_server *s, const char *tok, long long id, const char *day, int status,
+                         const char *code)
+{
+    char before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE], fields[64];
+    json_t *o;
+    snprintf(fields, sizeof fields, "\"held_on\":\"%s\"", day);
+    th_fingerprint(s, before, sizeof before);
+    CHECK_INT(patch_day(s, tok, id, fields, &o), status);
+    CHECK_STR(th_err_code(o), code);
+    CHECK_STR(th_err_field(o), "held_on");
+    json_decref(o);
+    th_fingerprint(s, after, sizeof after);
+    CHECK_STR(after, before);
+}
+
+/* Regression: a reception day the holiday calendar made a holiday after it was scheduled stayed
+ * on it, open for sign-ups, and could not be moved (held_on was an unknown field; cancelling it
+ * left its month without a day). The district moves a planned day to another working day of
+ * its month, not past: the sign-ups stay, moved_reason says so, one audit row. */
+TEST(enterprise_reception_day_moves_off_a_new_holiday)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], jd[80], path[96], body[160], sql[200];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    json_t *o;
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/calendar", off,
+                      "{\"day\":\"2099-01-01\",\"kind\":\"holiday\",\"name\":\"元旦\"}", &o),
+              201);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/reception-days", off, "{\"year\":2099}", &o),
+              201);
+    json_t *oct = json_array_get(json_object_get(o, "created"), 9);
+    json_t *sept = json_array_get(json_object_get(o, "created"), 8);
+    long long id = th_int(oct, "id"), sep = th_int(sept, "id");
+    char held[11], sep_next[11];
+    snprintf(held, sizeof held, "%s", th_str(oct, "held_on"));
+    int32_t d;
+    CHECK_INT(pj_cal_parse(th_str(sept, "held_on"), &d), 0);
+    pj_cal_format(d + 1, sep_next);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/reception-days/%lld/signups", id);
+    CHECK_INT(th_call(&s, "POST", path, jd, "{\"topic\":\"国庆期间议题\"}", NULL), 201);
+    /* the day becomes a holiday */
+    snprintf(body, sizeof body, "{\"day\":\"%s\",\"kind\":\"holiday\",\"name\":\"国庆节\"}", held);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/calendar", off, body, NULL), 201);
+    /* the day after (a Tuesday), a weekend day of the month, another month, a bad date */
+    CHECK_INT(pj_cal_parse(held, &d), 0);
+    char next[11], weekend[11], later[11];
+    pj_cal_format(d + 1, next);
+    pj_cal_format(d + 5, weekend); /* Saturday */
+    pj_cal_format(d + 35, later);
+    /* the same date is no move (200, nothing written); a holiday of the month is refused */
+    char hol[11];
+    pj_cal_format(d + 2, hol);
+    snprintf(body, sizeof body, "{\"day\":\"%s\",\"kind\":\"holiday\",\"name\":\"国庆节\"}", hol);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/calendar", off, body, NULL), 201);
+    move_refused(&s, off, id, hol, 422, "invalid_value");
+    move_refused(&s, off, id, weekend, 422, "invalid_value");
+    move_refused(&s, off, id, later, 422, "invalid_value");
+    move_refused(&s, off, id, "2099-10-xx", 422, "invalid_value");
+    move_refused(&s, off, id, "2001-10-02", 422, "invalid_value");
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'ent_reception_day' AND entity_id = %lld",
+             id);
+    long long audits = th_sql_int(&s, sql);
+    snprintf(body, sizeof body, "\"held_on\":\"%s\"", next);
+    CHECK_INT(patch_day(&s, off, id, body, &o), 200);
+    CHECK_STR(th_str(o, "held_on"), next);
+    CHECK_STR(th_str(o, "state"), "planned");
+    CHECK(strstr(th_str(o, "moved_reason"), held) != NULL);
+    CHECK_INT(th_int(o, "signup_count"), 1);
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, sql), audits + 1);
+    /* a day no longer planned does not move */
+    CHECK_INT(patch_day(&s, off, sep, "\"state\":\"cancelled\"", NULL), 200);
+    move_refused(&s, off, sep, sep_next, 409, "wrong_state");
     th_stop(&s);
 }
