@@ -115,6 +115,8 @@ export default {
       signedUpCancelled: 'This reception day is cancelled; your sign-up stands if the district puts it back',
       weekdays: { 0: 'Sun', 1: 'Mon', 2: 'Tue', 3: 'Wed', 4: 'Thu', 5: 'Fri', 6: 'Sat' },
       heldFromDay: 'can be marked held from {day} on',
+      heldOn: 'Date',
+      heldOnHint: 'Another working day of the month (e.g. when the day became a holiday); sign-ups stay',
       signupsOne: '1 sign-up',
       months: { 1: 'Jan', 2: 'Feb', 3: 'Mar', 4: 'Apr', 5: 'May', 6: 'Jun', 7: 'Jul', 8: 'Aug', 9: 'Sep', 10: 'Oct', 11: 'Nov', 12: 'Dec' },
       noneAheadFirm: 'No reception days scheduled yet; they appear here once the district schedules them, and you can sign up then',
