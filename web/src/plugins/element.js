@@ -4,6 +4,8 @@
 // <el-form-item> is ours (plugins/formItem.js): Element Plus' item whose error a screen reader
 // hears and the keyboard reaches.
 import FormItem from './formItem.js';
+// <el-table> is ours too (plugins/table.js): Element Plus' table read as one table (ARIA roles).
+import Table from './table.js';
 import {
   ElAlert, ElAside, ElButton, ElCard, ElCol, ElConfigProvider, ElContainer, ElDialog, ElDivider, ElDropdown, ElDropdownItem,
   ElDropdownMenu, ElEmpty, ElForm, ElHeader, ElIcon, ElInput, ElLoading, ElMain, ElMenu, ElMenuItem, ElOption, ElResult, ElRow, ElSegmented,
@@ -50,7 +52,7 @@ const components = [
   ElAlert, ElAside, ElButton, ElCard, ElCol, ElConfigProvider, ElContainer, ElDialog, ElDivider, ElDropdown, ElDropdownItem,
   ElDropdownMenu, ElEmpty, ElHeader, ElIcon, ElInput, ElMain,
   ElMenu, ElMenuItem, ElOption, ElResult, ElRow, ElSegmented, ElSelect, ElSkeleton,
-  ElSubMenu, ElTable, ElTableColumn, ElTag, ElTooltip,
+  ElSubMenu, ElTag, ElTooltip,
 ];
 
 export default {
@@ -59,6 +61,10 @@ export default {
     // the form alone: ElForm's install would register Element Plus' ElFormItem too
     app.component(ElForm.name, ElForm);
     app.component('ElFormItem', FormItem);
+    // the table alone: ElTable's install would register Element Plus' ElTable (ElTableColumn's
+    // own install does nothing)
+    app.component('ElTable', Table);
+    app.component(ElTableColumn.name, ElTableColumn);
     app.use(ElLoading);
   },
 };

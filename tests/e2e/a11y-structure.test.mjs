@@ -1,0 +1,82 @@
+// What a screen reader gets from the console's data tables
+// (web/README.md "Accessibility"), as Chromium's accessibility tree shows them:
+// - a data table (Element Plus draws its headers and its rows as two <table>s) is one table:
+//   its column headers and its cells in the same role=table, a cell's column found by its
+//   place in the row (the register of elders; the enterprise appeals; after more rows came);
+// Nothing is stored.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, login, DEMO_PW } from './lib.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+
+/**
+ * The first data table of the page as the accessibility tree has it: its column headers, and
+ * for its first body row each cell with the header of its column (by position in the row, as
+ * a screen reader pairs them in a table).
+ */
+async function tableAsRead(page) {
+  const table = page.locator('.el-table').first();
+  await table.locator('.el-table__row').first().waitFor();
+  const snapshot = await table.ariaSnapshot();
+  const roleTable = page.getByRole('table').filter({ has: page.locator('.el-table__row') }).first();
+  const headers = (await roleTable.getByRole('columnheader').allInnerTexts()).map((x) => x.trim());
+  const firstRow = roleTable.getByRole('row').filter({ has: page.getByRole('cell') }).first();
+  const cells = (await firstRow.getByRole('cell').allInnerTexts()).map((x) => x.trim().replace(/\s+/g, ' '));
+  // the role=table is the whole Element Plus table, not one of its two <table>s
+  const whole = await roleTable.evaluate((el) => el.classList.contains('el-table'));
+  return { snapshot, headers, cells, whole };
+}
+
+function assertOneTable(t, what, someHeaders) {
+  assert.ok(t.whole, `${what}: the table role is on the whole table (headers and rows)\n${t.snapshot}`);
+  for (const h of someHeaders) assert.ok(t.headers.includes(h), `${what}: column header ${h} in the table: ${t.headers.join(' | ')}`);
+  assert.ok(t.cells.length > 1, `${what}: the first row's cells are in the table with the headers\n${t.snapshot}`);
+  assert.equal(t.cells.length, t.headers.length, `${what}: one header per cell of a row (${t.headers.join(' | ')} / ${t.cells.join(' | ')})`);
+  // the snapshot: headers and cells under one table, no second table inside it
+  const lines = t.snapshot.split('\n');
+  assert.match(lines[0], /^- table\b/, `${what}: the snapshot starts with the table\n${t.snapshot}`);
+  assert.equal(lines.filter((l) => /^\s*- table\b/.test(l)).length, 1, `${what}: one table, not two\n${t.snapshot}`);
+  assert.ok(lines.some((l) => /- columnheader\b/.test(l)) && lines.some((l) => /- cell\b/.test(l)), `${what}: column headers and cells\n${t.snapshot}`);
+}
+
+test('data tables: the column headers and the cells are one table (register of elders, appeals)', async () => {
+  const { context, page } = await openPage(browser);
+  try {
+    await login(page, 'jinhaihu', DEMO_PW);
+    await page.goto('/elders');
+    const elders = await tableAsRead(page);
+    assertOneTable(elders, '/elders', ['姓名', '下次探访', '网格', '能力']);
+    // the next-visit column's cell is a date, read under 下次探访
+    const at = elders.headers.indexOf('下次探访');
+    assert.match(elders.cells[at], /^\d{4}-\d{2}-\d{2}|—|-/, `下次探访 pairs with a date: ${elders.cells[at]}`);
+    // the rows of another page of the register (drawn anew) are in the table too
+    const firstBefore = await page.locator('.el-table__row').first().innerText();
+    await page.getByRole('button', { name: '下一页' }).first().click();
+    await page.waitForFunction((t) => document.querySelector('.el-table__row')?.innerText !== t, firstBefore);
+    const bare = await page.evaluate(() => [...document.querySelectorAll('.el-table td, .el-table th')].filter((c) => !['cell', 'columnheader'].includes(c.getAttribute('role'))).length);
+    assert.equal(bare, 0, 'every cell of the table has its role');
+    noProblems(page);
+  } finally {
+    await context.close();
+  }
+
+  const { context: c2, page: p2 } = await openPage(browser);
+  try {
+    await login(p2, 'jd', DEMO_PW);
+    await p2.goto('/enterprise/appeals');
+    const appeals = await tableAsRead(p2);
+    assertOneTable(appeals, '/enterprise/appeals', ['标题', '状态']);
+    noProblems(p2);
+  } finally {
+    await c2.close();
+  }
+});
