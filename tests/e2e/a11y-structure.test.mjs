@@ -1,8 +1,10 @@
-// What a screen reader gets from the console's data tables
+// What a screen reader gets from the console's data tables and required fields
 // (web/README.md "Accessibility"), as Chromium's accessibility tree shows them:
 // - a data table (Element Plus draws its headers and its rows as two <table>s) is one table:
 //   its column headers and its cells in the same role=table, a cell's column found by its
 //   place in the row (the register of elders; the enterprise appeals; after more rows came);
+// - a new elder's required fields carry the asterisk and aria-required="true" before anything
+//   is sent, the others neither;
 // Nothing is stored.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -78,5 +80,43 @@ test('data tables: the column headers and the cells are one table (register of e
     noProblems(p2);
   } finally {
     await c2.close();
+  }
+});
+
+test("a new elder's required fields: the asterisk and aria-required before sending, the others neither", async () => {
+  const { context, page } = await openPage(browser);
+  try {
+    await login(page, 'jinhaihu', DEMO_PW);
+    await page.goto('/elders/new');
+    await page.getByTestId('f-name').waitFor();
+    const items = await page.evaluate(() =>
+      [...document.querySelectorAll('.el-form-item')].map((item) => ({
+        label: (item.querySelector('.el-form-item__label')?.textContent || '').trim(),
+        asterisk: item.classList.contains('is-required') && !!item.querySelector('.el-form-item__label') && getComputedStyle(item.querySelector('.el-form-item__label'), '::before').content.includes('*'),
+        required: [...item.querySelectorAll('input:not([type="hidden"]), textarea')].filter((el) => el.closest('.el-form-item') === item).map((el) => el.getAttribute('aria-required')),
+      })),
+    );
+    const by = (label) => items.find((x) => x.label === label);
+    for (const label of ['姓名', '性别', '出生日期', '身份证号']) {
+      const it = by(label);
+      assert.ok(it, `${label}: on the form (${items.map((x) => x.label).join(', ')})`);
+      assert.ok(it.asterisk, `${label}: the asterisk is shown`);
+      assert.ok(it.required.length > 0 && it.required.every((v) => v === 'true'), `${label}: aria-required="true" on its control (${it.required})`);
+    }
+    const grid = page.getByTestId('f-grid');
+    assert.ok(await grid.evaluate((el) => el.classList.contains('is-required')), '所属网格: the asterisk is shown');
+    for (const label of ['电话', '签约医生']) {
+      const it = by(label);
+      assert.ok(it, `${label}: on the form`);
+      assert.ok(!it.asterisk && it.required.every((v) => v === null), `${label}: not marked required (${JSON.stringify(it)})`);
+    }
+    // Chromium's tree: the name field is required for a screen reader
+    await assert.doesNotReject(page.getByRole('textbox', { name: '姓名' }).and(page.locator('[aria-required="true"]')).waitFor({ timeout: 2000 }), '姓名: required in the tree');
+    // a contract's date makes the doctor's name required, marked as it happens
+    await page.getByLabel('签约开始').fill('2026-01-01');
+    await page.waitForFunction(() => [...document.querySelectorAll('.el-form-item')].some((i) => i.querySelector('.el-form-item__label')?.textContent.trim() === '签约医生' && i.classList.contains('is-required') && i.querySelector('input')?.getAttribute('aria-required') === 'true'));
+    noProblems(page);
+  } finally {
+    await context.close();
   }
 });

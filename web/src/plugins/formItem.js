@@ -9,6 +9,9 @@
 // - when errors appear, the focus moves to the first field in error of the form (in the order
 //   of the page), once per change, not when an item is shown with an error already; when a
 //   form's own check fails again with the same messages, useFieldErrors says so (errorsAgain).
+// - while the item is required (its `required` prop, or a rule of the item or of the form at its
+//   prop with required: true — what draws Element Plus' asterisk), its controls have
+//   aria-required="true", so a screen reader says so before anything is sent.
 // The texts are the forms' own; nothing here depends on the language.
 import { computed, defineComponent, h, inject, nextTick, onBeforeUnmount, ref, watch } from 'vue';
 import { ElFormItem, formContextKey, formItemContextKey } from 'element-plus';
@@ -103,6 +106,27 @@ const ErrorLink = defineComponent({
         marked.add(el);
       }
     }
+    // required: as Element Plus decides it (the is-required class it sets from the prop and
+    // the rules), read after the render
+    const form = inject(formContextKey, null);
+    const requiredOn = new Set();
+    function markRequired() {
+      const now = item.$el && item.$el.classList.contains('is-required') ? controls() : [];
+      for (const el of requiredOn) {
+        if (now.includes(el)) continue;
+        el.removeAttribute('aria-required');
+        requiredOn.delete(el);
+      }
+      for (const el of now) {
+        el.setAttribute('aria-required', 'true');
+        requiredOn.add(el);
+      }
+    }
+    watch(
+      () => [item.required, item.rules, item.prop, form?.rules, item.inputIds.join(' ')],
+      () => nextTick(markRequired),
+      { immediate: true, deep: true },
+    );
     let registered = null;
     watch(
       () => [item.validateState === 'error', item.validateMessage, item.inputIds.join(' ')],
@@ -123,6 +147,7 @@ const ErrorLink = defineComponent({
     onBeforeUnmount(() => {
       live.delete(item);
       mark(false);
+      for (const el of requiredOn) el.removeAttribute('aria-required');
     });
     return () => null;
   },
