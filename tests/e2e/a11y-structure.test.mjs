@@ -1,14 +1,17 @@
-// What a screen reader gets from the console's data tables and required fields
+// What a screen reader gets from the console's data tables, required fields and link buttons
 // (web/README.md "Accessibility"), as Chromium's accessibility tree shows them:
 // - a data table (Element Plus draws its headers and its rows as two <table>s) is one table:
 //   its column headers and its cells in the same role=table, a cell's column found by its
 //   place in the row (the register of elders; the enterprise appeals; after more rows came);
 // - a new elder's required fields carry the asterisk and aria-required="true" before anything
 //   is sent, the others neither;
+// - a link drawn as a button (the cockpit's 返回, 工作手册, 设施详情…) is one control with one
+//   role: one Tab stop per action, no link holding a button, and it still goes to its page
+//   (a Ctrl+click leaves the page where it is, for a new tab).
 // Nothing is stored.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, apiGet, DEMO_PW } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -115,6 +118,60 @@ test("a new elder's required fields: the asterisk and aria-required before sendi
     // a contract's date makes the doctor's name required, marked as it happens
     await page.getByLabel('签约开始').fill('2026-01-01');
     await page.waitForFunction(() => [...document.querySelectorAll('.el-form-item')].some((i) => i.querySelector('.el-form-item__label')?.textContent.trim() === '签约医生' && i.classList.contains('is-required') && i.querySelector('input')?.getAttribute('aria-required') === 'true'));
+    noProblems(page);
+  } finally {
+    await context.close();
+  }
+});
+
+test("the cockpit's links drawn as buttons: one Tab stop and one role each, and they still go to their page", async () => {
+  const { context, page } = await openPage(browser);
+  try {
+    await login(page, 'wanda', DEMO_PW);
+    const conv = (await apiGet(page, '/conversions?limit=1')).items[0];
+    assert.ok(conv, 'a conversion for the operator');
+    await page.goto(`/conversions/${conv.id}`);
+    const back = page.getByRole('link', { name: '返回' });
+    await back.waitFor();
+    // no link holding a button (or a button holding a link) anywhere on the page
+    const nested = await page.evaluate(() => document.querySelectorAll('a button, a [role="button"], button a, [role="button"] a').length);
+    assert.equal(nested, 0, 'no link holding a button');
+    // Tab from the first action of the head: each step a new action, never a link and then a
+    // button of the same name
+    await back.focus();
+    const stops = [];
+    for (let i = 0; i < 4; i++) {
+      stops.push(await page.evaluate(() => ({ tag: document.activeElement.tagName, text: document.activeElement.textContent.trim() })));
+      await page.keyboard.press('Tab');
+    }
+    for (let i = 1; i < stops.length; i++) {
+      assert.ok(!(stops[i].text && stops[i].text === stops[i - 1].text), `one Tab stop per action: ${stops.map((s) => s.tag + ' ' + s.text).join(' → ')}`);
+    }
+    const names = stops.map((s) => s.text);
+    for (const name of ['返回', '工作手册', '设施详情']) assert.ok(names.includes(name), `${name} is a Tab stop: ${names.join(' → ')}`);
+    const manual = page.getByRole('link', { name: '工作手册' });
+    assert.equal(await manual.evaluate((el) => el.tagName), 'A');
+    assert.match(await manual.getAttribute('href'), /^\/manuals\/\d+$/, 'a real address (a new tab can open it)');
+    assert.equal(await page.getByRole('button', { name: '工作手册' }).count(), 0, 'not also a button');
+    // Ctrl+click is left to the browser (a new tab): this page stays
+    const here = page.url();
+    const popup = context.waitForEvent('page', { timeout: 5000 }).catch(() => null);
+    await manual.click({ modifiers: ['Control'] });
+    const opened = await popup;
+    assert.equal(page.url(), here, 'Ctrl+click does not navigate this page');
+    if (opened) {
+      await opened.waitForLoadState();
+      assert.match(opened.url(), /\/manuals\/\d+$/, 'the new tab opened the manual');
+      await opened.close();
+    }
+    // Enter on the focused link goes to the page, through the router (no reload)
+    await page.evaluate(() => (window.__sameDocument = true));
+    await manual.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/manuals\/\d+$/);
+    assert.equal(await page.evaluate(() => window.__sameDocument), true, 'the router went there (no page load)');
+    await page.getByRole('link', { name: '返回' }).click();
+    await page.waitForURL(/\/manuals$/);
     noProblems(page);
   } finally {
     await context.close();

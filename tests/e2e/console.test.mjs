@@ -165,7 +165,7 @@ describe('console', { timeout: 120000 }, () => {
     await page.getByTestId('facility-fields').getByText(beijing(before.updated_at)).first().waitFor();
     await shot(page, '04-facility-detail');
 
-    await page.getByRole('button', { name: '编辑' }).click();
+    await page.getByRole('link', { name: '编辑' }).click();
     await page.getByRole('heading', { name: /编辑设施/ }).waitFor({ timeout: 30000 }); // slow on a loaded machine
     const rowIdx = before.emergency_roles.indexOf(iso);
     const capItem = page.getByTestId('role-row-' + rowIdx).getByTestId('capacity-item');
@@ -201,7 +201,7 @@ describe('console', { timeout: 120000 }, () => {
     await shot(page, '06-facility-saved-history');
 
     // a stale version is refused with a clear conflict message
-    await page.getByRole('button', { name: '编辑' }).click();
+    await page.getByRole('link', { name: '编辑' }).click();
     await page.getByRole('heading', { name: /编辑设施/ }).waitFor({ timeout: 30000 }); // slow on a loaded machine
     const res = await page.request.patch(`/api/v1/facilities/${id}`, { data: { address: after.address + '（核）', version: after.version } });
     assert.equal(res.status(), 200);

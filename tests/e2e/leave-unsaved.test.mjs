@@ -23,13 +23,13 @@ test('facility edit: leaving with a change not saved asks first; untouched or sa
 
   // the edit form is opened from the facility's page, in the console's own history
   const edit = async () => {
-    await page.getByRole('button', { name: '编辑' }).click();
+    await page.getByRole('link', { name: '编辑' }).click();
     await address.waitFor();
   };
   await page.goto(`/facilities/${id}`);
   // untouched: the cancel button leaves at once
   await edit();
-  await page.getByRole('button', { name: '取消' }).click();
+  await page.getByRole('link', { name: '取消' }).click();
   await page.waitForURL(new RegExp(`/facilities/${id}$`));
   assert.equal(await ask.count(), 0);
 
@@ -44,7 +44,7 @@ test('facility edit: leaving with a change not saved asks first; untouched or sa
   assert.equal(await address.inputValue(), '未保存的新地址（测试）');
 
   // the cancel button asks too; 放弃并离开 leaves and nothing is written
-  await page.getByRole('button', { name: '取消' }).click();
+  await page.getByRole('link', { name: '取消' }).click();
   await ask.getByRole('button', { name: '放弃并离开' }).click();
   await page.waitForURL(new RegExp(`/facilities/${id}$`));
   assert.equal((await apiGet(page, `/facilities/${id}`)).version, before.version);
