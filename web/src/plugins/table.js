@@ -13,14 +13,6 @@
 import { defineComponent, h, onBeforeUnmount, onMounted, ref } from 'vue';
 import { ElTable } from 'element-plus';
 
-const ROLES = [
-  ['table', 'presentation'],
-  ['thead, tbody, tfoot', 'rowgroup'],
-  ['tr', 'row'],
-  ['th', 'columnheader'],
-  ['td', 'cell'],
-];
-
 const METHODS = [
   'clearSelection', 'getSelectionRows', 'toggleRowSelection', 'toggleAllSelection', 'toggleRowExpansion', 'setCurrentRow',
   'clearSort', 'clearFilter', 'doLayout', 'sort', 'scrollTo', 'setScrollTop', 'setScrollLeft', 'updateKeyChildren',
@@ -30,11 +22,25 @@ function set(el, attr, value) {
   if (el.getAttribute(attr) !== value) el.setAttribute(attr, value);
 }
 
-/** Puts the roles on one Element Plus table (its root element); a nested table is its own. */
+/**
+ * Puts the roles on one Element Plus table (its root element): on its own <table>s and their
+ * rows and cells only — a table inside a cell (a nested Element Plus table, a plain table of
+ * ours) keeps its own structure.
+ */
 export function tableRoles(root) {
   set(root, 'role', 'table');
-  for (const [selector, role] of ROLES) {
-    for (const el of root.querySelectorAll(selector)) if (el.closest('.el-table') === root) set(el, 'role', role);
+  for (const table of root.querySelectorAll('table.el-table__header, table.el-table__body, table.el-table__footer')) {
+    if (table.closest('.el-table') !== root) continue;
+    set(table, 'role', 'presentation');
+    for (const group of table.children) {
+      if (!/^(THEAD|TBODY|TFOOT)$/.test(group.tagName)) continue;
+      set(group, 'role', 'rowgroup');
+      for (const tr of group.children) {
+        if (tr.tagName !== 'TR') continue;
+        set(tr, 'role', 'row');
+        for (const cell of tr.children) if (cell.tagName === 'TH' || cell.tagName === 'TD') set(cell, 'role', cell.tagName === 'TH' ? 'columnheader' : 'cell');
+      }
+    }
   }
   for (const empty of root.querySelectorAll('.el-table__empty-block')) {
     if (empty.closest('.el-table') !== root) continue;
