@@ -137,7 +137,7 @@ test('leaving a half-filled elder or helper form asks first; kept on 继续填�
   assert.equal(await page.locator('.el-message-box').count(), 0, 'no question for an unchanged edit form');
   // the helper form alike
   await page.goto('/helpers');
-  await page.getByRole('button', { name: '新增帮扶人' }).or(page.locator('a[href="/helpers/new"] button')).first().click();
+  await page.getByRole('link', { name: '登记互助员' }).click();
   await page.waitForURL((u) => u.pathname === '/helpers/new');
   await page.locator('.pj-form input').first().fill('未保存的帮扶人');
   await page.goBack();
