@@ -261,6 +261,12 @@ describe('accessibility', { timeout: 600000 }, () => {
     const rank = { xAxis: { type: 'value' }, yAxis: { type: 'category', data: ['平谷区', '顺义区'] }, series: [{ type: 'bar', data: [{ value: 5.2 }, { value: 4 }] }] };
     assert.equal(chartSummary(rank), '平谷区 5.2, 顺义区 4');
     assert.equal(chartSummary({ xAxis: { type: 'category', data: [] }, series: [{ type: 'line', data: Array.from({ length: 14 }, (_, i) => i) }] }).split(', ').length, 13, 'twelve points and an ellipsis');
+    // points as [x, row] on a category y axis (the plan's ready times beside its Gantt bars): the
+    // minutes on the value axis, not the row's index; a series' encode names the dimension
+    const ready = { xAxis: { type: 'value' }, yAxis: { type: 'category', data: ['西沟村酒店', '张峪社区酒店', '下官庄村酒店'] }, series: [{ name: '就绪时间', type: 'scatter', data: [{ value: [390, 0], name: '西沟村酒店' }, { value: [390, 1], name: '张峪社区酒店' }, [570, 2]] }] };
+    assert.equal(chartSummary(ready), '就绪时间: 西沟村酒店 390, 张峪社区酒店 390, 下官庄村酒店 570');
+    assert.equal(chartSummary({ ...ready, series: [{ type: 'scatter', encode: { x: 1, y: 0 }, data: [{ value: [0, 45], name: 'A' }] }] }), 'A 45');
+    assert.equal(chartSummary({ xAxis: { type: 'category', data: ['一月', '二月'] }, yAxis: { type: 'value' }, series: [{ type: 'line', data: [[0, 7, 99], [1, 8, 99]] }] }), '一月 7, 二月 8');
     assert.equal(chartSummary({ series: [{ type: 'scatter', coordinateSystem: 'geo', data: [[117.1, 40.1, 3]] }, { type: 'custom', data: [[0, 1, 2]] }] }), '');
   });
 
