@@ -154,6 +154,7 @@ test('checklist items signed with the keyboard: the focus goes on to the next it
     assert.deepEqual(await signs.evaluateAll((bs) => bs.map((b) => b.getAttribute('aria-label'))), step.checklist.map((c) => `签字：${c.item}`));
     const finish = page.getByTestId('steps-convert').getByTestId('finish-' + step.code);
     assert.equal(await finish.getAttribute('aria-label'), `完成 ${step.code}`);
+    assert.equal(await page.getByTestId('steps-convert').getByTestId('finish-remarks-' + step.code).getAttribute('aria-label'), `${zh.conversion.addRemarks} ${step.code}`);
 
     for (let i = 0; i < step.checklist.length; i++) {
       const n = step.checklist.length - i;
