@@ -31,11 +31,15 @@ const rootOf = (root) => {
   return typeof r === 'string' ? document.querySelector(r) : r?.$el || r;
 };
 
-/** Once the page is drawn: focuses `el` (an element or a component, a ref of one, or a function giving one) when the focus is lost. */
+/**
+ * Once the page is drawn: focuses `el` (an element or a component, a ref of one, or a function
+ * giving one) when the focus is lost — without scrolling: a message the page brought into view
+ * (a save that failed on a phone) stays in view.
+ */
 export async function focusIfLost(el) {
   await settled();
   const target = rootOf(typeof el === 'function' ? el() : el);
-  if (focusLost() && target?.isConnected) target.focus();
+  if (focusLost() && target?.isConnected) target.focus({ preventScroll: true });
 }
 
 /** Remembers the row `id` of the list `root` (a selector or an element); resolves to back(). */
