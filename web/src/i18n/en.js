@@ -912,6 +912,7 @@ export default {
     late: 'Late',
     not_done: 'Not done',
     too_fast: 'Too fast',
+    running: 'Running',
   },
   findingStatus: {
     open: 'Open',
@@ -1159,6 +1160,16 @@ export default {
     conflictHint: 'Your changes are still below. Download them as a CSV draft, then open the newest version and apply them again (or import the draft there with “Import CSV”).',
     downloadDraft: 'Download my draft (CSV)',
     openVersion: 'Open version {n}',
+  },
+  liveReport: {
+    title: 'After-action report',
+    convertMinutes: 'Time to ready',
+    restoreMinutes: 'Time to restore',
+    notReady: 'Not ready yet',
+    notEnded: 'The conversion has not ended: the report shows its progress so far',
+    noPlan: 'Not started by a plan: no plan schedule',
+    phase: 'Phase',
+    actualWindow: 'Actual (from the start)',
   },
   drill: {
     list: 'Drills',

@@ -914,6 +914,7 @@ export default {
     late: '超时',
     not_done: '未完成',
     too_fast: '过快存疑',
+    running: '进行中',
   },
   findingStatus: {
     open: '待整改',
@@ -1161,6 +1162,16 @@ export default {
     conflictHint: '您的修改仍保留在下方。可先下载草稿（CSV），再打开最新版重新修改（或在最新版上用“导入 CSV”导入草稿）。',
     downloadDraft: '下载我的草稿（CSV）',
     openVersion: '打开第 {n} 版',
+  },
+  liveReport: {
+    title: '复盘报告',
+    convertMinutes: '转换用时',
+    restoreMinutes: '恢复用时',
+    notReady: '尚未就绪',
+    notEnded: '转换尚未结束，报告按当前进度计算',
+    noPlan: '非按方案启动，无方案排程',
+    phase: '阶段',
+    actualWindow: '实际起止（自开始）',
   },
   drill: {
     list: '演练管理',

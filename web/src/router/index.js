@@ -56,6 +56,13 @@ const routes = [
         meta: { perm: 'conversions', title: 'conversion.cockpit', menu: 'conversions' },
       },
       {
+        path: 'conversions/:id(\\d+)/report',
+        name: 'conversion-report',
+        component: () => import('@/views/dualuse/LiveReport.vue'),
+        props: true,
+        meta: { perm: 'conversions', title: 'liveReport.title', menu: 'conversions' },
+      },
+      {
         path: 'manuals',
         name: 'manuals',
         component: () => import('@/views/dualuse/ManualList.vue'),
