@@ -19,7 +19,7 @@ extern const char *const pj_fin_need_states[];     /* open, matched (one of its 
 extern const char *const pj_fin_match_outcomes[];  /* pending, then applied, approved, … */
 extern const char *const pj_coop_kinds[];          /* offer, need */
 extern const char *const pj_coop_categories[];     /* supply, logistics, … */
-extern const char *const pj_coop_post_states[];    /* open: no route closes a post yet */
+extern const char *const pj_coop_post_states[];    /* open, closed */
 extern const char *const pj_coop_contact_states[]; /* pending, accepted, declined */
 
 typedef struct pj_ent_filter {
@@ -122,6 +122,9 @@ int pj_ent_match_outcome(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *
 int pj_ent_post_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err);
 int pj_ent_post_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
 int pj_ent_post_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+/* PATCH {version, state open|closed, title, body, category}: the post's firm or an officer in
+ * scope (403 for the others); a closed post leaves the matches and takes no contact request. */
+int pj_ent_post_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
 int pj_ent_post_matches(pj_ctx *c, int64_t id, const pj_ent_filter *f, pj_jw *w, pj_err *err);
 int pj_ent_contact_create(pj_ctx *c, int64_t post_id, json_t *body, pj_jw *w, pj_err *err);
 int pj_ent_contact_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err);

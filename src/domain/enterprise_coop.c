@@ -1,7 +1,9 @@
 /* The cooperation board (企间合作): enterprises post offers and needs (supply, logistics,
  * processing, livestream, other) in a township; a post's counterparts are the open posts of
  * the other kind in the same category, same township first; a contact request to another
- * firm's post reveals the two organisations' contact details only once the receiver accepts. */
+ * firm's post reveals the two organisations' contact details only once the receiver accepts.
+ * A post's firm (or an officer in scope) corrects it or closes it once the need is met: a
+ * closed post leaves the counterparts and takes no contact request, and can be opened again. */
 #include <stdio.h>
 #include <string.h>
 
@@ -17,7 +19,7 @@
 const char *const pj_coop_kinds[] = {"offer", "need", NULL};
 const char *const pj_coop_categories[] = {"supply",     "logistics", "processing",
                                           "livestream", "other",     NULL};
-const char *const pj_coop_post_states[] = {"open", NULL};
+const char *const pj_coop_post_states[] = {"open", "closed", NULL};
 const char *const pj_coop_contact_states[] = {"pending", "accepted", "declined", NULL};
 
 /* ---- posts ---- */
@@ -126,6 +128,62 @@ int pj_ent_post_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     pj_stmt_done(s);
     if (rc != 1) goto fail;
     if (pj_render_commit(c, "create", "ent_coop_post", id, NULL, post_render, w, err)) goto fail;
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+/* A post's firm, or an officer over that firm as for posting (ent_acting_org): the district's
+ * officers, a township officer of the firm's township, changes it; state closes or reopens it. */
+int pj_ent_post_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"version", "state", "title", "body", "category", NULL};
+    const char *state = NULL, *cat = NULL, *title = NULL, *text = NULL;
+    int64_t version;
+    if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
+        pj_in_enum(body, "state", 0, pj_coop_post_states, &state, err) < 0 ||
+        pj_in_enum(body, "category", 0, pj_coop_categories, &cat, err) < 0 ||
+        pj_in_text(body, "title", 0, 1, 200, &title, err) < 0 ||
+        pj_in_text(body, "body", 0, 0, 2000, &text, err) < 0)
+        return -1;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT p.org_id, o.township_id FROM ent_coop_posts p JOIN"
+                               " organisations o ON o.id = p.org_id WHERE p.id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    int64_t org = rc == 1 ? pj_col_int(s, 0) : 0, town = rc == 1 ? pj_col_int(s, 1) : 0;
+    pj_stmt_done(s);
+    if (rc <= 0) return rc < 0 ? -1 : pj_not_found(err, "cooperation post", id);
+    /* the board is public: another firm's post is seen, so changing it is refused, not hidden */
+    if (c->actor.role == PJ_ROLE_ENTERPRISE ? c->actor.organisation_id != org : !ent_is_officer(c))
+        return pj_fail(err, 403, "forbidden", "", "only the post's enterprise changes it");
+    if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER && town != c->actor.township_id)
+        return pj_fail(err, 403, "forbidden", "", "outside your township");
+    if (pj_db_begin(c->db, err)) return -1;
+    char *before = NULL;
+    if (pj_version_check(c, "SELECT version FROM ent_coop_posts WHERE id = ?", id, version,
+                         "cooperation post", err) ||
+        !(before = pj_render_to_string(c, id, post_render, err)))
+        goto fail;
+    s = pj_db_prepare(c->db,
+                      "UPDATE ent_coop_posts SET state = COALESCE(?, state), title = COALESCE(?,"
+                      " title), body = COALESCE(?, body), category = COALESCE(?, category),"
+                      " version = version + 1 WHERE id = ?",
+                      err);
+    if (!s) goto fail;
+    pj_stmt_text(s, 1, state);
+    pj_stmt_text(s, 2, title);
+    pj_stmt_text(s, 3, text);
+    pj_stmt_text(s, 4, cat);
+    pj_stmt_int(s, 5, id);
+    /* a PATCH that changes nothing writes nothing: the same version, no audit row */
+    if (pj_step_done(s, err) ||
+        pj_render_update_commit(c, "ent_coop_post", id, before, post_render, w, err))
+        goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);

@@ -338,6 +338,10 @@ static int h_post_get(pj_req *r)
 {
     return pj_ent_post_get(&r->ctx, r->id, &r->w, &r->err);
 }
+static int h_post_update(pj_req *r)
+{
+    return pj_h_need_body(r) ? -1 : pj_ent_post_update(&r->ctx, r->id, r->body, &r->w, &r->err);
+}
 static int h_post_matches(pj_req *r)
 {
     pj_ent_filter f;
@@ -469,6 +473,8 @@ const pj_route pj_routes_enterprise[] = {
      "Cooperation board: offers and needs (no contact details)"},
     {"POST", "/api/v1/enterprise/coop-posts", h_post_create, ENT_ACT, "Post an offer or a need"},
     {"GET", "/api/v1/enterprise/coop-posts/{id}", h_post_get, ENT_READ, "One cooperation post"},
+    {"PATCH", "/api/v1/enterprise/coop-posts/{id}", h_post_update, ENT_ACT,
+     "Correct, close or reopen a post (its enterprise, officers in scope)"},
     {"GET", "/api/v1/enterprise/coop-posts/{id}/matches", h_post_matches, ENT_READ,
      "Counterpart posts: other kind, same category, same township first"},
     {"POST", "/api/v1/enterprise/coop-posts/{id}/contacts", h_contact_create, ENT_ACT,

@@ -930,3 +930,129 @@ TEST(enterprise_lists_filtered_by_another_firm_are_empty)
     CHECK_INT(list_len(&s, jd, path), 0);
     th_stop(&s);
 }
+
+static int post_listed(json_t *o, long long id)
+{
+    json_t *it = json_object_get(o, "items");
+    for (size_t i = 0; i < json_array_size(it); i++) {
+        json_t *e = json_array_get(it, i);
+        json_t *p = json_object_get(e, "post");
+        if (th_int(p ? p : e, "id") == id) return 1;
+    }
+    return 0;
+}
+
+/* a post is corrected, closed and opened again by its firm or an officer in scope: a closed
+ * post leaves the other firms' matches and takes no contact request; the others are refused */
+TEST(enterprise_coop_post_close_correct_reopen)
+{
+    th_server s;
+    th_start(&s, 1);
+    char adm[80], off[80], jd[80], town[80], view[80], pls[80];
+    th_login(&s, "admin", s.admin_pw, adm);
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    th_login(&s, "viewer", s.demo_pw, view);
+    long long plo =
+        th_sql_int(&s, "SELECT id FROM organisations WHERE name = '普洛斯（平谷）物流有限公司'");
+    mk_user(&s, adm, "plsuser", plo, pls);
+    long long mine = post(&s, jd, 0, "offer", "logistics", 0, "京东仓配能力");
+    long long theirs = post(&s, off, plo, "need", "logistics", 0, "马坊仓配需求");
+    char path[128], mpath[128], cpath[128], sql[200];
+    char before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE];
+    snprintf(path, sizeof path, "/api/v1/enterprise/coop-posts/%lld", mine);
+    snprintf(mpath, sizeof mpath, "/api/v1/enterprise/coop-posts/%lld/matches", theirs);
+    snprintf(cpath, sizeof cpath, "/api/v1/enterprise/coop-posts/%lld/contacts", mine);
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'ent_coop_post' AND entity_id = %lld"
+             " AND action = 'update'",
+             mine);
+    json_t *o;
+    CHECK_INT(th_call(&s, "GET", mpath, pls, NULL, &o), 200);
+    CHECK(post_listed(o, mine));
+    json_decref(o);
+
+    /* refused writes leave the database as it was */
+    th_fingerprint(&s, before, sizeof before);
+    CHECK_INT(th_call(&s, "PATCH", path, pls, "{\"version\":1,\"state\":\"closed\"}", &o), 403);
+    CHECK_STR(th_err_code(o), "forbidden");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "PATCH", path, town, "{\"version\":1,\"state\":\"closed\"}", &o), 403);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "PATCH", path, view, "{\"version\":1,\"state\":\"closed\"}", &o), 403);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "PATCH", "/api/v1/enterprise/coop-posts/999999", jd,
+                      "{\"version\":1,\"state\":\"closed\"}", &o),
+              404);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "PATCH", path, jd, "{\"version\":1,\"state\":\"gone\"}", &o), 422);
+    CHECK_STR(th_err_field(o), "state");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "PATCH", path, jd, "{\"version\":1,\"category\":\"food\"}", &o), 422);
+    CHECK_STR(th_err_field(o), "category");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "PATCH", path, jd, "{\"version\":1,\"title\":\"  \"}", &o), 422);
+    CHECK_STR(th_err_field(o), "title");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "PATCH", path, jd, "{\"state\":\"closed\"}", &o), 422);
+    CHECK_STR(th_err_field(o), "version");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "PATCH", path, jd, "{\"version\":7,\"state\":\"closed\"}", &o), 409);
+    CHECK_STR(th_err_code(o), "version_conflict");
+    json_decref(o);
+    /* a PATCH that changes nothing writes nothing */
+    CHECK_INT(th_call(&s, "PATCH", path, jd,
+                      "{\"version\":1,\"state\":\"open\",\"title\":\"京东仓配能力\"}", &o),
+              200);
+    CHECK_INT(th_int(o, "version"), 1);
+    json_decref(o);
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    CHECK_INT(th_sql_int(&s, sql), 0);
+
+    /* jd closes its post: gone from the other firm's matches, no contact request */
+    CHECK_INT(th_call(&s, "PATCH", path, jd, "{\"version\":1,\"state\":\"closed\"}", &o), 200);
+    CHECK_STR(th_str(o, "state"), "closed");
+    CHECK_INT(th_int(o, "version"), 2);
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, sql), 1);
+    CHECK_INT(th_call(&s, "GET", mpath, pls, NULL, &o), 200);
+    CHECK(!post_listed(o, mine));
+    json_decref(o);
+    th_fingerprint(&s, before, sizeof before);
+    CHECK_INT(th_call(&s, "POST", cpath, pls, "{\"message\":\"希望合作仓配\"}", &o), 409);
+    CHECK_STR(th_err_code(o), "wrong_state");
+    json_decref(o);
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/coop-posts?state=closed", pls, NULL, &o), 200);
+    CHECK(post_listed(o, mine));
+    CHECK(!post_listed(o, theirs));
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/coop-posts?state=open", pls, NULL, &o), 200);
+    CHECK(!post_listed(o, mine));
+    CHECK(post_listed(o, theirs));
+    json_decref(o);
+
+    /* a district officer corrects and reopens it; the stale version is refused */
+    CHECK_INT(th_call(&s, "PATCH", path, off,
+                      "{\"version\":2,\"state\":\"open\",\"title\":\"京东冷链仓配\","
+                      "\"body\":\"每日20车\",\"category\":\"logistics\"}",
+                      &o),
+              200);
+    CHECK_STR(th_str(o, "state"), "open");
+    CHECK_STR(th_str(o, "title"), "京东冷链仓配");
+    CHECK_STR(th_str(o, "body"), "每日20车");
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, sql), 2);
+    CHECK_INT(th_call(&s, "PATCH", path, jd, "{\"version\":2,\"state\":\"closed\"}", &o), 409);
+    CHECK_STR(th_err_code(o), "version_conflict");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", mpath, pls, NULL, &o), 200);
+    CHECK(post_listed(o, mine));
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", cpath, pls, "{\"message\":\"希望合作仓配\"}", &o), 201);
+    json_decref(o);
+    th_stop(&s);
+}
