@@ -1,0 +1,87 @@
+// A cooperation post could never be closed or corrected: a met need stayed open in every match
+// list and kept drawing contact requests. Now jd closes its own post on 企间合作 (after a
+// confirmation): the post is shown closed, leaves the other firm's counterparts, and is
+// reopened and corrected (编辑) from the same panel.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, login, shot, apiGet, apiSend, DEMO_PW } from './lib.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+
+/** Opens the post titled `title` from the board, paging on until its row shows. */
+async function openPost(page, title) {
+  const table = page.getByTestId('coop-posts');
+  await table.locator('tbody tr').first().waitFor();
+  for (let i = 0; i < 30; i++) {
+    const row = table.locator('tbody tr', { hasText: title });
+    if (await row.count()) {
+      await row.getByTestId('coop-open').click();
+      await page.getByTestId('coop-matches').getByText(title).first().waitFor();
+      return row;
+    }
+    await page.getByRole('button', { name: '下一页' }).click();
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`post ${title} not on the board`);
+}
+
+test('jd closes its own post: shown closed, gone from the other firm\'s matches; reopened and corrected', async () => {
+  const { context, page } = await openPage(browser);
+  await login(page, 'jd', DEMO_PW);
+  const stamp = Date.now();
+  const title = `冷链运输运力 ${stamp}`;
+  const mine = await apiSend(page, 'post', '/enterprise/coop-posts', { kind: 'offer', category: 'processing', title, body: '每日20车' });
+  // a need of another firm in the same category, posted by the district officer
+  const off = await openPage(browser);
+  await login(off.page, 'officer', DEMO_PW);
+  const orgs = (await apiGet(off.page, '/organisations?type=enterprise&limit=20')).items;
+  const other = orgs.find((o) => o.id !== mine.organisation_id);
+  assert.ok(other, 'another enterprise');
+  const theirs = await apiSend(off.page, 'post', '/enterprise/coop-posts', { organisation_id: other.id, kind: 'need', category: 'processing', title: `加工需求 ${stamp}` });
+  const inMatches = async () => (await apiGet(off.page, `/enterprise/coop-posts/${theirs.id}/matches?limit=100`)).items.some((m) => m.post.id === mine.id);
+  assert.ok(await inMatches(), 'the open post is a counterpart');
+
+  await page.goto('/enterprise/cooperation');
+  const row = await openPost(page, title);
+  const panel = page.getByTestId('coop-matches');
+  await panel.getByTestId('coop-close').click();
+  const box = page.locator('.el-message-box');
+  await box.getByText(title).waitFor();
+  const sent = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().endsWith(`/api/v1/enterprise/coop-posts/${mine.id}`));
+  await box.getByRole('button', { name: '关闭', exact: true }).click();
+  const res = await sent;
+  assert.equal(res.status(), 200, await res.text());
+  assert.deepEqual(res.request().postDataJSON(), { version: mine.version, state: 'closed' });
+  await box.waitFor({ state: 'hidden' });
+  await panel.getByTestId('coop-post-closed').waitFor();
+  await panel.getByTestId('coop-reopen').waitFor();
+  await row.getByTestId('coop-closed').waitFor();
+  assert.equal((await apiGet(page, `/enterprise/coop-posts/${mine.id}`)).state, 'closed');
+  assert.equal(await inMatches(), false, 'a closed post is no counterpart');
+  await shot(page, 'coop-post-closed');
+
+  // reopened, then its title corrected in the dialog
+  await panel.getByTestId('coop-reopen').click();
+  await panel.getByTestId('coop-close').waitFor();
+  assert.equal(await panel.getByTestId('coop-post-closed').count(), 0);
+  await panel.getByTestId('coop-edit').click();
+  const fixed = `冷链运输运力（已更正）${stamp}`;
+  await page.getByTestId('coop-edit-title').fill(fixed);
+  await page.getByTestId('coop-edit-save').click();
+  await panel.getByText(fixed).first().waitFor();
+  const now = await apiGet(page, `/enterprise/coop-posts/${mine.id}`);
+  assert.equal(now.title, fixed);
+  assert.equal(now.state, 'open');
+  assert.equal(now.version, mine.version + 3);
+  noProblems(page);
+  await off.context.close();
+  await context.close();
+});
