@@ -1054,5 +1054,18 @@ TEST(enterprise_coop_post_close_correct_reopen)
     json_decref(o);
     CHECK_INT(th_call(&s, "POST", cpath, pls, "{\"message\":\"希望合作仓配\"}", &o), 201);
     json_decref(o);
+
+    /* a township officer changes the posts of the township's firms, not the others' */
+    long long jhh = th_sql_int(&s, "SELECT township_id FROM users WHERE username = 'jinhaihu'");
+    long long local =
+        th_sql_int(&s, "SELECT id FROM organisations WHERE name = '菜鸟（平谷）供应链有限公司'");
+    snprintf(sql, sizeof sql, "UPDATE organisations SET township_id = %lld WHERE id = %lld", jhh,
+             local);
+    th_sql_exec(&s, sql);
+    long long lp = post(&s, off, local, "need", "supply", 0, "金海湖原料需求");
+    snprintf(path, sizeof path, "/api/v1/enterprise/coop-posts/%lld", lp);
+    CHECK_INT(th_call(&s, "PATCH", path, town, "{\"version\":1,\"state\":\"closed\"}", &o), 200);
+    CHECK_STR(th_str(o, "state"), "closed");
+    json_decref(o);
     th_stop(&s);
 }
