@@ -1415,16 +1415,10 @@ int pj_drill_judge_unkept(pj_ctx *c, pj_err *err)
     pj_stmt_done(s);
     if (rc <= 0) return rc;
     if (pj_db_begin(c->db, err)) return -1;
-    int64_t *ids = NULL;
-    int n = 0, cap = 0;
+    int64_t *ids;
     s = pj_db_prepare(c->db, unkept, err);
-    if (!s) goto fail;
-    while ((rc = pj_stmt_step(s, err)) == 1) {
-        ids = pj_arena_room(c->arena, ids, n, &cap, sizeof *ids, 256); /* the caller's arena */
-        ids[n++] = pj_col_int(s, 0);
-    }
-    pj_stmt_done(s);
-    if (rc < 0) goto fail;
+    int n = s ? pj_stmt_ids(c, s, &ids, err) : -1; /* in the caller's arena */
+    if (n < 0) goto fail;
     for (int i = 0; i < n; i++)
         if (pj_du_drill_keep_result(c, ids[i], err)) goto fail;
     if (pj_db_commit(c->db, err)) goto fail;

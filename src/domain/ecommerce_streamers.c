@@ -557,14 +557,9 @@ int pj_ec_org_moved(pj_ctx *c, int64_t org_id, int64_t township_id, pj_err *err)
     if (!s) return -1;
     pj_stmt_int(s, 1, org_id);
     pj_stmt_int(s, 2, township_id);
-    int64_t *ids = NULL;
-    int n = 0, cap = 0, rc;
-    while ((rc = pj_stmt_step(s, err)) == 1) {
-        ids = pj_arena_room(c->arena, ids, n, &cap, sizeof *ids, 16);
-        ids[n++] = pj_col_int(s, 0);
-    }
-    pj_stmt_done(s);
-    if (rc < 0) return -1;
+    int64_t *ids;
+    int n = pj_stmt_ids(c, s, &ids, err);
+    if (n < 0) return -1;
     for (int i = 0; i < n; i++) {
         char *before = pj_render_to_string(c, ids[i], streamer_render_masked, err);
         if (!before ||

@@ -56,3 +56,16 @@ int pj_query_int(pj_ctx *c, const char *sql, int64_t *out, pj_err *err)
     pj_stmt_done(s);
     return rc < 0 ? -1 : 0;
 }
+
+int pj_stmt_ids(pj_ctx *c, pj_stmt *s, int64_t **ids, pj_err *err)
+{
+    int64_t *out = NULL;
+    int n = 0, cap = 0, rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        out = pj_arena_room(c->arena, out, n, &cap, sizeof *out, 16);
+        out[n++] = pj_col_int(s, 0);
+    }
+    pj_stmt_done(s);
+    *ids = out;
+    return rc < 0 ? -1 : n;
+}

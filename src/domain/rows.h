@@ -26,6 +26,11 @@ int pj_version_check(pj_ctx *c, const char *sql, int64_t id, int64_t version, co
 /* Steps s once, for its effect (an INSERT, UPDATE or DELETE; no row wanted), and releases it:
  * 0, or -1 with err. */
 int pj_step_done(pj_stmt *s, pj_err *err);
+/* Steps s (prepared and bound) to its end, collecting the integer in the first column of each
+ * row into an array of the context's arena (*ids; NULL when there is none), and releases it:
+ * the number of rows, or -1 with err. For a write that goes through rows one at a time (each
+ * rendered before and after for its audit row) without holding a statement open meanwhile. */
+int pj_stmt_ids(pj_ctx *c, pj_stmt *s, int64_t **ids, pj_err *err);
 /* The integer in the first column of the first row of sql (no parameters) into *out, 0 when
  * there is no row: 0, or -1 with err. */
 int pj_query_int(pj_ctx *c, const char *sql, int64_t *out, pj_err *err);
