@@ -282,6 +282,13 @@ static int helper_link_check(pj_ctx *c, helper_rec *r, int64_t from_id, pj_err *
         if (rc == 0 || !in)
             return pj_fail(err, 422, "unknown_id", "elder_id", "no elder %lld",
                            (long long)r->elder_id);
+        /* a number tried: a registration, a new ID number or a new elder record to compare
+         * it with (the condition of pj_el_id_clash_guard); an edit of anything else of a
+         * helper whose linked elder's number was corrected since is refused without a row */
+        int tried = !old_idn || strcmp(old_idn, r->p.id_number) || r->elder_id != linked;
+        if (!same && !tried)
+            return pj_fail(err, 422, "invalid_value", "elder_id",
+                           "elder %lld has another ID number", (long long)r->elder_id);
         if (!same) {
             /* an ID number tried against an elder's, as against the register's uniqueness: an
              * id_clash row on the elder, counted toward the day's limit (pj_el_id_clash_guard

@@ -229,3 +229,35 @@ TEST_T(eldercare_helper_elder_id_numbers_are_clashes, 120)
     json_decref(EL(&s, g, "POST", "/api/v1/helpers", body, 201));
     th_stop(&s);
 }
+
+/* Regression: once a linked elder's ID number was corrected, every edit of the helper (its
+ * phone, say) wrote an id_clash row on the elder and counted toward the day's limit — guesses
+ * nobody made. Such an edit is refused (the link no longer holds) without a row. */
+TEST_T(eldercare_helper_edit_after_elder_number_change_is_no_clash, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80], body[600], path[64], sql[200], right[19];
+    th_login(&s, "grid01", s.demo_pw, g);
+    long long grid = el_grid01_grid(&s);
+    long long e = el_elder(&s, g, grid, 80, "");
+    el_id(right, "19400315", 80, 'F');
+    snprintf(body, sizeof body,
+             "{\"name\":\"老人80\",\"sex\":\"F\",\"birth_date\":\"1940-03-15\",\"id_number\":"
+             "\"%s\",\"grid_id\":%lld,\"skills\":[\"companionship\"],\"capacity\":1,"
+             "\"elder_id\":%lld}",
+             right, grid, e);
+    json_t *o = EL(&s, g, "POST", "/api/v1/helpers", body, 201);
+    long long h = th_int(o, "id");
+    json_decref(o);
+    char other[19];
+    el_id(other, "19400315", 81, 'F');
+    snprintf(sql, sizeof sql, "UPDATE elders SET id_number = '%s' WHERE id = %lld", other, e);
+    th_sql_exec(&s, sql);
+    snprintf(path, sizeof path, "/api/v1/helpers/%lld", h);
+    o = EL(&s, g, "PATCH", path, "{\"version\":1,\"phone\":\"13900001111\"}", 422);
+    CHECK_STR(th_err_field(o), "elder_id");
+    json_decref(o);
+    CHECK_INT(clash_rows(&s, "elder", e, "%"), 0);
+    th_stop(&s);
+}
