@@ -43,6 +43,14 @@ static inline long long el_grid01_grid(th_server *s)
                          " g.user_id WHERE u.username = 'grid01'");
 }
 
+/* The first grid outside grid01's grids (an area grid01 may not open). */
+static inline long long el_grid_outside_grid01(th_server *s)
+{
+    return th_sql_int(s, "SELECT MIN(g.id) FROM regions g WHERE g.type = 'grid' AND g.id NOT IN"
+                         " (SELECT region_id FROM grid_workers w JOIN users u ON u.id ="
+                         " w.user_id WHERE u.username = 'grid01')");
+}
+
 /* Registers an elder on grid as tok; returns the new id. extra: more JSON members or "". */
 static inline long long el_elder(th_server *s, const char *tok, long long grid, int seq,
                                  const char *extra)

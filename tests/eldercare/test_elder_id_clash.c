@@ -51,11 +51,7 @@ TEST_T(eldercare_id_number_clashes_are_audited_and_limited, 120)
     th_login(&s, "officer", s.demo_pw, off);
     th_login(&s, "grid01", s.demo_pw, g);
     long long grid = el_grid01_grid(&s);
-    snprintf(sql, sizeof sql,
-             "SELECT MIN(g.id) FROM regions g WHERE g.type = 'grid' AND g.id NOT IN (SELECT"
-             " region_id FROM grid_workers w JOIN users u ON u.id = w.user_id WHERE u.username ="
-             " 'grid01')");
-    long long there = th_sql_int(&s, sql);
+    long long there = el_grid_outside_grid01(&s);
     CHECK(there > 0);
     /* an elder and a helper grid01 may not open, one elder of grid01's */
     long long far = el_elder(&s, off, there, 50, "");
@@ -160,14 +156,10 @@ TEST_T(eldercare_helper_elder_id_numbers_are_clashes, 120)
 {
     th_server s;
     th_start(&s, 1);
-    char g[80], body[600], path[64], sql[400], like[96], right[19], wrong[19], a[200], b[200];
+    char g[80], body[600], path[64], like[96], right[19], wrong[19], a[200], b[200];
     th_login(&s, "grid01", s.demo_pw, g);
     long long grid = el_grid01_grid(&s);
-    snprintf(sql, sizeof sql,
-             "SELECT MIN(g.id) FROM regions g WHERE g.type = 'grid' AND g.id NOT IN (SELECT"
-             " region_id FROM grid_workers w JOIN users u ON u.id = w.user_id WHERE u.username ="
-             " 'grid01')");
-    long long there = th_sql_int(&s, sql);
+    long long there = el_grid_outside_grid01(&s);
     long long e = el_elder(&s, g, grid, 70, "");
     el_id(right, "19400315", 70, 'F');
     const char *fmt = "{\"name\":\"老人70\",\"sex\":\"F\",\"birth_date\":\"1940-03-15\","

@@ -1043,15 +1043,11 @@ TEST_T(eldercare_helper_busy_names_only_what_the_caller_may_open, 120)
 {
     th_server s;
     th_start(&s, 1);
-    char g[80], off[80], body[600], sql[400], t0[21], t1[21], num[32];
+    char g[80], off[80], body[600], t0[21], t1[21], num[32];
     th_login(&s, "grid01", s.demo_pw, g);
     th_login(&s, "officer", s.demo_pw, off);
     long long grid = el_grid01_grid(&s);
-    snprintf(sql, sizeof sql,
-             "SELECT MIN(g.id) FROM regions g WHERE g.type = 'grid' AND g.id NOT IN (SELECT"
-             " region_id FROM grid_workers w JOIN users u ON u.id = w.user_id WHERE u.username ="
-             " 'grid01')");
-    long long there = th_sql_int(&s, sql);
+    long long there = el_grid_outside_grid01(&s);
     long long near = el_elder(&s, g, grid, 95, "");
     long long far = el_elder(&s, off, there, 96, "");
     long long h = el_helper(&s, g, grid, 95, "1968-02-07", 'F', "");

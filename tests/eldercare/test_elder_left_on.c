@@ -345,11 +345,7 @@ TEST_T(eldercare_left_on_ignores_logs_outside_the_callers_scope, 120)
     th_login(&s, "grid01", s.demo_pw, g);
     th_login(&s, "officer", s.demo_pw, off);
     long long grid = el_grid01_grid(&s);
-    snprintf(sql, sizeof sql,
-             "SELECT MIN(g.id) FROM regions g WHERE g.type = 'grid' AND g.id NOT IN (SELECT"
-             " region_id FROM grid_workers w JOIN users u ON u.id = w.user_id WHERE u.username ="
-             " 'grid01')");
-    long long there = th_sql_int(&s, sql);
+    long long there = el_grid_outside_grid01(&s);
     long long e = el_elder(&s, g, grid, 93, "");
     long long far_e = el_elder(&s, off, there, 94, "");
     /* the same person as a helper elsewhere, unlinked (the officer's) */
