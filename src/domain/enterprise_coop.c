@@ -29,7 +29,8 @@ static int post_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_stmt *s = pj_row_by_id(c,
                               "SELECT p.id, p.org_id, o.name, p.kind, p.category, p.township_id,"
                               " t.name, p.title, p.body, p.state, p.source, p.created_at,"
-                              " p.version FROM ent_coop_posts p JOIN organisations o ON o.id ="
+                              " p.version, o.township_id FROM ent_coop_posts p JOIN organisations o"
+                              " ON o.id ="
                               " p.org_id LEFT JOIN regions t ON t.id = p.township_id WHERE"
                               " p.id = ?",
                               id, "cooperation post", err);
@@ -43,6 +44,9 @@ static int post_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_render_text(w, "category", s, 4);
     pj_render_ref(w, "township_id", s, 5);
     pj_render_text(w, "township", s, 6);
+    /* the firm's own township: the one whose officer may change the post (may differ from
+     * the township the post is for) */
+    pj_render_ref(w, "organisation_township_id", s, 13);
     pj_render_text(w, "title", s, 7);
     pj_render_text(w, "body", s, 8);
     pj_render_text(w, "state", s, 9);

@@ -5,6 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, apiGet, apiSend, DEMO_PW } from './lib.mjs';
+import { mayChangePost } from '../../web/src/utils/biz.js';
 
 let browser;
 before(async () => {
@@ -83,5 +84,42 @@ test('jd closes its own post: shown closed, gone from the other firm\'s matches;
   assert.equal(now.version, mine.version + 3);
   noProblems(page);
   await off.context.close();
+  await context.close();
+});
+
+// A post may be for another township than its firm's; the server lets the firm's township
+// officer change it, and the console offered the buttons to the officer of the post's township
+// instead (refused 403) and hid them from the right one.
+test('who is offered 编辑 / 关闭: the firm\'s township officer, not the post\'s township\'s', () => {
+  const post = { organisation_id: 7, organisation_township_id: 3, township_id: 9 };
+  assert.ok(mayChangePost({ role: 'township_officer', township_id: 3 }, post), 'the firm\'s township');
+  assert.ok(!mayChangePost({ role: 'township_officer', township_id: 9 }, post), 'the township the post is for');
+  assert.ok(!mayChangePost({ role: 'township_officer', township_id: null }, post));
+  assert.ok(mayChangePost({ role: 'enterprise', organisation_id: 7 }, post));
+  assert.ok(!mayChangePost({ role: 'enterprise', organisation_id: 8 }, post));
+  assert.ok(mayChangePost({ role: 'district_officer' }, post));
+  assert.ok(!mayChangePost({ role: 'viewer' }, post));
+});
+
+test('金海湖\'s officer is not offered 编辑 / 关闭 on another township\'s firm\'s post for 金海湖', async () => {
+  const { context, page } = await openPage(browser);
+  await login(page, 'jd', DEMO_PW);
+  const me = await apiGet(page, '/auth/me');
+  const jhh = await openPage(browser);
+  await login(jhh.page, 'jinhaihu', DEMO_PW);
+  const town = (await apiGet(jhh.page, '/auth/me')).township_id;
+  const title = `金海湖民宿布草采购 ${Date.now()}`;
+  const mine = await apiSend(page, 'post', '/enterprise/coop-posts', { kind: 'need', category: 'supply', township_id: town, title });
+  assert.equal(mine.township_id, town);
+  assert.notEqual(mine.organisation_township_id, town, 'jd is not a firm of 金海湖');
+  assert.equal(mine.organisation_township_id, (await apiGet(page, `/organisations/${me.organisation_id}`)).township_id);
+  await jhh.page.goto('/enterprise/cooperation');
+  await openPost(jhh.page, title);
+  const panel = jhh.page.getByTestId('coop-matches');
+  await panel.getByText(title).first().waitFor();
+  assert.equal(await panel.getByTestId('coop-close').count(), 0, 'no 关闭 for the post\'s township');
+  assert.equal(await panel.getByTestId('coop-edit').count(), 0, 'no 编辑 for the post\'s township');
+  noProblems(jhh.page);
+  await jhh.context.close();
   await context.close();
 });

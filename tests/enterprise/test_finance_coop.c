@@ -1069,3 +1069,57 @@ TEST(enterprise_coop_post_close_correct_reopen)
     json_decref(o);
     th_stop(&s);
 }
+
+/* a post may be for another township than its firm's: the firm's township officer changes it
+ * (the post names that township, organisation_township_id, so the console offers the buttons
+ * to the right officer), the officer of the post's township is refused */
+TEST(enterprise_coop_post_changed_by_the_firms_township)
+{
+    th_server s;
+    th_start(&s, 1);
+    char adm[80], jd[80], jhh[80], home[80], body[256];
+    th_login(&s, "admin", s.admin_pw, adm);
+    th_login(&s, "jd", s.demo_pw, jd);
+    th_login(&s, "jinhaihu", s.demo_pw, jhh);
+    long long jhh_town =
+        th_sql_int(&s, "SELECT township_id FROM users WHERE username = 'jinhaihu'");
+    long long firm_town = th_sql_int(&s, "SELECT o.township_id FROM organisations o JOIN users u"
+                                         " ON u.organisation_id = o.id WHERE u.username = 'jd'");
+    CHECK(firm_town > 0 && firm_town != jhh_town);
+    snprintf(body, sizeof body,
+             "{\"username\":\"hometo\",\"role\":\"township_officer\",\"township_id\":%lld,"
+             "\"password\":\"long-enough-pw-9\"}",
+             firm_town);
+    json_t *o;
+    CHECK_INT(th_call(&s, "POST", "/api/v1/users", adm, body, &o), 201);
+    json_decref(o);
+    th_login(&s, "hometo", "long-enough-pw-9", home);
+    long long p = post(&s, jd, 0, "need", "supply", jhh_town, "金海湖民宿布草采购");
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/enterprise/coop-posts/%lld", p);
+    CHECK_INT(th_call(&s, "GET", path, jhh, NULL, &o), 200);
+    CHECK_INT(th_int(o, "township_id"), jhh_town);
+    CHECK_INT(th_int(o, "organisation_township_id"), firm_town);
+    json_decref(o);
+    char list[128];
+    snprintf(list, sizeof list,
+             "/api/v1/enterprise/coop-posts?kind=need&township_id=%lld&limit=100", jhh_town);
+    CHECK_INT(th_call(&s, "GET", list, jhh, NULL, &o), 200);
+    json_t *it;
+    size_t i;
+    int seen = 0;
+    json_array_foreach(json_object_get(o, "items"), i, it)
+    {
+        if (th_int(it, "id") != p) continue;
+        seen = 1;
+        CHECK_INT(th_int(it, "organisation_township_id"), firm_town);
+    }
+    CHECK(seen);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "PATCH", path, jhh, "{\"version\":1,\"state\":\"closed\"}", &o), 403);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "PATCH", path, home, "{\"version\":1,\"state\":\"closed\"}", &o), 200);
+    CHECK_STR(th_str(o, "state"), "closed");
+    json_decref(o);
+    th_stop(&s);
+}

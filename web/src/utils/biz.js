@@ -4,6 +4,7 @@
 // a financing match.
 import { formatNumber } from './format.js';
 import { addDays, isDay } from './calendar.js';
+import { can } from '../auth/permissions.js';
 
 export const APPEAL_STATES = ['received', 'dispatched', 'in_progress', 'replied', 'closed', 'returned', 'reopened', 'escalated'];
 export const APPEAL_TYPES = ['inquiry', 'help', 'complaint', 'report', 'suggestion'];
@@ -268,6 +269,19 @@ export function financeActions(user, need, m) {
   }
   if ((firm || officer) && (m.outcome === 'applied' || (m.outcome === 'pending' && m.consent === 'granted'))) out.push('withdraw');
   return out;
+}
+
+/**
+ * Whether a user may correct, close or reopen a cooperation post (编辑 / 关闭 / 重新开放;
+ * docs/api-enterprise.md, "Cooperation board"): the post's firm, the district's officers, and a
+ * township officer of the firm's township (`organisation_township_id`) — not of the township
+ * the post is for, which may be another.
+ */
+export function mayChangePost(user, post) {
+  if (!post || !user || !can(user, 'ent.act')) return false;
+  if (user.role === 'enterprise') return post.organisation_id === user.organisation_id;
+  if (user.role === 'township_officer') return !!user.township_id && post.organisation_township_id === user.township_id;
+  return true;
 }
 
 /** The approved match of a need among those the reader sees, or null. */
