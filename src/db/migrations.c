@@ -1672,5 +1672,13 @@ const pj_migration pj_migrations[] = {
      "CREATE TRIGGER ent_signups_retire_id AFTER DELETE ON ent_signups BEGIN"
      " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'ent_signups' AND max_id < OLD.id;"
      " END;"},
+    /* a reception day is moved by the calendar (its first Monday is no working day, when the
+     * year is scheduled) or by the district (PATCH held_on): the console tells which, as the
+     * texts differ; days moved before this column get it from their reason */
+    {209, "enterprise service: who moved a reception day (calendar or district)",
+     "ALTER TABLE ent_reception_days ADD COLUMN moved_by TEXT"
+     " CHECK (moved_by IN ('calendar', 'district'));"
+     "UPDATE ent_reception_days SET moved_by = CASE WHEN moved_reason LIKE '% by the district'"
+     " THEN 'district' ELSE 'calendar' END WHERE moved_reason <> '';"},
 };
 const int pj_migrations_count = (int)(sizeof pj_migrations / sizeof pj_migrations[0]);

@@ -50,7 +50,7 @@ static int reception_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
                               "SELECT id, held_on, first_monday, moved_reason, leaders,"
                               " department_ids, minutes, state, source, version,"
                               " (SELECT COUNT(*) FROM ent_signups g WHERE g.reception_day_id ="
-                              " r.id) FROM ent_reception_days r WHERE id = ?",
+                              " r.id), moved_by FROM ent_reception_days r WHERE id = ?",
                               id, "reception day", err);
     if (!s) return -1;
     int rc;
@@ -59,6 +59,7 @@ static int reception_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_render_text(w, "held_on", s, 1);
     pj_render_text(w, "first_monday", s, 2);
     pj_render_text(w, "moved_reason", s, 3);
+    pj_render_text(w, "moved_by", s, 11);
     pj_jw_key(w, "leaders");
     pj_jw_raw(w, pj_col_text(s, 4));
     pj_jw_key(w, "department_ids");
@@ -174,14 +175,15 @@ int pj_ent_reception_schedule(pj_ctx *c, json_t *body, pj_jw *w, int *created, p
             snprintf(reason, sizeof reason, "%s is not a working day; moved to the next one", ms);
         s = pj_db_prepare(c->db,
                           "INSERT INTO ent_reception_days (held_on, first_monday, moved_reason,"
-                          " created_at, updated_at) VALUES (?,?,?,?,?) RETURNING id",
+                          " moved_by, created_at, updated_at) VALUES (?,?,?,?,?,?) RETURNING id",
                           err);
         if (!s) goto fail;
         pj_stmt_text(s, 1, hs);
         pj_stmt_text(s, 2, ms);
         pj_stmt_text(s, 3, reason);
-        pj_stmt_int(s, 4, pj_now());
+        pj_stmt_text(s, 4, *reason ? "calendar" : NULL);
         pj_stmt_int(s, 5, pj_now());
+        pj_stmt_int(s, 6, pj_now());
         rc = pj_stmt_step(s, err);
         int64_t id = rc == 1 ? pj_col_int(s, 0) : 0;
         pj_stmt_done(s);
@@ -314,6 +316,7 @@ int pj_ent_reception_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
     /* a planned day (or one put back to planned) moves to another working day of its month,
      * not past: a day the calendar made a holiday after it was scheduled; its sign-ups stay */
     char reason[160] = "", nd[11] = "";
+    int moving = 0;
     if (held_on) pj_cal_format(new_day, nd);
     if (held_on && strcmp(nd, held)) {
         const char *after_state = state ? state : cur;
@@ -341,7 +344,10 @@ int pj_ent_reception_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
                     nd);
             goto fail;
         }
-        snprintf(reason, sizeof reason, "moved from %s to %s by the district", held, nd);
+        /* back on its first Monday it is no longer moved (no reason, nobody moved it) */
+        if (strcmp(nd, first))
+            snprintf(reason, sizeof reason, "moved from %s to %s by the district", held, nd);
+        moving = 1;
     }
     char *before = pj_render_to_string(c, id, reception_render, err);
     if (!before) goto fail;
@@ -350,7 +356,8 @@ int pj_ent_reception_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
                                " department_ids = COALESCE(?, department_ids),"
                                " minutes = COALESCE(?, minutes), state = COALESCE(?, state),"
                                " held_on = COALESCE(?, held_on),"
-                               " moved_reason = COALESCE(?, moved_reason),"
+                               " moved_reason = CASE WHEN ? THEN ? ELSE moved_reason END,"
+                               " moved_by = CASE WHEN ? THEN ? ELSE moved_by END,"
                                " updated_at = ?, version = version + 1 WHERE id = ?",
                                err);
     if (!s) goto fail;
@@ -358,10 +365,13 @@ int pj_ent_reception_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
     pj_stmt_text(s, 2, depts ? ent_json_text(c, depts) : NULL);
     pj_stmt_text(s, 3, minutes);
     pj_stmt_text(s, 4, state);
-    pj_stmt_text(s, 5, *reason ? nd : NULL);
-    pj_stmt_text(s, 6, *reason ? reason : NULL);
-    pj_stmt_int(s, 7, pj_now());
-    pj_stmt_int(s, 8, id);
+    pj_stmt_text(s, 5, moving ? nd : NULL);
+    pj_stmt_int(s, 6, moving);
+    pj_stmt_text(s, 7, reason);
+    pj_stmt_int(s, 8, moving);
+    pj_stmt_text(s, 9, *reason ? "district" : NULL);
+    pj_stmt_int(s, 10, pj_now());
+    pj_stmt_int(s, 11, id);
     if (pj_step_done(s, err)) {
         if (err->status == 409)
             pj_fail(err, 409, "conflict", "held_on", "another reception day is held on %s", nd);

@@ -144,8 +144,8 @@ int pj_enterprise_demo(pj_ctx *c, uint64_t seed, pj_err *err)
         s = pj_db_prepare(c->db,
                           "INSERT INTO ent_reception_days (held_on, first_monday, moved_reason,"
                           " leaders, department_ids, minutes, state, source, created_at,"
-                          " updated_at) VALUES (?,?,?,'[\"区长\",\"常务副区长\"]',?,?,'held',"
-                          "'synthetic',?,?) RETURNING id",
+                          " updated_at, moved_by) VALUES (?,?,?,'[\"区长\",\"常务副区长\"]',?,?,"
+                          "'held','synthetic',?,?,?) RETURNING id",
                           err);
         if (!s) goto fail;
         char dl[96];
@@ -158,6 +158,7 @@ int pj_enterprise_demo(pj_ctx *c, uint64_t seed, pj_err *err)
         pj_stmt_text(s, 5, "亲商、懂商、助商、成商：现场收集企业诉求并交办（示例纪要）");
         pj_stmt_int(s, 6, now);
         pj_stmt_int(s, 7, now);
+        pj_stmt_text(s, 8, held != mon ? "calendar" : NULL);
         if (exec1(s, &rday[m], err)) goto fail;
     }
     /* ≈1,500 appeals: 300 from reception days (≈290 resolved), the rest by other channels */

@@ -930,3 +930,26 @@ TEST(db_migration_stops_helpers_of_departed_elders)
         " {\"id\":2,\"active\":true,\"version\":1} {\"id\":2,\"active\":false,\"version\":2}");
     pj_db_close(db);
 }
+
+/* Migration 209: days moved before moved_by existed get it from their reason: the district's
+ * move says "by the district", the calendar's any other reason; a day not moved has none. */
+TEST(db_migration_tells_who_moved_a_reception_day)
+{
+    pj_db *db = open_at("moved.db", 208);
+    pj_err e = {0};
+    CHECK_INT(pj_db_exec(db,
+                         "INSERT INTO ent_reception_days (id, held_on, first_monday,"
+                         " moved_reason, created_at, updated_at) VALUES (1, '2026-01-05',"
+                         " '2026-01-05', '', 1, 1), (2, '2026-02-03', '2026-02-02', '2026-02-02"
+                         " is not a working day; moved to the next one', 1, 1), (3, '2026-03-04',"
+                         " '2026-03-02', 'moved from 2026-03-02 to 2026-03-04 by the district', 1,"
+                         " 1);",
+                         &e),
+              0);
+    pj_db_close(db);
+    db = open_at("moved.db", 0);
+    CHECK_INT(one(db, "SELECT moved_by IS NULL FROM ent_reception_days WHERE id = 1"), 1);
+    CHECK_INT(one(db, "SELECT moved_by = 'calendar' FROM ent_reception_days WHERE id = 2"), 1);
+    CHECK_INT(one(db, "SELECT moved_by = 'district' FROM ent_reception_days WHERE id = 3"), 1);
+    pj_db_close(db);
+}

@@ -1,6 +1,6 @@
 // A planned reception day the holiday calendar made a holiday after it was scheduled: the
 // district moves it in the day's edit form (日期) to another working day of its month; the
-// sign-ups stay and the day says it was moved. A date of another month is refused on the field.
+// sign-ups stay and the day says the district moved it (not a calendar postponement). A date of another month is refused on the field.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
@@ -61,7 +61,13 @@ describe('moving a reception day', { timeout: 120000 }, () => {
     assert.equal(now.held_on, target);
     assert.ok(now.moved_reason.includes(day.held_on), 'moved_reason names the date it left');
     assert.equal(now.signup_count, 1, 'the sign-up stays');
-    await detail.getByTestId('reception-moved').waitFor();
+    // the district moved it: said so, not as a first-Monday postponement (its own tag too)
+    const line = detail.getByTestId('reception-moved');
+    await line.waitFor();
+    const said = await line.textContent();
+    assert.ok(said.includes(`区里改至 ${target}`), said);
+    assert.ok(!said.includes('不是工作日'), `not a calendar postponement: ${said}`);
+    await off.page.getByTestId('reception-calendar').locator(`[data-day="${target}"]`).getByText('已改期').waitFor();
     await shot(off.page, 'reception-moved');
     await off.context.close();
   });

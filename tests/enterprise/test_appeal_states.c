@@ -602,6 +602,7 @@ TEST(enterprise_reception_day_moves_off_a_new_holiday)
     long long id = th_int(oct, "id"), sep = th_int(sept, "id");
     char held[11], sep_next[11];
     snprintf(held, sizeof held, "%s", th_str(oct, "held_on"));
+    CHECK_STR(th_str(oct, "first_monday"), held); /* 2099's calendar has no October holiday */
     int32_t d;
     CHECK_INT(pj_cal_parse(th_str(sept, "held_on"), &d), 0);
     pj_cal_format(d + 1, sep_next);
@@ -636,9 +637,20 @@ TEST(enterprise_reception_day_moves_off_a_new_holiday)
     CHECK_STR(th_str(o, "held_on"), next);
     CHECK_STR(th_str(o, "state"), "planned");
     CHECK(strstr(th_str(o, "moved_reason"), held) != NULL);
+    CHECK_STR(th_str(o, "moved_by"), "district");
     CHECK_INT(th_int(o, "signup_count"), 1);
     json_decref(o);
     CHECK_INT(th_sql_int(&s, sql), audits + 1);
+    /* moved back to its first Monday (made a working day again): no longer a moved day */
+    snprintf(sql, sizeof sql, "SELECT id FROM ent_calendar WHERE day = '%s'", held);
+    snprintf(path, sizeof path, "/api/v1/enterprise/calendar/%lld", th_sql_int(&s, sql));
+    CHECK_INT(th_call(&s, "DELETE", path, off, NULL, NULL), 204);
+    snprintf(body, sizeof body, "\"held_on\":\"%s\"", held);
+    CHECK_INT(patch_day(&s, off, id, body, &o), 200);
+    CHECK_STR(th_str(o, "held_on"), held);
+    CHECK_STR(th_str(o, "moved_reason"), "");
+    CHECK(json_is_null(json_object_get(o, "moved_by")));
+    json_decref(o);
     /* a day no longer planned does not move */
     CHECK_INT(patch_day(&s, off, sep, "\"state\":\"cancelled\"", NULL), 200);
     move_refused(&s, off, sep, sep_next, 409, "wrong_state");

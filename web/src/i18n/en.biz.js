@@ -91,6 +91,8 @@ export default {
       emptyYear: 'No reception days in this year',
       moved: 'moved',
       movedFrom: 'The first Monday, {day}, is not a working day; moved to {to}',
+      movedDistrict: 'rescheduled',
+      movedByDistrict: 'Planned for the first Monday, {day}; rescheduled by the district to {to}',
       past: 'Past',
       pastNoSignup: 'This reception day is over; sign-up is closed',
       day: 'Reception day {day}',

@@ -90,6 +90,8 @@ export default {
       emptyYear: '该年份尚未安排接待日',
       moved: '已顺延',
       movedFrom: '原定 {day}（每月第一个周一）不是工作日，顺延至 {to}',
+      movedDistrict: '已改期',
+      movedByDistrict: '原定 {day}（每月第一个周一），区里改至 {to}',
       past: '已过',
       pastNoSignup: '该接待日已过，不能再报名',
       day: '{day} 接待日',
