@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { launch, openPage, login, apiGet, shot, OUT, ADMIN_PW, DEMO_PW, DESKTOP } from './lib.mjs';
+import { launch, openPage, login, apiGet, apiPost, apiSend, solvedPlan, shot, OUT, ADMIN_PW, DEMO_PW, DESKTOP } from './lib.mjs';
 import { chartSummary } from '../../web/src/utils/chartText.js';
 
 const require = createRequire(new URL('../../web/package.json', import.meta.url));
@@ -320,6 +320,31 @@ describe('accessibility', { timeout: 600000 }, () => {
     await english(page);
     problems.push(...(await walk(page, 'grid01 390px', 'en', phone)));
     await shot(page, 'a11y-grid-phone-en');
+    await context.close();
+    fail(problems);
+  });
+
+  test('the audit trail with a plan and a drill on its first page: their links told apart from the text around them', async () => {
+    // the walk above sees the trail as the tests before it left it (no link on its first page)
+    const { context, page } = await fresh(DESKTOP, 'admin', ADMIN_PW);
+    const plan = await solvedPlan(page, '审计链接可辨');
+    let hotel = null;
+    for (const h of (await apiGet(page, '/facilities?type=hotel&state=peacetime&limit=50')).items)
+      if ((await apiGet(page, `/manuals?facility_id=${h.id}&scenario=epidemic&limit=1`)).items.length) {
+        hotel = h;
+        break;
+      }
+    assert.ok(hotel, 'a hotel in peacetime with an epidemic manual');
+    const drill = await apiPost(page, '/conversions', { facility_id: hotel.id, scenario: 'epidemic', mode: 'drill' }, 201);
+    await apiSend(page, 'post', `/conversions/${drill.id}/abort`, { reason: '无障碍测试中止' });
+    const problems = [];
+    for (const [viewport, where] of [[DESKTOP, 'desktop'], [PHONE, '390px']]) {
+      await page.setViewportSize(viewport);
+      await visit(page, '/admin/audit');
+      const hrefs = await page.getByTestId('audit-table').getByTestId('audit-entity-link').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      for (const want of [`/plans/${plan.id}`, `/conversions/${drill.id}`]) assert.ok(hrefs.includes(want), `${where}: a link to ${want} on the first page (${hrefs.join(' ')})`);
+      problems.push(...(await check(page, `admin zh-CN ${where} /admin/audit with links`, 'zh-CN')));
+    }
     await context.close();
     fail(problems);
   });
