@@ -1,13 +1,14 @@
 // The daily row actions with the keyboard and a screen reader: the plan's Gantt chart reads out
 // the sites' ready minutes (not their row numbers); after an alert is acknowledged, a pair
-// ended, a checklist item signed or a service visit saved the keyboard focus is on the next
-// control (it fell to <body>, the user started again at the top of the page); the row buttons
+// ended (结对管理, an elder's page, a helper's page), a checklist item signed or a service visit
+// saved the keyboard focus is on the next control (it fell to <body>, the user started again at
+// the top of the page); the row buttons
 // name what they act on (fifty buttons named 确认 told nothing); and the quick entry's elders
 // and kinds are radio groups of one Tab stop each, its "请先选择老人" read out with the focus
 // on the elders.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, apiPost, solvedPlan, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, apiGet, apiPost, apiSend, idNumber, solvedPlan, ADMIN_PW, DEMO_PW } from './lib.mjs';
 import zh from '../../web/src/i18n/zh-CN.js';
 
 const LAPTOP = { width: 1366, height: 768 };
@@ -106,6 +107,57 @@ test('a pair ended with the keyboard: the focus goes on to the next pair; the bu
   const f = await focusAfter(page);
   assert.deepEqual([f.testid, f.row], ['pair-end', next], `the next pair's 结束结对 has the focus (${JSON.stringify(f)})`);
 
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
+
+/** Ends the pair of `id` in the table `list` with the keyboard (结束结对, Enter, confirm, Enter). */
+async function endWithKeys(page, list, id) {
+  await list.locator(`[data-testid=pair-end][data-row-action="${id}"]`).focus();
+  await page.keyboard.press('Enter');
+  const dlg = page.getByTestId('pair-end-dialog');
+  await dlg.waitFor();
+  await dlg.getByTestId('pair-end-confirm').focus();
+  await page.keyboard.press('Enter');
+  await dlg.waitFor({ state: 'hidden' });
+  await list.locator(`[data-testid=pair-end][data-row-action="${id}"]`).waitFor({ state: 'detached' });
+}
+
+test("a pair ended with the keyboard on a helper's and on an elder's page: the focus goes on to the next pair, else to the pairs' heading", { timeout: 120000 }, async () => {
+  const { context, page } = await openPage(browser, LAPTOP);
+  await login(page, 'admin', ADMIN_PW);
+  // a helper of two places paired with two new elders of one grid (no other test's pairs)
+  const grid = (await apiGet(page, '/elders?status=active&limit=1')).items[0].grid_id;
+  const n = Date.now() % 100000;
+  const elder = (k, birth) => apiSend(page, 'post', '/elders', { name: `焦点老人${n}${k}`, sex: 'F', birth_date: birth, id_number: idNumber(birth.replaceAll('-', ''), k), grid_id: grid, ability_level: 1 });
+  const a = await elder(1, '1940-03-04');
+  const b = await elder(2, '1942-05-06');
+  const helper = await apiSend(page, 'post', '/helpers', { name: `焦点帮手${n}`, sex: 'F', birth_date: '1972-03-04', id_number: idNumber('19720304', 3), grid_id: grid, skills: ['companionship'], capacity: 2 });
+  for (const e of [a, b]) await apiSend(page, 'post', '/pairs', { elder_id: e.id, helper_id: helper.id });
+
+  // the helper's page: the first pair ended, the focus is on the other's 结束结对
+  await page.goto(`/helpers/${helper.id}`);
+  const list = page.getByTestId('helper-pairs');
+  const ends = list.getByTestId('pair-end');
+  await ends.nth(1).waitFor();
+  const [id, next] = await rowsOf(ends);
+  await endWithKeys(page, list, id);
+  let f = await focusAfter(page);
+  assert.deepEqual([f.testid, f.row], ['pair-end', next], `the next pair's 结束结对 has the focus (${JSON.stringify(f)})`);
+  // the last one ended: no 结束结对 left, the focus is on the pairs' heading
+  await endWithKeys(page, list, next);
+  f = await focusAfter(page);
+  assert.deepEqual([f.tag, f.text], ['H2', zh.eldercare.pairs], `the pairs' heading has the focus (${JSON.stringify(f)})`);
+
+  // an elder's page: their only pair ended, the focus is on the pairs' heading
+  const pair = await apiSend(page, 'post', '/pairs', { elder_id: a.id, helper_id: helper.id });
+  await page.goto(`/elders/${a.id}`);
+  const elderList = page.getByTestId('elder-pairs');
+  await elderList.getByTestId('pair-end').waitFor();
+  await endWithKeys(page, elderList, pair.id);
+  f = await focusAfter(page);
+  assert.deepEqual([f.tag, f.text], ['H2', zh.eldercare.pairs], `the pairs' heading has the focus (${JSON.stringify(f)})`);
+  assert.equal((await apiGet(page, `/pairs?elder_id=${a.id}`)).items.find((x) => x.id === pair.id).state, 'ended');
   assert.deepEqual(page.problems, []);
   await context.close();
 });

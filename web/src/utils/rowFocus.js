@@ -10,7 +10,9 @@
 // back() does nothing while the focus is still on the page (Element Plus gave it back to a
 // control still there); when it is lost it goes to the row's first action left, else to the
 // first action of a row after it (as the list was), else of one before, else of any row, else
-// to the list itself (focusable with tabindex=-1). focusIfLost(el) places it on one element.
+// to the list itself (focusable with tabindex=-1) — or to `none` when given (the section's
+// heading or add button: keepRowFocus(list, row.id, { none: heading })). focusIfLost(el) places
+// it on one element.
 import { nextTick, unref } from 'vue';
 
 const ATTR = 'data-row-action';
@@ -42,8 +44,12 @@ export async function focusIfLost(el) {
   if (focusLost() && target?.isConnected) target.focus({ preventScroll: true });
 }
 
-/** Remembers the row `id` of the list `root` (a selector or an element); resolves to back(). */
-export function keepRowFocus(root, id) {
+/**
+ * Remembers the row `id` of the list `root` (a selector or an element); resolves to back().
+ * `none` (an element or a component, a ref of one, or a function giving one) has the focus when
+ * no row has an action left (a heading gets tabindex=-1); without it, the list has it.
+ */
+export function keepRowFocus(root, id, { none } = {}) {
   const key = String(id);
   const ids = (el) => [...new Set([...(el ? el.querySelectorAll(`[${ATTR}]`) : [])].map((c) => c.getAttribute(ATTR)))];
   const order = ids(rootOf(root));
@@ -60,10 +66,13 @@ export function keepRowFocus(root, id) {
       order.slice(at + 1).map(of).find(Boolean) ||
       order.slice(0, Math.max(at, 0)).reverse().map(of).find(Boolean) ||
       controls[0];
+    const other = none && rootOf(typeof none === 'function' ? none() : none);
+    const last = other?.isConnected ? other : list;
     if (target) target.focus();
     else {
-      if (!list.hasAttribute('tabindex')) list.setAttribute('tabindex', '-1');
-      list.focus();
+      // a heading or the list: focusable by script, not a Tab stop (a button already is one)
+      if (!last.hasAttribute('tabindex') && last.tabIndex < 0) last.setAttribute('tabindex', '-1');
+      last.focus();
     }
   };
 }
