@@ -1676,9 +1676,9 @@ const pj_migration pj_migrations[] = {
      * year is scheduled) or by the district (PATCH held_on): the console tells which, as the
      * texts differ; days moved before this column get it from their reason */
     {209, "enterprise service: who moved a reception day (calendar or district)",
-     "ALTER TABLE ent_reception_days ADD COLUMN moved_by TEXT"
-     " CHECK (moved_by IN ('calendar', 'district'));"
-     "UPDATE ent_reception_days SET moved_by = CASE WHEN moved_reason LIKE '% by the district'"
+     "ALTER TABLE ent_reception_days ADD COLUMN move_kind TEXT"
+     " CHECK (move_kind IN ('calendar', 'district'));"
+     "UPDATE ent_reception_days SET move_kind = CASE WHEN moved_reason LIKE '% by the district'"
      " THEN 'district' ELSE 'calendar' END WHERE moved_reason <> '';"},
 };
 const int pj_migrations_count = (int)(sizeof pj_migrations / sizeof pj_migrations[0]);

@@ -50,7 +50,7 @@ static int reception_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
                               "SELECT id, held_on, first_monday, moved_reason, leaders,"
                               " department_ids, minutes, state, source, version,"
                               " (SELECT COUNT(*) FROM ent_signups g WHERE g.reception_day_id ="
-                              " r.id), moved_by FROM ent_reception_days r WHERE id = ?",
+                              " r.id), move_kind FROM ent_reception_days r WHERE id = ?",
                               id, "reception day", err);
     if (!s) return -1;
     int rc;
@@ -59,7 +59,7 @@ static int reception_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_render_text(w, "held_on", s, 1);
     pj_render_text(w, "first_monday", s, 2);
     pj_render_text(w, "moved_reason", s, 3);
-    pj_render_text(w, "moved_by", s, 11);
+    pj_render_text(w, "move_kind", s, 11);
     pj_jw_key(w, "leaders");
     pj_jw_raw(w, pj_col_text(s, 4));
     pj_jw_key(w, "department_ids");
@@ -175,7 +175,7 @@ int pj_ent_reception_schedule(pj_ctx *c, json_t *body, pj_jw *w, int *created, p
             snprintf(reason, sizeof reason, "%s is not a working day; moved to the next one", ms);
         s = pj_db_prepare(c->db,
                           "INSERT INTO ent_reception_days (held_on, first_monday, moved_reason,"
-                          " moved_by, created_at, updated_at) VALUES (?,?,?,?,?,?) RETURNING id",
+                          " move_kind, created_at, updated_at) VALUES (?,?,?,?,?,?) RETURNING id",
                           err);
         if (!s) goto fail;
         pj_stmt_text(s, 1, hs);
@@ -357,7 +357,7 @@ int pj_ent_reception_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
                                " minutes = COALESCE(?, minutes), state = COALESCE(?, state),"
                                " held_on = COALESCE(?, held_on),"
                                " moved_reason = CASE WHEN ? THEN ? ELSE moved_reason END,"
-                               " moved_by = CASE WHEN ? THEN ? ELSE moved_by END,"
+                               " move_kind = CASE WHEN ? THEN ? ELSE move_kind END,"
                                " updated_at = ?, version = version + 1 WHERE id = ?",
                                err);
     if (!s) goto fail;

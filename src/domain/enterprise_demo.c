@@ -144,7 +144,7 @@ int pj_enterprise_demo(pj_ctx *c, uint64_t seed, pj_err *err)
         s = pj_db_prepare(c->db,
                           "INSERT INTO ent_reception_days (held_on, first_monday, moved_reason,"
                           " leaders, department_ids, minutes, state, source, created_at,"
-                          " updated_at, moved_by) VALUES (?,?,?,'[\"区长\",\"常务副区长\"]',?,?,"
+                          " updated_at, move_kind) VALUES (?,?,?,'[\"区长\",\"常务副区长\"]',?,?,"
                           "'held','synthetic',?,?,?) RETURNING id",
                           err);
         if (!s) goto fail;

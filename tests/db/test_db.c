@@ -931,7 +931,7 @@ TEST(db_migration_stops_helpers_of_departed_elders)
     pj_db_close(db);
 }
 
-/* Migration 209: days moved before moved_by existed get it from their reason: the district's
+/* Migration 209: days moved before move_kind existed get it from their reason: the district's
  * move says "by the district", the calendar's any other reason; a day not moved has none. */
 TEST(db_migration_tells_who_moved_a_reception_day)
 {
@@ -948,8 +948,8 @@ TEST(db_migration_tells_who_moved_a_reception_day)
               0);
     pj_db_close(db);
     db = open_at("moved.db", 0);
-    CHECK_INT(one(db, "SELECT moved_by IS NULL FROM ent_reception_days WHERE id = 1"), 1);
-    CHECK_INT(one(db, "SELECT moved_by = 'calendar' FROM ent_reception_days WHERE id = 2"), 1);
-    CHECK_INT(one(db, "SELECT moved_by = 'district' FROM ent_reception_days WHERE id = 3"), 1);
+    CHECK_INT(one(db, "SELECT move_kind IS NULL FROM ent_reception_days WHERE id = 1"), 1);
+    CHECK_INT(one(db, "SELECT move_kind = 'calendar' FROM ent_reception_days WHERE id = 2"), 1);
+    CHECK_INT(one(db, "SELECT move_kind = 'district' FROM ent_reception_days WHERE id = 3"), 1);
     pj_db_close(db);
 }

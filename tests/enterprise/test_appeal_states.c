@@ -637,7 +637,7 @@ TEST(enterprise_reception_day_moves_off_a_new_holiday)
     CHECK_STR(th_str(o, "held_on"), next);
     CHECK_STR(th_str(o, "state"), "planned");
     CHECK(strstr(th_str(o, "moved_reason"), held) != NULL);
-    CHECK_STR(th_str(o, "moved_by"), "district");
+    CHECK_STR(th_str(o, "move_kind"), "district");
     CHECK_INT(th_int(o, "signup_count"), 1);
     json_decref(o);
     CHECK_INT(th_sql_int(&s, sql), audits + 1);
@@ -649,7 +649,7 @@ TEST(enterprise_reception_day_moves_off_a_new_holiday)
     CHECK_INT(patch_day(&s, off, id, body, &o), 200);
     CHECK_STR(th_str(o, "held_on"), held);
     CHECK_STR(th_str(o, "moved_reason"), "");
-    CHECK(json_is_null(json_object_get(o, "moved_by")));
+    CHECK(json_is_null(json_object_get(o, "move_kind")));
     json_decref(o);
     /* a day no longer planned does not move */
     CHECK_INT(patch_day(&s, off, sep, "\"state\":\"cancelled\"", NULL), 200);

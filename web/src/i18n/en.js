@@ -2752,7 +2752,7 @@ export default {
     missed_meal: 'Missed meal',
     mode: 'Mode',
     month: 'Month',
-    moved_by: 'Moved by',
+    move_kind: 'Kind of move',
     moved_reason: 'Why moved',
     need: 'Financing need',
     need_id: 'Financing need',

@@ -2755,7 +2755,7 @@ export default {
     missed_meal: '漏餐',
     mode: '方式',
     month: '月份',
-    moved_by: '改期方',
+    move_kind: '改期方式',
     moved_reason: '顺延原因',
     need: '融资需求',
     need_id: '融资需求',
