@@ -1269,7 +1269,8 @@ static const verb verbs[] = {
      "      ledger-check|demo [--elders N]",
      "Mutual-aid elderly care (互助养老): elders, alerts, coverage, the time-credit ledger.\n"
      "alerts: states open|acked|resolved|closed (the scan's reason in resolved_reason), kinds\n"
-     "missed_meal|overdue_visit|no_doctor|helper_over_capacity, levels grid|township;\n"
+     "missed_meal|overdue_visit|no_doctor|helper_over_capacity|helper_id_departed, levels\n"
+     "grid|township;\n"
      "alert-ack takes {note}, alert-resolve {note} (required). credit shows a time-credit\n"
      "account (an elder's or helper's credit_account_id) with its entries; transfer takes\n"
      "{minutes, to_account_id or to_elder_id, relation, note} (relation: a direct relative;\n"

@@ -30,8 +30,8 @@ const char *const pj_visit_tiers[] = {"high_risk", "key", "normal", NULL};
 const char *const pj_meal_providers[] = {"none", "family", "helper", "canteen", NULL};
 const char *const pj_service_kinds[] = {
     "meal", "doctor_visit", "companionship", "cleaning", "escort", "nursing", NULL};
-const char *const pj_alert_kinds[] = {"missed_meal", "overdue_visit", "no_doctor",
-                                      "helper_over_capacity", NULL};
+const char *const pj_alert_kinds[] = {"missed_meal",          "overdue_visit",      "no_doctor",
+                                      "helper_over_capacity", "helper_id_departed", NULL};
 const char *const pj_elder_statuses[] = {"active", "moved", "deceased", NULL};
 /* proposed (open), unmatched (no helper found), then accepted, rejected or stale (the elder or
  * the helper was taken meanwhile) */
@@ -1537,7 +1537,10 @@ int pj_elder_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     if (strcmp(r.status, "active") &&
         (pj_el_pairs_end_on(c, "elder", id, r.status, left_day, err) ||
          (!strcmp(old_status, "active") &&
-          pj_el_helpers_of_elder_stop(c, id, left_day, &stopped, &n_stopped, err))))
+          (pj_el_helpers_of_elder_stop(c, id, left_day, &stopped, &n_stopped, err) ||
+           /* those of the number left active elsewhere: the district office and their own
+            * township and grid are told, the caller is not */
+           pj_el_alert_id_departed(c, id, r.status, left_day, err)))))
         goto fail;
     /* nor one who moved to another township: pairing is organised within a township, the
      * helper stayed in the old one */

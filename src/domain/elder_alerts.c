@@ -12,6 +12,9 @@
  * longer active are closed, those whose condition no longer holds are resolved (by "system",
  * with the reason); either way the alert's dedupe key is released, so the condition is raised
  * afresh should it return.
+ * Raised by a write, not by the scan: helper_id_departed — an elder recorded moved or deceased
+ * whose ID number an active, unlinked helper record outside the recording caller's scope still
+ * has (pj_el_alert_id_departed); resolved by the scan once that helper is inactive.
  * Local time is UTC + elder_tz_offset_min (Beijing, 480). */
 #include <stdio.h>
 #include <string.h>
@@ -120,6 +123,21 @@ static int alert_cure(pj_ctx *c, int64_t now, int64_t lo, int64_t hi, int others
         " 'helper_over_capacity' AND raised_at <= ? AND EXISTS (SELECT 1 FROM helpers h"
         " WHERE h.id = elder_alerts.helper_id AND (h.active = 0 OR h.capacity >= (SELECT"
         " COUNT(*) FROM elder_pairs p WHERE p.helper_id = h.id AND p.state = 'active')))",
+        err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, now);
+    pj_stmt_int(s, 2, now);
+    if (pj_step_done(s, err)) return -1;
+    *resolved += pj_db_changes(c->db);
+    /* a helper of a departed elder's ID number: stopped (by the district office, or by its
+     * own township or grid) */
+    s = pj_db_prepare(
+        c->db,
+        "UPDATE elder_alerts SET state = 'resolved', resolved_reason = 'the helper is inactive',"
+        " resolved_at = ?, resolved_by = 'system', dedupe_key = dedupe_key || '#' || id,"
+        " version = version + 1 WHERE state IN ('open', 'acked') AND kind ="
+        " 'helper_id_departed' AND raised_at <= ? AND EXISTS (SELECT 1 FROM helpers h"
+        " WHERE h.id = elder_alerts.helper_id AND h.active = 0)",
         err);
     if (!s) return -1;
     pj_stmt_int(s, 1, now);
@@ -413,7 +431,13 @@ static int alert_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_render_ref(w, "elder_id", s, 2);
     pj_render_text(w, "elder_name", s, 3);
     pj_render_ref(w, "helper_id", s, 4);
-    pj_render_text(w, "helper_name", s, 5);
+    /* a helper of an ID number recorded as departed elsewhere: raised by a write of someone
+     * who may not open that helper, and read by those who may (the link opens the record):
+     * the name masked in the alert, its audit rows included */
+    if (!strcmp(pj_col_text(s, 1), "helper_id_departed"))
+        pj_jw_kstr(w, "helper_name", pj_mask_name(c->arena, pj_col_text(s, 5)));
+    else
+        pj_render_text(w, "helper_name", s, 5);
     pj_jw_kint(w, "grid_id", pj_col_int(s, 6));
     pj_render_text(w, "grid_name", s, 7);
     pj_jw_kint(w, "township_id", pj_col_int(s, 8));
@@ -436,6 +460,51 @@ static int alert_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_jw_kint(w, "version", pj_col_int(s, 19));
     pj_jw_obj_end(w);
     pj_stmt_done(s);
+    return 0;
+}
+
+int pj_el_alert_id_departed(pj_ctx *c, int64_t elder_id, const char *status, int64_t day,
+                            pj_err *err)
+{
+    /* the same person's helper records left active by the departure: unlinked ones of the
+     * elder's ID number outside the caller's scope (those in it, and linked ones, were
+     * stopped just before) */
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT h.id FROM helpers h WHERE h.active = 1 AND h.elder_id IS"
+                               " NULL AND h.id_number = (SELECT id_number FROM elders WHERE id ="
+                               " ?) ORDER BY h.id",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, elder_id);
+    int64_t *ids;
+    int n;
+    if (pj_render_ids(c, s, &ids, &n, err)) return -1;
+    char on[11];
+    pj_el_date(day, on);
+    for (int k = 0; k < n; k++) {
+        s = pj_db_prepare(
+            c->db,
+            "INSERT INTO elder_alerts (kind, helper_id, grid_id, township_id, dedupe_key, detail,"
+            " raised_at) SELECT 'helper_id_departed', h.id, h.grid_id, h.township_id,"
+            " 'helper_id_departed:' || h.id || ':' || ? || ':' || ?, 'an elder of the same ID"
+            " number was recorded ' || ? || ' on ' || ?, ? FROM helpers h WHERE h.id = ?"
+            " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
+            err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, elder_id);
+        pj_stmt_text(s, 2, on);
+        pj_stmt_text(s, 3, status);
+        pj_stmt_text(s, 4, on);
+        pj_stmt_int(s, 5, pj_now());
+        pj_stmt_int(s, 6, ids[k]);
+        int rc = pj_stmt_step(s, err);
+        int64_t id = rc == 1 ? pj_col_int(s, 0) : 0;
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+        if (!id) continue; /* raised already for this departure */
+        char *after = pj_render_to_string(c, id, alert_render, err);
+        if (!after || pj_audit_add(c, "create", "elder_alert", id, NULL, after, err)) return -1;
+    }
     return 0;
 }
 

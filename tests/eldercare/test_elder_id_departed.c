@@ -1,0 +1,259 @@
+/* An elder recorded moved or deceased stops the helper records of the same person — linked ones
+ * anywhere, unlinked ones of the ID number in the caller's scope. An unlinked one of that number
+ * outside it stayed active, and no one was told: the district office could not learn that a
+ * person recorded as departed still helped elsewhere. Now the departure raises, in its own
+ * transaction, a helper_id_departed alert at that helper's grid and township — read by the
+ * district office, that township and that grid's worker — and tells the recording grid worker
+ * nothing. */
+#include "core/util.h"
+#include "el_fixture.h"
+
+static long long shown(th_server *s, const char *tok, const char *path)
+{
+    json_t *o = EL(s, tok, "GET", path, NULL, 200);
+    long long n = (long long)json_array_size(json_object_get(o, "items"));
+    json_decref(o);
+    return n;
+}
+
+static long long alerts_of(th_server *s, long long helper)
+{
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM elder_alerts WHERE kind = 'helper_id_departed' AND"
+             " helper_id = %lld",
+             helper);
+    return th_sql_int(s, sql);
+}
+
+/* Registers an elder of the ID number of person seq (born 1958-07-09) on grid as tok. */
+static long long elder_of(th_server *s, const char *tok, long long grid, int seq)
+{
+    char id[19], body[400];
+    el_id(id, "19580709", seq, 'F');
+    snprintf(body, sizeof body,
+             "{\"name\":\"钱秀兰%d\",\"sex\":\"F\",\"birth_date\":\"1958-07-09\",\"id_number\":"
+             "\"%s\",\"grid_id\":%lld,\"ability_level\":1}",
+             seq, id, grid);
+    json_t *o = EL(s, tok, "POST", "/api/v1/elders", body, 201);
+    long long e = th_int(o, "id");
+    json_decref(o);
+    return e;
+}
+
+/* The helper record of person seq on grid as tok, linked to elder `link` when not 0. */
+static long long helper_of(th_server *s, const char *tok, long long grid, int seq, long long link)
+{
+    char id[19], body[500], extra[40] = "";
+    el_id(id, "19580709", seq, 'F');
+    if (link) snprintf(extra, sizeof extra, ",\"elder_id\":%lld", link);
+    snprintf(body, sizeof body,
+             "{\"name\":\"钱秀兰%d\",\"sex\":\"F\",\"birth_date\":\"1958-07-09\",\"id_number\":"
+             "\"%s\",\"grid_id\":%lld,\"skills\":[\"companionship\"],\"capacity\":2%s}",
+             seq, id, grid, extra);
+    json_t *o = EL(s, tok, "POST", "/api/v1/helpers", body, 201);
+    long long h = th_int(o, "id");
+    json_decref(o);
+    return h;
+}
+
+/* The keys of an object, sorted, comma-joined into out. */
+static void keys_of(json_t *o, char *out, size_t size)
+{
+    const char *k[64];
+    size_t n = 0;
+    const char *key;
+    json_t *v;
+    json_object_foreach(o, key, v)
+    {
+        if (n < 64) k[n++] = key;
+    }
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && strcmp(k[j - 1], k[j]) > 0; j--) {
+            const char *t = k[j];
+            k[j] = k[j - 1];
+            k[j - 1] = t;
+        }
+    out[0] = 0;
+    size_t len = 0;
+    for (size_t i = 0; i < n && len < size; i++)
+        len += (size_t)snprintf(out + len, size - len, "%s,", k[i]);
+}
+
+TEST_T(eldercare_departure_alerts_the_helper_of_its_number_elsewhere, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80], off[80], town[80], adm[80], far[80], body[400], path[128], sql[400];
+    th_login(&s, "grid01", s.demo_pw, g);
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    th_login(&s, "admin", s.admin_pw, adm);
+    long long grid = el_grid01_grid(&s);
+    /* a grid of jinhaihu's township, not grid01's, and its own grid worker */
+    long long there =
+        th_sql_int(&s, "SELECT MIN(g.id) FROM regions g JOIN regions v ON v.id ="
+                       " g.parent_id WHERE g.type = 'grid' AND v.parent_id ="
+                       " (SELECT township_id FROM users WHERE username = 'jinhaihu')");
+    CHECK(there > 0);
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM grid_workers w JOIN users u ON u.id = w.user_id WHERE"
+             " u.username = 'grid01' AND w.region_id = %lld",
+             there);
+    CHECK_INT(th_sql_int(&s, sql), 0);
+    snprintf(body, sizeof body,
+             "{\"username\":\"gw_far\",\"role\":\"grid_worker\",\"grid_ids\":[%lld],"
+             "\"password\":\"long-enough-pw-1\"}",
+             there);
+    json_decref(EL(&s, adm, "POST", "/api/v1/users", body, 201));
+    th_login(&s, "gw_far", "long-enough-pw-1", far);
+    char today[21];
+    pj_time_iso(pj_now() + 8 * 3600, today);
+    today[10] = 0;
+
+    /* the person helps in jinhaihu's grid (unlinked); grid01 registers her as an elder */
+    long long h = helper_of(&s, off, there, 40, 0);
+    long long e = elder_of(&s, g, grid, 40);
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", e);
+
+    /* a refused departure writes nothing: no alert, no audit row */
+    char fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, fp0, sizeof fp0);
+    json_t *o = EL(&s, g, "PATCH", path,
+                   "{\"version\":1,\"status\":\"deceased\",\"left_on\":\"2999-01-01\"}", 422);
+    CHECK_STR(th_err_field(o), "left_on");
+    json_decref(o);
+    json_decref(EL(&s, g, "PATCH", path, "{\"version\":7,\"status\":\"deceased\"}", 409));
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    CHECK_INT(alerts_of(&s, h), 0);
+
+    /* a departure of an elder with no helper record anywhere, for the shape of the answer */
+    long long plain = elder_of(&s, g, grid, 41);
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", plain);
+    o = EL(&s, g, "PATCH", path, "{\"version\":1,\"status\":\"deceased\"}", 200);
+    char keys0[1024], keys1[1024];
+    keys_of(o, keys0, sizeof keys0);
+    json_decref(o);
+
+    /* the departure: the helper stays active (not the caller's), one alert at its grid */
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", e);
+    o = EL(&s, g, "PATCH", path, "{\"version\":1,\"status\":\"deceased\"}", 200);
+    /* the recording worker's answer is that of any departure: nothing named, nothing added */
+    keys_of(o, keys1, sizeof keys1);
+    CHECK_STR(keys1, keys0);
+    json_t *st = json_object_get(o, "helpers_stopped");
+    CHECK(json_is_array(st) && json_array_size(st) == 0);
+    json_decref(o);
+    snprintf(sql, sizeof sql, "SELECT active FROM helpers WHERE id = %lld", h);
+    CHECK_INT(th_sql_int(&s, sql), 1);
+    CHECK_INT(alerts_of(&s, h), 1);
+    snprintf(sql, sizeof sql,
+             "SELECT id FROM elder_alerts WHERE kind = 'helper_id_departed' AND helper_id = %lld",
+             h);
+    long long aid = th_sql_int(&s, sql);
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM elder_alerts a JOIN helpers h ON h.id = a.helper_id WHERE"
+             " a.id = %lld AND a.grid_id = h.grid_id AND a.township_id = h.township_id AND"
+             " a.elder_id IS NULL AND a.state = 'open' AND a.level = 'grid'",
+             aid);
+    CHECK_INT(th_sql_int(&s, sql), 1);
+    /* written with its audit row (by the recording worker, the name masked) */
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'elder_alert' AND entity_id = %lld AND"
+             " action = 'create' AND username = 'grid01' AND after_json LIKE"
+             " '%%\"helper_name\":\"钱*\"%%' AND after_json NOT LIKE '%%钱秀兰%%'",
+             aid);
+    CHECK_INT(th_sql_int(&s, sql), 1);
+
+    /* the recording worker reads nothing of it, in any list, and acts on nothing */
+    CHECK_INT(shown(&s, g, "/api/v1/elder-alerts?kind=helper_id_departed&limit=500"), 0);
+    CHECK_INT(shown(&s, g, "/api/v1/elder-alerts?kind=helper_id_departed&state=open&limit=500"), 0);
+    o = EL(&s, g, "GET", "/api/v1/elder-alerts?limit=500", NULL, 200);
+    char *dump = json_dumps(o, 0);
+    CHECK(dump && !strstr(dump, "helper_id_departed"));
+    free(dump);
+    json_t *it;
+    size_t ix;
+    json_array_foreach(json_object_get(o, "items"), ix, it) CHECK(th_int(it, "id") != aid);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/elder-alerts/%lld/ack", aid);
+    json_decref(EL(&s, g, "POST", path, "{\"version\":1}", 403));
+
+    /* those who may act on the helper read it: the district office, its township, its grid */
+    const char *readers[] = {off, town, far};
+    for (int k = 0; k < 3; k++) {
+        o = EL(&s, readers[k], "GET", "/api/v1/elder-alerts?kind=helper_id_departed&limit=500",
+               NULL, 200);
+        json_t *items = json_object_get(o, "items");
+        CHECK_INT((long long)json_array_size(items), 1);
+        json_t *a = json_array_get(items, 0);
+        CHECK_INT(th_int(a, "id"), aid);
+        CHECK_INT(th_int(a, "helper_id"), h);
+        CHECK_STR(th_str(a, "helper_name"), "钱*");
+        CHECK(json_is_null(json_object_get(a, "elder_id")));
+        CHECK(json_is_null(json_object_get(a, "elder_name")));
+        char want[96];
+        snprintf(want, sizeof want, "an elder of the same ID number was recorded deceased on %s",
+                 today);
+        CHECK_STR(th_str(a, "detail"), want);
+        json_decref(o);
+    }
+    CHECK_INT(shown(&s, far, "/api/v1/elder-alerts?kind=helper_id_departed&state=open&limit=500"),
+              1);
+
+    /* raised once: a correction of the status (deceased → moved) raises no other */
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", e);
+    json_decref(EL(&s, g, "PATCH", path, "{\"version\":2,\"status\":\"moved\"}", 200));
+    CHECK_INT(alerts_of(&s, h), 1);
+
+    /* acknowledged and resolved as any alert */
+    snprintf(path, sizeof path, "/api/v1/elder-alerts/%lld/ack", aid);
+    o = EL(&s, far, "POST", path, "{\"version\":1,\"note\":\"已联系乡镇\"}", 200);
+    CHECK_STR(th_str(o, "state"), "acked");
+    CHECK_STR(th_str(o, "helper_name"), "钱*");
+    json_decref(o);
+    /* the helper stopped by its township: the scan resolves the alert */
+    snprintf(path, sizeof path, "/api/v1/helpers/%lld", h);
+    json_decref(EL(&s, town, "PATCH", path, "{\"version\":1,\"active\":false}", 200));
+    json_decref(EL(&s, off, "POST", "/api/v1/elder-alerts/scan", "{}", 200));
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM elder_alerts WHERE id = %lld AND state = 'resolved' AND"
+             " resolved_reason = 'the helper is inactive' AND resolved_by = 'system'",
+             aid);
+    CHECK_INT(th_sql_int(&s, sql), 1);
+    th_stop(&s);
+}
+
+/* No alert where nothing was left active: a helper of the number in the caller's scope, or one
+ * linked to the elder (stopped wherever it is), or any departure recorded by the district. */
+TEST_T(eldercare_departure_alerts_no_helper_it_stopped, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80], off[80], path[64];
+    th_login(&s, "grid01", s.demo_pw, g);
+    th_login(&s, "officer", s.demo_pw, off);
+    long long grid = el_grid01_grid(&s);
+    long long there = el_grid_outside_grid01(&s);
+    /* unlinked, in grid01's grid */
+    long long e1 = elder_of(&s, g, grid, 50), h1 = helper_of(&s, g, grid, 50, 0);
+    /* linked, elsewhere */
+    long long e2 = elder_of(&s, g, grid, 51), h2 = helper_of(&s, off, there, 51, e2);
+    /* unlinked, elsewhere, the departure recorded by the district office */
+    long long e3 = elder_of(&s, g, grid, 52), h3 = helper_of(&s, off, there, 52, 0);
+    long long e[] = {e1, e2, e3}, h[] = {h1, h2, h3};
+    const char *who[] = {g, g, off};
+    for (int k = 0; k < 3; k++) {
+        snprintf(path, sizeof path, "/api/v1/elders/%lld", e[k]);
+        json_decref(EL(&s, who[k], "PATCH", path, "{\"version\":1,\"status\":\"moved\"}", 200));
+        char sql[100];
+        snprintf(sql, sizeof sql, "SELECT active FROM helpers WHERE id = %lld", h[k]);
+        CHECK_INT(th_sql_int(&s, sql), 0);
+        CHECK_INT(alerts_of(&s, h[k]), 0);
+    }
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM elder_alerts WHERE kind ="
+                             " 'helper_id_departed'"),
+              0);
+    th_stop(&s);
+}
