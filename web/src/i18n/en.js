@@ -1591,6 +1591,7 @@ export default {
       overdue_visit: 'Overdue visit',
       no_doctor: 'No doctor',
       helper_over_capacity: 'Helper over capacity',
+      helper_id_departed: 'Same ID number moved/deceased',
     },
     alertStates: {
       open: 'Open',
@@ -1611,6 +1612,8 @@ export default {
       noDoctor: 'No family-doctor contract',
       doctorOut: 'Family-doctor contract not in force ({from} – {until})',
       capacity: 'Paired with {n} elder, capacity {cap} | Paired with {n} elders, capacity {cap}',
+      idMoved: 'An elder with the same ID number was recorded as moved away on {date}',
+      idDeceased: 'An elder with the same ID number was recorded as deceased on {date}',
     },
     alertReasons: {
       doctor: 'a family-doctor contract is in force',
@@ -1621,6 +1624,7 @@ export default {
       capacity: 'no longer over capacity',
       moved: 'the elder has moved away',
       deceased: 'the elder is deceased',
+      helperInactive: 'the helper is inactive',
     },
     alertBy: { system: 'System' },
     alertReason: 'Reason',

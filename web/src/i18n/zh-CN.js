@@ -1593,6 +1593,7 @@ export default {
       overdue_visit: '探访逾期',
       no_doctor: '未签约医生',
       helper_over_capacity: '互助员超负荷',
+      helper_id_departed: '同身份证号已迁出/去世',
     },
     alertStates: {
       open: '待处理',
@@ -1614,6 +1615,8 @@ export default {
       noDoctor: '未签约家庭医生',
       doctorOut: '家庭医生签约不在有效期（{from} – {until}）',
       capacity: '结对 {n} 位老人，超过可结对人数 {cap}',
+      idMoved: '同一身份证号的老人已于 {date} 登记迁出',
+      idDeceased: '同一身份证号的老人已于 {date} 登记去世',
     },
     alertReasons: {
       doctor: '家庭医生签约已生效',
@@ -1624,6 +1627,7 @@ export default {
       capacity: '已不再超负荷',
       moved: '老人已迁出',
       deceased: '老人已去世',
+      helperInactive: '互助员已停用',
     },
     alertBy: { system: '系统' },
     alertReason: '原因',

@@ -63,7 +63,7 @@ export const SERVICE_KINDS = ['meal', 'doctor_visit', 'companionship', 'cleaning
 export const VISIT_TIERS = ['high_risk', 'key', 'normal'];
 export const MEAL_PROVIDERS = ['none', 'family', 'helper', 'canteen'];
 export const RELATIONS = ['spouse', 'parent', 'child', 'grandparent', 'grandchild'];
-export const ALERT_KINDS = ['missed_meal', 'overdue_visit', 'no_doctor', 'helper_over_capacity'];
+export const ALERT_KINDS = ['missed_meal', 'overdue_visit', 'no_doctor', 'helper_over_capacity', 'helper_id_departed'];
 
 /** The reasons the alert scan writes (src/domain/elder_alerts.c, in English) → keys of
  * eldercare.alertReasons; any other text is shown as the server wrote it. */
@@ -76,6 +76,7 @@ export const ALERT_REASONS = {
   'no longer over capacity': 'capacity',
   'the elder is moved': 'moved',
   'the elder is deceased': 'deceased',
+  'the helper is inactive': 'helperInactive',
 };
 
 /**
@@ -90,6 +91,8 @@ export function alertDetail(text) {
   if (s === 'no family-doctor contract') return ['noDoctor', {}];
   if ((m = /^family-doctor contract not in force \((.*) – (.*)\)$/.exec(s))) return ['doctorOut', { from: m[1], until: m[2] }];
   if ((m = /^paired with (\d+) elders, capacity (\d+)$/.exec(s))) return ['capacity', { n: Number(m[1]), cap: m[2] }];
+  // helper_id_departed: raised by an elder's departure (src/domain/elder_alerts.c)
+  if ((m = /^an elder of the same ID number was recorded (moved|deceased) on (\d{4}-\d\d-\d\d)$/.exec(s))) return [m[1] === 'moved' ? 'idMoved' : 'idDeceased', { date: m[2] }];
   return null;
 }
 
