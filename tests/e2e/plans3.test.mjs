@@ -197,6 +197,9 @@ describe('plans: what the server knows, said on the pages', { timeout: 240000 },
     for (const s of overlap) await busy.getByTestId('busy-' + s.facility_id).getByText(`${s.name}（转换中）`).waitFor();
     await busy.getByText(`${overlap.length} 个场所已不在平时状态，采纳会被拒绝`, { exact: false }).waitFor();
     assert.ok(await page.getByTestId('adopt').isDisabled(), 'the adopt button is disabled');
+    // a facility named in the warning's text is a link told apart by more than its colour
+    const deco = await busy.locator('a').first().evaluate((a) => getComputedStyle(a).textDecorationLine);
+    assert.equal(deco, 'underline', 'the facility links in the warning are underlined');
     await shot(page, 'p3-adopt-busy');
     noProblems(page);
     await context.close();
