@@ -235,6 +235,7 @@ export default {
       kinds: { offer: 'Offer', need: 'Need' },
       cats: { supply: 'Supply', logistics: 'Logistics', processing: 'Processing', livestream: 'Livestream', other: 'Other' },
       township: 'Township',
+      townshipDefault: 'Default: the firm\'s township',
       matchesFor: 'Counterparts of “{title}”',
       noMatch: 'No counterparts',
       same: 'same township',

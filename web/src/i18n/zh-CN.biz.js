@@ -234,6 +234,7 @@ export default {
       kinds: { offer: '供', need: '需' },
       cats: { supply: '供货', logistics: '物流', processing: '加工', livestream: '直播合作', other: '其他' },
       township: '街乡镇',
+      townshipDefault: '默认：企业所在街乡镇',
       matchesFor: '与“{title}”匹配的供需',
       noMatch: '暂无匹配',
       same: '同街乡',
