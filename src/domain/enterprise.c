@@ -279,7 +279,8 @@ int pj_ent_calendar_list(pj_ctx *c, int year, pj_jw *w, pj_err *err)
     return 0;
 }
 
-static int calendar_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+/* One calendar day as an object; left open (close 0) for the caller to add to. */
+static int calendar_obj(pj_ctx *c, int64_t id, pj_jw *w, int close, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT id, day, kind, name, source FROM ent_calendar"
@@ -295,11 +296,46 @@ static int calendar_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         pj_render_text(w, "kind", s, 2);
         pj_render_text(w, "name", s, 3);
         pj_render_text(w, "source", s, 4);
-        pj_jw_obj_end(w);
+        if (close) pj_jw_obj_end(w);
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
     return rc == 0 ? pj_not_found(err, "calendar day", id) : 0;
+}
+
+static int calendar_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return calendar_obj(c, id, w, 1, err);
+}
+
+/* The planned reception days held on `day` that are no working day under the calendar as it
+ * now is (the calendar made their date a holiday): the district is to move them (PATCH
+ * held_on). Written as "reception_days_to_move": [{id, held_on, first_monday, signup_count}]. */
+static int calendar_days_to_move(pj_ctx *c, const char *day, pj_jw *w, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT r.id, r.held_on, r.first_monday, (SELECT COUNT(*) FROM"
+                               " ent_signups g WHERE g.reception_day_id = r.id) FROM"
+                               " ent_reception_days r WHERE r.held_on = ? AND r.state ="
+                               " 'planned' AND " ENT_NOT_WORKDAY("r.held_on") " ORDER BY r.id",
+                               err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, day);
+    pj_jw_key(w, "reception_days_to_move");
+    pj_jw_arr(w);
+    int rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        pj_jw_obj(w);
+        pj_jw_kint(w, "id", pj_col_int(s, 0));
+        pj_render_text(w, "held_on", s, 1);
+        pj_render_text(w, "first_monday", s, 2);
+        pj_jw_kint(w, "signup_count", pj_col_int(s, 3));
+        pj_jw_obj_end(w);
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    pj_jw_arr_end(w);
+    return 0;
 }
 
 int pj_ent_calendar_set(pj_ctx *c, json_t *body, pj_jw *w, int *created, pj_err *err)
@@ -366,10 +402,13 @@ int pj_ent_calendar_set(pj_ctx *c, json_t *body, pj_jw *w, int *created, pj_err 
     char *after = pj_render_to_string(c, id, calendar_render, err);
     if (!after ||
         pj_audit_add(c, before ? "update" : "create", "ent_calendar", id, before, after, err) ||
-        ent_calendar_load(c, &now, err) ||
-        ent_appeal_deadlines_redo(c, &was, &now, INT64_MAX, err) || pj_db_commit(c->db, err))
+        ent_calendar_load(c, &now, err) || ent_appeal_deadlines_redo(c, &was, &now, INT64_MAX, err))
         goto fail;
-    pj_jw_raw(w, after);
+    /* the day as stored, and the reception days it leaves on a day off (a calendar change
+     * moves none by itself: the answer tells the district which to move) */
+    if (calendar_obj(c, id, w, 0, err) || calendar_days_to_move(c, day, w, err)) goto fail;
+    pj_jw_obj_end(w);
+    if (pj_db_commit(c->db, err)) goto fail;
     if (created) *created = !before;
     return 0;
 fail:

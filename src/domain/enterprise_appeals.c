@@ -50,7 +50,8 @@ static int reception_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
                               "SELECT id, held_on, first_monday, moved_reason, leaders,"
                               " department_ids, minutes, state, source, version,"
                               " (SELECT COUNT(*) FROM ent_signups g WHERE g.reception_day_id ="
-                              " r.id), move_kind FROM ent_reception_days r WHERE id = ?",
+                              " r.id), move_kind, r.state = 'planned' AND " ENT_NOT_WORKDAY(
+                                  "r.held_on") " FROM ent_reception_days r WHERE id = ?",
                               id, "reception day", err);
     if (!s) return -1;
     int rc;
@@ -69,6 +70,8 @@ static int reception_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_render_text(w, "source", s, 8);
     pj_jw_kint(w, "version", pj_col_int(s, 9));
     pj_jw_kint(w, "signup_count", pj_col_int(s, 10));
+    /* a planned day whose date the calendar has since made no working day: to be moved */
+    pj_jw_kbool(w, "not_workday", (int)pj_col_int(s, 12));
     pj_stmt_done(s);
     /* signups: the district's roles and viewers see all; a township officer those of the
      * township's firms (as its appeals); an enterprise its own. The others count only in

@@ -18,6 +18,13 @@ int ent_calendar_load_without(pj_ctx *c, const char *year, const char *source, p
     "NOT EXISTS (SELECT 1 FROM ent_calendar k WHERE k.day BETWEEN strftime('%Y', " EXPR            \
     " + 28800, 'unixepoch') || '-01-01' AND strftime('%Y', " EXPR " + 28800, 'unixepoch')"         \
     " || '-12-31')"
+/* SQL: true when the date DAY (a 'YYYY-MM-DD' column) is no working day of the calendar as it
+ * now is: a holiday, or a Saturday or Sunday not marked a make-up working day (as
+ * pj_cal_is_workday). */
+#define ENT_NOT_WORKDAY(DAY)                                                                       \
+    "(EXISTS (SELECT 1 FROM ent_calendar k WHERE k.day = " DAY " AND k.kind = 'holiday') OR"       \
+    " (strftime('%w', " DAY ") IN ('0', '6') AND NOT EXISTS (SELECT 1 FROM ent_calendar k"         \
+    " WHERE k.day = " DAY " AND k.kind = 'workday')))"
 /* Inside a calendar write's transaction: the deadlines of the appeals not closed counted
  * again under calendar `now` (they were counted under `was`), each one moved updated and
  * audited. Only the deadlines counted from an instant before `counted_before` (INT64_MAX: all). */

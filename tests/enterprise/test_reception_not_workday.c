@@ -1,0 +1,185 @@
+/* Reception days the holiday calendar later makes a day off: the day says so (not_workday) and
+ * the calendar write that did it names it (reception_days_to_move), so the district moves it. */
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/enterprise_calendar.h"
+#include "t.h"
+#include "th.h"
+
+static json_t *get_day(th_server *s, const char *tok, long long id)
+{
+    char path[96];
+    json_t *o;
+    snprintf(path, sizeof path, "/api/v1/enterprise/reception-days/%lld", id);
+    CHECK_INT(th_call(s, "GET", path, tok, NULL, &o), 200);
+    return o;
+}
+
+static int flag_of(json_t *day)
+{
+    json_t *v = json_object_get(day, "not_workday");
+    return json_is_true(v) ? 1 : json_is_false(v) ? 0 : -2;
+}
+
+/* not_workday of the day in GET /reception-days (-1: not listed) */
+static int listed_flag(th_server *s, const char *tok, long long id)
+{
+    json_t *o, *d;
+    CHECK_INT(th_call(s, "GET", "/api/v1/enterprise/reception-days?limit=200", tok, NULL, &o), 200);
+    size_t i;
+    int flag = -1;
+    json_array_foreach(json_object_get(o, "items"), i, d)
+    {
+        if (th_int(d, "id") == id) flag = flag_of(d);
+    }
+    json_decref(o);
+    return flag;
+}
+
+static int day_flag(th_server *s, const char *tok, long long id)
+{
+    json_t *o = get_day(s, tok, id);
+    int flag = flag_of(o);
+    json_decref(o);
+    return flag;
+}
+
+static int set_day(th_server *s, const char *tok, const char *day, const char *kind, json_t **o)
+{
+    char body[160];
+    snprintf(body, sizeof body, "{\"day\":\"%s\",\"kind\":\"%s\",\"name\":\"国庆节\"}", day, kind);
+    return th_call(s, "POST", "/api/v1/enterprise/calendar", tok, body, o);
+}
+
+static int patch_day(th_server *s, const char *tok, long long id, const char *fields, json_t **o)
+{
+    char path[96], sql[96], body[256];
+    snprintf(path, sizeof path, "/api/v1/enterprise/reception-days/%lld", id);
+    snprintf(sql, sizeof sql, "SELECT version FROM ent_reception_days WHERE id = %lld", id);
+    snprintf(body, sizeof body, "{\"version\":%lld,%s}", th_sql_int(s, sql), fields);
+    return th_call(s, "PATCH", path, tok, body, o);
+}
+
+/* a refused calendar write: status and code, nothing written */
+static void set_refused(th_server *s, const char *tok, const char *body, int status,
+                        const char *code)
+{
+    char before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE];
+    json_t *o;
+    th_fingerprint(s, before, sizeof before);
+    CHECK_INT(th_call(s, "POST", "/api/v1/enterprise/calendar", tok, body, &o), status);
+    CHECK_STR(th_err_code(o), code);
+    json_decref(o);
+    th_fingerprint(s, after, sizeof after);
+    CHECK_STR(after, before);
+}
+
+/* Regression: when the calendar made a planned reception day a holiday after its year was
+ * scheduled, nothing said so: the day stayed on the holiday, open for sign-ups, and the
+ * calendar's answer was the calendar day alone. Now a planned day on a day off (a holiday, or a
+ * weekend day not a make-up working day) has not_workday true in the list and the one-day
+ * answer, and the POST /calendar that made it so lists it in reception_days_to_move. */
+TEST(enterprise_reception_day_on_new_holiday_flagged)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], jd[80], town[80], path[96], sql[200];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    json_t *o;
+    CHECK_INT(set_day(&s, off, "2099-01-01", "holiday", &o), 201);
+    CHECK_STR(th_str(o, "day"), "2099-01-01");
+    CHECK_STR(th_str(o, "kind"), "holiday");
+    CHECK(json_array_size(json_object_get(o, "reception_days_to_move")) == 0);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/reception-days", off, "{\"year\":2099}", &o),
+              201);
+    json_t *cr = json_object_get(o, "created");
+    CHECK(json_is_false(json_object_get(json_array_get(cr, 0), "not_workday")));
+    long long id = th_int(json_array_get(cr, 9), "id"), sep = th_int(json_array_get(cr, 8), "id");
+    char held[11], sep_held[11];
+    snprintf(held, sizeof held, "%s", th_str(json_array_get(cr, 9), "held_on"));
+    snprintf(sep_held, sizeof sep_held, "%s", th_str(json_array_get(cr, 8), "held_on"));
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/reception-days/%lld/signups", id);
+    CHECK_INT(th_call(&s, "POST", path, jd, "{\"topic\":\"国庆期间物流\"}", NULL), 201);
+    CHECK_INT(day_flag(&s, off, id), 0);
+    CHECK_INT(listed_flag(&s, off, id), 0);
+
+    /* refused writes of a holiday on the day: nothing written, the day still a working day */
+    char body[160];
+    snprintf(body, sizeof body, "{\"day\":\"%s\",\"kind\":\"holiday\",\"name\":\"%0100d\"}", held,
+             0);
+    set_refused(&s, off, body, 422, "too_long");
+    snprintf(body, sizeof body, "{\"day\":\"%s\",\"kind\":\"day_off\"}", held);
+    set_refused(&s, off, body, 422, "invalid_value");
+    snprintf(body, sizeof body, "{\"day\":\"%s\",\"kind\":\"holiday\"}", held);
+    set_refused(&s, town, body, 403, "forbidden");
+    set_refused(&s, jd, body, 403, "forbidden");
+    CHECK_INT(day_flag(&s, off, id), 0);
+
+    /* the calendar makes the day a holiday: its answer names the day to move */
+    CHECK_INT(set_day(&s, off, held, "holiday", &o), 201);
+    CHECK_STR(th_str(o, "day"), held);
+    CHECK(th_int(o, "id") > 0);
+    json_t *mv = json_object_get(o, "reception_days_to_move");
+    CHECK(json_array_size(mv) == 1);
+    CHECK_INT(th_int(json_array_get(mv, 0), "id"), id);
+    CHECK_STR(th_str(json_array_get(mv, 0), "held_on"), held);
+    CHECK_STR(th_str(json_array_get(mv, 0), "first_monday"), held);
+    CHECK_INT(th_int(json_array_get(mv, 0), "signup_count"), 1);
+    json_decref(o);
+    /* the audit row keeps the calendar day as it was (not the answer's list) */
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'ent_calendar' AND after_json LIKE"
+             " '%%reception_days_to_move%%'");
+    CHECK_INT(th_sql_int(&s, sql), 0);
+    /* the day says so in the list and on its own, to every reader */
+    CHECK_INT(day_flag(&s, off, id), 1);
+    CHECK_INT(listed_flag(&s, off, id), 1);
+    CHECK_INT(day_flag(&s, jd, id), 1);
+    CHECK_INT(listed_flag(&s, off, sep), 0);
+    /* the same day again (replaced, 200) still names it */
+    CHECK_INT(set_day(&s, off, held, "holiday", &o), 200);
+    CHECK(json_array_size(json_object_get(o, "reception_days_to_move")) == 1);
+    json_decref(o);
+    /* made a (make-up) working day again: nothing to move, no flag */
+    CHECK_INT(set_day(&s, off, held, "workday", &o), 200);
+    CHECK(json_array_size(json_object_get(o, "reception_days_to_move")) == 0);
+    json_decref(o);
+    CHECK_INT(day_flag(&s, off, id), 0);
+    CHECK_INT(set_day(&s, off, held, "holiday", NULL), 200);
+    CHECK_INT(day_flag(&s, off, id), 1);
+
+    /* moved to a make-up Saturday of its month: a working day, no flag; the make-up day
+     * removed, the Saturday is a day off again and the day says so */
+    int32_t d;
+    CHECK_INT(pj_cal_parse(held, &d), 0);
+    char sat[11], fields[64];
+    pj_cal_format(d + 5, sat);
+    CHECK_INT(set_day(&s, off, sat, "workday", &o), 201);
+    long long sat_id = th_int(o, "id");
+    CHECK(json_array_size(json_object_get(o, "reception_days_to_move")) == 0);
+    json_decref(o);
+    snprintf(fields, sizeof fields, "\"held_on\":\"%s\"", sat);
+    CHECK_INT(patch_day(&s, off, id, fields, &o), 200);
+    CHECK(json_is_false(json_object_get(o, "not_workday")));
+    json_decref(o);
+    /* nothing is held on the holiday any more */
+    CHECK_INT(set_day(&s, off, held, "holiday", &o), 200);
+    CHECK(json_array_size(json_object_get(o, "reception_days_to_move")) == 0);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/calendar/%lld", sat_id);
+    CHECK_INT(th_call(&s, "DELETE", path, off, NULL, NULL), 204);
+    CHECK_INT(day_flag(&s, off, id), 1);
+
+    /* a day not planned is not to be moved: a cancelled one is not flagged nor named */
+    CHECK_INT(patch_day(&s, off, sep, "\"state\":\"cancelled\"", NULL), 200);
+    CHECK_INT(set_day(&s, off, sep_held, "holiday", &o), 201);
+    CHECK(json_array_size(json_object_get(o, "reception_days_to_move")) == 0);
+    json_decref(o);
+    CHECK_INT(day_flag(&s, off, sep), 0);
+    th_stop(&s);
+}
