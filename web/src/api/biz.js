@@ -103,7 +103,8 @@ export { patch };
 export const entCalendar = {
   /** {items: [{id, day, kind, name, source}]} of a year, by day */
   list: (year, opts) => get(`${E}/calendar`, { year }, opts),
-  /** sets one day ({day, kind, name?, source?}); a day already entered is replaced */
+  /** sets one day ({day, kind, name?, source?}); a day already entered is replaced. Answers the
+   * day and reception_days_to_move: the planned reception days now on a day off */
   set: (body) => post(`${E}/calendar`, body),
   remove: (id) => del(`${E}/calendar/${id}`),
 };

@@ -2762,6 +2762,7 @@ export default {
     need_id: 'Financing need',
     next_visit_due: 'Next visit due',
     no_doctor: 'No doctor',
+    not_workday: 'Not a working day',
     note: 'Note',
     objective: 'Objective',
     occupancy: 'Occupancy',

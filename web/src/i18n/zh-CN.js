@@ -2765,6 +2765,7 @@ export default {
     need_id: '融资需求',
     next_visit_due: '下次探访',
     no_doctor: '未签约医生',
+    not_workday: '非工作日',
     note: '说明',
     objective: '目标值',
     occupancy: '入住人数',

@@ -1,0 +1,91 @@
+// A holiday entered on the calendar page that falls on a planned reception day: the page says
+// which reception day is now on a holiday and links to it; there the day is marked 需改期 in
+// the year strip and the detail says 该日已为节假日，请改期, whose 改期 opens the edit form at its
+// date picker; moved to the next working day, the mark is gone and the sign-ups stay.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+async function call(page, method, p, data) {
+  const res = await page.request.fetch('/api/v1' + p, { method, data });
+  if (!res.ok()) throw new Error(`${method} ${p}: ${res.status()} ${await res.text()}`);
+  return res.status() === 204 ? null : res.json();
+}
+const today = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10); // Beijing's
+const plus = (day, n) => new Date(Date.parse(day + 'T00:00:00Z') + n * 86400e3).toISOString().slice(0, 10);
+
+describe('a reception day the calendar made a holiday', { timeout: 120000 }, () => {
+  test('the calendar says so and links to the day, which is marked and moved by its date', async () => {
+    const off = await openPage(browser);
+    await login(off.page, 'officer', DEMO_PW);
+    // a year of its own, well ahead, that the other tests leave alone
+    const year = Number(today().slice(0, 4)) + 5;
+    if (!(await apiGet(off.page, `/enterprise/calendar?year=${year}`)).items.length)
+      await call(off.page, 'POST', '/enterprise/calendar', { day: `${year}-01-01`, kind: 'holiday', name: '元旦' });
+    await call(off.page, 'POST', '/enterprise/reception-days', { year });
+    const days = (await apiGet(off.page, '/enterprise/reception-days?limit=500')).items;
+    const day = days.find((d) => d.held_on.startsWith(`${year}-06`) && d.state === 'planned');
+    assert.ok(day, 'the June reception day');
+    assert.equal(day.not_workday, false);
+    const org = (await apiGet(off.page, '/organisations?type=enterprise&limit=1')).items[0].id;
+    await call(off.page, 'POST', `/enterprise/reception-days/${day.id}/signups`, { topic: '端午期间物流', organisation_id: org });
+
+    // the day becomes a holiday on the calendar page
+    await off.page.goto(`/enterprise/calendar?year=${year}`);
+    await off.page.getByTestId('cal-add').click();
+    const dlg = off.page.getByTestId('cal-dialog');
+    const from = dlg.getByTestId('cal-from').locator('input');
+    await from.fill(day.held_on);
+    await from.press('Enter');
+    await dlg.getByTestId('cal-name').locator('input').fill('端午节');
+    await dlg.getByTestId('cal-save').click();
+    await off.page.getByText('已保存 1 天').waitFor();
+    const note = off.page.getByTestId('cal-to-move');
+    await note.getByText('以下接待日已为节假日，请改期').waitFor();
+    const said = await note.textContent();
+    assert.ok(said.includes(`${day.held_on} 接待日`) && said.includes('已有 1 家企业报名'), said);
+    await shot(off.page, 'reception-holiday-calendar');
+    await note.getByTestId('cal-to-move-link').click();
+
+    // the day's page: picked, marked in the strip and in the detail
+    await off.page.waitForURL(new RegExp(`/enterprise/reception-days\\?.*day=${day.id}`));
+    const detail = off.page.getByTestId('reception-detail');
+    await detail.getByText(`${day.held_on} 接待日`).waitFor();
+    const strip = off.page.getByTestId('reception-calendar');
+    await strip.locator(`[data-day="${day.held_on}"]`).getByTestId('day-not-workday').getByText('需改期').waitFor();
+    assert.equal(await strip.getByTestId('day-not-workday').count(), 1, 'only the day on the holiday');
+    const warn = detail.getByTestId('reception-not-workday');
+    await warn.getByText('该日已为节假日，请改期', { exact: false }).waitFor();
+    assert.ok((await warn.textContent()).includes(`${day.held_on} 已为节假日`));
+    assert.equal((await apiGet(off.page, `/enterprise/reception-days/${day.id}`)).not_workday, true);
+    await shot(off.page, 'reception-holiday-marked');
+
+    // 改期: the edit form, its date picker focused; the next day (a Tuesday) is a working day
+    await warn.getByTestId('reception-move-now').click();
+    const picker = detail.locator('.el-date-editor input').first();
+    await picker.waitFor();
+    await off.page.waitForFunction(() => document.activeElement?.closest('.el-date-editor'));
+    const target = plus(day.held_on, 1);
+    await picker.fill(target);
+    await picker.press('Enter');
+    await detail.getByTestId('reception-save').click();
+    await detail.getByText(`${target} 接待日`).waitFor();
+    await detail.getByTestId('reception-moved').waitFor();
+    assert.equal(await detail.getByTestId('reception-not-workday').count(), 0, 'no longer to move');
+    assert.equal(await strip.getByTestId('day-not-workday').count(), 0);
+    const now = await apiGet(off.page, `/enterprise/reception-days/${day.id}`);
+    assert.equal(now.held_on, target);
+    assert.equal(now.not_workday, false);
+    assert.equal(now.signup_count, 1, 'the sign-up stays');
+    await shot(off.page, 'reception-holiday-moved');
+    assert.deepEqual(off.page.problems, []);
+    await off.context.close();
+  });
+});
