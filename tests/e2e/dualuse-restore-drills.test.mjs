@@ -1,0 +1,85 @@
+// Review fixes of the dual-use console. A live conversion whose manual has no restore steps
+// (the API and the CSV import allow one) goes from emergency straight back to peacetime on 恢复:
+// the cockpit says so — not "restoring started" — and treats it as the end of the restore, in
+// zh-CN and English. A server of the file's own (the demo district): the manual written here is
+// the newest of its facility × scenario, which no other test should find.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, login, shot, ownServer } from './lib.mjs';
+
+let browser;
+let own;
+
+before(async () => {
+  browser = await launch();
+  own = await ownServer({ demo: true, env: { PINGJI_DEMO_ELDERS: '2000' } });
+});
+after(async () => {
+  await browser?.close();
+  await own?.stop();
+});
+
+/** The page's user's API calls against the file's own server; fails the test unless they succeed. */
+function apiOf(page) {
+  return async (method, p, data) => {
+    const res = await page.request.fetch(`${own.base}/api/v1${p}`, { method, data });
+    assert.ok(res.ok(), `${method} ${p}: ${res.status()} ${await res.text()}`);
+    return res.status() === 204 ? null : res.json();
+  };
+}
+const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+
+describe('dual-use review fixes', { timeout: 240000 }, () => {
+  test('restoring a live conversion whose manual has no restore steps says the facility is back in peacetime', async () => {
+    const { context, page } = await openPage(browser, undefined, { baseURL: own.base });
+    await login(page, 'officer', own.demoPw);
+    const api = apiOf(page);
+    // a facility in peacetime with an emergency role, and a manual of it with no restore steps
+    const fac = (await api('GET', '/facilities?state=peacetime&limit=200')).items.find((f) => (f.emergency_roles || []).length);
+    assert.ok(fac, 'a facility in peacetime with an emergency role');
+    const team = (await api('GET', '/team-types')).items[0];
+    const manual = await api('POST', '/manuals', {
+      facility_id: fac.id,
+      scenario: 'event',
+      role: fac.emergency_roles[0].role,
+      title: '大型活动保障（无恢复步骤）',
+      steps: [{ code: 'C1', name: '场地布置', planned_minutes: 30, team_type: team.code }],
+    });
+    assert.deepEqual(manual.restore_steps, []);
+    /** a live conversion of that manual worked through the API to emergency */
+    const ready = async () => {
+      let conv = await api('POST', '/conversions', { facility_id: fac.id, scenario: 'event', mode: 'live', manual_id: manual.id });
+      const step = conv.steps.find((s) => s.code === 'C1');
+      await api('POST', `/conversion-steps/${step.id}/start`);
+      conv = await api('POST', `/conversion-steps/${step.id}/finish`);
+      assert.equal(conv.state, 'emergency');
+      return conv;
+    };
+
+    for (const lang of ['zh-CN', 'en']) {
+      const zh = lang === 'zh-CN';
+      const conv = await ready();
+      await page.evaluate((l) => localStorage.setItem('pj_locale', l), lang);
+      await page.goto(`/conversions/${conv.id}`);
+      await page.getByTestId('conv-state').getByText(zh ? '急时运行' : 'Emergency').waitFor();
+      await page.getByTestId('restore').click();
+      const box = page.getByRole('dialog', { name: zh ? '开始恢复' : 'Start restoring' });
+      // the confirmation does not promise restore steps the manual does not have
+      await box.getByText(zh ? '此工作手册没有恢复步骤，设施将直接恢复到平时' : 'The manual has no restore steps: the facility returns to peacetime at once').waitFor();
+      await box.getByRole('button', { name: zh ? '开始恢复' : 'Start restoring' }).click();
+      await page.getByTestId('conv-state').getByText(zh ? '已恢复平时' : 'Back in peacetime').waitFor();
+      // said from the answer: back in peacetime, the restore complete — not "restoring started"
+      await page.locator('.el-message', { hasText: zh ? '已恢复到平时' : 'The facility is back in peacetime' }).first().waitFor();
+      await page.locator('.el-message', { hasText: zh ? '恢复步骤全部完成，状态：已恢复平时' : 'Restore steps complete; now Back in peacetime' }).first().waitFor();
+      assert.equal(await page.locator('.el-message', { hasText: zh ? '已开始恢复' : 'Restoring started' }).count(), 0, 'no "restoring started"');
+      assert.equal(await page.getByTestId('restore').count(), 0, 'nothing more to restore');
+      assert.equal((await api('GET', `/facilities/${fac.id}`)).state, 'peacetime');
+      const now = await api('GET', `/conversions/${conv.id}`);
+      assert.equal(now.state, 'completed');
+      await shot(page, `du-restore-no-steps-${lang}`);
+    }
+    await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
+    noProblems(page);
+    await context.close();
+  });
+});
