@@ -1,8 +1,10 @@
-// Review fixes of the dual-use console. A live conversion whose manual has no restore steps
-// (the API and the CSV import allow one) goes from emergency straight back to peacetime on 恢复:
-// the cockpit says so — not "restoring started" — and treats it as the end of the restore, in
-// zh-CN and English. A server of the file's own (the demo district): the manual written here is
-// the newest of its facility × scenario, which no other test should find.
+// Two review fixes of the dual-use console. A live conversion whose manual has no restore
+// steps (the API and the CSV import allow one) goes from emergency straight back to peacetime on
+// 恢复: the cockpit says so — not "restoring started" — and treats it as the end of the restore,
+// in zh-CN and English. 演练管理 offers a township officer every facility to read (its drills,
+// trend and open findings: reads are open), while a drill is started only on a facility of his
+// township. A server of the file's own (the demo district): the manual written here is the
+// newest of its facility × scenario, which no other test should find.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, ownServer } from './lib.mjs';
@@ -79,6 +81,55 @@ describe('dual-use review fixes', { timeout: 240000 }, () => {
       await shot(page, `du-restore-no-steps-${lang}`);
     }
     await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
+    noProblems(page);
+    await context.close();
+  });
+
+  test('演练管理 offers a township officer any facility to read; a drill starts on his township\'s only', async () => {
+    const { context, page } = await openPage(browser, { width: 1366, height: 768 }, { baseURL: own.base });
+    await login(page, 'jinhaihu', own.demoPw);
+    const api = apiOf(page);
+    const me = await api('GET', '/auth/me');
+    const all = (await api('GET', '/facilities?limit=500')).items;
+    // a facility of another township with finished drills, and one of his with an epidemic manual
+    let other = null;
+    for (const f of all.filter((x) => x.township_id !== me.township_id)) {
+      const d = (await api('GET', `/facilities/${f.id}/drills`)).drills;
+      if (d.length) {
+        other = f;
+        break;
+      }
+    }
+    assert.ok(other, 'a facility of another township with finished drills');
+    const mineIds = all.filter((f) => f.township_id === me.township_id).map((f) => f.id);
+    const ownManual = (await api('GET', '/manuals?limit=500')).items.find((m) => mineIds.includes(m.facility_id));
+    assert.ok(ownManual, 'a facility of his township with a manual');
+    const drills = (await api('GET', `/conversions?mode=drill&facility_id=${other.id}&limit=20`)).items;
+    assert.ok(drills.length > 0);
+
+    await page.goto('/drills');
+    await page.getByRole('heading', { name: '演练管理' }).waitFor();
+    // the picker finds the other township's facility by name
+    const picker = page.getByTestId('drill-facility');
+    await picker.click();
+    await page.keyboard.type(other.name);
+    await page.getByRole('option', { name: new RegExp(`^${other.name}`) }).first().click();
+    await page.waitForURL((u) => u.searchParams.get('facility_id') === String(other.id));
+    // its trend, its drills
+    await page.getByRole('heading', { name: `历次演练（${other.name}）` }).waitFor();
+    await page.getByTestId('drill-trend').waitFor();
+    const table = page.getByTestId('drill-table');
+    await table.getByRole('link', { name: `#${drills[0].id}`, exact: true }).waitFor();
+    // no start: the facility is outside his township, and the page says whose he starts
+    await page.getByTestId('drill-start-scope').getByText('只能为本乡镇（街道）的设施发起演练').waitFor();
+    assert.equal(await page.getByTestId('start-conversion').count(), 0, 'no start form for another township\'s facility');
+    assert.equal(await page.getByTestId('start-drill').count(), 0);
+    await shot(page, 'du-drills-other-township');
+
+    // a facility of his township: the start form, no such note
+    await page.goto(`/drills?facility_id=${ownManual.facility_id}`);
+    await page.getByTestId('start-drill').waitFor();
+    assert.equal(await page.getByTestId('drill-start-scope').count(), 0);
     noProblems(page);
     await context.close();
   });

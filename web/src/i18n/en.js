@@ -1177,6 +1177,8 @@ export default {
     list: 'Drills',
     report: 'Drill report',
     startHint: 'A drill runs the newest manual step by step and leaves the facility state alone',
+    startOwnTownship: 'Drills are started for facilities of your township only',
+    startOwnFacility: 'Drills are started for your own facility only',
     score: 'Score',
     passed: 'Passed',
     failed: 'Failed',

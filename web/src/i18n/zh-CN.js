@@ -1179,6 +1179,8 @@ export default {
     list: '演练管理',
     report: '演练报告',
     startHint: '演练按最新版工作手册逐步执行，不改变设施状态',
+    startOwnTownship: '只能为本乡镇（街道）的设施发起演练',
+    startOwnFacility: '只能为本设施发起演练',
     score: '得分',
     passed: '通过',
     failed: '未通过',
