@@ -72,8 +72,9 @@ describe('dual-use review fixes: helpers', () => {
     assert.equal(completedPhase(c('restoring'), c('completed')), 'restore');
     // a conversion aborted after work began ends aborted once its restore steps are done
     assert.equal(completedPhase(c('restoring'), c('aborted')), 'restore');
-    // restoring a manual without restore steps: from emergency straight back to peacetime
-    assert.equal(completedPhase(c('emergency'), c('completed')), 'restore');
+    // restoring a manual without restore steps (emergency → completed) completes no steps: the
+    // restore's own message says the facility is back in peacetime, one message
+    assert.equal(completedPhase(c('emergency'), c('completed')), null);
     assert.equal(completedPhase(c('converting'), c('restoring')), null);
     assert.equal(completedPhase(c('converting'), c('aborted')), null);
     assert.equal(completedPhase(c('running'), c('aborted')), null);

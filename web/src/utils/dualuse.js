@@ -31,15 +31,15 @@ export function stepClockStop(conv, step) {
  * The phase an action completed, from the conversion before and after it: 'convert' when the
  * convert steps are all done (converting → emergency, a drill running → finished), 'restore'
  * when the restore steps are (restoring → completed, or aborted for a conversion aborted after
- * work began; emergency → completed: restoring a manual without restore steps, back in
- * peacetime at once); null for any other change of state (aborting, starting to restore) or none.
+ * work began); null for any other change of state (aborting, starting to restore, and restoring a
+ * manual without restore steps, emergency → completed, which the restore's own message says) or
+ * none.
  */
 export function completedPhase(before, after) {
   if (!before || !after || before.state === after.state) return null;
   if (before.state === 'converting' && after.state === 'emergency') return 'convert';
   if (before.state === 'running' && after.state === 'finished') return 'convert';
   if (before.state === 'restoring' && ['completed', 'aborted'].includes(after.state)) return 'restore';
-  if (before.state === 'emergency' && after.state === 'completed') return 'restore';
   return null;
 }
 
