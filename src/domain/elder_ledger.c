@@ -752,8 +752,18 @@ static int may_redeem(pj_ctx *c, const owner *o, int *age_min)
            pj_el_age(o->birth, pj_el_today(c, pj_now())) >= *age_min;
 }
 
+/* Why the holder o may not redeem (the account page's redeem_refusal), as the redemption
+ * refuses it: a system account's, "not_active" (409: off the elders' register), "too_young"
+ * (409: under *age_min); NULL when they may. */
+static const char *redeem_refusal(pj_ctx *c, const owner *o, int *age_min)
+{
+    if (may_redeem(c, o, age_min)) return NULL;
+    if (!strcmp(o->kind, "system")) return "system_account";
+    return holder_may_redeem(o) ? "too_young" : "not_active";
+}
+
 /* An account with a page of its entries; full (the account's page, not an audit row's copy)
- * adds entries_total, redeem_age and may_redeem. */
+ * adds entries_total, redeem_age, may_redeem and redeem_refusal. */
 static int account_render(pj_ctx *c, int64_t id, int64_t cursor, int limit, int full, pj_jw *w,
                           pj_err *err)
 {
@@ -795,10 +805,14 @@ static int account_render(pj_ctx *c, int64_t id, int64_t cursor, int limit, int 
         pj_stmt_done(s);
         if (rc < 0) return -1;
         int age_min;
-        int may = may_redeem(c, &o, &age_min);
+        const char *refusal = redeem_refusal(c, &o, &age_min);
         pj_jw_kint(w, "entries_total", total);
         pj_jw_kint(w, "redeem_age", age_min);
-        pj_jw_kbool(w, "may_redeem", may);
+        pj_jw_kbool(w, "may_redeem", !refusal);
+        if (refusal)
+            pj_jw_kstr(w, "redeem_refusal", refusal);
+        else
+            pj_jw_knull(w, "redeem_refusal");
         pj_jw_kbool(w, "holder_active", o.active);
     }
     pj_jw_key(w, "entries");

@@ -2,11 +2,12 @@
 // 20 with no way to see more) and says how many there are, the entries shown adding up to the
 // balance once all are there; 兑换服务 is not offered to a holder under the redeem age (the
 // server's may_redeem), the reason said instead, nor to an elder who moved away or died (their
-// own reason, not the age); and the transfer's elder picker tells apart
+// own reason, not the age), nor to a helper whose own elder record did (that reason, not the
+// age: the server's redeem_refusal); and the transfer's elder picker tells apart
 // elders of the same name in the same grid without unmasking anything.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, BASE, ADMIN_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, idNumber, BASE, ADMIN_PW } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -108,6 +109,37 @@ test('an elder who died: 兑换服务 not offered, the reason said (not the age)
   // back on the register
   full = await apiGet(page, `/elders/${elder.id}`);
   await call(page, 'PATCH', `/elders/${elder.id}`, { version: full.version, status: 'active' });
+  noProblems(page);
+  await context.close();
+});
+
+test('a helper whose own elder record died: the reason is the record (the server\'s redeem_refusal), not the age', async () => {
+  const { context, page } = await openPage(browser, { width: 1366, height: 900 });
+  await login(page, 'admin', ADMIN_PW);
+  // one person on both registers (低龄助高龄): an elder record aged 64, a helper linked to it
+  const grid = (await apiGet(page, '/elders?status=active&limit=1')).items[0].grid_id;
+  const n = Date.now() % 100000;
+  const idn = idNumber('19620303', 7, 'M');
+  const self = await call(page, 'POST', '/elders', { name: `互助本人${n}`, sex: 'M', birth_date: '1962-03-03', id_number: idn, grid_id: grid, ability_level: 0 });
+  const h = await call(page, 'POST', '/helpers', {
+    name: `互助本人${n}`, sex: 'M', birth_date: '1962-03-03', id_number: idn, grid_id: grid, skills: ['companionship'], capacity: 2, elder_id: self.id,
+  });
+  const acc = h.credit_account_id ?? (await apiGet(page, `/helpers/${h.id}`)).credit_account_id;
+  assert.equal((await apiGet(page, `/credit-accounts/${acc}`)).may_redeem, true, 'aged 64, on the register: may redeem');
+  await call(page, 'PATCH', `/elders/${self.id}`, { version: self.version, status: 'deceased' });
+  const a = await apiGet(page, `/credit-accounts/${acc}`);
+  assert.equal(a.may_redeem, false);
+  assert.equal(a.redeem_refusal, 'not_active');
+  await page.goto(`/helpers/${h.id}`);
+  const ledger = page.getByTestId('credit-ledger');
+  await ledger.getByTestId('credit-redeem').waitFor();
+  assert.equal(await ledger.getByTestId('credit-redeem').isDisabled(), true, '兑换服务 disabled');
+  await ledger.getByTestId('credit-redeem-why').getByText('本人的老人档案已迁出或去世，不能兑换').waitFor();
+  assert.equal(await ledger.getByTestId('credit-redeem-why').getByText('未满').count(), 0, 'not the age');
+  // the server refuses it for that reason
+  const res = await page.request.fetch(`${BASE}/api/v1/credit-accounts/${acc}/redeem`, { method: 'POST', data: { minutes: 30, note: '助浴' } });
+  assert.equal(res.status(), 409);
+  assert.equal((await res.json()).error.code, 'not_active');
   noProblems(page);
   await context.close();
 });

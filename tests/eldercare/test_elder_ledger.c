@@ -685,11 +685,13 @@ TEST_T(elder_ledger_says_its_size_and_who_may_redeem, 120)
     CHECK_INT(th_int(o, "entries_total"), 3);
     CHECK_INT(th_int(o, "redeem_age"), 60);
     CHECK(json_is_true(json_object_get(o, "may_redeem")));
+    CHECK(json_is_null(json_object_get(o, "redeem_refusal")));
     json_decref(o);
     snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld", a_young);
     o = EL(&s, off, "GET", path, NULL, 200);
     CHECK_INT(th_int(o, "entries_total"), 0);
     CHECK(json_is_false(json_object_get(o, "may_redeem")));
+    CHECK_STR(th_str(o, "redeem_refusal"), "too_young");
     json_decref(o);
     /* the redemption agrees: the young helper's is refused, the older one's done */
     snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld/redeem", a_young);
@@ -703,9 +705,15 @@ TEST_T(elder_ledger_says_its_size_and_who_may_redeem, 120)
     CHECK_INT(th_int(o, "entries_total"), 4);
     CHECK_INT(th_int(o, "redeem_age"), 90);
     CHECK(json_is_false(json_object_get(o, "may_redeem")));
+    CHECK_STR(th_str(o, "redeem_refusal"), "too_young");
     json_decref(o);
     snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld/redeem", a_old);
     json_decref(EL(&s, off, "POST", path, "{\"minutes\":1}", 409));
+    /* the time bank's own accounts redeem nothing, said as such (not an age) */
+    o = EL(&s, off, "GET", "/api/v1/credit-accounts/1", NULL, 200);
+    CHECK(json_is_false(json_object_get(o, "may_redeem")));
+    CHECK_STR(th_str(o, "redeem_refusal"), "system_account");
+    json_decref(o);
     th_stop(&s);
 }
 

@@ -33,12 +33,14 @@ TEST_T(eldercare_no_redemption_for_an_elder_off_the_register, 120)
     snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld", ea);
     json_t *o = EL(&s, off, "GET", path, NULL, 200);
     CHECK(json_is_true(json_object_get(o, "may_redeem")));
+    CHECK(json_is_null(json_object_get(o, "redeem_refusal")));
     CHECK(json_is_true(json_object_get(o, "holder_active")));
     json_decref(o);
     /* the elder dies */
     json_decref(EL(&s, off, "PATCH", epath, "{\"version\":1,\"status\":\"deceased\"}", 200));
     o = EL(&s, off, "GET", path, NULL, 200);
     CHECK(json_is_false(json_object_get(o, "may_redeem")));
+    CHECK_STR(th_str(o, "redeem_refusal"), "not_active");
     CHECK(json_is_false(json_object_get(o, "holder_active")));
     CHECK_INT(th_int(o, "balance_min"), 60);
     json_decref(o);

@@ -141,6 +141,7 @@ static void stops_with(th_server *s, const char *g, const char *off, long long g
     snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld", acc);
     o = EL(s, off, "GET", path, NULL, 200);
     CHECK(json_is_true(json_object_get(o, "may_redeem")));
+    CHECK(json_is_null(json_object_get(o, "redeem_refusal")));
     json_decref(o);
 
     snprintf(path, sizeof path, "/api/v1/elders/%lld", self);
@@ -180,6 +181,9 @@ static void stops_with(th_server *s, const char *g, const char *off, long long g
     snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld", acc);
     o = EL(s, off, "GET", path, NULL, 200);
     CHECK(json_is_false(json_object_get(o, "may_redeem")));
+    /* the reason is the record's, not his age (64, old enough): the
+     * console said 未满 60 岁 to every helper refused */
+    CHECK_STR(th_str(o, "redeem_refusal"), "not_active");
     CHECK_INT(th_int(o, "balance_min"), 120);
     json_decref(o);
     snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld/redeem", acc);

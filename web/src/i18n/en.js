@@ -1682,6 +1682,7 @@ export default {
     ledgerMore: 'Show more',
     redeemAge: 'Under {age}: cannot redeem',
     redeemInactive: 'Moved away or deceased: cannot redeem',
+    redeemInactiveHelper: 'Own elder record moved away or deceased: cannot redeem',
     elderOption: '{name} · {sex} {age} · {grid} · No. {id}',
     counterIssue: 'Issued by the time bank',
     counterRedeemed: 'Care redeemed',

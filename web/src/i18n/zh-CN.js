@@ -1685,6 +1685,7 @@ export default {
     ledgerMore: '加载更多',
     redeemAge: '未满 {age} 岁，不能兑换',
     redeemInactive: '老人已迁出或去世，不能兑换',
+    redeemInactiveHelper: '本人的老人档案已迁出或去世，不能兑换',
     elderOption: '{name} · {sex} {age} 岁 · {grid} · 编号 {id}',
     counterIssue: '时间银行发放',
     counterRedeemed: '服务兑换',
