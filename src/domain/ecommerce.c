@@ -82,7 +82,8 @@ int ec_streamer_scope(const pj_ctx *c, int64_t town, int64_t org, int64_t org_to
     if (ec_streamer_privileged(c, town, org, org_town)) return 0;
     if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER && town == c->actor.township_id)
         return pj_fail(err, 403, "forbidden", field ? field : "organisation_id",
-                       "the streamer's organisation is of another township");
+                       org_town ? "the streamer's organisation is of another township"
+                                : "the streamer's organisation is of no township, not of yours");
     return ec_scope(c, town, org, field, err);
 }
 

@@ -42,8 +42,9 @@ typedef struct pj_ec_filter {
     /* the academy */
     int64_t course_id, cohort_id, post_id, zone_enterprise_id;
     const char *state, *kind, *as_of;
-    const char *q; /* streamers: part of the name */
-    int id_shared; /* streamers: only live ones whose ID number another live one holds too */
+    const char *q;   /* streamers: part of the name */
+    int id_shared;   /* streamers: only live ones whose ID number another live one holds too */
+    int or_unsigned; /* streamers: organisation_id's and those of no organisation */
     int64_t cursor;
     int limit;
 } pj_ec_filter;

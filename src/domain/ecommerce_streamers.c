@@ -206,7 +206,8 @@ int pj_ec_streamer_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
     pj_stmt *s =
         pj_db_prepare(c->db,
                       "SELECT id FROM ec_streamers WHERE id > ? AND (? = 0 OR"
-                      " organisation_id = ?) AND (? = 0 OR township_id = ?) AND (? = 0 OR"
+                      " organisation_id = ? OR (? AND organisation_id IS NULL)) AND (? = 0 OR"
+                      " township_id = ?) AND (? = 0 OR"
                       " base_id = ?) AND (? = '' OR instr(name, ?) > 0) AND (? = 0 OR"
                       " (anonymised = 0 AND id_number IS NOT NULL AND EXISTS (SELECT 1 FROM"
                       " ec_streamers y WHERE y.id_number = ec_streamers.id_number AND"
@@ -217,14 +218,15 @@ int pj_ec_streamer_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
     pj_stmt_int(s, 1, f->cursor);
     pj_stmt_int(s, 2, f->organisation_id);
     pj_stmt_int(s, 3, f->organisation_id);
-    pj_stmt_int(s, 4, f->township_id);
+    pj_stmt_int(s, 4, f->or_unsigned);
     pj_stmt_int(s, 5, f->township_id);
-    pj_stmt_int(s, 6, f->base_id);
+    pj_stmt_int(s, 6, f->township_id);
     pj_stmt_int(s, 7, f->base_id);
-    pj_stmt_text(s, 8, q);
+    pj_stmt_int(s, 8, f->base_id);
     pj_stmt_text(s, 9, q);
-    pj_stmt_int(s, 10, f->id_shared);
-    pj_stmt_int(s, 11, f->limit + 1);
+    pj_stmt_text(s, 10, q);
+    pj_stmt_int(s, 11, f->id_shared);
+    pj_stmt_int(s, 12, f->limit + 1);
     return pj_render_query_page(c, s, f->limit, streamer_render, w, err);
 }
 

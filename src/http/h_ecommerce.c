@@ -85,12 +85,19 @@ static int h_booking_cancel(pj_req *r)
 static int h_streamers(pj_req *r)
 {
     static const char *const acc[] = {"organisation_id", "township_id", "base_id", "q",
-                                      "id_shared",       NULL};
+                                      "id_shared",       "or_unsigned", NULL};
     static const char *const bools[] = {"true", "false", NULL};
     pj_ec_filter f;
-    const char *shared = NULL;
-    if (ec_params(r, acc, &f) || pj_h_q_enum(r, "id_shared", bools, &shared)) return -1;
+    const char *shared = NULL, *unsig = NULL;
+    if (ec_params(r, acc, &f) || pj_h_q_enum(r, "id_shared", bools, &shared) ||
+        pj_h_q_enum(r, "or_unsigned", bools, &unsig))
+        return -1;
     f.id_shared = shared && !strcmp(shared, "true");
+    /* the streamers an enterprise may enrol: its own and those no organisation has signed */
+    f.or_unsigned = unsig && !strcmp(unsig, "true");
+    if (f.or_unsigned && !f.organisation_id)
+        return pj_fail(&r->err, 400, "bad_query", "or_unsigned",
+                       "or_unsigned=true widens organisation_id: give organisation_id too");
     return pj_ec_streamer_list(&r->ctx, &f, &r->w, &r->err);
 }
 static int h_streamer_get(pj_req *r)
