@@ -1,0 +1,199 @@
+// The academy and the streamers offer only what the server lets the user do:
+// - a township officer sees the enrolments of their township's streamers in cohorts taught
+//   elsewhere, but 登记实训 / 登记就业 / 退学 only in the cohorts of their township's bases (the
+//   others were refused with 403 "the cohort is taught outside your township"); in the practice
+//   dialog 录入新场次 only for a streamer whose sessions they record;
+// - an enterprise user's enrolment form offers its own streamers and those no organisation has
+//   signed, not another organisation's (403 at streamer_id), and enrols one of the unsigned;
+// - a streamer of the officer's township signed with an organisation of no township is not
+//   theirs to write: the streamer dialog offers no 录入直播场次, follower form or 注销主播, and the
+//   session form's picker leaves the streamer out.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, login, apiGet, apiSend, choose, DEMO_PW } from './lib.mjs';
+
+const LAPTOP = { width: 1366, height: 800 };
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+const stamp = () => String(Date.now() % 1e7);
+const beijingDay = (plus = 0) => new Date(Date.now() + 8 * 3600e3 + plus * 86400e3).toISOString().slice(0, 10);
+
+/** A running cohort at base `base` with the streamers enrolled on `post`: { cohort, enrolments }. */
+async function runningCohort(page, { course, base, name, post, streamers }) {
+  let cohort = await apiSend(page, 'post', '/academy/cohorts', { course_id: course, base_id: base, name, starts_on: beijingDay(-10), ends_on: beijingDay(30), capacity: 5 });
+  cohort = await apiSend(page, 'post', `/academy/cohorts/${cohort.id}/state`, { state: 'open', version: cohort.version });
+  const enrolments = [];
+  for (const s of streamers) enrolments.push(await apiSend(page, 'post', '/academy/enrolments', { cohort_id: cohort.id, streamer_id: s.id, post_id: post, enrolled_on: beijingDay(-5) }));
+  await apiSend(page, 'post', `/academy/cohorts/${cohort.id}/state`, { state: 'running', version: cohort.version });
+  return { cohort, enrolments };
+}
+
+describe('the academy and the streamers offer what the server allows', { timeout: 240000 }, () => {
+  test('a township officer: the enrolment actions in their township’s cohorts only; 录入新场次 for their own streamers only', async () => {
+    const n = stamp();
+    const jhh = await openPage(browser, LAPTOP);
+    await login(jhh.page, 'jinhaihu', DEMO_PW);
+    const me = await apiGet(jhh.page, '/auth/me');
+    const mine = await apiSend(jhh.page, 'post', '/ecommerce/streamers', { name: `本镇学员${n}`, birth_date: '1996-03-03', skill_level: 2 });
+    assert.equal(mine.township_id, me.township_id);
+
+    const off = await openPage(browser, LAPTOP);
+    await login(off.page, 'officer', DEMO_PW);
+    const first = (await apiGet(off.page, '/academy/cohorts?limit=1')).items[0];
+    const elsewhere = (await apiGet(off.page, '/ecommerce/bases?limit=200')).items.find((b) => b.township_id && b.township_id !== me.township_id);
+    const ours = await apiSend(off.page, 'post', '/ecommerce/bases', { name: `本镇村播点${n}`, tier: 'village', township_id: me.township_id });
+    const taken = (await apiGet(off.page, '/academy/enrolments?limit=1')).items[0];
+    const post = await apiSend(off.page, 'post', '/academy/posts', { zone_enterprise_id: taken.zone_enterprise_id, title: `实训岗${n}`, openings: 5 });
+    const away = await apiSend(off.page, 'post', '/ecommerce/streamers', { name: `外镇学员${n}`, birth_date: '1995-04-04', skill_level: 2, township_id: elsewhere.township_id });
+    const there = await runningCohort(off.page, { course: first.course_id, base: elsewhere.id, name: `外镇实训班${n}（合成）`, post: post.id, streamers: [mine] });
+    const here = await runningCohort(off.page, { course: first.course_id, base: ours.id, name: `本镇实训班${n}（合成）`, post: post.id, streamers: [mine, away] });
+    await off.context.close();
+
+    const page = jhh.page;
+    // taught elsewhere: their streamer's enrolment is shown, with no action (the server refuses)
+    const refused = await page.request.post(`/api/v1/academy/enrolments/${there.enrolments[0].id}/withdraw`, { data: { version: there.enrolments[0].version } });
+    assert.equal(refused.status(), 403, 'the server refuses the officer there');
+    await page.goto(`/academy/cohorts/${there.cohort.id}`);
+    const table = page.getByTestId('enrolment-table');
+    const row = table.locator('tbody tr').filter({ hasText: `本镇学员${n}` });
+    await row.waitFor();
+    assert.equal(await row.getByRole('button').count(), 0, 'no 登记实训 / 退学 on a cohort taught outside the township');
+    assert.equal(await page.getByTestId('withdraw-' + there.enrolments[0].id).count(), 0);
+
+    // their township's cohort: the actions on both students
+    await page.goto(`/academy/cohorts/${here.cohort.id}`);
+    for (const e of here.enrolments) await page.getByTestId('withdraw-' + e.id).waitFor();
+    const practise = async (name, id) => {
+      const seen = page.waitForResponse((r) => r.url().endsWith(`/api/v1/ecommerce/streamers/${id}`));
+      await table.locator('tbody tr').filter({ hasText: name }).getByRole('button', { name: '登记实训' }).click();
+      assert.equal((await seen).status(), 200);
+      const dlg = page.getByTestId('practice-form');
+      await dlg.getByTestId('f-session_id').waitFor();
+      await page.waitForTimeout(300);
+      return dlg;
+    };
+    // their own streamer: a session may be recorded right there
+    let dlg = await practise(`本镇学员${n}`, mine.id);
+    await dlg.getByTestId('practice-new-session').waitFor();
+    await page.keyboard.press('Escape');
+    await dlg.waitFor({ state: 'hidden' });
+    // a streamer of another township: practice with the sessions there are, none recorded here
+    // (the server refuses the officer a session of that streamer)
+    dlg = await practise(`外镇学员${n}`, away.id);
+    assert.equal(await dlg.getByTestId('practice-new-session').count(), 0, 'no 录入新场次 for another township’s streamer');
+    const session = await page.request.post('/api/v1/ecommerce/sessions', { data: { streamer_id: away.id, platform: 'douyin', date: beijingDay(-1), duration_min: 60, orders: 0, gmv_fen: 0 } });
+    assert.equal(session.status(), 403);
+    noProblems(page);
+    await jhh.context.close();
+  });
+
+  test('an enterprise enrols its own streamers and the unsigned ones: another organisation’s is not offered', async () => {
+    const n = stamp();
+    const off = await openPage(browser, LAPTOP);
+    await login(off.page, 'officer', DEMO_PW);
+    const open = (await apiGet(off.page, '/academy/cohorts?state=open&limit=5')).items.find((c) => c.places_left > 0);
+    assert.ok(open, 'an open cohort with a place');
+    const zone = await apiSend(off.page, 'post', '/ecommerce/zone-enterprises', { name: `京东报名入驻${n}`, kind: 'ecommerce', organisation_id: 2, settled_on: '2020-01-01' });
+    await apiSend(off.page, 'post', '/academy/posts', { zone_enterprise_id: zone.id, title: `京东报名岗${n}`, openings: 3 });
+    const otherOrg = (await apiGet(off.page, '/organisations?type=enterprise&limit=50')).items.find((o) => o.id !== 2);
+    const unsigned = await apiSend(off.page, 'post', '/ecommerce/streamers', { name: `报名无签约${n}`, birth_date: '1994-05-05', skill_level: 3 });
+    const others = await apiSend(off.page, 'post', '/ecommerce/streamers', { name: `报名他企${n}`, birth_date: '1994-05-05', skill_level: 3, organisation_id: otherOrg.id });
+    await off.context.close();
+
+    const { context, page } = await openPage(browser, LAPTOP);
+    await login(page, 'jd', DEMO_PW);
+    const own = await apiSend(page, 'post', '/ecommerce/streamers', { name: `报名自家${n}`, birth_date: '1994-05-05', skill_level: 3 });
+    assert.equal(own.organisation_id, 2);
+    // the server's rule the form keeps to
+    const refused = await page.request.post('/api/v1/academy/enrolments', { data: { cohort_id: open.id, streamer_id: others.id, post_id: (await apiGet(page, '/academy/posts?state=open&organisation_id=2&limit=200')).items.find((p) => p.title === `京东报名岗${n}`).id } });
+    assert.equal(refused.status(), 403);
+    assert.equal((await refused.json()).error.field, 'streamer_id');
+
+    await page.goto(`/academy/cohorts/${open.id}`);
+    const form = page.getByTestId('enrol-form');
+    await form.waitFor();
+    const sel = form.getByTestId('enrol-streamer').locator('.el-select');
+    await sel.click();
+    const searched = page.waitForResponse((r) => r.url().includes('/api/v1/ecommerce/streamers?') && r.url().includes('q='));
+    await sel.locator('input').fill(String(n));
+    const url = new URL((await searched).url());
+    assert.equal(url.searchParams.get('organisation_id'), '2', 'searched within its organisation');
+    assert.equal(url.searchParams.get('or_unsigned'), 'true', 'and the unsigned ones');
+    await page.getByRole('option', { name: new RegExp(`报名自家${n}`) }).waitFor();
+    await page.getByRole('option', { name: new RegExp(`报名无签约${n}`) }).waitFor();
+    assert.equal(await page.getByRole('option', { name: new RegExp(`报名他企${n}`) }).count(), 0, 'another organisation’s streamer is not offered');
+    // the unsigned one enrols
+    await page.getByRole('option', { name: new RegExp(`报名无签约${n}`) }).click();
+    await choose(page, form.getByTestId('enrol-post'), `京东报名入驻${n} · 京东报名岗${n} (0/3)`);
+    const res = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/api/v1/academy/enrolments'));
+    await form.getByRole('button', { name: '报名入学' }).click();
+    assert.equal((await res).status(), 201, await (await res).text());
+    await page.getByTestId('enrolment-table').locator('tbody tr').filter({ hasText: `报名无签约${n}` }).waitFor();
+    assert.equal((await apiGet(page, `/academy/enrolments?cohort_id=${open.id}&streamer_id=${unsigned.id}`)).items.length, 1);
+    noProblems(page);
+    await context.close();
+  });
+
+  test('a township officer: a streamer of their township signed with a firm of no township offers no writes, nor is picked for a session', async () => {
+    const n = stamp();
+    const jhh = await openPage(browser, LAPTOP);
+    await login(jhh.page, 'jinhaihu', DEMO_PW);
+    const me = await apiGet(jhh.page, '/auth/me');
+    const own = await apiSend(jhh.page, 'post', '/ecommerce/streamers', { name: `无乡镇对照${n}`, birth_date: '1993-06-06', skill_level: 3 });
+    const off = await openPage(browser, LAPTOP);
+    await login(off.page, 'officer', DEMO_PW);
+    const firm = await apiSend(off.page, 'post', '/organisations', { name: `无乡镇直播公司${n}`, type: 'enterprise' });
+    assert.equal(firm.township_id ?? null, null);
+    const signed = await apiSend(off.page, 'post', '/ecommerce/streamers', { name: `无乡镇签约${n}`, birth_date: '1993-06-06', skill_level: 3, organisation_id: firm.id, township_id: me.township_id });
+    assert.equal(signed.township_id, me.township_id);
+    await off.context.close();
+
+    const page = jhh.page;
+    const refused = await page.request.post(`/api/v1/ecommerce/streamers/${signed.id}/followers`, { data: { platform: 'douyin', as_of: beijingDay(-1), followers: 10 } });
+    assert.equal(refused.status(), 403, 'the server refuses the officer');
+    await page.goto('/development/ecommerce');
+    const q = page.getByTestId('ec-streamer-q');
+    const open = async (s) => {
+      await q.fill(s.name);
+      await q.press('Enter');
+      const loaded = page.waitForResponse((r) => r.url().endsWith(`/api/v1/ecommerce/streamers/${s.id}`));
+      await page.getByTestId('ec-streamer-' + s.id).click();
+      await loaded;
+      const dlg = page.getByTestId('streamer-dialog');
+      await dlg.getByTestId('sd-sessions').waitFor();
+      await page.waitForTimeout(300);
+      return dlg;
+    };
+    // their own streamer: the writes are offered
+    let dlg = await open(own);
+    await dlg.getByTestId('sd-add-session').waitFor();
+    await dlg.getByTestId('sd-followers-form').waitFor();
+    await page.keyboard.press('Escape');
+    await dlg.waitFor({ state: 'hidden' });
+    // the one signed with a firm of no township: none
+    dlg = await open(signed);
+    assert.equal(await dlg.getByTestId('sd-add-session').count(), 0, 'no 录入直播场次');
+    assert.equal(await dlg.getByTestId('sd-followers-form').count(), 0, 'no follower form');
+    assert.equal(await page.getByTestId('sd-delete').count(), 0, 'no 注销主播');
+    await page.keyboard.press('Escape');
+    await dlg.waitFor({ state: 'hidden' });
+    // the session form's picker: the own one, not the signed one
+    await page.getByTestId('ec-add-session').click();
+    const sel = page.getByTestId('sf-streamer').locator('.el-select');
+    await sel.click();
+    const searched = page.waitForResponse((r) => r.url().includes('/api/v1/ecommerce/streamers?') && r.url().includes('q='));
+    await sel.locator('input').fill(`无乡镇`);
+    const found = await (await searched).json();
+    assert.ok(found.items.some((s) => s.id === signed.id), 'the search finds the signed one');
+    await page.getByRole('option', { name: new RegExp(`无乡镇对照${n}`) }).waitFor();
+    assert.equal(await page.getByRole('option', { name: new RegExp(`无乡镇签约${n}`) }).count(), 0, 'not offered for a session');
+    noProblems(page);
+    await jhh.context.close();
+  });
+});
