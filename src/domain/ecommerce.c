@@ -575,7 +575,7 @@ int pj_ec_booking_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
                            c->actor.role == PJ_ROLE_ENTERPRISE
                                ? "the streamer is not of your organisation"
                                : "the streamer is not one you act for (of another township, or"
-                                 " signed with an organisation of another township)");
+                                 " signed with an organisation of another township or of none)");
         if (sorg && !org) org = sorg;
         if (sorg && org != sorg)
             return pj_fail(err, 422, "invalid_value", "streamer_id",
