@@ -203,6 +203,24 @@ int pj_ec_streamer_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 
 int pj_ec_streamer_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
 {
+    /* writable: the live streamers ec_streamer_privileged lets the actor write; 0 no filter,
+     * 1 every live one (admin, district officer), 2 the township's whose organisation, if any,
+     * is of the township too, 3 the organisation's, 4 none */
+    int wmode = 0;
+    if (f->writable) switch (c->actor.role) {
+        case PJ_ROLE_ADMIN:
+        case PJ_ROLE_DISTRICT_OFFICER:
+            wmode = 1;
+            break;
+        case PJ_ROLE_TOWNSHIP_OFFICER:
+            wmode = 2;
+            break;
+        case PJ_ROLE_ENTERPRISE:
+            wmode = 3;
+            break;
+        default:
+            wmode = 4;
+        }
     pj_stmt *s =
         pj_db_prepare(c->db,
                       "SELECT id FROM ec_streamers WHERE id > ? AND (? = 0 OR"
@@ -211,7 +229,11 @@ int pj_ec_streamer_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
                       " base_id = ?) AND (? = '' OR instr(name, ?) > 0) AND (? = 0 OR"
                       " (anonymised = 0 AND id_number IS NOT NULL AND EXISTS (SELECT 1 FROM"
                       " ec_streamers y WHERE y.id_number = ec_streamers.id_number AND"
-                      " y.anonymised = 0 AND y.id <> ec_streamers.id))) ORDER BY id LIMIT ?",
+                      " y.anonymised = 0 AND y.id <> ec_streamers.id))) AND (? = 0 OR"
+                      " (anonymised = 0 AND (? = 1 OR (? = 2 AND township_id = ? AND"
+                      " (organisation_id IS NULL OR EXISTS (SELECT 1 FROM organisations o WHERE"
+                      " o.id = ec_streamers.organisation_id AND o.township_id = ?))) OR (? = 3"
+                      " AND organisation_id = ?)))) ORDER BY id LIMIT ?",
                       err);
     if (!s) return -1;
     const char *q = f->q ? f->q : "";
@@ -226,7 +248,14 @@ int pj_ec_streamer_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
     pj_stmt_text(s, 9, q);
     pj_stmt_text(s, 10, q);
     pj_stmt_int(s, 11, f->id_shared);
-    pj_stmt_int(s, 12, f->limit + 1);
+    pj_stmt_int(s, 12, wmode);
+    pj_stmt_int(s, 13, wmode);
+    pj_stmt_int(s, 14, wmode);
+    pj_stmt_int(s, 15, c->actor.township_id);
+    pj_stmt_int(s, 16, c->actor.township_id);
+    pj_stmt_int(s, 17, wmode);
+    pj_stmt_int(s, 18, c->actor.organisation_id);
+    pj_stmt_int(s, 19, f->limit + 1);
     return pj_render_query_page(c, s, f->limit, streamer_render, w, err);
 }
 

@@ -7,7 +7,10 @@
 //   signed, not another organisation's (403 at streamer_id), and enrols one of the unsigned;
 // - a streamer of the officer's township signed with an organisation of no township is not
 //   theirs to write: the streamer dialog offers no 录入直播场次, follower form or 注销主播, and the
-//   session form's picker leaves the streamer out.
+//   session form's picker leaves the streamer out;
+// - the picker's search asks the server for the writable streamers only (writable=true): a page
+//   of it is a full page of choices, where it fetched 30 and hid the unwritable, none left when
+//   the first 30 matches were all another's to write.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, apiGet, apiSend, choose, DEMO_PW } from './lib.mjs';
@@ -189,10 +192,54 @@ describe('the academy and the streamers offer what the server allows', { timeout
     await sel.click();
     const searched = page.waitForResponse((r) => r.url().includes('/api/v1/ecommerce/streamers?') && r.url().includes('q='));
     await sel.locator('input').fill(`无乡镇`);
-    const found = await (await searched).json();
-    assert.ok(found.items.some((s) => s.id === signed.id), 'the search finds the signed one');
+    const res = await searched;
+    // the server leaves out the ones the officer may not write (writable=true)
+    assert.equal(new URL(res.url()).searchParams.get('writable'), 'true', 'the search asks for writable streamers');
+    const found = await res.json();
+    assert.ok(!found.items.some((s) => s.id === signed.id), 'the search leaves the signed one out');
     await page.getByRole('option', { name: new RegExp(`无乡镇对照${n}`) }).waitFor();
     assert.equal(await page.getByRole('option', { name: new RegExp(`无乡镇签约${n}`) }).count(), 0, 'not offered for a session');
+    noProblems(page);
+    await jhh.context.close();
+  });
+
+  test('a township officer: the session picker offers a full page of writable streamers, though the first 30 matches are not theirs to write', async () => {
+    const n = stamp();
+    const jhh = await openPage(browser, LAPTOP);
+    await login(jhh.page, 'jinhaihu', DEMO_PW);
+    const me = await apiGet(jhh.page, '/auth/me');
+    const off = await openPage(browser, LAPTOP);
+    await login(off.page, 'officer', DEMO_PW);
+    const firm = await apiSend(off.page, 'post', '/organisations', { name: `满页公司${n}`, type: 'enterprise' });
+    // 30 of the township signed with a firm of no township (not the officer's to write), then
+    // 35 unsigned (theirs), all matching the same search
+    const key = `满页${n}`;
+    for (let i = 0; i < 30; i++) await apiSend(off.page, 'post', '/ecommerce/streamers', { name: `${key}签${i}`, birth_date: '1993-06-06', skill_level: 3, organisation_id: firm.id, township_id: me.township_id });
+    const mine = [];
+    for (let i = 0; i < 35; i++) mine.push(await apiSend(off.page, 'post', '/ecommerce/streamers', { name: `${key}本${i}号`, birth_date: '1994-06-06', skill_level: 3, township_id: me.township_id }));
+    await off.context.close();
+
+    const page = jhh.page;
+    await page.goto('/development/ecommerce');
+    await page.getByTestId('ec-add-session').click();
+    const sel = page.getByTestId('sf-streamer').locator('.el-select');
+    await sel.click();
+    const searched = page.waitForResponse((r) => r.url().includes('/api/v1/ecommerce/streamers?') && r.url().includes('q='));
+    await sel.locator('input').fill(key);
+    await searched;
+    await page.getByRole('option', { name: new RegExp(`${key}本0号`) }).waitFor();
+    await page.waitForTimeout(300);
+    // a full page (30) of the officer's own, none of the signed ones
+    const offered = await page.getByRole('option', { name: new RegExp(key) }).allTextContents();
+    assert.equal(offered.length, 30, `a full page offered: ${offered.length}`);
+    assert.ok(offered.every((t) => t.includes(`${key}本`)), 'only writable streamers offered');
+    // one is picked and a session recorded for it
+    await page.getByRole('option', { name: new RegExp(`${key}本3号`) }).click();
+    const saved = page.waitForResponse((r) => r.url().endsWith('/api/v1/ecommerce/sessions') && r.request().method() === 'POST');
+    await page.getByTestId('sf-save').click();
+    assert.equal((await saved).status(), 201, 'the session is recorded');
+    const made = (await apiGet(page, `/ecommerce/sessions?streamer_id=${mine[3].id}`)).items;
+    assert.equal(made.length, 1, 'the session is the picked streamer\'s');
     noProblems(page);
     await jhh.context.close();
   });
