@@ -462,23 +462,29 @@ int pj_helper_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     /* a PATCH that changed nothing writes nothing: no new version, no audit row */
     char *now_full = pj_render_to_string(c, id, helper_render_full, err);
     if (!now_full) goto fail;
+    /* the answer tells how many pairs this write ended (pairs_ended: the console's message) */
     if (pj_render_same(full, now_full)) {
         pj_db_rollback(c->db);
-        pj_jw_raw(w, before);
+        pj_jw_raw(w, pj_render_with(c, before, "\"pairs_ended\":0"));
         return 0;
     }
+    int ended = 0;
     /* a helper no longer active keeps no pair: their elders are free to be paired again */
-    if (!r.active && pj_el_pairs_end(c, "helper", id, "helper inactive", err)) goto fail;
+    if (!r.active && pj_el_pairs_end_n(c, "helper", id, "helper inactive", &ended, err)) goto fail;
     /* nor one who moved to another township: their elders stayed in the old one, and pairing
      * is organised within a township */
     else if (r.active && r.place.township_id != old_town &&
-             pj_el_pairs_end(c, "helper", id, "moved township", err))
+             pj_el_pairs_end_n(c, "helper", id, "moved township", &ended, err))
         goto fail;
     /* a helper moved to another grid takes their open alerts to its grid worker */
     if (r.place.grid_id != grid &&
         pj_el_alerts_follow(c, "helper", id, r.place.grid_id, r.place.township_id, err))
         goto fail;
-    if (pj_render_commit(c, "update", "helper", id, before, helper_render, w, err)) goto fail;
+    char *after = pj_render_to_string(c, id, helper_render, err);
+    if (!after || pj_audit_add(c, "update", "helper", id, before, after, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    pj_jw_raw(w, pj_render_with(c, after, pj_arena_printf(c->arena, "\"pairs_ended\":%d", ended)));
     return 0;
 fail:
     pj_db_rollback(c->db);

@@ -118,6 +118,9 @@ int pj_el_alert_scan_part(pj_ctx *c, int64_t now, int64_t lo, int64_t hi, int ot
  * ended_note `note`, one audit row "end" / "pair" each; inside the caller's transaction. An
  * elder no longer active, a helper deactivated: their elders can be paired again. */
 int pj_el_pairs_end(pj_ctx *c, const char *who, int64_t id, const char *note, pj_err *err);
+/* pj_el_pairs_end, *ended set to how many pairs it ended (0 when there were none). */
+int pj_el_pairs_end_n(pj_ctx *c, const char *who, int64_t id, const char *note, int *ended,
+                      pj_err *err);
 /* The same as of day `day` (an elder who died or moved away on an earlier day): a pair begun
  * after it ends on its start day. */
 int pj_el_pairs_end_on(pj_ctx *c, const char *who, int64_t id, const char *note, int64_t day,

@@ -1412,13 +1412,28 @@ static int pair_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     return 0;
 }
 
+static int pairs_end(pj_ctx *c, const char *who, int64_t id, const char *note, int64_t day,
+                     int *ended, pj_err *err);
+
 int pj_el_pairs_end(pj_ctx *c, const char *who, int64_t id, const char *note, pj_err *err)
 {
-    return pj_el_pairs_end_on(c, who, id, note, pj_el_today(c, pj_now()), err);
+    return pairs_end(c, who, id, note, pj_el_today(c, pj_now()), NULL, err);
+}
+
+int pj_el_pairs_end_n(pj_ctx *c, const char *who, int64_t id, const char *note, int *ended,
+                      pj_err *err)
+{
+    return pairs_end(c, who, id, note, pj_el_today(c, pj_now()), ended, err);
 }
 
 int pj_el_pairs_end_on(pj_ctx *c, const char *who, int64_t id, const char *note, int64_t day,
                        pj_err *err)
+{
+    return pairs_end(c, who, id, note, day, NULL, err);
+}
+
+static int pairs_end(pj_ctx *c, const char *who, int64_t id, const char *note, int64_t day,
+                     int *ended, pj_err *err)
 {
     char today[11];
     pj_el_date(day, today);
@@ -1450,6 +1465,7 @@ int pj_el_pairs_end_on(pj_ctx *c, const char *who, int64_t id, const char *note,
         char *after = pj_render_to_string(c, ids[k], pair_render, err);
         if (!after || pj_audit_add(c, "end", "pair", ids[k], before, after, err)) return -1;
     }
+    if (ended) *ended = n;
     return 0;
 }
 

@@ -1,7 +1,8 @@
 // A helper moved to a grid of another township loses every pair (the server ends them: their
 // elders stay in the old township, and pairing is organised within one). The form saved with
 // only 已保存 and the pairs were gone; it now says first how many pairs end (cancel keeps them
-// all) and, saved, how many ended. A move within the township asks nothing and keeps them.
+// all) and, saved, how many ended (the save's answer, pairs_ended: a pair ended in between is
+// not counted). A move within the township asks nothing and keeps them.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, choose, apiGet, apiSend, idNumber, DEMO_PW } from './lib.mjs';
@@ -61,7 +62,9 @@ test('a helper moved to another township: how many pairs end is said first, canc
   await page.goto(`/helpers/${helper.id}/edit`);
   await page.getByTestId('f-capacity').waitFor();
   await pickGrid(page, near.town, near.village, near.grid);
+  const kept = page.waitForResponse((r) => r.url().endsWith(`/api/v1/helpers/${helper.id}`) && r.request().method() === 'PATCH');
   await page.getByTestId('save-helper').click();
+  assert.equal((await (await kept).json()).pairs_ended, 0, 'the answer: no pair ended');
   await page.getByText('已保存', { exact: true }).waitFor();
   await page.waitForURL(new RegExp(`/helpers/${helper.id}$`));
   let now = await apiGet(page, `/helpers/${helper.id}`);
@@ -80,10 +83,19 @@ test('a helper moved to another township: how many pairs end is said first, canc
   now = await apiGet(page, `/helpers/${helper.id}`);
   assert.equal(now.grid_id, near.grid.id, 'cancelled: not moved');
   assert.equal(now.paired_elders, 3, 'cancelled: the pairs kept');
-  // confirmed: moved, and the message says how many pairs ended
+  // confirmed: moved, and the message says how many pairs ended — the number the save's answer
+  // gives (pairs_ended), not the count the question was asked with: a pair ended while the
+  // question is open makes it 2
   await page.getByTestId('save-helper').click();
+  await box.getByText(`${helper.name} 现与 3 位老人结对。`, { exact: false }).waitFor();
+  const gone = (await apiGet(page, `/pairs?helper_id=${helper.id}&state=active`)).items[0];
+  await apiSend(page, 'post', `/pairs/${gone.id}/end`, { version: gone.version });
+  const answered = page.waitForResponse((r) => r.url().endsWith(`/api/v1/helpers/${helper.id}`) && r.request().method() === 'PATCH');
   await box.getByRole('button', { name: '保存并结束结对' }).click();
-  await page.getByText('已保存，已结束 3 个结对').waitFor();
+  const answer = await (await answered).json();
+  assert.equal(answer.pairs_ended, 2, 'the answer counts the pairs the save ended');
+  await page.getByText('已保存，已结束 2 个结对').waitFor();
+  assert.equal(await page.getByText('已保存，已结束 3 个结对').count(), 0, 'not the stale count');
   await page.waitForURL(new RegExp(`/helpers/${helper.id}$`));
   now = await apiGet(page, `/helpers/${helper.id}`);
   assert.equal(now.grid_id, far.grid.id);
