@@ -65,14 +65,18 @@ int pj_ent_post_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 
 int pj_ent_post_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
 {
+    /* a board is read newest first: a post just made heads the first page. Newest first as
+     * the audit trail: the cursor is the last id shown, the next page holds the smaller ids
+     * (a post made meanwhile takes a larger one: no page skips or repeats a post for it) */
     pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT id FROM ent_coop_posts WHERE id > ? AND (? IS NULL OR kind"
-                               " = ?) AND (? IS NULL OR category = ?) AND (? = 0 OR township_id ="
-                               " ?) AND (? = 0 OR org_id = ?) AND (? IS NULL OR state = ?)"
-                               " ORDER BY id LIMIT ?",
+                               "SELECT id FROM ent_coop_posts WHERE (? = 0 OR id < ?) AND (? IS"
+                               " NULL OR kind = ?) AND (? IS NULL OR category = ?) AND (? = 0 OR"
+                               " township_id = ?) AND (? = 0 OR org_id = ?) AND (? IS NULL OR"
+                               " state = ?) ORDER BY id DESC LIMIT ?",
                                err);
     if (!s) return -1;
     int i = 1;
+    pj_stmt_int(s, i++, f->cursor);
     pj_stmt_int(s, i++, f->cursor);
     pj_stmt_text(s, i++, f->kind);
     pj_stmt_text(s, i++, f->kind);

@@ -17,21 +17,17 @@ after(async () => {
 
 const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
 
-/** Opens the post titled `title` from the board, paging on until its row shows. */
+/** Opens the post titled `title`, made a moment ago, from the board's first page: the board is
+ * newest first, so a post just made is there without paging on. */
 async function openPost(page, title) {
   const table = page.getByTestId('coop-posts');
   await table.locator('tbody tr').first().waitFor();
-  for (let i = 0; i < 30; i++) {
-    const row = table.locator('tbody tr', { hasText: title });
-    if (await row.count()) {
-      await row.getByTestId('coop-open').click();
-      await page.getByTestId('coop-matches').getByText(title).first().waitFor();
-      return row;
-    }
-    await page.getByRole('button', { name: '下一页' }).click();
-    await page.waitForTimeout(200);
-  }
-  throw new Error(`post ${title} not on the board`);
+  await page.getByText('第 1 页').waitFor();
+  const row = table.locator('tbody tr', { hasText: title });
+  assert.equal(await row.count(), 1, `post ${title} on the board's first page`);
+  await row.getByTestId('coop-open').click();
+  await page.getByTestId('coop-matches').getByText(title).first().waitFor();
+  return row;
 }
 
 test('jd closes its own post: shown closed, gone from the other firm\'s matches; reopened and corrected', async () => {

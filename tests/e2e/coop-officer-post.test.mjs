@@ -26,17 +26,12 @@ async function pick(page, select, name) {
   await page.getByRole('option', { name, exact: true }).click();
 }
 
-/** The board's row of the post titled `title`, paging on until it shows. */
-async function boardRow(page, title) {
-  const table = page.getByTestId('coop-posts');
-  await table.locator('tbody tr').first().waitFor();
-  for (let i = 0; i < 30; i++) {
-    const row = table.locator('tbody tr', { hasText: title });
-    if (await row.count()) return row;
-    await page.getByRole('button', { name: '下一页' }).click();
-    await page.waitForTimeout(200);
-  }
-  throw new Error(`post ${title} not on the board`);
+/** The board's first row, once it shows the post titled `title` (the board is newest first:
+ * a post just made heads its first page). */
+async function boardTop(page, title) {
+  const top = page.getByTestId('coop-posts').locator('tbody tr').first();
+  await top.filter({ hasText: title }).waitFor();
+  return top;
 }
 
 const postsUrl = (r) => r.request().method() === 'POST' && r.url().endsWith('/api/v1/enterprise/coop-posts');
@@ -85,10 +80,10 @@ describe('an officer posts on the cooperation board for a firm', { timeout: 1800
     assert.equal(made.organisation_id, firm.id);
     assert.equal(made.township_id, firm.township_id);
     await dlg.waitFor({ state: 'hidden' });
-    // opened beside the board, and on the board (oldest first: paged on to it) with its firm's
-    // name and township
+    // opened beside the board, and at the top of the board's first page with its firm's name
+    // and township
     await page.getByTestId('coop-matches').getByText(title).first().waitFor();
-    const row = await boardRow(page, title);
+    const row = await boardTop(page, title);
     await row.getByText(firm.name, { exact: true }).waitFor();
     await row.getByText(town.name, { exact: true }).waitFor();
     await shot(page, 'coop-officer-post');

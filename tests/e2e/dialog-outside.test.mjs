@@ -38,8 +38,8 @@ test('企间合作 请求联系: a click outside the dialog keeps it and the mes
   await login(page, 'jd', DEMO_PW);
   const own = (await apiGet(page, '/auth/me')).organisation_id;
   const posts = (await apiGet(page, '/enterprise/coop-posts?limit=20')).items;
-  const i = posts.findIndex((p) => p.organisation_id !== own);
-  assert.ok(i >= 0, 'a post of another firm');
+  const i = posts.findIndex((p) => p.organisation_id !== own && p.state === 'open');
+  assert.ok(i >= 0, 'an open post of another firm');
   await page.goto('/enterprise/cooperation');
   await page.getByTestId('coop-open').nth(i).click();
   await page.getByTestId('coop-matches').getByRole('button', { name: '请求联系' }).first().click();

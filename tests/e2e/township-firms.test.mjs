@@ -58,12 +58,26 @@ async function pick(page, select, name) {
 describe('a township officer’s firm pickers', { timeout: 180000 }, () => {
   test('企间合作: 请求联系 asks an officer for the firm, among the township’s, and sends it', async () => {
     const { context, page, me, town, outside, inside } = await officer();
-    const post = (await apiGet(page, '/enterprise/coop-posts?limit=20')).items[0];
-    const asked = (await apiGet(page, `/enterprise/coop-contacts?post_id=${post.id}&limit=200`)).items.map((c) => c.from.organisation_id);
-    const firm = inside.find((o) => o.id !== post.organisation_id && !asked.includes(o.id));
-    assert.ok(firm, 'a firm of the township that has not asked');
+    // the board is newest first: the posts other tests made lead it (one may be closed, be the
+    // firm outside's own — never offered to ask for it — or be asked already by every firm of
+    // the township), so an open post of its first page, of another firm than the one outside,
+    // that a firm of the township has not asked yet
+    const posts = (await apiGet(page, '/enterprise/coop-posts?limit=20')).items;
+    let i = -1;
+    let firm;
+    for (const [k, p] of posts.entries()) {
+      if (p.state !== 'open' || p.organisation_id === outside.id) continue;
+      const asked = (await apiGet(page, `/enterprise/coop-contacts?post_id=${p.id}&limit=200`)).items.map((c) => c.from.organisation_id);
+      firm = inside.find((o) => o.id !== p.organisation_id && !asked.includes(o.id));
+      if (firm) {
+        i = k;
+        break;
+      }
+    }
+    assert.ok(i >= 0, 'an open post a firm of the township has not asked');
+    const post = posts[i];
     await page.goto('/enterprise/cooperation');
-    await page.getByTestId('coop-open').first().click();
+    await page.getByTestId('coop-open').nth(i).click();
     await page.getByTestId('coop-matches').getByRole('button', { name: '请求联系' }).click();
     const dlg = page.getByRole('dialog', { name: '请求联系' });
     const org = firmSelect(dlg);
@@ -104,8 +118,8 @@ describe('a township officer’s firm pickers', { timeout: 180000 }, () => {
     const own = (await apiGet(page, '/auth/me')).organisation_id;
     const sent = (await apiGet(page, '/enterprise/coop-contacts?limit=200')).items.filter((c) => c.from.organisation_id === own).map((c) => c.post_id);
     const posts = (await apiGet(page, '/enterprise/coop-posts?limit=20')).items;
-    const i = posts.findIndex((p) => p.organisation_id !== own && !sent.includes(p.id));
-    assert.ok(i >= 0, 'a post of another firm not asked yet');
+    const i = posts.findIndex((p) => p.organisation_id !== own && p.state === 'open' && !sent.includes(p.id));
+    assert.ok(i >= 0, 'an open post of another firm not asked yet');
     await page.goto('/enterprise/cooperation');
     await page.getByTestId('coop-open').nth(i).click();
     await page.getByTestId('coop-matches').getByRole('button', { name: '请求联系' }).click();

@@ -3,6 +3,7 @@
  * what a bank sees, outcome transitions, counterpart matching, contact consent, role scopes.
  * Every refused write leaves the database as it was. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain/enterprise.h"
@@ -1121,5 +1122,118 @@ TEST(enterprise_coop_post_changed_by_the_firms_township)
     CHECK_INT(th_call(&s, "PATCH", path, home, "{\"version\":1,\"state\":\"closed\"}", &o), 200);
     CHECK_STR(th_str(o, "state"), "closed");
     json_decref(o);
+    th_stop(&s);
+}
+
+/* One page of the board as `tok` reads it: the ids into ids[] (at most 64), their count the
+ * return; *next the next_cursor (0 on the last page). Every item's kind and state checked
+ * against the filter given, if any. */
+static int board_page(th_server *s, const char *tok, const char *query, long long cursor,
+                      long long ids[64], long long *next)
+{
+    char path[200];
+    if (cursor)
+        snprintf(path, sizeof path, "/api/v1/enterprise/coop-posts?%s&cursor=%lld", query, cursor);
+    else
+        snprintf(path, sizeof path, "/api/v1/enterprise/coop-posts?%s", query);
+    json_t *o;
+    CHECK_INT(th_call(s, "GET", path, tok, NULL, &o), 200);
+    json_t *it = json_object_get(o, "items");
+    int n = (int)json_array_size(it);
+    CHECK(n <= 64);
+    for (int i = 0; i < n && i < 64; i++) ids[i] = th_int(json_array_get(it, i), "id");
+    json_t *nc = json_object_get(o, "next_cursor");
+    *next = json_is_null(nc) ? 0 : atoll(json_string_value(nc));
+    /* the cursor is the last post shown */
+    if (*next) CHECK_INT(*next, ids[n - 1]);
+    json_decref(o);
+    return n;
+}
+
+/* The board is read newest first: a post just made (by the firm, or by an officer for it)
+ * heads the first page; the next page holds the smaller ids, so following the cursors while
+ * posts are added between pages skips no post and repeats none, filters or not. */
+TEST(enterprise_coop_board_newest_first_paged_by_smaller_ids)
+{
+    th_server s;
+    th_start(&s, 1);
+    th_demo(&s, pj_enterprise_demo); /* the demo's 60 posts: pages to walk */
+    char off[80], jd[80], view[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    th_login(&s, "viewer", s.demo_pw, view);
+    long long own = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "SELECT MIN(id) FROM organisations WHERE type = 'enterprise' AND id <> %lld", own);
+    long long other = th_sql_int(&s, sql);
+    CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM ent_coop_posts") > 20);
+    long long a = post(&s, jd, 0, "offer", "supply", 0, "板面测试：自有冷库");
+    long long b = post(&s, off, other, "need", "supply", 0, "板面测试：代企业发布");
+    CHECK(b > a);
+
+    /* the first page of 20 (the console's): the newest on top, then ever older */
+    long long ids[64], next;
+    int n = board_page(&s, jd, "limit=20", 0, ids, &next);
+    CHECK_INT(n, 20);
+    CHECK_INT(ids[0], b);
+    CHECK_INT(ids[1], a);
+    for (int i = 1; i < n; i++) CHECK(ids[i] < ids[i - 1]);
+    CHECK(next > 0);
+    /* the cursor means "ids below": the page after b starts at a */
+    n = board_page(&s, view, "limit=1", b, ids, &next);
+    CHECK_INT(n, 1);
+    CHECK_INT(ids[0], a);
+    CHECK_INT(next, a);
+
+    /* the whole board 7 at a time, a post made after the first page and another later: each
+     * post there when the walk began is listed once, in descending ids, the new ones not */
+    long long total = th_sql_int(&s, "SELECT COUNT(*) FROM ent_coop_posts");
+    long long lowest = th_sql_int(&s, "SELECT MIN(id) FROM ent_coop_posts");
+    long long prev = 0, cursor = 0, c = 0, d = 0;
+    int seen = 0, pages = 0;
+    do {
+        n = board_page(&s, view, "limit=7", cursor, ids, &next);
+        for (int i = 0; i < n; i++) {
+            if (prev) CHECK(ids[i] < prev);
+            CHECK(ids[i] != c && ids[i] != d);
+            prev = ids[i];
+        }
+        seen += n;
+        cursor = next;
+        if (++pages == 1) c = post(&s, jd, 0, "need", "logistics", 0, "板面测试：翻页间发布");
+        if (pages == 3) d = post(&s, off, other, "offer", "logistics", 0, "板面测试：又一条");
+    } while (next && pages < 100);
+    CHECK_INT(seen, total);
+    CHECK_INT(prev, lowest);
+    /* read again, the first page starts with the posts made meanwhile, newest first */
+    n = board_page(&s, jd, "limit=20", 0, ids, &next);
+    CHECK_INT(ids[0], d);
+    CHECK_INT(ids[1], c);
+    CHECK_INT(ids[2], b);
+
+    /* a filter keeps the order and the paging: the open needs, 3 at a time */
+    long long needs = th_sql_int(&s, "SELECT COUNT(*) FROM ent_coop_posts WHERE kind = 'need'"
+                                     " AND state = 'open'");
+    CHECK(needs > 3);
+    prev = cursor = 0;
+    seen = pages = 0;
+    int first = 1;
+    do {
+        n = board_page(&s, view, "kind=need&state=open&limit=3", cursor, ids, &next);
+        for (int i = 0; i < n; i++) {
+            if (first) CHECK_INT(ids[i], c); /* the newest need */
+            first = 0;
+            if (prev) CHECK(ids[i] < prev);
+            snprintf(sql, sizeof sql,
+                     "SELECT kind = 'need' AND state = 'open' FROM ent_coop_posts WHERE id = %lld",
+                     ids[i]);
+            CHECK_INT(th_sql_int(&s, sql), 1);
+            prev = ids[i];
+        }
+        seen += n;
+        cursor = next;
+    } while (next && ++pages < 100);
+    CHECK_INT(seen, needs);
     th_stop(&s);
 }
