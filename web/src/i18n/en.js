@@ -90,6 +90,8 @@ export default {
     gone: 'Someone else deleted this stock line',
   },
   common: {
+    // a region's name with what tells it from its namesakes (后坨社区（110117001008）)
+    namesake: '{name} ({ctx})',
     leaveUnsavedTitle: 'Discard what you entered?',
     leaveUnsaved: 'What you entered is not saved and is lost if you leave this page.',
     listPartial: 'Only the first {n} are shown: the list is not complete',

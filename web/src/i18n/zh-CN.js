@@ -92,6 +92,8 @@ export default {
     gone: '该库存已被他人删除',
   },
   common: {
+    // a region's name with what tells it from its namesakes (后坨社区（110117001008）)
+    namesake: '{name}（{ctx}）',
     leaveUnsavedTitle: '放弃未保存的内容？',
     leaveUnsaved: '已填写的内容尚未保存，离开本页将丢失。',
     listPartial: '仅显示前 {n} 条，列表不完整',
