@@ -121,3 +121,26 @@ test('an elder saved with a village and no grid: no question of a move to anothe
   assert.equal(now.paired_helper?.helper_id, helper.id, 'still paired');
   await context.close();
 });
+
+test('the plan village picker tells namesakes apart: 王店村 by township, the two 后坨社区 of 滨河街道 by code', { timeout: 120000 }, async () => {
+  const { context, page } = await openPage(browser);
+  await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
+  const named = async (name) => (await apiGet(page, `/regions?q=${encodeURIComponent(name)}&limit=50`)).items.filter((r) => r.name === name);
+  const hou = await named('后坨社区');
+  const wang = await named('王店村');
+  const townOf = async (r) => (await apiGet(page, `/regions/${r.parent_id}`)).name;
+  await page.goto('/plans/new');
+  await page.getByTestId('affected-by').getByText('按村（社区）').click();
+  await page.getByTestId('plan-villages').click();
+  const typed = page.getByTestId('plan-villages').locator('input');
+  await typed.fill('后坨社区');
+  for (const v of hou) await page.getByRole('option', { name: new RegExp(`^后坨社区（${v.code}）`) }).waitFor();
+  await typed.fill('王店村');
+  for (const v of wang) await page.getByRole('option', { name: new RegExp(`^王店村（${await townOf(v)}）`) }).waitFor();
+  assert.equal(await page.getByRole('option', { name: /^王店村\s*$/ }).count(), 0, 'no bare namesake');
+  // picked: the tag says which one
+  await page.getByRole('option', { name: new RegExp(`^王店村（${await townOf(wang[2])}）`) }).click();
+  await page.getByTestId('plan-villages').getByText(`王店村（${await townOf(wang[2])}）`, { exact: true }).waitFor();
+  await noProblems(page);
+  await context.close();
+});
