@@ -42,7 +42,7 @@ endef
 $(eval $(call variant,rel,deps))
 $(eval $(call variant,san,deps-test))
 
-.PHONY: all deps deps-test run check test test-san fuzz-replay fuzz bench format format-check clean web e2e
+.PHONY: all deps deps-test run check test test-san fuzz-replay fuzz bench bench-table format format-check clean web e2e
 all: deps build/rel/pingji web
 
 deps:
@@ -111,6 +111,12 @@ bench:
 	@scripts/deps.sh bench
 	$(MAKE) --no-print-directory build/rel/pingji $(if $(filter report,$(BENCH_ONLY)),,$(patsubst bench/%.c,build/rel/bench/%,$(BENCH_SRC)))
 	scripts/bench.sh
+
+# The console's ARIA table roles per change of the rows, on the stock page with 20,000 lines, in
+# Chromium, against the walk of every row they replaced (bench/table_roles.mjs; a few minutes;
+# BENCH_QUICK=1: two runs). Not part of `make bench`.
+bench-table: build/rel/pingji
+	@scripts/web.sh table-bench
 
 build/rel/bench/%: bench/%.c build/rel/libpingji.a
 	@mkdir -p $(dir $@)

@@ -9,6 +9,9 @@
 #                          build/e2e/; exit status non-zero on any failure
 #   scripts/web.sh bench   like e2e, but measures bundle sizes and first-load times
 #                          (median of 5) into build/e2e/perf.json
+#   scripts/web.sh table-bench [ARGS]
+#                          build if needed, then bench/table_roles.mjs ARGS (its own server:
+#                          the table roles on the stock page with 20,000 lines; make bench-table)
 #
 # Needs node >= 20.19 and npm (for vite 8): installed when missing or too old (need_node);
 # e2e/bench install chromium and CJK fonts with apt-get when missing. PJ_BIN overrides the
@@ -181,9 +184,16 @@ bench() {
   node tests/e2e/perf.mjs
 }
 
+table_bench() {
+  build
+  browser
+  PJ_BIN=$PJ_BIN PJ_CHROMIUM=$CHROMIUM node bench/table_roles.mjs "$@"
+}
+
 case "${1:-build}" in
   build) build ;;
   e2e) e2e ;;
   bench) bench ;;
-  *) echo "usage: $0 build|e2e|bench" >&2; exit 2 ;;
+  table-bench) shift; table_bench "$@" ;;
+  *) echo "usage: $0 build|e2e|bench|table-bench" >&2; exit 2 ;;
 esac
