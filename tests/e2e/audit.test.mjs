@@ -110,6 +110,11 @@ describe('audit log', { timeout: 180000 }, () => {
     assert.deepEqual((await labels(page)).filter((l) => RAW.test(l)), [], 'raw field keys on the first page');
     await choose(page, entitySelect, '企业诉求');
     await choose(page, filter(page, '操作'), '派单');
+    // the filtered list, not the one before it (where the appeal has more than one row)
+    await page.waitForURL(/entity=ent_appeal.*action=dispatch|action=dispatch.*entity=ent_appeal/);
+    const rowsOf = table.locator('tr.el-table__row', { hasText: `#${appeal.id}` });
+    for (let i = 0; i < 100 && (await rowsOf.count()) !== 1; i++) await page.waitForTimeout(100);
+    assert.equal(await rowsOf.count(), 1, 'one dispatch row of the appeal');
     await table.locator('tr.el-table__row', { hasText: `#${appeal.id}` }).getByTestId('audit-entity-link').click();
     await page.waitForURL(new RegExp(`/enterprise/appeals/${appeal.id}$`));
     await page.getByText('审计日志测试诉求（e2e）').first().waitFor();
