@@ -1674,10 +1674,13 @@ const pj_migration pj_migrations[] = {
      " END;"},
     /* a reception day is moved by the calendar (its first Monday is no working day, when the
      * year is scheduled) or by the district (PATCH held_on): the console tells which, as the
-     * texts differ; days moved before this column get it from their reason */
+     * texts differ; days moved before this column get it from their reason. A day the
+     * district moved back onto its own first Monday is not moved (its reason said "moved from
+     * X to <first Monday> by the district") */
     {209, "enterprise service: who moved a reception day (calendar or district)",
      "ALTER TABLE ent_reception_days ADD COLUMN move_kind TEXT"
      " CHECK (move_kind IN ('calendar', 'district'));"
+     "UPDATE ent_reception_days SET moved_reason = '' WHERE held_on = first_monday;"
      "UPDATE ent_reception_days SET move_kind = CASE WHEN moved_reason LIKE '% by the district'"
      " THEN 'district' ELSE 'calendar' END WHERE moved_reason <> '';"},
 };

@@ -144,6 +144,22 @@ static int alert_cure(pj_ctx *c, int64_t now, int64_t lo, int64_t hi, int others
     pj_stmt_int(s, 2, now);
     if (pj_step_done(s, err)) return -1;
     *resolved += pj_db_changes(c->db);
+    /* ... or the cause corrected: no elder of the helper's ID number is off the register any
+     * more (the departure recorded by mistake and put back, or the helper's number corrected) */
+    s = pj_db_prepare(
+        c->db,
+        "UPDATE elder_alerts SET state = 'resolved', resolved_reason = 'no elder of the helper''s"
+        " ID number is moved or deceased any more', resolved_at = ?, resolved_by = 'system',"
+        " dedupe_key = dedupe_key || '#' || id, version = version + 1 WHERE state IN ('open',"
+        " 'acked') AND kind = 'helper_id_departed' AND raised_at <= ? AND NOT EXISTS (SELECT 1"
+        " FROM helpers h JOIN elders e ON e.id_number = h.id_number WHERE h.id ="
+        " elder_alerts.helper_id AND e.status <> 'active')",
+        err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, now);
+    pj_stmt_int(s, 2, now);
+    if (pj_step_done(s, err)) return -1;
+    *resolved += pj_db_changes(c->db);
     return 0;
 }
 

@@ -308,19 +308,24 @@ static int calendar_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     return calendar_obj(c, id, w, 1, err);
 }
 
-/* The planned reception days held on `day` that are no working day under the calendar as it
- * now is (the calendar made their date a holiday): the district is to move them (PATCH
- * held_on). Written as "reception_days_to_move": [{id, held_on, first_monday, signup_count}]. */
+/* The planned reception days held on `day`, today or later (Beijing time: a past day no longer
+ * moves), that are no working day under the calendar as it now is (the calendar made their date
+ * a holiday): the district is to move them (PATCH held_on). Written as
+ * "reception_days_to_move": [{id, held_on, first_monday, signup_count}]. */
 static int calendar_days_to_move(pj_ctx *c, const char *day, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT r.id, r.held_on, r.first_monday, (SELECT COUNT(*) FROM"
-                               " ent_signups g WHERE g.reception_day_id = r.id) FROM"
-                               " ent_reception_days r WHERE r.held_on = ? AND r.state ="
-                               " 'planned' AND " ENT_NOT_WORKDAY("r.held_on") " ORDER BY r.id",
-                               err);
+    pj_stmt *s =
+        pj_db_prepare(c->db,
+                      "SELECT r.id, r.held_on, r.first_monday, (SELECT COUNT(*) FROM"
+                      " ent_signups g WHERE g.reception_day_id = r.id) FROM"
+                      " ent_reception_days r WHERE r.held_on = ? AND r.held_on >= ? AND"
+                      " r.state = 'planned' AND " ENT_NOT_WORKDAY("r.held_on") " ORDER BY r.id",
+                      err);
     if (!s) return -1;
+    char today[11];
+    pj_local_date(pj_now(), today);
     pj_stmt_text(s, 1, day);
+    pj_stmt_text(s, 2, today);
     pj_jw_key(w, "reception_days_to_move");
     pj_jw_arr(w);
     int rc;

@@ -932,7 +932,8 @@ TEST(db_migration_stops_helpers_of_departed_elders)
 }
 
 /* Migration 209: days moved before move_kind existed get it from their reason: the district's
- * move says "by the district", the calendar's any other reason; a day not moved has none. */
+ * move says "by the district", the calendar's any other reason; a day not moved has none, nor
+ * one the district moved back onto its first Monday. */
 TEST(db_migration_tells_who_moved_a_reception_day)
 {
     pj_db *db = open_at("moved.db", 208);
@@ -943,7 +944,8 @@ TEST(db_migration_tells_who_moved_a_reception_day)
                          " '2026-01-05', '', 1, 1), (2, '2026-02-03', '2026-02-02', '2026-02-02"
                          " is not a working day; moved to the next one', 1, 1), (3, '2026-03-04',"
                          " '2026-03-02', 'moved from 2026-03-02 to 2026-03-04 by the district', 1,"
-                         " 1);",
+                         " 1), (4, '2026-04-06', '2026-04-06', 'moved from 2026-04-07 to"
+                         " 2026-04-06 by the district', 1, 1);",
                          &e),
               0);
     pj_db_close(db);
@@ -951,5 +953,9 @@ TEST(db_migration_tells_who_moved_a_reception_day)
     CHECK_INT(one(db, "SELECT move_kind IS NULL FROM ent_reception_days WHERE id = 1"), 1);
     CHECK_INT(one(db, "SELECT move_kind = 'calendar' FROM ent_reception_days WHERE id = 2"), 1);
     CHECK_INT(one(db, "SELECT move_kind = 'district' FROM ent_reception_days WHERE id = 3"), 1);
+    /* moved back onto its first Monday by the district (before 209): not a moved day */
+    CHECK_INT(one(db, "SELECT move_kind IS NULL AND moved_reason = '' FROM ent_reception_days"
+                      " WHERE id = 4"),
+              1);
     pj_db_close(db);
 }

@@ -257,3 +257,42 @@ TEST_T(eldercare_departure_alerts_no_helper_it_stopped, 120)
               0);
     th_stop(&s);
 }
+
+/* A departure recorded by mistake and put back: the alert it raised on the helper of the number
+ * elsewhere was left open (and escalated) although no elder of that number is off the register
+ * any more; the scan resolves it now. */
+TEST_T(eldercare_departure_alert_resolved_once_the_elder_is_back, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80], off[80], path[128], sql[400];
+    th_login(&s, "grid01", s.demo_pw, g);
+    th_login(&s, "officer", s.demo_pw, off);
+    long long grid = el_grid01_grid(&s);
+    long long there =
+        th_sql_int(&s, "SELECT MIN(g.id) FROM regions g JOIN regions v ON v.id ="
+                       " g.parent_id WHERE g.type = 'grid' AND v.parent_id ="
+                       " (SELECT township_id FROM users WHERE username = 'jinhaihu')");
+    long long h = helper_of(&s, off, there, 42, 0);
+    long long e = elder_of(&s, g, grid, 42);
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", e);
+    json_decref(EL(&s, g, "PATCH", path, "{\"version\":1,\"status\":\"moved\"}", 200));
+    CHECK_INT(alerts_of(&s, h), 1);
+    /* while the elder is off the register, the scan keeps it open */
+    json_decref(EL(&s, off, "POST", "/api/v1/elder-alerts/scan", "{}", 200));
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM elder_alerts WHERE kind = 'helper_id_departed' AND helper_id ="
+             " %lld AND state = 'open'",
+             h);
+    CHECK_INT(th_sql_int(&s, sql), 1);
+    /* put back: the next scan resolves it, saying why */
+    json_decref(EL(&s, g, "PATCH", path, "{\"version\":2,\"status\":\"active\"}", 200));
+    json_decref(EL(&s, off, "POST", "/api/v1/elder-alerts/scan", "{}", 200));
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM elder_alerts WHERE kind = 'helper_id_departed' AND helper_id ="
+             " %lld AND state = 'resolved' AND resolved_by = 'system' AND resolved_reason = 'no"
+             " elder of the helper''s ID number is moved or deceased any more'",
+             h);
+    CHECK_INT(th_sql_int(&s, sql), 1);
+    th_stop(&s);
+}

@@ -183,3 +183,30 @@ TEST(enterprise_reception_day_on_new_holiday_flagged)
     CHECK_INT(day_flag(&s, off, sep), 0);
     th_stop(&s);
 }
+
+/* A planned day already past (never marked held) cannot move (409 day_past): a holiday entered
+ * on its date does not ask for it to be moved, as the calendar page would link to a day the
+ * reception page offers no date for. */
+TEST(enterprise_calendar_asks_no_past_day_to_move)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], sql[200];
+    th_login(&s, "officer", s.demo_pw, off);
+    json_t *o;
+    CHECK_INT(set_day(&s, off, "2099-01-01", "holiday", NULL), 201);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/reception-days", off, "{\"year\":2099}", &o),
+              201);
+    long long id = th_int(json_array_get(json_object_get(o, "created"), 2), "id");
+    json_decref(o);
+    /* a planned day of a year gone by, left planned */
+    snprintf(sql, sizeof sql,
+             "UPDATE ent_reception_days SET held_on = '2020-03-02', first_monday = '2020-03-02'"
+             " WHERE id = %lld",
+             id);
+    th_sql_exec(&s, sql);
+    CHECK_INT(set_day(&s, off, "2020-03-02", "holiday", &o), 201);
+    CHECK(json_array_size(json_object_get(o, "reception_days_to_move")) == 0);
+    json_decref(o);
+    th_stop(&s);
+}

@@ -90,6 +90,7 @@ export default {
       calendar: 'Reception days {year} (first Monday, moved off holidays)',
       emptyYear: 'No reception days in this year',
       moved: 'moved',
+      moveKinds: { calendar: 'moved off a holiday', district: 'rescheduled by the district' },
       movedFrom: 'The first Monday, {day}, is not a working day; moved to {to}',
       movedDistrict: 'rescheduled',
       movedByDistrict: 'Planned for the first Monday, {day}; rescheduled by the district to {to}',

@@ -89,6 +89,7 @@ export default {
       calendar: '{year} 年接待日（每月第一个周一，遇节假日顺延）',
       emptyYear: '该年份尚未安排接待日',
       moved: '已顺延',
+      moveKinds: { calendar: '遇节假日顺延', district: '区里改期' },
       movedFrom: '原定 {day}（每月第一个周一）不是工作日，顺延至 {to}',
       movedDistrict: '已改期',
       movedByDistrict: '原定 {day}（每月第一个周一），区里改至 {to}',

@@ -77,6 +77,7 @@ export const ALERT_REASONS = {
   'the elder is moved': 'moved',
   'the elder is deceased': 'deceased',
   'the helper is inactive': 'helperInactive',
+  "no elder of the helper's ID number is moved or deceased any more": 'idBack',
 };
 
 /**
