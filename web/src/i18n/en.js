@@ -2748,6 +2748,7 @@ export default {
     lab_id: 'Lab',
     labs: 'Labs',
     last_visit_at: 'Last visit',
+    left_on: 'Left the register on',
     leaders: 'Leaders',
     level: 'Level',
     living_alone: 'Living alone',

@@ -2751,6 +2751,7 @@ export default {
     lab_id: '实验室',
     labs: '实验室',
     last_visit_at: '最近探访',
+    left_on: '迁出/去世日期',
     leaders: '出席领导',
     level: '等级',
     living_alone: '独居',
