@@ -71,6 +71,30 @@ static int cure(pj_ctx *c, const char *kind, const char *cond, const char *reaso
     return rc < 0 ? -1 : 0;
 }
 
+/* One kind of helper alert resolved, its open and acknowledged alerts raised by now whose
+ * helper `h` meets `cond` (SQL on h), with `reason` (a text) as the reason; the dedupe key
+ * released. Adds to *resolved. */
+static int helper_cure(pj_ctx *c, int64_t now, const char *kind, const char *reason,
+                       const char *cond, int *resolved, pj_err *err)
+{
+    const char *sql = pj_arena_printf(
+        c->arena,
+        "UPDATE elder_alerts SET state = 'resolved', resolved_reason = ?, resolved_at = ?,"
+        " resolved_by = 'system', dedupe_key = dedupe_key || '#' || id, version = version + 1"
+        " WHERE state IN ('open', 'acked') AND kind = ? AND raised_at <= ? AND EXISTS (SELECT 1"
+        " FROM helpers h WHERE h.id = elder_alerts.helper_id AND (%s))",
+        cond);
+    pj_stmt *s = pj_db_prepare(c->db, sql, err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, reason);
+    pj_stmt_int(s, 2, now);
+    pj_stmt_text(s, 3, kind);
+    pj_stmt_int(s, 4, now);
+    if (pj_step_done(s, err)) return -1;
+    *resolved += pj_db_changes(c->db);
+    return 0;
+}
+
 /* Re-checks the open and acknowledged alerts of the elders in [lo, hi] (and the helpers' when
  * others) as of now, before anything is escalated. Only alerts raised by now are judged: a scan
  * catching up on a past time leaves later ones alone. */
@@ -115,51 +139,22 @@ static int alert_cure(pj_ctx *c, int64_t now, int64_t lo, int64_t hi, int others
              "'a meal was logged for that day'", now, lo, hi, meal, 3, NULL, resolved, closed, err))
         return -1;
     if (!others) return 0;
-    pj_stmt *s = pj_db_prepare(
-        c->db,
-        "UPDATE elder_alerts SET state = 'resolved', resolved_reason = 'no longer over capacity',"
-        " resolved_at = ?, resolved_by = 'system', dedupe_key = dedupe_key || '#' || id,"
-        " version = version + 1 WHERE state IN ('open', 'acked') AND kind ="
-        " 'helper_over_capacity' AND raised_at <= ? AND EXISTS (SELECT 1 FROM helpers h"
-        " WHERE h.id = elder_alerts.helper_id AND (h.active = 0 OR h.capacity >= (SELECT"
-        " COUNT(*) FROM elder_pairs p WHERE p.helper_id = h.id AND p.state = 'active')))",
-        err);
-    if (!s) return -1;
-    pj_stmt_int(s, 1, now);
-    pj_stmt_int(s, 2, now);
-    if (pj_step_done(s, err)) return -1;
-    *resolved += pj_db_changes(c->db);
-    /* a helper of a departed elder's ID number: stopped (by the district office, or by its
-     * own township or grid) */
-    s = pj_db_prepare(
-        c->db,
-        "UPDATE elder_alerts SET state = 'resolved', resolved_reason = 'the helper is inactive',"
-        " resolved_at = ?, resolved_by = 'system', dedupe_key = dedupe_key || '#' || id,"
-        " version = version + 1 WHERE state IN ('open', 'acked') AND kind ="
-        " 'helper_id_departed' AND raised_at <= ? AND EXISTS (SELECT 1 FROM helpers h"
-        " WHERE h.id = elder_alerts.helper_id AND h.active = 0)",
-        err);
-    if (!s) return -1;
-    pj_stmt_int(s, 1, now);
-    pj_stmt_int(s, 2, now);
-    if (pj_step_done(s, err)) return -1;
-    *resolved += pj_db_changes(c->db);
-    /* ... or the cause corrected: no elder of the helper's ID number is off the register any
-     * more (the departure recorded by mistake and put back, or the helper's number corrected) */
-    s = pj_db_prepare(
-        c->db,
-        "UPDATE elder_alerts SET state = 'resolved', resolved_reason = 'no elder of the helper''s"
-        " ID number is moved or deceased any more', resolved_at = ?, resolved_by = 'system',"
-        " dedupe_key = dedupe_key || '#' || id, version = version + 1 WHERE state IN ('open',"
-        " 'acked') AND kind = 'helper_id_departed' AND raised_at <= ? AND NOT EXISTS (SELECT 1"
-        " FROM helpers h JOIN elders e ON e.id_number = h.id_number WHERE h.id ="
-        " elder_alerts.helper_id AND e.status <> 'active')",
-        err);
-    if (!s) return -1;
-    pj_stmt_int(s, 1, now);
-    pj_stmt_int(s, 2, now);
-    if (pj_step_done(s, err)) return -1;
-    *resolved += pj_db_changes(c->db);
+    if (helper_cure(c, now, "helper_over_capacity", "no longer over capacity",
+                    "h.active = 0 OR h.capacity >= (SELECT COUNT(*) FROM elder_pairs p WHERE"
+                    " p.helper_id = h.id AND p.state = 'active')",
+                    resolved, err) ||
+        /* a helper of a departed elder's ID number: stopped (by the district office, or by its
+         * own township or grid) ... */
+        helper_cure(c, now, "helper_id_departed", "the helper is inactive", "h.active = 0",
+                    resolved, err) ||
+        /* ... or the cause corrected: no elder of the helper's ID number is off the register
+         * any more (the departure recorded by mistake and put back, or the number corrected) */
+        helper_cure(c, now, "helper_id_departed",
+                    "no elder of the helper's ID number is moved or deceased any more",
+                    "NOT EXISTS (SELECT 1 FROM elders e WHERE e.id_number = h.id_number AND"
+                    " e.status <> 'active')",
+                    resolved, err))
+        return -1;
     return 0;
 }
 
