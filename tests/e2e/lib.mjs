@@ -96,6 +96,11 @@ export async function apiSend(page, method, p, data) {
   return body;
 }
 
+/** Today in Beijing, YYYY-MM-DD (the server's day for deadlines and reception days). */
+export const beijingToday = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+/** The date n days after day (YYYY-MM-DD). */
+export const plusDays = (day, n) => new Date(Date.parse(day + 'T00:00:00Z') + n * 86400e3).toISOString().slice(0, 10);
+
 /** Opens a financing need from the list, paging on until its row shows. */
 export async function openNeed(page, id) {
   const table = page.getByTestId('need-table');

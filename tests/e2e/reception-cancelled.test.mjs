@@ -4,7 +4,7 @@
 // count above the firm's own sign-up is the day's (signup_count, as on the tile), not 1.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, DEMO_PW, apiSend, beijingToday } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -13,30 +13,24 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-async function call(page, method, p, data) {
-  const res = await page.request.fetch('/api/v1' + p, { method, data });
-  if (!res.ok()) throw new Error(`${method} ${p}: ${res.status()} ${await res.text()}`);
-  return res.status() === 204 ? null : res.json();
-}
-const today = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10); // Beijing's
 
 describe('a cancelled reception day for a firm', { timeout: 120000 }, () => {
   test('withdrawn and signed up again; cancelled after the firm signed up: said so; the count is the day\'s', async () => {
     const off = await openPage(browser);
     await login(off.page, 'officer', DEMO_PW);
-    const y = Number(today().slice(0, 4));
-    const ahead = async () => (await apiGet(off.page, '/enterprise/reception-days?limit=200')).items.filter((d) => d.state === 'planned' && d.held_on > today() && !d.signup_count);
+    const y = Number(beijingToday().slice(0, 4));
+    const ahead = async () => (await apiGet(off.page, '/enterprise/reception-days?limit=200')).items.filter((d) => d.state === 'planned' && d.held_on > beijingToday() && !d.signup_count);
     for (const year of [y, y + 1]) {
       if ((await ahead()).length) break;
       if (!(await apiGet(off.page, `/enterprise/calendar?year=${year}`)).items.length)
-        await call(off.page, 'POST', '/enterprise/calendar', { day: `${year}-01-01`, kind: 'holiday', name: '元旦' });
-      await call(off.page, 'POST', '/enterprise/reception-days', { year });
+        await apiSend(off.page, 'post', '/enterprise/calendar', { day: `${year}-01-01`, kind: 'holiday', name: '元旦' });
+      await apiSend(off.page, 'post', '/enterprise/reception-days', { year });
     }
     const day = (await ahead()).sort((a, b) => a.held_on.localeCompare(b.held_on))[0];
     assert.ok(day, 'a reception day ahead with no sign-ups');
     const jd = await openPage(browser);
     await login(jd.page, 'jd', DEMO_PW);
-    await call(jd.page, 'POST', `/enterprise/reception-days/${day.id}/signups`, { topic: '物流园道路限行问题（写错）' });
+    await apiSend(jd.page, 'post', `/enterprise/reception-days/${day.id}/signups`, { topic: '物流园道路限行问题（写错）' });
     const detail = jd.page.getByTestId('reception-detail');
     const openDay = async () => {
       await jd.page.goto(`/enterprise/reception-days?year=${day.held_on.slice(0, 4)}`);
@@ -55,9 +49,9 @@ describe('a cancelled reception day for a firm', { timeout: 120000 }, () => {
     assert.equal((await apiGet(off.page, `/enterprise/reception-days/${day.id}`)).signups.length, 1);
     const jdOrg = (await apiGet(jd.page, '/auth/me')).organisation_id;
     const second = (await apiGet(off.page, '/organisations?type=enterprise&limit=10')).items.find((o) => o.id !== jdOrg);
-    await call(off.page, 'POST', `/enterprise/reception-days/${day.id}/signups`, { topic: '园区用地', organisation_id: second.id });
+    await apiSend(off.page, 'post', `/enterprise/reception-days/${day.id}/signups`, { topic: '园区用地', organisation_id: second.id });
     const cur = await apiGet(off.page, `/enterprise/reception-days/${day.id}`);
-    await call(off.page, 'PATCH', `/enterprise/reception-days/${day.id}`, { version: cur.version, state: 'cancelled' });
+    await apiSend(off.page, 'patch', `/enterprise/reception-days/${day.id}`, { version: cur.version, state: 'cancelled' });
     await openDay();
     await detail.getByTestId('reception-day-state').getByText('已取消').waitFor();
     await detail.getByTestId('signed-up-cancelled').getByText('该接待日已取消').waitFor();
@@ -66,7 +60,7 @@ describe('a cancelled reception day for a firm', { timeout: 120000 }, () => {
     await shot(jd.page, 'reception-cancelled-firm');
     // as it was, for the other tests: put back
     const now = await apiGet(off.page, `/enterprise/reception-days/${day.id}`);
-    await call(off.page, 'PATCH', `/enterprise/reception-days/${day.id}`, { version: now.version, state: 'planned' });
+    await apiSend(off.page, 'patch', `/enterprise/reception-days/${day.id}`, { version: now.version, state: 'planned' });
     await off.context.close();
     await jd.context.close();
   });

@@ -4,7 +4,7 @@
 // date picker; moved to the next working day, the mark is gone and the sign-ups stay.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, DEMO_PW, apiSend, beijingToday, plusDays } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -13,29 +13,22 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-async function call(page, method, p, data) {
-  const res = await page.request.fetch('/api/v1' + p, { method, data });
-  if (!res.ok()) throw new Error(`${method} ${p}: ${res.status()} ${await res.text()}`);
-  return res.status() === 204 ? null : res.json();
-}
-const today = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10); // Beijing's
-const plus = (day, n) => new Date(Date.parse(day + 'T00:00:00Z') + n * 86400e3).toISOString().slice(0, 10);
 
 describe('a reception day the calendar made a holiday', { timeout: 120000 }, () => {
   test('the calendar says so and links to the day, which is marked and moved by its date', async () => {
     const off = await openPage(browser);
     await login(off.page, 'officer', DEMO_PW);
     // a year of its own, well ahead, that the other tests leave alone
-    const year = Number(today().slice(0, 4)) + 5;
+    const year = Number(beijingToday().slice(0, 4)) + 5;
     if (!(await apiGet(off.page, `/enterprise/calendar?year=${year}`)).items.length)
-      await call(off.page, 'POST', '/enterprise/calendar', { day: `${year}-01-01`, kind: 'holiday', name: '元旦' });
-    await call(off.page, 'POST', '/enterprise/reception-days', { year });
+      await apiSend(off.page, 'post', '/enterprise/calendar', { day: `${year}-01-01`, kind: 'holiday', name: '元旦' });
+    await apiSend(off.page, 'post', '/enterprise/reception-days', { year });
     const days = (await apiGet(off.page, '/enterprise/reception-days?limit=500')).items;
     const day = days.find((d) => d.held_on.startsWith(`${year}-06`) && d.state === 'planned');
     assert.ok(day, 'the June reception day');
     assert.equal(day.not_workday, false);
     const org = (await apiGet(off.page, '/organisations?type=enterprise&limit=1')).items[0].id;
-    await call(off.page, 'POST', `/enterprise/reception-days/${day.id}/signups`, { topic: '端午期间物流', organisation_id: org });
+    await apiSend(off.page, 'post', `/enterprise/reception-days/${day.id}/signups`, { topic: '端午期间物流', organisation_id: org });
 
     // the day becomes a holiday on the calendar page
     await off.page.goto(`/enterprise/calendar?year=${year}`);
@@ -72,7 +65,7 @@ describe('a reception day the calendar made a holiday', { timeout: 120000 }, () 
     const picker = detail.locator('.el-date-editor input').first();
     await picker.waitFor();
     await off.page.waitForFunction(() => document.activeElement?.closest('.el-date-editor'));
-    const target = plus(day.held_on, 1);
+    const target = plusDays(day.held_on, 1);
     await picker.fill(target);
     await picker.press('Enter');
     await detail.getByTestId('reception-save').click();

@@ -3,7 +3,7 @@
 // sign-ups stay and the day says the district moved it (not a calendar postponement). A date of another month is refused on the field.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, DEMO_PW, apiSend, beijingToday, plusDays } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -12,31 +12,24 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-async function call(page, method, p, data) {
-  const res = await page.request.fetch('/api/v1' + p, { method, data });
-  if (!res.ok()) throw new Error(`${method} ${p}: ${res.status()} ${await res.text()}`);
-  return res.status() === 204 ? null : res.json();
-}
-const today = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10); // Beijing's
-const plus = (day, n) => new Date(Date.parse(day + 'T00:00:00Z') + n * 86400e3).toISOString().slice(0, 10);
 
 describe('moving a reception day', { timeout: 120000 }, () => {
   test('a day made a holiday moves to the next working day of its month, sign-ups kept', async () => {
     const off = await openPage(browser);
     await login(off.page, 'officer', DEMO_PW);
     // a year of its own, well ahead, that the other tests leave alone
-    const year = Number(today().slice(0, 4)) + 3;
+    const year = Number(beijingToday().slice(0, 4)) + 3;
     if (!(await apiGet(off.page, `/enterprise/calendar?year=${year}`)).items.length)
-      await call(off.page, 'POST', '/enterprise/calendar', { day: `${year}-01-01`, kind: 'holiday', name: '元旦' });
-    await call(off.page, 'POST', '/enterprise/reception-days', { year });
+      await apiSend(off.page, 'post', '/enterprise/calendar', { day: `${year}-01-01`, kind: 'holiday', name: '元旦' });
+    await apiSend(off.page, 'post', '/enterprise/reception-days', { year });
     const days = (await apiGet(off.page, '/enterprise/reception-days?limit=200')).items;
     const day = days.find((d) => d.held_on.startsWith(`${year}-06`) && d.state === 'planned');
     assert.ok(day, 'the June reception day');
     const jdOrg = (await apiGet(off.page, '/organisations?type=enterprise&limit=1')).items[0].id;
-    await call(off.page, 'POST', `/enterprise/reception-days/${day.id}/signups`, { topic: '端午期间物流', organisation_id: jdOrg });
+    await apiSend(off.page, 'post', `/enterprise/reception-days/${day.id}/signups`, { topic: '端午期间物流', organisation_id: jdOrg });
     // the day becomes a holiday after it was scheduled
-    await call(off.page, 'POST', '/enterprise/calendar', { day: day.held_on, kind: 'holiday', name: '端午节' });
-    const target = plus(day.held_on, 1);
+    await apiSend(off.page, 'post', '/enterprise/calendar', { day: day.held_on, kind: 'holiday', name: '端午节' });
+    const target = plusDays(day.held_on, 1);
     await off.page.goto(`/enterprise/reception-days?year=${year}`);
     await off.page.getByTestId('reception-calendar').locator(`[data-day="${day.held_on}"]`).click();
     const detail = off.page.getByTestId('reception-detail');
@@ -50,7 +43,7 @@ describe('moving a reception day', { timeout: 120000 }, () => {
       await picker.press('Enter');
     };
     // another month: refused on the field, nothing moved
-    await pick(plus(day.held_on, 31));
+    await pick(plusDays(day.held_on, 31));
     await detail.getByTestId('reception-save').click();
     await detail.locator('.el-form-item__error').first().waitFor();
     assert.equal((await apiGet(off.page, `/enterprise/reception-days/${day.id}`)).held_on, day.held_on);

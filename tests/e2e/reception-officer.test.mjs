@@ -6,7 +6,7 @@
 // day already planned).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, choose, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, choose, DEMO_PW, apiSend, beijingToday, plusDays } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -15,13 +15,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-async function call(page, method, p, data) {
-  const res = await page.request.fetch('/api/v1' + p, { method, data });
-  if (!res.ok()) throw new Error(`${method} ${p}: ${res.status()} ${await res.text()}`);
-  return res.status() === 204 ? null : res.json();
-}
-const today = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10); // Beijing's
-const plus = (day, n) => new Date(Date.parse(day + 'T00:00:00Z') + n * 86400e3).toISOString().slice(0, 10);
 const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
 
 describe('reception days for officers', { timeout: 120000 }, () => {
@@ -30,10 +23,10 @@ describe('reception days for officers', { timeout: 120000 }, () => {
     off = await openPage(browser);
     await login(off.page, 'officer', DEMO_PW);
     // a year of its own, well ahead, that the other tests leave alone
-    year = Number(today().slice(0, 4)) + 6;
+    year = Number(beijingToday().slice(0, 4)) + 6;
     if (!(await apiGet(off.page, `/enterprise/calendar?year=${year}`)).items.length)
-      await call(off.page, 'POST', '/enterprise/calendar', { day: `${year}-01-01`, kind: 'holiday', name: '元旦' });
-    await call(off.page, 'POST', '/enterprise/reception-days', { year });
+      await apiSend(off.page, 'post', '/enterprise/calendar', { day: `${year}-01-01`, kind: 'holiday', name: '元旦' });
+    await apiSend(off.page, 'post', '/enterprise/reception-days', { year });
     days = (await apiGet(off.page, '/enterprise/reception-days?limit=200')).items.filter((d) => d.held_on.startsWith(`${year}-`));
   });
   after(async () => {
@@ -49,8 +42,8 @@ describe('reception days for officers', { timeout: 120000 }, () => {
     const own = (await apiGet(off.page, `/organisations?type=enterprise&township_id=${town}&limit=1`)).items[0];
     const other = (await apiGet(off.page, '/organisations?type=enterprise&limit=50')).items.find((o) => o.township_id && o.township_id !== town);
     assert.ok(own && other, 'a firm of 金海湖 and one of another township');
-    await call(off.page, 'POST', `/enterprise/reception-days/${day.id}/signups`, { topic: '用工需求', organisation_id: own.id });
-    await call(off.page, 'POST', `/enterprise/reception-days/${day.id}/signups`, { topic: '物流用地', organisation_id: other.id });
+    await apiSend(off.page, 'post', `/enterprise/reception-days/${day.id}/signups`, { topic: '用工需求', organisation_id: own.id });
+    await apiSend(off.page, 'post', `/enterprise/reception-days/${day.id}/signups`, { topic: '物流用地', organisation_id: other.id });
 
     const page = jhh.page;
     await page.goto(`/enterprise/reception-days?year=${year}`);
@@ -90,8 +83,8 @@ describe('reception days for officers', { timeout: 120000 }, () => {
   test('a cancelled day put back to planned moves to another working day in the same save', async () => {
     const day = days.find((d) => d.held_on.startsWith(`${year}-04`));
     assert.ok(day, 'the April reception day');
-    const cancelled = await call(off.page, 'PATCH', `/enterprise/reception-days/${day.id}`, { version: day.version, state: 'cancelled' });
-    const target = plus(day.held_on, 1); // the Tuesday after its first Monday
+    const cancelled = await apiSend(off.page, 'patch', `/enterprise/reception-days/${day.id}`, { version: day.version, state: 'cancelled' });
+    const target = plusDays(day.held_on, 1); // the Tuesday after its first Monday
     const page = off.page;
     await page.goto(`/enterprise/reception-days?year=${year}`);
     await page.getByTestId('reception-calendar').locator(`[data-day="${day.held_on}"]`).click();
