@@ -51,6 +51,30 @@ static inline long long el_grid_outside_grid01(th_server *s)
                          " w.user_id WHERE u.username = 'grid01')");
 }
 
+/* The first grid other than `grid` of grid's township. */
+static inline long long el_grid_same_township(th_server *s, long long grid)
+{
+    char sql[400];
+    snprintf(sql, sizeof sql,
+             "SELECT MIN(g.id) FROM regions g JOIN regions v ON v.id = g.parent_id WHERE g.type ="
+             " 'grid' AND g.id <> %lld AND v.parent_id = (SELECT v2.parent_id FROM regions g2"
+             " JOIN regions v2 ON v2.id = g2.parent_id WHERE g2.id = %lld)",
+             grid, grid);
+    return th_sql_int(s, sql);
+}
+
+/* The first grid of another township than grid's. */
+static inline long long el_grid_other_township(th_server *s, long long grid)
+{
+    char sql[400];
+    snprintf(sql, sizeof sql,
+             "SELECT MIN(g.id) FROM regions g JOIN regions v ON v.id = g.parent_id WHERE g.type ="
+             " 'grid' AND v.parent_id <> (SELECT v2.parent_id FROM regions g2 JOIN regions v2"
+             " ON v2.id = g2.parent_id WHERE g2.id = %lld)",
+             grid);
+    return th_sql_int(s, sql);
+}
+
 /* Registers an elder on grid as tok; returns the new id. extra: more JSON members or "". */
 static inline long long el_elder(th_server *s, const char *tok, long long grid, int seq,
                                  const char *extra)

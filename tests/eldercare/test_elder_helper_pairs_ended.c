@@ -45,18 +45,8 @@ TEST_T(eldercare_helper_patch_says_how_many_pairs_ended, 120)
     th_login(&s, "officer", s.demo_pw, off);
     th_login(&s, "grid01", s.demo_pw, g);
     long long grid = el_grid01_grid(&s);
-    snprintf(sql, sizeof sql,
-             "SELECT MIN(g.id) FROM regions g JOIN regions v ON v.id = g.parent_id WHERE g.type ="
-             " 'grid' AND g.id <> %lld AND v.parent_id = (SELECT v2.parent_id FROM regions g2"
-             " JOIN regions v2 ON v2.id = g2.parent_id WHERE g2.id = %lld)",
-             grid, grid);
-    long long same = th_sql_int(&s, sql);
-    snprintf(sql, sizeof sql,
-             "SELECT MIN(g.id) FROM regions g JOIN regions v ON v.id = g.parent_id WHERE g.type ="
-             " 'grid' AND v.parent_id <> (SELECT v2.parent_id FROM regions g2 JOIN regions v2"
-             " ON v2.id = g2.parent_id WHERE g2.id = %lld)",
-             grid);
-    long long there = th_sql_int(&s, sql);
+    long long same = el_grid_same_township(&s, grid);
+    long long there = el_grid_other_township(&s, grid);
     CHECK(same > 0 && there > 0);
     long long e[4];
     for (int i = 0; i < 4; i++) e[i] = el_elder(&s, g, grid, 70 + i, "");

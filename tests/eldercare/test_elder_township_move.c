@@ -22,18 +22,8 @@ TEST_T(eldercare_township_move_ends_the_pair, 120)
     th_login(&s, "grid01", s.demo_pw, g);
     long long grid = el_grid01_grid(&s);
     /* another grid of the same township, and a grid of another township */
-    snprintf(sql, sizeof sql,
-             "SELECT MIN(g.id) FROM regions g JOIN regions v ON v.id = g.parent_id WHERE g.type ="
-             " 'grid' AND g.id <> %lld AND v.parent_id = (SELECT v2.parent_id FROM regions g2"
-             " JOIN regions v2 ON v2.id = g2.parent_id WHERE g2.id = %lld)",
-             grid, grid);
-    long long same = th_sql_int(&s, sql);
-    snprintf(sql, sizeof sql,
-             "SELECT MIN(g.id) FROM regions g JOIN regions v ON v.id = g.parent_id WHERE g.type ="
-             " 'grid' AND v.parent_id <> (SELECT v2.parent_id FROM regions g2 JOIN regions v2"
-             " ON v2.id = g2.parent_id WHERE g2.id = %lld)",
-             grid);
-    long long there = th_sql_int(&s, sql);
+    long long same = el_grid_same_township(&s, grid);
+    long long there = el_grid_other_township(&s, grid);
     CHECK(same > 0 && there > 0);
     long long e1 = el_elder(&s, g, grid, 60, ""), e2 = el_elder(&s, g, grid, 61, "");
     long long h1 = el_helper(&s, g, grid, 60, "1968-01-01", 'F', "");
