@@ -13,16 +13,34 @@
 //   the first 30 matches were all another's to write.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, apiSend, choose, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, choose, ownServer } from './lib.mjs';
 
 const LAPTOP = { width: 1366, height: 800 };
-let browser;
+// a server of its own: these tests add streamers, cohorts and posts by the dozen, which would
+// change the zone's and the academy's figures the district pages are checked against
+let browser, srv;
 before(async () => {
+  srv = await ownServer({ demo: true, env: { PINGJI_DEMO_ELDERS: '200' } });
   browser = await launch();
 });
 after(async () => {
   await browser?.close();
+  await srv?.stop();
 });
+const ownPage = (browser_, viewport) => openPage(browser_, viewport, { baseURL: srv.base });
+/** GET from the own server's API as the page's user. */
+async function apiGet(page, p) {
+  const res = await page.request.get(`${srv.base}/api/v1${p}`);
+  if (!res.ok()) throw new Error(`GET ${p}: ${res.status()} ${await res.text()}`);
+  return res.json();
+}
+/** A write to the own server's API as the page's user; fails the test unless it succeeds. */
+async function apiSend(page, method, p, data) {
+  const res = await page.request[method](`${srv.base}/api/v1${p}`, data === undefined ? {} : { data });
+  const body = res.status() === 204 ? null : await res.json();
+  assert.ok(res.ok(), `${method} ${p}: ${res.status()} ${JSON.stringify(body)}`);
+  return body;
+}
 const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
 const stamp = () => String(Date.now() % 1e7);
 const beijingDay = (plus = 0) => new Date(Date.now() + 8 * 3600e3 + plus * 86400e3).toISOString().slice(0, 10);
@@ -40,14 +58,14 @@ async function runningCohort(page, { course, base, name, post, streamers }) {
 describe('the academy and the streamers offer what the server allows', { timeout: 240000 }, () => {
   test('a township officer: the enrolment actions in their township’s cohorts only; 录入新场次 for their own streamers only', async () => {
     const n = stamp();
-    const jhh = await openPage(browser, LAPTOP);
-    await login(jhh.page, 'jinhaihu', DEMO_PW);
+    const jhh = await ownPage(browser, LAPTOP);
+    await login(jhh.page, 'jinhaihu', srv.demoPw);
     const me = await apiGet(jhh.page, '/auth/me');
     const mine = await apiSend(jhh.page, 'post', '/ecommerce/streamers', { name: `本镇学员${n}`, birth_date: '1996-03-03', skill_level: 2 });
     assert.equal(mine.township_id, me.township_id);
 
-    const off = await openPage(browser, LAPTOP);
-    await login(off.page, 'officer', DEMO_PW);
+    const off = await ownPage(browser, LAPTOP);
+    await login(off.page, 'officer', srv.demoPw);
     const first = (await apiGet(off.page, '/academy/cohorts?limit=1')).items[0];
     const elsewhere = (await apiGet(off.page, '/ecommerce/bases?limit=200')).items.find((b) => b.township_id && b.township_id !== me.township_id);
     const ours = await apiSend(off.page, 'post', '/ecommerce/bases', { name: `本镇村播点${n}`, tier: 'village', township_id: me.township_id });
@@ -98,8 +116,8 @@ describe('the academy and the streamers offer what the server allows', { timeout
 
   test('an enterprise enrols its own streamers and the unsigned ones: another organisation’s is not offered', async () => {
     const n = stamp();
-    const off = await openPage(browser, LAPTOP);
-    await login(off.page, 'officer', DEMO_PW);
+    const off = await ownPage(browser, LAPTOP);
+    await login(off.page, 'officer', srv.demoPw);
     const open = (await apiGet(off.page, '/academy/cohorts?state=open&limit=5')).items.find((c) => c.places_left > 0);
     assert.ok(open, 'an open cohort with a place');
     const zone = await apiSend(off.page, 'post', '/ecommerce/zone-enterprises', { name: `京东报名入驻${n}`, kind: 'ecommerce', organisation_id: 2, settled_on: '2020-01-01' });
@@ -109,8 +127,8 @@ describe('the academy and the streamers offer what the server allows', { timeout
     const others = await apiSend(off.page, 'post', '/ecommerce/streamers', { name: `报名他企${n}`, birth_date: '1994-05-05', skill_level: 3, organisation_id: otherOrg.id });
     await off.context.close();
 
-    const { context, page } = await openPage(browser, LAPTOP);
-    await login(page, 'jd', DEMO_PW);
+    const { context, page } = await ownPage(browser, LAPTOP);
+    await login(page, 'jd', srv.demoPw);
     const own = await apiSend(page, 'post', '/ecommerce/streamers', { name: `报名自家${n}`, birth_date: '1994-05-05', skill_level: 3 });
     assert.equal(own.organisation_id, 2);
     // the server's rule the form keeps to
@@ -145,12 +163,12 @@ describe('the academy and the streamers offer what the server allows', { timeout
 
   test('a township officer: a streamer of their township signed with a firm of no township offers no writes, nor is picked for a session', async () => {
     const n = stamp();
-    const jhh = await openPage(browser, LAPTOP);
-    await login(jhh.page, 'jinhaihu', DEMO_PW);
+    const jhh = await ownPage(browser, LAPTOP);
+    await login(jhh.page, 'jinhaihu', srv.demoPw);
     const me = await apiGet(jhh.page, '/auth/me');
     const own = await apiSend(jhh.page, 'post', '/ecommerce/streamers', { name: `无乡镇对照${n}`, birth_date: '1993-06-06', skill_level: 3 });
-    const off = await openPage(browser, LAPTOP);
-    await login(off.page, 'officer', DEMO_PW);
+    const off = await ownPage(browser, LAPTOP);
+    await login(off.page, 'officer', srv.demoPw);
     const firm = await apiSend(off.page, 'post', '/organisations', { name: `无乡镇直播公司${n}`, type: 'enterprise' });
     assert.equal(firm.township_id ?? null, null);
     const signed = await apiSend(off.page, 'post', '/ecommerce/streamers', { name: `无乡镇签约${n}`, birth_date: '1993-06-06', skill_level: 3, organisation_id: firm.id, township_id: me.township_id });
@@ -205,11 +223,11 @@ describe('the academy and the streamers offer what the server allows', { timeout
 
   test('a township officer: the session picker offers a full page of writable streamers, though the first 30 matches are not theirs to write', async () => {
     const n = stamp();
-    const jhh = await openPage(browser, LAPTOP);
-    await login(jhh.page, 'jinhaihu', DEMO_PW);
+    const jhh = await ownPage(browser, LAPTOP);
+    await login(jhh.page, 'jinhaihu', srv.demoPw);
     const me = await apiGet(jhh.page, '/auth/me');
-    const off = await openPage(browser, LAPTOP);
-    await login(off.page, 'officer', DEMO_PW);
+    const off = await ownPage(browser, LAPTOP);
+    await login(off.page, 'officer', srv.demoPw);
     const firm = await apiSend(off.page, 'post', '/organisations', { name: `满页公司${n}`, type: 'enterprise' });
     // 30 of the township signed with a firm of no township (not the officer's to write), then
     // 35 unsigned (theirs), all matching the same search
