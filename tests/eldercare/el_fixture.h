@@ -51,6 +51,14 @@ static inline long long el_grid_outside_grid01(th_server *s)
                          " w.user_id WHERE u.username = 'grid01')");
 }
 
+/* The first grid of jinhaihu's township (the demo township officer's; grid01's are elsewhere). */
+static inline long long el_grid_of_jinhaihu(th_server *s)
+{
+    return th_sql_int(s, "SELECT MIN(g.id) FROM regions g JOIN regions v ON v.id ="
+                         " g.parent_id WHERE g.type = 'grid' AND v.parent_id ="
+                         " (SELECT township_id FROM users WHERE username = 'jinhaihu')");
+}
+
 /* The first grid other than `grid` of grid's township. */
 static inline long long el_grid_same_township(th_server *s, long long grid)
 {

@@ -91,10 +91,7 @@ TEST_T(eldercare_departure_alerts_the_helper_of_its_number_elsewhere, 120)
     th_login(&s, "admin", s.admin_pw, adm);
     long long grid = el_grid01_grid(&s);
     /* a grid of jinhaihu's township, not grid01's, and its own grid worker */
-    long long there =
-        th_sql_int(&s, "SELECT MIN(g.id) FROM regions g JOIN regions v ON v.id ="
-                       " g.parent_id WHERE g.type = 'grid' AND v.parent_id ="
-                       " (SELECT township_id FROM users WHERE username = 'jinhaihu')");
+    long long there = el_grid_of_jinhaihu(&s);
     CHECK(there > 0);
     snprintf(sql, sizeof sql,
              "SELECT COUNT(*) FROM grid_workers w JOIN users u ON u.id = w.user_id WHERE"
@@ -269,10 +266,7 @@ TEST_T(eldercare_departure_alert_resolved_once_the_elder_is_back, 120)
     th_login(&s, "grid01", s.demo_pw, g);
     th_login(&s, "officer", s.demo_pw, off);
     long long grid = el_grid01_grid(&s);
-    long long there =
-        th_sql_int(&s, "SELECT MIN(g.id) FROM regions g JOIN regions v ON v.id ="
-                       " g.parent_id WHERE g.type = 'grid' AND v.parent_id ="
-                       " (SELECT township_id FROM users WHERE username = 'jinhaihu')");
+    long long there = el_grid_of_jinhaihu(&s);
     long long h = helper_of(&s, off, there, 42, 0);
     long long e = elder_of(&s, g, grid, 42);
     snprintf(path, sizeof path, "/api/v1/elders/%lld", e);

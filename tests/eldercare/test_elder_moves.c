@@ -23,10 +23,7 @@ TEST_T(eldercare_open_alerts_follow_a_move, 120)
     th_login(&s, "jinhaihu", s.demo_pw, town);
     long long grid = el_grid01_grid(&s);
     /* a grid of jinhaihu's township (grid01's grids are in another) */
-    long long there =
-        th_sql_int(&s, "SELECT MIN(g.id) FROM regions g JOIN regions v ON v.id ="
-                       " g.parent_id WHERE g.type = 'grid' AND v.parent_id ="
-                       " (SELECT township_id FROM users WHERE username = 'jinhaihu')");
+    long long there = el_grid_of_jinhaihu(&s);
     CHECK(there > 0);
     snprintf(sql, sizeof sql,
              "SELECT COUNT(*) FROM grid_workers w JOIN users u ON u.id = w.user_id WHERE"
@@ -122,10 +119,7 @@ TEST_T(eldercare_service_logs_follow_a_move, 120)
     th_login(&s, "grid01", s.demo_pw, g);
     th_login(&s, "officer", s.demo_pw, off);
     long long grid = el_grid01_grid(&s);
-    long long there =
-        th_sql_int(&s, "SELECT MIN(g.id) FROM regions g JOIN regions v ON v.id ="
-                       " g.parent_id WHERE g.type = 'grid' AND v.parent_id ="
-                       " (SELECT township_id FROM users WHERE username = 'jinhaihu')");
+    long long there = el_grid_of_jinhaihu(&s);
     long long eid = el_elder(&s, off, there, 1, "");
     for (int k = 0; k < 2; k++) {
         pj_time_iso(pj_now() - (k + 2) * 3600, t_in);
