@@ -29,6 +29,9 @@ static const char *const result_kinds[] = {"variety", "technique", "patent", "st
 #define F           PJ_RF_FILTER
 #define RQ          PJ_RF_REQ
 
+/* The transfer x is to a farm of the enterprise user's organisation (?2). */
+#define OWN_FARM_X "(SELECT f.organisation_id FROM ag_farms f WHERE f.id = x.farm_id) = ?2"
+
 /* ---- labs ---- */
 
 static const pj_rec_field lab_fields[] = {
@@ -40,9 +43,13 @@ static const pj_rec_field lab_fields[] = {
     PJ_F_REF("township_id", F, PJ_REF_TOWNSHIP),
 };
 static const pj_rec_extra lab_extras[] = {
-    {"projects", "SELECT COUNT(*) FROM ag_projects p WHERE p.lab_id = t.id", PJ_RT_INT},
+    /* an enterprise user counts the projects and experts it reads (its own), as it lists them */
+    {"projects", "SELECT COUNT(*) FROM ag_projects p WHERE p.lab_id = t.id", PJ_RT_INT,
+     "SELECT COUNT(*) FROM ag_projects p WHERE p.lab_id = t.id AND p.organisation_id = ?2"},
     {"results", "SELECT COUNT(*) FROM ag_results r WHERE r.lab_id = t.id", PJ_RT_INT},
-    {"experts", "SELECT COUNT(*) FROM ag_experts e WHERE e.lab_id = t.id", PJ_RT_INT},
+    {"experts", "SELECT COUNT(*) FROM ag_experts e WHERE e.lab_id = t.id", PJ_RT_INT,
+     "SELECT COUNT(*) FROM ag_experts e WHERE e.lab_id = t.id AND (SELECT f.organisation_id FROM"
+     " ag_farms f WHERE f.id = e.farm_id) = ?2"},
     PJ_X_ORG,
     PJ_X_TOWN,
     PJ_X_FACIL,
@@ -474,10 +481,13 @@ static const pj_rec_field result_fields[] = {
     PJ_F_INT("year", RQ | F, 1950, 2100),
 };
 static const pj_rec_extra result_extras[] = {
-    {"farms_reached", "SELECT COUNT(*) FROM ag_transfers x WHERE x.result_id = t.id", PJ_RT_INT},
+    /* an enterprise user counts the transfers it reads (to its own farms) */
+    {"farms_reached", "SELECT COUNT(*) FROM ag_transfers x WHERE x.result_id = t.id", PJ_RT_INT,
+     "SELECT COUNT(*) FROM ag_transfers x WHERE x.result_id = t.id AND " OWN_FARM_X},
     {"transfer_value_fen",
-     "SELECT COALESCE(SUM(x.value_fen), 0) FROM ag_transfers x WHERE x.result_id = t.id",
-     PJ_RT_INT},
+     "SELECT COALESCE(SUM(x.value_fen), 0) FROM ag_transfers x WHERE x.result_id = t.id", PJ_RT_INT,
+     "SELECT COALESCE(SUM(x.value_fen), 0) FROM ag_transfers x WHERE x.result_id = t.id "
+     "AND " OWN_FARM_X},
     PJ_X_NAME("lab", "SELECT l.name FROM ag_labs l WHERE l.id = t.lab_id"),
 };
 /* The year of a date "YYYY-MM-DD" (its first four digits; 0 when they are not digits). */
@@ -745,10 +755,34 @@ int pj_agri_output(pj_ctx *c, pj_jw *w, pj_err *err)
 
 /* ---- KPIs ---- */
 
-/* Writes {value: count} for `sql` selecting (text, count) rows. */
-static int counts_by(pj_ctx *c, pj_jw *w, const char *key, const char *sql, pj_err *err)
+/* The KPIs' queries over organisation-owned rows take ?1: 0 for every row (the district's
+ * figures), else the enterprise user's organisation (its rows only, as it lists them). */
+#define ORG_ALL(expr)  "(?1 = 0 OR (" expr ") = ?1)"
+#define FARM_ORG(farm) "SELECT f.organisation_id FROM ag_farms f WHERE f.id = " farm
+#define PROJECT_ORG    "SELECT p.organisation_id FROM ag_projects p WHERE p.id = t.project_id"
+
+static pj_stmt *kpi_prepare(pj_ctx *c, const char *sql, int64_t org, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(c->db, sql, err);
+    if (s && strstr(sql, "?1")) pj_stmt_int(s, 1, org);
+    return s;
+}
+
+static int kpi_int(pj_ctx *c, const char *sql, int64_t org, int64_t *out, pj_err *err)
+{
+    pj_stmt *s = kpi_prepare(c, sql, org, err);
+    if (!s) return -1;
+    int rc = pj_stmt_step(s, err);
+    *out = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Writes {value: count} for `sql` selecting (text, count) rows. */
+static int counts_by(pj_ctx *c, pj_jw *w, const char *key, const char *sql, int64_t org,
+                     pj_err *err)
+{
+    pj_stmt *s = kpi_prepare(c, sql, org, err);
     if (!s) return -1;
     pj_jw_key(w, key);
     pj_jw_obj(w);
@@ -764,37 +798,66 @@ int pj_agri_farm_count(pj_ctx *c, int64_t *out, pj_err *err)
     return pj_query_int(c, "SELECT COUNT(*) FROM ag_farms", out, err);
 }
 
+/* An enterprise user reads only its own organisation's projects (and their milestones), farms
+ * (and their experts, transfers and food reserves) and greenhouse sections: those figures are
+ * computed over its rows (scope "organisation") — a district figure of a few firms is those
+ * records. Labs, research results and the district's output are everyone's. */
 static int kpi_body(pj_ctx *c, pj_jw *w, pj_err *err)
 {
+    int64_t org = 0;
+    if (c->actor.role == PJ_ROLE_ENTERPRISE)
+        org = c->actor.organisation_id ? c->actor.organisation_id : -1;
+    pj_jw_kstr(w, "scope", org ? "organisation" : "district");
     int64_t farms, stations, acad, docs, results, transfers, reached, mtotal, mdone, mopen, mover,
         reserve_farms;
     if (counts_by(c, w, "labs", "SELECT kind, COUNT(*) FROM ag_labs GROUP BY kind ORDER BY kind",
-                  err) ||
+                  org, err) ||
         counts_by(c, w, "projects",
-                  "SELECT state, COUNT(*) FROM ag_projects GROUP BY state ORDER BY state", err) ||
-        pj_query_int(c, "SELECT COUNT(*) FROM ag_milestones", &mtotal, err) ||
-        pj_query_int(c, "SELECT COUNT(*) FROM ag_milestones WHERE state = 'done'", &mdone, err) ||
-        pj_query_int(c, "SELECT COUNT(*) FROM ag_milestones WHERE state = 'open'", &mopen, err) ||
-        pj_query_int(
+                  "SELECT state, COUNT(*) FROM ag_projects t WHERE " ORG_ALL(
+                      "t.organisation_id") " GROUP BY state ORDER BY state",
+                  org, err) ||
+        kpi_int(c, "SELECT COUNT(*) FROM ag_milestones t WHERE " ORG_ALL(PROJECT_ORG), org, &mtotal,
+                err) ||
+        kpi_int(
             c,
-            "SELECT COUNT(*) FROM ag_milestones WHERE state = 'open' AND due < " PJ_REC_TODAY_SQL,
-            &mover, err) ||
-        pj_agri_farm_count(c, &farms, err) ||
-        pj_query_int(c, "SELECT COUNT(*) FROM ag_farms WHERE postdoc_station = 1", &stations,
-                     err) ||
-        pj_query_int(c, "SELECT COUNT(*) FROM ag_experts WHERE title = 'academician'", &acad,
-                     err) ||
-        pj_query_int(c, "SELECT COUNT(*) FROM ag_experts WHERE title = 'doctor'", &docs, err) ||
+            "SELECT COUNT(*) FROM ag_milestones t WHERE state = 'done' AND " ORG_ALL(PROJECT_ORG),
+            org, &mdone, err) ||
+        kpi_int(
+            c,
+            "SELECT COUNT(*) FROM ag_milestones t WHERE state = 'open' AND " ORG_ALL(PROJECT_ORG),
+            org, &mopen, err) ||
+        kpi_int(
+            c,
+            "SELECT COUNT(*) FROM ag_milestones t WHERE state = 'open' AND due < " PJ_REC_TODAY_SQL
+            " AND " ORG_ALL(PROJECT_ORG),
+            org, &mover, err) ||
+        kpi_int(c, "SELECT COUNT(*) FROM ag_farms t WHERE " ORG_ALL("t.organisation_id"), org,
+                &farms, err) ||
+        kpi_int(c,
+                "SELECT COUNT(*) FROM ag_farms t WHERE postdoc_station = 1 AND " ORG_ALL(
+                    "t.organisation_id"),
+                org, &stations, err) ||
+        kpi_int(c,
+                "SELECT COUNT(*) FROM ag_experts t WHERE title = 'academician' AND " ORG_ALL(
+                    FARM_ORG("t.farm_id")),
+                org, &acad, err) ||
+        kpi_int(c,
+                "SELECT COUNT(*) FROM ag_experts t WHERE title = 'doctor' AND " ORG_ALL(
+                    FARM_ORG("t.farm_id")),
+                org, &docs, err) ||
         pj_query_int(c, "SELECT COUNT(*) FROM ag_results", &results, err) ||
-        pj_query_int(c, "SELECT COUNT(*) FROM ag_transfers", &transfers, err) ||
-        pj_query_int(c, "SELECT COUNT(DISTINCT farm_id) FROM ag_transfers", &reached, err) ||
+        kpi_int(c, "SELECT COUNT(*) FROM ag_transfers t WHERE " ORG_ALL(FARM_ORG("t.farm_id")), org,
+                &transfers, err) ||
+        kpi_int(c,
+                "SELECT COUNT(DISTINCT farm_id) FROM ag_transfers t WHERE " ORG_ALL(
+                    FARM_ORG("t.farm_id")),
+                org, &reached, err) ||
         /* each reserve once, however many records link it */
-        pj_query_int(
-            c,
-            "SELECT COUNT(DISTINCT r.facility_id) FROM facility_roles r WHERE r.role ="
-            " 'supply_store' AND r.unit = 't' AND r.facility_id IN (SELECT f.facility_id FROM"
-            " ag_farms f)",
-            &reserve_farms, err))
+        kpi_int(c,
+                "SELECT COUNT(DISTINCT r.facility_id) FROM facility_roles r WHERE r.role ="
+                " 'supply_store' AND r.unit = 't' AND r.facility_id IN (SELECT t.facility_id FROM"
+                " ag_farms t WHERE " ORG_ALL("t.organisation_id") ")",
+                org, &reserve_farms, err))
         return -1;
     pj_jw_key(w, "milestones");
     pj_jw_obj(w);
@@ -811,11 +874,13 @@ static int kpi_body(pj_ctx *c, pj_jw *w, pj_err *err)
     pj_jw_kint(w, "doctors", docs);
     pj_jw_kint(w, "total", acad + docs);
     pj_jw_obj_end(w);
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT COUNT(*), COALESCE(SUM(area_m2), 0), COALESCE(SUM(CASE WHEN"
-                               " state = 'operating' THEN yield_kg END), 0), COALESCE(SUM(CASE"
-                               " WHEN state = 'operating' THEN area_m2 END), 0) FROM ag_sections",
-                               err);
+    pj_stmt *s =
+        kpi_prepare(c,
+                    "SELECT COUNT(*), COALESCE(SUM(area_m2), 0), COALESCE(SUM(CASE WHEN"
+                    " state = 'operating' THEN yield_kg END), 0), COALESCE(SUM(CASE WHEN"
+                    " state = 'operating' THEN area_m2 END), 0) FROM ag_sections t WHERE " ORG_ALL(
+                        "t.organisation_id"),
+                    org, err);
     if (!s) return -1;
     int rc = pj_stmt_step(s, err);
     pj_jw_key(w, "sections");
@@ -829,17 +894,19 @@ static int kpi_body(pj_ctx *c, pj_jw *w, pj_err *err)
     pj_stmt_done(s);
     if (rc < 0) return -1;
     if (counts_by(c, w, "by_state",
-                  "SELECT state, COUNT(*) FROM ag_sections GROUP BY state ORDER BY state", err))
+                  "SELECT state, COUNT(*) FROM ag_sections t WHERE " ORG_ALL(
+                      "t.organisation_id") " GROUP BY state ORDER BY state",
+                  org, err))
         return -1;
     pj_jw_obj_end(w);
     pj_jw_kint(w, "results", results);
     pj_jw_kint(w, "transfers", transfers);
     pj_jw_kint(w, "farms_reached", reached);
-    s = pj_db_prepare(c->db,
-                      "SELECT COALESCE(SUM(r.capacity), 0) FROM facility_roles r WHERE r.role ="
-                      " 'supply_store' AND r.unit = 't' AND r.facility_id IN (SELECT f.facility_id"
-                      " FROM ag_farms f)",
-                      err);
+    s = kpi_prepare(c,
+                    "SELECT COALESCE(SUM(r.capacity), 0) FROM facility_roles r WHERE r.role ="
+                    " 'supply_store' AND r.unit = 't' AND r.facility_id IN (SELECT t.facility_id"
+                    " FROM ag_farms t WHERE " ORG_ALL("t.organisation_id") ")",
+                    org, err);
     if (!s) return -1;
     rc = pj_stmt_step(s, err);
     double reserve = rc == 1 ? pj_col_double(s, 0) : 0;

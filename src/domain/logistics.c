@@ -71,9 +71,13 @@ static const pj_rec_field park_fields[] = {
     PJ_F_NUM("area_mu", 0, 0, 1e7),
 };
 static const pj_rec_extra park_extras[] = {
-    {"warehouses", "SELECT COUNT(*) FROM lg_warehouses h WHERE h.park_id = t.id", PJ_RT_INT},
+    /* an enterprise user counts the warehouses it reads (its own), as it lists them */
+    {"warehouses", "SELECT COUNT(*) FROM lg_warehouses h WHERE h.park_id = t.id", PJ_RT_INT,
+     "SELECT COUNT(*) FROM lg_warehouses h WHERE h.park_id = t.id AND h.organisation_id = ?2"},
     {"warehouse_area_m2",
-     "SELECT COALESCE(SUM(h.area_m2), 0) FROM lg_warehouses h WHERE h.park_id = t.id", PJ_RT_NUM},
+     "SELECT COALESCE(SUM(h.area_m2), 0) FROM lg_warehouses h WHERE h.park_id = t.id", PJ_RT_NUM,
+     "SELECT COALESCE(SUM(h.area_m2), 0) FROM lg_warehouses h WHERE h.park_id = t.id AND"
+     " h.organisation_id = ?2"},
     PJ_X_TOWN,
     PJ_X_ORG,
 };

@@ -153,12 +153,21 @@ static const char *scope_org(const pj_rec_kind *k)
                                                                                       : NULL;
 }
 
-static void select_list(sqlb *b, const pj_rec_kind *k)
+static int own_extras(const pj_rec_kind *k)
+{
+    for (int i = 0; i < k->nextras; i++)
+        if (k->extras[i].own_sql) return 1;
+    return 0;
+}
+
+/* own: an enterprise user reads it, the extras with own_sql bind its organisation as ?2 */
+static void select_list(sqlb *b, const pj_rec_kind *k, int own)
 {
     add(b, "SELECT t.id");
     for (int i = 0; i < k->nfields; i++) add(b, ", t.%s", k->fields[i].name);
     add(b, ", t.source, t.created_at, t.updated_at, t.version");
-    for (int i = 0; i < k->nextras; i++) add(b, ", (%s)", k->extras[i].sql);
+    for (int i = 0; i < k->nextras; i++)
+        add(b, ", (%s)", own && k->extras[i].own_sql ? k->extras[i].own_sql : k->extras[i].sql);
     if (scope_town(k)) add(b, ", (%s)", scope_town(k));
     if (scope_org(k)) add(b, ", (%s)", scope_org(k));
     add(b, " FROM %s t", k->table);
@@ -189,11 +198,13 @@ static void render_col(pj_jw *w, const char *key, pj_rec_type type, pj_stmt *s, 
 static int render(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_jw *w, pj_err *err)
 {
     sqlb b = {.n = 0};
-    select_list(&b, k);
-    add(&b, " WHERE t.id = ?");
+    int own = c->actor.role == PJ_ROLE_ENTERPRISE && own_extras(k);
+    select_list(&b, k, own);
+    add(&b, " WHERE t.id = ?1");
     pj_stmt *s = prep(c, &b, err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
+    if (own) pj_stmt_int(s, 2, c->actor.organisation_id ? c->actor.organisation_id : -1);
     int rc = pj_stmt_step(s, err);
     if (rc != 1) {
         pj_stmt_done(s);

@@ -48,10 +48,13 @@ typedef struct pj_rec_field {
     const char *ref;           /* REF */
 } pj_rec_field;
 
-/* A read-only figure: `sql` is an expression over the row aliased t. */
+/* A read-only figure: `sql` is an expression over the row aliased t. A figure over rows of
+ * organisations (e.g. a park's warehouses) has `own_sql` too: what an enterprise user reads
+ * instead, the same figure over its organisation's rows only, its organisation bound as ?2. */
 typedef struct pj_rec_extra {
     const char *name, *sql;
     pj_rec_type type; /* TEXT, INT, NUM or BOOL */
+    const char *own_sql;
 } pj_rec_extra;
 
 typedef struct pj_rec_kind pj_rec_kind;

@@ -620,3 +620,98 @@ TEST_T(agri_township_officer_links_own_labs, 90)
     json_decref(CALL(&s, "POST", town, "/api/v1/agri/experts", body, 201));
     th_stop(&s);
 }
+
+/* An enterprise user reads its own farms, sections, projects and warehouses only; the figures
+ * it reads over them (the agri KPIs, a lab's projects and experts, a result's transfers, a
+ * park's warehouses) count its own rows only, so no other firm's area or yield shows in a sum. */
+TEST_T(agri_enterprise_figures_count_its_own_rows, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    rec_load_demos(&s);
+    char jd[80], off[80], path[96], body[320];
+    th_login(&s, "jd", s.demo_pw, jd);
+    th_login(&s, "officer", s.demo_pw, off);
+    long long jd_org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    long long other_org =
+        th_sql_int(&s, "SELECT MIN(id) FROM organisations WHERE id <> (SELECT organisation_id"
+                       " FROM users WHERE username = 'jd')");
+    json_t *d = CALL(&s, "GET", off, "/api/v1/agri/kpi", NULL, 200);
+    CHECK_STR(th_str(d, "scope"), "district");
+    long long d_sections = th_int(obj(d, "sections"), "count");
+    CHECK(d_sections > 0);
+    json_t *e = CALL(&s, "GET", jd, "/api/v1/agri/kpi", NULL, 200);
+    CHECK_STR(th_str(e, "scope"), "organisation");
+    CHECK_INT(th_int(obj(e, "sections"), "count"), 0);
+    CHECK(num(obj(e, "sections"), "area_m2") == 0);
+    CHECK_INT(json_object_size(obj(obj(e, "sections"), "by_state")), 0);
+    CHECK_INT(th_int(e, "doctor_farms"), 0);
+    CHECK_INT(json_object_size(obj(e, "projects")), 0);
+    CHECK_INT(th_int(obj(e, "milestones"), "total"), 0);
+    CHECK_INT(th_int(obj(e, "experts"), "total"), 0);
+    CHECK_INT(th_int(e, "transfers"), 0);
+    CHECK_INT(th_int(obj(e, "food_reserve"), "farms"), 0);
+    /* labs and results are everyone's: the same counts */
+    CHECK(json_equal(obj(e, "labs"), obj(d, "labs")));
+    CHECK_INT(th_int(e, "results"), th_int(d, "results"));
+    json_decref(e);
+    json_decref(d);
+    /* another firm's section counts for the district, not for jd; jd's own does */
+    snprintf(body, sizeof body,
+             "{\"cluster\":\"东高村\",\"name\":\"他企大棚\",\"organisation_id\":%lld,\"state\":"
+             "\"operating\",\"area_m2\":12345,\"yield_kg\":777777}",
+             other_org);
+    json_decref(CALL(&s, "POST", off, "/api/v1/agri/sections", body, 201));
+    snprintf(body, sizeof body,
+             "{\"cluster\":\"东高村\",\"name\":\"京东大棚\",\"organisation_id\":%lld,\"state\":"
+             "\"operating\",\"area_m2\":100,\"yield_kg\":2000}",
+             jd_org);
+    json_decref(CALL(&s, "POST", off, "/api/v1/agri/sections", body, 201));
+    e = CALL(&s, "GET", jd, "/api/v1/agri/kpi", NULL, 200);
+    CHECK_INT(th_int(obj(e, "sections"), "count"), 1);
+    CHECK(num(obj(e, "sections"), "area_m2") == 100);
+    CHECK(num(obj(e, "sections"), "yield_kg") == 2000);
+    json_decref(e);
+    d = CALL(&s, "GET", off, "/api/v1/agri/kpi", NULL, 200);
+    CHECK_INT(th_int(obj(d, "sections"), "count"), d_sections + 2);
+    json_decref(d);
+    /* a lab's projects: the district counts every one, jd its own */
+    long long lab = th_sql_int(&s, "SELECT MIN(id) FROM ag_labs");
+    snprintf(body, sizeof body, "{\"name\":\"他企项目\",\"lab_id\":%lld,\"organisation_id\":%lld}",
+             lab, other_org);
+    json_decref(CALL(&s, "POST", off, "/api/v1/agri/projects", body, 201));
+    snprintf(path, sizeof path, "/api/v1/agri/labs/%lld", lab);
+    json_t *lo = CALL(&s, "GET", off, path, NULL, 200);
+    json_t *le = CALL(&s, "GET", jd, path, NULL, 200);
+    CHECK(th_int(lo, "projects") >= 1);
+    CHECK_INT(th_int(le, "projects"), 0);
+    CHECK_INT(th_int(le, "results"), th_int(lo, "results"));
+    json_decref(lo);
+    json_decref(le);
+    /* a park's warehouses: jd counts its own */
+    long long park = th_sql_int(&s, "SELECT MIN(id) FROM lg_parks");
+    snprintf(body, sizeof body,
+             "{\"name\":\"他企仓\",\"area_m2\":54321,\"park_id\":%lld,\"organisation_id\":%lld}",
+             park, other_org);
+    json_decref(CALL(&s, "POST", off, "/api/v1/logistics/warehouses", body, 201));
+    snprintf(body, sizeof body, "{\"name\":\"京东仓\",\"area_m2\":5000,\"park_id\":%lld}", park);
+    json_decref(CALL(&s, "POST", jd, "/api/v1/logistics/warehouses", body, 201));
+    snprintf(path, sizeof path, "/api/v1/logistics/parks/%lld", park);
+    json_t *po = CALL(&s, "GET", off, path, NULL, 200);
+    json_t *pe = CALL(&s, "GET", jd, path, NULL, 200);
+    CHECK_INT(th_int(po, "warehouses"),
+              th_sql_int(&s, "SELECT COUNT(*) FROM lg_warehouses WHERE park_id = (SELECT MIN(id)"
+                             " FROM lg_parks)"));
+    long long mine = th_sql_int(&s, "SELECT COUNT(*) FROM lg_warehouses WHERE park_id = (SELECT"
+                                    " MIN(id) FROM lg_parks) AND organisation_id = (SELECT"
+                                    " organisation_id FROM users WHERE username = 'jd')");
+    CHECK(mine >= 1 && mine < th_int(po, "warehouses"));
+    CHECK_INT(th_int(pe, "warehouses"), mine);
+    CHECK(num(pe, "warehouse_area_m2") ==
+          th_sql_int(&s, "SELECT SUM(area_m2) FROM lg_warehouses WHERE park_id = (SELECT MIN(id)"
+                         " FROM lg_parks) AND organisation_id = (SELECT organisation_id FROM"
+                         " users WHERE username = 'jd')"));
+    json_decref(po);
+    json_decref(pe);
+    th_stop(&s);
+}

@@ -199,6 +199,12 @@ describe('district development: academy, agri-tech, logistics', { timeout: 24000
     await page.getByRole('tab', { name: '货运班列' }).waitFor();
     assert.equal(await page.getByRole('tab', { name: '土地地块' }).count(), 0);
     assert.equal(await page.locator('.el-alert--error').count(), 0);
+    // the agri-tech page: its own farms' figures (none in the demo), said so
+    const agri = await apiGet(page, '/agri/kpi');
+    assert.equal(agri.scope, 'organisation');
+    await page.goto('/agri');
+    await page.getByTestId('agri-own-scope').waitFor();
+    assert.equal(await page.getByTestId('doctor-farms').innerText(), String(agri.doctor_farms));
     await noProblems(page);
     await context.close();
   });

@@ -2283,6 +2283,7 @@ export default {
     warehousesN: '{n} warehouse | {n} warehouses',
     freightAnnualised: 'Annualised freight',
     ownFigure: 'Your company · {label}',
+    agriOwnScope: 'Farms, experts, projects, greenhouses and transfers: your company’s own (labs and research results are open to all, their counts of projects, experts and transfers your company’s own)',
     ownScope: 'Warehouses, freight and tenancies: your company’s own (the district’s totals are not shown to company users, nor are land parcels)',
     progressTarget: '{p}% of the 2035 target of {target} t',
     transferRate: 'Transferable share of land',

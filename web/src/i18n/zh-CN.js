@@ -2286,6 +2286,7 @@ export default {
     warehousesN: '{n} 座',
     freightAnnualised: '年化货运量',
     ownFigure: '本企业 · {label}',
+    agriOwnScope: '农场、专家、项目、大棚与成果转化均为本企业数据；实验室与科研成果全区公开，其中的项目、专家与转化数也只计本企业',
     ownScope: '仓储、货运与租赁均为本企业数据（全区合计与土地地块不向企业用户显示）',
     progressTarget: '达 2035 年目标 {target} 吨的 {p}%',
     transferRate: '土地可流转率',
