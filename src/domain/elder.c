@@ -1538,8 +1538,9 @@ int pj_elder_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         (pj_el_pairs_end_on(c, "elder", id, r.status, left_day, err) ||
          (!strcmp(old_status, "active") &&
           (pj_el_helpers_of_elder_stop(c, id, left_day, &stopped, &n_stopped, err) ||
-           /* those of the number left active elsewhere: the district office and their own
-            * township and grid are told, the caller is not */
+           /* those of the number left active (elsewhere, or linked to another elder record):
+            * the district office and their own township and grid are told, a caller outside
+            * them is not */
            pj_el_alert_id_departed(c, id, r.status, left_day, err)))))
         goto fail;
     /* nor one who moved to another township: pairing is organised within a township, the

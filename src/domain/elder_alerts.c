@@ -13,8 +13,9 @@
  * with the reason); either way the alert's dedupe key is released, so the condition is raised
  * afresh should it return.
  * Raised by a write, not by the scan: helper_id_departed — an elder recorded moved or deceased
- * whose ID number an active, unlinked helper record outside the recording caller's scope still
- * has (pj_el_alert_id_departed); resolved by the scan once that helper is inactive.
+ * whose ID number an active helper record still has: unlinked, outside the recording caller's
+ * scope, or linked to another elder record (pj_el_alert_id_departed); resolved by the scan once
+ * that helper is inactive.
  * Local time is UTC + elder_tz_offset_min (Beijing, 480). */
 #include <stdio.h>
 #include <string.h>
@@ -477,13 +478,15 @@ static int alert_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 int pj_el_alert_id_departed(pj_ctx *c, int64_t elder_id, const char *status, int64_t day,
                             pj_err *err)
 {
-    /* the same person's helper records left active by the departure: unlinked ones of the
-     * elder's ID number outside the caller's scope (those in it, and linked ones, were
-     * stopped just before) */
+    /* the same person's helper records left active by the departure: one of the elder's ID
+     * number, unlinked and outside the caller's scope, or linked to another elder record (still
+     * on the register, whoever recorded the departure: which record is the person's is for
+     * those who may act on the helper to settle); those linked to the elder, and unlinked ones
+     * in the caller's scope, were stopped just before */
     pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT h.id FROM helpers h WHERE h.active = 1 AND h.elder_id IS"
-                               " NULL AND h.id_number = (SELECT id_number FROM elders WHERE id ="
-                               " ?) ORDER BY h.id",
+                               "SELECT h.id FROM helpers h WHERE h.active = 1 AND h.id_number ="
+                               " (SELECT id_number FROM elders WHERE id = ?1) AND (h.elder_id IS"
+                               " NULL OR h.elder_id <> ?1) ORDER BY h.id",
                                err);
     if (!s) return -1;
     pj_stmt_int(s, 1, elder_id);

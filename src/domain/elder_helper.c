@@ -497,7 +497,10 @@ int pj_el_helpers_of_elder_stop(pj_ctx *c, int64_t elder_id, int64_t day, int64_
     /* the elder's helper records: linked to it (whoever sees it: the link was made by one who
      * saw both), or unlinked with its ID number (the same person, as pairing, logging and
      * redeeming take them) in the caller's scope: an unlinked record elsewhere is another
-     * township's, whose pairs the caller may not end unseen (the district office settles it) */
+     * township's, whose pairs the caller may not end unseen (the district office settles it);
+     * one of the number linked to another elder record, still on the register, is that
+     * record's person as its link says (which of the number or the link is wrong is settled by
+     * those who may act on it: pj_el_alert_id_departed tells them) */
     pj_stmt *s = pj_db_prepare(
         c->db,
         pj_arena_printf(c->arena,

@@ -135,11 +135,12 @@ int pj_el_pairs_end_on(pj_ctx *c, const char *who, int64_t id, const char *note,
 int pj_el_helpers_of_elder_stop(pj_ctx *c, int64_t elder_id, int64_t day, int64_t **shown,
                                 int *n_shown, pj_err *err);
 /* After pj_el_helpers_of_elder_stop for elder `elder_id` who left the register (status "moved"
- * or "deceased") on day `day`: each helper record still active, unlinked, of the elder's ID
- * number — outside the caller's scope, so not stopped — gets a helper_id_departed alert at its
- * own grid and township (the district office, that township and grid read it; the caller is
- * told nothing), with one audit row "create" / "elder_alert"; once per helper, elder and day;
- * inside the caller's transaction. */
+ * or "deceased") on day `day`: each helper record of the elder's ID number still active —
+ * unlinked and outside the caller's scope, or linked to another elder record (its own record,
+ * still on the register: not stopped by another's departure, wherever it is) — gets a
+ * helper_id_departed alert at its own grid and township (the district office, that township and
+ * grid read it; a caller outside them is told nothing), with one audit row "create" /
+ * "elder_alert"; once per helper, elder and day; inside the caller's transaction. */
 int pj_el_alert_id_departed(pj_ctx *c, int64_t elder_id, const char *status, int64_t day,
                             pj_err *err);
 /* The open and acknowledged alerts of an elder or a helper (who = "elder" | "helper") who moved

@@ -290,3 +290,75 @@ TEST_T(eldercare_departure_alert_resolved_once_the_elder_is_back, 120)
     CHECK_INT(th_sql_int(&s, sql), 1);
     th_stop(&s);
 }
+
+/* A helper record of the departed elder's ID number linked to another elder record (its link
+ * made when that record had the number, the record's number corrected since) was neither
+ * stopped — not linked to the elder who left — nor alerted — not unlinked — so the person
+ * recorded as departed went on helping with no one told. Its own elder record is still on the
+ * register: the departure does not stop it (which record is the person's is not settled by it),
+ * whoever records it, but raises the alert at the helper's grid and township, in grid01's
+ * scope too and for a departure recorded by the district office. */
+TEST_T(eldercare_departure_alerts_the_helper_of_its_number_linked_elsewhere, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80], off[80], town[80], path[64], body[200], sql[300], id[19];
+    th_login(&s, "grid01", s.demo_pw, g);
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    long long grid = el_grid01_grid(&s);
+    long long there = el_grid_of_jinhaihu(&s);
+    /* the helper elsewhere (recorded by grid01), in grid01's grid (grid01), elsewhere
+     * (recorded by the district office) */
+    long long where[] = {there, grid, there};
+    const char *who[] = {g, g, off};
+    long long hs[3];
+    for (int k = 0; k < 3; k++) {
+        int seq = 70 + 2 * k;
+        /* the other record: registered with the number, the helper linked to it, then its
+         * number corrected; the departing elder registered with the number after */
+        long long other = elder_of(&s, g, grid, seq);
+        long long h = helper_of(&s, off, where[k], seq, other);
+        hs[k] = h;
+        el_id(id, "19580709", seq + 1, 'F');
+        snprintf(path, sizeof path, "/api/v1/elders/%lld", other);
+        snprintf(body, sizeof body, "{\"version\":1,\"id_number\":\"%s\"}", id);
+        json_decref(EL(&s, g, "PATCH", path, body, 200));
+        long long e = elder_of(&s, g, grid, seq);
+        snprintf(path, sizeof path, "/api/v1/elders/%lld", e);
+        json_t *o = EL(&s, who[k], "PATCH", path, "{\"version\":1,\"status\":\"deceased\"}", 200);
+        json_t *st = json_object_get(o, "helpers_stopped");
+        CHECK(json_is_array(st) && json_array_size(st) == 0);
+        json_decref(o);
+        /* not stopped, its pairs and link as they were; one alert at its own grid */
+        snprintf(sql, sizeof sql, "SELECT active FROM helpers WHERE id = %lld AND elder_id = %lld",
+                 h, other);
+        CHECK_INT(th_sql_int(&s, sql), 1);
+        CHECK_INT(alerts_of(&s, h), 1);
+        snprintf(sql, sizeof sql,
+                 "SELECT COUNT(*) FROM elder_alerts a JOIN helpers h ON h.id = a.helper_id WHERE"
+                 " a.helper_id = %lld AND a.kind = 'helper_id_departed' AND a.grid_id = h.grid_id"
+                 " AND a.township_id = h.township_id AND a.elder_id IS NULL AND a.state = 'open'",
+                 h);
+        CHECK_INT(th_sql_int(&s, sql), 1);
+    }
+    /* read by those who may act on each helper: grid01 the one in its grid only */
+    json_t *o =
+        EL(&s, g, "GET", "/api/v1/elder-alerts?kind=helper_id_departed&limit=500", NULL, 200);
+    json_t *items = json_object_get(o, "items");
+    CHECK_INT((long long)json_array_size(items), 1);
+    CHECK_INT(th_int(json_array_get(items, 0), "helper_id"), hs[1]);
+    json_decref(o);
+    CHECK_INT(shown(&s, off, "/api/v1/elder-alerts?kind=helper_id_departed&limit=500"), 3);
+    /* settled by the helper's township (the link taken off, the record stopped): resolved */
+    snprintf(path, sizeof path, "/api/v1/helpers/%lld", hs[0]);
+    json_decref(
+        EL(&s, town, "PATCH", path, "{\"version\":1,\"elder_id\":null,\"active\":false}", 200));
+    json_decref(EL(&s, off, "POST", "/api/v1/elder-alerts/scan", "{}", 200));
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM elder_alerts WHERE helper_id = %lld AND state = 'resolved' AND"
+             " resolved_reason = 'the helper is inactive'",
+             hs[0]);
+    CHECK_INT(th_sql_int(&s, sql), 1);
+    th_stop(&s);
+}
