@@ -200,27 +200,15 @@ static int he_current(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_bu
 {
     return pj_helper_get(&s->ctx, id, 0, w, &s->err);
 }
-/* the helper's active pairs (-1 when they cannot be counted) */
-static int64_t he_pairs(session *s, int64_t id)
-{
-    pj_err err;
-    pj_err_clear(&err);
-    pj_stmt *q = pj_db_prepare(
-        s->db, "SELECT COUNT(*) FROM elder_pairs WHERE helper_id = ? AND state = 'active'", &err);
-    if (!q) return -1;
-    pj_stmt_int(q, 1, id);
-    int64_t n = pj_stmt_step(q, &err) == 1 ? pj_col_int(q, 0) : -1;
-    pj_stmt_done(q);
-    return n;
-}
 static int he_update(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
-    /* a helper made inactive keeps no pair: say how many ended */
-    int64_t before = he_pairs(s, id);
-    if (pj_helper_update(&s->ctx, id, b, w, &s->err)) return -1;
-    if (before > 0 && he_pairs(s, id) == 0)
-        fprintf(stderr, "pingji: the helper's %lld pair(s) ended; the elders may be paired again\n",
-                (long long)before);
+    /* a helper made inactive, or moved to another township, keeps no pair: say how many ended,
+     * as the update counted them (the answer's pairs_ended, as the API and the console say) */
+    int ended;
+    if (pj_helper_update_n(&s->ctx, id, b, w, &ended, &s->err)) return -1;
+    if (ended > 0)
+        fprintf(stderr, "pingji: the helper's %d pair(s) ended; the elders may be paired again\n",
+                ended);
     return 0;
 }
 

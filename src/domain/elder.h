@@ -105,6 +105,10 @@ int pj_helper_list(pj_ctx *c, const pj_helper_filter *f, pj_jw *w, pj_err *err);
 int pj_helper_get(pj_ctx *c, int64_t id, int reveal, pj_jw *w, pj_err *err);
 int pj_helper_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 int pj_helper_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+/* pj_helper_update, *pairs_ended set to how many active pairs it ended (a deactivation, a move to
+ * another township; 0 otherwise): the answer's pairs_ended, for a caller that says it (the CLI) */
+int pj_helper_update_n(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, int *pairs_ended,
+                       pj_err *err);
 
 /* ---- pairing (elder_pairing.c) ---- */
 

@@ -397,6 +397,13 @@ fail:
 
 int pj_helper_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
 {
+    int ended;
+    return pj_helper_update_n(c, id, body, w, &ended, err);
+}
+
+int pj_helper_update_n(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, int *pairs_ended, pj_err *err)
+{
+    *pairs_ended = 0;
     int64_t version, grid;
     static const char *const nullable[] = {"elder_id", NULL};
     if (pj_el_update_check(c, "helper", id, body, helper_fields, nullable, &version, &grid, err))
@@ -485,6 +492,7 @@ int pj_helper_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         pj_db_commit(c->db, err))
         goto fail;
     pj_jw_raw(w, pj_render_with(c, after, pj_arena_printf(c->arena, "\"pairs_ended\":%d", ended)));
+    *pairs_ended = ended;
     return 0;
 fail:
     pj_db_rollback(c->db);

@@ -150,6 +150,37 @@ TEST_T(cli_updates_and_actions_take_the_current_version, 180)
     CHECK_INT(q_int(db, j), 0);
     snprintf(j, sizeof j, "SELECT active FROM helpers WHERE id = %lld", he);
     CHECK_INT(q_int(db, j), 0);
+    /* another, moved to a grid of another township: its pairs end too, and the tool says the
+     * count the update itself ended, its answer's pairs_ended (as the API's PATCH answers) */
+    long long he2 = q_int(db, "SELECT helper_id FROM elder_pairs WHERE state = 'active'"
+                              " GROUP BY helper_id ORDER BY COUNT(*) DESC, helper_id LIMIT 1");
+    CHECK(he2 > 0 && he2 != he);
+    snprintf(j, sizeof j,
+             "SELECT COUNT(*) FROM elder_pairs WHERE helper_id = %lld AND state = 'active'", he2);
+    long long pairs2 = q_int(db, j);
+    CHECK(pairs2 > 0);
+    char gj[400];
+    snprintf(gj, sizeof gj,
+             "SELECT MIN(g.id) FROM regions g JOIN regions v ON v.id = g.parent_id WHERE g.type ="
+             " 'grid' AND v.parent_id <> (SELECT township_id FROM helpers WHERE id = %lld)",
+             he2);
+    long long far = q_int(db, gj);
+    CHECK(far > 0);
+    char move[64];
+    snprintf(move, sizeof move, "{\"grid_id\":%lld}", far);
+    CHECK_INT(RUN(out, "helper", "update", num(id, he2), "--json", move, "--db", db), 0);
+    snprintf(said, sizeof said, "the helper's %lld pair(s) ended", pairs2);
+    CHECK(strstr(out, said));
+    snprintf(said, sizeof said, "\"pairs_ended\": %lld\n", pairs2);
+    CHECK(strstr(out, said));
+    snprintf(j, sizeof j,
+             "SELECT COUNT(*) FROM elder_pairs WHERE helper_id = %lld AND state = 'ended' AND"
+             " ended_note = 'moved township'",
+             he2);
+    CHECK_INT(q_int(db, j), pairs2);
+    /* an update that ends none says nothing of pairs */
+    CHECK_INT(RUN(out, "helper", "update", id, "--json", "{\"capacity\":5}", "--db", db), 0);
+    CHECK(strstr(out, "\"pairs_ended\": 0\n") && !strstr(out, "pair(s) ended"));
     long long wh = q_int(db, "SELECT MIN(id) FROM lg_warehouses");
     CHECK_INT(RUN(out, "logistics", "warehouses", "update", num(id, wh), "--json",
                   "{\"name\":\"CLI 仓\"}", "--db", db),
