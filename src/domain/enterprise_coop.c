@@ -348,20 +348,23 @@ int pj_ent_contact_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 int pj_ent_contact_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
 {
     /* an enterprise: the requests it sent or received; the filter: those touching that firm
-     * (for an enterprise, its requests with that firm) */
+     * (for an enterprise, its requests with that firm). Newest first, as the board: the cursor
+     * is the last id shown, the next page holds the smaller ids (a request made meanwhile
+     * takes a larger one: no page skips or repeats a request for it) */
     int64_t own = ent_list_org(c, 0, 0), org = f->organisation_id;
     int64_t town = ent_list_town(c);
     pj_stmt *s = pj_db_prepare(
         c->db,
         "SELECT k.id FROM ent_coop_contacts k JOIN ent_coop_posts p ON p.id = k.post_id JOIN"
         " organisations fo ON fo.id = k.from_org_id JOIN organisations t ON t.id = p.org_id"
-        " WHERE k.id > ? AND (? = 0 OR k.from_org_id = ? OR p.org_id = ?) AND (? = 0 OR"
+        " WHERE (? = 0 OR k.id < ?) AND (? = 0 OR k.from_org_id = ? OR p.org_id = ?) AND (? = 0 OR"
         " k.from_org_id = ? OR p.org_id = ?) AND (? = 0 OR"
         " fo.township_id = ? OR t.township_id = ?) AND (? = 0 OR k.post_id = ?) AND (? IS NULL"
-        " OR k.state = ?) ORDER BY k.id LIMIT ?",
+        " OR k.state = ?) ORDER BY k.id DESC LIMIT ?",
         err);
     if (!s) return -1;
     int i = 1;
+    pj_stmt_int(s, i++, f->cursor);
     pj_stmt_int(s, i++, f->cursor);
     pj_stmt_int(s, i++, own);
     pj_stmt_int(s, i++, own);

@@ -1237,3 +1237,143 @@ TEST(enterprise_coop_board_newest_first_paged_by_smaller_ids)
     CHECK_INT(seen, needs);
     th_stop(&s);
 }
+
+/* One page of contact requests as `tok` reads it, as board_page: the ids into ids[] (at most
+ * 64), their count the return, *next the next_cursor (0 on the last page). */
+static int contact_page(th_server *s, const char *tok, const char *query, long long cursor,
+                        long long ids[64], long long *next)
+{
+    char path[200];
+    if (cursor)
+        snprintf(path, sizeof path, "/api/v1/enterprise/coop-contacts?%s&cursor=%lld", query,
+                 cursor);
+    else
+        snprintf(path, sizeof path, "/api/v1/enterprise/coop-contacts?%s", query);
+    json_t *o;
+    CHECK_INT(th_call(s, "GET", path, tok, NULL, &o), 200);
+    json_t *it = json_object_get(o, "items");
+    int n = (int)json_array_size(it);
+    CHECK(n <= 64);
+    for (int i = 0; i < n && i < 64; i++) ids[i] = th_int(json_array_get(it, i), "id");
+    json_t *nc = json_object_get(o, "next_cursor");
+    *next = json_is_null(nc) ? 0 : atoll(json_string_value(nc));
+    /* the cursor is the last request shown */
+    if (*next) CHECK_INT(*next, ids[n - 1]);
+    json_decref(o);
+    return n;
+}
+
+/* A contact request as the district officer enters it for firm `org`: its id. */
+static long long ask_contact(th_server *s, const char *tok, long long post_id, long long org,
+                             const char *message)
+{
+    char path[96], body[200];
+    snprintf(path, sizeof path, "/api/v1/enterprise/coop-posts/%lld/contacts", post_id);
+    snprintf(body, sizeof body, "{\"message\":\"%s\",\"organisation_id\":%lld}", message, org);
+    json_t *o;
+    CHECK_INT(th_call(s, "POST", path, tok, body, &o), 201);
+    long long id = th_int(o, "id");
+    json_decref(o);
+    return id;
+}
+
+/* The contact requests are read newest first, as the board: a request just made heads the
+ * first page, the next page holds the smaller ids, so following the cursors while requests are
+ * made between pages skips none and repeats none, for a firm, an officer, a filter. */
+TEST(enterprise_coop_contacts_newest_first_paged_by_smaller_ids)
+{
+    th_server s;
+    th_start(&s, 1);
+    th_demo(&s, pj_enterprise_demo);
+    char off[80], jd[80], view[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    th_login(&s, "viewer", s.demo_pw, view);
+    long long own = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    long long p = post(&s, jd, 0, "offer", "supply", 0, "联系测试：冷库开放");
+    long long q = post(&s, jd, 0, "need", "logistics", 0, "联系测试：求干线运输");
+    /* six other firms ask, alternating between the two posts */
+    long long k[8];
+    char sql[240];
+    for (int i = 0; i < 6; i++) {
+        snprintf(sql, sizeof sql,
+                 "SELECT id FROM organisations WHERE type = 'enterprise' AND id <> %lld"
+                 " ORDER BY id LIMIT 1 OFFSET %d",
+                 own, i);
+        k[i] = ask_contact(&s, off, i % 2 ? q : p, th_sql_int(&s, sql), "希望合作");
+        if (i) CHECK(k[i] > k[i - 1]);
+    }
+
+    /* the firm's first page: the newest on top, then ever older */
+    long long ids[64], next;
+    int n = contact_page(&s, jd, "limit=4", 0, ids, &next);
+    CHECK_INT(n, 4);
+    for (int i = 0; i < 4; i++) CHECK_INT(ids[i], k[5 - i]);
+    CHECK_INT(next, k[2]);
+    /* the cursor means "ids below": the page after k[2] starts at k[1] */
+    n = contact_page(&s, jd, "limit=4", next, ids, &next);
+    CHECK(n >= 2);
+    CHECK_INT(ids[0], k[1]);
+    CHECK_INT(ids[1], k[0]);
+
+    /* every request, 4 at a time for the district officer (and 5 for a viewer), a request made
+     * after the first page and another later: each there when the walk began is listed once,
+     * in descending ids, the new ones not */
+    const char *readers[] = {off, view};
+    const char *sizes[] = {"limit=4", "limit=5"};
+    for (int r = 0; r < 2; r++) {
+        long long total = th_sql_int(&s, "SELECT COUNT(*) FROM ent_coop_contacts");
+        long long lowest = th_sql_int(&s, "SELECT MIN(id) FROM ent_coop_contacts");
+        long long prev = 0, cursor = 0, c = 0, d = 0;
+        int seen = 0, pages = 0;
+        do {
+            n = contact_page(&s, readers[r], sizes[r], cursor, ids, &next);
+            for (int i = 0; i < n; i++) {
+                if (prev) CHECK(ids[i] < prev);
+                CHECK(ids[i] != c && ids[i] != d);
+                prev = ids[i];
+            }
+            seen += n;
+            cursor = next;
+            snprintf(sql, sizeof sql,
+                     "SELECT id FROM organisations WHERE type = 'enterprise' AND id <> %lld"
+                     " ORDER BY id LIMIT 1 OFFSET %d",
+                     own, 6 + 2 * r + (pages > 0));
+            if (++pages == 1) c = ask_contact(&s, off, p, th_sql_int(&s, sql), "翻页间请求");
+            if (pages == 2) d = ask_contact(&s, off, q, th_sql_int(&s, sql), "又一条请求");
+        } while (next && pages < 100);
+        CHECK(total > 5);
+        CHECK_INT(seen, total);
+        CHECK_INT(prev, lowest);
+        /* read again, the first page starts with the requests made meanwhile, newest first */
+        n = contact_page(&s, readers[r], sizes[r], 0, ids, &next);
+        CHECK_INT(ids[0], d);
+        CHECK_INT(ids[1], c);
+        k[6 + r] = d;
+    }
+
+    /* a filter keeps the order and the paging: the requests for post q, 2 at a time */
+    char query[64];
+    snprintf(query, sizeof query, "post_id=%lld&limit=2", q);
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM ent_coop_contacts WHERE post_id = %lld", q);
+    long long for_q = th_sql_int(&s, sql);
+    CHECK_INT(for_q, 5); /* k[1], k[3], k[5] and the two d */
+    long long prev = 0, cursor = 0;
+    int seen = 0, pages = 0;
+    do {
+        n = contact_page(&s, jd, query, cursor, ids, &next);
+        for (int i = 0; i < n; i++) {
+            if (!prev) CHECK_INT(ids[i], k[7]); /* the newest request for q */
+            if (prev) CHECK(ids[i] < prev);
+            snprintf(sql, sizeof sql, "SELECT post_id FROM ent_coop_contacts WHERE id = %lld",
+                     ids[i]);
+            CHECK_INT(th_sql_int(&s, sql), q);
+            prev = ids[i];
+        }
+        seen += n;
+        cursor = next;
+    } while (next && ++pages < 100);
+    CHECK_INT(seen, for_q);
+    CHECK_INT(prev, k[1]);
+    th_stop(&s);
+}
