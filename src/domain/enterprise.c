@@ -421,20 +421,33 @@ fail:
     return -1;
 }
 
-int pj_ent_calendar_delete(pj_ctx *c, int64_t id, pj_err *err)
+int pj_ent_calendar_delete(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE)) return -1;
     if (pj_db_begin(c->db, err)) return -1;
     char *before = pj_render_to_string(c, id, calendar_render, err);
+    char day[11] = "";
     pj_cal was, now;
     if (!before || ent_calendar_load(c, &was, err)) goto fail;
-    pj_stmt *s = pj_db_prepare(c->db, "DELETE FROM ent_calendar WHERE id = ?", err);
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT day FROM ent_calendar WHERE id = ?", err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) snprintf(day, sizeof day, "%s", pj_col_text(s, 0));
+    pj_stmt_done(s);
+    if (rc != 1) goto fail;
+    s = pj_db_prepare(c->db, "DELETE FROM ent_calendar WHERE id = ?", err);
     if (!s) goto fail;
     pj_stmt_int(s, 1, id);
     if (pj_step_done(s, err) || pj_audit_add(c, "delete", "ent_calendar", id, before, NULL, err) ||
-        ent_calendar_load(c, &now, err) ||
-        ent_appeal_deadlines_redo(c, &was, &now, INT64_MAX, err) || pj_db_commit(c->db, err))
+        ent_calendar_load(c, &now, err) || ent_appeal_deadlines_redo(c, &was, &now, INT64_MAX, err))
         goto fail;
+    /* a make-up working day removed makes its date a day off again: the reception days it
+     * leaves there are named as by a holiday entered (the district is to move them) */
+    pj_jw_obj(w);
+    if (calendar_days_to_move(c, day, w, err)) goto fail;
+    pj_jw_obj_end(w);
+    if (pj_db_commit(c->db, err)) goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);

@@ -39,7 +39,9 @@ int pj_ent_calendar_list(pj_ctx *c, int year, pj_jw *w, pj_err *err);
 /* Sets the day of body's "day" (a new one, or in place of the day of that date, *created
  * (may be NULL) telling which); writes the day's JSON. */
 int pj_ent_calendar_set(pj_ctx *c, json_t *body, pj_jw *w, int *created, pj_err *err);
-int pj_ent_calendar_delete(pj_ctx *c, int64_t id, pj_err *err);
+/* Removes a day; writes {"reception_days_to_move": [...]}: the planned reception days, today or
+ * later, its date leaves on a day off (as the answer of a day set). */
+int pj_ent_calendar_delete(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
 int pj_ent_settings_get(pj_ctx *c, pj_jw *w, pj_err *err);
 int pj_ent_settings_update(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 

@@ -53,9 +53,10 @@ static int h_calendar_set(pj_req *r)
         return -1;
     return created ? pj_h_created(r) : 0;
 }
+/* 200 with the reception days the removal leaves on a day off (reception_days_to_move) */
 static int h_calendar_delete(pj_req *r)
 {
-    return pj_ent_calendar_delete(&r->ctx, r->id, &r->err) ? -1 : pj_h_no_content(r);
+    return pj_ent_calendar_delete(&r->ctx, r->id, &r->w, &r->err);
 }
 static int h_settings(pj_req *r)
 {

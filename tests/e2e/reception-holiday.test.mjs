@@ -1,7 +1,9 @@
 // A holiday entered on the calendar page that falls on a planned reception day: the page says
 // which reception day is now on a holiday and links to it; there the day is marked 需改期 in
 // the year strip and the detail says 该日已为节假日，请改期, whose 改期 opens the edit form at its
-// date picker; moved to the next working day, the mark is gone and the sign-ups stay.
+// date picker; moved to the next working day, the mark is gone and the sign-ups stay. A make-up
+// working day deleted on the calendar page under a planned reception day leaves that day on a
+// Saturday off: the page says so as for a holiday entered (the delete named no day before).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, apiGet, DEMO_PW, apiSend, beijingToday, plusDays } from './lib.mjs';
@@ -78,6 +80,47 @@ describe('a reception day the calendar made a holiday', { timeout: 120000 }, () 
     assert.equal(now.not_workday, false);
     assert.equal(now.signup_count, 1, 'the sign-up stays');
     await shot(off.page, 'reception-holiday-moved');
+    assert.deepEqual(off.page.problems, []);
+    await off.context.close();
+  });
+
+  test('a make-up working day deleted under a planned reception day: the calendar says to move it', async () => {
+    const off = await openPage(browser);
+    await login(off.page, 'officer', DEMO_PW);
+    const year = Number(beijingToday().slice(0, 4)) + 5;
+    if (!(await apiGet(off.page, `/enterprise/calendar?year=${year}`)).items.length)
+      await apiSend(off.page, 'post', '/enterprise/calendar', { day: `${year}-01-01`, kind: 'holiday', name: '元旦' });
+    await apiSend(off.page, 'post', '/enterprise/reception-days', { year });
+    const days = (await apiGet(off.page, '/enterprise/reception-days?limit=500')).items;
+    const day = days.find((d) => d.held_on.startsWith(`${year}-09`) && d.state === 'planned');
+    assert.ok(day, 'the September reception day');
+    // its Saturday made a make-up working day, the reception day moved there, a firm signed up
+    const sat = plusDays(day.first_monday, 5);
+    assert.equal(new Date(sat + 'T00:00:00Z').getUTCDay(), 6);
+    const made = await apiSend(off.page, 'post', '/enterprise/calendar', { day: sat, kind: 'workday', name: '国庆节调休' });
+    assert.deepEqual(made.reception_days_to_move, []);
+    const moved = await apiSend(off.page, 'patch', `/enterprise/reception-days/${day.id}`, { version: day.version, held_on: sat });
+    assert.equal(moved.not_workday, false);
+    const org = (await apiGet(off.page, '/organisations?type=enterprise&limit=1')).items[0].id;
+    await apiSend(off.page, 'post', `/enterprise/reception-days/${day.id}/signups`, { topic: '国庆前供货', organisation_id: org });
+
+    // the make-up day deleted on the calendar page
+    await off.page.goto(`/enterprise/calendar?year=${year}`);
+    const row = off.page.getByTestId('cal-table').locator('tr', { has: off.page.getByTestId('cal-row-day').getByText(sat, { exact: true }) });
+    await row.getByTestId('cal-remove').click();
+    const box = off.page.locator('.el-message-box');
+    await box.getByRole('button', { name: '删除' }).click();
+    await off.page.getByText(`已删除 ${sat}`).waitFor();
+    const note = off.page.getByTestId('cal-to-move');
+    await note.getByText('以下接待日已为节假日，请改期').waitFor();
+    const said = await note.textContent();
+    assert.ok(said.includes(`${sat} 接待日（原定 ${day.first_monday}）`) && said.includes('已有 1 家企业报名'), said);
+    assert.equal(await note.getByTestId('cal-to-move-link').count(), 1);
+    assert.equal((await apiGet(off.page, `/enterprise/reception-days/${day.id}`)).not_workday, true);
+    await shot(off.page, 'reception-holiday-workday-deleted');
+    await note.getByTestId('cal-to-move-link').click();
+    await off.page.waitForURL(new RegExp(`/enterprise/reception-days\\?.*day=${day.id}`));
+    await off.page.getByTestId('reception-detail').getByTestId('reception-not-workday').waitFor();
     assert.deepEqual(off.page.problems, []);
     await off.context.close();
   });
