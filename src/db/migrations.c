@@ -1683,5 +1683,24 @@ const pj_migration pj_migrations[] = {
      "UPDATE ent_reception_days SET moved_reason = '' WHERE held_on = first_monday;"
      "UPDATE ent_reception_days SET move_kind = CASE WHEN moved_reason LIKE '% by the district'"
      " THEN 'district' ELSE 'calendar' END WHERE moved_reason <> '';"},
+    /* firms signed up for a reception day are told when the district moves it, cancels it or
+     * puts it back: a notice is of a policy or of a reception day (with the day's date before
+     * and after; no date after for a cancellation). The table is rebuilt as it was (columns,
+     * foreign keys, its index; nothing refers to it, it has no triggers) with policy_id
+     * nullable; every notice sent before is kept with its id */
+    {210, "enterprise service: notices of reception days moved, cancelled or put back",
+     "CREATE TABLE ent_notices_new ("
+     " id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organisations(id),"
+     " policy_id INTEGER REFERENCES ent_policies(id) ON DELETE CASCADE,"
+     " kind TEXT NOT NULL, created_at INTEGER NOT NULL, read_at INTEGER,"
+     " reception_day_id INTEGER REFERENCES ent_reception_days(id),"
+     " old_date TEXT, new_date TEXT,"
+     " CHECK ((policy_id IS NULL) <> (reception_day_id IS NULL)));"
+     "INSERT INTO ent_notices_new (id, org_id, policy_id, kind, created_at, read_at)"
+     " SELECT id, org_id, policy_id, kind, created_at, read_at FROM ent_notices ORDER BY id;"
+     "DROP TABLE ent_notices;"
+     "ALTER TABLE ent_notices_new RENAME TO ent_notices;"
+     "CREATE INDEX ent_notices_org ON ent_notices(org_id);"
+     "CREATE INDEX ent_notices_day ON ent_notices(reception_day_id);"},
 };
 const int pj_migrations_count = (int)(sizeof pj_migrations / sizeof pj_migrations[0]);

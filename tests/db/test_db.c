@@ -959,3 +959,55 @@ TEST(db_migration_tells_who_moved_a_reception_day)
               1);
     pj_db_close(db);
 }
+
+/* Migration 210: a notice is of a policy or of a reception day; the table rebuilt with
+ * policy_id nullable keeps every notice sent before, with its id, policy, kind and times. */
+TEST(db_migration_keeps_policy_notices_and_takes_reception_day_notices)
+{
+    pj_db *db = open_at("notices.db", 209);
+    pj_err e = {0};
+    CHECK_INT(
+        pj_db_exec(db,
+                   "INSERT INTO organisations (id, name, type, created_at, updated_at) VALUES"
+                   " (1, '甲', 'enterprise', 1, 1), (2, '乙', 'enterprise', 1, 1);"
+                   "INSERT INTO ent_policies (id, title, issuer, issued_on, valid_from,"
+                   " conditions, created_at, updated_at) VALUES (1, '政策', '区', '2026-01-01',"
+                   " '2026-01-01', 'true', 1, 1);"
+                   "INSERT INTO ent_notices (id, org_id, policy_id, kind, created_at, read_at)"
+                   " VALUES (3, 1, 1, 'new_policy', 100, NULL), (7, 2, 1, 'in_force', 200,"
+                   " 250);"
+                   "INSERT INTO ent_reception_days (id, held_on, first_monday, moved_reason,"
+                   " created_at, updated_at) VALUES (1, '2026-12-07', '2026-12-07', '', 1,"
+                   " 1);",
+                   &e),
+        0);
+    pj_db_close(db);
+    db = open_at("notices.db", 0);
+    CHECK_INT(one(db, "SELECT COUNT(*) FROM ent_notices"), 2);
+    CHECK_INT(one(db, "SELECT COUNT(*) FROM ent_notices WHERE id = 3 AND org_id = 1 AND policy_id"
+                      " = 1 AND kind = 'new_policy' AND created_at = 100 AND read_at IS NULL AND"
+                      " reception_day_id IS NULL"),
+              1);
+    CHECK_INT(one(db, "SELECT COUNT(*) FROM ent_notices WHERE id = 7 AND org_id = 2 AND policy_id"
+                      " = 1 AND kind = 'in_force' AND created_at = 200 AND read_at = 250"),
+              1);
+    /* a reception day's notice has no policy; a notice of neither, or of both, is refused */
+    CHECK_INT(pj_db_exec(db,
+                         "INSERT INTO ent_notices (org_id, reception_day_id, kind, old_date,"
+                         " new_date, created_at) VALUES (1, 1, 'reception_moved', '2026-12-07',"
+                         " '2026-12-08', 300)",
+                         &e),
+              0);
+    CHECK(pj_db_exec(db, "INSERT INTO ent_notices (org_id, kind, created_at) VALUES (1, 'x', 1)",
+                     &e) != 0);
+    CHECK(pj_db_exec(db,
+                     "INSERT INTO ent_notices (org_id, policy_id, reception_day_id, kind,"
+                     " created_at) VALUES (1, 1, 1, 'x', 1)",
+                     &e) != 0);
+    CHECK_INT(one(db, "SELECT COUNT(*) FROM ent_notices"), 3);
+    /* the index by firm is there again */
+    CHECK_INT(one(db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name ="
+                      " 'ent_notices_org'"),
+              1);
+    pj_db_close(db);
+}
