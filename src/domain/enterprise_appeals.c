@@ -207,6 +207,57 @@ fail:
     return -1;
 }
 
+/* Each firm signed up for the day (a withdrawn sign-up is no more) gets a notice of `kind`
+ * naming the day's date before and after (NULL: cancelled), with one `notify` audit row for
+ * the day when any firm was told. Answers how many were, -1 on error. */
+static int reception_notify(pj_ctx *c, int64_t id, const char *kind, const char *old_date,
+                            const char *new_date, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "INSERT INTO ent_notices (org_id, reception_day_id, kind, old_date,"
+                               " new_date, created_at) SELECT org_id, ?, ?, ?, ?, ? FROM"
+                               " ent_signups WHERE reception_day_id = ? ORDER BY id",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    pj_stmt_text(s, 2, kind);
+    pj_stmt_text(s, 3, old_date);
+    pj_stmt_text(s, 4, new_date);
+    pj_stmt_int(s, 5, pj_now());
+    pj_stmt_int(s, 6, id);
+    if (pj_step_done(s, err)) return -1;
+    int n = pj_db_changes(c->db);
+    if (!n) return 0;
+    pj_buf b;
+    pj_buf_init(&b, 256);
+    pj_jw bw;
+    pj_jw_init(&bw, &b);
+    pj_jw_obj(&bw);
+    pj_jw_kstr(&bw, "notice", kind);
+    pj_jw_kstr(&bw, "held_on_before", old_date);
+    if (new_date)
+        pj_jw_kstr(&bw, "held_on", new_date);
+    else
+        pj_jw_knull(&bw, "held_on");
+    pj_jw_kint(&bw, "notified_firms", n);
+    pj_jw_obj_end(&bw);
+    char *after = pj_arena_strdup(c->arena, b.data);
+    pj_buf_free(&b);
+    return pj_audit_add(c, "notify", "ent_reception_day", id, NULL, after, err) ? -1 : n;
+}
+
+/* The answer of a PATCH: the day as rendered (an object), with how many firms were told of
+ * the change (notified_firms). */
+static int reception_answer(pj_ctx *c, pj_jw *w, const char *day, int told)
+{
+    size_t n = strlen(day);
+    while (n && day[n - 1] != '}') n--;
+    char *t = pj_arena_alloc(c->arena, n + 40);
+    snprintf(t, n + 40, "%.*s,\"notified_firms\":%d}", (int)(n ? n - 1 : 0), day, told);
+    pj_jw_raw(w, t);
+    return 0;
+}
+
 int pj_ent_reception_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
 {
     static const char *const fields[] = {"version", "leaders", "department_ids", "minutes", "state",
@@ -381,10 +432,30 @@ int pj_ent_reception_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
         goto fail;
     }
     /* a change that changes nothing (the same state again, the same minutes) keeps the
-     * version and writes no audit row */
-    if (pj_render_update_commit(c, "ent_reception_day", id, before, reception_render, w, err))
-        goto fail;
-    return 0;
+     * version and writes no audit row (nor notice: a notice goes with a change of date or
+     * state, which is a change) */
+    char *after = pj_render_to_string(c, id, reception_render, err);
+    if (!after) goto fail;
+    if (pj_render_same(before, after)) {
+        pj_db_rollback(c->db);
+        return reception_answer(c, w, before, 0);
+    }
+    if (pj_audit_add(c, "update", "ent_reception_day", id, before, after, err)) goto fail;
+    /* the firms signed up are told of a move, a cancellation or a day put back (maybe moved
+     * in the same save) */
+    const char *kind = NULL;
+    if (state && strcmp(state, cur) && !strcmp(state, "cancelled"))
+        kind = "reception_cancelled";
+    else if (reinstate)
+        kind = "reception_reinstated";
+    else if (moving)
+        kind = "reception_moved";
+    int told = kind ? reception_notify(
+                          c, id, kind, held,
+                          strcmp(kind, "reception_cancelled") ? (moving ? nd : held) : NULL, err)
+                    : 0;
+    if (told < 0 || pj_db_commit(c->db, err)) goto fail;
+    return reception_answer(c, w, after, told);
 fail:
     pj_db_rollback(c->db);
     return -1;

@@ -785,17 +785,19 @@ int pj_ent_notice_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
     int64_t town = ent_list_town(c);
     pj_stmt *s = pj_db_prepare(
         c->db,
-        "SELECT n.id, n.org_id, o.name, n.policy_id, p.title, n.kind, n.created_at"
-        " FROM ent_notices n JOIN organisations o ON o.id = n.org_id JOIN ent_policies p ON"
-        " p.id = n.policy_id WHERE n.id > ? AND (? = 0 OR n.org_id = ?) AND (? = 0 OR"
-        " o.township_id = ?) AND (? = 0 OR n.policy_id = ?) AND (? = 0 OR (" IN_FORCE
-        " AND EXISTS (SELECT 1 FROM ent_policy_matches m WHERE m.policy_id = n.policy_id AND"
-        " m.org_id = n.org_id)))"
+        "SELECT n.id, n.org_id, o.name, n.policy_id, p.title, n.kind, n.created_at,"
+        " n.reception_day_id, n.old_date, n.new_date"
+        " FROM ent_notices n JOIN organisations o ON o.id = n.org_id LEFT JOIN ent_policies p"
+        " ON p.id = n.policy_id WHERE n.id > ? AND (? = 0 OR n.org_id = ?) AND (? = 0 OR"
+        " o.township_id = ?) AND (? = 0 OR n.policy_id = ?) AND (? = 0 OR n.policy_id IS NULL"
+        " OR (" IN_FORCE " AND EXISTS (SELECT 1 FROM ent_policy_matches m WHERE m.policy_id ="
+        " n.policy_id AND m.org_id = n.org_id)))"
         " ORDER BY n.id LIMIT ?",
         err);
     if (!s) return -1;
     /* a firm's notices: of policies in force today that it still qualifies for (GET
-     * /policies/{id} answers 404 for any other: the notice linked to nothing) */
+     * /policies/{id} answers 404 for any other: the notice linked to nothing), and every one
+     * of a reception day (moved, cancelled, put back; every role reads the days) */
     char d[11];
     today(d);
     int i = 1;
@@ -822,10 +824,13 @@ int pj_ent_notice_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
         pj_jw_kint(w, "id", last);
         pj_jw_kint(w, "organisation_id", pj_col_int(s, 1));
         pj_render_text(w, "organisation", s, 2);
-        pj_jw_kint(w, "policy_id", pj_col_int(s, 3));
+        pj_render_ref(w, "policy_id", s, 3);
         pj_render_text(w, "policy", s, 4);
         pj_render_text(w, "kind", s, 5);
         pj_render_time(w, "created_at", pj_col_int(s, 6));
+        pj_render_ref(w, "reception_day_id", s, 7);
+        pj_render_text(w, "old_date", s, 8);
+        pj_render_text(w, "new_date", s, 9);
         pj_jw_obj_end(w);
     }
     int more = rc == 1;

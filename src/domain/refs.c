@@ -37,7 +37,7 @@ static const struct {
     {"ent_dispatch", "appeal dispatch", "appeal dispatches"},
     {"ent_fin_matches", "financing match", "financing matches"},
     {"ent_fin_needs", "financing need", "financing needs"},
-    {"ent_notices", "policy notice", "policy notices"},
+    {"ent_notices", "notice to a firm", "notices to firms"},
     {"ent_signups", "reception day sign-up", "reception day sign-ups"},
     {"facilities", "facility", "facilities"},
     {"helpers", "helper", "helpers"},

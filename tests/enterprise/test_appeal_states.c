@@ -629,7 +629,8 @@ TEST(enterprise_reception_day_moves_off_a_new_holiday)
     move_refused(&s, off, id, "2099-10-xx", 422, "invalid_value");
     move_refused(&s, off, id, "2001-10-02", 422, "invalid_value");
     snprintf(sql, sizeof sql,
-             "SELECT COUNT(*) FROM audit WHERE entity = 'ent_reception_day' AND entity_id = %lld",
+             "SELECT COUNT(*) FROM audit WHERE entity = 'ent_reception_day' AND entity_id = %lld"
+             " AND action = 'update'",
              id);
     long long audits = th_sql_int(&s, sql);
     snprintf(body, sizeof body, "\"held_on\":\"%s\"", next);

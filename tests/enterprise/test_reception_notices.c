@@ -1,0 +1,292 @@
+/* The firms signed up for a reception day are told when the district moves it, cancels it or
+ * puts it back (GET /notices), each once, in the same transaction as the change. */
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/enterprise_calendar.h"
+#include "t.h"
+#include "th.h"
+
+static int patch_day(th_server *s, const char *tok, long long id, const char *fields, json_t **o)
+{
+    char path[96], sql[96], body[256];
+    snprintf(path, sizeof path, "/api/v1/enterprise/reception-days/%lld", id);
+    snprintf(sql, sizeof sql, "SELECT version FROM ent_reception_days WHERE id = %lld", id);
+    snprintf(body, sizeof body, "{\"version\":%lld,%s}", th_sql_int(s, sql), fields);
+    return th_call(s, "PATCH", path, tok, body, o);
+}
+
+static void sign_up(th_server *s, const char *tok, long long day, long long org)
+{
+    char path[96], body[128];
+    snprintf(path, sizeof path, "/api/v1/enterprise/reception-days/%lld/signups", day);
+    if (org)
+        snprintf(body, sizeof body, "{\"organisation_id\":%lld,\"topic\":\"用地审批\"}", org);
+    else
+        snprintf(body, sizeof body, "{\"topic\":\"用地审批\"}");
+    CHECK_INT(th_call(s, "POST", path, tok, body, NULL), 201);
+}
+
+static long long notice_rows(th_server *s, long long day, long long org)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM ent_notices WHERE reception_day_id = %lld AND (%lld = 0 OR"
+             " org_id = %lld)",
+             day, org, org);
+    return th_sql_int(s, sql);
+}
+
+/* the reception-day notices GET /notices lists to tok, by firm: how many, the last one's */
+typedef struct {
+    int n, of_org[3];
+    char kind[32], old_date[11], new_date[11];
+    int new_null, policy_null;
+} listed;
+
+static listed list_notices(th_server *s, const char *tok, long long day, const long long orgs[3])
+{
+    listed l;
+    memset(&l, 0, sizeof l);
+    json_t *o, *it;
+    CHECK_INT(th_call(s, "GET", "/api/v1/enterprise/notices?limit=200", tok, NULL, &o), 200);
+    size_t i;
+    json_array_foreach(json_object_get(o, "items"), i, it)
+    {
+        json_t *rd = json_object_get(it, "reception_day_id");
+        if (!json_is_integer(rd) || json_integer_value(rd) != day) continue;
+        l.n++;
+        for (int k = 0; k < 3; k++)
+            if (th_int(it, "organisation_id") == orgs[k]) l.of_org[k]++;
+        snprintf(l.kind, sizeof l.kind, "%s", th_str(it, "kind"));
+        snprintf(l.old_date, sizeof l.old_date, "%s", th_str(it, "old_date"));
+        json_t *nd = json_object_get(it, "new_date");
+        l.new_null = json_is_null(nd);
+        snprintf(l.new_date, sizeof l.new_date, "%s", l.new_null ? "" : json_string_value(nd));
+        l.policy_null = json_is_null(json_object_get(it, "policy_id")) &&
+                        json_is_null(json_object_get(it, "policy"));
+    }
+    json_decref(o);
+    return l;
+}
+
+static void refused_writes_nothing(th_server *s, const char *tok, long long id, const char *fields,
+                                   int status, const char *code)
+{
+    char before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE];
+    json_t *o;
+    long long n = th_sql_int(s, "SELECT COUNT(*) FROM ent_notices");
+    th_fingerprint(s, before, sizeof before);
+    CHECK_INT(patch_day(s, tok, id, fields, &o), status);
+    CHECK_STR(th_err_code(o), code);
+    json_decref(o);
+    th_fingerprint(s, after, sizeof after);
+    CHECK_STR(after, before);
+    CHECK_INT(th_sql_int(s, "SELECT COUNT(*) FROM ent_notices"), n);
+}
+
+/* Regression: a firm signed up for a reception day the district moved was told nothing (the only
+ * notices to firms were of policies). A move notices each firm signed up, once, naming the day
+ * and its old and new date, with one notify audit row, and the answer counts them
+ * (notified_firms); a withdrawn sign-up gets none, a refused PATCH or one not moving the date
+ * none; a firm reads only its own notices, a township officer those of the township's firms. */
+TEST(enterprise_reception_move_notices_the_firms_signed_up)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], jd[80], town[80], view[80], adm[80], other[80], path[128], sql[256], body[256];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    th_login(&s, "viewer", s.demo_pw, view);
+    th_login(&s, "admin", s.admin_pw, adm);
+    long long jd_org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    long long jhh = th_sql_int(&s, "SELECT township_id FROM users WHERE username = 'jinhaihu'");
+    json_t *o;
+    snprintf(body, sizeof body,
+             "{\"name\":\"金海湖民宿公司\",\"type\":\"enterprise\",\"industry\":\"tourism\","
+             "\"township_id\":%lld}",
+             jhh);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/organisations", off, body, &o), 201);
+    long long b_org = th_int(o, "id"); /* a firm of jinhaihu's township */
+    json_decref(o);
+    snprintf(sql, sizeof sql,
+             "SELECT MIN(id) FROM organisations WHERE type = 'enterprise' AND id NOT IN (%lld,"
+             " %lld)",
+             jd_org, b_org);
+    long long c_org = th_sql_int(&s, sql); /* signs up and withdraws */
+    CHECK(b_org > 0 && c_org > 0);
+    CHECK(th_sql_int(&s, "SELECT township_id FROM organisations WHERE id IN (SELECT"
+                         " organisation_id FROM users WHERE username = 'jd')") != jhh);
+    snprintf(body, sizeof body,
+             "{\"username\":\"firm_b\",\"role\":\"enterprise\",\"organisation_id\":%lld,"
+             "\"password\":\"long-enough-pw-9\"}",
+             b_org);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/users", adm, body, NULL), 201);
+    th_login(&s, "firm_b", "long-enough-pw-9", other);
+
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/calendar", off,
+                      "{\"day\":\"2099-01-01\",\"kind\":\"holiday\",\"name\":\"元旦\"}", NULL),
+              201);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/reception-days", off, "{\"year\":2099}", &o),
+              201);
+    json_t *oct = json_array_get(json_object_get(o, "created"), 9);
+    long long id = th_int(oct, "id");
+    char held[11], next[11], weekend[11];
+    snprintf(held, sizeof held, "%s", th_str(oct, "held_on"));
+    json_decref(o);
+    int32_t d;
+    CHECK_INT(pj_cal_parse(held, &d), 0);
+    pj_cal_format(d + 1, next);
+    pj_cal_format(d + 5, weekend);
+
+    sign_up(&s, jd, id, 0);
+    sign_up(&s, off, id, b_org);
+    sign_up(&s, off, id, c_org);
+    snprintf(path, sizeof path, "/api/v1/enterprise/reception-days/%lld/signups/withdraw", id);
+    snprintf(body, sizeof body, "{\"organisation_id\":%lld}", c_org);
+    CHECK_INT(th_call(&s, "POST", path, off, body, NULL), 204);
+
+    /* refused: nothing written, nobody told */
+    snprintf(body, sizeof body, "\"held_on\":\"%s\"", weekend);
+    refused_writes_nothing(&s, off, id, body, 422, "invalid_value");
+    snprintf(body, sizeof body, "\"held_on\":\"%s\"", next);
+    refused_writes_nothing(&s, jd, id, body, 403, "forbidden");
+    refused_writes_nothing(&s, town, id, body, 403, "forbidden");
+    snprintf(path, sizeof path, "/api/v1/enterprise/reception-days/%lld", id);
+    snprintf(body, sizeof body, "{\"version\":999,\"held_on\":\"%s\"}", next);
+    long long all = th_sql_int(&s, "SELECT COUNT(*) FROM ent_notices");
+    CHECK_INT(th_call(&s, "PATCH", path, off, body, &o), 409);
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ent_notices"), all);
+
+    /* not moving the date: nobody told */
+    CHECK_INT(patch_day(&s, off, id, "\"minutes\":\"议程已定\"", &o), 200);
+    CHECK_INT(th_int(o, "notified_firms"), 0);
+    json_decref(o);
+    snprintf(body, sizeof body, "\"held_on\":\"%s\"", held);
+    CHECK_INT(patch_day(&s, off, id, body, &o), 200);
+    CHECK_INT(th_int(o, "notified_firms"), 0);
+    json_decref(o);
+    CHECK_INT(notice_rows(&s, id, 0), 0);
+
+    /* moved: each firm signed up told once, the withdrawn one not */
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'ent_reception_day' AND entity_id = %lld"
+             " AND action = 'notify'",
+             id);
+    snprintf(body, sizeof body, "\"held_on\":\"%s\"", next);
+    CHECK_INT(patch_day(&s, off, id, body, &o), 200);
+    CHECK_STR(th_str(o, "held_on"), next);
+    CHECK_INT(th_int(o, "notified_firms"), 2);
+    json_decref(o);
+    CHECK_INT(notice_rows(&s, id, 0), 2);
+    CHECK_INT(notice_rows(&s, id, jd_org), 1);
+    CHECK_INT(notice_rows(&s, id, b_org), 1);
+    CHECK_INT(notice_rows(&s, id, c_org), 0);
+    CHECK_INT(th_sql_int(&s, sql), 1);
+    char like[200];
+    snprintf(like, sizeof like,
+             "SELECT COUNT(*) FROM audit WHERE action = 'notify' AND entity_id = %lld AND"
+             " after_json LIKE '%%\"held_on_before\":\"%s\"%%\"held_on\":\"%s\"%%'",
+             id, held, next);
+    CHECK_INT(th_sql_int(&s, like), 1);
+
+    const long long orgs[3] = {jd_org, b_org, c_org};
+    /* the firm reads its own, with the day and both dates */
+    listed l = list_notices(&s, jd, id, orgs);
+    CHECK_INT(l.n, 1);
+    CHECK_INT(l.of_org[0], 1);
+    CHECK_STR(l.kind, "reception_moved");
+    CHECK_STR(l.old_date, held);
+    CHECK_STR(l.new_date, next);
+    CHECK_INT(l.policy_null, 1);
+    l = list_notices(&s, other, id, orgs);
+    CHECK_INT(l.n, 1);
+    CHECK_INT(l.of_org[1], 1);
+    /* naming another firm: an empty list, not its own */
+    snprintf(path, sizeof path, "/api/v1/enterprise/notices?organisation_id=%lld", b_org);
+    CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 200);
+    CHECK(json_array_size(json_object_get(o, "items")) == 0);
+    json_decref(o);
+    /* the township officer: its township's firm only; the district and viewers: both */
+    l = list_notices(&s, town, id, orgs);
+    CHECK_INT(l.n, 1);
+    CHECK_INT(l.of_org[1], 1);
+    l = list_notices(&s, off, id, orgs);
+    CHECK_INT(l.n, 2);
+    l = list_notices(&s, view, id, orgs);
+    CHECK_INT(l.n, 2);
+    /* a policy's notices are not a day's */
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/notices?policy_id=1&limit=200", off, NULL, &o),
+              200);
+    json_t *it;
+    size_t i;
+    json_array_foreach(json_object_get(o, "items"), i, it) CHECK_INT(th_int(it, "policy_id"), 1);
+    json_decref(o);
+    th_stop(&s);
+}
+
+/* Cancelled, the firms signed up are told so (no new date); put back (and moved in the same
+ * save), told of it with the date it is now held on. */
+TEST(enterprise_reception_cancel_and_reinstate_notice_the_firms)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], jd[80], body[128];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    long long jd_org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    json_t *o;
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/calendar", off,
+                      "{\"day\":\"2099-01-01\",\"kind\":\"holiday\",\"name\":\"元旦\"}", NULL),
+              201);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/reception-days", off, "{\"year\":2099}", &o),
+              201);
+    json_t *nov = json_array_get(json_object_get(o, "created"), 10);
+    long long id = th_int(nov, "id"),
+              other = th_int(json_array_get(json_object_get(o, "created"), 3), "id");
+    char held[11], next[11];
+    snprintf(held, sizeof held, "%s", th_str(nov, "held_on"));
+    json_decref(o);
+    int32_t d;
+    CHECK_INT(pj_cal_parse(held, &d), 0);
+    pj_cal_format(d + 1, next);
+    sign_up(&s, jd, id, 0);
+    const long long orgs[3] = {jd_org, 0, 0};
+
+    CHECK_INT(patch_day(&s, off, id, "\"state\":\"cancelled\"", &o), 200);
+    CHECK_INT(th_int(o, "notified_firms"), 1);
+    json_decref(o);
+    listed l = list_notices(&s, jd, id, orgs);
+    CHECK_INT(l.n, 1);
+    CHECK_STR(l.kind, "reception_cancelled");
+    CHECK_STR(l.old_date, held);
+    CHECK_INT(l.new_null, 1);
+    /* cancelled again: no change, nobody told again */
+    CHECK_INT(patch_day(&s, off, id, "\"state\":\"cancelled\"", &o), 200);
+    CHECK_INT(th_int(o, "notified_firms"), 0);
+    json_decref(o);
+    CHECK_INT(notice_rows(&s, id, 0), 1);
+
+    snprintf(body, sizeof body, "\"state\":\"planned\",\"held_on\":\"%s\"", next);
+    CHECK_INT(patch_day(&s, off, id, body, &o), 200);
+    CHECK_INT(th_int(o, "notified_firms"), 1);
+    json_decref(o);
+    l = list_notices(&s, jd, id, orgs);
+    CHECK_INT(l.n, 2);
+    CHECK_STR(l.kind, "reception_reinstated");
+    CHECK_STR(l.old_date, held);
+    CHECK_STR(l.new_date, next);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'notify' AND entity ="
+                             " 'ent_reception_day'"),
+              2);
+    /* a day nobody signed up for: nobody told, no notify row */
+    CHECK_INT(patch_day(&s, off, other, "\"state\":\"cancelled\"", &o), 200);
+    CHECK_INT(th_int(o, "notified_firms"), 0);
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'notify' AND entity ="
+                             " 'ent_reception_day'"),
+              2);
+    th_stop(&s);
+}
