@@ -139,6 +139,8 @@ export default {
       months: { 1: 'Jan', 2: 'Feb', 3: 'Mar', 4: 'Apr', 5: 'May', 6: 'Jun', 7: 'Jul', 8: 'Aug', 9: 'Sep', 10: 'Oct', 11: 'Nov', 12: 'Dec' },
       noneAheadFirm: 'No reception days scheduled yet; they appear here once the district schedules them, and you can sign up then',
       signedUpTopic: 'Topic: {topic}',
+      notified: '{n} firm signed up was notified | {n} firms signed up were notified',
+      notifiedNone: 'No firm is signed up for this day: no notice was sent',
       alreadySignedUp: 'Your firm has signed up for this day already',
     },
     kpi: {
@@ -168,6 +170,15 @@ export default {
       scope: 'Covers: {name}',
       scopeDistrict: 'the whole district',
     },
+    notice: {
+      subject: 'Notice',
+      date: '{mon} {d}',
+      kinds: { reception_moved: 'Reception day rescheduled', reception_cancelled: 'Reception day cancelled', reception_reinstated: 'Reception day back on' },
+      moved: 'Reception day rescheduled: from {from} to {to}',
+      cancelled: 'Reception day cancelled: it was on {from}',
+      reinstated: 'Reception day back on: {to}',
+      reinstatedMoved: 'Reception day back on and rescheduled: from {from} to {to}',
+    },
     policy: {
       detail: 'Policy',
       onlyEligible: 'Only the policies your company qualifies for are listed',
@@ -178,7 +189,7 @@ export default {
       benefit: 'Benefit',
       conditions: 'Conditions',
       eligible: 'Eligible firms',
-      notices: 'Policy notices',
+      notices: 'Notices (policies, reception days)',
       noticeAt: 'Sent',
       matched: 'Eligible firms ({n})',
       why: 'Why',

@@ -2967,7 +2967,7 @@ export default {
     energy_use: { quantity: 'Quantity' },
     ent_appeal: { organisation: 'Enterprise', description: 'Description', closed_at: 'Closed at' },
     ent_coop_post: { body: 'Details', organisation: 'Enterprise' },
-    ent_reception_day: { minutes: 'Minutes' },
+    ent_reception_day: { minutes: 'Minutes', notice: 'Notice', held_on_before: 'Former date', notified_firms: 'Firms notified' },
     finding: { action: 'Corrective action' },
     helper: { name: 'Name', capacity: 'Capacity (elders)', elder_id: 'Own elder record', credits: 'Credits' },
     lg_freight: { mode: 'Mode' },

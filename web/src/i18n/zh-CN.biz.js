@@ -138,6 +138,8 @@ export default {
       months: { 1: '1 月', 2: '2 月', 3: '3 月', 4: '4 月', 5: '5 月', 6: '6 月', 7: '7 月', 8: '8 月', 9: '9 月', 10: '10 月', 11: '11 月', 12: '12 月' },
       noneAheadFirm: '暂无已安排的接待日；区里安排后会在这里显示，届时即可报名',
       signedUpTopic: '议题：{topic}',
+      notified: '已通知报名企业 {n} 家',
+      notifiedNone: '该日暂无企业报名，未发送通知',
       alreadySignedUp: '贵企业已报名该接待日，不能重复报名',
     },
     kpi: {
@@ -167,6 +169,15 @@ export default {
       scope: '统计范围：{name}',
       scopeDistrict: '全区',
     },
+    notice: {
+      subject: '通知',
+      date: '{m}月{d}日',
+      kinds: { reception_moved: '接待日改期', reception_cancelled: '接待日取消', reception_reinstated: '接待日恢复' },
+      moved: '接待日改期：原 {from} 改至 {to}',
+      cancelled: '接待日已取消：原定 {from}',
+      reinstated: '接待日已恢复：{to}',
+      reinstatedMoved: '接待日已恢复并改期：原 {from} 改至 {to}',
+    },
     policy: {
       detail: '政策详情',
       onlyEligible: '这里只列出贵企业符合条件的政策（无事不扰）',
@@ -177,7 +188,7 @@ export default {
       benefit: '扶持内容',
       conditions: '适用条件',
       eligible: '符合企业',
-      notices: '政策推送',
+      notices: '通知（政策推送、接待日变更）',
       noticeAt: '推送时间',
       matched: '符合条件的企业（{n} 家）',
       why: '看原因',

@@ -2970,7 +2970,7 @@ export default {
     energy_use: { quantity: '用量' },
     ent_appeal: { organisation: '企业', description: '诉求内容', closed_at: '办结时间' },
     ent_coop_post: { body: '说明', organisation: '企业' },
-    ent_reception_day: { minutes: '会议纪要' },
+    ent_reception_day: { minutes: '会议纪要', notice: '通知内容', held_on_before: '原接待日期', notified_firms: '通知企业数' },
     finding: { action: '整改措施' },
     helper: { name: '姓名', capacity: '可服务老人数', elder_id: '本人老人档案', credits: '时间币余额' },
     lg_freight: { mode: '运输方式' },

@@ -64,7 +64,7 @@ export const AUDIT_ENUMS = {
   emission_factor: { energy_type: 'dev.carbon.energy' },
   ent_appeal: { state: 'ent.states', type: 'ent.types', category: 'ent.categories', channel: 'ent.channels', rating: 'ent.ratings' },
   ent_calendar: { kind: 'entCal.kinds' },
-  ent_reception_day: { state: 'ent.reception.states', move_kind: 'ent.reception.moveKinds' },
+  ent_reception_day: { state: 'ent.reception.states', move_kind: 'ent.reception.moveKinds', notice: 'ent.notice.kinds' },
   ent_policy: { status: 'ent.policy.statuses' },
   ent_fin_match: { consent: 'ent.finance.consents', outcome: 'ent.finance.outcomes' },
   ent_fin_need: { state: 'ent.finance.needStates' },
