@@ -303,3 +303,36 @@ TEST(cli_manual_export_csv_flag_before_the_id)
               0);
     CHECK(strstr(out, "\"title\": \"imported\""));
 }
+
+/* The command line moves a reception day as the API does: the firm signed up is told (the
+ * answer's notified_firms), and `policy notices` lists the notice with the day and both
+ * dates. */
+TEST(cli_reception_move_notices_the_firm_signed_up)
+{
+    static char out[65536];
+    char db[600], id[24], body[128];
+    tmp_path(db, sizeof db, "notice.db");
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    CHECK_INT(RUN(out, "org", "add", "--json", "{\"name\":\"报名企业\",\"type\":\"enterprise\"}",
+                  "--db", db),
+              0);
+    long long org = q_int(db, "SELECT MAX(id) FROM organisations WHERE name = '报名企业'");
+    CHECK_INT(RUN(out, "enterprise", "calendar-set", "--json",
+                  "{\"day\":\"2099-01-01\",\"kind\":\"holiday\",\"name\":\"元旦\"}", "--db", db),
+              0);
+    CHECK_INT(RUN(out, "enterprise", "reception-add", "--json", "{\"year\":2099}", "--db", db), 0);
+    long long day = q_int(db, "SELECT id FROM ent_reception_days WHERE held_on = '2099-10-05'");
+    snprintf(id, sizeof id, "%lld", day);
+    snprintf(body, sizeof body, "{\"organisation_id\":%lld,\"topic\":\"用地\"}", org);
+    CHECK_INT(RUN(out, "enterprise", "signup", id, "--json", body, "--db", db), 0);
+    CHECK_INT(RUN(out, "enterprise", "reception-update", id, "--json",
+                  "{\"held_on\":\"2099-10-06\"}", "--db", db),
+              0);
+    CHECK(strstr(out, "\"notified_firms\": 1") != NULL);
+    CHECK_INT(RUN(out, "policy", "notices", "--db", db), 0);
+    CHECK(strstr(out, "\"kind\": \"reception_moved\"") != NULL);
+    CHECK(strstr(out, "\"old_date\": \"2099-10-05\"") != NULL);
+    CHECK(strstr(out, "\"new_date\": \"2099-10-06\"") != NULL);
+    snprintf(body, sizeof body, "\"reception_day_id\": %lld", day);
+    CHECK(strstr(out, body) != NULL);
+}
