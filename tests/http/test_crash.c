@@ -182,7 +182,8 @@ TEST_T(serve_first_start_prints_the_login_at_once, 120)
     snprintf(s.db, sizeof s.db, "%s/first.db", t_tmpdir());
     s.port = free_port();
     pid_t pid = spawn_server(s.db, s.port, "--demo-if-new");
-    char text[8192];
+    /* the log holds a line per migration applied before the password: room for them all */
+    static char text[1 << 16];
     const char *k = NULL;
     for (int i = 0; i < 3000 && !k; i++) {
         read_log(text, sizeof text);
