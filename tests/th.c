@@ -256,6 +256,17 @@ int th_call(th_server *s, const char *method, const char *path, const char *toke
     return th_call_raw(s, method, path, token, body, -1, NULL, out, NULL, 0);
 }
 
+json_t *th_call_want(th_server *s, const char *method, const char *token, const char *path,
+                     const char *body, int want, const char *file, int line)
+{
+    json_t *o = NULL;
+    int st = th_call(s, method, path, token, body, &o);
+    if (st != want)
+        t_fail(file, line, "%s %s: %d, expected %d (%s: %s)", method, path, st, want,
+               th_err_code(o) ? th_err_code(o) : "-", th_err_message(o));
+    return o;
+}
+
 void th_login(th_server *s, const char *user, const char *pw, char token[80])
 {
     char body[256];

@@ -57,6 +57,13 @@ void th_stop(th_server *s);
  * Returns the HTTP status; *out (if out) gets the parsed JSON response or NULL. */
 int th_call(th_server *s, const char *method, const char *path, const char *token, const char *body,
             json_t **out);
+/* A request that must answer `want`: else the test fails at file:line (CALL: the caller's),
+ * naming the method, the path, the status and the error's code and message. Returns the
+ * parsed answer (NULL when none), to be released by the caller. */
+json_t *th_call_want(th_server *s, const char *method, const char *token, const char *path,
+                     const char *body, int want, const char *file, int line);
+#define CALL(s, m, tok, path, body, want)                                                          \
+    th_call_want(s, m, tok, path, body, want, __FILE__, __LINE__)
 int th_call_raw(th_server *s, const char *method, const char *path, const char *token,
                 const char *body, long body_len, const char *content_type, json_t **out,
                 char *header_out, size_t header_size);

@@ -17,24 +17,11 @@
 
 #include "core/util.h"
 
-static json_t *call(th_server *s, const char *m, const char *tok, const char *path,
-                    const char *body, int want, int line)
-{
-    json_t *o = NULL;
-    int st = th_call(s, m, path, tok, body, &o);
-    if (st != want)
-        t_fail(__FILE__, line, "%s %s: %d, expected %d (%s: %s)", m, path, st, want,
-               th_err_code(o) ? th_err_code(o) : "-",
-               o ? json_string_value(json_object_get(json_object_get(o, "error"), "message")) : "");
-    return o;
-}
-#define CALL(s, m, tok, path, body, want) call(s, m, tok, path, body, want, __LINE__)
-
 /* POST/PATCH returning the new object's id (or version with key "version"). */
 static long long post_id(th_server *s, const char *tok, const char *m, const char *path,
                          const char *body, int want, const char *key, int line)
 {
-    json_t *o = call(s, m, tok, path, body, want, line);
+    json_t *o = th_call_want(s, m, tok, path, body, want, __FILE__, line);
     long long v = th_int(o, key);
     json_decref(o);
     return v;

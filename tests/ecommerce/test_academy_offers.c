@@ -10,21 +10,9 @@
 #include "t.h"
 #include "th.h"
 
-static json_t *call(th_server *s, const char *m, const char *tok, const char *path,
-                    const char *body, int want, int line)
-{
-    json_t *o = NULL;
-    int st = th_call(s, m, path, tok, body, &o);
-    if (st != want)
-        t_fail(__FILE__, line, "%s %s: %d, expected %d (%s: %s)", m, path, st, want,
-               th_err_code(o) ? th_err_code(o) : "-", o ? th_err_message(o) : "");
-    return o;
-}
-#define CALL(s, m, tok, path, body, want) call(s, m, tok, path, body, want, __LINE__)
-
 static long long new_id(th_server *s, const char *tok, const char *path, const char *body, int line)
 {
-    json_t *o = call(s, "POST", tok, path, body, 201, line);
+    json_t *o = th_call_want(s, "POST", tok, path, body, 201, __FILE__, line);
     long long id = th_int(o, "id");
     json_decref(o);
     return id;

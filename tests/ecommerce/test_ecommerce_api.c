@@ -28,19 +28,6 @@ static void load_demo(th_server *s)
     th_ctx_close(&t);
 }
 
-static json_t *call(th_server *s, const char *m, const char *tok, const char *path,
-                    const char *body, int want, int line)
-{
-    json_t *o = NULL;
-    int st = th_call(s, m, path, tok, body, &o);
-    if (st != want)
-        t_fail(__FILE__, line, "%s %s: %d, expected %d (%s: %s)", m, path, st, want,
-               th_err_code(o) ? th_err_code(o) : "-",
-               o ? json_string_value(json_object_get(json_object_get(o, "error"), "message")) : "");
-    return o;
-}
-#define CALL(s, m, tok, path, body, want) call(s, m, tok, path, body, want, __LINE__)
-
 /* A valid resident ID number from a 17-digit prefix. */
 static void idn(const char *p17, char out[19])
 {

@@ -23,23 +23,12 @@ static void load_demo(th_server *s, int academy)
     th_ctx_close(&t);
 }
 
-static json_t *call(th_server *s, const char *m, const char *tok, const char *path,
-                    const char *body, int want, int line)
-{
-    json_t *o = NULL;
-    int st = th_call(s, m, path, tok, body, &o);
-    if (st != want)
-        t_fail(__FILE__, line, "%s %s: %d, expected %d (%s: %s)", m, path, st, want,
-               th_err_code(o) ? th_err_code(o) : "-", o ? th_err_message(o) : "");
-    return o;
-}
-#define CALL(s, m, tok, path, body, want) call(s, m, tok, path, body, want, __LINE__)
 /* A refused request: the status, the field, nothing written. */
 #define REFUSED(s, m, tok, path, body, want, field)                                                \
     do {                                                                                           \
         char fp0_[TH_FINGERPRINT_SIZE], fp1_[TH_FINGERPRINT_SIZE];                                 \
         th_fingerprint(s, fp0_, sizeof fp0_);                                                      \
-        json_t *r_ = call(s, m, tok, path, body, want, __LINE__);                                  \
+        json_t *r_ = th_call_want(s, m, tok, path, body, want, __FILE__, __LINE__);                \
         CHECK_STR(th_err_field(r_) ? th_err_field(r_) : "", field);                                \
         json_decref(r_);                                                                           \
         th_fingerprint(s, fp1_, sizeof fp1_);                                                      \
@@ -48,7 +37,7 @@ static json_t *call(th_server *s, const char *m, const char *tok, const char *pa
 
 static long long new_id(th_server *s, const char *tok, const char *path, const char *body, int line)
 {
-    json_t *o = call(s, "POST", tok, path, body, 201, line);
+    json_t *o = th_call_want(s, "POST", tok, path, body, 201, __FILE__, line);
     long long id = th_int(o, "id");
     json_decref(o);
     return id;

@@ -9,19 +9,6 @@
 #include "t.h"
 #include "th.h"
 
-static json_t *call(th_server *s, const char *m, const char *tok, const char *path,
-                    const char *body, int want, int line)
-{
-    json_t *o = NULL;
-    int st = th_call(s, m, path, tok, body, &o);
-    if (st != want)
-        t_fail(__FILE__, line, "%s %s: %d, expected %d (%s: %s)", m, path, st, want,
-               th_err_code(o) ? th_err_code(o) : "-",
-               o ? json_string_value(json_object_get(json_object_get(o, "error"), "message")) : "");
-    return o;
-}
-#define CALL(s, m, tok, path, body, want) call(s, m, tok, path, body, want, __LINE__)
-
 /* A product named name (of township town, 0: none) with sales of 2024-07 offline (10 orders,
  * 40000 fen), 2024-08 ecommerce (5, 1000) and 2024-08 livestream (3, 900: a live session of
  * 2024-08 selling it); its id. */

@@ -1,5 +1,6 @@
 /* Shared by the agri-tech and logistics API tests: loading the modules' demos into a test
- * server's database, calls that check their status, "bad input writes nothing". */
+ * server's database, "bad input writes nothing" (CALL, a call that checks its status, is
+ * th.h's). */
 #ifndef PJ_TEST_REC_FIXTURE_H
 #define PJ_TEST_REC_FIXTURE_H
 
@@ -28,19 +29,6 @@ static inline void rec_load_demos(th_server *s)
     th_ctx_close(&t);
 }
 
-static inline json_t *rec_call(th_server *s, const char *m, const char *tok, const char *path,
-                               const char *body, int want, const char *file, int line)
-{
-    json_t *o = NULL;
-    int st = th_call(s, m, path, tok, body, &o);
-    if (st != want)
-        t_fail(file, line, "%s %s: %d, expected %d (%s: %s)", m, path, st, want,
-               th_err_code(o) ? th_err_code(o) : "-",
-               o ? json_string_value(json_object_get(json_object_get(o, "error"), "message")) : "");
-    return o;
-}
-#define CALL(s, m, tok, path, body, want) rec_call(s, m, tok, path, body, want, __FILE__, __LINE__)
-
 /* The call answers `want` with error `code` naming `field` (NULL: any) and the database is
  * unchanged. */
 static inline void rec_refused(th_server *s, const char *m, const char *tok, const char *path,
@@ -49,7 +37,7 @@ static inline void rec_refused(th_server *s, const char *m, const char *tok, con
 {
     static char fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
     th_fingerprint(s, fp0, sizeof fp0);
-    json_t *o = rec_call(s, m, tok, path, body, want, file, line);
+    json_t *o = th_call_want(s, m, tok, path, body, want, file, line);
     if (code && (!th_err_code(o) || strcmp(th_err_code(o), code)))
         t_fail(file, line, "%s %s: error %s, expected %s", m, path,
                th_err_code(o) ? th_err_code(o) : "-", code);

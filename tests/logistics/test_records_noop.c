@@ -10,7 +10,7 @@
 static void patch_same(th_server *s, const char *tok, const char *path, const char *body,
                        long long version, int line)
 {
-    json_t *o = rec_call(s, "PATCH", tok, path, body, 200, __FILE__, line);
+    json_t *o = th_call_want(s, "PATCH", tok, path, body, 200, __FILE__, line);
     if (th_int(o, "version") != version)
         t_fail(__FILE__, line, "PATCH %s %s: version %lld, expected %lld", path, body,
                th_int(o, "version"), version);

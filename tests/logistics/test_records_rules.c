@@ -18,7 +18,7 @@ static void refused_field(th_server *s, const char *m, const char *tok, const ch
 {
     static char fp0[16384], fp1[16384];
     th_fingerprint(s, fp0, sizeof fp0);
-    json_t *o = rec_call(s, m, tok, path, body, want, __FILE__, line);
+    json_t *o = th_call_want(s, m, tok, path, body, want, __FILE__, line);
     const char *c = th_err_code(o), *f = th_err_field(o);
     if (!c || strcmp(c, code) || !f || strcmp(f, field))
         t_fail(__FILE__, line, "%s %s: error %s field %s, expected %s field %s", m, path,

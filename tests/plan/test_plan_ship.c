@@ -11,18 +11,8 @@
 #include "t.h"
 #include "th.h"
 
-static json_t *call(th_server *s, const char *method, const char *tok, const char *path,
-                    const char *body, int want, int line)
-{
-    json_t *o = NULL;
-    int st = th_call(s, method, path, tok, body, &o);
-    if (st != want)
-        t_fail(__FILE__, line, "%s %s: %d, expected %d (%s: %s)", method, path, st, want,
-               th_err_code(o) ? th_err_code(o) : "-", th_err_message(o));
-    return o;
-}
-#define POST(s, tok, path, body, want) call(s, "POST", tok, path, body, want, __LINE__)
-#define GET(s, tok, path, want)        call(s, "GET", tok, path, NULL, want, __LINE__)
+#define POST(s, tok, path, body, want) CALL(s, "POST", tok, path, body, want)
+#define GET(s, tok, path, want)        CALL(s, "GET", tok, path, NULL, want)
 
 /* The scenario of test_plan_says.c: three townships, 10 % in need, with supplies. */
 static void three_towns(char *out, size_t size, const char *name)
@@ -131,7 +121,7 @@ static void refused(th_server *s, const char *tok, const char *path, const char 
 {
     char fp1[TH_FINGERPRINT_SIZE], fp2[TH_FINGERPRINT_SIZE];
     th_fingerprint(s, fp1, sizeof fp1);
-    json_t *o = call(s, "POST", tok, path, body, status, line);
+    json_t *o = th_call_want(s, "POST", tok, path, body, status, __FILE__, line);
     if (code && strcmp(th_err_code(o) ? th_err_code(o) : "", code))
         t_fail(__FILE__, line, "code %s, expected %s (%s)", th_err_code(o), code,
                th_err_message(o));
@@ -465,7 +455,7 @@ TEST_T(plan_shipment_round_trip_no_double_count, 240)
 static json_t *details_of(th_server *s, const char *tok, const char *path, const char *body,
                           int status, const char *code, int line)
 {
-    json_t *o = call(s, "POST", tok, path, body, status, line);
+    json_t *o = th_call_want(s, "POST", tok, path, body, status, __FILE__, line);
     if (strcmp(th_err_code(o) ? th_err_code(o) : "", code))
         t_fail(__FILE__, line, "code %s, expected %s (%s)", th_err_code(o), code,
                th_err_message(o));
@@ -1157,7 +1147,7 @@ TEST_T(plan_shipment_void_puts_the_stock_back, 90)
     snprintf(q, sizeof q, "/api/v1/stock/%lld", l_later);
     char body[96];
     snprintf(body, sizeof body, "{\"category\":\"water\",\"version\":%lld}", ver);
-    json_decref(call(&s, "PATCH", tok, q, body, 200, __LINE__));
+    json_decref(CALL(&s, "PATCH", tok, q, body, 200));
     snprintf(vpath, sizeof vpath, "/api/v1/plans/%lld/shipments/%lld/void", id1, sid2);
     audit0 = th_sql_int(&s, "SELECT COUNT(*) FROM audit");
     sh = POST(&s, tok, vpath, "{\"reason\":\"录入两次\"}", 200);

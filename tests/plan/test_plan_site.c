@@ -11,18 +11,8 @@
 #include "t.h"
 #include "th.h"
 
-static json_t *call(th_server *s, const char *method, const char *tok, const char *path,
-                    const char *body, int want, int line)
-{
-    json_t *o = NULL;
-    int st = th_call(s, method, path, tok, body, &o);
-    if (st != want)
-        t_fail(__FILE__, line, "%s %s: %d, expected %d (%s: %s)", method, path, st, want,
-               th_err_code(o) ? th_err_code(o) : "-", th_err_message(o));
-    return o;
-}
-#define POST(s, tok, path, body, want) call(s, "POST", tok, path, body, want, __LINE__)
-#define GET(s, tok, path, want)        call(s, "GET", tok, path, NULL, want, __LINE__)
+#define POST(s, tok, path, body, want) CALL(s, "POST", tok, path, body, want)
+#define GET(s, tok, path, want)        CALL(s, "GET", tok, path, NULL, want)
 
 static json_t *site_of(json_t *res, long long fid)
 {
