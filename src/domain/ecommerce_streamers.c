@@ -221,6 +221,22 @@ int pj_ec_streamer_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
         default:
             wmode = 4;
         }
+    /* enrolable: the live streamers pj_ac_enrolment_create lets the actor enrol; 0 no filter,
+     * 1 every live one (admin, district and township officers: a township officer's scope is
+     * the cohort's base, not the streamer), 2 the organisation's and those of none, 3 none */
+    int emode = 0;
+    if (f->enrolable) switch (c->actor.role) {
+        case PJ_ROLE_ADMIN:
+        case PJ_ROLE_DISTRICT_OFFICER:
+        case PJ_ROLE_TOWNSHIP_OFFICER:
+            emode = 1;
+            break;
+        case PJ_ROLE_ENTERPRISE:
+            emode = 2;
+            break;
+        default:
+            emode = 3;
+        }
     pj_stmt *s =
         pj_db_prepare(c->db,
                       "SELECT id FROM ec_streamers WHERE id > ? AND (? = 0 OR"
@@ -233,7 +249,9 @@ int pj_ec_streamer_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
                       " (anonymised = 0 AND (? = 1 OR (? = 2 AND township_id = ? AND"
                       " (organisation_id IS NULL OR EXISTS (SELECT 1 FROM organisations o WHERE"
                       " o.id = ec_streamers.organisation_id AND o.township_id = ?))) OR (? = 3"
-                      " AND organisation_id = ?)))) ORDER BY id LIMIT ?",
+                      " AND organisation_id = ?)))) AND (? = 0 OR (anonymised = 0 AND (? = 1 OR"
+                      " (? = 2 AND (organisation_id IS NULL OR organisation_id = ?))))) ORDER BY"
+                      " id LIMIT ?",
                       err);
     if (!s) return -1;
     const char *q = f->q ? f->q : "";
@@ -255,7 +273,11 @@ int pj_ec_streamer_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
     pj_stmt_int(s, 16, c->actor.township_id);
     pj_stmt_int(s, 17, wmode);
     pj_stmt_int(s, 18, c->actor.organisation_id);
-    pj_stmt_int(s, 19, f->limit + 1);
+    pj_stmt_int(s, 19, emode);
+    pj_stmt_int(s, 20, emode);
+    pj_stmt_int(s, 21, emode);
+    pj_stmt_int(s, 22, c->actor.organisation_id);
+    pj_stmt_int(s, 23, f->limit + 1);
     return pj_render_query_page(c, s, f->limit, streamer_render, w, err);
 }
 

@@ -84,14 +84,18 @@ static int h_booking_cancel(pj_req *r)
 }
 static int h_streamers(pj_req *r)
 {
-    static const char *const acc[] = {"organisation_id", "township_id", "base_id",  "q",
-                                      "id_shared",       "or_unsigned", "writable", NULL};
+    static const char *const acc[] = {
+        "organisation_id", "township_id", "base_id",   "q", "id_shared",
+        "or_unsigned",     "writable",    "enrolable", NULL};
     static const char *const bools[] = {"true", "false", NULL};
     pj_ec_filter f;
-    const char *shared = NULL, *unsig = NULL, *wr = NULL;
+    const char *shared = NULL, *unsig = NULL, *wr = NULL, *en = NULL;
     if (ec_params(r, acc, &f) || pj_h_q_enum(r, "id_shared", bools, &shared) ||
-        pj_h_q_enum(r, "or_unsigned", bools, &unsig) || pj_h_q_enum(r, "writable", bools, &wr))
+        pj_h_q_enum(r, "or_unsigned", bools, &unsig) || pj_h_q_enum(r, "writable", bools, &wr) ||
+        pj_h_q_enum(r, "enrolable", bools, &en))
         return -1;
+    /* the streamers the caller may enrol (the enrolment form's picker): the enrolment's rule */
+    f.enrolable = en && !strcmp(en, "true");
     /* the streamers the caller may write (a picker's choices): the write check's rule */
     f.writable = wr && !strcmp(wr, "true");
     f.id_shared = shared && !strcmp(shared, "true");
