@@ -10,7 +10,10 @@
 //   session form's picker leaves the streamer out;
 // - the picker's search asks the server for the writable streamers only (writable=true): a page
 //   of it is a full page of choices, where it fetched 30 and hid the unwritable, none left when
-//   the first 30 matches were all another's to write.
+//   the first 30 matches were all another's to write;
+// - the enrolment picker likewise asks for the streamers the user may enrol (enrolable=true):
+//   an anonymised streamer is not offered and a page of its search is full, where it fetched 30
+//   and hid the anonymised ones.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, choose, ownServer } from './lib.mjs';
@@ -144,8 +147,8 @@ describe('the academy and the streamers offer what the server allows', { timeout
     const searched = page.waitForResponse((r) => r.url().includes('/api/v1/ecommerce/streamers?') && r.url().includes('q='));
     await sel.locator('input').fill(String(n));
     const url = new URL((await searched).url());
-    assert.equal(url.searchParams.get('organisation_id'), '2', 'searched within its organisation');
-    assert.equal(url.searchParams.get('or_unsigned'), 'true', 'and the unsigned ones');
+    assert.equal(url.searchParams.get('enrolable'), 'true', 'the server lists the streamers it may enrol');
+    assert.equal(url.searchParams.get('organisation_id'), null, 'not only its organisation’s');
     await page.getByRole('option', { name: new RegExp(`报名自家${n}`) }).waitFor();
     await page.getByRole('option', { name: new RegExp(`报名无签约${n}`) }).waitFor();
     assert.equal(await page.getByRole('option', { name: new RegExp(`报名他企${n}`) }).count(), 0, 'another organisation’s streamer is not offered');
@@ -260,5 +263,62 @@ describe('the academy and the streamers offer what the server allows', { timeout
     assert.equal(made.length, 1, 'the session is the picked streamer\'s');
     noProblems(page);
     await jhh.context.close();
+  });
+
+  test('an enterprise: the enrolment picker offers a full page of enrolable streamers, no anonymised one among them', async () => {
+    const n = stamp();
+    const jdp = await ownPage(browser, LAPTOP);
+    await login(jdp.page, 'jd', srv.demoPw);
+    const off = await ownPage(browser, LAPTOP);
+    await login(off.page, 'officer', srv.demoPw);
+    const open = (await apiGet(off.page, '/academy/cohorts?state=open&limit=5')).items.find((c) => c.places_left > 0);
+    assert.ok(open, 'an open cohort with a place');
+    const zone = await apiSend(off.page, 'post', '/ecommerce/zone-enterprises', { name: `京东满页入驻${n}`, kind: 'ecommerce', organisation_id: 2, settled_on: '2020-01-01' });
+    await apiSend(off.page, 'post', '/academy/posts', { zone_enterprise_id: zone.id, title: `京东满页岗${n}`, openings: 3 });
+    // 35 more unsigned streamers, so that more match the search than a page holds
+    for (let i = 0; i < 35; i++) await apiSend(off.page, 'post', '/ecommerce/streamers', { name: `满页主播${n}-${i}号`, birth_date: '1994-05-05', skill_level: 3 });
+    // the first 10 live ones jd's organisation may enrol that the search matches, anonymised:
+    // the first matches (by id) of the search the picker made before, which fetched 30 and hid
+    // them (20 offered, of more)
+    const before = (await apiGet(jdp.page, `/ecommerce/streamers?organisation_id=2&or_unsigned=true&q=${encodeURIComponent('主播')}&limit=30`)).items.filter((s) => !s.anonymised);
+    const gone = before.slice(0, 10);
+    for (const s of gone) await apiSend(off.page, 'delete', `/ecommerce/streamers/${s.id}`);
+    await off.context.close();
+    const old = (await apiGet(jdp.page, `/ecommerce/streamers?organisation_id=2&or_unsigned=true&q=${encodeURIComponent('主播')}&limit=30`)).items;
+    assert.ok(old.filter((s) => s.anonymised).length >= 10, 'the anonymised ones are among the first 30 matches');
+
+    const page = jdp.page;
+    await page.goto(`/academy/cohorts/${open.id}`);
+    const form = page.getByTestId('enrol-form');
+    await form.waitFor();
+    const sel = form.getByTestId('enrol-streamer').locator('.el-select');
+    await sel.click();
+    const searched = page.waitForResponse((r) => r.url().includes('/api/v1/ecommerce/streamers?') && r.url().includes('q='));
+    await sel.locator('input').fill('主播');
+    const res = await searched;
+    assert.equal(new URL(res.url()).searchParams.get('enrolable'), 'true', 'the search asks for the enrolable streamers');
+    const found = await res.json();
+    assert.equal(found.items.length, 30, 'a full page from the server');
+    assert.ok(found.next_cursor, 'and more beyond it');
+    assert.ok(!found.items.some((s) => s.anonymised || gone.some((g) => g.id === s.id)), 'no anonymised streamer listed');
+    await page.getByRole('option', { name: new RegExp(found.items[0].name) }).waitFor();
+    await page.waitForTimeout(300);
+    // a full page (30) offered, none anonymised
+    const offered = await page.getByRole('option', { name: /主播/ }).allTextContents();
+    assert.equal(offered.length, 30, `a full page offered: ${offered.length}`);
+    assert.ok(!offered.some((t) => t.includes('已注销')), 'no anonymised streamer offered');
+    // a narrower search picks one of the new ones, who enrols
+    const narrowed = page.waitForResponse((r) => r.url().includes('/api/v1/ecommerce/streamers?') && r.url().includes('q='));
+    await sel.locator('input').fill(`满页主播${n}-3号`);
+    const pick = (await (await narrowed).json()).items.find((s) => s.name === `满页主播${n}-3号`);
+    assert.ok(pick, 'the new streamer is found');
+    await page.getByRole('option', { name: new RegExp(`满页主播${n}-3号`) }).click();
+    await choose(page, form.getByTestId('enrol-post'), `京东满页入驻${n} · 京东满页岗${n} (0/3)`);
+    const saved = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/api/v1/academy/enrolments'));
+    await form.getByRole('button', { name: '报名入学' }).click();
+    assert.equal((await saved).status(), 201, await (await saved).text());
+    assert.equal((await apiGet(page, `/academy/enrolments?cohort_id=${open.id}&streamer_id=${pick.id}`)).items.length, 1);
+    noProblems(page);
+    await jdp.context.close();
   });
 });
