@@ -5,6 +5,7 @@
 // - the emergency stock (row-key: rows are kept, moved or removed, not redrawn): a category
 //   chosen (rows removed), chosen again (rows back, drawn anew between the ones that stayed),
 //   a category and a state with no line (the "no data" row, its text a cell of it), cleared;
+//   paged (50 a page: rows removed; page 2: every row drawn anew; 200 a page: rows back);
 //   then one change that removes a row, adds one and re-orders all the others (a line deleted
 //   on the page: the list loaded again, a line added through the API meanwhile, the API's
 //   answer in the reverse order, as a sort would draw it — the rows moved, not redrawn);
@@ -89,6 +90,9 @@ test('stock: the roles of rows removed, added and re-ordered, and of the "no dat
     const lines = (await api('GET', '/stock?limit=500')).items;
     assert.ok(lines.length > 20 && lines.length < 500, `the demo's stock lines, one page: ${lines.length}`);
     await page.goto('/stock');
+    // every demo line on one page (200 a page), so that each change below is the one described
+    const sizes = page.getByTestId('stock-pager').locator('.el-pagination__sizes .el-select');
+    await choose(page, sizes, '200条/页');
     await rowsAre(page, 'stock-table', lines.length);
     let t = await look(page, 'stock-table');
     assertRoles(t, 'first drawn');
@@ -131,6 +135,23 @@ test('stock: the roles of rows removed, added and re-ordered, and of the "no dat
     t = await look(page, 'stock-table');
     assertRoles(t, 'every line after none');
     assert.equal(t.fresh.TR, lines.length, 'every row drawn anew');
+
+    // paged: 50 a page keeps the first 50 rows, page 2 draws 50 others, 200 a page brings the rest
+    await choose(page, sizes, '50条/页');
+    await rowsAre(page, 'stock-table', 50);
+    t = await look(page, 'stock-table');
+    assertRoles(t, '50 a page');
+    assert.equal(t.fresh.TR, 0, 'the first page keeps its rows');
+    await page.getByTestId('stock-pager').locator('.btn-next').click();
+    await page.waitForFunction((q) => document.querySelector('[data-testid="stock-table"] .el-table__body > tbody > tr')?.textContent.includes(q), formatNumber(lines[50].quantity, 'zh-CN'));
+    t = await look(page, 'stock-table');
+    assertRoles(t, 'page 2');
+    assert.equal(t.fresh.TR, 50, 'page 2: its rows drawn anew');
+    await choose(page, sizes, '200条/页');
+    await rowsAre(page, 'stock-table', lines.length);
+    t = await look(page, 'stock-table');
+    assertRoles(t, '200 a page again');
+    assert.equal(t.fresh.TR, lines.length - 50, 'the rows of page 2 kept, the others drawn anew');
 
     // one reload: a row removed (the line deleted here), one added (through the API meanwhile)
     // and the others in the reverse order (the API's answer reversed)
