@@ -7,7 +7,7 @@
 // server of its own: it writes hundreds of lines.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, ownServer, choose, DESKTOP } from './lib.mjs';
+import { launch, openPage, login, ownServer, choose, shot, DESKTOP } from './lib.mjs';
 import { formatNumber } from '../../web/src/utils/format.js';
 import { beijingToday, stockState } from '../../web/src/utils/dualuse.js';
 
@@ -148,7 +148,7 @@ test('stock lines a page at a time: the pager counts them all, page 2 the next o
     // 100 a page: page 1 of 7; its page 2 the lines 100–199
     await page.getByTestId('stock-pager').locator('.btn-next').click();
     await shows(page, lines.slice(50, 100), 'page 2 before the size');
-    await choose(page, page.getByTestId('stock-pager').locator('.el-pagination__sizes .el-select'), '100条/页');
+    await choose(page, page.getByTestId('stock-page-size'), '每页 100 条');
     await shows(page, lines.slice(0, 100), '100 a page');
     assert.deepEqual(await pager(page), { total: '共 640 条', of: '第 1 / 7 页', current: '1' });
     await page.getByTestId('stock-pager').locator('.btn-next').click();
@@ -156,7 +156,7 @@ test('stock lines a page at a time: the pager counts them all, page 2 the next o
     await rolesOn(page, '100 a page, page 2');
 
     // back to 50 a page; oil's 51 lines: the last page one row; deleting it shows page 1
-    await choose(page, page.getByTestId('stock-pager').locator('.el-pagination__sizes .el-select'), '50条/页');
+    await choose(page, page.getByTestId('stock-page-size'), '每页 50 条');
     const oils = lines.filter((l) => l.category === 'oil');
     assert.equal(oils.length, 51);
     await page.getByTestId('stock-cat-oil').click();
@@ -184,6 +184,26 @@ test('stock lines a page at a time: the pager counts them all, page 2 the next o
     assert.deepEqual(await pager(page), { total: '共 51 条', of: '第 2 / 2 页', current: '2' });
     await rolesOn(page, 'after the add');
     assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+
+    // a phone: the pager within the screen's width, its next page at hand
+    const phone = await openPage(browser, { width: 390, height: 844 }, { baseURL: srv.base });
+    try {
+      await login(phone.page, 'admin', srv.adminPw);
+      await phone.page.goto('/stock');
+      const all640 = await all();
+      await shows(phone.page, all640.slice(0, 50), 'a phone, page 1');
+      const box = await phone.page.getByTestId('stock-pager').evaluate((el) => {
+        const r = [...el.querySelectorAll('*')].reduce((m, e) => Math.max(m, e.getBoundingClientRect().right), 0);
+        return { right: r, width: document.documentElement.clientWidth };
+      });
+      assert.ok(box.right <= box.width, `the pager ends at ${box.right} px on a ${box.width} px screen`);
+      await phone.page.getByTestId('stock-pager').locator('.btn-next').click();
+      await shows(phone.page, all640.slice(50, 100), 'a phone, page 2');
+      await shot(phone.page, '61c-stock-pager-390');
+      assert.deepEqual(phone.page.problems, [], 'console errors (CSP violations, exceptions)');
+    } finally {
+      await phone.context.close();
+    }
   } finally {
     await context.close();
     await srv.stop();

@@ -91,8 +91,8 @@ test('stock: the roles of rows removed, added and re-ordered, and of the "no dat
     assert.ok(lines.length > 20 && lines.length < 500, `the demo's stock lines, one page: ${lines.length}`);
     await page.goto('/stock');
     // every demo line on one page (200 a page), so that each change below is the one described
-    const sizes = page.getByTestId('stock-pager').locator('.el-pagination__sizes .el-select');
-    await choose(page, sizes, '200条/页');
+    const sizes = page.getByTestId('stock-page-size');
+    await choose(page, sizes, '每页 200 条');
     await rowsAre(page, 'stock-table', lines.length);
     let t = await look(page, 'stock-table');
     assertRoles(t, 'first drawn');
@@ -137,7 +137,7 @@ test('stock: the roles of rows removed, added and re-ordered, and of the "no dat
     assert.equal(t.fresh.TR, lines.length, 'every row drawn anew');
 
     // paged: 50 a page keeps the first 50 rows, page 2 draws 50 others, 200 a page brings the rest
-    await choose(page, sizes, '50条/页');
+    await choose(page, sizes, '每页 50 条');
     await rowsAre(page, 'stock-table', 50);
     t = await look(page, 'stock-table');
     assertRoles(t, '50 a page');
@@ -147,7 +147,7 @@ test('stock: the roles of rows removed, added and re-ordered, and of the "no dat
     t = await look(page, 'stock-table');
     assertRoles(t, 'page 2');
     assert.equal(t.fresh.TR, 50, 'page 2: its rows drawn anew');
-    await choose(page, sizes, '200条/页');
+    await choose(page, sizes, '每页 200 条');
     await rowsAre(page, 'stock-table', lines.length);
     t = await look(page, 'stock-table');
     assertRoles(t, '200 a page again');
