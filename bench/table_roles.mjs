@@ -3,16 +3,22 @@
 // against the named reference bench/table_roles_reference.js (the walk of every row and cell
 // that plugins/table.js did on every change before).
 //
-// Run by `make bench-table` (scripts/web.sh table-bench: the console built, Chromium there).
+// Run by `make bench-table` (scripts/web.sh table-bench: the console built, Chromium there);
+// PJ_WEB_DIST=DIR serves another build of the console (an older one, for a before/after).
 // It starts its own demo server, tops the stock up to LINES lines through POST /api/v1/stock
 // (spread over the demo's stores, the eight supply categories, expired, expiring and later
-// dates), logs in as admin and opens /stock, which then shows every line. Each run makes three
-// changes in the page:
+// dates), logs in as admin and opens /stock, which then shows every line — in one table, or a
+// page of them when the page has its pager (data-testid=stock-pager, its data-page-size: the
+// rows expected are then at most that many). Each run makes these changes in the page:
 //   narrow  a supply category's card clicked: the table down to that category's lines (rows
 //           removed only);
 //   widen   the card clicked again: every line back (rows added between the ones that stayed);
 //   reload  a line deleted (删除, confirmed): the list loaded again, one row fewer, the others
-//           patched in place.
+//           patched in place;
+//   page    (a page with its pager only) the next page: the rows of page 2 instead of page 1,
+//           then back to page 1 (not timed).
+// A change is drawn when the table has the rows expected, the change made at least one record
+// and none came for a moment.
 // During a change the bench's own MutationObserver on the table keeps the records (the ones the
 // console's observer gets). Once it is drawn — the console's own observer has put the roles on
 // already, and that is checked: every row and cell of the table with its role — the roles of
@@ -23,8 +29,8 @@
 // and the console's roles on, narrow and widen). Medians of the runs; performance.now() in the
 // page counts in steps of 0.1 ms, so a time below that shows as < 0.1 ms.
 //
-//   node bench/table_roles.mjs [--runs N] [--lines N] [--changes narrow,widen,reload]
-//   (defaults 5, 20000 and all three; BENCH_QUICK=1: 2 runs)
+//   node bench/table_roles.mjs [--runs N] [--lines N] [--changes narrow,widen,reload,page]
+//   (defaults 5, 20000 and all four; BENCH_QUICK=1: 2 runs)
 import { createRequire } from 'node:module';
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -43,7 +49,7 @@ const arg = (name, dflt) => {
 const RUNS = arg('runs', process.env.BENCH_QUICK === '1' ? 2 : 5);
 const LINES = arg('lines', 20000);
 // --changes narrow,widen: only those (a reload of 20,000 rows takes minutes on a busy machine)
-const CHANGES = (process.argv.includes('--changes') ? process.argv[process.argv.indexOf('--changes') + 1] : 'narrow,widen,reload').split(',');
+const CHANGES = (process.argv.includes('--changes') ? process.argv[process.argv.indexOf('--changes') + 1] : 'narrow,widen,reload,page').split(',');
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -64,7 +70,7 @@ async function startServer() {
       s.close(() => resolve(p));
     });
   });
-  const server = spawn(bin, ['serve', '--db', db, '--port', String(port), '--web', path.join(ROOT, 'web/dist'), '--quiet', '--fast-hash'], { stdio: 'ignore' });
+  const server = spawn(bin, ['serve', '--db', db, '--port', String(port), '--web', path.resolve(ROOT, process.env.PJ_WEB_DIST || 'web/dist'), '--quiet', '--fast-hash'], { stdio: 'ignore' });
   const stop = async () => {
     if (server.exitCode === null) {
       server.kill('SIGTERM');
@@ -143,11 +149,19 @@ function harness(current, reference) {
   /** elements of the structure without their role (the box's own included) */
   const missing = () => structural().filter((el) => want(el) !== null && el.getAttribute('role') !== want(el)).length + (root.getAttribute('role') === 'table' ? 0 : 1);
   const rows = () => root.querySelectorAll('.el-table__body > tbody > tr').length;
+  // the rows a list of n lines shows: all of them, or a page of them
+  const pager = document.querySelector('[data-testid=stock-pager]');
+  const perPage = pager ? Number(pager.dataset.pageSize) : Infinity;
+  const expect = (n) => Math.min(n, perPage);
 
   let before, records, observer, t0, last, flip = false;
   return {
     rows,
     missing,
+    expect,
+    paged: !!pager,
+    /** the change has come (a record at least) and nothing for 100 ms, with n lines listed */
+    settled: (n) => rows() === expect(n) && records.length > 0 && performance.now() - last > 100,
     /** from now on the records of the table are kept */
     begin() {
       before = new Set(structural());
@@ -223,22 +237,32 @@ try {
   const t0 = Date.now();
   await page.goto('/stock');
   const total = Math.min(summary.lines, 20000);
-  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=stock-table] .el-table__body > tbody > tr').length === n, total, { polling: 500 });
-  console.log(`/stock drawn with ${total} rows in ${((Date.now() - t0) / 1000).toFixed(1)} s (load, API pages and the first render)`);
+  await page.waitForFunction(
+    (n) => {
+      const pager = document.querySelector('[data-testid=stock-pager]');
+      const rows = Math.min(n, pager ? Number(pager.dataset.pageSize) : Infinity);
+      return document.querySelectorAll('[data-testid=stock-table] .el-table__body > tbody > tr').length === rows;
+    },
+    total,
+    { polling: 500 },
+  );
+  console.log(`/stock drawn with ${total} lines in ${((Date.now() - t0) / 1000).toFixed(1)} s (load, API pages and the first render)`);
   await page.evaluate(`window.__bench = (${harness})(${asScript('web/src/plugins/table-roles.js', ['tableRoles', 'addedRoles'])}, ${asScript('bench/table_roles_reference.js', ['tableRoles'])})`);
+  const paged = await page.evaluate(() => window.__bench.paged);
+  console.log(paged ? `the table shows a page of ${await page.evaluate(() => window.__bench.expect(Infinity))} rows` : 'the table shows every line');
   const first = await page.evaluate(() => window.__bench.missing());
   if (first) throw new Error(`after the first render ${first} elements of the table are without their role`);
 
-  // the change has happened when the rows are `n` (and stay so for a moment)
+  // the change has happened when a list of `n` lines is shown (and stays so for a moment)
   const drawn = (n) =>
     page.waitForFunction(
       (k) =>
-        window.__bench.rows() === k &&
-        new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => r(window.__bench.rows() === k), 50)))),
+        window.__bench.settled(k) &&
+        new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => r(window.__bench.settled(k)), 50)))),
       n,
       { polling: 200 },
     );
-  const results = { narrow: [], widen: [], reload: [] };
+  const results = { narrow: [], widen: [], reload: [], page: [] };
   let lines = total;
   for (let run = 0; run < RUNS; run++) {
     const cats = (await api(base, token, 'GET', '/stock/summary')).categories;
@@ -259,13 +283,20 @@ try {
         },
         () => lines,
       ],
-    ].filter(([name]) => CHANGES.includes(name))) {
+      ['page', () => page.evaluate(() => (window.__bench.begin(), window.__bench.click('[data-testid=stock-pager] .btn-next'))), () => lines],
+    ].filter(([name]) => CHANGES.includes(name) && (name !== 'page' || paged))) {
       await act();
       await drawn(typeof rows === 'function' ? rows() : rows);
       const r = await page.evaluate(() => window.__bench.end());
       if (r.liveMissing) throw new Error(`${name}: ${r.liveMissing} elements without their role after the change (the console's plugin)`);
       for (const w of ['reference', 'current']) if (r[w].missing) throw new Error(`${name}: ${r[w].missing} elements without their role after the ${w} way`);
       results[name].push(r);
+      if (name === 'page') {
+        // back to page 1 for the next run (not timed)
+        await page.evaluate(() => (window.__bench.begin(), window.__bench.click('[data-testid=stock-pager] .btn-prev')));
+        await drawn(lines);
+        await page.evaluate(() => window.__bench.end());
+      }
       console.log(
         `run ${run + 1} ${name.padEnd(6)} rows ${String(r.rows).padStart(5)} (+${r.added} new rows, ${r.records} records, ${r.strippedMissing} roles to put back): ` +
           `reference ${ms(r.reference.ms)} ms, current ${ms(r.current.ms)} ms` +
