@@ -18,7 +18,7 @@
 //   page    (a page with its pager only) the next page: the rows of page 2 instead of page 1,
 //           then back to page 1 (not timed).
 // A change is drawn when the table has the rows expected, the change made at least one record
-// and none came for a moment.
+// and none came for a moment, and a reload's loading mask has gone.
 // During a change the bench's own MutationObserver on the table keeps the records (the ones the
 // console's observer gets). Once it is drawn — the console's own observer has put the roles on
 // already, and that is checked: every row and cell of the table with its role — the roles of
@@ -160,8 +160,11 @@ function harness(current, reference) {
     missing,
     expect,
     paged: !!pager,
-    /** the change has come (a record at least) and nothing for 100 ms, with n lines listed */
-    settled: (n) => rows() === expect(n) && records.length > 0 && performance.now() - last > 100,
+    /**
+     * the change has come (a record at least) and nothing for 100 ms, with n lines listed, and
+     * the loading mask of a reload gone (it leaves after its fade: not a record of the next change)
+     */
+    settled: (n) => rows() === expect(n) && records.length > 0 && performance.now() - last > 100 && !root.querySelector('.el-loading-mask'),
     /** from now on the records of the table are kept */
     begin() {
       before = new Set(structural());
