@@ -1470,6 +1470,32 @@ static int left_on_read(pj_ctx *c, int64_t id, json_t *body, const char *old_sta
     return 0;
 }
 
+/* After the rollback of an elder's update whose new ID number another helper record holds, so
+ * that the elder's linked helper `tried` could not take it: an id_clash row on that record
+ * (tried from the linked helper, as a helper's own change of number writes it), then 409 on
+ * id_number, the same words whoever holds the number. Always -1. */
+static int helper_number_clash(pj_ctx *c, int64_t tried, const char *id_number, pj_err *err)
+{
+    pj_err e2;
+    pj_err_clear(&e2);
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT id FROM helpers WHERE id_number = ?", &e2);
+    if (s) {
+        pj_stmt_text(s, 1, id_number);
+        int rc = pj_stmt_step(s, &e2);
+        int64_t holder = rc == 1 ? pj_col_int(s, 0) : 0;
+        pj_stmt_done(s);
+        if (holder) pj_el_id_clash_audit(c, "helper", holder, tried, &e2);
+    }
+    if (e2.status) { /* the audit row could not be written: that error, not the clash */
+        *err = e2;
+        return -1;
+    }
+    return pj_fail(err, 409, "conflict", "id_number",
+                   "a helper with this ID number exists, and the elder's own helper record"
+                   " (elder_id) takes the elder's number: one person is registered once as a"
+                   " helper. The district office settles which helper record is the person's");
+}
+
 int pj_elder_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
 {
     int64_t version, grid;
@@ -1519,6 +1545,16 @@ int pj_elder_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     if (pj_render_same(full, now_full)) {
         pj_db_rollback(c->db);
         return elder_render(c, id, w, err);
+    }
+    /* a corrected ID number is the person's: their own helper record (linked, 低龄助高龄)
+     * takes it too, or the link would name a record of another number */
+    if (strcmp(r.p.id_number, old_idn)) {
+        int64_t tried;
+        if (pj_el_helpers_follow_number(c, id, old_idn, &tried, err)) {
+            if (!tried) goto fail;
+            pj_db_rollback(c->db);
+            return helper_number_clash(c, tried, r.p.id_number, err);
+        }
     }
     /* the day they left as the request says (the trigger of migration 114 took the time the
      * change was recorded): the end of that day, so that its services are still logged */

@@ -549,3 +549,45 @@ int pj_el_helpers_of_elder_stop(pj_ctx *c, int64_t elder_id, int64_t day, int64_
     }
     return 0;
 }
+
+int pj_el_helpers_follow_number(pj_ctx *c, int64_t elder_id, const char *old_idn, int64_t *tried,
+                                pj_err *err)
+{
+    /* the elder's own helper record: linked to it with the number it had (the link's check,
+     * helper_link_check) — wherever it is, as a departure stops it: the link was made by one
+     * who saw both. A record linked with another number already (a number corrected by an
+     * older build) is left as it is: which of its number or its link is wrong is not said by
+     * this correction (pj_el_alert_id_departed tells those who may act on it) */
+    *tried = 0;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id FROM helpers WHERE elder_id = ? AND id_number = ?"
+                               " ORDER BY id",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, elder_id);
+    pj_stmt_text(s, 2, old_idn);
+    int64_t *ids;
+    int n;
+    if (pj_render_ids(c, s, &ids, &n, err)) return -1;
+    for (int k = 0; k < n; k++) {
+        char *before = pj_render_to_string(c, ids[k], helper_render, err);
+        if (!before) return -1;
+        /* the number, and the birth date and sex it encodes (the elder's, checked against it) */
+        s = pj_db_prepare(c->db,
+                          "UPDATE helpers SET (id_number, birth_date, sex) = (SELECT id_number,"
+                          " birth_date, sex FROM elders WHERE id = ?), updated_at = ?,"
+                          " version = version + 1 WHERE id = ?",
+                          err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, elder_id);
+        pj_stmt_int(s, 2, pj_now());
+        pj_stmt_int(s, 3, ids[k]);
+        if (pj_step_done(s, err)) {
+            if (err->status == 409) *tried = ids[k];
+            return -1;
+        }
+        char *after = pj_render_to_string(c, ids[k], helper_render, err);
+        if (!after || pj_audit_add(c, "update", "helper", ids[k], before, after, err)) return -1;
+    }
+    return 0;
+}

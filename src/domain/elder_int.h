@@ -134,6 +134,14 @@ int pj_el_pairs_end_on(pj_ctx *c, const char *who, int64_t id, const char *note,
  * *shown (arena), *n_shown: the records stopped that the caller may open. */
 int pj_el_helpers_of_elder_stop(pj_ctx *c, int64_t elder_id, int64_t day, int64_t **shown,
                                 int *n_shown, pj_err *err);
+/* After elder `elder_id`'s ID number was changed from `old_idn` (its row updated, inside the
+ * caller's transaction): the helper records linked to it with that number (低龄助高龄, the same
+ * person, wherever they are) take the elder's new number, birth date and sex, version + 1, one
+ * audit row "update" / "helper" each (masked). -1 on an error; when another helper record holds
+ * the new number, *tried is the linked helper that could not take it (err the 409 of the
+ * register's uniqueness), 0 otherwise. */
+int pj_el_helpers_follow_number(pj_ctx *c, int64_t elder_id, const char *old_idn, int64_t *tried,
+                                pj_err *err);
 /* After pj_el_helpers_of_elder_stop for elder `elder_id` who left the register (status "moved"
  * or "deceased") on day `day`: each helper record of the elder's ID number still active —
  * unlinked and outside the caller's scope, or linked to another elder record (its own record,
