@@ -71,6 +71,13 @@
     " e WHERE " M115_ELDER_OF_H ")"
 #define M115_END "CASE WHEN p.start_date > " M115_LEFT " THEN p.start_date ELSE " M115_LEFT " END"
 
+/* migration 116: the Beijing day elder e left the register (left_at, migration 113), as
+ * pj_el_alert_id_departed writes it in a helper_id_departed alert's dedupe key and detail */
+#define M116_AT "(SELECT applied_at FROM schema_migrations WHERE version = 116)"
+#define M116_DAY                                                                                   \
+    "date(COALESCE(e.left_at, e.updated_at) + 60 * COALESCE((SELECT CAST(value AS INTEGER) FROM"   \
+    " settings WHERE key = 'elder_tz_offset_min'), 480), 'unixepoch')"
+
 /* migration 486: a streamer's name at PATH in an audit snapshot's column COL masked as
  * pj_mask_name does (its first character and one '*') for the rows of entity ENT, unless so
  * already or the placeholder of an anonymised streamer */
@@ -1702,5 +1709,30 @@ const pj_migration pj_migrations[] = {
      "ALTER TABLE ent_notices_new RENAME TO ent_notices;"
      "CREATE INDEX ent_notices_org ON ent_notices(org_id);"
      "CREATE INDEX ent_notices_day ON ent_notices(reception_day_id);"},
+    /* a departure raises helper_id_departed on each active helper record of the elder's ID
+     * number it leaves active: unlinked outside the recording caller's scope, or linked to
+     * another elder record. Departures recorded before the alert existed raised none, and the
+     * scan does not raise it: the helpers of a departed elder's number still active and not
+     * linked to that elder are alerted once, as the departure would have alerted them (at the
+     * helper's grid and township, the day the elder left in the key and the detail), each with
+     * an audit row 'create' / 'elder_alert' by 'migration' (no personal data in it); a helper
+     * with an alert for that departure already, in any state, is not alerted again */
+    {116, "eldercare: helpers of a departed elder's ID number left active are alerted",
+     "INSERT INTO elder_alerts (kind, helper_id, grid_id, township_id, dedupe_key, detail,"
+     " raised_at) SELECT 'helper_id_departed', h.id, h.grid_id, h.township_id,"
+     " 'helper_id_departed:' || h.id || ':' || e.id || ':' || " M116_DAY ","
+     " 'an elder of the same ID number was recorded ' || e.status || ' on ' || " M116_DAY ","
+     " " M116_AT " FROM helpers h JOIN elders e ON e.id_number = h.id_number AND e.status <>"
+     " 'active' AND e.id IS NOT h.elder_id WHERE h.active = 1 AND NOT EXISTS (SELECT 1 FROM"
+     " elder_alerts a WHERE a.kind = 'helper_id_departed' AND a.helper_id = h.id AND"
+     " substr(a.dedupe_key, 1, length('helper_id_departed:' || h.id || ':' || e.id || ':')) ="
+     " 'helper_id_departed:' || h.id || ':' || e.id || ':') ORDER BY h.id;"
+     "INSERT INTO audit (at, username, action, entity, entity_id, before_json, after_json)"
+     " SELECT " M116_AT ", 'migration', 'create', 'elder_alert', a.id, NULL, json_object('id',"
+     " a.id, 'kind', a.kind, 'helper_id', a.helper_id, 'grid_id', a.grid_id, 'township_id',"
+     " a.township_id, 'detail', a.detail, 'level', a.level, 'state', a.state, 'version',"
+     " a.version) FROM elder_alerts a WHERE a.kind = 'helper_id_departed' AND a.raised_at "
+     "= " M116_AT " AND NOT EXISTS (SELECT 1 FROM audit u WHERE u.action = 'create' AND u.entity ="
+     " 'elder_alert' AND u.entity_id = a.id) ORDER BY a.id;"},
 };
 const int pj_migrations_count = (int)(sizeof pj_migrations / sizeof pj_migrations[0]);

@@ -14,8 +14,8 @@
  * afresh should it return.
  * Raised by a write, not by the scan: helper_id_departed — an elder recorded moved or deceased
  * whose ID number an active helper record still has: unlinked, outside the recording caller's
- * scope, or linked to another elder record (pj_el_alert_id_departed); resolved by the scan once
- * that helper is inactive.
+ * scope, or linked to another elder record (pj_el_alert_id_departed; departures recorded before
+ * it: migration 116); resolved by the scan once that helper is inactive.
  * Local time is UTC + elder_tz_offset_min (Beijing, 480). */
 #include <stdio.h>
 #include <string.h>

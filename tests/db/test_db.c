@@ -931,6 +931,90 @@ TEST(db_migration_stops_helpers_of_departed_elders)
     pj_db_close(db);
 }
 
+/* Migration 116: a departure raises helper_id_departed on the helper records of the elder's ID
+ * number it leaves active; departures recorded before the alert existed raised none, and the
+ * scan does not raise it, so such a helper went on helping with no one told. Each is alerted
+ * once, as the departure would have: at the helper's grid and township, the day the elder left
+ * in its key and detail, with an audit row by 'migration'. A helper linked to the departed
+ * elder itself, an inactive one, one whose elder is active and one alerted for that departure
+ * already (since resolved by hand) are left as they were. */
+TEST(db_migration_alerts_helpers_of_departed_numbers)
+{
+    pj_db *db = open_before("iddeparted.db", 116);
+    pj_err e = {0};
+    /* elders: 1 deceased (left 2026-11-19 20:00 UTC: 2026-11-20 in Beijing), 2 active (its
+     * number corrected since its helper was linked), 3 moved (left 2026-10-01 02:00 UTC), 4
+     * active, 5 deceased, 6 moved, 7 deceased; helpers: 1 linked to elder 2 with elder 1's
+     * number, 2 unlinked of elder 3's number (in another grid and township), 3 of elder 4's
+     * number, 4 linked to elder 5 itself (the departed elder's own record: not this alert's),
+     * 5 linked to elder 2 with elder 6's number and alerted already for elder 6's departure
+     * (resolved by hand), 6 linked to elder 2 with elder 7's number but inactive */
+    CHECK_INT(
+        pj_db_exec(
+            db,
+            "INSERT INTO regions (id, code, name, type, created_at, updated_at) VALUES"
+            " (1, 'g1', 'g', 'grid', 1, 1), (7, 'g7', 'g', 'grid', 1, 1);"
+            "INSERT INTO elders (id, name, sex, birth_date, id_number, grid_id, village_id,"
+            " township_id, lat, lon, status, left_at, created_at, updated_at) VALUES"
+            " (1, 'a', 'F', '1940-01-01', 'E1', 1, 1, 1, 40, 117, 'deceased', 1795118400, 1, 1),"
+            " (2, 'b', 'F', '1940-01-01', 'E2', 1, 1, 1, 40, 117, 'active', NULL, 1, 1),"
+            " (3, 'c', 'F', '1940-01-01', 'E3', 1, 1, 1, 40, 117, 'moved', 1790820000, 1, 1),"
+            " (4, 'd', 'F', '1940-01-01', 'E4', 1, 1, 1, 40, 117, 'active', NULL, 1, 1),"
+            " (5, 'e', 'F', '1940-01-01', 'E5', 1, 1, 1, 40, 117, 'deceased', 1795118400, 1, 1),"
+            " (6, 'f', 'F', '1940-01-01', 'E6', 1, 1, 1, 40, 117, 'moved', 1795118400, 1, 1),"
+            " (7, 'g', 'F', '1940-01-01', 'E7', 1, 1, 1, 40, 117, 'deceased', 1795118400, 1, 1);"
+            "INSERT INTO helpers (id, name, sex, birth_date, id_number, grid_id, village_id,"
+            " township_id, lat, lon, skills, capacity, elder_id, active, created_at, updated_at,"
+            " version) VALUES"
+            " (1, 'h1', 'F', '1940-01-01', 'E1', 1, 1, 1, 40, 117, 8, 2, 2, 1, 1, 1, 3),"
+            " (2, 'h2', 'F', '1940-01-01', 'E3', 7, 7, 7, 40, 117, 8, 2, NULL, 1, 1, 1, 1),"
+            " (3, 'h3', 'F', '1940-01-01', 'E4', 1, 1, 1, 40, 117, 8, 2, NULL, 1, 1, 1, 1),"
+            " (4, 'h4', 'F', '1940-01-01', 'E5', 1, 1, 1, 40, 117, 8, 2, 5, 1, 1, 1, 2),"
+            " (5, 'h5', 'F', '1940-01-01', 'E6', 1, 1, 1, 40, 117, 8, 2, 2, 1, 1, 1, 1),"
+            " (6, 'h6', 'F', '1940-01-01', 'E7', 1, 1, 1, 40, 117, 8, 2, 2, 0, 1, 1, 1);"
+            "INSERT INTO elder_alerts (id, kind, helper_id, grid_id, township_id, dedupe_key,"
+            " detail, state, raised_at, resolved_at, resolved_by, version) VALUES (9,"
+            " 'helper_id_departed', 5, 1, 1, 'helper_id_departed:5:6:2026-11-20#9', 'x',"
+            " 'resolved', 1, 2, 'u', 2);",
+            &e),
+        0);
+    pj_db_close(db);
+    db = open_at("iddeparted.db", 0);
+    char out[600];
+    CHECK_STR(text_of(db,
+                      "SELECT group_concat(helper_id || ' ' || grid_id || '/' || township_id ||"
+                      " ' ' || state || ' ' || level || ' ' || dedupe_key || ' ' || detail, ' | ')"
+                      " FROM (SELECT * FROM elder_alerts WHERE id <> 9 ORDER BY id)",
+                      out, sizeof out),
+              "1 1/1 open grid helper_id_departed:1:1:2026-11-20 an elder of the same ID number"
+              " was recorded deceased on 2026-11-20 | 2 7/7 open grid"
+              " helper_id_departed:2:3:2026-10-01 an elder of the same ID number was recorded"
+              " moved on 2026-10-01");
+    CHECK_INT(one(db, "SELECT COUNT(*) FROM elder_alerts a WHERE a.raised_at = (SELECT applied_at"
+                      " FROM schema_migrations WHERE version = 116)"),
+              2);
+    /* one audit row each, by 'migration', without personal data */
+    CHECK_STR(text_of(db,
+                      "SELECT group_concat(action || ' ' || entity || ' ' || (entity_id = (SELECT"
+                      " id FROM elder_alerts WHERE helper_id = json_extract(after_json,"
+                      " '$.helper_id') AND id <> 9)) || ' ' || json_extract(after_json,"
+                      " '$.helper_id') || ' ' || json_extract(after_json, '$.state') || ' ' ||"
+                      " (before_json IS NULL), ' | ') FROM (SELECT * FROM audit WHERE username ="
+                      " 'migration' AND entity = 'elder_alert' ORDER BY id)",
+                      out, sizeof out),
+              "create elder_alert 1 1 open 1 | create elder_alert 1 2 open 1");
+    CHECK_INT(one(db, "SELECT COUNT(*) FROM audit WHERE entity = 'elder_alert' AND (after_json"
+                      " LIKE '%E1%' OR after_json LIKE '%h1%')"),
+              0);
+    /* the helpers themselves untouched */
+    CHECK_STR(text_of(db,
+                      "SELECT group_concat(id || ':' || active || ':' || version, ' ') FROM"
+                      " (SELECT * FROM helpers ORDER BY id)",
+                      out, sizeof out),
+              "1:1:3 2:1:1 3:1:1 4:1:2 5:1:1 6:0:1");
+    pj_db_close(db);
+}
+
 /* Migration 209: days moved before move_kind existed get it from their reason: the district's
  * move says "by the district", the calendar's any other reason; a day not moved has none, nor
  * one the district moved back onto its first Monday. */
