@@ -788,19 +788,22 @@ int pj_ent_notice_list(pj_ctx *c, const pj_ent_filter *f, pj_jw *w, pj_err *err)
         "SELECT n.id, n.org_id, o.name, n.policy_id, p.title, n.kind, n.created_at,"
         " n.reception_day_id, n.old_date, n.new_date"
         " FROM ent_notices n JOIN organisations o ON o.id = n.org_id LEFT JOIN ent_policies p"
-        " ON p.id = n.policy_id WHERE n.id > ? AND (? = 0 OR n.org_id = ?) AND (? = 0 OR"
+        " ON p.id = n.policy_id WHERE (? = 0 OR n.id < ?) AND (? = 0 OR n.org_id = ?) AND (? = 0 OR"
         " o.township_id = ?) AND (? = 0 OR n.policy_id = ?) AND (? = 0 OR n.policy_id IS NULL"
         " OR (" IN_FORCE " AND EXISTS (SELECT 1 FROM ent_policy_matches m WHERE m.policy_id ="
         " n.policy_id AND m.org_id = n.org_id)))"
-        " ORDER BY n.id LIMIT ?",
+        " ORDER BY n.id DESC LIMIT ?",
         err);
     if (!s) return -1;
-    /* a firm's notices: of policies in force today that it still qualifies for (GET
-     * /policies/{id} answers 404 for any other: the notice linked to nothing), and every one
-     * of a reception day (moved, cancelled, put back; every role reads the days) */
+    /* newest first, as the cooperation board: the cursor is the last id shown, the next page
+     * holds the smaller ids (a notice made meanwhile takes a larger one: no page skips or
+     * repeats a notice for it). A firm's notices: of policies in force today that it still
+     * qualifies for (GET /policies/{id} answers 404 for any other: the notice linked to nothing),
+     * and every one of a reception day (moved, cancelled, put back; every role reads the days) */
     char d[11];
     today(d);
     int i = 1;
+    pj_stmt_int(s, i++, f->cursor);
     pj_stmt_int(s, i++, f->cursor);
     pj_stmt_int(s, i++, org);
     pj_stmt_int(s, i++, org);

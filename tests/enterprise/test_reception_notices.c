@@ -1,6 +1,7 @@
 /* The firms signed up for a reception day are told when the district moves it, cancels it or
  * puts it back (GET /notices), each once, in the same transaction as the change. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain/enterprise_calendar.h"
@@ -37,7 +38,8 @@ static long long notice_rows(th_server *s, long long day, long long org)
     return th_sql_int(s, sql);
 }
 
-/* the reception-day notices GET /notices lists to tok, by firm: how many, the last one's */
+/* the reception-day notices GET /notices lists to tok, by firm: how many, the newest one's (the
+ * list is newest first: the first listed) */
 typedef struct {
     int n, of_org[3];
     char kind[32], old_date[11], new_date[11];
@@ -58,6 +60,7 @@ static listed list_notices(th_server *s, const char *tok, long long day, const l
         l.n++;
         for (int k = 0; k < 3; k++)
             if (th_int(it, "organisation_id") == orgs[k]) l.of_org[k]++;
+        if (l.n > 1) continue;
         snprintf(l.kind, sizeof l.kind, "%s", th_str(it, "kind"));
         snprintf(l.old_date, sizeof l.old_date, "%s", th_str(it, "old_date"));
         json_t *nd = json_object_get(it, "new_date");
@@ -288,5 +291,180 @@ TEST(enterprise_reception_cancel_and_reinstate_notice_the_firms)
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'notify' AND entity ="
                              " 'ent_reception_day'"),
               2);
+    th_stop(&s);
+}
+
+/* One page of GET /notices as `tok` reads it: the ids into ids[] (at most 64), their count the
+ * return, *next the next_cursor (0 on the last page); kinds[0] the first notice's kind. */
+static int notice_page(th_server *s, const char *tok, const char *query, long long cursor,
+                       long long ids[64], long long *next, char kind[32])
+{
+    char path[200];
+    if (cursor)
+        snprintf(path, sizeof path, "/api/v1/enterprise/notices?%s&cursor=%lld", query, cursor);
+    else
+        snprintf(path, sizeof path, "/api/v1/enterprise/notices?%s", query);
+    json_t *o;
+    CHECK_INT(th_call(s, "GET", path, tok, NULL, &o), 200);
+    json_t *it = json_object_get(o, "items");
+    int n = (int)json_array_size(it);
+    CHECK(n <= 64);
+    for (int i = 0; i < n && i < 64; i++) ids[i] = th_int(json_array_get(it, i), "id");
+    if (kind) snprintf(kind, 32, "%s", n ? th_str(json_array_get(it, 0), "kind") : "");
+    json_t *nc = json_object_get(o, "next_cursor");
+    *next = json_is_null(nc) ? 0 : atoll(json_string_value(nc));
+    /* the cursor is the last notice shown */
+    if (*next) CHECK_INT(*next, ids[n - 1]);
+    json_decref(o);
+    return n;
+}
+
+/* A policy in force that jd qualifies for (its trade, set by the test): the notice it writes to
+ * jd. */
+static long long policy_for_jd(th_server *s, const char *tok, int k, long long jd_org)
+{
+    char body[400], sql[160];
+    snprintf(body, sizeof body,
+             "{\"title\":\"翻页测试政策 %d\",\"issuer\":\"区发改委\",\"issued_on\":\"2026-01-01\","
+             "\"valid_from\":\"2026-01-01\",\"valid_until\":\"2099-12-31\",\"conditions\":"
+             "\"industry == \\\"notice_paging\\\"\"}",
+             k);
+    json_t *o;
+    CHECK_INT(th_call(s, "POST", "/api/v1/enterprise/policies", tok, body, &o), 201);
+    long long pol = th_int(json_object_get(o, "policy"), "id");
+    json_decref(o);
+    snprintf(sql, sizeof sql,
+             "SELECT MAX(id) FROM ent_notices WHERE policy_id = %lld AND org_id = %lld", pol,
+             jd_org);
+    return th_sql_int(s, sql);
+}
+
+/* Regression: the notices were listed oldest first, 20 a page, so a firm with more than 20
+ * notices saw a reception day just moved only after paging on (加载更多). They are newest first:
+ * the day's notice heads the firm's first page, the cursor pages on to smaller ids, and following
+ * it while notices are written between pages skips none and repeats none, for the firm, the
+ * district officer and a filter. */
+TEST(enterprise_notices_newest_first_paged_by_smaller_ids)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], jd[80], view[80], kind[32], q[64], sql[200];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    th_login(&s, "viewer", s.demo_pw, view);
+    long long jd_org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    /* jd in a trade of its own, then more than a page of the console (20) of policy notices */
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/organisations/%lld", jd_org);
+    snprintf(sql, sizeof sql, "{\"version\":%lld,\"industry\":\"notice_paging\"}",
+             th_sql_int(&s, "SELECT version FROM organisations WHERE id IN (SELECT"
+                            " organisation_id FROM users WHERE username = 'jd')"));
+    CHECK_INT(th_call(&s, "PATCH", path, jd, sql, NULL), 200);
+    long long pn[22];
+    for (int k = 0; k < 22; k++) {
+        pn[k] = policy_for_jd(&s, off, k, jd_org);
+        CHECK(pn[k] > 0);
+        if (k) CHECK(pn[k] > pn[k - 1]);
+    }
+    /* then a reception day jd signed up for is moved */
+    json_t *o;
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/calendar", off,
+                      "{\"day\":\"2099-01-01\",\"kind\":\"holiday\",\"name\":\"元旦\"}", NULL),
+              201);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/reception-days", off, "{\"year\":2099}", &o),
+              201);
+    json_t *oct = json_array_get(json_object_get(o, "created"), 9);
+    long long day = th_int(oct, "id");
+    char held[11], next_day[11], body[64];
+    snprintf(held, sizeof held, "%s", th_str(oct, "held_on"));
+    json_decref(o);
+    int32_t d;
+    CHECK_INT(pj_cal_parse(held, &d), 0);
+    pj_cal_format(d + 1, next_day);
+    sign_up(&s, jd, day, 0);
+    snprintf(body, sizeof body, "\"held_on\":\"%s\"", next_day);
+    CHECK_INT(patch_day(&s, off, day, body, &o), 200);
+    CHECK_INT(th_int(o, "notified_firms"), 1);
+    json_decref(o);
+    snprintf(sql, sizeof sql,
+             "SELECT id FROM ent_notices WHERE reception_day_id = %lld AND org_id = %lld", day,
+             jd_org);
+    long long moved = th_sql_int(&s, sql);
+    CHECK(moved > pn[21]);
+
+    /* the firm's first page as the console reads it (20): the day's notice on top, then the
+     * policies' newest first */
+    long long ids[64], next;
+    int n = notice_page(&s, jd, "limit=20", 0, ids, &next, kind);
+    CHECK_INT(n, 20);
+    CHECK_INT(ids[0], moved);
+    CHECK_STR(kind, "reception_moved");
+    for (int i = 1; i < 20; i++) CHECK_INT(ids[i], pn[21 - (i - 1)]);
+    CHECK_INT(next, pn[3]);
+    /* the cursor means "ids below": the page after pn[3] starts at pn[2] */
+    n = notice_page(&s, jd, "limit=2", next, ids, &next, NULL);
+    CHECK_INT(n, 2);
+    CHECK_INT(ids[0], pn[2]);
+    CHECK_INT(ids[1], pn[1]);
+
+    /* every notice, 4 at a time for the firm, 7 for the district officer, 5 for a viewer, a
+     * notice written
+     * after the first page and another later: each there when the walk began listed once, in
+     * descending ids, the new ones not */
+    const char *readers[] = {jd, off, view};
+    const char *sizes[] = {"limit=4", "limit=7", "limit=5"};
+    for (int r = 0; r < 3; r++) {
+        /* the firm's own, or all */
+        long long of = r == 0 ? jd_org : 0;
+        snprintf(sql, sizeof sql,
+                 "SELECT COUNT(*) FROM ent_notices WHERE %lld = 0 OR org_id = %lld", of, of);
+        long long total = th_sql_int(&s, sql);
+        snprintf(sql, sizeof sql, "SELECT MIN(id) FROM ent_notices WHERE %lld = 0 OR org_id = %lld",
+                 of, of);
+        long long lowest = th_sql_int(&s, sql);
+        long long prev = 0, cursor = 0, c = 0, e = 0;
+        int seen = 0, pages = 0;
+        do {
+            n = notice_page(&s, readers[r], sizes[r], cursor, ids, &next, NULL);
+            for (int i = 0; i < n; i++) {
+                if (prev) CHECK(ids[i] < prev);
+                CHECK(ids[i] != c && ids[i] != e);
+                prev = ids[i];
+            }
+            seen += n;
+            cursor = next;
+            if (++pages == 1) c = policy_for_jd(&s, off, 100 + 2 * r, jd_org);
+            if (pages == 2) e = policy_for_jd(&s, off, 101 + 2 * r, jd_org);
+        } while (next && pages < 200);
+        CHECK(total > 22);
+        CHECK_INT(seen, total);
+        CHECK_INT(prev, lowest);
+        /* read again, the first page starts with the notices written meanwhile, newest first */
+        n = notice_page(&s, readers[r], sizes[r], 0, ids, &next, NULL);
+        CHECK_INT(ids[0], e);
+        CHECK_INT(ids[1], c);
+    }
+
+    /* a filter keeps the order and the paging: the officer reads jd's notices 3 at a time */
+    snprintf(q, sizeof q, "organisation_id=%lld&limit=3", jd_org);
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM ent_notices WHERE org_id = %lld", jd_org);
+    long long of_jd = th_sql_int(&s, sql);
+    snprintf(sql, sizeof sql, "SELECT MAX(id) FROM ent_notices WHERE org_id = %lld", jd_org);
+    long long newest = th_sql_int(&s, sql);
+    long long prev = 0, cursor = 0;
+    int seen = 0, pages = 0;
+    do {
+        n = notice_page(&s, off, q, cursor, ids, &next, NULL);
+        for (int i = 0; i < n; i++) {
+            if (!prev) CHECK_INT(ids[i], newest);
+            if (prev) CHECK(ids[i] < prev);
+            snprintf(sql, sizeof sql, "SELECT org_id FROM ent_notices WHERE id = %lld", ids[i]);
+            CHECK_INT(th_sql_int(&s, sql), jd_org);
+            prev = ids[i];
+        }
+        seen += n;
+        cursor = next;
+    } while (next && ++pages < 200);
+    CHECK_INT(seen, of_jd);
     th_stop(&s);
 }
