@@ -1374,7 +1374,12 @@ static const verb verbs[] = {
      "       explain ID --organisation-id N|\n"
      "       notices [--policy-id N] [--organisation-id N] [--limit N] [--cursor N]|\n"
      "       rule-check --json J",
-     "The policy library (政策): eligibility rules matched to every firm, with explanations.",
+     "The policy library (政策): eligibility rules matched to every firm, with explanations.\n"
+     "notices: the notices sent to firms, as GET /enterprise/notices, newest first (--cursor N:\n"
+     "the last id shown; the next page holds smaller ids): of policies (new_policy,\n"
+     "policy_changed, profile_changed, in_force) and of reception days moved, cancelled or put\n"
+     "back (reception_moved, reception_cancelled, reception_reinstated: the day, its old and\n"
+     "new date); --policy-id lists a policy's notices only.",
      cli_policy},
     {"audit",
      "audit [--entity E] [--entity-id N] [--action A] [--user-id N] [--username U]\n"

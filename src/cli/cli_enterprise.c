@@ -1,7 +1,7 @@
 /* Enterprise-service verbs of the command line (服务企业): enterprise (calendar, settings,
  * reception days, dispatch catalogue, KPIs, profiles, bank–enterprise matching, the cooperation
- * board), appeal (接-派-办-评) and policy (the library, matches, explanations, notices). The
- * command line acts as a local administrator. */
+ * board), appeal (接-派-办-评) and policy (the library, matches, explanations, the notices to
+ * firms of policies and of reception days). The command line acts as a local administrator. */
 #include <string.h>
 
 #include "cli/cli_int.h"

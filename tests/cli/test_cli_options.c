@@ -127,6 +127,12 @@ TEST(cli_help_says_each_sub_command_takes_its_own_options)
     /* carbon factor-add reads no --dry-run: its help no longer says it does */
     CHECK_INT(RUN(out, "carbon", "--help"), 0);
     CHECK(strstr(out, "factor-delete's --dry-run"));
+    /* policy notices lists the notices of reception days too, newest first: its help said
+     * only "the policy library" */
+    CHECK_INT(RUN(out, "policy", "--help"), 0);
+    CHECK(strstr(out, "of reception days moved, cancelled or put\nback"));
+    CHECK(strstr(out, "reception_moved, reception_cancelled, reception_reinstated"));
+    CHECK(strstr(out, "newest first"));
 }
 
 /* agri and logistics: a list takes the parameters of the API's list of that kind (its filters,
