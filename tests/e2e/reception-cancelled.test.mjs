@@ -39,11 +39,27 @@ describe('a cancelled reception day for a firm', { timeout: 120000 }, () => {
     };
     await openDay();
     await detail.getByTestId('signed-up').getByText('写错').waitFor();
+    // the list read again after the withdrawal held back (a slow network, a busy server): the
+    // form shows with the withdrawn topic already in it, and what the firm types meanwhile is
+    // not overwritten when the list comes
+    const list = /\/api\/v1\/enterprise\/reception-days(\?|$)/;
+    let release;
+    const held = new Promise((r) => (release = r));
+    await jd.page.route(list, async (route) => {
+      await held;
+      await route.continue();
+    });
+    const listed = jd.page.waitForResponse((r) => list.test(r.url()));
     await detail.getByTestId('signup-withdraw').click();
     const topic = detail.getByTestId('signup-topic');
     await topic.waitFor();
     assert.equal(await topic.inputValue(), '物流园道路限行问题（写错）', 'the withdrawn topic to correct');
     await topic.fill('物流园道路限行问题');
+    release();
+    await listed;
+    await jd.page.getByText('已撤回报名，可重新填写议题报名').first().waitFor();
+    await jd.page.unroute(list);
+    assert.equal(await topic.inputValue(), '物流园道路限行问题', 'what the firm typed, kept');
     await detail.getByTestId('signup-save').click();
     await detail.getByTestId('signed-up').getByText('议题：物流园道路限行问题').waitFor();
     assert.equal((await apiGet(off.page, `/enterprise/reception-days/${day.id}`)).signups.length, 1);
