@@ -1,6 +1,7 @@
 // A firm signed up for a reception day is told when the district moves it: the edit form says
-// how many firms were told, and the firm reads the notice (接待日改期：原 … 改至 …) among its
-// notices on the policies page, linked to the day.
+// how many firms were told, and the firm reads the notice (接待日改期：原 … 改至 …) on top of
+// its notices on the policies page (newest first: also with more notices than a page, 20),
+// linked to the day.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, apiGet, DEMO_PW, apiSend, beijingToday, plusDays } from './lib.mjs';
@@ -29,6 +30,15 @@ describe('a moved reception day is noticed to the firms signed up', { timeout: 1
     assert.ok(day, 'the September reception day');
     const firm = await openPage(browser);
     await login(firm.page, 'jd', DEMO_PW);
+    // more notices than a page of the console: policies the firm qualifies for (expired at the
+    // end, out of the other tests' way)
+    const stamp = Date.now() % 100000;
+    const policies = [];
+    for (let i = 0; i < 21; i++) {
+      const r = await apiSend(off.page, 'post', '/enterprise/policies', { title: `接待日通知翻页测试 ${stamp} 第${i + 1}项`, issuer: '区发改委', issued_on: '2026-01-01', valid_from: '2026-01-01', valid_until: '2099-12-31', benefit: '', conditions: 'employees >= 100 and founded_year == 2013' });
+      policies.push(r.policy || r);
+    }
+    assert.ok((await apiGet(firm.page, '/enterprise/notices?limit=21')).items.length > 20, 'more notices than a page');
     await apiSend(firm.page, 'post', `/enterprise/reception-days/${day.id}/signups`, { topic: '中秋期间物流' });
     const target = plusDays(day.held_on, 1); // the Tuesday after its first Monday
 
@@ -52,12 +62,20 @@ describe('a moved reception day is noticed to the firms signed up', { timeout: 1
     const card = firm.page.locator('.el-card', { has: firm.page.getByTestId('notice-table') });
     const want = `接待日改期：原 ${md(day.held_on)} 改至 ${md(target)}`;
     const link = card.getByRole('link', { name: want });
+    // on top of the first page, without 加载更多
+    const first = card.locator('.el-table__body-wrapper tbody tr').first();
+    await first.waitFor();
+    assert.ok((await first.innerText()).includes(want), `the newest notice on top: ${await first.innerText()}`);
     await link.waitFor();
     await shot(firm.page, 'reception-notice-firm');
     await link.click();
     await firm.page.waitForURL((u) => u.pathname === '/enterprise/reception-days' && u.searchParams.get('day') === String(day.id));
     await firm.page.getByTestId('reception-detail').getByText(`${target} 接待日`).waitFor();
     assert.deepEqual(firm.page.problems, [], 'console errors (CSP violations, exceptions)');
+    for (const p of policies) {
+      const cur = await apiGet(off.page, `/enterprise/policies/${p.id}`);
+      await apiSend(off.page, 'patch', `/enterprise/policies/${p.id}`, { version: cur.version, valid_from: '2022-01-01', valid_until: '2022-12-31' });
+    }
     await firm.context.close();
     await off.context.close();
   });
