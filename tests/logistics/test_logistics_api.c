@@ -201,7 +201,9 @@ TEST_T(logistics_scope_by_role, 90)
     th_login(&s, "jinhaihu", s.demo_pw, town);
     long long jd_org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
     long long glp = th_sql_int(&s, "SELECT id FROM organisations WHERE name LIKE '普洛斯%'");
-    CHECK(jd_org > 0 && glp > 0);
+    if (jd_org <= 0 || glp <= 0)
+        t_fail(__FILE__, __LINE__, "jd's organisation %lld, GLP's %lld: the demo has both", jd_org,
+               glp);
     /* an enterprise sees only its own organisation's warehouses, tenancies, freight */
     static const char *const own[] = {"/api/v1/logistics/warehouses?limit=500",
                                       "/api/v1/logistics/tenants?limit=500",
@@ -209,12 +211,22 @@ TEST_T(logistics_scope_by_role, 90)
     for (int i = 0; i < 3; i++) {
         json_t *o = CALL(&s, "GET", jd, own[i], NULL, 200);
         json_t *items = obj(o, "items");
-        CHECK(json_array_size(items) > 0);
-        for (size_t j = 0; j < json_array_size(items); j++)
-            CHECK_INT(th_int(json_array_get(items, j), "organisation_id"), jd_org);
+        /* counted while the answer is held: `items` goes with it */
+        size_t mine = json_array_size(items);
+        if (!mine) t_fail(__FILE__, __LINE__, "GET %s as jd: no items", own[i]);
+        for (size_t j = 0; j < mine; j++) {
+            json_t *it = json_array_get(items, j);
+            if (th_int(it, "organisation_id") != jd_org)
+                t_fail(__FILE__, __LINE__,
+                       "GET %s as jd: item %zu (id %lld) is organisation %lld's, not jd's %lld",
+                       own[i], j, th_int(it, "id"), th_int(it, "organisation_id"), jd_org);
+        }
         json_decref(o);
         /* the officer sees more */
-        CHECK(rec_count(CALL(&s, "GET", off, own[i], NULL, 200)) > json_array_size(items));
+        size_t all = rec_count(CALL(&s, "GET", off, own[i], NULL, 200));
+        if (all <= mine)
+            t_fail(__FILE__, __LINE__, "GET %s: the officer sees %zu items, jd %zu (expected more)",
+                   own[i], all, mine);
     }
     /* … and no land parcels; public parks and trains it sees */
     CHECK_INT(rec_count(CALL(&s, "GET", jd, "/api/v1/logistics/parcels", NULL, 200)), 0);
@@ -259,7 +271,9 @@ TEST_T(logistics_scope_by_role, 90)
     w = CALL(&s, "POST", off, "/api/v1/facilities", body, 201);
     long long jd_fac = th_int(w, "id");
     json_decref(w);
-    CHECK(glp_fac > 0 && jd_fac > 0);
+    if (glp_fac <= 0 || jd_fac <= 0)
+        t_fail(__FILE__, __LINE__, "GLP's warehouse facility %lld, jd's new one %lld", glp_fac,
+               jd_fac);
     snprintf(body, sizeof body, "{\"version\":2,\"facility_id\":%lld}", glp_fac);
     REFUSED(&s, "PATCH", jd, path, body, 403, "forbidden");
     snprintf(body, sizeof body, "{\"version\":2,\"facility_id\":%lld}", jd_fac);
