@@ -300,7 +300,12 @@ long long th_sql_int(th_server *s, const char *sql)
     sqlite3_stmt *st;
     long long v = -1;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
-        if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+        /* an error is not "no row": a busy database read as -1 would fail a test later,
+         * somewhere that does not say why */
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            t_fail(__FILE__, __LINE__, "sql: %s: %s", sql, sqlite3_errmsg(db));
         sqlite3_finalize(st);
     } else {
         t_fail(__FILE__, __LINE__, "sql: %s: %s", sql, sqlite3_errmsg(db));
@@ -354,6 +359,36 @@ void th_fingerprint(th_server *s, char *out, size_t size)
     sqlite3_close(db);
 }
 
+const char *th_fingerprint_diff(const char *before, const char *after, char *out, size_t size)
+{
+    size_t len = 0;
+    out[0] = 0;
+    static char hay[TH_FINGERPRINT_SIZE + 2];
+    snprintf(hay, sizeof hay, " %s", before);
+    /* entries "name=c/m/v ": one of after's not in before is a table that changed */
+    for (const char *p = after; *p;) {
+        const char *end = strchr(p, ' '), *eq = strchr(p, '=');
+        if (!end) end = p + strlen(p);
+        if (!eq || eq > end) break;
+        char want[320];
+        snprintf(want, sizeof want, " %.*s ", (int)(end - p), p);
+        if (!strstr(hay, want)) {
+            char key[160];
+            snprintf(key, sizeof key, " %.*s", (int)(eq - p + 1), p);
+            const char *was = strstr(hay, key);
+            const char *from = was ? was + strlen(key) : "(none)";
+            size_t from_n = was ? strcspn(from, " ") : strlen(from);
+            int k = snprintf(out + len, size - len, "%s%.*s %.*s → %.*s", len ? "; " : "",
+                             (int)(eq - p), p, (int)from_n, from, (int)(end - eq - 1), eq + 1);
+            if (k < 0 || (size_t)k >= size - len) break;
+            len += (size_t)k;
+        }
+        p = *end ? end + 1 : end;
+    }
+    if (!len) snprintf(out, size, "a table of the first is missing from the second");
+    return out;
+}
+
 long long th_int(json_t *o, const char *key)
 {
     return json_integer_value(json_object_get(o, key));
@@ -400,7 +435,11 @@ void th_enum_filter(th_server *s, const char *token, const char *path, const cha
                th_err_message(o), want);
     json_decref(o);
     th_fingerprint(s, fp1, sizeof fp1);
-    if (strcmp(fp0, fp1)) t_fail(__FILE__, __LINE__, "GET %s changed the database", url);
+    if (strcmp(fp0, fp1)) {
+        char diff[1024];
+        t_fail(__FILE__, __LINE__, "GET %s changed the database: %s", url,
+               th_fingerprint_diff(fp0, fp1, diff, sizeof diff));
+    }
     for (int i = 0; values[i]; i++) {
         snprintf(url, sizeof url, "%s%s%s=%s", path, sep, key, values[i]);
         st = th_call(s, "GET", url, token, NULL, NULL);

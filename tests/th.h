@@ -83,6 +83,9 @@ void th_login(th_server *s, const char *user, const char *pw, char token[80]);
  * table. Fails the test when it does not fit in size: give it TH_FINGERPRINT_SIZE bytes. */
 #define TH_FINGERPRINT_SIZE 32768
 void th_fingerprint(th_server *s, char *out, size_t size);
+/* What differs between two fingerprints, for a failure message: each table whose figures
+ * changed, "name count/max id/versions → count/max id/versions", into out[size]. */
+const char *th_fingerprint_diff(const char *before, const char *after, char *out, size_t size);
 /* Runs the pingji binary ($PJ_BIN, else build/rel/pingji) with args (NULL-terminated),
  * stdout and stderr captured into out[size]; returns its exit status (128: killed). */
 int th_run(char *out, size_t size, const char *const *args);
@@ -112,7 +115,8 @@ const char *th_err_message(json_t *o); /* "" when absent */
  * YYYY-MM-DD: the birth date of someone who turns `years` on that day. A 29 February that the
  * earlier year lacks is its 28 February (that person has had the birthday by then). */
 void th_day_rel(int years, int days, char out[11]);
-/* Runs a SQL query returning one integer against the server's database file. */
+/* Runs a SQL query returning one integer against the server's database file: -1 when it gives
+ * no row; an error (a busy database included) fails the test, naming it. */
 long long th_sql_int(th_server *s, const char *sql);
 /* Runs SQL against the server's database file (tests arrange recorded times with it). */
 void th_sql_exec(th_server *s, const char *sql);

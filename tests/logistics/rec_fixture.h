@@ -46,7 +46,11 @@ static inline void rec_refused(th_server *s, const char *m, const char *tok, con
                th_err_field(o) ? th_err_field(o) : "-", field, th_err_message(o));
     json_decref(o);
     th_fingerprint(s, fp1, sizeof fp1);
-    if (strcmp(fp0, fp1)) t_fail(file, line, "%s %s wrote something", m, path);
+    if (strcmp(fp0, fp1)) {
+        char diff[1024];
+        t_fail(file, line, "%s %s wrote something: %s", m, path,
+               th_fingerprint_diff(fp0, fp1, diff, sizeof diff));
+    }
 }
 #define REFUSED(s, m, tok, path, body, want, code)                                                 \
     rec_refused(s, m, tok, path, body, want, code, NULL, __FILE__, __LINE__)
