@@ -55,6 +55,42 @@ void t_fail(const char *file, int line, const char *fmt, ...)
     _exit(1); /* no leak report for a test that already failed */
 }
 
+/* set by t_doing in the test's process, read by its timeout's handler */
+static char doing[600];
+static volatile sig_atomic_t doing_len;
+static char timeout_head[64]; /* "timed out after N s", written before the alarm is set */
+
+void t_doing(const char *what)
+{
+    doing_len = 0;
+    if (!what) return;
+    size_t n = strlen(what);
+    if (n >= sizeof doing) n = sizeof doing - 1;
+    memcpy(doing, what, n);
+    doing_len = (sig_atomic_t)n;
+}
+
+static void say(const char *p, size_t n)
+{
+    if (n && write(2, p, n) < 0) return;
+}
+
+/* A test out of time says what it was waiting on, then ends by the alarm as before (the runner
+ * reports the signal). Only write(2) here: the test may be anywhere. */
+static void on_timeout(int sig)
+{
+    say(timeout_head, strlen(timeout_head));
+    if (doing_len) {
+        say(", waiting on: ", 14);
+        say(doing, (size_t)doing_len);
+    } else {
+        say(" (waiting on no request)", 24);
+    }
+    say("\n", 1);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 const char *t_tmpdir(void)
 {
     return tmpdir;
@@ -132,7 +168,10 @@ static void start(struct running *r, int idx)
         }
         setpgid(0, 0);
         snprintf(tmpdir, sizeof tmpdir, "%s", r->dir);
-        alarm((unsigned)(cases[idx].timeout * T_TIMEOUT_SCALE));
+        int timeout_s = cases[idx].timeout * T_TIMEOUT_SCALE;
+        snprintf(timeout_head, sizeof timeout_head, "timed out after %d s", timeout_s);
+        signal(SIGALRM, on_timeout);
+        alarm((unsigned)timeout_s);
         cases[idx].fn();
         fflush(NULL);
         exit(0);

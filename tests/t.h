@@ -10,6 +10,9 @@ typedef void (*t_fn)(void);
 void t_register(const char *name, const char *file, t_fn fn, int timeout_s);
 void t_fail(const char *file, int line, const char *fmt, ...)
     __attribute__((noreturn, format(printf, 3, 4)));
+/* What the test waits on now (e.g. "GET /api/v1/…"), named in the output when it runs out of
+ * time; NULL when it waits on nothing. */
+void t_doing(const char *what);
 /* A fresh directory for this test (owned by the runner, removed when the test passes). */
 const char *t_tmpdir(void);
 /* Path of the shared benchmark instances ($PJ_BENCHMARKS or ../shared/benchmarks). */

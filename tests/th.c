@@ -235,7 +235,11 @@ int th_call_raw(th_server *s, const char *method, const char *path, const char *
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, body_len >= 0 ? body_len : (long)strlen(body));
     }
+    char doing[700];
+    snprintf(doing, sizeof doing, "%s %s (port %d)", method, path, s->port);
+    t_doing(doing);
     CURLcode rc = curl_easy_perform(c);
+    t_doing(NULL);
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
     curl_slist_free_all(h);
