@@ -205,6 +205,12 @@ static int kpis(th_ctx *t, pj_jw *w, pj_buf *csv, const void *arg)
     return pj_ent_kpis(&t->c, ft[0], ft[1], w, csv, &err);
 }
 
+static int vulnerable_csv(th_ctx *t, pj_jw *w, pj_buf *csv, const void *arg)
+{
+    pj_err err;
+    return pj_vulnerable_list(&t->c, 0, 0, 0, 0, NULL, csv, &err);
+}
+
 /* GET path as user (its token) is 200 with the body fn writes, of the content type. */
 static void same_as_domain(th_server *s, const char *token, const char *path, const char *user,
                            pj_role role, domain_fn fn, const void *arg, int csv)
@@ -280,6 +286,14 @@ TEST_T(http_report_same_answers, 120)
                    PJ_ROLE_ADMIN, kpis, ft, 0);
     same_as_domain(&s, town, "/api/v1/enterprise/kpis?from=2024-01-01&to=2026-12-31&format=csv",
                    "jinhaihu", PJ_ROLE_TOWNSHIP_OFFICER, kpis, ft, 1);
+
+    /* the vulnerable list's masked CSV, each its own scope's rows */
+    same_as_domain(&s, admin, "/api/v1/eldercare/vulnerable?format=csv", "admin", PJ_ROLE_ADMIN,
+                   vulnerable_csv, NULL, 1);
+    same_as_domain(&s, town, "/api/v1/eldercare/vulnerable?format=csv", "jinhaihu",
+                   PJ_ROLE_TOWNSHIP_OFFICER, vulnerable_csv, NULL, 1);
+    same_as_domain(&s, grid, "/api/v1/eldercare/vulnerable?format=csv", "grid01",
+                   PJ_ROLE_GRID_WORKER, vulnerable_csv, NULL, 1);
 
     /* refusals */
     CHECK_INT(th_call(&s, "GET", "/api/v1/time-bank/check", grid, NULL, &o), 403);
@@ -454,6 +468,56 @@ TEST_T(http_report_off_the_loop, 60)
     CHECK_INT(answer(rep, &resp, &body), 200);
     CHECK(strstr(body, "\"ok\":true") != NULL);
     free(resp);
+    th_stop(&s);
+}
+
+/* The vulnerable list's CSV (every vulnerable elder of the area, a row read for each) runs on
+ * the report worker too: while it is held there /health and a page of the list are answered,
+ * and the CSV once it is let go, masked, with no audit row. With reveal=1 it writes an audit
+ * row per elder shown, so it is answered on the loop (no report held): rows and audit as
+ * before. */
+TEST_T(http_vulnerable_csv_off_the_loop, 120)
+{
+    th_server s;
+    start_held_opts(&s, (th_opts){.demo = 1});
+    el_demo(&s, 600);
+    char officer[80];
+    th_login(&s, "officer", s.demo_pw, officer);
+    int64_t vulnerable =
+        th_sql_int(&s, "SELECT COUNT(*) FROM elders WHERE status = 'active' AND"
+                       " (living_alone = 1 OR disabled = 1 OR ability_level >= 3)");
+    CHECK(vulnerable > 50);
+    int64_t audits = th_sql_int(&s, "SELECT COUNT(*) FROM audit");
+    int rep = send_get(&s, "/api/v1/eldercare/vulnerable?format=csv", officer);
+    report_started();
+    int h = send_get(&s, "/api/v1/health", NULL);
+    if (!answered(h, 5000))
+        t_fail(__FILE__, __LINE__, "/health was not answered while the CSV was being made");
+    CHECK_INT(answer(h, NULL, NULL), 200);
+    CHECK_INT(get(&s, "/api/v1/eldercare/vulnerable?limit=5", officer, NULL, NULL), 200);
+    CHECK(!answered(rep, 200)); /* still held */
+    release(1);
+    char *resp;
+    const char *body;
+    CHECK_INT(answer(rep, &resp, &body), 200);
+    CHECK(strstr(resp, "Content-Type: text/csv; charset=utf-8\r\n") != NULL);
+    CHECK(strncmp(body, "township,village,grid,elder_id,name,", 36) == 0);
+    int64_t lines = 0;
+    for (const char *p = body; *p; p++) lines += *p == '\n';
+    CHECK_INT(lines, vulnerable + 1); /* the head and every vulnerable elder */
+    free(resp);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit"), audits); /* masked: nothing read */
+
+    /* reveal=1: answered without a report (none is held), one audit row per elder shown */
+    CHECK_INT(get(&s, "/api/v1/eldercare/vulnerable?format=csv&reveal=1", officer, &resp, &body),
+              200);
+    lines = 0;
+    for (const char *p = body; *p; p++) lines += *p == '\n';
+    CHECK_INT(lines, vulnerable + 1);
+    free(resp);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'read_unmasked' AND"
+                             " entity = 'elder'"),
+              vulnerable);
     th_stop(&s);
 }
 
