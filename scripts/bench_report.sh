@@ -12,7 +12,9 @@
 # output names the admin's password); several binaries are measured in turn, each ROUNDS
 # times (default 3), alternating (before/after comparisons). REPORT=PATH times another
 # report (e.g. "/api/v1/eldercare/coverage?group=township"); BENCH_REPORT_S the seconds of
-# each round (default 20). Every binary serves DB itself (a log-in per round, no other write).
+# each round (default 20); GZIP=1 asks for it with Accept-Encoding: gzip, as a browser does
+# (the gzip of the answer is made on the loop). Every binary serves DB itself (a log-in per
+# round, no other write).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 db=${1:?usage: scripts/bench_report.sh DB ADMIN_PASSWORD [BINARY...]}
@@ -27,7 +29,8 @@ srv=
 trap '[ -n "$srv" ] && kill $srv 2>/dev/null' EXIT
 bins=("$@")
 [ ${#bins[@]} -eq 0 ] && bins=(build/rel/pingji)
-echo "== /health while $report runs, ${gap} s apart ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores," \
+gz=${GZIP:-0}
+echo "== /health while $report runs$([ "$gz" = 1 ] && echo ' (gzip)'), ${gap} s apart ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores," \
   "load average $(cut -d' ' -f1 /proc/loadavg)) =="
 for r in $(seq "$rounds"); do
   for bin in "${bins[@]}"; do
@@ -35,10 +38,10 @@ for r in $(seq "$rounds"); do
     "$bin" serve --db "$db" --port "$port" --quiet --alert-scan-s 0 >/dev/null 2>"$db.bench.log" &
     srv=$!
     for _ in $(seq 600); do curl -fs "http://127.0.0.1:$port/api/v1/health" >/dev/null && break; sleep 0.2; done
-    python3 - "$port" "$secs" "$pw" "$report" "$bin" "$gap" "$idle" <<'PY'
+    python3 - "$port" "$secs" "$pw" "$report" "$bin" "$gap" "$idle" "$gz" <<'PY'
 import http.client, json, sys, threading, time
 port, secs, pw, report, binary = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
-gap, idle_secs = float(sys.argv[6]), float(sys.argv[7])
+gap, idle_secs, gz = float(sys.argv[6]), float(sys.argv[7]), sys.argv[8] == "1"
 
 def conn():
     return http.client.HTTPConnection("127.0.0.1", port, timeout=120)
@@ -48,6 +51,8 @@ c.request("POST", "/api/v1/auth/login", json.dumps({"username": "admin", "passwo
           {"Content-Type": "application/json"})
 r = c.getresponse()
 hdr = {"Authorization": "Bearer " + json.loads(r.read())["token"]}
+if gz:
+    hdr["Accept-Encoding"] = "gzip"
 c.request("GET", report, headers=hdr)  # once first: the file in the page cache for both
 r = c.getresponse()
 first = r.read()
