@@ -220,12 +220,26 @@ TEST(enterprise_reception_move_notices_the_firms_signed_up)
     CHECK_INT(l.n, 2);
     l = list_notices(&s, view, id, orgs);
     CHECK_INT(l.n, 2);
-    /* a policy's notices are not a day's */
-    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/notices?policy_id=1&limit=200", off, NULL, &o),
-              200);
+    /* a policy's notices are not a day's: a policy in force for every firm tells them, and its
+     * list (not empty) holds its notices only */
+    CHECK_INT(
+        th_call(&s, "POST", "/api/v1/enterprise/policies", off,
+                "{\"title\":\"普惠政策\",\"issuer\":\"区商务局\",\"issued_on\":\"2020-01-01\","
+                "\"valid_from\":\"2020-01-01\",\"conditions\":\"true\"}",
+                &o),
+        201);
+    long long pol = th_int(json_object_get(o, "policy"), "id");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/notices?policy_id=%lld&limit=200", pol);
+    CHECK_INT(th_call(&s, "GET", path, off, NULL, &o), 200);
     json_t *it;
     size_t i;
-    json_array_foreach(json_object_get(o, "items"), i, it) CHECK_INT(th_int(it, "policy_id"), 1);
+    CHECK(json_array_size(json_object_get(o, "items")) > 0);
+    json_array_foreach(json_object_get(o, "items"), i, it)
+    {
+        CHECK_INT(th_int(it, "policy_id"), pol);
+        CHECK(json_is_null(json_object_get(it, "reception_day_id")));
+    }
     json_decref(o);
     th_stop(&s);
 }
