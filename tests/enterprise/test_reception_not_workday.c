@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "domain/enterprise_calendar.h"
 #include "t.h"
 #include "th.h"
@@ -186,9 +187,9 @@ TEST(enterprise_reception_day_on_new_holiday_flagged)
     th_stop(&s);
 }
 
-/* A planned day already past (never marked held) cannot move (409 day_past): a holiday entered
- * on its date does not ask for it to be moved, as the calendar page would link to a day the
- * reception page offers no date for. */
+/* A planned day of a month gone by (never marked held) can no longer move: a day moves only to
+ * a date of its own month, today or later (409 day_past), and no date of that month is. A
+ * holiday entered on its date does not ask for it to be moved. */
 TEST(enterprise_calendar_asks_no_past_day_to_move)
 {
     th_server s;
@@ -310,8 +311,9 @@ TEST(enterprise_calendar_delete_names_days_to_move)
     json_decref(o);
     CHECK_INT(day_flag(&s, off, nov), 0);
 
-    /* a past planned day (never marked held) on a make-up Saturday deleted: it no longer
-     * moves (409 day_past), so it is not named */
+    /* a planned day of a month gone by (never marked held) on a make-up Saturday deleted: no
+     * date of its month is today or later, so it can no longer move (409 day_past) and it is
+     * not named */
     snprintf(sql, sizeof sql,
              "UPDATE ent_reception_days SET held_on = '2020-03-07', first_monday = '2020-03-02'"
              " WHERE id = %lld",
@@ -323,5 +325,80 @@ TEST(enterprise_calendar_delete_names_days_to_move)
     CHECK_INT(delete_day(&s, off, old, &o), 200);
     CHECK(json_array_size(json_object_get(o, "reception_days_to_move")) == 0);
     json_decref(o);
+    th_stop(&s);
+}
+
+/* A past planned day of the current month (Beijing) still moves: PATCH held_on takes a date of
+ * its month from today on, so a day whose date became a day off is rescheduled later in the
+ * month (its firm told), not left to be cancelled; a move to a date already past is refused
+ * (409 day_past) and writes nothing. The server's today is the real one: the day is put on a
+ * past date of this month, so on the 1st or 2nd of a month (no two past dates) nothing is
+ * checked. */
+TEST(enterprise_reception_past_day_moves_later_in_its_month)
+{
+    char today[11], held[11], gone[11], last[11], first[11], sql[256], fields[64];
+    int32_t t = pj_cal_local_day(pj_now()), end = t;
+    pj_cal_format(t, today);
+    if (today[8] == '0' && today[9] < '3') return; /* the 1st or 2nd: no two past dates */
+    pj_cal_format(t - 1, held);
+    pj_cal_format(t - 2, gone);
+    for (char next[11];; end++) {
+        pj_cal_format(end + 1, next);
+        if (strncmp(next, today, 7)) break;
+    }
+    pj_cal_format(end, last);
+    snprintf(first, sizeof first, "%.8s01", today);
+    int32_t monday;
+    CHECK_INT(pj_cal_parse(first, &monday), 0);
+    while (pj_cal_weekday(monday) != 0) monday++;
+    pj_cal_format(monday, first); /* the first Monday of the month */
+
+    th_server s;
+    th_start(&s, 1);
+    char off[80], jd[80], path[96];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    json_t *o;
+    CHECK_INT(set_day(&s, off, "2099-01-01", "holiday", NULL), 201);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/reception-days", off, "{\"year\":2099}", &o),
+              201);
+    long long id = th_int(json_array_get(json_object_get(o, "created"), 4), "id");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/reception-days/%lld/signups", id);
+    CHECK_INT(th_call(&s, "POST", path, jd, "{\"topic\":\"用地指标\"}", NULL), 201);
+    /* the day put on yesterday, of this month, left planned; the calendar makes it a day off
+     * and the last day of the month a (make-up) working day */
+    snprintf(sql, sizeof sql,
+             "UPDATE ent_reception_days SET held_on = '%s', first_monday = '%s' WHERE id = %lld",
+             held, first, id);
+    th_sql_exec(&s, sql);
+    int rc = set_day(&s, off, held, "holiday", NULL);
+    CHECK(rc == 201 || rc == 200); /* 200: the date was in the calendar already */
+    rc = set_day(&s, off, last, "workday", NULL);
+    CHECK(rc == 201 || rc == 200);
+    CHECK_INT(day_flag(&s, off, id), 1);
+
+    /* to a date already past: refused on held_on, nothing written */
+    char before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, before, sizeof before);
+    snprintf(fields, sizeof fields, "\"held_on\":\"%s\"", gone);
+    CHECK_INT(patch_day(&s, off, id, fields, &o), 409);
+    CHECK_STR(th_err_code(o), "day_past");
+    CHECK_STR(th_err_field(o), "held_on");
+    json_decref(o);
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+
+    /* to a working day later in the month: moved, still planned, its firm told */
+    snprintf(fields, sizeof fields, "\"held_on\":\"%s\"", last);
+    CHECK_INT(patch_day(&s, off, id, fields, &o), 200);
+    CHECK_STR(th_str(o, "held_on"), last);
+    CHECK_STR(th_str(o, "state"), "planned");
+    CHECK(json_is_false(json_object_get(o, "not_workday")));
+    CHECK_INT(th_int(o, "notified_firms"), 1);
+    json_decref(o);
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM ent_signups WHERE reception_day_id = %lld", id);
+    CHECK_INT(th_sql_int(&s, sql), 1);
+    CHECK_INT(day_flag(&s, off, id), 0);
     th_stop(&s);
 }
