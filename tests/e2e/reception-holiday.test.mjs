@@ -43,7 +43,7 @@ describe('a reception day the calendar made a holiday', { timeout: 120000 }, () 
     await dlg.getByTestId('cal-save').click();
     await off.page.getByText('已保存 1 天').waitFor();
     const note = off.page.getByTestId('cal-to-move');
-    await note.getByText('以下接待日已为节假日，请改期').waitFor();
+    await note.getByText('以下接待日已非工作日，请改期').waitFor();
     const said = await note.textContent();
     assert.ok(said.includes(`${day.held_on} 接待日`) && said.includes('已有 1 家企业报名'), said);
     await shot(off.page, 'reception-holiday-calendar');
@@ -112,7 +112,7 @@ describe('a reception day the calendar made a holiday', { timeout: 120000 }, () 
     await box.getByRole('button', { name: '删除' }).click();
     await off.page.getByText(`已删除 ${sat}`).waitFor();
     const note = off.page.getByTestId('cal-to-move');
-    await note.getByText('以下接待日已为节假日，请改期').waitFor();
+    await note.getByText('以下接待日已非工作日，请改期').waitFor();
     const said = await note.textContent();
     assert.ok(said.includes(`${sat} 接待日（原定 ${day.first_monday}）`) && said.includes('已有 1 家企业报名'), said);
     assert.equal(await note.getByTestId('cal-to-move-link').count(), 1);

@@ -655,7 +655,7 @@ export default {
     add: 'Add days',
     addTitle: 'Add a holiday or a make-up working day',
     editTitle: 'Change {day}',
-    toMoveTitle: 'These reception days now fall on a holiday: please reschedule them',
+    toMoveTitle: 'These reception days are no longer on a working day; please reschedule them',
     toMove: 'Reception day {day} (first Monday {first})',
     toMoveSignups: 'Reception day {day} (first Monday {first}), {n} sign-ups',
     toMoveSignupsOne: 'Reception day {day} (first Monday {first}), 1 sign-up',

@@ -654,7 +654,7 @@ export default {
     add: '添加日期',
     addTitle: '添加节假日或调休上班日',
     editTitle: '修改 {day}',
-    toMoveTitle: '以下接待日已为节假日，请改期',
+    toMoveTitle: '以下接待日已非工作日，请改期',
     toMove: '{day} 接待日（原定 {first}）',
     toMoveSignups: '{day} 接待日（原定 {first}），已有 {n} 家企业报名',
     toMoveSignupsOne: '{day} 接待日（原定 {first}），已有 1 家企业报名',
