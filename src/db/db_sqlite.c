@@ -24,6 +24,7 @@ struct pj_stmt {
     pj_db *db;
     char *sql;
     uint64_t hash;
+    int held; /* handed out by pj_db_prepare and not yet given back by pj_stmt_done */
 };
 
 struct pj_db {
@@ -473,7 +474,10 @@ pj_stmt *pj_db_prepare(pj_db *db, const char *sql, pj_err *err)
     unsigned slot = (unsigned)(h % CACHE_SLOTS);
     for (int probe = 0; probe < 8; probe++) {
         pj_stmt *c = &db->cache[(slot + (unsigned)probe) % CACHE_SLOTS];
-        if (c->st && c->hash == h && strcmp(c->sql, sql) == 0) return c;
+        if (c->st && c->hash == h && strcmp(c->sql, sql) == 0) {
+            c->held = 1;
+            return c;
+        }
         if (!c->st) {
             if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->st, NULL) !=
                 SQLITE_OK) {
@@ -485,15 +489,25 @@ pj_stmt *pj_db_prepare(pj_db *db, const char *sql, pj_err *err)
             c->sql = strdup(sql);
             c->hash = h;
             c->db = db;
+            c->held = 1;
             return c;
         }
     }
-    /* neighbourhood full: take the first slot whose statement is not being stepped (a caller
-     * between step and done still holds it) */
+    /* neighbourhood full: take the first slot whose statement no caller holds — one prepared
+     * and bound but not stepped yet is held too (sqlite3_stmt_busy says no until its first
+     * step), and taking it would hand the caller's statement to this SQL; failing that (a
+     * caller that never gave one back), the first one not being stepped */
     pj_stmt *c = NULL;
     for (int probe = 0; probe < CACHE_SLOTS && !c; probe++) {
         pj_stmt *x = &db->cache[(slot + (unsigned)probe) % CACHE_SLOTS];
-        if (!x->st || !sqlite3_stmt_busy(x->st)) c = x;
+        if (!x->st || (!x->held && !sqlite3_stmt_busy(x->st))) c = x;
+    }
+    for (int probe = 0; probe < CACHE_SLOTS && !c; probe++) {
+        pj_stmt *x = &db->cache[(slot + (unsigned)probe) % CACHE_SLOTS];
+        if (!sqlite3_stmt_busy(x->st)) {
+            pj_warn("db: statement cache full of held statements; reusing one not stepped");
+            c = x;
+        }
     }
     if (!c) {
         pj_fail(err, 500, "internal", "", "too many statements in use at once");
@@ -511,6 +525,7 @@ pj_stmt *pj_db_prepare(pj_db *db, const char *sql, pj_err *err)
     c->sql = strdup(sql);
     c->hash = h;
     c->db = db;
+    c->held = 1;
     return c;
 }
 
@@ -594,6 +609,7 @@ void pj_stmt_done(pj_stmt *s)
 {
     sqlite3_reset(s->st);
     sqlite3_clear_bindings(s->st);
+    s->held = 0;
 }
 
 uint64_t pj_db_generation(pj_db *db, int check_others)

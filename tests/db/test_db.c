@@ -1095,3 +1095,50 @@ TEST(db_migration_keeps_policy_notices_and_takes_reception_day_notices)
               1);
     pj_db_close(db);
 }
+
+/* The statement cache (512 slots, 8 probed per SQL) evicts when a neighbourhood is full. A
+ * statement prepared and bound but not stepped yet is the caller's: preparing other SQL that
+ * lands on its slot must not take it (sqlite3_stmt_busy says no until the first step, which is
+ * all the cache looked at), else the caller steps the other SQL under its own pointer. */
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+TEST(db_statement_cache_keeps_a_prepared_statement_not_yet_stepped)
+{
+    pj_db *db = open_at("cache.db", 0);
+    pj_err e = {0};
+    char sql[64];
+    /* fill every slot with statements given back */
+    for (int i = 0; i < 8192; i++) {
+        snprintf(sql, sizeof sql, "SELECT %d AS filler", i);
+        pj_stmt *s = pj_db_prepare(db, sql, &e);
+        CHECK(s != NULL);
+        pj_stmt_done(s);
+    }
+    const char *a_sql = "SELECT ?1 * 2 AS doubled";
+    pj_stmt *a = pj_db_prepare(db, a_sql, &e);
+    CHECK(a != NULL);
+    pj_stmt_int(a, 1, 21);
+    /* other SQL whose home slot is a's: its neighbourhood is full, so it evicts */
+    unsigned home = (unsigned)(fnv1a(a_sql) % 512);
+    int found = 0;
+    for (int k = 0; k < 1000000 && !found; k++) {
+        snprintf(sql, sizeof sql, "SELECT %d AS other", k);
+        found = (unsigned)(fnv1a(sql) % 512) == home;
+    }
+    CHECK(found);
+    pj_stmt *b = pj_db_prepare(db, sql, &e);
+    CHECK(b != NULL);
+    CHECK(b != a);
+    /* a is still the doubling, with its binding */
+    CHECK_INT(pj_stmt_step(a, &e), 1);
+    CHECK_INT(pj_col_int(a, 0), 42);
+    pj_stmt_done(a);
+    CHECK_INT(pj_stmt_step(b, &e), 1);
+    pj_stmt_done(b);
+    pj_db_close(db);
+}
