@@ -1,7 +1,7 @@
 // Lists longer than one page of the API are reachable from the console: a page that read one
 // page of a paged list and dropped next_cursor showed its first rows as the whole list (a grid
 // worker's first 200 elders, a village's first 100 helpers, the 20 newest pairing runs, a firm's
-// 50 oldest contact requests, its 20 oldest policy notices, the in-force policies among a firm's
+// first 50 contact requests, its first 20 notices, the in-force policies among a firm's
 // 100 oldest matches, the newest 50 / 100 plans in the compare pickers).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
