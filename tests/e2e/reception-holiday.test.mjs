@@ -1,6 +1,6 @@
 // A holiday entered on the calendar page that falls on a planned reception day: the page says
 // which reception day is now on a holiday and links to it; there the day is marked 需改期 in
-// the year strip and the detail says 该日已为节假日，请改期, whose 改期 opens the edit form at its
+// the year strip and the detail says 该日已非工作日，请改期, whose 改期 opens the edit form at its
 // date picker; moved to the next working day, the mark is gone and the sign-ups stay. A make-up
 // working day deleted on the calendar page under a planned reception day leaves that day on a
 // Saturday off: the page says so as for a holiday entered (the delete named no day before).
@@ -57,8 +57,8 @@ describe('a reception day the calendar made a holiday', { timeout: 120000 }, () 
     await strip.locator(`[data-day="${day.held_on}"]`).getByTestId('day-not-workday').getByText('需改期').waitFor();
     assert.equal(await strip.getByTestId('day-not-workday').count(), 1, 'only the day on the holiday');
     const warn = detail.getByTestId('reception-not-workday');
-    await warn.getByText('该日已为节假日，请改期', { exact: false }).waitFor();
-    assert.ok((await warn.textContent()).includes(`${day.held_on} 已为节假日`));
+    await warn.getByText('该日已非工作日，请改期', { exact: false }).waitFor();
+    assert.ok((await warn.textContent()).includes(`${day.held_on} 已非工作日`));
     assert.equal((await apiGet(off.page, `/enterprise/reception-days/${day.id}`)).not_workday, true);
     await shot(off.page, 'reception-holiday-marked');
 

@@ -53,7 +53,7 @@ describe('a past planned reception day on a holiday', { timeout: 180000 }, () =>
     const detail = off.page.getByTestId('reception-detail');
     await detail.getByText('2001-03-05 接待日').waitFor();
     const note = detail.getByTestId('reception-past-off-day');
-    await note.getByText('2001-03-05 为节假日（非工作日），该接待日已过，仍未标记召开或取消').waitFor();
+    await note.getByText('2001-03-05 非工作日，该接待日已过，仍未标记召开或取消').waitFor();
     assert.match(await note.innerText(), /已过且当月已结束，不能再改期.*已召开.*已取消/);
     assert.equal(await detail.getByTestId('reception-not-workday').count(), 0);
     assert.equal(await detail.getByTestId('reception-move-now').count(), 0, 'no 改期');
