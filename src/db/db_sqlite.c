@@ -620,7 +620,7 @@ uint64_t pj_db_generation(pj_db *db, int check_others)
         pj_stmt *s = pj_db_prepare(db, "PRAGMA data_version", NULL);
         if (s && sqlite3_step(s->st) == SQLITE_ROW)
             db->others = (uint64_t)sqlite3_column_int64(s->st, 0);
-        if (s) sqlite3_reset(s->st);
+        if (s) pj_stmt_done(s); /* given back to the cache, not only reset */
     }
     return (db->others << 32) ^ db->commits;
 }
