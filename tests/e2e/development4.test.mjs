@@ -159,6 +159,20 @@ describe('errors, dates and carbon', { timeout: 120000 }, () => {
     await context.close();
   });
 
+  test('a report 429 says the user\'s reports are busy, not log-ins', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, 'officer', DEMO_PW);
+    const answer = { error: { code: 'too_many_requests', field: '', message: 'you have 2 reports waiting or running; ask again once one is answered (try again in 2 s)', request_id: 'e2e' } };
+    await page.route('**/api/v1/eldercare/vulnerable?*format=csv*', (r) => r.fulfill({ status: 429, headers: { 'Retry-After': '2' }, json: answer }));
+    await page.goto('/eldercare/vulnerable');
+    await page.getByTestId('vulnerable-csv').click();
+    const zh = page.locator('.el-alert', { hasText: '您已有报表或导出在生成' });
+    assert.match(await zh.innerText(), /^您已有报表或导出在生成，请 2 秒后再试( \(e2e\))?$/);
+    assert.equal(await page.locator('.el-alert', { hasText: '登录' }).count(), 0);
+    noProblems(page);
+    await context.close();
+  });
+
   test('an error without a code the console knows: the server\'s message, never "错误代码 undefined"', async () => {
     const { context, page } = await openPage(browser);
     await page.route('**/api/v1/auth/login', (r) => r.fulfill({ status: 422, json: { error: { message: 'gdp has no value for 平谷区 1990', field: null } } }));

@@ -92,8 +92,12 @@ export function apiMessage(e, opts = {}) {
   const label = key ? t(key) : '';
   const msg = e.message || '';
   // too many log-ins: one sentence with the wait, from Retry-After or the message
+  // (the same code says a user's reports are busy, or their ID clashes of the day are used up:
+  // those say so, not log-ins)
   if (e.code === 'too_many_requests') {
     const wait = e.retryAfter || Number((msg.match(/try again in (\d+) s/) || [])[1]) || 0;
+    if (/reports waiting or running/.test(msg)) return wait ? t('apiRules.reportsBusyIn', { a: wait }) : t('apiRules.reportsBusy');
+    if (e.field === 'id_number') return t('apiRules.idClashesToday');
     return wait ? t('apiRules.retryIn', { a: wait }) : label;
   }
   // a code that means something more precise at this field (e.g. the current password wrong)
