@@ -80,4 +80,53 @@ describe('a cancelled reception day for a firm', { timeout: 120000 }, () => {
     await off.context.close();
     await jd.context.close();
   });
+
+  test('another day picked while a withdrawal is on its way gets no withdrawn topic', async () => {
+    const off = await openPage(browser);
+    await login(off.page, 'officer', DEMO_PW);
+    const y = Number(beijingToday().slice(0, 4));
+    const ahead = async () => (await apiGet(off.page, '/enterprise/reception-days?limit=200')).items.filter((d) => d.state === 'planned' && d.held_on > beijingToday() && !d.signup_count);
+    for (const year of [y, y + 1]) {
+      if ((await ahead()).length >= 2) break;
+      if (!(await apiGet(off.page, `/enterprise/calendar?year=${year}`)).items.length)
+        await apiSend(off.page, 'post', '/enterprise/calendar', { day: `${year}-01-01`, kind: 'holiday', name: '元旦' });
+      await apiSend(off.page, 'post', '/enterprise/reception-days', { year });
+    }
+    // two days of one year (the page shows a year at a time)
+    const days = (await ahead()).sort((a, b) => a.held_on.localeCompare(b.held_on));
+    const first = days.find((d) => days.some((e) => e.id !== d.id && e.held_on.slice(0, 4) === d.held_on.slice(0, 4)));
+    assert.ok(first, 'two reception days ahead in one year, with no sign-ups');
+    const other = days.find((d) => d.id !== first.id && d.held_on.slice(0, 4) === first.held_on.slice(0, 4));
+    const jd = await openPage(browser);
+    await login(jd.page, 'jd', DEMO_PW);
+    await apiSend(jd.page, 'post', `/enterprise/reception-days/${first.id}/signups`, { topic: '只属于第一天的议题' });
+    const detail = jd.page.getByTestId('reception-detail');
+    const cal = jd.page.getByTestId('reception-calendar');
+    await jd.page.goto(`/enterprise/reception-days?year=${first.held_on.slice(0, 4)}`);
+    await cal.locator(`[data-day="${first.held_on}"]`).click();
+    await detail.getByTestId('signed-up').getByText('只属于第一天的议题').waitFor();
+    // the withdrawal held back; meanwhile the firm opens the other day
+    const url = new RegExp(`/reception-days/${first.id}/signups/withdraw$`);
+    let release;
+    const held = new Promise((r) => (release = r));
+    await jd.page.route(url, async (route) => {
+      await held;
+      await route.continue();
+    });
+    const answered = jd.page.waitForResponse((r) => url.test(r.url()));
+    await detail.getByTestId('signup-withdraw').click();
+    await cal.locator(`[data-day="${other.held_on}"]`).click();
+    await detail.getByText(`${other.held_on} 接待日`).waitFor();
+    const topic = detail.getByTestId('signup-topic');
+    await topic.waitFor();
+    release();
+    await answered;
+    await jd.page.getByText('已撤回报名，可重新填写议题报名').first().waitFor();
+    await jd.page.unroute(url);
+    await detail.getByText(`${other.held_on} 接待日`).waitFor();
+    assert.equal(await topic.inputValue(), '', 'the other day\'s sign-up form stays empty');
+    assert.equal((await apiGet(off.page, `/enterprise/reception-days/${first.id}`)).signups.length, 0, 'withdrawn');
+    await off.context.close();
+    await jd.context.close();
+  });
 });
