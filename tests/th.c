@@ -636,6 +636,36 @@ size_t th_read_all(int fd, char *out, size_t size)
     return n;
 }
 
+size_t th_read_answer(int fd, char *out, size_t size, char *why, size_t why_size)
+{
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    size_t n = 0;
+    ssize_t k = 0;
+    int e = 0;
+    while (n + 1 < size) {
+        k = recv(fd, out + n, size - 1 - n, 0);
+        if (k <= 0) {
+            e = errno;
+            break;
+        }
+        n += (size_t)k;
+    }
+    out[n] = 0;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    long long ms = (t1.tv_sec - t0.tv_sec) * 1000LL + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+    if (n + 1 >= size)
+        snprintf(why, why_size, "%zu bytes fill the buffer", n);
+    else if (k == 0)
+        snprintf(why, why_size, "closed by the server after %lld ms, %zu bytes received", ms, n);
+    else if (e == EAGAIN || e == EWOULDBLOCK)
+        snprintf(why, why_size, "timed out: nothing more for %lld ms, %zu bytes received", ms, n);
+    else
+        snprintf(why, why_size, "%s (errno %d) after %lld ms, %zu bytes received", strerror(e), e,
+                 ms, n);
+    return n;
+}
+
 const char *th_header(const char *head, const char *end, const char *name, char *out, size_t size)
 {
     out[0] = 0;

@@ -74,6 +74,9 @@ int th_dial(int port, const char *src, int timeout_ms);
 /* Reads from fd until the peer closes, out is full or a read times out; out ends with a NUL.
  * Returns the bytes read. */
 size_t th_read_all(int fd, char *out, size_t size);
+/* As th_read_all, and how the read ended into why: closed by the server, timed out (after how
+ * many ms), reset (the errno), with the bytes that came. */
+size_t th_read_answer(int fd, char *out, size_t size, char *why, size_t why_size);
 /* The value of header name (case-insensitive) in the reply head [head, end) (from its status
  * line to the empty line), copied into out; "" when it has none. Returns out. */
 const char *th_header(const char *head, const char *end, const char *name, char *out, size_t size);

@@ -51,19 +51,33 @@ static int status_of(const char *resp)
 }
 
 /* One request (its head and body as text) from src; the answer (head and body) into out.
- * Returns the status, -1 when none came. */
-static int raw_req(th_server *s, const char *src, const char *req, char *out, size_t size)
+ * Returns the status; when none came the test fails at the caller's line, saying how the
+ * connection ended (closed, reset, timed out). A log-in may wait its turn behind the checks
+ * of other addresses (one worker on two cores, each check ~100 ms at the product's cost and
+ * far more on a loaded machine): 30 s, as logins_at_once. */
+#define raw_req(s, src, req, out, size) raw_req_at(__LINE__, s, src, req, out, size)
+static int raw_req_at(int line, th_server *s, const char *src, const char *req, char *out,
+                      size_t size)
 {
-    int fd = th_dial(s->port, src, 5000);
+    char what[128], why[160];
+    snprintf(what, sizeof what, "%.*s from %s", (int)strcspn(req, "\r"), req,
+             src ? src : "127.0.0.1");
+    int fd = th_dial(s->port, src, 30000);
     size_t len = strlen(req);
-    if (send(fd, req, len, MSG_NOSIGNAL) != (ssize_t)len) t_fail(__FILE__, __LINE__, "send");
-    th_read_all(fd, out, size);
+    if (send(fd, req, len, MSG_NOSIGNAL) != (ssize_t)len)
+        t_fail(__FILE__, line, "%s: send: %s", what, strerror(errno));
+    t_doing(what);
+    th_read_answer(fd, out, size, why, sizeof why);
+    t_doing(NULL);
     close(fd);
-    return status_of(out);
+    int st = status_of(out);
+    if (st < 0) t_fail(__FILE__, line, "%s: no answer (%s)", what, why);
+    return st;
 }
 
-static int login_from(th_server *s, const char *src, const char *user, const char *pw, char *out,
-                      size_t size)
+#define login_from(s, src, user, pw, out, size) login_from_at(__LINE__, s, src, user, pw, out, size)
+static int login_from_at(int line, th_server *s, const char *src, const char *user, const char *pw,
+                         char *out, size_t size)
 {
     char body[256], req[1024];
     snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"%s\"}", user, pw);
@@ -71,7 +85,7 @@ static int login_from(th_server *s, const char *src, const char *user, const cha
              "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
              "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
              strlen(body), body);
-    return raw_req(s, src, req, out, size);
+    return raw_req_at(line, s, src, req, out, size);
 }
 
 static int64_t now_ms(void)
