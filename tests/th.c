@@ -271,6 +271,33 @@ json_t *th_call_want(th_server *s, const char *method, const char *token, const 
     return o;
 }
 
+int th_page_ids(th_server *s, const char *tok, const char *base, const char *query,
+                long long cursor, long long *ids, int max, long long *next, json_t **out,
+                const char *file, int line)
+{
+    char path[400];
+    if (cursor)
+        snprintf(path, sizeof path, "%s?%s&cursor=%lld", base, query, cursor);
+    else
+        snprintf(path, sizeof path, "%s?%s", base, query);
+    json_t *o = th_call_want(s, "GET", tok, path, NULL, 200, file, line);
+    json_t *it = json_object_get(o, "items");
+    int n = (int)json_array_size(it);
+    if (n > max) t_fail(file, line, "GET %s: %d items, more than %d", path, n, max);
+    for (int i = 0; i < n; i++) ids[i] = th_int(json_array_get(it, i), "id");
+    json_t *nc = json_object_get(o, "next_cursor");
+    *next = json_is_string(nc) ? atoll(json_string_value(nc)) : 0;
+    /* the cursor is the last row shown */
+    if (*next && (!n || *next != ids[n - 1]))
+        t_fail(file, line, "GET %s: next_cursor %lld, the last id shown %lld", path, *next,
+               n ? ids[n - 1] : 0);
+    if (out)
+        *out = o;
+    else
+        json_decref(o);
+    return n;
+}
+
 void th_login(th_server *s, const char *user, const char *pw, char token[80])
 {
     char body[256];

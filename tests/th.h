@@ -64,6 +64,13 @@ json_t *th_call_want(th_server *s, const char *method, const char *token, const 
                      const char *body, int want, const char *file, int line);
 #define CALL(s, m, tok, path, body, want)                                                          \
     th_call_want(s, m, tok, path, body, want, __FILE__, __LINE__)
+/* One page of a cursor-paged list as `tok` reads it: GET base?query, with &cursor=C when cursor
+ * is not 0; the items' ids into ids[] (at most max), *next the next_cursor (0 on the last page;
+ * else it must be the last id shown). The answer into *out when out is not NULL (the caller
+ * releases it). Returns how many items the page held; fails the test at file:line otherwise. */
+int th_page_ids(th_server *s, const char *tok, const char *base, const char *query,
+                long long cursor, long long *ids, int max, long long *next, json_t **out,
+                const char *file, int line);
 int th_call_raw(th_server *s, const char *method, const char *path, const char *token,
                 const char *body, long body_len, const char *content_type, json_t **out,
                 char *header_out, size_t header_size);

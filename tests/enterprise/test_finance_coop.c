@@ -1131,23 +1131,8 @@ TEST(enterprise_coop_post_changed_by_the_firms_township)
 static int board_page(th_server *s, const char *tok, const char *query, long long cursor,
                       long long ids[64], long long *next)
 {
-    char path[200];
-    if (cursor)
-        snprintf(path, sizeof path, "/api/v1/enterprise/coop-posts?%s&cursor=%lld", query, cursor);
-    else
-        snprintf(path, sizeof path, "/api/v1/enterprise/coop-posts?%s", query);
-    json_t *o;
-    CHECK_INT(th_call(s, "GET", path, tok, NULL, &o), 200);
-    json_t *it = json_object_get(o, "items");
-    int n = (int)json_array_size(it);
-    CHECK(n <= 64);
-    for (int i = 0; i < n && i < 64; i++) ids[i] = th_int(json_array_get(it, i), "id");
-    json_t *nc = json_object_get(o, "next_cursor");
-    *next = json_is_null(nc) ? 0 : atoll(json_string_value(nc));
-    /* the cursor is the last post shown */
-    if (*next) CHECK_INT(*next, ids[n - 1]);
-    json_decref(o);
-    return n;
+    return th_page_ids(s, tok, "/api/v1/enterprise/coop-posts", query, cursor, ids, 64, next, NULL,
+                       __FILE__, __LINE__);
 }
 
 /* The board is read newest first: a post just made (by the firm, or by an officer for it)
@@ -1243,24 +1228,8 @@ TEST(enterprise_coop_board_newest_first_paged_by_smaller_ids)
 static int contact_page(th_server *s, const char *tok, const char *query, long long cursor,
                         long long ids[64], long long *next)
 {
-    char path[200];
-    if (cursor)
-        snprintf(path, sizeof path, "/api/v1/enterprise/coop-contacts?%s&cursor=%lld", query,
-                 cursor);
-    else
-        snprintf(path, sizeof path, "/api/v1/enterprise/coop-contacts?%s", query);
-    json_t *o;
-    CHECK_INT(th_call(s, "GET", path, tok, NULL, &o), 200);
-    json_t *it = json_object_get(o, "items");
-    int n = (int)json_array_size(it);
-    CHECK(n <= 64);
-    for (int i = 0; i < n && i < 64; i++) ids[i] = th_int(json_array_get(it, i), "id");
-    json_t *nc = json_object_get(o, "next_cursor");
-    *next = json_is_null(nc) ? 0 : atoll(json_string_value(nc));
-    /* the cursor is the last request shown */
-    if (*next) CHECK_INT(*next, ids[n - 1]);
-    json_decref(o);
-    return n;
+    return th_page_ids(s, tok, "/api/v1/enterprise/coop-contacts", query, cursor, ids, 64, next,
+                       NULL, __FILE__, __LINE__);
 }
 
 /* A contact request as the district officer enters it for firm `org`: its id. */

@@ -313,22 +313,12 @@ TEST(enterprise_reception_cancel_and_reinstate_notice_the_firms)
 static int notice_page(th_server *s, const char *tok, const char *query, long long cursor,
                        long long ids[64], long long *next, char kind[32])
 {
-    char path[200];
-    if (cursor)
-        snprintf(path, sizeof path, "/api/v1/enterprise/notices?%s&cursor=%lld", query, cursor);
-    else
-        snprintf(path, sizeof path, "/api/v1/enterprise/notices?%s", query);
     json_t *o;
-    CHECK_INT(th_call(s, "GET", path, tok, NULL, &o), 200);
-    json_t *it = json_object_get(o, "items");
-    int n = (int)json_array_size(it);
-    CHECK(n <= 64);
-    for (int i = 0; i < n && i < 64; i++) ids[i] = th_int(json_array_get(it, i), "id");
-    if (kind) snprintf(kind, 32, "%s", n ? th_str(json_array_get(it, 0), "kind") : "");
-    json_t *nc = json_object_get(o, "next_cursor");
-    *next = json_is_null(nc) ? 0 : atoll(json_string_value(nc));
-    /* the cursor is the last notice shown */
-    if (*next) CHECK_INT(*next, ids[n - 1]);
+    int n = th_page_ids(s, tok, "/api/v1/enterprise/notices", query, cursor, ids, 64, next, &o,
+                        __FILE__, __LINE__);
+    if (kind)
+        snprintf(kind, 32, "%s",
+                 n ? th_str(json_array_get(json_object_get(o, "items"), 0), "kind") : "");
     json_decref(o);
     return n;
 }
