@@ -159,4 +159,33 @@ describe('a past planned reception day on a holiday', { timeout: 180000 }, () =>
     assert.deepEqual(off.page.problems, []);
     await off.context.close();
   });
+
+  test('its month not over but no working day of it left: no 改期, marked held or cancelled', async () => {
+    const off = await openPage(browser, undefined, { baseURL: own.base });
+    await login(off.page, 'officer', own.demoPw);
+    // 2099 was scheduled by the test before; April's day is on Monday 2099-04-06
+    const days = await api(off.page, 'GET', '/enterprise/reception-days?limit=200');
+    const day = days.items.find((d) => d.held_on === '2099-04-06');
+    assert.ok(day, 'the first Monday of April 2099');
+    await api(off.page, 'POST', '/enterprise/calendar', { day: '2099-04-06', kind: 'holiday', name: '调研' });
+    // the browser on Thursday 2099-04-30, the month's last day, made a holiday: nothing left
+    await api(off.page, 'POST', '/enterprise/calendar', { day: '2099-04-30', kind: 'holiday', name: '调休' });
+    await off.page.clock.install({ time: new Date('2099-04-30T10:00:00+08:00') });
+    await off.page.goto(`/enterprise/reception-days?year=2099&day=${day.id}`);
+    const detail = off.page.getByTestId('reception-detail');
+    await detail.getByText('2099-04-06 接待日').waitFor();
+    const note = detail.getByTestId('reception-past-off-day');
+    await note.getByTestId('reception-no-workday-left').getByText('本月已没有可改期的工作日', { exact: false }).waitFor();
+    assert.equal(await note.getByTestId('reception-move-now').count(), 0, 'no 改期');
+    await detail.getByTestId('edit-reception').click();
+    await detail.getByTestId('reception-save').waitFor();
+    assert.equal(await detail.locator('.el-date-editor').count(), 0, 'no date field');
+    await detail.getByRole('button', { name: '取消' }).click();
+    // a working day entered on the 30th (make-up work): 改期 again
+    await api(off.page, 'POST', '/enterprise/calendar', { day: '2099-04-30', kind: 'workday', name: '调休' });
+    await off.page.reload();
+    await note.getByTestId('reception-move-now').waitFor();
+    assert.deepEqual(off.page.problems, []);
+    await off.context.close();
+  });
 });

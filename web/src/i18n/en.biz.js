@@ -104,6 +104,7 @@ export default {
       pastOffDayTag: 'Now on a day off',
       pastOffDayTitle: '{day} is no working day; this past reception day is still not marked held or cancelled',
       pastOffDay: 'Now on a day off. This day is past and its month is over, so it can no longer be rescheduled: under Edit, set its State to Held or Cancelled, as it went',
+      pastOffDayNoWorkday: 'Now on a day off. This day is past and no working day of its month is left to move it to: under Edit, set its State to Held or Cancelled, as it went',
       pastOffDayMove: 'Now on a day off. This day is past but its month is not over, so it can still be rescheduled: under Edit, pick a working day of the month from today on as its Date; sign-ups stay. If it was held or cancelled, set its State to Held or Cancelled',
       pastOffDayOthers: 'Now on a day off. This day is past; the district has not yet marked it held or cancelled',
       pastOffDayMoveOthers: 'Now on a day off. This day is past; the district may still reschedule it within the month, or mark it held or cancelled',
