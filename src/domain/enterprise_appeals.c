@@ -246,15 +246,11 @@ static int reception_notify(pj_ctx *c, int64_t id, const char *kind, const char 
     return pj_audit_add(c, "notify", "ent_reception_day", id, NULL, after, err) ? -1 : n;
 }
 
-/* The answer of a PATCH: the day as rendered (an object), with how many firms were told of
- * the change (notified_firms). */
+/* The answer of a PATCH: the day as rendered, with how many firms were told of the change
+ * (notified_firms). */
 static int reception_answer(pj_ctx *c, pj_jw *w, const char *day, int told)
 {
-    size_t n = strlen(day);
-    while (n && day[n - 1] != '}') n--;
-    char *t = pj_arena_alloc(c->arena, n + 40);
-    snprintf(t, n + 40, "%.*s,\"notified_firms\":%d}", (int)(n ? n - 1 : 0), day, told);
-    pj_jw_raw(w, t);
+    pj_jw_raw(w, pj_render_with(c, day, pj_arena_printf(c->arena, "\"notified_firms\":%d", told)));
     return 0;
 }
 

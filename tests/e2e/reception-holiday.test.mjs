@@ -16,17 +16,22 @@ after(async () => {
   await browser?.close();
 });
 
+// The planned reception day of month mm ('06') in a year of its own, well ahead, that the other
+// tests leave alone: its calendar entered and its days scheduled by the page's district user.
+async function plannedDay(page, mm) {
+  const year = Number(beijingToday().slice(0, 4)) + 5;
+  if (!(await apiGet(page, `/enterprise/calendar?year=${year}`)).items.length)
+    await apiSend(page, 'post', '/enterprise/calendar', { day: `${year}-01-01`, kind: 'holiday', name: '元旦' });
+  await apiSend(page, 'post', '/enterprise/reception-days', { year });
+  const days = (await apiGet(page, '/enterprise/reception-days?limit=500')).items;
+  return { year, day: days.find((d) => d.held_on.startsWith(`${year}-${mm}`) && d.state === 'planned') };
+}
+
 describe('a reception day the calendar made a holiday', { timeout: 120000 }, () => {
   test('the calendar says so and links to the day, which is marked and moved by its date', async () => {
     const off = await openPage(browser);
     await login(off.page, 'officer', DEMO_PW);
-    // a year of its own, well ahead, that the other tests leave alone
-    const year = Number(beijingToday().slice(0, 4)) + 5;
-    if (!(await apiGet(off.page, `/enterprise/calendar?year=${year}`)).items.length)
-      await apiSend(off.page, 'post', '/enterprise/calendar', { day: `${year}-01-01`, kind: 'holiday', name: '元旦' });
-    await apiSend(off.page, 'post', '/enterprise/reception-days', { year });
-    const days = (await apiGet(off.page, '/enterprise/reception-days?limit=500')).items;
-    const day = days.find((d) => d.held_on.startsWith(`${year}-06`) && d.state === 'planned');
+    const { year, day } = await plannedDay(off.page, '06');
     assert.ok(day, 'the June reception day');
     assert.equal(day.not_workday, false);
     const org = (await apiGet(off.page, '/organisations?type=enterprise&limit=1')).items[0].id;
@@ -87,12 +92,7 @@ describe('a reception day the calendar made a holiday', { timeout: 120000 }, () 
   test('a make-up working day deleted under a planned reception day: the calendar says to move it', async () => {
     const off = await openPage(browser);
     await login(off.page, 'officer', DEMO_PW);
-    const year = Number(beijingToday().slice(0, 4)) + 5;
-    if (!(await apiGet(off.page, `/enterprise/calendar?year=${year}`)).items.length)
-      await apiSend(off.page, 'post', '/enterprise/calendar', { day: `${year}-01-01`, kind: 'holiday', name: '元旦' });
-    await apiSend(off.page, 'post', '/enterprise/reception-days', { year });
-    const days = (await apiGet(off.page, '/enterprise/reception-days?limit=500')).items;
-    const day = days.find((d) => d.held_on.startsWith(`${year}-09`) && d.state === 'planned');
+    const { year, day } = await plannedDay(off.page, '09');
     assert.ok(day, 'the September reception day');
     // its Saturday made a make-up working day, the reception day moved there, a firm signed up
     const sat = plusDays(day.first_monday, 5);

@@ -117,6 +117,40 @@ static inline long long el_helper(th_server *s, const char *tok, long long grid,
     return hid;
 }
 
+/* One person (钱秀兰seq, born 1958-07-09, of ID number el_id(…, "19580709", seq, 'F')) as an
+ * elder on grid, registered as tok: the new elder's id. */
+static inline long long el_person_elder(th_server *s, const char *tok, long long grid, int seq)
+{
+    char id[19], body[400];
+    el_id(id, "19580709", seq, 'F');
+    snprintf(body, sizeof body,
+             "{\"name\":\"钱秀兰%d\",\"sex\":\"F\",\"birth_date\":\"1958-07-09\",\"id_number\":"
+             "\"%s\",\"grid_id\":%lld,\"ability_level\":1}",
+             seq, id, grid);
+    json_t *o = EL(s, tok, "POST", "/api/v1/elders", body, 201);
+    long long e = th_int(o, "id");
+    json_decref(o);
+    return e;
+}
+
+/* The same person as a helper record on grid, registered as tok, linked to elder `link` when
+ * not 0: the new helper's id. */
+static inline long long el_person_helper(th_server *s, const char *tok, long long grid, int seq,
+                                         long long link)
+{
+    char id[19], body[500], extra[40] = "";
+    el_id(id, "19580709", seq, 'F');
+    if (link) snprintf(extra, sizeof extra, ",\"elder_id\":%lld", link);
+    snprintf(body, sizeof body,
+             "{\"name\":\"钱秀兰%d\",\"sex\":\"F\",\"birth_date\":\"1958-07-09\",\"id_number\":"
+             "\"%s\",\"grid_id\":%lld,\"skills\":[\"companionship\"],\"capacity\":2%s}",
+             seq, id, grid, extra);
+    json_t *o = EL(s, tok, "POST", "/api/v1/helpers", body, 201);
+    long long h = th_int(o, "id");
+    json_decref(o);
+    return h;
+}
+
 /* The credit account of the elder or helper at path (GET as tok). */
 static inline long long el_account_of(th_server *s, const char *tok, const char *path)
 {

@@ -26,37 +26,6 @@ static long long alerts_of(th_server *s, long long helper)
     return th_sql_int(s, sql);
 }
 
-/* Registers an elder of the ID number of person seq (born 1958-07-09) on grid as tok. */
-static long long elder_of(th_server *s, const char *tok, long long grid, int seq)
-{
-    char id[19], body[400];
-    el_id(id, "19580709", seq, 'F');
-    snprintf(body, sizeof body,
-             "{\"name\":\"钱秀兰%d\",\"sex\":\"F\",\"birth_date\":\"1958-07-09\",\"id_number\":"
-             "\"%s\",\"grid_id\":%lld,\"ability_level\":1}",
-             seq, id, grid);
-    json_t *o = EL(s, tok, "POST", "/api/v1/elders", body, 201);
-    long long e = th_int(o, "id");
-    json_decref(o);
-    return e;
-}
-
-/* The helper record of person seq on grid as tok, linked to elder `link` when not 0. */
-static long long helper_of(th_server *s, const char *tok, long long grid, int seq, long long link)
-{
-    char id[19], body[500], extra[40] = "";
-    el_id(id, "19580709", seq, 'F');
-    if (link) snprintf(extra, sizeof extra, ",\"elder_id\":%lld", link);
-    snprintf(body, sizeof body,
-             "{\"name\":\"钱秀兰%d\",\"sex\":\"F\",\"birth_date\":\"1958-07-09\",\"id_number\":"
-             "\"%s\",\"grid_id\":%lld,\"skills\":[\"companionship\"],\"capacity\":2%s}",
-             seq, id, grid, extra);
-    json_t *o = EL(s, tok, "POST", "/api/v1/helpers", body, 201);
-    long long h = th_int(o, "id");
-    json_decref(o);
-    return h;
-}
-
 /* The keys of an object, sorted, comma-joined into out. */
 static void keys_of(json_t *o, char *out, size_t size)
 {
@@ -109,8 +78,8 @@ TEST_T(eldercare_departure_alerts_the_helper_of_its_number_elsewhere, 120)
     today[10] = 0;
 
     /* the person helps in jinhaihu's grid (unlinked); grid01 registers her as an elder */
-    long long h = helper_of(&s, off, there, 40, 0);
-    long long e = elder_of(&s, g, grid, 40);
+    long long h = el_person_helper(&s, off, there, 40, 0);
+    long long e = el_person_elder(&s, g, grid, 40);
     snprintf(path, sizeof path, "/api/v1/elders/%lld", e);
 
     /* a refused departure writes nothing: no alert, no audit row */
@@ -126,7 +95,7 @@ TEST_T(eldercare_departure_alerts_the_helper_of_its_number_elsewhere, 120)
     CHECK_INT(alerts_of(&s, h), 0);
 
     /* a departure of an elder with no helper record anywhere, for the shape of the answer */
-    long long plain = elder_of(&s, g, grid, 41);
+    long long plain = el_person_elder(&s, g, grid, 41);
     snprintf(path, sizeof path, "/api/v1/elders/%lld", plain);
     o = EL(&s, g, "PATCH", path, "{\"version\":1,\"status\":\"deceased\"}", 200);
     char keys0[1024], keys1[1024];
@@ -234,11 +203,11 @@ TEST_T(eldercare_departure_alerts_no_helper_it_stopped, 120)
     long long grid = el_grid01_grid(&s);
     long long there = el_grid_outside_grid01(&s);
     /* unlinked, in grid01's grid */
-    long long e1 = elder_of(&s, g, grid, 50), h1 = helper_of(&s, g, grid, 50, 0);
+    long long e1 = el_person_elder(&s, g, grid, 50), h1 = el_person_helper(&s, g, grid, 50, 0);
     /* linked, elsewhere */
-    long long e2 = elder_of(&s, g, grid, 51), h2 = helper_of(&s, off, there, 51, e2);
+    long long e2 = el_person_elder(&s, g, grid, 51), h2 = el_person_helper(&s, off, there, 51, e2);
     /* unlinked, elsewhere, the departure recorded by the district office */
-    long long e3 = elder_of(&s, g, grid, 52), h3 = helper_of(&s, off, there, 52, 0);
+    long long e3 = el_person_elder(&s, g, grid, 52), h3 = el_person_helper(&s, off, there, 52, 0);
     long long e[] = {e1, e2, e3}, h[] = {h1, h2, h3};
     const char *who[] = {g, g, off};
     for (int k = 0; k < 3; k++) {
@@ -267,8 +236,8 @@ TEST_T(eldercare_departure_alert_resolved_once_the_elder_is_back, 120)
     th_login(&s, "officer", s.demo_pw, off);
     long long grid = el_grid01_grid(&s);
     long long there = el_grid_of_jinhaihu(&s);
-    long long h = helper_of(&s, off, there, 42, 0);
-    long long e = elder_of(&s, g, grid, 42);
+    long long h = el_person_helper(&s, off, there, 42, 0);
+    long long e = el_person_elder(&s, g, grid, 42);
     snprintf(path, sizeof path, "/api/v1/elders/%lld", e);
     json_decref(EL(&s, g, "PATCH", path, "{\"version\":1,\"status\":\"moved\"}", 200));
     CHECK_INT(alerts_of(&s, h), 1);
@@ -320,15 +289,15 @@ TEST_T(eldercare_departure_alerts_the_helper_of_its_number_linked_elsewhere, 120
          * number corrected as an older build did it (a PATCH now carries the linked helper's
          * number with it, test_elder_id_follow.c); the departing elder registered with the
          * number after */
-        long long other = elder_of(&s, g, grid, seq);
-        long long h = helper_of(&s, off, where[k], seq, other);
+        long long other = el_person_elder(&s, g, grid, seq);
+        long long h = el_person_helper(&s, off, where[k], seq, other);
         hs[k] = h;
         el_id(id, "19580709", seq + 1, 'F');
         snprintf(sql, sizeof sql,
                  "UPDATE elders SET id_number = '%s', version = version + 1 WHERE id = %lld", id,
                  other);
         th_sql_exec(&s, sql);
-        long long e = elder_of(&s, g, grid, seq);
+        long long e = el_person_elder(&s, g, grid, seq);
         snprintf(path, sizeof path, "/api/v1/elders/%lld", e);
         json_t *o = EL(&s, who[k], "PATCH", path, "{\"version\":1,\"status\":\"deceased\"}", 200);
         json_t *st = json_object_get(o, "helpers_stopped");

@@ -10,38 +10,6 @@
 #include "core/util.h"
 #include "el_fixture.h"
 
-/* Registers an elder of person seq (born 1958-07-09) on grid as tok. */
-static long long elder_of(th_server *s, const char *tok, long long grid, int seq)
-{
-    char id[19], body[400];
-    el_id(id, "19580709", seq, 'F');
-    snprintf(body, sizeof body,
-             "{\"name\":\"钱秀兰%d\",\"sex\":\"F\",\"birth_date\":\"1958-07-09\",\"id_number\":"
-             "\"%s\",\"grid_id\":%lld,\"ability_level\":1}",
-             seq, id, grid);
-    json_t *o = EL(s, tok, "POST", "/api/v1/elders", body, 201);
-    long long e = th_int(o, "id");
-    json_decref(o);
-    return e;
-}
-
-/* The helper record of person seq on grid as tok (status `want`), linked to `link` when not 0. */
-static long long helper_of(th_server *s, const char *tok, long long grid, int seq, long long link,
-                           int want)
-{
-    char id[19], body[500], extra[40] = "";
-    el_id(id, "19580709", seq, 'F');
-    if (link) snprintf(extra, sizeof extra, ",\"elder_id\":%lld", link);
-    snprintf(body, sizeof body,
-             "{\"name\":\"钱秀兰%d\",\"sex\":\"F\",\"birth_date\":\"1958-07-09\",\"id_number\":"
-             "\"%s\",\"grid_id\":%lld,\"skills\":[\"companionship\"],\"capacity\":2%s}",
-             seq, id, grid, extra);
-    json_t *o = EL(s, tok, "POST", "/api/v1/helpers", body, want);
-    long long h = want == 201 ? th_int(o, "id") : 0;
-    json_decref(o);
-    return h;
-}
-
 /* 1 when helper h is stored with ID number idn, birth date `birth` and sex F */
 static long long helper_is(th_server *s, long long h, const char *idn, const char *birth)
 {
@@ -67,9 +35,9 @@ TEST_T(eldercare_elder_number_correction_carries_the_linked_helper, 120)
     th_login(&s, "officer", s.demo_pw, off);
     th_login(&s, "jinhaihu", s.demo_pw, town);
     long long grid = el_grid01_grid(&s), there = el_grid_of_jinhaihu(&s);
-    long long e = elder_of(&s, g, grid, 80);
+    long long e = el_person_elder(&s, g, grid, 80);
     /* linked by the district office, in jinhaihu's township: a record grid01 may not open */
-    long long h = helper_of(&s, off, there, 80, e, 201);
+    long long h = el_person_helper(&s, off, there, 80, e);
     el_id(a, "19580709", 80, 'F');
     el_id(b, "19580709", 81, 'F');
     snprintf(path, sizeof path, "/api/v1/elders/%lld", e);
@@ -94,8 +62,8 @@ TEST_T(eldercare_elder_number_correction_carries_the_linked_helper, 120)
     json_decref(o);
     /* the old number is free: its holder registers as a helper, and when that person's elder
      * record is recorded deceased, only their own helper record stops — no alert */
-    long long e_a = elder_of(&s, g, grid, 80);
-    long long h_a = helper_of(&s, g, grid, 80, 0, 201);
+    long long e_a = el_person_elder(&s, g, grid, 80);
+    long long h_a = el_person_helper(&s, g, grid, 80, 0);
     snprintf(path, sizeof path, "/api/v1/elders/%lld", e_a);
     o = EL(&s, g, "PATCH", path, "{\"version\":1,\"status\":\"deceased\"}", 200);
     json_t *st = json_object_get(o, "helpers_stopped");
@@ -132,9 +100,9 @@ TEST_T(eldercare_elder_number_taken_by_another_helper_is_refused, 120)
     th_login(&s, "grid01", s.demo_pw, g);
     th_login(&s, "officer", s.demo_pw, off);
     long long grid = el_grid01_grid(&s), there = el_grid_of_jinhaihu(&s);
-    long long e = elder_of(&s, g, grid, 90);
-    long long h = helper_of(&s, g, grid, 90, e, 201);
-    long long holder = helper_of(&s, off, there, 91, 0, 201);
+    long long e = el_person_elder(&s, g, grid, 90);
+    long long h = el_person_helper(&s, g, grid, 90, e);
+    long long holder = el_person_helper(&s, off, there, 91, 0);
     el_id(a, "19580709", 90, 'F');
     el_id(d, "19580709", 91, 'F');
     snprintf(path, sizeof path, "/api/v1/elders/%lld", e);
@@ -166,7 +134,7 @@ TEST_T(eldercare_elder_number_taken_by_another_helper_is_refused, 120)
              holder, h);
     CHECK_INT(th_sql_int(&s, sql), 1);
     /* an elder with no helper record linked takes a number a helper holds, as before */
-    long long e2 = elder_of(&s, g, grid, 92);
+    long long e2 = el_person_elder(&s, g, grid, 92);
     snprintf(path, sizeof path, "/api/v1/elders/%lld", e2);
     snprintf(body, sizeof body, "{\"version\":1,\"id_number\":\"%s\"}", d);
     json_decref(EL(&s, g, "PATCH", path, body, 200));

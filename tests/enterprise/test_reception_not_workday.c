@@ -187,6 +187,19 @@ TEST(enterprise_reception_day_on_new_holiday_flagged)
     th_stop(&s);
 }
 
+/* 2099's calendar entered (元旦) and its reception days scheduled by off: the id of the day of
+ * month index m (0: January). */
+static long long day_of_2099(th_server *s, const char *off, int m)
+{
+    json_t *o;
+    CHECK_INT(set_day(s, off, "2099-01-01", "holiday", NULL), 201);
+    CHECK_INT(th_call(s, "POST", "/api/v1/enterprise/reception-days", off, "{\"year\":2099}", &o),
+              201);
+    long long id = th_int(json_array_get(json_object_get(o, "created"), m), "id");
+    json_decref(o);
+    return id;
+}
+
 /* A planned day of a month gone by (never marked held) can no longer move: a day moves only to
  * a date of its own month, today or later (409 day_past), and no date of that month is. A
  * holiday entered on its date does not ask for it to be moved. */
@@ -197,11 +210,7 @@ TEST(enterprise_calendar_asks_no_past_day_to_move)
     char off[80], sql[200];
     th_login(&s, "officer", s.demo_pw, off);
     json_t *o;
-    CHECK_INT(set_day(&s, off, "2099-01-01", "holiday", NULL), 201);
-    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/reception-days", off, "{\"year\":2099}", &o),
-              201);
-    long long id = th_int(json_array_get(json_object_get(o, "created"), 2), "id");
-    json_decref(o);
+    long long id = day_of_2099(&s, off, 2);
     /* a planned day of a year gone by, left planned */
     snprintf(sql, sizeof sql,
              "UPDATE ent_reception_days SET held_on = '2020-03-02', first_monday = '2020-03-02'"
@@ -359,11 +368,7 @@ TEST(enterprise_reception_past_day_moves_later_in_its_month)
     th_login(&s, "officer", s.demo_pw, off);
     th_login(&s, "jd", s.demo_pw, jd);
     json_t *o;
-    CHECK_INT(set_day(&s, off, "2099-01-01", "holiday", NULL), 201);
-    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/reception-days", off, "{\"year\":2099}", &o),
-              201);
-    long long id = th_int(json_array_get(json_object_get(o, "created"), 4), "id");
-    json_decref(o);
+    long long id = day_of_2099(&s, off, 4);
     snprintf(path, sizeof path, "/api/v1/enterprise/reception-days/%lld/signups", id);
     CHECK_INT(th_call(&s, "POST", path, jd, "{\"topic\":\"用地指标\"}", NULL), 201);
     /* the day put on yesterday, of this month, left planned; the calendar makes it a day off

@@ -8,6 +8,27 @@
 #include "t.h"
 #include "th.h"
 
+/* The district enters 2099's calendar (元旦) and schedules its reception days: the answer, to be
+ * released by the caller (created[m]: month m + 1's day). */
+static json_t *schedule_2099(th_server *s, const char *off)
+{
+    CHECK_INT(th_call(s, "POST", "/api/v1/enterprise/calendar", off,
+                      "{\"day\":\"2099-01-01\",\"kind\":\"holiday\",\"name\":\"元旦\"}", NULL),
+              201);
+    json_t *o;
+    CHECK_INT(th_call(s, "POST", "/api/v1/enterprise/reception-days", off, "{\"year\":2099}", &o),
+              201);
+    return o;
+}
+
+/* The date n days after day ("YYYY-MM-DD") into out. */
+static void days_after(const char *day, int n, char out[11])
+{
+    int32_t d;
+    CHECK_INT(pj_cal_parse(day, &d), 0);
+    pj_cal_format(d + n, out);
+}
+
 static int patch_day(th_server *s, const char *tok, long long id, const char *fields, json_t **o)
 {
     char path[96], sql[96], body[256];
@@ -128,20 +149,14 @@ TEST(enterprise_reception_move_notices_the_firms_signed_up)
     CHECK_INT(th_call(&s, "POST", "/api/v1/users", adm, body, NULL), 201);
     th_login(&s, "firm_b", "long-enough-pw-9", other);
 
-    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/calendar", off,
-                      "{\"day\":\"2099-01-01\",\"kind\":\"holiday\",\"name\":\"元旦\"}", NULL),
-              201);
-    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/reception-days", off, "{\"year\":2099}", &o),
-              201);
+    o = schedule_2099(&s, off);
     json_t *oct = json_array_get(json_object_get(o, "created"), 9);
     long long id = th_int(oct, "id");
     char held[11], next[11], weekend[11];
     snprintf(held, sizeof held, "%s", th_str(oct, "held_on"));
     json_decref(o);
-    int32_t d;
-    CHECK_INT(pj_cal_parse(held, &d), 0);
-    pj_cal_format(d + 1, next);
-    pj_cal_format(d + 5, weekend);
+    days_after(held, 1, next);
+    days_after(held, 5, weekend);
 
     sign_up(&s, jd, id, 0);
     sign_up(&s, off, id, b_org);
@@ -255,20 +270,14 @@ TEST(enterprise_reception_cancel_and_reinstate_notice_the_firms)
     th_login(&s, "jd", s.demo_pw, jd);
     long long jd_org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
     json_t *o;
-    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/calendar", off,
-                      "{\"day\":\"2099-01-01\",\"kind\":\"holiday\",\"name\":\"元旦\"}", NULL),
-              201);
-    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/reception-days", off, "{\"year\":2099}", &o),
-              201);
+    o = schedule_2099(&s, off);
     json_t *nov = json_array_get(json_object_get(o, "created"), 10);
     long long id = th_int(nov, "id"),
               other = th_int(json_array_get(json_object_get(o, "created"), 3), "id");
     char held[11], next[11];
     snprintf(held, sizeof held, "%s", th_str(nov, "held_on"));
     json_decref(o);
-    int32_t d;
-    CHECK_INT(pj_cal_parse(held, &d), 0);
-    pj_cal_format(d + 1, next);
+    days_after(held, 1, next);
     sign_up(&s, jd, id, 0);
     const long long orgs[3] = {jd_org, 0, 0};
 
@@ -372,19 +381,13 @@ TEST(enterprise_notices_newest_first_paged_by_smaller_ids)
     }
     /* then a reception day jd signed up for is moved */
     json_t *o;
-    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/calendar", off,
-                      "{\"day\":\"2099-01-01\",\"kind\":\"holiday\",\"name\":\"元旦\"}", NULL),
-              201);
-    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/reception-days", off, "{\"year\":2099}", &o),
-              201);
+    o = schedule_2099(&s, off);
     json_t *oct = json_array_get(json_object_get(o, "created"), 9);
     long long day = th_int(oct, "id");
     char held[11], next_day[11], body[64];
     snprintf(held, sizeof held, "%s", th_str(oct, "held_on"));
     json_decref(o);
-    int32_t d;
-    CHECK_INT(pj_cal_parse(held, &d), 0);
-    pj_cal_format(d + 1, next_day);
+    days_after(held, 1, next_day);
     sign_up(&s, jd, day, 0);
     snprintf(body, sizeof body, "\"held_on\":\"%s\"", next_day);
     CHECK_INT(patch_day(&s, off, day, body, &o), 200);
