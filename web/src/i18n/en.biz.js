@@ -351,6 +351,7 @@ export default {
   dev: {
     nav: { group: 'District development', dashboard: 'District dashboard', import: 'Indicator import', carbon: 'Carbon', ecommerce: 'Livestream zone', studios: 'Studio booking' },
     dash: {
+      missing: { missing_value: 'data it needs not recorded yet', missing_target: 'no target set', undefined: 'the data give no figure', other: 'not available' },
       hint: 'Every figure is computed from stored values; click one for its source rows',
       sources: '{n} source rows',
       traced: '{label}: source rows',
@@ -425,6 +426,7 @@ export default {
       intensityUnit: 'tce per 10k yuan',
       decline: 'Decline',
       latest: '{year}: {v} tce per 10k yuan, down {d}%',
+      latestUp: '{year}: {v} tce per 10k yuan, up {d}%',
       noIntensity: 'GDP or energy values are missing',
       energySource: 'Energy from',
       fromIndicator: 'total energy consumption (indicator)',
@@ -502,6 +504,8 @@ export default {
       tiers: { hq: 'HQ', platform: 'Platform', village: 'Village point' },
       studiosN: '{n} studio | {n} studios',
       streamersN: '{n} streamer | {n} streamers',
+      soFarMark: ' (so far)',
+      monthSoFar: '{month} is the month under way: figures to day {day}, not a whole month',
       sessionsByMonth: 'Sessions and GMV by month',
       gmvWan: 'GMV (10k yuan)',
       sessions: 'Sessions',

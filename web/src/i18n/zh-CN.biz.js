@@ -350,6 +350,7 @@ export default {
   dev: {
     nav: { group: '区域发展', dashboard: '区域发展看板', import: '指标导入', carbon: '碳管理', ecommerce: '直播电商', studios: '直播间预约' },
     dash: {
+      missing: { missing_value: '缺少所需数据，暂无法计算', missing_target: '尚未设定目标', undefined: '现有数据无法得出该数字', other: '暂无法计算' },
       hint: '每个数字由平台按存储的数据计算，点击查看来源记录',
       sources: '来源 {n} 条',
       traced: '{label}：来源记录',
@@ -424,6 +425,7 @@ export default {
       intensityUnit: '吨标准煤/万元',
       decline: '下降率',
       latest: '{year} 年 {v} 吨标准煤/万元，下降 {d}%',
+      latestUp: '{year} 年 {v} 吨标准煤/万元，上升 {d}%',
       noIntensity: '缺少 GDP 或能耗数据',
       energySource: '能耗来源',
       fromIndicator: '能源消费总量（统计指标）',
@@ -501,6 +503,8 @@ export default {
       tiers: { hq: '总部基地', platform: '平台', village: '村播点' },
       studiosN: '{n} 个直播间',
       streamersN: '{n} 名主播',
+      soFarMark: '（进行中）',
+      monthSoFar: '{month} 为本月，数据截至 {day} 日，未满整月',
       sessionsByMonth: '月度直播场次与成交额',
       gmvWan: '成交额（万元）',
       sessions: '场次',
