@@ -21,6 +21,7 @@
 #include "core/util.h"
 #include "domain/auth.h"
 #include "domain/demo.h"
+#include "domain/enterprise_calendar.h"
 #include "http/server.h"
 #include "t.h"
 
@@ -172,6 +173,23 @@ void th_start_idle(th_server *s, int demo, int idle_s)
     s->port = port;
 }
 
+/* read by pj_now and pj_now_ms (src/core/util.c): this program's definition of it alone */
+int64_t pj_test_clock_shift_s;
+
+void th_clock_at(const char *day, int hh, int mm)
+{
+    int32_t d;
+    if (pj_cal_parse(day, &d) || hh < 0 || hh > 23 || mm < 0 || mm > 59)
+        t_fail(__FILE__, __LINE__, "th_clock_at: bad time %s %02d:%02d", day, hh, mm);
+    int64_t at = pj_cal_day_start(d) + hh * 3600 + mm * 60;
+    pj_test_clock_shift_s = at - (int64_t)time(NULL);
+}
+
+void th_clock_real(void)
+{
+    pj_test_clock_shift_s = 0;
+}
+
 void th_start(th_server *s, int demo)
 {
     th_start_idle(s, demo, 0);
@@ -312,7 +330,7 @@ void th_login(th_server *s, const char *user, const char *pw, char token[80])
 
 void th_day_rel(int years, int days, char out[11])
 {
-    time_t t = time(NULL) + PJ_LOCAL_OFFSET_S + (time_t)days * 86400;
+    time_t t = (time_t)pj_now() + PJ_LOCAL_OFFSET_S + (time_t)days * 86400;
     struct tm tm;
     gmtime_r(&t, &tm);
     int y = tm.tm_year + 1900 - years;

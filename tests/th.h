@@ -53,6 +53,15 @@ void th_start_opts(th_server *s, const th_opts *o);
 /* SIGTERM, waits; fails the test unless the server exited cleanly. */
 void th_stop(th_server *s);
 
+/* The test's clock (pj_now, pj_now_ms: of the test and of every server it starts from then on)
+ * set to `day` (YYYY-MM-DD) at hh:mm Beijing time and going on from there, for a test of what
+ * depends on the date; fails the test on a bad date. A server already running keeps the clock
+ * it started with. th_clock_real puts the real clock back; each test runs in a process of its
+ * own, so a test that sets the clock changes no other test's. The server's own program cannot
+ * move its clock (src/core/util.c). */
+void th_clock_at(const char *day, int hh, int mm);
+void th_clock_real(void);
+
 /* One request. body may be NULL; raw_body_len ≥ 0 sends exactly that many bytes of body.
  * Returns the HTTP status; *out (if out) gets the parsed JSON response or NULL. */
 int th_call(th_server *s, const char *method, const char *path, const char *token, const char *body,

@@ -13,9 +13,9 @@ int pj_utf8_valid(const char *s, size_t n);
 size_t pj_utf8_scrub(char *s);
 /* Number of code points in valid UTF-8. */
 size_t pj_utf8_len(const char *s, size_t n);
-/* Seconds since the epoch (UTC). */
+/* Seconds since the epoch (UTC): the real clock (in the tests, as th_clock_at sets it). */
 int64_t pj_now(void);
-/* Milliseconds since the epoch. */
+/* Milliseconds since the epoch, by the same clock as pj_now. */
 int64_t pj_now_ms(void);
 /* The district's local time is Beijing time: UTC+8, no daylight saving. Dates a user types
  * ("today", "not in the future", "overdue") are local dates. */

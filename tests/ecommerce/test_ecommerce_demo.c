@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "domain/ecommerce.h"
 #include "t.h"
 #include "th.h"
@@ -262,26 +263,56 @@ TEST_T(academy_demo_cohorts_in_the_state_of_their_dates, 90)
 
 /* The running month has the sessions of the days passed (up to yesterday), at the rate of the
  * month before, not a whole month's crammed into its first days (80 sessions on the 1st and 2nd
- * against 173 in the 30 days of November). On the 1st it has none. */
-TEST_T(ecommerce_demo_running_month_scaled_to_days_passed, 90)
+ * against 173 in the 30 days of November). On the 1st it has none. The demo is built with the
+ * clock set to `today` (10:00 Beijing). */
+static void running_month_on(const char *today)
 {
+    th_clock_at(today, 10, 0);
     th_server s;
     th_start(&s, 1);
     load_demos(&s);
-    long long cur_days = th_sql_int(&s, "SELECT CAST(strftime('%d', " TODAY ") AS INTEGER) - 1");
-    long long cur = th_sql_int(&s, "SELECT COUNT(*) FROM ec_sessions WHERE source = 'synthetic'"
-                                   " AND day >= date(" TODAY ", 'start of month')");
-    long long prev_days = th_sql_int(&s, "SELECT CAST(strftime('%d', date(" TODAY
-                                         ", 'start of month', '-1 day')) AS INTEGER)");
-    long long prev = th_sql_int(&s, "SELECT COUNT(*) FROM ec_sessions WHERE source = 'synthetic'"
-                                    " AND day >= date(" TODAY ", 'start of month', '-1 month')"
-                                    " AND day < date(" TODAY ", 'start of month')");
+    char q[400], day[11];
+    pj_local_date(pj_now(), day);
+    CHECK_STR(day, today);
+    snprintf(q, sizeof q, "SELECT CAST(strftime('%%d', '%s') AS INTEGER) - 1", today);
+    long long cur_days = th_sql_int(&s, q);
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM ec_sessions WHERE source = 'synthetic'"
+             " AND day >= date('%s', 'start of month')",
+             today);
+    long long cur = th_sql_int(&s, q);
+    snprintf(q, sizeof q,
+             "SELECT CAST(strftime('%%d', date('%s', 'start of month', '-1 day')) AS INTEGER)",
+             today);
+    long long prev_days = th_sql_int(&s, q);
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM ec_sessions WHERE source = 'synthetic'"
+             " AND day >= date('%s', 'start of month', '-1 month')"
+             " AND day < date('%s', 'start of month')",
+             today, today);
+    long long prev = th_sql_int(&s, q);
     CHECK(prev > 30);
-    if (cur_days == 0) CHECK_INT(cur, 0);
+    if (cur_days == 0)
+        CHECK_INT(cur, 0);
+    else
+        CHECK(cur > 0);
     /* the rate of the days passed at most twice the month before's, with room for chance */
     if (cur * prev_days > 2 * prev * cur_days + 10 * prev_days)
         t_fail(__FILE__, __LINE__,
                "%lld sessions in %lld days of this month, %lld in %lld days before", cur, cur_days,
                prev, prev_days);
     th_stop(&s);
+    th_clock_real();
+}
+
+/* on the 1st (2027-03-01): none yet */
+TEST_T(ecommerce_demo_running_month_none_on_the_1st, 90)
+{
+    running_month_on("2027-03-01");
+}
+
+/* mid-month (2027-03-16): 15 days' worth */
+TEST_T(ecommerce_demo_running_month_scaled_to_days_passed, 90)
+{
+    running_month_on("2027-03-16");
 }

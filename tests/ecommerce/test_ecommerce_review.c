@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/util.h"
 #include "domain/ecommerce.h"
 #include "t.h"
 #include "th.h"
@@ -685,20 +686,25 @@ TEST_T(cli_ecommerce_session_update_and_delete, 60)
  * freed and the booking gone from the calendar, the studio's record of who used it rewritten
  * after the fact (a new booking may not start before the current 30-minute slot either). It
  * is 409 invalid_state at starts_at now, writing nothing; one starting in the current slot or
- * later is cancelled as before. */
+ * later is cancelled as before. The clock is set to 10:05 (Beijing), so the current slot
+ * (10:00–10:30) does not turn while the test runs. */
 TEST_T(ecommerce_booking_begun_is_not_cancelled, 60)
 {
+    th_clock_at("2027-03-16", 10, 5);
     th_server s;
     th_start(&s, 1);
     load_demo(&s, 0);
     char off[80], jd[80], body[512], path[96], sql[256];
     th_login(&s, "officer", s.demo_pw, off);
     th_login(&s, "jd", s.demo_pw, jd);
+    time_t now = (time_t)pj_now();
+    time_t t0 = now - now % 1800; /* the current slot's start */
     /* a studio free from now on for the next hours (the demo books weeks around today) */
-    long long studio = th_sql_int(&s, "SELECT MIN(t.id) FROM ec_studios t WHERE NOT EXISTS"
-                                      " (SELECT 1 FROM ec_booking_slots q WHERE q.studio_id ="
-                                      " t.id AND q.slot BETWEEN strftime('%s', 'now') / 1800 - 1"
-                                      " AND strftime('%s', 'now') / 1800 + 6)");
+    snprintf(sql, sizeof sql,
+             "SELECT MIN(t.id) FROM ec_studios t WHERE NOT EXISTS (SELECT 1 FROM"
+             " ec_booking_slots q WHERE q.studio_id = t.id AND q.slot BETWEEN %lld AND %lld)",
+             (long long)t0 / 1800 - 1, (long long)t0 / 1800 + 6);
+    long long studio = th_sql_int(&s, sql);
     CHECK(studio > 0);
     const char *url = "/api/v1/ecommerce/bookings";
     /* jd's booking of 2030, moved a day into the past, and one of the current slot */
@@ -708,15 +714,12 @@ TEST_T(ecommerce_booking_begun_is_not_cancelled, 60)
              studio);
     long long past = NEW(&s, jd, url, body);
     snprintf(sql, sizeof sql,
-             "UPDATE ec_bookings SET starts_at = strftime('%%s', 'now') / 1800 * 1800 - 86400,"
-             " ends_at = strftime('%%s', 'now') / 1800 * 1800 - 82800 WHERE id = %lld",
-             past);
+             "UPDATE ec_bookings SET starts_at = %lld, ends_at = %lld WHERE id = %lld",
+             (long long)t0 - 86400, (long long)t0 - 82800, past);
     th_sql_exec(&s, sql);
-    time_t now = time(NULL);
-    time_t t0 = now - now % 1800;
     char a[32], b[32];
     strftime(a, sizeof a, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t0));
-    time_t t1 = t0 + 5400; /* past the slot's end even when the clock turns meanwhile */
+    time_t t1 = t0 + 5400;
     strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t1));
     snprintf(body, sizeof body, "{\"studio_id\":%lld,\"starts_at\":\"%s\",\"ends_at\":\"%s\"}",
              studio, a, b);
@@ -731,9 +734,9 @@ TEST_T(ecommerce_booking_begun_is_not_cancelled, 60)
     o = CALL(&s, "GET", jd, path, NULL, 200);
     CHECK_STR(th_str(o, "state"), "booked");
     json_decref(o);
-    /* the slot under way (when it has not turned meanwhile) and anything later: cancelled */
+    /* the slot under way and anything later: cancelled */
     snprintf(path, sizeof path, "/api/v1/ecommerce/bookings/%lld", current);
-    if (time(NULL) - time(NULL) % 1800 == t0) json_decref(CALL(&s, "DELETE", jd, path, NULL, 204));
+    json_decref(CALL(&s, "DELETE", jd, path, NULL, 204));
     snprintf(body, sizeof body,
              "{\"studio_id\":%lld,\"starts_at\":\"2030-05-02T02:00:00Z\","
              "\"ends_at\":\"2030-05-02T03:00:00Z\"}",
@@ -742,6 +745,7 @@ TEST_T(ecommerce_booking_begun_is_not_cancelled, 60)
     snprintf(path, sizeof path, "/api/v1/ecommerce/bookings/%lld", ahead);
     json_decref(CALL(&s, "DELETE", jd, path, NULL, 204));
     th_stop(&s);
+    th_clock_real();
 }
 
 /* Regression: a booking could name a streamer of another organisation (filed under the wrong

@@ -340,27 +340,31 @@ TEST(enterprise_calendar_delete_names_days_to_move)
 /* A past planned day of the current month (Beijing) still moves: PATCH held_on takes a date of
  * its month from today on, so a day whose date became a day off is rescheduled later in the
  * month (its firm told), not left to be cancelled; a move to a date already past is refused
- * (409 day_past) and writes nothing. The server's today is the real one: the day is put on a
- * past date of this month, so on the 1st or 2nd of a month (no two past dates) nothing is
- * checked. */
-TEST(enterprise_reception_past_day_moves_later_in_its_month)
+ * (409 day_past) and writes nothing. The server's clock is set to `today` (10:00 Beijing) and
+ * the day put on yesterday: on the 1st of a month yesterday is of the month before, which has
+ * no date left to move to (its days past: 409 day_past; today, of another month: 422
+ * invalid_value), so the day stays where it is. */
+static void past_day_moves_on(const char *today)
 {
-    char today[11], held[11], gone[11], last[11], first[11], sql[256], fields[64];
+    th_clock_at(today, 10, 0);
+    char held[11], gone[11], last[11], first[11], sql[256], fields[64];
     int32_t t = pj_cal_local_day(pj_now()), end = t;
-    pj_cal_format(t, today);
-    if (today[8] == '0' && today[9] < '3') return; /* the 1st or 2nd: no two past dates */
+    char now[11];
+    pj_cal_format(t, now);
+    CHECK_STR(now, today); /* the clock as set */
     pj_cal_format(t - 1, held);
     pj_cal_format(t - 2, gone);
+    int same_month = !strncmp(held, today, 7); /* not on the 1st */
     for (char next[11];; end++) {
         pj_cal_format(end + 1, next);
         if (strncmp(next, today, 7)) break;
     }
-    pj_cal_format(end, last);
-    snprintf(first, sizeof first, "%.8s01", today);
+    pj_cal_format(end, last); /* the last day of today's month */
+    snprintf(first, sizeof first, "%.8s01", held);
     int32_t monday;
     CHECK_INT(pj_cal_parse(first, &monday), 0);
     while (pj_cal_weekday(monday) != 0) monday++;
-    pj_cal_format(monday, first); /* the first Monday of the month */
+    pj_cal_format(monday, first); /* the first Monday of the day's month */
 
     th_server s;
     th_start(&s, 1);
@@ -371,8 +375,8 @@ TEST(enterprise_reception_past_day_moves_later_in_its_month)
     long long id = day_of_2099(&s, off, 4);
     snprintf(path, sizeof path, "/api/v1/enterprise/reception-days/%lld/signups", id);
     CHECK_INT(th_call(&s, "POST", path, jd, "{\"topic\":\"用地指标\"}", NULL), 201);
-    /* the day put on yesterday, of this month, left planned; the calendar makes it a day off
-     * and the last day of the month a (make-up) working day */
+    /* the day put on yesterday, left planned; the calendar makes it a day off and the last day
+     * of today's month a (make-up) working day */
     snprintf(sql, sizeof sql,
              "UPDATE ent_reception_days SET held_on = '%s', first_monday = '%s' WHERE id = %lld",
              held, first, id);
@@ -394,8 +398,21 @@ TEST(enterprise_reception_past_day_moves_later_in_its_month)
     th_fingerprint(&s, after, sizeof after);
     CHECK_STR(after, before);
 
-    /* to a working day later in the month: moved, still planned, its firm told */
     snprintf(fields, sizeof fields, "\"held_on\":\"%s\"", last);
+    if (!same_month) {
+        /* a day of the month gone by: not to a date of this month either, nothing written */
+        CHECK_INT(patch_day(&s, off, id, fields, &o), 422);
+        CHECK_STR(th_err_code(o), "invalid_value");
+        CHECK_STR(th_err_field(o), "held_on");
+        json_decref(o);
+        th_fingerprint(&s, after, sizeof after);
+        CHECK_STR(after, before);
+        CHECK_INT(day_flag(&s, off, id), 1);
+        th_stop(&s);
+        th_clock_real();
+        return;
+    }
+    /* to a working day later in the month: moved, still planned, its firm told */
     CHECK_INT(patch_day(&s, off, id, fields, &o), 200);
     CHECK_STR(th_str(o, "held_on"), last);
     CHECK_STR(th_str(o, "state"), "planned");
@@ -406,4 +423,23 @@ TEST(enterprise_reception_past_day_moves_later_in_its_month)
     CHECK_INT(th_sql_int(&s, sql), 1);
     CHECK_INT(day_flag(&s, off, id), 0);
     th_stop(&s);
+    th_clock_real();
+}
+
+/* mid-month (2027-03-16, a Tuesday; its last day a Wednesday) */
+TEST(enterprise_reception_past_day_moves_later_in_its_month)
+{
+    past_day_moves_on("2027-03-16");
+}
+
+/* on the last day of a month (a Sunday, 2027-02-28): the day moves to today, its last */
+TEST(enterprise_reception_past_day_moves_on_its_months_last_day)
+{
+    past_day_moves_on("2027-02-28");
+}
+
+/* on the 1st (2027-03-01): yesterday's day, of February, no longer moves */
+TEST(enterprise_reception_past_day_of_last_month_stays_on_the_1st)
+{
+    past_day_moves_on("2027-03-01");
 }
