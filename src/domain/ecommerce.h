@@ -44,7 +44,7 @@ typedef struct pj_ec_filter {
     const char *state, *kind, *as_of;
     const char *q;   /* streamers: part of the name */
     int id_shared;   /* streamers: only live ones whose ID number another live one holds too */
-    int or_unsigned; /* streamers: organisation_id's and those of no organisation */
+    int or_unsigned; /* streamers: organisation_id's and those of no organisation, live ones */
     int writable;    /* streamers: only the live ones the caller may write (ec_streamer_scope) */
     int enrolable;   /* streamers: only the live ones the caller may enrol (the enrolment's rule) */
     int64_t cursor;

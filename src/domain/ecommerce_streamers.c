@@ -241,6 +241,7 @@ int pj_ec_streamer_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
         pj_db_prepare(c->db,
                       "SELECT id FROM ec_streamers WHERE id > ? AND (? = 0 OR"
                       " organisation_id = ? OR (? AND organisation_id IS NULL)) AND (? = 0 OR"
+                      " anonymised = 0) AND (? = 0 OR"
                       " township_id = ?) AND (? = 0 OR"
                       " base_id = ?) AND (? = '' OR instr(name, ?) > 0) AND (? = 0 OR"
                       " (anonymised = 0 AND id_number IS NOT NULL AND EXISTS (SELECT 1 FROM"
@@ -259,25 +260,26 @@ int pj_ec_streamer_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err)
     pj_stmt_int(s, 2, f->organisation_id);
     pj_stmt_int(s, 3, f->organisation_id);
     pj_stmt_int(s, 4, f->or_unsigned);
-    pj_stmt_int(s, 5, f->township_id);
+    pj_stmt_int(s, 5, f->or_unsigned); /* and no anonymised one */
     pj_stmt_int(s, 6, f->township_id);
-    pj_stmt_int(s, 7, f->base_id);
+    pj_stmt_int(s, 7, f->township_id);
     pj_stmt_int(s, 8, f->base_id);
-    pj_stmt_text(s, 9, q);
+    pj_stmt_int(s, 9, f->base_id);
     pj_stmt_text(s, 10, q);
-    pj_stmt_int(s, 11, f->id_shared);
-    pj_stmt_int(s, 12, wmode);
+    pj_stmt_text(s, 11, q);
+    pj_stmt_int(s, 12, f->id_shared);
     pj_stmt_int(s, 13, wmode);
     pj_stmt_int(s, 14, wmode);
-    pj_stmt_int(s, 15, c->actor.township_id);
+    pj_stmt_int(s, 15, wmode);
     pj_stmt_int(s, 16, c->actor.township_id);
-    pj_stmt_int(s, 17, wmode);
-    pj_stmt_int(s, 18, c->actor.organisation_id);
-    pj_stmt_int(s, 19, emode);
+    pj_stmt_int(s, 17, c->actor.township_id);
+    pj_stmt_int(s, 18, wmode);
+    pj_stmt_int(s, 19, c->actor.organisation_id);
     pj_stmt_int(s, 20, emode);
     pj_stmt_int(s, 21, emode);
-    pj_stmt_int(s, 22, c->actor.organisation_id);
-    pj_stmt_int(s, 23, f->limit + 1);
+    pj_stmt_int(s, 22, emode);
+    pj_stmt_int(s, 23, c->actor.organisation_id);
+    pj_stmt_int(s, 24, f->limit + 1);
     return pj_render_query_page(c, s, f->limit, streamer_render, w, err);
 }
 

@@ -71,6 +71,47 @@ TEST_T(academy_enrolment_picker_lists_own_and_unsigned_streamers, 60)
         CHECK(json_is_null(org) || json_integer_value(org) == jdorg);
     }
     json_decref(o);
+    /* Regression: the list held anonymised streamers, the organisation's and unsigned ones,
+     * which the picker offered and the enrolment refused (422 unknown_id at streamer_id); now
+     * it holds the live ones only, as writable and enrolable do */
+    long long gone[2];
+    gone[0] = NEW(&s, jd, "/api/v1/ecommerce/streamers",
+                  "{\"name\":\"挑选丁\",\"birth_date\":\"1990-01-01\",\"skill_level\":3}");
+    gone[1] = NEW(&s, off, "/api/v1/ecommerce/streamers",
+                  "{\"name\":\"挑选戊\",\"birth_date\":\"1990-01-01\",\"skill_level\":3}");
+    for (int i = 0; i < 2; i++) {
+        char del[96];
+        snprintf(del, sizeof del, "/api/v1/ecommerce/streamers/%lld", gone[i]);
+        json_decref(CALL(&s, "DELETE", i ? off : jd, del, NULL, 204));
+    }
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM ec_streamers WHERE anonymised = 1 AND id IN (%lld, %lld)",
+             gone[0], gone[1]);
+    CHECK_INT(th_sql_int(&s, q), 2);
+    /* searched by the name they were given (已注销主播#id): none listed */
+    snprintf(path, sizeof path,
+             "/api/v1/ecommerce/streamers?organisation_id=%lld&or_unsigned=true"
+             "&q=%%E5%%B7%%B2%%E6%%B3%%A8%%E9%%94%%80&limit=100",
+             jdorg);
+    o = CALL(&s, "GET", jd, path, NULL, 200);
+    CHECK_INT(listed(o, gone, 2), 0);
+    items = json_object_get(o, "items");
+    for (size_t k = 0; k < json_array_size(items); k++)
+        CHECK(!json_is_true(json_object_get(json_array_get(items, k), "anonymised")));
+    json_decref(o);
+    /* the list without or_unsigned still shows them (as anonymised) */
+    o = CALL(&s, "GET", off, "/api/v1/ecommerce/streamers?q=%E5%B7%B2%E6%B3%A8%E9%94%80&limit=100",
+             NULL, 200);
+    CHECK_INT(listed(o, gone, 2), 3);
+    json_decref(o);
+    /* the live ones as before */
+    snprintf(path, sizeof path,
+             "/api/v1/ecommerce/streamers?organisation_id=%lld&or_unsigned=true&q=%%E6%%8C%%91"
+             "%%E9%%80%%89",
+             jdorg);
+    o = CALL(&s, "GET", jd, path, NULL, 200);
+    CHECK_INT(listed(o, ids, 3), 3);
+    json_decref(o);
     /* or_unsigned=false and organisation_id alone: the organisation's only, as before */
     snprintf(path, sizeof path,
              "/api/v1/ecommerce/streamers?organisation_id=%lld&or_unsigned=false&q=%%E6%%8C%%91"
