@@ -60,6 +60,8 @@ void pj_stmt_double(pj_stmt *s, int idx, double v);
 void pj_stmt_text(pj_stmt *s, int idx, const char *v); /* NULL binds NULL; copied */
 void pj_stmt_textn(pj_stmt *s, int idx, const char *v, size_t n);
 void pj_stmt_null(pj_stmt *s, int idx);
+/* How many parameters the statement takes (its largest ?N). */
+int pj_stmt_param_count(pj_stmt *s);
 /* 1 = a row, 0 = done, -1 = error (err filled; a constraint violation is 409 "conflict"). */
 int pj_stmt_step(pj_stmt *s, pj_err *err);
 int64_t pj_col_int(pj_stmt *s, int col);

@@ -572,6 +572,11 @@ void pj_stmt_null(pj_stmt *s, int idx)
     sqlite3_bind_null(s->st, idx);
 }
 
+int pj_stmt_param_count(pj_stmt *s)
+{
+    return sqlite3_bind_parameter_count(s->st);
+}
+
 int pj_stmt_step(pj_stmt *s, pj_err *err)
 {
     int rc = sqlite3_step(s->st);

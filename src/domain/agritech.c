@@ -761,16 +761,104 @@ int pj_agri_output(pj_ctx *c, pj_jw *w, pj_err *err)
 #define FARM_ORG(farm) "SELECT f.organisation_id FROM ag_farms f WHERE f.id = " farm
 #define PROJECT_ORG    "SELECT p.organisation_id FROM ag_projects p WHERE p.id = t.project_id"
 
-static pj_stmt *kpi_prepare(pj_ctx *c, const char *sql, int64_t org, pj_err *err)
+enum kpi_q {
+    KQ_LABS,
+    KQ_PROJECTS,
+    KQ_MS_TOTAL,
+    KQ_MS_DONE,
+    KQ_MS_OPEN,
+    KQ_MS_OVERDUE,
+    KQ_FARMS,
+    KQ_STATIONS,
+    KQ_ACADEMICIANS,
+    KQ_DOCTORS,
+    KQ_RESULTS,
+    KQ_TRANSFERS,
+    KQ_FARMS_REACHED,
+    KQ_RESERVE_FARMS,
+    KQ_SECTIONS,
+    KQ_SECTION_STATES,
+    KQ_RESERVE_T,
+    KQ_COUNT
+};
+
+/* The KPIs' queries; `scoped`: the query counts organisation-owned rows and takes the
+ * organisation as ?1 (ORG_ALL). Said here, not read from the SQL text: kpi_prepare binds ?1 by
+ * it, and refuses a query whose statement takes a parameter it does not say it takes (or none
+ * it says it does), so that a query neither loses nor gains its scope unseen. */
+static const struct kpi_query {
+    const char *sql;
+    int scoped;
+} kpi_queries[KQ_COUNT] = {
+    [KQ_LABS] = {"SELECT kind, COUNT(*) FROM ag_labs GROUP BY kind ORDER BY kind", 0},
+    [KQ_PROJECTS] = {"SELECT state, COUNT(*) FROM ag_projects t WHERE " ORG_ALL(
+                         "t.organisation_id") " GROUP BY state ORDER BY state",
+                     1},
+    [KQ_MS_TOTAL] = {"SELECT COUNT(*) FROM ag_milestones t WHERE " ORG_ALL(PROJECT_ORG), 1},
+    [KQ_MS_DONE] = {"SELECT COUNT(*) FROM ag_milestones t WHERE state = 'done' AND " ORG_ALL(
+                        PROJECT_ORG),
+                    1},
+    [KQ_MS_OPEN] = {"SELECT COUNT(*) FROM ag_milestones t WHERE state = 'open' AND " ORG_ALL(
+                        PROJECT_ORG),
+                    1},
+    [KQ_MS_OVERDUE] =
+        {"SELECT COUNT(*) FROM ag_milestones t WHERE state = 'open' AND due < " PJ_REC_TODAY_SQL
+         " AND " ORG_ALL(PROJECT_ORG),
+         1},
+    [KQ_FARMS] = {"SELECT COUNT(*) FROM ag_farms t WHERE " ORG_ALL("t.organisation_id"), 1},
+    [KQ_STATIONS] = {"SELECT COUNT(*) FROM ag_farms t WHERE postdoc_station = 1 AND " ORG_ALL(
+                         "t.organisation_id"),
+                     1},
+    [KQ_ACADEMICIANS] =
+        {"SELECT COUNT(*) FROM ag_experts t WHERE title = 'academician' AND " ORG_ALL(
+             FARM_ORG("t.farm_id")),
+         1},
+    [KQ_DOCTORS] = {"SELECT COUNT(*) FROM ag_experts t WHERE title = 'doctor' AND " ORG_ALL(
+                        FARM_ORG("t.farm_id")),
+                    1},
+    [KQ_RESULTS] = {"SELECT COUNT(*) FROM ag_results", 0},
+    [KQ_TRANSFERS] = {"SELECT COUNT(*) FROM ag_transfers t WHERE " ORG_ALL(FARM_ORG("t.farm_id")),
+                      1},
+    [KQ_FARMS_REACHED] = {"SELECT COUNT(DISTINCT farm_id) FROM ag_transfers t WHERE " ORG_ALL(
+                              FARM_ORG("t.farm_id")),
+                          1},
+    /* each reserve once, however many records link it */
+    [KQ_RESERVE_FARMS] = {"SELECT COUNT(DISTINCT r.facility_id) FROM facility_roles r WHERE"
+                          " r.role = 'supply_store' AND r.unit = 't' AND r.facility_id IN (SELECT"
+                          " t.facility_id FROM ag_farms t WHERE " ORG_ALL("t.organisation_id") ")",
+                          1},
+    [KQ_SECTIONS] = {"SELECT COUNT(*), COALESCE(SUM(area_m2), 0), COALESCE(SUM(CASE WHEN"
+                     " state = 'operating' THEN yield_kg END), 0), COALESCE(SUM(CASE WHEN"
+                     " state = 'operating' THEN area_m2 END), 0) FROM ag_sections t WHERE " ORG_ALL(
+                         "t.organisation_id"),
+                     1},
+    [KQ_SECTION_STATES] = {"SELECT state, COUNT(*) FROM ag_sections t WHERE " ORG_ALL(
+                               "t.organisation_id") " GROUP BY state ORDER BY state",
+                           1},
+    [KQ_RESERVE_T] = {"SELECT COALESCE(SUM(r.capacity), 0) FROM facility_roles r WHERE r.role ="
+                      " 'supply_store' AND r.unit = 't' AND r.facility_id IN (SELECT t.facility_id"
+                      " FROM ag_farms t WHERE " ORG_ALL("t.organisation_id") ")",
+                      1},
+};
+
+static pj_stmt *kpi_prepare(pj_ctx *c, enum kpi_q q, int64_t org, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db, sql, err);
-    if (s && strstr(sql, "?1")) pj_stmt_int(s, 1, org);
+    const struct kpi_query *k = &kpi_queries[q];
+    pj_stmt *s = pj_db_prepare(c->db, k->sql, err);
+    if (!s) return NULL;
+    if (pj_stmt_param_count(s) != (k->scoped ? 1 : 0)) {
+        pj_stmt_done(s);
+        pj_fail(err, 500, "internal", "", "agri KPI query %d: its scope flag (%d) is not its SQL's",
+                (int)q, k->scoped);
+        return NULL;
+    }
+    if (k->scoped) pj_stmt_int(s, 1, org);
     return s;
 }
 
-static int kpi_int(pj_ctx *c, const char *sql, int64_t org, int64_t *out, pj_err *err)
+static int kpi_int(pj_ctx *c, enum kpi_q q, int64_t org, int64_t *out, pj_err *err)
 {
-    pj_stmt *s = kpi_prepare(c, sql, org, err);
+    pj_stmt *s = kpi_prepare(c, q, org, err);
     if (!s) return -1;
     int rc = pj_stmt_step(s, err);
     *out = rc == 1 ? pj_col_int(s, 0) : 0;
@@ -778,11 +866,10 @@ static int kpi_int(pj_ctx *c, const char *sql, int64_t org, int64_t *out, pj_err
     return rc < 0 ? -1 : 0;
 }
 
-/* Writes {value: count} for `sql` selecting (text, count) rows. */
-static int counts_by(pj_ctx *c, pj_jw *w, const char *key, const char *sql, int64_t org,
-                     pj_err *err)
+/* Writes {value: count} for query q selecting (text, count) rows. */
+static int counts_by(pj_ctx *c, pj_jw *w, const char *key, enum kpi_q q, int64_t org, pj_err *err)
 {
-    pj_stmt *s = kpi_prepare(c, sql, org, err);
+    pj_stmt *s = kpi_prepare(c, q, org, err);
     if (!s) return -1;
     pj_jw_key(w, key);
     pj_jw_obj(w);
@@ -810,54 +897,16 @@ static int kpi_body(pj_ctx *c, pj_jw *w, pj_err *err)
     pj_jw_kstr(w, "scope", org ? "organisation" : "district");
     int64_t farms, stations, acad, docs, results, transfers, reached, mtotal, mdone, mopen, mover,
         reserve_farms;
-    if (counts_by(c, w, "labs", "SELECT kind, COUNT(*) FROM ag_labs GROUP BY kind ORDER BY kind",
-                  org, err) ||
-        counts_by(c, w, "projects",
-                  "SELECT state, COUNT(*) FROM ag_projects t WHERE " ORG_ALL(
-                      "t.organisation_id") " GROUP BY state ORDER BY state",
-                  org, err) ||
-        kpi_int(c, "SELECT COUNT(*) FROM ag_milestones t WHERE " ORG_ALL(PROJECT_ORG), org, &mtotal,
-                err) ||
-        kpi_int(
-            c,
-            "SELECT COUNT(*) FROM ag_milestones t WHERE state = 'done' AND " ORG_ALL(PROJECT_ORG),
-            org, &mdone, err) ||
-        kpi_int(
-            c,
-            "SELECT COUNT(*) FROM ag_milestones t WHERE state = 'open' AND " ORG_ALL(PROJECT_ORG),
-            org, &mopen, err) ||
-        kpi_int(
-            c,
-            "SELECT COUNT(*) FROM ag_milestones t WHERE state = 'open' AND due < " PJ_REC_TODAY_SQL
-            " AND " ORG_ALL(PROJECT_ORG),
-            org, &mover, err) ||
-        kpi_int(c, "SELECT COUNT(*) FROM ag_farms t WHERE " ORG_ALL("t.organisation_id"), org,
-                &farms, err) ||
-        kpi_int(c,
-                "SELECT COUNT(*) FROM ag_farms t WHERE postdoc_station = 1 AND " ORG_ALL(
-                    "t.organisation_id"),
-                org, &stations, err) ||
-        kpi_int(c,
-                "SELECT COUNT(*) FROM ag_experts t WHERE title = 'academician' AND " ORG_ALL(
-                    FARM_ORG("t.farm_id")),
-                org, &acad, err) ||
-        kpi_int(c,
-                "SELECT COUNT(*) FROM ag_experts t WHERE title = 'doctor' AND " ORG_ALL(
-                    FARM_ORG("t.farm_id")),
-                org, &docs, err) ||
-        pj_query_int(c, "SELECT COUNT(*) FROM ag_results", &results, err) ||
-        kpi_int(c, "SELECT COUNT(*) FROM ag_transfers t WHERE " ORG_ALL(FARM_ORG("t.farm_id")), org,
-                &transfers, err) ||
-        kpi_int(c,
-                "SELECT COUNT(DISTINCT farm_id) FROM ag_transfers t WHERE " ORG_ALL(
-                    FARM_ORG("t.farm_id")),
-                org, &reached, err) ||
-        /* each reserve once, however many records link it */
-        kpi_int(c,
-                "SELECT COUNT(DISTINCT r.facility_id) FROM facility_roles r WHERE r.role ="
-                " 'supply_store' AND r.unit = 't' AND r.facility_id IN (SELECT t.facility_id FROM"
-                " ag_farms t WHERE " ORG_ALL("t.organisation_id") ")",
-                org, &reserve_farms, err))
+    if (counts_by(c, w, "labs", KQ_LABS, org, err) ||
+        counts_by(c, w, "projects", KQ_PROJECTS, org, err) ||
+        kpi_int(c, KQ_MS_TOTAL, org, &mtotal, err) || kpi_int(c, KQ_MS_DONE, org, &mdone, err) ||
+        kpi_int(c, KQ_MS_OPEN, org, &mopen, err) || kpi_int(c, KQ_MS_OVERDUE, org, &mover, err) ||
+        kpi_int(c, KQ_FARMS, org, &farms, err) || kpi_int(c, KQ_STATIONS, org, &stations, err) ||
+        kpi_int(c, KQ_ACADEMICIANS, org, &acad, err) || kpi_int(c, KQ_DOCTORS, org, &docs, err) ||
+        kpi_int(c, KQ_RESULTS, org, &results, err) ||
+        kpi_int(c, KQ_TRANSFERS, org, &transfers, err) ||
+        kpi_int(c, KQ_FARMS_REACHED, org, &reached, err) ||
+        kpi_int(c, KQ_RESERVE_FARMS, org, &reserve_farms, err))
         return -1;
     pj_jw_key(w, "milestones");
     pj_jw_obj(w);
@@ -874,13 +923,7 @@ static int kpi_body(pj_ctx *c, pj_jw *w, pj_err *err)
     pj_jw_kint(w, "doctors", docs);
     pj_jw_kint(w, "total", acad + docs);
     pj_jw_obj_end(w);
-    pj_stmt *s =
-        kpi_prepare(c,
-                    "SELECT COUNT(*), COALESCE(SUM(area_m2), 0), COALESCE(SUM(CASE WHEN"
-                    " state = 'operating' THEN yield_kg END), 0), COALESCE(SUM(CASE WHEN"
-                    " state = 'operating' THEN area_m2 END), 0) FROM ag_sections t WHERE " ORG_ALL(
-                        "t.organisation_id"),
-                    org, err);
+    pj_stmt *s = kpi_prepare(c, KQ_SECTIONS, org, err);
     if (!s) return -1;
     int rc = pj_stmt_step(s, err);
     pj_jw_key(w, "sections");
@@ -893,20 +936,12 @@ static int kpi_body(pj_ctx *c, pj_jw *w, pj_err *err)
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
-    if (counts_by(c, w, "by_state",
-                  "SELECT state, COUNT(*) FROM ag_sections t WHERE " ORG_ALL(
-                      "t.organisation_id") " GROUP BY state ORDER BY state",
-                  org, err))
-        return -1;
+    if (counts_by(c, w, "by_state", KQ_SECTION_STATES, org, err)) return -1;
     pj_jw_obj_end(w);
     pj_jw_kint(w, "results", results);
     pj_jw_kint(w, "transfers", transfers);
     pj_jw_kint(w, "farms_reached", reached);
-    s = kpi_prepare(c,
-                    "SELECT COALESCE(SUM(r.capacity), 0) FROM facility_roles r WHERE r.role ="
-                    " 'supply_store' AND r.unit = 't' AND r.facility_id IN (SELECT t.facility_id"
-                    " FROM ag_farms t WHERE " ORG_ALL("t.organisation_id") ")",
-                    org, err);
+    s = kpi_prepare(c, KQ_RESERVE_T, org, err);
     if (!s) return -1;
     rc = pj_stmt_step(s, err);
     double reserve = rc == 1 ? pj_col_double(s, 0) : 0;

@@ -715,3 +715,98 @@ TEST_T(agri_enterprise_figures_count_its_own_rows, 90)
     json_decref(pe);
     th_stop(&s);
 }
+
+/* One agri KPI figure as a user reads it: at path (key, or "key.sub"; "key.*" the sum of the
+ * object's values) of GET /api/v1/agri/kpi's answer k. */
+static long long kpi_figure(json_t *k, const char *path)
+{
+    char top[40];
+    const char *dot = strchr(path, '.');
+    snprintf(top, sizeof top, "%.*s", dot ? (int)(dot - path) : (int)strlen(path), path);
+    json_t *v = obj(k, top);
+    if (!dot) return (long long)json_integer_value(v);
+    if (strcmp(dot + 1, "*")) return (long long)json_integer_value(obj(v, dot + 1));
+    long long sum = 0;
+    const char *key;
+    json_t *x;
+    json_object_foreach(v, key, x) sum += (long long)json_integer_value(x);
+    return sum;
+}
+
+/* Regression guard for the KPI queries' scope: each query over organisation-owned rows binds
+ * the organisation by its flag in the KPI query table. A query whose flag were dropped would
+ * count nothing (the organisation unbound) or every row, for the district and the firm alike:
+ * every such figure is compared with its rows counted here, the district's all of them, jd's
+ * its own (a farm with experts, transfers and a reserve, a project with milestones and a
+ * section made jd's, so that none of its figures is 0). */
+TEST_T(agri_kpi_scoped_figures_are_the_organisations_rows, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    rec_load_demos(&s);
+    char jd[80], off[80], sql[600], body[320];
+    th_login(&s, "jd", s.demo_pw, jd);
+    th_login(&s, "officer", s.demo_pw, off);
+    long long org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    long long farm = th_sql_int(&s, "SELECT MIN(f.id) FROM ag_farms f WHERE postdoc_station = 1"
+                                    " AND EXISTS (SELECT 1 FROM ag_experts e WHERE e.farm_id ="
+                                    " f.id) AND EXISTS (SELECT 1 FROM ag_transfers x WHERE"
+                                    " x.farm_id = f.id) AND f.facility_id IN (SELECT facility_id"
+                                    " FROM facility_roles WHERE role = 'supply_store' AND unit ="
+                                    " 't')");
+    long long project = th_sql_int(&s, "SELECT MIN(project_id) FROM ag_milestones");
+    CHECK(org > 0 && farm > 0 && project > 0);
+    snprintf(sql, sizeof sql,
+             "UPDATE ag_farms SET organisation_id = %lld WHERE id = %lld;"
+             " UPDATE ag_projects SET organisation_id = %lld WHERE id = %lld",
+             org, farm, org, project);
+    th_sql_exec(&s, sql);
+    snprintf(body, sizeof body,
+             "{\"cluster\":\"东高村\",\"name\":\"京东范围棚\",\"organisation_id\":%lld,\"state\":"
+             "\"operating\",\"area_m2\":100,\"yield_kg\":2000}",
+             org);
+    json_decref(CALL(&s, "POST", off, "/api/v1/agri/sections", body, 201));
+    static const struct {
+        const char *figure, *from, *org_of;
+    } figs[] = {
+        {"projects.*", "FROM ag_projects t WHERE 1", "t.organisation_id"},
+        {"milestones.total", "FROM ag_milestones t WHERE 1",
+         "SELECT p.organisation_id FROM ag_projects p WHERE p.id = t.project_id"},
+        {"milestones.open", "FROM ag_milestones t WHERE state = 'open'",
+         "SELECT p.organisation_id FROM ag_projects p WHERE p.id = t.project_id"},
+        {"doctor_farms", "FROM ag_farms t WHERE 1", "t.organisation_id"},
+        {"postdoc_stations", "FROM ag_farms t WHERE postdoc_station = 1", "t.organisation_id"},
+        {"experts.total", "FROM ag_experts t WHERE title IN ('academician', 'doctor')",
+         "SELECT f.organisation_id FROM ag_farms f WHERE f.id = t.farm_id"},
+        {"transfers", "FROM ag_transfers t WHERE 1",
+         "SELECT f.organisation_id FROM ag_farms f WHERE f.id = t.farm_id"},
+        {"food_reserve.farms",
+         "FROM ag_farms t WHERE t.facility_id IN (SELECT facility_id FROM facility_roles WHERE"
+         " role = 'supply_store' AND unit = 't')",
+         "t.organisation_id"},
+        {"sections.count", "FROM ag_sections t WHERE 1", "t.organisation_id"},
+        {"sections.by_state.*", "FROM ag_sections t WHERE 1", "t.organisation_id"},
+    };
+    json_t *d = CALL(&s, "GET", off, "/api/v1/agri/kpi", NULL, 200);
+    json_t *e = CALL(&s, "GET", jd, "/api/v1/agri/kpi", NULL, 200);
+    for (size_t i = 0; i < sizeof figs / sizeof figs[0]; i++) {
+        snprintf(sql, sizeof sql, "SELECT COUNT(*) %s", figs[i].from);
+        long long all = th_sql_int(&s, sql);
+        snprintf(sql, sizeof sql, "SELECT COUNT(*) %s AND (%s) = %lld", figs[i].from,
+                 figs[i].org_of, org);
+        long long own = th_sql_int(&s, sql);
+        const char *f = figs[i].figure;
+        json_t *dk = d, *ek = e;
+        if (!strncmp(f, "sections.by_state", 17)) { /* one level deeper */
+            dk = obj(d, "sections"), ek = obj(e, "sections");
+            f += 9;
+        }
+        long long dv = kpi_figure(dk, f), ev = kpi_figure(ek, f);
+        if (!(own > 0 && own < all && dv == all && ev == own))
+            t_fail(__FILE__, __LINE__, "%s: district %lld of %lld rows, jd %lld of its %lld",
+                   figs[i].figure, dv, all, ev, own);
+    }
+    json_decref(d);
+    json_decref(e);
+    th_stop(&s);
+}
