@@ -99,10 +99,12 @@ build() {
   fi
 }
 
-# Debian's chromium (never a downloaded browser) and CJK fonts for readable screenshots.
+# Debian's chromium (never a downloaded browser) and CJK fonts for readable screenshots; the
+# sqlite3 shell, for a test's record the API would not write (one from before a rule).
 browser() {
   local want=()
   [ -x "$CHROMIUM" ] || want+=(chromium)
+  command -v sqlite3 >/dev/null || want+=(sqlite3)
   dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q 'install ok installed' || want+=(fonts-noto-cjk)
   [ ${#want[@]} -eq 0 ] && return 0
   say "apt-get install ${want[*]}"

@@ -13,9 +13,14 @@
 //   the first 30 matches were all another's to write;
 // - the enrolment picker likewise asks for the streamers the user may enrol (enrolable=true):
 //   an anonymised streamer is not offered and a page of its search is full, where it fetched 30
-//   and hid the anonymised ones.
+//   and hid the anonymised ones;
+// - the enrolment picker shows a minor without a guardian's consent on record (a record from
+//   before the rule) as not to be picked, saying why (未成年，缺监护人同意 / minor without
+//   guardian consent), where it offered them and the server refused the enrolment at the
+//   streamer (422 guardian_consent_required, as tests/ecommerce/test_academy_api.c checks).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { launch, openPage, login, choose, ownServer } from './lib.mjs';
 
 const LAPTOP = { width: 1366, height: 800 };
@@ -323,5 +328,59 @@ describe('the academy and the streamers offer what the server allows', { timeout
     assert.equal((await apiGet(page, `/academy/enrolments?cohort_id=${open.id}&streamer_id=${pick.id}`)).items.length, 1);
     noProblems(page);
     await jdp.context.close();
+  });
+  test('the enrolment picker: a minor without a guardian’s consent is shown, not to be picked, with the reason', async () => {
+    const n = stamp();
+    const off = await ownPage(browser, LAPTOP);
+    await login(off.page, 'officer', srv.demoPw);
+    const open = (await apiGet(off.page, '/academy/cohorts?state=open&limit=5')).items.find((c) => c.places_left > 0);
+    assert.ok(open, 'an open cohort with a place');
+    // two unsigned streamers of 17, with a guardian's consent; one's consent then gone from the
+    // record (as a record of a database from before the rule: the API no longer writes one)
+    const b17 = beijingDay(-(17 * 365 + 30));
+    const consent = { guardian_name: '王芳', guardian_relation: '母亲', guardian_consent_date: beijingDay(-10) };
+    const none = await apiSend(off.page, 'post', '/ecommerce/streamers', { name: `少年缺同意${n}`, birth_date: b17, skill_level: 2, ...consent });
+    await apiSend(off.page, 'post', '/ecommerce/streamers', { name: `少年有同意${n}`, birth_date: b17, skill_level: 2, ...consent });
+    execFileSync('sqlite3', [srv.db, `UPDATE ec_streamers SET guardian_name = NULL, guardian_relation = NULL, guardian_consent_date = NULL WHERE id = ${none.id}`]);
+    const rec = await apiGet(off.page, `/ecommerce/streamers/${none.id}`);
+    assert.equal(rec.age, 17);
+    assert.equal(rec.guardian_consent, false);
+    await off.context.close();
+
+    for (const [lang, reason] of [
+      ['zh-CN', '未成年，缺监护人同意'],
+      ['en', 'minor without guardian consent'],
+    ]) {
+      const jdp = await ownPage(browser, LAPTOP);
+      if (lang === 'en') await jdp.context.addInitScript(() => localStorage.setItem('pj_locale', 'en'));
+      await login(jdp.page, 'jd', srv.demoPw);
+      const page = jdp.page;
+      await page.goto(`/academy/cohorts/${open.id}`);
+      const form = page.getByTestId('enrol-form');
+      await form.waitFor();
+      const sel = form.getByTestId('enrol-streamer').locator('.el-select');
+      await sel.click();
+      const searched = page.waitForResponse((r) => r.url().includes('/api/v1/ecommerce/streamers?') && r.url().includes(`q=${n}`));
+      await sel.locator('input').fill(n);
+      await searched;
+      const bad = page.getByRole('option', { name: new RegExp(`少年缺同意${n}`) });
+      const good = page.getByRole('option', { name: new RegExp(`少年有同意${n}`) });
+      await bad.waitFor();
+      await good.waitFor();
+      // shown with the reason, disabled; the one with consent can be picked
+      assert.ok((await bad.textContent()).includes(reason), `${lang}: the reason shown: ${await bad.textContent()}`);
+      assert.equal(await bad.getAttribute('aria-disabled'), 'true', `${lang}: not to be picked`);
+      assert.notEqual(await good.getAttribute('aria-disabled'), 'true', `${lang}: the one with consent can be picked`);
+      assert.ok(!(await good.textContent()).includes(reason));
+      // a click on it picks nothing; the other one is picked
+      await bad.click({ force: true });
+      await page.waitForTimeout(200);
+      assert.ok(!(await sel.textContent()).includes(`少年缺同意${n}`), `${lang}: nothing picked`);
+      await good.click();
+      await page.waitForTimeout(200);
+      assert.ok((await sel.textContent()).includes(`少年有同意${n}`), `${lang}: the one with consent picked`);
+      noProblems(page);
+      await jdp.context.close();
+    }
   });
 });

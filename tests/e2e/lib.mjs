@@ -199,8 +199,10 @@ export async function solvedPlan(page, name, townshipIds = [303]) {
 /**
  * A server of a test's own, for a server option the shared one is not run with: a fresh
  * database (`demo`: the demo district, `env` for the demo's size), the built console, `args`
- * after `serve`. Resolves once it answers /api/v1/health to {base, adminPw, demoPw, stop()}
- * (demoPw: the demo accounts' password); stop() ends the server and removes its database.
+ * after `serve`. Resolves once it answers /api/v1/health to {base, adminPw, demoPw, db, stop()}
+ * (demoPw: the demo accounts' password; db: the database file, for a record the API would not
+ * write, as one of a database from before a rule); stop() ends the server and removes its
+ * database.
  */
 export async function ownServer({ args = [], demo = false, env = {} } = {}) {
   const bin = path.resolve(process.env.PJ_BIN || 'build/rel/pingji');
@@ -231,7 +233,7 @@ export async function ownServer({ args = [], demo = false, env = {} } = {}) {
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     try {
-      if ((await fetch(`${base}/api/v1/health`)).ok) return { base, adminPw, demoPw, stop };
+      if ((await fetch(`${base}/api/v1/health`)).ok) return { base, adminPw, demoPw, db, stop };
     } catch {
       /* not up yet */
     }

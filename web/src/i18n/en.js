@@ -2387,6 +2387,7 @@ export default {
     streamers: 'Streamers',
     pickStreamer: 'Search streamers by name',
     streamerNote: 'age {age} · level {level}',
+    minorNoConsent: 'minor without guardian consent',
     agriKinds: {
       labs: 'lab',
       projects: 'innovation-port project',

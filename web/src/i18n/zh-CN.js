@@ -2390,6 +2390,7 @@ export default {
     streamers: '主播',
     pickStreamer: '按姓名搜索主播',
     streamerNote: '{age} 岁 · {level} 级',
+    minorNoConsent: '未成年，缺监护人同意',
     agriKinds: {
       labs: '实验室',
       projects: '国农港项目',
