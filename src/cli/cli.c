@@ -1726,6 +1726,7 @@ int pj_cli_main(int argc, char **argv)
     const verb *vb = find_verb(argc, argv);
     int ended = 0;    /* after "--" every argument is a positional one (a file named -h) */
     int novalue = -1; /* the first option that takes a value given none */
+    char valued[MAX_OPTS] = {0}; /* the options given as --name=value */
     for (int i = 1; i < argc; i++) {
         if (!ended && !strcmp(argv[i], "--")) {
             ended = 1;
@@ -1754,6 +1755,7 @@ int pj_cli_main(int argc, char **argv)
                 a.keys[a.nopt][n] = 0;
                 a.key[a.nopt] = a.keys[a.nopt];
                 a.val[a.nopt] = eq + 1;
+                valued[a.nopt] = 1;
             } else {
                 a.key[a.nopt] = k;
                 /* a flag takes no value: pingji --help VERB is help VERB */
@@ -1796,6 +1798,13 @@ int pj_cli_main(int argc, char **argv)
                     verbs[i].name);
             return 2;
         }
+        /* a flag is on when given: --force=no, --reveal=false would switch it on */
+        for (int j = 0; j < a.nopt; j++)
+            if (valued[j] && is_flag(&verbs[i], a.npos >= 2 ? a.pos[1] : NULL, a.key[j])) {
+                fprintf(stderr, "pingji: --%s takes no value (see pingji %s --help)\n", a.key[j],
+                        verbs[i].name);
+                return 2;
+            }
         /* --db "$DB" with DB unset names no file: not $PINGJI_DB, not data/pingji.db */
         const char *db = cli_opt(&a, "db");
         if (db && !*db) {
