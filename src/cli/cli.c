@@ -1184,7 +1184,8 @@ static const verb verbs[] = {
      "only that version (a line changed since is refused, as by the API).",
      cli_stock},
     {"plan",
-     "plan --scenario FILE.json [--out RESULT.json] [--progress] [--force]|list [--status S]|\n"
+     "plan --scenario FILE.json [--out RESULT.json] [--progress] [--force]|\n"
+     "     list [--status S] [--limit N] [--cursor N]|\n"
      "     show ID|"
      "adopt ID|close ID --reason R|compare A B|\n"
      "     ship ID --store S --site F --category C --quantity Q|\n"
@@ -1198,17 +1199,20 @@ static const verb verbs[] = {
      "the stock lines it came from (a new line for one deleted since) and it counts no more.\n"
      "--out RESULT.json is made new, readable by you only (0600); an existing file is refused\n"
      "(before the plan is saved) unless --force replaces it (at once, whole); never the\n"
-     "database, a directory or a symbolic link.",
+     "database, a directory or a symbolic link. list prints a page of 500 (--limit N: 1 to\n"
+     "500); --cursor N, the answer's next_cursor, prints the next page.",
      cli_plan},
     {"indicator",
-     "indicator list [--q S]|get ID|add --json J|values [--code C] [--region R] [--period P]\n"
-     "          [--from Y] [--to Y] [--period-kind year|half|quarter|month] [--source S]|\n"
+     "indicator list [--q S] [--limit N] [--cursor N]|get ID|add --json J|\n"
+     "          values [--code C] [--region R] [--period P] [--from Y] [--to Y]\n"
+     "          [--period-kind year|half|quarter|month] [--source S] [--limit N] [--cursor N]|\n"
      "          set --json J|revise ID --json J|delete ID [--version N]|\n"
      "          derive FN --code C [--region R] [--period P] [--from Y] [--to Y] [--method M]\n"
      "          [--of C] [--base P] [--by B] [--target T]|\n"
      "          export [--code C] [--region R] [--period P] [--from Y] [--to Y]\n"
      "          [--format csv|xlsx] [--out FILE] [--force]|dashboard|demo|\n"
-     "          targets [--code C]|target-set --json J|target-update ID --json J|\n"
+     "          targets [--code C] [--limit N] [--cursor N]|target-set --json J|\n"
+     "          target-update ID --json J|\n"
      "          target-delete ID [--version N]",
      "District indicators (统计指标): values with revision history; derive FN, where FN is\n"
      "yoy|prev|cagr|share|points|progress|rank; the dashboard; demo loads the seed's figures.\n"
@@ -1218,7 +1222,9 @@ static const verb verbs[] = {
      "target-set {code, region?, period, value, source?, note?}: the value to reach by period\n"
      "(more than 0; a share at most 100; a rate may be below 0); target-update corrects one\n"
      "({value?, source?, note?}, without \"version\" the current one). delete and target-delete\n"
-     "remove a value (with its revisions) or a target typed for the wrong period or region.",
+     "remove a value (with its revisions) or a target typed for the wrong period or region.\n"
+     "list, values and targets print a page of 500 (--limit N: 1 to 500); --cursor N, the\n"
+     "answer's next_cursor, prints the next page.",
      cli_indicator},
     {"carbon",
      "carbon factors [--energy-type T] [--cursor N]|factor-add --json J|factor-update ID --json "

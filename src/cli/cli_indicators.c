@@ -75,7 +75,10 @@ static int deleted(pj_jw *w, int64_t id)
 
 static int i_list(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 {
-    return pj_indicator_list(&s->ctx, cli_opt(a, "q"), 0, 500, w, &s->err);
+    int64_t cursor;
+    int limit;
+    if (cli_opt_page(a, 500, &cursor, &limit)) return 2;
+    return pj_indicator_list(&s->ctx, cli_opt(a, "q"), cursor, limit, w, &s->err);
 }
 static int i_get(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 {
@@ -102,6 +105,7 @@ static int i_values(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
     if (cli_opt_enum(a, "period-kind", pj_period_kinds)) return 2;
     pj_value_filter f;
     vfilter(a, &f);
+    if (cli_opt_page(a, 500, &f.cursor, &f.limit)) return 2;
     f.kind = cli_opt(a, "period-kind"); /* the list's filters (the export has not these) */
     f.source = cli_opt(a, "source");
     return pj_ind_value_list(&s->ctx, &f, w, &s->err);
@@ -142,7 +146,10 @@ static int i_delete(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 }
 static int i_targets(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 {
-    return pj_ind_target_list(&s->ctx, cli_opt(a, "code"), 0, 500, w, &s->err);
+    int64_t cursor;
+    int limit;
+    if (cli_opt_page(a, 500, &cursor, &limit)) return 2;
+    return pj_ind_target_list(&s->ctx, cli_opt(a, "code"), cursor, limit, w, &s->err);
 }
 static int i_target_set(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 {

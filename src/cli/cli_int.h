@@ -133,6 +133,10 @@ int cli_opt_enum(cli *a, const char *k, const char *const *values);
  * characters: its 400 bad_query), else 0. */
 int cli_opt_text(cli *a, const char *k);
 int cli_opt_limit(cli *a);
+/* A page of a list: --cursor (the next_cursor of the page before; 0 when absent) into *cursor
+ * and --limit in 1..500 (def when absent) into *limit; 0, or a usage error naming the option
+ * (2). */
+int cli_opt_page(cli *a, int def, int64_t *cursor, int *limit);
 
 /* Dual-use verbs: standard, manual, convert, drill, overview, stock. */
 int cli_standard(cli *a);

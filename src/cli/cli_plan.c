@@ -464,6 +464,9 @@ int cli_plan(cli *a)
                                                                            : 3;
     if (cli_extra_args(a, nargs)) return 2;
     if (cli_opt_enum(a, "status", pj_plan_statuses)) return 2;
+    int64_t cursor = 0;
+    int limit = 500;
+    if (sub && !strcmp(sub, "list") && cli_opt_page(a, 500, &cursor, &limit)) return 2;
     json_t *scenario = NULL;
     if (sub && !strcmp(sub, "ship") && ship_body(a, &scenario)) return 2;
     if (sub && (!strcmp(sub, "close") || !strcmp(sub, "void-shipment"))) {
@@ -504,7 +507,7 @@ int cli_plan(cli *a)
         json_decref(scenario);
     } else {
         if (!strcmp(sub, "list"))
-            rc = pj_plan_list(&s.ctx, cli_opt(a, "status"), 0, 0, 500, &w, &s.err);
+            rc = pj_plan_list(&s.ctx, cli_opt(a, "status"), 0, cursor, limit, &w, &s.err);
         else if (!strcmp(sub, "show"))
             rc = pj_plan_get(&s.ctx, id, &w, &s.err);
         else if (!strcmp(sub, "adopt"))

@@ -52,6 +52,17 @@ int cli_opt_text(cli *a, const char *k)
     return 2;
 }
 
+int cli_opt_page(cli *a, int def, int64_t *cursor, int *limit)
+{
+    int64_t v = def;
+    if (cli_opt(a, "limit") && (pj_parse_i64(cli_opt(a, "limit"), &v) || v < 1 || v > 500))
+        return cli_usage("--limit takes 1 to 500");
+    if ((*cursor = cli_opt_id(a, "cursor")) < 0)
+        return cli_usage("--cursor takes the next_cursor of the page before");
+    *limit = (int)v;
+    return 0;
+}
+
 int cli_opt_limit(cli *a)
 {
     int64_t v = 50;

@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "t.h"
 #include "th.h"
 
@@ -85,4 +87,74 @@ TEST_T(cli_a_flag_given_a_value_is_refused, 120)
     /* the flag itself works as before */
     CHECK_INT(RUN(out, "facility", "export", "--out", file, "--force", "--db", db), 0);
     CHECK(strcmp(slurp(file), "keep me\n") != 0);
+}
+
+/* The ids of the items of the page args answers (JSON on standard output), appended to ids;
+ * its next_cursor into next ("" at the end). Returns the count of items. */
+static int page_ids(const char *const *args, long long *ids, int *n, int cap, char *next,
+                    size_t next_size)
+{
+    static char out[1 << 20];
+    CHECK_INT(th_run_stdout(out, sizeof out, args), 0);
+    json_error_t e;
+    json_t *j = json_loads(out, 0, &e);
+    CHECK(j != NULL);
+    json_t *items = json_object_get(j, "items"), *nc = json_object_get(j, "next_cursor");
+    size_t i;
+    json_t *it;
+    json_array_foreach(items, i, it)
+    {
+        CHECK(*n < cap);
+        ids[(*n)++] = json_integer_value(json_object_get(it, "id"));
+    }
+    snprintf(next, next_size, "%s", json_is_string(nc) ? json_string_value(nc) : "");
+    if (json_is_integer(nc)) snprintf(next, next_size, "%lld", (long long)json_integer_value(nc));
+    int count = (int)json_array_size(items);
+    json_decref(j);
+    return count;
+}
+
+/* indicator values (list, targets, plan list) stopped at 500 and refused --cursor although it
+ * printed next_cursor: each pages as the API does, --limit N and --cursor N. */
+TEST_T(cli_indicator_lists_page_by_cursor, 120)
+{
+    static char out[65536];
+    char db[600], next[32] = "", limit[8];
+    th_server sv;
+    demo_db(db, sizeof db, &sv, "0");
+    long long all = th_sql_int(&sv, "SELECT count(*) FROM indicator_values");
+    CHECK(all > 60);
+    static long long ids[4096];
+    int n = 0, pages = 0;
+    do {
+        const char *args[] = {"indicator", "values", "--limit", "30", "--db", db, NULL, NULL, NULL};
+        if (*next) args[6] = "--cursor", args[7] = next;
+        int got = page_ids(args, ids, &n, 4096, next, sizeof next);
+        CHECK(got <= 30);
+        pages++;
+    } while (*next && pages < 100);
+    CHECK_INT(n, (int)all);
+    CHECK(pages >= 3);
+    for (int i = 1; i < n; i++) CHECK(ids[i] > ids[i - 1]); /* no item twice */
+
+    /* the other lists: a page of the asked size, the next one after it */
+    const char *lists[][2] = {{"indicator", "list"}, {"indicator", "targets"}};
+    for (int k = 0; k < 2; k++) {
+        n = 0;
+        const char *first[] = {lists[k][0], lists[k][1], "--limit", "1", "--db", db, NULL};
+        CHECK_INT(page_ids(first, ids, &n, 4096, next, sizeof next), 1);
+        CHECK(*next);
+        const char *second[] = {lists[k][0], lists[k][1], "--limit", "1", "--cursor",
+                                next,        "--db",      db,        NULL};
+        CHECK_INT(page_ids(second, ids, &n, 4096, next, sizeof next), 1);
+        CHECK(ids[1] > ids[0]);
+    }
+    CHECK_INT(RUN(out, "plan", "list", "--limit", "1", "--cursor", "1", "--db", db), 0);
+    /* a bad page is a usage error */
+    snprintf(limit, sizeof limit, "501");
+    CHECK_INT(RUN(out, "indicator", "values", "--limit", limit, "--db", db), 2);
+    CHECK(strstr(out, "--limit takes 1 to 500"));
+    CHECK_INT(RUN(out, "plan", "list", "--limit", "0", "--db", db), 2);
+    CHECK_INT(RUN(out, "indicator", "targets", "--cursor", "x", "--db", db), 2);
+    CHECK(strstr(out, "--cursor takes the next_cursor of the page before"));
 }
