@@ -631,15 +631,20 @@ typedef struct id_opt {
     const char *k;
     int64_t *dst;
 } id_opt;
+/* Each of opts given: an id (1 or more: 0 is no record, as the API's 400, not "no filter"),
+ * the cursor 0 or more; else a usage error naming it (2). */
 static int id_opts(cli *a, const id_opt *opts, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        int min = !strcmp(opts[i].k, "cursor") ? 0 : 1;
         if (cli_opt(a, opts[i].k) &&
-            (pj_parse_i64(cli_opt(a, opts[i].k), opts[i].dst) || *opts[i].dst < 0)) {
-            fprintf(stderr, "pingji: --%s takes an id (a number, 0 or more), not '%s'\n", opts[i].k,
+            (pj_parse_i64(cli_opt(a, opts[i].k), opts[i].dst) || *opts[i].dst < min)) {
+            fprintf(stderr, "pingji: --%s takes %s, not '%s'\n", opts[i].k,
+                    min ? "an id (a number, 1 or more)" : "a number, 0 or more",
                     cli_opt(a, opts[i].k));
             return 2;
         }
+    }
     return 0;
 }
 

@@ -158,3 +158,33 @@ TEST_T(cli_indicator_lists_page_by_cursor, 120)
     CHECK_INT(RUN(out, "indicator", "targets", "--cursor", "x", "--db", db), 2);
     CHECK(strstr(out, "--cursor takes the next_cursor of the page before"));
 }
+
+/* An id filter of 0 names no record: the API answers 400, the registry lists and the facility
+ * export acted on the whole district; refused, exit 2, as every other verb's ids. */
+TEST_T(cli_registry_id_filters_refuse_0, 120)
+{
+    static char out[1 << 20];
+    char db[600], file[600];
+    th_server sv;
+    demo_db(db, sizeof db, &sv, "0");
+    snprintf(file, sizeof file, "%s/all.csv", t_tmpdir());
+    const char *cases[][3] = {
+        {"facility", "list", "--township-id"}, {"facility", "list", "--village-id"},
+        {"facility", "list", "--operator-id"}, {"org", "list", "--township-id"},
+        {"region", "list", "--parent-id"},     {"region", "list", "--township-id"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        CHECK_INT(RUN(out, cases[i][0], cases[i][1], cases[i][2], "0", "--db", db), 2);
+        char want[120];
+        snprintf(want, sizeof want, "pingji: %s takes an id (a number, 1 or more), not '0'",
+                 cases[i][2]);
+        CHECK(strstr(out, want));
+    }
+    CHECK_INT(RUN(out, "facility", "export", "--township-id", "0", "--out", file, "--db", db), 2);
+    CHECK(strstr(out, "--township-id takes an id (a number, 1 or more), not '0'"));
+    CHECK(access(file, F_OK) != 0);
+    /* an id and the first page's cursor 0 are taken */
+    CHECK_INT(RUN(out, "facility", "list", "--township-id", "1", "--db", db), 0);
+    CHECK_INT(RUN(out, "facility", "list", "--cursor", "0", "--db", db), 0);
+    CHECK_INT(RUN(out, "facility", "export", "--township-id", "1", "--out", file, "--db", db), 0);
+    CHECK(access(file, F_OK) == 0);
+}
