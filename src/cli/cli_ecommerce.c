@@ -24,6 +24,7 @@ static int ec_filter(cli *a, pj_ec_filter *f)
     int u = cli_opt_ids(a, ids, outs, 10);
     if (u) return u;
     if ((f->limit = cli_opt_limit(a)) < 0) return cli_usage("--limit takes 1 to 500");
+    if (cli_opt_text(a, "q")) return 2; /* the API's 64 characters */
     f->tier = cli_opt(a, "tier");
     f->from = cli_opt(a, "from");
     f->to = cli_opt(a, "to");

@@ -14,7 +14,7 @@
 
 static int el_list(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
-    if (cli_opt_enum(a, "tier", pj_visit_tiers)) return 2;
+    if (cli_opt_enum(a, "tier", pj_visit_tiers) || cli_opt_text(a, "q")) return 2;
     pj_elder_filter f = {.region_id = cli_opt_id(a, "region-id"),
                          .visit_tier = cli_opt(a, "tier"),
                          .q = cli_opt(a, "q"),
@@ -177,7 +177,7 @@ int cli_elder(cli *a)
 
 static int he_list(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
-    if (cli_opt_enum(a, "skill", pj_elder_skills)) return 2;
+    if (cli_opt_enum(a, "skill", pj_elder_skills) || cli_opt_text(a, "q")) return 2;
     pj_helper_filter f = {.region_id = cli_opt_id(a, "region-id"),
                           .skill = cli_opt(a, "skill"),
                           .q = cli_opt(a, "q"),

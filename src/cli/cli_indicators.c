@@ -77,7 +77,7 @@ static int i_list(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 {
     int64_t cursor;
     int limit;
-    if (cli_opt_page(a, 500, &cursor, &limit)) return 2;
+    if (cli_opt_page(a, 500, &cursor, &limit) || cli_opt_text(a, "q")) return 2;
     return pj_indicator_list(&s->ctx, cli_opt(a, "q"), cursor, limit, w, &s->err);
 }
 static int i_get(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
@@ -102,7 +102,7 @@ static void vfilter(cli *a, pj_value_filter *f)
 }
 static int i_values(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 {
-    if (cli_opt_enum(a, "period-kind", pj_period_kinds)) return 2;
+    if (cli_opt_enum(a, "period-kind", pj_period_kinds) || cli_opt_text(a, "source")) return 2;
     pj_value_filter f;
     vfilter(a, &f);
     if (cli_opt_page(a, 500, &f.cursor, &f.limit)) return 2;

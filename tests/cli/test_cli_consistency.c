@@ -188,3 +188,28 @@ TEST_T(cli_registry_id_filters_refuse_0, 120)
     CHECK_INT(RUN(out, "facility", "export", "--township-id", "1", "--out", file, "--db", db), 0);
     CHECK(access(file, F_OK) == 0);
 }
+
+/* A text filter the API limits to 64 characters is refused beyond them (the API's 400
+ * bad_query), exit 2, as the registry lists do; 64 characters (of any script) are taken. */
+TEST_T(cli_text_filters_are_64_characters_at_most, 120)
+{
+    static char out[1 << 20];
+    char db[600], long65[80], han64[64 * 3 + 1] = "";
+    th_server sv;
+    demo_db(db, sizeof db, &sv, "3");
+    memset(long65, 'a', 65);
+    long65[65] = 0;
+    for (int i = 0; i < 64; i++) strcat(han64, "养");
+    const char *cases[][3] = {{"elder", "list", "--q"},
+                              {"helper", "list", "--q"},
+                              {"ecommerce", "streamers", "--q"},
+                              {"indicator", "list", "--q"},
+                              {"indicator", "values", "--source"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        CHECK_INT(RUN(out, cases[i][0], cases[i][1], cases[i][2], long65, "--db", db), 2);
+        char want[80];
+        snprintf(want, sizeof want, "pingji: %s is longer than 64 characters", cases[i][2]);
+        CHECK(strstr(out, want));
+        CHECK_INT(RUN(out, cases[i][0], cases[i][1], cases[i][2], han64, "--db", db), 0);
+    }
+}
