@@ -960,6 +960,17 @@ static int v_audit(cli *a)
     if (cli_extra_args(a, 1) || cli_opt_text(a, "entity") || cli_opt_text(a, "action") ||
         cli_opt_text(a, "username"))
         return 2;
+    /* an empty filter would match no row, where the API's ?username= is no filter: neither is
+     * meant, so it is refused */
+    static const char *const texts[] = {"entity", "action", "username"};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        if (cli_opt(a, texts[i]) && !*cli_opt(a, texts[i])) {
+            fprintf(stderr,
+                    "pingji: --%s is empty: give a value, or leave --%s out for every row (see "
+                    "pingji audit --help)\n",
+                    texts[i], texts[i]);
+            return 2;
+        }
     pj_audit_filter f = {.limit = 50,
                          .entity = cli_opt(a, "entity"),
                          .action = cli_opt(a, "action"),
@@ -1398,7 +1409,8 @@ static const verb verbs[] = {
      "The audit trail, newest first, with the filters of GET /api/v1/audit: --user-id and\n"
      "--username the acting user; --since T (at or after) and --until T (before) take\n"
      "YYYY-MM-DD (midnight UTC) or YYYY-MM-DDTHH:MM:SSZ; --since after --until is refused\n"
-     "(exit 2), as is any other bad value.",
+     "(exit 2), as is any other bad value and an empty --entity, --action or --username (leave\n"
+     "it out for every row).",
      v_audit},
     {"backup", "backup [--] FILE [--db F]", "Online backup of the database into a new FILE.",
      v_backup},

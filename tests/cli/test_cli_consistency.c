@@ -213,3 +213,25 @@ TEST_T(cli_text_filters_are_64_characters_at_most, 120)
         CHECK_INT(RUN(out, cases[i][0], cases[i][1], cases[i][2], han64, "--db", db), 0);
     }
 }
+
+/* audit --username "" printed no rows where the API's ?username= is no filter: an empty text
+ * filter of audit is refused, exit 2, naming it. */
+TEST_T(cli_audit_refuses_an_empty_text_filter, 120)
+{
+    static char out[1 << 20];
+    char db[600];
+    th_server sv;
+    demo_db(db, sizeof db, &sv, "0");
+    const char *keys[] = {"--username", "--entity", "--action"};
+    for (int i = 0; i < 3; i++) {
+        CHECK_INT(RUN(out, "audit", keys[i], "", "--db", db), 2);
+        char want[120];
+        snprintf(want, sizeof want, "pingji: %s is empty: give a value, or leave %s out", keys[i],
+                 keys[i]);
+        CHECK(strstr(out, want));
+    }
+    CHECK_INT(RUN(out, "audit", "--username=", "--db", db), 2);
+    /* a value filters as before */
+    CHECK_INT(RUN(out, "audit", "--username", "cli", "--limit", "1", "--db", db), 0);
+    CHECK(strstr(out, "\"items\""));
+}
