@@ -178,7 +178,9 @@ int cli_fail(const pj_err *e)
     fprintf(stderr, "pingji: %s%s%s%s (%s)\n", m.data ? m.data : "", e->field[0] ? " [field " : "",
             e->field, e->field[0] ? "]" : "", e->code);
     pj_buf_free(&m);
-    return 1;
+    /* the API's parameters are the command's options: a malformed or reversed one (a date, a
+     * period, from after to) is a usage error, whichever verb gave it */
+    return !strcmp(e->code, "bad_query") || !strcmp(e->code, "unknown_parameter") ? 2 : 1;
 }
 
 /* The length of the well-formed UTF-8 character at p (n bytes left), 0 when p starts none

@@ -48,7 +48,8 @@ int cli_usage(const char *msg);
 /* 0 when the command line has at most max positional arguments (the verb counts as one);
  * else a usage error naming the first extra one (2). */
 int cli_extra_args(cli *a, int max);
-/* Prints the error; returns 1. */
+/* Prints the error; returns 1, or 2 for a bad parameter of a list or report (bad_query,
+ * unknown_parameter: an option of the command, a usage error). */
 int cli_fail(const pj_err *e);
 /* 0 when path may take a file the command writes (--out): not the database nor its -wal,
  * -shm or -journal (by any name), not a symbolic link (even a broken one), a directory or

@@ -136,12 +136,9 @@ static int rec_run(session *s, cli *a, pj_jw *w)
             vals[n++] = a->val[i];
         }
         pj_rec_query q = {.keys = keys, .vals = vals, .n = n};
-        if (!pj_rec_list(&s->ctx, k, &q, w, &s->err)) return 0;
-        /* a malformed value: a usage error, as above (an option the list does not take was
-         * refused before the session, by cli_rec_options) */
-        if (strcmp(s->err.code, "bad_query") && strcmp(s->err.code, "unknown_parameter")) return -1;
-        cli_fail(&s->err);
-        return 2;
+        /* a malformed value: a usage error (cli_fail), as above (an option the list does not
+         * take was refused before the session, by cli_rec_options) */
+        return pj_rec_list(&s->ctx, k, &q, w, &s->err) ? -1 : 0;
     }
     int needs_id = strcmp(act, "add") != 0;
     if (needs_id && cli_parse_id(a->npos > 3 ? a->pos[3] : NULL, &id))

@@ -235,3 +235,49 @@ TEST_T(cli_audit_refuses_an_empty_text_filter, 120)
     CHECK_INT(RUN(out, "audit", "--username", "cli", "--limit", "1", "--db", db), 0);
     CHECK(strstr(out, "\"items\""));
 }
+
+/* A malformed date or period, or a range whose start is after its end, is a usage error (exit
+ * 2) whichever verb is given it; some answered exit 1 (the API's 400 bad_query as a failure). */
+TEST_T(cli_bad_dates_and_ranges_are_usage_errors, 120)
+{
+    static char out[1 << 20];
+    char db[600], fp[TH_FINGERPRINT_SIZE], fp2[TH_FINGERPRINT_SIZE];
+    th_server sv;
+    demo_db(db, sizeof db, &sv, "0");
+    th_fingerprint(&sv, fp, sizeof fp);
+    const char *const cases[][7] = {
+        {"ecommerce", "bookings", "--from", "bogus"},
+        {"ecommerce", "sessions", "--from", "bogus"},
+        {"ecommerce", "kpis", "--from", "bogus"},
+        {"academy", "kpis", "--as-of", "bogus"},
+        {"carbon", "energy", "--period", "bogus"},
+        {"indicator", "values", "--from", "bogus"},
+        {"indicator", "export", "--from", "bogus"},
+        {"enterprise", "kpis", "--from", "2025-02-01", "--to", "2025-01-01"},
+        {"indicator", "values", "--from", "2025", "--to", "2024"},
+        {"enterprise", "kpis", "--from", "bogus"},
+        {"audit", "--since", "bogus"},
+        {"agri", "milestones", "list", "--from", "bogus"},
+        {"carbon", "emissions", "--year", "bogus"},
+        {"ecommerce", "kpis", "--from", "2025-02-01", "--to", "2025-01-01"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *args[12];
+        int n = 0;
+        for (int k = 0; k < 7 && cases[i][k]; k++) args[n++] = cases[i][k];
+        args[n++] = "--db";
+        args[n++] = db;
+        args[n] = NULL;
+        int rc = th_run(out, sizeof out, args);
+        if (rc != 2)
+            fprintf(stderr, "case %zu (%s %s %s): exit %d\n", i, args[0], args[1], args[2], rc);
+        CHECK_INT(rc, 2);
+    }
+    th_fingerprint(&sv, fp2, sizeof fp2);
+    CHECK_STR(fp2, fp);
+    /* a good range still answers */
+    CHECK_INT(
+        RUN(out, "enterprise", "kpis", "--from", "2025-01-01", "--to", "2025-02-01", "--db", db),
+        0);
+    CHECK_INT(RUN(out, "indicator", "values", "--from", "2020", "--to", "2024", "--db", db), 0);
+}
