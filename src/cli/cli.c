@@ -1637,14 +1637,15 @@ static int sub_options(const verb *v, const char *sub, char *out, size_t cap)
  * verb's sub_options for the sub-commands they do not spell out (a list of agri-tech or
  * logistics records: the API's parameters of that list); a verb with a single form takes the
  * ones its usage and help name. --db and --help go with every verb. A sub-command the verb does
- * not have is left to the verb to name. Nothing is read or written before. */
+ * not have is left to the verb to name (3: before its options are looked at). 0 when they are
+ * the sub-command's, 2 when one is not (said). Nothing is read or written before. */
 static int check_options(const verb *v, cli *a)
 {
     char name[64], list[1024];
     int own = v->sub_options ? v->sub_options(a, name, sizeof name, list, sizeof list) : 0;
-    if (own < 0) return 0;
+    if (own < 0) return 3;
     const char *sub = own ? name : sub_of(v, a, name);
-    if (!own && sub && !sub_options(v, sub, list, sizeof list)) return 0;
+    if (!own && sub && !sub_options(v, sub, list, sizeof list)) return 3;
     for (int i = 0; i < a->nopt; i++) {
         const char *k = a->key[i];
         if (!strcmp(k, "db") || !strcmp(k, "help")) continue;
@@ -1817,14 +1818,17 @@ int pj_cli_main(int argc, char **argv)
             verb_help(&verbs[i]);
             return 0;
         }
-        if (check_options(&verbs[i], &a)) return 2;
-        if (novalue >= 0) {
+        int checked = check_options(&verbs[i], &a);
+        if (checked == 2) return 2;
+        /* an unknown sub-command is named first (indicator bogus --bogusopt: no "--bogusopt
+         * needs a value"), by the verb, with the ones it has */
+        if (checked != 3 && novalue >= 0) {
             fprintf(stderr, "pingji: --%s needs a value (see pingji %s --help)\n", a.key[novalue],
                     verbs[i].name);
             return 2;
         }
         /* a flag is on when given: --force=no, --reveal=false would switch it on */
-        for (int j = 0; j < a.nopt; j++)
+        for (int j = 0; j < a.nopt && checked != 3; j++)
             if (valued[j] && is_flag(&verbs[i], a.npos >= 2 ? a.pos[1] : NULL, a.key[j])) {
                 fprintf(stderr, "pingji: --%s takes no value (see pingji %s --help)\n", a.key[j],
                         verbs[i].name);

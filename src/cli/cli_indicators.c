@@ -39,7 +39,17 @@ static int run(cli *a, const isub *subs, const char *def)
     const isub *sb = NULL;
     for (int i = 0; subs[i].name; i++)
         if (!strcmp(subs[i].name, name)) sb = &subs[i];
-    if (!sb) return cli_usage("unknown sub-command; see --help");
+    if (!sb) { /* named, with the ones there are (as the other verbs' tables) */
+        char msg[768] = "sub-commands:";
+        size_t len = strlen(msg);
+        for (int i = 0; subs[i].name; i++) {
+            int k = snprintf(msg + len, sizeof msg - len, " %s", subs[i].name);
+            if (k > 0 && (size_t)k < sizeof msg - len) len += (size_t)k;
+        }
+        fprintf(stderr, "pingji: %s has no sub-command '%s'; %s (see pingji %s --help)\n",
+                a->pos[0], name, msg, a->pos[0]);
+        return 2;
+    }
     if (cli_extra_args(a, sb->max_pos ? sb->max_pos : 2)) return 2;
     json_t *body = NULL;
     if (sb->needs_json && !(body = cli_json_arg(a)))

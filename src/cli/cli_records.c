@@ -140,6 +140,17 @@ static int rec_run(session *s, cli *a, pj_jw *w)
          * take was refused before the session, by cli_rec_options) */
         return pj_rec_list(&s->ctx, k, &q, w, &s->err) ? -1 : 0;
     }
+    /* the action first: an unknown one is named with those there are, not asked for an id */
+    static const char *const acts[] = {"get", "add", "update", "delete", NULL};
+    int known = 0;
+    for (int i = 0; acts[i]; i++) known |= !strcmp(act, acts[i]);
+    if (!known) {
+        fprintf(stderr,
+                "pingji: %s %s has no action '%s'; actions: list, get ID, add --json J, update ID "
+                "--json J, delete ID (see pingji %s --help)\n",
+                a->pos[0], a->pos[1], act, a->pos[0]);
+        return 2;
+    }
     int needs_id = strcmp(act, "add") != 0;
     if (needs_id && cli_parse_id(a->npos > 3 ? a->pos[3] : NULL, &id))
         return cli_usage("give the id after the action");
@@ -149,8 +160,6 @@ static int rec_run(session *s, cli *a, pj_jw *w)
         printf("deleted %s %lld\n", k->noun, (long long)id);
         return 0;
     }
-    if (strcmp(act, "add") && strcmp(act, "update"))
-        return cli_usage("actions: list, get ID, add --json J, update ID --json J, delete ID");
     json_t *body = cli_json_arg(a);
     if (!body) return cli_opt(a, "json") ? 2 : cli_usage("give --json '{…}' or --json @file.json");
     int rc;

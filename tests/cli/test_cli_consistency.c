@@ -281,3 +281,33 @@ TEST_T(cli_bad_dates_and_ranges_are_usage_errors, 120)
         0);
     CHECK_INT(RUN(out, "indicator", "values", "--from", "2020", "--to", "2024", "--db", db), 0);
 }
+
+/* An unknown sub-command or action is named first, with the ones there are: "--bogusopt needs a
+ * value", a bare "unknown sub-command" or "give the id after the action" told nothing useful. */
+TEST_T(cli_an_unknown_sub_command_is_named_with_the_valid_ones, 120)
+{
+    static char out[1 << 20];
+    char db[600];
+    th_server sv;
+    demo_db(db, sizeof db, &sv, "0");
+    CHECK_INT(RUN(out, "indicator", "bogus", "--bogusopt", "--db", db), 2);
+    CHECK(strstr(out, "needs a value") == NULL);
+    CHECK(strstr(out, "pingji: indicator has no sub-command 'bogus'; sub-commands: list get add "
+                      "values"));
+    CHECK_INT(RUN(out, "indicator", "bogus", "--db", db), 2);
+    CHECK(strstr(out, "target-delete (see pingji indicator --help)"));
+    CHECK_INT(RUN(out, "carbon", "bogus", "--db", db), 2);
+    CHECK(strstr(out, "pingji: carbon has no sub-command 'bogus'; sub-commands: factors "));
+    CHECK_INT(RUN(out, "elder", "bogus", "--bogusopt", "--db", db), 2);
+    CHECK(strstr(out, "sub-commands: list get add"));
+    CHECK_INT(RUN(out, "agri", "labs", "bogus", "--db", db), 2);
+    CHECK(strstr(out, "pingji: agri labs has no action 'bogus'; actions: list, get ID, add --json "
+                      "J, update ID --json J, delete ID"));
+    CHECK_INT(RUN(out, "logistics", "parks", "bogus", "7", "--bogusopt", "--db", db), 2);
+    CHECK(strstr(out, "logistics parks has no action 'bogus'"));
+    /* a known sub-command still says which option lacks its value */
+    CHECK_INT(RUN(out, "indicator", "list", "--q", "--db", db), 2);
+    CHECK(strstr(out, "--q needs a value"));
+    CHECK_INT(RUN(out, "agri", "labs", "get", "--db", db), 2);
+    CHECK(strstr(out, "give the id after the action"));
+}
