@@ -1842,6 +1842,13 @@ int pj_cli_main(int argc, char **argv)
                     "data/pingji.db)\n");
             return 2;
         }
+        /* so is PINGJI_DB="" (set to a variable that is not): no fallback to data/pingji.db */
+        const char *env = getenv("PINGJI_DB");
+        if (!db && env && !*env && verbs[i].fn != v_help && verbs[i].fn != v_version) {
+            fprintf(stderr, "pingji: $PINGJI_DB is empty: give the database file (or unset it for "
+                            "data/pingji.db)\n");
+            return 2;
+        }
         return verbs[i].fn(&a);
     }
     fprintf(stderr, "pingji: unknown verb '%s'\n", a.pos[0]);

@@ -311,3 +311,28 @@ TEST_T(cli_an_unknown_sub_command_is_named_with_the_valid_ones, 120)
     CHECK_INT(RUN(out, "agri", "labs", "get", "--db", db), 2);
     CHECK(strstr(out, "give the id after the action"));
 }
+
+/* PINGJI_DB="" (a variable not set) fell back to data/pingji.db where --db "" is refused: it is
+ * refused alike, exit 2, before any file is opened; help and version need no database. */
+TEST_T(cli_an_empty_pingji_db_is_refused, 60)
+{
+    static char out[65536];
+    const char *was = getenv("PINGJI_DB");
+    char keep[600];
+    snprintf(keep, sizeof keep, "%s", was ? was : "");
+    setenv("PINGJI_DB", "", 1);
+    int list = RUN(out, "facility", "list");
+    char said[1024];
+    snprintf(said, sizeof said, "%.1000s", out);
+    int help = RUN(out, "help");
+    int version = RUN(out, "version");
+    if (was)
+        setenv("PINGJI_DB", keep, 1);
+    else
+        unsetenv("PINGJI_DB");
+    CHECK_INT(list, 2);
+    CHECK(strstr(said, "pingji: $PINGJI_DB is empty: give the database file (or unset it for "
+                       "data/pingji.db)"));
+    CHECK_INT(help, 0);
+    CHECK_INT(version, 0);
+}
