@@ -711,7 +711,7 @@ static int run_entity(cli *a, const entity_ops *ops)
         if (!strcmp(sub, "get") ? ops->get(&s.ctx, id, &w, &s.err) : ops->del(&s.ctx, id, &s.err))
             rc = cli_fail(&s.err);
         else if (!strcmp(sub, "delete"))
-            printf("deleted %lld\n", (long long)id);
+            cli_deleted(&w, id);
     } else if (!strcmp(sub, "add") || !strcmp(sub, "update")) {
         int upd = !strcmp(sub, "update");
         if (upd && cli_parse_id(a->npos > 2 ? a->pos[2] : NULL, &id)) {

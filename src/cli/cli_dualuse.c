@@ -390,9 +390,7 @@ static int stock_delete(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_
     const char *v = cli_opt(a, "version");
     if (v && (pj_parse_i64(v, &version) || version < 1))
         return cli_usage("--version takes the version of the line (1 or more)");
-    if (pj_stock_delete(&s->ctx, id, version, &s->err)) return -1;
-    printf("deleted %lld\n", (long long)id);
-    return 0;
+    return pj_stock_delete(&s->ctx, id, version, &s->err) ? -1 : cli_deleted(w, id);
 }
 
 int cli_stock(cli *a)

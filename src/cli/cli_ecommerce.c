@@ -102,7 +102,10 @@ LIST(ec_sessions, pj_ec_session_list)
 ADD(ec_session_add, pj_ec_session_create)
 GET(ec_session_get, pj_ec_session_get)
 ID_JSON(ec_session_update, pj_ec_session_update)
-ID_ONLY(ec_session_delete, pj_ec_session_delete, "deleted")
+SUB(ec_session_delete)
+{
+    return pj_ec_session_delete(&s->ctx, id, &s->err) ? -1 : cli_deleted(w, id);
+}
 LIST_OF(ec_products, pj_ec_product_list, "category", pj_ec_categories)
 ADD(ec_product_add, pj_ec_product_create)
 ID_JSON(ec_sales_add, pj_ec_sales_add)
@@ -147,11 +150,11 @@ SUB(ec_sales_delete)
     int u = sales_key(a, "sales-delete needs --month YYYY-MM and --channel C", &month, &channel);
     if (u) return u;
     if (pj_ec_sales_delete(&s->ctx, id, month, channel, &s->err)) return -1;
+    /* {"deleted": the product's id} as every delete, with the rest of the sale's key */
     pj_jw_obj(w);
-    pj_jw_kint(w, "product_id", id);
+    pj_jw_kint(w, "deleted", id);
     pj_jw_kstr(w, "month", month);
     pj_jw_kstr(w, "channel", channel);
-    pj_jw_kbool(w, "deleted", 1);
     pj_jw_obj_end(w);
     return 0;
 }

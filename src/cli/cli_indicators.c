@@ -74,14 +74,6 @@ static int id_version(cli *a, const char *usage, int64_t *id, int64_t *version)
         return cli_usage(msg);
     return 0;
 }
-/* Prints {"deleted": id}: what a removal answers on the command line. */
-static int deleted(pj_jw *w, int64_t id)
-{
-    pj_jw_obj(w);
-    pj_jw_kint(w, "deleted", id);
-    pj_jw_obj_end(w);
-    return 0;
-}
 
 static int i_list(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 {
@@ -152,7 +144,7 @@ static int i_delete(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
     int64_t id, version;
     int rc = id_version(a, "indicator delete ID [--version N]", &id, &version);
     if (rc) return rc;
-    return pj_ind_value_delete(&s->ctx, id, version, &s->err) ? -1 : deleted(w, id);
+    return pj_ind_value_delete(&s->ctx, id, version, &s->err) ? -1 : cli_deleted(w, id);
 }
 static int i_targets(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 {
@@ -177,7 +169,7 @@ static int i_target_delete(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
     int64_t id, version;
     int rc = id_version(a, "indicator target-delete ID [--version N]", &id, &version);
     if (rc) return rc;
-    return pj_ind_target_delete(&s->ctx, id, version, &s->err) ? -1 : deleted(w, id);
+    return pj_ind_target_delete(&s->ctx, id, version, &s->err) ? -1 : cli_deleted(w, id);
 }
 static int i_derive(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 {
@@ -354,7 +346,7 @@ static int c_energy_delete(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
     int64_t id, version;
     int rc = id_version(a, "carbon energy-delete ID [--version N]", &id, &version);
     if (rc) return rc;
-    return pj_carbon_energy_delete(&s->ctx, id, version, &s->err) ? -1 : deleted(w, id);
+    return pj_carbon_energy_delete(&s->ctx, id, version, &s->err) ? -1 : cli_deleted(w, id);
 }
 static int year_opt(cli *a)
 {

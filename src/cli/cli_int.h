@@ -113,6 +113,9 @@ int cli_fill_version(session *s, cli *a, int64_t id, json_t *body, cli_sub_fn cu
  * set is one no record has (the domain then says the record is missing). */
 void cli_set_version(int64_t id, json_t *body, const char *record);
 
+/* Writes {"deleted": id} into w, what every delete of the command line prints; returns 0. */
+int cli_deleted(pj_jw *w, int64_t id);
+
 /* Work done in a session: fills w (JSON) or csv; 0, -1 with s->err, or an exit code. */
 typedef int (*cli_work_fn)(session *s, void *arg, pj_jw *w, pj_buf *csv);
 /* Opens the session (exit 1 when it cannot be), runs fn with arg, an answer buffer and a CSV

@@ -156,9 +156,7 @@ static int rec_run(session *s, cli *a, pj_jw *w)
         return cli_usage("give the id after the action");
     if (!strcmp(act, "get")) return pj_rec_get(&s->ctx, k, id, w, &s->err);
     if (!strcmp(act, "delete")) {
-        if (pj_rec_delete(&s->ctx, k, id, &s->err)) return -1;
-        printf("deleted %s %lld\n", k->noun, (long long)id);
-        return 0;
+        return pj_rec_delete(&s->ctx, k, id, &s->err) ? -1 : cli_deleted(w, id);
     }
     json_t *body = cli_json_arg(a);
     if (!body) return cli_opt(a, "json") ? 2 : cli_usage("give --json '{…}' or --json @file.json");

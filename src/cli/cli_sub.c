@@ -182,6 +182,14 @@ static int sub_work(session *s, void *arg, pj_jw *w, pj_buf *csv)
     return rc;
 }
 
+int cli_deleted(pj_jw *w, int64_t id)
+{
+    pj_jw_obj(w);
+    pj_jw_kint(w, "deleted", id);
+    pj_jw_obj_end(w);
+    return 0;
+}
+
 /* Runs the sub-command named by pos[1] from the table. */
 int cli_run_subs(cli *a, const cli_sub *subs, const char *def)
 {

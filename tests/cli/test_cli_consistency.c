@@ -336,3 +336,38 @@ TEST_T(cli_an_empty_pingji_db_is_refused, 60)
     CHECK_INT(help, 0);
     CHECK_INT(version, 0);
 }
+
+/* What a delete printed had three shapes (plain text, {"deleted": id}, {"id", "deleted": true}):
+ * every delete prints {"deleted": ID} on standard output, JSON a script can read. */
+static void deleted_json(const char *const *args, long long id)
+{
+    static char out[65536];
+    CHECK_INT(th_run_stdout(out, sizeof out, args), 0);
+    json_error_t e;
+    json_t *j = json_loads(out, 0, &e);
+    if (!j) fprintf(stderr, "%s %s printed: %s\n", args[0], args[1], out);
+    CHECK(j != NULL);
+    CHECK(json_is_integer(json_object_get(j, "deleted")));
+    CHECK(json_integer_value(json_object_get(j, "deleted")) == id);
+    json_decref(j);
+}
+
+TEST_T(cli_every_delete_prints_one_json_shape, 120)
+{
+    static char out[65536];
+    char db[600];
+    th_server sv;
+    demo_db(db, sizeof db, &sv, "0");
+    CHECK_INT(RUN(out, "user", "add", "del.me", "--role", "viewer", "--db", db), 0);
+    long long uid = th_sql_int(&sv, "SELECT id FROM users WHERE username = 'del.me'");
+    char u[24];
+    snprintf(u, sizeof u, "%lld", uid);
+    deleted_json((const char *const[]){"user", "delete", u, "--db", db, NULL}, uid);
+    deleted_json((const char *const[]){"stock", "delete", "1", "--db", db, NULL}, 1);
+    CHECK(th_sql_int(&sv, "SELECT count(*) FROM stock_lines WHERE id = 1") == 0);
+    deleted_json((const char *const[]){"logistics", "trains", "delete", "1", "--db", db, NULL}, 1);
+    deleted_json((const char *const[]){"agri", "transfers", "delete", "1", "--db", db, NULL}, 1);
+    deleted_json((const char *const[]){"indicator", "delete", "1", "--db", db, NULL}, 1);
+    deleted_json((const char *const[]){"ecommerce", "session-delete", "1", "--db", db, NULL}, 1);
+    CHECK(th_sql_int(&sv, "SELECT count(*) FROM ec_sessions WHERE id = 1") == 0);
+}
