@@ -421,6 +421,9 @@ static int v_init(cli *a)
 {
     uint64_t seed;
     if (cli_extra_args(a, 1) || seed_opt(a, &seed)) return 2;
+    /* the seed is the demo's: without --demo it would do nothing */
+    if (cli_opt(a, "seed") && !cli_opt(a, "demo"))
+        return cli_usage("init --seed N seeds the demo district: give it with --demo");
     mkparent(cli_db_path(a));
     session s;
     if (session_open(&s, a, 1)) return 1;
@@ -1115,7 +1118,7 @@ static const verb verbs[] = {
      v_serve},
     {"init", "init [--db F] [--demo] [--seed N]",
      "Create the database, apply migrations, create the admin account; --demo loads the demo\n"
-     "district (deterministic for a seed).",
+     "district (deterministic for a seed: --seed N, with --demo only).",
      v_init},
     {"user",
      "user list [--role R] [--limit N] [--cursor N]|get ID|add --json J|\n"
@@ -1317,7 +1320,10 @@ static const verb verbs[] = {
      "end takes {end_date, note}, both optional.",
      cli_pair},
     {"vulnerable", "vulnerable [--region-id N] [--csv] [--reveal] [--limit N] [--cursor N]",
-     "The vulnerable-person list of an area, for door-to-door evacuation.", cli_vulnerable},
+     "The vulnerable-person list of an area, for door-to-door evacuation: a page of --limit N\n"
+     "(50; 1 to 500), --cursor N the answer's next_cursor. --csv writes the whole list of the\n"
+     "area as CSV, not a page: --limit and --cursor do not apply to it.",
+     cli_vulnerable},
     {"ecommerce",
      "ecommerce kpis [--from D] [--to D]|bases [--tier T] [--township-id N]|base-get ID|\n"
      "          base-add --json J|studios [--base-id N]|studio-add BASE_ID --json J|\n"

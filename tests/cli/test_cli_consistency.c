@@ -371,3 +371,20 @@ TEST_T(cli_every_delete_prints_one_json_shape, 120)
     deleted_json((const char *const[]){"ecommerce", "session-delete", "1", "--db", db, NULL}, 1);
     CHECK(th_sql_int(&sv, "SELECT count(*) FROM ec_sessions WHERE id = 1") == 0);
 }
+
+/* init --seed N without --demo was taken and did nothing: refused, exit 2, no database made;
+ * vulnerable --help says --csv is the whole list (no --limit, --cursor). */
+TEST(cli_init_seed_needs_demo_and_vulnerable_help_says_csv_is_whole)
+{
+    static char out[65536];
+    char db[600];
+    snprintf(db, sizeof db, "%s/seeded.db", t_tmpdir());
+    CHECK_INT(RUN(out, "init", "--seed", "7", "--db", db), 2);
+    CHECK(strstr(out, "init --seed N seeds the demo district: give it with --demo"));
+    CHECK(access(db, F_OK) != 0);
+    CHECK_INT(RUN(out, "init", "--seed", "7", "--demo", "--db", db), 0);
+    CHECK(access(db, F_OK) == 0);
+    CHECK_INT(RUN(out, "vulnerable", "--help"), 0);
+    CHECK(strstr(out, "--csv writes the whole list of the\narea as CSV, not a page: --limit and "
+                      "--cursor do not apply to it."));
+}
