@@ -18,6 +18,7 @@ struct pj_workq {
     pj_work *done, **done_tail;             /* finished, not yet taken, oldest first */
     pj_work *running[PJ_WORKQ_THREADS_MAX]; /* the jobs the workers run (a free slot: NULL) */
     int held;                               /* jobs waiting or running */
+    int64_t started_tag;                    /* the greatest tag started */
     int max_held;
     int cancelled; /* pj_workq_cancel: no more jobs; the running ones asked to end */
     int stopping;
@@ -33,9 +34,14 @@ static void *worker(void *arg)
     for (;;) {
         while (!q->waiting && !q->stopping) pthread_cond_wait(&q->cv, &q->mu);
         if (q->stopping) break; /* the waiting jobs go back to the caller of pj_workq_stop */
-        pj_work *w = q->waiting;
-        q->waiting = w->next;
-        if (!q->waiting) q->waiting_tail = &q->waiting;
+        /* the least tag, the oldest of equal ones */
+        pj_work **at = &q->waiting;
+        for (pj_work **p = &q->waiting; *p; p = &(*p)->next)
+            if ((*p)->tag < (*at)->tag) at = p;
+        pj_work *w = *at;
+        *at = w->next;
+        if (!*at) q->waiting_tail = at;
+        if (w->tag > q->started_tag) q->started_tag = w->tag;
         int slot = 0;
         while (q->running[slot]) slot++; /* a worker runs one job at a time: one is free */
         q->running[slot] = w;
@@ -119,6 +125,32 @@ int pj_workq_add(pj_workq *q, pj_work *w)
     }
     pthread_mutex_unlock(&q->mu);
     return full ? -1 : 0;
+}
+
+int64_t pj_workq_started_tag(pj_workq *q)
+{
+    pthread_mutex_lock(&q->mu);
+    int64_t t = q->started_tag;
+    pthread_mutex_unlock(&q->mu);
+    return t;
+}
+
+int pj_workq_remove(pj_workq *q, pj_work *w)
+{
+    if (!q) return -1;
+    pthread_mutex_lock(&q->mu);
+    int rc = -1;
+    for (pj_work **p = &q->waiting; *p; p = &(*p)->next)
+        if (*p == w) {
+            *p = w->next;
+            if (!*p) q->waiting_tail = p;
+            w->next = NULL;
+            q->held--;
+            rc = 0;
+            break;
+        }
+    pthread_mutex_unlock(&q->mu);
+    return rc;
 }
 
 int pj_workq_fd(const pj_workq *q)

@@ -6,15 +6,19 @@
 #define PJ_WORKQ_H
 
 #include <stdatomic.h>
+#include <stdint.h>
 
 #include "core/err.h"
 
 #define PJ_WORKQ_THREADS_MAX 4
 
 /* A job: embed it first in the job's own struct. The pool uses next and sets ran and cancel;
- * owner is the submitter's (the pool does not touch it). */
+ * owner and tag are the submitter's (the pool does not change them). */
 typedef struct pj_work {
     struct pj_work *next;
+    /* the order jobs start in: a free worker starts the waiting job of the least tag, of equal
+     * ones the oldest (all 0: first come, first served) */
+    int64_t tag;
     void (*run)(struct pj_work *w);  /* on a worker thread: touches only the job */
     void (*free)(struct pj_work *w); /* the submitter's, for freeing it; never called by the pool */
     void *owner;
@@ -35,6 +39,11 @@ int pj_workq_full(pj_workq *q);
 /* Hands w over: 0, or -1 when the pool is full or stopping, or q is NULL (w is still the
  * caller's). */
 int pj_workq_add(pj_workq *q, pj_work *w);
+/* The greatest tag of the jobs started so far (0 before any). */
+int64_t pj_workq_started_tag(pj_workq *q);
+/* Takes w back out of the queue while it waits: 0 (w is the caller's again, never run), or
+ * -1 when it has started or finished (or q does not hold it). */
+int pj_workq_remove(pj_workq *q, pj_work *w);
 /* The descriptor that is readable while finished jobs wait to be taken. */
 int pj_workq_fd(const pj_workq *q);
 /* The finished jobs in the order they finished, as a list through next (the caller's again),

@@ -84,10 +84,11 @@ typedef struct sess_entry {
 #define ADDR_SLOTS 1024
 typedef struct addr_count {
     struct addr_count *next;
-    int refs;        /* connections and requests that point here; the entry goes at 0 */
-    int conns;       /* connections open from the address */
-    size_t buffered; /* input room charged to the address */
-    int checking;    /* its log-ins handed to the workers (waiting or being checked) */
+    int refs;         /* connections and requests that point here; the entry goes at 0 */
+    int conns;        /* connections open from the address */
+    size_t buffered;  /* input room charged to the address */
+    int checking;     /* its log-ins handed to the workers (waiting or being checked) */
+    int64_t last_tag; /* the turn (pj_work.tag) of the latest of them */
     char addr[48];
 } addr_count;
 
@@ -105,7 +106,17 @@ typedef struct login_bucket {
 /* Password checks and hashes (argon2id, ~100 ms and 64 MiB each: log-ins, password changes,
  * users created or given a password) run on worker threads, not on the loop: one worker on a
  * machine of up to 3 cores (the loop keeps a core), two from 4 on; LOGIN_QUEUE more wait at
- * most, beyond that 503 busy with Retry-After LOGIN_BUSY_S. */
+ * most. They wait by client address (pj_client_key: an IPv6 client's /64; behind a trusted
+ * proxy, X-Forwarded-For's), not in one line, so that addresses flooding the log-in with
+ * guesses cannot keep anyone else's out nor make it wait behind all of theirs (check_hand):
+ * the check of an address with none waiting or being checked goes first (of several such, the
+ * one of the address with the fewer log-in attempts lately, by the throttle); the next one of
+ * an address that has some waits its turn, round-robin, until every other address waiting has
+ * had one more. With the queue full, a newcomer takes the place of the latest waiting check of
+ * the address holding the most (then, of those holding as many, the one with the most log-in
+ * attempts lately), when that one holds more than the newcomer will, or as many having made
+ * more attempts; the check dropped is answered 503 busy with Retry-After LOGIN_BUSY_S, as is
+ * the newcomer when none gives way. */
 #define LOGIN_QUEUE  32
 #define LOGIN_BUSY_S 1
 /* With the throttle on, one client address has at most this many log-ins with the workers at
@@ -153,6 +164,10 @@ typedef struct reply {
     int session; /* then acts for the request's session (looked up again first) */
     int report;  /* the work is a report's (srv->reports), not a password's (srv->workers) */
     int64_t report_user; /* a report's: the user it counts for (srv->report_users) */
+    /* a password's: its work with the workers, in srv->checks; started: seen running */
+    pj_work *work;
+    struct reply *check_prev, *check_next;
+    int started;
 } reply;
 
 /* One client connection. Requests on it are answered in order: while one is being answered
@@ -204,6 +219,7 @@ struct pj_server {
     struct event *ev_work;      /* the workers' notification: checks done */
     pj_workq *reports;          /* long reports (pj_req.report) */
     struct event *ev_reports;   /* their notification: reports done */
+    reply *checks;              /* the replies of the passwords with the workers (check_hand) */
     int64_t *report_users;      /* the user of each report waiting or running, in any order */
     int nreport_users, report_users_max;
     struct event *ev_batch;
@@ -1418,12 +1434,26 @@ static int simple_ct(const char *ct)
 
 /* The log-in throttle of a client address: 0 when an attempt may go on (and with take, it
  * counts), else the seconds until the next one may. */
+static login_bucket *login_slot(pj_server *srv, const char *addr)
+{
+    uint64_t h = srv->login_seed;
+    for (const char *p = addr; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    return &srv->logins[h % (uint64_t)srv->login_slots];
+}
+
+/* The log-in attempts of a client address lately, as the ms until its throttle's bucket is
+ * full again (0: none; and without the throttle). */
+static int64_t login_debt_ms(pj_server *srv, const char *addr, int64_t now)
+{
+    if (!srv->logins) return 0;
+    int64_t full = login_slot(srv, addr)->full_at_ms;
+    return full > now ? full - now : 0;
+}
+
 static int login_wait_s(pj_server *srv, const char *addr, int take)
 {
     if (!srv->logins) return 0;
-    uint64_t h = srv->login_seed;
-    for (const char *p = addr; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-    login_bucket *b = &srv->logins[h % (uint64_t)srv->login_slots];
+    login_bucket *b = login_slot(srv, addr);
     int64_t now = pj_now_ms();
     /* the bucket holds (now - full_at) / EVERY + BURST attempts, at most BURST */
     if (b->full_at_ms < now) b->full_at_ms = now;
@@ -1575,6 +1605,13 @@ static void work_uncount(pj_server *srv, reply *p)
 {
     if (!p->report) {
         p->c->bill->checking--;
+        if (p->check_prev)
+            p->check_prev->check_next = p->check_next;
+        else
+            srv->checks = p->check_next;
+        if (p->check_next) p->check_next->check_prev = p->check_prev;
+        p->check_prev = p->check_next = NULL;
+        p->work = NULL;
         return;
     }
     for (int i = 0; i < srv->nreport_users; i++)
@@ -1582,6 +1619,95 @@ static void work_uncount(pj_server *srv, reply *p)
             srv->report_users[i] = srv->report_users[--srv->nreport_users];
             return;
         }
+}
+
+/* 1 when the password check of p (of address pa, attempts lately pd) would rather give way to
+ * a newcomer's than q's (qa, qd): its address holds more places, or as many and has made more
+ * attempts lately; of one address, the later check. */
+static int check_before(const reply *p, const addr_count *pa, int64_t pd, const reply *q,
+                        const addr_count *qa, int64_t qd)
+{
+    if (pa->checking != qa->checking) return pa->checking > qa->checking;
+    if (pd != qd) return pd > qd;
+    return p->work->tag > q->work->tag;
+}
+
+/* With the workers' queue full, a newcomer from address a (attempts lately: debt ms) asks a
+ * waiting check to give way (see LOGIN_QUEUE): the latest of the address holding the most
+ * places, when it holds more than a will with the newcomer, or as many and has made at least
+ * one more attempt lately (so that addresses alike do not take each other's places). The check
+ * given way is taken back and answered 503 busy. 0 when one gave way, -1 when none does. */
+static int check_evict(pj_server *srv, addr_count *a, int64_t debt)
+{
+    int64_t now = pj_now_ms();
+    for (;;) {
+        reply *v = NULL;
+        int64_t vdebt = 0;
+        for (reply *q = srv->checks; q; q = q->check_next) {
+            addr_count *qa = q->c->bill;
+            if (qa == a || q->started) continue;
+            int64_t qd = login_debt_ms(srv, qa->addr, now);
+            if (!v || check_before(q, qa, qd, v, v->c->bill, vdebt)) {
+                v = q;
+                vdebt = qd;
+            }
+        }
+        if (!v) return -1;
+        int places = v->c->bill->checking;
+        if (places < a->checking + 1 ||
+            (places == a->checking + 1 && vdebt < debt + LOGIN_EVERY_MS))
+            return -1;
+        pj_work *w = v->work;
+        if (pj_workq_remove(srv->workers, w)) { /* a worker took it meanwhile */
+            v->started = 1;
+            continue;
+        }
+        work_uncount(srv, v);
+        w->free(w);
+        pj_err e;
+        pj_err_clear(&e);
+        pj_fail(&e, 503, "busy", "",
+                "too many passwords are waiting to be checked or hashed, the most of them from "
+                "this client address; this one gave way to another address's; try again in %d s",
+                LOGIN_BUSY_S);
+        reply_error(v, &e);
+        if (asprintf(&v->extra, "Retry-After: %d\r\n", LOGIN_BUSY_S) < 0) v->extra = NULL;
+        reply_route(srv, v, 1); /* another connection's: its next request is looked at */
+        return 0;
+    }
+}
+
+/* Hands p's password work w to the workers in its address's turn (see LOGIN_QUEUE), a check
+ * of another address giving way to it when the queue is full (check_evict): 0, or -1 when
+ * they take no more (w is still the caller's). login: a log-in's, whose attempt will count. */
+static int check_hand(pj_server *srv, reply *p, pj_work *w, int login)
+{
+    addr_count *a = p->c->bill;
+    int64_t started = pj_workq_started_tag(srv->workers);
+    int64_t debt = login_debt_ms(srv, a->addr, pj_now_ms());
+    if (login && srv->logins) debt += LOGIN_EVERY_MS; /* this attempt's */
+    if (a->checking) {
+        /* the next one of an address with some: after one more of each other address */
+        w->tag = (a->last_tag > started ? a->last_tag : started) + 1;
+    } else {
+        /* an address with none goes before every address's next, and the fewer attempts it
+         * made lately (of the throttle's LOGIN_BURST), the more turns ahead: a guesser that
+         * has spent its burst comes after a newcomer that has not */
+        int64_t ahead =
+            srv->logins ? ((int64_t)LOGIN_BURST * LOGIN_EVERY_MS - debt) / LOGIN_EVERY_MS : 0;
+        w->tag = started - 1 - (ahead > 0 ? ahead : 0);
+    }
+    if (pj_workq_full(srv->workers) && !srv->stopping && check_evict(srv, a, debt)) return -1;
+    if (pj_workq_add(srv->workers, w)) return -1;
+    a->checking++;
+    a->last_tag = w->tag;
+    p->work = w;
+    p->started = 0;
+    p->check_prev = NULL;
+    p->check_next = srv->checks;
+    if (srv->checks) srv->checks->check_prev = p;
+    srv->checks = p;
+    return 0;
 }
 
 /* Hands r's work to the workers (a report's to the report workers); its reply p waits for
@@ -1607,11 +1733,9 @@ static void work_hand(pj_server *srv, reply *p, pj_req *r, int login)
             if (asprintf(&extra, "Retry-After: %d\r\n", REPORT_BUSY_S) < 0) extra = NULL;
         } else if (p->report && srv->nreport_users >= srv->report_users_max) {
             workers_busy(&e, &extra, 1); /* the pool's bound, counting those done not taken */
-        } else if (pj_workq_add(r->report ? srv->reports : srv->workers, w) == 0) {
-            if (p->report)
-                srv->report_users[srv->nreport_users++] = p->report_user;
-            else
-                p->c->bill->checking++; /* a password of the address */
+        } else if (p->report ? pj_workq_add(srv->reports, w) == 0
+                             : check_hand(srv, p, w, login) == 0) { /* a password of the address */
+            if (p->report) srv->report_users[srv->nreport_users++] = p->report_user;
             if (login) login_wait_s(srv, p->c->bill->addr, 1);
             return;
         } else

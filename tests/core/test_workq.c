@@ -202,3 +202,45 @@ TEST(core_workq_stop_cancels_the_running)
     pj_work *w = pj_workq_stop(q);
     CHECK(w == &j.work && w->ran && !w->next && j.saw);
 }
+
+/* A free worker starts the waiting job of the least tag, of equal ones the oldest (the
+ * log-in queue's turns by client address rest on it); a waiting job can be taken back out,
+ * never run, while a running one cannot. */
+TEST(core_workq_tag_order_and_remove)
+{
+    pj_workq *q;
+    pj_err err;
+    pj_err_clear(&err);
+    gate(0);
+    CHECK_INT(pj_workq_start(&q, 1, 8, &err), 0);
+    job jobs[6];
+    memset(jobs, 0, sizeof jobs);
+    static const int64_t tags[6] = {0, 5, 3, 3, 1, 3};
+    for (int i = 0; i < 6; i++) {
+        jobs[i].n = i;
+        jobs[i].work.run = job_run;
+        jobs[i].work.tag = tags[i];
+    }
+    CHECK_INT(pj_workq_add(q, &jobs[0].work), 0);
+    pthread_mutex_lock(&gate_mu); /* the worker has taken the first job */
+    while (!started) pthread_cond_wait(&gate_cv, &gate_mu);
+    pthread_mutex_unlock(&gate_mu);
+    for (int i = 1; i < 6; i++) CHECK_INT(pj_workq_add(q, &jobs[i].work), 0);
+    CHECK_INT(pj_workq_remove(q, &jobs[0].work), -1); /* running */
+    CHECK_INT(pj_workq_remove(q, &jobs[2].work), 0);  /* the older of the tag-3 ones */
+    CHECK_INT(pj_workq_remove(q, &jobs[2].work), -1); /* no longer held */
+    gate(1);
+    static const int order[5] = {0, 4, 3, 5, 1};
+    int got = 0;
+    while (got < 5) {
+        CHECK(readable(pj_workq_fd(q), 5000));
+        for (pj_work *w = pj_workq_take(q); w; w = w->next) {
+            CHECK(got < 5);
+            CHECK(w == &jobs[order[got]].work && w->ran);
+            got++;
+        }
+    }
+    CHECK(!jobs[2].work.ran && !jobs[2].out);
+    CHECK(pj_workq_started_tag(q) == 5);
+    CHECK(pj_workq_stop(q) == NULL);
+}
