@@ -4,6 +4,7 @@
 #   (../shared/tools/vs-nginx: no Accept-Encoding, the bytes as they are), the whole registry
 #   without and with gzip (scripts/bench_gzip.sh), authenticated durable PATCH throughput,
 #   server RSS, /health latency during a log-in storm (scripts/bench_login.sh, which also compares binaries),
+#   a legitimate log-in's latency while 20 addresses guess passwords (scripts/bench_login_flood.sh),
 #   /health while a long report runs vs on the idle server (scripts/bench_report.sh), and while
 #   the vulnerable list's CSV export is made (the same script).
 #   Planner solvers: each build/rel/bench/algo_* program (GLPK/CBC and published optima).
@@ -111,6 +112,9 @@ kill -TERM $srv; wait $srv 2>/dev/null || true
 echo
 echo "-- GET /api/v1/health while 8 clients log in (argon2id at the product's cost, off the loop)"
 ROUNDS=1 scripts/bench_login.sh "$bin" | tail -n +2
+echo
+echo "-- a log-in a second while 20 addresses guess passwords (turns by address in the queue)"
+ROUNDS=1 BENCH_FLOOD_S=$([ "$quick" = 1 ] && echo 10 || echo 20) scripts/bench_login_flood.sh "$bin" | tail -n +2
 report_bench
 
 if [ "${BENCH_SCALE:-0}" = 1 ]; then
