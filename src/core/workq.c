@@ -153,6 +153,21 @@ int pj_workq_remove(pj_workq *q, pj_work *w)
     return rc;
 }
 
+int pj_workq_retag(pj_workq *q, pj_work *w, int64_t tag)
+{
+    if (!q) return -1;
+    pthread_mutex_lock(&q->mu);
+    int rc = -1;
+    for (pj_work *p = q->waiting; p; p = p->next)
+        if (p == w) {
+            w->tag = tag;
+            rc = 0;
+            break;
+        }
+    pthread_mutex_unlock(&q->mu);
+    return rc;
+}
+
 int pj_workq_fd(const pj_workq *q)
 {
     return q->efd;

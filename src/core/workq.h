@@ -44,6 +44,9 @@ int64_t pj_workq_started_tag(pj_workq *q);
 /* Takes w back out of the queue while it waits: 0 (w is the caller's again, never run), or
  * -1 when it has started or finished (or q does not hold it). */
 int pj_workq_remove(pj_workq *q, pj_work *w);
+/* Gives w a new tag while it waits: 0, or -1 when it has started or finished (or q does not
+ * hold it). */
+int pj_workq_retag(pj_workq *q, pj_work *w, int64_t tag);
 /* The descriptor that is readable while finished jobs wait to be taken. */
 int pj_workq_fd(const pj_workq *q);
 /* The finished jobs in the order they finished, as a list through next (the caller's again),

@@ -110,13 +110,13 @@ typedef struct login_bucket {
  * proxy, X-Forwarded-For's), not in one line, so that addresses flooding the log-in with
  * guesses cannot keep anyone else's out nor make it wait behind all of theirs (check_hand):
  * the check of an address with none waiting or being checked goes first (of several such, the
- * one of the address with the fewer log-in attempts lately, by the throttle); the next one of
- * an address that has some waits its turn, round-robin, until every other address waiting has
- * had one more. With the queue full, a newcomer takes the place of the latest waiting check of
- * the address holding the most (then, of those holding as many, the one with the most log-in
- * attempts lately), when that one holds more than the newcomer will, or as many having made
- * more attempts; the check dropped is answered 503 busy with Retry-After LOGIN_BUSY_S, as is
- * the newcomer when none gives way. */
+ * one of the address with the fewer log-in attempts lately, by the throttle) until the address
+ * sends another; the next one of an address that has some waits its turn, round-robin, until
+ * every other address waiting has had one more. With the queue full, a newcomer takes the place of
+ * the latest waiting check of the address holding the most (then, of those holding as many, the one
+ * with the most log-in attempts lately), when that one holds more than the newcomer will, or as
+ * many having made more attempts; the check dropped is answered 503 busy with Retry-After
+ * LOGIN_BUSY_S, as is the newcomer when none gives way. */
 #define LOGIN_QUEUE  32
 #define LOGIN_BUSY_S 1
 /* With the throttle on, one client address has at most this many log-ins with the workers at
@@ -1687,7 +1687,13 @@ static int check_hand(pj_server *srv, reply *p, pj_work *w, int login)
     int64_t debt = login_debt_ms(srv, a->addr, pj_now_ms());
     if (login && srv->logins) debt += LOGIN_EVERY_MS; /* this attempt's */
     if (a->checking) {
-        /* the next one of an address with some: after one more of each other address */
+        /* the next one of an address with some: after one more of each other address; and
+         * its first, while it waits, no longer goes before the other addresses' (a burst of
+         * guesses from a new address is not a newcomer's log-in) */
+        for (reply *q = srv->checks; q; q = q->check_next)
+            if (q->c->bill == a && !q->started && q->work->tag < started) {
+                if (pj_workq_retag(srv->workers, q->work, started)) q->started = 1;
+            }
         w->tag = (a->last_tag > started ? a->last_tag : started) + 1;
     } else {
         /* an address with none goes before every address's next, and the fewer attempts it

@@ -204,8 +204,8 @@ TEST(core_workq_stop_cancels_the_running)
 }
 
 /* A free worker starts the waiting job of the least tag, of equal ones the oldest (the
- * log-in queue's turns by client address rest on it); a waiting job can be taken back out,
- * never run, while a running one cannot. */
+ * log-in queue's turns by client address rest on it); a waiting job can be given a new tag,
+ * or taken back out, never run, while a running one cannot. */
 TEST(core_workq_tag_order_and_remove)
 {
     pj_workq *q;
@@ -229,8 +229,11 @@ TEST(core_workq_tag_order_and_remove)
     CHECK_INT(pj_workq_remove(q, &jobs[0].work), -1); /* running */
     CHECK_INT(pj_workq_remove(q, &jobs[2].work), 0);  /* the older of the tag-3 ones */
     CHECK_INT(pj_workq_remove(q, &jobs[2].work), -1); /* no longer held */
+    CHECK_INT(pj_workq_retag(q, &jobs[2].work, 0), -1);
+    CHECK_INT(pj_workq_retag(q, &jobs[0].work, 9), -1);
+    CHECK_INT(pj_workq_retag(q, &jobs[5].work, 2), 0); /* now before job 3 */
     gate(1);
-    static const int order[5] = {0, 4, 3, 5, 1};
+    static const int order[5] = {0, 4, 5, 3, 1};
     int got = 0;
     while (got < 5) {
         CHECK(readable(pj_workq_fd(q), 5000));
