@@ -55,8 +55,10 @@ typedef struct pj_server_opts {
     int login_unthrottled;
     /* Slots of the log-in throttle's table (0 = 4096; tests make addresses share one). */
     int login_slots;
-    /* Log-ins waiting for a password check at most, beyond those being checked (0 = 32); one
-     * more is answered 503 busy with Retry-After. */
+    /* Log-ins waiting for a password check at most, beyond those being checked (0 = 32), in
+     * turns by client address; one more is answered 503 busy with Retry-After, unless a waiting
+     * one of the address holding the most gives way to it (answered so instead; server.c,
+     * LOGIN_QUEUE). */
     int login_queue;
     /* Long reports waiting for a report worker at most, beyond those running (0 = 8; see
      * pj_h_report); one more is answered 503 busy with Retry-After. */
