@@ -13,8 +13,11 @@
 # times (default 3), alternating (before/after comparisons). REPORT=PATH times another
 # report (e.g. "/api/v1/eldercare/coverage?group=township"); BENCH_REPORT_S the seconds of
 # each round (default 20); GZIP=1 asks for it with Accept-Encoding: gzip, as a browser does
-# (the gzip of the answer is made on the loop). Every binary serves DB itself (a log-in per
-# round, no other write).
+# (the gzip of the answer is made on the loop). BODY=FILE posts FILE as the request instead
+# (METHOD, default POST; CTYPE its content type, default text/csv), e.g. a facility table to
+# REPORT="/api/v1/facilities/import?dry_run=1". PORT: the first port to serve on (default a
+# free one; the rounds take PORT, PORT+1, …). Every binary serves DB itself (a log-in per
+# round; no other write, but what REPORT writes: reveal=1's audit rows).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 db=${1:?usage: scripts/bench_report.sh DB ADMIN_PASSWORD [BINARY...]}
@@ -34,14 +37,20 @@ echo "== /health while $report runs$([ "$gz" = 1 ] && echo ' (gzip)'), ${gap} s 
   "load average $(cut -d' ' -f1 /proc/loadavg)) =="
 for r in $(seq "$rounds"); do
   for bin in "${bins[@]}"; do
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    if [ -n "${PORT:-}" ]; then
+      port=$((PORT + ${n:-0})); n=$((${n:-0} + 1))
+    else
+      port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    fi
     "$bin" serve --db "$db" --port "$port" --quiet --alert-scan-s 0 >/dev/null 2>"$db.bench.log" &
     srv=$!
     for _ in $(seq 600); do curl -fs "http://127.0.0.1:$port/api/v1/health" >/dev/null && break; sleep 0.2; done
-    python3 - "$port" "$secs" "$pw" "$report" "$bin" "$gap" "$idle" "$gz" <<'PY'
+    python3 - "$port" "$secs" "$pw" "$report" "$bin" "$gap" "$idle" "$gz" "${BODY:-}" "${METHOD:-}" "${CTYPE:-text/csv}" <<'PY'
 import http.client, json, sys, threading, time
 port, secs, pw, report, binary = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 gap, idle_secs, gz = float(sys.argv[6]), float(sys.argv[7]), sys.argv[8] == "1"
+body = open(sys.argv[9], "rb").read() if sys.argv[9] else None
+method = sys.argv[10] or ("POST" if body is not None else "GET")
 
 def conn():
     return http.client.HTTPConnection("127.0.0.1", port, timeout=120)
@@ -53,7 +62,9 @@ r = c.getresponse()
 hdr = {"Authorization": "Bearer " + json.loads(r.read())["token"]}
 if gz:
     hdr["Accept-Encoding"] = "gzip"
-c.request("GET", report, headers=hdr)  # once first: the file in the page cache for both
+if body is not None:
+    hdr["Content-Type"] = sys.argv[11]
+c.request(method, report, body, headers=hdr)  # once first: the file in the page cache for both
 r = c.getresponse()
 first = r.read()
 assert r.status == 200, (r.status, first[:200])
@@ -80,7 +91,7 @@ def reports():
     rc = conn()
     while not stop:
         t = time.monotonic()
-        rc.request("GET", report, headers=hdr)
+        rc.request(method, report, body, headers=hdr)
         rr = rc.getresponse()
         b = rr.read()
         assert rr.status == 200, (rr.status, b[:200])

@@ -4,6 +4,7 @@
 
 #include "core/util.h"
 #include "domain/render.h"
+#include "domain/rows.h"
 
 #include "core/banned.h"
 
@@ -34,6 +35,52 @@ int pj_audit_add(pj_ctx *c, const char *action, const char *entity, int64_t enti
     int rc = pj_stmt_step(s, err);
     pj_stmt_done(s);
     return rc < 0 ? -1 : 0;
+}
+
+int pj_audit_reveals(pj_ctx *c, const pj_reveals *r, pj_err *err)
+{
+    if (c->unsent || !r->n) return 0;
+    /* one statement for every row (a district's vulnerable list is some 45,000): the records
+     * as one JSON array [["elder",1],["helper",7],…], each row as pj_audit_add writes it */
+    pj_buf b;
+    pj_buf_init(&b, (size_t)1 << 30);
+    pj_buf_putc(&b, '[');
+    for (size_t i = 0; i < r->n; i++)
+        pj_buf_printf(&b, "%s[\"%s\",%lld]", i ? "," : "", r->entity[i], (long long)r->id[i]);
+    pj_buf_putc(&b, ']');
+    pj_buf_putc(&b, 0);
+    if (b.overflow) {
+        pj_buf_free(&b);
+        return pj_fail(err, 500, "internal", "", "out of memory");
+    }
+    int rc = -1;
+    if (pj_db_begin(c->db, err)) goto out;
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "INSERT INTO audit (at, user_id, username, action, entity, entity_id, before_json,"
+        " after_json, request_id) SELECT ?1, ?2, ?3, 'read_unmasked', json_extract(value, '$[0]'),"
+        " json_extract(value, '$[1]'), NULL, NULL, ?4 FROM json_each(?5) ORDER BY key",
+        err);
+    if (!s) {
+        pj_db_rollback(c->db);
+        goto out;
+    }
+    pj_stmt_int(s, 1, pj_now());
+    if (c->actor.user_id)
+        pj_stmt_int(s, 2, c->actor.user_id);
+    else
+        pj_stmt_null(s, 2);
+    pj_stmt_text(s, 3, c->actor.username ? c->actor.username : "system");
+    pj_stmt_text(s, 4, c->request_id);
+    pj_stmt_text(s, 5, b.data);
+    if (pj_step_done(s, err)) {
+        pj_db_rollback(c->db);
+        goto out;
+    }
+    rc = pj_db_commit(c->db, err);
+out:
+    pj_buf_free(&b);
+    return rc;
 }
 
 int64_t pj_audit_last_at(pj_ctx *c)

@@ -10,6 +10,12 @@
 int pj_audit_add(pj_ctx *c, const char *action, const char *entity, int64_t entity_id,
                  const char *before, const char *after, pj_err *err);
 
+/* A read_unmasked row for each record of r, in its order, as pj_audit_add writes them, in one
+ * statement and one transaction of its own (a savepoint in a write batch): the audit of a read
+ * made where it could not write (pj_ctx.reveals). Nothing for a HEAD (c->unsent). 0, or -1
+ * (nothing written). */
+int pj_audit_reveals(pj_ctx *c, const pj_reveals *r, pj_err *err);
+
 typedef struct pj_audit_filter {
     const char *entity, *action, *username;
     int64_t entity_id, user_id;

@@ -1,6 +1,7 @@
 #include "domain/ctx.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/banned.h"
@@ -66,4 +67,27 @@ void pj_ctx_for_job(pj_ctx *c, pj_db *db, pj_arena *arena, const pj_actor *actor
     c->actor.username = username;
     c->request_id = request_id;
     c->settings = settings;
+}
+
+int pj_reveals_add(pj_reveals *r, const char *entity, int64_t id, pj_err *err)
+{
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? 2 * r->cap : 1024;
+        const char **e = realloc(r->entity, cap * sizeof *e);
+        if (e) r->entity = e;
+        int64_t *i = e ? realloc(r->id, cap * sizeof *i) : NULL;
+        if (!i) return pj_fail(err, 500, "internal", "", "out of memory");
+        r->id = i;
+        r->cap = cap;
+    }
+    r->entity[r->n] = entity;
+    r->id[r->n++] = id;
+    return 0;
+}
+
+void pj_reveals_free(pj_reveals *r)
+{
+    free(r->entity);
+    free(r->id);
+    memset(r, 0, sizeof *r);
 }

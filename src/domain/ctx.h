@@ -41,6 +41,14 @@ typedef struct pj_settings {
     int fast_hash;        /* tests only: minimal argon2id cost */
 } pj_settings;
 
+/* The records a read showed unmasked, in the order shown, to be audited by another connection
+ * than the read's (pj_ctx.reveals). entity: static storage ("elder", "helper"). */
+typedef struct pj_reveals {
+    const char **entity;
+    int64_t *id;
+    size_t n, cap;
+} pj_reveals;
+
 typedef struct pj_ctx {
     pj_db *db;
     pj_arena *arena;
@@ -60,6 +68,11 @@ typedef struct pj_ctx {
      * (pj_el_audit_reveal writes no row); every check before them is made as for a GET, and
      * the session's check does not advance its last_seen (a probe keeps no session alive). */
     int unsent;
+    /* Set where the call's connection cannot write (a report worker's, read-only): each
+     * unmasked read pj_el_audit_reveal would audit is added here instead, and the caller
+     * writes the rows (pj_audit_reveals) once the read is over, before the answer is sent.
+     * NULL: audited at once. */
+    pj_reveals *reveals;
 } pj_ctx;
 
 void pj_settings_default(pj_settings *s);
@@ -69,6 +82,10 @@ void pj_settings_default(pj_settings *s);
  * and the settings; no token, no client address. */
 void pj_ctx_for_job(pj_ctx *c, pj_db *db, pj_arena *arena, const pj_actor *actor,
                     const char *username, const char *request_id, const pj_settings *settings);
+
+/* Adds (entity, id) to r: 0, or -1 (500 in err) out of memory. */
+int pj_reveals_add(pj_reveals *r, const char *entity, int64_t id, pj_err *err);
+void pj_reveals_free(pj_reveals *r);
 
 /* 1 for admin and district officer: the whole district. */
 int pj_ctx_district(const pj_ctx *c);

@@ -394,6 +394,7 @@ const char *pj_el_mask_phone(pj_ctx *c, const char *s, int reveal)
 int pj_el_audit_reveal(pj_ctx *c, const char *entity, int64_t id, pj_err *err)
 {
     if (c->unsent) return 0; /* a HEAD: nothing is shown, so nothing was read unmasked */
+    if (c->reveals) return pj_reveals_add(c->reveals, entity, id, err); /* audited by the caller */
     int own = !pj_db_in_tx(c->db);
     if (own && pj_db_begin(c->db, err)) return -1;
     if (pj_audit_add(c, "read_unmasked", entity, id, NULL, NULL, err)) {

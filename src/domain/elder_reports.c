@@ -528,11 +528,14 @@ int pj_vulnerable_list(pj_ctx *c, int64_t region_id, int reveal, int64_t cursor,
     pj_el_region_bind(s, region_id, &i);
     pj_stmt_int(s, i++, csv ? 0 : cursor);
     pj_stmt_int(s, i++, csv ? 1000000 : limit + 1);
-    if (reveal && pj_db_begin(c->db, err)) {
+    /* with reveal=1 its audit rows go in one transaction with the read, unless they are
+     * collected for the caller to write (c->reveals: a read-only connection's read) */
+    int audit_tx = reveal && !c->reveals;
+    if (audit_tx && pj_db_begin(c->db, err)) {
         pj_stmt_done(s);
         return -1;
     }
-    int started = reveal ? 0 : pj_db_read_begin(c->db);
+    int started = audit_tx ? 0 : pj_db_read_begin(c->db);
     int rc = 0;
     if (!csv) {
         rc = pj_render_query_page(c, s, limit, reveal ? vul_revealed : vul_masked, w, err);
@@ -575,7 +578,7 @@ int pj_vulnerable_list(pj_ctx *c, int64_t region_id, int reveal, int64_t cursor,
         for (int64_t k = 0; k < n && !rc; k++) rc = vul_row(c, ids[k], reveal, NULL, csv, err);
         free(ids);
     }
-    if (reveal) {
+    if (audit_tx) {
         if (rc || pj_db_commit(c->db, err)) {
             pj_db_rollback(c->db);
             return -1;

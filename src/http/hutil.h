@@ -66,6 +66,14 @@ int pj_h_report(pj_req *r, pj_read_fn fn);
 typedef int (*pj_read_args_fn)(pj_ctx *c, const void *args, pj_jw *w, pj_err *err);
 int pj_h_report_args(pj_req *r, pj_read_args_fn fn, const void *args, size_t size,
                      const char *content_type);
+/* The same for a call that may show personal data unmasked (e.g. reveal=1), whose reads are
+ * audited (pj_el_audit_reveal): on the worker they are collected (pj_ctx.reveals) during the
+ * read, and once the call is done the worker writes their read_unmasked rows (one statement,
+ * one short write transaction after the read's snapshot) before the answer is handed back; if
+ * that fails the answer is the failure, never the data. None for a HEAD. The long read holds
+ * no lock the loop's writes wait for. */
+int pj_h_report_audited(pj_req *r, pj_read_args_fn fn, const void *args, size_t size,
+                        const char *content_type);
 /* Tests only: called on the report worker before each report's call runs, inside its
  * snapshot, with the flag a stop sets (a test holds a report there until it lets it go, or
  * until the stop asks the report to end). NULL = none. */

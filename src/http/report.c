@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "domain/audit.h"
 #include "http/hutil.h"
 
 #include "core/banned.h"
@@ -29,11 +30,14 @@ typedef struct report_job {
     char request_id[24];
     pj_actor actor; /* username: the job's copy */
     pj_settings settings;
+    int audited; /* the call may read unmasked: its reads to audit are collected (reveals) */
+    int unsent;  /* a HEAD's: nothing is shown, nothing to audit */
     /* the outcome, read on the loop once the job is back */
     int rc;
     int interrupted; /* a statement was ended by the stop (report_progress) */
     pj_err err;
     pj_buf out;
+    pj_reveals reveals; /* audited (read_unmasked rows) before the answer leaves the worker */
     max_align_t args[]; /* fn_args's parameters (aligned for any struct) */
 } report_job;
 
@@ -95,6 +99,29 @@ static int report_progress(void *arg)
     return 1;
 }
 
+/* What the call showed unmasked (j->reveals) audited before its answer leaves the worker: the
+ * read_unmasked rows in one short write transaction of their own (one statement; the read's
+ * snapshot is over), on this connection made writable for it alone. The insert, its commit
+ * and the checkpoint after it run here, not on the loop; the loop's own writes wait for the
+ * lock at most as long as that statement and commit. 0, or -1 (j->err; nothing written). */
+static int audit_reveals(pj_db *db, pj_ctx *c, report_job *j)
+{
+    if (!j->reveals.n) return 0;
+    int rc = pj_db_exec(db, "PRAGMA query_only = 0", &j->err) ||
+                     pj_audit_reveals(c, &j->reveals, &j->err)
+                 ? -1
+                 : 0;
+    pj_err e;
+    pj_err_clear(&e);
+    if (pj_db_exec(db, "PRAGMA query_only = 1", &e)) {
+        /* a connection that cannot be made read-only again is not kept for the next report */
+        pj_log(PJ_LOG_WARN, "report %s: %s", j->request_id, e.message);
+        pthread_setspecific(conn_key, NULL);
+        pj_db_close(db);
+    }
+    return rc;
+}
+
 static void report_run(pj_work *w)
 {
     report_job *j = (report_job *)w;
@@ -116,17 +143,24 @@ static void report_run(pj_work *w)
     pj_arena_init(&arena, 1 << 16);
     pj_ctx c;
     pj_ctx_for_job(&c, db, &arena, &j->actor, j->username, j->request_id, &j->settings);
+    c.unsent = j->unsent;
+    if (j->audited) c.reveals = &j->reveals;
     pj_jw jw;
     pj_jw_init(&jw, &j->out);
     pj_db_progress(db, report_progress, j);
     j->rc = j->fn ? j->fn(&c, &jw, &j->err) : j->fn_args(&c, j->args, &jw, &j->err);
     pj_db_progress(db, NULL, NULL);
     pj_db_read_end(db, started);
+    if (!j->rc && !j->interrupted && j->audited && audit_reveals(db, &c, j)) {
+        pj_buf_reset(&j->out); /* not audited: not shown */
+        j->rc = -1;
+    }
     pj_arena_free(&arena);
     if (j->interrupted) {
         /* a statement was cut short: whatever the call made of it is not the answer */
         pj_log(PJ_LOG_INFO, "report %s: interrupted by the stop", j->request_id);
         pj_buf_reset(&j->out);
+        pj_reveals_free(&j->reveals);
         pj_err_clear(&j->err);
         pj_fail(&j->err, 503, "stopping", "", "the server is stopping");
         j->rc = -1;
@@ -137,12 +171,14 @@ static void report_free(pj_work *w)
 {
     report_job *j = (report_job *)w;
     pj_buf_free(&j->out);
+    pj_reveals_free(&j->reveals);
     free(j->db_path);
     free(j->username);
     free(j);
 }
 
-/* On the loop once the report is done: its answer becomes the response. */
+/* On the loop once the report is done: its answer becomes the response (an unmasked one's
+ * audit rows are committed by then: audit_reveals). */
 static int report_done(pj_req *r, pj_work *w)
 {
     report_job *j = (report_job *)w;
@@ -151,6 +187,8 @@ static int report_done(pj_req *r, pj_work *w)
         if (!r->err.status) pj_fail(&r->err, 500, "internal", "", "the report failed");
         return -1;
     }
+    /* its audit rows are another connection's write: what the loop caches sees it now */
+    if (j->reveals.n) pj_db_generation(r->ctx.db, 1);
     pj_buf_free(&r->out);
     r->out = j->out; /* the reply takes the buffer */
     memset(&j->out, 0, sizeof j->out);
@@ -159,7 +197,7 @@ static int report_done(pj_req *r, pj_work *w)
 }
 
 static int hand(pj_req *r, pj_read_fn fn, pj_read_args_fn fn_args, const void *args, size_t size,
-                const char *content_type)
+                const char *content_type, int audited)
 {
     report_job *j = calloc(1, sizeof *j + size);
     if (!j) return pj_fail(&r->err, 500, "internal", "", "out of memory");
@@ -173,6 +211,8 @@ static int hand(pj_req *r, pj_read_fn fn, pj_read_args_fn fn_args, const void *a
     j->fn_args = fn_args;
     if (size) memcpy(j->args, args, size);
     j->content_type = content_type;
+    j->audited = audited;
+    j->unsent = r->ctx.unsent;
     snprintf(j->request_id, sizeof j->request_id, "%s", r->request_id);
     j->actor = r->ctx.actor;
     j->actor.username = NULL; /* the copy, set on the worker */
@@ -189,11 +229,17 @@ static int hand(pj_req *r, pj_read_fn fn, pj_read_args_fn fn_args, const void *a
 
 int pj_h_report(pj_req *r, pj_read_fn fn)
 {
-    return hand(r, fn, NULL, NULL, 0, NULL);
+    return hand(r, fn, NULL, NULL, 0, NULL, 0);
 }
 
 int pj_h_report_args(pj_req *r, pj_read_args_fn fn, const void *args, size_t size,
                      const char *content_type)
 {
-    return hand(r, NULL, fn, args, size, content_type);
+    return hand(r, NULL, fn, args, size, content_type, 0);
+}
+
+int pj_h_report_audited(pj_req *r, pj_read_args_fn fn, const void *args, size_t size,
+                        const char *content_type)
+{
+    return hand(r, NULL, fn, args, size, content_type, 1);
 }

@@ -473,9 +473,7 @@ TEST_T(http_report_off_the_loop, 60)
 
 /* The vulnerable list's CSV (every vulnerable elder of the area, a row read for each) runs on
  * the report worker too: while it is held there /health and a page of the list are answered,
- * and the CSV once it is let go, masked, with no audit row. With reveal=1 it writes an audit
- * row per elder shown, so it is answered on the loop (no report held): rows and audit as
- * before. */
+ * and the CSV once it is let go, masked, with no audit row. */
 TEST_T(http_vulnerable_csv_off_the_loop, 120)
 {
     th_server s;
@@ -507,17 +505,156 @@ TEST_T(http_vulnerable_csv_off_the_loop, 120)
     CHECK_INT(lines, vulnerable + 1); /* the head and every vulnerable elder */
     free(resp);
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit"), audits); /* masked: nothing read */
+    th_stop(&s);
+}
 
-    /* reveal=1: answered without a report (none is held), one audit row per elder shown */
-    CHECK_INT(get(&s, "/api/v1/eldercare/vulnerable?format=csv&reveal=1", officer, &resp, &body),
-              200);
-    lines = 0;
-    for (const char *p = body; *p; p++) lines += *p == '\n';
-    CHECK_INT(lines, vulnerable + 1);
+static int vulnerable_revealed(th_ctx *t, pj_jw *w, pj_buf *csv, const void *arg)
+{
+    pj_err err;
+    return pj_vulnerable_list(&t->c, *(const int64_t *)arg, 1, 0, 0, NULL, csv, &err);
+}
+
+/* The read_unmasked rows after audit row `after`, in order: "entity:id user_id username;"… */
+static char *reveal_rows(th_server *s, int64_t after)
+{
+    th_ctx t;
+    th_ctx_open(s, &t, "test", PJ_ROLE_ADMIN);
+    pj_err err;
+    pj_stmt *q = pj_db_prepare(t.db,
+                               "SELECT entity, entity_id, user_id, username FROM audit WHERE id > ?"
+                               " AND action = 'read_unmasked' ORDER BY id",
+                               &err);
+    if (!q) t_fail(__FILE__, __LINE__, "prepare: %s", err.message);
+    pj_stmt_int(q, 1, after);
+    pj_buf b;
+    pj_buf_init(&b, 64 << 20);
+    while (pj_stmt_step(q, &err) == 1)
+        pj_buf_printf(&b, "%s:%lld %lld %s;", pj_col_text(q, 0), (long long)pj_col_int(q, 1),
+                      (long long)pj_col_int(q, 2), pj_col_text(q, 3));
+    pj_stmt_done(q);
+    pj_buf_putc(&b, 0);
+    th_ctx_close(&t);
+    return b.data;
+}
+
+/* With reveal=1 the CSV (every vulnerable elder's and paired helper's number in full) is made
+ * on the report worker too: while it is held there /health and a grid worker's page are
+ * answered and no audit row is written yet. Let go, it answers byte for byte what the domain
+ * call made on one connection answers, and its read_unmasked rows (each elder, then its
+ * helper, for the officer, with the request's id) are the ones that call writes, all written
+ * by the time the CSV arrives. On the loop the hook is never reached ("no report started"). */
+TEST_T(http_vulnerable_reveal_csv_off_the_loop, 120)
+{
+    th_server s;
+    start_held_opts(&s, (th_opts){.demo = 1});
+    el_demo(&s, 600);
+    char officer[80], grid[80], town[80];
+    th_login(&s, "officer", s.demo_pw, officer);
+    th_login(&s, "grid01", s.demo_pw, grid);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    int64_t vulnerable =
+        th_sql_int(&s, "SELECT COUNT(*) FROM elders WHERE status = 'active' AND"
+                       " (living_alone = 1 OR disabled = 1 OR ability_level >= 3)");
+    int64_t helpers = th_sql_int(&s, "SELECT COUNT(*) FROM elders e JOIN elder_pairs p ON"
+                                     " p.elder_id = e.id AND p.state = 'active' WHERE e.status ="
+                                     " 'active' AND (e.living_alone = 1 OR e.disabled = 1 OR"
+                                     " e.ability_level >= 3)");
+    CHECK(vulnerable > 50);
+    CHECK(helpers > 0);
+    int64_t last = th_sql_int(&s, "SELECT MAX(id) FROM audit");
+    int rep = send_get(&s, "/api/v1/eldercare/vulnerable?format=csv&reveal=1", officer);
+    report_started();
+    int h = send_get(&s, "/api/v1/health", NULL);
+    if (!answered(h, 5000))
+        t_fail(__FILE__, __LINE__, "/health was not answered while the CSV was being made");
+    CHECK_INT(answer(h, NULL, NULL), 200);
+    CHECK_INT(get(&s, "/api/v1/elders?limit=5", grid, NULL, NULL), 200);
+    CHECK(!answered(rep, 200));                                   /* still held */
+    CHECK_INT(th_sql_int(&s, "SELECT MAX(id) FROM audit"), last); /* nothing audited yet */
+    release(1);
+    char *resp;
+    const char *body;
+    CHECK_INT(answer(rep, &resp, &body), 200);
+    CHECK(strstr(resp, "Content-Type: text/csv; charset=utf-8\r\n") != NULL);
+    char rid[40] = "";
+    const char *x = strstr(resp, "X-Request-Id: ");
+    CHECK(x != NULL);
+    if (x) sscanf(x + 14, "%39[^\r]", rid);
+    char *served = reveal_rows(&s, last);
+    int64_t mid = th_sql_int(&s, "SELECT MAX(id) FROM audit");
+    char q[200];
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE id > %lld AND action = 'read_unmasked' AND"
+             " request_id = '%s'",
+             (long long)last, rid);
+    CHECK_INT(th_sql_int(&s, q), vulnerable + helpers);
+    /* the same bytes and the same rows as the call made on one connection (the loop's code) */
+    int64_t region = 0;
+    char *want =
+        domain_body(&s, "officer", PJ_ROLE_DISTRICT_OFFICER, vulnerable_revealed, &region, 1);
+    if (strcmp(body, want)) t_fail(__FILE__, __LINE__, "the revealed CSV differs");
+    char *direct = reveal_rows(&s, mid);
+    if (strcmp(served, direct))
+        t_fail(__FILE__, __LINE__, "the audit rows differ:\n%.300s\nvs\n%.300s", served, direct);
+    CHECK(strstr(served, "elder:") == served);
+    free(want);
+    free(direct);
+    free(served);
     free(resp);
-    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'read_unmasked' AND"
-                             " entity = 'elder'"),
-              vulnerable);
+
+    /* a township officer's: their township's elders only, audited as theirs */
+    last = th_sql_int(&s, "SELECT MAX(id) FROM audit");
+    rep = send_get(&s, "/api/v1/eldercare/vulnerable?format=csv&reveal=1", town);
+    report_started();
+    release(1);
+    CHECK_INT(answer(rep, &resp, &body), 200);
+    served = reveal_rows(&s, last);
+    mid = th_sql_int(&s, "SELECT MAX(id) FROM audit");
+    want = domain_body(&s, "jinhaihu", PJ_ROLE_TOWNSHIP_OFFICER, vulnerable_revealed, &region, 1);
+    if (strcmp(body, want)) t_fail(__FILE__, __LINE__, "the township's revealed CSV differs");
+    direct = reveal_rows(&s, mid);
+    CHECK(*served != 0);
+    if (strcmp(served, direct))
+        t_fail(__FILE__, __LINE__, "the township's audit rows differ:\n%.300s\nvs\n%.300s", served,
+               direct);
+    free(want);
+    free(direct);
+    free(served);
+    free(resp);
+
+    /* a HEAD: made on the worker as the GET, nothing shown, nothing audited */
+    last = th_sql_int(&s, "SELECT MAX(id) FROM audit");
+    int fd = conn_to(&s);
+    char req[300];
+    int n = snprintf(req, sizeof req,
+                     "HEAD /api/v1/eldercare/vulnerable?format=csv&reveal=1 HTTP/1.1\r\nHost: x\r\n"
+                     "Authorization: Bearer %s\r\nConnection: close\r\n\r\n",
+                     officer);
+    if (send(fd, req, (size_t)n, MSG_NOSIGNAL) != n) t_fail(__FILE__, __LINE__, "send");
+    report_started();
+    release(1);
+    CHECK_INT(answer(fd, NULL, NULL), 200);
+    CHECK_INT(th_sql_int(&s, "SELECT MAX(id) FROM audit"), last);
+
+    /* the audit rows cannot be written (a trigger refuses them: 409 conflict, as on one
+     * connection): the answer is the failure, no number goes out, and no row is left */
+    th_sql_exec(&s, "CREATE TRIGGER no_reveal BEFORE INSERT ON audit WHEN NEW.action ="
+                    " 'read_unmasked' BEGIN SELECT RAISE(ABORT, 'refused'); END");
+    rep = send_get(&s, "/api/v1/eldercare/vulnerable?format=csv&reveal=1", officer);
+    report_started();
+    release(1);
+    int st = answer(rep, &resp, &body);
+    if (st < 400) t_fail(__FILE__, __LINE__, "%d %.300s", st, body);
+    CHECK(strstr(body, "\"error\"") != NULL);
+    CHECK(strstr(body, "elder_id") == NULL);
+    free(resp);
+    th_sql_exec(&s, "DROP TRIGGER no_reveal");
+    CHECK_INT(th_sql_int(&s, "SELECT MAX(id) FROM audit"), last);
+
+    /* a viewer may not: 403 at once, never queued (no report started) */
+    char viewer[80];
+    th_login(&s, "viewer", s.demo_pw, viewer);
+    CHECK_INT(get(&s, "/api/v1/eldercare/vulnerable?format=csv&reveal=1", viewer, NULL, NULL), 403);
     th_stop(&s);
 }
 
