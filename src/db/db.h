@@ -31,6 +31,12 @@ int pj_db_commit(pj_db *db, pj_err *err);
 void pj_db_rollback(pj_db *db);
 int pj_db_in_tx(pj_db *db);
 
+/* Shadow writes (a trial run on TEMP copies of the tables it writes, see the facility
+ * import): with on set, pj_db_begin is a deferred BEGIN, which takes no lock on the database
+ * until a statement writes to it, and no statement that writes to the database itself
+ * ("main") may be prepared (refused: 500 on prepare). 0 off again. */
+void pj_db_shadow(pj_db *db, int on);
+
 /* A read transaction around several queries: one consistent snapshot and one lock cycle.
  * Returns 1 when it started one (pass that to pj_db_read_end), 0 when already inside one. */
 int pj_db_read_begin(pj_db *db);

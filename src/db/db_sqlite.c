@@ -33,6 +33,7 @@ struct pj_db {
     uint64_t commits; /* commits made through this connection */
     uint64_t others;  /* last data_version seen (commits by other connections) */
     int batch;        /* a group-commit batch is open: transactions are savepoints in it */
+    int shadow;       /* pj_db_shadow: begin is deferred, writes to main refused */
     pj_stmt cache[CACHE_SLOTS];
 };
 
@@ -397,7 +398,12 @@ int pj_db_schema_latest(void)
 int pj_db_begin(pj_db *db, pj_err *err)
 {
     if (db->in_tx) return pj_fail(err, 500, "internal", "", "nested transaction");
-    if (pj_db_exec(db, db->batch ? "SAVEPOINT pj_tx" : "BEGIN IMMEDIATE", err)) return -1;
+    if (pj_db_exec(db,
+                   db->batch    ? "SAVEPOINT pj_tx"
+                   : db->shadow ? "BEGIN"
+                                : "BEGIN IMMEDIATE",
+                   err))
+        return -1;
     db->in_tx = 1;
     return 0;
 }
@@ -419,6 +425,26 @@ void pj_db_rollback(pj_db *db)
     sqlite3_exec(db->h, db->batch ? "ROLLBACK TO pj_tx; RELEASE pj_tx" : "ROLLBACK", NULL, NULL,
                  NULL);
     db->in_tx = 0;
+}
+
+/* The authorizer of a shadow run: no write to the database itself. */
+static int shadow_auth(void *arg, int action, const char *a1, const char *a2, const char *dbname,
+                       const char *trigger)
+{
+    /* the schema's own tables are SQLite's (a table-valued function such as json_each
+     * declares itself through them when a statement naming it is prepared) */
+    if ((action == SQLITE_INSERT || action == SQLITE_UPDATE || action == SQLITE_DELETE) && dbname &&
+        !strcmp(dbname, "main") && !(a1 && !strncmp(a1, "sqlite_", 7))) {
+        pj_error("db: a shadow run tried to write main.%s", a1 ? a1 : "?");
+        return SQLITE_DENY;
+    }
+    return SQLITE_OK;
+}
+
+void pj_db_shadow(pj_db *db, int on)
+{
+    db->shadow = on;
+    sqlite3_set_authorizer(db->h, on ? shadow_auth : NULL, NULL);
 }
 
 int pj_db_read_begin(pj_db *db)

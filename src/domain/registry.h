@@ -70,6 +70,19 @@ int pj_facility_import_csv(pj_ctx *c, const char *text, size_t len, int dry_run,
                            pj_jw *w, pj_err *err);
 int pj_facility_import_xlsx(pj_ctx *c, const void *data, size_t len, int dry_run, int max_rows,
                             pj_jw *w, pj_err *err);
+/* The same import made apart from the connection that writes everything else (a report
+ * worker's own connection, c->db, opened for it alone): every row checked and written, as
+ * above, on TEMP copies of the tables the import writes (facilities, facility_roles, audit),
+ * which takes no lock on the database; then, for a commit, what it wrote copied into the
+ * database in one short write transaction. That transaction first looks whether a facility,
+ * region, organisation, manual, plan, conversion or standard, or the caller's own account, was
+ * written since the copies were made (their audit rows): if so it writes nothing and answers 2 —
+ * the import must be made again (pj_facility_import_csv/xlsx on the writing connection), its checks
+ * having read what has since changed. Otherwise as pj_facility_import_csv/xlsx: 0, 1 or -1. */
+int pj_facility_import_apart(pj_ctx *c, int xlsx, const void *data, size_t len, int dry_run,
+                             int max_rows, pj_jw *w, pj_err *err);
+/* Tests only: called between the trial and the write (NULL = none). */
+extern void (*pj_facility_import_apart_hook)(void);
 /* The facilities the list with the same filters holds (every page), in the import's columns. */
 int pj_facility_export_csv(pj_ctx *c, const pj_list_filter *f, pj_buf *out, pj_err *err);
 int pj_facility_export_xlsx(pj_ctx *c, const pj_list_filter *f, pj_buf *out, pj_err *err);

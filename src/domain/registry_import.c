@@ -933,6 +933,222 @@ int pj_facility_import_xlsx(pj_ctx *c, const void *data, size_t len, int dry_run
     return import_rows(c, &r, dry_run, max_rows, w, err);
 }
 
+/* ---- the import apart: a trial on TEMP copies, then one short write ---- */
+
+/* The tables the import writes (pj_facility_create_in / update_in, pj_audit_add): copied as
+ * TEMP tables of the same name, which a statement naming the table unqualified finds first. */
+static const char *const shadowed[] = {"facilities", "facility_roles", "audit", NULL};
+
+static int is_shadowed(const char *name, size_t n)
+{
+    for (int i = 0; shadowed[i]; i++)
+        if (strlen(shadowed[i]) == n && !strncmp(shadowed[i], name, n)) return 1;
+    return 0;
+}
+
+/* A table's CREATE TABLE made TEMP, its references to tables not copied left out (a TEMP
+ * table's foreign key names a table of its own schema; the import checks those references
+ * itself, and the write into the database checks them again). */
+static char *shadow_sql(pj_ctx *c, const char *sql)
+{
+    const char *t = strstr(sql, "TABLE ");
+    if (strncmp(sql, "CREATE TABLE ", 13) || !t) return NULL;
+    pj_buf b;
+    pj_buf_init(&b, 1 << 20);
+    pj_buf_printf(&b, "CREATE TEMP %s", t);
+    char *out = pj_arena_strdup(c->arena, b.data ? b.data : "");
+    pj_buf_free(&b);
+    for (char *r; (r = strstr(out, " REFERENCES "));) {
+        char *name = r + 12, *e = name;
+        while (*e && *e != '(' && *e != ' ') e++;
+        if (is_shadowed(name, (size_t)(e - name))) {
+            r[1] = 'r'; /* kept: marked so that the search goes on past it */
+            continue;
+        }
+        char *end = strchr(e, ')');
+        if (!end) return NULL;
+        end++;
+        /* ON DELETE / ON UPDATE and their action (one word, or SET NULL, SET DEFAULT, NO ACTION) */
+        while (!strncmp(end, " ON DELETE ", 11) || !strncmp(end, " ON UPDATE ", 11)) {
+            end += 11;
+            if (!strncmp(end, "SET ", 4) || !strncmp(end, "NO ", 3)) end = strchr(end, ' ') + 1;
+            while (*end && *end != ' ' && *end != ',' && *end != ')') end++;
+        }
+        memmove(r, end, strlen(end) + 1);
+    }
+    for (char *r = out; (r = strstr(r, " rEFERENCES ")); r++) r[1] = 'R';
+    return out;
+}
+
+/* The TEMP copies, in one snapshot with *snap, the newest audit row then. */
+static int shadow_make(pj_ctx *c, int64_t *snap, pj_err *err)
+{
+    if (pj_db_exec(c->db, "BEGIN", err)) return -1;
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT COALESCE(MAX(id), 0) FROM main.audit", err);
+    if (!s) goto fail;
+    int rc = pj_stmt_step(s, err);
+    *snap = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc != 1) goto fail;
+    for (int i = 0; shadowed[i]; i++) {
+        const char *t = shadowed[i];
+        s = pj_db_prepare(c->db,
+                          "SELECT type, sql FROM main.sqlite_master WHERE tbl_name = ? AND sql IS"
+                          " NOT NULL AND type IN ('table', 'index', 'trigger') ORDER BY type <>"
+                          " 'table', type = 'trigger'",
+                          err);
+        if (!s) goto fail;
+        pj_stmt_text(s, 1, t);
+        const char *ddl[32];
+        int n = 0;
+        while ((rc = pj_stmt_step(s, err)) == 1) {
+            if (n == 32) {
+                pj_stmt_done(s);
+                pj_fail(err, 500, "internal", "", "the table %s has too many indexes", t);
+                goto fail;
+            }
+            const char *sql = pj_col_text(s, 1);
+            if (!strcmp(pj_col_text(s, 0), "table")) {
+                ddl[n++] = shadow_sql(c, sql);
+            } else if (!strcmp(pj_col_text(s, 0), "trigger")) {
+                /* the table's triggers on its copy too (a write they make to another table is
+                 * refused as any write to the database: the import fails, nothing written) */
+                ddl[n++] = !strncmp(sql, "CREATE TRIGGER ", 15)
+                               ? pj_arena_printf(c->arena, "CREATE TEMP TRIGGER %s", sql + 15)
+                               : NULL;
+            } else if (strcmp(t, "audit")) { /* the audit copy is only written to */
+                const char *on = !strncmp(sql, "CREATE INDEX ", 13)          ? sql + 13
+                                 : !strncmp(sql, "CREATE UNIQUE INDEX ", 20) ? sql + 20
+                                                                             : NULL;
+                ddl[n++] =
+                    on ? pj_arena_printf(c->arena, "%.*stemp.%s", (int)(on - sql), sql, on) : NULL;
+            }
+            if (n && !ddl[n - 1]) {
+                pj_stmt_done(s);
+                pj_fail(err, 500, "internal", "", "cannot copy the table %s", t);
+                goto fail;
+            }
+        }
+        pj_stmt_done(s);
+        if (rc < 0) goto fail;
+        for (int k = 0; k < n; k++)
+            if (pj_db_exec(c->db, ddl[k], err)) goto fail;
+        if (strcmp(t, "audit") &&
+            pj_db_exec(c->db,
+                       pj_arena_printf(c->arena, "INSERT INTO temp.%s SELECT * FROM main.%s", t, t),
+                       err))
+            goto fail;
+    }
+    return pj_db_exec(c->db, "COMMIT", err);
+fail:
+    pj_db_exec(c->db, "ROLLBACK", NULL);
+    return -1;
+}
+
+static void shadow_drop(pj_ctx *c)
+{
+    for (int i = 0; shadowed[i]; i++)
+        pj_db_exec(c->db, pj_arena_printf(c->arena, "DROP TABLE IF EXISTS temp.%s", shadowed[i]),
+                   NULL);
+}
+
+/* The columns of main.facilities but id, "a, b, …". */
+static const char *facility_columns(pj_ctx *c, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT name FROM pragma_table_info('facilities', 'main')"
+                               " WHERE name <> 'id' ORDER BY cid",
+                               err);
+    if (!s) return NULL;
+    pj_buf b;
+    pj_buf_init(&b, 1 << 16);
+    int rc;
+    while ((rc = pj_stmt_step(s, err)) == 1)
+        pj_buf_printf(&b, "%s%s", b.len ? ", " : "", pj_col_text(s, 0));
+    pj_stmt_done(s);
+    const char *out = rc < 0 || !b.data ? NULL : pj_arena_strdup(c->arena, b.data);
+    pj_buf_free(&b);
+    return out;
+}
+
+/* What the trial wrote, into the database: one write transaction. 0 written (or nothing to
+ * write), 1 refused (a record the import's checks read was written since the copies: nothing
+ * written), -1 failed. */
+static int shadow_apply(pj_ctx *c, int64_t snap, pj_err *err)
+{
+    int64_t n;
+    if (pj_query_int(c, "SELECT COUNT(*) FROM temp.audit", &n, err)) return -1;
+    if (!n) return 0; /* nothing kept: a preview, a bad row, nothing changed */
+    const char *fcols = facility_columns(c, err);
+    if (!fcols) return -1;
+    if (pj_db_exec(c->db, "BEGIN IMMEDIATE", err)) return -1;
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT EXISTS (SELECT 1 FROM main.audit WHERE id > ?1 AND (entity IN ('facility',"
+        " 'facilities', 'region', 'regions', 'organisation', 'organisations', 'manual', 'plan',"
+        " 'conversion', 'standard', 'district') OR (entity = 'user' AND entity_id = ?2 AND"
+        " action IN ('update', 'delete', 'password_reset'))))",
+        err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, snap);
+    pj_stmt_int(s, 2, c->actor.user_id);
+    int rc = pj_stmt_step(s, err);
+    int changed = rc == 1 && pj_col_int(s, 0);
+    pj_stmt_done(s);
+    if (rc != 1) goto fail;
+    if (changed) {
+        pj_db_exec(c->db, "ROLLBACK", NULL);
+        return 1;
+    }
+#define TOUCHED(act) "(SELECT entity_id FROM temp.audit WHERE entity = 'facility'" act ")"
+    const char *sql[] = {
+        pj_arena_printf(
+            c->arena,
+            "UPDATE main.facilities SET (%s) = (SELECT %s FROM temp.facilities t WHERE"
+            " t.id = main.facilities.id) WHERE id IN " TOUCHED(" AND action = 'update'"),
+            fcols, fcols),
+        "INSERT INTO main.facilities SELECT * FROM temp.facilities WHERE id IN " TOUCHED(
+            " AND action = 'create'") " ORDER BY id",
+        "DELETE FROM main.facility_roles WHERE facility_id IN " TOUCHED(""),
+        "INSERT INTO main.facility_roles SELECT * FROM temp.facility_roles WHERE facility_id"
+        " IN " TOUCHED(""),
+        "INSERT INTO main.audit (at, user_id, username, action, entity, entity_id, before_json,"
+        " after_json, request_id) SELECT at, user_id, username, action, entity, entity_id,"
+        " before_json, after_json, request_id FROM temp.audit ORDER BY id",
+    };
+#undef TOUCHED
+    for (size_t i = 0; i < sizeof sql / sizeof *sql; i++)
+        if (pj_db_exec(c->db, sql[i], err)) goto fail;
+    if (pj_db_exec(c->db, "COMMIT", err)) goto fail;
+    return 0;
+fail:
+    pj_db_exec(c->db, "ROLLBACK", NULL);
+    return -1;
+}
+
+void (*pj_facility_import_apart_hook)(void);
+
+int pj_facility_import_apart(pj_ctx *c, int xlsx, const void *data, size_t len, int dry_run,
+                             int max_rows, pj_jw *w, pj_err *err)
+{
+    int64_t snap;
+    if (shadow_make(c, &snap, err)) {
+        shadow_drop(c);
+        return -1;
+    }
+    pj_db_shadow(c->db, 1);
+    int rc = xlsx ? pj_facility_import_xlsx(c, data, len, dry_run, max_rows, w, err)
+                  : pj_facility_import_csv(c, data, len, dry_run, max_rows, w, err);
+    pj_db_shadow(c->db, 0);
+    if (rc == 0 && !dry_run) {
+        if (pj_facility_import_apart_hook) pj_facility_import_apart_hook();
+        int k = shadow_apply(c, snap, err);
+        if (k) rc = k < 0 ? -1 : 2;
+    }
+    shadow_drop(c);
+    return rc;
+}
+
 /* ---- export ---- */
 
 /* The list's facilities with its filters, every page, in the import's columns (a role column:

@@ -74,6 +74,17 @@ int pj_h_report_args(pj_req *r, pj_read_args_fn fn, const void *args, size_t siz
  * no lock the loop's writes wait for. */
 int pj_h_report_audited(pj_req *r, pj_read_args_fn fn, const void *args, size_t size,
                         const char *content_type);
+/* A long write off the event loop (the facility import): fn runs on a report worker (the
+ * reports' pool, queue and limits) on a connection opened for it alone, with a copy of the
+ * request's body (r->raw, data[0..len)) and of args; it must hold the database's write lock
+ * only briefly (pj_facility_import_apart: a trial on TEMP copies, then one short write
+ * transaction), so that the loop's own writes do not wait on it. fn answers as the domain
+ * call: 0 (200 with what it wrote to w), 1 (422 with what it wrote to w), -1 (err), or 2:
+ * nothing written, make it again on the loop's connection — again(…) is then called there
+ * (the same answers). The handler checks the query and the body's kind before. */
+typedef int (*pj_apart_fn)(pj_ctx *c, const void *args, const void *data, size_t len, pj_jw *w,
+                           pj_err *err);
+int pj_h_write_apart(pj_req *r, pj_apart_fn fn, pj_apart_fn again, const void *args, size_t size);
 /* Tests only: called on the report worker before each report's call runs, inside its
  * snapshot, with the flag a stop sets (a test holds a report there until it lets it go, or
  * until the stop asks the report to end). NULL = none. */

@@ -38,6 +38,11 @@ typedef struct report_job {
     pj_err err;
     pj_buf out;
     pj_reveals reveals; /* audited (read_unmasked rows) before the answer leaves the worker */
+    /* a write made apart (pj_h_write_apart): fn on a connection of its own, again on the
+     * loop's when fn answers 2; data[0..len) the request's body, copied */
+    pj_apart_fn apart, again;
+    void *data;
+    size_t len;
     max_align_t args[]; /* fn_args's parameters (aligned for any struct) */
 } report_job;
 
@@ -122,9 +127,46 @@ static int audit_reveals(pj_db *db, pj_ctx *c, report_job *j)
     return rc;
 }
 
+/* A write made apart: fn on a connection opened for it alone (it changes that connection's
+ * schema: TEMP tables, an authorizer), closed after. */
+static void apart_run(report_job *j)
+{
+    if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10))
+        pj_log(PJ_LOG_DEBUG, "report worker: cannot lower its priority");
+    pj_db *db;
+    if (pj_db_open(&db, j->db_path, &j->err)) {
+        pj_log(PJ_LOG_WARN, "write %s: no connection: %s", j->request_id, j->err.message);
+        j->rc = -1;
+        return;
+    }
+    if (pj_h_report_hook) pj_h_report_hook(&j->work.cancel);
+    pj_arena arena;
+    pj_arena_init(&arena, 1 << 16);
+    pj_ctx c;
+    pj_ctx_for_job(&c, db, &arena, &j->actor, j->username, j->request_id, &j->settings);
+    pj_jw jw;
+    pj_jw_init(&jw, &j->out);
+    pj_db_progress(db, report_progress, j);
+    j->rc = j->apart(&c, j->args, j->data, j->len, &jw, &j->err);
+    pj_db_progress(db, NULL, NULL);
+    pj_arena_free(&arena);
+    pj_db_close(db);
+    if (j->interrupted) {
+        pj_log(PJ_LOG_INFO, "write %s: interrupted by the stop", j->request_id);
+        pj_buf_reset(&j->out);
+        pj_err_clear(&j->err);
+        pj_fail(&j->err, 503, "stopping", "", "the server is stopping");
+        j->rc = -1;
+    }
+}
+
 static void report_run(pj_work *w)
 {
     report_job *j = (report_job *)w;
+    if (j->apart) {
+        apart_run(j);
+        return;
+    }
     pj_db *db = thread_conn(j->db_path, &j->err);
     if (!db) {
         pj_log(PJ_LOG_WARN, "report %s: no connection: %s", j->request_id, j->err.message);
@@ -174,6 +216,7 @@ static void report_free(pj_work *w)
     pj_reveals_free(&j->reveals);
     free(j->db_path);
     free(j->username);
+    free(j->data);
     free(j);
 }
 
@@ -182,6 +225,20 @@ static void report_free(pj_work *w)
 static int report_done(pj_req *r, pj_work *w)
 {
     report_job *j = (report_job *)w;
+    if (j->apart) {
+        /* what it wrote is another connection's write: what the loop caches sees it now */
+        pj_db_generation(r->ctx.db, 1);
+        if (j->rc == 2) { /* made again here, on the loop's connection */
+            pj_buf_reset(&j->out);
+            int rc = j->again(&r->ctx, j->args, j->data, j->len, &r->w, &r->err);
+            if (rc == 1) r->status = 422;
+            return rc < 0 ? -1 : 0;
+        }
+        if (j->rc == 1) {
+            r->status = 422;
+            j->rc = 0;
+        }
+    }
     if (j->rc) {
         r->err = j->err;
         if (!r->err.status) pj_fail(&r->err, 500, "internal", "", "the report failed");
@@ -242,4 +299,21 @@ int pj_h_report_audited(pj_req *r, pj_read_args_fn fn, const void *args, size_t 
                         const char *content_type)
 {
     return hand(r, NULL, fn, args, size, content_type, 1);
+}
+
+int pj_h_write_apart(pj_req *r, pj_apart_fn fn, pj_apart_fn again, const void *args, size_t size)
+{
+    void *data = malloc(r->raw_len ? r->raw_len : 1);
+    if (!data) return pj_fail(&r->err, 500, "internal", "", "out of memory");
+    if (r->raw_len) memcpy(data, r->raw, r->raw_len);
+    if (hand(r, NULL, NULL, args, size, NULL, 0)) {
+        free(data);
+        return -1;
+    }
+    report_job *j = (report_job *)r->work;
+    j->apart = fn;
+    j->again = again;
+    j->data = data;
+    j->len = r->raw_len;
+    return 0;
 }

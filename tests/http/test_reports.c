@@ -22,6 +22,7 @@
 #include "core/util.h"
 #include "domain/elder.h"
 #include "domain/enterprise.h"
+#include "domain/registry.h"
 #include "eldercare/el_fixture.h"
 #include "http/hutil.h"
 #include "t.h"
@@ -655,6 +656,253 @@ TEST_T(http_vulnerable_reveal_csv_off_the_loop, 120)
     char viewer[80];
     th_login(&s, "viewer", s.demo_pw, viewer);
     CHECK_INT(get(&s, "/api/v1/eldercare/vulnerable?format=csv&reveal=1", viewer, NULL, NULL), 403);
+    th_stop(&s);
+}
+
+/* ---- the facility import apart from the loop ---- */
+
+/* Sends POST path with a CSV body on a new connection, closed after the answer. */
+static int send_csv(th_server *s, const char *path, const char *token, const char *csv)
+{
+    size_t len = strlen(csv);
+    char *req = malloc(len + 1024);
+    if (!req) t_fail(__FILE__, __LINE__, "out of memory");
+    int n = snprintf(req, 1024,
+                     "POST %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type:"
+                     " text/csv\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
+                     path, token, len);
+    memcpy(req + n, csv, len);
+    int fd = conn_to(s);
+    size_t all = (size_t)n + len, sent = 0;
+    while (sent < all) {
+        ssize_t k = send(fd, req + sent, all - sent, MSG_NOSIGNAL);
+        if (k <= 0) t_fail(__FILE__, __LINE__, "send");
+        sent += (size_t)k;
+    }
+    free(req);
+    return fd;
+}
+
+/* n new hotels of 滨河街道 named "<prefix> k", each with isolation rooms. */
+static char *hotels(const char *prefix, int n)
+{
+    pj_buf b;
+    pj_buf_init(&b, 64 << 20);
+    pj_buf_printf(&b, "name,type,township,lat,lon,isolation_rooms\n");
+    for (int k = 0; k < n; k++)
+        pj_buf_printf(&b, "%s %d,hotel,滨河街道,40.1%d,117.1%d,%d\n", prefix, k, k % 10, k % 7,
+                      10 + k);
+    pj_buf_putc(&b, 0);
+    return b.data;
+}
+
+typedef struct import_call {
+    const char *csv;
+    int dry_run;
+} import_call;
+
+static int import_domain(th_ctx *t, pj_jw *w, pj_buf *csv, const void *arg)
+{
+    const import_call *a = arg;
+    pj_err err;
+    return pj_facility_import_csv(&t->c, a->csv, strlen(a->csv), a->dry_run, 10000, w, &err) < 0;
+}
+
+/* The facility import (up to 10,000 rows of checks and writes) runs on a report worker, on a
+ * connection of its own: while it is held there /health and the facility list are answered
+ * and nothing is written. Its preview answers byte for byte what the import made on one
+ * connection (the loop's code) answers; its commit writes the facilities, each with its
+ * create audit row holding what GET then answers for it, and the import's row, all with the
+ * request's id, once; a bad row writes nothing. On the loop the hook is never reached ("no
+ * report started"). */
+TEST_T(http_facility_import_off_the_loop, 120)
+{
+    th_server s;
+    start_held_opts(&s, (th_opts){.demo = 1});
+    char officer[80];
+    th_login(&s, "officer", s.demo_pw, officer);
+    char *csv = hotels("离线导入酒店", 300);
+    int64_t n0 = th_sql_int(&s, "SELECT COUNT(*) FROM facilities");
+    int64_t last = th_sql_int(&s, "SELECT MAX(id) FROM audit");
+
+    /* the preview: held, then the same bytes as on one connection */
+    int rep = send_csv(&s, "/api/v1/facilities/import?dry_run=1", officer, csv);
+    report_started();
+    int h = send_get(&s, "/api/v1/health", NULL);
+    if (!answered(h, 5000))
+        t_fail(__FILE__, __LINE__, "/health was not answered while the import was being made");
+    CHECK_INT(answer(h, NULL, NULL), 200);
+    CHECK_INT(get(&s, "/api/v1/facilities?limit=5", officer, NULL, NULL), 200);
+    CHECK(!answered(rep, 200)); /* still held */
+    release(1);
+    char *resp;
+    const char *body;
+    CHECK_INT(answer(rep, &resp, &body), 200);
+    import_call ic = {csv, 1};
+    char *want = domain_body(&s, "officer", PJ_ROLE_DISTRICT_OFFICER, import_domain, &ic, 0);
+    if (strcmp(body, want))
+        t_fail(__FILE__, __LINE__, "the preview differs:\n%.400s\nvs\n%.400s", body, want);
+    CHECK(strstr(body, "\"created\":300") != NULL);
+    free(want);
+    free(resp);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM facilities"), n0);
+    CHECK_INT(th_sql_int(&s, "SELECT MAX(id) FROM audit"), last);
+
+    /* the commit: held (nothing written meanwhile), then every facility once, audited */
+    rep = send_csv(&s, "/api/v1/facilities/import", officer, csv);
+    report_started();
+    CHECK_INT(get(&s, "/api/v1/health", NULL, NULL, NULL), 200);
+    CHECK(!answered(rep, 200));
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM facilities"), n0);
+    release(1);
+    CHECK_INT(answer(rep, &resp, &body), 200);
+    CHECK(strstr(body, "\"created\":300") != NULL);
+    char rid[40] = "";
+    const char *x = strstr(resp, "X-Request-Id: ");
+    if (x) sscanf(x + 14, "%39[^\r]", rid);
+    free(resp);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM facilities"), n0 + 300);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM facilities WHERE name LIKE '离线导入酒店 %'"),
+              300);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM facility_roles r JOIN facilities f ON f.id ="
+                             " r.facility_id WHERE f.name LIKE '离线导入酒店 %'"),
+              300);
+    char q[400];
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE id > %lld AND request_id = '%s' AND action ="
+             " 'create' AND entity = 'facility' AND username = 'officer' AND entity_id IN"
+             " (SELECT id FROM facilities WHERE name LIKE '离线导入酒店 %%')",
+             (long long)last, rid);
+    CHECK_INT(th_sql_int(&s, q), 300);
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE id > %lld AND request_id = '%s' AND action ="
+             " 'import' AND entity = 'facilities' AND after_json ="
+             " '{\"rows\":300,\"created\":300,\"updated\":0,\"unchanged\":0}'",
+             (long long)last, rid);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    snprintf(q, sizeof q, "SELECT COUNT(*) FROM audit WHERE id > %lld", (long long)last);
+    CHECK_INT(th_sql_int(&s, q), 301);
+    /* a create's audit row holds the facility as GET answers it */
+    int64_t one = th_sql_int(&s, "SELECT id FROM facilities WHERE name = '离线导入酒店 7'");
+    char path[80];
+    snprintf(path, sizeof path, "/api/v1/facilities/%lld", (long long)one);
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'facility' AND entity_id = %lld AND"
+             " action = 'create'",
+             (long long)one);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    json_t *o;
+    CHECK_INT(th_call(&s, "GET", path, officer, NULL, &o), 200);
+    char *got = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(o);
+    th_ctx t;
+    th_ctx_open(&s, &t, "test", PJ_ROLE_ADMIN);
+    pj_err err;
+    pj_stmt *st = pj_db_prepare(
+        t.db, "SELECT after_json FROM audit WHERE entity = 'facility' AND entity_id = ?", &err);
+    pj_stmt_int(st, 1, one);
+    CHECK_INT(pj_stmt_step(st, &err), 1);
+    json_t *a = json_loads(pj_col_text(st, 0), 0, NULL);
+    pj_stmt_done(st);
+    th_ctx_close(&t);
+    char *audited = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(a);
+    CHECK_STR(audited, got);
+    free(audited);
+    free(got);
+
+    /* the same table again: every row unchanged, nothing written */
+    last = th_sql_int(&s, "SELECT MAX(id) FROM audit");
+    rep = send_csv(&s, "/api/v1/facilities/import", officer, csv);
+    report_started();
+    release(1);
+    CHECK_INT(answer(rep, &resp, &body), 200);
+    CHECK(strstr(body, "\"unchanged\":300") != NULL);
+    free(resp);
+    CHECK_INT(th_sql_int(&s, "SELECT MAX(id) FROM audit"), last);
+
+    /* a bad row: 422 with the rows, nothing written */
+    free(csv);
+    csv = hotels("离线坏行酒店", 20);
+    char *bad = strstr(csv, ",hotel,滨河街道,40.15");
+    CHECK(bad != NULL);
+    if (bad) memcpy(bad + 1, "motel", 5);
+    rep = send_csv(&s, "/api/v1/facilities/import", officer, csv);
+    report_started();
+    release(1);
+    CHECK_INT(answer(rep, &resp, &body), 422);
+    CHECK(strstr(body, "\"code\":\"bad_row\"") != NULL);
+    CHECK(strstr(body, "\"bad_rows\":1") != NULL);
+    free(resp);
+    CHECK_INT(th_sql_int(&s, "SELECT MAX(id) FROM audit"), last);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM facilities"), n0 + 300);
+    free(csv);
+    th_stop(&s);
+}
+
+/* The database the conflict hook writes to, and its pipe. */
+static char conflict_db[600];
+static int conflict_fd[2];
+
+/* Between the trial and its write: a facility of the district written by someone else. */
+static void write_meanwhile(void)
+{
+    pj_db *db;
+    pj_err err;
+    pj_err_clear(&err);
+    if (pj_db_open(&db, conflict_db, &err) ||
+        pj_db_exec(db,
+                   "UPDATE facilities SET version = version + 1 WHERE id = (SELECT MIN(id) FROM"
+                   " facilities); INSERT INTO audit (at, username, action, entity, entity_id)"
+                   " VALUES (1, 'other', 'update', 'facility', (SELECT MIN(id) FROM facilities))",
+                   &err))
+        _exit(7);
+    pj_db_close(db);
+    char b = 1;
+    if (write(conflict_fd[1], &b, 1) != 1) _exit(8);
+}
+
+/* A facility written by someone else between the import's trial and its write: the write is
+ * not made from the trial (whose checks read the facilities as they were), the import is made
+ * again on the loop's connection instead — its answer as the trial's, every facility written
+ * once, audited once. */
+TEST_T(http_facility_import_written_meanwhile_made_again, 120)
+{
+    th_server s;
+    if (pipe(conflict_fd)) t_fail(__FILE__, __LINE__, "pipe");
+    snprintf(conflict_db, sizeof conflict_db, "%s/pj.db", t_tmpdir()); /* th_start's */
+    pj_facility_import_apart_hook = write_meanwhile; /* the server's process inherits it */
+    th_start(&s, 1);
+    pj_facility_import_apart_hook = NULL;
+    CHECK_STR(s.db, conflict_db);
+    char officer[80];
+    th_login(&s, "officer", s.demo_pw, officer);
+    char *csv = hotels("又导一次酒店", 200);
+    int64_t n0 = th_sql_int(&s, "SELECT COUNT(*) FROM facilities");
+    int64_t last = th_sql_int(&s, "SELECT MAX(id) FROM audit");
+    json_t *o = NULL;
+    CHECK_INT(th_call_raw(&s, "POST", "/api/v1/facilities/import", officer, csv, (long)strlen(csv),
+                          "text/csv", &o, NULL, 0),
+              200);
+    struct pollfd p = {.fd = conflict_fd[0], .events = POLLIN};
+    CHECK(poll(&p, 1, 0) == 1); /* the write was made between the trial and its write */
+    CHECK_INT(th_int(o, "created"), 200);
+    CHECK_INT(th_int(o, "bad_rows"), 0);
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM facilities"), n0 + 200);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(DISTINCT name) FROM facilities WHERE name LIKE"
+                             " '又导一次酒店 %'"),
+              200);
+    char q[300];
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE id > %lld AND action = 'create' AND entity ="
+             " 'facility'",
+             (long long)last);
+    CHECK_INT(th_sql_int(&s, q), 200);
+    snprintf(q, sizeof q, "SELECT COUNT(*) FROM audit WHERE id > %lld AND action = 'import'",
+             (long long)last);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    free(csv);
     th_stop(&s);
 }
 
