@@ -44,7 +44,9 @@ int pj_h_no_content(pj_req *r); /* status 204, returns 0 */
  * its own, not the password workers', see server.c; at a lower CPU priority than the loop) on
  * that worker's own read-only database connection, and its answer is the response, byte for
  * byte what the call writes. Only for calls that read: the connection refuses writes (no
- * audit rows), and the call sees only committed data, i.e. every write acknowledged so far.
+ * audit rows: an unmasked read's are written after it, pj_h_report_audited; a long write has
+ * pj_h_write_apart), and the call sees only committed data, i.e. every write acknowledged so
+ * far.
  * On the worker the call may touch only its own context: its ctx (a copy of the actor and
  * settings, a fresh arena; no token, no client address) and what it writes to; per-thread
  * caches are fine (pj_el_today's), shared ones are not. Its ctx.valid_until is not kept: the

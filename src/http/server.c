@@ -123,8 +123,9 @@ typedef struct login_bucket {
  * once; one more is 429 with Retry-After LOGIN_BUSY_S: a few addresses cannot fill the queue
  * and keep everyone else's log-ins out. */
 #define LOGIN_CHECKS_PER_ADDR 2
-/* Long reports (pj_h_report: the time-bank check, the coverage report, the appeal KPIs; up to
- * seconds each on years of records) run off the loop too, on report workers of their own: on
+/* Long reports (pj_h_report: the time-bank check, the coverage report, the appeal KPIs, the
+ * vulnerable CSV, masked or revealed; up to seconds each on years of records) and long writes
+ * (pj_h_write_apart: the facility import) run off the loop too, on report workers of their own: on
  * the password workers one report would hold up every log-in for its whole length (one worker
  * on a machine of up to 3 cores; a job, once running, runs to its end), and a storm of
  * log-ins would hold up the reports. One report worker (two from 4 cores on), each with its
