@@ -368,7 +368,7 @@ static int stock_list(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_bu
     int limit = cli_opt_limit(a);
     if (fid < 0 || cursor < 0 || limit < 0)
         return cli_usage("--facility-id, --cursor and --limit (1–500) take numbers");
-    return pj_stock_list(&s->ctx, fid, cli_opt(a, "category"), cursor, limit, w, &s->err);
+    return pj_stock_list(&s->ctx, fid, cli_opt(a, "category"), NULL, cursor, 0, limit, w, &s->err);
 }
 static int stock_add(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
@@ -377,7 +377,7 @@ static int stock_add(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf
 /* The stock line as the list shows it (the domain has no single read): the page above id - 1. */
 static int stock_current(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
-    return pj_stock_list(&s->ctx, 0, NULL, id - 1, 1, w, &s->err);
+    return pj_stock_list(&s->ctx, 0, NULL, NULL, id - 1, 0, 1, w, &s->err);
 }
 static int stock_update(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {

@@ -1213,61 +1213,100 @@ static int stock_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     return 0;
 }
 
-int pj_stock_list(pj_ctx *c, int64_t facility_id, const char *category, int64_t cursor, int limit,
-                  pj_jw *w, pj_err *err)
+const char *const pj_stock_expiry_states[] = {"ok", "soon", "expired", NULL};
+const char *const pj_stock_summary_bys[] = {"category", "facility", NULL};
+
+/* A stock line's expiry state on Beijing's today, as SQL: 'expired' before today (the line's
+ * `expired`), 'soon' from today through today + PJ_STOCK_SOON_DAYS days, 'ok' later or without
+ * an expiry. T and S name the bound parameters holding today and today + 90 days
+ * (stock_days). The one rule of the list's expiry_state and of the summary's sums and counts. */
+#define STOCK_STATE(col, T, S)                                                                     \
+    "(CASE WHEN " col " < " T " THEN 'expired' WHEN " col " <= " S " THEN 'soon' ELSE 'ok' END)"
+
+/* Beijing's today as an expiry is stored, and the last day that is expiring soon. */
+static void stock_days(int64_t *today, int64_t *soon)
 {
+    *today = pj_stock_expired_before(pj_now());
+    *soon = *today + (int64_t)PJ_STOCK_SOON_DAYS * 86400;
+}
+
+int pj_stock_list(pj_ctx *c, int64_t facility_id, const char *category, const char *expiry_state,
+                  int64_t cursor, int64_t offset, int limit, pj_jw *w, pj_err *err)
+{
+    int64_t today, soon;
+    stock_days(&today, &soon);
     pj_stmt *s =
         pj_db_prepare(c->db,
-                      "SELECT id FROM stock_lines WHERE id > ? AND (? = 0 OR facility_id = ?)"
-                      " AND (? IS NULL OR category = ?) ORDER BY id LIMIT ?",
+                      "SELECT id FROM stock_lines WHERE id > ?1 AND (?2 = 0 OR facility_id"
+                      " = ?2) AND (?3 IS NULL OR category = ?3) AND (?4 IS NULL OR " STOCK_STATE(
+                          "expiry", "?5", "?6") " = ?4) ORDER BY id LIMIT ?7 OFFSET ?8",
                       err);
     if (!s) return -1;
     pj_stmt_int(s, 1, cursor);
     pj_stmt_int(s, 2, facility_id);
-    pj_stmt_int(s, 3, facility_id);
-    pj_stmt_text(s, 4, category);
-    pj_stmt_text(s, 5, category);
-    pj_stmt_int(s, 6, limit + 1);
+    pj_stmt_text(s, 3, category);
+    pj_stmt_text(s, 4, expiry_state);
+    pj_stmt_int(s, 5, today);
+    pj_stmt_int(s, 6, soon);
+    pj_stmt_int(s, 7, limit + 1);
+    pj_stmt_int(s, 8, offset);
     return pj_render_query_page(c, s, limit, stock_render, w, err);
 }
 
-/* Per supply category, the stock lines GET /stock holds with the same filters, every one of
- * them (not a page): usable (not expired: no expiry, or expiring on Beijing's today or later),
- * of that what expires within PJ_STOCK_SOON_DAYS days (expiry ≤ today + 90 days), expired, and
- * the number of lines. Every category the filter keeps, in the order of the catalogue (meta's),
- * 0 where none is. The stock page's cards read these, never sums of the lines it loaded. */
-int pj_stock_summary(pj_ctx *c, int64_t facility_id, const char *category, pj_jw *w, pj_err *err)
+static void as_of(pj_jw *w, int64_t today)
 {
-    int64_t today = pj_stock_expired_before(pj_now());
-    pj_stmt *s = pj_db_prepare(
-        c->db,
-        "SELECT k.code, k.name, k.unit, COUNT(l.id), COALESCE(SUM(CASE WHEN l.expiry IS NULL OR"
-        " l.expiry >= ?1 THEN l.quantity END), 0), COALESCE(SUM(CASE WHEN l.expiry >= ?1 AND"
-        " l.expiry <= ?2 THEN l.quantity END), 0), COALESCE(SUM(CASE WHEN l.expiry < ?1 THEN"
-        " l.quantity END), 0) FROM supply_categories k LEFT JOIN stock_lines l ON l.category ="
-        " k.code AND (?3 = 0 OR l.facility_id = ?3) WHERE (?4 IS NULL OR k.code = ?4)"
-        " GROUP BY k.code ORDER BY k.rowid",
-        err);
-    if (!s) return -1;
-    pj_stmt_int(s, 1, today);
-    pj_stmt_int(s, 2, today + (int64_t)PJ_STOCK_SOON_DAYS * 86400);
-    pj_stmt_int(s, 3, facility_id);
-    pj_stmt_text(s, 4, category);
     char d[21];
     pj_time_iso(today, d);
     d[10] = 0;
-    pj_jw_obj(w);
     pj_jw_kstr(w, "as_of_date", d);
     pj_jw_kint(w, "soon_days", PJ_STOCK_SOON_DAYS);
-    pj_jw_key(w, "categories");
+}
+
+/* {"ok":n,"soon":n,"expired":n}: the lines in each expiry state */
+static void by_state(pj_jw *w, const int64_t n[3])
+{
+    pj_jw_key(w, "lines_by_state");
+    pj_jw_obj(w);
+    for (int i = 0; i < 3; i++) pj_jw_kint(w, pj_stock_expiry_states[i], n[i]);
+    pj_jw_obj_end(w);
+}
+
+/* The stock lines of one category (of one facility, when given) per facility holding any, the
+ * most usable first (then by id): where the category is held (the stock page's chart). */
+static int stock_by_facility(pj_ctx *c, int64_t facility_id, const char *category, pj_jw *w,
+                             pj_err *err)
+{
+    int64_t today, soon;
+    stock_days(&today, &soon);
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT l.facility_id, f.name, f.township_id, COUNT(*), COALESCE(SUM(CASE WHEN l.st <>"
+        " 'expired' THEN l.quantity END), 0) AS usable, COALESCE(SUM(CASE WHEN l.st = 'soon' THEN"
+        " l.quantity END), 0), COALESCE(SUM(CASE WHEN l.st = 'expired' THEN l.quantity END), 0)"
+        " FROM (SELECT facility_id, quantity, " STOCK_STATE(
+            "expiry", "?1", "?2") " AS st FROM"
+                                  " stock_lines WHERE category = ?3 AND (?4 = 0 OR facility_id = "
+                                  "?4)) l JOIN facilities f"
+                                  " ON f.id = l.facility_id GROUP BY l.facility_id ORDER BY usable "
+                                  "DESC, l.facility_id",
+        err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, today);
+    pj_stmt_int(s, 2, soon);
+    pj_stmt_text(s, 3, category);
+    pj_stmt_int(s, 4, facility_id);
+    pj_jw_obj(w);
+    as_of(w, today);
+    pj_jw_kstr(w, "category", category);
+    pj_jw_key(w, "facilities");
     pj_jw_arr(w);
     int rc;
     int64_t lines = 0;
     while ((rc = pj_stmt_step(s, err)) == 1) {
         pj_jw_obj(w);
-        pj_render_text(w, "category", s, 0);
-        pj_render_text(w, "name", s, 1);
-        pj_render_text(w, "unit", s, 2);
+        pj_jw_kint(w, "facility_id", pj_col_int(s, 0));
+        pj_render_text(w, "facility_name", s, 1);
+        pj_render_ref(w, "township_id", s, 2);
         pj_jw_kint(w, "lines", pj_col_int(s, 3));
         pj_jw_knum(w, "usable", pj_col_double(s, 4));
         pj_jw_knum(w, "soon", pj_col_double(s, 5));
@@ -1278,6 +1317,72 @@ int pj_stock_summary(pj_ctx *c, int64_t facility_id, const char *category, pj_jw
     pj_stmt_done(s);
     pj_jw_arr_end(w);
     pj_jw_kint(w, "lines", lines);
+    pj_jw_obj_end(w);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Per supply category, the stock lines GET /stock holds with the same filters, every one of
+ * them (not a page): usable (not expired: no expiry, or expiring on Beijing's today or later),
+ * of that what expires within PJ_STOCK_SOON_DAYS days (expiry ≤ today + 90 days), expired, and
+ * the number of lines, in all and per expiry state (what GET /stock?expiry_state= lists). Every
+ * category the filter keeps, in the order of the catalogue (meta's), 0 where none is. The stock
+ * page's cards and its pager read these, never sums of the lines it loaded. by_facility: per
+ * facility of the one category instead. */
+int pj_stock_summary(pj_ctx *c, int64_t facility_id, const char *category, int by_facility,
+                     pj_jw *w, pj_err *err)
+{
+    if (by_facility) {
+        if (!category)
+            return pj_fail(err, 400, "bad_query", "category",
+                           "by=facility needs a category (quantities of different units do not add"
+                           " up)");
+        return stock_by_facility(c, facility_id, category, w, err);
+    }
+    int64_t today, soon;
+    stock_days(&today, &soon);
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT k.code, k.name, k.unit, COUNT(l.id), COALESCE(SUM(CASE WHEN l.st <> 'expired'"
+        " THEN l.quantity END), 0), COALESCE(SUM(CASE WHEN l.st = 'soon' THEN l.quantity END), 0),"
+        " COALESCE(SUM(CASE WHEN l.st = 'expired' THEN l.quantity END), 0), COUNT(CASE WHEN l.st"
+        " = 'ok' THEN 1 END), COUNT(CASE WHEN l.st = 'soon' THEN 1 END), COUNT(CASE WHEN l.st ="
+        " 'expired' THEN 1 END) FROM supply_categories k LEFT JOIN (SELECT id, category, "
+        "quantity, " STOCK_STATE("expiry", "?1",
+                                 "?2") " AS st FROM stock_lines WHERE ?3 = 0 OR facility_id ="
+                                       " ?3) l ON l.category = k.code WHERE (?4 IS NULL OR k.code "
+                                       "= ?4) GROUP BY k.code ORDER BY"
+                                       " k.rowid",
+        err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, today);
+    pj_stmt_int(s, 2, soon);
+    pj_stmt_int(s, 3, facility_id);
+    pj_stmt_text(s, 4, category);
+    pj_jw_obj(w);
+    as_of(w, today);
+    pj_jw_key(w, "categories");
+    pj_jw_arr(w);
+    int rc;
+    int64_t lines = 0, states[3] = {0, 0, 0};
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        pj_jw_obj(w);
+        pj_render_text(w, "category", s, 0);
+        pj_render_text(w, "name", s, 1);
+        pj_render_text(w, "unit", s, 2);
+        pj_jw_kint(w, "lines", pj_col_int(s, 3));
+        int64_t n[3] = {pj_col_int(s, 7), pj_col_int(s, 8), pj_col_int(s, 9)};
+        by_state(w, n);
+        pj_jw_knum(w, "usable", pj_col_double(s, 4));
+        pj_jw_knum(w, "soon", pj_col_double(s, 5));
+        pj_jw_knum(w, "expired", pj_col_double(s, 6));
+        pj_jw_obj_end(w);
+        lines += pj_col_int(s, 3);
+        for (int i = 0; i < 3; i++) states[i] += n[i];
+    }
+    pj_stmt_done(s);
+    pj_jw_arr_end(w);
+    pj_jw_kint(w, "lines", lines);
+    by_state(w, states);
     pj_jw_obj_end(w);
     return rc < 0 ? -1 : 0;
 }

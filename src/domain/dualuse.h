@@ -77,13 +77,23 @@ int pj_finding_list(pj_ctx *c, const char *status, int64_t facility_id, int64_t 
                     pj_jw *w, pj_err *err);
 
 /* Stock lines of supply stores. */
-int pj_stock_list(pj_ctx *c, int64_t facility_id, const char *category, int64_t cursor, int limit,
-                  pj_jw *w, pj_err *err);
+/* expiry_state: one of pj_stock_expiry_states or NULL; offset: lines skipped after the cursor. */
+int pj_stock_list(pj_ctx *c, int64_t facility_id, const char *category, const char *expiry_state,
+                  int64_t cursor, int64_t offset, int limit, pj_jw *w, pj_err *err);
+/* A stock line's expiry states: ok (no expiry, or later than PJ_STOCK_SOON_DAYS days from
+ * Beijing's today), soon (today through today + PJ_STOCK_SOON_DAYS days), expired. */
+extern const char *const pj_stock_expiry_states[];
+/* What GET /stock/summary sums by: category (the default), facility. */
+extern const char *const pj_stock_summary_bys[];
+/* The most lines GET /stock?offset= skips. */
+#define PJ_STOCK_OFFSET_MAX 1000000
 /* Days before its expiry that a usable stock line counts as expiring soon. */
 #define PJ_STOCK_SOON_DAYS 90
 /* The per-category totals of the lines pj_stock_list holds with the same filters (all of them):
- * usable, expiring within PJ_STOCK_SOON_DAYS days, expired, lines (GET /stock/summary). */
-int pj_stock_summary(pj_ctx *c, int64_t facility_id, const char *category, pj_jw *w, pj_err *err);
+ * usable, expiring within PJ_STOCK_SOON_DAYS days, expired, lines in all and per expiry state
+ * (GET /stock/summary); by_facility: the one category's per facility (400 without a category). */
+int pj_stock_summary(pj_ctx *c, int64_t facility_id, const char *category, int by_facility,
+                     pj_jw *w, pj_err *err);
 int pj_stock_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 int pj_stock_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
 /* version: the one the caller read (409 when the line has changed since); 0 deletes the

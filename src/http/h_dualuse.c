@@ -199,27 +199,32 @@ static int h_findings(pj_req *r)
         return -1;
     return pj_finding_list(&r->ctx, status, fid, f.cursor, f.limit, &r->w, &r->err);
 }
+/* ?expiry_state= ok|soon|expired (the summary's rule); ?offset=N skips N lines after the cursor
+ * (a page of a numbered pager) */
 static int h_stock(pj_req *r)
 {
-    static const char *const acc[] = {"facility_id", "category", NULL};
+    static const char *const acc[] = {"facility_id", "category", "expiry_state", "offset", NULL};
     pj_list_filter f;
-    int64_t fid = 0;
-    const char *cat = NULL;
+    int64_t fid = 0, offset = 0;
+    const char *cat = NULL, *state = NULL;
     if (pj_h_list_params(r, &f, acc) || pj_h_q_int(r, "facility_id", 1, INT64_MAX, &fid) ||
-        pj_h_q_str(r, "category", &cat))
+        pj_h_q_str(r, "category", &cat) ||
+        pj_h_q_enum(r, "expiry_state", pj_stock_expiry_states, &state) ||
+        pj_h_q_int(r, "offset", 0, PJ_STOCK_OFFSET_MAX, &offset))
         return -1;
-    return pj_stock_list(&r->ctx, fid, cat, f.cursor, f.limit, &r->w, &r->err);
+    return pj_stock_list(&r->ctx, fid, cat, state, f.cursor, offset, f.limit, &r->w, &r->err);
 }
+/* ?by=category (the default) or facility (the one category's stores) */
 static int h_stock_summary(pj_req *r)
 {
-    static const char *const acc[] = {"facility_id", "category", NULL};
+    static const char *const acc[] = {"facility_id", "category", "by", NULL};
     pj_list_filter f;
     int64_t fid = 0;
-    const char *cat = NULL;
+    const char *cat = NULL, *by = "category";
     if (pj_h_filter_params(r, &f, acc) || pj_h_q_int(r, "facility_id", 1, INT64_MAX, &fid) ||
-        pj_h_q_str(r, "category", &cat))
+        pj_h_q_str(r, "category", &cat) || pj_h_q_enum(r, "by", pj_stock_summary_bys, &by))
         return -1;
-    return pj_stock_summary(&r->ctx, fid, cat, &r->w, &r->err);
+    return pj_stock_summary(&r->ctx, fid, cat, !strcmp(by, "facility"), &r->w, &r->err);
 }
 static int h_stock_create(pj_req *r)
 {

@@ -253,6 +253,8 @@ static const enum_filter enum_filters[] = {
     {"get", "/api/v1/conversions", "state", pj_conversion_states},
     {"get", "/api/v1/conversions/{id}/report", "format", json_csv},
     {"get", "/api/v1/findings", "status", pj_finding_statuses},
+    {"get", "/api/v1/stock", "expiry_state", pj_stock_expiry_states},
+    {"get", "/api/v1/stock/summary", "by", pj_stock_summary_bys},
     {"get", "/api/v1/overview", "scenario", pj_scenarios},
     {"get", "/api/v1/plans", "status", pj_plan_statuses},
     {"post", "/api/v1/plans", "wait", zero_one},
@@ -662,6 +664,8 @@ TEST_T(openapi_schemas_are_the_answers, 120)
         {"/api/v1/conversions?mode=live&limit=1", "DualuseConversion", "items"},
         {"/api/v1/findings?limit=1", "DualuseFinding", "items"},
         {"/api/v1/stock?limit=1", "DualuseStockLine", "items"},
+        {"/api/v1/stock/summary", "DualuseStockSummary", NULL},
+        {"/api/v1/stock/summary?category=water&by=facility", "DualuseStockByFacility", NULL},
         {"/api/v1/overview", "DualuseOverview", NULL},
     };
     for (size_t i = 0; i < sizeof reads / sizeof reads[0]; i++) {
