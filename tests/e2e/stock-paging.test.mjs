@@ -3,8 +3,10 @@
 // table): the table holds one page, the pager's total is the lines listed, the next page shows
 // the next lines in their order, a filter (a category's card, the expiry state) or another page
 // size starts again at page 1, a line added is shown on its page, and deleting the last line of
-// the last page shows the page before. The rows of every page have their table roles. On a
-// server of its own: it writes hundreds of lines.
+// the last page shows the page before. The rows of every page have their table roles. The page
+// asks the server for the page it shows (GET /stock with the filters, limit and offset), never
+// for every line: on a district of 3,000 lines opening it and clicking a card are one list
+// request each. On servers of their own: they write hundreds and thousands of lines.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, ownServer, choose, shot, DESKTOP } from './lib.mjs';
@@ -204,6 +206,101 @@ test('stock lines a page at a time: the pager counts them all, page 2 the next o
     } finally {
       await phone.context.close();
     }
+  } finally {
+    await context.close();
+    await srv.stop();
+  }
+});
+
+test('a district of 3,000 lines: the page asks for the page it shows, not every line', { timeout: 600000 }, async () => {
+  const srv = await ownServer({ demo: true, env: { PINGJI_DEMO_ELDERS: '200' } });
+  const { context, page } = await openPage(browser, DESKTOP, { baseURL: srv.base });
+  const api = async (method, p, data) => {
+    const res = await page.request.fetch('/api/v1' + p, { method, data });
+    assert.ok(res.ok(), `${method} ${p}: ${res.status()} ${await res.text()}`);
+    return res.status() === 204 ? null : res.json();
+  };
+  const all = async (q = '') => {
+    const out = [];
+    for (let cursor; ; ) {
+      const p = await api('GET', `/stock?limit=500${q}${cursor ? '&cursor=' + cursor : ''}`);
+      out.push(...p.items);
+      if (!p.next_cursor) return out;
+      cursor = p.next_cursor;
+    }
+  };
+  try {
+    await login(page, 'admin', srv.adminPw);
+    // the demo's lines topped up to 3,000 through the API: every category, store and expiry
+    // state, each quantity its own (a row is known by it)
+    const demo = await all();
+    const stores = [...new Set(demo.map((l) => l.facility_id))];
+    const cats = (await api('GET', '/stock/summary')).categories.map((c) => c.category);
+    const day = (d) => new Date(Date.now() + d * 86400e3).toISOString().slice(0, 10);
+    const need = 3000 - demo.length;
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < need; i = next++) {
+        const expiry = i % 7 === 0 ? day(-10 - (i % 200)) : i % 7 === 1 ? day(5 + (i % 60)) : i % 7 === 2 ? null : day(200 + (i % 700));
+        await api('POST', '/stock', { facility_id: stores[i % stores.length], category: cats[i % cats.length], quantity: 800003 + i * 11, expiry, source: 'test' });
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
+    const lines = await all();
+    assert.equal(lines.length, 3000);
+
+    // every request for the list the page makes, with its parameters
+    const asked = [];
+    page.on('request', (r) => {
+      const u = new URL(r.url());
+      if (u.pathname === '/api/v1/stock') asked.push(Object.fromEntries(u.searchParams));
+    });
+    const open = Date.now();
+    await page.goto('/stock');
+    await shows(page, lines.slice(0, 50), 'opened');
+    const opened = Date.now() - open;
+    assert.deepEqual(await pager(page), { total: '共 3000 条', of: '第 1 / 60 页', current: '1' });
+    await page.getByText('显示 3000 / 3000 条').waitFor();
+    assert.deepEqual(asked, [{ limit: '50', offset: '0' }], 'opening: one request, of the page shown');
+
+    // a category's card: one request, of its first page; the pager the server's count
+    const cat = cats[2];
+    const ofCat = lines.filter((l) => l.category === cat);
+    assert.ok(ofCat.length > 100, `${cat}: ${ofCat.length} lines`);
+    await page.getByTestId(`stock-cat-${cat}`).click();
+    await shows(page, ofCat.slice(0, 50), `${cat}, page 1`);
+    assert.deepEqual(await pager(page), { total: `共 ${ofCat.length} 条`, of: `第 1 / ${Math.ceil(ofCat.length / 50)} 页`, current: '1' });
+    assert.deepEqual(asked.slice(1), [{ limit: '50', offset: '0', category: cat }], 'the card: one request');
+
+    // its expiry states: each the server's filter, the rows the rule's (and coloured so), the
+    // pager the summary's count; then page 2 of the usable ones
+    const today = beijingToday();
+    for (const [state, label, tag] of [
+      ['expired', '已过期', '已过期'],
+      ['soon', '90 天内到期', '90 天内到期'],
+      ['ok', '可用', null],
+    ]) {
+      const want = ofCat.filter((l) => stockState(l, today) === state);
+      assert.ok(want.length > 0, `${cat} ${state}: none`);
+      const from = asked.length;
+      await choose(page, page.getByTestId('stock-filter-state'), label);
+      await shows(page, want.slice(0, 50), `${cat}, ${state}`);
+      assert.deepEqual(await pager(page), { total: `共 ${want.length} 条`, of: `第 1 / ${Math.ceil(want.length / 50)} 页`, current: '1' });
+      assert.deepEqual(asked.slice(from), [{ limit: '50', offset: '0', category: cat, expiry_state: state }], `${state}: one request`);
+      const tags = await page.getByTestId('stock-table').getByTestId('stock-state').allInnerTexts();
+      assert.deepEqual([...new Set(tags)], tag ? [tag] : [], `${state}: the rows' colouring`);
+    }
+    const ok = ofCat.filter((l) => stockState(l, today) === 'ok');
+    assert.ok(ok.length > 50, `${cat} ok: ${ok.length}`);
+    const from = asked.length;
+    await page.getByTestId('stock-pager').locator('.btn-next').click();
+    await shows(page, ok.slice(50, 100), `${cat}, ok, page 2`);
+    assert.deepEqual(asked.slice(from), [{ limit: '50', offset: '50', category: cat, expiry_state: 'ok' }], 'the next page: one request');
+
+    // never more than a page asked for, never a walk through every line
+    assert.ok(asked.every((q) => Number(q.limit) <= 200 && !q.cursor), JSON.stringify(asked));
+    console.log(`# /stock with 3,000 lines drawn in ${opened} ms; ${asked.length} list requests in all`);
+    assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
   } finally {
     await context.close();
     await srv.stop();

@@ -65,7 +65,6 @@ describe('emergency stock', { timeout: 180000 }, () => {
       if (c.expired) await card.getByText(`${formatNumber(c.expired)} 已过期`).waitFor();
       if (c.soon) await card.getByText(`${formatNumber(c.soon)} 将到期`).waitFor();
     }
-    assert.equal(await page.getByTestId('stock-capped').count(), 0, 'every line loaded: not capped');
     await page.getByTestId('stock-chart').locator('canvas').first().waitFor();
     await page.getByText(`显示 ${all.length} / ${all.length} 条`).waitFor();
     // a card filters the lines to its category

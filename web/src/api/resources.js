@@ -62,8 +62,10 @@ export const overview = {
 
 /** Stock lines of the supply stores (应急物资). */
 export const stock = {
-  all: (query, opts) => getAll('/stock', query, opts),
-  // per category over every line the filters hold (usable, expiring within 90 days, expired)
+  // one page: filters category, facility_id, expiry_state (ok, soon, expired); limit, offset
+  list: (query, opts) => get('/stock', query, opts),
+  // per category over every line the filters hold (usable, expiring within 90 days, expired,
+  // the lines per expiry state); by: 'facility' with a category: that category per store
   summary: (query, opts) => get('/stock/summary', query, opts),
   create: (body) => post('/stock', body),
   update: (id, body) => patch(`/stock/${id}`, body),

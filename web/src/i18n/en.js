@@ -74,7 +74,6 @@ export default {
     expiryState: 'Expiry',
     shownN: '{n} of {count} line | {n} of {count} lines',
     pageOf: 'Page {page} of {pages}',
-    capped: 'The list holds the first {n} line of {total}; the totals above count them all | The list holds the first {n} lines of {total}; the totals above count them all',
     summaryError: 'The totals per category could not be loaded: {e}',
     where: 'Where the {c} is held',
     delete: 'Delete',

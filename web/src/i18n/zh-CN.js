@@ -76,7 +76,6 @@ export default {
     expiryState: '有效期状态',
     shownN: '显示 {n} / {count} 条',
     pageOf: '第 {page} / {pages} 页',
-    capped: '列表只载入前 {n} 条（共 {total} 条）；上方各品类合计按全部库存计算',
     summaryError: '各品类合计未能载入：{e}',
     where: '{c}存放在哪里',
     delete: '删除',

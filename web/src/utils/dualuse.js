@@ -384,6 +384,17 @@ export function stockState(line, today) {
   return 'ok';
 }
 
+/**
+ * How many stock lines the stock page's filters keep (category and expiry state, '' for any), as
+ * the server counts them: from GET /stock/summary (its categories' `lines` and
+ * `lines_by_state`, of the facility filtered by); null without a summary.
+ */
+export function stockShown(summary, category, state) {
+  if (!summary?.categories) return null;
+  const cats = category ? summary.categories.filter((c) => c.category === category) : summary.categories;
+  return cats.reduce((sum, c) => sum + (state ? (c.lines_by_state?.[state] ?? 0) : c.lines), 0);
+}
+
 const MANUAL_CSV_HEADER = ['phase', 'code', 'name', 'planned_minutes', 'team_type', 'team_count', 'predecessors', 'checklist'];
 /** One CSV cell as the server's export writes it: a text a spreadsheet would run as a formula
  * (=, +, -, @ first, not a number) or one that starts like a guarded one ('=…) gets an
