@@ -628,6 +628,37 @@ static int64_t conversion_start_in_tx(pj_ctx *c, int64_t plan_id, int64_t fid, i
         return pj_fail(err, 409, "manual_gone", "facility_id",
                        "the planned manual %lld of facility %lld no longer exists", (long long)mid,
                        (long long)fid);
+    /* the planned manual is still the facility's newest for the plan's scenario and the
+     * manual's role: a version saved since (another critical path, other steps and teams) is
+     * what the site would be converted by now, and the plan's schedule and ready time were
+     * made for the old one */
+    pj_stmt *q = pj_db_prepare(
+        c->db,
+        "SELECT n.id, n.version, (SELECT version FROM manuals WHERE id = ?2), f.name FROM"
+        " manuals n JOIN facilities f ON f.id = n.facility_id WHERE n.facility_id = ?1 AND"
+        " n.scenario = ?3 AND n.role = (SELECT role FROM manuals WHERE id = ?2)"
+        " ORDER BY n.version DESC, n.id DESC LIMIT 1",
+        err);
+    if (!q) return -1;
+    pj_stmt_int(q, 1, fid);
+    pj_stmt_int(q, 2, mid);
+    pj_stmt_text(q, 3, scenario);
+    int qrc = pj_stmt_step(q, err);
+    if (qrc == 1 && pj_col_int(q, 0) != mid) {
+        int64_t newest = pj_col_int(q, 0), nver = pj_col_int(q, 1), pver = pj_col_int(q, 2);
+        pj_fail(err, 409, "facility_changed", "facility_id",
+                "%s (facility %lld) has a newer manual than the plan's (version %lld, id %lld;"
+                " the plan was made with version %lld, id %lld); plan again",
+                pj_col_text(q, 3), (long long)fid, (long long)nver, (long long)newest,
+                (long long)pver, (long long)mid);
+        pj_err_detail(err, "facility_id", fid);
+        pj_err_detail_str(err, "reason", "manual_changed");
+        pj_err_detail(err, "manual_id", mid);
+        pj_err_detail(err, "newest_manual_id", newest);
+        qrc = -1;
+    }
+    pj_stmt_done(q);
+    if (qrc < 0) return -1;
     int64_t id = pj_du_conversion_start_tx(c, fid, scenario, 1, mid, err);
     if (id < 0) {
         if (err->status == 409) {

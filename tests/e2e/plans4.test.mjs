@@ -55,6 +55,8 @@ describe('plans: what a refused adoption says of its site', () => {
     assert.deepEqual(adoptRefusal(rooms), { key: 'adoptRoomsLowered', fid: 2, free: 2, used: 3 }, 'not told as a site no longer converted');
     const deleted = { code: 'facility_changed', message: 'A 近 (facility 1) no longer exists; plan again', details: { facility_id: 1, reason: 'deleted' } };
     assert.deepEqual(adoptRefusal(deleted), { key: 'adoptSiteDeleted', fid: 1 }, 'not told as a site no longer converted');
+    const manual = { code: 'facility_changed', message: 'A 近 (facility 1) has a newer manual than the plan\'s (version 2, id 4; the plan was made with version 1, id 1); plan again', details: { facility_id: 1, reason: 'manual_changed', manual_id: 1, newest_manual_id: 4 } };
+    assert.deepEqual(adoptRefusal(manual), { key: 'adoptManualChanged', fid: 1 }, 'a superseded manual is not told as a site no longer converted');
     assert.equal(adoptRefusal({ code: 'version_conflict', message: 'the plan was changed' }), null);
     assert.equal(adoptRefusal({ code: 'facility_busy', message: 'no id here' }), null);
   });

@@ -176,3 +176,61 @@ TEST_T(plan_adopt_site_that_lost_the_role_keeps_another, 60)
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM conversions"), 0);
     th_stop(&s);
 }
+
+/* Regression: adopting a plan started the conversion of a site by the manual the plan was made
+ * with even when a newer version of the facility's manual for the scenario and role was saved
+ * since (here one with a longer critical path): the site ran a superseded manual, with the
+ * plan's ready time, made for the old one, as its deadline. Now adopting is 409
+ * facility_changed (reason manual_changed) naming the site, nothing written; planned again,
+ * the plan takes the new version and adopting it starts the conversion by it. */
+TEST_T(plan_adopt_refuses_a_superseded_manual, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80], path[80], sql[200], body[600], fa[TH_FINGERPRINT_SIZE], fb[TH_FINGERPRINT_SIZE];
+    th_login(&s, "admin", s.admin_pw, tok);
+    two_hotels(&s);
+    th_sql_exec(&s, "INSERT OR IGNORE INTO team_types (code, name)"
+                    " VALUES ('cleaning', '保洁')");
+    json_t *p = call_ok(&s, tok, "POST", "/api/v1/plans?wait=1", PLAN_R, 201);
+    json_t *site = json_array_get(json_object_get(json_object_get(p, "result"), "sites"), 0);
+    long long fid = th_int(site, "facility_id"), mid = th_int(site, "manual_id");
+    CHECK(fid > 0 && mid > 0);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(p, "id"));
+    json_decref(p);
+    /* version 2 of the same facility, scenario and role: two steps one after the other */
+    snprintf(body, sizeof body,
+             "{\"facility_id\":%lld,\"scenario\":\"disaster\",\"role\":\"resettlement\","
+             "\"title\":\"v2\",\"steps\":[{\"code\":\"c1\",\"name\":\"清洁\","
+             "\"planned_minutes\":60,\"team_type\":\"cleaning\"},{\"code\":\"c2\","
+             "\"name\":\"布置床位\",\"planned_minutes\":120,\"team_type\":\"cleaning\","
+             "\"predecessors\":[\"c1\"]}]}",
+             fid);
+    json_t *m = call_ok(&s, tok, "POST", "/api/v1/manuals", body, 201);
+    long long m2 = th_int(m, "id");
+    json_decref(m);
+    CHECK(m2 > 0 && m2 != mid);
+    th_fingerprint(&s, fa, sizeof fa);
+    json_t *o = call_ok(&s, tok, "POST", path, "{}", 409);
+    CHECK_STR(th_err_code(o), "facility_changed");
+    json_t *d = json_object_get(json_object_get(o, "error"), "details");
+    CHECK_INT(th_int(d, "facility_id"), fid);
+    CHECK_STR(th_str(d, "reason"), "manual_changed");
+    CHECK_INT(th_int(d, "manual_id"), mid);
+    CHECK_INT(th_int(d, "newest_manual_id"), m2);
+    json_decref(o);
+    th_fingerprint(&s, fb, sizeof fb);
+    CHECK_STR(fb, fa); /* nothing written: no conversion by the old manual */
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM conversions"), 0);
+    /* planned again: by the new version, which adopting starts */
+    p = call_ok(&s, tok, "POST", "/api/v1/plans?wait=1", PLAN_R, 201);
+    site = json_array_get(json_object_get(json_object_get(p, "result"), "sites"), 0);
+    CHECK_INT(th_int(site, "facility_id"), fid);
+    CHECK_INT(th_int(site, "manual_id"), m2);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(p, "id"));
+    json_decref(p);
+    json_decref(call_ok(&s, tok, "POST", path, "{}", 200));
+    snprintf(sql, sizeof sql, "SELECT manual_id FROM conversions WHERE facility_id = %lld", fid);
+    CHECK_INT(th_sql_int(&s, sql), m2);
+    th_stop(&s);
+}

@@ -2013,6 +2013,7 @@ export default {
     adoptSuppliesTaken: 'Adoption refused: store “{store}” has {available} of {category} to promise now ({usable} usable, {held} of it held by adopted plans in force and not shipped yet), the plan ships {planned} from it; nothing was changed. Use “Revise” to plan again.',
     adoptRoomsLowered: 'Adoption refused: site “{name}” has fewer places for people needing medical care (barrier-free rooms) than when the plan was made: {free} now, the plan puts {used} of them there; nothing was changed. Use “Revise” to plan again.',
     adoptSiteDeleted: 'Adoption refused: site “{name}” was deleted after the plan was made; nothing was changed. Use “Revise” to plan again.',
+    adoptManualChanged: 'Adoption refused: a newer version of the manual of site “{name}” was saved after the plan was made; the plan’s schedule and ready time were made with the old one; nothing was changed. Use “Revise” to plan again.',
     adoptNoLongerConverted: 'Adoption refused: site “{name}” was converted when the plan was made and is no longer (it is being restored); nothing was changed. Use “Revise” to plan again.',
     adoptBusyShort: 'Some sites are no longer in peacetime: the plan cannot be adopted',
     adoptBusy: '{n} site is no longer in peacetime; adopting would be refused: | {n} sites are no longer in peacetime; adopting would be refused:',

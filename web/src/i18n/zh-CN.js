@@ -2016,6 +2016,7 @@ export default {
     adoptSuppliesTaken: '采纳被拒绝：仓库“{store}”的{category}现可调运 {available}（可用库存 {usable}，其中 {held} 已由在执行的已采纳方案占用、尚未发出），本方案要从该仓库调运 {planned}，未作任何更改。请据此调整后重新求解。',
     adoptRoomsLowered: '采纳被拒绝：场所“{name}”可安置需医疗照护人员的位置（无障碍房间）在制定方案后已减少：现有 {free} 个，本方案要安排其中 {used} 人，未作任何更改。请据此调整后重新求解。',
     adoptSiteDeleted: '采纳被拒绝：场所“{name}”在制定方案后已被删除，未作任何更改。请据此调整后重新求解。',
+    adoptManualChanged: '采纳被拒绝：场所“{name}”的转换手册在制定方案后已保存了新版本，本方案的排程和就绪时间是按旧版本制定的，未作任何更改。请据此调整后重新求解。',
     adoptNoLongerConverted: '采纳被拒绝：场所“{name}”在制定方案时已转换，现已不再处于应急状态（正在恢复），未作任何更改。请据此调整后重新求解。',
     adoptBusyShort: '部分场所已不在平时状态，无法采纳',
     adoptBusy: '{n} 个场所已不在平时状态，采纳会被拒绝：',

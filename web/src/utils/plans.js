@@ -315,7 +315,8 @@ export function refusedFacility(message) {
  * adopted since took the places it counted on (`taken` > 0), or its capacity was lowered, or
  * (`vulnerable`, `vulnerable_free`) its places for the people needing medical care — its
  * barrier-free rooms — are fewer now than the plan's vulnerable people there; or
- * (`reason` "deleted") the site was deleted since.
+ * (`reason` "deleted") the site was deleted since; or (`reason` "manual_changed") a newer version
+ * of its manual for the plan's scenario and role was saved since the plan was made.
  */
 export function adoptRefusal(e) {
   if (e && e.code === 'supplies_changed') return suppliesRefusal(e);
@@ -326,6 +327,8 @@ export function adoptRefusal(e) {
   if (e.code === 'facility_busy') return { key: 'adoptRefused', fid };
   // deleted since the plan was made
   if (d.reason === 'deleted') return { key: 'adoptSiteDeleted', fid };
+  // a newer version of the site's manual for the scenario and role was saved since
+  if (d.reason === 'manual_changed') return { key: 'adoptManualChanged', fid };
   // the places for the people needing medical care (barrier-free rooms) lowered since
   if (Number.isFinite(d.vulnerable) && Number.isFinite(d.vulnerable_free)) return { key: 'adoptRoomsLowered', fid, free: d.vulnerable_free, used: d.vulnerable };
   if (Number.isFinite(d.free) && Number.isFinite(d.used)) return { key: d.taken > 0 ? 'adoptPlacesTaken' : 'adoptCapacityLowered', fid, free: d.free, used: d.used };
