@@ -724,8 +724,13 @@ static int audit_conv(pj_ctx *c, int64_t id, const char *action, const char *bef
     return rc;
 }
 
+int pj_du_conversion_audit_start(pj_ctx *c, int64_t id, pj_err *err)
+{
+    return audit_conv(c, id, "convert_start", NULL, NULL, err);
+}
+
 int64_t pj_du_conversion_start_tx(pj_ctx *c, int64_t fid, const char *scenario, int live,
-                                  int64_t mid, pj_err *err)
+                                  int64_t mid, int audit, pj_err *err)
 {
     const char *ftype = NULL;
     if (pj_du_facility_scope(c, fid, "facility_id", &ftype, err)) return -1;
@@ -823,7 +828,8 @@ int64_t pj_du_conversion_start_tx(pj_ctx *c, int64_t fid, const char *scenario, 
     pj_stmt_int(s, 3, live);
     if (pj_step_done(s, err)) return -1;
     if (live && set_facility_state(c, fid, "converting", err)) return -1;
-    if (audit_conv(c, id, live ? "convert_start" : "drill_start", NULL, NULL, err)) return -1;
+    if (audit && audit_conv(c, id, live ? "convert_start" : "drill_start", NULL, NULL, err))
+        return -1;
     return id;
 }
 
@@ -839,7 +845,7 @@ int pj_conversion_start(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         pj_in_ref(body, "manual_id", 0, &mid, err) < 0)
         return -1;
     if (pj_db_begin(c->db, err)) return -1;
-    int64_t id = pj_du_conversion_start_tx(c, fid, scenario, !strcmp(mode, "live"), mid, err);
+    int64_t id = pj_du_conversion_start_tx(c, fid, scenario, !strcmp(mode, "live"), mid, 1, err);
     if (id < 0 || pj_db_commit(c->db, err)) {
         pj_db_rollback(c->db);
         return -1;

@@ -28,9 +28,14 @@ int pj_du_drill_passed(pj_ctx *c, int64_t conv, pj_err *err);
 int pj_du_drill_keep_result(pj_ctx *c, int64_t conv, pj_err *err);
 /* Starts a conversion (live = 1) or drill of facility fid by manual mid (0 = the newest for
  * the scenario) inside the caller's transaction: scope, state machine, steps, facility state,
- * audit row. Returns the conversion id, or -1. */
+ * and, with audit, its audit row (`convert_start` / `drill_start`). Returns the conversion id,
+ * or -1. A plan's adoption starts it without (audit 0) and writes the row with
+ * pj_du_conversion_audit_start once the conversion is linked to the plan and scheduled, so the
+ * row shows its plan_id and the steps' planned times. */
 int64_t pj_du_conversion_start_tx(pj_ctx *c, int64_t fid, const char *scenario, int live,
-                                  int64_t mid, pj_err *err);
+                                  int64_t mid, int audit, pj_err *err);
+/* The `convert_start` audit row of live conversion id, as it is now. 0, or -1. */
+int pj_du_conversion_audit_start(pj_ctx *c, int64_t id, pj_err *err);
 
 /* Takes qty units of category off facility fid's usable stock inside the caller's transaction.
  * Usable: the lines not expired (usable through their expiry date, pj_stock_expired_before),

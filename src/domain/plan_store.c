@@ -591,7 +591,8 @@ int pj_plan_compare(pj_ctx *c, int64_t a, int64_t b, pj_jw *w, pj_err *err)
 /* ---- adopt ---- */
 
 /* Starts the live conversion of facility fid by the planned manual mid inside the caller's
- * transaction (pj_du_conversion_start_tx) and links it to the plan. Returns the conversion id,
+ * transaction (pj_du_conversion_start_tx, without its audit row: the caller writes it once the
+ * steps are scheduled) and links it to the plan. Returns the conversion id,
  * or -1; a facility that is not in peacetime is 409 facility_busy naming it ("万达锦华酒店
  * (facility 2) is converting: …", the refusal of the conversion's start). */
 /* The plan's schedule of facility fid (its gantt rows) onto the steps of conversion conv:
@@ -659,7 +660,7 @@ static int64_t conversion_start_in_tx(pj_ctx *c, int64_t plan_id, int64_t fid, i
     }
     pj_stmt_done(q);
     if (qrc < 0) return -1;
-    int64_t id = pj_du_conversion_start_tx(c, fid, scenario, 1, mid, err);
+    int64_t id = pj_du_conversion_start_tx(c, fid, scenario, 1, mid, 0, err);
     if (id < 0) {
         if (err->status == 409) {
             char msg[sizeof err->message];
@@ -944,9 +945,12 @@ int pj_plan_adopt(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
          * and it is in peacetime (else facility_busy) */
         if (site_fits(c, e, fid, mid, role, 0, needs, err)) goto fail;
         int64_t conv = conversion_start_in_tx(c, id, fid, mid, scenario, err);
+        /* its convert_start row once linked to the plan and scheduled: with plan_id and the
+         * steps' planned times */
         if (conv < 0 ||
             schedule_steps(c, conv, fid, mid,
-                           json_object_get(json_object_get(res, "schedule"), "gantt"), err))
+                           json_object_get(json_object_get(res, "schedule"), "gantt"), err) ||
+            pj_du_conversion_audit_start(c, conv, err))
             goto fail;
     }
     /* and the stock its supply flows count on is still there, not held by plans adopted since */

@@ -234,3 +234,63 @@ TEST_T(plan_adopt_refuses_a_superseded_manual, 60)
     CHECK_INT(th_sql_int(&s, sql), m2);
     th_stop(&s);
 }
+
+/* Regression: the convert_start audit row of a conversion started by adopting a plan was written
+ * before the conversion was linked to the plan and given the plan's schedule: the audit trail
+ * showed it with plan_id null and no planned times. Now the row (one per conversion) names the
+ * plan and carries the steps' planned start and end; a conversion started by hand keeps its
+ * row with plan_id null. */
+TEST_T(plan_adopt_audits_the_start_with_the_plan, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80], path[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    two_hotels(&s);
+    json_t *p = call_ok(&s, tok, "POST", "/api/v1/plans?wait=1", PLAN_R, 201);
+    long long pid = th_int(p, "id");
+    size_t nsites = json_array_size(json_object_get(json_object_get(p, "result"), "sites"));
+    CHECK(nsites > 0);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", pid);
+    json_decref(p);
+    json_decref(call_ok(&s, tok, "POST", path, "{}", 200));
+    json_t *o = call_ok(&s, tok, "GET", "/api/v1/audit?entity=conversion&limit=50", NULL, 200);
+    json_t *row, *items = json_object_get(o, "items");
+    size_t i, starts = 0;
+    json_array_foreach(items, i, row)
+    {
+        if (strcmp(th_str(row, "action"), "convert_start")) continue;
+        starts++;
+        json_t *a = json_object_get(row, "after");
+        CHECK_INT(th_int(a, "plan_id"), pid);
+        json_t *st0 = json_array_get(json_object_get(a, "steps"), 0);
+        CHECK(json_is_integer(json_object_get(st0, "planned_start_min")));
+        CHECK(json_is_integer(json_object_get(st0, "planned_end_min")));
+        CHECK(json_is_integer(json_object_get(a, "plan_ready_minutes")));
+    }
+    CHECK_INT((long long)starts, (long long)nsites); /* one row per conversion */
+    json_decref(o);
+    /* by hand: the other hotel, its row without a plan */
+    th_sql_exec(&s, "UPDATE facilities SET state = 'peacetime' WHERE id NOT IN (SELECT"
+                    " facility_id FROM conversions)");
+    long long other = th_sql_int(&s, "SELECT MIN(id) FROM facilities WHERE id NOT IN (SELECT"
+                                     " facility_id FROM conversions)");
+    CHECK(other > 0);
+    char body[160];
+    snprintf(body, sizeof body, "{\"facility_id\":%lld,\"scenario\":\"disaster\"}", other);
+    json_t *cv = call_ok(&s, tok, "POST", "/api/v1/conversions", body, 201);
+    long long cid = th_int(cv, "id");
+    json_decref(cv);
+    o = call_ok(&s, tok, "GET", "/api/v1/audit?entity=conversion&limit=50", NULL, 200);
+    starts = 0;
+    json_array_foreach(json_object_get(o, "items"), i, row)
+    {
+        if (strcmp(th_str(row, "action"), "convert_start") || th_int(row, "entity_id") != cid)
+            continue;
+        starts++;
+        CHECK(json_is_null(json_object_get(json_object_get(row, "after"), "plan_id")));
+    }
+    CHECK_INT((long long)starts, 1);
+    json_decref(o);
+    th_stop(&s);
+}
