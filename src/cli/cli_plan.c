@@ -193,27 +193,55 @@ static void print_plan(json_t *plan)
             printf("no result\n");
         return;
     }
+    /* an adopted plan's sites as they are now (the API's in_force): a site restored or whose
+     * conversion was aborted houses no one of the plan any more — its people have no place and
+     * count in the shortfall, as the console counts them; a supply store's or transport hub's
+     * plan counts its role's units, not people: such a site is only no longer in use */
+    const char *role = json_string_value(json_object_get(plan, "role"));
+    const char *status = json_string_value(json_object_get(plan, "status"));
+    int adopted = status && !strcmp(status, "adopted");
+    int housing = !role || !strcmp(role, "isolation") || !strcmp(role, "resettlement") ||
+                  !strcmp(role, "medical");
+    long long gone_sites = 0, gone_people = 0;
     printf("%8s  ", "facility");
     print_cols("name", NAME_COLS);
     printf(" %8s %8s %8s %8s %7s\n", "people", "capacity", "mean km", "max km", "ready h");
     json_array_foreach(sites, i, e)
     {
+        int gone = adopted && json_is_false(json_object_get(e, "in_force"));
         printf("%8lld  ", (long long)json_integer_value(json_object_get(e, "facility_id")));
         print_cols(json_string_value(json_object_get(e, "name")), NAME_COLS);
-        printf(" %8lld %8.0f %8.1f %8.1f %7.1f%s\n",
+        printf(" %8lld %8.0f %8.1f %8.1f %7.1f%s%s\n",
                (long long)json_integer_value(json_object_get(e, "used")), num(e, "capacity"),
                num(e, "mean_km"), num(e, "max_km"), num(e, "ready_minutes") / 60.0,
-               json_is_true(json_object_get(e, "after_deadline")) ? "  after the deadline" : "");
+               json_is_true(json_object_get(e, "after_deadline")) ? "  after the deadline" : "",
+               !adopted  ? ""
+               : !gone   ? "  in force"
+               : housing ? "  NO LONGER IN FORCE (restored or aborted: its people have no place)"
+                         : "  NO LONGER IN USE (restored or aborted)");
+        if (gone) {
+            gone_sites++;
+            if (housing) gone_people += (long long)json_integer_value(json_object_get(e, "used"));
+        }
     }
     json_t *flags = json_object_get(json_object_get(res, "solver"), "flags");
     json_t *ts = json_object_get(json_object_get(res, "solver"), "time_s");
     printf("\nsites %.0f of %.0f candidates; demand %.0f, served %.0f, shortfall %.0f",
            num(sum, "sites"), num(sum, "candidates"), num(sum, "demand"), num(sum, "served"),
-           num(sum, "shortfall"));
+           num(sum, "shortfall") + (double)gone_people);
     /* the shortfall said as what it is: people needing medical care or not */
     if (num(sum, "shortfall") > 0)
         printf(" (%.0f of them needing medical care)", num(sum, "vulnerable_shortfall"));
     printf("\n");
+    if (gone_sites && housing)
+        printf("no longer placed: %lld %s no longer in force (restored or aborted); the %lld"
+               " people the plan put there have no place (in the shortfall: %.0f when adopted,"
+               " %.0f now)\n",
+               gone_sites, gone_sites == 1 ? "site" : "sites", gone_people, num(sum, "shortfall"),
+               num(sum, "shortfall") + (double)gone_people);
+    else if (gone_sites)
+        printf("no longer in use: %lld %s of this %s plan (restored or aborted)\n", gone_sites,
+               gone_sites == 1 ? "site" : "sites", role);
     json_t *vu = json_object_get(res, "vulnerable");
     const char *src = json_string_value(json_object_get(vu, "source"));
     if (src && strcmp(src, "none"))

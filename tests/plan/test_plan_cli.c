@@ -476,3 +476,61 @@ TEST_T(cli_plan_store_takes_no_supplies, 60)
         }
     }
 }
+
+/* Regression: `plan show` of an adopted plan listed a site whose conversion was aborted (or
+ * which was restored) as housing its people, with "shortfall 0", while the console marks it no
+ * longer in force and counts its people without a place. Now each site says whether it is in
+ * force, and the shortfall and a line of its own count the sites and people no longer placed. */
+TEST_T(cli_plan_show_says_sites_no_longer_in_force, 120)
+{
+    static char out[1 << 20];
+    char db[600], scn[600], res[600], id[24], conv[24], sql[300];
+    snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
+    snprintf(scn, sizeof scn, "%s/scenario.json", t_tmpdir());
+    snprintf(res, sizeof res, "%s/result.json", t_tmpdir());
+    CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
+    FILE *f = fopen(scn, "w");
+    fputs("{\"name\":\"cli\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
+          "\"affected\":{\"center\":{\"lat\":40.2,\"lon\":117.3},\"radius_km\":6},"
+          "\"demand\":{\"people\":400},\"teams\":{\"cleaning\":12,\"logistics\":16,"
+          "\"security\":4,\"medical\":4,\"catering\":6,\"it\":2},\"time_limit_s\":0.3}",
+          f);
+    fclose(f);
+    CHECK_INT(RUN(out, "plan", "--db", db, "--scenario", scn, "--out", res), 0);
+    json_t *plan = json_load_file(res, 0, NULL);
+    long long pid = json_integer_value(json_object_get(plan, "id"));
+    json_decref(plan);
+    snprintf(id, sizeof id, "%lld", pid);
+    CHECK(strstr(out, "in force") == NULL); /* a draft's sites are not said in force */
+    CHECK_INT(RUN(out, "plan", "adopt", id, "--db", db), 0);
+    CHECK_INT(RUN(out, "plan", "show", id, "--db", db), 0);
+    CHECK(strstr(out, "  in force\n") != NULL);
+    CHECK(strstr(out, "NO LONGER IN FORCE") == NULL && strstr(out, "no longer placed") == NULL);
+    CHECK(strstr(out, "shortfall 0") != NULL);
+    /* one site's conversion aborted (confirmed: it houses the plan's people) */
+    snprintf(sql, sizeof sql,
+             "SELECT MIN(conversion_id) FROM plan_conversions WHERE plan_id = %lld", pid);
+    long long cid = db_int(db, sql);
+    CHECK(cid > 0);
+    snprintf(sql, sizeof sql,
+             "SELECT json_extract(s.value, '$.used') FROM plans p, json_each(p.result_json,"
+             " '$.sites') s WHERE p.id = %lld AND json_extract(s.value, '$.facility_id') ="
+             " (SELECT facility_id FROM conversions WHERE id = %lld)",
+             pid, cid);
+    long long used = db_int(db, sql);
+    CHECK(used > 0);
+    snprintf(conv, sizeof conv, "%lld", cid);
+    CHECK_INT(RUN(out, "convert", "abort", conv, "--db", db, "--reason", "演练中止", "--confirm"),
+              0);
+    CHECK_INT(RUN(out, "plan", "show", id, "--db", db), 0);
+    const char *gone = strstr(out, "  NO LONGER IN FORCE (restored or aborted");
+    CHECK(gone != NULL);
+    char want[200];
+    snprintf(want, sizeof want, "shortfall %lld\n", used);
+    CHECK(strstr(out, want) != NULL);
+    snprintf(want, sizeof want,
+             "no longer placed: 1 site no longer in force (restored or aborted); the %lld people",
+             used);
+    CHECK(strstr(out, want) != NULL);
+    CHECK(strstr(out, "shortfall 0") == NULL);
+}
