@@ -202,6 +202,13 @@ static int64_t phase_clock(const conv_head *h, const char *phase, int64_t now)
     return conv_clock(h, now);
 }
 
+/* the steps of a phase are worked on: the conversion has not ended, and for convert steps the
+ * restore phase has not begun */
+static int phase_open(const conv_head *h, const char *phase)
+{
+    return !h->ended_at && !(h->restore_at && !strcmp(phase, "convert"));
+}
+
 int pj_conversion_standing(pj_ctx *c, int64_t id, pj_conv_standing *out, pj_err *err)
 {
     conv_head h;
@@ -465,7 +472,12 @@ static int conv_render_as(pj_ctx *c, int64_t id, pj_jw *w, int with_site, pj_err
         int64_t clock = phase_clock(&h, pj_col_text(s, 2), now);
         int64_t planned = pj_col_int(s, 5), st = pj_col_int(s, 11), fin = pj_col_int(s, 13);
         int is_over = 0, late = 0;
-        if (!strcmp(status, "running") && minutes1(clock - st) > (double)planned) is_over = 1;
+        /* overdue only while the step's phase is open: a step left running when its conversion
+         * ended (an abort without restore steps) or went on to its restore steps keeps its
+         * status, but no one is working on it against the clock any more */
+        if (!strcmp(status, "running") && phase_open(&h, pj_col_text(s, 2)) &&
+            minutes1(clock - st) > (double)planned)
+            is_over = 1;
         if (!strcmp(status, "done") && minutes1(fin - st) > (double)planned) late = 1;
         total++;
         done += !strcmp(status, "done");

@@ -6,7 +6,7 @@ import { formatDateTime, formatDate, formatDeadline, formatNumber, formatDuratio
 import { capacityTotals, relativeSizes } from '../../web/src/utils/capacity.js';
 import {
   axisMinutes, canFinishStep, canSign, canStartStep, signWaitsForStart, criticalPathMinutes, earliestStarts, findCycle, formatMinutes, ganttRows, manualSchedule,
-  openPhase, phaseProgress, serverNow, stepClockStop,
+  openPhase, phaseProgress, runningOverdue, serverNow, stepClockStop,
 } from '../../web/src/utils/dualuse.js';
 
 test('dates are Beijing time whatever the machine zone', () => {
@@ -146,6 +146,14 @@ test('a running step of an aborted conversion: its clock stops at the restore, i
   assert.equal(stepClockStop(aborted, s2), at(80));
   assert.equal(stepClockStop(aborted, r1), null, 'the restore steps run on');
   assert.equal(stepClockStop({ ...aborted, state: 'aborted', ended_at: at(120) }, r1), at(120));
+  // overdue only while the step's phase is open: a convert step left running by the abort, or
+  // any step of an ended conversion, is not tagged 超时 however long it ran (the server's count)
+  const long = { ...s2, status: 'running', planned_minutes: 5, overdue: true };
+  assert.equal(runningOverdue(conv, long, 60), true, 'converting: overdue');
+  assert.equal(runningOverdue(aborted, long, 60), false, 'the convert phase is over');
+  const ended = { ...conv, state: 'aborted', ended_at: at(120) };
+  assert.equal(runningOverdue(ended, long, 60), false, 'the conversion ended');
+  assert.equal(runningOverdue(aborted, { ...r1, status: 'running', planned_minutes: 5 }, 60), true, 'a restore step running on past its time');
   const by = Object.fromEntries(ganttRows(aborted, {}, Date.parse(t0) + 200 * 60000).map((r) => [r.code, r]));
   assert.deepEqual(by.S2.actual, [70, 80], 'S2 started at 70, stopped with the abort at 80');
 });

@@ -28,6 +28,17 @@ export function stepClockStop(conv, step) {
 }
 
 /**
+ * A running step overdue as the cockpit tags it: the server's `overdue`, or its minutes moved on
+ * by the clock (`minutes`) past its planned ones — only while its phase is open. Once its clock
+ * stopped (stepClockStop: the conversion ended, or an abort sent the site to its restore steps)
+ * a step left running is not overdue, as the server counts it.
+ */
+export function runningOverdue(conv, step, minutes) {
+  if (!step || step.status !== 'running' || stepClockStop(conv, step)) return false;
+  return !!step.overdue || (minutes != null && minutes > step.planned_minutes);
+}
+
+/**
  * The phase an action completed, from the conversion before and after it: 'convert' when the
  * convert steps are all done (converting → emergency, a drill running → finished), 'restore'
  * when the restore steps are (restoring → completed, or aborted for a conversion aborted after
