@@ -366,6 +366,31 @@ static void print_plan(json_t *plan)
         }
         printf("\n");
     }
+    /* a draft's teams that conversions under way still need: the schedule took them as free */
+    json_array_foreach(json_object_get(plan, "teams_busy"), i, e)
+    {
+        printf("TEAMS BUSY: %s: %lld given, conversions under way still need up to %lld of them (",
+               json_string_value(json_object_get(e, "team_type")),
+               (long long)json_integer_value(json_object_get(e, "given")),
+               (long long)json_integer_value(json_object_get(e, "needed")));
+        json_t *cv;
+        size_t k;
+        json_array_foreach(json_object_get(e, "conversions"), k, cv)
+        {
+            long long steps = (long long)json_integer_value(json_object_get(cv, "steps")),
+                      teams = (long long)json_integer_value(json_object_get(cv, "teams"));
+            printf("%sconversion %lld of %s", k ? "; " : "",
+                   (long long)json_integer_value(json_object_get(cv, "conversion_id")),
+                   json_string_value(json_object_get(cv, "facility_name")));
+            if (json_is_integer(json_object_get(cv, "plan_id")))
+                printf(" (plan %lld)",
+                       (long long)json_integer_value(json_object_get(cv, "plan_id")));
+            printf(": %lld %s to do, %lld %s", steps, steps == 1 ? "step" : "steps", teams,
+                   teams == 1 ? "team" : "teams");
+        }
+        printf("); the schedule takes all %lld as free: lower the teams and plan again\n",
+               (long long)json_integer_value(json_object_get(e, "given")));
+    }
 }
 
 static int make(cli *a, session *s, json_t *body, pj_jw *w, pj_buf *out)

@@ -148,6 +148,80 @@ static int conversions_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     " FROM plan_shipments sh WHERE sh.plan_id = p.id AND sh.voided_at IS NULL)) ELSE"              \
     " p.result_json END"
 
+/* A draft's teams already at work: the teams the request gives are taken as free from minute 0
+ * by the schedule, while live conversions under way (converting, or restoring) may still have
+ * steps of their open phase not done that need teams of those types — an earlier adopted plan's
+ * conversions, or one started by hand. Per team type the request gives (at least one team) and
+ * such steps need: `team_type`, `given`, `needed` (the conversions' `teams` summed) and
+ * `conversions` (`conversion_id`, `facility_id`, `facility_name`, `plan_id` or null, `state`,
+ * `steps` not done, `teams`: the most one of those steps needs), by id. As it is now, for a
+ * draft only (an adopted plan's teams are at work on its own conversions): `[]` otherwise. */
+static int teams_busy_render(pj_ctx *c, const char *status, const char *request, pj_jw *w,
+                             pj_err *err)
+{
+    pj_jw_key(w, "teams_busy");
+    pj_jw_arr(w);
+    if (strcmp(status, "draft")) {
+        pj_jw_arr_end(w);
+        return 0;
+    }
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "WITH given AS (SELECT t.key AS team_type, t.value AS n FROM json_each(?1, '$.teams') t"
+        " WHERE t.type = 'integer' AND t.value > 0), busy AS (SELECT ms.team_type AS team_type,"
+        " v.id AS cid, v.facility_id AS fid, v.state AS state, COUNT(*) AS steps,"
+        " MAX(ms.team_count) AS teams FROM conversions v JOIN conversion_steps cs ON"
+        " cs.conversion_id = v.id JOIN manual_steps ms ON ms.id = cs.step_id WHERE v.mode ="
+        " 'live' AND v.state IN ('converting', 'restoring') AND cs.status <> 'done' AND"
+        " ms.phase = CASE v.state WHEN 'converting' THEN 'convert' ELSE 'restore' END GROUP BY"
+        " ms.team_type, v.id) SELECT b.team_type, g.n, (SELECT SUM(x.teams) FROM busy x WHERE"
+        " x.team_type = b.team_type), b.cid, b.fid, f.name, (SELECT MIN(pc.plan_id) FROM"
+        " plan_conversions pc WHERE pc.conversion_id = b.cid), b.state, b.steps, b.teams FROM"
+        " busy b JOIN given g ON g.team_type = b.team_type JOIN facilities f ON f.id = b.fid"
+        " ORDER BY b.team_type, b.cid",
+        err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, request);
+    int rc, open = 0;
+    char last[64] = "";
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        const char *type = pj_col_text(s, 0);
+        if (!open || strcmp(last, type)) {
+            if (open) {
+                pj_jw_arr_end(w);
+                pj_jw_obj_end(w);
+            }
+            open = 1;
+            snprintf(last, sizeof last, "%s", type);
+            pj_jw_obj(w);
+            pj_jw_kstr(w, "team_type", type);
+            pj_jw_kint(w, "given", pj_col_int(s, 1));
+            pj_jw_kint(w, "needed", pj_col_int(s, 2));
+            pj_jw_key(w, "conversions");
+            pj_jw_arr(w);
+        }
+        pj_jw_obj(w);
+        pj_jw_kint(w, "conversion_id", pj_col_int(s, 3));
+        pj_jw_kint(w, "facility_id", pj_col_int(s, 4));
+        pj_render_text(w, "facility_name", s, 5);
+        if (pj_col_is_null(s, 6))
+            pj_jw_knull(w, "plan_id");
+        else
+            pj_jw_kint(w, "plan_id", pj_col_int(s, 6));
+        pj_render_text(w, "state", s, 7);
+        pj_jw_kint(w, "steps", pj_col_int(s, 8));
+        pj_jw_kint(w, "teams", pj_col_int(s, 9));
+        pj_jw_obj_end(w);
+    }
+    pj_stmt_done(s);
+    if (open) {
+        pj_jw_arr_end(w);
+        pj_jw_obj_end(w);
+    }
+    pj_jw_arr_end(w);
+    return rc < 0 ? -1 : 0;
+}
+
 static int plan_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
     int rd = pj_db_read_begin(c->db);
@@ -158,6 +232,7 @@ static int plan_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     if (!s) goto out;
     pj_stmt_int(s, 1, id);
     rc = pj_stmt_step(s, err);
+    const char *status = "", *request = "{}";
     if (rc == 1) {
         pj_jw_obj(w);
         head_render(s, w);
@@ -165,6 +240,8 @@ static int plan_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         pj_jw_raw(w, pj_col_text(s, 23));
         pj_jw_key(w, "result");
         pj_jw_raw(w, pj_col_text(s, 24));
+        status = pj_arena_strdup(c->arena, pj_col_text(s, 4));
+        request = pj_arena_strdup(c->arena, pj_col_text(s, 23));
     }
     pj_stmt_done(s);
     if (rc < 0) goto out;
@@ -173,6 +250,7 @@ static int plan_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         goto out;
     }
     rc = conversions_render(c, id, w, err);
+    if (rc == 0) rc = teams_busy_render(c, status, request, w, err);
     pj_jw_obj_end(w);
 out:
     pj_db_read_end(c->db, rd);

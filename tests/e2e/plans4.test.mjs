@@ -194,6 +194,32 @@ describe('plans: what the plan left out', { timeout: 180000 }, () => {
     noProblems(page);
     await context.close();
   });
+
+  // the schedule takes every team given as free from minute 0, while conversions under way (the
+  // demo's, or an earlier adopted plan's) still have steps needing some of them: the draft says
+  // so, naming the conversions, so that the officer can lower the teams
+  test('a draft whose teams conversions under way still need says so, naming them', async () => {
+    const { context, page } = await openPage(browser, LAPTOP);
+    await login(page, 'officer', DEMO_PW);
+    const body = { scenario: 'disaster', role: 'resettlement', affected: { township_ids: [303] }, demand: { share: 0.05 }, time_limit_s: 0.5 };
+    const p = await makePlan(page, { ...body, name: 'e2e 队伍仍在使用', teams: TEAMS });
+    assert.ok(p.teams_busy.length > 0, 'the conversions under way need some of these teams');
+    const b = p.teams_busy[0];
+    const c = b.conversions[0];
+    assert.ok(b.needed >= c.teams && c.teams > 0 && c.steps > 0);
+    await page.goto(`/plans/${p.id}`);
+    const box = page.getByTestId('plan-teams-busy');
+    await box.waitFor();
+    assert.equal(Number(await box.getAttribute('data-count')), p.teams_busy.length);
+    assert.match(await box.innerText(), /部分给定队伍仍在执行进行中的转换，本方案排程却按全部空闲计算/);
+    const li = await page.getByTestId('teams-busy-' + b.team_type).innerText();
+    assert.match(li, new RegExp(`给定 ${b.given} 支，进行中的转换最多还需 ${b.needed} 支：`));
+    assert.ok(li.includes(c.facility_name) && li.includes(`${c.steps} 个步骤未完成，需 ${c.teams} 支`), li);
+    await box.scrollIntoViewIfNeeded();
+    await shot(page, '71-plan-teams-busy');
+    noProblems(page);
+    await context.close();
+  });
 });
 
 describe('plans: the plan page at 1440 px, the compare page’s inputs', { timeout: 180000 }, () => {

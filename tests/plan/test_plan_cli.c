@@ -507,6 +507,15 @@ TEST_T(cli_plan_show_says_sites_no_longer_in_force, 120)
     CHECK(strstr(out, "  in force\n") != NULL);
     CHECK(strstr(out, "NO LONGER IN FORCE") == NULL && strstr(out, "no longer placed") == NULL);
     CHECK(strstr(out, "shortfall 0") != NULL);
+    /* a second plan while the first one's conversions are under way: the teams it is given are
+     * partly at work there, which it says, naming them (the schedule takes them as free) */
+    CHECK_INT(RUN(out, "plan", "--db", db, "--scenario", scn), 0);
+    char busy[120];
+    snprintf(busy, sizeof busy, " (plan %lld): ", pid);
+    const char *tb =
+        strstr(out, "TEAMS BUSY: cleaning: 12 given, conversions under way still need");
+    CHECK(tb != NULL && strstr(tb, busy) != NULL);
+    CHECK(tb != NULL && strstr(tb, "the schedule takes all 12 as free: lower the teams") != NULL);
     /* one site's conversion aborted (confirmed: it houses the plan's people) */
     snprintf(sql, sizeof sql,
              "SELECT MIN(conversion_id) FROM plan_conversions WHERE plan_id = %lld", pid);

@@ -294,3 +294,58 @@ TEST_T(plan_adopt_audits_the_start_with_the_plan, 60)
     json_decref(o);
     th_stop(&s);
 }
+
+/* Regression: the teams a plan is given were taken as free from minute 0 even while the
+ * conversions of an earlier adopted plan still had steps to do needing teams of those types:
+ * the officer could double-book them without a word. Now a draft names, per team type it is
+ * given, the conversions under way whose steps not done need such teams and how many
+ * (`teams_busy`), as it is now: gone once those steps are done. */
+TEST_T(plan_draft_names_the_teams_conversions_under_way_need, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80], path[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    two_hotels(&s);
+    json_t *p = call_ok(&s, tok, "POST", "/api/v1/plans?wait=1", PLAN_R, 201);
+    long long p1 = th_int(p, "id");
+    CHECK_INT((long long)json_array_size(json_object_get(p, "teams_busy")), 0); /* none under way */
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", p1);
+    json_decref(p);
+    json_t *ad = call_ok(&s, tok, "POST", path, "{}", 200);
+    long long conv = th_int(json_array_get(json_object_get(ad, "conversions"), 0), "conversion_id");
+    long long fid = th_int(json_array_get(json_object_get(ad, "conversions"), 0), "facility_id");
+    CHECK_INT((long long)json_array_size(json_object_get(ad, "teams_busy")), 0); /* adopted */
+    json_decref(ad);
+    CHECK(conv > 0);
+    /* the same people again, the first plan's site converting: a draft on the other hotel,
+     * given the 2 cleaning teams, one of which the first plan's conversion still needs */
+    p = call_ok(&s, tok, "POST", "/api/v1/plans?wait=1", PLAN_R, 201);
+    long long p2 = th_int(p, "id");
+    json_t *busy = json_object_get(p, "teams_busy");
+    CHECK_INT((long long)json_array_size(busy), 1);
+    json_t *b = json_array_get(busy, 0);
+    CHECK_STR(th_str(b, "team_type"), "cleaning");
+    CHECK_INT(th_int(b, "given"), 2);
+    CHECK_INT(th_int(b, "needed"), 1);
+    json_t *bc = json_array_get(json_object_get(b, "conversions"), 0);
+    CHECK_INT(th_int(bc, "conversion_id"), conv);
+    CHECK_INT(th_int(bc, "facility_id"), fid);
+    CHECK_INT(th_int(bc, "plan_id"), p1);
+    CHECK_STR(th_str(bc, "state"), "converting");
+    CHECK_INT(th_int(bc, "steps"), 1);
+    CHECK_INT(th_int(bc, "teams"), 1);
+    json_decref(p);
+    /* the first plan's step done: its conversion needs no team any more */
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "UPDATE conversion_steps SET status = 'done', started_at = 1, finished_at = 2"
+             " WHERE conversion_id = %lld",
+             conv);
+    th_sql_exec(&s, sql);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld", p2);
+    p = call_ok(&s, tok, "GET", path, NULL, 200);
+    CHECK_INT((long long)json_array_size(json_object_get(p, "teams_busy")), 0);
+    json_decref(p);
+    th_stop(&s);
+}

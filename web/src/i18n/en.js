@@ -2068,6 +2068,11 @@ export default {
     vulnerableNeedsNote: 'They need: {needs}',
     excludedTitle: '{n} candidate sites in reach left out: too few teams',
     excludedHint: 'With the missing teams the plan can use them: plan again with more',
+    teamsBusyTitle: 'Some of the teams given are still at work on conversions under way, but the schedule takes them as free',
+    teamsBusyLine: '{given} given, up to {needed} still needed by ',
+    teamsBusyPlan: ' (plan #{id})',
+    teamsBusyConv: ': {teams} for {n} step to do | : {teams} for {n} steps to do',
+    teamsBusyHint: 'The schedule takes every team given as free from the start: take off the teams at work and plan again, so that none is booked twice.',
     suppliesHeld: '{n} unit the adopted plans still in force have yet to ship from the stores is taken off: not promised twice | {n} units the adopted plans still in force have yet to ship from the stores are taken off: not promised twice',
     // an adopted plan's shipments (POST /plans/{id}/shipments)
     ship: {

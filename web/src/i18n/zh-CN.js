@@ -2071,6 +2071,11 @@ export default {
     vulnerableNeedsNote: '安置要求：{needs}',
     excludedTitle: '{n} 个可达的候选场所因队伍不足未纳入方案',
     excludedHint: '按所缺队伍补足后重新求解，这些场所即可参与选址',
+    teamsBusyTitle: '部分给定队伍仍在执行进行中的转换，本方案排程却按全部空闲计算',
+    teamsBusyLine: '给定 {given} 支，进行中的转换最多还需 {needed} 支：',
+    teamsBusyPlan: '（方案 #{id}）',
+    teamsBusyConv: '，{n} 个步骤未完成，需 {teams} 支',
+    teamsBusyHint: '排程按给定队伍从一开始全部空闲计算：请减去正在使用的队伍数后重新求解，以免重复调用。',
     suppliesHeld: '已采纳且仍在执行的方案尚未从各仓库发出的 {n} 单位物资已扣除，不再重复承诺',
     // an adopted plan's shipments (POST /plans/{id}/shipments)
     ship: {
