@@ -139,3 +139,20 @@ test('English column and field labels start with a capital', async () => {
   assert.ok(seen >= 200, `${seen} labels read`);
   assert.deepEqual(bad, []);
 });
+
+// "behind the plan" as the server counts it (step_behind_plan, src/domain/conversion.c): a step
+// not started PJ_PLAN_START_GRACE_MIN minutes after its planned start (the teams learn of the
+// plan when it is adopted), or not finished by its planned end; none once the site was ready by
+// the plan's ready time. The tooltip said "not started by the plan's start time": a step the
+// server did not count was told behind. The console cannot read the constant: the text states
+// it, and must move with it.
+test('the "behind the plan" tooltip states the server’s rule and its grace minutes', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const h = await readFile(new URL('../../src/domain/dualuse.h', import.meta.url), 'utf8');
+  const grace = Number(/#define PJ_PLAN_START_GRACE_MIN (\d+)/.exec(h)?.[1]);
+  assert.ok(grace > 0, 'PJ_PLAN_START_GRACE_MIN in src/domain/dualuse.h');
+  assert.ok(zh.conversion.behindPlanHint.includes(`开始时间后 ${grace} 分钟仍未开始`), zh.conversion.behindPlanHint);
+  assert.ok(zh.conversion.behindPlanHint.includes('方案就绪时间前已就绪的，各步骤均不计落后'), zh.conversion.behindPlanHint);
+  assert.ok(en.conversion.behindPlanHint.includes(`Not started ${grace} minutes after the plan's start time`), en.conversion.behindPlanHint);
+  assert.ok(en.conversion.behindPlanHint.includes("once the site was ready by the plan's ready time"), en.conversion.behindPlanHint);
+});

@@ -1073,7 +1073,7 @@ export default {
     planSchedule: 'Plan schedule',
     ganttPlanHint: "Dashed boxes: the adopted plan's schedule (each step's planned start and finish with the shared teams)",
     behindPlan: 'Behind plan',
-    behindPlanHint: "Not started by the plan's start time, or not finished by its finish time",
+    behindPlanHint: "Not started 15 minutes after the plan's start time, or not finished by its finish time; no step is behind once the site was ready by the plan's ready time",
     behindPlanN: 'Steps behind plan: {n}',
     onPlan: 'No step behind plan',
     actualWindow: 'actual {start}–{end}',

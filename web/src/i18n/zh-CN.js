@@ -1075,7 +1075,7 @@ export default {
     planSchedule: '方案排程',
     ganttPlanHint: '虚线框为采纳方案的排程（共享队伍下各步骤的计划开始与完成）',
     behindPlan: '落后计划',
-    behindPlanHint: '未在方案排程的开始时间前开始，或未在其完成时间前完成',
+    behindPlanHint: '到方案排程的开始时间后 15 分钟仍未开始，或到其完成时间仍未完成；场所在方案就绪时间前已就绪的，各步骤均不计落后',
     behindPlanN: '落后计划 {n} 步',
     onPlan: '无落后计划的步骤',
     actualWindow: '实际 {start}–{end}',
