@@ -215,6 +215,14 @@ describe('plans: what the plan left out', { timeout: 180000 }, () => {
     const li = await page.getByTestId('teams-busy-' + b.team_type).innerText();
     assert.match(li, new RegExp(`给定 ${b.given} 支，进行中的转换最多还需 ${b.needed} 支：`));
     assert.ok(li.includes(c.facility_name) && li.includes(`${c.steps} 个步骤未完成，需 ${c.teams} 支`), li);
+    // a long list: the first three, the rest counted, all on demand
+    const long = p.teams_busy.find((x) => x.conversions.length > 4);
+    if (long) {
+      const row = page.getByTestId('teams-busy-' + long.team_type);
+      assert.ok((await row.innerText()).includes(`另有 ${long.conversions.length - 3} 个转换`));
+      await page.getByTestId('teams-busy-more').click();
+      assert.ok((await row.innerText()).includes(long.conversions.at(-1).facility_name));
+    }
     await box.scrollIntoViewIfNeeded();
     await shot(page, '71-plan-teams-busy');
     noProblems(page);

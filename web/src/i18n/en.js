@@ -2073,6 +2073,8 @@ export default {
     teamsBusyPlan: ' (plan #{id})',
     teamsBusyConv: ': {teams} for {n} step to do | : {teams} for {n} steps to do',
     teamsBusyHint: 'The schedule takes every team given as free from the start: take off the teams at work and plan again, so that none is booked twice.',
+    teamsBusyMore: ', and {n} more conversion | , and {n} more conversions',
+    teamsBusyAll: 'Show every conversion',
     suppliesHeld: '{n} unit the adopted plans still in force have yet to ship from the stores is taken off: not promised twice | {n} units the adopted plans still in force have yet to ship from the stores are taken off: not promised twice',
     // an adopted plan's shipments (POST /plans/{id}/shipments)
     ship: {

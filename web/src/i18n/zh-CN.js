@@ -2076,6 +2076,8 @@ export default {
     teamsBusyPlan: '（方案 #{id}）',
     teamsBusyConv: '，{n} 个步骤未完成，需 {teams} 支',
     teamsBusyHint: '排程按给定队伍从一开始全部空闲计算：请减去正在使用的队伍数后重新求解，以免重复调用。',
+    teamsBusyMore: '，另有 {n} 个转换',
+    teamsBusyAll: '显示全部转换',
     suppliesHeld: '已采纳且仍在执行的方案尚未从各仓库发出的 {n} 单位物资已扣除，不再重复承诺',
     // an adopted plan's shipments (POST /plans/{id}/shipments)
     ship: {
