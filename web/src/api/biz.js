@@ -67,6 +67,14 @@ export const dev = {
   reviseValue: (id, body) => patch(`/indicators/values/${id}`, body),
   /** removes a value typed for the wrong period or region, with its revisions (the stored version) */
   deleteValue: (id, version) => del(`/indicators/values/${id}`, { version }),
+  /** an indicator's targets (every region; code) */
+  targets: (query, opts) => getAll('/indicators/targets', query, opts),
+  /** {code, region?, period, value, source?, note?}; 409 conflict when the region and period have one */
+  createTarget: (body) => post('/indicators/targets', body),
+  /** {version, value?, source?, note?}; 409 version_conflict when changed meanwhile */
+  updateTarget: (id, body) => patch(`/indicators/targets/${id}`, body),
+  /** removes a target (the stored version); progress no longer uses it */
+  deleteTarget: (id, version) => del(`/indicators/targets/${id}`, { version }),
   factors: (opts) => getAll('/carbon/factors', {}, opts),
   /** a factor version; with dry_run the server says what it would recompute and writes nothing */
   addFactor: (body) => post('/carbon/factors', body),
