@@ -8,7 +8,7 @@
 // progress without any write action, as the server refuses a viewer's write (403).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, apiSend, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, apiGet, apiSend, ADMIN_PW, DEMO_PW } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -183,6 +183,28 @@ describe('an indicator’s targets', { timeout: 180000 }, () => {
     assert.equal((await prog.getByTestId('tgt-progress-remaining').innerText()).trim(), '恰在上限');
     await chartHas(page, /目标值: 2030 110/);
     noProblems(page);
+    await context.close();
+  });
+
+  test('an officer made a viewer while the page is open: the save refused (403) says so, nothing written', async () => {
+    assert.ok(capInd, 'the cap indicator of the test before');
+    const admin = await openPage(browser);
+    await login(admin.page, 'admin', ADMIN_PW);
+    const username = `tgt${suffix}`;
+    const password = `Pj-${suffix}-Zq7!`;
+    const user = await apiSend(admin.page, 'post', '/users', { username, display_name: '目标测试员', role: 'district_officer', password });
+    const { context, page } = await openPage(browser);
+    await login(page, username, password);
+    await page.goto(`/development/indicators/${capInd.id}`);
+    await page.getByTestId('tgt-add').click();
+    const dlg = page.getByTestId('tgt-dialog');
+    await dlg.getByTestId('tgt-input-period').fill('2035');
+    await dlg.getByTestId('tgt-input-value').locator('input').fill('100');
+    await apiSend(admin.page, 'patch', `/users/${user.id}`, { version: user.version, role: 'viewer' });
+    await dlg.getByTestId('tgt-save').click();
+    await dlg.getByTestId('tgt-error').getByText('无权限：目标值由区级管理员和区级工作人员设定').waitFor();
+    assert.equal((await targetsOf(page, capInd.code)).length, 1, 'nothing written');
+    await admin.context.close();
     await context.close();
   });
 
