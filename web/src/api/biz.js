@@ -69,6 +69,7 @@ export const dev = {
   deleteValue: (id, version) => del(`/indicators/values/${id}`, { version }),
   /** an indicator's targets (every region; code) */
   targets: (query, opts) => getAll('/indicators/targets', query, opts),
+  target: (id, opts) => get(`/indicators/targets/${id}`, undefined, opts),
   /** {code, region?, period, value, source?, note?}; 409 conflict when the region and period have one */
   createTarget: (body) => post('/indicators/targets', body),
   /** {version, value?, source?, note?}; 409 version_conflict when changed meanwhile */
