@@ -224,5 +224,15 @@ describe('an indicator’s targets', { timeout: 180000 }, () => {
     assert.equal(refused.status(), 403, 'a viewer may not write targets');
     noProblems(page);
     await context.close();
+    // on a phone: each target a block, its value whole, no action either
+    const phone = await openPage(browser, { width: 390, height: 844 });
+    await login(phone.page, 'viewer', DEMO_PW);
+    await phone.page.goto(`/development/indicators/${capInd.id}`);
+    const row = phone.page.getByTestId('tgt-row').first();
+    await row.getByTestId('tgt-value').getByText('110 万吨标准煤').waitFor();
+    assert.match(await row.innerText(), /平谷区 2030/);
+    assert.equal(await phone.page.locator('[data-testid^="tgt-edit-"], [data-testid^="tgt-delete-"], [data-testid="tgt-add"]').count(), 0);
+    noProblems(phone.page);
+    await phone.context.close();
   });
 });
