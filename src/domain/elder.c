@@ -749,8 +749,13 @@ static int elder_render_x(pj_ctx *c, int64_t id, pj_jw *w, int reveal, pj_err *e
     else
         pj_jw_knull(w, "last_visit_at");
     int64_t due = (last ? last : pj_col_int(s, 31)) + (int64_t)every * 86400;
-    pj_render_time(w, "next_visit_due", due);
-    pj_jw_kbool(w, "visit_overdue", now > due);
+    if (strcmp(pj_col_text(s, 29), "active")) { /* died or moved away: visited no more */
+        pj_jw_knull(w, "next_visit_due");
+        pj_jw_knull(w, "visit_overdue");
+    } else {
+        pj_render_time(w, "next_visit_due", due);
+        pj_jw_kbool(w, "visit_overdue", now > due);
+    }
     pj_el_skills_write(w, "help_needed", (int)pj_col_int(s, 26));
     pj_render_text(w, "helper_sex_pref", s, 27);
     pj_render_text(w, "status", s, 29);
@@ -892,9 +897,16 @@ static void elder_item(pj_ctx *c, pj_stmt *s, int reveal, int64_t now, int64_t t
     pj_jw_kstr(w, "visit_tier", tier);
     int64_t last = pj_col_is_null(s, 14) ? 0 : pj_col_int(s, 14);
     int64_t due = (last ? last : pj_col_int(s, 15)) + (int64_t)pj_el_visit_days(c, tier) * 86400;
-    pj_render_time(w, "next_visit_due", due);
-    pj_jw_kbool(w, "visit_overdue", now > due);
-    if (now <= due && due + 1 < *valid_until) *valid_until = due + 1;
+    /* an elder who died or moved away is visited no more: no visit falls due, none is overdue
+     * (the list showed them overdue for ever) */
+    if (strcmp(pj_col_text(s, 16), "active")) {
+        pj_jw_knull(w, "next_visit_due");
+        pj_jw_knull(w, "visit_overdue");
+    } else {
+        pj_render_time(w, "next_visit_due", due);
+        pj_jw_kbool(w, "visit_overdue", now > due);
+        if (now <= due && due + 1 < *valid_until) *valid_until = due + 1;
+    }
     if (pj_col_is_null(s, 18)) {
         pj_jw_knull(w, "paired_helper");
     } else {

@@ -97,6 +97,29 @@ TEST_T(elder_list_visit_due_filters, 120)
     json_t *it = json_array_get(json_object_get(o, "items"), 0);
     CHECK(json_is_true(json_object_get(it, "visit_overdue")));
     json_decref(o);
+    /* e moved away: visited no more, so no visit is due or overdue (the list showed them
+     * overdue for ever), in the list, the full page and the record alike */
+    const char *moved[] = {"/api/v1/elders?status=moved", "/api/v1/elders?status=moved&view=full"};
+    for (size_t k = 0; k < 2; k++) {
+        o = EL(&s, g, "GET", moved[k], NULL, 200);
+        it = json_array_get(json_object_get(o, "items"), 0);
+        CHECK_INT(th_int(it, "id"), e);
+        CHECK(json_is_null(json_object_get(it, "next_visit_due")));
+        CHECK(json_is_null(json_object_get(it, "visit_overdue")));
+        json_decref(o);
+    }
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", e);
+    o = EL(&s, g, "GET", path, NULL, 200);
+    CHECK(json_is_null(json_object_get(o, "next_visit_due")));
+    CHECK(json_is_null(json_object_get(o, "visit_overdue")));
+    CHECK_STR(json_string_value(json_object_get(o, "status")), "moved");
+    json_decref(o);
+    /* the active ones keep theirs */
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", a);
+    o = EL(&s, g, "GET", path, NULL, 200);
+    CHECK(json_is_true(json_object_get(o, "visit_overdue")));
+    CHECK(json_is_string(json_object_get(o, "next_visit_due")));
+    json_decref(o);
     ids_of(&s, g, "/api/v1/elders?visit_overdue=0", got, sizeof got);
     snprintf(want, sizeof want, "%lld,%lld,%lld,%lld,%lld,", a, b, c, d, e);
     CHECK_STR(got, want);
