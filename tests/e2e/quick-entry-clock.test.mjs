@@ -1,8 +1,9 @@
 // The quick entry's times that the page fills in ("the last 30 minutes") are taken when the
 // visit is saved, by the server's clock: they were taken once, when the page was opened (or the
 // last visit saved), and from the phone's clock — a page open two hours logged the visit two
-// hours early, and a phone 8 minutes fast had every entry refused as in the future. Times the
-// user typed are sent as typed.
+// hours early, and a phone 8 minutes fast had every entry refused as in the future. The times
+// filled in are now sent as a quick entry line of minutes without times (the server dates it by
+// its clock, and lays a helper's round back to back); times the user typed are sent as typed.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, DEMO_PW } from './lib.mjs';
@@ -48,7 +49,12 @@ async function pickAndSave(page, n, kind = 'companionship') {
   const answered = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/service-logs' && r.request().method() === 'POST');
   await page.getByTestId('entry-save').tap();
   const body = JSON.parse((await posted).postData());
-  return { body, status: (await answered).status(), at: Date.now() };
+  const res = await answered;
+  const answer = res.ok() ? await res.json() : null;
+  // the line filled in: its minutes, no times; the log as the server dated it
+  const sent = body.entries ? body.entries[0] : body;
+  const log = answer && answer.items ? answer.items[0] : answer;
+  return { body: sent, log, status: res.status(), at: Date.now() };
 }
 
 // (20 minutes: within the session's 30 idle minutes, which the page's clock also counts)
@@ -67,11 +73,13 @@ test('a page opened 20 minutes ago logs the visit as the last 30 minutes before 
   // 20 minutes later, the visit is logged
   await page.unrouteAll({ behavior: 'wait' });
   await page.evaluate(() => (globalThis.__off = 0));
-  const { body, status, at } = await pickAndSave(page, 4);
+  const { body, log, status, at } = await pickAndSave(page, 4);
   assert.equal(status, 201);
-  const out = Date.parse(body.time_out);
-  assert.ok(Math.abs(out - at) < 2 * MIN, `time_out ${body.time_out} is the save's minute (page opened with ${opened} Beijing)`);
-  assert.equal(Date.parse(body.time_out) - Date.parse(body.time_in), 30 * MIN);
+  assert.equal(body.minutes, 30);
+  assert.equal(body.time_in, undefined, 'no times of the page sent');
+  const out = Date.parse(log.time_out);
+  assert.ok(Math.abs(out - at) < 2 * MIN, `time_out ${log.time_out} is the save's minute (page opened with ${opened} Beijing)`);
+  assert.equal(Date.parse(log.time_out) - Date.parse(log.time_in), 30 * MIN);
   await context.close();
 });
 
@@ -80,16 +88,18 @@ test('a phone 8 minutes fast: the times filled in are the server\'s, saved, and 
   await login(page, 'grid01', DEMO_PW);
   await page.goto('/service-entry');
   await page.getByTestId('entry-elders').locator('[data-elder]').first().waitFor();
-  const { body, status, at } = await pickAndSave(page, 5);
+  const { body, log, status, at } = await pickAndSave(page, 5);
   assert.equal(status, 201, 'not refused as in the future');
-  assert.ok(Math.abs(Date.parse(body.time_out) - at) < 2 * MIN, `time_out ${body.time_out} by the server's clock`);
+  assert.equal(body.time_out, undefined, "no times of the phone's clock sent");
+  assert.ok(Math.abs(Date.parse(log.time_out) - at) < 2 * MIN, `time_out ${log.time_out} by the server's clock`);
   await page.getByTestId('clock-skew').getByText('手机时间比服务器快 8 分钟', { exact: false }).waitFor();
   await shot(page, 'quick-entry-clock-skew');
   // a shortcut button: also the server's clock
   await page.getByRole('button', { name: '最近 60 分钟' }).tap();
-  const { body: b2, status: s2, at: at2 } = await pickAndSave(page, 5, 'cleaning');
+  const { body: b2, log: l2, status: s2, at: at2 } = await pickAndSave(page, 5, 'cleaning');
   assert.equal(s2, 201);
-  assert.ok(Math.abs(Date.parse(b2.time_out) - at2) < 2 * MIN && Date.parse(b2.time_out) - Date.parse(b2.time_in) === 60 * MIN);
+  assert.equal(b2.minutes, 60);
+  assert.ok(Math.abs(Date.parse(l2.time_out) - at2) < 2 * MIN && Date.parse(l2.time_out) - Date.parse(l2.time_in) === 60 * MIN);
   assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
   await context.close();
 });

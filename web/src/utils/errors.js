@@ -70,6 +70,10 @@ const RULES = [
   [/spans more than (\d+) months/, 'apiRules.maxMonths', true], // a KPI period over 20 years  // what a phone number or a resident ID number may be (contact phones, streamers)
   [/phone number has digits, '\+', '-' and spaces only/, 'apiRules.phoneChars', true],
   [/must be 11 digits starting 1/, 'apiRules.mobile11', true],
+  // a helper in one place at a time (service logs), pairs within a township (eldercare)
+  [/helper (\d+) is logged with another elder at an overlapping time \(log (\d+), elder (\d+)\)/, 'apiRules.helperBusyElder', true],
+  [/helper (\d+) is logged elsewhere at an overlapping time \(until (\d\d:\d\d)\)/, 'apiRules.helperBusyUntil', true],
+  [/the helper lives in another township than the elder/, 'apiRules.otherTownship', true],
   [/18-character resident ID number with its check digit/, 'apiRules.idNumber', true],
   [/characters 7-14 must be the birth date/, 'apiRules.idBirth', true],
 ];
