@@ -57,6 +57,7 @@ export function useLeaveGuard(state) {
   return {
     mark: () => (base = JSON.stringify(state())),
     release: () => (free = true),
+    dirty,
     // for a form closed without leaving the page (an editor's 放弃修改): asks as leaving does
     mayLeave,
   };
