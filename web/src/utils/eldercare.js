@@ -140,3 +140,12 @@ export function fromBeijingInput(s) {
   const t = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]) - 8 * 3600 * 1000;
   return new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
+
+/** The days of the week an elder's meals are counted on (the missed-meal scan's rule: meal_days
+ * in a row from Monday), in words: 周一至周三 / Monday to Wednesday; '' for none. */
+export function mealRange(t, n) {
+  if (!n) return '';
+  if (n >= 7) return t('eldercare.mealRange.all');
+  if (n === 1) return t('eldercare.mealRange.one');
+  return t('eldercare.mealRange.many', { to: t('eldercare.weekday.' + n) });
+}
