@@ -1328,7 +1328,6 @@ export default {
     removeContact: '删除联系人',
     retypePhones: '联系人电话当前显示为脱敏号码：请点击“显示完整号码”，或重新输入完整电话',
     contactsMasked: '联系人电话显示为脱敏号码。添加或修改联系人前请显示完整号码（查看记入审计日志）。',
-    revealNumbers: '显示完整号码',
     numbersRevealed: '已显示完整号码（已记入审计日志）',
     contactPhoneN: '联系人 {n} 电话',
     idCheckHint: '校验位应为 {c}，请核对身份证号',
