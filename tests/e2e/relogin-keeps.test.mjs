@@ -55,7 +55,9 @@ test('quick entry: a visit typed when the session ended is kept over a login in 
   await page.getByTestId('entry-save').tap();
   const res = await saved;
   assert.equal(res.status(), 201);
-  const log = await res.json();
+  // the times filled in: sent as a quick entry line ({entries:[…]}), answered {items:[log]}
+  const body = await res.json();
+  const log = body.items ? body.items[0] : body;
   assert.equal(log.remarks, remark);
   assert.equal(String(log.elder_id), elderId);
   assert.equal(log.kind, 'companionship');
