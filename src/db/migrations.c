@@ -1735,5 +1735,10 @@ const pj_migration pj_migrations[] = {
      " a.version) FROM elder_alerts a WHERE a.kind = 'helper_id_departed' AND a.raised_at "
      "= " M116_AT " AND NOT EXISTS (SELECT 1 FROM audit u WHERE u.action = 'create' AND u.entity ="
      " 'elder_alert' AND u.entity_id = a.id) ORDER BY a.id;"},
+    /* the weekdays an elder's meals are on (bit 0 Monday … bit 6 Sunday), named: meal_days
+     * alone was read as that many days from Monday, so meals on Mon/Wed/Fri raised a missed
+     * meal on Tuesday. NULL (every record before): the first meal_days days, as before. */
+    {117, "eldercare: the weekdays of an elder's meals",
+     "ALTER TABLE elders ADD COLUMN meal_weekdays INTEGER;"},
 };
 const int pj_migrations_count = (int)(sizeof pj_migrations / sizeof pj_migrations[0]);

@@ -607,6 +607,33 @@ static int in_str_array(pj_ctx *c, json_t *o, const char *key, size_t max_items,
     return 1;
 }
 
+/* meal_weekdays: distinct weekdays 1 (Monday) … 7 (Sunday) → a bit mask (bit 0 Monday);
+ * 1 when given, 0 when absent. */
+static int in_weekdays(json_t *o, int64_t *out, pj_err *err)
+{
+    json_t *v = json_object_get(o, "meal_weekdays");
+    if (!v) return 0;
+    if (!json_is_array(v) || json_array_size(v) > 7)
+        return pj_fail(err, 422, "wrong_type", "meal_weekdays",
+                       "meal_weekdays must be an array of weekdays 1 (Monday) to 7 (Sunday)");
+    int64_t m = 0;
+    size_t i;
+    json_t *x;
+    json_array_foreach(v, i, x)
+    {
+        if (!json_is_integer(x) || json_integer_value(x) < 1 || json_integer_value(x) > 7)
+            return pj_fail(err, 422, "invalid_value", "meal_weekdays",
+                           "meal_weekdays must be weekdays 1 (Monday) to 7 (Sunday)");
+        int64_t bit = 1LL << (json_integer_value(x) - 1);
+        if (m & bit)
+            return pj_fail(err, 422, "invalid_value", "meal_weekdays",
+                           "meal_weekdays names day %lld twice", (long long)json_integer_value(x));
+        m |= bit;
+    }
+    *out = m;
+    return 1;
+}
+
 /* Emergency contacts: [{name, relation, phone}] → JSON text. */
 static int in_contacts(pj_ctx *c, json_t *o, const char **out, pj_err *err)
 {
@@ -654,7 +681,7 @@ static int in_contacts(pj_ctx *c, json_t *o, const char **out, pj_err *err)
     " e.doctor_until, e.doctor_last_visit, e.emergency_contacts, e.meal_provider, e.meal_days,"    \
     " e.visit_tier, e.help_needed, e.helper_sex_pref, e.last_visit_at, e.status, e.source,"        \
     " e.created_at, e.updated_at, e.version, g.name, p.helper_id, h.name, p.id, p.start_date,"     \
-    " ca.id, ca.balance_min, e.left_at"
+    " ca.id, ca.balance_min, e.left_at, e.meal_weekdays"
 
 /* reveal: 1 numbers in full (audited by the caller), 0 masked, -1 an audit snapshot — numbers
  * masked and the health data too (the conditions by count, the doctor's name), since audit
@@ -736,6 +763,14 @@ static int elder_render_x(pj_ctx *c, int64_t id, pj_jw *w, int reveal, pj_err *e
     json_decref(ec);
     pj_render_text(w, "meal_provider", s, 23);
     pj_jw_kint(w, "meal_days", pj_col_int(s, 24));
+    /* the weekdays of the meals, 1 Monday … 7 Sunday (those the missed-meal scan expects a
+     * meal on): as named, or the first meal_days days from Monday */
+    int64_t wd = pj_col_is_null(s, 42) ? ((1LL << pj_col_int(s, 24)) - 1) : pj_col_int(s, 42);
+    pj_jw_key(w, "meal_weekdays");
+    pj_jw_arr(w);
+    for (int d = 0; d < 7; d++)
+        if (wd & (1LL << d)) pj_jw_int(w, d + 1);
+    pj_jw_arr_end(w);
     pj_jw_kbool(w, "meals_arranged",
                 strcmp(pj_col_text(s, 23), "none") != 0 && pj_col_int(s, 24) > 0);
     const char *tier = pj_col_text(s, 25);
@@ -1154,6 +1189,9 @@ typedef struct elder_rec {
     pj_el_place place;
     double lat, lon;
     int64_t living_alone, empty_nest, disabled, ability, meal_days;
+    /* the weekdays of the meals, bit 0 Monday … bit 6 Sunday; -1 (NULL in the table): the
+     * first meal_days days from Monday, as before the days could be named */
+    int64_t meal_weekdays;
     int help_needed;
 } elder_rec;
 
@@ -1179,6 +1217,7 @@ static const char *const elder_fields[] = {"name",
                                            "emergency_contacts",
                                            "meal_provider",
                                            "meal_days",
+                                           "meal_weekdays",
                                            "visit_tier",
                                            "help_needed",
                                            "helper_sex_pref",
@@ -1202,8 +1241,8 @@ static int elder_load(pj_ctx *c, int64_t id, elder_rec *r, pj_err *err)
                                " disabled, ability_level, chronic_conditions, doctor_name,"
                                " doctor_clinic, doctor_from, doctor_until, doctor_last_visit,"
                                " emergency_contacts, meal_provider, meal_days, visit_tier,"
-                               " help_needed, helper_sex_pref, status, source FROM elders"
-                               " WHERE id = ?",
+                               " help_needed, helper_sex_pref, status, source, meal_weekdays"
+                               " FROM elders WHERE id = ?",
                                err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
@@ -1223,6 +1262,7 @@ static int elder_load(pj_ctx *c, int64_t id, elder_rec *r, pj_err *err)
         r->meal_days = pj_col_int(s, 23), r->visit_tier = pj_el_dup(c, s, 24);
         r->help_needed = (int)pj_col_int(s, 25), r->sex_pref = pj_el_dup(c, s, 26);
         r->status = pj_el_dup(c, s, 27), r->source = pj_el_dup(c, s, 28);
+        r->meal_weekdays = pj_col_is_null(s, 29) ? -1 : pj_col_int(s, 29);
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
@@ -1259,6 +1299,20 @@ static int elder_read(pj_ctx *c, json_t *b, int create, elder_rec *r, pj_err *er
         pj_in_enum(b, "status", 0, pj_elder_statuses, &r->status, err) < 0 ||
         pj_in_str(b, "source", 0, 1, 32, &r->source, err) < 0)
         return -1;
+    int days_given = json_object_get(b, "meal_days") != NULL;
+    int rc_wd = in_weekdays(b, &r->meal_weekdays, err);
+    if (rc_wd < 0) return -1;
+    if (rc_wd) { /* the days named: meal_days is how many they are */
+        int n = __builtin_popcountll((unsigned long long)r->meal_weekdays);
+        if (days_given && r->meal_days != n)
+            return pj_fail(err, 422, "invalid_value", "meal_days",
+                           "meal_days %lld differs from meal_weekdays (%d days): give one of"
+                           " them, or both alike",
+                           (long long)r->meal_days, n);
+        r->meal_days = n;
+    } else if (days_given) {
+        r->meal_weekdays = -1; /* a count alone: the first days from Monday, as before */
+    }
     static const char *const flags[] = {"living_alone", "empty_nest", "disabled"};
     int64_t *fv[] = {&r->living_alone, &r->empty_nest, &r->disabled};
     for (int k = 0; k < 3; k++) {
@@ -1283,8 +1337,10 @@ static int elder_read(pj_ctx *c, json_t *b, int create, elder_rec *r, pj_err *er
         return pj_fail(err, 422, "missing_field", "doctor_name",
                        "a family-doctor contract names the doctor");
     if (!strcmp(r->meal_provider, "none") && r->meal_days > 0)
-        return pj_fail(err, 422, "invalid_value", "meal_days",
-                       "meal_days must be 0 when meal_provider is none");
+        return pj_fail(
+            err, 422, "invalid_value", rc_wd && !days_given ? "meal_weekdays" : "meal_days",
+            "%s when meal_provider is none",
+            rc_wd && !days_given ? "meal_weekdays must be empty" : "meal_days must be 0");
     if (create && !json_object_get(b, "visit_tier"))
         r->visit_tier = pj_visit_tier_suggest((int)r->living_alone, (int)r->empty_nest,
                                               (int)r->disabled, (int)r->ability);
@@ -1324,6 +1380,10 @@ static void elder_bind(pj_stmt *s, const elder_rec *r, int *idx)
     pj_stmt_text(s, i++, r->contacts ? r->contacts : "[]");
     pj_stmt_text(s, i++, r->meal_provider);
     pj_stmt_int(s, i++, r->meal_days);
+    if (r->meal_weekdays < 0)
+        pj_stmt_null(s, i++);
+    else
+        pj_stmt_int(s, i++, r->meal_weekdays);
     pj_stmt_text(s, i++, r->visit_tier);
     pj_stmt_int(s, i++, r->help_needed);
     pj_stmt_text(s, i++, r->sex_pref);
@@ -1373,6 +1433,7 @@ static int elder_commit(pj_ctx *c, const char *action, int64_t id, const char *b
 int pj_elder_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
 {
     elder_rec r = {.meal_provider = "none",
+                   .meal_weekdays = -1,
                    .sex_pref = "any",
                    .status = "active",
                    .source = "manual",
@@ -1392,9 +1453,9 @@ int pj_elder_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         "INSERT INTO elders (name, sex, birth_date, id_number, phone, household, grid_id,"
         " village_id, township_id, lat, lon, living_alone, empty_nest, disabled, ability_level,"
         " chronic_conditions, doctor_name, doctor_clinic, doctor_from, doctor_until,"
-        " doctor_last_visit, emergency_contacts, meal_provider, meal_days, visit_tier,"
-        " help_needed, helper_sex_pref, status, source, created_at, updated_at)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+        " doctor_last_visit, emergency_contacts, meal_provider, meal_days, meal_weekdays,"
+        " visit_tier, help_needed, helper_sex_pref, status, source, created_at, updated_at)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
         err);
     if (!s) goto fail;
     int i = 1;
@@ -1539,8 +1600,9 @@ int pj_elder_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         " living_alone = ?, empty_nest = ?, disabled = ?, ability_level = ?,"
         " chronic_conditions = ?, doctor_name = ?, doctor_clinic = ?, doctor_from = ?,"
         " doctor_until = ?, doctor_last_visit = ?, emergency_contacts = ?, meal_provider = ?,"
-        " meal_days = ?, visit_tier = ?, help_needed = ?, helper_sex_pref = ?, status = ?,"
-        " source = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+        " meal_days = ?, meal_weekdays = ?, visit_tier = ?, help_needed = ?,"
+        " helper_sex_pref = ?, status = ?, source = ?, updated_at = ?, version = version + 1"
+        " WHERE id = ?",
         err);
     if (!s) goto fail;
     int i = 1;

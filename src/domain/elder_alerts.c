@@ -1,7 +1,8 @@
 /* Eldercare: alerts. A scan at time `now` raises
- *   missed_meal    — an elder whose plan includes meals today (meal_days counted from
- *                    Monday) has no meal logged from local midnight up to the cut-off
- *                    (elder_meal_cutoff_min after midnight, inclusive), once the cut-off passed;
+ *   missed_meal    — an elder whose plan includes meals today (on meal_weekdays; without
+ *                    them, the first meal_days days from Monday) has no meal logged from local
+ *                    midnight up to the cut-off (elder_meal_cutoff_min after midnight,
+ *                    inclusive), once the cut-off passed;
  *   overdue_visit  — the last companionship visit (or registration) is more than the tier's
  *                    interval ago (elder_visit_days_*);
  *   no_doctor      — no family-doctor contract in force today;
@@ -184,7 +185,8 @@ int pj_el_alert_scan_part(pj_ctx *c, int64_t now, int64_t lo, int64_t hi, int ot
             " raised_at) SELECT 'missed_meal', e.id, e.grid_id, e.township_id,"
             " 'missed_meal:' || e.id || ':' || ?, 'no meal logged by ' || ? || ' on ' || ?, ?"
             " FROM elders e WHERE e.status = 'active' AND e.meal_provider <> 'none'"
-            " AND e.meal_days > ? AND e.created_at <= ? AND e.id BETWEEN ? AND ?"
+            " AND (COALESCE(e.meal_weekdays, (1 << e.meal_days) - 1) >> ?) & 1"
+            " AND e.created_at <= ? AND e.id BETWEEN ? AND ?"
             " AND NOT EXISTS (SELECT 1 FROM"
             " elder_service_logs l WHERE l.elder_id = e.id AND l.kind = 'meal'"
             " AND l.voided_at IS NULL AND l.time_in >= ? AND l.time_in <= ?) ON CONFLICT "

@@ -141,11 +141,9 @@ export function fromBeijingInput(s) {
   return new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** The days of the week an elder's meals are counted on (the missed-meal scan's rule: meal_days
- * in a row from Monday), in words: 周一至周三 / Monday to Wednesday; '' for none. */
-export function mealRange(t, n) {
-  if (!n) return '';
-  if (n >= 7) return t('eldercare.mealRange.all');
-  if (n === 1) return t('eldercare.mealRange.one');
-  return t('eldercare.mealRange.many', { to: t('eldercare.weekday.' + n) });
+/** The weekdays of an elder's meals (1 Monday … 7 Sunday; the days the missed-meal scan looks
+ * for a meal on) in words: 周一、周三、周五 / Monday, Wednesday, Friday; 每天 / every day. */
+export function mealDaysText(t, days) {
+  if (days.length >= 7) return t('eldercare.mealRange.all');
+  return days.map((d) => t('eldercare.weekday.' + d)).join(t('common.listSep'));
 }
