@@ -8,6 +8,17 @@
 
 #include "core/banned.h"
 
+/* ?1 the time, ?2 the acting user (NULL for the system), ?3 their name ("system") */
+static void bind_when_who(pj_ctx *c, pj_stmt *s)
+{
+    pj_stmt_int(s, 1, pj_now());
+    if (c->actor.user_id)
+        pj_stmt_int(s, 2, c->actor.user_id);
+    else
+        pj_stmt_null(s, 2);
+    pj_stmt_text(s, 3, c->actor.username ? c->actor.username : "system");
+}
+
 int pj_audit_add(pj_ctx *c, const char *action, const char *entity, int64_t entity_id,
                  const char *before, const char *after, pj_err *err)
 {
@@ -17,12 +28,7 @@ int pj_audit_add(pj_ctx *c, const char *action, const char *entity, int64_t enti
                       " before_json, after_json, request_id) VALUES (?,?,?,?,?,?,?,?,?)",
                       err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, pj_now());
-    if (c->actor.user_id)
-        pj_stmt_int(s, 2, c->actor.user_id);
-    else
-        pj_stmt_null(s, 2);
-    pj_stmt_text(s, 3, c->actor.username ? c->actor.username : "system");
+    bind_when_who(c, s);
     pj_stmt_text(s, 4, action);
     pj_stmt_text(s, 5, entity);
     if (entity_id)
@@ -65,12 +71,7 @@ int pj_audit_reveals(pj_ctx *c, const pj_reveals *r, pj_err *err)
         pj_db_rollback(c->db);
         goto out;
     }
-    pj_stmt_int(s, 1, pj_now());
-    if (c->actor.user_id)
-        pj_stmt_int(s, 2, c->actor.user_id);
-    else
-        pj_stmt_null(s, 2);
-    pj_stmt_text(s, 3, c->actor.username ? c->actor.username : "system");
+    bind_when_who(c, s);
     pj_stmt_text(s, 4, c->request_id);
     pj_stmt_text(s, 5, b.data);
     if (pj_step_done(s, err)) {
