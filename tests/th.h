@@ -43,6 +43,7 @@ typedef struct th_opts {
     const char *web_dir;         /* console files */
     int slow_hash;               /* the server hashes at the product's argon2id cost */
     int login_queue;             /* log-ins waiting for a password check (0 = the default) */
+    int stop_wait_ms;            /* how long a stop waits for requests (0 = the default) */
     int report_queue;            /* reports waiting for a report worker (0 = the default) */
     int report_workers;          /* report workers (0 = by the machine's cores) */
     int demo;                    /* the demo district */

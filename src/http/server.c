@@ -2698,8 +2698,9 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 }
 
 /* While stopping: the loop ends once no request is being answered (the replies of those
- * that were are written), or after STOP_WAIT_S whatever is left. */
-#define STOP_WAIT_S 5
+ * that were are written), or after opts.stop_wait_ms (STOP_WAIT_MS by default) whatever is
+ * left. */
+#define STOP_WAIT_MS 5000
 static void on_drain(evutil_socket_t fd, short what, void *arg)
 {
     pj_server *srv = arg;
@@ -2712,7 +2713,8 @@ static void on_drain(evutil_socket_t fd, short what, void *arg)
         else
             conn_free(c);
     }
-    if (!busy || pj_now_ms() - srv->stop_ms > STOP_WAIT_S * 1000) {
+    int wait_ms = srv->opts.stop_wait_ms > 0 ? srv->opts.stop_wait_ms : STOP_WAIT_MS;
+    if (!busy || pj_now_ms() - srv->stop_ms > wait_ms) {
         /* log-ins still waiting for their password check: the check running finishes and is
          * answered, the others are answered that the server stops (a report running was
          * interrupted at the signal: its answer is 503 stopping) */

@@ -65,6 +65,9 @@ typedef struct pj_server_opts {
     int report_queue;
     /* Report workers (0 = 1, or 2 on a machine of 4 cores or more). */
     int report_workers;
+    /* How long a stop (SIGTERM, SIGINT) waits for the requests being answered, in ms (0 =
+     * 5000); then log-ins whose password check has not started are answered 503 stopping. */
+    int stop_wait_ms;
     /* Open connections at most, in total (0 = half the descriptor limit, at most 10000) and
      * from one client address (0 = 1024; an IPv6 client's /64); one more is closed at once. */
     int max_conns, max_conns_per_addr;

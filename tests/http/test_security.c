@@ -1074,7 +1074,8 @@ TEST_T(http_sec_login_closed_mid_check_and_stop, 120)
     th_server s;
     char log[700];
     snprintf(log, sizeof log, "%s/server.log", t_tmpdir());
-    th_start_opts(&s, &(th_opts){.slow_hash = 1, .login_queue = 200, .log_path = log});
+    th_start_opts(
+        &s, &(th_opts){.slow_hash = 1, .login_queue = 200, .stop_wait_ms = 300, .log_path = log});
     enum { GONE = 3, M = 150 };
     int fds[M];
     logins_at_once(&s, NULL, fds, GONE, "gone", 1, "wrong-password-1");
@@ -1086,7 +1087,8 @@ TEST_T(http_sec_login_closed_mid_check_and_stop, 120)
                                  " AND username LIKE 'gone%'");
     CHECK_INT(audited, GONE);
 
-    /* at ~100 ms a check, 150 of them outlast the 5 s a stop waits, also with two workers */
+    /* 150 checks at the product's cost (tens of ms each, also on a fast idle machine) outlast
+     * the 300 ms this stop waits, also with two workers */
     logins_at_once(&s, NULL, fds, M, "stop", 1, "wrong-password-1");
     usleep(300000);
     th_stop(&s);
