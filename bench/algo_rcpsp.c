@@ -342,7 +342,7 @@ static int run_set(const cfg *c, const char *set)
     int step = c->quick ? 10 : 1;
     int cnt = 0, n_opt = 0, n_ub = 0, n_lbhit = 0, n_tl = 0;
     double dev_lb = 0, dev_ub = 0, dev_lft_lb = 0, dev_lft_ub = 0, tsum = 0, tmax = 0;
-    double lft_t = 0, sched_sum = 0;
+    double lft_t = 0, sched_sum = 0, gap_sum = 0;
     double *times = malloc((size_t)n * sizeof(double));
     printf("== %s: %d instances%s, budget %ld schedules, time limit %.2f s, seed %llu\n", set,
            (n + step - 1) / step, c->quick ? " (--quick: every 10th)" : "", sched, tlim, c->seed);
@@ -387,6 +387,7 @@ static int run_set(const cfg *c, const char *set)
         if (kn && kn->lb >= 0 && kn->lb == kn->ub && s.makespan == kn->ub) n_opt++;
         if (s.makespan <= ub) n_ub++;
         if (s.stats.optimal) n_lbhit++;
+        gap_sum += s.stats.gap;
         if (s.stats.time_limit_hit) n_tl++;
         if (s.makespan < ub) printf("   NEW BEST %s: %d < %d\n", names[i].name, s.makespan, ub);
         times[cnt] = s.stats.time_s;
@@ -420,8 +421,9 @@ static int run_set(const cfg *c, const char *set)
            refname, 100 * dev_lb / cnt, 100 * dev_ub / cnt, n_ub, cnt);
     if (is30) printf(", %d/%d optimal", n_opt, cnt);
     printf("\n        time per instance avg %.3f s, median %.3f s, max %.3f s; avg %.0f "
-           "schedules; %d proven optimal (= LB), %d hit the time limit\n",
-           tsum / cnt, times[cnt / 2], tmax, sched_sum / cnt, n_lbhit, n_tl);
+           "schedules; %d proven optimal (= LB), %d hit the time limit; avg gap reported "
+           "(to the solver's own LB) %.3f %%\n",
+           tsum / cnt, times[cnt / 2], tmax, sched_sum / cnt, n_lbhit, n_tl, 100 * gap_sum / cnt);
     printf("   LFT: avg dev from %s %.3f %%, from best known UB %.3f %%; avg %.5f s\n", refname,
            100 * dev_lft_lb / cnt, 100 * dev_lft_ub / cnt, lft_t / cnt);
     printf("   ratio LFT/GA avg deviation from %s: %.2f\n", refname,

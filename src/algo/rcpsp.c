@@ -218,6 +218,70 @@ void rc_prob_free(rc_prob *P)
     memset(P, 0, sizeof *P);
 }
 
+/* qsort_r comparator: jobs by the time after them (tail less duration), most first. */
+static int cmp_after(const void *a, const void *b, void *ctx)
+{
+    const rc_prob *P = ctx;
+    int x = *(const int *)a, y = *(const int *)b;
+    int ax = P->tail[x] - P->dur[x], ay = P->tail[y] - P->dur[y];
+    if (ax != ay) return ax > ay ? -1 : 1;
+    return x < y ? -1 : (x > y);
+}
+
+/* Jobs of a resource up to which every head is tried with every time after (m^2 steps);
+ * beyond, the least head of all its jobs alone. */
+#define RB_PAIRS_MAX 1500
+
+/* The bound of one resource over its jobs J[0..m), sorted by cmp_after, with work[i] the work
+ * of J[i]: for a head h and a time after a, the jobs S with head >= h and after >= a all run
+ * within [h, C - a], so the makespan C >= h + ceil(work(S) / w) + a, where the work is d*r and
+ * w the capacity (energy), or d and 1 over jobs no two of which fit side by side. */
+static long rb_one(const rc_prob *P, const int *J, int m, const long *work, long w)
+{
+    int hmin = INT_MAX;
+    for (int i = 0; i < m; i++)
+        if (P->head[J[i]] < hmin) hmin = P->head[J[i]];
+    long best = 0;
+    for (int t = 0; t < (m <= RB_PAIRS_MAX ? m : 1); t++) {
+        int h = m <= RB_PAIRS_MAX ? P->head[J[t]] : hmin;
+        long e = 0;
+        for (int i = 0; i < m; i++) {
+            int j = J[i];
+            if (P->head[j] < h) continue;
+            e += work[i];
+            long b = h + (e + w - 1) / w + (P->tail[j] - P->dur[j]);
+            if (b > best) best = b;
+        }
+    }
+    return best;
+}
+
+/* The resource bound (pj_rcpsp_sol.res_bound): the best of rb_one's over the resources, with
+ * J, big and work (n entries each) as scratch. */
+static int resource_bound(const rc_prob *P, int *J, int *big, long *work)
+{
+    int n = P->n, K = P->K;
+    long rb = 0;
+    for (int k = 0; k < K; k++) {
+        int m = 0, nb = 0;
+        for (int j = 0; j < n; j++)
+            if (P->dem[(size_t)j * K + k] > 0 && P->dur[j] > 0) J[m++] = j;
+        if (m == 0 || P->cap[k] <= 0) continue;
+        qsort_r(J, (size_t)m, sizeof(int), cmp_after, (void *)P);
+        for (int i = 0; i < m; i++) {
+            int r = P->dem[(size_t)J[i] * K + k];
+            work[i] = (long)P->dur[J[i]] * r;
+            if (2L * r > P->cap[k]) big[nb++] = J[i];
+        }
+        long b = rb_one(P, J, m, work, P->cap[k]);
+        if (b > rb) rb = b;
+        for (int i = 0; i < nb; i++) work[i] = P->dur[big[i]];
+        b = rb_one(P, big, nb, work, 1);
+        if (b > rb) rb = b;
+    }
+    return (int)rb;
+}
+
 /* Builds P from a checked instance. Returns 0 or PJ_RCPSP_ENOMEM. */
 int rc_prob_init(rc_prob *P, const pj_rcpsp *p)
 {
@@ -245,10 +309,12 @@ int rc_prob_init(rc_prob *P, const pj_rcpsp *p)
     P->tail = malloc(nn * sizeof(int));
     P->lf = malloc(nn * sizeof(int));
     int *stamp = malloc(nn * sizeof(int)), *indeg = calloc(nn, sizeof(int));
+    long *work = malloc(nn * sizeof(long));
     if (!P->dem || !P->pred_off || !P->succ_off || !P->pred || !P->succ || !P->nz_off || !P->nz_k ||
-        !P->nz_r || !P->topo || !P->head || !P->tail || !P->lf || !stamp || !indeg) {
+        !P->nz_r || !P->topo || !P->head || !P->tail || !P->lf || !stamp || !indeg || !work) {
         free(stamp);
         free(indeg);
+        free(work);
         rc_prob_free(P);
         return PJ_RCPSP_ENOMEM;
     }
@@ -316,26 +382,11 @@ int rc_prob_init(rc_prob *P, const pj_rcpsp *p)
         P->lf[j] = cp - t;
     }
     P->cp = cp;
-    /* Resource bound per resource: the energy bound ceil(sum d*r / R), and the disjunctive
-     * bound sum d over the jobs with 2r > R (no two of them can overlap). */
-    int rb = 0;
-    for (int k = 0; k < K; k++) {
-        long e = 0, big = 0;
-        for (int j = 0; j < n; j++) {
-            int r = P->dem[(size_t)j * K + k];
-            e += (long)P->dur[j] * r;
-            if (2L * r > P->cap[k]) big += P->dur[j];
-        }
-        if (e > 0 && P->cap[k] > 0) {
-            long b = (e + P->cap[k] - 1) / P->cap[k];
-            if (big > b) b = big;
-            if (b > rb) rb = (int)b;
-        }
-    }
-    P->rb = rb;
-    P->lb = cp > rb ? cp : rb;
+    P->rb = resource_bound(P, stamp, indeg, work);
+    P->lb = cp > P->rb ? cp : P->rb;
     free(stamp);
     free(indeg);
+    free(work);
     return 0;
 }
 

@@ -107,8 +107,9 @@ typedef struct pj_rcpsp_sol {
                                  the cumulative ready value */
     long schedules;           /* schedules generated */
     int cp_bound;             /* critical path lower bound */
-    int res_bound;            /* max over resources of ceil(sum d*r / R) and of sum d over the jobs
-                                 with 2r > R (pairwise disjoint) */
+    int res_bound;            /* max over resources and over the job sets S of jobs with head >= h
+                                 and time after >= a of h + ceil(sum d*r / R) + a, and of
+                                 h + sum d + a over jobs with 2r > R (pairwise disjoint) */
     pj_algo_stats stats;      /* objective = makespan, lower_bound = max(cp, res, exact proof) */
 } pj_rcpsp_sol;
 

@@ -215,6 +215,9 @@ TEST(rcpsp_brute_force_tiny)
                    s.makespan, best);
         CHECK_INT(s.stats.optimal, 1);
         CHECK_NEAR(s.stats.lower_bound, best, 1e-9);
+        if (s.res_bound > best)
+            t_fail(__FILE__, __LINE__, "round %d: resource bound %d above the optimum %d", r,
+                   s.res_bound, best);
         if (s.cp_bound < best && s.res_bound < best) n_lb_gap++;
         pj_rcpsp_sol_free(&s);
         /* GA alone (no proof) must also reach it on these sizes. */
@@ -390,6 +393,37 @@ TEST(rcpsp_edge_cases)
     dm3[0] = 1;
     CHECK_INT(pj_rcpsp_bounds(&p3, &cp, &rb), 0);
     CHECK_INT(rb, 10);
+    /* Heads and tails: two jobs needing the whole resource after a 5-unit job and before a
+     * 2-unit one cannot overlap, and neither starts before 5 nor ends the project: 5+6+2,
+     * where the critical path (10) and the energy alone (6) fall short. */
+    int d5[4] = {5, 3, 3, 2}, dm5[4] = {0, 2, 2, 0}, cap5[1] = {2};
+    int ss5[5] = {0, 2, 3, 4, 4}, succ5[4] = {1, 2, 3, 3};
+    pj_rcpsp p5 = {4, 1, d5, dm5, cap5, ss5, succ5, 0, NULL, NULL};
+    CHECK_INT(pj_rcpsp_bounds(&p5, &cp, &rb), 0);
+    CHECK_INT(cp, 10);
+    CHECK_INT(rb, 13);
+    CHECK_INT(pj_rcpsp_solve(&p5, NULL, NULL, &s), PJ_RCPSP_OK);
+    check_schedule(&p5, &s);
+    CHECK_INT(s.makespan, 13);
+    CHECK_INT(s.stats.optimal, 1);
+    pj_rcpsp_sol_free(&s);
+    /* half the capacity each: they may run side by side, 5+3+2 */
+    cap5[0] = 4;
+    CHECK_INT(pj_rcpsp_bounds(&p5, &cp, &rb), 0);
+    CHECK_INT(rb, 10);
+    /* more jobs of a resource than pairs are tried for (1,500): the least head and the least
+     * time after of them all still count (a 5-unit job before 1,600 unit jobs one at a time) */
+    enum { NB = 1601 };
+    static int d6[NB], dm6[NB], ss6[NB + 1], succ6[NB - 1];
+    int cap6[1] = {1};
+    d6[0] = 5;
+    for (int j = 1; j < NB; j++) d6[j] = dm6[j] = 1, succ6[j - 1] = j;
+    ss6[0] = 0;
+    for (int j = 1; j <= NB; j++) ss6[j] = NB - 1;
+    pj_rcpsp p6 = {NB, 1, d6, dm6, cap6, ss6, succ6, 0, NULL, NULL};
+    CHECK_INT(pj_rcpsp_bounds(&p6, &cp, &rb), 0);
+    CHECK_INT(cp, 6);
+    CHECK_INT(rb, 5 + NB - 1);
     /* Time grid too large. */
     int d4[1] = {1 << 26}, ss4[2] = {0, 0};
     pj_rcpsp p4 = {1, 0, d4, NULL, NULL, ss4, NULL, 0, NULL, NULL};
