@@ -1061,3 +1061,46 @@ TEST(docs_overview_example_gives_the_demo_figures)
     free(doc);
     th_stop(&s);
 }
+
+/* Regression: the report and finding routes were summed up as a drill's ("Drill report",
+ * "Record a drill finding") though live conversions have reports and findings too. The dual-use
+ * reference's route table gives each route the route table's own summary, and these two name
+ * live conversions. */
+TEST(dualuse_route_summaries_are_the_reference_table)
+{
+    char *doc = slurp("docs/api-dualuse.md");
+    CHECK(doc != NULL);
+    int n, rows = 0;
+    const pj_route *r = pj_routes(&n);
+    for (int i = 0; i < n; i++) {
+        char key[200];
+        snprintf(key, sizeof key, "\n| %s | `%s` | ", r[i].method, r[i].path);
+        const char *at = strstr(doc, key);
+        if (!at) continue;
+        /* the row's last cell: its summary, without the code marks and the escaped bars */
+        const char *end = strchr(at + 1, '\n');
+        while (end > at && end[-1] != '|') end--;
+        end--; /* the row's closing bar */
+        const char *c = end;
+        while (c > at && !(c[-1] == '|' && c[-2] == ' ')) c--;
+        char text[300];
+        size_t k = 0;
+        for (const char *p = c; p < end && k + 1 < sizeof text; p++) {
+            if (*p == '`' || (*p == '\\' && p[1] == '|')) continue;
+            text[k++] = *p;
+        }
+        while (k && text[k - 1] == ' ') k--;
+        text[k] = 0;
+        const char *t = text;
+        while (*t == ' ') t++;
+        if (strcmp(t, r[i].summary))
+            t_fail(__FILE__, __LINE__, "%s %s: the reference says \"%s\", the route table \"%s\"",
+                   r[i].method, r[i].path, t, r[i].summary);
+        rows++;
+        if (!strcmp(r[i].path, "/api/v1/conversions/{id}/report") ||
+            !strcmp(r[i].path, "/api/v1/conversions/{id}/findings"))
+            CHECK(strstr(r[i].summary, "live conversion") != NULL);
+    }
+    CHECK(rows > 20);
+    free(doc);
+}
