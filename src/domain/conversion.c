@@ -1122,10 +1122,12 @@ fail0:
  * house people only: a supply store's or transport hub's plan counts cubic metres or vehicles
  * per hour, no one who would lose a place. key is the sites' figure summed: "used" (all the
  * people) or "vulnerable" (those needing medical care). *people in all, and, in occ (empty when
- * none), "150 people placed by plan 9, 30 by plan 12" for the message and in ids "9,12" for
- * the details. 0 or -1. Restore, abort (conversion.c) and a facility's edit (registry.c). */
-int pj_plan_occupants(pj_ctx *c, int64_t fid, const char *key, int64_t *people, char *occ,
-                      size_t occ_n, char *ids, size_t ids_n, pj_err *err)
+ * none), "150 people placed by plan 9, 30 by plan 12" for the message (planned: a site still
+ * converting, where no one is yet, "150 people are to be placed there by plan 9, 30 by plan
+ * 12") and in ids "9,12" for the details. 0 or -1. Restore, abort (conversion.c) and a
+ * facility's edit (registry.c). */
+int pj_plan_occupants(pj_ctx *c, int64_t fid, const char *key, int planned, int64_t *people,
+                      char *occ, size_t occ_n, char *ids, size_t ids_n, pj_err *err)
 {
     int vuln = !strcmp(key, "vulnerable");
     pj_stmt *s = pj_db_prepare(
@@ -1154,8 +1156,10 @@ int pj_plan_occupants(pj_ctx *c, int64_t fid, const char *key, int64_t *people, 
         *people += n;
         if (on < occ_n) {
             int m = k ? snprintf(occ + on, occ_n - on, ", %lld by plan %lld", n, pid)
-                      : snprintf(occ + on, occ_n - on, "%lld %s placed by plan %lld", n,
-                                 vuln ? "people needing medical care" : "people", pid);
+                      : snprintf(occ + on, occ_n - on,
+                                 planned ? "%lld %s are to be placed there by plan %lld"
+                                         : "%lld %s placed by plan %lld",
+                                 n, vuln ? "people needing medical care" : "people", pid);
             if (m > 0) on += (size_t)m;
         }
         if (in < ids_n) {
@@ -1197,13 +1201,21 @@ int pj_conversion_action(pj_ctx *c, int64_t id, const char *action, json_t *body
     int64_t people = 0;
     char occ[320] = "", ids[160] = "";
     if (live && !strcmp(h.state, abort_ ? "converting" : "emergency")) {
-        if (pj_plan_occupants(c, h.facility_id, "used", &people, occ, sizeof occ, ids, sizeof ids,
-                              err))
+        /* a site still converting houses no one yet: the plans' people are to go there */
+        int planned = !strcmp(h.state, "converting");
+        if (pj_plan_occupants(c, h.facility_id, "used", planned, &people, occ, sizeof occ, ids,
+                              sizeof ids, err))
             goto fail;
         if (people && !confirm) {
-            pj_fail(err, 409, "occupied", "confirm",
-                    "%s still houses %s: to %s it anyway, confirm with a reason", h.facility, occ,
-                    abort_ ? "abort" : "restore");
+            if (planned)
+                pj_fail(err, 409, "occupied", "confirm",
+                        "%s is still converting: %s; to %s it anyway (they will have no place),"
+                        " confirm with a reason",
+                        h.facility, occ, abort_ ? "abort" : "restore");
+            else
+                pj_fail(err, 409, "occupied", "confirm",
+                        "%s still houses %s: to %s it anyway, confirm with a reason", h.facility,
+                        occ, abort_ ? "abort" : "restore");
             pj_err_detail(err, "people", (long long)people);
             pj_err_detail_str(err, "plan_ids", ids);
             goto fail;

@@ -63,9 +63,11 @@ int pj_plan_outcome(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
 
 /* The people adopted plans placed into facility fid and still there (in force), of the roles
  * that house people: key "used" (all) or "vulnerable" (needing medical care). *people in all;
- * occ: "150 people placed by plan 9, 30 by plan 12" (empty when none); ids: "9,12". 0 or -1. */
-int pj_plan_occupants(pj_ctx *c, int64_t fid, const char *key, int64_t *people, char *occ,
-                      size_t occ_n, char *ids, size_t ids_n, pj_err *err);
+ * occ: "150 people placed by plan 9, 30 by plan 12" (empty when none), or with planned (a site
+ * still converting, where no one is yet) "150 people are to be placed there by plan 9, 30 by
+ * plan 12"; ids: "9,12". 0 or -1. */
+int pj_plan_occupants(pj_ctx *c, int64_t fid, const char *key, int planned, int64_t *people,
+                      char *occ, size_t occ_n, char *ids, size_t ids_n, pj_err *err);
 
 /* A plan is solving, then draft (solved) or failed; a draft may be adopted, an adopted plan
  * closed. */

@@ -1511,7 +1511,7 @@ static int occupied_check(pj_ctx *c, int64_t id, const char *name, json_t *roles
             if (!strcmp(rr, role) && v > cap) cap = v, at = i;
         }
         if (cap >= 0 && cap < old_cap) {
-            if (pj_plan_occupants(c, id, "used", &people, occ, sizeof occ, ids, sizeof ids, err))
+            if (pj_plan_occupants(c, id, "used", 0, &people, occ, sizeof occ, ids, sizeof ids, err))
                 return -1;
             if ((double)people > cap) {
                 if (confirm <= 0) {
@@ -1536,7 +1536,7 @@ static int occupied_check(pj_ctx *c, int64_t id, const char *name, json_t *roles
         medical = 1;
     }
     if (medical || bf >= old_bf) return 0;
-    if (pj_plan_occupants(c, id, "vulnerable", &people, occ, sizeof occ, ids, sizeof ids, err))
+    if (pj_plan_occupants(c, id, "vulnerable", 0, &people, occ, sizeof occ, ids, sizeof ids, err))
         return -1;
     if (people <= bf) return 0;
     if (confirm <= 0) {

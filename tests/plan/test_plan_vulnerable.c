@@ -1163,7 +1163,7 @@ TEST_T(plan_site_restore_or_abort_occupied_needs_confirmation, 60)
 {
     th_server s;
     th_start(&s, 0);
-    char tok[80], path[64], msg[80], fa[TH_FINGERPRINT_SIZE], fb[TH_FINGERPRINT_SIZE];
+    char tok[80], path[64], msg[120], fa[TH_FINGERPRINT_SIZE], fb[TH_FINGERPRINT_SIZE];
     th_login(&s, "admin", s.admin_pw, tok);
     tiny_world(&s);
     converted_site(&s);
@@ -1222,13 +1222,20 @@ TEST_T(plan_site_restore_or_abort_occupied_needs_confirmation, 60)
     o = post_ok(&s, tok, path, "{}", 409);
     CHECK_STR(th_err_code(o), "invalid_transition");
     json_decref(o);
-    /* aborting A (converting, started by the plan): refused too, then confirmed */
+    /* aborting A (converting, started by the plan): refused too, then confirmed. Nobody is
+     * there yet: the message says the people the plan is to place there (regression: it said
+     * the site "still houses" them) */
     snprintf(path, sizeof path, "/api/v1/conversions/%lld/abort", conv_a);
     th_fingerprint(&s, fa, sizeof fa);
     o = post_ok(&s, tok, path, "{\"reason\":\"误报\"}", 409);
     CHECK_STR(th_err_code(o), "occupied");
-    snprintf(msg, sizeof msg, "%lld people placed by plan %lld", in_a, plan);
-    CHECK(strstr(th_err_message(o), msg) != NULL);
+    CHECK_STR(th_err_field(o), "confirm");
+    snprintf(msg, sizeof msg,
+             "is still converting: %lld people are to be placed there by plan %lld", in_a, plan);
+    if (!strstr(th_err_message(o), msg))
+        t_fail(__FILE__, __LINE__, "the message: %s", th_err_message(o));
+    CHECK(strstr(th_err_message(o), "houses") == NULL);
+    CHECK_INT(th_int(json_object_get(json_object_get(o, "error"), "details"), "people"), in_a);
     json_decref(o);
     th_fingerprint(&s, fb, sizeof fb);
     CHECK_STR(fb, fa);
