@@ -1505,8 +1505,9 @@ static void opt_minutes_from(pj_jw *w, const char *key, const conv_head *h, int6
 
 /* The after-action report of a live conversion: per step of both phases its planned minutes,
  * the adopted plan's schedule where it has one, and when it actually started and finished
- * (minutes from the conversion's start) with its actual minutes, as the conversion shows them;
- * no score (only drills are scored). */
+ * (minutes from the conversion's start) with its actual minutes, as the conversion shows them,
+ * and its result (on time, late, running, stopped when left running by the conversion leaving
+ * its phase, not done); no score (only drills are scored). */
 static int live_report(pj_ctx *c, const conv_head *h, pj_jw *w, pj_err *err)
 {
     int64_t now = pj_now();
@@ -1568,10 +1569,14 @@ static int live_report(pj_ctx *c, const conv_head *h, pj_jw *w, pj_err *err)
             pj_jw_knum(w, "actual_minutes", actual);
         else
             pj_jw_knull(w, "actual_minutes");
+        /* a step left running when the conversion left its phase (an abort that sent the site
+         * to its restore steps, or the conversion's end) was stopped: no one works on it any
+         * more, though it keeps its status */
         pj_jw_kstr(w, "result",
-                   done                         ? (actual <= (double)planned ? "on_time" : "late")
-                   : !strcmp(status, "running") ? "running"
-                                                : "not_done");
+                   done                        ? (actual <= (double)planned ? "on_time" : "late")
+                   : strcmp(status, "running") ? "not_done"
+                   : phase_open(h, pj_col_text(s, 0)) ? "running"
+                                                      : "stopped");
         pj_jw_obj_end(w);
     }
     pj_stmt_done(s);

@@ -158,3 +158,101 @@ TEST_T(dualuse_restoring_after_abort_counts_only_restore_steps_overdue, 60)
     CHECK_INT(overview_overdue(&s, tok, cid), 1);
     th_stop(&s);
 }
+
+/* A conversion's report as CSV (GET …/report?format=csv, as tok) into csv. */
+static void report_csv(th_server *s, const char *tok, long long cid, char *csv, size_t size)
+{
+    char cmd[1200], file[600];
+    snprintf(file, sizeof file, "%s/r.csv", t_tmpdir());
+    snprintf(cmd, sizeof cmd,
+             "curl -s -H 'Authorization: Bearer %s' "
+             "'http://127.0.0.1:%d/api/v1/conversions/%lld/report?format=csv' > %s",
+             tok, s->port, cid, file);
+    CHECK_INT(system(cmd), 0);
+    FILE *f = fopen(file, "rb");
+    size_t n = f ? fread(csv, 1, size - 1, f) : 0;
+    csv[n] = 0;
+    if (f) fclose(f);
+}
+
+/* The result of step code in a live conversion's report (JSON), NULL when absent. */
+static const char *report_result(json_t *r, const char *code, const char **status)
+{
+    json_t *e;
+    size_t i;
+    json_array_foreach(json_object_get(r, "steps"), i, e)
+    {
+        if (!strcmp(th_str(e, "code"), code)) {
+            if (status) *status = th_str(e, "status");
+            return th_str(e, "result");
+        }
+    }
+    return NULL;
+}
+
+/* Regression: a convert step left running when an abort sent the site to its restore steps was
+ * reported `running` (进行中) in the after-action report, JSON and CSV, for a conversion that
+ * ended aborted. Its phase is closed: it is reported `stopped`, keeping its status `running`,
+ * and so once the conversion ended; a step of an open phase runs on. */
+TEST_T(dualuse_live_report_says_a_step_stopped_by_an_abort, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80], path[96];
+    th_login(&s, "admin", s.admin_pw, tok);
+    hotels(&s);
+    long long cid = start_overdue(&s, tok, 2);
+    json_t *o = NULL;
+    const char *status = NULL;
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/report", cid);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    CHECK_STR(report_result(o, "c1", NULL), "running"); /* converting: it runs */
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/abort", cid);
+    CHECK_INT(th_call(&s, "POST", path, tok, "{\"reason\":\"预警解除\"}", &o), 200);
+    CHECK_STR(th_str(o, "state"), "restoring");
+    long long rid = 0;
+    json_t *e;
+    size_t i;
+    json_array_foreach(json_object_get(o, "steps"), i, e)
+    {
+        if (!strcmp(th_str(e, "phase"), "restore")) rid = th_int(e, "id");
+    }
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/report", cid);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    CHECK_STR(report_result(o, "c1", &status), "stopped");
+    CHECK_STR(status, "running"); /* the stored status as it is */
+    CHECK_STR(report_result(o, "r1", NULL), "not_done");
+    json_decref(o);
+    /* the restore step runs: its phase is open */
+    snprintf(path, sizeof path, "/api/v1/conversion-steps/%lld/start", rid);
+    CHECK_INT(th_call(&s, "POST", path, tok, "{}", &o), 200);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/report", cid);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    CHECK_STR(report_result(o, "r1", NULL), "running");
+    CHECK_STR(report_result(o, "c1", NULL), "stopped");
+    json_decref(o);
+    /* the CSV says the same */
+    char csv[4096];
+    report_csv(&s, tok, cid, csv, sizeof csv);
+    const char *c1 = strstr(csv, "\r\nconvert,c1,清洁,running,60,"),
+               *r1 = strstr(csv, "\r\nrestore,r1,撤场,running,60,");
+    CHECK(c1 != NULL && r1 != NULL);
+    if (c1 && r1) {
+        CHECK(strncmp(strstr(c1 + 2, "\r\n") - 14, ",stopped,false", 14) == 0);
+        CHECK(strncmp(strstr(r1 + 2, "\r\n") - 14, ",running,false", 14) == 0);
+    }
+    /* the restore done: the conversion ended aborted, the step still reported stopped */
+    snprintf(path, sizeof path, "/api/v1/conversion-steps/%lld/finish", rid);
+    CHECK_INT(th_call(&s, "POST", path, tok, "{}", &o), 200);
+    CHECK_STR(th_str(o, "state"), "aborted");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/report", cid);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    CHECK_STR(report_result(o, "c1", &status), "stopped");
+    CHECK_STR(status, "running");
+    json_decref(o);
+    th_stop(&s);
+}

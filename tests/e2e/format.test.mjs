@@ -6,7 +6,7 @@ import { formatDateTime, formatDate, formatDeadline, formatNumber, formatDuratio
 import { capacityTotals, relativeSizes } from '../../web/src/utils/capacity.js';
 import {
   axisMinutes, canFinishStep, canSign, canStartStep, signWaitsForStart, criticalPathMinutes, earliestStarts, findCycle, formatMinutes, ganttRows, manualSchedule,
-  openPhase, phaseProgress, runningOverdue, serverNow, stepClockStop,
+  openPhase, phaseProgress, runningOverdue, serverNow, shownStatus, stepClockStop,
 } from '../../web/src/utils/dualuse.js';
 
 test('dates are Beijing time whatever the machine zone', () => {
@@ -156,6 +156,12 @@ test('a running step of an aborted conversion: its clock stops at the restore, i
   assert.equal(runningOverdue(aborted, { ...r1, status: 'running', planned_minutes: 5 }, 60), true, 'a restore step running on past its time');
   const by = Object.fromEntries(ganttRows(aborted, {}, Date.parse(t0) + 200 * 60000).map((r) => [r.code, r]));
   assert.deepEqual(by.S2.actual, [70, 80], 'S2 started at 70, stopped with the abort at 80');
+  // shown 已中止 (stopped), its stored status kept; the restore steps run on
+  assert.equal(shownStatus(aborted, s2), 'stopped');
+  assert.equal(by.S2.status, 'stopped', 'its Gantt bar: stopped, not running');
+  assert.equal(shownStatus(conv, s2), 'running', 'converting: running');
+  assert.equal(shownStatus(aborted, { ...r1, status: 'running' }), 'running');
+  assert.equal(shownStatus(aborted, r1), 'pending');
 });
 
 test('critical path and cycles of manual steps', () => {

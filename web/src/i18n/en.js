@@ -912,6 +912,7 @@ export default {
     pending: 'Pending',
     running: 'Running',
     done: 'Done',
+    stopped: 'Stopped',
   },
   phases: {
     convert: 'Conversion steps',
@@ -923,6 +924,7 @@ export default {
     not_done: 'Not done',
     too_fast: 'Too fast',
     running: 'Running',
+    stopped: 'Stopped',
   },
   findingStatus: {
     open: 'Open',

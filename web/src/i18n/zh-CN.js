@@ -914,6 +914,7 @@ export default {
     pending: '待开始',
     running: '进行中',
     done: '已完成',
+    stopped: '已中止',
   },
   phases: {
     convert: '转换步骤',
@@ -925,6 +926,7 @@ export default {
     not_done: '未完成',
     too_fast: '过快存疑',
     running: '进行中',
+    stopped: '已中止',
   },
   findingStatus: {
     open: '待整改',

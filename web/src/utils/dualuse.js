@@ -28,6 +28,15 @@ export function stepClockStop(conv, step) {
 }
 
 /**
+ * A step's status as the console shows it: 'stopped' (已中止) for a step left running whose clock
+ * stopped (stepClockStop: an abort sent the site to its restore steps, or the conversion ended),
+ * as the report's result says; else its status. The server keeps its status 'running'.
+ */
+export function shownStatus(conv, step) {
+  return step && step.status === 'running' && stepClockStop(conv, step) ? 'stopped' : step?.status;
+}
+
+/**
  * A running step overdue as the cockpit tags it: the server's `overdue`, or its minutes moved on
  * by the clock (`minutes`) past its planned ones — only while its phase is open. Once its clock
  * stopped (stepClockStop: the conversion ended, or an abort sent the site to its restore steps)
@@ -164,7 +173,7 @@ const ms = (iso) => (iso ? Date.parse(iso) : NaN);
  *            phase's start (restore: when restoring began, else after the convert phase's
  *            planned end, or after the real one once the conversion was ready);
  *   actual:  [start, end] from the step's times, a running step up to `nowMs` (up to when
- *            its clock stopped: stepClockStop), or null;
+ *            its clock stopped: stepClockStop, its status then 'stopped': shownStatus), or null;
  *   scheduled: [start, end] — the adopted plan's schedule (planned_start_min, planned_end_min),
  *            or null for a conversion not started by a plan; behindPlan: the server's flag.
  * `schedule` maps a step code of a phase to {earliest_start, critical} (from the manual);
@@ -205,7 +214,7 @@ export function ganttRows(conv, schedule = {}, nowMs = Date.now()) {
       code: s.code,
       name: s.name,
       phase: s.phase,
-      status: s.status,
+      status: shownStatus(conv, s),
       overdue: !!s.overdue,
       late: !!s.late,
       critical: !!k.critical,
