@@ -164,6 +164,22 @@ test('a running step of an aborted conversion: its clock stops at the restore, i
   assert.equal(shownStatus(aborted, r1), 'pending');
 });
 
+// Regression: after an abort sent the site to its restore steps, the server's now was taken from
+// the first running step — the stopped convert step, whose minutes end at the abort — so the
+// Gantt's now line stayed at the abort and a restore step's bar had no length.
+test("the server's now: the answer's as_of; without it, not a step whose clock stopped", () => {
+  const r1 = { ...conv.steps[4], status: 'running', started_at: at(90), actual_minutes: 30 };
+  const aborted = { ...conv, state: 'restoring', restore_started_at: at(80), steps: [...conv.steps.slice(0, 4), r1] };
+  // S2 (running since 70, stopped at 80: actual_minutes 10) comes first in the steps
+  aborted.steps[1] = { ...aborted.steps[1], actual_minutes: 10 };
+  assert.equal(serverNow({ ...aborted, as_of: at(120) }), Date.parse(at(120)), 'as_of');
+  assert.equal(serverNow({ ...conv, as_of: at(101) }), Date.parse(at(101)), 'as_of wins over elapsed_minutes');
+  assert.equal(serverNow(aborted), Date.parse(at(120)), 'from R1 (90 + 30), not from the stopped S2 (80)');
+  const by = Object.fromEntries(ganttRows(aborted, {}, serverNow({ ...aborted, as_of: at(120) })).map((r) => [r.code, r]));
+  assert.deepEqual(by.R1.actual, [90, 120], 'the restore bar runs to the server now');
+  assert.equal(serverNow({ ...aborted, steps: aborted.steps.slice(0, 4) }, 7), 7, 'only a stopped step: the fallback');
+});
+
 test('critical path and cycles of manual steps', () => {
   const steps = [
     { code: 'A', planned_minutes: 60, predecessors: [] },

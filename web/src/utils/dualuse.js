@@ -363,15 +363,19 @@ export function axisMinutes(m) {
 
 /**
  * The server's "now" (ms) as the conversion answer shows it, so that timers and the Gantt's
- * now line do not depend on the browser's clock: a conversion still converting (or a drill
- * running) has elapsed_minutes up to now; otherwise a running step's actual_minutes is. Falls
- * back to the browser's clock. One-decimal minutes make this exact to about 6 s.
+ * now line do not depend on the browser's clock: the answer's `as_of` (the server's clock, in
+ * every conversion answer). Without it: a conversion still converting (or a drill running) has
+ * elapsed_minutes up to now; otherwise a running step whose clock runs on (not one an abort or
+ * the end stopped: stepClockStop — its minutes end there, not now) has its actual_minutes up to
+ * now. Falls back to the browser's clock. One-decimal minutes make those exact to about 6 s.
  */
 export function serverNow(conv, fallback = Date.now()) {
   if (!conv) return fallback;
+  const asOf = conv.as_of ? Date.parse(conv.as_of) : NaN;
+  if (Number.isFinite(asOf)) return asOf;
   if ((conv.state === 'converting' || conv.state === 'running') && conv.elapsed_minutes != null)
     return Date.parse(conv.started_at) + conv.elapsed_minutes * 60000;
-  const s = (conv.steps || []).find((x) => x.status === 'running' && x.started_at && x.actual_minutes != null);
+  const s = (conv.steps || []).find((x) => x.status === 'running' && x.started_at && x.actual_minutes != null && !stepClockStop(conv, x));
   if (s) return Date.parse(s.started_at) + s.actual_minutes * 60000;
   return fallback;
 }
