@@ -376,6 +376,15 @@ int pj_ent_reception_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
                     "the reception day %s is %s: only a planned day moves", held, after_state);
             goto fail;
         }
+        /* appeals raised at the day say it took place on its date: moved, they would have been
+         * raised at a day still ahead (and the day could no longer be marked held) */
+        if (appeals > 0) {
+            pj_fail(err, 409, "has_appeals", "held_on",
+                    "%lld appeal%s raised at the reception day %s: a day with appeals is not"
+                    " moved to another date",
+                    (long long)appeals, appeals == 1 ? " was" : "s were", held);
+            goto fail;
+        }
         if (strncmp(nd, first, 7)) {
             pj_fail(err, 422, "invalid_value", "held_on",
                     "the reception day of %.7s stays in that month: %s is not", first, nd);

@@ -657,3 +657,66 @@ TEST(enterprise_reception_day_moves_off_a_new_holiday)
     move_refused(&s, off, sep, sep_next, 409, "wrong_state");
     th_stop(&s);
 }
+
+/* Regression: a reception day appeals were raised at could still be moved to another date (the
+ * firms told of the move): the appeals then said they were raised at a day still ahead, the
+ * day could no longer be marked held and its sign-ups opened again. A day with appeals linked
+ * keeps its date: 409 has_appeals on held_on, the message counting them, nothing written (no
+ * notice). The appeal is raised while the day is past; the day is then put back on its 2099
+ * date by hand, so that a working day of its month is left to move it to whatever today is. */
+TEST(enterprise_reception_day_with_appeals_not_moved)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], jd[80], path[96], sql[200], body[320];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    json_t *o;
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/calendar", off,
+                      "{\"day\":\"2099-01-01\",\"kind\":\"holiday\",\"name\":\"元旦\"}", &o),
+              201);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/reception-days", off, "{\"year\":2099}", &o),
+              201);
+    json_t *oct = json_array_get(json_object_get(o, "created"), 9);
+    long long id = th_int(oct, "id");
+    char held[11], next[11];
+    snprintf(held, sizeof held, "%s", th_str(oct, "held_on"));
+    int32_t d;
+    CHECK_INT(pj_cal_parse(held, &d), 0);
+    pj_cal_format(d + 1, next); /* the Tuesday after: a working day of the month */
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/reception-days/%lld/signups", id);
+    CHECK_INT(th_call(&s, "POST", path, jd, "{\"topic\":\"用电\"}", NULL), 201);
+    snprintf(sql, sizeof sql,
+             "UPDATE ent_reception_days SET held_on = '2001-10-01' WHERE id = %lld", id);
+    th_sql_exec(&s, sql);
+    for (int i = 0; i < 2; i++) {
+        snprintf(body, sizeof body,
+                 "{\"type\":\"help\",\"category\":\"permits\",\"title\":\"用电%d\","
+                 "\"description\":\"增容\",\"channel\":\"reception_day\",\"reception_day_id\":%lld,"
+                 "\"organisation_id\":2}",
+                 i, id);
+        CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/appeals", off, body, NULL), 201);
+    }
+    snprintf(sql, sizeof sql, "UPDATE ent_reception_days SET held_on = '%s' WHERE id = %lld", held,
+             id);
+    th_sql_exec(&s, sql);
+    char before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, before, sizeof before);
+    snprintf(body, sizeof body, "\"held_on\":\"%s\"", next);
+    CHECK_INT(patch_day(&s, off, id, body, &o), 409);
+    CHECK_STR(th_err_code(o), "has_appeals");
+    CHECK_STR(th_err_field(o), "held_on");
+    CHECK(strstr(th_err_message(o), "2 appeals were raised") != NULL);
+    json_decref(o);
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM ent_notices WHERE reception_day_id = %lld", id);
+    CHECK_INT(th_sql_int(&s, sql), 0);
+    /* the rest of the day is still edited */
+    CHECK_INT(patch_day(&s, off, id, "\"minutes\":\"纪要\"", &o), 200);
+    CHECK_STR(th_str(o, "held_on"), held);
+    json_decref(o);
+    th_stop(&s);
+}

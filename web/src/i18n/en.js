@@ -887,6 +887,7 @@ export default {
     guessedFirst: 'one of the passwords tried first: choose another',
     maxMonths: 'the period may span at most {a} months: choose a shorter one',
     teamTypeInUse: '{a} step(s) of {b} manual(s) use this team type (manual ids {c}). Save new versions of those manuals with another team type first, then remove it.',
+    appealsKeepDate: 'Appeals were raised at this reception day: it keeps its date',
     notNull: 'may not be empty',
   },
   scenarios: {

@@ -889,6 +889,7 @@ export default {
     guessedFirst: '过于常见，容易被猜中，请换一个',
     maxMonths: '统计时段最长 {a} 个月，请缩短时段',
     teamTypeInUse: '工作手册中有 {b} 本手册的 {a} 个步骤使用该队伍类型（手册编号 {c}）。请先为这些手册保存新版本、改用其他队伍类型，再删除。',
+    appealsKeepDate: '该接待日已登记 {a} 条诉求，不能改期',
     notNull: '不能为空',
   },
   scenarios: {

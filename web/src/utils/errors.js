@@ -67,6 +67,8 @@ const RULES = [
   [/at least (\d+) different characters/, 'apiRules.distinctChars'],
   [/one of the first ones guessed/, 'apiRules.guessedFirst'],
   [/is named by (\d+) step\(s\) of (\d+) manual\(s\) \(ids ([^)]*)\)/, 'apiRules.teamTypeInUse', true], // a team type still used
+  // a reception day with appeals raised at it keeps its date (a move refused, 409 has_appeals)
+  [/(\d+) appeals? (?:was|were) raised at the reception day \S+ a day with appeals is not moved/, 'apiRules.appealsKeepDate', true],
   [/spans more than (\d+) months/, 'apiRules.maxMonths', true], // a KPI period over 20 years  // what a phone number or a resident ID number may be (contact phones, streamers)
   [/phone number has digits, '\+', '-' and spaces only/, 'apiRules.phoneChars', true],
   [/must be 11 digits starting 1/, 'apiRules.mobile11', true],
