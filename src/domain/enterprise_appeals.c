@@ -1268,10 +1268,14 @@ int pj_ent_appeal_act(pj_ctx *c, int64_t id, const char *action, json_t *body, p
     } else if (!strcmp(action, "reply")) {
         to = "replied";
         /* a reply starts a new round to be rated: `rating` is the current round's (every
-         * rating given stays in ent_appeal_ratings) */
+         * rating given stays in ent_appeal_ratings). A call-back made while the appeal was in
+         * hand is not the call-back on the reply: the reply clears it (kept in the events), so
+         * the appeal awaits the return visit again (GET /return-visits) and visited_at, when
+         * set, is always of a visit after the reply (times are whole seconds: comparing them
+         * cannot order a visit and a reply within one second) */
         sql = "UPDATE ent_appeals SET state = 'replied', reply = ?, resolved = ?,"
               " replied_at = ?, responded_at = COALESCE(responded_at, ?), rating = NULL,"
-              " version = version + 1 WHERE id = ?";
+              " visited_at = NULL, visit_note = '', version = version + 1 WHERE id = ?";
         binds = "rvnni";
     } else if (!strcmp(action, "rate")) {
         int bad_rating = !strcmp(rating, "not_satisfied");

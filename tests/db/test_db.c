@@ -1142,3 +1142,60 @@ TEST(db_statement_cache_keeps_a_prepared_statement_not_yet_stepped)
     pj_stmt_done(b);
     pj_db_close(db);
 }
+
+/* Migration 211: a reply now clears the return visit made before it, so a visit kept on an
+ * appeal is the call-back on its reply. On a database of an older build: an appeal visited
+ * before its reply (the events say so, though the times are the same second; or, without
+ * events, the times) loses that visit, audited, and awaits the call-back again; one visited
+ * after its reply within the same second keeps it; a demo appeal (closed, no events) visited
+ * before its reply gets its visit between the reply and the close. */
+TEST(db_migration_visit_before_reply_cleared)
+{
+    pj_db *db = open_at("visits.db", 210);
+    pj_err e = {0};
+    CHECK_INT(
+        pj_db_exec(db,
+                   "INSERT INTO organisations (id, name, type, created_at, updated_at) VALUES"
+                   " (1, '企业', 'enterprise', 1, 1), (2, '商务局', 'department', 1, 1);"
+                   "INSERT INTO ent_appeals (id, org_id, channel, type, category, title,"
+                   " description, state, department_id, received_at, replied_at, closed_at,"
+                   " response_due, complete_due, resolved, visit_due, visited_at, visit_note,"
+                   " source, created_by, version) VALUES"
+                   " (1, 1, 'account', 'help', 'permits', 't', 'd', 'replied', 2, 100, 400, NULL,"
+                   " 200, 900, 1, 900, 400, '办理中回访', 'manual', 'jd', 5),"
+                   " (2, 1, 'account', 'help', 'permits', 't', 'd', 'replied', 2, 100, 400, NULL,"
+                   " 200, 900, 1, 900, 400, '答复后回访', 'manual', 'jd', 5),"
+                   " (3, 1, 'phone', 'help', 'permits', 't', 'd', 'closed', 2, 100, 86400, 90000,"
+                   " 200, 900, 1, 900, 1000, '', 'synthetic', 'demo', 1),"
+                   " (4, 1, 'phone', 'help', 'permits', 't', 'd', 'replied', 2, 100, 400, NULL,"
+                   " 200, 900, 1, 900, 300, '电话', 'manual', 'officer', 3);"
+                   "INSERT INTO ent_appeal_events (appeal_id, at, action, from_state, to_state,"
+                   " department_id, username, note) VALUES"
+                   " (1, 400, 'visit', 'in_progress', 'in_progress', 2, 'officer', '办理中回访'),"
+                   " (1, 400, 'reply', 'in_progress', 'replied', 2, 'officer', 'a'),"
+                   " (2, 400, 'reply', 'in_progress', 'replied', 2, 'officer', 'a'),"
+                   " (2, 400, 'visit', 'replied', 'replied', 2, 'officer', '答复后回访');",
+                   &e),
+        0);
+    pj_db_close(db);
+    db = open_at("visits.db", 0);
+    char out[1000];
+    CHECK_STR(text_of(db,
+                      "SELECT group_concat(id || ':' || COALESCE(visited_at, '-') || ':' ||"
+                      " visit_note || ':' || version, ' ') FROM (SELECT * FROM ent_appeals"
+                      " ORDER BY id)",
+                      out, sizeof out),
+              "1:-::6 2:400:答复后回访:5 3:88200::2 4:-::4");
+    CHECK_STR(text_of(db,
+                      "SELECT group_concat(entity_id || ' ' || before_json || ' ' || after_json,"
+                      " ' | ') FROM (SELECT * FROM audit WHERE username = 'migration' AND entity"
+                      " = 'ent_appeal' AND action = 'update' AND at > 0 ORDER BY entity_id)",
+                      out, sizeof out),
+              "1 {\"id\":1,\"visited_at\":\"1970-01-01T00:06:40Z\",\"visit_note\":\"办理中回访\","
+              "\"version\":5} {\"id\":1,\"visited_at\":null,\"visit_note\":\"\",\"version\":6} | "
+              "3 {\"id\":3,\"visited_at\":\"1970-01-01T00:16:40Z\",\"version\":1} {\"id\":3,"
+              "\"visited_at\":\"1970-01-02T00:30:00Z\",\"version\":2} | "
+              "4 {\"id\":4,\"visited_at\":\"1970-01-01T00:05:00Z\",\"visit_note\":\"电话\","
+              "\"version\":3} {\"id\":4,\"visited_at\":null,\"visit_note\":\"\",\"version\":4}");
+    pj_db_close(db);
+}

@@ -46,6 +46,8 @@ export default {
       provisionalHint: 'The year\'s holidays are not entered yet: the deadline counts every Monday to Friday as a working day and is recomputed once they are',
       visitDue: 'Return visit due',
       visited: 'visited {at}',
+      visitedInHand: 'called back {at} while in hand; the call-back after the reply is still due',
+      visitAfterReplyDue: 'the call-back after the reply is still due',
       overdue: 'Overdue',
       overdueOnly: 'Overdue only',
       description: 'Description',

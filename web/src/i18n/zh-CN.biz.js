@@ -45,6 +45,8 @@ export default {
       provisionalHint: '该年节假日安排尚未录入，时限暂按周一至周五计算，录入后自动重算',
       visitDue: '回访期限',
       visited: '已回访 {at}',
+      visitedInHand: '办理中已回访 {at}，答复后仍需回访',
+      visitAfterReplyDue: '答复后尚未回访',
       overdue: '超期',
       overdueOnly: '只看超期',
       description: '诉求内容',

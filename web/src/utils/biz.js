@@ -47,9 +47,15 @@ export function escalatedThisRound(a) {
   return ev.some((e, i) => i > since && e.action === 'escalate');
 }
 
-/** The return visit of this round is recorded after the reply (an officer may rate). */
+/**
+ * The return visit of this round is recorded after the reply (an officer may rate). A reply
+ * clears the visit made before it (docs/api-enterprise.md), so a visit on a replied or closed
+ * appeal is the call-back on its reply (within the reply's second, maybe: times are whole
+ * seconds); on an appeal in hand (a reopened one too: `replied_at` is the earlier round's) it
+ * came before this round's reply.
+ */
 export function visitedAfterReply(a) {
-  return Boolean(a && a.visited_at && a.replied_at && Date.parse(a.visited_at) >= Date.parse(a.replied_at));
+  return Boolean(a && a.visited_at && a.replied_at && ['replied', 'closed'].includes(a.state) && Date.parse(a.visited_at) >= Date.parse(a.replied_at));
 }
 
 /** The actions the role may take on this appeal now (the server stays the authority). */
