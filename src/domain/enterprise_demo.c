@@ -221,7 +221,9 @@ int pj_enterprise_demo(pj_ctx *c, uint64_t seed, pj_err *err)
         pj_stmt_int(s, k++, resolved);
         pj_stmt_text(s, k++, rating);
         pj_stmt_int(s, k++, cdue);
-        pj_stmt_int(s, k++, cdue + 86400);
+        /* the call-back on the reply, between the reply and the close (a close before it, or
+         * a visit before the reply, is what the live server refuses: 409 visit_required) */
+        pj_stmt_int(s, k++, repl + (clos - repl) / 2);
         pj_stmt_int(s, k++, orgs[pj_rng_below(&rng, (uint32_t)norg)]);
         if (exec1(s, NULL, err)) goto fail;
     }
