@@ -55,6 +55,14 @@ int pj_db_batch_close(pj_db *db, pj_err *err);
  * long read that another thread may want ended. NULL fn: none from then on. */
 void pj_db_progress(pj_db *db, int (*fn)(void *arg), void *arg);
 
+/* How long a statement waits for a lock another connection holds (the write lock, mostly)
+ * before it fails 503 "busy": 5000 ms from pj_db_open; 0 = not at all (the server's
+ * connection, whose thread is its event loop: it retries a refused request later itself). */
+void pj_db_busy_wait(pj_db *db, int ms);
+/* How many statements on db have failed so far because another connection held a lock
+ * (503 "busy"): a caller compares it before and after, to tell that failure from others. */
+uint64_t pj_db_busy_count(pj_db *db);
+
 /* Runs SQL with no parameters and no rows (DDL, pragmas). */
 int pj_db_exec(pj_db *db, const char *sql, pj_err *err);
 

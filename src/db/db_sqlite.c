@@ -34,6 +34,7 @@ struct pj_db {
     uint64_t others;  /* last data_version seen (commits by other connections) */
     int batch;        /* a group-commit batch is open: transactions are savepoints in it */
     int shadow;       /* pj_db_shadow: begin is deferred, writes to main refused */
+    uint64_t busy;    /* statements refused because another connection held a lock */
     pj_stmt cache[CACHE_SLOTS];
 };
 
@@ -59,8 +60,12 @@ static int db_fail(pj_db *db, pj_err *err, const char *what)
         }
         return pj_fail(err, 409, "conflict", field, "%s: %s", what, m);
     }
-    if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED)
-        return pj_fail(err, 503, "busy", "", "database busy, try again");
+    if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED) {
+        db->busy++;
+        pj_fail(err, 503, "busy", "", "database busy, try again");
+        if (err) err->retry_after = 1;
+        return -1;
+    }
     if (prim == SQLITE_INTERRUPT) /* ended by pj_db_progress's fn: not the database's fault */
         return pj_fail(err, 503, "interrupted", "", "the query was interrupted");
     if (prim == SQLITE_READONLY) /* opened from a read-only file: reads work, writes do not */
@@ -641,6 +646,16 @@ void pj_stmt_done(pj_stmt *s)
     sqlite3_reset(s->st);
     sqlite3_clear_bindings(s->st);
     s->held = 0;
+}
+
+void pj_db_busy_wait(pj_db *db, int ms)
+{
+    sqlite3_busy_timeout(db->h, ms);
+}
+
+uint64_t pj_db_busy_count(pj_db *db)
+{
+    return db->busy;
 }
 
 uint64_t pj_db_generation(pj_db *db, int check_others)
