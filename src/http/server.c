@@ -169,6 +169,8 @@ typedef struct reply {
     pj_work *work;
     struct reply *check_prev, *check_next;
     int started;
+    int uncounted;      /* work_uncount done (its then() may have waited for the lock since) */
+    int64_t park_since; /* ms: its then() first found the write lock held (srv->parked_work) */
 } reply;
 
 /* One client connection. Requests on it are answered in order: while one is being answered
@@ -209,6 +211,14 @@ typedef struct conn {
     int iovn, iovi;
     char *own_body;
     struct cached_body *own_cached;
+    /* its request waits for the write lock another program holds (srv->parked): the request
+     * stays in the input, its answer to come from a later attempt (park_resume) */
+    struct conn *park_next;
+    int parked;         /* in srv->parked */
+    int resumed;        /* handle() is called from the park timer, not conn_process */
+    int64_t park_since; /* ms: when its first attempt found the lock held (0: none) */
+    int64_t park_t0;    /* us: when its first attempt began (the access line's time) */
+    char park_rid[24];  /* its request id, kept over the attempts */
 } conn;
 
 struct pj_server {
@@ -225,6 +235,13 @@ struct pj_server {
     int nreport_users, report_users_max;
     struct event *ev_batch;
     uint64_t batches, batched;
+    /* requests that found the write lock held by another connection (a command-line import,
+     * a sqlite3 session, another server): tried again in turn on ev_park, every park_ms (5 ms,
+     * doubled up to PARK_MAX_MS), until lock_wait_ms has passed since their first attempt */
+    conn *parked, **parked_tail;
+    pj_work *parked_work, **parked_work_tail; /* then() of work done, waiting likewise */
+    struct event *ev_park;
+    int park_ms;
     cache_entry cache[CACHE_SLOTS];
     size_t cache_bytes;
     uint64_t cache_gen;
@@ -855,6 +872,12 @@ static void conn_free(conn *c)
         return;
     }
     pj_server *srv = c->srv;
+    if (c->parked) { /* its request no longer waits for the lock */
+        conn **pp = &srv->parked;
+        while (*pp != c) pp = &(*pp)->park_next;
+        *pp = c->park_next;
+        if (!*pp) srv->parked_tail = pp;
+    }
     if (c->prev)
         c->prev->next = c->next;
     else
@@ -1751,8 +1774,12 @@ static void work_hand(pj_server *srv, reply *p, pj_req *r, int login)
         p->extra = extra;
     }
     w->free(w);
-    reply_route(srv, p, 0);
+    reply_route(srv, p, p->c->resumed);
 }
+
+static int parkable(pj_server *srv, const pj_err *e, uint64_t busy0, int64_t changes0,
+                    int64_t since);
+static void park_work(pj_server *srv, pj_work *w);
 
 /* Answers the request whose work w is done: then() as its handler on the loop, its writes in
  * the open batch (or a new one) like any request's, the reply sent once that is durable (a
@@ -1763,7 +1790,8 @@ static void work_done(pj_server *srv, pj_work *w)
 {
     reply *p = w->owner;
     conn *c = p->c; /* busy, so open, while its reply waits */
-    work_uncount(srv, p);
+    if (!p->uncounted) work_uncount(srv, p);
+    p->uncounted = 1;
     if (srv->stopping) c->closing = 1; /* as every answer given while stopping */
     pj_req r;
     req_init(srv, &r, c);
@@ -1778,7 +1806,15 @@ static void work_done(pj_server *srv, pj_work *w)
         rc = session(srv, &r, request_gen(srv));
     }
     if (!rc && !p->report && !pj_db_batch_active(srv->db)) {
-        if (pj_db_batch_open(srv->db, &r.err) == 0) event_active(srv->ev_batch, 0, 0);
+        uint64_t busy0 = pj_db_busy_count(srv->db);
+        if (pj_db_batch_open(srv->db, &r.err) == 0)
+            event_active(srv->ev_batch, 0, 0);
+        else if (parkable(srv, &r.err, busy0, pj_db_total_changes(srv->db), p->park_since)) {
+            /* the write lock is another program's: then() is run once it is free */
+            req_release(srv, &r);
+            park_work(srv, w);
+            return;
+        }
         pj_err_clear(&r.err); /* without a batch, then's writes commit on their own */
     }
     if (!rc) rc = p->then(&r, w);
@@ -1857,13 +1893,154 @@ static void work_stop(pj_server *srv)
     pool_stop(srv, &srv->reports, &srv->ev_reports);
 }
 
+/* ---- waiting for the write lock ----
+ *
+ * The server's connection does not wait for a lock another connection holds (busy timeout 0):
+ * its thread is the event loop, and every other request would wait with it. A write whose
+ * transaction cannot begin (BEGIN IMMEDIATE answers SQLITE_BUSY: nothing done yet), or a read
+ * whose audit row cannot be written, is parked instead: its connection stays busy (requests
+ * behind it on the connection wait, in order), and it is tried again from the start on a timer
+ * (5 ms, doubling up to PARK_MAX_MS), in the order they were parked, while other requests are
+ * answered. Once lock_wait_ms (LOCK_WAIT_MS by default, what the busy timeout was) has passed
+ * since its first attempt, the attempt's 503 busy (Retry-After) is the answer; at a stop, 503
+ * stopping. */
+#define LOCK_WAIT_MS 5000
+#define PARK_MIN_MS  5
+#define PARK_MAX_MS  50
+
+static int lock_wait_ms(const pj_server *srv)
+{
+    return srv->opts.lock_wait_ms > 0 ? srv->opts.lock_wait_ms : LOCK_WAIT_MS;
+}
+
+/* Whether an attempt that failed with *e may be parked: it found a lock held (busy0: the
+ * connection's count before it), wrote nothing (changes0), and may wait longer (since: its
+ * first attempt's time, 0 for this one). */
+static int parkable(pj_server *srv, const pj_err *e, uint64_t busy0, int64_t changes0,
+                    int64_t since)
+{
+    return e->status == 503 && pj_db_busy_count(srv->db) != busy0 &&
+           pj_db_total_changes(srv->db) == changes0 && !srv->stopping &&
+           (!since || pj_now_ms() - since < lock_wait_ms(srv));
+}
+
+static void park_arm(pj_server *srv)
+{
+    if (!srv->park_ms) srv->park_ms = PARK_MIN_MS;
+    if (evtimer_pending(srv->ev_park, NULL)) return;
+    struct timeval tv = {0, (suseconds_t)srv->park_ms * 1000};
+    evtimer_add(srv->ev_park, &tv);
+}
+
+/* Parks c's request (t0, rid: its first attempt's) at the end of the queue. */
+static void park_conn(pj_server *srv, conn *c, int64_t t0, const char *rid)
+{
+    if (!c->park_since) {
+        c->park_since = pj_now_ms();
+        c->park_t0 = t0;
+        copy_str(c->park_rid, sizeof c->park_rid, rid);
+    }
+    c->parked = 1;
+    c->park_next = NULL;
+    *srv->parked_tail = c;
+    srv->parked_tail = &c->park_next;
+    park_arm(srv);
+}
+
+static void park_work(pj_server *srv, pj_work *w)
+{
+    reply *p = w->owner;
+    if (!p->park_since) p->park_since = pj_now_ms();
+    w->next = NULL;
+    *srv->parked_work_tail = w;
+    srv->parked_work_tail = &w->next;
+    park_arm(srv);
+}
+
+/* Tries c's parked request again (from the timer: c's next requests are taken up as after a
+ * batch's commit). c may be gone after it. */
+static void park_resume(pj_server *srv, conn *c)
+{
+    c->in_process = 1;
+    c->resumed = 1;
+    size_t cl = c->head.content_length > 0 ? (size_t)c->head.content_length : 0;
+    handle(srv, c, c->in + c->head.head_len, cl);
+    c->resumed = 0;
+    c->in_process = 0;
+    if (c->dead) conn_free(c);
+}
+
+static void on_park(evutil_socket_t fd, short what, void *arg)
+{
+    pj_server *srv = arg;
+    conn *list = srv->parked;
+    pj_work *works = srv->parked_work;
+    srv->parked = NULL;
+    srv->parked_tail = &srv->parked;
+    srv->parked_work = NULL;
+    srv->parked_work_tail = &srv->parked_work;
+    for (conn *n; list; list = n) {
+        n = list->park_next;
+        list->parked = 0;
+        park_resume(srv, list);
+    }
+    for (pj_work *n; works; works = n) {
+        n = works->next;
+        work_done(srv, works);
+    }
+    if (srv->parked || srv->parked_work) {
+        srv->park_ms = srv->park_ms * 2 > PARK_MAX_MS ? PARK_MAX_MS : srv->park_ms * 2;
+        park_arm(srv);
+    } else
+        srv->park_ms = 0;
+}
+
+/* At a stop: every parked request is answered 503 stopping, its writes never made. */
+static void park_stop(pj_server *srv)
+{
+    if (srv->ev_park) evtimer_del(srv->ev_park);
+    while (srv->parked) {
+        conn *c = srv->parked;
+        srv->parked = c->park_next;
+        c->parked = 0;
+        pj_req r;
+        req_init(srv, &r, c);
+        copy_str(r.request_id, sizeof r.request_id, c->park_rid);
+        pj_fail(&r.err, 503, "stopping", "", "the server is stopping");
+        write_error(&r);
+        reply *p = reply_of(c, &r, NULL, c->park_t0);
+        c->park_since = 0;
+        req_release(srv, &r);
+        c->closing = 1;
+        c->in_process = 1;
+        reply_send(srv, p, 0);
+        reply_free(p);
+        c->in_process = 0;
+        if (c->dead) conn_free(c);
+    }
+    srv->parked_tail = &srv->parked;
+    while (srv->parked_work) {
+        pj_work *w = srv->parked_work;
+        srv->parked_work = w->next;
+        reply *p = w->owner;
+        w->free(w);
+        reply_stopped(srv, p, "stopping", "the server is stopping");
+    }
+    srv->parked_work_tail = &srv->parked_work;
+}
+
 /* Answers the request at the head of c's input (its body: body[0..blen)). */
 static void handle(pj_server *srv, conn *c, const char *body, size_t blen)
 {
-    int64_t t0 = now_us();
+    int64_t t0 = c->park_since ? c->park_t0 : now_us();
     pj_req r;
     req_init(srv, &r, c);
-    make_rid(srv, r.request_id);
+    if (c->park_since)
+        copy_str(r.request_id, sizeof r.request_id, c->park_rid);
+    else
+        make_rid(srv, r.request_id);
+    uint64_t busy0 = pj_db_busy_count(srv->db);
+    int64_t changes0 = pj_db_total_changes(srv->db);
     char *extra = NULL; /* more reply header lines */
     int cache_state = 0;
     int is_static = 0;
@@ -2016,6 +2193,8 @@ static void handle(pj_server *srv, conn *c, const char *body, size_t blen)
         if (pj_json_decode(body, blen, &r.body, &r.err)) goto fail;
     }
     if (is_write && !pj_db_batch_active(srv->db)) {
+        /* a write behind parked ones waits its turn (the lock is most likely still held) */
+        if (srv->parked && !c->resumed) goto park;
         /* group commit: writes handled in this turn of the loop share one commit */
         if (pj_db_batch_open(srv->db, &r.err)) goto fail;
         event_active(srv->ev_batch, 0, 0);
@@ -2035,7 +2214,8 @@ static void handle(pj_server *srv, conn *c, const char *body, size_t blen)
         }
     }
     /* a log-in refused here counts; one handed to the workers counts once they take it */
-    if ((hit->flags & PJ_ROUTE_LOGIN) && !(handled == 0 && r.work))
+    if ((hit->flags & PJ_ROUTE_LOGIN) && !(handled == 0 && r.work) &&
+        !(handled && !r.work && parkable(srv, &r.err, busy0, changes0, c->park_since)))
         login_wait_s(srv, c->bill->addr, 1);
     if (handled == 0) {
         /* nothing written by the handler itself (e.g. the audit row of an unmasked read); and
@@ -2048,8 +2228,10 @@ static void handle(pj_server *srv, conn *c, const char *body, size_t blen)
     }
     goto fail;
 fail:
+    if (!r.work && parkable(srv, &r.err, busy0, changes0, c->park_since)) goto park;
     write_error(&r);
 done:;
+    c->park_since = 0;
     if (hit && (hit->flags & PJ_ROUTE_SECRET)) {
         /* passwords linger no longer than their request: the body's bytes (the input buffer
          * keeps them until the next request overwrites them) and its decoded strings */
@@ -2064,7 +2246,15 @@ done:;
         p->session = hit->roles != 0;
         work_hand(srv, p, &r, (hit->flags & PJ_ROUTE_LOGIN) != 0);
     } else
-        reply_route(srv, p, 0);
+        reply_route(srv, p, c->resumed);
+    req_release(srv, &r);
+    return;
+park:
+    /* tried again from the start: nothing of this attempt is kept (a password's decoded
+     * strings are wiped; its bytes stay in the input until the request is answered) */
+    if (hit && (hit->flags & PJ_ROUTE_SECRET)) pj_json_wipe(r.body);
+    free(extra);
+    park_conn(srv, c, t0, r.request_id);
     req_release(srv, &r);
 }
 
@@ -2679,6 +2869,8 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
     stop_listening(srv);
     srv->stopping = 1;
     srv->stop_ms = pj_now_ms();
+    /* requests waiting for another program's write lock wait no more */
+    park_stop(srv);
     /* plans fail now ('stopped'): the requests waiting for them (?wait=1) get that answer */
     pj_plan_pool_cancel(srv->plans);
     /* reports are not waited for: each may take seconds, one after the other. Those not yet
@@ -2783,6 +2975,16 @@ static void on_scan(evutil_socket_t fd, short what, void *arg)
         scan_schedule(srv, 1); /* the next slice after the requests waiting now */
     } else {
         const int *n = srv->scan.counts;
+        if (rc < 0 && !strcmp(err.code, "busy")) {
+            /* the write lock is another program's (the loop does not wait for it): again in
+             * a second, from the start */
+            pj_info("alerts: scheduled scan put off: the database is being written by another"
+                    " program");
+            srv->scan.at = 0;
+            scan_schedule(srv, 1000);
+            pj_arena_free(&a);
+            return;
+        }
         if (rc < 0) {
             pj_warn("alerts: scheduled scan failed: %s (%s); next run as scheduled", err.message,
                     err.code);
@@ -2835,6 +3037,12 @@ static void on_prune(evutil_socket_t fd, short what, void *arg)
     system_job(srv, &a, 1024, &c, &err, "session-prune");
     int n = pj_sessions_prune(&c, &err);
     pj_arena_free(&a);
+    if (n < 0 && !strcmp(err.code, "busy")) {
+        /* the write lock is another program's (the loop does not wait for it) */
+        pj_log(PJ_LOG_DEBUG, "sessions: removal put off: the database is being written");
+        prune_schedule(srv, 1000);
+        return;
+    }
     if (n < 0)
         pj_warn("sessions: removing expired sessions failed: %s (%s); next run as scheduled",
                 err.message, err.code);
@@ -2899,6 +3107,9 @@ int pj_server_open(pj_server **out, const pj_server_opts *opts, pj_err *err)
     srv->hold = hold + 1;
     if (pj_db_open(&srv->db, opts->db_path, err)) goto fail;
     if (pj_auth_forget_locks(srv->db, err)) goto fail;
+    /* from now on the loop's connection never waits for another's lock: a request that finds
+     * the write lock held is parked (park_conn), the loop goes on answering the others */
+    pj_db_busy_wait(srv->db, 0);
     /* one worker (the machine's cores serve requests too), at most 4 plans at a time */
     if (pj_plan_pool_start(&srv->plans, opts->db_path, &opts->settings, 1, 4, err)) goto fail;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -2926,6 +3137,9 @@ int pj_server_open(pj_server **out, const pj_server_opts *opts, pj_err *err)
      * that arrived in the same turn of the loop */
     if (srv->base) event_base_priority_init(srv->base, 3);
     srv->pending_tail = &srv->pending;
+    srv->parked_tail = &srv->parked;
+    srv->parked_work_tail = &srv->parked_work;
+    srv->ev_park = srv->base ? evtimer_new(srv->base, on_park, srv) : NULL;
     srv->ev_batch = srv->base ? event_new(srv->base, -1, 0, on_batch, srv) : NULL;
     if (srv->ev_batch) event_priority_set(srv->ev_batch, 2);
     if (!srv->base) {
@@ -2947,7 +3161,7 @@ int pj_server_open(pj_server **out, const pj_server_opts *opts, pj_err *err)
     srv->ev_accept_on = evtimer_new(srv->base, on_accept_again, srv);
     srv->ev_drain = event_new(srv->base, -1, EV_PERSIST, on_drain, srv);
     srv->ev_refuse_warn = evtimer_new(srv->base, on_refuse_warn, srv);
-    if (!srv->ev_accept || !srv->ev_accept_on || !srv->ev_drain || !srv->ev_work ||
+    if (!srv->ev_accept || !srv->ev_accept_on || !srv->ev_drain || !srv->ev_work || !srv->ev_park ||
         !srv->ev_reports || event_add(srv->ev_work, NULL) || event_add(srv->ev_reports, NULL) ||
         event_add(srv->ev_accept, NULL)) {
         pj_fail(err, 500, "internal", "", "cannot watch the listening socket");
@@ -3012,13 +3226,16 @@ void pj_server_free(pj_server *srv)
     if (!srv) return;
     /* log-ins still waiting for their password check, reports for theirs (the loop ended
      * without on_drain) */
+    srv->stopping = 1;
     work_stop(srv);
+    park_stop(srv);
     if (srv->db) batch_flush(srv);
     /* a running solve stops its search and is marked failed, like the waiting ones */
     if (srv->ev_plan_done) event_free(srv->ev_plan_done); /* before the pool closes its fd */
     srv->ev_plan_done = NULL;
     pj_plan_pool_stop(srv->plans);
     if (srv->ev_batch) event_free(srv->ev_batch);
+    if (srv->ev_park) event_free(srv->ev_park);
     cache_clear(srv);
     pj_arena_free(&srv->arena);
     if (srv->ev_term) event_free(srv->ev_term);

@@ -68,6 +68,10 @@ typedef struct pj_server_opts {
     /* How long a stop (SIGTERM, SIGINT) waits for the requests being answered, in ms (0 =
      * 5000); then log-ins whose password check has not started are answered 503 stopping. */
     int stop_wait_ms;
+    /* How long a request waits, at most, for the database's write lock while another program
+     * holds it (a command-line import, another server), in ms (0 = 5000): the server answers
+     * other requests meanwhile and tries it again every few ms; then 503 busy, Retry-After. */
+    int lock_wait_ms;
     /* Open connections at most, in total (0 = half the descriptor limit, at most 10000) and
      * from one client address (0 = 1024; an IPv6 client's /64); one more is closed at once. */
     int max_conns, max_conns_per_addr;
