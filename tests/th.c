@@ -55,7 +55,7 @@ static int throttled;       /* for th_start_limits */
 static int max_conns, max_per_addr;
 static const char *log_path;         /* for th_start_log */
 static int trust_proxy, login_slots; /* for th_start_opts */
-static int login_queue, report_queue, report_workers, stop_wait_ms;
+static int login_queue, report_queue, report_workers, stop_wait_ms, lock_wait_ms;
 static int secure_cookies, session_prune_s; /* for th_start_opts */
 static const char *trusted_proxy, *listen_host;
 
@@ -71,6 +71,7 @@ void th_start_opts(th_server *s, const th_opts *o)
     slow_hash = o->slow_hash;
     login_queue = o->login_queue;
     stop_wait_ms = o->stop_wait_ms;
+    lock_wait_ms = o->lock_wait_ms;
     report_queue = o->report_queue;
     report_workers = o->report_workers;
     secure_cookies = o->secure_cookies;
@@ -80,7 +81,7 @@ void th_start_opts(th_server *s, const th_opts *o)
     th_start_idle(s, o->demo, 0);
     throttled = max_conns = max_per_addr = trust_proxy = login_slots = 0;
     slow_hash = login_queue = report_queue = report_workers = secure_cookies = stop_wait_ms = 0;
-    session_prune_s = 0;
+    session_prune_s = lock_wait_ms = 0;
     trusted_proxy = listen_host = NULL;
     log_path = NULL;
     web_dir = NULL;
@@ -153,6 +154,7 @@ void th_start_idle(th_server *s, int demo, int idle_s)
         o.report_queue = report_queue;
         o.report_workers = report_workers;
         o.stop_wait_ms = stop_wait_ms;
+        o.lock_wait_ms = lock_wait_ms;
         o.secure_cookies = secure_cookies;
         pj_server *srv;
         pj_err err;

@@ -49,6 +49,7 @@ typedef struct th_opts {
     int demo;                    /* the demo district */
     int secure_cookies;          /* the session cookie always with Secure */
     int session_prune_s;         /* expired sessions removed this often (0 = the default) */
+    int lock_wait_ms; /* how long a request waits for another's write lock (0 = the default) */
 } th_opts;
 void th_start_opts(th_server *s, const th_opts *o);
 /* SIGTERM, waits; fails the test unless the server exited cleanly. */
