@@ -129,7 +129,8 @@ static long long audits_of(th_server *s, const char *name)
 /* While another connection holds the write lock, /health and a list (whose session is due
  * for its activity to be recorded: a write the read may not wait for) are answered, turn
  * after turn; a write sent meanwhile is not answered until the lock is free, and then is
- * made once: one row, one audit row. */
+ * made once: one row, one audit row; a log-in (its password checked by the workers, its
+ * session a write) likewise: one session more, one audit row. */
 TEST_T(http_lock_reads_answered_write_waits, 60)
 {
     th_server s;
@@ -139,9 +140,14 @@ TEST_T(http_lock_reads_answered_write_waits, 60)
     /* the session's last activity long enough ago to be recorded by the next request */
     th_sql_exec(&s, "UPDATE sessions SET last_seen = last_seen - 100");
     int fw = th_dial(s.port, NULL, 20000), fh = th_dial(s.port, NULL, 20000),
-        fl = th_dial(s.port, NULL, 20000);
+        fl = th_dial(s.port, NULL, 20000), fi = th_dial(s.port, NULL, 20000);
+    long long sessions = th_sql_int(&s, "SELECT COUNT(*) FROM sessions"),
+              logins = th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'login'");
+    char login[256];
+    snprintf(login, sizeof login, "{\"username\":\"admin\",\"password\":\"%s\"}", s.admin_pw);
     sqlite3 *h = lock_hold(&s);
     send_text(fw, req_text("POST", "/api/v1/organisations", tok, ORG_BODY("锁外写入")));
+    send_text(fi, req_text("POST", "/api/v1/auth/login", NULL, login));
     int healths = 0, lists = 0, early = 0;
     for (int64_t until = ms_now() + 2000; ms_now() < until;) {
         send_text(fh, req_text("GET", "/api/v1/health", NULL, NULL));
@@ -150,7 +156,7 @@ TEST_T(http_lock_reads_answered_write_waits, 60)
         send_text(fl, req_text("GET", "/api/v1/organisations", tok, NULL));
         CHECK_INT(read_one(fl, buf, sizeof buf), 200);
         lists++;
-        early += answered(fw);
+        early += answered(fw) + answered(fi);
     }
     /* the write was not answered while the lock was held (nor given up on) */
     CHECK_INT(early, 0);
@@ -162,6 +168,11 @@ TEST_T(http_lock_reads_answered_write_waits, 60)
                lists);
     CHECK_INT(orgs_named(&s, "锁外写入"), 1);
     CHECK_INT(audits_of(&s, "锁外写入"), 1);
+    CHECK_INT(read_one(fi, buf, sizeof buf), 200);
+    CHECK(strstr(buf, "\"token\"") != NULL);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM sessions"), sessions + 1);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'login'"), logins + 1);
+    close(fi);
     close(fw);
     close(fh);
     close(fl);
