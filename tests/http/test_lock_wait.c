@@ -281,3 +281,34 @@ TEST_T(http_lock_stop_while_waiting, 60)
     CHECK_INT(orgs_named(&s, "停机时等锁"), 0);
     close(fw);
 }
+
+/* The lock taken while a log-in's password is being checked (at the product's cost, off the
+ * loop): the log-in's session, written once the check is done, waits for the lock without
+ * holding up the loop, and is made once it is free: one session more, one audit row. */
+TEST_T(http_lock_login_checked_meanwhile, 60)
+{
+    th_server s;
+    th_start_opts(&s, &(th_opts){.slow_hash = 1});
+    char buf[16384], login[256];
+    snprintf(login, sizeof login, "{\"username\":\"admin\",\"password\":\"%s\"}", s.admin_pw);
+    long long sessions = th_sql_int(&s, "SELECT COUNT(*) FROM sessions"),
+              logins = th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'login'");
+    int fi = th_dial(s.port, NULL, 20000), fh = th_dial(s.port, NULL, 20000);
+    send_text(fi, req_text("POST", "/api/v1/auth/login", NULL, login));
+    usleep(20000); /* read and handed to the workers: the check takes ~100 ms and more */
+    sqlite3 *h = lock_hold(&s);
+    int healths = 0;
+    for (int64_t until = ms_now() + 1500; ms_now() < until; healths++) {
+        send_text(fh, req_text("GET", "/api/v1/health", NULL, NULL));
+        CHECK_INT(read_one(fh, buf, sizeof buf), 200);
+        CHECK(!answered(fi));
+    }
+    lock_release(h);
+    CHECK_INT(read_one(fi, buf, sizeof buf), 200);
+    if (healths < 5) t_fail(__FILE__, __LINE__, "%d health answers while locked", healths);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM sessions"), sessions + 1);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'login'"), logins + 1);
+    close(fi);
+    close(fh);
+    th_stop(&s);
+}
