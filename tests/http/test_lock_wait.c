@@ -312,3 +312,39 @@ TEST_T(http_lock_login_checked_meanwhile, 60)
     close(fh);
     th_stop(&s);
 }
+
+/* The server's own removal of expired sessions (every second here) finds the lock held: the
+ * loop does not wait for it (/health answered meanwhile), and the removal is made once the
+ * lock is free. */
+TEST_T(http_lock_session_prune_waits_off_loop, 60)
+{
+    th_server s;
+    th_start_opts(&s, &(th_opts){.session_prune_s = 1});
+    char tok[80], buf[16384];
+    th_login(&s, "admin", s.admin_pw, tok);
+    int fh = th_dial(s.port, NULL, 20000);
+    sqlite3 *h = lock_hold(&s);
+    /* expired past the grace: the next removal deletes it (written under the lock held) */
+    CHECK(sqlite3_exec(h, "UPDATE sessions SET last_seen = last_seen - 10 * 86400", NULL, NULL,
+                       NULL) == SQLITE_OK);
+    CHECK(sqlite3_exec(h, "COMMIT; BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK);
+    /* answers counted once the removal has found the lock held (it runs every second) */
+    int healths = 0;
+    int64_t from = ms_now() + 2000, until = from + 1500;
+    while (ms_now() < until) {
+        int64_t sent = ms_now();
+        send_text(fh, req_text("GET", "/api/v1/health", NULL, NULL));
+        CHECK_INT(read_one(fh, buf, sizeof buf), 200);
+        healths += sent >= from && ms_now() < until;
+    }
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM sessions"), 1);
+    lock_release(h);
+    if (healths < 5)
+        t_fail(__FILE__, __LINE__, "%d health answers while the removal waited", healths);
+    long long left = 1;
+    for (int64_t end = ms_now() + 15000; left && ms_now() < end; usleep(50000))
+        left = th_sql_int(&s, "SELECT COUNT(*) FROM sessions");
+    CHECK_INT(left, 0);
+    close(fh);
+    th_stop(&s);
+}
