@@ -2976,11 +2976,10 @@ static void on_scan(evutil_socket_t fd, short what, void *arg)
     } else {
         const int *n = srv->scan.counts;
         if (rc < 0 && !strcmp(err.code, "busy")) {
-            /* the write lock is another program's (the loop does not wait for it): again in
-             * a second, from the start */
+            /* the write lock is another program's (the loop does not wait for it): the
+             * slice's transaction did not begin, so the same slice again in a second */
             pj_info("alerts: scheduled scan put off: the database is being written by another"
                     " program");
-            srv->scan.at = 0;
             scan_schedule(srv, 1000);
             pj_arena_free(&a);
             return;
