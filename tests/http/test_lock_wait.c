@@ -348,3 +348,26 @@ TEST_T(http_lock_session_prune_waits_off_loop, 60)
     close(fh);
     th_stop(&s);
 }
+
+/* The server's own alert scan (every second here) finds the lock held: the loop does not wait
+ * for it (/health answered meanwhile), and the scan runs once the lock is free. */
+TEST_T(http_lock_alert_scan_waits_off_loop, 60)
+{
+    th_server s;
+    th_start_scan(&s, 0, 1);
+    char buf[16384];
+    int fh = th_dial(s.port, NULL, 20000);
+    sqlite3 *h = lock_hold(&s);
+    int healths = 0;
+    int64_t from = ms_now() + 2000, until = from + 1500;
+    while (ms_now() < until) {
+        int64_t sent = ms_now();
+        send_text(fh, req_text("GET", "/api/v1/health", NULL, NULL));
+        CHECK_INT(read_one(fh, buf, sizeof buf), 200);
+        healths += sent >= from && ms_now() < until;
+    }
+    lock_release(h);
+    if (healths < 5) t_fail(__FILE__, __LINE__, "%d health answers while the scan waited", healths);
+    close(fh);
+    th_stop(&s);
+}
