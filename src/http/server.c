@@ -1903,7 +1903,9 @@ static void work_stop(pj_server *srv)
  * (5 ms, doubling up to PARK_MAX_MS), in the order they were parked, while other requests are
  * answered. Once lock_wait_ms (LOCK_WAIT_MS by default, what the busy timeout was) has passed
  * since its first attempt, the attempt's 503 busy (Retry-After) is the answer; at a stop, 503
- * stopping. */
+ * stopping. The batch's COMMIT needs no lock it does not hold already (WAL: the BEGIN
+ * IMMEDIATE took the write lock), and the automatic checkpoint after it is a PASSIVE one,
+ * which never waits (SQLite calls no busy handler for it). Reads take no lock to wait for. */
 #define LOCK_WAIT_MS 5000
 #define PARK_MIN_MS  5
 #define PARK_MAX_MS  50
