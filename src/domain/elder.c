@@ -297,6 +297,34 @@ int pj_el_region_check(pj_ctx *c, int64_t *region_ptr, const char *field, int64_
     return region_in_scope(c, region_id, *township, field, err);
 }
 
+int pj_el_filter_check(pj_ctx *c, const char *what, int64_t id, const char *field, pj_err *err)
+{
+    if (!id) return 0;
+    int64_t grid = 0, town = 0;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               !strcmp(what, "elder")
+                                   ? "SELECT grid_id, township_id FROM elders WHERE id = ?"
+                                   : "SELECT grid_id, township_id FROM helpers WHERE id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) grid = pj_col_int(s, 0), town = pj_col_int(s, 1);
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (rc == 0)
+        return pj_fail(err, 422, "unknown_id", field, "%s %lld: no such %s", field, (long long)id,
+                       what);
+    int in = pj_el_in_scope(c, grid, town, err);
+    if (in < 0) return -1;
+    if (in) return 0;
+    if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER)
+        return pj_fail(err, 403, "forbidden", field, "%s %lld: that %s is outside your township",
+                       field, (long long)id, what);
+    return pj_fail(err, 403, "forbidden", field, "%s %lld: that %s is in none of your grids", field,
+                   (long long)id, what);
+}
+
 int pj_el_require_personal(pj_ctx *c, pj_err *err)
 {
     return pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_TOWNSHIP_OFFICER,

@@ -172,6 +172,8 @@ int pj_pair_run_decide(pj_ctx *c, int64_t id, const char *action, json_t *body, 
                        pj_err *err);
 /* Edit a proposal: body {helper_id, version}. */
 int pj_pair_proposal_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+/* elder_id, helper_id: that elder's, helper's pairs (0 = all in scope); a record outside the
+ * caller's scope is 403 forbidden on the filter, an unknown one 422 unknown_id. */
 int pj_pair_list(pj_ctx *c, int64_t elder_id, int64_t helper_id, const char *state, int64_t cursor,
                  int limit, pj_jw *w, pj_err *err);
 int pj_pair_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
@@ -179,7 +181,8 @@ int pj_pair_end(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
 
 /* ---- service logs and the time-credit ledger (elder_ledger.c) ---- */
 int pj_service_log_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
-/* voided: -1 all logs, 0 those in force, 1 the voided ones. */
+/* voided: -1 all logs, 0 those in force, 1 the voided ones. elder_id, helper_id as
+ * pj_pair_list's. */
 int pj_service_log_list(pj_ctx *c, int64_t elder_id, int64_t helper_id, const char *kind,
                         int64_t since, int64_t until, int voided, int64_t cursor, int limit,
                         pj_jw *w, pj_err *err);
@@ -232,7 +235,7 @@ int pj_alert_scan_slice(pj_ctx *c, pj_alert_scan_job *job, int max_elders, pj_er
 /* When the next run is due: now + interval_s, or one second after the next meal cut-off
  * (elder_meal_cutoff_min local time) when that comes first. */
 int64_t pj_alert_scan_next(pj_ctx *c, int64_t now, int interval_s);
-/* elder_id: that elder's alerts only (0 = all in scope). */
+/* elder_id: that elder's alerts only (0 = all in scope); as pj_pair_list's. */
 int pj_alert_list(pj_ctx *c, const char *state, const char *kind, const char *level,
                   int64_t elder_id, int64_t cursor, int limit, pj_jw *w, pj_err *err);
 /* action "ack" or "resolve"; body {note, version}. */

@@ -565,7 +565,8 @@ int pj_el_alerts_follow(pj_ctx *c, const char *who, int64_t id, int64_t grid, in
 int pj_alert_list(pj_ctx *c, const char *state, const char *kind, const char *level,
                   int64_t elder_id, int64_t cursor, int limit, pj_jw *w, pj_err *err)
 {
-    if (pj_el_require_personal(c, err)) return -1;
+    if (pj_el_require_personal(c, err) || pj_el_filter_check(c, "elder", elder_id, "elder_id", err))
+        return -1;
     /* only the filters given, so that an index can serve them: a state's alerts newest first
      * are one range of (state, id), a township's one range of (state, township_id) — years of
      * resolved alerts are no longer read past to find the open ones (a filter written

@@ -42,6 +42,12 @@ void pj_el_region_bind(pj_stmt *s, int64_t region_id, int *idx);
  * *region_id to 0 for the district (no filter). */
 int pj_el_region_check(pj_ctx *c, int64_t *region_id, const char *field, int64_t *township,
                        pj_err *err);
+/* A list's filter naming an elder or helper (what = "elder" | "helper") by id in `field`
+ * (elder_id, helper_id), as pj_el_region_check judges a region: 422 unknown_id when there is no
+ * such record, 403 forbidden on field when it is outside the caller's scope (the list of their
+ * scope filtered by it would be empty, read as "nothing there"). 0 passes; so do district
+ * roles, for any record. */
+int pj_el_filter_check(pj_ctx *c, const char *what, int64_t id, const char *field, pj_err *err);
 
 double pj_el_setting(pj_ctx *c, const char *key, double def);
 /* One integer from sql with one id parameter; def when no row. -1 with err on failure. */

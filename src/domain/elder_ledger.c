@@ -523,7 +523,10 @@ int pj_service_log_list(pj_ctx *c, int64_t elder_id, int64_t helper_id, const ch
                         int64_t since, int64_t until, int voided, int64_t cursor, int limit,
                         pj_jw *w, pj_err *err)
 {
-    if (pj_el_require_personal(c, err)) return -1;
+    if (pj_el_require_personal(c, err) ||
+        pj_el_filter_check(c, "elder", elder_id, "elder_id", err) ||
+        pj_el_filter_check(c, "helper", helper_id, "helper_id", err))
+        return -1;
     /* newest first; only the filters given, as plain comparisons, so that an index serves
      * them: a township's logs are one range of (township_id), a grid worker's grids' a few
      * of (grid_id), a period one of (time_in, …) — written "? = 0 OR l.time_in >= ?" none

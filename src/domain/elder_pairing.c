@@ -1472,7 +1472,10 @@ static int pairs_end(pj_ctx *c, const char *who, int64_t id, const char *note, i
 int pj_pair_list(pj_ctx *c, int64_t elder_id, int64_t helper_id, const char *state, int64_t cursor,
                  int limit, pj_jw *w, pj_err *err)
 {
-    if (pj_el_require_personal(c, err)) return -1;
+    if (pj_el_require_personal(c, err) ||
+        pj_el_filter_check(c, "elder", elder_id, "elder_id", err) ||
+        pj_el_filter_check(c, "helper", helper_id, "helper_id", err))
+        return -1;
     const char *sql = pj_arena_printf(c->arena,
                                       "SELECT p.id FROM elder_pairs p JOIN elders e ON e.id ="
                                       " p.elder_id WHERE p.id > ?%s AND (? = 0 OR p.elder_id = ?)"

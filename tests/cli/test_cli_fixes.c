@@ -344,7 +344,9 @@ TEST(cli_unknown_options_and_extra_arguments_are_refused)
     CHECK_INT(RUN(out, "drill", "findings", "--facility-id", "1", "--db", db), 0);
     CHECK_INT(RUN(out, "stock", "list", "--limit", "5", "--db", db), 0);
     CHECK_INT(RUN(out, "vulnerable", "--limit", "5", "--db", db), 0);
-    CHECK_INT(RUN(out, "pair", "list", "--helper-id", "1", "--state", "active", "--db", db), 0);
+    /* taken (not a usage error, 2): the helper it names is looked for, and there is none */
+    CHECK_INT(RUN(out, "pair", "list", "--helper-id", "1", "--state", "active", "--db", db), 1);
+    CHECK(strstr(out, "helper_id 1: no such helper"));
     CHECK_INT(RUN(out, "carbon", "emissions", "--year", "2023", "--period", "2023", "--db", db), 0);
     CHECK_INT(RUN(out, "carbon", "energy", "--sector", "industry", "--db", db), 0);
     static const char *const help[][2] = {{"drill", "--manual-id"}, {"serve", "--seed"},
