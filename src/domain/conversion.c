@@ -1293,7 +1293,8 @@ int pj_conversion_timeline(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_stmt *s = pj_db_prepare(
         c->db,
         "SELECT a.at, a.username, a.action, a.entity, a.entity_id, a.after_json,"
-        " " PJ_SQL_BY_NAME_OF "a.username" PJ_SQL_BY_NAME_END " FROM audit a"
+        " " PJ_SQL_BY_NAME_OF "a.username" PJ_SQL_BY_NAME_END ","
+        " json_extract(a.before_json, '$.state') FROM audit a"
         " WHERE (a.entity = 'conversion' AND a.entity_id = ?1) OR (a.entity = 'conversion_step'"
         " AND a.entity_id IN (SELECT id FROM conversion_steps WHERE conversion_id = ?1))"
         " OR (a.entity = 'finding' AND a.entity_id IN (SELECT id FROM drill_findings WHERE"
@@ -1320,6 +1321,10 @@ int pj_conversion_timeline(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         } else if (a && !strcmp(pj_col_text(s, 3), "conversion")) {
             json_t *o = json_loads(a, 0, NULL);
             pj_jw_kstr(w, "state", json_string_value(json_object_get(o, "state")));
+            /* and the state it was in (null for a start): whether the people of adopted plans
+             * an abort or restore was confirmed over were housed there (emergency) or only to
+             * be placed there (converting) */
+            pj_jw_kstr(w, "from_state", pj_col_is_null(s, 7) ? NULL : pj_col_text(s, 7));
             /* an abort's reason, and the people of adopted plans a restore or abort was
              * confirmed over (audit_conv): how the site was stood down */
             const char *act = pj_col_text(s, 2);

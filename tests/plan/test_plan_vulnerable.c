@@ -1252,7 +1252,8 @@ TEST_T(plan_site_restore_or_abort_occupied_needs_confirmation, 60)
 
 /* Regression: the conversion's timeline (the console's record of a site's crisis) left out how
  * the site was stood down: a confirmed restore over a plan's people showed no people, plans or
- * reason, an abort no reason; the audit row held them. Now the timeline's row has them too. */
+ * reason, an abort no reason; the audit row held them. Now the timeline's row has them too, and
+ * the state the site was in (from_state), as the audit row's before holds it. */
 TEST_T(plan_site_timeline_shows_the_stand_down, 60)
 {
     th_server s;
@@ -1289,6 +1290,11 @@ TEST_T(plan_site_timeline_shows_the_stand_down, 60)
         CHECK_INT(json_integer_value(json_array_get(json_object_get(occ, "plan_ids"), 0)), plan);
         CHECK_STR(th_str(occ, "reason"), k ? "误报" : "洪水退去");
         if (k) CHECK_STR(th_str(row, "reason"), "误报");
+        /* the state the site was in: its people housed (emergency) or only to be placed there
+         * (converting), for the console to say which; a start has none */
+        CHECK_STR(th_str(row, "from_state"), k ? "converting" : "emergency");
+        json_array_foreach(ev, i, e) if (!strcmp(th_str(e, "action"), "convert_start"))
+            CHECK(json_is_null(json_object_get(e, "from_state")));
         json_decref(o);
     }
     th_stop(&s);

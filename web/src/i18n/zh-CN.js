@@ -1009,6 +1009,7 @@ export default {
     timeline: '操作记录',
     timelineEmpty: '暂无操作记录（演示数据生成的转换没有记录）',
     timelineOccupied: '（确认时仍安置 {p} 人，方案 {plans}）',
+    timelineOccupiedPlanned: '（确认时尚未安置人员，方案 {plans} 计划安置 {p} 人）',
     timelineReason: '原因：{r}',
     gantt: '步骤甘特图',
     ganttHint: '每行上方为计划（按关键路径排程），下方为实际；红色为超时，★ 为关键路径，竖线为当前时间和时限（北京时间 {start} 起）',
