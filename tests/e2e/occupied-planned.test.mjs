@@ -3,7 +3,8 @@
 // emergency housed them. Regression: the cockpit's timeline said of a confirmed abort of a site
 // still converting that it was "still housing N people at confirmation" (确认时仍安置 N 人).
 // Now the timeline's row carries the state the site was in (from_state, as the audit row's
-// before holds it) and the cockpit says which, in zh-CN and English.
+// before holds it) and the cockpit says which, in zh-CN and English; so does the audit view,
+// from the row's before (it said the people "will lose their places", 将失去安置场所).
 // A server of the file's own (the demo district): two plans for 将军关村 adopted through the
 // API, the first one's site aborted while converting, the second one's converted and restored.
 import { after, before, describe, test } from 'node:test';
@@ -108,6 +109,60 @@ describe('a site stood down over the people of adopted plans', { timeout: 240000
       const housed = zh ? `（确认时仍安置 ${b.site.used} 人，方案 ${b.plan.id}）` : `(still housing ${b.site.used} people of plan(s) ${b.plan.id} when confirmed)`;
       await timeline.locator('li', { hasText: '汛情解除' }).getByText(housed, { exact: false }).waitFor();
       assert.ok(!(zh ? /尚未安置/ : /nobody housed/).test(await timeline.innerText()));
+    }
+    await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
+    noProblems(page);
+    await context.close();
+  });
+
+  // Regression: the audit view said of the same abort that the plan's people placed there
+  // "will lose their places" (将失去安置场所), as of a site that housed them.
+  test('the audit view: the abort names the people to be placed, the restore those housed', async () => {
+    const officer = await openPage(browser, undefined, { baseURL: own.base });
+    await login(officer.page, 'officer', own.demoPw);
+    const { a, b } = await standDowns(apiOf(officer.page));
+    await officer.context.close();
+    const { context, page } = await openPage(browser, undefined, { baseURL: own.base });
+    await login(page, 'admin', own.adminPw);
+    const table = page.getByTestId('audit-table');
+    /** The expanded changes of the conversion's audit row of action. */
+    async function changes(conv, action) {
+      await page.goto(`/admin/audit?entity=conversion&entity_id=${conv}&action=${action}`);
+      const row = table.locator('tr.el-table__row', { hasText: `#${conv}` }).first();
+      await row.waitFor();
+      await row.locator('.el-table__expand-icon').click();
+      const expanded = table.locator('.pj-expand').first();
+      await expanded.locator('.pj-diff').waitFor();
+      return expanded;
+    }
+    const W = {
+      'zh-CN': {
+        label: '已采纳方案安置的人员（经确认并说明原因）',
+        planned: (x) => `已采纳的方案（#${x.plan.id}）计划安置在此的 ${x.site.used} 人将没有安置场所。`,
+        housed: (x) => `已采纳的方案（#${x.plan.id}）安置在此的 ${x.site.used} 人将失去安置场所。`,
+        lose: /失去安置场所/,
+      },
+      en: {
+        label: 'People adopted plans place at the site (confirmed with a reason)',
+        planned: (x) => `Adopted plans (#${x.plan.id}) are to place people here (${x.site.used}): they will have no place.`,
+        housed: (x) => `${x.site.used} people placed here by adopted plans (#${x.plan.id}) lose their places.`,
+        lose: /lose their places|housed by/,
+      },
+    };
+    for (const lang of ['zh-CN', 'en']) {
+      await page.evaluate((l) => localStorage.setItem('pj_locale', l), lang);
+      const w = W[lang];
+      // the abort while converting: nobody was there to lose a place
+      let ex = await changes(a.conv.conversion_id, 'convert_abort');
+      const occ = ex.locator('tr', { has: page.getByRole('rowheader', { name: w.label, exact: true }) });
+      await occ.getByText(w.planned(a), { exact: false }).waitFor();
+      assert.match(await occ.innerText(), /雨停/, 'the reason');
+      assert.doesNotMatch(await ex.innerText(), w.lose);
+      await shot(page, `occupied-planned-audit-${lang}`);
+      // the restore in emergency: the people housed there lose their places
+      ex = await changes(b.conv.conversion_id, 'restore_start');
+      await ex.getByText(w.housed(b), { exact: false }).waitFor();
+      assert.ok(!(await ex.innerText()).includes(w.planned(b)));
     }
     await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
     noProblems(page);

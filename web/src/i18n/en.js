@@ -2820,7 +2820,7 @@ export default {
     organisation_township_id: "Firm's township",
     occupancy: 'Occupancy',
     occupancy_pct: 'Occupancy (%)',
-    occupied: 'People housed by adopted plans (confirmed with a reason)',
+    occupied: 'People adopted plans place at the site (confirmed with a reason)',
     open_posts: 'Open posts',
     opened: 'Opened',
     openings: 'Openings',
