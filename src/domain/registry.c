@@ -1474,7 +1474,9 @@ typedef struct fac_occupied {
  * medical care (not for a medical site, which takes them in any place) — unless the update
  * confirms it (confirm 1, with a reason; held gets the people and plans for the audit row; -1:
  * an import, which cannot confirm, is told to edit the facility instead). Only
- * a lowering is asked: an edit that leaves the figure as it is goes through. name: the
+ * a lowering is asked: an edit that leaves the figure as it is goes through. While the
+ * conversion still converts nobody is there yet: the message names the people the plans are to
+ * place there (pj_plan_occupants' planned wording), not people the site houses. name: the
  * facility's; roles: the body's or NULL; bf: the new barrier-free rooms, old_bf as stored. */
 static int occupied_check(pj_ctx *c, int64_t id, const char *name, json_t *roles, int64_t bf,
                           int64_t old_bf, int confirm, fac_occupied *held, pj_err *err)
@@ -1483,9 +1485,9 @@ static int occupied_check(pj_ctx *c, int64_t id, const char *name, json_t *roles
         c->db,
         "SELECT m.role, (SELECT MAX(capacity) FROM facility_roles r WHERE r.facility_id ="
         " v.facility_id AND r.role = m.role), EXISTS (SELECT 1 FROM facility_roles r WHERE"
-        " r.facility_id = v.facility_id AND r.role = 'medical') FROM conversions v JOIN manuals m"
-        " ON m.id = v.manual_id WHERE v.facility_id = ? AND v.mode = 'live' AND v.state IN"
-        " ('converting', 'emergency')",
+        " r.facility_id = v.facility_id AND r.role = 'medical'), v.state = 'converting' FROM"
+        " conversions v JOIN manuals m ON m.id = v.manual_id WHERE v.facility_id = ? AND"
+        " v.mode = 'live' AND v.state IN ('converting', 'emergency')",
         err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
@@ -1493,6 +1495,7 @@ static int occupied_check(pj_ctx *c, int64_t id, const char *name, json_t *roles
     const char *role = rc == 1 ? pj_arena_strdup(c->arena, pj_col_text(s, 0)) : NULL;
     double old_cap = rc == 1 ? pj_col_double(s, 1) : 0;
     int medical = rc == 1 && pj_col_int(s, 2);
+    int planned = rc == 1 && pj_col_int(s, 3); /* still converting: nobody there yet */
     pj_stmt_done(s);
     if (rc != 1) return rc < 0 ? -1 : 0;
     char occ[320], ids[160];
@@ -1511,7 +1514,8 @@ static int occupied_check(pj_ctx *c, int64_t id, const char *name, json_t *roles
             if (!strcmp(rr, role) && v > cap) cap = v, at = i;
         }
         if (cap >= 0 && cap < old_cap) {
-            if (pj_plan_occupants(c, id, "used", 0, &people, occ, sizeof occ, ids, sizeof ids, err))
+            if (pj_plan_occupants(c, id, "used", planned, &people, occ, sizeof occ, ids, sizeof ids,
+                                  err))
                 return -1;
             if ((double)people > cap) {
                 if (confirm <= 0) {
@@ -1519,8 +1523,10 @@ static int occupied_check(pj_ctx *c, int64_t id, const char *name, json_t *roles
                     snprintf(field, sizeof field, "emergency_roles[%u].capacity",
                              (unsigned)(at % 100));
                     pj_fail(err, 409, "occupied", field,
-                            "%s houses %s: a %s capacity of %.0f is below them; %s", name, occ,
-                            role, cap,
+                            planned ? "%s is still converting: %s, and a %s capacity of %.0f is"
+                                      " below them; %s"
+                                    : "%s houses %s: a %s capacity of %.0f is below them; %s",
+                            name, occ, role, cap,
                             confirm < 0 ? "an import does not lower it: edit the facility and"
                                           " confirm with a reason"
                                         : "to lower it anyway, confirm with a reason");
@@ -1536,13 +1542,16 @@ static int occupied_check(pj_ctx *c, int64_t id, const char *name, json_t *roles
         medical = 1;
     }
     if (medical || bf >= old_bf) return 0;
-    if (pj_plan_occupants(c, id, "vulnerable", 0, &people, occ, sizeof occ, ids, sizeof ids, err))
+    if (pj_plan_occupants(c, id, "vulnerable", planned, &people, occ, sizeof occ, ids, sizeof ids,
+                          err))
         return -1;
     if (people <= bf) return 0;
     if (confirm <= 0) {
         pj_fail(err, 409, "occupied", "barrier_free_rooms",
-                "%s houses %s: %lld barrier-free rooms are fewer than them; %s", name, occ,
-                (long long)bf,
+                planned ? "%s is still converting: %s, and %lld barrier-free rooms are fewer than"
+                          " them; %s"
+                        : "%s houses %s: %lld barrier-free rooms are fewer than them; %s",
+                name, occ, (long long)bf,
                 confirm < 0 ? "an import does not lower them: edit the facility and confirm"
                               " with a reason"
                             : "to lower them anyway, confirm with a reason");

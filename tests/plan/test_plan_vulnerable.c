@@ -1373,11 +1373,13 @@ static json_t *call_ok(th_server *s, const char *method, const char *tok, const 
  * live conversion below the plans' people in force, or its barrier-free rooms below those
  * needing medical care, is 409 occupied at the field naming the people and the plan, nothing
  * written; confirmed with a reason it goes ahead, the reason in the audit row (as restore). A
- * lowering that still holds them, and any edit of a site without plans' people, goes through. */
+ * lowering that still holds them, and any edit of a site without plans' people, goes through.
+ * B is still converting here (the adoption started it): the messages name the people the plan
+ * is to place there (regression: they said B "houses" them); once in emergency, B houses them. */
 TEST_T(plan_site_edit_below_its_people_needs_confirmation, 60)
 {
     th_server s;
-    char tok[80], path[64], body[400], msg[96], q[400], fa[TH_FINGERPRINT_SIZE],
+    char tok[80], path[64], body[400], msg[240], q[400], fa[TH_FINGERPRINT_SIZE],
         fb[TH_FINGERPRINT_SIZE];
     tiny_open(&s, tok);
     json_t *p = post_ok(&s, tok, "/api/v1/plans?wait=1", TINY(""), 201);
@@ -1399,8 +1401,13 @@ TEST_T(plan_site_edit_below_its_people_needs_confirmation, 60)
     json_t *o = PATCH_OK(&s, tok, "/api/v1/facilities/2", body, 409);
     CHECK_STR(th_err_code(o), "occupied");
     CHECK_STR(th_err_field(o), "barrier_free_rooms");
-    snprintf(msg, sizeof msg, "3 people needing medical care placed by plan %lld", plan);
-    CHECK(strstr(th_err_message(o), msg) != NULL);
+    snprintf(msg, sizeof msg,
+             "B 无障碍 is still converting: 3 people needing medical care are to be placed there by"
+             " plan %lld, and 1 barrier-free rooms are fewer than them; to lower them anyway",
+             plan);
+    if (!strstr(th_err_message(o), msg))
+        t_fail(__FILE__, __LINE__, "the message: %s", th_err_message(o));
+    CHECK(strstr(th_err_message(o), "houses") == NULL);
     json_t *d = json_object_get(json_object_get(o, "error"), "details");
     CHECK_INT(th_int(d, "people"), 3);
     json_decref(o);
@@ -1412,8 +1419,13 @@ TEST_T(plan_site_edit_below_its_people_needs_confirmation, 60)
     o = PATCH_OK(&s, tok, "/api/v1/facilities/2", body, 409);
     CHECK_STR(th_err_code(o), "occupied");
     CHECK_STR(th_err_field(o), "emergency_roles[0].capacity");
-    snprintf(msg, sizeof msg, "%lld people placed by plan %lld", in_b, plan);
-    CHECK(strstr(th_err_message(o), msg) != NULL);
+    snprintf(msg, sizeof msg,
+             "B 无障碍 is still converting: %lld people are to be placed there by plan %lld, and a"
+             " resettlement capacity of %lld is below them; to lower it anyway",
+             in_b, plan, in_b - 1);
+    if (!strstr(th_err_message(o), msg))
+        t_fail(__FILE__, __LINE__, "the message: %s", th_err_message(o));
+    CHECK(strstr(th_err_message(o), "houses") == NULL);
     json_decref(o);
     /* confirming needs the reason */
     snprintf(body, sizeof body, "{\"version\":%lld,\"barrier_free_rooms\":1,\"confirm\":true}",
@@ -1457,6 +1469,24 @@ TEST_T(plan_site_edit_below_its_people_needs_confirmation, 60)
              " json_extract(after_json, '$.occupied.plan_ids[0]') = %lld",
              plan);
     CHECK_INT(th_sql_int(&s, q), 1);
+    /* B converted (emergency): the plan's people are there, the message says B houses them */
+    th_sql_exec(&s, "UPDATE conversions SET state = 'emergency' WHERE facility_id = 2;"
+                    " UPDATE facilities SET state = 'emergency' WHERE id = 2");
+    ver = th_sql_int(&s, "SELECT version FROM facilities WHERE id = 2");
+    snprintf(body, sizeof body,
+             "{\"version\":%lld,\"emergency_roles\":[{\"role\":\"resettlement\",\"capacity\":%lld,"
+             "\"unit\":\"beds\"}]}",
+             ver, in_b - 1);
+    o = PATCH_OK(&s, tok, "/api/v1/facilities/2", body, 409);
+    CHECK_STR(th_err_code(o), "occupied");
+    snprintf(msg, sizeof msg,
+             "B 无障碍 houses %lld people placed by plan %lld: a resettlement capacity of %lld is"
+             " below them",
+             in_b, plan, in_b - 1);
+    if (!strstr(th_err_message(o), msg))
+        t_fail(__FILE__, __LINE__, "the message: %s", th_err_message(o));
+    CHECK(strstr(th_err_message(o), "converting") == NULL);
+    json_decref(o);
     th_stop(&s);
 }
 
