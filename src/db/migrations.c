@@ -1746,6 +1746,12 @@ const pj_migration pj_migrations[] = {
      " FROM ent_appeals WHERE " VISIT_BEFORE_REPLY " ORDER BY id;"
      "UPDATE ent_appeals SET visited_at = NULL, visit_note = '', version = version + 1"
      " WHERE " VISIT_BEFORE_REPLY ";"},
+    /* a reception day says how many appeals were raised at it (appeals, scoped as the appeal
+     * list) in its list and detail, and the guard of a cancel or a move counts them: each a
+     * count of the day's own appeals from this index, not a read of every appeal */
+    {212, "enterprise service: appeals by the reception day they were raised at",
+     "CREATE INDEX ent_appeals_day ON ent_appeals(reception_day_id, channel, org_id, township_id)"
+     " WHERE reception_day_id IS NOT NULL;"},
     /* a departure raises helper_id_departed on each active helper record of the elder's ID
      * number it leaves active: unlinked outside the recording caller's scope, or linked to
      * another elder record. Departures recorded before the alert existed raised none, and the

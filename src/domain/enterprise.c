@@ -311,16 +311,18 @@ static int calendar_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 /* The planned reception days held on `day`, today or later (Beijing time: a past day no longer
  * moves), that are no working day under the calendar as it now is (the calendar made their date
  * a holiday): the district is to move them (PATCH held_on). Written as
- * "reception_days_to_move": [{id, held_on, first_monday, signup_count}]. */
+ * "reception_days_to_move": [{id, held_on, first_monday, signup_count, appeals}] (appeals: all
+ * raised at the day, a district write; a day with appeals keeps its date, 409 has_appeals). */
 static int calendar_days_to_move(pj_ctx *c, const char *day, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s =
-        pj_db_prepare(c->db,
-                      "SELECT r.id, r.held_on, r.first_monday, (SELECT COUNT(*) FROM"
-                      " ent_signups g WHERE g.reception_day_id = r.id) FROM"
-                      " ent_reception_days r WHERE r.held_on = ? AND r.held_on >= ? AND"
-                      " r.state = 'planned' AND " ENT_NOT_WORKDAY("r.held_on") " ORDER BY r.id",
-                      err);
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT r.id, r.held_on, r.first_monday, (SELECT COUNT(*) FROM"
+        " ent_signups g WHERE g.reception_day_id = r.id), (SELECT COUNT(*) FROM"
+        " ent_appeals a WHERE a.reception_day_id = r.id AND a.channel ="
+        " 'reception_day') FROM ent_reception_days r WHERE r.held_on = ? AND r.held_on >= ? AND"
+        " r.state = 'planned' AND " ENT_NOT_WORKDAY("r.held_on") " ORDER BY r.id",
+        err);
     if (!s) return -1;
     char today[11];
     pj_local_date(pj_now(), today);
@@ -335,6 +337,7 @@ static int calendar_days_to_move(pj_ctx *c, const char *day, pj_jw *w, pj_err *e
         pj_render_text(w, "held_on", s, 1);
         pj_render_text(w, "first_monday", s, 2);
         pj_jw_kint(w, "signup_count", pj_col_int(s, 3));
+        pj_jw_kint(w, "appeals", pj_col_int(s, 4));
         pj_jw_obj_end(w);
     }
     pj_stmt_done(s);

@@ -46,15 +46,30 @@ static int scope_where(pj_ctx *c, int64_t *org, int64_t *town)
 
 static int reception_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_row_by_id(c,
-                              "SELECT id, held_on, first_monday, moved_reason, leaders,"
-                              " department_ids, minutes, state, source, version,"
-                              " (SELECT COUNT(*) FROM ent_signups g WHERE g.reception_day_id ="
-                              " r.id), move_kind, r.state = 'planned' AND " ENT_NOT_WORKDAY(
-                                  "r.held_on") " FROM ent_reception_days r WHERE id = ?",
-                              id, "reception day", err);
+    /* appeals: those raised at the day that the actor sees in the appeal list (all for the
+     * district's roles and viewers, the township's for a township officer, its own for an
+     * enterprise), counted from ent_appeals_day */
+    int64_t only, town;
+    scope_where(c, &only, &town);
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT id, held_on, first_monday, moved_reason, leaders,"
+        " department_ids, minutes, state, source, version,"
+        " (SELECT COUNT(*) FROM ent_signups g WHERE g.reception_day_id ="
+        " r.id), move_kind, r.state = 'planned' AND " ENT_NOT_WORKDAY(
+            "r.held_on") ", (SELECT COUNT(*) FROM ent_appeals a WHERE a.reception_day_id = r.id"
+                         " AND a.channel = 'reception_day' AND (?2 = 0 OR a.org_id = ?2) AND"
+                         " (?3 = 0 OR a.township_id = ?3)) FROM ent_reception_days r WHERE id = ?1",
+        err);
     if (!s) return -1;
-    int rc;
+    pj_stmt_int(s, 1, id);
+    pj_stmt_int(s, 2, only);
+    pj_stmt_int(s, 3, town);
+    int rc = pj_stmt_step(s, err);
+    if (rc != 1) {
+        pj_stmt_done(s);
+        return rc == 0 ? pj_not_found(err, "reception day", id) : -1;
+    }
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_render_text(w, "held_on", s, 1);
@@ -72,6 +87,8 @@ static int reception_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_jw_kint(w, "signup_count", pj_col_int(s, 10));
     /* a planned day whose date the calendar has since made no working day: to be moved */
     pj_jw_kbool(w, "not_workday", (int)pj_col_int(s, 12));
+    /* a day with appeals keeps its date and is not cancelled (409 has_appeals) */
+    pj_jw_kint(w, "appeals", pj_col_int(s, 13));
     pj_stmt_done(s);
     /* signups: the district's roles and viewers see all; a township officer those of the
      * township's firms (as its appeals); an enterprise its own. The others count only in
@@ -83,8 +100,6 @@ static int reception_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
                       " g.id",
                       err);
     if (!s) return -1;
-    int64_t only, town;
-    scope_where(c, &only, &town);
     pj_stmt_int(s, 1, id);
     pj_stmt_int(s, 2, only);
     pj_stmt_int(s, 3, only);
