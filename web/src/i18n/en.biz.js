@@ -147,6 +147,13 @@ export default {
       notified: '{n} firm signed up was notified | {n} firms signed up were notified',
       notifiedNone: 'No firm is signed up for this day: no notice was sent',
       alreadySignedUp: 'Your firm has signed up for this day already',
+      appealsTag: '{n} appeal | {n} appeals',
+      appealsTitle: '{n} appeal raised at this reception day | {n} appeals raised at this reception day',
+      appealsTitleTown: '{n} appeal of this township\'s firms raised at this reception day | {n} appeals of this township\'s firms raised at this reception day',
+      appealsTitleFirm: '{n} appeal of your firm raised at this reception day | {n} appeals of your firm raised at this reception day',
+      heldOnLocked: '{n} appeal was raised at this day: its date cannot change | {n} appeals were raised at this day: its date cannot change',
+      cancelLocked: '{n} appeal was raised at this day: it cannot be cancelled | {n} appeals were raised at this day: it cannot be cancelled',
+      pastOffDayAppeals: 'Now on a day off. Appeals were raised at this day, so its date cannot change: under Edit, set its State to Held',
     },
     kpi: {
       from: 'From',

@@ -146,6 +146,13 @@ export default {
       notified: '已通知报名企业 {n} 家',
       notifiedNone: '该日暂无企业报名，未发送通知',
       alreadySignedUp: '贵企业已报名该接待日，不能重复报名',
+      appealsTag: '诉求 {n}',
+      appealsTitle: '在该接待日登记的诉求 {n} 条',
+      appealsTitleTown: '本乡镇企业在该接待日登记的诉求 {n} 条',
+      appealsTitleFirm: '贵企业在该接待日登记的诉求 {n} 条',
+      heldOnLocked: '已登记 {n} 条诉求，日期不能更改',
+      cancelLocked: '已登记 {n} 条诉求，不能取消',
+      pastOffDayAppeals: '接待日当天为非工作日；该接待日已登记诉求，日期不能更改，请在编辑中将状态改为“已召开”',
     },
     kpi: {
       from: '开始日期',
