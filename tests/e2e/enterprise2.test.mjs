@@ -143,16 +143,18 @@ describe('enterprise services (2)', { timeout: 180000 }, () => {
     await jd.context.close();
   });
 
+  // a day read with appeals offers 已取消 disabled (reception-appeals-count.test.mjs): the refusal
+  // is for an appeal raised after the edit form was opened, as here
   test('reception days: a held day offers no other state; cancelling a day with appeals is refused at the state field, in Chinese and English', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'officer', DEMO_PW);
     await call(page, 'POST', '/enterprise/reception-days', { year: 2026 });
     const days = (await apiGet(page, '/enterprise/reception-days?limit=100')).items;
     const held = days.find((d) => d.held_on.startsWith('2025') && d.state === 'held');
-    const day = days.find((d) => d.held_on.startsWith('2026') && d.held_on < today() && d.state === 'planned');
-    assert.ok(held && day, 'a held day of 2025 and a planned day of 2026 before today');
+    const [day, other] = days.filter((d) => d.held_on.startsWith('2026') && d.held_on < today() && d.state === 'planned' && !d.appeals);
+    assert.ok(held && day && other, 'a held day of 2025 and two planned days of 2026 before today, without appeals');
     const jdOrg = (await apiGet(page, '/organisations?q=' + encodeURIComponent('京东（平谷）物流'))).items[0];
-    await call(page, 'POST', '/enterprise/appeals', { organisation_id: jdOrg.id, channel: 'reception_day', reception_day_id: day.id, type: 'help', category: 'permits', title: '接待日现场诉求（e2e）', description: '现场登记' });
+    const raise = (d) => call(page, 'POST', '/enterprise/appeals', { organisation_id: jdOrg.id, channel: 'reception_day', reception_day_id: d.id, type: 'help', category: 'permits', title: '接待日现场诉求（e2e）', description: '现场登记' });
     const cal = page.getByTestId('reception-calendar');
     const detail = page.getByTestId('reception-detail');
     const edit = async (d) => {
@@ -166,6 +168,7 @@ describe('enterprise services (2)', { timeout: 180000 }, () => {
     };
     await edit(day);
     assert.equal(await page.getByTestId('reception-state').locator('.is-disabled').count(), 0, 'a planned day may change its state');
+    await raise(day);
     await choose(page, page.getByTestId('reception-state'), '已取消');
     await detail.getByRole('button', { name: '保存' }).click();
     await detail.getByText('该接待日已登记诉求，不能取消').waitFor();
@@ -175,9 +178,11 @@ describe('enterprise services (2)', { timeout: 180000 }, () => {
     await page.getByTestId('reception-state').locator('.is-disabled').first().waitFor();
     await page.evaluate(() => localStorage.setItem('pj_locale', 'en'));
     await page.goto(`/enterprise/reception-days?year=2026`);
-    await cal.locator(`[data-day="${day.held_on}"]`).click();
-    await detail.getByText(day.held_on).first().waitFor();
+    await cal.locator(`[data-day="${other.held_on}"]`).click();
+    await detail.getByText(other.held_on).first().waitFor();
     await page.getByTestId('edit-reception').click();
+    await page.getByTestId('reception-state').waitFor();
+    await raise(other);
     await choose(page, page.getByTestId('reception-state'), 'Cancelled');
     await detail.getByRole('button', { name: 'Save' }).click();
     await detail.getByText(/^Appeals were raised at this reception day/).waitFor();
