@@ -68,6 +68,8 @@ describe('the appeals of a reception day', { timeout: 180000 }, () => {
     const cancel = page.getByRole('option', { name: '已取消', exact: true });
     await cancel.waitFor();
     assert.equal(await cancel.getAttribute('aria-disabled'), 'true');
+    assert.equal(await cancel.getAttribute('aria-describedby'), 'reception-cancel-locked');
+    assert.equal(await cancel.getAttribute('title'), '已登记 2 条诉求，不能取消');
     await cancel.click({ force: true });
     await page.keyboard.press('Escape');
     assert.match(await detail.getByTestId('reception-state').innerText(), /已安排/);
@@ -93,6 +95,7 @@ describe('the appeals of a reception day', { timeout: 180000 }, () => {
     const cancelApr = page.getByRole('option', { name: '已取消', exact: true });
     await cancelApr.waitFor();
     assert.notEqual(await cancelApr.getAttribute('aria-disabled'), 'true');
+    assert.equal(await cancelApr.getAttribute('aria-describedby'), null);
     await page.keyboard.press('Escape');
 
     // in English
