@@ -691,10 +691,12 @@ static int copy_db(sqlite3 *src, sqlite3 *dst, pj_err *err)
 {
     sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
     if (!b) return pj_fail(err, 500, "backup", "", "backup init: %s", sqlite3_errmsg(dst));
+    /* in one step: a copy made in slices starts over whenever another connection (the server)
+     * commits between two of them, and under steady writes never ended. One step reads one
+     * snapshot (in WAL mode the writers go on meanwhile) and copies it whole. */
     int rc;
-    while ((rc = sqlite3_backup_step(b, 256)) == SQLITE_OK || rc == SQLITE_BUSY ||
-           rc == SQLITE_LOCKED)
-        if (rc != SQLITE_OK) sqlite3_sleep(10);
+    while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED)
+        sqlite3_sleep(10);
     sqlite3_backup_finish(b);
     if (rc != SQLITE_DONE)
         return pj_fail(err, 500, "backup", "", "backup failed: %s", sqlite3_errstr(rc));

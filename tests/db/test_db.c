@@ -1,9 +1,13 @@
 /* Store tests: migrations (and an in-place upgrade), constraints, backup and restore. */
 #include <fcntl.h>
+#include <signal.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/log.h"
@@ -1198,4 +1202,71 @@ TEST(db_migration_visit_before_reply_cleared)
               "4 {\"id\":4,\"visited_at\":\"1970-01-01T00:05:00Z\",\"visit_note\":\"电话\","
               "\"version\":3} {\"id\":4,\"visited_at\":null,\"visit_note\":\"\",\"version\":4}");
     pj_db_close(db);
+}
+
+/* Regression: a backup copied 256 pages at a time, and SQLite starts such a copy over whenever
+ * another connection commits between two steps: under a server's steady writes `pingji backup`
+ * did not end until the writes stopped. The copy is now one snapshot: it ends while another
+ * process goes on writing, is sound, and holds what was committed before it began. */
+TEST_T(db_backup_ends_while_another_process_writes, 90)
+{
+    pj_db *db = open_at("busy.db", 0);
+    pj_err e = {0};
+    /* some 48 MB: about two hundred slices of the old copy */
+    CHECK_INT(pj_db_exec(db,
+                         "CREATE TABLE bulk (id INTEGER PRIMARY KEY, x BLOB);"
+                         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+                         " WHERE i < 48000) INSERT INTO bulk (x) SELECT randomblob(1000) FROM n",
+                         &e),
+              0);
+    char live[600], bak[600];
+    snprintf(live, sizeof live, "%s/busy.db", t_tmpdir());
+    snprintf(bak, sizeof bak, "%s/busy-backup.db", t_tmpdir());
+    int ready[2];
+    CHECK_INT(pipe(ready), 0);
+    pid_t writer = fork();
+    CHECK(writer >= 0);
+    if (writer == 0) {
+        /* another process writing steadily, for 8 s (the copy takes well under one) */
+        sqlite3 *h;
+        if (sqlite3_open(live, &h) != SQLITE_OK) _exit(3);
+        sqlite3_busy_timeout(h, 5000);
+        sqlite3_exec(h, "PRAGMA synchronous=OFF", NULL, NULL, NULL);
+        time_t stop = time(NULL) + 8;
+        int told = 0;
+        for (int i = 0; time(NULL) < stop; i++) {
+            if (sqlite3_exec(h, "INSERT INTO bulk (x) VALUES (randomblob(100))", NULL, NULL,
+                             NULL) != SQLITE_OK)
+                _exit(4);
+            if (!told && i >= 10) told = write(ready[1], "x", 1) == 1;
+        }
+        sqlite3_close(h);
+        _exit(0);
+    }
+    close(ready[1]);
+    char c;
+    CHECK_INT(read(ready[0], &c, 1), 1); /* it is writing */
+    long long before = one(db, "SELECT COUNT(*) FROM bulk");
+    CHECK(before > 48000);
+    int rc = pj_db_backup(db, bak, &e);
+    /* the copy ended while the other process still wrote */
+    int status = 0;
+    pid_t gone = waitpid(writer, &status, WNOHANG);
+    kill(writer, SIGKILL);
+    if (!gone) waitpid(writer, &status, 0);
+    CHECK_INT(rc, 0);
+    CHECK_INT(gone, 0);
+    pj_db_close(db);
+    sqlite3 *b;
+    CHECK_INT(sqlite3_open_v2(bak, &b, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *st;
+    CHECK_INT(sqlite3_prepare_v2(b, "PRAGMA integrity_check", -1, &st, NULL), SQLITE_OK);
+    CHECK_INT(sqlite3_step(st), SQLITE_ROW);
+    CHECK_STR((const char *)sqlite3_column_text(st, 0), "ok");
+    sqlite3_finalize(st);
+    CHECK_INT(sqlite3_prepare_v2(b, "SELECT COUNT(*) FROM bulk", -1, &st, NULL), SQLITE_OK);
+    CHECK_INT(sqlite3_step(st), SQLITE_ROW);
+    CHECK(sqlite3_column_int64(st, 0) >= before);
+    sqlite3_finalize(st);
+    sqlite3_close(b);
 }
