@@ -546,7 +546,10 @@ static int v_serve(cli *a)
         close(hold);
         return cli_fail(&err);
     }
-    printf("pingji: serving http://%s:%d/ (database %s)\n", so.host ? so.host : "127.0.0.1",
+    /* an IPv6 address is bracketed in a URL (http://[::1]:8080/), as a browser takes it */
+    const char *shown = so.host ? so.host : "127.0.0.1";
+    int v6 = strchr(shown, ':') && shown[0] != '[';
+    printf("pingji: serving http://%s%s%s:%d/ (database %s)\n", v6 ? "[" : "", shown, v6 ? "]" : "",
            pj_server_port(srv), path);
     fflush(stdout);
     pj_server_run(srv);
