@@ -19,6 +19,9 @@
 
 #define CACHE_SLOTS 512
 
+/* the size the -wal file is cut back to after a checkpoint (16 MiB) */
+#define PJ_WAL_LIMIT_TEXT "16777216"
+
 struct pj_stmt {
     sqlite3_stmt *st;
     pj_db *db;
@@ -337,10 +340,14 @@ int pj_db_open_at(pj_db **out, const char *path, int upto, pj_err *err)
     /* a pingji database (or a new one): it, and the -wal/-shm reading it may have made with
      * its mode, become owner-only */
     tighten_mode(path);
-    /* WAL + synchronous=FULL: a commit is fsynced before it is acknowledged. */
+    /* WAL + synchronous=FULL: a commit is fsynced before it is acknowledged. The -wal file
+     * grows to hold the largest burst of writes between two checkpoints and, left alone, keeps
+     * that size while the server runs: the first commit after a checkpoint cuts it back to
+     * PJ_WAL_LIMIT. */
     if (pj_db_exec(db,
                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-                   "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;",
+                   "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;"
+                   "PRAGMA journal_size_limit=" PJ_WAL_LIMIT_TEXT ";",
                    err) ||
         migrate(db, upto, err)) {
         /* name the file and the reason (a busy database keeps its own message) */

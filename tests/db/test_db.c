@@ -1270,3 +1270,28 @@ TEST_T(db_backup_ends_while_another_process_writes, 90)
     sqlite3_finalize(st);
     sqlite3_close(b);
 }
+
+/* Regression: the -wal file grew to the largest burst of writes and kept that size while the
+ * server ran. After a checkpoint, the next commit cuts it back to 16 MiB. */
+TEST_T(db_wal_file_is_cut_back_after_a_checkpoint, 90)
+{
+    pj_db *db = open_at("wal.db", 0);
+    pj_err e = {0};
+    char wal[600];
+    snprintf(wal, sizeof wal, "%s/wal.db-wal", t_tmpdir());
+    /* a burst of some 40 MB in one transaction: the -wal file holds all of it */
+    CHECK_INT(pj_db_exec(db,
+                         "CREATE TABLE bulk (id INTEGER PRIMARY KEY, x BLOB);"
+                         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+                         " WHERE i < 40000) INSERT INTO bulk (x) SELECT randomblob(1000) FROM n",
+                         &e),
+              0);
+    struct stat st;
+    CHECK_INT(stat(wal, &st), 0);
+    CHECK(st.st_size > 32 * 1024 * 1024);
+    CHECK_INT(pj_db_exec(db, "PRAGMA wal_checkpoint", &e), 0);
+    CHECK_INT(pj_db_exec(db, "INSERT INTO bulk (x) VALUES (x'00')", &e), 0);
+    CHECK_INT(stat(wal, &st), 0);
+    CHECK(st.st_size <= 16 * 1024 * 1024);
+    pj_db_close(db);
+}
