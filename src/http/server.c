@@ -654,42 +654,108 @@ static void make_rid(pj_server *srv, char out[24])
     *put_u64(out + 9, ++srv->seq) = 0;
 }
 
-/* The query parameters whose values may be personal data, written to the access log as KEY=*:
- * the text searched for (q: names of elders, helpers, streamers, …) and the audit's username
- * filter (the name an account was looked up by, or the name a failed log-in tried, which may be
- * a password typed in the wrong field). Every other filter is an id, a date, a number or one
- * of a fixed set of values. */
-static const char *const log_masked[] = {"q", "username", NULL};
+/* The access log writes a query parameter's value only when the parameter is known to carry
+ * nothing of a person: an id (any KEY_id), a page's limit, offset or cursor, a state, a type,
+ * a role, a date, a flag, … (log_plain). Every other parameter's value (q=, username=, a
+ * parameter a route does not take, as ?id_number=…) is written as KEY=*, and a value of a
+ * listed parameter that is not plain (not only letters, digits and -_.:,+, longer than 40
+ * characters, or with 9 digits in a row: a telephone or ID number sent in the wrong field) as
+ * well. A key that is not a parameter's name (anything but a-z and _, or longer than 32) is
+ * written as *: the key may be the data. */
+static const char *const log_plain[] = {
+    "limit",        "offset",      "cursor",       "status",
+    "state",        "type",        "role",         "kind",
+    "level",        "tier",        "since",        "until",
+    "from",         "to",          "as_of",        "year",
+    "period",       "period_kind", "format",       "view",
+    "mode",         "version",     "category",     "action",
+    "entity",       "channel",     "method",       "active",
+    "disabled",     "voided",      "overdue",      "wait",
+    "latest",       "reveal",      "dry_run",      "scenario",
+    "sector",       "industry",    "energy_type",  "facility_type",
+    "expiry_state", "visit_tier",  "visit_due_by", "visit_overdue",
+    "writable",     "free",        "enrolable",    "in_force",
+    "by",           "group",       "unpaired",     "or_unsigned",
+    "id_shared",    "empty_nest",  "living_alone", "vulnerable",
+    "no_doctor",    "no_meals",    "population",   NULL};
 
-/* The masked parameter the query parameter at s (up to '=') names, as the server decodes its
- * key (%71 is q); NULL for any other. */
-static const char *masked_key(const char *s)
+/* 1 when decoded key key is a parameter whose plain values are written */
+static int plain_key(const char *key)
 {
-    size_t n = strcspn(s, "=&#");
-    char key[16];
-    if (s[n] != '=' || pj_url_decode_into(key, sizeof key, s, n, 1) < 0) return NULL;
-    for (int i = 0; log_masked[i]; i++)
-        if (!strcmp(key, log_masked[i])) return log_masked[i];
-    return NULL;
+    size_t n = strlen(key);
+    if (n > 3 && !strcmp(key + n - 3, "_id")) return 1;
+    for (int i = 0; log_plain[i]; i++)
+        if (!strcmp(key, log_plain[i])) return 1;
+    return 0;
 }
 
-/* A request target for the access log: the values of the masked parameters are written as
- * KEY=* (q=*). */
+/* 1 when the n bytes at v (as sent) are a plain value: short, of letters, digits and -_.:,+,
+ * without 9 digits in a row */
+static int plain_value(const char *v, size_t n)
+{
+    if (n > 40) return 0;
+    int run = 0;
+    for (size_t i = 0; i < n; i++) {
+        char ch = v[i];
+        int digit = ch >= '0' && ch <= '9';
+        run = digit ? run + 1 : 0;
+        if (run >= 9) return 0;
+        if (!digit && !(ch >= 'a' && ch <= 'z') && !(ch >= 'A' && ch <= 'Z') &&
+            !strchr("-_.:,+", ch))
+            return 0;
+    }
+    return 1;
+}
+
+/* 1 when the n bytes at k (as sent) look like a parameter's name: a-z and _, 1 to 32 */
+static int name_key(const char *k, size_t n)
+{
+    if (!n || n > 32) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((k[i] >= 'a' && k[i] <= 'z') || k[i] == '_')) return 0;
+    return 1;
+}
+
+/* A request target for the access log: the path as it is, the query's parameters as the rule
+ * above says; a fragment as #*. */
 static char *put_target(char *p, const char *end, const char *target)
 {
-    const char *s = target;
-    int in_query = 0;
-    while (*s && p < end) {
-        const char *key;
-        if (in_query && (s[-1] == '?' || s[-1] == '&') && (key = masked_key(s))) {
-            p = put_str(p, end, key);
-            p = put_str(p, end, "=*");
-            s += strcspn(s, "&#");
-            continue;
+    const char *q = strchr(target, '?'), *hash = strchr(target, '#');
+    if (hash && (!q || hash < q)) q = NULL;
+    const char *path_end = q ? q : hash ? hash : target + strlen(target);
+    while (target < path_end && p < end) *p++ = *target++;
+    if (q) {
+        const char *s = q + 1;
+        if (p < end) *p++ = '?';
+        while (*s && *s != '#' && p < end) {
+            size_t n = strcspn(s, "&#"), kn = strcspn(s, "=&#");
+            int has_value = kn < n;
+            char key[40];
+            int decoded = kn < sizeof key && pj_url_decode_into(key, sizeof key, s, kn, 1) >= 0;
+            if (decoded && plain_key(key)) {
+                p = put_str(p, end, key);
+                if (has_value) {
+                    if (p < end) *p++ = '=';
+                    if (plain_value(s + kn + 1, n - kn - 1))
+                        for (size_t i = kn + 1; i < n && p < end; i++) *p++ = s[i];
+                    else if (p < end)
+                        *p++ = '*';
+                }
+            } else {
+                if (decoded && name_key(key, strlen(key)))
+                    p = put_str(p, end, key);
+                else if (p < end)
+                    *p++ = '*';
+                if (has_value) p = put_str(p, end, "=*");
+            }
+            s += n;
+            if (*s == '&') {
+                if (p < end) *p++ = '&';
+                s++;
+            }
         }
-        if (*s == '?') in_query = 1;
-        *p++ = *s++;
     }
+    if (hash) p = put_str(p, end, "#*");
     return p;
 }
 
