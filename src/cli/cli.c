@@ -277,11 +277,24 @@ static int db_present(const char *path)
     return 0;
 }
 
-static int session_open(session *s, cli *a, int may_create)
+/* held: this process holds the database as its server (serve), which migrates it itself */
+static int session_open(session *s, cli *a, int may_create, int held)
 {
     memset(s, 0, sizeof *s);
     pj_settings_default(&s->settings);
     if (!may_create && db_present(cli_db_path(a))) return 1;
+    /* opening applies the migrations this build has and the database has not: never under a
+     * running server (perhaps an older build's), which would go on serving a schema it does not
+     * know. Checked only when there is one to apply: a command on a current database runs
+     * beside a server. */
+    int pending = held ? 0 : pj_db_migrations_pending(cli_db_path(a));
+    if (pending && pj_db_check_unserved(cli_db_path(a), "upgrade", &s->err)) {
+        fprintf(stderr,
+                "pingji: %s; this build has %d migration%s the database has not had, and"
+                " opening it applies them (nothing was changed)\n",
+                s->err.message, pending, pending == 1 ? "" : "s");
+        return 1;
+    }
     if (pj_db_open(&s->db, cli_db_path(a), &s->err)) return cli_fail(&s->err);
     pj_arena_init(&s->arena, 16384);
     s->ctx = (pj_ctx){.db = s->db,
@@ -294,7 +307,7 @@ static int session_open(session *s, cli *a, int may_create)
 
 int cli_session_open(session *s, cli *a)
 {
-    return session_open(s, a, 0);
+    return session_open(s, a, 0, 0);
 }
 
 void cli_session_close(session *s)
@@ -426,7 +439,7 @@ static int v_init(cli *a)
         return cli_usage("init --seed N seeds the demo district: give it with --demo");
     mkparent(cli_db_path(a));
     session s;
-    if (session_open(&s, a, 1)) return 1;
+    if (session_open(&s, a, 1, 0)) return 1;
     int rc = bootstrap(&s, cli_opt(a, "demo") != NULL, seed);
     if (!rc)
         printf("pingji: database %s ready (schema %d)\n", cli_db_path(a),
@@ -511,7 +524,7 @@ static int v_serve(cli *a)
         return cli_fail(&err);
     }
     session s;
-    if (session_open(&s, a, 1)) {
+    if (session_open(&s, a, 1, 1)) {
         close(lfd);
         close(hold);
         return 1;
@@ -1059,7 +1072,7 @@ static int v_restore(cli *a)
     if (rc) return cli_fail(&err);
     /* the restored database records what replaced it, from where */
     session s;
-    if (session_open(&s, a, 0)) return 1;
+    if (session_open(&s, a, 0, 0)) return 1;
     char *from = realpath(src, NULL), *after = NULL;
     /* the backup's sessions end: a token logged out or ended (a new password, a disabled
      * account) after the backup was taken must not work again; everyone logs in again */

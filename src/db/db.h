@@ -108,6 +108,12 @@ int pj_db_backup(pj_db *db, const char *path, pj_err *err);
  * `restore`) while a server holds dst_path (pj_db_hold). A backup file, and the database
  * restored, readable by group or others are made owner-only with a warning, as at an open. */
 int pj_db_restore_file(const char *src, const char *dst_path, pj_err *err);
+/* How many of this build's migrations the database file at path has not had (0 when it is
+ * not there, empty or cannot be read: opening it says why). Read only: nothing is written. */
+int pj_db_migrations_pending(const char *path);
+/* 0 when no server holds the database file at path (pj_db_hold) or it is not there; -1 with
+ * err (409 `server_running`: "a server is running on PATH: stop it, then WHAT") when one does. */
+int pj_db_check_unserved(const char *path, const char *what, pj_err *err);
 /* A server's hold on the database file at path (an advisory lock, shared, kept until the
  * descriptor returned is closed): a restore onto it is refused while it is held. -1 with err
  * (503 `busy`) while a restore is writing the file. */

@@ -829,6 +829,60 @@ static int open_backup(const char *src, sqlite3 **out, int *ok, pj_err *err)
     }
 }
 
+/* Holds the database file at path exclusively (the advisory lock a server keeps shared,
+ * pj_db_hold): 0 with *fd (-1 when the file could not be opened to lock it); -1 with err, 409
+ * `conflict_code` "a server is running on PATH: WHAT" while a server holds it.
+ * Taken before any connection to the file, whose POSIX locks closing *fd would drop. */
+static int lock_out(const char *path, int create, const char *conflict_code, const char *what,
+                    int *fd, pj_err *err)
+{
+    *fd = open(path, O_RDONLY | O_CLOEXEC | (create ? O_CREAT : 0), 0600);
+    if (*fd >= 0 && flock(*fd, LOCK_EX | LOCK_NB)) {
+        int e = errno;
+        close(*fd);
+        *fd = -1;
+        if (e == EWOULDBLOCK)
+            return pj_fail(err, 409, conflict_code, "", "a server is running on %s: %s", path,
+                           what);
+        return pj_fail(err, 500, conflict_code, "", "cannot lock %s: %s", path, strerror(e));
+    }
+    return 0;
+}
+
+int pj_db_migrations_pending(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) || !S_ISREG(st.st_mode) || st.st_size == 0) return 0;
+    sqlite3 *h = NULL;
+    if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        sqlite3_close(h);
+        return 0;
+    }
+    sqlite3_busy_timeout(h, 5000);
+    int pending = 0;
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(h, "SELECT 1 FROM schema_migrations WHERE version = ?", -1, &q, NULL) ==
+        SQLITE_OK)
+        for (int i = 0; i < pj_migrations_count; i++) {
+            sqlite3_bind_int(q, 1, pj_migrations[i].number);
+            if (sqlite3_step(q) != SQLITE_ROW) pending++;
+            sqlite3_reset(q);
+        }
+    sqlite3_finalize(q);
+    sqlite3_close(h);
+    return pending;
+}
+
+int pj_db_check_unserved(const char *path, const char *what, pj_err *err)
+{
+    int fd;
+    char then[64];
+    snprintf(then, sizeof then, "stop it, then %s", what);
+    if (lock_out(path, 0, "server_running", then, &fd, err)) return -1;
+    if (fd >= 0) close(fd);
+    return 0;
+}
+
 int pj_db_restore_file(const char *src, const char *dst_path, pj_err *err)
 {
     sqlite3 *s;
@@ -876,15 +930,10 @@ int pj_db_restore_file(const char *src, const char *dst_path, pj_err *err)
      * would be lost, so the restore is refused; held exclusively from here, so that a server
      * does not start on it while it is copied. Taken before any connection to it, whose
      * POSIX locks closing this descriptor would drop. */
-    int lock = open(dst_path, O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
-    if (lock >= 0 && flock(lock, LOCK_EX | LOCK_NB)) {
-        int e = errno;
-        close(lock);
+    int lock;
+    if (lock_out(dst_path, 1, "restore", "stop it first, then restore", &lock, err)) {
         sqlite3_close(s);
-        if (e == EWOULDBLOCK)
-            return pj_fail(err, 409, "restore", "",
-                           "a server is running on %s: stop it first, then restore", dst_path);
-        return pj_fail(err, 500, "restore", "", "cannot lock %s: %s", dst_path, strerror(e));
+        return -1;
     }
     sqlite3 *d;
     if (sqlite3_open(dst_path, &d) != SQLITE_OK) {

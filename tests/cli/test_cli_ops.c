@@ -95,3 +95,76 @@ TEST_T(cli_serve_prints_an_ipv6_url_bracketed, 90)
     CHECK(up);
     CHECK(strstr(slurp(log), "serving http://127.0.0.1:") != NULL);
 }
+
+static long long sql_int(const char *db, const char *sql)
+{
+    sqlite3 *h;
+    sqlite3_stmt *st;
+    long long v = -1;
+    if (sqlite3_open(db, &h) != SQLITE_OK) t_fail(__FILE__, __LINE__, "open %s", db);
+    sqlite3_busy_timeout(h, 5000);
+    if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    else
+        t_fail(__FILE__, __LINE__, "%s: %s", sql, sqlite3_errmsg(h));
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return v;
+}
+
+static void sql_exec(const char *db, const char *sql)
+{
+    sqlite3 *h;
+    char *msg = NULL;
+    if (sqlite3_open(db, &h) != SQLITE_OK) t_fail(__FILE__, __LINE__, "open %s", db);
+    sqlite3_busy_timeout(h, 5000);
+    if (sqlite3_exec(h, sql, NULL, NULL, &msg) != SQLITE_OK)
+        t_fail(__FILE__, __LINE__, "%s: %s", sql, msg ? msg : "?");
+    sqlite3_close(h);
+}
+
+/* Regression: any command opened the database and applied this build's pending migrations,
+ * also while a server (perhaps an older build's) served it, which then went on with a schema
+ * it does not know. A command refuses that now, before changing anything; with nothing to
+ * apply it runs beside the server as before. */
+TEST_T(cli_does_not_migrate_a_database_a_server_is_serving, 120)
+{
+    char db[600], log[600], out[8192];
+    snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
+    snprintf(log, sizeof log, "%s/serve.log", t_tmpdir());
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    pid_t pid = spawn(log, (const char *const[]){"serve", "--db", db, "--port", "0", "--quiet",
+                                                 "--fast-hash", NULL});
+    if (!wait_for(log, "serving http://")) {
+        stop(pid);
+        t_fail(__FILE__, __LINE__, "the server did not start: %s", slurp(log));
+    }
+    /* a current schema: commands work beside the server */
+    int listed = RUN(out, "region", "list", "--db", db, "--limit", "5");
+    /* a database one migration behind this build (as one an older server serves) */
+    long long latest = sql_int(db, "SELECT MAX(version) FROM schema_migrations");
+    char sql[300];
+    snprintf(sql, sizeof sql,
+             "CREATE TABLE kept AS SELECT * FROM schema_migrations WHERE version = %lld;"
+             " DELETE FROM schema_migrations WHERE version = %lld",
+             latest, latest);
+    sql_exec(db, sql);
+    long long before = sql_int(db, "SELECT COUNT(*) FROM schema_migrations");
+    int refused = RUN(out, "region", "list", "--db", db, "--limit", "5");
+    char said[8192];
+    snprintf(said, sizeof said, "%s", out);
+    int init_refused = RUN(out, "init", "--db", db);
+    long long after = sql_int(db, "SELECT COUNT(*) FROM schema_migrations");
+    stop(pid);
+    sql_exec(db, "INSERT INTO schema_migrations SELECT * FROM kept; DROP TABLE kept");
+    CHECK_INT(listed, 0);
+    CHECK_INT(refused, 1);
+    CHECK(strstr(said, "a server is running on") != NULL);
+    CHECK(strstr(said, "stop it, then upgrade") != NULL);
+    CHECK_INT(init_refused, 1);
+    CHECK(strstr(out, "stop it, then upgrade") != NULL);
+    /* nothing was applied */
+    CHECK_INT(after, before);
+    /* without a server the same command runs */
+    CHECK_INT(RUN(out, "region", "list", "--db", db, "--limit", "5"), 0);
+}
