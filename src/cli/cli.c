@@ -1049,6 +1049,48 @@ static const char *side_file(char out[1100], const char *path, const char *suffi
     return out;
 }
 
+typedef struct restored {
+    const char *from; /* the backup, as the restore names it */
+    int ended;        /* the backup's sessions ended */
+} restored;
+
+/* Finishes a restore, on the restored database while it is still held: the backup's sessions
+ * end (a token logged out or ended, a new password, a disabled account, after the backup was
+ * taken must not work again; everyone logs in again) and the restore is audited, in one
+ * transaction. */
+static int restore_finish(pj_db *db, void *arg, pj_err *err)
+{
+    restored *r = arg;
+    pj_settings settings;
+    pj_settings_default(&settings);
+    pj_arena arena;
+    pj_arena_init(&arena, 16384);
+    pj_ctx ctx = {.db = db,
+                  .arena = &arena,
+                  .settings = &settings,
+                  .request_id = "cli",
+                  .actor = {.user_id = 0, .username = "cli", .role = PJ_ROLE_ADMIN}};
+    char *after = NULL;
+    int rc = -1;
+    if (pj_db_begin(db, err)) goto done;
+    if (pj_db_exec(db, "DELETE FROM sessions", err)) goto fail;
+    r->ended = pj_db_changes(db);
+    json_t *what = json_pack("{s:s, s:i, s:i}", "from", r->from, "schema", pj_db_schema_version(db),
+                             "sessions_ended", r->ended);
+    after = json_dumps(what, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(what);
+    if (pj_audit_add(&ctx, "restore", "database", 0, NULL, after, err) || pj_db_commit(db, err))
+        goto fail;
+    rc = 0;
+    goto done;
+fail:
+    pj_db_rollback(db);
+done:
+    free(after);
+    pj_arena_free(&arena);
+    return rc;
+}
+
 static int v_restore(cli *a)
 {
     if (a->npos < 2) return cli_usage("restore FILE");
@@ -1066,37 +1108,26 @@ static int v_restore(cli *a)
         had_shm = access(side_file(shm, src, "-shm"), F_OK) == 0;
     pj_err err;
     pj_err_clear(&err);
-    int rc = pj_db_restore_file(src, dst, &err);
+    /* the restored database records what replaced it, from where */
+    char *from = realpath(src, NULL);
+    restored r = {.from = from ? from : src};
+    int rc = pj_db_restore_file_then(src, dst, restore_finish, &r, &err);
+    free(from);
     if (!had_wal) unlink(wal);
     if (!had_shm) unlink(shm);
+    if (rc == -2) {
+        /* the file was replaced: said so, and what was not done */
+        fprintf(stderr,
+                "pingji: restored %s from %s, but ending the backup's sessions and recording the"
+                " restore failed: %s (%s); nothing of that was written: the backup's sessions"
+                " still work; restore again\n",
+                dst, src, err.message, err.code);
+        return 1;
+    }
     if (rc) return cli_fail(&err);
-    /* the restored database records what replaced it, from where */
-    session s;
-    if (session_open(&s, a, 0, 0)) return 1;
-    char *from = realpath(src, NULL), *after = NULL;
-    /* the backup's sessions end: a token logged out or ended (a new password, a disabled
-     * account) after the backup was taken must not work again; everyone logs in again */
-    int ended = 0;
-    if (pj_db_begin(s.db, &s.err) || pj_db_exec(s.db, "DELETE FROM sessions", &s.err)) goto fail;
-    ended = pj_db_changes(s.db);
-    json_t *what = json_pack("{s:s, s:i, s:i}", "from", from ? from : src, "schema",
-                             pj_db_schema_version(s.db), "sessions_ended", ended);
-    after = json_dumps(what, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(what);
-    if (pj_audit_add(&s.ctx, "restore", "database", 0, NULL, after, &s.err) ||
-        pj_db_commit(s.db, &s.err))
-        goto fail;
     printf("pingji: restored %s from %s (%d session%s ended: everyone logs in again)\n", dst, src,
-           ended, ended == 1 ? "" : "s");
-    goto done;
-fail:
-    pj_db_rollback(s.db);
-    rc = cli_fail(&s.err);
-done:
-    free(from);
-    free(after);
-    cli_session_close(&s);
-    return rc;
+           r.ended, r.ended == 1 ? "" : "s");
+    return 0;
 }
 
 static int v_version(cli *a)

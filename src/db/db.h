@@ -108,6 +108,14 @@ int pj_db_backup(pj_db *db, const char *path, pj_err *err);
  * `restore`) while a server holds dst_path (pj_db_hold). A backup file, and the database
  * restored, readable by group or others are made owner-only with a warning, as at an open. */
 int pj_db_restore_file(const char *src, const char *dst_path, pj_err *err);
+/* What finishes a restore, run on the restored database while dst_path is still held: 0, or
+ * -1 with err (it rolls back what it wrote). */
+typedef int (*pj_db_restored_fn)(pj_db *db, void *arg, pj_err *err);
+/* pj_db_restore_file, then `then` (when not NULL) on the restored database, opened (and
+ * migrated) while dst_path is still held. -1 with err when nothing was replaced; -2 with err
+ * when the database was replaced but opening it or `then` failed. */
+int pj_db_restore_file_then(const char *src, const char *dst_path, pj_db_restored_fn then,
+                            void *arg, pj_err *err);
 /* How many of this build's migrations the database file at path has not had (0 when it is
  * not there, empty or cannot be read: opening it says why). Read only: nothing is written. */
 int pj_db_migrations_pending(const char *path);

@@ -885,6 +885,12 @@ int pj_db_check_unserved(const char *path, const char *what, pj_err *err)
 
 int pj_db_restore_file(const char *src, const char *dst_path, pj_err *err)
 {
+    return pj_db_restore_file_then(src, dst_path, NULL, NULL, err);
+}
+
+int pj_db_restore_file_then(const char *src, const char *dst_path, pj_db_restored_fn then,
+                            void *arg, pj_err *err)
+{
     sqlite3 *s;
     struct stat sst;
     if (stat(src, &sst))
@@ -949,9 +955,17 @@ int pj_db_restore_file(const char *src, const char *dst_path, pj_err *err)
     int r = copy_db(s, d, err);
     sqlite3_close(d);
     sqlite3_close(s);
-    if (lock >= 0) close(lock);
     /* the restored database as a new one is: owner-only (a file there before may not be) */
     if (!r) tighten_mode(dst_path);
+    /* what finishes the restore (its sessions ended, its audit row) is written while the file
+     * is still held: no server starts on it (and takes a session of the backup's) before. The
+     * connection is closed before the lock's descriptor, whose closing would drop its locks. */
+    if (!r && then) {
+        pj_db *db = NULL;
+        if (pj_db_open(&db, dst_path, err) || then(db, arg, err)) r = -2;
+        pj_db_close(db);
+    }
+    if (lock >= 0) close(lock);
     return r;
 }
 

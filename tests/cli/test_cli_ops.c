@@ -168,3 +168,36 @@ TEST_T(cli_does_not_migrate_a_database_a_server_is_serving, 120)
     /* without a server the same command runs */
     CHECK_INT(RUN(out, "region", "list", "--db", db, "--limit", "5"), 0);
 }
+
+/* Regression: restore let go of the database before it ended the backup's sessions and wrote
+ * its audit row (a server could start in between and take a session of the backup's), and
+ * when that later step failed it said only "database error", not that the file had already
+ * been replaced. Both are written now while the file is held, and a failure after the copy
+ * says what was done and what was not. */
+TEST_T(cli_restore_says_what_it_did_when_finishing_fails, 120)
+{
+    char db[600], bak[600], c[600], out[8192];
+    snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
+    snprintf(bak, sizeof bak, "%s/b1.db", t_tmpdir());
+    snprintf(c, sizeof c, "%s/c.db", t_tmpdir());
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    sql_exec(db, "INSERT INTO sessions (user_id, token_hash, created_at, last_seen) VALUES"
+                 " (1, 'h', strftime('%s', 'now'), strftime('%s', 'now'))");
+    CHECK_INT(RUN(out, "backup", bak, "--db", db), 0);
+    /* a restore ends the backup's sessions and is audited, as before */
+    CHECK_INT(RUN(out, "restore", bak, "--db", c), 0);
+    CHECK(strstr(out, "1 session ended: everyone logs in again") != NULL);
+    CHECK_INT(sql_int(c, "SELECT COUNT(*) FROM sessions"), 0);
+    CHECK_INT(sql_int(c, "SELECT COUNT(*) FROM audit WHERE action = 'restore'"), 1);
+    /* a backup whose restore cannot be audited (a trigger refuses the row) */
+    sql_exec(bak, "CREATE TRIGGER no_restore_row BEFORE INSERT ON audit WHEN NEW.action ="
+                  " 'restore' BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END");
+    CHECK_INT(RUN(out, "restore", bak, "--db", c), 1);
+    CHECK(strstr(out, "restored ") != NULL);
+    CHECK(strstr(out, "but ending the backup's sessions and recording the restore failed") != NULL);
+    CHECK(strstr(out, "the backup's sessions still work") != NULL);
+    /* as it says: the file is the backup's, its session not ended, no row */
+    CHECK_INT(sql_int(c, "SELECT COUNT(*) FROM sessions"), 1);
+    CHECK_INT(sql_int(c, "SELECT COUNT(*) FROM audit WHERE action = 'restore'"), 0);
+    CHECK_INT(sql_int(c, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'no_restore_row'"), 1);
+}
