@@ -1563,6 +1563,12 @@ const pj_migration pj_migrations[] = {
     {14, "dual-use: standards not yet in force dated by day take effect at 00:00 Beijing time",
      "UPDATE standards SET effective_from = effective_from - 28800 WHERE effective_from % 86400 ="
      " 0 AND effective_from > (SELECT applied_at FROM schema_migrations WHERE version = 14);"},
+    /* a demo build is marked complete by its last transaction (settings demo_complete): one
+     * stopped before that is found at the next start. A demo district made before the mark
+     * existed is taken as complete (whether it was cannot be told). */
+    {15, "demo: a finished demo build is marked complete",
+     "INSERT OR IGNORE INTO settings (key, value) SELECT 'demo_complete', 'before-the-mark'"
+     " WHERE EXISTS (SELECT 1 FROM audit WHERE action = 'demo' AND entity = 'district');"},
     /* an indicator value's or target's id is never given again (as the registry's, migration
      * 9; PJ_NEXT_ID): without AUTOINCREMENT the newest one's id, once deleted, went to the next
      * one entered, so a delete retried (its answer lost) removed the newer figure. The start is
