@@ -227,15 +227,21 @@ int pj_ac_enrolment_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err
     return pj_render_query_page(c, s, f->limit, enrol_render, w, err);
 }
 
-/* The age rule of the streamers module, applied on the day of enrolment; its failures name
- * the streamer. */
-static int streamer_may_enrol(pj_ctx *c, int64_t streamer, int64_t day, int64_t *town, int64_t *org,
-                              pj_err *err)
+/* The streamer of an enrolment: who it belongs to (the scope checks) and what the age rule
+ * needs, read before any rule is applied. */
+typedef struct enrol_streamer {
+    int64_t town, org, org_town;
+    const char *birth, *gn, *gr, *gd;
+} enrol_streamer;
+
+static int streamer_load(pj_ctx *c, int64_t streamer, enrol_streamer *x, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT birth_date, guardian_name, guardian_relation,"
-                               " guardian_consent_date, anonymised, COALESCE(township_id, 0),"
-                               " COALESCE(organisation_id, 0) FROM ec_streamers WHERE id = ?",
+                               "SELECT x.birth_date, x.guardian_name, x.guardian_relation,"
+                               " x.guardian_consent_date, x.anonymised, COALESCE(x.township_id,"
+                               " 0), COALESCE(x.organisation_id, 0), COALESCE(o.township_id, 0)"
+                               " FROM ec_streamers x LEFT JOIN organisations o ON o.id ="
+                               " x.organisation_id WHERE x.id = ?",
                                err);
     if (!s) return -1;
     pj_stmt_int(s, 1, streamer);
@@ -246,28 +252,53 @@ static int streamer_may_enrol(pj_ctx *c, int64_t streamer, int64_t day, int64_t 
                       : pj_fail(err, 422, "unknown_id", "streamer_id", "no streamer %lld",
                                 (long long)streamer);
     }
-    *town = pj_col_int(s, 5);
-    *org = pj_col_int(s, 6);
-    const char *birth = pj_arena_strdup(c->arena, pj_col_text(s, 0));
-    const char *gn = pj_col_is_null(s, 1) ? NULL : pj_arena_strdup(c->arena, pj_col_text(s, 1));
-    const char *gr = pj_col_is_null(s, 2) ? NULL : pj_arena_strdup(c->arena, pj_col_text(s, 2));
-    const char *gd = pj_col_is_null(s, 3) ? NULL : pj_arena_strdup(c->arena, pj_col_text(s, 3));
+    x->town = pj_col_int(s, 5);
+    x->org = pj_col_int(s, 6);
+    x->org_town = pj_col_int(s, 7);
+    x->birth = pj_col_is_null(s, 0) ? NULL : pj_arena_strdup(c->arena, pj_col_text(s, 0));
+    x->gn = pj_col_is_null(s, 1) ? NULL : pj_arena_strdup(c->arena, pj_col_text(s, 1));
+    x->gr = pj_col_is_null(s, 2) ? NULL : pj_arena_strdup(c->arena, pj_col_text(s, 2));
+    x->gd = pj_col_is_null(s, 3) ? NULL : pj_arena_strdup(c->arena, pj_col_text(s, 3));
     pj_stmt_done(s);
+    return 0;
+}
+
+/* The age rule of the streamers module, applied on the day of enrolment, after the scope
+ * checks; its failures name the streamer. A caller who does not see the streamer's personal
+ * data (an enterprise enrolling a streamer no organisation has signed, a township officer one
+ * of another township) learns which rule failed but no date of the streamer: the birth date and
+ * the guardian's consent date stay out of the message. */
+static int streamer_may_enrol(pj_ctx *c, const enrol_streamer *x, int64_t day, pj_err *err)
+{
+    int personal = ec_streamer_privileged(c, x->town, x->org, x->org_town);
     /* a minor's consent is given before the enrolment, not after it */
     int y, m, d;
     int64_t cday;
-    if (birth && !ec_date(birth, NULL, &y, &m, &d) && pj_ec_age(y, m, d, day) >= 16 &&
-        pj_ec_age(y, m, d, day) < 18 && gd && !ec_date(gd, &cday, NULL, NULL, NULL) && cday > day) {
+    if (x->birth && !ec_date(x->birth, NULL, &y, &m, &d) && pj_ec_age(y, m, d, day) >= 16 &&
+        pj_ec_age(y, m, d, day) < 18 && x->gd && !ec_date(x->gd, &cday, NULL, NULL, NULL) &&
+        cday > day) {
         char on[11];
         ec_day_str(day, on);
+        if (!personal)
+            return pj_fail(err, 422, "guardian_consent_required", "streamer_id",
+                           "the streamer is under 18 on the day of enrolment and has no"
+                           " guardian's consent given by then");
         return pj_fail(err, 422, "guardian_consent_required", "streamer_id",
                        "the streamer is under 18 on %s and the guardian's consent is dated %s,"
                        " after it",
-                       on, gd);
+                       on, x->gd);
     }
-    if (pj_ec_age_rule(birth, gn, gr, gd, day, err)) {
+    if (pj_ec_age_rule(x->birth, x->gn, x->gr, x->gd, day, err)) {
         /* the rule's code and message stand; the field at fault is the streamer */
         snprintf(err->field, sizeof err->field, "streamer_id");
+        if (!personal && !strcmp(err->code, "guardian_consent_required"))
+            snprintf(err->message, sizeof err->message,
+                     "the streamer is under 18 on the day of enrolment and has no guardian's"
+                     " consent given by then");
+        else if (!personal && strcmp(err->code, "too_young"))
+            snprintf(err->message, sizeof err->message,
+                     "the streamer's birth date or guardian's consent does not pass the age"
+                     " rule on the day of enrolment");
         return -1;
     }
     return 0;
@@ -277,7 +308,7 @@ int pj_ac_enrolment_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
 {
     static const char *const fields[] = {"cohort_id", "streamer_id", "post_id", "enrolled_on",
                                          NULL};
-    int64_t cohort, streamer, post, day = ec_today(), stown = 0;
+    int64_t cohort, streamer, post, day = ec_today();
     const char *on = NULL;
     char today[11];
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_TOWNSHIP_OFFICER,
@@ -337,9 +368,10 @@ int pj_ac_enrolment_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     if (settled < 0 || settled > day)
         return pj_fail(err, 422, "not_settled", "post_id",
                        "the post's enterprise is not settled in the zone on %s", on);
-    int64_t sorg = 0;
-    if (streamer_may_enrol(c, streamer, day, &stown, &sorg, err)) return -1;
-    /* scope: the academy where the cohort is taught, or the enterprise offering the post */
+    enrol_streamer x = {0};
+    if (streamer_load(c, streamer, &x, err)) return -1;
+    /* scope: the academy where the cohort is taught, or the enterprise offering the post —
+     * before the age rule, whose failures speak of the streamer's dates */
     if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER && btown != c->actor.township_id)
         return pj_fail(err, 403, "forbidden", "cohort_id",
                        "the cohort is taught outside your township");
@@ -347,9 +379,10 @@ int pj_ac_enrolment_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         return pj_fail(err, 403, "forbidden", "post_id", "the post is not your organisation's");
     /* an enterprise enrols its own streamers or those no organisation has signed, not
      * another's (a place and an opening taken that their organisation cannot see) */
-    if (c->actor.role == PJ_ROLE_ENTERPRISE && sorg && sorg != c->actor.organisation_id)
+    if (c->actor.role == PJ_ROLE_ENTERPRISE && x.org && x.org != c->actor.organisation_id)
         return pj_fail(err, 403, "forbidden", "streamer_id",
                        "the streamer is another organisation's");
+    if (streamer_may_enrol(c, &x, day, err)) return -1;
     if (!open) return pj_fail(err, 409, "invalid_state", "cohort_id", "the cohort is not open");
     /* nobody enrols in a cohort that had ended by the day of enrolment (a past one is
      * entered with the enrolled_on of its time) */

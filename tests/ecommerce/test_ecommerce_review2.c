@@ -1,0 +1,160 @@
+/* Livestream e-commerce and the streamer academy, a second review: the scope of an enrolment
+ * checked before the age rule (whose messages speak of the streamer's dates), a graduation not
+ * before the practice it counts, the average followers of a past day over the register of that
+ * day, and the writes whose checks could go stale before their transaction (a booking's
+ * cancel, a practice session) decided inside it. */
+#include <stdio.h>
+#include <string.h>
+
+#include "t.h"
+#include "th.h"
+
+static long long new_id(th_server *s, const char *tok, const char *path, const char *body, int line)
+{
+    json_t *o = th_call_want(s, "POST", tok, path, body, 201, __FILE__, line);
+    long long id = th_int(o, "id");
+    json_decref(o);
+    return id;
+}
+#define NEW(s, tok, path, body) new_id(s, tok, path, body, __LINE__)
+
+/* A base (of township town when town > 0), a zone enterprise settled in 2023 (of organisation
+ * org when org > 0) with a post, a course of 2 practice hours and an open cohort of it at the
+ * base from 2024-03-01 to 2099-04-30. */
+typedef struct fix {
+    long long base, zone, post, course, cohort;
+} fix;
+
+static void fixture(th_server *s, const char *tok, const char *tag, long long town, long long org,
+                    fix *f)
+{
+    char b[512], t[48] = "", o[48] = "";
+    if (town > 0) snprintf(t, sizeof t, ",\"township_id\":%lld", town);
+    if (org > 0) snprintf(o, sizeof o, ",\"organisation_id\":%lld", org);
+    snprintf(b, sizeof b, "{\"name\":\"复审村播点%s\",\"tier\":\"village\"%s}", tag, t);
+    f->base = NEW(s, tok, "/api/v1/ecommerce/bases", b);
+    snprintf(b, sizeof b,
+             "{\"name\":\"复审企业%s\",\"kind\":\"mcn\",\"settled_on\":\"2023-01-01\"%s}", tag, o);
+    f->zone = NEW(s, tok, "/api/v1/ecommerce/zone-enterprises", b);
+    snprintf(b, sizeof b, "{\"zone_enterprise_id\":%lld,\"title\":\"带货主播\",\"openings\":9}",
+             f->zone);
+    f->post = NEW(s, tok, "/api/v1/academy/posts", b);
+    snprintf(b, sizeof b,
+             "{\"title\":\"复审课%s\",\"category\":\"livestream_selling\",\"hours\":40,"
+             "\"level\":5,\"practice_hours\":2}",
+             tag);
+    f->course = NEW(s, tok, "/api/v1/academy/courses", b);
+    snprintf(b, sizeof b,
+             "{\"course_id\":%lld,\"base_id\":%lld,\"name\":\"复审班%s\",\"starts_on\":"
+             "\"2024-03-01\",\"ends_on\":\"2099-04-30\",\"capacity\":9}",
+             f->course, f->base, tag);
+    f->cohort = NEW(s, tok, "/api/v1/academy/cohorts", b);
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/academy/cohorts/%lld/state", f->cohort);
+    json_decref(CALL(s, "POST", tok, path, "{\"state\":\"open\",\"version\":1}", 200));
+}
+
+/* A streamer born 2007-06-01 (16 on 2024-03-10, 19 now) whose guardian consented on
+ * 2024-05-01; extra: more fields (",\"organisation_id\":3"). */
+static long long minor_then(th_server *s, const char *tok, const char *name, const char *extra)
+{
+    char b[512];
+    snprintf(b, sizeof b,
+             "{\"name\":\"%s\",\"birth_date\":\"2007-06-01\",\"skill_level\":5,"
+             "\"guardian_name\":\"王芳\",\"guardian_relation\":\"母亲\","
+             "\"guardian_consent_date\":\"2024-05-01\"%s}",
+             name, extra);
+    return NEW(s, tok, "/api/v1/ecommerce/streamers", b);
+}
+
+/* POST /academy/enrolments with enrolled_on 2024-03-10 as tok: must answer want at field and
+ * write nothing; the error's message into msg. */
+static void enrol_refused(th_server *s, const char *tok, const fix *f, long long sid, int want,
+                          const char *field, char *msg, size_t size, int line)
+{
+    char b[256], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    snprintf(b, sizeof b,
+             "{\"cohort_id\":%lld,\"streamer_id\":%lld,\"post_id\":%lld,\"enrolled_on\":"
+             "\"2024-03-10\"}",
+             f->cohort, sid, f->post);
+    th_fingerprint(s, fp0, sizeof fp0);
+    json_t *o = th_call_want(s, "POST", tok, "/api/v1/academy/enrolments", b, want, __FILE__, line);
+    if (strcmp(th_err_field(o) ? th_err_field(o) : "", field))
+        t_fail(__FILE__, line, "field %s, expected %s", th_err_field(o), field);
+    snprintf(msg, size, "%s", th_err_message(o));
+    json_decref(o);
+    th_fingerprint(s, fp1, sizeof fp1);
+    if (strcmp(fp0, fp1)) t_fail(__FILE__, line, "a refused enrolment wrote");
+}
+#define ENROL_REFUSED(s, tok, f, sid, want, field, msg)                                            \
+    enrol_refused(s, tok, f, sid, want, field, msg, sizeof msg, __LINE__)
+
+/* Regression: the age rule ran before the scope checks, so an enterprise enrolling another
+ * firm's under-18 streamer (or on another firm's post) read the guardian's consent date in the
+ * 422, and could probe the birthdays by enrolled_on. The scope is checked first (403, no
+ * date); a caller allowed to enrol a streamer whose personal data it does not see (an
+ * enterprise, a streamer no organisation signed; a township officer, one of another township)
+ * learns the rule that failed but no date; the district sees the dates. */
+TEST_T(academy_enrol_scope_before_the_age_rule, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], jd[80], town[80], msg[512];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    long long org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    long long org2 = th_sql_int(&s, "SELECT MIN(id) FROM organisations WHERE type = 'enterprise'"
+                                    " AND id <> (SELECT organisation_id FROM users WHERE"
+                                    " username = 'jd')");
+    long long jhh = th_sql_int(&s, "SELECT township_id FROM users WHERE username = 'jinhaihu'");
+    char q[160];
+    snprintf(q, sizeof q, "SELECT MIN(id) FROM regions WHERE type = 'township' AND id <> %lld",
+             jhh);
+    long long town2 = th_sql_int(&s, q);
+    CHECK(org > 0 && org2 > 0 && jhh > 0 && town2 > 0);
+    fix mine, other, home;
+    fixture(&s, off, "J", 0, org, &mine);
+    fixture(&s, off, "O", 0, 0, &other);
+    fixture(&s, off, "H", jhh, 0, &home);
+    char extra[64];
+    snprintf(extra, sizeof extra, ",\"organisation_id\":%lld", org2);
+    long long theirs = minor_then(&s, off, "他企少年", extra);
+    long long unsigned_ = minor_then(&s, off, "无约少年", "");
+    snprintf(extra, sizeof extra, ",\"township_id\":%lld", town2);
+    long long afar = minor_then(&s, off, "外乡少年", extra);
+    /* another firm's streamer: 403, not its consent date */
+    ENROL_REFUSED(&s, jd, &mine, theirs, 403, "streamer_id", msg);
+    CHECK(strstr(msg, "2024") == NULL);
+    /* another firm's post: 403 as well */
+    ENROL_REFUSED(&s, jd, &other, unsigned_, 403, "post_id", msg);
+    CHECK(strstr(msg, "2024") == NULL);
+    /* a cohort taught outside the township: 403 */
+    ENROL_REFUSED(&s, town, &mine, unsigned_, 403, "cohort_id", msg);
+    CHECK(strstr(msg, "2024") == NULL);
+    /* in scope, personal data out of sight: the rule, no date */
+    ENROL_REFUSED(&s, jd, &mine, unsigned_, 422, "streamer_id", msg);
+    CHECK(strstr(msg, "2024") == NULL);
+    CHECK(strstr(msg, "guardian") != NULL);
+    ENROL_REFUSED(&s, town, &home, afar, 422, "streamer_id", msg);
+    CHECK(strstr(msg, "2024") == NULL);
+    /* the district sees the streamer's data: the dates are said */
+    ENROL_REFUSED(&s, off, &mine, unsigned_, 422, "streamer_id", msg);
+    CHECK(strstr(msg, "2024-05-01") != NULL);
+    /* and the codes stand: guardian_consent_required for each */
+    char b[256];
+    snprintf(b, sizeof b,
+             "{\"cohort_id\":%lld,\"streamer_id\":%lld,\"post_id\":%lld,\"enrolled_on\":"
+             "\"2024-03-10\"}",
+             mine.cohort, unsigned_, mine.post);
+    json_t *o = CALL(&s, "POST", jd, "/api/v1/academy/enrolments", b, 422);
+    CHECK_STR(th_err_code(o), "guardian_consent_required");
+    json_decref(o);
+    /* after the consent, the enterprise enrols the unsigned streamer */
+    snprintf(b, sizeof b,
+             "{\"cohort_id\":%lld,\"streamer_id\":%lld,\"post_id\":%lld,\"enrolled_on\":"
+             "\"2024-05-01\"}",
+             mine.cohort, unsigned_, mine.post);
+    json_decref(CALL(&s, "POST", jd, "/api/v1/academy/enrolments", b, 201));
+    th_stop(&s);
+}
