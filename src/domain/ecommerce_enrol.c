@@ -21,7 +21,8 @@ static const char *const place_ats[] = {"post", "elsewhere", NULL};
 typedef struct enrol_row {
     int64_t cohort_id, streamer_id, post_id, zone_id, zone_org, base_town, streamer_town;
     int64_t practice_min, required_min, enrol_day, grad_day, start_day, end_day;
-    char state[16], cohort_state[16], starts[11], ends[11];
+    int64_t last_practice_day; /* the latest counted session's day; INT64_MIN without one */
+    char state[16], cohort_state[16], starts[11], ends[11], last_practice[11];
 } enrol_row;
 
 static int enrol_load(pj_ctx *c, int64_t id, enrol_row *r, pj_err *err)
@@ -32,7 +33,8 @@ static int enrol_load(pj_ctx *c, int64_t id, enrol_row *r, pj_err *err)
         " COALESCE(z.organisation_id, 0), COALESCE(b.township_id, 0), COALESCE(x.township_id,"
         " 0), (SELECT COALESCE(SUM(minutes), 0) FROM ac_practice a WHERE a.enrolment_id = e.id),"
         " k.practice_hours * 60, e.enrolled_on, e.graduated_on, e.state, h.state, h.starts_on,"
-        " h.ends_on FROM"
+        " h.ends_on, (SELECT MAX(v.day) FROM ac_practice a JOIN ec_sessions v ON v.id ="
+        " a.session_id WHERE a.enrolment_id = e.id) FROM"
         " ac_enrolments e JOIN ac_cohorts h ON h.id = e.cohort_id JOIN ac_courses k ON k.id ="
         " h.course_id JOIN ec_bases b ON b.id = h.base_id JOIN ec_streamers x ON x.id ="
         " e.streamer_id JOIN ac_posts p ON p.id = e.post_id JOIN ec_zone_enterprises z ON z.id ="
@@ -61,6 +63,10 @@ static int enrol_load(pj_ctx *c, int64_t id, enrol_row *r, pj_err *err)
         snprintf(r->ends, sizeof r->ends, "%s", pj_col_text(s, 14));
         if (ec_date(r->starts, &r->start_day, NULL, NULL, NULL)) r->start_day = 0;
         if (ec_date(r->ends, &r->end_day, NULL, NULL, NULL)) r->end_day = INT64_MAX;
+        snprintf(r->last_practice, sizeof r->last_practice, "%s",
+                 pj_col_is_null(s, 15) ? "" : pj_col_text(s, 15));
+        if (ec_date(r->last_practice, &r->last_practice_day, NULL, NULL, NULL))
+            r->last_practice_day = INT64_MIN;
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
@@ -562,6 +568,13 @@ int pj_ac_graduate(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         return pj_fail(err, 422, "invalid_value", "graduated_on",
                        "graduated_on is between the enrolment, the cohort's start (%s) and today",
                        r.starts);
+    /* nor before the practice it counts: a graduation dated before the latest practice
+     * session would put that session, and any sale of it, after graduation (the KPI's
+     * days to a first sale) */
+    if (day < r.last_practice_day)
+        return pj_fail(err, 422, "invalid_value", "graduated_on",
+                       "graduated_on %s is before the latest practice session, on %s", on,
+                       r.last_practice);
     if (strcmp(r.state, "enrolled"))
         return pj_fail(err, 409, "invalid_state", "", "the enrolment is %s", r.state);
     if (strcmp(r.cohort_state, "running") && strcmp(r.cohort_state, "graduated"))

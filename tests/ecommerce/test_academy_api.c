@@ -1051,7 +1051,7 @@ TEST_T(academy_cohort_dates_keep_what_was_recorded, 90)
     practice(&s, tok, eid, ses, 200);
     session(&s, tok, st, "2024-04-25", 60, 0, &ses);
     practice(&s, tok, eid, ses, 200);
-    CHECK_INT(act(&s, tok, eid, "graduate", ",\"graduated_on\":\"2024-04-20\"", &o), 200);
+    CHECK_INT(act(&s, tok, eid, "graduate", ",\"graduated_on\":\"2024-04-25\"", &o), 200);
     json_decref(o);
     char path[96], b[160], fa[TH_FINGERPRINT_SIZE], fb[TH_FINGERPRINT_SIZE];
     snprintf(path, sizeof path, "/api/v1/academy/cohorts/%lld", past.cohort);

@@ -158,3 +158,82 @@ TEST_T(academy_enrol_scope_before_the_age_rule, 90)
     json_decref(CALL(&s, "POST", jd, "/api/v1/academy/enrolments", b, 201));
     th_stop(&s);
 }
+
+/* A live session of streamer sid on day, as tok; its id. */
+static long long session(th_server *s, const char *tok, long long sid, const char *day, int orders)
+{
+    char b[256];
+    snprintf(b, sizeof b,
+             "{\"streamer_id\":%lld,\"platform\":\"douyin\",\"date\":\"%s\",\"duration_min\":60,"
+             "\"orders\":%d,\"gmv_fen\":%d}",
+             sid, day, orders, orders * 1000);
+    return NEW(s, tok, "/api/v1/ecommerce/sessions", b);
+}
+
+/* Regression: a graduation could be dated before the latest practice session it counts, so
+ * that the practice (and its sales) came after it: a "first sale" a day after graduation in
+ * the academy's median_days_to_first_sale. graduated_on before the latest practice session is
+ * 422 invalid_value at graduated_on naming that session's date, nothing written — over the API
+ * and the command line (graduate --on) alike; on that day it graduates. */
+TEST_T(academy_graduation_not_before_the_practice, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], path[96], b[128];
+    th_login(&s, "officer", s.demo_pw, off);
+    fix f;
+    fixture(&s, off, "G", 0, 0, &f);
+    long long sid = NEW(&s, off, "/api/v1/ecommerce/streamers",
+                        "{\"name\":\"毕业学员\",\"birth_date\":\"1990-01-01\",\"skill_level\":5}");
+    snprintf(b, sizeof b,
+             "{\"cohort_id\":%lld,\"streamer_id\":%lld,\"post_id\":%lld,\"enrolled_on\":"
+             "\"2024-03-10\"}",
+             f.cohort, sid, f.post);
+    long long eid = NEW(&s, off, "/api/v1/academy/enrolments", b);
+    snprintf(path, sizeof path, "/api/v1/academy/cohorts/%lld", f.cohort);
+    json_t *o = CALL(&s, "GET", off, path, NULL, 200);
+    snprintf(b, sizeof b, "{\"state\":\"running\",\"version\":%lld}", th_int(o, "version"));
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/academy/cohorts/%lld/state", f.cohort);
+    json_decref(CALL(&s, "POST", off, path, b, 200));
+    long long s1 = session(&s, off, sid, "2024-04-01", 0);
+    long long s2 = session(&s, off, sid, "2024-06-01", 5);
+    snprintf(path, sizeof path, "/api/v1/academy/enrolments/%lld/practice", eid);
+    long long ids[2] = {s1, s2};
+    for (int i = 0; i < 2; i++) {
+        snprintf(b, sizeof b, "{\"session_id\":%lld}", ids[i]);
+        json_decref(CALL(&s, "POST", off, path, b, 200));
+    }
+    snprintf(path, sizeof path, "/api/v1/academy/enrolments/%lld", eid);
+    o = CALL(&s, "GET", off, path, NULL, 200);
+    long long v = th_int(o, "version");
+    json_decref(o);
+    char fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, fp0, sizeof fp0);
+    /* the command line */
+    char out[4096], ids_[24], vs[24];
+    snprintf(ids_, sizeof ids_, "%lld", eid);
+    snprintf(vs, sizeof vs, "%lld", v);
+    CHECK_INT(
+        RUN(out, "academy", "graduate", ids_, "--version", vs, "--on", "2024-05-01", "--db", s.db),
+        1);
+    CHECK(strstr(out, "invalid_value") != NULL);
+    CHECK(strstr(out, "2024-06-01") != NULL);
+    /* the API */
+    snprintf(path, sizeof path, "/api/v1/academy/enrolments/%lld/graduate", eid);
+    snprintf(b, sizeof b, "{\"version\":%lld,\"graduated_on\":\"2024-05-01\"}", v);
+    o = CALL(&s, "POST", off, path, b, 422);
+    CHECK_STR(th_err_code(o), "invalid_value");
+    CHECK_STR(th_err_field(o), "graduated_on");
+    CHECK(strstr(th_err_message(o), "2024-06-01") != NULL);
+    json_decref(o);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    /* on the day of the latest practice it graduates */
+    snprintf(b, sizeof b, "{\"version\":%lld,\"graduated_on\":\"2024-06-01\"}", v);
+    o = CALL(&s, "POST", off, path, b, 200);
+    CHECK_STR(th_str(o, "state"), "graduated");
+    CHECK_STR(th_str(o, "graduated_on"), "2024-06-01");
+    json_decref(o);
+    th_stop(&s);
+}
