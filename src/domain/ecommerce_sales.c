@@ -1070,20 +1070,52 @@ int pj_ec_kpi_by(pj_ctx *c, const char *from, const char *to, const char *by, pj
         pj_query_int(c, "SELECT COUNT(*) FROM ec_studios", &studios, err))
         goto done;
     /* followers as they stood at the end of the range (the latest count per platform on or
-     * before `to`; the latest of all without one) */
-    s = pj_db_prepare(c->db,
-                      "SELECT COALESCE(SUM(f.followers), 0) FROM ec_followers f JOIN ec_streamers"
-                      " x ON x.id = f.streamer_id WHERE x.anonymised = 0 AND f.as_of = (SELECT"
-                      " MAX(g.as_of) FROM ec_followers g WHERE g.streamer_id = f.streamer_id AND"
-                      " g.platform = f.platform AND (? IS NULL OR g.as_of <= ?))",
-                      err);
-    if (!s) goto done;
-    pj_stmt_text(s, 1, to);
-    pj_stmt_text(s, 2, to);
-    int kf = pj_stmt_step(s, err);
-    avg_f = kf == 1 ? pj_col_int(s, 0) : 0;
-    pj_stmt_done(s);
-    if (kf < 0) goto done;
+     * before `to`; the latest of all without one), of the streamers on the register then, and
+     * their average over those streamers. Without `to` the register is today's. With it, a
+     * streamer was on the register at the end of `to` when registered by then (created before
+     * the end of that day, Beijing time, or with a follower count or a live session dated on
+     * or before it: a history entered later) and not deleted by then (live, or anonymised
+     * after it: the time of its `anonymise` audit row, else of its last change, for a deleted
+     * streamer is never changed again). */
+    int64_t end = 0;
+    if (to && !pj_time_parse_local(to, &end)) end += 86400;
+    const char *reg =
+        to ? "(x.created_at < ? OR EXISTS (SELECT 1 FROM ec_followers h WHERE h.streamer_id ="
+             " x.id AND h.as_of <= ?) OR EXISTS (SELECT 1 FROM ec_sessions e WHERE e.streamer_id"
+             " = x.id AND e.day <= ?)) AND (x.anonymised = 0 OR COALESCE((SELECT MIN(a.at) FROM"
+             " audit a WHERE a.entity = 'ec_streamer' AND a.entity_id = x.id AND a.action ="
+             " 'anonymise'), x.updated_at) >= ?)"
+           : "x.anonymised = 0";
+    int64_t reg_n = 0, kf = 0;
+    for (int q = 0; q < 2; q++) {
+        s = pj_db_prepare(
+            c->db,
+            q ? pj_arena_printf(c->arena,
+                                "SELECT COALESCE(SUM(f.followers), 0) FROM ec_followers f JOIN"
+                                " ec_streamers x ON x.id = f.streamer_id WHERE %s AND f.as_of ="
+                                " (SELECT MAX(g.as_of) FROM ec_followers g WHERE g.streamer_id ="
+                                " f.streamer_id AND g.platform = f.platform AND (? IS NULL OR"
+                                " g.as_of <= ?))",
+                                reg)
+              : pj_arena_printf(c->arena, "SELECT COUNT(*) FROM ec_streamers x WHERE %s", reg),
+            err);
+        if (!s) goto done;
+        int j = 1;
+        if (to) {
+            pj_stmt_int(s, j++, end);
+            pj_stmt_text(s, j++, to);
+            pj_stmt_text(s, j++, to);
+            pj_stmt_int(s, j++, end);
+        }
+        if (q) {
+            pj_stmt_text(s, j++, to);
+            pj_stmt_text(s, j++, to);
+        }
+        kf = pj_stmt_step(s, err);
+        *(q ? &avg_f : &reg_n) = kf == 1 ? pj_col_int(s, 0) : 0;
+        pj_stmt_done(s);
+        if (kf < 0) goto done;
+    }
     pj_jw_obj(w);
     pj_jw_kstr(w, "from", from);
     pj_jw_kstr(w, "to", to);
@@ -1097,7 +1129,8 @@ int pj_ec_kpi_by(pj_ctx *c, const char *from, const char *to, const char *by, pj
     pj_jw_kint(w, "streamers_deleted", anon);
     pj_jw_kint(w, "streamers_active", active);
     pj_jw_kint(w, "followers_total", avg_f);
-    pj_jw_kint(w, "avg_followers", streamers ? (avg_f + streamers / 2) / streamers : 0);
+    pj_jw_kint(w, "followers_streamers", reg_n);
+    pj_jw_kint(w, "avg_followers", reg_n ? (avg_f + reg_n / 2) / reg_n : 0);
     /* the zone's enterprises: those settled by the end of the range (all settled ones
      * without `to`); the ones not settled yet apart */
     s = pj_db_prepare(c->db,

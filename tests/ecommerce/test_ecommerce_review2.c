@@ -237,3 +237,74 @@ TEST_T(academy_graduation_not_before_the_practice, 90)
     json_decref(o);
     th_stop(&s);
 }
+
+/* Regression: GET /ecommerce/kpi?to=PAST gave avg_followers as the followers of `to` over
+ * today's register: streamers registered since counted, those deleted since dropped out of the
+ * followers. The average of a past day is over the streamers on the register then — registered
+ * by then (created, or with a count or a session dated by then) and not yet deleted — and the
+ * followers total over the same streamers; followers_streamers says how many. */
+TEST_T(ecommerce_kpi_avg_followers_of_a_past_day, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], path[96], q[256];
+    th_login(&s, "officer", s.demo_pw, off);
+    const char *names[] = {"旧粉甲", "旧粉乙", "旧场丙", "新人丁", "早退戊", "旧档己"};
+    long long id[6];
+    for (int i = 0; i < 6; i++) {
+        char b[160];
+        snprintf(b, sizeof b, "{\"name\":\"%s\",\"birth_date\":\"1970-01-01\",\"skill_level\":3}",
+                 names[i]);
+        id[i] = NEW(&s, off, "/api/v1/ecommerce/streamers", b);
+    }
+    /* 甲 1000 and 乙 3000 followers in March 2001, 戊 5000; 丙 a session in April 2001 */
+    const struct {
+        int who;
+        const char *body;
+    } counts[] = {
+        {0, "{\"platform\":\"douyin\",\"as_of\":\"2001-03-01\",\"followers\":1000}"},
+        {1, "{\"platform\":\"douyin\",\"as_of\":\"2001-03-01\",\"followers\":3000}"},
+        {1, "{\"platform\":\"douyin\",\"as_of\":\"2001-09-01\",\"followers\":9000}"},
+        {4, "{\"platform\":\"kuaishou\",\"as_of\":\"2001-02-01\",\"followers\":5000}"},
+    };
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+        snprintf(path, sizeof path, "/api/v1/ecommerce/streamers/%lld/followers",
+                 id[counts[i].who]);
+        json_decref(CALL(&s, "POST", off, path, counts[i].body, 201));
+    }
+    session(&s, off, id[2], "2001-04-01", 0);
+    /* 乙 deleted today (after the day asked), 戊 deleted in May 2001 (before it) */
+    int gone[] = {1, 4};
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "/api/v1/ecommerce/streamers/%lld", id[gone[i]]);
+        json_decref(CALL(&s, "DELETE", off, path, NULL, 204));
+    }
+    snprintf(q, sizeof q,
+             "UPDATE audit SET at = 988675200 WHERE entity = 'ec_streamer' AND entity_id = %lld"
+             " AND action = 'anonymise'; UPDATE ec_streamers SET updated_at = 988675200 WHERE"
+             " id = %lld",
+             id[4], id[4]);
+    th_sql_exec(&s, q);
+    /* 己 registered on 2001-01-01, nothing recorded of it; 丁 registered today */
+    snprintf(q, sizeof q, "UPDATE ec_streamers SET created_at = 978307200 WHERE id = %lld", id[5]);
+    th_sql_exec(&s, q);
+    /* on 2001-06-30: 甲, 乙, 丙 and 己 were on the register, 4000 followers among them */
+    json_t *k = CALL(&s, "GET", off, "/api/v1/ecommerce/kpi?to=2001-06-30", NULL, 200);
+    CHECK_INT(th_int(k, "avg_followers"), 1000);
+    CHECK_INT(th_int(k, "followers_total"), 4000);
+    CHECK_INT(th_int(k, "followers_streamers"), 4);
+    json_decref(k);
+    /* before anything was recorded: 己 alone */
+    k = CALL(&s, "GET", off, "/api/v1/ecommerce/kpi?to=2001-01-31", NULL, 200);
+    CHECK_INT(th_int(k, "followers_streamers"), 1);
+    CHECK_INT(th_int(k, "followers_total"), 0);
+    CHECK_INT(th_int(k, "avg_followers"), 0);
+    json_decref(k);
+    /* without `to`: today's register, its followers */
+    k = CALL(&s, "GET", off, "/api/v1/ecommerce/kpi", NULL, 200);
+    long long n = th_int(k, "streamers");
+    CHECK_INT(th_int(k, "followers_streamers"), n);
+    CHECK_INT(th_int(k, "avg_followers"), (th_int(k, "followers_total") + n / 2) / n);
+    json_decref(k);
+    th_stop(&s);
+}
