@@ -670,16 +670,22 @@ int pj_ec_booking_cancel(pj_ctx *c, int64_t id, pj_err *err)
     if (pj_db_begin(c->db, err)) return -1;
     char *before, *after;
     if (!(before = pj_render_to_string(c, id, booking_render, err))) goto fail;
-    s = pj_db_prepare(c->db, "DELETE FROM ec_booking_slots WHERE booking_id = ?", err);
+    /* the check above was made before the transaction: a cancel committed since by another
+     * process is seen here, by the UPDATE's own condition */
+    s = pj_db_prepare(c->db,
+                      "UPDATE ec_bookings SET state = 'cancelled', version = version + 1 WHERE id"
+                      " = ? AND state = 'booked'",
+                      err);
     if (!s) goto fail;
     pj_stmt_int(s, 1, id);
     rc = pj_stmt_step(s, err);
     pj_stmt_done(s);
     if (rc < 0) goto fail;
-    s = pj_db_prepare(c->db,
-                      "UPDATE ec_bookings SET state = 'cancelled', version = version + 1 WHERE id"
-                      " = ?",
-                      err);
+    if (pj_db_changes(c->db) != 1) {
+        pj_fail(err, 409, "invalid_state", "", "the booking is cancelled already");
+        goto fail;
+    }
+    s = pj_db_prepare(c->db, "DELETE FROM ec_booking_slots WHERE booking_id = ?", err);
     if (!s) goto fail;
     pj_stmt_int(s, 1, id);
     rc = pj_stmt_step(s, err);

@@ -3,8 +3,12 @@
  * before the practice it counts, the average followers of a past day over the register of that
  * day, and the writes whose checks could go stale before their transaction (a booking's
  * cancel, a practice session) decided inside it. */
+#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "t.h"
 #include "th.h"
@@ -306,5 +310,99 @@ TEST_T(ecommerce_kpi_avg_followers_of_a_past_day, 60)
     CHECK_INT(th_int(k, "followers_streamers"), n);
     CHECK_INT(th_int(k, "avg_followers"), (th_int(k, "followers_total") + n / 2) / n);
     json_decref(k);
+    th_stop(&s);
+}
+
+/* A write from the command line whose checks go stale before its transaction. The server's
+ * requests run inside a write transaction from the start, but a pingji command checks first and
+ * then begins: the test holds the database's write lock, starts the command (it passes its
+ * checks and waits for the lock), commits `sql` — what another process did meanwhile — and lets
+ * go. Returns the command's exit status, its output in out. */
+static int stale_command(th_server *s, const char *const *args, const char *sql, char *out,
+                         size_t size)
+{
+    sqlite3 *db;
+    if (sqlite3_open(s->db, &db) != SQLITE_OK) t_fail(__FILE__, __LINE__, "open %s", s->db);
+    sqlite3_busy_timeout(db, 5000);
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        t_fail(__FILE__, __LINE__, "begin");
+    int pfd[2];
+    if (pipe(pfd)) t_fail(__FILE__, __LINE__, "pipe");
+    fflush(NULL);
+    pid_t kid = fork();
+    if (kid == 0) {
+        static char text[1 << 14];
+        int rc = th_run(text, sizeof text, args);
+        size_t n = strlen(text);
+        if (write(pfd[1], &rc, sizeof rc) != sizeof rc || write(pfd[1], text, n) != (ssize_t)n)
+            _exit(2);
+        _exit(0);
+    }
+    close(pfd[1]);
+    struct timespec pause = {0, 700 * 1000 * 1000}; /* the command reaches its BEGIN meanwhile */
+    nanosleep(&pause, NULL);
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK ||
+        sqlite3_exec(db, "COMMIT", NULL, NULL, &msg) != SQLITE_OK)
+        t_fail(__FILE__, __LINE__, "meanwhile: %s", msg ? msg : "?");
+    sqlite3_close(db);
+    int rc = -1;
+    if (read(pfd[0], &rc, sizeof rc) != sizeof rc) rc = -1;
+    size_t got = 0;
+    ssize_t k;
+    while (got + 1 < size && (k = read(pfd[0], out + got, size - 1 - got)) > 0) got += (size_t)k;
+    out[got] = 0;
+    waitpid(kid, NULL, 0);
+    close(pfd[0]);
+    return rc;
+}
+
+/* Regression: a booking's cancel checked "still booked" before its transaction and its UPDATE
+ * had no condition on the state, so a cancel committed meanwhile by another process was
+ * cancelled again: a second audit row, the version moved. The UPDATE is conditional inside the
+ * transaction: 409 invalid_state, nothing written. Over the API, a cancel of a cancelled
+ * booking is 409 and writes no audit row. */
+TEST_T(ecommerce_booking_cancel_decided_inside_the_transaction, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], path[96], b[256], q[512];
+    th_login(&s, "officer", s.demo_pw, off);
+    long long base =
+        NEW(&s, off, "/api/v1/ecommerce/bases", "{\"name\":\"撤约村播点\",\"tier\":\"village\"}");
+    snprintf(path, sizeof path, "/api/v1/ecommerce/bases/%lld/studios", base);
+    long long studio = NEW(&s, off, path, "{\"name\":\"一号间\"}");
+    snprintf(b, sizeof b,
+             "{\"studio_id\":%lld,\"starts_at\":\"2030-05-01T08:00:00Z\","
+             "\"ends_at\":\"2030-05-01T10:00:00Z\"}",
+             studio);
+    long long id = NEW(&s, off, "/api/v1/ecommerce/bookings", b);
+    /* another process cancels it while the command waits for the lock */
+    snprintf(q, sizeof q,
+             "DELETE FROM ec_booking_slots WHERE booking_id = %lld; UPDATE ec_bookings SET"
+             " state = 'cancelled', version = version + 1 WHERE id = %lld; INSERT INTO audit (at,"
+             " username, action, entity, entity_id) VALUES (strftime('%%s', 'now'), 'officer',"
+             " 'cancel', 'ec_booking', %lld)",
+             id, id, id);
+    char out[4096], ids[24];
+    snprintf(ids, sizeof ids, "%lld", id);
+    const char *args[] = {"ecommerce", "booking-cancel", ids, "--db", s.db, NULL};
+    CHECK_INT(stale_command(&s, args, q, out, sizeof out), 1);
+    CHECK(strstr(out, "invalid_state") != NULL);
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'ec_booking' AND entity_id = %lld AND"
+             " action = 'cancel'",
+             id);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    char v[96];
+    snprintf(v, sizeof v, "SELECT version FROM ec_bookings WHERE id = %lld", id);
+    CHECK_INT(th_sql_int(&s, v), 2);
+    /* the API: a cancelled booking is not cancelled again */
+    snprintf(path, sizeof path, "/api/v1/ecommerce/bookings/%lld", id);
+    json_t *o = CALL(&s, "DELETE", off, path, NULL, 409);
+    CHECK_STR(th_err_code(o), "invalid_state");
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    CHECK_INT(th_sql_int(&s, v), 2);
     th_stop(&s);
 }
