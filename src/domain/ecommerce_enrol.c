@@ -482,6 +482,22 @@ typedef struct act {
 static int practice_apply(pj_ctx *c, int64_t id, void *arg, pj_err *err)
 {
     act *p = arg;
+    /* the enrolment still enrolled and its cohort still running, decided here, inside the
+     * transaction: the checks before it may have gone stale (a withdrawal or the cohort's
+     * graduation committed meanwhile by another process) */
+    if (ec_run(c, err,
+               "UPDATE ac_enrolments SET updated_at = ?, version = version + 1 WHERE id = ? AND"
+               " state = 'enrolled' AND (SELECT h.state FROM ac_cohorts h WHERE h.id ="
+               " ac_enrolments.cohort_id) = 'running'",
+               "ii", pj_now(), id) < 0)
+        return -1;
+    if (pj_db_changes(c->db) != 1) {
+        enrol_row r;
+        if (enrol_load(c, id, &r, err)) return -1;
+        if (strcmp(r.state, "enrolled"))
+            return pj_fail(err, 409, "invalid_state", "", "the enrolment is %s", r.state);
+        return pj_fail(err, 409, "invalid_state", "", "practice counts while the cohort runs");
+    }
     if (ec_run(c, err,
                "INSERT INTO ac_practice (enrolment_id, session_id, minutes, created_at,"
                " created_by) VALUES (?, ?, ?, ?, ?)",
@@ -491,11 +507,7 @@ static int practice_apply(pj_ctx *c, int64_t id, void *arg, pj_err *err)
                     "session %lld counts as practice already", (long long)p->x);
         return -1;
     }
-    return ec_run(c, err,
-                  "UPDATE ac_enrolments SET updated_at = ?, version = version + 1 WHERE id = ?",
-                  "ii", pj_now(), id) < 0
-               ? -1
-               : 0;
+    return 0;
 }
 
 int pj_ac_practice_add(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)

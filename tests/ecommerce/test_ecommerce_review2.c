@@ -406,3 +406,70 @@ TEST_T(ecommerce_booking_cancel_decided_inside_the_transaction, 60)
     CHECK_INT(th_sql_int(&s, v), 2);
     th_stop(&s);
 }
+
+/* Regression: logging a practice session checked "enrolled" and "cohort running" before its
+ * transaction, so a withdrawal or the cohort's graduation committed meanwhile by another
+ * process still took the practice. Both are decided inside the transaction (a conditional
+ * UPDATE of the enrolment): 409 invalid_state, no practice row, no audit row. */
+TEST_T(academy_practice_decided_inside_the_transaction, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], path[96], b[256], q[512];
+    th_login(&s, "officer", s.demo_pw, off);
+    fix f;
+    fixture(&s, off, "P", 0, 0, &f);
+    long long sid[2], eid[2], ses[2];
+    for (int i = 0; i < 2; i++) {
+        snprintf(b, sizeof b,
+                 "{\"name\":\"实训学员%d\",\"birth_date\":\"1990-01-01\",\"skill_level\":5}",
+                 i + 1);
+        sid[i] = NEW(&s, off, "/api/v1/ecommerce/streamers", b);
+        snprintf(b, sizeof b,
+                 "{\"cohort_id\":%lld,\"streamer_id\":%lld,\"post_id\":%lld,\"enrolled_on\":"
+                 "\"2024-03-10\"}",
+                 f.cohort, sid[i], f.post);
+        eid[i] = NEW(&s, off, "/api/v1/academy/enrolments", b);
+        ses[i] = session(&s, off, sid[i], "2024-04-01", 0);
+    }
+    snprintf(path, sizeof path, "/api/v1/academy/cohorts/%lld", f.cohort);
+    json_t *o = CALL(&s, "GET", off, path, NULL, 200);
+    snprintf(b, sizeof b, "{\"state\":\"running\",\"version\":%lld}", th_int(o, "version"));
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/academy/cohorts/%lld/state", f.cohort);
+    json_decref(CALL(&s, "POST", off, path, b, 200));
+    /* while the cohort runs, practice counts */
+    long long more = session(&s, off, sid[1], "2024-04-02", 0);
+    snprintf(path, sizeof path, "/api/v1/academy/enrolments/%lld/practice", eid[1]);
+    snprintf(b, sizeof b, "{\"session_id\":%lld}", more);
+    json_decref(CALL(&s, "POST", off, path, b, 200));
+    char sql[2][512];
+    /* the first student withdrawn meanwhile */
+    snprintf(sql[0], sizeof sql[0],
+             "UPDATE ac_enrolments SET state = 'withdrawn', version = version + 1 WHERE id ="
+             " %lld; UPDATE ac_cohorts SET enrolled = enrolled - 1 WHERE id = %lld; UPDATE"
+             " ac_posts SET filled = filled - 1 WHERE id = %lld",
+             eid[0], f.cohort, f.post);
+    /* the cohort graduated meanwhile */
+    snprintf(sql[1], sizeof sql[1],
+             "UPDATE ac_cohorts SET state = 'graduated', version = version + 1 WHERE id = %lld",
+             f.cohort);
+    for (int i = 0; i < 2; i++) {
+        snprintf(q, sizeof q,
+                 "SELECT (SELECT COUNT(*) FROM ac_practice WHERE enrolment_id = %lld) * 1000 +"
+                 " (SELECT COUNT(*) FROM audit WHERE entity = 'ac_enrolment' AND entity_id ="
+                 " %lld AND action = 'practice') * 100 + (SELECT version FROM ac_enrolments"
+                 " WHERE id = %lld)",
+                 eid[i], eid[i], eid[i]);
+        long long was = th_sql_int(&s, q);
+        char out[4096], ids[24], ss[24];
+        snprintf(ids, sizeof ids, "%lld", eid[i]);
+        snprintf(ss, sizeof ss, "%lld", ses[i]);
+        const char *args[] = {"academy", "practice", ids, "--session-id", ss, "--db", s.db, NULL};
+        CHECK_INT(stale_command(&s, args, sql[i], out, sizeof out), 1);
+        CHECK(strstr(out, "invalid_state") != NULL);
+        /* the version moved by the withdrawal alone */
+        CHECK_INT(th_sql_int(&s, q), was + (i == 0));
+    }
+    th_stop(&s);
+}
