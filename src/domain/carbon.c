@@ -1110,7 +1110,55 @@ typedef struct year_energy {
     double gdp_value, ind_value; /* as recorded: 亿元, 万吨标准煤 */
     int64_t gdp_id, ind_id;
     int has_gdp, has_ind, has_use, use_rows;
+    /* who recorded the use: each organisation, and each sector's total recorded without one,
+     * ordered (organisation id, 0 and the sector for a total) */
+    int nrep;
+    int64_t *rep_org;
+    const char **rep_sector;
 } year_energy;
+
+/* The reporters of the district's recorded use in year (year_energy's rep_*). */
+static int year_reporters(pj_ctx *c, int year, year_energy *y, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT DISTINCT COALESCE(organisation_id, 0), CASE WHEN"
+                               " organisation_id IS NULL THEN sector ELSE '' END FROM energy_use"
+                               " WHERE year = ? ORDER BY 1, 2",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, year);
+    int rc, cap = 0, cap2 = 0;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        y->rep_org = pj_arena_room(c->arena, y->rep_org, y->nrep, &cap, sizeof *y->rep_org, 64);
+        y->rep_sector =
+            pj_arena_room(c->arena, y->rep_sector, y->nrep, &cap2, sizeof *y->rep_sector, 64);
+        y->rep_org[y->nrep] = pj_col_int(s, 0);
+        y->rep_sector[y->nrep++] = pj_arena_strdup(c->arena, pj_col_text(s, 1));
+    }
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
+}
+
+/* How many reporters of a are not reporters of b (both ordered). */
+static int reporters_only(const year_energy *a, const year_energy *b)
+{
+    int i = 0, j = 0, n = 0;
+    while (i < a->nrep) {
+        int d = j == b->nrep                     ? -1
+                : a->rep_org[i] != b->rep_org[j] ? (a->rep_org[i] < b->rep_org[j] ? -1 : 1)
+                                                 : strcmp(a->rep_sector[i], b->rep_sector[j]);
+        if (d < 0) {
+            n++;
+            i++;
+        } else if (d > 0) {
+            j++;
+        } else {
+            i++;
+            j++;
+        }
+    }
+    return n;
+}
 
 static int year_energy_load(pj_ctx *c, const char *region, int year, year_energy *y, pj_err *err)
 {
@@ -1142,6 +1190,7 @@ static int year_energy_load(pj_ctx *c, const char *region, int year, year_energy
         json_decref(o);
     }
     pj_buf_free(&b);
+    if (rc == 0 && y->has_use) rc = year_reporters(c, year, y, err);
     return rc;
 }
 
@@ -1162,7 +1211,7 @@ static const char *year_source_word(const year_energy *y)
                                     : "none";
 }
 
-enum { INT_OK, INT_MISSING, INT_NOT_COMPARABLE, INT_UNDEFINED };
+enum { INT_OK, INT_MISSING, INT_NOT_COMPARABLE, INT_OTHER_REPORTERS, INT_UNDEFINED };
 
 /* The recorded value that leaves the intensity undefined (INT_UNDEFINED): which, of what year,
  * its value row and why. */
@@ -1200,6 +1249,9 @@ static int intensity_case(const year_energy *y1, const year_energy *y0, int year
      * a few organisations' use is no decline */
     *ind = y1->has_ind && y0->has_ind;
     if (!*ind && !(y1->has_use && y0->has_use)) return INT_NOT_COMPARABLE;
+    /* the recorded use of two years compares only when the same reporters recorded it: seven
+     * firms' use against two firms' is no decline (it gave -234.4 %) */
+    if (!*ind && (reporters_only(y1, y0) || reporters_only(y0, y1))) return INT_OTHER_REPORTERS;
     /* the recorded use is more than 0 (every use is); the statistics' total is as typed */
     static const char *const below = "an energy total below 0 gives no intensity";
     if (*ind && y1->ind_value < 0)
@@ -1252,6 +1304,18 @@ static int needs_indicator(const year_energy *y1, int year)
     return y1->has_ind ? year - 1 : year;
 }
 
+/* 422 not_comparable for the recorded use of two years whose reporters differ. */
+static int other_reporters(const year_energy *y1, const year_energy *y0, int year, pj_err *err)
+{
+    return pj_fail(err, 422, "not_comparable", "year",
+                   "the recorded energy use of %d and %d comes from different reporters (%d: %d"
+                   " reporters, %d of them not in %d; %d: %d reporters, %d of them not in %d);"
+                   " enter energy_consumption for both years, or the use of the same reporters,"
+                   " to compare",
+                   year, year - 1, year, y1->nrep, reporters_only(y1, y0), year - 1, year - 1,
+                   y0->nrep, reporters_only(y0, y1), year);
+}
+
 int pj_carbon_intensity(pj_ctx *c, const char *region, int year, pj_jw *w, pj_err *err)
 {
     if (!region) region = PJ_IND_DISTRICT;
@@ -1271,6 +1335,8 @@ int pj_carbon_intensity(pj_ctx *c, const char *region, int year, pj_jw *w, pj_er
                      " enter energy_consumption for %d to compare",
                      year, year - 1, year, year_sources(&y1), year - 1, year_sources(&y0),
                      needs_indicator(&y1, year));
+    else if (rc == INT_OTHER_REPORTERS)
+        rc = other_reporters(&y1, &y0, year, err);
     else if (rc == INT_UNDEFINED)
         rc = intensity_undefined(region, &bad, err);
     else if (rc == INT_OK)
@@ -1348,6 +1414,19 @@ int pj_carbon_intensity_years(pj_ctx *c, const char *region, pj_jw *w, pj_err *e
         pj_jw_kstr(w, "energy_source", year_source_word(y1));
         pj_jw_kstr(w, "previous_energy_source", year_source_word(y0));
         pj_jw_kint(w, "needs_energy_consumption", needs_indicator(y1, years[i]));
+        if (k == INT_OTHER_REPORTERS) { /* both years' use, recorded by different reporters */
+            pj_err e;
+            pj_err_clear(&e);
+            other_reporters(y1, y0, years[i], &e);
+            pj_jw_kstr(w, "why", "different_reporters");
+            pj_jw_kint(w, "reporters", y1->nrep);
+            pj_jw_kint(w, "previous_reporters", y0->nrep);
+            pj_jw_kint(w, "reporters_not_in_previous", reporters_only(y1, y0));
+            pj_jw_kint(w, "previous_reporters_not_in_year", reporters_only(y0, y1));
+            pj_jw_kstr(w, "message", e.message);
+        } else {
+            pj_jw_kstr(w, "why", "different_sources");
+        }
         pj_jw_obj_end(w);
     }
     pj_db_read_end(c->db, started);

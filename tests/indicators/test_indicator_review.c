@@ -197,18 +197,53 @@ TEST_T(carbon_intensity_compares_one_energy_source, 60)
     CHECK_STR(th_err_field(o), "year");
     CHECK(strstr(th_err_message(o), "enter energy_consumption for 2024") != NULL);
     json_decref(o);
-    /* with use recorded in 2023 too, both years compare their recorded use */
+    /* use recorded in 2023 by one of 2024's seven reporters: its use against the seven's is no
+     * decline (it gave a rise of 234 % beside a fall of 99.8 % drawn) */
     json_decref(call(&s, "POST", off, "/api/v1/carbon/energy",
                      "{\"sector\":\"public\",\"period\":\"2023\",\"energy_type\":\"electricity\","
                      "\"quantity\":30000000}",
                      201));
+    o = call(&s, "GET", off, "/api/v1/carbon/intensity?year=2024", NULL, 422);
+    CHECK_STR(th_err_code(o), "not_comparable");
+    CHECK_STR(th_err_field(o), "year");
+    CHECK(strstr(th_err_message(o), "different reporters (2024: 7 reporters, 6 of them not in"
+                                    " 2023; 2023: 1 reporters, 0 of them not in 2024)") != NULL);
+    json_decref(o);
+    o = call(&s, "GET", off, "/api/v1/carbon/intensity/years", NULL, 200);
+    json_t *it, *y24 = NULL;
+    size_t ix;
+    json_array_foreach(json_object_get(o, "items"), ix, it) if (th_int(it, "year") == 2024) y24 =
+        it;
+    CHECK(y24 != NULL);
+    CHECK(json_is_false(json_object_get(y24, "comparable")));
+    CHECK_STR(th_str(y24, "reason"), "not_comparable");
+    CHECK_STR(th_str(y24, "why"), "different_reporters");
+    CHECK_INT(th_int(y24, "reporters"), 7);
+    CHECK_INT(th_int(y24, "previous_reporters"), 1);
+    CHECK_INT(th_int(y24, "reporters_not_in_previous"), 6);
+    CHECK(json_object_get(y24, "decline_rate") == NULL);
+    json_decref(o);
+    /* the same seven reporters in 2023: both years compare their recorded use */
+    json_t *l = call(&s, "GET", off, "/api/v1/carbon/energy?year=2024&limit=500", NULL, 200);
+    json_array_foreach(json_object_get(l, "items"), ix, it)
+    {
+        json_t *org = json_object_get(it, "organisation_id");
+        if (!json_is_integer(org) || strcmp(th_str(it, "period"), "2024-01")) continue;
+        char body[256];
+        snprintf(body, sizeof body,
+                 "{\"organisation_id\":%lld,\"sector\":\"%s\",\"period\":\"2023\","
+                 "\"energy_type\":\"electricity\",\"quantity\":1}",
+                 (long long)json_integer_value(org), th_str(it, "sector"));
+        json_decref(call(&s, "POST", off, "/api/v1/carbon/energy", body, 201));
+    }
+    json_decref(l);
     o = call(&s, "GET", off, "/api/v1/carbon/intensity?year=2024", NULL, 200);
     CHECK_STR(th_str(o, "energy_from"), "sum of energy use");
     json_t *e24 = call(&s, "GET", off, "/api/v1/carbon/emissions?year=2024", NULL, 200);
     json_t *e23 = call(&s, "GET", off, "/api/v1/carbon/emissions?year=2023", NULL, 200);
     double t24 = json_number_value(json_object_get(e24, "total_tce"));
     double t23 = json_number_value(json_object_get(e23, "total_tce"));
-    CHECK_NEAR(t23, 3687.0, 1e-6); /* 30,000,000 kWh × 0.1229 kgce */
+    CHECK_NEAR(t23, 3687.0 + 6 * 0.0001229, 1e-6); /* 30,000,000 kWh × 0.1229 kgce, 6 × 1 kWh */
     CHECK_NEAR(json_number_value(json_object_get(o, "energy_tce")), t24, 1e-6);
     CHECK_NEAR(json_number_value(json_object_get(o, "previous_energy_tce")), t23, 1e-6);
     double i24 = t24 / (550 * 10000.0), i23 = t23 / (519.36768 * 10000.0);

@@ -443,6 +443,8 @@ export default {
       energyTce: 'this year {cur}, last year {prev} tce',
       notComparable: 'Not comparable',
       notComparableWhy: 'The energy of {y1} and {y0} comes from different sources ({y1}: {s1}; {y0}: {s0}); enter the total energy consumption for {need} to compare',
+      notComparableReporters: 'Both years’ energy is the sum of the recorded use, but not of the same reporters ({y1}: {n1}, {o1} of them not in {y0}; {y0}: {n0}, {o0} of them not in {y1}); enter the total energy consumption for both years, or the use of the same reporters, to compare',
+      sourceShort: { indicator: 'bureau total', use: 'recorded use' },
       undefined: 'Not computable',
       undefinedWhy: {
         gdp: 'GDP of {year} is recorded as {value} (value #{id}): energy per GDP cannot be computed for a GDP of 0 or below; correct or delete the value in the indicator data',

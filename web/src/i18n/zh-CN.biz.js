@@ -442,6 +442,8 @@ export default {
       energyTce: '本年 {cur}，上年 {prev} 吨标准煤',
       notComparable: '不可比较',
       notComparableWhy: '{y1} 年与 {y0} 年的能耗来源不同（{y1} 年：{s1}；{y0} 年：{s0}），录入 {need} 年的能源消费总量后才能比较',
+      notComparableReporters: '两年的能耗都是登记用能记录合计，但录入单位不同（{y1} 年 {n1} 个，其中 {o1} 个 {y0} 年没有；{y0} 年 {n0} 个，其中 {o0} 个 {y1} 年没有），录入两年的能源消费总量或同一批单位的用能后才能比较',
+      sourceShort: { indicator: '统计局总量', use: '登记用能合计' },
       undefined: '无法计算',
       undefinedWhy: {
         gdp: '{year} 年地区生产总值录入为 {value}（数值 #{id}）：GDP 为 0 或负数时无法计算单位 GDP 能耗，请在指标数据中更正或删除该数值',

@@ -18,33 +18,52 @@ export function energyMissing(form) {
   return missing;
 }
 
+/** The source of a comparable year's energy (GET /carbon/intensity/years energy_from). */
+export const energySourceOf = (x) => (String(x?.energy_from || '').startsWith('indicator') ? 'indicator' : 'use');
+
 /**
  * The intensity chart (energy per 10,000 yuan of GDP and its decline) of the comparable years
  * of GET /carbon/intensity/years, ascending. The bars start at 0 (a bar's height is its
  * value: a 6.6 % decline must not look like 95 %); the decline is labelled with the API's
- * decline_rate_rounded, the same figure as the header and the table. labels: {intensity,
- * unit, decline}. null when there is nothing to draw.
+ * decline_rate_rounded, the same figure as the header and the table. Each year pair is drawn
+ * from its own energy source (energy_from): a year is never one source's bar beside the next
+ * year's bar of the other (the bureau's total of 2023 beside the sum of a few firms' use of
+ * 2024 drew a fall of 99.8 % while the decline said a rise); when the sources change, the year
+ * is drawn once for each, its label naming the source, in a colour of its source's own series.
+ * labels: {intensity, unit, decline, sources: {indicator, use}}. null when there is nothing.
  */
 export function intensityOption(rows, labels) {
   if (!rows || !rows.length) return null;
-  const pts = new Map(); // year → {v, d}
+  const pts = []; // {year, src, v, d}, in the chart's order
   for (const x of [...rows].sort((a, b) => a.year - b.year)) {
-    if (!pts.has(x.year - 1)) pts.set(x.year - 1, { v: x.previous, d: null });
-    pts.set(x.year, { v: x.intensity, d: x.decline_rate_rounded ?? null });
+    const src = energySourceOf(x);
+    const last = pts[pts.length - 1];
+    if (!last || last.year !== x.year - 1 || last.src !== src) pts.push({ year: x.year - 1, src, v: x.previous, d: null });
+    pts.push({ year: x.year, src, v: x.intensity, d: x.decline_rate_rounded ?? null });
   }
-  const years = [...pts.keys()].sort((a, b) => a - b);
+  const srcs = [...new Set(pts.map((p) => p.src))];
+  const mixed = srcs.length > 1;
+  const name = (s) => (mixed ? `${labels.intensity}（${labels.sources?.[s] ?? s}）` : labels.intensity);
+  const colour = { indicator: '#60a5fa', use: '#f59e0b' };
   return {
     tooltip: { trigger: 'axis' },
     legend: { top: 0 },
-    grid: { left: 60, right: 60, top: 36, bottom: 28 },
-    xAxis: { type: 'category', data: years.map(String) },
+    grid: { left: 60, right: 60, top: 36, bottom: mixed ? 44 : 28 },
+    xAxis: { type: 'category', data: pts.map((p) => (mixed ? `${p.year}\n${labels.sources?.[p.src] ?? p.src}` : String(p.year))) },
     yAxis: [
       { type: 'value', name: labels.unit, min: 0 },
       { type: 'value', name: labels.decline, axisLabel: { formatter: '{value}%' }, splitLine: { show: false } },
     ],
     series: [
-      { name: labels.intensity, type: 'bar', data: years.map((y) => +(+pts.get(y).v).toFixed(4)), itemStyle: { color: '#60a5fa' }, label: { show: true, position: 'top' } },
-      { name: labels.decline, type: 'line', yAxisIndex: 1, data: years.map((y) => pts.get(y).d), itemStyle: { color: '#16a34a' }, label: { show: true, formatter: '{c}%' } },
+      ...srcs.map((s) => ({
+        name: name(s),
+        type: 'bar',
+        stack: 'intensity', // one bar a category: the other source's series is empty there
+        data: pts.map((p) => (p.src === s ? +(+p.v).toFixed(4) : null)),
+        itemStyle: { color: colour[s] },
+        label: { show: true, position: 'top' },
+      })),
+      { name: labels.decline, type: 'line', yAxisIndex: 1, data: pts.map((p) => p.d), itemStyle: { color: '#16a34a' }, label: { show: true, formatter: '{c}%' } },
     ],
   };
 }

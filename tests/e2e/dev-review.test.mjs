@@ -1,0 +1,77 @@
+// Regressions of the district development review, each on a demo server of this file's own
+// (they add indicator values, targets and records that would move the figures other files check).
+// The energy intensity: a year whose energy is the sum of the recorded use compares with the year
+// before only when the same reporters recorded both (two firms' use of 2023 against seven of
+// 2024 said a rise of 234 % and drew a fall of 99.8 %): the page says why it does not compare,
+// and the chart never draws one source's bar beside the other's.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, login, ownServer } from './lib.mjs';
+import { intensityOption } from '../../web/src/utils/carbon.js';
+import zh from '../../web/src/i18n/zh-CN.js';
+
+const LAPTOP = { width: 1366, height: 900 };
+let browser, srv;
+before(async () => {
+  srv = await ownServer({ demo: true, env: { PINGJI_DEMO_ELDERS: '200' } });
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await srv?.stop();
+});
+const ownPage = () => openPage(browser, LAPTOP, { baseURL: srv.base });
+async function apiGet(page, p) {
+  const res = await page.request.get(`${srv.base}/api/v1${p}`);
+  if (!res.ok()) throw new Error(`GET ${p}: ${res.status()} ${await res.text()}`);
+  return res.json();
+}
+async function apiSend(page, method, p, data) {
+  const res = await page.request[method](`${srv.base}/api/v1${p}`, data === undefined ? {} : { data });
+  const body = res.status() === 204 ? null : await res.json();
+  assert.ok(res.ok(), `${method} ${p}: ${res.status()} ${JSON.stringify(body)}`);
+  return body;
+}
+
+test('intensity: the recorded use of other reporters does not compare; the chart keeps each source to itself', { timeout: 120000 }, async () => {
+  const { context, page } = await ownPage();
+  await login(page, 'officer', srv.demoPw);
+  await apiSend(page, 'post', '/indicators/values', { code: 'gdp', period: '2024', value: 560 });
+  // 2024's reporters: the demo's firms and its sector total
+  const uses = (await apiGet(page, '/carbon/energy?year=2024&limit=500')).items.filter((r) => r.period === '2024-01');
+  assert.equal(uses.length, 7);
+  const firms = uses.filter((r) => r.organisation_id != null);
+  for (const r of firms.slice(0, 2)) await apiSend(page, 'post', '/carbon/energy', { organisation_id: r.organisation_id, sector: r.sector, period: '2023', energy_type: 'electricity', quantity: 30000000 });
+  let y24 = (await apiGet(page, '/carbon/intensity/years')).items.find((x) => x.year === 2024);
+  assert.equal(y24.comparable, false);
+  assert.equal(y24.why, 'different_reporters');
+  assert.equal(y24.decline_rate, undefined);
+  await page.goto('/development/carbon');
+  const row = page.getByTestId('intensity-years').locator('.el-table__body-wrapper tr').filter({ hasText: /^2024/ });
+  await row.getByTestId('not-comparable').getByText('不可比较').waitFor();
+  await row.getByText('录入单位不同（2024 年 7 个，其中 5 个 2023 年没有；2023 年 2 个，其中 0 个 2024 年没有）').waitFor();
+
+  // the same reporters in 2023: 2024 compares the recorded use, 2023 the bureau's totals
+  for (const r of uses.slice(2)) await apiSend(page, 'post', '/carbon/energy', { organisation_id: r.organisation_id ?? undefined, sector: r.sector, period: '2023', energy_type: 'electricity', quantity: 30000000 });
+  const rows = (await apiGet(page, '/carbon/intensity/years')).items.filter((x) => x.comparable);
+  y24 = rows.find((x) => x.year === 2024);
+  assert.equal(y24.energy_from, 'sum of energy use');
+  assert.equal(rows.find((x) => x.year === 2023).energy_from, 'indicator energy_consumption');
+  const c = zh.dev.carbon;
+  const option = intensityOption(rows, { intensity: c.intensity, unit: c.intensityUnit, decline: c.decline, sources: c.sourceShort });
+  const bars = option.series.filter((s) => s.type === 'bar');
+  assert.equal(bars.length, 2, 'a bar series for each source');
+  // every category has one bar, of one source; 2023 is drawn once for each source
+  const cats = option.xAxis.data;
+  cats.forEach((_, i) => assert.equal(bars.filter((s) => s.data[i] != null).length, 1, cats[i]));
+  assert.ok(cats.includes(`2023\n${c.sourceShort.indicator}`) && cats.includes(`2023\n${c.sourceShort.use}`), cats.join(' | '));
+  const iUse = cats.indexOf(`2024\n${c.sourceShort.use}`), iPrev = cats.indexOf(`2023\n${c.sourceShort.use}`);
+  const use = bars.find((s) => s.name.includes(c.sourceShort.use));
+  assert.equal(use.data[iPrev], +(+y24.previous).toFixed(4), 'the bar beside 2024 is 2023 of the same source');
+  assert.equal(use.data[iUse], +(+y24.intensity).toFixed(4));
+  await page.reload();
+  await page.getByTestId('carbon-intensity').locator('canvas').first().waitFor();
+  assert.equal(await page.getByTestId('intensity-years').getByTestId('energy-source').filter({ hasText: '登记用能记录合计' }).count(), 1);
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
