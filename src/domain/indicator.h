@@ -52,6 +52,10 @@ int64_t pj_days_from_civil(int y, int m, int d);
     ", 5, 1) = 'Q' THEN 3 * CAST(substr(" col ", 6, 1) AS INTEGER) ELSE CAST(substr(" col          \
     ", 6, 2) AS INTEGER) END) DESC, (CASE WHEN length(" col ") = 4 THEN 12 WHEN substr(" col       \
     ", 5, 1) = 'H' THEN 6 WHEN substr(" col ", 5, 1) = 'Q' THEN 3 ELSE 1 END) DESC"
+/* SQL: the months of the period text in `col` (12, 6, 3 or 1), to match a figure's length. */
+#define PJ_IND_PERIOD_MONTHS(col)                                                                  \
+    "(CASE WHEN length(" col ") = 4 THEN 12 WHEN substr(" col                                      \
+    ", 5, 1) = 'H' THEN 6 WHEN substr(" col ", 5, 1) = 'Q' THEN 3 ELSE 1 END)"
 
 /* ---- derived arithmetic (pure; percentages as numbers, 9.1 means 9.1 %) ---- */
 

@@ -330,16 +330,24 @@ static int d_progress(pj_ctx *c, const pj_derive_args *a, const pj_ind_def *d, c
     if (has_target == 0) pj_period_format(&tp, tps);
     const char *want = has_target == 0 ? tps : NULL;
     if (need(c, d, region, &p, &now, &S, err)) return -1;
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT id, period, value, source, note FROM indicator_targets"
-                               " WHERE indicator_id = ? AND region = ? AND (? IS NULL OR period ="
-                               " ?) ORDER BY " PJ_IND_LATEST_FIRST("period") " LIMIT 1",
-                               err);
+    /* without a target asked for, a level's latest target of the value's length first: a
+     * quarter's target set after the year's would otherwise be picked and the year's value
+     * refused (or, scaled, read as four times as far along); with none of its length, the
+     * latest, refused below as of another length */
+    int months = !want && !strcmp(d->kind, "level") ? pj_period_months(&p) : 0;
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT id, period, value, source, note FROM indicator_targets"
+        " WHERE indicator_id = ? AND region = ? AND (? IS NULL OR period ="
+        " ?) ORDER BY " PJ_IND_PERIOD_MONTHS("period") " = ? DESC,"
+                                                       " " PJ_IND_LATEST_FIRST("period") " LIMIT 1",
+        err);
     if (!s) return -1;
     pj_stmt_int(s, 1, d->id);
     pj_stmt_text(s, 2, region);
     pj_stmt_text(s, 3, want);
     pj_stmt_text(s, 4, want);
+    pj_stmt_int(s, 5, months);
     int rc = pj_stmt_step(s, err);
     if (rc != 1) {
         pj_stmt_done(s);
@@ -739,19 +747,24 @@ static void missing(pj_jw *w, const pj_err *e)
     pj_jw_obj_end(w);
 }
 
-/* The district's latest target of `code` as {target_id, period, value, source, note}; 0 when
- * there is none (then *value is 0). */
-static int dash_target(pj_ctx *c, const char *code, pj_jw *w, double *value, pj_err *err)
+/* The district's latest target of `code` of a period of `months` (0: any) as {target_id,
+ * period, value, source, note}; 0 when there is none (then *value is 0). */
+static int dash_target(pj_ctx *c, const char *code, int months, pj_jw *w, double *value,
+                       pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT t.id, t.period, t.value, t.source, t.note FROM"
-                               " indicator_targets t JOIN indicators i ON i.id = t.indicator_id"
-                               " WHERE i.code = ? AND t.region = ? ORDER BY"
-                               " " PJ_IND_LATEST_FIRST("t.period") " LIMIT 1",
-                               err);
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT t.id, t.period, t.value, t.source, t.note FROM"
+        " indicator_targets t JOIN indicators i ON i.id = t.indicator_id"
+        " WHERE i.code = ? AND t.region = ? AND (? = 0 OR"
+        " " PJ_IND_PERIOD_MONTHS("t.period") " = ?) ORDER BY"
+                                             " " PJ_IND_LATEST_FIRST("t.period") " LIMIT 1",
+        err);
     if (!s) return -1;
     pj_stmt_text(s, 1, code);
     pj_stmt_text(s, 2, PJ_IND_DISTRICT);
+    pj_stmt_int(s, 3, months);
+    pj_stmt_int(s, 4, months);
     int rc = pj_stmt_step(s, err);
     *value = 0;
     if (rc == 1) {
@@ -802,7 +815,7 @@ static int dash_warehouses(pj_ctx *c, pj_jw *w, pj_err *err)
     pj_jw_kstr(w, "period", today);
     pj_jw_knum(w, "current", started);
     pj_jw_key(w, "target");
-    int rc = dash_target(c, "warehouse_area_started", w, &plan, err);
+    int rc = dash_target(c, "warehouse_area_started", 0, w, &plan, err);
     if (rc < 0) return -1;
     if (rc == 0) pj_jw_null(w);
     pj_jw_kstr(w, "value_unit", "m²");
@@ -841,7 +854,7 @@ static int dash_freight(pj_ctx *c, pj_jw *w, pj_err *err)
     pj_jw_kint(w, "reporters", fw.reporters);
     pj_jw_knum(w, "current", fw.annual_t / 10000.0); /* 万吨, as the target */
     pj_jw_key(w, "target");
-    int rc = dash_target(c, "freight_volume", w, &target, err);
+    int rc = dash_target(c, "freight_volume", 12, w, &target, err);
     if (rc < 0) return -1;
     if (rc == 0) pj_jw_null(w);
     pj_jw_kstr(w, "value_unit", "万吨");

@@ -640,18 +640,25 @@ const pj_rec_named pj_lg_kinds[] = {{"parks", &pj_lg_parks},
 
 /* ---- KPIs ---- */
 
-/* The district's latest target of an indicator (the indicators module holds targets). */
-static int target(pj_ctx *c, pj_jw *w, const char *code, double scale, double *out, pj_err *err)
+/* The district's latest target of an indicator (the indicators module holds targets) of a
+ * period of `months` (0: any): a figure of 12 months against a quarter's target would read 4
+ * times as far along. */
+static int target(pj_ctx *c, pj_jw *w, const char *code, int months, double scale, double *out,
+                  pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT t.value, t.period, t.source, t.note, i.unit FROM"
-                               " indicator_targets t JOIN indicators i ON i.id = t.indicator_id"
-                               " WHERE i.code = ? AND t.region = ? ORDER BY"
-                               " " PJ_IND_LATEST_FIRST("t.period") " LIMIT 1",
-                               err);
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT t.value, t.period, t.source, t.note, i.unit FROM"
+        " indicator_targets t JOIN indicators i ON i.id = t.indicator_id"
+        " WHERE i.code = ? AND t.region = ? AND (? = 0 OR"
+        " " PJ_IND_PERIOD_MONTHS("t.period") " = ?) ORDER BY"
+                                             " " PJ_IND_LATEST_FIRST("t.period") " LIMIT 1",
+        err);
     if (!s) return -1;
     pj_stmt_text(s, 1, code);
     pj_stmt_text(s, 2, PJ_IND_DISTRICT);
+    pj_stmt_int(s, 3, months);
+    pj_stmt_int(s, 4, months);
     int rc = pj_stmt_step(s, err);
     pj_jw_key(w, "target");
     *out = 0;
@@ -750,7 +757,7 @@ static int kpi_warehouses(pj_ctx *c, int64_t org, pj_jw *w, pj_err *err)
     pj_jw_knum(w, "started_m2", started);
     pj_jw_knum(w, "total_m2", total);
     pct(w, "started_share_pct", started, total);
-    if (target(c, w, "warehouse_area_started", 1.0, &plan, err)) return -1;
+    if (target(c, w, "warehouse_area_started", 0, 1.0, &plan, err)) return -1;
     pct(w, "started_of_plan_pct", started, plan);
     pct(w, "total_of_plan_pct", total, plan);
     if (counts_by(c, w, "by_automation",
@@ -982,8 +989,8 @@ static int kpi_freight(pj_ctx *c, int64_t org, pj_jw *w, pj_err *err)
     } else {
         pj_jw_null(w);
     }
-    /* the target is in 万吨 (10^4 t) */
-    if (target(c, w, "freight_volume", 10000.0, &target_t, err)) return -1;
+    /* the target is in 万吨 (10^4 t), of a year as the annualised figure */
+    if (target(c, w, "freight_volume", 12, 10000.0, &target_t, err)) return -1;
     pct(w, "progress_pct", fw.annual_t, target_t);
     /* by mode over the same window as the figures above (none before a month is complete) */
     pj_stmt *s =

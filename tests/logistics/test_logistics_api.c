@@ -1104,3 +1104,65 @@ TEST_T(logistics_kpi_scoped_for_enterprise, 90)
     json_decref(k);
     th_stop(&s);
 }
+
+/* Regression: freight progress took the latest target whatever its length. A freight_volume
+ * target for the first quarter of 2036 made the annualised 12 months read 134.04 % of the
+ * quarter's target (33.51 % of the year's) and the dashboard's yearly figure missing (the year's
+ * value against a quarter's target was refused). The figure of a year is measured against the
+ * latest target of a year; a quarter's target stays for a quarter's value. */
+TEST_T(freight_progress_uses_the_latest_target_of_a_year, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    rec_load_demos(&s);
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    json_t *k0 = CALL(&s, "GET", off, "/api/v1/logistics/kpi", NULL, 200);
+    json_t *d0 = CALL(&s, "GET", off, "/api/v1/dashboard", NULL, 200);
+    json_decref(CALL(&s, "POST", off, "/api/v1/indicators/targets",
+                     "{\"code\":\"freight_volume\",\"period\":\"2036Q1\",\"value\":1000}", 201));
+    json_t *k = CALL(&s, "GET", off, "/api/v1/logistics/kpi", NULL, 200);
+    json_t *f0 = obj(k0, "freight"), *f = obj(k, "freight");
+    CHECK_STR(th_str(obj(f, "target"), "period"), "2035");
+    CHECK_NEAR(num(obj(f, "target"), "value"), 40000000, 1e-6);
+    CHECK(num(f, "progress_pct") > 0);
+    CHECK_NEAR(num(f, "progress_pct"), num(f0, "progress_pct"), 1e-9);
+    /* the dashboard: the register's figure and the yearly statistics' both against 2035 */
+    json_t *d = CALL(&s, "GET", off, "/api/v1/dashboard", NULL, 200);
+    static const char *const keys[] = {"freight_register_progress", "freight_progress"};
+    for (int i = 0; i < 2; i++) {
+        json_t *a = NULL, *b = NULL, *it;
+        size_t ix;
+        json_array_foreach(json_object_get(d0, "figures"), ix,
+                           it) if (!strcmp(th_str(it, "key"), keys[i])) a = obj(it, "figure");
+        json_array_foreach(json_object_get(d, "figures"), ix,
+                           it) if (!strcmp(th_str(it, "key"), keys[i])) b = obj(it, "figure");
+        CHECK(a && b);
+        if (!a || !b) continue;
+        CHECK(obj(b, "missing") == NULL);
+        CHECK_STR(th_str(obj(b, "target"), "period"), "2035");
+        CHECK_NEAR(num(b, "rounded"), num(a, "rounded"), 1e-9);
+    }
+    /* a quarter's value is measured against the quarter's target */
+    json_decref(CALL(&s, "POST", off, "/api/v1/indicators/values",
+                     "{\"code\":\"freight_volume\",\"period\":\"2024Q1\",\"value\":250}", 201));
+    json_t *o =
+        CALL(&s, "GET", off,
+             "/api/v1/indicators/derived?fn=progress&code=freight_volume&period=2024Q1", NULL, 200);
+    CHECK_STR(th_str(obj(o, "target"), "period"), "2036Q1");
+    CHECK_NEAR(num(o, "rounded"), 25.0, 1e-9);
+    json_decref(o);
+    /* a half year has no target of its length: refused, not compared with another */
+    json_decref(CALL(&s, "POST", off, "/api/v1/indicators/values",
+                     "{\"code\":\"freight_volume\",\"period\":\"2024H1\",\"value\":500}", 201));
+    o = CALL(&s, "GET", off,
+             "/api/v1/indicators/derived?fn=progress&code=freight_volume&period=2024H1", NULL, 422);
+    CHECK_STR(th_err_code(o), "wrong_period");
+    CHECK(strstr(th_err_message(o), "the target for 2036Q1 (a quarter)") != NULL);
+    json_decref(o);
+    json_decref(k0);
+    json_decref(k);
+    json_decref(d0);
+    json_decref(d);
+    th_stop(&s);
+}
