@@ -102,3 +102,33 @@ test('logistics: freight progress against the latest yearly target, its year nam
   assert.deepEqual(page.problems, []);
   await context.close();
 });
+
+// Warehouses without a plan target: the register's total is no plan. The card said "% of the
+// 5,601,000 m² plan" and the chart drew a plan line at the total; it says no plan target is set
+// and draws no plan line.
+test('logistics: without a warehouse plan target no plan is shown', { timeout: 120000 }, async () => {
+  const { context, page } = await ownPage();
+  await login(page, 'officer', srv.demoPw);
+  const kpi = (await apiGet(page, '/logistics/kpi')).warehouses;
+  await page.goto('/logistics');
+  const card = page.locator('.pj-fig', { has: page.getByTestId('wh-started') });
+  await card.getByText(`占规划 ${formatNumber(kpi.target.value)} m² 的 ${kpi.started_of_plan_pct}%`).waitFor();
+  const chart = page.locator('[role="img"][aria-label^="仓储面积"]').first();
+  await chart.waitFor();
+  assert.match(await chart.getAttribute('aria-label'), /^仓储面积（按状态）与规划 · 规划 /);
+  // the plan target removed
+  const targets = (await apiGet(page, '/indicators/targets?code=warehouse_area_started')).items;
+  for (const tg of targets) await apiSend(page, 'delete', `/indicators/targets/${tg.id}`);
+  const after = (await apiGet(page, '/logistics/kpi')).warehouses;
+  assert.equal(after.target, null);
+  assert.equal(after.started_of_plan_pct, null);
+  await page.reload();
+  await card.getByText('未设定仓储开工面积规划目标').waitFor();
+  assert.equal(await card.getByText(/占规划/).count(), 0);
+  await page.getByTestId('area-title').getByText('仓储面积（按状态，未设定规划目标）').waitFor();
+  const label = await page.locator('[role="img"][aria-label^="仓储面积"]').first().getAttribute('aria-label');
+  assert.ok(!label.includes('规划 '), label);
+  assert.ok(!label.includes(formatNumber(after.total_m2)), label);
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
