@@ -1341,7 +1341,7 @@ static const verb verbs[] = {
      "N]|\n"
      "       energy-add --json J|energy-get ID|energy-update ID --json J|\n"
      "       energy-delete ID [--version N]|\n"
-     "       emissions --year Y [--period P] [--by sector|organisation|energy_type]|\n"
+     "       emissions --year Y [--period P] [--by sector|organisation|energy_type] [--top N]|\n"
      "       intensity --year Y [--region R]|intensity-years [--region R]",
      "Carbon: versioned emission factors, energy use, tonnes CO2e, energy per 10,000 yuan GDP.\n"
      "A use is recorded for a sector (industry, logistics, services, public, agriculture,\n"

@@ -358,9 +358,13 @@ static int year_opt(cli *a)
 static int c_emissions(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 {
     int y = year_opt(a);
-    if (y < 0) return cli_usage("carbon emissions --year YYYY [--period P] [--by B]");
+    int64_t top = 0;
+    if (y < 0 ||
+        (cli_opt(a, "top") && (pj_parse_i64(cli_opt(a, "top"), &top) || top < 1 || top > 500)))
+        return cli_usage("carbon emissions --year YYYY [--period P] [--by B] [--top N]");
     if (cli_opt_enum(a, "by", pj_carbon_groupings)) return 2;
-    return pj_carbon_emissions(&s->ctx, y, cli_opt(a, "period"), cli_opt(a, "by"), w, &s->err);
+    return pj_carbon_emissions(&s->ctx, y, cli_opt(a, "period"), cli_opt(a, "by"), (int)top, w,
+                               &s->err);
 }
 static int c_intensity(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 {

@@ -937,17 +937,45 @@ fail:
     return -1;
 }
 
-#define MAX_GROUPS 500
+#define MAX_GROUPS  500
+#define TOP_DEFAULT 20
 
-/* The emissions over the records of scope u (pj_carbon_emissions: the caller's). */
-static int emissions(pj_ctx *c, int year, const char *period, const char *by, const use_scope *sc,
-                     pj_jw *w, pj_err *err)
+/* A group of the emissions: its key (sector, organisation's name, energy type), organisation id
+ * (by organisation; 0 the use recorded without one), t CO2e and tce; `others` the organisations
+ * beyond the top ones, summed. */
+typedef struct em_group {
+    const char *name;
+    int64_t org;
+    double co2, ce;
+    int others;
+} em_group;
+
+static int by_org_id(const void *a, const void *b)
+{
+    int64_t x = ((const em_group *)a)->org, y = ((const em_group *)b)->org;
+    return (x > y) - (x < y);
+}
+
+/* Most emissions first; of equal emissions the lower id first (a stable answer). */
+static int by_emissions(const void *a, const void *b)
+{
+    const em_group *x = a, *y = b;
+    if (x->co2 != y->co2) return x->co2 < y->co2 ? 1 : -1;
+    return (x->org > y->org) - (x->org < y->org);
+}
+
+/* The emissions over the records of scope u (pj_carbon_emissions: the caller's). By
+ * organisation, the `top` organisations of most emissions and the rest as one group. */
+static int emissions(pj_ctx *c, int year, const char *period, const char *by, int top,
+                     const use_scope *sc, pj_jw *w, pj_err *err)
 {
     int k = -1;
     for (int i = 0; pj_carbon_groupings[i]; i++)
         if (!strcmp(by ? by : "sector", pj_carbon_groupings[i])) k = i;
     if (k < 0)
         return pj_fail(err, 400, "bad_query", "by", "by is sector, organisation or energy_type");
+    if (top && k != 1) return pj_fail(err, 400, "bad_query", "top", "top is for by=organisation");
+    if (!top) top = TOP_DEFAULT;
     /* a period is one of the year's: 2024-01 of 2024; another year's is a contradiction */
     char pers[12];
     pj_period p;
@@ -975,11 +1003,8 @@ static int emissions(pj_ctx *c, int year, const char *period, const char *by, co
      * be split and is counted as left out, so that the total is not read as complete */
     int a0 = period ? pj_period_first_month(&p) : 1, a1 = period ? a0 + pj_period_months(&p) : 13;
     int left_out = 0;
-    const char **gname = pj_arena_calloc(c->arena, MAX_GROUPS, sizeof *gname);
-    int64_t *gorg = pj_arena_calloc(c->arena, MAX_GROUPS, sizeof *gorg);
-    double *gco2 = pj_arena_calloc(c->arena, MAX_GROUPS, sizeof *gco2);
-    double *gce = pj_arena_calloc(c->arena, MAX_GROUPS, sizeof *gce);
-    int ng = 0, rows = 0, rc;
+    em_group *g = NULL;
+    int ng = 0, gcap = 0, rows = 0, rc;
     double tot = 0, totce = 0;
     int started = pj_db_read_begin(c->db);
     /* rows first (the statement cache reuses the conversion's statement) */
@@ -1014,23 +1039,60 @@ static int emissions(pj_ctx *c, int year, const char *period, const char *by, co
     for (int i = 0; i < rows; i++) {
         double t, ce;
         if (pj_carbon_convert(c, u[i].type, u[i].per, u[i].q, &t, &ce, err)) goto fail;
-        /* organisations by id (two may share a name), the rest by their text */
-        int g = 0;
-        while (g < ng && (k == 1 ? gorg[g] != u[i].org : strcmp(gname[g], u[i].key) != 0)) g++;
-        if (g == ng) {
-            if (ng == MAX_GROUPS) {
+        /* organisations by id (two may share a name; summed below), the rest by their text */
+        int j = 0;
+        if (k != 1)
+            while (j < ng && strcmp(g[j].name, u[i].key) != 0) j++;
+        else
+            j = ng;
+        if (j == ng) {
+            if (k != 1 && ng == MAX_GROUPS) {
                 pj_fail(err, 413, "too_many_groups", "by", "more than %d groups", MAX_GROUPS);
                 goto fail;
             }
-            gorg[ng] = u[i].org;
-            gname[ng++] = u[i].key;
+            g = pj_arena_room(c->arena, g, ng, &gcap, sizeof *g, 64);
+            g[ng++] = (em_group){u[i].key, u[i].org, 0, 0, 0};
         }
-        gco2[g] += t;
-        gce[g] += ce;
+        g[j].co2 += t;
+        g[j].ce += ce;
         tot += t;
         totce += ce;
     }
     pj_db_read_end(c->db, started);
+    int orgs = 0, shown = ng, others = 0;
+    if (k == 1 && ng) {
+        /* one group an organisation: the rows by id, summed */
+        qsort(g, (size_t)ng, sizeof *g, by_org_id);
+        int m = 0;
+        for (int i = 0; i < ng; i++) {
+            if (m && g[m - 1].org == g[i].org) {
+                g[m - 1].co2 += g[i].co2;
+                g[m - 1].ce += g[i].ce;
+            } else {
+                g[m++] = g[i];
+            }
+        }
+        ng = m;
+        /* the top organisations by emissions, the use without one (no organisation's) as it is,
+         * the rest summed as one group: the groups still add up to the total */
+        qsort(g, (size_t)ng, sizeof *g, by_emissions);
+        em_group rest = {NULL, 0, 0, 0, 1};
+        shown = 0;
+        for (int i = 0; i < ng; i++) {
+            if (g[i].org) orgs++;
+            if (!g[i].org || orgs <= top) {
+                g[shown++] = g[i];
+            } else {
+                rest.co2 += g[i].co2;
+                rest.ce += g[i].ce;
+                others++;
+            }
+        }
+        if (others) {
+            g = pj_arena_room(c->arena, g, shown, &gcap, sizeof *g, 64);
+            g[shown++] = rest;
+        }
+    }
     pj_jw_obj(w);
     pj_jw_kint(w, "year", year);
     if (period)
@@ -1043,25 +1105,36 @@ static int emissions(pj_ctx *c, int year, const char *period, const char *by, co
     pj_jw_kint(w, "rows_left_out", left_out);
     pj_jw_knum(w, "total_t_co2e", tot);
     pj_jw_knum(w, "total_tce", totce);
+    if (k == 1) {
+        pj_jw_kint(w, "top", top);
+        pj_jw_kint(w, "organisations", orgs);
+        pj_jw_kint(w, "other_organisations", others);
+    }
     pj_jw_key(w, "groups");
     pj_jw_arr(w);
-    for (int g = 0; g < ng; g++) {
+    for (int i = 0; i < shown; i++) {
         pj_jw_obj(w);
         if (k == 1) {
-            /* the use recorded without an organisation (a sector total): key and id null */
-            if (gorg[g]) {
-                pj_jw_kstr(w, "key", gname[g]);
-                pj_jw_kint(w, "organisation_id", gorg[g]);
+            /* the use recorded without an organisation (a sector total): key and id null; the
+             * organisations beyond the top ones: others true, how many */
+            if (g[i].others) {
+                pj_jw_knull(w, "key");
+                pj_jw_knull(w, "organisation_id");
+                pj_jw_kbool(w, "others", 1);
+                pj_jw_kint(w, "organisations", others);
+            } else if (g[i].org) {
+                pj_jw_kstr(w, "key", g[i].name);
+                pj_jw_kint(w, "organisation_id", g[i].org);
             } else {
                 pj_jw_knull(w, "key");
                 pj_jw_knull(w, "organisation_id");
             }
         } else {
-            pj_jw_kstr(w, "key", gname[g]);
+            pj_jw_kstr(w, "key", g[i].name);
         }
-        pj_jw_knum(w, "t_co2e", gco2[g]);
-        pj_jw_knum(w, "tce", gce[g]);
-        pj_jw_knum(w, "share", tot > 0 ? gco2[g] / tot * 100.0 : 0);
+        pj_jw_knum(w, "t_co2e", g[i].co2);
+        pj_jw_knum(w, "tce", g[i].ce);
+        pj_jw_knum(w, "share", tot > 0 ? g[i].co2 / tot * 100.0 : 0);
         pj_jw_obj_end(w);
     }
     pj_jw_arr_end(w);
@@ -1072,11 +1145,11 @@ fail:
     return -1;
 }
 
-int pj_carbon_emissions(pj_ctx *c, int year, const char *period, const char *by, pj_jw *w,
+int pj_carbon_emissions(pj_ctx *c, int year, const char *period, const char *by, int top, pj_jw *w,
                         pj_err *err)
 {
     use_scope u = scope_of(c);
-    return emissions(c, year, period, by, &u, w, err);
+    return emissions(c, year, period, by, top, &u, w, err);
 }
 
 /* One value of an indicator for region and year: 1 found (*v, *id), 0 none, -1 error. */
@@ -1181,7 +1254,7 @@ static int year_energy_load(pj_ctx *c, const char *region, int year, year_energy
     pj_jw tw;
     pj_jw_init(&tw, &b);
     /* the district's total whoever asks: it names no firm, and the dashboard is the same for all */
-    rc = emissions(c, year, NULL, "sector", &scope_all, &tw, err);
+    rc = emissions(c, year, NULL, "sector", 0, &scope_all, &tw, err);
     if (rc == 0) {
         json_t *o = json_loadb(b.data, b.len, 0, NULL);
         y->use = json_number_value(json_object_get(o, "total_tce"));

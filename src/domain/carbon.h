@@ -57,8 +57,10 @@ int pj_carbon_energy_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
 int pj_carbon_energy_delete(pj_ctx *c, int64_t id, int64_t version, pj_err *err);
 
 /* Emissions of the energy use in year (and optionally one period), grouped by sector,
- * organisation or energy_type: {total_t_co2e, total_tce, groups:[…], rows}. */
-int pj_carbon_emissions(pj_ctx *c, int year, const char *period, const char *by, pj_jw *w,
+ * organisation or energy_type: {total_t_co2e, total_tce, groups:[…], rows}. By organisation
+ * the `top` (0: 20) of most emissions, the use without an organisation, and the rest as one
+ * group ({others: true, organisations}); top with another grouping is 400 bad_query. */
+int pj_carbon_emissions(pj_ctx *c, int year, const char *period, const char *by, int top, pj_jw *w,
                         pj_err *err);
 /* Energy per 10,000 yuan of GDP in year and year−1 for region, and its decline rate (%). Energy
  * of both years from one source: the indicator energy_consumption (万吨标准煤) when both years

@@ -231,17 +231,20 @@ static int h_energy_delete(pj_req *r)
 {
     return q_version_delete(r, pj_carbon_energy_delete);
 }
+/* the organisations named by=organisation (the rest are one group) */
+#define MAX_TOP 500
 static int h_emissions(pj_req *r)
 {
-    static const char *const acc[] = {"year", "period", "by", NULL};
+    static const char *const acc[] = {"year", "period", "by", "top", NULL};
     pj_list_filter f;
-    int64_t year = 0;
+    int64_t year = 0, top = 0;
     const char *per = NULL, *by = NULL;
     if (pj_h_filter_params(r, &f, acc) || pj_h_q_int(r, "year", 1900, 2999, &year) ||
-        pj_h_q_str(r, "period", &per) || pj_h_q_str(r, "by", &by))
+        pj_h_q_str(r, "period", &per) || pj_h_q_str(r, "by", &by) ||
+        pj_h_q_int(r, "top", 1, MAX_TOP, &top))
         return -1;
     if (!year) return pj_fail(&r->err, 400, "bad_query", "year", "year is required");
-    return pj_carbon_emissions(&r->ctx, (int)year, per, by, &r->w, &r->err);
+    return pj_carbon_emissions(&r->ctx, (int)year, per, by, (int)top, &r->w, &r->err);
 }
 static int h_intensity(pj_req *r)
 {

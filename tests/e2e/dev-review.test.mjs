@@ -6,8 +6,8 @@
 // and the chart never draws one source's bar beside the other's.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, ownServer } from './lib.mjs';
-import { intensityOption } from '../../web/src/utils/carbon.js';
+import { launch, openPage, login, ownServer, choose } from './lib.mjs';
+import { emissionsOption, intensityOption } from '../../web/src/utils/carbon.js';
 import zh from '../../web/src/i18n/zh-CN.js';
 import { formatNumber } from '../../web/src/utils/format.js';
 
@@ -129,6 +129,39 @@ test('logistics: without a warehouse plan target no plan is shown', { timeout: 1
   const label = await page.locator('[role="img"][aria-label^="仓储面积"]').first().getAttribute('aria-label');
   assert.ok(!label.includes('规划 '), label);
   assert.ok(!label.includes(formatNumber(after.total_m2)), label);
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
+
+// Emissions by organisation: more organisations than a chart holds (the API answered 413 past
+// 500) are the top ones by emissions and the rest as one group keeping the total; the page
+// names that group and says how many it holds.
+test('carbon: emissions by organisation, the top ones and the others as one group', { timeout: 180000 }, async () => {
+  const { context, page } = await ownPage();
+  await login(page, 'officer', srv.demoPw);
+  const used = new Set((await apiGet(page, '/carbon/energy?year=2024&limit=500')).items.map((r) => r.organisation_id));
+  const orgs = (await apiGet(page, '/organisations?limit=100')).items.filter((o) => !used.has(o.id)).slice(0, 20);
+  assert.equal(orgs.length, 20);
+  for (const [i, o] of orgs.entries()) await apiSend(page, 'post', '/carbon/energy', { organisation_id: o.id, sector: 'industry', period: '2024', energy_type: 'electricity', quantity: 1000 * (i + 1) });
+  const em = await apiGet(page, '/carbon/emissions?year=2024&by=organisation');
+  assert.equal(em.organisations, 26);
+  assert.equal(em.other_organisations, 6);
+  const rest = em.groups.find((g) => g.others);
+  assert.equal(rest.organisations, 6);
+  const sum = em.groups.reduce((a, g) => a + g.t_co2e, 0);
+  assert.ok(Math.abs(sum - em.total_t_co2e) < 1e-6, `${sum} ${em.total_t_co2e}`);
+  const names = emissionsOption(em.groups, (k, g) => (g.others ? zh.dev.carbon.othersGroup.replace('{n}', g.organisations) : k ?? zh.dev.carbon.noOrgGroup)).yAxis.data;
+  assert.ok(names.includes('其余 6 家单位'), names.join(' | '));
+  await page.goto('/development/carbon?year=2024');
+  const card = page.getByTestId('carbon-emissions');
+  await card.getByText(/^合计 /).waitFor();
+  const groupBy = card.locator('.el-select', { has: page.getByRole('combobox', { name: '分组' }) });
+  await choose(page, groupBy, '按企业');
+  await card.getByTestId('emissions-top').getByText('录入用能的 26 家单位中排放最多的 20 家；其余 6 家合为一组').waitFor();
+  await card.locator('.pj-chart canvas').first().waitFor();
+  // a bar pair a group: the chart is tall enough for its 22 groups
+  const box = await card.locator('.pj-chart').boundingBox();
+  assert.ok(box.height >= 22 * 30, String(box.height));
   assert.deepEqual(page.problems, []);
   await context.close();
 });

@@ -1117,3 +1117,76 @@ TEST_T(carbon_intensity_undefined_for_negative_energy_and_zero_gdp, 60)
     intensity_undefined(&s, view, 2025, "energy_consumption", 2024, e24);
     th_stop(&s);
 }
+
+/* Regression: the emissions by organisation answered 413 too_many_groups once more than 500
+ * organisations had recorded use in a year (the demo's registry has 3013). By organisation the
+ * answer is the top organisations by emissions (top, 20 by default) and the rest as one group
+ * ({others: true, organisations}) whose sum keeps the total. */
+TEST_T(carbon_emissions_by_organisation_top_and_others, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    th_demo(&s, pj_indicators_demo);
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    /* 600 organisations, each with 2023's electricity: organisation i uses i × 1000 kWh */
+    th_sql_exec(&s, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i <"
+                    " 600) INSERT INTO organisations (id, name, type, created_at, updated_at)"
+                    " SELECT 900000 + i, '用能企业' || i, 'enterprise', 0, 0 FROM n");
+    th_sql_exec(&s, "INSERT INTO energy_use (organisation_id, sector, period, year, energy_type,"
+                    " quantity, source, created_at, created_by, updated_at) SELECT id,"
+                    " 'industry', '2023', 2023, 'electricity', (id - 900000) * 1000.0, 'manual',"
+                    " 0, 't', 0 FROM organisations WHERE id > 900000");
+    json_t *o =
+        call(&s, "GET", off, "/api/v1/carbon/emissions?year=2023&by=organisation", NULL, 200);
+    json_t *groups = json_object_get(o, "groups");
+    CHECK_INT(th_int(o, "rows"), 600);
+    CHECK_INT(th_int(o, "top"), 20);
+    CHECK_INT(th_int(o, "organisations"), 600);
+    CHECK_INT(th_int(o, "other_organisations"), 580);
+    CHECK_INT(json_array_size(groups), 21);
+    /* most emissions first: organisation 600, 599, … 581; then the others */
+    double sum = 0, share = 0;
+    for (size_t i = 0; i < json_array_size(groups); i++) {
+        json_t *g = json_array_get(groups, i);
+        sum += num(g, "t_co2e");
+        share += num(g, "share");
+        if (i < 20) CHECK_INT(th_int(g, "organisation_id"), 900600 - (long long)i);
+    }
+    CHECK_STR(th_str(json_array_get(groups, 0), "key"), "用能企业600");
+    json_t *rest = json_array_get(groups, 20);
+    CHECK(json_is_true(json_object_get(rest, "others")));
+    CHECK(json_is_null(json_object_get(rest, "key")));
+    CHECK(json_is_null(json_object_get(rest, "organisation_id")));
+    CHECK_INT(th_int(rest, "organisations"), 580);
+    /* organisations 1 … 580: 580 × 581 / 2 × 1000 kWh × 0.581 kg */
+    CHECK_NEAR(num(rest, "t_co2e"), 580.0 * 581 / 2 * 1000 * 0.581 / 1000, 1e-6);
+    CHECK_NEAR(sum, num(o, "total_t_co2e"), 1e-6);
+    CHECK_NEAR(share, 100, 1e-9);
+    json_decref(o);
+    /* top asked for; the use without an organisation stays its own group */
+    json_decref(call(&s, "POST", off, "/api/v1/carbon/energy",
+                     "{\"sector\":\"public\",\"period\":\"2023\",\"energy_type\":\"electricity\","
+                     "\"quantity\":5}",
+                     201));
+    o = call(&s, "GET", off, "/api/v1/carbon/emissions?year=2023&by=organisation&top=3", NULL, 200);
+    groups = json_object_get(o, "groups");
+    CHECK_INT(json_array_size(groups), 5);
+    CHECK_INT(th_int(o, "other_organisations"), 597);
+    int none = 0;
+    for (size_t i = 0; i < json_array_size(groups); i++) {
+        json_t *g = json_array_get(groups, i);
+        none +=
+            json_is_null(json_object_get(g, "organisation_id")) && !json_object_get(g, "others");
+    }
+    CHECK_INT(none, 1);
+    json_decref(o);
+    /* top is a count of organisations, and only by organisation */
+    refused(&s, "GET", off, "/api/v1/carbon/emissions?year=2023&by=organisation&top=0", NULL, 400,
+            "bad_query", "top");
+    refused(&s, "GET", off, "/api/v1/carbon/emissions?year=2023&by=organisation&top=501", NULL, 400,
+            "bad_query", "top");
+    refused(&s, "GET", off, "/api/v1/carbon/emissions?year=2023&by=sector&top=3", NULL, 400,
+            "bad_query", "top");
+    th_stop(&s);
+}

@@ -477,6 +477,8 @@ export default {
       sourceHint: 'e.g. the utility bill',
       recorded: 'Recorded: {t} t CO₂e, {tce} tce',
       noOrgGroup: '(no organisation)',
+      othersGroup: 'The other organisation | The other {n} organisations',
+      topOrgs: 'Organisations by emissions: the top {top} of {n} that recorded use, the other {others} summed as one group',
       required: 'Required',
       quantityRequired: 'Enter a quantity above 0',
       choose: 'Choose',

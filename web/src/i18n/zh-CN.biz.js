@@ -476,6 +476,8 @@ export default {
       sourceHint: '如：电力公司账单',
       recorded: '已录入：{t} 吨 CO₂e，{tce} 吨标准煤',
       noOrgGroup: '（未关联单位）',
+      othersGroup: '其余 {n} 家单位',
+      topOrgs: '录入用能的 {n} 家单位中排放最多的 {top} 家；其余 {others} 家合为一组',
       required: '请选择或填写',
       quantityRequired: '请填写大于 0 的用量',
       choose: '请选择',

@@ -69,9 +69,10 @@ export function intensityOption(rows, labels) {
 }
 
 /**
- * The emissions chart: one bar pair (t CO₂e, tce) a group of GET /carbon/emissions. name(key)
- * is the group's label (a sector's or energy type's name; by organisation the key is the
- * organisation's name, null for the use recorded without one). null when there is nothing.
+ * The emissions chart: one bar pair (t CO₂e, tce) a group of GET /carbon/emissions. name(key,
+ * group) is the group's label (a sector's or energy type's name; by organisation the key is the
+ * organisation's name, null for the use recorded without one and for the organisations beyond
+ * the top ones, `others: true` with their count in `organisations`). null when there is nothing.
  */
 export function emissionsOption(groups, name) {
   if (!groups || !groups.length) return null;
@@ -80,7 +81,7 @@ export function emissionsOption(groups, name) {
     legend: { top: 0 },
     grid: { left: 110, right: 50, top: 30, bottom: 24 },
     xAxis: { type: 'value' },
-    yAxis: { type: 'category', data: groups.map((x) => name(x.key)) },
+    yAxis: { type: 'category', data: groups.map((x) => name(x.key, x)) },
     series: [
       { name: 't CO₂e', type: 'bar', data: groups.map((x) => +(+x.t_co2e).toFixed(1)), itemStyle: { color: '#64748b' } },
       { name: 'tce', type: 'bar', data: groups.map((x) => +(+x.tce).toFixed(1)), itemStyle: { color: '#16a34a' } },
