@@ -477,10 +477,9 @@ const pj_rec_kind pj_lg_tenants = {
 static int freight_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body,
                          const json_t *row, pj_err *err)
 {
-    (void)c;
     (void)k;
-    (void)id;
-    json_t *m = json_object_get(row, "month");
+    json_t *m = json_object_get(row, "month"), *o = json_object_get(row, "organisation_id"),
+           *md = json_object_get(row, "mode");
     char today[11];
     pj_rec_today(today);
     today[7] = 0;
@@ -489,7 +488,50 @@ static int freight_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *bo
         return pj_fail(err, 422, "invalid_value", "month",
                        "freight is recorded after the month: %s is not over (today is %s)",
                        json_string_value(m), today);
-    return 0;
+    if (!json_is_integer(o) || !json_is_string(m)) return 0;
+    int64_t org = json_integer_value(o);
+    /* a township officer records the freight of its township's organisations (the park being
+     * its township's says nothing of whose freight it is) */
+    if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER) {
+        pj_stmt *s =
+            pj_db_prepare(c->db, "SELECT township_id FROM organisations WHERE id = ?", err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, org);
+        int rc = pj_stmt_step(s, err);
+        int64_t town = rc == 1 ? pj_col_int(s, 0) : 0;
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+        if (!c->actor.township_id || town != c->actor.township_id)
+            return pj_fail(err, 403, "forbidden", "organisation_id",
+                           "a township officer records freight only for organisations of its"
+                           " township; organisation %lld is not",
+                           (long long)org);
+    }
+    /* an organisation's freight of a month and mode is recorded once, whichever park it names:
+     * counted twice it would double its own and the district's tonnes for one reporter */
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT f.id, COALESCE(p.name, '') FROM lg_freight f LEFT JOIN"
+                               " lg_parks p ON p.id = f.park_id WHERE f.organisation_id = ? AND"
+                               " f.month = ? AND f.mode = ? AND f.id <> ? ORDER BY f.id LIMIT 1",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, org);
+    pj_stmt_text(s, 2, json_string_value(m));
+    pj_stmt_text(s, 3, json_is_string(md) ? json_string_value(md) : "road");
+    pj_stmt_int(s, 4, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) {
+        int64_t other = pj_col_int(s, 0);
+        const char *park = pj_col_text(s, 1);
+        rc = pj_fail(err, 409, "conflict", "organisation_id",
+                     "organisation %lld's %s freight of %s is recorded already: freight record"
+                     " %lld%s%s%s; correct that record instead",
+                     (long long)org, json_is_string(md) ? json_string_value(md) : "road",
+                     json_string_value(m), (long long)other, *park ? " (park " : "", park,
+                     *park ? ")" : "");
+    }
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : 0;
 }
 
 static const pj_rec_field freight_fields[] = {

@@ -1166,3 +1166,71 @@ TEST_T(freight_progress_uses_the_latest_target_of_a_year, 90)
     json_decref(d);
     th_stop(&s);
 }
+
+/* Regression: one organisation's freight of a month and mode could be recorded twice, in two
+ * parks (the unique key holds the park), and both counted in its own and the district's total
+ * while the reporters said one; and a township officer could attribute freight to any
+ * organisation. A second record of the same organisation, month and mode is 409 naming the
+ * first; a township officer records freight for its township's organisations only. */
+TEST_T(freight_of_an_organisation_is_recorded_once_and_by_its_township, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    rec_load_demos(&s);
+    char off[80], town[80], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    long long first = th_sql_int(&s, "SELECT id FROM lg_freight WHERE organisation_id = 1 AND"
+                                     " month = '2024-03' AND mode = 'road'");
+    long long other_park = th_sql_int(&s, "SELECT MAX(id) FROM lg_parks WHERE id <> (SELECT"
+                                          " park_id FROM lg_freight WHERE organisation_id = 1 AND"
+                                          " month = '2024-03' AND mode = 'road')");
+    CHECK(first > 0 && other_park > 0);
+    json_t *k0 = CALL(&s, "GET", off, "/api/v1/logistics/kpi", NULL, 200);
+    char body[256];
+    snprintf(body, sizeof body,
+             "{\"park_id\":%lld,\"organisation_id\":1,\"month\":\"2024-03\",\"mode\":\"road\","
+             "\"tonnes\":327073}",
+             other_park);
+    th_fingerprint(&s, fp0, sizeof fp0);
+    json_t *o = CALL(&s, "POST", off, "/api/v1/logistics/freight", body, 409);
+    CHECK_STR(th_err_code(o), "conflict");
+    CHECK_STR(th_err_field(o), "organisation_id");
+    char want[64];
+    snprintf(want, sizeof want, "freight record %lld (park ", first);
+    CHECK(strstr(th_err_message(o), want) != NULL);
+    json_decref(o);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    /* the same month by another mode is another record */
+    snprintf(body, sizeof body,
+             "{\"park_id\":%lld,\"organisation_id\":1,\"month\":\"2024-03\",\"mode\":\"rail\","
+             "\"tonnes\":10}",
+             other_park);
+    json_decref(CALL(&s, "POST", off, "/api/v1/logistics/freight", body, 201));
+    json_t *k = CALL(&s, "GET", off, "/api/v1/logistics/kpi", NULL, 200);
+    CHECK_INT(th_int(obj(k, "freight"), "last_12_months_t"),
+              th_int(obj(k0, "freight"), "last_12_months_t") + 10);
+    json_decref(k);
+    json_decref(k0);
+    /* a township officer: a park of its township, an organisation of another township */
+    th_sql_exec(&s, "UPDATE lg_parks SET township_id = (SELECT township_id FROM users WHERE"
+                    " username = 'jinhaihu') WHERE id = (SELECT MAX(id) FROM lg_parks)");
+    long long park = th_sql_int(&s, "SELECT MAX(id) FROM lg_parks");
+    snprintf(body, sizeof body,
+             "{\"park_id\":%lld,\"organisation_id\":2,\"month\":\"2023-05\",\"tonnes\":5}", park);
+    th_fingerprint(&s, fp0, sizeof fp0);
+    o = CALL(&s, "POST", town, "/api/v1/logistics/freight", body, 403);
+    CHECK_STR(th_err_code(o), "forbidden");
+    CHECK_STR(th_err_field(o), "organisation_id");
+    json_decref(o);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    /* its township's organisation, and the park's freight as a whole: recorded */
+    th_sql_exec(&s, "UPDATE organisations SET township_id = (SELECT township_id FROM users WHERE"
+                    " username = 'jinhaihu') WHERE id = 2");
+    json_decref(CALL(&s, "POST", town, "/api/v1/logistics/freight", body, 201));
+    snprintf(body, sizeof body, "{\"park_id\":%lld,\"month\":\"2023-05\",\"tonnes\":5}", park);
+    json_decref(CALL(&s, "POST", town, "/api/v1/logistics/freight", body, 201));
+    th_stop(&s);
+}
