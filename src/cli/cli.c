@@ -1295,7 +1295,7 @@ static const verb verbs[] = {
      "plan --scenario FILE.json [--out RESULT.json] [--progress] [--force]|\n"
      "     list [--status S] [--limit N] [--cursor N]|\n"
      "     show ID|"
-     "adopt ID|close ID --reason R|compare A B|\n"
+     "adopt ID [--confirm]|close ID --reason R|compare A B|\n"
      "     ship ID --store S --site F --category C --quantity Q|\n"
      "     void-shipment ID SID --reason R",
      "Emergency plans (应急规划): which facilities to convert, who goes where, supplies and the\n"
@@ -1305,6 +1305,8 @@ static const verb verbs[] = {
      "taken off the store's stock lines (soonest expiry first), no longer held off later plans.\n"
      "void-shipment voids shipment SID recorded in error (reason R): its quantity goes back on\n"
      "the stock lines it came from (a new line for one deleted since) and it counts no more.\n"
+     "adopt is refused (teams_busy) while conversions under way still need teams the plan's\n"
+     "schedule takes as free, unless --confirm adopts it as it is.\n"
      "--out RESULT.json is made new, readable by you only (0600); an existing file is refused\n"
      "(before the plan is saved) unless --force replaces it (at once, whole); never the\n"
      "database, a directory or a symbolic link. list prints a page of 500 (--limit N: 1 to\n"

@@ -1,4 +1,5 @@
-/* The planner's verb: pingji plan --scenario FILE.json | list | show ID | adopt ID | close ID |
+/* The planner's verb: pingji plan --scenario FILE.json | list | show ID | adopt ID [--confirm] |
+ * close ID |
  * compare A B | ship ID --store S --site F --category C --quantity Q |
  * void-shipment ID SID --reason R */
 #include <errno.h>
@@ -366,12 +367,16 @@ static void print_plan(json_t *plan)
         }
         printf("\n");
     }
-    /* a draft's teams that conversions under way still need: the schedule took them as free */
+    /* a draft's teams that conversions under way still need: the schedule took them as free;
+     * an adopted plan's as they were when it was adopted (confirmed then) */
+    const char *st = json_string_value(json_object_get(plan, "status"));
+    int draft = st && !strcmp(st, "draft");
     json_array_foreach(json_object_get(plan, "teams_busy"), i, e)
     {
-        printf("TEAMS BUSY: %s: %lld given, conversions under way still need up to %lld of them (",
-               json_string_value(json_object_get(e, "team_type")),
-               (long long)json_integer_value(json_object_get(e, "given")),
+        printf("TEAMS BUSY%s: %s: %lld given, conversions under way still need%s up to %lld of"
+               " them (",
+               draft ? "" : " WHEN ADOPTED", json_string_value(json_object_get(e, "team_type")),
+               (long long)json_integer_value(json_object_get(e, "given")), draft ? "" : "ed",
                (long long)json_integer_value(json_object_get(e, "needed")));
         json_t *cv;
         size_t k;
@@ -388,8 +393,14 @@ static void print_plan(json_t *plan)
             printf(": %lld %s to do, %lld %s", steps, steps == 1 ? "step" : "steps", teams,
                    teams == 1 ? "team" : "teams");
         }
-        printf("); the schedule takes all %lld as free: lower the teams and plan again\n",
-               (long long)json_integer_value(json_object_get(e, "given")));
+        if (draft)
+            printf("); the schedule takes all %lld as free: lower the teams and plan again"
+                   " (adopting it as it is needs --confirm)\n",
+                   (long long)json_integer_value(json_object_get(e, "given")));
+        else
+            printf("); the schedule took all %lld as free: its sites may be ready later than it"
+                   " says\n",
+                   (long long)json_integer_value(json_object_get(e, "given")));
     }
 }
 
@@ -497,9 +508,10 @@ int cli_plan(cli *a)
     const char *sub = a->npos > 1 ? a->pos[1] : NULL;
     int64_t id = 0, id2 = 0;
     if (!sub && !cli_opt(a, "scenario"))
-        return cli_usage("plan --scenario FILE.json [--out F] [--progress] | list | show ID | "
-                         "adopt ID | close ID --reason R | compare A B | ship ID --store S "
-                         "--site F --category C --quantity Q | void-shipment ID SID --reason R");
+        return cli_usage(
+            "plan --scenario FILE.json [--out F] [--progress] | list | show ID | "
+            "adopt ID [--confirm] | close ID --reason R | compare A B | ship ID --store S "
+            "--site F --category C --quantity Q | void-shipment ID SID --reason R");
     if (sub && strcmp(sub, "list") && strcmp(sub, "show") && strcmp(sub, "adopt") &&
         strcmp(sub, "close") && strcmp(sub, "compare") && strcmp(sub, "ship") &&
         strcmp(sub, "void-shipment"))
@@ -563,9 +575,12 @@ int cli_plan(cli *a)
             rc = pj_plan_list(&s.ctx, cli_opt(a, "status"), 0, cursor, limit, &w, &s.err);
         else if (!strcmp(sub, "show"))
             rc = pj_plan_get(&s.ctx, id, &w, &s.err);
-        else if (!strcmp(sub, "adopt"))
-            rc = pj_plan_adopt(&s.ctx, id, NULL, &w, &s.err);
-        else if (!strcmp(sub, "close"))
+        else if (!strcmp(sub, "adopt")) {
+            /* --confirm: adopted though teams it takes as free are at work elsewhere */
+            json_t *body = cli_opt(a, "confirm") ? json_pack("{s:b}", "confirm", 1) : NULL;
+            rc = pj_plan_adopt(&s.ctx, id, body, &w, &s.err);
+            json_decref(body);
+        } else if (!strcmp(sub, "close"))
             rc = pj_plan_close(&s.ctx, id, scenario, &w, &s.err);
         else if (!strcmp(sub, "ship"))
             rc = pj_plan_ship(&s.ctx, id, scenario, &w, &s.err);

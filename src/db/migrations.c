@@ -951,6 +951,11 @@ const pj_migration pj_migrations[] = {
      "ALTER TABLE plan_shipments ADD COLUMN voided_by TEXT;"
      "ALTER TABLE plan_shipments ADD COLUMN void_reason TEXT;"
      "ALTER TABLE plan_shipments ADD COLUMN void_lines_json TEXT;"},
+    /* an adopted plan keeps the teams that were still at work on conversions under way when it
+     * was adopted (its teams_busy then, confirmed by the adopter; '[]' when none): recomputed
+     * later they would be the plan's own conversions' or none. Plans adopted before: null */
+    {307, "planner: an adopted plan keeps the teams busy elsewhere at its adoption",
+     "ALTER TABLE plans ADD COLUMN teams_busy_json TEXT;"},
     {430,
      "agri-tech: labs, innovation-port projects and milestones, doctor farms, experts,"
      " greenhouse sections, research results and their transfer to farms",

@@ -148,23 +148,17 @@ static int conversions_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     " FROM plan_shipments sh WHERE sh.plan_id = p.id AND sh.voided_at IS NULL)) ELSE"              \
     " p.result_json END"
 
-/* A draft's teams already at work: the teams the request gives are taken as free from minute 0
- * by the schedule, while live conversions under way (converting, or restoring) may still have
+/* The teams already at work: the teams the request gives are taken as free from minute 0 by
+ * the schedule, while live conversions under way (converting, or restoring) may still have
  * steps of their open phase not done that need teams of those types — an earlier adopted plan's
  * conversions, or one started by hand. Per team type the request gives (at least one team) and
  * such steps need: `team_type`, `given`, `needed` (the conversions' `teams` summed) and
  * `conversions` (`conversion_id`, `facility_id`, `facility_name`, `plan_id` or null, `state`,
- * `steps` not done, `teams`: the most one of those steps needs), by id. As it is now, for a
- * draft only (an adopted plan's teams are at work on its own conversions): `[]` otherwise. */
-static int teams_busy_render(pj_ctx *c, const char *status, const char *request, pj_jw *w,
-                             pj_err *err)
+ * `steps` not done, `teams`: the most one of those steps needs), by id, as it is now: the
+ * array, `[]` when none. */
+static int teams_busy_write(pj_ctx *c, const char *request, pj_jw *w, pj_err *err)
 {
-    pj_jw_key(w, "teams_busy");
     pj_jw_arr(w);
-    if (strcmp(status, "draft")) {
-        pj_jw_arr_end(w);
-        return 0;
-    }
     pj_stmt *s = pj_db_prepare(
         c->db,
         "WITH given AS (SELECT t.key AS team_type, t.value AS n FROM json_each(?1, '$.teams') t"
@@ -222,17 +216,55 @@ static int teams_busy_render(pj_ctx *c, const char *status, const char *request,
     return rc < 0 ? -1 : 0;
 }
 
+/* The plan's `teams_busy`: a draft's as it is now; an adopted (or closed) plan's as it was at
+ * its adoption (`stored`: kept then, the adopter having confirmed it; recomputed now they
+ * would be its own conversions' or none), `[]` for one adopted before it was kept; `[]` for a
+ * plan solving or failed. */
+static int teams_busy_render(pj_ctx *c, const char *status, const char *request, const char *stored,
+                             pj_jw *w, pj_err *err)
+{
+    pj_jw_key(w, "teams_busy");
+    if (!strcmp(status, "draft")) return teams_busy_write(c, request, w, err);
+    if (stored && (!strcmp(status, "adopted") || !strcmp(status, "closed")))
+        pj_jw_raw(w, stored);
+    else {
+        pj_jw_arr(w);
+        pj_jw_arr_end(w);
+    }
+    return 0;
+}
+
+/* The teams busy for request as JSON text (in c's arena), or NULL with err. */
+static char *teams_busy_text(pj_ctx *c, const char *request, pj_err *err)
+{
+    pj_buf b;
+    pj_buf_init(&b, 1 << 20);
+    pj_jw w;
+    pj_jw_init(&w, &b);
+    char *out = NULL;
+    if (teams_busy_write(c, request, &w, err) == 0) {
+        if (b.overflow)
+            pj_fail(err, 500, "internal", "", "the teams at work are larger than 1 MiB");
+        else
+            out = pj_arena_strndup(c->arena, b.data ? b.data : "", b.len);
+    }
+    pj_buf_free(&b);
+    return out;
+}
+
 static int plan_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
     int rd = pj_db_read_begin(c->db);
-    pj_stmt *s = pj_db_prepare(
-        c->db, "SELECT " PLAN_COLS ", request_json, " RESULT_SHIPPED " FROM plans p WHERE id = ?",
-        err);
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT " PLAN_COLS ", request_json, " RESULT_SHIPPED
+                               ", teams_busy_json FROM plans p"
+                               " WHERE id = ?",
+                               err);
     int rc = -1;
     if (!s) goto out;
     pj_stmt_int(s, 1, id);
     rc = pj_stmt_step(s, err);
-    const char *status = "", *request = "{}";
+    const char *status = "", *request = "{}", *busy = NULL;
     if (rc == 1) {
         pj_jw_obj(w);
         head_render(s, w);
@@ -242,6 +274,7 @@ static int plan_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         pj_jw_raw(w, pj_col_text(s, 24));
         status = pj_arena_strdup(c->arena, pj_col_text(s, 4));
         request = pj_arena_strdup(c->arena, pj_col_text(s, 23));
+        if (!pj_col_is_null(s, 25)) busy = pj_arena_strdup(c->arena, pj_col_text(s, 25));
     }
     pj_stmt_done(s);
     if (rc < 0) goto out;
@@ -250,7 +283,7 @@ static int plan_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         goto out;
     }
     rc = conversions_render(c, id, w, err);
-    if (rc == 0) rc = teams_busy_render(c, status, request, w, err);
+    if (rc == 0) rc = teams_busy_render(c, status, request, busy, w, err);
     pj_jw_obj_end(w);
 out:
     pj_db_read_end(c->db, rd);
@@ -936,22 +969,60 @@ static int plan_found_at(int rc, int64_t id, int64_t version, int64_t cur, pj_er
     return 0;
 }
 
+/* -1 with 409 teams_busy (field confirm) naming per team type what is given and what the
+ * conversions under way still need (busy: teams_busy_write's text, not empty). */
+static int teams_busy_refuse(int64_t id, const char *busy, pj_err *err)
+{
+    json_t *a = json_loads(busy, 0, NULL), *b;
+    char list[320] = "", types[160] = "";
+    size_t i, n = 0, nconv = 0;
+    json_array_foreach(a, i, b)
+    {
+        const char *type = json_string_value(json_object_get(b, "team_type"));
+        size_t k = json_array_size(json_object_get(b, "conversions"));
+        nconv += k;
+        n = strlen(list);
+        snprintf(list + n, sizeof list - n,
+                 "%s%s: %lld given, conversions under way still need up"
+                 " to %lld (%zu %s)",
+                 i ? "; " : "", type ? type : "?",
+                 (long long)json_integer_value(json_object_get(b, "given")),
+                 (long long)json_integer_value(json_object_get(b, "needed")), k,
+                 k == 1 ? "conversion" : "conversions");
+        n = strlen(types);
+        snprintf(types + n, sizeof types - n, "%s%s", i ? "," : "", type ? type : "?");
+    }
+    pj_fail(err, 409, "teams_busy", "confirm",
+            "plan %lld: teams are still at work on conversions under way (%s); its schedule takes"
+            " them as free, so its sites may be ready later than it says: confirm to adopt it as"
+            " it is (\"confirm\": true), or lower the teams and plan again",
+            (long long)id, list);
+    pj_err_detail_str(err, "team_types", types);
+    pj_err_detail(err, "conversions", (long long)nconv);
+    json_decref(a);
+    return -1;
+}
+
 int pj_plan_adopt(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
 {
-    static const char *const fields[] = {"version", NULL};
+    static const char *const fields[] = {"version", "confirm", NULL};
     int64_t version = 0;
+    int confirm = 0;
     if (may_write(c, 1, err)) return -1;
     if (body && (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
-                 pj_in_int(body, "version", 0, 1, INT64_MAX, &version, err) < 0))
+                 pj_in_int(body, "version", 0, 1, INT64_MAX, &version, err) < 0 ||
+                 pj_in_bool(body, "confirm", 0, &confirm, err) < 0))
         return -1;
     if (pj_db_begin(c->db, err)) return -1;
     json_t *res = NULL;
-    pj_stmt *s = pj_db_prepare(
-        c->db, "SELECT status, version, scenario, result_json, role FROM plans WHERE id = ?", err);
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT status, version, scenario, result_json, role, request_json"
+                               " FROM plans WHERE id = ?",
+                               err);
     if (!s) goto fail;
     pj_stmt_int(s, 1, id);
     int rc = pj_stmt_step(s, err);
-    const char *status = "", *scenario = "", *role = "";
+    const char *status = "", *scenario = "", *role = "", *request = "{}";
     int64_t cur = 0;
     if (rc == 1) {
         status = pj_arena_strdup(c->arena, pj_col_text(s, 0));
@@ -959,6 +1030,7 @@ int pj_plan_adopt(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         scenario = pj_arena_strdup(c->arena, pj_col_text(s, 2));
         res = json_loads(pj_col_text(s, 3), 0, NULL);
         role = pj_arena_strdup(c->arena, pj_col_text(s, 4));
+        request = pj_arena_strdup(c->arena, pj_col_text(s, 5));
     }
     pj_stmt_done(s);
     if (plan_found_at(rc, id, version, cur, err)) goto fail;
@@ -982,6 +1054,10 @@ int pj_plan_adopt(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     }
     char *before = pj_render_to_string(c, id, plan_head, err), *after;
     if (!before) goto fail;
+    /* the teams still at work on conversions under way, as now, before this plan's own start:
+     * its schedule took them as free; checked once nothing else refuses the adoption */
+    const char *busy = teams_busy_text(c, request, err);
+    if (!busy) goto fail;
     size_t i;
     json_array_foreach(sites, i, e)
     {
@@ -1033,16 +1109,25 @@ int pj_plan_adopt(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     }
     /* and the stock its supply flows count on is still there, not held by plans adopted since */
     if (supplies_fit(c, id, err)) goto fail;
+    int nbusy = strcmp(busy, "[]") != 0;
+    if (nbusy && !confirm && teams_busy_refuse(id, busy, err)) goto fail;
     s = pj_db_prepare(c->db,
                       "UPDATE plans SET status = 'adopted', adopted_at = ?, adopted_by = ?,"
-                      " version = version + 1 WHERE id = ?",
+                      " teams_busy_json = ?, version = version + 1 WHERE id = ?",
                       err);
     if (!s) goto fail;
     pj_stmt_int(s, 1, pj_now());
     pj_stmt_text(s, 2, c->actor.username);
-    pj_stmt_int(s, 3, id);
+    pj_stmt_text(s, 3, busy);
+    pj_stmt_int(s, 4, id);
+    /* the audit row's after names the busy teams the adopter confirmed */
     if (pj_step_done(s, err) || !(after = pj_render_to_string(c, id, plan_head, err)) ||
-        pj_audit_add(c, "adopt", "plan", id, before, after, err) || pj_db_commit(c->db, err))
+        pj_audit_add(
+            c, "adopt", "plan", id, before,
+            nbusy ? pj_render_with(c, after, pj_arena_printf(c->arena, "\"teams_busy\":%s", busy))
+                  : after,
+            err) ||
+        pj_db_commit(c->db, err))
         goto fail;
     json_decref(res);
     return plan_render(c, id, w, err);

@@ -142,7 +142,7 @@ describe('dual-use review fixes: pages', { timeout: 180000 }, () => {
       time_limit_s: 1,
     });
     assert.equal(plan.status, 'draft', 'the plan is solved');
-    const adopted = await apiPost(page, `/plans/${plan.id}/adopt`, { version: plan.version });
+    const adopted = await apiPost(page, `/plans/${plan.id}/adopt`, { version: plan.version, confirm: true });
     started.push(...adopted.conversions.map((c) => c.conversion_id));
     for (const c of adopted.conversions) {
       const x = await apiGet(page, `/conversions/${c.conversion_id}`);

@@ -38,7 +38,7 @@ test('facility edit below an adopted plan\'s people: confirmation with a reason;
   await login(page, 'officer', DEMO_PW);
   cleaner = page;
   const plan = await solvedPlan(page, 'e2e 设施能力低于安置人数');
-  const adopted = await apiSend(page, 'post', `/plans/${plan.id}/adopt`, { version: plan.version });
+  const adopted = await apiSend(page, 'post', `/plans/${plan.id}/adopt`, { version: plan.version, confirm: true });
   started.push(...adopted.conversions.map((c) => c.conversion_id));
   const site = [...plan.result.sites].sort((a, b) => b.used - a.used)[0];
   assert.ok(site.used > 1, 'a site with people');

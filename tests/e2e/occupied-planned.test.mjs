@@ -58,7 +58,7 @@ async function adoptedPlan(api, village, name, n) {
     teams: { cleaning: 12, logistics: 16, security: 8, medical: 8, catering: 6, it: 4, disinfection: 8 },
     time_limit_s: 0.5,
   });
-  const adopted = await api('POST', `/plans/${plan.id}/adopt`, {});
+  const adopted = await api('POST', `/plans/${plan.id}/adopt`, { confirm: true });
   assert.ok(adopted.conversions.length > 0, 'the plan converts a site');
   const conv = adopted.conversions[0];
   const site = adopted.result.sites.find((s) => s.facility_id === conv.facility_id);

@@ -55,7 +55,7 @@ describe('restoring a site that houses people', { timeout: 240000 }, () => {
     );
     let adopted = null;
     try {
-      adopted = await apiPost(page, `/plans/${plan.id}/adopt`, {}, 200);
+      adopted = await apiPost(page, `/plans/${plan.id}/adopt`, { confirm: true }, 200);
       assert.ok(adopted.conversions.length > 0, 'the plan converts a site');
       const c0 = adopted.conversions[0];
       const site = adopted.result.sites.find((s) => s.facility_id === c0.facility_id);

@@ -204,7 +204,7 @@ describe('360 px wide: the field pages fit the phone', () => {
     let adopted = null;
     let sh = null;
     try {
-      adopted = await apiSend(page, 'post', `/plans/${plan.id}/adopt`, {});
+      adopted = await apiSend(page, 'post', `/plans/${plan.id}/adopt`, { confirm: true });
       const own = new Set(adopted.conversions.map((c) => c.facility_id));
       const flow = [...adopted.result.supplies.flows].filter((f) => own.has(f.facility_id)).sort((a, b) => b.quantity - a.quantity)[0];
       assert.ok(flow, 'a flow into a converted site');

@@ -41,7 +41,7 @@ describe('standing a plan down', { timeout: 240000 }, () => {
     );
     let adopted = null;
     try {
-      adopted = await apiPost(page, `/plans/${plan.id}/adopt`, {}, 200);
+      adopted = await apiPost(page, `/plans/${plan.id}/adopt`, { confirm: true }, 200);
       assert.ok(adopted.conversions.length > 0, 'the plan converts a site');
       const c0 = adopted.conversions[0];
       // a draft offers no stand-down; the adopted plan does
@@ -119,7 +119,7 @@ describe('standing a plan down', { timeout: 240000 }, () => {
     const plan = await apiPost(page, '/plans?wait=1', { name: 'close-en', scenario: 'disaster', role: 'resettlement', affected: { village_ids: [village.id] }, demand: { people: 5 }, vulnerable: false, teams: { cleaning: 12, logistics: 16, security: 8, medical: 8, catering: 6, it: 4, disinfection: 8 }, time_limit_s: 0.5 }, 201);
     let adopted = null;
     try {
-      adopted = await apiPost(page, `/plans/${plan.id}/adopt`, {}, 200);
+      adopted = await apiPost(page, `/plans/${plan.id}/adopt`, { confirm: true }, 200);
       await page.goto(`/plans/${plan.id}`);
       await page.getByTestId('close-plan').getByText('Stand down').waitFor();
       await page.getByTestId('close-plan').click();

@@ -41,7 +41,7 @@ describe('cockpit: what the plan sends to the site', { timeout: 180000 }, () => 
       supplies: { days: 3 },
       time_limit_s: 0.3,
     });
-    const adopted = await api('POST', `/plans/${plan.id}/adopt`, { version: plan.version });
+    const adopted = await api('POST', `/plans/${plan.id}/adopt`, { version: plan.version, confirm: true });
     // a site with people needing medical care and supply flows, from more than one village if any
     const res = plan.result;
     const flowsTo = (fid) => res.supplies.flows.filter((f) => f.facility_id === fid);

@@ -76,7 +76,7 @@ describe('plan schedules in the console', { timeout: 180000 }, () => {
     await login(page, 'officer', DEMO_PW);
     cleaner = page;
     const plan = await makePlan(page, '熊儿寨 平灾安置 5%（排程）');
-    const adopted = await apiPost(page, `/plans/${plan.id}/adopt`, { version: plan.version });
+    const adopted = await apiPost(page, `/plans/${plan.id}/adopt`, { version: plan.version, confirm: true });
     assert.equal(adopted.status, 'adopted');
     assert.ok(adopted.conversions.length > 0, 'conversions started');
     started.push(...adopted.conversions.map((c) => c.conversion_id));

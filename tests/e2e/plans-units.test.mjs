@@ -95,7 +95,7 @@ describe('plans of roles that house no one', { timeout: 240000 }, () => {
     assert.equal((await bad.json()).error.field, 'supplies');
     const plan = await post('/plans?wait=1', body, 201);
     assert.ok(plan.result.sites.length > 0, 'the plan takes the hub');
-    const adopted = await post(`/plans/${plan.id}/adopt`, {}, 200);
+    const adopted = await post(`/plans/${plan.id}/adopt`, { confirm: true }, 200);
     const c0 = adopted.conversions[0];
     assert.ok(c0, 'the plan converts the hub');
     // aborted with a reason: no confirmation about people asked

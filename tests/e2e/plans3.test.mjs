@@ -164,7 +164,7 @@ describe('plans: what the server knows, said on the pages', { timeout: 240000 },
 
     // X adopted (the API); then the page, with the facilities as they were, lets Y be tried:
     // the server's refusal names the site
-    const ax = await page.request.post(BASE + `/api/v1/plans/${planX.id}/adopt`, { data: {} });
+    const ax = await page.request.post(BASE + `/api/v1/plans/${planX.id}/adopt`, { data: { confirm: true } });
     assert.equal(ax.status(), 200, await ax.text());
     const refused = await page.request.post(BASE + `/api/v1/plans/${planY.id}/adopt`, { data: {} });
     assert.equal(refused.status(), 409);

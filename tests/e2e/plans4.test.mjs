@@ -225,6 +225,43 @@ describe('plans: what the plan left out', { timeout: 180000 }, () => {
     }
     await box.scrollIntoViewIfNeeded();
     await shot(page, '71-plan-teams-busy');
+    // adopting it: the server refuses it unconfirmed (409 teams_busy naming the types), and the
+    // page's adopt dialog names the busy teams (it sends the confirmation); cancelled here
+    const res = await page.request.post(`${BASE}/api/v1/plans/${p.id}/adopt`, { data: {} });
+    assert.equal(res.status(), 409);
+    const err = (await res.json()).error;
+    assert.equal(err.code, 'teams_busy');
+    assert.equal(err.field, 'confirm');
+    assert.ok(err.message.includes(`${b.team_type}: ${b.given} given, conversions under way still need up to ${b.needed}`), err.message);
+    assert.equal((await apiGet(page, `/plans/${p.id}`)).status, 'draft', 'nothing adopted');
+    await page.getByTestId('adopt').click();
+    const dlg = page.getByRole('dialog', { name: '采纳方案' });
+    await dlg.waitFor();
+    const said = await dlg.innerText();
+    assert.ok(said.includes('注意：排程按全部空闲计算的队伍仍在执行其他转换（') && said.includes(`给定 ${b.given} 支，进行中的转换最多还需 ${b.needed} 支`), said);
+    await shot(page, '71-plan-teams-busy-adopt');
+    await dlg.getByRole('button', { name: '取消' }).click();
+    await dlg.waitFor({ state: 'hidden' });
+
+    // a plan of one person, adopted from the page (confirmed in its dialog): it still says
+    // which teams were at work when it was adopted
+    const one = await makePlan(page, { ...body, name: 'e2e 队伍仍在使用 采纳', demand: { people: 1 }, vulnerable: false, teams: TEAMS });
+    assert.ok(one.teams_busy.length > 0);
+    await page.goto(`/plans/${one.id}`);
+    await page.getByTestId('plan-teams-busy').waitFor();
+    await page.getByTestId('adopt').click();
+    const adoptDlg = page.getByRole('dialog', { name: '采纳方案' });
+    await adoptDlg.getByText('注意：排程按全部空闲计算的队伍仍在执行其他转换', { exact: false }).waitFor();
+    await adoptDlg.getByRole('button', { name: '采纳并启动转换' }).click();
+    await adoptDlg.waitFor({ state: 'hidden' });
+    await page.locator('.pj-page-head [data-testid="plan-status"][data-value="adopted"]').waitFor();
+    const kept = page.getByTestId('plan-teams-busy');
+    await kept.getByText('采纳时部分给定队伍仍在执行其他转换', { exact: false }).waitFor();
+    const now = await apiGet(page, `/plans/${one.id}`);
+    assert.equal(now.status, 'adopted');
+    assert.deepEqual(now.teams_busy.map((x) => x.team_type), one.teams_busy.map((x) => x.team_type), 'kept as at its adoption, not recomputed to []');
+    assert.equal(Number(await kept.getAttribute('data-count')), now.teams_busy.length);
+    await shot(page, '71-plan-teams-busy-adopted');
     noProblems(page);
     await context.close();
   });

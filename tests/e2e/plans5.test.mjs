@@ -77,7 +77,7 @@ describe('plans: why villages are short, why an adoption is refused for supplies
     const b = await makePlan(page, { ...base, name: 'e2e 物资 西', affected: { township_ids: [await townId(page, '马坊地区')] } });
     const sites = new Set(a.result.sites.map((s) => s.facility_id));
     assert.ok(b.result.sites.every((s) => !sites.has(s.facility_id)), 'no site in common');
-    const res = await page.request.post(`${BASE}/api/v1/plans/${a.id}/adopt`, { data: {} });
+    const res = await page.request.post(`${BASE}/api/v1/plans/${a.id}/adopt`, { data: { confirm: true } });
     assert.equal(res.status(), 200, await res.text());
     await page.goto(`/plans/${b.id}`);
     await page.getByTestId('adopt').click();

@@ -62,7 +62,7 @@ describe('voiding a shipment on the plan page', { timeout: 240000 }, () => {
     let adopted = null;
     let sh = null;
     try {
-      adopted = await apiPost(page, `/plans/${plan.id}/adopt`, {}, 200);
+      adopted = await apiPost(page, `/plans/${plan.id}/adopt`, { confirm: true }, 200);
       const own = new Set(adopted.conversions.map((c) => c.facility_id));
       const flow = [...adopted.result.supplies.flows].filter((f) => own.has(f.facility_id)).sort((a, b) => b.quantity - a.quantity)[0];
       assert.ok(flow && flow.quantity >= 4, 'a flow of 4 units or more');

@@ -140,7 +140,7 @@ describe('shipments of an adopted plan', { timeout: 240000 }, () => {
     let adopted = null;
     const shipped = []; // the shipments this test made, to put their stock back
     try {
-      adopted = await apiPost(page, `/plans/${plan.id}/adopt`, {}, 200);
+      adopted = await apiPost(page, `/plans/${plan.id}/adopt`, { confirm: true }, 200);
       const own = new Set(adopted.conversions.map((c) => c.facility_id));
       // the biggest flow to a site this plan converts
       const flow = [...adopted.result.supplies.flows].filter((f) => own.has(f.facility_id)).sort((a, b) => b.quantity - a.quantity)[0];

@@ -423,7 +423,7 @@ TEST_T(by_names_every_endpoint_names_its_actor, 240)
         e) if (!big || th_int(e, "quantity") > th_int(big, "quantity")) big = e;
     CHECK(big != NULL);
     snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", pid);
-    json_decref(EL(&s, off, "POST", path, "{}", 200));
+    json_decref(EL(&s, off, "POST", path, "{\"confirm\":true}", 200));
     snprintf(path, sizeof path, "/api/v1/plans/%lld/shipments", pid);
     snprintf(body, sizeof body,
              "{\"store_id\":%lld,\"facility_id\":%lld,\"category\":\"%s\",\"quantity\":1}",

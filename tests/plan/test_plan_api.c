@@ -256,7 +256,7 @@ TEST_T(plan_adopt_starts_conversions, 120)
     /* a township officer plans but does not adopt */
     snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(a, "id"));
     json_decref(post(&s, town, path, "{}", 403));
-    json_t *ad = post(&s, tok, path, "{}", 200);
+    json_t *ad = post(&s, tok, path, "{\"confirm\":true}", 200);
     CHECK_STR(th_str(ad, "status"), "adopted");
     json_t *sites = json_object_get(json_object_get(a, "result"), "sites"), *e;
     size_t i;

@@ -39,8 +39,15 @@ TEST_T(cli_plan_make_list_show_compare_adopt, 120)
     CHECK(strstr(out, "plan 2"));
     CHECK_INT(RUN(out, "plan", "compare", "1", "2", "--db", db), 0);
     CHECK(strstr(out, "\"difference\""));
-    CHECK_INT(RUN(out, "plan", "adopt", "1", "--db", db), 0);
+    /* the demo's conversions under way still need teams the plan takes as free: refused, the
+     * plan still a draft, unless confirmed; the adopted plan then says which were busy */
+    CHECK_INT(RUN(out, "plan", "adopt", "1", "--db", db), 1);
+    CHECK(strstr(out, "teams_busy") && strstr(out, "logistics: 16 given"));
+    CHECK_INT(RUN(out, "plan", "show", "1", "--db", db), 0);
+    CHECK(strstr(out, "TEAMS BUSY: logistics: 16 given") && strstr(out, "needs --confirm"));
+    CHECK_INT(RUN(out, "plan", "adopt", "1", "--confirm", "--db", db), 0);
     CHECK(strstr(out, "adopted"));
+    CHECK(strstr(out, "TEAMS BUSY WHEN ADOPTED: logistics: 16 given"));
     CHECK_INT(RUN(out, "plan", "adopt", "2", "--db", db), 1); /* the same sites: busy */
     CHECK(strstr(out, "facility_busy") || strstr(out, "cannot be adopted"));
     /* stood down when the crisis is over: the reason is required, only an adopted plan */
@@ -185,7 +192,7 @@ TEST_T(cli_plan_ship_records_a_shipment, 120)
                   "--category", cat, "--quantity", "1"),
               1);
     CHECK(strstr(out, "not_adopted") != NULL);
-    CHECK_INT(RUN(out, "plan", "adopt", id, "--db", db), 0);
+    CHECK_INT(RUN(out, "plan", "adopt", id, "--confirm", "--db", db), 0);
     audit0 = db_int(db, "SELECT COUNT(*) FROM audit");
     CHECK_INT(RUN(out, "plan", "ship", id, "--db", db, "--store", store, "--site", site,
                   "--category", cat, "--quantity", "0"),
@@ -502,7 +509,7 @@ TEST_T(cli_plan_show_says_sites_no_longer_in_force, 120)
     json_decref(plan);
     snprintf(id, sizeof id, "%lld", pid);
     CHECK(strstr(out, "in force") == NULL); /* a draft's sites are not said in force */
-    CHECK_INT(RUN(out, "plan", "adopt", id, "--db", db), 0);
+    CHECK_INT(RUN(out, "plan", "adopt", id, "--confirm", "--db", db), 0);
     CHECK_INT(RUN(out, "plan", "show", id, "--db", db), 0);
     CHECK(strstr(out, "  in force\n") != NULL);
     CHECK(strstr(out, "NO LONGER IN FORCE") == NULL && strstr(out, "no longer placed") == NULL);

@@ -349,3 +349,98 @@ TEST_T(plan_draft_names_the_teams_conversions_under_way_need, 60)
     json_decref(p);
     th_stop(&s);
 }
+
+/* Regression: a second plan given the teams the first plan's conversions still needed was
+ * adopted without a word (its schedule taking them as free, its ready times then the
+ * conversions' deadlines), and once adopted its `teams_busy` was [] (computed for drafts only):
+ * the warning was gone. Now adopting a plan whose teams are at work elsewhere is 409
+ * `teams_busy` (field confirm) naming the team types and counts, nothing written, unless the
+ * request confirms it; the adopted plan keeps what was busy at its adoption, also once those
+ * steps are done, and the adoption's audit row names it. */
+TEST_T(plan_adopt_with_teams_at_work_elsewhere_needs_confirm, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80], path[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    two_hotels(&s);
+    json_t *p = call_ok(&s, tok, "POST", "/api/v1/plans?wait=1", PLAN_R, 201);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(p, "id"));
+    json_decref(p);
+    json_t *ad = call_ok(&s, tok, "POST", path, "{}", 200);
+    long long conv = th_int(json_array_get(json_object_get(ad, "conversions"), 0), "conversion_id");
+    json_decref(ad);
+    /* the second plan, on the other hotel, given the 2 cleaning teams one of which the first
+     * plan's conversion still needs */
+    p = call_ok(&s, tok, "POST", "/api/v1/plans?wait=1", PLAN_R, 201);
+    long long p2 = th_int(p, "id");
+    CHECK_INT((long long)json_array_size(json_object_get(p, "teams_busy")), 1);
+    json_decref(p);
+    long long convs = th_sql_int(&s, "SELECT COUNT(*) FROM conversions");
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", p2);
+    json_t *o = NULL;
+    CHECK_INT(th_call(&s, "POST", path, tok, "{}", &o), 409);
+    CHECK_STR(th_err_code(o), "teams_busy");
+    CHECK_STR(th_err_field(o), "confirm");
+    CHECK(strstr(th_err_message(o), "cleaning: 2 given") != NULL);
+    CHECK(strstr(th_err_message(o), "still need up to 1") != NULL);
+    json_t *det = json_object_get(json_object_get(o, "error"), "details");
+    CHECK_STR(th_str(det, "team_types"), "cleaning");
+    CHECK_INT(th_int(det, "conversions"), 1);
+    json_decref(o);
+    o = NULL; /* no body, and "confirm": false alike */
+    CHECK_INT(th_call(&s, "POST", path, tok, NULL, &o), 409);
+    json_decref(o);
+    o = NULL;
+    CHECK_INT(th_call(&s, "POST", path, tok, "{\"confirm\":false}", &o), 409);
+    CHECK_STR(th_err_code(o), "teams_busy");
+    json_decref(o);
+    o = NULL;
+    CHECK_INT(th_call(&s, "POST", path, tok, "{\"confirm\":1}", &o), 422);
+    json_decref(o);
+    /* nothing written */
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM conversions"), convs);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld", p2);
+    p = call_ok(&s, tok, "GET", path, NULL, 200);
+    CHECK_STR(th_str(p, "status"), "draft");
+    json_decref(p);
+    /* confirmed: adopted, and what was busy is kept on the plan */
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", p2);
+    ad = call_ok(&s, tok, "POST", path, "{\"confirm\":true}", 200);
+    CHECK_STR(th_str(ad, "status"), "adopted");
+    json_t *b = json_array_get(json_object_get(ad, "teams_busy"), 0);
+    CHECK_STR(th_str(b, "team_type"), "cleaning");
+    CHECK_INT(th_int(b, "given"), 2);
+    CHECK_INT(th_int(b, "needed"), 1);
+    CHECK_INT(th_int(json_array_get(json_object_get(b, "conversions"), 0), "conversion_id"), conv);
+    json_decref(ad);
+    /* the first plan's step done since: the adopted plan still says what was busy then */
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "UPDATE conversion_steps SET status = 'done', started_at = 1, finished_at = 2"
+             " WHERE conversion_id = %lld",
+             conv);
+    th_sql_exec(&s, sql);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld", p2);
+    p = call_ok(&s, tok, "GET", path, NULL, 200);
+    b = json_array_get(json_object_get(p, "teams_busy"), 0);
+    CHECK_STR(th_str(b, "team_type"), "cleaning");
+    CHECK_INT(th_int(b, "needed"), 1);
+    json_decref(p);
+    /* the adoption's audit row names the teams busy the adopter confirmed */
+    snprintf(path, sizeof path, "/api/v1/audit?entity=plan&entity_id=%lld&limit=10", p2);
+    o = call_ok(&s, tok, "GET", path, NULL, 200);
+    json_t *row;
+    size_t i;
+    int seen = 0;
+    json_array_foreach(json_object_get(o, "items"), i, row)
+    {
+        if (strcmp(th_str(row, "action"), "adopt")) continue;
+        seen++;
+        json_t *tb = json_object_get(json_object_get(row, "after"), "teams_busy");
+        CHECK_STR(th_str(json_array_get(tb, 0), "team_type"), "cleaning");
+    }
+    CHECK_INT((long long)seen, 1);
+    json_decref(o);
+    th_stop(&s);
+}

@@ -130,7 +130,7 @@ TEST_T(plan_does_not_promise_stock_adopted_plans_ship, 180)
     long long shipped_a = total_flows(a);
     CHECK(shipped_a > 0);
     snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(a, "id"));
-    json_t *ad = post(&s, tok, path, "{}", 200);
+    json_t *ad = post(&s, tok, path, "{\"confirm\":true}", 200);
     /* the follow-up: other sites (the first plan's convert), the same stores */
     three_towns(body, sizeof body, "follow-up", 10, ",\"supplies\":{\"days\":3}");
     json_t *b = post(&s, tok, "/api/v1/plans?wait=1", body, 201);

@@ -188,7 +188,7 @@ TEST_T(plan_shipment_round_trip_no_double_count, 240)
 
     char adopt[96];
     snprintf(adopt, sizeof adopt, "/api/v1/plans/%lld/adopt", aid);
-    json_t *ad = POST(&s, tok, adopt, "{}", 200);
+    json_t *ad = POST(&s, tok, adopt, "{\"confirm\":true}", 200);
     /* B1: a plan solved after A's adoption, before any shipment */
     three_towns(body, sizeof body, "B1");
     json_t *b1 = POST(&s, tok, "/api/v1/plans?wait=1", body, 201);
@@ -494,7 +494,7 @@ TEST_T(plan_shipment_refusals_give_their_figures, 240)
     char cat[33];
     snprintf(cat, sizeof cat, "%s", th_str(big, "category"));
     snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", aid);
-    json_decref(POST(&s, tok, path, "{}", 200));
+    json_decref(POST(&s, tok, path, "{\"confirm\":true}", 200));
     /* the names of 128 characters a facility may have, as the plan's flows carry them */
     char name[128 * 3 + 1] = "";
     for (int k = 0; k < 128; k++) memcpy(name + 3 * k, "仓", 4);
@@ -605,7 +605,7 @@ TEST_T(plan_shipment_of_a_plan_without_flows_says_why, 240)
     CHECK_INT(json_array_size(json_object_get(supplies(a), "flows")), 0);
     CHECK(th_int(supplies(a), "total_unmet") > 0);
     snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", aid);
-    json_t *ad = POST(&s, tok, path, "{}", 200);
+    json_t *ad = POST(&s, tok, path, "{\"confirm\":true}", 200);
     snprintf(path, sizeof path, "/api/v1/plans/%lld/shipments", aid);
     json_t *site = json_array_get(json_object_get(json_object_get(a, "result"), "sites"), 0);
     snprintf(ship, sizeof ship,
@@ -628,7 +628,7 @@ TEST_T(plan_shipment_of_a_plan_without_flows_says_why, 240)
     json_t *b = POST(&s, tok, "/api/v1/plans?wait=1", body, 201);
     CHECK(json_is_null(supplies(b)));
     snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(b, "id"));
-    json_decref(POST(&s, tok, path, "{}", 200));
+    json_decref(POST(&s, tok, path, "{\"confirm\":true}", 200));
     snprintf(path, sizeof path, "/api/v1/plans/%lld/shipments", th_int(b, "id"));
     REFUSED(&s, tok, path, ship, 422, "unknown_flow", "store_id",
             "it was planned without supplies");
@@ -692,7 +692,7 @@ TEST_T(plan_adopt_checks_supplies_held_since, 60)
     CHECK_INT(flows_from(p2, 9, "grain"), 24);
     CHECK_INT(th_int(supplies(p2), "held_by_adopted"), 0);
     snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(p1, "id"));
-    json_decref(POST(&s, tok, path, "{}", 200));
+    json_decref(POST(&s, tok, path, "{\"confirm\":true}", 200));
     /* a shipment of 10 kg: 30 kg in the store, 14 held by the first plan */
     snprintf(path, sizeof path, "/api/v1/plans/%lld/shipments", th_int(p1, "id"));
     json_decref(POST(&s, tok, path,
@@ -725,7 +725,7 @@ TEST_T(plan_adopt_checks_supplies_held_since, 60)
               1);
     /* 10 kg more: 40 usable, 14 held, 26 to promise */
     add_line(&s, tok, 9, "grain", 10, NULL);
-    json_t *ad = POST(&s, tok, path, "{}", 200);
+    json_t *ad = POST(&s, tok, path, "{\"confirm\":true}", 200);
     CHECK_STR(th_str(ad, "status"), "adopted");
     json_decref(ad);
     json_decref(p1);
@@ -755,7 +755,7 @@ TEST_T(plan_store_does_not_supply_itself, 60)
     CHECK_INT(flows_from(p, 1, "grain"), 0);
     CHECK_INT(flows_from(p, 9, "grain"), 24);
     snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", pid);
-    json_decref(POST(&s, tok, path, "{}", 200));
+    json_decref(POST(&s, tok, path, "{\"confirm\":true}", 200));
     /* the plan as one solved before: 24 kg of A's grain for A itself */
     snprintf(q, sizeof q,
              "UPDATE plans SET result_json = json_insert(result_json, '$.supplies.flows[#]',"
@@ -844,7 +844,7 @@ TEST_T(plan_adopt_refuses_supplies_from_a_former_store, 60)
     CHECK_INT(
         store_roles(&s, tok, "[{\"role\":\"supply_store\",\"unit\":\"t\",\"capacity\":1000}]"),
         200);
-    json_t *ad = POST(&s, tok, path, "{}", 200);
+    json_t *ad = POST(&s, tok, path, "{\"confirm\":true}", 200);
     CHECK_STR(th_str(ad, "status"), "adopted");
     json_decref(ad);
     json_decref(p);
@@ -931,7 +931,7 @@ TEST_T(plan_close_releases_people_holds_and_flows, 60)
     REFUSED(&s, tok, cpath, "{\"reason\":\"x\"}", 409, "invalid_transition", "id",
             "only an adopted plan is closed");
     snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", id1);
-    json_t *ad = POST(&s, tok, path, "{}", 200);
+    json_t *ad = POST(&s, tok, path, "{\"confirm\":true}", 200);
     long long ver = th_int(ad, "version");
     CHECK(json_is_null(json_object_get(ad, "closed_at")) &&
           json_is_null(json_object_get(ad, "close_reason")));
@@ -984,7 +984,7 @@ TEST_T(plan_close_releases_people_holds_and_flows, 60)
             "not_adopted", "id", "is closed");
     /* its grain is free: the second plan is adopted */
     snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", id2);
-    ad = POST(&s, tok, path, "{}", 200);
+    ad = POST(&s, tok, path, "{\"confirm\":true}", 200);
     CHECK_STR(th_str(ad, "status"), "adopted");
     json_decref(ad);
     /* its site is not occupied any more: aborted without a confirmation */
@@ -1034,7 +1034,7 @@ TEST_T(plan_shipment_void_puts_the_stock_back, 90)
     long long planned = fl0 ? th_int(fl0, "quantity") : 0;
     CHECK_INT(planned, 24);
     snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", id1);
-    json_decref(POST(&s, tok, path, "{}", 200));
+    json_decref(POST(&s, tok, path, "{\"confirm\":true}", 200));
     /* two lines expiring soon, taken first (the store's 40 kg have no expiry) */
     char soon[11], later[11];
     th_day_rel(0, 10, soon);

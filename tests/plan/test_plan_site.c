@@ -136,7 +136,7 @@ TEST_T(plan_site_on_the_conversion, 240)
     json_t *p = POST(&s, tok, "/api/v1/plans?wait=1", body, 201);
     long long pid = th_int(p, "id");
     snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", pid);
-    json_t *ad = POST(&s, tok, path, "{}", 200);
+    json_t *ad = POST(&s, tok, path, "{\"confirm\":true}", 200);
     json_decref(p);
     snprintf(path, sizeof path, "/api/v1/plans/%lld", pid);
     p = GET(&s, tok, path, 200);

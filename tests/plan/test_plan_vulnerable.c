@@ -483,7 +483,7 @@ TEST_T(plan_converted_site_places_taken_since, 60)
         CHECK_INT(json_array_size(json_object_get(res, "sites")), 1);
     }
     snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(p1, "id"));
-    json_decref(post_ok(&s, tok, path, "{}", 200));
+    json_decref(post_ok(&s, tok, path, "{\"confirm\":true}", 200));
     /* 10 places left; the second plan puts 20 there */
     snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(p2, "id"));
     th_fingerprint(&s, fa, sizeof fa);
@@ -1013,7 +1013,7 @@ TEST_T(plan_converted_site_rooms_taken, 60)
     CHECK_INT(th_int(c1, "vulnerable"), 3);
     CHECK_INT(th_int(c1, "used"), 100);
     snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(p1, "id"));
-    json_decref(post_ok(&s, tok, path, "{}", 200));
+    json_decref(post_ok(&s, tok, path, "{\"confirm\":true}", 200));
     /* the second draft counted the four rooms as free: three of them are taken now */
     snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(p2, "id"));
     th_fingerprint(&s, fa, sizeof fa);
@@ -1178,7 +1178,7 @@ TEST_T(plan_site_restore_or_abort_occupied_needs_confirmation, 60)
     /* a draft's sites are not in force */
     CHECK(!site_in_force(&s, tok, plan, 3));
     snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", plan);
-    json_decref(post_ok(&s, tok, path, "{}", 200));
+    json_decref(post_ok(&s, tok, path, "{\"confirm\":true}", 200));
     CHECK(site_in_force(&s, tok, plan, 3));
     CHECK(site_in_force(&s, tok, plan, 1));
     long long conv_c = th_sql_int(&s, "SELECT id FROM conversions WHERE facility_id = 3"),
@@ -1267,7 +1267,7 @@ TEST_T(plan_site_timeline_shows_the_stand_down, 60)
     long long plan = th_int(p, "id");
     json_decref(p);
     snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", plan);
-    json_decref(post_ok(&s, tok, path, "{}", 200));
+    json_decref(post_ok(&s, tok, path, "{\"confirm\":true}", 200));
     long long conv_c = th_sql_int(&s, "SELECT id FROM conversions WHERE facility_id = 3"),
               conv_a = th_sql_int(&s, "SELECT id FROM conversions WHERE facility_id = 1");
     snprintf(path, sizeof path, "/api/v1/conversions/%lld/restore", conv_c);
@@ -1332,9 +1332,9 @@ TEST_T(plan_store_or_hub_site_restores_without_occupied, 60)
     json_decref(p);
 #undef UNITS
     snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", store_plan);
-    json_decref(post_ok(&s, tok, path, "{}", 200));
+    json_decref(post_ok(&s, tok, path, "{\"confirm\":true}", 200));
     snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", hub_plan);
-    json_decref(post_ok(&s, tok, path, "{}", 200));
+    json_decref(post_ok(&s, tok, path, "{\"confirm\":true}", 200));
     CHECK(site_in_force(&s, tok, store_plan, 4));
     CHECK(site_in_force(&s, tok, hub_plan, 5));
     long long conv_s = th_sql_int(&s, "SELECT id FROM conversions WHERE facility_id = 4"),
@@ -1393,7 +1393,7 @@ TEST_T(plan_site_edit_below_its_people_needs_confirmation, 60)
     snprintf(body, sizeof body, "{\"version\":%lld,\"barrier_free_rooms\":4}", ver);
     json_decref(PATCH_OK(&s, tok, "/api/v1/facilities/2", body, 200));
     snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", plan);
-    json_decref(post_ok(&s, tok, path, "{}", 200));
+    json_decref(post_ok(&s, tok, path, "{\"confirm\":true}", 200));
     ver = th_sql_int(&s, "SELECT version FROM facilities WHERE id = 2");
     /* below the 3 needing medical care: refused, naming them and the plan, nothing written */
     th_fingerprint(&s, fa, sizeof fa);
@@ -1520,7 +1520,7 @@ TEST_T(plan_conversion_names_its_plan_and_plans_by_site, 60)
     json_decref(l);
     json_decref(GET_OK(&s, tok, "/api/v1/plans?facility_id=0", 400));
     snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", plan);
-    json_decref(post_ok(&s, tok, path, "{}", 200));
+    json_decref(post_ok(&s, tok, path, "{\"confirm\":true}", 200));
     long long conv = th_sql_int(&s, "SELECT id FROM conversions WHERE facility_id = 2");
     snprintf(path, sizeof path, "/api/v1/conversions/%lld", conv);
     json_t *c = GET_OK(&s, tok, path, 200);
@@ -1627,7 +1627,7 @@ TEST_T(plan_sites_of_a_converted_site, 60)
                          TINY(",\"vulnerable\":false,\"single_source\":false"), 201);
     CHECK_INT(th_int(site(json_object_get(p1, "result"), 3), "used"), 30);
     snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(p1, "id"));
-    json_t *ad = post_ok(&s, tok, path, "{}", 200);
+    json_t *ad = post_ok(&s, tok, path, "{\"confirm\":true}", 200);
     json_decref(ad);
     /* a second plan fills C's 20 beds added since */
     th_sql_exec(&s, "UPDATE facility_roles SET capacity = 50 WHERE facility_id = 3");
@@ -1636,7 +1636,7 @@ TEST_T(plan_sites_of_a_converted_site, 60)
     long long used2 = th_int(site(json_object_get(p2, "result"), 3), "used");
     CHECK(used2 > 0);
     snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(p2, "id"));
-    json_decref(post_ok(&s, tok, path, "{}", 200));
+    json_decref(post_ok(&s, tok, path, "{\"confirm\":true}", 200));
     json_t *c = NULL;
     snprintf(path, sizeof path, "/api/v1/conversions/%lld", cv);
     CHECK_INT(th_call(&s, "GET", path, tok, NULL, &c), 200);

@@ -133,7 +133,9 @@ export const plans = {
    * server solves in the background, a plan whose status is `solving` (202) */
   create: (scenario) => post('/plans', scenario),
   compare: (a, b, opts) => get('/plans/compare', { a, b }, opts),
-  adopt: (id, version) => post(`/plans/${id}/adopt`, version ? { version } : undefined),
+  /** confirm: true adopts the plan though conversions under way still need teams its schedule
+   * takes as free (its teams_busy; 409 teams_busy otherwise) */
+  adopt: (id, version, confirm) => post(`/plans/${id}/adopt`, version || confirm ? { ...(version ? { version } : {}), ...(confirm ? { confirm: true } : {}) } : undefined),
   // stand an adopted plan down when its crisis is over (reason required)
   close: (id, reason, version) => post(`/plans/${id}/close`, version ? { reason, version } : { reason }),
   /** an adopted plan's flow shipped: {store_id, facility_id, category, quantity} (201 with the

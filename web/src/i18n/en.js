@@ -2102,6 +2102,12 @@ export default {
     teamsBusyHint: 'The schedule takes every team given as free from the start: take off the teams at work and plan again, so that none is booked twice.',
     teamsBusyMore: ', and {n} more conversion | , and {n} more conversions',
     teamsBusyAll: 'Show every conversion',
+    teamsBusyAdoptedTitle: 'When the plan was adopted, some of the teams given were still at work on other conversions; its schedule takes them as free (confirmed by the adopter)',
+    teamsBusyAdoptedHint: 'The sites may be ready later than the schedule says: assign the teams as those conversions progress.',
+    adoptTeamsBusy: 'Note: teams the schedule takes as free are still at work on other conversions ({list}); the sites may be ready later than scheduled. Adopting confirms this.',
+    adoptTeamsBusyItem: '{given} given, up to {needed} still needed by conversions under way',
+    adoptTeamsBusySep: '; ',
+    adoptTeamsBusyNow: 'Not adopted: some of the teams given are now at work on other conversions (see above). Check them and adopt again to confirm, or take them off and plan again.',
     suppliesHeld: '{n} unit the adopted plans still in force have yet to ship from the stores is taken off: not promised twice | {n} units the adopted plans still in force have yet to ship from the stores are taken off: not promised twice',
     // an adopted plan's shipments (POST /plans/{id}/shipments)
     ship: {

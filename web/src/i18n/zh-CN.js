@@ -2105,6 +2105,12 @@ export default {
     teamsBusyHint: '排程按给定队伍从一开始全部空闲计算：请减去正在使用的队伍数后重新求解，以免重复调用。',
     teamsBusyMore: '，另有 {n} 个转换',
     teamsBusyAll: '显示全部转换',
+    teamsBusyAdoptedTitle: '采纳时部分给定队伍仍在执行其他转换，本方案排程按全部空闲计算（采纳人已确认）',
+    teamsBusyAdoptedHint: '各场所的实际就绪时间可能晚于本方案排程，请按上述转换的进度调度队伍。',
+    adoptTeamsBusy: '注意：排程按全部空闲计算的队伍仍在执行其他转换（{list}），各场所可能晚于排程就绪。采纳即确认按此执行。',
+    adoptTeamsBusyItem: '给定 {given} 支，进行中的转换最多还需 {needed} 支',
+    adoptTeamsBusySep: '；',
+    adoptTeamsBusyNow: '采纳未执行：方案给定的部分队伍现在仍在执行其他转换（见上方提示）。请核对后再次采纳以确认，或减去这些队伍后重新求解。',
     suppliesHeld: '已采纳且仍在执行的方案尚未从各仓库发出的 {n} 单位物资已扣除，不再重复承诺',
     // an adopted plan's shipments (POST /plans/{id}/shipments)
     ship: {
