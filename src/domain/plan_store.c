@@ -252,6 +252,44 @@ static char *teams_busy_text(pj_ctx *c, const char *request, pj_err *err)
     return out;
 }
 
+/* The result as the caller may read it: the vulnerable elders on the eldercare list per village
+ * (`vulnerable.villages[].registered`) are personal records' counts the eldercare rules give
+ * the district roles for every village, a township officer for their township's, a grid
+ * worker for the villages of their grids, and no one else (docs/api-eldercare.md §1): for the
+ * others null, the sum of them all kept as `vulnerable.registered_total` (for every reader).
+ * The rest of the text as it was (json_set). NULL with err. */
+static const char *result_for_reader(pj_ctx *c, const char *result, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        "SELECT CASE WHEN json_type(?1, '$.vulnerable.villages') = 'array' THEN json_set(?1,"
+        " '$.vulnerable.registered_total', (SELECT CASE WHEN json_extract(?1,"
+        " '$.vulnerable.source') = 'eldercare' THEN COALESCE(SUM(json_extract(e.value,"
+        " '$.registered')), 0) END FROM json_each(?1,"
+        " '$.vulnerable.villages') e), '$.vulnerable.villages', json((SELECT"
+        " json_group_array(json(CASE WHEN ?2 = 1 OR (?2 = 2 AND (SELECT parent_id FROM regions"
+        " WHERE id = x.vid) = ?3) OR (?2 = 3 AND EXISTS (SELECT 1 FROM grid_workers gw JOIN"
+        " regions g ON g.id = gw.region_id WHERE gw.user_id = ?4 AND g.parent_id = x.vid)) THEN"
+        " x.v ELSE json_set(x.v, '$.registered', NULL) END)) FROM (SELECT e.value AS v,"
+        " json_extract(e.value, '$.village_id') AS vid FROM json_each(?1, '$.vulnerable.villages') "
+        "e ORDER BY e.key)"
+        " x))) ELSE ?1 END",
+        err);
+    if (!s) return NULL;
+    int who = pj_ctx_district(c)                          ? 1
+              : c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER ? 2
+              : c->actor.role == PJ_ROLE_GRID_WORKER      ? 3
+                                                          : 0;
+    pj_stmt_text(s, 1, result);
+    pj_stmt_int(s, 2, who);
+    pj_stmt_int(s, 3, c->actor.township_id);
+    pj_stmt_int(s, 4, c->actor.user_id);
+    const char *out = NULL;
+    if (pj_stmt_step(s, err) == 1) out = pj_arena_strdup(c->arena, pj_col_text(s, 0));
+    pj_stmt_done(s);
+    return out;
+}
+
 static int plan_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
     int rd = pj_db_read_begin(c->db);
@@ -271,7 +309,13 @@ static int plan_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         pj_jw_key(w, "request"); /* the columns after PLAN_COLS' 23 */
         pj_jw_raw(w, pj_col_text(s, 23));
         pj_jw_key(w, "result");
-        pj_jw_raw(w, pj_col_text(s, 24));
+        const char *res = result_for_reader(c, pj_col_text(s, 24), err);
+        if (!res) {
+            pj_stmt_done(s);
+            rc = -1;
+            goto out;
+        }
+        pj_jw_raw(w, res);
         status = pj_arena_strdup(c->arena, pj_col_text(s, 4));
         request = pj_arena_strdup(c->arena, pj_col_text(s, 23));
         if (!pj_col_is_null(s, 25)) busy = pj_arena_strdup(c->arena, pj_col_text(s, 25));

@@ -160,6 +160,9 @@ typedef struct reply {
     char user[48];
     int64_t t0;
     int64_t wait_plan; /* waiting for this plan's outcome (srv->waiters) */
+    /* the account it waits for: the plan is answered as that role and scope see it */
+    pj_role wait_role;
+    int64_t wait_user_id, wait_township, wait_facility;
     /* waiting for its work on the workers (the job's owner is the reply): answered by then */
     int (*then)(pj_req *r, pj_work *w);
     int session; /* then acts for the request's session (looked up again first) */
@@ -2309,7 +2312,13 @@ done:;
     reply *p = reply_of(c, &r, extra, t0);
     p->cache = cache_state;
     p->is_static = is_static && r.status < 300;
-    if (r.wait_plan && r.status < 300) p->wait_plan = r.wait_plan;
+    if (r.wait_plan && r.status < 300) {
+        p->wait_plan = r.wait_plan;
+        p->wait_role = r.ctx.actor.role;
+        p->wait_user_id = r.ctx.actor.user_id;
+        p->wait_township = r.ctx.actor.township_id;
+        p->wait_facility = r.ctx.actor.facility_id;
+    }
     if (r.work) { /* answered when the work is done */
         p->session = hit->roles != 0;
         work_hand(srv, p, &r, (hit->flags & PJ_ROUTE_LOGIN) != 0);
@@ -2854,6 +2863,10 @@ static void on_plan_done(evutil_socket_t fd, short what, void *arg)
         pj_ctx c = {.db = srv->db, .arena = &a, .settings = &srv->opts.settings};
         c.request_id = p->rid;
         c.actor.username = p->user;
+        c.actor.role = p->wait_role;
+        c.actor.user_id = p->wait_user_id;
+        c.actor.township_id = p->wait_township;
+        c.actor.facility_id = p->wait_facility;
         pj_buf b;
         pj_buf_init(&b, 64 << 20);
         pj_jw w;

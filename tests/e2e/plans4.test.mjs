@@ -134,6 +134,21 @@ describe('plans: the people needing medical care on the pages', { timeout: 18000
     await src.waitFor();
     assert.equal(await src.getAttribute('data-source'), 'eldercare');
     assert.match(await src.innerText(), new RegExp(`需医疗照护 ${listed.result.vulnerable.total} 人：按养老服务脆弱人群名单`));
+    // a viewer has no eldercare records: no count per village, the page still says the total
+    const reg = listed.result.vulnerable.registered_total;
+    assert.ok(reg > 0 && reg === listed.result.vulnerable.villages.reduce((n, v) => n + v.registered, 0));
+    {
+      const { context: vc, page: vp } = await openPage(browser, LAPTOP);
+      await login(vp, 'viewer', DEMO_PW);
+      const seen = await apiGet(vp, `/plans/${listed.id}`);
+      assert.ok(seen.result.vulnerable.villages.length > 0 && seen.result.vulnerable.villages.every((v) => v.registered === null && v.people >= 0));
+      assert.equal(seen.result.vulnerable.registered_total, reg);
+      await vp.goto(`/plans/${listed.id}`);
+      await vp.getByTestId('vulnerable-source').waitFor();
+      assert.ok((await vp.getByTestId('vulnerable-source').innerText()).includes(`受影响村在册 ${reg.toLocaleString('en-US')} 人`));
+      noProblems(vp);
+      await vc.close();
+    }
     await page.goto(`/plans/${counted.id}`);
     await page.getByTestId('vulnerable-source').waitFor();
     assert.equal(await page.getByTestId('vulnerable-source').getAttribute('data-source'), 'count');

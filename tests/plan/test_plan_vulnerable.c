@@ -1666,3 +1666,94 @@ TEST_T(plan_sites_of_a_converted_site, 60)
     json_decref(p2);
     th_stop(&s);
 }
+
+/* The registered count of village id in the plan p's vulnerable villages: -1 when the village
+ * is not listed, -2 when its count is null. */
+static long long registered_of(json_t *p, long long id)
+{
+    json_t *e;
+    size_t i;
+    json_array_foreach(
+        json_object_get(json_object_get(json_object_get(p, "result"), "vulnerable"), "villages"), i,
+        e)
+    {
+        if (th_int(e, "village_id") != id) continue;
+        json_t *r = json_object_get(e, "registered");
+        return json_is_null(r) ? -2 : (long long)json_integer_value(r);
+    }
+    return -1;
+}
+
+/* Regression: GET /api/v1/plans/{id} gave every role that reads plans the vulnerable elders
+ * on the eldercare list per village (`result.vulnerable.villages[].registered`), for every
+ * village, though the eldercare rules give a facility operator or a viewer nothing and a
+ * township officer their own township only. Now those counts are null outside the reader's
+ * eldercare scope (a grid worker: the villages of their grids), the people planned per
+ * village and the sum of the counts (`registered_total`) kept. */
+TEST_T(plan_registered_elders_per_village_within_eldercare_scope, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], town[80], op[80], view[80], grid[80], body[512], q[768], path[64];
+    th_login(&s, "officer", s.demo_pw, tok);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    th_login(&s, "wanda", s.demo_pw, op);
+    th_login(&s, "viewer", s.demo_pw, view);
+    th_login(&s, "grid01", s.demo_pw, grid);
+    long long own = th_sql_int(&s, "SELECT township_id FROM users WHERE username = 'jinhaihu'");
+    snprintf(q, sizeof q,
+             "SELECT MIN(id) FROM regions WHERE parent_id = %lld AND type IN ('village',"
+             " 'community') AND lat IS NOT NULL",
+             own);
+    long long mv = th_sql_int(&s, q);
+    snprintf(q, sizeof q,
+             "SELECT MIN(id) FROM regions WHERE parent_id <> %lld AND type IN ('village',"
+             " 'community') AND lat IS NOT NULL AND id IN (SELECT parent_id FROM regions g JOIN"
+             " grid_workers w ON w.region_id = g.id)",
+             own);
+    long long gv = th_sql_int(&s, q); /* grid01's village, of another township */
+    CHECK(mv > 0 && gv > 0);
+    /* three vulnerable elders in each (the tests' demo has none) */
+    snprintf(q, sizeof q,
+             "INSERT INTO elders (name, sex, birth_date, id_number, grid_id, village_id,"
+             " township_id, lat, lon, living_alone, disabled, ability_level, created_at,"
+             " updated_at, source) SELECT 'e', 'M', '1941-02-03', 'T' || v.id || '-' || k.n,"
+             " v.id, v.id, v.parent_id, v.lat, v.lon, 1, 0, 0, 0, 0, 'synthetic' FROM regions"
+             " v, (SELECT 1 AS n UNION ALL SELECT 2 UNION ALL SELECT 3) k WHERE v.id IN (%lld,"
+             " %lld)",
+             mv, gv);
+    th_sql_exec(&s, q);
+    snprintf(body, sizeof body,
+             "{\"name\":\"reg\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
+             "\"affected\":{\"village_ids\":[%lld,%lld]},\"demand\":{\"share\":0.5},"
+             "\"max_distance_km\":60,\"teams\":{\"cleaning\":12,\"logistics\":16,\"security\":8,"
+             "\"medical\":10,\"catering\":6,\"it\":4,\"disinfection\":8},\"time_limit_s\":0.5}",
+             mv, gv);
+    json_t *p = post_ok(&s, tok, "/api/v1/plans?wait=1", body, 201);
+    long long id = th_int(p, "id");
+    /* the district officer, in the plan as solved: both */
+    CHECK_INT(registered_of(p, mv), 3);
+    CHECK_INT(registered_of(p, gv), 3);
+    CHECK_INT(
+        th_int(json_object_get(json_object_get(p, "result"), "vulnerable"), "registered_total"), 6);
+    json_decref(p);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld", id);
+    struct {
+        const char *tok;
+        long long mv, gv;
+    } who[] = {{tok, 3, 3}, {town, 3, -2}, {grid, -2, 3}, {op, -2, -2}, {view, -2, -2}};
+    for (size_t k = 0; k < sizeof who / sizeof who[0]; k++) {
+        p = NULL;
+        CHECK_INT(th_call(&s, "GET", path, who[k].tok, NULL, &p), 200);
+        CHECK_INT(registered_of(p, mv), who[k].mv);
+        CHECK_INT(registered_of(p, gv), who[k].gv);
+        json_t *v = json_object_get(json_object_get(p, "result"), "vulnerable");
+        CHECK_INT(th_int(v, "registered_total"), 6); /* the total kept */
+        CHECK_INT(th_int(v, "total"), th_int(v, "served") + th_int(v, "unmet"));
+        json_t *e;
+        size_t i;
+        json_array_foreach(json_object_get(v, "villages"), i, e) CHECK(th_int(e, "people") > 0);
+        json_decref(p);
+    }
+    th_stop(&s);
+}
