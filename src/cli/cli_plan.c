@@ -254,14 +254,28 @@ static void print_plan(json_t *plan)
                json_string_value(json_object_get(vu, "needs")));
     else
         printf("needing medical care: none singled out\n");
-    /* no single bound when the vulnerable were placed first (two stages): the gap is the
-     * larger of the stages' gaps */
-    char bound[32] = "—", gap[32] = "— (no bound found)";
+    /* no bound nor gap of the whole plan when the vulnerable were placed first (two stages):
+     * each stage's bound takes the earlier stage's sites as fixed; the stages' gaps are said
+     * as such */
+    char bound[32] = "—", gap[200] = "— (no bound found)";
     if (json_is_number(json_object_get(sum, "lower_bound")))
         snprintf(bound, sizeof bound, "%.1f", num(sum, "lower_bound"));
     /* no gap (null) is unknown, not 0 % */
+    json_t *solv = json_object_get(json_object_get(plan, "result"), "solver");
+    json_t *st1 = json_object_get(solv, "location_vulnerable"),
+           *st2 = json_object_get(solv, "location");
     if (json_is_number(json_object_get(sum, "gap")))
         snprintf(gap, sizeof gap, "%.2f%%", 100 * num(sum, "gap"));
+    else if (json_is_true(json_object_get(json_object_get(solv, "flags"), "vulnerable_first")) &&
+             json_is_object(st1)) {
+        char g2[32] = "—";
+        if (json_is_number(json_object_get(st2, "gap")))
+            snprintf(g2, sizeof g2, "%.2f%%", 100 * num(st2, "gap"));
+        snprintf(gap, sizeof gap,
+                 "— (two stages, no bound for the whole plan; stage gaps, each given the earlier"
+                 " stage's sites: needing medical care %.2f%%, the others %s)",
+                 100 * num(st1, "gap"), g2);
+    }
     printf("cost %.1f (fixed %.1f + service %.1f), bound %s, gap %s\n", num(sum, "objective"),
            num(sum, "fixed_cost"), num(sum, "service_cost"), bound, gap);
     printf("person-km %.1f, mean %.2f km, max %.2f km; all ready after %.1f h\n",

@@ -956,6 +956,23 @@ const pj_migration pj_migrations[] = {
      * later they would be the plan's own conversions' or none. Plans adopted before: null */
     {307, "planner: an adopted plan keeps the teams busy elsewhere at its adoption",
      "ALTER TABLE plans ADD COLUMN teams_busy_json TEXT;"},
+    /* a plan solved in two stages (the vulnerable first, flags.vulnerable_first) has no gap:
+     * each stage's bound takes the earlier stage's sites as fixed and bounds nothing about the
+     * whole plan, yet plans saved before said the larger stage gap as the plan's. Their
+     * summary's gap is null now (the head's column 1 with it, read as null), version raised,
+     * each audited by 'migration' as `update` of the plan, the gap before and after; the
+     * stages' own gaps stay in solver.location_vulnerable and solver.location */
+    {308, "planner: plans solved in two stages have no gap of the whole plan",
+     "INSERT INTO audit (at, username, action, entity, entity_id, before_json, after_json)"
+     " SELECT (SELECT applied_at FROM schema_migrations WHERE version = 308), 'migration',"
+     " 'update', 'plan', id, json_object('gap', json_extract(result_json, '$.summary.gap')),"
+     " '{\"gap\":null}' FROM plans WHERE json_valid(result_json) AND"
+     " json_extract(result_json, '$.solver.flags.vulnerable_first') = 1 AND"
+     " json_type(result_json, '$.summary.gap') IN ('real', 'integer') ORDER BY id;"
+     "UPDATE plans SET gap = 1, result_json = json_set(result_json, '$.summary.gap', NULL),"
+     " version = version + 1 WHERE json_valid(result_json) AND json_extract(result_json,"
+     " '$.solver.flags.vulnerable_first') = 1 AND json_type(result_json, '$.summary.gap') IN"
+     " ('real', 'integer');"},
     {430,
      "agri-tech: labs, innovation-port projects and milestones, doctor farms, experts,"
      " greenhouse sections, research results and their transfer to farms",

@@ -1593,9 +1593,11 @@ static void write_result(pstate *p, pj_jw *w, pj_plan_summary *sum)
     double lb = p->cflp_ran && p->cr.status == PJ_CFLP_OK ? p->cr.stats.lower_bound : -INFINITY;
     double gap = p->cflp_ran && p->cr.status == PJ_CFLP_OK ? p->cr.stats.gap : (nopen ? 1 : 0);
     if (p->cflp_v_ran) {
-        /* two stages in turn: each has its own bound, the plan as a whole has none */
+        /* two stages in turn: each stage's bound takes the earlier stage's sites as fixed, so it
+         * bounds nothing about the plan as a whole: no bound and no gap (null, unknown); each
+         * stage's gap is in solver.location_vulnerable and solver.location */
         lb = -INFINITY;
-        gap = p->fallback ? 1 : fmax(p->crv.stats.gap, p->cflp_ran ? p->cr.stats.gap : 0);
+        gap = NAN;
     }
     int64_t vdem = 0, vshort = 0;
     for (int k = 0; k < p->nv; k++) vdem += p->v[k].vuln, vshort += p->v[k].short_vuln;

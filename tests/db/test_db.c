@@ -1295,3 +1295,59 @@ TEST_T(db_wal_file_is_cut_back_after_a_checkpoint, 90)
     CHECK(st.st_size <= 16 * 1024 * 1024);
     pj_db_close(db);
 }
+
+/* Migration 308: a plan solved in two stages (the vulnerable first) was saved with the larger
+ * stage gap as the whole plan's, though each stage's bound takes the earlier stage's sites as
+ * fixed. Its summary's gap becomes null (the head's column 1, read as null), its version
+ * raised, audited by 'migration' with the gap before and after; a one-stage plan's gap and a
+ * plan without a gap are left as they were. */
+TEST(db_migration_two_stage_plans_have_no_gap)
+{
+    pj_db *db = open_before("twostage.db", 308);
+    pj_err e = {0};
+    CHECK_INT(pj_db_exec(db,
+                         "INSERT INTO plans (id, name, scenario, role, request_json, result_json,"
+                         " objective, gap, demand, served, shortfall, status, created_at,"
+                         " created_by) VALUES"
+                         " (1, 'two', 'disaster', 'resettlement', '{}', '{\"summary\":{\"gap\":"
+                         "0.0133,\"lower_bound\":null},\"solver\":{\"location\":{\"gap\":0.004},"
+                         "\"location_vulnerable\":{\"gap\":0.0133},\"flags\":{\"vulnerable_first\":"
+                         "true}}}', 10, 0.0133, 5, 5, 0, 'adopted', 1, 'u'),"
+                         " (2, 'one', 'disaster', 'resettlement', '{}', '{\"summary\":{\"gap\":"
+                         "0.02,\"lower_bound\":9.8},\"solver\":{\"flags\":{\"vulnerable_first\":"
+                         "false}}}', 10, 0.02, 5, 5, 0, 'draft', 1, 'u'),"
+                         " (3, 'solving', 'disaster', 'resettlement', '{}', 'null', 0, 0, 0, 0, 0,"
+                         " 'solving', 1, 'u')",
+                         &e),
+              0);
+    pj_db_close(db);
+    db = open_at("twostage.db", 0);
+    char t[512];
+    CHECK_STR(text_of(db, "SELECT json_type(result_json, '$.summary.gap') FROM plans WHERE id = 1",
+                      t, sizeof t),
+              "null");
+    CHECK_INT(one(db, "SELECT gap FROM plans WHERE id = 1"), 1);
+    CHECK_INT(one(db, "SELECT version FROM plans WHERE id = 1"), 2);
+    /* the stages' own gaps kept */
+    CHECK_STR(text_of(db,
+                      "SELECT json_extract(result_json, '$.solver.location_vulnerable.gap') FROM"
+                      " plans WHERE id = 1",
+                      t, sizeof t),
+              "0.0133");
+    CHECK_STR(text_of(db,
+                      "SELECT before_json || ' ' || after_json FROM audit WHERE entity = 'plan'"
+                      " AND entity_id = 1 AND username = 'migration' AND action = 'update'",
+                      t, sizeof t),
+              "{\"gap\":0.0133} {\"gap\":null}");
+    CHECK_INT(one(db, "SELECT COUNT(*) FROM audit WHERE entity = 'plan' AND username ="
+                      " 'migration'"),
+              1);
+    CHECK_STR(text_of(db,
+                      "SELECT json_extract(result_json, '$.summary.gap') FROM plans WHERE"
+                      " id = 2",
+                      t, sizeof t),
+              "0.02");
+    CHECK_INT(one(db, "SELECT version FROM plans WHERE id = 2"), 1);
+    CHECK_INT(one(db, "SELECT version FROM plans WHERE id = 3"), 1);
+    pj_db_close(db);
+}

@@ -227,13 +227,19 @@ describe('plans: what the server knows, said on the pages', { timeout: 240000 },
     assert.equal(await page.getByTestId('plan-sites').locator('[data-testid^="site-not-in-force-"]').count(), 1);
     await shot(page, 'p3-adopted-states');
 
-    // the gap's bound: the summary's, or — two stages — where to find each stage's
+    // the gap's bound: the summary's, or — two stages — no gap of the whole plan ("—"), each
+    // stage's gap said as such (each stage's bound takes the earlier stage's sites as fixed)
     const gap = page.locator('[data-stat="gap"]');
     const sv = x.result.solver;
     const rows = page.getByTestId('solver').locator('tbody tr');
+    const pc = (g) => `${fmt(Math.round(g * 10000) / 100)}%`;
     if (x.result.summary.lower_bound == null) {
       assert.ok(x.result.solver.flags.vulnerable_first);
-      await gap.getByText('下界：分两阶段求解，见“求解情况”').waitFor();
+      assert.equal(x.result.summary.gap, null, 'no gap of the whole plan');
+      assert.equal(x.gap, null);
+      assert.equal((await gap.locator('.pj-stat-value').innerText()).trim(), '—');
+      await gap.getByText(`分两阶段求解，无整体下界与差距；各阶段差距（以前一阶段的选址为前提）：需照护人员 ${pc(sv.location_vulnerable.gap)}，其他人员 ${pc(sv.location.gap)}`).waitFor();
+      assert.match(await gap.getAttribute('title'), /每个阶段的下界都以前一阶段已选场所为前提/);
       assert.equal(await rows.count(), 4);
       const first = (await rows.nth(0).locator('td').allInnerTexts()).map((c) => c.trim());
       assert.equal(first[0], '选址（需照护人员）');
@@ -241,6 +247,14 @@ describe('plans: what the server knows, said on the pages', { timeout: 240000 },
       assert.equal((await rows.nth(1).locator('td').first().innerText()).trim(), '选址（其他人员）');
     } else {
       await gap.getByText(`下界 ${fmt(x.result.summary.lower_bound)}`).waitFor();
+    }
+    // the compare page: a plan without a gap of the whole plan says "—", its gap not ranked
+    if (x.gap == null) {
+      await page.goto(`/plans/compare?a=${planX.id}&b=${planY.id}`);
+      const fig = page.getByTestId('compare-figures').locator('tr', { has: page.locator('[data-fig="gap"]') });
+      await fig.getByText('与下界差距（分两阶段求解的方案无整体差距）').waitFor();
+      assert.equal(await fig.locator('.pj-better, .pj-worse').count(), 0, 'a null gap is not ranked');
+      assert.ok((await fig.innerText()).includes('—'));
     }
     noProblems(page);
     await context.close();

@@ -550,3 +550,35 @@ TEST_T(cli_plan_show_says_sites_no_longer_in_force, 120)
     CHECK(strstr(out, want) != NULL);
     CHECK(strstr(out, "shortfall 0") == NULL);
 }
+
+/* Regression: plan show of a plan solved in two stages (the vulnerable first) said "bound —, gap
+ * 0.81%", the larger stage's gap as the whole plan's; each stage's bound takes the earlier
+ * stage's sites as fixed. Now the plan's gap is "—" and the stages' gaps are named as such. A
+ * plan stored as a solve writes it now. */
+TEST_T(cli_plan_two_stage_gap_per_stage, 60)
+{
+    static char out[1 << 16];
+    char db[600];
+    snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    sqlite3 *h;
+    CHECK_INT(sqlite3_open(db, &h), SQLITE_OK);
+    CHECK_INT(sqlite3_exec(h,
+                           "INSERT INTO plans (id, name, scenario, role, request_json,"
+                           " result_json, objective, gap, demand, served, shortfall, status,"
+                           " created_at, created_by, solved_at) VALUES"
+                           " (1, 'two', 'disaster', 'resettlement', '{}', '{\"summary\":"
+                           "{\"objective\":900,\"lower_bound\":null,\"gap\":null,\"demand\":10,"
+                           "\"served\":10,\"shortfall\":0,\"sites\":1},\"sites\":[],\"solver\":"
+                           "{\"location\":{\"gap\":0.004},\"location_vulnerable\":{\"gap\":0.0081},"
+                           "\"flags\":{\"vulnerable_first\":true}}}', 900, 1, 10, 10, 0, 'draft',"
+                           " 0, 't', 0)",
+                           NULL, NULL, NULL),
+              SQLITE_OK);
+    sqlite3_close(h);
+    CHECK_INT(RUN(out, "plan", "show", "1", "--db", db), 0);
+    CHECK(strstr(out, "bound —, gap — (two stages, no bound for the whole plan; stage gaps, each"
+                      " given the earlier stage's sites: needing medical care 0.81%, the others"
+                      " 0.40%)\n") != NULL);
+    CHECK(strstr(out, "gap 0.81%") == NULL);
+}

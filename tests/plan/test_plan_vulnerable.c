@@ -1757,3 +1757,51 @@ TEST_T(plan_registered_elders_per_village_within_eldercare_scope, 120)
     }
     th_stop(&s);
 }
+
+/* Regression: a plan solved in two stages (the vulnerable first, the API's default) had no
+ * lower bound but the larger stage's gap as the whole plan's `gap`, shown as "与下界的差距" with
+ * "a better plan could save at most this much", and ranked by the compare page; each stage's
+ * bound takes the earlier stage's sites as fixed, so it bounds nothing about the whole plan.
+ * Now its gap is null in the summary, the plan's head, the list and the compare (difference
+ * null: not ranked), the stages' own gaps kept in solver; the command line says so. */
+TEST_T(plan_two_stage_has_no_gap_of_the_whole_plan, 60)
+{
+    th_server s;
+    char tok[80], path[80];
+    tiny_open(&s, tok);
+    json_t *p = post_ok(&s, tok, "/api/v1/plans?wait=1", TINY(""), 201);
+    long long two = th_int(p, "id");
+    json_t *res = json_object_get(p, "result"), *sv = json_object_get(res, "solver");
+    CHECK(json_is_true(json_object_get(json_object_get(sv, "flags"), "vulnerable_first")));
+    CHECK(json_is_null(json_object_get(json_object_get(res, "summary"), "gap")));
+    CHECK(json_is_null(json_object_get(json_object_get(res, "summary"), "lower_bound")));
+    CHECK(json_is_null(json_object_get(p, "gap")));
+    CHECK(json_is_number(json_object_get(json_object_get(sv, "location_vulnerable"), "gap")));
+    CHECK(json_is_number(json_object_get(json_object_get(sv, "location"), "gap")));
+    json_decref(p);
+    /* one stage (no one singled out): its gap stands */
+    p = post_ok(&s, tok, "/api/v1/plans?wait=1", TINY(",\"vulnerable\":false"), 201);
+    long long one = th_int(p, "id");
+    CHECK(json_is_number(json_object_get(p, "gap")));
+    CHECK(json_is_number(
+        json_object_get(json_object_get(json_object_get(p, "result"), "summary"), "gap")));
+    json_decref(p);
+    json_t *o = NULL;
+    CHECK_INT(th_call(&s, "GET", "/api/v1/plans", tok, NULL, &o), 200);
+    json_t *e;
+    size_t i;
+    json_array_foreach(json_object_get(o, "items"), i, e)
+    {
+        if (th_int(e, "id") == two) CHECK(json_is_null(json_object_get(e, "gap")));
+        if (th_int(e, "id") == one) CHECK(json_is_number(json_object_get(e, "gap")));
+    }
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/plans/compare?a=%lld&b=%lld", one, two);
+    o = NULL;
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    CHECK(json_is_number(json_object_get(json_object_get(o, "a"), "gap")));
+    CHECK(json_is_null(json_object_get(json_object_get(o, "b"), "gap")));
+    CHECK(json_is_null(json_object_get(json_object_get(o, "difference"), "gap")));
+    json_decref(o);
+    th_stop(&s);
+}
