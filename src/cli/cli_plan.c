@@ -203,10 +203,15 @@ static void print_plan(json_t *plan)
     int adopted = status && !strcmp(status, "adopted");
     int housing = !role || !strcmp(role, "isolation") || !strcmp(role, "resettlement") ||
                   !strcmp(role, "medical");
+    /* what the plan counts: people, or a store's or hub's own unit */
+    const char *counts = housing                                  ? "people"
+                         : role && !strcmp(role, "transport_hub") ? "vehicles/h"
+                                                                  : "m3/t";
     long long gone_sites = 0, gone_people = 0;
     printf("%8s  ", "facility");
     print_cols("name", NAME_COLS);
-    printf(" %8s %8s %8s %8s %7s\n", "people", "capacity", "mean km", "max km", "ready h");
+    printf(" %8s %8s %8s %8s %7s\n", strcmp(counts, "vehicles/h") ? counts : "veh/h", "capacity",
+           "mean km", "max km", "ready h");
     json_array_foreach(sites, i, e)
     {
         int gone = adopted && json_is_false(json_object_get(e, "in_force"));
@@ -230,8 +235,11 @@ static void print_plan(json_t *plan)
     printf("\nsites %.0f of %.0f candidates; demand %.0f, served %.0f, shortfall %.0f",
            num(sum, "sites"), num(sum, "candidates"), num(sum, "demand"), num(sum, "served"),
            num(sum, "shortfall") + (double)gone_people);
-    /* the shortfall said as what it is: people needing medical care or not */
-    if (num(sum, "shortfall") > 0)
+    /* the shortfall said as what it is: people needing medical care or not; a store's or a
+     * hub's in the role's unit */
+    if (!housing)
+        printf(" (%s, the %s role's unit: not people)", counts, role);
+    else if (num(sum, "shortfall") > 0)
         printf(" (%.0f of them needing medical care)", num(sum, "vulnerable_shortfall"));
     printf("\n");
     if (gone_sites && housing)
@@ -345,7 +353,7 @@ static void print_plan(json_t *plan)
     {
         printf("  short: %s (%lld) %.0f %s", json_string_value(json_object_get(e, "village_name")),
                (long long)json_integer_value(json_object_get(e, "village_id")), num(e, "people"),
-               noun(num(e, "people"), "person", "people"));
+               housing ? noun(num(e, "people"), "person", "people") : counts);
         if (json_integer_value(json_object_get(e, "vulnerable")) > 0)
             printf(", %lld of them needing medical care",
                    (long long)json_integer_value(json_object_get(e, "vulnerable")));

@@ -71,6 +71,50 @@ describe('plans of roles that house no one', { timeout: 240000 }, () => {
     await context.close();
   });
 
+  // a hub's plan short of throughput said "缺口 63,674 人", "已安置 / 需求", "缺 N 人" and, in
+  // the adopt dialog, "注意：N 人没有安置场所": its figures are vehicles per hour
+  test('a hub plan short of throughput says the shortfall in vehicles per hour, never people', async () => {
+    const { context, page } = await openPage(browser, LAPTOP);
+    await login(page, 'officer', DEMO_PW);
+    const res = await page.request.post(BASE + '/api/v1/plans?wait=1', {
+      data: { name: 'e2e 转运 缺口', scenario: 'holiday', role: 'transport_hub', affected: { township_ids: [303] }, demand: { people: 100000 }, vulnerable: false, teams: { cleaning: 12, logistics: 16, security: 8, medical: 8, catering: 6, it: 4, disinfection: 8 }, time_limit_s: 0.5 },
+    });
+    assert.equal(res.status(), 201, await res.text());
+    const plan = await res.json();
+    const s = plan.result.summary;
+    assert.ok(s.shortfall > 0 && plan.result.shortfall.villages.length > 0);
+    const n = (x) => x.toLocaleString('en-US');
+    await page.goto(`/plans/${plan.id}`);
+    const short = page.locator('[data-stat="shortfall"]');
+    await short.getByText('需求缺口（辆/时）').waitFor();
+    assert.doesNotMatch(await short.innerText(), /人|安置/);
+    await page.locator('[data-stat="served"]').getByText('已满足 / 需求（辆/时）').waitFor();
+    const alert = page.getByTestId('shortfall');
+    await alert.getByText(`本方案无法满足全部需求：缺口 ${n(s.shortfall)} 辆/时（需求 ${n(s.demand)}，可满足 ${n(s.served)}）`).waitFor();
+    const v = plan.result.shortfall.villages[0];
+    assert.ok((await page.getByTestId('shortfall-list').innerText()).includes(`缺 ${n(v.people)} 辆/时（需求 ${n(v.demand)}）`));
+    assert.doesNotMatch(await page.getByTestId('shortfall-list').innerText(), /\d 人/);
+    await page.getByTestId('adopt').click();
+    const dlg = page.getByRole('dialog', { name: '采纳方案' });
+    await dlg.getByText(`注意：${n(s.shortfall)} 辆/时的需求没有场所承担（需求缺口）。`, { exact: false }).waitFor();
+    assert.ok(!(await dlg.innerText()).includes('人没有安置场所'));
+    await shot(page, 'pu-hub-short-adopt');
+    await dlg.getByRole('button', { name: '取消' }).click();
+    await dlg.waitFor({ state: 'hidden' });
+    // English
+    await page.evaluate(() => localStorage.setItem('pj_locale', 'en'));
+    await page.reload();
+    await page.locator('[data-stat="shortfall"]').getByText('Shortfall (vehicles/h)').waitFor();
+    await page.getByTestId('shortfall').getByText(`This plan cannot meet the demand: ${n(s.shortfall)} vehicles/h short`, { exact: false }).waitFor();
+    await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
+    // the list: the shortfall in the role's unit
+    await page.goto('/plans?status=draft');
+    const row = page.locator('tr', { hasText: 'e2e 转运 缺口' }).first();
+    await row.getByTestId('row-short').getByText(`缺口 ${n(s.shortfall)} 辆/时`).waitFor();
+    noProblems(page);
+    await context.close();
+  });
+
   test('an adopted hub plan whose site was aborted: no longer in use, no one without a place', async () => {
     const { context, page } = await openPage(browser, LAPTOP);
     await login(page, 'officer', DEMO_PW);

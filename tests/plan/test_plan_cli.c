@@ -480,8 +480,27 @@ TEST_T(cli_plan_store_takes_no_supplies, 60)
             CHECK_INT(rc, 0);
             CHECK(strstr(out, "plan 1") != NULL);
             CHECK(strstr(out, "supplies for") == NULL);
+            /* its figures are the role's units, not people */
+            CHECK(strstr(out, "    m3/t ") != NULL);
+            CHECK(strstr(out, "(m3/t, the supply_store role's unit: not people)") != NULL);
         }
     }
+    /* Regression: a transport hub's plan short of throughput said "people" in its site table
+     * and "short: 将军关村 (308) 966 people: every candidate site in reach is full". Now the
+     * role's unit (vehicles per hour) */
+    FILE *f = fopen(scn, "w");
+    fputs("{\"name\":\"hub\",\"scenario\":\"holiday\",\"role\":\"transport_hub\","
+          "\"affected\":{\"township_ids\":[303]},\"demand\":{\"people\":100000},"
+          "\"vulnerable\":false,\"teams\":{\"security\":20,\"logistics\":20,\"medical\":10,"
+          "\"it\":5,\"cleaning\":20,\"catering\":10,\"disinfection\":10},\"time_limit_s\":0.3}",
+          f);
+    fclose(f);
+    CHECK_INT(RUN(out, "plan", "--db", db, "--scenario", scn), 0);
+    CHECK(strstr(out, "    veh/h capacity") != NULL); /* the column of 8 */
+    CHECK(strstr(out, "(vehicles/h, the transport_hub role's unit: not people)") != NULL);
+    CHECK(strstr(out, "  short: ") != NULL);
+    CHECK(strstr(out, " vehicles/h: ") != NULL);
+    CHECK(strstr(out, " people: ") == NULL && strstr(out, " people\n") == NULL);
 }
 
 /* Regression: `plan show` of an adopted plan listed a site whose conversion was aborted (or
