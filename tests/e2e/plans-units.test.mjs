@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, apiGet, BASE, DEMO_PW } from './lib.mjs';
 import { emptyForm, housesPeople, scenarioBody, uncoveredSites } from '../../web/src/utils/plans.js';
+import { formatNumber } from '../../web/src/utils/format.js';
 
 const LAPTOP = { width: 1366, height: 900 };
 const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
@@ -83,14 +84,16 @@ describe('plans of roles that house no one', { timeout: 240000 }, () => {
     const plan = await res.json();
     const s = plan.result.summary;
     assert.ok(s.shortfall > 0 && plan.result.shortfall.villages.length > 0);
-    const n = (x) => x.toLocaleString('en-US');
+    const n = (x) => formatNumber(x, 'zh-CN');
     await page.goto(`/plans/${plan.id}`);
     const short = page.locator('[data-stat="shortfall"]');
     await short.getByText('需求缺口（辆/时）').waitFor();
     assert.doesNotMatch(await short.innerText(), /人|安置/);
     await page.locator('[data-stat="served"]').getByText('已满足 / 需求（辆/时）').waitFor();
     const alert = page.getByTestId('shortfall');
-    await alert.getByText(`本方案无法满足全部需求：缺口 ${n(s.shortfall)} 辆/时（需求 ${n(s.demand)}，可满足 ${n(s.served)}）`).waitFor();
+    await alert.waitFor();
+    const said = await alert.innerText();
+    assert.ok(said.includes(`本方案无法满足全部需求：缺口 ${n(s.shortfall)} 辆/时（需求 ${n(s.demand)}，可满足 ${n(s.served)}）`), said);
     const v = plan.result.shortfall.villages[0];
     assert.ok((await page.getByTestId('shortfall-list').innerText()).includes(`缺 ${n(v.people)} 辆/时（需求 ${n(v.demand)}）`));
     assert.doesNotMatch(await page.getByTestId('shortfall-list').innerText(), /\d 人/);
@@ -105,7 +108,7 @@ describe('plans of roles that house no one', { timeout: 240000 }, () => {
     await page.evaluate(() => localStorage.setItem('pj_locale', 'en'));
     await page.reload();
     await page.locator('[data-stat="shortfall"]').getByText('Shortfall (vehicles/h)').waitFor();
-    await page.getByTestId('shortfall').getByText(`This plan cannot meet the demand: ${n(s.shortfall)} vehicles/h short`, { exact: false }).waitFor();
+    await page.getByTestId('shortfall').getByText(`This plan cannot meet the demand: ${formatNumber(s.shortfall, 'en')} vehicles/h short`, { exact: false }).waitFor();
     await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
     // the list: the shortfall in the role's unit
     await page.goto('/plans?status=draft');
