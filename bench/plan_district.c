@@ -5,7 +5,8 @@
  *
  * Usage: build/rel/bench/plan_district [--extra N] [--time-limit S] [--seed N] [--role R]
  *                                      [--role-default] [--share-scale F] [--dw] [--dw-ip S]
- *                                      [--dw-dive]
+ *                                      [--dw-dive] [--lns S] [--lp]
+ *                                      [--write PREFIX]
  *   --extra N        synthetic facilities added (default 900; each has the isolation,
  *                    resettlement and medical roles, epidemic manuals for isolation and medical
  *                    (the same steps) and a disaster manual for resettlement)
@@ -22,6 +23,14 @@
  *   --dw-dive        also a dive from the relaxation's optimum to a whole-village plan (fix the
  *                    columns near 1, generate more columns for the rest, until every village
  *                    is placed): how well the relaxation's solution points at a plan
+ *   --lns S          also the exact-neighbourhood search (bench/cflp_lns.h) for S seconds
+ *   --lp             after each multi-source plan, the strong LP of its facility-location
+ *                    instance (bench/cflp_mslp.h, Clp): the best bound a relaxation of the demand
+ *                    constraints can give, side by side with the plan's bound
+ *   --write PREFIX   each role's facility-location instance written to PREFIX-ROLE.cflp as
+ *                    text: "cflp m n kind", m lines "capacity fixed_cost allowed", n demands,
+ *                    then one line "site customer cost" per finite pair (0-based; the
+ *                    reference solvers' input, e.g. for CBC on the strong model)
  * The database is built in a temporary directory through the domain API (facility and manual
  * creation), then each plan is made with pj_plan_create as the local administrator. */
 #include <jansson.h>
@@ -33,6 +42,7 @@
 #include "algo/algo.h"
 #include "cflp_dw.h"
 #include "cflp_lns.h"
+#include "cflp_mslp.h"
 #include "core/buf.h"
 #include "domain/demo.h"
 #include "domain/dualuse.h"
@@ -190,12 +200,44 @@ static double num(json_t *o, const char *k)
 typedef struct captured {
     pj_cflp inst;
     int have;
+    int keep;          /* --dw / --lns: keep single-source instances for them */
+    int lp;            /* --lp: keep multi-source instances */
+    const char *write; /* --write PREFIX */
+    const char *role;  /* the role being planned */
 } captured;
+
+/* --write: the instance as text (format in the usage comment above). */
+static void write_instance(const pj_cflp *in, pj_cflp_kind kind, const char *prefix,
+                           const char *role)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s-%s.cflp", prefix, role);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "plan_district: cannot write %s\n", path);
+        return;
+    }
+    fprintf(f, "cflp %d %d %s\n", in->m, in->n, kind == PJ_CFLP_SINGLE ? "single" : "multi");
+    for (int i = 0; i < in->m; i++)
+        fprintf(f, "%.17g %.17g %d\n", in->capacity[i], in->fixed_cost[i],
+                in->allowed ? in->allowed[i] : 1);
+    for (int j = 0; j < in->n; j++) fprintf(f, "%.17g\n", in->demand[j]);
+    for (int i = 0; i < in->m; i++)
+        for (int j = 0; j < in->n; j++) {
+            double c = in->cost[(size_t)i * (size_t)in->n + (size_t)j];
+            if (isfinite(c)) fprintf(f, "%d %d %.17g\n", i, j, c);
+        }
+    if (fclose(f))
+        fprintf(stderr, "plan_district: cannot write %s\n", path);
+    else
+        printf("%-13s instance written to %s\n", "", path);
+}
 
 static void capture(const pj_cflp *in, pj_cflp_kind kind, void *ud)
 {
     captured *c = ud;
-    if (kind != PJ_CFLP_SINGLE) return;
+    if (c->write) write_instance(in, kind, c->write, c->role);
+    if (kind == PJ_CFLP_SINGLE ? !c->keep : !c->lp) return;
     pj_cflp_free(&c->inst);
     c->have = 0;
     if (pj_cflp_init(&c->inst, in->m, in->n)) return;
@@ -232,6 +274,22 @@ static void report_dw(captured *c, double obj, double lb, double ip_secs, int di
                100 * (d.dive_obj - d.bound) / d.dive_obj, obj, 100 * (obj - d.bound) / obj);
     pj_cflp_free(&c->inst);
     c->have = 0;
+}
+
+/* The captured multi-source instance's strong LP next to the plan's bound and objective. */
+static void report_lp(captured *c, double obj, double lb)
+{
+    mslp_result l;
+    if (mslp_solve(&c->inst, 15, &l)) {
+        printf("%-13s strong LP: not measured (out of memory)\n", "");
+        return;
+    }
+    printf("%-13s strong LP (pair generation, Clp): %.1f%s in %d rounds, %ld of %ld pairs, %.1f "
+           "s; %d sites fractional (sum y %.2f); the plan's bound %.1f is %.3f%% below it; gap "
+           "to it %.3f%%\n",
+           "", l.value, l.converged ? "" : " (not converged)", l.rounds, l.pairs, l.all_pairs,
+           l.secs, l.fractional, l.ysum, lb, 100 * (l.value - lb) / l.value,
+           100 * (obj - l.value) / obj);
 }
 
 /* The plan's location solved again on the captured instance (the same work budget and seed:
@@ -286,14 +344,19 @@ int main(int argc, char **argv)
             dw = dive = 1;
         else if (!strcmp(argv[i], "--lns") && i + 1 < argc && atof(argv[i + 1]) > 0)
             lns = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--lp"))
+            cap.lp = 1;
+        else if (!strcmp(argv[i], "--write") && i + 1 < argc)
+            cap.write = argv[++i];
         else {
             fprintf(stderr, "usage: plan_district [--extra N] [--time-limit S] [--seed N] [--role "
                             "R] [--role-default] [--share-scale F] [--dw] [--dw-ip S] "
-                            "[--dw-dive] [--lns S]\n");
+                            "[--dw-dive] [--lns S] [--lp] [--write PREFIX]\n");
             return 2;
         }
     }
-    if (dw || lns > 0) pj_plan_cflp_hook = capture, pj_plan_cflp_hook_ud = &cap;
+    cap.keep = dw || lns > 0;
+    if (cap.keep || cap.lp || cap.write) pj_plan_cflp_hook = capture, pj_plan_cflp_hook_ud = &cap;
     char dir[] = "/tmp/pj-plan-bench-XXXXXX", path[64];
     if (!mkdtemp(dir)) return 1;
     snprintf(path, sizeof path, "%s/bench.db", dir);
@@ -327,6 +390,7 @@ int main(int argc, char **argv)
            "wall s");
     for (size_t r = 0; r < sizeof runs / sizeof runs[0]; r++) {
         if (only && strcmp(only, runs[r].role)) continue;
+        cap.role = runs[r].role;
         json_t *body = json_pack(
             "{s:s,s:s,s:s,s:{s:{s:f,s:f},s:f},s:{s:f},s:{s:i,s:i,s:i,s:i,s:i,s:i,s:i},"
             "s:{s:i},s:f,s:b,s:b}",
@@ -373,6 +437,8 @@ int main(int argc, char **argv)
                json_array_size(json_object_get(json_object_get(res, "schedule"), "gantt")),
                num(sch, "time_s"),
                json_is_true(json_object_get(sch, "time_limit_hit")) ? " (limit)" : "");
+        if (cap.have && cap.lp && !json_is_true(json_object_get(body, "single_source")))
+            report_lp(&cap, num(loc, "objective"), num(loc, "lower_bound"));
         if (cap.have && lns > 0)
             report_lns(&cap, num(loc, "objective"), num(loc, "lower_bound"), tl, lns);
         if (cap.have && dw)
