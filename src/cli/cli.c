@@ -937,9 +937,7 @@ static int v_user(cli *a)
         pw = line;
     }
     if (!pw) {
-        unsigned char raw[10];
-        pj_random_bytes(raw, sizeof raw);
-        pj_hex(raw, sizeof raw, gen);
+        pj_password_generate(a->pos[2], gen);
         pw = gen;
     }
     json_object_set_new(b, "password", json_string(pw));

@@ -173,6 +173,18 @@ int pj_password_rules(const char *username, const char *password, pj_err *err)
     return 0;
 }
 
+void pj_password_generate(const char *username, char out[21])
+{
+    /* drawn again while the rules refuse it: a name of hex digits ("007", "fed") is inside one
+     * draw in about 230, and the operator, who typed no password, was told to choose another */
+    pj_err weak = {0};
+    do {
+        unsigned char raw[10];
+        pj_random_bytes(raw, sizeof raw);
+        pj_hex(raw, sizeof raw, out);
+    } while (pj_password_rules(username, out, &weak));
+}
+
 /* The argon2id hash of pw at the product's cost, or with fast at the least (tests): 0, or -1
  * when libsodium fails (out of memory). */
 static int hash_at(int fast, const char *pw, char out[crypto_pwhash_STRBYTES])

@@ -29,6 +29,8 @@ void pj_auth_prepare(const pj_settings *settings);
 
 /* Checks the password rules (≥ 10 characters, not the user name, not containing it). */
 int pj_password_rules(const char *username, const char *password, pj_err *err);
+/* A password made up for username (20 hex digits) that pj_password_rules accepts. */
+void pj_password_generate(const char *username, char out[21]);
 
 /* Logs in; on success writes {"token","expires_in","user":{…}} and copies the token into
  * token_out. Failures: 401 invalid_credentials, 423 locked. Each failure is counted (in this

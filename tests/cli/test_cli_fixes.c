@@ -1418,3 +1418,20 @@ TEST_T(cli_user_get_sees_the_servers_lockout, 120)
     json_decref(u);
     th_stop(&sv);
 }
+
+/* Regression: `pingji user add NAME --role R` without a password made up 20 hex digits, and a
+ * name of hex digits ("fed", "007") was inside about one draw in 230: the command failed with
+ * "the password must not contain the user name" though the operator had typed none. The
+ * password made up is now drawn again until the rules take it. */
+TEST(cli_user_add_made_up_password_never_holds_the_name)
+{
+    static const char *const names[] = {"fed", "007", "abc", "dad", "a1b2"};
+    for (int k = 0; k < 5; k++)
+        for (int i = 0; i < 20000; i++) {
+            char pw[21];
+            pj_password_generate(names[k], pw);
+            CHECK_INT((int)strlen(pw), 20);
+            CHECK(!strstr(pw, names[k]));
+            CHECK_INT(pj_password_rules(names[k], pw, NULL), 0);
+        }
+}
