@@ -327,6 +327,11 @@ static char *user_json(pj_ctx *c, int64_t id, pj_err *err)
     return pj_render_to_string(c, id, user_render, err);
 }
 
+char *pj_user_snapshot(pj_ctx *c, int64_t id, pj_err *err)
+{
+    return user_json(c, id, err);
+}
+
 static int new_session(pj_ctx *c, int64_t user_id, char token[PJ_TOKEN_HEX + 1], pj_err *err)
 {
     unsigned char raw[32];

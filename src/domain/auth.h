@@ -107,6 +107,10 @@ int pj_auth_change_password_finish(pj_ctx *c, const pj_pwjob *j, pj_err *err);
  * Returns 1 and fills pw_out (≥ 25 bytes) when created, 0 when users exist, -1 on error. */
 int pj_auth_bootstrap(pj_ctx *c, char *pw_out, size_t pw_size, pj_err *err);
 
+/* A user's JSON as the user administration's audit rows hold it (no password hash), in
+ * c->arena; NULL on error. For a write that creates accounts elsewhere (the demo). */
+char *pj_user_snapshot(pj_ctx *c, int64_t id, pj_err *err);
+
 /* User administration (admin only). Output is the user's JSON. */
 /* The roles a user may have: admin, district_officer, …, viewer (NULL-terminated). */
 extern const char *const pj_user_roles[];

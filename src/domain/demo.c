@@ -9,6 +9,7 @@
 #include "core/util.h"
 #include "db/next_id.h"
 #include "domain/audit.h"
+#include "domain/auth.h"
 #include "domain/dualuse.h"
 #include "domain/elder.h"
 #include "domain/registry.h"
@@ -574,17 +575,17 @@ int pj_demo_build(pj_ctx *c, uint64_t seed, const char *pw, pj_demo_stats *st, p
 
     /* demo accounts, one per role */
     if (pw) {
-        int64_t uid, wanda = 0;
+        int64_t uid[6], wanda = 0;
         s = pj_db_prepare(c->db, "SELECT id FROM facilities WHERE name = '万达锦华酒店'", err);
         if (!s) goto fail;
         if (pj_stmt_step(s, err) == 1) wanda = pj_col_int(s, 0);
         pj_stmt_done(s);
-        if (add_user(&d, "officer", "区应急局值班员", "district_officer", 0, 0, 0, pw, &uid) ||
+        if (add_user(&d, "officer", "区应急局值班员", "district_officer", 0, 0, 0, pw, &uid[0]) ||
             add_user(&d, "jinhaihu", "金海湖地区干部", "township_officer", town_id[ti_jhh], 0, 0,
-                     pw, &uid) ||
+                     pw, &uid[1]) ||
             add_user(&d, "wanda", "万达锦华酒店值班经理", "facility_operator", 0, wanda, 0, pw,
-                     &uid) ||
-            add_user(&d, "grid01", "网格员一号", "grid_worker", 0, 0, 0, pw, &uid))
+                     &uid[2]) ||
+            add_user(&d, "grid01", "网格员一号", "grid_worker", 0, 0, 0, pw, &uid[3]))
             goto fail;
         /* grid01 looks after three grids of one village or community: the first three of the
          * first that has three (region ids are not all grids: a village's grids are followed
@@ -597,12 +598,18 @@ int pj_demo_build(pj_ctx *c, uint64_t seed, const char *pw, pj_demo_stats *st, p
                           " 'grid') >= 3 ORDER BY v.id LIMIT 1) ORDER BY g.id LIMIT 3",
                           err);
         if (!s) goto fail;
-        pj_stmt_int(s, 1, uid);
+        pj_stmt_int(s, 1, uid[3]);
         if (exec_insert(&d, s, NULL)) goto fail;
-        if (add_user(&d, "jd", "京东物流联络员", "enterprise", 0, 0, org_id[1], pw, &uid) ||
-            add_user(&d, "viewer", "观察员", "viewer", 0, 0, 0, pw, &uid))
+        if (add_user(&d, "jd", "京东物流联络员", "enterprise", 0, 0, org_id[1], pw, &uid[4]) ||
+            add_user(&d, "viewer", "观察员", "viewer", 0, 0, 0, pw, &uid[5]))
             goto fail;
         st->users = 6;
+        /* each account's create row, as the user administration writes it (grid01's with its
+         * grids): the accounts are written here, not through it */
+        for (int i = 0; i < 6; i++) {
+            char *after = pj_user_snapshot(c, uid[i], err);
+            if (!after || pj_audit_add(c, "create", "user", uid[i], NULL, after, err)) goto fail;
+        }
     }
     /* barrier-free rooms (synthetic: the seed has no such figure): hotels about 5 % of their
      * rooms (at least 2), medical bases 10 % of their beds */
