@@ -87,7 +87,13 @@ out:
 int64_t pj_audit_last_at(pj_ctx *c)
 {
     pj_err e = {0};
-    pj_stmt *s = pj_db_prepare(c->db, "SELECT at FROM audit ORDER BY id DESC LIMIT 1", &e);
+    /* the newest write's: a log-in, a failed one, a log-out or an unmasked read changes no
+     * data, so it must not change the export's time (nor its bytes, nor a HEAD's length) */
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT at FROM audit WHERE action NOT IN ('login', 'login_failed',"
+                               " 'login_locked', 'logout', 'read_unmasked') ORDER BY id DESC"
+                               " LIMIT 1",
+                               &e);
     if (!s) return 0;
     int64_t at = pj_stmt_step(s, &e) == 1 ? pj_col_int(s, 0) : 0;
     pj_stmt_done(s);

@@ -26,8 +26,9 @@ typedef struct pj_audit_filter {
 
 /* Writes {"items":[...],"next_cursor":...}. Admin and district officers only; a district
  * officer gets no row about another user account (entity "user"). */
-/* The time of the newest audit row (every write has one): when the data last changed, for an
- * export that says when it was made and is the same file for the same data; 0 when none. */
+/* The time of the newest audit row of a write (every write has one; log-ins, failed log-ins,
+ * log-outs and read_unmasked rows are no write): when the data last changed, for an export that
+ * says when it was made and is the same file for the same data; 0 when none. */
 int64_t pj_audit_last_at(pj_ctx *c);
 int pj_audit_list(pj_ctx *c, const pj_audit_filter *f, pj_jw *w, pj_err *err);
 
