@@ -297,10 +297,11 @@ int pj_el_region_check(pj_ctx *c, int64_t *region_ptr, const char *field, int64_
     return region_in_scope(c, region_id, *township, field, err);
 }
 
-int pj_el_filter_check(pj_ctx *c, const char *what, int64_t id, const char *field, pj_err *err)
+/* The grid and township of elder or helper id: 1, 0 when there is none, -1 on error. Elders and
+ * helpers both carry grid_id and township_id. */
+static int scope_row(pj_ctx *c, const char *what, int64_t id, int64_t *grid, int64_t *town,
+                     pj_err *err)
 {
-    if (!id) return 0;
-    int64_t grid = 0, town = 0;
     pj_stmt *s = pj_db_prepare(c->db,
                                !strcmp(what, "elder")
                                    ? "SELECT grid_id, township_id FROM elders WHERE id = ?"
@@ -309,8 +310,16 @@ int pj_el_filter_check(pj_ctx *c, const char *what, int64_t id, const char *fiel
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
     int rc = pj_stmt_step(s, err);
-    if (rc == 1) grid = pj_col_int(s, 0), town = pj_col_int(s, 1);
+    if (rc == 1) *grid = pj_col_int(s, 0), *town = pj_col_int(s, 1);
     pj_stmt_done(s);
+    return rc;
+}
+
+int pj_el_filter_check(pj_ctx *c, const char *what, int64_t id, const char *field, pj_err *err)
+{
+    if (!id) return 0;
+    int64_t grid = 0, town = 0;
+    int rc = scope_row(c, what, id, &grid, &town, err);
     if (rc < 0) return -1;
     if (rc == 0)
         return pj_fail(err, 422, "unknown_id", field, "%s %lld: no such %s", field, (long long)id,
@@ -1109,17 +1118,7 @@ int pj_elder_list(pj_ctx *c, const pj_elder_filter *f, pj_jw *w, pj_err *err)
 int pj_el_scope_of(pj_ctx *c, const char *what, int64_t id, int64_t *grid, int64_t *town,
                    pj_err *err)
 {
-    /* elders and helpers both carry grid_id and township_id */
-    pj_stmt *s = pj_db_prepare(c->db,
-                               !strcmp(what, "elder")
-                                   ? "SELECT grid_id, township_id FROM elders WHERE id = ?"
-                                   : "SELECT grid_id, township_id FROM helpers WHERE id = ?",
-                               err);
-    if (!s) return -1;
-    pj_stmt_int(s, 1, id);
-    int rc = pj_stmt_step(s, err);
-    if (rc == 1) *grid = pj_col_int(s, 0), *town = pj_col_int(s, 1);
-    pj_stmt_done(s);
+    int rc = scope_row(c, what, id, grid, town, err);
     if (rc < 0) return -1;
     if (rc == 0) return pj_not_found(err, what, id);
     return 0;
