@@ -627,7 +627,8 @@ static int side_load(pj_ctx *c, int64_t id, const char *a_or_b, pside *p, pj_err
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
-    if (rc == 0) return pj_not_found(err, "plan", id);
+    if (rc == 0) /* the query parameter at fault, not a path id */
+        return pj_fail(err, 404, "not_found", a_or_b, "no plan %lld", (long long)id);
     if (!p->res && (!strcmp(p->status, "solving") || !strcmp(p->status, "failed")))
         return pj_fail(err, 409, "not_solved", a_or_b,
                        "plan %lld is %s: it has no result to compare", (long long)id, p->status);

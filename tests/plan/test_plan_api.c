@@ -235,6 +235,10 @@ TEST_T(plan_shortfall_compare, 120)
     CHECK_INT(th_call(&s, "GET", "/api/v1/plans/compare?a=1", tok, NULL, &cmp), 400);
     json_decref(cmp);
     CHECK_INT(th_call(&s, "GET", "/api/v1/plans/compare?a=1&b=999", tok, NULL, &cmp), 404);
+    CHECK_STR(th_err_field(cmp), "b"); /* the parameter at fault, not a path id */
+    json_decref(cmp);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/plans/compare?a=999&b=1", tok, NULL, &cmp), 404);
+    CHECK_STR(th_err_field(cmp), "a");
     json_decref(cmp);
     json_decref(big);
     json_decref(small);
